@@ -1,0 +1,90 @@
+"""Build the project's environment on first use. Standard library only, any Python 3."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+LOCK = ROOT / ".ci" / "requirements.lock"
+MIN_VERSION = (3, 12)
+
+
+def _venv_python():
+    return VENV / "bin" / "python"
+
+
+def _in_project_venv():
+    return Path(sys.prefix).resolve() == VENV.resolve()
+
+
+def _version_of(python):
+    try:
+        out = subprocess.run(
+            [str(python), "-c", "import sys; print(sys.version_info[0], sys.version_info[1])"],
+            capture_output=True, text=True, timeout=20,
+        )
+        major, minor = out.stdout.split()
+        return int(major), int(minor)
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+
+
+def find_python():
+    """A Python >= 3.12: $ICCWATCH_PYTHON, this one, python3.13/3.12 on PATH, or pyenv's."""
+    candidates = []
+    if os.environ.get("ICCWATCH_PYTHON"):
+        candidates.append(os.environ["ICCWATCH_PYTHON"])
+    candidates.append(sys.executable)
+    for name in ("python3.14", "python3.13", "python3.12", "python3"):
+        found = shutil.which(name)
+        if found:
+            candidates.append(found)
+    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    if (pyenv_root / "versions").is_dir():
+        for version_dir in sorted((pyenv_root / "versions").iterdir(), reverse=True):
+            candidates.append(str(version_dir / "bin" / "python3"))
+    for candidate in candidates:
+        version = _version_of(candidate)
+        if version and version >= MIN_VERSION:
+            return candidate
+    return None
+
+
+def build_venv():
+    """Create .venv and install the locked dependencies (idempotent; pip skips what is there)."""
+    stamp = VENV / ".lock-installed"
+    lock_text = LOCK.read_text()
+    if _venv_python().exists() and stamp.exists() and stamp.read_text() == lock_text:
+        return
+    if not _venv_python().exists() or (_version_of(_venv_python()) or (0, 0)) < MIN_VERSION:
+        python = find_python()
+        if python is None:
+            sys.exit(
+                "iccwatch needs Python 3.12 or newer (Django 6 requires it) and none was found.\n"
+                "Install one (e.g. `pyenv install 3.12`) or point ICCWATCH_PYTHON at it, then run again."
+            )
+        print(f"Creating .venv with {python} ...", flush=True)
+        if VENV.exists():
+            shutil.rmtree(VENV)
+        subprocess.run([python, "-m", "venv", str(VENV)], check=True)
+    print("Installing dependencies from .ci/requirements.lock ...", flush=True)
+    pip = [str(_venv_python()), "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "install", "-r", str(LOCK)], check=True)
+    stamp.write_text(lock_text)
+
+
+def ensure_environment():
+    """Re-run this command inside .venv, building it first if needed."""
+    if os.environ.get("ICCWATCH_SKIP_BOOTSTRAP"):
+        return
+    if _in_project_venv():
+        stamp = VENV / ".lock-installed"
+        if stamp.exists() and stamp.read_text() == LOCK.read_text():
+            return
+    build_venv()
+    if _in_project_venv():
+        return
+    os.execv(str(_venv_python()), [str(_venv_python()), *sys.argv])

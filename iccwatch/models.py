@@ -1,0 +1,44 @@
+"""Models shared by every app: the public sources that back each fact."""
+
+from django.db import models
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a date the sources give: a partial date means "some day in that period"."""
+
+    DAY = "day", "day"
+    MONTH = "month", "month"
+    YEAR = "year", "year"
+
+
+class Source(models.Model):
+    """A public document that backs a fact: a news report, a court decision, a treaty record.
+
+    One row per URL; visits, warrants, treaty events, declarations, findings and
+    statements point at the sources they rest on.
+    """
+
+    url = models.URLField(max_length=1000, unique=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    published = models.DateField(null=True, blank=True)
+    excerpt = models.TextField(blank=True)
+    archived_url = models.URLField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["url"]
+
+    def __str__(self):
+        return self.publisher or self.url
+
+    def save(self, *args, **kwargs):
+        if not self.publisher:
+            self.publisher = publisher_from_url(self.url)
+        super().save(*args, **kwargs)
+
+
+def publisher_from_url(url: str) -> str:
+    """A readable publisher name from a URL's host (www. dropped)."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.")

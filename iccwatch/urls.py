@@ -1,0 +1,11 @@
+"""Site-wide URLs: the public pages, the API under /api/v1/, and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("iccwatch.api")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("iccwatch.site_urls")),
+]

@@ -1,0 +1,131 @@
+"""Countries and their relation to the Rome Statute over time."""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+
+from iccwatch.models import DatePrecision, Source
+
+
+class TreatyEventKind(models.TextChoices):
+    """The steps of a state's Rome Statute timeline, in the order they happen."""
+
+    SIGNED = "signed", "signature"
+    DEPOSITED = "deposited", "ratification or accession deposited"
+    ENTRY_INTO_FORCE = "entry_into_force", "entry into force"
+    WITHDRAWAL_NOTIFIED = "withdrawal_notified", "withdrawal notified"
+    WITHDRAWAL_REVOKED = "withdrawal_revoked", "withdrawal revoked"
+    WITHDRAWAL_EFFECTIVE = "withdrawal_effective", "withdrawal effective"
+
+
+class StateQuerySet(models.QuerySet):
+    def with_timeline(self):
+        """States with their treaty events and declarations loaded in two extra queries."""
+        return self.prefetch_related("treaty_events", "declarations__situation")
+
+    def bound_on(self, day: datetime.date):
+        """States that were Parties on `day` (in force, withdrawal not yet effective).
+
+        Art. 127(2) residual obligations and Art. 12(3) declarations depend on the
+        warrant or situation, so they are left to the rule engine.
+        """
+        in_force = TreatyEvent.objects.filter(
+            state=models.OuterRef("pk"), kind=TreatyEventKind.ENTRY_INTO_FORCE, date__lte=day
+        )
+        left = TreatyEvent.objects.filter(
+            state=models.OuterRef("pk"), kind=TreatyEventKind.WITHDRAWAL_EFFECTIVE, date__lte=day
+        )
+        return self.filter(models.Exists(in_force)).exclude(models.Exists(left))
+
+
+class State(models.Model):
+    """A country, identified by its ISO 3166-1 alpha-3 code.
+
+    Whether it must arrest a wanted person on a given day follows from its treaty
+    timeline (TreatyEvent) and any Article 12(3) declarations (Declaration).
+    """
+
+    iso3 = models.CharField(max_length=3, unique=True)
+    name = models.CharField(max_length=200)
+    notes = models.TextField(blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="states")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(iso3__regex=r"^[A-Z]{3}$"), name="state_iso3_format"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return f"/states/{self.iso3}/"
+
+
+class TreatyEvent(models.Model):
+    """One dated step in a state's relation to the Rome Statute (signature, deposit, ...).
+
+    Entry into force is normally computed under Art. 126 from the deposit; a stored
+    value overrides the computation (e.g. Montenegro's succession date).
+    """
+
+    state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="treaty_events")
+    kind = models.CharField(max_length=32, choices=TreatyEventKind.choices)
+    date = models.DateField()
+    precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    note = models.TextField(blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="treaty_events")
+
+    class Meta:
+        ordering = ["state", "date", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["state", "kind"], name="treaty_event_once_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.state.iso3} {self.get_kind_display()} {self.date}"
+
+
+class Declaration(models.Model):
+    """An Article 12(3) declaration: a non-party accepts the Court's jurisdiction.
+
+    From the day it is lodged, the declaring state must cooperate "without any delay
+    or exception in accordance with Part 9" for the situation it covers, and only that.
+    """
+
+    state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="declarations")
+    lodged = models.DateField()
+    situation = models.ForeignKey("warrants.Situation", on_delete=models.PROTECT, related_name="declarations")
+    notes = models.TextField(blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="declarations")
+
+    class Meta:
+        ordering = ["state", "lodged"]
+        constraints = [
+            models.UniqueConstraint(fields=["state", "lodged", "situation"], name="declaration_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.state.iso3} Art. 12(3) declaration of {self.lodged} ({self.situation})"
+
+
+class JointStatement(models.Model):
+    """A joint statement of support for the Court and the states that signed it."""
+
+    date = models.DateField()
+    title = models.CharField(max_length=500)
+    signatory_count = models.PositiveIntegerField(null=True, blank=True)
+    signatories = models.ManyToManyField(State, blank=True, related_name="joint_statements")
+    sources = models.ManyToManyField(Source, blank=True, related_name="joint_statements")
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["date", "title"], name="statement_unique")]
+
+    def __str__(self):
+        return f"{self.date}: {self.title}"

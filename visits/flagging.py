@@ -1,0 +1,452 @@
+"""Glue between the database and the rule: load facts, call compliance, store verdicts.
+
+Verdicts are derived data. Any change to their facts records an EvaluationRequest
+(the outbox) in the same transaction; after commit the relay enqueues a Celery task,
+and a periodic sweeper re-enqueues what the relay could not. Evaluating writes only
+the verdicts that changed, with a VerdictChange row saying when and why, so running
+it twice changes nothing.
+
+Re-evaluating every visit preloads the small tables (states' timelines, persons,
+warrants, findings) once and streams visits in chunks by primary key, so its cost
+grows linearly with the number of visits and its memory stays flat.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import logging
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from visits import compliance
+from visits.compliance import (
+    DeclarationFacts,
+    FindingFacts,
+    Period,
+    SourceFacts,
+    StateFacts,
+    VisitFacts,
+    WarrantFacts,
+)
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 2000
+RELAY_BATCH = 500
+FULL_REEVALUATION = "full re-evaluation"
+MAX_REASON_LENGTH = 2000
+
+
+# --- Loading facts ---------------------------------------------------------------
+
+
+@dataclass
+class FactBook:
+    """Everything but the visits themselves: small tables, loaded once per run."""
+
+    states: dict[int, StateFacts]
+    persons: dict[int, tuple[str, str]]  # id -> (name, situation name)
+    warrants: dict[int, list[WarrantFacts]]  # person id -> warrants
+    findings: dict[int, list[FindingFacts]]  # visit id -> findings
+
+
+def state_facts(iso3: str, name: str, events: dict[str, datetime.date], declarations) -> StateFacts:
+    """A state's timeline as the rule reads it.
+
+    Entry into force is the recorded date, or else computed from the deposit under
+    Art. 126; a withdrawal takes effect on the recorded date, or else one year after
+    notification (Art. 127(1)), unless it was revoked before taking effect.
+    """
+    deposited = events.get("deposited")
+    entry = events.get("entry_into_force") or (deposited and compliance.entry_into_force_for(deposited))
+    notified = events.get("withdrawal_notified")
+    effective = events.get("withdrawal_effective") or (notified and compliance.withdrawal_effective_for(notified))
+    revoked = events.get("withdrawal_revoked")
+    if revoked and effective and revoked < effective:
+        # A withdrawal revoked before it takes effect never takes effect (South Africa, The Gambia, 2017).
+        notified = effective = None
+    return StateFacts(
+        iso3=iso3,
+        name=name,
+        signed=events.get("signed"),
+        deposited=deposited,
+        entry_into_force=entry,
+        withdrawal_notified=notified,
+        withdrawal_effective=effective,
+        declarations=tuple(DeclarationFacts(lodged, situation) for lodged, situation in declarations),
+    )
+
+
+def _in_clause(column: str, ids: Iterable[int] | None) -> tuple[str, list]:
+    if ids is None:
+        return "", []
+    return f" WHERE {column} = ANY(%s)", [list(ids)]
+
+
+def load_facts(*, state_ids: Iterable[int] | None = None, person_ids: Iterable[int] | None = None) -> FactBook:
+    """Load the facts for the given states and persons (all of them when None), in six queries."""
+    with connection.cursor() as cur:
+        where, params = _in_clause("s.id", state_ids)
+        cur.execute(f"SELECT s.id, s.iso3, s.name FROM states_state s{where}", params)
+        states = {row[0]: (row[1], row[2]) for row in cur.fetchall()}
+        where, params = _in_clause("e.state_id", state_ids)
+        cur.execute(f"SELECT e.state_id, e.kind, e.date FROM states_treatyevent e{where}", params)
+        events: dict[int, dict] = defaultdict(dict)
+        for state_id, kind, date in cur.fetchall():
+            events[state_id][kind] = date
+        where, params = _in_clause("d.state_id", state_ids)
+        cur.execute(
+            "SELECT d.state_id, d.lodged, s.name FROM states_declaration d "
+            f"JOIN warrants_situation s ON s.id = d.situation_id{where}",
+            params,
+        )
+        declarations: dict[int, list] = defaultdict(list)
+        for state_id, lodged, situation in cur.fetchall():
+            declarations[state_id].append((lodged, situation))
+
+        where, params = _in_clause("p.id", person_ids)
+        cur.execute(
+            f"SELECT p.id, p.name, s.name FROM warrants_person p JOIN warrants_situation s ON s.id = p.situation_id{where}",
+            params,
+        )
+        persons = {row[0]: (row[1], row[2]) for row in cur.fetchall()}
+        where, params = _in_clause("w.person_id", person_ids)
+        cur.execute(
+            "SELECT w.id, w.person_id, w.issued, w.issued_precision, w.made_public, w.made_public_precision, "
+            f"w.ended, w.end_reason, coalesce(c.name, '') FROM warrants_warrant w "
+            f"LEFT JOIN warrants_case c ON c.id = w.case_id{where} ORDER BY w.person_id, w.id",
+            params,
+        )
+        warrants: dict[int, list[WarrantFacts]] = defaultdict(list)
+        for wid, person_id, issued, ip, public, pp, ended, reason, case in cur.fetchall():
+            warrants[person_id].append(
+                WarrantFacts(
+                    id=wid,
+                    issued=Period.from_stored(issued, ip) if issued else None,
+                    made_public=Period.from_stored(public, pp) if public else None,
+                    ended=ended,
+                    end_reason=reason,
+                    case=case,
+                )
+            )
+        cur.execute(
+            "SELECT visit_id, decided, referred_to_asp, referred_to_unsc FROM visits_finding "
+            "WHERE visit_id IS NOT NULL ORDER BY decided"
+        )
+        findings: dict[int, list[FindingFacts]] = defaultdict(list)
+        for visit_id, decided, asp, unsc in cur.fetchall():
+            bodies = [n for flag, n in ((asp, "the Assembly of States Parties"), (unsc, "the UN Security Council")) if flag]
+            findings[visit_id].append(FindingFacts(decided, " and ".join(bodies)))
+    return FactBook(
+        states={sid: state_facts(iso3, name, events[sid], declarations[sid]) for sid, (iso3, name) in states.items()},
+        persons=persons,
+        warrants=warrants,
+        findings=findings,
+    )
+
+
+# --- Evaluating -----------------------------------------------------------------
+
+_VISIT_COLUMNS = """
+    v.id, v.slug, v.person_id, v.host_id, v.place, v.start, v.start_precision, v."end", v.end_precision,
+    v.status, v.outcome, v.review_state, v.host_notified, v.host_justification, v.notes,
+    vd.code, vd.basis, vd.explanation, vd.would_have_been_bound, vd.self_check,
+    ARRAY(SELECT vw.warrant_id FROM visits_verdict_warrants vw WHERE vw.verdict_id = v.id ORDER BY 1),
+    er.requested_at, er.reason
+"""
+_VISIT_FROM = """
+    FROM visits_visit v
+    LEFT JOIN visits_verdict vd ON vd.visit_id = v.id
+    LEFT JOIN visits_evaluationrequest er ON er.visit_id = v.id
+"""
+
+
+@dataclass
+class EvaluationStats:
+    evaluated: int = 0
+    changed: int = 0
+
+    def __iadd__(self, other):
+        self.evaluated += other.evaluated
+        self.changed += other.changed
+        return self
+
+
+def visit_facts(row, person: tuple[str, str]) -> VisitFacts:
+    (_, slug, _, _, place, start, sp, end, ep, status, outcome, review, notified, justification) = row[:14]
+    return VisitFacts(
+        ref=slug,
+        person_name=person[0],
+        situation=person[1],
+        status=status,
+        outcome=outcome,
+        review_state=review,
+        start=Period.from_stored(start, sp) if start else None,
+        end=Period.from_stored(end, ep) if end else None,
+        place=place,
+        host_notified=notified,
+        host_justification=justification,
+    )
+
+
+def _load_sources(cur, visit_ids: list[int]) -> dict[int, list[SourceFacts]]:
+    cur.execute(
+        "SELECT vs.visit_id, s.publisher, s.url, s.published FROM visits_visit_sources vs "
+        "JOIN iccwatch_source s ON s.id = vs.source_id WHERE vs.visit_id = ANY(%s) ORDER BY vs.id",
+        [visit_ids],
+    )
+    sources: dict[int, list[SourceFacts]] = defaultdict(list)
+    for visit_id, publisher, url, published in cur.fetchall():
+        sources[visit_id].append(SourceFacts(publisher, url, published))
+    return sources
+
+
+def _evaluate_rows(cur, rows, facts: FactBook, cause: str, now) -> EvaluationStats:
+    """Compute verdicts for locked visit rows and write those that changed."""
+    if not rows:
+        return EvaluationStats()
+    sources = _load_sources(cur, [r[0] for r in rows])
+    upserts, history, satisfied = [], [], []
+    for row in rows:
+        visit_id, person_id, host_id = row[0], row[2], row[3]
+        facts_visit = visit_facts(row, facts.persons[person_id])
+        verdict = compliance.evaluate(
+            facts_visit,
+            facts.states[host_id],
+            facts.warrants.get(person_id, ()),
+            facts.findings.get(visit_id, ()),
+            sources.get(visit_id, ()),
+        )
+        check = compliance.self_check(verdict, bool(facts.findings.get(visit_id)), row[14])
+        old_code, old_basis, old_expl, old_would, old_check, old_warrants, requested_at, reason = row[15:23]
+        if requested_at is not None:
+            satisfied.append((visit_id, requested_at))
+        warrant_ids = sorted(verdict.warrant_ids)
+        unchanged = (
+            old_code == verdict.code
+            and old_basis == verdict.basis
+            and old_expl == verdict.explanation
+            and old_would == verdict.would_have_been_bound
+            and old_check == check
+            and list(old_warrants) == warrant_ids
+        )
+        if unchanged:
+            continue
+        upserts.append((visit_id, verdict, check, warrant_ids))
+        if old_code != verdict.code or old_basis != verdict.basis or old_expl != verdict.explanation:
+            why = reason or cause
+            if old_code is None:
+                why = f"first evaluation ({why})" if why != "first evaluation" else why
+            history.append((visit_id, old_code or "", verdict.code, old_basis or "", verdict.basis, verdict.explanation, why))
+    _write(cur, upserts, history, now)
+    if satisfied:
+        # Only the requests that were read are cleared: a newer one (another change
+        # committed meanwhile) has a different requested_at and stays for the next run.
+        cur.execute(
+            "DELETE FROM visits_evaluationrequest er USING unnest(%s::bigint[], %s::timestamptz[]) AS s(visit_id, at) "
+            "WHERE er.visit_id = s.visit_id AND er.requested_at = s.at",
+            [[s[0] for s in satisfied], [s[1] for s in satisfied]],
+        )
+    return EvaluationStats(evaluated=len(rows), changed=len(upserts))
+
+
+def _write(cur, upserts, history, now) -> None:
+    if not upserts:
+        return
+    ids = [u[0] for u in upserts]
+    cur.execute(
+        """
+        INSERT INTO visits_verdict (visit_id, code, basis, would_have_been_bound, explanation, self_check,
+                                    rule_version, computed_at)
+        SELECT u.visit_id, u.code, u.basis, u.would, u.explanation, u.self_check, %s, %s
+        FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::boolean[], %s::text[], %s::text[])
+             AS u(visit_id, code, basis, would, explanation, self_check)
+        ON CONFLICT (visit_id) DO UPDATE SET
+            code = EXCLUDED.code, basis = EXCLUDED.basis,
+            would_have_been_bound = EXCLUDED.would_have_been_bound, explanation = EXCLUDED.explanation,
+            self_check = EXCLUDED.self_check, rule_version = EXCLUDED.rule_version,
+            computed_at = EXCLUDED.computed_at
+        """,
+        [
+            compliance.RULE_VERSION,
+            now,
+            ids,
+            [u[1].code for u in upserts],
+            [u[1].basis for u in upserts],
+            [u[1].would_have_been_bound for u in upserts],
+            [u[1].explanation for u in upserts],
+            [u[2] for u in upserts],
+        ],
+    )
+    cur.execute("DELETE FROM visits_verdict_warrants WHERE verdict_id = ANY(%s)", [ids])
+    pairs = [(u[0], w) for u in upserts for w in u[3]]
+    if pairs:
+        cur.execute(
+            "INSERT INTO visits_verdict_warrants (verdict_id, warrant_id) SELECT * FROM unnest(%s::bigint[], %s::bigint[])",
+            [[p[0] for p in pairs], [p[1] for p in pairs]],
+        )
+    if history:
+        cur.execute(
+            """
+            INSERT INTO visits_verdictchange (visit_id, changed_at, old_code, new_code, old_basis, new_basis,
+                                              explanation, cause, rule_version)
+            SELECT h.visit_id, %s, h.old_code, h.new_code, h.old_basis, h.new_basis, h.explanation, h.cause, %s
+            FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
+                 AS h(visit_id, old_code, new_code, old_basis, new_basis, explanation, cause)
+            """,
+            [now, compliance.RULE_VERSION, *([h[i] for h in history] for i in range(7))],
+        )
+
+
+def _chunks(ids: Sequence[int], size: int) -> Iterator[list[int]]:
+    for i in range(0, len(ids), size):
+        yield list(ids[i : i + size])
+
+
+def evaluate_visits(
+    visit_ids: Iterable[int] | None = None, *, cause: str = FULL_REEVALUATION, chunk_size: int = CHUNK_SIZE,
+    facts: FactBook | None = None,
+) -> EvaluationStats:
+    """Evaluate the given visits (all when None), one transaction per chunk; returns counts.
+
+    Each chunk locks its visit rows, so two workers never interleave on one visit.
+    """
+    stats = EvaluationStats()
+    if visit_ids is not None:
+        ids = sorted(set(visit_ids))
+        if not ids:
+            return stats
+        if facts is None:
+            with connection.cursor() as cur:
+                cur.execute("SELECT DISTINCT person_id, host_id FROM visits_visit WHERE id = ANY(%s)", [ids])
+                pairs = cur.fetchall()
+            facts = load_facts(state_ids={p[1] for p in pairs}, person_ids={p[0] for p in pairs})
+        for chunk in _chunks(ids, chunk_size):
+            with transaction.atomic(), connection.cursor() as cur:
+                cur.execute(
+                    f"SELECT {_VISIT_COLUMNS} {_VISIT_FROM} WHERE v.id = ANY(%s) ORDER BY v.id FOR NO KEY UPDATE OF v",
+                    [chunk],
+                )
+                stats += _evaluate_rows(cur, cur.fetchall(), facts, cause, timezone.now())
+        return stats
+
+    facts = facts or load_facts()
+    last_id = 0
+    while True:
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(
+                f"SELECT {_VISIT_COLUMNS} {_VISIT_FROM} WHERE v.id > %s ORDER BY v.id LIMIT %s FOR NO KEY UPDATE OF v",
+                [last_id, chunk_size],
+            )
+            rows = cur.fetchall()
+            if not rows:
+                break
+            stats += _evaluate_rows(cur, rows, facts, cause, timezone.now())
+            last_id = rows[-1][0]
+    return stats
+
+
+def evaluate_pending(*, chunk_size: int = CHUNK_SIZE, older_than: datetime.timedelta | None = None) -> EvaluationStats:
+    """Evaluate every visit that has an outstanding EvaluationRequest (no worker needed)."""
+    stats = EvaluationStats()
+    while True:
+        ids = pending_visit_ids(limit=chunk_size * 10, older_than=older_than)
+        if not ids:
+            return stats
+        round_stats = evaluate_visits(ids, cause="a change to its facts", chunk_size=chunk_size)
+        stats += round_stats
+        if round_stats.evaluated == 0:
+            return stats
+
+
+def pending_visit_ids(*, limit: int, older_than: datetime.timedelta | None = None) -> list[int]:
+    """Visits with an outstanding evaluation request, oldest request first."""
+    with connection.cursor() as cur:
+        if older_than is None:
+            cur.execute("SELECT visit_id FROM visits_evaluationrequest ORDER BY requested_at LIMIT %s", [limit])
+        else:
+            cur.execute(
+                "SELECT visit_id FROM visits_evaluationrequest WHERE requested_at < clock_timestamp() - %s "
+                "ORDER BY requested_at LIMIT %s",
+                [older_than, limit],
+            )
+        return [r[0] for r in cur.fetchall()]
+
+
+# --- Requesting evaluations (the outbox) ------------------------------------------
+
+_relay_state = threading.local()
+
+
+@contextlib.contextmanager
+def relay_deferred():
+    """Record evaluation requests but do not enqueue them (bulk imports evaluate at the end)."""
+    previous = getattr(_relay_state, "deferred", False)
+    _relay_state.deferred = True
+    try:
+        yield
+    finally:
+        _relay_state.deferred = previous
+
+
+def request_evaluation(where_sql: str, params: Sequence, reason: str) -> None:
+    """Record, in the current transaction, that the visits matching `where_sql` need evaluation.
+
+    `where_sql` is a condition on visits_visit (alias v). After commit the relay
+    enqueues the work; if that fails, the sweeper will.
+    """
+    reason = reason[:MAX_REASON_LENGTH]
+    with connection.cursor() as cur:
+        cur.execute(
+            f"""
+            INSERT INTO visits_evaluationrequest (visit_id, requested_at, reason)
+            SELECT v.id, clock_timestamp(), %s FROM visits_visit v WHERE {where_sql}
+            ON CONFLICT (visit_id) DO UPDATE SET
+                requested_at = EXCLUDED.requested_at,
+                reason = CASE WHEN position(EXCLUDED.reason IN visits_evaluationrequest.reason) > 0
+                              THEN visits_evaluationrequest.reason
+                              ELSE left(visits_evaluationrequest.reason || '; ' || EXCLUDED.reason, {MAX_REASON_LENGTH})
+                         END
+            RETURNING visit_id
+            """,
+            [reason, *params],
+        )
+        ids = [r[0] for r in cur.fetchall()]
+    if ids and not getattr(_relay_state, "deferred", False):
+        transaction.on_commit(lambda: relay(ids))
+
+
+def request_full_reevaluation(reason: str = FULL_REEVALUATION) -> None:
+    """Mark every visit for evaluation (e.g. after the rule changed); workers drain it in chunks."""
+    request_evaluation("TRUE", [], reason)
+
+
+def relay(visit_ids: Sequence[int]) -> bool:
+    """Enqueue evaluation tasks for these visits; never raises (the sweeper retries later)."""
+    from visits.tasks import evaluate_visits_task
+
+    try:
+        for chunk in _chunks(sorted(visit_ids), RELAY_BATCH):
+            evaluate_visits_task.apply_async(args=[chunk], retry=False)
+        return True
+    except Exception as exc:  # noqa: BLE001 - a broker outage must not fail a committed change
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            raise
+        logger.warning("could not enqueue evaluation of %d visits (the sweeper will): %s", len(visit_ids), exc)
+        return False
+
+
+def sweep(grace_seconds: int | None = None) -> int:
+    """Re-enqueue requests older than the grace period; returns how many visits were enqueued."""
+    grace = settings.ICCWATCH_SWEEP_GRACE_SECONDS if grace_seconds is None else grace_seconds
+    ids = pending_visit_ids(limit=50_000, older_than=datetime.timedelta(seconds=grace))
+    if ids and relay(ids):
+        return len(ids)
+    return 0

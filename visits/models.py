@@ -1,0 +1,240 @@
+"""Visits by wanted people, their sources, ICC findings, and the verdicts on their hosts."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from iccwatch.models import DatePrecision, Source
+
+
+class VisitStatus(models.TextChoices):
+    OCCURRED = "occurred", "occurred"
+    CANCELLED = "cancelled", "cancelled"
+    VIRTUAL = "virtual", "attended by video"
+    TRANSIT = "transit", "transit stop"
+
+
+class VisitOutcome(models.TextChoices):
+    NOT_ARRESTED = "not_arrested", "not arrested"
+    LEFT_EARLY = "left_early", "left early"
+    ARRESTED = "arrested", "arrested"
+    RELEASED = "released", "arrested, then released"
+    UNKNOWN = "unknown", "unknown"
+    NOT_APPLICABLE = "n/a", "not applicable"
+
+
+class ReviewState(models.TextChoices):
+    REPORTED = "reported", "reported"
+    VERIFIED = "verified", "verified"
+    REJECTED = "rejected", "rejected"
+
+
+class VisitQuerySet(models.QuerySet):
+    def published(self):
+        """Visits a reviewer has verified: the only ones shown to the public."""
+        return self.filter(review_state=ReviewState.VERIFIED)
+
+    def with_verdicts(self):
+        """Visits with their person, host and current verdict joined in."""
+        return self.select_related("person", "person__situation", "host", "verdict")
+
+    def flagged(self):
+        """Visits whose current verdict is non-compliance: the incidents."""
+        return self.filter(verdict__code="non_compliance")
+
+
+class Visit(models.Model):
+    """A reported trip of a wanted person to a state other than his own.
+
+    Dates may be partial (a month or a year) when the sources give no day; `start`
+    and `end` then hold the first day of that period and the precision says how
+    much is known. A cancelled trip may have no date at all.
+    """
+
+    slug = models.SlugField(max_length=150, unique=True, help_text="Stable identifier, e.g. vladimir-putin-mng-2024-09-02.")
+    person = models.ForeignKey("warrants.Person", on_delete=models.PROTECT, related_name="visits")
+    host = models.ForeignKey("states.State", on_delete=models.PROTECT, related_name="visits_hosted")
+    place = models.CharField(max_length=200, blank=True)
+    start = models.DateField(null=True, blank=True)
+    start_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    end = models.DateField(null=True, blank=True)
+    end_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    occasion = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=16, choices=VisitStatus.choices)
+    outcome = models.CharField(max_length=16, choices=VisitOutcome.choices)
+    host_notified = models.BooleanField(
+        default=False, help_text="The host is known to have been notified of a sealed warrant."
+    )
+    host_justification = models.TextField(blank=True, help_text="What the host said to justify not arresting.")
+    review_state = models.CharField(max_length=16, choices=ReviewState.choices, default=ReviewState.REPORTED)
+    notes = models.TextField(blank=True, help_text="Researcher's notes.")
+    sources = models.ManyToManyField(Source, blank=True, related_name="visits")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "person", "host"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(start__isnull=False) & Q(end__gte=models.F("start")),
+                name="visit_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(start__isnull=False) | Q(status="cancelled"),
+                name="visit_dated_unless_cancelled",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "start"]),
+            models.Index(fields=["host", "start"]),
+        ]
+        # The rule "no visit to the person's own state" spans two tables, so a
+        # trigger enforces it (see migration 0002_visit_not_own_state).
+
+    def __str__(self):
+        return self.slug
+
+    def get_absolute_url(self):
+        return f"/visits/{self.slug}/"
+
+
+class FindingReferral(models.TextChoices):
+    NONE = "none", "not referred"
+    ASP = "ASP", "Assembly of States Parties"
+    UNSC = "UNSC", "UN Security Council"
+    ASP_UNSC = "ASP;UNSC", "Assembly of States Parties and UN Security Council"
+
+
+class Finding(models.Model):
+    """An ICC Pre-Trial Chamber decision under Art. 87(7) that a state failed to arrest and surrender."""
+
+    state = models.ForeignKey("states.State", on_delete=models.PROTECT, related_name="findings")
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, null=True, blank=True, related_name="findings")
+    decided = models.DateField()
+    decision_reference = models.CharField(max_length=200, blank=True)
+    referred_to_asp = models.BooleanField(default=False)
+    referred_to_unsc = models.BooleanField(default=False)
+    notes = models.TextField(blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="findings")
+
+    class Meta:
+        ordering = ["decided"]
+        constraints = [
+            models.UniqueConstraint(fields=["state", "visit", "decided"], name="finding_unique"),
+        ]
+
+    def __str__(self):
+        return f"Art. 87(7) finding on {self.state} ({self.decided})"
+
+    @property
+    def referral_text(self) -> str:
+        bodies = [
+            name
+            for flag, name in (
+                (self.referred_to_asp, "the Assembly of States Parties"),
+                (self.referred_to_unsc, "the UN Security Council"),
+            )
+            if flag
+        ]
+        return " and ".join(bodies)
+
+
+class VerdictCode(models.TextChoices):
+    PENDING = "pending", "pending"
+    DETERRED = "deterred", "deterred (trip called off)"
+    NO_WARRANT_IN_FORCE = "no_warrant_in_force", "no warrant in force"
+    WARRANT_NOT_PUBLIC = "warrant_not_public", "warrant not public"
+    COMPLIED = "complied", "complied (arrested)"
+    NO_OBLIGATION = "no_obligation", "no obligation"
+    NON_COMPLIANCE = "non_compliance", "non-compliance"
+
+
+class Basis(models.TextChoices):
+    STATE_PARTY = "state_party", "State Party"
+    ART_127_2_RESIDUAL = "art_127_2_residual", "Art. 127(2) residual obligation"
+    ART_12_3_DECLARATION = "art_12_3_declaration", "Art. 12(3) declaration"
+
+
+class VerdictQuerySet(models.QuerySet):
+    def incidents(self):
+        """Non-compliance verdicts."""
+        return self.filter(code=VerdictCode.NON_COMPLIANCE)
+
+
+class Verdict(models.Model):
+    """The current verdict on one visit: derived data, recomputed whenever its facts change.
+
+    Its history is kept in VerdictChange; `warrants` are those that decided it.
+    """
+
+    visit = models.OneToOneField(Visit, on_delete=models.CASCADE, primary_key=True, related_name="verdict")
+    code = models.CharField(max_length=24, choices=VerdictCode.choices)
+    basis = models.CharField(max_length=24, choices=Basis.choices, blank=True)
+    would_have_been_bound = models.BooleanField(
+        null=True, blank=True, help_text="For deterred trips: whether the host would have been bound."
+    )
+    warrants = models.ManyToManyField("warrants.Warrant", blank=True, related_name="verdicts")
+    explanation = models.TextField()
+    self_check = models.TextField(blank=True, help_text="Disagreement with a finding or a researcher's note.")
+    rule_version = models.CharField(max_length=20)
+    computed_at = models.DateTimeField()
+
+    objects = VerdictQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code="non_compliance", basis__gt="") | ~Q(code="non_compliance"),
+                name="incident_has_basis",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.visit_id}: {self.code}"
+
+
+class VerdictChange(models.Model):
+    """One change of a visit's verdict: when it appeared, changed or was withdrawn, and why."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="verdict_changes")
+    changed_at = models.DateTimeField()
+    old_code = models.CharField(max_length=24, choices=VerdictCode.choices, blank=True)
+    new_code = models.CharField(max_length=24, choices=VerdictCode.choices)
+    old_basis = models.CharField(max_length=24, choices=Basis.choices, blank=True)
+    new_basis = models.CharField(max_length=24, choices=Basis.choices, blank=True)
+    explanation = models.TextField()
+    cause = models.TextField()
+    rule_version = models.CharField(max_length=20)
+
+    class Meta:
+        ordering = ["visit", "changed_at", "id"]
+        indexes = [models.Index(fields=["changed_at"])]
+
+    def __str__(self):
+        return f"{self.visit_id}: {self.old_code or '-'} -> {self.new_code}"
+
+
+class EvaluationRequest(models.Model):
+    """The outbox: "this visit's verdict must be recomputed", committed with the change.
+
+    The relay enqueues a task right after commit; the periodic sweeper re-enqueues
+    anything still here, so a dead broker or worker delays a verdict but never loses it.
+    """
+
+    visit = models.OneToOneField(Visit, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    requested_at = models.DateTimeField()
+    reason = models.TextField()
+
+    class Meta:
+        indexes = [models.Index(fields=["requested_at"])]
+
+    def __str__(self):
+        return f"evaluate {self.visit_id}: {self.reason}"

@@ -1,0 +1,157 @@
+"""The one write path for a visit report: the NGO form, the API and the importer all call it.
+
+It validates, saves the visit and its sources in one transaction, records who did
+it, and (through the outbox) schedules the visit's evaluation after commit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from iccwatch.models import DatePrecision, Source
+from states.models import State
+from visits.models import ReviewState, Visit, VisitOutcome, VisitStatus
+from warrants.models import Person
+
+
+@dataclass(frozen=True)
+class SourceInput:
+    url: str
+    publisher: str = ""
+    published: datetime.date | None = None
+    excerpt: str = ""
+    archived_url: str = ""
+
+
+def visit_slug(person_slug: str, host_iso3: str, start: datetime.date | None, precision: str) -> str:
+    """The stable id: person-host-date, the date as precise as it is known ('undated' without one)."""
+    if start is None:
+        when = "undated"
+    elif precision == DatePrecision.YEAR:
+        when = f"{start.year}"
+    elif precision == DatePrecision.MONTH:
+        when = start.strftime("%Y-%m")
+    else:
+        when = start.isoformat()
+    return slugify(f"{person_slug}-{host_iso3.lower()}-{when}")
+
+
+def _unique_slug(base: str) -> str:
+    slug, n = base, 2
+    while Visit.objects.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def validate_visit_fields(
+    *, person: Person, host: State, start, end, status: str, outcome: str, review_state: str
+) -> dict[str, str]:
+    """Field errors as {field: message}; empty when the report is acceptable."""
+    errors = {}
+    if person.nationality_id is not None and person.nationality_id == host.pk:
+        errors["host"] = (
+            f"{host.name} is {person.name}'s own state of nationality: a visit to one's own state is not a visit."
+        )
+    if status not in VisitStatus.values:
+        errors["status"] = f"Unknown status {status!r}; expected one of {', '.join(VisitStatus.values)}."
+    if outcome not in VisitOutcome.values:
+        errors["outcome"] = f"Unknown outcome {outcome!r}; expected one of {', '.join(VisitOutcome.values)}."
+    if review_state not in ReviewState.values:
+        errors["review_state"] = f"Unknown review state {review_state!r}."
+    if start is None and status != VisitStatus.CANCELLED:
+        errors["start"] = "A visit that took place needs a start date (only a cancelled trip may have none)."
+    if end is not None and start is not None and end < start:
+        errors["end"] = f"The end ({end}) is before the start ({start})."
+    if end is not None and start is None:
+        errors["end"] = "An end date needs a start date."
+    return errors
+
+
+@transaction.atomic
+def record_visit_report(
+    *,
+    person: Person,
+    host: State,
+    start: datetime.date | None,
+    status: str,
+    outcome: str,
+    sources: Sequence[SourceInput],
+    start_precision: str = DatePrecision.DAY,
+    end: datetime.date | None = None,
+    end_precision: str = DatePrecision.DAY,
+    place: str = "",
+    occasion: str = "",
+    host_notified: bool = False,
+    host_justification: str = "",
+    notes: str = "",
+    review_state: str = ReviewState.REPORTED,
+    slug: str | None = None,
+    user=None,
+) -> Visit:
+    """Create or update (by slug) a visit report with its sources; raises ValidationError.
+
+    New reports enter as `reported`: they are never published before a reviewer
+    verifies them. Nothing is saved when anything is invalid.
+    """
+    errors = validate_visit_fields(
+        person=person, host=host, start=start, end=end, status=status, outcome=outcome, review_state=review_state
+    )
+    if not sources:
+        errors["sources"] = "At least one source (a public URL) is required."
+    if errors:
+        raise ValidationError(errors)
+
+    existing = Visit.objects.filter(slug=slug).first() if slug else None
+    visit = existing or Visit(slug=slug or _unique_slug(visit_slug(person.slug, host.iso3, start, start_precision)))
+    visit.person, visit.host = person, host
+    visit.start, visit.start_precision = start, start_precision
+    visit.end, visit.end_precision = end, end_precision
+    visit.place, visit.occasion = place, occasion
+    visit.status, visit.outcome = status, outcome
+    visit.host_notified, visit.host_justification = host_notified, host_justification
+    visit.notes, visit.review_state = notes, review_state
+    if user is not None and getattr(user, "is_authenticated", False):
+        visit.updated_by = user
+        if existing is None:
+            visit.created_by = user
+    try:
+        visit.save()
+    except IntegrityError as exc:  # the database's own guards (own-state trigger, checks)
+        raise ValidationError(str(exc).splitlines()[0]) from exc
+
+    source_rows = [upsert_source(s) for s in sources]
+    current = set(visit.sources.values_list("pk", flat=True))
+    wanted = {s.pk for s in source_rows}
+    if current != wanted:
+        visit.sources.set(source_rows)
+    return visit
+
+
+def upsert_source(data: SourceInput) -> Source:
+    """The Source row for a URL, created or completed with what this citation adds."""
+    source, created = Source.objects.get_or_create(
+        url=data.url,
+        defaults={
+            "publisher": data.publisher,
+            "published": data.published,
+            "excerpt": data.excerpt,
+            "archived_url": data.archived_url,
+        },
+    )
+    if not created:
+        changed = False
+        for field in ("publisher", "published", "excerpt", "archived_url"):
+            value = getattr(data, field)
+            if value and getattr(source, field) != value:
+                setattr(source, field, value)
+                changed = True
+        if changed:
+            source.save()
+    return source

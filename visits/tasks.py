@@ -1,0 +1,29 @@
+"""Thin Celery tasks: they take ids and call visits.flagging."""
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from visits import flagging
+
+
+@shared_task(
+    name="visits.evaluate_visits",
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=8,
+)
+def evaluate_visits_task(visit_ids: list[int]) -> int:
+    """Evaluate these visits; idempotent, so a redelivered task changes nothing."""
+    return flagging.evaluate_visits(visit_ids, cause="a change to its facts").changed
+
+
+@shared_task(name="visits.sweep_evaluation_requests")
+def sweep_evaluation_requests() -> int:
+    """Re-enqueue evaluation requests the relay could not deliver (run by Celery beat)."""
+    return flagging.sweep()
+
+
+@shared_task(name="visits.request_full_reevaluation")
+def request_full_reevaluation_task() -> None:
+    """Mark every visit for evaluation; the relay and the sweeper drain it in chunks."""
+    flagging.request_full_reevaluation()

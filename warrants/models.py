@@ -1,0 +1,149 @@
+"""People named in public ICC arrest warrants, and the warrants themselves."""
+
+import datetime
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+
+from iccwatch.models import DatePrecision, Source
+
+
+class Situation(models.Model):
+    """An ICC situation under investigation (Ukraine; Darfur, Sudan; State of Palestine; ...)."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Case(models.Model):
+    """A case before the Court, e.g. "The Prosecutor v. Omar Hassan Ahmad Al Bashir"."""
+
+    situation = models.ForeignKey(Situation, on_delete=models.PROTECT, related_name="cases")
+    name = models.CharField(max_length=300)
+    number = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["name"], name="case_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class PersonStatus(models.TextChoices):
+    AT_LARGE = "at_large", "at large"
+    IN_CUSTODY = "in_custody", "in custody"
+    CONVICTED = "convicted", "convicted"
+    ACQUITTED = "acquitted", "acquitted"
+    DECEASED = "deceased", "deceased"
+    PROCEEDINGS_TERMINATED = "proceedings_terminated", "proceedings terminated"
+    WARRANT_WITHDRAWN = "warrant_withdrawn", "warrant withdrawn"
+
+
+class PersonQuerySet(models.QuerySet):
+    def at_large(self):
+        """People whose status is at large."""
+        return self.filter(status=PersonStatus.AT_LARGE)
+
+
+class Person(models.Model):
+    """Someone named in a public ICC arrest warrant (the "subject" of visits)."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    other_names = ArrayField(models.CharField(max_length=200), blank=True, default=list)
+    nationality = models.ForeignKey(
+        "states.State", on_delete=models.PROTECT, null=True, blank=True, related_name="nationals"
+    )
+    born = models.DateField(null=True, blank=True)
+    born_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    role = models.CharField(max_length=500, blank=True)
+    situation = models.ForeignKey(Situation, on_delete=models.PROTECT, related_name="persons")
+    status = models.CharField(max_length=32, choices=PersonStatus.choices)
+    status_date = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="persons")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "persons"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return f"/persons/{self.slug}/"
+
+
+class WarrantEndReason(models.TextChoices):
+    EXECUTED = "executed", "executed (person surrendered)"
+    WITHDRAWN = "withdrawn", "withdrawn"
+    DECEASED = "deceased", "death confirmed"
+    OTHER = "other", "other (see notes)"
+
+
+class WarrantQuerySet(models.QuerySet):
+    def in_force_on(self, day: datetime.date):
+        """Warrants in force on `day`: issued (or, if the issue date is unknown, public) and not yet ended."""
+        started = Q(issued__lte=day) | Q(issued__isnull=True, made_public__lte=day)
+        return self.filter(started).filter(Q(ended__isnull=True) | Q(ended__gte=day))
+
+
+class Warrant(models.Model):
+    """An ICC arrest warrant against one person.
+
+    It may be issued under seal and made public later; it stops being in force when
+    executed, withdrawn, or the person's death is confirmed (`ended` is its last
+    day). When the issue date is unknown, it counts from the day it was made public.
+    """
+
+    ref = models.SlugField(max_length=150, unique=True, help_text="Stable identifier: person and date.")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="warrants")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="warrants")
+    issued = models.DateField(null=True, blank=True)
+    issued_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    made_public = models.DateField(null=True, blank=True)
+    made_public_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    charges = models.TextField(blank=True)
+    ended = models.DateField(null=True, blank=True)
+    end_reason = models.CharField(max_length=16, choices=WarrantEndReason.choices, blank=True)
+    notes = models.TextField(blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="warrants")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WarrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person", "issued"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(issued__isnull=False) | Q(made_public__isnull=False),
+                name="warrant_has_a_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended__isnull=True) | Q(issued__isnull=True) | Q(ended__gte=models.F("issued")),
+                name="warrant_ends_after_issue",
+            ),
+            models.CheckConstraint(
+                condition=Q(made_public__isnull=True)
+                | Q(issued__isnull=True)
+                | Q(made_public__gte=models.F("issued")),
+                name="warrant_public_after_issue",
+            ),
+        ]
+
+    def __str__(self):
+        when = self.issued or self.made_public
+        return f"Warrant against {self.person.name} ({when})"
