@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from visits.models import Basis, Visit, VisitStatus, VerdictCode
+from visits.models import Basis, VerdictCode, Visit, VisitStatus
 
 
 class VisitFilterSet(django_filters.FilterSet):
