@@ -46,7 +46,31 @@ def dataset_dir():
     return DATASET
 
 
+@pytest.fixture(scope="module")
+def _seed_once(django_db_setup, django_db_blocker, dataset_dir):
+    """Import the seed data once per test module (committed), and remove it afterwards."""
+    with django_db_blocker.unblock():
+        call_command("import_dataset", str(dataset_dir), verbosity=0)
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
 @pytest.fixture
-def seeded(db, dataset_dir):
-    """The database with the whole seed dataset imported and every visit evaluated."""
-    call_command("import_dataset", str(dataset_dir), verbosity=0)
+def seeded(request, _seed_once, dataset_dir):
+    """The database with the whole seed dataset imported and every visit evaluated.
+
+    Tests share one committed import per module (set up before the test's own
+    transaction), and ordinary tests run inside a transaction that is rolled back,
+    so they may change anything. A transactional test (live_server, transaction=True)
+    empties the database when it ends; the next test then imports again.
+    """
+    from states.models import TreatyEvent
+
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    if not TreatyEvent.objects.exists():
+        call_command("import_dataset", str(dataset_dir), verbosity=0)
