@@ -1,0 +1,80 @@
+"""Which visits a change marks for evaluation, and how verdicts are stored."""
+
+import datetime
+
+import pytest
+
+from states.models import TreatyEvent
+from visits import flagging
+from visits.models import EvaluationRequest, Verdict, VerdictChange, Visit
+from warrants.models import Person, Warrant
+
+pytestmark = pytest.mark.django_db
+
+
+def requested_slugs():
+    return set(Visit.objects.filter(pk__in=EvaluationRequest.objects.values("visit_id")).values_list("slug", flat=True))
+
+
+def test_changing_a_warrant_marks_exactly_that_persons_visits(seeded):
+    warrant = Warrant.objects.get(person__slug="vladimir-putin")
+    warrant.made_public = datetime.date(2023, 3, 18)
+    warrant.save()
+    putin = set(Visit.objects.filter(person__slug="vladimir-putin").values_list("slug", flat=True))
+    assert requested_slugs() == putin
+    reason = EvaluationRequest.objects.first().reason
+    assert "vladimir-putin" in reason and "2023-03-17 → 2023-03-18" in reason
+
+
+def test_changing_a_treaty_event_marks_exactly_that_states_visits(seeded):
+    event = TreatyEvent.objects.get(state__iso3="ZAF", kind="entry_into_force")
+    event.date = datetime.date(2002, 8, 1)
+    event.save()
+    assert requested_slugs() == set(Visit.objects.filter(host__iso3="ZAF").values_list("slug", flat=True))
+
+
+def test_changing_a_person_marks_exactly_their_visits(seeded):
+    person = Person.objects.get(slug="sergei-shoigu")
+    person.name = "Sergei Kuzhugetovich Shoigu"
+    person.save()
+    assert requested_slugs() == {"sergei-shoigu-prk-2025-03-21", "sergei-shoigu-prk-2025-06-04"}
+
+
+def test_evaluating_twice_changes_nothing(seeded):
+    first = flagging.evaluate_visits()
+    assert first.changed == 0  # the import already evaluated everything
+    history = VerdictChange.objects.count()
+    assert flagging.evaluate_visits().changed == 0
+    assert VerdictChange.objects.count() == history
+    assert Verdict.objects.count() == Visit.objects.count()
+
+
+def test_a_warrant_change_is_explained_in_the_verdict_history(seeded):
+    warrant = Warrant.objects.get(person__slug="vladimir-putin")
+    warrant.issued = warrant.made_public = datetime.date(2024, 9, 4)  # after the Mongolia visit
+    warrant.save()
+    stats = flagging.evaluate_pending()
+    assert stats.changed > 0
+    visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    assert visit.verdict.code == "no_warrant_in_force"
+    change = visit.verdict_changes.order_by("-id").first()
+    assert (change.old_code, change.new_code) == ("non_compliance", "no_warrant_in_force")
+    assert "issued 2023-03-17 → 2024-09-04" in change.cause
+    assert not EvaluationRequest.objects.exists()
+
+
+def test_a_request_made_after_the_read_is_not_cleared(seeded):
+    from django.db import connection
+    from django.utils import timezone
+
+    visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    flagging.request_evaluation("v.id = %s", [visit.pk], "first change")
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT {flagging._VISIT_COLUMNS} {flagging._VISIT_FROM} WHERE v.id = %s", [visit.pk])
+        rows = cur.fetchall()
+        # Another change lands between reading the visit and storing its verdict.
+        flagging.request_evaluation("v.id = %s", [visit.pk], "second change")
+        flagging._evaluate_rows(cur, rows, flagging.load_facts(), "test", timezone.now())
+    assert EvaluationRequest.objects.get(visit=visit).reason == "first change; second change"
+    flagging.evaluate_pending()
+    assert not EvaluationRequest.objects.exists()
