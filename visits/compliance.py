@@ -1,4 +1,4 @@
-"""The legal rule: was the host bound to arrest this person on the days he was there, and did it?
+"""The legal rule: was the host bound to arrest this person on the days of the visit, and did it?
 
 Pure Python: no Django, no Celery. Frozen dataclasses describe the facts; `evaluate`
 returns a Verdict with its code, the treaty basis, the warrants that decided it and
@@ -9,7 +9,9 @@ Dates are calendar days (UTC). A partial date ("2009-03", "2012") is a Period: s
 day in that period. A visit with partial dates is evaluated on every possible day
 (in practice on the days where a fact changes, since the verdict is constant
 between them); if all agree that is the verdict, otherwise it is `no_obligation`
-when the host was bound on none of them, and `pending` when it was bound on some.
+when the host was bound on none of them (for a warrant then in force, public or
+sealed), and `pending` when it was bound on some. A warrant date known only to the
+month or year is read both ways, as early and as late as it could be.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-RULE_VERSION = "2026.11.1"
+RULE_VERSION = "2026.11.2"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that
 # deposited its instrument by 2002-04-11 (the 60th instrument's deposit).
@@ -49,6 +51,7 @@ PRESENT_STATUSES = ("occurred", "transit")
 DETERRED_STATUSES = ("cancelled", "virtual")
 
 IMPRECISE_REASON = "the date is too imprecise to decide"
+PENDING_OUTCOME_REASON = "the recorded outcome does not allow a verdict"
 
 
 # --- Facts --------------------------------------------------------------------
@@ -275,7 +278,11 @@ class _Scenario:
     day: datetime.date | None = None
     warrants: tuple = ()
     in_force: tuple = ()
+    # Bound to arrest on a usable (public or notified) warrant.
     bound: bool = False
+    # Bound for a warrant in force, usable or not: when an imprecise date gives several
+    # verdicts, this is what decides between `no_obligation` and `pending`.
+    host_bound: bool = False
 
 
 def _days(first: datetime.date, last: datetime.date) -> Iterable[datetime.date]:
@@ -293,43 +300,52 @@ def _scenario(
     last: datetime.date,
     late: bool,
 ) -> _Scenario:
-    """Apply the verdict table to a visit known to cover exactly the days first..last."""
-    in_force: dict = {}
-    usable: dict = {}
-    best = None  # (rank, day, basis, warrant): the first basis in DOMAIN.md's order, earliest day
+    """Apply the verdict table to a visit known to cover exactly the days first..last.
+
+    The obligation and the warrant must meet on the same day: a host bound on the
+    first day of a visit and a warrant issued on the last, after the host's
+    withdrawal took effect, make no obligation to arrest.
+    """
+    in_force: dict = {}  # warrant id -> (first day in force during the visit, warrant)
+    usable: dict = {}  # the same, for days it was also public or notified to the host
+    best = None  # (rank, day, basis, warrant): the first basis in BASES order, earliest day
+    host_bound = False
     for day in _days(first, last):
         for w in warrants:
             if not in_force_on(w, day, late):
                 continue
             in_force.setdefault(w.id, (day, w))
-            if not (public_on(w, day, late) or visit.host_notified):
-                continue
-            usable.setdefault(w.id, (day, w))
             basis = basis_on(host, day, w, visit.situation, late)
+            host_bound = host_bound or bool(basis)
+            if not (public_on(w, day, late) or visit.host_notified):
+                continue  # sealed and not notified: no failure to arrest can be charged
+            usable.setdefault(w.id, (day, w))
             if basis and (best is None or BASES.index(basis) < best[0]):
                 best = (BASES.index(basis), day, basis, w)
-    bound_at = best[1:] if best else None
-    bound = bound_at is not None
-    in_force_ids = tuple(in_force)
+
+    common = {"in_force": tuple(in_force), "host_bound": host_bound}
+    bound = {}
+    if best is not None:
+        _, day, basis, w = best
+        bound = {"basis": basis, "day": day, "warrants": (w.id,), "bound": True}
     if visit.status in DETERRED_STATUSES:
-        ids = (bound_at[2].id,) if bound else tuple(usable) or in_force_ids
-        return _Scenario(DETERRED, bound_at[1] if bound else "", bound_at[0] if bound else None, ids, in_force_ids, bound)
+        return _Scenario(DETERRED, **(bound or {"warrants": tuple(usable) or tuple(in_force)}), **common)
     if not in_force:
-        return _Scenario(NO_WARRANT_IN_FORCE, day=first)
+        return _Scenario(NO_WARRANT_IN_FORCE, day=first, **common)
     if not usable:
-        return _Scenario(WARRANT_NOT_PUBLIC, day=first, warrants=in_force_ids, in_force=in_force_ids)
+        day = next(iter(in_force.values()))[0]
+        return _Scenario(WARRANT_NOT_PUBLIC, day=day, warrants=tuple(in_force), **common)
+    first_usable_day, first_usable = next(iter(usable.values()))
     if visit.outcome == "arrested":
-        day, w = next(iter(usable.values()))
         return _Scenario(
-            COMPLIED, bound_at[1] if bound else "", bound_at[0] if bound else day,
-            ((bound_at[2] if bound else w).id,), in_force_ids, bound,
+            COMPLIED, **(bound or {"day": first_usable_day, "warrants": (first_usable.id,)}), **common
         )
     if not bound:
-        day, w = next(iter(usable.values()))
-        return _Scenario(NO_OBLIGATION, "", day, tuple(usable), in_force_ids, False)
+        return _Scenario(NO_OBLIGATION, day=first_usable_day, warrants=tuple(usable), **common)
     if visit.status in PRESENT_STATUSES and visit.outcome in FAILED_OUTCOMES:
-        return _Scenario(NON_COMPLIANCE, bound_at[1], bound_at[0], (bound_at[2].id,), in_force_ids, True)
-    return _Scenario(PENDING, bound_at[1], bound_at[0], (bound_at[2].id,), in_force_ids, True)
+        return _Scenario(NON_COMPLIANCE, **bound, **common)
+    # Bound host, usable warrant, but an outcome (such as n/a) the table has no row for.
+    return _Scenario(PENDING, **bound, **common)
 
 
 def _change_points(
@@ -360,10 +376,13 @@ def evaluate(
     """The verdict on one visit, with its explanation."""
     text = _Explainer(visit, host, warrants, findings, sources)
     if visit.review_state != "verified":
+        rejected = visit.review_state == "rejected"
         reason = (
-            "it was rejected on review" if visit.review_state == "rejected" else "it has not yet been verified by a reviewer"
+            "the report was rejected on review"
+            if rejected
+            else "the report has not yet been verified by a reviewer"
         )
-        return Verdict(PENDING, explanation=text.pending(reason), reason=reason)
+        return Verdict(PENDING, explanation=text.pending(reason, final=rejected), reason=reason)
     if visit.outcome == "unknown":
         reason = "the outcome of the visit is not known"
         return Verdict(PENDING, explanation=text.pending(reason), reason=reason)
@@ -374,31 +393,61 @@ def evaluate(
         return Verdict(PENDING, explanation=text.pending(reason), reason=reason)
 
     end = visit.end or visit.start
+    exact = visit.start.exact and end.exact
     imprecise_warrants = any(
         p is not None and not p.exact for w in warrants for p in (w.issued, w.made_public)
     )
+    # A warrant date known only to the month or year is read both ways, as early and as
+    # late as it could be: issue and publication only ever switch facts on, so the two
+    # extremes bracket every reading in between.
     lateness = (False, True) if imprecise_warrants else (False,)
-    if visit.start.exact and end.exact:
-        scenarios = [_scenario(visit, host, warrants, visit.start.first, end.first, late) for late in lateness]
+    if exact:
+        spans = [(visit.start.first, end.first)]
     else:
-        days = _change_points(host, warrants, visit.start.first, end.last)
-        scenarios = [_scenario(visit, host, warrants, d, d, late) for d in days for late in lateness]
+        # Some day in the period: try each possible day on which a fact changes.
+        spans = [(d, d) for d in _change_points(host, warrants, visit.start.first, end.last)]
+    readings = [
+        (first, _scenario(visit, host, warrants, first, last, late))
+        for first, last in spans
+        for late in lateness
+    ]
+    scenarios = [s for _, s in readings]
 
     chosen = scenarios[0]
     if any(s.code != chosen.code for s in scenarios):
-        if not any(s.bound for s in scenarios):
-            chosen = next(s for s in scenarios if s.code == NO_OBLIGATION) if any(
-                s.code == NO_OBLIGATION for s in scenarios
-            ) else _Scenario(NO_OBLIGATION, day=visit.start.first)
+        if any(s.host_bound for s in scenarios):
+            # e.g. the state joined in the middle of the year the visit is dated to.
+            changed_on = next(day for day, s in readings if s.code != chosen.code)
+            detail = text.imprecision(None if exact else changed_on)
             return Verdict(
-                NO_OBLIGATION, "", text.explain(chosen, imprecise=True), chosen.warrants, False, chosen.day
+                PENDING,
+                explanation=text.pending(f"{IMPRECISE_REASON} ({detail})"),
+                reason=IMPRECISE_REASON,
             )
-        return Verdict(PENDING, explanation=text.pending(IMPRECISE_REASON), reason=IMPRECISE_REASON)
-    would = any(s.bound for s in scenarios) if chosen.code == DETERRED else None
-    imprecise = not (visit.start.exact and end.exact) or imprecise_warrants
+        # The readings disagree (no warrant yet on some days, say), but on none of them was
+        # the host bound: that much is certain whatever the exact date.
+        chosen = next(
+            (s for s in scenarios if s.code == NO_OBLIGATION),
+            _Scenario(NO_OBLIGATION, day=visit.start.first),
+        )
+        note = text.date_note(chosen, uniform=False)
+        explanation = text.explain(chosen, note=note, uniform=False)
+        return Verdict(NO_OBLIGATION, "", explanation, chosen.warrants, None, chosen.day)
+
+    if chosen.code == DETERRED and len({s.bound for s in scenarios}) > 1:
+        # Deterred whatever the day, but bound on only some of the possible days: whether
+        # the host would have been bound depends on a date nobody knows.
+        example = next(s for s in scenarios if s.bound)
+        explanation = text.explain(example, note=text.date_note(example), uniform=False)
+        return Verdict(DETERRED, "", explanation, example.warrants, None, None)
     return Verdict(
-        chosen.code, chosen.basis, text.explain(chosen, imprecise=imprecise and len(scenarios) > 1),
-        chosen.warrants, would, chosen.day,
+        chosen.code,
+        chosen.basis,
+        text.explain(chosen, note=text.date_note(chosen, several_readings=len(scenarios) > 1)),
+        chosen.warrants,
+        chosen.bound if chosen.code == DETERRED else None,
+        chosen.day,
+        reason=PENDING_OUTCOME_REASON if chosen.code == PENDING else "",
     )
 
 
@@ -426,6 +475,10 @@ def self_check(verdict: Verdict, has_finding: bool, researcher_note: str = "") -
 
 
 # --- Explanations -----------------------------------------------------------------
+#
+# User-facing prose: journalists quote it. Each explanation names the basis of the
+# obligation (or why there was none), the dates that decided it, the warrant and the
+# sources. Neutral wording, no gendered pronouns, ISO dates.
 
 
 def format_day(day: datetime.date | None) -> str:
@@ -440,6 +493,11 @@ def format_period(period: Period) -> str:
     return period.first.isoformat()
 
 
+def format_on(period: Period) -> str:
+    """'on 2009-03-04', 'in March 2009', 'in 2012'."""
+    return f"on {format_period(period)}" if period.exact else f"in {format_period(period)}"
+
+
 def format_span(start: Period, end: Period | None) -> str:
     """'2024-09-02', '2024-09-02–03', '2024-08-31 to 2024-09-03', 'March 2009'."""
     if end is None or end == start:
@@ -452,11 +510,34 @@ def format_span(start: Period, end: Period | None) -> str:
     return f"{format_period(start)} to {format_period(end)}"
 
 
+# Situation names the Court writes with "the": "the situation in the State of Palestine".
+_NAMES_WITH_ARTICLE = (
+    "State of ",
+    "Democratic Republic",
+    "Central African Republic",
+    "Republic of ",
+    "Bolivarian Republic",
+    "Philippines",
+)
+
+
+def situation_phrase(situation: str) -> str:
+    """'situation in Ukraine', 'situation in the State of Palestine'."""
+    the = "the " if situation.startswith(_NAMES_WITH_ARTICLE) else ""
+    return f"situation in {the}{situation}"
+
+
 _OUTCOME_TEXT = {
     "not_arrested": "was not arrested",
     "left_early": "left early without being arrested",
     "released": "was arrested but then let go instead of being surrendered to the Court",
     "arrested": "was arrested",
+}
+
+_END_TEXT = {
+    "executed": "it was executed on {}",
+    "withdrawn": "it was withdrawn on {}",
+    "deceased": "it lapsed with the person's death, confirmed on {}",
 }
 
 
@@ -472,6 +553,17 @@ class _Explainer:
 
     # The building blocks ---------------------------------------------------------
 
+    @property
+    def _exact(self) -> bool:
+        v = self.visit
+        return v.start is not None and v.start.exact and (v.end is None or v.end.exact)
+
+    def _span(self) -> str:
+        return format_span(self.visit.start, self.visit.end)
+
+    def _situation(self) -> str:
+        return situation_phrase(self.visit.situation)
+
     def _where(self) -> str:
         if self.visit.place:
             places = " and ".join(p.strip() for p in self.visit.place.split(";") if p.strip())
@@ -481,8 +573,7 @@ class _Explainer:
     def _when(self) -> str:
         if self.visit.start is None:
             return "on an unknown date"
-        span = format_span(self.visit.start, self.visit.end)
-        return f"on {span}" if self.visit.start.exact else f"in {span}"
+        return f"on {self._span()}" if self.visit.start.exact else f"in {self._span()}"
 
     def _joined(self) -> str:
         if self.host.deposited is None:
@@ -490,14 +581,15 @@ class _Explainer:
         verb = "ratified" if self.host.signed else "acceded"
         return f"State Party; {verb} {self.host.deposited.isoformat()}"
 
-    def obligation(self, basis: str, warrant: WarrantFacts | None) -> str:
+    def obligation(self, basis: str, warrant: WarrantFacts | None, day: datetime.date | None) -> str:
         h = self.host
         if basis == STATE_PARTY:
             if h.withdrawal_effective:
+                when = f"on {day.isoformat()}" if day and self._exact else "at the time of the visit"
                 return (
-                    f"{h.name} was bound from {h.entry_into_force.isoformat()} ({self._joined()}) "
-                    f"until its withdrawal took effect on {h.withdrawal_effective.isoformat()}; "
-                    "the visit fell within that time."
+                    f"{h.name} was bound from {h.entry_into_force.isoformat()} ({self._joined()}); "
+                    f"its withdrawal is effective only from {h.withdrawal_effective.isoformat()} "
+                    f"(Art. 127(1)), so it was still bound {when}."
                 )
             return f"{h.name} has been bound since {h.entry_into_force.isoformat()} ({self._joined()})."
         if basis == ART_127_2_RESIDUAL:
@@ -505,15 +597,17 @@ class _Explainer:
             return (
                 f"{h.name}'s withdrawal from the Rome Statute took effect on "
                 f"{h.withdrawal_effective.isoformat()}, but a withdrawal does not discharge obligations "
-                f"that arose while it was a party (Art. 127(2)): it remains bound for warrants issued "
-                f"before then, and this one was issued {'on ' + format_period(issued) if issued else 'earlier'}."
+                f"that arose while the state was a party (Art. 127(2)): {h.name} remains bound for "
+                f"warrants issued before then, and this one was issued "
+                f"{format_on(issued) if issued else 'earlier'}."
             )
         if basis == ART_12_3_DECLARATION:
             lodged = min(d.lodged for d in h.declarations if d.situation == self.visit.situation)
             return (
-                f"{h.name} is not a State Party, but by a declaration lodged on {lodged.isoformat()} it "
-                f"accepted the Court's jurisdiction over the situation in {self.visit.situation} and must "
-                f"cooperate \"without any delay or exception\" (Art. 12(3))."
+                f"{h.name} was not then a State Party, but by a declaration lodged on "
+                f"{lodged.isoformat()} it had accepted the Court's jurisdiction over the "
+                f'{self._situation()} and was bound to cooperate "without any delay or exception" '
+                "(Art. 12(3))."
             )
         return self.no_obligation_reason()
 
@@ -525,47 +619,67 @@ class _Explainer:
                 f"{' on ' + h.deposited.isoformat() if h.deposited else ''} but withdrew it before the "
                 "Statute entered into force for it, so it never became a State Party."
             )
-        declared = [d for d in h.declarations if d.situation != self.visit.situation]
-        tail = ""
-        if declared:
-            tail = f" (its Art. 12(3) declaration covers the situation in {declared[0].situation}, not this one)"
+        declaration = self._declaration_note()
         if not h.ever_party:
             return (
-                f"{h.name} is not a State Party to the Rome Statute and has accepted no obligation to "
-                f"arrest in the situation in {self.visit.situation}{tail}, so it was not bound to arrest."
+                f"{h.name} is not a State Party to the Rome Statute and had not accepted the Court's "
+                f"jurisdiction over the {self._situation()}{f' ({declaration})' if declaration else ''}, "
+                "so it was not bound to arrest."
             )
         start = self.visit.start.first if self.visit.start else None
         if start and start < h.entry_into_force:
+            deposited = f" (instrument deposited {h.deposited.isoformat()})" if h.deposited else ""
             return (
                 f"{h.name} was not yet bound: the Statute entered into force for it only on "
-                f"{h.entry_into_force.isoformat()} ({self._joined()})."
+                f"{h.entry_into_force.isoformat()}{deposited}{f', and {declaration}' if declaration else ''}."
             )
-        return (
-            f"{h.name} was no longer bound: its withdrawal took effect on "
-            f"{h.withdrawal_effective.isoformat()}, before the warrant was issued, so Art. 127(2) "
-            "does not apply."
-        )
+        if h.withdrawal_effective:
+            return (
+                f"{h.name} was no longer bound: its withdrawal took effect on "
+                f"{h.withdrawal_effective.isoformat()}, before the warrant was issued, so Art. 127(2) "
+                "does not apply."
+            )
+        return f"{h.name} was not bound to arrest on the days of the visit."
 
-    def warrant(self, w: WarrantFacts, day: datetime.date | None) -> str:
+    def _declaration_note(self) -> str:
+        """Why an Art. 12(3) declaration the host did lodge does not bind it here, or ''."""
+        h, v = self.host, self.visit
+        later = [d.lodged for d in h.declarations if d.situation == v.situation]
+        if later:
+            return f"its Art. 12(3) declaration for this situation was lodged only on {min(later).isoformat()}"
+        others = [d.situation for d in h.declarations]
+        if others:
+            return f"its Art. 12(3) declaration covers the {situation_phrase(others[0])}, not this one"
+        return ""
+
+    def warrant(self, w: WarrantFacts, day: datetime.date | None, uniform: bool = True) -> str:
         v = self.visit
-        who = f"The warrant against {v.person_name} (situation in {v.situation})"
+        who = f"The warrant against {v.person_name} ({self._situation()})"
         issued, public = w.issued, w.made_public
         if issued and public and issued == public:
             since = f"issued and public since {format_period(issued)}"
         elif issued and public:
-            since = f"issued under seal on {format_period(issued)} and public since {format_period(public)}"
+            since = f"issued under seal {format_on(issued)} and public since {format_period(public)}"
         elif issued:
-            since = f"issued under seal on {format_period(issued)}"
+            since = f"issued under seal {format_on(issued)}"
         else:
             since = f"public since {format_period(public)} (issue date unknown)"
-        on = f", was in force on {day.isoformat()}" if day else ", was in force at the time"
+        if not self._exact:
+            on = f", was in force {'throughout' if uniform else 'during part of'} {self._span()}"
+        else:
+            on = f", was in force on {day.isoformat()}" if day else ", was in force at the time"
+        ended = ""
+        if w.ended:
+            # The last day in force counts: an arrest on that day executes the warrant.
+            template = _END_TEXT.get(w.end_reason, "its last day in force was {}")
+            ended = "; " + template.format(w.ended.isoformat())
         notified = ""
         if v.host_notified and not (public and day and day >= public.first):
             notified = f"; {self.host.name} had been notified of it"
-        return f"{who}, {since}{on}{notified}."
+        return f"{who}, {since}{on}{ended}{notified}."
 
     def visit_sentence(self, outcome_text: str) -> str:
-        verb = {"transit": "stopped in transit in", "virtual": "was due in"}.get(self.visit.status, "visited")
+        verb = "stopped in transit in" if self.visit.status == "transit" else "visited"
         return f"{self.visit.person_name} {verb} {self._where()} {self._when()} and {outcome_text}"
 
     def justification(self) -> str:
@@ -581,7 +695,10 @@ class _Explainer:
         parts = []
         for f in self.findings:
             referral = f" and referred it to {f.referred_to}" if f.referred_to else " without referring it"
-            parts.append(f" An ICC Pre-Trial Chamber found non-compliance on {f.decided.isoformat()} (Art. 87(7)){referral}.")
+            parts.append(
+                f" An ICC Pre-Trial Chamber found non-compliance on {f.decided.isoformat()} "
+                f"(Art. 87(7)){referral}."
+            )
         return "".join(parts)
 
     def sources_text(self) -> str:
@@ -593,71 +710,155 @@ class _Explainer:
         more = f" and {len(self.sources) - 6} more" if len(self.sources) > 6 else ""
         return f" Sources: {'; '.join(cited)}{more}."
 
-    def _imprecise_note(self) -> str:
-        return (
-            f" The date is known only as {format_span(self.visit.start, self.visit.end)}; "
-            "every possible day gives this verdict."
+    def _imprecise_warrant(self) -> str:
+        """'the warrant is known only to have been issued in 2023', or ''."""
+        for w in self.warrants.values():
+            parts = [
+                f"{what} {format_on(p)}"
+                for what, p in (("issued", w.issued), ("made public", w.made_public))
+                if p is not None and not p.exact
+            ]
+            if parts:
+                return f"the warrant is known only to have been {' and '.join(parts)}"
+        return ""
+
+    def date_note(self, s: _Scenario, uniform: bool = True, several_readings: bool = True) -> str:
+        """What the imprecision of the dates means for this verdict, or ''."""
+        host = self.host.name
+        if not self._exact:
+            tail = (
+                "every possible day gives this verdict"
+                if uniform
+                else f"on none of its possible days was {host} bound to arrest"
+            )
+            return f" The visit is dated only {self._span()}; {tail}."
+        # An exact visit has several readings only when some warrant date is imprecise.
+        warrant = self.warrants.get(s.warrants[0]) if s.warrants else None
+        decisive_imprecise = warrant is not None and any(
+            p is not None and not p.exact for p in (warrant.issued, warrant.made_public)
         )
+        if not several_readings or (uniform and not decisive_imprecise):
+            return ""
+        tail = (
+            "every possible reading of them gives this verdict"
+            if uniform
+            else f"on no reading of them was {host} bound to arrest"
+        )
+        return f" Some warrant dates are known only to the month or year; {tail}."
+
+    def imprecision(self, changed_on: datetime.date | None) -> str:
+        """Why an imprecise date leaves the verdict open."""
+        if changed_on is not None:
+            return f"the visit is dated only {self._span()}, and the verdict changes on {changed_on.isoformat()}"
+        return self._imprecise_warrant() or "some dates are known only to the month or year"
 
     # Whole explanations ------------------------------------------------------------
 
-    def pending(self, reason: str) -> str:
+    def pending(self, reason: str, final: bool = False) -> str:
         v = self.visit
         return (
-            f"No verdict yet on the visit of {v.person_name} to {self._where()} {self._when()}: "
-            f"{reason}.{self.sources_text()}"
+            f"{'No verdict' if final else 'No verdict yet'} on the reported visit of "
+            f"{v.person_name} to {self._where()} {self._when()}: {reason}.{self.sources_text()}"
         )
 
     def deterred_undated(self) -> str:
         v = self.visit
-        return (
-            f"A trip by {v.person_name} to {self._where()} was called off (date unknown); "
-            f"the warrant may have deterred it.{self.sources_text()}"
-        )
+        if v.status == "virtual":
+            return (
+                f"{v.person_name} did not travel to {self._where()} (date unknown) and took part by "
+                f"video instead.{self.sources_text()}"
+            )
+        return f"A trip by {v.person_name} to {self._where()} (date unknown) was called off.{self.sources_text()}"
 
-    def explain(self, s: _Scenario, imprecise: bool = False) -> str:
+    def _deterred(self, s: _Scenario, warrant: WarrantFacts | None, would_be_bound: bool | None) -> str:
+        v, h = self.visit, self.host
+        if v.status == "virtual":
+            what = f"{v.person_name} did not travel to {self._where()} {self._when()} and took part by video instead."
+        else:
+            what = f"{v.person_name}'s trip to {self._where()} {self._when()} was called off."
+        if would_be_bound is None:
+            return (
+                f"{what} Whether {h.name} would have been bound to arrest depends on the exact dates: "
+                + self.obligation(s.basis, warrant, None)
+            )
+        if would_be_bound:
+            return (
+                f"{what} Had the trip gone ahead, {h.name} would have been bound to arrest: "
+                + self.obligation(s.basis, warrant, s.day)
+            )
+        if not s.in_force:
+            return (
+                f"{what} {h.name} would not have been bound to arrest: no warrant against "
+                f"{v.person_name} was in force on those dates."
+            )
+        if s.host_bound:
+            return (
+                f"{what} {h.name} would not have been bound to arrest: the warrant was then under "
+                f"seal and {h.name} is not known to have been notified of it."
+            )
+        return f"{what} {self.no_obligation_reason()}"
+
+    def _no_warrant_detail(self) -> str:
+        """' (the warrant was issued only on 2023-03-17)', or ended before the visit."""
+        v = self.visit
+        first = v.start.first
+        last = (v.end or v.start).last
+        starts = [p for w in self.warrants.values() if (p := w.issued or w.made_public) and p.first > last]
+        ends = [w.ended for w in self.warrants.values() if w.ended and w.ended < first]
+        which = "the first warrant" if len(self.warrants) > 1 else "the warrant"
+        if starts and len(starts) == len(self.warrants):
+            return f" ({which} was issued only {format_on(min(starts, key=lambda p: p.first))})"
+        if ends:
+            return f" (the last warrant in force had ended on {max(ends).isoformat()})"
+        return ""
+
+    def _sealed(self, w: WarrantFacts | None) -> str:
+        """'A warrant against X, issued under seal on D and made public only on E,'."""
+        dates = []
+        if w is not None and w.issued:
+            dates.append(f"issued under seal {format_on(w.issued)}")
+        if w is not None and w.made_public:
+            dates.append(f"made public only {format_on(w.made_public)}")
+        listed = f", {' and '.join(dates)}," if dates else ""
+        return f"A warrant against {self.visit.person_name}{listed}"
+
+    def explain(self, s: _Scenario, note: str = "", uniform: bool = True) -> str:
+        """The explanation for scenario `s`; `uniform` False when the possible dates disagree."""
         v = self.visit
         warrant = self.warrants.get(s.warrants[0]) if s.warrants else None
-        note = self._imprecise_note() if imprecise else ""
+        sources = self.sources_text()
         if s.code == DETERRED:
-            how = "attended by video instead" if v.status == "virtual" else "was called off"
-            bound = (
-                f" Had the trip gone ahead, {self.host.name} would have been bound to arrest: "
-                + self.obligation(s.basis, warrant)
-                if s.bound
-                else f" {self.host.name} would not have been bound to arrest."
-            )
-            return (
-                f"{v.person_name}'s trip to {self._where()} {self._when()} {how}."
-                f"{bound}{note}{self.sources_text()}"
-            )
+            would = s.bound if uniform else None
+            return f"{self._deterred(s, warrant, would)}{note}{sources}"
         if s.code == NO_WARRANT_IN_FORCE:
             return (
                 f"No warrant against {v.person_name} was in force during the visit to {self._where()} "
-                f"{self._when()}, so there was nothing to execute.{note}{self.sources_text()}"
+                f"{self._when()}{self._no_warrant_detail()}, so there was nothing to execute."
+                f"{note}{sources}"
             )
         if s.code == WARRANT_NOT_PUBLIC:
             return (
-                f"A warrant against {v.person_name} was in force during the visit to {self._where()} "
-                f"{self._when()}, but it was under seal and {self.host.name} is not known to have been "
-                f"notified of it, so no failure to arrest can be charged.{note}{self.sources_text()}"
+                f"{self._sealed(warrant)} was in force during the visit to {self._where()} {self._when()}, "
+                f"but it was then under seal and {self.host.name} is not known to have been notified "
+                f"of it, so no failure to arrest can be charged.{note}{sources}"
             )
-        wsent = " " + self.warrant(warrant, s.day) if warrant else ""
+        wsent = " " + self.warrant(warrant, s.day, uniform) if warrant else ""
         if s.code == COMPLIED:
-            obligation = " " + self.obligation(s.basis, warrant) if s.basis else ""
+            obligation = self.obligation(s.basis, warrant, s.day) if s.basis else self.no_obligation_reason()
             return (
-                f"{self.visit_sentence('was arrested')}: the warrant was executed.{wsent}{obligation}"
-                f"{note}{self.sources_text()}"
+                f"{self.visit_sentence('was arrested under the warrant')}.{wsent} {obligation}"
+                f"{note}{sources}"
             )
         if s.code == NO_OBLIGATION:
+            outcome = _OUTCOME_TEXT.get(v.outcome, "was not arrested")
             return (
-                f"{self.obligation('', warrant)}{wsent} {self.visit_sentence(_OUTCOME_TEXT.get(v.outcome, 'was not arrested'))}"
-                f"; this was no breach of an obligation to arrest.{self.justification()}{note}{self.sources_text()}"
+                f"{self.no_obligation_reason()}{wsent} {self.visit_sentence(outcome)}; this was no "
+                f"breach of an obligation to arrest.{self.justification()}{note}{sources}"
             )
         if s.code == NON_COMPLIANCE:
             return (
-                f"{self.obligation(s.basis, warrant)}{wsent} "
+                f"{self.obligation(s.basis, warrant, s.day)}{wsent} "
                 f"{self.visit_sentence(_OUTCOME_TEXT[v.outcome])}: a failure to arrest and surrender "
-                f"(Arts. 86, 89(1)).{self.justification()}{self.finding_text()}{note}{self.sources_text()}"
+                f"(Arts. 86, 89(1)).{self.justification()}{self.finding_text()}{note}{sources}"
             )
-        return self.pending("the outcome recorded does not allow a verdict")
+        return self.pending(PENDING_OUTCOME_REASON)

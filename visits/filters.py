@@ -1,5 +1,7 @@
 """Visit filters: one FilterSet shared by the HTML lists, the downloads and the API."""
 
+import datetime
+
 import django_filters
 from django.db.models import Q
 
@@ -25,4 +27,9 @@ class VisitFilterSet(django_filters.FilterSet):
         return queryset.filter(host__iso3=value.upper())
 
     def filter_changed_since(self, queryset, name, value):
+        # Compared in UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 allows.
+        try:
+            value = value.astimezone(datetime.UTC)
+        except OverflowError:  # beyond year 9999 (nothing changed since) or before year 1 (everything did)
+            return queryset.none() if value.utcoffset() < datetime.timedelta(0) else queryset
         return queryset.filter(Q(updated_at__gte=value) | Q(verdict__computed_at__gte=value))

@@ -1,0 +1,145 @@
+"""One shape for every API error: {"error": {"code": ..., "message": ..., "fields": {...}}}.
+
+`code` is a stable machine-readable word (`not_found`, `invalid`, `invalid_filter`,
+`not_authenticated`, `permission_denied`, `method_not_allowed`, `not_acceptable`,
+`throttled`, ...), `message` a sentence for a human, and `fields` maps each offending
+field or query parameter to its messages (empty when the error is not about a field).
+"""
+
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, resolve
+from rest_framework import exceptions, serializers, status
+from rest_framework.views import exception_handler as drf_exception_handler
+
+# Status codes whose DRF default code is too generic to be useful on its own.
+_CODE_BY_STATUS = {
+    status.HTTP_400_BAD_REQUEST: "invalid",
+    status.HTTP_404_NOT_FOUND: "not_found",
+}
+
+
+class InvalidFilter(exceptions.ValidationError):
+    """A query parameter (filter, ordering, as_of, cursor) has a value the API cannot use."""
+
+    default_code = "invalid_filter"
+    default_detail = "A query parameter has an invalid value."
+
+
+class ServiceBusy(exceptions.APIException):
+    """The data is being rewritten right now; the client should retry shortly."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "busy"
+    default_detail = "The data is being updated; retry in a few seconds."
+
+    def __init__(self, detail=None, *, wait: int = 5):
+        super().__init__(detail)
+        self.wait = wait
+
+
+def _flatten(detail) -> list[str]:
+    if isinstance(detail, dict):
+        return [m for value in detail.values() for m in _flatten(value)]
+    if isinstance(detail, list):
+        return [m for value in detail for m in _flatten(value)]
+    return [str(detail)]
+
+
+def _fields(detail) -> dict:
+    """{field: [messages]}; nested serializers keep their structure as dotted names."""
+    fields = {}
+    for name, value in detail.items():
+        if isinstance(value, dict):
+            for sub, messages in _fields(value).items():
+                key = name if sub == "non_field_errors" else f"{name}.{sub}"
+                fields.setdefault(key, []).extend(messages)
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            for i, item in enumerate(value):
+                for sub, messages in _fields(item).items():
+                    fields[f"{name}.{i}.{sub}"] = messages
+        else:
+            fields[name] = _flatten(value)
+    return fields
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def api_exception_handler(exc, context):
+    """DRF's handler (status, WWW-Authenticate, Retry-After), with the body in our one shape."""
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # a bug: let Django answer 500 and log it
+    if isinstance(exc, exceptions.APIException):
+        detail, code = exc.detail, exc.get_codes()
+    else:  # Django's Http404 / PermissionDenied, converted by DRF
+        detail, code = response.data.get("detail", ""), None
+
+    fields = {}
+    if isinstance(detail, dict):
+        fields = _fields(detail)
+        non_field = fields.pop("non_field_errors", [])
+        message = (
+            " ".join(non_field)
+            if non_field
+            else "Some values are invalid: "
+            + "; ".join(f"{name}: {' '.join(messages)}" for name, messages in fields.items())
+        )
+    elif isinstance(detail, list):
+        message = " ".join(_flatten(detail))
+    else:
+        message = str(detail)
+
+    if isinstance(exc, InvalidFilter):
+        code = "invalid_filter"
+    elif not isinstance(code, str):
+        code = getattr(exc, "default_code", None) or _CODE_BY_STATUS.get(
+            response.status_code, "error"
+        )
+    if code == "invalid" and response.status_code == status.HTTP_404_NOT_FOUND:
+        code = "not_found"
+    response.data = error_body(code, message, fields)
+    return response
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        help_text="A stable machine-readable code, e.g. `not_found` or `invalid_filter`."
+    )
+    message = serializers.CharField(help_text="What went wrong, for a human.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Each offending field or query parameter with its messages; empty when none is at fault.",
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every 4xx (and 503) answer."""
+
+    error = ErrorDetailSerializer()
+
+
+def api_not_found(request, *args, **kwargs):
+    """Unknown paths under /api/v1/ answer in the API's error shape, not with an HTML page.
+
+    A path that only lacks its trailing slash is redirected to it (308 keeps a POST a POST).
+    """
+    if not request.path_info.endswith("/"):
+        try:
+            match = resolve(request.path_info + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not api_not_found:
+            query = request.META.get("QUERY_STRING", "")
+            target = request.path + "/" + (f"?{query}" if query else "")
+            return HttpResponsePermanentRedirect(
+                target, preserve_request=request.method not in ("GET", "HEAD")
+            )
+    return JsonResponse(
+        error_body(
+            "not_found",
+            f"There is no API endpoint at {request.path}. The list of endpoints is at /api/v1/.",
+        ),
+        status=404,
+    )

@@ -1,0 +1,87 @@
+"""OpenAPI examples for the states and statements endpoints (from the seed data, sources trimmed)."""
+
+from drf_spectacular.utils import OpenApiExample
+
+BASE = "https://iccwatch.example.org/api/v1"
+
+STATE = OpenApiExample(
+    "GET /api/v1/states/HUN/?as_of=2026-06-02",
+    summary="Hungary on the day its withdrawal took effect",
+    response_only=True,
+    value={
+        "url": f"{BASE}/states/HUN/",
+        "iso3": "HUN",
+        "name": "Hungary",
+        "signed": "1999-01-14",
+        "deposited": "2001-11-29",
+        "entry_into_force": "2002-07-01",
+        "withdrawal_notified": "2025-06-02",
+        "withdrawal_revoked": None,
+        "withdrawal_effective": "2026-06-02",
+        "treaty_status": {
+            "on": "2026-06-02",
+            "status": "withdrawn",
+            "party": False,
+            "entry_into_force": "2002-07-01",
+            "withdrawal_effective": "2026-06-02",
+            "obligations": [
+                {
+                    "basis": "art_127_2_residual",
+                    "scope": "warrants issued before 2026-06-02",
+                    "since": "2026-06-02",
+                    "situation": None,
+                    "warrants_issued_before": "2026-06-02",
+                }
+            ],
+            "explanation": (
+                "On 2026-06-02 Hungary was no longer a State Party: its withdrawal took effect on 2026-06-02 "
+                "(Art. 127(1)). It remains bound to arrest and surrender on warrants issued before 2026-06-02, "
+                "because a withdrawal does not discharge obligations that arose while it was a party (Art. 127(2))."
+            ),
+        },
+        "timeline": [
+            {"kind": "signed", "date": "1999-01-14", "precision": "day", "note": ""},
+            {"kind": "deposited", "date": "2001-11-29", "precision": "day", "note": ""},
+            {"kind": "entry_into_force", "date": "2002-07-01", "precision": "day", "note": ""},
+            {"kind": "withdrawal_notified", "date": "2025-06-02", "precision": "day", "note": ""},
+            {"kind": "withdrawal_effective", "date": "2026-06-02", "precision": "day", "note": ""},
+        ],
+        "declarations": [],
+        "visits_url": f"{BASE}/visits/?host=HUN",
+        "page_url": "https://iccwatch.example.org/states/HUN/",
+        "notes": "",
+        "sources": [
+            {
+                "url": "https://github.com/theNewDynamic/aba-icc/blob/gh-pages/_countries/hungary.md",
+                "publisher": "github.com",
+                "published": None,
+                "excerpt": "",
+                "archived_url": "",
+            }
+        ],
+        "updated_at": "2026-11-26T21:16:01.741192Z",
+    },
+)
+
+STATEMENT = OpenApiExample(
+    "GET /api/v1/statements/1/",
+    summary="A joint statement of support",
+    response_only=True,
+    value={
+        "url": f"{BASE}/statements/1/",
+        "id": 1,
+        "date": "2020-06-23",
+        "title": "Joint statement in support of the ICC by 67 States Parties (after US executive order authorising sanctions, June 2020)",
+        "signatory_count": 67,
+        "signatories": [{"url": f"{BASE}/states/NLD/", "iso3": "NLD", "name": "Netherlands"}],
+        "sources": [
+            {
+                "url": "https://jurist.org/news/2020/06/icc-member-countries-issue-joint-response-to-us-sanctions",
+                "publisher": "jurist.org",
+                "published": None,
+                "excerpt": "",
+                "archived_url": "",
+            }
+        ],
+    },
+)

@@ -1,0 +1,156 @@
+"""A state's treaty status and obligations on one day, explained (for `?as_of=`).
+
+The status itself (party, withdrawing, withdrawn, non_party) comes from
+states.status.status_on, which the site's map and lists use too, over the timeline
+as the rule engine reads it (visits.flagging.state_facts: entry into force as
+recorded or computed under Art. 126, a withdrawal effective one year after
+notification under Art. 127(1), a withdrawal revoked before it took effect treated as
+none). This module adds what the API shows with it: the obligations that bound the
+state that day and a sentence explaining them.
+
+- `party` and `withdrawing` (notified, not yet effective): bound as a State Party for
+  every warrant; on the day a withdrawal takes effect the state is no longer a party;
+- `withdrawn`: still bound for warrants issued before the withdrawal took effect
+  (Art. 127(2));
+- `non_party`: never joined, not yet in force, or an instrument withdrawn before entry
+  into force (Malaysia, 2019).
+
+Art. 12(3) declarations lodged on or before the day are listed as obligations for
+their situation, whatever the status.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from states.status import NON_PARTY, PARTY, STATUSES, WITHDRAWING, WITHDRAWN, status_on
+from visits import compliance
+from visits.flagging import state_facts
+
+_LABELS = {
+    PARTY: "State Party",
+    WITHDRAWING: "State Party, withdrawal pending",
+    WITHDRAWN: "former State Party (withdrawal effective)",
+    NON_PARTY: "not a State Party",
+}
+STATUS_CHOICES = [(status, _LABELS[status]) for status in STATUSES]
+
+
+@dataclass(frozen=True)
+class Obligation:
+    basis: str
+    scope: str
+    since: datetime.date | None = None
+    situation: str | None = None  # slug, for Art. 12(3)
+    warrants_issued_before: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class TreatyStatus:
+    on: datetime.date
+    status: str
+    party: bool
+    entry_into_force: datetime.date | None
+    withdrawal_effective: datetime.date | None
+    obligations: list[Obligation] = field(default_factory=list)
+    explanation: str = ""
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The dates the status depends on, from the prefetched treaty events and declarations."""
+
+    name: str
+    events: dict[str, datetime.date]
+    declarations: list[tuple[datetime.date, str, str]]  # (lodged, situation slug, situation name)
+
+    @classmethod
+    def of(cls, state) -> Timeline:
+        """From a State with treaty_events and declarations__situation prefetched."""
+        return cls(
+            name=state.name,
+            events={e.kind: e.date for e in state.treaty_events.all()},
+            declarations=sorted(
+                (d.lodged, d.situation.slug, d.situation.name) for d in state.declarations.all()
+            ),
+        )
+
+    def facts(self, iso3: str = "") -> compliance.StateFacts:
+        return state_facts(
+            iso3, self.name, self.events, [(lodged, name) for lodged, _, name in self.declarations]
+        )
+
+
+def treaty_status_on(timeline: Timeline, day: datetime.date) -> TreatyStatus:
+    """The state's status and obligations on `day`, with a sentence explaining them."""
+    facts = timeline.facts()
+    name, entry, effective = timeline.name, facts.entry_into_force, facts.withdrawal_effective
+    status = status_on(facts, day)
+    obligations: list[Obligation] = []
+
+    if status in (PARTY, WITHDRAWING):
+        obligations.append(
+            Obligation(compliance.STATE_PARTY, "every ICC arrest warrant", since=entry)
+        )
+        explanation = f"On {day} {name} was a State Party, bound since {entry} (Arts. 86, 89(1))."
+        if status == WITHDRAWING:
+            explanation += (
+                f" It had notified its withdrawal on {facts.withdrawal_notified}; until the withdrawal "
+                f"takes effect on {effective} it remains a full party (Art. 127(1))."
+            )
+        else:
+            effective = None
+    elif status == WITHDRAWN:
+        obligations.append(
+            Obligation(
+                compliance.ART_127_2_RESIDUAL,
+                f"warrants issued before {effective}",
+                since=effective,
+                warrants_issued_before=effective,
+            )
+        )
+        explanation = (
+            f"On {day} {name} was no longer a State Party: its withdrawal took effect on {effective} "
+            f"(Art. 127(1)). It remains bound to arrest and surrender on warrants issued before "
+            f"{effective}, because a withdrawal does not discharge obligations that arose while it "
+            "was a party (Art. 127(2))."
+        )
+    else:
+        effective = None
+        if entry is not None and not facts.ever_party:
+            explanation = (
+                f"On {day} {name} was not a State Party: it withdrew its instrument before the "
+                "Statute entered into force for it, so it never became one."
+            )
+        elif entry is not None and day < entry:
+            explanation = (
+                f"On {day} {name} was not yet a State Party: the Statute enters into force "
+                f"for it on {entry}."
+            )
+        else:
+            explanation = f"On {day} {name} was not a State Party to the Rome Statute."
+
+    for lodged, slug, situation in timeline.declarations:
+        if lodged <= day:
+            obligations.append(
+                Obligation(
+                    compliance.ART_12_3_DECLARATION,
+                    f"warrants in the {compliance.situation_phrase(situation)}",
+                    since=lodged,
+                    situation=slug,
+                )
+            )
+            explanation += (
+                f" By a declaration lodged on {lodged} it accepted the Court's jurisdiction over the "
+                f"{compliance.situation_phrase(situation)} and must cooperate for it (Art. 12(3))."
+            )
+    return TreatyStatus(
+        on=day,
+        status=status,
+        party=status in (PARTY, WITHDRAWING),
+        entry_into_force=entry,
+        withdrawal_effective=effective,
+        obligations=obligations,
+        explanation=explanation,
+    )

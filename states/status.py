@@ -1,0 +1,61 @@
+"""A state's standing under the Rome Statute on one day: party, withdrawing, withdrawn or not a party.
+
+The timeline rules (Art. 126 entry into force, Art. 127 withdrawal, revoked
+withdrawals) live in visits.flagging.state_facts and visits.compliance; this module
+only reads their result, so the map, the lists and the verdicts never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from states.models import Declaration, TreatyEvent
+from visits.compliance import StateFacts
+from visits.flagging import state_facts
+
+PARTY = "party"
+WITHDRAWING = "withdrawing"  # notified, not yet effective: still a full party (Art. 127(1))
+WITHDRAWN = "withdrawn"
+NON_PARTY = "non_party"
+STATUSES = (PARTY, WITHDRAWING, WITHDRAWN, NON_PARTY)
+
+
+def status_on(facts: StateFacts | None, day: datetime.date) -> str:
+    """The state's standing on `day`; a state with no timeline is not a party."""
+    if facts is None:
+        return NON_PARTY
+    if facts.party_on(day):
+        if facts.withdrawal_notified and facts.withdrawal_notified <= day:
+            return WITHDRAWING
+        return PARTY
+    if facts.ever_party and facts.withdrawal_effective and day >= facts.withdrawal_effective:
+        return WITHDRAWN
+    return NON_PARTY
+
+
+def load_timelines(*, with_declarations: bool = False) -> dict[str, StateFacts]:
+    """Every state's timeline, keyed by ISO3: one query, two with declarations."""
+    events = TreatyEvent.objects.all()
+    by_state: dict[str, dict] = defaultdict(dict)
+    names: dict[str, str] = {}
+    for code, name, kind, date in events.values_list("state__iso3", "state__name", "kind", "date"):
+        by_state[code][kind] = date
+        names[code] = name
+    declarations: dict[str, list] = defaultdict(list)
+    if with_declarations:
+        rows = Declaration.objects.all()
+        for code, name, lodged, situation in rows.values_list(
+            "state__iso3", "state__name", "lodged", "situation__name"
+        ):
+            declarations[code].append((lodged, situation))
+            names.setdefault(code, name)
+    return {
+        code: state_facts(code, names[code], by_state.get(code, {}), declarations.get(code, ()))
+        for code in names
+    }
+
+
+def statuses_on(day: datetime.date) -> dict[str, str]:
+    """Each state's standing on `day`, keyed by ISO3 (states missing here are not parties). One query."""
+    return {code: status_on(facts, day) for code, facts in load_timelines().items()}

@@ -1,0 +1,271 @@
+"""Country pages and the list of states."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from iccwatch import listing
+from iccwatch.labels import choices, label
+from iccwatch.listing import Column, Listing
+from iccwatch.pages import render_page
+from states import status as treaty_status
+from states.filters import StateFilterSet
+from states.models import JointStatement, State, TreatyEvent, TreatyEventKind
+from visits import summaries
+from visits.flagging import state_facts
+from visits.models import Finding, ReviewState, VerdictCode, Visit
+
+
+def _states_queryset():
+    entry = TreatyEvent.objects.filter(
+        state=OuterRef("pk"), kind=TreatyEventKind.ENTRY_INTO_FORCE
+    ).values("date")[:1]
+    published = Q(visits_hosted__review_state=ReviewState.VERIFIED)
+    return State.objects.annotate(
+        entry_into_force=Subquery(entry),
+        visits_count=Count("visits_hosted", filter=published),
+        incidents_count=Count(
+            "visits_hosted",
+            filter=published & Q(visits_hosted__verdict__code=VerdictCode.NON_COMPLIANCE),
+        ),
+    )
+
+
+def _state_form(form: forms.Form) -> None:
+    form.fields["status"].choices = choices("state_status")
+
+
+def _state_row(state, request) -> dict:
+    return {
+        "iso3": state.iso3,
+        "name": state.name,
+        "url": request.build_absolute_uri(state.get_absolute_url()),
+        "status_today": request.state_statuses.get(state.iso3, treaty_status.NON_PARTY),
+        "entry_into_force": state.entry_into_force,
+        "visits": state.visits_count,
+        "incidents": state.incidents_count,
+    }
+
+
+STATES = Listing(
+    name="states",
+    title=gettext_lazy("States"),
+    intro=gettext_lazy(
+        "Every state, with its standing under the Rome Statute today and the visits it hosted. "
+        "Entry into force follows Art. 126; a withdrawal takes effect one year after notification (Art. 127)."
+    ),
+    filterset_class=StateFilterSet,
+    queryset=_states_queryset,
+    sorts={
+        "name": ("name",),
+        "iso3": ("iso3",),
+        "entry_into_force": ("entry_into_force",),
+        "visits": ("-visits_count", "name"),
+        "incidents": ("-incidents_count", "name"),
+    },
+    default_sort="name",
+    columns=[
+        Column(gettext_lazy("State"), "name"),
+        Column(gettext_lazy("Code"), "iso3"),
+        Column(gettext_lazy("Standing today")),
+        Column(gettext_lazy("In force since"), "entry_into_force"),
+        Column(gettext_lazy("Visits hosted"), "visits"),
+        Column(gettext_lazy("Incidents"), "incidents"),
+    ],
+    export_fields=(
+        "iso3",
+        "name",
+        "url",
+        "status_today",
+        "entry_into_force",
+        "visits",
+        "incidents",
+    ),
+    export_row=_state_row,
+    template="states/state_list.html",
+    labels={"name": gettext_lazy("Name contains"), "status": gettext_lazy("Standing today")},
+    prepare_form=_state_form,
+)
+
+
+def _with_statuses(request):
+    # One query for every state's standing today, used by the rows on screen and downloaded.
+    request.state_statuses = treaty_status.statuses_on(timezone.localdate())
+
+
+def state_list(request):
+    _with_statuses(request)
+    return listing.render_list(request, STATES, {"statuses": request.state_statuses})
+
+
+def state_export(request, fmt):
+    _with_statuses(request)
+    return listing.export(request, STATES, fmt)
+
+
+def state_detail(request, iso3: str):
+    if iso3 != iso3.upper():
+        return redirect("state", iso3=iso3.upper(), permanent=True)
+    state = get_object_or_404(State, iso3=iso3)
+    today = timezone.localdate()
+    events = list(state.treaty_events.all())
+    declarations = list(state.declarations.select_related("situation"))
+    facts = state_facts(
+        state.iso3,
+        state.name,
+        {e.kind: e.date for e in events},
+        [(d.lodged, d.situation.name) for d in declarations],
+    )
+    visits = list(
+        Visit.objects.published().with_verdicts().filter(host=state).order_by("start", "pk")
+    )
+    findings = list(
+        Finding.objects.filter(state=state)
+        .select_related("visit", "visit__person")
+        .order_by("decided")
+    )
+    statements = list(
+        JointStatement.objects.annotate(
+            signed=Exists(
+                JointStatement.signatories.through.objects.filter(
+                    jointstatement=OuterRef("pk"), state=state
+                )
+            ),
+            listed=Exists(
+                JointStatement.signatories.through.objects.filter(jointstatement=OuterRef("pk"))
+            ),
+        ).order_by("date")
+    )
+    standing = treaty_status.status_on(facts, today)
+    signed = [s for s in statements if s.signed]
+    # A statement "of States Parties" whose signatory list we do not have: show it on the
+    # timeline of a state that was a party that day, saying that the list is not recorded,
+    # rather than guess whether this state signed.
+    unknown = [
+        s for s in statements if not s.listed and facts is not None and facts.party_on(s.date)
+    ]
+    timeline = _timeline(state, events, declarations, visits, findings, signed, unknown)
+    incidents = [v for v in visits if summaries.verdict_code(v) == VerdictCode.NON_COMPLIANCE]
+    called_off = [v for v in visits if summaries.verdict_code(v) == VerdictCode.DETERRED]
+    hosted = [v for v in visits if v.status in ("occurred", "transit")]
+    counts = {
+        "hosted": len(hosted),
+        "incidents": len(incidents),
+        "called_off": len(called_off),
+        "findings": len(findings),
+        "statements": len(signed),
+    }
+    summary = summaries.state_summary(
+        state.name,
+        facts,
+        today,
+        visits=len(hosted),
+        incidents=len(incidents),
+        called_off=len(called_off),
+        findings=[f.decided for f in findings],
+        declarations=[(d.lodged, d.situation.name) for d in declarations],
+    )
+    context = {
+        "state": state,
+        "today": today,
+        "standing": standing,
+        "standing_label": label("state_status", standing),
+        "summary": summary,
+        "timeline": timeline,
+        "visits": visits,
+        "incidents": incidents,
+        "findings": findings,
+        "signed": signed,
+        "unknown_statements": unknown,
+        "counts": counts,
+    }
+    return render_page(request, "states/state_detail.html", context)
+
+
+def _timeline(state, events, declarations, visits, findings, signed, unknown) -> list[dict]:
+    """Everything dated about a state on one line of time, oldest first."""
+    entries = []
+    for event in events:
+        entries.append(
+            {
+                "date": event.date,
+                "precision": event.precision,
+                "kind": "treaty",
+                "text": label("treaty_event", event.kind),
+                "note": event.note,
+            }
+        )
+    for d in declarations:
+        entries.append(
+            {
+                "date": d.lodged,
+                "kind": "declaration",
+                "text": _(
+                    "Art. 12(3) declaration accepting jurisdiction over the situation in %(situation)s"
+                )
+                % {"situation": d.situation.name},
+            }
+        )
+    for s in signed:
+        entries.append(
+            {
+                "date": s.date,
+                "kind": "statement",
+                "text": _("Signed: %(title)s") % {"title": s.title},
+            }
+        )
+    for s in unknown:
+        entries.append(
+            {
+                "date": s.date,
+                "kind": "statement-unknown",
+                "text": _(
+                    "%(title)s — the signatory list is not recorded, so whether %(state)s signed is unknown"
+                )
+                % {"title": s.title, "state": state.name},
+            }
+        )
+    for v in visits:
+        if v.start is None:
+            continue
+        entries.append(
+            {
+                "date": v.start,
+                "precision": v.start_precision,
+                "kind": "visit",
+                "visit": v,
+                "text": _("Hosted %(person)s") % {"person": v.person.name}
+                + (f" ({v.place})" if v.place else ""),
+            }
+        )
+    for f in findings:
+        text = _("ICC finding of non-compliance (Art. 87(7))")
+        if f.referral_text:
+            text += " — " + _("referred to %(bodies)s") % {"bodies": _referral(f)}
+        entries.append({"date": f.decided, "kind": "finding", "text": text, "finding": f})
+    for entry in entries:
+        entry.setdefault("precision", "day")
+    order = {
+        "treaty": 0,
+        "declaration": 1,
+        "statement": 2,
+        "statement-unknown": 2,
+        "visit": 3,
+        "finding": 4,
+    }
+    entries.sort(key=lambda e: (e["date"], order[e["kind"]]))
+    return entries
+
+
+def _referral(finding) -> str:
+    bodies = []
+    if finding.referred_to_asp:
+        bodies.append(_("the Assembly of States Parties"))
+    if finding.referred_to_unsc:
+        bodies.append(_("the UN Security Council"))
+    return _(" and ").join(bodies)

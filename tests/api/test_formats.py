@@ -1,0 +1,196 @@
+"""JSON and CSV with the same filters, one error shape for every 4xx, and conditional GETs."""
+
+import csv
+import io
+
+import pytest
+
+from iccwatch.api_formats import csv_text
+
+pytestmark = pytest.mark.django_db
+
+# (list, filters): each list with filters that select some rows but not all.
+LISTS = [
+    ("/api/v1/states/", {"status": "party", "as_of": "2024-09-03"}),
+    ("/api/v1/persons/", {"situation": "ukraine"}),
+    ("/api/v1/warrants/", {"situation": "darfur-sudan"}),
+    ("/api/v1/visits/", {"verdict": "non_compliance", "start_after": "2015-01-01"}),
+    ("/api/v1/incidents/", {"situation": "darfur-sudan"}),
+    ("/api/v1/findings/", {"referred_to": "ASP"}),
+    ("/api/v1/statements/", {"date_after": "2022-01-01"}),
+]
+KEY = {"/api/v1/states/": "iso3", "/api/v1/persons/": "slug", "/api/v1/warrants/": "ref"}
+
+
+def all_json_rows(client, url, params):
+    rows, response = [], client.get(url, {**params, "page_size": 2})
+    while True:
+        assert response.status_code == 200, response.content
+        body = response.json()
+        rows += body["results"]
+        more = body.get("has_more") if "has_more" in body else body["next"] is not None
+        if not more:
+            return rows
+        response = client.get(body["next"])
+
+
+def csv_rows(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+
+
+@pytest.mark.parametrize(("url", "params"), LISTS, ids=[u for u, _ in LISTS])
+def test_csv_has_the_same_rows_as_json_for_the_same_filters(seeded, api_client, url, params):
+    key = KEY.get(url, "id")
+    everything = {str(row[key]) for row in all_json_rows(api_client, url, {})}
+    filtered = [str(row[key]) for row in all_json_rows(api_client, url, params)]
+    assert filtered and set(filtered) < everything, "the filters must select some rows, not all"
+
+    by_param = api_client.get(url, {**params, "format": "csv"})
+    by_header = api_client.get(url, params, HTTP_ACCEPT="text/csv")
+    for response in (by_param, by_header):
+        assert response.status_code == 200
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert response["Content-Disposition"].startswith('attachment; filename="iccwatch-')
+        assert [
+            row[key] for row in csv_rows(response)
+        ] == filtered  # same rows, same order, unpaginated
+
+
+def test_csv_flattens_nested_fields_into_dotted_columns(seeded, api_client):
+    rows = csv_rows(api_client.get("/api/v1/visits/", {"host": "MNG", "format": "csv"}))
+    mongolia = next(r for r in rows if r["id"] == "vladimir-putin-mng-2024-09-02")
+    assert mongolia["host.iso3"] == "MNG"
+    assert mongolia["verdict.code"] == "non_compliance"
+    assert mongolia["verdict.warrants.ref"] == "vladimir-putin-2023-03-17"
+    assert len(mongolia["sources.url"].split("; ")) > 1
+    assert (
+        mongolia["url"] == "http://testserver/api/v1/visits/vladimir-putin-mng-2024-09-02/"
+    )  # no ?format=csv
+
+
+def test_an_empty_csv_still_has_its_header(seeded, api_client):
+    response = api_client.get("/api/v1/visits/", {"person": "nobody", "format": "csv"})
+    lines = response.content.decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("url,id,person.url,")
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_defused():
+    text = csv_text(
+        [{"a": '=HYPERLINK("http://evil")', "b": "-1", "c": ["x", "y"], "d": None, "e": True}],
+        list("abcde"),
+    )
+    assert text.splitlines()[1] == '"\'=HYPERLINK(""http://evil"")",\'-1,x; y,,true'
+
+
+def test_json_is_the_default_and_an_unknown_format_is_a_406(seeded, api_client):
+    assert api_client.get("/api/v1/visits/")["Content-Type"] == "application/json"
+    assert (
+        api_client.get("/api/v1/visits/", HTTP_ACCEPT="text/html,*/*;q=0.8")["Content-Type"]
+        == "application/json"
+    )
+    for response in (
+        api_client.get("/api/v1/visits/", {"format": "xml"}),
+        api_client.get("/api/v1/visits/", HTTP_ACCEPT="application/xml"),
+    ):
+        assert response.status_code == 406
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["error"]["code"] == "not_acceptable"
+
+
+def test_an_error_asked_for_as_csv_is_still_json(seeded, api_client):
+    response = api_client.get("/api/v1/visits/", {"verdict": "bogus", "format": "csv"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert "Content-Disposition" not in response
+
+
+def every_4xx(client, reporter_client):
+    """One request for each client error the API can answer."""
+    yield 400, client.get("/api/v1/visits/", {"start_before": "tomorrow"})
+    yield 400, reporter_client.post("/api/v1/visits/", {"person": "vladimir-putin"}, format="json")
+    yield 400, reporter_client.post("/api/v1/visits/", "{not json", content_type="application/json")
+    yield 401, client.post("/api/v1/visits/", {}, format="json")
+    yield 401, client.get("/api/v1/visits/", HTTP_AUTHORIZATION="Token wrong")
+    yield 404, client.get("/api/v1/persons/nobody/")
+    yield 404, client.get("/api/v1/visits/", {"page": 999})
+    yield 404, client.get("/api/v1/no-such-thing/")
+    yield 405, client.delete("/api/v1/visits/vladimir-putin-mng-2024-09-02/")
+    yield 406, client.get("/api/v1/states/", HTTP_ACCEPT="image/png")
+    yield 415, reporter_client.post("/api/v1/visits/", "<visit/>", content_type="application/xml")
+
+
+def test_every_client_error_has_the_same_body(seeded, api_client, clients):
+    seen = set()
+    for status, response in every_4xx(api_client, clients["reporter"]):
+        assert response.status_code == status, response.content
+        assert response["Content-Type"] == "application/json"
+        error = response.json()["error"]
+        assert set(response.json()) == {"error"}
+        assert set(error) == {"code", "message", "fields"}
+        assert isinstance(error["code"], str) and error["code"].islower()
+        assert isinstance(error["message"], str) and error["message"]
+        assert isinstance(error["fields"], dict)
+        assert all(
+            isinstance(m, list) and all(isinstance(x, str) for x in m)
+            for m in error["fields"].values()
+        )
+        seen.add(error["code"])
+    assert seen == {
+        "invalid_filter",
+        "invalid",
+        "parse_error",
+        "not_authenticated",
+        "authentication_failed",
+        "not_found",
+        "method_not_allowed",
+        "not_acceptable",
+        "unsupported_media_type",
+    }
+
+
+# --- Conditional GETs -------------------------------------------------------------------
+
+CONDITIONAL = [
+    "/api/v1/states/?as_of=2026-06-02",
+    "/api/v1/states/HUN/",
+    "/api/v1/persons/vladimir-putin/",
+    "/api/v1/warrants/",
+    "/api/v1/visits/?host=MNG",
+    "/api/v1/visits/?host=MNG&format=csv",
+    "/api/v1/visits/vladimir-putin-mng-2024-09-02/",
+    "/api/v1/incidents/",
+    "/api/v1/incidents/?format=csv",
+    "/api/v1/findings/",
+    "/api/v1/statements/",
+    "/api/v1/schema/?format=json",
+]
+
+
+@pytest.mark.parametrize("url", CONDITIONAL)
+def test_every_get_has_an_etag_and_answers_304_when_it_matches(seeded, api_client, url):
+    first = api_client.get(url)
+    assert first.status_code == 200
+    etag = first["ETag"]
+    assert etag.startswith('"') and etag.endswith('"')
+    again = api_client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again.content == b""
+    assert api_client.get(url, HTTP_IF_NONE_MATCH='"something-else"').status_code == 200
+
+
+def test_the_etag_changes_when_the_data_does(seeded, api_client):
+    from visits.models import Visit
+
+    url = "/api/v1/visits/vladimir-putin-mng-2024-09-02/"
+    etag = api_client.get(url)["ETag"]
+    Visit.objects.filter(slug="vladimir-putin-mng-2024-09-02").update(occasion="A state visit")
+    response = api_client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+
+
+def test_json_and_csv_of_one_list_have_different_etags_and_vary_on_accept(seeded, api_client):
+    as_json = api_client.get("/api/v1/visits/")
+    as_csv = api_client.get("/api/v1/visits/", HTTP_ACCEPT="text/csv")
+    assert as_json["ETag"] != as_csv["ETag"]
+    assert "Accept" in as_json["Vary"]

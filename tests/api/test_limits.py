@@ -1,0 +1,123 @@
+"""Rate limits (429 with Retry-After, a higher limit with a token), in memory and in Redis; CORS."""
+
+import itertools
+import uuid
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.api.conftest import token_client
+
+pytestmark = pytest.mark.django_db
+
+_addresses = (f"198.51.100.{n}" for n in itertools.count(1))
+
+
+@pytest.fixture
+def low_rates(settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/min", "user": "6/min"},
+    }
+
+
+@pytest.fixture(params=["memory", "redis"])
+def throttle_cache(request, settings, test_redis_url):
+    """Throttle history in the process's memory, or in the real Redis (under a key prefix of its own)."""
+    if request.param == "redis":
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "iccwatch.cache.FailOpenRedisCache",
+                "LOCATION": test_redis_url,
+                "KEY_PREFIX": f"api-limits-{uuid.uuid4().hex}",
+            }
+        }
+        from django.core.cache import cache
+
+        cache.set("ping", "pong")
+        assert cache.get("ping") == "pong", "the tests' Redis does not answer"
+    return request.param
+
+
+def anonymous_client() -> APIClient:
+    return APIClient(REMOTE_ADDR=next(_addresses))  # a fresh address: a history of its own
+
+
+def statuses(client, n) -> list[int]:
+    return [client.get("/api/v1/statements/").status_code for _ in range(n)]
+
+
+def test_anonymous_readers_are_limited_and_told_when_to_come_back(
+    seeded, low_rates, throttle_cache
+):
+    client = anonymous_client()
+    assert statuses(client, 3) == [200, 200, 200]
+    response = client.get("/api/v1/states/")
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+    error = response.json()["error"]
+    assert error["code"] == "throttled"
+    assert "Expected available in" in error["message"]
+    assert (
+        anonymous_client().get("/api/v1/statements/").status_code == 200
+    )  # another address is not limited
+
+
+def test_a_token_gives_a_higher_limit_of_its_own(seeded, low_rates, throttle_cache, account):
+    client = token_client(account)
+    client.defaults["REMOTE_ADDR"] = next(_addresses)
+    assert statuses(client, 6) == [200] * 6
+    limited = client.get("/api/v1/statements/")
+    assert limited.status_code == 429 and int(limited["Retry-After"]) > 0
+
+
+def test_every_endpoint_is_limited_including_schema_and_writes(seeded, low_rates, clients):
+    client = anonymous_client()
+    for _ in range(3):
+        client.get("/api/v1/schema/")
+    assert client.get("/api/v1/schema/", {"format": "json"}).status_code == 429
+    reporter = clients["reporter"]
+    reporter.defaults["REMOTE_ADDR"] = next(_addresses)
+    assert statuses(reporter, 6) == [200] * 6
+    assert reporter.post("/api/v1/visits/", {}, format="json").status_code == 429
+
+
+def test_rates_come_from_the_environment_and_refuse_nonsense(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from iccwatch.settings import _api_rate
+
+    monkeypatch.setenv("ICCWATCH_API_ANON_RATE", "120/hour")
+    assert _api_rate("ICCWATCH_API_ANON_RATE", "60/min") == "120/hour"
+    monkeypatch.setenv("ICCWATCH_API_ANON_RATE", "lots")
+    with pytest.raises(ImproperlyConfigured, match="is not a rate"):
+        _api_rate("ICCWATCH_API_ANON_RATE", "60/min")
+
+
+# --- CORS ------------------------------------------------------------------------------
+
+
+def test_browser_tools_on_other_sites_may_read_the_api(seeded, api_client):
+    response = api_client.get("/api/v1/incidents/", HTTP_ORIGIN="https://charts.newsroom.example")
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+    exposed = {h.strip().lower() for h in response["Access-Control-Expose-Headers"].split(",")}
+    assert {"etag", "retry-after"} <= exposed
+
+
+def test_a_cors_preflight_is_answered_for_reads(seeded, api_client):
+    response = api_client.options(
+        "/api/v1/visits/",
+        HTTP_ORIGIN="https://charts.newsroom.example",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization",
+    )
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in response["Access-Control-Allow-Methods"]
+    assert "authorization" in response["Access-Control-Allow-Headers"]
+
+
+def test_the_site_itself_sends_no_cors_headers(db, client):
+    response = client.get("/", HTTP_ORIGIN="https://charts.newsroom.example")
+    assert "Access-Control-Allow-Origin" not in response

@@ -1,0 +1,108 @@
+"""Every list endpoint answers in a fixed number of queries, whatever the page size.
+
+Each count is pinned: a change that adds a query per row (a missing select_related or
+prefetch) fails here, and so does one that adds a query per request without saying so.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from iccwatch.models import Source
+from states.models import JointStatement, State
+from visits.models import Finding, Visit
+
+pytestmark = pytest.mark.django_db
+
+# (url, params, queries). A page costs: COUNT, the rows, one query per prefetched relation.
+# The incidents feed adds a savepoint and release (its transaction, nested in the test's),
+# set_config and LOCK TABLE, and has no COUNT.
+TOMORROW = (datetime.datetime.now(datetime.UTC).date() + datetime.timedelta(days=1)).isoformat()
+WITHDRAWN_THEN = {"as_of": "2026-06-02", "status": "withdrawn"}
+FLAGGED_THEN = {"as_of": TOMORROW, "verdict": "non_compliance"}
+LISTS = [
+    ("/api/v1/states/", {}, 5),  # treaty events, declarations with their situations, sources
+    ("/api/v1/states/", WITHDRAWN_THEN, 6),  # + every state's timeline, for the status filter
+    ("/api/v1/persons/", {}, 4),  # warrants, sources
+    ("/api/v1/warrants/", {}, 3),  # sources
+    ("/api/v1/visits/", {}, 5),  # sources, verdict warrants, findings
+    ("/api/v1/visits/", FLAGGED_THEN, 6),  # + the verdict as of that day
+    ("/api/v1/visits/", {"host": "MNG", "ordering": "-start"}, 5),
+    ("/api/v1/incidents/", {}, 8),
+    ("/api/v1/findings/", {}, 3),  # sources
+    ("/api/v1/statements/", {}, 4),  # signatories, sources
+]
+
+
+@pytest.fixture
+def more_rows(seeded):
+    """Enough findings and statements that a page of 50 holds many more rows than a page of 2."""
+    states = list(State.objects.order_by("iso3")[:60])
+    visit = Visit.objects.published().first()
+    source = Source.objects.create(url="https://news.example.org/query-counts")
+    for i, state in enumerate(states):
+        finding = Finding.objects.create(
+            state=state, visit=visit, decided=datetime.date(2020, 1, 1) + datetime.timedelta(days=i)
+        )
+        finding.sources.add(source)
+        statement = JointStatement.objects.create(
+            date=datetime.date(2021, 1, 1), title=f"Statement {i}"
+        )
+        statement.signatories.add(*states[: i % 5 + 1])
+        statement.sources.add(source)
+
+
+def queries_for(client, url, params) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200, response.content
+    return len(captured), len(response.json()["results"])
+
+
+@pytest.mark.parametrize(
+    ("url", "params", "expected"), LISTS, ids=[f"{u}{p or ''}" for u, p, _ in LISTS]
+)
+def test_a_list_costs_a_fixed_number_of_queries_whatever_the_page_size(
+    more_rows, api_client, url, params, expected
+):
+    small, small_rows = queries_for(api_client, url, {**params, "page_size": 2})
+    large, large_rows = queries_for(api_client, url, {**params, "page_size": 50})
+    assert large_rows > small_rows or large_rows <= 2, (
+        "the large page must hold more rows to prove anything"
+    )
+    assert (small, large) == (expected, expected)
+
+
+@pytest.mark.parametrize(
+    ("url", "params", "expected"), LISTS, ids=[f"{u}{p or ''}" for u, p, _ in LISTS]
+)
+def test_a_csv_download_costs_the_same_queries_without_paging(
+    more_rows, api_client, url, params, expected, django_assert_num_queries
+):
+    feed = url == "/api/v1/incidents/"
+    # CSV has no COUNT (it is not paginated); the feed had none to begin with.
+    with django_assert_num_queries(expected if feed else expected - 1):
+        response = api_client.get(url, {**params, "format": "csv"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/api/v1/states/HUN/", 4),
+        ("/api/v1/persons/vladimir-putin/", 3),
+        ("/api/v1/warrants/vladimir-putin-2023-03-17/", 2),
+        ("/api/v1/visits/vladimir-putin-mng-2024-09-02/", 5),  # + the verdict history
+        (f"/api/v1/visits/vladimir-putin-mng-2024-09-02/?as_of={TOMORROW}", 6),
+        ("/api/v1/statements/1/", 3),
+    ],
+)
+def test_a_detail_costs_a_fixed_number_of_queries(
+    seeded, api_client, url, expected, django_assert_num_queries
+):
+    if "statements" in url:
+        url = f"/api/v1/statements/{JointStatement.objects.first().pk}/"
+    with django_assert_num_queries(expected):
+        assert api_client.get(url).status_code == 200

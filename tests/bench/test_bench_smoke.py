@@ -1,0 +1,70 @@
+"""The re-evaluation benchmark (bench/) still runs: a small synthetic dataset, both runs, the floor.
+
+The benchmark itself is not part of the suite (it takes minutes at 1M visits); this
+runs its generator and its steps at 2,000 visits so they cannot rot.
+"""
+
+import pytest
+
+from bench import floor, reevaluate, synthetic
+from visits.models import EvaluationRequest, Verdict, VerdictChange, Visit
+from warrants.models import Person, Warrant
+
+VISITS = 2_000
+
+
+@pytest.fixture
+def synthetic_data(db):
+    return synthetic.generate(visits=VISITS, persons=100, states=60, seed=7)
+
+
+def test_the_generator_writes_what_it_reports_without_requesting_evaluations(synthetic_data):
+    counts = synthetic_data
+    assert counts.visits == Visit.objects.count() == VISITS
+    assert counts.persons == Person.objects.count() == 100
+    assert counts.warrants == Warrant.objects.count()
+    assert 100 <= counts.warrants <= 300
+    assert counts.states == 60
+    assert counts.partial_dates > 0 and counts.undated > 0
+    # COPY bypasses the model signals: nothing is queued and nothing is evaluated yet.
+    assert not EvaluationRequest.objects.exists()
+    assert not Verdict.objects.exists()
+
+
+def test_the_benchmark_evaluates_every_visit_then_finds_nothing_changed(synthetic_data):
+    first = reevaluate.run_evaluation("first run", VISITS, profile=False)
+    second = reevaluate.run_evaluation("second run", VISITS, profile=False)
+
+    assert (first["evaluated"], first["changed"]) == (VISITS, VISITS)
+    assert (second["evaluated"], second["changed"]) == (VISITS, 0)
+    assert Verdict.objects.count() == VerdictChange.objects.count() == VISITS
+    counts = reevaluate.check_counts(VISITS, first, second)
+    assert sum(counts["codes"].values()) == VISITS
+    assert len(counts["codes"]) >= 5  # the data exercises most rows of the verdict table
+
+
+def test_the_floor_classifies_the_same_visits_and_agrees_with_the_rule(synthetic_data):
+    reevaluate.run_evaluation("first run", VISITS, profile=False)
+
+    result = reevaluate.run_floor(repeats=1)
+
+    assert result["rows"] == VISITS
+    agreement = floor.agreement()
+    assert agreement["compared"] == VISITS
+    # The floor reads a partial date as its whole period; everything else must agree.
+    assert all("(partial date)" in kind for kind, _ in agreement["mismatches"]), agreement
+
+
+def test_the_write_comparison_leaves_nothing_behind(synthetic_data):
+    results = reevaluate.compare_writes(copy_rows=500, orm_rows=200)
+
+    assert results["copy"]["rows"] == 500 and results["bulk_create"]["rows"] == 200
+    assert not VerdictChange.objects.exists()
+
+
+def test_the_generator_refuses_a_database_that_is_not_a_scratch_one(db, settings, monkeypatch):
+    from django.db import connection
+
+    monkeypatch.setitem(connection.settings_dict, "NAME", "iccwatch")
+    with pytest.raises(RuntimeError, match="refusing"):
+        synthetic.generate(visits=10)

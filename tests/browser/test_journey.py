@@ -1,0 +1,194 @@
+"""A journalist's path through the site in a real browser, with screenshots of each page."""
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import snap
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_home_to_mongolia_to_the_visit_to_putin(site, browse):
+    page = browse()
+    page.goto(site + "/")
+    assert page.locator("h1").inner_text().startswith("Who hosts people wanted by the ICC")
+    assert page.locator("svg.worldmap").is_visible()
+    assert (
+        page.locator("ol.incidents li")
+        .first.inner_text()
+        .startswith("Mongolia (bound as State Party)")
+    )
+    snap(page, "home")
+
+    # Home -> Mongolia, by clicking the country on the map.
+    page.locator('svg.worldmap a[href="/states/MNG/"]').click()
+    page.wait_for_url("**/states/MNG/")
+    assert page.locator("h1").inner_text().startswith("Mongolia")
+    assert (
+        "Mongolia has been a State Party since 2002-07-01." in page.locator("#summary").inner_text()
+    )
+    timeline = page.locator("#timeline")
+    assert "2002-07-01" in timeline.inner_text()
+    june = timeline.locator("li", has_text="2024-06-14")
+    assert "93 States Parties" in june.inner_text()
+    visit = timeline.locator("li", has_text="2024-09-02")
+    assert "Hosted Vladimir Vladimirovich Putin" in visit.inner_text()
+    assert visit.locator(".verdict").inner_text() == "non-compliance"
+    assert "2024-10-24" in page.locator("#findings").inner_text()
+    assert "Referred to the Assembly of States Parties" in page.locator("#findings").inner_text()
+    snap(page, "mongolia")
+
+    # -> the visit page: explanation and sources.
+    visit.locator("a").first.click()
+    page.wait_for_url("**/visits/vladimir-putin-mng-2024-09-02/")
+    explanation = page.locator("#explanation").inner_text()
+    assert "a failure to arrest and surrender (Arts. 86, 89(1))" in explanation
+    assert page.locator("#sources li").count() >= 5
+    assert page.locator("#sources a", has_text="sputnikglobe.com").count() == 1
+    assert "vladimir-putin-mng-2024-09-02" in page.locator("#permalink").inner_text()
+    assert page.get_by_role("button", name="Copy the citation").is_visible()  # the enhancement
+    snap(page, "visit")
+
+    # -> Putin's page: travel timeline and map.
+    page.locator("dd a", has_text="Vladimir Vladimirovich Putin").click()
+    page.wait_for_url("**/persons/vladimir-putin/")
+    trips = page.locator("#travel-timeline li")
+    assert trips.count() >= 20
+    assert (
+        "non-compliance"
+        in page.locator('#travel-timeline li[data-id="vladimir-putin-mng-2024-09-02"]').inner_text()
+    )
+    assert page.locator("svg.worldmap").is_visible()
+    assert page.locator("svg.worldmap circle.marker").count() == trips.count()
+    assert page.locator("svg.worldmap circle.m-incident").count() == 1
+    snap(page, "putin")
+    assert page.problems == []
+
+
+def test_a_filtered_visit_list_downloads_the_rows_on_screen(site, browse):
+    page = browse()
+    page.goto(site + "/visits/")
+    page.get_by_label("Person").select_option("omar-al-bashir")
+    page.get_by_label("Verdict").select_option("non_compliance")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_load_state()
+    # Empty fields are left out of the shareable address (progressive enhancement).
+    assert page.url.split("?")[1] == "person=omar-al-bashir&verdict=non_compliance&sort=-start"
+    on_screen = page.locator("#results tbody tr").evaluate_all(
+        "rows => rows.map(r => r.dataset.id)"
+    )
+    assert len(on_screen) == 8
+    snap(page, "visits-filtered")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["id"] for r in rows] == on_screen
+    assert {r["verdict"] for r in rows} == {"non_compliance"} and {
+        r["person_slug"] for r in rows
+    } == {"omar-al-bashir"}
+    # The address is shareable: a fresh reader opening it sees the same rows.
+    other = browse()
+    other.goto(page.url)
+    assert (
+        other.locator("#results tbody tr").evaluate_all("rows => rows.map(r => r.dataset.id)")
+        == on_screen
+    )
+    assert page.problems == [] and other.problems == []
+
+
+def test_search_finds_ulan_bator_and_bashir(site, browse):
+    page = browse()
+    page.goto(site + "/")
+    page.get_by_role("searchbox", name="Search").fill("Ulan Bator")
+    page.get_by_role("searchbox", name="Search").press("Enter")
+    page.wait_for_url("**/search/?q=Ulan+Bator")
+    first = page.locator("#results-visits li").first
+    assert "Vladimir Vladimirovich Putin — Ulaanbaatar, Mongolia" in first.inner_text()
+    snap(page, "search-ulan-bator")
+    page.get_by_label("Person, state, city or occasion").fill("Bashir")
+    page.get_by_role("button", name="Search").last.click()
+    page.wait_for_url("**/search/?q=Bashir")
+    assert (
+        page.locator("#results-persons li")
+        .first.inner_text()
+        .startswith("Omar Hassan Ahmad Al Bashir")
+    )
+    snap(page, "search-bashir")
+    page.locator("#results-persons a").first.click()
+    page.wait_for_url("**/persons/omar-al-bashir/")
+    assert page.problems == []
+
+
+def test_the_french_interface(site, browse):
+    page = browse(locale="fr-FR")
+    page.goto(site + "/")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert (
+        page.locator("h1")
+        .inner_text()
+        .startswith("Qui accueille les personnes recherchées par la CPI")
+    )
+    assert "États tenus d'arrêter aujourd'hui" in page.locator(".counts").inner_text()
+    snap(page, "home-fr")
+    page.goto(site + "/states/MNG/")
+    assert (
+        "Mongolia est un État partie depuis le 2002-07-01." in page.locator("#summary").inner_text()
+    )
+    snap(page, "mongolia-fr")
+    # The switch: English, remembered for the next page.
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url("**/states/MNG/")
+    assert page.locator("h2", has_text="Timeline").count() == 1
+    page.goto(site + "/incidents/")
+    assert (
+        page.locator("h1").inner_text() == "Incidents"
+        and "results" in page.locator(".count").inner_text()
+    )
+    assert page.problems == []
+
+
+def test_the_site_works_without_javascript(site, browse):
+    page = browse(javascript=False)
+    page.goto(site + "/visits/")
+    page.get_by_label("Host state").select_option("MNG")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_load_state()
+    assert "host=MNG" in page.url
+    rows = page.locator("#results tbody tr")
+    assert rows.count() == 1 and "Vladimir Vladimirovich Putin" in rows.first.inner_text()
+    page.locator("#results a", has_text="2024-09-02").click()
+    page.wait_for_url("**/visits/vladimir-putin-mng-2024-09-02/")
+    assert "failure to arrest" in page.locator("#explanation").inner_text()
+    assert page.get_by_role("button", name="Copy the citation").count() == 0
+    assert (
+        page.locator("#citation")
+        .input_value()
+        .startswith("iccwatch, “Vladimir Vladimirovich Putin in Mongolia")
+    )
+    page.goto(site + "/")
+    assert page.locator("svg.worldmap").is_visible()  # the map is drawn on the server
+    page.locator("#map-table summary").click()
+    assert page.locator("#map-table a", has_text="Mongolia").first.is_visible()
+    snap(page, "home-nojs")
+
+
+def test_pages_fit_a_phone_screen(site, browse):
+    page = browse(width=390, height=844)
+    pages = (
+        ("/", "home-phone"),
+        ("/states/MNG/", "mongolia-phone"),
+        ("/visits/", "visits-phone"),
+        ("/persons/vladimir-putin/", "putin-phone"),
+        ("/visits/vladimir-putin-mng-2024-09-02/", "visit-phone"),
+    )
+    for path, name in pages:
+        page.goto(site + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, path
+        snap(page, name)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"

@@ -1,0 +1,130 @@
+"""Validators, revalidation, the security policy, and a cache that fails open."""
+
+import re
+import socket
+
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+
+from iccwatch import worldmap
+from iccwatch.cache import FailOpenRedisCache
+from tests.site.conftest import body
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/",
+    "/states/",
+    "/states/MNG/",
+    "/persons/",
+    "/persons/vladimir-putin/",
+    "/warrants/",
+    "/visits/",
+    "/visits/?host=MNG",
+    "/visits/vladimir-putin-mng-2024-09-02/",
+    "/incidents/",
+    "/search/?q=Bashir",
+    "/incidents/feed/",
+    "/states/MNG/feed/",
+    "/persons/vladimir-putin/feed/",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_carry_an_etag_and_answer_304_when_unchanged(reader, seeded, url):
+    first = reader.get(url)
+    assert first.status_code == 200
+    etag = first["ETag"]
+    assert etag.startswith('"')
+    assert "Cookie" in first["Vary"] and "Accept-Language" in first["Vary"]
+    assert "must-revalidate" in first["Cache-Control"]
+    again = reader.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    # A page in another language is another representation with another tag.
+    assert reader.get(url, HTTP_ACCEPT_LANGUAGE="fr")["ETag"] != etag
+
+
+def test_a_changed_verdict_changes_the_etag(reader, seeded):
+    from visits.models import Verdict
+
+    etag = reader.get("/visits/vladimir-putin-mng-2024-09-02/")["ETag"]
+    Verdict.objects.filter(visit__slug="vladimir-putin-mng-2024-09-02").update(
+        explanation="Corrected."
+    )
+    response = reader.get("/visits/vladimir-putin-mng-2024-09-02/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and "Corrected." in body(response)
+
+
+@pytest.mark.parametrize("url", PAGES[:10])
+def test_pages_allow_only_the_site_itself(reader, seeded, url):
+    response = reader.get(url)
+    policy = response["Content-Security-Policy"]
+    assert (
+        "default-src 'self'" in policy
+        and "script-src 'self'" in policy
+        and "style-src 'self'" in policy
+    )
+    html = body(response)
+    assert not re.search(r"<script(?![^>]*\ssrc=)", html), "inline script"
+    assert not re.search(r"<style", html), "inline style element"
+    assert not re.search(r"\sstyle=", html), "inline style attribute"
+    assert not re.search(r"\son[a-z]+=", html), "inline event handler"
+    # Links to sources are fine; anything the browser would load by itself must be ours.
+    for tag in re.findall(r"<(?:script|link|img|iframe|source|object|embed|image)\b[^>]*>", html):
+        if 'rel="canonical"' in tag:
+            continue  # not loaded: it names this page's own permanent address
+        assert not re.search(r'(?:src|href)="(?:https?:)?//', tag), f"third-party asset: {tag}"
+    for asset in re.findall(r'<(?:script|link)[^>]+(?:src|href)="(/static/[^"]+)"', html):
+        assert asset.startswith("/static/")
+
+
+def _dead_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # closed again on exit: nothing listens there
+
+
+def test_the_site_renders_when_redis_is_down(reader, seeded):
+    dead = {
+        "default": {
+            "BACKEND": "iccwatch.cache.FailOpenRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{_dead_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    with override_settings(CACHES=dead):
+        cache = caches["default"]
+        assert isinstance(cache, FailOpenRedisCache)
+        assert cache.get("anything") is None
+        cache.set("anything", 1)  # no error
+        for url in ("/", "/persons/vladimir-putin/", "/search/?q=Ulan+Bator"):
+            response = reader.get(url)
+            assert response.status_code == 200, url
+        assert '<svg class="worldmap"' in body(reader.get("/"))
+
+
+def test_the_map_is_cached_in_redis_when_it_is_up(reader, seeded, test_redis_url):
+    live = {"default": {"BACKEND": "iccwatch.cache.FailOpenRedisCache", "LOCATION": test_redis_url}}
+    with override_settings(CACHES=live):
+        cache = caches["default"]
+        cache.clear()
+        cache.set("probe", 1)
+        if cache.get("probe") != 1:
+            pytest.fail(f"Redis is not reachable at {test_redis_url}")
+        reader.get("/")
+        keys = [k for k in cache._cache.get_client().scan_iter("*") if b"worldmap" in k]
+        assert keys, "the rendered map was not cached"
+        cache.clear()
+
+
+def test_map_cache_key_changes_with_the_colours():
+    shapes = worldmap.load_shapes()
+    assert shapes is not None
+    a = worldmap.render(
+        classes={"MNG": "st-party"}, titles={}, links={}, label="a", description="d"
+    )
+    b = worldmap.render(
+        classes={"MNG": "st-withdrawn"}, titles={}, links={}, label="a", description="d"
+    )
+    assert a != b and 'class="st-withdrawn"' in b

@@ -1,0 +1,102 @@
+"""Atom 1.0 feeds of new and changed incidents, built from the verdict history."""
+
+import datetime
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.utils import timezone
+
+from visits import flagging
+from visits.models import VerdictChange, Visit
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def parse(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{ATOM}feed"
+    return root
+
+
+def rfc3339(text):
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def assert_valid_atom(root):
+    """RFC 4287: a feed has exactly one id, title and updated, an author (on the feed or every
+    entry) and a self link; so has every entry its id, title and updated; ids are absolute
+    IRIs and unique; dates are RFC 3339."""
+    for name in ("id", "title", "updated"):
+        assert len(root.findall(f"{ATOM}{name}")) == 1, name
+    assert root.find(f"{ATOM}id").text.startswith("http://testserver/")
+    rfc3339(root.find(f"{ATOM}updated").text)
+    assert root.find(f"{ATOM}author/{ATOM}name").text == "iccwatch"
+    assert [link.get("rel") for link in root.findall(f"{ATOM}link")].count("self") == 1
+    ids = []
+    for entry in root.findall(f"{ATOM}entry"):
+        for name in ("id", "title", "updated"):
+            assert len(entry.findall(f"{ATOM}{name}")) == 1, name
+        ids.append(entry.find(f"{ATOM}id").text)
+        assert ids[-1].startswith("http://testserver/visits/")
+        rfc3339(entry.find(f"{ATOM}updated").text)
+        assert entry.find(f"{ATOM}link").get("href").startswith("http://testserver/visits/")
+        assert entry.find(f"{ATOM}summary") is not None
+    assert len(ids) == len(set(ids))
+    return root.findall(f"{ATOM}entry")
+
+
+def test_site_feed_lists_every_new_incident(reader, seeded):
+    entries = assert_valid_atom(parse(reader.get("/incidents/feed/")))
+    titles = [e.find(f"{ATOM}title").text for e in entries]
+    assert len(entries) == Visit.objects.published().flagged().count()
+    assert (
+        "New incident: Vladimir Vladimirovich Putin — Mongolia, 2024-09-02 – 2024-09-03" in titles
+    )
+    putin = next(e for e in entries if "Mongolia" in e.find(f"{ATOM}title").text)
+    assert putin.find(f"{ATOM}id").text.startswith(
+        "http://testserver/visits/vladimir-putin-mng-2024-09-02/#change-"
+    )
+    assert "failure to arrest and surrender" in putin.find(f"{ATOM}summary").text
+
+
+def test_country_and_person_feeds_hold_only_their_incidents(reader, seeded):
+    mongolia = assert_valid_atom(parse(reader.get("/states/MNG/feed/")))
+    assert len(mongolia) == 1
+    chad = assert_valid_atom(parse(reader.get("/states/TCD/feed/")))
+    assert len(chad) == Visit.objects.published().flagged().filter(host__iso3="TCD").count() > 1
+    putin = assert_valid_atom(parse(reader.get("/persons/vladimir-putin/feed/")))
+    assert [e.find(f"{ATOM}link").get("href") for e in putin] == [
+        "http://testserver/visits/vladimir-putin-mng-2024-09-02/"
+    ]
+    assert_valid_atom(parse(reader.get("/states/USA/feed/")))  # an empty feed is still valid
+    assert reader.get("/states/XXX/feed/").status_code == 404
+    assert reader.get("/persons/nobody/feed/").status_code == 404
+
+
+def test_a_withdrawn_flag_appears_in_the_feed(reader, seeded):
+    from iccwatch.models import Source
+
+    visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    Visit.objects.filter(pk=visit.pk).update(outcome="arrested")
+    flagging.evaluate_visits([visit.pk], cause="correction: the sources now report an arrest")
+    entries = assert_valid_atom(parse(reader.get("/states/MNG/feed/")))
+    assert len(entries) == 2
+    newest = entries[0]
+    assert newest.find(f"{ATOM}title").text.startswith(
+        "Incident withdrawn (now complied (arrested))"
+    )
+    assert "correction: the sources now report an arrest" in newest.find(f"{ATOM}summary").text
+    change = VerdictChange.objects.filter(visit=visit).latest("changed_at")
+    assert rfc3339(newest.find(f"{ATOM}updated").text) == change.changed_at
+    assert Source.objects.exists()
+
+
+def test_feed_updated_is_the_newest_change(reader, seeded):
+    root = parse(reader.get("/incidents/feed/"))
+    newest = VerdictChange.objects.filter(new_code="non_compliance").latest("changed_at").changed_at
+    assert rfc3339(root.find(f"{ATOM}updated").text) == newest
+    assert newest <= timezone.now()

@@ -1,0 +1,123 @@
+"""English and French: the interface follows Accept-Language and the reader's choice; data stays as it is."""
+
+import gettext
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from iccwatch import labels
+from tests.site.conftest import body
+
+pytestmark = pytest.mark.django_db
+
+PO = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+MO = PO.with_suffix(".mo")
+
+
+def test_the_interface_follows_accept_language(client, seeded):
+    html = body(client.get("/states/MNG/", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9,en;q=0.5"))
+    assert '<html lang="fr">' in html
+    assert "Chronologie" in html and "Constats et renvois de la CPI" in html
+    assert "Mongolia est un État partie depuis le 2002-07-01." in html
+    # The data stays in its source language: the verdict's explanation, the names.
+    assert "a failure to arrest and surrender (Arts. 86, 89(1))" in html
+    html = body(client.get("/states/MNG/", HTTP_ACCEPT_LANGUAGE="en-GB"))
+    assert '<html lang="en">' in html and "Timeline" in html
+
+
+def test_the_language_switch_remembers_the_choice(client, seeded):
+    response = client.get("/language/fr/?next=/visits/vladimir-putin-mng-2024-09-02/")
+    assert response.status_code == 302
+    assert response["Location"] == "/visits/vladimir-putin-mng-2024-09-02/"
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
+    html = body(client.get("/visits/vladimir-putin-mng-2024-09-02/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert (
+        "Citer cette page" in html and "non-coopération" in html and "Historique du verdict" in html
+    )
+    client.get("/language/en/?next=/")
+    assert "Cite this page" in body(client.get("/visits/vladimir-putin-mng-2024-09-02/"))
+
+
+def test_the_switch_is_a_link_on_every_page_and_refuses_other_sites(client, seeded):
+    html = body(client.get("/persons/?status=at_large"))
+    assert 'href="/language/fr/?next=/persons/%3Fstatus%3Dat_large" lang="fr" hreflang="fr"' in html
+    assert 'aria-current="true">English' in html
+    assert client.get("/language/fr/?next=https://evil.example/").headers["Location"] == "/"
+    assert client.get("/language/de/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/states/",
+        "/persons/vladimir-putin/",
+        "/visits/",
+        "/incidents/",
+        "/warrants/",
+        "/search/?q=Bashir",
+        "/incidents/feed/",
+    ],
+)
+def test_every_page_is_translated(client, seeded, url):
+    html = body(client.get(url, HTTP_ACCEPT_LANGUAGE="fr"))
+    for english in (
+        "Skip to content",
+        "Search</button>",
+        "Download these rows",
+        "Latest incidents",
+        "Travel timeline",
+        "new and changed incidents",
+    ):
+        assert english not in html, (url, english)
+
+
+def test_french_lists_translate_filter_labels_and_choices(client, seeded):
+    html = body(client.get("/visits/?verdict=non_compliance", HTTP_ACCEPT_LANGUAGE="fr"))
+    assert '<label for="id_host">État hôte</label>' in html
+    assert '<option value="non_compliance" selected>non-coopération</option>' in html
+    assert "9 résultats" in html
+
+
+def test_every_stored_code_has_a_translatable_label():
+    from states.models import TreatyEventKind
+    from visits.models import Basis, VerdictCode, VisitOutcome, VisitStatus
+    from warrants.models import PersonStatus, WarrantEndReason
+
+    for vocabulary, choices in (
+        ("verdict", VerdictCode),
+        ("basis", Basis),
+        ("visit_status", VisitStatus),
+        ("visit_outcome", VisitOutcome),
+        ("person_status", PersonStatus),
+        ("treaty_event", TreatyEventKind),
+        ("warrant_end", WarrantEndReason),
+    ):
+        assert set(labels.VOCABULARIES[vocabulary]) == set(choices.values), vocabulary
+
+
+def test_every_message_is_translated_and_the_compiled_catalogue_is_current(tmp_path):
+    """The .mo is committed (so a fresh clone needs no gettext); it must match the .po."""
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        pytest.fail(
+            "gettext's msgfmt is needed to check the French catalogue (apt-get install gettext)"
+        )
+    fresh = tmp_path / "django.mo"
+    subprocess.run(
+        [msgfmt, "--check", "--statistics", "-o", str(fresh), str(PO)],
+        check=True,
+        capture_output=True,
+    )
+    stats = subprocess.run(
+        [msgfmt, "--statistics", "-o", "/dev/null", str(PO)], capture_output=True, text=True
+    ).stderr
+    assert "untranslated" not in stats and "fuzzy" not in stats, stats
+    with MO.open("rb") as committed, fresh.open("rb") as compiled:
+        assert (
+            gettext.GNUTranslations(committed)._catalog
+            == gettext.GNUTranslations(compiled)._catalog
+        ), "locale/fr/LC_MESSAGES/django.mo is stale: run manage.py compilemessages"

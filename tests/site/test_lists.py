@@ -1,0 +1,203 @@
+"""Lists: the shared FilterSets, shareable URLs, sorting, pagination, and downloads that match the screen."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from iccwatch import listing
+from tests.site.conftest import body, row_ids
+from visits.models import Visit
+from warrants.models import Person, Warrant
+
+pytestmark = pytest.mark.django_db
+
+
+def csv_rows(response):
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"].startswith("attachment;")
+    return list(csv.DictReader(io.StringIO(body(response))))
+
+
+def json_doc(response):
+    assert response["Content-Type"] == "application/json"
+    return json.loads(body(response))
+
+
+def test_visit_filters_are_the_shared_filterset_and_the_url_is_shareable(reader, seeded):
+    url = "/visits/?person=vladimir-putin&verdict=non_compliance"
+    html = body(reader.get(url))
+    assert row_ids(html) == ["vladimir-putin-mng-2024-09-02"]
+    assert '<option value="vladimir-putin" selected>Vladimir Vladimirovich Putin</option>' in html
+    assert '<option value="non_compliance" selected>non-compliance</option>' in html
+    assert "1 result" in html
+    # The downloads carry exactly these filters.
+    assert 'href="/visits.csv?person=vladimir-putin&amp;verdict=non_compliance"' in html
+    assert 'href="/visits.json?person=vladimir-putin&amp;verdict=non_compliance"' in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "host=MNG",
+        "host=mng",
+        "situation=darfur-sudan&verdict=non_compliance",
+        "person=omar-al-bashir&start_after=2015-01-01&start_before=2016-12-31",
+        "basis=state_party",
+        "status=cancelled",
+        "verdict=no_obligation&sort=host",
+        "situation=ukraine&sort=-verdict",
+        "",
+    ],
+)
+def test_visit_downloads_carry_exactly_the_rows_of_the_filtered_view(
+    reader, seeded, query, monkeypatch
+):
+    monkeypatch.setattr(listing, "PER_PAGE", 1000)  # the whole list on one screen
+    screen = row_ids(body(reader.get(f"/visits/?{query}")))
+    expected = list(_filterset_qs(query).values_list("slug", flat=True))
+    assert sorted(screen) == sorted(expected)
+    assert [r["id"] for r in csv_rows(reader.get(f"/visits.csv?{query}"))] == screen
+    doc = json_doc(reader.get(f"/visits.json?{query}"))
+    assert [r["id"] for r in doc["results"]] == screen
+    assert doc["count"] == len(screen)
+
+
+def _filterset_qs(query):
+    from django.http import QueryDict
+
+    from visits.filters import VisitFilterSet
+
+    return VisitFilterSet(data=QueryDict(query), queryset=Visit.objects.published()).qs
+
+
+def test_downloads_cover_every_page_in_the_on_screen_order(reader, seeded, monkeypatch):
+    monkeypatch.setattr(listing, "PER_PAGE", 10)
+    query = "person=omar-al-bashir&sort=host"
+    pages = []
+    page = 1
+    while True:
+        html = body(reader.get(f"/visits/?{query}&page={page}"))
+        pages += row_ids(html)
+        if 'rel="next"' not in html:
+            break
+        page += 1
+    assert page > 1 and len(pages) == len(set(pages))
+    assert [r["id"] for r in csv_rows(reader.get(f"/visits.csv?{query}"))] == pages
+    assert "Page 2 of" in body(reader.get(f"/visits/?{query}&page=2"))
+
+
+def test_csv_rows_hold_the_verdict_its_explanation_and_the_sources(reader, seeded):
+    (row,) = csv_rows(reader.get("/visits.csv?host=MNG"))
+    assert row["url"] == "http://testserver/visits/vladimir-putin-mng-2024-09-02/"
+    assert row["person"] == "Vladimir Vladimirovich Putin" and row["host_iso3"] == "MNG"
+    assert (row["start"], row["end"], row["place"]) == ("2024-09-02", "2024-09-03", "Ulaanbaatar")
+    assert (row["verdict"], row["basis"]) == ("non_compliance", "state_party")
+    assert row["explanation"].startswith("Mongolia has been bound since 2002-07-01")
+    assert (
+        "https://sputnikglobe.com/20240902/putin-arrives-in-mongolia-on-official-visit-1119988556.html"
+        in row["source_urls"].split(";")
+    )
+
+
+def test_json_download_says_which_filters_it_applied(reader, seeded):
+    doc = json_doc(reader.get("/incidents.json?host=MNG"))
+    assert (
+        doc["list"] == "incidents" and doc["filters"] == {"host": "MNG"} and doc["sort"] == "-start"
+    )
+    assert [r["id"] for r in doc["results"]] == ["vladimir-putin-mng-2024-09-02"]
+
+
+def test_invalid_filters_show_an_error_and_downloads_refuse_them(reader, seeded):
+    html = body(reader.get("/visits/?verdict=guilty"))
+    assert 'class="error" role="alert"' in html and 'id="results"' not in html
+    response = reader.get("/visits.csv?verdict=guilty")
+    assert response.status_code == 400 and "verdict" in json.loads(response.content)["errors"]
+    assert reader.get("/visits.json?start_after=yesterday").status_code == 400
+
+
+def test_incidents_list_shows_only_non_compliance(reader, seeded):
+    html = body(reader.get("/incidents/"))
+    ids = row_ids(html)
+    assert sorted(ids) == sorted(Visit.objects.published().flagged().values_list("slug", flat=True))
+    assert ids[0] == "vladimir-putin-mng-2024-09-02"  # newest first
+    assert 'href="/incidents/feed/"' in html
+    assert [r["id"] for r in csv_rows(reader.get("/incidents.csv"))] == ids
+
+
+def test_sorting_is_chosen_by_column_and_toggles(reader, seeded):
+    html = body(reader.get("/visits/?person=vladimir-putin&sort=host"))
+    ids = row_ids(html)
+    hosts = list(
+        Visit.objects.filter(slug__in=ids)
+        .order_by("host__name", "start", "pk")
+        .values_list("slug", flat=True)
+    )
+    assert ids == hosts
+    # The current column links to the reverse order; aria-sort says which way it is sorted.
+    assert 'aria-sort="ascending"><a href="?person=vladimir-putin&amp;sort=-host">' in html
+    reverse = row_ids(body(reader.get("/visits/?person=vladimir-putin&sort=-host")))
+    assert [reverse.index(i) for i in ids[:3]] != [0, 1, 2]
+    # An unknown sort falls back to the default rather than failing.
+    assert reader.get("/visits/?sort=password").status_code == 200
+
+
+def test_state_list_filters_by_standing_today(reader, seeded):
+    withdrawn = row_ids(body(reader.get("/states/?status=withdrawn")))
+    assert sorted(withdrawn) == ["BDI", "HUN", "PHL"]
+    party = [r["iso3"] for r in csv_rows(reader.get("/states.csv?status=party"))]
+    assert len(party) == 124 and "MNG" in party and "HUN" not in party and "MYS" not in party
+    non_party = [r["iso3"] for r in csv_rows(reader.get("/states.csv?status=non_party"))]
+    assert "MYS" in non_party and "USA" in non_party and "MNG" not in non_party
+    assert {r["status_today"] for r in csv_rows(reader.get("/states.csv?name=hung"))} == {
+        "withdrawn"
+    }
+
+
+def test_state_list_counts_visits_and_incidents(reader, seeded):
+    rows = {r["iso3"]: r for r in csv_rows(reader.get("/states.csv?sort=incidents"))}
+    assert rows["MNG"]["visits"] == "1" and rows["MNG"]["incidents"] == "1"
+    assert rows["TCD"]["incidents"] == str(
+        Visit.objects.published().flagged().filter(host__iso3="TCD").count()
+    )
+    first = next(iter(rows.values()))
+    assert int(first["incidents"]) == max(int(r["incidents"]) for r in rows.values())
+
+
+def test_person_list_and_download(reader, seeded):
+    at_large = row_ids(body(reader.get("/persons/?status=at_large")))
+    assert len(at_large) == Person.objects.at_large().count() == 32
+    rows = csv_rows(reader.get("/persons.csv?situation=darfur-sudan"))
+    bashir = next(r for r in rows if r["slug"] == "omar-al-bashir")
+    assert bashir["warrants"] == "2" and bashir["other_names"] == "Omer al-Bashir"
+    assert {r["situation"] for r in rows} == {"Darfur, Sudan"}
+
+
+def test_warrant_list_and_download(reader, seeded):
+    html = body(reader.get("/warrants/?person=omar-al-bashir"))
+    assert len(row_ids(html)) == 2
+    rows = csv_rows(reader.get("/warrants.csv?in_force=true&situation=ukraine"))
+    assert rows and all(r["in_force"] == "true" for r in rows)
+    assert (
+        len(rows)
+        == Warrant.objects.filter(person__situation__slug="ukraine", ended__isnull=True).count()
+    )
+    issued = [r["issued"] for r in csv_rows(reader.get("/warrants.csv"))]
+    assert issued[0] >= issued[-1]  # newest first by default
+
+
+def test_filter_form_has_a_label_for_every_control(reader, seeded):
+    import re
+
+    for url in ("/visits/", "/incidents/", "/states/", "/persons/", "/warrants/"):
+        html = body(reader.get(url))
+        form = html[
+            html.index('<form class="filters"') : html.index(
+                "</form>", html.index('<form class="filters"')
+            )
+        ]
+        controls = re.findall(r'<(?:input|select)[^>]*\sid="([^"]+)"', form)
+        assert controls, url
+        for control in controls:
+            assert f'<label for="{control}">' in form, (url, control)

@@ -1,0 +1,144 @@
+"""The world map: shapes from the world-atlas package, projected in Python; the standing rule it shows."""
+
+import datetime
+
+import pytest
+from django.test import override_settings
+
+from iccwatch import worldmap
+from states import status
+from tests.site.conftest import body
+from visits.compliance import StateFacts
+
+D = datetime.date
+
+
+def test_shapes_come_from_the_installed_world_atlas_package():
+    path = worldmap.shapes_path()
+    assert path.parts[-3:] == ("node_modules", "world-atlas", "countries-110m.json"), path
+    assert path.exists(), "run `npm ci` to install the map shapes (package.json)"
+    shapes = worldmap.load_shapes()
+    drawn = {c.iso3 for c in shapes.countries}
+    assert {"MNG", "HUN", "ZAF", "TCD", "RUS", "USA", "FJI"} <= drawn
+    assert "ATA" not in drawn  # Antarctica is left out
+    assert all(c.path.startswith("M") for c in shapes.countries)
+
+
+def test_equal_earth_projection_is_symmetric_and_bounded():
+    assert worldmap.equal_earth(0, 0) == (0.0, 0.0)
+    x, y = worldmap.equal_earth(180, 0)
+    assert x == pytest.approx(2.7066, abs=1e-3) and y == 0
+    assert worldmap.equal_earth(-30, -45) == pytest.approx(
+        tuple(-v for v in worldmap.equal_earth(30, 45))
+    )
+
+
+def test_rings_crossing_the_antimeridian_are_cut_in_two():
+    fiji_like = [(178.0, -17.0), (-179.0, -17.0), (-179.0, -16.0), (178.0, -16.0)]
+    parts = worldmap.split_at_antimeridian(fiji_like)
+    assert len(parts) == 2
+    assert all(-180 <= lon <= 180 for part in parts for lon, _ in part)
+    assert {round(max(abs(lon) for lon, _ in part)) for part in parts} == {180}
+    plain = [(10.0, 10.0), (20.0, 10.0), (20.0, 20.0)]
+    assert worldmap.split_at_antimeridian(plain) == [plain]
+
+
+def test_no_country_path_streaks_across_the_map():
+    shapes = worldmap.load_shapes()
+    for country in shapes.countries:
+        # A relative move longer than half the width would be a ring crossing the antimeridian.
+        import re
+
+        for dx in re.findall(r"l(-?\d+)", country.path):
+            assert abs(int(dx)) < worldmap.WIDTH / 2, country.iso3
+
+
+def test_markers_use_the_city_or_fall_back_to_the_country():
+    svg = worldmap.render(
+        classes={},
+        titles={},
+        links={},
+        label="l",
+        description="d",
+        markers=[
+            worldmap.Marker("m-a", "city", lonlat=(106.9, 47.9)),
+            worldmap.Marker("m-b", "country", iso3="TCD"),
+            worldmap.Marker("m-c", "nowhere", iso3="XXX"),
+        ],
+    )
+    assert svg.count("<circle") == 2 and "nowhere" not in svg
+
+
+@pytest.mark.django_db
+def test_without_shapes_the_pages_show_the_table_instead(reader, seeded, tmp_path):
+    with override_settings(WORLD_ATLAS_PATH=tmp_path / "missing.json"):
+        html = body(reader.get("/"))
+        assert "<svg" not in html
+        assert "The map is not available on this server; the table gives the same facts." in html
+        assert '<details id="map-table" class="map-table" open>' in html
+        assert '<a href="/states/MNG/">Mongolia</a> (1)' in html
+        person = body(reader.get("/persons/vladimir-putin/"))
+        assert "<svg" not in person and 'id="travel-timeline"' in person
+
+
+# --- Standing under the Statute -------------------------------------------------
+
+PARTY_SINCE_2002 = StateFacts(
+    "MNG", "Mongolia", deposited=D(2002, 4, 11), entry_into_force=D(2002, 7, 1)
+)
+WITHDREW = StateFacts(
+    "HUN",
+    "Hungary",
+    entry_into_force=D(2002, 7, 1),
+    withdrawal_notified=D(2025, 6, 2),
+    withdrawal_effective=D(2026, 6, 2),
+)
+NEVER = StateFacts(
+    "MYS",
+    "Malaysia",
+    deposited=D(2019, 3, 4),
+    entry_into_force=D(2019, 6, 1),
+    withdrawal_notified=D(2019, 4, 29),
+    withdrawal_effective=D(2019, 4, 29),
+)
+
+
+@pytest.mark.parametrize(
+    ("facts", "day", "expected"),
+    [
+        (PARTY_SINCE_2002, D(2002, 6, 30), status.NON_PARTY),
+        (PARTY_SINCE_2002, D(2002, 7, 1), status.PARTY),
+        (WITHDREW, D(2025, 6, 1), status.PARTY),
+        (WITHDREW, D(2025, 6, 2), status.WITHDRAWING),
+        (WITHDREW, D(2026, 6, 1), status.WITHDRAWING),
+        (WITHDREW, D(2026, 6, 2), status.WITHDRAWN),  # on the effective day it is no longer a party
+        (NEVER, D(2020, 1, 1), status.NON_PARTY),  # withdrew its instrument before entry into force
+        (None, D(2020, 1, 1), status.NON_PARTY),
+    ],
+)
+def test_standing_on_a_day(facts, day, expected):
+    assert status.status_on(facts, day) == expected
+
+
+def test_a_revoked_withdrawal_never_takes_effect():
+    from visits.flagging import state_facts
+
+    events = {
+        "entry_into_force": D(2002, 7, 1),
+        "withdrawal_notified": D(2016, 10, 19),
+        "withdrawal_revoked": D(2017, 3, 7),
+    }
+    south_africa = state_facts("ZAF", "South Africa", events, [])
+    assert (
+        status.status_on(south_africa, D(2017, 1, 1)) == status.PARTY
+    )  # revoked: never "withdrawing" in hindsight
+    assert status.status_on(south_africa, D(2018, 1, 1)) == status.PARTY
+
+
+@pytest.mark.django_db
+def test_standings_today_from_the_dataset(seeded):
+    today = status.statuses_on(D(2026, 11, 26))
+    assert today["HUN"] == today["BDI"] == today["PHL"] == status.WITHDRAWN
+    assert today["MNG"] == today["UKR"] == status.PARTY
+    assert today.get("MYS", status.NON_PARTY) == status.NON_PARTY
+    assert status.statuses_on(D(2025, 12, 1))["HUN"] == status.WITHDRAWING

@@ -1,0 +1,219 @@
+"""The public pages show what a journalist needs, from the seeded dataset."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import make_person, make_state, make_visit, make_warrant
+from tests.site.conftest import body
+from visits import flagging
+from visits.models import Visit
+
+pytestmark = pytest.mark.django_db
+
+PUTIN_MNG = "/visits/vladimir-putin-mng-2024-09-02/"
+
+
+def test_home_shows_counts_latest_incidents_and_the_map(reader, seeded):
+    html = body(reader.get("/"))
+    counts = {text: n for n, text in re.findall(r"<strong>(\d+)</strong> ([a-z ]+)</a>", html)}
+    assert (
+        counts["states bound today"] == "124"
+    )  # 125 in mid-2025; Hungary's withdrawal took effect 2026-06-02
+    assert int(counts["people at large"]) == 32
+    assert int(counts["incidents"]) == Visit.objects.published().flagged().count() == 9
+    assert (
+        int(counts["trips called off"])
+        == Visit.objects.published().filter(verdict__code="deterred").count()
+    )
+    # Latest incidents: one line each, newest first, linking to the visit.
+    latest = html[html.index("Latest incidents") :]
+    assert latest.index(PUTIN_MNG) < latest.index("/visits/omar-al-bashir-uga-2017-11-13/")
+    assert (
+        "Mongolia (bound as State Party) hosted Vladimir Vladimirovich Putin in Ulaanbaatar, 2024-09-02 – 2024-09-03: not arrested."
+        in html
+    )
+    # The map, coloured by standing, with incident hosts marked, and its table.
+    assert '<svg class="worldmap"' in html and 'role="img"' in html
+    assert re.search(r'<path class="st-withdrawn"[^>]*><title>Hungary: withdrawn', html)
+    assert re.search(r'<path class="st-party"[^>]*><title>Mongolia: State Party — 1 incident', html)
+    assert re.search(r'<path class="st-non_party"[^>]*><title>United States', html)
+    assert '<circle class="marker m-incident"' in html
+    table = html[html.index('id="map-table"') :]
+    assert '<a href="/states/MNG/">Mongolia</a> (1)' in table
+    for link in (
+        "/incidents/",
+        "/visits/",
+        "/states/",
+        "/persons/",
+        "/warrants/",
+        "/incidents/feed/",
+    ):
+        assert f'href="{link}' in html
+
+
+def test_withdrawing_state_is_shown_as_withdrawing_until_its_withdrawal_takes_effect(
+    reader, seeded
+):
+    from states.models import State, TreatyEvent
+
+    today = timezone.localdate()
+    state = State.objects.get(iso3="FRA")
+    TreatyEvent.objects.create(
+        state=state, kind="withdrawal_notified", date=today - datetime.timedelta(days=10)
+    )
+    html = body(reader.get("/"))
+    assert re.search(r'<path class="st-withdrawing"[^>]*><title>France: withdrawing', html)
+    page = body(reader.get("/states/FRA/"))
+    assert "It notified its withdrawal on" in page and "it remains fully bound" in page
+
+
+def test_mongolia_page_puts_the_june_statement_and_the_september_visit_on_one_timeline(
+    reader, seeded
+):
+    html = body(reader.get("/states/MNG/"))
+    assert "<h1>Mongolia" in html
+    assert "Mongolia has been a State Party since 2002-07-01." in html
+    timeline = html[html.index('id="timeline"') :]
+    timeline = timeline[: timeline.index("</ol>")]
+    order = [
+        "2002-07-01</time>",  # entry into force
+        "2024-06-14</time>",  # the 93-state statement (signatories not recorded)
+        "2024-09-02</time>",  # Putin's visit
+        "2024-10-24</time>",  # the ICC finding
+        "2025-02-07</time>",  # the 79-state statement Mongolia signed
+    ]
+    positions = [timeline.index(marker) for marker in order]
+    assert positions == sorted(positions)
+    assert "Entry into force: a State Party from this day" in timeline
+    assert "the signatory list is not recorded, so whether Mongolia signed is unknown" in timeline
+    visit_entry = timeline[timeline.index("2024-09-02</time>") :][:600]
+    assert PUTIN_MNG in visit_entry and "non-compliance" in visit_entry
+    assert "Signed: Joint statement of 79 States Parties" in timeline
+    # The visit with its verdict and explanation; the finding and its referral.
+    assert "a failure to arrest and surrender (Arts. 86, 89(1))" in html
+    findings = html[html.index('id="findings"') :]
+    assert "2024-10-24" in findings and "Referred to the Assembly of States Parties." in findings
+    assert "An ICC Pre-Trial Chamber found it in non-compliance on 2024-10-24." in html
+    assert "It has hosted 1 recorded visit by a person wanted by the ICC." in html
+
+
+def test_state_address_is_case_insensitive_and_unknown_states_are_404(reader, seeded):
+    response = reader.get("/states/mng/")
+    assert response.status_code == 301 and response["Location"] == "/states/MNG/"
+    assert reader.get("/states/XXX/").status_code == 404
+
+
+def test_withdrawn_and_never_party_states_are_described_as_such(reader, seeded):
+    hungary = body(reader.get("/states/HUN/"))
+    assert (
+        "Hungary was a State Party from 2002-07-01 until its withdrawal took effect on 2026-06-02"
+        in hungary
+    )
+    malaysia = body(reader.get("/states/MYS/"))
+    assert "Malaysia is not a party to the Rome Statute." in malaysia
+    libya = body(reader.get("/states/LBY/"))
+    assert "by an Art. 12(3) declaration" in libya and "2025-05-12" in libya
+
+
+def test_visit_page_explains_the_verdict_and_cites_its_sources(reader, seeded):
+    html = body(reader.get(PUTIN_MNG))
+    assert "<h1>Vladimir Vladimirovich Putin in Mongolia, 2024-09-02 – 2024-09-03</h1>" in html
+    assert 'class="verdict v-incident">non-compliance</span>' in html
+    assert "Basis: State Party" in html
+    assert "Mongolia has been bound since 2002-07-01 (State Party; ratified 2002-04-11)." in html
+    # The treaty dates and the warrant that decided it.
+    assert "2002-07-01</time>: Entry into force" in html
+    assert "issued 2023-03-17, made public 2023-03-17" in html
+    # Sources: publisher, link, archived copy or its absence.
+    sources = html[html.index('id="sources"') :]
+    assert (
+        'href="https://sputnikglobe.com/20240902/putin-arrives-in-mongolia-on-official-visit-1119988556.html"'
+        in sources
+    )
+    assert ">sputnikglobe.com</a>" in sources and "no archived copy recorded" in sources
+    assert "2024-10-24</time>:" in html and "Referred to the Assembly of States Parties." in html
+    # History and citation.
+    history = html[html.index('id="history"') :]
+    assert (
+        "first verdict: non-compliance (State Party)" in history and "first evaluation" in history
+    )
+    today = timezone.localdate().isoformat()
+    assert f'id="permalink">http://testserver{PUTIN_MNG}</a>' in html
+    assert f'Accessed: <time datetime="{today}">{today}</time>' in html
+    assert f"Verdict: non-compliance. http://testserver{PUTIN_MNG} (accessed {today})." in html
+
+
+def test_visit_page_shows_archived_copies_and_the_hosts_justification(reader, seeded):
+    from iccwatch.models import Source
+
+    visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    Source.objects.filter(visits=visit, url__contains="sputnikglobe").update(
+        archived_url="https://archive.example.org/sputnik", published=datetime.date(2024, 9, 2)
+    )
+    Visit.objects.filter(pk=visit.pk).update(
+        host_justification="Mongolia cited its energy dependence."
+    )
+    html = body(reader.get(PUTIN_MNG))
+    assert 'href="https://archive.example.org/sputnik"' in html and "archived copy" in html
+    assert "Mongolia cited its energy dependence." in html
+
+
+def test_unverified_visits_are_not_published(reader, seeded):
+    person = make_person("someone-wanted", "Someone Wanted")
+    make_warrant(person)
+    visit = make_visit(person, make_state("MNG"), review_state="reported", place="Darkhan")
+    flagging.evaluate_visits([visit.pk])
+    assert reader.get(f"/visits/{visit.slug}/").status_code == 404
+    assert visit.slug not in body(reader.get("/visits/?host=MNG"))
+    assert visit.slug not in body(reader.get("/states/MNG/"))
+    assert visit.slug not in body(reader.get("/persons/someone-wanted/"))
+    assert visit.slug not in body(reader.get("/search/?q=Darkhan"))
+
+
+def test_person_page_lists_warrants_and_a_travel_timeline_with_a_map(reader, seeded):
+    html = body(reader.get("/persons/vladimir-putin/"))
+    assert "<h1>Vladimir Vladimirovich Putin</h1>" in html
+    warrants = html[html.index('id="warrants"') :]
+    assert "2023-03-17" in warrants and "in force" in warrants
+    timeline = html[html.index('id="travel-timeline"') :]
+    slugs = re.findall(r'data-id="([^"]+)"', timeline)
+    assert slugs == list(
+        Visit.objects.published()
+        .filter(person__slug="vladimir-putin")
+        .order_by("start", "pk")
+        .values_list("slug", flat=True)
+    )
+    assert "vladimir-putin-mng-2024-09-02" in slugs
+    mng = timeline[timeline.index('data-id="vladimir-putin-mng-2024-09-02"') :][:900]
+    assert "non-compliance" in mng and "Mongolia (Ulaanbaatar)" in mng
+    assert "deterred (trip called off)" in timeline  # trips called off are on the timeline too
+    # The map: hosts shaded by verdict, a dot per trip at its city (Ulaanbaatar from GeoNames).
+    assert '<svg class="worldmap"' in html
+    assert re.search(r'<path class="vh-incident"[^>]*><title>Mongolia', html)
+    assert re.search(
+        r'<circle class="marker m-incident" cx="[\d.]+" cy="[\d.]+" r="5"><title>Ulaanbaatar, Mongolia, 2024-09-02',
+        html,
+    )
+
+
+def test_al_bashir_has_two_warrants(reader, seeded):
+    html = body(reader.get("/persons/omar-al-bashir/"))
+    warrants = html[
+        html.index('id="warrants"') : html.index("</table>", html.index('id="warrants"'))
+    ]
+    assert warrants.count("<tr><td>") == 2
+    assert "2009-03-04" in warrants and "2010-07-12" in warrants
+    assert "Omer al-Bashir" in html  # other names
+
+
+def test_unknown_person_and_visit_are_404(reader, seeded):
+    assert reader.get("/persons/nobody/").status_code == 404
+    assert reader.get("/visits/nobody-mng-2024-01-01/").status_code == 404
+
+
+def test_search_page_without_a_query_shows_the_form(reader, seeded):
+    html = body(reader.get("/search/"))
+    assert '<input id="q" type="search" name="q"' in html and "result" not in html

@@ -1,0 +1,77 @@
+"""The two commands of the README: `manage.py up` prepares and serves the site, `manage.py test` runs pytest."""
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import User
+
+from iccwatch.management.commands.up import Command as UpCommand
+from iccwatch.management.services import PrivateRedis, redis_answers, with_database
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def up_command():
+    return UpCommand(stdout=io.StringIO(), stderr=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_up_creates_the_admin_once_and_keeps_its_password_in_local(settings, tmp_path):
+    settings.BASE_DIR = tmp_path
+    first = up_command()
+    first.ensure_admin()
+    password = (tmp_path / ".local" / "admin-password").read_text().strip()
+    assert password in first.stdout.getvalue()
+    assert authenticate(username="admin", password=password).is_superuser
+    assert oct((tmp_path / ".local" / "admin-password").stat().st_mode & 0o777) == "0o600"
+
+    second = up_command()
+    second.ensure_admin()
+    assert password not in second.stdout.getvalue()
+    assert User.objects.filter(is_superuser=True).count() == 1
+
+
+@pytest.mark.django_db
+def test_up_starts_an_empty_site_when_the_seed_folder_is_missing(tmp_path):
+    command = up_command()
+    command.seed(tmp_path / "no-such-folder")
+    assert "is missing: starting with an empty site" in command.stdout.getvalue()
+
+
+def manage(*args):
+    env = {**os.environ, "ICCWATCH_SKIP_BOOTSTRAP": "1"}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_the_test_command_passes_its_arguments_to_pytest():
+    result = manage("test", "--collect-only", "-q", "tests/test_healthz.py")
+    assert result.returncode == 0, result.stderr
+    assert "test_healthz_answers_ok_after_querying_the_database" in result.stdout
+
+
+def test_the_test_command_fails_with_pytests_code_when_no_test_is_collected():
+    result = manage("test", "-q", "-k", "no_test_has_this_name", "tests/test_healthz.py")
+    assert result.returncode == 5
+    assert "pytest collected no tests: that counts as a failure" in result.stderr
+
+
+@pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server on PATH")
+def test_a_private_redis_answers_while_it_runs_and_is_gone_after():
+    redis = PrivateRedis()
+    try:
+        assert redis_answers(redis.url)
+    finally:
+        redis.stop()
+    assert not redis_answers(redis.url)
+
+
+def test_the_test_redis_url_keeps_the_server_and_changes_the_database():
+    assert with_database("redis://:pw@cache:6380/0", 15) == "redis://:pw@cache:6380/15"

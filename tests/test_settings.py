@@ -1,0 +1,106 @@
+"""The settings module: production refuses unsafe configurations, and .env.example lists every variable."""
+
+import ast
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAFE_PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "DJANGO_SECRET_KEY": "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz",
+    "DJANGO_ALLOWED_HOSTS": "iccwatch.example.org",
+    # Never connected to: loading the settings opens no connection.
+    "DATABASE_URL": "postgres://iccwatch:secret@db.invalid:5432/iccwatch",
+}
+
+
+def load_settings(**overrides):
+    """Load the settings in a fresh interpreter with exactly this configuration."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_", "REDIS_URL"))}
+    env.update(SAFE_PRODUCTION)
+    for name, value in overrides.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    env["DJANGO_SETTINGS_MODULE"] = "iccwatch.settings"
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print('DEBUG', settings.DEBUG)"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_a_safe_production_configuration_starts():
+    result = load_settings()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "DEBUG False"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"DJANGO_SECRET_KEY": None}, "DJANGO_SECRET_KEY must be set to a random value of at least 40 characters"),
+        ({"DJANGO_SECRET_KEY": "insecure-development-key-change-me"}, "DJANGO_SECRET_KEY must be set"),
+        ({"DJANGO_SECRET_KEY": "too-short-0123456789"}, "DJANGO_SECRET_KEY must be set"),
+        ({"DJANGO_DEBUG": "true"}, "DJANGO_DEBUG must be off in production."),
+        ({"DJANGO_ALLOWED_HOSTS": ""}, "DJANGO_ALLOWED_HOSTS must list the site's host names in production."),
+        ({"DJANGO_ALLOWED_HOSTS": None}, "DJANGO_ALLOWED_HOSTS must list the site's host names in production."),
+        ({"DATABASE_URL": None}, "DATABASE_URL must be set in production"),
+        ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG='maybe' is not a boolean"),
+        ({"DJANGO_ENV": "prod"}, "DJANGO_ENV='prod' must be one of: development, production, test."),
+    ],
+    ids=["missing-secret", "placeholder-secret", "short-secret", "debug-on", "empty-hosts", "no-hosts",
+         "no-database", "unreadable-boolean", "unknown-environment"],
+)
+def test_production_refuses_an_unsafe_configuration(overrides, message):
+    result = load_settings(**overrides)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def variables_read_by_the_code():
+    """Names passed to the env_* helpers or os.environ/os.getenv reads in the project's code."""
+    readers = {"env_str", "env_bool", "env_int", "env_list", "env_choice", "getenv", "get"}
+    files = [ROOT / "manage.py", ROOT / "tests" / "conftest.py"]
+    for package in ("iccwatch", "states", "warrants", "visits"):
+        files += [p for p in (ROOT / package).rglob("*.py") if "migrations" not in p.parts]
+    names = set()
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            first = None
+            if isinstance(node, ast.Call) and node.args:
+                func = node.func
+                name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+                is_environ_get = name == "get" and isinstance(func, ast.Attribute) and getattr(func.value, "attr", "") == "environ"
+                if name in readers - {"get"} or is_environ_get:
+                    first = node.args[0]
+            elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and getattr(node.value, "attr", "") == "environ":
+                first = node.slice
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                names.add(first.value)
+    return names
+
+
+def test_the_scan_finds_the_variables_the_settings_read():
+    names = variables_read_by_the_code()
+    assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "ICCWATCH_PYTHON"} <= names
+
+
+def test_every_variable_the_code_reads_is_listed_in_env_example():
+    example = (ROOT / ".env.example").read_text()
+    listed = set(re.findall(r"^#?([A-Z][A-Z0-9_]*)=", example, flags=re.MULTILINE))
+    assert sorted(variables_read_by_the_code() - listed) == []
+
+
+def test_every_variable_in_env_example_has_a_comment_line_above_it():
+    lines = (ROOT / ".env.example").read_text().splitlines()
+    for number, line in enumerate(lines):
+        if re.match(r"^#?[A-Z][A-Z0-9_]*=", line):
+            above = lines[number - 1]
+            assert above.startswith("# ") and not re.match(r"^#?[A-Z][A-Z0-9_]*=", above), line

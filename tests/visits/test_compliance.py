@@ -1,0 +1,810 @@
+"""The rule engine, table by table: every verdict, every basis, every boundary day.
+
+DOMAIN.md ("The verdict for one visit") is the specification. The facts are the real
+ones where the law has a well-known example (Mongolia 2024, Burundi's withdrawal,
+Armenia's accession, Malaysia 2019, Ukraine's Art. 12(3) declaration); a few warrants
+are hypothetical, and say so, where no real one falls on the boundary being tested.
+
+Pure: no database, no Django models, no Celery.
+"""
+
+import ast
+import datetime
+import re
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from visits import compliance
+from visits.compliance import (
+    ART_12_3_DECLARATION,
+    ART_127_2_RESIDUAL,
+    BASES,
+    COMPLIED,
+    DETERRED,
+    IMPRECISE_REASON,
+    NO_OBLIGATION,
+    NO_WARRANT_IN_FORCE,
+    NON_COMPLIANCE,
+    PENDING,
+    STATE_PARTY,
+    VERDICT_CODES,
+    WARRANT_NOT_PUBLIC,
+    DeclarationFacts,
+    FindingFacts,
+    Period,
+    SourceFacts,
+    StateFacts,
+    Verdict,
+    VisitFacts,
+    WarrantFacts,
+    evaluate,
+    self_check,
+)
+
+
+def day(text: str) -> datetime.date:
+    return datetime.date.fromisoformat(text)
+
+
+# --- The states ---------------------------------------------------------------------------
+
+MONGOLIA = StateFacts(
+    "MNG",
+    "Mongolia",
+    signed=day("2000-12-29"),
+    deposited=day("2002-04-11"),
+    entry_into_force=day("2002-07-01"),
+)
+SOUTH_AFRICA = StateFacts(
+    "ZAF",
+    "South Africa",
+    signed=day("1998-07-17"),
+    deposited=day("2000-11-27"),
+    entry_into_force=day("2002-07-01"),
+)
+CENTRAL_AFRICAN_REPUBLIC = StateFacts(
+    "CAF",
+    "Central African Republic",
+    signed=day("1999-12-12"),
+    deposited=day("2001-10-03"),
+    entry_into_force=day("2002-07-01"),
+)
+ARMENIA = StateFacts(
+    "ARM",
+    "Armenia",
+    signed=day("1999-10-01"),
+    deposited=day("2023-11-14"),
+    entry_into_force=day("2024-02-01"),
+)
+# Withdrawal notified 2016-10-27, effective 2017-10-27: the first state to leave.
+BURUNDI = StateFacts(
+    "BDI",
+    "Burundi",
+    signed=day("1999-01-13"),
+    deposited=day("2004-09-21"),
+    entry_into_force=day("2004-12-01"),
+    withdrawal_notified=day("2016-10-27"),
+    withdrawal_effective=day("2017-10-27"),
+)
+# A party from 2025-01-01; bound for the situation in Ukraine since its 2015 declaration.
+UKRAINE = StateFacts(
+    "UKR",
+    "Ukraine",
+    signed=day("2000-01-20"),
+    deposited=day("2024-10-25"),
+    entry_into_force=day("2025-01-01"),
+    declarations=(DeclarationFacts(day("2015-09-08"), "Ukraine"),),
+)
+# Deposited 2019-03-04, withdrawn with effect 2019-04-29, before the Statute would have
+# entered into force for it (2019-06-01): never a party.
+MALAYSIA = StateFacts(
+    "MYS",
+    "Malaysia",
+    deposited=day("2019-03-04"),
+    entry_into_force=day("2019-06-01"),
+    withdrawal_effective=day("2019-04-29"),
+)
+CHINA = StateFacts("CHN", "China")
+ITALY = StateFacts(
+    "ITA",
+    "Italy",
+    signed=day("1998-07-18"),
+    deposited=day("1999-07-26"),
+    entry_into_force=day("2002-07-01"),
+)
+
+# --- The warrants -------------------------------------------------------------------------
+
+
+def warrant(wid, issued, public=None, *, ended=None, end_reason="") -> WarrantFacts:
+    return WarrantFacts(
+        id=wid,
+        issued=Period.parse(issued) if issued else None,
+        made_public=Period.parse(public) if public else None,
+        ended=day(ended) if ended else None,
+        end_reason=end_reason,
+    )
+
+
+PUTIN = warrant("putin", "2023-03-17", "2023-03-17")
+BASHIR = warrant("bashir-2009", "2009-03-04", "2009-03-04")
+# Issued under seal, made public three months later.
+KONY = warrant("kony", "2005-07-08", "2005-10-13")
+# Executed: surrendered on 2020-06-09, the warrant's last day in force.
+KUSHAYB = warrant("kushayb", "2007-04-27", "2007-04-27", ended="2020-06-09", end_reason="executed")
+# Hypothetical: issued on the day before, and on the day, Burundi's withdrawal took effect.
+ISSUED_EVE_OF_WITHDRAWAL = warrant("eve", "2017-10-26", "2017-10-26")
+ISSUED_ON_WITHDRAWAL = warrant("on-the-day", "2017-10-27", "2017-10-27")
+# Hypothetical: a warrant in the Ukraine situation older than Ukraine's 2015 declaration.
+EARLY_UKRAINE_WARRANT = warrant("early-ukraine", "2015-01-05", "2015-01-05")
+# Like the Libyan warrants in the dataset: issued (under seal) some day in 2023.
+ISSUED_SOME_DAY_IN_2023 = warrant("al-kani", "2023", "2024-10-04")
+# Issue date unknown: in force from the first day it is known to have been public.
+PUBLIC_SOME_DAY_IN_JUNE_2020 = warrant("unknown-issue", None, "2020-06")
+
+
+# --- The visits ---------------------------------------------------------------------------
+
+
+def visit(
+    start: str | None,
+    end: str | None = None,
+    *,
+    person: str = "Vladimir Putin",
+    situation: str = "Ukraine",
+    status: str = "occurred",
+    outcome: str = "not_arrested",
+    review_state: str = "verified",
+    host_notified: bool = False,
+    place: str = "",
+    justification: str = "",
+) -> VisitFacts:
+    return VisitFacts(
+        ref="test-visit",
+        person_name=person,
+        situation=situation,
+        status=status,
+        outcome=outcome,
+        review_state=review_state,
+        start=Period.parse(start) if start else None,
+        end=Period.parse(end) if end else None,
+        place=place,
+        host_notified=host_notified,
+        host_justification=justification,
+    )
+
+
+BASHIR_VISIT = {"person": "Omar al-Bashir", "situation": "Darfur, Sudan"}
+KONY_VISIT = {"person": "Joseph Kony", "situation": "Uganda"}
+KUSHAYB_VISIT = {"person": "Ali Kushayb", "situation": "Darfur, Sudan"}
+LIBYA_VISIT = {"person": "Abdurahem al-Kani", "situation": "Libya"}
+CALLED_OFF = {"status": "cancelled", "outcome": "n/a"}
+BY_VIDEO = {"status": "virtual", "outcome": "n/a"}
+
+
+# --- The verdict table, row by row ------------------------------------------------------------
+
+# fmt: off
+VERDICT_ROWS = [
+    # pending: review state not verified, outcome unknown, or no date to judge
+    pytest.param(visit("2024-09-02", review_state="reported"), MONGOLIA, [PUTIN], PENDING, "",
+                 id="pending-report-not-yet-verified"),
+    pytest.param(visit("2024-09-02", review_state="rejected"), MONGOLIA, [PUTIN], PENDING, "",
+                 id="pending-report-rejected"),
+    pytest.param(visit("2024-09-02", outcome="unknown"), MONGOLIA, [PUTIN], PENDING, "",
+                 id="pending-outcome-unknown"),
+    pytest.param(visit(None), MONGOLIA, [PUTIN], PENDING, "", id="pending-visit-without-a-date"),
+    pytest.param(visit("2023-08-22", review_state="reported", **CALLED_OFF), SOUTH_AFRICA, [PUTIN],
+                 PENDING, "", id="pending-outranks-deterred"),
+    pytest.param(visit("2024-09-02", outcome="n/a"), MONGOLIA, [PUTIN], PENDING, STATE_PARTY,
+                 id="pending-occurred-visit-with-no-outcome-to-judge"),
+    # deterred: cancelled or virtual, whatever else holds
+    pytest.param(visit("2023-08-22", "2023-08-24", **CALLED_OFF), SOUTH_AFRICA, [PUTIN], DETERRED,
+                 STATE_PARTY, id="deterred-cancelled-trip-to-a-party"),
+    pytest.param(visit("2023-08-22", "2023-08-24", **BY_VIDEO), SOUTH_AFRICA, [PUTIN], DETERRED,
+                 STATE_PARTY, id="deterred-attended-by-video"),
+    pytest.param(visit(None, **CALLED_OFF), SOUTH_AFRICA, [PUTIN], DETERRED, "",
+                 id="deterred-cancelled-trip-without-a-date"),
+    pytest.param(visit("2023-01-10", **CALLED_OFF), MONGOLIA, [PUTIN], DETERRED, "",
+                 id="deterred-outranks-no-warrant-in-force"),
+    # no_warrant_in_force
+    pytest.param(visit("2023-03-16"), MONGOLIA, [PUTIN], NO_WARRANT_IN_FORCE, "",
+                 id="no-warrant-yet"),
+    pytest.param(visit("2020-06-10", **KUSHAYB_VISIT), CENTRAL_AFRICAN_REPUBLIC, [KUSHAYB],
+                 NO_WARRANT_IN_FORCE, "", id="no-warrant-any-more"),
+    # warrant_not_public
+    pytest.param(visit("2005-09-01", **KONY_VISIT), CENTRAL_AFRICAN_REPUBLIC, [KONY],
+                 WARRANT_NOT_PUBLIC, "", id="warrant-sealed-and-not-notified"),
+    # complied: arrested, bound or not
+    pytest.param(visit("2024-09-02", outcome="arrested"), MONGOLIA, [PUTIN], COMPLIED, STATE_PARTY,
+                 id="complied-bound-host-arrested"),
+    pytest.param(visit("2024-09-02", outcome="arrested"), CHINA, [PUTIN], COMPLIED, "",
+                 id="complied-unbound-host-arrested-anyway"),
+    # no_obligation
+    pytest.param(visit("2023-10-17", "2023-10-18"), CHINA, [PUTIN], NO_OBLIGATION, "",
+                 id="no-obligation-host-never-a-party"),
+    pytest.param(visit("2024-09-02", outcome="left_early"), CHINA, [PUTIN], NO_OBLIGATION, "",
+                 id="no-obligation-even-if-the-person-left-early"),
+    # non_compliance: bound host, usable warrant, present, not surrendered
+    pytest.param(visit("2024-09-02", "2024-09-03"), MONGOLIA, [PUTIN], NON_COMPLIANCE, STATE_PARTY,
+                 id="non-compliance-not-arrested"),
+    pytest.param(visit("2024-09-02", outcome="left_early"), MONGOLIA, [PUTIN], NON_COMPLIANCE,
+                 STATE_PARTY, id="non-compliance-left-early"),
+    pytest.param(visit("2024-09-02", outcome="released"), MONGOLIA, [PUTIN], NON_COMPLIANCE,
+                 STATE_PARTY, id="non-compliance-arrested-then-released"),
+    pytest.param(visit("2024-09-02", status="transit"), MONGOLIA, [PUTIN], NON_COMPLIANCE,
+                 STATE_PARTY, id="non-compliance-in-transit"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("facts", "host", "warrants", "code", "basis"), VERDICT_ROWS)
+def test_each_row_of_the_verdict_table(facts, host, warrants, code, basis):
+    verdict = evaluate(facts, host, warrants)
+    assert (verdict.code, verdict.basis) == (code, basis)
+    assert verdict.explanation
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("facts", "reason"),
+    [
+        pytest.param(visit("2024-09-02", review_state="reported"), "not yet been verified",
+                     id="reported"),
+        pytest.param(visit("2024-09-02", review_state="rejected"), "rejected on review",
+                     id="rejected"),
+        pytest.param(visit("2024-09-02", outcome="unknown"), "outcome of the visit is not known",
+                     id="outcome-unknown"),
+        pytest.param(visit(None), "has no date", id="no-date"),
+        pytest.param(visit("2024-09-02", outcome="n/a"), "does not allow a verdict",
+                     id="no-outcome-to-judge"),
+    ],
+)
+def test_a_pending_verdict_gives_its_reason_in_the_explanation(facts, reason):
+    verdict = evaluate(facts, MONGOLIA, [PUTIN])
+    assert verdict.code == PENDING
+    assert reason in verdict.reason
+    assert reason in verdict.explanation
+# fmt: on
+
+
+def test_only_non_compliance_names_a_failure_to_arrest():
+    for facts, host, warrants, code, _ in (p.values for p in VERDICT_ROWS):
+        explanation = evaluate(facts, host, warrants).explanation
+        assert ("failure to arrest and surrender" in explanation) is (code == NON_COMPLIANCE)
+
+
+# --- Every obligation basis, and their order ----------------------------------------------
+
+# fmt: off
+BASIS_ROWS = [
+    pytest.param(MONGOLIA, [PUTIN], visit("2024-09-02"), STATE_PARTY, id="state-party"),
+    pytest.param(BURUNDI, [BASHIR], visit("2018-06-01", **BASHIR_VISIT), ART_127_2_RESIDUAL,
+                 id="art-127-2-withdrawn-but-bound-for-an-older-warrant"),
+    pytest.param(UKRAINE, [PUTIN], visit("2024-06-01"), ART_12_3_DECLARATION,
+                 id="art-12-3-declaration-before-joining"),
+    pytest.param(UKRAINE, [PUTIN], visit("2025-01-15"), STATE_PARTY,
+                 id="state-party-is-reported-before-a-declaration"),
+    pytest.param(replace(BURUNDI, declarations=(DeclarationFacts(day("2018-01-01"), "Darfur, Sudan"),)),
+                 [BASHIR], visit("2018-06-01", **BASHIR_VISIT), ART_127_2_RESIDUAL,
+                 id="residual-is-reported-before-a-declaration"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("host", "warrants", "facts", "basis"), BASIS_ROWS)
+def test_each_obligation_basis(host, warrants, facts, basis):
+    verdict = evaluate(facts, host, warrants)
+    assert (verdict.code, verdict.basis) == (NON_COMPLIANCE, basis)
+
+
+def test_the_tables_cover_every_verdict_code_and_every_basis():
+    assert {p.values[3] for p in VERDICT_ROWS} == set(VERDICT_CODES)
+    assert {p.values[3] for p in BASIS_ROWS} == set(BASES)
+
+
+# --- The boundary days: the day before, and the day of ---------------------------------------
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("host", "warrants", "facts", "code", "basis"),
+    [
+        # Entry into force (Art. 126(2)): bound from the day itself.
+        pytest.param(ARMENIA, [PUTIN], visit("2024-01-31"), NO_OBLIGATION, "",
+                     id="day-before-entry-into-force"),
+        pytest.param(ARMENIA, [PUTIN], visit("2024-02-01"), NON_COMPLIANCE, STATE_PARTY,
+                     id="day-of-entry-into-force"),
+        # Withdrawal taking effect (Art. 127(1)): no longer a party on the day itself, but
+        # still bound for warrants issued before that day (Art. 127(2)).
+        pytest.param(BURUNDI, [BASHIR], visit("2017-10-26", **BASHIR_VISIT), NON_COMPLIANCE,
+                     STATE_PARTY, id="day-before-withdrawal-takes-effect"),
+        pytest.param(BURUNDI, [BASHIR], visit("2017-10-27", **BASHIR_VISIT), NON_COMPLIANCE,
+                     ART_127_2_RESIDUAL, id="day-withdrawal-takes-effect-older-warrant"),
+        pytest.param(BURUNDI, [ISSUED_EVE_OF_WITHDRAWAL], visit("2017-11-15"), NON_COMPLIANCE,
+                     ART_127_2_RESIDUAL, id="warrant-issued-the-day-before-withdrawal-takes-effect"),
+        pytest.param(BURUNDI, [ISSUED_ON_WITHDRAWAL], visit("2017-11-15"), NO_OBLIGATION, "",
+                     id="warrant-issued-the-day-withdrawal-takes-effect"),
+        pytest.param(BURUNDI, [ISSUED_ON_WITHDRAWAL], visit("2017-10-27"), NO_OBLIGATION, "",
+                     id="warrant-and-withdrawal-on-the-same-day-as-the-visit"),
+        # A warrant being issued.
+        pytest.param(MONGOLIA, [PUTIN], visit("2023-03-16"), NO_WARRANT_IN_FORCE, "",
+                     id="day-before-warrant-issued"),
+        pytest.param(MONGOLIA, [PUTIN], visit("2023-03-17"), NON_COMPLIANCE, STATE_PARTY,
+                     id="day-warrant-issued"),
+        # A sealed warrant being issued, and made public.
+        pytest.param(CENTRAL_AFRICAN_REPUBLIC, [KONY], visit("2005-07-07", **KONY_VISIT),
+                     NO_WARRANT_IN_FORCE, "", id="day-before-sealed-warrant-issued"),
+        pytest.param(CENTRAL_AFRICAN_REPUBLIC, [KONY], visit("2005-07-08", **KONY_VISIT),
+                     WARRANT_NOT_PUBLIC, "", id="day-sealed-warrant-issued"),
+        pytest.param(CENTRAL_AFRICAN_REPUBLIC, [KONY], visit("2005-10-12", **KONY_VISIT),
+                     WARRANT_NOT_PUBLIC, "", id="day-before-warrant-made-public"),
+        pytest.param(CENTRAL_AFRICAN_REPUBLIC, [KONY],
+                     visit("2005-10-12", host_notified=True, **KONY_VISIT), NON_COMPLIANCE,
+                     STATE_PARTY, id="day-before-warrant-made-public-but-host-notified"),
+        pytest.param(CENTRAL_AFRICAN_REPUBLIC, [KONY], visit("2005-10-13", **KONY_VISIT),
+                     NON_COMPLIANCE, STATE_PARTY, id="day-warrant-made-public"),
+        # A warrant ending: its last day still counts, and an arrest on it executes it.
+        pytest.param(CENTRAL_AFRICAN_REPUBLIC, [KUSHAYB], visit("2020-06-08", **KUSHAYB_VISIT),
+                     NON_COMPLIANCE, STATE_PARTY, id="day-before-warrant-ended"),
+        pytest.param(CENTRAL_AFRICAN_REPUBLIC, [KUSHAYB], visit("2020-06-09", **KUSHAYB_VISIT),
+                     NON_COMPLIANCE, STATE_PARTY, id="day-warrant-ended-still-in-force"),
+        pytest.param(CENTRAL_AFRICAN_REPUBLIC, [KUSHAYB],
+                     visit("2020-06-09", outcome="arrested", **KUSHAYB_VISIT), COMPLIED,
+                     STATE_PARTY, id="arrest-on-the-day-the-warrant-ended-executes-it"),
+        pytest.param(CENTRAL_AFRICAN_REPUBLIC, [KUSHAYB], visit("2020-06-10", **KUSHAYB_VISIT),
+                     NO_WARRANT_IN_FORCE, "", id="day-after-warrant-ended"),
+        # An Art. 12(3) declaration binds from the day it is lodged, for its situation only.
+        pytest.param(UKRAINE, [EARLY_UKRAINE_WARRANT], visit("2015-09-07"), NO_OBLIGATION, "",
+                     id="day-before-declaration-lodged"),
+        pytest.param(UKRAINE, [EARLY_UKRAINE_WARRANT], visit("2015-09-08"), NON_COMPLIANCE,
+                     ART_12_3_DECLARATION, id="day-declaration-lodged"),
+        pytest.param(UKRAINE, [BASHIR], visit("2016-06-01", **BASHIR_VISIT), NO_OBLIGATION, "",
+                     id="declaration-for-another-situation-does-not-bind"),
+    ],
+)
+def test_boundary_days(host, warrants, facts, code, basis):
+    verdict = evaluate(facts, host, warrants)
+    assert (verdict.code, verdict.basis) == (code, basis)
+# fmt: on
+
+
+# --- Visits of several days straddling a boundary ---------------------------------------------
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("host", "warrants", "facts", "code", "basis", "decisive_day"),
+    [
+        pytest.param(ARMENIA, [PUTIN], visit("2024-01-30", "2024-02-01"), NON_COMPLIANCE,
+                     STATE_PARTY, "2024-02-01", id="ends-the-day-the-state-becomes-bound"),
+        pytest.param(ARMENIA, [PUTIN], visit("2024-01-29", "2024-01-31"), NO_OBLIGATION, "",
+                     "2024-01-29", id="ends-the-day-before-the-state-becomes-bound"),
+        pytest.param(BURUNDI, [BASHIR], visit("2017-10-26", "2017-10-28", **BASHIR_VISIT),
+                     NON_COMPLIANCE, STATE_PARTY, "2017-10-26",
+                     id="straddles-withdrawal-state-party-reported-first"),
+        pytest.param(BURUNDI, [ISSUED_ON_WITHDRAWAL], visit("2017-10-26", "2017-10-27"),
+                     NO_OBLIGATION, "", "2017-10-27",
+                     id="bound-on-day-one-warrant-only-on-day-two-never-meet"),
+        pytest.param(MONGOLIA, [PUTIN], visit("2023-03-16", "2023-03-18"), NON_COMPLIANCE,
+                     STATE_PARTY, "2023-03-17", id="straddles-warrant-issue"),
+        pytest.param(CENTRAL_AFRICAN_REPUBLIC, [KONY],
+                     visit("2005-10-12", "2005-10-14", **KONY_VISIT), NON_COMPLIANCE, STATE_PARTY,
+                     "2005-10-13", id="straddles-warrant-made-public"),
+        pytest.param(CENTRAL_AFRICAN_REPUBLIC, [KUSHAYB],
+                     visit("2020-06-09", "2020-06-11", **KUSHAYB_VISIT), NON_COMPLIANCE,
+                     STATE_PARTY, "2020-06-09", id="starts-on-the-warrants-last-day"),
+        pytest.param(UKRAINE, [EARLY_UKRAINE_WARRANT], visit("2015-09-07", "2015-09-08"),
+                     NON_COMPLIANCE, ART_12_3_DECLARATION, "2015-09-08",
+                     id="straddles-declaration-lodged"),
+        pytest.param(UKRAINE, [PUTIN], visit("2024-12-31", "2025-01-01"), NON_COMPLIANCE,
+                     STATE_PARTY, "2025-01-01",
+                     id="declaration-then-entry-into-force-state-party-reported-first"),
+    ],
+)
+def test_multi_day_visits_straddling_a_boundary(host, warrants, facts, code, basis, decisive_day):
+    verdict = evaluate(facts, host, warrants)
+    assert (verdict.code, verdict.basis) == (code, basis)
+    assert verdict.decisive_day == day(decisive_day)
+# fmt: on
+
+
+# --- Deterred trips ----------------------------------------------------------------------------
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("host", "warrants", "facts", "basis", "would_have_been_bound"),
+    [
+        pytest.param(SOUTH_AFRICA, [PUTIN], visit("2023-08-22", "2023-08-24", **CALLED_OFF),
+                     STATE_PARTY, True, id="brics-2023-called-off-party-host"),
+        pytest.param(SOUTH_AFRICA, [PUTIN], visit("2023-08-22", "2023-08-24", **BY_VIDEO),
+                     STATE_PARTY, True, id="attended-by-video-party-host"),
+        pytest.param(CHINA, [PUTIN], visit("2024-05-16", **CALLED_OFF), "", False,
+                     id="called-off-non-party-host"),
+        pytest.param(ARMENIA, [PUTIN], visit("2023-10-01", **CALLED_OFF), "", False,
+                     id="called-off-before-entry-into-force"),
+        pytest.param(MONGOLIA, [PUTIN], visit("2023-01-10", **CALLED_OFF), "", False,
+                     id="called-off-before-the-warrant"),
+        pytest.param(CENTRAL_AFRICAN_REPUBLIC, [KONY],
+                     visit("2005-09-01", **KONY_VISIT, **CALLED_OFF), "", False,
+                     id="called-off-while-the-warrant-was-sealed"),
+        pytest.param(BURUNDI, [BASHIR], visit("2018-06-01", **BASHIR_VISIT, **CALLED_OFF),
+                     ART_127_2_RESIDUAL, True, id="called-off-residual-obligation"),
+        pytest.param(SOUTH_AFRICA, [PUTIN], visit(None, **CALLED_OFF), "", None,
+                     id="called-off-date-unknown"),
+        pytest.param(ARMENIA, [PUTIN], visit("2025", **CALLED_OFF), STATE_PARTY, True,
+                     id="called-off-dated-only-to-a-year-bound-throughout"),
+        pytest.param(ARMENIA, [PUTIN], visit("2024", **CALLED_OFF), "", None,
+                     id="called-off-in-the-year-the-state-joined-unknown"),
+    ],
+)
+def test_deterred_trips_record_whether_the_host_would_have_been_bound(
+    host, warrants, facts, basis, would_have_been_bound
+):
+    verdict = evaluate(facts, host, warrants)
+    assert verdict.code == DETERRED
+    assert verdict.basis == basis
+    assert verdict.would_have_been_bound is would_have_been_bound
+# fmt: on
+
+
+def test_only_deterred_trips_record_whether_the_host_would_have_been_bound():
+    assert evaluate(visit("2024-09-02"), MONGOLIA, [PUTIN]).would_have_been_bound is None
+    assert evaluate(visit("2023"), ARMENIA, [PUTIN]).would_have_been_bound is None
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("host", "facts", "expected"),
+    [
+        pytest.param(SOUTH_AFRICA,
+                     visit("2023-08-22", "2023-08-24", place="Johannesburg", **CALLED_OFF),
+                     ["trip to Johannesburg, South Africa on 2023-08-22–24 was called off", "South Africa would have been bound to arrest"],
+                     id="called-off"),
+        pytest.param(SOUTH_AFRICA, visit("2023-08-22", "2023-08-24", **BY_VIDEO),
+                     ["did not travel to South Africa on 2023-08-22–24 and took part by video"],
+                     id="by-video"),
+        pytest.param(CHINA, visit("2024-05-16", **CALLED_OFF),
+                     ["was called off. China is not a State Party", "so it was not bound to arrest"],
+                     id="not-bound"),
+        pytest.param(MONGOLIA, visit("2023-01-10", **CALLED_OFF),
+                     ["Mongolia would not have been bound to arrest: no warrant against Vladimir Putin was in force on those dates."],
+                     id="before-the-warrant"),
+        pytest.param(ARMENIA, visit("2024", **CALLED_OFF),
+                     ["Whether Armenia would have been bound to arrest depends on the exact dates", "2024-02-01"],
+                     id="depends-on-the-date"),
+        pytest.param(SOUTH_AFRICA, visit(None, **BY_VIDEO),
+                     ["did not travel to South Africa (date unknown) and took part by video"],
+                     id="by-video-date-unknown"),
+    ],
+)
+def test_a_deterred_trip_is_explained(host, facts, expected):
+    explanation = evaluate(facts, host, [PUTIN]).explanation
+    for text in expected:
+        assert text in explanation
+# fmt: on
+
+
+# --- Partial dates -------------------------------------------------------------------------
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("host", "warrants", "facts", "code", "basis"),
+    [
+        # Every possible day agrees: that is the verdict.
+        pytest.param(ARMENIA, [PUTIN], visit("2025"), NON_COMPLIANCE, STATE_PARTY,
+                     id="year-wholly-after-entry-into-force"),
+        pytest.param(ARMENIA, [PUTIN], visit("2023-06"), NO_OBLIGATION, "",
+                     id="month-wholly-before-entry-into-force"),
+        pytest.param(MALAYSIA, [BASHIR], visit("2011-06", **BASHIR_VISIT), NO_OBLIGATION, "",
+                     id="month-in-a-never-party"),
+        pytest.param(BURUNDI, [BASHIR], visit("2017-10", **BASHIR_VISIT), NON_COMPLIANCE,
+                     STATE_PARTY, id="month-of-withdrawal-bound-either-way"),
+        # The days disagree, but the host was bound on none of them: no_obligation.
+        pytest.param(CHINA, [PUTIN], visit("2023-03"), NO_OBLIGATION, "",
+                     id="month-of-warrant-issue-non-party"),
+        pytest.param(ARMENIA, [PUTIN], visit("2023"), NO_OBLIGATION, "",
+                     id="year-of-warrant-issue-before-joining"),
+        pytest.param(BURUNDI, [ISSUED_ON_WITHDRAWAL], visit("2017-10"), NO_OBLIGATION, "",
+                     id="month-of-withdrawal-warrant-issued-after"),
+        # The days disagree and the host was bound on some: too imprecise to decide.
+        pytest.param(ARMENIA, [PUTIN], visit("2024"), PENDING, "",
+                     id="year-straddling-entry-into-force"),
+        pytest.param(MONGOLIA, [PUTIN], visit("2023-03"), PENDING, "",
+                     id="month-straddling-warrant-issue-at-a-party"),
+        pytest.param(CENTRAL_AFRICAN_REPUBLIC, [KONY], visit("2005-07", **KONY_VISIT), PENDING, "",
+                     id="month-straddling-sealed-warrant-issue-at-a-party"),
+        pytest.param(UKRAINE, [EARLY_UKRAINE_WARRANT], visit("2015-09"), PENDING, "",
+                     id="month-straddling-declaration"),
+        # Imprecise warrant dates are read as early and as late as they could be.
+        pytest.param(ITALY, [ISSUED_SOME_DAY_IN_2023], visit("2022-12-31", **LIBYA_VISIT),
+                     NO_WARRANT_IN_FORCE, "", id="before-a-warrant-issued-some-day-in-2023"),
+        pytest.param(ITALY, [ISSUED_SOME_DAY_IN_2023], visit("2023-06-01", **LIBYA_VISIT), PENDING,
+                     "", id="during-the-year-a-sealed-warrant-was-issued"),
+        pytest.param(ITALY, [ISSUED_SOME_DAY_IN_2023], visit("2024-10-04", **LIBYA_VISIT),
+                     NON_COMPLIANCE, STATE_PARTY, id="after-the-warrant-was-made-public"),
+        pytest.param(CHINA, [ISSUED_SOME_DAY_IN_2023], visit("2023-06-01", **LIBYA_VISIT),
+                     NO_OBLIGATION, "", id="imprecise-warrant-non-party"),
+        pytest.param(ITALY, [PUBLIC_SOME_DAY_IN_JUNE_2020], visit("2020-05-31", **LIBYA_VISIT),
+                     NO_WARRANT_IN_FORCE, "", id="unknown-issue-date-before-it-was-public"),
+        pytest.param(ITALY, [PUBLIC_SOME_DAY_IN_JUNE_2020], visit("2020-06-15", **LIBYA_VISIT),
+                     PENDING, "", id="unknown-issue-date-in-the-month-it-became-public"),
+        pytest.param(ITALY, [PUBLIC_SOME_DAY_IN_JUNE_2020], visit("2020-07-01", **LIBYA_VISIT),
+                     NON_COMPLIANCE, STATE_PARTY, id="unknown-issue-date-after-it-was-public"),
+    ],
+)
+def test_partial_dates(host, warrants, facts, code, basis):
+    verdict = evaluate(facts, host, warrants)
+    assert (verdict.code, verdict.basis) == (code, basis)
+    assert (verdict.reason == IMPRECISE_REASON) is (code == PENDING)
+# fmt: on
+
+
+def test_a_date_too_imprecise_to_decide_says_where_the_verdict_changes():
+    verdict = evaluate(visit("2024", place="Yerevan"), ARMENIA, [PUTIN])
+    assert verdict.code == PENDING
+    assert verdict.explanation == (
+        "No verdict yet on the reported visit of Vladimir Putin to Yerevan, Armenia in 2024: "
+        "the date is too imprecise to decide (the visit is dated only 2024, and the verdict "
+        "changes on 2024-02-01)."
+    )
+
+
+def test_an_imprecise_warrant_date_is_named_when_it_leaves_the_verdict_open():
+    verdict = evaluate(visit("2023-06-01", **LIBYA_VISIT), ITALY, [ISSUED_SOME_DAY_IN_2023])
+    assert "the warrant is known only to have been issued in 2023" in verdict.explanation
+
+
+def test_a_partial_date_that_resolves_says_every_possible_day_agrees():
+    explanation = evaluate(visit("2025", place="Yerevan"), ARMENIA, [PUTIN]).explanation
+    assert "visited Yerevan, Armenia in 2025" in explanation
+    assert "was in force throughout 2025" in explanation
+    assert "The visit is dated only 2025; every possible day gives this verdict." in explanation
+
+
+def test_no_obligation_over_disagreeing_days_does_not_claim_they_agree():
+    explanation = evaluate(visit("2023"), ARMENIA, [PUTIN]).explanation
+    assert "every possible day" not in explanation
+    assert "was in force during part of 2023" in explanation
+    assert "on none of its possible days was Armenia bound to arrest" in explanation
+
+
+def test_an_imprecise_warrant_date_is_not_reported_as_an_imprecise_visit_date():
+    explanation = evaluate(
+        visit("2024-10-04", **LIBYA_VISIT), ITALY, [ISSUED_SOME_DAY_IN_2023]
+    ).explanation
+    assert "The visit is dated only" not in explanation
+    assert "Some warrant dates are known only to the month or year" in explanation
+
+
+# --- Malaysia: withdrew its instrument before entry into force ------------------------------
+
+
+@pytest.mark.parametrize(
+    "on", [pytest.param(d, id=d) for d in ("2019-04-28", "2019-06-01", "2019-06-15")]
+)
+def test_a_state_that_withdrew_before_entry_into_force_was_never_bound(on):
+    verdict = evaluate(visit(on, **BASHIR_VISIT), MALAYSIA, [BASHIR])
+    assert (verdict.code, verdict.basis) == (NO_OBLIGATION, "")
+    assert "never became a State Party" in verdict.explanation
+    assert "2019-03-04" in verdict.explanation
+
+
+# --- Explanations: basis, deciding dates, warrant, sources --------------------------------
+
+
+def test_the_mongolia_explanation_names_basis_dates_warrant_finding_and_sources():
+    verdict = evaluate(
+        visit("2024-09-02", "2024-09-03", place="Ulaanbaatar"),
+        MONGOLIA,
+        [PUTIN],
+        findings=[FindingFacts(day("2024-10-24"), "the Assembly of States Parties")],
+        sources=[SourceFacts("Reuters", "https://www.reuters.com/", day("2024-09-03"))],
+    )
+    assert (verdict.code, verdict.basis, verdict.warrant_ids) == (
+        NON_COMPLIANCE,
+        STATE_PARTY,
+        ("putin",),
+    )
+    assert verdict.explanation == (
+        "Mongolia has been bound since 2002-07-01 (State Party; ratified 2002-04-11). "
+        "The warrant against Vladimir Putin (situation in Ukraine), issued and public since "
+        "2023-03-17, was in force on 2024-09-02. Vladimir Putin visited Ulaanbaatar, Mongolia on "
+        "2024-09-02–03 and was not arrested: a failure to arrest and surrender (Arts. 86, 89(1)). "
+        "An ICC Pre-Trial Chamber found non-compliance on 2024-10-24 (Art. 87(7)) and referred it "
+        "to the Assembly of States Parties. Sources: Reuters (2024-09-03)."
+    )
+    for required in (
+        "Mongolia has been bound since 2002-07-01",
+        "2024-09-02",
+        "not arrested",
+        "Arts. 86, 89(1)",
+        "2024-10-24",
+        "Reuters",
+    ):
+        assert required in verdict.explanation
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("host", "warrants", "facts", "expected"),
+    [
+        pytest.param(BURUNDI, [BASHIR], visit("2018-06-01", **BASHIR_VISIT),
+                     ["withdrawal from the Rome Statute took effect on 2017-10-27", "Art. 127(2)", "this one was issued on 2009-03-04"],
+                     id="residual"),
+        pytest.param(BURUNDI, [BASHIR], visit("2017-10-26", **BASHIR_VISIT),
+                     ["bound from 2004-12-01", "withdrawal is effective only from 2017-10-27", "still bound on 2017-10-26"],
+                     id="party-during-notice-of-withdrawal"),
+        pytest.param(BURUNDI, [ISSUED_ON_WITHDRAWAL], visit("2017-11-15"),
+                     ["no longer bound", "2017-10-27", "before the warrant was issued"],
+                     id="withdrawn-before-the-warrant"),
+        pytest.param(UKRAINE, [PUTIN], visit("2024-06-01"),
+                     ["declaration lodged on 2015-09-08", "Art. 12(3)", "situation in Ukraine", "was not then a State Party"],
+                     id="declaration"),
+        pytest.param(UKRAINE, [BASHIR], visit("2016-06-01", **BASHIR_VISIT),
+                     ["covers the situation in Ukraine, not this one"],
+                     id="declaration-for-another-situation"),
+        pytest.param(ARMENIA, [PUTIN], visit("2024-01-31"),
+                     ["not yet bound", "entered into force for it only on 2024-02-01"],
+                     id="not-yet-bound"),
+        pytest.param(CHINA, [PUTIN], visit("2023-10-17"),
+                     ["China is not a State Party", "not bound to arrest", "no breach of an obligation to arrest"],
+                     id="never-bound"),
+        pytest.param(MONGOLIA, [PUTIN], visit("2023-03-16"),
+                     ["No warrant against Vladimir Putin was in force", "the warrant was issued only on 2023-03-17"],
+                     id="no-warrant-yet"),
+        pytest.param(CENTRAL_AFRICAN_REPUBLIC, [KUSHAYB], visit("2020-06-10", **KUSHAYB_VISIT),
+                     ["the last warrant in force had ended on 2020-06-09"],
+                     id="no-warrant-any-more"),
+        pytest.param(CENTRAL_AFRICAN_REPUBLIC, [KUSHAYB], visit("2020-06-09", **KUSHAYB_VISIT),
+                     ["was in force on 2020-06-09; it was executed on 2020-06-09"],
+                     id="warrants-last-day"),
+        pytest.param(CENTRAL_AFRICAN_REPUBLIC, [KONY], visit("2005-09-01", **KONY_VISIT),
+                     ["issued under seal on 2005-07-08 and made public only on 2005-10-13", "not known to have been notified", "no failure to arrest can be charged"],
+                     id="sealed"),
+        pytest.param(CENTRAL_AFRICAN_REPUBLIC, [KONY],
+                     visit("2005-09-01", host_notified=True, **KONY_VISIT),
+                     ["issued under seal on 2005-07-08", "Central African Republic had been notified of it"],
+                     id="sealed-but-notified"),
+        pytest.param(CENTRAL_AFRICAN_REPUBLIC, [KONY],
+                     visit("2005-09-01", **KONY_VISIT, **CALLED_OFF),
+                     ["would not have been bound to arrest: the warrant was then under seal"],
+                     id="called-off-while-sealed"),
+        pytest.param(MONGOLIA, [PUTIN], visit("2024-09-02", outcome="arrested"),
+                     ["was arrested under the warrant", "Mongolia has been bound since 2002-07-01"],
+                     id="complied"),
+        pytest.param(MONGOLIA, [PUTIN], visit("2024-09-02", status="transit"),
+                     ["stopped in transit in Mongolia"], id="transit"),
+        pytest.param(MONGOLIA, [PUTIN], visit("2024-09-02", outcome="released"),
+                     ["arrested but then let go instead of being surrendered"], id="released"),
+        pytest.param(MONGOLIA, [PUTIN], visit("2024-09-02", justification="head-of-state immunity"),
+                     ["Mongolia's stated justification: “head-of-state immunity”", "no exemption", "Art. 27"],
+                     id="stated-justification"),
+        pytest.param(ITALY, [warrant("netanyahu", "2024-11-21", "2024-11-21")],
+                     visit("2025-04-03", person="Benjamin Netanyahu", situation="State of Palestine"),
+                     ["(situation in the State of Palestine)"], id="situation-with-an-article"),
+    ],
+)
+def test_the_explanation_names_what_decided_the_verdict(host, warrants, facts, expected):
+    explanation = evaluate(facts, host, warrants).explanation
+    for text in expected:
+        assert text in explanation
+# fmt: on
+
+
+def test_the_explanation_cites_at_most_six_sources_and_counts_the_rest():
+    sources = [SourceFacts(f"Publisher {n}", f"https://example.org/{n}") for n in range(1, 9)]
+    explanation = evaluate(visit("2024-09-02"), MONGOLIA, [PUTIN], sources=sources).explanation
+    assert explanation.endswith(
+        " Sources: Publisher 1; Publisher 2; Publisher 3; Publisher 4; Publisher 5; Publisher 6 and 2 more."
+    )
+
+
+def test_a_finding_recorded_without_a_referral_says_so():
+    finding = FindingFacts(day("2024-10-24"))  # hypothetical: the real one was referred to the ASP
+    explanation = evaluate(visit("2024-09-02"), MONGOLIA, [PUTIN], findings=[finding]).explanation
+    assert "found non-compliance on 2024-10-24 (Art. 87(7)) without referring it" in explanation
+
+
+def _every_explanation_in_this_module() -> list[str]:
+    explanations = [evaluate(*p.values[:3]).explanation for p in VERDICT_ROWS]
+    for host, warrants, facts, _ in (p.values for p in BASIS_ROWS):
+        explanations.append(evaluate(facts, host, warrants).explanation)
+    return explanations
+
+
+def test_explanations_use_no_gendered_pronouns():
+    for explanation in _every_explanation_in_this_module():
+        assert not re.search(r"\b(he|him|his|she|her|hers)\b", explanation, re.IGNORECASE), (
+            explanation
+        )
+
+
+# --- Self-check ------------------------------------------------------------------------------
+
+NON_COMPLIANT = Verdict(NON_COMPLIANCE, STATE_PARTY)
+NOT_OBLIGED = Verdict(NO_OBLIGATION)
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("verdict", "has_finding", "note", "warnings"),
+    [
+        pytest.param(NON_COMPLIANT, True, "", [], id="finding-agrees"),
+        pytest.param(NOT_OBLIGED, True, "", ["ICC found non-compliance", "no_obligation"],
+                     id="finding-but-no-obligation"),
+        pytest.param(Verdict(PENDING), True, "", ["ICC found non-compliance", "pending"],
+                     id="finding-but-pending"),
+        pytest.param(NOT_OBLIGED, False, "Host TCD WAS a State Party on the visit date.",
+                     ["note says the host was a State Party"],
+                     id="note-says-party-verdict-no-obligation"),
+        pytest.param(NON_COMPLIANT, False, "Host TCD WAS a State Party on the visit date.", [],
+                     id="note-says-party-and-agrees"),
+        pytest.param(NON_COMPLIANT, False,
+                     "Host CHN was not an ICC State Party at any time covered by states.csv.",
+                     ["note says the host was never a State Party"],
+                     id="note-says-never-party-basis-state-party"),
+        pytest.param(NOT_OBLIGED, False,
+                     "Host CHN was not an ICC State Party at any time covered by states.csv.", [],
+                     id="note-says-never-party-and-agrees"),
+        pytest.param(NOT_OBLIGED, True, "Host TCD WAS a State Party on the visit date.",
+                     ["ICC found non-compliance", "note says the host was a State Party"],
+                     id="both-disagree"),
+    ],
+)
+def test_self_check_surfaces_disagreement_with_a_finding_or_the_researchers_note(
+    verdict, has_finding, note, warnings
+):
+    warning = self_check(verdict, has_finding, note)
+    assert bool(warning) is bool(warnings)
+    for text in warnings:
+        assert text in warning
+# fmt: on
+
+
+def test_self_check_agrees_with_the_rule_on_the_mongolia_visit():
+    verdict = evaluate(visit("2024-09-02", "2024-09-03"), MONGOLIA, [PUTIN])
+    assert self_check(verdict, True, "Host MNG WAS a State Party on the visit date") == ""
+
+
+# --- Purity ----------------------------------------------------------------------------------
+
+COMPLIANCE_SOURCE = Path(compliance.__file__)
+
+
+def test_the_rule_engine_imports_nothing_from_django_or_celery():
+    tree = ast.parse(COMPLIANCE_SOURCE.read_text())
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not {
+        name
+        for name in imported
+        if name.split(".")[0] in {"django", "celery", "kombu", "rest_framework"}
+    }
+
+    # And importing it in a fresh interpreter loads neither.
+    root = COMPLIANCE_SOURCE.parent.parent
+    probe = (
+        "import sys; import visits.compliance; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('django', 'celery', 'kombu')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "", "PYTHONPATH": str(root)},
+    )
+    assert result.stdout.strip() == "[]"

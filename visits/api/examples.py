@@ -1,0 +1,191 @@
+"""OpenAPI examples for the visits, incidents and findings endpoints (from the seed data, trimmed)."""
+
+from drf_spectacular.utils import OpenApiExample
+
+BASE = "https://iccwatch.example.org/api/v1"
+EXPLANATION = (
+    "Mongolia has been bound since 2002-07-01 (State Party; ratified 2002-04-11). The warrant against "
+    "Vladimir Vladimirovich Putin (situation in Ukraine), issued and public since 2023-03-17, was in force on "
+    "2024-09-02. Vladimir Vladimirovich Putin visited Ulaanbaatar, Mongolia on 2024-09-02–03 and was not "
+    "arrested: a failure to arrest and surrender (Arts. 86, 89(1)). An ICC Pre-Trial Chamber found "
+    "non-compliance on 2024-10-24 (Art. 87(7)) and referred it to the Assembly of States Parties. "
+    "Sources: sputnikglobe.com; babel.ua."
+)
+MONGOLIA = {
+    "url": f"{BASE}/visits/vladimir-putin-mng-2024-09-02/",
+    "id": "vladimir-putin-mng-2024-09-02",
+    "person": {
+        "url": f"{BASE}/persons/vladimir-putin/",
+        "slug": "vladimir-putin",
+        "name": "Vladimir Vladimirovich Putin",
+    },
+    "situation": {"slug": "ukraine", "name": "Ukraine"},
+    "host": {"url": f"{BASE}/states/MNG/", "iso3": "MNG", "name": "Mongolia"},
+    "place": "Ulaanbaatar",
+    "start": "2024-09-02",
+    "start_precision": "day",
+    "end": "2024-09-03",
+    "end_precision": "day",
+    "occasion": "Official visit (talks with President Khurelsukh; Khalkhin Gol anniversary)",
+    "status": "occurred",
+    "outcome": "not_arrested",
+    "host_notified": False,
+    "host_justification": "",
+    "review_state": "verified",
+    "verdict": {
+        "code": "non_compliance",
+        "label": "non-compliance",
+        "basis": "state_party",
+        "explanation": EXPLANATION,
+        "would_have_been_bound": None,
+        "warrants": [
+            {
+                "url": f"{BASE}/warrants/vladimir-putin-2023-03-17/",
+                "ref": "vladimir-putin-2023-03-17",
+                "issued": "2023-03-17",
+                "made_public": "2023-03-17",
+            }
+        ],
+        "rule_version": "2026.11.2",
+        "since": "2026-11-26T21:16:03.122700Z",
+        "as_of": None,
+    },
+    "findings": [
+        {
+            "url": f"{BASE}/findings/4/",
+            "decided": "2024-10-24",
+            "referred_to_asp": True,
+            "referred_to_unsc": False,
+        }
+    ],
+    "sources": [
+        {
+            "url": "https://sputnikglobe.com/20240902/putin-arrives-in-mongolia-on-official-visit-1119988556.html",
+            "publisher": "sputnikglobe.com",
+            "published": None,
+            "excerpt": "",
+            "archived_url": "",
+        }
+    ],
+    "page_url": "https://iccwatch.example.org/visits/vladimir-putin-mng-2024-09-02/",
+    "created_at": "2026-11-26T21:16:02.831467Z",
+    "updated_at": "2026-11-26T21:16:02.831475Z",
+}
+
+VISIT = OpenApiExample(
+    "GET /api/v1/visits/?host=MNG",
+    summary="Putin in Mongolia, 2024",
+    response_only=True,
+    value=MONGOLIA,
+)
+
+VISIT_DETAIL = OpenApiExample(
+    "GET /api/v1/visits/vladimir-putin-mng-2024-09-02/",
+    summary="A visit with its verdict history",
+    response_only=True,
+    value={
+        **MONGOLIA,
+        "history": [
+            {
+                "changed_at": "2026-11-26T21:16:03.122700Z",
+                "old_code": "",
+                "new_code": "non_compliance",
+                "old_basis": "",
+                "new_basis": "state_party",
+                "explanation": EXPLANATION,
+                "cause": "first evaluation (dataset import)",
+                "rule_version": "2026.11.2",
+            }
+        ],
+    },
+)
+
+VISIT_REPORT = OpenApiExample(
+    "POST /api/v1/visits/",
+    summary="A reporter's visit report",
+    request_only=True,
+    value={
+        "person": "vladimir-putin",
+        "host": "TJK",
+        "start": "2025-10-08",
+        "end": "2025-10-10",
+        "place": "Dushanbe",
+        "occasion": "CIS summit",
+        "status": "occurred",
+        "outcome": "not_arrested",
+        "sources": [
+            {"url": "https://news.example.org/putin-dushanbe", "publisher": "Example News"}
+        ],
+    },
+)
+
+VISIT_REPORTED = OpenApiExample(
+    "201 Created",
+    summary="The report, recorded as `reported` (not yet published)",
+    response_only=True,
+    status_codes=["201"],
+    value={
+        **MONGOLIA,
+        "url": f"{BASE}/visits/vladimir-putin-tjk-2025-10-08/",
+        "id": "vladimir-putin-tjk-2025-10-08",
+        "host": {"url": f"{BASE}/states/TJK/", "iso3": "TJK", "name": "Tajikistan"},
+        "place": "Dushanbe",
+        "start": "2025-10-08",
+        "end": "2025-10-10",
+        "occasion": "CIS summit",
+        "review_state": "reported",
+        "verdict": {
+            "code": "pending",
+            "label": "pending",
+            "basis": "",
+            "explanation": (
+                "No verdict yet on the reported visit of Vladimir Vladimirovich Putin to Dushanbe, Tajikistan on "
+                "2025-10-08–10: the report has not yet been verified by a reviewer. Sources: Example News."
+            ),
+            "would_have_been_bound": None,
+            "warrants": [],
+            "rule_version": "2026.11.2",
+            "since": "2026-11-27T09:00:00Z",
+            "as_of": None,
+        },
+        "findings": [],
+        "sources": [
+            {
+                "url": "https://news.example.org/putin-dushanbe",
+                "publisher": "Example News",
+                "published": None,
+                "excerpt": "",
+                "archived_url": "",
+            }
+        ],
+        "page_url": "https://iccwatch.example.org/visits/vladimir-putin-tjk-2025-10-08/",
+    },
+)
+
+INCIDENT = OpenApiExample(
+    "GET /api/v1/incidents/?cursor=42",
+    summary="An incident in the feed",
+    response_only=True,
+    value={"flag_id": 57, "flagged_at": "2026-11-26T21:16:03.122700Z", **MONGOLIA},
+)
+
+FINDING = OpenApiExample(
+    "GET /api/v1/findings/4/",
+    summary="The ICC's finding on Mongolia",
+    response_only=True,
+    value={
+        "url": f"{BASE}/findings/4/",
+        "id": 4,
+        "state": {"url": f"{BASE}/states/MNG/", "iso3": "MNG", "name": "Mongolia"},
+        "visit": {
+            "url": f"{BASE}/visits/vladimir-putin-mng-2024-09-02/",
+            "id": "vladimir-putin-mng-2024-09-02",
+        },
+        "decided": "2024-10-24",
+        "decision_reference": "",
+        "referred_to_asp": True,
+        "referred_to_unsc": False,
+        "notes": "",
+        "sources": [],
+    },
+)

@@ -1,0 +1,334 @@
+"""/api/v1/visits/, /api/v1/incidents/ and /api/v1/findings/."""
+
+import django_filters
+from django.db import OperationalError, connection, transaction
+from django.db.models import OuterRef, Prefetch, Subquery
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+
+from iccwatch.api_common import (
+    AS_OF,
+    PublicReadMixin,
+    PublicReadViewSet,
+    as_of_from,
+    as_of_parameter,
+    end_of_day,
+)
+from iccwatch.api_errors import ServiceBusy
+from iccwatch.api_filters import ApiOrderingFilter, AsOfFilter
+from iccwatch.api_paging import IncidentFeedPagination
+from visits.api import examples
+from visits.api.serializers import (
+    FindingSerializer,
+    IncidentSerializer,
+    VisitDetailSerializer,
+    VisitReportSerializer,
+    VisitSerializer,
+)
+from visits.filters import VisitFilterSet
+from visits.models import Finding, VerdictChange, VerdictCode, Visit
+
+SLUG = r"^[-a-zA-Z0-9_]+$"
+ISO3 = r"^[A-Za-z]{3}$"
+AS_OF_VISITS = (
+    "Answer with each visit's verdict as iccwatch showed it at the end of this day (UTC; YYYY-MM-DD): "
+    "the latest entry of the visit's verdict history recorded before the next day began. It reflects "
+    "what was known and the rule in force then, e.g. `warrant_not_public` before a warrant's unsealing "
+    "was recorded, `non_compliance` after. `verdict` is null for a visit iccwatch had not yet evaluated "
+    "by then; a past verdict has null `warrants` and `would_have_been_bound` (the history does not "
+    "record them). With `verdict` or `basis`, those filters apply to the verdict on that day."
+)
+COMMON_FILTERS = [
+    OpenApiParameter(
+        "person", str, pattern=SLUG, description="Person (slug), e.g. `vladimir-putin`."
+    ),
+    OpenApiParameter(
+        "host",
+        str,
+        pattern=ISO3,
+        description="Host state (ISO 3166-1 alpha-3, any case), e.g. `MNG`.",
+    ),
+    OpenApiParameter(
+        "situation", str, pattern=SLUG, description="Situation (slug), e.g. `ukraine`."
+    ),
+]
+
+
+def verdict_changes_until(moment):
+    """Verdict changes recorded before `moment`."""
+    return VerdictChange.objects.filter(changed_at__lt=moment)
+
+
+class VisitApiFilterSet(VisitFilterSet):
+    """The site's VisitFilterSet, plus `as_of` (which also moves the verdict filters) and ordering."""
+
+    as_of = AsOfFilter(label=AS_OF_VISITS)
+    ordering = ApiOrderingFilter(
+        fields=(
+            ("start", "start"),
+            ("end", "end"),
+            ("updated_at", "updated"),
+            ("person__name", "person"),
+            ("host__name", "host"),
+        )
+    )
+
+    class Meta(VisitFilterSet.Meta):
+        fields = [*VisitFilterSet.Meta.fields, "as_of"]
+
+    def filter_queryset(self, queryset):
+        as_of = self.form.cleaned_data.get(AS_OF)
+        if as_of is None:
+            return super().filter_queryset(queryset)
+        # The verdict and basis filters read the verdict as it stood at the end of that day.
+        latest = (
+            verdict_changes_until(end_of_day(as_of))
+            .filter(visit=OuterRef("pk"))
+            .order_by("-changed_at", "-id")
+        )
+        queryset = queryset.annotate(
+            verdict_as_of_code=Subquery(latest.values("new_code")[:1]),
+            verdict_as_of_basis=Subquery(latest.values("new_basis")[:1]),
+        )
+        for name, value in self.form.cleaned_data.items():
+            if name in ("verdict", "basis"):
+                if value not in (None, ""):
+                    queryset = queryset.filter(
+                        **{f"verdict_as_of_{'code' if name == 'verdict' else 'basis'}": value}
+                    )
+            else:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+
+def published_visits():
+    """Verified visits with everything the serializer shows, in a fixed number of queries."""
+    return (
+        Visit.objects.published()
+        .with_verdicts()
+        .prefetch_related("sources", "verdict__warrants", "findings")
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Visits and their verdicts",
+        description=(
+            "Published (verified) visits, each with its current verdict: code, treaty basis, explanation, "
+            "the warrants that decided it, and links. Filter by person, host, situation, verdict, basis, "
+            "status, start date range and changed_since; `?as_of=` shows the verdicts as they stood then."
+        ),
+        parameters=COMMON_FILTERS,
+        examples=[examples.VISIT],
+    ),
+    retrieve=extend_schema(
+        summary="One visit, by the dataset's id",
+        description="With the verdict's history: when the flag appeared, changed or was withdrawn, and why.",
+        parameters=[
+            OpenApiParameter(
+                "id",
+                str,
+                OpenApiParameter.PATH,
+                pattern=SLUG,
+                description="e.g. `vladimir-putin-mng-2024-09-02`.",
+            ),
+            as_of_parameter(AS_OF_VISITS),
+        ],
+        examples=[examples.VISIT_DETAIL],
+    ),
+    create=extend_schema(
+        summary="Report a visit (reporters only)",
+        description=(
+            "Records a visit report through the same write path and validation as the site's form and the "
+            "importer. It enters as `reported` and is not published (nor listed here) until a reviewer "
+            "verifies it. Requires a token of an account in the reporters group."
+        ),
+        request=VisitReportSerializer,
+        responses={201: VisitSerializer},
+        examples=[examples.VISIT_REPORT, examples.VISIT_REPORTED],
+    ),
+)
+class VisitViewSet(PublicReadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Visits: read by anyone; POST by reporters (see iccwatch.api_access)."""
+
+    serializer_class = VisitSerializer
+    filterset_class = VisitApiFilterSet
+    lookup_field = "slug"
+    lookup_url_kwarg = "id"
+    resource_name = "visit"
+    lookup_description = "id"
+    parser_classes = [JSONParser]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        queryset = published_visits().order_by("start", "slug")
+        as_of = as_of_from(self.request)
+        changes = verdict_changes_until(end_of_day(as_of)) if as_of else VerdictChange.objects.all()
+        if as_of:
+            latest = changes.order_by("visit_id", "-changed_at", "-id").distinct("visit_id")
+            queryset = queryset.prefetch_related(
+                Prefetch("verdict_changes", queryset=latest, to_attr="verdict_as_of")
+            )
+        if self.action == "retrieve":
+            history = changes.order_by("changed_at", "id")
+            queryset = queryset.prefetch_related(
+                Prefetch("verdict_changes", queryset=history, to_attr="history_rows")
+            )
+        return queryset
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return VisitDetailSerializer
+        if self.action == "create":
+            return VisitReportSerializer
+        return VisitSerializer
+
+    def create(self, request, *args, **kwargs):
+        report = VisitReportSerializer(data=request.data, context=self.get_serializer_context())
+        report.is_valid(raise_exception=True)
+        visit = report.save()
+        # Not published yet, so not in published_visits(): load it with the same joins.
+        visit = (
+            Visit.objects.with_verdicts()
+            .prefetch_related("sources", "verdict__warrants", "findings")
+            .get(pk=visit.pk)
+        )
+        data = VisitSerializer(visit, context=self.get_serializer_context()).data
+        # str(): the URL is a DRF Hyperlink, which a strict WSGI server refuses as a header value.
+        return Response(
+            data, status=status.HTTP_201_CREATED, headers={"Location": str(data["url"])}
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The incidents feed (non-compliance verdicts)",
+        description=(
+            "Visits whose current verdict is `non_compliance`, oldest flag first, for clients that poll: "
+            "store the `next` link (always present) and fetch it later to get exactly the incidents flagged "
+            "since, with no gaps and no duplicates, even while new incidents arrive. `flag_id` is the id of "
+            "the verdict change that made the visit an incident; a visit whose flag is withdrawn leaves the "
+            "feed, and if it is flagged again it comes back with a new, higher flag_id. The same filters as "
+            "/visits/ apply (a filtered feed is gap-free too)."
+        ),
+        parameters=COMMON_FILTERS,
+        examples=[examples.INCIDENT],
+    ),
+)
+class IncidentViewSet(PublicReadMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The incidents feed: gap-free and duplicate-free under concurrent writes.
+
+    Why a lock: `flag_id` comes from a sequence, and sequence values are handed out when
+    rows are inserted, not when transactions commit. A transaction that took id 10 may
+    commit after one that took id 11; a reader between the two commits would hand out a
+    cursor past 11 and never see 10. So the feed first takes a SHARE lock on the verdict
+    change table: it waits for every transaction that has inserted a change to finish,
+    and keeps new ones from inserting until the read ends (a few milliseconds). Then every
+    id below the highest visible one is committed or will never exist. If a long writer
+    (an import) holds the table for more than FEED_LOCK_TIMEOUT, the answer is 503 with
+    Retry-After rather than a feed that could skip an incident.
+    """
+
+    serializer_class = IncidentSerializer
+    filterset_class = VisitFilterSet
+    pagination_class = IncidentFeedPagination
+    resource_name = "incident"
+    may_be_busy = True
+    FEED_LOCK_TIMEOUT = "5s"
+
+    def get_queryset(self):
+        # The latest change that turned the visit into an incident (from another verdict).
+        # Every verdict written by visits.flagging comes with its change, so every incident has one.
+        flagged = (
+            VerdictChange.objects.filter(visit=OuterRef("pk"), new_code=VerdictCode.NON_COMPLIANCE)
+            .exclude(old_code=VerdictCode.NON_COMPLIANCE)
+            .order_by("-id")
+        )
+        return (
+            published_visits()
+            .flagged()
+            .annotate(
+                flag_id=Subquery(flagged.values("id")[:1]),
+                flagged_at=Subquery(flagged.values("changed_at")[:1]),
+            )
+            .filter(flag_id__isnull=False)
+            .order_by("flag_id")
+        )
+
+    def list(self, request, *args, **kwargs):
+        try:
+            with transaction.atomic():
+                self.wait_for_verdict_writers()
+                return super().list(request, *args, **kwargs)
+        except OperationalError as exc:
+            if getattr(exc.__cause__, "sqlstate", None) == "55P03":  # lock_not_available
+                raise ServiceBusy(
+                    "Verdicts are being recomputed right now; retry in a few seconds."
+                ) from exc
+            raise
+
+    def wait_for_verdict_writers(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [self.FEED_LOCK_TIMEOUT])
+            cursor.execute(f"LOCK TABLE {VerdictChange._meta.db_table} IN SHARE MODE")
+
+
+class FindingFilterSet(django_filters.FilterSet):
+    state = django_filters.CharFilter(
+        method="filter_state", label="State found in non-compliance (ISO 3166-1 alpha-3)."
+    )
+    decided_after = django_filters.DateFilter(
+        field_name="decided", lookup_expr="gte", label="Decided on or after."
+    )
+    decided_before = django_filters.DateFilter(
+        field_name="decided", lookup_expr="lte", label="Decided on or before."
+    )
+    referred_to = django_filters.ChoiceFilter(
+        choices=[("ASP", "Assembly of States Parties"), ("UNSC", "UN Security Council")],
+        method="filter_referred_to",
+        label="Referred to the ASP or the UN Security Council.",
+    )
+    ordering = ApiOrderingFilter(fields=(("decided", "decided"),))
+
+    class Meta:
+        model = Finding
+        fields = ["state", "decided_after", "decided_before", "referred_to"]
+
+    def filter_state(self, queryset, name, value):
+        return queryset.filter(state__iso3=value.upper())
+
+    def filter_referred_to(self, queryset, name, value):
+        return queryset.filter(
+            **{"referred_to_asp" if value == "ASP" else "referred_to_unsc": True}
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="ICC findings of non-compliance (Art. 87(7))",
+        parameters=[
+            OpenApiParameter("state", str, pattern=ISO3, description="State (ISO 3166-1 alpha-3).")
+        ],
+        examples=[examples.FINDING],
+    ),
+    retrieve=extend_schema(
+        summary="One finding",
+        parameters=[
+            OpenApiParameter("id", int, OpenApiParameter.PATH, description="The finding's id.")
+        ],
+        examples=[examples.FINDING],
+    ),
+)
+class FindingViewSet(PublicReadViewSet):
+    queryset = (
+        Finding.objects.select_related("state", "visit")
+        .prefetch_related("sources")
+        .order_by("decided", "id")
+    )
+    serializer_class = FindingSerializer
+    filterset_class = FindingFilterSet
+    lookup_value_pattern = r"\d{1,18}"
+    resource_name = "finding"
+    lookup_description = "id"

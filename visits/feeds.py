@@ -1,0 +1,138 @@
+"""Atom 1.0 feeds of new and changed incidents: site-wide, per country and per person.
+
+An entry is a VerdictChange that made a visit an incident, changed an incident's
+explanation or basis, or withdrew the flag (a journalist must see that too). Each
+entry's id is the visit's permanent URL with the change's anchor, unique and stable.
+"""
+
+from __future__ import annotations
+
+from django.contrib.syndication.views import Feed
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from iccwatch.labels import label
+from iccwatch.pages import finish
+from states.models import State
+from visits import summaries
+from visits.models import ReviewState, VerdictChange, VerdictCode
+from warrants.models import Person
+
+FEED_LENGTH = 50
+
+
+def incident_changes():
+    """Verdict changes into, within or out of non-compliance, on published visits, newest first."""
+    return (
+        VerdictChange.objects.filter(
+            Q(new_code=VerdictCode.NON_COMPLIANCE) | Q(old_code=VerdictCode.NON_COMPLIANCE),
+            visit__review_state=ReviewState.VERIFIED,
+        )
+        .select_related("visit", "visit__person", "visit__host")
+        .order_by("-changed_at", "-id")
+    )
+
+
+class IncidentFeed(Feed):
+    feed_type = Atom1Feed
+    author_name = "iccwatch"
+
+    def __call__(self, request, *args, **kwargs):
+        return finish(super().__call__(request, *args, **kwargs))
+
+    def title(self, obj=None):
+        return _("iccwatch: new and changed incidents")
+
+    def subtitle(self, obj=None):
+        return _(
+            "Visits where a state bound to arrest a person wanted by the ICC hosted that person and did not."
+        )
+
+    def link(self, obj=None):
+        return reverse("incidents")
+
+    def feed_url(self, obj=None):
+        return reverse("incidents-feed")
+
+    def changes(self, obj):
+        return incident_changes()
+
+    def items(self, obj=None):
+        return list(self.changes(obj)[:FEED_LENGTH])
+
+    def item_title(self, change):
+        visit = change.visit
+        what = f"{visit.person.name} — {visit.host.name}, {summaries.visit_span(visit)}"
+        if (
+            change.new_code == VerdictCode.NON_COMPLIANCE
+            and change.old_code != VerdictCode.NON_COMPLIANCE
+        ):
+            return _("New incident: %(what)s") % {"what": what}
+        if change.new_code == VerdictCode.NON_COMPLIANCE:
+            return _("Incident updated: %(what)s") % {"what": what}
+        return _("Incident withdrawn (now %(verdict)s): %(what)s") % {
+            "verdict": label("verdict", change.new_code),
+            "what": what,
+        }
+
+    def item_description(self, change):
+        return f"{change.explanation}\n\n{_('Why it changed:')} {change.cause}"
+
+    def item_link(self, change):
+        return change.visit.get_absolute_url()
+
+    def item_guid(self, change):
+        return f"{change.visit.get_absolute_url()}#change-{change.pk}"
+
+    def item_updateddate(self, change):
+        return change.changed_at
+
+    def item_pubdate(self, change):
+        return change.changed_at
+
+    def item_categories(self, change):
+        return [change.new_code]
+
+    def get_feed(self, obj, request):
+        # Atom ids must be absolute IRIs: Feed absolutises links but not guids.
+        feed = super().get_feed(obj, request)
+        for item in feed.items:
+            item["unique_id"] = request.build_absolute_uri(item["unique_id"])
+        return feed
+
+
+class StateIncidentFeed(IncidentFeed):
+    def get_object(self, request, iso3):
+        return get_object_or_404(State, iso3=iso3.upper())
+
+    def title(self, obj=None):
+        return _("iccwatch: incidents in %(state)s") % {"state": obj.name}
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def feed_url(self, obj=None):
+        return reverse("state-feed", kwargs={"iso3": obj.iso3})
+
+    def changes(self, obj):
+        return incident_changes().filter(visit__host=obj)
+
+
+class PersonIncidentFeed(IncidentFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Person, slug=slug)
+
+    def title(self, obj=None):
+        return _("iccwatch: incidents involving %(person)s") % {"person": obj.name}
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def feed_url(self, obj=None):
+        return reverse("person-feed", kwargs={"slug": obj.slug})
+
+    def changes(self, obj):
+        return incident_changes().filter(visit__person=obj)

@@ -1,0 +1,202 @@
+"""Visit and incident pages and lists. The public sees verified visits only."""
+
+from __future__ import annotations
+
+from django import forms
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from iccwatch import listing
+from iccwatch.labels import choices, label
+from iccwatch.listing import Column, Listing
+from iccwatch.pages import render_page
+from states.models import Declaration, TreatyEvent
+from visits import summaries
+from visits.filters import VisitFilterSet
+from visits.models import Finding, Visit
+from warrants.models import Person, Warrant
+from warrants.views import situation_choices, state_choices
+
+
+def _visit_form(form: forms.Form) -> None:
+    form.fields["person"].widget = forms.Select(
+        choices=[("", _("any")), *Person.objects.order_by("name").values_list("slug", "name")]
+    )
+    form.fields["host"].widget = forms.Select(choices=state_choices())
+    form.fields["situation"].widget = forms.Select(choices=situation_choices())
+    form.fields["verdict"].choices = choices("verdict")
+    form.fields["basis"].choices = choices("basis")
+    form.fields["status"].choices = choices("visit_status")
+    form.fields["changed_since"].help_text = _("For example 2024-09-01T00:00:00Z")
+
+
+def _visit_row(visit, request) -> dict:
+    verdict = summaries.verdict_of(visit)
+    return {
+        "id": visit.slug,
+        "url": request.build_absolute_uri(visit.get_absolute_url()),
+        "person": visit.person.name,
+        "person_slug": visit.person.slug,
+        "host": visit.host.name,
+        "host_iso3": visit.host.iso3,
+        "place": visit.place,
+        "start": summaries.partial_date(visit.start, visit.start_precision),
+        "end": summaries.partial_date(visit.end, visit.end_precision),
+        "occasion": visit.occasion,
+        "status": visit.status,
+        "outcome": visit.outcome,
+        "host_notified": visit.host_notified,
+        "verdict": verdict.code if verdict else "",
+        "basis": verdict.basis if verdict else "",
+        "explanation": verdict.explanation if verdict else "",
+        "host_justification": visit.host_justification,
+        "source_urls": [s.url for s in visit.sources.all()],
+    }
+
+
+VISIT_FIELDS = (
+    "id",
+    "url",
+    "person",
+    "person_slug",
+    "host",
+    "host_iso3",
+    "place",
+    "start",
+    "end",
+    "occasion",
+    "status",
+    "outcome",
+    "host_notified",
+    "verdict",
+    "basis",
+    "explanation",
+    "host_justification",
+    "source_urls",
+)
+
+VISIT_SORTS = {
+    "start": ("start",),
+    "person": ("person__name", "start"),
+    "host": ("host__name", "start"),
+    "verdict": ("verdict__code", "start"),
+}
+VISIT_COLUMNS = [
+    Column(gettext_lazy("Dates"), "start"),
+    Column(gettext_lazy("Person"), "person"),
+    Column(gettext_lazy("Host"), "host"),
+    Column(gettext_lazy("Place")),
+    Column(gettext_lazy("Status")),
+    Column(gettext_lazy("Verdict"), "verdict"),
+]
+VISIT_LABELS = {
+    "person": gettext_lazy("Person"),
+    "host": gettext_lazy("Host state"),
+    "situation": gettext_lazy("Situation"),
+    "verdict": gettext_lazy("Verdict"),
+    "basis": gettext_lazy("Treaty basis"),
+    "status": gettext_lazy("Status"),
+    "start_after": gettext_lazy("Starting on or after"),
+    "start_before": gettext_lazy("Starting on or before"),
+    "changed_since": gettext_lazy("Changed since"),
+}
+
+VISITS = Listing(
+    name="visits",
+    title=gettext_lazy("Visits"),
+    intro=gettext_lazy(
+        "Every verified trip of a person wanted by the ICC, including trips called off, with the verdict on the host."
+    ),
+    filterset_class=VisitFilterSet,
+    queryset=lambda: Visit.objects.published().with_verdicts(),
+    sorts=VISIT_SORTS,
+    default_sort="-start",
+    columns=VISIT_COLUMNS,
+    export_fields=VISIT_FIELDS,
+    export_row=_visit_row,
+    export_queryset=lambda qs: qs.prefetch_related("sources"),
+    template="visits/visit_list.html",
+    labels=VISIT_LABELS,
+    prepare_form=_visit_form,
+)
+
+INCIDENTS = Listing(
+    name="incidents",
+    title=gettext_lazy("Incidents"),
+    intro=gettext_lazy(
+        "Visits where a state bound to arrest a wanted person hosted that person and did not arrest and "
+        "surrender them (non-compliance)."
+    ),
+    filterset_class=VisitFilterSet,
+    queryset=lambda: Visit.objects.published().flagged().with_verdicts(),
+    sorts=VISIT_SORTS,
+    default_sort="-start",
+    columns=VISIT_COLUMNS,
+    export_fields=VISIT_FIELDS,
+    export_row=_visit_row,
+    export_queryset=lambda qs: qs.prefetch_related("sources"),
+    template="visits/visit_list.html",
+    labels=VISIT_LABELS,
+    prepare_form=_visit_form,
+)
+
+
+def visit_list(request):
+    return listing.render_list(request, VISITS, {"feed_url": None})
+
+
+def visit_export(request, fmt):
+    return listing.export(request, VISITS, fmt)
+
+
+def incident_list(request):
+    return listing.render_list(request, INCIDENTS, {"feed_url": "/incidents/feed/"})
+
+
+def incident_export(request, fmt):
+    return listing.export(request, INCIDENTS, fmt)
+
+
+def visit_detail(request, slug: str):
+    visit = get_object_or_404(
+        Visit.objects.published().with_verdicts().select_related("host"), slug=slug
+    )
+    verdict = summaries.verdict_of(visit)
+    sources = list(visit.sources.order_by("published", "url"))
+    findings = list(Finding.objects.filter(visit=visit).order_by("decided"))
+    history = list(visit.verdict_changes.order_by("changed_at", "id"))
+    warrants = list(
+        Warrant.objects.filter(verdicts=visit.pk).select_related("case").order_by("issued")
+    )
+    events = list(TreatyEvent.objects.filter(state=visit.host_id).order_by("date"))
+    declarations = list(Declaration.objects.filter(state=visit.host_id).select_related("situation"))
+    today = timezone.localdate()
+    title = _("%(person)s in %(host)s, %(dates)s") % {
+        "person": visit.person.name,
+        "host": visit.host.name,
+        "dates": summaries.visit_span(visit),
+    }
+    permalink = request.build_absolute_uri(visit.get_absolute_url())
+    citation = _("iccwatch, “%(title)s”. Verdict: %(verdict)s. %(url)s (accessed %(date)s).") % {
+        "title": title,
+        "verdict": label("verdict", verdict.code) if verdict else _("not yet evaluated"),
+        "url": permalink,
+        "date": today.isoformat(),
+    }
+    context = {
+        "visit": visit,
+        "verdict": verdict,
+        "title": title,
+        "sources": sources,
+        "findings": findings,
+        "history": history,
+        "warrants": warrants,
+        "events": events,
+        "declarations": declarations,
+        "permalink": permalink,
+        "citation": citation,
+        "today": today,
+    }
+    return render_page(request, "visits/visit_detail.html", context)

@@ -1,0 +1,130 @@
+"""Persons named in ICC arrest warrants, and the warrants."""
+
+import datetime
+
+from rest_framework import serializers
+
+from iccwatch.api_common import LinkField, SourceSerializer, list_url, page_url
+from states.api.serializers import StateRefSerializer
+from warrants.models import Person, Situation, Warrant
+
+
+class SituationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Situation
+        fields = ["slug", "name"]
+
+
+class PersonRefSerializer(serializers.HyperlinkedModelSerializer):
+    """A link to a person."""
+
+    url = LinkField(view_name="api-person-detail", lookup_field="slug")
+
+    class Meta:
+        model = Person
+        fields = ["url", "slug", "name"]
+
+
+class WarrantRefSerializer(serializers.HyperlinkedModelSerializer):
+    """A link to a warrant."""
+
+    url = LinkField(view_name="api-warrant-detail", lookup_field="ref")
+
+    class Meta:
+        model = Warrant
+        fields = ["url", "ref", "issued", "made_public"]
+
+
+class PersonSerializer(serializers.HyperlinkedModelSerializer):
+    """Someone named in a public ICC arrest warrant."""
+
+    url = LinkField(view_name="api-person-detail", lookup_field="slug")
+    nationality = StateRefSerializer(read_only=True, allow_null=True)
+    situation = SituationSerializer(read_only=True)
+    warrants = WarrantRefSerializer(many=True, read_only=True)
+    visits_url = serializers.SerializerMethodField(help_text="This person's published visits.")
+    page_url = serializers.SerializerMethodField(help_text="The person's page on the site.")
+    sources = SourceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Person
+        fields = [
+            "url",
+            "slug",
+            "name",
+            "other_names",
+            "nationality",
+            "born",
+            "born_precision",
+            "role",
+            "situation",
+            "status",
+            "status_date",
+            "warrants",
+            "visits_url",
+            "page_url",
+            "notes",
+            "sources",
+            "updated_at",
+        ]
+
+    def get_visits_url(self, person) -> str:
+        return list_url(self.context, "api-visit-list", person=person.slug)
+
+    def get_page_url(self, person) -> str:
+        return page_url(self.context, person)
+
+
+class CaseSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    number = serializers.CharField()
+
+
+class WarrantSerializer(serializers.HyperlinkedModelSerializer):
+    """An ICC arrest warrant: in force from `issued` to `ended` (inclusive), public from `made_public`."""
+
+    url = LinkField(view_name="api-warrant-detail", lookup_field="ref")
+    person = PersonRefSerializer(read_only=True)
+    situation = SituationSerializer(source="person.situation", read_only=True)
+    case = CaseSerializer(read_only=True, allow_null=True)
+    issued_under_seal = serializers.SerializerMethodField(
+        help_text="Issued before it was made public (or not public at all)."
+    )
+    in_force = serializers.SerializerMethodField(help_text="In force today (UTC).")
+    sources = SourceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Warrant
+        fields = [
+            "url",
+            "ref",
+            "person",
+            "situation",
+            "case",
+            "issued",
+            "issued_precision",
+            "made_public",
+            "made_public_precision",
+            "issued_under_seal",
+            "in_force",
+            "charges",
+            "ended",
+            "end_reason",
+            "notes",
+            "sources",
+            "updated_at",
+        ]
+
+    def get_issued_under_seal(self, warrant) -> bool:
+        if warrant.made_public is None:
+            return True
+        return warrant.issued is not None and warrant.made_public > warrant.issued
+
+    def get_in_force(self, warrant) -> bool:
+        today = datetime.datetime.now(datetime.UTC).date()
+        start = warrant.issued or warrant.made_public
+        return (
+            start is not None
+            and start <= today
+            and (warrant.ended is None or today <= warrant.ended)
+        )

@@ -1,0 +1,295 @@
+"""Person pages (warrants, travel timeline and map) and the lists of persons and warrants."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from iccwatch import gazetteer, listing, worldmap
+from iccwatch.labels import choices, label
+from iccwatch.listing import Column, Listing
+from iccwatch.pages import render_page
+from states.models import State
+from visits import summaries
+from visits.models import ReviewState, VerdictCode, Visit
+from warrants.filters import PersonFilterSet, WarrantFilterSet
+from warrants.models import Person, Situation, Warrant
+
+# --- Persons ------------------------------------------------------------------
+
+
+def _persons_queryset():
+    published = Q(visits__review_state=ReviewState.VERIFIED)
+    return Person.objects.select_related("situation", "nationality").annotate(
+        warrants_count=Count("warrants", distinct=True),
+        visits_count=Count("visits", filter=published, distinct=True),
+        incidents_count=Count(
+            "visits",
+            filter=published & Q(visits__verdict__code=VerdictCode.NON_COMPLIANCE),
+            distinct=True,
+        ),
+    )
+
+
+def situation_choices():
+    return [("", _("any")), *Situation.objects.values_list("slug", "name")]
+
+
+def state_choices():
+    return [("", _("any")), *State.objects.order_by("name").values_list("iso3", "name")]
+
+
+def _person_form(form: forms.Form) -> None:
+    form.fields["situation"].widget = forms.Select(choices=situation_choices())
+    form.fields["nationality"].widget = forms.Select(choices=state_choices())
+    form.fields["status"].choices = choices("person_status")
+
+
+def _person_row(person, request) -> dict:
+    return {
+        "slug": person.slug,
+        "name": person.name,
+        "other_names": list(person.other_names),
+        "url": request.build_absolute_uri(person.get_absolute_url()),
+        "nationality": person.nationality.iso3 if person.nationality else "",
+        "situation": person.situation.name,
+        "status": person.status,
+        "status_date": person.status_date,
+        "role": person.role,
+        "warrants": person.warrants_count,
+        "visits": person.visits_count,
+        "incidents": person.incidents_count,
+    }
+
+
+PERSONS = Listing(
+    name="persons",
+    title=gettext_lazy("Persons"),
+    intro=gettext_lazy(
+        "Everyone named in a public ICC arrest warrant, with their recorded travel."
+    ),
+    filterset_class=PersonFilterSet,
+    queryset=_persons_queryset,
+    sorts={
+        "name": ("name",),
+        "situation": ("situation__name", "name"),
+        "status": ("status", "name"),
+        "visits": ("-visits_count", "name"),
+        "incidents": ("-incidents_count", "name"),
+    },
+    default_sort="name",
+    columns=[
+        Column(gettext_lazy("Name"), "name"),
+        Column(gettext_lazy("Situation"), "situation"),
+        Column(gettext_lazy("Status"), "status"),
+        Column(gettext_lazy("Warrants")),
+        Column(gettext_lazy("Visits"), "visits"),
+        Column(gettext_lazy("Incidents"), "incidents"),
+    ],
+    export_fields=(
+        "slug",
+        "name",
+        "other_names",
+        "url",
+        "nationality",
+        "situation",
+        "status",
+        "status_date",
+        "role",
+        "warrants",
+        "visits",
+        "incidents",
+    ),
+    export_row=_person_row,
+    template="warrants/person_list.html",
+    labels={
+        "situation": gettext_lazy("Situation"),
+        "status": gettext_lazy("Status"),
+        "nationality": gettext_lazy("Nationality"),
+    },
+    prepare_form=_person_form,
+)
+
+
+def person_list(request):
+    return listing.render_list(request, PERSONS)
+
+
+def person_export(request, fmt):
+    return listing.export(request, PERSONS, fmt)
+
+
+def travel_map(person, visits):
+    """The person's map: host states shaded by the most serious verdict, a dot per trip."""
+    rank = {VerdictCode.NON_COMPLIANCE: 4, VerdictCode.COMPLIED: 3, VerdictCode.DETERRED: 2}
+    worst: dict[str, str] = {}
+    titles: dict[str, list[str]] = {}
+    markers = []
+    places = gazetteer.resolve((v.host.iso3, v.place) for v in visits if v.place)
+    for visit in visits:
+        code = summaries.verdict_code(visit) or VerdictCode.PENDING
+        iso3 = visit.host.iso3
+        if rank.get(code, 1) > rank.get(worst.get(iso3, ""), 0):
+            worst[iso3] = code
+        line = f"{summaries.visit_span(visit)}: {label('verdict', code)}"
+        titles.setdefault(iso3, [visit.host.name]).append(line)
+        lonlat = None
+        for part in gazetteer.split_places(visit.place):
+            found = places.get((iso3, part))
+            if found:
+                lonlat = (found.longitude, found.latitude)
+                break
+        where = f"{visit.place}, {visit.host.name}" if visit.place else visit.host.name
+        markers.append(
+            worldmap.Marker(
+                f"m-{_verdict_css(code)}",
+                f"{where}, {summaries.visit_span(visit)}: {label('verdict', code)}",
+                iso3=iso3,
+                lonlat=lonlat,
+            )
+        )
+    classes = {iso3: f"vh-{_verdict_css(code)}" for iso3, code in worst.items()}
+    if person.nationality_id:
+        classes.setdefault(person.nationality.iso3, "home")
+    return worldmap.render(
+        classes=classes,
+        default_class="vh-none",
+        titles={iso3: "\n".join(lines) for iso3, lines in titles.items()},
+        links={iso3: f"/states/{iso3}/" for iso3 in classes},
+        markers=markers,
+        label=_("Map of the recorded trips of %(person)s") % {"person": person.name},
+        description=_(
+            "Host states are shaded by the most serious verdict on a visit there; each dot is a trip, "
+            "placed at its city when known. The travel timeline on this page lists the same trips."
+        ),
+    )
+
+
+def _verdict_css(code: str) -> str:
+    return {
+        VerdictCode.NON_COMPLIANCE: "incident",
+        VerdictCode.COMPLIED: "complied",
+        VerdictCode.DETERRED: "deterred",
+    }.get(code, "other")
+
+
+def person_detail(request, slug: str):
+    person = get_object_or_404(Person.objects.select_related("situation", "nationality"), slug=slug)
+    warrants = list(person.warrants.select_related("case").order_by("issued", "made_public", "pk"))
+    visits = list(
+        Visit.objects.published().with_verdicts().filter(person=person).order_by("start", "pk")
+    )
+    sources = list(person.sources.all())
+    today = timezone.localdate()
+    incidents = [v for v in visits if summaries.verdict_code(v) == VerdictCode.NON_COMPLIANCE]
+    context = {
+        "person": person,
+        "warrants": [(w, _warrant_state(w, today)) for w in warrants],
+        "visits": visits,
+        "incidents": incidents,
+        "called_off": [v for v in visits if v.status in ("cancelled", "virtual")],
+        "map_svg": travel_map(person, visits),
+        "sources": sources,
+    }
+    return render_page(request, "warrants/person_detail.html", context)
+
+
+def _warrant_state(warrant: Warrant, today) -> str:
+    if warrant.ended and warrant.ended < today:
+        return _("ended on %(date)s: %(reason)s") % {
+            "date": warrant.ended.isoformat(),
+            "reason": label("warrant_end", warrant.end_reason) or _("reason not recorded"),
+        }
+    if warrant.made_public is None:
+        return _("in force; date made public not recorded")
+    return _("in force")
+
+
+# --- Warrants -----------------------------------------------------------------
+
+
+def _warrant_form(form: forms.Form) -> None:
+    form.fields["situation"].widget = forms.Select(choices=situation_choices())
+    form.fields["person"].widget = forms.Select(
+        choices=[("", _("any")), *Person.objects.order_by("name").values_list("slug", "name")]
+    )
+
+
+def _warrant_row(warrant, request) -> dict:
+    return {
+        "ref": warrant.ref,
+        "person": warrant.person.name,
+        "person_slug": warrant.person.slug,
+        "person_url": request.build_absolute_uri(warrant.person.get_absolute_url()),
+        "situation": warrant.person.situation.name,
+        "case": warrant.case.name if warrant.case else "",
+        "case_number": warrant.case.number if warrant.case else "",
+        "issued": summaries.partial_date(warrant.issued, warrant.issued_precision),
+        "made_public": summaries.partial_date(warrant.made_public, warrant.made_public_precision),
+        "ended": warrant.ended,
+        "end_reason": warrant.end_reason,
+        "in_force": warrant.ended is None,
+        "charges": warrant.charges,
+    }
+
+
+WARRANTS = Listing(
+    name="warrants",
+    title=gettext_lazy("Warrants"),
+    intro=gettext_lazy(
+        "Every public ICC arrest warrant: when it was issued and made public, and whether it is still in force."
+    ),
+    filterset_class=WarrantFilterSet,
+    queryset=lambda: Warrant.objects.select_related("person", "person__situation", "case"),
+    sorts={
+        "issued": ("issued",),
+        "person": ("person__name", "issued"),
+        "made_public": ("made_public",),
+        "ended": ("ended",),
+    },
+    default_sort="-issued",
+    columns=[
+        Column(gettext_lazy("Person"), "person"),
+        Column(gettext_lazy("Case")),
+        Column(gettext_lazy("Issued"), "issued"),
+        Column(gettext_lazy("Made public"), "made_public"),
+        Column(gettext_lazy("Status"), "ended"),
+    ],
+    export_fields=(
+        "ref",
+        "person",
+        "person_slug",
+        "person_url",
+        "situation",
+        "case",
+        "case_number",
+        "issued",
+        "made_public",
+        "ended",
+        "end_reason",
+        "in_force",
+        "charges",
+    ),
+    export_row=_warrant_row,
+    template="warrants/warrant_list.html",
+    labels={
+        "person": gettext_lazy("Person"),
+        "situation": gettext_lazy("Situation"),
+        "issued_after": gettext_lazy("Issued on or after"),
+        "issued_before": gettext_lazy("Issued on or before"),
+        "in_force": gettext_lazy("Still in force"),
+    },
+    prepare_form=_warrant_form,
+)
+
+
+def warrant_list(request):
+    return listing.render_list(request, WARRANTS, {"today": timezone.localdate()})
+
+
+def warrant_export(request, fmt):
+    return listing.export(request, WARRANTS, fmt)
