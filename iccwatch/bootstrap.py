@@ -76,10 +76,31 @@ def build_venv():
     stamp.write_text(lock_text)
 
 
+MAP_SHAPES = ROOT / "node_modules" / "world-atlas" / "countries-110m.json"
+
+
+def ensure_map_shapes():
+    """Install the world map's country shapes (npm's world-atlas, pinned in package-lock.json).
+
+    Without npm the site still works: the map is replaced by its table.
+    """
+    if MAP_SHAPES.exists() or not (ROOT / "package-lock.json").exists():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        print("npm is not installed: the world map will be shown as a table only.", flush=True)
+        return
+    print("Installing the map shapes (npm ci) ...", flush=True)
+    result = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=ROOT)
+    if result.returncode != 0:
+        print("npm ci failed: the world map will be shown as a table only.", flush=True)
+
+
 def ensure_environment():
     """Re-run this command inside .venv, building it first if needed."""
     if os.environ.get("ICCWATCH_SKIP_BOOTSTRAP"):
         return
+    ensure_map_shapes()
     if _in_project_venv():
         stamp = VENV / ".lock-installed"
         if stamp.exists() and stamp.read_text() == LOCK.read_text():
