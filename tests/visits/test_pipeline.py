@@ -525,12 +525,27 @@ def test_changing_a_states_withdrawal_date_changes_the_verdicts_and_says_why(
     assert VerdictChange.objects.filter(visit=in_mongolia).count() == 1
 
 
-def worker_backends() -> dict[int, str]:
-    """The worker's PostgreSQL sessions on the test database: {pid: state}."""
+def worker_backends(worker) -> dict[int, str]:
+    """The worker's PostgreSQL sessions on the test database: {pid: state}.
+
+    Sessions are matched by the client ports the worker's processes hold, so that
+    connections left by other tests (live servers, earlier workers) do not count.
+    """
+    import psutil
+
+    db_port = int(connection.settings_dict.get("PORT") or 5432)
+    root = psutil.Process(worker.pid)
+    ports = {
+        c.laddr.port
+        for proc in (root, *root.children(recursive=True))
+        for c in proc.net_connections(kind="tcp")
+        if c.raddr and c.raddr.port == db_port
+    }
     with connection.cursor() as cur:
         cur.execute(
             "SELECT pid, state FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+            "AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND client_port = ANY(%s)",
+            [sorted(ports)],
         )
         return dict(cur.fetchall())
 
@@ -539,27 +554,27 @@ def worker_backends() -> dict[int, str]:
 def test_the_worker_keeps_its_database_connection_between_tasks(pipeline, putin, mongolia):
     first = make_visit(putin, mongolia, start=datetime.date(2024, 9, 2))
     verdict_of(first, where="first task", code="non_compliance", worker=pipeline)
-    sessions = worker_backends()
+    sessions = worker_backends(pipeline)
     assert len(sessions) == 1, (
         "the worker closed its connection after the task (CELERY_DB_REUSE_MAX unset?)"
     )
 
     second = make_visit(putin, mongolia, start=datetime.date(2024, 9, 3))
     verdict_of(second, where="second task", code="non_compliance", worker=pipeline)
-    assert worker_backends().keys() == sessions.keys()
+    assert worker_backends(pipeline).keys() == sessions.keys()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_whose_database_connection_was_cut_reconnects(pipeline, putin, mongolia):
     first = make_visit(putin, mongolia, start=datetime.date(2024, 9, 2))
     verdict_of(first, where="first task", code="non_compliance", worker=pipeline)
-    (pid,) = worker_backends()
+    (pid,) = worker_backends(pipeline)
     with connection.cursor() as cur:  # as a PostgreSQL restart or a failover would
         cur.execute("SELECT pg_terminate_backend(%s)", [pid])
 
     second = make_visit(putin, mongolia, start=datetime.date(2024, 9, 3))
     verdict_of(second, where="after the cut", code="non_compliance", timeout=10, worker=pipeline)
-    assert pid not in worker_backends()
+    assert pid not in worker_backends(pipeline)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -641,7 +656,7 @@ def test_killing_the_worker_during_a_full_reevaluation_leaves_one_verdict_per_vi
 
     def in_the_middle_of_a_chunk():
         # Some chunks are done, and the worker is inside the transaction of the next one.
-        busy = set(worker_backends().values()) & {"active", "idle in transaction"}
+        busy = set(worker_backends(pipeline).values()) & {"active", "idle in transaction"}
         return busy and Verdict.objects.count() >= VISITS_TO_KILL_IN // 5
 
     wait_for(
