@@ -161,7 +161,7 @@ _VISIT_COLUMNS = """
     v.status, v.outcome, v.review_state, v.host_notified, v.host_justification, v.notes,
     vd.code, vd.basis, vd.explanation, vd.would_have_been_bound, vd.self_check,
     ARRAY(SELECT vw.warrant_id FROM visits_verdict_warrants vw WHERE vw.verdict_id = v.id ORDER BY 1),
-    er.requested_at, er.reason
+    er.requested_at, er.reason, vd.rule_version
 """
 _VISIT_FROM = """
     FROM visits_visit v
@@ -263,6 +263,7 @@ def _evaluate_rows(cur, rows, facts: FactBook, cause: str, now) -> EvaluationSta
             and old_would == verdict.would_have_been_bound
             and old_check == check
             and list(old_warrants) == warrant_ids
+            and row[23] == compliance.RULE_VERSION
         )
         if unchanged:
             continue
@@ -498,9 +499,21 @@ def relay(visit_ids: Sequence[int]) -> bool:
         return False
 
 
+def request_outdated_rule_version() -> None:
+    """Mark the visits whose verdict was computed by an older rule (after a deploy changed it)."""
+    with transaction.atomic():
+        request_evaluation(
+            "v.id IN (SELECT visit_id FROM visits_verdict WHERE rule_version <> %s) "
+            "AND NOT EXISTS (SELECT 1 FROM visits_evaluationrequest er WHERE er.visit_id = v.id)",
+            [compliance.RULE_VERSION],
+            f"the compliance rule changed (now version {compliance.RULE_VERSION})",
+        )
+
+
 def sweep(grace_seconds: int | None = None) -> int:
     """Re-enqueue requests older than the grace period; returns how many visits were enqueued."""
     grace = settings.ICCWATCH_SWEEP_GRACE_SECONDS if grace_seconds is None else grace_seconds
+    request_outdated_rule_version()
     ids = pending_visit_ids(limit=50_000, older_than=datetime.timedelta(seconds=grace))
     if ids and relay(ids):
         return len(ids)

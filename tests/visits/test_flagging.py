@@ -78,3 +78,16 @@ def test_a_request_made_after_the_read_is_not_cleared(seeded):
     assert EvaluationRequest.objects.get(visit=visit).reason == "first change; second change"
     flagging.evaluate_pending()
     assert not EvaluationRequest.objects.exists()
+
+
+def test_verdicts_from_an_older_rule_version_are_marked_and_recomputed(seeded):
+    visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    Verdict.objects.filter(visit=visit).update(rule_version="1999.1")
+    flagging.request_outdated_rule_version()
+    request = EvaluationRequest.objects.get()
+    assert request.visit_id == visit.pk and "compliance rule changed" in request.reason
+    history = VerdictChange.objects.count()
+    assert flagging.evaluate_pending().changed == 1
+    visit.verdict.refresh_from_db()
+    assert visit.verdict.rule_version == flagging.compliance.RULE_VERSION
+    assert VerdictChange.objects.count() == history  # same verdict, same text: no history entry

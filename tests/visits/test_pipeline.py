@@ -508,7 +508,7 @@ def test_changing_a_states_withdrawal_date_changes_the_verdicts_and_says_why(
         "non_compliance",
         "state_party",
     )
-    assert "treaty event of BDI: date 2017-10-27 → 2025-01-01" in change.cause
+    assert "withdrawal effective of BDI: date 2017-10-27 → 2025-01-01" in change.cause
 
     with transaction.atomic():
         # Before the visit, but after the warrant was issued: Art. 127(2).
@@ -519,7 +519,7 @@ def test_changing_a_states_withdrawal_date_changes_the_verdicts_and_says_why(
     )
     change = latest_change(in_burundi)
     assert (change.old_basis, change.new_basis) == ("state_party", "art_127_2_residual")
-    assert "treaty event of BDI: date 2025-01-01 → 2024-01-01" in change.cause
+    assert "withdrawal effective of BDI: date 2025-01-01 → 2024-01-01" in change.cause
 
     # Mongolia's visit was not affected by Burundi's timeline: one history row, its first.
     assert VerdictChange.objects.filter(visit=in_mongolia).count() == 1
