@@ -5,10 +5,10 @@ withdrawal takes effect), the `entry_into_force <= d < withdrawal_effective` win
 and the partial dates ("2009-03", "2012") the data uses. No database.
 """
 
-import datetime
 
 import pytest
 
+from tests.visits.test_compliance import ARMENIA, BURUNDI, CHINA, MALAYSIA, day
 from visits.compliance import (
     FOUNDING_DEPOSIT_DEADLINE,
     STATUTE_IN_FORCE,
@@ -17,11 +17,6 @@ from visits.compliance import (
     entry_into_force_for,
     withdrawal_effective_for,
 )
-
-
-def day(text: str) -> datetime.date:
-    return datetime.date.fromisoformat(text)
-
 
 # --- Art. 126: entry into force -------------------------------------------------------
 
@@ -71,35 +66,9 @@ def test_withdrawal_takes_effect_one_year_after_notification(notified, effective
 
 # --- Being a party: entry_into_force <= d < withdrawal_effective -------------------------
 
-ARMENIA = StateFacts(
-    "ARM",
-    "Armenia",
-    signed=day("1999-10-01"),
-    deposited=day("2023-11-14"),
-    entry_into_force=day("2024-02-01"),
-)
-BURUNDI = StateFacts(
-    "BDI",
-    "Burundi",
-    signed=day("1999-01-13"),
-    deposited=day("2004-09-21"),
-    entry_into_force=day("2004-12-01"),
-    withdrawal_notified=day("2016-10-27"),
-    withdrawal_effective=day("2017-10-27"),
-)
-# Malaysia deposited its accession on 2019-03-04 and withdrew it with effect from
-# 2019-04-29, before the Statute would have entered into force for it on 2019-06-01.
-MALAYSIA = StateFacts(
-    "MYS",
-    "Malaysia",
-    deposited=day("2019-03-04"),
-    entry_into_force=day("2019-06-01"),
-    withdrawal_effective=day("2019-04-29"),
-)
 MALAYSIA_AS_IMPORTED = StateFacts(
     "MYS", "Malaysia", deposited=day("2019-03-04"), withdrawal_effective=day("2019-04-29")
 )
-CHINA = StateFacts("CHN", "China")
 
 
 @pytest.mark.parametrize(
