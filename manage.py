@@ -10,12 +10,12 @@ import sys
 
 
 def main():
-    # Load bootstrap.py by its path: importing the iccwatch package would import
-    # Celery, which a fresh clone does not have yet.
+    # Load bootstrap.py by its path: importing the devtools package is harmless, but
+    # iccwatch/__init__ imports Celery, which a fresh clone does not have yet.
     import importlib.util
     from pathlib import Path
 
-    path = Path(__file__).resolve().parent / "iccwatch" / "bootstrap.py"
+    path = Path(__file__).resolve().parent / "devtools" / "bootstrap.py"
     spec = importlib.util.spec_from_file_location("iccwatch_bootstrap", path)
     bootstrap = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bootstrap)

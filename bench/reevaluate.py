@@ -179,7 +179,7 @@ def vacuum() -> None:
             "states_declaration",
             "warrants_person",
             "warrants_warrant",
-            "iccwatch_source",
+            "core_source",
             "visits_visit",
             "visits_visit_sources",
             "visits_finding",

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from visits.compliance import entry_into_force_for, withdrawal_effective_for
+from compliance import entry_into_force_for, withdrawal_effective_for
 
 EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 FIRST_DAY = datetime.date(2000, 1, 1)
@@ -52,7 +52,7 @@ SITUATIONS = [
 ]
 
 # Tables emptied before generating (CASCADE reaches verdicts, history, outbox, m2m).
-_TRUNCATE = "TRUNCATE iccwatch_source, states_state, warrants_situation RESTART IDENTITY CASCADE"
+_TRUNCATE = "TRUNCATE core_source, states_state, warrants_situation RESTART IDENTITY CASCADE"
 
 
 @dataclass
@@ -560,7 +560,7 @@ def generate(
 
         counts.sources = _copy(
             cur,
-            "iccwatch_source",
+            "core_source",
             ["id", "url", "publisher", "published", "excerpt", "archived_url"],
             sources(),
         )
@@ -612,7 +612,7 @@ def generate(
                 "warrants_case",
                 "warrants_person",
                 "warrants_warrant",
-                "iccwatch_source",
+                "core_source",
                 "visits_visit",
                 "visits_visit_sources",
                 "visits_finding",
@@ -630,7 +630,7 @@ def analyze() -> None:
             "states_declaration",
             "warrants_person",
             "warrants_warrant",
-            "iccwatch_source",
+            "core_source",
             "visits_visit",
             "visits_visit_sources",
             "visits_finding",

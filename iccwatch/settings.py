@@ -56,10 +56,15 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
-    "iccwatch",
+    # The project's own apps, from the bottom of the layout up (ARCHITECTURE.md).
+    "core",
     "states",
     "warrants",
     "visits",
+    "api",
+    "front",
+    "dataset",
+    "devtools",
 ]
 
 MIDDLEWARE = [
@@ -101,7 +106,7 @@ TEMPLATES = [
 # is started in .local/pgdata; its data survives restarts.
 DATABASE_URL = env_str("DATABASE_URL", default="")
 if not DATABASE_URL:
-    from iccwatch.embedded import embedded_database_url
+    from devtools.embedded import embedded_database_url
 
     DATABASE_URL = embedded_database_url(BASE_DIR / ".local" / "pgdata")
 
@@ -122,7 +127,7 @@ if REDIS_URL:
     CACHES = {
         "default": {
             # Fails open: a Redis outage degrades to rendering, never to an error page.
-            "BACKEND": "iccwatch.cache.FailOpenRedisCache",
+            "BACKEND": "core.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "TIMEOUT": 300,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
@@ -207,23 +212,23 @@ def _api_rate(name: str, default: str) -> str:
 
 _api_num_proxies = env_str("ICCWATCH_API_NUM_PROXIES", default="").strip()
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "iccwatch.api_common.ApiAutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["iccwatch.api_filters.ApiFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "iccwatch.api_paging.PagePagination",
+    "DEFAULT_SCHEMA_CLASS": "api.base.ApiAutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["api.filters.ApiFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.paging.PagePagination",
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "iccwatch.api_formats.ApiContentNegotiation",
-    "EXCEPTION_HANDLER": "iccwatch.api_errors.api_exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.formats.ApiContentNegotiation",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
     # Token first, so that an anonymous write is answered 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["iccwatch.api_access.ReadOnlyUnlessReporter"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.access.ReadOnlyUnlessReporter"],
     # Throttle history lives in the default cache: Redis when REDIS_URL is set (shared by
     # every web process), otherwise the process's own memory.
-    "DEFAULT_THROTTLE_CLASSES": ["iccwatch.api_access.AnonRateThrottle", "iccwatch.api_access.UserRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.access.AnonRateThrottle", "api.access.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": _api_rate("ICCWATCH_API_ANON_RATE", "60/min"),
         "user": _api_rate("ICCWATCH_API_USER_RATE", "600/min"),
@@ -241,7 +246,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "DatePrecisionEnum": "iccwatch.models.DatePrecision",
+        "DatePrecisionEnum": "core.models.DatePrecision",
         "VerdictCodeEnum": "visits.models.VerdictCode",
         "BasisEnum": "visits.models.Basis",
         "VisitStatusEnum": "visits.models.VisitStatus",
@@ -253,7 +258,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "iccwatch.api_common.describe_api",
+        "api.base.describe_api",
     ],
 }
 CORS_URLS_REGEX = r"^/api/.*$"

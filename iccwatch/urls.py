@@ -3,12 +3,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from iccwatch.views import healthz
+from core.views import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/", include("iccwatch.api")),
+    path("api/v1/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
-    path("", include("iccwatch.site_urls")),
+    path("", include("front.urls")),
 ]

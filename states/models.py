@@ -5,7 +5,7 @@ import datetime
 from django.db import models
 from django.db.models import Q
 
-from iccwatch.models import DatePrecision, Source
+from core.models import DatePrecision, Source
 
 
 class TreatyEventKind(models.TextChoices):

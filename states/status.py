@@ -1,7 +1,7 @@
 """A state's standing under the Rome Statute on one day: party, withdrawing, withdrawn or not a party.
 
 The timeline rules (Art. 126 entry into force, Art. 127 withdrawal, revoked
-withdrawals) live in visits.flagging.state_facts and visits.compliance; this module
+withdrawals) live in visits.flagging.state_facts and compliance; this module
 only reads their result, so the map, the lists and the verdicts never disagree.
 """
 
@@ -10,9 +10,8 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
+from compliance import StateFacts, state_facts
 from states.models import Declaration, TreatyEvent
-from visits.compliance import StateFacts
-from visits.flagging import state_facts
 
 PARTY = "party"
 WITHDRAWING = "withdrawing"  # notified, not yet effective: still a full party (Art. 127(1))

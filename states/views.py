@@ -9,15 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from iccwatch import listing
-from iccwatch.labels import choices, label
-from iccwatch.listing import Column, Listing
-from iccwatch.pages import render_page
+from compliance import state_facts
+from front import listing, summaries
+from front.labels import choices, label
+from front.listing import Column, Listing
+from front.pages import render_page
 from states import status as treaty_status
 from states.filters import StateFilterSet
 from states.models import JointStatement, State, TreatyEvent, TreatyEventKind
-from visits import summaries
-from visits.flagging import state_facts
 from visits.models import Finding, ReviewState, VerdictCode, Visit
 
 

@@ -20,13 +20,13 @@ def staff_client(client, seeded):
 
 def test_every_model_of_the_project_is_in_the_admin():
     project_models = [
-        m for label in ("iccwatch", "states", "warrants", "visits") for m in apps.get_app_config(label).get_models()
+        m for label in ("core", "states", "warrants", "visits") for m in apps.get_app_config(label).get_models()
     ]
     missing = [m.__name__ for m in project_models if m not in admin.site._registry]
     assert missing == []
 
 
-@pytest.mark.parametrize("model", [m for m in admin.site._registry if m._meta.app_label in ("iccwatch", "states", "warrants", "visits")], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("model", [m for m in admin.site._registry if m._meta.app_label in ("core", "states", "warrants", "visits")], ids=lambda m: m.__name__)
 def test_each_admin_list_and_change_page_opens(staff_client, model):
     prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
     response = staff_client.get(reverse(f"{prefix}_changelist"), {"q": "a"})

@@ -11,8 +11,8 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 
-from iccwatch.management.commands.up import Command as UpCommand
-from iccwatch.management.services import PrivateRedis, redis_answers, with_database
+from devtools.management.commands.up import Command as UpCommand
+from devtools.services import PrivateRedis, redis_answers, with_database
 
 ROOT = Path(__file__).resolve().parent.parent
 

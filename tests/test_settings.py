@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.layout import PROJECT_PACKAGES
+
 ROOT = Path(__file__).resolve().parent.parent
 SAFE_PRODUCTION = {
     "DJANGO_ENV": "production",
@@ -68,7 +70,7 @@ def variables_read_by_the_code():
     """Names passed to the env_* helpers or os.environ/os.getenv reads in the project's code."""
     readers = {"env_str", "env_bool", "env_int", "env_list", "env_choice", "getenv", "get"}
     files = [ROOT / "manage.py", ROOT / "tests" / "conftest.py"]
-    for package in ("iccwatch", "states", "warrants", "visits"):
+    for package in PROJECT_PACKAGES:
         files += [p for p in (ROOT / package).rglob("*.py") if "migrations" not in p.parts]
     names = set()
     for path in files:

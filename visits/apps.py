@@ -5,4 +5,6 @@ class VisitsConfig(AppConfig):
     name = "visits"
 
     def ready(self):
-        from visits import signals  # noqa: F401 - connects the receivers
+        # Connect the receivers that record evaluation requests, and register the
+        # tasks that the outbox enqueues by name (visits.outbox.EVALUATE_TASK).
+        from visits import signals, tasks  # noqa: F401

@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from iccwatch.labels import label
-from iccwatch.pages import finish
+from front import summaries
+from front.labels import label
+from front.pages import finish
 from states.models import State
-from visits import summaries
 from visits.models import ReviewState, VerdictChange, VerdictCode
 from warrants.models import Person
 

@@ -13,37 +13,32 @@ grows linearly with the number of visits and its memory stays flat.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import functools
 import logging
-import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import psycopg
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from visits import compliance
-from visits.compliance import (
-    DeclarationFacts,
+import compliance
+from compliance import (
     FindingFacts,
     Period,
     SourceFacts,
     StateFacts,
     VisitFacts,
     WarrantFacts,
+    state_facts,
 )
 
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 2000
-RELAY_BATCH = 500
 FULL_REEVALUATION = "full re-evaluation"
-MAX_REASON_LENGTH = 2000
 
 
 # --- Loading facts ---------------------------------------------------------------
@@ -57,33 +52,6 @@ class FactBook:
     persons: dict[int, tuple[str, str]]  # id -> (name, situation name)
     warrants: dict[int, list[WarrantFacts]]  # person id -> warrants
     findings: dict[int, list[FindingFacts]]  # visit id -> findings
-
-
-def state_facts(iso3: str, name: str, events: dict[str, datetime.date], declarations) -> StateFacts:
-    """A state's timeline as the rule reads it.
-
-    Entry into force is the recorded date, or else computed from the deposit under
-    Art. 126; a withdrawal takes effect on the recorded date, or else one year after
-    notification (Art. 127(1)), unless it was revoked before taking effect.
-    """
-    deposited = events.get("deposited")
-    entry = events.get("entry_into_force") or (deposited and compliance.entry_into_force_for(deposited))
-    notified = events.get("withdrawal_notified")
-    effective = events.get("withdrawal_effective") or (notified and compliance.withdrawal_effective_for(notified))
-    revoked = events.get("withdrawal_revoked")
-    if revoked and effective and revoked < effective:
-        # A withdrawal revoked before it takes effect never takes effect (South Africa, The Gambia, 2017).
-        notified = effective = None
-    return StateFacts(
-        iso3=iso3,
-        name=name,
-        signed=events.get("signed"),
-        deposited=deposited,
-        entry_into_force=entry,
-        withdrawal_notified=notified,
-        withdrawal_effective=effective,
-        declarations=tuple(DeclarationFacts(lodged, situation) for lodged, situation in declarations),
-    )
 
 
 def _in_clause(column: str, ids: Iterable[int] | None) -> tuple[str, list]:
@@ -226,7 +194,7 @@ def _bound_cursor() -> psycopg.Cursor:
 def _load_sources(cur, visit_ids: list[int]) -> dict[int, list[SourceFacts]]:
     cur.execute(
         "SELECT vs.visit_id, s.publisher, s.url, s.published FROM visits_visit_sources vs "
-        "JOIN iccwatch_source s ON s.id = vs.source_id WHERE vs.visit_id = ANY(%s) ORDER BY vs.id",
+        "JOIN core_source s ON s.id = vs.source_id WHERE vs.visit_id = ANY(%s) ORDER BY vs.id",
         [visit_ids],
     )
     sources: dict[int, list[SourceFacts]] = defaultdict(list)
@@ -335,7 +303,7 @@ def _write(upserts, history, now) -> None:
             )
 
 
-def _chunks(ids: Sequence[int], size: int) -> Iterator[list[int]]:
+def chunks(ids: Sequence[int], size: int) -> Iterator[list[int]]:
     for i in range(0, len(ids), size):
         yield list(ids[i : i + size])
 
@@ -359,7 +327,7 @@ def evaluate_visits(
                 cur.execute("SELECT DISTINCT person_id, host_id FROM visits_visit WHERE id = ANY(%s)", [ids])
                 pairs = cur.fetchall()
             facts = load_facts(state_ids={p[1] for p in pairs}, person_ids={p[0] for p in pairs})
-        for chunk in _chunks(ids, chunk_size):
+        for chunk in chunks(ids, chunk_size):
             with transaction.atomic(), connection.cursor() as cur:
                 cur.execute(
                     f"SELECT {_VISIT_COLUMNS} {_VISIT_FROM} WHERE v.id = ANY(%s) ORDER BY v.id FOR NO KEY UPDATE OF v",
@@ -410,111 +378,3 @@ def pending_visit_ids(*, limit: int, older_than: datetime.timedelta | None = Non
                 [older_than, limit],
             )
         return [r[0] for r in cur.fetchall()]
-
-
-# --- Requesting evaluations (the outbox) ------------------------------------------
-
-_relay_state = threading.local()
-
-
-@contextlib.contextmanager
-def relay_deferred():
-    """Record evaluation requests but do not enqueue them (bulk imports evaluate at the end)."""
-    previous = getattr(_relay_state, "deferred", False)
-    _relay_state.deferred = True
-    try:
-        yield
-    finally:
-        _relay_state.deferred = previous
-
-
-def request_evaluation(where_sql: str, params: Sequence, reason: str) -> None:
-    """Record, in the current transaction, that the visits matching `where_sql` need evaluation.
-
-    `where_sql` is a condition on visits_visit (alias v). After commit the relay
-    enqueues the work; if that fails, the sweeper will.
-    """
-    reason = reason[:MAX_REASON_LENGTH]
-    with connection.cursor() as cur:
-        cur.execute(
-            f"""
-            INSERT INTO visits_evaluationrequest (visit_id, requested_at, reason)
-            SELECT v.id, clock_timestamp(), %s FROM visits_visit v WHERE {where_sql}
-            ON CONFLICT (visit_id) DO UPDATE SET
-                requested_at = EXCLUDED.requested_at,
-                reason = CASE WHEN position(EXCLUDED.reason IN visits_evaluationrequest.reason) > 0
-                              THEN visits_evaluationrequest.reason
-                              ELSE left(visits_evaluationrequest.reason || '; ' || EXCLUDED.reason, {MAX_REASON_LENGTH})
-                         END
-            RETURNING visit_id, pg_current_xact_id()::text
-            """,
-            [reason, *params],
-        )
-        rows = cur.fetchall()
-    if rows and not getattr(_relay_state, "deferred", False):
-        _relay_after_commit(rows[0][1], [r[0] for r in rows])
-
-
-def _relay_after_commit(transaction_id: str, ids: list[int]) -> None:
-    """Relay these ids once the current transaction commits, with all the others it requested.
-
-    One relay per transaction, not one per request: a single save records several
-    requests (the visit, then its sources), and against a hung broker each relay
-    waits for the socket timeout. Every request registers a callback (one made in
-    a savepoint that is rolled back is dropped); the first to run relays the whole
-    batch of its transaction, the others find it gone. A batch left by a rolled-back
-    transaction is discarded when the next transaction requests anything.
-    """
-    batch = getattr(_relay_state, "batch", None)
-    if batch is None or batch[0] != transaction_id:
-        batch = _relay_state.batch = (transaction_id, set())
-    batch[1].update(ids)
-    transaction.on_commit(functools.partial(_relay_batch, transaction_id))
-
-
-def _relay_batch(transaction_id: str) -> None:
-    batch = getattr(_relay_state, "batch", None)
-    if batch is not None and batch[0] == transaction_id:
-        _relay_state.batch = None
-        relay(batch[1])
-
-
-def request_full_reevaluation(reason: str = FULL_REEVALUATION) -> None:
-    """Mark every visit for evaluation (e.g. after the rule changed); workers drain it in chunks."""
-    request_evaluation("TRUE", [], reason)
-
-
-def relay(visit_ids: Sequence[int]) -> bool:
-    """Enqueue evaluation tasks for these visits; never raises (the sweeper retries later)."""
-    from visits.tasks import evaluate_visits_task
-
-    try:
-        for chunk in _chunks(sorted(visit_ids), RELAY_BATCH):
-            evaluate_visits_task.apply_async(args=[chunk], retry=False)
-        return True
-    except Exception as exc:  # noqa: BLE001 - a broker outage must not fail a committed change
-        if settings.CELERY_TASK_ALWAYS_EAGER:
-            raise
-        logger.warning("could not enqueue evaluation of %d visits (the sweeper will): %s", len(visit_ids), exc)
-        return False
-
-
-def request_outdated_rule_version() -> None:
-    """Mark the visits whose verdict was computed by an older rule (after a deploy changed it)."""
-    with transaction.atomic():
-        request_evaluation(
-            "v.id IN (SELECT visit_id FROM visits_verdict WHERE rule_version <> %s) "
-            "AND NOT EXISTS (SELECT 1 FROM visits_evaluationrequest er WHERE er.visit_id = v.id)",
-            [compliance.RULE_VERSION],
-            f"the compliance rule changed (now version {compliance.RULE_VERSION})",
-        )
-
-
-def sweep(grace_seconds: int | None = None) -> int:
-    """Re-enqueue requests older than the grace period; returns how many visits were enqueued."""
-    grace = settings.ICCWATCH_SWEEP_GRACE_SECONDS if grace_seconds is None else grace_seconds
-    request_outdated_rule_version()
-    ids = pending_visit_ids(limit=50_000, older_than=datetime.timedelta(seconds=grace))
-    if ids and relay(ids):
-        return len(ids)
-    return 0

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from iccwatch.models import DatePrecision, Source
+from core.models import DatePrecision, Source
 
 
 class VisitStatus(models.TextChoices):

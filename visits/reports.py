@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
-from iccwatch.models import DatePrecision, Source
+from core.models import DatePrecision, Source
 from states.models import State
 from visits.models import ReviewState, Visit, VisitOutcome, VisitStatus
 from warrants.models import Person

@@ -8,8 +8,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 
 from states.models import Declaration, State, TreatyEvent
-from visits.flagging import request_evaluation
 from visits.models import Finding, Visit
+from visits.outbox import request_evaluation
 from warrants.models import Person, Situation, Warrant
 
 # The fields whose old and new values are named in the verdict history.

@@ -1,9 +1,9 @@
-"""Thin Celery tasks: they take ids and call visits.flagging."""
+"""Thin Celery tasks: they take ids and call visits.flagging (evaluation) or visits.outbox (sweep)."""
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from visits import flagging
+from visits import flagging, outbox
 
 
 @shared_task(
@@ -20,10 +20,4 @@ def evaluate_visits_task(visit_ids: list[int]) -> int:
 @shared_task(name="visits.sweep_evaluation_requests")
 def sweep_evaluation_requests() -> int:
     """Re-enqueue evaluation requests the relay could not deliver (run by Celery beat)."""
-    return flagging.sweep()
-
-
-@shared_task(name="visits.request_full_reevaluation")
-def request_full_reevaluation_task() -> None:
-    """Mark every visit for evaluation; the relay and the sweeper drain it in chunks."""
-    flagging.request_full_reevaluation()
+    return outbox.sweep()

@@ -8,12 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from iccwatch import listing
-from iccwatch.labels import choices, label
-from iccwatch.listing import Column, Listing
-from iccwatch.pages import render_page
+from front import listing, summaries
+from front.labels import choices, label
+from front.listing import Column, Listing
+from front.pages import render_page
 from states.models import Declaration, TreatyEvent
-from visits import summaries
 from visits.filters import VisitFilterSet
 from visits.models import Finding, Visit
 from warrants.models import Person, Warrant

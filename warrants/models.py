@@ -6,7 +6,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 
-from iccwatch.models import DatePrecision, Source
+from core.models import DatePrecision, Source
 
 
 class Situation(models.Model):

@@ -9,12 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from iccwatch import gazetteer, listing, worldmap
-from iccwatch.labels import choices, label
-from iccwatch.listing import Column, Listing
-from iccwatch.pages import render_page
+from front import gazetteer, listing, summaries, worldmap
+from front.labels import choices, label
+from front.listing import Column, Listing
+from front.pages import render_page
 from states.models import State
-from visits import summaries
 from visits.models import ReviewState, VerdictCode, Visit
 from warrants.filters import PersonFilterSet, WarrantFilterSet
 from warrants.models import Person, Situation, Warrant

@@ -24,9 +24,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+import compliance
+from compliance import state_facts
 from states.status import NON_PARTY, PARTY, STATUSES, WITHDRAWING, WITHDRAWN, status_on
-from visits import compliance
-from visits.flagging import state_facts
 
 _LABELS = {
     PARTY: "State Party",

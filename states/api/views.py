@@ -11,8 +11,8 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 
-from iccwatch.api_common import PublicReadViewSet, as_of_parameter
-from iccwatch.api_filters import ApiOrderingFilter, AsOfFilter
+from api.base import PublicReadViewSet, as_of_parameter
+from api.filters import ApiOrderingFilter, AsOfFilter
 from states import status as treaty_status
 from states.api import examples
 from states.api.serializers import JointStatementSerializer, StateSerializer

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('iccwatch', '0001_initial'),
+        ('core', '0001_initial'),
         ('states', '0001_initial'),
         ('warrants', '0001_initial'),
     ]
@@ -23,17 +23,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='declaration',
             name='sources',
-            field=models.ManyToManyField(blank=True, related_name='declarations', to='iccwatch.source'),
+            field=models.ManyToManyField(blank=True, related_name='declarations', to='core.source'),
         ),
         migrations.AddField(
             model_name='jointstatement',
             name='sources',
-            field=models.ManyToManyField(blank=True, related_name='joint_statements', to='iccwatch.source'),
+            field=models.ManyToManyField(blank=True, related_name='joint_statements', to='core.source'),
         ),
         migrations.AddField(
             model_name='state',
             name='sources',
-            field=models.ManyToManyField(blank=True, related_name='states', to='iccwatch.source'),
+            field=models.ManyToManyField(blank=True, related_name='states', to='core.source'),
         ),
         migrations.AddField(
             model_name='jointstatement',
@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='treatyevent',
             name='sources',
-            field=models.ManyToManyField(blank=True, related_name='treaty_events', to='iccwatch.source'),
+            field=models.ManyToManyField(blank=True, related_name='treaty_events', to='core.source'),
         ),
         migrations.AddField(
             model_name='treatyevent',

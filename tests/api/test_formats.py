@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from iccwatch.api_formats import csv_text
+from api.formats import csv_text
 
 pytestmark = pytest.mark.django_db
 

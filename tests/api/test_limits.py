@@ -27,7 +27,7 @@ def throttle_cache(request, settings, test_redis_url):
     if request.param == "redis":
         settings.CACHES = {
             "default": {
-                "BACKEND": "iccwatch.cache.FailOpenRedisCache",
+                "BACKEND": "core.cache.FailOpenRedisCache",
                 "LOCATION": test_redis_url,
                 "KEY_PREFIX": f"api-limits-{uuid.uuid4().hex}",
             }

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from iccwatch.models import Source
+from core.models import Source
 from states.models import JointStatement, State
 from visits.models import Finding, Visit
 

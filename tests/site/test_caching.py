@@ -7,8 +7,8 @@ import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
-from iccwatch import worldmap
-from iccwatch.cache import FailOpenRedisCache
+from core.cache import FailOpenRedisCache
+from front import worldmap
 from tests.site.conftest import body
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,7 @@ def _dead_port() -> int:
 def test_the_site_renders_when_redis_is_down(reader, seeded):
     dead = {
         "default": {
-            "BACKEND": "iccwatch.cache.FailOpenRedisCache",
+            "BACKEND": "core.cache.FailOpenRedisCache",
             "LOCATION": f"redis://127.0.0.1:{_dead_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
@@ -105,7 +105,7 @@ def test_the_site_renders_when_redis_is_down(reader, seeded):
 
 
 def test_the_map_is_cached_in_redis_when_it_is_up(reader, seeded, test_redis_url):
-    live = {"default": {"BACKEND": "iccwatch.cache.FailOpenRedisCache", "LOCATION": test_redis_url}}
+    live = {"default": {"BACKEND": "core.cache.FailOpenRedisCache", "LOCATION": test_redis_url}}
     with override_settings(CACHES=live):
         cache = caches["default"]
         cache.clear()

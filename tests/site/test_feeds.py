@@ -78,7 +78,7 @@ def test_country_and_person_feeds_hold_only_their_incidents(reader, seeded):
 
 
 def test_a_withdrawn_flag_appears_in_the_feed(reader, seeded):
-    from iccwatch.models import Source
+    from core.models import Source
 
     visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
     Visit.objects.filter(pk=visit.pk).update(outcome="arrested")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from iccwatch import labels
+from front import labels
 from tests.site.conftest import body
 
 pytestmark = pytest.mark.django_db

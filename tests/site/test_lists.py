@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from iccwatch import listing
+from front import listing
 from tests.site.conftest import body, row_ids
 from visits.models import Visit
 from warrants.models import Person, Warrant

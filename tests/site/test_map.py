@@ -5,10 +5,10 @@ import datetime
 import pytest
 from django.test import override_settings
 
-from iccwatch import worldmap
+from compliance import StateFacts
+from front import worldmap
 from states import status
 from tests.site.conftest import body
-from visits.compliance import StateFacts
 
 D = datetime.date
 
@@ -121,7 +121,7 @@ def test_standing_on_a_day(facts, day, expected):
 
 
 def test_a_revoked_withdrawal_never_takes_effect():
-    from visits.flagging import state_facts
+    from compliance import state_facts
 
     events = {
         "entry_into_force": D(2002, 7, 1),

@@ -147,7 +147,7 @@ def test_visit_page_explains_the_verdict_and_cites_its_sources(reader, seeded):
 
 
 def test_visit_page_shows_archived_copies_and_the_hosts_justification(reader, seeded):
-    from iccwatch.models import Source
+    from core.models import Source
 
     visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
     Source.objects.filter(visits=visit, url__contains="sputnikglobe").update(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from iccwatch import gazetteer, search
+from front import gazetteer, search
 from tests.site.conftest import body
 
 pytestmark = pytest.mark.django_db

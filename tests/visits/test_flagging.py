@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from states.models import TreatyEvent
-from visits import flagging
+from visits import flagging, outbox
 from visits.models import EvaluationRequest, Verdict, VerdictChange, Visit
 from warrants.models import Person, Warrant
 
@@ -68,12 +68,12 @@ def test_a_request_made_after_the_read_is_not_cleared(seeded):
     from django.utils import timezone
 
     visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
-    flagging.request_evaluation("v.id = %s", [visit.pk], "first change")
+    outbox.request_evaluation("v.id = %s", [visit.pk], "first change")
     with connection.cursor() as cur:
         cur.execute(f"SELECT {flagging._VISIT_COLUMNS} {flagging._VISIT_FROM} WHERE v.id = %s", [visit.pk])
         rows = cur.fetchall()
         # Another change lands between reading the visit and storing its verdict.
-        flagging.request_evaluation("v.id = %s", [visit.pk], "second change")
+        outbox.request_evaluation("v.id = %s", [visit.pk], "second change")
         flagging._evaluate_rows(cur, rows, flagging.load_facts(), "test", timezone.now())
     assert EvaluationRequest.objects.get(visit=visit).reason == "first change; second change"
     flagging.evaluate_pending()
@@ -83,7 +83,7 @@ def test_a_request_made_after_the_read_is_not_cleared(seeded):
 def test_verdicts_from_an_older_rule_version_are_marked_and_recomputed(seeded):
     visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
     Verdict.objects.filter(visit=visit).update(rule_version="1999.1")
-    flagging.request_outdated_rule_version()
+    outbox.request_outdated_rule_version()
     request = EvaluationRequest.objects.get()
     assert request.visit_id == visit.pk and "compliance rule changed" in request.reason
     history = VerdictChange.objects.count()

@@ -36,11 +36,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 
+from devtools.services import redis_answers, stop_process
 from iccwatch.celery import app as celery_app
-from iccwatch.management.services import redis_answers, stop_process
 from states.models import TreatyEvent, TreatyEventKind
 from tests.factories import make_person, make_state, make_visit, make_warrant
-from visits import flagging
+from visits import flagging, outbox
 from visits.models import EvaluationRequest, Verdict, VerdictChange, Visit
 from warrants.models import Warrant
 
@@ -355,8 +355,8 @@ def test_a_request_committed_while_an_evaluation_is_in_flight_is_not_lost(
     putin, mongolia, monkeypatch
 ):
     visit = make_visit(putin, mongolia)  # evaluated inline (no broker in this test)
-    with flagging.relay_deferred():
-        flagging.request_evaluation("v.id = %s", [visit.pk], "first change")
+    with outbox.relay_deferred():
+        outbox.request_evaluation("v.id = %s", [visit.pk], "first change")
     original_write = flagging._write
 
     def write_while_another_change_commits(*args, **kwargs):
@@ -364,8 +364,8 @@ def test_a_request_committed_while_an_evaluation_is_in_flight_is_not_lost(
         # for it now, before this evaluation deletes the request it read.
         def another_change():
             try:
-                with flagging.relay_deferred(), transaction.atomic():
-                    flagging.request_evaluation("v.id = %s", [visit.pk], "second change")
+                with outbox.relay_deferred(), transaction.atomic():
+                    outbox.request_evaluation("v.id = %s", [visit.pk], "second change")
             finally:
                 connections.close_all()
 
@@ -393,21 +393,21 @@ def test_a_transaction_relays_its_requests_once_and_only_its_own(putin, mongolia
     monkeypatch.setattr(flagging, "relay", lambda ids: relayed.append(sorted(ids)))
 
     with contextlib.suppress(RuntimeError), transaction.atomic():
-        flagging.request_evaluation("v.id = %s", [first.pk], "a change that is rolled back")
+        outbox.request_evaluation("v.id = %s", [first.pk], "a change that is rolled back")
         raise RuntimeError
     with transaction.atomic():
-        flagging.request_evaluation("v.id = %s", [second.pk], "a change")
+        outbox.request_evaluation("v.id = %s", [second.pk], "a change")
         with contextlib.suppress(RuntimeError), transaction.atomic():  # a savepoint, rolled back
-            flagging.request_evaluation("v.id = %s", [second.pk], "another change")
+            outbox.request_evaluation("v.id = %s", [second.pk], "another change")
             raise RuntimeError
-        flagging.request_evaluation("v.id = %s", [second.pk], "a third change")
+        outbox.request_evaluation("v.id = %s", [second.pk], "a third change")
     assert relayed == [[second.pk]]
 
     relayed.clear()
     with transaction.atomic():
         putin.name = "Vladimir Vladimirovich Putin"
         putin.save()  # both visits
-        flagging.request_evaluation("v.id = %s", [first.pk], "and one of them again")
+        outbox.request_evaluation("v.id = %s", [first.pk], "and one of them again")
     assert relayed == [sorted([first.pk, second.pk])]
 
 
@@ -652,7 +652,7 @@ def test_killing_the_worker_during_a_full_reevaluation_leaves_one_verdict_per_vi
     pipeline, redis_server, putin, mongolia
 ):
     insert_visits(putin, mongolia, VISITS_TO_KILL_IN)
-    flagging.request_full_reevaluation()  # committed (autocommit), then relayed in chunks of 500
+    outbox.request_full_reevaluation()  # committed (autocommit), then relayed in chunks of 500
 
     def in_the_middle_of_a_chunk():
         # Some chunks are done, and the worker is inside the transaction of the next one.
@@ -671,7 +671,7 @@ def test_killing_the_worker_during_a_full_reevaluation_leaves_one_verdict_per_vi
     lost = broker.hgetall("unacked")
     done = Verdict.objects.count()
     assert 0 < done < VISITS_TO_KILL_IN, f"the worker was killed too late ({done} verdicts)"
-    assert done % flagging.RELAY_BATCH == 0, (
+    assert done % outbox.RELAY_BATCH == 0, (
         "the chunk that died with the worker left half its verdicts"
     )
     assert EvaluationRequest.objects.count() == VISITS_TO_KILL_IN - done
@@ -680,14 +680,14 @@ def test_killing_the_worker_during_a_full_reevaluation_leaves_one_verdict_per_vi
     in_flight = list(
         Visit.objects.filter(verdict__isnull=True)
         .order_by("pk")
-        .values_list("pk", flat=True)[: flagging.RELAY_BATCH]
+        .values_list("pk", flat=True)[: outbox.RELAY_BATCH]
     )
     assert [visit_ids_of(message) for message in lost.values()] == [in_flight]
 
     # Run it again: a new worker takes the chunks still queued, and the sweeper
     # re-enqueues every request still outstanding, including the chunk that died.
     pipeline.start()
-    flagging.sweep(grace_seconds=0)
+    outbox.sweep(grace_seconds=0)
     wait_for(
         lambda: not EvaluationRequest.objects.exists(),
         timeout=60,

@@ -8,8 +8,7 @@ and the partial dates ("2009-03", "2012") the data uses. No database.
 
 import pytest
 
-from tests.visits.test_compliance import ARMENIA, BURUNDI, CHINA, MALAYSIA, day
-from visits.compliance import (
+from compliance import (
     FOUNDING_DEPOSIT_DEADLINE,
     STATUTE_IN_FORCE,
     Period,
@@ -17,6 +16,7 @@ from visits.compliance import (
     entry_into_force_for,
     withdrawal_effective_for,
 )
+from tests.visits.test_compliance import ARMENIA, BURUNDI, CHINA, MALAYSIA, day
 
 # --- Art. 126: entry into force -------------------------------------------------------
 

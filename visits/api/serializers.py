@@ -8,11 +8,11 @@ from django.utils.encoding import smart_str
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from iccwatch.api_common import AS_OF, LinkField, SourceSerializer, page_url
-from iccwatch.models import DatePrecision
+from api.base import AS_OF, LinkField, SourceSerializer, page_url
+from compliance import Period
+from core.models import DatePrecision
 from states.api.serializers import StateRefSerializer
 from states.models import State
-from visits.compliance import Period
 from visits.models import (
     Basis,
     Finding,

@@ -8,7 +8,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from iccwatch.api_common import (
+from api.base import (
     AS_OF,
     PublicReadMixin,
     PublicReadViewSet,
@@ -16,9 +16,9 @@ from iccwatch.api_common import (
     as_of_parameter,
     end_of_day,
 )
-from iccwatch.api_errors import ServiceBusy
-from iccwatch.api_filters import ApiOrderingFilter, AsOfFilter
-from iccwatch.api_paging import IncidentFeedPagination
+from api.errors import ServiceBusy
+from api.filters import ApiOrderingFilter, AsOfFilter
+from api.paging import IncidentFeedPagination
 from visits.api import examples
 from visits.api.serializers import (
     FindingSerializer,
@@ -151,7 +151,7 @@ def published_visits():
     ),
 )
 class VisitViewSet(PublicReadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Visits: read by anyone; POST by reporters (see iccwatch.api_access)."""
+    """Visits: read by anyone; POST by reporters (see api.access)."""
 
     serializer_class = VisitSerializer
     filterset_class = VisitApiFilterSet

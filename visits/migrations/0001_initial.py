@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('iccwatch', '0001_initial'),
+        ('core', '0001_initial'),
         ('states', '0002_initial'),
         ('warrants', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('host', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits_hosted', to='states.state')),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='warrants.person')),
-                ('sources', models.ManyToManyField(blank=True, related_name='visits', to='iccwatch.source')),
+                ('sources', models.ManyToManyField(blank=True, related_name='visits', to='core.source')),
                 ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
                 ('referred_to_asp', models.BooleanField(default=False)),
                 ('referred_to_unsc', models.BooleanField(default=False)),
                 ('notes', models.TextField(blank=True)),
-                ('sources', models.ManyToManyField(blank=True, related_name='findings', to='iccwatch.source')),
+                ('sources', models.ManyToManyField(blank=True, related_name='findings', to='core.source')),
                 ('state', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='findings', to='states.state')),
                 ('visit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='findings', to='visits.visit')),
             ],

@@ -4,7 +4,7 @@ import datetime
 
 from rest_framework import serializers
 
-from iccwatch.api_common import LinkField, SourceSerializer, list_url, page_url
+from api.base import LinkField, SourceSerializer, list_url, page_url
 from states.api.serializers import StateRefSerializer
 from warrants.models import Person, Situation, Warrant
 

@@ -2,8 +2,8 @@
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 
-from iccwatch.api_common import PublicReadViewSet
-from iccwatch.api_filters import ApiOrderingFilter
+from api.base import PublicReadViewSet
+from api.filters import ApiOrderingFilter
 from warrants.api import examples
 from warrants.api.serializers import PersonSerializer, WarrantSerializer
 from warrants.filters import PersonFilterSet, WarrantFilterSet

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('iccwatch', '0001_initial'),
+        ('core', '0001_initial'),
         ('states', '0001_initial'),
     ]
 
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('notes', models.TextField(blank=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('nationality', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='nationals', to='states.state')),
-                ('sources', models.ManyToManyField(blank=True, related_name='persons', to='iccwatch.source')),
+                ('sources', models.ManyToManyField(blank=True, related_name='persons', to='core.source')),
                 ('situation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='persons', to='warrants.situation')),
             ],
             options={
@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='warrants', to='warrants.case')),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='warrants', to='warrants.person')),
-                ('sources', models.ManyToManyField(blank=True, related_name='warrants', to='iccwatch.source')),
+                ('sources', models.ManyToManyField(blank=True, related_name='warrants', to='core.source')),
             ],
             options={
                 'ordering': ['person', 'issued'],

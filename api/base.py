@@ -1,0 +1,272 @@
+"""What every /api/v1/ endpoint shares: the read-only viewset, filters, as_of, sources, the schema.
+
+- `PublicReadViewSet`: JSON and CSV, page-number pagination (none for CSV), a clear 404
+  naming the resource and the identifier, `Vary: Accept`, errors always in JSON.
+- `ApiFilterBackend` (in api_filters): the app's FilterSets (the same as the site's); a
+  bad value is a 400 `invalid_filter` naming the parameter.
+- `as_of_from`: the `?as_of=YYYY-MM-DD` parameter, parsed once for every endpoint.
+- `ApiAutoSchema`: documents the error answers, optional authentication on reads and
+  CSV as text.
+"""
+
+import datetime
+import re
+from urllib.parse import urlencode
+
+from django.http import Http404
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import build_basic_type
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, permissions, serializers, viewsets
+from rest_framework.renderers import JSONRenderer
+
+from api.errors import ErrorSerializer, InvalidFilter
+from api.filters import ApiFilterBackend
+from api.formats import CSVRenderer
+from core.models import Source
+
+# --- as_of ----------------------------------------------------------------------------
+
+AS_OF = "as_of"
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def as_of_from(request) -> datetime.date | None:
+    """The `?as_of=` date, or None; a value that is not a YYYY-MM-DD date is a 400."""
+    raw = request.query_params.get(AS_OF)
+    if raw in (None, ""):
+        return None
+    try:
+        if not _ISO_DATE.match(raw):
+            raise ValueError
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidFilter(
+            {AS_OF: [f"{raw!r} is not a date: use YYYY-MM-DD, e.g. 2024-09-03."]}
+        ) from None
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """The first instant after `day` ends (UTC): records made before it existed on that day."""
+    if day == datetime.date.max:
+        return datetime.datetime.max.replace(tzinfo=datetime.UTC)
+    return datetime.datetime.combine(
+        day + datetime.timedelta(days=1), datetime.time(), tzinfo=datetime.UTC
+    )
+
+
+# --- Shared serializers ---------------------------------------------------------------
+
+
+def _canonical_reverse(view_name, args=None, kwargs=None, request=None, format=None, **extra):
+    """An absolute link without the caller's `?format=`: links name the resource, not a rendering."""
+    path = reverse(view_name, args=args, kwargs=kwargs, **extra)
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+class LinkField(serializers.HyperlinkedIdentityField):
+    """The object's API URL (as DRF's, minus any `?format=` of the current request)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reverse = _canonical_reverse
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    """A public document that backs a fact."""
+
+    # As published: some addresses hold non-ASCII characters (IRIs), which "format: uri" refuses.
+    url = serializers.CharField(read_only=True, help_text="The document's address, as published.")
+    archived_url = serializers.CharField(read_only=True, help_text="An archived copy, if any.")
+
+    class Meta:
+        model = Source
+        fields = ["url", "publisher", "published", "excerpt", "archived_url"]
+
+
+def list_url(context, view_name: str, **params) -> str:
+    """An absolute link to a list endpoint with these filters."""
+    path = f"{reverse(view_name)}?{urlencode(params)}"
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def page_url(context, obj) -> str:
+    """The object's page on the public site."""
+    request = context.get("request")
+    path = obj.get_absolute_url()
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+# --- The base viewset -----------------------------------------------------------------
+
+
+class PublicReadMixin:
+    """Read-only, public, JSON or CSV; subclasses set queryset, serializer, filterset, lookup."""
+
+    renderer_classes = [JSONRenderer, CSVRenderer]
+    filter_backends = [ApiFilterBackend]
+    # What a valid identifier looks like: anything else is a 404 without a query.
+    lookup_value_pattern = r"[-\w]{1,150}"
+    # "No person with slug 'x'."
+    resource_name = "object"
+    lookup_description = "identifier"
+
+    def get_lookup_value(self) -> str:
+        return self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+
+    def get_object(self):
+        value = self.get_lookup_value()
+        not_found = exceptions.NotFound(
+            f"No {self.resource_name} with {self.lookup_description} {value!r}."
+        )
+        if not re.fullmatch(self.lookup_value_pattern, value):
+            raise not_found
+        try:
+            return super().get_object()
+        except Http404:
+            raise not_found from None
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context[AS_OF] = as_of_from(self.request) if self.request is not None else None
+        return context
+
+    def csv_filename(self) -> str:
+        return f"iccwatch-{self.basename.removeprefix('api-')}s.csv"
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        return negotiated(super().finalize_response(request, response, *args, **kwargs))
+
+
+def negotiated(response):
+    """`Vary: Accept`, and errors in JSON whatever format was asked for (a CSV of an error helps nobody)."""
+    patch_vary_headers(response, ["Accept"])
+    if response.status_code >= 400 and hasattr(response, "accepted_renderer"):
+        response.accepted_renderer = JSONRenderer()
+        response.accepted_media_type = JSONRenderer.media_type
+        response.content_type = None
+        response.headers.pop("Content-Disposition", None)
+    return response
+
+
+class PublicReadViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
+    """A list and a detail endpoint."""
+
+
+def as_of_parameter(description: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        AS_OF, OpenApiTypes.DATE, OpenApiParameter.QUERY, description=description
+    )
+
+
+# --- The schema -----------------------------------------------------------------------
+
+_ERRORS = {
+    "400": "A query parameter or a field of the body is invalid (`invalid_filter`, `invalid`).",
+    "401": "Authentication is required (`not_authenticated`) or the token is wrong (`authentication_failed`).",
+    "403": "Authenticated, but not allowed to do this (`permission_denied`).",
+    "404": "No such object (`not_found`), or a page beyond the last.",
+    "406": "The requested format is not available here (`not_acceptable`).",
+    "415": "The body is not JSON (`unsupported_media_type`).",
+    "429": "Too many requests (`throttled`): wait the number of seconds in Retry-After.",
+    "503": "The data is being rewritten right now (`busy`): retry after the seconds in Retry-After.",
+}
+_RETRY_AFTER = {
+    "Retry-After": {
+        "schema": {"type": "integer"},
+        "description": "Seconds to wait before the next request.",
+        "required": True,
+    }
+}
+
+
+class ApiAutoSchema(AutoSchema):
+    """drf-spectacular's schema, plus the API's error answers, optional auth on reads and CSV as text."""
+
+    def get_auth(self):
+        auths = super().get_auth()
+        if self.method in permissions.SAFE_METHODS and {} not in auths:
+            auths.append({})  # reading needs no account: a token only raises the rate limit
+        return auths
+
+    def _error_codes(self) -> list[str]:
+        codes = ["406", "429"]
+        if getattr(self.view, "may_be_busy", False):
+            codes.append("503")
+        if self.method == "POST":
+            codes += ["400", "401", "403", "415"]
+        else:
+            codes += ["400", "404"]
+        return sorted(codes)
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if not isinstance(self.view, viewsets.GenericViewSet):
+            return responses
+        for code in self._error_codes():
+            if code not in responses:
+                response = self._get_response_for_code(
+                    ErrorSerializer, code, ["application/json"], direction
+                )
+                response["description"] = _ERRORS[code]
+                if code in ("429", "503"):
+                    response["headers"] = _RETRY_AFTER
+                responses[code] = response
+        return responses
+
+    def _get_response_for_code(
+        self, serializer, status_code, media_types=None, direction="response"
+    ):
+        response = super()._get_response_for_code(serializer, status_code, media_types, direction)
+        csv = response.get("content", {}).get(CSVRenderer.media_type)
+        if csv is not None:
+            schema = build_basic_type(OpenApiTypes.STR)
+            schema["description"] = (
+                "CSV with a header row (UTF-8): every row matching the filters, unpaginated. Nested fields "
+                "become dotted columns (`host.iso3`); lists are joined with '; '."
+            )
+            response["content"][CSVRenderer.media_type] = {"schema": schema}
+        return response
+
+
+API_DESCRIPTION = """
+Where people wanted under ICC arrest warrants travel, and every visit where a state bound
+to arrest them hosted them and did not. Each visit carries a verdict (`non_compliance`,
+`no_obligation`, `deterred`, ...) with the treaty basis, a plain-language explanation,
+the warrants that decided it and its sources.
+
+**Reading** needs no account. Anonymous clients are limited per IP address; a token
+(ask the iccwatch team; send `Authorization: Token <key>`) raises the limit. Over the
+limit the answer is `429` with `Retry-After` (seconds).
+
+**Formats**: JSON everywhere; every list also as CSV with the same filters
+(`?format=csv` or `Accept: text/csv`; every matching row, unpaginated; nested fields
+become dotted columns, lists are joined with `; `).
+
+**Pages**: `?page=` and `?page_size=` (up to 500). The incidents feed uses a cursor
+instead: follow its `next` link, now or later, to get exactly the incidents flagged since.
+
+**As of a date**: `?as_of=YYYY-MM-DD` on states answers with each state's treaty status
+and obligations on that day, computed from its timeline; on visits, with the verdict as
+iccwatch showed it at the end of that day (UTC), from the verdict's recorded history.
+
+**Errors**: every 4xx (and 503) has the body
+`{"error": {"code": "...", "message": "...", "fields": {"param": ["..."]}}}`.
+
+**Caching**: every GET has an `ETag`; send it back in `If-None-Match` to get `304 Not
+Modified` when nothing changed.
+
+**Writing**: reporters (and staff) may `POST /api/v1/visits/` a visit report. It goes
+through the same validation as every other report and enters as `reported`: it is not
+published until a reviewer verifies it.
+"""
+
+
+def describe_api(result, generator, request, public):
+    """drf-spectacular postprocessing hook: the API's overview as the schema's description."""
+    result["info"]["description"] = API_DESCRIPTION.strip()
+    return result

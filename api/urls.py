@@ -1,0 +1,76 @@
+"""The one DRF router: every /api/v1/ endpoint is registered here.
+
+Also served under /api/v1/: the OpenAPI 3 schema (`schema/`, YAML by default, JSON with
+`?format=json` or `Accept: application/json`) and the interactive documentation
+(`docs/`, Swagger UI from drf-spectacular-sidecar's files: no CDN, and its start-up
+script is a separate same-origin file, so the site's strict CSP holds).
+"""
+
+from django.urls import path, re_path
+from drf_spectacular.renderers import (
+    OpenApiJsonRenderer,
+    OpenApiJsonRenderer2,
+    OpenApiYamlRenderer,
+    OpenApiYamlRenderer2,
+)
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.reverse import reverse
+from rest_framework.routers import APIRootView, DefaultRouter
+
+from api.base import negotiated
+from api.errors import api_not_found
+from states.api.views import JointStatementViewSet, StateViewSet
+from visits.api.views import FindingViewSet, IncidentViewSet, VisitViewSet
+from warrants.api.views import PersonViewSet, WarrantViewSet
+
+
+class ApiRootView(APIRootView):
+    """The endpoints of iccwatch's API, its schema and its documentation."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        response.data["schema"] = reverse("api-schema", request=request)
+        response.data["docs"] = reverse("api-docs", request=request)
+        return response
+
+
+class ApiSchemaView(SpectacularAPIView):
+    """The OpenAPI 3 schema: YAML by default, JSON with ?format=json or Accept: application/json."""
+
+    # application/json before application/vnd.oai.openapi+json: ?format=json gives plain JSON.
+    renderer_classes = [
+        OpenApiYamlRenderer,
+        OpenApiYamlRenderer2,
+        OpenApiJsonRenderer2,
+        OpenApiJsonRenderer,
+    ]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        return negotiated(super().finalize_response(request, response, *args, **kwargs))
+
+
+class ApiRouter(DefaultRouter):
+    APIRootView = ApiRootView
+
+
+# A path without its trailing slash is redirected to it by api_not_found.
+router = ApiRouter()
+router.register("states", StateViewSet, basename="api-state")
+router.register("persons", PersonViewSet, basename="api-person")
+router.register("warrants", WarrantViewSet, basename="api-warrant")
+router.register("visits", VisitViewSet, basename="api-visit")
+router.register("incidents", IncidentViewSet, basename="api-incident")
+router.register("findings", FindingViewSet, basename="api-finding")
+router.register("statements", JointStatementViewSet, basename="api-statement")
+
+urlpatterns = [
+    path("schema/", ApiSchemaView.as_view(), name="api-schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/docs.html"),
+        name="api-docs",
+    ),
+    *router.urls,
+    # Last: any other path under /api/v1/ is a 404 in the API's error shape.
+    re_path(r"^.*$", api_not_found),
+]

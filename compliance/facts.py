@@ -1,0 +1,191 @@
+"""The facts the rule reads: frozen dataclasses for a state's timeline, warrants, the visit.
+
+Pure Python: no Django, no Celery. Dates are calendar days (UTC); a partial date
+("2009-03", "2012") is a Period: some day in that period (DOMAIN.md, "Dates").
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+
+RULE_VERSION = "2026.11.2"
+
+# Art. 126(1): the Statute entered into force on 2002-07-01 for every state that
+# deposited its instrument by 2002-04-11 (the 60th instrument's deposit).
+STATUTE_IN_FORCE = datetime.date(2002, 7, 1)
+FOUNDING_DEPOSIT_DEADLINE = datetime.date(2002, 4, 11)
+
+# Verdict codes, in the order the table in DOMAIN.md applies them.
+PENDING = "pending"
+DETERRED = "deterred"
+NO_WARRANT_IN_FORCE = "no_warrant_in_force"
+WARRANT_NOT_PUBLIC = "warrant_not_public"
+COMPLIED = "complied"
+NO_OBLIGATION = "no_obligation"
+NON_COMPLIANCE = "non_compliance"
+VERDICT_CODES = (
+    PENDING, DETERRED, NO_WARRANT_IN_FORCE, WARRANT_NOT_PUBLIC, COMPLIED, NO_OBLIGATION, NON_COMPLIANCE,
+)
+
+# Obligation bases, in the order they are reported when several apply.
+STATE_PARTY = "state_party"
+ART_127_2_RESIDUAL = "art_127_2_residual"
+ART_12_3_DECLARATION = "art_12_3_declaration"
+BASES = (STATE_PARTY, ART_127_2_RESIDUAL, ART_12_3_DECLARATION)
+
+FAILED_OUTCOMES = ("not_arrested", "left_early", "released")
+PRESENT_STATUSES = ("occurred", "transit")
+DETERRED_STATUSES = ("cancelled", "virtual")
+
+IMPRECISE_REASON = "the date is too imprecise to decide"
+PENDING_OUTCOME_REASON = "the recorded outcome does not allow a verdict"
+
+
+
+# --- Facts --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A date known to the day, the month or the year: the days `first..last`."""
+
+    first: datetime.date
+    last: datetime.date
+    precision: str = "day"
+
+    @classmethod
+    def day(cls, day: datetime.date) -> Period:
+        return cls(day, day, "day")
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """'2024-09-02', '2009-03' or '2012'; raises ValueError with a readable message."""
+        text = text.strip()
+        parts = text.split("-")
+        try:
+            if len(parts) == 3 and len(parts[0]) == 4 and len(parts[1]) == 2 and len(parts[2]) == 2:
+                return cls.day(datetime.date(int(parts[0]), int(parts[1]), int(parts[2])))
+            if len(parts) == 2 and len(parts[0]) == 4 and len(parts[1]) == 2:
+                year, month = int(parts[0]), int(parts[1])
+                last = calendar.monthrange(year, month)[1]
+                return cls(datetime.date(year, month, 1), datetime.date(year, month, last), "month")
+            if len(parts) == 1 and len(parts[0]) == 4:
+                year = int(parts[0])
+                return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31), "year")
+        except ValueError:
+            pass
+        raise ValueError(f"{text!r} is not a date (expected YYYY-MM-DD, YYYY-MM or YYYY)")
+
+    @classmethod
+    def from_stored(cls, first: datetime.date, precision: str) -> Period:
+        """Rebuild a Period from its first day and precision (as stored in the database)."""
+        if precision == "month":
+            last = calendar.monthrange(first.year, first.month)[1]
+            return cls(first, first.replace(day=last), "month")
+        if precision == "year":
+            return cls(first, datetime.date(first.year, 12, 31), "year")
+        return cls.day(first)
+
+    @property
+    def exact(self) -> bool:
+        return self.precision == "day"
+
+    def __str__(self) -> str:
+        """'2009-03-04', 'March 2009' or '2012': the period as the explanations write it."""
+        if self.precision == "month":
+            return self.first.strftime("%B %Y")
+        if self.precision == "year":
+            return str(self.first.year)
+        return self.first.isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class DeclarationFacts:
+    """An Art. 12(3) declaration: bound from `lodged` for `situation` only."""
+
+    lodged: datetime.date
+    situation: str
+
+
+@dataclass(frozen=True, slots=True)
+class StateFacts:
+    """A state's Rome Statute timeline. A revoked withdrawal must be passed as no withdrawal."""
+
+    iso3: str
+    name: str
+    deposited: datetime.date | None = None
+    entry_into_force: datetime.date | None = None
+    withdrawal_notified: datetime.date | None = None
+    withdrawal_effective: datetime.date | None = None
+    signed: datetime.date | None = None
+    declarations: tuple[DeclarationFacts, ...] = ()
+
+    @property
+    def ever_party(self) -> bool:
+        """A state whose instrument was withdrawn before entry into force was never a party."""
+        if self.entry_into_force is None:
+            return False
+        return self.withdrawal_effective is None or self.entry_into_force < self.withdrawal_effective
+
+    def party_on(self, day: datetime.date) -> bool:
+        """entry_into_force <= day < withdrawal_effective (on the effective day it is no longer a party)."""
+        if not self.ever_party or day < self.entry_into_force:
+            return False
+        return self.withdrawal_effective is None or day < self.withdrawal_effective
+
+
+@dataclass(frozen=True, slots=True)
+class WarrantFacts:
+    """One warrant. `issued` None means unknown: in force from the day it was made public."""
+
+    id: object
+    issued: Period | None
+    made_public: Period | None
+    ended: datetime.date | None = None
+    end_reason: str = ""
+    case: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FindingFacts:
+    """An Art. 87(7) finding about this visit; `referred_to` is e.g. 'the Assembly of States Parties'."""
+
+    decided: datetime.date
+    referred_to: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFacts:
+    publisher: str
+    url: str
+    published: datetime.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VisitFacts:
+    """A reported visit, with the person's name and situation and everything the rule reads."""
+
+    ref: str
+    person_name: str
+    situation: str
+    status: str
+    outcome: str
+    review_state: str = "verified"
+    start: Period | None = None
+    end: Period | None = None
+    place: str = ""
+    host_notified: bool = False
+    host_justification: str = ""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    code: str
+    basis: str = ""
+    explanation: str = ""
+    warrant_ids: tuple = ()
+    would_have_been_bound: bool | None = None
+    decisive_day: datetime.date | None = None
+    reason: str = field(default="", compare=False)

@@ -1,0 +1,37 @@
+"""manage.py import_dataset DIR: validate and load the CSV dataset, then evaluate every visit."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from dataset.importer import ImportFailed, import_dataset
+
+
+class Command(BaseCommand):
+    help = "Import states, declarations, persons, warrants, visits and statements from a folder of CSV files."
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory", type=Path, help="Folder holding states.csv, persons.csv, ...")
+
+    def handle(self, *args, directory: Path, **options):
+        if not directory.is_dir():
+            raise CommandError(f"{directory} is not a folder.")
+        try:
+            report = import_dataset(directory)
+        except ImportFailed as failure:
+            for line in failure.errors:
+                self.stderr.write(line)
+            raise CommandError(
+                f"{len(failure.errors)} problem(s) found; nothing was imported. Fix them and run the import again."
+            ) from None
+        for warning in report.warnings:
+            self.stderr.write(self.style.WARNING(f"warning: {warning}"))
+        for model, counts in sorted(report.counts.items()):
+            parts = ", ".join(f"{counts.get(k, 0)} {k}" for k in ("created", "updated", "unchanged"))
+            self.stdout.write(f"{model}: {parts}")
+        stats = report.evaluation
+        self.stdout.write(f"verdicts: {stats.evaluated} visits evaluated, {stats.changed} changed")
+        if report.changed or stats.changed:
+            self.stdout.write(self.style.SUCCESS("Import complete."))
+        else:
+            self.stdout.write(self.style.SUCCESS("Nothing changed: the database already matches these files."))

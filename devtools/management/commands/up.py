@@ -1,0 +1,124 @@
+"""manage.py up: run iccwatch on this machine, from a fresh clone to a served site.
+
+Migrates, imports the seed data into an empty database, creates the admin account on
+the first run, collects static files, then serves the site with Django's development
+server (and runs a Celery worker with beat when CELERY_BROKER_URL is set). Ctrl-C stops
+the server, the worker and the embedded database.
+"""
+
+import os
+import secrets
+import signal
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import autoreload
+
+from devtools.services import (
+    start_celery_worker,
+    stop_embedded_database_on_exit,
+    stop_process,
+)
+
+DATASET = Path(settings.BASE_DIR).parent / "shared" / "data"
+ADMIN_USERNAME = "admin"
+
+
+class Command(BaseCommand):
+    help = "Run iccwatch here: migrate, import the seed data, create the admin, and serve the site."
+    # Checked once below, not again in the autoreloader's child (runserver checks there).
+    requires_system_checks = []
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1", help="Address to serve on (default 127.0.0.1).")
+        parser.add_argument("--port", type=int, default=8000, help="Port to serve on (default 8000).")
+        parser.add_argument(
+            "--data", type=Path, default=DATASET,
+            help=f"Seed data imported into an empty database (default {DATASET}).",
+        )
+        parser.add_argument("--noreload", action="store_true", help="Do not restart the server when code changes.")
+
+    def handle(self, *args, host, port, data, noreload, **options):
+        address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        if os.environ.get(autoreload.DJANGO_AUTORELOAD_ENV) == "true":
+            # The autoreloader re-runs this command in a child process that only serves;
+            # the parent has already prepared everything and owns the worker.
+            self.serve(address, host, noreload)
+            return
+
+        self.check()
+        stop_embedded_database_on_exit()
+        self.step("Migrating the database")
+        call_command("migrate", interactive=False, verbosity=0)
+        self.seed(data)
+        self.ensure_admin()
+        self.step("Collecting static files")
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+        worker = None
+        if settings.CELERY_BROKER_URL:
+            self.step("Starting a Celery worker with beat (CELERY_BROKER_URL is set)")
+            worker = start_celery_worker(beat=True)
+        else:
+            self.stdout.write("No CELERY_BROKER_URL: background tasks run inline in the web process.")
+
+        # A plain `kill` must clean up like Ctrl-C does.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        try:
+            self.stdout.write(self.style.SUCCESS(f"iccwatch is at http://{address}/  (admin: /admin/). Ctrl-C stops it."))
+            self.serve(address, host, noreload)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            # Stop the worker before writing anything: after Ctrl-C the terminal (or
+            # a pipe reading our output) may already be gone.
+            if worker is not None:
+                stop_process(worker)
+
+    def step(self, message):
+        self.stdout.write(f"==> {message}", self.style.MIGRATE_HEADING)
+
+    def seed(self, data: Path):
+        from states.models import State
+
+        if State.objects.exists():
+            return
+        if not data.is_dir():
+            self.stdout.write(self.style.WARNING(
+                f"The seed data folder {data} is missing: starting with an empty site. "
+                "Import data later with `python3 manage.py import_dataset DIR`."
+            ))
+            return
+        self.step(f"Importing the seed data from {data}")
+        try:
+            call_command("import_dataset", str(data))
+        except CommandError as error:
+            self.stderr.write(self.style.ERROR(f"The seed data was not imported: {error}"))
+            self.stderr.write("Starting with an empty site.")
+
+    def ensure_admin(self):
+        """On the first run, an admin account with a random password, shown once and kept in .local/."""
+        User = get_user_model()
+        password_file = Path(settings.BASE_DIR) / ".local" / "admin-password"
+        if User.objects.filter(is_superuser=True).exists():
+            if password_file.exists():
+                self.stdout.write(f"Admin login: user {ADMIN_USERNAME!r}, password in {password_file}")
+            return
+        password = secrets.token_urlsafe(18)
+        User.objects.create_superuser(ADMIN_USERNAME, email="", password=password)
+        password_file.parent.mkdir(exist_ok=True)
+        password_file.touch(mode=0o600)
+        password_file.write_text(password + "\n")
+        self.stdout.write(self.style.SUCCESS(
+            f"Created the admin account: user {ADMIN_USERNAME!r}, password {password}\n"
+            f"(shown once; it is kept in {password_file})"
+        ))
+
+    def serve(self, address, host, noreload):
+        call_command(
+            "runserver", address, use_reloader=not noreload, use_ipv6=":" in host, skip_checks=False
+        )

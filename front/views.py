@@ -1,0 +1,147 @@
+"""The home page, search and the language switch: the public pages that belong to no one app."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponseRedirect
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from front import search as site_search
+from front import summaries, worldmap
+from front.labels import label
+from front.pages import render_page
+from states import status as treaty_status
+from states.models import State
+from visits.models import VerdictCode, Visit
+from warrants.models import Person
+
+LATEST_INCIDENTS = 8
+
+
+def status_map(
+    names: dict[str, str], statuses: dict[str, str], incident_hosts: dict[str, int], today
+):
+    """The home page's map (SVG or None) and its table: each state's standing today, incident hosts marked."""
+    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for iso3, name in sorted(names.items(), key=lambda item: item[1]):
+        groups[statuses.get(iso3, treaty_status.NON_PARTY)].append((iso3, name))
+    titles = {}
+    for iso3, name in names.items():
+        text = f"{name}: {label('state_status', statuses.get(iso3, treaty_status.NON_PARTY))}"
+        if incident_hosts.get(iso3):
+            text += " — " + ngettext(
+                "%(count)d incident", "%(count)d incidents", incident_hosts[iso3]
+            ) % {"count": incident_hosts[iso3]}
+        titles[iso3] = text
+    markers = [
+        worldmap.Marker("m-incident", titles[iso3], iso3=iso3)
+        for iso3 in sorted(incident_hosts)
+        if iso3 in names
+    ]
+    svg = worldmap.render(
+        classes={iso3: f"st-{s}" for iso3, s in statuses.items()},
+        default_class=f"st-{treaty_status.NON_PARTY}",
+        titles=titles,
+        links={iso3: f"/states/{iso3}/" for iso3 in names},
+        markers=markers,
+        label=_("World map of each state's standing under the Rome Statute on %(date)s")
+        % {"date": today.isoformat()},
+        description=_(
+            "States are coloured by standing: State Party, withdrawing, withdrawn, or not a party. "
+            "Dots mark the states that hosted an incident. The table below gives the same facts."
+        ),
+    )
+    table = [
+        {"status": s, "label": label("state_status", s), "states": groups.get(s, [])}
+        for s in treaty_status.STATUSES
+    ]
+    hosts = [
+        (iso3, names.get(iso3, iso3), n)
+        for iso3, n in sorted(incident_hosts.items(), key=lambda i: names.get(i[0], i[0]))
+    ]
+    return svg, table, hosts
+
+
+def home(request):
+    today = timezone.localdate()
+    timelines = treaty_status.load_timelines(with_declarations=True)
+    statuses = {iso3: treaty_status.status_on(facts, today) for iso3, facts in timelines.items()}
+    names = dict(State.objects.values_list("iso3", "name"))
+    counts = Visit.objects.published().aggregate(
+        incidents=Count("pk", filter=Q(verdict__code=VerdictCode.NON_COMPLIANCE)),
+        called_off=Count("pk", filter=Q(verdict__code=VerdictCode.DETERRED)),
+    )
+    at_large = Person.objects.at_large().count()
+    latest = list(
+        Visit.objects.published()
+        .flagged()
+        .with_verdicts()
+        .order_by("-start", "-pk")[:LATEST_INCIDENTS]
+    )
+    incident_hosts = dict(
+        Visit.objects.published()
+        .flagged()
+        .values_list("host__iso3")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    bound = [
+        c for c, s in statuses.items() if s in (treaty_status.PARTY, treaty_status.WITHDRAWING)
+    ]
+    # Bound for some warrants or situations only: withdrawn states (Art. 127(2)) and
+    # non-parties with an Art. 12(3) declaration.
+    partly = [
+        c
+        for c, f in timelines.items()
+        if statuses[c] == treaty_status.WITHDRAWN
+        or (statuses[c] == treaty_status.NON_PARTY and f.declarations)
+    ]
+    svg, map_table, hosts = status_map(names, statuses, incident_hosts, today)
+    context = {
+        "today": today,
+        "bound": len(bound),
+        "partly_bound": len(partly),
+        "at_large": at_large,
+        "incidents": counts["incidents"],
+        "called_off": counts["called_off"],
+        "latest": [(visit, summaries.incident_line(visit)) for visit in latest],
+        "map_svg": svg,
+        "map_table": map_table,
+        "incident_hosts": hosts,
+    }
+    return render_page(request, "home.html", context)
+
+
+def search(request):
+    query = site_search.clean(request.GET.get("q"))
+    results = site_search.search(query) if query else None
+    return render_page(request, "search.html", {"query": query, "results": results})
+
+
+def set_language(request, code: str):
+    """Switch the interface language with a plain link (no form, so pages carry no CSRF
+    token and keep a stable ETag); remembered in Django's language cookie."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404("unknown language")
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=request.is_secure(),
+        httponly=False,
+    )
+    response["Cache-Control"] = "no-store"
+    return response

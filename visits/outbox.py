@@ -1,0 +1,137 @@
+"""The outbox: evaluation requests recorded with each change, relayed to Celery after commit.
+
+A change to a fact records, in its own transaction, which visits need a new verdict
+(visits.EvaluationRequest). After commit the relay enqueues `visits.evaluate_visits`
+tasks for them; when the broker is down the request rows stay, and the beat
+sweeper re-enqueues them later, so no accepted change is ever lost.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import functools
+import logging
+import threading
+from collections.abc import Sequence
+
+from celery import signature
+from django.conf import settings
+from django.db import connection, transaction
+
+from compliance import RULE_VERSION
+from visits.flagging import FULL_REEVALUATION, chunks, pending_visit_ids
+
+logger = logging.getLogger(__name__)
+
+EVALUATE_TASK = "visits.evaluate_visits"
+RELAY_BATCH = 500
+MAX_REASON_LENGTH = 2000
+
+
+# --- Requesting evaluations (the outbox) ------------------------------------------
+
+_relay_state = threading.local()
+
+
+@contextlib.contextmanager
+def relay_deferred():
+    """Record evaluation requests but do not enqueue them (bulk imports evaluate at the end)."""
+    previous = getattr(_relay_state, "deferred", False)
+    _relay_state.deferred = True
+    try:
+        yield
+    finally:
+        _relay_state.deferred = previous
+
+
+def request_evaluation(where_sql: str, params: Sequence, reason: str) -> None:
+    """Record, in the current transaction, that the visits matching `where_sql` need evaluation.
+
+    `where_sql` is a condition on visits_visit (alias v). After commit the relay
+    enqueues the work; if that fails, the sweeper will.
+    """
+    reason = reason[:MAX_REASON_LENGTH]
+    with connection.cursor() as cur:
+        cur.execute(
+            f"""
+            INSERT INTO visits_evaluationrequest (visit_id, requested_at, reason)
+            SELECT v.id, clock_timestamp(), %s FROM visits_visit v WHERE {where_sql}
+            ON CONFLICT (visit_id) DO UPDATE SET
+                requested_at = EXCLUDED.requested_at,
+                reason = CASE WHEN position(EXCLUDED.reason IN visits_evaluationrequest.reason) > 0
+                              THEN visits_evaluationrequest.reason
+                              ELSE left(visits_evaluationrequest.reason || '; ' || EXCLUDED.reason, {MAX_REASON_LENGTH})
+                         END
+            RETURNING visit_id, pg_current_xact_id()::text
+            """,
+            [reason, *params],
+        )
+        rows = cur.fetchall()
+    if rows and not getattr(_relay_state, "deferred", False):
+        _relay_after_commit(rows[0][1], [r[0] for r in rows])
+
+
+def _relay_after_commit(transaction_id: str, ids: list[int]) -> None:
+    """Relay these ids once the current transaction commits, with all the others it requested.
+
+    One relay per transaction, not one per request: a single save records several
+    requests (the visit, then its sources), and against a hung broker each relay
+    waits for the socket timeout. Every request registers a callback (one made in
+    a savepoint that is rolled back is dropped); the first to run relays the whole
+    batch of its transaction, the others find it gone. A batch left by a rolled-back
+    transaction is discarded when the next transaction requests anything.
+    """
+    batch = getattr(_relay_state, "batch", None)
+    if batch is None or batch[0] != transaction_id:
+        batch = _relay_state.batch = (transaction_id, set())
+    batch[1].update(ids)
+    transaction.on_commit(functools.partial(_relay_batch, transaction_id))
+
+
+def _relay_batch(transaction_id: str) -> None:
+    batch = getattr(_relay_state, "batch", None)
+    if batch is not None and batch[0] == transaction_id:
+        _relay_state.batch = None
+        relay(batch[1])
+
+
+def request_full_reevaluation(reason: str = FULL_REEVALUATION) -> None:
+    """Mark every visit for evaluation (e.g. after the rule changed); workers drain it in chunks."""
+    request_evaluation("TRUE", [], reason)
+
+
+def relay(visit_ids: Sequence[int]) -> bool:
+    """Enqueue evaluation tasks for these visits; never raises (the sweeper retries later)."""
+    # By name, so that this module does not import the tasks that import it.
+    evaluate_visits_task = signature(EVALUATE_TASK)
+    try:
+        for chunk in chunks(sorted(visit_ids), RELAY_BATCH):
+            evaluate_visits_task.apply_async(args=[chunk], retry=False)
+        return True
+    except Exception as exc:  # noqa: BLE001 - a broker outage must not fail a committed change
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            raise
+        logger.warning("could not enqueue evaluation of %d visits (the sweeper will): %s", len(visit_ids), exc)
+        return False
+
+
+def request_outdated_rule_version() -> None:
+    """Mark the visits whose verdict was computed by an older rule (after a deploy changed it)."""
+    with transaction.atomic():
+        request_evaluation(
+            "v.id IN (SELECT visit_id FROM visits_verdict WHERE rule_version <> %s) "
+            "AND NOT EXISTS (SELECT 1 FROM visits_evaluationrequest er WHERE er.visit_id = v.id)",
+            [RULE_VERSION],
+            f"the compliance rule changed (now version {RULE_VERSION})",
+        )
+
+
+def sweep(grace_seconds: int | None = None) -> int:
+    """Re-enqueue requests older than the grace period; returns how many visits were enqueued."""
+    grace = settings.ICCWATCH_SWEEP_GRACE_SECONDS if grace_seconds is None else grace_seconds
+    request_outdated_rule_version()
+    ids = pending_visit_ids(limit=50_000, older_than=datetime.timedelta(seconds=grace))
+    if ids and relay(ids):
+        return len(ids)
+    return 0
