@@ -52,7 +52,7 @@ class IncidentFeedPagination(pagination.BasePagination):
     `flag_id` is the id of the verdict change that made the visit an incident: ids come
     from one database sequence, and the incidents view reads only after every
     transaction that could still add a lower one has finished (see
-    visits.api.views.IncidentViewSet), so each new incident appears after every cursor
+    api.visits.views.IncidentViewSet), so each new incident appears after every cursor
     handed out before it. `?cursor=N` answers the incidents with flag_id > N, oldest
     first; `next` is always given, so a client keeps following it to get new incidents.
     """

@@ -19,9 +19,9 @@ from rest_framework.routers import APIRootView, DefaultRouter
 
 from api.base import negotiated
 from api.errors import api_not_found
-from states.api.views import JointStatementViewSet, StateViewSet
-from visits.api.views import FindingViewSet, IncidentViewSet, VisitViewSet
-from warrants.api.views import PersonViewSet, WarrantViewSet
+from api.states.views import JointStatementViewSet, StateViewSet
+from api.visits.views import FindingViewSet, IncidentViewSet, VisitViewSet
+from api.warrants.views import PersonViewSet, WarrantViewSet
 
 
 class ApiRootView(APIRootView):

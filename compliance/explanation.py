@@ -6,7 +6,6 @@ Pure Python: no Django, no Celery.
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
 
 from compliance.facts import (
     ART_12_3_DECLARATION,
@@ -20,11 +19,9 @@ from compliance.facts import (
     STATE_PARTY,
     WARRANT_NOT_PUBLIC,
     Period,
+    Reading,
     WarrantFacts,
 )
-
-if TYPE_CHECKING:
-    from compliance.verdict import _Scenario
 
 # --- Explanations -----------------------------------------------------------------
 #
@@ -267,7 +264,7 @@ class Explainer:
                 return f"the warrant is known only to have been {' and '.join(parts)}"
         return ""
 
-    def date_note(self, s: _Scenario, uniform: bool = True, several_readings: bool = True) -> str:
+    def date_note(self, s: Reading, uniform: bool = True, several_readings: bool = True) -> str:
         """What the imprecision of the dates means for this verdict, or ''."""
         host = self.host.name
         if not self._exact:
@@ -315,7 +312,7 @@ class Explainer:
             )
         return f"A trip by {v.person_name} to {self._where()} (date unknown) was called off.{self.sources_text()}"
 
-    def _deterred(self, s: _Scenario, warrant: WarrantFacts | None, would_be_bound: bool | None) -> str:
+    def _deterred(self, s: Reading, warrant: WarrantFacts | None, would_be_bound: bool | None) -> str:
         v, h = self.visit, self.host
         if v.status == "virtual":
             what = f"{v.person_name} did not travel to {self._where()} {self._when()} and took part by video instead."
@@ -367,7 +364,7 @@ class Explainer:
         listed = f", {' and '.join(dates)}," if dates else ""
         return f"A warrant against {self.visit.person_name}{listed}"
 
-    def explain(self, s: _Scenario, note: str = "", uniform: bool = True) -> str:
+    def explain(self, s: Reading, note: str = "", uniform: bool = True) -> str:
         """The explanation for scenario `s`; `uniform` False when the possible dates disagree."""
         v = self.visit
         warrant = self.warrants.get(s.warrants[0]) if s.warrants else None

@@ -189,3 +189,22 @@ class Verdict:
     would_have_been_bound: bool | None = None
     decisive_day: datetime.date | None = None
     reason: str = field(default="", compare=False)
+
+
+@dataclass
+class Reading:
+    """What one exact reading of the visit's dates gives: a verdict code and what decided it.
+
+    Internal to the rule (compliance.verdict builds it, compliance.explanation reads it).
+    """
+
+    code: str
+    basis: str = ""
+    day: datetime.date | None = None
+    warrants: tuple = ()
+    in_force: tuple = ()
+    # Bound to arrest on a usable (public or notified) warrant.
+    bound: bool = False
+    # Bound for a warrant in force, usable or not: when an imprecise date gives several
+    # verdicts, this is what decides between `no_obligation` and `pending`.
+    host_bound: bool = False

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from compliance.explanation import Explainer
 from compliance.facts import (
@@ -34,6 +33,7 @@ from compliance.facts import (
     STATE_PARTY,
     WARRANT_NOT_PUBLIC,
     FindingFacts,
+    Reading,
     SourceFacts,
     StateFacts,
     Verdict,
@@ -92,22 +92,6 @@ def basis_on(
 # --- The verdict ----------------------------------------------------------------
 
 
-@dataclass
-class _Scenario:
-    """What one exact reading of the dates gives."""
-
-    code: str
-    basis: str = ""
-    day: datetime.date | None = None
-    warrants: tuple = ()
-    in_force: tuple = ()
-    # Bound to arrest on a usable (public or notified) warrant.
-    bound: bool = False
-    # Bound for a warrant in force, usable or not: when an imprecise date gives several
-    # verdicts, this is what decides between `no_obligation` and `pending`.
-    host_bound: bool = False
-
-
 def _days(first: datetime.date, last: datetime.date) -> Iterable[datetime.date]:
     day = first
     while day <= last:
@@ -122,7 +106,7 @@ def _scenario(
     first: datetime.date,
     last: datetime.date,
     late: bool,
-) -> _Scenario:
+) -> Reading:
     """Apply the verdict table to a visit known to cover exactly the days first..last.
 
     The obligation and the warrant must meet on the same day: a host bound on the
@@ -152,23 +136,23 @@ def _scenario(
         _, day, basis, w = best
         bound = {"basis": basis, "day": day, "warrants": (w.id,), "bound": True}
     if visit.status in DETERRED_STATUSES:
-        return _Scenario(DETERRED, **(bound or {"warrants": tuple(usable) or tuple(in_force)}), **common)
+        return Reading(DETERRED, **(bound or {"warrants": tuple(usable) or tuple(in_force)}), **common)
     if not in_force:
-        return _Scenario(NO_WARRANT_IN_FORCE, day=first, **common)
+        return Reading(NO_WARRANT_IN_FORCE, day=first, **common)
     if not usable:
         day = next(iter(in_force.values()))[0]
-        return _Scenario(WARRANT_NOT_PUBLIC, day=day, warrants=tuple(in_force), **common)
+        return Reading(WARRANT_NOT_PUBLIC, day=day, warrants=tuple(in_force), **common)
     first_usable_day, first_usable = next(iter(usable.values()))
     if visit.outcome == "arrested":
-        return _Scenario(
+        return Reading(
             COMPLIED, **(bound or {"day": first_usable_day, "warrants": (first_usable.id,)}), **common
         )
     if not bound:
-        return _Scenario(NO_OBLIGATION, day=first_usable_day, warrants=tuple(usable), **common)
+        return Reading(NO_OBLIGATION, day=first_usable_day, warrants=tuple(usable), **common)
     if visit.status in PRESENT_STATUSES and visit.outcome in FAILED_OUTCOMES:
-        return _Scenario(NON_COMPLIANCE, **bound, **common)
+        return Reading(NON_COMPLIANCE, **bound, **common)
     # Bound host, usable warrant, but an outcome (such as n/a) the table has no row for.
-    return _Scenario(PENDING, **bound, **common)
+    return Reading(PENDING, **bound, **common)
 
 
 def _change_points(
@@ -251,7 +235,7 @@ def evaluate(
         # the host bound: that much is certain whatever the exact date.
         chosen = next(
             (s for s in scenarios if s.code == NO_OBLIGATION),
-            _Scenario(NO_OBLIGATION, day=visit.start.first),
+            Reading(NO_OBLIGATION, day=visit.start.first),
         )
         note = text.date_note(chosen, uniform=False)
         explanation = text.explain(chosen, note=note, uniform=False)

@@ -7,11 +7,9 @@ the same query string, and incidents as Atom feeds.
 
 from django.urls import path, re_path
 
-from front import views as site_views
-from states import views as states
-from visits import feeds
-from visits import views as visits
-from warrants import views as warrants
+from front import feeds
+from front.views import home as site_views
+from front.views import states, visits, warrants
 
 EXPORT = r"(?P<fmt>csv|json)"
 

@@ -14,9 +14,9 @@ import pytest
 from django.db import connection, transaction
 from rest_framework.test import APIClient
 
+from api.visits.views import IncidentViewSet
 from tests.factories import make_person, make_state, make_visit, make_warrant
 from visits import flagging
-from visits.api.views import IncidentViewSet
 from visits.models import Visit
 
 FEED = "/api/v1/incidents/"

@@ -4,8 +4,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 
 from api.base import PublicReadViewSet
 from api.filters import ApiOrderingFilter
-from warrants.api import examples
-from warrants.api.serializers import PersonSerializer, WarrantSerializer
+from api.warrants import examples
+from api.warrants.serializers import PersonSerializer, WarrantSerializer
 from warrants.filters import PersonFilterSet, WarrantFilterSet
 from warrants.models import Person, Warrant
 

@@ -5,7 +5,7 @@ import datetime
 from rest_framework import serializers
 
 from api.base import AS_OF, LinkField, SourceSerializer, list_url, page_url
-from states.api.status import STATUS_CHOICES, Timeline, treaty_status_on
+from api.states.status import STATUS_CHOICES, Timeline, treaty_status_on
 from states.models import Declaration, JointStatement, State, TreatyEvent
 from visits.models import Basis
 

@@ -5,7 +5,7 @@ import datetime
 from rest_framework import serializers
 
 from api.base import LinkField, SourceSerializer, list_url, page_url
-from states.api.serializers import StateRefSerializer
+from api.states.serializers import StateRefSerializer
 from warrants.models import Person, Situation, Warrant
 
 

@@ -19,8 +19,8 @@ from api.base import (
 from api.errors import ServiceBusy
 from api.filters import ApiOrderingFilter, AsOfFilter
 from api.paging import IncidentFeedPagination
-from visits.api import examples
-from visits.api.serializers import (
+from api.visits import examples
+from api.visits.serializers import (
     FindingSerializer,
     IncidentSerializer,
     VisitDetailSerializer,

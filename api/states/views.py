@@ -13,9 +13,9 @@ from drf_spectacular.utils import (
 
 from api.base import PublicReadViewSet, as_of_parameter
 from api.filters import ApiOrderingFilter, AsOfFilter
+from api.states import examples
+from api.states.serializers import JointStatementSerializer, StateSerializer
 from states import status as treaty_status
-from states.api import examples
-from states.api.serializers import JointStatementSerializer, StateSerializer
 from states.filters import StateFilterSet
 from states.models import Declaration, JointStatement, State
 

@@ -12,11 +12,11 @@ from front import listing, summaries
 from front.labels import choices, label
 from front.listing import Column, Listing
 from front.pages import render_page
+from front.views.warrants import situation_choices, state_choices
 from states.models import Declaration, TreatyEvent
 from visits.filters import VisitFilterSet
 from visits.models import Finding, Visit
 from warrants.models import Person, Warrant
-from warrants.views import situation_choices, state_choices
 
 
 def _visit_form(form: forms.Form) -> None:

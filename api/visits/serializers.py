@@ -9,9 +9,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.base import AS_OF, LinkField, SourceSerializer, page_url
+from api.states.serializers import StateRefSerializer
+from api.warrants.serializers import PersonRefSerializer, SituationSerializer, WarrantRefSerializer
 from compliance import Period
 from core.models import DatePrecision
-from states.api.serializers import StateRefSerializer
 from states.models import State
 from visits.models import (
     Basis,
@@ -24,7 +25,6 @@ from visits.models import (
     VisitStatus,
 )
 from visits.reports import SourceInput, record_visit_report
-from warrants.api.serializers import PersonRefSerializer, SituationSerializer, WarrantRefSerializer
 from warrants.models import Person
 
 
