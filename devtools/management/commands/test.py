@@ -3,8 +3,9 @@
 Every argument is passed to pytest (`manage.py test -x -k compliance tests/visits`),
 and the command exits with pytest's exit code. The tests use the real services:
 
-- PostgreSQL: DATABASE_URL, or the embedded server when it is unset (settings do that);
-  pytest-django creates and drops a `test_<name>` database on it.
+- PostgreSQL: DATABASE_URL, or, when it is unset, the embedded server, which this
+  command starts for the run (and stops after, unless another manage.py command
+  uses it); pytest-django creates and drops a `test_<name>` database on it.
 - Redis: ICCWATCH_TEST_REDIS_URL (default redis://127.0.0.1:6379/15). When it is unset
   and no Redis answers at REDIS_URL, CELERY_BROKER_URL or 127.0.0.1:6379, a private
   redis-server is started for the run, and the variable is set for the tests.
@@ -19,11 +20,12 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from devtools.embedded import use_in_this_process
 from devtools.services import (
     DEFAULT_TEST_REDIS_URL,
     PrivateRedis,
+    embedded_server,
     redis_answers,
-    stop_embedded_database_on_exit,
     with_database,
 )
 
@@ -45,7 +47,9 @@ class Command(BaseCommand):
             raise CommandError(f"pytest exited with code {code}.", returncode=code)
 
     def run_pytest(self, pytest_args: list[str]) -> int:
-        stop_embedded_database_on_exit()
+        server = embedded_server()
+        if server is not None:
+            use_in_this_process(server, announce=self.stdout.write)
         private_redis = None
         env = dict(os.environ)
         if "ICCWATCH_TEST_REDIS_URL" in env:

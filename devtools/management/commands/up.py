@@ -2,8 +2,9 @@
 
 Migrates, imports the seed data into an empty database, creates the admin account on
 the first run, collects static files, then serves the site with Django's development
-server (and runs a Celery worker with beat when CELERY_BROKER_URL is set). Ctrl-C stops
-the server, the worker and the embedded database.
+server (and runs a Celery worker with beat when CELERY_BROKER_URL is set). Without
+DATABASE_URL it first starts the embedded PostgreSQL. Ctrl-C stops the server, the
+worker and the embedded PostgreSQL (unless another manage.py command still uses it).
 """
 
 import os
@@ -18,11 +19,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import autoreload
 
-from devtools.services import (
-    start_celery_worker,
-    stop_embedded_database_on_exit,
-    stop_process,
-)
+from devtools.embedded import use_in_this_process
+from devtools.services import embedded_server, start_celery_worker, stop_process
 
 DATASET = Path(settings.BASE_DIR).parent / "shared" / "data"
 ADMIN_USERNAME = "admin"
@@ -51,7 +49,10 @@ class Command(BaseCommand):
             return
 
         self.check()
-        stop_embedded_database_on_exit()
+        server = embedded_server()
+        if server is not None:
+            # Stopped when this command ends, unless another manage.py command still uses it.
+            use_in_this_process(server, announce=lambda message: self.step(message))
         self.step("Migrating the database")
         call_command("migrate", interactive=False, verbosity=0)
         self.seed(data)
