@@ -297,7 +297,9 @@ def logged_run(command: list[str], *, log: Path, cwd: Path, env: dict[str, str],
         result = subprocess.run(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, timeout=timeout)
     if result.returncode != 0:
-        tail = "\n".join(log.read_text(errors="replace").splitlines()[-40:])
+        lines = [line for line in log.read_text(errors="replace").splitlines()
+                 if not line.startswith("WARNING: Location")]  # pip's notes on unused local indexes
+        tail = "\n".join(lines[-40:])
         raise SmokeFailure(f"{shlex.join(command)} exited {result.returncode}\n{tail}")
 
 
