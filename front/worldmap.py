@@ -70,9 +70,8 @@ class Shapes:
 
 
 def shapes_path() -> Path:
-    """Where the TopoJSON is expected (settings.WORLD_ATLAS_PATH overrides the npm location)."""
-    default = Path(settings.BASE_DIR) / "node_modules" / "world-atlas" / "countries-110m.json"
-    return Path(getattr(settings, "WORLD_ATLAS_PATH", default))
+    """Where the TopoJSON is expected (settings.WORLD_ATLAS_PATH)."""
+    return Path(settings.WORLD_ATLAS_PATH)
 
 
 def equal_earth(lon: float, lat: float) -> tuple[float, float]:
