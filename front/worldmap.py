@@ -347,9 +347,3 @@ def _draw(shapes, classes, titles, links, markers, label, description, default_c
         )
     out.append("</svg>")
     return "".join(out)
-
-
-def mapped_iso3() -> set[str]:
-    """ISO3 codes the shapes draw (small states are missing at 1:110m)."""
-    shapes = load_shapes()
-    return {c.iso3 for c in shapes.countries} if shapes else set()
