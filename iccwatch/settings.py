@@ -263,7 +263,7 @@ SPECTACULAR_SETTINGS = {
         "ReviewStateEnum": "visits.models.ReviewState",
         "PersonStatusEnum": "warrants.models.PersonStatus",
         "TreatyEventKindEnum": "states.models.TreatyEventKind",
-        "TreatyStatusEnum": "states.api.status.STATUS_CHOICES",
+        "TreatyStatusEnum": "states.status.Standing",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
