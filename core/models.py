@@ -1,14 +1,15 @@
 """Models shared by every app: the public sources that back each fact."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class DatePrecision(models.TextChoices):
     """How much of a date the sources give: a partial date means "some day in that period"."""
 
-    DAY = "day", "day"
-    MONTH = "month", "month"
-    YEAR = "year", "year"
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
 
 
 class Source(models.Model):

@@ -15,7 +15,6 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from front import summaries
-from front.labels import label
 from front.pages import finish
 from states.models import State
 from visits.models import ReviewState, VerdictChange, VerdictCode
@@ -74,7 +73,7 @@ class IncidentFeed(Feed):
         if change.new_code == VerdictCode.NON_COMPLIANCE:
             return _("Incident updated: %(what)s") % {"what": what}
         return _("Incident withdrawn (now %(verdict)s): %(what)s") % {
-            "verdict": label("verdict", change.new_code),
+            "verdict": change.get_new_code_display(),
             "what": what,
         }
 

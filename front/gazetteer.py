@@ -77,11 +77,6 @@ def _data_file() -> Path | None:
     return path if path.exists() else None
 
 
-def available() -> bool:
-    """Whether the GeoNames data is installed."""
-    return _data_file() is not None
-
-
 def _iso2(iso3: str) -> str | None:
     country = pycountry.countries.get(alpha_3=iso3)
     return country.alpha_2 if country else None
@@ -173,21 +168,3 @@ def vars_of(place: Place) -> dict:
         "aliases": list(place.aliases),
         "geonameid": place.geonameid,
     }
-
-
-def aliases_for(pairs) -> list[tuple[str, str, str]]:
-    """(host ISO3, stored place, alternate spelling) for each resolved place of `pairs`."""
-    rows = []
-    for (iso3, place), found in sorted(resolve(pairs).items()):
-        if found:
-            rows.extend((iso3, place, alias) for alias in found.aliases)
-    return rows
-
-
-def coordinates(iso3: str, place: str) -> tuple[float, float] | None:
-    """(longitude, latitude) of the first resolvable city in `place`, or None."""
-    for name in split_places(place or ""):
-        found = resolve([(iso3, name)]).get((iso3, name))
-        if found:
-            return found.longitude, found.latitude
-    return None

@@ -25,6 +25,7 @@ from django.db import connection
 
 from front import gazetteer
 from visits.models import Visit
+from warrants.models import PersonStatus
 
 THRESHOLD = 0.5
 MAX_QUERY_LENGTH = 200
@@ -158,6 +159,8 @@ def search(query: str, *, limit: int = LIMIT) -> Results:
     params = {"q": query, "threshold": THRESHOLD, "limit": limit}
     aliases = place_aliases()
     results.persons = _rows(_PERSONS, params)
+    for person in results.persons:
+        person["status_label"] = PersonStatus(person["status"]).label
     results.states = _rows(_STATES, params)
     results.visits = _rows(
         _VISITS,

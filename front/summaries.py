@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from compliance import StateFacts
-from front.labels import label
 from states import status as treaty_status
 
 
@@ -65,11 +64,11 @@ def incident_line(visit) -> str:
         "%(host)s (bound as %(basis)s) hosted %(person)s%(where)s, %(dates)s: %(outcome)s."
     ) % {
         "host": visit.host.name,
-        "basis": label("basis", verdict.basis),
+        "basis": verdict.get_basis_display(),
         "person": visit.person.name,
         "where": where,
         "dates": visit_span(visit),
-        "outcome": label("visit_outcome", visit.outcome),
+        "outcome": visit.get_outcome_display(),
     }
 
 

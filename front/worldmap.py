@@ -70,9 +70,8 @@ class Shapes:
 
 
 def shapes_path() -> Path:
-    """Where the TopoJSON is expected (settings.WORLD_ATLAS_PATH overrides the npm location)."""
-    default = Path(settings.BASE_DIR) / "node_modules" / "world-atlas" / "countries-110m.json"
-    return Path(getattr(settings, "WORLD_ATLAS_PATH", default))
+    """Where the TopoJSON is expected (settings.WORLD_ATLAS_PATH)."""
+    return Path(settings.WORLD_ATLAS_PATH)
 
 
 def equal_earth(lon: float, lat: float) -> tuple[float, float]:
@@ -348,9 +347,3 @@ def _draw(shapes, classes, titles, links, markers, label, description, default_c
         )
     out.append("</svg>")
     return "".join(out)
-
-
-def mapped_iso3() -> set[str]:
-    """ISO3 codes the shapes draw (small states are missing at 1:110m)."""
-    shapes = load_shapes()
-    return {c.iso3 for c in shapes.countries} if shapes else set()

@@ -11,13 +11,14 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from iccwatch.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DJANGO_ENV = env_choice("DJANGO_ENV", ["development", "production", "test"], default="development")
+DJANGO_ENV = env_choice("DJANGO_ENV", ["development", "production"], default="development")
 PRODUCTION = DJANGO_ENV == "production"
 
 _PLACEHOLDER_SECRET = "insecure-development-key-change-me"
@@ -70,7 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "iccwatch.middleware.ContentSecurityPolicyMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -204,6 +205,14 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The world map's country shapes (TopoJSON, 1:110m), installed by npm with world-atlas;
+# without the file the pages show the map's table alone.
+WORLD_ATLAS_PATH = Path(
+    env_str(
+        "ICCWATCH_WORLD_ATLAS_PATH",
+        default=str(BASE_DIR / "node_modules" / "world-atlas" / "countries-110m.json"),
+    )
+)
 
 # --- REST framework -------------------------------------------------------------
 def _api_rate(name: str, default: str) -> str:
@@ -260,7 +269,7 @@ SPECTACULAR_SETTINGS = {
         "ReviewStateEnum": "visits.models.ReviewState",
         "PersonStatusEnum": "warrants.models.PersonStatus",
         "TreatyEventKindEnum": "states.models.TreatyEventKind",
-        "TreatyStatusEnum": "api.states.status.STATUS_CHOICES",
+        "TreatyStatusEnum": "states.status.Standing",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -280,6 +289,20 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Only the site itself: no CDN, no third-party script, style, font or map tile, and
+# no inline script or style (the API docs page loads Swagger UI from static files).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
 
 LOGGING = {
     "version": 1,

@@ -10,7 +10,7 @@ from states.models import State
 class StateFilterSet(django_filters.FilterSet):
     name = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Name contains")
     status = django_filters.ChoiceFilter(
-        choices=[(s, s.replace("_", " ")) for s in treaty_status.STATUSES],
+        choices=treaty_status.Standing.choices,
         method="filter_status",
         label="Standing under the Rome Statute today",
     )

@@ -1,9 +1,8 @@
 """Countries and their relation to the Rome Statute over time."""
 
-import datetime
-
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.models import DatePrecision, Source
 
@@ -11,32 +10,18 @@ from core.models import DatePrecision, Source
 class TreatyEventKind(models.TextChoices):
     """The steps of a state's Rome Statute timeline, in the order they happen."""
 
-    SIGNED = "signed", "signature"
-    DEPOSITED = "deposited", "ratification or accession deposited"
-    ENTRY_INTO_FORCE = "entry_into_force", "entry into force"
-    WITHDRAWAL_NOTIFIED = "withdrawal_notified", "withdrawal notified"
-    WITHDRAWAL_REVOKED = "withdrawal_revoked", "withdrawal revoked"
-    WITHDRAWAL_EFFECTIVE = "withdrawal_effective", "withdrawal effective"
+    SIGNED = "signed", _("Signed the Rome Statute")
+    DEPOSITED = "deposited", _("Ratification or accession deposited")
+    ENTRY_INTO_FORCE = "entry_into_force", _("Entry into force: a State Party from this day")
+    WITHDRAWAL_NOTIFIED = "withdrawal_notified", _("Withdrawal notified to the UN Secretary-General")
+    WITHDRAWAL_REVOKED = "withdrawal_revoked", _("Withdrawal revoked")
+    WITHDRAWAL_EFFECTIVE = "withdrawal_effective", _("Withdrawal effective: no longer a State Party")
 
 
 class StateQuerySet(models.QuerySet):
     def with_timeline(self):
         """States with their treaty events and declarations loaded in two extra queries."""
         return self.prefetch_related("treaty_events", "declarations__situation")
-
-    def bound_on(self, day: datetime.date):
-        """States that were Parties on `day` (in force, withdrawal not yet effective).
-
-        Art. 127(2) residual obligations and Art. 12(3) declarations depend on the
-        warrant or situation, so they are left to the rule engine.
-        """
-        in_force = TreatyEvent.objects.filter(
-            state=models.OuterRef("pk"), kind=TreatyEventKind.ENTRY_INTO_FORCE, date__lte=day
-        )
-        left = TreatyEvent.objects.filter(
-            state=models.OuterRef("pk"), kind=TreatyEventKind.WITHDRAWAL_EFFECTIVE, date__lte=day
-        )
-        return self.filter(models.Exists(in_force)).exclude(models.Exists(left))
 
 
 class State(models.Model):

@@ -10,14 +10,28 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
 from compliance import StateFacts, state_facts
 from states.models import Declaration, TreatyEvent
 
-PARTY = "party"
-WITHDRAWING = "withdrawing"  # notified, not yet effective: still a full party (Art. 127(1))
-WITHDRAWN = "withdrawn"
-NON_PARTY = "non_party"
-STATUSES = (PARTY, WITHDRAWING, WITHDRAWN, NON_PARTY)
+
+class Standing(models.TextChoices):
+    """A state's relation to the Statute on one day, derived from its timeline (never stored)."""
+
+    PARTY = "party", _("State Party")
+    # Notified, not yet effective: still a full party (Art. 127(1)).
+    WITHDRAWING = "withdrawing", _("withdrawing (notified, not yet effective)")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    NON_PARTY = "non_party", _("not a party")
+
+
+PARTY = Standing.PARTY.value
+WITHDRAWING = Standing.WITHDRAWING.value
+WITHDRAWN = Standing.WITHDRAWN.value
+NON_PARTY = Standing.NON_PARTY.value
+STATUSES = tuple(Standing.values)
 
 
 def status_on(facts: StateFacts | None, day: datetime.date) -> str:

@@ -54,7 +54,7 @@ def test_a_safe_production_configuration_starts():
         ({"DJANGO_ALLOWED_HOSTS": None}, "DJANGO_ALLOWED_HOSTS must list the site's host names in production."),
         ({"DATABASE_URL": None}, "DATABASE_URL must be set in production"),
         ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG='maybe' is not a boolean"),
-        ({"DJANGO_ENV": "prod"}, "DJANGO_ENV='prod' must be one of: development, production, test."),
+        ({"DJANGO_ENV": "prod"}, "DJANGO_ENV='prod' must be one of: development, production."),
     ],
     ids=["missing-secret", "placeholder-secret", "short-secret", "debug-on", "empty-hosts", "no-hosts",
          "no-database", "unreadable-boolean", "unknown-environment"],
@@ -106,3 +106,29 @@ def test_every_variable_in_env_example_has_a_comment_line_above_it():
         if re.match(r"^#?[A-Z][A-Z0-9_]*=", line):
             above = lines[number - 1]
             assert above.startswith("# ") and not re.match(r"^#?[A-Z][A-Z0-9_]*=", above), line
+
+
+def test_the_code_reads_no_setting_that_settings_py_does_not_define():
+    """A getattr(settings, NAME, default) hides a setting from settings.py and .env.example."""
+    defined = {
+        target.id
+        for node in ast.parse((ROOT / "iccwatch" / "settings.py").read_text()).body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    assert {"SECURE_CSP", "WORLD_ATLAS_PATH"} <= defined
+    hidden = []
+    for package in PROJECT_PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(), str(path))):
+                if (
+                    isinstance(node, ast.Call)
+                    and getattr(node.func, "id", "") == "getattr"
+                    and len(node.args) >= 2
+                    and getattr(node.args[0], "id", "") == "settings"
+                    and isinstance(node.args[1], ast.Constant)
+                    and node.args[1].value not in defined
+                ):
+                    hidden.append(f"{path.relative_to(ROOT)}: {node.args[1].value}")
+    assert hidden == []

@@ -3,30 +3,31 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.models import DatePrecision, Source
 
 
 class VisitStatus(models.TextChoices):
-    OCCURRED = "occurred", "occurred"
-    CANCELLED = "cancelled", "cancelled"
-    VIRTUAL = "virtual", "attended by video"
-    TRANSIT = "transit", "transit stop"
+    OCCURRED = "occurred", _("occurred")
+    CANCELLED = "cancelled", _("cancelled")
+    VIRTUAL = "virtual", _("attended by video")
+    TRANSIT = "transit", _("transit stop")
 
 
 class VisitOutcome(models.TextChoices):
-    NOT_ARRESTED = "not_arrested", "not arrested"
-    LEFT_EARLY = "left_early", "left early"
-    ARRESTED = "arrested", "arrested"
-    RELEASED = "released", "arrested, then released"
-    UNKNOWN = "unknown", "unknown"
-    NOT_APPLICABLE = "n/a", "not applicable"
+    NOT_ARRESTED = "not_arrested", _("not arrested")
+    LEFT_EARLY = "left_early", _("left early")
+    ARRESTED = "arrested", _("arrested")
+    RELEASED = "released", _("arrested, then released")
+    UNKNOWN = "unknown", _("unknown")
+    NOT_APPLICABLE = "n/a", _("not applicable")
 
 
 class ReviewState(models.TextChoices):
-    REPORTED = "reported", "reported"
-    VERIFIED = "verified", "verified"
-    REJECTED = "rejected", "rejected"
+    REPORTED = "reported", _("reported")
+    VERIFIED = "verified", _("verified")
+    REJECTED = "rejected", _("rejected")
 
 
 class VisitQuerySet(models.QuerySet):
@@ -106,13 +107,6 @@ class Visit(models.Model):
         return f"/visits/{self.slug}/"
 
 
-class FindingReferral(models.TextChoices):
-    NONE = "none", "not referred"
-    ASP = "ASP", "Assembly of States Parties"
-    UNSC = "UNSC", "UN Security Council"
-    ASP_UNSC = "ASP;UNSC", "Assembly of States Parties and UN Security Council"
-
-
 class Finding(models.Model):
     """An ICC Pre-Trial Chamber decision under Art. 87(7) that a state failed to arrest and surrender."""
 
@@ -148,25 +142,19 @@ class Finding(models.Model):
 
 
 class VerdictCode(models.TextChoices):
-    PENDING = "pending", "pending"
-    DETERRED = "deterred", "deterred (trip called off)"
-    NO_WARRANT_IN_FORCE = "no_warrant_in_force", "no warrant in force"
-    WARRANT_NOT_PUBLIC = "warrant_not_public", "warrant not public"
-    COMPLIED = "complied", "complied (arrested)"
-    NO_OBLIGATION = "no_obligation", "no obligation"
-    NON_COMPLIANCE = "non_compliance", "non-compliance"
+    PENDING = "pending", _("pending")
+    DETERRED = "deterred", _("deterred (trip called off)")
+    NO_WARRANT_IN_FORCE = "no_warrant_in_force", _("no warrant in force")
+    WARRANT_NOT_PUBLIC = "warrant_not_public", _("warrant not public")
+    COMPLIED = "complied", _("complied (arrested)")
+    NO_OBLIGATION = "no_obligation", _("no obligation")
+    NON_COMPLIANCE = "non_compliance", _("non-compliance")
 
 
 class Basis(models.TextChoices):
-    STATE_PARTY = "state_party", "State Party"
-    ART_127_2_RESIDUAL = "art_127_2_residual", "Art. 127(2) residual obligation"
-    ART_12_3_DECLARATION = "art_12_3_declaration", "Art. 12(3) declaration"
-
-
-class VerdictQuerySet(models.QuerySet):
-    def incidents(self):
-        """Non-compliance verdicts."""
-        return self.filter(code=VerdictCode.NON_COMPLIANCE)
+    STATE_PARTY = "state_party", _("State Party")
+    ART_127_2_RESIDUAL = "art_127_2_residual", _("Art. 127(2) residual obligation")
+    ART_12_3_DECLARATION = "art_12_3_declaration", _("Art. 12(3) declaration")
 
 
 class Verdict(models.Model):
@@ -186,8 +174,6 @@ class Verdict(models.Model):
     self_check = models.TextField(blank=True, help_text="Disagreement with a finding or a researcher's note.")
     rule_version = models.CharField(max_length=20)
     computed_at = models.DateTimeField()
-
-    objects = VerdictQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -35,7 +35,8 @@ def describe_change(instance, created: bool, deleted: bool = False) -> str:
     """'warrant omar-al-bashir-2009-03-04: issued 2009-03-04 -> 2009-03-05'."""
     if isinstance(instance, TreatyEvent):
         # "withdrawal effective of BDI" says more to a reader than "treaty event of BDI".
-        label = f"{instance.get_kind_display()} of {instance.state.iso3}"
+        # Written from the code, not the translated label: the cause is stored, in English.
+        label = f"{instance.kind.replace('_', ' ')} of {instance.state.iso3}"
     else:
         label = f"{instance._meta.verbose_name} {_name(instance)}"
     if deleted:

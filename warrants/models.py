@@ -1,10 +1,9 @@
 """People named in public ICC arrest warrants, and the warrants themselves."""
 
-import datetime
-
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.models import DatePrecision, Source
 
@@ -38,13 +37,13 @@ class Case(models.Model):
 
 
 class PersonStatus(models.TextChoices):
-    AT_LARGE = "at_large", "at large"
-    IN_CUSTODY = "in_custody", "in custody"
-    CONVICTED = "convicted", "convicted"
-    ACQUITTED = "acquitted", "acquitted"
-    DECEASED = "deceased", "deceased"
-    PROCEEDINGS_TERMINATED = "proceedings_terminated", "proceedings terminated"
-    WARRANT_WITHDRAWN = "warrant_withdrawn", "warrant withdrawn"
+    AT_LARGE = "at_large", _("at large")
+    IN_CUSTODY = "in_custody", _("in custody")
+    CONVICTED = "convicted", _("convicted")
+    ACQUITTED = "acquitted", _("acquitted")
+    DECEASED = "deceased", _("deceased")
+    PROCEEDINGS_TERMINATED = "proceedings_terminated", _("proceedings terminated")
+    WARRANT_WITHDRAWN = "warrant_withdrawn", _("warrant withdrawn")
 
 
 class PersonQuerySet(models.QuerySet):
@@ -86,17 +85,10 @@ class Person(models.Model):
 
 
 class WarrantEndReason(models.TextChoices):
-    EXECUTED = "executed", "executed (person surrendered)"
-    WITHDRAWN = "withdrawn", "withdrawn"
-    DECEASED = "deceased", "death confirmed"
-    OTHER = "other", "other (see notes)"
-
-
-class WarrantQuerySet(models.QuerySet):
-    def in_force_on(self, day: datetime.date):
-        """Warrants in force on `day`: issued (or, if the issue date is unknown, public) and not yet ended."""
-        started = Q(issued__lte=day) | Q(issued__isnull=True, made_public__lte=day)
-        return self.filter(started).filter(Q(ended__isnull=True) | Q(ended__gte=day))
+    EXECUTED = "executed", _("executed (person surrendered)")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    DECEASED = "deceased", _("death confirmed")
+    OTHER = "other", _("other (see notes)")
 
 
 class Warrant(models.Model):
@@ -122,8 +114,6 @@ class Warrant(models.Model):
     notes = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="warrants")
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = WarrantQuerySet.as_manager()
 
     class Meta:
         ordering = ["person", "issued"]

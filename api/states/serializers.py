@@ -5,8 +5,9 @@ import datetime
 from rest_framework import serializers
 
 from api.base import AS_OF, LinkField, SourceSerializer, list_url, page_url
-from api.states.status import STATUS_CHOICES, Timeline, treaty_status_on
+from api.states.status import Timeline, treaty_status_on
 from states.models import Declaration, JointStatement, State, TreatyEvent
+from states.status import Standing
 from visits.models import Basis
 
 
@@ -53,7 +54,7 @@ class TreatyStatusSerializer(serializers.Serializer):
     """The state's status on one day: today, or the `as_of` date."""
 
     on = serializers.DateField()
-    status = serializers.ChoiceField(choices=STATUS_CHOICES)
+    status = serializers.ChoiceField(choices=Standing.choices)
     party = serializers.BooleanField(
         help_text="Bound as a State Party that day (also while a withdrawal is pending)."
     )

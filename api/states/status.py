@@ -26,15 +26,7 @@ from dataclasses import dataclass, field
 
 import compliance
 from compliance import state_facts
-from states.status import NON_PARTY, PARTY, STATUSES, WITHDRAWING, WITHDRAWN, status_on
-
-_LABELS = {
-    PARTY: "State Party",
-    WITHDRAWING: "State Party, withdrawal pending",
-    WITHDRAWN: "former State Party (withdrawal effective)",
-    NON_PARTY: "not a State Party",
-}
-STATUS_CHOICES = [(status, _LABELS[status]) for status in STATUSES]
+from states.status import PARTY, WITHDRAWING, WITHDRAWN, status_on
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
-"""Template filters for the public pages: translated labels, partial dates, verdict styles."""
+"""Template filters for the public pages: verdict labels and styles, partial dates, standings."""
 
 from django import template
 
 from front import summaries
-from front.labels import label as vocabulary_label
+from states.status import Standing
+from visits.models import VerdictCode
 
 register = template.Library()
 
@@ -18,9 +19,9 @@ VERDICT_CLASSES = {
 
 
 @register.filter
-def label(code, vocabulary):
-    """{{ visit.verdict.code|label:"verdict" }} -> the reader's word for it."""
-    return vocabulary_label(vocabulary, code)
+def verdict_label(code):
+    """{{ visit.verdict.code|verdict_label }} -> the verdict in the reader's language ("" if none)."""
+    return VerdictCode(code).label if code else ""
 
 
 @register.filter
@@ -41,10 +42,14 @@ def span(visit):
 
 @register.filter
 def verdict_class(code):
+    """{{ code|verdict_class }} -> the CSS class that colours the verdict."""
     return VERDICT_CLASSES.get(code or "", "v-other")
 
 
 @register.filter
 def get_status(statuses, iso3):
-    """{{ statuses|get_status:state.iso3 }}: a state's standing from the page's mapping."""
-    return statuses.get(iso3, "non_party")
+    """{{ statuses|get_status:state.iso3 }}: a state's Standing from the page's mapping.
+
+    It renders as its code ({{ s }}, for CSS classes) and has its translated {{ s.label }}.
+    """
+    return Standing(statuses.get(iso3, Standing.NON_PARTY))

@@ -14,7 +14,6 @@ from django.utils.translation import ngettext
 
 from front import search as site_search
 from front import summaries, worldmap
-from front.labels import label
 from front.pages import render_page
 from states import status as treaty_status
 from states.models import State
@@ -33,7 +32,8 @@ def status_map(
         groups[statuses.get(iso3, treaty_status.NON_PARTY)].append((iso3, name))
     titles = {}
     for iso3, name in names.items():
-        text = f"{name}: {label('state_status', statuses.get(iso3, treaty_status.NON_PARTY))}"
+        standing = treaty_status.Standing(statuses.get(iso3, treaty_status.NON_PARTY))
+        text = f"{name}: {standing.label}"
         if incident_hosts.get(iso3):
             text += " — " + ngettext(
                 "%(count)d incident", "%(count)d incidents", incident_hosts[iso3]
@@ -58,8 +58,8 @@ def status_map(
         ),
     )
     table = [
-        {"status": s, "label": label("state_status", s), "states": groups.get(s, [])}
-        for s in treaty_status.STATUSES
+        {"status": s.value, "label": s.label, "states": groups.get(s.value, [])}
+        for s in treaty_status.Standing
     ]
     hosts = [
         (iso3, names.get(iso3, iso3), n)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -11,7 +10,6 @@ from django.utils.translation import gettext_lazy
 
 from compliance import state_facts
 from front import listing, summaries
-from front.labels import choices, label
 from front.listing import Column, Listing
 from front.pages import render_page
 from states import status as treaty_status
@@ -33,10 +31,6 @@ def _states_queryset():
             filter=published & Q(visits_hosted__verdict__code=VerdictCode.NON_COMPLIANCE),
         ),
     )
-
-
-def _state_form(form: forms.Form) -> None:
-    form.fields["status"].choices = choices("state_status")
 
 
 def _state_row(state, request) -> dict:
@@ -88,7 +82,6 @@ STATES = Listing(
     export_row=_state_row,
     template="states/state_list.html",
     labels={"name": gettext_lazy("Name contains"), "status": gettext_lazy("Standing today")},
-    prepare_form=_state_form,
 )
 
 
@@ -173,7 +166,7 @@ def state_detail(request, iso3: str):
         "state": state,
         "today": today,
         "standing": standing,
-        "standing_label": label("state_status", standing),
+        "standing_label": treaty_status.Standing(standing).label,
         "summary": summary,
         "timeline": timeline,
         "visits": visits,
@@ -195,7 +188,7 @@ def _timeline(state, events, declarations, visits, findings, signed, unknown) ->
                 "date": event.date,
                 "precision": event.precision,
                 "kind": "treaty",
-                "text": label("treaty_event", event.kind),
+                "text": event.get_kind_display(),
                 "note": event.note,
             }
         )

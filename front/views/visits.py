@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from front import listing, summaries
-from front.labels import choices, label
 from front.listing import Column, Listing
 from front.pages import render_page
 from front.views.warrants import situation_choices, state_choices
@@ -25,9 +24,6 @@ def _visit_form(form: forms.Form) -> None:
     )
     form.fields["host"].widget = forms.Select(choices=state_choices())
     form.fields["situation"].widget = forms.Select(choices=situation_choices())
-    form.fields["verdict"].choices = choices("verdict")
-    form.fields["basis"].choices = choices("basis")
-    form.fields["status"].choices = choices("visit_status")
     form.fields["changed_since"].help_text = _("For example 2024-09-01T00:00:00Z")
 
 
@@ -180,7 +176,7 @@ def visit_detail(request, slug: str):
     permalink = request.build_absolute_uri(visit.get_absolute_url())
     citation = _("iccwatch, “%(title)s”. Verdict: %(verdict)s. %(url)s (accessed %(date)s).") % {
         "title": title,
-        "verdict": label("verdict", verdict.code) if verdict else _("not yet evaluated"),
+        "verdict": verdict.get_code_display() if verdict else _("not yet evaluated"),
         "url": permalink,
         "date": today.isoformat(),
     }

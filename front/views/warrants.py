@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from front import gazetteer, listing, summaries, worldmap
-from front.labels import choices, label
 from front.listing import Column, Listing
 from front.pages import render_page
 from states.models import State
@@ -45,7 +44,6 @@ def state_choices():
 def _person_form(form: forms.Form) -> None:
     form.fields["situation"].widget = forms.Select(choices=situation_choices())
     form.fields["nationality"].widget = forms.Select(choices=state_choices())
-    form.fields["status"].choices = choices("person_status")
 
 
 def _person_row(person, request) -> dict:
@@ -134,7 +132,7 @@ def travel_map(person, visits):
         iso3 = visit.host.iso3
         if rank.get(code, 1) > rank.get(worst.get(iso3, ""), 0):
             worst[iso3] = code
-        line = f"{summaries.visit_span(visit)}: {label('verdict', code)}"
+        line = f"{summaries.visit_span(visit)}: {VerdictCode(code).label}"
         titles.setdefault(iso3, [visit.host.name]).append(line)
         lonlat = None
         for part in gazetteer.split_places(visit.place):
@@ -146,7 +144,7 @@ def travel_map(person, visits):
         markers.append(
             worldmap.Marker(
                 f"m-{_verdict_css(code)}",
-                f"{where}, {summaries.visit_span(visit)}: {label('verdict', code)}",
+                f"{where}, {summaries.visit_span(visit)}: {VerdictCode(code).label}",
                 iso3=iso3,
                 lonlat=lonlat,
             )
@@ -201,7 +199,7 @@ def _warrant_state(warrant: Warrant, today) -> str:
     if warrant.ended and warrant.ended < today:
         return _("ended on %(date)s: %(reason)s") % {
             "date": warrant.ended.isoformat(),
-            "reason": label("warrant_end", warrant.end_reason) or _("reason not recorded"),
+            "reason": warrant.get_end_reason_display() or _("reason not recorded"),
         }
     if warrant.made_public is None:
         return _("in force; date made public not recorded")

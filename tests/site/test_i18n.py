@@ -7,8 +7,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import models
+from django.utils import translation
+from django.utils.functional import Promise
 
-from front import labels
+from states.status import Standing
+from tests.layout import PROJECT_PACKAGES
 from tests.site.conftest import body
 
 pytestmark = pytest.mark.django_db
@@ -82,21 +86,29 @@ def test_french_lists_translate_filter_labels_and_choices(client, seeded):
     assert "9 résultats" in html
 
 
-def test_every_stored_code_has_a_translatable_label():
-    from states.models import TreatyEventKind
-    from visits.models import Basis, VerdictCode, VisitOutcome, VisitStatus
-    from warrants.models import PersonStatus, WarrantEndReason
+def test_every_code_has_a_label_translated_into_french():
+    """Every TextChoices label is lazily translated and the French catalogue has it."""
+    vocabularies = [
+        choices
+        for choices in models.TextChoices.__subclasses__()
+        if choices.__module__.split(".")[0] in PROJECT_PACKAGES
+    ]
+    assert Standing in vocabularies and len(vocabularies) >= 10, vocabularies
+    with MO.open("rb") as compiled:
+        french = gettext.GNUTranslations(compiled)._catalog
+    for choices in vocabularies:
+        for member in choices:
+            assert isinstance(member.label, Promise), f"{choices.__name__}.{member.name} is not translatable"
+            with translation.override(None):
+                english = str(member.label)
+            assert french.get(english), f"{choices.__name__}.{member.name}: no French for {english!r}"
 
-    for vocabulary, choices in (
-        ("verdict", VerdictCode),
-        ("basis", Basis),
-        ("visit_status", VisitStatus),
-        ("visit_outcome", VisitOutcome),
-        ("person_status", PersonStatus),
-        ("treaty_event", TreatyEventKind),
-        ("warrant_end", WarrantEndReason),
-    ):
-        assert set(labels.VOCABULARIES[vocabulary]) == set(choices.values), vocabulary
+
+def test_the_site_shows_codes_in_the_readers_language(client, seeded):
+    html = body(client.get("/persons/vladimir-putin/", HTTP_ACCEPT_LANGUAGE="fr"))
+    assert "non-coopération" in html
+    html = body(client.get("/persons/vladimir-putin/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert "non-compliance" in html and "non-coopération" not in html
 
 
 def test_every_message_is_translated_and_the_compiled_catalogue_is_current(tmp_path):
