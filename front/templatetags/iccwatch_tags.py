@@ -2,6 +2,7 @@
 
 from django import template
 
+from compliance import partial_isoformat
 from front import summaries
 from front.labels import label as vocabulary_label
 
@@ -26,7 +27,7 @@ def label(code, vocabulary):
 @register.filter
 def partial(day, precision="day"):
     """{{ warrant.issued|partial:warrant.issued_precision }} -> 2009-03-04, 2009-03 or 2009."""
-    return summaries.partial_date(day, precision or "day")
+    return partial_isoformat(day, precision or "day")
 
 
 @register.filter
