@@ -26,6 +26,7 @@ from rest_framework.renderers import JSONRenderer
 from api.errors import ErrorSerializer, InvalidFilter
 from api.filters import ApiFilterBackend
 from api.formats import CSVRenderer
+from core import identifiers
 from core.models import Source
 
 # --- as_of ----------------------------------------------------------------------------
@@ -109,8 +110,9 @@ class PublicReadMixin:
 
     renderer_classes = [JSONRenderer, CSVRenderer]
     filter_backends = [ApiFilterBackend]
-    # What a valid identifier looks like: anything else is a 404 without a query.
-    lookup_value_pattern = r"[-\w]{1,150}"
+    # What a valid identifier looks like (a dataset slug unless the viewset says otherwise):
+    # anything else is a 404 without a query.
+    lookup_value_pattern = identifiers.SLUG
     # "No person with slug 'x'."
     resource_name = "object"
     lookup_description = "identifier"
@@ -123,7 +125,9 @@ class PublicReadMixin:
         not_found = exceptions.NotFound(
             f"No {self.resource_name} with {self.lookup_description} {value!r}."
         )
-        if not re.fullmatch(self.lookup_value_pattern, value):
+        if len(value) > identifiers.SLUG_MAX_LENGTH or not re.fullmatch(
+            self.lookup_value_pattern, value
+        ):
             raise not_found
         try:
             return super().get_object()
@@ -158,9 +162,38 @@ class PublicReadViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
 
 
 def as_of_parameter(description: str) -> OpenApiParameter:
+    """The documented `?as_of=` parameter."""
     return OpenApiParameter(
         AS_OF, OpenApiTypes.DATE, OpenApiParameter.QUERY, description=description
     )
+
+
+def slug_parameter(name: str, description: str, *, path: bool = False) -> OpenApiParameter:
+    """A documented slug (query parameter, or path segment with `path=True`)."""
+    location = OpenApiParameter.PATH if path else OpenApiParameter.QUERY
+    return OpenApiParameter(
+        name, str, location, pattern=identifiers.SLUG_ANCHORED, description=description
+    )
+
+
+def iso3_parameter(name: str, description: str, *, path: bool = False) -> OpenApiParameter:
+    """A documented ISO 3166-1 alpha-3 code, any case (query parameter or path segment)."""
+    location = OpenApiParameter.PATH if path else OpenApiParameter.QUERY
+    return OpenApiParameter(
+        name, str, location, pattern=identifiers.ISO3_ANY_CASE_ANCHORED, description=description
+    )
+
+
+def id_parameter(resource: str) -> OpenApiParameter:
+    """The documented numeric `id` path segment of a resource without a dataset slug."""
+    return OpenApiParameter("id", int, OpenApiParameter.PATH, description=f"The {resource}'s id.")
+
+
+class NumericIdMixin:
+    """Looked up by the database id (findings, joint statements)."""
+
+    lookup_value_pattern = identifiers.DATABASE_ID
+    lookup_description = "id"
 
 
 # --- The schema -----------------------------------------------------------------------
@@ -226,8 +259,9 @@ class ApiAutoSchema(AutoSchema):
         if csv is not None:
             schema = build_basic_type(OpenApiTypes.STR)
             schema["description"] = (
-                "CSV with a header row (UTF-8): every row matching the filters, unpaginated. Nested fields "
-                "become dotted columns (`host.iso3`); lists are joined with '; '."
+                "CSV with a header row (UTF-8, with a byte order mark): every row matching the filters, unpaginated. Nested fields "
+                "become dotted columns (`host.iso3`); lists are joined with '; '; a text cell that a "
+                "spreadsheet would run as a formula starts with an apostrophe."
             )
             response["content"][CSVRenderer.media_type] = {"schema": schema}
         return response
@@ -245,7 +279,9 @@ limit the answer is `429` with `Retry-After` (seconds).
 
 **Formats**: JSON everywhere; every list also as CSV with the same filters
 (`?format=csv` or `Accept: text/csv`; every matching row, unpaginated; nested fields
-become dotted columns, lists are joined with `; `).
+become dotted columns, lists are joined with `; `, partial dates are written `2009-03`;
+UTF-8 with a byte order mark; a cell that would start a spreadsheet formula begins
+with an apostrophe), as the site's downloads are.
 
 **Pages**: `?page=` and `?page_size=` (up to 500). The incidents feed uses a cursor
 instead: follow its `next` link, now or later, to get exactly the incidents flagged since.

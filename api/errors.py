@@ -11,6 +11,8 @@ from django.urls import Resolver404, resolve
 from rest_framework import exceptions, serializers, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.tabular import error_body, invalid_values_message
+
 # Status codes whose DRF default code is too generic to be useful on its own.
 _CODE_BY_STATUS = {
     status.HTTP_400_BAD_REQUEST: "invalid",
@@ -62,10 +64,6 @@ def _fields(detail) -> dict:
     return fields
 
 
-def error_body(code: str, message: str, fields: dict | None = None) -> dict:
-    return {"error": {"code": code, "message": message, "fields": fields or {}}}
-
-
 def api_exception_handler(exc, context):
     """DRF's handler (status, WWW-Authenticate, Retry-After), with the body in our one shape."""
     response = drf_exception_handler(exc, context)
@@ -80,12 +78,7 @@ def api_exception_handler(exc, context):
     if isinstance(detail, dict):
         fields = _fields(detail)
         non_field = fields.pop("non_field_errors", [])
-        message = (
-            " ".join(non_field)
-            if non_field
-            else "Some values are invalid: "
-            + "; ".join(f"{name}: {' '.join(messages)}" for name, messages in fields.items())
-        )
+        message = " ".join(non_field) if non_field else invalid_values_message(fields)
     elif isinstance(detail, list):
         message = " ".join(_flatten(detail))
     else:

@@ -1,21 +1,21 @@
 """The API's formats: JSON everywhere, CSV on every list (`?format=csv` or `Accept: text/csv`).
 
 CSV flattens each object into one row: a nested object's fields become dotted columns
-(`host.iso3`), a list of scalars is joined with "; ", and a list of objects gives one
-column per field with the items' values joined with "; " (`sources.url`). The
-columns come from the serializer, so an empty result still has its header row.
+(`host.iso3`), a list of scalars is one cell, and a list of objects gives one column
+per field with the items' values in one cell (`sources.url`). A date that comes with
+its precision (`start` and `start_precision`) is written as much of it as is known
+(`2009-03`). The columns come from the serializer, so an empty result still has its
+header row. The cells, the list separator, the formula guard and the BOM are the
+site's and the exports' (`core.tabular`).
 """
 
-import csv
-import io
+import datetime
 
 from rest_framework import exceptions, serializers
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 
-LIST_SEPARATOR = "; "
-# A cell a spreadsheet would read as a formula is prefixed with an apostrophe (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from core import tabular
 
 
 class ApiContentNegotiation(DefaultContentNegotiation):
@@ -55,35 +55,28 @@ def csv_columns(serializer) -> list[str]:
     return columns
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return LIST_SEPARATOR.join(_cell(v) for v in value)
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def _pluck(value, path: list[str]):
-    """Follow a dotted path through dicts, mapping over lists."""
+    """Follow a dotted path through dicts, mapping over lists; a dated field with its
+    `<name>_precision` sibling comes back as a partial date."""
     for i, key in enumerate(path):
         if isinstance(value, list):
             return [v for item in value if (v := _pluck(item, path[i:])) not in (None, "", [])]
         if not isinstance(value, dict):
             return None
-        value = value.get(key)
+        value, precision = value.get(key), value.get(f"{key}_precision")
+    if isinstance(value, str) and isinstance(precision, str):
+        try:
+            return tabular.partial_date(datetime.date.fromisoformat(value), precision)
+        except ValueError:
+            return value
     return value
 
 
 def csv_text(rows: list[dict], columns: list[str]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(_pluck(row, column.split("."))) for column in columns])
-    return out.getvalue()
+    """Serialized objects as CSV, one row each, in these dotted columns."""
+    return tabular.csv_text(
+        ({column: _pluck(row, column.split(".")) for column in columns} for row in rows), columns
+    )
 
 
 class CSVRenderer(BaseRenderer):

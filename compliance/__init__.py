@@ -42,6 +42,9 @@ from compliance.facts import (
     Verdict,
     VisitFacts,
     WarrantFacts,
+    partial_isoformat,
+    referral_bodies,
+    referral_sentence,
 )
 from compliance.treaty import entry_into_force_for, state_facts, withdrawal_effective_for
 from compliance.verdict import basis_on, evaluate, in_force_on, public_on, self_check
@@ -79,7 +82,10 @@ __all__ = [
     "entry_into_force_for",
     "evaluate",
     "in_force_on",
+    "partial_isoformat",
     "public_on",
+    "referral_bodies",
+    "referral_sentence",
     "self_check",
     "situation_phrase",
     "state_facts",

@@ -43,6 +43,60 @@ IMPRECISE_REASON = "the date is too imprecise to decide"
 PENDING_OUTCOME_REASON = "the recorded outcome does not allow a verdict"
 
 
+# --- Words shared with the ways out ----------------------------------------------
+
+
+def gettext_noop(message: str) -> str:
+    """Return `message` unchanged: marks it for the site's translation catalogue.
+
+    The rule stays pure Python; `makemessages` extracts the calls by this name, and
+    the site translates the text when it shows it (`gettext(referral_sentence(...))`).
+    """
+    return message
+
+
+def partial_isoformat(day: datetime.date | None, precision: str = "day") -> str:
+    """'2009-03-04', '2009-03' or '2009': as much of the date as is known ('' for none).
+
+    The one data form of a partial date: downloads, the API's CSV, the exports, the
+    site's dates and the visits' stable ids all write it this way.
+    """
+    if day is None:
+        return ""
+    if precision == "year":
+        return f"{day.year:04d}"
+    if precision == "month":
+        return f"{day.year:04d}-{day.month:02d}"
+    return day.isoformat()
+
+
+# Art. 87(7): the Court may refer a finding of non-compliance to the Assembly of States
+# Parties or, where the Security Council referred the situation, to the Security Council.
+# The one wording of a referral: explanations, the site, the API's labels.
+_REFERRAL_BODIES = {
+    (True, True): "the Assembly of States Parties and the UN Security Council",
+    (True, False): "the Assembly of States Parties",
+    (False, True): "the UN Security Council",
+    (False, False): "",
+}
+_REFERRAL_SENTENCES = {
+    (True, True): gettext_noop("Referred to the Assembly of States Parties and the UN Security Council."),
+    (True, False): gettext_noop("Referred to the Assembly of States Parties."),
+    (False, True): gettext_noop("Referred to the UN Security Council."),
+    (False, False): gettext_noop("Not referred."),
+}
+
+
+def referral_bodies(asp: bool, unsc: bool) -> str:
+    """'the Assembly of States Parties and the UN Security Council', one of them, or ''."""
+    return _REFERRAL_BODIES[bool(asp), bool(unsc)]
+
+
+def referral_sentence(asp: bool, unsc: bool) -> str:
+    """'Referred to the Assembly of States Parties.' and the like, or 'Not referred.' (English;
+    the site passes it through gettext)."""
+    return _REFERRAL_SENTENCES[bool(asp), bool(unsc)]
+
 
 # --- Facts --------------------------------------------------------------------
 
@@ -92,8 +146,12 @@ class Period:
     def exact(self) -> bool:
         return self.precision == "day"
 
+    def isoformat(self) -> str:
+        """'2009-03-04', '2009-03' or '2009': the data form (see `partial_isoformat`)."""
+        return partial_isoformat(self.first, self.precision)
+
     def __str__(self) -> str:
-        """'2009-03-04', 'March 2009' or '2012': the period as the explanations write it."""
+        """'2009-03-04', 'March 2009' or '2012': the prose form, as the explanations write it."""
         if self.precision == "month":
             return self.first.strftime("%B %Y")
         if self.precision == "year":

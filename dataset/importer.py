@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from compliance import Period, entry_into_force_for, withdrawal_effective_for
+from core.identifiers import is_iso3, is_slug
 from core.models import Source, publisher_from_url
 from states.models import Declaration, JointStatement, State, TreatyEvent, TreatyEventKind
 from visits import flagging, outbox
@@ -53,8 +54,6 @@ TREATY_COLUMNS = {
 }
 REFERRALS = {"": None, "none": (False, False), "ASP": (True, False), "UNSC": (False, True),
              "ASP;UNSC": (True, True), "UNSC;ASP": (True, True)}
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-ISO3_RE = re.compile(r"^[A-Z]{3}$")
 
 
 class ImportFailed(Exception):
@@ -128,7 +127,7 @@ class _Validator:
             if required:
                 self.error(row, column, "is required")
             return None
-        if not ISO3_RE.match(value) or pycountry.countries.get(alpha_3=value) is None:
+        if not is_iso3(value) or pycountry.countries.get(alpha_3=value) is None:
             self.error(row, column, f"{value!r} is not an ISO 3166-1 alpha-3 country code")
             return None
         return value
@@ -259,7 +258,7 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
     situations: set[str] = set()
     for row in rows["persons.csv"]:
         slug = v.required(row, "slug")
-        if slug and not SLUG_RE.match(slug):
+        if slug and not is_slug(slug):
             v.error(row, "slug", f"{slug!r} must be lower-case words joined by hyphens")
         if slug in persons:
             v.error(row, "slug", f"{slug} is already listed on line {persons[slug]['line']}")
@@ -335,7 +334,7 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
     visit_ids: dict[str, int] = {}
     for row in rows["visits.csv"]:
         vid = v.required(row, "id")
-        if vid and not SLUG_RE.match(vid):
+        if vid and not is_slug(vid):
             v.error(row, "id", f"{vid!r} must be lower-case words joined by hyphens")
         if vid in visit_ids:
             v.error(row, "id", f"{vid} is already used on line {visit_ids[vid]}")
@@ -371,7 +370,7 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
     for row in rows["statements.csv"]:
         signatories = [s.strip() for s in row.values["signatories_iso3"].split(";") if s.strip()]
         for code in signatories:
-            if not ISO3_RE.match(code) or pycountry.countries.get(alpha_3=code) is None:
+            if not is_iso3(code) or pycountry.countries.get(alpha_3=code) is None:
                 v.error(row, "signatories_iso3", f"{code!r} is not an ISO 3166-1 alpha-3 country code")
         count = row.values["count"]
         if count and not count.isdigit():

@@ -11,19 +11,17 @@ it and the other reader sees the same list.
 
 from __future__ import annotations
 
-import csv
-import datetime
-import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core import tabular
 from front.pages import render_page
 
 PER_PAGE = 50
@@ -165,78 +163,38 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
 
 
 def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
-    """The filtered list as CSV or JSON: every matching row, in the on-screen order."""
+    """The filtered list as CSV or JSON: every matching row, in the on-screen order.
+
+    Written by `core.tabular`, the API's and the exports' writer: same cells, list
+    separator, formula guard, BOM and error body.
+    """
     filterset, key = filtered(listing, request)
     if filterset.is_bound and not filterset.is_valid():
         # Never hand out unfiltered rows for a filter that could not be applied.
-        return HttpResponseBadRequest(
-            json.dumps({"errors": filterset.errors.get_json_data()}),
-            content_type="application/json",
-        )
+        fields = {name: list(messages) for name, messages in filterset.errors.items()}
+        return JsonResponse(tabular.invalid_filter_body(fields), status=400)
     queryset = filterset.qs.order_by(*order_by(listing, key))
     if listing.export_queryset:
         queryset = listing.export_queryset(queryset)
     rows = (listing.export_row(obj, request) for obj in queryset.iterator(chunk_size=EXPORT_CHUNK))
-    filename = f"iccwatch-{listing.name}"
-    applied = {
-        k: v
-        for k, v in (filterset.form.cleaned_data.items() if filterset.is_bound else [])
-        if v not in ("", None)
-    }
     if fmt == "csv":
         response = StreamingHttpResponse(
-            _csv_lines(rows, listing.export_fields), content_type="text/csv; charset=utf-8"
+            tabular.csv_lines(rows, listing.export_fields), content_type="text/csv; charset=utf-8"
         )
     else:
+        applied = {
+            k: v
+            for k, v in (filterset.form.cleaned_data.items() if filterset.is_bound else [])
+            if v not in ("", None)
+        }
+        head = {
+            "list": listing.name,
+            "filters": {k: tabular.text(v) for k, v in applied.items()},
+            "sort": key,
+            "url": request.build_absolute_uri(),
+        }
         response = StreamingHttpResponse(
-            _json_chunks(rows, listing.name, applied, key, request), content_type="application/json"
+            tabular.json_document(head, rows), content_type="application/json"
         )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="iccwatch-{listing.name}.{fmt}"'
     return response
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple):
-        return ";".join(str(v) for v in value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
-
-
-def _csv_lines(rows: Iterable[dict], fieldnames: tuple[str, ...]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(fieldnames)  # the BOM lets spreadsheet programs read UTF-8
-    for row in rows:
-        yield writer.writerow([_cell(row[name]) for name in fieldnames])
-
-
-def _json_default(value):
-    if isinstance(value, datetime.date | datetime.datetime):
-        return value.isoformat()
-    return str(value)
-
-
-def _json_chunks(
-    rows: Iterable[dict], name: str, applied: dict, sort: str, request
-) -> Iterator[str]:
-    head = {
-        "list": name,
-        "filters": {k: _cell(v) for k, v in applied.items()},
-        "sort": sort,
-        "url": request.build_absolute_uri(),
-    }
-    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "results": ['
-    count = 0
-    for row in rows:
-        yield ("," if count else "") + json.dumps(row, ensure_ascii=False, default=_json_default)
-        count += 1
-    yield f'], "count": {count}}}'

@@ -13,7 +13,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from compliance import StateFacts
+from compliance import StateFacts, partial_isoformat
 from states import status as treaty_status
 
 
@@ -30,23 +30,12 @@ def verdict_code(visit) -> str:
     return verdict.code if verdict else ""
 
 
-def partial_date(day: datetime.date | None, precision: str = "day") -> str:
-    """'2024-09-02', '2009-03' or '2012' — as much of the date as is known."""
-    if day is None:
-        return ""
-    if precision == "year":
-        return f"{day.year}"
-    if precision == "month":
-        return f"{day.year}-{day.month:02d}"
-    return day.isoformat()
-
-
 def span(start, start_precision, end, end_precision) -> str:
     """A visit's dates: '2024-09-02 – 2024-09-03', '2009-03', or 'undated'."""
     if start is None:
         return _("undated")
-    first = partial_date(start, start_precision)
-    last = partial_date(end, end_precision) if end else ""
+    first = partial_isoformat(start, start_precision)
+    last = partial_isoformat(end, end_precision)
     if not last or last == first:
         return first
     return f"{first} – {last}"

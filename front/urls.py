@@ -2,7 +2,8 @@
 
 /states/MNG/, /persons/vladimir-putin/, /visits/vladimir-putin-mng-2024-09-02/,
 /incidents/, /search/?q=...; every list also as /<list>.csv and /<list>.json with
-the same query string, and incidents as Atom feeds.
+the same query string, and incidents as Atom feeds. Identifiers in addresses are
+matched by the dataset's patterns (`core.identifiers`): anything else is a 404.
 """
 
 from django.urls import path, re_path
@@ -19,17 +20,17 @@ urlpatterns = [
     path("language/<str:code>/", site_views.set_language, name="set-language"),
     path("states/", states.state_list, name="states"),
     re_path(rf"^states\.{EXPORT}$", states.state_export, name="states-export"),
-    path("states/<str:iso3>/", states.state_detail, name="state"),
-    path("states/<str:iso3>/feed/", feeds.StateIncidentFeed(), name="state-feed"),
+    path("states/<iso3:iso3>/", states.state_detail, name="state"),
+    path("states/<iso3:iso3>/feed/", feeds.StateIncidentFeed(), name="state-feed"),
     path("persons/", warrants.person_list, name="persons"),
     re_path(rf"^persons\.{EXPORT}$", warrants.person_export, name="persons-export"),
-    path("persons/<slug:slug>/", warrants.person_detail, name="person"),
-    path("persons/<slug:slug>/feed/", feeds.PersonIncidentFeed(), name="person-feed"),
+    path("persons/<slug_id:slug>/", warrants.person_detail, name="person"),
+    path("persons/<slug_id:slug>/feed/", feeds.PersonIncidentFeed(), name="person-feed"),
     path("warrants/", warrants.warrant_list, name="warrants"),
     re_path(rf"^warrants\.{EXPORT}$", warrants.warrant_export, name="warrants-export"),
     path("visits/", visits.visit_list, name="visits"),
     re_path(rf"^visits\.{EXPORT}$", visits.visit_export, name="visits-export"),
-    path("visits/<slug:slug>/", visits.visit_detail, name="visit"),
+    path("visits/<slug_id:slug>/", visits.visit_detail, name="visit"),
     path("incidents/", visits.incident_list, name="incidents"),
     re_path(rf"^incidents\.{EXPORT}$", visits.incident_export, name="incidents-export"),
     path("incidents/feed/", feeds.IncidentFeed(), name="incidents-feed"),

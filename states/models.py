@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core import identifiers
 from core.models import DatePrecision, Source
 
 
@@ -42,7 +43,7 @@ class State(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(iso3__regex=r"^[A-Z]{3}$"), name="state_iso3_format"),
+            models.CheckConstraint(condition=Q(iso3__regex=identifiers.ISO3_ANCHORED), name="state_iso3_format"),
         ]
 
     def __str__(self):

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def export_rows() -> dict[str, dict]:
     out = io.StringIO()
     call_command("export_verdicts", stdout=out)
-    return {row["id"]: row for row in csv.DictReader(io.StringIO(out.getvalue()))}
+    return {row["id"]: row for row in csv.DictReader(io.StringIO(out.getvalue().removeprefix("\ufeff")))}
 
 
 def run_import(path) -> str:
@@ -51,7 +51,7 @@ def test_export_has_the_documented_columns_and_order(dataset_dir):
     run_import(dataset_dir)
     out = io.StringIO()
     call_command("export_verdicts", stdout=out)
-    reader = csv.reader(io.StringIO(out.getvalue()))
+    reader = csv.reader(io.StringIO(out.getvalue().removeprefix("\ufeff")))
     header = next(reader)
     assert header[:10] == ["id", "person_slug", "host_iso3", "start", "end", "status", "outcome", "verdict", "basis", "explanation"]
     rows = list(reader)

@@ -32,6 +32,7 @@ from compliance import (
     StateFacts,
     VisitFacts,
     WarrantFacts,
+    referral_bodies,
     state_facts,
 )
 
@@ -112,8 +113,7 @@ def load_facts(*, state_ids: Iterable[int] | None = None, person_ids: Iterable[i
         )
         findings: dict[int, list[FindingFacts]] = defaultdict(list)
         for visit_id, decided, asp, unsc in cur.fetchall():
-            bodies = [n for flag, n in ((asp, "the Assembly of States Parties"), (unsc, "the UN Security Council")) if flag]
-            findings[visit_id].append(FindingFacts(decided, " and ".join(bodies)))
+            findings[visit_id].append(FindingFacts(decided, referral_bodies(asp, unsc)))
     return FactBook(
         states={sid: state_facts(iso3, name, events[sid], declarations[sid]) for sid, (iso3, name) in states.items()},
         persons=persons,

@@ -3,8 +3,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from compliance import referral_sentence
 from core.models import DatePrecision, Source
 
 
@@ -129,16 +131,14 @@ class Finding(models.Model):
         return f"Art. 87(7) finding on {self.state} ({self.decided})"
 
     @property
-    def referral_text(self) -> str:
-        bodies = [
-            name
-            for flag, name in (
-                (self.referred_to_asp, "the Assembly of States Parties"),
-                (self.referred_to_unsc, "the UN Security Council"),
-            )
-            if flag
-        ]
-        return " and ".join(bodies)
+    def referred(self) -> bool:
+        """Whether the Chamber referred the finding to the ASP or the UN Security Council."""
+        return self.referred_to_asp or self.referred_to_unsc
+
+    @property
+    def referral_sentence(self) -> str:
+        """'Referred to the Assembly of States Parties.' (or 'Not referred.') in the reader's language."""
+        return gettext(referral_sentence(self.referred_to_asp, self.referred_to_unsc))
 
 
 class VerdictCode(models.TextChoices):

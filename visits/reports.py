@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+from compliance import partial_isoformat
 from core.models import DatePrecision, Source
 from states.models import State
 from visits.models import ReviewState, Visit, VisitOutcome, VisitStatus
@@ -31,14 +32,7 @@ class SourceInput:
 
 def visit_slug(person_slug: str, host_iso3: str, start: datetime.date | None, precision: str) -> str:
     """The stable id: person-host-date, the date as precise as it is known ('undated' without one)."""
-    if start is None:
-        when = "undated"
-    elif precision == DatePrecision.YEAR:
-        when = f"{start.year}"
-    elif precision == DatePrecision.MONTH:
-        when = start.strftime("%Y-%m")
-    else:
-        when = start.isoformat()
+    when = partial_isoformat(start, precision) if start is not None else "undated"
     return slugify(f"{person_slug}-{host_iso3.lower()}-{when}")
 
 

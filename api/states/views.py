@@ -11,10 +11,17 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 
-from api.base import PublicReadViewSet, as_of_parameter
+from api.base import (
+    NumericIdMixin,
+    PublicReadViewSet,
+    as_of_parameter,
+    id_parameter,
+    iso3_parameter,
+)
 from api.filters import ApiOrderingFilter, AsOfFilter
 from api.states import examples
 from api.states.serializers import JointStatementSerializer, StateSerializer
+from core import identifiers
 from states import status as treaty_status
 from states.filters import StateFilterSet
 from states.models import Declaration, JointStatement, State
@@ -27,7 +34,6 @@ AS_OF_STATES = (
     "declarations lodged by that day are listed as obligations for their situation. With `status`, "
     "the filter applies to that day too."
 )
-ISO3 = r"^[A-Za-z]{3}$"
 
 
 def with_timeline(states):
@@ -89,13 +95,7 @@ class StateApiFilterSet(StateFilterSet):
         summary="One state, by ISO 3166-1 alpha-3 code",
         description="E.g. `/api/v1/states/HUN/?as_of=2026-06-02`: Hungary the day its withdrawal took effect.",
         parameters=[
-            OpenApiParameter(
-                "iso3",
-                str,
-                OpenApiParameter.PATH,
-                pattern=ISO3,
-                description="ISO 3166-1 alpha-3 code.",
-            ),
+            iso3_parameter("iso3", "ISO 3166-1 alpha-3 code.", path=True),
             as_of_parameter(AS_OF_STATES),
         ],
         examples=[examples.STATE],
@@ -108,7 +108,7 @@ class StateViewSet(PublicReadViewSet):
     serializer_class = StateSerializer
     filterset_class = StateApiFilterSet
     lookup_field = "iso3"
-    lookup_value_pattern = r"[A-Za-z]{3}"
+    lookup_value_pattern = identifiers.ISO3_ANY_CASE
     resource_name = "state"
     lookup_description = "ISO 3166-1 alpha-3 code"
 
@@ -141,26 +141,22 @@ class JointStatementFilterSet(django_filters.FilterSet):
     list=extend_schema(
         summary="Joint statements of support for the Court",
         parameters=[
-            OpenApiParameter(
-                "signatory", str, pattern=ISO3, description="Signed by (ISO 3166-1 alpha-3)."
-            )
+            iso3_parameter("signatory", "Signed by (ISO 3166-1 alpha-3).")
         ],
         examples=[examples.STATEMENT],
     ),
     retrieve=extend_schema(
         summary="One joint statement",
         parameters=[
-            OpenApiParameter("id", int, OpenApiParameter.PATH, description="The statement's id.")
+            id_parameter("statement")
         ],
         examples=[examples.STATEMENT],
     ),
 )
-class JointStatementViewSet(PublicReadViewSet):
+class JointStatementViewSet(NumericIdMixin, PublicReadViewSet):
     queryset = JointStatement.objects.prefetch_related("signatories", "sources").order_by(
         "date", "id"
     )
     serializer_class = JointStatementSerializer
     filterset_class = JointStatementFilterSet
-    lookup_value_pattern = r"\d{1,18}"
     resource_name = "joint statement"
-    lookup_description = "id"

@@ -12,6 +12,7 @@ from api.base import AS_OF, LinkField, SourceSerializer, page_url
 from api.states.serializers import StateRefSerializer
 from api.warrants.serializers import PersonRefSerializer, SituationSerializer, WarrantRefSerializer
 from compliance import Period
+from core import identifiers
 from core.models import DatePrecision
 from states.models import State
 from visits.models import (
@@ -285,14 +286,14 @@ class VisitReportSerializer(serializers.Serializer):
     `reported`: it is published only after a reviewer verifies it."""
 
     person = CheckedSlugRelatedField(
-        pattern=r"[-a-zA-Z0-9_]{1,100}",
+        pattern=identifiers.SLUG,
         slug_field="slug",
         queryset=Person.objects.all(),
         help_text="The person's slug, e.g. `vladimir-putin`.",
         error_messages={"does_not_exist": "No person with slug {value!r}."},
     )
     host = CheckedSlugRelatedField(
-        pattern=r"[A-Z]{3}",
+        pattern=identifiers.ISO3,
         slug_field="iso3",
         queryset=State.objects.all(),
         help_text="The host state (ISO 3166-1 alpha-3).",

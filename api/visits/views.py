@@ -3,18 +3,22 @@
 import django_filters
 from django.db import OperationalError, connection, transaction
 from django.db.models import OuterRef, Prefetch, Subquery
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from api.base import (
     AS_OF,
+    NumericIdMixin,
     PublicReadMixin,
     PublicReadViewSet,
     as_of_from,
     as_of_parameter,
     end_of_day,
+    id_parameter,
+    iso3_parameter,
+    slug_parameter,
 )
 from api.errors import ServiceBusy
 from api.filters import ApiOrderingFilter, AsOfFilter
@@ -27,11 +31,10 @@ from api.visits.serializers import (
     VisitReportSerializer,
     VisitSerializer,
 )
+from compliance import referral_bodies
 from visits.filters import VisitFilterSet
 from visits.models import Finding, VerdictChange, VerdictCode, Visit
 
-SLUG = r"^[-a-zA-Z0-9_]+$"
-ISO3 = r"^[A-Za-z]{3}$"
 AS_OF_VISITS = (
     "Answer with each visit's verdict as iccwatch showed it at the end of this day (UTC; YYYY-MM-DD): "
     "the latest entry of the visit's verdict history recorded before the next day began. It reflects "
@@ -41,18 +44,9 @@ AS_OF_VISITS = (
     "record them). With `verdict` or `basis`, those filters apply to the verdict on that day."
 )
 COMMON_FILTERS = [
-    OpenApiParameter(
-        "person", str, pattern=SLUG, description="Person (slug), e.g. `vladimir-putin`."
-    ),
-    OpenApiParameter(
-        "host",
-        str,
-        pattern=ISO3,
-        description="Host state (ISO 3166-1 alpha-3, any case), e.g. `MNG`.",
-    ),
-    OpenApiParameter(
-        "situation", str, pattern=SLUG, description="Situation (slug), e.g. `ukraine`."
-    ),
+    slug_parameter("person", "Person (slug), e.g. `vladimir-putin`."),
+    iso3_parameter("host", "Host state (ISO 3166-1 alpha-3, any case), e.g. `MNG`."),
+    slug_parameter("situation", "Situation (slug), e.g. `ukraine`."),
 ]
 
 
@@ -127,13 +121,7 @@ def published_visits():
         summary="One visit, by the dataset's id",
         description="With the verdict's history: when the flag appeared, changed or was withdrawn, and why.",
         parameters=[
-            OpenApiParameter(
-                "id",
-                str,
-                OpenApiParameter.PATH,
-                pattern=SLUG,
-                description="e.g. `vladimir-putin-mng-2024-09-02`.",
-            ),
+            slug_parameter("id", "e.g. `vladimir-putin-mng-2024-09-02`.", path=True),
             as_of_parameter(AS_OF_VISITS),
         ],
         examples=[examples.VISIT_DETAIL],
@@ -286,7 +274,7 @@ class FindingFilterSet(django_filters.FilterSet):
         field_name="decided", lookup_expr="lte", label="Decided on or before."
     )
     referred_to = django_filters.ChoiceFilter(
-        choices=[("ASP", "Assembly of States Parties"), ("UNSC", "UN Security Council")],
+        choices=[("ASP", referral_bodies(True, False)), ("UNSC", referral_bodies(False, True))],
         method="filter_referred_to",
         label="Referred to the ASP or the UN Security Council.",
     )
@@ -309,19 +297,19 @@ class FindingFilterSet(django_filters.FilterSet):
     list=extend_schema(
         summary="ICC findings of non-compliance (Art. 87(7))",
         parameters=[
-            OpenApiParameter("state", str, pattern=ISO3, description="State (ISO 3166-1 alpha-3).")
+            iso3_parameter("state", "State (ISO 3166-1 alpha-3).")
         ],
         examples=[examples.FINDING],
     ),
     retrieve=extend_schema(
         summary="One finding",
         parameters=[
-            OpenApiParameter("id", int, OpenApiParameter.PATH, description="The finding's id.")
+            id_parameter("finding")
         ],
         examples=[examples.FINDING],
     ),
 )
-class FindingViewSet(PublicReadViewSet):
+class FindingViewSet(NumericIdMixin, PublicReadViewSet):
     queryset = (
         Finding.objects.select_related("state", "visit")
         .prefetch_related("sources")
@@ -329,6 +317,4 @@ class FindingViewSet(PublicReadViewSet):
     )
     serializer_class = FindingSerializer
     filterset_class = FindingFilterSet
-    lookup_value_pattern = r"\d{1,18}"
     resource_name = "finding"
-    lookup_description = "id"

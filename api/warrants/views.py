@@ -1,16 +1,13 @@
 """/api/v1/persons/ and /api/v1/warrants/."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from api.base import PublicReadViewSet
+from api.base import PublicReadViewSet, iso3_parameter, slug_parameter
 from api.filters import ApiOrderingFilter
 from api.warrants import examples
 from api.warrants.serializers import PersonSerializer, WarrantSerializer
 from warrants.filters import PersonFilterSet, WarrantFilterSet
 from warrants.models import Person, Warrant
-
-SLUG = r"^[-a-zA-Z0-9_]+$"
-ISO3 = r"^[A-Za-z]{3}$"
 
 
 class PersonApiFilterSet(PersonFilterSet):
@@ -27,25 +24,15 @@ class WarrantApiFilterSet(WarrantFilterSet):
     list=extend_schema(
         summary="People named in ICC arrest warrants",
         parameters=[
-            OpenApiParameter(
-                "situation", str, pattern=SLUG, description="Situation (slug), e.g. `ukraine`."
-            ),
-            OpenApiParameter(
-                "nationality", str, pattern=ISO3, description="Nationality (ISO 3166-1 alpha-3)."
-            ),
+            slug_parameter("situation", "Situation (slug), e.g. `ukraine`."),
+            iso3_parameter("nationality", "Nationality (ISO 3166-1 alpha-3)."),
         ],
         examples=[examples.PERSON],
     ),
     retrieve=extend_schema(
         summary="One person, by slug",
         parameters=[
-            OpenApiParameter(
-                "slug",
-                str,
-                OpenApiParameter.PATH,
-                pattern=SLUG,
-                description="e.g. `vladimir-putin`.",
-            )
+            slug_parameter("slug", "e.g. `vladimir-putin`.", path=True)
         ],
         examples=[examples.PERSON],
     ),
@@ -67,23 +54,15 @@ class PersonViewSet(PublicReadViewSet):
     list=extend_schema(
         summary="ICC arrest warrants",
         parameters=[
-            OpenApiParameter(
-                "person", str, pattern=SLUG, description="Person (slug), e.g. `vladimir-putin`."
-            ),
-            OpenApiParameter("situation", str, pattern=SLUG, description="Situation (slug)."),
+            slug_parameter("person", "Person (slug), e.g. `vladimir-putin`."),
+            slug_parameter("situation", "Situation (slug)."),
         ],
         examples=[examples.WARRANT],
     ),
     retrieve=extend_schema(
         summary="One warrant, by ref",
         parameters=[
-            OpenApiParameter(
-                "ref",
-                str,
-                OpenApiParameter.PATH,
-                pattern=SLUG,
-                description="e.g. `vladimir-putin-2023-03-17`.",
-            )
+            slug_parameter("ref", "e.g. `vladimir-putin-2023-03-17`.", path=True)
         ],
         examples=[examples.WARRANT],
     ),

@@ -2,6 +2,7 @@
 
 from django import template
 
+from compliance import partial_isoformat
 from front import summaries
 from states.status import Standing
 from visits.models import VerdictCode
@@ -27,7 +28,7 @@ def verdict_label(code):
 @register.filter
 def partial(day, precision="day"):
     """{{ warrant.issued|partial:warrant.issued_precision }} -> 2009-03-04, 2009-03 or 2009."""
-    return summaries.partial_date(day, precision or "day")
+    return partial_isoformat(day, precision or "day")
 
 
 @register.filter

@@ -237,8 +237,8 @@ def _timeline(state, events, declarations, visits, findings, signed, unknown) ->
         )
     for f in findings:
         text = _("ICC finding of non-compliance (Art. 87(7))")
-        if f.referral_text:
-            text += " — " + _("referred to %(bodies)s") % {"bodies": _referral(f)}
+        if f.referred:
+            text += ". " + f.referral_sentence
         entries.append({"date": f.decided, "kind": "finding", "text": text, "finding": f})
     for entry in entries:
         entry.setdefault("precision", "day")
@@ -252,12 +252,3 @@ def _timeline(state, events, declarations, visits, findings, signed, unknown) ->
     }
     entries.sort(key=lambda e: (e["date"], order[e["kind"]]))
     return entries
-
-
-def _referral(finding) -> str:
-    bodies = []
-    if finding.referred_to_asp:
-        bodies.append(_("the Assembly of States Parties"))
-    if finding.referred_to_unsc:
-        bodies.append(_("the UN Security Council"))
-    return _(" and ").join(bodies)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from django import forms
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import tabular
 from front import listing, summaries
 from front.listing import Column, Listing
 from front.pages import render_page
@@ -37,8 +40,8 @@ def _visit_row(visit, request) -> dict:
         "host": visit.host.name,
         "host_iso3": visit.host.iso3,
         "place": visit.place,
-        "start": summaries.partial_date(visit.start, visit.start_precision),
-        "end": summaries.partial_date(visit.end, visit.end_precision),
+        "start": tabular.partial_date(visit.start, visit.start_precision),
+        "end": tabular.partial_date(visit.end, visit.end_precision),
         "occasion": visit.occasion,
         "status": visit.status,
         "outcome": visit.outcome,
@@ -117,24 +120,16 @@ VISITS = Listing(
     prepare_form=_visit_form,
 )
 
-INCIDENTS = Listing(
+# The visits list narrowed to incidents: the same columns, filters, sorts and downloads.
+INCIDENTS = dataclasses.replace(
+    VISITS,
     name="incidents",
     title=gettext_lazy("Incidents"),
     intro=gettext_lazy(
         "Visits where a state bound to arrest a wanted person hosted that person and did not arrest and "
         "surrender them (non-compliance)."
     ),
-    filterset_class=VisitFilterSet,
     queryset=lambda: Visit.objects.published().flagged().with_verdicts(),
-    sorts=VISIT_SORTS,
-    default_sort="-start",
-    columns=VISIT_COLUMNS,
-    export_fields=VISIT_FIELDS,
-    export_row=_visit_row,
-    export_queryset=lambda qs: qs.prefetch_related("sources"),
-    template="visits/visit_list.html",
-    labels=VISIT_LABELS,
-    prepare_form=_visit_form,
 )
 
 

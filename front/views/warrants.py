@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import tabular
 from front import gazetteer, listing, summaries, worldmap
 from front.listing import Column, Listing
 from front.pages import render_page
@@ -225,8 +226,8 @@ def _warrant_row(warrant, request) -> dict:
         "situation": warrant.person.situation.name,
         "case": warrant.case.name if warrant.case else "",
         "case_number": warrant.case.number if warrant.case else "",
-        "issued": summaries.partial_date(warrant.issued, warrant.issued_precision),
-        "made_public": summaries.partial_date(warrant.made_public, warrant.made_public_precision),
+        "issued": tabular.partial_date(warrant.issued, warrant.issued_precision),
+        "made_public": tabular.partial_date(warrant.made_public, warrant.made_public_precision),
         "ended": warrant.ended,
         "end_reason": warrant.end_reason,
         "in_force": warrant.ended is None,

@@ -35,7 +35,7 @@ def all_json_rows(client, url, params):
 
 
 def csv_rows(response) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 @pytest.mark.parametrize(("url", "params"), LISTS, ids=[u for u, _ in LISTS])
@@ -70,7 +70,7 @@ def test_csv_flattens_nested_fields_into_dotted_columns(seeded, api_client):
 
 def test_an_empty_csv_still_has_its_header(seeded, api_client):
     response = api_client.get("/api/v1/visits/", {"person": "nobody", "format": "csv"})
-    lines = response.content.decode().splitlines()
+    lines = response.content.decode("utf-8-sig").splitlines()
     assert len(lines) == 1 and lines[0].startswith("url,id,person.url,")
 
 

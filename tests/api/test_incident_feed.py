@@ -110,7 +110,8 @@ def test_a_changed_explanation_does_not_repeat_an_incident(seeded, api_client):
 def test_the_feed_takes_the_same_filters_and_csv(seeded, api_client):
     rows = api_client.get(FEED, {"host": "MNG", "page_size": 500}).json()["results"]
     assert rows and {r["host"]["iso3"] for r in rows} == {"MNG"}
-    csv = api_client.get(FEED, {"host": "MNG", "format": "csv"}).content.decode().splitlines()
+    response = api_client.get(FEED, {"host": "MNG", "format": "csv"})
+    csv = response.content.decode("utf-8-sig").splitlines()
     assert csv[0].startswith("flag_id,flagged_at,url,id,")
     assert len(csv) == 1 + len(rows)
 

@@ -1,0 +1,81 @@
+"""The dataset's identifiers: what a slug and an ISO3 code look like, everywhere.
+
+- A **slug** names a person, a situation, a warrant (`vladimir-putin-2023-03-17`) or a
+  visit (`vladimir-putin-mng-2024-09-02`): lowercase ASCII letters and digits in words
+  joined by single hyphens, at most `SLUG_MAX_LENGTH` characters.
+- An **ISO3** code names a state: ISO 3166-1 alpha-3, stored in capitals (`MNG`).
+  Addresses and query parameters accept any case (`/states/mng/` redirects to
+  `/states/MNG/`), so `ISO3_ANY_CASE` is what a URL matches.
+
+The patterns carry no anchors (URL converters and `re.fullmatch` need none); the
+`*_ANCHORED` forms are for regex fields of the OpenAPI schema and database checks.
+The URL converters are registered as `<slug_id:...>` and `<iso3:...>` when the `core`
+app is ready.
+"""
+
+import re
+
+from django.core.validators import RegexValidator
+
+SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+SLUG_MAX_LENGTH = 150
+ISO3 = r"[A-Z]{3}"
+ISO3_ANY_CASE = r"[A-Za-z]{3}"
+# Findings and joint statements have no dataset id: their addresses use the database's.
+DATABASE_ID = r"\d{1,18}"
+
+SLUG_ANCHORED = rf"^{SLUG}$"
+ISO3_ANCHORED = rf"^{ISO3}$"
+ISO3_ANY_CASE_ANCHORED = rf"^{ISO3_ANY_CASE}$"
+
+_SLUG_RE = re.compile(SLUG)
+_ISO3_RE = re.compile(ISO3)
+
+
+def is_slug(value: object) -> bool:
+    """True for a well-formed slug (`vladimir-putin`), whether or not it names anything."""
+    return (
+        isinstance(value, str)
+        and len(value) <= SLUG_MAX_LENGTH
+        and _SLUG_RE.fullmatch(value) is not None
+    )
+
+
+def is_iso3(value: object) -> bool:
+    """True for a well-formed ISO 3166-1 alpha-3 code in capitals (`MNG`)."""
+    return isinstance(value, str) and _ISO3_RE.fullmatch(value) is not None
+
+
+validate_slug = RegexValidator(
+    rf"^{SLUG}\Z", "Use lowercase letters and digits in words joined by hyphens (e.g. vladimir-putin)."
+)
+validate_iso3 = RegexValidator(
+    rf"^{ISO3}\Z", "Use an ISO 3166-1 alpha-3 code in capitals (e.g. MNG)."
+)
+
+
+class _PatternConverter:
+    """A path converter that matches `regex` and passes the text through unchanged."""
+
+    regex = ""
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class SlugConverter(_PatternConverter):
+    """`<slug_id:slug>`: a dataset slug in an address."""
+
+    regex = SLUG
+
+
+class Iso3Converter(_PatternConverter):
+    """`<iso3:iso3>`: an ISO3 code in an address, in any case (the view redirects to capitals)."""
+
+    regex = ISO3_ANY_CASE
+
+
+CONVERTERS = {"slug_id": SlugConverter, "iso3": Iso3Converter}
