@@ -1,9 +1,9 @@
 """manage.py up: run iccwatch on this machine, from a fresh clone to a served site.
 
-Migrates, imports the seed data into an empty database, creates the admin account on
-the first run, collects static files, then serves the site with Django's development
-server (and runs a Celery worker with beat when CELERY_BROKER_URL is set). Ctrl-C stops
-the server, the worker and the embedded database.
+Migrates, imports the project's dataset (data/) into an empty database, creates the
+admin account on the first run, collects static files, then serves the site with
+Django's development server (and runs a Celery worker with beat when CELERY_BROKER_URL
+is set). Ctrl-C stops the server, the worker and the embedded database.
 """
 
 import os
@@ -24,7 +24,7 @@ from devtools.services import (
     stop_process,
 )
 
-DATASET = Path(settings.BASE_DIR).parent / "shared" / "data"
+DATASET = Path(settings.BASE_DIR) / "data"
 ADMIN_USERNAME = "admin"
 
 
