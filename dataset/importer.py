@@ -2,6 +2,8 @@
 
 Files (UTF-8, header row, ISO dates possibly partial, `;` between list items):
 states.csv, declarations.csv, persons.csv, warrants.csv, visits.csv, statements.csv.
+An optional VERSION file names the dataset's version; each import is recorded
+(DatasetImport) with that version, or with an empty one when the folder has none.
 Every problem is reported as `file:line: column: message`, the header being line 1.
 When any row is invalid nothing is written. Importing the same files again changes
 nothing; a newer version of the files updates what changed. Art. 126(2) mismatches
@@ -24,12 +26,14 @@ from django.utils.text import slugify
 from compliance import Period, entry_into_force_for, withdrawal_effective_for
 from core.identifiers import is_iso3, is_slug
 from core.models import Source, publisher_from_url
+from dataset.models import DatasetImport
 from states.models import Declaration, JointStatement, State, TreatyEvent, TreatyEventKind
 from visits import flagging, outbox
 from visits.models import Finding, ReviewState, Visit, VisitOutcome, VisitStatus
 from visits.reports import SourceInput, record_visit_report
 from warrants.models import Case, Person, PersonStatus, Situation, Warrant, WarrantEndReason
 
+# The columns the importer reads from each file (a file may hold more; they are ignored).
 FILES = {
     "states.csv": ["iso3", "name", "signed", "deposited", "entry_into_force", "withdrawal_notified",
                    "withdrawal_effective", "withdrawal_revoked", "notes", "source_urls"],
@@ -44,6 +48,23 @@ FILES = {
     "statements.csv": ["date", "title", "signatories_iso3", "count", "source_urls"],
 }
 OPTIONAL_FILES = {"declarations.csv", "statements.csv"}
+# icc_finding_referred_to: (referred to the Assembly of States Parties, to the Security Council).
+REFERRALS = {"": None, "none": (False, False), "ASP": (True, False), "UNSC": (False, True),
+             "ASP;UNSC": (True, True), "UNSC;ASP": (True, True)}
+# The values each coded column accepts; empty is allowed where the validation below says so.
+# FILES and VOCABULARIES are what data/DICTIONARY.md documents (a test keeps them equal).
+VOCABULARIES = {
+    ("persons.csv", "status"): tuple(PersonStatus.values),
+    ("warrants.csv", "end_reason"): tuple(WarrantEndReason.values),
+    ("visits.csv", "status"): tuple(VisitStatus.values),
+    ("visits.csv", "outcome"): tuple(VisitOutcome.values),
+    ("visits.csv", "host_notified"): ("yes", "no"),
+    ("visits.csv", "review_state"): tuple(ReviewState.values),
+    ("visits.csv", "icc_finding_referred_to"): tuple(k for k in REFERRALS if k),
+}
+# The dataset's version: one line in this file of the folder (optional; missing = unknown).
+VERSION_FILE = "VERSION"
+VERSION_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._+-]{0,63}$")
 TREATY_COLUMNS = {
     "signed": TreatyEventKind.SIGNED,
     "deposited": TreatyEventKind.DEPOSITED,
@@ -52,8 +73,6 @@ TREATY_COLUMNS = {
     "withdrawal_revoked": TreatyEventKind.WITHDRAWAL_REVOKED,
     "withdrawal_effective": TreatyEventKind.WITHDRAWAL_EFFECTIVE,
 }
-REFERRALS = {"": None, "none": (False, False), "ASP": (True, False), "UNSC": (False, True),
-             "ASP;UNSC": (True, True), "UNSC;ASP": (True, True)}
 
 
 class ImportFailed(Exception):
@@ -76,6 +95,7 @@ class ImportReport:
     counts: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
     warnings: list[str] = field(default_factory=list)
     evaluation: flagging.EvaluationStats | None = None
+    version: str = ""
 
     def count(self, model: str, outcome: str) -> None:
         self.counts[model][outcome] += 1
@@ -159,6 +179,28 @@ def _first(value) -> datetime.date:
     return value.first if isinstance(value, Period) else value
 
 
+def read_version(directory: Path, validator: _Validator) -> str:
+    """The dataset's version from the folder's VERSION file; "" (unknown) when there is none.
+
+    A VERSION file that is present must hold one line, a version such as `2026.11.30`.
+    """
+    path = directory / VERSION_FILE
+    if not path.is_file():
+        return ""
+    try:
+        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except UnicodeDecodeError as exc:
+        validator.errors.append(f"{VERSION_FILE}:0: (file): not valid UTF-8 ({exc.reason} at byte {exc.start})")
+        return ""
+    if len(lines) != 1 or not VERSION_RE.match(lines[0]):
+        validator.errors.append(
+            f"{VERSION_FILE}:1: (version): must be one line such as 2026.11.30 "
+            "(letters, digits, '.', '-', '+', '_'; at most 64 characters)"
+        )
+        return ""
+    return lines[0]
+
+
 def read_rows(directory: Path, validator: _Validator) -> dict[str, list[Row]]:
     """Read every file; missing files, bad encodings and missing columns are errors."""
     rows: dict[str, list[Row]] = {}
@@ -203,6 +245,7 @@ def read_rows(directory: Path, validator: _Validator) -> dict[str, list[Row]]:
 
 @dataclass
 class Parsed:
+    version: str = ""
     states: list[tuple[Row, dict]] = field(default_factory=list)
     declarations: list[tuple[Row, dict]] = field(default_factory=list)
     persons: list[tuple[Row, dict]] = field(default_factory=list)
@@ -216,7 +259,7 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
     v = _Validator()
     warnings: list[str] = []
     rows = read_rows(directory, v)
-    parsed = Parsed()
+    parsed = Parsed(version=read_version(directory, v))
 
     seen_states: dict[str, int] = {}
     for row in rows["states.csv"]:
@@ -271,7 +314,7 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
             "born": v.period(row, "born"),
             "role": row.values["role"],
             "situation": v.required(row, "situation"),
-            "status": v.choice(row, "status", PersonStatus.values),
+            "status": v.choice(row, "status", VOCABULARIES["persons.csv", "status"]),
             "status_date": v.day(row, "status_date"),
             "notes": row.values["notes"],
             "urls": v.urls(row),
@@ -313,7 +356,7 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
             v.error(row, "issued", "a warrant needs an issue date or, failing that, a made_public date")
         v.in_order(row, "issued", "made_public", issued, made_public)
         v.in_order(row, "issued", "ended", issued, ended)
-        end_reason = v.choice(row, "end_reason", WarrantEndReason.values, required=False)
+        end_reason = v.choice(row, "end_reason", VOCABULARIES["warrants.csv", "end_reason"], required=False)
         if end_reason and not ended:
             # The sources name the end but not its date: the warrant is treated as still in force.
             warnings.append(
@@ -342,7 +385,7 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
             visit_ids[vid] = row.line
         person = known_person(row, "person_slug")
         host = v.iso3(row, "host_iso3")
-        status = v.choice(row, "status", VisitStatus.values)
+        status = v.choice(row, "status", VOCABULARIES["visits.csv", "status"])
         start = v.period(row, "start", required=status not in (None, VisitStatus.CANCELLED))
         end = v.period(row, "end")
         if end and not row.values["start"]:
@@ -353,16 +396,18 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
                                       "a visit to one's own state is not a visit")
         finding = v.day(row, "icc_finding_date")
         referral = row.values["icc_finding_referred_to"]
-        if referral not in REFERRALS:
+        if referral and referral not in VOCABULARIES["visits.csv", "icc_finding_referred_to"]:
             v.error(row, "icc_finding_referred_to", f"{referral!r} is not one of: none, ASP, UNSC, ASP;UNSC")
         elif referral and not row.values["icc_finding_date"]:
             v.error(row, "icc_finding_referred_to", "a referral needs an icc_finding_date")
         parsed.visits.append((row, {
             "slug": vid, "person": person, "host": host, "place": row.values["city"],
             "start": start, "end": end, "occasion": row.values["occasion"], "status": status,
-            "outcome": v.choice(row, "outcome", VisitOutcome.values),
-            "host_notified": v.choice(row, "host_notified", {"yes", "no", ""}, required=False) == "yes",
-            "review_state": v.choice(row, "review_state", ReviewState.values, required=False) or ReviewState.REPORTED,
+            "outcome": v.choice(row, "outcome", VOCABULARIES["visits.csv", "outcome"]),
+            "host_notified": v.choice(row, "host_notified", VOCABULARIES["visits.csv", "host_notified"],
+                                      required=False) == "yes",
+            "review_state": v.choice(row, "review_state", VOCABULARIES["visits.csv", "review_state"],
+                                     required=False) or ReviewState.REPORTED,
             "finding": finding, "referral": REFERRALS.get(referral), "notes": row.values["notes"],
             "urls": v.urls(row, required=True),
         }))
@@ -452,7 +497,7 @@ def _stored(period: Period | None) -> tuple[datetime.date | None, str]:
 
 
 def load(parsed: Parsed, report: ImportReport) -> None:
-    urls = {u for rows in vars(parsed).values() for _, data in rows for u in data["urls"]}
+    urls = {u for name, rows in vars(parsed).items() if name != "version" for _, data in rows for u in data["urls"]}
     loader = _Loader(report, urls)
     listed = {data["iso3"] for _, data in parsed.states}
     existing = set(State.objects.values_list("iso3", flat=True))
@@ -565,14 +610,15 @@ def load_visit(loader: _Loader, data: dict, person: Person, host: State, report:
 
 
 def import_dataset(directory: Path) -> ImportReport:
-    """Validate the files in `directory`, load them in one transaction, evaluate every visit.
+    """Validate the files in `directory`, load them in one transaction, evaluate every visit,
+    and record the import (version, time, counts).
 
     Raises ImportFailed (and writes nothing) when any row is invalid.
     """
     parsed, errors, warnings = validate(directory)
     if errors:
         raise ImportFailed(errors)
-    report = ImportReport(warnings=warnings)
+    report = ImportReport(warnings=warnings, version=parsed.version)
     with outbox.relay_deferred(), transaction.atomic():
         load(parsed, report)
     # Verdicts are derived: evaluate everything (cheap at this size); only changes are written.
@@ -581,4 +627,10 @@ def import_dataset(directory: Path) -> ImportReport:
         f"visits.csv: {slug}: self-check: {check}"
         for slug, check in Visit.objects.exclude(verdict__self_check="").values_list("slug", "verdict__self_check")
     ]
+    DatasetImport.objects.create(
+        version=report.version,
+        counts={str(model): dict(counts) for model, counts in report.counts.items()},
+        visits_evaluated=report.evaluation.evaluated,
+        verdicts_changed=report.evaluation.changed,
+    )
     return report

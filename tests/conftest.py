@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-DATASET = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+DATASET = Path(__file__).resolve().parent.parent / "data"
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def test_redis_url():
 
 @pytest.fixture(scope="session")
 def dataset_dir():
-    """The project's sourced dataset (../shared/data from the project root)."""
+    """The project's sourced dataset (data/ at the project root)."""
     if not DATASET.is_dir():
         pytest.fail(f"The dataset is missing: {DATASET}")
     return DATASET

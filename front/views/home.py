@@ -104,6 +104,9 @@ def home(request):
     ]
     svg, map_table, hosts = status_map(names, statuses, incident_hosts, today)
     context = {
+        # Every state exists once a dataset is imported: none means no data yet, and
+        # the page says so rather than show "0 states bound".
+        "no_data": not names,
         "today": today,
         "bound": len(bound),
         "partly_bound": len(partly),

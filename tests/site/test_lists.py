@@ -28,10 +28,11 @@ def json_doc(response):
 def test_visit_filters_are_the_shared_filterset_and_the_url_is_shareable(reader, seeded):
     url = "/visits/?person=vladimir-putin&verdict=non_compliance"
     html = body(reader.get(url))
-    assert row_ids(html) == ["vladimir-putin-mng-2024-09-02"]
+    # Newest first: Tajikistan (October 2025), then Mongolia (September 2024).
+    assert row_ids(html) == ["vladimir-putin-tjk-2025-10-08", "vladimir-putin-mng-2024-09-02"]
     assert '<option value="vladimir-putin" selected>Vladimir Vladimirovich Putin</option>' in html
     assert '<option value="non_compliance" selected>non-compliance</option>' in html
-    assert "1 result" in html
+    assert "2 results" in html
     # The downloads carry exactly these filters.
     assert 'href="/visits.csv?person=vladimir-putin&amp;verdict=non_compliance"' in html
     assert 'href="/visits.json?person=vladimir-putin&amp;verdict=non_compliance"' in html
@@ -123,7 +124,7 @@ def test_incidents_list_shows_only_non_compliance(reader, seeded):
     html = body(reader.get("/incidents/"))
     ids = row_ids(html)
     assert sorted(ids) == sorted(Visit.objects.published().flagged().values_list("slug", flat=True))
-    assert ids[0] == "vladimir-putin-mng-2024-09-02"  # newest first
+    assert ids[:2] == ["vladimir-putin-tjk-2025-10-08", "benjamin-netanyahu-hun-2025-04-03"]  # newest first
     assert 'href="/incidents/feed/"' in html
     assert [r["id"] for r in csv_rows(reader.get("/incidents.csv"))] == ids
 

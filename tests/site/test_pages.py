@@ -23,14 +23,24 @@ def test_home_shows_counts_latest_incidents_and_the_map(reader, seeded):
         counts["states bound today"] == "124"
     )  # 125 in mid-2025; Hungary's withdrawal took effect 2026-06-02
     assert int(counts["people at large"]) == 32
-    assert int(counts["incidents"]) == Visit.objects.published().flagged().count() == 9
+    assert int(counts["incidents"]) == Visit.objects.published().flagged().count() == 19
     assert (
         int(counts["trips called off"])
         == Visit.objects.published().filter(verdict__code="deterred").count()
     )
     # Latest incidents: one line each, newest first, linking to the visit.
     latest = html[html.index("Latest incidents") :]
-    assert latest.index(PUTIN_MNG) < latest.index("/visits/omar-al-bashir-uga-2017-11-13/")
+    latest = latest[: latest.index("</ol>")]
+    assert latest.count("<li>") == 8
+    assert (
+        latest.index("/visits/vladimir-putin-tjk-2025-10-08/")
+        < latest.index(PUTIN_MNG)
+        < latest.index("/visits/omar-al-bashir-uga-2017-11-13/")
+    )
+    assert (
+        "Tajikistan (bound as State Party) hosted Vladimir Vladimirovich Putin in Dushanbe, 2025-10-08 – 2025-10-10: not arrested."
+        in latest
+    )
     assert (
         "Mongolia (bound as State Party) hosted Vladimir Vladimirovich Putin in Ulaanbaatar, 2024-09-02 – 2024-09-03: not arrested."
         in html
@@ -73,6 +83,13 @@ def test_withdrawing_state_is_shown_as_withdrawing_until_its_withdrawal_takes_ef
 def test_mongolia_page_puts_the_june_statement_and_the_september_visit_on_one_timeline(
     reader, seeded
 ):
+    from states.models import JointStatement
+
+    # Every statement of the dataset has a signatory list; one without a list shows
+    # on the timeline of every state that was a party that day, as unknown.
+    JointStatement.objects.create(
+        date=datetime.date(2024, 12, 2), title="A statement whose signatories were not found"
+    )
     html = body(reader.get("/states/MNG/"))
     assert "<h1>Mongolia" in html
     assert "Mongolia has been a State Party since 2002-07-01." in html
@@ -80,15 +97,19 @@ def test_mongolia_page_puts_the_june_statement_and_the_september_visit_on_one_ti
     timeline = timeline[: timeline.index("</ol>")]
     order = [
         "2002-07-01</time>",  # entry into force
-        "2024-06-14</time>",  # the 93-state statement (signatories not recorded)
+        "2024-06-14</time>",  # the 93-state statement Mongolia signed (the list is partial)
         "2024-09-02</time>",  # Putin's visit
         "2024-10-24</time>",  # the ICC finding
+        "2024-12-02</time>",  # the statement whose signatories are not recorded
         "2025-02-07</time>",  # the 79-state statement Mongolia signed
     ]
     positions = [timeline.index(marker) for marker in order]
     assert positions == sorted(positions)
     assert "Entry into force: a State Party from this day" in timeline
-    assert "the signatory list is not recorded, so whether Mongolia signed is unknown" in timeline
+    june = timeline[timeline.index("2024-06-14</time>") : timeline.index("2024-09-02</time>")]
+    assert "Signed: Joint statement in support of the ICC by 93 States Parties" in june
+    unknown = timeline[timeline.index("2024-12-02</time>") : timeline.index("2025-02-07</time>")]
+    assert "the signatory list is not recorded, so whether Mongolia signed is unknown" in unknown
     visit_entry = timeline[timeline.index("2024-09-02</time>") :][:600]
     assert PUTIN_MNG in visit_entry and "non-compliance" in visit_entry
     assert "Signed: Joint statement of 79 States Parties" in timeline

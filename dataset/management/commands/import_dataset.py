@@ -1,4 +1,8 @@
-"""manage.py import_dataset DIR: validate and load the CSV dataset, then evaluate every visit."""
+"""manage.py import_dataset DIR: validate and load the CSV dataset, then evaluate every visit.
+
+The report starts with the folder's dataset version (from its VERSION file, "unknown"
+when there is none); the import is recorded with that version in DatasetImport.
+"""
 
 from pathlib import Path
 
@@ -24,6 +28,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(failure.errors)} problem(s) found; nothing was imported. Fix them and run the import again."
             ) from None
+        version = report.version or "unknown (the folder has no VERSION file)"
+        self.stdout.write(f"dataset version: {version}")
         for warning in report.warnings:
             self.stderr.write(self.style.WARNING(f"warning: {warning}"))
         for model, counts in sorted(report.counts.items()):

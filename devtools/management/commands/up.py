@@ -1,10 +1,11 @@
 """manage.py up: run iccwatch on this machine, from a fresh clone to a served site.
 
-Migrates, imports the seed data into an empty database, creates the admin account on
-the first run, collects static files, then serves the site with Django's development
-server (and runs a Celery worker with beat when CELERY_BROKER_URL is set). Without
-DATABASE_URL it first starts the embedded PostgreSQL. Ctrl-C stops the server, the
-worker and the embedded PostgreSQL (unless another manage.py command still uses it).
+Migrates, imports the project's dataset (data/) into an empty database, creates the
+admin account on the first run, collects static files, then serves the site with
+Django's development server (and runs a Celery worker with beat when CELERY_BROKER_URL
+is set). Without DATABASE_URL it first starts the embedded PostgreSQL. Ctrl-C stops the
+server, the worker and the embedded PostgreSQL (unless another manage.py command still
+uses it).
 """
 
 import os
@@ -22,7 +23,7 @@ from django.utils import autoreload
 from devtools.embedded import use_in_this_process
 from devtools.services import embedded_server, start_celery_worker, stop_process
 
-DATASET = Path(settings.BASE_DIR).parent / "shared" / "data"
+DATASET = Path(settings.BASE_DIR) / "data"
 ADMIN_USERNAME = "admin"
 
 
