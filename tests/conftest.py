@@ -1,4 +1,8 @@
-"""The cast every test can call on: readers, staff and API clients, plus the seed data."""
+"""The cast every test can call on: readers, staff and API clients, plus the seed data.
+
+Passwords are hashed with MD5 in tests: the real hasher (PBKDF2, over a million rounds)
+would spend most of an API test creating its users, and no test depends on its strength.
+"""
 
 import os
 from pathlib import Path
@@ -6,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 DATASET = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
@@ -51,6 +56,16 @@ def dataset_dir():
     if not DATASET.is_dir():
         pytest.fail(f"The dataset is missing: {DATASET}")
     return DATASET
+
+
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    """Hash the tests' passwords with MD5 (see the module's docstring)."""
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
 
 
 @pytest.fixture(scope="module")
