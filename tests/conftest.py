@@ -1,4 +1,25 @@
-"""The cast every test can call on: readers, staff and API clients, plus the seed data."""
+"""The cast every test can call on: readers, staff and API clients, plus the seed data.
+
+The seed data is imported once per test run, not once per test or module:
+
+- The first test that asks for `seeded` imports the dataset into the test database
+  and commits it; it stays there for the tests after it.
+- Ordinary tests run inside a transaction that is rolled back, so they may change
+  anything and the next test still finds the seed exactly as imported.
+- Transactional tests (transaction=True, live_server, the Celery worker: another
+  connection must see their rows) empty the database when they end; the next test
+  that asks for `seeded` then gets the seed back from a snapshot taken just after the
+  import (a copy of every table in a schema of its own), much faster than importing again.
+- So that this happens rarely, the tests run in this order (see
+  `pytest_collection_modifyitems`): ordinary tests without the seed, ordinary tests
+  with it, transactional tests with it, transactional tests without it, then the tests
+  that use no database. A test without `seeded` thus finds an empty database, as it
+  always did; a transactional one that still finds the seed (because no transactional
+  test with the seed ran before it) empties the database first.
+
+Passwords are hashed with MD5 in tests: the real hasher (PBKDF2, over a million rounds)
+would spend most of an API test creating its users, and no test depends on its strength.
+"""
 
 import os
 from pathlib import Path
@@ -6,6 +27,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 DATASET = Path(__file__).resolve().parent.parent / "data"
@@ -53,31 +75,134 @@ def dataset_dir():
     return DATASET
 
 
-@pytest.fixture(scope="module")
-def _seed_once(django_db_setup, django_db_blocker, dataset_dir):
-    """Import the seed data once per test module (committed), and remove it afterwards."""
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    """Hash the tests' passwords with MD5 (see the module's docstring)."""
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
+
+
+def uses_database(item) -> bool:
+    """Whether a test uses the database (a django_db marker or a database fixture)."""
+    return item.get_closest_marker("django_db") is not None or any(
+        name in item.fixturenames for name in ("db", "transactional_db", "seeded")
+    )
+
+
+def is_transactional(item) -> bool:
+    """Whether a test commits for real (and the database is emptied after it) rather than
+    running inside a transaction that is rolled back."""
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    ) or any(name in item.fixturenames for name in ("transactional_db", "live_server"))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Order the tests so that the seed is imported as few times as possible.
+
+    pytest-django then sorts them (stably) into ordinary, transactional and database-free
+    tests; within those groups, ordinary tests without the seed come before those with it,
+    and transactional tests with the seed before those without it.
+    """
+
+    def rank(item) -> int:
+        if not uses_database(item):
+            return 0
+        return int(("seeded" in item.fixturenames) != is_transactional(item))
+
+    items.sort(key=rank)
+
+
+SNAPSHOT_SCHEMA = "seed_snapshot"
+
+
+def _seed_is_committed() -> bool:
+    from states.models import TreatyEvent
+
+    return TreatyEvent.objects.exists()
+
+
+def _seed_models():
+    """The models whose tables the import fills. Content types and permissions are left
+    out: the flush after a transactional test creates them again by itself."""
+    from django.apps import apps
+
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed
+        and not model._meta.proxy
+        and model._meta.app_label not in ("contenttypes", "auth")
+    ]
+
+
+def take_seed_snapshot():
+    """Copy the tables of the freshly seeded database into a schema of their own, which
+    the flushes after transactional tests do not touch."""
+    from django.db import connection
+
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {SNAPSHOT_SCHEMA} CASCADE")
+        cursor.execute(f"CREATE SCHEMA {SNAPSHOT_SCHEMA}")
+        for table in sorted({model._meta.db_table for model in _seed_models()}):
+            cursor.execute(f"CREATE TABLE {SNAPSHOT_SCHEMA}.{qn(table)} AS TABLE {qn(table)}")
+
+
+def restore_seed_snapshot():
+    """Put the seed back into the emptied tables as it was just after the import, sequences
+    included, in one transaction (the foreign keys are checked at its end): the rows the
+    import would write, in a fraction of its time."""
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+
+    qn = connection.ops.quote_name
+    models = _seed_models()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in sorted({model._meta.db_table for model in models}):
+            cursor.execute(f"INSERT INTO {qn(table)} TABLE {SNAPSHOT_SCHEMA}.{qn(table)}")
+        for statement in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(statement)
+
+
+@pytest.fixture(scope="session")
+def _committed_seed(request, django_db_setup, django_db_blocker, dataset_dir):
+    """Import the seed data into the test database once per run, committed, and keep a
+    snapshot of it for the transactional tests (see above)."""
     with django_db_blocker.unblock():
         call_command("import_dataset", str(dataset_dir), verbosity=0)
+        take_seed_snapshot()
     yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
+    if request.config.getoption("reuse_db", False):  # leave a kept database empty
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _empty_database_unless_seeded(request):
+    """A transactional test without `seeded` finds an empty database, even right after
+    ordinary tests that left the committed seed in place."""
+    if "seeded" in request.fixturenames or not is_transactional(request.node):
+        return
+    request.getfixturevalue("django_db_setup")
+    with request.getfixturevalue("django_db_blocker").unblock():
+        if _seed_is_committed():
+            call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.fixture
-def seeded(request, _seed_once, dataset_dir):
+def seeded(request, _committed_seed):
     """The database with the whole seed dataset imported and every visit evaluated.
 
-    Tests share one committed import per module (set up before the test's own
-    transaction), and ordinary tests run inside a transaction that is rolled back,
-    so they may change anything. A transactional test (live_server, transaction=True)
-    empties the database when it ends; the next test then imports again.
+    An ordinary test sees the run's committed import and may change anything: its
+    transaction is rolled back. A transactional test empties the database when it ends;
+    the next one that asks for the seed gets it back from the snapshot.
     """
-    from states.models import TreatyEvent
-
-    marker = request.node.get_closest_marker("django_db")
-    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
-        name in request.fixturenames for name in ("transactional_db", "live_server")
-    )
-    request.getfixturevalue("transactional_db" if transactional else "db")
-    if not TreatyEvent.objects.exists():
-        call_command("import_dataset", str(dataset_dir), verbosity=0)
+    request.getfixturevalue("transactional_db" if is_transactional(request.node) else "db")
+    if not _seed_is_committed():
+        restore_seed_snapshot()

@@ -1,4 +1,8 @@
-"""The dataset importer and the verdict export, on the real seed data."""
+"""The dataset importer and the verdict export, on the real seed data.
+
+The tests that start from an imported seed take it from the `seeded` fixture, which is
+that same import (of the same files, by the same command), done once per run.
+"""
 
 import csv
 import io
@@ -26,8 +30,7 @@ def run_import(path) -> str:
     return out.getvalue()
 
 
-def test_seed_import_gives_the_verdicts_journalists_quote(dataset_dir):
-    run_import(dataset_dir)
+def test_seed_import_gives_the_verdicts_journalists_quote(seeded):
     rows = export_rows()
 
     mongolia = rows["vladimir-putin-mng-2024-09-02"]
@@ -47,8 +50,7 @@ def test_seed_import_gives_the_verdicts_journalists_quote(dataset_dir):
     assert brics["verdict"] == "deterred"
 
 
-def test_export_has_the_documented_columns_and_order(dataset_dir):
-    run_import(dataset_dir)
+def test_export_has_the_documented_columns_and_order(seeded):
     out = io.StringIO()
     call_command("export_verdicts", stdout=out)
     reader = csv.reader(io.StringIO(out.getvalue().removeprefix("\ufeff")))
@@ -64,8 +66,7 @@ def test_export_has_the_documented_columns_and_order(dataset_dir):
     assert [r[3] for r in rows[len(keys):]] == [""] * (len(rows) - len(keys))  # undated trips last
 
 
-def test_second_import_of_the_same_files_changes_nothing(dataset_dir):
-    run_import(dataset_dir)
+def test_second_import_of_the_same_files_changes_nothing(seeded, dataset_dir):
     before = (
         list(Verdict.objects.order_by("visit_id").values_list("visit_id", "code", "explanation", "computed_at")),
         VerdictChange.objects.count(),
@@ -83,8 +84,7 @@ def test_second_import_of_the_same_files_changes_nothing(dataset_dir):
     assert "Nothing changed" in output
 
 
-def test_a_newer_version_of_the_files_updates_what_changed(dataset_dir, tmp_path):
-    run_import(dataset_dir)
+def test_a_newer_version_of_the_files_updates_what_changed(seeded, dataset_dir, tmp_path):
     copy = tmp_path / "data"
     shutil.copytree(dataset_dir, copy)
     # Move Mongolia's entry into force after the visit: the incident must disappear,
@@ -111,8 +111,7 @@ def break_file(path, name, old, new):
     target.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_a_broken_copy_is_rejected_with_one_precise_message_per_problem(dataset_dir, tmp_path):
-    run_import(dataset_dir)
+def test_a_broken_copy_is_rejected_with_one_precise_message_per_problem(seeded, dataset_dir, tmp_path):
     counts_before = (State.objects.count(), Person.objects.count(), Visit.objects.count(), Warrant.objects.count(), Finding.objects.count())
     mongolia_before = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02").end
 
