@@ -49,7 +49,9 @@ from pathlib import Path, PurePosixPath
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "iccwatch_smoke"
-POSTGRES = os.environ.get("ICCWATCH_SMOKE_POSTGRES", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+POSTGRES = os.environ.get("ICCWATCH_SMOKE_POSTGRES", "postgres://postgres@127.0.0.1:5432").rstrip(
+    "/"
+)
 REDIS = os.environ.get("ICCWATCH_SMOKE_REDIS", "redis://127.0.0.1:6379/9")
 TIMEOUT = int(os.environ.get("ICCWATCH_SMOKE_TIMEOUT", "1200"))
 STARTED = time.monotonic()
@@ -100,7 +102,8 @@ class Stage:
         What configures iccwatch or Python here is left out: a container starts without it.
         """
         env = {
-            key: value for key, value in os.environ.items()
+            key: value
+            for key, value in os.environ.items()
             if not key.startswith(("DJANGO_", "ICCWATCH_", "CELERY_", "PYTHON", "PIP_REQUIRE"))
             and key not in ("DATABASE_URL", "REDIS_URL", "VIRTUAL_ENV")
         }
@@ -246,8 +249,10 @@ def run_copy(stage: Stage, arguments: str, stages: list[Stage]) -> None:
         source_stage = matches[-1]
         resolve = source_stage.path
     else:
+
         def resolve(path: str) -> Path:
             return ROOT / path
+
     into_folder = destination.endswith("/") or len(sources) > 1
     target = stage.path(destination)
     for source in sources:
@@ -256,7 +261,9 @@ def run_copy(stage: Stage, arguments: str, stages: list[Stage]) -> None:
             found = [p for p in found if not ignored(p.relative_to(ROOT).as_posix())]
         if not found:
             where = f"stage {origin}" if origin else "the build context"
-            raise SmokeFailure(f"COPY {arguments}: {source} is not in {where} (docker build would stop here)")
+            raise SmokeFailure(
+                f"COPY {arguments}: {source} is not in {where} (docker build would stop here)"
+            )
         for path in found:
             dest = target / path.name if into_folder and not path.is_dir() else target
             count = copy_into(path, dest, from_context=origin is None)
@@ -276,13 +283,19 @@ def image_python_version(image: str) -> tuple[int, int] | None:
 def find_python(version: tuple[int, int]) -> str:
     """A Python of the image's version (or ICCWATCH_SMOKE_PYTHON), on PATH or pyenv's."""
     wanted = f"{version[0]}.{version[1]}"
-    candidates = [os.environ.get("ICCWATCH_SMOKE_PYTHON", ""), shutil.which(f"python{wanted}") or ""]
+    candidates = [
+        os.environ.get("ICCWATCH_SMOKE_PYTHON", ""),
+        shutil.which(f"python{wanted}") or "",
+    ]
     pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
-    candidates += sorted(glob.glob(str(pyenv / f"{wanted}*" / "bin" / f"python{wanted}")), reverse=True)
+    candidates += sorted(
+        glob.glob(str(pyenv / f"{wanted}*" / "bin" / f"python{wanted}")), reverse=True
+    )
     for candidate in filter(None, candidates):
         result = subprocess.run(
             [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-            capture_output=True, text=True,
+            capture_output=True,
+            text=True,
         )
         if result.returncode == 0 and (
             result.stdout.strip() == wanted or candidate == os.environ.get("ICCWATCH_SMOKE_PYTHON")
@@ -291,14 +304,26 @@ def find_python(version: tuple[int, int]) -> str:
     raise SmokeFailure(f"no Python {wanted} here (the image's); set ICCWATCH_SMOKE_PYTHON")
 
 
-def logged_run(command: list[str], *, log: Path, cwd: Path, env: dict[str, str], timeout: float) -> None:
+def logged_run(
+    command: list[str], *, log: Path, cwd: Path, env: dict[str, str], timeout: float
+) -> None:
     """Run a build step, its output to a log; on failure, show the log's end."""
     with log.open("ab") as out:
-        result = subprocess.run(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, timeout=timeout)
+        result = subprocess.run(
+            command,
+            cwd=cwd,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            timeout=timeout,
+        )
     if result.returncode != 0:
-        lines = [line for line in log.read_text(errors="replace").splitlines()
-                 if not line.startswith("WARNING: Location")]  # pip's notes on unused local indexes
+        lines = [
+            line
+            for line in log.read_text(errors="replace").splitlines()
+            if not line.startswith("WARNING: Location")
+        ]  # pip's notes on unused local indexes
         tail = "\n".join(lines[-40:])
         raise SmokeFailure(f"{shlex.join(command)} exited {result.returncode}\n{tail}")
 
@@ -318,22 +343,34 @@ def run_step(stage: Stage, command: str, work: Path) -> None:
             logged_run(words, log=log, cwd=cwd, env=stage.host_env(), timeout=600)
         elif words[0] == "apt-get" or words[:2] == ["rm", "-rf"]:
             if words[0] == "apt-get" and "install" in words:
-                packages = [w for w in words[words.index("install") + 1:] if not w.startswith("-")]
+                packages = [w for w in words[words.index("install") + 1 :] if not w.startswith("-")]
                 provides = {"gettext": "msgfmt"}
                 for package in packages:
                     tool = provides.get(package)
                     if tool is None:
-                        raise SmokeFailure(f"RUN {part}: no stand-in for the Debian package {package}")
+                        raise SmokeFailure(
+                            f"RUN {part}: no stand-in for the Debian package {package}"
+                        )
                     if shutil.which(tool) is None:
-                        raise SmokeFailure(f"{tool} is not installed here (Debian package {package})")
+                        raise SmokeFailure(
+                            f"{tool} is not installed here (Debian package {package})"
+                        )
         elif len(words) >= 4 and words[1:3] == ["-m", "venv"]:
             venv = stage.path(words[3])
             version = image_python_version(stage.image)
             if version is None:
-                raise SmokeFailure(f"RUN {part}: the stage's image {stage.image} names no Python version")
+                raise SmokeFailure(
+                    f"RUN {part}: the stage's image {stage.image} names no Python version"
+                )
             python = find_python(version)
             say(f"stage {stage.name or stage.index}: {python} -m venv {words[3]}")
-            logged_run([python, "-m", "venv", str(venv)], log=log, cwd=cwd, env=os.environ.copy(), timeout=120)
+            logged_run(
+                [python, "-m", "venv", str(venv)],
+                log=log,
+                cwd=cwd,
+                env=os.environ.copy(),
+                timeout=120,
+            )
         elif words[0].endswith("/bin/pip") and "install" in words:
             if "--require-hashes" not in words:
                 raise SmokeFailure(f"RUN {part}: the image must install with --require-hashes")
@@ -346,8 +383,13 @@ def run_step(stage: Stage, command: str, work: Path) -> None:
                 elif word != "--no-cache-dir":  # the machine's pip cache may be used here
                     args.append(word)
             say(f"stage {stage.name or stage.index}: pip {' '.join(words[1:])}")
-            logged_run([str(pip), "--disable-pip-version-check", "-q", *args],
-                       log=log, cwd=cwd, env=os.environ.copy(), timeout=900)
+            logged_run(
+                [str(pip), "--disable-pip-version-check", "-q", *args],
+                log=log,
+                cwd=cwd,
+                env=os.environ.copy(),
+                timeout=900,
+            )
         elif words[0] in ("useradd", "groupadd"):
             pass  # the processes run as an unprivileged user of this machine (see as_image_user)
         elif words[0] in ("docker/entrypoint.sh", "./docker/entrypoint.sh"):
@@ -399,16 +441,25 @@ def assemble(work: Path) -> Stage:
 
 def psql(sql: str) -> None:
     """Run SQL on the server's maintenance database."""
-    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", f"{POSTGRES}/postgres", "-c", sql],
-                   check=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, timeout=60,
-                   env={**os.environ, "PGOPTIONS": "-c client_min_messages=warning"})
+    subprocess.run(
+        ["psql", "-q", "-v", "ON_ERROR_STOP=1", f"{POSTGRES}/postgres", "-c", sql],
+        check=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        timeout=60,
+        env={**os.environ, "PGOPTIONS": "-c client_min_messages=warning"},
+    )
 
 
 def redis_flush() -> None:
     """Empty the smoke test's own Redis database (never another one)."""
     if shutil.which("redis-cli"):
-        subprocess.run(["redis-cli", "-u", REDIS, "flushdb"], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, timeout=20)
+        subprocess.run(
+            ["redis-cli", "-u", REDIS, "flushdb"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=20,
+        )
 
 
 def free_port() -> int:
@@ -428,8 +479,15 @@ class Processes:
         """Start a process, its output to logs/NAME.log."""
         log = logs / f"{name}.log"
         out = log.open("wb")
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, start_new_session=True)
+        process = subprocess.Popen(
+            command,
+            cwd=cwd,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         out.close()
         self.started.append((name, process, log))
         return process
@@ -470,7 +528,11 @@ def get(port: int, path: str, **headers: str) -> tuple[int, dict[str, str], str]
     )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read().decode("utf-8", "replace")
+            return (
+                response.status,
+                dict(response.headers),
+                response.read().decode("utf-8", "replace"),
+            )
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read().decode("utf-8", "replace")
 
@@ -509,8 +571,13 @@ def choose_user(stage: Stage, env: dict[str, str]) -> None:
     if stage.user in ("", "root", "0") or os.geteuid() != 0 or shutil.which("setpriv") is None:
         say("the processes run as this machine's current user")
         return
-    probe = subprocess.run([*UNPRIVILEGED, "python", "-c", "import django"], env=env,
-                           cwd=stage.path("."), capture_output=True, timeout=60)
+    probe = subprocess.run(
+        [*UNPRIVILEGED, "python", "-c", "import django"],
+        env=env,
+        cwd=stage.path("."),
+        capture_output=True,
+        timeout=60,
+    )
     if probe.returncode == 0:
         RUN_AS.extend(UNPRIVILEGED)
         say("the processes run as the unprivileged user nobody, as the image's USER")
@@ -531,12 +598,23 @@ def smoke(work: Path, processes: Processes) -> None:
 
     say("assembling the image's file tree from the Dockerfile")
     final = assemble(work)
-    check(final.user not in ("", "root", "0"), f"the final stage runs as a non-root user ({final.user})")
-    check(bool(final.entrypoint), f"the final stage has an entrypoint ({shlex.join(final.entrypoint)})")
+    check(
+        final.user not in ("", "root", "0"),
+        f"the final stage runs as a non-root user ({final.user})",
+    )
+    check(
+        bool(final.entrypoint),
+        f"the final stage has an entrypoint ({shlex.join(final.entrypoint)})",
+    )
     app = final.path(".")
     entrypoint = final.path(final.entrypoint[0])
-    for needed in ("locale/fr/LC_MESSAGES/django.mo", "node_modules/world-atlas/countries-110m.json",
-                   "staticfiles/css/site.css", "staticfiles/admin/css/base.css", "data/states.csv"):
+    for needed in (
+        "locale/fr/LC_MESSAGES/django.mo",
+        "node_modules/world-atlas/countries-110m.json",
+        "staticfiles/css/site.css",
+        "staticfiles/admin/css/base.css",
+        "data/states.csv",
+    ):
         check((app / needed).is_file(), f"the image holds {needed}")
 
     logs = work / "logs"
@@ -554,63 +632,107 @@ def smoke(work: Path, processes: Processes) -> None:
 
     port = free_port()
     env = final.host_env()
-    env.update({
-        # What docker compose and .env give the containers.
-        "DJANGO_ENV": "production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"{POSTGRES}/{DATABASE}",
-        "REDIS_URL": REDIS,
-        "CELERY_BROKER_URL": REDIS,
-        # This machine, not a container: a free port, fewer processes, quick sweeps.
-        "ICCWATCH_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
-        "ICCWATCH_BEAT_SCHEDULE": str(run_dir / "celerybeat-schedule"),
-        "ICCWATCH_SWEEP_SECONDS": "5",
-        "HOME": str(run_dir),
-    })
+    env.update(
+        {
+            # What docker compose and .env give the containers.
+            "DJANGO_ENV": "production",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DATABASE_URL": f"{POSTGRES}/{DATABASE}",
+            "REDIS_URL": REDIS,
+            "CELERY_BROKER_URL": REDIS,
+            # This machine, not a container: a free port, fewer processes, quick sweeps.
+            "ICCWATCH_BIND": f"127.0.0.1:{port}",
+            "WEB_CONCURRENCY": "2",
+            "ICCWATCH_BEAT_SCHEDULE": str(run_dir / "celerybeat-schedule"),
+            "ICCWATCH_SWEEP_SECONDS": "5",
+            "HOME": str(run_dir),
+        }
+    )
     check(len(env["DJANGO_SECRET_KEY"]) >= 50, "a random secret key of 50+ characters")
     choose_user(final, env)
 
     say(f"starting entrypoint web (gunicorn on 127.0.0.1:{port}), worker and beat")
-    processes.start("web", as_image_user(final, [str(entrypoint), "web"]), cwd=app, env=env, logs=logs)
-    processes.start("worker", as_image_user(final, [str(entrypoint), "worker"]), cwd=app, env=env, logs=logs)
-    processes.start("beat", as_image_user(final, [str(entrypoint), "beat"]), cwd=app, env=env, logs=logs)
+    processes.start(
+        "web", as_image_user(final, [str(entrypoint), "web"]), cwd=app, env=env, logs=logs
+    )
+    processes.start(
+        "worker", as_image_user(final, [str(entrypoint), "worker"]), cwd=app, env=env, logs=logs
+    )
+    processes.start(
+        "beat", as_image_user(final, [str(entrypoint), "beat"]), cwd=app, env=env, logs=logs
+    )
 
-    status = wait_for("GET /healthz", lambda: get(port, "/healthz")[0] == 200, 600, processes,
-                      ["web", "worker", "beat"])
+    status = wait_for(
+        "GET /healthz",
+        lambda: get(port, "/healthz")[0] == 200,
+        600,
+        processes,
+        ["web", "worker", "beat"],
+    )
     check(status, "web migrated, imported data/ and answers /healthz")
     web_log = (logs / "web.log").read_text(errors="replace")
-    check("Import complete." in web_log, "the web entrypoint imported the dataset into the empty database",
-          tail(logs / "web.log"))
+    check(
+        "Import complete." in web_log,
+        "the web entrypoint imported the dataset into the empty database",
+        tail(logs / "web.log"),
+    )
 
     code, headers, page = get(port, "/states/MNG/", **{"Accept-Language": "fr"})
     check(code == 200, "GET /states/MNG/ answers 200", page[:2000])
     check('<html lang="fr"' in page, "/states/MNG/ is served in French (lang=fr)")
     french = ["Chronologie", "Visites accueillies", "Aller au contenu"]
     missing = [text for text in french if text not in page]
-    check(not missing and "Timeline" not in page,
-          "/states/MNG/ shows French interface strings (compiled translations)", f"missing: {missing}")
+    check(
+        not missing and "Timeline" not in page,
+        "/states/MNG/ shows French interface strings (compiled translations)",
+        f"missing: {missing}",
+    )
     check("Mongoli" in page, "/states/MNG/ shows the imported state")
 
     code, headers, page = get(port, "/", **{"Accept-Language": "fr"})
     check(code == 200, "GET / answers 200")
-    check(re.search(r'<figure class="map">\s*<svg', page) is not None and "<path" in page,
-          "the home page draws the SVG world map (world-atlas shapes), not the table fallback")
+    check(
+        re.search(r'<figure class="map">\s*<svg', page) is not None and "<path" in page,
+        "the home page draws the SVG world map (world-atlas shapes), not the table fallback",
+    )
 
     code, headers, css = get(port, "/static/css/site.css")
-    check(code == 200 and "text/css" in headers.get("Content-Type", ""), "/static/css/site.css is served")
+    check(
+        code == 200 and "text/css" in headers.get("Content-Type", ""),
+        "/static/css/site.css is served",
+    )
     code, headers, _ = get(port, "/static/admin/css/base.css")
     check(code == 200, "collected app static files are served (/static/admin/css/base.css)")
 
     hostname = socket.gethostname()
     ping = subprocess.run(
-        as_image_user(final, [str(entrypoint), "celery", "-A", "iccwatch", "inspect", "ping",
-                              "--destination", f"celery@{hostname}", "--timeout", "10"]),
-        cwd=app, env=env, capture_output=True, text=True, timeout=120,
+        as_image_user(
+            final,
+            [
+                str(entrypoint),
+                "celery",
+                "-A",
+                "iccwatch",
+                "inspect",
+                "ping",
+                "--destination",
+                f"celery@{hostname}",
+                "--timeout",
+                "10",
+            ],
+        ),
+        cwd=app,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
-    check(ping.returncode == 0 and "pong" in ping.stdout, "celery inspect ping: the worker answers",
-          ping.stdout + ping.stderr)
+    check(
+        ping.returncode == 0 and "pong" in ping.stdout,
+        "celery inspect ping: the worker answers",
+        ping.stdout + ping.stderr,
+    )
 
     # The web tier's own path: a verdict is dropped, the outbox relay enqueues the visit,
     # and only the worker can evaluate it again.
@@ -622,26 +744,47 @@ def smoke(work: Path, processes: Processes) -> None:
         "assert relay([visit.pk])\n"
         "print(visit.pk)\n"
     )
-    shell = subprocess.run(as_image_user(final, [str(entrypoint), "manage", "shell", "-v", "0", "-c", code]),
-                           cwd=app, env=env, capture_output=True, text=True, timeout=120)
-    check(shell.returncode == 0, "a visit's verdict is dropped and its evaluation enqueued",
-          shell.stdout + shell.stderr)
+    shell = subprocess.run(
+        as_image_user(final, [str(entrypoint), "manage", "shell", "-v", "0", "-c", code]),
+        cwd=app,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    check(
+        shell.returncode == 0,
+        "a visit's verdict is dropped and its evaluation enqueued",
+        shell.stdout + shell.stderr,
+    )
     visit_id = int(shell.stdout.strip().splitlines()[-1])
-    probe = (f"from visits.models import Verdict; print(Verdict.objects.filter(visit_id={visit_id}).exists())")
+    probe = f"from visits.models import Verdict; print(Verdict.objects.filter(visit_id={visit_id}).exists())"
 
     def verdict_back() -> bool:
-        result = subprocess.run(as_image_user(final, [str(entrypoint), "manage", "shell", "-v", "0", "-c", probe]),
-                                cwd=app, env=env, capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            as_image_user(final, [str(entrypoint), "manage", "shell", "-v", "0", "-c", probe]),
+            cwd=app,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         return result.stdout.strip() == "True"
 
-    check(wait_for("the worker re-evaluating the visit", verdict_back, 90, processes, ["worker"]),
-          "the worker processed the task: the verdict is back")
+    check(
+        wait_for("the worker re-evaluating the visit", verdict_back, 90, processes, ["worker"]),
+        "the worker processed the task: the verdict is back",
+    )
 
     def swept() -> bool:
-        return "visits.sweep_evaluation_requests" in (logs / "worker.log").read_text(errors="replace")
+        return "visits.sweep_evaluation_requests" in (logs / "worker.log").read_text(
+            errors="replace"
+        )
 
-    check(wait_for("a beat-scheduled sweep", swept, 60, processes, ["beat", "worker"]),
-          "beat scheduled the outbox sweep and the worker ran it")
+    check(
+        wait_for("a beat-scheduled sweep", swept, 60, processes, ["beat", "worker"]),
+        "beat scheduled the outbox sweep and the worker ran it",
+    )
     for name in ("web", "worker", "beat"):
         processes.alive(name)
     check(True, "web, worker and beat are still running")

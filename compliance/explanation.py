@@ -123,11 +123,15 @@ class Explainer:
         verb = "ratified" if self.host.signed else "acceded"
         return f"State Party; {verb} {self.host.deposited.isoformat()}"
 
-    def obligation(self, basis: str, warrant: WarrantFacts | None, day: datetime.date | None) -> str:
+    def obligation(
+        self, basis: str, warrant: WarrantFacts | None, day: datetime.date | None
+    ) -> str:
         h = self.host
         if basis == STATE_PARTY:
             if h.withdrawal_effective:
-                when = f"on {day.isoformat()}" if day and self._exact else "at the time of the visit"
+                when = (
+                    f"on {day.isoformat()}" if day and self._exact else "at the time of the visit"
+                )
                 return (
                     f"{h.name} was bound from {h.entry_into_force.isoformat()} ({self._joined()}); "
                     f"its withdrawal is effective only from {h.withdrawal_effective.isoformat()} "
@@ -191,7 +195,9 @@ class Explainer:
             return f"its Art. 12(3) declaration for this situation was lodged only on {min(later).isoformat()}"
         others = [d.situation for d in h.declarations]
         if others:
-            return f"its Art. 12(3) declaration covers the {situation_phrase(others[0])}, not this one"
+            return (
+                f"its Art. 12(3) declaration covers the {situation_phrase(others[0])}, not this one"
+            )
         return ""
 
     def warrant(self, w: WarrantFacts, day: datetime.date | None, uniform: bool = True) -> str:
@@ -201,7 +207,9 @@ class Explainer:
         if issued and public and issued == public:
             since = f"issued and public since {format_period(issued)}"
         elif issued and public:
-            since = f"issued under seal {format_on(issued)} and public since {format_period(public)}"
+            since = (
+                f"issued under seal {format_on(issued)} and public since {format_period(public)}"
+            )
         elif issued:
             since = f"issued under seal {format_on(issued)}"
         else:
@@ -236,7 +244,9 @@ class Explainer:
     def finding_text(self) -> str:
         parts = []
         for f in self.findings:
-            referral = f" and referred it to {f.referred_to}" if f.referred_to else " without referring it"
+            referral = (
+                f" and referred it to {f.referred_to}" if f.referred_to else " without referring it"
+            )
             parts.append(
                 f" An ICC Pre-Trial Chamber found non-compliance on {f.decided.isoformat()} "
                 f"(Art. 87(7)){referral}."
@@ -248,7 +258,9 @@ class Explainer:
             return ""
         cited = []
         for s in self.sources[:6]:
-            cited.append(f"{s.publisher} ({s.published.isoformat()})" if s.published else s.publisher)
+            cited.append(
+                f"{s.publisher} ({s.published.isoformat()})" if s.published else s.publisher
+            )
         more = f" and {len(self.sources) - 6} more" if len(self.sources) > 6 else ""
         return f" Sources: {'; '.join(cited)}{more}."
 
@@ -312,7 +324,9 @@ class Explainer:
             )
         return f"A trip by {v.person_name} to {self._where()} (date unknown) was called off.{self.sources_text()}"
 
-    def _deterred(self, s: Reading, warrant: WarrantFacts | None, would_be_bound: bool | None) -> str:
+    def _deterred(
+        self, s: Reading, warrant: WarrantFacts | None, would_be_bound: bool | None
+    ) -> str:
         v, h = self.visit, self.host
         if v.status == "virtual":
             what = f"{v.person_name} did not travel to {self._where()} {self._when()} and took part by video instead."
@@ -345,7 +359,9 @@ class Explainer:
         v = self.visit
         first = v.start.first
         last = (v.end or v.start).last
-        starts = [p for w in self.warrants.values() if (p := w.issued or w.made_public) and p.first > last]
+        starts = [
+            p for w in self.warrants.values() if (p := w.issued or w.made_public) and p.first > last
+        ]
         ends = [w.ended for w in self.warrants.values() if w.ended and w.ended < first]
         which = "the first warrant" if len(self.warrants) > 1 else "the warrant"
         if starts and len(starts) == len(self.warrants):
@@ -386,7 +402,9 @@ class Explainer:
             )
         wsent = " " + self.warrant(warrant, s.day, uniform) if warrant else ""
         if s.code == COMPLIED:
-            obligation = self.obligation(s.basis, warrant, s.day) if s.basis else self.no_obligation_reason()
+            obligation = (
+                self.obligation(s.basis, warrant, s.day) if s.basis else self.no_obligation_reason()
+            )
             return (
                 f"{self.visit_sentence('was arrested under the warrant')}.{wsent} {obligation}"
                 f"{note}{sources}"

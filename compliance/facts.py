@@ -26,7 +26,13 @@ COMPLIED = "complied"
 NO_OBLIGATION = "no_obligation"
 NON_COMPLIANCE = "non_compliance"
 VERDICT_CODES = (
-    PENDING, DETERRED, NO_WARRANT_IN_FORCE, WARRANT_NOT_PUBLIC, COMPLIED, NO_OBLIGATION, NON_COMPLIANCE,
+    PENDING,
+    DETERRED,
+    NO_WARRANT_IN_FORCE,
+    WARRANT_NOT_PUBLIC,
+    COMPLIED,
+    NO_OBLIGATION,
+    NON_COMPLIANCE,
 )
 
 # Obligation bases, in the order they are reported when several apply.
@@ -80,7 +86,9 @@ _REFERRAL_BODIES = {
     (False, False): "",
 }
 _REFERRAL_SENTENCES = {
-    (True, True): gettext_noop("Referred to the Assembly of States Parties and the UN Security Council."),
+    (True, True): gettext_noop(
+        "Referred to the Assembly of States Parties and the UN Security Council."
+    ),
     (True, False): gettext_noop("Referred to the Assembly of States Parties."),
     (False, True): gettext_noop("Referred to the UN Security Council."),
     (False, False): gettext_noop("Not referred."),
@@ -185,7 +193,9 @@ class StateFacts:
         """A state whose instrument was withdrawn before entry into force was never a party."""
         if self.entry_into_force is None:
             return False
-        return self.withdrawal_effective is None or self.entry_into_force < self.withdrawal_effective
+        return (
+            self.withdrawal_effective is None or self.entry_into_force < self.withdrawal_effective
+        )
 
     def party_on(self, day: datetime.date) -> bool:
         """entry_into_force <= day < withdrawal_effective (on the effective day it is no longer a party)."""

@@ -39,7 +39,10 @@ def withdrawal_effective_for(notified: datetime.date) -> datetime.date:
 
 
 def state_facts(
-    iso3: str, name: str, events: dict[str, datetime.date], declarations: Iterable[tuple[datetime.date, str]]
+    iso3: str,
+    name: str,
+    events: dict[str, datetime.date],
+    declarations: Iterable[tuple[datetime.date, str]],
 ) -> StateFacts:
     """A state's timeline as the rule reads it.
 
@@ -53,7 +56,9 @@ def state_facts(
     deposited = events.get("deposited")
     entry = events.get("entry_into_force") or (deposited and entry_into_force_for(deposited))
     notified = events.get("withdrawal_notified")
-    effective = events.get("withdrawal_effective") or (notified and withdrawal_effective_for(notified))
+    effective = events.get("withdrawal_effective") or (
+        notified and withdrawal_effective_for(notified)
+    )
     revoked = events.get("withdrawal_revoked")
     if revoked and effective and revoked < effective:
         # A withdrawal revoked before it takes effect never takes effect (South Africa, The Gambia, 2017).
@@ -66,5 +71,7 @@ def state_facts(
         entry_into_force=entry,
         withdrawal_notified=notified,
         withdrawal_effective=effective,
-        declarations=tuple(DeclarationFacts(lodged, situation) for lodged, situation in declarations),
+        declarations=tuple(
+            DeclarationFacts(lodged, situation) for lodged, situation in declarations
+        ),
     )

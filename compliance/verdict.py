@@ -136,7 +136,9 @@ def _scenario(
         _, day, basis, w = best
         bound = {"basis": basis, "day": day, "warrants": (w.id,), "bound": True}
     if visit.status in DETERRED_STATUSES:
-        return Reading(DETERRED, **(bound or {"warrants": tuple(usable) or tuple(in_force)}), **common)
+        return Reading(
+            DETERRED, **(bound or {"warrants": tuple(usable) or tuple(in_force)}), **common
+        )
     if not in_force:
         return Reading(NO_WARRANT_IN_FORCE, day=first, **common)
     if not usable:
@@ -145,7 +147,9 @@ def _scenario(
     first_usable_day, first_usable = next(iter(usable.values()))
     if visit.outcome == "arrested":
         return Reading(
-            COMPLIED, **(bound or {"day": first_usable_day, "warrants": (first_usable.id,)}), **common
+            COMPLIED,
+            **(bound or {"day": first_usable_day, "warrants": (first_usable.id,)}),
+            **common,
         )
     if not bound:
         return Reading(NO_OBLIGATION, day=first_usable_day, warrants=tuple(usable), **common)
@@ -273,9 +277,13 @@ def self_check(verdict: Verdict, has_finding: bool, researcher_note: str = "") -
         )
     note = researcher_note or ""
     if "WAS a State Party on the visit date" in note and verdict.code == NO_OBLIGATION:
-        problems.append("The researcher's note says the host was a State Party on the visit date, "
-                        f"but the verdict is {verdict.code}.")
+        problems.append(
+            "The researcher's note says the host was a State Party on the visit date, "
+            f"but the verdict is {verdict.code}."
+        )
     if "was not an ICC State Party at any time" in note and verdict.basis == STATE_PARTY:
-        problems.append("The researcher's note says the host was never a State Party, "
-                        "but the verdict's basis is state_party.")
+        problems.append(
+            "The researcher's note says the host was never a State Party, "
+            "but the verdict's basis is state_party."
+        )
     return " ".join(problems)

@@ -47,7 +47,8 @@ def is_iso3(value: object) -> bool:
 
 
 validate_slug = RegexValidator(
-    rf"^{SLUG}\Z", "Use lowercase letters and digits in words joined by hyphens (e.g. vladimir-putin)."
+    rf"^{SLUG}\Z",
+    "Use lowercase letters and digits in words joined by hyphens (e.g. vladimir-putin).",
 )
 validate_iso3 = RegexValidator(
     rf"^{ISO3}\Z", "Use an ISO 3166-1 alpha-3 code in capitals (e.g. MNG)."

@@ -35,22 +35,73 @@ from warrants.models import Case, Person, PersonStatus, Situation, Warrant, Warr
 
 # The columns the importer reads from each file (a file may hold more; they are ignored).
 FILES = {
-    "states.csv": ["iso3", "name", "signed", "deposited", "entry_into_force", "withdrawal_notified",
-                   "withdrawal_effective", "withdrawal_revoked", "notes", "source_urls"],
+    "states.csv": [
+        "iso3",
+        "name",
+        "signed",
+        "deposited",
+        "entry_into_force",
+        "withdrawal_notified",
+        "withdrawal_effective",
+        "withdrawal_revoked",
+        "notes",
+        "source_urls",
+    ],
     "declarations.csv": ["iso3", "lodged", "situation", "notes", "source_urls"],
-    "persons.csv": ["slug", "name", "other_names", "nationality_iso3", "born", "role", "situation", "status",
-                    "status_date", "notes", "source_urls"],
-    "warrants.csv": ["person_slug", "case_name", "case_number", "issued", "made_public", "charges", "ended",
-                     "end_reason", "notes", "source_urls"],
-    "visits.csv": ["id", "person_slug", "host_iso3", "city", "start", "end", "occasion", "status", "outcome",
-                   "host_notified", "review_state", "icc_finding_date", "icc_finding_referred_to", "notes",
-                   "source_urls"],
+    "persons.csv": [
+        "slug",
+        "name",
+        "other_names",
+        "nationality_iso3",
+        "born",
+        "role",
+        "situation",
+        "status",
+        "status_date",
+        "notes",
+        "source_urls",
+    ],
+    "warrants.csv": [
+        "person_slug",
+        "case_name",
+        "case_number",
+        "issued",
+        "made_public",
+        "charges",
+        "ended",
+        "end_reason",
+        "notes",
+        "source_urls",
+    ],
+    "visits.csv": [
+        "id",
+        "person_slug",
+        "host_iso3",
+        "city",
+        "start",
+        "end",
+        "occasion",
+        "status",
+        "outcome",
+        "host_notified",
+        "review_state",
+        "icc_finding_date",
+        "icc_finding_referred_to",
+        "notes",
+        "source_urls",
+    ],
     "statements.csv": ["date", "title", "signatories_iso3", "count", "source_urls"],
 }
 OPTIONAL_FILES = {"declarations.csv", "statements.csv"}
 # icc_finding_referred_to: (referred to the Assembly of States Parties, to the Security Council).
-REFERRALS = {"": None, "none": (False, False), "ASP": (True, False), "UNSC": (False, True),
-             "ASP;UNSC": (True, True), "UNSC;ASP": (True, True)}
+REFERRALS = {
+    "": None,
+    "none": (False, False),
+    "ASP": (True, False),
+    "UNSC": (False, True),
+    "ASP;UNSC": (True, True),
+    "UNSC;ASP": (True, True),
+}
 # The values each coded column accepts; empty is allowed where the validation below says so.
 # FILES and VOCABULARIES are what data/DICTIONARY.md documents (a test keeps them equal).
 VOCABULARIES = {
@@ -92,7 +143,9 @@ class Row:
 
 @dataclass
 class ImportReport:
-    counts: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
+    counts: dict[str, dict[str, int]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(int))
+    )
     warnings: list[str] = field(default_factory=list)
     evaluation: flagging.EvaluationStats | None = None
     version: str = ""
@@ -121,7 +174,9 @@ class _Validator:
             return None
         return value
 
-    def period(self, row: Row, column: str, *, partial: bool = True, required: bool = False) -> Period | None:
+    def period(
+        self, row: Row, column: str, *, partial: bool = True, required: bool = False
+    ) -> Period | None:
         value = row.values[column]
         if not value:
             if required:
@@ -157,7 +212,11 @@ class _Validator:
         if not value and not required:
             return ""
         if value not in choices:
-            self.error(row, column, f"{value!r} is not one of: {', '.join(sorted(c for c in choices if c))}")
+            self.error(
+                row,
+                column,
+                f"{value!r} is not one of: {', '.join(sorted(c for c in choices if c))}",
+            )
             return None
         return value
 
@@ -188,9 +247,13 @@ def read_version(directory: Path, validator: _Validator) -> str:
     if not path.is_file():
         return ""
     try:
-        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        lines = [
+            line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+        ]
     except UnicodeDecodeError as exc:
-        validator.errors.append(f"{VERSION_FILE}:0: (file): not valid UTF-8 ({exc.reason} at byte {exc.start})")
+        validator.errors.append(
+            f"{VERSION_FILE}:0: (file): not valid UTF-8 ({exc.reason} at byte {exc.start})"
+        )
         return ""
     if len(lines) != 1 or not VERSION_RE.match(lines[0]):
         validator.errors.append(
@@ -217,7 +280,9 @@ def read_rows(directory: Path, validator: _Validator) -> dict[str, list[Row]]:
                 header = next(reader, [])
                 missing = [c for c in columns if c not in header]
                 for column in missing:
-                    validator.errors.append(f"{name}:1: {column}: the column is missing from the header")
+                    validator.errors.append(
+                        f"{name}:1: {column}: the column is missing from the header"
+                    )
                 if missing:
                     rows[name] = []
                     continue
@@ -235,7 +300,9 @@ def read_rows(directory: Path, validator: _Validator) -> dict[str, list[Row]]:
                     parsed.append(Row(name, start_line, values))
                 rows[name] = parsed
         except UnicodeDecodeError as exc:
-            validator.errors.append(f"{name}:0: (file): not valid UTF-8 ({exc.reason} at byte {exc.start})")
+            validator.errors.append(
+                f"{name}:0: (file): not valid UTF-8 ({exc.reason} at byte {exc.start})"
+            )
             rows[name] = []
     return rows
 
@@ -266,14 +333,26 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
         iso3 = v.iso3(row, "iso3")
         name = v.required(row, "name")
         dates = {col: v.day(row, col) for col in TREATY_COLUMNS}
-        if dates["deposited"] and dates["entry_into_force"] and dates["entry_into_force"] < dates["deposited"]:
+        if (
+            dates["deposited"]
+            and dates["entry_into_force"]
+            and dates["entry_into_force"] < dates["deposited"]
+        ):
             # Legitimate for a succession (Montenegro: in force from independence, notified later).
             warnings.append(
                 f"{row.file}:{row.line}: entry_into_force: {dates['entry_into_force']} is before the deposit "
                 f"{dates['deposited']} (a succession?); the recorded date is used"
             )
-        v.in_order(row, "withdrawal_notified", "withdrawal_effective", dates["withdrawal_notified"], dates["withdrawal_effective"])
-        v.in_order(row, "signed", "withdrawal_notified", dates["signed"], dates["withdrawal_notified"])
+        v.in_order(
+            row,
+            "withdrawal_notified",
+            "withdrawal_effective",
+            dates["withdrawal_notified"],
+            dates["withdrawal_effective"],
+        )
+        v.in_order(
+            row, "signed", "withdrawal_notified", dates["signed"], dates["withdrawal_notified"]
+        )
         if dates["withdrawal_revoked"] and not dates["withdrawal_notified"]:
             v.error(row, "withdrawal_revoked", "a revocation needs a withdrawal_notified date")
         if iso3 in seen_states:
@@ -290,12 +369,19 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
         notified = dates["withdrawal_notified"]
         # A withdrawal before entry into force (Malaysia) may take effect at once.
         never_in_force = deposited and effective and effective < entry_into_force_for(deposited)
-        if notified and effective and withdrawal_effective_for(notified) > effective and not never_in_force:
+        if (
+            notified
+            and effective
+            and withdrawal_effective_for(notified) > effective
+            and not never_in_force
+        ):
             warnings.append(
                 f"{row.file}:{row.line}: withdrawal_effective: {effective} is earlier than one year after the "
                 f"notification of {notified} (Art. 127(1))"
             )
-        parsed.states.append((row, {"iso3": iso3, "name": name, "dates": dates, "urls": v.urls(row)}))
+        parsed.states.append(
+            (row, {"iso3": iso3, "name": name, "dates": dates, "urls": v.urls(row)})
+        )
 
     persons: dict[str, dict] = {}
     situations: set[str] = set()
@@ -327,12 +413,28 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
 
     for row in rows["declarations.csv"]:
         situation = v.required(row, "situation")
-        if situation and situation not in situations and not Situation.objects.filter(name=situation).exists():
-            v.error(row, "situation", f"{situation!r} is not a known situation (none of the persons belongs to it)")
-        parsed.declarations.append((row, {
-            "iso3": v.iso3(row, "iso3"), "lodged": v.day(row, "lodged", required=True),
-            "situation": situation, "notes": row.values["notes"], "urls": v.urls(row),
-        }))
+        if (
+            situation
+            and situation not in situations
+            and not Situation.objects.filter(name=situation).exists()
+        ):
+            v.error(
+                row,
+                "situation",
+                f"{situation!r} is not a known situation (none of the persons belongs to it)",
+            )
+        parsed.declarations.append(
+            (
+                row,
+                {
+                    "iso3": v.iso3(row, "iso3"),
+                    "lodged": v.day(row, "lodged", required=True),
+                    "situation": situation,
+                    "notes": row.values["notes"],
+                    "urls": v.urls(row),
+                },
+            )
+        )
 
     def known_person(row: Row, column: str) -> dict | None:
         slug = v.required(row, column)
@@ -344,7 +446,10 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
         if existing is None:
             v.error(row, column, f"{slug!r} is not a known person (not in persons.csv)")
             return None
-        return {"slug": slug, "nationality": existing.nationality.iso3 if existing.nationality else None}
+        return {
+            "slug": slug,
+            "nationality": existing.nationality.iso3 if existing.nationality else None,
+        }
 
     refs: dict[str, int] = {}
     for row in rows["warrants.csv"]:
@@ -353,26 +458,44 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
         made_public = v.period(row, "made_public")
         ended = v.day(row, "ended")
         if not row.values["issued"] and not row.values["made_public"]:
-            v.error(row, "issued", "a warrant needs an issue date or, failing that, a made_public date")
+            v.error(
+                row, "issued", "a warrant needs an issue date or, failing that, a made_public date"
+            )
         v.in_order(row, "issued", "made_public", issued, made_public)
         v.in_order(row, "issued", "ended", issued, ended)
-        end_reason = v.choice(row, "end_reason", VOCABULARIES["warrants.csv", "end_reason"], required=False)
+        end_reason = v.choice(
+            row, "end_reason", VOCABULARIES["warrants.csv", "end_reason"], required=False
+        )
         if end_reason and not ended:
             # The sources name the end but not its date: the warrant is treated as still in force.
             warnings.append(
                 f"{row.file}:{row.line}: ended: end_reason is {end_reason!r} but the end date is missing; "
                 "the warrant is treated as in force"
             )
-        ref = slugify(f"{row.values['person_slug']}-{row.values['issued'] or row.values['made_public']}")
+        ref = slugify(
+            f"{row.values['person_slug']}-{row.values['issued'] or row.values['made_public']}"
+        )
         if ref in refs:
             ref = f"{ref}-{row.line}"
         refs[ref] = row.line
-        parsed.warrants.append((row, {
-            "ref": ref, "person": person, "case_name": row.values["case_name"],
-            "case_number": row.values["case_number"], "issued": issued, "made_public": made_public,
-            "ended": ended, "end_reason": end_reason or "", "charges": row.values["charges"],
-            "notes": row.values["notes"], "urls": v.urls(row),
-        }))
+        parsed.warrants.append(
+            (
+                row,
+                {
+                    "ref": ref,
+                    "person": person,
+                    "case_name": row.values["case_name"],
+                    "case_number": row.values["case_number"],
+                    "issued": issued,
+                    "made_public": made_public,
+                    "ended": ended,
+                    "end_reason": end_reason or "",
+                    "charges": row.values["charges"],
+                    "notes": row.values["notes"],
+                    "urls": v.urls(row),
+                },
+            )
+        )
 
     visit_ids: dict[str, int] = {}
     for row in rows["visits.csv"]:
@@ -392,38 +515,79 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
             v.error(row, "end", "an end date needs a start date")
         v.in_order(row, "start", "end", start, end)
         if person and host and person.get("nationality") == host:
-            v.error(row, "host_iso3", f"{host} is {row.values['person_slug']}'s own state of nationality: "
-                                      "a visit to one's own state is not a visit")
+            v.error(
+                row,
+                "host_iso3",
+                f"{host} is {row.values['person_slug']}'s own state of nationality: "
+                "a visit to one's own state is not a visit",
+            )
         finding = v.day(row, "icc_finding_date")
         referral = row.values["icc_finding_referred_to"]
         if referral and referral not in VOCABULARIES["visits.csv", "icc_finding_referred_to"]:
-            v.error(row, "icc_finding_referred_to", f"{referral!r} is not one of: none, ASP, UNSC, ASP;UNSC")
+            v.error(
+                row,
+                "icc_finding_referred_to",
+                f"{referral!r} is not one of: none, ASP, UNSC, ASP;UNSC",
+            )
         elif referral and not row.values["icc_finding_date"]:
             v.error(row, "icc_finding_referred_to", "a referral needs an icc_finding_date")
-        parsed.visits.append((row, {
-            "slug": vid, "person": person, "host": host, "place": row.values["city"],
-            "start": start, "end": end, "occasion": row.values["occasion"], "status": status,
-            "outcome": v.choice(row, "outcome", VOCABULARIES["visits.csv", "outcome"]),
-            "host_notified": v.choice(row, "host_notified", VOCABULARIES["visits.csv", "host_notified"],
-                                      required=False) == "yes",
-            "review_state": v.choice(row, "review_state", VOCABULARIES["visits.csv", "review_state"],
-                                     required=False) or ReviewState.REPORTED,
-            "finding": finding, "referral": REFERRALS.get(referral), "notes": row.values["notes"],
-            "urls": v.urls(row, required=True),
-        }))
+        parsed.visits.append(
+            (
+                row,
+                {
+                    "slug": vid,
+                    "person": person,
+                    "host": host,
+                    "place": row.values["city"],
+                    "start": start,
+                    "end": end,
+                    "occasion": row.values["occasion"],
+                    "status": status,
+                    "outcome": v.choice(row, "outcome", VOCABULARIES["visits.csv", "outcome"]),
+                    "host_notified": v.choice(
+                        row,
+                        "host_notified",
+                        VOCABULARIES["visits.csv", "host_notified"],
+                        required=False,
+                    )
+                    == "yes",
+                    "review_state": v.choice(
+                        row,
+                        "review_state",
+                        VOCABULARIES["visits.csv", "review_state"],
+                        required=False,
+                    )
+                    or ReviewState.REPORTED,
+                    "finding": finding,
+                    "referral": REFERRALS.get(referral),
+                    "notes": row.values["notes"],
+                    "urls": v.urls(row, required=True),
+                },
+            )
+        )
 
     for row in rows["statements.csv"]:
         signatories = [s.strip() for s in row.values["signatories_iso3"].split(";") if s.strip()]
         for code in signatories:
             if not is_iso3(code) or pycountry.countries.get(alpha_3=code) is None:
-                v.error(row, "signatories_iso3", f"{code!r} is not an ISO 3166-1 alpha-3 country code")
+                v.error(
+                    row, "signatories_iso3", f"{code!r} is not an ISO 3166-1 alpha-3 country code"
+                )
         count = row.values["count"]
         if count and not count.isdigit():
             v.error(row, "count", f"{count!r} is not a whole number")
-        parsed.statements.append((row, {
-            "date": v.day(row, "date", required=True), "title": v.required(row, "title"),
-            "signatories": signatories, "count": int(count) if count.isdigit() else None, "urls": v.urls(row),
-        }))
+        parsed.statements.append(
+            (
+                row,
+                {
+                    "date": v.day(row, "date", required=True),
+                    "title": v.required(row, "title"),
+                    "signatories": signatories,
+                    "count": int(count) if count.isdigit() else None,
+                    "urls": v.urls(row),
+                },
+            )
+        )
     return parsed, v.errors, warnings
 
 
@@ -440,7 +604,9 @@ class _Loader:
     def __init__(self, report: ImportReport, urls: set[str]):
         self.report = report
         self.sources: dict[str, Source] = {s.url: s for s in Source.objects.filter(url__in=urls)}
-        missing = [Source(url=u, publisher=publisher_from_url(u)) for u in sorted(urls - set(self.sources))]
+        missing = [
+            Source(url=u, publisher=publisher_from_url(u)) for u in sorted(urls - set(self.sources))
+        ]
         for source in Source.objects.bulk_create(missing):
             self.sources[source.url] = source
             report.count("sources", "created")
@@ -481,7 +647,9 @@ class _Loader:
         if not current:
             through = type(obj).sources.through
             owner = type(obj)._meta.model_name + "_id"
-            self.new_links[through] += [through(**{owner: obj.pk, "source_id": pk}) for pk in wanted]
+            self.new_links[through] += [
+                through(**{owner: obj.pk, "source_id": pk}) for pk in wanted
+            ]
         else:
             obj.sources.set(wanted)
         self._current_links(type(obj))[obj.pk] = wanted
@@ -497,7 +665,13 @@ def _stored(period: Period | None) -> tuple[datetime.date | None, str]:
 
 
 def load(parsed: Parsed, report: ImportReport) -> None:
-    urls = {u for name, rows in vars(parsed).items() if name != "version" for _, data in rows for u in data["urls"]}
+    urls = {
+        u
+        for name, rows in vars(parsed).items()
+        if name != "version"
+        for _, data in rows
+        for u in data["urls"]
+    }
     loader = _Loader(report, urls)
     listed = {data["iso3"] for _, data in parsed.states}
     existing = set(State.objects.values_list("iso3", flat=True))
@@ -527,27 +701,42 @@ def load(parsed: Parsed, report: ImportReport) -> None:
             loader.set_sources(event, data["urls"])
     states = {s.iso3: s for s in State.objects.all()}
 
-    situation_names = {data["situation"] for _, data in parsed.persons} | {d["situation"] for _, d in parsed.declarations}
-    situations = {name: loader.upsert(Situation, {"name": name}, {"slug": slugify(name)}) for name in sorted(situation_names)}
+    situation_names = {data["situation"] for _, data in parsed.persons} | {
+        d["situation"] for _, d in parsed.declarations
+    }
+    situations = {
+        name: loader.upsert(Situation, {"name": name}, {"slug": slugify(name)})
+        for name in sorted(situation_names)
+    }
     situations.update({s.name: s for s in Situation.objects.exclude(name__in=situations)})
 
     for _, data in parsed.declarations:
         state = states[data["iso3"]]
         declaration = loader.upsert(
-            Declaration, {"state": state, "lodged": data["lodged"], "situation": situations[data["situation"]]},
+            Declaration,
+            {"state": state, "lodged": data["lodged"], "situation": situations[data["situation"]]},
             {"notes": data["notes"]},
         )
         loader.set_sources(declaration, data["urls"])
 
     for _, data in parsed.persons:
         born, born_precision = _stored(data["born"])
-        person = loader.upsert(Person, {"slug": data["slug"]}, {
-            "name": data["name"], "other_names": data["other_names"],
-            "nationality": states.get(data["nationality"]) if data["nationality"] else None,
-            "born": born, "born_precision": born_precision, "role": data["role"],
-            "situation": situations[data["situation"]], "status": data["status"],
-            "status_date": data["status_date"], "notes": data["notes"],
-        })
+        person = loader.upsert(
+            Person,
+            {"slug": data["slug"]},
+            {
+                "name": data["name"],
+                "other_names": data["other_names"],
+                "nationality": states.get(data["nationality"]) if data["nationality"] else None,
+                "born": born,
+                "born_precision": born_precision,
+                "role": data["role"],
+                "situation": situations[data["situation"]],
+                "status": data["status"],
+                "status_date": data["status_date"],
+                "notes": data["notes"],
+            },
+        )
         loader.set_sources(person, data["urls"])
     persons = {p.slug: p for p in Person.objects.all()}
 
@@ -561,19 +750,33 @@ def load(parsed: Parsed, report: ImportReport) -> None:
                 case.save()
         issued, issued_precision = _stored(data["issued"])
         public, public_precision = _stored(data["made_public"])
-        warrant = loader.upsert(Warrant, {"ref": data["ref"]}, {
-            "person": person, "case": case, "issued": issued, "issued_precision": issued_precision,
-            "made_public": public, "made_public_precision": public_precision, "charges": data["charges"],
-            "ended": data["ended"], "end_reason": data["end_reason"], "notes": data["notes"],
-        })
+        warrant = loader.upsert(
+            Warrant,
+            {"ref": data["ref"]},
+            {
+                "person": person,
+                "case": case,
+                "issued": issued,
+                "issued_precision": issued_precision,
+                "made_public": public,
+                "made_public_precision": public_precision,
+                "charges": data["charges"],
+                "ended": data["ended"],
+                "end_reason": data["end_reason"],
+                "notes": data["notes"],
+            },
+        )
         loader.set_sources(warrant, data["urls"])
 
     for _, data in parsed.visits:
         load_visit(loader, data, persons[data["person"]["slug"]], states[data["host"]], report)
 
     for _, data in parsed.statements:
-        statement = loader.upsert(JointStatement, {"date": data["date"], "title": data["title"]},
-                                  {"signatory_count": data["count"]})
+        statement = loader.upsert(
+            JointStatement,
+            {"date": data["date"], "title": data["title"]},
+            {"signatory_count": data["count"]},
+        )
         wanted = {states[c].pk for c in data["signatories"]}
         if set(statement.signatories.values_list("pk", flat=True)) != wanted:
             statement.signatories.set(wanted)
@@ -581,32 +784,58 @@ def load(parsed: Parsed, report: ImportReport) -> None:
     loader.flush_links()
 
 
-def load_visit(loader: _Loader, data: dict, person: Person, host: State, report: ImportReport) -> None:
+def load_visit(
+    loader: _Loader, data: dict, person: Person, host: State, report: ImportReport
+) -> None:
     """Visits go through the one write path, record_visit_report, like every other report."""
     start, start_precision = _stored(data["start"])
     end, end_precision = _stored(data["end"])
     fields = {
-        "person": person, "host": host, "start": start, "start_precision": start_precision,
-        "end": end, "end_precision": end_precision, "place": data["place"], "occasion": data["occasion"],
-        "status": data["status"], "outcome": data["outcome"], "host_notified": data["host_notified"],
-        "review_state": data["review_state"], "notes": data["notes"],
+        "person": person,
+        "host": host,
+        "start": start,
+        "start_precision": start_precision,
+        "end": end,
+        "end_precision": end_precision,
+        "place": data["place"],
+        "occasion": data["occasion"],
+        "status": data["status"],
+        "outcome": data["outcome"],
+        "host_notified": data["host_notified"],
+        "review_state": data["review_state"],
+        "notes": data["notes"],
     }
     existing = Visit.objects.filter(slug=data["slug"]).first()
-    same_sources = existing is not None and set(existing.sources.values_list("url", flat=True)) == set(data["urls"])
-    if existing is not None and same_sources and all(getattr(existing, k) == v for k, v in fields.items()):
+    same_sources = existing is not None and set(
+        existing.sources.values_list("url", flat=True)
+    ) == set(data["urls"])
+    if (
+        existing is not None
+        and same_sources
+        and all(getattr(existing, k) == v for k, v in fields.items())
+    ):
         report.count("visits", "unchanged")
         visit = existing
     else:
         visit = record_visit_report(
-            slug=data["slug"], host_justification=existing.host_justification if existing else "",
-            sources=[SourceInput(url=u) for u in data["urls"]], **fields,
+            slug=data["slug"],
+            host_justification=existing.host_justification if existing else "",
+            sources=[SourceInput(url=u) for u in data["urls"]],
+            **fields,
         )
         report.count("visits", "updated" if existing else "created")
     if data["finding"]:
         asp, unsc = data["referral"] or (False, False)
-        loader.upsert(Finding, {"visit": visit}, {
-            "state": host, "decided": data["finding"], "referred_to_asp": asp, "referred_to_unsc": unsc,
-        })
+        loader.upsert(
+            Finding,
+            {"visit": visit},
+            {
+                "state": host,
+                "decided": data["finding"],
+                "referred_to_asp": asp,
+                "referred_to_unsc": unsc,
+            },
+        )
 
 
 def import_dataset(directory: Path) -> ImportReport:
@@ -625,7 +854,9 @@ def import_dataset(directory: Path) -> ImportReport:
     report.evaluation = flagging.evaluate_visits(cause="dataset import")
     report.warnings += [
         f"visits.csv: {slug}: self-check: {check}"
-        for slug, check in Visit.objects.exclude(verdict__self_check="").values_list("slug", "verdict__self_check")
+        for slug, check in Visit.objects.exclude(verdict__self_check="").values_list(
+            "slug", "verdict__self_check"
+        )
     ]
     DatasetImport.objects.create(
         version=report.version,

@@ -8,7 +8,8 @@ class DatasetImport(models.Model):
     """One successful run of the importer (a run with errors writes nothing, this included)."""
 
     version = models.CharField(
-        max_length=64, blank=True,
+        max_length=64,
+        blank=True,
         help_text="The folder's VERSION (e.g. 2026.11.30); empty when the folder has no VERSION file.",
     )
     imported_at = models.DateTimeField(default=timezone.now, db_index=True)

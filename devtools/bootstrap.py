@@ -25,7 +25,9 @@ def _version_of(python):
     try:
         out = subprocess.run(
             [str(python), "-c", "import sys; print(sys.version_info[0], sys.version_info[1])"],
-            capture_output=True, text=True, timeout=20,
+            capture_output=True,
+            text=True,
+            timeout=20,
         )
         major, minor = out.stdout.split()
         return int(major), int(minor)

@@ -89,13 +89,17 @@ class EmbeddedPostgres:
     def databases(self) -> list[str]:
         """The names of the server's databases (it must be running)."""
         with self._connect("postgres") as connection:
-            rows = connection.execute("SELECT datname FROM pg_database WHERE NOT datistemplate ORDER BY 1")
+            rows = connection.execute(
+                "SELECT datname FROM pg_database WHERE NOT datistemplate ORDER BY 1"
+            )
             return [name for (name,) in rows]
 
     def _connect(self, database: str):
         import psycopg
 
-        return psycopg.connect(host=str(self.socket_dir), port=PORT, user=USER, dbname=database, autocommit=True)
+        return psycopg.connect(
+            host=str(self.socket_dir), port=PORT, user=USER, dbname=database, autocommit=True
+        )
 
     # --- Start and stop ---------------------------------------------------------------
 
@@ -112,8 +116,16 @@ class EmbeddedPostgres:
                 )
             self._run(
                 "pg_ctl",
-                ["-w", "-t", "60", "-l", str(self.log),
-                 "-o", f"-h '' -k '{self.socket_dir}' -p {PORT}", "start"],
+                [
+                    "-w",
+                    "-t",
+                    "60",
+                    "-l",
+                    str(self.log),
+                    "-o",
+                    f"-h '' -k '{self.socket_dir}' -p {PORT}",
+                    "start",
+                ],
                 system_user,
             )
             with self._connect("postgres") as connection:
@@ -157,7 +169,10 @@ class EmbeddedPostgres:
         already = (_binaries() / "postgres").stat().st_mode & 0o005 == 0o005
         for folder in () if already else (_binaries(), _binaries().parent / "lib"):
             for path in (folder, *folder.rglob("*")):
-                path.chmod(path.stat().st_mode | (0o055 if path.is_dir() or path.parent.name == "bin" else 0o044))
+                path.chmod(
+                    path.stat().st_mode
+                    | (0o055 if path.is_dir() or path.parent.name == "bin" else 0o044)
+                )
         for folder in {self.pgdata, self.socket_dir}:
             os.chown(folder, entry.pw_uid, entry.pw_gid)
         return _SYSTEM_USER
@@ -167,12 +182,18 @@ class EmbeddedPostgres:
         # Output to a file, not a pipe: pg_ctl's server inherits it and would keep a pipe open.
         with tempfile.TemporaryFile("w+") as output:
             result = subprocess.run(
-                command, stdout=output, stderr=subprocess.STDOUT, user=system_user, cwd=tempfile.gettempdir()
+                command,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                user=system_user,
+                cwd=tempfile.gettempdir(),
             )
             if result.returncode != 0:
                 output.seek(0)
                 log = self.log.read_text()[-2000:] if self.log.exists() else ""
-                raise RuntimeError(f"{program} failed for the embedded PostgreSQL at {self.pgdata}:\n{output.read()}{log}")
+                raise RuntimeError(
+                    f"{program} failed for the embedded PostgreSQL at {self.pgdata}:\n{output.read()}{log}"
+                )
 
     # --- Users ------------------------------------------------------------------------
 

@@ -50,7 +50,9 @@ def embedded_server():
     """The embedded PostgreSQL server the settings point at, or None when DATABASE_URL is set."""
     from devtools.embedded import EmbeddedPostgres
 
-    return EmbeddedPostgres(settings.ICCWATCH_EMBEDDED_PGDATA) if settings.EMBEDDED_DATABASE else None
+    return (
+        EmbeddedPostgres(settings.ICCWATCH_EMBEDDED_PGDATA) if settings.EMBEDDED_DATABASE else None
+    )
 
 
 def database_url(settings_dict: dict) -> str:
@@ -113,8 +115,19 @@ class PrivateRedis:
         self.port = _free_port()
         self.directory = tempfile.mkdtemp(prefix="iccwatch-redis-")
         self.process = subprocess.Popen(
-            [executable, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", self.directory],
+            [
+                executable,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                self.directory,
+            ],
             stdout=subprocess.DEVNULL,
         )
         self.url = f"redis://127.0.0.1:{self.port}/15"

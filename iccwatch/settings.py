@@ -25,7 +25,8 @@ _PLACEHOLDER_SECRET = "insecure-development-key-change-me"
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", default=_PLACEHOLDER_SECRET)
 DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list(
-    "DJANGO_ALLOWED_HOSTS", default=[] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"]
+    "DJANGO_ALLOWED_HOSTS",
+    default=[] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"],
 )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -39,7 +40,9 @@ if PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
     if not ALLOWED_HOSTS:
-        raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list the site's host names in production.")
+        raise ImproperlyConfigured(
+            "DJANGO_ALLOWED_HOSTS must list the site's host names in production."
+        )
     if not env_str("DATABASE_URL", default=""):
         raise ImproperlyConfigured("DATABASE_URL must be set in production (no embedded database).")
 
@@ -108,7 +111,9 @@ TEMPLATES = [
 # data is in .local/pgdata. Nothing is started here: the settings point at its socket,
 # `manage.py up` and `manage.py test` start it, other commands start it on demand.
 DATABASE_URL = env_str("DATABASE_URL", default="")
-ICCWATCH_EMBEDDED_PGDATA = Path(env_str("ICCWATCH_PGDATA", default=str(BASE_DIR / ".local" / "pgdata")))
+ICCWATCH_EMBEDDED_PGDATA = Path(
+    env_str("ICCWATCH_PGDATA", default=str(BASE_DIR / ".local" / "pgdata"))
+)
 EMBEDDED_DATABASE = not DATABASE_URL
 if EMBEDDED_DATABASE:
     from devtools.embedded import EmbeddedPostgres
@@ -214,6 +219,7 @@ WORLD_ATLAS_PATH = Path(
     )
 )
 
+
 # --- REST framework -------------------------------------------------------------
 def _api_rate(name: str, default: str) -> str:
     """A DRF throttle rate such as 60/min (per s, min, hour or day)."""
@@ -221,7 +227,9 @@ def _api_rate(name: str, default: str) -> str:
 
     value = env_str(name, default=default).strip()
     if not re.fullmatch(r"[1-9]\d*/(s|sec|m|min|h|hour|d|day)", value):
-        raise ImproperlyConfigured(f"{name}={value!r} is not a rate: use e.g. 60/min, 5/s, 1000/hour or 20000/day.")
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a rate: use e.g. 60/min, 5/s, 1000/hour or 20000/day."
+        )
     return value
 
 

@@ -8,7 +8,9 @@ from states.models import State
 
 
 class StateFilterSet(django_filters.FilterSet):
-    name = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Name contains")
+    name = django_filters.CharFilter(
+        field_name="name", lookup_expr="icontains", label="Name contains"
+    )
     status = django_filters.ChoiceFilter(
         choices=treaty_status.Standing.choices,
         method="filter_status",

@@ -14,9 +14,15 @@ class TreatyEventKind(models.TextChoices):
     SIGNED = "signed", _("Signed the Rome Statute")
     DEPOSITED = "deposited", _("Ratification or accession deposited")
     ENTRY_INTO_FORCE = "entry_into_force", _("Entry into force: a State Party from this day")
-    WITHDRAWAL_NOTIFIED = "withdrawal_notified", _("Withdrawal notified to the UN Secretary-General")
+    WITHDRAWAL_NOTIFIED = (
+        "withdrawal_notified",
+        _("Withdrawal notified to the UN Secretary-General"),
+    )
     WITHDRAWAL_REVOKED = "withdrawal_revoked", _("Withdrawal revoked")
-    WITHDRAWAL_EFFECTIVE = "withdrawal_effective", _("Withdrawal effective: no longer a State Party")
+    WITHDRAWAL_EFFECTIVE = (
+        "withdrawal_effective",
+        _("Withdrawal effective: no longer a State Party"),
+    )
 
 
 class StateQuerySet(models.QuerySet):
@@ -43,7 +49,9 @@ class State(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(iso3__regex=identifiers.ISO3_ANCHORED), name="state_iso3_format"),
+            models.CheckConstraint(
+                condition=Q(iso3__regex=identifiers.ISO3_ANCHORED), name="state_iso3_format"
+            ),
         ]
 
     def __str__(self):
@@ -63,7 +71,9 @@ class TreatyEvent(models.Model):
     state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="treaty_events")
     kind = models.CharField(max_length=32, choices=TreatyEventKind.choices)
     date = models.DateField()
-    precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     note = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="treaty_events")
 
@@ -86,14 +96,18 @@ class Declaration(models.Model):
 
     state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="declarations")
     lodged = models.DateField()
-    situation = models.ForeignKey("warrants.Situation", on_delete=models.PROTECT, related_name="declarations")
+    situation = models.ForeignKey(
+        "warrants.Situation", on_delete=models.PROTECT, related_name="declarations"
+    )
     notes = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="declarations")
 
     class Meta:
         ordering = ["state", "lodged"]
         constraints = [
-            models.UniqueConstraint(fields=["state", "lodged", "situation"], name="declaration_unique"),
+            models.UniqueConstraint(
+                fields=["state", "lodged", "situation"], name="declaration_unique"
+            ),
         ]
 
     def __str__(self):

@@ -10,7 +10,9 @@ from warrants.models import Person, PersonStatus, Situation, Warrant
 _seq = itertools.count(1)
 
 
-def make_state(iso3="MNG", name=None, *, entry_into_force=None, deposited=None, withdrawal_effective=None):
+def make_state(
+    iso3="MNG", name=None, *, entry_into_force=None, deposited=None, withdrawal_effective=None
+):
     state, _ = State.objects.get_or_create(iso3=iso3, defaults={"name": name or iso3})
     for kind, date in (
         (TreatyEventKind.DEPOSITED, deposited),
@@ -29,7 +31,9 @@ def make_situation(name="Ukraine"):
     return situation
 
 
-def make_person(slug=None, name=None, *, situation="Ukraine", nationality="RUS", status=PersonStatus.AT_LARGE):
+def make_person(
+    slug=None, name=None, *, situation="Ukraine", nationality="RUS", status=PersonStatus.AT_LARGE
+):
     n = next(_seq)
     slug = slug or f"person-{n}"
     nationality_state = make_state(nationality) if nationality else None
@@ -57,8 +61,18 @@ def make_warrant(person, *, issued=datetime.date(2023, 3, 17), made_public="same
     )
 
 
-def make_visit(person, host, *, start=datetime.date(2024, 9, 2), end=None, status="occurred",
-               outcome="not_arrested", review_state="verified", user=None, **extra):
+def make_visit(
+    person,
+    host,
+    *,
+    start=datetime.date(2024, 9, 2),
+    end=None,
+    status="occurred",
+    outcome="not_arrested",
+    review_state="verified",
+    user=None,
+    **extra,
+):
     return record_visit_report(
         person=person,
         host=host,
@@ -67,7 +81,9 @@ def make_visit(person, host, *, start=datetime.date(2024, 9, 2), end=None, statu
         status=status,
         outcome=outcome,
         review_state=review_state,
-        sources=[SourceInput(url=f"https://news.example.org/{next(_seq)}", publisher="Example News")],
+        sources=[
+            SourceInput(url=f"https://news.example.org/{next(_seq)}", publisher="Example News")
+        ],
         user=user,
         **extra,
     )

@@ -47,7 +47,12 @@ def test_up_starts_an_empty_site_when_the_seed_folder_is_missing(tmp_path):
 def manage(*args):
     env = {**os.environ, "ICCWATCH_SKIP_BOOTSTRAP": "1"}
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 

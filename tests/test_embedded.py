@@ -24,7 +24,12 @@ def manage(pgdata: Path, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(ICCWATCH_PGDATA=str(pgdata), ICCWATCH_SKIP_BOOTSTRAP="1")
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -139,11 +144,23 @@ def test_outside_manage_py_a_stopped_server_is_reported_in_one_line(server):
     ("settings_dict", "url"),
     [
         (
-            {"USER": "postgres", "PASSWORD": "", "HOST": "/srv/app/.local/pgdata", "PORT": 5432, "NAME": "test_iccwatch"},
+            {
+                "USER": "postgres",
+                "PASSWORD": "",
+                "HOST": "/srv/app/.local/pgdata",
+                "PORT": 5432,
+                "NAME": "test_iccwatch",
+            },
             "postgres://postgres@%2Fsrv%2Fapp%2F.local%2Fpgdata:5432/test_iccwatch",
         ),
         (
-            {"USER": "iccwatch", "PASSWORD": "s3cr:t@", "HOST": "127.0.0.1", "PORT": 5433, "NAME": "test_iccwatch"},
+            {
+                "USER": "iccwatch",
+                "PASSWORD": "s3cr:t@",
+                "HOST": "127.0.0.1",
+                "PORT": 5433,
+                "NAME": "test_iccwatch",
+            },
             "postgres://iccwatch:s3cr%3At%40@127.0.0.1:5433/test_iccwatch",
         ),
     ],

@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 def export_rows() -> dict[str, dict]:
     out = io.StringIO()
     call_command("export_verdicts", stdout=out)
-    return {row["id"]: row for row in csv.DictReader(io.StringIO(out.getvalue().removeprefix("\ufeff")))}
+    return {
+        row["id"]: row for row in csv.DictReader(io.StringIO(out.getvalue().removeprefix("\ufeff")))
+    }
 
 
 def run_import(path) -> str:
@@ -41,7 +43,9 @@ def test_seed_import_gives_the_verdicts_journalists_quote(seeded):
     south_africa_2015 = rows["omar-al-bashir-zaf-2015-06-14"]
     assert south_africa_2015["verdict"] == "non_compliance"
 
-    china = [r for r in rows.values() if r["person_slug"] == "vladimir-putin" and r["host_iso3"] == "CHN"]
+    china = [
+        r for r in rows.values() if r["person_slug"] == "vladimir-putin" and r["host_iso3"] == "CHN"
+    ]
     assert len(china) >= 3
     assert {r["verdict"] for r in china} == {"no_obligation"}
     assert {r["basis"] for r in china} == {""}
@@ -55,27 +59,47 @@ def test_export_has_the_documented_columns_and_order(seeded):
     call_command("export_verdicts", stdout=out)
     reader = csv.reader(io.StringIO(out.getvalue().removeprefix("\ufeff")))
     header = next(reader)
-    assert header[:10] == ["id", "person_slug", "host_iso3", "start", "end", "status", "outcome", "verdict", "basis", "explanation"]
+    assert header[:10] == [
+        "id",
+        "person_slug",
+        "host_iso3",
+        "start",
+        "end",
+        "status",
+        "outcome",
+        "verdict",
+        "basis",
+        "explanation",
+    ]
     rows = list(reader)
     assert len(rows) == Visit.objects.count()
+
     def first_day(text):  # '2009-03' and '2012' sort as their first day
         return {4: f"{text}-01-01", 7: f"{text}-01"}.get(len(text), text)
 
     keys = [(first_day(r[3]), r[1], r[2]) for r in rows if r[3]]
     assert keys == sorted(keys)
-    assert [r[3] for r in rows[len(keys):]] == [""] * (len(rows) - len(keys))  # undated trips last
+    assert [r[3] for r in rows[len(keys) :]] == [""] * (len(rows) - len(keys))  # undated trips last
 
 
 def test_second_import_of_the_same_files_changes_nothing(seeded, dataset_dir):
     before = (
-        list(Verdict.objects.order_by("visit_id").values_list("visit_id", "code", "explanation", "computed_at")),
+        list(
+            Verdict.objects.order_by("visit_id").values_list(
+                "visit_id", "code", "explanation", "computed_at"
+            )
+        ),
         VerdictChange.objects.count(),
         Visit.objects.order_by("pk").values_list("pk", "updated_at")[::1],
         Warrant.objects.count(),
     )
     output = run_import(dataset_dir)
     after = (
-        list(Verdict.objects.order_by("visit_id").values_list("visit_id", "code", "explanation", "computed_at")),
+        list(
+            Verdict.objects.order_by("visit_id").values_list(
+                "visit_id", "code", "explanation", "computed_at"
+            )
+        ),
         VerdictChange.objects.count(),
         Visit.objects.order_by("pk").values_list("pk", "updated_at")[::1],
         Warrant.objects.count(),
@@ -101,7 +125,10 @@ def test_a_newer_version_of_the_files_updates_what_changed(seeded, dataset_dir, 
     last = visit.verdict_changes.order_by("-changed_at", "-id").first()
     assert (last.old_code, last.new_code) == ("non_compliance", "no_obligation")
     assert "MNG" in last.cause and "2025-01-01" in last.cause
-    assert TreatyEvent.objects.get(state__iso3="MNG", kind="entry_into_force").date.isoformat() == "2025-01-01"
+    assert (
+        TreatyEvent.objects.get(state__iso3="MNG", kind="entry_into_force").date.isoformat()
+        == "2025-01-01"
+    )
 
 
 def break_file(path, name, old, new):
@@ -111,39 +138,89 @@ def break_file(path, name, old, new):
     target.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_a_broken_copy_is_rejected_with_one_precise_message_per_problem(seeded, dataset_dir, tmp_path):
-    counts_before = (State.objects.count(), Person.objects.count(), Visit.objects.count(), Warrant.objects.count(), Finding.objects.count())
+def test_a_broken_copy_is_rejected_with_one_precise_message_per_problem(
+    seeded, dataset_dir, tmp_path
+):
+    counts_before = (
+        State.objects.count(),
+        Person.objects.count(),
+        Visit.objects.count(),
+        Warrant.objects.count(),
+        Finding.objects.count(),
+    )
     mongolia_before = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02").end
 
     copy = tmp_path / "broken"
     shutil.copytree(dataset_dir, copy)
     visits_lines = (copy / "visits.csv").read_text(encoding="utf-8").splitlines()
-    mng_line = next(i + 1 for i, li in enumerate(visits_lines) if li.startswith("vladimir-putin-mng-2024-09-02,"))
-    kgz_line = next(i + 1 for i, li in enumerate(visits_lines) if li.startswith("vladimir-putin-kgz-2023-10-12,"))
-    chn_line = next(i + 1 for i, li in enumerate(visits_lines) if li.startswith("vladimir-putin-chn-2023-10-17,"))
-    blr_line = next(i + 1 for i, li in enumerate(visits_lines) if li.startswith("vladimir-putin-blr-2024-05-23,"))
+    mng_line = next(
+        i + 1
+        for i, li in enumerate(visits_lines)
+        if li.startswith("vladimir-putin-mng-2024-09-02,")
+    )
+    kgz_line = next(
+        i + 1
+        for i, li in enumerate(visits_lines)
+        if li.startswith("vladimir-putin-kgz-2023-10-12,")
+    )
+    chn_line = next(
+        i + 1
+        for i, li in enumerate(visits_lines)
+        if li.startswith("vladimir-putin-chn-2023-10-17,")
+    )
+    blr_line = next(
+        i + 1
+        for i, li in enumerate(visits_lines)
+        if li.startswith("vladimir-putin-blr-2024-05-23,")
+    )
     # end before start (and a change that must not land)
-    break_file(copy, "visits.csv", "vladimir-putin-mng-2024-09-02,vladimir-putin,MNG,Ulaanbaatar,2024-09-02,2024-09-03",
-               "vladimir-putin-mng-2024-09-02,vladimir-putin,MNG,Ulaanbaatar,2024-09-02,2024-08-30")
+    break_file(
+        copy,
+        "visits.csv",
+        "vladimir-putin-mng-2024-09-02,vladimir-putin,MNG,Ulaanbaatar,2024-09-02,2024-09-03",
+        "vladimir-putin-mng-2024-09-02,vladimir-putin,MNG,Ulaanbaatar,2024-09-02,2024-08-30",
+    )
     # a bad date
-    break_file(copy, "visits.csv", "vladimir-putin-kgz-2023-10-12,vladimir-putin,KGZ,Bishkek,2023-10-12",
-               "vladimir-putin-kgz-2023-10-12,vladimir-putin,KGZ,Bishkek,2023-13-12")
+    break_file(
+        copy,
+        "visits.csv",
+        "vladimir-putin-kgz-2023-10-12,vladimir-putin,KGZ,Bishkek,2023-10-12",
+        "vladimir-putin-kgz-2023-10-12,vladimir-putin,KGZ,Bishkek,2023-13-12",
+    )
     # an unknown ISO code
-    break_file(copy, "visits.csv", "vladimir-putin-chn-2023-10-17,vladimir-putin,CHN,", "vladimir-putin-chn-2023-10-17,vladimir-putin,XYZ,")
+    break_file(
+        copy,
+        "visits.csv",
+        "vladimir-putin-chn-2023-10-17,vladimir-putin,CHN,",
+        "vladimir-putin-chn-2023-10-17,vladimir-putin,XYZ,",
+    )
     # an unknown person
-    break_file(copy, "visits.csv", "vladimir-putin-blr-2024-05-23,vladimir-putin,", "vladimir-putin-blr-2024-05-23,vladimir-putinn,")
+    break_file(
+        copy,
+        "visits.csv",
+        "vladimir-putin-blr-2024-05-23,vladimir-putin,",
+        "vladimir-putin-blr-2024-05-23,vladimir-putinn,",
+    )
 
     err = io.StringIO()
     with pytest.raises(CommandError, match="4 problem"):
         call_command("import_dataset", str(copy), stdout=io.StringIO(), stderr=err)
     messages = err.getvalue().strip().splitlines()
-    assert sorted(messages) == sorted([
-        f"visits.csv:{mng_line}: end: 2024-08-30 is before start 2024-09-02",
-        f"visits.csv:{kgz_line}: start: '2023-13-12' is not a date (expected YYYY-MM-DD, YYYY-MM or YYYY)",
-        f"visits.csv:{chn_line}: host_iso3: 'XYZ' is not an ISO 3166-1 alpha-3 country code",
-        f"visits.csv:{blr_line}: person_slug: 'vladimir-putinn' is not a known person (not in persons.csv)",
-    ])
-    counts_after = (State.objects.count(), Person.objects.count(), Visit.objects.count(), Warrant.objects.count(), Finding.objects.count())
+    assert sorted(messages) == sorted(
+        [
+            f"visits.csv:{mng_line}: end: 2024-08-30 is before start 2024-09-02",
+            f"visits.csv:{kgz_line}: start: '2023-13-12' is not a date (expected YYYY-MM-DD, YYYY-MM or YYYY)",
+            f"visits.csv:{chn_line}: host_iso3: 'XYZ' is not an ISO 3166-1 alpha-3 country code",
+            f"visits.csv:{blr_line}: person_slug: 'vladimir-putinn' is not a known person (not in persons.csv)",
+        ]
+    )
+    counts_after = (
+        State.objects.count(),
+        Person.objects.count(),
+        Visit.objects.count(),
+        Warrant.objects.count(),
+        Finding.objects.count(),
+    )
     assert counts_after == counts_before
     assert Visit.objects.get(slug="vladimir-putin-mng-2024-09-02").end == mongolia_before
 
@@ -161,12 +238,24 @@ def test_a_visit_to_the_persons_own_state_is_rejected(dataset_dir, tmp_path):
     copy = tmp_path / "own"
     shutil.copytree(dataset_dir, copy)
     visits_lines = (copy / "visits.csv").read_text(encoding="utf-8").splitlines()
-    line = next(i + 1 for i, li in enumerate(visits_lines) if li.startswith("vladimir-putin-chn-2023-10-17,"))
-    break_file(copy, "visits.csv", "vladimir-putin-chn-2023-10-17,vladimir-putin,CHN,", "vladimir-putin-chn-2023-10-17,vladimir-putin,RUS,")
+    line = next(
+        i + 1
+        for i, li in enumerate(visits_lines)
+        if li.startswith("vladimir-putin-chn-2023-10-17,")
+    )
+    break_file(
+        copy,
+        "visits.csv",
+        "vladimir-putin-chn-2023-10-17,vladimir-putin,CHN,",
+        "vladimir-putin-chn-2023-10-17,vladimir-putin,RUS,",
+    )
     err = io.StringIO()
     with pytest.raises(CommandError, match="1 problem"):
         call_command("import_dataset", str(copy), stdout=io.StringIO(), stderr=err)
-    assert f"visits.csv:{line}: host_iso3: RUS is vladimir-putin's own state of nationality" in err.getvalue()
+    assert (
+        f"visits.csv:{line}: host_iso3: RUS is vladimir-putin's own state of nationality"
+        in err.getvalue()
+    )
 
 
 def test_import_reports_art_126_2_disagreements_as_warnings(dataset_dir):

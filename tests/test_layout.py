@@ -101,7 +101,13 @@ def test_the_walk_sees_the_project_and_its_imports():
     graph = import_graph()
     # Deferred imports count: visits.apps imports its signals and tasks inside ready().
     assert {"visits.signals", "visits.tasks"} <= graph["visits.apps"]
-    assert {"compliance.verdict", "core.models", "visits.flagging", "api.base", "front.views.home"} <= set(graph)
+    assert {
+        "compliance.verdict",
+        "core.models",
+        "visits.flagging",
+        "api.base",
+        "front.views.home",
+    } <= set(graph)
     assert "compliance.facts" in graph["compliance.verdict"]
     assert "visits.models" in graph["visits.flagging"] or "compliance" in graph["visits.flagging"]
 
@@ -150,7 +156,9 @@ def test_there_is_no_import_cycle():
     graph = import_graph()
     # A package __init__ that re-exports its own modules is not a cycle with them.
     edges = {
-        module: {t for t in targets if not t.startswith(module + ".") and not module.startswith(t + ".")}
+        module: {
+            t for t in targets if not t.startswith(module + ".") and not module.startswith(t + ".")
+        }
         for module, targets in graph.items()
     }
     assert find_cycles(edges) == []
@@ -167,11 +175,16 @@ def test_the_law_imports_no_framework(forbidden):
                 names = [node.module or ""]
             else:
                 continue
-            assert not any(n == forbidden or n.startswith(forbidden + ".") for n in names), (path, names)
+            assert not any(n == forbidden or n.startswith(forbidden + ".") for n in names), (
+                path,
+                names,
+            )
 
 
 def test_the_project_package_holds_configuration_only():
     allowed = {"__init__.py", "settings.py", "env.py", "urls.py", "celery.py", "wsgi.py", "asgi.py"}
     present = {p.name for p in (ROOT / "iccwatch").iterdir() if p.suffix == ".py"}
-    extra_dirs = [p.name for p in (ROOT / "iccwatch").iterdir() if p.is_dir() and p.name != "__pycache__"]
+    extra_dirs = [
+        p.name for p in (ROOT / "iccwatch").iterdir() if p.is_dir() and p.name != "__pycache__"
+    ]
     assert present - allowed == set() and extra_dirs == []

@@ -23,7 +23,11 @@ SAFE_PRODUCTION = {
 
 def load_settings(**overrides):
     """Load the settings in a fresh interpreter with exactly this configuration."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_", "REDIS_URL"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_", "REDIS_URL"))
+    }
     env.update(SAFE_PRODUCTION)
     for name, value in overrides.items():
         if value is None:
@@ -32,8 +36,16 @@ def load_settings(**overrides):
             env[name] = value
     env["DJANGO_SETTINGS_MODULE"] = "iccwatch.settings"
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print('DEBUG', settings.DEBUG)"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; print('DEBUG', settings.DEBUG)",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -46,18 +58,39 @@ def test_a_safe_production_configuration_starts():
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"DJANGO_SECRET_KEY": None}, "DJANGO_SECRET_KEY must be set to a random value of at least 40 characters"),
-        ({"DJANGO_SECRET_KEY": "insecure-development-key-change-me"}, "DJANGO_SECRET_KEY must be set"),
+        (
+            {"DJANGO_SECRET_KEY": None},
+            "DJANGO_SECRET_KEY must be set to a random value of at least 40 characters",
+        ),
+        (
+            {"DJANGO_SECRET_KEY": "insecure-development-key-change-me"},
+            "DJANGO_SECRET_KEY must be set",
+        ),
         ({"DJANGO_SECRET_KEY": "too-short-0123456789"}, "DJANGO_SECRET_KEY must be set"),
         ({"DJANGO_DEBUG": "true"}, "DJANGO_DEBUG must be off in production."),
-        ({"DJANGO_ALLOWED_HOSTS": ""}, "DJANGO_ALLOWED_HOSTS must list the site's host names in production."),
-        ({"DJANGO_ALLOWED_HOSTS": None}, "DJANGO_ALLOWED_HOSTS must list the site's host names in production."),
+        (
+            {"DJANGO_ALLOWED_HOSTS": ""},
+            "DJANGO_ALLOWED_HOSTS must list the site's host names in production.",
+        ),
+        (
+            {"DJANGO_ALLOWED_HOSTS": None},
+            "DJANGO_ALLOWED_HOSTS must list the site's host names in production.",
+        ),
         ({"DATABASE_URL": None}, "DATABASE_URL must be set in production"),
         ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG='maybe' is not a boolean"),
         ({"DJANGO_ENV": "prod"}, "DJANGO_ENV='prod' must be one of: development, production."),
     ],
-    ids=["missing-secret", "placeholder-secret", "short-secret", "debug-on", "empty-hosts", "no-hosts",
-         "no-database", "unreadable-boolean", "unknown-environment"],
+    ids=[
+        "missing-secret",
+        "placeholder-secret",
+        "short-secret",
+        "debug-on",
+        "empty-hosts",
+        "no-hosts",
+        "no-database",
+        "unreadable-boolean",
+        "unknown-environment",
+    ],
 )
 def test_production_refuses_an_unsafe_configuration(overrides, message):
     result = load_settings(**overrides)
@@ -79,10 +112,18 @@ def variables_read_by_the_code():
             if isinstance(node, ast.Call) and node.args:
                 func = node.func
                 name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
-                is_environ_get = name == "get" and isinstance(func, ast.Attribute) and getattr(func.value, "attr", "") == "environ"
+                is_environ_get = (
+                    name == "get"
+                    and isinstance(func, ast.Attribute)
+                    and getattr(func.value, "attr", "") == "environ"
+                )
                 if name in readers - {"get"} or is_environ_get:
                     first = node.args[0]
-            elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and getattr(node.value, "attr", "") == "environ":
+            elif (
+                isinstance(node, ast.Subscript)
+                and isinstance(node.ctx, ast.Load)
+                and getattr(node.value, "attr", "") == "environ"
+            ):
                 first = node.slice
             if isinstance(first, ast.Constant) and isinstance(first.value, str):
                 names.add(first.value)

@@ -26,7 +26,16 @@ class VerdictChangeInline(admin.TabularInline):
 
 @admin.register(Visit)
 class VisitAdmin(admin.ModelAdmin):
-    list_display = ["slug", "person", "host", "start", "status", "outcome", "review_state", "verdict_code"]
+    list_display = [
+        "slug",
+        "person",
+        "host",
+        "start",
+        "status",
+        "outcome",
+        "review_state",
+        "verdict_code",
+    ]
     list_filter = ["review_state", "status", "outcome", "verdict__code", "verdict__basis"]
     search_fields = ["slug", "person__name", "host__name", "host__iso3", "place", "occasion"]
     date_hierarchy = "start"

@@ -61,7 +61,9 @@ def _in_clause(column: str, ids: Iterable[int] | None) -> tuple[str, list]:
     return f" WHERE {column} = ANY(%s)", [list(ids)]
 
 
-def load_facts(*, state_ids: Iterable[int] | None = None, person_ids: Iterable[int] | None = None) -> FactBook:
+def load_facts(
+    *, state_ids: Iterable[int] | None = None, person_ids: Iterable[int] | None = None
+) -> FactBook:
     """Load the facts for the given states and persons (all of them when None), in six queries."""
     with connection.cursor() as cur:
         where, params = _in_clause("s.id", state_ids)
@@ -115,7 +117,10 @@ def load_facts(*, state_ids: Iterable[int] | None = None, person_ids: Iterable[i
         for visit_id, decided, asp, unsc in cur.fetchall():
             findings[visit_id].append(FindingFacts(decided, referral_bodies(asp, unsc)))
     return FactBook(
-        states={sid: state_facts(iso3, name, events[sid], declarations[sid]) for sid, (iso3, name) in states.items()},
+        states={
+            sid: state_facts(iso3, name, events[sid], declarations[sid])
+            for sid, (iso3, name) in states.items()
+        },
         persons=persons,
         warrants=warrants,
         findings=findings,
@@ -166,7 +171,9 @@ _period = functools.lru_cache(maxsize=1 << 16)(Period.from_stored)
 
 
 def visit_facts(row, person: tuple[str, str]) -> VisitFacts:
-    (_, slug, _, _, place, start, sp, end, ep, status, outcome, review, notified, justification) = row[:14]
+    (_, slug, _, _, place, start, sp, end, ep, status, outcome, review, notified, justification) = (
+        row[:14]
+    )
     return VisitFacts(
         ref=slug,
         person_name=person[0],
@@ -220,7 +227,9 @@ def _evaluate_rows(cur, rows, facts: FactBook, cause: str, now) -> EvaluationSta
             sources.get(visit_id, ()),
         )
         check = compliance.self_check(verdict, bool(facts.findings.get(visit_id)), row[14])
-        old_code, old_basis, old_expl, old_would, old_check, old_warrants, requested_at, reason = row[15:23]
+        old_code, old_basis, old_expl, old_would, old_check, old_warrants, requested_at, reason = (
+            row[15:23]
+        )
         if requested_at is not None:
             satisfied.append((visit_id, requested_at))
         warrant_ids = sorted(verdict.warrant_ids)
@@ -236,11 +245,25 @@ def _evaluate_rows(cur, rows, facts: FactBook, cause: str, now) -> EvaluationSta
         if unchanged:
             continue
         upserts.append((visit_id, verdict, check, warrant_ids))
-        if old_code != verdict.code or old_basis != verdict.basis or old_expl != verdict.explanation:
+        if (
+            old_code != verdict.code
+            or old_basis != verdict.basis
+            or old_expl != verdict.explanation
+        ):
             why = reason or cause
             if old_code is None:
                 why = f"first evaluation ({why})" if why != "first evaluation" else why
-            history.append((visit_id, old_code or "", verdict.code, old_basis or "", verdict.basis, verdict.explanation, why))
+            history.append(
+                (
+                    visit_id,
+                    old_code or "",
+                    verdict.code,
+                    old_basis or "",
+                    verdict.basis,
+                    verdict.explanation,
+                    why,
+                )
+            )
     _write(upserts, history, now)
     if satisfied:
         # Only the requests that were read are cleared: a newer one (another change
@@ -283,7 +306,9 @@ def _write(upserts, history, now) -> None:
                 [u[2] for u in upserts],
             ],
         )
-        cur.execute("DELETE FROM visits_verdict_warrants WHERE verdict_id = ANY(%b::bigint[])", [ids])
+        cur.execute(
+            "DELETE FROM visits_verdict_warrants WHERE verdict_id = ANY(%b::bigint[])", [ids]
+        )
         pairs = [(u[0], w) for u in upserts for w in u[3]]
         if pairs:
             cur.execute(
@@ -309,8 +334,12 @@ def chunks(ids: Sequence[int], size: int) -> Iterator[list[int]]:
 
 
 def evaluate_visits(
-    visit_ids: Iterable[int] | None = None, *, cause: str = FULL_REEVALUATION, chunk_size: int = CHUNK_SIZE,
-    facts: FactBook | None = None, progress: Callable[[EvaluationStats], None] | None = None,
+    visit_ids: Iterable[int] | None = None,
+    *,
+    cause: str = FULL_REEVALUATION,
+    chunk_size: int = CHUNK_SIZE,
+    facts: FactBook | None = None,
+    progress: Callable[[EvaluationStats], None] | None = None,
 ) -> EvaluationStats:
     """Evaluate the given visits (all when None), one transaction per chunk; returns counts.
 
@@ -324,7 +353,9 @@ def evaluate_visits(
             return stats
         if facts is None:
             with connection.cursor() as cur:
-                cur.execute("SELECT DISTINCT person_id, host_id FROM visits_visit WHERE id = ANY(%s)", [ids])
+                cur.execute(
+                    "SELECT DISTINCT person_id, host_id FROM visits_visit WHERE id = ANY(%s)", [ids]
+                )
                 pairs = cur.fetchall()
             facts = load_facts(state_ids={p[1] for p in pairs}, person_ids={p[0] for p in pairs})
         for chunk in chunks(ids, chunk_size):
@@ -353,7 +384,9 @@ def evaluate_visits(
     return stats
 
 
-def evaluate_pending(*, chunk_size: int = CHUNK_SIZE, older_than: datetime.timedelta | None = None) -> EvaluationStats:
+def evaluate_pending(
+    *, chunk_size: int = CHUNK_SIZE, older_than: datetime.timedelta | None = None
+) -> EvaluationStats:
     """Evaluate every visit that has an outstanding EvaluationRequest (no worker needed)."""
     stats = EvaluationStats()
     while True:
@@ -370,7 +403,10 @@ def pending_visit_ids(*, limit: int, older_than: datetime.timedelta | None = Non
     """Visits with an outstanding evaluation request, oldest request first."""
     with connection.cursor() as cur:
         if older_than is None:
-            cur.execute("SELECT visit_id FROM visits_evaluationrequest ORDER BY requested_at LIMIT %s", [limit])
+            cur.execute(
+                "SELECT visit_id FROM visits_evaluationrequest ORDER BY requested_at LIMIT %s",
+                [limit],
+            )
         else:
             cur.execute(
                 "SELECT visit_id FROM visits_evaluationrequest WHERE requested_at < clock_timestamp() - %s "

@@ -54,22 +54,34 @@ class Visit(models.Model):
     much is known. A cancelled trip may have no date at all.
     """
 
-    slug = models.SlugField(max_length=150, unique=True, help_text="Stable identifier, e.g. vladimir-putin-mng-2024-09-02.")
+    slug = models.SlugField(
+        max_length=150,
+        unique=True,
+        help_text="Stable identifier, e.g. vladimir-putin-mng-2024-09-02.",
+    )
     person = models.ForeignKey("warrants.Person", on_delete=models.PROTECT, related_name="visits")
     host = models.ForeignKey("states.State", on_delete=models.PROTECT, related_name="visits_hosted")
     place = models.CharField(max_length=200, blank=True)
     start = models.DateField(null=True, blank=True)
-    start_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    start_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     end = models.DateField(null=True, blank=True)
-    end_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    end_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     occasion = models.CharField(max_length=500, blank=True)
     status = models.CharField(max_length=16, choices=VisitStatus.choices)
     outcome = models.CharField(max_length=16, choices=VisitOutcome.choices)
     host_notified = models.BooleanField(
         default=False, help_text="The host is known to have been notified of a sealed warrant."
     )
-    host_justification = models.TextField(blank=True, help_text="What the host said to justify not arresting.")
-    review_state = models.CharField(max_length=16, choices=ReviewState.choices, default=ReviewState.REPORTED)
+    host_justification = models.TextField(
+        blank=True, help_text="What the host said to justify not arresting."
+    )
+    review_state = models.CharField(
+        max_length=16, choices=ReviewState.choices, default=ReviewState.REPORTED
+    )
     notes = models.TextField(blank=True, help_text="Researcher's notes.")
     sources = models.ManyToManyField(Source, blank=True, related_name="visits")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -87,7 +99,8 @@ class Visit(models.Model):
         ordering = ["start", "person", "host"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(start__isnull=False) & Q(end__gte=models.F("start")),
+                condition=Q(end__isnull=True)
+                | Q(start__isnull=False) & Q(end__gte=models.F("start")),
                 name="visit_ends_after_start",
             ),
             models.CheckConstraint(
@@ -113,7 +126,9 @@ class Finding(models.Model):
     """An ICC Pre-Trial Chamber decision under Art. 87(7) that a state failed to arrest and surrender."""
 
     state = models.ForeignKey("states.State", on_delete=models.PROTECT, related_name="findings")
-    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, null=True, blank=True, related_name="findings")
+    visit = models.ForeignKey(
+        Visit, on_delete=models.PROTECT, null=True, blank=True, related_name="findings"
+    )
     decided = models.DateField()
     decision_reference = models.CharField(max_length=200, blank=True)
     referred_to_asp = models.BooleanField(default=False)
@@ -163,15 +178,21 @@ class Verdict(models.Model):
     Its history is kept in VerdictChange; `warrants` are those that decided it.
     """
 
-    visit = models.OneToOneField(Visit, on_delete=models.CASCADE, primary_key=True, related_name="verdict")
+    visit = models.OneToOneField(
+        Visit, on_delete=models.CASCADE, primary_key=True, related_name="verdict"
+    )
     code = models.CharField(max_length=24, choices=VerdictCode.choices)
     basis = models.CharField(max_length=24, choices=Basis.choices, blank=True)
     would_have_been_bound = models.BooleanField(
-        null=True, blank=True, help_text="For deterred trips: whether the host would have been bound."
+        null=True,
+        blank=True,
+        help_text="For deterred trips: whether the host would have been bound.",
     )
     warrants = models.ManyToManyField("warrants.Warrant", blank=True, related_name="verdicts")
     explanation = models.TextField()
-    self_check = models.TextField(blank=True, help_text="Disagreement with a finding or a researcher's note.")
+    self_check = models.TextField(
+        blank=True, help_text="Disagreement with a finding or a researcher's note."
+    )
     rule_version = models.CharField(max_length=20)
     computed_at = models.DateTimeField()
 
@@ -215,7 +236,9 @@ class EvaluationRequest(models.Model):
     anything still here, so a dead broker or worker delays a verdict but never loses it.
     """
 
-    visit = models.OneToOneField(Visit, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    visit = models.OneToOneField(
+        Visit, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
     requested_at = models.DateTimeField()
     reason = models.TextField()
 

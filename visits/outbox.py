@@ -112,7 +112,9 @@ def relay(visit_ids: Sequence[int]) -> bool:
     except Exception as exc:  # noqa: BLE001 - a broker outage must not fail a committed change
         if settings.CELERY_TASK_ALWAYS_EAGER:
             raise
-        logger.warning("could not enqueue evaluation of %d visits (the sweeper will): %s", len(visit_ids), exc)
+        logger.warning(
+            "could not enqueue evaluation of %d visits (the sweeper will): %s", len(visit_ids), exc
+        )
         return False
 
 

@@ -30,7 +30,9 @@ class SourceInput:
     archived_url: str = ""
 
 
-def visit_slug(person_slug: str, host_iso3: str, start: datetime.date | None, precision: str) -> str:
+def visit_slug(
+    person_slug: str, host_iso3: str, start: datetime.date | None, precision: str
+) -> str:
     """The stable id: person-host-date, the date as precise as it is known ('undated' without one)."""
     when = partial_isoformat(start, precision) if start is not None else "undated"
     return slugify(f"{person_slug}-{host_iso3.lower()}-{when}")
@@ -54,13 +56,19 @@ def validate_visit_fields(
             f"{host.name} is {person.name}'s own state of nationality: a visit to one's own state is not a visit."
         )
     if status not in VisitStatus.values:
-        errors["status"] = f"Unknown status {status!r}; expected one of {', '.join(VisitStatus.values)}."
+        errors["status"] = (
+            f"Unknown status {status!r}; expected one of {', '.join(VisitStatus.values)}."
+        )
     if outcome not in VisitOutcome.values:
-        errors["outcome"] = f"Unknown outcome {outcome!r}; expected one of {', '.join(VisitOutcome.values)}."
+        errors["outcome"] = (
+            f"Unknown outcome {outcome!r}; expected one of {', '.join(VisitOutcome.values)}."
+        )
     if review_state not in ReviewState.values:
         errors["review_state"] = f"Unknown review state {review_state!r}."
     if start is None and status != VisitStatus.CANCELLED:
-        errors["start"] = "A visit that took place needs a start date (only a cancelled trip may have none)."
+        errors["start"] = (
+            "A visit that took place needs a start date (only a cancelled trip may have none)."
+        )
     if end is not None and start is not None and end < start:
         errors["end"] = f"The end ({end}) is before the start ({start})."
     if end is not None and start is None:
@@ -95,7 +103,13 @@ def record_visit_report(
     verifies them. Nothing is saved when anything is invalid.
     """
     errors = validate_visit_fields(
-        person=person, host=host, start=start, end=end, status=status, outcome=outcome, review_state=review_state
+        person=person,
+        host=host,
+        start=start,
+        end=end,
+        status=status,
+        outcome=outcome,
+        review_state=review_state,
     )
     if not sources:
         errors["sources"] = "At least one source (a public URL) is required."
@@ -103,7 +117,9 @@ def record_visit_report(
         raise ValidationError(errors)
 
     existing = Visit.objects.filter(slug=slug).first() if slug else None
-    visit = existing or Visit(slug=slug or _unique_slug(visit_slug(person.slug, host.iso3, start, start_precision)))
+    visit = existing or Visit(
+        slug=slug or _unique_slug(visit_slug(person.slug, host.iso3, start, start_precision))
+    )
     visit.person, visit.host = person, host
     visit.start, visit.start_precision = start, start_precision
     visit.end, visit.end_precision = end, end_precision

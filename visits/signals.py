@@ -14,7 +14,18 @@ from warrants.models import Person, Situation, Warrant
 
 # The fields whose old and new values are named in the verdict history.
 TRACKED = {
-    Visit: ["person_id", "host_id", "start", "end", "status", "outcome", "review_state", "host_notified", "host_justification", "place"],
+    Visit: [
+        "person_id",
+        "host_id",
+        "start",
+        "end",
+        "status",
+        "outcome",
+        "review_state",
+        "host_notified",
+        "host_justification",
+        "place",
+    ],
     Warrant: ["issued", "made_public", "ended", "end_reason", "person_id"],
     TreatyEvent: ["kind", "date"],
     Declaration: ["lodged", "situation_id"],
@@ -82,7 +93,9 @@ def _affected(instance, previous: dict | None) -> tuple[str, list] | None:
         ids = {instance.visit_id, (previous or {}).get("visit_id")} - {None}
         return "v.id = ANY(%s)", [list(ids)]
     if isinstance(instance, Situation):
-        return "v.person_id IN (SELECT id FROM warrants_person WHERE situation_id = %s)", [instance.pk]
+        return "v.person_id IN (SELECT id FROM warrants_person WHERE situation_id = %s)", [
+            instance.pk
+        ]
     return None
 
 

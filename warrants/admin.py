@@ -20,7 +20,16 @@ class CaseAdmin(admin.ModelAdmin):
 class WarrantInline(admin.TabularInline):
     model = Warrant
     extra = 0
-    fields = ["ref", "case", "issued", "issued_precision", "made_public", "made_public_precision", "ended", "end_reason"]
+    fields = [
+        "ref",
+        "case",
+        "issued",
+        "issued_precision",
+        "made_public",
+        "made_public_precision",
+        "ended",
+        "end_reason",
+    ]
     show_change_link = True
 
 

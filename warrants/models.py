@@ -62,7 +62,9 @@ class Person(models.Model):
         "states.State", on_delete=models.PROTECT, null=True, blank=True, related_name="nationals"
     )
     born = models.DateField(null=True, blank=True)
-    born_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    born_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     role = models.CharField(max_length=500, blank=True)
     situation = models.ForeignKey(Situation, on_delete=models.PROTECT, related_name="persons")
     status = models.CharField(max_length=32, choices=PersonStatus.choices)
@@ -99,11 +101,17 @@ class Warrant(models.Model):
     day). When the issue date is unknown, it counts from the day it was made public.
     """
 
-    ref = models.SlugField(max_length=150, unique=True, help_text="Stable identifier: person and date.")
+    ref = models.SlugField(
+        max_length=150, unique=True, help_text="Stable identifier: person and date."
+    )
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="warrants")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="warrants")
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="warrants"
+    )
     issued = models.DateField(null=True, blank=True)
-    issued_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    issued_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     made_public = models.DateField(null=True, blank=True)
     made_public_precision = models.CharField(
         max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
@@ -123,7 +131,9 @@ class Warrant(models.Model):
                 name="warrant_has_a_start",
             ),
             models.CheckConstraint(
-                condition=Q(ended__isnull=True) | Q(issued__isnull=True) | Q(ended__gte=models.F("issued")),
+                condition=Q(ended__isnull=True)
+                | Q(issued__isnull=True)
+                | Q(ended__gte=models.F("issued")),
                 name="warrant_ends_after_issue",
             ),
             models.CheckConstraint(

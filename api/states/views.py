@@ -140,16 +140,12 @@ class JointStatementFilterSet(django_filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(
         summary="Joint statements of support for the Court",
-        parameters=[
-            iso3_parameter("signatory", "Signed by (ISO 3166-1 alpha-3).")
-        ],
+        parameters=[iso3_parameter("signatory", "Signed by (ISO 3166-1 alpha-3).")],
         examples=[examples.STATEMENT],
     ),
     retrieve=extend_schema(
         summary="One joint statement",
-        parameters=[
-            id_parameter("statement")
-        ],
+        parameters=[id_parameter("statement")],
         examples=[examples.STATEMENT],
     ),
 )

@@ -296,16 +296,12 @@ class FindingFilterSet(django_filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(
         summary="ICC findings of non-compliance (Art. 87(7))",
-        parameters=[
-            iso3_parameter("state", "State (ISO 3166-1 alpha-3).")
-        ],
+        parameters=[iso3_parameter("state", "State (ISO 3166-1 alpha-3).")],
         examples=[examples.FINDING],
     ),
     retrieve=extend_schema(
         summary="One finding",
-        parameters=[
-            id_parameter("finding")
-        ],
+        parameters=[id_parameter("finding")],
         examples=[examples.FINDING],
     ),
 )

@@ -31,9 +31,7 @@ class WarrantApiFilterSet(WarrantFilterSet):
     ),
     retrieve=extend_schema(
         summary="One person, by slug",
-        parameters=[
-            slug_parameter("slug", "e.g. `vladimir-putin`.", path=True)
-        ],
+        parameters=[slug_parameter("slug", "e.g. `vladimir-putin`.", path=True)],
         examples=[examples.PERSON],
     ),
 )
@@ -61,9 +59,7 @@ class PersonViewSet(PublicReadViewSet):
     ),
     retrieve=extend_schema(
         summary="One warrant, by ref",
-        parameters=[
-            slug_parameter("ref", "e.g. `vladimir-putin-2023-03-17`.", path=True)
-        ],
+        parameters=[slug_parameter("ref", "e.g. `vladimir-putin-2023-03-17`.", path=True)],
         examples=[examples.WARRANT],
     ),
 )

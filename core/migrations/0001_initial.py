@@ -4,29 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
     # Source lived in the project package's app (label "iccwatch") until the layout
     # moved it to core/: a database migrated before the move has these applied already.
     replaces = [("iccwatch", "0001_initial")]
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(max_length=1000, unique=True)),
-                ('publisher', models.CharField(blank=True, max_length=200)),
-                ('published', models.DateField(blank=True, null=True)),
-                ('excerpt', models.TextField(blank=True)),
-                ('archived_url', models.URLField(blank=True, max_length=1000)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("url", models.URLField(max_length=1000, unique=True)),
+                ("publisher", models.CharField(blank=True, max_length=200)),
+                ("published", models.DateField(blank=True, null=True)),
+                ("excerpt", models.TextField(blank=True)),
+                ("archived_url", models.URLField(blank=True, max_length=1000)),
             ],
             options={
-                'ordering': ['url'],
-                'db_table': 'iccwatch_source',
+                "ordering": ["url"],
+                "db_table": "iccwatch_source",
             },
         ),
     ]

@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_search'),
+        ("core", "0002_search"),
     ]
 
     operations = [
         migrations.AlterModelTable(
-            name='source',
+            name="source",
             table=None,
         ),
     ]

@@ -5,26 +5,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='DatasetImport',
+            name="DatasetImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(blank=True, help_text="The folder's VERSION (e.g. 2026.11.30); empty when the folder has no VERSION file.", max_length=64)),
-                ('imported_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('counts', models.JSONField(default=dict, help_text='Rows per kind and outcome, e.g. {"visits": {"created": 97}}.')),
-                ('visits_evaluated', models.PositiveIntegerField(default=0)),
-                ('verdicts_changed', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.CharField(
+                        blank=True,
+                        help_text="The folder's VERSION (e.g. 2026.11.30); empty when the folder has no VERSION file.",
+                        max_length=64,
+                    ),
+                ),
+                (
+                    "imported_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                (
+                    "counts",
+                    models.JSONField(
+                        default=dict,
+                        help_text='Rows per kind and outcome, e.g. {"visits": {"created": 97}}.',
+                    ),
+                ),
+                ("visits_evaluated", models.PositiveIntegerField(default=0)),
+                ("verdicts_changed", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'ordering': ['-imported_at', '-pk'],
-                'get_latest_by': ['imported_at', 'pk'],
+                "ordering": ["-imported_at", "-pk"],
+                "get_latest_by": ["imported_at", "pk"],
             },
         ),
     ]

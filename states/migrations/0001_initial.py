@@ -4,60 +4,98 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Declaration',
+            name="Declaration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lodged', models.DateField()),
-                ('notes', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("lodged", models.DateField()),
+                ("notes", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['state', 'lodged'],
+                "ordering": ["state", "lodged"],
             },
         ),
         migrations.CreateModel(
-            name='JointStatement',
+            name="JointStatement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('title', models.CharField(max_length=500)),
-                ('signatory_count', models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                ("title", models.CharField(max_length=500)),
+                ("signatory_count", models.PositiveIntegerField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['date'],
+                "ordering": ["date"],
             },
         ),
         migrations.CreateModel(
-            name='State',
+            name="State",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('iso3', models.CharField(max_length=3, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('notes', models.TextField(blank=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("iso3", models.CharField(max_length=3, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("notes", models.TextField(blank=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='TreatyEvent',
+            name="TreatyEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('signed', 'signature'), ('deposited', 'ratification or accession deposited'), ('entry_into_force', 'entry into force'), ('withdrawal_notified', 'withdrawal notified'), ('withdrawal_revoked', 'withdrawal revoked'), ('withdrawal_effective', 'withdrawal effective')], max_length=32)),
-                ('date', models.DateField()),
-                ('precision', models.CharField(choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], default='day', max_length=5)),
-                ('note', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("signed", "signature"),
+                            ("deposited", "ratification or accession deposited"),
+                            ("entry_into_force", "entry into force"),
+                            ("withdrawal_notified", "withdrawal notified"),
+                            ("withdrawal_revoked", "withdrawal revoked"),
+                            ("withdrawal_effective", "withdrawal effective"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("date", models.DateField()),
+                (
+                    "precision",
+                    models.CharField(
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        default="day",
+                        max_length=5,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['state', 'date', 'kind'],
+                "ordering": ["state", "date", "kind"],
             },
         ),
     ]

@@ -5,70 +5,93 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('states', '0001_initial'),
-        ('warrants', '0001_initial'),
+        ("core", "0001_initial"),
+        ("states", "0001_initial"),
+        ("warrants", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='declaration',
-            name='situation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='declarations', to='warrants.situation'),
+            model_name="declaration",
+            name="situation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="declarations",
+                to="warrants.situation",
+            ),
         ),
         migrations.AddField(
-            model_name='declaration',
-            name='sources',
-            field=models.ManyToManyField(blank=True, related_name='declarations', to='core.source'),
+            model_name="declaration",
+            name="sources",
+            field=models.ManyToManyField(blank=True, related_name="declarations", to="core.source"),
         ),
         migrations.AddField(
-            model_name='jointstatement',
-            name='sources',
-            field=models.ManyToManyField(blank=True, related_name='joint_statements', to='core.source'),
+            model_name="jointstatement",
+            name="sources",
+            field=models.ManyToManyField(
+                blank=True, related_name="joint_statements", to="core.source"
+            ),
         ),
         migrations.AddField(
-            model_name='state',
-            name='sources',
-            field=models.ManyToManyField(blank=True, related_name='states', to='core.source'),
+            model_name="state",
+            name="sources",
+            field=models.ManyToManyField(blank=True, related_name="states", to="core.source"),
         ),
         migrations.AddField(
-            model_name='jointstatement',
-            name='signatories',
-            field=models.ManyToManyField(blank=True, related_name='joint_statements', to='states.state'),
+            model_name="jointstatement",
+            name="signatories",
+            field=models.ManyToManyField(
+                blank=True, related_name="joint_statements", to="states.state"
+            ),
         ),
         migrations.AddField(
-            model_name='declaration',
-            name='state',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='declarations', to='states.state'),
+            model_name="declaration",
+            name="state",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="declarations",
+                to="states.state",
+            ),
         ),
         migrations.AddField(
-            model_name='treatyevent',
-            name='sources',
-            field=models.ManyToManyField(blank=True, related_name='treaty_events', to='core.source'),
+            model_name="treatyevent",
+            name="sources",
+            field=models.ManyToManyField(
+                blank=True, related_name="treaty_events", to="core.source"
+            ),
         ),
         migrations.AddField(
-            model_name='treatyevent',
-            name='state',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='treaty_events', to='states.state'),
+            model_name="treatyevent",
+            name="state",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="treaty_events",
+                to="states.state",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='state',
-            constraint=models.CheckConstraint(condition=models.Q(('iso3__regex', '^[A-Z]{3}$')), name='state_iso3_format'),
+            model_name="state",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("iso3__regex", "^[A-Z]{3}$")), name="state_iso3_format"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='jointstatement',
-            constraint=models.UniqueConstraint(fields=('date', 'title'), name='statement_unique'),
+            model_name="jointstatement",
+            constraint=models.UniqueConstraint(fields=("date", "title"), name="statement_unique"),
         ),
         migrations.AddConstraint(
-            model_name='declaration',
-            constraint=models.UniqueConstraint(fields=('state', 'lodged', 'situation'), name='declaration_unique'),
+            model_name="declaration",
+            constraint=models.UniqueConstraint(
+                fields=("state", "lodged", "situation"), name="declaration_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='treatyevent',
-            constraint=models.UniqueConstraint(fields=('state', 'kind'), name='treaty_event_once_per_kind'),
+            model_name="treatyevent",
+            constraint=models.UniqueConstraint(
+                fields=("state", "kind"), name="treaty_event_once_per_kind"
+            ),
         ),
     ]

@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('states', '0002_initial'),
+        ("states", "0002_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='treatyevent',
-            name='kind',
-            field=models.CharField(choices=[('signed', 'Signed the Rome Statute'), ('deposited', 'Ratification or accession deposited'), ('entry_into_force', 'Entry into force: a State Party from this day'), ('withdrawal_notified', 'Withdrawal notified to the UN Secretary-General'), ('withdrawal_revoked', 'Withdrawal revoked'), ('withdrawal_effective', 'Withdrawal effective: no longer a State Party')], max_length=32),
+            model_name="treatyevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("signed", "Signed the Rome Statute"),
+                    ("deposited", "Ratification or accession deposited"),
+                    ("entry_into_force", "Entry into force: a State Party from this day"),
+                    ("withdrawal_notified", "Withdrawal notified to the UN Secretary-General"),
+                    ("withdrawal_revoked", "Withdrawal revoked"),
+                    ("withdrawal_effective", "Withdrawal effective: no longer a State Party"),
+                ],
+                max_length=32,
+            ),
         ),
     ]

@@ -25,7 +25,9 @@ def test_a_slug_is_lowercase_words_joined_by_single_hyphens(value, slug):
     assert identifiers.is_slug(value) is slug
 
 
-@pytest.mark.parametrize(("value", "iso3"), [("MNG", True), ("mng", False), ("MN", False), ("MNGL", False)])
+@pytest.mark.parametrize(
+    ("value", "iso3"), [("MNG", True), ("mng", False), ("MN", False), ("MNGL", False)]
+)
 def test_an_iso3_code_is_three_capitals(value, iso3):
     assert identifiers.is_iso3(value) is iso3
 

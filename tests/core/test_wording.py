@@ -40,17 +40,33 @@ def test_the_prose_form_is_for_explanations_and_the_site_spans_use_the_data_form
 @pytest.mark.parametrize(
     ("asp", "unsc", "bodies", "sentence", "french"),
     [
-        (True, False, "the Assembly of States Parties", "Referred to the Assembly of States Parties.",
-         "Renvoi devant l'Assemblée des États parties."),
-        (False, True, "the UN Security Council", "Referred to the UN Security Council.",
-         "Renvoi devant le Conseil de sécurité de l'ONU."),
-        (True, True, "the Assembly of States Parties and the UN Security Council",
-         "Referred to the Assembly of States Parties and the UN Security Council.",
-         "Renvoi devant l'Assemblée des États parties et le Conseil de sécurité de l'ONU."),
+        (
+            True,
+            False,
+            "the Assembly of States Parties",
+            "Referred to the Assembly of States Parties.",
+            "Renvoi devant l'Assemblée des États parties.",
+        ),
+        (
+            False,
+            True,
+            "the UN Security Council",
+            "Referred to the UN Security Council.",
+            "Renvoi devant le Conseil de sécurité de l'ONU.",
+        ),
+        (
+            True,
+            True,
+            "the Assembly of States Parties and the UN Security Council",
+            "Referred to the Assembly of States Parties and the UN Security Council.",
+            "Renvoi devant l'Assemblée des États parties et le Conseil de sécurité de l'ONU.",
+        ),
         (False, False, "", "Not referred.", "Pas de renvoi."),
     ],
 )
-def test_a_referral_is_worded_in_one_place_and_translated_on_the_site(asp, unsc, bodies, sentence, french):
+def test_a_referral_is_worded_in_one_place_and_translated_on_the_site(
+    asp, unsc, bodies, sentence, french
+):
     assert referral_bodies(asp, unsc) == bodies
     assert referral_sentence(asp, unsc) == sentence
     finding = Finding(decided=D(2024, 10, 24), referred_to_asp=asp, referred_to_unsc=unsc)

@@ -57,7 +57,9 @@ def test_coded_columns_list_exactly_the_importers_vocabulary(name):
         (column,) = backticked(row["column"])
         allowed = VOCABULARIES.get((name, column))
         if allowed is None:
-            assert row["vocabulary"] == NO_VOCABULARY, f"{name}: {column} documents a vocabulary the importer lacks"
+            assert row["vocabulary"] == NO_VOCABULARY, (
+                f"{name}: {column} documents a vocabulary the importer lacks"
+            )
             continue
         assert backticked(row["vocabulary"]) == list(allowed), f"{name}: {column}"
         assert row["type"].startswith("code")

@@ -16,7 +16,20 @@ def test_up_and_the_tests_import_the_projects_own_dataset():
 
 
 SKIPPED_DIRS = {".git", ".venv", "node_modules", ".local", "staticfiles", "vendor", "__pycache__"}
-TEXT_SUFFIXES = {".py", ".md", ".html", ".txt", ".toml", ".yml", ".yaml", ".cfg", ".ini", ".sh", ".po", ""}
+TEXT_SUFFIXES = {
+    ".py",
+    ".md",
+    ".html",
+    ".txt",
+    ".toml",
+    ".yml",
+    ".yaml",
+    ".cfg",
+    ".ini",
+    ".sh",
+    ".po",
+    "",
+}
 
 
 def test_no_file_of_the_project_refers_to_a_folder_beside_it():

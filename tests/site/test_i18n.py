@@ -98,10 +98,14 @@ def test_every_code_has_a_label_translated_into_french():
         french = gettext.GNUTranslations(compiled)._catalog
     for choices in vocabularies:
         for member in choices:
-            assert isinstance(member.label, Promise), f"{choices.__name__}.{member.name} is not translatable"
+            assert isinstance(member.label, Promise), (
+                f"{choices.__name__}.{member.name} is not translatable"
+            )
             with translation.override(None):
                 english = str(member.label)
-            assert french.get(english), f"{choices.__name__}.{member.name}: no French for {english!r}"
+            assert french.get(english), (
+                f"{choices.__name__}.{member.name}: no French for {english!r}"
+            )
 
 
 def test_the_site_shows_codes_in_the_readers_language(client, seeded):

@@ -124,7 +124,10 @@ def test_incidents_list_shows_only_non_compliance(reader, seeded):
     html = body(reader.get("/incidents/"))
     ids = row_ids(html)
     assert sorted(ids) == sorted(Visit.objects.published().flagged().values_list("slug", flat=True))
-    assert ids[:2] == ["vladimir-putin-tjk-2025-10-08", "benjamin-netanyahu-hun-2025-04-03"]  # newest first
+    assert ids[:2] == [
+        "vladimir-putin-tjk-2025-10-08",
+        "benjamin-netanyahu-hun-2025-04-03",
+    ]  # newest first
     assert 'href="/incidents/feed/"' in html
     assert [r["id"] for r in csv_rows(reader.get("/incidents.csv"))] == ids
 

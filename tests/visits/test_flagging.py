@@ -13,7 +13,11 @@ pytestmark = pytest.mark.django_db
 
 
 def requested_slugs():
-    return set(Visit.objects.filter(pk__in=EvaluationRequest.objects.values("visit_id")).values_list("slug", flat=True))
+    return set(
+        Visit.objects.filter(pk__in=EvaluationRequest.objects.values("visit_id")).values_list(
+            "slug", flat=True
+        )
+    )
 
 
 def test_changing_a_warrant_marks_exactly_that_persons_visits(seeded):
@@ -30,7 +34,9 @@ def test_changing_a_treaty_event_marks_exactly_that_states_visits(seeded):
     event = TreatyEvent.objects.get(state__iso3="ZAF", kind="entry_into_force")
     event.date = datetime.date(2002, 8, 1)
     event.save()
-    assert requested_slugs() == set(Visit.objects.filter(host__iso3="ZAF").values_list("slug", flat=True))
+    assert requested_slugs() == set(
+        Visit.objects.filter(host__iso3="ZAF").values_list("slug", flat=True)
+    )
 
 
 def test_changing_a_person_marks_exactly_their_visits(seeded):
@@ -78,7 +84,9 @@ def test_a_request_made_after_the_read_is_not_cleared(seeded):
     visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
     outbox.request_evaluation("v.id = %s", [visit.pk], "first change")
     with connection.cursor() as cur:
-        cur.execute(f"SELECT {flagging._VISIT_COLUMNS} {flagging._VISIT_FROM} WHERE v.id = %s", [visit.pk])
+        cur.execute(
+            f"SELECT {flagging._VISIT_COLUMNS} {flagging._VISIT_FROM} WHERE v.id = %s", [visit.pk]
+        )
         rows = cur.fetchall()
         # Another change lands between reading the visit and storing its verdict.
         outbox.request_evaluation("v.id = %s", [visit.pk], "second change")

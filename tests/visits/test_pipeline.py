@@ -155,7 +155,12 @@ class CeleryProcess:
     """A `celery -A iccwatch worker|beat` subprocess on the private broker and the test database."""
 
     def __init__(self, kind: str, broker_url: str, database_url: str, log_dir: Path):
-        self.kind, self.broker_url, self.database_url, self.log_dir = kind, broker_url, database_url, log_dir
+        self.kind, self.broker_url, self.database_url, self.log_dir = (
+            kind,
+            broker_url,
+            database_url,
+            log_dir,
+        )
         self.process = None
         self.starts = 0
         self.application_name = f"iccwatch-test-{kind}-{os.getpid()}"

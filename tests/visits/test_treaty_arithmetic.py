@@ -5,7 +5,6 @@ withdrawal takes effect), the `entry_into_force <= d < withdrawal_effective` win
 and the partial dates ("2009-03", "2012") the data uses. No database.
 """
 
-
 import pytest
 
 from compliance import (

@@ -6,132 +6,408 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('states', '0002_initial'),
-        ('warrants', '0001_initial'),
+        ("core", "0001_initial"),
+        ("states", "0002_initial"),
+        ("warrants", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Visit',
+            name="Visit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text='Stable identifier, e.g. vladimir-putin-mng-2024-09-02.', max_length=150, unique=True)),
-                ('place', models.CharField(blank=True, max_length=200)),
-                ('start', models.DateField(blank=True, null=True)),
-                ('start_precision', models.CharField(choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], default='day', max_length=5)),
-                ('end', models.DateField(blank=True, null=True)),
-                ('end_precision', models.CharField(choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], default='day', max_length=5)),
-                ('occasion', models.CharField(blank=True, max_length=500)),
-                ('status', models.CharField(choices=[('occurred', 'occurred'), ('cancelled', 'cancelled'), ('virtual', 'attended by video'), ('transit', 'transit stop')], max_length=16)),
-                ('outcome', models.CharField(choices=[('not_arrested', 'not arrested'), ('left_early', 'left early'), ('arrested', 'arrested'), ('released', 'arrested, then released'), ('unknown', 'unknown'), ('n/a', 'not applicable')], max_length=16)),
-                ('host_notified', models.BooleanField(default=False, help_text='The host is known to have been notified of a sealed warrant.')),
-                ('host_justification', models.TextField(blank=True, help_text='What the host said to justify not arresting.')),
-                ('review_state', models.CharField(choices=[('reported', 'reported'), ('verified', 'verified'), ('rejected', 'rejected')], default='reported', max_length=16)),
-                ('notes', models.TextField(blank=True, help_text="Researcher's notes.")),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('host', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits_hosted', to='states.state')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='warrants.person')),
-                ('sources', models.ManyToManyField(blank=True, related_name='visits', to='core.source')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Stable identifier, e.g. vladimir-putin-mng-2024-09-02.",
+                        max_length=150,
+                        unique=True,
+                    ),
+                ),
+                ("place", models.CharField(blank=True, max_length=200)),
+                ("start", models.DateField(blank=True, null=True)),
+                (
+                    "start_precision",
+                    models.CharField(
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        default="day",
+                        max_length=5,
+                    ),
+                ),
+                ("end", models.DateField(blank=True, null=True)),
+                (
+                    "end_precision",
+                    models.CharField(
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        default="day",
+                        max_length=5,
+                    ),
+                ),
+                ("occasion", models.CharField(blank=True, max_length=500)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("occurred", "occurred"),
+                            ("cancelled", "cancelled"),
+                            ("virtual", "attended by video"),
+                            ("transit", "transit stop"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("not_arrested", "not arrested"),
+                            ("left_early", "left early"),
+                            ("arrested", "arrested"),
+                            ("released", "arrested, then released"),
+                            ("unknown", "unknown"),
+                            ("n/a", "not applicable"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "host_notified",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The host is known to have been notified of a sealed warrant.",
+                    ),
+                ),
+                (
+                    "host_justification",
+                    models.TextField(
+                        blank=True, help_text="What the host said to justify not arresting."
+                    ),
+                ),
+                (
+                    "review_state",
+                    models.CharField(
+                        choices=[
+                            ("reported", "reported"),
+                            ("verified", "verified"),
+                            ("rejected", "rejected"),
+                        ],
+                        default="reported",
+                        max_length=16,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, help_text="Researcher's notes.")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "host",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visits_hosted",
+                        to="states.state",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visits",
+                        to="warrants.person",
+                    ),
+                ),
+                (
+                    "sources",
+                    models.ManyToManyField(blank=True, related_name="visits", to="core.source"),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start', 'person', 'host'],
+                "ordering": ["start", "person", "host"],
             },
         ),
         migrations.CreateModel(
-            name='Finding',
+            name="Finding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decided', models.DateField()),
-                ('decision_reference', models.CharField(blank=True, max_length=200)),
-                ('referred_to_asp', models.BooleanField(default=False)),
-                ('referred_to_unsc', models.BooleanField(default=False)),
-                ('notes', models.TextField(blank=True)),
-                ('sources', models.ManyToManyField(blank=True, related_name='findings', to='core.source')),
-                ('state', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='findings', to='states.state')),
-                ('visit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='findings', to='visits.visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("decided", models.DateField()),
+                ("decision_reference", models.CharField(blank=True, max_length=200)),
+                ("referred_to_asp", models.BooleanField(default=False)),
+                ("referred_to_unsc", models.BooleanField(default=False)),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "sources",
+                    models.ManyToManyField(blank=True, related_name="findings", to="core.source"),
+                ),
+                (
+                    "state",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="findings",
+                        to="states.state",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="findings",
+                        to="visits.visit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['decided'],
+                "ordering": ["decided"],
             },
         ),
         migrations.CreateModel(
-            name='VerdictChange',
+            name="VerdictChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('changed_at', models.DateTimeField()),
-                ('old_code', models.CharField(blank=True, choices=[('pending', 'pending'), ('deterred', 'deterred (trip called off)'), ('no_warrant_in_force', 'no warrant in force'), ('warrant_not_public', 'warrant not public'), ('complied', 'complied (arrested)'), ('no_obligation', 'no obligation'), ('non_compliance', 'non-compliance')], max_length=24)),
-                ('new_code', models.CharField(choices=[('pending', 'pending'), ('deterred', 'deterred (trip called off)'), ('no_warrant_in_force', 'no warrant in force'), ('warrant_not_public', 'warrant not public'), ('complied', 'complied (arrested)'), ('no_obligation', 'no obligation'), ('non_compliance', 'non-compliance')], max_length=24)),
-                ('old_basis', models.CharField(blank=True, choices=[('state_party', 'State Party'), ('art_127_2_residual', 'Art. 127(2) residual obligation'), ('art_12_3_declaration', 'Art. 12(3) declaration')], max_length=24)),
-                ('new_basis', models.CharField(blank=True, choices=[('state_party', 'State Party'), ('art_127_2_residual', 'Art. 127(2) residual obligation'), ('art_12_3_declaration', 'Art. 12(3) declaration')], max_length=24)),
-                ('explanation', models.TextField()),
-                ('cause', models.TextField()),
-                ('rule_version', models.CharField(max_length=20)),
-                ('visit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='verdict_changes', to='visits.visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("changed_at", models.DateTimeField()),
+                (
+                    "old_code",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("pending", "pending"),
+                            ("deterred", "deterred (trip called off)"),
+                            ("no_warrant_in_force", "no warrant in force"),
+                            ("warrant_not_public", "warrant not public"),
+                            ("complied", "complied (arrested)"),
+                            ("no_obligation", "no obligation"),
+                            ("non_compliance", "non-compliance"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "new_code",
+                    models.CharField(
+                        choices=[
+                            ("pending", "pending"),
+                            ("deterred", "deterred (trip called off)"),
+                            ("no_warrant_in_force", "no warrant in force"),
+                            ("warrant_not_public", "warrant not public"),
+                            ("complied", "complied (arrested)"),
+                            ("no_obligation", "no obligation"),
+                            ("non_compliance", "non-compliance"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "old_basis",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("state_party", "State Party"),
+                            ("art_127_2_residual", "Art. 127(2) residual obligation"),
+                            ("art_12_3_declaration", "Art. 12(3) declaration"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "new_basis",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("state_party", "State Party"),
+                            ("art_127_2_residual", "Art. 127(2) residual obligation"),
+                            ("art_12_3_declaration", "Art. 12(3) declaration"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("explanation", models.TextField()),
+                ("cause", models.TextField()),
+                ("rule_version", models.CharField(max_length=20)),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="verdict_changes",
+                        to="visits.visit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['visit', 'changed_at', 'id'],
+                "ordering": ["visit", "changed_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='EvaluationRequest',
+            name="EvaluationRequest",
             fields=[
-                ('visit', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='visits.visit')),
-                ('requested_at', models.DateTimeField()),
-                ('reason', models.TextField()),
+                (
+                    "visit",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="visits.visit",
+                    ),
+                ),
+                ("requested_at", models.DateTimeField()),
+                ("reason", models.TextField()),
             ],
             options={
-                'indexes': [models.Index(fields=['requested_at'], name='visits_eval_request_efcb27_idx')],
+                "indexes": [
+                    models.Index(fields=["requested_at"], name="visits_eval_request_efcb27_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Verdict',
+            name="Verdict",
             fields=[
-                ('visit', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='verdict', serialize=False, to='visits.visit')),
-                ('code', models.CharField(choices=[('pending', 'pending'), ('deterred', 'deterred (trip called off)'), ('no_warrant_in_force', 'no warrant in force'), ('warrant_not_public', 'warrant not public'), ('complied', 'complied (arrested)'), ('no_obligation', 'no obligation'), ('non_compliance', 'non-compliance')], max_length=24)),
-                ('basis', models.CharField(blank=True, choices=[('state_party', 'State Party'), ('art_127_2_residual', 'Art. 127(2) residual obligation'), ('art_12_3_declaration', 'Art. 12(3) declaration')], max_length=24)),
-                ('would_have_been_bound', models.BooleanField(blank=True, help_text='For deterred trips: whether the host would have been bound.', null=True)),
-                ('explanation', models.TextField()),
-                ('self_check', models.TextField(blank=True, help_text="Disagreement with a finding or a researcher's note.")),
-                ('rule_version', models.CharField(max_length=20)),
-                ('computed_at', models.DateTimeField()),
-                ('warrants', models.ManyToManyField(blank=True, related_name='verdicts', to='warrants.warrant')),
+                (
+                    "visit",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="verdict",
+                        serialize=False,
+                        to="visits.visit",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        choices=[
+                            ("pending", "pending"),
+                            ("deterred", "deterred (trip called off)"),
+                            ("no_warrant_in_force", "no warrant in force"),
+                            ("warrant_not_public", "warrant not public"),
+                            ("complied", "complied (arrested)"),
+                            ("no_obligation", "no obligation"),
+                            ("non_compliance", "non-compliance"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "basis",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("state_party", "State Party"),
+                            ("art_127_2_residual", "Art. 127(2) residual obligation"),
+                            ("art_12_3_declaration", "Art. 12(3) declaration"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "would_have_been_bound",
+                    models.BooleanField(
+                        blank=True,
+                        help_text="For deterred trips: whether the host would have been bound.",
+                        null=True,
+                    ),
+                ),
+                ("explanation", models.TextField()),
+                (
+                    "self_check",
+                    models.TextField(
+                        blank=True, help_text="Disagreement with a finding or a researcher's note."
+                    ),
+                ),
+                ("rule_version", models.CharField(max_length=20)),
+                ("computed_at", models.DateTimeField()),
+                (
+                    "warrants",
+                    models.ManyToManyField(
+                        blank=True, related_name="verdicts", to="warrants.warrant"
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['person', 'start'], name='visits_visi_person__02caee_idx'),
+            model_name="visit",
+            index=models.Index(fields=["person", "start"], name="visits_visi_person__02caee_idx"),
         ),
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['host', 'start'], name='visits_visi_host_id_18371d_idx'),
+            model_name="visit",
+            index=models.Index(fields=["host", "start"], name="visits_visi_host_id_18371d_idx"),
         ),
         migrations.AddConstraint(
-            model_name='visit',
-            constraint=models.CheckConstraint(condition=models.Q(('end__isnull', True), models.Q(('start__isnull', False), ('end__gte', models.F('start'))), _connector='OR'), name='visit_ends_after_start'),
+            model_name="visit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end__isnull", True),
+                    models.Q(("start__isnull", False), ("end__gte", models.F("start"))),
+                    _connector="OR",
+                ),
+                name="visit_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='visit',
-            constraint=models.CheckConstraint(condition=models.Q(('start__isnull', False), ('status', 'cancelled'), _connector='OR'), name='visit_dated_unless_cancelled'),
+            model_name="visit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("start__isnull", False), ("status", "cancelled"), _connector="OR"
+                ),
+                name="visit_dated_unless_cancelled",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='finding',
-            constraint=models.UniqueConstraint(fields=('state', 'visit', 'decided'), name='finding_unique'),
+            model_name="finding",
+            constraint=models.UniqueConstraint(
+                fields=("state", "visit", "decided"), name="finding_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='verdictchange',
-            index=models.Index(fields=['changed_at'], name='visits_verd_changed_61fb9c_idx'),
+            model_name="verdictchange",
+            index=models.Index(fields=["changed_at"], name="visits_verd_changed_61fb9c_idx"),
         ),
         migrations.AddConstraint(
-            model_name='verdict',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('basis__gt', ''), ('code', 'non_compliance')), models.Q(('code', 'non_compliance'), _negated=True), _connector='OR'), name='incident_has_basis'),
+            model_name="verdict",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("basis__gt", ""), ("code", "non_compliance")),
+                    models.Q(("code", "non_compliance"), _negated=True),
+                    _connector="OR",
+                ),
+                name="incident_has_basis",
+            ),
         ),
     ]

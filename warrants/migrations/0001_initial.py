@@ -6,97 +6,239 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('states', '0001_initial'),
+        ("core", "0001_initial"),
+        ("states", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Situation',
+            name="Situation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('name', models.CharField(max_length=200, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("name", models.CharField(max_length=200, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('other_names', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=200), blank=True, default=list)),
-                ('born', models.DateField(blank=True, null=True)),
-                ('born_precision', models.CharField(choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], default='day', max_length=5)),
-                ('role', models.CharField(blank=True, max_length=500)),
-                ('status', models.CharField(choices=[('at_large', 'at large'), ('in_custody', 'in custody'), ('convicted', 'convicted'), ('acquitted', 'acquitted'), ('deceased', 'deceased'), ('proceedings_terminated', 'proceedings terminated'), ('warrant_withdrawn', 'warrant withdrawn')], max_length=32)),
-                ('status_date', models.DateField(blank=True, null=True)),
-                ('notes', models.TextField(blank=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('nationality', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='nationals', to='states.state')),
-                ('sources', models.ManyToManyField(blank=True, related_name='persons', to='core.source')),
-                ('situation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='persons', to='warrants.situation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "other_names",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=200), blank=True, default=list
+                    ),
+                ),
+                ("born", models.DateField(blank=True, null=True)),
+                (
+                    "born_precision",
+                    models.CharField(
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        default="day",
+                        max_length=5,
+                    ),
+                ),
+                ("role", models.CharField(blank=True, max_length=500)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("at_large", "at large"),
+                            ("in_custody", "in custody"),
+                            ("convicted", "convicted"),
+                            ("acquitted", "acquitted"),
+                            ("deceased", "deceased"),
+                            ("proceedings_terminated", "proceedings terminated"),
+                            ("warrant_withdrawn", "warrant withdrawn"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("status_date", models.DateField(blank=True, null=True)),
+                ("notes", models.TextField(blank=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "nationality",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="nationals",
+                        to="states.state",
+                    ),
+                ),
+                (
+                    "sources",
+                    models.ManyToManyField(blank=True, related_name="persons", to="core.source"),
+                ),
+                (
+                    "situation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="persons",
+                        to="warrants.situation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'persons',
-                'ordering': ['name'],
+                "verbose_name_plural": "persons",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=300)),
-                ('number', models.CharField(blank=True, max_length=40)),
-                ('situation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='warrants.situation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300)),
+                ("number", models.CharField(blank=True, max_length=40)),
+                (
+                    "situation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="warrants.situation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Warrant',
+            name="Warrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ref', models.SlugField(help_text='Stable identifier: person and date.', max_length=150, unique=True)),
-                ('issued', models.DateField(blank=True, null=True)),
-                ('issued_precision', models.CharField(choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], default='day', max_length=5)),
-                ('made_public', models.DateField(blank=True, null=True)),
-                ('made_public_precision', models.CharField(choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], default='day', max_length=5)),
-                ('charges', models.TextField(blank=True)),
-                ('ended', models.DateField(blank=True, null=True)),
-                ('end_reason', models.CharField(blank=True, choices=[('executed', 'executed (person surrendered)'), ('withdrawn', 'withdrawn'), ('deceased', 'death confirmed'), ('other', 'other (see notes)')], max_length=16)),
-                ('notes', models.TextField(blank=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='warrants', to='warrants.case')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='warrants', to='warrants.person')),
-                ('sources', models.ManyToManyField(blank=True, related_name='warrants', to='core.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ref",
+                    models.SlugField(
+                        help_text="Stable identifier: person and date.", max_length=150, unique=True
+                    ),
+                ),
+                ("issued", models.DateField(blank=True, null=True)),
+                (
+                    "issued_precision",
+                    models.CharField(
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        default="day",
+                        max_length=5,
+                    ),
+                ),
+                ("made_public", models.DateField(blank=True, null=True)),
+                (
+                    "made_public_precision",
+                    models.CharField(
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        default="day",
+                        max_length=5,
+                    ),
+                ),
+                ("charges", models.TextField(blank=True)),
+                ("ended", models.DateField(blank=True, null=True)),
+                (
+                    "end_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("executed", "executed (person surrendered)"),
+                            ("withdrawn", "withdrawn"),
+                            ("deceased", "death confirmed"),
+                            ("other", "other (see notes)"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="warrants",
+                        to="warrants.case",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="warrants",
+                        to="warrants.person",
+                    ),
+                ),
+                (
+                    "sources",
+                    models.ManyToManyField(blank=True, related_name="warrants", to="core.source"),
+                ),
             ],
             options={
-                'ordering': ['person', 'issued'],
+                "ordering": ["person", "issued"],
             },
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.UniqueConstraint(fields=('name',), name='case_unique_name'),
+            model_name="case",
+            constraint=models.UniqueConstraint(fields=("name",), name="case_unique_name"),
         ),
         migrations.AddConstraint(
-            model_name='warrant',
-            constraint=models.CheckConstraint(condition=models.Q(('issued__isnull', False), ('made_public__isnull', False), _connector='OR'), name='warrant_has_a_start'),
+            model_name="warrant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("issued__isnull", False), ("made_public__isnull", False), _connector="OR"
+                ),
+                name="warrant_has_a_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='warrant',
-            constraint=models.CheckConstraint(condition=models.Q(('ended__isnull', True), ('issued__isnull', True), ('ended__gte', models.F('issued')), _connector='OR'), name='warrant_ends_after_issue'),
+            model_name="warrant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ended__isnull", True),
+                    ("issued__isnull", True),
+                    ("ended__gte", models.F("issued")),
+                    _connector="OR",
+                ),
+                name="warrant_ends_after_issue",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='warrant',
-            constraint=models.CheckConstraint(condition=models.Q(('made_public__isnull', True), ('issued__isnull', True), ('made_public__gte', models.F('issued')), _connector='OR'), name='warrant_public_after_issue'),
+            model_name="warrant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("made_public__isnull", True),
+                    ("issued__isnull", True),
+                    ("made_public__gte", models.F("issued")),
+                    _connector="OR",
+                ),
+                name="warrant_public_after_issue",
+            ),
         ),
     ]

@@ -5,7 +5,18 @@ from django.core.management.base import BaseCommand
 from core import tabular
 from visits.models import Visit
 
-COLUMNS = ["id", "person_slug", "host_iso3", "start", "end", "status", "outcome", "verdict", "basis", "explanation"]
+COLUMNS = [
+    "id",
+    "person_slug",
+    "host_iso3",
+    "start",
+    "end",
+    "status",
+    "outcome",
+    "verdict",
+    "basis",
+    "explanation",
+]
 
 
 def verdict_row(visit) -> dict:

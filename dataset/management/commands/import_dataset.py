@@ -15,7 +15,9 @@ class Command(BaseCommand):
     help = "Import states, declarations, persons, warrants, visits and statements from a folder of CSV files."
 
     def add_arguments(self, parser):
-        parser.add_argument("directory", type=Path, help="Folder holding states.csv, persons.csv, ...")
+        parser.add_argument(
+            "directory", type=Path, help="Folder holding states.csv, persons.csv, ..."
+        )
 
     def handle(self, *args, directory: Path, **options):
         if not directory.is_dir():
@@ -33,11 +35,15 @@ class Command(BaseCommand):
         for warning in report.warnings:
             self.stderr.write(self.style.WARNING(f"warning: {warning}"))
         for model, counts in sorted(report.counts.items()):
-            parts = ", ".join(f"{counts.get(k, 0)} {k}" for k in ("created", "updated", "unchanged"))
+            parts = ", ".join(
+                f"{counts.get(k, 0)} {k}" for k in ("created", "updated", "unchanged")
+            )
             self.stdout.write(f"{model}: {parts}")
         stats = report.evaluation
         self.stdout.write(f"verdicts: {stats.evaluated} visits evaluated, {stats.changed} changed")
         if report.changed or stats.changed:
             self.stdout.write(self.style.SUCCESS("Import complete."))
         else:
-            self.stdout.write(self.style.SUCCESS("Nothing changed: the database already matches these files."))
+            self.stdout.write(
+                self.style.SUCCESS("Nothing changed: the database already matches these files.")
+            )

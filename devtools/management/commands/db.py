@@ -29,7 +29,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True, metavar="{status,stop}")
-        actions.add_parser("status", help="Whether the embedded server runs, where, its URL and its databases.")
+        actions.add_parser(
+            "status", help="Whether the embedded server runs, where, its URL and its databases."
+        )
         actions.add_parser("stop", help="Stop the embedded server (its data is kept).")
 
     def handle(self, *args, action, **options):
@@ -37,7 +39,9 @@ class Command(BaseCommand):
         if server is None:
             # DATABASE_URL is set: the embedded server is not this configuration's
             # database, but one may still run from an earlier command.
-            self.stdout.write(f"DATABASE_URL is set: the database is {without_password(settings.DATABASE_URL)}")
+            self.stdout.write(
+                f"DATABASE_URL is set: the database is {without_password(settings.DATABASE_URL)}"
+            )
             self.stdout.write("The embedded PostgreSQL is not used with DATABASE_URL set.")
             server = EmbeddedPostgres(settings.ICCWATCH_EMBEDDED_PGDATA)
         if action == "status":
@@ -53,7 +57,9 @@ class Command(BaseCommand):
         self.stdout.write(f"  socket:    {server.socket}")
         self.stdout.write(f"  URL:       {server.url()}")
         if pid is None:
-            self.stdout.write("  (`python3 manage.py up` starts it; so does any command that needs the database.)")
+            self.stdout.write(
+                "  (`python3 manage.py up` starts it; so does any command that needs the database.)"
+            )
             return
         try:
             names = ", ".join(server.databases())

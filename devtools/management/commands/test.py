@@ -54,7 +54,9 @@ class Command(BaseCommand):
         env = dict(os.environ)
         if "ICCWATCH_TEST_REDIS_URL" in env:
             if not redis_answers(env["ICCWATCH_TEST_REDIS_URL"]):
-                self.stderr.write(f"No Redis answers at ICCWATCH_TEST_REDIS_URL={env['ICCWATCH_TEST_REDIS_URL']}.")
+                self.stderr.write(
+                    f"No Redis answers at ICCWATCH_TEST_REDIS_URL={env['ICCWATCH_TEST_REDIS_URL']}."
+                )
                 return 2
         else:
             url = self.find_redis()
@@ -68,7 +70,9 @@ class Command(BaseCommand):
                     return 2
                 private_redis = PrivateRedis()
                 url = private_redis.url
-                self.stdout.write(f"Started a private redis-server for the tests on port {private_redis.port}.")
+                self.stdout.write(
+                    f"Started a private redis-server for the tests on port {private_redis.port}."
+                )
             env["ICCWATCH_TEST_REDIS_URL"] = url
 
         if not shutil.which("chromium"):
@@ -76,16 +80,20 @@ class Command(BaseCommand):
                 "Note: no `chromium` on PATH; the browser tests need Debian's chromium (apt-get install chromium)."
             )
         try:
-            code = subprocess.call([sys.executable, "-m", "pytest", *pytest_args], cwd=settings.BASE_DIR, env=env)
+            code = subprocess.call(
+                [sys.executable, "-m", "pytest", *pytest_args], cwd=settings.BASE_DIR, env=env
+            )
         except KeyboardInterrupt:
             code = 2
         finally:
             if private_redis is not None:
                 private_redis.stop()
         if code == NO_TESTS_COLLECTED:
-            self.stderr.write(self.style.ERROR(
-                "pytest collected no tests: that counts as a failure (check the paths and -k/-m filters)."
-            ))
+            self.stderr.write(
+                self.style.ERROR(
+                    "pytest collected no tests: that counts as a failure (check the paths and -k/-m filters)."
+                )
+            )
         return code
 
     def find_redis(self) -> str | None:

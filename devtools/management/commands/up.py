@@ -33,13 +33,21 @@ class Command(BaseCommand):
     requires_system_checks = []
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default="127.0.0.1", help="Address to serve on (default 127.0.0.1).")
-        parser.add_argument("--port", type=int, default=8000, help="Port to serve on (default 8000).")
         parser.add_argument(
-            "--data", type=Path, default=DATASET,
+            "--host", default="127.0.0.1", help="Address to serve on (default 127.0.0.1)."
+        )
+        parser.add_argument(
+            "--port", type=int, default=8000, help="Port to serve on (default 8000)."
+        )
+        parser.add_argument(
+            "--data",
+            type=Path,
+            default=DATASET,
             help=f"Seed data imported into an empty database (default {DATASET}).",
         )
-        parser.add_argument("--noreload", action="store_true", help="Do not restart the server when code changes.")
+        parser.add_argument(
+            "--noreload", action="store_true", help="Do not restart the server when code changes."
+        )
 
     def handle(self, *args, host, port, data, noreload, **options):
         address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
@@ -66,12 +74,18 @@ class Command(BaseCommand):
             self.step("Starting a Celery worker with beat (CELERY_BROKER_URL is set)")
             worker = start_celery_worker(beat=True)
         else:
-            self.stdout.write("No CELERY_BROKER_URL: background tasks run inline in the web process.")
+            self.stdout.write(
+                "No CELERY_BROKER_URL: background tasks run inline in the web process."
+            )
 
         # A plain `kill` must clean up like Ctrl-C does.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
-            self.stdout.write(self.style.SUCCESS(f"iccwatch is at http://{address}/  (admin: /admin/). Ctrl-C stops it."))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"iccwatch is at http://{address}/  (admin: /admin/). Ctrl-C stops it."
+                )
+            )
             self.serve(address, host, noreload)
         except KeyboardInterrupt:
             pass
@@ -90,10 +104,12 @@ class Command(BaseCommand):
         if State.objects.exists():
             return
         if not data.is_dir():
-            self.stdout.write(self.style.WARNING(
-                f"The seed data folder {data} is missing: starting with an empty site. "
-                "Import data later with `python3 manage.py import_dataset DIR`."
-            ))
+            self.stdout.write(
+                self.style.WARNING(
+                    f"The seed data folder {data} is missing: starting with an empty site. "
+                    "Import data later with `python3 manage.py import_dataset DIR`."
+                )
+            )
             return
         self.step(f"Importing the seed data from {data}")
         try:
@@ -108,17 +124,21 @@ class Command(BaseCommand):
         password_file = Path(settings.BASE_DIR) / ".local" / "admin-password"
         if User.objects.filter(is_superuser=True).exists():
             if password_file.exists():
-                self.stdout.write(f"Admin login: user {ADMIN_USERNAME!r}, password in {password_file}")
+                self.stdout.write(
+                    f"Admin login: user {ADMIN_USERNAME!r}, password in {password_file}"
+                )
             return
         password = secrets.token_urlsafe(18)
         User.objects.create_superuser(ADMIN_USERNAME, email="", password=password)
         password_file.parent.mkdir(exist_ok=True)
         password_file.touch(mode=0o600)
         password_file.write_text(password + "\n")
-        self.stdout.write(self.style.SUCCESS(
-            f"Created the admin account: user {ADMIN_USERNAME!r}, password {password}\n"
-            f"(shown once; it is kept in {password_file})"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created the admin account: user {ADMIN_USERNAME!r}, password {password}\n"
+                f"(shown once; it is kept in {password_file})"
+            )
+        )
 
     def serve(self, address, host, noreload):
         call_command(
