@@ -689,6 +689,12 @@ def smoke(work: Path, processes: Processes) -> None:
         f"missing: {missing}",
     )
     check("Mongoli" in page, "/states/MNG/ shows the imported state")
+    check(
+        re.search(r'<figure class="map">\s*<svg', page) is not None
+        and "m-incident" in page
+        and "Carte des visites accueillies" in page,
+        "/states/MNG/ draws its map of hosted visits (world-atlas shapes), in French",
+    )
 
     code, headers, page = get(port, "/", **{"Accept-Language": "fr"})
     check(code == 200, "GET / answers 200")

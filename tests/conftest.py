@@ -110,6 +110,17 @@ def pytest_collection_modifyitems(items):
     and transactional tests with the seed before those without it.
     """
 
+    for item in items:
+        # pytest-django creates the test database only for tests it knows use one (a
+        # django_db mark or a db fixture by name); `seeded` asks for its database
+        # fixture at run time, so mark such tests: selected alone, they would otherwise
+        # run against the configured database itself.
+        declared = item.get_closest_marker("django_db") is not None or any(
+            name in item.fixturenames for name in ("db", "transactional_db", "live_server")
+        )
+        if "seeded" in item.fixturenames and not declared:
+            item.add_marker(pytest.mark.django_db)
+
     def rank(item) -> int:
         if not uses_database(item):
             return 0
@@ -174,7 +185,11 @@ def restore_seed_snapshot():
 def _committed_seed(request, django_db_setup, django_db_blocker, dataset_dir):
     """Import the seed data into the test database once per run, committed, and keep a
     snapshot of it for the transactional tests (see above)."""
+    from django.db import connection
+
     with django_db_blocker.unblock():
+        # Never seed (nor later flush) the developer's own database.
+        assert connection.settings_dict["NAME"].startswith("test_"), connection.settings_dict
         call_command("import_dataset", str(dataset_dir), verbosity=0)
         take_seed_snapshot()
     yield

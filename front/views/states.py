@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from compliance import state_facts
-from front import listing, summaries
+from front import listing, maps, summaries
 from front.listing import Column, Listing
 from front.pages import render_page
 from states import status as treaty_status
@@ -175,6 +175,7 @@ def state_detail(request, iso3: str):
         "signed": signed,
         "unknown_statements": unknown,
         "counts": counts,
+        "map_svg": maps.hosted_map(state, visits) if visits else None,
     }
     return render_page(request, "states/state_detail.html", context)
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import tabular
-from front import gazetteer, listing, summaries, worldmap
+from front import listing, maps, summaries
 from front.listing import Column, Listing
 from front.pages import render_page
 from states.models import State
@@ -121,60 +121,6 @@ def person_export(request, fmt):
     return listing.export(request, PERSONS, fmt)
 
 
-def travel_map(person, visits):
-    """The person's map: host states shaded by the most serious verdict, a dot per trip."""
-    rank = {VerdictCode.NON_COMPLIANCE: 4, VerdictCode.COMPLIED: 3, VerdictCode.DETERRED: 2}
-    worst: dict[str, str] = {}
-    titles: dict[str, list[str]] = {}
-    markers = []
-    places = gazetteer.resolve((v.host.iso3, v.place) for v in visits if v.place)
-    for visit in visits:
-        code = summaries.verdict_code(visit) or VerdictCode.PENDING
-        iso3 = visit.host.iso3
-        if rank.get(code, 1) > rank.get(worst.get(iso3, ""), 0):
-            worst[iso3] = code
-        line = f"{summaries.visit_span(visit)}: {VerdictCode(code).label}"
-        titles.setdefault(iso3, [visit.host.name]).append(line)
-        lonlat = None
-        for part in gazetteer.split_places(visit.place):
-            found = places.get((iso3, part))
-            if found:
-                lonlat = (found.longitude, found.latitude)
-                break
-        where = f"{visit.place}, {visit.host.name}" if visit.place else visit.host.name
-        markers.append(
-            worldmap.Marker(
-                f"m-{_verdict_css(code)}",
-                f"{where}, {summaries.visit_span(visit)}: {VerdictCode(code).label}",
-                iso3=iso3,
-                lonlat=lonlat,
-            )
-        )
-    classes = {iso3: f"vh-{_verdict_css(code)}" for iso3, code in worst.items()}
-    if person.nationality_id:
-        classes.setdefault(person.nationality.iso3, "home")
-    return worldmap.render(
-        classes=classes,
-        default_class="vh-none",
-        titles={iso3: "\n".join(lines) for iso3, lines in titles.items()},
-        links={iso3: f"/states/{iso3}/" for iso3 in classes},
-        markers=markers,
-        label=_("Map of the recorded trips of %(person)s") % {"person": person.name},
-        description=_(
-            "Host states are shaded by the most serious verdict on a visit there; each dot is a trip, "
-            "placed at its city when known. The travel timeline on this page lists the same trips."
-        ),
-    )
-
-
-def _verdict_css(code: str) -> str:
-    return {
-        VerdictCode.NON_COMPLIANCE: "incident",
-        VerdictCode.COMPLIED: "complied",
-        VerdictCode.DETERRED: "deterred",
-    }.get(code, "other")
-
-
 def person_detail(request, slug: str):
     person = get_object_or_404(Person.objects.select_related("situation", "nationality"), slug=slug)
     warrants = list(person.warrants.select_related("case").order_by("issued", "made_public", "pk"))
@@ -190,7 +136,7 @@ def person_detail(request, slug: str):
         "visits": visits,
         "incidents": incidents,
         "called_off": [v for v in visits if v.status in ("cancelled", "virtual")],
-        "map_svg": travel_map(person, visits),
+        "map_svg": maps.travel_map(person, visits),
         "sources": sources,
     }
     return render_page(request, "warrants/person_detail.html", context)

@@ -79,6 +79,24 @@ def test_without_shapes_the_pages_show_the_table_instead(reader, seeded, tmp_pat
         assert '<a href="/states/MNG/">Mongolia</a> (1)' in html
         person = body(reader.get("/persons/vladimir-putin/"))
         assert "<svg" not in person and 'id="travel-timeline"' in person
+        country = body(reader.get("/states/MNG/"))
+        assert "<svg" not in country and 'id="hosted-visits"' in country
+
+
+def test_the_country_page_maps_the_visits_it_hosted(reader, seeded):
+    html = body(reader.get("/states/MNG/"))
+    figure = html[html.index('<figure class="map">') : html.index("</figure>")]
+    assert '<title id="map-title">Map of the visits hosted by Mongolia</title>' in figure
+    # Its one verified visit, an incident, is one dot; the state is shaded as an incident host.
+    assert figure.count('<circle class="marker m-incident"') == 1
+    assert "vh-incident" in figure
+    french = body(reader.get("/states/MNG/", HTTP_ACCEPT_LANGUAGE="fr"))
+    assert "Carte des visites accueillies : Mongolia" in french
+
+
+def test_a_country_that_hosted_no_visit_has_no_map(reader, seeded):
+    html = body(reader.get("/states/NZL/"))
+    assert '<figure class="map">' not in html
 
 
 # --- Standing under the Statute -------------------------------------------------
