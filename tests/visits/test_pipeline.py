@@ -596,6 +596,18 @@ def worker_backends(worker) -> dict[int, str]:
         return dict(cur.fetchall())
 
 
+def worker_in_transaction(worker) -> bool:
+    """Whether one of the worker's sessions has a transaction open (a chunk being evaluated)."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
+            "AND backend_type = 'client backend' AND application_name = %s "
+            "AND xact_start IS NOT NULL AND state IN ('active', 'idle in transaction'))",
+            [worker.application_name],
+        )
+        return cur.fetchone()[0]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_keeps_its_database_connection_between_tasks(pipeline, putin, mongolia):
     first = make_visit(putin, mongolia, start=datetime.date(2024, 9, 2))
@@ -701,9 +713,9 @@ def test_killing_the_worker_during_a_full_reevaluation_leaves_one_verdict_per_vi
     outbox.request_full_reevaluation()  # committed (autocommit), then relayed in chunks of 500
 
     def in_the_middle_of_a_chunk():
-        # Some chunks are done, and the worker is inside the transaction of the next one.
-        busy = set(worker_backends(pipeline).values()) & {"active", "idle in transaction"}
-        return busy and Verdict.objects.count() >= VISITS_TO_KILL_IN // 5
+        # Some chunks are done, and the worker is inside the transaction of the next one
+        # (a transaction is open: not between two tasks, where its message is acknowledged).
+        return worker_in_transaction(pipeline) and Verdict.objects.count() >= VISITS_TO_KILL_IN // 5
 
     wait_for(
         in_the_middle_of_a_chunk,
