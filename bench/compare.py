@@ -5,7 +5,7 @@ working tree's, alternately, on the data already in the scratch database.
     .venv/bin/python bench/reevaluate.py --visits 100000      # fill the database once
     .venv/bin/python bench/compare.py --rounds 2
 
-Both versions use the working tree's rule engine (visits/compliance.py). Each round
+Both versions use the working tree's rule engine (compliance/). Each round
 empties the verdict tables and times a first run (every verdict new) and a second run
 (nothing changed) for each version, so the ratios come from the same machine state.
 """

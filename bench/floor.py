@@ -1,6 +1,6 @@
 """The floor: one set-based SQL statement that classifies every visit.
 
-It applies DOMAIN.md's verdict table to each visit in a single INSERT ... SELECT,
+It applies docs/DOMAIN.md's verdict table to each visit in a single INSERT ... SELECT,
 with the state timelines computed in a CTE (Art. 126 entry into force, Art. 127
 withdrawal, revoked withdrawals) and correlated EXISTS subqueries against the
 warrants and declarations: what the database alone can do, with no explanation,

@@ -1,7 +1,7 @@
 """The law: was the host bound to arrest this person on the days of the visit, and did it?
 
 Pure Python: no Django, no Celery, so that a lawyer can read it and a test can run
-it without a database. The specification is DOMAIN.md; the articles cited are the
+it without a database. The specification is docs/DOMAIN.md; the articles cited are the
 Rome Statute's.
 
 - `compliance.facts`: the facts the rule reads (frozen dataclasses) and its vocabulary;

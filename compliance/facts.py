@@ -1,7 +1,7 @@
 """The facts the rule reads: frozen dataclasses for a state's timeline, warrants, the visit.
 
 Pure Python: no Django, no Celery. Dates are calendar days (UTC); a partial date
-("2009-03", "2012") is a Period: some day in that period (DOMAIN.md, "Dates").
+("2009-03", "2012") is a Period: some day in that period (docs/DOMAIN.md, "Dates").
 """
 
 from __future__ import annotations

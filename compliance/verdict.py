@@ -1,4 +1,4 @@
-"""The verdict for one visit: the table of DOMAIN.md ("The verdict for one visit"), in its order.
+"""The verdict for one visit: the table of docs/DOMAIN.md ("The verdict for one visit"), in its order.
 
 Pure Python: no Django, no Celery. A visit with partial dates is evaluated on every
 possible day (in practice on the days where a fact changes, since the verdict is

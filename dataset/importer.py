@@ -7,7 +7,7 @@ An optional VERSION file names the dataset's version; each import is recorded
 Every problem is reported as `file:line: column: message`, the header being line 1.
 When any row is invalid nothing is written. Importing the same files again changes
 nothing; a newer version of the files updates what changed. Art. 126(2) mismatches
-and the self-check of DOMAIN.md are reported as warnings.
+and the self-check of docs/DOMAIN.md are reported as warnings.
 """
 
 from __future__ import annotations
@@ -248,7 +248,9 @@ def read_version(directory: Path, validator: _Validator) -> str:
         return ""
     try:
         lines = [
-            line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+            line.strip()
+            for line in path.read_text(encoding="utf-8-sig").splitlines()
+            if line.strip()
         ]
     except UnicodeDecodeError as exc:
         validator.errors.append(

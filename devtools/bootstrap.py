@@ -36,7 +36,7 @@ def _version_of(python):
 
 
 def find_python():
-    """A Python >= 3.12: $ICCWATCH_PYTHON, this one, python3.13/3.12 on PATH, or pyenv's."""
+    """A Python >= 3.12: $ICCWATCH_PYTHON, this one, python3.14/3.13/3.12/python3 on PATH, or pyenv's."""
     candidates = []
     if os.environ.get("ICCWATCH_PYTHON"):
         candidates.append(os.environ["ICCWATCH_PYTHON"])

@@ -162,10 +162,11 @@ class EmbeddedPostgres:
         except KeyError:
             subprocess.run(["useradd", "--system", "--no-create-home", _SYSTEM_USER], check=True)
             entry = pwd.getpwnam(_SYSTEM_USER)
-        # The system user must reach the data folder and read and run the binaries.
+        # The system user must reach the data folder and the binaries: the folders above
+        # them get the search bit only (their listing stays private).
         for path in (self.pgdata, self.socket_dir, _binaries()):
             for folder in path.parents:
-                folder.chmod(folder.stat().st_mode | 0o055)
+                folder.chmod(folder.stat().st_mode | 0o011)
         already = (_binaries() / "postgres").stat().st_mode & 0o005 == 0o005
         for folder in () if already else (_binaries(), _binaries().parent / "lib"):
             for path in (folder, *folder.rglob("*")):

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from compliance import RULE_VERSION
-from visits.flagging import FULL_REEVALUATION, chunks, pending_visit_ids
+from visits.flagging import chunks, pending_visit_ids
 
 logger = logging.getLogger(__name__)
 
@@ -94,11 +94,6 @@ def _relay_batch(transaction_id: str) -> None:
     if batch is not None and batch[0] == transaction_id:
         _relay_state.batch = None
         relay(batch[1])
-
-
-def request_full_reevaluation(reason: str = FULL_REEVALUATION) -> None:
-    """Mark every visit for evaluation (e.g. after the rule changed); workers drain it in chunks."""
-    request_evaluation("TRUE", [], reason)
 
 
 def relay(visit_ids: Sequence[int]) -> bool:

@@ -2,7 +2,7 @@
 
 The status itself (party, withdrawing, withdrawn, non_party) comes from
 states.status.status_on, which the site's map and lists use too, over the timeline
-as the rule engine reads it (visits.flagging.state_facts: entry into force as
+as the rule engine reads it (compliance.treaty.state_facts: entry into force as
 recorded or computed under Art. 126, a withdrawal effective one year after
 notification under Art. 127(1), a withdrawal revoked before it took effect treated as
 none). This module adds what the API shows with it: the obligations that bound the

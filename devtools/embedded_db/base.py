@@ -9,10 +9,13 @@ from django.conf import settings
 from django.db.backends.postgresql import base
 
 from devtools.embedded import EmbeddedPostgres, ensure_running_for_connection
+from devtools.embedded_db.client import DatabaseClient
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
     """Django's PostgreSQL connection, to the embedded server in settings.ICCWATCH_EMBEDDED_PGDATA."""
+
+    client_class = DatabaseClient
 
     def get_new_connection(self, conn_params):
         """Start the server on demand (manage.py commands) or refuse clearly, then connect."""

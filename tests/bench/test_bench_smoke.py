@@ -4,11 +4,15 @@ The benchmark itself is not part of the suite (it takes minutes at 1M visits); t
 runs its generator and its steps at 2,000 visits so they cannot rot.
 """
 
+from pathlib import Path
+
 import pytest
 
 from bench import floor, reevaluate, synthetic
 from visits.models import EvaluationRequest, Verdict, VerdictChange, Visit
 from warrants.models import Person, Warrant
+
+BENCH = Path(__file__).resolve().parent.parent.parent / "bench"
 
 VISITS = 2_000
 
@@ -68,3 +72,18 @@ def test_the_generator_refuses_a_database_that_is_not_a_scratch_one(db, settings
     monkeypatch.setitem(connection.settings_dict, "NAME", "iccwatch")
     with pytest.raises(RuntimeError, match="refusing"):
         synthetic.generate(visits=10)
+
+
+@pytest.mark.parametrize(
+    "script", sorted(p.name for p in BENCH.glob("*.py") if p.name != "__init__.py")
+)
+def test_every_import_of_the_benchmark_scripts_resolves(script):
+    # Imports inside functions too: the scripts import Django's modules after setting it up.
+    import ast
+    import importlib.util
+
+    tree = ast.parse((BENCH / script).read_text())
+    names = [alias.name for n in ast.walk(tree) if isinstance(n, ast.Import) for alias in n.names]
+    names += [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level == 0]
+    missing = [name for name in names if importlib.util.find_spec(name) is None]
+    assert missing == []

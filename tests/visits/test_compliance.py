@@ -1,6 +1,6 @@
 """The rule engine, table by table: every verdict, every basis, every boundary day.
 
-DOMAIN.md ("The verdict for one visit") is the specification. The facts are the real
+docs/DOMAIN.md ("The verdict for one visit") is the specification. The facts are the real
 ones where the law has a well-known example (Mongolia 2024, Burundi's withdrawal,
 Armenia's accession, Malaysia 2019, Ukraine's Art. 12(3) declaration); a few warrants
 are hypothetical, and say so, where no real one falls on the boundary being tested.

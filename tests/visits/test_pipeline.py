@@ -710,7 +710,8 @@ def test_killing_the_worker_during_a_full_reevaluation_leaves_one_verdict_per_vi
     pipeline, redis_server, putin, mongolia
 ):
     insert_visits(putin, mongolia, VISITS_TO_KILL_IN)
-    outbox.request_full_reevaluation()  # committed (autocommit), then relayed in chunks of 500
+    # Every visit at once, as a rule change does; committed (autocommit), relayed in chunks of 500.
+    outbox.request_evaluation("TRUE", [], flagging.FULL_REEVALUATION)
 
     def in_the_middle_of_a_chunk():
         # Some chunks are done, and the worker is inside the transaction of the next one
