@@ -106,17 +106,28 @@ def _free_port() -> int:
 
 
 class PrivateRedis:
-    """A throwaway redis-server on a free local port, storing nothing on disk."""
+    """A throwaway redis-server on a free local port, storing nothing on disk.
 
-    def __init__(self):
-        executable = shutil.which("redis-server")
-        if executable is None:
+    `url` names logical database `database` on it. `stop()` and `start()` take it down
+    and bring it back on the same port (the pipeline tests' Redis outages); `close()`
+    stops it for good and removes its folder. Raises FileNotFoundError without
+    redis-server on PATH, RuntimeError when it does not answer within 10 s.
+    """
+
+    def __init__(self, database: int = 15):
+        self.executable = shutil.which("redis-server")
+        if self.executable is None:
             raise FileNotFoundError("redis-server")
         self.port = _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/{database}"
         self.directory = tempfile.mkdtemp(prefix="iccwatch-redis-")
+        self.process = None
+        self.start()
+
+    def start(self) -> None:
         self.process = subprocess.Popen(
             [
-                executable,
+                self.executable,
                 "--port",
                 str(self.port),
                 "--bind",
@@ -130,14 +141,16 @@ class PrivateRedis:
             ],
             stdout=subprocess.DEVNULL,
         )
-        self.url = f"redis://127.0.0.1:{self.port}/15"
         deadline = time.monotonic() + 10
         while not redis_answers(self.url):
             if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
+                self.close()
                 raise RuntimeError(f"redis-server did not start on port {self.port}")
             time.sleep(0.05)
 
     def stop(self) -> None:
         stop_process(self.process, timeout=5)
+
+    def close(self) -> None:
+        self.stop()
         shutil.rmtree(self.directory, ignore_errors=True)

@@ -1,14 +1,17 @@
-"""The project's own packages, from the bottom of the layout up (ARCHITECTURE.md)."""
+"""The project's own packages and their layers, bottom to top (ARCHITECTURE.md)."""
 
-PROJECT_PACKAGES = (
-    "compliance",
-    "core",
-    "states",
-    "warrants",
-    "visits",
-    "api",
-    "front",
-    "dataset",
-    "devtools",
-    "iccwatch",
-)
+# Lower numbers are lower in the layout: a module may import its own layer and those below.
+LAYERS = {
+    "compliance": 0,  # the law, pure Python
+    "core": 1,  # sources, identifiers, dates, cache
+    "states": 2,
+    "warrants": 3,
+    "visits": 4,
+    "api": 5,  # the ways out
+    "front": 5,
+    "dataset": 5,
+    "devtools": 6,
+    "iccwatch": 7,  # configuration
+}
+
+PROJECT_PACKAGES = tuple(LAYERS)

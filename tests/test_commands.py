@@ -1,10 +1,7 @@
 """The two commands of the README: `manage.py up` prepares and serves the site, `manage.py test` runs pytest."""
 
 import io
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +10,7 @@ from django.contrib.auth.models import User
 
 from devtools.management.commands.up import Command as UpCommand
 from devtools.services import PrivateRedis, redis_answers, with_database
+from tests.running import run_manage
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,15 +43,7 @@ def test_up_starts_an_empty_site_when_the_seed_folder_is_missing(tmp_path):
 
 
 def manage(*args):
-    env = {**os.environ, "ICCWATCH_SKIP_BOOTSTRAP": "1"}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return run_manage(*args)
 
 
 def test_the_test_command_passes_its_arguments_to_pytest():
@@ -74,7 +64,7 @@ def test_a_private_redis_answers_while_it_runs_and_is_gone_after():
     try:
         assert redis_answers(redis.url)
     finally:
-        redis.stop()
+        redis.close()
     assert not redis_answers(redis.url)
 
 

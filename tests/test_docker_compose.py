@@ -17,6 +17,8 @@ from pathlib import Path, PurePosixPath
 import pytest
 import yaml
 
+from tests.layout import PROJECT_PACKAGES
+
 ROOT = Path(__file__).resolve().parent.parent
 APP_SERVICES = ("web", "worker", "beat")
 # Development tools that must never reach the production image.
@@ -179,18 +181,7 @@ def entrypoint_commands():
 
 def test_the_image_holds_every_project_package(image_app):
     missing = sorted(project_packages() - set(image_app))
-    assert project_packages() >= {
-        "compliance",
-        "core",
-        "states",
-        "warrants",
-        "visits",
-        "api",
-        "front",
-        "dataset",
-        "devtools",
-        "iccwatch",
-    }
+    assert project_packages() >= set(PROJECT_PACKAGES)
     assert missing == [], f"the image lacks the packages {missing}"
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from devtools.embedded import EmbeddedPostgres
 from devtools.services import database_url
+from tests.running import run_manage
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,15 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def manage(pgdata: Path, *args: str) -> subprocess.CompletedProcess:
     """`python3 manage.py ARGS` with no DATABASE_URL, on the embedded server in `pgdata`."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(ICCWATCH_PGDATA=str(pgdata), ICCWATCH_SKIP_BOOTSTRAP="1")
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_manage(*args, env={**env, "ICCWATCH_PGDATA": str(pgdata)}, timeout=120)
 
 
 def postgres_processes_on(pgdata: Path) -> list[int]:

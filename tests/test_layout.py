@@ -11,23 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.layout import PROJECT_PACKAGES
+from tests.layout import LAYERS, PROJECT_PACKAGES
 
 ROOT = Path(__file__).resolve().parent.parent
-
-# Lower numbers are lower in the layout: a module may import its own layer and those below.
-LAYERS = {
-    "compliance": 0,  # the law, pure Python
-    "core": 1,  # sources, identifiers, dates, cache
-    "states": 2,
-    "warrants": 3,
-    "visits": 4,
-    "api": 5,  # the ways out
-    "front": 5,
-    "dataset": 5,
-    "devtools": 6,
-    "iccwatch": 7,  # configuration
-}
 
 
 def layer_of(module: str) -> int:
@@ -179,6 +165,13 @@ def test_the_law_imports_no_framework(forbidden):
                 path,
                 names,
             )
+
+
+def test_every_project_app_has_a_place_in_the_layout():
+    from django.conf import settings
+
+    local = {app for app in settings.INSTALLED_APPS if (ROOT / app).is_dir()}
+    assert local and local <= set(PROJECT_PACKAGES)
 
 
 def test_the_project_package_holds_configuration_only():

@@ -23,7 +23,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -37,7 +36,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 
-from devtools.services import database_url, redis_answers, stop_process
+from devtools.services import PrivateRedis, database_url, redis_answers, stop_process
 from iccwatch.celery import app as celery_app
 from states.models import TreatyEvent, TreatyEventKind
 from tests.factories import make_person, make_state, make_visit, make_warrant
@@ -53,51 +52,6 @@ UNDER_A_FEW_SECONDS = 5.0
 
 
 # --- Services the tests start and stop ------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class RedisServer:
-    """A private redis-server on a fixed free port, which the tests may stop and start again."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.directory = tempfile.mkdtemp(prefix="iccwatch-pipeline-redis-")
-        self.process = None
-        self.start()
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [
-                shutil.which("redis-server"),
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                self.directory,
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        wait_for(
-            lambda: redis_answers(self.url), timeout=10, what=f"redis-server on port {self.port}"
-        )
-
-    def stop(self):
-        stop_process(self.process, timeout=5)
-
-    def close(self):
-        self.stop()
-        shutil.rmtree(self.directory, ignore_errors=True)
 
 
 class HungBroker:
@@ -291,7 +245,7 @@ def redis_server():
         pytest.fail(
             "The pipeline tests need redis-server on PATH (Debian: apt-get install redis-server)."
         )
-    server = RedisServer()
+    server = PrivateRedis(database=0)
     yield server
     server.close()
 

@@ -87,7 +87,7 @@ class Command(BaseCommand):
             code = 2
         finally:
             if private_redis is not None:
-                private_redis.stop()
+                private_redis.close()
         if code == NO_TESTS_COLLECTED:
             self.stderr.write(
                 self.style.ERROR(
