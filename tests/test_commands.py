@@ -1,6 +1,7 @@
 """The two commands of the README: `manage.py up` prepares and serves the site, `manage.py test` runs pytest."""
 
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 
+from devtools.management.commands.up import DATASET
 from devtools.management.commands.up import Command as UpCommand
 from devtools.services import PrivateRedis, redis_answers, with_database
 from tests.running import run_manage
@@ -36,24 +38,32 @@ def test_up_creates_the_admin_once_and_keeps_its_password_in_local(settings, tmp
 
 
 @pytest.mark.django_db
+def test_up_imports_the_projects_dataset_into_an_empty_database(reader):
+    # What a fresh clone's first `up` shows: the Mongolia story and the states bound today.
+    up_command().seed(DATASET)
+    home = reader.get("/").content.decode()
+    bound = re.search(r"<strong>(\d+)</strong> states bound today", home)
+    assert bound and int(bound.group(1)) >= 120
+    mongolia = reader.get("/states/MNG/").content.decode()
+    assert "/visits/vladimir-putin-mng-2024-09-02/" in mongolia
+    assert "non-compliance" in mongolia
+
+
+@pytest.mark.django_db
 def test_up_starts_an_empty_site_when_the_seed_folder_is_missing(tmp_path):
     command = up_command()
     command.seed(tmp_path / "no-such-folder")
     assert "is missing: starting with an empty site" in command.stdout.getvalue()
 
 
-def manage(*args):
-    return run_manage(*args)
-
-
 def test_the_test_command_passes_its_arguments_to_pytest():
-    result = manage("test", "--collect-only", "-q", "tests/test_healthz.py")
+    result = run_manage("test", "--collect-only", "-q", "tests/test_healthz.py")
     assert result.returncode == 0, result.stderr
     assert "test_healthz_answers_ok_after_querying_the_database" in result.stdout
 
 
 def test_the_test_command_fails_with_pytests_code_when_no_test_is_collected():
-    result = manage("test", "-q", "-k", "no_test_has_this_name", "tests/test_healthz.py")
+    result = run_manage("test", "-q", "-k", "no_test_has_this_name", "tests/test_healthz.py")
     assert result.returncode == 5
     assert "pytest collected no tests: that counts as a failure" in result.stderr
 
