@@ -168,6 +168,13 @@ class CeleryProcess:
         os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait()
 
+    def freeze(self):
+        """Stop the process where it is (SIGSTOP): its state can then be read without racing it."""
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def thaw(self):
+        os.kill(self.process.pid, signal.SIGCONT)
+
     def stop(self):
         if self.process is not None:
             stop_process(self.process, timeout=20)
@@ -550,16 +557,35 @@ def worker_backends(worker) -> dict[int, str]:
         return dict(cur.fetchall())
 
 
-def worker_in_transaction(worker) -> bool:
-    """Whether one of the worker's sessions has a transaction open (a chunk being evaluated)."""
+def worker_backend_states(worker) -> list[str]:
+    """The states of the worker's sessions that have a transaction open."""
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
+            "SELECT state FROM pg_stat_activity WHERE datname = current_database() "
             "AND backend_type = 'client backend' AND application_name = %s "
-            "AND xact_start IS NOT NULL AND state IN ('active', 'idle in transaction'))",
+            "AND xact_start IS NOT NULL",
             [worker.application_name],
         )
-        return cur.fetchone()[0]
+        return [state for (state,) in cur.fetchall()]
+
+
+def frozen_in_transaction(worker) -> bool:
+    """Freeze the worker; keep it frozen and return True when it holds a chunk's transaction open.
+
+    With the worker stopped nothing moves: a statement it had sent finishes, its
+    session settles to 'idle in transaction' (a chunk in flight, its message not yet
+    acknowledged) or to no transaction at all (between chunks, where it is thawed
+    and the caller polls again). Reading an unfrozen worker races it: a chunk takes
+    a fifth of a second, so it can commit and acknowledge between the check and a kill.
+    """
+    worker.freeze()
+    deadline = time.monotonic() + 5
+    while "active" in (states := worker_backend_states(worker)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    if states == ["idle in transaction"]:
+        return True
+    worker.thaw()
+    return False
 
 
 @pytest.mark.django_db(transaction=True)
@@ -670,7 +696,7 @@ def test_killing_the_worker_during_a_full_reevaluation_leaves_one_verdict_per_vi
     def in_the_middle_of_a_chunk():
         # Some chunks are done, and the worker is inside the transaction of the next one
         # (a transaction is open: not between two tasks, where its message is acknowledged).
-        return worker_in_transaction(pipeline) and Verdict.objects.count() >= VISITS_TO_KILL_IN // 5
+        return Verdict.objects.count() >= VISITS_TO_KILL_IN // 5 and frozen_in_transaction(pipeline)
 
     wait_for(
         in_the_middle_of_a_chunk,
