@@ -92,12 +92,22 @@ class Declaration(models.Model):
 
     From the day it is lodged, the declaring state must cooperate "without any delay
     or exception in accordance with Part 9" for the situation it covers, and only that.
+    `covers_from`..`covers_to` is the period of alleged crimes it accepts (open-ended
+    without `covers_to`); where several cover a situation the rule cites the latest.
     """
 
     state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="declarations")
     lodged = models.DateField()
     situation = models.ForeignKey(
         "warrants.Situation", on_delete=models.PROTECT, related_name="declarations"
+    )
+    covers_from = models.DateField(null=True, blank=True)
+    covers_from_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    covers_to = models.DateField(null=True, blank=True)
+    covers_to_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
     notes = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="declarations")
@@ -112,6 +122,30 @@ class Declaration(models.Model):
 
     def __str__(self):
         return f"{self.state.iso3} Art. 12(3) declaration of {self.lodged} ({self.situation})"
+
+
+class SecurityCouncilReferral(models.Model):
+    """A Chapter VII resolution referring a situation to the Court (Art. 13(b)).
+
+    It *decides* that the named states shall cooperate fully with the Court: they are
+    bound for that situation from the adoption date, whatever their treaty status
+    (Darfur: S/RES/1593 (2005) binds Sudan; Libya: S/RES/1970 (2011) binds Libya).
+    """
+
+    situation = models.ForeignKey(
+        "warrants.Situation", on_delete=models.PROTECT, related_name="council_referrals"
+    )
+    resolution = models.CharField(max_length=40, unique=True, help_text="e.g. S/RES/1593 (2005)")
+    adopted = models.DateField()
+    bound_states = models.ManyToManyField(State, related_name="council_referrals")
+    notes = models.TextField(blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="council_referrals")
+
+    class Meta:
+        ordering = ["adopted"]
+
+    def __str__(self):
+        return f"{self.resolution} ({self.situation})"
 
 
 class JointStatement(models.Model):

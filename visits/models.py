@@ -15,6 +15,14 @@ class VisitStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
     VIRTUAL = "virtual", _("attended by video")
     TRANSIT = "transit", _("transit stop")
+    ANNOUNCED = "announced", _("announced")
+
+
+class HostControl(models.TextChoices):
+    """Whether the host controlled the place of the visit (docs/DOMAIN.md, "Visit")."""
+
+    EFFECTIVE = "effective", _("effective")
+    NONE = "none", _("none (occupied or outside the host's authority)")
 
 
 class VisitOutcome(models.TextChoices):
@@ -30,6 +38,7 @@ class ReviewState(models.TextChoices):
     REPORTED = "reported", _("reported")
     VERIFIED = "verified", _("verified")
     REJECTED = "rejected", _("rejected")
+    WITHDRAWN = "withdrawn", _("withdrawn")
 
 
 class VisitQuerySet(models.QuerySet):
@@ -79,6 +88,29 @@ class Visit(models.Model):
     host_justification = models.TextField(
         blank=True, help_text="What the host said to justify not arresting."
     )
+    host_control = models.CharField(
+        max_length=16,
+        choices=HostControl.choices,
+        default=HostControl.EFFECTIVE,
+        help_text="Whether the host controlled the place (none: occupied territory).",
+    )
+    controlled_by = models.ForeignKey(
+        "states.State",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="occupied_places_visited",
+        help_text="The state that controlled the place when the host did not, where known.",
+    )
+    expected_verdict = models.CharField(
+        max_length=24,
+        blank=True,
+        help_text="The verdict a researcher expects (the self-check compares with it).",
+    )
+    withdrawal_note = models.TextField(
+        blank=True,
+        help_text="Why the visit left the record, e.g. 'removed from dataset version 2026.12.01'.",
+    )
     review_state = models.CharField(
         max_length=16, choices=ReviewState.choices, default=ReviewState.REPORTED
     )
@@ -122,28 +154,52 @@ class Visit(models.Model):
         return f"/visits/{self.slug}/"
 
 
+class FindingKind(models.TextChoices):
+    ART_87_7 = "art_87_7", _("Art. 87(7) finding of non-compliance")
+    OTHER = "other", _("decision informing the Security Council or the Assembly")
+
+
 class Finding(models.Model):
-    """An ICC Pre-Trial Chamber decision under Art. 87(7) that a state failed to arrest and surrender."""
+    """An ICC decision on a state's failure to arrest and surrender.
+
+    `kind` art_87_7 is a Pre-Trial Chamber finding of non-compliance under Art. 87(7);
+    `other` a decision that only informs the Security Council or the Assembly of
+    States Parties. Most concern one visit; some a failure on the state's own territory
+    with no visit (Sudan 2010 and 2015, Libya 2014). `decided` may be known only to the
+    month or year (`decided_precision`).
+    """
 
     state = models.ForeignKey("states.State", on_delete=models.PROTECT, related_name="findings")
     visit = models.ForeignKey(
         Visit, on_delete=models.PROTECT, null=True, blank=True, related_name="findings"
     )
     decided = models.DateField()
-    decision_reference = models.CharField(max_length=200, blank=True)
+    decided_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    kind = models.CharField(
+        max_length=16, choices=FindingKind.choices, default=FindingKind.ART_87_7
+    )
+    chamber = models.CharField(max_length=100, blank=True)
+    decision_reference = models.TextField(blank=True)
+    persons = models.ManyToManyField("warrants.Person", blank=True, related_name="findings")
     referred_to_asp = models.BooleanField(default=False)
     referred_to_unsc = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="findings")
 
     class Meta:
-        ordering = ["decided"]
+        ordering = ["decided", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["state", "visit", "decided"], name="finding_unique"),
+            models.UniqueConstraint(
+                fields=["state", "visit", "decided", "kind"],
+                name="finding_unique",
+                nulls_distinct=False,
+            ),
         ]
 
     def __str__(self):
-        return f"Art. 87(7) finding on {self.state} ({self.decided})"
+        return f"{self.get_kind_display()}: {self.state} ({self.decided})"
 
     @property
     def referred(self) -> bool:
@@ -158,18 +214,22 @@ class Finding(models.Model):
 
 class VerdictCode(models.TextChoices):
     PENDING = "pending", _("pending")
+    UPCOMING = "upcoming", _("upcoming (announced trip)")
     DETERRED = "deterred", _("deterred (trip called off)")
     NO_WARRANT_IN_FORCE = "no_warrant_in_force", _("no warrant in force")
     WARRANT_NOT_PUBLIC = "warrant_not_public", _("warrant not public")
+    NO_CONTROL = "no_control", _("no control of the place")
     COMPLIED = "complied", _("complied (arrested)")
     NO_OBLIGATION = "no_obligation", _("no obligation")
     NON_COMPLIANCE = "non_compliance", _("non-compliance")
+    WITHDRAWN = "withdrawn", _("withdrawn")
 
 
 class Basis(models.TextChoices):
     STATE_PARTY = "state_party", _("State Party")
     ART_127_2_RESIDUAL = "art_127_2_residual", _("Art. 127(2) residual obligation")
     ART_12_3_DECLARATION = "art_12_3_declaration", _("Art. 12(3) declaration")
+    UNSC_REFERRAL = "unsc_referral", _("Security Council referral")
 
 
 class Verdict(models.Model):
@@ -186,10 +246,15 @@ class Verdict(models.Model):
     would_have_been_bound = models.BooleanField(
         null=True,
         blank=True,
-        help_text="For deterred trips: whether the host would have been bound.",
+        help_text="For upcoming, deterred and no-control verdicts: whether the host would have been bound.",
     )
     warrants = models.ManyToManyField("warrants.Warrant", blank=True, related_name="verdicts")
-    explanation = models.TextField()
+    reasons = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The rule's reasons (compliance), rendered per language.",
+    )
+    explanation = models.TextField(help_text="The reasons rendered in English.")
     self_check = models.TextField(
         blank=True, help_text="Disagreement with a finding or a researcher's note."
     )
@@ -217,8 +282,12 @@ class VerdictChange(models.Model):
     new_code = models.CharField(max_length=24, choices=VerdictCode.choices)
     old_basis = models.CharField(max_length=24, choices=Basis.choices, blank=True)
     new_basis = models.CharField(max_length=24, choices=Basis.choices, blank=True)
-    explanation = models.TextField()
-    cause = models.TextField()
+    reasons = models.JSONField(default=list, blank=True)
+    explanation = models.TextField(help_text="The reasons rendered in English.")
+    cause = models.TextField(help_text="Why it changed, in English.")
+    cause_facts = models.JSONField(
+        default=dict, blank=True, help_text="Why it changed, structured (rendered per language)."
+    )
     rule_version = models.CharField(max_length=20)
 
     class Meta:
