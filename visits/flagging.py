@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -32,9 +33,9 @@ from compliance import (
     StateFacts,
     VisitFacts,
     WarrantFacts,
-    referral_bodies,
     state_facts,
 )
+from core import causes, reasons
 
 logger = logging.getLogger(__name__)
 
@@ -76,13 +77,31 @@ def load_facts(
             events[state_id][kind] = date
         where, params = _in_clause("d.state_id", state_ids)
         cur.execute(
-            "SELECT d.state_id, d.lodged, s.name FROM states_declaration d "
-            f"JOIN warrants_situation s ON s.id = d.situation_id{where}",
+            "SELECT d.state_id, d.lodged, s.name, d.covers_from, d.covers_from_precision, "
+            "d.covers_to, d.covers_to_precision FROM states_declaration d "
+            f"JOIN warrants_situation s ON s.id = d.situation_id{where} ORDER BY d.lodged",
             params,
         )
         declarations: dict[int, list] = defaultdict(list)
-        for state_id, lodged, situation in cur.fetchall():
-            declarations[state_id].append((lodged, situation))
+        for state_id, lodged, situation, cf, cfp, ct, ctp in cur.fetchall():
+            declarations[state_id].append(
+                (
+                    lodged,
+                    situation,
+                    Period.from_stored(cf, cfp) if cf else None,
+                    Period.from_stored(ct, ctp) if ct else None,
+                )
+            )
+        where, params = _in_clause("b.state_id", state_ids)
+        cur.execute(
+            "SELECT b.state_id, s.name, r.resolution, r.adopted FROM states_securitycouncilreferral r "
+            "JOIN states_securitycouncilreferral_bound_states b ON b.securitycouncilreferral_id = r.id "
+            f"JOIN warrants_situation s ON s.id = r.situation_id{where} ORDER BY r.adopted",
+            params,
+        )
+        referrals: dict[int, list] = defaultdict(list)
+        for state_id, situation, resolution, adopted in cur.fetchall():
+            referrals[state_id].append((situation, resolution, adopted))
 
         where, params = _in_clause("p.id", person_ids)
         cur.execute(
@@ -110,15 +129,25 @@ def load_facts(
                 )
             )
         cur.execute(
-            "SELECT visit_id, decided, referred_to_asp, referred_to_unsc FROM visits_finding "
-            "WHERE visit_id IS NOT NULL ORDER BY decided"
+            "SELECT visit_id, decided, decided_precision, referred_to_asp, referred_to_unsc, kind, "
+            "chamber, decision_reference FROM visits_finding "
+            "WHERE visit_id IS NOT NULL ORDER BY decided, id"
         )
         findings: dict[int, list[FindingFacts]] = defaultdict(list)
-        for visit_id, decided, asp, unsc in cur.fetchall():
-            findings[visit_id].append(FindingFacts(decided, referral_bodies(asp, unsc)))
+        for visit_id, decided, precision, asp, unsc, kind, chamber, reference in cur.fetchall():
+            findings[visit_id].append(
+                FindingFacts(
+                    decided=Period.from_stored(decided, precision),
+                    referred_to_asp=asp,
+                    referred_to_unsc=unsc,
+                    kind=kind,
+                    chamber=chamber,
+                    reference=reference,
+                )
+            )
     return FactBook(
         states={
-            sid: state_facts(iso3, name, events[sid], declarations[sid])
+            sid: state_facts(iso3, name, events[sid], declarations[sid], referrals=referrals[sid])
             for sid, (iso3, name) in states.items()
         },
         persons=persons,
@@ -134,7 +163,9 @@ _VISIT_COLUMNS = """
     v.status, v.outcome, v.review_state, v.host_notified, v.host_justification, v.notes,
     vd.code, vd.basis, vd.explanation, vd.would_have_been_bound, vd.self_check,
     ARRAY(SELECT vw.warrant_id FROM visits_verdict_warrants vw WHERE vw.verdict_id = v.id ORDER BY 1),
-    er.requested_at, er.reason, vd.rule_version
+    er.requested_at, er.reason, vd.rule_version,
+    v.host_control, (SELECT cb.iso3 FROM states_state cb WHERE cb.id = v.controlled_by_id),
+    v.expected_verdict, v.withdrawal_note, vd.reasons
 """
 _VISIT_FROM = """
     FROM visits_visit v
@@ -171,9 +202,11 @@ _period = functools.lru_cache(maxsize=1 << 16)(Period.from_stored)
 
 
 def visit_facts(row, person: tuple[str, str]) -> VisitFacts:
+    """The rule's view of a visit row of _VISIT_COLUMNS, with its person's (name, situation)."""
     (_, slug, _, _, place, start, sp, end, ep, status, outcome, review, notified, justification) = (
         row[:14]
     )
+    host_control, controlled_by, _expected, withdrawal_note = row[24:28]
     return VisitFacts(
         ref=slug,
         person_name=person[0],
@@ -186,6 +219,9 @@ def visit_facts(row, person: tuple[str, str]) -> VisitFacts:
         place=place,
         host_notified=notified,
         host_justification=justification,
+        host_control=host_control,
+        controlled_by=controlled_by or "",
+        withdrawal_note=withdrawal_note,
     )
 
 
@@ -210,8 +246,19 @@ def _load_sources(cur, visit_ids: list[int]) -> dict[int, list[SourceFacts]]:
     return sources
 
 
-def _evaluate_rows(cur, rows, facts: FactBook, cause: str, now) -> EvaluationStats:
-    """Compute verdicts for locked visit rows and write those that changed."""
+def _json(value) -> list | dict:
+    """A jsonb column's value as Python (Django's cursor returns it as text)."""
+    if value is None:
+        return []
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _evaluate_rows(cur, rows, facts: FactBook, cause, now) -> EvaluationStats:
+    """Compute verdicts for locked visit rows and write those that changed.
+
+    `cause` (words or core.causes dicts) is what the history records when a visit
+    has no evaluation request of its own saying why.
+    """
     if not rows:
         return EvaluationStats()
     sources = _load_sources(cur, [r[0] for r in rows])
@@ -219,24 +266,29 @@ def _evaluate_rows(cur, rows, facts: FactBook, cause: str, now) -> EvaluationSta
     for row in rows:
         visit_id, person_id, host_id = row[0], row[2], row[3]
         facts_visit = visit_facts(row, facts.persons[person_id])
+        visit_findings = facts.findings.get(visit_id, ())
         verdict = compliance.evaluate(
             facts_visit,
             facts.states[host_id],
             facts.warrants.get(person_id, ()),
-            facts.findings.get(visit_id, ()),
+            visit_findings,
             sources.get(visit_id, ()),
         )
-        check = compliance.self_check(verdict, bool(facts.findings.get(visit_id)), row[14])
-        old_code, old_basis, old_expl, old_would, old_check, old_warrants, requested_at, reason = (
+        check = compliance.self_check(
+            verdict, any(f.kind == "art_87_7" for f in visit_findings), row[26]
+        )
+        old_code, old_basis, _old_expl, old_would, old_check, old_warrants, requested_at, reason = (
             row[15:23]
         )
         if requested_at is not None:
             satisfied.append((visit_id, requested_at))
         warrant_ids = sorted(verdict.warrant_ids)
+        # Tuples become lists: compare what the database will hold.
+        new_reasons = json.loads(json.dumps(list(verdict.reasons)))
         unchanged = (
             old_code == verdict.code
             and old_basis == verdict.basis
-            and old_expl == verdict.explanation
+            and _json(row[28]) == new_reasons
             and old_would == verdict.would_have_been_bound
             and old_check == check
             and list(old_warrants) == warrant_ids
@@ -244,15 +296,13 @@ def _evaluate_rows(cur, rows, facts: FactBook, cause: str, now) -> EvaluationSta
         )
         if unchanged:
             continue
-        upserts.append((visit_id, verdict, check, warrant_ids))
-        if (
-            old_code != verdict.code
-            or old_basis != verdict.basis
-            or old_expl != verdict.explanation
-        ):
-            why = reason or cause
-            if old_code is None:
-                why = f"first evaluation ({why})" if why != "first evaluation" else why
+        explanation = reasons.render(new_reasons, "en")
+        upserts.append((visit_id, verdict, check, warrant_ids, new_reasons, explanation))
+        if old_code != verdict.code or old_basis != verdict.basis or _json(row[28]) != new_reasons:
+            why = {
+                "first": old_code is None,
+                "causes": causes.loads(reason) if reason else causes.as_causes(cause),
+            }
             history.append(
                 (
                     visit_id,
@@ -260,8 +310,10 @@ def _evaluate_rows(cur, rows, facts: FactBook, cause: str, now) -> EvaluationSta
                     verdict.code,
                     old_basis or "",
                     verdict.basis,
-                    verdict.explanation,
-                    why,
+                    explanation,
+                    causes.render(why, "en"),
+                    json.dumps(new_reasons, ensure_ascii=False),
+                    json.dumps(why, ensure_ascii=False),
                 )
             )
     _write(upserts, history, now)
@@ -285,12 +337,12 @@ def _write(upserts, history, now) -> None:
         cur.execute(
             """
             INSERT INTO visits_verdict (visit_id, code, basis, would_have_been_bound, explanation, self_check,
-                                        rule_version, computed_at)
-            SELECT u.visit_id, u.code, u.basis, u.would, u.explanation, u.self_check, %b, %b
-            FROM unnest(%b::bigint[], %b::text[], %b::text[], %b::boolean[], %b::text[], %b::text[])
-                 AS u(visit_id, code, basis, would, explanation, self_check)
+                                        reasons, rule_version, computed_at)
+            SELECT u.visit_id, u.code, u.basis, u.would, u.explanation, u.self_check, u.reasons::jsonb, %b, %b
+            FROM unnest(%b::bigint[], %b::text[], %b::text[], %b::boolean[], %b::text[], %b::text[], %b::text[])
+                 AS u(visit_id, code, basis, would, explanation, self_check, reasons)
             ON CONFLICT (visit_id) DO UPDATE SET
-                code = EXCLUDED.code, basis = EXCLUDED.basis,
+                code = EXCLUDED.code, basis = EXCLUDED.basis, reasons = EXCLUDED.reasons,
                 would_have_been_bound = EXCLUDED.would_have_been_bound, explanation = EXCLUDED.explanation,
                 self_check = EXCLUDED.self_check, rule_version = EXCLUDED.rule_version,
                 computed_at = EXCLUDED.computed_at
@@ -302,8 +354,9 @@ def _write(upserts, history, now) -> None:
                 [u[1].code for u in upserts],
                 [u[1].basis for u in upserts],
                 [u[1].would_have_been_bound for u in upserts],
-                [u[1].explanation for u in upserts],
+                [u[5] for u in upserts],
                 [u[2] for u in upserts],
+                [json.dumps(u[4], ensure_ascii=False) for u in upserts],
             ],
         )
         cur.execute(
@@ -319,12 +372,14 @@ def _write(upserts, history, now) -> None:
             cur.execute(
                 """
                 INSERT INTO visits_verdictchange (visit_id, changed_at, old_code, new_code, old_basis, new_basis,
-                                                  explanation, cause, rule_version)
-                SELECT h.visit_id, %b, h.old_code, h.new_code, h.old_basis, h.new_basis, h.explanation, h.cause, %b
-                FROM unnest(%b::bigint[], %b::text[], %b::text[], %b::text[], %b::text[], %b::text[], %b::text[])
-                     AS h(visit_id, old_code, new_code, old_basis, new_basis, explanation, cause)
+                                                  explanation, cause, reasons, cause_facts, rule_version)
+                SELECT h.visit_id, %b, h.old_code, h.new_code, h.old_basis, h.new_basis, h.explanation, h.cause,
+                       h.reasons::jsonb, h.cause_facts::jsonb, %b
+                FROM unnest(%b::bigint[], %b::text[], %b::text[], %b::text[], %b::text[], %b::text[], %b::text[],
+                            %b::text[], %b::text[])
+                     AS h(visit_id, old_code, new_code, old_basis, new_basis, explanation, cause, reasons, cause_facts)
                 """,
-                [now, compliance.RULE_VERSION, *([h[i] for h in history] for i in range(7))],
+                [now, compliance.RULE_VERSION, *([h[i] for h in history] for i in range(9))],
             )
 
 

@@ -92,6 +92,7 @@ class Visit(models.Model):
         max_length=16,
         choices=HostControl.choices,
         default=HostControl.EFFECTIVE,
+        db_default=HostControl.EFFECTIVE,
         help_text="Whether the host controlled the place (none: occupied territory).",
     )
     controlled_by = models.ForeignKey(
@@ -105,10 +106,12 @@ class Visit(models.Model):
     expected_verdict = models.CharField(
         max_length=24,
         blank=True,
+        db_default="",
         help_text="The verdict a researcher expects (the self-check compares with it).",
     )
     withdrawal_note = models.TextField(
         blank=True,
+        db_default="",
         help_text="Why the visit left the record, e.g. 'removed from dataset version 2026.12.01'.",
     )
     review_state = models.CharField(

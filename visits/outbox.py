@@ -20,13 +20,13 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from compliance import RULE_VERSION
+from core import causes
 from visits.flagging import chunks, pending_visit_ids
 
 logger = logging.getLogger(__name__)
 
 EVALUATE_TASK = "visits.evaluate_visits"
 RELAY_BATCH = 500
-MAX_REASON_LENGTH = 2000
 
 
 # --- Requesting evaluations (the outbox) ------------------------------------------
@@ -45,13 +45,15 @@ def relay_deferred():
         _relay_state.deferred = previous
 
 
-def request_evaluation(where_sql: str, params: Sequence, reason: str) -> None:
+def request_evaluation(where_sql: str, params: Sequence, cause: str | dict) -> None:
     """Record, in the current transaction, that the visits matching `where_sql` need evaluation.
 
-    `where_sql` is a condition on visits_visit (alias v). After commit the relay
-    enqueues the work; if that fails, the sweeper will.
+    `where_sql` is a condition on visits_visit (alias v); `cause` says why (a structured
+    cause of core.causes, or words). A visit already requested keeps its causes and
+    gains this one (at most core.causes.MAX_CAUSES). After commit the relay enqueues
+    the work; if that fails, the sweeper will.
     """
-    reason = reason[:MAX_REASON_LENGTH]
+    reason = causes.dumps(causes.as_causes(cause))
     with connection.cursor() as cur:
         cur.execute(
             f"""
@@ -59,10 +61,12 @@ def request_evaluation(where_sql: str, params: Sequence, reason: str) -> None:
             SELECT v.id, clock_timestamp(), %s FROM visits_visit v WHERE {where_sql}
             ON CONFLICT (visit_id) DO UPDATE SET
                 requested_at = EXCLUDED.requested_at,
-                reason = CASE WHEN position(EXCLUDED.reason IN visits_evaluationrequest.reason) > 0
-                              THEN visits_evaluationrequest.reason
-                              ELSE left(visits_evaluationrequest.reason || '; ' || EXCLUDED.reason, {MAX_REASON_LENGTH})
-                         END
+                reason = CASE
+                    WHEN visits_evaluationrequest.reason::jsonb @> EXCLUDED.reason::jsonb
+                      OR jsonb_array_length(visits_evaluationrequest.reason::jsonb) >= {causes.MAX_CAUSES}
+                    THEN visits_evaluationrequest.reason
+                    ELSE (visits_evaluationrequest.reason::jsonb || EXCLUDED.reason::jsonb)::text
+                END
             RETURNING visit_id, pg_current_xact_id()::text
             """,
             [reason, *params],
@@ -120,7 +124,7 @@ def request_outdated_rule_version() -> None:
             "v.id IN (SELECT visit_id FROM visits_verdict WHERE rule_version <> %s) "
             "AND NOT EXISTS (SELECT 1 FROM visits_evaluationrequest er WHERE er.visit_id = v.id)",
             [RULE_VERSION],
-            f"the compliance rule changed (now version {RULE_VERSION})",
+            {"key": "rule", "version": RULE_VERSION},
         )
 
 

@@ -7,7 +7,7 @@ the work after commit. See visits.flagging.
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from states.models import Declaration, State, TreatyEvent
+from states.models import Declaration, SecurityCouncilReferral, State, TreatyEvent
 from visits.models import Finding, Visit
 from visits.outbox import request_evaluation
 from warrants.models import Person, Situation, Warrant
@@ -25,13 +25,17 @@ TRACKED = {
         "host_notified",
         "host_justification",
         "place",
+        "host_control",
+        "controlled_by_id",
+        "withdrawal_note",
     ],
     Warrant: ["issued", "made_public", "ended", "end_reason", "person_id"],
     TreatyEvent: ["kind", "date"],
-    Declaration: ["lodged", "situation_id"],
+    Declaration: ["lodged", "situation_id", "covers_from", "covers_to"],
+    SecurityCouncilReferral: ["adopted", "situation_id"],
     Person: ["name", "situation_id", "nationality_id"],
     State: ["name"],
-    Finding: ["decided", "referred_to_asp", "referred_to_unsc", "visit_id"],
+    Finding: ["decided", "kind", "referred_to_asp", "referred_to_unsc", "visit_id"],
 }
 
 
@@ -42,38 +46,73 @@ def remember_old_values(sender, instance, **kwargs):
         instance._iccwatch_before = sender.objects.filter(pk=instance.pk).values(*fields).first()
 
 
-def describe_change(instance, created: bool, deleted: bool = False) -> str:
-    """'warrant omar-al-bashir-2009-03-04: issued 2009-03-04 -> 2009-03-05'."""
+def describe_change(instance, created: bool, deleted: bool = False) -> dict:
+    """The cause a change records (core.causes), naming things by their natural keys:
+    {"key": "changed", "object": "warrant", "name": "putin-2023",
+     "changes": [{"field": "issued", "old": "2023-03-17", "new": "2023-03-18"}]}."""
     if isinstance(instance, TreatyEvent):
-        # "withdrawal effective of BDI" says more to a reader than "treaty event of BDI".
-        # Written from the code, not the translated label: the cause is stored, in English.
-        label = f"{instance.kind.replace('_', ' ')} of {instance.state.iso3}"
+        # "withdrawal_effective of BDI" says more to a reader than "treaty event of BDI".
+        obj, name = "treaty event", f"{instance.kind} of {instance.state.iso3}"
+    elif isinstance(instance, SecurityCouncilReferral):
+        obj, name = "referral", instance.resolution
     else:
-        label = f"{instance._meta.verbose_name} {_name(instance)}"
+        obj, name = instance._meta.model_name, _name(instance)
     if deleted:
-        return f"{label} was deleted"
+        return {"key": "deleted", "object": obj, "name": name}
     if created:
-        return f"{label} was added"
+        return {"key": "added", "object": obj, "name": name}
     before = getattr(instance, "_iccwatch_before", None) or {}
     changes = []
     for field in TRACKED.get(type(instance), []):
         old, new = before.get(field), getattr(instance, field)
         if old != new:
-            changes.append(f"{field.removesuffix('_id')} {_show(old)} → {_show(new)}")
-    return f"{label}: {', '.join(changes)}" if changes else f"{label} was edited"
+            changes.append(
+                {
+                    "field": field.removesuffix("_id"),
+                    "old": _natural_key(type(instance), field, old),
+                    "new": _natural_key(type(instance), field, new),
+                }
+            )
+    if not changes:
+        return {"key": "edited", "object": obj, "name": name}
+    return {"key": "changed", "object": obj, "name": name, "changes": changes}
 
 
 def _name(instance) -> str:
     for attr in ("slug", "ref", "iso3"):
         if getattr(instance, attr, None):
             return getattr(instance, attr)
-    if isinstance(instance, TreatyEvent | Declaration):
-        return f"of {instance.state.iso3}"
+    if isinstance(instance, Declaration):
+        return f"{instance.state.iso3} {instance.lodged.isoformat()}"
+    if isinstance(instance, Finding):
+        return f"{instance.state.iso3} {instance.decided.isoformat()}"
+    if isinstance(instance, Situation):
+        return instance.name
     return str(instance.pk)
 
 
-def _show(value) -> str:
-    return "(none)" if value in (None, "") else str(value)
+# Foreign keys named by their target's natural key, never by a database id.
+_NATURAL_KEYS = {
+    "host_id": (State, "iso3"),
+    "nationality_id": (State, "iso3"),
+    "controlled_by_id": (State, "iso3"),
+    "person_id": (Person, "slug"),
+    "visit_id": (Visit, "slug"),
+    "situation_id": (Situation, "name"),
+}
+
+
+def _natural_key(model, field: str, value) -> str:
+    """'RUS' for nationality_id 155; ISO dates; '' for none."""
+    if value in (None, ""):
+        return ""
+    if field in _NATURAL_KEYS:
+        target, key = _NATURAL_KEYS[field]
+        found = target.objects.filter(pk=value).values_list(key, flat=True).first()
+        return found if found is not None else str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
 
 
 def _affected(instance, previous: dict | None) -> tuple[str, list] | None:
@@ -87,6 +126,19 @@ def _affected(instance, previous: dict | None) -> tuple[str, list] | None:
         return "v.person_id = %s", [instance.pk]
     if isinstance(instance, TreatyEvent | Declaration):
         return "v.host_id = %s", [instance.state_id]
+    if isinstance(instance, SecurityCouncilReferral):
+        # The bound states' visits by persons of the referred situation (bound states are
+        # an m2m: request_after_bound_states_change covers changes to them).
+        situations = {instance.situation_id, (previous or {}).get("situation_id")} - {None}
+        return (
+            (
+                "v.host_id IN (SELECT state_id FROM states_securitycouncilreferral_bound_states "
+                "WHERE securitycouncilreferral_id = %s)",
+                [instance.pk],
+            )
+            if situations
+            else None
+        )
     if isinstance(instance, State):
         return "v.host_id = %s", [instance.pk]
     if isinstance(instance, Finding):
@@ -110,7 +162,7 @@ def request_after_save(sender, instance, created, raw=False, **kwargs):
 
 @receiver(post_delete)
 def request_after_delete(sender, instance, **kwargs):
-    if sender not in (Warrant, TreatyEvent, Declaration, Finding):
+    if sender not in (Warrant, TreatyEvent, Declaration, Finding, SecurityCouncilReferral):
         return
     affected = _affected(instance, None)
     if affected:
@@ -120,4 +172,22 @@ def request_after_delete(sender, instance, **kwargs):
 @receiver(m2m_changed, sender=Visit.sources.through)
 def request_after_sources_change(sender, instance, action, **kwargs):
     if action in ("post_add", "post_remove", "post_clear") and isinstance(instance, Visit):
-        request_evaluation("v.id = %s", [instance.pk], f"sources of visit {instance.slug} changed")
+        request_evaluation("v.id = %s", [instance.pk], {"key": "sources", "name": instance.slug})
+
+
+@receiver(m2m_changed, sender=SecurityCouncilReferral.bound_states.through)
+def request_after_bound_states_change(sender, instance, action, pk_set, **kwargs):
+    """A state added to or removed from a referral: its visits may change basis."""
+    if action not in ("pre_clear", "post_add", "post_remove"):
+        return
+    if isinstance(instance, SecurityCouncilReferral):
+        states = pk_set or set(instance.bound_states.values_list("pk", flat=True))
+        name = instance.resolution
+    else:
+        states, name = {instance.pk}, instance.iso3
+    if states:
+        request_evaluation(
+            "v.host_id = ANY(%s)",
+            [list(states)],
+            {"key": "edited", "object": "referral", "name": name},
+        )

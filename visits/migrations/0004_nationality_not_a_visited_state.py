@@ -30,7 +30,19 @@ DROP FUNCTION IF EXISTS warrants_person_not_national_of_a_host();
 """
 
 
+# Evaluation requests record their causes as a JSON list (core.causes); a request
+# recorded before keeps its words as one cause.
+CAUSES_AS_JSON = """
+UPDATE visits_evaluationrequest
+SET reason = json_build_array(json_build_object('key', 'text', 'text', reason))::text
+WHERE left(reason, 1) <> '[';
+"""
+
+
 class Migration(migrations.Migration):
     dependencies = [("visits", "0003_second_edition"), ("warrants", "0001_initial")]
 
-    operations = [migrations.RunSQL(CREATE, DROP)]
+    operations = [
+        migrations.RunSQL(CREATE, DROP),
+        migrations.RunSQL(CAUSES_AS_JSON, migrations.RunSQL.noop),
+    ]

@@ -1,0 +1,148 @@
+"""Why a verdict changed: structured causes, rendered in the reader's language.
+
+A cause is a JSON-serialisable dict with a "key" (docs/DOMAIN.md: "each change is
+kept in the verdict's history ... when, and why"). Things are named by their natural
+keys (a state's ISO 3166-1 alpha-3 code, a person's or visit's slug, a warrant's
+ref), never by a database id:
+
+- {"key": "added" | "deleted" | "edited", "object": OBJECT, "name": str}
+- {"key": "changed", "object": OBJECT, "name": str,
+   "changes": [{"field": str, "old": str, "new": str}, ...]}  ("" is "none")
+- {"key": "sources", "name": visit slug}
+- {"key": "rule", "version": str}: the compliance rule changed
+- {"key": "text", "text": str}: a cause given in words (a command's, a test's)
+
+OBJECT is one of OBJECTS' keys; a treaty event is named "<kind> of <ISO3>"
+("withdrawal_effective of BDI"). A verdict's history entry stores
+{"first": bool, "causes": [cause, ...]}.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, pgettext
+
+OBJECTS = {
+    "visit": gettext_noop("visit"),
+    "warrant": gettext_noop("warrant"),
+    "person": gettext_noop("person"),
+    "state": gettext_noop("state"),
+    "finding": gettext_noop("finding"),
+    "declaration": gettext_noop("declaration"),
+    "treaty event": gettext_noop("treaty event"),
+    "situation": gettext_noop("situation"),
+    "referral": gettext_noop("Security Council referral"),
+}
+TREATY_EVENTS = {
+    "signed": gettext_noop("signature"),
+    "deposited": gettext_noop("deposit"),
+    "entry_into_force": gettext_noop("entry into force"),
+    "withdrawal_notified": gettext_noop("withdrawal notified"),
+    "withdrawal_revoked": gettext_noop("withdrawal revoked"),
+    "withdrawal_effective": gettext_noop("withdrawal effective"),
+}
+# Causes given in words by the project's own code, translated when shown.
+WORDED_CAUSES = (
+    gettext_noop("dataset import"),
+    gettext_noop("a change to its facts"),
+    gettext_noop("full re-evaluation"),
+)
+MAX_CAUSES = 20
+
+
+def text_cause(text: str) -> dict:
+    """A cause given in words, e.g. 'dataset import'."""
+    return {"key": "text", "text": text}
+
+
+def as_causes(value: str | dict | Sequence[dict]) -> list[dict]:
+    """Normalise what callers pass as a cause (words, one cause, or several) to a list."""
+    if isinstance(value, str):
+        return [text_cause(value)]
+    if isinstance(value, dict):
+        return [value]
+    return list(value)
+
+
+def dumps(causes: Sequence[dict]) -> str:
+    """The stored form of a list of causes (EvaluationRequest.reason)."""
+    return json.dumps(list(causes)[:MAX_CAUSES], ensure_ascii=False, sort_keys=True)
+
+
+def loads(stored: str | None) -> list[dict]:
+    """Causes from their stored form; text stored before causes were structured is kept as words."""
+    if not stored:
+        return []
+    try:
+        value = json.loads(stored)
+    except ValueError:
+        return [text_cause(stored)]
+    return as_causes(value) if isinstance(value, list | dict) else [text_cause(stored)]
+
+
+def _label(cause: dict) -> str:
+    obj = cause.get("object", "")
+    name = cause.get("name", "")
+    if obj == "treaty event" and " of " in name:
+        kind, _sep, iso3 = name.partition(" of ")
+        event = _(TREATY_EVENTS[kind]) if kind in TREATY_EVENTS else kind.replace("_", " ")
+        return pgettext("treaty event of a state", "%(event)s of %(state)s") % {
+            "event": event,
+            "state": iso3,
+        }
+    return f"{_(OBJECTS.get(obj, obj))} {name}".strip()
+
+
+def _value(value: str) -> str:
+    return value if value not in (None, "") else pgettext("no value", "(none)")
+
+
+def render_one(cause: dict) -> str:
+    """One cause in the active language: 'warrant putin-2023: issued 2023-03-17 → 2023-03-18'."""
+    key = cause.get("key")
+    if key == "added":
+        return _("%(thing)s was added") % {"thing": _label(cause)}
+    if key == "deleted":
+        return _("%(thing)s was deleted") % {"thing": _label(cause)}
+    if key == "edited":
+        return _("%(thing)s was edited") % {"thing": _label(cause)}
+    if key == "changed":
+        changes = ", ".join(
+            f"{c['field']} {_value(c.get('old'))} → {_value(c.get('new'))}"
+            for c in cause.get("changes", [])
+        )
+        return f"{_label(cause)}: {changes}"
+    if key == "sources":
+        return _("sources of visit %(visit)s changed") % {"visit": cause.get("name", "")}
+    if key == "rule":
+        return _("the compliance rule changed (now version %(version)s)") % {
+            "version": cause.get("version", "")
+        }
+    if key == "text":
+        return _(cause.get("text", ""))
+    return str(cause)
+
+
+def render(history_cause: dict | Sequence[dict], language: str | None = None) -> str:
+    """A history entry's cause in `language` (the active one when None).
+
+    `history_cause` is {"first": bool, "causes": [...]} or a bare list of causes.
+    'first evaluation (visit x was added)' / 'première évaluation (visite x ajoutée)'.
+    """
+    if language is not None:
+        with translation.override(language):
+            return render(history_cause)
+    if isinstance(history_cause, dict) and "causes" in history_cause:
+        first, causes = history_cause.get("first", False), history_cause["causes"]
+    else:
+        first, causes = False, as_causes(history_cause)
+    text = "; ".join(render_one(c) for c in causes)
+    if first:
+        return (
+            _("first evaluation (%(cause)s)") % {"cause": text} if text else _("first evaluation")
+        )
+    return text
