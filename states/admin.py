@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from states.models import Declaration, JointStatement, State, TreatyEvent
+from states.models import (
+    Declaration,
+    JointStatement,
+    SecurityCouncilReferral,
+    State,
+    TreatyEvent,
+)
 
 
 class TreatyEventInline(admin.TabularInline):
@@ -12,7 +18,7 @@ class TreatyEventInline(admin.TabularInline):
 class DeclarationInline(admin.TabularInline):
     model = Declaration
     extra = 0
-    fields = ["lodged", "situation", "notes"]
+    fields = ["lodged", "situation", "covers_from", "covers_to", "notes"]
     autocomplete_fields = ["situation"]
 
 
@@ -36,7 +42,7 @@ class TreatyEventAdmin(admin.ModelAdmin):
 
 @admin.register(Declaration)
 class DeclarationAdmin(admin.ModelAdmin):
-    list_display = ["state", "lodged", "situation"]
+    list_display = ["state", "lodged", "situation", "covers_from", "covers_to"]
     search_fields = ["state__name", "situation__name"]
     autocomplete_fields = ["state", "situation"]
     filter_horizontal = ["sources"]
@@ -48,3 +54,11 @@ class JointStatementAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     date_hierarchy = "date"
     filter_horizontal = ["signatories", "sources"]
+
+
+@admin.register(SecurityCouncilReferral)
+class SecurityCouncilReferralAdmin(admin.ModelAdmin):
+    list_display = ["resolution", "adopted", "situation"]
+    search_fields = ["resolution", "situation__name"]
+    autocomplete_fields = ["situation"]
+    filter_horizontal = ["bound_states", "sources"]

@@ -6,7 +6,16 @@ from visits.models import EvaluationRequest, Finding, Verdict, VerdictChange, Vi
 class FindingInline(admin.TabularInline):
     model = Finding
     extra = 0
-    fields = ["state", "decided", "decision_reference", "referred_to_asp", "referred_to_unsc"]
+    fields = [
+        "state",
+        "kind",
+        "decided",
+        "decided_precision",
+        "chamber",
+        "decision_reference",
+        "referred_to_asp",
+        "referred_to_unsc",
+    ]
     fk_name = "visit"
 
 
@@ -36,10 +45,17 @@ class VisitAdmin(admin.ModelAdmin):
         "review_state",
         "verdict_code",
     ]
-    list_filter = ["review_state", "status", "outcome", "verdict__code", "verdict__basis"]
+    list_filter = [
+        "review_state",
+        "status",
+        "outcome",
+        "host_control",
+        "verdict__code",
+        "verdict__basis",
+    ]
     search_fields = ["slug", "person__name", "host__name", "host__iso3", "place", "occasion"]
     date_hierarchy = "start"
-    autocomplete_fields = ["person", "host"]
+    autocomplete_fields = ["person", "host", "controlled_by"]
     filter_horizontal = ["sources"]
     readonly_fields = ["current_verdict", "created_at", "updated_at", "created_by", "updated_by"]
     inlines = [FindingInline, VerdictChangeInline]
@@ -67,10 +83,10 @@ class VisitAdmin(admin.ModelAdmin):
 
 @admin.register(Finding)
 class FindingAdmin(admin.ModelAdmin):
-    list_display = ["state", "visit", "decided", "referred_to_asp", "referred_to_unsc"]
-    list_filter = ["referred_to_asp", "referred_to_unsc"]
-    search_fields = ["state__name", "visit__slug", "decision_reference"]
-    autocomplete_fields = ["state", "visit"]
+    list_display = ["state", "kind", "visit", "decided", "referred_to_asp", "referred_to_unsc"]
+    list_filter = ["kind", "referred_to_asp", "referred_to_unsc"]
+    search_fields = ["state__name", "visit__slug", "decision_reference", "chamber"]
+    autocomplete_fields = ["state", "visit", "persons"]
     filter_horizontal = ["sources"]
 
 
