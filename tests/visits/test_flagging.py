@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 
+import compliance
+from core import causes
 from states.models import TreatyEvent
 from visits import flagging, outbox
 from visits.models import EvaluationRequest, Verdict, VerdictChange, Visit
@@ -91,7 +93,10 @@ def test_a_request_made_after_the_read_is_not_cleared(seeded):
         # Another change lands between reading the visit and storing its verdict.
         outbox.request_evaluation("v.id = %s", [visit.pk], "second change")
         flagging._evaluate_rows(cur, rows, flagging.load_facts(), "test", timezone.now())
-    assert EvaluationRequest.objects.get(visit=visit).reason == "first change; second change"
+    assert causes.loads(EvaluationRequest.objects.get(visit=visit).reason) == [
+        causes.text_cause("first change"),
+        causes.text_cause("second change"),
+    ]
     flagging.evaluate_pending()
     assert not EvaluationRequest.objects.exists()
 
@@ -101,7 +106,8 @@ def test_verdicts_from_an_older_rule_version_are_marked_and_recomputed(seeded):
     Verdict.objects.filter(visit=visit).update(rule_version="1999.1")
     outbox.request_outdated_rule_version()
     request = EvaluationRequest.objects.get()
-    assert request.visit_id == visit.pk and "compliance rule changed" in request.reason
+    assert request.visit_id == visit.pk
+    assert causes.loads(request.reason) == [{"key": "rule", "version": compliance.RULE_VERSION}]
     history = VerdictChange.objects.count()
     assert flagging.evaluate_pending().changed == 1
     visit.verdict.refresh_from_db()

@@ -65,6 +65,7 @@ class Command(BaseCommand):
         self.step("Migrating the database")
         call_command("migrate", interactive=False, verbosity=0)
         self.seed(data)
+        self.recompute_outdated()
         self.ensure_admin()
         self.step("Collecting static files")
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -117,6 +118,20 @@ class Command(BaseCommand):
         except CommandError as error:
             self.stderr.write(self.style.ERROR(f"The seed data was not imported: {error}"))
             self.stderr.write("Starting with an empty site.")
+
+    def recompute_outdated(self):
+        """Verdicts computed by an older version of the rule are recomputed (their history
+        names the rule change): inline without a broker, by the worker with one."""
+        from visits import flagging, outbox
+
+        outbox.request_outdated_rule_version()
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            stats = flagging.evaluate_pending()
+            if stats.evaluated:
+                self.step(
+                    f"Recomputed {stats.evaluated} verdicts for the rule's new version "
+                    f"({stats.changed} changed)"
+                )
 
     def ensure_admin(self):
         """On the first run, an admin account with a random password, shown once and kept in .local/."""
