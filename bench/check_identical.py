@@ -39,7 +39,9 @@ UPDATE warrants_warrant SET issued = issued + 400, made_public = made_public + 4
  WHERE id % 7 = 0 AND (ended IS NULL OR ended >= issued + 400);
 UPDATE states_treatyevent SET date = date - 3000 WHERE kind = 'deposited' AND state_id % 5 = 0;
 INSERT INTO visits_evaluationrequest (visit_id, requested_at, reason)
- SELECT id, '2026-01-01T00:00:00Z', 'warrant w-' || id || ' changed' FROM visits_visit WHERE id % 3 = 0;
+ SELECT id, '2026-01-01T00:00:00Z',
+        json_build_array(json_build_object('key', 'edited', 'object', 'warrant', 'name', 'w-' || id))::text
+ FROM visits_visit WHERE id % 3 = 0;
 """
 
 

@@ -392,11 +392,26 @@ def compare_writes(copy_rows: int, orm_rows: int) -> dict:
 
     def rows(n):
         return (
-            (visit_id, now, "", "non_compliance", "", "state_party", text, "benchmark", "bench")
+            (
+                visit_id,
+                now,
+                "",
+                "non_compliance",
+                "",
+                "state_party",
+                text,
+                "benchmark",
+                "bench",
+                "[]",
+                '{"causes": []}',
+            )
             for _ in range(n)
         )
 
-    columns = "visit_id, changed_at, old_code, new_code, old_basis, new_basis, explanation, cause, rule_version"
+    columns = (
+        "visit_id, changed_at, old_code, new_code, old_basis, new_basis, explanation, cause, "
+        "rule_version, reasons, cause_facts"
+    )
 
     def copy(n):
         with (
@@ -419,6 +434,8 @@ def compare_writes(copy_rows: int, orm_rows: int) -> dict:
                     explanation=r[6],
                     cause=r[7],
                     rule_version=r[8],
+                    reasons=json.loads(r[9]),
+                    cause_facts=json.loads(r[10]),
                 )
                 for r in rows(n)
             ),
