@@ -1,0 +1,123 @@
+"""Country names, situation names and dates in the reader's language.
+
+Country names come from pycountry's ISO 3166-1 gettext catalogues (maintained with the
+standard), so that a French page reads "Mongolie" without the project keeping a list.
+Dates on pages are written in words ("2 septembre 2024", "March 2009"); data files and
+the API keep ISO 8601.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import gettext as gettext_module
+
+import pycountry
+from django.utils import formats, translation
+from django.utils.translation import gettext, gettext_noop
+
+from compliance import Period
+
+# The dataset's situations, as the Court names them; translated in the project's catalogue.
+SITUATION_NAMES = {
+    name: name
+    for name in (
+        gettext_noop("Afghanistan"),
+        gettext_noop("Central African Republic"),
+        gettext_noop("Côte d'Ivoire"),
+        gettext_noop("Darfur, Sudan"),
+        gettext_noop("Democratic Republic of the Congo"),
+        gettext_noop("Georgia"),
+        gettext_noop("Kenya"),
+        gettext_noop("Libya"),
+        gettext_noop("Mali"),
+        gettext_noop("Philippines"),
+        gettext_noop("State of Palestine"),
+        gettext_noop("Uganda"),
+        gettext_noop("Ukraine"),
+    )
+}
+
+
+def _language() -> str:
+    return (translation.get_language() or "en").split("-")[0]
+
+
+@functools.cache
+def _catalogue(language: str) -> gettext_module.NullTranslations:
+    """pycountry's ISO 3166-1 translations for `language` (no-op for English or a missing one)."""
+    if language == "en":
+        return gettext_module.NullTranslations()
+    return gettext_module.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
+    )
+
+
+def _uninvert(name: str) -> str:
+    """'Fédération de Russie' for 'Russie, Fédération de' (the standard sorts by the key word)."""
+    head, sep, tail = name.partition(", ")
+    if sep and tail.endswith((" of", " of the")):  # English: 'State of Palestine'
+        return f"{tail.removeprefix('The ')} {head}"
+    if sep and tail.endswith((" de", " du", " des", " d'")):
+        return f"{tail[0].upper()}{tail[1:]} {head}".replace("d' ", "d'")
+    return name
+
+
+@functools.cache
+def _country_name(iso3: str, language: str) -> str | None:
+    country = pycountry.countries.get(alpha_3=iso3)
+    if country is None:
+        return None
+    catalogue = _catalogue(language)
+    common = getattr(country, "common_name", None)
+    return _uninvert(catalogue.gettext(common or country.name))
+
+
+def country_name(iso3: str, default: str = "") -> str:
+    """The name of the country `iso3` (ISO 3166-1 alpha-3) in the active language.
+
+    In English the dataset's own name (`default`, e.g. "State of Palestine") wins over
+    the standard's ("Palestine, State of"); in other languages the standard's catalogue
+    gives it ("Mongolie"). An unknown code gives `default`, or the code itself.
+    """
+    language = _language()
+    if language == "en" and default:
+        return default
+    return _country_name(iso3, language) or default or iso3
+
+
+def situation_name(name: str) -> str:
+    """A situation's name in the active language ("Darfur, Sudan" -> "Darfour (Soudan)").
+
+    Known situations are translated in the project's catalogue; a situation named like a
+    country takes the country's name; anything else is shown as recorded.
+    """
+    if name in SITUATION_NAMES:
+        return gettext(SITUATION_NAMES[name])
+    country = pycountry.countries.get(name=name)
+    if country is not None:
+        return country_name(country.alpha_3, name)
+    return name
+
+
+def format_date(value: datetime.date | Period | str | None, precision: str = "day") -> str:
+    """A date in words in the active language: '2 September 2024' / '2 septembre 2024'.
+
+    `value` is a date (with `precision` 'day', 'month' or 'year'), a Period, or an ISO
+    string possibly partial ('2009-03', '2009'); month precision gives 'March 2009' /
+    'mars 2009', year precision '2009'. French writes the first of the month '1er'.
+    None or '' gives ''. Raises ValueError for a string that is not such a date.
+    """
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        value = Period.parse(value)
+    if isinstance(value, Period):
+        value, precision = value.first, value.precision
+    if precision == "year":
+        return str(value.year)
+    if precision == "month":
+        return formats.date_format(value, "YEAR_MONTH_FORMAT")
+    if _language() == "fr" and value.day == 1:
+        return formats.date_format(value, "1\\e\\r F Y")
+    return formats.date_format(value, "j F Y")
