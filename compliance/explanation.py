@@ -116,11 +116,11 @@ def _iso(value: datetime.date | Period | None) -> str:
 
 
 def state_ref(state: StateFacts | None, iso3: str = "", name: str = "") -> dict | None:
-    """{"iso3": ..., "name": ...} for a state (None for none)."""
+    """{"iso3": ..., "name": ...} for a state (None for none; name "" when unknown)."""
     if state is not None:
         return {"iso3": state.iso3, "name": state.name}
     if iso3 or name:
-        return {"iso3": iso3, "name": name or iso3}
+        return {"iso3": iso3, "name": name}
     return None
 
 
