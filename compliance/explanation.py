@@ -1,6 +1,39 @@
-"""The plain-language explanation of a verdict: basis, deciding dates, warrants, sources.
+"""The reasons of a verdict: the facts that decided it, as structured, language-free data.
 
-Pure Python: no Django, no Celery.
+Pure Python: no Django, no Celery. The rule does not write prose: it returns a tuple of
+JSON-serialisable dicts, each `{"key": ..., **params}`, in the order a paragraph tells
+them (obligation, warrant, visit, justification, findings, dates, sources). The site,
+the API and the exports render them in the reader's language (core.reasons.render).
+
+Conventions for the params:
+- a state is `{"iso3": "MNG", "name": "Mongolia"}` (the name: an English fallback);
+- a person is named (`person`), a situation by its name (`situation`, e.g. "Ukraine");
+- dates are ISO strings, possibly partial ("2024-09-02", "2009-03", "2009"), "" for none;
+- a visit is `person`, `state`, `places` (list of names as recorded), `start`, `end`
+  ("" when the visit lasted one day or its date is unknown).
+
+The keys and their own params (see REASON_KEYS):
+- obligation: `bound_state_party` (entry_into_force, deposited, joined "ratified" |
+  "acceded" | "", withdrawal_effective, day), `bound_residual` (withdrawal_effective,
+  warrant_issued), `bound_declaration` (situation, lodged, covers_from, covers_to),
+  `bound_referral` (situation, resolution, adopted); each with `state`;
+- no obligation: `never_party` (deposited), `not_party` and `not_yet_party`
+  (situation, entry_into_force, deposited, declaration_lodged_later,
+  declaration_situation), `no_longer_party` (withdrawal_effective), `not_bound`;
+- `would_be_bound` (code, state, known) and `would_not_be_bound` (code, state, person,
+  why "no_warrant" | "sealed") for upcoming, deterred and no_control;
+- `warrant` (person, situation, issued, made_public, day, start, end, uniform, ended,
+  end_reason, notified: a state or None), `no_warrant_in_force` (visit, issued_after,
+  ended_before, several), `warrant_sealed` (visit, issued, made_public);
+- `visit` (visit, status, outcome, conclusion "non_compliance" | "no_obligation" |
+  "complied"), `trip` (visit, status "cancelled" | "virtual" | "announced"),
+  `no_control` (visit, status, outcome, controlled_by: a state or None);
+- `justification` (state, text); `finding` (decided, kind, chamber, reference,
+  referred_to_asp, referred_to_unsc); `date_note` (kind "visit" | "warrant", uniform,
+  state, start, end); `sources` (sources: [{publisher, date, url}], more);
+- `pending` (visit, why "not_verified" | "outcome_unknown" | "no_date" |
+  "outcome_not_judgeable" | "imprecise", changed_on, imprecise_warrant: {issued,
+  made_public} or None); `withdrawn` (visit, why "rejected" | "removed", note).
 """
 
 from __future__ import annotations
@@ -12,45 +45,50 @@ from compliance.facts import (
     ART_127_2_RESIDUAL,
     COMPLIED,
     DETERRED,
+    NO_CONTROL,
     NO_OBLIGATION,
     NO_WARRANT_IN_FORCE,
     NON_COMPLIANCE,
-    PENDING_OUTCOME_REASON,
+    REJECTED,
     STATE_PARTY,
+    UNSC_REFERRAL,
+    UPCOMING,
     WARRANT_NOT_PUBLIC,
+    FindingFacts,
     Period,
     Reading,
+    StateFacts,
     WarrantFacts,
 )
 
-# --- Explanations -----------------------------------------------------------------
-#
-# User-facing prose: journalists quote it. Each explanation names the basis of the
-# obligation (or why there was none), the dates that decided it, the warrant and the
-# sources. Neutral wording, no gendered pronouns, ISO dates.
+REASON_KEYS = (
+    "bound_state_party",
+    "bound_residual",
+    "bound_declaration",
+    "bound_referral",
+    "never_party",
+    "not_party",
+    "not_yet_party",
+    "no_longer_party",
+    "not_bound",
+    "would_be_bound",
+    "would_not_be_bound",
+    "warrant",
+    "no_warrant_in_force",
+    "warrant_sealed",
+    "visit",
+    "trip",
+    "no_control",
+    "justification",
+    "finding",
+    "date_note",
+    "sources",
+    "pending",
+    "withdrawn",
+)
 
-
-def format_period(period: Period) -> str:
-    """'2009-03-04', 'March 2009' or '2012'."""
-    return str(period)
-
-
-def format_on(period: Period) -> str:
-    """'on 2009-03-04', 'in March 2009', 'in 2012'."""
-    return f"on {format_period(period)}" if period.exact else f"in {format_period(period)}"
-
-
-def format_span(start: Period, end: Period | None) -> str:
-    """'2024-09-02', '2024-09-02–03', '2024-08-31 to 2024-09-03', 'March 2009'."""
-    if end is None or end == start:
-        return format_period(start)
-    if start.exact and end.exact:
-        a, b = start.first, end.first
-        if (a.year, a.month) == (b.year, b.month):
-            return f"{a.isoformat()}–{b.day:02d}"
-        return f"{a.isoformat()} to {b.isoformat()}"
-    return f"{format_period(start)} to {format_period(end)}"
-
+# How many sources an explanation names; the rest are counted.
+MAX_SOURCES = 6
 
 # Situation names the Court writes with "the": "the situation in the State of Palestine".
 _NAMES_WITH_ARTICLE = (
@@ -64,27 +102,43 @@ _NAMES_WITH_ARTICLE = (
 
 
 def situation_phrase(situation: str) -> str:
-    """'situation in Ukraine', 'situation in the State of Palestine'."""
+    """'situation in Ukraine', 'situation in the State of Palestine' (English)."""
     the = "the " if situation.startswith(_NAMES_WITH_ARTICLE) else ""
     return f"situation in {the}{situation}"
 
 
-_OUTCOME_TEXT = {
-    "not_arrested": "was not arrested",
-    "left_early": "left early without being arrested",
-    "released": "was arrested but then let go instead of being surrendered to the Court",
-    "arrested": "was arrested",
-}
-
-_END_TEXT = {
-    "executed": "it was executed on {}",
-    "withdrawn": "it was withdrawn on {}",
-    "deceased": "it lapsed with the person's death, confirmed on {}",
-}
+def _iso(value: datetime.date | Period | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Period):
+        return value.isoformat()
+    return value.isoformat()
 
 
-class Explainer:
-    """Writes the plain-language explanation: basis, deciding dates, warrants, sources."""
+def state_ref(state: StateFacts | None, iso3: str = "", name: str = "") -> dict | None:
+    """{"iso3": ..., "name": ...} for a state (None for none; name "" when unknown)."""
+    if state is not None:
+        return {"iso3": state.iso3, "name": state.name}
+    if iso3 or name:
+        return {"iso3": iso3, "name": name}
+    return None
+
+
+def finding_reason(finding: FindingFacts) -> dict:
+    """The `finding` reason for one ICC finding (also used for findings without a visit)."""
+    return {
+        "key": "finding",
+        "decided": _iso(finding.decided),
+        "kind": finding.kind,
+        "chamber": finding.chamber,
+        "reference": finding.reference,
+        "referred_to_asp": bool(finding.referred_to_asp),
+        "referred_to_unsc": bool(finding.referred_to_unsc),
+    }
+
+
+class Reasons:
+    """Builds the reasons of a verdict on one visit (see the module's docstring)."""
 
     def __init__(self, visit, host, warrants, findings, sources):
         self.visit = visit
@@ -100,325 +154,304 @@ class Explainer:
         v = self.visit
         return v.start is not None and v.start.exact and (v.end is None or v.end.exact)
 
-    def _span(self) -> str:
-        return format_span(self.visit.start, self.visit.end)
+    def _state(self) -> dict:
+        return state_ref(self.host)
 
-    def _situation(self) -> str:
-        return situation_phrase(self.visit.situation)
+    def _visit_ref(self) -> dict:
+        v = self.visit
+        end = "" if v.end is None or v.end == v.start else _iso(v.end)
+        return {
+            "person": v.person_name,
+            "state": self._state(),
+            "places": [p.strip() for p in v.place.split(";") if p.strip()],
+            "start": _iso(v.start),
+            "end": end,
+        }
 
-    def _where(self) -> str:
-        if self.visit.place:
-            places = " and ".join(p.strip() for p in self.visit.place.split(";") if p.strip())
-            return f"{places}, {self.host.name}"
-        return self.host.name
+    def _sources(self) -> list[dict]:
+        if not self.sources:
+            return []
+        cited = [
+            {"publisher": s.publisher, "date": _iso(s.published), "url": s.url}
+            for s in self.sources[:MAX_SOURCES]
+        ]
+        return [
+            {"key": "sources", "sources": cited, "more": max(0, len(self.sources) - MAX_SOURCES)}
+        ]
 
-    def _when(self) -> str:
-        if self.visit.start is None:
-            return "on an unknown date"
-        return f"on {self._span()}" if self.visit.start.exact else f"in {self._span()}"
+    def _findings(self) -> list[dict]:
+        return [finding_reason(f) for f in self.findings]
+
+    def _justification(self) -> list[dict]:
+        text = self.visit.host_justification.strip()
+        if not text:
+            return []
+        return [{"key": "justification", "state": self._state(), "text": text}]
 
     def _joined(self) -> str:
         if self.host.deposited is None:
-            return "State Party"
-        verb = "ratified" if self.host.signed else "acceded"
-        return f"State Party; {verb} {self.host.deposited.isoformat()}"
+            return ""
+        return "ratified" if self.host.signed else "acceded"
 
-    def obligation(
-        self, basis: str, warrant: WarrantFacts | None, day: datetime.date | None
-    ) -> str:
-        h = self.host
-        if basis == STATE_PARTY:
-            if h.withdrawal_effective:
-                when = (
-                    f"on {day.isoformat()}" if day and self._exact else "at the time of the visit"
-                )
-                return (
-                    f"{h.name} was bound from {h.entry_into_force.isoformat()} ({self._joined()}); "
-                    f"its withdrawal is effective only from {h.withdrawal_effective.isoformat()} "
-                    f"(Art. 127(1)), so it was still bound {when}."
-                )
-            return f"{h.name} has been bound since {h.entry_into_force.isoformat()} ({self._joined()})."
-        if basis == ART_127_2_RESIDUAL:
+    def obligation(self, s: Reading, warrant: WarrantFacts | None) -> dict:
+        """The reason that binds the host on basis `s.basis` (or why it was not bound)."""
+        h, state = self.host, self._state()
+        if s.basis == STATE_PARTY:
+            return {
+                "key": "bound_state_party",
+                "state": state,
+                "entry_into_force": _iso(h.entry_into_force),
+                "deposited": _iso(h.deposited),
+                "joined": self._joined(),
+                "withdrawal_effective": _iso(h.withdrawal_effective),
+                "day": _iso(s.day) if s.day and self._exact else "",
+            }
+        if s.basis == ART_127_2_RESIDUAL:
             issued = warrant and (warrant.issued or warrant.made_public)
-            return (
-                f"{h.name}'s withdrawal from the Rome Statute took effect on "
-                f"{h.withdrawal_effective.isoformat()}, but a withdrawal does not discharge obligations "
-                f"that arose while the state was a party (Art. 127(2)): {h.name} remains bound for "
-                f"warrants issued before then, and this one was issued "
-                f"{format_on(issued) if issued else 'earlier'}."
-            )
-        if basis == ART_12_3_DECLARATION:
-            lodged = min(d.lodged for d in h.declarations if d.situation == self.visit.situation)
-            return (
-                f"{h.name} was not then a State Party, but by a declaration lodged on "
-                f"{lodged.isoformat()} it had accepted the Court's jurisdiction over the "
-                f'{self._situation()} and was bound to cooperate "without any delay or exception" '
-                "(Art. 12(3))."
-            )
-        return self.no_obligation_reason()
+            return {
+                "key": "bound_residual",
+                "state": state,
+                "withdrawal_effective": _iso(h.withdrawal_effective),
+                "warrant_issued": _iso(issued),
+            }
+        if s.basis == ART_12_3_DECLARATION and s.grounds is not None:
+            d = s.grounds
+            return {
+                "key": "bound_declaration",
+                "state": state,
+                "situation": self.visit.situation,
+                "lodged": _iso(d.lodged),
+                "covers_from": _iso(d.covers_from),
+                "covers_to": _iso(d.covers_to),
+            }
+        if s.basis == UNSC_REFERRAL and s.grounds is not None:
+            r = s.grounds
+            return {
+                "key": "bound_referral",
+                "state": state,
+                "situation": self.visit.situation,
+                "resolution": r.resolution,
+                "adopted": _iso(r.adopted),
+            }
+        return self.not_bound()
 
-    def no_obligation_reason(self) -> str:
-        h = self.host
+    def not_bound(self) -> dict:
+        """Why the host was not bound on the days of the visit."""
+        h, v, state = self.host, self.visit, self._state()
         if h.entry_into_force is not None and not h.ever_party:
-            return (
-                f"{h.name} was never bound: it deposited an instrument"
-                f"{' on ' + h.deposited.isoformat() if h.deposited else ''} but withdrew it before the "
-                "Statute entered into force for it, so it never became a State Party."
-            )
-        declaration = self._declaration_note()
-        if not h.ever_party:
-            return (
-                f"{h.name} is not a State Party to the Rome Statute and had not accepted the Court's "
-                f"jurisdiction over the {self._situation()}{f' ({declaration})' if declaration else ''}, "
-                "so it was not bound to arrest."
-            )
-        start = self.visit.start.first if self.visit.start else None
-        if start and start < h.entry_into_force:
-            deposited = f" (instrument deposited {h.deposited.isoformat()})" if h.deposited else ""
-            return (
-                f"{h.name} was not yet bound: the Statute entered into force for it only on "
-                f"{h.entry_into_force.isoformat()}{deposited}{f', and {declaration}' if declaration else ''}."
-            )
-        if h.withdrawal_effective:
-            return (
-                f"{h.name} was no longer bound: its withdrawal took effect on "
-                f"{h.withdrawal_effective.isoformat()}, before the warrant was issued, so Art. 127(2) "
-                "does not apply."
-            )
-        return f"{h.name} was not bound to arrest on the days of the visit."
-
-    def _declaration_note(self) -> str:
-        """Why an Art. 12(3) declaration the host did lodge does not bind it here, or ''."""
-        h, v = self.host, self.visit
+            return {"key": "never_party", "state": state, "deposited": _iso(h.deposited)}
         later = [d.lodged for d in h.declarations if d.situation == v.situation]
-        if later:
-            return f"its Art. 12(3) declaration for this situation was lodged only on {min(later).isoformat()}"
-        others = [d.situation for d in h.declarations]
-        if others:
-            return (
-                f"its Art. 12(3) declaration covers the {situation_phrase(others[0])}, not this one"
-            )
-        return ""
+        others = [d.situation for d in h.declarations if d.situation != v.situation]
+        declaration = {
+            "situation": v.situation,
+            "entry_into_force": _iso(h.entry_into_force),
+            "deposited": _iso(h.deposited),
+            "declaration_lodged_later": _iso(min(later)) if later else "",
+            "declaration_situation": others[0] if others and not later else "",
+        }
+        if not h.ever_party:
+            return {"key": "not_party", "state": state, **declaration}
+        start = v.start.first if v.start else None
+        if start and start < h.entry_into_force:
+            return {"key": "not_yet_party", "state": state, **declaration}
+        if h.withdrawal_effective:
+            return {
+                "key": "no_longer_party",
+                "state": state,
+                "withdrawal_effective": _iso(h.withdrawal_effective),
+            }
+        return {"key": "not_bound", "state": state}
 
-    def warrant(self, w: WarrantFacts, day: datetime.date | None, uniform: bool = True) -> str:
+    def warrant(self, w: WarrantFacts, day: datetime.date | None, uniform: bool = True) -> dict:
+        """The warrant in force: its dates, the day it was in force, how it ended."""
         v = self.visit
-        who = f"The warrant against {v.person_name} ({self._situation()})"
-        issued, public = w.issued, w.made_public
-        if issued and public and issued == public:
-            since = f"issued and public since {format_period(issued)}"
-        elif issued and public:
-            since = (
-                f"issued under seal {format_on(issued)} and public since {format_period(public)}"
-            )
-        elif issued:
-            since = f"issued under seal {format_on(issued)}"
-        else:
-            since = f"public since {format_period(public)} (issue date unknown)"
+        notified = v.host_notified and not (w.made_public and day and day >= w.made_public.first)
+        ref = self._visit_ref()
+        return {
+            "key": "warrant",
+            "person": v.person_name,
+            "situation": v.situation,
+            "issued": _iso(w.issued),
+            "made_public": _iso(w.made_public),
+            "day": _iso(day) if self._exact and day else "",
+            "start": "" if self._exact else ref["start"],
+            "end": "" if self._exact else ref["end"],
+            "uniform": uniform,
+            "ended": _iso(w.ended),
+            "end_reason": w.end_reason if w.ended else "",
+            "notified": self._state() if notified else None,
+        }
+
+    def _date_note(self, s: Reading, uniform: bool, several_readings: bool) -> list[dict]:
+        """What the imprecision of the dates means for this verdict, if anything."""
         if not self._exact:
-            on = f", was in force {'throughout' if uniform else 'during part of'} {self._span()}"
-        else:
-            on = f", was in force on {day.isoformat()}" if day else ", was in force at the time"
-        ended = ""
-        if w.ended:
-            # The last day in force counts: an arrest on that day executes the warrant.
-            template = _END_TEXT.get(w.end_reason, "its last day in force was {}")
-            ended = "; " + template.format(w.ended.isoformat())
-        notified = ""
-        if v.host_notified and not (public and day and day >= public.first):
-            notified = f"; {self.host.name} had been notified of it"
-        return f"{who}, {since}{on}{ended}{notified}."
-
-    def visit_sentence(self, outcome_text: str) -> str:
-        verb = "stopped in transit in" if self.visit.status == "transit" else "visited"
-        return f"{self.visit.person_name} {verb} {self._where()} {self._when()} and {outcome_text}"
-
-    def justification(self) -> str:
-        j = self.visit.host_justification.strip()
-        if not j:
-            return ""
-        return (
-            f" {self.host.name}'s stated justification: “{j}”. It is recorded, but it is no exemption: "
-            "official capacity does not bar arrest (Art. 27)."
-        )
-
-    def finding_text(self) -> str:
-        parts = []
-        for f in self.findings:
-            referral = (
-                f" and referred it to {f.referred_to}" if f.referred_to else " without referring it"
-            )
-            parts.append(
-                f" An ICC Pre-Trial Chamber found non-compliance on {f.decided.isoformat()} "
-                f"(Art. 87(7)){referral}."
-            )
-        return "".join(parts)
-
-    def sources_text(self) -> str:
-        if not self.sources:
-            return ""
-        cited = []
-        for s in self.sources[:6]:
-            cited.append(
-                f"{s.publisher} ({s.published.isoformat()})" if s.published else s.publisher
-            )
-        more = f" and {len(self.sources) - 6} more" if len(self.sources) > 6 else ""
-        return f" Sources: {'; '.join(cited)}{more}."
-
-    def _imprecise_warrant(self) -> str:
-        """'the warrant is known only to have been issued in 2023', or ''."""
-        for w in self.warrants.values():
-            parts = [
-                f"{what} {format_on(p)}"
-                for what, p in (("issued", w.issued), ("made public", w.made_public))
-                if p is not None and not p.exact
+            ref = self._visit_ref()
+            return [
+                {
+                    "key": "date_note",
+                    "kind": "visit",
+                    "uniform": uniform,
+                    "state": self._state(),
+                    "start": ref["start"],
+                    "end": ref["end"],
+                }
             ]
-            if parts:
-                return f"the warrant is known only to have been {' and '.join(parts)}"
-        return ""
-
-    def date_note(self, s: Reading, uniform: bool = True, several_readings: bool = True) -> str:
-        """What the imprecision of the dates means for this verdict, or ''."""
-        host = self.host.name
-        if not self._exact:
-            tail = (
-                "every possible day gives this verdict"
-                if uniform
-                else f"on none of its possible days was {host} bound to arrest"
-            )
-            return f" The visit is dated only {self._span()}; {tail}."
         # An exact visit has several readings only when some warrant date is imprecise.
         warrant = self.warrants.get(s.warrants[0]) if s.warrants else None
         decisive_imprecise = warrant is not None and any(
             p is not None and not p.exact for p in (warrant.issued, warrant.made_public)
         )
         if not several_readings or (uniform and not decisive_imprecise):
-            return ""
-        tail = (
-            "every possible reading of them gives this verdict"
-            if uniform
-            else f"on no reading of them was {host} bound to arrest"
-        )
-        return f" Some warrant dates are known only to the month or year; {tail}."
+            return []
+        return [
+            {
+                "key": "date_note",
+                "kind": "warrant",
+                "uniform": uniform,
+                "state": self._state(),
+                "start": "",
+                "end": "",
+            }
+        ]
 
-    def imprecision(self, changed_on: datetime.date | None) -> str:
-        """Why an imprecise date leaves the verdict open."""
-        if changed_on is not None:
-            return f"the visit is dated only {self._span()}, and the verdict changes on {changed_on.isoformat()}"
-        return self._imprecise_warrant() or "some dates are known only to the month or year"
+    def _imprecise_warrant(self) -> dict | None:
+        for w in self.warrants.values():
+            parts = {
+                what: _iso(p) if p is not None and not p.exact else ""
+                for what, p in (("issued", w.issued), ("made_public", w.made_public))
+            }
+            if any(parts.values()):
+                return parts
+        return None
 
-    # Whole explanations ------------------------------------------------------------
-
-    def pending(self, reason: str, final: bool = False) -> str:
+    def _no_warrant(self) -> dict:
         v = self.visit
-        return (
-            f"{'No verdict' if final else 'No verdict yet'} on the reported visit of "
-            f"{v.person_name} to {self._where()} {self._when()}: {reason}.{self.sources_text()}"
-        )
-
-    def deterred_undated(self) -> str:
-        v = self.visit
-        if v.status == "virtual":
-            return (
-                f"{v.person_name} did not travel to {self._where()} (date unknown) and took part by "
-                f"video instead.{self.sources_text()}"
-            )
-        return f"A trip by {v.person_name} to {self._where()} (date unknown) was called off.{self.sources_text()}"
-
-    def _deterred(
-        self, s: Reading, warrant: WarrantFacts | None, would_be_bound: bool | None
-    ) -> str:
-        v, h = self.visit, self.host
-        if v.status == "virtual":
-            what = f"{v.person_name} did not travel to {self._where()} {self._when()} and took part by video instead."
-        else:
-            what = f"{v.person_name}'s trip to {self._where()} {self._when()} was called off."
-        if would_be_bound is None:
-            return (
-                f"{what} Whether {h.name} would have been bound to arrest depends on the exact dates: "
-                + self.obligation(s.basis, warrant, None)
-            )
-        if would_be_bound:
-            return (
-                f"{what} Had the trip gone ahead, {h.name} would have been bound to arrest: "
-                + self.obligation(s.basis, warrant, s.day)
-            )
-        if not s.in_force:
-            return (
-                f"{what} {h.name} would not have been bound to arrest: no warrant against "
-                f"{v.person_name} was in force on those dates."
-            )
-        if s.host_bound:
-            return (
-                f"{what} {h.name} would not have been bound to arrest: the warrant was then under "
-                f"seal and {h.name} is not known to have been notified of it."
-            )
-        return f"{what} {self.no_obligation_reason()}"
-
-    def _no_warrant_detail(self) -> str:
-        """' (the warrant was issued only on 2023-03-17)', or ended before the visit."""
-        v = self.visit
-        first = v.start.first
-        last = (v.end or v.start).last
+        first, last = v.start.first, (v.end or v.start).last
         starts = [
             p for w in self.warrants.values() if (p := w.issued or w.made_public) and p.first > last
         ]
         ends = [w.ended for w in self.warrants.values() if w.ended and w.ended < first]
-        which = "the first warrant" if len(self.warrants) > 1 else "the warrant"
+        issued_after = ended_before = ""
         if starts and len(starts) == len(self.warrants):
-            return f" ({which} was issued only {format_on(min(starts, key=lambda p: p.first))})"
-        if ends:
-            return f" (the last warrant in force had ended on {max(ends).isoformat()})"
-        return ""
+            issued_after = _iso(min(starts, key=lambda p: p.first))
+        elif ends:
+            ended_before = _iso(max(ends))
+        return {
+            "key": "no_warrant_in_force",
+            **self._visit_ref(),
+            "issued_after": issued_after,
+            "ended_before": ended_before,
+            "several": len(self.warrants) > 1,
+        }
 
-    def _sealed(self, w: WarrantFacts | None) -> str:
-        """'A warrant against X, issued under seal on D and made public only on E,'."""
-        dates = []
-        if w is not None and w.issued:
-            dates.append(f"issued under seal {format_on(w.issued)}")
-        if w is not None and w.made_public:
-            dates.append(f"made public only {format_on(w.made_public)}")
-        listed = f", {' and '.join(dates)}," if dates else ""
-        return f"A warrant against {self.visit.person_name}{listed}"
+    def _would(self, s: Reading, warrant: WarrantFacts | None, uniform: bool) -> list[dict]:
+        """For upcoming, deterred and no_control: whether, and why, the host would be bound."""
+        state = self._state()
+        if not uniform or s.bound:
+            would = {"key": "would_be_bound", "code": s.code, "state": state, "known": uniform}
+            return [would, self.obligation(s, warrant)]
+        if not s.in_force:
+            why = "no_warrant"
+        elif s.host_bound:
+            why = "sealed"
+        else:
+            return [self.not_bound()]
+        person = self.visit.person_name
+        return [
+            {
+                "key": "would_not_be_bound",
+                "code": s.code,
+                "state": state,
+                "person": person,
+                "why": why,
+            }
+        ]
 
-    def explain(self, s: Reading, note: str = "", uniform: bool = True) -> str:
-        """The explanation for scenario `s`; `uniform` False when the possible dates disagree."""
+    # Whole explanations ------------------------------------------------------------
+
+    def withdrawn(self) -> tuple[dict, ...]:
+        """A visit rejected on review or removed from a newer dataset version."""
+        v = self.visit
+        why = "rejected" if v.review_state == REJECTED else "removed"
+        reason = {"key": "withdrawn", **self._visit_ref(), "why": why, "note": v.withdrawal_note}
+        return (reason, *self._sources())
+
+    def pending(self, why: str, changed_on: datetime.date | None = None) -> tuple[dict, ...]:
+        """No verdict yet: `why` one of not_verified, outcome_unknown, no_date,
+        outcome_not_judgeable, imprecise."""
+        reason = {
+            "key": "pending",
+            **self._visit_ref(),
+            "why": why,
+            "changed_on": _iso(changed_on),
+            "imprecise_warrant": (
+                self._imprecise_warrant() if why == "imprecise" and changed_on is None else None
+            ),
+        }
+        return (reason, *self._sources())
+
+    def undated(self) -> tuple[dict, ...]:
+        """A trip that did not happen (cancelled, virtual, announced) with no known date."""
+        trip = {"key": "trip", **self._visit_ref(), "status": self.visit.status}
+        return (trip, *self._findings(), *self._sources())
+
+    def explain(
+        self, s: Reading, uniform: bool = True, several_readings: bool = True
+    ) -> tuple[dict, ...]:
+        """The reasons for reading `s`; `uniform` False when the possible dates disagree."""
         v = self.visit
         warrant = self.warrants.get(s.warrants[0]) if s.warrants else None
-        sources = self.sources_text()
-        if s.code == DETERRED:
-            would = s.bound if uniform else None
-            return f"{self._deterred(s, warrant, would)}{note}{sources}"
+        wreason = [self.warrant(warrant, s.day, uniform)] if warrant else []
+        tail = [
+            *self._findings(),
+            *self._date_note(s, uniform, several_readings),
+            *self._sources(),
+        ]
+        visit = {"key": "visit", **self._visit_ref(), "status": v.status, "outcome": v.outcome}
+        if s.code in (UPCOMING, DETERRED):
+            trip = {"key": "trip", **self._visit_ref(), "status": v.status}
+            return (trip, *self._would(s, warrant, uniform), *tail)
         if s.code == NO_WARRANT_IN_FORCE:
-            return (
-                f"No warrant against {v.person_name} was in force during the visit to {self._where()} "
-                f"{self._when()}{self._no_warrant_detail()}, so there was nothing to execute."
-                f"{note}{sources}"
-            )
+            return (self._no_warrant(), *tail)
         if s.code == WARRANT_NOT_PUBLIC:
-            return (
-                f"{self._sealed(warrant)} was in force during the visit to {self._where()} {self._when()}, "
-                f"but it was then under seal and {self.host.name} is not known to have been notified "
-                f"of it, so no failure to arrest can be charged.{note}{sources}"
-            )
-        wsent = " " + self.warrant(warrant, s.day, uniform) if warrant else ""
+            sealed = {
+                "key": "warrant_sealed",
+                **self._visit_ref(),
+                "issued": _iso(warrant.issued) if warrant else "",
+                "made_public": _iso(warrant.made_public) if warrant else "",
+            }
+            return (sealed, *tail)
+        if s.code == NO_CONTROL:
+            controlled_by = state_ref(None, v.controlled_by) if v.controlled_by else None
+            no_control = {
+                "key": "no_control",
+                **self._visit_ref(),
+                "status": v.status,
+                "outcome": v.outcome,
+                "controlled_by": controlled_by,
+            }
+            would = self._would(s, warrant, uniform)
+            return (no_control, *wreason, *would, *self._justification(), *tail)
         if s.code == COMPLIED:
-            obligation = (
-                self.obligation(s.basis, warrant, s.day) if s.basis else self.no_obligation_reason()
-            )
-            return (
-                f"{self.visit_sentence('was arrested under the warrant')}.{wsent} {obligation}"
-                f"{note}{sources}"
-            )
+            obligation = self.obligation(s, warrant) if s.basis else self.not_bound()
+            return ({**visit, "conclusion": COMPLIED}, *wreason, obligation, *tail)
         if s.code == NO_OBLIGATION:
-            outcome = _OUTCOME_TEXT.get(v.outcome, "was not arrested")
             return (
-                f"{self.no_obligation_reason()}{wsent} {self.visit_sentence(outcome)}; this was no "
-                f"breach of an obligation to arrest.{self.justification()}{note}{sources}"
+                self.not_bound(),
+                *wreason,
+                {**visit, "conclusion": NO_OBLIGATION},
+                *self._justification(),
+                *tail,
             )
         if s.code == NON_COMPLIANCE:
             return (
-                f"{self.obligation(s.basis, warrant, s.day)}{wsent} "
-                f"{self.visit_sentence(_OUTCOME_TEXT[v.outcome])}: a failure to arrest and surrender "
-                f"(Arts. 86, 89(1)).{self.justification()}{self.finding_text()}{note}{sources}"
+                self.obligation(s, warrant),
+                *wreason,
+                {**visit, "conclusion": NON_COMPLIANCE},
+                *self._justification(),
+                *tail,
             )
-        return self.pending(PENDING_OUTCOME_REASON)
+        return self.pending("outcome_not_judgeable")
+
+
+__all__ = ["REASON_KEYS", "Reasons", "finding_reason", "situation_phrase", "state_ref"]

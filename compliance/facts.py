@@ -10,7 +10,7 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
-RULE_VERSION = "2026.11.2"
+RULE_VERSION = "2026.11.30"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that
 # deposited its instrument by 2002-04-11 (the 60th instrument's deposit).
@@ -19,31 +19,63 @@ FOUNDING_DEPOSIT_DEADLINE = datetime.date(2002, 4, 11)
 
 # Verdict codes, in the order the table in DOMAIN.md applies them.
 PENDING = "pending"
+UPCOMING = "upcoming"
 DETERRED = "deterred"
 NO_WARRANT_IN_FORCE = "no_warrant_in_force"
 WARRANT_NOT_PUBLIC = "warrant_not_public"
+NO_CONTROL = "no_control"
 COMPLIED = "complied"
 NO_OBLIGATION = "no_obligation"
 NON_COMPLIANCE = "non_compliance"
 VERDICT_CODES = (
     PENDING,
+    UPCOMING,
     DETERRED,
     NO_WARRANT_IN_FORCE,
     WARRANT_NOT_PUBLIC,
+    NO_CONTROL,
     COMPLIED,
     NO_OBLIGATION,
     NON_COMPLIANCE,
 )
+# Outside the table: the visit left the record (rejected on review, or removed from a
+# newer version of the dataset). Its verdict is withdrawn, not deleted.
+WITHDRAWN = "withdrawn"
+ALL_CODES = (*VERDICT_CODES, WITHDRAWN)
+# The verdicts whose `basis` is the one the host would have had (empty if none).
+WOULD_HAVE_BEEN_CODES = (UPCOMING, DETERRED, NO_CONTROL)
 
 # Obligation bases, in the order they are reported when several apply.
 STATE_PARTY = "state_party"
 ART_127_2_RESIDUAL = "art_127_2_residual"
 ART_12_3_DECLARATION = "art_12_3_declaration"
-BASES = (STATE_PARTY, ART_127_2_RESIDUAL, ART_12_3_DECLARATION)
+UNSC_REFERRAL = "unsc_referral"
+BASES = (STATE_PARTY, ART_127_2_RESIDUAL, ART_12_3_DECLARATION, UNSC_REFERRAL)
+
+# Visit statuses.
+OCCURRED = "occurred"
+CANCELLED = "cancelled"
+VIRTUAL = "virtual"
+TRANSIT = "transit"
+ANNOUNCED = "announced"
+STATUSES = (OCCURRED, CANCELLED, VIRTUAL, TRANSIT, ANNOUNCED)
+
+# Whether the host controlled the place of the visit.
+EFFECTIVE_CONTROL = "effective"
+NO_HOST_CONTROL = "none"
+HOST_CONTROLS = (EFFECTIVE_CONTROL, NO_HOST_CONTROL)
+
+# Review states that take a visit off the record (its verdict is withdrawn).
+REJECTED = "rejected"
+WITHDRAWN_REVIEW = "withdrawn"
+
+# Kinds of ICC finding.
+ART_87_7 = "art_87_7"
+OTHER_FINDING = "other"
 
 FAILED_OUTCOMES = ("not_arrested", "left_early", "released")
-PRESENT_STATUSES = ("occurred", "transit")
-DETERRED_STATUSES = ("cancelled", "virtual")
+PRESENT_STATUSES = (OCCURRED, TRANSIT)
+DETERRED_STATUSES = (CANCELLED, VIRTUAL)
 
 IMPRECISE_REASON = "the date is too imprecise to decide"
 PENDING_OUTCOME_REASON = "the recorded outcome does not allow a verdict"
@@ -169,10 +201,28 @@ class Period:
 
 @dataclass(frozen=True, slots=True)
 class DeclarationFacts:
-    """An Art. 12(3) declaration: bound from `lodged` for `situation` only."""
+    """An Art. 12(3) declaration: the state is bound from `lodged` for `situation` only.
+
+    `covers_from`/`covers_to` are the period of alleged crimes it accepts jurisdiction
+    for (None: not stated / open-ended). They do not change when the state is bound;
+    they decide which declaration is cited (the latest `covers_from` lodged by the day).
+    """
 
     lodged: datetime.date
     situation: str
+    covers_from: Period | None = None
+    covers_to: Period | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralFacts:
+    """A Security Council resolution (Chapter VII) referring `situation` to the Court and
+    deciding that this state shall cooperate fully: bound for that situation from
+    `adopted` (S/RES/1593 of 2005-03-31 for Darfur, S/RES/1970 of 2011-02-26 for Libya)."""
+
+    situation: str
+    resolution: str
+    adopted: datetime.date
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +237,7 @@ class StateFacts:
     withdrawal_effective: datetime.date | None = None
     signed: datetime.date | None = None
     declarations: tuple[DeclarationFacts, ...] = ()
+    referrals: tuple[ReferralFacts, ...] = ()
 
     @property
     def ever_party(self) -> bool:
@@ -218,10 +269,17 @@ class WarrantFacts:
 
 @dataclass(frozen=True, slots=True)
 class FindingFacts:
-    """An Art. 87(7) finding about this visit; `referred_to` is e.g. 'the Assembly of States Parties'."""
+    """An ICC decision about a state's failure to cooperate (Art. 87(7) when `kind` is
+    'art_87_7'), possibly referred to the Assembly of States Parties and/or the UN
+    Security Council. `decided` may be partial (known to the month or year); `chamber`
+    e.g. 'Pre-Trial Chamber II'; `reference` the decision's ICC document number."""
 
-    decided: datetime.date
-    referred_to: str = ""
+    decided: Period
+    referred_to_asp: bool = False
+    referred_to_unsc: bool = False
+    kind: str = ART_87_7
+    chamber: str = ""
+    reference: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,13 +304,28 @@ class VisitFacts:
     place: str = ""
     host_notified: bool = False
     host_justification: str = ""
+    host_control: str = EFFECTIVE_CONTROL
+    controlled_by: str = ""  # ISO3 of the state in control of the place, where known
+    withdrawal_note: str = ""  # why a withdrawn visit left the record
 
 
 @dataclass(frozen=True)
 class Verdict:
+    """The verdict on one visit.
+
+    `code` is one of ALL_CODES; `basis` one of BASES or '' (for upcoming, deterred and
+    no_control the basis the host would have had; for non_compliance and complied the
+    basis it had; empty otherwise). `reasons` is the explanation as structured facts: a
+    tuple of JSON-serialisable dicts, each {"key": ..., **params} (see
+    compliance.explanation), rendered in the reader's language by the site.
+    `would_have_been_bound` is set for upcoming, deterred and no_control (None when it
+    depends on dates nobody knows). `decisive_day` is the day that decided the verdict.
+    `reason` is the English staff-facing reason of a pending or withdrawn verdict.
+    """
+
     code: str
     basis: str = ""
-    explanation: str = ""
+    reasons: tuple = ()
     warrant_ids: tuple = ()
     would_have_been_bound: bool | None = None
     decisive_day: datetime.date | None = None
@@ -276,3 +349,5 @@ class Reading:
     # Bound for a warrant in force, usable or not: when an imprecise date gives several
     # verdicts, this is what decides between `no_obligation` and `pending`.
     host_bound: bool = False
+    # The declaration (DeclarationFacts) or resolution (ReferralFacts) cited for the basis.
+    grounds: object = None

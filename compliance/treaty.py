@@ -13,6 +13,8 @@ from compliance.facts import (
     FOUNDING_DEPOSIT_DEADLINE,
     STATUTE_IN_FORCE,
     DeclarationFacts,
+    Period,
+    ReferralFacts,
     StateFacts,
 )
 
@@ -38,20 +40,51 @@ def withdrawal_effective_for(notified: datetime.date) -> datetime.date:
         return datetime.date(notified.year + 1, 3, 1)
 
 
+def _period(value: Period | datetime.date | str | None) -> Period | None:
+    """A covered-period bound as a Period: a Period, a date, an ISO string (possibly partial)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, Period):
+        return value
+    if isinstance(value, datetime.date):
+        return Period.day(value)
+    return Period.parse(value)
+
+
+def declaration_facts(entry: tuple | DeclarationFacts) -> DeclarationFacts:
+    """A DeclarationFacts from (lodged, situation[, covers_from[, covers_to]]).
+
+    `covers_from`/`covers_to` may be a Period, a date, an ISO string (possibly partial:
+    '2014-02', '2014') or None. Raises ValueError for a string that is not a date.
+    """
+    if isinstance(entry, DeclarationFacts):
+        return entry
+    lodged, situation, *covers = entry
+    covers_from = covers[0] if covers else None
+    covers_to = covers[1] if len(covers) > 1 else None
+    return DeclarationFacts(lodged, situation, _period(covers_from), _period(covers_to))
+
+
 def state_facts(
     iso3: str,
     name: str,
     events: dict[str, datetime.date],
-    declarations: Iterable[tuple[datetime.date, str]],
+    declarations: Iterable[tuple] = (),
+    referrals: Iterable[tuple[str, str, datetime.date]] = (),
 ) -> StateFacts:
     """A state's timeline as the rule reads it.
 
     `events` maps a treaty event kind (`signed`, `deposited`, `entry_into_force`,
-    `withdrawal_notified`, `withdrawal_revoked`, `withdrawal_effective`) to its day;
-    `declarations` holds (lodged, situation name) pairs. Entry into force is the
-    recorded date, or else computed from the deposit under Art. 126; a withdrawal
-    takes effect on the recorded date, or else one year after notification
-    (Art. 127(1)), unless it was revoked before taking effect.
+    `withdrawal_notified`, `withdrawal_revoked`, `withdrawal_effective`) to its day.
+    `declarations` holds Art. 12(3) declarations as (lodged, situation name, covers_from,
+    covers_to) tuples (the covered period optional: (lodged, situation) still works;
+    see `declaration_facts`). `referrals` holds the Security Council resolutions that
+    oblige this state to cooperate, as (situation name, resolution, adopted) tuples,
+    e.g. ("Darfur, Sudan", "S/RES/1593 (2005)", date(2005, 3, 31)).
+
+    Entry into force is the recorded date, or else computed from the deposit under
+    Art. 126; a withdrawal takes effect on the recorded date, or else one year after
+    notification (Art. 127(1)), unless it was revoked before taking effect.
     """
     deposited = events.get("deposited")
     entry = events.get("entry_into_force") or (deposited and entry_into_force_for(deposited))
@@ -71,7 +104,8 @@ def state_facts(
         entry_into_force=entry,
         withdrawal_notified=notified,
         withdrawal_effective=effective,
-        declarations=tuple(
-            DeclarationFacts(lodged, situation) for lodged, situation in declarations
+        declarations=tuple(declaration_facts(d) for d in declarations),
+        referrals=tuple(
+            r if isinstance(r, ReferralFacts) else ReferralFacts(*r) for r in referrals
         ),
     )

@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
-from compliance.explanation import Explainer
+from compliance.explanation import Reasons
 from compliance.facts import (
+    ANNOUNCED,
     ART_12_3_DECLARATION,
     ART_127_2_RESIDUAL,
     BASES,
@@ -24,16 +25,26 @@ from compliance.facts import (
     DETERRED_STATUSES,
     FAILED_OUTCOMES,
     IMPRECISE_REASON,
+    NO_CONTROL,
+    NO_HOST_CONTROL,
     NO_OBLIGATION,
     NO_WARRANT_IN_FORCE,
     NON_COMPLIANCE,
     PENDING,
     PENDING_OUTCOME_REASON,
     PRESENT_STATUSES,
+    REJECTED,
     STATE_PARTY,
+    UNSC_REFERRAL,
+    UPCOMING,
     WARRANT_NOT_PUBLIC,
+    WITHDRAWN,
+    WITHDRAWN_REVIEW,
+    WOULD_HAVE_BEEN_CODES,
+    DeclarationFacts,
     FindingFacts,
     Reading,
+    ReferralFacts,
     SourceFacts,
     StateFacts,
     Verdict,
@@ -58,7 +69,11 @@ def _warrant_public_from(w: WarrantFacts, late: bool) -> datetime.date | None:
 
 
 def in_force_on(w: WarrantFacts, day: datetime.date, late: bool = False) -> bool:
-    """issued <= day <= ended: the last day (execution, withdrawal, death) still counts."""
+    """issued <= day <= ended: the last day (execution, withdrawal, death) still counts.
+
+    An unknown issue date counts from the day the warrant was made public; `late` reads a
+    partial date as its last possible day instead of its first.
+    """
     start = _warrant_start(w, late)
     if start is None or day < start:
         return False
@@ -66,27 +81,70 @@ def in_force_on(w: WarrantFacts, day: datetime.date, late: bool = False) -> bool
 
 
 def public_on(w: WarrantFacts, day: datetime.date, late: bool = False) -> bool:
+    """made_public <= day (`late`: a partial date read as its last possible day)."""
     public_from = _warrant_public_from(w, late)
     return public_from is not None and day >= public_from
+
+
+def declaration_on(host: StateFacts, day: datetime.date, situation: str) -> DeclarationFacts | None:
+    """The Art. 12(3) declaration that binds `host` on `day` for `situation`, or None.
+
+    A declaration binds from the day it is lodged, for the situation it covers only.
+    Where several do, the one cited is the one with the latest `covers_from` (a
+    declaration without a covered period counts as the earliest), then the latest
+    lodged: Putin in Ukraine in 2023 falls under the declaration of 2015-09-08 (covering
+    from 2014-02-20), not that of 2014-04-17 (covering 2013-11-21 to 2014-02-22).
+    """
+    lodged = [d for d in host.declarations if d.situation == situation and d.lodged <= day]
+    if not lodged:
+        return None
+    return max(
+        lodged,
+        key=lambda d: (d.covers_from.first if d.covers_from else datetime.date.min, d.lodged),
+    )
+
+
+def referral_on(host: StateFacts, day: datetime.date, situation: str) -> ReferralFacts | None:
+    """The Security Council resolution obliging `host` to cooperate for `situation` on `day`
+    (adopted on or before it; the earliest such), or None."""
+    adopted = [r for r in host.referrals if r.situation == situation and r.adopted <= day]
+    return min(adopted, key=lambda r: r.adopted) if adopted else None
+
+
+def obligation_on(
+    host: StateFacts, day: datetime.date, w: WarrantFacts, situation: str, late: bool = False
+) -> tuple[str, DeclarationFacts | ReferralFacts | None]:
+    """(basis, grounds): the first basis in BASES order binding `host` on `day` for warrant
+    `w` of `situation`, with the declaration or resolution cited for it; ('', None) if none.
+
+    state_party: entry into force reached, withdrawal not yet effective (Arts. 126, 127(1));
+    art_127_2_residual: withdrawal effective, warrant issued before (Art. 127(2));
+    art_12_3_declaration: a declaration for the situation lodged by then (Art. 12(3));
+    unsc_referral: a Chapter VII resolution obliging this state for the situation,
+    adopted by then.
+    """
+    if host.party_on(day):
+        return STATE_PARTY, None
+    if host.ever_party and host.withdrawal_effective and day >= host.withdrawal_effective:
+        # Art. 127(2): withdrawal does not discharge obligations that arose while the
+        # state was a party: it stays bound for warrants issued before it took effect.
+        start = _warrant_start(w, late)
+        if start is not None and start < host.withdrawal_effective:
+            return ART_127_2_RESIDUAL, None
+    declaration = declaration_on(host, day, situation)
+    if declaration is not None:
+        return ART_12_3_DECLARATION, declaration
+    referral = referral_on(host, day, situation)
+    if referral is not None:
+        return UNSC_REFERRAL, referral
+    return "", None
 
 
 def basis_on(
     host: StateFacts, day: datetime.date, w: WarrantFacts, situation: str, late: bool = False
 ) -> str:
     """The first obligation basis that binds `host` on `day` for warrant `w`, or ''."""
-    if host.party_on(day):
-        return STATE_PARTY
-    if host.ever_party and host.withdrawal_effective and day >= host.withdrawal_effective:
-        # Art. 127(2): withdrawal does not discharge obligations that arose while the
-        # state was a party: it stays bound for warrants issued before it took effect.
-        start = _warrant_start(w, late)
-        if start is not None and start < host.withdrawal_effective:
-            return ART_127_2_RESIDUAL
-    for declaration in host.declarations:
-        # Art. 12(3): bound from the day it is lodged, for the situation it covers only.
-        if declaration.lodged <= day and declaration.situation == situation:
-            return ART_12_3_DECLARATION
-    return ""
+    return obligation_on(host, day, w, situation, late)[0]
 
 
 # --- The verdict ----------------------------------------------------------------
@@ -115,48 +173,57 @@ def _scenario(
     """
     in_force: dict = {}  # warrant id -> (first day in force during the visit, warrant)
     usable: dict = {}  # the same, for days it was also public or notified to the host
-    best = None  # (rank, day, basis, warrant): the first basis in BASES order, earliest day
+    best = None  # (rank, day, basis, warrant, grounds): the first basis, earliest day
     host_bound = False
     for day in _days(first, last):
         for w in warrants:
             if not in_force_on(w, day, late):
                 continue
             in_force.setdefault(w.id, (day, w))
-            basis = basis_on(host, day, w, visit.situation, late)
+            basis, grounds = obligation_on(host, day, w, visit.situation, late)
             host_bound = host_bound or bool(basis)
             if not (public_on(w, day, late) or visit.host_notified):
                 continue  # sealed and not notified: no failure to arrest can be charged
             usable.setdefault(w.id, (day, w))
             if basis and (best is None or BASES.index(basis) < best[0]):
-                best = (BASES.index(basis), day, basis, w)
+                best = (BASES.index(basis), day, basis, w, grounds)
 
-    common = {"in_force": tuple(in_force), "host_bound": host_bound}
+    # What the host was (or would be) bound by: a usable warrant and a basis on one day.
     bound = {}
     if best is not None:
-        _, day, basis, w = best
-        bound = {"basis": basis, "day": day, "warrants": (w.id,), "bound": True}
+        _, day, basis, w, grounds = best
+        bound = {"basis": basis, "day": day, "warrants": (w.id,), "bound": True, "grounds": grounds}
+    common = {"in_force": tuple(in_force), "host_bound": host_bound}
+    unbound = {"warrants": tuple(usable) or tuple(in_force), "day": first}
+    first_usable = next(iter(usable.values()), None)
+
+    # The table, row by row, in DOMAIN.md's order (`pending` for the review state, the
+    # outcome and the dates is decided by `evaluate` before any day is read).
+    if visit.status == ANNOUNCED:
+        return Reading(code=UPCOMING, **(bound or unbound), **common)
     if visit.status in DETERRED_STATUSES:
-        return Reading(
-            DETERRED, **(bound or {"warrants": tuple(usable) or tuple(in_force)}), **common
-        )
+        return Reading(code=DETERRED, **(bound or unbound), **common)
     if not in_force:
-        return Reading(NO_WARRANT_IN_FORCE, day=first, **common)
+        return Reading(code=NO_WARRANT_IN_FORCE, day=first, **common)
     if not usable:
-        day = next(iter(in_force.values()))[0]
-        return Reading(WARRANT_NOT_PUBLIC, day=day, warrants=tuple(in_force), **common)
-    first_usable_day, first_usable = next(iter(usable.values()))
-    if visit.outcome == "arrested":
         return Reading(
-            COMPLIED,
-            **(bound or {"day": first_usable_day, "warrants": (first_usable.id,)}),
+            code=WARRANT_NOT_PUBLIC,
+            day=next(iter(in_force.values()))[0],
+            warrants=tuple(in_force),
             **common,
         )
+    if visit.host_control == NO_HOST_CONTROL:
+        return Reading(code=NO_CONTROL, **(bound or unbound), **common)
+    if visit.outcome == "arrested":
+        usable_first = {"day": first_usable[0], "warrants": (first_usable[1].id,)}
+        return Reading(code=COMPLIED, **(bound or usable_first), **common)
     if not bound:
-        return Reading(NO_OBLIGATION, day=first_usable_day, warrants=tuple(usable), **common)
+        return Reading(code=NO_OBLIGATION, day=first_usable[0], warrants=tuple(usable), **common)
     if visit.status in PRESENT_STATUSES and visit.outcome in FAILED_OUTCOMES:
-        return Reading(NON_COMPLIANCE, **bound, **common)
-    # Bound host, usable warrant, but an outcome (such as n/a) the table has no row for.
-    return Reading(PENDING, **bound, **common)
+        return Reading(code=NON_COMPLIANCE, **bound, **common)
+    # Bound host, usable warrant, but an outcome (such as n/a) the table has no row for:
+    # no verdict, and so no basis.
+    return Reading(code=PENDING, day=bound["day"], warrants=bound["warrants"], **common)
 
 
 def _change_points(
@@ -167,6 +234,7 @@ def _change_points(
     points = {first}
     candidates = [host.entry_into_force, host.withdrawal_effective]
     candidates += [d.lodged for d in host.declarations]
+    candidates += [r.adopted for r in host.referrals]
     for w in warrants:
         for period in (w.issued, w.made_public):
             if period is not None:
@@ -184,24 +252,38 @@ def evaluate(
     findings: Sequence[FindingFacts] = (),
     sources: Sequence[SourceFacts] = (),
 ) -> Verdict:
-    """The verdict on one visit, with its explanation."""
-    text = Explainer(visit, host, warrants, findings, sources)
-    if visit.review_state != "verified":
-        rejected = visit.review_state == "rejected"
+    """The verdict on one visit (docs/DOMAIN.md, "The verdict for one visit"), with its reasons.
+
+    `warrants` are the person's warrants (all of them: the rule picks those in force);
+    `findings` the ICC findings about this visit; `sources` the visit's sources. Never
+    raises for well-formed facts; a visit without a date is `pending` (or `deterred` /
+    `upcoming` for a trip that did not happen).
+    """
+    why = Reasons(visit, host, warrants, findings, sources)
+
+    # Outside the table: a visit that left the record.
+    if visit.review_state in (REJECTED, WITHDRAWN_REVIEW):
         reason = (
             "the report was rejected on review"
-            if rejected
-            else "the report has not yet been verified by a reviewer"
+            if visit.review_state == REJECTED
+            else visit.withdrawal_note or "the visit was removed from the dataset"
         )
-        return Verdict(PENDING, explanation=text.pending(reason, final=rejected), reason=reason)
+        return Verdict(code=WITHDRAWN, reasons=why.withdrawn(), reason=reason)
+
+    # pending: review state not verified, outcome unknown (or no date to read).
+    if visit.review_state != "verified":
+        reason = "the report has not yet been verified by a reviewer"
+        return Verdict(code=PENDING, reasons=why.pending("not_verified"), reason=reason)
     if visit.outcome == "unknown":
         reason = "the outcome of the visit is not known"
-        return Verdict(PENDING, explanation=text.pending(reason), reason=reason)
+        return Verdict(code=PENDING, reasons=why.pending("outcome_unknown"), reason=reason)
     if visit.start is None:
+        if visit.status == ANNOUNCED:
+            return Verdict(code=UPCOMING, reasons=why.undated())
         if visit.status in DETERRED_STATUSES:
-            return Verdict(DETERRED, explanation=text.deterred_undated())
+            return Verdict(code=DETERRED, reasons=why.undated())
         reason = "the visit has no date"
-        return Verdict(PENDING, explanation=text.pending(reason), reason=reason)
+        return Verdict(code=PENDING, reasons=why.pending("no_date"), reason=reason)
 
     end = visit.end or visit.start
     exact = visit.start.exact and end.exact
@@ -223,41 +305,50 @@ def evaluate(
         for late in lateness
     ]
     scenarios = [s for _, s in readings]
-
     chosen = scenarios[0]
+
     if any(s.code != chosen.code for s in scenarios):
         if any(s.host_bound for s in scenarios):
-            # e.g. the state joined in the middle of the year the visit is dated to.
-            changed_on = next(day for day, s in readings if s.code != chosen.code)
-            detail = text.imprecision(None if exact else changed_on)
+            # pending: the date is too imprecise to decide (a state joined in the middle
+            # of the year the visit is dated to).
+            changed_on = None if exact else next(d for d, s in readings if s.code != chosen.code)
             return Verdict(
-                PENDING,
-                explanation=text.pending(f"{IMPRECISE_REASON} ({detail})"),
+                code=PENDING,
+                reasons=why.pending("imprecise", changed_on=changed_on),
                 reason=IMPRECISE_REASON,
             )
         # The readings disagree (no warrant yet on some days, say), but on none of them was
         # the host bound: that much is certain whatever the exact date.
         chosen = next(
             (s for s in scenarios if s.code == NO_OBLIGATION),
-            Reading(NO_OBLIGATION, day=visit.start.first),
+            Reading(code=NO_OBLIGATION, day=visit.start.first),
         )
-        note = text.date_note(chosen, uniform=False)
-        explanation = text.explain(chosen, note=note, uniform=False)
-        return Verdict(NO_OBLIGATION, "", explanation, chosen.warrants, None, chosen.day)
+        return Verdict(
+            code=NO_OBLIGATION,
+            reasons=why.explain(chosen, uniform=False),
+            warrant_ids=chosen.warrants,
+            decisive_day=chosen.day,
+        )
 
-    if chosen.code == DETERRED and len({s.bound for s in scenarios}) > 1:
-        # Deterred whatever the day, but bound on only some of the possible days: whether
-        # the host would have been bound depends on a date nobody knows.
+    if chosen.code in WOULD_HAVE_BEEN_CODES and len({s.bound for s in scenarios}) > 1:
+        # Upcoming, deterred or out of the host's control whatever the day, but bound on
+        # only some of the possible days: whether the host would have been bound depends
+        # on a date nobody knows.
         example = next(s for s in scenarios if s.bound)
-        explanation = text.explain(example, note=text.date_note(example), uniform=False)
-        return Verdict(DETERRED, "", explanation, example.warrants, None, None)
+        return Verdict(
+            code=chosen.code,
+            reasons=why.explain(example, uniform=False),
+            warrant_ids=example.warrants,
+        )
+    would = chosen.bound if chosen.code in WOULD_HAVE_BEEN_CODES else None
+    has_basis = chosen.code in (*WOULD_HAVE_BEEN_CODES, COMPLIED, NON_COMPLIANCE)
     return Verdict(
-        chosen.code,
-        chosen.basis,
-        text.explain(chosen, note=text.date_note(chosen, several_readings=len(scenarios) > 1)),
-        chosen.warrants,
-        chosen.bound if chosen.code == DETERRED else None,
-        chosen.day,
+        code=chosen.code,
+        basis=chosen.basis if has_basis else "",
+        reasons=why.explain(chosen, several_readings=len(scenarios) > 1),
+        warrant_ids=chosen.warrants,
+        would_have_been_bound=would,
+        decisive_day=chosen.day,
         reason=PENDING_OUTCOME_REASON if chosen.code == PENDING else "",
     )
 
@@ -265,25 +356,22 @@ def evaluate(
 # --- Self-check -------------------------------------------------------------------
 
 
-def self_check(verdict: Verdict, has_finding: bool, researcher_note: str = "") -> str:
-    """A warning when the verdict disagrees with an ICC finding or the researcher's note, else ''.
+def self_check(verdict: Verdict, has_art_87_7_finding: bool, expected_verdict: str = "") -> str:
+    """A warning (English, for staff) when the verdict disagrees with the data, else ''.
 
-    Such a disagreement means the data or the rule is wrong somewhere.
+    `has_art_87_7_finding`: the data records an ICC Art. 87(7) non-compliance finding
+    for this visit; `expected_verdict`: the verdict code a researcher expects (the
+    optional `expected_verdict` column of visits.csv; '' for none). Such a disagreement
+    means the data or the rule is wrong somewhere (docs/DOMAIN.md, "Self-check").
     """
     problems = []
-    if has_finding and verdict.code != NON_COMPLIANCE:
+    if has_art_87_7_finding and verdict.code not in (NON_COMPLIANCE, WITHDRAWN):
         problems.append(
             f"The ICC found non-compliance for this visit, but the verdict is {verdict.code}."
         )
-    note = researcher_note or ""
-    if "WAS a State Party on the visit date" in note and verdict.code == NO_OBLIGATION:
+    expected = (expected_verdict or "").strip()
+    if expected and expected != verdict.code:
         problems.append(
-            "The researcher's note says the host was a State Party on the visit date, "
-            f"but the verdict is {verdict.code}."
-        )
-    if "was not an ICC State Party at any time" in note and verdict.basis == STATE_PARTY:
-        problems.append(
-            "The researcher's note says the host was never a State Party, "
-            "but the verdict's basis is state_party."
+            f"The researcher expected the verdict {expected}, but the rule gives {verdict.code}."
         )
     return " ".join(problems)

@@ -1,5 +1,832 @@
-"""Placeholder until the rule's renderer lands (replaced at merge)."""
+"""The explanation of a verdict, rendered from its reasons in the reader's language.
+
+The rule (compliance.explanation) returns the reasons of a verdict as structured facts;
+`render` turns them into the explanation paragraph in English or French. Every template
+goes through the project's catalogue with named placeholders, so that a translation
+may reorder them. French avoids constructions that need a country's gender ("Mongolie :
+État partie…", "l'État hôte (Mongolie)…") and a person's ("aucune arrestation").
+Dates are written in words (core.names.format_date); data keeps ISO dates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable, Sequence
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
+
+from core.names import country_name, format_date, situation_name
+
+# Situation names the Court writes with "the" in English: "the situation in the State of Palestine".
+_ENGLISH_ARTICLE = (
+    "State of ",
+    "Democratic Republic",
+    "Central African Republic",
+    "Republic of ",
+    "Bolivarian Republic",
+    "Philippines",
+)
 
 
-def render(reasons, language=None) -> str:
-    return " ".join(str(r) for r in reasons)
+def _english() -> bool:
+    return (translation.get_language() or "en").split("-")[0] == "en"
+
+
+# --- Names and dates ------------------------------------------------------------------
+
+
+def _state(ref: dict | None) -> str:
+    if not ref:
+        return ""
+    return country_name(ref.get("iso3", ""), ref.get("name", ""))
+
+
+def _situation(name: str) -> str:
+    """'situation in Ukraine' / 'situation « Ukraine »'."""
+    local = situation_name(name)
+    if _english() and local.startswith(_ENGLISH_ARTICLE):
+        local = f"the {local}"
+    return pgettext("situation phrase", "situation in %(situation)s") % {"situation": local}
+
+
+def _exact(iso: str) -> bool:
+    return len(iso) == 10
+
+
+def _on(iso: str) -> str:
+    """'on 2 September 2024', 'in March 2009', 'in 2009' (French: 'le …', 'en …')."""
+    if _exact(iso):
+        return pgettext("on a day", "on %(date)s") % {"date": format_date(iso)}
+    return pgettext("in a month or year", "in %(date)s") % {"date": format_date(iso)}
+
+
+def _since(iso: str) -> str:
+    """'since 17 March 2023' / 'depuis le 17 mars 2023', 'depuis mars 2009'."""
+    if _exact(iso):
+        return pgettext("since a day", "since %(date)s") % {"date": format_date(iso)}
+    return pgettext("since a month or year", "since %(date)s") % {"date": format_date(iso)}
+
+
+def _day_of_month(iso: str) -> str:
+    day = int(iso[8:10])
+    if day == 1:
+        return pgettext("the first day of a month, in a date span", "1")
+    return str(day)
+
+
+def _period(start: str, end: str) -> str:
+    """The bare dates of a visit: '2 September 2024', 'March 2009', '2024 – 2025'."""
+    if not end:
+        return format_date(start)
+    return pgettext("bare date span", "%(start)s – %(end)s") % {
+        "start": format_date(start),
+        "end": format_date(end),
+    }
+
+
+def _when(start: str, end: str) -> str:
+    """'on 2–3 September 2024' / 'du 2 au 3 septembre 2024', 'in 2024', 'on an unknown date'."""
+    if not start:
+        return _("on an unknown date")
+    if not end:
+        return _on(start)
+    if _exact(start) and _exact(end):
+        if start[:7] == end[:7]:
+            return pgettext("days of one month", "on %(first_day)s–%(last)s") % {
+                "first_day": _day_of_month(start),
+                "last": format_date(end),
+            }
+        return pgettext("from one day to another", "from %(start)s to %(end)s") % {
+            "start": format_date(start),
+            "end": format_date(end),
+        }
+    return pgettext("from one month or year to another", "from %(start)s to %(end)s") % {
+        "start": format_date(start),
+        "end": format_date(end),
+    }
+
+
+def _and(items: Sequence[str]) -> str:
+    """'A', 'A and B', 'A, B and C' (French: 'A et B')."""
+    items = [i for i in items if i]
+    if len(items) < 2:
+        return "".join(items)
+    return pgettext("list", "%(items)s and %(last)s") % {
+        "items": ", ".join(items[:-1]),
+        "last": items[-1],
+    }
+
+
+def _where(r: dict) -> str:
+    """'Ulaanbaatar, Mongolia' / 'Ulaanbaatar, Mongolie', or the state alone."""
+    state = _state(r.get("state"))
+    places = _and(r.get("places") or [])
+    if not places:
+        return state
+    return pgettext("place in a state", "%(places)s, %(state)s") % {
+        "places": places,
+        "state": state,
+    }
+
+
+def _visit(r: dict) -> dict:
+    return {
+        "person": r.get("person", ""),
+        "state": _state(r.get("state")),
+        "where": _where(r),
+        "when": _when(r.get("start", ""), r.get("end", "")),
+    }
+
+
+_CHAMBERS = (
+    (
+        re.compile(r"^Pre-Trial Chamber ([IVX]+)$"),
+        lambda n: _("Pre-Trial Chamber %(number)s") % {"number": n},
+    ),
+    (
+        re.compile(r"^Trial Chamber ([IVX]+)$"),
+        lambda n: _("Trial Chamber %(number)s") % {"number": n},
+    ),
+    (re.compile(r"^Appeals Chamber$"), lambda n: _("Appeals Chamber")),
+)
+
+
+def _chamber(name: str) -> str:
+    """'Pre-Trial Chamber II' in the reader's language (as recorded when not recognised)."""
+    for pattern, translate in _CHAMBERS:
+        match = pattern.match(name.strip())
+        if match:
+            return translate(match.group(1) if match.groups() else "")
+    return name
+
+
+# --- One sentence per reason ------------------------------------------------------------
+
+
+def _joined(r: dict) -> str:
+    deposited = r.get("deposited", "")
+    if r.get("joined") == "ratified" and deposited:
+        return _("State Party; ratified %(date)s") % {"date": format_date(deposited)}
+    if r.get("joined") == "acceded" and deposited:
+        return _("State Party; acceded %(date)s") % {"date": format_date(deposited)}
+    return _("State Party")
+
+
+def _bound_state_party(r: dict) -> str:
+    params = {
+        "state": _state(r["state"]),
+        "date": format_date(r["entry_into_force"]),
+        "joined": _joined(r),
+    }
+    if not r.get("withdrawal_effective"):
+        return _("%(state)s has been bound since %(date)s (%(joined)s).") % params
+    day = r.get("day", "")
+    when = _on(day) if day else _("at the time of the visit")
+    return _(
+        "%(state)s was bound from %(date)s (%(joined)s); its withdrawal is effective only "
+        "from %(withdrawal)s (Art. 127(1)), so it was still bound %(when)s."
+    ) % {**params, "withdrawal": format_date(r["withdrawal_effective"]), "when": when}
+
+
+def _bound_residual(r: dict) -> str:
+    issued = r.get("warrant_issued", "")
+    return _(
+        "%(state)s's withdrawal from the Rome Statute took effect on %(withdrawal)s, but a "
+        "withdrawal does not discharge obligations that arose while the state was a party "
+        "(Art. 127(2)): %(state)s remains bound for warrants issued before then, and this one "
+        "was issued %(issued)s."
+    ) % {
+        "state": _state(r["state"]),
+        "withdrawal": format_date(r["withdrawal_effective"]),
+        "issued": _on(issued) if issued else _("earlier"),
+    }
+
+
+def _coverage(r: dict) -> str:
+    covers_from, covers_to = r.get("covers_from", ""), r.get("covers_to", "")
+    if covers_from and covers_to:
+        return _("covering alleged crimes from %(from)s to %(to)s") % {
+            "from": format_date(covers_from),
+            "to": format_date(covers_to),
+        }
+    if covers_from:
+        return _("covering alleged crimes from %(from)s") % {"from": format_date(covers_from)}
+    return ""
+
+
+def _bound_declaration(r: dict) -> str:
+    params = {
+        "state": _state(r["state"]),
+        "lodged": format_date(r["lodged"]),
+        "situation": _situation(r["situation"]),
+        "coverage": _coverage(r),
+    }
+    if params["coverage"]:
+        return (
+            _(
+                "%(state)s was not then a State Party, but by a declaration lodged on %(lodged)s "
+                "(%(coverage)s) it had accepted the Court's jurisdiction over the %(situation)s and "
+                'was bound to cooperate "without any delay or exception" (Art. 12(3)).'
+            )
+            % params
+        )
+    return (
+        _(
+            "%(state)s was not then a State Party, but by a declaration lodged on %(lodged)s it had "
+            "accepted the Court's jurisdiction over the %(situation)s and was bound to cooperate "
+            '"without any delay or exception" (Art. 12(3)).'
+        )
+        % params
+    )
+
+
+def _bound_referral(r: dict) -> str:
+    return _(
+        "%(state)s was bound to cooperate fully with the Court in the %(situation)s by UN "
+        "Security Council resolution %(resolution)s, adopted on %(adopted)s under Chapter VII, "
+        "whatever its status under the Rome Statute."
+    ) % {
+        "state": _state(r["state"]),
+        "situation": _situation(r["situation"]),
+        "resolution": r["resolution"],
+        "adopted": format_date(r["adopted"]),
+    }
+
+
+def _never_party(r: dict) -> str:
+    if r.get("deposited"):
+        return _(
+            "%(state)s was never bound: it deposited an instrument on %(deposited)s but withdrew "
+            "it before the Statute entered into force for it, so it never became a State Party."
+        ) % {"state": _state(r["state"]), "deposited": format_date(r["deposited"])}
+    return _(
+        "%(state)s was never bound: it withdrew its instrument before the Statute entered into "
+        "force for it, so it never became a State Party."
+    ) % {"state": _state(r["state"])}
+
+
+def _declaration_note(r: dict) -> str:
+    if r.get("declaration_lodged_later"):
+        return _("its Art. 12(3) declaration for this situation was lodged only on %(date)s") % {
+            "date": format_date(r["declaration_lodged_later"])
+        }
+    if r.get("declaration_situation"):
+        return _("its Art. 12(3) declaration covers the %(situation)s, not this one") % {
+            "situation": _situation(r["declaration_situation"])
+        }
+    return ""
+
+
+def _not_party(r: dict) -> str:
+    params = {
+        "state": _state(r["state"]),
+        "situation": _situation(r["situation"]),
+        "declaration": _declaration_note(r),
+    }
+    if params["declaration"]:
+        return (
+            _(
+                "%(state)s is not a State Party to the Rome Statute and had not accepted the Court's "
+                "jurisdiction over the %(situation)s (%(declaration)s), so it was not bound to arrest."
+            )
+            % params
+        )
+    return (
+        _(
+            "%(state)s is not a State Party to the Rome Statute and had not accepted the Court's "
+            "jurisdiction over the %(situation)s, so it was not bound to arrest."
+        )
+        % params
+    )
+
+
+def _not_yet_party(r: dict) -> str:
+    params = {"state": _state(r["state"]), "date": format_date(r["entry_into_force"])}
+    if r.get("deposited"):
+        text = _(
+            "%(state)s was not yet bound: the Statute entered into force for it only on "
+            "%(date)s (instrument deposited %(deposited)s)."
+        ) % {**params, "deposited": format_date(r["deposited"])}
+    else:
+        text = (
+            _(
+                "%(state)s was not yet bound: the Statute entered into force for it only on %(date)s."
+            )
+            % params
+        )
+    note = _declaration_note(r)
+    if note:
+        text += " " + _("Moreover, %(declaration)s.") % {"declaration": note}
+    return text
+
+
+def _no_longer_party(r: dict) -> str:
+    return _(
+        "%(state)s was no longer bound: its withdrawal took effect on %(date)s, before the "
+        "warrant was issued, so Art. 127(2) does not apply."
+    ) % {"state": _state(r["state"]), "date": format_date(r["withdrawal_effective"])}
+
+
+def _not_bound(r: dict) -> str:
+    return _("%(state)s was not bound to arrest on the days of the visit.") % {
+        "state": _state(r["state"])
+    }
+
+
+def _would_be_bound(r: dict) -> str:
+    params = {"state": _state(r["state"])}
+    code, known = r.get("code"), r.get("known", True)
+    if code == "upcoming":
+        if known:
+            return _("If the trip goes ahead, %(state)s will be bound to arrest:") % params
+        return _("Whether %(state)s will be bound to arrest depends on the exact dates:") % params
+    if code == "no_control":
+        if known:
+            return (
+                _("Had it controlled the place, %(state)s would have been bound to arrest:")
+                % params
+            )
+        return (
+            _(
+                "Whether %(state)s would otherwise have been bound to arrest depends on the exact dates:"
+            )
+            % params
+        )
+    if known:
+        return _("Had the trip gone ahead, %(state)s would have been bound to arrest:") % params
+    return (
+        _("Whether %(state)s would have been bound to arrest depends on the exact dates:") % params
+    )
+
+
+def _would_not_be_bound(r: dict) -> str:
+    params = {"state": _state(r["state"]), "person": r.get("person", "")}
+    if r.get("why") == "sealed":
+        if r.get("code") == "upcoming":
+            return (
+                _(
+                    "%(state)s will not be bound to arrest: the warrant is under seal and "
+                    "%(state)s is not known to have been notified of it."
+                )
+                % params
+            )
+        return (
+            _(
+                "%(state)s would not have been bound to arrest: the warrant was then under seal and "
+                "%(state)s is not known to have been notified of it."
+            )
+            % params
+        )
+    if r.get("code") == "upcoming":
+        return (
+            _(
+                "%(state)s will not be bound to arrest: no warrant against %(person)s is in force "
+                "on those dates."
+            )
+            % params
+        )
+    return (
+        _(
+            "%(state)s would not have been bound to arrest: no warrant against %(person)s was in "
+            "force on those dates."
+        )
+        % params
+    )
+
+
+def _warrant_since(r: dict) -> str:
+    issued, public = r.get("issued", ""), r.get("made_public", "")
+    if issued and public and issued == public:
+        return _("issued and public %(since)s") % {"since": _since(issued)}
+    if issued and public:
+        return _("issued under seal %(on)s and public %(since)s") % {
+            "on": _on(issued),
+            "since": _since(public),
+        }
+    if issued:
+        return _("issued under seal %(on)s") % {"on": _on(issued)}
+    return _("public %(since)s (issue date unknown)") % {"since": _since(public)}
+
+
+def _warrant(r: dict) -> str:
+    if r.get("day"):
+        on = _on(r["day"])
+    elif r.get("start"):
+        period = _period(r["start"], r.get("end", ""))
+        on = (
+            _("throughout %(period)s") if r.get("uniform", True) else _("during part of %(period)s")
+        ) % {"period": period}
+    else:
+        on = _("at the time")
+    clauses = []
+    if r.get("ended"):
+        # The last day in force counts: an arrest on that day executes the warrant.
+        ended = format_date(r["ended"])
+        clauses.append(
+            {
+                "executed": _("it was executed on %(date)s"),
+                "withdrawn": _("it was withdrawn on %(date)s"),
+                "deceased": _("it lapsed with the person's death, confirmed on %(date)s"),
+            }.get(r.get("end_reason"), _("its last day in force was %(date)s"))
+            % {"date": ended}
+        )
+    if r.get("notified"):
+        clauses.append(_("%(state)s had been notified of it") % {"state": _state(r["notified"])})
+    params = {
+        "person": r.get("person", ""),
+        "situation": _situation(r.get("situation", "")),
+        "since": _warrant_since(r),
+        "on": on,
+    }
+    if clauses:
+        separator = pgettext("between clauses of a sentence", "; ")
+        return _(
+            "The warrant against %(person)s (%(situation)s), %(since)s, was in force %(on)s; "
+            "%(details)s."
+        ) % {**params, "details": separator.join(clauses)}
+    return (
+        _("The warrant against %(person)s (%(situation)s), %(since)s, was in force %(on)s.")
+        % params
+    )
+
+
+def _no_warrant_in_force(r: dict) -> str:
+    params = _visit(r)
+    detail = ""
+    if r.get("issued_after"):
+        on = _on(r["issued_after"])
+        detail = (
+            _("the first warrant was issued only %(on)s")
+            if r.get("several")
+            else _("the warrant was issued only %(on)s")
+        ) % {"on": on}
+    elif r.get("ended_before"):
+        detail = _("the last warrant in force had ended on %(date)s") % {
+            "date": format_date(r["ended_before"])
+        }
+    if detail:
+        return _(
+            "No warrant against %(person)s was in force during the visit to %(where)s %(when)s "
+            "(%(detail)s), so there was nothing to execute."
+        ) % {**params, "detail": detail}
+    return (
+        _(
+            "No warrant against %(person)s was in force during the visit to %(where)s %(when)s, so "
+            "there was nothing to execute."
+        )
+        % params
+    )
+
+
+def _warrant_sealed(r: dict) -> str:
+    issued, public = r.get("issued", ""), r.get("made_public", "")
+    if issued and public:
+        dates = _("issued under seal %(issued)s and made public only %(public)s") % {
+            "issued": _on(issued),
+            "public": _on(public),
+        }
+    elif issued:
+        dates = _("issued under seal %(issued)s") % {"issued": _on(issued)}
+    elif public:
+        dates = _("made public only %(public)s") % {"public": _on(public)}
+    else:
+        dates = ""
+    params = {**_visit(r), "dates": dates}
+    if dates:
+        return (
+            _(
+                "A warrant against %(person)s, %(dates)s, was in force during the visit to %(where)s "
+                "%(when)s, but it was then under seal and %(state)s is not known to have been "
+                "notified of it, so no failure to arrest can be charged."
+            )
+            % params
+        )
+    return (
+        _(
+            "A warrant against %(person)s was in force during the visit to %(where)s %(when)s, but "
+            "it was then under seal and %(state)s is not known to have been notified of it, so no "
+            "failure to arrest can be charged."
+        )
+        % params
+    )
+
+
+def _outcome(outcome: str) -> str:
+    return {
+        "left_early": pgettext("visit outcome", "left early without being arrested"),
+        "released": pgettext(
+            "visit outcome",
+            "was arrested but then let go instead of being surrendered to the Court",
+        ),
+        "arrested": pgettext("visit outcome", "was arrested"),
+    }.get(outcome, pgettext("visit outcome", "was not arrested"))
+
+
+def _visit_sentence(r: dict) -> str:
+    params = {**_visit(r), "outcome": _outcome(r.get("outcome", ""))}
+    transit = r.get("status") == "transit"
+    conclusion = r.get("conclusion")
+    if conclusion == "non_compliance":
+        if transit:
+            return (
+                _(
+                    "%(person)s stopped in transit in %(where)s %(when)s and %(outcome)s: a failure "
+                    "to arrest and surrender (Arts. 86, 89(1))."
+                )
+                % params
+            )
+        return (
+            _(
+                "%(person)s visited %(where)s %(when)s and %(outcome)s: a failure to arrest and "
+                "surrender (Arts. 86, 89(1))."
+            )
+            % params
+        )
+    if conclusion == "complied":
+        if transit:
+            return (
+                _(
+                    "%(person)s stopped in transit in %(where)s %(when)s and was arrested under the "
+                    "warrant."
+                )
+                % params
+            )
+        return (
+            _("%(person)s visited %(where)s %(when)s and was arrested under the warrant.") % params
+        )
+    if transit:
+        return (
+            _(
+                "%(person)s stopped in transit in %(where)s %(when)s and %(outcome)s; this was no "
+                "breach of an obligation to arrest."
+            )
+            % params
+        )
+    return (
+        _(
+            "%(person)s visited %(where)s %(when)s and %(outcome)s; this was no breach of an "
+            "obligation to arrest."
+        )
+        % params
+    )
+
+
+def _trip(r: dict) -> str:
+    params = _visit(r)
+    status = r.get("status")
+    if status == "virtual":
+        return (
+            _("%(person)s did not travel to %(where)s %(when)s and took part by video instead.")
+            % params
+        )
+    if status == "announced":
+        return (
+            _(
+                "A trip by %(person)s to %(where)s %(when)s has been announced; it has not yet "
+                "taken place."
+            )
+            % params
+        )
+    return _("A trip by %(person)s to %(where)s %(when)s was called off.") % params
+
+
+def _no_control(r: dict) -> str:
+    params = _visit(r)
+    if r.get("controlled_by"):
+        return _(
+            "%(person)s visited %(where)s %(when)s, a place then outside the control of "
+            "%(state)s (controlled by %(controller)s): the host state could not arrest there, "
+            "so this is no failure to arrest."
+        ) % {**params, "controller": _state(r["controlled_by"])}
+    return (
+        _(
+            "%(person)s visited %(where)s %(when)s, a place then outside the control of %(state)s: "
+            "the host state could not arrest there, so this is no failure to arrest."
+        )
+        % params
+    )
+
+
+def _justification(r: dict) -> str:
+    return _(
+        "%(state)s's stated justification: “%(text)s”. It is recorded, but it is no "
+        "exemption: official capacity does not bar arrest (Art. 27)."
+    ) % {"state": _state(r["state"]), "text": r.get("text", "")}
+
+
+def _bodies(asp: bool, unsc: bool) -> str:
+    if asp and unsc:
+        return _("the Assembly of States Parties and the UN Security Council")
+    if asp:
+        return _("the Assembly of States Parties")
+    return _("the UN Security Council")
+
+
+def _finding(r: dict) -> str:
+    on = _on(r["decided"]) if r.get("decided") else _("on an unknown date")
+    chamber = _chamber(r.get("chamber", ""))
+    if r.get("kind", "art_87_7") != "art_87_7":
+        return _("An ICC decision on the state's cooperation was issued %(on)s.") % {"on": on}
+    asp, unsc = r.get("referred_to_asp"), r.get("referred_to_unsc")
+    params = {"on": on, "chamber": chamber, "bodies": _bodies(asp, unsc)}
+    if chamber:
+        if asp or unsc:
+            return (
+                _(
+                    "ICC %(chamber)s found non-compliance %(on)s (Art. 87(7)) and referred it to "
+                    "%(bodies)s."
+                )
+                % params
+            )
+        return (
+            _("ICC %(chamber)s found non-compliance %(on)s (Art. 87(7)) without referring it.")
+            % params
+        )
+    if asp or unsc:
+        return (
+            _(
+                "An ICC Pre-Trial Chamber found non-compliance %(on)s (Art. 87(7)) and referred it "
+                "to %(bodies)s."
+            )
+            % params
+        )
+    return (
+        _("An ICC Pre-Trial Chamber found non-compliance %(on)s (Art. 87(7)) without referring it.")
+        % params
+    )
+
+
+def _date_note(r: dict) -> str:
+    params = {
+        "state": _state(r.get("state")),
+        "period": _period(r.get("start", ""), r.get("end", "")),
+    }
+    if r.get("kind") == "visit":
+        if r.get("uniform", True):
+            return (
+                _("The visit is dated only %(period)s; every possible day gives this verdict.")
+                % params
+            )
+        return (
+            _(
+                "The visit is dated only %(period)s; on none of its possible days was %(state)s bound "
+                "to arrest."
+            )
+            % params
+        )
+    if r.get("uniform", True):
+        return (
+            _(
+                "Some warrant dates are known only to the month or year; every possible reading of "
+                "them gives this verdict."
+            )
+            % params
+        )
+    return (
+        _(
+            "Some warrant dates are known only to the month or year; on no reading of them was "
+            "%(state)s bound to arrest."
+        )
+        % params
+    )
+
+
+def _sources(r: dict) -> str:
+    cited = []
+    for s in r.get("sources", []):
+        if s.get("date"):
+            cited.append(
+                pgettext("a source", "%(publisher)s (%(date)s)")
+                % {"publisher": s["publisher"], "date": format_date(s["date"])}
+            )
+        else:
+            cited.append(s["publisher"])
+    listed = pgettext("between items of a list", "; ").join(cited)
+    more = r.get("more", 0)
+    if more:
+        listed = ngettext("%(list)s and %(count)d more", "%(list)s and %(count)d more", more) % {
+            "list": listed,
+            "count": more,
+        }
+    return _("Sources: %(list)s.") % {"list": listed}
+
+
+def _imprecise_warrant(w: dict | None) -> str:
+    if not w:
+        return _("some dates are known only to the month or year")
+    issued, public = w.get("issued", ""), w.get("made_public", "")
+    if issued and public:
+        return _(
+            "the warrant is known only to have been issued %(issued)s and made public %(public)s"
+        ) % {"issued": _on(issued), "public": _on(public)}
+    if issued:
+        return _("the warrant is known only to have been issued %(issued)s") % {
+            "issued": _on(issued)
+        }
+    return _("the warrant is known only to have been made public %(public)s") % {
+        "public": _on(public)
+    }
+
+
+def _pending(r: dict) -> str:
+    why = r.get("why")
+    if why == "imprecise":
+        if r.get("changed_on"):
+            detail = _(
+                "the visit is dated only %(period)s, and the verdict changes on %(date)s"
+            ) % {
+                "period": _period(r.get("start", ""), r.get("end", "")),
+                "date": format_date(r["changed_on"]),
+            }
+        else:
+            detail = _imprecise_warrant(r.get("imprecise_warrant"))
+        reason = _("the date is too imprecise to decide (%(detail)s)") % {"detail": detail}
+    else:
+        reason = {
+            "not_verified": _("the report has not yet been verified by a reviewer"),
+            "outcome_unknown": _("the outcome of the visit is not known"),
+            "no_date": _("the visit has no date"),
+        }.get(why, _("the recorded outcome does not allow a verdict"))
+    return _(
+        "No verdict yet on the reported visit of %(person)s to %(where)s %(when)s: %(reason)s."
+    ) % {
+        **_visit(r),
+        "reason": reason,
+    }
+
+
+_REMOVED = re.compile(r"^removed from (?:the )?dataset version (\S+?)\.?$", re.IGNORECASE)
+
+
+def _withdrawn(r: dict) -> str:
+    params = _visit(r)
+    if r.get("why") == "rejected":
+        return (
+            _(
+                "No verdict on the reported visit of %(person)s to %(where)s %(when)s: the report was "
+                "rejected on review."
+            )
+            % params
+        )
+    note = (r.get("note") or "").strip()
+    match = _REMOVED.match(note)
+    if match:
+        note = _("removed from dataset version %(version)s") % {"version": match.group(1)}
+    elif not note:
+        note = _("removed from the dataset")
+    return _(
+        "The reported visit of %(person)s to %(where)s %(when)s was withdrawn from the record: "
+        "%(note)s."
+    ) % {**params, "note": note}
+
+
+RENDERERS: dict[str, Callable[[dict], str]] = {
+    "bound_state_party": _bound_state_party,
+    "bound_residual": _bound_residual,
+    "bound_declaration": _bound_declaration,
+    "bound_referral": _bound_referral,
+    "never_party": _never_party,
+    "not_party": _not_party,
+    "not_yet_party": _not_yet_party,
+    "no_longer_party": _no_longer_party,
+    "not_bound": _not_bound,
+    "would_be_bound": _would_be_bound,
+    "would_not_be_bound": _would_not_be_bound,
+    "warrant": _warrant,
+    "no_warrant_in_force": _no_warrant_in_force,
+    "warrant_sealed": _warrant_sealed,
+    "visit": _visit_sentence,
+    "trip": _trip,
+    "no_control": _no_control,
+    "justification": _justification,
+    "finding": _finding,
+    "date_note": _date_note,
+    "sources": _sources,
+    "pending": _pending,
+    "withdrawn": _withdrawn,
+}
+
+
+def render_reason(reason: dict) -> str:
+    """One reason as a sentence (or clause) in the active language; '' for an unknown key."""
+    renderer = RENDERERS.get(reason.get("key", ""))
+    return renderer(reason) if renderer else ""
+
+
+def render(reasons: Sequence[dict], language: str | None = None) -> str:
+    """The explanation paragraph for a verdict's `reasons`, in `language` ('en', 'fr').
+
+    `reasons` is the tuple/list of dicts the rule returns (compliance.Verdict.reasons,
+    stored as JSON with the verdict); `language` None renders in the active language.
+    Unknown keys are skipped (a newer rule's reasons never break an older page).
+    Dates are written in words in the language; country and situation names too.
+    """
+    scope = translation.override(language) if language else contextlib.nullcontext()
+    with scope:
+        return " ".join(text for text in (render_reason(r) for r in reasons or ()) if text)
+
+
+__all__ = ["RENDERERS", "render", "render_reason"]

@@ -5,14 +5,21 @@ withdrawal takes effect), the `entry_into_force <= d < withdrawal_effective` win
 and the partial dates ("2009-03", "2012") the data uses. No database.
 """
 
+import datetime
+
 import pytest
 
 from compliance import (
     FOUNDING_DEPOSIT_DEADLINE,
     STATUTE_IN_FORCE,
+    DeclarationFacts,
     Period,
+    ReferralFacts,
     StateFacts,
+    declaration_on,
     entry_into_force_for,
+    referral_on,
+    state_facts,
     withdrawal_effective_for,
 )
 from tests.visits.test_compliance import ARMENIA, BURUNDI, CHINA, MALAYSIA, day
@@ -141,3 +148,84 @@ def test_a_string_that_is_not_a_date_is_refused_with_the_expected_forms(text):
 def test_a_period_survives_the_trip_through_the_database(text):
     period = Period.parse(text)
     assert Period.from_stored(period.first, period.precision) == period
+
+
+# --- state_facts: declarations with their covered period, Security Council referrals -------
+
+
+def _ukraine_facts():
+    return state_facts(
+        "UKR",
+        "Ukraine",
+        {"signed": day("2000-01-20"), "deposited": day("2024-10-25")},
+        [
+            (day("2014-04-17"), "Ukraine", "2013-11-21", "2014-02-22"),
+            (day("2015-09-08"), "Ukraine", Period.parse("2014-02-20"), None),
+        ],
+    )
+
+
+def test_state_facts_reads_declarations_with_their_covered_period():
+    ukraine = _ukraine_facts()
+    assert ukraine.entry_into_force == day("2025-01-01")
+    first, second = ukraine.declarations
+    assert (first.covers_from, first.covers_to) == (
+        Period.parse("2013-11-21"),
+        Period.parse("2014-02-22"),
+    )
+    assert (second.covers_from, second.covers_to) == (Period.parse("2014-02-20"), None)
+
+
+def test_state_facts_still_reads_declarations_without_a_covered_period():
+    facts = state_facts("UKR", "Ukraine", {}, [(day("2015-09-08"), "Ukraine")])
+    assert facts.declarations == (DeclarationFacts(day("2015-09-08"), "Ukraine"),)
+
+
+def test_state_facts_reads_security_council_referrals():
+    sudan = state_facts(
+        "SDN", "Sudan", {}, referrals=[("Darfur, Sudan", "S/RES/1593 (2005)", day("2005-03-31"))]
+    )
+    assert sudan.referrals == (
+        ReferralFacts("Darfur, Sudan", "S/RES/1593 (2005)", day("2005-03-31")),
+    )
+
+
+@pytest.mark.parametrize(
+    ("on", "lodged"),
+    [
+        pytest.param("2014-04-16", None, id="day-before-the-first-declaration"),
+        pytest.param("2014-04-17", "2014-04-17", id="day-the-first-declaration-is-lodged"),
+        pytest.param("2015-09-07", "2014-04-17", id="day-before-the-second-declaration"),
+        pytest.param("2015-09-08", "2015-09-08", id="day-the-second-declaration-is-lodged"),
+        pytest.param("2023-03-18", "2015-09-08", id="putin-2023-cites-the-2015-declaration"),
+    ],
+)
+def test_the_declaration_cited_is_the_latest_covers_from_lodged_by_the_day(on, lodged):
+    cited = declaration_on(_ukraine_facts(), day(on), "Ukraine")
+    assert (cited.lodged if cited else None) == (day(lodged) if lodged else None)
+
+
+def test_a_declaration_for_another_situation_is_never_cited():
+    assert declaration_on(_ukraine_facts(), day("2023-03-18"), "Darfur, Sudan") is None
+
+
+@pytest.mark.parametrize(
+    ("situation", "resolution", "adopted"),
+    [
+        pytest.param("Darfur, Sudan", "S/RES/1593 (2005)", "2005-03-31", id="darfur"),
+        pytest.param("Libya", "S/RES/1970 (2011)", "2011-02-26", id="libya"),
+    ],
+)
+def test_a_referral_binds_from_its_adoption_day_for_its_situation_only(
+    situation, resolution, adopted
+):
+    state = StateFacts(
+        "XXX", "Bound state", referrals=(ReferralFacts(situation, resolution, day(adopted)),)
+    )
+    adoption = day(adopted)
+    before = adoption - datetime.timedelta(days=1)
+    after = adoption + datetime.timedelta(days=1)
+    assert referral_on(state, before, situation) is None
+    assert referral_on(state, adoption, situation).resolution == resolution
+    assert referral_on(state, after, situation).resolution == resolution
+    assert referral_on(state, after, "Ukraine") is None
