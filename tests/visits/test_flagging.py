@@ -28,8 +28,8 @@ def test_changing_a_warrant_marks_exactly_that_persons_visits(seeded):
     warrant.save()
     putin = set(Visit.objects.filter(person__slug="vladimir-putin").values_list("slug", flat=True))
     assert requested_slugs() == putin
-    reason = EvaluationRequest.objects.first().reason
-    assert "vladimir-putin" in reason and "2023-03-17 → 2023-03-18" in reason
+    reason = causes.render(causes.loads(EvaluationRequest.objects.first().reason), "en")
+    assert reason == f"warrant {warrant.ref}: made_public 2023-03-17 → 2023-03-18"
 
 
 def test_changing_a_treaty_event_marks_exactly_that_states_visits(seeded):
