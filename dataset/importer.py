@@ -614,7 +614,7 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
         # docs/DOMAIN.md, "Warrant": a warrant with an end reason has an end date, and a
         # person not at large has no warrant without an end (Bemba, acquitted in 2018,
         # flying home must not become an incident). Both are errors naming both rows.
-        where = f" ({person['row'].where})" if person else ""
+        where = f", {person['row'].where}" if person else ""
         if end_reason and not row.values["ended"]:
             v.error(
                 row,
