@@ -1,13 +1,27 @@
 """The dataset importer: validate every row of the CSV files, then load them all or nothing.
 
-Files (UTF-8, header row, ISO dates possibly partial, `;` between list items):
-states.csv, declarations.csv, persons.csv, warrants.csv, visits.csv, statements.csv.
-An optional VERSION file names the dataset's version; each import is recorded
-(DatasetImport) with that version, or with an empty one when the folder has none.
-Every problem is reported as `file:line: column: message`, the header being line 1.
-When any row is invalid nothing is written. Importing the same files again changes
-nothing; a newer version of the files updates what changed. Art. 126(2) mismatches
-and the self-check of docs/DOMAIN.md are reported as warnings.
+Files (UTF-8 with or without a byte-order mark, header row, ISO dates possibly partial,
+`;` between list items): states.csv, declarations.csv, referrals.csv, persons.csv,
+warrants.csv, visits.csv, findings.csv, statements.csv (data/DICTIONARY.md documents
+every column). An optional VERSION file names the dataset's version; each import is
+recorded (DatasetImport) with that version, or with an empty one when the folder has none.
+
+The contract (docs/DOMAIN.md, "The dataset"):
+
+- Every problem is reported as `file:line: column: message`, the header being line 1;
+  a rule that spans two rows names both (`persons.csv:13`, `warrants.csv:15`).
+- When any row is invalid nothing is written.
+- Importing the same files again changes nothing; a newer version updates what changed.
+  A visit the files no longer list is withdrawn (review state `withdrawn`, note
+  "removed from dataset version X"), never deleted, and restored if it comes back;
+  only visits an import wrote are withdrawn, never those reported on the site. Other
+  rows the files no longer list are deleted when nothing depends on them; otherwise
+  the import is refused naming what depends on them.
+- The counts are exact: a row whose sources, signatories, persons or notes changed
+  is `updated`.
+
+Art. 126(2) mismatches and the self-check of docs/DOMAIN.md (an Art. 87(7) finding,
+or the researcher's `expected_verdict`, disagreeing with the verdict) are warnings.
 """
 
 from __future__ import annotations
@@ -27,13 +41,29 @@ from compliance import Period, entry_into_force_for, withdrawal_effective_for
 from core.identifiers import is_iso3, is_slug
 from core.models import Source, publisher_from_url
 from dataset.models import DatasetImport
-from states.models import Declaration, JointStatement, State, TreatyEvent, TreatyEventKind
+from states.models import (
+    Declaration,
+    JointStatement,
+    SecurityCouncilReferral,
+    State,
+    TreatyEvent,
+    TreatyEventKind,
+)
 from visits import flagging, outbox
-from visits.models import Finding, ReviewState, Visit, VisitOutcome, VisitStatus
-from visits.reports import SourceInput, record_visit_report
+from visits.models import (
+    Finding,
+    FindingKind,
+    HostControl,
+    ReviewState,
+    VerdictCode,
+    Visit,
+    VisitOutcome,
+    VisitStatus,
+)
+from visits.reports import SourceInput, record_visit_report, withdraw_visit
 from warrants.models import Case, Person, PersonStatus, Situation, Warrant, WarrantEndReason
 
-# The columns the importer reads from each file (a file may hold more; they are ignored).
+# The columns of each file, in the dictionary's order. A column not listed here is an error.
 FILES = {
     "states.csv": [
         "iso3",
@@ -47,7 +77,16 @@ FILES = {
         "notes",
         "source_urls",
     ],
-    "declarations.csv": ["iso3", "lodged", "situation", "notes", "source_urls"],
+    "declarations.csv": [
+        "iso3",
+        "lodged",
+        "situation",
+        "covers_from",
+        "covers_to",
+        "notes",
+        "source_urls",
+    ],
+    "referrals.csv": ["situation", "resolution", "adopted", "bound_iso3", "notes", "source_urls"],
     "persons.csv": [
         "slug",
         "name",
@@ -84,38 +123,51 @@ FILES = {
         "status",
         "outcome",
         "host_notified",
+        "host_control",
+        "controlled_by_iso3",
+        "host_justification",
         "review_state",
-        "icc_finding_date",
-        "icc_finding_referred_to",
+        "expected_verdict",
+        "notes",
+        "source_urls",
+    ],
+    "findings.csv": [
+        "state_iso3",
+        "decided",
+        "decision_ref",
+        "chamber",
+        "persons",
+        "visit_id",
+        "kind",
+        "referred_to",
         "notes",
         "source_urls",
     ],
     "statements.csv": ["date", "title", "signatories_iso3", "count", "source_urls"],
 }
-OPTIONAL_FILES = {"declarations.csv", "statements.csv"}
-# icc_finding_referred_to: (referred to the Assembly of States Parties, to the Security Council).
-REFERRALS = {
-    "": None,
-    "none": (False, False),
-    "ASP": (True, False),
-    "UNSC": (False, True),
-    "ASP;UNSC": (True, True),
-    "UNSC;ASP": (True, True),
-}
+# Files a folder may lack (nothing of that kind is then recorded: a missing file is empty).
+OPTIONAL_FILES = {"declarations.csv", "referrals.csv", "findings.csv", "statements.csv"}
 # The values each coded column accepts; empty is allowed where the validation below says so.
 # FILES and VOCABULARIES are what data/DICTIONARY.md documents (a test keeps them equal).
+# findings.csv `referred_to` is a `;` list of these bodies (empty: not referred).
 VOCABULARIES = {
     ("persons.csv", "status"): tuple(PersonStatus.values),
     ("warrants.csv", "end_reason"): tuple(WarrantEndReason.values),
     ("visits.csv", "status"): tuple(VisitStatus.values),
     ("visits.csv", "outcome"): tuple(VisitOutcome.values),
     ("visits.csv", "host_notified"): ("yes", "no"),
-    ("visits.csv", "review_state"): tuple(ReviewState.values),
-    ("visits.csv", "icc_finding_referred_to"): tuple(k for k in REFERRALS if k),
+    ("visits.csv", "host_control"): tuple(HostControl.values),
+    # `withdrawn` is the importer's to give (a visit the files no longer list), not the files'.
+    ("visits.csv", "review_state"): tuple(s for s in ReviewState.values if s != "withdrawn"),
+    ("visits.csv", "expected_verdict"): tuple(c for c in VerdictCode.values if c != "withdrawn"),
+    ("findings.csv", "kind"): tuple(FindingKind.values),
+    ("findings.csv", "referred_to"): ("asp", "unsc"),
 }
 # The dataset's version: one line in this file of the folder (optional; missing = unknown).
 VERSION_FILE = "VERSION"
 VERSION_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._+-]{0,63}$")
+# What Visit.dataset_version records for a folder without VERSION (blank means "from the site").
+UNKNOWN_VERSION = "unknown"
 TREATY_COLUMNS = {
     "signed": TreatyEventKind.SIGNED,
     "deposited": TreatyEventKind.DEPOSITED,
@@ -124,6 +176,8 @@ TREATY_COLUMNS = {
     "withdrawal_revoked": TreatyEventKind.WITHDRAWAL_REVOKED,
     "withdrawal_effective": TreatyEventKind.WITHDRAWAL_EFFECTIVE,
 }
+# The outcomes a report counts, in the order the command prints them.
+OUTCOMES = ("created", "updated", "unchanged", "deleted", "withdrawn")
 
 
 class ImportFailed(Exception):
@@ -140,9 +194,17 @@ class Row:
     line: int
     values: dict[str, str]
 
+    @property
+    def where(self) -> str:
+        """`persons.csv:13`: the row, as named in a message about two rows."""
+        return f"{self.file}:{self.line}"
+
 
 @dataclass
 class ImportReport:
+    """What an import did: counts per kind of row and outcome (OUTCOMES), warnings,
+    the evaluation's statistics and the dataset's version."""
+
     counts: dict[str, dict[str, int]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(int))
     )
@@ -155,7 +217,12 @@ class ImportReport:
 
     @property
     def changed(self) -> bool:
-        return any(c.get("created") or c.get("updated") for c in self.counts.values())
+        return any(
+            c.get(outcome)
+            for c in self.counts.values()
+            for outcome in OUTCOMES
+            if outcome != "unchanged"
+        )
 
 
 class _Validator:
@@ -229,6 +296,14 @@ class _Validator:
                 self.error(row, column, f"{url!r} is not an http(s) URL")
         return urls
 
+    def codes(self, row: Row, column: str) -> list[str]:
+        """The ISO3 codes of a `;` list; each unknown one is an error."""
+        codes = [c.strip() for c in row.values[column].split(";") if c.strip()]
+        for code in codes:
+            if not is_iso3(code) or pycountry.countries.get(alpha_3=code) is None:
+                self.error(row, column, f"{code!r} is not an ISO 3166-1 alpha-3 country code")
+        return codes
+
     def in_order(self, row: Row, earlier: str, later: str, a, b) -> None:
         if a is not None and b is not None and _first(b) < _first(a):
             self.error(row, later, f"{row.values[later]} is before {earlier} {row.values[earlier]}")
@@ -267,7 +342,10 @@ def read_version(directory: Path, validator: _Validator) -> str:
 
 
 def read_rows(directory: Path, validator: _Validator) -> dict[str, list[Row]]:
-    """Read every file; missing files, bad encodings and missing columns are errors."""
+    """Read every file; missing files, bad encodings, missing and unknown columns are errors.
+
+    Returns {file name: [Row]}; an optional file that is absent reads as no rows.
+    """
     rows: dict[str, list[Row]] = {}
     for name, columns in FILES.items():
         path = directory / name
@@ -277,15 +355,22 @@ def read_rows(directory: Path, validator: _Validator) -> dict[str, list[Row]]:
             rows[name] = []
             continue
         try:
-            with path.open(encoding="utf-8", newline="") as handle:
+            # utf-8-sig: a byte-order mark (spreadsheets write one) is accepted and dropped.
+            with path.open(encoding="utf-8-sig", newline="") as handle:
                 reader = csv.reader(handle)
-                header = next(reader, [])
+                header = [h.strip() for h in next(reader, [])]
                 missing = [c for c in columns if c not in header]
                 for column in missing:
                     validator.errors.append(
                         f"{name}:1: {column}: the column is missing from the header"
                     )
-                if missing:
+                unknown = [c for c in header if c not in columns]
+                for column in unknown:
+                    validator.errors.append(
+                        f"{name}:1: {column or '(empty)'}: unknown column "
+                        f"(data/DICTIONARY.md documents the columns of {name})"
+                    )
+                if missing or unknown:
                     rows[name] = []
                     continue
                 parsed, line = [], reader.line_num
@@ -314,17 +399,33 @@ def read_rows(directory: Path, validator: _Validator) -> dict[str, list[Row]]:
 
 @dataclass
 class Parsed:
+    """The validated rows, as (Row, values) pairs per file, and what the import removes."""
+
     version: str = ""
     states: list[tuple[Row, dict]] = field(default_factory=list)
     declarations: list[tuple[Row, dict]] = field(default_factory=list)
+    referrals: list[tuple[Row, dict]] = field(default_factory=list)
     persons: list[tuple[Row, dict]] = field(default_factory=list)
     warrants: list[tuple[Row, dict]] = field(default_factory=list)
     visits: list[tuple[Row, dict]] = field(default_factory=list)
+    findings: list[tuple[Row, dict]] = field(default_factory=list)
     statements: list[tuple[Row, dict]] = field(default_factory=list)
+    # Visits an earlier import wrote that these files no longer list (pks): withdrawn.
+    withdrawn_visits: list[int] = field(default_factory=list)
+
+    def rows(self):
+        """Every (Row, values) pair of every file."""
+        for name in FILES:
+            yield from getattr(self, name.removesuffix(".csv"))
 
 
 def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
-    """Parse and check every row; returns (parsed rows, errors, warnings)."""
+    """Parse and check every row; returns (parsed rows, errors, warnings).
+
+    Reads the database too, without writing: the rules that span the files and what is
+    already recorded (a nationality against the visits already recorded, the persons a
+    newer version removes) are checked here, so that a run with errors writes nothing.
+    """
     v = _Validator()
     warnings: list[str] = []
     rows = read_rows(directory, v)
@@ -382,7 +483,16 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
                 f"notification of {notified} (Art. 127(1))"
             )
         parsed.states.append(
-            (row, {"iso3": iso3, "name": name, "dates": dates, "urls": v.urls(row)})
+            (
+                row,
+                {
+                    "iso3": iso3,
+                    "name": name,
+                    "dates": dates,
+                    "notes": row.values["notes"],
+                    "urls": v.urls(row),
+                },
+            )
         )
 
     persons: dict[str, dict] = {}
@@ -395,6 +505,7 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
             v.error(row, "slug", f"{slug} is already listed on line {persons[slug]['line']}")
         data = {
             "line": row.line,
+            "row": row,
             "slug": slug,
             "name": v.required(row, "name"),
             "other_names": [n.strip() for n in row.values["other_names"].split(";") if n.strip()],
@@ -413,8 +524,8 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
             persons[slug] = data
         parsed.persons.append((row, data))
 
-    for row in rows["declarations.csv"]:
-        situation = v.required(row, "situation")
+    def known_situation(row: Row, column: str) -> str | None:
+        situation = v.required(row, column)
         if (
             situation
             and situation not in situations
@@ -422,9 +533,17 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
         ):
             v.error(
                 row,
-                "situation",
+                column,
                 f"{situation!r} is not a known situation (none of the persons belongs to it)",
             )
+        return situation
+
+    for row in rows["declarations.csv"]:
+        situation = known_situation(row, "situation")
+        covers_from, covers_to = v.period(row, "covers_from"), v.period(row, "covers_to")
+        v.in_order(row, "covers_from", "covers_to", covers_from, covers_to)
+        if covers_to and not covers_from:
+            v.error(row, "covers_to", "a covered period's end needs its start (covers_from)")
         parsed.declarations.append(
             (
                 row,
@@ -432,26 +551,50 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
                     "iso3": v.iso3(row, "iso3"),
                     "lodged": v.day(row, "lodged", required=True),
                     "situation": situation,
+                    "covers_from": covers_from,
+                    "covers_to": covers_to,
                     "notes": row.values["notes"],
                     "urls": v.urls(row),
                 },
             )
         )
 
-    def known_person(row: Row, column: str) -> dict | None:
-        slug = v.required(row, column)
+    resolutions: dict[str, int] = {}
+    for row in rows["referrals.csv"]:
+        resolution = v.required(row, "resolution")
+        if resolution in resolutions:
+            v.error(
+                row,
+                "resolution",
+                f"{resolution} is already listed on line {resolutions[resolution]}",
+            )
+        elif resolution:
+            resolutions[resolution] = row.line
+        bound = v.codes(row, "bound_iso3")
+        if not bound and not row.values["bound_iso3"]:
+            v.error(row, "bound_iso3", "at least one state the resolution binds is required")
+        parsed.referrals.append(
+            (
+                row,
+                {
+                    "situation": known_situation(row, "situation"),
+                    "resolution": resolution,
+                    "adopted": v.day(row, "adopted", required=True),
+                    "bound": bound,
+                    "notes": row.values["notes"],
+                    "urls": v.urls(row, required=True),
+                },
+            )
+        )
+
+    def known_person(row: Row, column: str, slug: str | None = None) -> dict | None:
+        slug = v.required(row, column) if slug is None else slug
         if slug is None:
             return None
-        if slug in persons:
-            return persons[slug]
-        existing = Person.objects.filter(slug=slug).select_related("nationality").first()
-        if existing is None:
+        if slug not in persons:
             v.error(row, column, f"{slug!r} is not a known person (not in persons.csv)")
             return None
-        return {
-            "slug": slug,
-            "nationality": existing.nationality.iso3 if existing.nationality else None,
-        }
+        return persons[slug]
 
     refs: dict[str, int] = {}
     for row in rows["warrants.csv"]:
@@ -468,11 +611,29 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
         end_reason = v.choice(
             row, "end_reason", VOCABULARIES["warrants.csv", "end_reason"], required=False
         )
-        if end_reason and not ended:
-            # The sources name the end but not its date: the warrant is treated as still in force.
-            warnings.append(
-                f"{row.file}:{row.line}: ended: end_reason is {end_reason!r} but the end date is missing; "
-                "the warrant is treated as in force"
+        # docs/DOMAIN.md, "Warrant": a warrant with an end reason has an end date, and a
+        # person not at large has no warrant without an end (Bemba, acquitted in 2018,
+        # flying home must not become an incident). Both are errors naming both rows.
+        where = f", {person['row'].where}" if person else ""
+        if end_reason and not row.values["ended"]:
+            v.error(
+                row,
+                "ended",
+                f"end_reason is {end_reason!r} but the end date is missing: a warrant that "
+                f"ended has an end date (person {row.values['person_slug']}{where})",
+            )
+        elif (
+            person
+            and not row.values["ended"]
+            and person["status"]
+            and person["status"] != PersonStatus.AT_LARGE
+        ):
+            v.error(
+                row,
+                "ended",
+                f"the warrant has no end, but {person['row'].where} gives "
+                f"{person['slug']}'s status as {person['status']}: a person not at large "
+                "has no warrant without an end",
             )
         ref = slugify(
             f"{row.values['person_slug']}-{row.values['issued'] or row.values['made_public']}"
@@ -499,15 +660,13 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
             )
         )
 
-    visit_ids: dict[str, int] = {}
+    visits: dict[str, dict] = {}
     for row in rows["visits.csv"]:
         vid = v.required(row, "id")
         if vid and not is_slug(vid):
             v.error(row, "id", f"{vid!r} must be lower-case words joined by hyphens")
-        if vid in visit_ids:
-            v.error(row, "id", f"{vid} is already used on line {visit_ids[vid]}")
-        elif vid:
-            visit_ids[vid] = row.line
+        if vid in visits:
+            v.error(row, "id", f"{vid} is already used on line {visits[vid]['row'].line}")
         person = known_person(row, "person_slug")
         host = v.iso3(row, "host_iso3")
         status = v.choice(row, "status", VOCABULARIES["visits.csv", "status"])
@@ -516,52 +675,130 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
         if end and not row.values["start"]:
             v.error(row, "end", "an end date needs a start date")
         v.in_order(row, "start", "end", start, end)
-        if person and host and person.get("nationality") == host:
+        if person and host and person["nationality"] == host:
             v.error(
                 row,
                 "host_iso3",
-                f"{host} is {row.values['person_slug']}'s own state of nationality: "
-                "a visit to one's own state is not a visit",
+                f"{host} is {row.values['person_slug']}'s own state of nationality "
+                f"({person['row'].where}): a visit to one's own state is not a visit",
             )
-        finding = v.day(row, "icc_finding_date")
-        referral = row.values["icc_finding_referred_to"]
-        if referral and referral not in VOCABULARIES["visits.csv", "icc_finding_referred_to"]:
+        control = (
+            v.choice(
+                row, "host_control", VOCABULARIES["visits.csv", "host_control"], required=False
+            )
+            or HostControl.EFFECTIVE
+        )
+        controlled_by = v.iso3(row, "controlled_by_iso3", required=False)
+        if controlled_by and control != HostControl.NONE:
             v.error(
                 row,
-                "icc_finding_referred_to",
-                f"{referral!r} is not one of: none, ASP, UNSC, ASP;UNSC",
+                "controlled_by_iso3",
+                "names the state that controlled the place when the host did not: "
+                "only with host_control none",
             )
-        elif referral and not row.values["icc_finding_date"]:
-            v.error(row, "icc_finding_referred_to", "a referral needs an icc_finding_date")
-        parsed.visits.append(
+        elif controlled_by and controlled_by == host:
+            v.error(row, "controlled_by_iso3", f"{controlled_by} is the host itself")
+        data = {
+            "row": row,
+            "slug": vid,
+            "person": person,
+            "host": host,
+            "place": row.values["city"],
+            "start": start,
+            "end": end,
+            "occasion": row.values["occasion"],
+            "status": status,
+            "outcome": v.choice(row, "outcome", VOCABULARIES["visits.csv", "outcome"]),
+            "host_notified": v.choice(
+                row, "host_notified", VOCABULARIES["visits.csv", "host_notified"], required=False
+            )
+            == "yes",
+            "host_control": control,
+            "controlled_by": controlled_by,
+            "host_justification": row.values["host_justification"],
+            "review_state": v.choice(
+                row, "review_state", VOCABULARIES["visits.csv", "review_state"], required=False
+            )
+            or ReviewState.REPORTED,
+            "expected_verdict": v.choice(
+                row,
+                "expected_verdict",
+                VOCABULARIES["visits.csv", "expected_verdict"],
+                required=False,
+            )
+            or "",
+            "notes": row.values["notes"],
+            "urls": v.urls(row, required=True),
+        }
+        if vid and vid not in visits:
+            visits[vid] = data
+        parsed.visits.append((row, data))
+
+    # A nationality must not make a visit already recorded, and no longer listed in
+    # visits.csv (withdrawn, or reported on the site), one to the person's own state.
+    nationals = {p["slug"]: p for p in persons.values() if p["nationality"]}
+    for visit_slug, person_slug, host_iso3 in (
+        Visit.objects.filter(person__slug__in=nationals)
+        .exclude(slug__in=visits)
+        .values_list("slug", "person__slug", "host__iso3")
+    ):
+        person = nationals[person_slug]
+        if person["nationality"] == host_iso3:
+            v.error(
+                person["row"],
+                "nationality_iso3",
+                f"{host_iso3} would make visit {visit_slug} (recorded in the database, "
+                f"not in visits.csv) one to {person_slug}'s own state of nationality",
+            )
+
+    findings: dict[tuple, int] = {}
+    for row in rows["findings.csv"]:
+        state = v.iso3(row, "state_iso3")
+        decided = v.period(row, "decided", required=True)
+        slugs = [s.strip() for s in row.values["persons"].split(";") if s.strip()]
+        found = [known_person(row, "persons", slug) for slug in slugs]
+        visit_id = row.values["visit_id"]
+        if visit_id and visit_id not in visits:
+            v.error(row, "visit_id", f"{visit_id!r} is not a visit of visits.csv")
+        elif visit_id and state and visits[visit_id]["host"] not in (None, state):
+            v.error(
+                row,
+                "visit_id",
+                f"{visit_id}'s host is {visits[visit_id]['host']} "
+                f"({visits[visit_id]['row'].where}), not {state}",
+            )
+        kind = v.choice(row, "kind", VOCABULARIES["findings.csv", "kind"])
+        bodies = [b.strip() for b in row.values["referred_to"].split(";") if b.strip()]
+        for body in bodies:
+            if body not in VOCABULARIES["findings.csv", "referred_to"]:
+                v.error(
+                    row,
+                    "referred_to",
+                    f"{body!r} is not one of: asp, unsc (a `;` list; empty: not referred)",
+                )
+        key = (state, visit_id, decided.first if decided else None, kind)
+        if None not in (state, decided, kind):
+            if key in findings:
+                v.error(
+                    row,
+                    "decided",
+                    f"the same finding (state, visit, date, kind) is already on line {findings[key]}",
+                )
+            else:
+                findings[key] = row.line
+        parsed.findings.append(
             (
                 row,
                 {
-                    "slug": vid,
-                    "person": person,
-                    "host": host,
-                    "place": row.values["city"],
-                    "start": start,
-                    "end": end,
-                    "occasion": row.values["occasion"],
-                    "status": status,
-                    "outcome": v.choice(row, "outcome", VOCABULARIES["visits.csv", "outcome"]),
-                    "host_notified": v.choice(
-                        row,
-                        "host_notified",
-                        VOCABULARIES["visits.csv", "host_notified"],
-                        required=False,
-                    )
-                    == "yes",
-                    "review_state": v.choice(
-                        row,
-                        "review_state",
-                        VOCABULARIES["visits.csv", "review_state"],
-                        required=False,
-                    )
-                    or ReviewState.REPORTED,
-                    "finding": finding,
-                    "referral": REFERRALS.get(referral),
+                    "state": state,
+                    "decided": decided,
+                    "reference": row.values["decision_ref"],
+                    "chamber": row.values["chamber"],
+                    "persons": [p["slug"] for p in found if p],
+                    "visit": visit_id,
+                    "kind": kind,
+                    "asp": "asp" in bodies,
+                    "unsc": "unsc" in bodies,
                     "notes": row.values["notes"],
                     "urls": v.urls(row, required=True),
                 },
@@ -569,15 +806,12 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
         )
 
     for row in rows["statements.csv"]:
-        signatories = [s.strip() for s in row.values["signatories_iso3"].split(";") if s.strip()]
-        for code in signatories:
-            if not is_iso3(code) or pycountry.countries.get(alpha_3=code) is None:
-                v.error(
-                    row, "signatories_iso3", f"{code!r} is not an ISO 3166-1 alpha-3 country code"
-                )
+        signatories = v.codes(row, "signatories_iso3")
         count = row.values["count"]
         if count and not count.isdigit():
             v.error(row, "count", f"{count!r} is not a whole number")
+        elif count and int(count) < len(signatories):
+            v.error(row, "count", f"{count} is fewer than the {len(signatories)} states listed")
         parsed.statements.append(
             (
                 row,
@@ -590,6 +824,28 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
                 },
             )
         )
+
+    # What a newer version removes: visits are withdrawn; a person is deleted, unless a
+    # visit still recorded (withdrawn, or reported on the site) depends on him.
+    parsed.withdrawn_visits = list(
+        Visit.objects.exclude(dataset_version="")
+        .exclude(slug__in=visits)
+        .exclude(review_state=ReviewState.WITHDRAWN)
+        .values_list("pk", flat=True)
+    )
+    dependents: dict[str, list[str]] = defaultdict(list)
+    for person_slug, visit_slug in (
+        Visit.objects.exclude(person__slug__in=persons)
+        .order_by("slug")
+        .values_list("person__slug", "slug")
+    ):
+        dependents[person_slug].append(visit_slug)
+    for person_slug, visit_slugs in sorted(dependents.items()):
+        v.errors.append(
+            f"persons.csv:0: slug: {person_slug} is no longer listed, but visits recorded in the "
+            f"database depend on it: {', '.join(visit_slugs)} (a removed visit is withdrawn, "
+            "not deleted; keep the person)"
+        )
     return parsed, v.errors, warnings
 
 
@@ -600,7 +856,9 @@ class _Loader:
     """Upserts parsed rows, saving only what differs so a re-import changes nothing.
 
     Source links are compared against one preloaded map per model and new links are
-    written in bulk, so the import costs a few queries per row, not per citation.
+    written in bulk, so the import costs a few queries per row, not per citation. Each
+    row's outcome is kept until `finish`: a row whose fields are unchanged but whose
+    sources or related states/persons changed becomes `updated`.
     """
 
     def __init__(self, report: ImportReport, urls: set[str]):
@@ -614,22 +872,37 @@ class _Loader:
             report.count("sources", "created")
         self.links: dict[type, dict[int, set[int]]] = {}
         self.new_links: dict[type, list] = defaultdict(list)
+        self.outcomes: dict[tuple[type, int], str] = {}
 
     def upsert(self, model, lookup: dict, values: dict):
         obj = model.objects.filter(**lookup).first()
-        label = model._meta.verbose_name_plural
         if obj is None:
             obj = model.objects.create(**lookup, **values)
-            self.report.count(label, "created")
-            return obj
-        if any(getattr(obj, k) != v for k, v in values.items()):
+            outcome = "created"
+        elif any(getattr(obj, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(obj, k, v)
             obj.save()
-            self.report.count(label, "updated")
+            outcome = "updated"
         else:
-            self.report.count(label, "unchanged")
+            outcome = "unchanged"
+        key = (type(obj), obj.pk)
+        if self.outcomes.get(key) not in ("created", "updated"):  # a row met twice (a case)
+            self.outcomes[key] = outcome
         return obj
+
+    def touched(self, obj) -> None:
+        """Something of `obj` beyond its fields changed (sources, a many-to-many list)."""
+        key = (type(obj), obj.pk)
+        if self.outcomes.get(key) == "unchanged":
+            self.outcomes[key] = "updated"
+
+    def set_many(self, obj, relation: str, wanted: set[int]) -> None:
+        """Set a many-to-many relation to `wanted` (pks) if it differs."""
+        manager = getattr(obj, relation)
+        if set(manager.values_list("pk", flat=True)) != wanted:
+            manager.set(wanted)
+            self.touched(obj)
 
     def _current_links(self, model) -> dict[int, set[int]]:
         if model not in self.links:
@@ -646,6 +919,7 @@ class _Loader:
         current = self._current_links(type(obj)).get(obj.pk, set())
         if current == wanted:
             return
+        self.touched(obj)
         if not current:
             through = type(obj).sources.through
             owner = type(obj)._meta.model_name + "_id"
@@ -656,10 +930,26 @@ class _Loader:
             obj.sources.set(wanted)
         self._current_links(type(obj))[obj.pk] = wanted
 
+    def delete_unlisted(self, queryset, keep: set[int]) -> None:
+        """Delete the rows of `queryset` not in `keep` (pks): rows a newer version removed."""
+        label = queryset.model._meta.verbose_name_plural
+        for obj in queryset.exclude(pk__in=keep):
+            obj.delete()
+            self.report.count(label, "deleted")
+
+    def listed(self, model) -> set[int]:
+        """The pks of `model` the files list (those upserted in this run)."""
+        return {pk for (m, pk) in self.outcomes if m is model}
+
     def flush_links(self) -> None:
         for through, rows in self.new_links.items():
             through.objects.bulk_create(rows, ignore_conflicts=True)
         self.new_links.clear()
+
+    def finish(self) -> None:
+        """Count each row's outcome."""
+        for (model, _), outcome in self.outcomes.items():
+            self.report.count(model._meta.verbose_name_plural, outcome)
 
 
 def _stored(period: Period | None) -> tuple[datetime.date | None, str]:
@@ -667,13 +957,12 @@ def _stored(period: Period | None) -> tuple[datetime.date | None, str]:
 
 
 def load(parsed: Parsed, report: ImportReport) -> None:
-    urls = {
-        u
-        for name, rows in vars(parsed).items()
-        if name != "version"
-        for _, data in rows
-        for u in data["urls"]
-    }
+    """Write the validated rows (inside the caller's transaction); counts go to `report`.
+
+    Rows are matched by their natural keys (iso3, slug, visit id, resolution, ...);
+    rows the files no longer list are deleted, and visits withdrawn (see the module).
+    """
+    urls = {u for _, data in parsed.rows() for u in data["urls"]}
     loader = _Loader(report, urls)
     listed = {data["iso3"] for _, data in parsed.states}
     existing = set(State.objects.values_list("iso3", flat=True))
@@ -689,7 +978,9 @@ def load(parsed: Parsed, report: ImportReport) -> None:
     for _ in new_states:
         report.count("states", "created")
     for _, data in parsed.states:
-        state = loader.upsert(State, {"iso3": data["iso3"]}, {"name": data["name"]})
+        state = loader.upsert(
+            State, {"iso3": data["iso3"]}, {"name": data["name"], "notes": data["notes"]}
+        )
         loader.set_sources(state, data["urls"])
         current = {e.kind: e for e in state.treaty_events.all()}
         for column, kind in TREATY_COLUMNS.items():
@@ -697,15 +988,26 @@ def load(parsed: Parsed, report: ImportReport) -> None:
             if date is None:
                 if kind in current:
                     current[kind].delete()
-                    report.count("treaty events", "updated")
+                    report.count("treaty events", "deleted")
                 continue
             event = loader.upsert(TreatyEvent, {"state": state, "kind": kind}, {"date": date})
             loader.set_sources(event, data["urls"])
+    # A state no longer listed keeps its name (every country exists) but loses its timeline
+    # and notes.
+    for event in TreatyEvent.objects.exclude(state__iso3__in=listed):
+        event.delete()
+        report.count("treaty events", "deleted")
+    for state in State.objects.exclude(iso3__in=listed).exclude(notes=""):
+        state.notes = ""
+        state.save()
+        report.count("states", "updated")
     states = {s.iso3: s for s in State.objects.all()}
 
-    situation_names = {data["situation"] for _, data in parsed.persons} | {
-        d["situation"] for _, d in parsed.declarations
-    }
+    situation_names = (
+        {data["situation"] for _, data in parsed.persons}
+        | {d["situation"] for _, d in parsed.declarations}
+        | {d["situation"] for _, d in parsed.referrals}
+    )
     situations = {
         name: loader.upsert(Situation, {"name": name}, {"slug": slugify(name)})
         for name in sorted(situation_names)
@@ -713,13 +1015,41 @@ def load(parsed: Parsed, report: ImportReport) -> None:
     situations.update({s.name: s for s in Situation.objects.exclude(name__in=situations)})
 
     for _, data in parsed.declarations:
-        state = states[data["iso3"]]
+        covers_from, covers_from_precision = _stored(data["covers_from"])
+        covers_to, covers_to_precision = _stored(data["covers_to"])
         declaration = loader.upsert(
             Declaration,
-            {"state": state, "lodged": data["lodged"], "situation": situations[data["situation"]]},
-            {"notes": data["notes"]},
+            {
+                "state": states[data["iso3"]],
+                "lodged": data["lodged"],
+                "situation": situations[data["situation"]],
+            },
+            {
+                "covers_from": covers_from,
+                "covers_from_precision": covers_from_precision,
+                "covers_to": covers_to,
+                "covers_to_precision": covers_to_precision,
+                "notes": data["notes"],
+            },
         )
         loader.set_sources(declaration, data["urls"])
+    loader.delete_unlisted(Declaration.objects.all(), loader.listed(Declaration))
+
+    for _, data in parsed.referrals:
+        referral = loader.upsert(
+            SecurityCouncilReferral,
+            {"resolution": data["resolution"]},
+            {
+                "situation": situations[data["situation"]],
+                "adopted": data["adopted"],
+                "notes": data["notes"],
+            },
+        )
+        loader.set_many(referral, "bound_states", {states[c].pk for c in data["bound"]})
+        loader.set_sources(referral, data["urls"])
+    loader.delete_unlisted(
+        SecurityCouncilReferral.objects.all(), loader.listed(SecurityCouncilReferral)
+    )
 
     for _, data in parsed.persons:
         born, born_precision = _stored(data["born"])
@@ -750,6 +1080,7 @@ def load(parsed: Parsed, report: ImportReport) -> None:
             if data["case_number"] and case.number != data["case_number"]:
                 case.number = data["case_number"]
                 case.save()
+                loader.touched(case)
         issued, issued_precision = _stored(data["issued"])
         public, public_precision = _stored(data["made_public"])
         warrant = loader.upsert(
@@ -769,9 +1100,49 @@ def load(parsed: Parsed, report: ImportReport) -> None:
             },
         )
         loader.set_sources(warrant, data["urls"])
+    loader.delete_unlisted(Warrant.objects.all(), loader.listed(Warrant))
 
+    version = parsed.version or UNKNOWN_VERSION
+    visits: dict[str, Visit] = {}
     for _, data in parsed.visits:
-        load_visit(loader, data, persons[data["person"]["slug"]], states[data["host"]], report)
+        visits[data["slug"]] = load_visit(
+            data,
+            persons[data["person"]["slug"]],
+            states[data["host"]],
+            states.get(data["controlled_by"]) if data["controlled_by"] else None,
+            version,
+            report,
+        )
+    # The version that last listed each visit (not a change of the visit: not counted).
+    Visit.objects.filter(slug__in=visits).exclude(dataset_version=version).update(
+        dataset_version=version
+    )
+    for visit in Visit.objects.filter(pk__in=parsed.withdrawn_visits):
+        withdraw_visit(visit, f"removed from dataset version {version}")
+        report.count("visits", "withdrawn")
+
+    for _, data in parsed.findings:
+        decided, decided_precision = _stored(data["decided"])
+        finding = loader.upsert(
+            Finding,
+            {
+                "state": states[data["state"]],
+                "visit": visits[data["visit"]] if data["visit"] else None,
+                "decided": decided,
+                "kind": data["kind"],
+            },
+            {
+                "decided_precision": decided_precision,
+                "chamber": data["chamber"],
+                "decision_reference": data["reference"],
+                "referred_to_asp": data["asp"],
+                "referred_to_unsc": data["unsc"],
+                "notes": data["notes"],
+            },
+        )
+        loader.set_many(finding, "persons", {persons[s].pk for s in data["persons"]})
+        loader.set_sources(finding, data["urls"])
+    loader.delete_unlisted(Finding.objects.all(), loader.listed(Finding))
 
     for _, data in parsed.statements:
         statement = loader.upsert(
@@ -779,17 +1150,28 @@ def load(parsed: Parsed, report: ImportReport) -> None:
             {"date": data["date"], "title": data["title"]},
             {"signatory_count": data["count"]},
         )
-        wanted = {states[c].pk for c in data["signatories"]}
-        if set(statement.signatories.values_list("pk", flat=True)) != wanted:
-            statement.signatories.set(wanted)
+        loader.set_many(statement, "signatories", {states[c].pk for c in data["signatories"]})
         loader.set_sources(statement, data["urls"])
+    loader.delete_unlisted(JointStatement.objects.all(), loader.listed(JointStatement))
+
+    # Persons last: validation refused the run if a recorded visit depends on one removed.
+    loader.delete_unlisted(Person.objects.all(), loader.listed(Person))
     loader.flush_links()
+    loader.finish()
 
 
 def load_visit(
-    loader: _Loader, data: dict, person: Person, host: State, report: ImportReport
-) -> None:
-    """Visits go through the one write path, record_visit_report, like every other report."""
+    data: dict,
+    person: Person,
+    host: State,
+    controlled_by: State | None,
+    version: str,
+    report: ImportReport,
+) -> Visit:
+    """Visits go through the one write path, record_visit_report, like every other report.
+
+    A withdrawn visit listed again is restored (its review state is the file's again).
+    """
     start, start_precision = _stored(data["start"])
     end, end_precision = _stored(data["end"])
     fields = {
@@ -804,7 +1186,11 @@ def load_visit(
         "status": data["status"],
         "outcome": data["outcome"],
         "host_notified": data["host_notified"],
+        "host_control": data["host_control"],
+        "controlled_by": controlled_by,
+        "host_justification": data["host_justification"],
         "review_state": data["review_state"],
+        "expected_verdict": data["expected_verdict"],
         "notes": data["notes"],
     }
     existing = Visit.objects.filter(slug=data["slug"]).first()
@@ -814,37 +1200,52 @@ def load_visit(
     if (
         existing is not None
         and same_sources
+        and not existing.withdrawal_note
         and all(getattr(existing, k) == v for k, v in fields.items())
     ):
         report.count("visits", "unchanged")
-        visit = existing
-    else:
-        visit = record_visit_report(
-            slug=data["slug"],
-            host_justification=existing.host_justification if existing else "",
-            sources=[SourceInput(url=u) for u in data["urls"]],
-            **fields,
-        )
-        report.count("visits", "updated" if existing else "created")
-    if data["finding"]:
-        asp, unsc = data["referral"] or (False, False)
-        loader.upsert(
-            Finding,
-            {"visit": visit},
-            {
-                "state": host,
-                "decided": data["finding"],
-                "referred_to_asp": asp,
-                "referred_to_unsc": unsc,
-            },
-        )
+        return existing
+    visit = record_visit_report(
+        slug=data["slug"],
+        sources=[SourceInput(url=u) for u in data["urls"]],
+        dataset_version=version,
+        **fields,
+    )
+    report.count("visits", "updated" if existing else "created")
+    return visit
+
+
+def self_check_warnings(parsed: Parsed) -> list[str]:
+    """The self-check of docs/DOMAIN.md after evaluation, as warnings naming the row:
+    a visit whose verdict differs from its structured `expected_verdict`, and an
+    Art. 87(7) finding tied to a visit whose verdict is not `non_compliance`."""
+    codes = dict(Visit.objects.values_list("slug", "verdict__code"))
+    warnings = []
+    for row, data in parsed.visits:
+        expected, actual = data["expected_verdict"], codes.get(data["slug"])
+        if expected and actual != expected:
+            warnings.append(
+                f"{row.where}: expected_verdict: the rule gives {actual or '(no verdict)'}, "
+                f"the researcher expected {expected} (self-check)"
+            )
+    for row, data in parsed.findings:
+        if data["visit"] and data["kind"] == FindingKind.ART_87_7:
+            actual = codes.get(data["visit"])
+            if actual != VerdictCode.NON_COMPLIANCE:
+                warnings.append(
+                    f"{row.where}: visit_id: an Art. 87(7) finding of non-compliance, but the "
+                    f"verdict on {data['visit']} is {actual or '(none)'} (self-check)"
+                )
+    return warnings
 
 
 def import_dataset(directory: Path) -> ImportReport:
     """Validate the files in `directory`, load them in one transaction, evaluate every visit,
     and record the import (version, time, counts).
 
-    Raises ImportFailed (and writes nothing) when any row is invalid.
+    Returns the ImportReport (counts per kind of row and outcome: created, updated,
+    unchanged, deleted, withdrawn; warnings; evaluation statistics). Raises ImportFailed
+    (and writes nothing) when any row is invalid. The rules are docs/DOMAIN.md's.
     """
     parsed, errors, warnings = validate(directory)
     if errors:
@@ -854,12 +1255,7 @@ def import_dataset(directory: Path) -> ImportReport:
         load(parsed, report)
     # Verdicts are derived: evaluate everything (cheap at this size); only changes are written.
     report.evaluation = flagging.evaluate_visits(cause="dataset import")
-    report.warnings += [
-        f"visits.csv: {slug}: self-check: {check}"
-        for slug, check in Visit.objects.exclude(verdict__self_check="").values_list(
-            "slug", "verdict__self_check"
-        )
-    ]
+    report.warnings += self_check_warnings(parsed)
     DatasetImport.objects.create(
         version=report.version,
         counts={str(model): dict(counts) for model, counts in report.counts.items()},

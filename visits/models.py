@@ -117,6 +117,14 @@ class Visit(models.Model):
     review_state = models.CharField(
         max_length=16, choices=ReviewState.choices, default=ReviewState.REPORTED
     )
+    dataset_version = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text=(
+            "The dataset version that last listed the visit ('unknown' when that folder had "
+            "no VERSION); blank for visits reported on the site, which an import never withdraws."
+        ),
+    )
     notes = models.TextField(blank=True, help_text="Researcher's notes.")
     sources = models.ManyToManyField(Source, blank=True, related_name="visits")
     created_at = models.DateTimeField(auto_now_add=True)

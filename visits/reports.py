@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from compliance import partial_isoformat
 from core.models import DatePrecision, Source
 from states.models import State
-from visits.models import ReviewState, Visit, VisitOutcome, VisitStatus
+from visits.models import HostControl, ReviewState, Visit, VisitOutcome, VisitStatus
 from warrants.models import Person
 
 
@@ -47,7 +47,15 @@ def _unique_slug(base: str) -> str:
 
 
 def validate_visit_fields(
-    *, person: Person, host: State, start, end, status: str, outcome: str, review_state: str
+    *,
+    person: Person,
+    host: State,
+    start,
+    end,
+    status: str,
+    outcome: str,
+    review_state: str,
+    host_control: str = HostControl.EFFECTIVE,
 ) -> dict[str, str]:
     """Field errors as {field: message}; empty when the report is acceptable."""
     errors = {}
@@ -62,6 +70,10 @@ def validate_visit_fields(
     if outcome not in VisitOutcome.values:
         errors["outcome"] = (
             f"Unknown outcome {outcome!r}; expected one of {', '.join(VisitOutcome.values)}."
+        )
+    if host_control not in HostControl.values:
+        errors["host_control"] = (
+            f"Unknown host control {host_control!r}; expected one of {', '.join(HostControl.values)}."
         )
     if review_state not in ReviewState.values:
         errors["review_state"] = f"Unknown review state {review_state!r}."
@@ -96,11 +108,18 @@ def record_visit_report(
     review_state: str = ReviewState.REPORTED,
     slug: str | None = None,
     user=None,
+    host_control: str = HostControl.EFFECTIVE,
+    controlled_by: State | None = None,
+    expected_verdict: str = "",
+    dataset_version: str | None = None,
 ) -> Visit:
     """Create or update (by slug) a visit report with its sources; raises ValidationError.
 
     New reports enter as `reported`: they are never published before a reviewer
-    verifies them. Nothing is saved when anything is invalid.
+    verifies them. Nothing is saved when anything is invalid. `dataset_version` is
+    given by the importer only (the version of the files that list the visit); None
+    keeps what the visit had. A visit saved with any review state but `withdrawn`
+    loses its withdrawal note (a withdrawn visit that reappears is restored).
     """
     errors = validate_visit_fields(
         person=person,
@@ -110,6 +129,7 @@ def record_visit_report(
         status=status,
         outcome=outcome,
         review_state=review_state,
+        host_control=host_control,
     )
     if not sources:
         errors["sources"] = "At least one source (a public URL) is required."
@@ -127,6 +147,12 @@ def record_visit_report(
     visit.status, visit.outcome = status, outcome
     visit.host_notified, visit.host_justification = host_notified, host_justification
     visit.notes, visit.review_state = notes, review_state
+    visit.host_control, visit.controlled_by = host_control, controlled_by
+    visit.expected_verdict = expected_verdict
+    if review_state != ReviewState.WITHDRAWN:
+        visit.withdrawal_note = ""
+    if dataset_version is not None:
+        visit.dataset_version = dataset_version
     if user is not None and getattr(user, "is_authenticated", False):
         visit.updated_by = user
         if existing is None:
@@ -141,6 +167,25 @@ def record_visit_report(
     wanted = {s.pk for s in source_rows}
     if current != wanted:
         visit.sources.set(source_rows)
+    return visit
+
+
+@transaction.atomic
+def withdraw_visit(visit: Visit, note: str, user=None) -> Visit:
+    """Withdraw a visit from the record without deleting it (docs/DOMAIN.md: "A visit
+    removed from a newer version of the dataset, or rejected on review, is not deleted").
+
+    Sets review_state `withdrawn` and `withdrawal_note` (e.g. "removed from dataset
+    version 2026.12.01"); the save schedules the evaluation, which turns the visit's
+    verdict into `withdrawn` and keeps its history. Withdrawing a visit already
+    withdrawn with the same note changes nothing. Returns the visit.
+    """
+    if visit.review_state == ReviewState.WITHDRAWN and visit.withdrawal_note == note:
+        return visit
+    visit.review_state, visit.withdrawal_note = ReviewState.WITHDRAWN, note
+    if user is not None and getattr(user, "is_authenticated", False):
+        visit.updated_by = user
+    visit.save()
     return visit
 
 

@@ -2,17 +2,22 @@
 
 The report starts with the folder's dataset version (from its VERSION file, "unknown"
 when there is none); the import is recorded with that version in DatasetImport.
+Then one line per kind of row: created, updated, unchanged, and deleted or withdrawn
+when a newer version removed rows.
 """
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dataset.importer import ImportFailed, import_dataset
+from dataset.importer import OUTCOMES, ImportFailed, import_dataset
 
 
 class Command(BaseCommand):
-    help = "Import states, declarations, persons, warrants, visits and statements from a folder of CSV files."
+    help = (
+        "Import states, declarations, referrals, persons, warrants, visits, findings and "
+        "statements from a folder of CSV files (data/DICTIONARY.md)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -35,8 +40,11 @@ class Command(BaseCommand):
         for warning in report.warnings:
             self.stderr.write(self.style.WARNING(f"warning: {warning}"))
         for model, counts in sorted(report.counts.items()):
+            # created, updated and unchanged always; deleted and withdrawn when there are any.
             parts = ", ".join(
-                f"{counts.get(k, 0)} {k}" for k in ("created", "updated", "unchanged")
+                f"{counts.get(k, 0)} {k}"
+                for k in OUTCOMES
+                if k in ("created", "updated", "unchanged") or counts.get(k)
             )
             self.stdout.write(f"{model}: {parts}")
         stats = report.evaluation

@@ -1,0 +1,361 @@
+"""The importer's second-edition rules, each with a failing and a passing case, on small
+CSV folders written in tmp_path (see docs/DOMAIN.md, "The dataset" and "Warrant")."""
+
+import csv
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from dataset.importer import FILES, ImportFailed, import_dataset, validate
+from dataset.models import DatasetImport
+from states.models import SecurityCouncilReferral, State
+from visits.models import Finding, ReviewState, Visit
+from visits.reports import SourceInput, record_visit_report
+from warrants.models import Person, Warrant
+
+pytestmark = pytest.mark.django_db
+
+URL = "https://example.org/source"
+STATES = [
+    {"iso3": "BEL", "name": "Belgium", "deposited": "2000-06-28", "entry_into_force": "2002-07-01"},
+    {
+        "iso3": "MNG",
+        "name": "Mongolia",
+        "deposited": "2002-04-11",
+        "entry_into_force": "2002-07-01",
+    },
+    {
+        "iso3": "COD",
+        "name": "DR Congo",
+        "deposited": "2002-04-11",
+        "entry_into_force": "2002-07-01",
+    },
+]
+PERSONS = [
+    {
+        "slug": "jean-pierre-bemba-gombo",
+        "name": "Jean-Pierre Bemba Gombo",
+        "nationality_iso3": "COD",
+        "situation": "Central African Republic",
+        "status": "acquitted",
+        "status_date": "2018-06-08",
+    },
+    {
+        "slug": "vladimir-putin",
+        "name": "Vladimir Putin",
+        "nationality_iso3": "RUS",
+        "situation": "Ukraine",
+        "status": "at_large",
+    },
+]
+WARRANTS = [
+    {
+        "person_slug": "jean-pierre-bemba-gombo",
+        "issued": "2008-06-10",
+        "made_public": "2008-06-10",
+        "ended": "2008-07-03",
+        "end_reason": "executed",
+    },
+    {"person_slug": "vladimir-putin", "issued": "2023-03-17", "made_public": "2023-03-17"},
+]
+VISITS = [
+    {
+        "id": "vladimir-putin-mng-2024-09-02",
+        "person_slug": "vladimir-putin",
+        "host_iso3": "MNG",
+        "start": "2024-09-02",
+        "end": "2024-09-03",
+        "status": "occurred",
+        "outcome": "not_arrested",
+        "review_state": "verified",
+    },
+    {
+        "id": "jean-pierre-bemba-gombo-bel-2008-05-24",
+        "person_slug": "jean-pierre-bemba-gombo",
+        "host_iso3": "BEL",
+        "start": "2008-05-24",
+        "status": "occurred",
+        "outcome": "arrested",
+        "review_state": "verified",
+    },
+]
+BEMBA_HOME = {
+    "id": "jean-pierre-bemba-gombo-cod-2018-08-01",
+    "person_slug": "jean-pierre-bemba-gombo",
+    "host_iso3": "COD",
+    "city": "Kinshasa",
+    "start": "2018-08-01",
+    "status": "occurred",
+    "outcome": "not_arrested",
+    "review_state": "verified",
+}
+
+
+def write_csv(path, name, rows, columns=None, bom=False):
+    columns = columns or FILES[name]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({c: row.get(c, URL if c == "source_urls" else "") for c in columns})
+    (path / name).write_text(("\ufeff" if bom else "") + out.getvalue(), encoding="utf-8")
+
+
+def folder(tmp_path, name="data", version="2026.12.01", **files):
+    """A dataset folder: the small one above, with any file replaced by `files`
+    (keyword: the file's stem, e.g. visits=[...])."""
+    path = tmp_path / name
+    path.mkdir()
+    defaults = {"states": STATES, "persons": PERSONS, "warrants": WARRANTS, "visits": VISITS}
+    for stem, rows in {**defaults, **files}.items():
+        write_csv(path, f"{stem}.csv", rows)
+    if version:
+        (path / "VERSION").write_text(version + "\n", encoding="utf-8")
+    return path
+
+
+def errors_of(path) -> list[str]:
+    with pytest.raises(ImportFailed) as failure:
+        import_dataset(path)
+    return failure.value.errors
+
+
+def line_of(path, name, prefix) -> int:
+    lines = (path / name).read_text(encoding="utf-8").splitlines()
+    return next(i + 1 for i, li in enumerate(lines) if li.startswith(prefix))
+
+
+def test_bembas_trip_home_is_refused_as_a_visit_to_his_own_state(tmp_path):
+    path = folder(tmp_path, visits=[*VISITS, BEMBA_HOME])
+    errors = errors_of(path)
+    visit_line = line_of(path, "visits.csv", BEMBA_HOME["id"])
+    person_line = line_of(path, "persons.csv", "jean-pierre-bemba-gombo,")
+    assert errors == [
+        f"visits.csv:{visit_line}: host_iso3: COD is jean-pierre-bemba-gombo's own state of "
+        f"nationality (persons.csv:{person_line}): a visit to one's own state is not a visit"
+    ]
+    assert not Visit.objects.exists()
+    # Without that row the folder validates.
+    assert validate(folder(tmp_path, "ok"))[1] == []
+
+
+def test_a_person_not_at_large_with_a_warrant_without_end_is_refused_naming_both_rows(tmp_path):
+    open_warrant = {**WARRANTS[0], "ended": "", "end_reason": ""}
+    path = folder(tmp_path, warrants=[open_warrant, WARRANTS[1]])
+    person_line = line_of(path, "persons.csv", "jean-pierre-bemba-gombo,")
+    assert errors_of(path) == [
+        f"warrants.csv:2: ended: the warrant has no end, but persons.csv:{person_line} gives "
+        "jean-pierre-bemba-gombo's status as acquitted: a person not at large has no warrant "
+        "without an end"
+    ]
+    # At large, the same open warrant is fine.
+    at_large = [{**PERSONS[0], "status": "at_large", "status_date": ""}, PERSONS[1]]
+    assert validate(folder(tmp_path, "ok", persons=at_large, warrants=[open_warrant]))[1] == []
+
+
+def test_an_end_reason_without_an_end_date_is_refused_naming_both_rows(tmp_path):
+    path = folder(tmp_path, warrants=[{**WARRANTS[0], "ended": ""}, WARRANTS[1]])
+    person_line = line_of(path, "persons.csv", "jean-pierre-bemba-gombo,")
+    assert errors_of(path) == [
+        "warrants.csv:2: ended: end_reason is 'executed' but the end date is missing: a warrant "
+        f"that ended has an end date (person jean-pierre-bemba-gombo, persons.csv:{person_line})"
+    ]
+    assert Warrant.objects.count() == 0
+
+
+def test_a_nationality_that_makes_a_recorded_visit_one_to_the_own_state_is_refused(tmp_path):
+    # A visit reported on the site (not in the files) of Putin to Mongolia.
+    import_dataset(folder(tmp_path, "first"))
+    record_visit_report(
+        person=Person.objects.get(slug="vladimir-putin"),
+        host=State.objects.get(iso3="BEL"),
+        start=None,
+        status="cancelled",
+        outcome="n/a",
+        sources=[SourceInput(url=URL)],
+        slug="vladimir-putin-bel-site",
+    )
+    # Making Putin Mongolian: the file's visit to Mongolia names both rows.
+    mongolian = [PERSONS[0], {**PERSONS[1], "nationality_iso3": "MNG"}]
+    path = folder(tmp_path, "mng", persons=mongolian)
+    assert errors_of(path) == [
+        "visits.csv:2: host_iso3: MNG is vladimir-putin's own state of nationality "
+        "(persons.csv:3): a visit to one's own state is not a visit"
+    ]
+    # Making him Belgian: the site's visit, not in the files, is named by its id.
+    belgian = [PERSONS[0], {**PERSONS[1], "nationality_iso3": "BEL"}]
+    path = folder(tmp_path, "bel", persons=belgian)
+    assert errors_of(path) == [
+        "persons.csv:3: nationality_iso3: BEL would make visit vladimir-putin-bel-site "
+        "(recorded in the database, not in visits.csv) one to vladimir-putin's own state "
+        "of nationality"
+    ]
+    assert Person.objects.get(slug="vladimir-putin").nationality.iso3 == "RUS"
+    # Another nationality is fine.
+    ukrainian = [PERSONS[0], {**PERSONS[1], "nationality_iso3": "UKR"}]
+    assert validate(folder(tmp_path, "ukr", persons=ukrainian))[1] == []
+
+
+def test_an_unknown_column_is_an_error(tmp_path):
+    path = folder(tmp_path)
+    write_csv(path, "visits.csv", VISITS, columns=[*FILES["visits.csv"], "icc_finding_date"])
+    assert errors_of(path) == [
+        "visits.csv:1: icc_finding_date: unknown column "
+        "(data/DICTIONARY.md documents the columns of visits.csv)"
+    ]
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path):
+    path = folder(tmp_path)
+    write_csv(path, "states.csv", STATES, bom=True)
+    parsed, errors, _ = validate(path)
+    assert errors == []
+    assert [data["iso3"] for _, data in parsed.states] == ["BEL", "MNG", "COD"]
+
+
+def test_findings_and_referrals_link_to_visits_persons_and_states(tmp_path):
+    finding = {
+        "state_iso3": "MNG",
+        "decided": "2024-10",
+        "chamber": "PTC II",
+        "persons": "vladimir-putin",
+        "visit_id": "vladimir-putin-mng-2024-09-02",
+        "kind": "art_87_7",
+        "referred_to": "asp",
+    }
+    referral = {
+        "situation": "Ukraine",
+        "resolution": "S/RES/9999 (2030)",
+        "adopted": "2030-01-01",
+        "bound_iso3": "MNG;BEL",
+    }
+    bad = folder(
+        tmp_path,
+        "bad",
+        findings=[{**finding, "visit_id": "nowhere", "persons": "nobody", "referred_to": "ASP"}],
+        referrals=[{**referral, "situation": "Atlantis", "bound_iso3": ""}],
+    )
+    assert sorted(errors_of(bad)) == sorted(
+        [
+            "findings.csv:2: persons: 'nobody' is not a known person (not in persons.csv)",
+            "findings.csv:2: visit_id: 'nowhere' is not a visit of visits.csv",
+            "findings.csv:2: referred_to: 'ASP' is not one of: asp, unsc (a `;` list; empty: not referred)",
+            "referrals.csv:2: situation: 'Atlantis' is not a known situation (none of the persons belongs to it)",
+            "referrals.csv:2: bound_iso3: at least one state the resolution binds is required",
+        ]
+    )
+    parsed, errors, _ = validate(folder(tmp_path, "ok", findings=[finding], referrals=[referral]))
+    assert errors == []
+    ((_, data),) = parsed.findings
+    assert (data["decided"].precision, data["asp"], data["unsc"]) == ("month", True, False)
+
+
+def test_the_projects_dataset_validates_without_errors(dataset_dir):
+    parsed, errors, _ = validate(dataset_dir)
+    assert errors == []
+    assert len(parsed.findings) == 21 and len(parsed.referrals) == 2
+    # Every visit with an Art. 87(7) finding expects non-compliance.
+    expected = {d["slug"] for _, d in parsed.visits if d["expected_verdict"] == "non_compliance"}
+    assert expected == {
+        d["visit"] for _, d in parsed.findings if d["visit"] and d["kind"] == "art_87_7"
+    }
+    june_2024 = next(d for _, d in parsed.statements if str(d["date"]) == "2024-06-14")
+    assert june_2024["count"] == 93 and 60 < len(june_2024["signatories"]) < 93
+    assert "MNG" in june_2024["signatories"]
+
+
+# --- Writing: these evaluate the verdicts (visits.flagging) after the load. ---------------
+
+
+def run_import(path) -> str:
+    out = io.StringIO()
+    call_command("import_dataset", str(path), stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_a_visit_removed_from_a_newer_version_is_withdrawn_and_restored_when_it_returns(
+    tmp_path,
+):
+    run_import(folder(tmp_path, "v1", version="2026.12.01"))
+    site = record_visit_report(
+        person=Person.objects.get(slug="vladimir-putin"),
+        host=State.objects.get(iso3="BEL"),
+        start=None,
+        status="cancelled",
+        outcome="n/a",
+        sources=[SourceInput(url=URL)],
+        slug="vladimir-putin-bel-site",
+    )
+    output = run_import(folder(tmp_path, "v2", version="2026.12.02", visits=VISITS[1:]))
+    assert "visits: 0 created, 0 updated, 1 unchanged, 1 withdrawn" in output
+    mongolia = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    assert mongolia.review_state == ReviewState.WITHDRAWN
+    assert mongolia.withdrawal_note == "removed from dataset version 2026.12.02"
+    assert mongolia.verdict.code == "withdrawn"
+    site.refresh_from_db()
+    assert site.review_state == ReviewState.REPORTED and site.dataset_version == ""
+    # The same version again changes nothing; the next version lists it again: restored.
+    assert "Nothing changed" in run_import(
+        folder(tmp_path, "v2-again", version="2026.12.02", visits=VISITS[1:])
+    )
+    run_import(folder(tmp_path, "v3", version="2026.12.03"))
+    mongolia.refresh_from_db()
+    assert (mongolia.review_state, mongolia.withdrawal_note) == ("verified", "")
+    assert mongolia.dataset_version == "2026.12.03"
+    assert mongolia.verdict.code == "non_compliance"
+
+
+def test_the_counts_are_exact_and_removed_rows_are_deleted(tmp_path):
+    referral = {
+        "situation": "Ukraine",
+        "resolution": "S/RES/9999 (2030)",
+        "adopted": "2030-01-01",
+        "bound_iso3": "MNG",
+    }
+    finding = {
+        "state_iso3": "MNG",
+        "decided": "2024-10-24",
+        "persons": "vladimir-putin",
+        "visit_id": "vladimir-putin-mng-2024-09-02",
+        "kind": "art_87_7",
+        "referred_to": "asp",
+    }
+    run_import(folder(tmp_path, "v1", findings=[finding], referrals=[referral]))
+    # Only the notes of one visit change: 1 updated. State notes are imported.
+    noted = [{**VISITS[0], "notes": "A researcher's note."}, VISITS[1]]
+    states = [{**STATES[0], "notes": "Belgian note."}, *STATES[1:]]
+    output = run_import(
+        folder(
+            tmp_path, "v2", visits=noted, states=states, findings=[finding], referrals=[referral]
+        )
+    )
+    assert "visits: 0 created, 1 updated, 1 unchanged" in output
+    assert "states: 0 created, 1 updated, 2 unchanged" in output
+    assert State.objects.get(iso3="BEL").notes == "Belgian note."
+    # Only a finding's sources change: 1 updated.
+    resourced = {**finding, "source_urls": f"{URL};https://example.org/other"}
+    output = run_import(
+        folder(
+            tmp_path, "v3", visits=noted, states=states, findings=[resourced], referrals=[referral]
+        )
+    )
+    assert "findings: 0 created, 1 updated, 0 unchanged" in output
+    # The finding and the referral removed: deleted.
+    output = run_import(folder(tmp_path, "v4", visits=noted, states=states))
+    assert "findings: 0 created, 0 updated, 0 unchanged, 1 deleted" in output
+    assert not Finding.objects.exists() and not SecurityCouncilReferral.objects.exists()
+    assert DatasetImport.objects.first().counts["findings"] == {"deleted": 1}
+
+
+def test_a_removed_person_a_recorded_visit_depends_on_is_an_error(tmp_path):
+    run_import(folder(tmp_path, "v1"))
+    path = folder(tmp_path, "v2", persons=PERSONS[1:], warrants=WARRANTS[1:], visits=VISITS[:1])
+    with pytest.raises(CommandError):
+        call_command("import_dataset", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    assert errors_of(path) == [
+        "persons.csv:0: slug: jean-pierre-bemba-gombo is no longer listed, but visits recorded "
+        "in the database depend on it: jean-pierre-bemba-gombo-bel-2008-05-24 (a removed "
+        "visit is withdrawn, not deleted; keep the person)"
+    ]
+    assert Person.objects.filter(slug="jean-pierre-bemba-gombo").exists()
