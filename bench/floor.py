@@ -44,6 +44,7 @@ WITH ev AS (
     SELECT id, eif, weff, eif IS NOT NULL AND (weff IS NULL OR eif < weff) AS ever_party FROM st1
 ), vv AS (
     SELECT v.id, v.person_id, v.host_id, v.status, v.outcome, v.review_state, v.host_notified, v.start,
+           v.host_control,
            p.situation_id,
            CASE coalesce(v.end_precision, v.start_precision)
                WHEN 'month' THEN (date_trunc('month', coalesce(v."end", v.start)) + interval '1 month - 1 day')::date
@@ -76,6 +77,9 @@ _BOUND = (
         OR (st.ever_party AND st.weff IS NOT NULL AND {_UB} >= st.weff AND coalesce(w.issued, w.made_public) < st.weff)
         OR EXISTS (SELECT 1 FROM states_declaration d
                    WHERE d.state_id = vv.host_id AND d.situation_id = vv.situation_id AND d.lodged <= {_UB})
+        OR EXISTS (SELECT 1 FROM states_securitycouncilreferral r
+                   JOIN states_securitycouncilreferral_bound_states b ON b.securitycouncilreferral_id = r.id
+                   WHERE b.state_id = vv.host_id AND r.situation_id = vv.situation_id AND r.adopted <= {_UB})
     )
 """
 )
@@ -84,11 +88,14 @@ CLASSIFY = f"""
 {_TIMELINES}
 SELECT vv.id,
     CASE
+        WHEN vv.review_state IN ('rejected', 'withdrawn') THEN 'withdrawn'
         WHEN vv.review_state <> 'verified' OR vv.outcome = 'unknown' THEN 'pending'
+        WHEN vv.status = 'announced' AND vv.start IS NOT NULL THEN 'upcoming'
         WHEN vv.status IN ('cancelled', 'virtual') THEN 'deterred'
         WHEN vv.start IS NULL THEN 'pending'
         WHEN NOT EXISTS (SELECT 1 FROM warrants_warrant w WHERE {_IN_FORCE}) THEN 'no_warrant_in_force'
         WHEN NOT EXISTS (SELECT 1 FROM warrants_warrant w WHERE {_USABLE}) THEN 'warrant_not_public'
+        WHEN vv.host_control = 'none' THEN 'no_control'
         WHEN vv.outcome = 'arrested' THEN 'complied'
         WHEN NOT EXISTS (SELECT 1 FROM warrants_warrant w WHERE {_BOUND}) THEN 'no_obligation'
         WHEN vv.status IN ('occurred', 'transit') AND vv.outcome IN ('not_arrested', 'left_early', 'released')

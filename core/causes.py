@@ -10,6 +10,7 @@ ref), never by a database id:
    "changes": [{"field": str, "old": str, "new": str}, ...]}  ("" is "none")
 - {"key": "sources", "name": visit slug}
 - {"key": "rule", "version": str}: the compliance rule changed
+- {"key": "import", "version": str}: an import of the dataset (version "" if unknown)
 - {"key": "text", "text": str}: a cause given in words (a command's, a test's)
 
 OBJECT is one of OBJECTS' keys; a treaty event is named "<kind> of <ISO3>"
@@ -122,6 +123,10 @@ def render_one(cause: dict) -> str:
         return _("the compliance rule changed (now version %(version)s)") % {
             "version": cause.get("version", "")
         }
+    if key == "import":
+        if cause.get("version"):
+            return _("import of dataset version %(version)s") % {"version": cause["version"]}
+        return _("dataset import")
     if key == "text":
         return _(cause.get("text", ""))
     return str(cause)

@@ -1253,8 +1253,10 @@ def import_dataset(directory: Path) -> ImportReport:
     report = ImportReport(warnings=warnings, version=parsed.version)
     with outbox.relay_deferred(), transaction.atomic():
         load(parsed, report)
+    # Verdicts computed by an older rule say so in their history, not "dataset import".
+    outbox.request_outdated_rule_version()
     # Verdicts are derived: evaluate everything (cheap at this size); only changes are written.
-    report.evaluation = flagging.evaluate_visits(cause="dataset import")
+    report.evaluation = flagging.evaluate_visits(cause={"key": "import", "version": report.version})
     report.warnings += self_check_warnings(parsed)
     DatasetImport.objects.create(
         version=report.version,

@@ -103,11 +103,17 @@ class Declaration(models.Model):
     )
     covers_from = models.DateField(null=True, blank=True)
     covers_from_precision = models.CharField(
-        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        db_default=DatePrecision.DAY,
     )
     covers_to = models.DateField(null=True, blank=True)
     covers_to_precision = models.CharField(
-        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        db_default=DatePrecision.DAY,
     )
     notes = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="declarations")

@@ -120,6 +120,7 @@ class Visit(models.Model):
     dataset_version = models.CharField(
         max_length=64,
         blank=True,
+        db_default="",
         help_text=(
             "The dataset version that last listed the visit ('unknown' when that folder had "
             "no VERSION); blank for visits reported on the site, which an import never withdraws."
@@ -186,12 +187,18 @@ class Finding(models.Model):
     )
     decided = models.DateField()
     decided_precision = models.CharField(
-        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        db_default=DatePrecision.DAY,
     )
     kind = models.CharField(
-        max_length=16, choices=FindingKind.choices, default=FindingKind.ART_87_7
+        max_length=16,
+        choices=FindingKind.choices,
+        default=FindingKind.ART_87_7,
+        db_default=FindingKind.ART_87_7,
     )
-    chamber = models.CharField(max_length=100, blank=True)
+    chamber = models.CharField(max_length=100, blank=True, db_default="")
     decision_reference = models.TextField(blank=True)
     persons = models.ManyToManyField("warrants.Person", blank=True, related_name="findings")
     referred_to_asp = models.BooleanField(default=False)

@@ -23,6 +23,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 choices=[("day", "day"), ("month", "month"), ("year", "year")],
                 default="day",
+                db_default="day",
                 max_length=5,
             ),
         ),
@@ -37,6 +38,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 choices=[("day", "day"), ("month", "month"), ("year", "year")],
                 default="day",
+                db_default="day",
                 max_length=5,
             ),
         ),

@@ -24,12 +24,13 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="finding",
             name="chamber",
-            field=models.CharField(blank=True, max_length=100),
+            field=models.CharField(db_default="", blank=True, max_length=100),
         ),
         migrations.AddField(
             model_name="finding",
             name="decided_precision",
             field=models.CharField(
+                db_default="day",
                 choices=[("day", "day"), ("month", "month"), ("year", "year")],
                 default="day",
                 max_length=5,
@@ -39,6 +40,7 @@ class Migration(migrations.Migration):
             model_name="finding",
             name="kind",
             field=models.CharField(
+                db_default="art_87_7",
                 choices=[
                     ("art_87_7", "Art. 87(7) finding of non-compliance"),
                     ("other", "decision informing the Security Council or the Assembly"),

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="visit",
             name="dataset_version",
-            field=models.CharField(blank=True, help_text=HELP, max_length=64),
+            field=models.CharField(blank=True, db_default="", help_text=HELP, max_length=64),
         ),
         migrations.RunPython(mark_imported_visits, migrations.RunPython.noop),
     ]
