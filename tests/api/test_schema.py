@@ -32,6 +32,8 @@ OPERATIONS = {
     ("/api/v1/findings/{id}/", "get"),
     ("/api/v1/statements/", "get"),
     ("/api/v1/statements/{id}/", "get"),
+    ("/api/v1/referrals/", "get"),
+    ("/api/v1/referrals/{id}/", "get"),
 }
 
 
