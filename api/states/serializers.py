@@ -167,7 +167,8 @@ class ObligationSerializer(serializers.Serializer):
     scope = serializers.CharField(help_text="Which warrants the obligation covers, in words.")
     since = serializers.DateField(allow_null=True)
     situation = serializers.CharField(
-        allow_null=True, help_text="For an Art. 12(3) declaration: the situation (slug)."
+        allow_null=True,
+        help_text="For an Art. 12(3) declaration or a Security Council referral: the situation (slug).",
     )
     warrants_issued_before = serializers.DateField(
         allow_null=True, help_text="For Art. 127(2): bound for warrants issued before this date."

@@ -226,6 +226,14 @@ def test_a_state_shows_its_referrals_findings_and_notes(sudan_findings, api_clie
     assert findings[month]["persons"] == [person]
     assert findings[month]["visit"] is None
     assert findings[month]["decided_precision"] == "month"
+    obligations = api_client.get("/api/v1/states/SDN/", {"as_of": "2015-06-15"}).json()[
+        "treaty_status"
+    ]["obligations"]
+    assert {(o["basis"], o["since"], o["situation"]) for o in obligations} >= {
+        ("unsc_referral", "2005-03-31", "darfur-sudan")
+    }
+    before = api_client.get("/api/v1/states/SDN/", {"as_of": "2005-03-30"}).json()
+    assert "unsc_referral" not in {o["basis"] for o in before["treaty_status"]["obligations"]}
     referrals = api_client.get("/api/v1/referrals/", {"state": "SDN"}).json()["results"]
     assert [r["bound_states"][0]["iso3"] for r in referrals] == ["SDN"]
     table = rows(api_client.get("/api/v1/states/", {"name": "Sudan", "format": "csv"}))
