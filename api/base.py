@@ -26,6 +26,7 @@ from rest_framework.renderers import JSONRenderer
 from api.errors import ErrorSerializer, InvalidFilter
 from api.filters import ApiFilterBackend
 from api.formats import CSVRenderer
+from api.lang import activate_for, lang_parameter
 from core import identifiers
 from core.models import Source
 
@@ -116,6 +117,11 @@ class PublicReadMixin:
     # "No person with slug 'x'."
     resource_name = "object"
     lookup_description = "identifier"
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # `?lang=` (validated here: a 400 before the data is read) wins over Accept-Language.
+        activate_for(request)
 
     def get_lookup_value(self) -> str:
         return self.kwargs[self.lookup_url_kwarg or self.lookup_field]
@@ -226,6 +232,12 @@ class ApiAutoSchema(AutoSchema):
             auths.append({})  # reading needs no account: a token only raises the rate limit
         return auths
 
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if self.method == "GET" and isinstance(self.view, PublicReadMixin):
+            parameters = [*parameters, lang_parameter()]
+        return parameters
+
     def _error_codes(self) -> list[str]:
         codes = ["406", "429"]
         if getattr(self.view, "may_be_busy", False):
@@ -289,6 +301,12 @@ instead: follow its `next` link, now or later, to get exactly the incidents flag
 **As of a date**: `?as_of=YYYY-MM-DD` on states answers with each state's treaty status
 and obligations on that day, computed from its timeline; on visits, with the verdict as
 iccwatch showed it at the end of that day (UTC), from the verdict's recorded history.
+
+**Languages**: `?lang=fr` (or `en`), else the `Accept-Language` header, chooses the
+language of the texts meant for readers: each verdict's `explanation`, rendered from its
+structured `reasons` (stored as the rule gave them, language-neutral), and each state's
+`translated_name`. Codes, ISO dates and `name` (the dataset's English name) stay the same
+in every language. `Content-Language` says which language the answer is in.
 
 **Errors**: every 4xx (and 503) has the body
 `{"error": {"code": "...", "message": "...", "fields": {"param": ["..."]}}}`.

@@ -19,7 +19,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 
 from api.base import negotiated
 from api.errors import api_not_found
-from api.states.views import JointStatementViewSet, StateViewSet
+from api.states.views import CouncilReferralViewSet, JointStatementViewSet, StateViewSet
 from api.visits.views import FindingViewSet, IncidentViewSet, VisitViewSet
 from api.warrants.views import PersonViewSet, WarrantViewSet
 
@@ -62,6 +62,7 @@ router.register("visits", VisitViewSet, basename="api-visit")
 router.register("incidents", IncidentViewSet, basename="api-incident")
 router.register("findings", FindingViewSet, basename="api-finding")
 router.register("statements", JointStatementViewSet, basename="api-statement")
+router.register("referrals", CouncilReferralViewSet, basename="api-referral")
 
 urlpatterns = [
     path("schema/", ApiSchemaView.as_view(), name="api-schema"),

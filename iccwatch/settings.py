@@ -274,6 +274,8 @@ SPECTACULAR_SETTINGS = {
         "BasisEnum": "visits.models.Basis",
         "VisitStatusEnum": "visits.models.VisitStatus",
         "VisitOutcomeEnum": "visits.models.VisitOutcome",
+        "HostControlEnum": "visits.models.HostControl",
+        "FindingKindEnum": "visits.models.FindingKind",
         "ReviewStateEnum": "visits.models.ReviewState",
         "PersonStatusEnum": "warrants.models.PersonStatus",
         "TreatyEventKindEnum": "states.models.TreatyEventKind",

@@ -5,7 +5,7 @@ import datetime
 import django_filters
 from django.db.models import Q
 
-from visits.models import Basis, VerdictCode, Visit, VisitStatus
+from visits.models import Basis, HostControl, VerdictCode, Visit, VisitStatus
 
 
 class VisitFilterSet(django_filters.FilterSet):
@@ -23,6 +23,9 @@ class VisitFilterSet(django_filters.FilterSet):
         field_name="verdict__basis", choices=Basis.choices, label="Treaty basis"
     )
     status = django_filters.ChoiceFilter(choices=VisitStatus.choices, label="Status")
+    host_control = django_filters.ChoiceFilter(
+        choices=HostControl.choices, label="Host's control of the place"
+    )
     start_after = django_filters.DateFilter(
         field_name="start", lookup_expr="gte", label="Starting on or after"
     )
@@ -42,6 +45,7 @@ class VisitFilterSet(django_filters.FilterSet):
             "verdict",
             "basis",
             "status",
+            "host_control",
             "start_after",
             "start_before",
         ]

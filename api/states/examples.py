@@ -12,6 +12,7 @@ STATE = OpenApiExample(
         "url": f"{BASE}/states/HUN/",
         "iso3": "HUN",
         "name": "Hungary",
+        "translated_name": "Hungary",
         "signed": "1999-01-14",
         "deposited": "2001-11-29",
         "entry_into_force": "2002-07-01",
@@ -47,9 +48,22 @@ STATE = OpenApiExample(
             {"kind": "withdrawal_effective", "date": "2026-06-02", "precision": "day", "note": ""},
         ],
         "declarations": [],
+        "council_referrals": [],
+        "findings": [],
+        "statements": [
+            {
+                "url": f"{BASE}/statements/5/",
+                "id": 5,
+                "date": "2024-06-14",
+                "title": "Joint statement in support of the ICC (June 2024)",
+                "signatory_count": 93,
+                "listed_count": 60,
+                "complete": False,
+            }
+        ],
         "visits_url": f"{BASE}/visits/?host=HUN",
         "page_url": "https://iccwatch.example.org/states/HUN/",
-        "notes": "",
+        "notes": "Announced its withdrawal in April 2025 and notified it on 2025-06-02.",
         "sources": [
             {
                 "url": "https://github.com/theNewDynamic/aba-icc/blob/gh-pages/_countries/hungary.md",
@@ -73,13 +87,54 @@ STATEMENT = OpenApiExample(
         "date": "2020-06-23",
         "title": "Joint statement in support of the ICC by 67 States Parties (after US executive order authorising sanctions, June 2020)",
         "signatory_count": 67,
-        "signatories": [{"url": f"{BASE}/states/NLD/", "iso3": "NLD", "name": "Netherlands"}],
+        "listed_count": 1,
+        "complete": False,
+        "signatories": [
+            {
+                "url": f"{BASE}/states/NLD/",
+                "iso3": "NLD",
+                "name": "Netherlands",
+                "translated_name": "Netherlands",
+            }
+        ],
         "sources": [
             {
                 "url": "https://jurist.org/news/2020/06/icc-member-countries-issue-joint-response-to-us-sanctions",
                 "publisher": "jurist.org",
                 "published": None,
                 "excerpt": "",
+                "archived_url": "",
+            }
+        ],
+    },
+)
+
+REFERRAL = OpenApiExample(
+    "GET /api/v1/referrals/?state=SDN",
+    summary="The Darfur referral, which binds Sudan",
+    response_only=True,
+    value={
+        "url": f"{BASE}/referrals/1/",
+        "id": 1,
+        "resolution": "S/RES/1593 (2005)",
+        "adopted": "2005-03-31",
+        "situation": "darfur-sudan",
+        "situation_name": "Darfur, Sudan",
+        "bound_states": [
+            {
+                "url": f"{BASE}/states/SDN/",
+                "iso3": "SDN",
+                "name": "Sudan",
+                "translated_name": "Sudan",
+            }
+        ],
+        "notes": "",
+        "sources": [
+            {
+                "url": "https://docs.un.org/en/S/RES/1593(2005)",
+                "publisher": "United Nations",
+                "published": None,
+                "excerpt": "Decides that the Government of Sudan ... shall cooperate fully with ... the Court",
                 "archived_url": "",
             }
         ],

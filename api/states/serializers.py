@@ -6,19 +6,39 @@ from rest_framework import serializers
 
 from api.base import AS_OF, LinkField, SourceSerializer, list_url, page_url
 from api.states.status import Timeline, treaty_status_on
-from states.models import Declaration, JointStatement, State, TreatyEvent
+from core.names import country_name
+from states.models import (
+    Declaration,
+    JointStatement,
+    SecurityCouncilReferral,
+    State,
+    TreatyEvent,
+)
 from states.status import Standing
-from visits.models import Basis
+from visits.models import Basis, Finding, FindingKind
+
+# A visit's API detail exists in these review states (a withdrawn visit stays readable,
+# with its withdrawn verdict and history; see api.visits.views).
+PUBLIC_VISIT_STATES = ("verified", "withdrawn")
+
+TRANSLATED_NAME = (
+    "The country's name in the answer's language (`?lang=` or Accept-Language), from the ISO 3166-1 "
+    "catalogue; in English, the dataset's name."
+)
 
 
 class StateRefSerializer(serializers.HyperlinkedModelSerializer):
-    """A link to a state."""
+    """A link to a state. `name` is the dataset's English name; `translated_name` the reader's."""
 
     url = LinkField(view_name="api-state-detail", lookup_field="iso3")
+    translated_name = serializers.SerializerMethodField(help_text=TRANSLATED_NAME)
 
     class Meta:
         model = State
-        fields = ["url", "iso3", "name"]
+        fields = ["url", "iso3", "name", "translated_name"]
+
+    def get_translated_name(self, state) -> str:
+        return country_name(state.iso3, state.name)
 
 
 class TreatyEventSerializer(serializers.ModelSerializer):
@@ -28,14 +48,118 @@ class TreatyEventSerializer(serializers.ModelSerializer):
 
 
 class DeclarationSerializer(serializers.ModelSerializer):
-    """An Art. 12(3) declaration: bound from `lodged` for that situation only."""
+    """An Art. 12(3) declaration: bound from `lodged` for that situation only.
+
+    `covers_from`/`covers_to` are the period of alleged crimes it accepts jurisdiction
+    over (possibly partial: see the `_precision` fields; `covers_to` null: open-ended).
+    """
 
     situation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     situation_name = serializers.CharField(source="situation.name", read_only=True)
 
     class Meta:
         model = Declaration
-        fields = ["lodged", "situation", "situation_name", "notes"]
+        fields = [
+            "lodged",
+            "situation",
+            "situation_name",
+            "covers_from",
+            "covers_from_precision",
+            "covers_to",
+            "covers_to_precision",
+            "notes",
+        ]
+
+
+class CouncilReferralRefSerializer(serializers.HyperlinkedModelSerializer):
+    """A Security Council resolution (Chapter VII) that binds this state for one situation."""
+
+    url = LinkField(view_name="api-referral-detail")
+    situation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    situation_name = serializers.CharField(source="situation.name", read_only=True)
+
+    class Meta:
+        model = SecurityCouncilReferral
+        fields = ["url", "resolution", "adopted", "situation", "situation_name"]
+
+
+class StateFindingSerializer(serializers.HyperlinkedModelSerializer):
+    """An ICC finding about this state, with or without a visit (see /findings/ for the details)."""
+
+    url = LinkField(view_name="api-finding-detail")
+    kind = serializers.ChoiceField(choices=FindingKind.choices, read_only=True)
+    persons = serializers.ListField(
+        child=serializers.CharField(),
+        source="person_slugs",
+        read_only=True,
+        help_text="The persons concerned (slugs).",
+    )
+    visit = serializers.SerializerMethodField(
+        help_text="The visit's id, or null for a failure with no (published) visit."
+    )
+
+    class Meta:
+        model = Finding
+        fields = [
+            "url",
+            "id",
+            "kind",
+            "decided",
+            "decided_precision",
+            "chamber",
+            "decision_reference",
+            "persons",
+            "visit",
+            "referred_to_asp",
+            "referred_to_unsc",
+        ]
+
+    def get_visit(self, finding) -> str | None:
+        visit = finding.visit
+        return (
+            visit.slug if visit is not None and visit.review_state in PUBLIC_VISIT_STATES else None
+        )
+
+
+# A visit's page and API detail exist for these review states (a withdrawn visit stays
+# readable, with its withdrawn verdict and history; see api.visits.views).
+PUBLIC_VISIT_STATES = ("verified", "withdrawn")
+
+
+def listed_count(statement) -> int:
+    """How many signatories are listed: annotated (`listed`) or counted from the prefetch."""
+    listed = getattr(statement, "listed", None)
+    return listed if listed is not None else len(statement.signatories.all())
+
+
+def is_complete(statement) -> bool:
+    count = statement.signatory_count
+    return count is None or listed_count(statement) >= count
+
+
+LISTED_COUNT = "How many signatories are listed here."
+COMPLETE = (
+    "Whether every signatory is listed: false when fewer are listed than `signatory_count` (an "
+    "unlisted state is then not known to have signed, never known not to have)."
+)
+
+
+class StatementRefSerializer(serializers.HyperlinkedModelSerializer):
+    """A joint statement this state is listed as signing."""
+
+    url = LinkField(view_name="api-statement-detail")
+    listed_count = serializers.SerializerMethodField(help_text=LISTED_COUNT)
+    complete = serializers.SerializerMethodField(help_text=COMPLETE)
+
+    class Meta:
+        model = JointStatement
+        fields = ["url", "id", "date", "title", "signatory_count", "listed_count", "complete"]
+
+    def get_listed_count(self, statement) -> int:
+        return listed_count(statement)
+
+    def get_complete(self, statement) -> bool:
+        return is_complete(statement)
 
 
 class ObligationSerializer(serializers.Serializer):
@@ -43,7 +167,8 @@ class ObligationSerializer(serializers.Serializer):
     scope = serializers.CharField(help_text="Which warrants the obligation covers, in words.")
     since = serializers.DateField(allow_null=True)
     situation = serializers.CharField(
-        allow_null=True, help_text="For an Art. 12(3) declaration: the situation (slug)."
+        allow_null=True,
+        help_text="For an Art. 12(3) declaration or a Security Council referral: the situation (slug).",
     )
     warrants_issued_before = serializers.DateField(
         allow_null=True, help_text="For Art. 127(2): bound for warrants issued before this date."
@@ -93,6 +218,24 @@ class StateSerializer(serializers.HyperlinkedModelSerializer):
     treaty_status = TreatyStatusSerializer(source="*", read_only=True)
     timeline = TreatyEventSerializer(source="treaty_events", many=True, read_only=True)
     declarations = DeclarationSerializer(many=True, read_only=True)
+    council_referrals = CouncilReferralRefSerializer(
+        many=True,
+        read_only=True,
+        help_text="Security Council referrals that bind this state for a situation (basis `unsc_referral`).",
+    )
+    findings = StateFindingSerializer(
+        many=True,
+        read_only=True,
+        help_text="ICC findings about this state, with or without a visit.",
+    )
+    statements = StatementRefSerializer(
+        source="joint_statements",
+        many=True,
+        read_only=True,
+        help_text="Joint statements of support this state is listed as signing. A statement whose list is "
+        "incomplete (see /statements/) may have other signatories: not listed means not known.",
+    )
+    translated_name = serializers.SerializerMethodField(help_text=TRANSLATED_NAME)
     visits_url = serializers.SerializerMethodField(help_text="The visits this state hosted.")
     page_url = serializers.SerializerMethodField(help_text="The state's page on the site.")
     sources = SourceSerializer(many=True, read_only=True)
@@ -103,6 +246,7 @@ class StateSerializer(serializers.HyperlinkedModelSerializer):
             "url",
             "iso3",
             "name",
+            "translated_name",
             "signed",
             "deposited",
             "entry_into_force",
@@ -112,12 +256,18 @@ class StateSerializer(serializers.HyperlinkedModelSerializer):
             "treaty_status",
             "timeline",
             "declarations",
+            "council_referrals",
+            "findings",
+            "statements",
             "visits_url",
             "page_url",
             "notes",
             "sources",
             "updated_at",
         ]
+
+    def get_translated_name(self, state) -> str:
+        return country_name(state.iso3, state.name)
 
     def _event(self, state, kind) -> datetime.date | None:
         return _timeline(state).events.get(kind)
@@ -148,12 +298,72 @@ class StateSerializer(serializers.HyperlinkedModelSerializer):
 
 
 class JointStatementSerializer(serializers.HyperlinkedModelSerializer):
-    """A joint statement of support for the Court, and the states that signed it."""
+    """A joint statement of support for the Court, and the states recorded as signing it.
+
+    A list may be incomplete: `listed_count` states are recorded of `signatory_count`
+    (the count the statement gives). A listed state signed; an unlisted one is not known
+    to have signed, never "did not sign".
+    """
 
     url = LinkField(view_name="api-statement-detail")
+    signatory_count = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="How many states signed, as the statement says (null: not recorded).",
+    )
+    listed_count = serializers.SerializerMethodField(
+        help_text="How many signatories are listed here."
+    )
+    complete = serializers.SerializerMethodField(
+        help_text="Whether every signatory is listed: false when fewer are listed than `signatory_count`."
+    )
     signatories = StateRefSerializer(many=True, read_only=True)
     sources = SourceSerializer(many=True, read_only=True)
 
     class Meta:
         model = JointStatement
-        fields = ["url", "id", "date", "title", "signatory_count", "signatories", "sources"]
+        fields = [
+            "url",
+            "id",
+            "date",
+            "title",
+            "signatory_count",
+            "listed_count",
+            "complete",
+            "signatories",
+            "sources",
+        ]
+
+    def get_listed_count(self, statement) -> int:
+        return listed_count(statement)
+
+    def get_complete(self, statement) -> bool:
+        return is_complete(statement)
+
+
+class CouncilReferralSerializer(serializers.HyperlinkedModelSerializer):
+    """A Security Council referral of a situation (Chapter VII, Art. 13(b)).
+
+    The resolution *decides* that `bound_states` shall cooperate fully with the Court:
+    they are bound for this situation from `adopted`, whatever their treaty status.
+    """
+
+    url = LinkField(view_name="api-referral-detail")
+    situation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    situation_name = serializers.CharField(source="situation.name", read_only=True)
+    bound_states = StateRefSerializer(many=True, read_only=True)
+    sources = SourceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SecurityCouncilReferral
+        fields = [
+            "url",
+            "id",
+            "resolution",
+            "adopted",
+            "situation",
+            "situation_name",
+            "bound_states",
+            "notes",
+            "sources",
+        ]

@@ -15,8 +15,9 @@ state that day and a sentence explaining them.
 - `non_party`: never joined, not yet in force, or an instrument withdrawn before entry
   into force (Malaysia, 2019).
 
-Art. 12(3) declarations lodged on or before the day are listed as obligations for
-their situation, whatever the status.
+Art. 12(3) declarations lodged on or before the day, and Security Council referrals
+adopted on or before it that bind the state, are listed as obligations for their
+situation, whatever the status.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from dataclasses import dataclass, field
 import compliance
 from compliance import state_facts
 from states.status import PARTY, WITHDRAWING, WITHDRAWN, status_on
+
+UNSC_REFERRAL = "unsc_referral"  # compliance's basis, named here until the rule exports it
 
 
 @dataclass(frozen=True)
@@ -56,15 +59,22 @@ class Timeline:
     name: str
     events: dict[str, datetime.date]
     declarations: list[tuple[datetime.date, str, str]]  # (lodged, situation slug, situation name)
+    # (adopted, situation slug, situation name, resolution): Security Council referrals binding it
+    referrals: list[tuple[datetime.date, str, str, str]] = field(default_factory=list)
 
     @classmethod
     def of(cls, state) -> Timeline:
-        """From a State with treaty_events and declarations__situation prefetched."""
+        """From a State with treaty_events, declarations__situation and council_referrals__situation
+        prefetched."""
         return cls(
             name=state.name,
             events={e.kind: e.date for e in state.treaty_events.all()},
             declarations=sorted(
                 (d.lodged, d.situation.slug, d.situation.name) for d in state.declarations.all()
+            ),
+            referrals=sorted(
+                (r.adopted, r.situation.slug, r.situation.name, r.resolution)
+                for r in state.council_referrals.all()
             ),
         )
 
@@ -136,6 +146,21 @@ def treaty_status_on(timeline: Timeline, day: datetime.date) -> TreatyStatus:
             explanation += (
                 f" By a declaration lodged on {lodged} it accepted the Court's jurisdiction over the "
                 f"{compliance.situation_phrase(situation)} and must cooperate for it (Art. 12(3))."
+            )
+    for adopted, slug, situation, resolution in timeline.referrals:
+        if adopted <= day:
+            obligations.append(
+                Obligation(
+                    UNSC_REFERRAL,
+                    f"warrants in the {compliance.situation_phrase(situation)}",
+                    since=adopted,
+                    situation=slug,
+                )
+            )
+            explanation += (
+                f" By resolution {resolution}, adopted on {adopted} under Chapter VII, the Security "
+                f"Council decided that it shall cooperate fully with the Court in the "
+                f"{compliance.situation_phrase(situation)}."
             )
     return TreatyStatus(
         on=day,

@@ -3,7 +3,9 @@
 import datetime
 
 import django_filters
-from django.db.models import Prefetch
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -20,11 +22,16 @@ from api.base import (
 )
 from api.filters import ApiOrderingFilter, AsOfFilter
 from api.states import examples
-from api.states.serializers import JointStatementSerializer, StateSerializer
+from api.states.serializers import (
+    CouncilReferralSerializer,
+    JointStatementSerializer,
+    StateSerializer,
+)
 from core import identifiers
 from states import status as treaty_status
 from states.filters import StateFilterSet
-from states.models import Declaration, JointStatement, State
+from states.models import Declaration, JointStatement, SecurityCouncilReferral, State
+from visits.models import Finding
 
 AS_OF_STATES = (
     "Answer with each state's treaty status and obligations as they stood on this day (YYYY-MM-DD; "
@@ -40,6 +47,47 @@ def with_timeline(states):
     """States with their treaty events and declarations (and their situations) in two queries."""
     declarations = Declaration.objects.select_related("situation")
     return states.prefetch_related("treaty_events", Prefetch("declarations", queryset=declarations))
+
+
+def with_listed_count(statements):
+    """Statements annotated with `listed`, the number of signatories listed (a subquery: the
+    count stays right inside a prefetch filtered by one signatory)."""
+    through = JointStatement.signatories.through
+    listed = (
+        through.objects.filter(jointstatement_id=OuterRef("pk"))
+        .order_by()
+        .values("jointstatement_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return statements.annotate(listed=Coalesce(Subquery(listed), 0))
+
+
+def with_obligations_and_record(states):
+    """States with their council referrals, findings and statements: one query for each of
+    the three relations, whatever the number of states (the findings' persons are
+    aggregated into their query, the statements' listed counts into theirs)."""
+    referrals = SecurityCouncilReferral.objects.select_related("situation").order_by(
+        "adopted", "id"
+    )
+    findings = (
+        Finding.objects.select_related("visit")
+        .annotate(
+            person_slugs=ArrayAgg(
+                "persons__slug",
+                filter=Q(persons__isnull=False),
+                order_by="persons__slug",
+                default=[],
+            )
+        )
+        .order_by("decided", "id")
+    )
+    statements = with_listed_count(JointStatement.objects.order_by("date", "id"))
+    return states.prefetch_related(
+        Prefetch("council_referrals", queryset=referrals),
+        Prefetch("findings", queryset=findings),
+        Prefetch("joint_statements", queryset=statements),
+    )
 
 
 class StateApiFilterSet(StateFilterSet):
@@ -104,7 +152,9 @@ class StateApiFilterSet(StateFilterSet):
 class StateViewSet(PublicReadViewSet):
     """States: lookup by ISO 3166-1 alpha-3 code (any case)."""
 
-    queryset = with_timeline(State.objects.prefetch_related("sources")).order_by("name", "iso3")
+    queryset = with_obligations_and_record(
+        with_timeline(State.objects.prefetch_related("sources"))
+    ).order_by("name", "iso3")
     serializer_class = StateSerializer
     filterset_class = StateApiFilterSet
     lookup_field = "iso3"
@@ -152,7 +202,52 @@ class JointStatementFilterSet(django_filters.FilterSet):
 class JointStatementViewSet(NumericIdMixin, PublicReadViewSet):
     queryset = JointStatement.objects.prefetch_related("signatories", "sources").order_by(
         "date", "id"
-    )
+    )  # listed_count: from the prefetched signatories
     serializer_class = JointStatementSerializer
     filterset_class = JointStatementFilterSet
     resource_name = "joint statement"
+
+
+class CouncilReferralFilterSet(django_filters.FilterSet):
+    state = django_filters.CharFilter(
+        method="filter_state", label="A state it binds (ISO 3166-1 alpha-3)."
+    )
+    situation = django_filters.CharFilter(field_name="situation__slug", label="Situation (slug).")
+    ordering = ApiOrderingFilter(fields=(("adopted", "adopted"),))
+
+    class Meta:
+        model = SecurityCouncilReferral
+        fields = ["state", "situation"]
+
+    def filter_state(self, queryset, name, value):
+        return queryset.filter(bound_states__iso3=value.upper())
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Security Council referrals (Chapter VII) and the states they bind",
+        description=(
+            "Each resolution referring a situation to the Court and the states it decides shall cooperate "
+            "fully: bound for that situation from the adoption date, whatever their treaty status "
+            "(basis `unsc_referral`)."
+        ),
+        parameters=[
+            iso3_parameter("state", "A state it binds (ISO 3166-1 alpha-3)."),
+        ],
+        examples=[examples.REFERRAL],
+    ),
+    retrieve=extend_schema(
+        summary="One Security Council referral",
+        parameters=[id_parameter("referral")],
+        examples=[examples.REFERRAL],
+    ),
+)
+class CouncilReferralViewSet(NumericIdMixin, PublicReadViewSet):
+    queryset = (
+        SecurityCouncilReferral.objects.select_related("situation")
+        .prefetch_related("bound_states", "sources")
+        .order_by("adopted", "id")
+    )
+    serializer_class = CouncilReferralSerializer
+    filterset_class = CouncilReferralFilterSet
+    resource_name = "Security Council referral"

@@ -11,6 +11,13 @@ EXPLANATION = (
     "non-compliance on 2024-10-24 (Art. 87(7)) and referred it to the Assembly of States Parties. "
     "Sources: sputnikglobe.com; babel.ua."
 )
+# Illustrative: the keys and parameters are the rule's (compliance), rendered by core.reasons.
+REASONS = [
+    {"key": "bound_state_party", "state": "MNG", "state_name": "Mongolia", "since": "2002-07-01"},
+    {"key": "warrant_in_force", "warrant": "vladimir-putin-2023-03-17", "on": "2024-09-02"},
+    {"key": "not_arrested", "person": "vladimir-putin", "start": "2024-09-02", "end": "2024-09-03"},
+    {"key": "finding", "decided": "2024-10-24", "referred_to_asp": True},
+]
 MONGOLIA = {
     "url": f"{BASE}/visits/vladimir-putin-mng-2024-09-02/",
     "id": "vladimir-putin-mng-2024-09-02",
@@ -20,7 +27,14 @@ MONGOLIA = {
         "name": "Vladimir Vladimirovich Putin",
     },
     "situation": {"slug": "ukraine", "name": "Ukraine"},
-    "host": {"url": f"{BASE}/states/MNG/", "iso3": "MNG", "name": "Mongolia"},
+    "host": {
+        "url": f"{BASE}/states/MNG/",
+        "iso3": "MNG",
+        "name": "Mongolia",
+        "translated_name": "Mongolia",
+    },
+    "host_control": "effective",
+    "controlled_by": None,
     "place": "Ulaanbaatar",
     "start": "2024-09-02",
     "start_precision": "day",
@@ -32,10 +46,13 @@ MONGOLIA = {
     "host_notified": False,
     "host_justification": "",
     "review_state": "verified",
+    "withdrawal_note": "",
+    "expected_verdict": "non_compliance",
     "verdict": {
         "code": "non_compliance",
         "label": "non-compliance",
         "basis": "state_party",
+        "reasons": REASONS,
         "explanation": EXPLANATION,
         "would_have_been_bound": None,
         "warrants": [
@@ -53,7 +70,9 @@ MONGOLIA = {
     "findings": [
         {
             "url": f"{BASE}/findings/4/",
+            "kind": "art_87_7",
             "decided": "2024-10-24",
+            "decided_precision": "day",
             "referred_to_asp": True,
             "referred_to_unsc": False,
         }
@@ -92,8 +111,10 @@ VISIT_DETAIL = OpenApiExample(
                 "new_code": "non_compliance",
                 "old_basis": "",
                 "new_basis": "state_party",
+                "reasons": REASONS,
                 "explanation": EXPLANATION,
                 "cause": "first evaluation (dataset import)",
+                "cause_facts": {"cause": "first_evaluation", "via": "dataset import"},
                 "rule_version": "2026.11.2",
             }
         ],
@@ -128,7 +149,13 @@ VISIT_REPORTED = OpenApiExample(
         **MONGOLIA,
         "url": f"{BASE}/visits/vladimir-putin-tjk-2025-10-08/",
         "id": "vladimir-putin-tjk-2025-10-08",
-        "host": {"url": f"{BASE}/states/TJK/", "iso3": "TJK", "name": "Tajikistan"},
+        "host": {
+            "url": f"{BASE}/states/TJK/",
+            "iso3": "TJK",
+            "name": "Tajikistan",
+            "translated_name": "Tajikistan",
+        },
+        "expected_verdict": "",
         "place": "Dushanbe",
         "start": "2025-10-08",
         "end": "2025-10-10",
@@ -138,6 +165,7 @@ VISIT_REPORTED = OpenApiExample(
             "code": "pending",
             "label": "pending",
             "basis": "",
+            "reasons": [{"key": "not_verified"}],
             "explanation": (
                 "No verdict yet on the reported visit of Vladimir Vladimirovich Putin to Dushanbe, Tajikistan on "
                 "2025-10-08–10: the report has not yet been verified by a reviewer. Sources: Example News."
@@ -176,15 +204,63 @@ FINDING = OpenApiExample(
     value={
         "url": f"{BASE}/findings/4/",
         "id": 4,
-        "state": {"url": f"{BASE}/states/MNG/", "iso3": "MNG", "name": "Mongolia"},
+        "state": {
+            "url": f"{BASE}/states/MNG/",
+            "iso3": "MNG",
+            "name": "Mongolia",
+            "translated_name": "Mongolia",
+        },
+        "kind": "art_87_7",
         "visit": {
             "url": f"{BASE}/visits/vladimir-putin-mng-2024-09-02/",
             "id": "vladimir-putin-mng-2024-09-02",
         },
+        "persons": [
+            {
+                "url": f"{BASE}/persons/vladimir-putin/",
+                "slug": "vladimir-putin",
+                "name": "Vladimir Vladimirovich Putin",
+            }
+        ],
         "decided": "2024-10-24",
-        "decision_reference": "",
+        "decided_precision": "day",
+        "chamber": "Pre-Trial Chamber II",
+        "decision_reference": "ICC-01/22-90",
         "referred_to_asp": True,
         "referred_to_unsc": False,
+        "notes": "",
+        "sources": [],
+    },
+)
+
+FINDING_WITHOUT_VISIT = OpenApiExample(
+    "GET /api/v1/findings/?state=SDN&has_visit=false",
+    summary="A failure to arrest with no visit, known to the month",
+    response_only=True,
+    value={
+        "url": f"{BASE}/findings/1/",
+        "id": 1,
+        "state": {
+            "url": f"{BASE}/states/SDN/",
+            "iso3": "SDN",
+            "name": "Sudan",
+            "translated_name": "Sudan",
+        },
+        "kind": "other",
+        "visit": None,
+        "persons": [
+            {
+                "url": f"{BASE}/persons/ahmad-harun/",
+                "slug": "ahmad-harun",
+                "name": "Ahmad Muhammad Harun",
+            }
+        ],
+        "decided": "2010-05-01",
+        "decided_precision": "month",
+        "chamber": "Pre-Trial Chamber I",
+        "decision_reference": "ICC-02/05-01/07-57",
+        "referred_to_asp": False,
+        "referred_to_unsc": True,
         "notes": "",
         "sources": [],
     },

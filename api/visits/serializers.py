@@ -9,7 +9,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.base import AS_OF, LinkField, SourceSerializer, page_url
-from api.states.serializers import StateRefSerializer
+from api.lang import render_explanation
+from api.states.serializers import PUBLIC_VISIT_STATES, StateRefSerializer
 from api.warrants.serializers import PersonRefSerializer, SituationSerializer, WarrantRefSerializer
 from compliance import Period
 from core import identifiers
@@ -18,6 +19,8 @@ from states.models import State
 from visits.models import (
     Basis,
     Finding,
+    FindingKind,
+    HostControl,
     ReviewState,
     VerdictChange,
     VerdictCode,
@@ -39,19 +42,37 @@ class VisitVerdictSerializer(serializers.Serializer):
     are null for a past verdict.
     """
 
-    code = serializers.ChoiceField(choices=VerdictCode.choices)
-    label = serializers.CharField()
+    code = serializers.ChoiceField(
+        choices=VerdictCode.choices,
+        help_text="The first matching row of the verdict table (docs/DOMAIN.md): `pending`, `upcoming` "
+        "(an announced trip: an early warning, not an incident), `deterred`, `no_warrant_in_force`, "
+        "`warrant_not_public`, `no_control` (the host did not control the place), `complied`, "
+        "`no_obligation`, `non_compliance` (the only incident); `withdrawn`: the visit left the record "
+        "(rejected on review or removed from a newer dataset version; see `withdrawal_note`).",
+    )
+    label = serializers.CharField(help_text="The code in words, in the answer's language.")
     basis = serializers.ChoiceField(
         choices=[("", "none"), *Basis.choices],
         allow_blank=True,
-        help_text="Why the host was bound ('' when it was not).",
+        help_text="Why the host was bound, first of state_party, art_127_2_residual, art_12_3_declaration, "
+        "unsc_referral. For `non_compliance` and `complied`: the basis it was bound on; for `upcoming`, "
+        "`deterred` and `no_control`: the basis it would have had ('' if none); '' for every other verdict.",
+    )
+    reasons = serializers.ListField(
+        child=serializers.DictField(),
+        allow_null=True,
+        help_text="The rule's reasons as structured, language-neutral facts, as stored: each an object "
+        "with a `key` and its parameters (ISO dates, possibly partial; states as ISO 3166-1 alpha-3). "
+        "`explanation` is their rendering. Empty for a verdict recorded before reasons were kept.",
     )
     explanation = serializers.CharField(
-        help_text="Plain-language explanation: basis, dates, warrants, sources."
+        help_text="Plain-language explanation (basis, dates, articles, warrants, sources), rendered from "
+        "`reasons` in the answer's language (`?lang=` or Accept-Language)."
     )
     would_have_been_bound = serializers.BooleanField(
         allow_null=True,
-        help_text="For a deterred (cancelled or virtual) trip: whether the host would have been bound.",
+        help_text="For `upcoming`, `deterred` and `no_control`: whether the host would have been bound "
+        "(on `basis`); null otherwise.",
     )
     warrants = WarrantRefSerializer(
         many=True, allow_null=True, help_text="The warrants that decided the verdict."
@@ -72,7 +93,8 @@ class VisitVerdictSerializer(serializers.Serializer):
             data = {
                 "code": verdict.code,
                 "basis": verdict.basis,
-                "explanation": verdict.explanation,
+                "reasons": verdict.reasons or [],
+                "explanation": render_explanation(verdict.reasons, verdict.explanation),
                 "would_have_been_bound": verdict.would_have_been_bound,
                 "warrants": verdict.warrants.all(),
                 "rule_version": verdict.rule_version,
@@ -87,7 +109,8 @@ class VisitVerdictSerializer(serializers.Serializer):
             data = {
                 "code": change.new_code,
                 "basis": change.new_basis,
-                "explanation": change.explanation,
+                "reasons": change.reasons or [],
+                "explanation": render_explanation(change.reasons, change.explanation),
                 "would_have_been_bound": None,
                 "warrants": None,
                 "rule_version": change.rule_version,
@@ -101,6 +124,18 @@ class VisitVerdictSerializer(serializers.Serializer):
 class VerdictChangeSerializer(serializers.ModelSerializer):
     """One change of the verdict: when a flag appeared, changed or was withdrawn, and why."""
 
+    reasons = serializers.JSONField(
+        read_only=True, help_text="The new verdict's structured reasons, as stored."
+    )
+    explanation = serializers.SerializerMethodField(
+        help_text="The new verdict's explanation, rendered from `reasons` in the answer's language."
+    )
+    cause = serializers.CharField(read_only=True, help_text="Why it changed, in English.")
+    cause_facts = serializers.JSONField(
+        read_only=True,
+        help_text="Why it changed, structured (what changed, named by natural keys; empty for older changes).",
+    )
+
     class Meta:
         model = VerdictChange
         fields = [
@@ -109,18 +144,31 @@ class VerdictChangeSerializer(serializers.ModelSerializer):
             "new_code",
             "old_basis",
             "new_basis",
+            "reasons",
             "explanation",
             "cause",
+            "cause_facts",
             "rule_version",
         ]
+
+    def get_explanation(self, change) -> str:
+        return render_explanation(change.reasons, change.explanation)
 
 
 class FindingRefSerializer(serializers.HyperlinkedModelSerializer):
     url = LinkField(view_name="api-finding-detail")
+    kind = serializers.ChoiceField(choices=FindingKind.choices, read_only=True)
 
     class Meta:
         model = Finding
-        fields = ["url", "decided", "referred_to_asp", "referred_to_unsc"]
+        fields = [
+            "url",
+            "kind",
+            "decided",
+            "decided_precision",
+            "referred_to_asp",
+            "referred_to_unsc",
+        ]
 
 
 class VisitSerializer(serializers.HyperlinkedModelSerializer):
@@ -135,9 +183,30 @@ class VisitSerializer(serializers.HyperlinkedModelSerializer):
     person = PersonRefSerializer(read_only=True)
     situation = SituationSerializer(source="person.situation", read_only=True)
     host = StateRefSerializer(read_only=True)
+    host_control = serializers.ChoiceField(
+        choices=HostControl.choices,
+        read_only=True,
+        help_text="Whether the host controlled the place: `effective` (the default) or `none` (occupied "
+        "territory or outside the host's authority: the verdict is then `no_control`).",
+    )
+    controlled_by = StateRefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Where `host_control` is `none`: the state that controlled the place, if known.",
+    )
     verdict = VisitVerdictSerializer(source="*", read_only=True, allow_null=True)
     findings = FindingRefSerializer(
-        many=True, read_only=True, help_text="ICC Art. 87(7) findings about this visit."
+        many=True, read_only=True, help_text="ICC findings (Art. 87(7) or other) about this visit."
+    )
+    expected_verdict = serializers.CharField(
+        read_only=True,
+        help_text="The verdict code the researchers expect ('' if none noted); the self-check compares "
+        "it with `verdict.code`.",
+    )
+    withdrawal_note = serializers.CharField(
+        read_only=True,
+        help_text="For a withdrawn visit: why it left the record, e.g. 'removed from dataset version "
+        "2026.12.01'; '' otherwise.",
     )
     sources = SourceSerializer(many=True, read_only=True)
     page_url = serializers.SerializerMethodField(help_text="The visit's page on the site.")
@@ -150,6 +219,8 @@ class VisitSerializer(serializers.HyperlinkedModelSerializer):
             "person",
             "situation",
             "host",
+            "host_control",
+            "controlled_by",
             "place",
             "start",
             "start_precision",
@@ -161,6 +232,8 @@ class VisitSerializer(serializers.HyperlinkedModelSerializer):
             "host_notified",
             "host_justification",
             "review_state",
+            "withdrawal_note",
+            "expected_verdict",
             "verdict",
             "findings",
             "sources",
@@ -210,11 +283,22 @@ class VisitRefSerializer(serializers.HyperlinkedModelSerializer):
 
 
 class FindingSerializer(serializers.HyperlinkedModelSerializer):
-    """An ICC Pre-Trial Chamber decision under Art. 87(7) that a state failed to arrest and surrender."""
+    """An ICC decision on a state's failure to arrest and surrender.
+
+    `kind` `art_87_7`: a Pre-Trial Chamber finding of non-compliance under Art. 87(7);
+    `other`: a decision that only informs the Security Council or the Assembly. Most
+    concern one visit; some a failure on the state's own territory with no visit (`visit`
+    null: Sudan 2010 and 2015, Libya 2014). `decided` may be known only to the month or
+    year (`decided_precision`; CSV writes `2010-05`).
+    """
 
     url = LinkField(view_name="api-finding-detail")
     state = StateRefSerializer(read_only=True)
-    visit = serializers.SerializerMethodField()
+    kind = serializers.ChoiceField(choices=FindingKind.choices, read_only=True)
+    persons = PersonRefSerializer(many=True, read_only=True, help_text="The persons concerned.")
+    visit = serializers.SerializerMethodField(
+        help_text="The visit it concerns, or null (no visit, or one not published)."
+    )
     sources = SourceSerializer(many=True, read_only=True)
 
     class Meta:
@@ -223,8 +307,12 @@ class FindingSerializer(serializers.HyperlinkedModelSerializer):
             "url",
             "id",
             "state",
+            "kind",
             "visit",
+            "persons",
             "decided",
+            "decided_precision",
+            "chamber",
             "decision_reference",
             "referred_to_asp",
             "referred_to_unsc",
@@ -235,7 +323,7 @@ class FindingSerializer(serializers.HyperlinkedModelSerializer):
     @extend_schema_field(VisitRefSerializer(allow_null=True))
     def get_visit(self, finding):
         visit = finding.visit
-        if visit is None or visit.review_state != ReviewState.VERIFIED:
+        if visit is None or visit.review_state not in PUBLIC_VISIT_STATES:
             return None  # an unpublished visit has no public page
         return VisitRefSerializer(visit, context=self.context).data
 

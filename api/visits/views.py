@@ -33,7 +33,14 @@ from api.visits.serializers import (
 )
 from compliance import referral_bodies
 from visits.filters import VisitFilterSet
-from visits.models import Finding, VerdictChange, VerdictCode, Visit
+from visits.models import (
+    Finding,
+    FindingKind,
+    ReviewState,
+    VerdictChange,
+    VerdictCode,
+    Visit,
+)
 
 AS_OF_VISITS = (
     "Answer with each visit's verdict as iccwatch showed it at the end of this day (UTC; YYYY-MM-DD): "
@@ -97,29 +104,55 @@ class VisitApiFilterSet(VisitFilterSet):
         return queryset
 
 
-def published_visits():
-    """Verified visits with everything the serializer shows, in a fixed number of queries."""
+def with_everything_shown(visits):
+    """Visits with everything the serializer shows, in a fixed number of queries."""
     return (
-        Visit.objects.published()
-        .with_verdicts()
+        visits.with_verdicts()
+        .select_related("controlled_by")
         .prefetch_related("sources", "verdict__warrants", "findings")
     )
+
+
+def published_visits():
+    """Verified visits, with everything the serializer shows."""
+    return with_everything_shown(Visit.objects.published())
+
+
+def readable_visits():
+    """Verified visits and withdrawn ones: a visit removed from the dataset after it was
+    published stays readable by its id, with its withdrawn verdict and its history."""
+    return with_everything_shown(
+        Visit.objects.filter(review_state__in=[ReviewState.VERIFIED, ReviewState.WITHDRAWN])
+    )
+
+
+WITHDRAWN_VISITS = (
+    "Withdrawn visits (removed from a newer dataset version: review state `withdrawn`, verdict "
+    "`withdrawn`, `withdrawal_note` saying why) are not listed, as unverified ones are not, unless "
+    "asked for with `?verdict=withdrawn`; each stays readable at its own address with its verdict "
+    "history. The incidents feed never includes them."
+)
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="Visits and their verdicts",
         description=(
-            "Published (verified) visits, each with its current verdict: code, treaty basis, explanation, "
-            "the warrants that decided it, and links. Filter by person, host, situation, verdict, basis, "
-            "status, start date range and changed_since; `?as_of=` shows the verdicts as they stood then."
+            "Published (verified) visits, each with its current verdict: code, treaty basis, structured "
+            "reasons and their explanation in the reader's language, the warrants that decided it, and links. "
+            "Filter by person, host, situation, verdict, basis, status (`announced` for trips not yet taken), "
+            "host_control, start date range and changed_since; `?as_of=` shows the verdicts as they stood "
+            "then. " + WITHDRAWN_VISITS
         ),
         parameters=COMMON_FILTERS,
         examples=[examples.VISIT],
     ),
     retrieve=extend_schema(
         summary="One visit, by the dataset's id",
-        description="With the verdict's history: when the flag appeared, changed or was withdrawn, and why.",
+        description=(
+            "With the verdict's history: when the flag appeared, changed or was withdrawn, and why. A "
+            "withdrawn visit answers too, with its `withdrawn` verdict and `withdrawal_note`."
+        ),
         parameters=[
             slug_parameter("id", "e.g. `vladimir-putin-mng-2024-09-02`.", path=True),
             as_of_parameter(AS_OF_VISITS),
@@ -151,7 +184,12 @@ class VisitViewSet(PublicReadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
-        queryset = published_visits().order_by("start", "slug")
+        wants_withdrawn = self.request.query_params.get("verdict") == VerdictCode.WITHDRAWN
+        if self.action == "retrieve" or wants_withdrawn:
+            queryset = readable_visits()
+        else:
+            queryset = published_visits()
+        queryset = queryset.order_by("start", "slug")
         as_of = as_of_from(self.request)
         changes = verdict_changes_until(end_of_day(as_of)) if as_of else VerdictChange.objects.all()
         if as_of:
@@ -178,11 +216,7 @@ class VisitViewSet(PublicReadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         report.is_valid(raise_exception=True)
         visit = report.save()
         # Not published yet, so not in published_visits(): load it with the same joins.
-        visit = (
-            Visit.objects.with_verdicts()
-            .prefetch_related("sources", "verdict__warrants", "findings")
-            .get(pk=visit.pk)
-        )
+        visit = with_everything_shown(Visit.objects.all()).get(pk=visit.pk)
         data = VisitSerializer(visit, context=self.get_serializer_context()).data
         # str(): the URL is a DRF Hyperlink, which a strict WSGI server refuses as a header value.
         return Response(
@@ -267,6 +301,20 @@ class FindingFilterSet(django_filters.FilterSet):
     state = django_filters.CharFilter(
         method="filter_state", label="State found in non-compliance (ISO 3166-1 alpha-3)."
     )
+    kind = django_filters.ChoiceFilter(
+        choices=FindingKind.choices,
+        label="`art_87_7` (a finding of non-compliance) or `other` (a decision informing the UN "
+        "Security Council or the Assembly).",
+    )
+    person = django_filters.CharFilter(
+        field_name="persons__slug", distinct=True, label="Concerning this person (slug)."
+    )
+    has_visit = django_filters.BooleanFilter(
+        field_name="visit",
+        lookup_expr="isnull",
+        exclude=True,
+        label="true: findings about a visit; false: failures with no visit (e.g. Sudan 2010 and 2015).",
+    )
     decided_after = django_filters.DateFilter(
         field_name="decided", lookup_expr="gte", label="Decided on or after."
     )
@@ -282,7 +330,15 @@ class FindingFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Finding
-        fields = ["state", "decided_after", "decided_before", "referred_to"]
+        fields = [
+            "state",
+            "kind",
+            "person",
+            "has_visit",
+            "decided_after",
+            "decided_before",
+            "referred_to",
+        ]
 
     def filter_state(self, queryset, name, value):
         return queryset.filter(state__iso3=value.upper())
@@ -295,9 +351,17 @@ class FindingFilterSet(django_filters.FilterSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="ICC findings of non-compliance (Art. 87(7))",
-        parameters=[iso3_parameter("state", "State (ISO 3166-1 alpha-3).")],
-        examples=[examples.FINDING],
+        summary="ICC findings on failures to arrest and surrender",
+        description=(
+            "Art. 87(7) findings of non-compliance and other decisions informing the Security Council or "
+            "the Assembly, with or without a visit. Filter by state, kind, person, has_visit, decision "
+            "date and referral; `decided` may be partial (`decided_precision`)."
+        ),
+        parameters=[
+            iso3_parameter("state", "State (ISO 3166-1 alpha-3)."),
+            slug_parameter("person", "Concerning this person (slug), e.g. `omar-al-bashir`."),
+        ],
+        examples=[examples.FINDING, examples.FINDING_WITHOUT_VISIT],
     ),
     retrieve=extend_schema(
         summary="One finding",
@@ -308,7 +372,7 @@ class FindingFilterSet(django_filters.FilterSet):
 class FindingViewSet(NumericIdMixin, PublicReadViewSet):
     queryset = (
         Finding.objects.select_related("state", "visit")
-        .prefetch_related("sources")
+        .prefetch_related("sources", "persons")
         .order_by("decided", "id")
     )
     serializer_class = FindingSerializer

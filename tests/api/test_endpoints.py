@@ -23,6 +23,7 @@ def test_the_root_lists_every_endpoint_the_schema_and_the_docs(seeded, api_clien
         "incidents",
         "findings",
         "statements",
+        "referrals",
         "schema",
         "docs",
     }

@@ -11,8 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.models import Source
-from states.models import JointStatement, State
+from states.models import JointStatement, SecurityCouncilReferral, State
 from visits.models import Finding, Visit
+from warrants.models import Situation
 
 pytestmark = pytest.mark.django_db
 
@@ -23,15 +24,18 @@ TOMORROW = (datetime.datetime.now(datetime.UTC).date() + datetime.timedelta(days
 WITHDRAWN_THEN = {"as_of": "2026-06-02", "status": "withdrawn"}
 FLAGGED_THEN = {"as_of": TOMORROW, "verdict": "non_compliance"}
 LISTS = [
-    ("/api/v1/states/", {}, 5),  # treaty events, declarations with their situations, sources
-    ("/api/v1/states/", WITHDRAWN_THEN, 6),  # + every state's timeline, for the status filter
+    # treaty events, declarations with their situations, sources, council referrals with their
+    # situations, findings (their persons aggregated), statements (their listed counts aggregated)
+    ("/api/v1/states/", {}, 8),
+    ("/api/v1/states/", WITHDRAWN_THEN, 9),  # + every state's timeline, for the status filter
     ("/api/v1/persons/", {}, 4),  # warrants, sources
     ("/api/v1/warrants/", {}, 3),  # sources
     ("/api/v1/visits/", {}, 5),  # sources, verdict warrants, findings
     ("/api/v1/visits/", FLAGGED_THEN, 6),  # + the verdict as of that day
     ("/api/v1/visits/", {"host": "MNG", "ordering": "-start"}, 5),
     ("/api/v1/incidents/", {}, 8),
-    ("/api/v1/findings/", {}, 3),  # sources
+    ("/api/v1/findings/", {}, 4),  # sources, persons
+    ("/api/v1/referrals/", {}, 4),  # bound states, sources
     ("/api/v1/statements/", {}, 4),  # signatories, sources
 ]
 
@@ -52,6 +56,14 @@ def more_rows(seeded):
         )
         statement.signatories.add(*states[: i % 5 + 1])
         statement.sources.add(source)
+        if i < 10:  # a page of 50 holds more referrals than a page of 2
+            referral = SecurityCouncilReferral.objects.create(
+                situation=Situation.objects.order_by("pk")[i % 3],
+                resolution=f"S/RES/{9000 + i} (2030)",
+                adopted=datetime.date(2030, 1, 1) + datetime.timedelta(days=i),
+            )
+            referral.bound_states.add(state)
+            referral.sources.add(source)
 
 
 def queries_for(client, url, params) -> tuple[int, int]:
@@ -91,7 +103,7 @@ def test_a_csv_download_costs_the_same_queries_without_paging(
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("/api/v1/states/HUN/", 4),
+        ("/api/v1/states/HUN/", 7),  # the list's relations, without the COUNT
         ("/api/v1/persons/vladimir-putin/", 3),
         ("/api/v1/warrants/vladimir-putin-2023-03-17/", 2),
         ("/api/v1/visits/vladimir-putin-mng-2024-09-02/", 5),  # + the verdict history

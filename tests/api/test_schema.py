@@ -32,6 +32,8 @@ OPERATIONS = {
     ("/api/v1/findings/{id}/", "get"),
     ("/api/v1/statements/", "get"),
     ("/api/v1/statements/{id}/", "get"),
+    ("/api/v1/referrals/", "get"),
+    ("/api/v1/referrals/{id}/", "get"),
 }
 
 
@@ -227,3 +229,23 @@ def test_reports_posted_by_a_reporter_never_fail_and_match_the_schema(
         excluded_checks=[positive_data_acceptance],
     )
     assert ran == ["POST /api/v1/visits/"]
+
+
+def test_the_schema_documents_the_second_editions_values_and_lang(openapi):
+    enums = {name: schema.get("enum") for name, schema in openapi["components"]["schemas"].items()}
+    assert {"upcoming", "no_control", "withdrawn"} <= set(enums["VerdictCodeEnum"])
+    assert "unsc_referral" in enums["BasisEnum"]
+    assert "announced" in enums["VisitStatusEnum"]
+    assert set(enums["HostControlEnum"]) == {"effective", "none"}
+    assert set(enums["FindingKindEnum"]) == {"art_87_7", "other"}
+    visit = openapi["components"]["schemas"]["Visit"]["properties"]
+    for field in ("host_control", "controlled_by", "expected_verdict", "withdrawal_note"):
+        assert field in visit, field
+    verdict = openapi["components"]["schemas"]["VisitVerdict"]["properties"]
+    assert "reasons" in verdict and "answer's language" in verdict["explanation"]["description"]
+    for path, item in openapi["paths"].items():
+        params = {p["name"]: p for p in item["get"].get("parameters", [])}
+        assert params["lang"]["schema"]["enum"] == ["en", "fr"], path
+        assert "Accept-Language" in params["lang"]["description"]
+    findings = {p["name"] for p in openapi["paths"]["/api/v1/findings/"]["get"]["parameters"]}
+    assert {"kind", "person", "has_visit", "state"} <= findings

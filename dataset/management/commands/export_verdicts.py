@@ -1,6 +1,27 @@
-"""manage.py export_verdicts: every visit's verdict as CSV on stdout (written by `core.tabular`)."""
+"""manage.py export_verdicts: every visit's verdict as CSV on stdout (written by `core.tabular`).
 
-from django.core.management.base import BaseCommand
+The contract (also in `--help`): one row per visit, every review state included
+(withdrawn visits too, with verdict `withdrawn`), ordered by start date, person, host.
+The first ten columns are unchanged since the first edition; later columns are only
+ever appended:
+
+    id, person_slug, host_iso3, start, end, status, outcome, verdict, basis, explanation,
+    review_state, host_control, controlled_by_iso3, would_have_been_bound, reasons,
+    withdrawal_note, expected_verdict
+
+- dates are ISO, partial where the data is (`2009-03`);
+- `explanation` is rendered from the verdict's reasons in `--lang` (default `en`);
+  a verdict without reasons keeps its stored English explanation;
+- `reasons` is the verdict's structured reasons as one JSON array (keys sorted, UTF-8),
+  language-neutral: what a program should read instead of the explanation.
+"""
+
+import importlib
+import json
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from core import tabular
 from visits.models import Visit
@@ -16,10 +37,43 @@ COLUMNS = [
     "verdict",
     "basis",
     "explanation",
+    # Second edition: appended, so that the first ten columns keep their places.
+    "review_state",
+    "host_control",
+    "controlled_by_iso3",
+    "would_have_been_bound",
+    "reasons",
+    "withdrawal_note",
+    "expected_verdict",
 ]
 
 
-def verdict_row(visit) -> dict:
+def _renderer():
+    """core.reasons.render (the rule's renderer), or None while it is not installed."""
+    try:
+        return importlib.import_module("core.reasons").render
+    except (ImportError, AttributeError):
+        return None
+
+
+def render_explanation(reasons, stored: str, language: str) -> str:
+    """The reasons rendered in `language`; the stored English when there are none (a verdict
+    recorded before reasons were kept) or no renderer."""
+    render = _renderer() if reasons else None
+    if render is None:
+        return stored
+    with translation.override(language):
+        return render(reasons, language)
+
+
+def reasons_cell(reasons) -> str:
+    """The structured reasons as one JSON array ('' when there are none)."""
+    if not reasons:
+        return ""
+    return json.dumps(reasons, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def verdict_row(visit, language: str = "en") -> dict:
     """One visit's row: its identifiers, dates, what happened and its current verdict."""
     verdict = getattr(visit, "verdict", None)
     return {
@@ -32,18 +86,52 @@ def verdict_row(visit) -> dict:
         "outcome": visit.outcome,
         "verdict": verdict.code if verdict else "",
         "basis": verdict.basis if verdict else "",
-        "explanation": verdict.explanation if verdict else "",
+        "explanation": (
+            render_explanation(verdict.reasons, verdict.explanation, language) if verdict else ""
+        ),
+        "review_state": visit.review_state,
+        "host_control": visit.host_control,
+        "controlled_by_iso3": visit.controlled_by.iso3 if visit.controlled_by else "",
+        "would_have_been_bound": verdict.would_have_been_bound if verdict else None,
+        "reasons": reasons_cell(verdict.reasons) if verdict else "",
+        "withdrawal_note": visit.withdrawal_note,
+        "expected_verdict": visit.expected_verdict,
     }
 
 
 class Command(BaseCommand):
-    help = "Write one CSV row per visit (ordered by start date, person, host) with its current verdict."
+    help = (
+        "Write one CSV row per visit (every review state, withdrawn ones included; ordered by start "
+        "date, person, host) with its current verdict, to stdout: UTF-8 with a byte order mark, ISO "
+        "dates (partial where the data is). Columns: "
+        + ", ".join(COLUMNS)
+        + ". The first ten keep "
+        "their places; new columns are appended. `reasons` is the verdict's structured reasons as a "
+        "JSON array; `explanation` is their rendering in --lang."
+    )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        languages = [code for code, _ in settings.LANGUAGES]
+        parser.add_argument(
+            "--lang",
+            default="en",
+            choices=languages,
+            help="The language of the explanation column (default en). Country names and dates in it "
+            "follow the language; every other column is language-neutral.",
+        )
+
+    def handle(self, *args, lang="en", **options):
+        if lang != "en" and _renderer() is None:
+            raise CommandError(
+                f"Explanations in {lang!r} need the reasons renderer (core.reasons), which is not "
+                "installed: only the stored English explanations are available (--lang en)."
+            )
         visits = (
-            Visit.objects.select_related("person", "host", "verdict")
+            Visit.objects.select_related("person", "host", "controlled_by", "verdict")
             .order_by("start", "person__slug", "host__iso3", "slug")
             .iterator(chunk_size=2000)
         )
-        for line in tabular.csv_lines((verdict_row(visit) for visit in visits), COLUMNS):
-            self.stdout.write(line, ending="")
+        with translation.override(lang):
+            rows = (verdict_row(visit, lang) for visit in visits)
+            for line in tabular.csv_lines(rows, COLUMNS):
+                self.stdout.write(line, ending="")

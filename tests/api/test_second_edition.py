@@ -1,0 +1,268 @@
+"""The second edition's facts in the API: host control, announced and withdrawn visits, the new
+verdict codes and basis, findings with and without visits, council referrals, incomplete
+signatory lists; in JSON and in CSV.
+
+Verdicts the current rule may not produce are written directly, as the rule would.
+"""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.utils import timezone
+
+from states.models import JointStatement, SecurityCouncilReferral, State
+from visits.models import Finding, ReviewState, Verdict, Visit
+from warrants.models import Person, Situation
+
+pytestmark = pytest.mark.django_db
+
+MONGOLIA = "vladimir-putin-mng-2024-09-02"
+REASONS = [{"key": "no_control", "state": "UKR", "controlled_by": "RUS"}]
+
+
+def rows(response) -> list[dict]:
+    assert response.status_code == 200, response.content
+    return list(csv.DictReader(io.StringIO(response.content.decode().removeprefix("\ufeff"))))
+
+
+def ids(client, url="/api/v1/visits/", **params) -> set[str]:
+    response = client.get(url, {"page_size": 500, **params})
+    assert response.status_code == 200, response.content
+    return {item["id"] for item in response.json()["results"]}
+
+
+@pytest.fixture
+def no_control_visit(seeded):
+    """A published visit turned into one to a place the host did not control."""
+    visit = Visit.objects.published().exclude(slug=MONGOLIA).order_by("slug").first()
+    Visit.objects.filter(pk=visit.pk).update(
+        host_control="none",
+        controlled_by=State.objects.get(iso3="RUS"),
+        host_justification="Occupied territory",
+        expected_verdict="no_control",
+    )
+    Verdict.objects.update_or_create(
+        visit=visit,
+        defaults={
+            "code": "no_control",
+            "basis": "art_12_3_declaration",
+            "would_have_been_bound": True,
+            "reasons": REASONS,
+            "explanation": "Stored English.",
+            "rule_version": "test",
+            "computed_at": timezone.now(),
+        },
+    )
+    return visit.slug
+
+
+def test_a_visit_shows_host_control_and_the_no_control_verdict(no_control_visit, api_client):
+    visit = api_client.get(f"/api/v1/visits/{no_control_visit}/").json()
+    assert visit["host_control"] == "none"
+    assert visit["controlled_by"]["iso3"] == "RUS"
+    assert visit["host_justification"] == "Occupied territory"
+    assert visit["expected_verdict"] == "no_control"
+    assert visit["withdrawal_note"] == ""
+    verdict = visit["verdict"]
+    assert (verdict["code"], verdict["basis"], verdict["would_have_been_bound"]) == (
+        "no_control",
+        "art_12_3_declaration",
+        True,
+    )
+    assert verdict["reasons"] == REASONS
+    mongolia = api_client.get(f"/api/v1/visits/{MONGOLIA}/").json()
+    assert (mongolia["host_control"], mongolia["controlled_by"]) == ("effective", None)
+
+
+def test_the_csv_carries_the_new_columns(no_control_visit, api_client):
+    table = rows(api_client.get("/api/v1/visits/", {"format": "csv"}))
+    for column in (
+        "host_control",
+        "controlled_by.iso3",
+        "expected_verdict",
+        "withdrawal_note",
+        "verdict.reasons",
+        "verdict.would_have_been_bound",
+        "findings.kind",
+        "findings.decided",
+        "host.translated_name",
+    ):
+        assert column in table[0], column
+    row = next(r for r in table if r["id"] == no_control_visit)
+    assert (row["host_control"], row["controlled_by.iso3"], row["verdict.code"]) == (
+        "none",
+        "RUS",
+        "no_control",
+    )
+    assert "no_control" in row["verdict.reasons"]
+
+
+def test_filters_read_the_new_values(no_control_visit, api_client):
+    assert ids(api_client, host_control="none") == {no_control_visit}
+    assert ids(api_client, verdict="no_control") == {no_control_visit}
+    assert no_control_visit in ids(api_client, basis="art_12_3_declaration")
+    assert MONGOLIA in ids(api_client, host_control="effective")
+    for name, value in (
+        ("verdict", "upcoming"),
+        ("basis", "unsc_referral"),
+        ("status", "announced"),
+    ):
+        assert api_client.get("/api/v1/visits/", {name: value}).status_code == 200
+    bad = api_client.get("/api/v1/visits/", {"host_control": "partial"})
+    assert bad.status_code == 400 and "host_control" in bad.json()["error"]["fields"]
+
+
+def test_an_announced_trip_is_upcoming_and_not_an_incident(seeded, api_client):
+    visit = Visit.objects.published().exclude(slug=MONGOLIA).order_by("-slug").first()
+    Visit.objects.filter(pk=visit.pk).update(status="announced", outcome="n/a")
+    Verdict.objects.filter(visit=visit).update(
+        code="upcoming", basis="state_party", would_have_been_bound=True
+    )
+    assert ids(api_client, status="announced") == {visit.slug}
+    assert ids(api_client, verdict="upcoming") == {visit.slug}
+    assert visit.slug not in ids(api_client, "/api/v1/incidents/")
+
+
+@pytest.fixture
+def withdrawn_visit(seeded):
+    Verdict.objects.filter(visit__slug=MONGOLIA).update(code="withdrawn", basis="")
+    Visit.objects.filter(slug=MONGOLIA).update(
+        review_state=ReviewState.WITHDRAWN,
+        withdrawal_note="removed from dataset version 2026.12.01",
+    )
+    return MONGOLIA
+
+
+def test_a_withdrawn_visit_is_not_listed_but_stays_readable(withdrawn_visit, api_client):
+    assert withdrawn_visit not in ids(api_client)
+    assert withdrawn_visit not in ids(api_client, "/api/v1/incidents/")
+    assert ids(api_client, verdict="withdrawn") == {withdrawn_visit}
+    detail = api_client.get(f"/api/v1/visits/{withdrawn_visit}/").json()
+    assert detail["review_state"] == "withdrawn"
+    assert detail["verdict"]["code"] == "withdrawn"
+    assert detail["withdrawal_note"] == "removed from dataset version 2026.12.01"
+    assert detail["history"], "the history keeps the verdicts before the withdrawal"
+    finding = api_client.get("/api/v1/findings/", {"state": "MNG"}).json()["results"][0]
+    assert finding["visit"]["id"] == withdrawn_visit
+
+
+def test_a_rejected_visit_stays_unpublished(seeded, api_client):
+    Visit.objects.filter(slug=MONGOLIA).update(review_state=ReviewState.REJECTED)
+    assert api_client.get(f"/api/v1/visits/{MONGOLIA}/").status_code == 404
+    assert MONGOLIA not in ids(api_client, verdict="withdrawn")
+
+
+@pytest.fixture
+def sudan_findings(seeded):
+    """Two failures of Sudan with no visit, one known only to the month, and a referral."""
+    sudan = State.objects.get(iso3="SDN")
+    person = Person.objects.filter(situation__name="Darfur, Sudan").order_by("slug").first()
+    month = Finding.objects.create(
+        state=sudan,
+        decided=datetime.date(2010, 5, 1),
+        decided_precision="month",
+        kind="other",
+        chamber="Pre-Trial Chamber I",
+        decision_reference="ICC-02/05-01/07-57",
+        referred_to_unsc=True,
+    )
+    month.persons.add(person)
+    day = Finding.objects.create(
+        state=sudan, decided=datetime.date(2015, 6, 15), kind="art_87_7", referred_to_unsc=True
+    )
+    referral = SecurityCouncilReferral.objects.create(
+        situation=Situation.objects.get(name="Darfur, Sudan"),
+        resolution="S/RES/1593 (2005)",
+        adopted=datetime.date(2005, 3, 31),
+    )
+    referral.bound_states.add(sudan)
+    return person.slug, month.pk, day.pk
+
+
+def test_findings_filter_by_kind_person_and_visit(sudan_findings, api_client):
+    person, month, day = sudan_findings
+
+    def finding_ids(**params):
+        response = api_client.get("/api/v1/findings/", {"page_size": 500, **params})
+        assert response.status_code == 200, response.content
+        return {f["id"] for f in response.json()["results"]}
+
+    assert finding_ids(state="sdn", has_visit="false") == {month, day}
+    assert finding_ids(kind="other") == {month}
+    assert finding_ids(person=person) == {month}
+    with_visit = finding_ids(has_visit="true")
+    assert with_visit and not with_visit & {month, day}
+    assert finding_ids() == with_visit | {month, day}
+    assert api_client.get("/api/v1/findings/", {"kind": "bad"}).status_code == 400
+
+    detail = api_client.get(f"/api/v1/findings/{month}/").json()
+    assert detail["visit"] is None
+    assert (detail["kind"], detail["decided"], detail["decided_precision"]) == (
+        "other",
+        "2010-05-01",
+        "month",
+    )
+    assert (detail["chamber"], detail["decision_reference"]) == (
+        "Pre-Trial Chamber I",
+        "ICC-02/05-01/07-57",
+    )
+    assert [p["slug"] for p in detail["persons"]] == [person]
+    table = rows(api_client.get("/api/v1/findings/", {"state": "SDN", "format": "csv"}))
+    assert [r["decided"] for r in table] == ["2010-05", "2015-06-15"]
+    assert table[0]["persons.slug"] == person
+
+
+def test_a_state_shows_its_referrals_findings_and_notes(sudan_findings, api_client):
+    person, month, day = sudan_findings
+    State.objects.filter(iso3="SDN").update(notes="Bound by S/RES/1593 (2005).")
+    sudan = api_client.get("/api/v1/states/SDN/").json()
+    assert sudan["notes"] == "Bound by S/RES/1593 (2005)."
+    assert [
+        (r["resolution"], r["adopted"], r["situation"]) for r in sudan["council_referrals"]
+    ] == [("S/RES/1593 (2005)", "2005-03-31", "darfur-sudan")]
+    findings = {f["id"]: f for f in sudan["findings"]}
+    assert findings[month]["persons"] == [person]
+    assert findings[month]["visit"] is None
+    assert findings[month]["decided_precision"] == "month"
+    obligations = api_client.get("/api/v1/states/SDN/", {"as_of": "2015-06-15"}).json()[
+        "treaty_status"
+    ]["obligations"]
+    assert {(o["basis"], o["since"], o["situation"]) for o in obligations} >= {
+        ("unsc_referral", "2005-03-31", "darfur-sudan")
+    }
+    before = api_client.get("/api/v1/states/SDN/", {"as_of": "2005-03-30"}).json()
+    assert "unsc_referral" not in {o["basis"] for o in before["treaty_status"]["obligations"]}
+    referrals = api_client.get("/api/v1/referrals/", {"state": "SDN"}).json()["results"]
+    assert [r["bound_states"][0]["iso3"] for r in referrals] == ["SDN"]
+    table = rows(api_client.get("/api/v1/states/", {"name": "Sudan", "format": "csv"}))
+    row = next(r for r in table if r["iso3"] == "SDN")
+    assert row["council_referrals.resolution"] == "S/RES/1593 (2005)"
+    assert "2010-05" in row["findings.decided"]
+
+
+def test_declarations_show_their_covered_period(seeded, api_client):
+    from states.models import Declaration
+
+    declaration = Declaration.objects.filter(state__iso3="UKR").order_by("lodged").first()
+    Declaration.objects.filter(pk=declaration.pk).update(
+        covers_from=datetime.date(2013, 11, 21), covers_to=datetime.date(2014, 2, 22)
+    )
+    shown = api_client.get("/api/v1/states/UKR/").json()["declarations"][0]
+    assert (shown["covers_from"], shown["covers_to"]) == ("2013-11-21", "2014-02-22")
+    assert shown["covers_to_precision"] == "day"
+
+
+def test_an_incomplete_signatory_list_says_so(seeded, api_client):
+    statement = JointStatement.objects.create(
+        date=datetime.date(2024, 6, 14), title="June 2024", signatory_count=93
+    )
+    statement.signatories.add(*State.objects.filter(iso3__in=["MNG", "FRA"]))
+    shown = api_client.get(f"/api/v1/statements/{statement.pk}/").json()
+    assert (shown["signatory_count"], shown["listed_count"], shown["complete"]) == (93, 2, False)
+    on_state = api_client.get("/api/v1/states/MNG/").json()["statements"]
+    mine = next(s for s in on_state if s["id"] == statement.pk)
+    assert (mine["listed_count"], mine["complete"]) == (2, False)
+    JointStatement.objects.filter(pk=statement.pk).update(signatory_count=2)
+    assert api_client.get(f"/api/v1/statements/{statement.pk}/").json()["complete"] is True
