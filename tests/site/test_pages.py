@@ -227,7 +227,7 @@ def test_person_page_lists_warrants_and_a_travel_timeline_with_a_map(reader, see
     assert '<svg class="worldmap"' in html
     assert re.search(r'<path class="vh-incident"[^>]*><title>Mongolia', html)
     assert re.search(
-        r'<circle class="marker m-incident" cx="[\d.]+" cy="[\d.]+" r="5"><title>Ulaanbaatar, Mongolia, 2024-09-02',
+        r'<circle class="marker m-incident" cx="[\d.]+" cy="[\d.]+" r="5"><title>Ulaanbaatar, Mongolia, 2 September 2024',
         html,
     )
 
