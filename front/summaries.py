@@ -91,18 +91,18 @@ def explanation(verdict) -> str:
 def change_cause(change) -> str:
     """Why a verdict changed, in the reader's language (from `cause_facts`), else `cause`.
 
-    `cause_facts` names things by their natural keys; the renderer that knows its shape
-    lives with the code that records it (core.reasons or visits.signals: `render_cause`).
-    A withdrawal carries the note that says why ("removed from dataset version X").
+    `cause_facts` names things by their natural keys; core.causes (which records it)
+    renders it. A withdrawal without facts quotes the visit's note ("removed from
+    dataset version X").
     """
     facts = getattr(change, "cause_facts", None)
     if facts:
-        for module in ("core.reasons", "visits.signals"):
-            try:
-                render_cause = importlib.import_module(module).render_cause
-            except (ImportError, AttributeError):
-                continue
-            text = render_cause(facts)
+        try:
+            causes = importlib.import_module("core.causes")
+        except ImportError:
+            causes = None
+        if causes is not None:
+            text = causes.render(facts)
             if text:
                 return text
     if change.new_code == "withdrawn":
