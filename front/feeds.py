@@ -1,16 +1,22 @@
 """Atom 1.0 feeds of new and changed incidents: site-wide, per country and per person.
 
 An entry is a VerdictChange that made a visit an incident, changed an incident's
-explanation or basis, or withdrew the flag (a journalist must see that too). Each
-entry's id is the visit's permanent URL with the change's anchor, unique and stable.
+explanation or basis, or withdrew the flag (a journalist must see that too), including
+an incident whose visit left the record ("withdrawn: removed from dataset version X").
+Each entry's id is the visit's permanent URL with the change's anchor, unique and stable.
+
+The feeds are written in the reader's language: `?lang=fr` (for feed readers that send
+no Accept-Language), else the language cookie or Accept-Language, else English.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
@@ -24,11 +30,13 @@ FEED_LENGTH = 50
 
 
 def incident_changes():
-    """Verdict changes into, within or out of non-compliance, on published visits, newest first."""
+    """Verdict changes into, within or out of non-compliance, on published visits, and the
+    withdrawal of an incident whose visit left the record; newest first."""
     return (
         VerdictChange.objects.filter(
-            Q(new_code=VerdictCode.NON_COMPLIANCE) | Q(old_code=VerdictCode.NON_COMPLIANCE),
-            visit__review_state=ReviewState.VERIFIED,
+            (Q(new_code=VerdictCode.NON_COMPLIANCE) | Q(old_code=VerdictCode.NON_COMPLIANCE))
+            & Q(visit__review_state=ReviewState.VERIFIED)
+            | Q(old_code=VerdictCode.NON_COMPLIANCE, new_code=VerdictCode.WITHDRAWN)
         )
         .select_related("visit", "visit__person", "visit__host")
         .order_by("-changed_at", "-id")
@@ -40,7 +48,13 @@ class IncidentFeed(Feed):
     author_name = "iccwatch"
 
     def __call__(self, request, *args, **kwargs):
-        return finish(super().__call__(request, *args, **kwargs))
+        language = request.GET.get("lang", "")
+        if language not in dict(settings.LANGUAGES):
+            language = translation.get_language()
+        with translation.override(language):
+            response = super().__call__(request, *args, **kwargs)
+            response["Content-Language"] = translation.get_language()
+        return finish(response)
 
     def title(self, obj=None):
         return _("iccwatch: new and changed incidents")
@@ -64,7 +78,12 @@ class IncidentFeed(Feed):
 
     def item_title(self, change):
         visit = change.visit
-        what = f"{visit.person.name} — {visit.host.name}, {summaries.visit_span(visit)}"
+        what = (
+            f"{visit.person.name} — {summaries.state_name(visit.host)}, "
+            f"{summaries.visit_span_words(visit)}"
+        )
+        if change.new_code == VerdictCode.WITHDRAWN:
+            return _("Incident withdrawn: %(what)s") % {"what": what}
         if (
             change.new_code == VerdictCode.NON_COMPLIANCE
             and change.old_code != VerdictCode.NON_COMPLIANCE
@@ -78,7 +97,10 @@ class IncidentFeed(Feed):
         }
 
     def item_description(self, change):
-        return f"{change.explanation}\n\n{_('Why it changed:')} {change.cause}"
+        cause = summaries.change_cause(change)
+        if change.new_code == VerdictCode.WITHDRAWN:
+            return cause
+        return f"{summaries.explanation(change)}\n\n{_('Why it changed:')} {cause}"
 
     def item_link(self, change):
         return change.visit.get_absolute_url()
@@ -108,7 +130,7 @@ class StateIncidentFeed(IncidentFeed):
         return get_object_or_404(State, iso3=iso3.upper())
 
     def title(self, obj=None):
-        return _("iccwatch: incidents in %(state)s") % {"state": obj.name}
+        return _("iccwatch: incidents in %(state)s") % {"state": summaries.state_name(obj)}
 
     def link(self, obj=None):
         return obj.get_absolute_url()

@@ -35,15 +35,16 @@ def _visit_layers(visits) -> tuple[dict[str, str], dict[str, list[str]], list[wo
         iso3 = visit.host.iso3
         if _RANK.get(code, 1) > _RANK.get(worst.get(iso3, ""), 0):
             worst[iso3] = code
-        span = summaries.visit_span(visit)
-        titles.setdefault(iso3, [visit.host.name]).append(f"{span}: {VerdictCode(code).label}")
+        span = summaries.visit_span_words(visit)
+        host = summaries.state_name(visit.host)
+        titles.setdefault(iso3, [host]).append(f"{span}: {VerdictCode(code).label}")
         lonlat = None
         for part in gazetteer.split_places(visit.place):
             found = places.get((iso3, part))
             if found:
                 lonlat = (found.longitude, found.latitude)
                 break
-        where = f"{visit.place}, {visit.host.name}" if visit.place else visit.host.name
+        where = f"{visit.place}, {host}" if visit.place else host
         markers.append(
             worldmap.Marker(
                 f"m-{verdict_css(code)}",

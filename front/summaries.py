@@ -1,19 +1,23 @@
 """Short sentences for the public pages, in the reader's language, generated from the data.
 
-The verdict's full explanation is written by the rule engine (compliance) and
-shown as it is; these are the one-liners and summaries around it. Dates are ISO
-(2024-09-02), or as much of one as the sources give (2009-03, 2012).
+The verdict's explanation is rendered from the rule's structured reasons in the
+reader's language (core.reasons); these are the one-liners and summaries around it.
+Dates in prose are words in the reader's language ("2 septembre 2024", "mars 2009",
+"2012"); country names are the reader's too. ISO dates stay in data (downloads,
+<time datetime>), and `span` gives them.
 """
 
 from __future__ import annotations
 
 import datetime
+import importlib
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from compliance import StateFacts, partial_isoformat
+from core.names import country_name, format_date, situation_name
 from states import status as treaty_status
 
 
@@ -45,29 +49,117 @@ def visit_span(visit) -> str:
     return span(visit.start, visit.start_precision, visit.end, visit.end_precision)
 
 
+def span_words(start, start_precision, end, end_precision) -> str:
+    """A visit's dates in words: '2 September 2024 – 3 September 2024', 'March 2009', 'undated'."""
+    if start is None:
+        return _("undated")
+    first = format_date(start, start_precision)
+    last = format_date(end, end_precision) if end else ""
+    if not last or last == first:
+        return first
+    return f"{first} – {last}"
+
+
+def visit_span_words(visit) -> str:
+    return span_words(visit.start, visit.start_precision, visit.end, visit.end_precision)
+
+
+def state_name(state) -> str:
+    """A State's name in the reader's language."""
+    return country_name(state.iso3, state.name) if state is not None else ""
+
+
+def explanation(verdict) -> str:
+    """A Verdict's (or VerdictChange's) explanation in the reader's language.
+
+    Rendered from its structured reasons where present; the stored English rendering
+    otherwise (verdicts computed before reasons were recorded).
+    """
+    if verdict is None:
+        return ""
+    reasons = getattr(verdict, "reasons", None)
+    if reasons:
+        try:
+            from core import reasons as rendering  # the rule's renderer (core/reasons.py)
+        except ImportError:
+            rendering = None
+        if rendering is not None:
+            return rendering.render(reasons)
+    return getattr(verdict, "explanation", "") or ""
+
+
+def change_cause(change) -> str:
+    """Why a verdict changed, in the reader's language (from `cause_facts`), else `cause`.
+
+    `cause_facts` names things by their natural keys; core.causes (which records it)
+    renders it. A withdrawal without facts quotes the visit's note ("removed from
+    dataset version X").
+    """
+    facts = getattr(change, "cause_facts", None)
+    if facts:
+        try:
+            causes = importlib.import_module("core.causes")
+        except ImportError:
+            causes = None
+        if causes is not None:
+            text = causes.render(facts)
+            if text:
+                return text
+    if change.new_code == "withdrawn":
+        note = change.visit.withdrawal_note
+        if note:
+            return _("withdrawn: %(note)s") % {"note": note}
+    return change.cause
+
+
 def incident_line(visit) -> str:
     """One line a journalist can scan: who, where, when, the obligation, what happened."""
     verdict = visit.verdict
     where = _(" in %(place)s") % {"place": visit.place} if visit.place else ""
-    return _(
-        "%(host)s (bound as %(basis)s) hosted %(person)s%(where)s, %(dates)s: %(outcome)s."
-    ) % {
-        "host": visit.host.name,
+    return _("%(host)s (bound: %(basis)s) hosted %(person)s%(where)s, %(dates)s: %(outcome)s.") % {
+        "host": state_name(visit.host),
         "basis": verdict.get_basis_display(),
         "person": visit.person.name,
         "where": where,
-        "dates": visit_span(visit),
+        "dates": visit_span_words(visit),
         "outcome": visit.get_outcome_display(),
     }
 
 
+def early_warnings():
+    """Announced trips to hosts that will be bound to arrest (verdict `upcoming`, bound):
+    early warnings, not incidents; soonest first."""
+    from visits.models import VerdictCode, Visit
+
+    return (
+        Visit.objects.published()
+        .with_verdicts()
+        .filter(verdict__code=VerdictCode.UPCOMING, verdict__would_have_been_bound=True)
+        .order_by("start", "pk")
+    )
+
+
+def warning_line(visit) -> str:
+    """'Vladimir Putin is expected in France (Paris), 2 March 2027: France will be bound (State Party).'"""
+    where = _(" (%(place)s)") % {"place": visit.place} if visit.place else ""
+    return _(
+        "%(person)s is expected in %(host)s%(where)s, %(dates)s: the host will be bound to arrest (%(basis)s)."
+    ) % {
+        "person": visit.person.name,
+        "host": state_name(visit.host),
+        "where": where,
+        "dates": visit_span_words(visit),
+        "basis": visit.verdict.get_basis_display(),
+    }
+
+
 def standing_sentence(name: str, facts: StateFacts | None, today: datetime.date) -> str:
-    """'Mongolia has been a State Party since 2002-07-01.' and the like."""
+    """'Mongolia has been a State Party since 1 July 2002.' and the like (`name` in the reader's language)."""
     standing = treaty_status.status_on(facts, today)
     if standing == treaty_status.PARTY:
         return _("%(state)s has been a State Party since %(date)s.") % {
             "state": name,
-            "date": facts.entry_into_force.isoformat(),
+            "date": format_date(facts.entry_into_force),
         }
     if standing == treaty_status.WITHDRAWING:
         return _(
@@ -75,9 +167,9 @@ def standing_sentence(name: str, facts: StateFacts | None, today: datetime.date)
             "until it takes effect on %(effective)s it remains fully bound."
         ) % {
             "state": name,
-            "since": facts.entry_into_force.isoformat(),
-            "notified": facts.withdrawal_notified.isoformat(),
-            "effective": facts.withdrawal_effective.isoformat(),
+            "since": format_date(facts.entry_into_force),
+            "notified": format_date(facts.withdrawal_notified),
+            "effective": format_date(facts.withdrawal_effective),
         }
     if standing == treaty_status.WITHDRAWN:
         return _(
@@ -85,13 +177,13 @@ def standing_sentence(name: str, facts: StateFacts | None, today: datetime.date)
             "it stays bound for warrants issued before then (Art. 127(2))."
         ) % {
             "state": name,
-            "since": facts.entry_into_force.isoformat(),
-            "effective": facts.withdrawal_effective.isoformat(),
+            "since": format_date(facts.entry_into_force),
+            "effective": format_date(facts.withdrawal_effective),
         }
     if facts and facts.entry_into_force and facts.entry_into_force > today and facts.ever_party:
         return _("%(state)s will become a State Party on %(date)s.") % {
             "state": name,
-            "date": facts.entry_into_force.isoformat(),
+            "date": format_date(facts.entry_into_force),
         }
     return _("%(state)s is not a party to the Rome Statute.") % {"state": name}
 
@@ -104,7 +196,7 @@ def state_summary(
     visits: int,
     incidents: int,
     called_off: int,
-    findings: list[datetime.date],
+    findings: list[tuple[datetime.date, str]],
     declarations: list[tuple],
 ) -> str:
     """The country page's summary paragraph, generated from its counts."""
@@ -115,7 +207,7 @@ def state_summary(
                 "On %(date)s it accepted the Court's jurisdiction over the situation in %(situation)s "
                 "by an Art. 12(3) declaration."
             )
-            % {"date": lodged.isoformat(), "situation": situation}
+            % {"date": format_date(lodged), "situation": situation_name(situation)}
         )
     if visits:
         sentences.append(
@@ -151,10 +243,10 @@ def state_summary(
     if findings:
         sentences.append(
             ngettext(
-                "An ICC Pre-Trial Chamber found it in non-compliance on %(dates)s.",
+                "An ICC Pre-Trial Chamber found it in non-compliance once (%(dates)s).",
                 "ICC Pre-Trial Chambers found it in non-compliance %(count)d times (%(dates)s).",
                 len(findings),
             )
-            % {"count": len(findings), "dates": ", ".join(d.isoformat() for d in findings)}
+            % {"count": len(findings), "dates": ", ".join(format_date(d, p) for d, p in findings)}
         )
     return " ".join(sentences)

@@ -1,8 +1,10 @@
-"""Template filters for the public pages: verdict labels and styles, partial dates, standings."""
+"""Template filters for the public pages: verdict labels and styles, dates and names in the
+reader's language, explanations, standings."""
 
 from django import template
 
 from compliance import partial_isoformat
+from core import names
 from front import summaries
 from states.status import Standing
 from visits.models import VerdictCode
@@ -16,6 +18,8 @@ VERDICT_CLASSES = {
     "complied": "v-complied",
     "deterred": "v-deterred",
     "pending": "v-pending",
+    "upcoming": "v-upcoming",
+    "withdrawn": "v-withdrawn",
 }
 
 
@@ -27,18 +31,60 @@ def verdict_label(code):
 
 @register.filter
 def partial(day, precision="day"):
-    """{{ warrant.issued|partial:warrant.issued_precision }} -> 2009-03-04, 2009-03 or 2009."""
+    """{{ warrant.issued|partial:warrant.issued_precision }} -> 2009-03-04, 2009-03 or 2009
+    (for data: <time datetime>, downloads)."""
     return partial_isoformat(day, precision or "day")
 
 
 @register.filter
+def when(value, precision="day"):
+    """{{ warrant.issued|when:warrant.issued_precision }} -> "2 septembre 2024", "mars 2009", "2009".
+
+    `value` is a date (with its precision), a Period or an ISO string, possibly partial.
+    """
+    return names.format_date(value, precision or "day")
+
+
+@register.filter
+def country(value, default=""):
+    """{{ state|country }} or {{ "MNG"|country }} -> the country's name in the reader's language."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, str):
+        return names.country_name(value, default)
+    return names.country_name(value.iso3, value.name)
+
+
+@register.filter
+def situation(value):
+    """{{ person.situation|situation }} or {{ "Darfur, Sudan"|situation }} -> in the reader's language."""
+    if value is None or value == "":
+        return ""
+    return names.situation_name(getattr(value, "name", value))
+
+
+@register.filter
 def span(visit):
-    """{{ visit|span }} -> 2024-09-02 – 2024-09-03."""
+    """{{ visit|span }} -> 2 September 2024 – 3 September 2024 (in the reader's language)."""
     if isinstance(visit, dict):
-        return summaries.span(
+        return summaries.span_words(
             visit["start"], visit["start_precision"], visit["end"], visit["end_precision"]
         )
-    return summaries.visit_span(visit)
+    return summaries.visit_span_words(visit)
+
+
+@register.filter
+def explanation(verdict):
+    """{{ visit.verdict|explanation }}: the verdict's (or a change's) reasons in the reader's
+    language; the stored English explanation where no structured reasons are recorded."""
+    return summaries.explanation(verdict)
+
+
+@register.filter
+def change_cause(change):
+    """{{ change|change_cause }}: why a verdict changed, in the reader's language where the
+    change records its cause as facts; else the stored English cause."""
+    return summaries.change_cause(change)
 
 
 @register.filter

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.names import country_name, format_date
 from front import search as site_search
 from front import summaries, worldmap
 from front.pages import render_page
@@ -21,6 +22,7 @@ from visits.models import VerdictCode, Visit
 from warrants.models import Person
 
 LATEST_INCIDENTS = 8
+EARLY_WARNINGS = 20
 
 
 def status_map(
@@ -51,7 +53,7 @@ def status_map(
         links={iso3: f"/states/{iso3}/" for iso3 in names},
         markers=markers,
         label=_("World map of each state's standing under the Rome Statute on %(date)s")
-        % {"date": today.isoformat()},
+        % {"date": format_date(today)},
         description=_(
             "States are coloured by standing: State Party, withdrawing, withdrawn, or not a party. "
             "Dots mark the states that hosted an incident. The table below gives the same facts."
@@ -72,7 +74,9 @@ def home(request):
     today = timezone.localdate()
     timelines = treaty_status.load_timelines(with_declarations=True)
     statuses = {iso3: treaty_status.status_on(facts, today) for iso3, facts in timelines.items()}
-    names = dict(State.objects.values_list("iso3", "name"))
+    names = {
+        iso3: country_name(iso3, name) for iso3, name in State.objects.values_list("iso3", "name")
+    }
     counts = Visit.objects.published().aggregate(
         incidents=Count("pk", filter=Q(verdict__code=VerdictCode.NON_COMPLIANCE)),
         called_off=Count("pk", filter=Q(verdict__code=VerdictCode.DETERRED)),
@@ -84,6 +88,7 @@ def home(request):
         .with_verdicts()
         .order_by("-start", "-pk")[:LATEST_INCIDENTS]
     )
+    warnings = list(summaries.early_warnings()[:EARLY_WARNINGS])
     incident_hosts = dict(
         Visit.objects.published()
         .flagged()
@@ -114,6 +119,7 @@ def home(request):
         "incidents": counts["incidents"],
         "called_off": counts["called_off"],
         "latest": [(visit, summaries.incident_line(visit)) for visit in latest],
+        "warnings": [(visit, summaries.warning_line(visit)) for visit in warnings],
         "map_svg": svg,
         "map_table": map_table,
         "incident_hosts": hosts,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from compliance import state_facts
+from core.names import country_name, situation_name
 from front import listing, maps, summaries
 from front.listing import Column, Listing
 from front.pages import render_page
@@ -104,9 +105,11 @@ def state_detail(request, iso3: str):
     if iso3 != iso3.upper():
         return redirect("state", iso3=iso3.upper(), permanent=True)
     state = get_object_or_404(State, iso3=iso3)
+    name = country_name(state.iso3, state.name)
     today = timezone.localdate()
     events = list(state.treaty_events.all())
     declarations = list(state.declarations.select_related("situation"))
+    referrals = list(state.council_referrals.select_related("situation").order_by("adopted"))
     facts = state_facts(
         state.iso3,
         state.name,
@@ -119,29 +122,36 @@ def state_detail(request, iso3: str):
     findings = list(
         Finding.objects.filter(state=state)
         .select_related("visit", "visit__person")
-        .order_by("decided")
+        .prefetch_related("persons")
+        .order_by("decided", "pk")
     )
+    # Only a published visit is linked from a finding.
+    published = {v.pk for v in visits}
+    for f in findings:
+        f.published_visit = f.visit if f.visit_id in published else None
+    through = JointStatement.signatories.through.objects
     statements = list(
         JointStatement.objects.annotate(
-            signed=Exists(
-                JointStatement.signatories.through.objects.filter(
-                    jointstatement=OuterRef("pk"), state=state
-                )
-            ),
-            listed=Exists(
-                JointStatement.signatories.through.objects.filter(jointstatement=OuterRef("pk"))
-            ),
+            signed=Exists(through.filter(jointstatement=OuterRef("pk"), state=state)),
+            listed=Count("signatories"),
         ).order_by("date")
     )
     standing = treaty_status.status_on(facts, today)
     signed = [s for s in statements if s.signed]
-    # A statement "of States Parties" whose signatory list we do not have: show it on the
-    # timeline of a state that was a party that day, saying that the list is not recorded,
-    # rather than guess whether this state signed.
+    # A statement "of States Parties" whose signatory list is missing or incomplete (fewer
+    # states listed than the recorded count): on the timeline of a state that was a party
+    # that day and is not listed, whether it signed is *not known* — never "did not sign".
     unknown = [
-        s for s in statements if not s.listed and facts is not None and facts.party_on(s.date)
+        s
+        for s in statements
+        if not s.signed
+        and (not s.listed or (s.signatory_count or 0) > s.listed)
+        and facts is not None
+        and facts.party_on(s.date)
     ]
-    timeline = _timeline(state, events, declarations, visits, findings, signed, unknown)
+    for s in statements:
+        s.incomplete = bool(s.listed and (s.signatory_count or 0) > s.listed)
+    timeline = _timeline(name, events, declarations, referrals, visits, findings, signed, unknown)
     incidents = [v for v in visits if summaries.verdict_code(v) == VerdictCode.NON_COMPLIANCE]
     called_off = [v for v in visits if summaries.verdict_code(v) == VerdictCode.DETERRED]
     hosted = [v for v in visits if v.status in ("occurred", "transit")]
@@ -153,17 +163,18 @@ def state_detail(request, iso3: str):
         "statements": len(signed),
     }
     summary = summaries.state_summary(
-        state.name,
+        name,
         facts,
         today,
         visits=len(hosted),
         incidents=len(incidents),
         called_off=len(called_off),
-        findings=[f.decided for f in findings],
+        findings=[(f.decided, f.decided_precision) for f in findings if f.kind == "art_87_7"],
         declarations=[(d.lodged, d.situation.name) for d in declarations],
     )
     context = {
         "state": state,
+        "name": name,
         "today": today,
         "standing": standing,
         "standing_label": treaty_status.Standing(standing).label,
@@ -172,6 +183,8 @@ def state_detail(request, iso3: str):
         "visits": visits,
         "incidents": incidents,
         "findings": findings,
+        "declarations": declarations,
+        "referrals": referrals,
         "signed": signed,
         "unknown_statements": unknown,
         "counts": counts,
@@ -180,7 +193,9 @@ def state_detail(request, iso3: str):
     return render_page(request, "states/state_detail.html", context)
 
 
-def _timeline(state, events, declarations, visits, findings, signed, unknown) -> list[dict]:
+def _timeline(
+    name, events, declarations, referrals, visits, findings, signed, unknown
+) -> list[dict]:
     """Everything dated about a state on one line of time, oldest first."""
     entries = []
     for event in events:
@@ -201,7 +216,19 @@ def _timeline(state, events, declarations, visits, findings, signed, unknown) ->
                 "text": _(
                     "Art. 12(3) declaration accepting jurisdiction over the situation in %(situation)s"
                 )
-                % {"situation": d.situation.name},
+                % {"situation": situation_name(d.situation.name)},
+            }
+        )
+    for r in referrals:
+        entries.append(
+            {
+                "date": r.adopted,
+                "kind": "referral",
+                "text": _(
+                    "Security Council resolution %(resolution)s: bound to cooperate fully for the "
+                    "situation in %(situation)s"
+                )
+                % {"resolution": r.resolution, "situation": situation_name(r.situation.name)},
             }
         )
     for s in signed:
@@ -217,10 +244,16 @@ def _timeline(state, events, declarations, visits, findings, signed, unknown) ->
             {
                 "date": s.date,
                 "kind": "statement-unknown",
-                "text": _(
-                    "%(title)s — the signatory list is not recorded, so whether %(state)s signed is unknown"
+                "text": (
+                    _(
+                        "%(title)s — the signatory list is incomplete; whether this state signed is not known"
+                    )
+                    if s.listed
+                    else _(
+                        "%(title)s — the signatory list is not recorded; whether this state signed is not known"
+                    )
                 )
-                % {"title": s.title, "state": state.name},
+                % {"title": s.title},
             }
         )
     for v in visits:
@@ -237,15 +270,24 @@ def _timeline(state, events, declarations, visits, findings, signed, unknown) ->
             }
         )
     for f in findings:
-        text = _("ICC finding of non-compliance (Art. 87(7))")
+        text = str(f.get_kind_display())
         if f.referred:
             text += ". " + f.referral_sentence
-        entries.append({"date": f.decided, "kind": "finding", "text": text, "finding": f})
+        entries.append(
+            {
+                "date": f.decided,
+                "precision": f.decided_precision,
+                "kind": "finding",
+                "text": text,
+                "finding": f,
+            }
+        )
     for entry in entries:
         entry.setdefault("precision", "day")
     order = {
         "treaty": 0,
         "declaration": 1,
+        "referral": 1,
         "statement": 2,
         "statement-unknown": 2,
         "visit": 3,

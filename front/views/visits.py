@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from django import forms
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from front.pages import render_page
 from front.views.warrants import situation_choices, state_choices
 from states.models import Declaration, TreatyEvent
 from visits.filters import VisitFilterSet
-from visits.models import Finding, Visit
+from visits.models import Finding, ReviewState, VerdictCode, Visit
 from warrants.models import Person, Warrant
 
 
@@ -149,14 +150,30 @@ def incident_export(request, fmt):
     return listing.export(request, INCIDENTS, fmt)
 
 
+def visible_visits():
+    """Visits a reader may open: the published ones, and those withdrawn from the record
+    (removed from a newer dataset version, or rejected on review after an incident was
+    published), so that a link in a feed or an article still says what became of them."""
+    return Visit.objects.filter(
+        Q(review_state=ReviewState.VERIFIED)
+        | Q(review_state=ReviewState.WITHDRAWN)
+        | Q(
+            review_state=ReviewState.REJECTED,
+            verdict_changes__old_code=VerdictCode.NON_COMPLIANCE,
+        )
+    ).distinct()
+
+
 def visit_detail(request, slug: str):
     visit = get_object_or_404(
-        Visit.objects.published().with_verdicts().select_related("host"), slug=slug
+        visible_visits().with_verdicts().select_related("host", "controlled_by"), slug=slug
     )
     verdict = summaries.verdict_of(visit)
     sources = list(visit.sources.order_by("published", "url"))
-    findings = list(Finding.objects.filter(visit=visit).order_by("decided"))
+    findings = list(Finding.objects.filter(visit=visit).order_by("decided", "pk"))
     history = list(visit.verdict_changes.order_by("changed_at", "id"))
+    for change in history:
+        change.visit = visit  # the cause of a withdrawal quotes the visit's note
     warrants = list(
         Warrant.objects.filter(verdicts=visit.pk).select_related("case").order_by("issued")
     )
@@ -165,8 +182,8 @@ def visit_detail(request, slug: str):
     today = timezone.localdate()
     title = _("%(person)s in %(host)s, %(dates)s") % {
         "person": visit.person.name,
-        "host": visit.host.name,
-        "dates": summaries.visit_span(visit),
+        "host": summaries.state_name(visit.host),
+        "dates": summaries.visit_span_words(visit),
     }
     permalink = request.build_absolute_uri(visit.get_absolute_url())
     citation = _("iccwatch, “%(title)s”. Verdict: %(verdict)s. %(url)s (accessed %(date)s).") % {
@@ -175,7 +192,9 @@ def visit_detail(request, slug: str):
         "url": permalink,
         "date": today.isoformat(),
     }
+    withdrawn = visit.review_state in (ReviewState.WITHDRAWN, ReviewState.REJECTED)
     context = {
+        "withdrawn": withdrawn,
         "visit": visit,
         "verdict": verdict,
         "title": title,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import tabular
+from core.names import format_date
 from front import listing, maps, summaries
 from front.listing import Column, Listing
 from front.pages import render_page
@@ -136,6 +137,11 @@ def person_detail(request, slug: str):
         "visits": visits,
         "incidents": incidents,
         "called_off": [v for v in visits if v.status in ("cancelled", "virtual")],
+        "warnings": [
+            (v, summaries.warning_line(v))
+            for v in visits
+            if summaries.verdict_code(v) == VerdictCode.UPCOMING and v.verdict.would_have_been_bound
+        ],
         "map_svg": maps.travel_map(person, visits),
         "sources": sources,
     }
@@ -145,7 +151,7 @@ def person_detail(request, slug: str):
 def _warrant_state(warrant: Warrant, today) -> str:
     if warrant.ended and warrant.ended < today:
         return _("ended on %(date)s: %(reason)s") % {
-            "date": warrant.ended.isoformat(),
+            "date": format_date(warrant.ended),
             "reason": warrant.get_end_reason_display() or _("reason not recorded"),
         }
     if warrant.made_public is None:

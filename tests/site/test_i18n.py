@@ -25,9 +25,10 @@ def test_the_interface_follows_accept_language(client, seeded):
     html = body(client.get("/states/MNG/", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9,en;q=0.5"))
     assert '<html lang="fr">' in html
     assert "Chronologie" in html and "Constats et renvois de la CPI" in html
-    assert "Mongolia est un État partie depuis le 2002-07-01." in html
-    # The data stays in its source language: the verdict's explanation, the names.
-    assert "a failure to arrest and surrender (Arts. 86, 89(1))" in html
+    # Country names and dates in words in the reader's language; counts agree.
+    assert "Mongolie : État partie depuis le 1er juillet 2002." in html
+    assert "<h1>Mongolie" in html and "2 septembre 2024" in html
+    assert "<strong>1</strong> visite accueillie" in html
     html = body(client.get("/states/MNG/", HTTP_ACCEPT_LANGUAGE="en-GB"))
     assert '<html lang="en">' in html and "Timeline" in html
 

@@ -36,6 +36,6 @@ def test_once_there_are_states_the_counts_replace_the_message(reader):
     make_state("MNG", "Mongolia", entry_into_force=datetime.date(2002, 7, 1))
     home = body(reader.get("/", HTTP_ACCEPT_LANGUAGE="en"))
     assert "No data has been imported yet" not in home
-    assert "<strong>1</strong> states bound today" in home
+    assert "<strong>1</strong> state bound today" in home
     states = body(reader.get("/states/", HTTP_ACCEPT_LANGUAGE="en"))
     assert "No data has been imported yet" not in states and 'data-id="MNG"' in states

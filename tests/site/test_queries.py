@@ -9,13 +9,14 @@ pytestmark = pytest.mark.django_db
 # (address, queries). The numbers are the joins each view spells out; they must not
 # grow with the data (no query per row).
 PAGES = [
-    (
-        "/",
-        7,
-    ),  # timelines, declarations, names, counts, people at large, latest incidents, incident hosts
+    # timelines, declarations, names, counts, people at large, latest incidents, early
+    # warnings, incident hosts
+    ("/", 8),
     ("/states/", 3),  # standings, count, page
     ("/states/?status=party&sort=incidents", 4),  # + standings for the filter
-    ("/states/MNG/", 6),  # state, treaty events, declarations, visits, findings, statements
+    # state, treaty events, declarations, council referrals, visits, findings, their
+    # persons, statements
+    ("/states/MNG/", 8),
     ("/persons/", 4),  # situations and states for the filter form, count, page
     ("/persons/vladimir-putin/", 4),  # person, warrants, visits, sources
     ("/persons/extra-person-{n}/", 4),

@@ -1,0 +1,187 @@
+"""The second edition on the pages: names, dates and counts in the reader's language,
+Security Council obligations, findings without visits, incomplete signatory lists, host
+control, early warnings and withdrawn visits (docs/DOMAIN.md)."""
+
+import datetime
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.utils import timezone, translation
+
+from core.names import country_name
+from states.models import JointStatement, SecurityCouncilReferral, State
+from tests.factories import make_situation, make_visit
+from tests.site.conftest import body
+from visits.models import Finding, Verdict, VerdictChange, Visit
+from warrants.models import Person
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+PUTIN_MNG = "vladimir-putin-mng-2024-09-02"
+FRENCH = {"HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9"}
+
+
+def section(html: str, element_id: str, end: str = "</section>") -> str:
+    part = html[html.index(f'id="{element_id}"') :]
+    return part[: part.index(end)]
+
+
+def set_verdict(visit, code, *, basis="", bound=None, explanation="test verdict"):
+    """A verdict the current rule may not produce yet (upcoming, no_control, withdrawn)."""
+    Verdict.objects.update_or_create(
+        visit=visit,
+        defaults={
+            "code": code,
+            "basis": basis,
+            "would_have_been_bound": bound,
+            "explanation": explanation,
+            "rule_version": "test",
+            "computed_at": timezone.now(),
+        },
+    )
+
+
+def test_mongolia_in_french_names_dates_statements_and_counts(reader, seeded):
+    html = body(reader.get("/states/MNG/", **FRENCH))
+    assert "<h1>Mongolie" in html and "Mongolia est" not in html
+    assert "2 septembre 2024" in html
+    # Dates in prose are words; ISO stays in <time datetime> (the explanation is the
+    # rule's, rendered in French once it records its reasons).
+    timeline = section(html, "timeline", "</ol>")
+    assert '<time datetime="2024-09-02">2 septembre 2024</time>' in timeline
+    assert ">2024-09-02<" not in timeline
+    signed = section(html, "statements-signed", "</ul>")
+    june = signed[signed.index("14 juin 2024") :].split("</li>")[0]
+    assert "93 States Parties" in june and "signée" in june
+    assert "60 des 93 signataires connus" in june
+    # Counts agree with their number, in both languages.
+    counts = section(html, "counts", "</ul>")
+    assert "<strong>1</strong> visite accueillie" in counts
+    assert "<strong>2</strong> déclarations communes signées" in counts
+    english = section(
+        body(reader.get("/states/MNG/", HTTP_ACCEPT_LANGUAGE="en")), "counts", "</ul>"
+    )
+    assert "<strong>1</strong> visit hosted<" in english
+    assert "<strong>2</strong> joint statements signed" in english
+    assert "60 of 93 signatories recorded" in body(reader.get("/states/MNG/"))
+
+
+def test_an_unlisted_party_is_not_known_to_have_signed_an_incomplete_list(reader, seeded):
+    june = JointStatement.objects.get(date=datetime.date(2024, 6, 14))
+    assert june.signatories.count() < june.signatory_count
+    listed = set(june.signatories.values_list("iso3", flat=True))
+    # Germany was a party that day; whether it is among the 60 listed or not, the page
+    # says "signed" or "not known" and never "did not sign".
+    for iso3 in ("DEU", "FRA", "ESP", "ITA", "NLD", "JPN", "CAN", "BRA"):
+        if iso3 not in listed:
+            break
+    html = body(reader.get(f"/states/{iso3}/"))
+    unknown = section(html, "statements-unknown", "</ul>")
+    assert "Joint statement in support of the ICC by 93 States Parties" in unknown
+    assert "signature not known" in unknown and "60 of 93 signatories recorded" in unknown
+    assert "did not sign" not in html
+    timeline = section(html, "timeline", "</ol>")
+    assert "the signatory list is incomplete; whether this state signed is not known" in timeline
+
+
+def test_sudan_lists_its_findings_without_visits_and_its_council_obligation(reader, seeded):
+    sudan = State.objects.get(iso3="SDN")
+    if not Finding.objects.filter(state=sudan, visit=None).exists():
+        Finding.objects.create(
+            state=sudan,
+            decided=datetime.date(2010, 5, 1),
+            decided_precision="month",
+            kind="other",
+            chamber="Pre-Trial Chamber I",
+            referred_to_unsc=True,
+        )
+        finding = Finding.objects.create(
+            state=sudan,
+            decided=datetime.date(2015, 6, 9),
+            kind="art_87_7",
+            chamber="Pre-Trial Chamber II",
+            referred_to_unsc=True,
+        )
+        finding.persons.add(Person.objects.get(slug="omar-al-bashir"))
+    if not SecurityCouncilReferral.objects.filter(bound_states=sudan).exists():
+        referral = SecurityCouncilReferral.objects.create(
+            situation=make_situation("Darfur, Sudan"),
+            resolution="S/RES/1593 (2005)",
+            adopted=datetime.date(2005, 3, 31),
+        )
+        referral.bound_states.add(sudan)
+    html = body(reader.get("/states/SDN/"))
+    findings = section(html, "findings", "</ul>")
+    assert "2010" in findings and "2015" in findings
+    assert findings.index("2010") < findings.index("2015")
+    assert "a failure to arrest on its own territory, with no visit" in findings
+    referrals = section(html, "referrals", "</ul>")
+    assert "S/RES/1593 (2005)" in referrals and "31 March 2005" in referrals
+    assert "bound to cooperate fully with the Court for the situation in Darfur, Sudan" in referrals
+    french = body(reader.get("/states/SDN/", **FRENCH))
+    assert "<h1>Soudan" in french and "Darfour (Soudan)" in section(french, "referrals", "</ul>")
+
+
+def test_a_visit_to_a_place_the_host_did_not_control_says_who_did(reader, seeded):
+    putin = Person.objects.get(slug="vladimir-putin")
+    ukraine, russia = State.objects.get(iso3="UKR"), State.objects.get(iso3="RUS")
+    visit = make_visit(putin, ukraine, start=datetime.date(2024, 3, 1), place="Sevastopol")
+    Visit.objects.filter(pk=visit.pk).update(host_control="none", controlled_by=russia)
+    set_verdict(visit, "no_control", basis="art_12_3_declaration", bound=True)
+    html = body(reader.get(visit.get_absolute_url()))
+    control = section(html, "host-control", "</dd>")
+    assert f"Ukraine did not control the place; it was controlled by {russia.name}." in control
+    french = section(body(reader.get(visit.get_absolute_url(), **FRENCH)), "host-control", "</dd>")
+    with translation.override("fr"):
+        assert country_name("RUS", russia.name) in french and "Ukraine" in french
+
+
+def test_an_announced_trip_to_a_bound_state_is_an_early_warning(reader, seeded):
+    assert "no-early-warnings" in body(reader.get("/"))
+    putin = Person.objects.get(slug="vladimir-putin")
+    start = timezone.localdate() + datetime.timedelta(days=60)
+    visit = make_visit(
+        putin, State.objects.get(iso3="FRA"), start=start, status="announced", outcome="n/a"
+    )
+    set_verdict(visit, "upcoming", basis="state_party", bound=True)
+    for url in ("/", "/persons/vladimir-putin/"):
+        warnings = section(body(reader.get(url)), "early-warnings", "</ol>")
+        assert visit.get_absolute_url() in warnings and "France" in warnings, url
+        assert "(State Party)" in warnings
+    html = body(reader.get(visit.get_absolute_url()))
+    assert "This is an early warning, not an incident." in section(html, "upcoming", "</p>")
+    # A trip to a host that will not be bound is no warning.
+    set_verdict(visit, "upcoming", bound=False)
+    assert visit.get_absolute_url() not in body(reader.get("/"))
+
+
+def test_a_withdrawn_visit_is_withdrawn_in_the_incident_feed_and_on_its_page(reader, seeded):
+    visit = Visit.objects.get(slug=PUTIN_MNG)
+    note = "removed from dataset version 2026.12.01"
+    Visit.objects.filter(pk=visit.pk).update(review_state="withdrawn", withdrawal_note=note)
+    set_verdict(visit, "withdrawn")
+    VerdictChange.objects.create(
+        visit=visit,
+        changed_at=timezone.now(),
+        old_code="non_compliance",
+        new_code="withdrawn",
+        old_basis="state_party",
+        explanation="",
+        cause=f"withdrawn: {note}",
+        rule_version="test",
+    )
+    root = ET.fromstring(reader.get("/incidents/feed/").content)
+    entry = root.find(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}title").text.startswith("Incident withdrawn: Vladimir")
+    assert entry.find(f"{ATOM}summary").text == f"withdrawn: {note}"
+    assert entry.find(f"{ATOM}link").get("href").endswith(f"/visits/{PUTIN_MNG}/")
+    assert len(ET.fromstring(reader.get("/states/MNG/feed/").content).findall(f"{ATOM}entry")) == 1
+    # The page still answers and says what became of it; the lists no longer show it.
+    html = body(reader.get(f"/visits/{PUTIN_MNG}/"))
+    assert "This visit was withdrawn from the record." in html and note in html
+    assert PUTIN_MNG not in body(reader.get("/incidents/"))
+    # The feed in French, by ?lang= for readers that send no Accept-Language.
+    french = ET.fromstring(reader.get("/incidents/feed/?lang=fr").content)
+    assert french.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr"
+    assert french.find(f"{ATOM}entry/{ATOM}title").text.startswith("Incident retiré : Vladimir")
