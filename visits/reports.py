@@ -131,6 +131,12 @@ def record_visit_report(
         review_state=review_state,
         host_control=host_control,
     )
+    if controlled_by is not None and host_control != HostControl.NONE:
+        errors["controlled_by"] = (
+            "An occupier is recorded only when the host did not control the place (host_control none)."
+        )
+    elif controlled_by is not None and controlled_by.pk == host.pk:
+        errors["controlled_by"] = "The state that controlled the place cannot be the host itself."
     if not sources:
         errors["sources"] = "At least one source (a public URL) is required."
     if errors:

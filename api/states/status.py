@@ -26,10 +26,8 @@ import datetime
 from dataclasses import dataclass, field
 
 import compliance
-from compliance import state_facts
+from compliance import UNSC_REFERRAL, state_facts
 from states.status import PARTY, WITHDRAWING, WITHDRAWN, status_on
-
-UNSC_REFERRAL = "unsc_referral"  # compliance's basis, named here until the rule exports it
 
 
 @dataclass(frozen=True)

@@ -404,6 +404,22 @@ class VisitReportSerializer(serializers.Serializer):
     host_justification = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=5000
     )
+    host_control = serializers.ChoiceField(
+        choices=HostControl.choices,
+        required=False,
+        default=HostControl.EFFECTIVE,
+        help_text="`none` when the host did not control the place (occupied territory).",
+    )
+    controlled_by = CheckedSlugRelatedField(
+        pattern=identifiers.ISO3,
+        slug_field="iso3",
+        queryset=State.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The state that controlled the place when the host did not (ISO 3166-1 alpha-3).",
+        error_messages={"does_not_exist": "No state with ISO 3166-1 alpha-3 code {value!r}."},
+    )
     notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
     sources = SourceInputSerializer(
         many=True, min_length=1, max_length=50, help_text="At least one public source."
@@ -430,6 +446,8 @@ class VisitReportSerializer(serializers.Serializer):
                 occasion=validated["occasion"],
                 host_notified=validated["host_notified"],
                 host_justification=validated["host_justification"],
+                host_control=validated["host_control"],
+                controlled_by=validated["controlled_by"],
                 notes=validated["notes"],
                 sources=[SourceInput(**source) for source in validated["sources"]],
                 review_state=ReviewState.REPORTED,

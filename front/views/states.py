@@ -114,7 +114,8 @@ def state_detail(request, iso3: str):
         state.iso3,
         state.name,
         {e.kind: e.date for e in events},
-        [(d.lodged, d.situation.name) for d in declarations],
+        [(d.lodged, d.situation.name, d.covers_from, d.covers_to) for d in declarations],
+        referrals=[(r.situation.name, r.resolution, r.adopted) for r in referrals],
     )
     visits = list(
         Visit.objects.published().with_verdicts().filter(host=state).order_by("start", "pk")
