@@ -14,7 +14,6 @@ ISO dates, and `name`, the dataset's English name.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -22,6 +21,7 @@ from django.utils import translation
 from drf_spectacular.utils import OpenApiParameter
 
 from api.errors import InvalidFilter
+from core import reasons as reasons_renderer
 
 LANG = "lang"
 
@@ -62,30 +62,17 @@ def answer_language() -> str:
     return language if language in supported() else settings.LANGUAGE_CODE
 
 
-def _renderer():
-    """core.reasons.render, or None while the rule's renderer is not installed."""
-    try:
-        return importlib.import_module("core.reasons").render
-    except (ImportError, AttributeError):
-        return None
-
-
 def render_explanation(
     reasons: Sequence[dict] | None, stored: str, language: str | None = None
 ) -> str:
     """The explanation in `language` (default: the active one), from the structured reasons.
 
     Falls back to `stored` (the English rendering kept with the verdict) when there are
-    no reasons (a verdict recorded before reasons were kept) or no renderer.
+    no reasons (a verdict recorded before reasons were kept).
     """
     if not reasons:
         return stored
-    render = _renderer()
-    if render is None:
-        return stored
-    language = language or answer_language()
-    with translation.override(language):
-        return render(reasons, language)
+    return reasons_renderer.render(reasons, language or answer_language())
 
 
 def lang_parameter() -> OpenApiParameter:

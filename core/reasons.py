@@ -38,9 +38,12 @@ def _english() -> bool:
 # --- Names and dates ------------------------------------------------------------------
 
 
-def _state(ref: dict | None) -> str:
+def _state(ref: dict | str | None) -> str:
+    """A state reference ({"iso3", "name"}, or a bare ISO3 code) as a name in the active language."""
     if not ref:
         return ""
+    if isinstance(ref, str):
+        return country_name(ref)
     return country_name(ref.get("iso3", ""), ref.get("name", ""))
 
 

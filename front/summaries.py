@@ -10,13 +10,14 @@ Dates in prose are words in the reader's language ("2 septembre 2024", "mars 200
 from __future__ import annotations
 
 import datetime
-import importlib
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from compliance import StateFacts, partial_isoformat
+from core import causes
+from core import reasons as rendering
 from core.names import country_name, format_date, situation_name
 from states import status as treaty_status
 
@@ -79,12 +80,7 @@ def explanation(verdict) -> str:
         return ""
     reasons = getattr(verdict, "reasons", None)
     if reasons:
-        try:
-            from core import reasons as rendering  # the rule's renderer (core/reasons.py)
-        except ImportError:
-            rendering = None
-        if rendering is not None:
-            return rendering.render(reasons)
+        return rendering.render(reasons)
     return getattr(verdict, "explanation", "") or ""
 
 
@@ -97,14 +93,9 @@ def change_cause(change) -> str:
     """
     facts = getattr(change, "cause_facts", None)
     if facts:
-        try:
-            causes = importlib.import_module("core.causes")
-        except ImportError:
-            causes = None
-        if causes is not None:
-            text = causes.render(facts)
-            if text:
-                return text
+        text = causes.render(facts)
+        if text:
+            return text
     if change.new_code == "withdrawn":
         note = change.visit.withdrawal_note
         if note:

@@ -50,7 +50,7 @@ def test_a_changed_verdict_changes_the_etag(reader, seeded):
 
     etag = reader.get("/visits/vladimir-putin-mng-2024-09-02/")["ETag"]
     Verdict.objects.filter(visit__slug="vladimir-putin-mng-2024-09-02").update(
-        explanation="Corrected."
+        code="pending", basis="", reasons=[], explanation="Corrected."
     )
     response = reader.get("/visits/vladimir-putin-mng-2024-09-02/", HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200 and "Corrected." in body(response)

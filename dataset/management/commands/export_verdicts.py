@@ -16,13 +16,13 @@ ever appended:
   language-neutral: what a program should read instead of the explanation.
 """
 
-import importlib
 import json
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import translation
 
+from core import reasons as reasons_renderer
 from core import tabular
 from visits.models import Visit
 
@@ -48,22 +48,12 @@ COLUMNS = [
 ]
 
 
-def _renderer():
-    """core.reasons.render (the rule's renderer), or None while it is not installed."""
-    try:
-        return importlib.import_module("core.reasons").render
-    except (ImportError, AttributeError):
-        return None
-
-
 def render_explanation(reasons, stored: str, language: str) -> str:
     """The reasons rendered in `language`; the stored English when there are none (a verdict
-    recorded before reasons were kept) or no renderer."""
-    render = _renderer() if reasons else None
-    if render is None:
+    recorded before reasons were kept)."""
+    if not reasons:
         return stored
-    with translation.override(language):
-        return render(reasons, language)
+    return reasons_renderer.render(reasons, language)
 
 
 def reasons_cell(reasons) -> str:
@@ -121,11 +111,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, lang="en", **options):
-        if lang != "en" and _renderer() is None:
-            raise CommandError(
-                f"Explanations in {lang!r} need the reasons renderer (core.reasons), which is not "
-                "installed: only the stored English explanations are available (--lang en)."
-            )
         visits = (
             Visit.objects.select_related("person", "host", "controlled_by", "verdict")
             .order_by("start", "person__slug", "host__iso3", "slug")
