@@ -29,7 +29,8 @@ The keys and their own params (see REASON_KEYS):
   "complied"), `trip` (visit, status "cancelled" | "virtual" | "announced"),
   `no_control` (visit, status, outcome, controlled_by: a state or None);
 - `justification` (state, text); `finding` (decided, kind, chamber, reference,
-  referred_to_asp, referred_to_unsc); `date_note` (kind "visit" | "warrant", uniform,
+  referred_to_asp, referred_to_unsc); `no_standing_referral` (decided: the later
+  decision that left no referral standing); `date_note` (kind "visit" | "warrant", uniform,
   state, start, end); `sources` (sources: [{publisher, date, url}], more);
 - `pending` (visit, why "not_verified" | "outcome_unknown" | "no_date" |
   "outcome_not_judgeable" | "imprecise", changed_on, imprecise_warrant: {issued,
@@ -81,6 +82,7 @@ REASON_KEYS = (
     "no_control",
     "justification",
     "finding",
+    "no_standing_referral",
     "date_note",
     "sources",
     "pending",
@@ -180,7 +182,17 @@ class Reasons:
         ]
 
     def _findings(self) -> list[dict]:
-        return [finding_reason(f) for f in self.findings]
+        """The findings in date order; when a later decision lifted an earlier referral
+        (Jordan: referred in 2017, the referral reversed on appeal in 2019), a
+        `no_standing_referral` reason (decided: the later decision's date) says so."""
+        ordered = sorted(self.findings, key=lambda f: f.decided.first)
+        reasons = [finding_reason(f) for f in ordered]
+        if ordered:
+            last = ordered[-1]
+            referred_before = any(f.referred_to_asp or f.referred_to_unsc for f in ordered[:-1])
+            if referred_before and not (last.referred_to_asp or last.referred_to_unsc):
+                reasons.append({"key": "no_standing_referral", "decided": _iso(last.decided)})
+        return reasons
 
     def _justification(self) -> list[dict]:
         text = self.visit.host_justification.strip()

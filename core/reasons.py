@@ -628,6 +628,12 @@ def _bodies(asp: bool, unsc: bool) -> str:
     return _("the UN Security Council")
 
 
+def _no_standing_referral(r: dict) -> str:
+    return _("Since the decision of %(date)s, no referral stands.") % {
+        "date": format_date(r.get("decided", ""))
+    }
+
+
 def _finding(r: dict) -> str:
     on = _on(r["decided"]) if r.get("decided") else _("on an unknown date")
     chamber = _chamber(r.get("chamber", ""))
@@ -806,6 +812,7 @@ RENDERERS: dict[str, Callable[[dict], str]] = {
     "no_control": _no_control,
     "justification": _justification,
     "finding": _finding,
+    "no_standing_referral": _no_standing_referral,
     "date_note": _date_note,
     "sources": _sources,
     "pending": _pending,

@@ -141,7 +141,8 @@ def test_the_french_interface(site, browse):
     snap(page, "home-fr")
     page.goto(site + "/states/MNG/")
     assert (
-        "Mongolie : État partie depuis le 1er juillet 2002." in page.locator("#summary").inner_text()
+        "Mongolie : État partie depuis le 1er juillet 2002."
+        in page.locator("#summary").inner_text()
     )
     snap(page, "mongolia-fr")
     # The switch: English, remembered for the next page.

@@ -154,7 +154,9 @@ def test_visit_page_explains_the_verdict_and_cites_its_sources(reader, seeded):
     )
     assert 'class="verdict v-incident">non-compliance</span>' in html
     assert "Basis: State Party" in html
-    assert "Mongolia has been bound since 1 July 2002 (State Party; ratified 11 April 2002)." in html
+    assert (
+        "Mongolia has been bound since 1 July 2002 (State Party; ratified 11 April 2002)." in html
+    )
     # The treaty dates and the warrant that decided it.
     assert '<time datetime="2002-07-01">1 July 2002</time>: Entry into force' in html
     assert "issued 17 March 2023, made public 17 March 2023" in html
