@@ -25,7 +25,9 @@ from collections.abc import Sequence
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, pgettext
+from django.utils.translation import gettext_noop, pgettext, pgettext_lazy
+
+from core.reasons import withdrawal_note
 
 OBJECTS = {
     "visit": gettext_noop("visit"),
@@ -53,6 +55,39 @@ WORDED_CAUSES = (
     gettext_noop("full re-evaluation"),
 )
 MAX_CAUSES = 20
+# The fields a change names, as the data dictionary does (translated for other languages).
+FIELDS = {
+    "person": pgettext_lazy("history field", "person"),
+    "host": pgettext_lazy("history field", "host"),
+    "start": pgettext_lazy("history field", "start"),
+    "end": pgettext_lazy("history field", "end"),
+    "status": pgettext_lazy("history field", "status"),
+    "outcome": pgettext_lazy("history field", "outcome"),
+    "review_state": pgettext_lazy("history field", "review_state"),
+    "host_notified": pgettext_lazy("history field", "host_notified"),
+    "host_justification": pgettext_lazy("history field", "host_justification"),
+    "place": pgettext_lazy("history field", "place"),
+    "host_control": pgettext_lazy("history field", "host_control"),
+    "controlled_by": pgettext_lazy("history field", "controlled_by"),
+    "withdrawal_note": pgettext_lazy("history field", "withdrawal_note"),
+    "issued": pgettext_lazy("history field", "issued"),
+    "made_public": pgettext_lazy("history field", "made_public"),
+    "ended": pgettext_lazy("history field", "ended"),
+    "end_reason": pgettext_lazy("history field", "end_reason"),
+    "kind": pgettext_lazy("history field", "kind"),
+    "date": pgettext_lazy("history field", "date"),
+    "lodged": pgettext_lazy("history field", "lodged"),
+    "situation": pgettext_lazy("history field", "situation"),
+    "covers_from": pgettext_lazy("history field", "covers_from"),
+    "covers_to": pgettext_lazy("history field", "covers_to"),
+    "adopted": pgettext_lazy("history field", "adopted"),
+    "name": pgettext_lazy("history field", "name"),
+    "nationality": pgettext_lazy("history field", "nationality"),
+    "decided": pgettext_lazy("history field", "decided"),
+    "referred_to_asp": pgettext_lazy("history field", "referred_to_asp"),
+    "referred_to_unsc": pgettext_lazy("history field", "referred_to_unsc"),
+    "visit": pgettext_lazy("history field", "visit"),
+}
 
 
 def text_cause(text: str) -> dict:
@@ -113,10 +148,13 @@ def render_one(cause: dict) -> str:
         return _("%(thing)s was edited") % {"thing": _label(cause)}
     if key == "changed":
         changes = ", ".join(
-            f"{c['field']} {_value(c.get('old'))} → {_value(c.get('new'))}"
+            f"{FIELDS.get(c['field'], c['field'])} {_value(c.get('old'))} → {_value(c.get('new'))}"
             for c in cause.get("changes", [])
         )
-        return f"{_label(cause)}: {changes}"
+        return pgettext("what changed", "%(thing)s: %(changes)s") % {
+            "thing": _label(cause),
+            "changes": changes,
+        }
     if key == "sources":
         return _("sources of visit %(visit)s changed") % {"visit": cause.get("name", "")}
     if key == "rule":
@@ -135,8 +173,10 @@ def render_one(cause: dict) -> str:
 def render(history_cause: dict | Sequence[dict], language: str | None = None) -> str:
     """A history entry's cause in `language` (the active one when None).
 
-    `history_cause` is {"first": bool, "causes": [...]} or a bare list of causes.
-    'first evaluation (visit x was added)' / 'première évaluation (visite x ajoutée)'.
+    `history_cause` is {"first": bool, "causes": [...], "withdrawn": note} ("withdrawn"
+    only when the verdict was withdrawn) or a bare list of causes.
+    'first evaluation (visit x was added)' / 'première évaluation (ajout : visite x)';
+    'withdrawn: removed from dataset version 2026.12.01' (docs/DOMAIN.md).
     """
     if language is not None:
         with translation.override(language):
@@ -146,6 +186,9 @@ def render(history_cause: dict | Sequence[dict], language: str | None = None) ->
     else:
         first, causes = False, as_causes(history_cause)
     text = "; ".join(render_one(c) for c in causes)
+    if isinstance(history_cause, dict) and "withdrawn" in history_cause:
+        note = withdrawal_note(history_cause["withdrawn"]) or text
+        return _("withdrawn: %(note)s") % {"note": note}
     if first:
         return (
             _("first evaluation (%(cause)s)") % {"cause": text} if text else _("first evaluation")

@@ -770,6 +770,15 @@ def _pending(r: dict) -> str:
 _REMOVED = re.compile(r"^removed from (?:the )?dataset version (\S+?)\.?$", re.IGNORECASE)
 
 
+def withdrawal_note(note: str) -> str:
+    """A visit's withdrawal note in the active language: the importer's own note
+    ('removed from dataset version X') is translated; a reviewer's words are kept."""
+    match = _REMOVED.match(note or "")
+    if match:
+        return _("removed from dataset version %(version)s") % {"version": match.group(1)}
+    return note or ""
+
+
 def _withdrawn(r: dict) -> str:
     params = _visit(r)
     if r.get("why") == "rejected":
@@ -780,12 +789,7 @@ def _withdrawn(r: dict) -> str:
             )
             % params
         )
-    note = (r.get("note") or "").strip()
-    match = _REMOVED.match(note)
-    if match:
-        note = _("removed from dataset version %(version)s") % {"version": match.group(1)}
-    elif not note:
-        note = _("removed from the dataset")
+    note = withdrawal_note((r.get("note") or "").strip()) or _("removed from the dataset")
     return _(
         "The reported visit of %(person)s to %(where)s %(when)s was withdrawn from the record: "
         "%(note)s."

@@ -85,21 +85,20 @@ def explanation(verdict) -> str:
 
 
 def change_cause(change) -> str:
-    """Why a verdict changed, in the reader's language (from `cause_facts`), else `cause`.
-
-    `cause_facts` names things by their natural keys; core.causes (which records it)
-    renders it. A withdrawal without facts quotes the visit's note ("removed from
-    dataset version X").
+    """Why a verdict changed, in the reader's language: the structured `cause_facts`
+    rendered by core.causes ("withdrawn: removed from dataset version X" for a
+    withdrawal, things named by their natural keys otherwise); a change recorded before
+    causes were structured shows its stored `cause`, a withdrawal among them its note.
     """
     facts = getattr(change, "cause_facts", None)
     if facts:
         text = causes.render(facts)
         if text:
             return text
-    if change.new_code == "withdrawn":
-        note = change.visit.withdrawal_note
-        if note:
-            return _("withdrawn: %(note)s") % {"note": note}
+    if change.new_code == "withdrawn" and change.visit.withdrawal_note:
+        return _("withdrawn: %(note)s") % {
+            "note": rendering.withdrawal_note(change.visit.withdrawal_note)
+        }
     return change.cause
 
 

@@ -303,6 +303,8 @@ def _evaluate_rows(cur, rows, facts: FactBook, cause, now) -> EvaluationStats:
                 "first": old_code is None,
                 "causes": causes.loads(reason) if reason else causes.as_causes(cause),
             }
+            if verdict.code == compliance.WITHDRAWN:
+                why["withdrawn"] = facts_visit.withdrawal_note
             history.append(
                 (
                     visit_id,

@@ -9,11 +9,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.base import AS_OF, LinkField, SourceSerializer, page_url
-from api.lang import render_explanation
+from api.lang import answer_language, render_explanation
 from api.states.serializers import PUBLIC_VISIT_STATES, StateRefSerializer
 from api.warrants.serializers import PersonRefSerializer, SituationSerializer, WarrantRefSerializer
 from compliance import Period
-from core import identifiers
+from core import causes, identifiers
 from core.models import DatePrecision
 from states.models import State
 from visits.models import (
@@ -130,7 +130,13 @@ class VerdictChangeSerializer(serializers.ModelSerializer):
     explanation = serializers.SerializerMethodField(
         help_text="The new verdict's explanation, rendered from `reasons` in the answer's language."
     )
-    cause = serializers.CharField(read_only=True, help_text="Why it changed, in English.")
+    cause = serializers.SerializerMethodField(
+        help_text=(
+            "Why it changed, rendered from `cause_facts` in the answer's language (the stored "
+            "English for changes recorded before causes were structured); a withdrawal reads "
+            "'withdrawn: removed from dataset version X'."
+        )
+    )
     cause_facts = serializers.JSONField(
         read_only=True,
         help_text="Why it changed, structured (what changed, named by natural keys; empty for older changes).",
@@ -153,6 +159,11 @@ class VerdictChangeSerializer(serializers.ModelSerializer):
 
     def get_explanation(self, change) -> str:
         return render_explanation(change.reasons, change.explanation)
+
+    def get_cause(self, change) -> str:
+        if not change.cause_facts:
+            return change.cause
+        return causes.render(change.cause_facts, answer_language())
 
 
 class FindingRefSerializer(serializers.HyperlinkedModelSerializer):

@@ -203,3 +203,81 @@ def test_jordans_2017_visit_shows_the_finding_and_that_no_referral_stands(seeded
         french = render(verdict.reasons)
     assert "11 décembre 2017" in french
     assert "Depuis la décision du 6 mai 2019, aucun renvoi n'est maintenu." in french
+
+
+def test_reimporting_without_a_visit_withdraws_it_and_the_incident_feed_says_so(
+    seeded, tmp_path, client
+):
+    folder = with_rows(tmp_path)
+    (folder / "VERSION").write_text("2026.12.01\n", encoding="utf-8")
+    with (folder / "findings.csv").open(encoding="utf-8") as handle:
+        with_finding = {row["visit_id"] for row in csv.DictReader(handle)}
+    # An incident no finding rests on (a finding's visit cannot leave the files alone).
+    slug = (
+        Visit.objects.filter(verdict__code="non_compliance")
+        .exclude(slug__in=with_finding)
+        .order_by("slug")
+        .values_list("slug", flat=True)
+        .first()
+    )
+    with (folder / "visits.csv").open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header, rows = reader.fieldnames, list(reader)
+    with (folder / "visits.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(row for row in rows if row["id"] != slug)
+
+    import_dataset(folder)
+
+    visit = Visit.objects.get(slug=slug)
+    assert (visit.review_state, visit.verdict.code) == ("withdrawn", "withdrawn")
+    change = visit.verdict_changes.latest("changed_at", "id")
+    assert (change.old_code, change.new_code) == ("non_compliance", "withdrawn")
+    assert change.cause == "withdrawn: removed from dataset version 2026.12.01"
+    feed = client.get("/incidents/feed/").content.decode()
+    assert "withdrawn: removed from dataset version 2026.12.01" in feed
+    french = client.get("/incidents/feed/", {"lang": "fr"}).content.decode()
+    assert "retirée de la version 2026.12.01 du jeu de données" in french
+    api = client.get(f"/api/v1/visits/{slug}/").json()
+    assert api["history"][-1]["cause"] == "withdrawn: removed from dataset version 2026.12.01"
+
+
+def test_a_new_rule_version_recomputes_every_verdict_and_its_history_says_why(seeded):
+    from compliance import RULE_VERSION
+    from visits import flagging, outbox
+    from visits.models import Verdict
+
+    # Verdicts as an older rule stored them: an English sentence and no reasons.
+    Verdict.objects.update(rule_version="2026.11.2", reasons=[])
+    before = {v.visit_id: v.code for v in Verdict.objects.all()}
+    outbox.request_outdated_rule_version()
+    stats = flagging.evaluate_pending()
+    assert stats.evaluated == len(before) == stats.changed
+    assert set(Verdict.objects.values_list("rule_version", flat=True)) == {RULE_VERSION}
+    assert not Verdict.objects.filter(reasons=[]).exists()
+    mongolia = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    change = mongolia.verdict_changes.latest("changed_at", "id")
+    assert change.cause == f"the compliance rule changed (now version {RULE_VERSION})"
+    with translation.override("fr"):
+        from front.summaries import change_cause
+
+        assert change_cause(change) == f"la règle a changé (version {RULE_VERSION})"
+
+
+def test_history_names_a_nationality_by_its_code_never_by_a_database_id(seeded):
+    from core import causes
+    from states.models import State
+    from visits.models import EvaluationRequest
+    from warrants.models import Person
+
+    person = Person.objects.get(slug="vladimir-putin")
+    person.nationality = State.objects.get(iso3="ISL")
+    person.save()
+    request = EvaluationRequest.objects.filter(visit__person=person).first()
+    assert causes.render(causes.loads(request.reason), "en") == (
+        "person vladimir-putin: nationality RUS → ISL"
+    )
+    assert causes.render(causes.loads(request.reason), "fr") == (
+        "personne vladimir-putin : nationalité RUS → ISL"
+    )
