@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -51,13 +52,18 @@ def visit_span(visit) -> str:
 
 
 def span_words(start, start_precision, end, end_precision) -> str:
-    """A visit's dates in words: '2 September 2024 – 3 September 2024', 'March 2009', 'undated'."""
+    """A visit's dates in words, as short as they stay unambiguous: '2–3 September 2024',
+    '30 August – 2 September 2024', '2024-12-30' to '2025-01-02' in full, 'March 2009', 'undated'."""
     if start is None:
         return _("undated")
     first = format_date(start, start_precision)
     last = format_date(end, end_precision) if end else ""
     if not last or last == first:
         return first
+    if start_precision == end_precision == "day" and start.year == end.year:
+        if start.month == end.month:
+            return f"{format_date(start).split(' ')[0]}–{last}"
+        return f"{formats.date_format(start, 'j F')} – {last}"
     return f"{first} – {last}"
 
 

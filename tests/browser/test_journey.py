@@ -166,7 +166,7 @@ def test_the_site_works_without_javascript(site, browse):
     assert "host=MNG" in page.url
     rows = page.locator("#results tbody tr")
     assert rows.count() == 1 and "Vladimir Vladimirovich Putin" in rows.first.inner_text()
-    page.locator("#results a", has_text="2024-09-02").click()
+    page.locator("#results a", has_text="2–3 September 2024").click()
     page.wait_for_url("**/visits/vladimir-putin-mng-2024-09-02/")
     assert "failure to arrest" in page.locator("#explanation").inner_text()
     assert page.get_by_role("button", name="Copy the citation").count() == 0
