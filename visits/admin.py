@@ -1,6 +1,23 @@
 from django.contrib import admin
 
-from visits.models import EvaluationRequest, Finding, Verdict, VerdictChange, Visit
+from visits.models import (
+    Citation,
+    EvaluationRequest,
+    Finding,
+    Report,
+    Verdict,
+    VerdictChange,
+    Visit,
+)
+
+
+class CitationInline(admin.TabularInline):
+    """The visit's sources, with what this visit's record says of each."""
+
+    model = Citation
+    extra = 0
+    fields = ["source", "publisher", "published", "excerpt", "archived_url"]
+    autocomplete_fields = ["source"]
 
 
 class FindingInline(admin.TabularInline):
@@ -56,9 +73,8 @@ class VisitAdmin(admin.ModelAdmin):
     search_fields = ["slug", "person__name", "host__name", "host__iso3", "place", "occasion"]
     date_hierarchy = "start"
     autocomplete_fields = ["person", "host", "controlled_by"]
-    filter_horizontal = ["sources"]
     readonly_fields = ["current_verdict", "created_at", "updated_at", "created_by", "updated_by"]
-    inlines = [FindingInline, VerdictChangeInline]
+    inlines = [CitationInline, FindingInline, VerdictChangeInline]
     list_select_related = ["person", "host", "verdict"]
 
     @admin.display(description="verdict", ordering="verdict__code")
@@ -128,3 +144,22 @@ class VerdictChangeAdmin(ReadOnlyAdmin):
 class EvaluationRequestAdmin(ReadOnlyAdmin):
     list_display = ["visit", "requested_at", "reason"]
     list_select_related = ["visit"]
+
+
+@admin.register(Citation)
+class CitationAdmin(ReadOnlyAdmin):
+    """Citations are edited with their visit (and through reports); listed here to search them."""
+
+    list_display = ["visit", "source", "publisher", "published"]
+    search_fields = ["visit__slug", "source__url", "publisher", "excerpt"]
+    list_select_related = ["visit", "source"]
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin):
+    """Newsroom reports: reviewed in the newsroom (four eyes), browsed here."""
+
+    list_display = ["pk", "state", "is_correction", "visit", "author", "reviewer", "submitted_at"]
+    list_filter = ["state", "is_correction"]
+    search_fields = ["visit__slug", "author__username", "comment"]
+    list_select_related = ["visit", "author", "reviewer"]

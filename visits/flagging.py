@@ -236,8 +236,9 @@ def _bound_cursor() -> psycopg.Cursor:
 
 def _load_sources(cur, visit_ids: list[int]) -> dict[int, list[SourceFacts]]:
     cur.execute(
-        "SELECT vs.visit_id, s.publisher, s.url, s.published FROM visits_visit_sources vs "
-        "JOIN core_source s ON s.id = vs.source_id WHERE vs.visit_id = ANY(%s) ORDER BY vs.id",
+        "SELECT c.visit_id, coalesce(nullif(c.publisher, ''), s.publisher), s.url, "
+        "coalesce(c.published, s.published) FROM visits_visit_sources c "
+        "JOIN core_source s ON s.id = c.source_id WHERE c.visit_id = ANY(%s) ORDER BY c.id",
         [visit_ids],
     )
     sources: dict[int, list[SourceFacts]] = defaultdict(list)

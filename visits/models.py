@@ -127,7 +127,7 @@ class Visit(models.Model):
         ),
     )
     notes = models.TextField(blank=True, help_text="Researcher's notes.")
-    sources = models.ManyToManyField(Source, blank=True, related_name="visits")
+    sources = models.ManyToManyField(Source, through="Citation", blank=True, related_name="visits")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
@@ -164,6 +164,48 @@ class Visit(models.Model):
 
     def get_absolute_url(self):
         return f"/visits/{self.slug}/"
+
+
+class Citation(models.Model):
+    """A visit's citation of a source: what this visit's record says about the document.
+
+    The Source row holds only what identifies the document (its URL, and the details
+    first recorded for it); the publisher, date, excerpt and archived copy a report
+    gives belong to its citation, so that a report citing a URL another visit cites
+    never changes what that visit shows. Empty fields fall back to the Source's.
+    """
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="citations")
+    publisher = models.CharField(max_length=200, blank=True, db_default="")
+    published = models.DateField(null=True, blank=True)
+    excerpt = models.TextField(blank=True, db_default="")
+    archived_url = models.URLField(max_length=1000, blank=True, db_default="")
+
+    class Meta:
+        db_table = "visits_visit_sources"
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "source"], name="citation_once_per_visit")
+        ]
+
+    def __str__(self):
+        return f"{self.visit_id} cites {self.source_id}"
+
+    @property
+    def shown_publisher(self) -> str:
+        return self.publisher or self.source.publisher
+
+    @property
+    def shown_published(self):
+        return self.published or self.source.published
+
+    @property
+    def shown_excerpt(self) -> str:
+        return self.excerpt or self.source.excerpt
+
+    @property
+    def shown_archived_url(self) -> str:
+        return self.archived_url or self.source.archived_url
 
 
 class FindingKind(models.TextChoices):
@@ -334,3 +376,90 @@ class EvaluationRequest(models.Model):
 
     def __str__(self):
         return f"evaluate {self.visit_id}: {self.reason}"
+
+
+class ReportState(models.TextChoices):
+    """Where a newsroom report stands in its review (four eyes: never its author's)."""
+
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("awaiting review")
+    CHANGES_REQUESTED = "changes_requested", _("changes requested")
+    VERIFIED = "verified", _("verified")
+    REJECTED = "rejected", _("rejected")
+
+
+OPEN_REPORT_STATES = (ReportState.DRAFT, ReportState.SUBMITTED, ReportState.CHANGES_REQUESTED)
+
+
+class Report(models.Model):
+    """A report from the newsroom: a new visit, or a correction to a published one.
+
+    Nothing of it is public until a reviewer who is not its author verifies it
+    (visits.review): a new report then becomes a published Visit with its citations,
+    a correction changes its visit and records what changed (`changes`). `data` holds
+    the visit's fields as the API writes them (person slug, host ISO3, ISO dates that
+    may be partial, ...); `citations` the sources with what this report says of them.
+    """
+
+    visit = models.ForeignKey(
+        Visit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        help_text="The visit a correction changes, or the visit a verified new report became.",
+    )
+    is_correction = models.BooleanField(default=False)
+    state = models.CharField(max_length=20, choices=ReportState.choices, default=ReportState.DRAFT)
+    data = models.JSONField(default=dict)
+    citations = models.JSONField(default=list)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reports"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_reports",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(
+        blank=True, help_text="The reviewer's request for changes, or the reason for rejecting."
+    )
+    changes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="For a verified correction: [{field, old, new}], what the public page shows.",
+    )
+    idempotency_key = models.CharField(max_length=200, blank=True)
+    fingerprint = models.CharField(
+        max_length=64, help_text="Identifies identical open reports (sha256 of what they say)."
+    )
+
+    class Meta:
+        ordering = ["submitted_at", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="report_idempotency_key_once_per_author",
+            ),
+            models.UniqueConstraint(
+                fields=["fingerprint"],
+                condition=Q(state__in=["draft", "submitted", "changes_requested"]),
+                name="report_not_twice_open",
+            ),
+            models.CheckConstraint(
+                condition=~Q(is_correction=True, visit__isnull=True),
+                name="report_correction_has_visit",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "submitted_at"])]
+
+    def __str__(self):
+        what = f"correction of {self.visit}" if self.is_correction else "new visit"
+        return f"report {self.pk} ({what}, {self.state})"

@@ -17,7 +17,8 @@ from django.utils.text import slugify
 from compliance import partial_isoformat
 from core.models import DatePrecision, Source
 from states.models import State
-from visits.models import HostControl, ReviewState, Visit, VisitOutcome, VisitStatus
+from visits import outbox
+from visits.models import Citation, HostControl, ReviewState, Visit, VisitOutcome, VisitStatus
 from warrants.models import Person
 
 
@@ -168,12 +169,45 @@ def record_visit_report(
     except IntegrityError as exc:  # the database's own guards (own-state trigger, checks)
         raise ValidationError(str(exc).splitlines()[0]) from exc
 
-    source_rows = [upsert_source(s) for s in sources]
-    current = set(visit.sources.values_list("pk", flat=True))
-    wanted = {s.pk for s in source_rows}
-    if current != wanted:
-        visit.sources.set(source_rows)
+    set_citations(visit, sources)
     return visit
+
+
+def set_citations(visit: Visit, sources: Sequence[SourceInput]) -> bool:
+    """Make the visit cite exactly `sources`, each with what this record says of it;
+    returns whether anything changed (the visit's evaluation is then requested).
+
+    A Source row is created for a new URL (with the details given, as the document's
+    first description); an existing Source is never changed: the publisher, date,
+    excerpt and archived copy given here belong to this visit's Citation. Citations no
+    longer listed are removed.
+    """
+    wanted: dict[int, dict] = {}
+    for data in sources:
+        wanted[upsert_source(data).pk] = {
+            "publisher": data.publisher,
+            "published": data.published,
+            "excerpt": data.excerpt,
+            "archived_url": data.archived_url,
+        }
+    current = {c.source_id: c for c in visit.citations.all()}
+    changed = False
+    for source_id in set(current) - set(wanted):
+        current[source_id].delete()
+        changed = True
+    for source_id, values in wanted.items():
+        citation = current.get(source_id)
+        if citation is None:
+            Citation.objects.create(visit=visit, source_id=source_id, **values)
+            changed = True
+        elif any(getattr(citation, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(citation, k, v)
+            citation.save()
+            changed = True
+    if changed:
+        outbox.request_evaluation("v.id = %s", [visit.pk], {"key": "sources", "name": visit.slug})
+    return changed
 
 
 @transaction.atomic
@@ -196,8 +230,9 @@ def withdraw_visit(visit: Visit, note: str, user=None) -> Visit:
 
 
 def upsert_source(data: SourceInput) -> Source:
-    """The Source row for a URL, created or completed with what this citation adds."""
-    source, created = Source.objects.get_or_create(
+    """The Source row for a URL: created with this citation's details when new, never
+    changed when it exists (what a report says of it belongs to its Citation)."""
+    source, _created = Source.objects.get_or_create(
         url=data.url,
         defaults={
             "publisher": data.publisher,
@@ -206,13 +241,4 @@ def upsert_source(data: SourceInput) -> Source:
             "archived_url": data.archived_url,
         },
     )
-    if not created:
-        changed = False
-        for field in ("publisher", "published", "excerpt", "archived_url"):
-            value = getattr(data, field)
-            if value and getattr(source, field) != value:
-                setattr(source, field, value)
-                changed = True
-        if changed:
-            source.save()
     return source

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from types import SimpleNamespace
 
 from django import forms
 from django.db.models import Q
@@ -164,12 +165,28 @@ def visible_visits():
     ).distinct()
 
 
+def cited_sources(visit) -> list[SimpleNamespace]:
+    """The visit's sources as its record cites them (its Citations), the Source's own
+    details filling what a citation leaves empty; oldest publication first."""
+    shown = [
+        SimpleNamespace(
+            url=c.source.url,
+            publisher=c.shown_publisher,
+            published=c.shown_published,
+            excerpt=c.shown_excerpt,
+            archived_url=c.shown_archived_url,
+        )
+        for c in visit.citations.select_related("source")
+    ]
+    return sorted(shown, key=lambda s: (s.published is None, s.published or 0, s.url))
+
+
 def visit_detail(request, slug: str):
     visit = get_object_or_404(
         visible_visits().with_verdicts().select_related("host", "controlled_by"), slug=slug
     )
     verdict = summaries.verdict_of(visit)
-    sources = list(visit.sources.order_by("published", "url"))
+    sources = cited_sources(visit)
     findings = list(Finding.objects.filter(visit=visit).order_by("decided", "pk"))
     history = list(visit.verdict_changes.order_by("changed_at", "id"))
     for change in history:

@@ -1,0 +1,259 @@
+"""The newsroom's service layer (visits.review): four eyes, duplicates, corrections, citations."""
+
+import threading
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+
+from core import roles
+from core.models import Source
+from visits import flagging, review
+from visits.models import Report, ReportState, Visit
+
+pytestmark = pytest.mark.django_db
+
+MONGOLIA = "vladimir-putin-mng-2024-09-02"
+TAJIKISTAN = {
+    "person": "vladimir-putin",
+    "host": "TJK",
+    "start": "2025-10-08",
+    "end": "2025-10-10",
+    "place": "Dushanbe",
+    "occasion": "CIS summit",
+    "status": "occurred",
+    "outcome": "not_arrested",
+}
+CITATIONS = [
+    {"url": "https://example.org/putin-dushanbe", "publisher": "Example News"},
+    {"url": "https://example.org/cis-summit", "publisher": "Example Wire"},
+]
+
+
+def account(name: str, *groups: str) -> User:
+    user = User.objects.create_user(name, password="a-long-test-password")
+    for group in groups:
+        # A transactional test's flush empties auth_group; the migration made them first.
+        user.groups.add(Group.objects.get_or_create(name=group)[0])
+    return user
+
+
+@pytest.fixture
+def reporter(db):
+    return account("rita", roles.REPORTERS)
+
+
+@pytest.fixture
+def reviewer(db):
+    return account("victor", roles.REVIEWERS)
+
+
+@pytest.fixture
+def both(db):
+    return account("bea", roles.REPORTERS, roles.REVIEWERS)
+
+
+@pytest.fixture
+def tajikistan_removed(seeded):
+    """Putin's published trip to Tajikistan, removed so that it can be reported anew."""
+    Visit.objects.filter(slug__startswith="vladimir-putin-tjk-2025-10").delete()
+
+
+def test_the_roles_exist_as_groups(db):
+    assert set(Group.objects.values_list("name", flat=True)) >= {
+        roles.REPORTERS,
+        roles.REVIEWERS,
+        roles.ADMINS,
+    }
+
+
+def test_a_report_is_not_public_until_another_person_verifies_it(
+    tajikistan_removed, reporter, reviewer
+):
+    report = review.file_report(author=reporter, data=TAJIKISTAN, citations=CITATIONS)
+    assert report.state == ReportState.SUBMITTED
+    assert not Visit.objects.filter(person__slug="vladimir-putin", host__iso3="TJK").exists()
+    assert list(review.review_queue(reviewer)) == [report]
+    assert list(review.review_queue(reporter)) == []  # not a reviewer
+
+    visit = review.verify(report, reviewer)
+    flagging.evaluate_pending()  # the relay runs after commit; the test's transaction never commits
+
+    assert visit.review_state == "verified" and visit.verdict.code == "non_compliance"
+    assert visit.created_by == reporter and visit.updated_by == reviewer
+    report.refresh_from_db()
+    assert (report.state, report.visit, report.reviewer) == ("verified", visit, reviewer)
+    assert {c.source.url: c.publisher for c in visit.citations.select_related("source")} == {
+        c["url"]: c["publisher"] for c in CITATIONS
+    }
+
+
+def test_nobody_reviews_their_own_report(tajikistan_removed, both):
+    report = review.file_report(author=both, data=TAJIKISTAN, citations=CITATIONS)
+    assert list(review.review_queue(both)) == []
+    for act in (
+        lambda: review.verify(report, both),
+        lambda: review.reject(report, both, "no"),
+        lambda: review.request_changes(report, both, "no"),
+    ):
+        with pytest.raises(review.FourEyesError):
+            act()
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED
+
+
+def test_readers_and_reviewers_cannot_file_and_reporters_cannot_review(
+    tajikistan_removed, reporter, reviewer
+):
+    with pytest.raises(PermissionDenied):
+        review.file_report(author=reviewer, data=TAJIKISTAN, citations=CITATIONS)
+    other = account("otto", roles.REPORTERS)
+    report = review.file_report(author=other, data=TAJIKISTAN, citations=CITATIONS)
+    with pytest.raises(PermissionDenied):
+        review.verify(report, reporter)
+
+
+def test_bad_data_is_refused_field_by_field_and_nothing_is_saved(seeded, reporter):
+    with pytest.raises(ValidationError) as refused:
+        review.file_report(
+            author=reporter,
+            data={**TAJIKISTAN, "host": "RUS", "start": "2025-13"},
+            citations=[],
+        )
+    errors = refused.value.message_dict
+    assert "own state" in errors["host"][0]
+    assert "not a date" in errors["start"][0]
+    assert "citations" in errors
+    assert not Report.objects.exists()
+
+
+def test_changes_requested_go_back_to_the_author_and_a_rejection_is_kept(
+    tajikistan_removed, reporter, reviewer
+):
+    report = review.file_report(author=reporter, data=TAJIKISTAN, citations=CITATIONS)
+    with pytest.raises(ValidationError):
+        review.request_changes(report, reviewer, "  ")
+    review.request_changes(report, reviewer, "Add the Kremlin's readout.")
+    report.refresh_from_db()
+    assert (report.state, report.comment) == ("changes_requested", "Add the Kremlin's readout.")
+    review.update_report(
+        report,
+        reporter,
+        data=TAJIKISTAN,
+        citations=[*CITATIONS, {"url": "https://example.org/kremlin-readout"}],
+    )
+    review.submit(report, reporter)
+    review.reject(report, reviewer, "Duplicate of another report.")
+    report.refresh_from_db()
+    assert report.state == "rejected"
+    assert not Visit.objects.filter(person__slug="vladimir-putin", host__iso3="TJK").exists()
+
+
+def test_an_identical_report_or_the_same_idempotency_key_is_a_duplicate(
+    tajikistan_removed, reporter
+):
+    first = review.file_report(
+        author=reporter, data=TAJIKISTAN, citations=CITATIONS, idempotency_key="k-1"
+    )
+    with pytest.raises(review.DuplicateReport) as same_key:
+        review.file_report(
+            author=reporter,
+            data={**TAJIKISTAN, "place": "elsewhere"},
+            citations=CITATIONS,
+            idempotency_key="k-1",
+        )
+    assert same_key.value.existing == first
+    with pytest.raises(review.DuplicateReport) as identical:
+        review.file_report(author=reporter, data=TAJIKISTAN, citations=CITATIONS)
+    assert identical.value.existing == first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_four_identical_reports_at_once_make_one_report(tajikistan_removed, reporter):
+    outcomes: list = []
+
+    def file():
+        try:
+            outcomes.append(
+                review.file_report(author=reporter, data=TAJIKISTAN, citations=CITATIONS).pk
+            )
+        except review.DuplicateReport as duplicate:
+            outcomes.append(("duplicate", duplicate.existing.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=file) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    created = [o for o in outcomes if not isinstance(o, tuple)]
+    assert len(created) == 1 and Report.objects.count() == 1
+    assert sorted(o[1] for o in outcomes if isinstance(o, tuple)) == created * 3
+
+
+def test_a_pending_report_never_changes_what_a_published_visit_shows(seeded, reporter):
+    mongolia = Visit.objects.get(slug=MONGOLIA)
+    cited = mongolia.citations.select_related("source").first()
+    before = (cited.shown_publisher, cited.shown_excerpt, cited.source.publisher)
+    explanation = mongolia.verdict.explanation
+    review.file_report(
+        author=reporter,
+        data={**TAJIKISTAN, "start": "2025-11-01", "end": None},
+        citations=[
+            {"url": cited.source.url, "publisher": "Unreviewed Publisher", "excerpt": "Not so."}
+        ],
+    )
+    cited.refresh_from_db()
+    cited.source.refresh_from_db()
+    assert (cited.shown_publisher, cited.shown_excerpt, cited.source.publisher) == before
+    mongolia.verdict.refresh_from_db()
+    assert mongolia.verdict.explanation == explanation
+
+
+def test_a_verified_citation_of_a_shared_url_keeps_the_other_visits_details(
+    tajikistan_removed, reporter, reviewer
+):
+    mongolia = Visit.objects.get(slug=MONGOLIA)
+    shared = mongolia.citations.select_related("source").first()
+    shown = shared.shown_publisher
+    report = review.file_report(
+        author=reporter,
+        data=TAJIKISTAN,
+        citations=[{"url": shared.source.url, "publisher": "Another Reading"}],
+    )
+    visit = review.verify(report, reviewer)
+    assert visit.citations.get().shown_publisher == "Another Reading"
+    shared.refresh_from_db()
+    assert shared.shown_publisher == shown
+    assert Source.objects.get(url=shared.source.url).publisher == shared.source.publisher
+
+
+def test_a_correction_changes_the_published_visit_only_when_verified(seeded, reporter, reviewer):
+    visit = Visit.objects.get(slug=MONGOLIA)
+    data = {**review.report_data_of(visit), "end": "2024-09-04"}
+    report = review.file_report(
+        author=reporter, data=data, citations=review.citations_of(visit), visit=visit
+    )
+    visit.refresh_from_db()
+    assert visit.end.isoformat() == "2024-09-03"
+    review.verify(report, reviewer)
+    visit.refresh_from_db()
+    assert visit.end.isoformat() == "2024-09-04"
+    report.refresh_from_db()
+    assert report.changes == [{"field": "end", "old": "2024-09-03", "new": "2024-09-04"}]
+    assert list(review.corrections_of(visit)) == [report]
+
+
+def test_preview_gives_the_rules_verdict_without_saving(seeded):
+    verdicts = Visit.objects.count()
+    verdict = review.preview({**TAJIKISTAN, "start": "2025-10-09", "end": "2025-10-09"})
+    assert (verdict.code, verdict.basis) == ("non_compliance", "state_party")
+    assert Visit.objects.count() == verdicts
+
+
+def test_possible_duplicates_overlap_the_possible_days(seeded):
+    found = review.possible_duplicates({**TAJIKISTAN, "start": "2025-10", "end": None})
+    assert [v.slug for v in found] == ["vladimir-putin-tjk-2025-10-08"]
+    assert review.possible_duplicates({**TAJIKISTAN, "start": "2025-11-01", "end": None}) == []

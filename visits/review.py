@@ -1,0 +1,539 @@
+"""The newsroom's service layer: reports are filed by reporters and published only when a
+reviewer who is not their author verifies them (four eyes).
+
+Every path (the newsroom's pages, the API, the admin, a shell) goes through these
+functions, so that the rules hold everywhere:
+
+- a report (visits.Report) says what a new visit, or a correction to a published one,
+  should be: `data` (the visit's fields, as the API writes them) and `citations`;
+- `file_report` creates it (a draft, or submitted at once), `submit` sends a draft or a
+  report sent back for changes to review; nothing of it is public;
+- `verify` publishes it (a new Visit, or the correction applied to its visit, with the
+  fields that changed recorded for the public page), `request_changes` sends it back to
+  its author with a comment, `reject` closes it with a reason (kept, never public);
+- the author of a report can never verify, reject or send it back: FourEyesError, a
+  PermissionDenied, whoever asks and however;
+- `preview` evaluates a draft with the rule without saving anything (the rule is pure);
+  `possible_duplicates` finds the person's published visits to that host on days that
+  may overlap.
+
+Data shape (`data`): {"person": slug, "host": ISO3, "start": "2025-10-08" | "2025-10" |
+"2025" | None, "end": same or None, "place", "occasion", "status", "outcome",
+"host_notified": bool, "host_justification", "host_control": "effective" | "none",
+"controlled_by": ISO3 | None, "notes"}. Citations: [{"url", "publisher", "published":
+ISO date | None, "excerpt", "archived_url"}].
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.dispatch import Signal
+from django.utils import timezone
+
+import compliance
+from compliance import Period
+from core import roles
+from core.models import DatePrecision
+from states.models import State
+from visits import flagging
+from visits.models import (
+    OPEN_REPORT_STATES,
+    HostControl,
+    Report,
+    ReportState,
+    ReviewState,
+    Visit,
+)
+from visits.reports import SourceInput, record_visit_report, validate_visit_fields
+from warrants.models import Person
+
+# Sent after commit: a report awaits review (alerts mail the reviewers), was verified, ...
+report_submitted = Signal()  # sender=Report, report=
+report_reviewed = (
+    Signal()
+)  # sender=Report, report=, action="verified"|"changes_requested"|"rejected"
+
+VISIT_FIELDS = (
+    "person",
+    "host",
+    "start",
+    "end",
+    "place",
+    "occasion",
+    "status",
+    "outcome",
+    "host_notified",
+    "host_justification",
+    "host_control",
+    "controlled_by",
+    "notes",
+)
+CITATION_FIELDS = ("url", "publisher", "published", "excerpt", "archived_url")
+
+
+class FourEyesError(PermissionDenied):
+    """The author of a report tried to verify, reject or send back their own report."""
+
+
+class DuplicateReport(Exception):
+    """An identical open report, or one filed with the same idempotency key, exists."""
+
+    def __init__(self, existing: Report):
+        super().__init__(f"report {existing.pk} already says this")
+        self.existing = existing
+
+
+# --- Reading what a report says -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResolvedReport:
+    """A report's data resolved to rows and dates, ready for the one write path."""
+
+    person: Person
+    host: State
+    start: Period | None
+    end: Period | None
+    controlled_by: State | None
+    fields: dict
+    sources: list[SourceInput]
+
+
+def normalise(data: dict) -> dict:
+    """The report's data with every field present, in its canonical form (for comparing)."""
+    out = {field: data.get(field) for field in VISIT_FIELDS}
+    for text in ("place", "occasion", "host_justification", "notes"):
+        out[text] = (out[text] or "").strip()
+    out["host"] = (out["host"] or "").upper() or None
+    out["controlled_by"] = (out["controlled_by"] or "").upper() or None
+    out["host_notified"] = bool(out["host_notified"])
+    out["host_control"] = out["host_control"] or HostControl.EFFECTIVE
+    return out
+
+
+def normalise_citations(citations: Sequence[dict]) -> list[dict]:
+    return [
+        {
+            field: (c.get(field) or ("" if field != "published" else None))
+            for field in CITATION_FIELDS
+        }
+        for c in citations
+    ]
+
+
+def fingerprint(data: dict, citations: Sequence[dict], visit: Visit | None) -> str:
+    """sha256 of what a report says (and which visit it corrects): identical reports share it."""
+    canonical = json.dumps(
+        [visit.pk if visit else None, normalise(data), normalise_citations(citations)],
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def resolve(data: dict, citations: Sequence[dict]) -> ResolvedReport:
+    """Resolve slugs, codes and dates; raises ValidationError({field: message}) naming each
+    problem (unknown person or state, a date that is not YYYY-MM-DD/YYYY-MM/YYYY, no source,
+    and everything validate_visit_fields refuses: a visit to one's own state, ...)."""
+    data = normalise(data)
+    errors: dict[str, str] = {}
+    person = Person.objects.filter(slug=data["person"] or "").select_related("nationality").first()
+    if person is None:
+        errors["person"] = f"No person with slug {data['person']!r}."
+    host = State.objects.filter(iso3=data["host"] or "").first()
+    if host is None:
+        errors["host"] = f"No state with ISO 3166-1 alpha-3 code {data['host']!r}."
+    controlled_by = None
+    if data["controlled_by"]:
+        controlled_by = State.objects.filter(iso3=data["controlled_by"]).first()
+        if controlled_by is None:
+            errors["controlled_by"] = f"No state with code {data['controlled_by']!r}."
+    dates = {}
+    for field in ("start", "end"):
+        value = data[field]
+        try:
+            dates[field] = Period.parse(value) if value else None
+        except ValueError as exc:
+            errors[field] = str(exc)
+            dates[field] = None
+    sources = []
+    for i, c in enumerate(normalise_citations(citations)):
+        published = None
+        if c["published"]:
+            try:
+                published = datetime.date.fromisoformat(str(c["published"]))
+            except ValueError:
+                errors[f"citations.{i}.published"] = (
+                    f"{c['published']!r} is not a date (YYYY-MM-DD)."
+                )
+        if not str(c["url"]).startswith(("http://", "https://")):
+            errors[f"citations.{i}.url"] = f"{c['url']!r} is not an http(s) URL."
+        sources.append(
+            SourceInput(
+                url=c["url"],
+                publisher=c["publisher"],
+                published=published,
+                excerpt=c["excerpt"],
+                archived_url=c["archived_url"],
+            )
+        )
+    if not sources:
+        errors["citations"] = "At least one source (a public URL) is required."
+    if person is not None and host is not None:
+        checked = validate_visit_fields(
+            person=person,
+            host=host,
+            start=dates["start"].first if dates["start"] else None,
+            end=dates["end"].first if dates["end"] else None,
+            status=data["status"] or "",
+            outcome=data["outcome"] or "",
+            review_state=ReviewState.VERIFIED,
+            host_control=data["host_control"],
+        )
+        # A date that could not be read says so, not "needs a start date".
+        errors.update({k: v for k, v in checked.items() if k not in errors})
+    if errors:
+        raise ValidationError(errors)
+    return ResolvedReport(
+        person=person,
+        host=host,
+        start=dates["start"],
+        end=dates["end"],
+        controlled_by=controlled_by,
+        fields=data,
+        sources=sources,
+    )
+
+
+# --- What the rule would say, and what is already recorded ------------------------------
+
+
+def preview(data: dict) -> compliance.Verdict:
+    """The verdict the rule would give this report if it were verified, saving nothing.
+
+    Raises ValidationError when the data cannot be evaluated (see `resolve`; sources
+    are not needed for a preview).
+    """
+    report = resolve(data, [{"url": "https://preview.invalid/"}])
+    facts = flagging.load_facts(state_ids=[report.host.pk], person_ids=[report.person.pk])
+    person_name, situation = facts.persons[report.person.pk]
+    visit = compliance.VisitFacts(
+        ref="preview",
+        person_name=person_name,
+        situation=situation,
+        status=report.fields["status"],
+        outcome=report.fields["outcome"],
+        review_state=ReviewState.VERIFIED,
+        start=report.start,
+        end=report.end,
+        place=report.fields["place"],
+        host_notified=report.fields["host_notified"],
+        host_justification=report.fields["host_justification"],
+        host_control=report.fields["host_control"],
+        controlled_by=report.controlled_by.iso3 if report.controlled_by else "",
+    )
+    return compliance.evaluate(
+        visit, facts.states[report.host.pk], facts.warrants.get(report.person.pk, ())
+    )
+
+
+def possible_duplicates(data: dict, exclude: Visit | None = None) -> list[Visit]:
+    """The person's visits to the host whose possible days overlap the report's (a visit
+    dated only to a month or year covers the whole period); undated visits to that
+    host count as possible duplicates of an undated report."""
+    data = normalise(data)
+    visits = Visit.objects.filter(person__slug=data["person"], host__iso3=data["host"]).exclude(
+        review_state=ReviewState.WITHDRAWN
+    )
+    if exclude is not None:
+        visits = visits.exclude(pk=exclude.pk)
+    try:
+        start = Period.parse(data["start"]) if data["start"] else None
+        end = Period.parse(data["end"]) if data["end"] else start
+    except ValueError:
+        return []
+    found = []
+    for visit in visits.order_by("start", "pk"):
+        if visit.start is None or start is None:
+            if visit.start is None and start is None:
+                found.append(visit)
+            continue
+        first = Period.from_stored(visit.start, visit.start_precision).first
+        last = Period.from_stored(visit.end or visit.start, visit.end_precision).last
+        if first <= end.last and start.first <= last:
+            found.append(visit)
+    return found
+
+
+# --- Filing and reviewing ---------------------------------------------------------------
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _four_eyes(report: Report, reviewer) -> None:
+    _require(roles.may_review(reviewer), "Only reviewers may review reports.")
+    if report.author_id == reviewer.pk:
+        raise FourEyesError("Nobody may review their own report: another reviewer must do it.")
+
+
+@transaction.atomic
+def file_report(
+    *,
+    author,
+    data: dict,
+    citations: Sequence[dict],
+    visit: Visit | None = None,
+    submit: bool = True,
+    idempotency_key: str = "",
+) -> Report:
+    """Create a report (a correction when `visit` is given) and submit it unless `submit` is
+    False (a draft). Raises PermissionDenied for a non-reporter, ValidationError for data
+    that cannot become a visit (drafts are saved as they are), DuplicateReport when the
+    author already filed it (same idempotency key) or an identical report is open."""
+    _require(roles.may_report(author), "Only reporters may file reports.")
+    if visit is not None and visit.review_state != ReviewState.VERIFIED:
+        raise ValidationError({"visit": "Only a published visit can be corrected."})
+    if idempotency_key:
+        existing = Report.objects.filter(author=author, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            raise DuplicateReport(existing)
+    if submit:
+        resolve(data, citations)
+    report_print = fingerprint(data, citations, visit)
+    existing = Report.objects.filter(fingerprint=report_print, state__in=OPEN_REPORT_STATES).first()
+    if existing is not None:
+        raise DuplicateReport(existing)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                visit=visit,
+                is_correction=visit is not None,
+                state=ReportState.SUBMITTED if submit else ReportState.DRAFT,
+                data=normalise(data),
+                citations=normalise_citations(citations),
+                author=author,
+                submitted_at=now if submit else None,
+                idempotency_key=idempotency_key,
+                fingerprint=report_print,
+            )
+    except IntegrityError:
+        # Filed at the same moment by another request: the database's unique keys decide.
+        existing = (
+            Report.objects.filter(author=author, idempotency_key=idempotency_key).first()
+            if idempotency_key
+            else None
+        ) or Report.objects.filter(fingerprint=report_print, state__in=OPEN_REPORT_STATES).first()
+        if existing is None:
+            raise
+        raise DuplicateReport(existing) from None
+    if submit:
+        transaction.on_commit(lambda: report_submitted.send(sender=Report, report=report))
+    return report
+
+
+@transaction.atomic
+def update_report(report: Report, user, *, data: dict, citations: Sequence[dict]) -> Report:
+    """The author edits a draft or a report sent back for changes."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _require(report.author_id == user.pk, "Only the author may edit a report.")
+    if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
+        raise ValidationError("Only a draft or a report sent back for changes can be edited.")
+    report.data, report.citations = normalise(data), normalise_citations(citations)
+    report.fingerprint = fingerprint(data, citations, report.visit)
+    report.save()
+    return report
+
+
+@transaction.atomic
+def submit(report: Report, user) -> Report:
+    """The author sends a draft (or a report sent back for changes) to review."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _require(report.author_id == user.pk, "Only the author may submit a report.")
+    if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
+        raise ValidationError("This report is not a draft.")
+    resolve(report.data, report.citations)
+    report.state, report.submitted_at = ReportState.SUBMITTED, timezone.now()
+    report.save()
+    transaction.on_commit(lambda: report_submitted.send(sender=Report, report=report))
+    return report
+
+
+def _changes(visit: Visit, fields: dict) -> list[dict]:
+    """[{field, old, new}] between a published visit and what a correction says."""
+    current = report_data_of(visit)
+    return [
+        {"field": f, "old": current[f], "new": fields[f]}
+        for f in VISIT_FIELDS
+        if current[f] != fields[f]
+    ]
+
+
+def report_data_of(visit: Visit) -> dict:
+    """A visit's fields in a report's shape: the starting point of a correction."""
+    from compliance import partial_isoformat
+
+    return normalise(
+        {
+            "person": visit.person.slug,
+            "host": visit.host.iso3,
+            "start": partial_isoformat(visit.start, visit.start_precision) or None,
+            "end": partial_isoformat(visit.end, visit.end_precision) or None,
+            "place": visit.place,
+            "occasion": visit.occasion,
+            "status": visit.status,
+            "outcome": visit.outcome,
+            "host_notified": visit.host_notified,
+            "host_justification": visit.host_justification,
+            "host_control": visit.host_control,
+            "controlled_by": visit.controlled_by.iso3 if visit.controlled_by_id else None,
+            "notes": visit.notes,
+        }
+    )
+
+
+def citations_of(visit: Visit) -> list[dict]:
+    """A visit's citations in a report's shape."""
+    return [
+        {
+            "url": c.source.url,
+            "publisher": c.publisher,
+            "published": c.published.isoformat() if c.published else None,
+            "excerpt": c.excerpt,
+            "archived_url": c.archived_url,
+        }
+        for c in visit.citations.select_related("source").order_by("id")
+    ]
+
+
+@transaction.atomic
+def verify(report: Report, reviewer) -> Visit:
+    """Publish a submitted report: a new visit (verified, authored by the report's author)
+    or the correction applied to its visit. Raises FourEyesError for the author,
+    PermissionDenied for a non-reviewer, ValidationError when the report is not awaiting
+    review or can no longer become a visit."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _four_eyes(report, reviewer)
+    if report.state != ReportState.SUBMITTED:
+        raise ValidationError("Only a report awaiting review can be verified.")
+    resolved = resolve(report.data, report.citations)
+    fields = resolved.fields
+    changes = []
+    if report.is_correction:
+        visit = Visit.objects.select_for_update().get(pk=report.visit_id)
+        changes = _changes(visit, fields)
+        old_citations = citations_of(visit)
+        if old_citations != normalise_citations(report.citations):
+            changes.append(
+                {"field": "sources", "old": len(old_citations), "new": len(report.citations)}
+            )
+        slug = visit.slug
+    else:
+        slug = None
+    visit = record_visit_report(
+        person=resolved.person,
+        host=resolved.host,
+        start=resolved.start.first if resolved.start else None,
+        start_precision=resolved.start.precision if resolved.start else DatePrecision.DAY,
+        end=resolved.end.first if resolved.end else None,
+        end_precision=resolved.end.precision if resolved.end else DatePrecision.DAY,
+        status=fields["status"],
+        outcome=fields["outcome"],
+        place=fields["place"],
+        occasion=fields["occasion"],
+        host_notified=fields["host_notified"],
+        host_justification=fields["host_justification"],
+        host_control=fields["host_control"],
+        controlled_by=resolved.controlled_by,
+        notes=fields["notes"],
+        sources=resolved.sources,
+        review_state=ReviewState.VERIFIED,
+        slug=slug,
+        user=reviewer,
+    )
+    if not report.is_correction and visit.created_by_id != report.author_id:
+        Visit.objects.filter(pk=visit.pk).update(created_by=report.author)
+        visit.created_by = report.author
+    report.visit, report.state, report.changes = visit, ReportState.VERIFIED, changes
+    report.reviewer, report.reviewed_at = reviewer, timezone.now()
+    report.save()
+    transaction.on_commit(
+        lambda: report_reviewed.send(sender=Report, report=report, action="verified")
+    )
+    return visit
+
+
+def _close(report: Report, reviewer, state: str, comment: str) -> Report:
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _four_eyes(report, reviewer)
+    if report.state != ReportState.SUBMITTED:
+        raise ValidationError("Only a report awaiting review can be sent back or rejected.")
+    if not comment.strip():
+        raise ValidationError({"comment": "Say why, for the author."})
+    report.state, report.comment = state, comment.strip()
+    report.reviewer, report.reviewed_at = reviewer, timezone.now()
+    report.save()
+    transaction.on_commit(lambda: report_reviewed.send(sender=Report, report=report, action=state))
+    return report
+
+
+@transaction.atomic
+def request_changes(report: Report, reviewer, comment: str) -> Report:
+    """Send a submitted report back to its author with a comment (four eyes)."""
+    return _close(report, reviewer, ReportState.CHANGES_REQUESTED, comment)
+
+
+@transaction.atomic
+def reject(report: Report, reviewer, reason: str) -> Report:
+    """Reject a submitted report with a reason: kept, never public (four eyes)."""
+    return _close(report, reviewer, ReportState.REJECTED, reason)
+
+
+def review_queue(reviewer):
+    """Reports awaiting review that the reviewer did not write, oldest first."""
+    if not roles.may_review(reviewer):
+        return Report.objects.none()
+    return (
+        Report.objects.filter(state=ReportState.SUBMITTED)
+        .exclude(author=reviewer)
+        .select_related("author", "visit")
+        .order_by("submitted_at", "id")
+    )
+
+
+def corrections_of(visit: Visit):
+    """The verified corrections of a published visit, oldest first (for its public page)."""
+    return Report.objects.filter(
+        visit=visit, is_correction=True, state=ReportState.VERIFIED
+    ).order_by("reviewed_at", "id")
+
+
+__all__ = [
+    "DuplicateReport",
+    "FourEyesError",
+    "citations_of",
+    "corrections_of",
+    "file_report",
+    "possible_duplicates",
+    "preview",
+    "reject",
+    "report_data_of",
+    "report_reviewed",
+    "report_submitted",
+    "request_changes",
+    "resolve",
+    "review_queue",
+    "submit",
+    "update_report",
+    "verify",
+]
