@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "api",
     "front",
     "dataset",
+    "alerts",
     "devtools",
 ]
 
@@ -187,10 +188,28 @@ CELERY_BEAT_SCHEDULE = {
         "task": "visits.sweep_evaluation_requests",
         "schedule": env_int("ICCWATCH_SWEEP_SECONDS", default=30),
     },
+    "scan-urgent-alerts": {
+        "task": "alerts.scan",
+        "schedule": env_int("ICCWATCH_ALERTS_SCAN_SECONDS", default=180),
+    },
 }
 # How old an outbox row must be before the sweeper re-enqueues it (the relay
 # normally enqueues it at once; this catches what the relay could not).
 ICCWATCH_SWEEP_GRACE_SECONDS = env_int("ICCWATCH_SWEEP_GRACE_SECONDS", default=20)
+
+# --- Alerts (alerts/) -------------------------------------------------------------
+# The site's public address, for links in alert emails and webhook payloads.
+ICCWATCH_SITE_URL = env_str("ICCWATCH_SITE_URL", default="http://localhost:8000")
+# Webhooks: seconds to wait for the receiver, retries after a failure (network error,
+# 408, 429, 5xx) and their back-off (first delay in seconds, doubling, capped).
+ICCWATCH_WEBHOOK_TIMEOUT = env_int("ICCWATCH_WEBHOOK_TIMEOUT", default=5)
+ICCWATCH_WEBHOOK_MAX_RETRIES = env_int("ICCWATCH_WEBHOOK_MAX_RETRIES", default=8)
+ICCWATCH_WEBHOOK_RETRY_BACKOFF = env_int("ICCWATCH_WEBHOOK_RETRY_BACKOFF", default=30)
+ICCWATCH_WEBHOOK_RETRY_BACKOFF_MAX = env_int("ICCWATCH_WEBHOOK_RETRY_BACKOFF_MAX", default=3600)
+# Webhooks may target loopback addresses (127.0.0.1, ::1): for tests only, never in production.
+ICCWATCH_WEBHOOK_ALLOW_LOOPBACK = env_bool("ICCWATCH_WEBHOOK_ALLOW_LOOPBACK", default=False)
+if PRODUCTION and ICCWATCH_WEBHOOK_ALLOW_LOOPBACK:
+    raise ImproperlyConfigured("ICCWATCH_WEBHOOK_ALLOW_LOOPBACK must be off in production.")
 
 # --- Auth, i18n, static ---------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -10,6 +10,7 @@ LAYERS = {
     "api": 5,  # the ways out
     "front": 5,
     "dataset": 5,
+    "alerts": 5,  # mail and webhooks; nothing below imports it
     "devtools": 6,
     "iccwatch": 7,  # configuration
 }

@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from alerts.models import Delivery, DeliveryAttempt, Subscription
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "owner", "email", "webhook_url", "urgent", "active", "created_at"]
+    list_filter = ["active", "urgent"]
+    exclude = ["secret"]
+
+
+class AttemptInline(admin.TabularInline):
+    model = DeliveryAttempt
+    extra = 0
+    can_delete = False
+    readonly_fields = ["number", "at", "response_code", "error", "duration_ms"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ["alert_key", "subscription", "channel", "status", "attempts", "created_at"]
+    list_filter = ["status", "channel"]
+    readonly_fields = [f.name for f in Delivery._meta.fields]
+    inlines = [AttemptInline]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,114 @@
+"""Subscriptions to urgent alerts, and the delivery log (one row per alert and channel,
+one attempt row per try)."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+def new_secret() -> str:
+    return secrets.token_hex(32)
+
+
+class Subscription(models.Model):
+    """Where a newsroom member wants urgent alerts: an email address, a webhook, or both."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_subscriptions"
+    )
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    email = models.EmailField(_("email address"), blank=True)
+    webhook_url = models.URLField(_("webhook URL"), max_length=500, blank=True)
+    secret = models.CharField(
+        max_length=128, default=new_secret, help_text="Signs the webhook's requests (HMAC-SHA256)."
+    )
+    urgent = models.BooleanField(
+        _("urgent alerts"),
+        default=True,
+        help_text=_("A wanted person is, or is announced to be, in a state bound to arrest him."),
+    )
+    language = models.CharField(max_length=8, default="en", help_text="Language of the emails.")
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(email="") | ~Q(webhook_url=""), name="subscription_has_a_target"
+            )
+        ]
+
+    def __str__(self):
+        return self.label or self.email or self.webhook_url
+
+    @property
+    def channels(self) -> list[str]:
+        return [c for c, target in (("email", self.email), ("webhook", self.webhook_url)) if target]
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("email")
+    WEBHOOK = "webhook", _("webhook")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    RETRYING = "retrying", _("retrying")
+    DELIVERED = "delivered", _("delivered")
+    FAILED = "failed", _("failed")
+
+
+class Delivery(models.Model):
+    """One alert to one subscription through one channel; unique, so an alert goes once."""
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    alert_key = models.CharField(max_length=100, help_text="e.g. urgent:visit:123")
+    payload = models.JSONField()
+    attempts = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    response_code = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "alert_key", "channel"], name="one_delivery_per_alert"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.alert_key} → {self.subscription} ({self.channel})"
+
+
+class DeliveryAttempt(models.Model):
+    """One try of a delivery: when, what the other end answered, or what went wrong."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
+    number = models.PositiveIntegerField()
+    at = models.DateTimeField(auto_now_add=True)
+    response_code = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["delivery", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "number"], name="one_attempt_per_number")
+        ]
+
+    def __str__(self):
+        return f"{self.delivery_id} #{self.number}"

@@ -1,0 +1,252 @@
+"""What the alerts do, called by the tasks (alerts.tasks) and the receivers.
+
+- `mail_reviewers(report)`: one email to each reviewer and admin with an address,
+  but the report's author, when a report awaits review;
+- `schedule_urgent(visit, basis)`: a Delivery per active subscription and channel,
+  created once (a unique constraint on subscription, alert key and channel: a second
+  scan, a redelivered task or two workers at once create nothing more), each sent by
+  the `alerts.deliver` task after commit;
+- `scan()`: every visit that calls for an urgent alert now (alerts.urgent);
+- `attempt(delivery)`: one try, logged as a DeliveryAttempt; raises RetryableFailure
+  when another try may succeed (network error, timeout, 408, 429, 5xx).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import time
+
+from celery import signature
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+
+from alerts import urgent, webhooks
+from alerts.models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Subscription
+from core import roles
+from visits.models import Visit
+
+logger = logging.getLogger(__name__)
+
+DELIVER_TASK = "alerts.deliver"
+RETRYABLE_CODES = {408, 425, 429}
+# A pending delivery that no task took (the broker was down) is re-enqueued by the scan.
+STALE_AFTER = datetime.timedelta(minutes=5)
+
+
+class RetryableFailure(Exception):
+    """This try failed; a later one may succeed."""
+
+
+def enqueue(task_name: str, *args, **options) -> bool:
+    """Enqueue a task by name; a broker outage is logged, never raised (the scan catches up)."""
+    try:
+        signature(task_name).apply_async(args=list(args), retry=False, **options)
+        return True
+    except Exception as exc:  # noqa: BLE001 - a broker outage must not fail a committed change
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            raise
+        logger.warning("could not enqueue %s%r: %s", task_name, args, exc)
+        return False
+
+
+# --- Reviewers ------------------------------------------------------------------------
+
+
+def reviewers_to_notify(report) -> list:
+    """Active reviewers and admins with an email address, except the report's author."""
+    User = get_user_model()
+    users = (
+        User.objects.filter(is_active=True)
+        .exclude(email="")
+        .filter(Q(is_superuser=True) | Q(groups__name__in=[roles.REVIEWERS, roles.ADMINS]))
+        .exclude(pk=report.author_id)
+        .distinct()
+        .order_by("pk")
+    )
+    return list(users)
+
+
+def review_path(report) -> str:
+    """The newsroom's review page of the report (its queue when that page is not named so)."""
+    for name, kwargs in (("newsroom:review", {"pk": report.pk}), ("newsroom:dashboard", {})):
+        try:
+            return reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    return "/newsroom/"
+
+
+def mail_reviewers(report) -> int:
+    """Tell the reviewers that `report` awaits review; returns how many were mailed."""
+    if report.state != "submitted":
+        return 0
+    recipients = reviewers_to_notify(report)
+    data = report.data or {}
+    context = {
+        "report": report,
+        "person": data.get("person", ""),
+        "host": data.get("host", ""),
+        "start": data.get("start") or "",
+        "end": data.get("end") or "",
+        "correction": report.is_correction,
+        "url": urgent.site_url(review_path(report)),
+    }
+    sent = 0
+    for user in recipients:
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = render_to_string("alerts/mail/review_subject.txt", context).strip()
+            body = render_to_string("alerts/mail/review_body.txt", {**context, "user": user})
+        sent += send_mail(subject, body, None, [user.email])
+    return sent
+
+
+# --- Urgent alerts --------------------------------------------------------------------
+
+
+def _owner_may_receive(subscription: Subscription) -> bool:
+    owner = subscription.owner
+    return owner.is_active and (roles.may_report(owner) or roles.may_review(owner))
+
+
+def schedule_urgent(visit: Visit, basis: str) -> list[Delivery]:
+    """Create the deliveries of this visit's urgent alert that do not exist yet, and send them."""
+    key = urgent.alert_key(visit)
+    data = urgent.payload(visit, basis)
+    created = []
+    subscriptions = Subscription.objects.filter(active=True, urgent=True).select_related("owner")
+    for subscription in subscriptions:
+        if not _owner_may_receive(subscription):
+            continue
+        for channel in subscription.channels:
+            try:
+                with transaction.atomic():
+                    delivery, new = Delivery.objects.get_or_create(
+                        subscription=subscription,
+                        alert_key=key,
+                        channel=channel,
+                        defaults={"payload": data},
+                    )
+            except IntegrityError:  # another scan created it at the same moment
+                continue
+            if new:
+                created.append(delivery)
+                transaction.on_commit(lambda pk=delivery.pk: enqueue(DELIVER_TASK, pk), robust=True)
+    return created
+
+
+def scan(today: datetime.date | None = None) -> int:
+    """Alert about every visit that calls for it now; returns how many deliveries were created."""
+    count = 0
+    for visit, basis in urgent.candidates(today):
+        count += len(schedule_urgent(visit, basis))
+    stale = Delivery.objects.filter(
+        status=DeliveryStatus.PENDING, attempts=0, created_at__lt=timezone.now() - STALE_AFTER
+    ).values_list("pk", flat=True)
+    for pk in stale[:500]:
+        enqueue(DELIVER_TASK, pk)
+    return count
+
+
+def check_visit(visit_id: int) -> int | None:
+    """Alert about one visit (just verified) if it calls for it; None while its verdict is due."""
+    from visits.models import EvaluationRequest
+
+    visit = Visit.objects.with_verdicts().filter(pk=visit_id).first()
+    if visit is None:
+        return 0
+    if EvaluationRequest.objects.filter(visit_id=visit_id).exists() or not hasattr(
+        visit, "verdict"
+    ):
+        return None
+    basis = urgent.urgency(visit)
+    return len(schedule_urgent(visit, basis)) if basis else 0
+
+
+# --- Sending --------------------------------------------------------------------------
+
+
+def _send_email(delivery: Delivery) -> tuple[int | None, str]:
+    subscription = delivery.subscription
+    context = {"alert": delivery.payload}
+    with translation.override(subscription.language or settings.LANGUAGE_CODE):
+        subject = render_to_string("alerts/mail/urgent_subject.txt", context).strip()
+        body = render_to_string("alerts/mail/urgent_body.txt", context)
+    send_mail(subject, body, None, [subscription.email])
+    return None, ""
+
+
+def attempt(delivery_id: int, *, final: bool) -> str:
+    """Try a delivery once and log it; returns its status, raises RetryableFailure to retry.
+
+    `final`: no retry follows (the task's last), so a retryable failure is final too.
+    The row is locked for the try, so two workers never send the same delivery at once.
+    """
+    retry = False
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update(skip_locked=True)
+            .select_related("subscription")
+            .filter(pk=delivery_id)
+            .first()
+        )
+        if delivery is None or delivery.status in (
+            DeliveryStatus.DELIVERED,
+            DeliveryStatus.FAILED,
+        ):
+            return delivery.status if delivery else "gone"
+        subscription = delivery.subscription
+        code, error, ok = None, "", False
+        started = time.monotonic()
+        try:
+            if delivery.channel == Channel.EMAIL:
+                _send_email(delivery)
+                ok = True
+            else:
+                response = webhooks.post(
+                    subscription.webhook_url,
+                    subscription.secret,
+                    delivery.payload,
+                    delivery_id=delivery.pk,
+                )
+                code = response.status
+                ok = 200 <= code < 300
+                if not ok:
+                    error = f"HTTP {code}: {response.body[:500]}"
+                    retry = code >= 500 or code in RETRYABLE_CODES
+        except webhooks.UnsafeTarget as exc:
+            error = f"refused: {exc}"
+        except (OSError, TimeoutError) as exc:  # socket, TLS, SMTP errors and timeouts
+            error = f"{type(exc).__name__}: {exc}"
+            retry = True
+        elapsed = int((time.monotonic() - started) * 1000)
+        now = timezone.now()
+        delivery.attempts += 1
+        DeliveryAttempt.objects.create(
+            delivery=delivery,
+            number=delivery.attempts,
+            response_code=code,
+            error=error,
+            duration_ms=elapsed,
+        )
+        delivery.response_code = code
+        delivery.error = error
+        delivery.last_attempt_at = now
+        if ok:
+            delivery.status = DeliveryStatus.DELIVERED
+            delivery.delivered_at = now
+        elif retry and not final:
+            delivery.status = DeliveryStatus.RETRYING
+        else:
+            delivery.status = DeliveryStatus.FAILED
+            retry = False
+        delivery.save()
+    if retry:
+        raise RetryableFailure(error)
+    return delivery.status

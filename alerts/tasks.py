@@ -1,0 +1,48 @@
+"""Thin Celery tasks: they take ids and call alerts.services."""
+
+from celery import shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+
+from alerts import services
+from visits.models import Report
+
+
+@shared_task(
+    bind=True,
+    name="alerts.deliver",
+    autoretry_for=(services.RetryableFailure,),
+    retry_backoff=settings.ICCWATCH_WEBHOOK_RETRY_BACKOFF,
+    retry_backoff_max=settings.ICCWATCH_WEBHOOK_RETRY_BACKOFF_MAX,
+    retry_jitter=False,
+    max_retries=settings.ICCWATCH_WEBHOOK_MAX_RETRIES,
+)
+def deliver(self, delivery_id: int) -> str:
+    """Send one delivery; a retryable failure is retried after 1, 2, 4, ... × the back-off."""
+    return services.attempt(delivery_id, final=self.request.retries >= self.max_retries)
+
+
+@shared_task(
+    name="alerts.mail_reviewers",
+    autoretry_for=(OSError, OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=settings.ICCWATCH_WEBHOOK_MAX_RETRIES,
+)
+def mail_reviewers(report_id: int) -> int:
+    report = Report.objects.filter(pk=report_id).first()
+    return services.mail_reviewers(report) if report else 0
+
+
+@shared_task(bind=True, name="alerts.check_visit", max_retries=24)
+def check_visit(self, visit_id: int) -> int:
+    """After a verification: alert if the visit calls for it, once its verdict is written."""
+    created = services.check_visit(visit_id)
+    if created is None:  # the verdict is not written yet: look again in a few seconds
+        raise self.retry(countdown=5)
+    return created
+
+
+@shared_task(name="alerts.scan")
+def scan() -> int:
+    """Every few minutes (Celery beat): alert about every visit that calls for it now."""
+    return services.scan()

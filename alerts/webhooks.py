@@ -1,0 +1,160 @@
+"""Signed webhook requests, sent only to public http(s) addresses.
+
+A request carries the JSON body and two headers:
+
+- ``X-Iccwatch-Timestamp``: Unix seconds when it was signed;
+- ``X-Iccwatch-Signature``: ``sha256=`` and the hex HMAC-SHA256, keyed with the
+  subscription's secret, of ``timestamp + "." + body``.
+
+The receiver recomputes it (see `verify`) and rejects old timestamps (replays).
+
+The host name is resolved once, every address is checked (no private, loopback,
+link-local, multicast or reserved targets, so that a webhook cannot reach the
+servers behind the site), and the connection goes to the checked address, so a
+second DNS answer cannot point it elsewhere. Loopback is allowed only when
+ICCWATCH_WEBHOOK_ALLOW_LOOPBACK is on (tests; refused in production). Redirects
+are not followed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import http.client
+import ipaddress
+import json
+import socket
+import ssl
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+SIGNATURE_HEADER = "X-Iccwatch-Signature"
+TIMESTAMP_HEADER = "X-Iccwatch-Timestamp"
+USER_AGENT = "iccwatch-alerts/1"
+
+
+class UnsafeTarget(ValueError):
+    """The URL is not http(s), or its host resolves to an address the site must not call."""
+
+
+def body_of(payload: dict) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + digest.hexdigest()
+
+
+def verify(
+    secret: str, timestamp: str, body: bytes, signature: str, *, tolerance: int = 300
+) -> bool:
+    """What a receiver does: the signature matches and the timestamp is recent."""
+    try:
+        fresh = abs(time.time() - int(timestamp)) <= tolerance
+    except ValueError:
+        return False
+    return fresh and hmac.compare_digest(sign(secret, timestamp, body), signature)
+
+
+def _allowed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if getattr(address, "ipv4_mapped", None):
+        address = address.ipv4_mapped
+    if address.is_loopback:
+        return bool(settings.ICCWATCH_WEBHOOK_ALLOW_LOOPBACK)
+    return address.is_global and not (
+        address.is_private
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+    )
+
+
+def check_url(url: str) -> None:
+    """Raise UnsafeTarget unless `url` is http(s) with a host; no DNS (for forms)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UnsafeTarget("only http and https URLs are allowed")
+    if parts.username or parts.password:
+        raise UnsafeTarget("the URL must not carry a user name or password")
+    try:
+        literal = ipaddress.ip_address(parts.hostname)
+    except ValueError:
+        if parts.hostname.lower() == "localhost" and not settings.ICCWATCH_WEBHOOK_ALLOW_LOOPBACK:
+            raise UnsafeTarget("local addresses are not allowed") from None
+        return
+    if not _allowed(literal):
+        raise UnsafeTarget("private, loopback and reserved addresses are not allowed")
+
+
+def resolve(url: str) -> str:
+    """The checked address to connect to for `url` (raises UnsafeTarget)."""
+    check_url(url)
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise UnsafeTarget(f"cannot resolve {parts.hostname}: {exc}") from exc
+    addresses = {info[4][0] for info in infos}
+    for address in addresses:
+        if not _allowed(ipaddress.ip_address(address.split("%")[0])):
+            raise UnsafeTarget(f"{parts.hostname} resolves to a non-public address ({address})")
+    return sorted(addresses)[0]
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, host, address, **kwargs):
+        super().__init__(host, **kwargs)
+        self._address = address
+
+    def connect(self):
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, host, address, **kwargs):
+        super().__init__(host, context=ssl.create_default_context(), **kwargs)
+        self._address = address
+
+    def connect(self):
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+@dataclass
+class Response:
+    status: int
+    body: str
+
+
+def post(url: str, secret: str, payload: dict, *, delivery_id: int | None = None) -> Response:
+    """POST the signed payload; returns the status (any), raises UnsafeTarget or OSError."""
+    address = resolve(url)
+    parts = urlsplit(url)
+    body = body_of(payload)
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": USER_AGENT,
+        TIMESTAMP_HEADER: timestamp,
+        SIGNATURE_HEADER: sign(secret, timestamp, body),
+    }
+    if delivery_id is not None:
+        headers["X-Iccwatch-Delivery"] = str(delivery_id)
+    kind = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+    conn = kind(parts.hostname, address, port=parts.port, timeout=settings.ICCWATCH_WEBHOOK_TIMEOUT)
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    try:
+        conn.request("POST", path, body=body, headers=headers)
+        response = conn.getresponse()
+        text = response.read(2000).decode("utf-8", "replace")
+        return Response(response.status, text)
+    finally:
+        conn.close()
