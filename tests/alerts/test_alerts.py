@@ -1,0 +1,443 @@
+"""Alerts: the reviewers' email, urgent alerts by email and signed webhook, once per visit,
+retried with back-off and logged; the newsroom's subscription pages.
+
+Tasks run inline here (no broker: CELERY_TASK_ALWAYS_EAGER). An inline task retries at
+once, ignoring the countdown, with the same policy (autoretry, max_retries) as in a
+worker, provided eager errors do not propagate (Celery then re-raises the Retry instead
+of applying it): the `scan` fixture turns that off while it runs. test_worker.py sends
+a delivery through a real Celery worker and Redis, back-off delays included.
+"""
+
+import datetime
+import json
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from alerts import services, tasks, urgent, webhooks
+from alerts.models import Delivery, DeliveryStatus, Subscription
+from core import roles
+from iccwatch.celery import app as celery_app
+from tests.alerts.helpers import Receiver, account, china, mongolia, putin
+from tests.factories import make_visit as _make_visit
+from visits import flagging, review
+from visits.models import Verdict
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("allow_loopback")]
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def allow_loopback():
+    with override_settings(ICCWATCH_WEBHOOK_ALLOW_LOOPBACK=True):
+        yield
+
+
+@pytest.fixture
+def receiver():
+    server = Receiver()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def scan(django_capture_on_commit_callbacks):
+    """services.scan, with the deliveries it enqueues after commit sent (inline) at once."""
+
+    def run():
+        propagates = celery_app.conf.task_eager_propagates
+        celery_app.conf.task_eager_propagates = False
+        try:
+            with django_capture_on_commit_callbacks(execute=True):
+                return services.scan()
+        finally:
+            celery_app.conf.task_eager_propagates = propagates
+
+    return run
+
+
+@pytest.fixture
+def reporter():
+    return account("rita", roles.REPORTERS, email="rita@ngo.example")
+
+
+@pytest.fixture
+def reviewer():
+    return account("victor", roles.REVIEWERS, email="victor@ngo.example")
+
+
+def make_visit(*args, **kwargs):
+    """A visit with its verdict (a test's transaction never commits, so nothing relays it)."""
+    visit = _make_visit(*args, **kwargs)
+    flagging.evaluate_pending()
+    return visit
+
+
+def subscribe(owner, *, url="", email=""):
+    return Subscription.objects.create(owner=owner, webhook_url=url, email=email, label="test")
+
+
+def visit_today(host=None, **extra):
+    """Putin in `host` (Mongolia: bound), from yesterday to tomorrow: occurring today."""
+    return make_visit(
+        putin(),
+        host or mongolia(),
+        start=TODAY - datetime.timedelta(days=1),
+        end=TODAY + datetime.timedelta(days=1),
+        **extra,
+    )
+
+
+def report_data(**changes):
+    return {
+        "person": "vladimir-putin",
+        "host": "MNG",
+        "start": (TODAY - datetime.timedelta(days=1)).isoformat(),
+        "end": (TODAY + datetime.timedelta(days=2)).isoformat(),
+        "place": "Ulaanbaatar",
+        "status": "occurred",
+        "outcome": "not_arrested",
+        **changes,
+    }
+
+
+CITATIONS = [{"url": "https://news.example.org/putin-ulaanbaatar", "publisher": "Example News"}]
+
+
+def signature_is_valid(request, secret) -> bool:
+    headers = request["headers"]
+    return webhooks.verify(
+        secret,
+        headers[webhooks.TIMESTAMP_HEADER],
+        request["body"],
+        headers[webhooks.SIGNATURE_HEADER],
+    )
+
+
+# --- Reviewers' email ----------------------------------------------------------------
+
+
+def test_reviewers_get_an_email_when_a_report_awaits_review(
+    reporter, reviewer, django_capture_on_commit_callbacks
+):
+    putin(), mongolia()
+    admin = account("ada", roles.ADMINS, email="ada@ngo.example")
+    account("nomail", roles.REVIEWERS)  # no address: nothing to send
+    account("other", roles.REPORTERS, email="other@ngo.example")  # not a reviewer
+    with django_capture_on_commit_callbacks(execute=True):
+        report = review.file_report(
+            author=reporter, data=report_data(), citations=CITATIONS, submit=False
+        )
+    assert mail.outbox == []  # a draft awaits nobody
+
+    with django_capture_on_commit_callbacks(execute=True):
+        review.submit(report, reporter)
+    assert sorted(m.to[0] for m in mail.outbox) == [admin.email, reviewer.email]
+    message = mail.outbox[0]
+    assert "Vladimir" in message.subject or "vladimir-putin" in message.subject
+    assert "MNG" in message.subject
+    assert "/newsroom/" in message.body
+
+
+def test_the_author_is_not_mailed_about_their_own_report(django_capture_on_commit_callbacks):
+    putin(), mongolia()
+    both = account("bea", roles.REPORTERS, roles.REVIEWERS, email="bea@ngo.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        review.file_report(author=both, data=report_data(), citations=CITATIONS)
+    assert mail.outbox == []
+
+
+# --- Urgent alerts --------------------------------------------------------------------
+
+
+def test_an_urgent_alert_reaches_the_webhook_signed_and_the_email_once(reviewer, receiver, scan):
+    sub = subscribe(reviewer, url=receiver.url, email="legal@ngo.example")
+    visit = visit_today()
+    assert Verdict.objects.get(visit=visit).code == "non_compliance"
+
+    assert scan() == 2  # one webhook and one email delivery
+    assert len(receiver.requests) == 1
+    request = receiver.requests[0]
+    assert request["path"] == "/hooks/iccwatch?x=1"
+    assert request["headers"][webhooks.SIGNATURE_HEADER].startswith("sha256=")
+    assert signature_is_valid(request, sub.secret)
+    assert not signature_is_valid(request, "another secret")
+    body = json.loads(request["body"])
+    assert body["visit"] == visit.slug
+    assert body["person"]["name"] == "Vladimir Putin"
+    assert body["host"]["iso3"] == "MNG"
+    assert body["verdict"] == "non_compliance"
+    assert body["basis"] == "state_party"
+    assert body["dates"]["first_day"] == (TODAY - datetime.timedelta(days=1)).isoformat()
+    assert body["url"].endswith(f"/visits/{visit.slug}/")
+
+    assert [m.to for m in mail.outbox] == [["legal@ngo.example"]]
+    assert "Vladimir Putin" in mail.outbox[0].subject
+
+    deliveries = Delivery.objects.filter(subscription=sub)
+    assert {(d.channel, d.status, d.attempts) for d in deliveries} == {
+        ("webhook", DeliveryStatus.DELIVERED, 1),
+        ("email", DeliveryStatus.DELIVERED, 1),
+    }
+    assert deliveries.get(channel="webhook").response_code == 200
+
+    # Once per visit and subscription: later scans and checks send nothing more.
+    assert scan() == 0
+    assert services.check_visit(visit.pk) == 0
+    assert len(receiver.requests) == 1 and len(mail.outbox) == 1
+
+
+def test_a_paused_subscription_or_one_whose_owner_lost_the_role_gets_nothing(receiver, scan):
+    paused = account("pat", roles.REPORTERS)
+    subscribe(paused, url=receiver.url).__class__.objects.update(active=False)
+    gone = account("gus")  # no newsroom role any more
+    subscribe(gone, url=receiver.url)
+    visit_today()
+    assert scan() == 0
+    assert receiver.requests == []
+
+
+def test_an_announced_visit_to_a_bound_host_alerts_and_to_an_unbound_host_does_not(
+    reviewer, receiver, scan
+):
+    subscribe(reviewer, url=receiver.url)
+    start = TODAY + datetime.timedelta(days=10)
+    to_china = make_visit(putin(), china(), start=start, status="announced", outcome="n/a")
+    verdict = Verdict.objects.get(visit=to_china)
+    assert (verdict.code, verdict.would_have_been_bound) == ("upcoming", False)
+    assert scan() == 0
+    assert receiver.requests == []
+
+    to_mongolia = make_visit(putin(), mongolia(), start=start, status="announced", outcome="n/a")
+    verdict = Verdict.objects.get(visit=to_mongolia)
+    assert (verdict.code, verdict.would_have_been_bound) == ("upcoming", True)
+    assert scan() == 1
+    assert [json.loads(r["body"])["visit"] for r in receiver.requests] == [to_mongolia.slug]
+    assert json.loads(receiver.requests[0]["body"])["verdict"] == "upcoming"
+
+
+def test_no_alert_for_a_past_visit_an_unbound_host_or_an_arrest(reviewer, receiver, scan):
+    subscribe(reviewer, url=receiver.url)
+    make_visit(putin(), mongolia(), start=TODAY - datetime.timedelta(days=30))  # over
+    visit_today(china())  # not bound
+    visit_today(outcome="arrested", place="Erdenet")  # complied
+    assert scan() == 0
+    assert receiver.requests == []
+
+
+def test_a_visit_under_way_with_its_outcome_unknown_alerts(reviewer, receiver, scan):
+    subscribe(reviewer, url=receiver.url)
+    visit = visit_today(outcome="unknown")
+    assert Verdict.objects.get(visit=visit).code == "pending"
+    assert scan() == 1
+    assert json.loads(receiver.requests[0]["body"])["basis"] == "state_party"
+
+
+def test_verifying_a_report_of_a_visit_under_way_alerts_at_once(
+    reporter, reviewer, receiver, django_capture_on_commit_callbacks
+):
+    putin(), mongolia()
+    sub = subscribe(reviewer, url=receiver.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = review.file_report(author=reporter, data=report_data(), citations=CITATIONS)
+    assert receiver.requests == []  # not public, so no alert
+    with django_capture_on_commit_callbacks(execute=True):
+        visit = review.verify(report, reviewer)
+    assert [json.loads(r["body"])["visit"] for r in receiver.requests] == [visit.slug]
+    assert signature_is_valid(receiver.requests[0], sub.secret)
+
+
+def test_a_failing_webhook_is_retried_and_every_attempt_logged(reviewer, monkeypatch, scan):
+    server = Receiver(statuses=[500, 503, 200])
+    try:
+        subscribe(reviewer, url=server.url)
+        visit_today()
+        scan()
+    finally:
+        server.close()
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("delivered", 3, 200)
+    assert [(a.number, a.response_code) for a in delivery.attempt_log.all()] == [
+        (1, 500),
+        (2, 503),
+        (3, 200),
+    ]
+    assert "HTTP 500" in delivery.attempt_log.first().error
+    assert len(server.requests) == 3
+
+
+def test_a_webhook_that_keeps_failing_stops_after_the_last_retry(reviewer, monkeypatch, scan):
+    monkeypatch.setattr(tasks.deliver, "max_retries", 2)
+    server = Receiver(statuses=[500])
+    try:
+        subscribe(reviewer, url=server.url)
+        visit_today()
+        scan()
+    finally:
+        server.close()
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("failed", 3)
+    assert [a.response_code for a in delivery.attempt_log.all()] == [500, 500, 500]
+
+
+def test_a_client_error_is_not_retried(reviewer, scan):
+    server = Receiver(statuses=[410])
+    try:
+        subscribe(reviewer, url=server.url)
+        visit_today()
+        scan()
+    finally:
+        server.close()
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("failed", 1, 410)
+
+
+def test_an_unreachable_webhook_is_retried_with_the_error_logged(reviewer, monkeypatch, scan):
+    monkeypatch.setattr(tasks.deliver, "max_retries", 1)
+    server = Receiver()
+    url = server.url
+    server.close()  # nothing listens there any more
+    subscribe(reviewer, url=url)
+    visit_today()
+    scan()
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("failed", 2)
+    assert all("ConnectionRefusedError" in a.error for a in delivery.attempt_log.all())
+
+
+# --- Webhook targets --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://example.org/hook",
+        "file:///etc/passwd",
+        "http://10.0.0.5/hook",
+        "http://192.168.1.1/hook",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/hook",
+        "http://127.0.0.1:8000/hook",
+        "http://localhost/hook",
+        "http://user:pw@example.org/hook",
+    ],
+)
+def test_private_and_loopback_targets_are_refused_unless_allowed(url):
+    with (
+        override_settings(ICCWATCH_WEBHOOK_ALLOW_LOOPBACK=False),
+        pytest.raises(webhooks.UnsafeTarget),
+    ):
+        webhooks.resolve(url)
+
+
+def test_a_refused_target_fails_the_delivery_without_retrying(reviewer, scan):
+    subscribe(reviewer, url="http://127.0.0.1:9/hook")
+    visit_today()
+    with override_settings(ICCWATCH_WEBHOOK_ALLOW_LOOPBACK=False):
+        scan()
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("failed", 1)
+    assert delivery.error.startswith("refused:")
+
+
+def test_the_signature_is_hmac_sha256_of_timestamp_dot_body():
+    import hashlib
+    import hmac
+
+    body = webhooks.body_of({"visit": "x"})
+    expected = hmac.new(b"s3cret", b"1700000000." + body, hashlib.sha256).hexdigest()
+    assert webhooks.sign("s3cret", "1700000000", body) == f"sha256={expected}"
+    assert not webhooks.verify("s3cret", "1700000000", body, f"sha256={expected}")  # too old
+
+
+def test_the_payload_names_the_dates_with_their_precision():
+    visit = make_visit(
+        putin(), mongolia(), start=datetime.date(2025, 10, 1), start_precision="month"
+    )
+    first, last = urgent.days_of(visit)
+    assert (first, last) == (datetime.date(2025, 10, 1), datetime.date(2025, 10, 31))
+
+
+# --- The newsroom's pages ---------------------------------------------------------------
+
+
+def test_anonymous_readers_are_sent_to_sign_in(client):
+    response = client.get(reverse("alerts:subscriptions"))
+    assert response.status_code == 302
+    assert "next=/newsroom/alerts/" in response["Location"]
+
+
+def test_an_account_without_a_newsroom_role_is_refused(client):
+    client.force_login(account("nobody"))
+    assert client.get(reverse("alerts:subscriptions")).status_code == 403
+    assert client.get(reverse("alerts:deliveries")).status_code == 403
+
+
+def test_a_reporter_adds_pauses_and_removes_a_subscription(client, reporter):
+    client.force_login(reporter)
+    page = client.get(reverse("alerts:subscriptions"))
+    assert page.status_code == 200
+    assert b'name="webhook_url"' in page.content
+
+    response = client.post(
+        reverse("alerts:subscriptions"),
+        {
+            "label": "court tool",
+            "webhook_url": "https://hooks.ngo.example/iccwatch",
+            "urgent": "on",
+        },
+    )
+    sub = Subscription.objects.get(owner=reporter)
+    assert response.status_code == 302 and response["Location"] == f"/newsroom/alerts/{sub.pk}/"
+    detail = client.get(response["Location"])
+    assert sub.secret.encode() in detail.content  # the owner sees the signing secret
+
+    client.post(reverse("alerts:toggle", args=[sub.pk]))
+    sub.refresh_from_db()
+    assert not sub.active
+    assert client.get(reverse("alerts:delete", args=[sub.pk])).status_code == 200
+    client.post(reverse("alerts:delete", args=[sub.pk]))
+    assert not Subscription.objects.exists()
+
+
+def test_the_form_shows_its_errors_next_to_the_fields(client, reporter):
+    client.force_login(reporter)
+    response = client.post(reverse("alerts:subscriptions"), {"label": "x"})
+    assert response.status_code == 200
+    assert b"Give an email address, a webhook URL, or both." in response.content
+    response = client.post(reverse("alerts:subscriptions"), {"webhook_url": "http://10.1.2.3/x"})
+    assert b"Only public http or https addresses may receive webhooks." in response.content
+    assert not Subscription.objects.exists()
+
+
+def test_nobody_sees_or_changes_anothers_subscription(client, reporter, reviewer):
+    sub = subscribe(reviewer, email="victor@ngo.example")
+    client.force_login(reporter)
+    assert client.get(reverse("alerts:subscription", args=[sub.pk])).status_code == 404
+    assert client.post(reverse("alerts:delete", args=[sub.pk])).status_code == 404
+    assert client.post(reverse("alerts:toggle", args=[sub.pk])).status_code == 404
+    assert Subscription.objects.filter(pk=sub.pk, active=True).exists()
+
+
+def test_the_delivery_log_shows_each_attempt(client, reviewer, scan):
+    server = Receiver(statuses=[502, 200])
+    try:
+        subscribe(reviewer, url=server.url)
+        visit_today()
+        scan()
+    finally:
+        server.close()
+    client.force_login(reviewer)
+    page = client.get(reverse("alerts:deliveries")).content.decode()
+    assert "HTTP 502" in page and "HTTP 200" in page and "Vladimir Putin" in page
+
+
+def test_the_pages_are_in_french(client, reporter):
+    client.force_login(reporter)
+    client.cookies["django_language"] = "fr"
+    page = client.get(reverse("alerts:subscriptions"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Ajouter un abonnement" in page
