@@ -30,7 +30,8 @@ from django.utils import timezone, translation
 from alerts import urgent, webhooks
 from alerts.models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Subscription
 from core import roles
-from visits.models import Visit
+from core.names import country_name, format_date
+from visits.models import Basis, Visit
 
 logger = logging.getLogger(__name__)
 
@@ -174,8 +175,16 @@ def check_visit(visit_id: int) -> int | None:
 
 def _send_email(delivery: Delivery) -> tuple[int | None, str]:
     subscription = delivery.subscription
-    context = {"alert": delivery.payload}
+    alert = delivery.payload
     with translation.override(subscription.language or settings.LANGUAGE_CODE):
+        basis = alert.get("basis", "")
+        context = {
+            "alert": alert,
+            "host": country_name(alert["host"]["iso3"], alert["host"]["name"]),
+            "basis": Basis(basis).label if basis in Basis.values else basis,
+            "first": format_date(alert["dates"]["first_day"]),
+            "last": format_date(alert["dates"]["last_day"]),
+        }
         subject = render_to_string("alerts/mail/urgent_subject.txt", context).strip()
         body = render_to_string("alerts/mail/urgent_body.txt", context)
     send_mail(subject, body, None, [subscription.email])

@@ -441,3 +441,13 @@ def test_the_pages_are_in_french(client, reporter):
     client.cookies["django_language"] = "fr"
     page = client.get(reverse("alerts:subscriptions"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Ajouter un abonnement" in page
+
+
+def test_the_urgent_email_is_in_the_subscribers_language(reviewer, scan):
+    Subscription.objects.create(owner=reviewer, email="juristes@ong.example", language="fr")
+    visit_today()
+    scan()
+    (message,) = mail.outbox
+    assert message.subject.startswith("[iccwatch] Urgent : Vladimir Putin se trouve aujourd")
+    assert "fondement : État partie" in message.body
+    assert "Mongolie" in message.body
