@@ -1,17 +1,33 @@
-"""Connected to visits.review's signals (sent after commit)."""
+"""Connected to visits.review's signals (sent after commit).
+
+The change they report is committed: a failure here (a broker outage, or a mail server
+error while tasks run inline) is logged and never fails the reviewer's request; the
+scan catches up with urgent alerts.
+"""
+
+import logging
 
 from django.dispatch import receiver
 
 from alerts.services import enqueue
 from visits.review import report_reviewed, report_submitted
 
+logger = logging.getLogger(__name__)
+
 
 @receiver(report_submitted, dispatch_uid="alerts-mail-reviewers")
 def report_awaits_review(sender, report, **kwargs):
-    enqueue("alerts.mail_reviewers", report.pk)
+    try:
+        enqueue("alerts.mail_reviewers", report.pk)
+    except Exception:  # noqa: BLE001 - see the module's docstring
+        logger.exception("could not mail the reviewers about report %s", report.pk)
 
 
 @receiver(report_reviewed, dispatch_uid="alerts-check-verified-visit")
 def report_was_reviewed(sender, report, action, **kwargs):
-    if action == "verified" and report.visit_id:
+    if action != "verified" or not report.visit_id:
+        return
+    try:
         enqueue("alerts.check_visit", report.visit_id)
+    except Exception:  # noqa: BLE001 - see the module's docstring
+        logger.exception("could not check visit %s for an urgent alert", report.visit_id)

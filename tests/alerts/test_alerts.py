@@ -451,3 +451,24 @@ def test_the_urgent_email_is_in_the_subscribers_language(reviewer, scan):
     assert message.subject.startswith("[iccwatch] Urgent : Vladimir Putin se trouve aujourd")
     assert "fondement : État partie" in message.body
     assert "Mongolie" in message.body
+
+
+def test_the_readme_snippet_verifies_a_signature():
+    import re
+    import time
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Alerts and webhooks", 1)[1]
+    snippet = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    namespace = {}
+    exec(snippet, namespace)  # noqa: S102 - the README's own example
+    body = webhooks.body_of({"visit": "x"})
+    timestamp = str(int(time.time()))
+    headers = {
+        "X-Iccwatch-Timestamp": timestamp,
+        "X-Iccwatch-Signature": webhooks.sign("s3cret", timestamp, body),
+    }
+    assert namespace["is_from_iccwatch"]("s3cret", headers, body)
+    assert not namespace["is_from_iccwatch"]("other", headers, body)
+    assert not namespace["is_from_iccwatch"]("s3cret", headers, body + b" ")
