@@ -257,9 +257,12 @@ def test_the_schema_documents_duplicates_four_eyes_and_the_alias(openapi):
     assert openapi["paths"]["/api/v1/visits/"]["post"]["deprecated"] is True
     assert "alias" in openapi["paths"]["/api/v1/visits/"]["post"]["summary"]
     verify = openapi["paths"]["/api/v1/reports/{id}/verify/"]["post"]
-    assert "four_eyes" in verify["responses"]["403"]["content"]["application/json"]["examples"][
-        "403Forbidden"
-    ]["value"]["error"]["code"]
+    assert (
+        "four_eyes"
+        in verify["responses"]["403"]["content"]["application/json"]["examples"]["403Forbidden"][
+            "value"
+        ]["error"]["code"]
+    )
     assert "409" in verify["responses"]
     assert "Idempotency-Key" in openapi["info"]["description"]
 
