@@ -1,50 +1,75 @@
 """Who may do what through the API, and how often.
 
-The permission matrix (every endpoint; anything else is 405 Method Not Allowed):
+Roles are core.roles' groups: reporters, reviewers and admins (the group, or a superuser).
+`is_staff` alone gives nothing here. The permission matrix (anything not listed is 405
+Method Not Allowed, whoever asks):
 
-| who                              | GET/HEAD/OPTIONS | POST /visits/          | PUT/PATCH/DELETE |
-|----------------------------------|------------------|------------------------|------------------|
-| anonymous                        | yes (anon rate)  | 401 Not authenticated  | 405              |
-| authenticated, no group          | yes (user rate)  | 403 Permission denied  | 405              |
-| reviewer (group "reviewers")     | yes (user rate)  | 403 Permission denied  | 405              |
-| reporter (group "reporters")     | yes (user rate)  | 201, enters `reported` | 405              |
-| staff / superuser                | yes (user rate)  | 201, enters `reported` | 405              |
+| who                      | GET (public data) | POST /reports/ (and /visits/) | GET /reports/, /reports/{id}/ | GET /reports/queue/ | POST /reports/{id}/verify/, reject/, request-changes/ |
+|--------------------------|-------------------|-------------------------------|-------------------------------|---------------------|-------------------------------------------------------|
+| anonymous                | yes (anon rate)   | 401                           | 401                           | 401                 | 401                                                   |
+| account in no group      | yes (user rate)   | 403                           | 403                           | 403                 | 403                                                   |
+| reporter                 | yes               | 201 (or 409 duplicate)        | own reports; others' 404      | 403                 | 403                                                   |
+| reviewer                 | yes               | 403                           | own (none) + any report       | 200                 | 200; 409 if not awaiting review                       |
+| reporter + reviewer      | yes               | 201                           | own + any report              | 200 (not own)       | 200; own report 403 `four_eyes`                       |
+| admin                    | yes               | 201                           | own + any report              | 200 (not own)       | 200; own report 403 `four_eyes`                       |
 
-Reviewers verify reports in the staff site (the admin), where they see the report
-with its sources; the API gives them nothing extra, so that no report can be
-published without that review. Every report posted through the API enters as
-`reported` and stays out of the public API until a reviewer verifies it.
+The four-eyes rule (nobody reviews their own report) is the service layer's
+(visits.review), so the API, the newsroom, the admin and a shell all refuse it; the API
+answers it with 403 and the code `four_eyes`. Nothing filed through the API is public
+until another person verifies it.
 """
 
 from rest_framework import permissions, throttling
 from rest_framework.settings import api_settings
 
-REPORTERS_GROUP = "reporters"
+from core import roles
 
-
-def may_report(user) -> bool:
-    """Reporters, staff and superusers may record visit reports."""
-    if not (user and user.is_authenticated):
-        return False
-    if user.is_staff or user.is_superuser:
-        return True
-    return user.groups.filter(name=REPORTERS_GROUP).exists()
+NOT_A_REPORTER = (
+    "Only reporters may file reports through the API: ask the iccwatch team to add your "
+    "account to the reporters group."
+)
+NOT_A_REVIEWER = (
+    "Only reviewers may review reports: ask the iccwatch team to add your account to the "
+    "reviewers group."
+)
+NO_ROLE = (
+    "Reports are for the newsroom's reporters and reviewers: ask the iccwatch team to add "
+    "your account to the reporters or reviewers group."
+)
 
 
 class ReadOnlyUnlessReporter(permissions.BasePermission):
-    """Everyone may read; only reporters (and staff) may use the view's POST."""
+    """Everyone may read; only reporters (and admins) may use the view's POST."""
 
-    message = (
-        "Only reporters may record visit reports through the API: ask the iccwatch team to add your "
-        "account to the reporters group."
-    )
+    message = NOT_A_REPORTER
 
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS:
             return True
         if request.method not in view.allowed_methods:
             return True  # let the view answer 405 Method Not Allowed, whoever asks
-        return may_report(request.user)
+        return roles.may_report(request.user)
+
+
+class ReportAccess(permissions.BasePermission):
+    """/reports/: reporters file and read their own; reviewers read any and review (api docstring)."""
+
+    REVIEWER_ACTIONS = {"queue", "verify", "reject", "request_changes"}
+
+    def has_permission(self, request, view):
+        if request.method not in view.allowed_methods:
+            return True  # 405, whoever asks
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False  # 401 with WWW-Authenticate
+        if view.action == "create":
+            self.message = NOT_A_REPORTER
+            return roles.may_report(user)
+        if view.action in self.REVIEWER_ACTIONS:
+            self.message = NOT_A_REVIEWER
+            return roles.may_review(user)
+        self.message = NO_ROLE
+        return roles.may_report(user) or roles.may_review(user)
 
 
 class _SettingsRate:

@@ -207,8 +207,10 @@ class NumericIdMixin:
 _ERRORS = {
     "400": "A query parameter or a field of the body is invalid (`invalid_filter`, `invalid`).",
     "401": "Authentication is required (`not_authenticated`) or the token is wrong (`authentication_failed`).",
-    "403": "Authenticated, but not allowed to do this (`permission_denied`).",
+    "403": "Authenticated, but not allowed to do this (`permission_denied`; `four_eyes`: the "
+    "author of a report may not review it).",
     "404": "No such object (`not_found`), or a page beyond the last.",
+    "409": "Conflicts with what is recorded (`conflict`): e.g. a report no longer awaiting review.",
     "406": "The requested format is not available here (`not_acceptable`).",
     "415": "The body is not JSON (`unsupported_media_type`).",
     "429": "Too many requests (`throttled`): wait the number of seconds in Retry-After.",
@@ -228,13 +230,17 @@ class ApiAutoSchema(AutoSchema):
 
     def get_auth(self):
         auths = super().get_auth()
+        if getattr(self.view, "requires_account", False):
+            return [a for a in auths if a]  # reports: an account is required, even to read
         if self.method in permissions.SAFE_METHODS and {} not in auths:
             auths.append({})  # reading needs no account: a token only raises the rate limit
         return auths
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
-        if self.method == "GET" and isinstance(self.view, PublicReadMixin):
+        if self.method == "GET" and (
+            isinstance(self.view, PublicReadMixin) or getattr(self.view, "requires_account", False)
+        ):
             parameters = [*parameters, lang_parameter()]
         return parameters
 
@@ -246,7 +252,14 @@ class ApiAutoSchema(AutoSchema):
             codes += ["400", "401", "403", "415"]
         else:
             codes += ["400", "404"]
-        return sorted(codes)
+        if getattr(self.view, "requires_account", False):
+            codes += ["401", "403"]
+            if self.method == "POST" and self._is_detail():
+                codes.append("404")
+        return sorted(set(codes))
+
+    def _is_detail(self) -> bool:
+        return "{" in self.path
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -314,9 +327,17 @@ in every language. `Content-Language` says which language the answer is in.
 **Caching**: every GET has an `ETag`; send it back in `If-None-Match` to get `304 Not
 Modified` when nothing changed.
 
-**Writing**: reporters (and staff) may `POST /api/v1/visits/` a visit report. It goes
-through the same validation as every other report and enters as `reported`: it is not
-published until a reviewer verifies it.
+**Reports** (an account is required; roles are groups: `reporters`, `reviewers`,
+`admins`): reporters `POST /api/v1/reports/` a new visit, or a correction of a published
+one (`visit`). It goes through the newsroom's checks and waits for review: nothing of it is
+public until a reviewer who is not its author verifies it. Send an `Idempotency-Key`
+header (e.g. a UUID) so that a retry files nothing twice: a key already used, or a report
+identical to one still open, answers `409 duplicate_report` with the existing report's URL
+(`existing`, and `Location`). `GET /api/v1/reports/` lists your reports. Reviewers read
+`GET /api/v1/reports/queue/` and `POST /api/v1/reports/{id}/verify/`, `/request-changes/`
+(`{"comment": ...}`) or `/reject/` (`{"reason": ...}`); the report's author is refused
+(`403 four_eyes`), whatever their roles. `POST /api/v1/visits/`, the older way to report a
+visit, is an alias of `POST /api/v1/reports/` (same body, same answers; deprecated).
 """
 
 

@@ -6,10 +6,16 @@
 field or query parameter to its messages (empty when the error is not about a field).
 """
 
+import logging
+
+from django.db import DatabaseError, IntegrityError
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.urls import Resolver404, resolve
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from core.tabular import error_body, invalid_values_message
 
@@ -39,6 +45,52 @@ class ServiceBusy(exceptions.APIException):
         self.wait = wait
 
 
+class Conflict(exceptions.APIException):
+    """The request conflicts with what is recorded (a report not awaiting review, ...)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    default_detail = "This conflicts with what is recorded; reload it and try again."
+
+
+class DuplicateReportConflict(Conflict):
+    """The report was already filed (same Idempotency-Key, or an identical open report).
+
+    The answer carries the existing report's URL in `existing` and in `Location`."""
+
+    default_code = "duplicate_report"
+
+    def __init__(self, detail: str, *, existing_url: str):
+        super().__init__(detail)
+        self.existing_url = existing_url
+
+
+class FourEyes(exceptions.PermissionDenied):
+    """The author of a report asked to verify, reject or send it back."""
+
+    default_code = "four_eyes"
+
+
+# Never shown to a client: the database's own words (constraint names, values, SQL).
+DATABASE_CONFLICT = (
+    "This could not be saved because it conflicts with something recorded at the same "
+    "moment; reload and try again."
+)
+DATABASE_BUSY = "The database could not answer right now; retry in a few seconds."
+logger = logging.getLogger(__name__)
+
+
+def caused_by_database(exc: BaseException) -> bool:
+    """Whether a database error is behind `exc` (its message may then quote the database)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, DatabaseError):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def _flatten(detail) -> list[str]:
     if isinstance(detail, dict):
         return [m for value in detail.values() for m in _flatten(value)]
@@ -66,9 +118,16 @@ def _fields(detail) -> dict:
 
 def api_exception_handler(exc, context):
     """DRF's handler (status, WWW-Authenticate, Retry-After), with the body in our one shape."""
+    if isinstance(exc, DatabaseError):
+        # Logged in full for the operators; the client gets a sentence, never the database's text.
+        logger.error("database error in %s", context.get("view"), exc_info=exc)
+        set_rollback()
+        if isinstance(exc, IntegrityError):
+            return Response(error_body("conflict", DATABASE_CONFLICT), status=409)
+        return Response(error_body("busy", DATABASE_BUSY), status=503, headers={"Retry-After": "5"})
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None  # a bug: let Django answer 500 and log it
+        return None  # a bug: let Django answer 500 (a page without details) and log it
     if isinstance(exc, exceptions.APIException):
         detail, code = exc.detail, exc.get_codes()
     else:  # Django's Http404 / PermissionDenied, converted by DRF
@@ -93,6 +152,10 @@ def api_exception_handler(exc, context):
     if code == "invalid" and response.status_code == status.HTTP_404_NOT_FOUND:
         code = "not_found"
     response.data = error_body(code, message, fields)
+    existing = getattr(exc, "existing_url", None)
+    if existing:
+        response.data["existing"] = existing
+        response["Location"] = existing
     return response
 
 
@@ -113,6 +176,15 @@ class ErrorSerializer(serializers.Serializer):
     error = ErrorDetailSerializer()
 
 
+class DuplicateReportSerializer(ErrorSerializer):
+    """409 `duplicate_report`: the error, and the report already filed."""
+
+    existing = serializers.URLField(
+        help_text="The existing report's URL (also in the Location header)."
+    )
+
+
+@csrf_exempt  # it changes nothing: a POST to an unknown path is a JSON 404, not a CSRF page
 def api_not_found(request, *args, **kwargs):
     """Unknown paths under /api/v1/ answer in the API's error shape, not with an HTML page.
 

@@ -19,6 +19,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 
 from api.base import negotiated
 from api.errors import api_not_found
+from api.reports.views import ReportViewSet
 from api.states.views import CouncilReferralViewSet, JointStatementViewSet, StateViewSet
 from api.visits.views import FindingViewSet, IncidentViewSet, VisitViewSet
 from api.warrants.views import PersonViewSet, WarrantViewSet
@@ -63,6 +64,7 @@ router.register("incidents", IncidentViewSet, basename="api-incident")
 router.register("findings", FindingViewSet, basename="api-finding")
 router.register("statements", JointStatementViewSet, basename="api-statement")
 router.register("referrals", CouncilReferralViewSet, basename="api-referral")
+router.register("reports", ReportViewSet, basename="api-report")
 
 urlpatterns = [
     path("schema/", ApiSchemaView.as_view(), name="api-schema"),

@@ -35,6 +35,7 @@ from pathlib import Path
 
 import pycountry
 from django.db import transaction
+from django.db.models import Prefetch, Q
 from django.utils.text import slugify
 
 from compliance import Period, entry_into_force_for, withdrawal_effective_for
@@ -51,9 +52,12 @@ from states.models import (
 )
 from visits import flagging, outbox
 from visits.models import (
+    OPEN_REPORT_STATES,
     Finding,
     FindingKind,
     HostControl,
+    Report,
+    ReportState,
     ReviewState,
     VerdictCode,
     Visit,
@@ -412,6 +416,9 @@ class Parsed:
     statements: list[tuple[Row, dict]] = field(default_factory=list)
     # Visits an earlier import wrote that these files no longer list (pks): withdrawn.
     withdrawn_visits: list[int] = field(default_factory=list)
+    # Imported visits a verified newsroom correction changed: {slug: (row, message)}; the
+    # import may list them again unchanged, but a row that would change them is refused.
+    corrected_visits: dict[str, tuple[Row, str]] = field(default_factory=dict)
 
     def rows(self):
         """Every (Row, values) pair of every file."""
@@ -734,6 +741,8 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
             visits[vid] = data
         parsed.visits.append((row, data))
 
+    newsroom_collisions(v, visits, parsed)
+
     # A nationality must not make a visit already recorded, and no longer listed in
     # visits.csv (withdrawn, or reported on the site), one to the person's own state.
     nationals = {p["slug"]: p for p in persons.values() if p["nationality"]}
@@ -847,6 +856,66 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
             "not deleted; keep the person)"
         )
     return parsed, v.errors, warnings
+
+
+def _by(report: Report) -> str:
+    return f"report {report.pk}, {report.state}, by {report.author.get_username()}"
+
+
+def newsroom_collisions(v: _Validator, visits: dict[str, dict], parsed: Parsed) -> None:
+    """A visits.csv id that belongs to the newsroom's work is an import error naming both.
+
+    Refused: a visit reported through the newsroom (a report became it, or it was
+    reported on the site: created_by set, never imported), and an imported visit with a
+    correction still open (draft, submitted, sent back: verifying it later would undo the
+    import, or the import would overwrite what is under review). An imported visit with a
+    verified correction may be listed again only unchanged (`corrected_visits`, checked
+    while loading): the row must carry the correction, not undo it.
+    """
+    candidates = (
+        Visit.objects.filter(slug__in=[slug for slug in visits if slug])
+        .filter(Q(reports__isnull=False) | Q(created_by__isnull=False, dataset_version=""))
+        .distinct()
+        .select_related("created_by")
+        .prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=Report.objects.select_related("author").order_by("id"),
+            )
+        )
+    )
+    for visit in candidates:
+        row = visits[visit.slug]["row"]
+        reports = list(visit.reports.all())
+        new = [r for r in reports if not r.is_correction]
+        open_corrections = [r for r in reports if r.is_correction and r.state in OPEN_REPORT_STATES]
+        verified = [r for r in reports if r.is_correction and r.state == ReportState.VERIFIED]
+        if new or not visit.dataset_version:
+            what = (
+                f"newsroom {_by(new[0])}"
+                if new
+                else f"reported on the site by {visit.created_by.get_username()}, never imported"
+            )
+            v.error(
+                row,
+                "id",
+                f"{visit.slug} is a visit reported through the newsroom ({what}): the import "
+                "would overwrite it; give this row another id, or leave the visit to the newsroom",
+            )
+        elif open_corrections:
+            v.error(
+                row,
+                "id",
+                f"{visit.slug} has a correction under review in the newsroom "
+                f"({_by(open_corrections[0])}): review it first, then import",
+            )
+        elif verified:
+            parsed.corrected_visits[visit.slug] = (
+                row,
+                f"{row.where}: id: {visit.slug} was corrected through the newsroom "
+                f"({_by(verified[-1])}): this row would change it again; carry the "
+                "correction into visits.csv first",
+            )
 
 
 # --- Loading: all or nothing ---------------------------------------------------------
@@ -1112,6 +1181,7 @@ def load(parsed: Parsed, report: ImportReport) -> None:
             states.get(data["controlled_by"]) if data["controlled_by"] else None,
             version,
             report,
+            corrected=parsed.corrected_visits.get(data["slug"]),
         )
     # The version that last listed each visit (not a change of the visit: not counted).
     Visit.objects.filter(slug__in=visits).exclude(dataset_version=version).update(
@@ -1167,6 +1237,7 @@ def load_visit(
     controlled_by: State | None,
     version: str,
     report: ImportReport,
+    corrected: tuple[Row, str] | None = None,
 ) -> Visit:
     """Visits go through the one write path, record_visit_report, like every other report.
 
@@ -1205,6 +1276,8 @@ def load_visit(
     ):
         report.count("visits", "unchanged")
         return existing
+    if corrected is not None:  # a newsroom correction stands: the row may not undo it
+        raise ImportFailed([corrected[1]])
     visit = record_visit_report(
         slug=data["slug"],
         sources=[SourceInput(url=u) for u in data["urls"]],

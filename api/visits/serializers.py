@@ -1,10 +1,6 @@
-"""Visits with their verdicts, incidents, ICC findings, and the visit report a reporter posts."""
-
-import re
+"""Visits with their verdicts, incidents and ICC findings (reports: api.reports)."""
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils.encoding import smart_str
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -12,24 +8,16 @@ from api.base import AS_OF, LinkField, SourceSerializer, page_url
 from api.lang import answer_language, render_explanation
 from api.states.serializers import PUBLIC_VISIT_STATES, StateRefSerializer
 from api.warrants.serializers import PersonRefSerializer, SituationSerializer, WarrantRefSerializer
-from compliance import Period
-from core import causes, identifiers
-from core.models import DatePrecision
-from states.models import State
+from core import causes
 from visits.models import (
     Basis,
     Finding,
     FindingKind,
     HostControl,
-    ReviewState,
     VerdictChange,
     VerdictCode,
     Visit,
-    VisitOutcome,
-    VisitStatus,
 )
-from visits.reports import SourceInput, record_visit_report
-from warrants.models import Person
 
 
 class VisitVerdictSerializer(serializers.Serializer):
@@ -182,6 +170,20 @@ class FindingRefSerializer(serializers.HyperlinkedModelSerializer):
         ]
 
 
+class CitationSerializer(serializers.Serializer):
+    """A public document as a visit cites it (visits.models.Citation, shown_* values)."""
+
+    url = serializers.CharField(
+        source="source.url", read_only=True, help_text="The document's address, as published."
+    )
+    publisher = serializers.CharField(source="shown_publisher", read_only=True)
+    published = serializers.DateField(source="shown_published", read_only=True, allow_null=True)
+    excerpt = serializers.CharField(source="shown_excerpt", read_only=True)
+    archived_url = serializers.CharField(
+        source="shown_archived_url", read_only=True, help_text="An archived copy, if any."
+    )
+
+
 class VisitSerializer(serializers.HyperlinkedModelSerializer):
     """A trip of a wanted person to another state, with the verdict on the host.
 
@@ -219,7 +221,13 @@ class VisitSerializer(serializers.HyperlinkedModelSerializer):
         help_text="For a withdrawn visit: why it left the record, e.g. 'removed from dataset version "
         "2026.12.01'; '' otherwise.",
     )
-    sources = SourceSerializer(many=True, read_only=True)
+    sources = CitationSerializer(
+        source="citations",
+        many=True,
+        read_only=True,
+        help_text="The sources as this visit's record cites them (publisher, date, excerpt and "
+        "archived copy are this visit's, so another visit citing the same URL never changes them).",
+    )
     page_url = serializers.SerializerMethodField(help_text="The visit's page on the site.")
 
     class Meta:
@@ -337,136 +345,3 @@ class FindingSerializer(serializers.HyperlinkedModelSerializer):
         if visit is None or visit.review_state not in PUBLIC_VISIT_STATES:
             return None  # an unpublished visit has no public page
         return VisitRefSerializer(visit, context=self.context).data
-
-
-# --- Writing: a visit report ------------------------------------------------------------
-
-
-class PartialDateField(serializers.CharField):
-    """'2024-09-02', '2009-03' or '2012': a day, or some day in that month or year."""
-
-    def to_internal_value(self, data):
-        text = super().to_internal_value(data)
-        try:
-            if len(text) > 10:
-                raise ValueError(
-                    f"{text[:20]!r}… is not a date (expected YYYY-MM-DD, YYYY-MM or YYYY)"
-                )
-            return Period.parse(text)
-        except ValueError as exc:
-            raise serializers.ValidationError(str(exc)) from None
-
-
-class SourceInputSerializer(serializers.Serializer):
-    url = serializers.URLField(max_length=1000)
-    publisher = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    published = serializers.DateField(required=False, allow_null=True, default=None)
-    excerpt = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
-    archived_url = serializers.URLField(
-        max_length=1000, required=False, allow_blank=True, default=""
-    )
-
-
-class CheckedSlugRelatedField(serializers.SlugRelatedField):
-    """A SlugRelatedField that refuses malformed identifiers before looking them up."""
-
-    def __init__(self, *, pattern: str, **kwargs):
-        self.pattern = re.compile(pattern)
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str) or not self.pattern.fullmatch(data):
-            self.fail("does_not_exist", slug_name=self.slug_field, value=smart_str(data)[:200])
-        return super().to_internal_value(data)
-
-
-class VisitReportSerializer(serializers.Serializer):
-    """A visit report. It goes through the one write path (record_visit_report) and enters as
-    `reported`: it is published only after a reviewer verifies it."""
-
-    person = CheckedSlugRelatedField(
-        pattern=identifiers.SLUG,
-        slug_field="slug",
-        queryset=Person.objects.all(),
-        help_text="The person's slug, e.g. `vladimir-putin`.",
-        error_messages={"does_not_exist": "No person with slug {value!r}."},
-    )
-    host = CheckedSlugRelatedField(
-        pattern=identifiers.ISO3,
-        slug_field="iso3",
-        queryset=State.objects.all(),
-        help_text="The host state (ISO 3166-1 alpha-3).",
-        error_messages={"does_not_exist": "No state with ISO 3166-1 alpha-3 code {value!r}."},
-    )
-    start = PartialDateField(
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="YYYY-MM-DD, YYYY-MM or YYYY; may be null only for a cancelled trip.",
-    )
-    end = PartialDateField(
-        required=False, allow_null=True, default=None, help_text="Like start; defaults to start."
-    )
-    place = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
-    occasion = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
-    status = serializers.ChoiceField(choices=VisitStatus.choices)
-    outcome = serializers.ChoiceField(choices=VisitOutcome.choices)
-    host_notified = serializers.BooleanField(required=False, default=False)
-    host_justification = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=5000
-    )
-    host_control = serializers.ChoiceField(
-        choices=HostControl.choices,
-        required=False,
-        default=HostControl.EFFECTIVE,
-        help_text="`none` when the host did not control the place (occupied territory).",
-    )
-    controlled_by = CheckedSlugRelatedField(
-        pattern=identifiers.ISO3,
-        slug_field="iso3",
-        queryset=State.objects.all(),
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="The state that controlled the place when the host did not (ISO 3166-1 alpha-3).",
-        error_messages={"does_not_exist": "No state with ISO 3166-1 alpha-3 code {value!r}."},
-    )
-    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
-    sources = SourceInputSerializer(
-        many=True, min_length=1, max_length=50, help_text="At least one public source."
-    )
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict) and isinstance(data.get("host"), str):
-            data = {**data, "host": data["host"].upper()}
-        return super().to_internal_value(data)
-
-    def create(self, validated):
-        start, end = validated["start"], validated["end"]
-        try:
-            return record_visit_report(
-                person=validated["person"],
-                host=validated["host"],
-                start=start.first if start else None,
-                start_precision=start.precision if start else DatePrecision.DAY,
-                end=end.first if end else None,
-                end_precision=end.precision if end else DatePrecision.DAY,
-                status=validated["status"],
-                outcome=validated["outcome"],
-                place=validated["place"],
-                occasion=validated["occasion"],
-                host_notified=validated["host_notified"],
-                host_justification=validated["host_justification"],
-                host_control=validated["host_control"],
-                controlled_by=validated["controlled_by"],
-                notes=validated["notes"],
-                sources=[SourceInput(**source) for source in validated["sources"]],
-                review_state=ReviewState.REPORTED,
-                user=self.context["request"].user,
-            )
-        except DjangoValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                raise serializers.ValidationError(
-                    {k: [m for e in v for m in e.messages] for k, v in exc.error_dict.items()}
-                ) from None
-            raise serializers.ValidationError({"non_field_errors": exc.messages}) from None

@@ -4,9 +4,8 @@ import django_filters
 from django.db import OperationalError, connection, transaction
 from django.db.models import OuterRef, Prefetch, Subquery
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.parsers import JSONParser
-from rest_framework.response import Response
 
 from api.base import (
     AS_OF,
@@ -20,20 +19,23 @@ from api.base import (
     iso3_parameter,
     slug_parameter,
 )
-from api.errors import ServiceBusy
+from api.errors import DuplicateReportSerializer, ServiceBusy
 from api.filters import ApiOrderingFilter, AsOfFilter
 from api.paging import IncidentFeedPagination
+from api.reports import examples as report_examples
+from api.reports.serializers import ReportDetailSerializer, ReportInputSerializer
+from api.reports.views import file_from_request, idempotency_key_parameter
 from api.visits import examples
 from api.visits.serializers import (
     FindingSerializer,
     IncidentSerializer,
     VisitDetailSerializer,
-    VisitReportSerializer,
     VisitSerializer,
 )
 from compliance import referral_bodies
 from visits.filters import VisitFilterSet
 from visits.models import (
+    Citation,
     Finding,
     FindingKind,
     ReviewState,
@@ -50,6 +52,7 @@ AS_OF_VISITS = (
     "by then; a past verdict has null `warrants` and `would_have_been_bound` (the history does not "
     "record them). With `verdict` or `basis`, those filters apply to the verdict on that day."
 )
+REPORTS_PATH = "/api/v1/reports/"
 COMMON_FILTERS = [
     slug_parameter("person", "Person (slug), e.g. `vladimir-putin`."),
     iso3_parameter("host", "Host state (ISO 3166-1 alpha-3, any case), e.g. `MNG`."),
@@ -109,7 +112,14 @@ def with_everything_shown(visits):
     return (
         visits.with_verdicts()
         .select_related("controlled_by")
-        .prefetch_related("sources", "verdict__warrants", "findings")
+        .prefetch_related(
+            Prefetch(
+                "citations",
+                queryset=Citation.objects.select_related("source").order_by("source__url"),
+            ),
+            "verdict__warrants",
+            "findings",
+        )
     )
 
 
@@ -160,19 +170,27 @@ WITHDRAWN_VISITS = (
         examples=[examples.VISIT_DETAIL],
     ),
     create=extend_schema(
-        summary="Report a visit (reporters only)",
+        summary="File a report (alias of POST /api/v1/reports/; deprecated)",
         description=(
-            "Records a visit report through the same write path and validation as the site's form and the "
-            "importer. It enters as `reported` and is not published (nor listed here) until a reviewer "
-            "verifies it. Requires a token of an account in the reporters group."
+            "The older address for reporting a visit: the same body, checks and answers as "
+            "`POST /api/v1/reports/`, which new clients should use (this answer says so in its "
+            "`Link` header, rel `successor-version`). The report waits for review; nothing of it "
+            "is public, nor listed here, until a reviewer who is not its author verifies it. "
+            "Reporters only."
         ),
-        request=VisitReportSerializer,
-        responses={201: VisitSerializer},
-        examples=[examples.VISIT_REPORT, examples.VISIT_REPORTED],
+        deprecated=True,
+        request=ReportInputSerializer,
+        responses={201: ReportDetailSerializer, 409: DuplicateReportSerializer},
+        parameters=[idempotency_key_parameter()],
+        examples=[
+            report_examples.NEW_VISIT,
+            report_examples.REPORT_FILED,
+            report_examples.DUPLICATE,
+        ],
     ),
 )
 class VisitViewSet(PublicReadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Visits: read by anyone; POST by reporters (see api.access)."""
+    """Visits: read by anyone; POST by reporters files a report (an alias of /reports/)."""
 
     serializer_class = VisitSerializer
     filterset_class = VisitApiFilterSet
@@ -208,20 +226,14 @@ class VisitViewSet(PublicReadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         if self.action == "retrieve":
             return VisitDetailSerializer
         if self.action == "create":
-            return VisitReportSerializer
+            return ReportInputSerializer
         return VisitSerializer
 
     def create(self, request, *args, **kwargs):
-        report = VisitReportSerializer(data=request.data, context=self.get_serializer_context())
-        report.is_valid(raise_exception=True)
-        visit = report.save()
-        # Not published yet, so not in published_visits(): load it with the same joins.
-        visit = with_everything_shown(Visit.objects.all()).get(pk=visit.pk)
-        data = VisitSerializer(visit, context=self.get_serializer_context()).data
-        # str(): the URL is a DRF Hyperlink, which a strict WSGI server refuses as a header value.
-        return Response(
-            data, status=status.HTTP_201_CREATED, headers={"Location": str(data["url"])}
-        )
+        """An alias of POST /reports/: visits are published only through review."""
+        response = file_from_request(self, request)
+        response["Link"] = f'<{request.build_absolute_uri(REPORTS_PATH)}>; rel="successor-version"'
+        return response
 
 
 @extend_schema_view(

@@ -6,7 +6,7 @@ low rates themselves.
 """
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -24,9 +24,36 @@ def account(db):
     return User.objects.create_user("newsroom-bot", password="a-long-test-password")
 
 
+def member(username: str, *groups: str, **extra) -> User:
+    """An account in these groups (core.roles: reporters, reviewers, admins)."""
+    user = User.objects.create_user(username, password="a-long-test-password", **extra)
+    for group in groups:
+        # A transactional test's flush empties auth_group; the migration made them first.
+        user.groups.add(Group.objects.get_or_create(name=group)[0])
+    return user
+
+
+@pytest.fixture
+def staff(db):
+    """Staff status alone is no role: it reads like any account, and files nothing."""
+    return member("staff-only", is_staff=True)
+
+
+@pytest.fixture
+def both(db):
+    """A reporter who is also a reviewer: may review others' reports, never their own."""
+    return member("both-roles", "reporters", "reviewers")
+
+
 @pytest.fixture
 def admin(db):
-    return User.objects.create_superuser("admin", "admin@example.org", "a-long-test-password")
+    """An admin by the group (core.roles.is_admin): reports and reviews, as a superuser does."""
+    return member("admin", "admins")
+
+
+@pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser("root", "root@example.org", "a-long-test-password")
 
 
 def token_client(user) -> APIClient:
@@ -37,12 +64,15 @@ def token_client(user) -> APIClient:
 
 
 @pytest.fixture
-def clients(api_client, account, reporter, reviewer, admin):
+def clients(api_client, account, staff, reporter, reviewer, both, admin, superuser):
     """{name: client} for every kind of caller."""
     return {
         "anonymous": api_client,
         "reader": token_client(account),
+        "staff": token_client(staff),
         "reporter": token_client(reporter),
         "reviewer": token_client(reviewer),
+        "both": token_client(both),
         "admin": token_client(admin),
+        "superuser": token_client(superuser),
     }

@@ -24,6 +24,7 @@ def test_the_root_lists_every_endpoint_the_schema_and_the_docs(seeded, api_clien
         "findings",
         "statements",
         "referrals",
+        "reports",
         "schema",
         "docs",
     }
@@ -258,7 +259,8 @@ def test_a_report_may_give_a_partial_date(seeded, clients):
         "/api/v1/visits/", report(start="2025-10", end=None), format="json"
     )
     assert response.status_code == 201
-    assert (response.json()["start"], response.json()["start_precision"]) == ("2025-10-01", "month")
+    assert (response.json()["start"], response.json()["end"]) == ("2025-10", None)
+    assert response.json()["preview"]["code"]  # the rule reads it as some day in October
 
 
 def test_a_report_must_be_json(seeded, clients):

@@ -1,22 +1,47 @@
 """The permission matrix: every kind of caller against every endpoint and method.
 
-Only reading (by anyone) and posting a visit report (by reporters and staff) succeed;
-everything else is refused with the right status and the API's error body.
+Reading public data (by anyone), filing reports (reporters, admins), reading one's own
+reports (and any, for reviewers) and reviewing others' reports (reviewers, admins)
+succeed; everything else is refused with the right status and the API's error body.
 """
 
 import pytest
 
 from states.models import JointStatement
-from visits.models import Finding, ReviewState, Visit
+from visits import review
+from visits.models import Finding, Report, ReportState, Visit
 
 pytestmark = pytest.mark.django_db
 
-WHO = ["anonymous", "reader", "reporter", "reviewer", "admin"]
+WHO = ["anonymous", "reader", "staff", "reporter", "reviewer", "both", "admin", "superuser"]
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
-REFUSED_WRITE = {"anonymous": 401, "reader": 403, "reviewer": 403, "reporter": 201, "admin": 201}
+# POST /reports/ (and its alias POST /visits/): reporters and admins; is_staff alone is no role.
+FILE = {
+    "anonymous": 401,
+    "reader": 403,
+    "staff": 403,
+    "reviewer": 403,
+    "reporter": 201,
+    "both": 201,
+    "admin": 201,
+    "superuser": 201,
+}
+# GET /reports/ and a report the caller may read: reporters and reviewers (and admins).
+READ_REPORTS = {
+    **FILE,
+    "reviewer": 200,
+    "reporter": 200,
+    "both": 200,
+    "admin": 200,
+    "superuser": 200,
+}
+# GET /reports/queue/ and the review actions on another's report: reviewers and admins.
+REVIEW = {**READ_REPORTS, "reporter": 403}
+ACTIONS = ("verify", "reject", "request-changes")
+ACTION_BODY = {"verify": {}, "reject": {"reason": "No."}, "request-changes": {"comment": "Why?"}}
 
 
-def endpoints():
+def public_endpoints():
     return [
         "/api/v1/",
         "/api/v1/schema/",
@@ -33,6 +58,7 @@ def endpoints():
         f"/api/v1/findings/{Finding.objects.first().pk}/",
         "/api/v1/statements/",
         f"/api/v1/statements/{JointStatement.objects.first().pk}/",
+        "/api/v1/referrals/",
     ]
 
 
@@ -48,15 +74,56 @@ def report(n: int) -> dict:
     }
 
 
-def expected(who: str, method: str, url: str) -> int:
-    if method == "GET":
-        return 200
-    if method == "POST" and url == "/api/v1/visits/":
-        return REFUSED_WRITE[who]
-    return 405
+def filed(author, n: int) -> Report:
+    data = {k: v for k, v in report(n).items() if k != "sources"}
+    return review.file_report(author=author, data=data, citations=report(n)["sources"])
+
+
+@pytest.fixture
+def targets(seeded, reporter, both):
+    """For each review action, a report by the reporter and one by the reporter-reviewer."""
+    return {
+        (action, author): filed(user, 1000 + 10 * i + j)
+        for i, action in enumerate(ACTIONS)
+        for j, (author, user) in enumerate((("reporter", reporter), ("both", both)))
+    }
+
+
+def expectations(who: str, targets) -> dict:
+    """{(method, url): status} for every endpoint and method, as the matrix in api.access says."""
+    want = {}
+    for url in public_endpoints():
+        for method in METHODS:
+            if method == "GET":
+                want[method, url] = 200
+            elif method == "POST" and url == "/api/v1/visits/":
+                want[method, url] = FILE[who]
+            else:
+                want[method, url] = 405
+    for method in METHODS:
+        want[method, "/api/v1/reports/"] = {"GET": READ_REPORTS[who], "POST": FILE[who]}.get(
+            method, 405
+        )
+        want[method, "/api/v1/reports/queue/"] = REVIEW[who] if method == "GET" else 405
+    for (action, author), target in targets.items():
+        detail = f"/api/v1/reports/{target.pk}/"
+        own = who == author
+        read = READ_REPORTS[who]
+        if who == "reporter" and not own:
+            read = 404  # another reporter's report does not exist, for a reporter
+        for method in METHODS:
+            want[method, detail] = read if method == "GET" else 405
+            review_status = REVIEW[who]
+            if own and review_status == 200:
+                review_status = 403  # four eyes
+            want[method, f"{detail}{action}/"] = review_status if method == "POST" else 405
+    return want
 
 
 def call(client, method: str, url: str, n: int):
+    action = url.rstrip("/").rsplit("/", 1)[-1]
+    if method == "POST" and action in ACTION_BODY:
+        return client.post(url, ACTION_BODY[action], format="json")
     body = report(n) if method in ("POST", "PUT", "PATCH") else None
     return (
         getattr(client, method.lower())(url, body, format="json")
@@ -66,17 +133,19 @@ def call(client, method: str, url: str, n: int):
 
 
 @pytest.mark.parametrize("who", WHO)
-def test_only_reads_and_reporters_posting_visit_reports_succeed(seeded, clients, who):
+def test_every_role_against_every_api_action(seeded, clients, targets, who):
+    """The permission matrix of api.access: every kind of caller, every endpoint and method."""
     client = clients[who]
-    got, want, n = {}, {}, 0
-    for url in endpoints():
-        for method in METHODS:
-            n += 1
-            response = call(client, method, url, n)
-            got[(method, url)] = response.status_code
-            want[(method, url)] = expected(who, method, url)
-            if response.status_code >= 400:
-                assert set(response.json()["error"]) == {"code", "message", "fields"}, (method, url)
+    got = {}
+    want = expectations(who, targets)
+    for n, (method, url) in enumerate(want):
+        response = call(client, method, url, n)
+        got[method, url] = response.status_code
+        if response.status_code >= 400:
+            error = response.json()["error"]
+            assert set(error) == {"code", "message", "fields"}, (method, url)
+            if response.status_code == 403 and url.endswith(("verify/", "reject/", "changes/")):
+                assert error["code"] == ("four_eyes" if who in ("both",) else "permission_denied")
     assert got == want
 
 
@@ -107,29 +176,25 @@ def test_a_wrong_token_is_refused_even_for_reading(seeded, api_client):
     assert response.json()["error"]["code"] == "authentication_failed"
 
 
-def test_a_report_posted_by_a_reporter_enters_as_reported_and_stays_unpublished(
+def test_a_report_posted_to_visits_is_filed_for_review_and_stays_unpublished(
     seeded, clients, reporter, django_capture_on_commit_callbacks
 ):
+    """POST /visits/ is an alias of POST /reports/: a report awaiting review, never a visit."""
+    visits = Visit.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
         response = clients["reporter"].post("/api/v1/visits/", report(7), format="json")
     assert response.status_code == 201
     body = response.json()
-    assert body["review_state"] == "reported"
     assert response["Location"] == body["url"]
-
-    visit = Visit.objects.get(slug=body["id"])
-    assert (visit.review_state, visit.created_by, visit.place) == (
-        ReviewState.REPORTED,
-        reporter,
-        "Dushanbe 7",
+    assert "/api/v1/reports/" in body["url"]
+    assert response["Link"] == '<http://testserver/api/v1/reports/>; rel="successor-version"'
+    assert (body["state"], body["author"], body["place"]) == ("submitted", "reporter", "Dushanbe 7")
+    filed_report = Report.objects.get(pk=body["id"])
+    assert (filed_report.state, filed_report.author) == (ReportState.SUBMITTED, reporter)
+    assert Visit.objects.count() == visits  # nothing is published, nor even a pending visit
+    listed = (
+        clients["anonymous"]
+        .get("/api/v1/visits/", {"person": "vladimir-putin", "page_size": 500})
+        .json()["results"]
     )
-    # Evaluated after commit, through the same outbox as every other change: pending until verified.
-    assert visit.verdict.code == "pending"
-    assert [s.url for s in visit.sources.all()] == ["https://news.example.org/matrix-7"]
-
-    anonymous = clients["anonymous"]
-    assert anonymous.get(body["url"]).status_code == 404
-    listed = anonymous.get(
-        "/api/v1/visits/", {"person": "vladimir-putin", "page_size": 500}
-    ).json()["results"]
-    assert body["id"] not in {v["id"] for v in listed}
+    assert "Dushanbe 7" not in {v["place"] for v in listed}

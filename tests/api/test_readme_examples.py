@@ -65,6 +65,8 @@ def test_the_section_has_curl_examples_for_every_kind_of_use():
         "--etag-compare",
         "Authorization: Token",
         "-X POST",
+        "/api/v1/reports/",
+        "Idempotency-Key",
     ):
         assert needle in joined, needle
 

@@ -34,7 +34,16 @@ OPERATIONS = {
     ("/api/v1/statements/{id}/", "get"),
     ("/api/v1/referrals/", "get"),
     ("/api/v1/referrals/{id}/", "get"),
+    ("/api/v1/reports/", "get"),
+    ("/api/v1/reports/", "post"),
+    ("/api/v1/reports/queue/", "get"),
+    ("/api/v1/reports/{id}/", "get"),
+    ("/api/v1/reports/{id}/verify/", "post"),
+    ("/api/v1/reports/{id}/reject/", "post"),
+    ("/api/v1/reports/{id}/request-changes/", "post"),
 }
+# Filing a report answers 201; the review actions answer 200 with the report.
+CREATES = {"/api/v1/reports/", "/api/v1/visits/"}
 
 
 @pytest.fixture
@@ -63,10 +72,14 @@ def test_the_schema_has_every_operation_with_a_summary_and_an_example(openapi):
     assert set(operations) == OPERATIONS
     for (path, method), op in operations.items():
         assert op.get("summary"), (path, method)
-        success = op["responses"]["201" if method == "post" else "200"]
+        creates = method == "post" and path in CREATES
+        success = op["responses"]["201" if creates else "200"]
         assert success["content"]["application/json"].get("examples"), (path, method)
-        if method == "post":
+        if method == "post" and not path.endswith("/verify/"):  # verify takes no body
             assert op["requestBody"]["content"]["application/json"].get("examples")
+        if path.startswith("/api/v1/reports/"):
+            assert {} not in op["security"], path  # an account is required, even to read
+            assert {"401", "403"} <= set(op["responses"]), path
         for code in ("406", "429"):
             assert (
                 op["responses"][code]["content"]["application/json"]["schema"]["$ref"]
@@ -228,7 +241,30 @@ def test_reports_posted_by_a_reporter_never_fail_and_match_the_schema(
         headers={"Authorization": f"Token {token}"},
         excluded_checks=[positive_data_acceptance],
     )
-    assert ran == ["POST /api/v1/visits/"]
+    assert sorted(ran) == sorted(f"POST {path}" for path, method in OPERATIONS if method == "post")
+
+
+def test_the_schema_documents_duplicates_four_eyes_and_the_alias(openapi):
+    for path in ("/api/v1/reports/", "/api/v1/visits/"):
+        post = openapi["paths"][path]["post"]
+        conflict = post["responses"]["409"]["content"]["application/json"]
+        assert conflict["schema"]["$ref"] == "#/components/schemas/DuplicateReport"
+        assert conflict["examples"]
+        assert "Idempotency-Key" in {p["name"] for p in post["parameters"]}
+        assert post["requestBody"]["content"]["application/json"]["schema"]["$ref"] == (
+            "#/components/schemas/ReportInputRequest"
+        )
+    assert openapi["paths"]["/api/v1/visits/"]["post"]["deprecated"] is True
+    assert "alias" in openapi["paths"]["/api/v1/visits/"]["post"]["summary"]
+    verify = openapi["paths"]["/api/v1/reports/{id}/verify/"]["post"]
+    assert (
+        "four_eyes"
+        in verify["responses"]["403"]["content"]["application/json"]["examples"]["403Forbidden"][
+            "value"
+        ]["error"]["code"]
+    )
+    assert "409" in verify["responses"]
+    assert "Idempotency-Key" in openapi["info"]["description"]
 
 
 def test_the_schema_documents_the_second_editions_values_and_lang(openapi):
@@ -244,6 +280,8 @@ def test_the_schema_documents_the_second_editions_values_and_lang(openapi):
     verdict = openapi["components"]["schemas"]["VisitVerdict"]["properties"]
     assert "reasons" in verdict and "answer's language" in verdict["explanation"]["description"]
     for path, item in openapi["paths"].items():
+        if "get" not in item:
+            continue  # the review actions are POSTs
         params = {p["name"]: p for p in item["get"].get("parameters", [])}
         assert params["lang"]["schema"]["enum"] == ["en", "fr"], path
         assert "Accept-Language" in params["lang"]["description"]

@@ -1,0 +1,191 @@
+"""OpenAPI examples for /api/v1/reports/ (Putin in Tajikistan, October 2025; trimmed)."""
+
+from drf_spectacular.utils import OpenApiExample
+
+from api.visits.examples import BASE, EXPLANATION
+
+SOURCES = [
+    {
+        "url": "https://news.example.org/putin-dushanbe",
+        "publisher": "Example News",
+        "published": "2025-10-09",
+        "excerpt": "Putin arrived in Dushanbe for the CIS summit.",
+        "archived_url": "https://web.archive.org/web/2025/https://news.example.org/putin-dushanbe",
+    },
+    {
+        "url": "https://wire.example.org/cis-summit",
+        "publisher": "Example Wire",
+        "published": None,
+        "excerpt": "",
+        "archived_url": "",
+    },
+]
+TAJIKISTAN = {
+    "person": "vladimir-putin",
+    "host": "TJK",
+    "start": "2025-10-08",
+    "end": "2025-10-10",
+    "place": "Dushanbe",
+    "occasion": "CIS summit",
+    "status": "occurred",
+    "outcome": "not_arrested",
+    "host_notified": False,
+    "host_justification": "",
+    "host_control": "effective",
+    "controlled_by": None,
+    "notes": "",
+}
+REPORT = {
+    "url": f"{BASE}/reports/12/",
+    "id": 12,
+    "state": "submitted",
+    "is_correction": False,
+    "visit": None,
+    **TAJIKISTAN,
+    "sources": SOURCES,
+    "author": "rita",
+    "reviewer": None,
+    "created_at": "2025-10-10T08:15:00Z",
+    "submitted_at": "2025-10-10T08:15:00Z",
+    "reviewed_at": None,
+    "comment": "",
+    "changes": [],
+}
+PREVIEW = {
+    "code": "non_compliance",
+    "basis": "state_party",
+    "reasons": [
+        {
+            "key": "bound_state_party",
+            "state": "TJK",
+            "state_name": "Tajikistan",
+            "since": "2000-08-05",
+        },
+        {"key": "warrant_in_force", "warrant": "vladimir-putin-2023-03-17", "on": "2025-10-08"},
+    ],
+    "explanation": EXPLANATION.replace("Mongolia", "Tajikistan"),
+}
+DETAIL = {**REPORT, "preview": PREVIEW, "possible_duplicates": []}
+MONGOLIA = {
+    "url": f"{BASE}/visits/vladimir-putin-mng-2024-09-02/",
+    "id": "vladimir-putin-mng-2024-09-02",
+}
+
+NEW_VISIT = OpenApiExample(
+    "A new visit",
+    summary="Putin in Tajikistan, with two sources",
+    request_only=True,
+    value={
+        **{k: v for k, v in TAJIKISTAN.items() if v not in (None, "", False)},
+        "sources": SOURCES,
+    },
+)
+CORRECTION = OpenApiExample(
+    "A correction",
+    summary="The end date of a published visit (the other fields keep their values)",
+    request_only=True,
+    value={"visit": MONGOLIA["id"], "end": "2024-09-04"},
+)
+REPORT_FILED = OpenApiExample(
+    "201 Created",
+    summary="Filed and awaiting review (not public)",
+    response_only=True,
+    status_codes=["201"],
+    value=DETAIL,
+)
+DUPLICATE = OpenApiExample(
+    "409 Conflict",
+    summary="Already filed (same Idempotency-Key, or an identical open report)",
+    response_only=True,
+    status_codes=["409"],
+    value={
+        "error": {
+            "code": "duplicate_report",
+            "message": f"You already filed report 12 with this Idempotency-Key: {BASE}/reports/12/ "
+            "(nothing more was filed).",
+            "fields": {},
+        },
+        "existing": f"{BASE}/reports/12/",
+    },
+)
+REPORT_LISTED = OpenApiExample(
+    "GET /api/v1/reports/", summary="One of my reports", response_only=True, value=REPORT
+)
+REPORT_QUEUED = OpenApiExample(
+    "GET /api/v1/reports/queue/",
+    summary="A report awaiting review",
+    response_only=True,
+    value=REPORT,
+)
+REPORT_DETAIL = OpenApiExample(
+    "GET /api/v1/reports/12/",
+    summary="A report with the rule's preview",
+    response_only=True,
+    value=DETAIL,
+)
+VERIFIED = OpenApiExample(
+    "Verified",
+    summary="Published: `visit` is the new visit",
+    response_only=True,
+    status_codes=["200"],
+    value={
+        **DETAIL,
+        "state": "verified",
+        "visit": {
+            "url": f"{BASE}/visits/vladimir-putin-tjk-2025-10-08/",
+            "id": "vladimir-putin-tjk-2025-10-08",
+        },
+        "reviewer": "victor",
+        "reviewed_at": "2025-10-10T09:40:00Z",
+        "possible_duplicates": [],
+    },
+)
+FOUR_EYES = OpenApiExample(
+    "403 Forbidden",
+    summary="The author may not review their own report",
+    response_only=True,
+    status_codes=["403"],
+    value={
+        "error": {
+            "code": "four_eyes",
+            "message": "Nobody may review their own report: another reviewer must do it.",
+            "fields": {},
+        }
+    },
+)
+CHANGES_REQUESTED_BODY = OpenApiExample(
+    "Request changes",
+    request_only=True,
+    value={"comment": "The second source is about 2024: please cite one about this trip."},
+)
+CHANGES_REQUESTED = OpenApiExample(
+    "Sent back",
+    summary="Back to its author with the comment",
+    response_only=True,
+    status_codes=["200"],
+    value={
+        **DETAIL,
+        "state": "changes_requested",
+        "reviewer": "victor",
+        "reviewed_at": "2025-10-10T09:40:00Z",
+        "comment": "The second source is about 2024: please cite one about this trip.",
+    },
+)
+REJECTION_BODY = OpenApiExample(
+    "Reject",
+    request_only=True,
+    value={"reason": "The sources contradict each other on whether he went."},
+)
+REJECTED = OpenApiExample(
+    "Rejected",
+    summary="Kept, never public",
+    response_only=True,
+    status_codes=["200"],
+    value={
+        **DETAIL,
+        "state": "rejected",
+        "reviewer": "victor",
+        "reviewed_at": "2025-10-10T09:40:00Z",
+        "comment": "The sources contradict each other on whether he went.",
+    },
+)

@@ -1,0 +1,298 @@
+"""What a report says (the request body of POST /reports/) and how a report reads back."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from api.lang import render_explanation
+from api.visits.serializers import VisitRefSerializer
+from core import identifiers
+from visits import review
+from visits.models import (
+    HostControl,
+    Report,
+    ReportState,
+    ReviewState,
+    VisitOutcome,
+    VisitStatus,
+)
+
+# The fields a report gives of its visit (visits.review.VISIT_FIELDS), as the request names them.
+VISIT_FIELDS = review.VISIT_FIELDS
+# What the service calls citations, the API calls sources (as the visits endpoint does).
+SOURCES, CITATIONS = "sources", "citations"
+
+
+class SourceInputSerializer(serializers.Serializer):
+    """A source as this report cites it: what it says of the document is the report's own."""
+
+    url = serializers.URLField(max_length=1000, help_text="The document's public address.")
+    publisher = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    published = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="Publication date (YYYY-MM-DD)."
+    )
+    excerpt = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    archived_url = serializers.URLField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="An archived copy (e.g. web.archive.org).",
+    )
+
+
+class ReportInputSerializer(serializers.Serializer):
+    """A new visit, or (with `visit`) a correction of a published one.
+
+    The checks that need the data (a person or state that does not exist, a date that is
+    not one, a visit to one's own state, an end before the start, ...) are the service
+    layer's (visits.review), the same for the newsroom's form: each is a 400 naming the
+    field. For a correction, the fields left out keep the published visit's values and
+    `sources` defaults to the visit's citations.
+    """
+
+    visit = serializers.RegexField(
+        identifiers.SLUG_ANCHORED,
+        max_length=identifiers.SLUG_MAX_LENGTH,
+        required=False,
+        allow_null=True,
+        help_text="For a correction: the id of the published visit it corrects, e.g. "
+        "`vladimir-putin-mng-2024-09-02`. Omit it for a new visit.",
+    )
+    person = serializers.CharField(
+        max_length=identifiers.SLUG_MAX_LENGTH,
+        required=False,
+        help_text="The person's slug, e.g. `vladimir-putin` (required for a new visit).",
+    )
+    host = serializers.CharField(
+        max_length=3,
+        required=False,
+        help_text="The host state, ISO 3166-1 alpha-3 (required for a new visit).",
+    )
+    start = serializers.CharField(
+        max_length=10,
+        required=False,
+        allow_null=True,
+        help_text="YYYY-MM-DD, YYYY-MM or YYYY; may be null only for a cancelled trip.",
+    )
+    end = serializers.CharField(
+        max_length=10, required=False, allow_null=True, help_text="Like start; defaults to start."
+    )
+    place = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    occasion = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    status = serializers.ChoiceField(
+        choices=VisitStatus.choices,
+        required=False,
+        help_text="`announced` for a trip not yet taken (required for a new visit).",
+    )
+    outcome = serializers.ChoiceField(
+        choices=VisitOutcome.choices, required=False, help_text="Required for a new visit."
+    )
+    host_notified = serializers.BooleanField(
+        required=False, help_text="Whether the host was notified of a sealed warrant."
+    )
+    host_justification = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    host_control = serializers.ChoiceField(
+        choices=HostControl.choices,
+        required=False,
+        help_text="`none` when the host did not control the place (occupied territory).",
+    )
+    controlled_by = serializers.CharField(
+        max_length=3,
+        required=False,
+        allow_null=True,
+        help_text="Where host_control is `none`: the state that controlled the place (ISO3).",
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    sources = SourceInputSerializer(
+        many=True,
+        required=False,
+        min_length=1,
+        max_length=50,
+        help_text="At least one public source (required for a new visit).",
+    )
+
+    def validate(self, attrs):
+        if attrs.get("visit"):
+            return attrs
+        missing = {
+            name: ["This field is required."]
+            for name in ("person", "host", "status", "outcome", SOURCES)
+            if name not in attrs
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
+        return attrs
+
+    @staticmethod
+    def data_and_citations(attrs: dict, visit=None) -> tuple[dict, list[dict]]:
+        """The service's (data, citations): a correction starts from the visit's own."""
+        data = review.report_data_of(visit) if visit is not None else {}
+        data.update({k: v for k, v in attrs.items() if k in VISIT_FIELDS})
+        if SOURCES in attrs:
+            citations = [
+                {**c, "published": c["published"].isoformat() if c["published"] else None}
+                for c in attrs[SOURCES]
+            ]
+        else:
+            citations = review.citations_of(visit) if visit is not None else []
+        return data, citations
+
+
+class ReviewCommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(
+        max_length=5000, help_text="What the author should change (request-changes)."
+    )
+
+
+class RejectionSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=5000,
+        help_text="Why the report is rejected, for its author (kept, never public).",
+    )
+
+
+class CitedSourceSerializer(serializers.Serializer):
+    url = serializers.CharField()
+    publisher = serializers.CharField()
+    published = serializers.DateField(allow_null=True)
+    excerpt = serializers.CharField()
+    archived_url = serializers.CharField()
+
+
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="The visit's field, or `sources`.")
+    old = serializers.JSONField(help_text="Its published value before (for sources: how many).")
+    new = serializers.JSONField(help_text="Its value after the correction.")
+
+
+class PreviewSerializer(serializers.Serializer):
+    """The verdict the rule would give if the report were verified (nothing is saved)."""
+
+    code = serializers.CharField()
+    basis = serializers.CharField()
+    reasons = serializers.JSONField()
+    explanation = serializers.CharField(help_text="Rendered in the answer's language.")
+
+
+def report_url(report: Report, request=None) -> str:
+    path = reverse("api-report-detail", kwargs={"pk": report.pk})
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+class ReportSerializer(serializers.Serializer):
+    """A report: a new visit or a correction, its state in review, and what the review said.
+
+    Never public: only its author and the reviewers read it.
+    """
+
+    url = serializers.SerializerMethodField(help_text="This report's API URL.")
+    id = serializers.IntegerField(read_only=True)
+    state = serializers.ChoiceField(
+        choices=ReportState.choices,
+        read_only=True,
+        help_text="`submitted` awaits review; `changes_requested` went back to its author "
+        "(see `comment`); `verified` is published (see `visit`); `rejected` is kept, never public.",
+    )
+    is_correction = serializers.BooleanField(read_only=True)
+    visit = serializers.SerializerMethodField(
+        help_text="The visit a correction changes, or the visit a verified new report became; "
+        "null otherwise."
+    )
+    person = serializers.CharField(allow_null=True)
+    host = serializers.CharField(allow_null=True)
+    start = serializers.CharField(allow_null=True)
+    end = serializers.CharField(allow_null=True)
+    place = serializers.CharField()
+    occasion = serializers.CharField()
+    status = serializers.CharField(allow_null=True)
+    outcome = serializers.CharField(allow_null=True)
+    host_notified = serializers.BooleanField()
+    host_justification = serializers.CharField()
+    host_control = serializers.CharField()
+    controlled_by = serializers.CharField(allow_null=True)
+    notes = serializers.CharField()
+    sources = CitedSourceSerializer(many=True, help_text="The sources as this report cites them.")
+    author = serializers.CharField(help_text="The reporter's username.")
+    reviewer = serializers.CharField(
+        allow_null=True, help_text="Who verified, rejected or sent it back."
+    )
+    created_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    reviewed_at = serializers.DateTimeField(allow_null=True)
+    comment = serializers.CharField(
+        help_text="The reviewer's request for changes, or the reason for rejecting."
+    )
+    changes = ChangeSerializer(
+        many=True, help_text="For a verified correction: what changed on the published visit."
+    )
+
+    def get_url(self, report) -> str:
+        return report_url(report, self.context.get("request"))
+
+    @extend_schema_field(VisitRefSerializer(allow_null=True))
+    def get_visit(self, report):
+        if report.visit_id is None:
+            return None
+        return VisitRefSerializer(report.visit, context=self.context).data
+
+    def to_representation(self, report):
+        data = review.normalise(report.data or {})
+        shown = {
+            **data,
+            "id": report.pk,
+            "state": report.state,
+            "is_correction": report.is_correction,
+            "sources": review.normalise_citations(report.citations or []),
+            "author": report.author.get_username(),
+            "reviewer": report.reviewer.get_username() if report.reviewer_id else None,
+            "created_at": report.created_at,
+            "submitted_at": report.submitted_at,
+            "reviewed_at": report.reviewed_at,
+            "comment": report.comment,
+            "changes": report.changes or [],
+        }
+        out = {}
+        for name, field in self.fields.items():
+            if isinstance(field, serializers.SerializerMethodField):
+                out[name] = field.to_representation(report)
+            else:
+                value = shown.get(name)
+                out[name] = None if value is None else field.to_representation(value)
+        return out
+
+
+class ReportDetailSerializer(ReportSerializer):
+    """A report with what a reviewer needs: the rule's verdict on it and possible duplicates."""
+
+    preview = serializers.SerializerMethodField(
+        help_text="The verdict the rule would give if it were verified (null when the data "
+        "cannot be evaluated)."
+    )
+    possible_duplicates = serializers.SerializerMethodField(
+        help_text="Published visits of the person to the host on days that may overlap."
+    )
+
+    @extend_schema_field(PreviewSerializer(allow_null=True))
+    def get_preview(self, report):
+        try:
+            verdict = review.preview(report.data or {})
+        except (DjangoValidationError, KeyError, ValueError):  # data the rule cannot read
+            return None
+        return {
+            "code": verdict.code,
+            "basis": verdict.basis,
+            "reasons": list(verdict.reasons),
+            "explanation": render_explanation(list(verdict.reasons), verdict.reason),
+        }
+
+    @extend_schema_field(VisitRefSerializer(many=True))
+    def get_possible_duplicates(self, report):
+        visits = review.possible_duplicates(
+            report.data or {}, exclude=report.visit if report.is_correction else None
+        )
+        published = [
+            v for v in visits if v.review_state == ReviewState.VERIFIED and v.pk != report.visit_id
+        ]
+        return VisitRefSerializer(published, many=True, context=self.context).data

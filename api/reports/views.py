@@ -1,0 +1,357 @@
+"""/api/v1/reports/: NGO tools file reports, and reviewers review them (four eyes).
+
+Every write goes through the newsroom's service layer (visits.review): the same checks,
+duplicate detection and four-eyes rule as the newsroom's pages and the admin. Nothing
+filed here is public until another person verifies it.
+
+- POST /reports/ (reporters): files a report, submitted for review at once; 201 with
+  Location. An `Idempotency-Key` header already used by the caller, or a report identical
+  to an open one, is a 409 `duplicate_report` naming the existing report (`existing` and
+  Location). Two identical requests at the same moment: one 201, one 409 (the
+  database's unique keys decide; its words never reach the client).
+- GET /reports/ (reporters and reviewers): the caller's own reports, newest first.
+- GET /reports/queue/ (reviewers): reports awaiting review that the caller did not
+  write, oldest first.
+- GET /reports/{id}/: its author, or any reviewer; with the rule's verdict preview and
+  possible duplicates.
+- POST /reports/{id}/verify/, /request-changes/ ({"comment"}), /reject/ ({"reason"})
+  (reviewers): 403 `four_eyes` for the report's author; 409 `conflict` when the report is
+  not awaiting review.
+"""
+
+from contextlib import contextmanager
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from api.access import ReportAccess
+from api.base import negotiated
+from api.errors import (
+    DATABASE_CONFLICT,
+    Conflict,
+    DuplicateReportConflict,
+    DuplicateReportSerializer,
+    ErrorSerializer,
+    FourEyes,
+    InvalidFilter,
+    caused_by_database,
+)
+from api.lang import activate_for
+from api.reports import examples
+from api.reports.serializers import (
+    CITATIONS,
+    SOURCES,
+    RejectionSerializer,
+    ReportDetailSerializer,
+    ReportInputSerializer,
+    ReportSerializer,
+    ReviewCommentSerializer,
+    report_url,
+)
+from core import identifiers, roles
+from visits import review
+from visits.models import Report, ReportState, ReviewState, Visit
+
+IDEMPOTENCY_KEY = "Idempotency-Key"
+IDEMPOTENCY_KEY_MAX_LENGTH = 200
+
+
+def idempotency_key_parameter() -> OpenApiParameter:
+    return OpenApiParameter(
+        IDEMPOTENCY_KEY,
+        str,
+        OpenApiParameter.HEADER,
+        required=False,
+        description=(
+            "Any string of up to 200 printable ASCII characters that is yours for this report "
+            "(a UUID is best). Sending a request again with the same key (a retry after a "
+            "timeout) files nothing more: the answer is 409 `duplicate_report` with the report "
+            "already filed in `existing` and Location."
+        ),
+    )
+
+
+def idempotency_key(request) -> str:
+    """The request's Idempotency-Key ('' without one); a malformed one is a 400."""
+    key = request.headers.get(IDEMPOTENCY_KEY, "")
+    if key and (
+        len(key) > IDEMPOTENCY_KEY_MAX_LENGTH
+        or not all(" " < c <= "~" for c in key)  # printable ASCII, no spaces
+    ):
+        raise exceptions.ValidationError(
+            {
+                IDEMPOTENCY_KEY: [
+                    f"Use up to {IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters "
+                    "without spaces, e.g. a UUID."
+                ]
+            }
+        )
+    return key
+
+
+def _api_field(name: str) -> str:
+    """The service's field names in the API's words: `citations.0.url` is `sources.0.url`."""
+    if name == CITATIONS or name.startswith(CITATIONS + "."):
+        return SOURCES + name[len(CITATIONS) :]
+    return name
+
+
+@contextmanager
+def service_errors(request, key: str = ""):
+    """The service layer's refusals as API answers (and never the database's own words)."""
+    try:
+        yield
+    except review.DuplicateReport as duplicate:
+        existing = duplicate.existing
+        url = report_url(existing, request)
+        if key and existing.idempotency_key == key and existing.author_id == request.user.pk:
+            message = (
+                f"You already filed report {existing.pk} with this Idempotency-Key: {url} "
+                "(nothing more was filed)."
+            )
+        else:
+            message = (
+                f"An identical report is already open: report {existing.pk} ({url}, "
+                f"{existing.state}). Nothing more was filed."
+            )
+        raise DuplicateReportConflict(message, existing_url=url) from None
+    except review.FourEyesError as refusal:
+        raise FourEyes(" ".join(refusal.args) or FourEyes.default_detail) from None
+    except DjangoPermissionDenied as refusal:
+        raise exceptions.PermissionDenied(" ".join(map(str, refusal.args)) or None) from None
+    except DjangoValidationError as invalid:
+        if caused_by_database(invalid):
+            raise Conflict(DATABASE_CONFLICT) from None
+        if hasattr(invalid, "error_dict"):
+            raise exceptions.ValidationError(
+                {_api_field(k): v for k, v in invalid.message_dict.items()}
+            ) from None
+        raise Conflict(" ".join(invalid.messages)) from None
+
+
+def file_from_request(view, request) -> Response:
+    """POST /reports/ (and its alias POST /visits/): file a report through visits.review."""
+    key = idempotency_key(request)
+    body = ReportInputSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    attrs = body.validated_data
+    visit = None
+    if attrs.get("visit"):
+        visit = Visit.objects.filter(slug=attrs["visit"], review_state=ReviewState.VERIFIED).first()
+        if visit is None:
+            raise exceptions.ValidationError(
+                {"visit": [f"No published visit with id {attrs['visit']!r}."]}
+            )
+    data, citations = ReportInputSerializer.data_and_citations(attrs, visit)
+    with service_errors(request, key):
+        report = review.file_report(
+            author=request.user,
+            data=data,
+            citations=citations,
+            visit=visit,
+            idempotency_key=key,
+        )
+    report = reports().get(pk=report.pk)
+    shown = ReportDetailSerializer(report, context=view.get_serializer_context()).data
+    return Response(shown, status=status.HTTP_201_CREATED, headers={"Location": shown["url"]})
+
+
+def reports():
+    return Report.objects.select_related("author", "reviewer", "visit")
+
+
+ERRORS_409 = {409: ErrorSerializer}
+DUPLICATE_409 = {409: DuplicateReportSerializer}
+REPORT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The report's id.")
+STATE_FILTER = OpenApiParameter(
+    "state",
+    str,
+    OpenApiParameter.QUERY,
+    enum=list(ReportState.values),
+    description="Only reports in this state.",
+)
+FILE_DESCRIPTION = (
+    "Files a report of a new visit, or (with `visit`) a correction of a published one, and "
+    "submits it for review. It is not public anywhere until a reviewer who is not its author "
+    "verifies it. Reporters only (group `reporters`, or an admin). The same checks as the "
+    "newsroom's form: each problem is a 400 naming the field. An `Idempotency-Key` already used, "
+    "or a report identical to one still open, is a 409 `duplicate_report` with the existing "
+    "report's URL in `existing` and Location; nothing more is filed."
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="My reports",
+        description="The reports you filed, newest first, in every state. Reporters and reviewers.",
+        parameters=[STATE_FILTER],
+        examples=[examples.REPORT_LISTED],
+    ),
+    retrieve=extend_schema(
+        summary="One report",
+        description=(
+            "Its author, or any reviewer, may read it; anyone else gets a 404. With the verdict "
+            "the rule would give if it were verified (`preview`) and the person's published "
+            "visits to the host on days that may overlap (`possible_duplicates`)."
+        ),
+        parameters=[REPORT_ID],
+        examples=[examples.REPORT_DETAIL],
+    ),
+    create=extend_schema(
+        summary="File a report (reporters)",
+        description=FILE_DESCRIPTION,
+        request=ReportInputSerializer,
+        responses={201: ReportDetailSerializer, **DUPLICATE_409},
+        parameters=[idempotency_key_parameter()],
+        examples=[
+            examples.NEW_VISIT,
+            examples.CORRECTION,
+            examples.REPORT_FILED,
+            examples.DUPLICATE,
+        ],
+    ),
+)
+class ReportViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Reports: filed by reporters, reviewed by reviewers who did not write them."""
+
+    permission_classes = [ReportAccess]
+    parser_classes = [JSONParser]
+    renderer_classes = [JSONRenderer]
+    serializer_class = ReportSerializer
+    filter_backends = []
+    lookup_value_regex = identifiers.DATABASE_ID
+    http_method_names = ["get", "post", "head", "options"]
+    requires_account = True  # the schema: no anonymous reading here (api.base.ApiAutoSchema)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        activate_for(request)  # the preview's explanation is in the reader's language
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        return negotiated(super().finalize_response(request, response, *args, **kwargs))
+
+    def get_queryset(self):
+        user = self.request.user
+        if self.action == "list":
+            queryset = reports().filter(author=user).order_by("-created_at", "-id")
+            wanted = self.request.query_params.get("state")
+            if wanted:
+                if wanted not in ReportState.values:
+                    raise InvalidFilter(
+                        {
+                            "state": [
+                                f"{wanted[:40]!r} is not one of: {', '.join(ReportState.values)}."
+                            ]
+                        }
+                    )
+                queryset = queryset.filter(state=wanted)
+            return queryset
+        if self.action == "queue":
+            return review.review_queue(user).select_related("reviewer")
+        if roles.may_review(user):
+            return reports().order_by("id")
+        return reports().filter(author=user).order_by("id")
+
+    def get_object(self):
+        pk = self.kwargs["pk"]
+        report = self.get_queryset().filter(pk=int(pk)).first() if int(pk) < 2**63 else None
+        if report is None:
+            raise exceptions.NotFound(f"No report with id {pk!r} that you may read.")
+        return report
+
+    def get_serializer_class(self):
+        if self.action in ("retrieve", "verify", "reject", "request_changes"):
+            return ReportDetailSerializer
+        return ReportSerializer
+
+    def create(self, request, *args, **kwargs):
+        return file_from_request(self, request)
+
+    def _reviewed(self, report) -> Response:
+        report = reports().get(pk=report.pk)
+        return Response(ReportDetailSerializer(report, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        summary="Reports awaiting your review",
+        description=(
+            "Submitted reports you did not write, oldest first. Reviewers only (group "
+            "`reviewers`, or an admin)."
+        ),
+        responses={200: ReportSerializer(many=True)},
+        examples=[examples.REPORT_QUEUED],
+    )
+    @action(detail=False, methods=["get"])
+    def queue(self, request):
+        return self.list(request)
+
+    @extend_schema(
+        summary="Verify (publish) a report",
+        description=(
+            "Publishes the report: a new visit, or the correction applied to its visit (the "
+            "fields that changed are recorded in `changes`). Reviewers only, never the report's "
+            "author (403 `four_eyes`). 409 `conflict` when the report is not awaiting review."
+        ),
+        request=None,
+        responses={200: ReportDetailSerializer, **ERRORS_409},
+        parameters=[REPORT_ID],
+        examples=[examples.VERIFIED, examples.FOUR_EYES],
+    )
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        report = self.get_object()
+        with service_errors(request):
+            review.verify(report, request.user)
+        return self._reviewed(report)
+
+    @extend_schema(
+        summary="Send a report back to its author",
+        description=(
+            "With a comment saying what to change; the author edits and submits it again in "
+            "the newsroom. Reviewers only, never the report's author (403 `four_eyes`). 409 "
+            "`conflict` when the report is not awaiting review."
+        ),
+        request=ReviewCommentSerializer,
+        responses={200: ReportDetailSerializer, **ERRORS_409},
+        parameters=[REPORT_ID],
+        examples=[examples.CHANGES_REQUESTED_BODY, examples.CHANGES_REQUESTED],
+    )
+    @action(detail=True, methods=["post"], url_path="request-changes")
+    def request_changes(self, request, pk=None):
+        report = self.get_object()
+        body = ReviewCommentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        with service_errors(request):
+            review.request_changes(report, request.user, body.validated_data["comment"])
+        return self._reviewed(report)
+
+    @extend_schema(
+        summary="Reject a report",
+        description=(
+            "With a reason for its author; the report is kept, never public. Reviewers only, "
+            "never the report's author (403 `four_eyes`). 409 `conflict` when the report is not "
+            "awaiting review."
+        ),
+        request=RejectionSerializer,
+        responses={200: ReportDetailSerializer, **ERRORS_409},
+        parameters=[REPORT_ID],
+        examples=[examples.REJECTION_BODY, examples.REJECTED],
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        report = self.get_object()
+        body = RejectionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        with service_errors(request):
+            review.reject(report, request.user, body.validated_data["reason"])
+        return self._reviewed(report)

@@ -1,0 +1,319 @@
+"""/api/v1/reports/: filing, duplicates, the review queue and actions, four eyes, corrections."""
+
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, OperationalError, connection
+from rest_framework.test import APIClient
+
+from core.models import Source
+from tests.api.conftest import token_client
+from visits import review
+from visits.models import Citation, Report, ReportState, Visit
+
+pytestmark = pytest.mark.django_db
+
+MONGOLIA = "vladimir-putin-mng-2024-09-02"
+TAJIKISTAN = {
+    "person": "vladimir-putin",
+    "host": "TJK",
+    "start": "2025-10-08",
+    "end": "2025-10-10",
+    "place": "Dushanbe",
+    "occasion": "CIS summit",
+    "status": "occurred",
+    "outcome": "not_arrested",
+    "sources": [
+        {
+            "url": "https://news.example.org/putin-dushanbe",
+            "publisher": "Example News",
+            "published": "2025-10-09",
+            "archived_url": "https://web.archive.org/web/2025/https://news.example.org/putin-dushanbe",
+        },
+        {"url": "https://wire.example.org/cis-summit", "publisher": "Example Wire"},
+    ],
+}
+DATABASE_WORDS = ("duplicate key", "violates", "constraint", "visits_visit_slug_key", "DETAIL")
+
+
+@pytest.fixture
+def tajikistan_removed(seeded):
+    """Putin's published trip to Tajikistan, removed so that it can be reported anew."""
+    Visit.objects.filter(slug__startswith="vladimir-putin-tjk-2025-10").delete()
+
+
+def file(client, body=TAJIKISTAN, **headers):
+    return client.post("/api/v1/reports/", body, format="json", headers=headers)
+
+
+def test_a_report_waits_for_review_and_another_reviewer_publishes_it(
+    tajikistan_removed, clients, django_capture_on_commit_callbacks
+):
+    response = file(clients["reporter"])
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert response["Location"] == body["url"] == f"http://testserver/api/v1/reports/{body['id']}/"
+    assert (body["state"], body["is_correction"], body["visit"], body["author"]) == (
+        "submitted",
+        False,
+        None,
+        "reporter",
+    )
+    assert [s["publisher"] for s in body["sources"]] == ["Example News", "Example Wire"]
+    assert body["preview"]["code"] == "non_compliance"
+    assert "Tajikistan" in body["preview"]["explanation"]
+    # Not public anywhere in the API.
+    assert not Visit.objects.filter(person__slug="vladimir-putin", host__iso3="TJK").exists()
+    assert [r["id"] for r in clients["reporter"].get("/api/v1/reports/").json()["results"]] == [
+        body["id"]
+    ]
+    assert clients["reviewer"].get("/api/v1/reports/").json()["results"] == []  # own only
+    queue = clients["reviewer"].get("/api/v1/reports/queue/").json()["results"]
+    assert [r["id"] for r in queue] == [body["id"]]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        verified = clients["reviewer"].post(f"{body['url']}verify/", format="json")
+    assert verified.status_code == 200, verified.content
+    shown = verified.json()
+    assert (shown["state"], shown["reviewer"]) == ("verified", "reviewer")
+    visit = clients["anonymous"].get(shown["visit"]["url"]).json()
+    assert visit["verdict"]["code"] == "non_compliance"
+    assert visit["place"] == "Dushanbe"
+    assert clients["reviewer"].get("/api/v1/reports/queue/").json()["results"] == []
+    again = clients["admin"].post(f"{body['url']}verify/", format="json")
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "conflict"
+    assert "awaiting review" in again.json()["error"]["message"]
+
+
+def test_nobody_reviews_their_own_report_whatever_their_roles(tajikistan_removed, clients):
+    url = file(clients["both"]).json()["url"]
+    assert clients["both"].get("/api/v1/reports/queue/").json()["results"] == []
+    for action, body in (
+        ("verify", {}),
+        ("reject", {"reason": "mine"}),
+        ("request-changes", {"comment": "mine"}),
+    ):
+        refused = clients["both"].post(f"{url}{action}/", body, format="json")
+        assert refused.status_code == 403
+        assert refused.json()["error"] == {
+            "code": "four_eyes",
+            "message": "Nobody may review their own report: another reviewer must do it.",
+            "fields": {},
+        }
+    assert Report.objects.get().state == ReportState.SUBMITTED
+    # A reporter is not a reviewer: refused at the door, with the reason.
+    reporter = clients["reporter"].post(f"{url}verify/", format="json")
+    assert reporter.status_code == 403
+    assert "reviewers group" in reporter.json()["error"]["message"]
+    # ... and does not see another reporter's report at all.
+    assert clients["reporter"].get(url).status_code == 404
+    assert clients["reviewer"].get(url).status_code == 200
+
+
+def test_changes_requested_and_rejection_need_a_reason_and_are_kept(tajikistan_removed, clients):
+    url = file(clients["reporter"]).json()["url"]
+    missing = clients["reviewer"].post(f"{url}request-changes/", {}, format="json")
+    assert missing.status_code == 400
+    assert "comment" in missing.json()["error"]["fields"]
+    blank = clients["reviewer"].post(f"{url}request-changes/", {"comment": "  "}, format="json")
+    assert blank.status_code == 400
+    sent_back = clients["reviewer"].post(
+        f"{url}request-changes/", {"comment": "Cite the summit's own page."}, format="json"
+    )
+    assert sent_back.status_code == 200
+    assert (sent_back.json()["state"], sent_back.json()["comment"]) == (
+        "changes_requested",
+        "Cite the summit's own page.",
+    )
+    mine = clients["reporter"].get(url).json()
+    assert (mine["state"], mine["comment"]) == ("changes_requested", "Cite the summit's own page.")
+    late = clients["reviewer"].post(f"{url}reject/", {"reason": "No."}, format="json")
+    assert late.status_code == 409
+
+    other = file(clients["reporter"], {**TAJIKISTAN, "place": "Dushanbe airport"}).json()["url"]
+    rejected = clients["reviewer"].post(f"{other}reject/", {"reason": "Not so."}, format="json")
+    assert (rejected.status_code, rejected.json()["state"]) == (200, "rejected")
+    states = {r["state"] for r in clients["reporter"].get("/api/v1/reports/").json()["results"]}
+    assert states == {"changes_requested", "rejected"}
+    only = clients["reporter"].get("/api/v1/reports/", {"state": "rejected"}).json()
+    assert [r["url"] for r in only["results"]] == [other]
+    bad = clients["reporter"].get("/api/v1/reports/", {"state": "lost"})
+    assert (bad.status_code, bad.json()["error"]["code"]) == (400, "invalid_filter")
+
+
+def test_the_same_idempotency_key_or_an_identical_report_is_a_409_naming_the_first(
+    tajikistan_removed, clients
+):
+    first = file(clients["reporter"], **{"Idempotency-Key": "3f0c-retry"})
+    assert first.status_code == 201
+    url = first.json()["url"]
+    for response in (
+        # A retry with the same key, even with another body, files nothing more.
+        file(
+            clients["reporter"], {**TAJIKISTAN, "place": "x"}, **{"Idempotency-Key": "3f0c-retry"}
+        ),
+        # The same report again, without a key (or from someone else).
+        file(clients["reporter"]),
+        file(clients["admin"], **{"Idempotency-Key": "another"}),
+        # The old address is an alias: the same answer.
+        clients["reporter"].post("/api/v1/visits/", TAJIKISTAN, format="json"),
+    ):
+        assert response.status_code == 409, response.content
+        body = response.json()
+        assert body["error"]["code"] == "duplicate_report"
+        assert body["existing"] == url == response["Location"]
+        assert url in body["error"]["message"]
+    assert Report.objects.count() == 1
+    too_long = file(clients["reporter"], **{"Idempotency-Key": "k" * 201})
+    assert too_long.status_code == 400
+    assert "Idempotency-Key" in too_long.json()["error"]["fields"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_four_identical_posts_at_once_make_one_201_and_three_409s(tajikistan_removed, reporter):
+    """As the issue measured it: never a 400 or 500 with the database's words."""
+    token = token_client(reporter)._credentials["HTTP_AUTHORIZATION"]
+
+    def race(body, headers) -> list:
+        answers: list = []
+        barrier = threading.Barrier(4)
+
+        def post():
+            client = APIClient()
+            client.credentials(HTTP_AUTHORIZATION=token)
+            try:
+                barrier.wait()
+                answers.append(
+                    client.post("/api/v1/reports/", body, format="json", headers=headers)
+                )
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=post) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return answers
+
+    for body, headers in (
+        (TAJIKISTAN, {}),
+        ({**TAJIKISTAN, "place": "Dushanbe, again"}, {"Idempotency-Key": "same-key"}),
+    ):
+        answers = race(body, headers)
+        assert sorted(a.status_code for a in answers) == [201, 409, 409, 409]
+        created = next(a for a in answers if a.status_code == 201).json()["url"]
+        for answer in answers:
+            text = answer.content.decode()
+            assert not any(word in text for word in DATABASE_WORDS), text
+            if answer.status_code == 409:
+                assert answer.json()["existing"] == created
+    assert Report.objects.count() == 2
+
+
+def test_no_database_error_text_ever_reaches_a_client(
+    tajikistan_removed, clients, reporter, monkeypatch
+):
+    text = (
+        'duplicate key value violates unique constraint "visits_visit_slug_key"\n'
+        "DETAIL:  Key (slug)=(vladimir-putin-tjk-2025-10-08) already exists."
+    )
+
+    def integrity(**kwargs):
+        raise IntegrityError(text)
+
+    monkeypatch.setattr(review, "file_report", integrity)
+    conflict = file(clients["reporter"])
+    assert conflict.status_code == 409
+    assert conflict.json()["error"]["code"] == "conflict"
+
+    def busy(**kwargs):
+        raise OperationalError("could not serialize access due to concurrent update")
+
+    monkeypatch.setattr(review, "file_report", busy)
+    unavailable = file(clients["reporter"])
+    assert (unavailable.status_code, unavailable["Retry-After"]) == (503, "5")
+
+    # The one write path turns a database refusal into a ValidationError quoting it.
+    monkeypatch.undo()
+    report = review.file_report(
+        author=reporter,
+        data={k: v for k, v in TAJIKISTAN.items() if k != "sources"},
+        citations=TAJIKISTAN["sources"],
+    )
+
+    def verify(report, reviewer):
+        try:
+            raise IntegrityError(text)
+        except IntegrityError as exc:
+            raise ValidationError(str(exc).splitlines()[0]) from exc
+
+    monkeypatch.setattr(review, "verify", verify)
+    refused = clients["reviewer"].post(f"/api/v1/reports/{report.pk}/verify/", format="json")
+    assert refused.status_code == 409
+    for answer in (conflict, unavailable, refused):
+        body = answer.content.decode()
+        assert not any(word in body for word in DATABASE_WORDS), body
+        assert "serialize" not in body
+
+
+def test_a_correction_changes_the_published_visit_only_when_verified(seeded, clients):
+    response = file(clients["reporter"], {"visit": MONGOLIA, "end": "2024-09-04"})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["is_correction"], body["visit"]["id"], body["end"]) == (
+        True,
+        MONGOLIA,
+        "2024-09-04",
+    )
+    assert body["place"] == "Ulaanbaatar"  # the fields left out keep the visit's values
+    assert body["sources"]  # and its citations
+    public = f"/api/v1/visits/{MONGOLIA}/"
+    assert clients["anonymous"].get(public).json()["end"] == "2024-09-03"
+    verified = clients["reviewer"].post(f"{body['url']}verify/", format="json").json()
+    assert verified["changes"] == [{"field": "end", "old": "2024-09-03", "new": "2024-09-04"}]
+    assert clients["anonymous"].get(public).json()["end"] == "2024-09-04"
+
+    unknown = file(clients["reporter"], {"visit": "no-such-visit", "end": "2024-09-04"})
+    assert unknown.status_code == 400
+    assert "No published visit" in unknown.json()["error"]["fields"]["visit"][0]
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({**TAJIKISTAN, "host": "RUS"}, "host", "own state of nationality"),
+        ({**TAJIKISTAN, "person": "nobody"}, "person", "No person with slug 'nobody'."),
+        ({**TAJIKISTAN, "start": "2025-02-30"}, "start", "is not a date"),
+        ({**TAJIKISTAN, "sources": [{"url": "not a url"}]}, "sources.0.url", "valid URL"),
+        ({**TAJIKISTAN, "sources": [{"url": "ftp://x.org/a"}]}, "sources.0.url", "URL"),
+        ({k: v for k, v in TAJIKISTAN.items() if k != "sources"}, "sources", "required"),
+    ],
+)
+def test_an_invalid_report_is_a_400_naming_the_field(
+    tajikistan_removed, clients, body, field, message
+):
+    response = file(clients["reporter"], body)
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "invalid"
+    assert message in " ".join(error["fields"][field]), error
+    assert Report.objects.count() == 0
+
+
+def test_a_visit_shows_what_its_own_citation_says_not_the_shared_source(seeded, api_client):
+    citation = Citation.objects.filter(visit__slug=MONGOLIA).select_related("source").first()
+    Citation.objects.filter(pk=citation.pk).update(
+        publisher="As this visit cites it", excerpt="Its own excerpt", archived_url=""
+    )
+    Source.objects.filter(pk=citation.source_id).update(publisher="The shared source's")
+    for url in (f"/api/v1/visits/{MONGOLIA}/", "/api/v1/visits/?host=MNG"):
+        body = api_client.get(url).json()
+        visit = body if "sources" in body else body["results"][0]
+        shown = {s["url"]: s for s in visit["sources"]}[citation.source.url]
+        assert (shown["publisher"], shown["excerpt"]) == (
+            "As this visit cites it",
+            "Its own excerpt",
+        )
