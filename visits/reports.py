@@ -167,10 +167,32 @@ def record_visit_report(
     try:
         visit.save()
     except IntegrityError as exc:  # the database's own guards (own-state trigger, checks)
-        raise ValidationError(str(exc).splitlines()[0]) from exc
+        raise ValidationError(_guard_message(exc)) from exc
 
     set_citations(visit, sources)
     return visit
+
+
+# What each database guard on visits means, in words (never the database's own text).
+GUARD_MESSAGES = {
+    "visit_not_own_state": {
+        "host": "A visit to the person's own state of nationality is not a visit."
+    },
+    "visit_ends_after_start": {"end": "The end date is before the start date."},
+    "visit_dated_unless_cancelled": {
+        "start": "A visit that took place needs a start date (only a cancelled trip may have none)."
+    },
+    "visits_visit_slug_key": {"slug": "Another visit already has this id."},
+}
+
+
+def _guard_message(exc: IntegrityError) -> dict[str, str] | str:
+    """The field error a database guard stands for; a fixed sentence for any other."""
+    diag = getattr(exc.__cause__, "diag", None)
+    name = getattr(diag, "constraint_name", None) or ""
+    return GUARD_MESSAGES.get(
+        name, "The visit could not be saved: it conflicts with a recorded one."
+    )
 
 
 def set_citations(visit: Visit, sources: Sequence[SourceInput]) -> bool:
