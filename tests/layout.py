@@ -10,6 +10,7 @@ LAYERS = {
     "api": 5,  # the ways out
     "front": 5,
     "dataset": 5,
+    "accounts": 5,  # staff sign-in pages (second factor, lockout)
     "devtools": 6,
     "iccwatch": 7,  # configuration
 }
