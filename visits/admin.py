@@ -53,9 +53,13 @@ class CitationInline(admin.TabularInline):
     model = Citation
     extra = 0
     min_num = 1
-    validate_min = True
     fields = ["source", "publisher", "published", "excerpt", "archived_url"]
     autocomplete_fields = ["source"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # The admin passes min_num to the formset but not validate_min: without it, every
+        # row could be deleted (or none posted) and the visit would have no source.
+        return super().get_formset(request, obj, validate_min=True, **kwargs)
 
 
 class VisitAdminForm(forms.ModelForm):
@@ -264,6 +268,9 @@ class VisitAdmin(admin.ModelAdmin):
             ) % {"number": exc.existing.pk}
         except (ValidationError, PermissionDenied) as exc:
             request._visit_report_error = " ".join(getattr(exc, "messages", None) or [str(exc)])
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        return []  # the formsets were not saved: the report says what changed
 
     def log_addition(self, request, obj, message):
         """The report, not the visit, records what was done (and by whom)."""
