@@ -43,6 +43,7 @@ COPY visits visits
 COPY api api
 COPY front front
 COPY dataset dataset
+COPY accounts accounts
 COPY devtools devtools
 COPY iccwatch iccwatch
 COPY templates templates

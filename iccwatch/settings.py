@@ -7,6 +7,7 @@ settings), and without CELERY_BROKER_URL tasks run inline. With
 DJANGO_ENV=production the settings refuse to start on an unsafe configuration.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -45,9 +46,14 @@ if PRODUCTION:
         )
     if not env_str("DATABASE_URL", default=""):
         raise ImproperlyConfigured("DATABASE_URL must be set in production (no embedded database).")
+    _base_url = env_str("ICCWATCH_BASE_URL", default="")
+    if _base_url and not _base_url.startswith("https://"):
+        # Password links sent over plain HTTP could be read on the way.
+        raise ImproperlyConfigured("ICCWATCH_BASE_URL must be an https:// address in production.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with the admin site only admins may use (core/adminsite.py).
+    "core.admin_app.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -61,6 +67,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # The project's own apps, from the bottom of the layout up (ARCHITECTURE.md).
     "core",
     "states",
@@ -70,6 +79,7 @@ INSTALLED_APPS = [
     "front",
     "dataset",
     "alerts",
+    "accounts",
     "devtools",
 ]
 
@@ -84,8 +94,14 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session gave a second-factor code.
+    "django_otp.middleware.OTPMiddleware",
+    # Enrolled in a second factor but no code given yet: staff pages ask for it.
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "iccwatch.urls"
@@ -212,12 +228,69 @@ if PRODUCTION and ICCWATCH_WEBHOOK_ALLOW_LOOPBACK:
     raise ImproperlyConfigured("ICCWATCH_WEBHOOK_ALLOW_LOOPBACK must be off in production.")
 
 # --- Auth, i18n, static ---------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: a locked-out username+address is refused before its password is checked.
+    "core.auth.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    # Members of the admins group hold every permission, as superusers do.
+    "core.auth.AdminsBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A one-time password link (manage.py create_account, password reset) expires after 3 days.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+# The site's public address, for links printed or mailed outside a request
+# (manage.py create_account); unset: http://127.0.0.1:8000.
+ICCWATCH_BASE_URL = env_str("ICCWATCH_BASE_URL", default="").rstrip("/")
+
+# Lockout of repeated failed sign-ins (django-axes), on every sign-in form: after
+# ICCWATCH_LOGIN_FAILURE_LIMIT failures for one username from one address, that
+# username is refused from that address, even with the right password, until
+# ICCWATCH_LOGIN_COOLOFF_MINUTES have passed since the last failure (a failure during
+# the lockout starts the cool-off again). Admins see and clear lockouts in the admin
+# (Axes: access attempts) or with `manage.py axes_reset_username USERNAME`.
+ICCWATCH_LOGIN_FAILURE_LIMIT = env_int("ICCWATCH_LOGIN_FAILURE_LIMIT", default=5)
+ICCWATCH_LOGIN_COOLOFF_MINUTES = env_int("ICCWATCH_LOGIN_COOLOFF_MINUTES", default=30)
+if not 1 <= ICCWATCH_LOGIN_FAILURE_LIMIT <= 100:
+    raise ImproperlyConfigured("ICCWATCH_LOGIN_FAILURE_LIMIT must be between 1 and 100.")
+if not 1 <= ICCWATCH_LOGIN_COOLOFF_MINUTES <= 7 * 24 * 60:
+    raise ImproperlyConfigured(
+        "ICCWATCH_LOGIN_COOLOFF_MINUTES must be between 1 and 10080 (a week)."
+    )
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = ICCWATCH_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=ICCWATCH_LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The same client address as the API's throttles (ICCWATCH_API_NUM_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "core.auth.client_ip"
+# The attempt log keeps no passwords; usernames are kept so that admins can unlock them.
+AXES_SENSITIVE_PARAMETERS = ["password"]
+# No start-up banner on every manage.py command; lockouts are still logged.
+AXES_VERBOSE = False
+
+# Second factor (django-otp, TOTP): optional, for reviewers and admins (/account/otp/).
+OTP_TOTP_ISSUER = "iccwatch"
+
+# Sessions: the cookie is never readable by scripts, is not sent on cross-site
+# subrequests or posts (SameSite=Lax), only over HTTPS in production, and lasts
+# DJANGO_SESSION_COOKIE_AGE seconds (default 8 hours: a working day).
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", default=8 * 3600)
+if not 300 <= SESSION_COOKIE_AGE <= 30 * 24 * 3600:
+    raise ImproperlyConfigured(
+        "DJANGO_SESSION_COOKIE_AGE must be between 300 (5 minutes) and 2592000 (30 days) seconds."
+    )
+CSRF_COOKIE_SAMESITE = "Lax"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]

@@ -7,6 +7,7 @@ from core.views import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("account/", include("accounts.urls")),
     path("api/v1/", include("api.urls")),
     path("newsroom/alerts/", include("alerts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

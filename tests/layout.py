@@ -11,6 +11,7 @@ LAYERS = {
     "front": 5,
     "dataset": 5,
     "alerts": 5,  # mail and webhooks; nothing below imports it
+    "accounts": 5,  # staff sign-in pages (second factor, lockout)
     "devtools": 6,
     "iccwatch": 7,  # configuration
 }

@@ -1,19 +1,25 @@
-"""The admin is the staff's data-entry tool: every model's list and edit pages work."""
+"""The admin is the admins' tool: every model's list and edit pages work, only admins
+get in, and a visit saved there becomes a report that another reviewer must verify."""
 
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
-from visits.models import Visit
+from core.models import Source
+from states.models import State
+from tests.security.helpers import PASSWORD, account, admin_form_data
+from visits import review
+from visits.models import Report, ReportState, ReviewState, Visit
+from warrants.models import Person
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def staff_client(client, seeded):
-    user = User.objects.create_superuser("admin", "admin@example.org", "a-long-test-password")
+    user = User.objects.create_superuser("admin", "admin@example.org", PASSWORD)
     client.force_login(user)
     return client
 
@@ -63,3 +69,169 @@ def test_staff_cannot_edit_verdicts_by_hand(staff_client):
     assert response.status_code == 403
     visit.verdict.refresh_from_db()
     assert visit.verdict.code == "non_compliance"
+
+
+# --- Only admins use the admin -----------------------------------------------------------
+
+
+def test_staff_who_are_not_admins_cannot_use_the_admin(client, seeded):
+    """Measured defect: any staff account (a reviewer with is_staff) could use the admin."""
+    reviewer = account("rita", "reviewers", staff=True)
+    reviewer.user_permissions.set(Permission.objects.all())
+    client.force_login(reviewer)
+    response = client.get(reverse("admin:visits_visit_changelist"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    response = client.post(reverse("admin:visits_visit_add"), {"person": "1"})
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_the_admin_sign_in_refuses_a_reviewer_with_the_right_password(client, seeded):
+    account("rita", "reviewers", staff=True)
+    response = client.post(
+        reverse("admin:login"), {"username": "rita", "password": PASSWORD, "next": "/admin/"}
+    )
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert "newsroom" in response.content.decode()
+
+
+def test_members_of_the_admins_group_use_the_admin(client, seeded):
+    user = account("ada", "admins")
+    client.force_login(user)
+    visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(reverse("admin:visits_visit_change", args=[visit.pk])).status_code == 200
+    response = client.post(
+        reverse("admin:login"), {"username": "ada", "password": PASSWORD, "next": "/admin/"}
+    )
+    assert response.status_code == 302
+
+
+# --- Visits saved in the admin become reports --------------------------------------------
+
+
+@pytest.fixture
+def admin_user(seeded):
+    return User.objects.create_superuser("root", "root@example.org", PASSWORD)
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def new_visit_data(admin_client, *, host="TJK", person="vladimir-putin", sources=1):
+    data = admin_form_data(admin_client.get(reverse("admin:visits_visit_add")))
+    data.update(
+        {
+            "person": str(Person.objects.get(slug=person).pk),
+            "host": str(State.objects.get(iso3=host).pk),
+            "start": "2031-10-08",
+            "start_precision": "day",
+            "end": "2031-10-10",
+            "end_precision": "day",
+            "status": "occurred",
+            "outcome": "not_arrested",
+            "host_control": "effective",
+            "place": "Dushanbe",
+            # Not a field of the form: a forged value must change nothing.
+            "review_state": ReviewState.VERIFIED,
+        }
+    )
+    prefix = "citations"
+    data[f"{prefix}-TOTAL_FORMS"] = str(sources)
+    for i, source in enumerate(Source.objects.order_by("id")[:sources]):
+        data[f"{prefix}-{i}-source"] = str(source.pk)
+        data[f"{prefix}-{i}-publisher"] = "Test Wire"
+    return data
+
+
+def test_a_visit_added_in_the_admin_is_a_report_not_a_published_visit(admin_client, admin_user):
+    """Measured defect: a visit added with review_state=verified was public at once."""
+    before = Visit.objects.count()
+    response = admin_client.post(reverse("admin:visits_visit_add"), new_visit_data(admin_client))
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert Visit.objects.count() == before
+    report = Report.objects.get(author=admin_user)
+    assert response["Location"] == reverse("admin:visits_report_change", args=[report.pk])
+    assert report.state == ReportState.SUBMITTED and not report.is_correction
+    assert report.data["host"] == "TJK" and report.data["start"] == "2031-10-08"
+    assert len(report.citations) == 1
+    # Four eyes: its author cannot verify it, another reviewer can.
+    with pytest.raises(review.FourEyesError):
+        review.verify(report, admin_user)
+    visit = review.verify(report, account("vera", "reviewers"))
+    assert visit.review_state == ReviewState.VERIFIED and visit.created_by == admin_user
+
+
+def test_a_visit_without_a_source_is_refused_in_the_admin(admin_client, admin_user):
+    """Measured defect: the admin saved a visit with no source."""
+    data = new_visit_data(admin_client, sources=0)
+    response = admin_client.post(reverse("admin:visits_visit_add"), data)
+    assert response.status_code == 200
+    assert "Please submit at least 1 form." in response.content.decode()
+    assert not Report.objects.filter(author=admin_user).exists()
+
+
+def test_a_visit_to_the_persons_own_state_is_a_form_error_not_a_500(admin_client, admin_user):
+    """Measured defect: the database trigger's IntegrityError escaped as a 500."""
+    data = new_visit_data(admin_client, host="RUS")
+    response = admin_client.post(reverse("admin:visits_visit_add"), data)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "own state of nationality" in " ".join(form.errors["host"])
+    assert not Report.objects.filter(author=admin_user).exists()
+
+
+def test_editing_a_published_visit_files_a_correction_and_leaves_it_unchanged(
+    admin_client, admin_user
+):
+    visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    url = reverse("admin:visits_visit_change", args=[visit.pk])
+    data = admin_form_data(admin_client.get(url))
+    assert "review_state" not in data  # read-only: not a field of the form
+    data.update({"place": "Somewhere else", "review_state": ReviewState.REPORTED})
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    report = Report.objects.get(author=admin_user)
+    assert report.is_correction and report.visit == visit
+    assert report.data["place"] == "Somewhere else"
+    visit.refresh_from_db()
+    assert visit.place != "Somewhere else" and visit.review_state == ReviewState.VERIFIED
+    # Saving it again unchanged files nothing more.
+    response = admin_client.post(url, admin_form_data(admin_client.get(url)))
+    assert Report.objects.filter(author=admin_user).count() == 1
+
+
+def test_a_reviewers_own_report_cannot_be_verified_through_the_admin(client, seeded):
+    """Measured defect: a reviewer posted a report and verified it in the admin."""
+    both = account("bo", "reporters", "reviewers", staff=True)
+    both.user_permissions.set(Permission.objects.all())
+    report = review.file_report(
+        author=both,
+        data={
+            "person": "vladimir-putin",
+            "host": "TJK",
+            "start": "2031-10-08",
+            "status": "occurred",
+            "outcome": "not_arrested",
+        },
+        citations=[{"url": "https://example.org/a"}],
+    )
+    client.force_login(both)
+    response = client.get(reverse("admin:visits_report_change", args=[report.pk]))
+    assert response.status_code == 302
+    with pytest.raises(review.FourEyesError):
+        review.verify(report, both)
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED
+
+
+def test_visits_are_not_deleted_in_the_admin(admin_client):
+    visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    response = admin_client.post(
+        reverse("admin:visits_visit_delete", args=[visit.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert Visit.objects.filter(pk=visit.pk).exists()

@@ -21,12 +21,12 @@ SAFE_PRODUCTION = {
 }
 
 
-def load_settings(**overrides):
+def load_settings(_code=None, **overrides):
     """Load the settings in a fresh interpreter with exactly this configuration."""
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_", "REDIS_URL"))
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_", "REDIS_URL", "ICCWATCH_"))
     }
     env.update(SAFE_PRODUCTION)
     for name, value in overrides.items():
@@ -39,7 +39,8 @@ def load_settings(**overrides):
         [
             sys.executable,
             "-c",
-            "import django; django.setup(); from django.conf import settings; print('DEBUG', settings.DEBUG)",
+            _code
+            or "import django; django.setup(); from django.conf import settings; print('DEBUG', settings.DEBUG)",
         ],
         cwd=ROOT,
         env=env,
@@ -53,6 +54,28 @@ def test_a_safe_production_configuration_starts():
     result = load_settings()
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "DEBUG False"
+
+
+def test_production_cookies_are_secure_and_sign_in_is_guarded():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, "
+        "s.SESSION_COOKIE_SAMESITE, s.SESSION_COOKIE_AGE, s.AXES_FAILURE_LIMIT, "
+        "s.AXES_COOLOFF_TIME, s.AUTHENTICATION_BACKENDS[0], s.MIDDLEWARE[-1])"
+    )
+    result = load_settings(_code=code, DJANGO_SESSION_COOKIE_AGE="3600")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "True",
+        "True",
+        "True",
+        "Lax",
+        "3600",
+        "5",
+        "0:30:00",
+        "core.auth.LockoutBackend",
+        "axes.middleware.AxesMiddleware",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -78,6 +101,13 @@ def test_a_safe_production_configuration_starts():
         ),
         ({"DATABASE_URL": None}, "DATABASE_URL must be set in production"),
         ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG='maybe' is not a boolean"),
+        (
+            {"ICCWATCH_BASE_URL": "http://iccwatch.example.org"},
+            "ICCWATCH_BASE_URL must be an https://",
+        ),
+        ({"DJANGO_SESSION_COOKIE_AGE": "60"}, "DJANGO_SESSION_COOKIE_AGE must be between 300"),
+        ({"ICCWATCH_LOGIN_FAILURE_LIMIT": "0"}, "ICCWATCH_LOGIN_FAILURE_LIMIT must be between 1"),
+        ({"ICCWATCH_LOGIN_COOLOFF_MINUTES": "x"}, "ICCWATCH_LOGIN_COOLOFF_MINUTES='x' is not"),
         ({"DJANGO_ENV": "prod"}, "DJANGO_ENV='prod' must be one of: development, production."),
     ],
     ids=[
@@ -89,6 +119,10 @@ def test_a_safe_production_configuration_starts():
         "no-hosts",
         "no-database",
         "unreadable-boolean",
+        "http-base-url",
+        "short-session",
+        "no-lockout",
+        "unreadable-cooloff",
         "unknown-environment",
     ],
 )

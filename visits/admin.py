@@ -1,28 +1,126 @@
-from django.contrib import admin
+"""The admin's pages for visits and their derived data.
 
+The admin is for admins (core.adminsite), and even there a visit is never written
+directly: saving the visit form files a report through the newsroom's service layer
+(visits.review.file_report), a new report for an added visit and a correction report
+for an edited published one. Nothing is public until another reviewer verifies it in
+the newsroom (four eyes). The form refuses what the report would refuse (a visit to the
+person's own state, no source, ...) next to the field concerned; review_state is never a
+form field.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from visits import review
 from visits.models import (
     Citation,
     EvaluationRequest,
     Finding,
+    HostControl,
     Report,
+    ReviewState,
     Verdict,
     VerdictChange,
     Visit,
 )
+from visits.reports import validate_visit_fields
+
+EDITABLE_VISIT_FIELDS = [
+    "person",
+    "host",
+    "place",
+    ("start", "start_precision"),
+    ("end", "end_precision"),
+    "occasion",
+    "status",
+    "outcome",
+    "host_notified",
+    "host_justification",
+    "host_control",
+    "controlled_by",
+    "notes",
+]
 
 
 class CitationInline(admin.TabularInline):
-    """The visit's sources, with what this visit's record says of each."""
+    """The visit's sources, with what this visit's record says of each: at least one."""
 
     model = Citation
     extra = 0
+    min_num = 1
     fields = ["source", "publisher", "published", "excerpt", "archived_url"]
     autocomplete_fields = ["source"]
 
+    def get_formset(self, request, obj=None, **kwargs):
+        # The admin passes min_num to the formset but not validate_min: without it, every
+        # row could be deleted (or none posted) and the visit would have no source.
+        return super().get_formset(request, obj, validate_min=True, **kwargs)
+
+
+class VisitAdminForm(forms.ModelForm):
+    """The visit's fields, checked as the report they become will be (visits.reports)."""
+
+    class Meta:
+        model = Visit
+        fields = [
+            name
+            for entry in EDITABLE_VISIT_FIELDS
+            for name in (entry if isinstance(entry, tuple) else (entry,))
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and self.instance.review_state != ReviewState.VERIFIED:
+            raise ValidationError(
+                _(
+                    "Only a published visit can be corrected; this one is %(state)s. "
+                    "Its reports are reviewed in the newsroom."
+                ),
+                params={"state": self.instance.get_review_state_display()},
+            )
+        person, host = cleaned.get("person"), cleaned.get("host")
+        if person is None or host is None:
+            return cleaned
+        host_control = cleaned.get("host_control") or HostControl.EFFECTIVE
+        errors = validate_visit_fields(
+            person=person,
+            host=host,
+            start=cleaned.get("start"),
+            end=cleaned.get("end"),
+            status=cleaned.get("status") or "",
+            outcome=cleaned.get("outcome") or "",
+            review_state=ReviewState.VERIFIED,
+            host_control=host_control,
+        )
+        controlled_by = cleaned.get("controlled_by")
+        if controlled_by is not None and host_control != HostControl.NONE:
+            errors["controlled_by"] = _(
+                "An occupier is recorded only when the host did not control the place."
+            )
+        elif controlled_by is not None and controlled_by.pk == host.pk:
+            errors["controlled_by"] = _(
+                "The state that controlled the place cannot be the host itself."
+            )
+        for field, message in errors.items():
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, message)
+            elif field not in self.fields:
+                self.add_error(None, message)
+        return cleaned
+
 
 class FindingInline(admin.TabularInline):
+    """The court's findings about this visit, edited on their own admin page."""
+
     model = Finding
     extra = 0
+    can_delete = False
+    show_change_link = True
     fields = [
         "state",
         "kind",
@@ -34,6 +132,13 @@ class FindingInline(admin.TabularInline):
         "referred_to_unsc",
     ]
     fk_name = "visit"
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class VerdictChangeInline(admin.TabularInline):
@@ -72,10 +177,132 @@ class VisitAdmin(admin.ModelAdmin):
     ]
     search_fields = ["slug", "person__name", "host__name", "host__iso3", "place", "occasion"]
     date_hierarchy = "start"
+    form = VisitAdminForm
     autocomplete_fields = ["person", "host", "controlled_by"]
-    readonly_fields = ["current_verdict", "created_at", "updated_at", "created_by", "updated_by"]
+    readonly_fields = [
+        "slug",
+        "review_state",
+        "withdrawal_note",
+        "expected_verdict",
+        "dataset_version",
+        "current_verdict",
+        "created_at",
+        "updated_at",
+        "created_by",
+        "updated_by",
+    ]
     inlines = [CitationInline, FindingInline, VerdictChangeInline]
     list_select_related = ["person", "host", "verdict"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return EDITABLE_VISIT_FIELDS
+        return ["slug", "review_state", *EDITABLE_VISIT_FIELDS, *self.readonly_fields[2:]]
+
+    def has_delete_permission(self, request, obj=None):
+        # A published fact is withdrawn (review, import), never deleted from the record.
+        return False
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if request.method == "GET":
+            note = (
+                _(
+                    "Saving files a report: the visit is published only when another "
+                    "reviewer verifies it in the newsroom."
+                )
+                if add
+                else _(
+                    "Saving files a correction report: this visit stays as it is until "
+                    "another reviewer verifies the correction in the newsroom."
+                )
+            )
+            messages.info(request, note)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # --- Saving files a report (visits.review), never the visit itself ------------------
+
+    def save_model(self, request, obj, form, change):
+        """Nothing is saved here: see save_related."""
+
+    def save_related(self, request, form, formsets, change):
+        visit = form.instance
+        citations = []
+        for formset in formsets:
+            if formset.model is not Citation:
+                continue
+            for row in formset.forms:
+                data = getattr(row, "cleaned_data", None)
+                if not data or data.get("DELETE") or data.get("source") is None:
+                    continue
+                citations.append(
+                    {
+                        "url": data["source"].url,
+                        "publisher": data.get("publisher") or "",
+                        "published": data["published"].isoformat()
+                        if data.get("published")
+                        else None,
+                        "excerpt": data.get("excerpt") or "",
+                        "archived_url": data.get("archived_url") or "",
+                    }
+                )
+        data = review.report_data_of(visit)
+        request._visit_report = request._visit_report_error = None
+        if change:
+            published = Visit.objects.get(pk=visit.pk)
+            if data == review.report_data_of(published) and review.normalise_citations(
+                citations
+            ) == review.normalise_citations(review.citations_of(published)):
+                request._visit_report_error = _("Nothing changed: no report was filed.")
+                return
+        try:
+            request._visit_report = review.file_report(
+                author=request.user,
+                data=data,
+                citations=citations,
+                visit=Visit.objects.get(pk=visit.pk) if change else None,
+            )
+        except review.DuplicateReport as exc:
+            request._visit_report = exc.existing
+            request._visit_report_error = _(
+                "An identical report is already open: report %(number)s."
+            ) % {"number": exc.existing.pk}
+        except (ValidationError, PermissionDenied) as exc:
+            request._visit_report_error = " ".join(getattr(exc, "messages", None) or [str(exc)])
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        return []  # the formsets were not saved: the report says what changed
+
+    def log_addition(self, request, obj, message):
+        """The report, not the visit, records what was done (and by whom)."""
+
+    def log_change(self, request, obj, message):
+        """The report, not the visit, records what was done (and by whom)."""
+
+    def _response_after_report(self, request, obj):
+        report = getattr(request, "_visit_report", None)
+        error = getattr(request, "_visit_report_error", None)
+        if error:
+            messages.error(request, error)
+        elif report is not None:
+            messages.success(
+                request,
+                _(
+                    "Filed as report %(number)s: it is published only when another reviewer "
+                    "verifies it in the newsroom."
+                )
+                % {"number": report.pk},
+            )
+        if report is not None:
+            return HttpResponseRedirect(reverse("admin:visits_report_change", args=[report.pk]))
+        if obj.pk:
+            return HttpResponseRedirect(reverse("admin:visits_visit_change", args=[obj.pk]))
+        return HttpResponseRedirect(reverse("admin:visits_visit_changelist"))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._response_after_report(request, obj)
+
+    def response_change(self, request, obj):
+        return self._response_after_report(request, obj)
 
     @admin.display(description="verdict", ordering="verdict__code")
     def verdict_code(self, obj):
@@ -89,12 +316,6 @@ class VisitAdmin(admin.ModelAdmin):
             return "not yet evaluated"
         check = f"\n\nSELF-CHECK: {verdict.self_check}" if verdict.self_check else ""
         return f"{verdict.code} ({verdict.basis or 'no basis'}): {verdict.explanation}{check}"
-
-    def save_model(self, request, obj, form, change):
-        obj.updated_by = request.user
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(Finding)

@@ -1,0 +1,41 @@
+"""The admin is for admins: only members of the admins group (or superusers) may sign in
+to /admin/ or use it, whatever their is_staff flag says; reporters and reviewers work
+in the newsroom. An admin who enrolled a second factor must also have given its code
+in this session (core.auth.second_factor_pending).
+"""
+
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from core import roles
+from core.auth import second_factor_pending
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's sign-in form: the account must be active and hold the admin role."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Please enter the username and password of an admin account. The newsroom "
+            "(/newsroom/) is where reporters and reviewers sign in."
+        ),
+    }
+
+    def confirm_login_allowed(self, user):
+        AuthenticationForm.confirm_login_allowed(self, user)
+        if not roles.is_admin(user):
+            raise ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+
+
+class AdminSite(admin.AdminSite):
+    site_header = _("iccwatch administration")
+    site_title = _("iccwatch admin")
+    login_form = AdminLoginForm
+
+    def has_permission(self, request):
+        user = request.user
+        return bool(user.is_active and roles.is_admin(user) and not second_factor_pending(user))

@@ -1,0 +1,73 @@
+"""Signing in: the lockout of repeated failures, the admins' permissions and the second factor.
+
+- `LockoutBackend` (django-axes) comes first in AUTHENTICATION_BACKENDS: once a username
+  has failed ICCWATCH_LOGIN_FAILURE_LIMIT times from one address, every sign-in form
+  (the admin's and the newsroom's, which all call django.contrib.auth.authenticate with
+  the request) refuses it, even with the right password, until the cool-off has passed.
+- `AdminsBackend` gives the members of the admins group (core.roles) every model
+  permission, as a superuser has: the admin site is theirs, and theirs alone
+  (core.adminsite).
+- `second_factor_pending(user)`: the user enrolled a TOTP device (django-otp) but has not
+  yet given a code in this session; staff pages then ask for one (accounts.middleware).
+"""
+
+from __future__ import annotations
+
+from axes.backends import AxesStandaloneBackend
+from django.conf import settings
+from django.contrib.auth.backends import BaseBackend
+
+from core import roles
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout check, for every authenticate() call that comes with a request.
+
+    Every sign-in form passes the request. A call without one (the test client's
+    login(), a shell) has no address to count failures against: it is not checked here
+    (the next backend still checks the password) instead of failing with an error.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class AdminsBackend(BaseBackend):
+    """Admins (the admins group or a superuser) hold every permission; nobody else gains any."""
+
+    def has_perm(self, user_obj, perm, obj=None):
+        return roles.is_admin(user_obj)
+
+    def has_module_perms(self, user_obj, app_label):
+        return roles.is_admin(user_obj)
+
+
+def client_ip(request) -> str:
+    """The client's address as the API's throttles see it: the peer, or behind
+    ICCWATCH_API_NUM_PROXIES reverse proxies the Nth address from the right of
+    X-Forwarded-For (what the nearest trusted proxy saw)."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies is None or not forwarded:
+        return remote
+    if proxies == 0:
+        return remote
+    addresses = [a.strip() for a in forwarded.split(",") if a.strip()]
+    if not addresses:
+        return remote
+    return addresses[-min(proxies, len(addresses))]
+
+
+def second_factor_pending(user) -> bool:
+    """Signed in with a password, enrolled for a second factor, and no code given yet."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    is_verified = getattr(user, "is_verified", None)
+    if is_verified is not None and is_verified():
+        return False
+    from django_otp import user_has_device
+
+    return user_has_device(user, confirmed=True)

@@ -1,0 +1,104 @@
+"""manage.py create_account USERNAME --email E --role reporter|reviewer|admin [--role ...]
+
+Creates a staff account with no usable password, gives it its roles (core.roles) and
+prints a one-time link where its owner sets a password (Django's password-reset token:
+it stops working once the password is set, or after PASSWORD_RESET_TIMEOUT). No
+password is ever typed on the command line, where shell history and process lists
+would keep it.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from core.roles import ROLES
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
+def set_password_path(uidb64: str, token: str) -> str:
+    """The newsroom's password-reset confirmation page (Django's PasswordResetConfirmView)."""
+    try:
+        return reverse("newsroom:password_reset_confirm", args=[uidb64, token])
+    except NoReverseMatch:
+        return f"/newsroom/password/reset/{uidb64}/{token}/"
+
+
+def password_link(user, base_url: str) -> str:
+    """A one-time link where `user` sets their password."""
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return base_url.rstrip("/") + set_password_path(uidb64, token)
+
+
+class Command(BaseCommand):
+    help = (
+        "Create a staff account with one or more roles and print a one-time link to set its "
+        "password (no password on the command line)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--email", required=True, help="The account's email address.")
+        parser.add_argument(
+            "--role",
+            action="append",
+            required=True,
+            metavar="ROLE",
+            help=f"One of {', '.join(ROLES)}; repeat for several roles.",
+        )
+        parser.add_argument(
+            "--base-url",
+            default="",
+            help="The site's address for the link (default: ICCWATCH_BASE_URL, else "
+            f"{DEFAULT_BASE_URL}).",
+        )
+
+    def handle(self, *args, username, email, role, base_url, **options):
+        User = get_user_model()
+        username = username.strip()
+        if not username:
+            raise CommandError("The username is empty.")
+        try:
+            User._meta.get_field(User.USERNAME_FIELD).run_validators(username)
+        except ValidationError as exc:
+            raise CommandError(f"Invalid username {username!r}: {' '.join(exc.messages)}") from None
+        if User.objects.filter(**{f"{User.USERNAME_FIELD}__iexact": username}).exists():
+            raise CommandError(f"An account named {username!r} already exists.")
+        email = email.strip()
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise CommandError(f"{email!r} is not an email address.") from None
+        unknown = sorted({r for r in role if r not in ROLES})
+        if unknown:
+            raise CommandError(
+                f"Unknown role {', '.join(map(repr, unknown))}: use {', '.join(ROLES)}."
+            )
+        base_url = (base_url or settings.ICCWATCH_BASE_URL or DEFAULT_BASE_URL).rstrip("/")
+        if not base_url.startswith(("http://", "https://")):
+            raise CommandError(f"--base-url {base_url!r} is not an http(s) address.")
+        roles = list(dict.fromkeys(role))
+
+        with transaction.atomic():
+            user = User.objects.create_user(username, email=email)  # unusable password
+            user.is_staff = "admin" in roles  # the admin's templates show its links to staff
+            user.save(update_fields=["is_staff"])
+            for name in roles:
+                group, _created = Group.objects.get_or_create(name=ROLES[name])
+                user.groups.add(group)
+
+        self.stdout.write(f"Created {username} ({email}) with the roles: {', '.join(roles)}.")
+        self.stdout.write(
+            "Send this one-time link to its owner to set a password (it works once, and "
+            f"expires in {settings.PASSWORD_RESET_TIMEOUT // 3600} hours):"
+        )
+        self.stdout.write(password_link(user, base_url))

@@ -1,0 +1,117 @@
+"""manage.py create_account: roles, no password on the command line, a one-time link to
+set it; the password validators (at least 12 characters, not common, not all digits)."""
+
+import io
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+
+from core import roles
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.security.urls")]
+
+
+def create(*args, **options) -> str:
+    out = io.StringIO()
+    call_command("create_account", *args, stdout=out, **options)
+    return out.getvalue()
+
+
+def link_in(output: str) -> str:
+    return re.search(r"(https?://\S+)", output).group(1)
+
+
+def test_create_account_gives_roles_and_no_usable_password():
+    output = create(
+        "nadia", "--email", "nadia@example.org", "--role", "reporter", "--role", "reviewer"
+    )
+    user = User.objects.get(username="nadia")
+    assert user.email == "nadia@example.org" and not user.has_usable_password()
+    assert roles.roles_of(user) == ["reporter", "reviewer"] and not user.is_staff
+    assert "reporter, reviewer" in output
+    link = link_in(output)
+    assert link.startswith("http://127.0.0.1:8000/newsroom/password/reset/")
+
+    create("ada", email="ada@example.org", role=["admin"], base_url="https://iccwatch.example.org/")
+    ada = User.objects.get(username="ada")
+    assert roles.is_admin(ada) and ada.is_staff and not ada.is_superuser
+
+
+def test_the_link_sets_the_password_once(client):
+    link = link_in(create("nadia", email="nadia@example.org", role=["reporter"]))
+    path = link.removeprefix("http://127.0.0.1:8000")
+    response = client.get(path)
+    assert response.status_code == 302  # to the same page without the token in its address
+    form_url = response["Location"]
+    response = client.get(form_url)
+    assert response.context["validlink"]
+    # Too short: refused by the validators, the link still works.
+    response = client.post(form_url, {"new_password1": "short-pw", "new_password2": "short-pw"})
+    assert response.status_code == 200
+    assert "at least 12 characters" in response.content.decode()
+    new = "correct horse battery 42"
+    response = client.post(form_url, {"new_password1": new, "new_password2": new})
+    assert response.status_code == 302
+    assert User.objects.get(username="nadia").check_password(new)
+    # Used once: the same link is now refused.
+    fresh = type(client)()
+    response = fresh.get(path, follow=True)
+    assert response.context["validlink"] is False
+
+
+@pytest.mark.parametrize(
+    ("args", "options", "message"),
+    [
+        (("nadia",), {"email": "x@example.org", "role": ["reporter"]}, "already exists"),
+        (("NADIA",), {"email": "x@example.org", "role": ["reporter"]}, "already exists"),
+        (("omar",), {"email": "not-an-address", "role": ["reporter"]}, "is not an email address"),
+        (("omar",), {"email": "o@example.org", "role": ["editor"]}, "Unknown role 'editor'"),
+        (("om ar",), {"email": "o@example.org", "role": ["reporter"]}, "Invalid username"),
+        (
+            ("omar",),
+            {"email": "o@example.org", "role": ["reporter"], "base_url": "ftp://x"},
+            "is not an http(s) address",
+        ),
+    ],
+    ids=["existing", "existing-other-case", "bad-email", "unknown-role", "bad-username", "bad-url"],
+)
+def test_create_account_refuses_clearly(args, options, message):
+    User.objects.create_user("nadia")
+    with pytest.raises(CommandError, match=re.escape(message)):
+        create(*args, **options)
+    assert User.objects.count() == 1
+
+
+def test_there_is_no_way_to_give_a_password_on_the_command_line():
+    with pytest.raises(TypeError):
+        create("omar", email="o@example.org", role=["reporter"], password="hunter2hunter2")
+    with pytest.raises(CommandError):
+        call_command(
+            "create_account",
+            "omar",
+            "--email",
+            "o@example.org",
+            "--role",
+            "reporter",
+            "--password",
+            "hunter2hunter2",
+        )
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["eleven-char", "123456789012345", "password1234", "nadia-example-org"],
+    ids=["too-short", "all-digits", "common", "like-the-email"],
+)
+def test_weak_passwords_are_refused(password):
+    user = User(username="nadia", email="nadia-example-org@example.org")
+    with pytest.raises(ValidationError):
+        validate_password(password, user)
+
+
+def test_a_long_uncommon_password_is_accepted():
+    validate_password("correct horse battery 42", User(username="nadia"))

@@ -1,0 +1,81 @@
+"""Repeated failed sign-ins lock the username out from that address (django-axes), on the
+admin's sign-in and on any other sign-in form, even for the right password."""
+
+import datetime
+
+import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from tests.security.helpers import PASSWORD, account
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.security.urls")]
+
+
+def sign_in(client, url, username, password, address="203.0.113.7"):
+    return client.post(
+        url, {"username": username, "password": password, "next": "/admin/"}, REMOTE_ADDR=address
+    )
+
+
+def signed_in(client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+@pytest.mark.parametrize("url", ["/admin/login/", "/test-signin/"], ids=["admin", "login-view"])
+def test_thirty_wrong_passwords_lock_the_account_out_even_for_the_right_one(url):
+    """Measured defect: /admin/login/ took 30 wrong passwords in 26 s, then let the right one in."""
+    User.objects.create_superuser("root", "root@example.org", PASSWORD)
+    client = Client()
+    statuses = [sign_in(client, url, "root", f"wrong-{i}").status_code for i in range(30)]
+    limit = settings.ICCWATCH_LOGIN_FAILURE_LIMIT
+    assert statuses[: limit - 1] == [200] * (limit - 1)  # the form again, with its error
+    assert set(statuses[limit:]) == {429}
+    response = sign_in(client, url, "root", PASSWORD)
+    assert response.status_code == 429
+    assert "Sign-in locked" in response.content.decode()
+    assert not signed_in(client)
+
+
+def test_the_lockout_holds_for_that_username_and_address_only_and_ends_after_the_cool_off():
+    User.objects.create_superuser("root", "root@example.org", PASSWORD)
+    account("ada", "admins", staff=True)
+    client = Client()
+    for i in range(settings.ICCWATCH_LOGIN_FAILURE_LIMIT):
+        sign_in(client, "/admin/login/", "root", f"wrong-{i}")
+    assert sign_in(client, "/admin/login/", "root", PASSWORD).status_code == 429
+    # Another account from the same address, and the same account from elsewhere, sign in.
+    assert sign_in(Client(), "/admin/login/", "ada", PASSWORD).status_code == 302
+    assert sign_in(Client(), "/admin/login/", "root", PASSWORD, "198.51.100.9").status_code == 302
+    # After the cool-off, the right password works again.
+    AccessAttempt.objects.update(
+        attempt_time=datetime.datetime.now(datetime.UTC)
+        - datetime.timedelta(minutes=settings.ICCWATCH_LOGIN_COOLOFF_MINUTES + 1)
+    )
+    response = sign_in(client, "/admin/login/", "root", PASSWORD)
+    assert response.status_code == 302 and signed_in(client)
+
+
+def test_the_address_behind_trusted_proxies_is_the_one_counted(settings):
+    from core.auth import client_ip
+
+    class Request:
+        META = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.7"}
+
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": None}
+    assert client_ip(Request) == "10.0.0.1"  # no proxy declared: the header is not trusted
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    assert client_ip(Request) == "203.0.113.7"  # what the one proxy saw, not what the client wrote
+
+
+def test_lockouts_are_listed_in_the_admin():
+    root = User.objects.create_superuser("root", "root@example.org", PASSWORD)
+    for i in range(settings.ICCWATCH_LOGIN_FAILURE_LIMIT):
+        sign_in(Client(), "/admin/login/", "root", f"wrong-{i}")
+    client = Client()
+    client.force_login(root)
+    response = client.get(reverse("admin:axes_accessattempt_changelist"))
+    assert response.status_code == 200 and "root" in response.content.decode()

@@ -1,0 +1,103 @@
+"""The optional second factor (TOTP, django-otp) of reviewers and admins: enrolment with a
+QR code, then every sign-in asks for the code before any staff page."""
+
+import pytest
+from django.contrib.auth.models import User
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.security.helpers import PASSWORD, account
+
+pytestmark = pytest.mark.django_db
+
+
+def current_code(device: TOTPDevice, offset: int = 0) -> str:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = totp.time + offset * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def test_a_reviewer_enrols_with_the_qr_code(client):
+    reviewer = account("rita", "reviewers")
+    client.force_login(reviewer)
+    response = client.get("/account/otp/")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "<svg" in content and "qrline" in content
+    device = TOTPDevice.objects.get(user=reviewer, confirmed=False)
+    response = client.post(
+        "/account/otp/", {"token": "000000" if current_code(device) != "000000" else "111111"}
+    )
+    assert response.status_code == 200 and "not the current one" in response.content.decode()
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)  # no waiting
+    response = client.post("/account/otp/", {"token": current_code(device)})
+    assert response.status_code == 302
+    device.refresh_from_db()
+    assert device.confirmed
+    # This session gave the code: it stays signed in.
+    assert client.get("/account/otp/").status_code == 200
+
+
+def test_reporters_are_not_offered_a_second_factor(client):
+    client.force_login(account("rob", "reporters"))
+    assert client.get("/account/otp/").status_code == 403
+
+
+@pytest.fixture
+def enrolled_admin(db):
+    user = User.objects.create_superuser("root", "root@example.org", PASSWORD)
+    return user, TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+
+
+def test_an_enrolled_admin_must_give_the_code_after_the_password(client, enrolled_admin):
+    user, device = enrolled_admin
+    response = client.post(
+        "/admin/login/", {"username": "root", "password": PASSWORD, "next": "/admin/"}
+    )
+    assert response.status_code == 302
+    # The password alone opens no staff page: each sends to the code page.
+    for path in ("/admin/", "/admin/visits/visit/", "/newsroom/"):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"].startswith("/account/otp/verify/?next="), path
+    # Elsewhere the session counts as signed out (the API, the public site).
+    response = client.get("/api/v1/visits/", HTTP_ACCEPT="application/json")
+    assert response.wsgi_request.user.is_anonymous
+    response = client.post("/account/otp/verify/", {"token": "12345x", "next": "/admin/"})
+    assert response.status_code == 200 and client.get("/admin/").status_code == 302
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)  # no waiting
+    response = client.post(
+        "/account/otp/verify/", {"token": current_code(device), "next": "/admin/"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_code_works_once_and_wrong_codes_are_throttled(client, enrolled_admin):
+    user, device = enrolled_admin
+    code = current_code(device)
+    first = type(client)()
+    first.force_login(user)
+    assert first.post("/account/otp/verify/", {"token": code}).status_code == 302
+    client.force_login(user)
+    response = client.post("/account/otp/verify/", {"token": code})
+    assert response.status_code == 200  # replayed: refused
+    assert "not the current one" in response.content.decode()
+    # Right after a wrong code, even the next right one waits (django-otp's throttling).
+    response = client.post("/account/otp/verify/", {"token": current_code(device, offset=1)})
+    assert response.status_code == 200
+    assert "Too many wrong codes" in response.content.decode()
+
+
+def test_the_next_address_after_the_code_stays_on_the_site(client, enrolled_admin):
+    user, device = enrolled_admin
+    client.force_login(user)
+    response = client.post(
+        "/account/otp/verify/", {"token": current_code(device), "next": "https://evil.example/"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/newsroom/"
+
+
+def test_a_user_without_a_device_signs_in_with_the_password_alone(client):
+    client.force_login(User.objects.create_superuser("root", "root@example.org", PASSWORD))
+    assert client.get("/admin/").status_code == 200
