@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "api",
     "front",
     "dataset",
+    "newsroom",
     "devtools",
 ]
 
@@ -199,6 +200,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# The newsroom's sign-in (Django's auth views with the newsroom's templates).
+LOGIN_URL = "newsroom:sign-in"
+LOGIN_REDIRECT_URL = "newsroom:dashboard"
+LOGOUT_REDIRECT_URL = "newsroom:sign-in"
+
+# --- Mail (password reset links; alerts) ----------------------------------------
+# Development prints mail on the console (unless EMAIL_HOST is set); production sends
+# it through SMTP, configured from the environment.
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", default="iccwatch <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_HOST = env_str("EMAIL_HOST", default="localhost" if PRODUCTION else "")
+EMAIL_PORT = env_int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=10)
+if PRODUCTION or EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = env_str(
+        "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+    )
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]

@@ -1,4 +1,5 @@
-"""Site-wide URLs: the public pages, the API under /api/v1/, and the admin."""
+"""Site-wide URLs: the public pages, the API under /api/v1/, the newsroom under /newsroom/,
+and the admin."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -8,6 +9,7 @@ from core.views import healthz
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
+    path("newsroom/", include("newsroom.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     path("", include("front.urls")),

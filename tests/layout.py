@@ -10,6 +10,7 @@ LAYERS = {
     "api": 5,  # the ways out
     "front": 5,
     "dataset": 5,
+    "newsroom": 5,  # the newsroom's pages (reports and their review)
     "devtools": 6,
     "iccwatch": 7,  # configuration
 }
