@@ -211,18 +211,27 @@ LOGOUT_REDIRECT_URL = "newsroom:sign-in"
 # it through SMTP, configured from the environment.
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", default="iccwatch <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_HOST = env_str("EMAIL_HOST", default="localhost" if PRODUCTION else "")
-EMAIL_PORT = env_int("EMAIL_PORT", default=587)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=10)
-if PRODUCTION or EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+_email_host = env_str("EMAIL_HOST", default="localhost" if PRODUCTION else "")
+if PRODUCTION or _email_host:
+    _MAILER = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _email_host,
+            "port": env_int("EMAIL_PORT", default=587),
+            "username": env_str("EMAIL_HOST_USER", default=""),
+            "password": env_str("EMAIL_HOST_PASSWORD", default=""),
+            "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+            "timeout": env_int("EMAIL_TIMEOUT", default=10),
+        },
+    }
 else:
-    EMAIL_BACKEND = env_str(
-        "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
-    )
+    _MAILER = {
+        "BACKEND": env_str(
+            "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+        )
+    }
+# Django 6.1's mail configuration (one mailer, "default").
+MAILERS = {"default": _MAILER}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
