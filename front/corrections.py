@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import names
+from states.models import State
 from visits.models import HostControl, VisitOutcome, VisitStatus
 
 FIELD_NAMES = {
@@ -43,7 +44,8 @@ def value_words(field: str, value) -> str:
     if field in ("start", "end"):
         return names.format_date(str(value))
     if field in ("host", "controlled_by"):
-        return names.country_name(str(value), str(value))
+        name = State.objects.filter(iso3=str(value)).values_list("name", flat=True).first()
+        return names.country_name(str(value), name or "")
     if field == "status" and value in VisitStatus.values:
         return str(VisitStatus(value).label)
     if field == "outcome" and value in VisitOutcome.values:

@@ -6,7 +6,7 @@ import dataclasses
 from types import SimpleNamespace
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -185,7 +185,12 @@ def cited_sources(visit) -> list[SimpleNamespace]:
 
 def visit_detail(request, slug: str):
     visit = get_object_or_404(
-        visible_visits().with_verdicts().select_related("host", "controlled_by"), slug=slug
+        visible_visits()
+        .with_verdicts()
+        .select_related("host", "controlled_by")
+        # Whether a verified correction exists, in the same query: most visits have none.
+        .annotate(corrected=Exists(review.corrections_of(OuterRef("pk")))),
+        slug=slug,
     )
     verdict = summaries.verdict_of(visit)
     sources = cited_sources(visit)
@@ -228,7 +233,7 @@ def visit_detail(request, slug: str):
         "today": today,
         # Verified corrections ("corrected on …: the end date changed from … to …"), and
         # for signed-in reporters a link to suggest one (the newsroom's correction form).
-        "corrections": correction_lines(review.corrections_of(visit)),
+        "corrections": correction_lines(review.corrections_of(visit)) if visit.corrected else [],
         "may_correct": visit.review_state == ReviewState.VERIFIED
         and roles.may_report(request.user),
     }

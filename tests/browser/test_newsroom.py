@@ -8,7 +8,6 @@ tests/visits/test_pipeline.py covers the worker itself).
 """
 
 import datetime
-import json
 import shutil
 from pathlib import Path
 
@@ -161,10 +160,8 @@ def test_a_report_is_filed_reviewed_by_another_person_and_published(site, browse
     reader.goto(site + "/incidents/")
     assert reader.locator(f'tr[data-id="{NEW_SLUG}"]').count() == 1
     assert NEW_SLUG in reader.request.get(site + "/incidents/feed/").text()
-    api = json.loads(reader.request.get(f"{site}/api/v1/visits/{NEW_SLUG}/").text())
-    assert (
-        api["verdict"]["code"] == "non_compliance" if isinstance(api.get("verdict"), dict) else True
-    )
+    api = reader.request.get(f"{site}/api/v1/visits/{NEW_SLUG}/")
+    assert api.status == 200 and '"non_compliance"' in api.text()
     assert NEW_SLUG in reader.request.get(site + "/api/v1/visits/?host=TJK").text()
     visit = Visit.objects.get(slug=NEW_SLUG)
     assert (visit.created_by.username, visit.updated_by.username) == ("rita", "victor")
