@@ -390,3 +390,26 @@ def test_the_newsroom_speaks_french(tajikistan_removed, reporter, signed_in):
     client.cookies["django_language"] = "fr"
     sign_in = text(client.get(reverse("newsroom:sign-in")))
     assert "Connexion à la rédaction" in sign_in and "Mot de passe oublié ?" in sign_in
+
+
+# --- Accessibility ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", ["dashboard", "new", "report", "correct", "sign-in"])
+def test_each_page_has_one_h1_and_every_control_a_label(tajikistan_removed, reporter, client, page):
+    from tests.site.conftest import outline
+
+    report = file(reporter)
+    if page != "sign-in":
+        client.force_login(reporter)
+    url = reverse("newsroom:sign-in") if page == "sign-in" else url_of(page, report)
+    tags = outline(text(client.get(url)))
+    assert [t for t, _ in tags].count("h1") == 1
+    labelled = {a.get("for") for t, a in tags if t == "label"}
+    for tag, attrs in tags:
+        if tag in ("input", "select", "textarea") and attrs.get("type") not in (
+            "hidden",
+            "submit",
+            "search",
+        ):
+            assert attrs.get("id") in labelled or attrs.get("aria-label"), (page, attrs)
