@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "dataset",
     "alerts",
     "accounts",
+    "newsroom",
     "devtools",
 ]
 
@@ -291,6 +292,38 @@ if not 300 <= SESSION_COOKIE_AGE <= 30 * 24 * 3600:
         "DJANGO_SESSION_COOKIE_AGE must be between 300 (5 minutes) and 2592000 (30 days) seconds."
     )
 CSRF_COOKIE_SAMESITE = "Lax"
+
+# The newsroom's sign-in (Django's auth views with the newsroom's templates).
+LOGIN_URL = "newsroom:sign-in"
+LOGIN_REDIRECT_URL = "newsroom:dashboard"
+LOGOUT_REDIRECT_URL = "newsroom:sign-in"
+
+# --- Mail (password reset links; alerts) ----------------------------------------
+# Development prints mail on the console (unless EMAIL_HOST is set); production sends
+# it through SMTP, configured from the environment.
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", default="iccwatch <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+_email_host = env_str("EMAIL_HOST", default="localhost" if PRODUCTION else "")
+if PRODUCTION or _email_host:
+    _MAILER = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _email_host,
+            "port": env_int("EMAIL_PORT", default=587),
+            "username": env_str("EMAIL_HOST_USER", default=""),
+            "password": env_str("EMAIL_HOST_PASSWORD", default=""),
+            "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+            "timeout": env_int("EMAIL_TIMEOUT", default=10),
+        },
+    }
+else:
+    _MAILER = {
+        "BACKEND": env_str(
+            "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+        )
+    }
+# Django 6.1's mail configuration (one mailer, "default").
+MAILERS = {"default": _MAILER}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]

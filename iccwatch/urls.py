@@ -1,4 +1,5 @@
-"""Site-wide URLs: the public pages, the API under /api/v1/, and the admin."""
+"""Site-wide URLs: the public pages, the API under /api/v1/, the newsroom under /newsroom/,
+and the admin."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -10,6 +11,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("api/v1/", include("api.urls")),
     path("newsroom/alerts/", include("alerts.urls")),
+    path("newsroom/", include("newsroom.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     path("", include("front.urls")),

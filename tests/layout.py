@@ -12,6 +12,7 @@ LAYERS = {
     "dataset": 5,
     "alerts": 5,  # mail and webhooks; nothing below imports it
     "accounts": 5,  # staff sign-in pages (second factor, lockout)
+    "newsroom": 5,  # the newsroom's pages (reports and their review)
     "devtools": 6,
     "iccwatch": 7,  # configuration
 }

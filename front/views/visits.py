@@ -6,18 +6,20 @@ import dataclasses
 from types import SimpleNamespace
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import tabular
+from core import roles, tabular
 from front import listing, summaries
+from front.corrections import correction_lines
 from front.listing import Column, Listing
 from front.pages import render_page
 from front.views.warrants import situation_choices, state_choices
 from states.models import Declaration, TreatyEvent
+from visits import review
 from visits.filters import VisitFilterSet
 from visits.models import Finding, ReviewState, VerdictCode, Visit
 from warrants.models import Person, Warrant
@@ -183,7 +185,12 @@ def cited_sources(visit) -> list[SimpleNamespace]:
 
 def visit_detail(request, slug: str):
     visit = get_object_or_404(
-        visible_visits().with_verdicts().select_related("host", "controlled_by"), slug=slug
+        visible_visits()
+        .with_verdicts()
+        .select_related("host", "controlled_by")
+        # Whether a verified correction exists, in the same query: most visits have none.
+        .annotate(corrected=Exists(review.corrections_of(OuterRef("pk")))),
+        slug=slug,
     )
     verdict = summaries.verdict_of(visit)
     sources = cited_sources(visit)
@@ -224,5 +231,10 @@ def visit_detail(request, slug: str):
         "permalink": permalink,
         "citation": citation,
         "today": today,
+        # Verified corrections ("corrected on …: the end date changed from … to …"), and
+        # for signed-in reporters a link to suggest one (the newsroom's correction form).
+        "corrections": correction_lines(review.corrections_of(visit)) if visit.corrected else [],
+        "may_correct": visit.review_state == ReviewState.VERIFIED
+        and roles.may_report(request.user),
     }
     return render_page(request, "visits/visit_detail.html", context)

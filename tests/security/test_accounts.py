@@ -34,7 +34,7 @@ def test_create_account_gives_roles_and_no_usable_password():
     assert roles.roles_of(user) == ["reporter", "reviewer"] and not user.is_staff
     assert "reporter, reviewer" in output
     link = link_in(output)
-    assert link.startswith("http://127.0.0.1:8000/newsroom/password/reset/")
+    assert link.startswith("http://127.0.0.1:8000/newsroom/password-reset/")
 
     create("ada", email="ada@example.org", role=["admin"], base_url="https://iccwatch.example.org/")
     ada = User.objects.get(username="ada")

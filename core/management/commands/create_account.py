@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -26,10 +26,7 @@ DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 def set_password_path(uidb64: str, token: str) -> str:
     """The newsroom's password-reset confirmation page (Django's PasswordResetConfirmView)."""
-    try:
-        return reverse("newsroom:password_reset_confirm", args=[uidb64, token])
-    except NoReverseMatch:
-        return f"/newsroom/password/reset/{uidb64}/{token}/"
+    return reverse("newsroom:password-reset-confirm", args=[uidb64, token])
 
 
 def password_link(user, base_url: str) -> str:

@@ -1,0 +1,84 @@
+"""Corrections of published visits, as the public page words them.
+
+A verified correction (visits.Report with is_correction) records what changed as
+[{field, old, new}] in the report's data shape (ISO dates that may be partial, ISO3
+codes, status and outcome codes). This module turns each change into words in the
+reader's language: "the end date changed from 3 September 2024 to 4 September 2024".
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core import names
+from states.models import State
+from visits.models import HostControl, VisitOutcome, VisitStatus
+
+FIELD_NAMES = {
+    "person": gettext_lazy("the person"),
+    "host": gettext_lazy("the host state"),
+    "start": gettext_lazy("the start date"),
+    "end": gettext_lazy("the end date"),
+    "place": gettext_lazy("the place"),
+    "occasion": gettext_lazy("the occasion"),
+    "status": gettext_lazy("the status"),
+    "outcome": gettext_lazy("the outcome"),
+    "host_notified": gettext_lazy("whether the host was notified of a sealed warrant"),
+    "host_justification": gettext_lazy("the host's stated justification"),
+    "host_control": gettext_lazy("the host's control of the place"),
+    "controlled_by": gettext_lazy("who controlled the place"),
+    "notes": gettext_lazy("the notes"),
+    "sources": gettext_lazy("the sources"),
+}
+
+
+def field_name(field: str) -> str:
+    return str(FIELD_NAMES.get(field, field))
+
+
+def value_words(field: str, value) -> str:
+    """A report field's value in the reader's language ('' reads as 'none')."""
+    if value is None or value == "":
+        return _("none")
+    if field in ("start", "end"):
+        return names.format_date(str(value))
+    if field in ("host", "controlled_by"):
+        name = State.objects.filter(iso3=str(value)).values_list("name", flat=True).first()
+        return names.country_name(str(value), name or "")
+    if field == "status" and value in VisitStatus.values:
+        return str(VisitStatus(value).label)
+    if field == "outcome" and value in VisitOutcome.values:
+        return str(VisitOutcome(value).label)
+    if field == "host_control" and value in HostControl.values:
+        return str(HostControl(value).label)
+    if field == "host_notified":
+        return _("yes") if value else _("no")
+    return str(value)
+
+
+def change_words(change: dict) -> str:
+    """One change as a clause: 'the end date changed from … to …'."""
+    field = change.get("field", "")
+    if field == "sources":
+        return _("the sources were revised (%(old)s before, %(new)s now)") % {
+            "old": change.get("old"),
+            "new": change.get("new"),
+        }
+    return _("%(field)s changed from %(old)s to %(new)s") % {
+        "field": field_name(field),
+        "old": value_words(field, change.get("old")),
+        "new": value_words(field, change.get("new")),
+    }
+
+
+def correction_lines(reports) -> list[dict]:
+    """[{when, changes: [clause, ...]}] for a visit's verified corrections, oldest first."""
+    return [
+        {
+            "when": report.reviewed_at,
+            "changes": [change_words(c) for c in report.changes or ()]
+            or [_("the record was confirmed without a change")],
+        }
+        for report in reports
+    ]

@@ -1,0 +1,282 @@
+"""The report form: a visit's facts and one or more sources, checked field by field.
+
+The form checks what it can in the reader's language (dates, URLs, a visit to the
+person's own state, an end before the start); visits.review checks everything again
+when the report is filed (its errors are shown next to the field they name).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from compliance import Period
+from newsroom import places
+from states.models import State
+from visits.models import HostControl, VisitOutcome, VisitStatus
+
+PRECISIONS = [
+    ("day", gettext_lazy("day")),
+    ("month", gettext_lazy("month only")),
+    ("year", gettext_lazy("year only")),
+]
+DATE_HELP = gettext_lazy("YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year is known.")
+
+
+def state_choices(blank: str):
+    return [("", blank), *State.objects.order_by("name").values_list("iso3", "name")]
+
+
+def partial_date(value: str, precision: str) -> str | None:
+    """'2025-10-08' with precision 'month' -> '2025-10'; raises ValueError for a bad date."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    period = Period.parse(value)
+    given = {4: "year", 7: "month"}.get(len(value), "day")
+    order = ["year", "month", "day"]
+    if order.index(given) < order.index(precision):
+        raise ValueError(
+            _("The date gives only the %(given)s: choose that precision, or give the full date.")
+            % {"given": dict(PRECISIONS)[given]}
+        )
+    first = period.first
+    return {"day": first.isoformat(), "month": first.isoformat()[:7], "year": str(first.year)}[
+        precision
+    ]
+
+
+class ReportForm(forms.Form):
+    person = forms.CharField(
+        label=gettext_lazy("Person"),
+        max_length=200,
+        help_text=gettext_lazy("Type a name or another name (e.g. Putin, al-Bashir)."),
+    )
+    host = forms.ChoiceField(label=gettext_lazy("Host state"))
+    place = forms.CharField(
+        label=gettext_lazy("Place"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("City, as the gazetteer spells it; several separated by ';'."),
+    )
+    start = forms.CharField(
+        label=gettext_lazy("Start date"), required=False, max_length=10, help_text=DATE_HELP
+    )
+    start_precision = forms.ChoiceField(
+        label=gettext_lazy("Start date precision"), choices=PRECISIONS
+    )
+    end = forms.CharField(
+        label=gettext_lazy("End date"), required=False, max_length=10, help_text=DATE_HELP
+    )
+    end_precision = forms.ChoiceField(label=gettext_lazy("End date precision"), choices=PRECISIONS)
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        choices=VisitStatus.choices,
+        help_text=gettext_lazy("'announced' for a trip that has not happened yet."),
+    )
+    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=VisitOutcome.choices)
+    host_control = forms.ChoiceField(
+        label=gettext_lazy("The host's control of the place"),
+        choices=HostControl.choices,
+        initial=HostControl.EFFECTIVE,
+    )
+    controlled_by = forms.ChoiceField(
+        label=gettext_lazy("Occupier (who controlled the place)"),
+        required=False,
+        help_text=gettext_lazy("Only when the host did not control the place."),
+    )
+    host_notified = forms.BooleanField(
+        label=gettext_lazy("The host was notified of a sealed warrant"), required=False
+    )
+    host_justification = forms.CharField(
+        label=gettext_lazy("The host's stated justification"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    occasion = forms.CharField(label=gettext_lazy("Occasion"), required=False, max_length=300)
+    notes = forms.CharField(
+        label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host"].choices = state_choices(_("choose a state"))
+        self.fields["controlled_by"].choices = state_choices(_("none"))
+        self.fields["person"].widget.attrs.update(list="person-list", autocomplete="off")
+        self.fields["place"].widget.attrs.update(list="place-list", autocomplete="off")
+        self.person_obj = None
+
+    def clean_person(self):
+        text = self.cleaned_data["person"]
+        found = places.find_persons(text)
+        if not found:
+            raise forms.ValidationError(
+                _("No person wanted by the ICC is called %(name)s.") % {"name": text}
+            )
+        if len(found) > 1:
+            raise forms.ValidationError(
+                _("Several persons match: %(names)s. Type the full name.")
+                % {"names": "; ".join(p.name for p in found[:8])}
+            )
+        self.person_obj = found[0]
+        return found[0].slug
+
+    def _date(self, field):
+        try:
+            return partial_date(
+                self.cleaned_data.get(field, ""), self.cleaned_data.get(f"{field}_precision", "day")
+            )
+        except ValueError as exc:
+            message = str(exc)
+            if "precision" not in message:
+                message = _("Not a date: write YYYY-MM-DD, YYYY-MM or YYYY.")
+            self.add_error(field, message)
+            return None
+
+    def clean(self):
+        data = super().clean()
+        data["start_value"] = self._date("start") if "start" not in self.errors else None
+        data["end_value"] = self._date("end") if "end" not in self.errors else None
+        start, end = data["start_value"], data["end_value"]
+        if not start and data.get("status") != VisitStatus.CANCELLED and "start" not in self.errors:
+            self.add_error(
+                "start", _("A visit needs a start date (only a cancelled trip may have none).")
+            )
+        if end and not start and "end" not in self.errors:
+            self.add_error("end", _("An end date needs a start date."))
+        if start and end and Period.parse(end).last < Period.parse(start).first:
+            self.add_error("end", _("The end is before the start."))
+        person, host = self.person_obj, data.get("host")
+        if (
+            person is not None
+            and host
+            and person.nationality_id
+            and person.nationality.iso3 == host
+        ):
+            self.add_error(
+                "host",
+                _("This is %(person)s's own state: a visit to one's own state is not a visit.")
+                % {"person": person.name},
+            )
+        if data.get("controlled_by") and data.get("host_control") != HostControl.NONE:
+            self.add_error(
+                "controlled_by", _("Name an occupier only when the host did not control the place.")
+            )
+        return data
+
+    def report_data(self) -> dict:
+        """The report's data as visits.review reads it (call after is_valid())."""
+        d = self.cleaned_data
+        return {
+            "person": d["person"],
+            "host": d["host"],
+            "start": d["start_value"],
+            "end": d["end_value"],
+            "place": d["place"],
+            "occasion": d["occasion"],
+            "status": d["status"],
+            "outcome": d["outcome"],
+            "host_notified": d["host_notified"],
+            "host_justification": d["host_justification"],
+            "host_control": d["host_control"],
+            "controlled_by": d["controlled_by"] or None,
+            "notes": d["notes"],
+        }
+
+    @classmethod
+    def initial_from(cls, data: dict) -> dict:
+        """Form values from a report's data (a draft, or a published visit for a correction)."""
+        from warrants.models import Person
+
+        initial = {k: v for k, v in data.items() if v is not None}
+        person = Person.objects.filter(slug=data.get("person") or "").first()
+        if person is not None:
+            initial["person"] = person.name
+        for field in ("start", "end"):
+            value = data.get(field) or ""
+            initial[f"{field}_precision"] = {4: "year", 7: "month"}.get(len(value), "day")
+        return initial
+
+
+class SourceForm(forms.Form):
+    url = forms.URLField(
+        label=gettext_lazy("URL"), required=False, max_length=1000, assume_scheme="https"
+    )
+    publisher = forms.CharField(label=gettext_lazy("Publisher"), required=False, max_length=300)
+    published = forms.DateField(
+        label=gettext_lazy("Publication date"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        help_text=gettext_lazy("YYYY-MM-DD"),
+        error_messages={"invalid": gettext_lazy("Not a date: write YYYY-MM-DD.")},
+    )
+    excerpt = forms.CharField(
+        label=gettext_lazy("Excerpt"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    archived_url = forms.URLField(
+        label=gettext_lazy("Archived copy (URL)"),
+        required=False,
+        max_length=1000,
+        assume_scheme="https",
+    )
+
+    def clean(self):
+        data = super().clean()
+        others = any(data.get(f) for f in ("publisher", "published", "excerpt", "archived_url"))
+        if others and not data.get("url") and "url" not in self.errors:
+            self.add_error("url", _("A source needs its URL."))
+        return data
+
+    def citation(self) -> dict | None:
+        d = self.cleaned_data
+        if not d.get("url"):
+            return None
+        return {
+            "url": d["url"],
+            "publisher": d.get("publisher", ""),
+            "published": d["published"].isoformat() if d.get("published") else None,
+            "excerpt": d.get("excerpt", ""),
+            "archived_url": d.get("archived_url", ""),
+        }
+
+
+class BaseSourceFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        if not self.citations():
+            raise forms.ValidationError(_("At least one source (a public URL) is required."))
+
+    def citations(self) -> list[dict]:
+        return [c for c in (form.citation() for form in self.forms if form.is_valid()) if c]
+
+
+SourceFormSet = forms.formset_factory(SourceForm, formset=BaseSourceFormSet, extra=0, max_num=30)
+
+
+def source_formset(data=None, initial=None, extra_blank: int = 1):
+    """The sources formset with `extra_blank` empty forms after the given ones."""
+    if data is not None:
+        return SourceFormSet(data, prefix="source")
+    initial = list(initial or [])
+    formset_class = forms.formset_factory(
+        SourceForm, formset=BaseSourceFormSet, extra=extra_blank, max_num=30
+    )
+    return formset_class(initial=initial, prefix="source")
+
+
+def add_blank_source(post) -> dict:
+    """The posted data with one more (empty) source form (the "Add another source" button)."""
+    data = post.copy()
+    total = int(data.get("source-TOTAL_FORMS", "0") or 0)
+    data["source-TOTAL_FORMS"] = str(min(total + 1, 30))
+    return data
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=gettext_lazy("Comment for the author"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )

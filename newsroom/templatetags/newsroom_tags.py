@@ -1,0 +1,37 @@
+"""Form fields with their labels, help and errors tied together (aria-describedby)."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag
+def widget(field):
+    """{% widget form.start %}: the input, described by its help text and its errors."""
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}-help")
+    if field.errors:
+        described.append(f"{field.auto_id}-error")
+    attrs = {}
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    if field.field.required and field.widget_type != "checkbox":
+        attrs["required"] = True
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def field_errors(form):
+    """Every error of a bound form as (field id, label, message), for the summary at the top."""
+    out = []
+    if not form.is_bound:
+        return out
+    for name, errors in form.errors.items():
+        if name == "__all__":
+            continue
+        bound = form[name]
+        out.extend((bound.auto_id, bound.label, e) for e in errors)
+    return out

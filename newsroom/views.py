@@ -1,0 +1,473 @@
+"""The newsroom's pages: dashboard, report form (new, edit, correction), preview, duplicates,
+review and its actions. Every write goes through visits.review; every permission check
+through core.roles (visits.review checks again, whoever calls it)."""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.utils import ErrorDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from core import reasons, roles
+from front.corrections import field_name, value_words
+from newsroom import places
+from newsroom.forms import CommentForm, ReportForm, add_blank_source, source_formset
+from visits import review
+from visits.models import Basis, Report, ReportState, ReviewState, VerdictCode, Visit
+from warrants.models import Person
+
+ACTIONS = ("preview", "draft", "submit", "add_source")
+
+
+def forbidden(request, message: str):
+    """A 403 page in the site's look, saying why."""
+    return render(request, "newsroom/forbidden.html", {"message": message}, status=403)
+
+
+def staff_page(check=None):
+    """Signed-in staff only: anonymous readers go to the sign-in page; a signed-in account
+    without a newsroom role (or failing `check`) gets a 403; the page is never cached."""
+
+    def decorate(view):
+        @never_cache
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), reverse("newsroom:sign-in"))
+            if not (roles.may_report(user) or roles.may_review(user)):
+                return forbidden(request, _("This account has no role in the newsroom."))
+            if check is not None and not check(user):
+                return forbidden(request, _("Your role does not allow this."))
+            try:
+                return view(request, *args, **kwargs)
+            except review.FourEyesError:
+                return forbidden(
+                    request,
+                    _("Nobody may review their own report: another reviewer must do it."),
+                )
+            except PermissionDenied:
+                return forbidden(request, _("Your role does not allow this."))
+
+        return wrapped
+
+    return decorate
+
+
+def alerts_url() -> str | None:
+    """The alerts' subscriptions page, when the alerts app is installed."""
+    try:
+        return reverse("alerts:subscriptions")
+    except NoReverseMatch:
+        return None
+
+
+# --- Dashboard -------------------------------------------------------------------------
+
+
+@staff_page()
+def dashboard(request):
+    user = request.user
+    mine = Report.objects.filter(author=user).select_related("visit").order_by("-updated_at")
+    context = {
+        "roles": roles.roles_of(user),
+        "may_report": roles.may_report(user),
+        "may_review": roles.may_review(user),
+        "drafts": [r for r in mine if r.state == ReportState.DRAFT],
+        "changes_requested": [r for r in mine if r.state == ReportState.CHANGES_REQUESTED],
+        "submitted": [r for r in mine if r.state == ReportState.SUBMITTED],
+        "closed": [r for r in mine if r.state in (ReportState.VERIFIED, ReportState.REJECTED)][:20],
+        "queue": list(review.review_queue(user)),
+        "alerts_url": alerts_url(),
+    }
+    for key in ("drafts", "changes_requested", "submitted", "closed", "queue"):
+        describe(context[key])
+    return render(request, "newsroom/dashboard.html", context)
+
+
+def describe(reports) -> None:
+    """Give each report a title for lists: 'Vladimir Putin in Tajikistan, 2025-10-08'."""
+    slugs = {r.data.get("person") for r in reports}
+    names = dict(Person.objects.filter(slug__in=slugs).values_list("slug", "name"))
+    for r in reports:
+        r.title = _("%(person)s in %(host)s, %(start)s") % {
+            "person": names.get(r.data.get("person"), r.data.get("person") or "?"),
+            "host": value_words("host", r.data.get("host")),
+            "start": value_words("start", r.data.get("start")),
+        }
+
+
+# --- The report form -----------------------------------------------------------------
+
+
+def preview_of(data: dict) -> dict | None:
+    """The rule's verdict on the report's data, with its explanation in the reader's language."""
+    try:
+        verdict = review.preview(data)
+    except ValidationError:
+        return None
+    return {
+        "code": verdict.code,
+        "label": VerdictCode(verdict.code).label if verdict.code in VerdictCode.values else "",
+        "basis": Basis(verdict.basis).label if verdict.basis in Basis.values else "",
+        "explanation": reasons.render(verdict.reasons),
+    }
+
+
+def apply_service_errors(error: ValidationError, form, sources) -> list[str]:
+    """Put visits.review's {field: message} errors next to their fields; return the rest."""
+    rest = []
+    for field, messages_ in getattr(error, "message_dict", {"__all__": error.messages}).items():
+        if field.startswith("citations."):
+            _, index, name = (field.split(".") + ["", ""])[:3]
+            try:
+                sources.forms[int(index)].add_error(name or None, messages_)
+                continue
+            except (IndexError, ValueError):
+                pass
+        elif field in form.fields:
+            form.add_error(field, messages_)
+            continue
+        rest.extend(messages_)
+    return rest
+
+
+def render_form(request, *, form, sources, report=None, visit=None, **extra):
+    data_host = form["host"].value() if form else None
+    context = {
+        "form": form,
+        "sources": sources,
+        "report": report,
+        "visit": visit,
+        "place_suggestions": places.place_suggestions(data_host),
+        "person_choices": places.person_choices(),
+        **extra,
+    }
+    return render(request, "newsroom/report_form.html", context)
+
+
+def report_form(request, *, report: Report | None = None, visit: Visit | None = None):
+    """New report, an author's edit of a draft, or a correction of a published visit."""
+    corrected = visit or (report.visit if report is not None and report.is_correction else None)
+    if request.method != "POST":
+        if report is not None:
+            initial, citations = ReportForm.initial_from(report.data), report.citations
+        elif visit is not None:
+            initial = ReportForm.initial_from(review.report_data_of(visit))
+            citations = review.citations_of(visit)
+        else:
+            initial = {k: v for k, v in request.GET.items() if k in ReportForm.base_fields}
+            citations = []
+        return render_form(
+            request,
+            form=ReportForm(initial=initial),
+            sources=source_formset(initial=citations, extra_blank=1 if citations else 2),
+            report=report,
+            visit=corrected,
+        )
+
+    action = request.POST.get("action", "preview")
+    if action == "add_source":
+        post = add_blank_source(request.POST)
+        form, sources = ReportForm(post), source_formset(post)
+        # One more source form; not a check yet: no errors are shown.
+        form.is_valid(), sources.is_valid()
+        form._errors = ErrorDict()
+        for each in sources.forms:
+            each._errors = ErrorDict()
+        sources._non_form_errors = sources.error_class()
+        return render_form(request, form=form, sources=sources, report=report, visit=corrected)
+    form, sources = ReportForm(request.POST), source_formset(request.POST)
+    form_ok, sources_ok = form.is_valid(), sources.is_valid()
+    draft = action == "draft"
+    if not form_ok or not (sources_ok or (draft and not any(sources.errors))):
+        return render_form(request, form=form, sources=sources, report=report, visit=corrected)
+    data, citations = form.report_data(), sources.citations()
+    duplicates = review.possible_duplicates(data, exclude=corrected)
+    if report is not None and report.visit_id and not report.is_correction:
+        duplicates = [d for d in duplicates if d.pk != report.visit_id]
+
+    if action.startswith("add_to:"):
+        return add_to_existing(request, action.removeprefix("add_to:"), duplicates, citations)
+    if action == "preview":
+        return render_form(
+            request,
+            form=form,
+            sources=sources,
+            report=report,
+            visit=corrected,
+            preview=preview_of(data),
+            previewed=True,
+            duplicates=duplicates,
+        )
+    if action == "submit" and duplicates and not request.POST.get("not_duplicate"):
+        return render_form(
+            request,
+            form=form,
+            sources=sources,
+            report=report,
+            visit=corrected,
+            preview=preview_of(data),
+            previewed=True,
+            duplicates=duplicates,
+            duplicate_error=_(
+                "Add the source to the visit already recorded, or confirm that this is another visit."
+            ),
+        )
+    try:
+        if report is None:
+            report = review.file_report(
+                author=request.user,
+                data=data,
+                citations=citations,
+                visit=corrected,
+                submit=not draft,
+            )
+        else:
+            report = review.update_report(report, request.user, data=data, citations=citations)
+            if not draft:
+                report = review.submit(report, request.user)
+    except review.DuplicateReport as duplicate:
+        messages.warning(request, _("This report was already filed: here it is."))
+        return redirect("newsroom:report", duplicate.existing.pk)
+    except ValidationError as error:
+        rest = apply_service_errors(error, form, sources)
+        return render_form(
+            request,
+            form=form,
+            sources=sources,
+            report=report,
+            visit=corrected,
+            service_errors=rest,
+            duplicates=duplicates,
+        )
+    if draft:
+        messages.success(request, _("Draft saved. It is not sent for review yet."))
+    else:
+        messages.success(
+            request,
+            _("Submitted for review. Nothing of it is public until another person verifies it."),
+        )
+    return redirect("newsroom:report", report.pk)
+
+
+def add_to_existing(request, pk: str, duplicates: list[Visit], citations: list[dict]):
+    """ "Add the source to it instead": a correction of the recorded visit that adds the
+    report's sources to the visit's own (reviewed like any other report)."""
+    visit = next((v for v in duplicates if str(v.pk) == pk), None)
+    if visit is None or visit.review_state != ReviewState.VERIFIED:
+        messages.error(request, _("That visit cannot receive the source (it is not published)."))
+        return redirect("newsroom:new")
+    current = review.citations_of(visit)
+    known = {c["url"] for c in current}
+    added = [c for c in citations if c["url"] not in known]
+    if not added:
+        messages.info(request, _("The recorded visit already cites these sources."))
+        return redirect(visit.get_absolute_url())
+    try:
+        report = review.file_report(
+            author=request.user,
+            data=review.report_data_of(visit),
+            citations=[*current, *added],
+            visit=visit,
+        )
+    except review.DuplicateReport as duplicate:
+        report = duplicate.existing
+    messages.success(
+        request,
+        _("The sources were added to the recorded visit as a correction, sent for review."),
+    )
+    return redirect("newsroom:report", report.pk)
+
+
+@staff_page(roles.may_report)
+def report_new(request):
+    return report_form(request)
+
+
+@staff_page(roles.may_report)
+def report_edit(request, pk: int):
+    report = get_object_or_404(Report.objects.select_related("visit"), pk=pk)
+    if report.author_id != request.user.pk:
+        return forbidden(request, _("Only the author may edit a report."))
+    if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
+        messages.error(request, _("Only a draft or a report sent back for changes can be edited."))
+        return redirect("newsroom:report", report.pk)
+    return report_form(request, report=report)
+
+
+@staff_page(roles.may_report)
+def correct(request, slug: str):
+    visit = get_object_or_404(
+        Visit.objects.select_related("person", "host", "controlled_by"),
+        slug=slug,
+        review_state=ReviewState.VERIFIED,
+    )
+    return report_form(request, visit=visit)
+
+
+# --- A report and its review ---------------------------------------------------------
+
+
+def visible_report(request, pk: int) -> Report:
+    report = get_object_or_404(Report.objects.select_related("visit", "author", "reviewer"), pk=pk)
+    if report.author_id != request.user.pk and not roles.may_review(request.user):
+        raise PermissionDenied("not yours")
+    return report
+
+
+def differences(report: Report) -> list[dict]:
+    """A correction field by field: [{field, old, new}] in words (what verify would change)."""
+    if not report.is_correction or report.visit is None:
+        return []
+    if report.state == ReportState.VERIFIED:
+        changes = report.changes
+    else:
+        current = review.report_data_of(report.visit)
+        proposed = review.normalise(report.data)
+        changes = [
+            {"field": f, "old": current[f], "new": proposed[f]}
+            for f in review.VISIT_FIELDS
+            if current[f] != proposed[f]
+        ]
+    return [
+        {
+            "field": field_name(c["field"]),
+            "old": value_words(c["field"], c["old"]) if c["field"] != "sources" else c["old"],
+            "new": value_words(c["field"], c["new"]) if c["field"] != "sources" else c["new"],
+        }
+        for c in changes
+    ]
+
+
+def source_differences(report: Report) -> dict:
+    if not report.is_correction or report.visit is None or report.state == ReportState.VERIFIED:
+        return {}
+    old = {c["url"]: c for c in review.citations_of(report.visit)}
+    new = {c["url"]: c for c in review.normalise_citations(report.citations)}
+    return {
+        "added": [u for u in new if u not in old],
+        "removed": [u for u in old if u not in new],
+        "changed": [u for u in new if u in old and new[u] != old[u]],
+    }
+
+
+def facts_of(data: dict) -> list[tuple[str, str]]:
+    person = Person.objects.filter(slug=data.get("person") or "").first()
+    rows = [(_("Person"), person.name if person else data.get("person") or "—")]
+    for field, label in (
+        ("host", _("Host state")),
+        ("place", _("Place")),
+        ("start", _("Start date")),
+        ("end", _("End date")),
+        ("status", _("Status")),
+        ("outcome", _("Outcome")),
+        ("host_control", _("The host's control of the place")),
+        ("controlled_by", _("Occupier (who controlled the place)")),
+        ("host_notified", _("The host was notified of a sealed warrant")),
+        ("host_justification", _("The host's stated justification")),
+        ("occasion", _("Occasion")),
+        ("notes", _("Notes")),
+    ):
+        rows.append((label, value_words(field, data.get(field))))
+    return rows
+
+
+@staff_page()
+def report_detail(request, pk: int):
+    report = visible_report(request, pk)
+    user = request.user
+    is_author = report.author_id == user.pk
+    may_act = roles.may_review(user) and not is_author and report.state == ReportState.SUBMITTED
+    duplicates = []
+    if report.state in (ReportState.DRAFT, ReportState.SUBMITTED, ReportState.CHANGES_REQUESTED):
+        duplicates = review.possible_duplicates(report.data, exclude=report.visit)
+    describe([report])
+    context = {
+        "report": report,
+        "facts": facts_of(report.data),
+        "citations": report.citations,
+        "preview": preview_of(report.data),
+        "duplicates": duplicates,
+        "differences": differences(report),
+        "source_differences": source_differences(report),
+        "is_author": is_author,
+        "may_edit": is_author
+        and report.state in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED),
+        "may_act": may_act,
+        "comment_form": CommentForm(),
+    }
+    return render(request, "newsroom/report_detail.html", context)
+
+
+@require_POST
+@staff_page(roles.may_report)
+def report_submit(request, pk: int):
+    report = get_object_or_404(Report, pk=pk)
+    try:
+        review.submit(report, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("newsroom:report", pk)
+    messages.success(
+        request,
+        _("Submitted for review. Nothing of it is public until another person verifies it."),
+    )
+    return redirect("newsroom:report", pk)
+
+
+@require_POST
+@staff_page()
+def report_verify(request, pk: int):
+    report = get_object_or_404(Report, pk=pk)
+    try:
+        visit = review.verify(report, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("newsroom:report", pk)
+    messages.success(
+        request, _("Verified and published: %(url)s") % {"url": visit.get_absolute_url()}
+    )
+    return redirect("newsroom:report", pk)
+
+
+def _close(request, pk: int, act, done: str):
+    report = get_object_or_404(Report, pk=pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why, for the author."))
+        return redirect("newsroom:report", pk)
+    try:
+        act(report, request.user, form.cleaned_data["comment"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("newsroom:report", pk)
+    messages.success(request, done)
+    return redirect("newsroom:dashboard")
+
+
+@require_POST
+@staff_page()
+def report_request_changes(request, pk: int):
+    return _close(request, pk, review.request_changes, _("Sent back to its author for changes."))
+
+
+@require_POST
+@staff_page()
+def report_reject(request, pk: int):
+    return _close(request, pk, review.reject, _("Rejected. The report is kept, never public."))
+
+
+@staff_page(roles.may_review)
+def queue(request):
+    reports = list(review.review_queue(request.user))
+    describe(reports)
+    return render(request, "newsroom/queue.html", {"queue": reports})

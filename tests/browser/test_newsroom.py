@@ -1,0 +1,191 @@
+"""The newsroom's acceptance test in a real browser: a reporter files Putin's trip to
+Tajikistan (8–10 October 2025), nothing of it is public until a reviewer who is not
+its author verifies it; then the site, the feeds and the API show it.
+
+Evaluation: the live server runs without a broker, so the outbox's relay evaluates the
+verified visit inline right after the commit (the same code a Celery worker runs;
+tests/visits/test_pipeline.py covers the worker itself).
+"""
+
+import datetime
+import shutil
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from core import roles
+from states.models import State
+from tests.browser.conftest import ARTIFACTS, snap
+from tests.factories import make_visit
+from visits.models import Report, Visit
+from warrants.models import Person
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+PASSWORD = "a-long-test-password"
+NEW_SLUG = "vladimir-putin-tjk-2025-10-08"
+
+
+def account(name: str, group: str) -> User:
+    user = User.objects.create_user(name, password=PASSWORD)
+    user.groups.add(Group.objects.get_or_create(name=group)[0])
+    return user
+
+
+def sign_in(page, site: str, name: str) -> None:
+    page.goto(site + "/newsroom/")
+    page.wait_for_url("**/newsroom/sign-in/**")
+    page.get_by_label("Username").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(site + "/newsroom/")
+
+
+def publicly_absent(page, site: str) -> None:
+    """Nothing of the report on the site, in the feeds, the exports or the API."""
+    assert page.request.get(f"{site}/visits/{NEW_SLUG}/").status == 404
+    for path in (
+        "/states/TJK/",
+        "/persons/vladimir-putin/",
+        "/incidents/",
+        "/incidents/feed/",
+        "/incidents.csv",
+        "/visits.json?host=TJK",
+        "/api/v1/visits/?host=TJK",
+    ):
+        body = page.request.get(site + path).text()
+        assert "2025-10-08" not in body and "8 October 2025" not in body, path
+        assert "2025-10-09" not in body, path
+
+
+def keep(name: str) -> None:
+    """Copy a screenshot to tests/screenshots/ for the README."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    shutil.copy(ARTIFACTS / f"{name}.png", SCREENSHOTS / f"{name}.png")
+
+
+def test_a_report_is_filed_reviewed_by_another_person_and_published(site, browse):
+    Visit.objects.filter(slug__startswith="vladimir-putin-tjk-2025-10").delete()
+    # An overlapping visit already recorded (reported, not public): the duplicate warning.
+    make_visit(
+        Person.objects.get(slug="vladimir-putin"),
+        State.objects.get(iso3="TJK"),
+        start=datetime.date(2025, 10, 9),
+        review_state="reported",
+    )
+    account("rita", roles.REPORTERS)
+    account("victor", roles.REVIEWERS)
+
+    # The reporter signs in and files the report with two sources.
+    page = browse()
+    sign_in(page, site, "rita")
+    page.get_by_role("link", name="Report a visit").first.click()
+    page.wait_for_url("**/newsroom/reports/new/")
+    page.locator("#id_person").fill("Putin")
+    page.locator("#id_host").select_option("TJK")
+    page.locator("#id_place").fill("Dushanbe")
+    page.locator("#id_start").fill("2025-10-08")
+    page.locator("#id_end").fill("2025-10-10")
+    page.locator("#id_status").select_option("occurred")
+    page.locator("#id_outcome").select_option("not_arrested")
+    page.locator("#id_occasion").fill("CIS summit")
+    page.locator("#id_source-0-url").fill("https://example.org/putin-dushanbe")
+    page.locator("#id_source-0-publisher").fill("Example News")
+    page.locator("#id_source-0-published").fill("2025-10-08")
+    page.locator("#id_source-1-url").fill("https://example.org/cis-summit")
+    page.locator("#id_source-1-publisher").fill("Example Wire")
+    page.locator("#id_source-1-archived_url").fill("https://archive.example.org/cis-summit")
+    page.get_by_role("button", name="Preview").last.click()
+    page.wait_for_load_state()
+    assert page.locator("#preview-verdict").get_attribute("data-code") == "non_compliance"
+    assert "Tajikistan" in page.locator("#preview-explanation").inner_text()
+    duplicates = page.locator("#duplicates")
+    assert "vladimir-putin-tjk-2025-10-09" in duplicates.inner_text()
+    snap(page, "newsroom-report-form")
+    keep("newsroom-report-form")
+    assert Report.objects.count() == 0  # a preview saves nothing
+
+    page.get_by_label("This is another visit: submit it as a new report").check()
+    page.get_by_role("button", name="Submit for review").click()
+    page.wait_for_url("**/newsroom/reports/*/")
+    report = Report.objects.get()
+    assert report.state == "submitted" and len(report.citations) == 2
+    assert page.locator("#state").get_attribute("data-state") == "submitted"
+
+    # Not public anywhere; the reporter has no verify button, and a POST to verify is 403.
+    publicly_absent(page, site)
+    assert page.locator("#verify").count() == 0
+    assert page.locator("#four-eyes").is_visible()
+    token = page.locator("input[name=csrfmiddlewaretoken]").first.get_attribute("value")
+    refused = page.request.post(
+        f"{site}/newsroom/reports/{report.pk}/verify/",
+        form={"csrfmiddlewaretoken": token},
+        headers={"Referer": page.url},
+    )
+    assert refused.status == 403
+    assert "Your role does not allow this." in refused.text()
+    report.refresh_from_db()
+    assert report.state == "submitted"
+    snap(page, "newsroom-report-submitted")
+
+    # A reviewer signs in, finds it in the queue and verifies it.
+    other = browse()
+    sign_in(other, site, "victor")
+    queue = other.locator("#queue")
+    assert "rita" in queue.inner_text()
+    snap(other, "newsroom-dashboard")
+    keep("newsroom-dashboard")
+    queue.get_by_role("link").first.click()
+    other.wait_for_url(f"**/newsroom/reports/{report.pk}/")
+    assert other.locator("#preview-verdict").get_attribute("data-code") == "non_compliance"
+    assert other.locator("#report-sources a", has_text="archived copy").count() == 1
+    snap(other, "newsroom-review")
+    keep("newsroom-review")
+    other.get_by_role("button", name="Verify and publish").click()
+    other.wait_for_url(f"**/newsroom/reports/{report.pk}/")
+    assert other.locator("#state").get_attribute("data-state") == "verified"
+    # Who reported and who verified, and when.
+    facts = other.locator("#report-state").inner_text()
+    assert "rita" in facts and "victor" in facts
+
+    # Public at once: the visit, Tajikistan's page, the incidents list and feed, the API.
+    reader = browse()
+    reader.goto(f"{site}/visits/{NEW_SLUG}/")
+    assert "non-compliance" in reader.locator(".verdict-line").inner_text()
+    assert "Dushanbe" in reader.locator("#main").inner_text()
+    reader.goto(site + "/states/TJK/")
+    assert reader.locator(f'a[href="/visits/{NEW_SLUG}/"]').count() >= 1
+    reader.goto(site + "/incidents/")
+    assert reader.locator(f'tr[data-id="{NEW_SLUG}"]').count() == 1
+    assert NEW_SLUG in reader.request.get(site + "/incidents/feed/").text()
+    api = reader.request.get(f"{site}/api/v1/visits/{NEW_SLUG}/")
+    assert api.status == 200 and '"non_compliance"' in api.text()
+    assert NEW_SLUG in reader.request.get(site + "/api/v1/visits/?host=TJK").text()
+    visit = Visit.objects.get(slug=NEW_SLUG)
+    assert (visit.created_by.username, visit.updated_by.username) == ("rita", "victor")
+    assert page.problems == [] and other.problems == [] and reader.problems == []
+
+
+def test_the_report_form_without_javascript_in_french(site, browse):
+    account("rita", roles.REPORTERS)
+    page = browse(locale="fr-FR", javascript=False)
+    page.goto(site + "/newsroom/")
+    page.get_by_label("Nom d’utilisateur").fill("rita")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(site + "/newsroom/")
+    page.goto(site + "/newsroom/reports/new/")
+    page.get_by_role("button", name="Ajouter une autre source").click()
+    page.wait_for_load_state()
+    assert page.locator("fieldset.source").count() == 3
+    page.get_by_role("button", name="Envoyer en relecture").click()
+    page.wait_for_load_state()
+    summary = page.locator("#form-errors")
+    assert "Veuillez corriger" in summary.inner_text()
+    # Each error is linked from the summary to its field, which it describes.
+    person = page.locator("#id_person")
+    assert "id_person-error" in person.get_attribute("aria-describedby")
+    assert person.get_attribute("aria-invalid") == "true"
+    snap(page, "newsroom-errors-fr")

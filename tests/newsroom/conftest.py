@@ -1,0 +1,79 @@
+"""The newsroom's cast: a reporter, a reviewer, an admin and one who is both, and the form's data."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from core import roles
+from visits.models import Visit
+
+TAJIKISTAN = {
+    "person": "Putin",
+    "host": "TJK",
+    "place": "Dushanbe",
+    "start": "2025-10-08",
+    "start_precision": "day",
+    "end": "2025-10-10",
+    "end_precision": "day",
+    "status": "occurred",
+    "outcome": "not_arrested",
+    "host_control": "effective",
+    "controlled_by": "",
+    "host_justification": "",
+    "occasion": "CIS summit",
+    "notes": "",
+}
+SOURCES = [
+    {"url": "https://example.org/putin-dushanbe", "publisher": "Example News"},
+    {
+        "url": "https://example.org/cis-summit",
+        "publisher": "Example Wire",
+        "published": "2025-10-09",
+    },
+]
+
+
+def form_data(action="submit", sources=SOURCES, **fields) -> dict:
+    """The report form's POST: the visit's fields, the sources formset and the button pressed."""
+    data = {**TAJIKISTAN, **fields, "action": action}
+    data["source-TOTAL_FORMS"] = str(len(sources))
+    data["source-INITIAL_FORMS"] = "0"
+    data["source-MIN_NUM_FORMS"] = "0"
+    data["source-MAX_NUM_FORMS"] = "30"
+    for i, source in enumerate(sources):
+        for key, value in source.items():
+            data[f"source-{i}-{key}"] = value
+    return data
+
+
+def account(name: str, *groups: str, **extra) -> User:
+    user = User.objects.create_user(name, password="a-long-test-password", **extra)
+    for group in groups:
+        user.groups.add(Group.objects.get_or_create(name=group)[0])
+    return user
+
+
+@pytest.fixture
+def admin(db):
+    return account("ada", roles.ADMINS)
+
+
+@pytest.fixture
+def both(db):
+    return account("bea", roles.REPORTERS, roles.REVIEWERS)
+
+
+@pytest.fixture
+def tajikistan_removed(seeded):
+    """Putin's published trip to Tajikistan, removed so that it can be reported anew."""
+    Visit.objects.filter(slug__startswith="vladimir-putin-tjk-2025-10").delete()
+
+
+@pytest.fixture
+def signed_in(client):
+    """signed_in(user) -> the test client, signed in as that user."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in

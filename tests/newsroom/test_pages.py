@@ -1,0 +1,415 @@
+"""The newsroom's pages through the test client: who may open what, the report form, preview,
+duplicates, review and its four-eyes rule, corrections on the public page, French."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from tests.newsroom.conftest import SOURCES, form_data
+from visits import flagging, review
+from visits.models import Report, ReportState, Visit
+
+pytestmark = pytest.mark.django_db
+
+MONGOLIA = "vladimir-putin-mng-2024-09-02"
+REPORT_DATA = {
+    "person": "vladimir-putin",
+    "host": "TJK",
+    "start": "2025-10-08",
+    "end": "2025-10-10",
+    "place": "Dushanbe",
+    "status": "occurred",
+    "outcome": "not_arrested",
+}
+CITATIONS = [{"url": s["url"], "publisher": s["publisher"]} for s in SOURCES]
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def file(author, **data) -> Report:
+    return review.file_report(author=author, data={**REPORT_DATA, **data}, citations=CITATIONS)
+
+
+# --- Who may open what ---------------------------------------------------------------
+
+PAGES = ["dashboard", "new", "queue", "report", "edit", "correct"]
+# Expected status per role: 200 open, 403 refused (the report is the reporter's own draft).
+MATRIX = {
+    "reporter": {
+        "dashboard": 200,
+        "new": 200,
+        "queue": 403,
+        "report": 200,
+        "edit": 200,
+        "correct": 200,
+    },
+    "reviewer": {
+        "dashboard": 200,
+        "new": 403,
+        "queue": 200,
+        "report": 200,
+        "edit": 403,
+        "correct": 403,
+    },
+    "admin": {
+        "dashboard": 200,
+        "new": 200,
+        "queue": 200,
+        "report": 200,
+        "edit": 403,
+        "correct": 200,
+    },
+    "nobody": dict.fromkeys(PAGES, 403),
+}
+
+
+def url_of(page: str, report: Report) -> str:
+    if page in ("report", "edit"):
+        return reverse(f"newsroom:{page}", args=[report.pk])
+    if page == "correct":
+        return reverse("newsroom:correct", args=[MONGOLIA])
+    return reverse(f"newsroom:{page}")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_anonymous_readers_are_sent_to_sign_in(tajikistan_removed, reporter, client, page):
+    draft = review.file_report(author=reporter, data=REPORT_DATA, citations=CITATIONS, submit=False)
+    response = client.get(url_of(page, draft))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("newsroom:sign-in") + "?next=")
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_each_role_opens_its_pages_and_no_other(
+    tajikistan_removed, reporter, reviewer, admin, django_user_model, signed_in, role
+):
+    users = {
+        "reporter": reporter,
+        "reviewer": reviewer,
+        "admin": admin,
+        "nobody": django_user_model.objects.create_user("nobody", password="x-long-password"),
+    }
+    draft = review.file_report(author=reporter, data=REPORT_DATA, citations=CITATIONS, submit=False)
+    client = signed_in(users[role])
+    for page in PAGES:
+        response = client.get(url_of(page, draft))
+        assert response.status_code == MATRIX[role][page], (role, page)
+        assert "no-cache" in response.get("Cache-Control", "") or response.status_code == 403
+
+
+def test_sign_in_and_out(seeded, reporter, client):
+    page = client.get(reverse("newsroom:sign-in"))
+    assert '<label for="id_username">' in text(page)
+    wrong = client.post(reverse("newsroom:sign-in"), {"username": "reporter", "password": "wrong"})
+    assert wrong.status_code == 200 and 'id="form-errors"' in text(wrong)
+    right = client.post(
+        reverse("newsroom:sign-in"),
+        {"username": "reporter", "password": "a-long-test-password"},
+    )
+    assert right.status_code == 302 and right["Location"] == reverse("newsroom:dashboard")
+    assert client.get(reverse("newsroom:dashboard")).status_code == 200
+    out = client.post(reverse("newsroom:sign-out"))
+    assert out.status_code == 302
+    assert client.get(reverse("newsroom:dashboard")).status_code == 302
+
+
+def test_password_reset_mails_a_one_time_link(db, client, django_user_model):
+    django_user_model.objects.create_user("rita", email="rita@example.org", password="x-long-pass")
+    response = client.post(reverse("newsroom:password-reset"), {"email": "rita@example.org"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("newsroom:password-reset-done")
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
+    assert "/newsroom/password-reset/" in link
+    page = client.get(link.split("testserver", 1)[1], follow=True)
+    assert 'name="new_password1"' in text(page)
+
+
+# --- The report form -----------------------------------------------------------------
+
+
+def test_the_form_shows_each_error_next_to_its_field(tajikistan_removed, reporter, signed_in):
+    client = signed_in(reporter)
+    response = client.post(
+        reverse("newsroom:new"),
+        form_data(
+            person="Nobody At All",
+            start="2025-13-40",
+            end="",
+            sources=[{"url": "not a url", "published": "yesterday"}],
+        ),
+    )
+    html = text(response)
+    assert response.status_code == 200 and not Report.objects.exists()
+    assert 'id="form-errors"' in html
+    # Each error has an id the field points to with aria-describedby.
+    for field in ("id_person", "id_start", "id_source-0-url", "id_source-0-published"):
+        assert f'id="{field}-error"' in html, field
+        tag = re.search(rf'<input[^>]*id="{field}"[^>]*>', html).group(0)
+        assert f"{field}-error" in tag and 'aria-invalid="true"' in tag
+    assert "No person wanted by the ICC is called Nobody At All." in html
+
+
+def test_a_visit_to_ones_own_state_and_no_source_are_refused(
+    tajikistan_removed, reporter, signed_in
+):
+    client = signed_in(reporter)
+    response = client.post(reverse("newsroom:new"), form_data(host="RUS", sources=[{"url": ""}]))
+    html = text(response)
+    assert 'id="id_host-error"' in html and "own state" in html
+    assert "At least one source" in html
+    assert not Report.objects.exists()
+
+
+def test_a_month_precision_keeps_the_month_only(tajikistan_removed, reporter, signed_in):
+    client = signed_in(reporter)
+    client.post(
+        reverse("newsroom:new"),
+        form_data(action="draft", start="2025-10-08", start_precision="month", end=""),
+    )
+    assert Report.objects.get().data["start"] == "2025-10"
+    wrong = client.post(
+        reverse("newsroom:new"), form_data(start="2025-10", start_precision="day", end="")
+    )
+    assert 'id="id_start-error"' in text(wrong)
+
+
+def test_another_source_form_without_javascript(tajikistan_removed, reporter, signed_in):
+    client = signed_in(reporter)
+    response = client.post(reverse("newsroom:new"), form_data(action="add_source"))
+    html = text(response)
+    assert 'id="id_source-2-url"' in html and 'id="form-errors"' not in html
+    assert not Report.objects.exists()
+
+
+def test_preview_shows_the_verdict_and_explanation_without_saving(
+    tajikistan_removed, reporter, signed_in
+):
+    client = signed_in(reporter)
+    html = text(client.post(reverse("newsroom:new"), form_data(action="preview")))
+    assert 'data-code="non_compliance"' in html
+    assert 'id="preview-explanation"' in html and "Tajikistan" in html
+    assert not Report.objects.exists()
+    # The place suggestions come from the gazetteer for the chosen host.
+    assert '<option value="Dushanbe">' in html
+
+
+def test_an_overlapping_visit_is_shown_and_the_source_can_go_to_it(seeded, reporter, signed_in):
+    client = signed_in(reporter)
+    existing = Visit.objects.get(slug="vladimir-putin-tjk-2025-10-08")
+    preview = text(client.post(reverse("newsroom:new"), form_data(action="preview")))
+    assert 'id="duplicates"' in preview and existing.slug in preview
+    # Submitting needs a decision: add the sources to the recorded visit, or confirm.
+    refused = client.post(reverse("newsroom:new"), form_data())
+    assert 'id="id_not_duplicate-error"' in text(refused) and not Report.objects.exists()
+
+    sources = [{"url": "https://example.org/new-angle", "publisher": "Example Daily"}]
+    added = client.post(
+        reverse("newsroom:new"), form_data(action=f"add_to:{existing.pk}", sources=sources)
+    )
+    report = Report.objects.get()
+    assert added.status_code == 302 and added["Location"] == reverse(
+        "newsroom:report", args=[report.pk]
+    )
+    assert report.is_correction and report.visit == existing and report.state == "submitted"
+    assert report.citations[-1]["url"] == "https://example.org/new-angle"
+    assert len(report.citations) == existing.citations.count() + 1
+    assert report.data == review.report_data_of(existing)
+
+    confirmed = client.post(reverse("newsroom:new"), form_data(not_duplicate="1"))
+    assert confirmed.status_code == 302 and Report.objects.count() == 2
+
+
+def test_a_draft_is_saved_edited_and_submitted(tajikistan_removed, reporter, signed_in):
+    client = signed_in(reporter)
+    client.post(reverse("newsroom:new"), form_data(action="draft"))
+    report = Report.objects.get()
+    assert report.state == ReportState.DRAFT
+    dashboard = text(client.get(reverse("newsroom:dashboard")))
+    assert reverse("newsroom:report", args=[report.pk]) in dashboard.split('id="drafts"')[1]
+    edit = text(client.get(reverse("newsroom:edit", args=[report.pk])))
+    assert (
+        'value="Vladimir Vladimirovich Putin"' in edit and "https://example.org/cis-summit" in edit
+    )
+    client.post(reverse("newsroom:edit", args=[report.pk]), form_data(place="Dushanbe;Moscow"))
+    report.refresh_from_db()
+    assert (report.state, report.data["place"]) == ("submitted", "Dushanbe;Moscow")
+
+
+# --- Review ---------------------------------------------------------------------------
+
+
+def test_four_eyes_a_reporter_has_no_verify_button_and_cannot_verify(
+    tajikistan_removed, both, signed_in
+):
+    client = signed_in(both)
+    client.post(reverse("newsroom:new"), form_data())
+    report = Report.objects.get()
+    page = text(client.get(reverse("newsroom:report", args=[report.pk])))
+    assert 'id="verify"' not in page and 'id="four-eyes"' in page
+    assert report not in review.review_queue(both)
+    for action in ("verify", "reject", "request-changes"):
+        response = client.post(reverse(f"newsroom:{action}", args=[report.pk]), {"comment": "mine"})
+        assert response.status_code == 403, action
+        assert "Nobody may review their own report" in text(response)
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED
+    assert not Visit.objects.filter(person__slug="vladimir-putin", host__iso3="TJK").exists()
+
+
+def test_a_reporter_who_is_not_a_reviewer_cannot_verify_anothers_report(
+    tajikistan_removed, reporter, both, signed_in
+):
+    report = file(both)
+    client = signed_in(reporter)
+    assert client.get(reverse("newsroom:report", args=[report.pk])).status_code == 403
+    assert client.post(reverse("newsroom:verify", args=[report.pk])).status_code == 403
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED
+
+
+def test_a_reviewer_verifies_from_the_queue(tajikistan_removed, reporter, reviewer, signed_in):
+    report = file(reporter)
+    client = signed_in(reviewer)
+    queue = text(client.get(reverse("newsroom:queue")))
+    assert reverse("newsroom:report", args=[report.pk]) in queue
+    page = text(client.get(reverse("newsroom:report", args=[report.pk])))
+    assert 'id="verify"' in page and 'data-code="non_compliance"' in page
+    assert "https://example.org/putin-dushanbe" in page
+    response = client.post(reverse("newsroom:verify", args=[report.pk]))
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.state, report.reviewer) == ("verified", reviewer)
+    flagging.evaluate_pending()
+    public = client.get(report.visit.get_absolute_url())
+    assert public.status_code == 200 and "non-compliance" in text(public)
+
+
+def test_request_changes_goes_back_to_the_author_and_reject_keeps_it(
+    tajikistan_removed, reporter, reviewer, signed_in, client
+):
+    report = file(reporter)
+    client.force_login(reviewer)
+    empty = client.post(reverse("newsroom:request-changes", args=[report.pk]), {"comment": " "})
+    assert empty.status_code == 302
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED
+    client.post(
+        reverse("newsroom:request-changes", args=[report.pk]),
+        {"comment": "Add the Kremlin's readout."},
+    )
+    report.refresh_from_db()
+    assert (report.state, report.comment) == ("changes_requested", "Add the Kremlin's readout.")
+
+    client.force_login(reporter)
+    dashboard = text(client.get(reverse("newsroom:dashboard")))
+    assert "Add the Kremlin&#x27;s readout." in dashboard.split('id="changes-requested"')[1]
+    edit = text(client.get(reverse("newsroom:edit", args=[report.pk])))
+    assert 'id="reviewer-comment"' in edit
+    more = [*SOURCES, {"url": "https://example.org/kremlin-readout", "publisher": "Kremlin"}]
+    client.post(reverse("newsroom:edit", args=[report.pk]), form_data(sources=more))
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED and len(report.citations) == 3
+
+    client.force_login(reviewer)
+    client.post(reverse("newsroom:reject", args=[report.pk]), {"comment": "Not sourced well."})
+    report.refresh_from_db()
+    assert (report.state, report.comment) == ("rejected", "Not sourced well.")
+    assert not Visit.objects.filter(person__slug="vladimir-putin", host__iso3="TJK").exists()
+
+
+# --- Corrections ----------------------------------------------------------------------
+
+
+def test_a_correction_shows_its_differences_then_on_the_public_page(
+    seeded, reporter, reviewer, client
+):
+    visit = Visit.objects.get(slug=MONGOLIA)
+    client.force_login(reporter)
+    public = text(client.get(visit.get_absolute_url()))
+    assert 'id="suggest-correction"' in public
+    form = text(client.get(reverse("newsroom:correct", args=[MONGOLIA])))
+    assert 'value="2024-09-03"' in form and 'value="Vladimir Vladimirovich Putin"' in form
+    citations = review.citations_of(visit)
+    sources = [{k: v or "" for k, v in c.items()} for c in citations]
+    data = form_data(
+        person="vladimir-putin",
+        host="MNG",
+        place=visit.place,
+        start="2024-09-02",
+        end="2024-09-04",
+        occasion=visit.occasion,
+        notes=visit.notes,
+        host_justification=visit.host_justification,
+        sources=sources,
+    )
+    response = client.post(reverse("newsroom:correct", args=[MONGOLIA]), data)
+    assert response.status_code == 302, text(response)[:3000]
+    report = Report.objects.get()
+    assert report.is_correction and report.visit == visit
+
+    client.force_login(reviewer)
+    page = text(client.get(reverse("newsroom:report", args=[report.pk])))
+    differences = page.split('id="differences"')[1].split("</table>")[0]
+    assert "The end date" in differences
+    assert "3 September 2024" in differences and "4 September 2024" in differences
+    visit.refresh_from_db()
+    assert visit.end.isoformat() == "2024-09-03"
+    assert 'id="corrections"' not in text(client.get(visit.get_absolute_url()))
+
+    client.post(reverse("newsroom:verify", args=[report.pk]))
+    client.logout()
+    public = text(client.get(visit.get_absolute_url()))
+    corrections = public.split('id="corrections"')[1].split("</ul>")[0]
+    assert "Corrected on" in corrections
+    assert "the end date changed from 3 September 2024 to 4 September 2024" in corrections
+    assert 'id="suggest-correction"' not in public  # readers get no link
+
+
+# --- French ---------------------------------------------------------------------------
+
+
+def test_the_newsroom_speaks_french(tajikistan_removed, reporter, signed_in):
+    client = signed_in(reporter)
+    client.cookies["django_language"] = "fr"
+    dashboard = text(client.get(reverse("newsroom:dashboard")))
+    assert '<html lang="fr">' in dashboard
+    assert "Mes brouillons" in dashboard and "Signaler une visite" in dashboard
+    form = client.post(reverse("newsroom:new"), form_data(action="preview"))
+    html = text(form)
+    assert "Aperçu : ce que dirait la règle" in html
+    assert "non-coopération" in html
+    assert "Tadjikistan" in html
+    errors = text(client.post(reverse("newsroom:new"), form_data(start="2025-13", end="")))
+    assert "Veuillez corriger" in errors
+    client.logout()
+    client.cookies["django_language"] = "fr"
+    sign_in = text(client.get(reverse("newsroom:sign-in")))
+    assert "Connexion à la rédaction" in sign_in and "Mot de passe oublié ?" in sign_in
+
+
+# --- Accessibility ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", ["dashboard", "new", "report", "correct", "sign-in"])
+def test_each_page_has_one_h1_and_every_control_a_label(tajikistan_removed, reporter, client, page):
+    from tests.site.conftest import outline
+
+    report = file(reporter)
+    if page != "sign-in":
+        client.force_login(reporter)
+    url = reverse("newsroom:sign-in") if page == "sign-in" else url_of(page, report)
+    tags = outline(text(client.get(url)))
+    assert [t for t, _ in tags].count("h1") == 1
+    labelled = {a.get("for") for t, a in tags if t == "label"}
+    for tag, attrs in tags:
+        if tag in ("input", "select", "textarea") and attrs.get("type") not in (
+            "hidden",
+            "submit",
+            "search",
+        ):
+            assert attrs.get("id") in labelled or attrs.get("aria-label"), (page, attrs)
