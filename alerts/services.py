@@ -24,7 +24,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from alerts import urgent, webhooks
@@ -75,13 +75,8 @@ def reviewers_to_notify(report) -> list:
 
 
 def review_path(report) -> str:
-    """The newsroom's review page of the report (its queue when that page is not named so)."""
-    for name, kwargs in (("newsroom:review", {"pk": report.pk}), ("newsroom:dashboard", {})):
-        try:
-            return reverse(name, kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-    return "/newsroom/"
+    """The newsroom's page of the report, where a reviewer verifies it."""
+    return reverse("newsroom:report", kwargs={"pk": report.pk})
 
 
 def mail_reviewers(report) -> int:

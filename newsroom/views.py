@@ -11,7 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.utils import ErrorDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -62,12 +62,9 @@ def staff_page(check=None):
     return decorate
 
 
-def alerts_url() -> str | None:
-    """The alerts' subscriptions page, when the alerts app is installed."""
-    try:
-        return reverse("alerts:subscriptions")
-    except NoReverseMatch:
-        return None
+def alerts_url() -> str:
+    """The alerts' subscriptions page (the alerts app)."""
+    return reverse("alerts:subscriptions")
 
 
 # --- Dashboard -------------------------------------------------------------------------

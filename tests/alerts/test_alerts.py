@@ -140,7 +140,7 @@ def test_reviewers_get_an_email_when_a_report_awaits_review(
     message = mail.outbox[0]
     assert "Vladimir" in message.subject or "vladimir-putin" in message.subject
     assert "MNG" in message.subject
-    assert "/newsroom/" in message.body
+    assert f"/newsroom/reports/{report.pk}/" in message.body
 
 
 def test_the_author_is_not_mailed_about_their_own_report(django_capture_on_commit_callbacks):
