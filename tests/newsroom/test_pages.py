@@ -413,3 +413,8 @@ def test_each_page_has_one_h1_and_every_control_a_label(tajikistan_removed, repo
             "search",
         ):
             assert attrs.get("id") in labelled or attrs.get("aria-label"), (page, attrs)
+
+
+def test_the_dashboard_links_to_alert_subscriptions(seeded, reporter, signed_in):
+    html = text(signed_in(reporter).get("/newsroom/"))
+    assert 'href="/newsroom/alerts/" id="alerts-link"' in html
