@@ -44,6 +44,8 @@ COPY api api
 COPY front front
 COPY dataset dataset
 COPY accounts accounts
+COPY newsroom newsroom
+COPY alerts alerts
 COPY devtools devtools
 COPY iccwatch iccwatch
 COPY templates templates

@@ -28,6 +28,13 @@ PASSWORD = "a-long-test-password"
 NEW_SLUG = "vladimir-putin-tjk-2025-10-08"
 
 
+@pytest.fixture(autouse=True)
+def generous_rate_limits(settings):
+    """The journey reads the API many times: other tests' throttle history must not count."""
+    rates = {"anon": "100000/min", "user": "100000/min"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+
+
 def account(name: str, group: str) -> User:
     user = User.objects.create_user(name, password=PASSWORD)
     user.groups.add(Group.objects.get_or_create(name=group)[0])
