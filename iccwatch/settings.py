@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    # The history of every fact: database triggers (pgtrigger) writing events (pghistory).
+    "pgtrigger",
+    "pghistory",
     # The project's own apps, from the bottom of the layout up (ARCHITECTURE.md).
     "core",
     "states",
@@ -83,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every write in a request is recorded with who, which path and which address.
+    "core.history.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -323,3 +328,7 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
     },
 }
+
+# The history of every fact (core.history): requests that may write are recorded with
+# their user and path; reads are not.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
