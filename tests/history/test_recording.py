@@ -257,3 +257,16 @@ def test_the_shell_records_its_path(seeded):
 def test_a_report_is_tracked_but_never_a_public_change(seeded):
     report = a_report(seeded)
     assert Report.pgh_event_model.objects.filter(pgh_obj_id=report.pk).exists()
+
+
+def test_the_trigger_helpers_open_no_subtransaction_per_row(db):
+    """A COPY of many rows in one transaction stays linear (core.FAST_TRIGGER_HELPERS)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT proname, prosrc LIKE '%%EXCEPTION%%' FROM pg_proc "
+            "WHERE proname IN ('_pgh_attach_context', '_pgtrigger_should_ignore')"
+        )
+        assert dict(cursor.fetchall()) == {
+            "_pgh_attach_context": False,
+            "_pgtrigger_should_ignore": False,
+        }
