@@ -15,3 +15,10 @@ class CoreConfig(AppConfig):
 
         for name, converter in CONVERTERS.items():
             register_converter(converter, name)
+
+        # The history's trigger helpers, without a subtransaction per row (core.history).
+        from django.db.models.signals import post_migrate
+
+        from core.history import install_fast_trigger_helpers
+
+        post_migrate.connect(install_fast_trigger_helpers, sender=self)

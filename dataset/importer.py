@@ -39,6 +39,7 @@ from django.db.models import Prefetch, Q
 from django.utils.text import slugify
 
 from compliance import Period, entry_into_force_for, withdrawal_effective_for
+from core import history
 from core.identifiers import is_iso3, is_slug
 from core.models import Source, publisher_from_url
 from dataset.models import DatasetImport
@@ -1324,17 +1325,24 @@ def import_dataset(directory: Path) -> ImportReport:
     if errors:
         raise ImportFailed(errors)
     report = ImportReport(warnings=warnings, version=parsed.version)
-    with outbox.relay_deferred(), transaction.atomic():
-        load(parsed, report)
-    # Verdicts computed by an older rule say so in their history, not "dataset import".
-    outbox.request_outdated_rule_version()
-    # Verdicts are derived: evaluate everything (cheap at this size); only changes are written.
-    report.evaluation = flagging.evaluate_visits(cause={"key": "import", "version": report.version})
-    report.warnings += self_check_warnings(parsed)
-    DatasetImport.objects.create(
-        version=report.version,
-        counts={str(model): dict(counts) for model, counts in report.counts.items()},
-        visits_evaluated=report.evaluation.evaluated,
-        verdicts_changed=report.evaluation.changed,
-    )
+    # Every change the import writes is recorded in the history as made by the import of
+    # this dataset version (core.history).
+    with history.recording(
+        history.WritePath.IMPORT, dataset_version=parsed.version or UNKNOWN_VERSION
+    ):
+        with outbox.relay_deferred(), transaction.atomic():
+            load(parsed, report)
+        # Verdicts computed by an older rule say so in their history, not "dataset import".
+        outbox.request_outdated_rule_version()
+        # Verdicts are derived: evaluate everything (cheap at this size); only changes are written.
+        report.evaluation = flagging.evaluate_visits(
+            cause={"key": "import", "version": report.version}
+        )
+        report.warnings += self_check_warnings(parsed)
+        DatasetImport.objects.create(
+            version=report.version,
+            counts={str(model): dict(counts) for model, counts in report.counts.items()},
+            visits_evaluated=report.evaluation.evaluated,
+            verdicts_changed=report.evaluation.changed,
+        )
     return report

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from front import summaries
 from front.pages import finish
 from states.models import State
+from visits import history
 from visits.models import ReviewState, VerdictChange, VerdictCode
 from warrants.models import Person
 
@@ -157,3 +158,50 @@ class PersonIncidentFeed(IncidentFeed):
 
     def changes(self, obj):
         return incident_changes().filter(visit__person=obj)
+
+
+class ChangesFeed(IncidentFeed):
+    """Every change to a public fact (the Changes page, /changes/), newest first: what
+    changed, before and after, and why; never who."""
+
+    def title(self, obj=None):
+        return _("iccwatch: changes to the facts")
+
+    def subtitle(self, obj=None):
+        return _("Every change to a public fact behind the verdicts: what changed, when, and why.")
+
+    def link(self, obj=None):
+        return reverse("changes")
+
+    def feed_url(self, obj=None):
+        return reverse("changes-feed")
+
+    def items(self, obj=None):
+        return history.public_entries(list(history.public_changes()[:FEED_LENGTH]))
+
+    def item_title(self, entry):
+        return f"{entry.kind.capitalize()} {entry.name}: {entry.action_words}"
+
+    def item_description(self, entry):
+        lines = [_("Why: %(why)s.") % {"why": entry.why}]
+        for name, old, new in entry.changes:
+            if entry.action == "changed":
+                lines.append(f"{name}: {old} → {new}")
+            else:
+                lines.append(f"{name}: {new or old}")
+        return "\n".join(lines)
+
+    def item_link(self, entry):
+        return entry.link or reverse("changes")
+
+    def item_guid(self, entry):
+        return f"{reverse('changes')}#{entry.slug}"
+
+    def item_updateddate(self, entry):
+        return entry.at
+
+    def item_pubdate(self, entry):
+        return entry.at
+
+    def item_categories(self, entry):
+        return [entry.action]

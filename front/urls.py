@@ -9,8 +9,8 @@ matched by the dataset's patterns (`core.identifiers`): anything else is a 404.
 from django.urls import path, re_path
 
 from front import feeds
+from front.views import changes, history, states, visits, warrants
 from front.views import home as site_views
-from front.views import states, visits, warrants
 
 EXPORT = r"(?P<fmt>csv|json)"
 
@@ -34,4 +34,8 @@ urlpatterns = [
     path("incidents/", visits.incident_list, name="incidents"),
     re_path(rf"^incidents\.{EXPORT}$", visits.incident_export, name="incidents-export"),
     path("incidents/feed/", feeds.IncidentFeed(), name="incidents-feed"),
+    path("changes/", changes.change_list, name="changes"),
+    path("changes/feed/", feeds.ChangesFeed(), name="changes-feed"),
+    # Staff only: a record's history (who, when, through which path, before and after).
+    path("newsroom/history/<str:label>/<int:pk>/", history.record_history, name="record-history"),
 ]

@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # The history of every fact: database triggers (pgtrigger) writing events (pghistory).
+    "pgtrigger",
+    "pghistory",
     # The project's own apps, from the bottom of the layout up (ARCHITECTURE.md).
     "core",
     "states",
@@ -99,6 +102,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Enrolled in a second factor but no code given yet: staff pages ask for it.
     "accounts.middleware.SecondFactorMiddleware",
+    # Every write in a request is recorded with who, which path and which address.
+    "core.history.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into its lockout page.
@@ -448,3 +453,7 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
     },
 }
+
+# The history of every fact (core.history): requests that may write are recorded with
+# their user and path; reads are not.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")

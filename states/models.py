@@ -1,10 +1,11 @@
 """Countries and their relation to the Rome Statute over time."""
 
+import pghistory
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core import identifiers
+from core import history, identifiers
 from core.models import DatePrecision, Source
 
 
@@ -61,6 +62,7 @@ class State(models.Model):
         return f"/states/{self.iso3}/"
 
 
+@history.track()
 class TreatyEvent(models.Model):
     """One dated step in a state's relation to the Rome Statute (signature, deposit, ...).
 
@@ -87,6 +89,7 @@ class TreatyEvent(models.Model):
         return f"{self.state.iso3} {self.get_kind_display()} {self.date}"
 
 
+@history.track()
 class Declaration(models.Model):
     """An Article 12(3) declaration: a non-party accepts the Court's jurisdiction.
 
@@ -130,6 +133,7 @@ class Declaration(models.Model):
         return f"{self.state.iso3} Art. 12(3) declaration of {self.lodged} ({self.situation})"
 
 
+@history.track()
 class SecurityCouncilReferral(models.Model):
     """A Chapter VII resolution referring a situation to the Court (Art. 13(b)).
 
@@ -154,6 +158,7 @@ class SecurityCouncilReferral(models.Model):
         return f"{self.resolution} ({self.situation})"
 
 
+@history.track()
 class JointStatement(models.Model):
     """A joint statement of support for the Court and the states that signed it."""
 
@@ -169,3 +174,16 @@ class JointStatement(models.Model):
 
     def __str__(self):
         return f"{self.date}: {self.title}"
+
+
+# Which states signed a joint statement: each signature added or removed is an event. The
+# triggers sit on a proxy of the link table, so that they are created by a migration.
+@pghistory.track(
+    pghistory.InsertEvent("signatory.add"),
+    pghistory.DeleteEvent("signatory.remove"),
+    obj_field=None,
+    model_name="JointStatementSignatoryEvent",
+)
+class JointStatementSignatory(JointStatement.signatories.through):
+    class Meta:
+        proxy = True

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from compliance import referral_sentence
+from core import history
 from core.models import DatePrecision, Source
 
 
@@ -55,6 +56,7 @@ class VisitQuerySet(models.QuerySet):
         return self.filter(verdict__code="non_compliance")
 
 
+@history.track(exclude=[*history.BOOKKEEPING, "dataset_version"])
 class Visit(models.Model):
     """A reported trip of a wanted person to a state other than his own.
 
@@ -166,6 +168,7 @@ class Visit(models.Model):
         return f"/visits/{self.slug}/"
 
 
+@history.track()
 class Citation(models.Model):
     """A visit's citation of a source: what this visit's record says about the document.
 
@@ -213,6 +216,7 @@ class FindingKind(models.TextChoices):
     OTHER = "other", _("decision informing the Security Council or the Assembly")
 
 
+@history.track()
 class Finding(models.Model):
     """An ICC decision on a state's failure to arrest and surrender.
 
@@ -391,6 +395,7 @@ class ReportState(models.TextChoices):
 OPEN_REPORT_STATES = (ReportState.DRAFT, ReportState.SUBMITTED, ReportState.CHANGES_REQUESTED)
 
 
+@history.track(exclude=["updated_at"])
 class Report(models.Model):
     """A report from the newsroom: a new visit, or a correction to a published one.
 

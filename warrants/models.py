@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core import history
 from core.models import DatePrecision, Source
 
 
@@ -52,6 +53,7 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(status=PersonStatus.AT_LARGE)
 
 
+@history.track(exclude=["updated_at"])
 class Person(models.Model):
     """Someone named in a public ICC arrest warrant (the "subject" of visits)."""
 
@@ -93,6 +95,7 @@ class WarrantEndReason(models.TextChoices):
     OTHER = "other", _("other (see notes)")
 
 
+@history.track(exclude=["updated_at"])
 class Warrant(models.Model):
     """An ICC arrest warrant against one person.
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.history import recording_command
 from dataset.importer import OUTCOMES, ImportFailed, import_dataset
 
 
@@ -28,7 +29,8 @@ class Command(BaseCommand):
         if not directory.is_dir():
             raise CommandError(f"{directory} is not a folder.")
         try:
-            report = import_dataset(directory)
+            with recording_command("import_dataset"):
+                report = import_dataset(directory)
         except ImportFailed as failure:
             for line in failure.errors:
                 self.stderr.write(line)

@@ -1,0 +1,28 @@
+"""The public Changes page (/changes/): every change to a public fact, newest first.
+
+What changed (each field before and after, things named by their natural keys), when,
+and why (the import of a dataset version, a verified correction or report, an edit);
+never who: staff names stay in the newsroom's history. The same entries are the
+Changes Atom feed (front.feeds.ChangesFeed). visits.history reads them.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.utils.translation import gettext as _
+
+from front.pages import render_page
+from visits import history
+
+PER_PAGE = 50
+
+
+def change_list(request):
+    paginator = Paginator(history.public_changes(), PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    entries = history.public_entries(list(page.object_list))
+    return render_page(
+        request,
+        "history/change_list.html",
+        {"title": _("Changes"), "page": page, "entries": entries},
+    )

@@ -1,0 +1,117 @@
+"""The public Changes page and feed: verified changes to public facts, never a pending report,
+never a staff name; and the staff's history of a record."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from core import roles
+from core.history import WritePath, recording
+from visits import review
+from visits.models import ReviewState, Visit
+
+pytestmark = pytest.mark.django_db
+
+MONGOLIA = "vladimir-putin-mng-2024-09-02"
+
+
+def account(name: str, *groups: str) -> User:
+    user = User.objects.create_user(name, password="a-long-test-password")
+    for group in groups:
+        user.groups.add(Group.objects.get_or_create(name=group)[0])
+    return user
+
+
+@pytest.fixture
+def corrected(seeded):
+    """Mongolia's end date corrected by rita, verified by victor; and a pending correction
+    of the same visit with a place nobody verified."""
+    rita = account("rita", roles.REPORTERS)
+    victor = account("victor", roles.REVIEWERS)
+    visit = Visit.objects.get(slug=MONGOLIA)
+    with recording(WritePath.NEWSROOM, user=rita):
+        report = review.file_report(
+            author=rita,
+            data={**review.report_data_of(visit), "end": "2024-09-04"},
+            citations=review.citations_of(visit),
+            visit=visit,
+        )
+    with recording(WritePath.NEWSROOM, user=victor):
+        review.verify(report, victor)
+    with recording(WritePath.NEWSROOM, user=rita):
+        review.file_report(
+            author=rita,
+            data={**review.report_data_of(visit), "place": "Pending Place Nobody Verified"},
+            citations=review.citations_of(visit),
+            visit=visit,
+        )
+    # A visit nobody verified: its facts are not public either.
+    unverified = Visit.objects.exclude(slug=MONGOLIA).first()
+    Visit.objects.filter(pk=unverified.pk).update(review_state=ReviewState.REPORTED)
+    Visit.objects.filter(pk=unverified.pk).update(place="Unverified Place")
+    return visit
+
+
+def test_the_changes_page_shows_a_verified_correction_and_no_pending_report(reader, corrected):
+    page = reader.get("/changes/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    first = text[text.index('<ol class="changes">') :]
+    first = first[: first.index("</li>")]
+    assert MONGOLIA in first
+    assert "Why: a verified correction." in first
+    assert "3 September 2024" in first and "4 September 2024" in first
+    assert "Pending Place Nobody Verified" not in text
+    assert "Unverified Place" not in text
+    assert "rita" not in text and "victor" not in text
+
+
+def test_the_changes_page_names_the_import_of_a_dataset_version(reader, seeded, dataset_dir):
+    version = (dataset_dir / "VERSION").read_text().strip()
+    text = reader.get("/changes/").content.decode()
+    assert f"Why: import of dataset version {version}." in text
+
+
+def test_the_changes_page_is_paginated_and_linked_from_every_page(reader, seeded):
+    assert 'href="/changes/"' in reader.get("/").content.decode()
+    second = reader.get("/changes/?page=2")
+    assert second.status_code == 200
+    assert "Page 2 of" in second.content.decode()
+
+
+def test_the_changes_feed_shows_the_correction_and_no_pending_report(reader, corrected):
+    feed = reader.get("/changes/feed/")
+    assert feed.status_code == 200
+    assert feed["Content-Type"].startswith("application/atom+xml")
+    text = feed.content.decode()
+    entry = text[text.index("<entry>") : text.index("</entry>")]
+    assert MONGOLIA in entry and "a verified correction" in entry
+    assert "end: 3 September 2024 → 4 September 2024" in entry
+    assert "Pending Place Nobody Verified" not in text
+    assert "rita" not in text and "victor" not in text
+
+
+def test_the_changes_page_and_feed_in_french(reader, corrected):
+    page = reader.get("/changes/", HTTP_ACCEPT_LANGUAGE="fr")
+    text = page.content.decode()
+    assert page["Content-Language"] == "fr"
+    assert "<h1>Modifications</h1>" in text
+    assert "Pourquoi : une correction vérifiée." in text
+    assert "septembre 2024" in text
+    feed = reader.get("/changes/feed/?lang=fr").content.decode()
+    assert "une correction vérifiée" in feed
+
+
+def test_staff_see_who_changed_a_record_and_readers_do_not(client, corrected):
+    address = f"/newsroom/history/visits.visit/{corrected.pk}/"
+    assert client.get(address).status_code == 302  # sign in first
+    client.force_login(account("nobody"))
+    assert client.get(address).status_code == 403
+    client.force_login(account("sam", roles.REPORTERS))
+    page = client.get(address)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'class="author">victor<' in text  # verified the correction
+    assert 'class="author">rita<' in text  # filed the reports
+    assert "Path: newsroom" in text
+    assert "3 September 2024" in text and "4 September 2024" in text
+    assert client.get("/newsroom/history/visits.nothing/1/").status_code == 404

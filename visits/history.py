@@ -1,0 +1,463 @@
+"""Reading the history of every fact that core.history records: a record's events (for
+staff) and the changes to public facts (for everyone, on /changes/).
+
+An entry is one event: a row added, changed or removed, with the row before and after
+(the previous event of the same row is the "before"), when, and the context (who,
+through which path, for which dataset version). Things are named by their natural keys
+(slugs, ISO3 codes, URLs), never by database ids.
+
+The public changes are those to public facts only: verified (or withdrawn) visits and
+their citations, persons, warrants, treaty events, declarations, findings, joint
+statements and their signatories, Security Council referrals. Never a report, never an
+unverified visit, never a staff member's name: "why" is the import of a dataset version,
+a verified correction or report, or an edit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Model, OuterRef, Q, Subquery, Value
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from core.causes import FIELDS
+from core.models import Source
+from core.names import format_date
+from states.models import (
+    Declaration,
+    JointStatement,
+    JointStatementSignatory,
+    SecurityCouncilReferral,
+    State,
+    TreatyEvent,
+)
+from visits.models import Citation, Finding, Report, ReportState, ReviewState, Visit
+from warrants.models import Case, Person, Situation, Warrant
+
+# The tracked models, by the name an address uses (/newsroom/history/visits.visit/12/).
+TRACKED: dict[str, type[Model]] = {
+    model._meta.label_lower: model
+    for model in (
+        Visit,
+        Citation,
+        Finding,
+        Report,
+        Person,
+        Warrant,
+        TreatyEvent,
+        Declaration,
+        SecurityCouncilReferral,
+        JointStatement,
+        JointStatementSignatory,
+    )
+}
+# What each kind of record is called, in the reader's language.
+KINDS = {
+    Visit: gettext_lazy("visit"),
+    Citation: gettext_lazy("source of a visit"),
+    Finding: gettext_lazy("finding"),
+    Report: gettext_lazy("report"),
+    Person: gettext_lazy("person"),
+    Warrant: gettext_lazy("warrant"),
+    TreatyEvent: gettext_lazy("treaty event"),
+    Declaration: gettext_lazy("declaration"),
+    SecurityCouncilReferral: gettext_lazy("Security Council referral"),
+    JointStatement: gettext_lazy("joint statement"),
+    JointStatementSignatory: gettext_lazy("signatory of a joint statement"),
+}
+PUBLIC_MODELS = [m for m in TRACKED.values() if m is not Report]
+# Visits in these states are public facts (a withdrawn one was public and says why it left).
+PUBLIC_VISIT_STATES = [ReviewState.VERIFIED, ReviewState.WITHDRAWN]
+# Fields the public never sees in a change (derived, internal or a researcher's own).
+PRIVATE_FIELDS = {"id", "expected_verdict", "author", "reviewer", "idempotency_key", "fingerprint"}
+# Field names beyond those the verdict history already names (core.causes.FIELDS).
+MORE_FIELDS = {
+    "notes": pgettext_lazy("history field", "notes"),
+    "note": pgettext_lazy("history field", "note"),
+    "occasion": pgettext_lazy("history field", "occasion"),
+    "source": pgettext_lazy("history field", "source"),
+    "publisher": pgettext_lazy("history field", "publisher"),
+    "published": pgettext_lazy("history field", "published"),
+    "excerpt": pgettext_lazy("history field", "excerpt"),
+    "archived_url": pgettext_lazy("history field", "archived copy"),
+    "slug": pgettext_lazy("history field", "identifier"),
+    "ref": pgettext_lazy("history field", "identifier"),
+    "role": pgettext_lazy("history field", "role"),
+    "other_names": pgettext_lazy("history field", "other names"),
+    "born": pgettext_lazy("history field", "born"),
+    "charges": pgettext_lazy("history field", "charges"),
+    "case": pgettext_lazy("history field", "case"),
+    "title": pgettext_lazy("history field", "title"),
+    "state": pgettext_lazy("history field", "state"),
+    "jointstatement": pgettext_lazy("history field", "joint statement"),
+    "resolution": pgettext_lazy("history field", "resolution"),
+    "chamber": pgettext_lazy("history field", "chamber"),
+    "decision_reference": pgettext_lazy("history field", "decision"),
+    "signatory_count": pgettext_lazy("history field", "number of signatories"),
+    "status_date": pgettext_lazy("history field", "status date"),
+}
+TEXT_LIMIT = 300
+
+
+def field_name(name: str) -> str:
+    """A field's name as the reader reads it."""
+    label = FIELDS.get(name) or MORE_FIELDS.get(name)
+    if label:
+        return str(label)
+    if name.endswith("_precision"):
+        base = name.removesuffix("_precision")
+        return _("%(field)s (precision)") % {"field": field_name(base) if base else name}
+    return name.replace("_", " ")
+
+
+@dataclass
+class Entry:
+    """One event of one record, with the row before and after it."""
+
+    model: type[Model]
+    event: Model
+    before: dict | None
+    after: dict | None
+    context: dict = field(default_factory=dict)
+    # Filled by `_describe`: the record's name, each changed field's before and after in
+    # words, and why it changed.
+    name: str = ""
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+    why: str = ""
+    link: str = ""
+
+    @property
+    def at(self) -> datetime.datetime:
+        return self.event.pgh_created_at
+
+    @property
+    def label(self) -> str:
+        return self.event.pgh_label
+
+    @property
+    def action(self) -> str:
+        """added, changed, removed (or baseline: as the row stood when history began)."""
+        if self.after is None:
+            return "removed"
+        if self.before is None:
+            return "baseline" if self.label == "baseline" else "added"
+        return "changed"
+
+    @property
+    def action_words(self) -> str:
+        return {
+            "added": _("added"),
+            "changed": _("changed"),
+            "removed": _("removed"),
+            "baseline": _("as it stood when the history began"),
+        }[self.action]
+
+    @property
+    def kind(self) -> str:
+        return str(KINDS[self.model])
+
+    @property
+    def slug(self) -> str:
+        """A stable anchor for this entry (the feed's ids)."""
+        return f"{self.model._meta.label_lower}-{self.event.pk}"
+
+    @property
+    def path(self) -> str:
+        return self.context.get("path") or ""
+
+    @property
+    def author(self) -> str:
+        """Who, for staff: the username, or the account that ran a shell or command."""
+        return self.context.get("username") or self.context.get("os_user") or ""
+
+
+def _fields(event_model) -> list:
+    return [f for f in event_model._meta.concrete_fields if not f.name.startswith("pgh_")]
+
+
+def _snapshot(event) -> dict:
+    return {f.name: getattr(event, f.attname) for f in _fields(type(event))}
+
+
+def _previous(event_model, events: list) -> dict[int, Any]:
+    """The event before each of `events` of the same row, by event id."""
+    if not events or not any(f.name == "pgh_obj" for f in event_model._meta.fields):
+        return {}
+    ids = [e.pk for e in events]
+    before = (
+        event_model.objects.filter(pk__in=ids)
+        .annotate(
+            previous=Subquery(
+                event_model.objects.filter(
+                    pgh_obj_id=OuterRef("pgh_obj_id"), pgh_id__lt=OuterRef("pgh_id")
+                )
+                .order_by("-pgh_id")
+                .values("pgh_id")[:1]
+            )
+        )
+        .values_list("pk", "previous")
+    )
+    pairs = dict(before)
+    previous = event_model.objects.in_bulk([p for p in pairs.values() if p])
+    return {pk: previous.get(p) for pk, p in pairs.items()}
+
+
+def _entries(model, events: list) -> list[Entry]:
+    """Entries for events of one tracked model (the 'before' fetched in one query)."""
+    event_model = model.pgh_event_model
+    previous = _previous(event_model, events)
+    entries = []
+    for event in events:
+        prev = previous.get(event.pk)
+        if event.pgh_label in ("delete", "signatory.remove"):
+            before, after = _snapshot(event), None
+        else:
+            before, after = (_snapshot(prev) if prev else None), _snapshot(event)
+        context = event.pgh_context.metadata if event.pgh_context_id and event.pgh_context else {}
+        entries.append(Entry(model, event, before, after, dict(context or {})))
+    return entries
+
+
+def _events(model):
+    return model.pgh_event_model.objects.select_related("pgh_context")
+
+
+# --- naming things by their natural keys ---------------------------------------------
+
+NATURAL_KEYS = {
+    State: lambda o: o.iso3,
+    Person: lambda o: o.slug,
+    Visit: lambda o: o.slug,
+    Situation: lambda o: o.slug,
+    Source: lambda o: o.url,
+    Case: lambda o: o.name,
+    Warrant: lambda o: o.ref,
+    JointStatement: lambda o: f"{o.date.isoformat()} {o.title}",
+}
+
+
+class _Names:
+    """Natural keys of the records entries point to, loaded in one query per model."""
+
+    def __init__(self, entries: list[Entry], *, staff: bool):
+        self.staff = staff
+        wanted: dict[type, set] = {}
+        for entry in entries:
+            for row in (entry.before, entry.after):
+                for f in _fields(type(entry.event)):
+                    if f.is_relation and row and row.get(f.name) is not None:
+                        wanted.setdefault(f.related_model, set()).add(row[f.name])
+        self.loaded = {}
+        User = get_user_model()
+        for related, ids in wanted.items():
+            if related in NATURAL_KEYS or (staff and related is User):
+                self.loaded[related] = related.objects.in_bulk(ids)
+
+    def of(self, related, pk) -> str:
+        if pk is None:
+            return ""
+        obj = self.loaded.get(related, {}).get(pk)
+        if obj is None:
+            return _("(removed)") if related in NATURAL_KEYS else ""
+        key = NATURAL_KEYS.get(related)
+        return key(obj) if key else obj.get_username()
+
+
+def _words(f, value, names: _Names) -> str:
+    if value is None or value == "" or value == []:
+        return _("none")
+    if f.is_relation:
+        return names.of(f.related_model, value)
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(timespec="minutes")
+    if isinstance(value, datetime.date):
+        return format_date(value)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    text = str(value)
+    return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"
+
+
+def _record_name(entry: Entry, names: _Names) -> str:
+    row = entry.after or entry.before or {}
+    model = entry.model
+
+    def fk(name, related):
+        return names.of(related, row.get(name))
+
+    if model in (Visit, Person):
+        return row.get("slug", "")
+    if model is Warrant:
+        return row.get("ref", "")
+    if model is Citation:
+        return f"{fk('visit', Visit)} — {fk('source', Source)}"
+    if model is TreatyEvent:
+        kind = dict(TreatyEvent._meta.get_field("kind").flatchoices).get(row.get("kind"), "")
+        return f"{fk('state', State)}: {kind}"
+    if model is Declaration:
+        return f"{fk('state', State)} {row.get('lodged')} ({fk('situation', Situation)})"
+    if model is Finding:
+        return f"{fk('state', State)} {row.get('decided')} ({row.get('kind')})"
+    if model is SecurityCouncilReferral:
+        return row.get("resolution", "")
+    if model is JointStatement:
+        return f"{row.get('date')} {row.get('title', '')}"
+    if model is JointStatementSignatory:
+        return f"{fk('jointstatement', JointStatement)} — {fk('state', State)}"
+    if model is Report:
+        return _("report %(number)s") % {"number": row.get("id")}
+    return str(row.get("id", ""))
+
+
+def _record_link(entry: Entry, names: _Names) -> str:
+    row = entry.after or entry.before or {}
+    model = entry.model
+    if model is Visit:
+        return f"/visits/{row.get('slug')}/"
+    if model is Citation:
+        return f"/visits/{names.of(Visit, row.get('visit'))}/"
+    if model is Person:
+        return f"/persons/{row.get('slug')}/"
+    if model is Warrant:
+        return f"/persons/{names.of(Person, row.get('person'))}/"
+    if model in (TreatyEvent, Declaration, Finding, JointStatementSignatory):
+        return f"/states/{names.of(State, row.get('state'))}/"
+    return ""
+
+
+def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
+    """Name each entry's record, list its changes in words and say why (in the reader's
+    language)."""
+    names = _Names(entries, staff=staff)
+    contexts = {e.event.pgh_context_id for e in entries if e.event.pgh_context_id}
+    verified = dict(
+        Report.pgh_event_model.objects.filter(
+            pgh_context_id__in=contexts, state=ReportState.VERIFIED
+        ).values_list("pgh_context_id", "is_correction")
+    )
+    for entry in entries:
+        fields = {f.name: f for f in _fields(type(entry.event))}
+        entry.name = _record_name(entry, names)
+        entry.link = "" if entry.action == "removed" else _record_link(entry, names)
+        before, after = entry.before or {}, entry.after or {}
+        changes = []
+        for name, f in fields.items():
+            if not staff and name in PRIVATE_FIELDS:
+                continue
+            old, new = before.get(name), after.get(name)
+            if entry.action == "changed" and old == new:
+                continue
+            if entry.action != "changed" and (old if entry.after is None else new) in (
+                None,
+                "",
+                [],
+            ):
+                continue
+            changes.append(
+                (
+                    field_name(name),
+                    _words(f, old, names) if entry.before is not None else "",
+                    _words(f, new, names) if entry.after is not None else "",
+                )
+            )
+        entry.changes = changes
+        entry.why = _why(entry, verified)
+    return entries
+
+
+def _why(entry: Entry, verified: dict) -> str:
+    context = entry.context
+    if entry.label == "baseline":
+        return _("the record as it stood when the history began")
+    if context.get("path") == "import":
+        return _("import of dataset version %(version)s") % {
+            "version": context.get("dataset_version") or _("unknown")
+        }
+    if entry.event.pgh_context_id in verified:
+        if verified[entry.event.pgh_context_id]:
+            return _("a verified correction")
+        return _("a verified report")
+    return _("an edit")
+
+
+# --- a record's history, for staff ----------------------------------------------------
+
+
+def history_of(model: type[Model], pk) -> list[Entry]:
+    """Every event of the record `pk` of `model` (which may since have been deleted), newest
+    first, with what belongs to it: a visit's citations and reports, a joint statement's
+    signatories. For staff: names who."""
+    groups = [(model, list(_events(model).filter(pgh_obj_id=pk)))]
+    if model is Visit:
+        groups.append((Citation, list(_events(Citation).filter(visit_id=pk))))
+        groups.append((Report, list(_events(Report).filter(visit_id=pk))))
+    if model is JointStatement:
+        groups.append(
+            (
+                JointStatementSignatory,
+                list(_events(JointStatementSignatory).filter(jointstatement_id=pk)),
+            )
+        )
+    entries = [entry for m, events in groups for entry in _entries(m, events)]
+    entries.sort(key=lambda e: (e.at, e.event.pk), reverse=True)
+    return _describe(entries, staff=True)
+
+
+# --- the public changes -----------------------------------------------------------------
+
+
+def _public_events(model):
+    """The events of `model` that are changes to public facts."""
+    events = model.pgh_event_model.objects.exclude(pgh_label="baseline")
+    public_visits = Visit.objects.filter(review_state__in=PUBLIC_VISIT_STATES).values("pk")
+    if model is Visit:
+        return events.filter(review_state__in=PUBLIC_VISIT_STATES)
+    if model is Citation:
+        return events.filter(visit_id__in=public_visits)
+    if model is Finding:
+        return events.filter(Q(visit_id__isnull=True) | Q(visit_id__in=public_visits))
+    return events
+
+
+def public_changes():
+    """The public changes, newest first, as (model label, event id, time) rows: a query to
+    paginate; `public_entries` turns a page of it into entries."""
+    parts = [
+        _public_events(model)
+        .annotate(model_label=Value(model._meta.label_lower))
+        .values_list("pgh_id", "pgh_created_at", "model_label")
+        .order_by()
+        for model in PUBLIC_MODELS
+    ]
+    return parts[0].union(*parts[1:], all=True).order_by("-pgh_created_at", "-pgh_id")
+
+
+def public_entries(rows) -> list[Entry]:
+    """Entries for rows of `public_changes` (a page), in the same order; for the public."""
+    wanted: dict[str, list[int]] = {}
+    for pk, _at, label in rows:
+        wanted.setdefault(label, []).append(pk)
+    by_key = {}
+    for label, ids in wanted.items():
+        model = TRACKED[label]
+        for entry in _entries(model, list(_events(model).filter(pk__in=ids))):
+            by_key[label, entry.event.pk] = entry
+    entries = [by_key[label, pk] for pk, _at, label in rows if (label, pk) in by_key]
+    for entry in entries:
+        # A visit's first public event is its publication: what it was before is not public.
+        if (
+            entry.model is Visit
+            and entry.before is not None
+            and entry.after is not None
+            and entry.before.get("review_state") not in PUBLIC_VISIT_STATES
+        ):
+            entry.before = None
+    return _describe(entries, staff=False)
