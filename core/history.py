@@ -30,6 +30,7 @@ import pghistory
 from django.core.handlers.asgi import ASGIRequest
 from django.core.handlers.wsgi import WSGIRequest
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from pghistory import config
 
 # The fields a tracked model keeps out of its history: bookkeeping that changes on every
@@ -40,13 +41,13 @@ BOOKKEEPING = ["created_at", "updated_at", "created_by", "updated_by"]
 class WritePath(models.TextChoices):
     """Through which way a change reached the database."""
 
-    NEWSROOM = "newsroom"
-    API = "api"
-    ADMIN = "admin"
-    SITE = "site"
-    IMPORT = "import"
-    SHELL = "shell"
-    COMMAND = "command"
+    NEWSROOM = "newsroom", _("newsroom")
+    API = "api", _("API")
+    ADMIN = "admin", _("admin")
+    SITE = "site", _("site")
+    IMPORT = "import", _("import")
+    SHELL = "shell", _("shell")
+    COMMAND = "command", _("command")
 
 
 # A request's path, by the start of its address.

@@ -1,6 +1,7 @@
 """The admin is the admins' tool: every model's list and edit pages work, only admins
 get in, and a visit saved there becomes a report that another reviewer must verify."""
 
+import pghistory.models
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -25,10 +26,13 @@ def staff_client(client, seeded):
 
 
 def test_every_model_of_the_project_is_in_the_admin():
+    # The history's event tables are shown on each record's history page, not in the admin;
+    # a proxy (the tracked signatories link) is its concrete model's.
     project_models = [
         m
         for label in ("core", "states", "warrants", "visits")
         for m in apps.get_app_config(label).get_models()
+        if not issubclass(m, pghistory.models.Event) and not m._meta.proxy
     ]
     missing = [m.__name__ for m in project_models if m not in admin.site._registry]
     assert missing == []

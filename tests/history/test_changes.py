@@ -25,8 +25,8 @@ def account(name: str, *groups: str) -> User:
 def corrected(seeded):
     """Mongolia's end date corrected by rita, verified by victor; and a pending correction
     of the same visit with a place nobody verified."""
-    rita = account("rita", roles.REPORTERS)
-    victor = account("victor", roles.REVIEWERS)
+    rita = account("rita-staffer", roles.REPORTERS)
+    victor = account("victor-staffer", roles.REVIEWERS)
     visit = Visit.objects.get(slug=MONGOLIA)
     with recording(WritePath.NEWSROOM, user=rita):
         report = review.file_report(
@@ -62,7 +62,7 @@ def test_the_changes_page_shows_a_verified_correction_and_no_pending_report(read
     assert "3 September 2024" in first and "4 September 2024" in first
     assert "Pending Place Nobody Verified" not in text
     assert "Unverified Place" not in text
-    assert "rita" not in text and "victor" not in text
+    assert "rita-staffer" not in text and "victor-staffer" not in text
 
 
 def test_the_changes_page_names_the_import_of_a_dataset_version(reader, seeded, dataset_dir):
@@ -87,7 +87,7 @@ def test_the_changes_feed_shows_the_correction_and_no_pending_report(reader, cor
     assert MONGOLIA in entry and "a verified correction" in entry
     assert "end: 3 September 2024 → 4 September 2024" in entry
     assert "Pending Place Nobody Verified" not in text
-    assert "rita" not in text and "victor" not in text
+    assert "rita-staffer" not in text and "victor-staffer" not in text
 
 
 def test_the_changes_page_and_feed_in_french(reader, corrected):
@@ -110,7 +110,7 @@ def test_staff_see_who_changed_a_record_and_readers_do_not(client, corrected):
     page = client.get(address)
     assert page.status_code == 200
     text = page.content.decode()
-    assert 'class="author">victor<' in text  # verified the correction
+    assert 'class="author">victor-staffer<' in text  # verified the correction
     assert 'class="author">rita<' in text  # filed the reports
     assert "Path: newsroom" in text
     assert "3 September 2024" in text and "4 September 2024" in text
