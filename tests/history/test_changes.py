@@ -111,7 +111,7 @@ def test_staff_see_who_changed_a_record_and_readers_do_not(client, corrected):
     assert page.status_code == 200
     text = page.content.decode()
     assert 'class="author">victor-staffer<' in text  # verified the correction
-    assert 'class="author">rita<' in text  # filed the reports
+    assert 'class="author">rita-staffer<' in text  # filed the reports
     assert "Path: newsroom" in text
     assert "3 September 2024" in text and "4 September 2024" in text
     assert client.get("/newsroom/history/visits.nothing/1/").status_code == 404
