@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import roles
@@ -39,3 +41,38 @@ class AdminSite(admin.AdminSite):
     def has_permission(self, request):
         user = request.user
         return bool(user.is_active and roles.is_admin(user) and not second_factor_pending(user))
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Register as usual; a tracked fact's "History" button opens its full history
+        (every change with who, when, through which path, before and after), not the
+        admin's own log of the edits made in the admin."""
+        super().register(model_or_iterable, admin_class, **options)
+        models = (
+            model_or_iterable
+            if isinstance(model_or_iterable, list | tuple)
+            else [model_or_iterable]
+        )
+        for model in models:
+            model_admin = self._registry.get(model)
+            if model_admin is not None and _is_tracked(model):
+                model_admin.history_view = _record_history_redirect(model)
+
+
+def _is_tracked(model) -> bool:
+    """Whether the history of every fact (pghistory triggers) records this model."""
+    from pghistory.models import Event
+
+    return any(
+        getattr(event, "pgh_tracked_model", None) is model
+        for event in model._meta.apps.get_models()
+        if issubclass(event, Event)
+    )
+
+
+def _record_history_redirect(model):
+    label = model._meta.label_lower
+
+    def history_view(request, object_id, extra_context=None):
+        return redirect(reverse("record-history", args=[label, object_id]))
+
+    return history_view

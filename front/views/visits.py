@@ -236,5 +236,7 @@ def visit_detail(request, slug: str):
         "corrections": correction_lines(review.corrections_of(visit)) if visit.corrected else [],
         "may_correct": visit.review_state == ReviewState.VERIFIED
         and roles.may_report(request.user),
+        # Staff (any role) may open the visit's full history: who changed what, and when.
+        "may_see_history": bool(roles.roles_of(request.user)),
     }
     return render_page(request, "visits/visit_detail.html", context)

@@ -115,3 +115,31 @@ def test_staff_see_who_changed_a_record_and_readers_do_not(client, corrected):
     assert "Path: newsroom" in text
     assert "3 September 2024" in text and "4 September 2024" in text
     assert client.get("/newsroom/history/visits.nothing/1/").status_code == 404
+
+
+def test_the_admins_history_button_opens_the_records_full_history(seeded, client):
+    from django.contrib.auth.models import User
+
+    from visits.models import Visit
+
+    admin_user = User.objects.create_superuser("history-admin", "a@example.org", "pw-long-enough")
+    client.force_login(admin_user)
+    visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    response = client.get(f"/admin/visits/visit/{visit.pk}/history/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/newsroom/history/visits.visit/{visit.pk}/"
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_staff_find_the_history_from_the_visit_page_and_readers_do_not(seeded, client):
+    from django.contrib.auth.models import Group, User
+
+    from visits.models import Visit
+
+    visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    link = f'href="/newsroom/history/visits.visit/{visit.pk}/"'
+    assert link not in client.get(visit.get_absolute_url()).content.decode()
+    staff = User.objects.create_user("history-reader", password="pw-long-enough")
+    staff.groups.add(Group.objects.get_or_create(name="reviewers")[0])
+    client.force_login(staff)
+    assert link in client.get(visit.get_absolute_url()).content.decode()
