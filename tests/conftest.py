@@ -30,6 +30,15 @@ from django.core.management import call_command
 from django.test import override_settings
 from rest_framework.test import APIClient
 
+# A real Celery worker on a private Redis, for the tests that ask for `pipeline`.
+from tests.pipeline import (  # noqa: F401 - fixtures offered to every test module
+    celery_logs,
+    pipeline,
+    redis_server,
+    worker,
+    worker_database,
+)
+
 DATASET = Path(__file__).resolve().parent.parent / "data"
 
 

@@ -394,11 +394,16 @@ def _why(entry: Entry, verified: dict) -> str:
 def history_of(model: type[Model], pk) -> list[Entry]:
     """Every event of the record `pk` of `model` (which may since have been deleted), newest
     first, with what belongs to it: a visit's citations and reports, a joint statement's
-    signatories. For staff: names who."""
+    signatories. For staff: names who.
+
+    A visit's reports are followed over their whole life: a new visit's report had no
+    visit while it was drafted and submitted, so its events before the verification
+    (who reported it, and when) are found through the report, not the visit."""
     groups = [(model, list(_events(model).filter(pgh_obj_id=pk)))]
     if model is Visit:
         groups.append((Citation, list(_events(Citation).filter(visit_id=pk))))
-        groups.append((Report, list(_events(Report).filter(visit_id=pk))))
+        reports = Report.pgh_event_model.objects.filter(visit_id=pk).values("pgh_obj_id")
+        groups.append((Report, list(_events(Report).filter(pgh_obj_id__in=reports))))
     if model is JointStatement:
         groups.append(
             (

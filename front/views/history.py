@@ -30,9 +30,11 @@ def record_history(request, label: str, pk: int):
     if not entries and not model.objects.filter(pk=pk).exists():
         raise Http404
     obj = model.objects.filter(pk=pk).first()
+    # Named by its own events (a visit's history also holds its reports and citations).
+    own = [entry for entry in entries if entry.model is model] or entries
     title = _("History of %(kind)s %(name)s") % {
         "kind": history.KINDS[model],
-        "name": entries[-1].name if entries else str(obj),
+        "name": own[-1].name if own else str(obj),
     }
     response = render(
         request,

@@ -19,7 +19,7 @@ from core import roles
 from devtools.services import PrivateRedis, redis_answers
 from tests.alerts.helpers import Receiver, account, mongolia, putin
 from tests.factories import make_visit
-from tests.visits.test_pipeline import (
+from tests.pipeline import (
     CeleryProcess,
     broker_is_idle,
     publishing_to,

@@ -2,13 +2,16 @@
 Tajikistan (8–10 October 2025), nothing of it is public until a reviewer who is not
 its author verifies it; then the site, the feeds and the API show it.
 
-Evaluation: the live server runs without a broker, so the outbox's relay evaluates the
-verified visit inline right after the commit (the same code a Celery worker runs;
-tests/visits/test_pipeline.py covers the worker itself).
+Evaluation is done as in production: the live server (a thread of this process)
+publishes the verified visit's evaluation task to a private Redis, and a
+`celery -A iccwatch worker` subprocess on the test database evaluates it (the
+`pipeline` fixture of tests/pipeline.py). The test polls the public visit page until
+the verdict shows, for at most VERDICT_WITHIN seconds.
 """
 
 import datetime
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,7 @@ from core import roles
 from states.models import State
 from tests.browser.conftest import ARTIFACTS, snap
 from tests.factories import make_visit
+from tests.pipeline import wait_for
 from visits.models import Report, Visit
 from warrants.models import Person
 
@@ -26,6 +30,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 PASSWORD = "a-long-test-password"
 NEW_SLUG = "vladimir-putin-tjk-2025-10-08"
+# From the reviewer's click to the verdict on the public page, through Redis and the worker.
+VERDICT_WITHIN = 20
+EVALUATED = "Task visits.evaluate_visits["
 
 
 @pytest.fixture(autouse=True)
@@ -73,7 +80,12 @@ def keep(name: str) -> None:
     shutil.copy(ARTIFACTS / f"{name}.png", SCREENSHOTS / f"{name}.png")
 
 
-def test_a_report_is_filed_reviewed_by_another_person_and_published(site, browse):
+def evaluations_done(worker) -> int:
+    """How many evaluation tasks the worker has finished, by its log."""
+    return sum(EVALUATED in line and " succeeded in " in line for line in worker.tail_lines())
+
+
+def test_a_report_is_filed_reviewed_by_another_person_and_published(site, pipeline, browse):
     Visit.objects.filter(slug__startswith="vladimir-putin-tjk-2025-10").delete()
     # An overlapping visit already recorded (reported, not public): the duplicate warning.
     make_visit(
@@ -150,18 +162,39 @@ def test_a_report_is_filed_reviewed_by_another_person_and_published(site, browse
     assert other.locator("#report-sources a", has_text="archived copy").count() == 1
     snap(other, "newsroom-review")
     keep("newsroom-review")
+    evaluated_before = evaluations_done(pipeline)
     other.get_by_role("button", name="Verify and publish").click()
     other.wait_for_url(f"**/newsroom/reports/{report.pk}/")
     assert other.locator("#state").get_attribute("data-state") == "verified"
-    # Who reported and who verified, and when.
-    facts = other.locator("#report-state").inner_text()
-    assert "rita" in facts and "victor" in facts
+    verified_at = time.monotonic()
+    # Who reported and who verified, and when (the submission's and the review's times).
+    facts = other.locator("#report-state")
+    assert "rita" in facts.inner_text() and "victor" in facts.inner_text()
+    assert facts.locator("time").count() == 2
 
-    # Public at once: the visit, Tajikistan's page, the incidents list and feed, the API.
+    # Evaluated by the worker, not inline: the visit waits for its verdict, then has it.
     reader = browse()
-    reader.goto(f"{site}/visits/{NEW_SLUG}/")
-    assert "non-compliance" in reader.locator(".verdict-line").inner_text()
+
+    def verdict_shown() -> bool:
+        reader.goto(f"{site}/visits/{NEW_SLUG}/")
+        return "non-compliance" in reader.locator(".verdict-line").inner_text()
+
+    wait_for(
+        verdict_shown,
+        timeout=VERDICT_WITHIN,
+        interval=0.25,
+        what=f"the verdict on /visits/{NEW_SLUG}/",
+        on_timeout=pipeline.tail,
+        give_up=pipeline.failure,
+    )
+    took = time.monotonic() - verified_at
+    assert evaluations_done(pipeline) > evaluated_before, pipeline.tail()
+    print(f"verified → verdict on the public page in {took:.1f} s")
+
+    # Then public: the visit, Tajikistan's page, the incidents list and feed, the API.
+    assert "Tajikistan" in reader.locator("#explanation").inner_text()
     assert "Dushanbe" in reader.locator("#main").inner_text()
+    snap(reader, "newsroom-published-visit")
     reader.goto(site + "/states/TJK/")
     assert reader.locator(f'a[href="/visits/{NEW_SLUG}/"]').count() >= 1
     reader.goto(site + "/incidents/")
@@ -172,6 +205,21 @@ def test_a_report_is_filed_reviewed_by_another_person_and_published(site, browse
     assert NEW_SLUG in reader.request.get(site + "/api/v1/visits/?host=TJK").text()
     visit = Visit.objects.get(slug=NEW_SLUG)
     assert (visit.created_by.username, visit.updated_by.username) == ("rita", "victor")
+
+    # The visit's history, for staff: who reported, who verified, and when.
+    other.goto(f"{site}/newsroom/history/visits.visit/{visit.pk}/")
+    assert NEW_SLUG in other.locator("h1").inner_text()
+    entries = other.locator("ol.changes > li.change")
+    authors = entries.locator(".author").all_inner_texts()
+    assert "rita" in authors and "victor" in authors, authors
+    for name in ("rita", "victor"):
+        entry = entries.filter(has=other.locator(".author", has_text=name)).first
+        assert entry.locator("time").get_attribute("datetime"), name
+    snap(other, "newsroom-history")
+    keep("newsroom-history")
+    # A reader is sent to sign in.
+    reader.goto(f"{site}/newsroom/history/visits.visit/{visit.pk}/")
+    assert "/newsroom/sign-in/" in reader.url
     assert page.problems == [] and other.problems == [] and reader.problems == []
 
 
