@@ -10,6 +10,7 @@ the verdict shows, for at most VERDICT_WITHIN seconds.
 """
 
 import datetime
+import os
 import shutil
 import time
 from pathlib import Path
@@ -75,7 +76,10 @@ def publicly_absent(page, site: str) -> None:
 
 
 def keep(name: str) -> None:
-    """Copy a screenshot to tests/screenshots/ for the README."""
+    """Copy a screenshot to tests/screenshots/ for the README, when asked to refresh them
+    (ICCWATCH_REFRESH_SCREENSHOTS=1): an ordinary run leaves the committed pictures alone."""
+    if os.environ.get("ICCWATCH_REFRESH_SCREENSHOTS") != "1":
+        return
     SCREENSHOTS.mkdir(exist_ok=True)
     shutil.copy(ARTIFACTS / f"{name}.png", SCREENSHOTS / f"{name}.png")
 
