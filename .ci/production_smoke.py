@@ -48,7 +48,9 @@ import urllib.request
 from pathlib import Path, PurePosixPath
 
 ROOT = Path(__file__).resolve().parent.parent
-DATABASE = "iccwatch_smoke"
+# One database per run: two runs on one machine (a developer's and CI's) must not drop
+# each other's tables halfway.
+DATABASE = f"iccwatch_smoke_{os.getpid()}"
 POSTGRES = os.environ.get("ICCWATCH_SMOKE_POSTGRES", "postgres://postgres@127.0.0.1:5432").rstrip(
     "/"
 )
