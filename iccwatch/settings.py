@@ -90,6 +90,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # A NUL in the path or query string: 400 before any view or the database sees it.
+    "core.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -370,7 +372,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "api.paging.PagePagination",
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.formats.ApiContentNegotiation",
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
     # Token first, so that an anonymous write is answered 401 with WWW-Authenticate: Token.

