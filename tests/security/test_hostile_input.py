@@ -218,3 +218,86 @@ def test_an_ordinary_report_body_is_still_parsed(reporter):
     response = token_client(reporter).post("/api/v1/reports/", {"sources": [[[[]]]]}, format="json")
     assert response.status_code == 400
     assert response.json()["error"]["code"] != "parse_error"
+
+
+# --- Importer messages: always `file:line: column: message` ---------------------------
+
+
+def import_errors(path) -> list[str]:
+    from dataset.importer import ImportFailed, import_dataset
+
+    with pytest.raises(ImportFailed) as failure:
+        import_dataset(path)
+    errors = failure.value.errors
+    for error in errors:
+        assert IMPORTER_MESSAGE.match(error), error
+    return errors
+
+
+IMPORTER_MESSAGE = __import__("re").compile(r"^[a-z]+\.csv:[1-9][0-9]*: [^:\s]+: .+$")
+
+
+def visit_with(**cells) -> list[dict]:
+    from tests.dataset.test_importer_rules import VISITS
+
+    return [{**VISITS[0], **cells}, *VISITS[1:]]
+
+
+def test_a_nul_in_a_cell_is_a_message_not_a_traceback(tmp_path):
+    from tests.dataset.test_importer_rules import folder
+
+    path = folder(tmp_path, visits=visit_with(city="Ulaan\x00baatar"))
+    assert import_errors(path) == [
+        "visits.csv:2: city: contains a NUL character (\\x00), which cannot be stored"
+    ]
+    assert not Visit.objects.exists()
+
+
+def test_a_value_longer_than_its_field_is_a_message_from_the_models_max_length(tmp_path):
+    from tests.dataset.test_importer_rules import folder
+
+    limit = Visit._meta.get_field("place").max_length
+    path = folder(tmp_path, visits=visit_with(city="x" * 300))
+    (error,) = import_errors(path)
+    assert error.startswith("visits.csv:2: city: ")
+    assert f"is 300 characters long; at most {limit} (Visit.place)" in error
+
+
+def test_a_latin_1_file_names_the_line_and_column_where_decoding_failed(tmp_path):
+    from tests.dataset.test_importer_rules import folder
+
+    path = folder(tmp_path, visits=visit_with(city="Ulaanbaatar", occasion="Réunion"))
+    text = (path / "visits.csv").read_text(encoding="utf-8")
+    (path / "visits.csv").write_bytes(text.encode("latin-1"))
+    (error,) = import_errors(path)
+    assert error.startswith("visits.csv:2: occasion: not valid UTF-8"), error
+
+
+def test_a_byte_order_mark_is_read_and_an_unknown_column_named(tmp_path):
+    from dataset.importer import FILES, validate
+    from tests.dataset.test_importer_rules import VISITS, folder, write_csv
+
+    path = folder(tmp_path)
+    write_csv(path, "visits.csv", VISITS, bom=True)
+    assert validate(path)[1] == []
+    write_csv(path, "visits.csv", VISITS, columns=[*FILES["visits.csv"], "extra"], bom=True)
+    assert import_errors(path) == [
+        "visits.csv:1: extra: unknown column (data/DICTIONARY.md documents the columns of visits.csv)"
+    ]
+
+
+def test_formula_like_cells_import_with_a_warning(tmp_path):
+    from dataset.importer import import_dataset
+    from tests.dataset.test_importer_rules import folder
+
+    cells = dict(zip(("city", "occasion", "notes"), FORMULAS, strict=False))
+    path = folder(tmp_path, visits=visit_with(**cells, host_justification=FORMULAS[3]))
+    report = import_dataset(path)
+    formula_warnings = [w for w in report.warnings if "formula" in w]
+    assert [w.split(": ")[0:2] for w in formula_warnings] == [
+        ["visits.csv:2", "city"],
+        ["visits.csv:2", "occasion"],
+        ["visits.csv:2", "host_justification"],
+        ["visits.csv:2", "notes"],
+    ]
+    assert Visit.objects.get(slug=visit_with()[0]["id"]).place == FORMULAS[0]
