@@ -11,11 +11,15 @@ from __future__ import annotations
 from urllib.parse import unquote_to_bytes
 
 from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 from core.tabular import error_body
 
 API_PREFIX = "/api/"
-MESSAGE = "The address or its query string contains a NUL character (%00), which no address of iccwatch accepts."
+MESSAGE = (
+    "The address or its query string contains a NUL character (%00), "
+    "which no address of iccwatch accepts."
+)
 
 
 def has_nul(request) -> bool:
@@ -36,5 +40,9 @@ class RefuseNulMiddleware:
         if has_nul(request):
             if request.path.startswith(API_PREFIX):
                 return JsonResponse(error_body("invalid", MESSAGE), status=400)
-            return HttpResponse(MESSAGE, status=400, content_type="text/plain; charset=utf-8")
+            message = _(
+                "This address contains a NUL character (U+0000), which no page of iccwatch "
+                "accepts. Check the link and try again."
+            )
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -11,6 +11,7 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -301,3 +302,136 @@ def test_formula_like_cells_import_with_a_warning(tmp_path):
         ["visits.csv:2", "notes"],
     ]
     assert Visit.objects.get(slug=visit_with()[0]["id"]).place == FORMULAS[0]
+
+
+# --- OWASP ASVS level 2: output encoding -----------------------------------------------
+
+
+def test_stored_markup_is_escaped_on_every_page_that_shows_it(client, hostile_incident):
+    """ASVS 5.3.1/5.3.3: templates autoescape; a stored place is never markup on a page."""
+    for url in (
+        hostile_incident.get_absolute_url(),
+        "/visits/?host=TJK",
+        "/states/TJK/",
+        "/persons/vladimir-putin/",
+        "/changes/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert PLACE not in html and PUBLISHER not in html, url
+    page = client.get(hostile_incident.get_absolute_url()).content.decode()
+    assert "&lt;script&gt;alert(&quot;place&quot;)&lt;/script&gt;" in page
+
+
+def test_a_reflected_query_is_escaped(client):
+    response = client.get("/search/", {"q": '"><script>alert(1)</script>'})
+    assert response.status_code == 200
+    assert b"<script>alert(1)</script>" not in response.content
+
+
+def test_api_answers_are_json_with_the_markup_as_a_string(client, hostile_incident):
+    """ASVS 5.3.2: JSON is JSON (its content type, nosniff), markup stays a string value."""
+    response = client.get(f"/api/v1/visits/{hostile_incident.slug}/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response.json()["place"] == PLACE
+
+
+# --- OWASP ASVS level 2: security headers (14.4) --------------------------------------
+
+HEADER_URLS = [
+    "/",
+    "/search/?q=putin",
+    "/states/",
+    "/incidents/feed/",
+    "/visits.csv",
+    "/api/v1/",
+    "/api/v1/states/",
+    "/api/v1/nowhere/",  # the API's JSON 404
+    "/search/?q=%00",  # refused before any view
+    "/no-such-page/",
+]
+
+
+@pytest.mark.parametrize("url", HEADER_URLS)
+def test_security_headers_on_pages_and_the_api(client, url):
+    response = client.get(url)
+    assert response.status_code < 500, url
+    csp = response["Content-Security-Policy"]
+    directives = {d.split()[0]: d.split()[1:] for d in csp.split(";") if d.strip()}
+    assert directives["default-src"] == ["'self'"]
+    assert "'unsafe-inline'" not in directives.get("script-src", [])
+    assert directives["object-src"] == ["'none'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] in (
+        "same-origin",
+        "strict-origin-when-cross-origin",
+        "no-referrer",
+    )
+    assert response.get("X-Frame-Options", "DENY") == "DENY"
+    assert response["Content-Type"].split(";")[0] in (
+        "text/html",
+        "application/json",
+        "application/atom+xml",
+        "text/csv",
+        "text/plain",
+    )
+
+
+def test_pages_forbid_framing_both_ways(client):
+    response = client.get("/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+# --- OWASP ASVS level 2: session management (3.4) and CSRF (4.2.2) --------------------
+
+
+def test_the_session_cookie_is_httponly_and_samesite(reporter):
+    from django.conf import settings
+
+    client = Client(enforce_csrf_checks=True)
+    client.get("/newsroom/sign-in/")
+    response = client.post(
+        "/newsroom/sign-in/",
+        {
+            "username": "reporter",
+            "password": "a-long-test-password",
+            "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+        },
+    )
+    assert response.status_code == 302, response.status_code
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert int(cookie["max-age"]) <= 24 * 3600
+    # Secure in production (the settings follow DJANGO_ENV; `check --deploy` runs there).
+    assert settings.SESSION_COOKIE_SECURE == settings.CSRF_COOKIE_SECURE
+    csrf = client.cookies["csrftoken"]
+    assert csrf["samesite"] == "Lax"
+
+
+def test_a_session_authenticated_api_write_needs_the_csrf_token(reporter):
+    """A browser session must not be a way to write through the API from another site."""
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(reporter)
+    response = client.post("/api/v1/reports/", {}, format="json")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "permission_denied"
+    assert "CSRF" in response.json()["error"]["message"]
+
+
+def test_a_token_api_write_needs_no_cookie_and_carries_none_back(reporter):
+    response = token_client(reporter).post("/api/v1/reports/", {}, format="json")
+    assert response.status_code == 400
+    assert "sessionid" not in response.cookies and "csrftoken" not in response.cookies
+
+
+def test_the_nul_refusal_speaks_the_readers_language(client):
+    response = client.get("/search/?q=%00", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 400
+    assert "caractère NUL" in response.content.decode()
+    api = client.get("/api/v1/states/?name=%00")
+    assert api.json()["error"]["code"] == "invalid"
