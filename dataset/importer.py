@@ -10,6 +10,10 @@ The contract (docs/DOMAIN.md, "The dataset"):
 
 - Every problem is reported as `file:line: column: message`, the header being line 1;
   a rule that spans two rows names both (`persons.csv:13`, `warrants.csv:15`).
+- Hostile or damaged cells are messages too, never tracebacks: a byte that is not UTF-8
+  names its line and column; a NUL character, or a value longer than the `max_length`
+  of the model field it is stored in, is an error; a cell a spreadsheet would run as a
+  formula (`=`, `+`, `-`, `@` before something that is not a number) is a warning.
 - When any row is invalid nothing is written.
 - Importing the same files again changes nothing; a newer version updates what changed.
   A visit the files no longer list is withdrawn (review state `withdrawn`, note

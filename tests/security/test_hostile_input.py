@@ -435,3 +435,10 @@ def test_the_nul_refusal_speaks_the_readers_language(client):
     assert "caractère NUL" in response.content.decode()
     api = client.get("/api/v1/states/?name=%00")
     assert api.json()["error"]["code"] == "invalid"
+
+
+def test_a_nul_in_a_json_body_is_a_field_error(reporter):
+    body = {"person": "vladimir-putin", "host": "MNG", "place": "Ulaan\x00baatar"}
+    response = token_client(reporter).post("/api/v1/reports/", body, format="json")
+    assert response.status_code == 400
+    assert "place" in response.json()["error"]["fields"]
