@@ -442,3 +442,44 @@ def test_a_nul_in_a_json_body_is_a_field_error(reporter):
     response = token_client(reporter).post("/api/v1/reports/", body, format="json")
     assert response.status_code == 400
     assert "place" in response.json()["error"]["fields"]
+
+
+# --- OWASP ASVS level 2: input validation (5.1) ----------------------------------------
+
+HOSTILE_VALUES = ["x" * 5000, "'\\", "%ED%A0%80", "99999999999999999999", "9999-99-99", "%"]
+
+
+def site_parameters() -> list[str]:
+    from front.views import states, visits, warrants
+
+    names = {"page", "sort", "q", "lang", "next"}
+    for module in (visits, warrants, states):
+        for obj in vars(module).values():
+            names |= set(getattr(getattr(obj, "filterset_class", None), "base_filters", ()))
+    return sorted(names)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/visits/",
+        "/visits.csv",
+        "/incidents.json",
+        "/persons/",
+        "/warrants/",
+        "/states/",
+        "/search/",
+        "/changes/",
+    ],
+)
+def test_hostile_values_in_every_site_parameter_are_never_a_5xx(client, path):
+    from urllib.parse import quote
+
+    failures = []
+    for name in site_parameters():
+        for value in HOSTILE_VALUES:
+            raw = value if value.startswith("%") else quote(value)
+            status = client.get(f"{path}?{name}={raw}").status_code
+            if status >= 500:
+                failures.append((name, value[:20], status))
+    assert not failures
