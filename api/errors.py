@@ -8,6 +8,8 @@ field or query parameter to its messages (empty when the error is not about a fi
 
 import logging
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, IntegrityError
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.urls import Resolver404, resolve
@@ -125,6 +127,16 @@ def api_exception_handler(exc, context):
         if isinstance(exc, IntegrityError):
             return Response(error_body("conflict", DATABASE_CONFLICT), status=409)
         return Response(error_body("busy", DATABASE_BUSY), status=503, headers={"Retry-After": "5"})
+    if isinstance(exc, RequestDataTooBig):
+        # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE; say so in the API's shape.
+        return Response(
+            error_body(
+                "too_large",
+                "The request body is larger than the API accepts "
+                f"({settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes at most).",
+            ),
+            status=413,
+        )
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # a bug: let Django answer 500 (a page without details) and log it

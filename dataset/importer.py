@@ -10,6 +10,10 @@ The contract (docs/DOMAIN.md, "The dataset"):
 
 - Every problem is reported as `file:line: column: message`, the header being line 1;
   a rule that spans two rows names both (`persons.csv:13`, `warrants.csv:15`).
+- Hostile or damaged cells are messages too, never tracebacks: a byte that is not UTF-8
+  names its line and column; a NUL character, or a value longer than the `max_length`
+  of the model field it is stored in, is an error; a cell a spreadsheet would run as a
+  formula (`=`, `+`, `-`, `@` before something that is not a number) is a warning.
 - When any row is invalid nothing is written.
 - Importing the same files again changes nothing; a newer version updates what changed.
   A visit the files no longer list is withdrawn (review state `withdrawn`, note
@@ -26,8 +30,10 @@ or the researcher's `expected_verdict`, disagreeing with the verdict) are warnin
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
+import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -235,9 +241,13 @@ class _Validator:
 
     def __init__(self):
         self.errors: list[str] = []
+        self.warnings: list[str] = []
 
     def error(self, row: Row, column: str, message: str) -> None:
         self.errors.append(f"{row.file}:{row.line}: {column}: {message}")
+
+    def warn(self, row: Row, column: str, message: str) -> None:
+        self.warnings.append(f"{row.file}:{row.line}: {column}: {message}")
 
     def required(self, row: Row, column: str) -> str | None:
         value = row.values[column]
@@ -346,56 +356,158 @@ def read_version(directory: Path, validator: _Validator) -> str:
     return lines[0]
 
 
+def _field(model, name: str):
+    return model._meta.get_field(name)
+
+
+def _text_limits() -> dict[tuple[str, str], tuple[object, bool]]:
+    """{(file, column): (model field, is a `;` list)}: the columns stored in a field with a
+    `max_length`, checked against it (a longer value is an error, not a database failure)."""
+    url = _field(Source, "url")
+    limits = {
+        ("states.csv", "name"): (_field(State, "name"), False),
+        ("persons.csv", "slug"): (_field(Person, "slug"), False),
+        ("persons.csv", "name"): (_field(Person, "name"), False),
+        ("persons.csv", "other_names"): (_field(Person, "other_names").base_field, True),
+        ("persons.csv", "role"): (_field(Person, "role"), False),
+        ("persons.csv", "situation"): (_field(Situation, "name"), False),
+        ("declarations.csv", "situation"): (_field(Situation, "name"), False),
+        ("referrals.csv", "situation"): (_field(Situation, "name"), False),
+        ("referrals.csv", "resolution"): (_field(SecurityCouncilReferral, "resolution"), False),
+        ("warrants.csv", "case_name"): (_field(Case, "name"), False),
+        ("warrants.csv", "case_number"): (_field(Case, "number"), False),
+        ("visits.csv", "city"): (_field(Visit, "place"), False),
+        ("visits.csv", "occasion"): (_field(Visit, "occasion"), False),
+        ("findings.csv", "chamber"): (_field(Finding, "chamber"), False),
+        ("statements.csv", "title"): (_field(JointStatement, "title"), False),
+    }
+    for name, columns in FILES.items():
+        if "source_urls" in columns:
+            limits[name, "source_urls"] = (url, True)
+    return limits
+
+
+# What a spreadsheet runs as a formula when a cell starts with it (core.tabular guards the
+# downloads; the importer warns, since the researcher may have pasted it by mistake).
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def check_cells(row: Row, validator: _Validator, limits) -> None:
+    """Every cell of a row: a NUL is an error (and is dropped, so that the other checks
+    still run), a value longer than its model field's `max_length` is an error, a value
+    a spreadsheet would run as a formula is a warning."""
+    for column, value in row.values.items():
+        if "\x00" in value:
+            validator.error(row, column, "contains a NUL character (\\x00), which cannot be stored")
+            value = row.values[column] = value.replace("\x00", "")
+        limit = limits.get((row.file, column))
+        if limit is not None:
+            model_field, is_list = limit
+            items = [i.strip() for i in value.split(";")] if is_list else [value]
+            for item in items:
+                if len(item) > model_field.max_length:
+                    validator.error(
+                        row,
+                        column,
+                        f"{item[:40]!r}... is {len(item)} characters long; at most "
+                        f"{model_field.max_length} ({model_field.model.__name__}.{model_field.name})",
+                    )
+        if value.startswith(FORMULA_START) and not _is_number(value):
+            validator.warn(
+                row,
+                column,
+                f"starts with {value[0]!r}: a spreadsheet would run {value[:40]!r} as a formula "
+                "(the site's downloads show it with a leading apostrophe)",
+            )
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _decode(name: str, data: bytes, validator: _Validator) -> str | None:
+    """The file's text (a UTF-8 byte-order mark dropped), or None after an error naming the
+    line, and the column where it can be told, of the first byte that is not UTF-8."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = "(file)"
+        text = data.decode("utf-8", errors="replace")
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = [h.strip() for h in next(reader, [])]
+        if line == 1:
+            column = "(header)"
+        else:
+            start = reader.line_num
+            for record in reader:
+                if start < line <= reader.line_num:
+                    bad = [i for i, cell in enumerate(record) if "\ufffd" in cell]
+                    if bad and bad[0] < len(header):
+                        column = header[bad[0]] or column
+                    break
+                start = reader.line_num
+        byte = data[exc.start : exc.start + 1].hex()
+        validator.errors.append(
+            f"{name}:{line}: {column}: not valid UTF-8 ({exc.reason}: byte 0x{byte}); "
+            "save the file as UTF-8 (a spreadsheet's 'CSV UTF-8')"
+        )
+        return None
+
+
 def read_rows(directory: Path, validator: _Validator) -> dict[str, list[Row]]:
-    """Read every file; missing files, bad encodings, missing and unknown columns are errors.
+    """Read every file; missing files, bad encodings, missing and unknown columns are errors,
+    and so are NUL characters and values too long for their field (`check_cells`).
 
     Returns {file name: [Row]}; an optional file that is absent reads as no rows.
     """
     rows: dict[str, list[Row]] = {}
+    limits = _text_limits()
     for name, columns in FILES.items():
         path = directory / name
+        rows[name] = []
         if not path.exists():
             if name not in OPTIONAL_FILES:
                 validator.errors.append(f"{name}:0: (file): the file is missing from {directory}")
-            rows[name] = []
             continue
-        try:
-            # utf-8-sig: a byte-order mark (spreadsheets write one) is accepted and dropped.
-            with path.open(encoding="utf-8-sig", newline="") as handle:
-                reader = csv.reader(handle)
-                header = [h.strip() for h in next(reader, [])]
-                missing = [c for c in columns if c not in header]
-                for column in missing:
-                    validator.errors.append(
-                        f"{name}:1: {column}: the column is missing from the header"
-                    )
-                unknown = [c for c in header if c not in columns]
-                for column in unknown:
-                    validator.errors.append(
-                        f"{name}:1: {column or '(empty)'}: unknown column "
-                        f"(data/DICTIONARY.md documents the columns of {name})"
-                    )
-                if missing or unknown:
-                    rows[name] = []
-                    continue
-                parsed, line = [], reader.line_num
-                for record in reader:
-                    start_line, line = line + 1, reader.line_num
-                    if not any(cell.strip() for cell in record):
-                        continue
-                    if len(record) != len(header):
-                        validator.errors.append(
-                            f"{name}:{start_line}: (row): has {len(record)} fields, the header has {len(header)}"
-                        )
-                        continue
-                    values = {k: v.strip() for k, v in zip(header, record, strict=True)}
-                    parsed.append(Row(name, start_line, values))
-                rows[name] = parsed
-        except UnicodeDecodeError as exc:
+        # A byte-order mark (spreadsheets write one) is accepted and dropped.
+        text = _decode(name, path.read_bytes(), validator)
+        if text is None:
+            continue
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = [h.strip() for h in next(reader, [])]
+        missing = [c for c in columns if c not in header]
+        for column in missing:
+            validator.errors.append(f"{name}:1: {column}: the column is missing from the header")
+        unknown = [c for c in header if c not in columns]
+        for column in unknown:
             validator.errors.append(
-                f"{name}:0: (file): not valid UTF-8 ({exc.reason} at byte {exc.start})"
+                f"{name}:1: {column or '(empty)'}: unknown column "
+                f"(data/DICTIONARY.md documents the columns of {name})"
             )
-            rows[name] = []
+        if missing or unknown:
+            continue
+        parsed, line = [], reader.line_num
+        for record in reader:
+            start_line, line = line + 1, reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) != len(header):
+                validator.errors.append(
+                    f"{name}:{start_line}: (row): has {len(record)} fields, the header has {len(header)}"
+                )
+                continue
+            values = {k: v.strip() for k, v in zip(header, record, strict=True)}
+            row = Row(name, start_line, values)
+            check_cells(row, validator, limits)
+            parsed.append(row)
+        rows[name] = parsed
     return rows
 
 
@@ -435,7 +547,7 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
     newer version removes) are checked here, so that a run with errors writes nothing.
     """
     v = _Validator()
-    warnings: list[str] = []
+    warnings: list[str] = v.warnings
     rows = read_rows(directory, v)
     parsed = Parsed(version=read_version(directory, v))
 

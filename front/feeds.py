@@ -30,6 +30,21 @@ from warrants.models import Person
 FEED_LENGTH = 50
 
 
+class TextAtomFeed(Atom1Feed):
+    """Atom 1.0 whose entry summaries are plain text: the one escaping point of every feed.
+
+    Django writes a description as `<summary type="html">`, so a stored
+    `<script>alert("place")</script>` or `<b onmouseover=alert(1)>` (a reported place,
+    a publisher's name) would reach a feed reader as markup. `type="text"` makes the
+    reader show it as the characters they are; titles are already text.
+    """
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item.get("description") is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 def incident_changes():
     """Verdict changes into, within or out of non-compliance, on published visits, and the
     withdrawal of an incident whose visit left the record; newest first."""
@@ -45,7 +60,7 @@ def incident_changes():
 
 
 class IncidentFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = TextAtomFeed
     author_name = "iccwatch"
 
     def __call__(self, request, *args, **kwargs):

@@ -26,7 +26,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -43,6 +42,7 @@ from api.errors import (
     caused_by_database,
 )
 from api.lang import activate_for
+from api.parsers import JSONParser
 from api.reports import examples
 from api.reports.serializers import (
     CITATIONS,

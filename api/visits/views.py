@@ -5,7 +5,6 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import OuterRef, Prefetch, Subquery
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
-from rest_framework.parsers import JSONParser
 
 from api.base import (
     AS_OF,
@@ -22,6 +21,7 @@ from api.base import (
 from api.errors import DuplicateReportSerializer, ServiceBusy
 from api.filters import ApiOrderingFilter, AsOfFilter
 from api.paging import IncidentFeedPagination
+from api.parsers import JSONParser
 from api.reports import examples as report_examples
 from api.reports.serializers import ReportDetailSerializer, ReportInputSerializer
 from api.reports.views import file_from_request, idempotency_key_parameter
