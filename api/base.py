@@ -326,6 +326,11 @@ structured `reasons` (stored as the rule gave them, language-neutral), and each 
 `translated_name`. Codes, ISO dates and `name` (the dataset's English name) stay the same
 in every language. `Content-Language` says which language the answer is in.
 
+**Parameters** are checked as this schema says: an empty value (`?situation=`), a
+`page_size` outside 1–500, a boolean other than `true`/`false` or an identifier that
+cannot be one is a `400 invalid_filter` naming the parameter. A POST answers in JSON
+only: `?format=csv` on a POST is a `406`, before anything is filed.
+
 **Errors**: every 4xx (and 503) has the body
 `{"error": {"code": "...", "message": "...", "fields": {"param": ["..."]}}}`.
 

@@ -131,7 +131,9 @@ class ReportInputSerializer(StrictJSONTypes, serializers.Serializer):
         max_length=10,
         required=False,
         allow_null=True,
-        error_messages={"invalid": "Use YYYY-MM-DD, YYYY-MM or YYYY, from 1900."},
+        error_messages={
+            "invalid": "This is not a date: use YYYY-MM-DD, YYYY-MM or YYYY, from 1900."
+        },
         help_text="YYYY-MM-DD, YYYY-MM or YYYY, from 1900; may be null only for a cancelled trip.",
     )
     end = serializers.RegexField(
@@ -139,7 +141,9 @@ class ReportInputSerializer(StrictJSONTypes, serializers.Serializer):
         max_length=10,
         required=False,
         allow_null=True,
-        error_messages={"invalid": "Use YYYY-MM-DD, YYYY-MM or YYYY, from 1900."},
+        error_messages={
+            "invalid": "This is not a date: use YYYY-MM-DD, YYYY-MM or YYYY, from 1900."
+        },
         help_text="Like start; defaults to start.",
     )
     place = serializers.CharField(required=False, allow_blank=True, max_length=200)
