@@ -24,7 +24,7 @@ from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.renderers import JSONRenderer
 
 from api.errors import ErrorSerializer, InvalidFilter
-from api.filters import ApiFilterBackend
+from api.filters import ApiFilterBackend, reject_empty_parameters
 from api.formats import CSVRenderer
 from api.lang import activate_for, lang_parameter
 from core import identifiers
@@ -120,6 +120,7 @@ class PublicReadMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        reject_empty_parameters(request)
         # `?lang=` (validated here: a 400 before the data is read) wins over Accept-Language.
         activate_for(request)
 
@@ -178,7 +179,11 @@ def slug_parameter(name: str, description: str, *, path: bool = False) -> OpenAp
     """A documented slug (query parameter, or path segment with `path=True`)."""
     location = OpenApiParameter.PATH if path else OpenApiParameter.QUERY
     return OpenApiParameter(
-        name, str, location, pattern=identifiers.SLUG_ANCHORED, description=description
+        name,
+        {"type": "string", "maxLength": identifiers.SLUG_MAX_LENGTH},
+        location,
+        pattern=identifiers.SLUG_ANCHORED,
+        description=description,
     )
 
 
@@ -321,6 +326,11 @@ structured `reasons` (stored as the rule gave them, language-neutral), and each 
 `translated_name`. Codes, ISO dates and `name` (the dataset's English name) stay the same
 in every language. `Content-Language` says which language the answer is in.
 
+**Parameters** are checked as this schema says: an empty value (`?situation=`), a
+`page_size` outside 1–500, a boolean other than `true`/`false` or an identifier that
+cannot be one is a `400 invalid_filter` naming the parameter. A POST answers in JSON
+only: `?format=csv` on a POST is a `406`, before anything is filed.
+
 **Errors**: every 4xx (and 503) has the body
 `{"error": {"code": "...", "message": "...", "fields": {"param": ["..."]}}}`.
 
@@ -344,4 +354,26 @@ visit, is an alias of `POST /api/v1/reports/` (same body, same answers; deprecat
 def describe_api(result, generator, request, public):
     """drf-spectacular postprocessing hook: the API's overview as the schema's description."""
     result["info"]["description"] = API_DESCRIPTION.strip()
+    # An empty query parameter (`?situation=`) is a 400 (api.filters.reject_empty_parameters).
+    for item in result["paths"].values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if parameter["in"] != "query" or "enum" in schema:
+                    continue
+                if schema.get("type") == "string":
+                    schema.setdefault("minLength", 1)
+                elif schema.get("type") == "array":
+                    schema.setdefault("minItems", 1)
+    from api.reports.serializers import ReportInputSerializer
+
+    # A report body is a new visit or a correction (ReportInputSerializer.validate).
+    report = result.get("components", {}).get("schemas", {}).get("ReportInputRequest")
+    if report is not None:
+        report.update(ReportInputSerializer.SCHEMA_REQUIREMENT)
+        report["properties"]["sources"]["minItems"] = 1  # the serializer's min_length
+        for item in result["paths"].values():
+            body = item.get("post", {}).get("requestBody", {})
+            if "ReportInputRequest" in str(body.get("content", {}).get("application/json", {})):
+                body["required"] = True
     return result

@@ -3,6 +3,8 @@
 CSV is never paginated: a download holds every row that matches the filters.
 """
 
+import re
+
 from django.utils.encoding import force_str
 from rest_framework import pagination
 from rest_framework.response import Response
@@ -13,6 +15,24 @@ from api.errors import InvalidFilter
 MAX_PAGE_SIZE = 500
 # A PostgreSQL bigint: anything larger could never be a position.
 MAX_CURSOR = 2**63 - 1
+MAX_PAGE = 2**31 - 1
+
+
+def _whole_number(request, param: str, default: int, maximum: int, what: str) -> int:
+    """A query parameter that must be a whole number from 1 to `maximum` (absent: `default`)."""
+    raw = request.query_params.get(param)
+    if raw is None:
+        return default
+    if re.fullmatch(r"[0-9]{1,19}", raw) and 1 <= int(raw) <= maximum:
+        return int(raw)
+    raise InvalidFilter(
+        {param: [f"{raw[:40]!r} is not {what}: use a whole number from 1 to {maximum}."]}
+    )
+
+
+def page_size_from(request, param: str, default: int) -> int:
+    """`?page_size=`: 1 to 500; anything else is a 400, as the schema says."""
+    return _whole_number(request, param, default, MAX_PAGE_SIZE, "a page size")
 
 
 class PagePagination(pagination.PageNumberPagination):
@@ -23,9 +43,18 @@ class PagePagination(pagination.PageNumberPagination):
     invalid_page_message = "There is no page {page_number} ({message}); pages are numbered from 1."
 
     def paginate_queryset(self, queryset, request, view=None):
+        # Checked even for CSV, which ignores them: a bad value is a 400 either way.
+        self.get_page_size(request)
+        self.get_page_number(request, None)
         if _wants_everything(request):
             return None
         return super().paginate_queryset(queryset, request, view)
+
+    def get_page_size(self, request) -> int:
+        return page_size_from(request, self.page_size_query_param, self.page_size)
+
+    def get_page_number(self, request, paginator) -> int:
+        return _whole_number(request, self.page_query_param, 1, MAX_PAGE, "a page number")
 
     def get_schema_operation_parameters(self, view):
         return [
@@ -82,19 +111,14 @@ class IncidentFeedPagination(pagination.BasePagination):
         return value
 
     def get_page_size(self, request) -> int:
-        raw = request.query_params.get(self.page_size_query_param)
-        try:
-            size = int(raw)
-        except (TypeError, ValueError):
-            return self.page_size
-        return min(max(size, 1), self.max_page_size)
+        return page_size_from(request, self.page_size_query_param, self.page_size)
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         self.cursor = self.get_cursor(request)
+        size = self.get_page_size(request)  # a bad page_size is a 400, even for CSV
         if _wants_everything(request):
             return None
-        size = self.get_page_size(request)
         queryset = queryset.filter(**{f"{self.ordering_field}__gt": self.cursor}).order_by(
             self.ordering_field
         )

@@ -75,5 +75,6 @@ urlpatterns = [
     ),
     *router.urls,
     # Last: any other path under /api/v1/ is a 404 in the API's error shape.
-    re_path(r"^.*$", api_not_found),
+    # [\s\S], not ".": a newline (%0A) in the path is still under /api/v1/.
+    re_path(r"^[\s\S]*$", api_not_found),
 ]

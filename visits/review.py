@@ -138,6 +138,10 @@ def fingerprint(data: dict, citations: Sequence[dict], visit: Visit | None) -> s
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+# No visit or source of the dataset can be older: a year before it is a typo (`0001`).
+EARLIEST_YEAR = 1900
+
+
 def resolve(data: dict, citations: Sequence[dict]) -> ResolvedReport:
     """Resolve slugs, codes and dates; raises ValidationError({field: message}) naming each
     problem (unknown person or state, a date that is not YYYY-MM-DD/YYYY-MM/YYYY, no source,
@@ -163,6 +167,9 @@ def resolve(data: dict, citations: Sequence[dict]) -> ResolvedReport:
         except ValueError as exc:
             errors[field] = str(exc)
             dates[field] = None
+        if dates[field] is not None and dates[field].first.year < EARLIEST_YEAR:
+            errors[field] = f"{value!r} is before {EARLIEST_YEAR}: give the visit's real date."
+            dates[field] = None
     sources = []
     for i, c in enumerate(normalise_citations(citations)):
         published = None
@@ -173,6 +180,11 @@ def resolve(data: dict, citations: Sequence[dict]) -> ResolvedReport:
                 errors[f"citations.{i}.published"] = (
                     f"{c['published']!r} is not a date (YYYY-MM-DD)."
                 )
+            if published is not None and published.year < EARLIEST_YEAR:
+                errors[f"citations.{i}.published"] = (
+                    f"{c['published']!r} is before {EARLIEST_YEAR}: give the source's real date."
+                )
+                published = None
         if not str(c["url"]).startswith(("http://", "https://")):
             errors[f"citations.{i}.url"] = f"{c['url']!r} is not an http(s) URL."
         sources.append(

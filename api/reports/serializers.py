@@ -1,5 +1,7 @@
 """What a report says (the request body of POST /reports/) and how a report reads back."""
 
+import re
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
@@ -24,13 +26,67 @@ VISIT_FIELDS = review.VISIT_FIELDS
 SOURCES, CITATIONS = "sources", "citations"
 
 
-class SourceInputSerializer(serializers.Serializer):
+# A visit's date as reports give it (YYYY-MM-DD, YYYY-MM or YYYY), from 1900 on
+# (visits.review.EARLIEST_YEAR): the schema's pattern is the server's.
+PARTIAL_DATE = r"^(?:19|[2-9][0-9])[0-9]{2}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
+FULL_DATE = r"^(?:19|[2-9][0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$"
+
+# The JSON type each kind of input field takes: a number where text is wanted is a 400,
+# not the number's digits (DRF would read `"excerpt": 0` as "0").
+_JSON_TYPES = (
+    (serializers.BooleanField, bool, "true or false"),
+    (serializers.CharField, str, "a string"),
+    (serializers.ChoiceField, str, "a string"),
+    (serializers.DateField, str, "a string"),
+)
+
+
+class StrictJSONTypes:
+    """Input serializers: each field's value must already be of the JSON type the schema gives."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            errors = {}
+            for name, field in self.fields.items():
+                value = data.get(name)
+                if field.read_only or value is None:
+                    continue
+                for kind, python_type, label in _JSON_TYPES:
+                    if isinstance(field, kind) and not isinstance(value, python_type):
+                        errors[name] = [f"Expected {label}, not {type(value).__name__}."]
+                        break
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "date",
+        "pattern": FULL_DATE,
+        "description": "YYYY-MM-DD, from 1900.",
+    }
+)
+class SinceNineteenHundredDateField(serializers.DateField):
+    """A YYYY-MM-DD date from 1900 on, as the schema's pattern says (nothing looser)."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str) and not re.fullmatch(FULL_DATE, value):
+            self.fail("invalid", format="YYYY-MM-DD, from 1900")
+        return super().to_internal_value(value)
+
+
+class SourceInputSerializer(StrictJSONTypes, serializers.Serializer):
     """A source as this report cites it: what it says of the document is the report's own."""
 
     url = serializers.URLField(max_length=1000, help_text="The document's public address.")
     publisher = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    published = serializers.DateField(
-        required=False, allow_null=True, default=None, help_text="Publication date (YYYY-MM-DD)."
+    published = SinceNineteenHundredDateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Publication date (YYYY-MM-DD, from 1900).",
     )
     excerpt = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     archived_url = serializers.URLField(
@@ -42,7 +98,7 @@ class SourceInputSerializer(serializers.Serializer):
     )
 
 
-class ReportInputSerializer(serializers.Serializer):
+class ReportInputSerializer(StrictJSONTypes, serializers.Serializer):
     """A new visit, or (with `visit`) a correction of a published one.
 
     The checks that need the data (a person or state that does not exist, a date that is
@@ -70,14 +126,25 @@ class ReportInputSerializer(serializers.Serializer):
         required=False,
         help_text="The host state, ISO 3166-1 alpha-3 (required for a new visit).",
     )
-    start = serializers.CharField(
+    start = serializers.RegexField(
+        PARTIAL_DATE,
         max_length=10,
         required=False,
         allow_null=True,
-        help_text="YYYY-MM-DD, YYYY-MM or YYYY; may be null only for a cancelled trip.",
+        error_messages={
+            "invalid": "This is not a date: use YYYY-MM-DD, YYYY-MM or YYYY, from 1900."
+        },
+        help_text="YYYY-MM-DD, YYYY-MM or YYYY, from 1900; may be null only for a cancelled trip.",
     )
-    end = serializers.CharField(
-        max_length=10, required=False, allow_null=True, help_text="Like start; defaults to start."
+    end = serializers.RegexField(
+        PARTIAL_DATE,
+        max_length=10,
+        required=False,
+        allow_null=True,
+        error_messages={
+            "invalid": "This is not a date: use YYYY-MM-DD, YYYY-MM or YYYY, from 1900."
+        },
+        help_text="Like start; defaults to start.",
     )
     place = serializers.CharField(required=False, allow_blank=True, max_length=200)
     occasion = serializers.CharField(required=False, allow_blank=True, max_length=500)
@@ -118,12 +185,21 @@ class ReportInputSerializer(serializers.Serializer):
             return attrs
         missing = {
             name: ["This field is required."]
-            for name in ("person", "host", "status", "outcome", SOURCES)
+            for name in self.NEW_VISIT_REQUIRES
             if name not in attrs
         }
         if missing:
             raise serializers.ValidationError(missing)
         return attrs
+
+    # The schema's form of validate(): a new visit names these, a correction its visit.
+    NEW_VISIT_REQUIRES = ("person", "host", "status", "outcome", SOURCES)
+    SCHEMA_REQUIREMENT = {
+        "anyOf": [
+            {"required": list(NEW_VISIT_REQUIRES)},
+            {"required": ["visit"], "properties": {"visit": {"type": "string"}}},
+        ]
+    }
 
     @staticmethod
     def data_and_citations(attrs: dict, visit=None) -> tuple[dict, list[dict]]:
@@ -140,13 +216,13 @@ class ReportInputSerializer(serializers.Serializer):
         return data, citations
 
 
-class ReviewCommentSerializer(serializers.Serializer):
+class ReviewCommentSerializer(StrictJSONTypes, serializers.Serializer):
     comment = serializers.CharField(
         max_length=5000, help_text="What the author should change (request-changes)."
     )
 
 
-class RejectionSerializer(serializers.Serializer):
+class RejectionSerializer(StrictJSONTypes, serializers.Serializer):
     reason = serializers.CharField(
         max_length=5000,
         help_text="Why the report is rejected, for its author (kept, never public).",

@@ -41,6 +41,7 @@ from api.errors import (
     InvalidFilter,
     caused_by_database,
 )
+from api.filters import reject_empty_parameters
 from api.lang import activate_for
 from api.parsers import JSONParser
 from api.reports import examples
@@ -236,6 +237,7 @@ class ReportViewSet(
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        reject_empty_parameters(request)
         activate_for(request)  # the preview's explanation is in the reader's language
 
     def finalize_response(self, request, response, *args, **kwargs):

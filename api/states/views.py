@@ -19,6 +19,7 @@ from api.base import (
     as_of_parameter,
     id_parameter,
     iso3_parameter,
+    slug_parameter,
 )
 from api.filters import ApiOrderingFilter, AsOfFilter
 from api.states import examples
@@ -233,6 +234,7 @@ class CouncilReferralFilterSet(django_filters.FilterSet):
         ),
         parameters=[
             iso3_parameter("state", "A state it binds (ISO 3166-1 alpha-3)."),
+            slug_parameter("situation", "Situation (slug), e.g. `darfur`."),
         ],
         examples=[examples.REFERRAL],
     ),

@@ -5,6 +5,7 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import OuterRef, Prefetch, Subquery
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
+from rest_framework.renderers import JSONRenderer
 
 from api.base import (
     AS_OF,
@@ -228,6 +229,13 @@ class VisitViewSet(PublicReadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         if self.action == "create":
             return ReportInputSerializer
         return VisitSerializer
+
+    def get_renderers(self):
+        # Filing answers with the report, in JSON only: `?format=csv` (or `Accept: text/csv`)
+        # on a POST is a 406 before anything is filed, never a CSV of the report.
+        if self.request is not None and self.request.method == "POST":
+            return [JSONRenderer()]
+        return super().get_renderers()
 
     def create(self, request, *args, **kwargs):
         """An alias of POST /reports/: visits are published only through review."""
