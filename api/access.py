@@ -23,6 +23,7 @@ from rest_framework import permissions, throttling
 from rest_framework.settings import api_settings
 
 from core import roles
+from core.cache import counters
 
 NOT_A_REPORTER = (
     "Only reporters may file reports through the API: ask the iccwatch team to add your "
@@ -73,7 +74,14 @@ class ReportAccess(permissions.BasePermission):
 
 
 class _SettingsRate:
-    """Reads the rate from the settings on each request, so tests and operators can change it."""
+    """Reads the rate from the settings on each request, so tests and operators can change it.
+
+    The request history lives in core.cache.counters: the default cache (Redis, shared by
+    every web process), or this process's memory while Redis does not answer, so that
+    the limits hold through a Redis outage (per process) instead of vanishing.
+    """
+
+    cache = counters
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)

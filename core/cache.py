@@ -1,6 +1,7 @@
 """A Redis cache that fails open: when Redis is down, reads miss and writes are skipped."""
 
 import logging
+import time
 
 from django.core.cache.backends.redis import RedisCache
 
@@ -37,3 +38,57 @@ class FailOpenRedisCache(RedisCache):
     has_key = _fail_open("has_key", False)
     incr = _fail_open("incr", None)
     clear = _fail_open("clear", None)
+
+
+class CountersCache:
+    """The cache for counters that must hold through a Redis outage: the API's rate limits.
+
+    It is the default cache, except that when Redis does not answer, the counters go to
+    this process's memory (a per-process limit: with N web processes a client gets at
+    most N times its rate during the outage) instead of vanishing as a fail-open cache
+    would. After a failure Redis is left alone for `RETRY_AFTER` seconds, so that a
+    hung Redis costs one timeout per process, not one per request. The limit goes back
+    to the shared one in Redis when Redis answers again.
+    """
+
+    RETRY_AFTER = 5.0
+
+    def __init__(self):
+        from django.core.cache.backends.locmem import LocMemCache
+
+        self.local = LocMemCache("iccwatch-counters", {"OPTIONS": {"MAX_ENTRIES": 10000}})
+        self._down_until: dict[str, float] = {}  # Redis location -> when to try it again
+
+    def _call(self, name, *args, **kwargs):
+        from django.core.cache import caches
+
+        cache = caches["default"]
+        if not isinstance(cache, FailOpenRedisCache):
+            return getattr(cache, name)(*args, **kwargs)
+        location = str(cache._servers)
+        if time.monotonic() < self._down_until.get(location, 0.0):
+            return getattr(self.local, name)(*args, **kwargs)
+        try:
+            # RedisCache's own method: it raises, where the fail-open one would pretend.
+            return getattr(RedisCache, name)(cache, *args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - any Redis failure: count in memory
+            logger.warning(
+                "cache %s failed, counting in this process's memory for %ss: %s",
+                name,
+                self.RETRY_AFTER,
+                exc,
+            )
+            self._down_until[location] = time.monotonic() + self.RETRY_AFTER
+            return getattr(self.local, name)(*args, **kwargs)
+
+    def get(self, key, default=None):
+        return self._call("get", key, default)
+
+    def set(self, key, value, timeout=None):
+        return self._call("set", key, value, timeout)
+
+    def delete(self, key):
+        return self._call("delete", key)
+
+
+counters = CountersCache()

@@ -27,9 +27,13 @@ command="${1:-web}"
 case "$command" in
     assets)
         # Neither command opens the database nor signs anything, but the production
-        # settings refuse to load without these: placeholders, for this step only.
+        # settings refuse to load without these. The key is random and thrown away
+        # with this step: production refuses any fixed placeholder key.
         export DJANGO_ENV="${DJANGO_ENV:-production}"
-        export DJANGO_SECRET_KEY="${DJANGO_SECRET_KEY:-build-time-placeholder-never-used-to-sign-anything-0000}"
+        if [ -z "${DJANGO_SECRET_KEY:-}" ]; then
+            DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+            export DJANGO_SECRET_KEY
+        fi
         export DJANGO_ALLOWED_HOSTS="${DJANGO_ALLOWED_HOSTS:-build}"
         export DATABASE_URL="${DATABASE_URL:-postgres://build@localhost/build}"
         manage compilemessages --verbosity 1

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
@@ -173,6 +174,9 @@ def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
         # Never hand out unfiltered rows for a filter that could not be applied.
         fields = {name: list(messages) for name, messages in filterset.errors.items()}
         return JsonResponse(tabular.invalid_filter_body(fields), status=400)
+    # The rows are read while the answer streams, after its 200 is sent: connect now, so
+    # that an unreachable database is a 503 with Retry-After (core/unavailable.py).
+    connection.ensure_connection()
     queryset = filterset.qs.order_by(*order_by(listing, key))
     if listing.export_queryset:
         queryset = listing.export_queryset(queryset)

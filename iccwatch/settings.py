@@ -23,7 +23,15 @@ DJANGO_ENV = env_choice("DJANGO_ENV", ["development", "production"], default="de
 PRODUCTION = DJANGO_ENV == "production"
 
 _PLACEHOLDER_SECRET = "insecure-development-key-change-me"
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", default=_PLACEHOLDER_SECRET)
+# Keys that were ever written down (the development default, the build-time key the
+# image's `assets` step used to set) and words that mark a key as a placeholder:
+# production refuses them whatever their length.
+_KNOWN_PLACEHOLDER_SECRETS = {
+    _PLACEHOLDER_SECRET,
+    "build-time-placeholder-never-used-to-sign-anything-0000",
+}
+_PLACEHOLDER_MARKERS = ("placeholder", "change-me", "changeme", "insecure", "build-time")
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", default="" if PRODUCTION else _PLACEHOLDER_SECRET)
 DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS",
@@ -31,19 +39,53 @@ ALLOWED_HOSTS = env_list(
 )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
+
+def unsafe_production_setting(secret_key: str, debug: bool, allowed_hosts: list[str]) -> str:
+    """The one line that says why this configuration must not run in production ("" when safe).
+
+    The secret must pass Django's own check (security.W009: 50+ characters, 5+ distinct
+    ones) and be no placeholder; the Host header must be checked against real names.
+    """
+    if not secret_key:
+        return "DJANGO_SECRET_KEY must be set in production (a random value of 50+ characters)."
+    lowered = secret_key.lower()
+    if (
+        secret_key in _KNOWN_PLACEHOLDER_SECRETS
+        or any(marker in lowered for marker in _PLACEHOLDER_MARKERS)
+        or secret_key.startswith("django-insecure-")
+    ):
+        return (
+            "DJANGO_SECRET_KEY is a placeholder or build-time key: set a random value of 50+ "
+            "characters in production."
+        )
+    if len(secret_key) < 50:
+        return (
+            f"DJANGO_SECRET_KEY is {len(secret_key)} characters long: production needs a random "
+            "value of at least 50."
+        )
+    if len(set(secret_key)) < 5:
+        return (
+            f"DJANGO_SECRET_KEY uses {len(set(secret_key))} distinct characters: production "
+            "needs a random value (at least 5 distinct characters)."
+        )
+    if debug:
+        return "DJANGO_DEBUG must be off in production."
+    if not allowed_hosts:
+        return "DJANGO_ALLOWED_HOSTS must list the site's host names in production."
+    if any("*" in host for host in allowed_hosts):
+        return (
+            "DJANGO_ALLOWED_HOSTS must not contain '*' in production: list the site's host "
+            "names (a leading dot, .example.org, allows its subdomains)."
+        )
+    return ""
+
+
 if PRODUCTION:
     # A production server must never start with a guessable key, debug pages or an
     # open Host header: each would leak data or allow cache poisoning.
-    if SECRET_KEY == _PLACEHOLDER_SECRET or len(SECRET_KEY) < 40:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set to a random value of at least 40 characters in production."
-        )
-    if DEBUG:
-        raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
-    if not ALLOWED_HOSTS:
-        raise ImproperlyConfigured(
-            "DJANGO_ALLOWED_HOSTS must list the site's host names in production."
-        )
+    _unsafe = unsafe_production_setting(SECRET_KEY, DEBUG, ALLOWED_HOSTS)
+    if _unsafe:
+        raise ImproperlyConfigured(_unsafe)
     if not env_str("DATABASE_URL", default=""):
         raise ImproperlyConfigured("DATABASE_URL must be set in production (no embedded database).")
     _base_url = env_str("ICCWATCH_BASE_URL", default="")
@@ -89,6 +131,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A view that cannot reach the database answers 503 with Retry-After (core/unavailable.py).
+    "core.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -426,10 +470,45 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Content-Disposition", "Location"]
 
 # --- Security -------------------------------------------------------------------
-SESSION_COOKIE_SECURE = PRODUCTION
-CSRF_COOKIE_SECURE = PRODUCTION
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+# HTTPS. In production the site sits behind a TLS-terminating proxy that sets
+# X-Forwarded-Proto (README, "Production"): requests it marks https are secure, plain
+# HTTP is redirected, browsers are told to use HTTPS only (HSTS), and the session and
+# CSRF cookies are never sent over plain HTTP. Each is a variable; the production
+# defaults pass `manage.py check --deploy` without a warning.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=PRODUCTION)
+if PRODUCTION and not SESSION_COOKIE_SECURE:
+    raise ImproperlyConfigured("DJANGO_SECURE_COOKIES must be on in production.")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", default=31536000 if PRODUCTION else 0)
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured("DJANGO_SECURE_HSTS_SECONDS must be 0 (no HSTS) or more.")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(
+    "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION
+)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=PRODUCTION)
+
+
+def _proxy_ssl_header(raw: str) -> tuple[str, str] | None:
+    """`X-Forwarded-Proto=https` -> ("HTTP_X_FORWARDED_PROTO", "https"); empty: None."""
+    import re
+
+    raw = raw.strip()
+    if not raw:
+        return None
+    match = re.fullmatch(r"([A-Za-z0-9-]+)\s*=\s*(\S+)", raw)
+    if not match:
+        raise ImproperlyConfigured(
+            f"DJANGO_SECURE_PROXY_SSL_HEADER={raw!r} must read HEADER=VALUE, e.g. "
+            "X-Forwarded-Proto=https (empty: trust no proxy header)."
+        )
+    return "HTTP_" + match[1].upper().replace("-", "_"), match[2]
+
+
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(
+    env_str(
+        "DJANGO_SECURE_PROXY_SSL_HEADER", default="X-Forwarded-Proto=https" if PRODUCTION else ""
+    )
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Only the site itself: no CDN, no third-party script, style, font or map tile, and

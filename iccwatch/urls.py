@@ -16,3 +16,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("front.urls")),
 ]
+
+# 503 with Retry-After, not 500, when the database cannot be reached (core/unavailable.py).
+handler500 = "core.unavailable.server_error"

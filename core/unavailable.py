@@ -1,0 +1,97 @@
+"""503 with Retry-After when the database cannot be reached, on pages and the API.
+
+During a PostgreSQL restart or a network cut, a request fails with Django's
+OperationalError or InterfaceError (connection refused, server closed the connection,
+connection already closed). That is not a bug of the page: the truth for clients and
+proxies is "unavailable, retry shortly", never a 500, and never the database's own text.
+
+Two places catch it, as Django hands exceptions to two places:
+
+- `DatabaseUnavailableMiddleware.process_exception`, for an exception raised by a view;
+- `server_error`, the site's handler500, for one raised by a middleware (a session or
+  a user loaded from the database) once Django has turned it into an error response.
+
+The API's views answer database errors themselves (api.errors, 503 `busy`); a path under
+/api/ gets the API's error body here too. With DJANGO_DEBUG on, Django's debug page
+still shows what happened in a middleware.
+"""
+
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.utils.html import escape
+from django.views import defaults
+
+from core.tabular import error_body
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 5
+
+MESSAGES = {
+    "en": (
+        "Temporarily unavailable",
+        "The site cannot reach its database right now. Please retry in a few seconds.",
+    ),
+    "fr": (
+        "Momentanément indisponible",
+        "Le site ne peut pas joindre sa base de données pour le moment. Réessayez dans "
+        "quelques secondes.",
+    ),
+}
+API_MESSAGE = "The database could not answer right now; retry in a few seconds."
+
+
+def database_unreachable(exc: BaseException | None) -> bool:
+    """Whether the database could not be reached behind `exc` (its causes included)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, (OperationalError, InterfaceError)):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def unavailable_response(request) -> HttpResponse:
+    """503 with Retry-After: the API's JSON error under /api/, a short page elsewhere."""
+    if request.path_info.startswith("/api/"):
+        response = JsonResponse(error_body("busy", API_MESSAGE), status=503)
+    else:
+        language = getattr(request, "LANGUAGE_CODE", "en")
+        title, text = MESSAGES.get(language[:2], MESSAGES["en"])
+        page = (
+            f'<!doctype html><html lang="{escape(language[:2])}"><head><meta charset="utf-8">'
+            f"<title>{escape(title)}</title></head><body><h1>{escape(title)}</h1>"
+            f"<p>{escape(text)}</p></body></html>"
+        )
+        response = HttpResponse(page, status=503, content_type="text/html; charset=utf-8")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view's OperationalError/InterfaceError becomes 503 with Retry-After."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not database_unreachable(exception):
+            return None
+        logger.warning("database unreachable for %s: %s", request.path, exception)
+        return unavailable_response(request)
+
+
+def server_error(request, *args, **kwargs):
+    """handler500: 503 with Retry-After when the database is unreachable, else Django's 500."""
+    if database_unreachable(sys.exc_info()[1]):
+        logger.warning("database unreachable for %s: %s", request.path, sys.exc_info()[1])
+        return unavailable_response(request)
+    return defaults.server_error(request, *args, **kwargs)
