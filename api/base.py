@@ -349,31 +349,3 @@ identical to one still open, answers `409 duplicate_report` with the existing re
 (`403 four_eyes`), whatever their roles. `POST /api/v1/visits/`, the older way to report a
 visit, is an alias of `POST /api/v1/reports/` (same body, same answers; deprecated).
 """
-
-
-def describe_api(result, generator, request, public):
-    """drf-spectacular postprocessing hook: the API's overview as the schema's description."""
-    result["info"]["description"] = API_DESCRIPTION.strip()
-    # An empty query parameter (`?situation=`) is a 400 (api.filters.reject_empty_parameters).
-    for item in result["paths"].values():
-        for operation in item.values():
-            for parameter in operation.get("parameters", []):
-                schema = parameter.get("schema", {})
-                if parameter["in"] != "query" or "enum" in schema:
-                    continue
-                if schema.get("type") == "string":
-                    schema.setdefault("minLength", 1)
-                elif schema.get("type") == "array":
-                    schema.setdefault("minItems", 1)
-    from api.reports.serializers import ReportInputSerializer
-
-    # A report body is a new visit or a correction (ReportInputSerializer.validate).
-    report = result.get("components", {}).get("schemas", {}).get("ReportInputRequest")
-    if report is not None:
-        report.update(ReportInputSerializer.SCHEMA_REQUIREMENT)
-        report["properties"]["sources"]["minItems"] = 1  # the serializer's min_length
-        for item in result["paths"].values():
-            body = item.get("post", {}).get("requestBody", {})
-            if "ReportInputRequest" in str(body.get("content", {}).get("application/json", {})):
-                body["required"] = True
-    return result

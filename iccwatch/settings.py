@@ -460,7 +460,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "api.base.describe_api",
+        "api.schema.describe_api",
     ],
 }
 CORS_URLS_REGEX = r"^/api/.*$"
