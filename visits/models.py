@@ -385,8 +385,10 @@ class VerdictChange(models.Model):
 class EvaluationRequest(models.Model):
     """The outbox: "this visit's verdict must be recomputed", committed with the change.
 
-    The relay enqueues a task right after commit; the periodic sweeper re-enqueues
-    anything still here, so a dead broker or worker delays a verdict but never loses it.
+    The relay enqueues a task right after commit and marks the request `relayed_at`;
+    the periodic sweeper re-enqueues what was never relayed (the broker was down), or
+    was relayed so long ago that its message must be lost, so a dead broker or worker
+    delays a verdict but never loses it, and work still queued is not queued twice.
     """
 
     visit = models.OneToOneField(
@@ -394,6 +396,9 @@ class EvaluationRequest(models.Model):
     )
     requested_at = models.DateTimeField()
     reason = models.TextField()
+    relayed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a task for it was last enqueued (empty: never)."
+    )
 
     class Meta:
         indexes = [models.Index(fields=["requested_at"])]
