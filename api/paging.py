@@ -5,6 +5,9 @@ CSV is never paginated: a download holds every row that matches the filters.
 
 import re
 
+from django.db import connection
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils.encoding import force_str
 from rest_framework import pagination
 from rest_framework.response import Response
@@ -76,21 +79,57 @@ class PagePagination(pagination.PageNumberPagination):
 
 
 class IncidentFeedPagination(pagination.BasePagination):
-    """A gap-free, duplicate-free feed ordered by `flag_id`, for clients that poll.
+    """A gap-free, duplicate-free feed of incidents, for clients that poll; it takes no lock.
 
-    `flag_id` is the id of the verdict change that made the visit an incident: ids come
-    from one database sequence, and the incidents view reads only after every
-    transaction that could still add a lower one has finished (see
-    api.visits.views.IncidentViewSet), so each new incident appears after every cursor
-    handed out before it. `?cursor=N` answers the incidents with flag_id > N, oldest
-    first; `next` is always given, so a client keeps following it to get new incidents.
+    Each incident is positioned by the verdict change that made it one: `flag_xact`, the
+    id of the transaction that recorded the change, then `flag_id`, the change's id.
+    A page hands out only changes of transactions older than every transaction still
+    running (the horizon, `pg_snapshot_xmin(pg_current_snapshot())` but for the
+    reader's own): those have all committed or rolled back, and no transaction can ever
+    again record a change below that horizon.
+    So once a position is handed out, every incident that appears later comes after it.
+
+    Why not `flag_id` alone: ids come from a sequence when rows are inserted, not when
+    transactions commit. A transaction holding id 10 may commit after one holding id 11,
+    and a reader between the two commits would move past 11 and never see 10. Nor is
+    "ids whose transaction is older than the horizon" enough while ordered by id: a
+    transaction that began earlier (a lower xact_id) may insert its change later (a
+    higher id). Ordering by (xact_id, id) and cutting at the horizon is exact.
+
+    The cursor stays a `flag_id` (the last incident the client has): the server reads
+    that change's xact_id to resume after it. A new incident shows up once the oldest
+    transaction running when it committed has ended (a verdict chunk: milliseconds).
     """
 
     cursor_query_param = "cursor"
     page_size_query_param = "page_size"
     page_size = 50
     max_page_size = MAX_PAGE_SIZE
-    ordering_field = "flag_id"
+    ordering = ("flag_xact", "flag_id")
+    # The oldest transaction still running, other than the reader's own (PostgreSQL counts
+    # its own in pg_snapshot_xmin, but its rows are visible to it) and other than those
+    # shown to run in another database of the cluster, which cannot write this table
+    # (a transaction id belongs to one backend, connected to one database for its life:
+    # so even a stale pg_stat_activity, or a lock of its backend there, is proof): the
+    # lowest id of the snapshot's in-progress list; when none is left, every row the
+    # reader sees is final (a new transaction gets a higher id). Only transactions that have written anything have an id, so
+    # readers (pg_dump included) never hold the horizon back.
+    HORIZON_SQL = """
+        COALESCE(
+            (WITH here AS (SELECT oid FROM pg_database WHERE datname = current_database()),
+                  locks AS MATERIALIZED (SELECT pid, locktype, mode, granted, transactionid, database
+                                         FROM pg_locks),
+                  elsewhere AS MATERIALIZED (
+                      SELECT t.transactionid::text AS xid FROM locks t JOIN locks r ON r.pid = t.pid
+                      WHERE t.locktype = 'transactionid' AND t.mode = 'ExclusiveLock' AND t.granted
+                        AND r.database <> 0 AND r.database <> (SELECT oid FROM here)
+                      UNION
+                      SELECT backend_xid::text FROM pg_stat_activity
+                      WHERE backend_xid IS NOT NULL AND datid <> (SELECT oid FROM here))
+             SELECT min(x::text::bigint) FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+             WHERE (x::text::bigint %% 4294967296)::text NOT IN (SELECT xid FROM elsewhere)),
+            9223372036854775807)
+    """
 
     def get_cursor(self, request) -> int:
         raw = request.query_params.get(self.cursor_query_param)
@@ -113,19 +152,40 @@ class IncidentFeedPagination(pagination.BasePagination):
     def get_page_size(self, request) -> int:
         return page_size_from(request, self.page_size_query_param, self.page_size)
 
+    def position_of(self, flag_id: int) -> tuple[int, int]:
+        """The feed position (xact_id, id) of the change `flag_id`, which the client was given."""
+        if flag_id == 0:
+            return (0, 0)
+        with connection.cursor() as cur:
+            # The change itself; if it is gone (its visit was deleted), the transaction of
+            # the nearest change recorded before it: the best estimate left.
+            cur.execute(
+                "SELECT xact_id FROM visits_verdictchange WHERE id <= %s ORDER BY id DESC LIMIT 1",
+                [flag_id],
+            )
+            row = cur.fetchone()
+        return (row[0] if row else 0, flag_id)
+
+    def settled(self, queryset):
+        """Only the incidents whose change no running or future transaction can precede."""
+        return queryset.filter(flag_xact__lt=RawSQL(self.HORIZON_SQL, []))
+
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         self.cursor = self.get_cursor(request)
         size = self.get_page_size(request)  # a bad page_size is a 400, even for CSV
         if _wants_everything(request):
             return None
-        queryset = queryset.filter(**{f"{self.ordering_field}__gt": self.cursor}).order_by(
-            self.ordering_field
+        xact, flag_id = self.position_of(self.cursor)
+        queryset = (
+            self.settled(queryset)
+            .filter(Q(flag_xact__gt=xact) | Q(flag_xact=xact, flag_id__gt=flag_id))
+            .order_by(*self.ordering)
         )
         rows = list(queryset[: size + 1])
         self.has_more = len(rows) > size
         self.page = rows[:size]
-        self.position = getattr(self.page[-1], self.ordering_field) if self.page else self.cursor
+        self.position = self.page[-1].flag_id if self.page else self.cursor
         return self.page
 
     def get_next_link(self) -> str:
@@ -164,7 +224,8 @@ class IncidentFeedPagination(pagination.BasePagination):
                 "in": "query",
                 "description": force_str(
                     "Position in the feed: the `flag_id` of the last incident you have (0 or absent: from the "
-                    "first). The answer holds the incidents flagged after it, oldest first."
+                    "first). The answer holds the incidents flagged after it, in the order they were "
+                    "recorded (by transaction, then flag_id)."
                 ),
                 "schema": {"type": "integer", "minimum": 0, "maximum": MAX_CURSOR},
             },

@@ -265,6 +265,14 @@ CELERY_BEAT_SCHEDULE = {
 # How old an outbox row must be before the sweeper re-enqueues it (the relay
 # normally enqueues it at once; this catches what the relay could not).
 ICCWATCH_SWEEP_GRACE_SECONDS = env_int("ICCWATCH_SWEEP_GRACE_SECONDS", default=20)
+# A request the relay did enqueue is left to its task (it may wait long in the queue
+# behind a re-evaluation); only when it is still here this long after (the broker's
+# visibility timeout and a minute: Redis has redelivered a dying worker's message by
+# then) is its message taken as lost, and the sweeper enqueues it again.
+ICCWATCH_SWEEP_REDELIVER_SECONDS = env_int(
+    "ICCWATCH_SWEEP_REDELIVER_SECONDS",
+    default=CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] + 60,
+)
 
 # --- Alerts (alerts/) -------------------------------------------------------------
 # The site's public address, for links in alert emails and webhook payloads.

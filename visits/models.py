@@ -337,8 +337,20 @@ class Verdict(models.Model):
         return f"{self.visit_id}: {self.code}"
 
 
+class CurrentTransactionId(models.Func):
+    """The id of the transaction that inserts the row (PostgreSQL's pg_current_xact_id())."""
+
+    template = "(pg_current_xact_id()::text::bigint)"
+    output_field = models.BigIntegerField()
+
+
 class VerdictChange(models.Model):
-    """One change of a visit's verdict: when it appeared, changed or was withdrawn, and why."""
+    """One change of a visit's verdict: when it appeared, changed or was withdrawn, and why.
+
+    `xact_id` is the id of the transaction that recorded it: the incidents feed hands out
+    changes in (xact_id, id) order, and only those of transactions older than every one
+    still running (api.paging.IncidentFeedPagination), so it is gap-free without a lock.
+    """
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="verdict_changes")
     changed_at = models.DateTimeField()
@@ -353,10 +365,18 @@ class VerdictChange(models.Model):
         default=dict, blank=True, help_text="Why it changed, structured (rendered per language)."
     )
     rule_version = models.CharField(max_length=20)
+    xact_id = models.BigIntegerField(
+        db_default=CurrentTransactionId(),
+        editable=False,
+        help_text="The transaction that recorded this change (the incidents feed's position).",
+    )
 
     class Meta:
         ordering = ["visit", "changed_at", "id"]
-        indexes = [models.Index(fields=["changed_at"])]
+        indexes = [
+            models.Index(fields=["changed_at"]),
+            models.Index(fields=["xact_id", "id"], name="visits_change_feed_position"),
+        ]
 
     def __str__(self):
         return f"{self.visit_id}: {self.old_code or '-'} -> {self.new_code}"
@@ -365,8 +385,10 @@ class VerdictChange(models.Model):
 class EvaluationRequest(models.Model):
     """The outbox: "this visit's verdict must be recomputed", committed with the change.
 
-    The relay enqueues a task right after commit; the periodic sweeper re-enqueues
-    anything still here, so a dead broker or worker delays a verdict but never loses it.
+    The relay enqueues a task right after commit and marks the request `relayed_at`;
+    the periodic sweeper re-enqueues what was never relayed (the broker was down), or
+    was relayed so long ago that its message must be lost, so a dead broker or worker
+    delays a verdict but never loses it, and work still queued is not queued twice.
     """
 
     visit = models.OneToOneField(
@@ -374,6 +396,9 @@ class EvaluationRequest(models.Model):
     )
     requested_at = models.DateTimeField()
     reason = models.TextField()
+    relayed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a task for it was last enqueued (empty: never)."
+    )
 
     class Meta:
         indexes = [models.Index(fields=["requested_at"])]

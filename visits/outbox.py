@@ -2,8 +2,14 @@
 
 A change to a fact records, in its own transaction, which visits need a new verdict
 (visits.EvaluationRequest). After commit the relay enqueues `visits.evaluate_visits`
-tasks for them; when the broker is down the request rows stay, and the beat
-sweeper re-enqueues them later, so no accepted change is ever lost.
+tasks for them and marks the rows relayed (`relayed_at`); when the broker is down the
+rows stay unmarked, and the beat sweeper enqueues them later, so no accepted change is
+ever lost. The sweeper leaves alone what the relay delivered: its task is waiting in
+the queue (a re-evaluation of 200,000 visits queues 400 of them), and enqueuing it again
+would only run the same chunk twice. A relayed request still here after
+ICCWATCH_SWEEP_REDELIVER_SECONDS (the broker's visibility timeout and a margin: by
+then Redis has redelivered a message whose worker died) is taken as lost (a broker
+that lost its queue) and enqueued again.
 """
 
 from __future__ import annotations
@@ -17,11 +23,11 @@ from collections.abc import Sequence
 
 from celery import signature
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from compliance import RULE_VERSION
 from core import causes
-from visits.flagging import chunks, pending_visit_ids
+from visits.flagging import chunks
 
 logger = logging.getLogger(__name__)
 
@@ -57,10 +63,11 @@ def request_evaluation(where_sql: str, params: Sequence, cause: str | dict) -> N
     with connection.cursor() as cur:
         cur.execute(
             f"""
-            INSERT INTO visits_evaluationrequest (visit_id, requested_at, reason)
-            SELECT v.id, clock_timestamp(), %s FROM visits_visit v WHERE {where_sql}
+            INSERT INTO visits_evaluationrequest (visit_id, requested_at, reason, relayed_at)
+            SELECT v.id, clock_timestamp(), %s, NULL FROM visits_visit v WHERE {where_sql}
             ON CONFLICT (visit_id) DO UPDATE SET
                 requested_at = EXCLUDED.requested_at,
+                relayed_at = NULL,
                 reason = CASE
                     WHEN visits_evaluationrequest.reason::jsonb @> EXCLUDED.reason::jsonb
                       OR jsonb_array_length(visits_evaluationrequest.reason::jsonb) >= {causes.MAX_CAUSES}
@@ -101,12 +108,17 @@ def _relay_batch(transaction_id: str) -> None:
 
 
 def relay(visit_ids: Sequence[int]) -> bool:
-    """Enqueue evaluation tasks for these visits; never raises (the sweeper retries later)."""
+    """Enqueue evaluation tasks for these visits; never raises (the sweeper retries later).
+
+    Each chunk the broker accepted is marked relayed, so that the sweeper leaves it to
+    its task; a chunk it refused stays unmarked, for the sweeper.
+    """
     # By name, so that this module does not import the tasks that import it.
     evaluate_visits_task = signature(EVALUATE_TASK)
     try:
         for chunk in chunks(sorted(visit_ids), RELAY_BATCH):
             evaluate_visits_task.apply_async(args=[chunk], retry=False)
+            _mark_relayed(chunk)
         return True
     except Exception as exc:  # noqa: BLE001 - a broker outage must not fail a committed change
         if settings.CELERY_TASK_ALWAYS_EAGER:
@@ -115,6 +127,19 @@ def relay(visit_ids: Sequence[int]) -> bool:
             "could not enqueue evaluation of %d visits (the sweeper will): %s", len(visit_ids), exc
         )
         return False
+
+
+def _mark_relayed(visit_ids: list[int]) -> None:
+    """Record that a task for these requests is in the queue (those already evaluated are gone)."""
+    try:
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(
+                "UPDATE visits_evaluationrequest SET relayed_at = clock_timestamp() "
+                "WHERE visit_id = ANY(%s)",
+                [visit_ids],
+            )
+    except DatabaseError as exc:  # the task is queued all the same; the sweeper may repeat it
+        logger.warning("could not mark %d evaluation requests relayed: %s", len(visit_ids), exc)
 
 
 def request_outdated_rule_version() -> None:
@@ -128,11 +153,40 @@ def request_outdated_rule_version() -> None:
         )
 
 
-def sweep(grace_seconds: int | None = None) -> int:
-    """Re-enqueue requests older than the grace period; returns how many visits were enqueued."""
+def undelivered_visit_ids(
+    *, limit: int, grace: datetime.timedelta, redeliver_after: datetime.timedelta
+) -> list[int]:
+    """Requests older than `grace` that the relay never delivered, or delivered `redeliver_after` ago."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT visit_id FROM visits_evaluationrequest "
+            "WHERE requested_at < clock_timestamp() - %(grace)s "
+            "AND (relayed_at IS NULL OR relayed_at < clock_timestamp() - %(redeliver)s) "
+            "ORDER BY requested_at LIMIT %(limit)s",
+            {"grace": grace, "redeliver": redeliver_after, "limit": limit},
+        )
+        return [r[0] for r in cur.fetchall()]
+
+
+def sweep(grace_seconds: int | None = None, redeliver_seconds: int | None = None) -> int:
+    """Enqueue the requests the relay did not deliver; returns how many visits were enqueued.
+
+    A request is swept once older than the grace period (the relay normally runs at
+    once) if it was never relayed, or relayed more than `redeliver_seconds` ago
+    (ICCWATCH_SWEEP_REDELIVER_SECONDS: its message must be lost).
+    """
     grace = settings.ICCWATCH_SWEEP_GRACE_SECONDS if grace_seconds is None else grace_seconds
+    redeliver = (
+        settings.ICCWATCH_SWEEP_REDELIVER_SECONDS
+        if redeliver_seconds is None
+        else redeliver_seconds
+    )
     request_outdated_rule_version()
-    ids = pending_visit_ids(limit=50_000, older_than=datetime.timedelta(seconds=grace))
+    ids = undelivered_visit_ids(
+        limit=50_000,
+        grace=datetime.timedelta(seconds=grace),
+        redeliver_after=datetime.timedelta(seconds=redeliver),
+    )
     if ids and relay(ids):
         return len(ids)
     return 0

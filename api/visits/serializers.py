@@ -280,7 +280,9 @@ class IncidentSerializer(VisitSerializer):
     flag_id = serializers.IntegerField(
         read_only=True,
         help_text="Position in the feed: the id of the verdict change that made this visit an incident. "
-        "Increases with every new incident; pass it as `cursor` to get the incidents after it.",
+        "Pass the last one you have as `cursor` to get the incidents after it. The feed lists incidents "
+        "in the order they were recorded, which two writers at the same moment may make differ from "
+        "the order of their flag_ids.",
     )
     flagged_at = serializers.DateTimeField(
         read_only=True, help_text="When the visit became an incident."

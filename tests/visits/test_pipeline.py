@@ -14,6 +14,7 @@ import contextlib
 import datetime
 import io
 import json
+import re
 import socket
 import threading
 import time
@@ -22,10 +23,11 @@ import pytest
 import redis
 from django.core.management import call_command
 from django.db import connection, connections, transaction
+from django.utils import timezone
 
 from states.models import TreatyEvent, TreatyEventKind
 from tests.factories import make_person, make_state, make_visit, make_warrant
-from tests.pipeline import CeleryProcess, publishing_to, wait_for
+from tests.pipeline import CeleryProcess, broker_is_idle, publishing_to, wait_for
 from visits import flagging, outbox
 from visits.models import EvaluationRequest, Verdict, VerdictChange, Visit
 from warrants.models import Warrant
@@ -386,7 +388,8 @@ def test_with_redis_stopped_a_save_succeeds_and_the_sweeper_evaluates_it_later(
         assert not connection.in_atomic_block  # committed, not just saved
         assert took < UNDER_A_FEW_SECONDS, f"a save with the broker down took {took:.1f} s"
         assert Visit.objects.filter(pk=visit.pk).exists()
-        assert EvaluationRequest.objects.filter(visit=visit).exists()
+        # The relay failed: the request is not marked delivered, so the sweeper takes it.
+        assert EvaluationRequest.objects.get(visit=visit).relayed_at is None
         assert not Verdict.objects.filter(visit=visit).exists()
     finally:
         redis_server.start()
@@ -426,6 +429,81 @@ def test_a_hung_broker_does_not_block_a_save(putin, mongolia):
 
 
 VISITS_TO_KILL_IN = 10_000
+VISITS_TO_REEVALUATE = 10_000
+
+
+@pytest.mark.django_db
+def test_the_sweeper_enqueues_only_what_the_relay_did_not_deliver(putin, mongolia, monkeypatch):
+    never, just_now, long_ago = (
+        make_visit(putin, mongolia, start=datetime.date(2024, 9, day)) for day in (1, 2, 3)
+    )
+    # In the test's transaction the relay never ran: mark two as a relay would have.
+    EvaluationRequest.objects.filter(visit=just_now).update(relayed_at=timezone.now())
+    EvaluationRequest.objects.filter(visit=long_ago).update(
+        relayed_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    swept = []
+    monkeypatch.setattr(outbox, "relay", lambda ids: swept.extend(ids) or True)
+
+    assert outbox.sweep(grace_seconds=0, redeliver_seconds=600) == 2
+    # Never relayed (the broker refused it), or relayed an hour ago (its message is lost);
+    # the one relayed a moment ago is waiting in the queue, and is left to its task.
+    assert sorted(swept) == sorted([never.pk, long_ago.pk])
+
+    # A new change to a relayed request needs a new relay: the mark is cleared.
+    outbox.request_evaluation("v.id = %s", [just_now.pk], "another change")
+    assert EvaluationRequest.objects.get(visit=just_now).relayed_at is None
+
+
+def evaluations_run(worker) -> list[str]:
+    """The evaluate_visits tasks the worker has finished, from its log."""
+    return [
+        line
+        for line in worker.tail_lines()
+        if re.search(r"visits\.evaluate_visits\[.*\] succeeded", line)
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reevaluation_runs_each_chunk_once_while_the_sweeper_runs(
+    pipeline, beat, redis_server, putin, mongolia
+):
+    """Tasks wait in the queue longer than the sweeper's grace: it must not enqueue them again.
+
+    The worker is stopped while the chunks are relayed, so that they all wait, and a
+    sweep runs meanwhile (as it does from another worker process during a long
+    re-evaluation); beat keeps sweeping every second until the end.
+    """
+    insert_visits(putin, mongolia, VISITS_TO_REEVALUATE)
+    beat.start()
+    before = len(evaluations_run(pipeline))
+    pipeline.freeze()
+    try:
+        outbox.request_evaluation("TRUE", [], flagging.FULL_REEVALUATION)  # relayed at once
+        assert not EvaluationRequest.objects.filter(relayed_at__isnull=True).exists()
+        time.sleep(1.5)  # older than the grace: the old sweeper enqueued them all again
+        assert outbox.sweep(grace_seconds=1) == 0
+    finally:
+        pipeline.thaw()
+    wait_for(
+        lambda: not EvaluationRequest.objects.exists(),
+        timeout=120,
+        interval=0.2,
+        what="the re-evaluation to finish",
+        on_timeout=pipeline.tail,
+        give_up=pipeline.failure,
+    )
+    time.sleep(2)  # a sweep or two more, and whatever they might have enqueued
+    wait_for(
+        lambda: broker_is_idle(redis_server),
+        timeout=60,
+        what="the queue to drain",
+        on_timeout=pipeline.tail,
+    )
+    chunks = -(-VISITS_TO_REEVALUATE // outbox.RELAY_BATCH)
+    ran = len(evaluations_run(pipeline)) - before
+    assert ran == chunks, f"{ran} evaluation tasks ran for {chunks} chunks"
+    assert Verdict.objects.count() == VISITS_TO_REEVALUATE
 
 
 def insert_visits(person, host, count: int) -> None:
@@ -483,9 +561,10 @@ def test_killing_the_worker_during_a_full_reevaluation_leaves_one_verdict_per_vi
     assert [visit_ids_of(message) for message in lost.values()] == [in_flight]
 
     # Run it again: a new worker takes the chunks still queued, and the sweeper
-    # re-enqueues every request still outstanding, including the chunk that died.
+    # re-enqueues every request still outstanding, including the chunk that died (as it
+    # does once the requests were relayed longer ago than ICCWATCH_SWEEP_REDELIVER_SECONDS).
     pipeline.start()
-    outbox.sweep(grace_seconds=0)
+    outbox.sweep(grace_seconds=0, redeliver_seconds=0)
     wait_for(
         lambda: not EvaluationRequest.objects.exists(),
         timeout=60,
