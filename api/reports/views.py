@@ -61,6 +61,8 @@ from visits.models import Report, ReportState, ReviewState, Visit
 
 IDEMPOTENCY_KEY = "Idempotency-Key"
 IDEMPOTENCY_KEY_MAX_LENGTH = 200
+# Printable ASCII without spaces, as idempotency_key() checks (empty: no key): the schema says it too.
+IDEMPOTENCY_KEY_PATTERN = rf"^[!-~]{{0,{IDEMPOTENCY_KEY_MAX_LENGTH}}}$"
 
 
 def idempotency_key_parameter() -> OpenApiParameter:
@@ -69,6 +71,7 @@ def idempotency_key_parameter() -> OpenApiParameter:
         str,
         OpenApiParameter.HEADER,
         required=False,
+        pattern=IDEMPOTENCY_KEY_PATTERN,
         description=(
             "Any string of up to 200 printable ASCII characters that is yours for this report "
             "(a UUID is best). Sending a request again with the same key (a retry after a "
@@ -177,13 +180,33 @@ STATE_FILTER = OpenApiParameter(
     enum=list(ReportState.values),
     description="Only reports in this state.",
 )
+# The rules a well-formed report must also keep (the data's and between fields): the schema
+# states them in words; tests/api/test_schema.py fills generated reports to keep them.
+REPORT_RULES = (
+    "`person`, `host`, `controlled_by` and `visit` name records that exist (a person's slug, "
+    "states' ISO3 codes, a published visit's id)",
+    "a new visit (no `visit`) needs `person`, `host`, `status`, `outcome` and at least one "
+    "source; a correction takes what it leaves out from its visit",
+    "`host` is not the person's state of nationality",
+    "`start` and `end` are real calendar dates; `start` is required unless the status is "
+    "`cancelled`; `end` needs a `start` and is not before it",
+    "`controlled_by` only with `host_control` `none`, and never the host itself (checked when "
+    "the report is verified)",
+    "source addresses are public http(s) URLs",
+    "no text contains a NUL character",
+)
+RULES_DESCRIPTION = (
+    "What the schema alone cannot say, each a 400 naming the field: "
+    + "; ".join(REPORT_RULES)
+    + "."
+)
 FILE_DESCRIPTION = (
     "Files a report of a new visit, or (with `visit`) a correction of a published one, and "
     "submits it for review. It is not public anywhere until a reviewer who is not its author "
     "verifies it. Reporters only (group `reporters`, or an admin). The same checks as the "
     "newsroom's form: each problem is a 400 naming the field. An `Idempotency-Key` already used, "
     "or a report identical to one still open, is a 409 `duplicate_report` with the existing "
-    "report's URL in `existing` and Location; nothing more is filed."
+    "report's URL in `existing` and Location; nothing more is filed.\n\n" + RULES_DESCRIPTION
 )
 
 

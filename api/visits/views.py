@@ -24,7 +24,7 @@ from api.paging import IncidentFeedPagination
 from api.parsers import JSONParser
 from api.reports import examples as report_examples
 from api.reports.serializers import ReportDetailSerializer, ReportInputSerializer
-from api.reports.views import file_from_request, idempotency_key_parameter
+from api.reports.views import RULES_DESCRIPTION, file_from_request, idempotency_key_parameter
 from api.visits import examples
 from api.visits.serializers import (
     FindingSerializer,
@@ -176,7 +176,7 @@ WITHDRAWN_VISITS = (
             "`POST /api/v1/reports/`, which new clients should use (this answer says so in its "
             "`Link` header, rel `successor-version`). The report waits for review; nothing of it "
             "is public, nor listed here, until a reviewer who is not its author verifies it. "
-            "Reporters only."
+            "Reporters only.\n\n" + RULES_DESCRIPTION
         ),
         deprecated=True,
         request=ReportInputSerializer,
