@@ -19,9 +19,12 @@ still shows what happened in a middleware.
 import logging
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.utils import translation
 from django.utils.html import escape
+from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 
 from core.tabular import error_body
@@ -30,17 +33,8 @@ logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
 
-MESSAGES = {
-    "en": (
-        "Temporarily unavailable",
-        "The site cannot reach its database right now. Please retry in a few seconds.",
-    ),
-    "fr": (
-        "Momentanément indisponible",
-        "Le site ne peut pas joindre sa base de données pour le moment. Réessayez dans "
-        "quelques secondes.",
-    ),
-}
+TITLE = _("Temporarily unavailable")
+TEXT = _("The site cannot reach its database right now. Please retry in a few seconds.")
 API_MESSAGE = "The database could not answer right now; retry in a few seconds."
 
 
@@ -60,8 +54,10 @@ def unavailable_response(request) -> HttpResponse:
     if request.path_info.startswith("/api/"):
         response = JsonResponse(error_body("busy", API_MESSAGE), status=503)
     else:
-        language = getattr(request, "LANGUAGE_CODE", "en")
-        title, text = MESSAGES.get(language[:2], MESSAGES["en"])
+        language = getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE
+        # The catalogue, not the database: it answers while PostgreSQL is away.
+        with translation.override(language):
+            title, text, language = str(TITLE), str(TEXT), translation.get_language()
         page = (
             f'<!doctype html><html lang="{escape(language[:2])}"><head><meta charset="utf-8">'
             f"<title>{escape(title)}</title></head><body><h1>{escape(title)}</h1>"
