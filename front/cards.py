@@ -284,7 +284,7 @@ def sharing(request: HttpRequest, kind: str, key: str, *, title: str, descriptio
         },
         "embed_url": request.build_absolute_uri(embed),
         "embed_code": format_html(
-            '<iframe src="{}" title="{}" width="480" height="300" style="border:0" '
+            '<iframe src="{}" title="{}" width="480" height="300" '
             'loading="lazy"></iframe>',
             request.build_absolute_uri(embed),
             f"{title} · iccwatch",
