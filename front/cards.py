@@ -71,7 +71,7 @@ class CardFacts:
     `kind` is "state" or "person", `key` the ISO3 code or the slug; `status` is the
     standing or the person's status (`status_code` its code, for the colour); `counts`
     is (verdict code, label, number of published visits) for each verdict that has any,
-    in the order of VerdictCode; `visits` the number of published visits in all.
+    incidents first, then the most frequent; `visits` the number of published visits.
     """
 
     kind: str
@@ -95,18 +95,11 @@ class CardFacts:
             "n": self.visits
         }
 
-    @property
-    def alt(self) -> str:
-        """The image's text alternative: everything it shows, in one sentence."""
-        parts = [f"{self.name}: {self.status}", self.visits_line]
-        parts += [f"{label}: {n}" for _code, label, n in self.counts]
-        return "; ".join(parts) + "."
-
 
 def _verdict_counts(visits) -> tuple[tuple[str, str, int], ...]:
     rows = dict(
         visits.order_by()
-        .values_list("verdict__code")
+        .values("verdict__code")
         .annotate(n=Count("pk"))
         .values_list("verdict__code", "n")
     )
@@ -250,7 +243,7 @@ def draw(facts: CardFacts) -> bytes:
         )
     pen.rectangle((0, HEIGHT - 12, WIDTH, HEIGHT), fill=WASH)
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG")  # optimize=True: 4% smaller, six times slower
     return out.getvalue()
 
 
@@ -284,8 +277,7 @@ def sharing(request: HttpRequest, kind: str, key: str, *, title: str, descriptio
         },
         "embed_url": request.build_absolute_uri(embed),
         "embed_code": format_html(
-            '<iframe src="{}" title="{}" width="480" height="300" '
-            'loading="lazy"></iframe>',
+            '<iframe src="{}" title="{}" width="480" height="300" loading="lazy"></iframe>',
             request.build_absolute_uri(embed),
             f"{title} · iccwatch",
         ),
