@@ -13,6 +13,7 @@ from django.utils import timezone
 from compliance import RULE_VERSION
 from front import citations
 from tests.site.conftest import body
+from tests.site.test_cards import in_language
 from visits.models import Verdict
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +125,7 @@ def test_a_list_cites_its_filters_but_not_its_page(reader, seeded):
 
 
 def test_the_citation_follows_the_readers_language(reader, seeded):
-    html = body(reader.get("/states/MNG/", HTTP_ACCEPT_LANGUAGE="fr"))
+    html = body(in_language(reader, "/states/MNG/", "fr")[0])
     as_of = verdicts_as_of(visit__host__iso3="MNG").isoformat()
     assert (
         f"iccwatch, « Mongolie ». Verdicts au {as_of}, version de la règle {RULE_VERSION}." in html
@@ -132,7 +133,7 @@ def test_the_citation_follows_the_readers_language(reader, seeded):
     fields = {
         f.key: f.value
         for f in bibtex_entry(
-            reader.get("/states/MNG/?cite=bibtex", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+            in_language(reader, "/states/MNG/?cite=bibtex", "fr")[0].content.decode()
         ).fields
     }
     assert fields["langid"] == "french" and fields["title"] == "{Mongolie}"
