@@ -195,7 +195,12 @@ def _fit(
 
 
 def draw(facts: CardFacts) -> bytes:
-    """Draw the card: a 1200×630 RGB PNG (bytes)."""
+    """Draw the card in its facts' language, whatever the request's: a 1200×630 RGB PNG."""
+    with translation.override(facts.language):
+        return _draw(facts)
+
+
+def _draw(facts: CardFacts) -> bytes:
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
     pen = ImageDraw.Draw(image)
     margin = 64

@@ -122,6 +122,20 @@ def test_the_card_reads_the_facts_in_the_language_of_its_address(reader, seeded)
     assert person.counts[0][0] == VerdictCode.NON_COMPLIANCE  # incidents first
 
 
+def test_a_card_is_drawn_in_the_language_of_its_facts_whatever_the_readers(reader, seeded):
+    from django.core.cache import cache
+
+    cache.clear()
+    french = cards.state_card("HUN", "fr")
+    with translation.override("en"):
+        from_english = cards.draw(french)
+    with translation.override("fr"):
+        from_french = cards.draw(french)
+    assert from_english == from_french
+    # A crawler sends no language: the French address still answers the French card.
+    assert reader.get("/states/HUN/card.fr.png").content == from_french
+
+
 def test_a_card_is_drawn_once_and_again_only_when_its_facts_change(reader, seeded, monkeypatch):
     from django.core.cache import cache
 
