@@ -120,7 +120,9 @@ class Citation:
             ("author", "{iccwatch}"),
             # Braced: a style must not lowercase a country's or a person's name.
             ("title", "{" + latex_text(self.title) + "}"),
-            ("howpublished", r"\url{" + self.url + "}"),
+            # In a macro's argument, \url needs its percent signs escaped; the url field
+            # is read verbatim.
+            ("howpublished", r"\url{" + self.url.replace("%", r"\%") + "}"),
             ("url", self.url),
             ("urldate", self.accessed.isoformat()),
             ("year", str((self.verdicts_as_of or self.accessed).year)),

@@ -124,6 +124,17 @@ def test_a_list_cites_its_filters_but_not_its_page(reader, seeded):
     assert fields["url"] == "http://testserver/visits/?host=MNG"
 
 
+def test_a_filter_with_accents_is_cited_percent_encoded(reader, seeded):
+    response = reader.get("/states/", {"name": "Côte", "cite": "bibtex"})
+    fields = {f.key: f.value for f in bibtex_entry(response.content.decode()).fields}
+    assert fields["url"] == "http://testserver/states/?name=C%C3%B4te"
+    assert fields["howpublished"] == r"\url{http://testserver/states/?name=C\%C3\%B4te}"
+    [reference] = rispy.loads(
+        reader.get("/states/", {"name": "Côte", "cite": "ris"}).content.decode()
+    )
+    assert reference["urls"] == ["http://testserver/states/?name=C%C3%B4te"]
+
+
 def test_the_citation_follows_the_readers_language(reader, seeded):
     html = body(in_language(reader, "/states/MNG/", "fr")[0])
     as_of = verdicts_as_of(visit__host__iso3="MNG").isoformat()
