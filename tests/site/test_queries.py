@@ -32,6 +32,11 @@ PAGES = [
     ("/states/MNG/feed/", 2),
     ("/persons/vladimir-putin/feed/", 2),
     ("/search/?q=Ulan+Bator", 4),
+    # Cards: the state (or person), its treaty events (or warrants), visits by verdict.
+    ("/states/MNG/card.fr.png", 3),
+    ("/persons/vladimir-putin/card.en.png", 3),
+    ("/embed/states/MNG/", 3),
+    ("/embed/persons/vladimir-putin/", 3),
 ]
 
 
