@@ -27,6 +27,7 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from PIL import Image, ImageDraw, ImageFont
@@ -273,7 +274,8 @@ def sharing(request: HttpRequest, kind: str, key: str, *, title: str, descriptio
     return {
         "social": {
             "title": title,
-            "description": description,
+            # Previews show about two hundred characters: cut at a word, not mid-word.
+            "description": Truncator(description).chars(200),
             "url": request.build_absolute_uri(request.path),
             "image": request.build_absolute_uri(image),
             "image_alt": alt,

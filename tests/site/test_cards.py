@@ -1,5 +1,6 @@
 """Link previews, card images and embeddable cards for countries and persons."""
 
+import html as html_module
 import io
 import re
 
@@ -28,7 +29,7 @@ def meta(html: str) -> dict[str, list[str]]:
     for name, content in re.findall(
         r'<meta (?:property|name)="((?:og|twitter):[^"]+)" content="([^"]*)">', html
     ):
-        found.setdefault(name, []).append(content)
+        found.setdefault(name, []).append(html_module.unescape(content))
     return found
 
 
@@ -66,7 +67,8 @@ def test_country_and_person_pages_carry_open_graph_and_twitter_cards(
     assert tags["twitter:card"] == ["summary_large_image"]
     assert tags["og:url"] == [f"http://testserver{path}"]
     assert tags["og:locale"] == [locale]
-    assert tags["og:title"][0] and tags["og:description"][0] and tags["og:image:alt"][0]
+    assert tags["og:title"][0] and tags["og:image:alt"][0]
+    assert 0 < len(tags["og:description"][0]) <= 200
     # The image those tags name exists, in the page's language.
     assert png(reader.get(image.removeprefix("http://testserver"))).size == (1200, 630)
 
