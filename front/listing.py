@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core import tabular
+from front import citations
 from front.pages import render_page
 
 PER_PAGE = 50
@@ -158,6 +159,9 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
         )
         if valid and filterset.is_bound
         else False,
+        "citation": citations.cite(
+            request, listing.title, verdicts_as_of=citations.latest_published_verdict()
+        ),
         **(extra or {}),
     }
     return render_page(request, listing.template, context)

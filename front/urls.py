@@ -6,13 +6,17 @@ the same query string, and incidents as Atom feeds. Identifiers in addresses are
 matched by the dataset's patterns (`core.identifiers`): anything else is a 404.
 """
 
+from django.conf import settings
 from django.urls import path, re_path
 
+from core.identifiers import ISO3_ANY_CASE, SLUG
 from front import feeds
-from front.views import changes, history, states, visits, warrants
+from front.views import cards, changes, history, states, visits, warrants
 from front.views import home as site_views
 
 EXPORT = r"(?P<fmt>csv|json)"
+# A card image names its language: a crawler sends no cookie.
+CARD = rf"card\.(?P<lang>{'|'.join(code for code, _name in settings.LANGUAGES)})\.png"
 
 urlpatterns = [
     path("", site_views.home, name="home"),
@@ -22,10 +26,12 @@ urlpatterns = [
     re_path(rf"^states\.{EXPORT}$", states.state_export, name="states-export"),
     path("states/<iso3:iso3>/", states.state_detail, name="state"),
     path("states/<iso3:iso3>/feed/", feeds.StateIncidentFeed(), name="state-feed"),
+    re_path(rf"^states/(?P<iso3>{ISO3_ANY_CASE})/{CARD}$", cards.state_card, name="state-card"),
     path("persons/", warrants.person_list, name="persons"),
     re_path(rf"^persons\.{EXPORT}$", warrants.person_export, name="persons-export"),
     path("persons/<slug_id:slug>/", warrants.person_detail, name="person"),
     path("persons/<slug_id:slug>/feed/", feeds.PersonIncidentFeed(), name="person-feed"),
+    re_path(rf"^persons/(?P<slug>{SLUG})/{CARD}$", cards.person_card, name="person-card"),
     path("warrants/", warrants.warrant_list, name="warrants"),
     re_path(rf"^warrants\.{EXPORT}$", warrants.warrant_export, name="warrants-export"),
     path("visits/", visits.visit_list, name="visits"),
@@ -34,6 +40,9 @@ urlpatterns = [
     path("incidents/", visits.incident_list, name="incidents"),
     re_path(rf"^incidents\.{EXPORT}$", visits.incident_export, name="incidents-export"),
     path("incidents/feed/", feeds.IncidentFeed(), name="incidents-feed"),
+    # The only addresses another site may frame.
+    path("embed/states/<iso3:iso3>/", cards.embed_state, name="embed-state"),
+    path("embed/persons/<slug_id:slug>/", cards.embed_person, name="embed-person"),
     path("changes/", changes.change_list, name="changes"),
     path("changes/feed/", feeds.ChangesFeed(), name="changes-feed"),
     # Staff only: a record's history (who, when, through which path, before and after).

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from compliance import state_facts
 from core.names import country_name, situation_name
-from front import listing, maps, summaries
+from front import cards, citations, listing, maps, summaries
 from front.listing import Column, Listing
 from front.pages import render_page
 from states import status as treaty_status
@@ -190,6 +190,8 @@ def state_detail(request, iso3: str):
         "unknown_statements": unknown,
         "counts": counts,
         "map_svg": maps.hosted_map(state, visits) if visits else None,
+        "citation": citations.cite(request, name, verdicts_as_of=citations.latest_verdict(visits)),
+        **cards.sharing(request, "state", state.iso3, title=name, description=summary),
     }
     return render_page(request, "states/state_detail.html", context)
 

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from compliance import RULE_VERSION
 from core import roles, tabular
-from front import listing, summaries
+from front import citations, listing, summaries
 from front.corrections import correction_lines
 from front.listing import Column, Listing
 from front.pages import render_page
@@ -210,12 +211,13 @@ def visit_detail(request, slug: str):
         "dates": summaries.visit_span_words(visit),
     }
     permalink = request.build_absolute_uri(visit.get_absolute_url())
-    citation = _("iccwatch, “%(title)s”. Verdict: %(verdict)s. %(url)s (accessed %(date)s).") % {
-        "title": title,
-        "verdict": verdict.get_code_display() if verdict else _("not yet evaluated"),
-        "url": permalink,
-        "date": today.isoformat(),
-    }
+    citation = citations.cite(
+        request,
+        title,
+        verdicts_as_of=verdict.computed_at if verdict else None,
+        rule_version=verdict.rule_version if verdict else RULE_VERSION,
+        verdict=verdict.get_code_display() if verdict else _("not yet evaluated"),
+    )
     withdrawn = visit.review_state in (ReviewState.WITHDRAWN, ReviewState.REJECTED)
     context = {
         "withdrawn": withdrawn,

@@ -7,11 +7,11 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from core import tabular
 from core.names import format_date
-from front import listing, maps, summaries
+from front import cards, citations, listing, maps, summaries
 from front.listing import Column, Listing
 from front.pages import render_page
 from states.models import State
@@ -144,8 +144,27 @@ def person_detail(request, slug: str):
         ],
         "map_svg": maps.travel_map(person, visits),
         "sources": sources,
+        "citation": citations.cite(
+            request, person.name, verdicts_as_of=citations.latest_verdict(visits)
+        ),
+        **cards.sharing(
+            request,
+            "person",
+            person.slug,
+            title=person.name,
+            description=_person_description(person, visits, incidents),
+        ),
     }
     return render_page(request, "warrants/person_detail.html", context)
+
+
+def _person_description(person, visits, incidents) -> str:
+    """One sentence for a link preview: 'At large. 25 recorded trips, 4 incidents.'"""
+    trips = ngettext("%(n)s recorded trip", "%(n)s recorded trips", len(visits)) % {
+        "n": len(visits)
+    }
+    flagged = ngettext("%(n)s incident", "%(n)s incidents", len(incidents)) % {"n": len(incidents)}
+    return f"{str(person.get_status_display()).capitalize()}. {trips}, {flagged}."
 
 
 def _warrant_state(warrant: Warrant, today) -> str:

@@ -12,26 +12,31 @@ PAGES = [
     # timelines, declarations, names, counts, people at large, latest incidents, early
     # warnings, incident hosts
     ("/", 8),
-    ("/states/", 3),  # standings, count, page
-    ("/states/?status=party&sort=incidents", 4),  # + standings for the filter
+    ("/states/", 4),  # standings, count, page, newest verdict (cited)
+    ("/states/?status=party&sort=incidents", 5),  # + standings for the filter
     # state, treaty events, declarations, council referrals, visits, findings, their
     # persons, statements
     ("/states/MNG/", 8),
-    ("/persons/", 4),  # situations and states for the filter form, count, page
+    ("/persons/", 5),  # situations and states for the filter form, count, page, newest verdict
     ("/persons/vladimir-putin/", 4),  # person, warrants, visits, sources
     ("/persons/extra-person-{n}/", 4),
-    ("/warrants/", 4),  # persons and situations for the form, count, page
-    ("/visits/", 5),  # persons, states, situations for the form, count, page
-    ("/visits/?host=MNG&verdict=non_compliance&sort=person", 5),
+    ("/warrants/", 5),  # persons and situations for the form, count, page, newest verdict
+    ("/visits/", 6),  # persons, states, situations for the form, count, page, newest verdict
+    ("/visits/?host=MNG&verdict=non_compliance&sort=person", 6),
     (
         "/visits/vladimir-putin-mng-2024-09-02/",
         7,
     ),  # visit, sources, findings, history, warrants, events, declarations
-    ("/incidents/", 5),
+    ("/incidents/", 6),
     ("/incidents/feed/", 1),
     ("/states/MNG/feed/", 2),
     ("/persons/vladimir-putin/feed/", 2),
     ("/search/?q=Ulan+Bator", 4),
+    # Cards: the state (or person), its treaty events (or warrants), visits by verdict.
+    ("/states/MNG/card.fr.png", 3),
+    ("/persons/vladimir-putin/card.en.png", 3),
+    ("/embed/states/MNG/", 3),
+    ("/embed/persons/vladimir-putin/", 3),
 ]
 
 

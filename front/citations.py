@@ -1,0 +1,233 @@
+""" "Cite this page": how a country, person, visit or list page is cited, as text, BibTeX and RIS.
+
+A verdict can change (a new fact, a new dataset version, a new version of the rule), so
+every citation names the day of the verdicts it saw and the rule version that produced
+them, next to the address and the day the reader accessed it. The page itself offers the
+text; `?cite=bibtex` and `?cite=ris` on the same address download the same citation for a
+reference manager (BibTeX written by bibtexparser, RIS by rispy).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+from dataclasses import dataclass
+
+import bibtexparser
+import rispy
+from bibtexparser.model import Entry, Field
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from compliance import RULE_VERSION
+from front import summaries
+from visits.models import ReviewState, Verdict
+
+# ?cite=<format>: (content type, file extension).
+FORMATS = {
+    "bibtex": ("application/x-bibtex", "bib"),
+    "ris": ("application/x-research-info-systems", "ris"),
+}
+
+# Query parameters that never change what a page cites.
+_NOT_CITED = ("cite", "page")
+
+# LaTeX's special characters, escaped so that BibTeX reads them as text.
+_LATEX = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_LATEX_PATTERN = re.compile("|".join(re.escape(c) for c in _LATEX))
+
+
+def latex_text(value: str) -> str:
+    """`value` as BibTeX field text: LaTeX's ten special characters escaped, everything
+    else (accents, typographic quotes) kept as UTF-8, which biblatex and modern BibTeX read."""
+    return _LATEX_PATTERN.sub(lambda m: _LATEX[m.group(0)], value)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """What one page cites: its title and address, the day the reader accessed it, the
+    day of the newest verdict it shows (None when it shows none) and the rule version,
+    and for a visit page the verdict itself (its label, in the page's language)."""
+
+    title: str
+    url: str
+    path: str
+    query: str
+    accessed: datetime.date
+    verdicts_as_of: datetime.date | None
+    rule_version: str
+    language: str
+    verdict: str = ""
+
+    @property
+    def key(self) -> str:
+        """A BibTeX key from the address: 'iccwatch-states-MNG', plus a short digest of
+        the query for a filtered list ('iccwatch-visits-1a2b3c4d')."""
+        key = "iccwatch-" + (re.sub(r"[^A-Za-z0-9]+", "-", self.path).strip("-") or "home")
+        if self.query:
+            key += "-" + hashlib.sha1(self.query.encode()).hexdigest()[:8]
+        return key
+
+    @property
+    def note(self) -> str:
+        """'Verdicts as of 2026-11-30, rule version 2026.11.30', in the page's language."""
+        if self.verdict:
+            if self.verdicts_as_of:
+                return _("Verdict: %(verdict)s, as of %(date)s, rule version %(version)s") % {
+                    "verdict": self.verdict,
+                    "date": self.verdicts_as_of.isoformat(),
+                    "version": self.rule_version,
+                }
+            return _("Verdict: %(verdict)s, rule version %(version)s") % {
+                "verdict": self.verdict,
+                "version": self.rule_version,
+            }
+        if self.verdicts_as_of:
+            return _("Verdicts as of %(date)s, rule version %(version)s") % {
+                "date": self.verdicts_as_of.isoformat(),
+                "version": self.rule_version,
+            }
+        return _("No verdict yet, rule version %(version)s") % {"version": self.rule_version}
+
+    def text(self) -> str:
+        """The citation as one line of text, for pasting into an article."""
+        return _("iccwatch, “%(title)s”. %(note)s. %(url)s (accessed %(date)s).") % {
+            "title": self.title,
+            "note": self.note,
+            "url": self.url,
+            "date": self.accessed.isoformat(),
+        }
+
+    def bibtex(self) -> str:
+        """One @misc entry (biblatex reads its url and urldate; classic BibTeX its
+        howpublished and note)."""
+        fields = [
+            ("author", "{iccwatch}"),
+            # Braced: a style must not lowercase a country's or a person's name.
+            ("title", "{" + latex_text(self.title) + "}"),
+            # In a macro's argument, \url needs its percent signs escaped; the url field
+            # is read verbatim.
+            ("howpublished", r"\url{" + self.url.replace("%", r"\%") + "}"),
+            ("url", self.url),
+            ("urldate", self.accessed.isoformat()),
+            ("year", str((self.verdicts_as_of or self.accessed).year)),
+            ("note", latex_text(self.note)),
+            ("langid", _BIBLATEX_LANGUAGES.get(self.language, self.language)),
+        ]
+        entry = Entry("misc", self.key, [Field(k, v) for k, v in fields])
+        return bibtexparser.write_string(bibtexparser.Library([entry]))
+
+    def ris(self) -> str:
+        """One ELEC (web page) reference, RIS dates as YYYY/MM/DD."""
+        reference = {
+            "type_of_reference": "ELEC",
+            "id": self.key,
+            "title": self.title,
+            "authors": ["iccwatch"],
+            "publisher": "iccwatch",
+            "urls": [self.url],
+            "access_date": self.accessed.strftime("%Y/%m/%d"),
+            "notes": [self.note],
+            "language": self.language,
+        }
+        if self.verdicts_as_of:
+            reference["date"] = self.verdicts_as_of.strftime("%Y/%m/%d")
+            reference["year"] = str(self.verdicts_as_of.year)
+        return rispy.dumps([reference], implementation=_RisWriter)
+
+    def download_url(self, fmt: str) -> str:
+        """This page's address with ?cite=<fmt> (relative, the filters of a list kept)."""
+        return f"{self.path}?{self.query + '&' if self.query else ''}cite={fmt}"
+
+    @property
+    def bibtex_url(self) -> str:
+        return self.download_url("bibtex")
+
+    @property
+    def ris_url(self) -> str:
+        return self.download_url("ris")
+
+
+# biblatex names languages as babel does.
+_BIBLATEX_LANGUAGES = {"en": "english", "fr": "french"}
+
+
+class _RisWriter(rispy.RisWriter):
+    """rispy's writer without its '1.' line before each reference: a bare RIS file."""
+
+    def set_header(self, count: int) -> str:
+        return ""
+
+
+def cite(
+    request: HttpRequest,
+    title: str,
+    *,
+    verdicts_as_of: datetime.datetime | datetime.date | None,
+    rule_version: str = RULE_VERSION,
+    verdict: str = "",
+) -> Citation:
+    """The citation of the page answering `request`: its address (with a list's filters,
+    without `cite` or `page`), accessed today; `verdicts_as_of` is a datetime (a
+    verdict's computed_at, read in UTC) or a date."""
+    if isinstance(verdicts_as_of, datetime.datetime):
+        verdicts_as_of = timezone.localdate(verdicts_as_of)
+    query = request.GET.copy()
+    for name in _NOT_CITED:
+        query.pop(name, None)
+    encoded = query.urlencode()
+    return Citation(
+        title=str(title),
+        url=request.build_absolute_uri(request.path) + (f"?{encoded}" if encoded else ""),
+        path=request.path,
+        query=encoded,
+        accessed=timezone.localdate(),
+        verdicts_as_of=verdicts_as_of,
+        rule_version=rule_version,
+        language=get_language() or "en",
+        verdict=str(verdict),
+    )
+
+
+def latest_verdict(visits) -> datetime.datetime | None:
+    """When the newest verdict among `visits` (loaded with their verdicts) was computed."""
+    verdicts = (summaries.verdict_of(v) for v in visits)
+    return max((v.computed_at for v in verdicts if v is not None), default=None)
+
+
+def latest_published_verdict() -> datetime.datetime | None:
+    """When the newest verdict of a published visit was computed. One query."""
+    return Verdict.objects.filter(visit__review_state=ReviewState.VERIFIED).aggregate(
+        latest=Max("computed_at")
+    )["latest"]
+
+
+def download(citation: Citation, fmt: str) -> HttpResponse:
+    """The citation as a file to save (`fmt` one of FORMATS); any other format is a 400
+    that says which exist."""
+    if fmt not in FORMATS:
+        return HttpResponseBadRequest(
+            _("Unknown citation format “%(format)s”: use %(formats)s.")
+            % {"format": fmt[:40], "formats": ", ".join(FORMATS)},
+            content_type="text/plain; charset=utf-8",
+        )
+    content_type, extension = FORMATS[fmt]
+    body = citation.bibtex() if fmt == "bibtex" else citation.ris()
+    response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{citation.key}.{extension}"'
+    return response

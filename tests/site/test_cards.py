@@ -1,0 +1,279 @@
+"""Link previews, card images and embeddable cards for countries and persons."""
+
+import html as html_module
+import io
+import re
+
+import pytest
+from django.utils import translation
+from PIL import Image, ImageDraw
+
+from front import cards
+from states.status import Standing
+from tests.site.conftest import body
+from visits import flagging
+from visits.models import VerdictCode, Visit
+from warrants.models import PersonStatus
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    ("/states/MNG/", "/states/MNG/card"),
+    ("/persons/vladimir-putin/", "/persons/vladimir-putin/card"),
+]
+
+
+def meta(html: str) -> dict[str, list[str]]:
+    """Every <meta property|name="og:…|twitter:…" content="…">, by name."""
+    found: dict[str, list[str]] = {}
+    for name, content in re.findall(
+        r'<meta (?:property|name)="((?:og|twitter):[^"]+)" content="([^"]*)">', html
+    ):
+        found.setdefault(name, []).append(html_module.unescape(content))
+    return found
+
+
+def in_language(reader, url: str, language: str):
+    """`url` read in `language`: at its /fr/ address where the site has language
+    prefixes, else by Accept-Language. Returns the response and the path it was read at."""
+    if language != "en":
+        prefixed = f"/{language}{url}"
+        response = reader.get(prefixed, HTTP_ACCEPT_LANGUAGE=language)
+        if response.status_code != 404:
+            return response, prefixed.split("?")[0]
+    return reader.get(url, HTTP_ACCEPT_LANGUAGE=language), url.split("?")[0]
+
+
+def png(response) -> Image.Image:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    image = Image.open(io.BytesIO(response.content))
+    image.load()
+    return image
+
+
+@pytest.mark.parametrize(("url", "card"), PAGES)
+@pytest.mark.parametrize(("language", "locale"), [("en", "en_GB"), ("fr", "fr_FR")])
+def test_country_and_person_pages_carry_open_graph_and_twitter_cards(
+    reader, seeded, url, card, language, locale
+):
+    response, path = in_language(reader, url, language)
+    tags = meta(body(response))
+    [image] = tags["og:image"]
+    assert re.fullmatch(rf"http://testserver(/{language})?{card}\.{language}\.png", image)
+    assert tags["twitter:image"] == [image]
+    assert tags["og:image:width"] == ["1200"] and tags["og:image:height"] == ["630"]
+    assert tags["og:image:type"] == ["image/png"]
+    assert tags["twitter:card"] == ["summary_large_image"]
+    assert tags["og:url"] == [f"http://testserver{path}"]
+    assert tags["og:locale"] == [locale]
+    assert tags["og:title"][0] and tags["og:image:alt"][0]
+    assert 0 < len(tags["og:description"][0]) <= 200
+    # The image those tags name exists, in the page's language.
+    assert png(reader.get(image.removeprefix("http://testserver"))).size == (1200, 630)
+
+
+def test_the_french_country_page_previews_in_french(reader, seeded):
+    tags = meta(body(in_language(reader, "/states/MNG/", "fr")[0]))
+    assert tags["og:title"] == ["Mongolie"]
+    assert tags["og:description"][0].startswith(
+        "Mongolie : État partie depuis le 1er juillet 2002."
+    )
+    assert tags["og:image:alt"][0].startswith("Carte de Mongolie")
+
+
+def test_other_pages_carry_no_card(reader, seeded):
+    assert meta(body(reader.get("/visits/"))) == {}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/states/MNG/card.en.png",
+        "/states/MNG/card.fr.png",
+        "/states/mng/card.en.png",
+        "/persons/vladimir-putin/card.en.png",
+        "/persons/vladimir-putin/card.fr.png",
+    ],
+)
+def test_a_card_is_a_1200_by_630_png_kept_by_browsers_for_an_hour(reader, seeded, url):
+    response = reader.get(url)
+    image = png(response)
+    assert image.format == "PNG" and image.size == (1200, 630) and image.mode == "RGB"
+    assert "public" in response["Cache-Control"] and "max-age=3600" in response["Cache-Control"]
+    again = reader.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+
+
+def test_the_card_reads_the_facts_in_the_language_of_its_address(reader, seeded):
+    english = cards.state_card("MNG", "en")
+    french = cards.state_card("MNG", "fr")
+    assert (english.name, english.status) == ("Mongolia", "State Party")
+    assert (french.name, french.status) == ("Mongolie", "État partie")
+    published = Visit.objects.published().filter(host__iso3="MNG")
+    assert english.visits == published.count()
+    assert {code: n for code, _label, n in english.counts} == {
+        VerdictCode.NON_COMPLIANCE: published.filter(verdict__code="non_compliance").count()
+    }
+    assert french.counts[0][1] == "non-coopération"
+    en, fr = reader.get("/states/MNG/card.en.png"), reader.get("/states/MNG/card.fr.png")
+    assert en.content != fr.content and en["ETag"] != fr["ETag"]
+    person = cards.person_card("vladimir-putin", "fr")
+    assert person.status == "en fuite" and "situation « Ukraine »" in person.detail
+    assert person.visits == Visit.objects.published().filter(person__slug="vladimir-putin").count()
+    assert person.counts[0][0] == VerdictCode.NON_COMPLIANCE  # incidents first
+
+
+def test_a_card_is_drawn_in_the_language_of_its_facts_whatever_the_readers(reader, seeded):
+    from django.core.cache import cache
+
+    cache.clear()
+    french = cards.state_card("HUN", "fr")
+    with translation.override("en"):
+        from_english = cards.draw(french)
+    with translation.override("fr"):
+        from_french = cards.draw(french)
+    assert from_english == from_french
+    # A crawler sends no language: the French address still answers the French card.
+    assert reader.get("/states/HUN/card.fr.png").content == from_french
+
+
+def test_a_card_is_drawn_once_and_again_only_when_its_facts_change(reader, seeded, monkeypatch):
+    from django.core.cache import cache
+
+    cache.clear()
+    first = reader.get("/persons/vladimir-putin/card.en.png")
+    assert first.status_code == 200
+
+    def refuse(facts):
+        raise AssertionError("drawn again")
+
+    monkeypatch.setattr(cards, "draw", refuse)
+    same = reader.get("/persons/vladimir-putin/card.en.png")
+    assert same.content == first.content and same["ETag"] == first["ETag"]
+    monkeypatch.undo()
+    # A verdict changes (a visit is withdrawn from the record): a new card, a new ETag.
+    visit = Visit.objects.published().filter(person__slug="vladimir-putin").first()
+    Visit.objects.filter(pk=visit.pk).update(review_state="withdrawn")
+    flagging.evaluate_visits([visit.pk], cause="test")
+    changed = reader.get("/persons/vladimir-putin/card.en.png", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/states/XXX/card.en.png",
+        "/states/MNG/card.de.png",
+        "/states/MNG/card.png",
+        "/persons/nobody-at-all/card.en.png",
+        "/persons/Vladimir-Putin/card.en.png",
+    ],
+)
+def test_an_unknown_card_is_not_found(reader, seeded, url):
+    assert reader.get(url).status_code == 404
+
+
+def test_a_long_name_is_cut_to_fit_the_card():
+    facts = cards.CardFacts(
+        kind="person",
+        key="x",
+        language="en",
+        name="A Name " * 30,
+        status="at large",
+        status_code="at_large",
+        detail="1 ICC arrest warrant",
+        visits=0,
+        counts=(),
+    )
+    image = Image.open(io.BytesIO(cards.draw(facts)))
+    assert image.size == (1200, 630)
+
+
+def test_the_cards_font_has_every_letter_a_french_card_shows():
+    """A missing letter would be drawn as an empty box (the font's .notdef glyph)."""
+    face = cards.font(40)
+
+    def glyph(letter: str) -> bytes:
+        image = Image.new("L", (80, 80))
+        ImageDraw.Draw(image).text((10, 10), letter, font=face, fill=255)
+        return image.tobytes()
+
+    missing = glyph("\u4e00")  # a CJK character: not in Lato
+    with translation.override("fr"):
+        labels = [str(s.label) for s in Standing] + [str(c.label) for c in VerdictCode]
+        labels += [str(c.label) for c in PersonStatus]
+    letters = set("".join(labels)) | set("ÉÈÊÀÂÇÔÎÏÛÙÜËœŒæÆ’«»…–·ôéèêàâçîïûùüë")
+    letters -= {" "}
+    assert [c for c in sorted(letters) if glyph(c) == missing] == []
+
+
+# --- Embeds ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "page", "name"),
+    [
+        ("/embed/states/MNG/", "/states/MNG/", "Mongolia"),
+        (
+            "/embed/persons/vladimir-putin/",
+            "/persons/vladimir-putin/",
+            "Vladimir Vladimirovich Putin",
+        ),
+    ],
+)
+def test_an_embedded_card_may_be_framed_by_any_site_and_links_to_its_page(
+    reader, seeded, url, page, name
+):
+    response = reader.get(url)
+    assert response.status_code == 200
+    assert "X-Frame-Options" not in response
+    csp = response["Content-Security-Policy"]
+    directives = {d.split()[0]: d.split()[1:] for d in csp.split(";") if d.strip()}
+    assert directives["frame-ancestors"] == ["*"]
+    # The rest of the policy stays: no inline script, nothing from elsewhere.
+    assert directives["default-src"] == ["'self'"] and directives["script-src"] == ["'self'"]
+    html = body(response)
+    assert (
+        f'<h1><a href="http://testserver{page}" target="_blank" rel="noopener">{name}</a></h1>'
+        in html
+    )
+    assert "<nav" not in html and "<script" not in html
+
+
+def test_an_embedded_card_follows_the_readers_language(reader, seeded):
+    html = body(in_language(reader, "/embed/states/MNG/", "fr")[0])
+    assert '<html lang="fr">' in html and "Mongolie" in html and "État partie" in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/states/MNG/",
+        "/persons/vladimir-putin/",
+        "/visits/vladimir-putin-mng-2024-09-02/",
+        "/states/",
+        "/states/MNG/card.en.png",
+        "/embed/states/",
+        "/embed/states/XXX/",
+    ],
+)
+def test_every_other_address_still_forbids_framing(reader, seeded, url):
+    response = reader.get(url)
+    assert response["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(
+    ("url", "embed"),
+    [
+        ("/states/MNG/", "/embed/states/MNG/"),
+        ("/persons/vladimir-putin/", "/embed/persons/vladimir-putin/"),
+    ],
+)
+def test_country_and_person_pages_offer_the_code_to_embed_their_card(reader, seeded, url, embed):
+    html = body(reader.get(url))
+    code = html[html.index('id="embed-code"') :]
+    code = code[: code.index("</textarea>")]
+    assert f"&lt;iframe src=&quot;http://testserver{embed}&quot;" in code
+    assert reader.get(embed).status_code == 200
