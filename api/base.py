@@ -77,6 +77,20 @@ class LinkField(serializers.HyperlinkedIdentityField):
         self.reverse = _canonical_reverse
 
 
+class OptionalChoiceField(serializers.ChoiceField):
+    """A choice a record may lack: null in the answer where the database keeps '' (a
+    generated client then reads None, not an empty string that is no member of the enum)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        if value in ("", None):
+            return None
+        return super().to_representation(value)
+
+
 class SourceSerializer(serializers.ModelSerializer):
     """A public document that backs a fact."""
 
