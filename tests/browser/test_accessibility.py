@@ -15,6 +15,7 @@ from django.test import Client
 from core import roles
 from tests.browser.conftest import snap
 from visits import review
+from visits.models import Visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,7 +44,12 @@ PAGES = [
     ("newsroom-report-form", "/newsroom/reports/new/", roles.REPORTERS),
     ("newsroom-queue", "/newsroom/queue/", roles.REVIEWERS),
     ("newsroom-review", "/newsroom/reports/{report}/", roles.REVIEWERS),
+    ("newsroom-record-history", "/newsroom/history/visits.visit/{visit}/", roles.REVIEWERS),
+    ("newsroom-alerts", "/newsroom/alerts/", roles.REPORTERS),
+    ("newsroom-alert-log", "/newsroom/alerts/log/", roles.REPORTERS),
+    ("account-second-factor", "/account/otp/", roles.REVIEWERS),
 ]
+MONGOLIA = "vladimir-putin-mng-2024-09-02"
 
 REPORT = {
     "person": "vladimir-putin",
@@ -132,6 +138,8 @@ def test_every_page_type_passes_axe_core_wcag_aa(site, browse, name, path, group
         signed_in(page, group)
     if "{report}" in path:
         path = path.format(report=submitted_report())
+    if "{visit}" in path:
+        path = path.format(visit=Visit.objects.get(slug=MONGOLIA).pk)
     response = page.goto(site + path)
     assert response.status in (200, 404), f"{path}: {response.status}"
     assert page.url.startswith(site + path.split("?")[0]), f"{path} went to {page.url}"
