@@ -318,8 +318,9 @@ to arrest them hosted them and did not. Each visit carries a verdict (`non_compl
 the warrants that decided it and its sources.
 
 **Reading** needs no account. Anonymous clients are limited per IP address; a token
-(ask the iccwatch team; send `Authorization: Token <key>`) raises the limit. Over the
-limit the answer is `429` with `Retry-After` (seconds).
+(ask the iccwatch team; send `Authorization: Bearer <key>`, or `Token <key>`) raises the
+limit; a wrong key is a `401`, never an anonymous read. Over the limit the answer is `429`
+with `Retry-After` (seconds).
 
 **Formats**: JSON everywhere; every list also as CSV with the same filters
 (`?format=csv` or `Accept: text/csv`; every matching row, unpaginated; nested fields

@@ -239,8 +239,8 @@ class IncidentFeedPagination(pagination.BasePagination):
                 "required": False,
                 "in": "query",
                 "description": force_str(
-                    "Position in the feed: the `flag_id` of the last incident you have (0 or absent: from the "
-                    "first). The answer holds the incidents flagged after it, in the order they were "
+                    "Position in the feed: the `flag_id` of the last incident you have, i.e. the last "
+                    "page's `cursor` (0 or absent: from the first). The answer holds the incidents flagged after it, in the order they were "
                     "recorded (by transaction, then flag_id)."
                 ),
                 "schema": {"type": "integer", "minimum": 0, "maximum": MAX_CURSOR},
