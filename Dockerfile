@@ -14,7 +14,7 @@
 FROM node:20-bookworm-slim AS shapes
 WORKDIR /shapes
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN npm ci --omit=dev --no-audit --no-fund
 
 FROM python:3.12-slim-bookworm AS build
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -77,6 +77,20 @@ class LinkField(serializers.HyperlinkedIdentityField):
         self.reverse = _canonical_reverse
 
 
+class OptionalChoiceField(serializers.ChoiceField):
+    """A choice a record may lack: null in the answer where the database keeps '' (a
+    generated client then reads None, not an empty string that is no member of the enum)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        if value in ("", None):
+            return None
+        return super().to_representation(value)
+
+
 class SourceSerializer(serializers.ModelSerializer):
     """A public document that backs a fact."""
 
@@ -304,8 +318,9 @@ to arrest them hosted them and did not. Each visit carries a verdict (`non_compl
 the warrants that decided it and its sources.
 
 **Reading** needs no account. Anonymous clients are limited per IP address; a token
-(ask the iccwatch team; send `Authorization: Token <key>`) raises the limit. Over the
-limit the answer is `429` with `Retry-After` (seconds).
+(ask the iccwatch team; send `Authorization: Bearer <key>`, or `Token <key>`) raises the
+limit; a wrong key is a `401`, never an anonymous read. Over the limit the answer is `429`
+with `Retry-After` (seconds).
 
 **Formats**: JSON everywhere; every list also as CSV with the same filters
 (`?format=csv` or `Accept: text/csv`; every matching row, unpaginated; nested fields

@@ -194,18 +194,34 @@ class IncidentFeedPagination(pagination.BasePagination):
         return replace_query_param(url, self.cursor_query_param, self.position)
 
     def get_paginated_response(self, data):
-        return Response({"next": self.get_next_link(), "has_more": self.has_more, "results": data})
+        # `cursor` is `next`'s position on its own, for generated clients: pass it back as
+        # the `cursor` parameter without parsing a URL.
+        return Response(
+            {
+                "next": self.get_next_link(),
+                "cursor": self.position,
+                "has_more": self.has_more,
+                "results": data,
+            }
+        )
 
     def get_paginated_response_schema(self, schema):
         return {
             "type": "object",
-            "required": ["next", "has_more", "results"],
+            "required": ["next", "cursor", "has_more", "results"],
             "properties": {
                 "next": {
                     "type": "string",
                     "format": "uri",
                     "description": "Always present: the incidents after this page. Poll it later for new ones.",
                     "example": "https://iccwatch.example.org/api/v1/incidents/?cursor=1234",
+                },
+                "cursor": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "The position `next` holds: pass it as the `cursor` parameter to "
+                    "get the incidents after this page.",
+                    "example": 1234,
                 },
                 "has_more": {
                     "type": "boolean",
@@ -223,8 +239,8 @@ class IncidentFeedPagination(pagination.BasePagination):
                 "required": False,
                 "in": "query",
                 "description": force_str(
-                    "Position in the feed: the `flag_id` of the last incident you have (0 or absent: from the "
-                    "first). The answer holds the incidents flagged after it, in the order they were "
+                    "Position in the feed: the `flag_id` of the last incident you have, i.e. the last "
+                    "page's `cursor` (0 or absent: from the first). The answer holds the incidents flagged after it, in the order they were "
                     "recorded (by transaction, then flag_id)."
                 ),
                 "schema": {"type": "integer", "minimum": 0, "maximum": MAX_CURSOR},

@@ -4,6 +4,8 @@ Kept apart from api.base, which the serializers import: the hook reads the repor
 serializer's body rules, so it sits above both.
 """
 
+import re
+
 from api.base import API_DESCRIPTION
 from api.reports.serializers import ReportInputSerializer
 
@@ -31,4 +33,231 @@ def describe_api(result, generator, request, public):
             body = item.get("post", {}).get("requestBody", {})
             if "ReportInputRequest" in str(body.get("content", {}).get("application/json", {})):
                 body["required"] = True
+    prepare_for_generated_clients(result)
     return result
+
+
+# --- For generated clients --------------------------------------------------------------
+# openapi-python-client, openapi-generator and the like turn the schema into code: a
+# property they may not find is Optional, a response they do not know raises, an enum
+# value that is not a word becomes VALUE_0. What the serializers cannot say is said here.
+
+NOT_MODIFIED = {
+    "description": "Not Modified: the `If-None-Match` header named this answer's current "
+    "`ETag`, so the copy the client holds is still good. No body.",
+    "headers": {
+        "ETag": {
+            "schema": {"type": "string"},
+            "description": "The unchanged answer's entity tag.",
+        }
+    },
+}
+IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": "The `ETag` of an earlier answer to the same request: if nothing changed "
+    "since, the answer is `304 Not Modified` with no body.",
+    "schema": {"type": "string"},
+}
+ETAG = {
+    "schema": {"type": "string"},
+    "description": "The answer's entity tag: send it back in `If-None-Match` to revalidate.",
+}
+
+# Descriptions of the properties whose serializer field has no help_text, by property
+# name, or by "Component.property" where a name means something else in one place.
+GLOSSARY = {
+    "url": "This record's address in the API.",
+    "id": "This record's identifier (stable; used in its `url`).",
+    "slug": "The stable identifier used in addresses (lowercase words joined by hyphens).",
+    "name": "The name in English, as the ICC or the UN writes it.",
+    "iso3": "ISO 3166-1 alpha-3 code of the state.",
+    "notes": "Remarks by the iccwatch team ('' when none).",
+    "note": "A remark on this event ('' when none).",
+    "sources": "The sources this record rests on.",
+    "count": "How many records match the filters, on every page.",
+    "next": "The next page's address, or null on the last page.",
+    "previous": "The previous page's address, or null on the first page.",
+    "results": "This page's records.",
+    "PaginatedIncidentList.results": "This page's incidents, oldest flag first.",
+    "error": "What went wrong.",
+    "created_at": "When the record was created in iccwatch (UTC).",
+    "updated_at": "When the record last changed in iccwatch (UTC).",
+    "start": "The first day of the visit (ISO 8601; read with `start_precision`), or null if unknown.",
+    "end": "The last day of the visit (ISO 8601; read with `end_precision`), or null if unknown.",
+    "start_precision": "How much of `start` is known: `day`, `month` (the day is 1) or `year` (1 January).",
+    "end_precision": "How much of `end` is known: `day`, `month` (the day is 1) or `year` (1 January).",
+    "place": "Where in the host state the person went ('' if unknown).",
+    "occasion": "Why the person went (a summit, a state visit...; '' if unknown).",
+    "status": "Whether the visit took place: occurred, cancelled, virtual, transit or announced.",
+    "outcome": "What the host did: not_arrested, left_early, arrested, released, unknown or n/a.",
+    "review_state": "The visit's review: only `verified` visits are public.",
+    "verdict": "The verdict on the host for this visit, or null before the first evaluation.",
+    "person": "The person wanted by the ICC.",
+    "host": "The state the person visited.",
+    "situation": "The ICC situation (the country or region under investigation).",
+    "history": "Every change of this visit's verdict, oldest first.",
+    "host_notified": "Whether the ICC notified the host of its obligation before the visit.",
+    "host_justification": "What the host said to explain not arresting ('' when nothing).",
+    "host_control": "Whether the host controlled the place of the visit: effective or none.",
+    "controlled_by": "Who controlled the place instead (ISO3 of a state), when `host_control` is `none`.",
+    "publisher": "Who published the source (a newspaper, the ICC, a ministry).",
+    "published": "When the source was published, or null if unknown.",
+    "excerpt": "The passage of the source that supports the fact ('' when none).",
+    "archived_url": "A copy of the source in a web archive ('' when none).",
+    "CitedSource.url": "The source's address.",
+    "adopted": "When the Security Council adopted the referral.",
+    "situation_name": "The situation's name in English.",
+    "bound_states": "The states the referral binds to cooperate with the ICC.",
+    "lodged": "When the state lodged the Art. 12(3) declaration with the Registrar.",
+    "covers_from": "The first day of the period the declaration accepts jurisdiction for, or null.",
+    "covers_to": "The last day of the period the declaration covers, or null if open-ended.",
+    "covers_from_precision": "How much of `covers_from` is known: day, month or year.",
+    "covers_to_precision": "How much of `covers_to` is known: day, month or year.",
+    "Finding.state": "The state the finding concerns.",
+    "kind": "The finding's kind: `art_87_7` (a finding of non-compliance under Art. 87(7)) or `other`.",
+    "TreatyEvent.kind": "What happened: signed, deposited, entry_into_force, withdrawal_notified, "
+    "withdrawal_revoked or withdrawal_effective.",
+    "decided": "When the chamber decided.",
+    "decided_precision": "How much of `decided` is known: day, month or year.",
+    "chamber": "The ICC chamber that decided ('' if not recorded).",
+    "decision_reference": "The decision's ICC document number ('' if not recorded).",
+    "referred_to_asp": "Whether the chamber referred the matter to the Assembly of States Parties.",
+    "referred_to_unsc": "Whether the chamber referred the matter to the Security Council.",
+    "date": "The day it happened (ISO 8601).",
+    "precision": "How much of `date` is known: day, month or year.",
+    "title": "The statement's title as published.",
+    "signatories": "The states listed as signing the statement.",
+    "signatory_count": "How many states signed, as the statement says, or null if it does not say.",
+    "basis": "Why the state is bound: state_party, art_127_2_residual, art_12_3_declaration or unsc_referral.",
+    "since": "The day the obligation began.",
+    "Preview.code": "The verdict the report would get (see VisitVerdict.code).",
+    "Preview.basis": "The basis the host would be bound on ('' if none).",
+    "Preview.reasons": "The rule's reasons, structured, as a verdict keeps them.",
+    "born": "Date of birth, or null if unknown (read with `born_precision`).",
+    "born_precision": "How much of `born` is known: day, month or year.",
+    "other_names": "Other spellings and names the person is known by.",
+    "nationality": "The person's state of nationality, or null if not recorded.",
+    "role": "The person's position when the warrant was issued ('' if not recorded).",
+    "Person.status": "Where the person stands: at_large, in_custody, convicted, acquitted, deceased, "
+    "proceedings_terminated or warrant_withdrawn.",
+    "status_date": "When the person's status last changed, or null if unknown.",
+    "warrants": "The person's ICC arrest warrants.",
+    "is_correction": "Whether the report corrects a published visit (otherwise it reports a new one).",
+    "Report.person": "The person's slug, as filed.",
+    "ReportDetail.person": "The person's slug, as filed.",
+    "Report.host": "The host's ISO3 code, as filed.",
+    "ReportDetail.host": "The host's ISO3 code, as filed.",
+    "Report.start": "The first day, as filed (ISO 8601, possibly partial: 2024, 2024-09).",
+    "ReportDetail.start": "The first day, as filed (ISO 8601, possibly partial: 2024, 2024-09).",
+    "Report.end": "The last day, as filed (ISO 8601, possibly partial), or null.",
+    "ReportDetail.end": "The last day, as filed (ISO 8601, possibly partial), or null.",
+    "submitted_at": "When the report was submitted for review (UTC), or null for a draft.",
+    "reviewed_at": "When a reviewer verified, rejected or sent back the report (UTC), or null.",
+    "signed": "When the state signed the Rome Statute, or null.",
+    "deposited": "When the state deposited its ratification or accession, or null.",
+    "withdrawal_notified": "When the state notified its withdrawal, or null.",
+    "withdrawal_revoked": "When the state revoked its withdrawal, or null.",
+    "treaty_status": "The state's standing under the Rome Statute on the day asked (today by default).",
+    "timeline": "The state's Rome Statute events, oldest first.",
+    "declarations": "The state's Art. 12(3) declarations accepting the ICC's jurisdiction.",
+    "on": "The day this standing is for.",
+    "TreatyStatus.status": "The standing: party, withdrawing, withdrawn or non_party.",
+    "entry_into_force": "When the Statute entered into force for the state, or null.",
+    "obligations": "Each basis on which the state must arrest, with the day it began.",
+    "TreatyStatus.explanation": "The standing in words, in the answer's language.",
+    "changed_at": "When the verdict changed (UTC).",
+    "old_code": "The verdict before the change, or null for the first verdict.",
+    "new_code": "The verdict after the change.",
+    "old_basis": "The basis before the change, or null when there was none.",
+    "new_basis": "The basis after the change, or null when there is none.",
+    "rule_version": "The version of the verdict rule (compliance.RULE_VERSION) that decided it.",
+    "VisitRef.id": "The visit's identifier (its slug).",
+    "case": "The ICC case the warrant belongs to, or null if not recorded.",
+    "number": "The case number, e.g. ICC-01/22.",
+    "Case.name": "The case's name, e.g. The Prosecutor v. Vladimir Vladimirovich Putin.",
+    "issued": "When the warrant was issued, or null if unknown.",
+    "issued_precision": "How much of `issued` is known: day, month or year.",
+    "made_public": "When the warrant was made public, or null while it is sealed.",
+    "made_public_precision": "How much of `made_public` is known: day, month or year.",
+    "charges": "The crimes charged, as the ICC lists them ('' if not recorded).",
+    "ended": "When the warrant ended, or null while it is in force.",
+    "end_reason": "Why the warrant ended (executed, withdrawn, deceased, other), or null.",
+}
+
+
+def _each_operation(result):
+    for item in result["paths"].values():
+        for method, operation in item.items():
+            if method in ("get", "post", "put", "patch", "delete", "head", "options"):
+                yield method, operation
+
+
+def _describe_revalidation(result) -> None:
+    """Every GET answers 304 to a matching If-None-Match (Django's ConditionalGetMiddleware)."""
+    for method, operation in _each_operation(result):
+        if method != "get":
+            continue
+        operation.setdefault("parameters", []).append(dict(IF_NONE_MATCH))
+        responses = operation["responses"]
+        ok = responses.get("200")
+        if ok is not None:
+            ok.setdefault("headers", {})["ETag"] = dict(ETAG)
+        responses["304"] = dict(NOT_MODIFIED)
+
+
+def _varname(value: str) -> str:
+    """`-decided` -> DECIDED_DESC, `n/a` -> N_A: an enum member's name in generated code."""
+    name = re.sub(r"[^0-9A-Za-z]+", "_", value.lstrip("-")).strip("_").upper() or "BLANK"
+    return f"{name}_DESC" if value.startswith("-") else name
+
+
+def _walk(node):
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
+
+
+def _name_enum_values(result) -> None:
+    """x-enum-varnames on every enum of strings, so that descending orders read as such."""
+    for schema in _walk(result):
+        values = schema.get("enum")
+        if isinstance(values, list) and values and all(isinstance(v, str) for v in values):
+            schema["x-enum-varnames"] = [_varname(v) for v in values]
+
+
+def _require_answered_properties(result) -> None:
+    """An answer carries every property its serializer declares (null when there is no
+    value): in the answers' components every property is required."""
+    for name, schema in result["components"]["schemas"].items():
+        if name.endswith("Request") or "properties" not in schema:
+            continue
+        schema["required"] = list(schema["properties"])
+
+
+def _describe_properties(result) -> None:
+    """A description on every property: the serializer's help_text, else the glossary."""
+    for name, schema in result["components"]["schemas"].items():
+        for prop, spec in schema.get("properties", {}).items():
+            if "description" in spec:
+                continue
+            description = GLOSSARY.get(f"{name}.{prop}") or GLOSSARY.get(prop)
+            if description is None:
+                continue  # tests/api/test_schema.py names it
+            if "$ref" in spec:  # OpenAPI 3.0 ignores a $ref's siblings
+                ref = spec.pop("$ref")
+                spec["allOf"] = [{"$ref": ref}]
+            spec["description"] = description
+
+
+def prepare_for_generated_clients(result) -> None:
+    """304s, enum names, required and described properties (see the comment above)."""
+    _describe_revalidation(result)
+    _name_enum_values(result)
+    _require_answered_properties(result)
+    _describe_properties(result)

@@ -80,20 +80,24 @@ def build_venv():
 
 
 MAP_SHAPES = ROOT / "node_modules" / "world-atlas" / "countries-110m.json"
+# What package-lock.json installs: the map's shapes (the site) and axe-core (the browser
+# tests' accessibility check); npm ci runs again when either is missing.
+NODE_FILES = (MAP_SHAPES, ROOT / "node_modules" / "axe-core" / "axe.min.js")
 
 
 def ensure_map_shapes():
-    """Install the world map's country shapes (npm's world-atlas, pinned in package-lock.json).
+    """Install the npm packages pinned in package-lock.json: the world map's country shapes
+    (world-atlas) and axe-core for the browser tests.
 
     Without npm the site still works: the map is replaced by its table.
     """
-    if MAP_SHAPES.exists() or not (ROOT / "package-lock.json").exists():
+    if all(path.exists() for path in NODE_FILES) or not (ROOT / "package-lock.json").exists():
         return
     npm = shutil.which("npm")
     if npm is None:
         print("npm is not installed: the world map will be shown as a table only.", flush=True)
         return
-    print("Installing the map shapes (npm ci) ...", flush=True)
+    print("Installing the map shapes and axe-core (npm ci) ...", flush=True)
     result = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=ROOT)
     if result.returncode != 0:
         print("npm ci failed: the world map will be shown as a table only.", flush=True)

@@ -7,15 +7,18 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.base import OptionalChoiceField
 from api.lang import render_explanation
 from api.visits.serializers import VisitRefSerializer
 from core import identifiers
 from visits import review
 from visits.models import (
+    Basis,
     HostControl,
     Report,
     ReportState,
     ReviewState,
+    VerdictCode,
     VisitOutcome,
     VisitStatus,
 )
@@ -246,9 +249,17 @@ class ChangeSerializer(serializers.Serializer):
 class PreviewSerializer(serializers.Serializer):
     """The verdict the rule would give if the report were verified (nothing is saved)."""
 
-    code = serializers.CharField()
-    basis = serializers.CharField()
-    reasons = serializers.JSONField()
+    code = serializers.ChoiceField(
+        choices=VerdictCode.choices,
+        help_text="The verdict the rule would give (see VisitVerdict.code).",
+    )
+    basis = OptionalChoiceField(
+        choices=Basis.choices,
+        help_text="The basis the host would be bound on, or null if none.",
+    )
+    reasons = serializers.JSONField(
+        help_text="The rule's reasons, structured, as a verdict keeps them."
+    )
     explanation = serializers.CharField(help_text="Rendered in the answer's language.")
 
 
@@ -358,7 +369,7 @@ class ReportDetailSerializer(ReportSerializer):
             return None
         return {
             "code": verdict.code,
-            "basis": verdict.basis,
+            "basis": verdict.basis or None,
             "reasons": list(verdict.reasons),
             "explanation": render_explanation(list(verdict.reasons), verdict.reason),
         }

@@ -107,9 +107,9 @@ VISIT_DETAIL = OpenApiExample(
         "history": [
             {
                 "changed_at": "2026-11-26T21:16:03.122700Z",
-                "old_code": "",
+                "old_code": None,
                 "new_code": "non_compliance",
-                "old_basis": "",
+                "old_basis": None,
                 "new_basis": "state_party",
                 "reasons": REASONS,
                 "explanation": EXPLANATION,
@@ -164,7 +164,7 @@ VISIT_REPORTED = OpenApiExample(
         "verdict": {
             "code": "pending",
             "label": "pending",
-            "basis": "",
+            "basis": None,
             "reasons": [{"key": "not_verified"}],
             "explanation": (
                 "No verdict yet on the reported visit of Vladimir Vladimirovich Putin to Dushanbe, Tajikistan on "

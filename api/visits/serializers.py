@@ -4,7 +4,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.base import AS_OF, LinkField, SourceSerializer, page_url
+from api.base import AS_OF, LinkField, OptionalChoiceField, SourceSerializer, page_url
 from api.lang import answer_language, render_explanation
 from api.states.serializers import PUBLIC_VISIT_STATES, StateRefSerializer
 from api.warrants.serializers import PersonRefSerializer, SituationSerializer, WarrantRefSerializer
@@ -39,12 +39,12 @@ class VisitVerdictSerializer(serializers.Serializer):
         "(rejected on review or removed from a newer dataset version; see `withdrawal_note`).",
     )
     label = serializers.CharField(help_text="The code in words, in the answer's language.")
-    basis = serializers.ChoiceField(
-        choices=[("", "none"), *Basis.choices],
-        allow_blank=True,
+    basis = OptionalChoiceField(
+        choices=Basis.choices,
         help_text="Why the host was bound, first of state_party, art_127_2_residual, art_12_3_declaration, "
         "unsc_referral. For `non_compliance` and `complied`: the basis it was bound on; for `upcoming`, "
-        "`deterred` and `no_control`: the basis it would have had ('' if none); '' for every other verdict.",
+        "`deterred` and `no_control`: the basis it would have had (null if none); null for every other "
+        "verdict.",
     )
     reasons = serializers.ListField(
         child=serializers.DictField(),
@@ -111,6 +111,22 @@ class VisitVerdictSerializer(serializers.Serializer):
 
 class VerdictChangeSerializer(serializers.ModelSerializer):
     """One change of the verdict: when a flag appeared, changed or was withdrawn, and why."""
+
+    old_code = OptionalChoiceField(
+        choices=VerdictCode.choices,
+        read_only=True,
+        help_text="The verdict before the change, or null for the visit's first verdict.",
+    )
+    old_basis = OptionalChoiceField(
+        choices=Basis.choices,
+        read_only=True,
+        help_text="The basis before the change, or null when there was none.",
+    )
+    new_basis = OptionalChoiceField(
+        choices=Basis.choices,
+        read_only=True,
+        help_text="The basis after the change, or null when there is none.",
+    )
 
     reasons = serializers.JSONField(
         read_only=True, help_text="The new verdict's structured reasons, as stored."

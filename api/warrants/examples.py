@@ -64,7 +64,7 @@ WARRANT = OpenApiExample(
         "in_force": True,
         "charges": "War crimes of unlawful deportation and unlawful transfer of children from occupied areas of Ukraine to Russia",
         "ended": None,
-        "end_reason": "",
+        "end_reason": None,
         "notes": "Issued by Pre-Trial Chamber II on 17 Mar 2023 and announced the same day.",
         "sources": [SOURCE],
         "updated_at": "2026-11-26T21:16:02.460008Z",

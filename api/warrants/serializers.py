@@ -4,9 +4,9 @@ import datetime
 
 from rest_framework import serializers
 
-from api.base import LinkField, SourceSerializer, list_url, page_url
+from api.base import LinkField, OptionalChoiceField, SourceSerializer, list_url, page_url
 from api.states.serializers import StateRefSerializer
-from warrants.models import Person, Situation, Warrant
+from warrants.models import Person, Situation, Warrant, WarrantEndReason
 
 
 class SituationSerializer(serializers.ModelSerializer):
@@ -87,6 +87,11 @@ class WarrantSerializer(serializers.HyperlinkedModelSerializer):
     person = PersonRefSerializer(read_only=True)
     situation = SituationSerializer(source="person.situation", read_only=True)
     case = CaseSerializer(read_only=True, allow_null=True)
+    end_reason = OptionalChoiceField(
+        choices=WarrantEndReason.choices,
+        read_only=True,
+        help_text="Why the warrant ended: executed, withdrawn, deceased or other; null while in force.",
+    )
     issued_under_seal = serializers.SerializerMethodField(
         help_text="Issued before it was made public (or not public at all)."
     )

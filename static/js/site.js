@@ -11,6 +11,20 @@
     });
   });
 
+  // A link to a closed <details> ("The same facts as a table"), or an address ending with
+  // its id, opens it: otherwise the reader lands on a summary line with the facts hidden.
+  function openDetailsAt(hash) {
+    if (!hash || hash.length < 2) return;
+    var target = document.getElementById(decodeURIComponent(hash.slice(1)));
+    var details = target && target.closest("details");
+    if (details) details.open = true;
+  }
+  document.querySelectorAll('a[href^="#"]').forEach(function (link) {
+    link.addEventListener("click", function () { openDetailsAt(link.getAttribute("href")); });
+  });
+  window.addEventListener("hashchange", function () { openDetailsAt(location.hash); });
+  openDetailsAt(location.hash);
+
   // "Cite this page": a button that copies the citation.
   document.querySelectorAll("textarea[data-copy]").forEach(function (area) {
     if (!navigator.clipboard) return;

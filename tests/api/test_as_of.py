@@ -79,7 +79,7 @@ def test_visits_to_hungary_after_its_withdrawal_follow_article_127_2(seeded, api
 
     assert verdict(before) == ("non_compliance", "state_party")
     assert verdict(after) == ("non_compliance", "art_127_2_residual")
-    assert verdict(unbound) == ("no_obligation", "")
+    assert verdict(unbound) == ("no_obligation", None)  # no basis: null
     residual = api_client.get(
         "/api/v1/visits/", {"host": "HUN", "basis": "art_127_2_residual"}
     ).json()["results"]
@@ -198,7 +198,7 @@ def test_the_history_is_cut_at_the_as_of_day(sealed_warrant_story, api_client):
     now = api_client.get(url).json()["history"]
     assert [h["new_code"] for h in then] == ["warrant_not_public"]
     assert [(h["old_code"], h["new_code"]) for h in now] == [
-        ("", "warrant_not_public"),
+        (None, "warrant_not_public"),  # the first verdict: no old code
         ("warrant_not_public", "non_compliance"),
     ]
     assert "made_public (none) → 2025-07-01" in now[1]["cause"]

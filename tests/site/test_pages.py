@@ -47,7 +47,11 @@ def test_home_shows_counts_latest_incidents_and_the_map(reader, seeded):
         "2–3 September 2024: not arrested." in html
     )
     # The map, coloured by standing, with incident hosts marked, and its table.
-    assert '<svg class="worldmap"' in html and 'role="img"' in html
+    assert '<svg class="worldmap"' in html and 'role="group"' in html
+    assert (
+        '<a href="/states/MNG/" tabindex="-1" aria-label="Mongolia: State Party — 1 incident'
+        in html
+    )
     assert re.search(r'<path class="st-withdrawn"[^>]*><title>Hungary: withdrawn', html)
     assert re.search(r'<path class="st-party"[^>]*><title>Mongolia: State Party — 1 incident', html)
     assert re.search(r'<path class="st-non_party"[^>]*><title>United States', html)

@@ -1,0 +1,260 @@
+"""Every page type passes axe-core's WCAG 2.0, 2.1 and 2.2 A and AA rules, in English and
+French, in a real Chromium; the keyboard reaches the content and sees where it is.
+
+axe-core comes from npm (package.json's devDependencies, installed by `npm ci`, which
+manage.py runs on first use); it is evaluated in the page through the browser's debugging
+protocol, so the site's Content-Security-Policy (script-src 'self') stays as it is.
+"""
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+
+from core import roles
+from tests.browser.conftest import snap
+from visits import review
+from visits.models import Visit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+LANGUAGES = ["en-GB", "fr-FR"]
+
+# One address per page type, and who opens it (None: an anonymous reader). A page type
+# added to the site gets a line here.
+PAGES = [
+    ("home", "/", None),
+    ("states", "/states/", None),
+    ("state", "/states/MNG/", None),
+    ("persons", "/persons/", None),
+    ("person", "/persons/vladimir-putin/", None),
+    ("warrants", "/warrants/", None),
+    ("visits-filtered", "/visits/?host=MNG&verdict=non_compliance", None),
+    ("visit", "/visits/vladimir-putin-mng-2024-09-02/", None),
+    ("incidents", "/incidents/", None),
+    ("search", "/search/?q=Ulan+Bator", None),
+    ("changes", "/changes/", None),
+    ("not-found", "/states/XXX/", None),
+    ("api-docs", "/api/v1/docs/", None),
+    ("newsroom-sign-in", "/newsroom/sign-in/", None),
+    ("newsroom-dashboard", "/newsroom/", roles.REPORTERS),
+    ("newsroom-report-form", "/newsroom/reports/new/", roles.REPORTERS),
+    ("newsroom-queue", "/newsroom/queue/", roles.REVIEWERS),
+    ("newsroom-review", "/newsroom/reports/{report}/", roles.REVIEWERS),
+    ("newsroom-record-history", "/newsroom/history/visits.visit/{visit}/", roles.REVIEWERS),
+    ("newsroom-alerts", "/newsroom/alerts/", roles.REPORTERS),
+    ("newsroom-alert-log", "/newsroom/alerts/log/", roles.REPORTERS),
+    ("account-second-factor", "/account/otp/", roles.REVIEWERS),
+]
+MONGOLIA = "vladimir-putin-mng-2024-09-02"
+
+REPORT = {
+    "person": "vladimir-putin",
+    "host": "TJK",
+    "start": "2025-10-08",
+    "end": "2025-10-10",
+    "place": "Dushanbe",
+    "status": "occurred",
+    "outcome": "not_arrested",
+}
+
+
+def signed_in(page, site: str, group: str) -> None:
+    """Give the page's browser context the session of a new member of `group`."""
+    user = User.objects.create_user(f"member-of-{group}".lower()[:150])
+    user.groups.add(Group.objects.get_or_create(name=group)[0])
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies["sessionid"]
+    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": site}])
+
+
+def submitted_report() -> int:
+    """A report filed by a reporter and waiting for review: the review page's subject."""
+    author = User.objects.create_user("the-author")
+    author.groups.add(Group.objects.get_or_create(name=roles.REPORTERS)[0])
+    citations = [{"url": "https://example.org/putin-dushanbe", "publisher": "Example News"}]
+    return review.file_report(author=author, data=REPORT, citations=citations).pk
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core on the page as it stands, with the WCAG A and AA rules only."""
+    page.evaluate(AXE.read_text())
+    return page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
+        ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " helpUrl: v.helpUrl, nodes: v.nodes.map(n => ({target: n.target.join(' '),"
+        " html: n.html.slice(0, 200), summary: n.failureSummary}))})))",
+        WCAG_AA,
+    )
+
+
+# axe-core lets a reference to a missing id pass when another id in it resolves, and does
+# not check aria-describedby at all: a help text referenced by a wrong id goes unread.
+BROKEN_REFERENCES = """
+() => {
+  const broken = [];
+  for (const attribute of ["aria-describedby", "aria-labelledby", "aria-controls", "for"]) {
+    for (const element of document.querySelectorAll(`[${attribute}]`)) {
+      if (attribute === "for" && element.tagName !== "LABEL") continue;
+      for (const id of element.getAttribute(attribute).split(/\\s+/).filter(Boolean)) {
+        if (!document.getElementById(id)) broken.push(`${element.outerHTML.slice(0, 120)}: ${attribute} -> #${id}`);
+      }
+    }
+  }
+  return broken;
+}
+"""
+
+
+def describe(violations: list[dict]) -> str:
+    """axe's findings as lines a reader can act on: rule, impact, help, the first elements."""
+    lines = []
+    for violation in violations:
+        nodes = violation["nodes"]
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}, {len(nodes)} element(s)): "
+            f"{violation['help']} <{violation['helpUrl']}>"
+        )
+        for node in nodes[:5]:
+            summary = " ".join(node["summary"].split())
+            lines.append(f"    {node['target']}: {node['html']}\n      {summary}")
+    return "\n".join(lines)
+
+
+def test_axe_core_is_installed():
+    assert AXE.exists(), "axe-core is missing: run `npm ci` (package.json's devDependencies)"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(("name", "path", "group"), PAGES, ids=[p[0] for p in PAGES])
+def test_every_page_type_passes_axe_core_wcag_aa(site, browse, name, path, group, language):
+    page = browse(locale=language)
+    if group:
+        signed_in(page, site, group)
+    if "{report}" in path:
+        path = path.format(report=submitted_report())
+    if "{visit}" in path:
+        path = path.format(visit=Visit.objects.get(slug=MONGOLIA).pk)
+    response = page.goto(site + path)
+    assert response.status == (404 if name == "not-found" else 200), f"{path}: {response.status}"
+    assert page.url.startswith(site + path.split("?")[0]), f"{path} went to {page.url}"
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate(BROKEN_REFERENCES) == [], f"{path} ({language}) names missing ids"
+    violations = axe_violations(page)
+    if violations:
+        snap(page, f"axe-{name}-{language}")
+    assert violations == [], f"{path} ({language}) has axe-core violations:\n" + describe(
+        violations
+    )
+
+
+# --- The keyboard -----------------------------------------------------------------------
+
+RELATIVE_LUMINANCE = """
+colour => {
+  const [r, g, b] = colour.match(/[\\d.]+/g).slice(0, 3).map(Number).map(c => c / 255)
+    .map(c => c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4));
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+"""
+
+# The focused element's outline colour, and the colour behind it: the first ancestor with
+# an opaque background (the outline is drawn outside the element, on its surroundings).
+FOCUS_RING = (
+    """
+() => {
+  const luminance = """
+    + RELATIVE_LUMINANCE
+    + """;
+  const element = document.activeElement;
+  const style = getComputedStyle(element);
+  let behind = element.parentElement, background = "rgb(255, 255, 255)";
+  while (behind) {
+    const colour = getComputedStyle(behind).backgroundColor;
+    const alpha = colour.startsWith("rgba") ? Number(colour.match(/[\\d.]+/g)[3]) : 1;
+    if (alpha === 1) { background = colour; break; }
+    behind = behind.parentElement;
+  }
+  const [a, b] = [luminance(style.outlineColor), luminance(background)].sort((x, y) => y - x);
+  return {
+    tag: element.tagName.toLowerCase(), text: (element.textContent || "").trim().slice(0, 40),
+    outline: style.outlineStyle, width: parseFloat(style.outlineWidth),
+    colour: style.outlineColor, background, ratio: (a + 0.05) / (b + 0.05),
+  };
+}
+"""
+)
+
+
+def focus_ring(page) -> dict:
+    """The focused element's outline: style, width (px), colour, background, contrast."""
+    return page.evaluate(FOCUS_RING)
+
+
+def assert_visible_focus(ring: dict) -> None:
+    where = f"{ring['tag']} {ring['text']!r}: {ring['colour']} on {ring['background']}"
+    assert ring["outline"] != "none" and ring["width"] >= 2, f"no focus outline on {where}"
+    assert ring["ratio"] >= 3, f"focus outline contrast {ring['ratio']:.2f}:1 < 3:1 on {where}"
+
+
+def test_the_skip_link_comes_first_and_moves_focus_to_the_content(site, browse):
+    page = browse()
+    page.goto(site + "/")
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    assert skip.get_attribute("href") == "#main"
+    assert skip.is_visible(), "the skip link shows when it has focus"
+    assert_visible_focus(focus_ring(page))
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    # The next Tab goes to the content, past the header's links.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+
+
+def tab_to(page, href: str, rings: list[dict], limit: int = 400) -> None:
+    """Press Tab until the link to `href` has focus, noting each focus ring on the way."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        rings.append(focus_ring(page))
+        if page.evaluate("document.activeElement.getAttribute('href')") == href:
+            return
+    pytest.fail(f"Tab never reached a link to {href} ({limit} presses)")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_keyboard_goes_from_the_home_page_to_a_country_with_a_visible_focus_ring(
+    site, browse, language
+):
+    page = browse(locale=language)
+    page.goto(site + "/")
+    rings = []
+    # The map's countries are out of the Tab order; its table, one link away, has them.
+    tab_to(page, "#map-table", rings)
+    page.keyboard.press("Enter")
+    assert page.locator("#map-table").get_attribute("open") is not None
+    tab_to(page, "/states/MNG/", rings)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/states/MNG/")
+    assert page.locator("h1").inner_text().startswith("Mongoli")  # -a, -e in French
+    assert len(rings) > 10
+    for ring in rings:
+        assert_visible_focus(ring)
+
+
+def test_the_link_to_the_maps_table_opens_it(site, browse):
+    page = browse()
+    page.goto(site + "/")
+    table = page.locator("#map-table")
+    assert table.get_attribute("open") is None
+    page.get_by_role("link", name="The same facts as a table").click()
+    assert table.get_attribute("open") is not None
+    assert table.locator("table").is_visible()
+    # Followed from another page, the address opens it too.
+    page.goto(site + "/states/")
+    page.goto(site + "/#map-table")
+    assert page.locator("#map-table table").is_visible()
