@@ -180,3 +180,17 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_staff_pages(
     for path in ("/newsroom/", "/admin/", "/account/", "/*.csv$", "/*.json$", "/fr/search/"):
         assert f"Disallow: {path}" in lines
     assert "Disallow: /" not in lines
+
+
+@pytest.mark.parametrize(("url", "queries"), [("/sitemap.xml", 3), ("/sitemap-visits.xml", 2)])
+def test_the_sitemap_reads_a_fixed_number_of_queries(
+    reader, seeded, more_data, django_assert_num_queries, url, queries
+):
+    """The index counts each section read from the database (states, persons, visits); a
+    file counts its section and reads one slice."""
+    more_data(2)
+    with django_assert_num_queries(queries):
+        assert reader.get(url).status_code == 200
+    more_data(8)
+    with django_assert_num_queries(queries):
+        assert reader.get(url).status_code == 200
