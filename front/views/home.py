@@ -135,6 +135,9 @@ def search(request):
     results = site_search.search(query) if query else None
     context = {
         "page_title": _("Search: %(query)s") % {"query": query} if query else _("Search"),
+        "page_description": _("Persons, states and visits matching “%(query)s”.") % {"query": query}
+        if query
+        else _("Search persons, states and visits: spelling variants are fine."),
         "canonical_query": urlencode({"q": query}) if query else "",
         "query": query,
         "results": results,

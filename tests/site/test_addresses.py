@@ -103,6 +103,7 @@ def test_each_page_has_its_own_title_and_description(reader, seeded):
             "Vladimir Vladimirovich Putin",
             "Vladimir Vladimirovich Putin, named in an ICC arrest warrant (Ukraine).",
         ),
+        "/search/?q=Bashir": ("Search: Bashir", "Persons, states and visits matching “Bashir”."),
         "/fr/visits/vladimir-putin-mng-2024-09-02/": (
             "Vladimir Vladimirovich Putin, Mongolie, 2–3 septembre 2024",
             "Verdict : non-coopération.",
