@@ -7,14 +7,21 @@ comes once per language (/states/MNG/, /fr/states/MNG/), each with its alternate
 
 Django's i18n sitemaps build the list of (item, language) pairs of a whole section in
 memory; `LocalizedSitemap` reads a page's pairs with one sliced query instead, so a
-file costs the same with a thousand visits or a million.
+file costs the same with a thousand visits or a million, and writes its elements
+itself (`url_elements`, streamed by front.views.home.sitemap_section): the index is
+Django's own view.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 
 from states.models import State
 from visits.models import Visit
@@ -60,6 +67,37 @@ class LocalizedSitemap(Sitemap):
 
     def _items(self):
         return LanguagePairs(self.items(), self._languages())
+
+    def url_elements(self, page: int, base: str) -> Iterator[str]:
+        """The <url> elements of file `page` (1-based) of this section, `base` the site's
+        scheme and host ("https://iccwatch.example.org"). Raises django.core.paginator's
+        InvalidPage for a page that does not exist.
+
+        The same elements Django's sitemap view writes (its template takes about four
+        times as long at 50,000 addresses), with each item's address reversed once: the
+        other languages' addresses are the English one under their prefix (/fr/...), as
+        i18n_patterns builds them.
+        """
+        languages = self._languages()
+        prefixes = {}
+        for code in languages:
+            with translation.override(code):
+                prefixes[code] = reverse("home")  # "/" or "/fr/"
+        english = prefixes[settings.LANGUAGE_CODE]
+        pairs = self.paginator.page(page).object_list
+        current, locations, alternates = None, {}, ""
+        for item, language in pairs:
+            if item is not current:
+                current = item
+                with translation.override(settings.LANGUAGE_CODE):
+                    rest = self.location(item).removeprefix(english)
+                locations = {code: escape(base + prefixes[code] + rest) for code in languages}
+                links = [*locations.items(), ("x-default", locations[settings.LANGUAGE_CODE])]
+                alternates = "".join(
+                    f'<xhtml:link rel="alternate" hreflang="{code}" href="{url}"/>'
+                    for code, url in links
+                )
+            yield f"<url><loc>{locations[language]}</loc>{alternates}</url>\n"
 
 
 class ListQuery(list):

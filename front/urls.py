@@ -47,12 +47,7 @@ unlocalized_patterns = [
         {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
-    path(
-        "sitemap-<section>.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": sitemaps.SITEMAPS},
-        name="sitemap-section",
-    ),
+    path("sitemap-<section>.xml", site_views.sitemap_section, name="sitemap-section"),
     # Staff only: a record's history (who, when, through which path, before and after).
     path("newsroom/history/<str:label>/<int:pk>/", history.record_history, name="record-history"),
 ]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 
 from django.conf import settings
+from django.core.paginator import InvalidPage
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -16,7 +18,7 @@ from django.utils.translation import ngettext
 from core.locale import translate_path
 from core.names import country_name, format_date
 from front import search as site_search
-from front import summaries, worldmap
+from front import sitemaps, summaries, worldmap
 from front.pages import render_page
 from states import status as treaty_status
 from states.models import State
@@ -167,6 +169,34 @@ def set_language(request, code: str):
         httponly=False,
     )
     response["Cache-Control"] = "no-store"
+    return response
+
+
+SITEMAP_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+    'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+)
+
+
+def sitemap_section(request, section: str):
+    """One file of a sitemap section (/sitemap-visits.xml?p=2): at most 50,000 addresses,
+    streamed; 404 for an unknown section or page (front/sitemaps.py)."""
+    sitemap_class = sitemaps.SITEMAPS.get(section)
+    if sitemap_class is None:
+        raise Http404("no such sitemap section")
+    try:
+        elements = sitemap_class().url_elements(
+            int(request.GET.get("p", "1")), f"{request.scheme}://{request.get_host()}"
+        )
+        first = next(elements, "")  # reads the page now: a missing page is a 404
+    except (ValueError, InvalidPage):
+        raise Http404("no such page of the sitemap") from None
+    response = StreamingHttpResponse(
+        itertools.chain((SITEMAP_HEAD, first), elements, ("</urlset>\n",)),
+        content_type="application/xml",
+    )
+    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
     return response
 
 

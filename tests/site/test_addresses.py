@@ -123,7 +123,9 @@ def sitemap_locations(reader) -> list[str]:
     index = ElementTree.fromstring(reader.get("/sitemap.xml").content)
     locations = []
     for file_loc in index.findall("s:sitemap/s:loc", NS):
-        urlset = ElementTree.fromstring(reader.get(file_loc.text.removeprefix(SITE)).content)
+        response = reader.get(file_loc.text.removeprefix(SITE))
+        assert response.status_code == 200 and response["Content-Type"] == "application/xml"
+        urlset = ElementTree.fromstring(body(response))
         for url in urlset.findall("s:url", NS):
             loc = url.find("s:loc", NS).text
             alternates = {
@@ -171,6 +173,8 @@ def test_the_sitemap_splits_a_long_section_into_files(reader, seeded, monkeypatc
     visits = [loc for loc in locations if "/visits/" in loc and not loc.endswith("/visits/")]
     assert len(visits) == len(set(visits)) == 2 * published
     assert reader.get(f"/sitemap-visits.xml?p={files + 1}").status_code == 404
+    assert reader.get("/sitemap-visits.xml?p=x").status_code == 404
+    assert reader.get("/sitemap-nothing.xml").status_code == 404
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_staff_pages(reader, seeded):
