@@ -15,7 +15,7 @@ Run as `bash .ci/production-smoke` from the project root. Standard library only.
    user (the image's USER), starts `entrypoint.sh web`, `worker` and `beat` with
    DJANGO_ENV=production and production-valid variables, against a fresh PostgreSQL
    database (created and dropped here) and a Redis database of its own.
-3. Checks: /healthz; /states/MNG/ in French; the home page's SVG world map (not its
+3. Checks: /healthz; /fr/states/MNG/ in French; the home page's SVG world map (not its
    table fallback); static files served by whitenoise; `celery inspect ping`; a task
    enqueued by the web tier processed by the worker; a beat-scheduled task run.
 4. Stops everything and removes the database, the Redis keys and the temporary folder,
@@ -680,26 +680,26 @@ def smoke(work: Path, processes: Processes) -> None:
         tail(logs / "web.log"),
     )
 
-    code, headers, page = get(port, "/states/MNG/", **{"Accept-Language": "fr"})
-    check(code == 200, "GET /states/MNG/ answers 200", page[:2000])
-    check('<html lang="fr"' in page, "/states/MNG/ is served in French (lang=fr)")
+    code, headers, page = get(port, "/fr/states/MNG/")
+    check(code == 200, "GET /fr/states/MNG/ answers 200", page[:2000])
+    check('<html lang="fr"' in page, "/fr/states/MNG/ is served in French (lang=fr)")
     french = ["Chronologie", "Visites accueillies", "Aller au contenu"]
     missing = [text for text in french if text not in page]
     check(
         not missing and "Timeline" not in page,
-        "/states/MNG/ shows French interface strings (compiled translations)",
+        "/fr/states/MNG/ shows French interface strings (compiled translations)",
         f"missing: {missing}",
     )
-    check("Mongoli" in page, "/states/MNG/ shows the imported state")
+    check("Mongoli" in page, "/fr/states/MNG/ shows the imported state")
     check(
         re.search(r'<figure class="map">\s*<svg', page) is not None
         and "m-incident" in page
         and "Carte des visites accueillies" in page,
-        "/states/MNG/ draws its map of hosted visits (world-atlas shapes), in French",
+        "/fr/states/MNG/ draws its map of hosted visits (world-atlas shapes), in French",
     )
 
-    code, headers, page = get(port, "/", **{"Accept-Language": "fr"})
-    check(code == 200, "GET / answers 200")
+    code, headers, page = get(port, "/fr/")
+    check(code == 200, "GET /fr/ answers 200")
     check(
         re.search(r'<figure class="map">\s*<svg', page) is not None and "<path" in page,
         "the home page draws the SVG world map (world-atlas shapes), not the table fallback",

@@ -11,6 +11,7 @@ it and the other reader sees the same list.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -20,9 +21,12 @@ from django.db import connection
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core import tabular
+from core.names import country_name, format_date, situation_name
 from front import citations
 from front.pages import render_page
 
@@ -55,6 +59,10 @@ class Listing:
     prepare_form: Callable[[forms.Form], None] | None = None
     export_queryset: Callable[[QuerySet], QuerySet] | None = None
     intro: str = ""
+    # The head of a filtered view's title in words ("Visits to Mongolia by Vladimir
+    # Putin, 2024"): given the filters in words and their cleaned values, returns the
+    # head and the names of the filters it said; the others follow as "label: value".
+    title_words: Callable[[dict[str, str], dict], tuple[str, set[str]]] | None = None
 
 
 def sort_key(listing: Listing, requested: str | None) -> str:
@@ -113,6 +121,68 @@ def _query_without(request: HttpRequest, *names: str) -> str:
     return query.urlencode()
 
 
+def filters_in_words(form: forms.Form) -> dict[str, str]:
+    """The filters a valid bound form applies, each in words in the reader's language, in
+    the form's order: {"host": "Mongolie", "start_after": "1er janvier 2024"}.
+
+    States are named by `core.names.country_name`, situations by `situation_name`,
+    choices by their translated label, dates in words.
+    """
+    words = {}
+    for name, form_field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, "", [], ()):
+            continue
+        choices = {str(k): v for k, v in getattr(form_field.widget, "choices", None) or ()}
+        if isinstance(value, bool):
+            text = _("yes") if value else _("no")
+        elif isinstance(value, datetime.datetime):
+            text = format_date(value.date())
+        elif isinstance(value, datetime.date):
+            text = format_date(value)
+        elif name in COUNTRY_FILTERS:
+            text = country_name(str(value).upper(), str(choices.get(str(value).upper(), value)))
+        elif name in SITUATION_FILTERS:
+            text = situation_name(str(choices.get(str(value), value)))
+        else:
+            text = str(choices.get(str(value), value))
+        words[name] = text
+    return words
+
+
+COUNTRY_FILTERS = ("host", "nationality")
+SITUATION_FILTERS = ("situation",)
+
+
+def describe(listing: Listing, form: forms.Form) -> str:
+    """A filtered view's title in words: "Visits to Mongolia by Vladimir Putin, 2024",
+    "Persons — Status: at large"; the listing's title when nothing is filtered."""
+    words = filters_in_words(form)
+    head, said = str(listing.title), set()
+    if listing.title_words and words:
+        head, said = listing.title_words(words, form.cleaned_data)
+    rest = [
+        _("%(label)s: %(value)s") % {"label": form.fields[name].label, "value": value}
+        for name, value in words.items()
+        if name not in said
+    ]
+    if not rest:
+        return head
+    return _("%(head)s — %(filters)s") % {"head": head, "filters": "; ".join(rest)}
+
+
+def canonical_query(request: HttpRequest, names) -> str:
+    """The query string of a view's canonical address: only the parameters in `names`
+    (its filters; not the sort or the page), empty values dropped, sorted."""
+    pairs = sorted(
+        (name, value.strip())
+        for name in set(names)
+        for value in request.GET.getlist(name)
+        if value.strip()
+    )
+    return urlencode(pairs)
+
+
 def render_list(request: HttpRequest, listing: Listing, extra: dict | None = None) -> HttpResponse:
     filterset, key = filtered(listing, request)
     form = _prepare_form(listing, filterset)
@@ -140,7 +210,22 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
                 aria_sort=("descending" if descending else "ascending") if current else "",
             )
         headers.append(header)
+    title, description = str(listing.title), str(listing.intro)
+    if valid and filterset.is_bound:
+        title = describe(listing, form)
+        if page is not None and title != str(listing.title):
+            description = ngettext(
+                "%(title)s: %(count)d result. %(intro)s",
+                "%(title)s: %(count)d results. %(intro)s",
+                page.paginator.count,
+            ) % {"title": title, "count": page.paginator.count, "intro": listing.intro}
+    if page is not None and page.number > 1:
+        title = _("%(title)s, page %(number)d") % {"title": title, "number": page.number}
     context = {
+        "page_title": title,
+        "page_description": description,
+        # The canonical address keeps the filters (what the view shows), not the sort or page.
+        "canonical_query": canonical_query(request, filterset.filters) if valid else "",
         "listing": listing,
         "form": form,
         "filterset": filterset,

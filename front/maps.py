@@ -5,6 +5,7 @@ place is). Each map is one image to assistive technology; the page carries the s
 visits as a timeline or a table.
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from front import gazetteer, summaries, worldmap
@@ -70,7 +71,7 @@ def travel_map(person, visits) -> str | None:
         classes=classes,
         default_class="vh-none",
         titles={iso3: "\n".join(lines) for iso3, lines in titles.items()},
-        links={iso3: f"/states/{iso3}/" for iso3 in classes},
+        links={iso3: reverse("state", kwargs={"iso3": iso3}) for iso3 in classes},
         markers=markers,
         label=_("Map of the recorded trips of %(person)s") % {"person": person.name},
         description=_(

@@ -1,8 +1,12 @@
-"""How every public page is answered: rendered, validated, and marked as varying by language."""
+"""How every public page is answered: rendered with its addresses, validated, and marked
+as varying by what it varies by."""
 
+from django.conf import settings
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from core.locale import alternate_paths, translate_path
 from front import citations
 
 # Browsers and proxies may keep a page but must revalidate it (ETag, added by
@@ -12,17 +16,45 @@ CACHE_CONTROL = {"public": True, "max_age": 0, "must_revalidate": True}
 
 
 def render_page(request, template: str, context: dict, status: int = 200):
-    """Render a public page. The language comes from the cookie or Accept-Language, so
-    responses vary by both (LocaleMiddleware adds Accept-Language). A page whose context
-    holds a `citation` answers `?cite=bibtex` and `?cite=ris` with that citation's file."""
+    """Render a public page with its addresses (`page_links`). The language is named by
+    the address (core/locale.py); the page varies by the session cookie (staff see more).
+    A page whose context holds a `citation` answers `?cite=bibtex` and `?cite=ris` with
+    that citation's file."""
     if "cite" in request.GET and "citation" in context:
         return finish(citations.download(context["citation"], request.GET["cite"]))
+    context = {**page_links(request, context.get("canonical_query", "")), **context}
     response = render(request, template, context, status=status)
     finish(response)
     return response
 
 
+def page_links(request, canonical_query: str = "") -> dict:
+    """A public page's addresses, for the template (and for Open Graph and citations):
+
+    - `canonical_url`: absolute, in the page's language, with `canonical_query` (a list's
+      filters, normalized; the sort, the page and unknown parameters never);
+    - `alternates`: [(hreflang, absolute URL)] for each language and x-default (English,
+      unprefixed), with the same query;
+    - `language_links`: [(code, address)] the language switch goes to: this very page in
+      that language, its whole query string kept.
+    """
+    path = request.path + (f"?{canonical_query}" if canonical_query else "")
+    paths = alternate_paths(path)
+    current = translation.get_language()
+    alternates = [(code, request.build_absolute_uri(url)) for code, url in paths.items()]
+    alternates.append(("x-default", request.build_absolute_uri(paths[settings.LANGUAGE_CODE])))
+    full_path = request.get_full_path()
+    return {
+        "canonical_url": request.build_absolute_uri(paths.get(current, path)),
+        "alternates": alternates,
+        "language_links": [
+            (code, translate_path(full_path, code)) for code, _name in settings.LANGUAGES
+        ],
+    }
+
+
 def finish(response):
-    patch_vary_headers(response, ("Cookie", "Accept-Language"))
+    # The address names the language (core/locale.py): no Vary on Accept-Language.
+    patch_vary_headers(response, ("Cookie",))
     patch_cache_control(response, **CACHE_CONTROL)
     return response

@@ -7,10 +7,11 @@ matched by the dataset's patterns (`core.identifiers`): anything else is a 404.
 """
 
 from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path
 
 from core.identifiers import ISO3_ANY_CASE, SLUG
-from front import feeds
+from front import feeds, sitemaps
 from front.views import cards, changes, history, states, visits, warrants
 from front.views import home as site_views
 
@@ -21,7 +22,6 @@ CARD = rf"card\.(?P<lang>{'|'.join(code for code, _name in settings.LANGUAGES)})
 urlpatterns = [
     path("", site_views.home, name="home"),
     path("search/", site_views.search, name="search"),
-    path("language/<str:code>/", site_views.set_language, name="set-language"),
     path("states/", states.state_list, name="states"),
     re_path(rf"^states\.{EXPORT}$", states.state_export, name="states-export"),
     path("states/<iso3:iso3>/", states.state_detail, name="state"),
@@ -45,6 +45,18 @@ urlpatterns = [
     path("embed/persons/<slug_id:slug>/", cards.embed_person, name="embed-person"),
     path("changes/", changes.change_list, name="changes"),
     path("changes/feed/", feeds.ChangesFeed(), name="changes-feed"),
+]
+
+unlocalized_patterns = [
+    path("language/<str:code>/", site_views.set_language, name="set-language"),
+    path("robots.txt", site_views.robots_txt, name="robots-txt"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", site_views.sitemap_section, name="sitemap-section"),
     # Staff only: a record's history (who, when, through which path, before and after).
     path("newsroom/history/<str:label>/<int:pk>/", history.record_history, name="record-history"),
 ]

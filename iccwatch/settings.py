@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.syndication",
+    "django.contrib.sitemaps",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -137,7 +138,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The language of a public page is in its address (/fr/...), elsewhere cookie or header.
+    "core.locale.SiteLocaleMiddleware",
     # A NUL in the path or query string: 400 (in the reader's language) before any view
     # or the database sees it.
     "core.middleware.RefuseNulMiddleware",

@@ -1,10 +1,12 @@
-"""Site-wide URLs: the public pages, the API under /api/v1/, the newsroom under /newsroom/,
-and the admin."""
+"""Site-wide URLs: the public pages (English unprefixed, French under /fr/), the API under
+/api/v1/, the newsroom under /newsroom/, and the admin."""
 
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
 from core.views import healthz
+from front import urls as front_urls
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -14,8 +16,10 @@ urlpatterns = [
     path("newsroom/", include("newsroom.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
-    path("", include("front.urls")),
+    path("", include(front_urls.unlocalized_patterns)),
 ]
+# The public site: /states/MNG/ in English, /fr/states/MNG/ in French (core/locale.py).
+urlpatterns += i18n_patterns(path("", include("front.urls")), prefix_default_language=False)
 
 # 503 with Retry-After, not 500, when the database cannot be reached (core/unavailable.py).
 handler500 = "core.unavailable.server_error"

@@ -3,6 +3,7 @@
 import pghistory
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import history, identifiers
@@ -59,7 +60,7 @@ class State(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return f"/states/{self.iso3}/"
+        return reverse("state", kwargs={"iso3": self.iso3})
 
 
 @history.track()

@@ -28,6 +28,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import translation
 from rest_framework.test import APIClient
 
 # A real Celery worker on a private Redis, for the tests that ask for `pipeline`.
@@ -207,6 +208,15 @@ def _committed_seed(request, django_db_setup, django_db_blocker, dataset_dir):
     if request.config.getoption("reuse_db", False):  # leave a kept database empty
         with django_db_blocker.unblock():
             call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _default_language_between_tests():
+    """Each test starts in the default language: a request for a French page leaves French
+    active in the thread, and addresses (`get_absolute_url`) follow the active language."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

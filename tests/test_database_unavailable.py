@@ -68,7 +68,7 @@ def test_a_page_answers_503_with_retry_after(closed_database, url):
 
 
 def test_the_page_is_in_the_readers_language(closed_database):
-    response = Client().get("/states/MNG/", HTTP_ACCEPT_LANGUAGE="fr")
+    response = Client().get("/fr/states/MNG/")
     assert "Momentanément indisponible" in assert_unavailable(response, closed_database)
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Model, OuterRef, Q, Subquery, Value
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -317,19 +318,27 @@ def _record_name(entry: Entry, names: _Names) -> str:
     return str(row.get("id", ""))
 
 
+def _page(name: str, key: str, value) -> str:
+    """The public page's address in the reader's language; "" when the key is gone."""
+    try:
+        return reverse(name, kwargs={key: value})
+    except NoReverseMatch:
+        return ""
+
+
 def _record_link(entry: Entry, names: _Names) -> str:
     row = entry.after or entry.before or {}
     model = entry.model
     if model is Visit:
-        return f"/visits/{row.get('slug')}/"
+        return _page("visit", "slug", row.get("slug"))
     if model is Citation:
-        return f"/visits/{names.of(Visit, row.get('visit'))}/"
+        return _page("visit", "slug", names.of(Visit, row.get("visit")))
     if model is Person:
-        return f"/persons/{row.get('slug')}/"
+        return _page("person", "slug", row.get("slug"))
     if model is Warrant:
-        return f"/persons/{names.of(Person, row.get('person'))}/"
+        return _page("person", "slug", names.of(Person, row.get("person")))
     if model in (TreatyEvent, Declaration, Finding, JointStatementSignatory):
-        return f"/states/{names.of(State, row.get('state'))}/"
+        return _page("state", "iso3", names.of(State, row.get("state")))
     return ""
 
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -165,7 +166,7 @@ class Visit(models.Model):
         return self.slug
 
     def get_absolute_url(self):
-        return f"/visits/{self.slug}/"
+        return reverse("visit", kwargs={"slug": self.slug})
 
 
 @history.track()

@@ -3,6 +3,7 @@
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import history
@@ -85,7 +86,7 @@ class Person(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return f"/persons/{self.slug}/"
+        return reverse("person", kwargs={"slug": self.slug})
 
 
 class WarrantEndReason(models.TextChoices):

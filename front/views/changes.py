@@ -24,5 +24,13 @@ def change_list(request):
     return render_page(
         request,
         "history/change_list.html",
-        {"title": _("Changes"), "page": page, "entries": entries},
+        {
+            "title": _("Changes"),
+            "page_title": _("Changes"),
+            "page_description": _(
+                "Every change to a public fact behind the verdicts: what changed, when, and why."
+            ),
+            "page": page,
+            "entries": entries,
+        },
     )

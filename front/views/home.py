@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 
 from django.conf import settings
+from django.core.paginator import InvalidPage
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponseRedirect
-from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.locale import translate_path
 from core.names import country_name, format_date
 from front import search as site_search
-from front import summaries, worldmap
+from front import sitemaps, summaries, worldmap
 from front.pages import render_page
 from states import status as treaty_status
 from states.models import State
@@ -50,7 +54,7 @@ def status_map(
         classes={iso3: f"st-{s}" for iso3, s in statuses.items()},
         default_class=f"st-{treaty_status.NON_PARTY}",
         titles=titles,
-        links={iso3: f"/states/{iso3}/" for iso3 in names},
+        links={iso3: reverse("state", kwargs={"iso3": iso3}) for iso3 in names},
         markers=markers,
         label=_("World map of each state's standing under the Rome Statute on %(date)s")
         % {"date": format_date(today)},
@@ -109,6 +113,7 @@ def home(request):
     ]
     svg, map_table, hosts = status_map(names, statuses, incident_hosts, today)
     context = {
+        "page_title": _("Who hosts people wanted by the ICC"),
         # Every state exists once a dataset is imported: none means no data yet, and
         # the page says so rather than show "0 states bound".
         "no_data": not names,
@@ -130,12 +135,23 @@ def home(request):
 def search(request):
     query = site_search.clean(request.GET.get("q"))
     results = site_search.search(query) if query else None
-    return render_page(request, "search.html", {"query": query, "results": results})
+    context = {
+        "page_title": _("Search: %(query)s") % {"query": query} if query else _("Search"),
+        "page_description": _("Persons, states and visits matching “%(query)s”.") % {"query": query}
+        if query
+        else _("Search persons, states and visits: spelling variants are fine."),
+        "canonical_query": urlencode({"q": query}) if query else "",
+        "query": query,
+        "results": results,
+    }
+    return render_page(request, "search.html", context)
 
 
 def set_language(request, code: str):
     """Switch the interface language with a plain link (no form, so pages carry no CSRF
-    token and keep a stable ETag); remembered in Django's language cookie."""
+    token and keep a stable ETag): to `next` in that language (/fr/... for a public page,
+    query string kept), the choice remembered in Django's language cookie for the pages
+    whose address names no language (the newsroom, the admin)."""
     if code not in dict(settings.LANGUAGES):
         raise Http404("unknown language")
     target = request.GET.get("next", "/")
@@ -143,7 +159,7 @@ def set_language(request, code: str):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = "/"
-    response = HttpResponseRedirect(target)
+    response = HttpResponseRedirect(translate_path(target, code))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         code,
@@ -154,3 +170,55 @@ def set_language(request, code: str):
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+SITEMAP_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+    'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+)
+
+
+def sitemap_section(request, section: str):
+    """One file of a sitemap section (/sitemap-visits.xml?p=2): at most 50,000 addresses,
+    streamed; 404 for an unknown section or page (front/sitemaps.py)."""
+    sitemap_class = sitemaps.SITEMAPS.get(section)
+    if sitemap_class is None:
+        raise Http404("no such sitemap section")
+    try:
+        elements = sitemap_class().url_elements(
+            int(request.GET.get("p", "1")), f"{request.scheme}://{request.get_host()}"
+        )
+        first = next(elements, "")  # reads the page now: a missing page is a 404
+    except (ValueError, InvalidPage):
+        raise Http404("no such page of the sitemap") from None
+    response = StreamingHttpResponse(
+        itertools.chain((SITEMAP_HEAD, first), elements, ("</urlset>\n",)),
+        content_type="application/xml",
+    )
+    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    return response
+
+
+# Never crawled: staff pages, the language switch (a redirect), search results (endless
+# combinations) and the downloads (every row of a list, heavy to serve).
+ROBOTS_DISALLOW = ("/newsroom/", "/admin/", "/account/", "/language/", "/*.csv$", "/*.json$")
+ROBOTS_DISALLOW_PAGES = ("search",)
+
+
+def robots_txt(request):
+    """robots.txt: what crawlers may skip, and where the sitemap is (absolute, as the
+    protocol requires)."""
+    disallowed = list(ROBOTS_DISALLOW)
+    for name in ROBOTS_DISALLOW_PAGES:
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                disallowed.append(reverse(name))
+    lines = [
+        "User-agent: *",
+        *(f"Disallow: {path}" for path in disallowed),
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -174,6 +174,8 @@ def state_detail(request, iso3: str):
         declarations=[(d.lodged, d.situation.name) for d in declarations],
     )
     context = {
+        "page_title": name,
+        "page_description": summary,
         "state": state,
         "name": name,
         "today": today,

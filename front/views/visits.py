@@ -8,7 +8,9 @@ from types import SimpleNamespace
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -106,6 +108,70 @@ VISIT_LABELS = {
     "changed_since": gettext_lazy("Changed since"),
 }
 
+
+def _years(cleaned: dict) -> str:
+    """ "2024" or "2023–2024" when the start filters span whole calendar years, else ""."""
+    first, last = cleaned.get("start_after"), cleaned.get("start_before")
+    if not first or not last or (first.month, first.day, last.month, last.day) != (1, 1, 12, 31):
+        return ""
+    if first.year == last.year:
+        return str(first.year)
+    return f"{first.year}–{last.year}" if first.year < last.year else ""
+
+
+def _dates_in_words(words: dict[str, str], cleaned: dict) -> tuple[str, set[str]]:
+    years = _years(cleaned)
+    if years:
+        return years, {"start_after", "start_before"}
+    if "start_after" in words and "start_before" in words:
+        text = _("%(start)s to %(end)s") % {
+            "start": words["start_after"],
+            "end": words["start_before"],
+        }
+        return text, {"start_after", "start_before"}
+    if "start_after" in words:
+        return _("from %(date)s") % {"date": words["start_after"]}, {"start_after"}
+    if "start_before" in words:
+        return _("until %(date)s") % {"date": words["start_before"]}, {"start_before"}
+    return "", set()
+
+
+def _visit_title_words(words: dict[str, str], cleaned: dict) -> tuple[str, set[str]]:
+    """ "Visits to Mongolia by Vladimir Putin, 2024": host, person and dates in one phrase."""
+    names = {"host": words.get("host"), "person": words.get("person")}
+    if names["host"] and names["person"]:
+        head = _("Visits to %(host)s by %(person)s") % names
+    elif names["host"]:
+        head = _("Visits to %(host)s") % names
+    elif names["person"]:
+        head = _("Visits by %(person)s") % names
+    else:
+        head = _("Visits")
+    return _with_dates(head, words, cleaned)
+
+
+def _incident_title_words(words: dict[str, str], cleaned: dict) -> tuple[str, set[str]]:
+    """ "Incidents in Mongolia involving Vladimir Putin, 2024"."""
+    names = {"host": words.get("host"), "person": words.get("person")}
+    if names["host"] and names["person"]:
+        head = _("Incidents in %(host)s involving %(person)s") % names
+    elif names["host"]:
+        head = _("Incidents in %(host)s") % names
+    elif names["person"]:
+        head = _("Incidents involving %(person)s") % names
+    else:
+        head = _("Incidents")
+    return _with_dates(head, words, cleaned)
+
+
+def _with_dates(head: str, words: dict[str, str], cleaned: dict) -> tuple[str, set[str]]:
+    said = {name for name in ("host", "person") if name in words}
+    dates, dates_said = _dates_in_words(words, cleaned)
+    if dates:
+        head = _("%(what)s, %(when)s") % {"what": head, "when": dates}
+    return head, said | dates_said
+
+
 VISITS = Listing(
     name="visits",
     title=gettext_lazy("Visits"),
@@ -123,6 +189,7 @@ VISITS = Listing(
     template="visits/visit_list.html",
     labels=VISIT_LABELS,
     prepare_form=_visit_form,
+    title_words=_visit_title_words,
 )
 
 # The visits list narrowed to incidents: the same columns, filters, sorts and downloads.
@@ -135,6 +202,7 @@ INCIDENTS = dataclasses.replace(
         "surrender them (non-compliance)."
     ),
     queryset=lambda: Visit.objects.published().flagged().with_verdicts(),
+    title_words=_incident_title_words,
 )
 
 
@@ -147,7 +215,7 @@ def visit_export(request, fmt):
 
 
 def incident_list(request):
-    return listing.render_list(request, INCIDENTS, {"feed_url": "/incidents/feed/"})
+    return listing.render_list(request, INCIDENTS, {"feed_url": reverse("incidents-feed")})
 
 
 def incident_export(request, fmt):
@@ -219,7 +287,15 @@ def visit_detail(request, slug: str):
         verdict=verdict.get_code_display() if verdict else _("not yet evaluated"),
     )
     withdrawn = visit.review_state in (ReviewState.WITHDRAWN, ReviewState.REJECTED)
+    description = (
+        _("Verdict: %(verdict)s. %(explanation)s")
+        % {"verdict": verdict.get_code_display(), "explanation": summaries.explanation(verdict)}
+        if verdict
+        else _("This visit has not been evaluated yet.")
+    )
     context = {
+        "page_title": title,
+        "page_description": Truncator(description).chars(300),
         "withdrawn": withdrawn,
         "visit": visit,
         "verdict": verdict,

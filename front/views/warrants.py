@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from core import tabular
-from core.names import format_date
+from core.names import format_date, situation_name
 from front import cards, citations, listing, maps, summaries
 from front.listing import Column, Listing
 from front.pages import render_page
@@ -131,7 +131,19 @@ def person_detail(request, slug: str):
     sources = list(person.sources.all())
     today = timezone.localdate()
     incidents = [v for v in visits if summaries.verdict_code(v) == VerdictCode.NON_COMPLIANCE]
+    description = _(
+        "%(name)s, named in an ICC arrest warrant (%(situation)s). Status: %(status)s. "
+        "Recorded trips: %(trips)d; incidents: %(incidents)d."
+    ) % {
+        "name": person.name,
+        "situation": situation_name(person.situation.name),
+        "status": person.get_status_display(),
+        "trips": len(visits),
+        "incidents": len(incidents),
+    }
     context = {
+        "page_title": person.name,
+        "page_description": description,
         "person": person,
         "warrants": [(w, _warrant_state(w, today)) for w in warrants],
         "visits": visits,

@@ -91,13 +91,13 @@ def test_the_changes_feed_shows_the_correction_and_no_pending_report(reader, cor
 
 
 def test_the_changes_page_and_feed_in_french(reader, corrected):
-    page = reader.get("/changes/", HTTP_ACCEPT_LANGUAGE="fr")
+    page = reader.get("/fr/changes/")
     text = page.content.decode()
     assert page["Content-Language"] == "fr"
     assert "<h1>Modifications</h1>" in text
     assert "Pourquoi : une correction vérifiée." in text
     assert "septembre 2024" in text
-    feed = reader.get("/changes/feed/?lang=fr").content.decode()
+    feed = reader.get("/fr/changes/feed/").content.decode()
     assert "une correction vérifiée" in feed
 
 

@@ -430,7 +430,7 @@ def test_a_token_api_write_needs_no_cookie_and_carries_none_back(reporter):
 
 
 def test_the_nul_refusal_speaks_the_readers_language(client):
-    response = client.get("/search/?q=%00", HTTP_ACCEPT_LANGUAGE="fr")
+    response = client.get("/fr/search/?q=%00")
     assert response.status_code == 400
     assert "caractère NUL" in response.content.decode()
     api = client.get("/api/v1/states/?name=%00")

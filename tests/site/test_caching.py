@@ -37,12 +37,14 @@ def test_pages_carry_an_etag_and_answer_304_when_unchanged(reader, seeded, url):
     assert first.status_code == 200
     etag = first["ETag"]
     assert etag.startswith('"')
-    assert "Cookie" in first["Vary"] and "Accept-Language" in first["Vary"]
+    # The address names the language (/fr/...): Accept-Language changes nothing.
+    assert "Cookie" in first["Vary"] and "Accept-Language" not in first["Vary"]
     assert "must-revalidate" in first["Cache-Control"]
     again = reader.get(url, HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304 and again.content == b""
-    # A page in another language is another representation with another tag.
-    assert reader.get(url, HTTP_ACCEPT_LANGUAGE="fr")["ETag"] != etag
+    assert reader.get(url, HTTP_ACCEPT_LANGUAGE="fr")["ETag"] == etag
+    # The page in another language is another address, with another tag.
+    assert reader.get("/fr" + url)["ETag"] != etag
 
 
 def test_a_changed_verdict_changes_the_etag(reader, seeded):
@@ -72,8 +74,8 @@ def test_pages_allow_only_the_site_itself(reader, seeded, url):
     assert not re.search(r"\son[a-z]+=", html), "inline event handler"
     # Links to sources are fine; anything the browser would load by itself must be ours.
     for tag in re.findall(r"<(?:script|link|img|iframe|source|object|embed|image)\b[^>]*>", html):
-        if 'rel="canonical"' in tag:
-            continue  # not loaded: it names this page's own permanent address
+        if 'rel="canonical"' in tag or "hreflang=" in tag:
+            continue  # not loaded: they name this page's own addresses (in each language)
         assert not re.search(r'(?:src|href)="(?:https?:)?//', tag), f"third-party asset: {tag}"
     for asset in re.findall(r'<(?:script|link)[^>]+(?:src|href)="(/static/[^"]+)"', html):
         assert asset.startswith("/static/")

@@ -1,4 +1,5 @@
-"""English and French: the interface follows Accept-Language and the reader's choice; data stays as it is."""
+"""English and French: the address names the language of a public page (/fr/...), elsewhere
+the reader's choice or Accept-Language; data stays as it is."""
 
 import gettext
 import shutil
@@ -21,36 +22,71 @@ PO = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
 
 
-def test_the_interface_follows_accept_language(client, seeded):
-    html = body(client.get("/states/MNG/", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9,en;q=0.5"))
-    assert '<html lang="fr">' in html
+def test_the_address_names_the_language_whatever_the_cookie_or_header(client, seeded):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/fr/states/MNG/", HTTP_ACCEPT_LANGUAGE="en-GB")
+    html = body(response)
+    assert '<html lang="fr">' in html and response["Content-Language"] == "fr"
     assert "Chronologie" in html and "Constats et renvois de la CPI" in html
     # Country names and dates in words in the reader's language; counts agree.
     assert "Mongolie : État partie depuis le 1er juillet 2002." in html
     assert "<h1>Mongolie" in html and "2 septembre 2024" in html
     assert "<strong>1</strong> visite accueillie" in html
-    html = body(client.get("/states/MNG/", HTTP_ACCEPT_LANGUAGE="en-GB"))
-    assert '<html lang="en">' in html and "Timeline" in html
+    # The same page in each language, for search engines and readers.
+    assert '<link rel="alternate" hreflang="en" href="http://testserver/states/MNG/">' in html
+    assert '<link rel="alternate" hreflang="fr" href="http://testserver/fr/states/MNG/">' in html
+    assert (
+        '<link rel="alternate" hreflang="x-default" href="http://testserver/states/MNG/">' in html
+    )
+    # No prefix is English: a shared link opens in the language it names, never redirected.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    response = client.get("/states/MNG/", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9")
+    assert response.status_code == 200 and response["Content-Language"] == "en"
+    html = body(response)
+    assert '<html lang="en">' in html and "Timeline" in html and "<h1>Mongolia" in html
+    assert "Accept-Language" not in response["Vary"]
 
 
-def test_the_language_switch_remembers_the_choice(client, seeded):
+def test_pages_outside_the_public_site_keep_the_readers_choice(client, seeded):
+    """The newsroom, the admin and the API have one address: cookie, then Accept-Language."""
+    response = client.get("/newsroom/sign-in/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert '<html lang="fr">' in body(response) and "Accept-Language" in response["Vary"]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    assert '<html lang="fr">' in body(client.get("/newsroom/sign-in/", HTTP_ACCEPT_LANGUAGE="en"))
+    api = client.get("/api/v1/states/MNG/", HTTP_ACCEPT_LANGUAGE="fr").json()
+    assert api["translated_name"] == "Mongolie"
+    assert client.get("/fr/api/v1/states/MNG/").status_code == 404
+
+
+def test_the_language_switch_goes_to_the_same_page_in_the_other_language(client, seeded):
     response = client.get("/language/fr/?next=/visits/vladimir-putin-mng-2024-09-02/")
     assert response.status_code == 302
-    assert response["Location"] == "/visits/vladimir-putin-mng-2024-09-02/"
+    assert response["Location"] == "/fr/visits/vladimir-putin-mng-2024-09-02/"
+    # Remembered for the pages whose address names no language (the newsroom).
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
-    html = body(client.get("/visits/vladimir-putin-mng-2024-09-02/", HTTP_ACCEPT_LANGUAGE="en"))
+    html = body(client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en"))
     assert (
         "Citer cette page" in html and "non-coopération" in html and "Historique du verdict" in html
     )
-    client.get("/language/en/?next=/")
+    back = client.get("/language/en/?next=/fr/visits/%3Fhost%3DMNG%26sort%3Dperson")
+    assert back["Location"] == "/visits/?host=MNG&sort=person"
     assert "Cite this page" in body(client.get("/visits/vladimir-putin-mng-2024-09-02/"))
 
 
 def test_the_switch_is_a_link_on_every_page_and_refuses_other_sites(client, seeded):
-    html = body(client.get("/persons/?status=at_large"))
-    assert 'href="/language/fr/?next=/persons/%3Fstatus%3Dat_large" lang="fr" hreflang="fr"' in html
+    html = body(client.get("/persons/?status=at_large&sort=name&page=1"))
+    assert (
+        'href="/fr/persons/?status=at_large&amp;sort=name&amp;page=1" lang="fr" hreflang="fr"'
+        in html
+    )
     assert 'aria-current="true">English' in html
-    assert client.get("/language/fr/?next=https://evil.example/").headers["Location"] == "/"
+    html = body(client.get("/fr/persons/?status=at_large"))
+    assert 'href="/persons/?status=at_large" lang="en" hreflang="en"' in html
+    assert 'aria-current="true">Français' in html
+    # Pages outside the public site switch through the cookie.
+    html = body(client.get("/newsroom/sign-in/"))
+    assert 'href="/language/fr/?next=/newsroom/sign-in/"' in html
+    assert client.get("/language/fr/?next=https://evil.example/").headers["Location"] == "/fr/"
     assert client.get("/language/de/").status_code == 404
 
 
@@ -68,7 +104,7 @@ def test_the_switch_is_a_link_on_every_page_and_refuses_other_sites(client, seed
     ],
 )
 def test_every_page_is_translated(client, seeded, url):
-    html = body(client.get(url, HTTP_ACCEPT_LANGUAGE="fr"))
+    html = body(client.get("/fr" + url))
     for english in (
         "Skip to content",
         "Search</button>",
@@ -81,7 +117,7 @@ def test_every_page_is_translated(client, seeded, url):
 
 
 def test_french_lists_translate_filter_labels_and_choices(client, seeded):
-    html = body(client.get("/visits/?verdict=non_compliance", HTTP_ACCEPT_LANGUAGE="fr"))
+    html = body(client.get("/fr/visits/?verdict=non_compliance"))
     assert '<label for="id_host">État hôte</label>' in html
     assert '<option value="non_compliance" selected>non-coopération</option>' in html
     assert "9 résultats" in html
@@ -110,9 +146,9 @@ def test_every_code_has_a_label_translated_into_french():
 
 
 def test_the_site_shows_codes_in_the_readers_language(client, seeded):
-    html = body(client.get("/persons/vladimir-putin/", HTTP_ACCEPT_LANGUAGE="fr"))
+    html = body(client.get("/fr/persons/vladimir-putin/"))
     assert "non-coopération" in html
-    html = body(client.get("/persons/vladimir-putin/", HTTP_ACCEPT_LANGUAGE="en"))
+    html = body(client.get("/persons/vladimir-putin/"))
     assert "non-compliance" in html and "non-coopération" not in html
 
 

@@ -90,7 +90,7 @@ def test_the_country_page_maps_the_visits_it_hosted(reader, seeded):
     # Its one verified visit, an incident, is one dot; the state is shaded as an incident host.
     assert figure.count('<circle class="marker m-incident"') == 1
     assert "vh-incident" in figure
-    french = body(reader.get("/states/MNG/", HTTP_ACCEPT_LANGUAGE="fr"))
+    french = body(reader.get("/fr/states/MNG/"))
     assert "Carte des visites accueillies : Mongolia" in french
 
 

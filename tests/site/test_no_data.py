@@ -28,8 +28,8 @@ def test_the_home_page_and_the_country_list_say_no_data_has_been_imported(reader
 
 
 def test_the_message_is_translated(reader):
-    assert NO_DATA_FR in body(reader.get("/", HTTP_ACCEPT_LANGUAGE="fr"))
-    assert NO_DATA_FR in body(reader.get("/states/", HTTP_ACCEPT_LANGUAGE="fr"))
+    assert NO_DATA_FR in body(reader.get("/fr/"))
+    assert NO_DATA_FR in body(reader.get("/fr/states/"))
 
 
 def test_once_there_are_states_the_counts_replace_the_message(reader):

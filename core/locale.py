@@ -1,0 +1,84 @@
+"""The reader's language: named by the address on the public site, chosen elsewhere.
+
+The public pages are under Django's `i18n_patterns` without a prefix for the default
+language (iccwatch/urls.py): /states/MNG/ is English and /fr/states/MNG/ French,
+whatever the language cookie or Accept-Language say, so a shared or cited link opens
+in the language it names, and a cache may key a page by its address alone.
+
+Every other address (the API, the newsroom, the admin, the language switch) keeps
+Django's choice: the language cookie (set by the switch), then Accept-Language; the
+API's `?lang=` wins over both (api/lang.py).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.urls import URLResolver, get_resolver, translate_url
+from django.urls.exceptions import Resolver404
+from django.urls.resolvers import LocalePrefixPattern
+from django.utils import translation
+
+
+def _localized_resolvers(urlconf) -> list[URLResolver]:
+    """The URL resolvers made by i18n_patterns in `urlconf` (the public site's)."""
+    return [
+        pattern
+        for pattern in get_resolver(urlconf).url_patterns
+        if isinstance(pattern, URLResolver) and isinstance(pattern.pattern, LocalePrefixPattern)
+    ]
+
+
+def is_localized_path(path: str, urlconf=None) -> bool:
+    """Whether `path` (an address without a language prefix, e.g. "/states/MNG/") is a page
+    of the public site, whose language is named by its address (English here)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        for resolver in _localized_resolvers(urlconf or settings.ROOT_URLCONF):
+            try:
+                resolver.resolve(path.removeprefix("/"))
+            except Resolver404:
+                continue
+            return True
+    return False
+
+
+def translate_path(url: str, code: str) -> str:
+    """The address `url` (path, query string kept) in language `code`: "/fr/states/MNG/?a=1"
+    -> "/states/MNG/?a=1" for "en". An address outside the public site maps to itself."""
+    named = translation.get_language_from_path(urlsplit(url).path) or settings.LANGUAGE_CODE
+    with translation.override(named):
+        return translate_url(url, code)
+
+
+def alternate_paths(url: str) -> dict[str, str]:
+    """The same public page in each language: {"en": "/states/MNG/", "fr": "/fr/states/MNG/"}
+    (see `translate_path`)."""
+    return {code: translate_path(url, code) for code, _name in settings.LANGUAGES}
+
+
+class SiteLocaleMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, with the language of a public page taken from its
+    address only: a prefix (/fr/...) names it, no prefix means English. Sets
+    `request.localized` (True on a public page) for the pages' alternate links."""
+
+    def process_request(self, request):
+        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+        language = translation.get_language_from_path(request.path_info)
+        request.localized = language is not None or is_localized_path(request.path_info, urlconf)
+        if language is None:
+            language = (
+                settings.LANGUAGE_CODE
+                if request.localized
+                else translation.get_language_from_request(request, check_path=False)
+            )
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        if getattr(request, "localized", False):
+            # The address names the language: the answer does not vary by Accept-Language.
+            response.headers.setdefault("Content-Language", translation.get_language())
+            return response
+        return super().process_response(request, response)
