@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from core import tabular
 from core.names import format_date
-from front import listing, maps, summaries
+from front import charts, listing, maps, summaries
 from front.listing import Column, Listing
 from front.pages import render_page
 from states.models import State
@@ -144,6 +144,7 @@ def person_detail(request, slug: str):
         ],
         "map_svg": maps.travel_map(person, visits),
         "sources": sources,
+        "trips_chart": charts.trips_per_year(person),
     }
     return render_page(request, "warrants/person_detail.html", context)
 

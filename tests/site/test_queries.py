@@ -10,16 +10,17 @@ pytestmark = pytest.mark.django_db
 # grow with the data (no query per row).
 PAGES = [
     # timelines, declarations, names, counts, people at large, latest incidents, early
-    # warnings, incident hosts
-    ("/", 8),
+    # warnings, incident hosts, incidents per year (the chart)
+    ("/", 9),
     ("/states/", 3),  # standings, count, page
     ("/states/?status=party&sort=incidents", 4),  # + standings for the filter
     # state, treaty events, declarations, council referrals, visits, findings, their
-    # persons, statements
-    ("/states/MNG/", 8),
+    # persons, statements, visits per year and verdict (the chart)
+    ("/states/MNG/", 9),
     ("/persons/", 4),  # situations and states for the filter form, count, page
-    ("/persons/vladimir-putin/", 4),  # person, warrants, visits, sources
-    ("/persons/extra-person-{n}/", 4),
+    # person, warrants, visits, sources, trips per year and verdict (the chart)
+    ("/persons/vladimir-putin/", 5),
+    ("/persons/extra-person-{n}/", 5),
     ("/warrants/", 4),  # persons and situations for the form, count, page
     ("/visits/", 5),  # persons, states, situations for the form, count, page
     ("/visits/?host=MNG&verdict=non_compliance&sort=person", 5),
