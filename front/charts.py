@@ -32,13 +32,14 @@ from visits.models import VerdictCode, Visit
 # The verdict groups a chart stacks, in stacking order (bottom first), with the pattern
 # that tells them apart besides their colour (static/css/site.css, `.chart-fill-<key>`:
 # at least 3:1 against the white background, WCAG 1.4.11). Verdicts outside the first
-# four (no obligation, pending, withdrawn, ...) and visits not yet evaluated count as
-# "other".
+# five (pending, no warrant in force, no control, withdrawn, ...) and visits not yet
+# evaluated count as "other". A chart shows only the groups it has visits in.
 GROUPS = (
     ("incident", gettext_lazy("non-compliance"), "hatch"),
     ("complied", gettext_lazy("complied (arrested)"), "solid"),
     ("deterred", gettext_lazy("deterred (trip called off)"), "dots"),
     ("upcoming", gettext_lazy("upcoming (announced trip)"), "lines"),
+    ("no_obligation", gettext_lazy("no obligation"), "columns"),
     ("other", gettext_lazy("other verdicts"), "cross"),
 )
 GROUP_OF_CODE = {
@@ -46,6 +47,7 @@ GROUP_OF_CODE = {
     VerdictCode.COMPLIED: "complied",
     VerdictCode.DETERRED: "deterred",
     VerdictCode.UPCOMING: "upcoming",
+    VerdictCode.NO_OBLIGATION: "no_obligation",
 }
 
 # The SVG's coordinate system (it scales to the width of the page).
@@ -274,8 +276,10 @@ def _x_of_date(chart: Chart, day: datetime.date) -> float:
     return round(chart.left + chart.slot * (day.year - chart.first_year + fraction), 2)
 
 
-def _series(keys=None) -> list[Series]:
-    return [Series(k, str(label), p) for k, label, p in GROUPS if keys is None or k in keys]
+def _series(counts: dict[int | None, dict[str, int]]) -> list[Series]:
+    """The verdict groups with at least one visit in `counts` (non-compliance if none)."""
+    present = {key for year in counts.values() for key, n in year.items() if n} or {"incident"}
+    return [Series(k, str(label), p) for k, label, p in GROUPS if k in present]
 
 
 def _sentence_of_counts(chart: Chart) -> str:
@@ -298,7 +302,7 @@ def incidents_per_year() -> Chart:
         _("Incidents per year"),
         "",
         counts,
-        _series({"incident"}),
+        _series(counts),
     )
     chart.description = " ".join(
         (
@@ -312,7 +316,7 @@ def incidents_per_year() -> Chart:
 def trips_per_year(person) -> Chart:
     """A person's published trips per year, stacked by verdict group."""
     counts = _counts_by_year(Visit.objects.published().filter(person=person), by_verdict=True)
-    chart = _build("chart-trips", _("Trips per year, by verdict"), "", counts, _series())
+    chart = _build("chart-trips", _("Trips per year, by verdict"), "", counts, _series(counts))
     chart.description = " ".join(
         (
             _("%(person)s's recorded trips, by the year each began, stacked by verdict.")
@@ -338,7 +342,7 @@ def country_record(state, name: str, events) -> Chart:
         _("%(state)s's record over time") % {"state": name},
         "",
         counts,
-        _series(),
+        _series(counts),
         years=years,
         top=TOP_WITH_EVENTS if events else TOP,
     )

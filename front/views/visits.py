@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import roles, tabular
+from core.names import format_date
 from front import listing, summaries
 from front.corrections import correction_lines
 from front.listing import Column, Listing
@@ -214,7 +215,7 @@ def visit_detail(request, slug: str):
         "title": title,
         "verdict": verdict.get_code_display() if verdict else _("not yet evaluated"),
         "url": permalink,
-        "date": today.isoformat(),
+        "date": format_date(today),
     }
     withdrawn = visit.review_state in (ReviewState.WITHDRAWN, ReviewState.REJECTED)
     context = {

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from core.names import format_date
 from tests.factories import make_person, make_state, make_visit, make_warrant
 from tests.site.conftest import body
 from visits import flagging
@@ -175,7 +176,8 @@ def test_visit_page_explains_the_verdict_and_cites_its_sources(reader, seeded):
     today = timezone.localdate().isoformat()
     assert f'id="permalink">http://testserver{PUTIN_MNG}</a>' in html
     assert f'Accessed: <time datetime="{today}">' in html
-    assert f"Verdict: non-compliance. http://testserver{PUTIN_MNG} (accessed {today})." in html
+    accessed = format_date(timezone.localdate())
+    assert f"Verdict: non-compliance. http://testserver{PUTIN_MNG} (accessed {accessed})." in html
 
 
 def test_visit_page_shows_archived_copies_and_the_hosts_justification(reader, seeded):
