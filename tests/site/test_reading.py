@@ -106,9 +106,10 @@ def test_tables_reflow_with_each_cell_labelled_by_its_column(reader, seeded):
     table = html[start : html.index("</table>", start)]
     assert 'class="list reflow"' in html
     for label in ("Dates", "Person", "Place", "Verdict", "Explanation"):
-        assert table.count(f'data-label="{label}"') == Visit.objects.published().filter(
-            host__iso3="TCD"
-        ).count()
+        assert (
+            table.count(f'data-label="{label}"')
+            == Visit.objects.published().filter(host__iso3="TCD").count()
+        )
     visits = body(reader.get("/visits/"))
     assert '<table class="list reflow" id="results">' in visits
     assert 'data-label="Dates"' in visits and 'data-label="Verdict"' in visits
@@ -174,7 +175,7 @@ def assert_accessible_svg(html: str, chart_id: str):
     assert 'role="img"' in svg
     assert f'aria-labelledby="{chart_id}-title {chart_id}-desc"' in svg
     assert f'<title id="{chart_id}-title">' in svg and f'<desc id="{chart_id}-desc">' in svg
-    assert "<details class=\"chart-table\" open>" in figure
+    assert '<details class="chart-table" open>' in figure
 
 
 def test_incidents_per_year_chart_counts_what_the_database_holds(reader, seeded):
