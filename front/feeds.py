@@ -146,7 +146,8 @@ class IncidentFeed(Feed):
         }
         if change.new_code == VerdictCode.WITHDRAWN:
             return cause
-        return f"{summaries.explanation(change)}\n\n{_('Why it changed:')} {cause}\n{recorded}"
+        why = _("Why it changed:")
+        return f"{summaries.explanation(change)}\n\n{why} {cause}\n{recorded}"
 
     def item_link(self, change):
         return change.visit.get_absolute_url()
