@@ -236,6 +236,11 @@ def test_a_countrys_record_shows_its_treaty_steps_and_visits_per_year(reader, se
         assert table[str(year)]["Total"] == sum(counts.values())
     french = body(reader.get("/states/HUN/", **FRENCH))
     assert "2 juin 2026" in french[french.index('id="chart-record"') :]
+    # Coordinates are numbers for the SVG, not French decimals ("206,0").
+    svg = french[french.index('<svg class="chart-svg"') :]
+    svg = svg[: svg.index("</svg>")]
+    assert not re.findall(r'(?:x|y|x1|x2|y1|y2|width|height|cx|cy)="[^"]*,', svg)
+    assert re.findall(r'x="\d+\.\d+"', svg)
 
 
 def test_a_chart_with_nothing_to_count_says_so(reader, seeded):
