@@ -249,3 +249,31 @@ def test_a_chart_with_nothing_to_count_says_so(reader, seeded):
     figure = html[html.index('id="chart-record"') :]
     figure = figure[: figure.index("</figure>")]
     assert "None is recorded." in figure
+
+
+def test_chart_colours_stand_out_from_the_page_and_from_their_patterns():
+    """WCAG 1.4.11: each verdict's fill 3:1 against the white page and against the white
+    lines of its own pattern; the State Party band keeps dark text at 4.5:1."""
+    from pathlib import Path
+
+    css = Path("static/css/site.css").read_text()
+    variables = dict(re.findall(r"--([a-z]+): (#[0-9a-f]{6});", css))
+    fills = {
+        key: variables.get(value.removeprefix("var(--").rstrip(")"), value)
+        for key, value in re.findall(r"\.chart-fill-(\w+) \{ fill: ([^;]+); \}", css)
+    }
+    assert set(fills) == {"incident", "complied", "deterred", "upcoming", "no_obligation", "other"}
+
+    def luminance(hex_colour):
+        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    def ratio(a, b):
+        la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+        return (la + 0.05) / (lb + 0.05)
+
+    for key, colour in fills.items():
+        assert ratio(colour, "#ffffff") >= 3, key
+    band = re.search(r"\.chart-svg \.band, \.swatch\.chart-band \{ fill: (#[0-9a-f]{6});", css)[1]
+    assert ratio("#14233c", band) >= 4.5
