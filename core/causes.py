@@ -21,12 +21,14 @@ OBJECT is one of OBJECTS' keys; a treaty event is named "<kind> of <ISO3>"
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext, pgettext_lazy
 
+from core.names import country_name, format_date
 from core.reasons import withdrawal_note
 
 OBJECTS = {
@@ -120,6 +122,10 @@ def loads(stored: str | None) -> list[dict]:
     return as_causes(value) if isinstance(value, list | dict) else [text_cause(stored)]
 
 
+# A finding or a declaration is named by its state and day ("MNG 2024-10-24").
+_STATE_AND_DAY = re.compile(r"(?P<iso3>[A-Z]{3}) (?P<day>\d{4}-\d{2}-\d{2})")
+
+
 def _label(cause: dict) -> str:
     obj = cause.get("object", "")
     name = cause.get("name", "")
@@ -130,6 +136,14 @@ def _label(cause: dict) -> str:
             "event": event,
             "state": iso3,
         }
+    match = _STATE_AND_DAY.fullmatch(name)
+    if obj in ("finding", "declaration") and match:
+        # "finding MNG 2024-10-24" reads "finding (Mongolia, 24 October 2024)".
+        return "%s (%s, %s)" % (  # noqa: UP031 (the one form every language shares)
+            _(OBJECTS[obj]),
+            country_name(match["iso3"]),
+            format_date(match["day"]),
+        )
     return f"{_(OBJECTS.get(obj, obj))} {name}".strip()
 
 

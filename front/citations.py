@@ -24,6 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from compliance import RULE_VERSION
+from core.names import format_date
 from front import summaries
 from visits.models import ReviewState, Verdict
 
@@ -85,12 +86,12 @@ class Citation:
 
     @property
     def note(self) -> str:
-        """'Verdicts as of 2026-11-30, rule version 2026.11.30', in the page's language."""
+        """'Verdicts as of 30 November 2026, rule version 2026.11.30', in the page's language."""
         if self.verdict:
             if self.verdicts_as_of:
                 return _("Verdict: %(verdict)s, as of %(date)s, rule version %(version)s") % {
                     "verdict": self.verdict,
-                    "date": self.verdicts_as_of.isoformat(),
+                    "date": format_date(self.verdicts_as_of),
                     "version": self.rule_version,
                 }
             return _("Verdict: %(verdict)s, rule version %(version)s") % {
@@ -99,7 +100,7 @@ class Citation:
             }
         if self.verdicts_as_of:
             return _("Verdicts as of %(date)s, rule version %(version)s") % {
-                "date": self.verdicts_as_of.isoformat(),
+                "date": format_date(self.verdicts_as_of),
                 "version": self.rule_version,
             }
         return _("No verdict yet, rule version %(version)s") % {"version": self.rule_version}
@@ -110,7 +111,7 @@ class Citation:
             "title": self.title,
             "note": self.note,
             "url": self.url,
-            "date": self.accessed.isoformat(),
+            "date": format_date(self.accessed),
         }
 
     def bibtex(self) -> str:

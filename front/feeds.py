@@ -5,21 +5,30 @@ explanation or basis, or withdrew the flag (a journalist must see that too), inc
 an incident whose visit left the record ("withdrawn: removed from dataset version X").
 Each entry's id is the visit's permanent URL with the change's anchor, unique and stable.
 
+Entries are dated by what they report: a new incident is published and updated on the
+day its visit began (a 2015 visit imported today is dated 2015), an update or a
+withdrawal is updated when the verdict changed; the feed's own `updated` is its newest
+change, so a reader still learns that something was added. Categories and summaries are
+words in the reader's language (the verdict, the host country, the explanation).
+
 The feeds are written in the reader's language: `?lang=fr` (for feed readers that send
 no Accept-Language), else the language cookie or Accept-Language, else English.
 """
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from core.names import format_date
 from front import summaries
 from front.pages import finish
 from states.models import State
@@ -43,6 +52,27 @@ class TextAtomFeed(Atom1Feed):
         super().add_item_elements(handler, {**item, "description": None})
         if item.get("description") is not None:
             handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+    def latest_post_date(self):
+        """The feed's `updated`: its newest recorded change (an entry's `recorded`), not
+        its newest event, which may be years old."""
+        recorded = [item["recorded"] for item in self.items if item.get("recorded")]
+        return max(recorded) if recorded else super().latest_post_date()
+
+
+def visit_time(visit, default: datetime.datetime) -> datetime.datetime:
+    """The moment a visit began for a feed: its first day at 00:00 UTC (the first day of
+    its month or year when only those are known); `default` for an undated visit."""
+    if visit.start is None:
+        return default
+    return datetime.datetime.combine(visit.start, datetime.time(0), tzinfo=datetime.UTC)
+
+
+def is_new_incident(change) -> bool:
+    return (
+        change.new_code == VerdictCode.NON_COMPLIANCE
+        and change.old_code != VerdictCode.NON_COMPLIANCE
+    )
 
 
 def incident_changes():
@@ -100,10 +130,7 @@ class IncidentFeed(Feed):
         )
         if change.new_code == VerdictCode.WITHDRAWN:
             return _("Incident withdrawn: %(what)s") % {"what": what}
-        if (
-            change.new_code == VerdictCode.NON_COMPLIANCE
-            and change.old_code != VerdictCode.NON_COMPLIANCE
-        ):
+        if is_new_incident(change):
             return _("New incident: %(what)s") % {"what": what}
         if change.new_code == VerdictCode.NON_COMPLIANCE:
             return _("Incident updated: %(what)s") % {"what": what}
@@ -114,9 +141,13 @@ class IncidentFeed(Feed):
 
     def item_description(self, change):
         cause = summaries.change_cause(change)
+        recorded = _("Recorded on %(date)s.") % {
+            "date": format_date(timezone.localtime(change.changed_at).date())
+        }
         if change.new_code == VerdictCode.WITHDRAWN:
             return cause
-        return f"{summaries.explanation(change)}\n\n{_('Why it changed:')} {cause}"
+        why = _("Why it changed:")
+        return f"{summaries.explanation(change)}\n\n{why} {cause}\n{recorded}"
 
     def item_link(self, change):
         return change.visit.get_absolute_url()
@@ -125,13 +156,21 @@ class IncidentFeed(Feed):
         return f"{change.visit.get_absolute_url()}#change-{change.pk}"
 
     def item_updateddate(self, change):
+        """A new incident: when its visit began; an update or a withdrawal: when it changed."""
+        if is_new_incident(change):
+            return visit_time(change.visit, change.changed_at)
         return change.changed_at
 
     def item_pubdate(self, change):
-        return change.changed_at
+        """When the visit the entry reports on began (the event, not its import)."""
+        return visit_time(change.visit, change.changed_at)
+
+    def item_extra_kwargs(self, change):
+        return {"recorded": change.changed_at}
 
     def item_categories(self, change):
-        return [change.new_code]
+        """The verdict and the host country, in words."""
+        return [change.get_new_code_display(), summaries.state_name(change.visit.host)]
 
     def get_feed(self, obj, request):
         # Atom ids must be absolute IRIs: Feed absolutises links but not guids.
@@ -218,5 +257,9 @@ class ChangesFeed(IncidentFeed):
     def item_pubdate(self, entry):
         return entry.at
 
+    def item_extra_kwargs(self, entry):
+        return {"recorded": entry.at}
+
     def item_categories(self, entry):
-        return [entry.action]
+        """What kind of fact changed and how, in words ("visit", "changed")."""
+        return [str(entry.kind), str(entry.action_words)]

@@ -62,9 +62,11 @@ _QUERY = """
 
 _PERSONS = f"""
     WITH {_QUERY}
-    SELECT p.slug, p.name, p.other_names, p.status, s.name AS situation, d.score
+    SELECT p.slug, p.name, p.other_names, p.status, s.name AS situation,
+           n.iso3 AS nationality, n.name AS nationality_name, d.score
     FROM warrants_person p
     JOIN warrants_situation s ON s.id = p.situation_id
+    LEFT JOIN states_state n ON n.id = p.nationality_id
     CROSS JOIN q
     CROSS JOIN LATERAL (
         SELECT f_unaccent(lower(p.name || ' ' || array_to_string(p.other_names, ' '))) AS doc

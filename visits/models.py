@@ -49,8 +49,10 @@ class VisitQuerySet(models.QuerySet):
         return self.filter(review_state=ReviewState.VERIFIED)
 
     def with_verdicts(self):
-        """Visits with their person, host and current verdict joined in."""
-        return self.select_related("person", "person__situation", "host", "verdict")
+        """Visits with their person (situation, nationality), host and current verdict joined in."""
+        return self.select_related(
+            "person", "person__situation", "person__nationality", "host", "verdict"
+        )
 
     def flagged(self):
         """Visits whose current verdict is non-compliance: the incidents."""

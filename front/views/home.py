@@ -17,8 +17,8 @@ from django.utils.translation import ngettext
 
 from core.locale import translate_path
 from core.names import country_name, format_date
+from front import charts, sitemaps, summaries, worldmap
 from front import search as site_search
-from front import sitemaps, summaries, worldmap
 from front.pages import render_page
 from states import status as treaty_status
 from states.models import State
@@ -128,6 +128,7 @@ def home(request):
         "map_svg": svg,
         "map_table": map_table,
         "incident_hosts": hosts,
+        "incidents_chart": charts.incidents_per_year(),
     }
     return render_page(request, "home.html", context)
 

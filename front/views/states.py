@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from compliance import state_facts
 from core.names import country_name, situation_name
-from front import cards, citations, listing, maps, summaries
+from front import cards, charts, citations, listing, maps, summaries
 from front.listing import Column, Listing
 from front.pages import render_page
 from states import status as treaty_status
@@ -191,6 +191,7 @@ def state_detail(request, iso3: str):
         "signed": signed,
         "unknown_statements": unknown,
         "counts": counts,
+        "record_chart": charts.country_record(state, name, events),
         "map_svg": maps.hosted_map(state, visits) if visits else None,
         "citation": citations.cite(request, name, verdicts_as_of=citations.latest_verdict(visits)),
         **cards.sharing(request, "state", state.iso3, title=name, description=summary),

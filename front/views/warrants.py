@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from core import tabular
 from core.names import format_date, situation_name
-from front import cards, citations, listing, maps, summaries
+from front import cards, charts, citations, listing, maps, summaries
 from front.listing import Column, Listing
 from front.pages import render_page
 from states.models import State
@@ -166,6 +166,7 @@ def person_detail(request, slug: str):
             title=person.name,
             description=_person_description(person, visits, incidents),
         ),
+        "trips_chart": charts.trips_per_year(person),
     }
     return render_page(request, "warrants/person_detail.html", context)
 

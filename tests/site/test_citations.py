@@ -8,9 +8,10 @@ import pytest
 import rispy
 from django.db.models import Max
 from django.test import RequestFactory
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from compliance import RULE_VERSION
+from core.names import format_date
 from front import citations
 from tests.site.conftest import body
 from tests.site.test_cards import in_language
@@ -57,8 +58,8 @@ def test_each_page_cites_itself_with_the_verdict_date_and_rule_version(
     reader, seeded, url, title, filters
 ):
     html = body(reader.get(url))
-    as_of = verdicts_as_of(**filters).isoformat()
-    today = timezone.localdate().isoformat()
+    as_of = format_date(verdicts_as_of(**filters))
+    today = format_date(timezone.localdate())
     area = html[html.index('<textarea id="citation"') :]
     text = area[area.index(">") + 1 : area.index("</textarea>")]
     assert text.startswith(f"iccwatch, “{title}”. ")
@@ -85,7 +86,7 @@ def test_each_page_downloads_its_citation_as_bibtex_and_ris(reader, seeded, url,
     assert fields["author"] == "{iccwatch}"
     assert fields["url"] == f"http://testserver{url}"
     assert fields["urldate"] == today.isoformat()
-    assert f"as of {as_of.isoformat()}, rule version {RULE_VERSION}" in fields["note"]
+    assert f"as of {format_date(as_of)}, rule version {RULE_VERSION}" in fields["note"]
 
     response = reader.get(url, {"cite": "ris"})
     assert response.status_code == 200
@@ -107,7 +108,7 @@ def test_a_visit_cites_its_own_verdict_and_the_rule_version_that_made_it(reader,
         computed_at=datetime.datetime(2025, 3, 4, 12, tzinfo=datetime.UTC),
     )
     html = body(reader.get(PUTIN_MNG))
-    assert "Verdict: non-compliance, as of 2025-03-04, rule version 2025.01.01." in html
+    assert "Verdict: non-compliance, as of 4 March 2025, rule version 2025.01.01." in html
     assert "Verdict as of 4 March 2025, rule version 2025.01.01." in html
 
 
@@ -137,7 +138,8 @@ def test_a_filter_with_accents_is_cited_percent_encoded(reader, seeded):
 
 def test_the_citation_follows_the_readers_language(reader, seeded):
     html = body(in_language(reader, "/states/MNG/", "fr")[0])
-    as_of = verdicts_as_of(visit__host__iso3="MNG").isoformat()
+    with translation.override("fr"):
+        as_of = format_date(verdicts_as_of(visit__host__iso3="MNG"))
     assert (
         f"iccwatch, « Mongolie ». Verdicts au {as_of}, version de la règle {RULE_VERSION}." in html
     )

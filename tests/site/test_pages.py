@@ -7,10 +7,11 @@ import pytest
 from django.utils import timezone
 
 from compliance import RULE_VERSION
+from core.names import format_date
 from tests.factories import make_person, make_state, make_visit, make_warrant
 from tests.site.conftest import body
 from visits import flagging
-from visits.models import Visit
+from visits.models import Verdict, Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -180,9 +181,11 @@ def test_visit_page_explains_the_verdict_and_cites_its_sources(reader, seeded):
     today = timezone.localdate().isoformat()
     assert f'id="permalink">http://testserver{PUTIN_MNG}</a>' in html
     assert f'Accessed: <time datetime="{today}">' in html
+    verdict = Verdict.objects.get(visit__slug=PUTIN_MNG.split("/")[2])
+    as_of = format_date(timezone.localdate(verdict.computed_at))
     assert (
-        f"Verdict: non-compliance, as of {today}, rule version {RULE_VERSION}. "
-        f"http://testserver{PUTIN_MNG} (accessed {today})."
+        f"Verdict: non-compliance, as of {as_of}, rule version {RULE_VERSION}. "
+        f"http://testserver{PUTIN_MNG} (accessed {format_date(timezone.localdate())})."
     ) in html
 
 
@@ -244,7 +247,7 @@ def test_al_bashir_has_two_warrants(reader, seeded):
     warrants = html[
         html.index('id="warrants"') : html.index("</table>", html.index('id="warrants"'))
     ]
-    assert warrants.count("<tr><td>") == 2
+    assert warrants.count("<tr><td") == 2
     assert "2009-03-04" in warrants and "2010-07-12" in warrants
     assert "Omer al-Bashir" in html  # other names
 

@@ -1,0 +1,390 @@
+"""Charts drawn on the server as accessible SVG, each with its data as a table.
+
+Three charts, each counted in SQL (one GROUP BY year query) so that it costs the same
+at a hundred visits or a million:
+
+- `incidents_per_year()`: the incidents (non-compliance) by the year the visit began;
+- `trips_per_year(person)`: a person's trips by year and verdict;
+- `country_record(state, events)`: a state's visits by year and verdict on a line of
+  time that also marks its Rome Statute steps and shades its years as a State Party.
+
+A chart is a `Chart`: the counts (what the table shows) and the geometry of its bars
+in the SVG's own units (what `templates/includes/chart_years.html` draws). Colour is
+never the only channel: each verdict group has its own pattern, its name in the
+legend, and every bar its total written above it; the table gives every number.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from core.names import format_date
+from visits.models import VerdictCode, Visit
+
+# The verdict groups a chart stacks, in stacking order (bottom first), with the pattern
+# that tells them apart besides their colour (static/css/site.css, `.chart-fill-<key>`:
+# at least 3:1 against the white background, WCAG 1.4.11). Verdicts outside the first
+# five (pending, no warrant in force, no control, withdrawn, ...) and visits not yet
+# evaluated count as "other". A chart shows only the groups it has visits in.
+GROUPS = (
+    ("incident", gettext_lazy("non-compliance"), "hatch"),
+    ("complied", gettext_lazy("complied (arrested)"), "solid"),
+    ("deterred", gettext_lazy("deterred (trip called off)"), "dots"),
+    ("upcoming", gettext_lazy("upcoming (announced trip)"), "lines"),
+    ("no_obligation", gettext_lazy("no obligation"), "columns"),
+    ("other", gettext_lazy("other verdicts"), "cross"),
+)
+GROUP_OF_CODE = {
+    VerdictCode.NON_COMPLIANCE: "incident",
+    VerdictCode.COMPLIED: "complied",
+    VerdictCode.DETERRED: "deterred",
+    VerdictCode.UPCOMING: "upcoming",
+    VerdictCode.NO_OBLIGATION: "no_obligation",
+}
+
+# The SVG's coordinate system (it scales to the width of the page).
+WIDTH = 560
+HEIGHT = 240
+LEFT, RIGHT, BOTTOM = 40, 12, 34
+TOP = 22  # room for the totals above the bars
+TOP_WITH_EVENTS = 58  # and for the numbered treaty markers
+MAX_YEAR_LABELS = 12
+MARKER_GAP = 17  # the closest two numbered circles may be side by side
+MARKER_LANES = 3
+
+
+@dataclass
+class Series:
+    """One verdict group: its key (CSS class and pattern id), label and pattern."""
+
+    key: str
+    label: str
+    pattern: str
+
+
+@dataclass
+class Segment:
+    series: Series
+    count: int
+    y: float
+    height: float
+
+
+@dataclass
+class Bar:
+    """One year's bar: x and width in SVG units, its stacked segments, its total."""
+
+    year: int
+    x: float
+    width: float
+    total: int
+    segments: list[Segment]
+    label: bool  # whether the year is written under the axis (thinned when many)
+    label_x: float = 0.0
+
+    @property
+    def top(self) -> float:
+        """The y of the bar's top (where its total is written above)."""
+        return min((s.y for s in self.segments), default=0.0)
+
+
+@dataclass
+class Marker:
+    """A dated treaty step drawn as a numbered line across the plot."""
+
+    number: int
+    x: float
+    date: datetime.date
+    precision: str
+    text: str
+    cy: float = 0.0  # the height of its numbered circle (staggered when steps are close)
+
+    @property
+    def words(self) -> str:
+        return format_date(self.date, self.precision)
+
+
+@dataclass
+class Band:
+    """A shaded span of years (the years as a State Party), with its label."""
+
+    x: float
+    width: float
+    text: str
+
+
+@dataclass
+class Chart:
+    """A chart by year: the counts for its table and the geometry for its SVG.
+
+    `rows` is [(year, [count per series], total)] for every year from the first to the
+    last (years without a visit included, at 0); `undated` counts visits with no
+    start date (in the table, not on the axis).
+    """
+
+    id: str
+    title: str
+    description: str
+    series: list[Series]
+    rows: list[tuple[int, list[int], int]]
+    undated: list[int] = field(default_factory=list)
+    bars: list[Bar] = field(default_factory=list)
+    ticks: list[tuple[int, float]] = field(default_factory=list)
+    markers: list[Marker] = field(default_factory=list)
+    band: Band | None = None
+    width: int = WIDTH
+    height: int = HEIGHT
+    top: int = TOP
+    left: int = LEFT
+    right: int = WIDTH - RIGHT
+    baseline: int = HEIGHT - BOTTOM
+    slot: float = 0.0  # the width of one year
+    first_year: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(total for _year, _counts, total in self.rows) + sum(self.undated)
+
+    @property
+    def plot_height(self) -> int:
+        return self.baseline - self.top
+
+    @property
+    def table_rows(self) -> list[tuple[str, list[tuple[str, int]], int]]:
+        """The table's rows: (year, [(series label, count)], total) for each year with a
+        visit, then ("", ...) for the undated ones if any."""
+        labels = [s.label for s in self.series]
+        rows = [(str(y), list(zip(labels, c, strict=True)), t) for y, c, t in self.rows if t]
+        if self.undated:
+            rows.append(("", list(zip(labels, self.undated, strict=True)), sum(self.undated)))
+        return rows
+
+    @property
+    def total_cells(self) -> list[tuple[str, int]]:
+        return list(zip([s.label for s in self.series], self.totals, strict=True))
+
+    @property
+    def undated_total(self) -> int:
+        return sum(self.undated)
+
+    @property
+    def totals(self) -> list[int]:
+        """The total of each series over every year (the table's last row)."""
+        sums = [sum(counts[i] for _y, counts, _t in self.rows) for i in range(len(self.series))]
+        return [s + u for s, u in zip(sums, self.undated or [0] * len(sums), strict=True)]
+
+
+def _counts_by_year(visits, *, by_verdict: bool) -> dict[int | None, dict[str, int]]:
+    """{year or None: {group key: count}} from one GROUP BY query."""
+    fields = ("year", "verdict__code") if by_verdict else ("year",)
+    rows = (
+        visits.annotate(year=ExtractYear("start"))
+        .values(*fields)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts: dict[int | None, dict[str, int]] = {}
+    for row in rows:
+        key = GROUP_OF_CODE.get(row.get("verdict__code"), "other") if by_verdict else "incident"
+        year = counts.setdefault(row["year"], {})
+        year[key] = year.get(key, 0) + row["n"]
+    return counts
+
+
+def _nice_step(maximum: int) -> int:
+    """A round step for about four gridlines up to `maximum` (1, 2, 5, 10, 20, 50, ...)."""
+    rough = max(1, maximum / 4)
+    power = 10 ** math.floor(math.log10(rough))
+    for m in (1, 2, 5, 10):
+        if m * power >= rough:
+            return int(m * power)
+    return int(10 * power)  # pragma: no cover
+
+
+def _build(
+    chart_id: str,
+    title: str,
+    description: str,
+    counts: dict[int | None, dict[str, int]],
+    series: list[Series],
+    *,
+    years: tuple[int, int] | None = None,
+    top: int = TOP,
+) -> Chart:
+    undated = counts.pop(None, {})
+    chart = Chart(chart_id, title, description, series, rows=[], top=top)
+    if undated:
+        chart.undated = [undated.get(s.key, 0) for s in series]
+    known = sorted(counts)
+    if years is None and not known:
+        return chart
+    first, last = years or (known[0], known[-1])
+    if known:
+        first, last = min(first, known[0]), max(last, known[-1])
+    for year in range(first, last + 1):
+        row = [counts.get(year, {}).get(s.key, 0) for s in series]
+        chart.rows.append((year, row, sum(row)))
+    peak = max((total for _y, _c, total in chart.rows), default=0)
+    step = _nice_step(peak)
+    ymax = max(step, step * math.ceil(peak / step))
+    plot = chart.baseline - chart.top
+
+    def y_of(value: float) -> float:
+        return round(chart.baseline - plot * value / ymax, 2)
+
+    chart.ticks = [(v, y_of(v)) for v in range(0, ymax + 1, step)]
+    slot = (chart.right - chart.left) / len(chart.rows)
+    every = math.ceil(len(chart.rows) / MAX_YEAR_LABELS)
+    for i, (year, row, total) in enumerate(chart.rows):
+        x = chart.left + slot * i
+        width = max(1.0, slot * 0.7)
+        segments, level = [], 0
+        for s, n in zip(series, row, strict=True):
+            if n:
+                segments.append(
+                    Segment(s, n, y_of(level + n), round(y_of(level) - y_of(level + n), 2))
+                )
+                level += n
+        chart.bars.append(
+            Bar(
+                year,
+                round(x + (slot - width) / 2, 2),
+                round(width, 2),
+                total,
+                segments,
+                label=(year - first) % every == 0,
+                label_x=round(x + slot / 2, 2),
+            )
+        )
+    chart.slot = slot
+    chart.first_year = first
+    return chart
+
+
+def _x_of_date(chart: Chart, day: datetime.date) -> float:
+    """Where a day falls on the chart's axis of years (each year one slot wide)."""
+    start = datetime.date(day.year, 1, 1)
+    fraction = (day - start).days / (datetime.date(day.year + 1, 1, 1) - start).days
+    return round(chart.left + chart.slot * (day.year - chart.first_year + fraction), 2)
+
+
+def _series(counts: dict[int | None, dict[str, int]]) -> list[Series]:
+    """The verdict groups with at least one visit in `counts` (non-compliance if none)."""
+    present = {key for year in counts.values() for key, n in year.items() if n} or {"incident"}
+    return [Series(k, str(label), p) for k, label, p in GROUPS if k in present]
+
+
+def _sentence_of_counts(chart: Chart) -> str:
+    """'3 in total, most in 2024 (2).' — the chart's point in words for its description."""
+    if not chart.total:
+        return _("None is recorded.")
+    year, _row, peak = max(chart.rows, key=lambda r: (r[2], r[0]))
+    return ngettext(
+        "%(total)d in total; the most in %(year)d (%(peak)d).",
+        "%(total)d in total; the most in %(year)d (%(peak)d).",
+        chart.total,
+    ) % {"total": chart.total, "year": year, "peak": peak}
+
+
+def incidents_per_year() -> Chart:
+    """The incidents (published visits with a non-compliance verdict) per year of the visit."""
+    counts = _counts_by_year(Visit.objects.published().flagged(), by_verdict=False)
+    chart = _build(
+        "chart-incidents",
+        _("Incidents per year"),
+        "",
+        counts,
+        _series(counts),
+    )
+    chart.description = " ".join(
+        (
+            _("Failures to arrest and surrender, by the year the visit began."),
+            _sentence_of_counts(chart),
+        )
+    )
+    return chart
+
+
+def trips_per_year(person) -> Chart:
+    """A person's published trips per year, stacked by verdict group."""
+    counts = _counts_by_year(Visit.objects.published().filter(person=person), by_verdict=True)
+    chart = _build("chart-trips", _("Trips per year, by verdict"), "", counts, _series(counts))
+    chart.description = " ".join(
+        (
+            _("%(person)s's recorded trips, by the year each began, stacked by verdict.")
+            % {"person": person.name},
+            _sentence_of_counts(chart),
+        )
+    )
+    return chart
+
+
+def country_record(state, name: str, events) -> Chart:
+    """A state's record on a line of time: visits it hosted per year by verdict, its
+    treaty steps (`events`: its TreatyEvents, already loaded) as numbered markers, and
+    its years as a State Party shaded (entry into force to the withdrawal's effect)."""
+    counts = _counts_by_year(Visit.objects.published().filter(host=state), by_verdict=True)
+    events = sorted(events, key=lambda e: (e.date, e.kind))
+    years = None
+    if events:
+        this_year = timezone.localdate().year
+        years = (events[0].date.year, max(this_year, *(e.date.year for e in events)))
+    chart = _build(
+        "chart-record",
+        _("%(state)s's record over time") % {"state": name},
+        "",
+        counts,
+        _series(counts),
+        years=years,
+        top=TOP_WITH_EVENTS if events else TOP,
+    )
+    if chart.rows:
+        lanes: list[float] = []  # the x of the last circle in each lane
+        for number, event in enumerate(events, start=1):
+            x = _x_of_date(chart, event.date)
+            lane = next((i for i, last in enumerate(lanes) if x - last >= MARKER_GAP), None)
+            if lane is None:
+                lane = len(lanes) if len(lanes) < MARKER_LANES else len(lanes) - 1
+                lanes.extend([x] * (lane + 1 - len(lanes)))
+            lanes[lane] = x
+            chart.markers.append(
+                Marker(
+                    number,
+                    x,
+                    event.date,
+                    event.precision,
+                    event.get_kind_display(),
+                    cy=11 + 17 * lane,
+                )
+            )
+        by_kind = {e.kind: e.date for e in events}
+        joined = by_kind.get("entry_into_force")
+        if joined:
+            left = by_kind.get("withdrawal_effective")
+            end = (
+                min(_x_of_date(chart, left), chart.right)
+                if left and left >= joined
+                else chart.right
+            )
+            start = _x_of_date(chart, joined)
+            chart.band = Band(start, round(end - start, 2), _("State Party"))
+    chart.description = " ".join(
+        (
+            _(
+                "Recorded visits to %(state)s (trips called off included), by year and "
+                "verdict, with its Rome Statute steps numbered and its years as a State "
+                "Party shaded."
+            )
+            % {"state": name},
+            _sentence_of_counts(chart),
+        )
+    )
+    return chart
