@@ -10,16 +10,17 @@ pytestmark = pytest.mark.django_db
 # grow with the data (no query per row).
 PAGES = [
     # timelines, declarations, names, counts, people at large, latest incidents, early
-    # warnings, incident hosts
-    ("/", 8),
+    # warnings, incident hosts, incidents per year (the chart)
+    ("/", 9),
     ("/states/", 4),  # standings, count, page, newest verdict (cited)
     ("/states/?status=party&sort=incidents", 5),  # + standings for the filter
     # state, treaty events, declarations, council referrals, visits, findings, their
-    # persons, statements
-    ("/states/MNG/", 8),
+    # persons, statements, visits per year and verdict (the chart)
+    ("/states/MNG/", 9),
     ("/persons/", 5),  # situations and states for the filter form, count, page, newest verdict
-    ("/persons/vladimir-putin/", 4),  # person, warrants, visits, sources
-    ("/persons/extra-person-{n}/", 4),
+    # person, warrants, visits, sources, trips per year and verdict (the chart)
+    ("/persons/vladimir-putin/", 5),
+    ("/persons/extra-person-{n}/", 5),
     ("/warrants/", 5),  # persons and situations for the form, count, page, newest verdict
     ("/visits/", 6),  # persons, states, situations for the form, count, page, newest verdict
     ("/visits/?host=MNG&verdict=non_compliance&sort=person", 6),
