@@ -12,22 +12,26 @@ PAGES = [
     # timelines, declarations, names, counts, people at large, latest incidents, early
     # warnings, incident hosts
     ("/", 8),
-    ("/states/", 3),  # standings, count, page
-    ("/states/?status=party&sort=incidents", 4),  # + standings for the filter
+    # standings, count, page; the standing menu's counts (standings, the states' codes)
+    ("/states/", 5),
+    ("/states/?status=party&ordering=incidents", 6),  # + standings for the filter
     # state, treaty events, declarations, council referrals, visits, findings, their
     # persons, statements
     ("/states/MNG/", 8),
-    ("/persons/", 4),  # situations and states for the filter form, count, page
+    # situations and states for the filter form, count, page, one count per menu (3)
+    ("/persons/", 7),
     ("/persons/vladimir-putin/", 4),  # person, warrants, visits, sources
     ("/persons/extra-person-{n}/", 4),
     ("/warrants/", 4),  # persons and situations for the form, count, page
-    ("/visits/", 5),  # persons, states, situations for the form, count, page
-    ("/visits/?host=MNG&verdict=non_compliance&sort=person", 5),
+    # states, situations, years for the form, count, page, one count per menu (host,
+    # situation, verdict, basis, status, host control, year); no list of every person
+    ("/visits/", 12),
+    ("/visits/?host=MNG&verdict=non_compliance&ordering=person", 12),
     (
         "/visits/vladimir-putin-mng-2024-09-02/",
         7,
     ),  # visit, sources, findings, history, warrants, events, declarations
-    ("/incidents/", 5),
+    ("/incidents/", 12),
     ("/incidents/feed/", 1),
     ("/states/MNG/feed/", 2),
     ("/persons/vladimir-putin/feed/", 2),
