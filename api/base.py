@@ -252,7 +252,7 @@ def facets_parameter(facets) -> OpenApiParameter:
     """The documented `?facets=` parameter of a list that offers these facets."""
     return OpenApiParameter(
         FACETS,
-        {"type": "array", "items": {"type": "string", "enum": list(facets)}},
+        {"type": "array", "items": {"type": "string", "enum": list(facets)}, "minItems": 1},
         OpenApiParameter.QUERY,
         style="form",
         explode=False,
@@ -320,6 +320,15 @@ class ApiAutoSchema(AutoSchema):
             facets = getattr(getattr(self.view, "filterset_class", None), "FACETS", None)
             if facets and not self._is_detail():
                 parameters = [*parameters, facets_parameter(facets)]
+        return parameters
+
+    def _get_filter_parameters(self):
+        parameters = super()._get_filter_parameters()
+        for parameter in parameters:
+            schema = parameter.get("schema", {})
+            if schema.get("type") == "array":
+                # `?verdict=` (no value) is a 400: a multi-valued filter holds one value or more.
+                schema["minItems"] = 1
         return parameters
 
     def _error_codes(self) -> list[str]:
@@ -401,8 +410,16 @@ in every language. `Content-Language` says which language the answer is in.
 
 **Parameters** are checked as this schema says: an empty value (`?situation=`), a
 `page_size` outside 1–500, a boolean other than `true`/`false` or an identifier that
-cannot be one is a `400 invalid_filter` naming the parameter. A POST answers in JSON
-only: `?format=csv` on a POST is a `406`, before anything is filed.
+cannot be one is a `400 invalid_filter` naming the parameter, and so is a parameter a
+list does not have (`?hosts=MNG`): a list never answers unfiltered rows for a filter it
+could not apply. Identifier and choice filters take several values, comma-separated
+(`?host=MNG,TJK`) or repeated, and match any of them; `ordering` takes several keys
+(`?ordering=person,-end`). `?facets=host,verdict,year` adds `facets`, the number of
+matching rows per value of each. A POST answers in JSON only: `?format=csv` on a POST
+is a `406`, before anything is filed.
+
+**Search**: `/api/v1/search/?q=` finds persons (and their trips), states and visits the
+way a reader means them, ranked, each with the reason it was found.
 
 **Errors**: every 4xx (and 503) has the body
 `{"error": {"code": "...", "message": "...", "fields": {"param": ["..."]}}}`.

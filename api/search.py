@@ -6,7 +6,12 @@ state or words of the occasion). A person's name finds that person and their tri
 """
 
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -63,6 +68,7 @@ class SearchResultSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(many=False)  # one answer, though served by a "list" action
 class SearchAnswerSerializer(serializers.Serializer):
     """The matches for a query, best first within each kind: persons, states, visits."""
 
@@ -131,7 +137,11 @@ EXAMPLE = OpenApiExample(
         ),
         OpenApiParameter(
             "kind",
-            {"type": "array", "items": {"type": "string", "enum": list(site_search.KINDS)}},
+            {
+                "type": "array",
+                "items": {"type": "string", "enum": list(site_search.KINDS)},
+                "minItems": 1,
+            },
             OpenApiParameter.QUERY,
             style="form",
             explode=False,

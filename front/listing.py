@@ -7,6 +7,12 @@ the downloads read the same query string through the same FilterSet and sort, so
 download carries exactly the rows of the filtered view, in the same order (all of
 them, not only the page on screen). Every filtered view is a plain GET URL: paste
 it and the other reader sees the same list.
+
+A list reads its filters, `page` and `ordering` (one or more sort keys, `person,-end`),
+the same names as the API's, and nothing else: an unknown parameter or sort is a 400
+page naming it (`InvalidListQuery`), and a filter it cannot apply is a 400 with the
+form showing why, never the whole list unfiltered. Each menu of the filter form shows
+how many rows each choice would give (`core.filters.facet_counts`).
 """
 
 from __future__ import annotations

@@ -45,6 +45,7 @@ from warrants.models import Person, PersonStatus
 THRESHOLD = 0.5
 MAX_QUERY_LENGTH = 200
 LIMIT = 50
+MAX_NAMES = 10  # names a list's person box resolves at once (one search each)
 KINDS = ("person", "state", "visit")
 
 # Why a visit was found, in the order a reader would expect.
@@ -262,6 +263,8 @@ def resolve_person_names(data) -> dict[str, list[str]]:
     if not raw:
         return {}
     existing = set(Person.objects.filter(slug__in=raw).values_list("slug", flat=True))
+    if len(set(raw) - existing) > MAX_NAMES:
+        return {"person": [_("Give at most %(max)d names.") % {"max": MAX_NAMES}]}
     slugs, missing = [], []
     for value in raw:
         if value in existing:

@@ -123,6 +123,7 @@ class StateApiFilterSet(StateFilterSet):
                 {
                     "type": "array",
                     "items": {"type": "string", "enum": list(treaty_status.STATUSES)},
+                    "minItems": 1,
                 },
                 style="form",
                 explode=False,

@@ -2,7 +2,7 @@
 
 import django_filters
 from django.db.models import OuterRef, Prefetch, Subquery
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.renderers import JSONRenderer
 
@@ -59,6 +59,19 @@ COMMON_FILTERS = [
         "host", "Host state (ISO 3166-1 alpha-3, any case), e.g. `MNG` or `MNG,TJK`.", many=True
     ),
     slug_parameter("situation", "Situation (slug), e.g. `ukraine`.", many=True),
+    OpenApiParameter(
+        "year",
+        {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 1, "maximum": 9999},
+            "minItems": 1,
+        },
+        OpenApiParameter.QUERY,
+        style="form",
+        explode=False,
+        description="Starting in this year, e.g. `2024`; several, separated by commas, match any "
+        "of them.",
+    ),
 ]
 
 

@@ -130,3 +130,24 @@ def test_every_link_of_a_list_page_uses_parameters_the_list_knows(reader, seeded
         # The form's fields and its hidden sort are all parameters of the list.
         names = set(re.findall(r'<(?:input|select)[^>]* name="([^"]+)"', html))
         assert names - {"q"} <= known, names
+
+
+def test_the_person_box_resolves_a_bounded_number_of_names(reader, seeded):
+    names = ",".join(f"name{i}" for i in range(11))
+    response = reader.get(f"/visits/?person={names}")
+    assert response.status_code == 400 and "at most 10 names" in body(response)
+
+
+def test_the_visit_list_does_not_grow_with_the_number_of_persons(reader, seeded):
+    """Issue 12: the filter form listed every person (293 KB a page at 5,000 persons)."""
+    from warrants.models import Person, Situation
+
+    before = len(reader.get("/visits/").content)
+    situation = Situation.objects.get(slug="ukraine")
+    Person.objects.bulk_create(
+        Person(slug=f"bulk-person-{i}", name=f"Person {i}", situation=situation, status="at_large")
+        for i in range(2000)
+    )
+    for path in ("/visits/", "/warrants/"):
+        assert "bulk-person-1999" not in reader.get(path).content.decode()
+    assert len(reader.get("/visits/").content) == before
