@@ -12,7 +12,7 @@ a search page), with the visits indexes of migration visits/0011 and without the
 each repeat, for each query, once as deployed, then once inside a transaction that drops
 the three indexes and is rolled back (DROP INDEX is transactional), so both sides run on
 the same warm cache, one after the other. Prints one JSON line per query with the median
-milliseconds of each side and their ratio, and appends them to bench/results.jsonl.
+milliseconds of each side and their ratio, and appends them to bench/search-results.jsonl.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 
 from bench.reevaluate import setup_django
 
-RESULTS = Path(__file__).with_name("results.jsonl")
+RESULTS = Path(__file__).with_name("search-results.jsonl")
 INDEXES = ("visits_visit_place_trgm", "visits_visit_place_words", "visits_visit_occasion_words")
 QUERIES = {
     "a person's name (their trips)": "Person 4321",
