@@ -28,13 +28,15 @@ and place.
 At scale (a million visits) each way a visit can match is its own indexed lookup:
 GIN indexes on the place's trigrams and on the place's and the occasion's words
 (visits migration 0011), the foreign keys for a person's trips and a host's visits.
-Four queries whatever the data: the places, then one per kind of result.
+Four queries whatever the data: the places (cached; see place_aliases), then one per
+kind of result.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection
 from django.utils.translation import gettext as _
 
@@ -191,10 +193,37 @@ _VISITS = f"""
 """
 
 
+ALIASES_CACHE_SECONDS = 600
+
+
 def place_aliases() -> list[tuple[str, str, str]]:
-    """(host ISO3, stored place, other spelling) for every published visit place. One query."""
+    """(host ISO3, stored place, other spelling) for every published visit place.
+
+    Reading every distinct place takes a pass over the visits (a second at a million), so
+    the list is cached (core.cache fails open) under the highest visit id: a new visit
+    brings its place at once; a place edited on an existing visit is matched by its other
+    spellings within ALIASES_CACHE_SECONDS (its stored spelling, at once). One query when
+    cached, two when not.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(id) FROM visits_visit")
+        (newest,) = cursor.fetchone()
+    key = f"search:place-aliases:v1:{newest}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = _place_aliases()
+        cache.set(key, rows, ALIASES_CACHE_SECONDS)
+    return rows
+
+
+def _place_aliases() -> list[tuple[str, str, str]]:
+    # order_by(): without it the model's ordering joins the DISTINCT, one row per visit.
     pairs = set(
-        Visit.objects.published().exclude(place="").values_list("host__iso3", "place").distinct()
+        Visit.objects.published()
+        .exclude(place="")
+        .order_by()
+        .values_list("host__iso3", "place")
+        .distinct()
     )
     resolved = gazetteer.resolve(pairs)
     rows = []

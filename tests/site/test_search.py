@@ -151,3 +151,18 @@ def test_the_visit_lookups_can_use_their_indexes(seeded, query, index):
         cursor.execute("EXPLAIN " + search._VISITS, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert index in plan
+
+
+def test_the_places_are_read_once_per_distinct_place_and_cached(seeded, django_assert_num_queries):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        first = search.place_aliases()
+    (distinct,) = [q["sql"] for q in queries if "DISTINCT" in q["sql"]]
+    # Only the host and the place: the model's ordering must not make it one row per visit.
+    assert '"visits_visit"."start"' not in distinct and "ORDER BY" not in distinct
+    with django_assert_num_queries(1):
+        assert search.place_aliases() == first
