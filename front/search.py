@@ -48,6 +48,10 @@ THRESHOLD = 0.5
 MAX_QUERY_LENGTH = 200
 LIMIT = 50
 MAX_NAMES = 10  # names a list's person box resolves at once (one search each)
+# Whose trips and which hosts' visits a search lists: the best-matching few, so that a
+# query close to many names ("Person 12" among thousands) stays a bounded lookup.
+TRIP_PERSONS = 5
+HOST_STATES = 3
 KINDS = ("person", "state", "visit")
 
 # Why a visit was found, in the order a reader would expect.
@@ -134,8 +138,8 @@ _STATES = f"""
 # Each way a visit can match is a separate branch that an index serves; a visit found
 # several ways keeps its best reason.
 _VISITS = f"""
-    WITH persons AS ({_PERSONS_MATCHED}),
-    states AS ({_STATES_MATCHED}),
+    WITH persons AS ({_PERSONS_MATCHED} ORDER BY d.score DESC, p.id LIMIT %(trip_persons)s),
+    states AS ({_STATES_MATCHED} ORDER BY d.score DESC, st.id LIMIT %(host_states)s),
     aliases AS (
         SELECT a.iso3, a.place,
                (array_agg(a.alias ORDER BY a.score DESC))[1] AS alias,
@@ -271,6 +275,8 @@ def search(query: str, *, limit: int = LIMIT, kinds: tuple[str, ...] = KINDS) ->
             {
                 **params,
                 "reasons": list(REASONS),
+                "trip_persons": TRIP_PERSONS,
+                "host_states": HOST_STATES,
                 "alias_iso3": [a[0] for a in aliases],
                 "alias_place": [a[1] for a in aliases],
                 "alias": [a[2] for a in aliases],

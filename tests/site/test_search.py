@@ -142,6 +142,8 @@ def test_the_visit_lookups_can_use_their_indexes(seeded, query, index):
         "limit": search.LIMIT,
         "verified": "verified",
         "reasons": list(search.REASONS),
+        "trip_persons": search.TRIP_PERSONS,
+        "host_states": search.HOST_STATES,
         "alias_iso3": [a[0] for a in aliases],
         "alias_place": [a[1] for a in aliases],
         "alias": [a[2] for a in aliases],
