@@ -24,7 +24,14 @@ from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.renderers import JSONRenderer
 
 from api.errors import ErrorSerializer, InvalidFilter
-from api.filters import ApiFilterBackend, reject_empty_parameters
+from api.filters import (
+    FACETS,
+    GENERAL_PARAMETERS,
+    ApiFilterBackend,
+    facets_of,
+    reject_empty_parameters,
+    reject_unknown_parameters,
+)
 from api.formats import CSVRenderer
 from api.lang import activate_for, lang_parameter
 from core import identifiers
@@ -135,8 +142,27 @@ class PublicReadMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         reject_empty_parameters(request)
+        if self.action == "list":
+            reject_unknown_parameters(request, self.known_parameters())
         # `?lang=` (validated here: a 400 before the data is read) wins over Accept-Language.
         activate_for(request)
+
+    def known_parameters(self) -> set[str]:
+        """The query parameters this list reads: its filters, paging, format, lang, facets."""
+        filterset_class = getattr(self, "filterset_class", None)
+        known = set(getattr(filterset_class, "base_filters", ())) | set(GENERAL_PARAMETERS)
+        paginator = self.paginator
+        for attribute in ("page_query_param", "page_size_query_param", "cursor_query_param"):
+            if getattr(paginator, attribute, None):
+                known.add(getattr(paginator, attribute))
+        return known
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        facets = facets_of(self)
+        if facets is not None and isinstance(response.data, dict):
+            response.data[FACETS] = facets
+        return response
 
     def get_lookup_value(self) -> str:
         return self.kwargs[self.lookup_url_kwarg or self.lookup_field]
@@ -189,8 +215,29 @@ def as_of_parameter(description: str) -> OpenApiParameter:
     )
 
 
-def slug_parameter(name: str, description: str, *, path: bool = False) -> OpenApiParameter:
-    """A documented slug (query parameter, or path segment with `path=True`)."""
+def _many(name: str, item: dict, description: str) -> OpenApiParameter:
+    """A query parameter holding one or more values, comma-separated (`?host=MNG,TJK`)."""
+    return OpenApiParameter(
+        name,
+        {"type": "array", "items": item, "minItems": 1},
+        OpenApiParameter.QUERY,
+        style="form",
+        explode=False,
+        description=description + " Several values, separated by commas, match any of them.",
+    )
+
+
+def slug_parameter(
+    name: str, description: str, *, path: bool = False, many: bool = False
+) -> OpenApiParameter:
+    """A documented slug (query parameter, or path segment with `path=True`; `many`: one or more)."""
+    if many:
+        item = {
+            "type": "string",
+            "maxLength": identifiers.SLUG_MAX_LENGTH,
+            "pattern": identifiers.SLUG_ANCHORED,
+        }
+        return _many(name, item, description)
     location = OpenApiParameter.PATH if path else OpenApiParameter.QUERY
     return OpenApiParameter(
         name,
@@ -201,11 +248,34 @@ def slug_parameter(name: str, description: str, *, path: bool = False) -> OpenAp
     )
 
 
-def iso3_parameter(name: str, description: str, *, path: bool = False) -> OpenApiParameter:
-    """A documented ISO 3166-1 alpha-3 code, any case (query parameter or path segment)."""
+def iso3_parameter(
+    name: str, description: str, *, path: bool = False, many: bool = False
+) -> OpenApiParameter:
+    """A documented ISO 3166-1 alpha-3 code, any case (query parameter or path segment;
+    `many`: one or more)."""
+    if many:
+        item = {"type": "string", "pattern": identifiers.ISO3_ANY_CASE_ANCHORED}
+        return _many(name, item, description)
     location = OpenApiParameter.PATH if path else OpenApiParameter.QUERY
     return OpenApiParameter(
         name, str, location, pattern=identifiers.ISO3_ANY_CASE_ANCHORED, description=description
+    )
+
+
+def facets_parameter(facets) -> OpenApiParameter:
+    """The documented `?facets=` parameter of a list that offers these facets."""
+    return OpenApiParameter(
+        FACETS,
+        {"type": "array", "items": {"type": "string", "enum": list(facets)}, "minItems": 1},
+        OpenApiParameter.QUERY,
+        style="form",
+        explode=False,
+        description=(
+            "Count the matching rows by these fields (comma-separated, e.g. "
+            f"`{','.join(list(facets)[:3])}`): the answer then carries `facets`, "
+            "`{facet: {value: rows}}`, most rows first. Each facet counts the rows that the "
+            "other filters keep, so its counts say what choosing that value would give."
+        ),
     )
 
 
@@ -261,6 +331,18 @@ class ApiAutoSchema(AutoSchema):
             isinstance(self.view, PublicReadMixin) or getattr(self.view, "requires_account", False)
         ):
             parameters = [*parameters, lang_parameter()]
+            facets = getattr(getattr(self.view, "filterset_class", None), "FACETS", None)
+            if facets and not self._is_detail():
+                parameters = [*parameters, facets_parameter(facets)]
+        return parameters
+
+    def _get_filter_parameters(self):
+        parameters = super()._get_filter_parameters()
+        for parameter in parameters:
+            schema = parameter.get("schema", {})
+            if schema.get("type") == "array":
+                # `?verdict=` (no value) is a 400: a multi-valued filter holds one value or more.
+                schema["minItems"] = 1
         return parameters
 
     def _error_codes(self) -> list[str]:
@@ -343,8 +425,16 @@ in every language. `Content-Language` says which language the answer is in.
 
 **Parameters** are checked as this schema says: an empty value (`?situation=`), a
 `page_size` outside 1–500, a boolean other than `true`/`false` or an identifier that
-cannot be one is a `400 invalid_filter` naming the parameter. A POST answers in JSON
-only: `?format=csv` on a POST is a `406`, before anything is filed.
+cannot be one is a `400 invalid_filter` naming the parameter, and so is a parameter a
+list does not have (`?hosts=MNG`): a list never answers unfiltered rows for a filter it
+could not apply. Identifier and choice filters take several values, comma-separated
+(`?host=MNG,TJK`) or repeated, and match any of them; `ordering` takes several keys
+(`?ordering=person,-end`). `?facets=host,verdict,year` adds `facets`, the number of
+matching rows per value of each. A POST answers in JSON only: `?format=csv` on a POST
+is a `406`, before anything is filed.
+
+**Search**: `/api/v1/search/?q=` finds persons (and their trips), states and visits the
+way a reader means them, ranked, each with the reason it was found.
 
 **Errors**: every 4xx (and 503) has the body
 `{"error": {"code": "...", "message": "...", "fields": {"param": ["..."]}}}`.

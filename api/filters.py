@@ -10,6 +10,13 @@ from django_filters.rest_framework import DjangoFilterBackend
 
 from api.errors import InvalidFilter
 from core import identifiers
+from core.filters import (
+    AnyOfFilter,
+    RepeatableCSVField,
+    facet_counts,
+    requested_facets,
+    unknown_parameters,
+)
 
 # Query parameters that name a dataset identifier, checked as the schema documents them
 # (api.base.slug_parameter, iso3_parameter): a value that cannot be one is a 400, not an
@@ -42,6 +49,45 @@ def reject_empty_parameters(request) -> None:
         )
 
 
+# Parameters every list reads besides its FilterSet's (pagination adds its own).
+GENERAL_PARAMETERS = ("format", "lang", "facets")
+FACETS = "facets"
+
+
+def reject_unknown_parameters(request, known) -> None:
+    """`?hosts=MNG` is a 400 `invalid_filter` naming `hosts`, never the whole list unfiltered."""
+    unknown = unknown_parameters(request.query_params.keys(), known)
+    if unknown:
+        raise InvalidFilter(
+            {
+                name: [
+                    "This list has no such parameter. Its parameters are: "
+                    + ", ".join(sorted(known))
+                    + "."
+                ]
+                for name in unknown
+            }
+        )
+
+
+def facets_from(request, filterset_class) -> list[str]:
+    """The facets asked for with `?facets=host,verdict`; an unknown one is a 400."""
+    names, unknown = requested_facets(request.query_params.getlist(FACETS), filterset_class)
+    if unknown:
+        offered = ", ".join(getattr(filterset_class, "FACETS", {})) or "none"
+        raise InvalidFilter(
+            {FACETS: [f"No facet {', '.join(map(repr, unknown))}: this list offers {offered}."]}
+        )
+    return names
+
+
+def facets_of(view) -> dict | None:
+    """{facet: {value: rows}} for the facets the request asks for, over the filtered rows."""
+    filterset = getattr(view, "applied_filterset", None)
+    names = facets_from(view.request, type(filterset)) if filterset is not None else []
+    return facet_counts(filterset, names) if names else None
+
+
 class AsOfFilter(django_filters.DateFilter):
     """`as_of` as a FilterSet field: validated (YYYY-MM-DD only) and documented; the view reads it."""
 
@@ -52,7 +98,10 @@ class AsOfFilter(django_filters.DateFilter):
 
 
 class ApiOrderingFilter(django_filters.OrderingFilter):
-    """`?ordering=-start`: the chosen order, then the primary key so that pages never overlap."""
+    """`?ordering=person,-end` (or repeated): the chosen orders, then the primary key so that
+    pages never overlap."""
+
+    base_field_class = RepeatableCSVField
 
     def filter(self, qs, value):
         qs = super().filter(qs, value)
@@ -68,7 +117,11 @@ class ApiFilterBackend(DjangoFilterBackend):
         filterset = super().get_filterset(request, queryset, view)
         if filterset is not None:
             for name, validators in IDENTIFIER_PARAMETERS.items():
-                if isinstance(filterset.filters.get(name), django_filters.CharFilter):
+                found = filterset.filters.get(name)
+                # The multi-valued filters check each value themselves.
+                if isinstance(found, django_filters.CharFilter) and not isinstance(
+                    found, AnyOfFilter
+                ):
                     filterset.form.fields[name].validators.extend(validators)
         return filterset
 
@@ -90,4 +143,5 @@ class ApiFilterBackend(DjangoFilterBackend):
             raise InvalidFilter(
                 {name: list(messages) for name, messages in filterset.errors.items()}
             )
+        view.applied_filterset = filterset  # for ?facets= (api.base)
         return filterset.qs

@@ -20,6 +20,14 @@ MAX_PAGE_SIZE = 500
 MAX_CURSOR = 2**63 - 1
 MAX_PAGE = 2**31 - 1
 
+FACETS_SCHEMA = {
+    "type": "object",
+    "description": "Only with `?facets=`: for each facet asked for, the number of matching rows "
+    "per value, most rows first.",
+    "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}},
+    "example": {"host": {"MNG": 1, "TJK": 1}},
+}
+
 
 def _whole_number(request, param: str, default: int, maximum: int, what: str) -> int:
     """A query parameter that must be a whole number from 1 to `maximum` (absent: `default`)."""
@@ -55,6 +63,11 @@ class PagePagination(pagination.PageNumberPagination):
 
     def get_page_size(self, request) -> int:
         return page_size_from(request, self.page_size_query_param, self.page_size)
+
+    def get_paginated_response_schema(self, schema):
+        answer = super().get_paginated_response_schema(schema)
+        answer["properties"]["facets"] = FACETS_SCHEMA
+        return answer
 
     def get_page_number(self, request, paginator) -> int:
         return _whole_number(request, self.page_query_param, 1, MAX_PAGE, "a page number")
@@ -229,6 +242,7 @@ class IncidentFeedPagination(pagination.BasePagination):
                     "example": False,
                 },
                 "results": schema,
+                "facets": FACETS_SCHEMA,
             },
         }
 

@@ -20,6 +20,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 from api.base import negotiated
 from api.errors import api_not_found
 from api.reports.views import ReportViewSet
+from api.search import SearchViewSet
 from api.states.views import CouncilReferralViewSet, JointStatementViewSet, StateViewSet
 from api.visits.views import FindingViewSet, IncidentViewSet, VisitViewSet
 from api.warrants.views import PersonViewSet, WarrantViewSet
@@ -65,6 +66,7 @@ router.register("findings", FindingViewSet, basename="api-finding")
 router.register("statements", JointStatementViewSet, basename="api-statement")
 router.register("referrals", CouncilReferralViewSet, basename="api-referral")
 router.register("reports", ReportViewSet, basename="api-report")
+router.register("search", SearchViewSet, basename="api-search")
 
 urlpatterns = [
     path("schema/", ApiSchemaView.as_view(), name="api-schema"),

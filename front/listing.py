@@ -7,6 +7,12 @@ the downloads read the same query string through the same FilterSet and sort, so
 download carries exactly the rows of the filtered view, in the same order (all of
 them, not only the page on screen). Every filtered view is a plain GET URL: paste
 it and the other reader sees the same list.
+
+A list reads its filters, `page` and `ordering` (one or more sort keys, `person,-end`),
+the same names as the API's, and nothing else: an unknown parameter or sort is a 400
+page naming it (`InvalidListQuery`), and a filter it cannot apply is a 400 with the
+form showing why, never the whole list unfiltered. Each menu of the filter form shows
+how many rows each choice would give (`core.filters.facet_counts`).
 """
 
 from __future__ import annotations
@@ -19,13 +25,22 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import F, QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    JsonResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core import tabular
+from core.filters import facet_counts, unknown_parameters
 from core.names import country_name, format_date, situation_name
 from front import citations
 from front.pages import render_page
@@ -63,35 +78,166 @@ class Listing:
     # Putin, 2024"): given the filters in words and their cleaned values, returns the
     # head and the names of the filters it said; the others follow as "label: value".
     title_words: Callable[[dict[str, str], dict], tuple[str, set[str]]] | None = None
+    # Rewrites the filters' data before they are read (a person's name to their slug);
+    # returns {parameter: [messages]} for what it could not resolve.
+    resolve_query: Callable[[QueryDict], dict[str, list[str]]] | None = None
+
+
+# The parameters a list reads besides its FilterSet's: the same names as the API's.
+ORDERING = "ordering"
+PAGE = "page"
+LIST_PARAMETERS = (PAGE, ORDERING)
+LEGACY_SORT = "sort"  # the older name of `ordering`: its links are redirected
+
+
+class InvalidListQuery(Exception):
+    """The query string names a parameter the list does not know, or an unknown sort.
+
+    `fields` maps each offending parameter to its messages, as the API's `invalid_filter`."""
+
+    def __init__(self, fields: dict[str, list[str]]):
+        super().__init__(fields)
+        self.fields = fields
+
+
+def known_parameters(listing: Listing) -> list[str]:
+    """Every query parameter this list reads: its filters, `page` and `ordering`."""
+    return [*listing.filterset_class.base_filters, *LIST_PARAMETERS]
+
+
+def sort_keys(listing: Listing, requested: list[str]) -> list[str]:
+    """The requested sort keys (`?ordering=person,-start`, or repeated), else the default.
+
+    Raises InvalidListQuery naming `ordering` for a key the list does not offer."""
+    keys = [k.strip() for value in requested for k in value.split(",") if k.strip()]
+    unknown = [k for k in keys if k.lstrip("-") not in listing.sorts]
+    if unknown:
+        raise InvalidListQuery(
+            {
+                ORDERING: [
+                    _("“%(key)s” is not a sort of this list; it can sort by: %(keys)s.")
+                    % {"key": unknown[0], "keys": ", ".join(listing.sorts)}
+                ]
+            }
+        )
+    return list(dict.fromkeys(keys)) or [listing.default_sort]
 
 
 def sort_key(listing: Listing, requested: str | None) -> str:
-    """The requested sort if the listing offers it, else its default."""
-    if requested and requested.lstrip("-") in listing.sorts:
-        return requested
-    return listing.default_sort
+    """The requested sort (comma-joined keys) if the listing offers it, else its default."""
+    try:
+        return ",".join(sort_keys(listing, [requested or ""]))
+    except InvalidListQuery:
+        return listing.default_sort
 
 
 def order_by(listing: Listing, key: str) -> list:
-    """The ORDER BY for a sort key; missing values (an unknown date) always come last."""
-    descending = key.startswith("-")
+    """The ORDER BY for sort keys (`person,-end`); missing values (an unknown date) always come last."""
     terms = []
-    for name in listing.sorts[key.lstrip("-")]:
-        reverse = name.startswith("-") != descending
-        expression = F(name.lstrip("-"))
-        terms.append(
-            expression.desc(nulls_last=True) if reverse else expression.asc(nulls_last=True)
-        )
+    keys = key.split(",")
+    for position, one in enumerate(keys):
+        descending = one.startswith("-")
+        names = listing.sorts[one.lstrip("-")]
+        # A key's tie-breakers (a person's trips by date) only after the last key chosen.
+        if position < len(keys) - 1:
+            names = names[:1]
+        for name in names:
+            reverse = name.startswith("-") != descending
+            expression = F(name.lstrip("-"))
+            terms.append(
+                expression.desc(nulls_last=True) if reverse else expression.asc(nulls_last=True)
+            )
     return [*terms, "pk"]
 
 
+def check_parameters(listing: Listing, request: HttpRequest) -> str:
+    """The sort keys of this request, comma-joined; raises InvalidListQuery for a parameter
+    the list does not know (`?hosts=MNG`) or an unknown sort, never the whole list unfiltered."""
+    known = known_parameters(listing)
+    unknown = unknown_parameters(request.GET.keys(), known)
+    if unknown:
+        message = _("This list has no such parameter. Its parameters are: %(names)s.") % {
+            "names": ", ".join(known)
+        }
+        raise InvalidListQuery({name: [message] for name in unknown})
+    return ",".join(sort_keys(listing, request.GET.getlist(ORDERING)))
+
+
 def filtered(listing: Listing, request: HttpRequest):
-    """The bound FilterSet and the sorted queryset for this request's query string."""
+    """The bound FilterSet and the sort keys for this request's query string.
+
+    Raises InvalidListQuery for an unknown parameter or sort."""
+    key = check_parameters(listing, request)
+    data = request.GET.copy()
+    for name in LIST_PARAMETERS:
+        data.pop(name, None)
+    if listing.resolve_query:
+        errors = listing.resolve_query(data)
+        if errors:
+            raise InvalidListQuery(errors)
     filterset = listing.filterset_class(
-        data=request.GET or None, queryset=listing.queryset(), request=request
+        data=data or None, queryset=listing.queryset(), request=request
     )
-    key = sort_key(listing, request.GET.get("sort"))
     return filterset, key
+
+
+def _legacy_sort_redirect(request: HttpRequest) -> HttpResponse | None:
+    """`?sort=host` (older links) -> `?ordering=host`, permanently."""
+    if LEGACY_SORT not in request.GET:
+        return None
+    query = request.GET.copy()
+    values = query.pop(LEGACY_SORT)
+    if ORDERING not in query:
+        query.setlist(ORDERING, values)
+    return HttpResponsePermanentRedirect(f"{request.path}?{query.urlencode()}")
+
+
+def _resolved_redirect(request: HttpRequest, listing: Listing) -> HttpResponse | None:
+    """`?person=Putin` (typed in the form) -> `?person=vladimir-putin`: the address to share."""
+    if not listing.resolve_query:
+        return None
+    query = request.GET.copy()
+    if listing.resolve_query(query) or dict(query.lists()) == dict(request.GET.lists()):
+        return None
+    return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")
+
+
+def _invalid_query_page(request: HttpRequest, listing: Listing, error: InvalidListQuery):
+    return render_page(
+        request,
+        "invalid_filter.html",
+        {"listing": listing, "fields": error.fields, "known": known_parameters(listing)},
+        status=400,
+    )
+
+
+# A menu longer than this (host states, nationalities) lists only the values that would give
+# rows, besides the one chosen: 250 countries with "(0)" beside most help nobody.
+SHORT_MENU = 20
+
+
+def facet_choices(listing: Listing, filterset, form: forms.Form) -> None:
+    """Counts beside each choice of the form's menus: how many rows choosing it would give
+    (with the other filters as they are)."""
+    facets = getattr(listing.filterset_class, "FACETS", {})
+    names = [
+        n
+        for n in facets
+        if n in form.fields and getattr(form.fields[n].widget, "choices", None) is not None
+    ]
+    if not names:
+        return
+    counts = facet_counts(filterset, names)
+    for name in names:
+        widget = form.fields[name].widget
+        found = counts[name]
+        chosen = {str(v) for v in (getattr(filterset.form, "cleaned_data", {}).get(name) or [])}
+        short = len(widget.choices) <= SHORT_MENU
+        widget.choices = [
+            (value, label if value in ("", None) else f"{label} ({found.get(str(value), 0)})")
+            for value, label in widget.choices
+            if short or value in ("", None) or str(value) in found or str(value) in chosen
+        ]
 
 
 def _prepare_form(listing: Listing, filterset) -> forms.Form:
@@ -104,6 +250,9 @@ def _prepare_form(listing: Listing, filterset) -> forms.Form:
             form_field.widget.input_type = "date"
         if hasattr(form_field, "empty_label"):
             form_field.empty_label = _("any")  # django-filter's choice fields add it themselves
+        choices = getattr(form_field.widget, "choices", None)
+        if choices and choices[0][0] in ("", None):
+            form_field.widget.choices = [("", _("any")), *list(choices)[1:]]
         if isinstance(form_field.widget, forms.NullBooleanSelect):
             form_field.widget.choices = [("", _("any")), ("true", _("yes")), ("false", _("no"))]
     if listing.prepare_form:
@@ -184,24 +333,32 @@ def canonical_query(request: HttpRequest, names) -> str:
 
 
 def render_list(request: HttpRequest, listing: Listing, extra: dict | None = None) -> HttpResponse:
-    filterset, key = filtered(listing, request)
+    """The list page; a query it cannot apply is a 400 page naming the parameter."""
+    redirect = _legacy_sort_redirect(request) or _resolved_redirect(request, listing)
+    if redirect:
+        return redirect
+    try:
+        filterset, key = filtered(listing, request)
+    except InvalidListQuery as error:
+        return _invalid_query_page(request, listing, error)
     form = _prepare_form(listing, filterset)
     valid = filterset.is_valid() if filterset.is_bound else True
     page = None
     if valid:
         paginator = Paginator(filterset.qs.order_by(*order_by(listing, key)), PER_PAGE)
-        page = paginator.get_page(request.GET.get("page"))
-    base_query = _query_without(request, "page")
-    export_query = _query_without(request, "page")
+        page = paginator.get_page(request.GET.get(PAGE))
+        facet_choices(listing, filterset, form)
+    base_query = _query_without(request, PAGE)
+    export_query = _query_without(request, PAGE)
     headers = []
     for column in listing.columns:
         header = {"heading": column.heading, "sort": column.sort, "aria_sort": ""}
         if column.sort:
-            current = key.lstrip("-") == column.sort
+            current = key.split(",")[0].lstrip("-") == column.sort
             descending = current and key.startswith("-")
             query = request.GET.copy()
-            query.pop("page", None)
-            query["sort"] = f"-{column.sort}" if current and not descending else column.sort
+            query.pop(PAGE, None)
+            query[ORDERING] = f"-{column.sort}" if current and not descending else column.sort
             for k in [k for k, values in query.lists() if not any(values)]:
                 query.pop(k)
             header.update(
@@ -240,7 +397,7 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
         + (f"?{export_query}" if export_query else ""),
         "filtered": bool(
             filterset.is_bound
-            and any(v not in ("", None) for v in filterset.form.cleaned_data.values())
+            and any(v not in ("", None, []) for v in filterset.form.cleaned_data.values())
         )
         if valid and filterset.is_bound
         else False,
@@ -249,7 +406,7 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
         ),
         **(extra or {}),
     }
-    return render_page(request, listing.template, context)
+    return render_page(request, listing.template, context, status=200 if valid else 400)
 
 
 def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
@@ -258,7 +415,13 @@ def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
     Written by `core.tabular`, the API's and the exports' writer: same cells, list
     separator, formula guard, BOM and error body.
     """
-    filterset, key = filtered(listing, request)
+    redirect = _legacy_sort_redirect(request)
+    if redirect:
+        return redirect
+    try:
+        filterset, key = filtered(listing, request)
+    except InvalidListQuery as error:
+        return JsonResponse(tabular.invalid_filter_body(error.fields), status=400)
     if filterset.is_bound and not filterset.is_valid():
         # Never hand out unfiltered rows for a filter that could not be applied.
         fields = {name: list(messages) for name, messages in filterset.errors.items()}
@@ -278,11 +441,14 @@ def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
         applied = {
             k: v
             for k, v in (filterset.form.cleaned_data.items() if filterset.is_bound else [])
-            if v not in ("", None)
+            if v not in ("", None, [])
         }
         head = {
             "list": listing.name,
-            "filters": {k: tabular.text(v) for k, v in applied.items()},
+            "filters": {
+                k: ",".join(map(str, v)) if isinstance(v, list) else tabular.text(v)
+                for k, v in applied.items()
+            },
             "sort": key,
             "url": request.build_absolute_uri(),
         }

@@ -3,6 +3,7 @@
 import django_filters
 from django.utils import timezone
 
+from core.filters import AnyOfChoiceFilter
 from states import status as treaty_status
 from states.models import State
 
@@ -11,21 +12,40 @@ class StateFilterSet(django_filters.FilterSet):
     name = django_filters.CharFilter(
         field_name="name", lookup_expr="icontains", label="Name contains"
     )
-    status = django_filters.ChoiceFilter(
+    status = AnyOfChoiceFilter(
         choices=treaty_status.Standing.choices,
         method="filter_status",
-        label="Standing under the Rome Statute today",
+        label="Standing under the Rome Statute today (one or more)",
     )
+
+    # `status` is not a column: its counts come from the standings (see `count_status`).
+    FACETS = {"status": "count_status"}
 
     class Meta:
         model = State
         fields = ["name"]
 
+    def standing_day(self):
+        """The day the standings are read on: today (the API's filter reads `as_of`)."""
+        return timezone.localdate()
+
     def filter_status(self, queryset, name, value):
         # The standing follows from the treaty timeline (Arts. 126, 127), computed in one
         # place (states.status) so the site, the API and the verdicts agree.
         # States without a timeline are not parties, hence the exclusion for NON_PARTY.
-        statuses = treaty_status.statuses_on(timezone.localdate())
-        if value == treaty_status.NON_PARTY:
-            return queryset.exclude(iso3__in=[c for c, s in statuses.items() if s != value])
-        return queryset.filter(iso3__in=[c for c, s in statuses.items() if s == value])
+        if not value:
+            return queryset
+        statuses = treaty_status.statuses_on(self.standing_day())
+        wanted = set(value)
+        if treaty_status.NON_PARTY in wanted:
+            return queryset.exclude(iso3__in=[c for c, s in statuses.items() if s not in wanted])
+        return queryset.filter(iso3__in=[c for c, s in statuses.items() if s in wanted])
+
+    def count_status(self, queryset) -> dict[str, int]:
+        """{standing: number of these states} on `standing_day()`."""
+        statuses = treaty_status.statuses_on(self.standing_day())
+        counts: dict[str, int] = {}
+        for iso3 in queryset.values_list("iso3", flat=True):
+            standing = statuses.get(iso3, treaty_status.NON_PARTY)
+            counts[standing] = counts.get(standing, 0) + 1
+        return counts

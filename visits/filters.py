@@ -1,31 +1,48 @@
-"""Visit filters: one FilterSet shared by the HTML lists, the downloads and the API."""
+"""Visit filters: one FilterSet shared by the HTML lists, the downloads and the API.
+
+The identifier and choice filters take several values (`?host=MNG,TJK`, or repeated):
+a visit matches any of them (core.filters). `FACETS` are what a list can count its rows
+by (`?facets=host,verdict,year` on the API, counts beside the choices on the site).
+"""
 
 import datetime
 
 import django_filters
 from django.db.models import Q
+from django.db.models.functions import ExtractYear
 
+from core.filters import (
+    AnyOfChoiceFilter,
+    AnyOfISO3Filter,
+    AnyOfSlugFilter,
+    AnyOfYearFilter,
+)
 from visits.models import Basis, HostControl, VerdictCode, Visit, VisitStatus
 
 
 class VisitFilterSet(django_filters.FilterSet):
-    person = django_filters.CharFilter(field_name="person__slug", label="Person (slug)")
-    host = django_filters.CharFilter(
-        field_name="host__iso3", label="Host state (ISO 3166-1 alpha-3)", method="filter_host"
+    person = AnyOfSlugFilter(
+        field_name="person__slug", label="Person (slug; several separated by commas)"
     )
-    situation = django_filters.CharFilter(
-        field_name="person__situation__slug", label="Situation (slug)"
+    host = AnyOfISO3Filter(
+        field_name="host__iso3",
+        label="Host state (ISO 3166-1 alpha-3; several separated by commas)",
     )
-    verdict = django_filters.ChoiceFilter(
-        field_name="verdict__code", choices=VerdictCode.choices, label="Verdict"
+    situation = AnyOfSlugFilter(
+        field_name="person__situation__slug",
+        label="Situation (slug; several separated by commas)",
     )
-    basis = django_filters.ChoiceFilter(
-        field_name="verdict__basis", choices=Basis.choices, label="Treaty basis"
+    verdict = AnyOfChoiceFilter(
+        field_name="verdict__code", choices=VerdictCode.choices, label="Verdict (one or more)"
     )
-    status = django_filters.ChoiceFilter(choices=VisitStatus.choices, label="Status")
-    host_control = django_filters.ChoiceFilter(
-        choices=HostControl.choices, label="Host's control of the place"
+    basis = AnyOfChoiceFilter(
+        field_name="verdict__basis", choices=Basis.choices, label="Treaty basis (one or more)"
     )
+    status = AnyOfChoiceFilter(choices=VisitStatus.choices, label="Status (one or more)")
+    host_control = AnyOfChoiceFilter(
+        choices=HostControl.choices, label="Host's control of the place (one or more)"
+    )
+    year = AnyOfYearFilter(field_name="start__year", label="Starting in this year (one or more)")
     start_after = django_filters.DateFilter(
         field_name="start", lookup_expr="gte", label="Starting on or after"
     )
@@ -35,6 +52,18 @@ class VisitFilterSet(django_filters.FilterSet):
     changed_since = django_filters.IsoDateTimeFilter(
         method="filter_changed_since", label="Changed since (ISO 8601)"
     )
+
+    # Facet name -> the expression its rows are counted by.
+    FACETS = {
+        "person": "person__slug",
+        "host": "host__iso3",
+        "situation": "person__situation__slug",
+        "verdict": "verdict__code",
+        "basis": "verdict__basis",
+        "status": "status",
+        "host_control": "host_control",
+        "year": ExtractYear("start"),
+    }
 
     class Meta:
         model = Visit
@@ -46,12 +75,10 @@ class VisitFilterSet(django_filters.FilterSet):
             "basis",
             "status",
             "host_control",
+            "year",
             "start_after",
             "start_before",
         ]
-
-    def filter_host(self, queryset, name, value):
-        return queryset.filter(host__iso3=value.upper())
 
     def filter_changed_since(self, queryset, name, value):
         # Compared in UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 allows.

@@ -1,16 +1,29 @@
-"""Person and warrant filters, shared by the HTML lists and the API."""
+"""Person and warrant filters, shared by the HTML lists and the API.
+
+Identifier and choice filters take several values (`?situation=ukraine,darfur-sudan`, or
+repeated): a row matches any of them (core.filters).
+"""
 
 import django_filters
 
+from core.filters import AnyOfChoiceFilter, AnyOfISO3Filter, AnyOfSlugFilter
 from warrants.models import Person, PersonStatus, Warrant
 
 
 class PersonFilterSet(django_filters.FilterSet):
-    situation = django_filters.CharFilter(field_name="situation__slug", label="Situation (slug)")
-    status = django_filters.ChoiceFilter(choices=PersonStatus.choices, label="Status")
-    nationality = django_filters.CharFilter(
-        field_name="nationality__iso3", label="Nationality (ISO3)"
+    situation = AnyOfSlugFilter(
+        field_name="situation__slug", label="Situation (slug; several separated by commas)"
     )
+    status = AnyOfChoiceFilter(choices=PersonStatus.choices, label="Status (one or more)")
+    nationality = AnyOfISO3Filter(
+        field_name="nationality__iso3", label="Nationality (ISO3; several separated by commas)"
+    )
+
+    FACETS = {
+        "situation": "situation__slug",
+        "status": "status",
+        "nationality": "nationality__iso3",
+    }
 
     class Meta:
         model = Person
@@ -18,9 +31,12 @@ class PersonFilterSet(django_filters.FilterSet):
 
 
 class WarrantFilterSet(django_filters.FilterSet):
-    person = django_filters.CharFilter(field_name="person__slug", label="Person (slug)")
-    situation = django_filters.CharFilter(
-        field_name="person__situation__slug", label="Situation (slug)"
+    person = AnyOfSlugFilter(
+        field_name="person__slug", label="Person (slug; several separated by commas)"
+    )
+    situation = AnyOfSlugFilter(
+        field_name="person__situation__slug",
+        label="Situation (slug; several separated by commas)",
     )
     issued_after = django_filters.DateFilter(
         field_name="issued", lookup_expr="gte", label="Issued on or after"
@@ -31,6 +47,8 @@ class WarrantFilterSet(django_filters.FilterSet):
     in_force = django_filters.BooleanFilter(
         field_name="ended", lookup_expr="isnull", label="Still in force"
     )
+
+    FACETS = {"person": "person__slug", "situation": "person__situation__slug"}
 
     class Meta:
         model = Warrant

@@ -102,14 +102,9 @@ class StateApiFilterSet(StateFilterSet):
     class Meta(StateFilterSet.Meta):
         fields = [*StateFilterSet.Meta.fields, "as_of"]
 
-    def filter_status(self, queryset, name, value):
-        # The site's filter, on the as_of day instead of today. States without a timeline
-        # are not parties, hence the exclusion for non_party.
-        day = self.form.cleaned_data.get("as_of") or datetime.datetime.now(datetime.UTC).date()
-        statuses = treaty_status.statuses_on(day)
-        if value == treaty_status.NON_PARTY:
-            return queryset.exclude(iso3__in=[c for c, s in statuses.items() if s != value])
-        return queryset.filter(iso3__in=[c for c, s in statuses.items() if s == value])
+    def standing_day(self):
+        # The site's filter (and facet), on the as_of day instead of today.
+        return self.form.cleaned_data.get("as_of") or datetime.datetime.now(datetime.UTC).date()
 
 
 @extend_schema_view(
@@ -125,9 +120,15 @@ class StateApiFilterSet(StateFilterSet):
             ),
             OpenApiParameter(
                 "status",
-                str,
-                enum=list(treaty_status.STATUSES),
-                description="Treaty status on the `as_of` day (default today, UTC).",
+                {
+                    "type": "array",
+                    "items": {"type": "string", "enum": list(treaty_status.STATUSES)},
+                    "minItems": 1,
+                },
+                style="form",
+                explode=False,
+                description="Treaty status on the `as_of` day (default today, UTC); several, "
+                "separated by commas, match any of them.",
             ),
             OpenApiParameter(
                 "as_of",

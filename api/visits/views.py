@@ -2,7 +2,7 @@
 
 import django_filters
 from django.db.models import OuterRef, Prefetch, Subquery
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.renderers import JSONRenderer
 
@@ -54,9 +54,24 @@ AS_OF_VISITS = (
 )
 REPORTS_PATH = "/api/v1/reports/"
 COMMON_FILTERS = [
-    slug_parameter("person", "Person (slug), e.g. `vladimir-putin`."),
-    iso3_parameter("host", "Host state (ISO 3166-1 alpha-3, any case), e.g. `MNG`."),
-    slug_parameter("situation", "Situation (slug), e.g. `ukraine`."),
+    slug_parameter("person", "Person (slug), e.g. `vladimir-putin`.", many=True),
+    iso3_parameter(
+        "host", "Host state (ISO 3166-1 alpha-3, any case), e.g. `MNG` or `MNG,TJK`.", many=True
+    ),
+    slug_parameter("situation", "Situation (slug), e.g. `ukraine`.", many=True),
+    OpenApiParameter(
+        "year",
+        {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 1, "maximum": 9999},
+            "minItems": 1,
+        },
+        OpenApiParameter.QUERY,
+        style="form",
+        explode=False,
+        description="Starting in this year, e.g. `2024`; several, separated by commas, match any "
+        "of them.",
+    ),
 ]
 
 
@@ -76,6 +91,7 @@ class VisitApiFilterSet(VisitFilterSet):
             ("updated_at", "updated"),
             ("person__name", "person"),
             ("host__name", "host"),
+            ("verdict__code", "verdict"),
         )
     )
 
@@ -98,9 +114,9 @@ class VisitApiFilterSet(VisitFilterSet):
         )
         for name, value in self.form.cleaned_data.items():
             if name in ("verdict", "basis"):
-                if value not in (None, ""):
+                if value:
                     queryset = queryset.filter(
-                        **{f"verdict_as_of_{'code' if name == 'verdict' else 'basis'}": value}
+                        **{f"verdict_as_of_{'code' if name == 'verdict' else 'basis'}__in": value}
                     )
             else:
                 queryset = self.filters[name].filter(queryset, value)
@@ -202,7 +218,9 @@ class VisitViewSet(PublicReadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
-        wants_withdrawn = self.request.query_params.get("verdict") == VerdictCode.WITHDRAWN
+        wants_withdrawn = VerdictCode.WITHDRAWN in ",".join(
+            self.request.query_params.getlist("verdict")
+        ).split(",")
         if self.action == "retrieve" or wants_withdrawn:
             queryset = readable_visits()
         else:

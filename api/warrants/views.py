@@ -24,8 +24,8 @@ class WarrantApiFilterSet(WarrantFilterSet):
     list=extend_schema(
         summary="People named in ICC arrest warrants",
         parameters=[
-            slug_parameter("situation", "Situation (slug), e.g. `ukraine`."),
-            iso3_parameter("nationality", "Nationality (ISO 3166-1 alpha-3)."),
+            slug_parameter("situation", "Situation (slug), e.g. `ukraine`.", many=True),
+            iso3_parameter("nationality", "Nationality (ISO 3166-1 alpha-3).", many=True),
         ],
         examples=[examples.PERSON],
     ),
@@ -52,8 +52,8 @@ class PersonViewSet(PublicReadViewSet):
     list=extend_schema(
         summary="ICC arrest warrants",
         parameters=[
-            slug_parameter("person", "Person (slug), e.g. `vladimir-putin`."),
-            slug_parameter("situation", "Situation (slug)."),
+            slug_parameter("person", "Person (slug), e.g. `vladimir-putin`.", many=True),
+            slug_parameter("situation", "Situation (slug).", many=True),
         ],
         examples=[examples.WARRANT],
     ),

@@ -8,9 +8,12 @@ Changes Atom feed (front.feeds.ChangesFeed). visits.history reads them.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 
+from core.filters import unknown_parameters
 from front.pages import render_page
 from visits import history
 
@@ -18,6 +21,20 @@ PER_PAGE = 50
 
 
 def change_list(request):
+    unknown = unknown_parameters(request.GET.keys(), ["page"])
+    if unknown:
+        message = _("This list has no such parameter. Its parameters are: %(names)s.") % {
+            "names": "page"
+        }
+        return render_page(
+            request,
+            "invalid_filter.html",
+            {
+                "listing": SimpleNamespace(title=_("Changes")),
+                "fields": {name: [message] for name in unknown},
+            },
+            status=400,
+        )
     paginator = Paginator(history.public_changes(), PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     entries = history.public_entries(list(page.object_list))

@@ -16,25 +16,38 @@ from django.utils.translation import gettext_lazy
 
 from compliance import RULE_VERSION
 from core import roles, tabular
+from core.filters import select_widget
 from front import citations, listing, summaries
 from front.corrections import correction_lines
 from front.listing import Column, Listing
 from front.pages import render_page
-from front.views.warrants import situation_choices, state_choices
+from front.search import resolve_person_names
+from front.views.warrants import (
+    person_search_help,
+    person_search_widget,
+    situation_choices,
+    state_choices,
+)
 from states.models import Declaration, TreatyEvent
 from visits import review
 from visits.filters import VisitFilterSet
 from visits.models import Finding, ReviewState, VerdictCode, Visit
-from warrants.models import Person, Warrant
+from warrants.models import Warrant
 
 
 def _visit_form(form: forms.Form) -> None:
-    form.fields["person"].widget = forms.Select(
-        choices=[("", _("any")), *Person.objects.order_by("name").values_list("slug", "name")]
-    )
-    form.fields["host"].widget = forms.Select(choices=state_choices())
-    form.fields["situation"].widget = forms.Select(choices=situation_choices())
+    form.fields["person"].widget = person_search_widget()
+    form.fields["person"].help_text = person_search_help()
+    form.fields["host"].widget = select_widget(state_choices())
+    form.fields["situation"].widget = select_widget(situation_choices())
+    form.fields["year"].widget = select_widget(year_choices())
     form.fields["changed_since"].help_text = _("For example 2024-09-01T00:00:00Z")
+
+
+def year_choices():
+    """The years in which published visits started, newest first, for the year menu."""
+    years = Visit.objects.published().exclude(start=None).dates("start", "year", order="DESC")
+    return [("", _("any")), *((str(d.year), str(d.year)) for d in years)]
 
 
 def _visit_row(visit, request) -> dict:
@@ -82,8 +95,11 @@ VISIT_FIELDS = (
     "source_urls",
 )
 
+# The same sort keys as the API's `ordering` (api.visits.views.VisitApiFilterSet).
 VISIT_SORTS = {
     "start": ("start",),
+    "end": ("end",),
+    "updated": ("updated_at",),
     "person": ("person__name", "start"),
     "host": ("host__name", "start"),
     "verdict": ("verdict__code", "start"),
@@ -103,6 +119,8 @@ VISIT_LABELS = {
     "verdict": gettext_lazy("Verdict"),
     "basis": gettext_lazy("Treaty basis"),
     "status": gettext_lazy("Status"),
+    "year": gettext_lazy("Year"),
+    "host_control": gettext_lazy("Host's control of the place"),
     "start_after": gettext_lazy("Starting on or after"),
     "start_before": gettext_lazy("Starting on or before"),
     "changed_since": gettext_lazy("Changed since"),
@@ -190,6 +208,7 @@ VISITS = Listing(
     labels=VISIT_LABELS,
     prepare_form=_visit_form,
     title_words=_visit_title_words,
+    resolve_query=resolve_person_names,
 )
 
 # The visits list narrowed to incidents: the same columns, filters, sorts and downloads.

@@ -10,10 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from core import tabular
+from core.filters import RepeatableCSVWidget, select_widget
 from core.names import format_date, situation_name
 from front import cards, charts, citations, listing, maps, summaries
 from front.listing import Column, Listing
 from front.pages import render_page
+from front.search import resolve_person_names
 from states.models import State
 from visits.models import ReviewState, VerdictCode, Visit
 from warrants.filters import PersonFilterSet, WarrantFilterSet
@@ -43,9 +45,29 @@ def state_choices():
     return [("", _("any")), *State.objects.order_by("name").values_list("iso3", "name")]
 
 
+def person_search_widget() -> forms.Widget:
+    """A text box for a person, not a menu of every person: free text (a name, part of a
+    name, a slug) is resolved on the server (front.search.resolve_person_names); with
+    JavaScript, the box suggests names from /api/v1/search/."""
+    widget = type("CSVPersonInput", (RepeatableCSVWidget, forms.TextInput), {})()
+    widget.attrs.update(
+        {
+            "list": "person-options",
+            "autocomplete": "off",
+            "aria-describedby": "id_person-help",
+            "data-suggest": "/api/v1/search/?kind=person&q=",
+        }
+    )
+    return widget
+
+
+def person_search_help() -> str:
+    return _("A name or part of one, e.g. Putin.")
+
+
 def _person_form(form: forms.Form) -> None:
-    form.fields["situation"].widget = forms.Select(choices=situation_choices())
-    form.fields["nationality"].widget = forms.Select(choices=state_choices())
+    form.fields["situation"].widget = select_widget(situation_choices())
+    form.fields["nationality"].widget = select_widget(state_choices())
 
 
 def _person_row(person, request) -> dict:
@@ -195,10 +217,9 @@ def _warrant_state(warrant: Warrant, today) -> str:
 
 
 def _warrant_form(form: forms.Form) -> None:
-    form.fields["situation"].widget = forms.Select(choices=situation_choices())
-    form.fields["person"].widget = forms.Select(
-        choices=[("", _("any")), *Person.objects.order_by("name").values_list("slug", "name")]
-    )
+    form.fields["situation"].widget = select_widget(situation_choices())
+    form.fields["person"].widget = person_search_widget()
+    form.fields["person"].help_text = person_search_help()
 
 
 def _warrant_row(warrant, request) -> dict:
@@ -266,6 +287,7 @@ WARRANTS = Listing(
         "in_force": gettext_lazy("Still in force"),
     },
     prepare_form=_warrant_form,
+    resolve_query=resolve_person_names,
 )
 
 

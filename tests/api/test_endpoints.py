@@ -25,6 +25,7 @@ def test_the_root_lists_every_endpoint_the_schema_and_the_docs(seeded, api_clien
         "statements",
         "referrals",
         "reports",
+        "search",
         "schema",
         "docs",
     }

@@ -43,6 +43,7 @@ OPERATIONS = {
     ("/api/v1/reports/{id}/verify/", "post"),
     ("/api/v1/reports/{id}/reject/", "post"),
     ("/api/v1/reports/{id}/request-changes/", "post"),
+    ("/api/v1/search/", "get"),
 }
 # Filing a report answers 201; the review actions answer 200 with the report.
 CREATES = {"/api/v1/reports/", "/api/v1/visits/"}

@@ -452,7 +452,7 @@ HOSTILE_VALUES = ["x" * 5000, "'\\", "%ED%A0%80", "99999999999999999999", "9999-
 def site_parameters() -> list[str]:
     from front.views import states, visits, warrants
 
-    names = {"page", "sort", "q", "lang", "next"}
+    names = {"page", "sort", "ordering", "facets", "q", "lang", "next"}
     for module in (visits, warrants, states):
         for obj in vars(module).values():
             names |= set(getattr(getattr(obj, "filterset_class", None), "base_filters", ()))

@@ -119,7 +119,7 @@ def test_every_page_is_translated(client, seeded, url):
 def test_french_lists_translate_filter_labels_and_choices(client, seeded):
     html = body(client.get("/fr/visits/?verdict=non_compliance"))
     assert '<label for="id_host">État hôte</label>' in html
-    assert '<option value="non_compliance" selected>non-coopération</option>' in html
+    assert '<option value="non_compliance" selected>non-coopération (19)</option>' in html
     assert "9 résultats" in html
 
 

@@ -30,8 +30,9 @@ def test_visit_filters_are_the_shared_filterset_and_the_url_is_shareable(reader,
     html = body(reader.get(url))
     # Newest first: Tajikistan (October 2025), then Mongolia (September 2024).
     assert row_ids(html) == ["vladimir-putin-tjk-2025-10-08", "vladimir-putin-mng-2024-09-02"]
-    assert '<option value="vladimir-putin" selected>Vladimir Vladimirovich Putin</option>' in html
-    assert '<option value="non_compliance" selected>non-compliance</option>' in html
+    assert 'name="person" value="vladimir-putin"' in html  # a search box, not a menu of everyone
+    # Each choice says how many rows it would give, with the other filters as they are.
+    assert '<option value="non_compliance" selected>non-compliance (2)</option>' in html
     assert "2 results" in html
     # The downloads carry exactly these filters.
     assert 'href="/visits.csv?person=vladimir-putin&amp;verdict=non_compliance"' in html
@@ -47,8 +48,8 @@ def test_visit_filters_are_the_shared_filterset_and_the_url_is_shareable(reader,
         "person=omar-al-bashir&start_after=2015-01-01&start_before=2016-12-31",
         "basis=state_party",
         "status=cancelled",
-        "verdict=no_obligation&sort=host",
-        "situation=ukraine&sort=-verdict",
+        "verdict=no_obligation&ordering=host",
+        "situation=ukraine&ordering=-verdict",
         "",
     ],
 )
@@ -75,7 +76,7 @@ def _filterset_qs(query):
 
 def test_downloads_cover_every_page_in_the_on_screen_order(reader, seeded, monkeypatch):
     monkeypatch.setattr(listing, "PER_PAGE", 10)
-    query = "person=omar-al-bashir&sort=host"
+    query = "person=omar-al-bashir&ordering=host"
     pages = []
     page = 1
     while True:
@@ -133,7 +134,7 @@ def test_incidents_list_shows_only_non_compliance(reader, seeded):
 
 
 def test_sorting_is_chosen_by_column_and_toggles(reader, seeded):
-    html = body(reader.get("/visits/?person=vladimir-putin&sort=host"))
+    html = body(reader.get("/visits/?person=vladimir-putin&ordering=host"))
     ids = row_ids(html)
     hosts = list(
         Visit.objects.filter(slug__in=ids)
@@ -142,11 +143,17 @@ def test_sorting_is_chosen_by_column_and_toggles(reader, seeded):
     )
     assert ids == hosts
     # The current column links to the reverse order; aria-sort says which way it is sorted.
-    assert 'aria-sort="ascending"><a href="?person=vladimir-putin&amp;sort=-host">' in html
-    reverse = row_ids(body(reader.get("/visits/?person=vladimir-putin&sort=-host")))
+    assert 'aria-sort="ascending"><a href="?person=vladimir-putin&amp;ordering=-host">' in html
+    reverse = row_ids(body(reader.get("/visits/?person=vladimir-putin&ordering=-host")))
     assert [reverse.index(i) for i in ids[:3]] != [0, 1, 2]
-    # An unknown sort falls back to the default rather than failing.
-    assert reader.get("/visits/?sort=password").status_code == 200
+    # An unknown sort is refused, naming the parameter, rather than silently ignored.
+    response = reader.get("/visits/?ordering=password")
+    assert response.status_code == 400 and "<code>ordering</code>" in body(response)
+    # Links made when the parameter was called `sort` still work.
+    old = reader.get("/visits/?person=vladimir-putin&sort=host")
+    assert (
+        old.status_code == 301 and old["Location"] == "/visits/?person=vladimir-putin&ordering=host"
+    )
 
 
 def test_state_list_filters_by_standing_today(reader, seeded):
@@ -162,7 +169,7 @@ def test_state_list_filters_by_standing_today(reader, seeded):
 
 
 def test_state_list_counts_visits_and_incidents(reader, seeded):
-    rows = {r["iso3"]: r for r in csv_rows(reader.get("/states.csv?sort=incidents"))}
+    rows = {r["iso3"]: r for r in csv_rows(reader.get("/states.csv?ordering=incidents"))}
     assert rows["MNG"]["visits"] == "1" and rows["MNG"]["incidents"] == "1"
     assert rows["TCD"]["incidents"] == str(
         Visit.objects.published().flagged().filter(host__iso3="TCD").count()

@@ -12,23 +12,30 @@ PAGES = [
     # timelines, declarations, names, counts, people at large, latest incidents, early
     # warnings, incident hosts, incidents per year (the chart)
     ("/", 9),
-    ("/states/", 4),  # standings, count, page, newest verdict (cited)
-    ("/states/?status=party&sort=incidents", 5),  # + standings for the filter
+    # standings, count, page; the standing menu's counts (standings, the states' codes);
+    # the newest verdict (cited)
+    ("/states/", 6),
+    ("/states/?status=party&ordering=incidents", 7),  # + standings for the filter
     # state, treaty events, declarations, council referrals, visits, findings, their
     # persons, statements, visits per year and verdict (the chart)
     ("/states/MNG/", 9),
-    ("/persons/", 5),  # situations and states for the filter form, count, page, newest verdict
+    # situations and states for the filter form, count, page, one count per menu (3),
+    # the newest verdict (cited)
+    ("/persons/", 8),
     # person, warrants, visits, sources, trips per year and verdict (the chart)
     ("/persons/vladimir-putin/", 5),
     ("/persons/extra-person-{n}/", 5),
     ("/warrants/", 5),  # persons and situations for the form, count, page, newest verdict
-    ("/visits/", 6),  # persons, states, situations for the form, count, page, newest verdict
-    ("/visits/?host=MNG&verdict=non_compliance&sort=person", 6),
+    # states, situations, years for the form, count, page, one count per menu (host,
+    # situation, verdict, basis, status, host control, year); no list of every person;
+    # the newest verdict (cited)
+    ("/visits/", 13),
+    ("/visits/?host=MNG&verdict=non_compliance&ordering=person", 13),
     (
         "/visits/vladimir-putin-mng-2024-09-02/",
         7,
     ),  # visit, sources, findings, history, warrants, events, declarations
-    ("/incidents/", 6),
+    ("/incidents/", 13),
     ("/incidents/feed/", 1),
     ("/states/MNG/feed/", 2),
     ("/persons/vladimir-putin/feed/", 2),

@@ -4,6 +4,7 @@ import pytest
 
 from front import gazetteer, search
 from tests.site.conftest import body
+from visits.models import Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +73,98 @@ def test_search_reads_a_fixed_number_of_queries(
 def test_long_queries_are_cut_and_harmless(reader, seeded):
     response = reader.get("/search/?q=" + "%27%3B+DROP+TABLE+x%3B+" * 50)
     assert response.status_code == 200
+
+
+def test_a_persons_name_finds_them_and_all_their_trips(reader, seeded):
+    putin = set(
+        Visit.objects.published()
+        .filter(person__slug="vladimir-putin")
+        .values_list("slug", flat=True)
+    )
+    assert len(putin) >= 25
+    results = search.search("putin")
+    assert results.persons[0]["slug"] == "vladimir-putin"
+    assert results.persons[0]["visits"] == len(putin)
+    # His trips first, each found through his name; visits that only mention him come after.
+    first = results.visits[: len(putin)]
+    assert {v["slug"] for v in first} == putin
+    assert {v["reason"] for v in first} == {"person"}
+    html = body(reader.get("/search/?q=putin"))
+    assert 'href="/visits/vladimir-putin-mng-2024-09-02/"' in html
+    assert f'href="/visits/?person=vladimir-putin">{len(putin)} trips</a>' in html
+    assert "Matched on the person’s name" in html
+
+
+def test_bashir_finds_his_trips_not_occasions_that_mention_bashar(seeded):
+    results = search.search("bashir")
+    assert results.persons[0]["slug"] == "omar-al-bashir"
+    bashir = Visit.objects.published().filter(person__slug="omar-al-bashir")
+    assert len(results.visits) == min(bashir.count(), search.LIMIT)
+    assert {v["person_slug"] for v in results.visits} == {"omar-al-bashir"}
+    # Found as his trip, never through "Bashar al-Assad" in the occasion (whole words only).
+    damascus = [v for v in results.visits if v["slug"] == "omar-al-bashir-syr-2018-12-16"]
+    assert [v["reason"] for v in damascus] in ([], ["person"])
+    assert {v["reason"] for v in results.visits} == {"person"}
+    found = search.search("Bashar al-Assad").visits
+    assert "omar-al-bashir-syr-2018-12-16" in [v["slug"] for v in found]
+
+
+def test_a_visit_found_by_another_spelling_of_its_place_says_which(seeded):
+    (first, *_) = search.search("ulan bator").visits
+    assert (first["slug"], first["reason"]) == ("vladimir-putin-mng-2024-09-02", "place")
+    assert first["matched"].lower().replace("-", " ") == "ulan bator"
+
+
+def test_a_states_name_finds_the_visits_it_hosted(seeded):
+    results = search.search("Mongolia")
+    assert results.states[0]["iso3"] == "MNG"
+    assert [(v["slug"], v["reason"]) for v in results.visits] == [
+        ("vladimir-putin-mng-2024-09-02", "host")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [
+        ("Ulaanbatar", "visits_visit_place_trgm"),
+        ("Damascus", "visits_visit_place_words"),
+        ("Khalkhin Gol", "visits_visit_occasion_words"),
+    ],
+)
+def test_the_visit_lookups_can_use_their_indexes(seeded, query, index):
+    """At a million visits each branch must be an index scan: the plan shows it can be."""
+    from django.db import connection, transaction
+
+    aliases = search.place_aliases()
+    params = {
+        "q": query,
+        "threshold": search.THRESHOLD,
+        "limit": search.LIMIT,
+        "verified": "verified",
+        "reasons": list(search.REASONS),
+        "trip_persons": search.TRIP_PERSONS,
+        "host_states": search.HOST_STATES,
+        "alias_iso3": [a[0] for a in aliases],
+        "alias_place": [a[1] for a in aliases],
+        "alias": [a[2] for a in aliases],
+    }
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + search._VISITS, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert index in plan
+
+
+def test_the_places_are_read_once_per_distinct_place_and_cached(seeded, django_assert_num_queries):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        first = search.place_aliases()
+    (distinct,) = [q["sql"] for q in queries if "DISTINCT" in q["sql"]]
+    # Only the host and the place: the model's ordering must not make it one row per visit.
+    assert '"visits_visit"."start"' not in distinct and "ORDER BY" not in distinct
+    with django_assert_num_queries(1):
+        assert search.place_aliases() == first

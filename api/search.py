@@ -1,0 +1,239 @@
+"""/api/v1/search/: the site's search (front.search) for programs and the site's person boxes.
+
+One ranked list: persons first, then states, then visits, each with its `score` and the
+`reason` it was found (for a visit: the person, the place in any spelling, the host
+state or words of the occasion). A person's name finds that person and their trips.
+"""
+
+from django.urls import reverse
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+)
+from rest_framework import serializers, viewsets
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from api.base import PublicReadMixin
+from api.errors import InvalidFilter
+from api.filters import GENERAL_PARAMETERS
+from core import tabular
+from front import search as site_search
+from visits.models import VerdictCode
+
+MAX_LIMIT = 100
+REASONS = ("name", "code", *site_search.REASONS)
+
+
+class SearchResultSerializer(serializers.Serializer):
+    """One match: a person, a state or a published visit."""
+
+    kind = serializers.ChoiceField(choices=site_search.KINDS, help_text="What was found.")
+    id = serializers.CharField(
+        help_text="Its identifier: a person's or a visit's slug, a state's ISO 3166-1 alpha-3 code."
+    )
+    name = serializers.CharField(help_text="What to show a reader.")
+    score = serializers.FloatField(
+        help_text="How well it matches (higher is better; a visit of a person named by the "
+        "query scores above 1, so a person's trips come before visits that only mention them)."
+    )
+    reason = serializers.ChoiceField(
+        choices=REASONS,
+        help_text="Why it was found: a person's or state's `name` (or a state's `code`); a visit's "
+        "`person` (their name matched), `place` (in any spelling: see `matched`), `host` "
+        "(the host state's name or code) or `occasion` (whole words of it).",
+    )
+    matched = serializers.CharField(
+        allow_blank=True,
+        help_text="For a visit found by its place: the spelling that matched (e.g. `Ulan Bator`).",
+    )
+    url = serializers.CharField(help_text="Its address in this API.")
+    page = serializers.CharField(help_text="Its page on the site.")
+    person = serializers.CharField(
+        allow_null=True, help_text="For a visit: the person's slug; otherwise null."
+    )
+    host = serializers.CharField(
+        allow_null=True, help_text="For a visit: the host state's ISO3 code; otherwise null."
+    )
+    start = serializers.CharField(
+        allow_null=True,
+        help_text="For a visit: its first day, as precise as known (`2024-09`); otherwise null.",
+    )
+    verdict = serializers.ChoiceField(
+        choices=VerdictCode.choices,
+        allow_null=True,
+        help_text="For a visit: its current verdict (null if not yet evaluated, and for others).",
+    )
+
+
+@extend_schema_serializer(many=False)  # one answer, though served by a "list" action
+class SearchAnswerSerializer(serializers.Serializer):
+    """The matches for a query, best first within each kind: persons, states, visits."""
+
+    query = serializers.CharField(help_text="The query as searched (spaces collapsed, cut).")
+    results = SearchResultSerializer(many=True)
+
+
+class SearchQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=site_search.MAX_QUERY_LENGTH, trim_whitespace=False)
+    kind = serializers.CharField(required=False)
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_LIMIT)
+
+    def validate_kind(self, value):
+        kinds = [k.strip() for k in value.split(",") if k.strip()]
+        unknown = [k for k in kinds if k not in site_search.KINDS]
+        if unknown:
+            raise serializers.ValidationError(
+                f"{unknown[0]!r} is not a kind: use {', '.join(site_search.KINDS)}."
+            )
+        return tuple(dict.fromkeys(kinds)) or site_search.KINDS
+
+
+EXAMPLE = OpenApiExample(
+    "A city, in another spelling",
+    value={
+        "query": "ulan bator",
+        "results": [
+            {
+                "kind": "visit",
+                "id": "vladimir-putin-mng-2024-09-02",
+                "name": "Vladimir Vladimirovich Putin — Ulaanbaatar, Mongolia, 2024-09-02",
+                "score": 1.0,
+                "reason": "place",
+                "matched": "Ulan Bator",
+                "url": "https://iccwatch.example.org/api/v1/visits/vladimir-putin-mng-2024-09-02/",
+                "page": "https://iccwatch.example.org/visits/vladimir-putin-mng-2024-09-02/",
+                "person": "vladimir-putin",
+                "host": "MNG",
+                "start": "2024-09-02",
+                "verdict": "non_compliance",
+            }
+        ],
+    },
+    response_only=True,
+)
+
+
+@extend_schema(
+    summary="Search persons, states and visits",
+    description=(
+        "What a reader types, found the way they mean it: a person's name (any spelling: "
+        "`al-Bashir`, `bashier`) finds that person and their trips; a state's name or code "
+        "finds it and the visits it hosted; a city in any spelling (`ulan bator`) finds the "
+        "visits there; whole words of an occasion (`Khalkhin Gol`) find those visits. Persons "
+        "come first, then states, then published visits, each best first, with the `reason` "
+        "it was found. Up to `limit` results of each kind."
+    ),
+    parameters=[
+        OpenApiParameter(
+            "q",
+            {"type": "string", "minLength": 1, "maxLength": site_search.MAX_QUERY_LENGTH},
+            OpenApiParameter.QUERY,
+            required=True,
+            pattern=r"^[^\x00]*$",
+            description="Words to look for, e.g. `putin`, `ulan bator`, `MNG`.",
+        ),
+        OpenApiParameter(
+            "kind",
+            {
+                "type": "array",
+                "items": {"type": "string", "enum": list(site_search.KINDS)},
+                "minItems": 1,
+            },
+            OpenApiParameter.QUERY,
+            style="form",
+            explode=False,
+            description="Only these kinds of results (comma-separated), e.g. `person`.",
+        ),
+        OpenApiParameter(
+            "limit",
+            {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+            OpenApiParameter.QUERY,
+            description=f"At most this many results of each kind (default {site_search.LIMIT}).",
+        ),
+    ],
+    responses={200: SearchAnswerSerializer},
+    examples=[EXAMPLE],
+)
+class SearchViewSet(PublicReadMixin, viewsets.GenericViewSet):
+    """Search, ranked, with the reason of each match."""
+
+    renderer_classes = [JSONRenderer]
+    pagination_class = None
+    filter_backends = []
+    serializer_class = SearchAnswerSerializer
+    resource_name = "search result"
+
+    def known_parameters(self) -> set[str]:
+        return {"q", "kind", "limit", *GENERAL_PARAMETERS} - {"facets"}
+
+    def list(self, request, *args, **kwargs):
+        query = SearchQuerySerializer(data=request.query_params)
+        if not query.is_valid():
+            raise InvalidFilter(query.errors)
+        params = query.validated_data
+        found = site_search.search(
+            params["q"],
+            limit=params.get("limit", site_search.LIMIT),
+            kinds=params.get("kind", site_search.KINDS),
+        )
+        results = [
+            *(self._person(p) for p in found.persons),
+            *(self._state(s) for s in found.states),
+            *(self._visit(v) for v in found.visits),
+        ]
+        answer = {"query": found.query, "results": results}
+        return Response(SearchAnswerSerializer(answer).data)
+
+    def _links(self, api_name: str, key: str, page: str) -> dict:
+        build = self.request.build_absolute_uri
+        return {"url": build(reverse(api_name, args=[key])), "page": build(page)}
+
+    def _person(self, row: dict) -> dict:
+        return {
+            "kind": "person",
+            "id": row["slug"],
+            "name": row["name"],
+            "score": round(float(row["score"]), 3),
+            "reason": "name",
+            "matched": "",
+            **self._links("api-person-detail", row["slug"], f"/persons/{row['slug']}/"),
+            "person": None,
+            "host": None,
+            "start": None,
+            "verdict": None,
+        }
+
+    def _state(self, row: dict) -> dict:
+        return {
+            "kind": "state",
+            "id": row["iso3"],
+            "name": row["name"],
+            "score": round(float(row["score"]), 3),
+            "reason": "code" if row["score"] >= 2 else "name",
+            "matched": "",
+            **self._links("api-state-detail", row["iso3"], f"/states/{row['iso3']}/"),
+            "person": None,
+            "host": None,
+            "start": None,
+            "verdict": None,
+        }
+
+    def _visit(self, row: dict) -> dict:
+        start = tabular.partial_date(row["start"], row["start_precision"])
+        where = ", ".join(x for x in (row["place"], row["host"]) if x)
+        return {
+            "kind": "visit",
+            "id": row["slug"],
+            "name": f"{row['person']} — {where}" + (f", {start}" if start else ""),
+            "score": round(float(row["score"]), 3),
+            "reason": row["reason"],
+            "matched": row["matched"] if row["reason"] == "place" else "",
+            **self._links("api-visit-detail", row["slug"], f"/visits/{row['slug']}/"),
+            "person": row["person_slug"],
+            "host": row["host_iso3"],
+            "start": str(start) if start else None,
+            "verdict": row["verdict"],
+        }

@@ -1,0 +1,139 @@
+"""Strict, composable filters on every API list, facets, and /api/v1/search/."""
+
+import pytest
+
+from visits.models import Visit
+
+pytestmark = pytest.mark.django_db
+
+LISTS = [
+    "/api/v1/states/",
+    "/api/v1/persons/",
+    "/api/v1/warrants/",
+    "/api/v1/visits/",
+    "/api/v1/incidents/",
+    "/api/v1/findings/",
+    "/api/v1/statements/",
+    "/api/v1/referrals/",
+]
+
+
+def error_of(response, status=400):
+    assert response.status_code == status, response.content
+    return response.json()["error"]
+
+
+@pytest.mark.parametrize("path", LISTS)
+@pytest.mark.parametrize("param", ["hosts=MNG", "q=putin", "search=putin", "sort=name"])
+def test_an_unknown_parameter_on_any_list_is_a_400_naming_it(seeded, api_client, path, param):
+    error = error_of(api_client.get(f"{path}?{param}"))
+    assert error["code"] == "invalid_filter"
+    assert list(error["fields"]) == [param.split("=")[0]]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "/api/v1/visits/?page=1&page_size=5&format=json&lang=fr&as_of=2025-01-01&ordering=-start",
+        "/api/v1/visits/?format=csv&host=MNG",
+        "/api/v1/incidents/?cursor=0&page_size=5",
+        "/api/v1/states/?as_of=2024-01-01&ordering=name&facets=status",
+        "/api/v1/persons/?page=1&lang=en&facets=situation",
+    ],
+)
+def test_known_parameters_pass(seeded, api_client, query):
+    assert api_client.get(query).status_code == 200
+
+
+def test_a_detail_is_not_a_list(seeded, api_client):
+    """Unknown parameters are refused on lists; a detail keeps reading what it reads."""
+    assert api_client.get("/api/v1/states/MNG/?as_of=2024-01-01").status_code == 200
+
+
+def test_several_hosts_comma_joined_or_repeated_return_both(seeded, api_client):
+    expected = sorted(
+        Visit.objects.published()
+        .filter(host__iso3__in=["MNG", "TJK"])
+        .values_list("slug", flat=True)
+    )
+    for query in ("host=MNG,TJK", "host=MNG&host=TJK", "host=mng,tjk"):
+        found = api_client.get(f"/api/v1/visits/?{query}&page_size=500").json()["results"]
+        assert sorted(v["id"] for v in found) == expected, query
+        assert {v["host"]["iso3"] for v in found} == {"MNG", "TJK"}
+
+
+def test_a_value_that_cannot_be_one_is_a_400_naming_the_parameter(seeded, api_client):
+    for query, name in [
+        ("host=XXXX", "host"),
+        ("host=MNG,XXXX", "host"),
+        ("verdict=non_compliance,guilty", "verdict"),
+        ("person=Vladimir%20Putin", "person"),
+        ("ordering=password", "ordering"),
+    ]:
+        error = error_of(api_client.get(f"/api/v1/visits/?{query}"))
+        assert error["code"] == "invalid_filter" and name in error["fields"], query
+
+
+def test_ordering_by_two_keys_comma_joined_or_repeated(seeded, api_client):
+    expected = list(
+        Visit.objects.published()
+        .order_by("person__name", "-end", "pk")
+        .values_list("slug", flat=True)
+    )
+    for query in ("ordering=person,-end", "ordering=person&ordering=-end"):
+        found = api_client.get(f"/api/v1/visits/?{query}&page_size=500").json()["results"]
+        assert [v["id"] for v in found] == expected, query
+
+
+def test_facets_count_the_rows_by_each_field(seeded, api_client):
+    answer = api_client.get("/api/v1/visits/?facets=host,verdict,year&person=vladimir-putin").json()
+    putin = Visit.objects.published().filter(person__slug="vladimir-putin")
+    facets = answer["facets"]
+    assert set(facets) == {"host", "verdict", "year"}
+    assert facets["host"]["MNG"] == 1 and sum(facets["host"].values()) == putin.count()
+    assert facets["verdict"]["non_compliance"] == 2
+    assert facets["year"]["2024"] == putin.filter(start__year=2024).count()
+    # Most rows first.
+    assert list(facets["host"].values()) == sorted(facets["host"].values(), reverse=True)
+    # A facet counts what the other filters keep: choosing Mongolia still counts Tajikistan.
+    chosen = api_client.get("/api/v1/visits/?facets=host&person=vladimir-putin&host=MNG").json()
+    assert chosen["count"] == 1 and chosen["facets"]["host"]["TJK"] == 1
+    assert "facets" not in api_client.get("/api/v1/visits/").json()
+
+
+def test_facets_of_states_count_their_standing(seeded, api_client):
+    facets = api_client.get("/api/v1/states/?facets=status&as_of=2026-06-02").json()["facets"]
+    assert facets["status"]["withdrawn"] >= 3 and facets["status"]["party"] > 100
+
+
+def test_an_unknown_facet_is_a_400(seeded, api_client):
+    error = error_of(api_client.get("/api/v1/visits/?facets=host,colour"))
+    assert error["code"] == "invalid_filter" and "colour" in error["fields"]["facets"][0]
+
+
+def test_search_finds_mongolias_visit_by_another_spelling(seeded, api_client):
+    results = api_client.get("/api/v1/search/?q=ulan+bator").json()["results"]
+    visit = next(r for r in results if r["kind"] == "visit")
+    assert visit["id"] == "vladimir-putin-mng-2024-09-02"
+    assert (visit["reason"], visit["host"], visit["verdict"]) == ("place", "MNG", "non_compliance")
+    assert visit["url"].endswith("/api/v1/visits/vladimir-putin-mng-2024-09-02/")
+    assert visit["page"].endswith("/visits/vladimir-putin-mng-2024-09-02/")
+
+
+def test_search_ranks_persons_then_states_then_visits(seeded, api_client):
+    results = api_client.get("/api/v1/search/?q=putin").json()["results"]
+    kinds = [r["kind"] for r in results]
+    assert kinds == sorted(kinds, key=["person", "state", "visit"].index)
+    assert results[0]["id"] == "vladimir-putin"
+    trips = [r for r in results if r["kind"] == "visit" and r["reason"] == "person"]
+    putin = Visit.objects.published().filter(person__slug="vladimir-putin").count()
+    assert len(trips) == putin and {r["person"] for r in trips} == {"vladimir-putin"}
+    only = api_client.get("/api/v1/search/?q=putin&kind=person").json()["results"]
+    assert [r["kind"] for r in only] == ["person"]
+
+
+def test_search_refuses_what_it_cannot_read(seeded, api_client):
+    assert error_of(api_client.get("/api/v1/search/"))["fields"].keys() == {"q"}
+    assert "kind" in error_of(api_client.get("/api/v1/search/?q=x&kind=city"))["fields"]
+    assert "limit" in error_of(api_client.get("/api/v1/search/?q=x&limit=0"))["fields"]
+    assert "hosts" in error_of(api_client.get("/api/v1/search/?q=x&hosts=MNG"))["fields"]

@@ -1,0 +1,153 @@
+"""Strict, composable filters on the site's lists: unknown parameters, several values, two sorts,
+counts beside the choices, and a person box that takes a name."""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from front.views import states, visits, warrants
+from tests.site.conftest import body, row_ids
+from visits.models import Visit
+
+pytestmark = pytest.mark.django_db
+
+LISTS = [
+    ("/visits/", visits.VISITS),
+    ("/incidents/", visits.INCIDENTS),
+    ("/states/", states.STATES),
+    ("/persons/", warrants.PERSONS),
+    ("/warrants/", warrants.WARRANTS),
+]
+
+
+@pytest.mark.parametrize(
+    "path", ["/visits/", "/incidents/", "/states/", "/persons/", "/warrants/", "/changes/"]
+)
+def test_an_unknown_parameter_on_any_list_is_a_400_page_naming_it(reader, seeded, path):
+    response = reader.get(f"{path}?hosts=MNG")
+    assert response.status_code == 400
+    html = body(response)
+    assert "<code>hosts</code>" in html and 'id="results"' not in html
+    assert 'role="alert"' in html
+
+
+def test_the_400_page_speaks_the_readers_language(reader, seeded):
+    response = reader.get("/visits/?hosts=MNG", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 400
+    assert "Cette liste n’a pas de tel paramètre" in body(response)
+
+
+@pytest.mark.parametrize("path", ["/visits.csv", "/visits.json", "/states.csv", "/persons.json"])
+def test_downloads_refuse_an_unknown_parameter_in_the_apis_error_shape(reader, seeded, path):
+    response = reader.get(f"{path}?hosts=MNG")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_filter" and list(error["fields"]) == ["hosts"]
+
+
+@pytest.mark.parametrize(("path", "listing"), LISTS)
+def test_known_parameters_pass(reader, seeded, path, listing):
+    assert reader.get(f"{path}?page=1&ordering={listing.default_sort}").status_code == 200
+
+
+def test_several_hosts_comma_joined_or_repeated_return_both(reader, seeded):
+    expected = sorted(
+        Visit.objects.published()
+        .filter(host__iso3__in=["MNG", "TJK"])
+        .values_list("slug", flat=True)
+    )
+    assert {s.split("-")[-4] for s in expected} == {"mng", "tjk"}
+    for query in ("host=MNG,TJK", "host=MNG&host=TJK", "host=mng,%20tjk"):
+        assert sorted(row_ids(body(reader.get(f"/visits/?{query}")))) == expected, query
+    rows = [r.split(",")[0] for r in body(reader.get("/visits.csv?host=MNG,TJK")).splitlines()[1:]]
+    assert sorted(rows) == expected
+
+
+def test_an_impossible_value_is_a_400_not_an_empty_list(reader, seeded):
+    for query in ("host=XXXX", "host=MNG,XXXX", "verdict=guilty", "year=twenty"):
+        response = reader.get(f"/visits/?{query}")
+        assert response.status_code == 400, query
+        assert 'class="error" role="alert"' in body(response)
+
+
+def test_two_sort_keys_sort_by_both(reader, seeded):
+    ids = row_ids(body(reader.get("/visits/?situation=ukraine&ordering=person,-end")))
+    expected = [
+        v.slug
+        for v in sorted(
+            Visit.objects.published().filter(person__situation__slug="ukraine"),
+            key=lambda v: (
+                v.person.name,
+                v.end is None,
+                -(v.end.toordinal() if v.end else 0),
+                v.pk,
+            ),
+        )
+    ]
+    assert ids == expected
+    repeated = row_ids(body(reader.get("/visits/?situation=ukraine&ordering=person&ordering=-end")))
+    assert repeated == expected
+
+
+def test_counts_stand_beside_each_choice_over_the_other_filters(reader, seeded):
+    html = body(reader.get("/visits/?person=vladimir-putin&host=MNG"))
+    # Mongolia is chosen, yet Tajikistan is counted: choosing it instead would give one row.
+    assert re.search(r'<option value="MNG" selected>Mongolia \(1\)</option>', html)
+    assert '<option value="TJK">Tajikistan (1)</option>' in html
+    # A long menu lists only the states that would give rows.
+    assert 'value="FRA"' not in html
+    html = body(reader.get("/persons/"))
+    at_large = html[html.index('value="at_large"') :].split("</option>")[0]
+    assert re.search(r"\(\d+\)$", at_large)
+
+
+def test_the_person_box_takes_a_name_and_the_form_lists_no_one(reader, seeded):
+    html = body(reader.get("/visits/"))
+    assert 'value="omar-al-bashir"' not in html  # no <option> per person
+    assert 'list="person-options"' in html and "js/suggest.js" in html
+    response = reader.get("/visits/?person=Putin&verdict=non_compliance")
+    assert response.status_code == 302
+    assert response["Location"] == "/visits/?person=vladimir-putin&verdict=non_compliance"
+    response = reader.get("/warrants/?person=al-Bashir")
+    assert response["Location"] == "/warrants/?person=omar-al-bashir"
+    response = reader.get("/visits/?person=zzzzqqqq")
+    assert response.status_code == 400 and "No person matches" in body(response)
+
+
+def test_every_link_of_a_list_page_uses_parameters_the_list_knows(reader, seeded, monkeypatch):
+    from front import listing
+
+    monkeypatch.setattr(listing, "PER_PAGE", 5)
+    for path, one in LISTS:
+        html = body(reader.get(f"{path}?page=2"))
+        known = set(listing.known_parameters(one))
+        hrefs = re.findall(r'href="([^"]*)"', html.replace("&amp;", "&"))
+        for href in hrefs:
+            parts = urlsplit(href)
+            if href.startswith("?") or parts.path in (path, path.rstrip("/") + ".csv"):
+                assert set(parse_qs(parts.query)) <= known, href
+        # The form's fields and its hidden sort are all parameters of the list.
+        names = set(re.findall(r'<(?:input|select)[^>]* name="([^"]+)"', html))
+        assert names - {"q"} <= known, names
+
+
+def test_the_person_box_resolves_a_bounded_number_of_names(reader, seeded):
+    names = ",".join(f"name{i}" for i in range(11))
+    response = reader.get(f"/visits/?person={names}")
+    assert response.status_code == 400 and "at most 10 names" in body(response)
+
+
+def test_the_visit_list_does_not_grow_with_the_number_of_persons(reader, seeded):
+    """Issue 12: the filter form listed every person (293 KB a page at 5,000 persons)."""
+    from warrants.models import Person, Situation
+
+    before = len(reader.get("/visits/").content)
+    situation = Situation.objects.get(slug="ukraine")
+    Person.objects.bulk_create(
+        Person(slug=f"bulk-person-{i}", name=f"Person {i}", situation=situation, status="at_large")
+        for i in range(2000)
+    )
+    for path in ("/visits/", "/warrants/"):
+        assert "bulk-person-1999" not in reader.get(path).content.decode()
+    assert len(reader.get("/visits/").content) == before
