@@ -231,13 +231,18 @@ def _name_enum_values(result) -> None:
             schema["x-enum-varnames"] = [_varname(v) for v in values]
 
 
+# Properties an answer carries only when asked for: a list's `facets` (with `?facets=`).
+ON_REQUEST_ONLY = frozenset({"facets"})
+
+
 def _require_answered_properties(result) -> None:
     """An answer carries every property its serializer declares (null when there is no
-    value): in the answers' components every property is required."""
+    value): in the answers' components every property is required, but those in
+    ON_REQUEST_ONLY."""
     for name, schema in result["components"]["schemas"].items():
         if name.endswith("Request") or "properties" not in schema:
             continue
-        schema["required"] = list(schema["properties"])
+        schema["required"] = [p for p in schema["properties"] if p not in ON_REQUEST_ONLY]
 
 
 def _describe_properties(result) -> None:

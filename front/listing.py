@@ -44,6 +44,7 @@ from core.filters import facet_counts, unknown_parameters
 from core.names import country_name, format_date, situation_name
 from front import citations
 from front.pages import render_page
+from warrants.models import Person
 
 PER_PAGE = 50
 EXPORT_CHUNK = 1000
@@ -86,7 +87,8 @@ class Listing:
 # The parameters a list reads besides its FilterSet's: the same names as the API's.
 ORDERING = "ordering"
 PAGE = "page"
-LIST_PARAMETERS = (PAGE, ORDERING)
+# `cite` asks for the page's citation as a file (front/citations.py).
+LIST_PARAMETERS = (PAGE, ORDERING, "cite")
 LEGACY_SORT = "sort"  # the older name of `ordering`: its links are redirected
 
 
@@ -278,28 +280,56 @@ def filters_in_words(form: forms.Form) -> dict[str, str]:
     choices by their translated label, dates in words.
     """
     words = {}
+    persons = _person_names(form)
     for name, form_field in form.fields.items():
         value = form.cleaned_data.get(name)
         if value in (None, "", [], ()):
             continue
         choices = {str(k): v for k, v in getattr(form_field.widget, "choices", None) or ()}
-        if isinstance(value, bool):
-            text = _("yes") if value else _("no")
-        elif isinstance(value, datetime.datetime):
-            text = format_date(value.date())
-        elif isinstance(value, datetime.date):
-            text = format_date(value)
-        elif name in COUNTRY_FILTERS:
-            text = country_name(str(value).upper(), str(choices.get(str(value).upper(), value)))
-        elif name in SITUATION_FILTERS:
-            text = situation_name(str(choices.get(str(value), value)))
-        else:
-            text = str(choices.get(str(value), value))
-        words[name] = text
+        values = value if isinstance(value, (list, tuple)) else [value]
+        words[name] = ", ".join(_value_in_words(name, one, choices, persons) for one in values)
     return words
 
 
+def _value_in_words(name: str, value, choices: dict, persons: dict[str, str]) -> str:
+    """One filter value in words (see filters_in_words)."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime.datetime):
+        return format_date(value.date())
+    if isinstance(value, datetime.date):
+        return format_date(value)
+    if name in COUNTRY_FILTERS:
+        return country_name(str(value).upper(), str(choices.get(str(value).upper(), value)))
+    if name in SITUATION_FILTERS:
+        return situation_name(str(choices.get(str(value), value)))
+    if name in PERSON_FILTERS:
+        return persons.get(str(value), str(value))
+    return str(choices.get(str(value), value))
+
+
+def _person_names(form: forms.Form) -> dict[str, str]:
+    """{slug: name} of the persons a person filter names (the form's person box holds
+    slugs, not a menu of every person): one query, only when such a filter is set."""
+    slugs = [
+        str(slug)
+        for name in PERSON_FILTERS
+        for slug in _as_list(form.cleaned_data.get(name))
+        if slug
+    ]
+    if not slugs:
+        return {}
+    return dict(Person.objects.filter(slug__in=slugs).values_list("slug", "name"))
+
+
+def _as_list(value) -> list:
+    if value in (None, "", [], ()):
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
 COUNTRY_FILTERS = ("host", "nationality")
+PERSON_FILTERS = ("person",)
 SITUATION_FILTERS = ("situation",)
 
 
@@ -343,10 +373,13 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
         return _invalid_query_page(request, listing, error)
     form = _prepare_form(listing, filterset)
     valid = filterset.is_valid() if filterset.is_bound else True
-    page = None
+    page = described = None
     if valid:
         paginator = Paginator(filterset.qs.order_by(*order_by(listing, key)), PER_PAGE)
         page = paginator.get_page(request.GET.get(PAGE))
+        if filterset.is_bound:
+            # In words before the menus' choices gain their counts ("Mongolia (1)").
+            described = describe(listing, form)
         facet_choices(listing, filterset, form)
     base_query = _query_without(request, PAGE)
     export_query = _query_without(request, PAGE)
@@ -368,8 +401,8 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
             )
         headers.append(header)
     title, description = str(listing.title), str(listing.intro)
-    if valid and filterset.is_bound:
-        title = describe(listing, form)
+    if described is not None:
+        title = described
         if page is not None and title != str(listing.title):
             description = ngettext(
                 "%(title)s: %(count)d result. %(intro)s",

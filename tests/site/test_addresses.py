@@ -61,8 +61,12 @@ def test_every_page_type_names_its_canonical_address_in_each_language(reader, se
     assert french == {**english, "canonical": SITE + "/fr" + path}
 
 
-def test_a_lists_canonical_address_keeps_its_filters_sorted_and_drops_sort_and_page(reader, seeded):
-    html = body(reader.get("/visits/?sort=person&verdict=non_compliance&host=MNG&page=1&basis="))
+def test_a_lists_canonical_address_keeps_its_filters_sorted_and_drops_ordering_and_page(
+    reader, seeded
+):
+    html = body(
+        reader.get("/visits/?ordering=person&verdict=non_compliance&host=MNG&page=1&basis=")
+    )
     links = head_links(html)
     assert links["canonical"] == SITE + "/visits/?host=MNG&verdict=non_compliance"
     assert links["fr"] == SITE + "/fr/visits/?host=MNG&verdict=non_compliance"

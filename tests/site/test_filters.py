@@ -33,7 +33,7 @@ def test_an_unknown_parameter_on_any_list_is_a_400_page_naming_it(reader, seeded
 
 
 def test_the_400_page_speaks_the_readers_language(reader, seeded):
-    response = reader.get("/visits/?hosts=MNG", HTTP_ACCEPT_LANGUAGE="fr")
+    response = reader.get("/fr/visits/?hosts=MNG")
     assert response.status_code == 400
     assert "Cette liste n’a pas de tel paramètre" in body(response)
 

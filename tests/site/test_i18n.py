@@ -68,15 +68,15 @@ def test_the_language_switch_goes_to_the_same_page_in_the_other_language(client,
     assert (
         "Citer cette page" in html and "non-coopération" in html and "Historique du verdict" in html
     )
-    back = client.get("/language/en/?next=/fr/visits/%3Fhost%3DMNG%26sort%3Dperson")
-    assert back["Location"] == "/visits/?host=MNG&sort=person"
+    back = client.get("/language/en/?next=/fr/visits/%3Fhost%3DMNG%26ordering%3Dperson")
+    assert back["Location"] == "/visits/?host=MNG&ordering=person"
     assert "Cite this page" in body(client.get("/visits/vladimir-putin-mng-2024-09-02/"))
 
 
 def test_the_switch_is_a_link_on_every_page_and_refuses_other_sites(client, seeded):
-    html = body(client.get("/persons/?status=at_large&sort=name&page=1"))
+    html = body(client.get("/persons/?status=at_large&ordering=name&page=1"))
     assert (
-        'href="/fr/persons/?status=at_large&amp;sort=name&amp;page=1" lang="fr" hreflang="fr"'
+        'href="/fr/persons/?status=at_large&amp;ordering=name&amp;page=1" lang="fr" hreflang="fr"'
         in html
     )
     assert 'aria-current="true">English' in html
