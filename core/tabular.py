@@ -44,15 +44,16 @@ LINE_END = "\r\n"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-# The column types of the export format, with the pandas dtype each is read with
-# (dates and moments: `parse_dates`). Documented in data/DICTIONARY.md.
+# The column types of the export format, with the pandas dtype each is read with:
+# `dtype=` for the others, `parse_dates=` for `date` (a naive datetime64) and `datetime`
+# (a datetime64 in UTC). Documented in data/DICTIONARY.md, "Export format".
 DTYPES = {
     "string": "string",
     "integer": "Int64",
     "number": "Float64",
     "boolean": "boolean",
-    "date": "datetime64[ns]",
-    "datetime": "datetime64[ns, UTC]",
+    "date": "datetime64",
+    "datetime": "datetime64[UTC]",
     "json": "string",
 }
 

@@ -2,14 +2,15 @@
 
 /states/MNG/, /persons/vladimir-putin/, /visits/vladimir-putin-mng-2024-09-02/,
 /incidents/, /search/?q=...; every list also as /<list>.csv and /<list>.json with
-the same query string, and incidents as Atom feeds. Identifiers in addresses are
+the same query string, and incidents as Atom feeds; /data/: the whole dataset to
+download, and its changelog. Identifiers in addresses are
 matched by the dataset's patterns (`core.identifiers`): anything else is a 404.
 """
 
 from django.urls import path, re_path
 
 from front import feeds
-from front.views import changes, history, states, visits, warrants
+from front.views import changes, data, history, states, visits, warrants
 from front.views import home as site_views
 
 EXPORT = r"(?P<fmt>csv|json)"
@@ -36,6 +37,14 @@ urlpatterns = [
     path("incidents/feed/", feeds.IncidentFeed(), name="incidents-feed"),
     path("changes/", changes.change_list, name="changes"),
     path("changes/feed/", feeds.ChangesFeed(), name="changes-feed"),
+    path("data/", data.data_page, name="data"),
+    path("data/changelog/", data.changelog_page, name="data-changelog"),
+    path("data/changelog/feed/", data.DataChangelogFeed(), name="data-changelog-feed"),
+    re_path(
+        r"^data/(?P<name>iccwatch-data-[A-Za-z0-9._-]+\.(?:zip|sqlite))$",
+        data.data_file,
+        name="data-file",
+    ),
     # Staff only: a record's history (who, when, through which path, before and after).
     path("newsroom/history/<str:label>/<int:pk>/", history.record_history, name="record-history"),
 ]
