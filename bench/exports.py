@@ -5,6 +5,7 @@
     .venv/bin/python manage.py migrate            # once, on the scratch database
     .venv/bin/python bench/exports.py --generate  # 1M synthetic visits (bench/synthetic.py)
     .venv/bin/python bench/exports.py --host REU --repeats 3
+    .venv/bin/python bench/exports.py --bulk      # the /data/ files of the whole database
 
 The synthetic database's busiest host (REU) has about 112,000 published visits, the
 size of the export the issue measured. Every download runs in a fresh process (one
@@ -13,6 +14,10 @@ to the end; it reports the time to the last byte, the rows and bytes written, an
 process's peak resident memory (VmHWM) and its RSS before the request. The parent runs
 the two downloads interleaved (site, API, site, API, ...), so the ratio is measured in
 one run on one machine state, and prints the medians and the worst peak.
+
+`--bulk` builds the zip and the SQLite file of /data/ (dataset/bulk.py) from the whole
+database in a fresh process, into a scratch folder, and reports the time, the sizes and
+the peak resident memory: they must stay flat whatever the number of rows.
 
 Verdicts: the synthetic data has none. `--generate` (or a database without verdicts)
 writes one per visit with the floor's code (bench/floor.py) and a typical explanation,
@@ -137,6 +142,29 @@ def download(which: str, host: str) -> dict:
     }
 
 
+def build_bulk() -> dict:
+    """The /data/ files of the whole database, in this process: time, sizes, peak RSS."""
+    import tempfile
+
+    from django.conf import settings
+
+    from dataset import bulk
+
+    with tempfile.TemporaryDirectory(dir=ROOT / "bench") as folder:
+        settings.ICCWATCH_DOWNLOADS_DIR = Path(folder)
+        before = _status_mib("VmRSS")
+        started = time.perf_counter()
+        manifest = bulk.build(force=True)
+        seconds = time.perf_counter() - started
+    return {
+        "which": "bulk",
+        "seconds": round(seconds, 1),
+        "files": {f["format"]: round(f["bytes"] / 2**20, 1) for f in manifest["files"]},
+        "rss_before_mib": round(before, 1),
+        "peak_rss_mib": round(_status_mib("VmHWM"), 1),
+    }
+
+
 def run_interleaved(host: str, repeats: int) -> dict:
     runs = []
     for i in range(repeats):
@@ -172,11 +200,20 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--generate", action="store_true", help="Fill the database first.")
     parser.add_argument("--visits", type=int, default=1_000_000)
+    parser.add_argument("--bulk", action="store_true", help="Time building the /data/ files.")
     parser.add_argument("--one", choices=sorted(URLS), help=argparse.SUPPRESS)
     args = parser.parse_args()
     setup_django()
     if args.one:
         print(json.dumps(download(args.one, args.host)))
+        return
+    if args.bulk:
+        print(f"verdicts: {ensure_verdicts():,}", flush=True)
+        result = build_bulk()
+        result.update(bench="exports-bulk", when=datetime.datetime.now(datetime.UTC).isoformat())
+        print(json.dumps(result))
+        with open(ROOT / "bench" / "results.jsonl", "a") as f:
+            f.write(json.dumps(result) + "\n")
         return
     if args.generate:
         generate(args.visits)

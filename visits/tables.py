@@ -14,6 +14,12 @@ from collections.abc import Callable
 
 from core import reasons as reasons_renderer
 from core.tabular import Column, Table, dated
+from visits.models import Basis, VerdictCode, VisitOutcome, VisitStatus
+
+
+def _one_of(choices) -> str:
+    return "One of " + ", ".join(f"`{value}`" for value in choices.values) + "."
+
 
 VISIT_JOINS = ("person", "person__situation", "host", "controlled_by", "verdict")
 VISIT_PREFETCH = ("sources", "verdict__warrants")
@@ -48,12 +54,20 @@ VISIT_TABLE = Table(
         Column("end", "date", "Last day (a partial date's first day; see end_precision)."),
         Column("end_precision", "string", "`day`, `month` or `year`: how much of end is known."),
         Column("occasion", "string", "Why the person travelled."),
-        Column("status", "string", "`took_place`, `announced`, `cancelled`, ..."),
-        Column("outcome", "string", "`not_arrested`, `arrested`, ..."),
-        Column("host_notified", "boolean", "Whether the ICC notified the host (empty: not known)."),
+        Column("status", "string", "What became of the trip. " + _one_of(VisitStatus)),
+        Column("outcome", "string", "What the host did. " + _one_of(VisitOutcome)),
+        Column(
+            "host_notified",
+            "boolean",
+            "The host is known to have been notified of a sealed warrant.",
+        ),
         Column("host_justification", "string", "What the host said, if anything."),
-        Column("verdict", "string", "The verdict code (docs/DOMAIN.md); empty before evaluation."),
-        Column("basis", "string", "Why the host was bound (empty if not)."),
+        Column(
+            "verdict",
+            "string",
+            "The verdict (docs/DOMAIN.md); empty before evaluation. " + _one_of(VerdictCode),
+        ),
+        Column("basis", "string", "Why the host was bound (empty if not). " + _one_of(Basis)),
         Column(
             "would_have_been_bound",
             "boolean",

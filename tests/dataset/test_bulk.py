@@ -5,6 +5,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import sqlite3
 import zipfile
 
@@ -14,6 +15,7 @@ import pytest
 from core import tabular
 from dataset import bulk
 from visits.models import ReviewState, Visit
+from visits.tables import VISIT_TABLE
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +186,13 @@ def test_only_public_visits_and_no_private_field_are_published(seeded, downloads
     columns = {(row["table"], row["column"]) for row in csv.DictReader(io.StringIO(codebook))}
     for private in ("notes", "created_by_id", "updated_by_id", "self_check", "xact_id"):
         assert not [c for c in columns if c[1] == private], private
+
+
+def test_the_dictionary_documents_the_visits_table_and_every_column_type():
+    text = (bulk.DATA_DIR / "DICTIONARY.md").read_text(encoding="utf-8")
+    section = text.split("### The visits table", 1)[1].split("###", 1)[0]
+    documented = re.findall(r"^\| `([a-z_0-9]+)` \| ([a-z]+) \|", section, re.MULTILINE)
+    assert documented == [(c.name, c.type) for c in VISIT_TABLE.columns]
+    types = text.split("### Column types", 1)[1].split("###", 1)[0]
+    for name, dtype in tabular.DTYPES.items():
+        assert f"| {name} | `{dtype}` |" in types
