@@ -47,6 +47,7 @@ from core.models import Source
 from dataset.models import DatasetImport
 from states.models import Declaration, JointStatement, SecurityCouncilReferral, State, TreatyEvent
 from visits.models import Citation, Finding, ReviewState, Verdict, VerdictChange, Visit
+from visits.tables import rule_version_cell
 from warrants.models import Case, Person, Situation, Warrant
 
 DATA_DIR = Path(settings.BASE_DIR) / "data"
@@ -279,8 +280,12 @@ def rows(bulk: BulkTable) -> Iterator[dict]:
             )
         )
         attnames[attnames.index("visit_id")] = "public_visit_id"
+    versions = [name for name in names if name == "rule_version"]
     for values in queryset.values_list(*attnames).iterator(chunk_size=CHUNK):
-        yield dict(zip(names, values, strict=True))
+        row = dict(zip(names, values, strict=True))
+        for name in versions:  # as in the visits table: text no tool reads as a date
+            row[name] = rule_version_cell(row[name])
+        yield row
 
 
 def codebook_rows(all_tables: list[BulkTable]) -> Iterator[dict]:
