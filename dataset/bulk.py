@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -497,28 +497,37 @@ def build(*, force: bool = False) -> dict:
     about = _about(version, built)
     all_tables = tables()
     files = []
-    for suffix, writer, media_type in (
-        ("zip", write_zip, "application/zip"),
-        ("sqlite", write_sqlite, "application/vnd.sqlite3"),
-    ):
-        final = folder / f"{stem}.{suffix}"
-        fd, temporary = tempfile.mkstemp(dir=folder, suffix=f".{suffix}.part")
-        os.close(fd)
-        os.unlink(temporary)  # sqlite3 wants to create the file itself
-        try:
-            writer(Path(temporary), all_tables, about)
-            os.replace(temporary, final)
-        finally:
-            Path(temporary).unlink(missing_ok=True)
-        files.append(
-            {
-                "name": final.name,
-                "format": suffix,
-                "media_type": media_type,
-                "bytes": final.stat().st_size,
-                "sha256": sha256_of(final),
-            }
-        )
+    # One snapshot for every table of both files (REPEATABLE READ): a change committed
+    # while they are written is in neither, so every foreign key finds its row. Inside a
+    # transaction the chunked reads also use plain server-side cursors, which PostgreSQL
+    # does not copy out first as it does a WITH HOLD cursor outside one.
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        for suffix, writer, media_type in (
+            ("zip", write_zip, "application/zip"),
+            ("sqlite", write_sqlite, "application/vnd.sqlite3"),
+        ):
+            final = folder / f"{stem}.{suffix}"
+            fd, temporary = tempfile.mkstemp(dir=folder, suffix=f".{suffix}.part")
+            os.close(fd)
+            os.unlink(temporary)  # sqlite3 wants to create the file itself
+            try:
+                writer(Path(temporary), all_tables, about)
+                os.replace(temporary, final)
+            finally:
+                Path(temporary).unlink(missing_ok=True)
+            files.append(
+                {
+                    "name": final.name,
+                    "format": suffix,
+                    "media_type": media_type,
+                    "bytes": final.stat().st_size,
+                    "sha256": sha256_of(final),
+                }
+            )
     manifest = {
         "version": version,
         "key": key,
