@@ -166,8 +166,10 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
 def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
     """The filtered list as CSV or JSON: every matching row, in the on-screen order.
 
-    Written by `core.tabular`, the API's and the exports' writer: same cells, list
-    separator, formula guard, BOM and error body.
+    Written by `core.tabular`, the API's and the exports' writer: same columns (the
+    visits table is `visits.tables`, the API's too), cells, dates with their precision,
+    lists as JSON arrays, formula guard, BOM and error body. Streamed, `EXPORT_CHUNK`
+    rows at a time: memory stays flat whatever the number of rows.
     """
     filterset, key = filtered(listing, request)
     if filterset.is_bound and not filterset.is_valid():

@@ -10,6 +10,7 @@ dataset version, newest first.
 
 from __future__ import annotations
 
+import base64
 import datetime
 import json
 import re
@@ -192,7 +193,9 @@ def data_file(request, name: str):
         filename=name,
         content_type=listed[name]["media_type"],
     )
-    response["Digest"] = "sha-256=" + listed[name]["sha256"]
+    # RFC 9530: the file's SHA-256 (as the page shows it in hex), for clients that check it.
+    digest = base64.b64encode(bytes.fromhex(listed[name]["sha256"])).decode()
+    response["Repr-Digest"] = f"sha-256=:{digest}:"
     return response
 
 

@@ -1,6 +1,7 @@
 """/data/: the bulk downloads with their checksums and schema.org description, the data
 changelog (page and Atom feed), and "last updated" in every page's footer."""
 
+import base64
 import hashlib
 import json
 import re
@@ -41,6 +42,8 @@ def test_the_page_offers_the_zip_and_the_sqlite_file_with_their_checksums(
         assert response["Content-Disposition"] == f'attachment; filename="{file["name"]}"'
         content = b"".join(response.streaming_content)
         assert hashlib.sha256(content).hexdigest() == file["sha256"]
+        digest = base64.b64encode(hashlib.sha256(content).digest()).decode()
+        assert response["Repr-Digest"] == f"sha-256=:{digest}:"
     assert manifest["version"] in html
     assert 'href="/data/changelog/"' in html and 'href="/data/changelog/feed/"' in html
 
