@@ -218,8 +218,10 @@ class PublicReadMixin:
         return [summary.get("rows"), str(summary.get("updated")), latest_change]
 
     def csv_etag(self, request, queryset, language: str) -> str:
-        """A strong ETag for a streamed CSV: the URL, the language and `csv_fingerprint`."""
-        parts = [request.get_full_path(), language, *self.csv_fingerprint(queryset)]
+        """A strong ETag for a streamed CSV: the URL, the language, the day (a state's
+        standing today changes with it) and `csv_fingerprint`."""
+        today = datetime.datetime.now(datetime.UTC).date().isoformat()
+        parts = [request.get_full_path(), language, today, *self.csv_fingerprint(queryset)]
         digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
         return f'"csv-{digest}"'
 
