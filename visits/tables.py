@@ -22,7 +22,7 @@ def _one_of(choices) -> str:
 
 
 VISIT_JOINS = ("person", "person__situation", "host", "controlled_by", "verdict")
-VISIT_PREFETCH = ("sources", "verdict__warrants")
+VISIT_PREFETCH = ("sources", "verdict__warrants", "findings")
 
 VISIT_TABLE = Table(
     name="visits",
@@ -75,6 +75,12 @@ VISIT_TABLE = Table(
         ),
         Column("explanation", "string", "The verdict in words, in the download's language."),
         Column(
+            "reasons",
+            "json",
+            "The rule's reasons as structured, language-neutral facts (a JSON array of objects, "
+            "each with a `key`): what `explanation` renders.",
+        ),
+        Column(
             "warrants",
             "json",
             "The warrants that decided the verdict: a JSON array of warrant refs.",
@@ -86,6 +92,18 @@ VISIT_TABLE = Table(
         ),
         Column("verdict_since", "datetime", "When iccwatch recorded this verdict (UTC)."),
         Column("source_urls", "json", "The visit's sources: a JSON array of addresses."),
+        Column(
+            "findings",
+            "json",
+            "ICC findings about this visit: a JSON array of objects with `id`, `kind`, `decided` "
+            "and `decided_precision`.",
+        ),
+        Column(
+            "expected_verdict",
+            "string",
+            "The verdict the researchers expect (empty if none noted).",
+        ),
+        Column("withdrawal_note", "string", "For a withdrawn visit: why it left the record."),
         Column("updated_at", "datetime", "When the visit's record last changed (UTC)."),
     ),
 )
@@ -165,9 +183,22 @@ def visit_row(visit, absolute: Callable[[str], str], language: str) -> dict:
         "basis": verdict["basis"] if verdict else "",
         "would_have_been_bound": verdict["would_have_been_bound"] if verdict else None,
         "explanation": explanation,
+        "reasons": (verdict["reasons"] or []) if verdict else None,
         "warrants": verdict["warrants"] if verdict else None,
         "rule_version": rule_version_cell(verdict["rule_version"]) if verdict else "",
         "verdict_since": verdict["since"] if verdict else None,
         "source_urls": sorted(s.url for s in visit.sources.all()),
+        "findings": [
+            {
+                "id": f.pk,
+                "kind": f.kind,
+                **dated("decided", f.decided, f.decided_precision),
+            }
+            for f in sorted(
+                visit.findings.all(), key=lambda f: (f.decided is None, f.decided, f.pk)
+            )
+        ],
+        "expected_verdict": visit.expected_verdict,
+        "withdrawal_note": visit.withdrawal_note,
         "updated_at": visit.updated_at,
     }

@@ -33,6 +33,7 @@ from api.visits.serializers import (
     VisitSerializer,
 )
 from compliance import referral_bodies
+from core import tabular
 from visits import tables
 from visits.filters import VisitFilterSet
 from visits.models import (
@@ -270,6 +271,19 @@ class VisitViewSet(
         return response
 
 
+# The feed's CSV: the visits table, after the two columns that place each incident in the feed.
+INCIDENT_FEED_TABLE = tabular.Table(
+    "incidents",
+    (
+        tabular.Column("flag_id", "integer", "The incident's position in the feed (see `cursor`)."),
+        tabular.Column("flagged_at", "datetime", "When the visit became an incident (UTC)."),
+        *tables.VISIT_TABLE.columns,
+    ),
+    tables.VISIT_TABLE.description,
+    ("id",),
+)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="The incidents feed (non-compliance verdicts)",
@@ -301,6 +315,11 @@ class IncidentViewSet(
     filterset_class = VisitFilterSet
     pagination_class = IncidentFeedPagination
     resource_name = "incident"
+    export_table = INCIDENT_FEED_TABLE
+
+    def export_row(self, visit, request, language: str) -> dict:
+        row = super().export_row(visit, request, language)
+        return {"flag_id": visit.flag_id, "flagged_at": visit.flagged_at, **row}
 
     def get_queryset(self):
         # The latest change that turned the visit into an incident (from another verdict).

@@ -190,3 +190,9 @@ def test_an_invalid_filter_has_the_same_error_body_on_the_site_and_the_api(reade
     assert site["error"]["code"] == api["error"]["code"] == "invalid_filter"
     assert set(site["error"]) == set(api["error"]) == {"code", "message", "fields"}
     assert list(site["error"]["fields"]) == list(api["error"]["fields"]) == ["verdict"]
+
+
+def test_moments_are_written_to_the_second_in_one_format():
+    moment = datetime.datetime(2024, 9, 2, 10, 0, 0, 278629, tzinfo=datetime.UTC)
+    assert tabular.csv_cell(moment) == "2024-09-02T10:00:00Z"
+    assert tabular.csv_cell(moment.replace(microsecond=0)) == "2024-09-02T10:00:00Z"

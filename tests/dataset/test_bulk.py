@@ -20,6 +20,13 @@ from visits.tables import VISIT_TABLE
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def generous_rate_limits(settings):
+    """As in tests/api: the API's limits far above what a test sends."""
+    rates = {"anon": "100000/min", "user": "100000/min"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+
+
 @pytest.fixture
 def downloads(settings, tmp_path):
     settings.ICCWATCH_DOWNLOADS_DIR = tmp_path / "downloads"

@@ -59,8 +59,8 @@ def test_downloads_read_a_fixed_number_of_queries_per_chunk(
     reader, seeded, more_data, django_assert_num_queries
 ):
     more_data(8)
-    # The filtered rows in one chunk, then their sources and their verdicts' warrants.
-    with django_assert_num_queries(3):
+    # The filtered rows in one chunk, then their sources, verdicts' warrants and findings.
+    with django_assert_num_queries(4):
         body(reader.get("/visits.csv"))
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         body(reader.get("/visits.json?host=MNG"))
