@@ -150,7 +150,9 @@ def build_bulk() -> dict:
 
     from dataset import bulk
 
-    with tempfile.TemporaryDirectory(dir=ROOT / "bench") as folder:
+    scratch = ROOT / "bench" / "scratch"  # ignored by git
+    scratch.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=scratch) as folder:
         settings.ICCWATCH_DOWNLOADS_DIR = Path(folder)
         before = _status_mib("VmRSS")
         started = time.perf_counter()
