@@ -20,6 +20,7 @@ from django.db import connection
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core import tabular
@@ -163,6 +164,13 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
     return render_page(request, listing.template, context)
 
 
+def _rows(listing: Listing, request: HttpRequest, queryset: QuerySet, language: str):
+    # Rows are written after the view returned, as the answer streams: in its language.
+    with translation.override(language):
+        for obj in queryset.iterator(chunk_size=EXPORT_CHUNK):
+            yield listing.export_row(obj, request)
+
+
 def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
     """The filtered list as CSV or JSON: every matching row, in the on-screen order.
 
@@ -182,7 +190,7 @@ def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
     queryset = filterset.qs.order_by(*order_by(listing, key))
     if listing.export_queryset:
         queryset = listing.export_queryset(queryset)
-    rows = (listing.export_row(obj, request) for obj in queryset.iterator(chunk_size=EXPORT_CHUNK))
+    rows = _rows(listing, request, queryset, translation.get_language())
     if fmt == "csv":
         response = StreamingHttpResponse(
             tabular.csv_lines(rows, listing.export_fields), content_type="text/csv; charset=utf-8"
