@@ -10,11 +10,15 @@
 """
 
 import datetime
+import hashlib
 import re
 from urllib.parse import urlencode
 
-from django.http import Http404
+from django.db import connection
+from django.db.models import Count, Max
+from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_basic_type
@@ -32,10 +36,11 @@ from api.filters import (
     reject_empty_parameters,
     reject_unknown_parameters,
 )
-from api.formats import CSVRenderer
+from api.formats import CSVRenderer, csv_columns, flat_row
 from api.lang import activate_for, lang_parameter
-from core import identifiers
+from core import identifiers, tabular
 from core.models import Source
+from visits.models import VerdictChange
 
 # --- as_of ----------------------------------------------------------------------------
 
@@ -126,6 +131,9 @@ def page_url(context, obj) -> str:
 
 # --- The base viewset -----------------------------------------------------------------
 
+# Rows read per query while a CSV streams (each chunk also reads its prefetches once).
+EXPORT_CHUNK = 1000
+
 
 class PublicReadMixin:
     """Read-only, public, JSON or CSV; subclasses set queryset, serializer, filterset, lookup."""
@@ -157,13 +165,6 @@ class PublicReadMixin:
                 known.add(getattr(paginator, attribute))
         return known
 
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        facets = facets_of(self)
-        if facets is not None and isinstance(response.data, dict):
-            response.data[FACETS] = facets
-        return response
-
     def get_lookup_value(self) -> str:
         return self.kwargs[self.lookup_url_kwarg or self.lookup_field]
 
@@ -186,8 +187,81 @@ class PublicReadMixin:
         context[AS_OF] = as_of_from(self.request) if self.request is not None else None
         return context
 
+    # A list whose site download has the same rows sets the site's table and row function
+    # (e.g. visits.tables.VISIT_TABLE and visit_row): its CSV then has the site's columns.
+    export_table: tabular.Table | None = None
+
+    def export_row(self, obj, request, language: str) -> dict:
+        raise NotImplementedError  # set with export_table
+
     def csv_filename(self) -> str:
         return f"iccwatch-{self.basename.removeprefix('api-')}s.csv"
+
+    def list(self, request, *args, **kwargs):
+        """A page of JSON (with `facets` when asked for), or every row as streamed CSV."""
+        if request.accepted_renderer.format == CSVRenderer.format:
+            return self.stream_csv(request)
+        response = super().list(request, *args, **kwargs)
+        facets = facets_of(self)
+        if facets is not None and isinstance(response.data, dict):
+            response.data[FACETS] = facets
+        return response
+
+    def stream_csv(self, request) -> StreamingHttpResponse:
+        """Every row matching the filters as CSV, streamed: read `EXPORT_CHUNK` rows at a time
+        and written as they come, so memory stays flat whatever the number of rows.
+
+        A bad filter or page parameter is a 400 before anything is sent. The ETag is a
+        digest of the request and of what the rows depend on (`csv_fingerprint`), so a
+        conditional GET answers 304 without writing the rows.
+        """
+        queryset = self.filter_queryset(self.get_queryset())
+        if self.paginator is not None:
+            self.paginator.paginate_queryset(
+                queryset, request, view=self
+            )  # checks ?page= and ?page_size=
+        # Connect now: an unreachable database is a 503 (core/unavailable.py), not a cut stream.
+        connection.ensure_connection()
+        language = translation.get_language()
+        columns = (
+            self.export_table.names if self.export_table else csv_columns(self.get_serializer())
+        )
+        response = StreamingHttpResponse(
+            tabular.csv_lines(self._csv_rows(request, queryset, columns, language), columns),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{self.csv_filename()}"'
+        response["ETag"] = self.csv_etag(request, queryset, language)
+        return response
+
+    def _csv_rows(self, request, queryset, columns, language):
+        serializer = None if self.export_table else self.get_serializer()
+        # Rows are written after the view returned: keep the answer's language for them.
+        with translation.override(language):
+            for obj in queryset.iterator(chunk_size=EXPORT_CHUNK):
+                if serializer is None:
+                    yield self.export_row(obj, request, language)
+                else:
+                    yield flat_row(serializer.to_representation(obj), columns)
+
+    def csv_fingerprint(self, queryset) -> list:
+        """What a CSV's rows depend on, read in two small queries: how many rows match and
+        when the latest of them changed, and the latest verdict change anywhere."""
+        fields = {f.name for f in queryset.model._meta.get_fields()}
+        aggregates = {"rows": Count("pk")}
+        if "updated_at" in fields:
+            aggregates["updated"] = Max("updated_at")
+        summary = queryset.order_by().aggregate(**aggregates)
+        latest_change = VerdictChange.objects.order_by("-pk").values_list("pk", flat=True).first()
+        return [summary.get("rows"), str(summary.get("updated")), latest_change]
+
+    def csv_etag(self, request, queryset, language: str) -> str:
+        """A strong ETag for a streamed CSV: the URL, the language, the day (a state's
+        standing today changes with it) and `csv_fingerprint`."""
+        today = datetime.datetime.now(datetime.UTC).date().isoformat()
+        parts = [request.get_full_path(), language, today, *self.csv_fingerprint(queryset)]
+        digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+        return f'"csv-{digest}"'
 
     def finalize_response(self, request, response, *args, **kwargs):
         return negotiated(super().finalize_response(request, response, *args, **kwargs))
@@ -385,9 +459,13 @@ class ApiAutoSchema(AutoSchema):
         if csv is not None:
             schema = build_basic_type(OpenApiTypes.STR)
             schema["description"] = (
-                "CSV with a header row (UTF-8, with a byte order mark): every row matching the filters, unpaginated. Nested fields "
-                "become dotted columns (`host.iso3`); lists are joined with '; '; a text cell that a "
-                "spreadsheet would run as a formula starts with an apostrophe."
+                "CSV with a header row, streamed: every row matching the filters, unpaginated; UTF-8 "
+                "with a byte order mark (so that Excel reads it), RFC 4180, CRLF line ends. Visits and "
+                "incidents have the site's columns (/visits.csv); other lists flatten nested objects "
+                "into dotted columns (`state.iso3`). Dates are full ISO dates with their precision in "
+                "`<name>_precision` (`day`, `month`, `year`); a list is one cell holding a JSON array; "
+                "booleans are `true`/`false`; a text cell that a spreadsheet would run as a formula "
+                "starts with an apostrophe. The columns and their types: data/DICTIONARY.md."
             )
             response["content"][CSVRenderer.media_type] = {"schema": schema}
         return response
@@ -405,10 +483,13 @@ limit; a wrong key is a `401`, never an anonymous read. Over the limit the answe
 with `Retry-After` (seconds).
 
 **Formats**: JSON everywhere; every list also as CSV with the same filters
-(`?format=csv` or `Accept: text/csv`; every matching row, unpaginated; nested fields
-become dotted columns, lists are joined with `; `, partial dates are written `2009-03`;
-UTF-8 with a byte order mark; a cell that would start a spreadsheet formula begins
-with an apostrophe), as the site's downloads are.
+(`?format=csv` or `Accept: text/csv`; every matching row, unpaginated and streamed).
+The CSV is the site's export format, written by the same writer: visits and incidents
+have exactly the columns of the site's /visits.csv; dates are full ISO dates with a
+`<name>_precision` column (`2009-03-01`, `month`); a list is one cell holding a JSON
+array; UTF-8 with a byte order mark; a cell that would start a spreadsheet formula
+begins with an apostrophe. Other lists flatten nested objects into dotted columns
+(`state.iso3`). The whole dataset, as a zip of CSV files or one SQLite file, is at /data/.
 
 **Pages**: `?page=` and `?page_size=` (up to 500). The incidents feed uses a cursor
 instead: follow its `next` link, now or later, to get exactly the incidents flagged since.

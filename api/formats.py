@@ -1,15 +1,13 @@
 """The API's formats: JSON everywhere, CSV on every list (`?format=csv` or `Accept: text/csv`).
 
-CSV flattens each object into one row: a nested object's fields become dotted columns
-(`host.iso3`), a list of scalars is one cell, and a list of objects gives one column
-per field with the items' values in one cell (`sources.url`). A date that comes with
-its precision (`start` and `start_precision`) is written as much of it as is known
-(`2009-03`). The columns come from the serializer, so an empty result still has its
-header row. The cells, the list separator, the formula guard and the BOM are the
-site's and the exports' (`core.tabular`).
+A list whose site list has the same rows (visits, incidents) is written in the site's
+table (`export_table`, e.g. `visits.tables.VISIT_TABLE`): the same columns in both. Any
+other list flattens each serialized object into one row: a nested object's fields
+become dotted columns (`host.iso3`), a list (of scalars or objects) is one cell holding
+a JSON array. The columns come from the table or the serializer, so an empty result
+still has its header row. Every CSV list streams (`api.base.PublicReadMixin`), in flat
+memory; the cells, dates, the formula guard and the BOM are `core.tabular`'s.
 """
-
-import datetime
 
 from rest_framework import exceptions, serializers
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -39,44 +37,39 @@ class ApiContentNegotiation(DefaultContentNegotiation):
 
 
 def csv_columns(serializer) -> list[str]:
-    """The dotted column names for a serializer's fields, in their declared order."""
+    """The column names for a serializer's fields, in their declared order.
+
+    A nested object's fields become dotted columns (`host.iso3`); a list (of scalars or
+    of objects) stays one column, written as a JSON array.
+    """
     columns = []
     for name, field in serializer.fields.items():
         if getattr(field, "write_only", False):
             continue
-        child = field.child if isinstance(field, serializers.ListSerializer) else field
-        nested = getattr(field, "_csv_child", None) or (
-            child if isinstance(child, serializers.Serializer) else None
-        )
-        if nested is not None:
-            columns += [f"{name}.{sub}" for sub in csv_columns(nested)]
+        if isinstance(field, serializers.Serializer):
+            columns += [f"{name}.{sub}" for sub in csv_columns(field)]
         else:
             columns.append(name)
     return columns
 
 
 def _pluck(value, path: list[str]):
-    """Follow a dotted path through dicts, mapping over lists; a dated field with its
-    `<name>_precision` sibling comes back as a partial date."""
-    for i, key in enumerate(path):
-        if isinstance(value, list):
-            return [v for item in value if (v := _pluck(item, path[i:])) not in (None, "", [])]
+    """Follow a dotted path through nested objects; a list is the cell's value as it is."""
+    for key in path:
         if not isinstance(value, dict):
             return None
-        value, precision = value.get(key), value.get(f"{key}_precision")
-    if isinstance(value, str) and isinstance(precision, str):
-        try:
-            return tabular.partial_date(datetime.date.fromisoformat(value), precision)
-        except ValueError:
-            return value
+        value = value.get(key)
     return value
+
+
+def flat_row(row: dict, columns: list[str]) -> dict:
+    """A serialized object as one row of these dotted columns."""
+    return {column: _pluck(row, column.split(".")) for column in columns}
 
 
 def csv_text(rows: list[dict], columns: list[str]) -> str:
     """Serialized objects as CSV, one row each, in these dotted columns."""
-    return tabular.csv_text(
-        ({column: _pluck(row, column.split(".")) for column in columns} for row in rows), columns
-    )
+    return tabular.csv_text((flat_row(row, columns) for row in rows), columns)
 
 
 class CSVRenderer(BaseRenderer):

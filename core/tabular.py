@@ -1,25 +1,32 @@
-"""The one writer of tables: the site's downloads, the API's CSV and `manage.py export_verdicts`.
+"""The one writer of tables: the site's downloads, the API's lists, the bulk files and `export_verdicts`.
 
 Every row iccwatch hands out as CSV or as downloaded JSON goes through here, so a
-value reads the same wherever it is downloaded from:
+value reads the same wherever it is downloaded from (data/DICTIONARY.md, "Export
+format", is the reader's side of this):
 
-- **dates** are ISO 8601 (`2024-09-02`); **partial dates** (a `compliance.Period`, or
-  `partial_date(day, precision)`) are as much of the date as is known: `2009-03-04`,
-  `2009-03` or `2009`; **moments** are ISO 8601 in UTC (`2024-09-02T10:00:00Z`);
-- **lists** are joined with `"; "` (`LIST_SEPARATOR`) in CSV, and stay lists in JSON;
+- **dates** are full ISO 8601 dates (`2024-09-02`); a date known only to the month or
+  the year is written as its first day (`2009-03-01`, `2012-01-01`) with the precision
+  in a companion column `<name>_precision` (`day`, `month`, `year`): `dated()` gives both
+  cells. **Moments** are ISO 8601 in UTC, to the second (`2024-09-02T10:00:00Z`);
+- **lists** are JSON arrays: in JSON as they are, in CSV as one cell holding the JSON
+  text (`["https://a.example/1","https://b.example/2"]`), which no separator inside an
+  item can make ambiguous; the bulk downloads also give one row per item in a
+  companion table (`visit_sources`, `verdict_warrants`);
 - **booleans** are `true`/`false`; **nothing** (None) is an empty cell in CSV, `null`
   in JSON; numbers are written as they are;
 - **formula guard**: a CSV text cell that starts with `=`, `+`, `-`, `@`, a tab or a
   carriage return gets a leading apostrophe (`'=HYPERLINK(...)`), so that a
   spreadsheet shows it instead of running it (CSV injection). JSON is not guarded;
 - **CSV** is RFC 4180 (comma, double quotes, CRLF line ends), UTF-8 and starts with a
-  byte order mark (`BOM`), so that spreadsheet programs read accented names right
-  (csv readers skip it with the `utf-8-sig` encoding);
+  byte order mark (`BOM`): Excel needs it to read UTF-8 (without it, accented names
+  come out garbled), and pandas, csvkit and Python's `utf-8-sig` skip it;
 - **errors**: a table that cannot be written (an invalid filter) is answered in JSON
   with `error_body`: `{"error": {"code", "message", "fields"}}`, as the API does.
 
-`csv_lines` and `json_document` are generators, one line (or row) at a time: they
-feed a `StreamingHttpResponse`, a file or a management command's output alike.
+A `Table` names its columns with their types (`Column`), which the codebook publishes
+and pandas reads back (`DTYPES`). `csv_lines` and `json_document` are generators, one
+line (or row) at a time: they feed a `StreamingHttpResponse`, a file or a management
+command's output alike, in flat memory.
 """
 
 from __future__ import annotations
@@ -28,17 +35,66 @@ import csv
 import datetime
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 from compliance import Period
 
-LIST_SEPARATOR = "; "
 BOM = "\ufeff"
 LINE_END = "\r\n"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+# The column types of the export format, with the pandas dtype each is read with:
+# `dtype=` for the others, `parse_dates=` for `date` (a naive datetime64) and `datetime`
+# (a datetime64 in UTC). Documented in data/DICTIONARY.md, "Export format".
+DTYPES = {
+    "string": "string",
+    "integer": "Int64",
+    "number": "Float64",
+    "boolean": "boolean",
+    "date": "datetime64",
+    "datetime": "datetime64[UTC]",
+    "json": "string",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an exported table: its name, its type (a key of `DTYPES`) and what it holds."""
+
+    name: str
+    type: str = "string"
+    description: str = ""
+
+    def __post_init__(self):
+        if self.type not in DTYPES:
+            raise ValueError(f"{self.name}: unknown column type {self.type!r}")
+
+
+@dataclass(frozen=True)
+class Table:
+    """An exported table: its name (the file or SQLite table), its columns, and its key columns."""
+
+    name: str
+    columns: tuple[Column, ...]
+    description: str = ""
+    primary_key: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+
+def dated(name: str, day: datetime.date | None, precision: str = "day") -> dict:
+    """A stored (first day, precision) pair as its two cells: `{name: day, name_precision: ...}`.
+
+    Both are None when the date is unknown.
+    """
+    return {name: day, f"{name}_precision": (precision or "day") if day is not None else None}
+
+
 def partial_date(day: datetime.date | None, precision: str = "day") -> Period | None:
-    """A stored (first day, precision) pair as a cell value; None when the date is unknown."""
+    """A stored (first day, precision) pair as a Period (for prose); None when the date is unknown."""
     return Period.from_stored(day, precision) if day is not None else None
 
 
@@ -49,11 +105,12 @@ def text(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Period):
-        return value.isoformat()
+        return value.first.isoformat()
     if isinstance(value, datetime.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(datetime.UTC)
-        return value.isoformat().replace("+00:00", "Z")
+        # To the second, always: one format in every cell, which readers infer as one type.
+        return value.isoformat(timespec="seconds").replace("+00:00", "Z")
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)
@@ -64,12 +121,17 @@ def guard(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_START) else cell
 
 
+def json_cell(value) -> str:
+    """A list (or an object) as the compact JSON text of one CSV cell."""
+    return json.dumps(json_value(value), ensure_ascii=False, separators=(",", ":"))
+
+
 def csv_cell(value) -> str:
-    """One CSV cell: lists joined with `LIST_SEPARATOR`, text guarded, numbers as they are."""
+    """One CSV cell: lists and objects as JSON text, text guarded, numbers as they are."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
-    if isinstance(value, list | tuple):
-        return guard(LIST_SEPARATOR.join(text(item) for item in value if item is not None))
+    if isinstance(value, list | tuple | Mapping):
+        return json_cell(value)
     return guard(text(value))
 
 

@@ -35,6 +35,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -442,11 +443,20 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
     return render_page(request, listing.template, context, status=200 if valid else 400)
 
 
+def _rows(listing: Listing, request: HttpRequest, queryset: QuerySet, language: str):
+    # Rows are written after the view returned, as the answer streams: in its language.
+    with translation.override(language):
+        for obj in queryset.iterator(chunk_size=EXPORT_CHUNK):
+            yield listing.export_row(obj, request)
+
+
 def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
     """The filtered list as CSV or JSON: every matching row, in the on-screen order.
 
-    Written by `core.tabular`, the API's and the exports' writer: same cells, list
-    separator, formula guard, BOM and error body.
+    Written by `core.tabular`, the API's and the exports' writer: same columns (the
+    visits table is `visits.tables`, the API's too), cells, dates with their precision,
+    lists as JSON arrays, formula guard, BOM and error body. Streamed, `EXPORT_CHUNK`
+    rows at a time: memory stays flat whatever the number of rows.
     """
     redirect = _legacy_sort_redirect(request)
     if redirect:
@@ -465,7 +475,7 @@ def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
     queryset = filterset.qs.order_by(*order_by(listing, key))
     if listing.export_queryset:
         queryset = listing.export_queryset(queryset)
-    rows = (listing.export_row(obj, request) for obj in queryset.iterator(chunk_size=EXPORT_CHUNK))
+    rows = _rows(listing, request, queryset, translation.get_language())
     if fmt == "csv":
         response = StreamingHttpResponse(
             tabular.csv_lines(rows, listing.export_fields), content_type="text/csv; charset=utf-8"

@@ -110,7 +110,17 @@ class ListQuery(list):
 class PageSitemap(LocalizedSitemap):
     """The home page and the lists (unfiltered)."""
 
-    NAMES = ("home", "incidents", "visits", "states", "persons", "warrants", "changes")
+    NAMES = (
+        "home",
+        "incidents",
+        "visits",
+        "states",
+        "persons",
+        "warrants",
+        "changes",
+        "data",
+        "data-changelog",
+    )
 
     def items(self):
         return ListQuery(self.NAMES)

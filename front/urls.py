@@ -2,7 +2,8 @@
 
 /states/MNG/, /persons/vladimir-putin/, /visits/vladimir-putin-mng-2024-09-02/,
 /incidents/, /search/?q=...; every list also as /<list>.csv and /<list>.json with
-the same query string, and incidents as Atom feeds. Identifiers in addresses are
+the same query string, and incidents as Atom feeds; /data/: the whole dataset to
+download, and its changelog. Identifiers in addresses are
 matched by the dataset's patterns (`core.identifiers`): anything else is a 404.
 """
 
@@ -12,7 +13,7 @@ from django.urls import path, re_path
 
 from core.identifiers import ISO3_ANY_CASE, SLUG
 from front import feeds, sitemaps
-from front.views import cards, changes, history, states, visits, warrants
+from front.views import cards, changes, data, history, states, visits, warrants
 from front.views import home as site_views
 
 EXPORT = r"(?P<fmt>csv|json)"
@@ -45,6 +46,14 @@ urlpatterns = [
     path("embed/persons/<slug_id:slug>/", cards.embed_person, name="embed-person"),
     path("changes/", changes.change_list, name="changes"),
     path("changes/feed/", feeds.ChangesFeed(), name="changes-feed"),
+    path("data/", data.data_page, name="data"),
+    path("data/changelog/", data.changelog_page, name="data-changelog"),
+    path("data/changelog/feed/", data.DataChangelogFeed(), name="data-changelog-feed"),
+    re_path(
+        r"^data/(?P<name>iccwatch-data-[A-Za-z0-9._-]+\.(?:zip|sqlite))$",
+        data.data_file,
+        name="data-file",
+    ),
 ]
 
 unlocalized_patterns = [

@@ -263,7 +263,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "alerts.scan",
         "schedule": env_int("ICCWATCH_ALERTS_SCAN_SECONDS", default=180),
     },
+    "build-downloads": {
+        "task": "dataset.build_downloads",
+        "schedule": env_int("ICCWATCH_DOWNLOADS_SECONDS", default=3600),
+    },
 }
+# The bulk downloads of /data/ (dataset/bulk.py): where they are built and kept.
+ICCWATCH_DOWNLOADS_DIR = Path(
+    env_str("ICCWATCH_DOWNLOADS_DIR", default=str(BASE_DIR / "var" / "downloads"))
+)
 # How old an outbox row must be before the sweeper re-enqueues it (the relay
 # normally enqueues it at once; this catches what the relay could not).
 ICCWATCH_SWEEP_GRACE_SECONDS = env_int("ICCWATCH_SWEEP_GRACE_SECONDS", default=20)

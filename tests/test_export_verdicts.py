@@ -45,6 +45,8 @@ def test_the_first_ten_columns_keep_their_places_and_the_new_ones_follow():
         "reasons",
         "withdrawal_note",
         "expected_verdict",
+        "start_precision",
+        "end_precision",
     ]
 
 
@@ -58,6 +60,7 @@ def test_rows_carry_the_reasons_as_json_and_the_visits_new_facts(seeded):
         "",
     )
     assert row["verdict"] == "non_compliance"
+    assert (row["start"], row["start_precision"]) == ("2024-09-02", "day")
 
 
 def test_lang_renders_the_explanation_and_nothing_else(seeded):

@@ -33,6 +33,8 @@ from api.visits.serializers import (
     VisitSerializer,
 )
 from compliance import referral_bodies
+from core import tabular
+from visits import tables
 from visits.filters import VisitFilterSet
 from visits.models import (
     Citation,
@@ -144,6 +146,28 @@ def published_visits():
     return with_everything_shown(Visit.objects.published())
 
 
+def exported(visits):
+    """Visits with everything a row of the visits table shows (visits.tables), and nothing more."""
+    return (
+        visits.prefetch_related(None)
+        .select_related(*tables.VISIT_JOINS)
+        .prefetch_related(*tables.VISIT_PREFETCH)
+    )
+
+
+class VisitTableMixin:
+    """CSV in the site's visits table: the same columns as /visits.csv."""
+
+    export_table = tables.VISIT_TABLE
+
+    def export_row(self, visit, request, language: str) -> dict:
+        return tables.visit_row(visit, request.build_absolute_uri, language)
+
+    def exporting(self) -> bool:
+        renderer = getattr(self.request, "accepted_renderer", None)
+        return self.action == "list" and getattr(renderer, "format", None) == "csv"
+
+
 def readable_visits():
     """Verified visits and withdrawn ones: a visit removed from the dataset after it was
     published stays readable by its id, with its withdrawn verdict and its history."""
@@ -205,7 +229,9 @@ WITHDRAWN_VISITS = (
         ],
     ),
 )
-class VisitViewSet(PublicReadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class VisitViewSet(
+    VisitTableMixin, PublicReadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     """Visits: read by anyone; POST by reporters files a report (an alias of /reports/)."""
 
     serializer_class = VisitSerializer
@@ -225,6 +251,8 @@ class VisitViewSet(PublicReadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
             queryset = readable_visits()
         else:
             queryset = published_visits()
+        if self.exporting():
+            queryset = exported(queryset)
         queryset = queryset.order_by("start", "slug")
         as_of = as_of_from(self.request)
         changes = verdict_changes_until(end_of_day(as_of)) if as_of else VerdictChange.objects.all()
@@ -261,6 +289,19 @@ class VisitViewSet(PublicReadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         return response
 
 
+# The feed's CSV: the visits table, after the two columns that place each incident in the feed.
+INCIDENT_FEED_TABLE = tabular.Table(
+    "incidents",
+    (
+        tabular.Column("flag_id", "integer", "The incident's position in the feed (see `cursor`)."),
+        tabular.Column("flagged_at", "datetime", "When the visit became an incident (UTC)."),
+        *tables.VISIT_TABLE.columns,
+    ),
+    tables.VISIT_TABLE.description,
+    ("id",),
+)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="The incidents feed (non-compliance verdicts)",
@@ -277,7 +318,9 @@ class VisitViewSet(PublicReadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         examples=[examples.INCIDENT],
     ),
 )
-class IncidentViewSet(PublicReadMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class IncidentViewSet(
+    VisitTableMixin, PublicReadMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     """The incidents feed: gap-free and duplicate-free under concurrent writes, without a lock.
 
     Its pagination (api.paging.IncidentFeedPagination) positions each incident by the
@@ -290,6 +333,11 @@ class IncidentViewSet(PublicReadMixin, mixins.ListModelMixin, viewsets.GenericVi
     filterset_class = VisitFilterSet
     pagination_class = IncidentFeedPagination
     resource_name = "incident"
+    export_table = INCIDENT_FEED_TABLE
+
+    def export_row(self, visit, request, language: str) -> dict:
+        row = super().export_row(visit, request, language)
+        return {"flag_id": visit.flag_id, "flagged_at": visit.flagged_at, **row}
 
     def get_queryset(self):
         # The latest change that turned the visit into an incident (from another verdict).
@@ -299,9 +347,11 @@ class IncidentViewSet(PublicReadMixin, mixins.ListModelMixin, viewsets.GenericVi
             .exclude(old_code=VerdictCode.NON_COMPLIANCE)
             .order_by("-id")
         )
+        visits = published_visits()
+        if self.exporting():
+            visits = exported(visits)
         return (
-            published_visits()
-            .flagged()
+            visits.flagged()
             .annotate(
                 flag_id=Subquery(flagged.values("id")[:1]),
                 flag_xact=Subquery(flagged.values("xact_id")[:1]),

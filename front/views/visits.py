@@ -11,11 +11,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from compliance import RULE_VERSION
-from core import roles, tabular
+from core import roles
 from core.filters import select_widget
 from front import citations, listing, summaries
 from front.corrections import correction_lines
@@ -29,7 +29,7 @@ from front.views.warrants import (
     state_choices,
 )
 from states.models import Declaration, TreatyEvent
-from visits import review
+from visits import review, tables
 from visits.filters import VisitFilterSet
 from visits.models import Finding, ReviewState, VerdictCode, Visit
 from warrants.models import Warrant
@@ -51,49 +51,8 @@ def year_choices():
 
 
 def _visit_row(visit, request) -> dict:
-    verdict = summaries.verdict_of(visit)
-    return {
-        "id": visit.slug,
-        "url": request.build_absolute_uri(visit.get_absolute_url()),
-        "person": visit.person.name,
-        "person_slug": visit.person.slug,
-        "host": visit.host.name,
-        "host_iso3": visit.host.iso3,
-        "place": visit.place,
-        "start": tabular.partial_date(visit.start, visit.start_precision),
-        "end": tabular.partial_date(visit.end, visit.end_precision),
-        "occasion": visit.occasion,
-        "status": visit.status,
-        "outcome": visit.outcome,
-        "host_notified": visit.host_notified,
-        "verdict": verdict.code if verdict else "",
-        "basis": verdict.basis if verdict else "",
-        "explanation": verdict.explanation if verdict else "",
-        "host_justification": visit.host_justification,
-        "source_urls": [s.url for s in visit.sources.all()],
-    }
+    return tables.visit_row(visit, request.build_absolute_uri, get_language())
 
-
-VISIT_FIELDS = (
-    "id",
-    "url",
-    "person",
-    "person_slug",
-    "host",
-    "host_iso3",
-    "place",
-    "start",
-    "end",
-    "occasion",
-    "status",
-    "outcome",
-    "host_notified",
-    "verdict",
-    "basis",
-    "explanation",
-    "host_justification",
-    "source_urls",
-)
 
 # The same sort keys as the API's `ordering` (api.visits.views.VisitApiFilterSet).
 VISIT_SORTS = {
@@ -201,9 +160,11 @@ VISITS = Listing(
     sorts=VISIT_SORTS,
     default_sort="-start",
     columns=VISIT_COLUMNS,
-    export_fields=VISIT_FIELDS,
+    export_fields=tuple(tables.VISIT_TABLE.names),
     export_row=_visit_row,
-    export_queryset=lambda qs: qs.prefetch_related("sources"),
+    export_queryset=lambda qs: qs.select_related(*tables.VISIT_JOINS).prefetch_related(
+        *tables.VISIT_PREFETCH
+    ),
     template="visits/visit_list.html",
     labels=VISIT_LABELS,
     prepare_form=_visit_form,

@@ -108,8 +108,9 @@ def test_states_list_answers_as_of_a_day_and_filters_on_that_status(seeded, api_
     csv = api_client.get(
         "/api/v1/states/", {"as_of": "2026-06-02", "name": "Hungary", "format": "csv"}
     )
-    assert "treaty_status.status" in csv.content.decode().splitlines()[0]
-    assert ",withdrawn," in csv.content.decode().splitlines()[1]
+    lines = b"".join(csv.streaming_content).decode().splitlines()
+    assert "treaty_status.status" in lines[0]
+    assert ",withdrawn," in lines[1]
 
 
 def test_without_as_of_a_state_shows_its_status_today(seeded, api_client):

@@ -2,10 +2,12 @@
 
 import csv
 import io
+import json
 
 import pytest
 
 from api.formats import csv_text
+from visits.tables import VISIT_TABLE
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +37,8 @@ def all_json_rows(client, url, params):
 
 
 def csv_rows(response) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 @pytest.mark.parametrize(("url", "params"), LISTS, ids=[u for u, _ in LISTS])
@@ -56,22 +59,39 @@ def test_csv_has_the_same_rows_as_json_for_the_same_filters(seeded, api_client, 
         ] == filtered  # same rows, same order, unpaginated
 
 
-def test_csv_flattens_nested_fields_into_dotted_columns(seeded, api_client):
+def test_the_visits_csv_has_the_sites_columns_and_one_cell_per_list(seeded, api_client, client):
     rows = csv_rows(api_client.get("/api/v1/visits/", {"host": "MNG", "format": "csv"}))
     mongolia = next(r for r in rows if r["id"] == "vladimir-putin-mng-2024-09-02")
-    assert mongolia["host.iso3"] == "MNG"
-    assert mongolia["verdict.code"] == "non_compliance"
-    assert mongolia["verdict.warrants.ref"] == "vladimir-putin-2023-03-17"
-    assert len(mongolia["sources.url"].split("; ")) > 1
-    assert (
-        mongolia["url"] == "http://testserver/api/v1/visits/vladimir-putin-mng-2024-09-02/"
-    )  # no ?format=csv
+    assert list(mongolia) == VISIT_TABLE.names
+    assert mongolia["host_iso3"] == "MNG"
+    assert mongolia["verdict"] == "non_compliance"
+    # Several warrants or sources are one JSON array each: never parallel columns.
+    assert json.loads(mongolia["warrants"]) == ["vladimir-putin-2023-03-17"]
+    assert len(json.loads(mongolia["source_urls"])) > 1
+    assert (mongolia["start"], mongolia["start_precision"]) == ("2024-09-02", "day")
+    assert mongolia["rule_version"].startswith("rule ")
+    assert mongolia["url"] == "http://testserver/visits/vladimir-putin-mng-2024-09-02/"
+    site = csv.DictReader(
+        io.StringIO(
+            b"".join(client.get("/visits.csv?host=MNG").streaming_content).decode("utf-8-sig")
+        )
+    )
+    assert site.fieldnames == VISIT_TABLE.names
+    assert {r["id"]: r for r in site}["vladimir-putin-mng-2024-09-02"] == mongolia
+
+
+def test_other_lists_flatten_nested_objects_and_keep_lists_in_one_cell(seeded, api_client):
+    rows = csv_rows(api_client.get("/api/v1/findings/", {"format": "csv"}))
+    assert rows and "state.iso3" in rows[0]
+    for row in rows:
+        assert isinstance(json.loads(row["persons"]), list)
+        assert row["decided_precision"] in ("day", "month", "year", "")
 
 
 def test_an_empty_csv_still_has_its_header(seeded, api_client):
     response = api_client.get("/api/v1/visits/", {"person": "nobody", "format": "csv"})
-    lines = response.content.decode("utf-8-sig").splitlines()
-    assert len(lines) == 1 and lines[0].startswith("url,id,person.url,")
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines == [",".join(VISIT_TABLE.names)]
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_defused():
@@ -79,7 +99,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_defused():
         [{"a": '=HYPERLINK("http://evil")', "b": "-1", "c": ["x", "y"], "d": None, "e": True}],
         list("abcde"),
     )
-    assert text.splitlines()[1] == '"\'=HYPERLINK(""http://evil"")",\'-1,x; y,,true'
+    assert text.splitlines()[1] == '"\'=HYPERLINK(""http://evil"")",\'-1,"[""x"",""y""]",,true'
 
 
 def test_json_is_the_default_and_an_unknown_format_is_a_406(seeded, api_client):

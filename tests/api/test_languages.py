@@ -62,7 +62,7 @@ def test_lists_feeds_and_history_are_rendered_too(reasons, api_client):
     assert history[-1]["reasons"] == last.reasons
     assert history[-1]["explanation"] == render(last.reasons, "fr")
     csv = api_client.get("/api/v1/visits/", {"host": "MNG", "lang": "fr", "format": "csv"})
-    assert "Mongolie" in csv.content.decode()
+    assert "Mongolie" in b"".join(csv.streaming_content).decode()
 
 
 def test_a_verdict_without_reasons_keeps_its_stored_english_explanation(seeded, api_client):

@@ -116,10 +116,7 @@ def test_formula_cells_in_downloads_are_guarded(client, hostile_incident, url):
     """Issue 10: /visits.csv?host=TJK wrote `=HYPERLINK(...)`, `+cmd|...`, `-2+3` as they
     are. Every cell of every download that a spreadsheet would run starts with `'`."""
     response = client.get(url)
-    if url.startswith("/api/"):
-        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    else:
-        rows = download_rows(response)
+    rows = download_rows(response)  # the site's and the API's downloads both stream
     assert rows
     cells = [cell for row in rows for cell in row.values() if cell]
     assert not [c for c in cells if c[0] in "=+-@\t\r"], cells

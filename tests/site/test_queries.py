@@ -72,8 +72,8 @@ def test_downloads_read_a_fixed_number_of_queries_per_chunk(
     reader, seeded, more_data, django_assert_num_queries
 ):
     more_data(8)
-    # The filtered rows in one chunk, then their sources in one more.
-    with django_assert_num_queries(2):
+    # The filtered rows in one chunk, then their sources, verdicts' warrants and findings.
+    with django_assert_num_queries(4):
         body(reader.get("/visits.csv"))
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):
         body(reader.get("/visits.json?host=MNG"))

@@ -7,9 +7,11 @@ ever appended:
 
     id, person_slug, host_iso3, start, end, status, outcome, verdict, basis, explanation,
     review_state, host_control, controlled_by_iso3, would_have_been_bound, reasons,
-    withdrawal_note, expected_verdict
+    withdrawal_note, expected_verdict, start_precision, end_precision
 
-- dates are ISO, partial where the data is (`2009-03`);
+- dates are full ISO dates; a date known only to the month or year is its first day
+  (`2009-03-01`) and `start_precision`/`end_precision` say so (`day`, `month`, `year`),
+  as in every export (`core.tabular`);
 - `explanation` is rendered from the verdict's reasons in `--lang` (default `en`);
   a verdict without reasons keeps its stored English explanation;
 - `reasons` is the verdict's structured reasons as one JSON array (keys sorted, UTF-8),
@@ -45,6 +47,9 @@ COLUMNS = [
     "reasons",
     "withdrawal_note",
     "expected_verdict",
+    # Third edition: the precision of each date (the dates themselves are full ISO dates).
+    "start_precision",
+    "end_precision",
 ]
 
 
@@ -70,8 +75,8 @@ def verdict_row(visit, language: str = "en") -> dict:
         "id": visit.slug,
         "person_slug": visit.person.slug,
         "host_iso3": visit.host.iso3,
-        "start": tabular.partial_date(visit.start, visit.start_precision),
-        "end": tabular.partial_date(visit.end, visit.end_precision),
+        **tabular.dated("start", visit.start, visit.start_precision),
+        **tabular.dated("end", visit.end, visit.end_precision),
         "status": visit.status,
         "outcome": visit.outcome,
         "verdict": verdict.code if verdict else "",
@@ -92,8 +97,8 @@ def verdict_row(visit, language: str = "en") -> dict:
 class Command(BaseCommand):
     help = (
         "Write one CSV row per visit (every review state, withdrawn ones included; ordered by start "
-        "date, person, host) with its current verdict, to stdout: UTF-8 with a byte order mark, ISO "
-        "dates (partial where the data is). Columns: "
+        "date, person, host) with its current verdict, to stdout: UTF-8 with a byte order mark, full ISO "
+        "dates with their precision in start_precision and end_precision. Columns: "
         + ", ".join(COLUMNS)
         + ". The first ten keep "
         "their places; new columns are appended. `reasons` is the verdict's structured reasons as a "

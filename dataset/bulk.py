@@ -1,0 +1,549 @@
+"""The bulk downloads at /data/: the whole public dataset with the computed verdicts and their
+history, as a zip of CSV files and as one SQLite file.
+
+Both hold the same tables (`TABLES`), read from the database in chunks and written by
+`core.tabular` (the export format of data/DICTIONARY.md): one table per model, keyed by
+its database `id`, with foreign keys as `<name>_id` columns and a companion table per
+many-to-many relation (`visit_sources`, `verdict_warrants`, `finding_persons`, ...), so
+that several warrants or sources are several rows, never several values in one cell.
+
+Only what the public sees is included: verified visits and those withdrawn from the
+record (with their `withdrawn` verdict), never a report awaiting review, nor researchers'
+notes, nor who edited what. Each file carries the data dictionary (`codebook.csv`, every
+column with its type and meaning, and data/DICTIONARY.md), data/LICENSE, the dataset's
+VERSION, the build date and, in the zip, the SHA-256 of each member. The SQLite file is
+plain tables with primary and foreign keys (Datasette opens it as it is), plus `_meta`
+(version, date, licence) and `_codebook`.
+
+`build()` writes both files under `settings.ICCWATCH_DOWNLOADS_DIR`, named by the data's
+version and a digest of its state (`data_key`), with a manifest (`manifest.json`: file
+names, sizes, SHA-256, version, date). It does nothing when the files for the current
+state exist: `manage.py build_downloads` and the beat task call it, the page reads the
+manifest (`latest_manifest`).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import hashlib
+import io
+import json
+import os
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from core import tabular
+from core.models import Source
+from dataset.models import DatasetImport
+from states.models import Declaration, JointStatement, SecurityCouncilReferral, State, TreatyEvent
+from visits.models import Citation, Finding, ReviewState, Verdict, VerdictChange, Visit
+from visits.tables import rule_version_cell
+from warrants.models import Case, Person, Situation, Warrant
+
+DATA_DIR = Path(settings.BASE_DIR) / "data"
+CHUNK = 2000
+MANIFEST = "manifest.json"
+PUBLIC_VISITS = (ReviewState.VERIFIED, ReviewState.WITHDRAWN)
+
+# Fields never published: who edited a record, researchers' notes, bookkeeping.
+PRIVATE_FIELDS = {
+    "created_by",
+    "updated_by",
+    "notes",
+    "self_check",
+    "xact_id",
+    "dataset_version",
+}
+
+
+def _public_visits():
+    return Visit.objects.filter(review_state__in=PUBLIC_VISITS)
+
+
+@dataclass(frozen=True)
+class TableSource:
+    """One table of the bulk files: the model it reads, which rows, and the fields left out."""
+
+    name: str
+    model: type[models.Model]
+    rows: object = None  # a callable giving the queryset; default: every row
+    exclude: tuple[str, ...] = ()
+    description: str = ""
+
+    def queryset(self):
+        return self.rows() if self.rows else self.model._default_manager.all()
+
+
+SOURCES = [
+    TableSource("states", State, description="States, with their ISO 3166-1 alpha-3 code."),
+    TableSource("treaty_events", TreatyEvent, description="Each state's Rome Statute timeline."),
+    TableSource("declarations", Declaration, description="Art. 12(3) declarations."),
+    TableSource("referrals", SecurityCouncilReferral, description="UN Security Council referrals."),
+    TableSource("statements", JointStatement, description="Joint statements by states."),
+    TableSource("situations", Situation, description="ICC situations."),
+    TableSource("cases", Case, description="ICC cases."),
+    TableSource("persons", Person, description="Persons wanted under ICC arrest warrants."),
+    TableSource("warrants", Warrant, description="ICC arrest warrants."),
+    TableSource("sources", Source, description="Public documents that back the facts."),
+    TableSource(
+        "visits",
+        Visit,
+        rows=_public_visits,
+        description="Visits: verified ones, and those withdrawn from the record.",
+    ),
+    TableSource(
+        "visit_sources",
+        Citation,
+        rows=lambda: Citation.objects.filter(visit__review_state__in=PUBLIC_VISITS),
+        description="One row per source a visit cites, as that visit cites it.",
+    ),
+    TableSource(
+        "findings", Finding, description="ICC findings on failures to arrest and surrender."
+    ),
+    TableSource(
+        "verdicts",
+        Verdict,
+        rows=lambda: Verdict.objects.filter(visit__review_state__in=PUBLIC_VISITS),
+        description="The current verdict on each visit (docs/DOMAIN.md).",
+    ),
+    TableSource(
+        "verdict_changes",
+        VerdictChange,
+        rows=lambda: VerdictChange.objects.filter(visit__review_state__in=PUBLIC_VISITS),
+        description="Every change of a verdict: the verdicts' history.",
+    ),
+]
+
+
+def _type_of(field: models.Field) -> str:
+    if isinstance(field, models.ForeignKey):
+        return "integer"
+    if isinstance(field, models.BooleanField):
+        return "boolean"
+    if isinstance(field, models.DateTimeField):
+        return "datetime"
+    if isinstance(field, models.DateField):
+        return "date"
+    if isinstance(field, models.IntegerField | models.AutoField | models.BigAutoField):
+        return "integer"
+    if isinstance(field, models.FloatField | models.DecimalField):
+        return "number"
+    if isinstance(field, models.JSONField) or field.get_internal_type() == "ArrayField":
+        return "json"
+    return "string"
+
+
+# What a column means when its model field has no help text.
+COMMON_DESCRIPTIONS = {
+    "id": "The row's id: what other tables' `<table>_id` columns reference.",
+    "slug": "The dataset's stable identifier (as in the site's and the API's addresses).",
+    "iso3": "ISO 3166-1 alpha-3 code.",
+    "name": "The name, in English.",
+    "created_at": "When the record was created (UTC).",
+    "updated_at": "When the record last changed (UTC).",
+}
+
+
+def _describe(field: models.Field) -> str:
+    if field.name.endswith("_precision"):
+        text = f"How much of `{field.name.removesuffix('_precision')}` is known: `day`, `month` or `year`."
+        return text + " The date column holds the first day of that month or year."
+    text = (
+        str(field.help_text or "")
+        or COMMON_DESCRIPTIONS.get(field.name)
+        or str(field.verbose_name).capitalize() + "."
+    )
+    if isinstance(field, models.ForeignKey):
+        target = field.target_field.attname
+        text += f" References {_table_of(field.related_model)}.{target}."
+    if field.choices and not isinstance(field, models.BooleanField):
+        text += " One of: " + ", ".join(f"`{value}`" for value, _ in field.choices) + "."
+    return text
+
+
+def _table_of(model) -> str:
+    for source in SOURCES:
+        if source.model is model:
+            return source.name
+    raise LookupError(model)
+
+
+@dataclass(frozen=True)
+class BulkTable:
+    """A table of the bulk files: its description (`table`), the attribute names it reads,
+    the foreign keys (column -> (referenced table, its key column)) and its rows' queryset."""
+
+    table: tabular.Table
+    attnames: tuple[str, ...]
+    foreign_keys: dict
+    queryset: object
+
+
+def _fields(source: TableSource) -> list[models.Field]:
+    return [
+        field
+        for field in source.model._meta.concrete_fields
+        if field.name not in PRIVATE_FIELDS and field.name not in source.exclude
+    ]
+
+
+def tables() -> list[BulkTable]:
+    """Every table of the bulk files, with its columns, in a fixed order."""
+    result = []
+    for source in SOURCES:
+        fields = _fields(source)
+        columns, attnames, foreign_keys = [], [], {}
+        for field in fields:
+            name = field.attname
+            columns.append(tabular.Column(name, _type_of(field), _describe(field)))
+            attnames.append(field.attname)
+            if isinstance(field, models.ForeignKey):
+                target = field.target_field.attname
+                foreign_keys[name] = (_table_of(field.related_model), target)
+        result.append(
+            BulkTable(
+                tabular.Table(
+                    source.name,
+                    tuple(columns),
+                    source.description,
+                    (source.model._meta.pk.attname,),
+                ),
+                tuple(attnames),
+                foreign_keys,
+                source.queryset(),
+            )
+        )
+        # One companion table per many-to-many relation without its own model.
+        for m2m in source.model._meta.many_to_many:
+            through = m2m.remote_field.through
+            if through is Citation:
+                continue  # visit_sources, above: a citation has fields of its own
+            owner_fk, other_fk = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+            other = _table_of(m2m.related_model)
+            left, right = f"{owner_fk}_id", f"{other_fk}_id"
+            if left == right:
+                left, right = f"{source.name.rstrip('s')}_id", f"{other.rstrip('s')}_id"
+            name = f"{source.name.rstrip('s')}_{m2m.name}"
+            owners = source.queryset().values("pk")
+            queryset = through.objects.filter(**{f"{owner_fk}__in": owners})
+            result.append(
+                BulkTable(
+                    tabular.Table(
+                        name,
+                        (
+                            tabular.Column(
+                                left,
+                                "integer",
+                                f"References {source.name}.{source.model._meta.pk.attname}.",
+                            ),
+                            tabular.Column(
+                                right,
+                                "integer",
+                                f"References {other}.{m2m.related_model._meta.pk.attname}.",
+                            ),
+                        ),
+                        f"One row per {m2m.name} item of a {source.name.rstrip('s')}.",
+                        (left, right),
+                    ),
+                    (f"{owner_fk}_id", f"{other_fk}_id"),
+                    {
+                        left: (source.name, source.model._meta.pk.attname),
+                        right: (other, m2m.related_model._meta.pk.attname),
+                    },
+                    queryset,
+                )
+            )
+    return result
+
+
+def rows(bulk: BulkTable) -> Iterator[dict]:
+    """The table's rows as mappings of column -> value, read `CHUNK` rows at a time."""
+    names = bulk.table.names
+    queryset = bulk.queryset.order_by(*bulk.attnames[:1])
+    attnames = list(bulk.attnames)
+    if bulk.table.name == "findings":
+        # A finding about a visit that is not public shows no visit.
+        queryset = queryset.annotate(
+            public_visit_id=models.Case(
+                models.When(visit__review_state__in=PUBLIC_VISITS, then=models.F("visit_id")),
+                default=None,
+            )
+        )
+        attnames[attnames.index("visit_id")] = "public_visit_id"
+    versions = [name for name in names if name == "rule_version"]
+    for values in queryset.values_list(*attnames).iterator(chunk_size=CHUNK):
+        row = dict(zip(names, values, strict=True))
+        for name in versions:  # as in the visits table: text no tool reads as a date
+            row[name] = rule_version_cell(row[name])
+        yield row
+
+
+def codebook_rows(all_tables: list[BulkTable]) -> Iterator[dict]:
+    """Every column of every table: table, column, type, pandas dtype, description."""
+    for bulk in all_tables:
+        for column in bulk.table.columns:
+            yield {
+                "table": bulk.table.name,
+                "column": column.name,
+                "type": column.type,
+                "pandas_dtype": tabular.DTYPES[column.type],
+                "description": column.description,
+            }
+
+
+CODEBOOK = tabular.Table(
+    "codebook",
+    (
+        tabular.Column("table", "string", "The table (the CSV file's name without .csv)."),
+        tabular.Column("column", "string", "The column."),
+        tabular.Column(
+            "type", "string", "string, integer, number, boolean, date, datetime or json."
+        ),
+        tabular.Column("pandas_dtype", "string", "The dtype pandas reads it with."),
+        tabular.Column("description", "string", "What it holds."),
+    ),
+)
+
+
+# --- Versions and the manifest --------------------------------------------------------
+
+
+def dataset_version() -> str:
+    """The version of the latest import ("unversioned" when there is none)."""
+    return DatasetImport.latest_version() or "unversioned"
+
+
+def data_key() -> str:
+    """A short digest of the public data's state: changes whenever a row the files hold does."""
+    parts = [dataset_version()]
+    for model, field in (
+        (Visit, "updated_at"),
+        (Person, "updated_at"),
+        (Warrant, "updated_at"),
+        (State, "updated_at"),
+    ):
+        parts.append(str(model.objects.aggregate(latest=Max(field), n=models.Count("pk"))))
+    parts.append(str(VerdictChange.objects.aggregate(latest=Max("pk"))))
+    parts.append(str(DatasetImport.objects.aggregate(latest=Max("pk"))))
+    parts.append(str(Finding.objects.aggregate(latest=Max("pk"), n=models.Count("pk"))))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:12]
+
+
+def downloads_dir() -> Path:
+    return Path(settings.ICCWATCH_DOWNLOADS_DIR)
+
+
+def latest_manifest() -> dict | None:
+    """The manifest of the latest build, or None when nothing was built yet."""
+    try:
+        return json.loads((downloads_dir() / MANIFEST).read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _about(version: str, built: datetime.datetime) -> dict:
+    return {
+        "title": "iccwatch: visits of persons wanted under ICC arrest warrants, with verdicts",
+        "version": version,
+        "built_at": tabular.text(built),
+        "licence": "Creative Commons Attribution 4.0 International (CC BY 4.0); see LICENSE",
+        "dictionary": "codebook.csv (every column's type and meaning) and DICTIONARY.md",
+    }
+
+
+# --- Writing ----------------------------------------------------------------------------
+
+
+def write_zip(path: Path, all_tables: list[BulkTable], about: dict) -> None:
+    """A zip of one CSV per table, the codebook, DICTIONARY.md, LICENSE, VERSION, CHANGELOG.md
+    and README.txt (what it is, when it was built, the SHA-256 of every member)."""
+    checksums = []
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+
+        def add_lines(name: str, lines) -> None:
+            digest = hashlib.sha256()
+            with archive.open(name, "w") as member:
+                for line in lines:
+                    data = line.encode("utf-8")
+                    digest.update(data)
+                    member.write(data)
+            checksums.append((name, digest.hexdigest()))
+
+        def add_text(name: str, text: str) -> None:
+            add_lines(name, [text])
+
+        for bulk in all_tables:
+            add_lines(f"{bulk.table.name}.csv", tabular.csv_lines(rows(bulk), bulk.table.names))
+        add_lines("codebook.csv", tabular.csv_lines(codebook_rows(all_tables), CODEBOOK.names))
+        for name in ("DICTIONARY.md", "LICENSE", "CHANGELOG.md"):
+            add_text(name, (DATA_DIR / name).read_text())
+        add_text("VERSION", about["version"] + "\n")
+        readme = [
+            about["title"],
+            "",
+            f"Version: {about['version']}",
+            f"Built: {about['built_at']}",
+            f"Licence: {about['licence']}",
+            "Columns, types and meanings: codebook.csv and DICTIONARY.md (Export format).",
+            "CSV: UTF-8 with a byte order mark, RFC 4180; dates ISO 8601 with a <name>_precision "
+            "column; lists as JSON arrays; one row per item in the companion tables.",
+            "",
+            "SHA-256 of each file:",
+            *(f"{digest}  {name}" for name, digest in checksums),
+            "",
+        ]
+        archive.writestr("README.txt", "\n".join(readme))
+
+
+_SQLITE_TYPES = {
+    "integer": "INTEGER",
+    "boolean": "INTEGER",
+    "number": "REAL",
+}
+
+
+def _sqlite_value(value, column_type: str):
+    if value is None:
+        return None
+    if column_type == "boolean":
+        return int(bool(value))
+    if column_type in ("integer", "number"):
+        return value
+    if column_type == "json":
+        return tabular.json_cell(value)
+    return tabular.text(value)
+
+
+def write_sqlite(path: Path, all_tables: list[BulkTable], about: dict) -> None:
+    """One SQLite file: a table per bulk table with its primary and foreign keys, `_meta`
+    (version, date, licence, ...) and `_codebook`."""
+    db = sqlite3.connect(path)
+    try:
+        for bulk in all_tables:
+            table = bulk.table
+            definitions = [f'"{c.name}" {_SQLITE_TYPES.get(c.type, "TEXT")}' for c in table.columns]
+            keys = ", ".join(f'"{k}"' for k in table.primary_key)
+            definitions.append(f"PRIMARY KEY ({keys})")
+            for column, (other, key) in bulk.foreign_keys.items():
+                definitions.append(f'FOREIGN KEY ("{column}") REFERENCES "{other}" ("{key}")')
+            db.execute(f'CREATE TABLE "{table.name}" ({", ".join(definitions)})')
+            placeholders = ", ".join("?" for _ in table.columns)
+            types = [c.type for c in table.columns]
+            batch = []
+            for row in rows(bulk):
+                batch.append(
+                    [
+                        _sqlite_value(row[c.name], t)
+                        for c, t in zip(table.columns, types, strict=True)
+                    ]
+                )
+                if len(batch) >= CHUNK:
+                    db.executemany(f'INSERT INTO "{table.name}" VALUES ({placeholders})', batch)
+                    batch = []
+            if batch:
+                db.executemany(f'INSERT INTO "{table.name}" VALUES ({placeholders})', batch)
+            for column in bulk.foreign_keys:
+                db.execute(f'CREATE INDEX "{table.name}_{column}" ON "{table.name}" ("{column}")')
+        db.execute("CREATE TABLE _meta (key TEXT PRIMARY KEY, value TEXT)")
+        db.executemany("INSERT INTO _meta VALUES (?, ?)", list(about.items()))
+        db.execute(
+            'CREATE TABLE _codebook ("table" TEXT, "column" TEXT, type TEXT, pandas_dtype TEXT, '
+            'description TEXT, PRIMARY KEY ("table", "column"))'
+        )
+        db.executemany(
+            "INSERT INTO _codebook VALUES (?, ?, ?, ?, ?)",
+            [tuple(r.values()) for r in codebook_rows(all_tables)],
+        )
+        db.commit()
+        db.execute("VACUUM")
+    finally:
+        db.close()
+
+
+def build(*, force: bool = False) -> dict:
+    """Write the zip and the SQLite file for the data as it is now, and their manifest.
+
+    Returns the manifest. Nothing is written when the files of the current `data_key`
+    exist (unless `force`). Files are written under a temporary name and renamed, so a
+    reader never downloads half a file; the previous build's files are removed.
+    """
+    folder = downloads_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    version, key = dataset_version(), data_key()
+    stem = f"iccwatch-data-{version}-{key}"
+    current = latest_manifest()
+    up_to_date = current and current.get("key") == key
+    if not force and up_to_date and all((folder / f["name"]).exists() for f in current["files"]):
+        return current
+    built = timezone.now().replace(microsecond=0)
+    about = _about(version, built)
+    all_tables = tables()
+    files = []
+    # One snapshot for every table of both files (REPEATABLE READ): a change committed
+    # while they are written is in neither, so every foreign key finds its row. Inside a
+    # transaction the chunked reads also use plain server-side cursors, which PostgreSQL
+    # does not copy out first as it does a WITH HOLD cursor outside one.
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        for suffix, writer, media_type in (
+            ("zip", write_zip, "application/zip"),
+            ("sqlite", write_sqlite, "application/vnd.sqlite3"),
+        ):
+            final = folder / f"{stem}.{suffix}"
+            fd, temporary = tempfile.mkstemp(dir=folder, suffix=f".{suffix}.part")
+            os.close(fd)
+            os.unlink(temporary)  # sqlite3 wants to create the file itself
+            try:
+                writer(Path(temporary), all_tables, about)
+                os.replace(temporary, final)
+            finally:
+                Path(temporary).unlink(missing_ok=True)
+            files.append(
+                {
+                    "name": final.name,
+                    "format": suffix,
+                    "media_type": media_type,
+                    "bytes": final.stat().st_size,
+                    "sha256": sha256_of(final),
+                }
+            )
+    manifest = {
+        "version": version,
+        "key": key,
+        "built_at": tabular.text(built),
+        "files": files,
+        "tables": {b.table.name: len(b.table.columns) for b in all_tables},
+    }
+    (folder / (MANIFEST + ".part")).write_text(json.dumps(manifest, indent=2))
+    os.replace(folder / (MANIFEST + ".part"), folder / MANIFEST)
+    keep = {f["name"] for f in files} | {MANIFEST}
+    for old in folder.iterdir():
+        if old.name.startswith("iccwatch-data-") and old.name not in keep:
+            old.unlink()
+    return manifest
+
+
+def read_codebook(text: str) -> list[dict]:
+    """codebook.csv's rows (a helper for readers and tests)."""
+    return list(csv.DictReader(io.StringIO(text.removeprefix(tabular.BOM))))

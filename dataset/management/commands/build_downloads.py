@@ -1,0 +1,22 @@
+"""manage.py build_downloads: the zip and SQLite files of /data/ (dataset/bulk.py)."""
+
+from django.core.management.base import BaseCommand
+
+from dataset import bulk
+
+
+class Command(BaseCommand):
+    help = (
+        "Build the bulk downloads of /data/ (the whole public dataset with the verdicts and their "
+        "history, as a zip of CSV files and as one SQLite file, with the codebook, licence, "
+        "version and date) under ICCWATCH_DOWNLOADS_DIR. Does nothing when the files for the "
+        "data as it is now exist, unless --force."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Rebuild even if up to date.")
+
+    def handle(self, *args, force=False, **options):
+        manifest = bulk.build(force=force)
+        for file in manifest["files"]:
+            self.stdout.write(f"{file['name']}  {file['bytes']:,} bytes  sha256 {file['sha256']}")

@@ -1,0 +1,248 @@
+"""/data/: the whole dataset to download, its data changelog (a page and an Atom feed), and
+the "last updated" date of every page's footer.
+
+The files themselves are built by `dataset.bulk` (a management command and a beat task);
+this page lists the latest build from its manifest, with each file's size and SHA-256,
+and describes the dataset in schema.org terms (a `Dataset` with its distributions) for
+search engines and data catalogues. The changelog is data/CHANGELOG.md: one entry per
+dataset version, newest first.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import json
+import re
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Max
+from django.http import FileResponse, Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from markdown_it import MarkdownIt
+
+from core import names
+from dataset import bulk
+from dataset.models import DatasetImport
+from front.feeds import IncidentFeed
+from front.pages import render_page
+from visits.models import VerdictChange, Visit
+
+CHANGELOG = bulk.DATA_DIR / "CHANGELOG.md"
+# "## 2026.11.30.2 — 2026-11-30": a version and its release date.
+ENTRY_HEADING = re.compile(r"^## (?P<version>\S+)(?:\s+[—-]+\s+(?P<date>\d{4}-\d{2}-\d{2}))?\s*$")
+LAST_UPDATED_KEY = "front:last-updated"
+LAST_UPDATED_SECONDS = 300
+# Raw HTML in the changelog is shown as text, never as markup.
+_markdown = MarkdownIt("commonmark", {"html": False})
+
+
+@dataclass(frozen=True)
+class ChangelogEntry:
+    """One version's entry of data/CHANGELOG.md: its version, release date and text (Markdown)."""
+
+    version: str
+    date: datetime.date | None
+    text: str
+
+    @property
+    def anchor(self) -> str:
+        return "v" + self.version
+
+    @property
+    def html(self) -> str:
+        return mark_safe(_markdown.render(self.text))  # noqa: S308 - raw HTML is disabled
+
+
+def changelog_entries(text: str | None = None) -> list[ChangelogEntry]:
+    """data/CHANGELOG.md's entries, newest first (as the file lists them)."""
+    text = CHANGELOG.read_text() if text is None else text
+    entries, current, lines = [], None, []
+    for line in text.splitlines():
+        match = ENTRY_HEADING.match(line)
+        if match:
+            if current:
+                entries.append(ChangelogEntry(*current, "\n".join(lines).strip()))
+            day = match["date"]
+            current = (match["version"], datetime.date.fromisoformat(day) if day else None)
+            lines = []
+        elif current:
+            lines.append(line)
+    if current:
+        entries.append(ChangelogEntry(*current, "\n".join(lines).strip()))
+    return entries
+
+
+def last_updated() -> datetime.datetime | None:
+    """When the public data last changed: the latest dataset import, verdict change or
+    change to a verified visit (None on an empty database). Cached for five minutes."""
+    value = cache.get(LAST_UPDATED_KEY)
+    if value is None:
+        moments = [
+            DatasetImport.objects.aggregate(m=Max("imported_at"))["m"],
+            VerdictChange.objects.aggregate(m=Max("changed_at"))["m"],
+            Visit.objects.published().aggregate(m=Max("updated_at"))["m"],
+        ]
+        known = [m for m in moments if m is not None]
+        value = max(known).isoformat() if known else ""
+        cache.set(LAST_UPDATED_KEY, value, LAST_UPDATED_SECONDS)
+    return datetime.datetime.fromisoformat(value) if value else None
+
+
+def last_updated_words() -> str:
+    """'Data last updated on 30 November 2026', in the reader's language ('' before any data)."""
+    moment = last_updated()
+    if moment is None:
+        return ""
+    day = timezone.localtime(moment).date()
+    return _("Data last updated on %(date)s") % {"date": names.format_date(day)}
+
+
+def size_words(size: int) -> str:
+    """A file size for readers: '1.2 MB', '840 kB'."""
+    if size >= 1_000_000:
+        return _("%(n).1f MB") % {"n": size / 1_000_000}
+    return _("%(n)d kB") % {"n": max(1, round(size / 1000))}
+
+
+def _json_ld(request, manifest: dict | None, entries: list[ChangelogEntry]) -> str:
+    """The schema.org Dataset describing the bulk downloads, as `<script>`-safe JSON."""
+    page = request.build_absolute_uri(reverse("data"))
+    dataset = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": _("iccwatch: travel of persons wanted by the ICC, and the verdicts on their hosts"),
+        "description": _(
+            "Visits of persons wanted under ICC arrest warrants, the states that hosted them, "
+            "the Rome Statute obligations of those states, and iccwatch's verdict on each visit "
+            "with its history."
+        ),
+        "url": page,
+        "license": "https://creativecommons.org/licenses/by/4.0/",
+        "creator": {"@type": "Organization", "name": "iccwatch"},
+        "isAccessibleForFree": True,
+    }
+    if entries:
+        dataset["version"] = entries[0].version
+    if manifest:
+        dataset["version"] = manifest["version"]
+        dataset["dateModified"] = manifest["built_at"]
+        dataset["distribution"] = [
+            {
+                "@type": "DataDownload",
+                "encodingFormat": file["media_type"],
+                "contentUrl": request.build_absolute_uri(
+                    reverse("data-file", kwargs={"name": file["name"]})
+                ),
+                "contentSize": str(file["bytes"]),
+                "sha256": file["sha256"],
+            }
+            for file in manifest["files"]
+        ]
+    text = json.dumps(dataset, ensure_ascii=False, indent=1)
+    # Nothing in it may close the script element.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def data_page(request):
+    manifest = bulk.latest_manifest()
+    entries = changelog_entries()
+    files = []
+    for file in (manifest or {}).get("files", []):
+        files.append(
+            {
+                **file,
+                "url": reverse("data-file", kwargs={"name": file["name"]}),
+                "size": size_words(file["bytes"]),
+                "label": _("The whole dataset as a zip of CSV files")
+                if file["format"] == "zip"
+                else _("The whole dataset as one SQLite database"),
+            }
+        )
+    context = {
+        "title": _("Data"),
+        "manifest": manifest,
+        "built_at": datetime.datetime.fromisoformat(manifest["built_at"]) if manifest else None,
+        "files": files,
+        "latest": entries[0] if entries else None,
+        "json_ld": format_html(
+            '<script type="application/ld+json">{}</script>',
+            mark_safe(_json_ld(request, manifest, entries)),  # noqa: S308 - escaped above
+        ),
+    }
+    return render_page(request, "data/data.html", context)
+
+
+def data_file(request, name: str):
+    """A file of the latest build (only a name its manifest lists), as an attachment."""
+    manifest = bulk.latest_manifest() or {"files": []}
+    listed = {file["name"]: file for file in manifest["files"]}
+    if name not in listed:
+        raise Http404(_("No such file."))
+    path = bulk.downloads_dir() / name
+    if not path.exists():
+        raise Http404(_("No such file."))
+    response = FileResponse(
+        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        as_attachment=True,
+        filename=name,
+        content_type=listed[name]["media_type"],
+    )
+    # RFC 9530: the file's SHA-256 (as the page shows it in hex), for clients that check it.
+    digest = base64.b64encode(bytes.fromhex(listed[name]["sha256"])).decode()
+    response["Repr-Digest"] = f"sha-256=:{digest}:"
+    return response
+
+
+def changelog_page(request):
+    context = {"title": _("Data changelog"), "entries": changelog_entries()}
+    return render_page(request, "data/changelog.html", context)
+
+
+class DataChangelogFeed(IncidentFeed):
+    """The data changelog as an Atom feed: one entry per dataset version, newest first."""
+
+    def title(self, obj=None):
+        return _("iccwatch: dataset versions")
+
+    def subtitle(self, obj=None):
+        return _("What changed in each version of the iccwatch dataset, file by file.")
+
+    def link(self, obj=None):
+        return reverse("data-changelog")
+
+    def feed_url(self, obj=None):
+        return reverse("data-changelog-feed")
+
+    def items(self, obj=None):
+        return changelog_entries()
+
+    def item_title(self, entry):
+        return _("Dataset version %(version)s") % {"version": entry.version}
+
+    def item_description(self, entry):
+        return entry.text
+
+    def item_link(self, entry):
+        return f"{reverse('data-changelog')}#{entry.anchor}"
+
+    def item_guid(self, entry):
+        return self.item_link(entry)
+
+    def _moment(self, entry):
+        day = entry.date or datetime.date(2000, 1, 1)
+        return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
+
+    def item_updateddate(self, entry):
+        return self._moment(entry)
+
+    def item_pubdate(self, entry):
+        return self._moment(entry)
+
+    def item_categories(self, entry):
+        return ["dataset"]

@@ -1,0 +1,205 @@
+"""The bulk downloads of /data/: the whole public dataset as a zip of CSV files and as one
+SQLite file, with the codebook, licence, version, date and checksums (dataset/bulk.py)."""
+
+import csv
+import hashlib
+import io
+import json
+import re
+import sqlite3
+import zipfile
+
+import pandas as pd
+import pytest
+
+from core import tabular
+from dataset import bulk
+from visits.models import ReviewState, Visit
+from visits.tables import VISIT_TABLE
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def generous_rate_limits(settings):
+    """As in tests/api: the API's limits far above what a test sends."""
+    rates = {"anon": "100000/min", "user": "100000/min"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+
+
+@pytest.fixture
+def downloads(settings, tmp_path):
+    settings.ICCWATCH_DOWNLOADS_DIR = tmp_path / "downloads"
+    return settings.ICCWATCH_DOWNLOADS_DIR
+
+
+def built(downloads) -> tuple[zipfile.ZipFile, sqlite3.Connection, dict]:
+    manifest = bulk.build()
+    files = {f["format"]: downloads / f["name"] for f in manifest["files"]}
+    return zipfile.ZipFile(files["zip"]), sqlite3.connect(files["sqlite"]), manifest
+
+
+def api_count(api_client, url, **params) -> int:
+    response = api_client.get(url, {**params, "page_size": 1})
+    assert response.status_code == 200
+    return response.json()["count"]
+
+
+def test_the_sqlite_file_counts_the_same_visits_and_verdicts_as_the_api(
+    seeded, api_client, downloads
+):
+    _, db, _ = built(downloads)
+    visits = api_count(api_client, "/api/v1/visits/")
+    assert visits > 50
+    (published,) = db.execute(
+        "SELECT count(*) FROM visits WHERE review_state = 'verified'"
+    ).fetchone()
+    assert published == visits
+    for code in ("non_compliance", "no_obligation", "complied"):
+        (in_file,) = db.execute(
+            "SELECT count(*) FROM verdicts JOIN visits ON visits.id = verdicts.visit_id "
+            "WHERE visits.review_state = 'verified' AND verdicts.code = ?",
+            [code],
+        ).fetchone()
+        assert in_file == api_count(api_client, "/api/v1/visits/", verdict=code), code
+    # Every published visit has its verdict, and every verdict its history.
+    (verdicts,) = db.execute(
+        "SELECT count(*) FROM verdicts JOIN visits ON visits.id = verdicts.visit_id "
+        "WHERE visits.review_state = 'verified'"
+    ).fetchone()
+    assert verdicts == visits
+    (changes,) = db.execute("SELECT count(DISTINCT visit_id) FROM verdict_changes").fetchone()
+    assert changes >= visits
+    # Several warrants of one verdict are several rows, which join back to the warrants.
+    (links,) = db.execute(
+        "SELECT count(*) FROM verdict_warrants JOIN warrants ON warrants.id = verdict_warrants.warrant_id"
+    ).fetchone()
+    assert links == db.execute("SELECT count(*) FROM verdict_warrants").fetchone()[0] > 0
+
+
+def test_the_sqlite_file_has_primary_and_foreign_keys_that_hold(seeded, downloads):
+    _, db, _ = built(downloads)
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    references = db.execute("SELECT * FROM pragma_foreign_key_list('visits')").fetchall()
+    assert {(r[2], r[3]) for r in references} >= {("persons", "person_id"), ("states", "host_id")}
+    pk = [r[1] for r in db.execute("PRAGMA table_info('visits')").fetchall() if r[5]]
+    assert pk == ["id"]
+    meta = dict(db.execute("SELECT key, value FROM _meta").fetchall())
+    assert meta["version"] == bulk.dataset_version() and meta["built_at"]
+    assert "CC BY 4.0" in meta["licence"]
+    (documented,) = db.execute("SELECT count(*) FROM _codebook").fetchone()
+    assert documented == sum(len(b.table.columns) for b in bulk.tables())
+
+
+def read_with_documented_dtypes(archive: zipfile.ZipFile, table: str, codebook: list[dict]):
+    columns = [row for row in codebook if row["table"] == table]
+    dates = [c["column"] for c in columns if c["type"] in ("date", "datetime")]
+    dtypes = {c["column"]: c["pandas_dtype"] for c in columns if c["column"] not in dates}
+    frame = pd.read_csv(
+        archive.open(f"{table}.csv"),
+        encoding="utf-8-sig",
+        dtype=dtypes,
+        parse_dates=dates,
+        keep_default_na=False,
+        na_values=[""],
+    )
+    return frame, columns
+
+
+def test_pandas_reads_every_csv_of_the_zip_with_the_documented_dtypes(seeded, downloads):
+    archive, _, _ = built(downloads)
+    codebook = list(csv.DictReader(io.StringIO(archive.read("codebook.csv").decode("utf-8-sig"))))
+    tables = list(dict.fromkeys(row["table"] for row in codebook))
+    assert {"visits", "verdicts", "verdict_changes", "verdict_warrants", "visit_sources"} <= set(
+        tables
+    )
+    for table in tables:
+        frame, columns = read_with_documented_dtypes(archive, table, codebook)
+        assert list(frame.columns) == [c["column"] for c in columns], table
+        for column in columns:
+            dtype = frame[column["column"]].dtype
+            if column["type"] == "date":
+                assert dtype.kind == "M" and getattr(dtype, "tz", None) is None, column
+            elif column["type"] == "datetime":
+                assert dtype.kind == "M" and str(dtype.tz) == "UTC", column
+            else:
+                assert str(dtype) == column["pandas_dtype"], column
+            if column["type"] == "json":
+                for cell in frame[column["column"]].dropna():
+                    json.loads(cell)
+    visits, _ = read_with_documented_dtypes(archive, "visits", codebook)
+    assert len(visits) == Visit.objects.filter(review_state__in=bulk.PUBLIC_VISITS).count()
+    # A partial date: its first day, and its precision beside it.
+    assert set(visits["start_precision"].dropna()) <= {"day", "month", "year"}
+    assert visits["host_notified"].dtype == "boolean"
+
+
+def test_the_zip_carries_the_dictionary_licence_version_date_and_checksums(seeded, downloads):
+    archive, _, manifest = built(downloads)
+    names = set(archive.namelist())
+    assert {
+        "codebook.csv",
+        "DICTIONARY.md",
+        "LICENSE",
+        "VERSION",
+        "CHANGELOG.md",
+        "README.txt",
+    } <= names
+    assert archive.read("VERSION").decode().strip() == manifest["version"]
+    readme = archive.read("README.txt").decode()
+    assert manifest["built_at"] in readme and "CC BY 4.0" in readme
+    for line in readme.splitlines():
+        if line.endswith(".csv") and "  " in line:
+            digest, name = line.split("  ")
+            assert hashlib.sha256(archive.read(name)).hexdigest() == digest
+    assert archive.read("visits.csv").startswith(tabular.BOM.encode())
+
+
+def test_the_manifest_gives_each_files_size_and_sha256(seeded, downloads):
+    manifest = bulk.build()
+    assert [f["format"] for f in manifest["files"]] == ["zip", "sqlite"]
+    for file in manifest["files"]:
+        content = (downloads / file["name"]).read_bytes()
+        assert file["bytes"] == len(content)
+        assert file["sha256"] == hashlib.sha256(content).hexdigest()
+        assert file["name"].startswith(f"iccwatch-data-{manifest['version']}-{manifest['key']}.")
+    assert bulk.latest_manifest() == manifest
+
+
+def test_a_build_is_kept_until_the_data_changes(seeded, downloads):
+    first = bulk.build()
+    assert bulk.build() == first  # nothing changed: nothing rebuilt
+    visit = Visit.objects.published().first()
+    visit.place = "Elsewhere"
+    visit.save()
+    second = bulk.build()
+    assert second["key"] != first["key"]
+    # The previous build's files are gone; only the new ones and the manifest remain.
+    assert sorted(p.name for p in downloads.iterdir()) == sorted(
+        [*(f["name"] for f in second["files"]), bulk.MANIFEST]
+    )
+
+
+def test_only_public_visits_and_no_private_field_are_published(seeded, downloads):
+    hidden = Visit.objects.published().first()
+    Visit.objects.filter(pk=hidden.pk).update(review_state=ReviewState.REPORTED)
+    archive, db, _ = built(downloads)
+    slugs = {row[0] for row in db.execute("SELECT slug FROM visits")}
+    assert hidden.slug not in slugs and slugs
+    assert db.execute(
+        "SELECT count(*) FROM verdicts WHERE visit_id = ?", [hidden.pk]
+    ).fetchone() == (0,)
+    codebook = archive.read("codebook.csv").decode("utf-8-sig")
+    columns = {(row["table"], row["column"]) for row in csv.DictReader(io.StringIO(codebook))}
+    for private in ("notes", "created_by_id", "updated_by_id", "self_check", "xact_id"):
+        assert not [c for c in columns if c[1] == private], private
+
+
+def test_the_dictionary_documents_the_visits_table_and_every_column_type():
+    text = (bulk.DATA_DIR / "DICTIONARY.md").read_text(encoding="utf-8")
+    section = text.split("### The visits table", 1)[1].split("###", 1)[0]
+    documented = re.findall(r"^\| `([a-z_0-9]+)` \| ([a-z]+) \|", section, re.MULTILINE)
+    assert documented == [(c.name, c.type) for c in VISIT_TABLE.columns]
+    types = text.split("### Column types", 1)[1].split("###", 1)[0]
+    for name, dtype in tabular.DTYPES.items():
+        assert f"| {name} | `{dtype}` |" in types

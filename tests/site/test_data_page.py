@@ -1,0 +1,111 @@
+"""/data/: the bulk downloads with their checksums and schema.org description, the data
+changelog (page and Atom feed), and "last updated" in every page's footer."""
+
+import base64
+import hashlib
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from dataset import bulk
+from front.views.data import changelog_entries
+from tests.site.conftest import body
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def downloads(settings, tmp_path):
+    settings.ICCWATCH_DOWNLOADS_DIR = tmp_path / "downloads"
+    return settings.ICCWATCH_DOWNLOADS_DIR
+
+
+def json_ld(html: str) -> dict:
+    (text,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return json.loads(text)
+
+
+def test_the_page_offers_the_zip_and_the_sqlite_file_with_their_checksums(
+    reader, seeded, downloads
+):
+    manifest = bulk.build()
+    html = body(reader.get("/data/"))
+    for file in manifest["files"]:
+        assert f'href="/data/{file["name"]}"' in html
+        assert file["sha256"] in html
+        response = reader.get(f"/data/{file['name']}")
+        assert response.status_code == 200
+        assert response["Content-Disposition"] == f'attachment; filename="{file["name"]}"'
+        content = b"".join(response.streaming_content)
+        assert hashlib.sha256(content).hexdigest() == file["sha256"]
+        digest = base64.b64encode(hashlib.sha256(content).digest()).decode()
+        assert response["Repr-Digest"] == f"sha-256=:{digest}:"
+    assert manifest["version"] in html
+    assert 'href="/data/changelog/"' in html and 'href="/data/changelog/feed/"' in html
+
+
+def test_the_page_describes_the_dataset_in_schema_org_terms(reader, seeded, downloads):
+    manifest = bulk.build()
+    dataset = json_ld(body(reader.get("/data/")))
+    assert dataset["@type"] == "Dataset" and dataset["version"] == manifest["version"]
+    assert dataset["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert [d["encodingFormat"] for d in dataset["distribution"]] == [
+        "application/zip",
+        "application/vnd.sqlite3",
+    ]
+    assert dataset["distribution"][0]["contentUrl"].startswith(
+        "http://testserver/data/iccwatch-data-"
+    )
+
+
+def test_before_a_build_the_page_says_so_and_no_file_is_served(reader, seeded, downloads):
+    html = body(reader.get("/data/"))
+    assert "manage.py build_downloads" in html
+    assert "distribution" not in json_ld(html)
+    assert reader.get("/data/iccwatch-data-2026.11.30-abc.zip").status_code == 404
+
+
+def test_only_the_files_of_the_manifest_are_served(reader, seeded, downloads):
+    bulk.build()
+    (downloads / "iccwatch-data-other.zip").write_bytes(b"not listed")
+    assert reader.get("/data/iccwatch-data-other.zip").status_code == 404
+    assert reader.get("/data/manifest.json").status_code == 404
+    assert reader.get("/data/..%2Fmanifest.json").status_code == 404
+
+
+def test_the_changelog_page_and_feed_have_one_entry_per_dataset_version(reader, db):
+    entries = changelog_entries()
+    assert (
+        len(entries) >= 3 and entries[0].version == (bulk.DATA_DIR / "VERSION").read_text().strip()
+    )
+    html = body(reader.get("/data/changelog/"))
+    for entry in entries:
+        assert f'id="v{entry.version}"' in html
+    feed = ET.fromstring(reader.get("/data/changelog/feed/").content)
+    ids = [e.find(f"{ATOM}id").text for e in feed.iter(f"{ATOM}entry")]
+    assert ids == [f"http://testserver/data/changelog/#v{e.version}" for e in entries]
+
+
+def test_the_changelog_shows_markup_as_text():
+    (entry,) = changelog_entries("## 2030.01.01 — 2030-01-01\n\n<script>alert(1)</script> *new*\n")
+    assert "<script>" not in entry.html and "&lt;script&gt;" in entry.html
+    assert "<em>new</em>" in entry.html
+
+
+def test_every_page_says_when_the_data_was_last_updated(reader, seeded):
+    from django.core.cache import cache
+
+    from dataset.models import DatasetImport
+
+    cache.delete("front:last-updated")
+    imported = DatasetImport.objects.latest().imported_at
+    html = body(reader.get("/visits/"))
+    assert "Data last updated on" in html
+    assert str(imported.year) in html.split("Data last updated on")[1][:40]
+    cache.delete("front:last-updated")
+    french = body(reader.get("/visits/", HTTP_ACCEPT_LANGUAGE="fr"))
+    assert "Données mises à jour le" in french

@@ -1,0 +1,204 @@
+"""The visits table as every download writes it: the site's /visits.csv and /visits.json,
+the API's `?format=csv` on /api/v1/visits/ and /api/v1/incidents/, and the bulk files.
+
+One description (`VISIT_TABLE`) and one row function (`visit_row`), so the same list
+has the same columns wherever it is downloaded from; `core.tabular` writes the cells
+(data/DICTIONARY.md, "Export format"). A row needs the visit with its person, situation,
+host, controlling state and verdict joined (`VISIT_JOINS`) and its sources and the
+verdict's warrants prefetched (`VISIT_PREFETCH`): a fixed number of queries per chunk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from core import reasons as reasons_renderer
+from core.tabular import Column, Table, dated
+from visits.models import Basis, VerdictCode, VisitOutcome, VisitStatus
+
+
+def _one_of(choices) -> str:
+    return "One of " + ", ".join(f"`{value}`" for value in choices.values) + "."
+
+
+VISIT_JOINS = ("person", "person__situation", "host", "controlled_by", "verdict")
+VISIT_PREFETCH = ("sources", "verdict__warrants", "findings")
+
+VISIT_TABLE = Table(
+    name="visits",
+    description="One row per visit, with its current verdict (or, with as_of, the verdict then).",
+    primary_key=("id",),
+    columns=(
+        Column("id", "string", "The visit's stable id in the dataset."),
+        Column("url", "string", "The visit's page on the site."),
+        Column("person", "string", "The wanted person's name."),
+        Column("person_slug", "string", "The person's id (persons.slug)."),
+        Column("situation", "string", "The person's situation (its slug)."),
+        Column("host", "string", "The host state's name in English."),
+        Column("host_iso3", "string", "The host state (ISO 3166-1 alpha-3)."),
+        Column(
+            "host_control",
+            "string",
+            "`effective`, or `none` when the host did not control the place.",
+        ),
+        Column(
+            "controlled_by_iso3",
+            "string",
+            "Where host_control is `none`: the state in control, if known.",
+        ),
+        Column("place", "string", "The city or place."),
+        Column("start", "date", "First day (a partial date's first day; see start_precision)."),
+        Column(
+            "start_precision", "string", "`day`, `month` or `year`: how much of start is known."
+        ),
+        Column("end", "date", "Last day (a partial date's first day; see end_precision)."),
+        Column("end_precision", "string", "`day`, `month` or `year`: how much of end is known."),
+        Column("occasion", "string", "Why the person travelled."),
+        Column("status", "string", "What became of the trip. " + _one_of(VisitStatus)),
+        Column("outcome", "string", "What the host did. " + _one_of(VisitOutcome)),
+        Column(
+            "host_notified",
+            "boolean",
+            "The host is known to have been notified of a sealed warrant.",
+        ),
+        Column("host_justification", "string", "What the host said, if anything."),
+        Column(
+            "verdict",
+            "string",
+            "The verdict (docs/DOMAIN.md); empty before evaluation. " + _one_of(VerdictCode),
+        ),
+        Column("basis", "string", "Why the host was bound (empty if not). " + _one_of(Basis)),
+        Column(
+            "would_have_been_bound",
+            "boolean",
+            "For upcoming, deterred and no_control: whether the host would have been bound.",
+        ),
+        Column("explanation", "string", "The verdict in words, in the download's language."),
+        Column(
+            "reasons",
+            "json",
+            "The rule's reasons as structured, language-neutral facts (a JSON array of objects, "
+            "each with a `key`): what `explanation` renders.",
+        ),
+        Column(
+            "warrants",
+            "json",
+            "The warrants that decided the verdict: a JSON array of warrant refs.",
+        ),
+        Column(
+            "rule_version",
+            "string",
+            "The version of the rule that gave the verdict (text, e.g. 'rule 2026.11.30').",
+        ),
+        Column("verdict_since", "datetime", "When iccwatch recorded this verdict (UTC)."),
+        Column("source_urls", "json", "The visit's sources: a JSON array of addresses."),
+        Column(
+            "findings",
+            "json",
+            "ICC findings about this visit: a JSON array of objects with `id`, `kind`, `decided` "
+            "and `decided_precision`.",
+        ),
+        Column(
+            "expected_verdict",
+            "string",
+            "The verdict the researchers expect (empty if none noted).",
+        ),
+        Column("withdrawal_note", "string", "For a withdrawn visit: why it left the record."),
+        Column("updated_at", "datetime", "When the visit's record last changed (UTC)."),
+    ),
+)
+
+
+def rule_version_cell(version: str) -> str:
+    """The rule version as text no program reads as a date or a number ('rule 2026.11.30')."""
+    return f"rule {version}" if version else ""
+
+
+def _verdict_then(visit):
+    """The verdict a row shows: the as_of one when the API asked for a day, else the current one."""
+    if hasattr(visit, "verdict_as_of"):
+        changes = visit.verdict_as_of
+        if not changes:
+            return None
+        change = changes[0]
+        return {
+            "code": change.new_code,
+            "basis": change.new_basis,
+            "would_have_been_bound": None,
+            "reasons": change.reasons,
+            "explanation": change.explanation,
+            "warrants": None,
+            "rule_version": change.rule_version,
+            "since": change.changed_at,
+        }
+    try:
+        verdict = visit.verdict
+    except type(visit).verdict.RelatedObjectDoesNotExist:
+        return None
+    return {
+        "code": verdict.code,
+        "basis": verdict.basis,
+        "would_have_been_bound": verdict.would_have_been_bound,
+        "reasons": verdict.reasons,
+        "explanation": verdict.explanation,
+        "warrants": [w.ref for w in verdict.warrants.all()],
+        "rule_version": verdict.rule_version,
+        "since": verdict.computed_at,
+    }
+
+
+def visit_row(visit, absolute: Callable[[str], str], language: str) -> dict:
+    """One visit as a row of `VISIT_TABLE`.
+
+    `absolute` turns a path into a full URL (e.g. `request.build_absolute_uri`);
+    `language` is the explanation's (the stored English when the verdict has no reasons).
+    """
+    verdict = _verdict_then(visit)
+    explanation = ""
+    if verdict is not None:
+        explanation = (
+            reasons_renderer.render(verdict["reasons"], language)
+            if verdict["reasons"]
+            else verdict["explanation"]
+        )
+    return {
+        "id": visit.slug,
+        "url": absolute(visit.get_absolute_url()),
+        "person": visit.person.name,
+        "person_slug": visit.person.slug,
+        "situation": visit.person.situation.slug if visit.person.situation_id else "",
+        "host": visit.host.name,
+        "host_iso3": visit.host.iso3,
+        "host_control": visit.host_control,
+        "controlled_by_iso3": visit.controlled_by.iso3 if visit.controlled_by_id else "",
+        "place": visit.place,
+        **dated("start", visit.start, visit.start_precision),
+        **dated("end", visit.end, visit.end_precision),
+        "occasion": visit.occasion,
+        "status": visit.status,
+        "outcome": visit.outcome,
+        "host_notified": visit.host_notified,
+        "host_justification": visit.host_justification,
+        "verdict": verdict["code"] if verdict else "",
+        "basis": verdict["basis"] if verdict else "",
+        "would_have_been_bound": verdict["would_have_been_bound"] if verdict else None,
+        "explanation": explanation,
+        "reasons": (verdict["reasons"] or []) if verdict else None,
+        "warrants": verdict["warrants"] if verdict else None,
+        "rule_version": rule_version_cell(verdict["rule_version"]) if verdict else "",
+        "verdict_since": verdict["since"] if verdict else None,
+        "source_urls": sorted(s.url for s in visit.sources.all()),
+        "findings": [
+            {
+                "id": f.pk,
+                "kind": f.kind,
+                **dated("decided", f.decided, f.decided_precision),
+            }
+            for f in sorted(
+                visit.findings.all(), key=lambda f: (f.decided is None, f.decided, f.pk)
+            )
+        ],
+        "expected_verdict": visit.expected_verdict,
+        "withdrawal_note": visit.withdrawal_note,
+        "updated_at": visit.updated_at,
+    }
