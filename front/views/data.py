@@ -244,5 +244,8 @@ class DataChangelogFeed(IncidentFeed):
     def item_pubdate(self, entry):
         return self._moment(entry)
 
+    def item_extra_kwargs(self, entry):
+        return {"recorded": self._moment(entry)}
+
     def item_categories(self, entry):
         return ["dataset"]

@@ -107,5 +107,5 @@ def test_every_page_says_when_the_data_was_last_updated(reader, seeded):
     assert "Data last updated on" in html
     assert str(imported.year) in html.split("Data last updated on")[1][:40]
     cache.delete("front:last-updated")
-    french = body(reader.get("/visits/", HTTP_ACCEPT_LANGUAGE="fr"))
+    french = body(reader.get("/fr/visits/"))
     assert "Données mises à jour le" in french
