@@ -22,12 +22,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
 from api.errors import ErrorSerializer, InvalidFilter
 from api.filters import ApiFilterBackend, reject_empty_parameters
 from api.formats import CSVRenderer
 from api.lang import activate_for, lang_parameter
-from core import identifiers
+from core import identifiers, pagecache
 from core.models import Source
 
 # --- as_of ----------------------------------------------------------------------------
@@ -123,6 +124,30 @@ class PublicReadMixin:
         reject_empty_parameters(request)
         # `?lang=` (validated here: a 400 before the data is read) wins over Accept-Language.
         activate_for(request)
+
+    def list(self, request, *args, **kwargs):
+        return self.cached(lambda: super(PublicReadMixin, self).list(request, *args, **kwargs))
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.cached(lambda: super(PublicReadMixin, self).retrieve(request, *args, **kwargs))
+
+    def cached(self, produce):
+        """Answer from the page cache (core.pagecache) after the checks of `initial`
+        (access, rate limits, parameters): per query, language and format, with an ETag
+        from the data version, so that a revalidation is a 304 without a query."""
+        request = self.request
+
+        def rendered():
+            response = produce()
+            if isinstance(response, Response) and response.status_code == 200:
+                response.accepted_renderer = request.accepted_renderer
+                response.accepted_media_type = request.accepted_media_type
+                response.renderer_context = self.get_renderer_context()
+                self.finalize_response(request, response)
+            return response
+
+        key = pagecache.request_key(request, request.accepted_media_type or "", anyone=True)
+        return pagecache.cached_response(request, key, rendered)
 
     def get_lookup_value(self) -> str:
         return self.kwargs[self.lookup_url_kwarg or self.lookup_field]

@@ -210,6 +210,14 @@ def _committed_seed(request, django_db_setup, django_db_blocker, dataset_dir):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_data_version():
+    """Pages cached by an earlier test (whose writes were rolled back) are not served to this one."""
+    from core.pagecache import bump_data_version
+
+    bump_data_version()
+
+
+@pytest.fixture(autouse=True)
 def _empty_database_unless_seeded(request):
     """A transactional test without `seeded` finds an empty database, even right after
     ordinary tests that left the committed seed in place."""

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.names import country_name, format_date
+from core.pagecache import cache_page_by_version
 from front import search as site_search
 from front import summaries, worldmap
 from front.pages import render_page
@@ -70,6 +71,7 @@ def status_map(
     return svg, table, hosts
 
 
+@cache_page_by_version
 def home(request):
     today = timezone.localdate()
     timelines = treaty_status.load_timelines(with_declarations=True)

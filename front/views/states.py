@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from compliance import state_facts
 from core.names import country_name, situation_name
+from core.pagecache import cache_page_by_version
 from front import listing, maps, summaries
 from front.listing import Column, Listing
 from front.pages import render_page
@@ -101,6 +102,7 @@ def state_export(request, fmt):
     return listing.export(request, STATES, fmt)
 
 
+@cache_page_by_version
 def state_detail(request, iso3: str):
     if iso3 != iso3.upper():
         return redirect("state", iso3=iso3.upper(), permanent=True)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from core import tabular
 from core.names import format_date
+from core.pagecache import cache_page_by_version
 from front import listing, maps, summaries
 from front.listing import Column, Listing
 from front.pages import render_page
@@ -122,6 +123,7 @@ def person_export(request, fmt):
     return listing.export(request, PERSONS, fmt)
 
 
+@cache_page_by_version
 def person_detail(request, slug: str):
     person = get_object_or_404(Person.objects.select_related("situation", "nationality"), slug=slug)
     warrants = list(person.warrants.select_related("case").order_by("issued", "made_public", "pk"))
