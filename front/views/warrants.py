@@ -123,27 +123,36 @@ def person_export(request, fmt):
     return listing.export(request, PERSONS, fmt)
 
 
+# A person's page lists at most this many trips (the latest): the list of visits,
+# filtered by person, gives the rest, so the page's size and cost stay bounded.
+LATEST_TRIPS = 100
+
+
 @cache_page_by_version
 def person_detail(request, slug: str):
     person = get_object_or_404(Person.objects.select_related("situation", "nationality"), slug=slug)
     warrants = list(person.warrants.select_related("case").order_by("issued", "made_public", "pk"))
-    visits = list(
-        Visit.objects.published().with_verdicts().filter(person=person).order_by("start", "pk")
-    )
+    trips = Visit.objects.published().filter(person=person)
+    tally = summaries.visit_tally(trips)
+    if tally.total <= LATEST_TRIPS:
+        visits = list(trips.with_verdicts().order_by("start", "pk"))
+        warnings = [
+            v
+            for v in visits
+            if summaries.verdict_code(v) == VerdictCode.UPCOMING and v.verdict.would_have_been_bound
+        ]
+    else:
+        visits = summaries.latest(trips.with_verdicts(), LATEST_TRIPS)
+        warnings = list(summaries.early_warnings().filter(person=person)[:LATEST_TRIPS])
     sources = list(person.sources.all())
     today = timezone.localdate()
-    incidents = [v for v in visits if summaries.verdict_code(v) == VerdictCode.NON_COMPLIANCE]
     context = {
         "person": person,
         "warrants": [(w, _warrant_state(w, today)) for w in warrants],
         "visits": visits,
-        "incidents": incidents,
-        "called_off": [v for v in visits if v.status in ("cancelled", "virtual")],
-        "warnings": [
-            (v, summaries.warning_line(v))
-            for v in visits
-            if summaries.verdict_code(v) == VerdictCode.UPCOMING and v.verdict.would_have_been_bound
-        ],
+        "tally": tally,
+        "shown": LATEST_TRIPS if tally.total > LATEST_TRIPS else None,
+        "warnings": [(v, summaries.warning_line(v)) for v in warnings],
         "map_svg": maps.travel_map(person, visits),
         "sources": sources,
     }

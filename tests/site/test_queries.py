@@ -15,12 +15,12 @@ PAGES = [
     ("/", 8),
     ("/states/", 3),  # standings, count, page
     ("/states/?status=party&sort=incidents", 4),  # + standings for the filter
-    # state, treaty events, declarations, council referrals, visits, findings, their
-    # persons, statements
-    ("/states/MNG/", 8),
+    # state, treaty events, declarations, council referrals, counts by verdict, visits,
+    # findings, their persons, statements
+    ("/states/MNG/", 9),
     ("/persons/", 4),  # situations and states for the filter form, count, page
-    ("/persons/vladimir-putin/", 4),  # person, warrants, visits, sources
-    ("/persons/extra-person-{n}/", 4),
+    ("/persons/vladimir-putin/", 5),  # person, warrants, counts by verdict, visits, sources
+    ("/persons/extra-person-{n}/", 5),
     ("/warrants/", 4),  # persons and situations for the form, count, page
     ("/visits/", 5),  # persons, states, situations for the form, count, page
     ("/visits/?host=MNG&verdict=non_compliance&sort=person", 5),
