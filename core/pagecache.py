@@ -26,6 +26,7 @@ import hashlib
 import logging
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
@@ -162,7 +163,7 @@ def cached_response(request, key: str | None, produce):
     A matching If-None-Match is a 304 before `produce` runs. Without a key (staff, a
     write, an unreachable cache) `produce()` answers as if there were no cache.
     """
-    version = data_version() if key else None
+    version = data_version() if key and settings.ICCWATCH_PAGE_CACHE else None
     if version is None:
         return produce()
     etag = etag_for(key, version)

@@ -218,6 +218,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Public pages and API reads cached per request under a data version every write bumps
+# (core/pagecache.py); off renders every request (benchmarks compare both).
+ICCWATCH_PAGE_CACHE = env_bool("ICCWATCH_PAGE_CACHE", default=True)
+
 # --- Celery ---------------------------------------------------------------------
 # Without a broker, tasks run inline in the process that schedules them. With one,
 # the outbox (visits.EvaluationRequest) makes sure no accepted change is lost: the
