@@ -15,15 +15,24 @@ derived from the same key, so `If-None-Match` is answered 304 before the view ru
 (nothing is queried or rendered). A page is only cached for anonymous readers, whose
 pages do not depend on who asks.
 
+Counts over many visits (the home page's, a country's, a person's) are `summary`
+values: cached under the data version too, but after a write the last value is still
+served while one background thread counts again (in production; elsewhere, and when
+nothing is cached yet, they are counted in the request). A page built from such a
+stale value is neither stored nor given the version's ETag, so it is not kept once
+the new count is in.
+
 The cache fails open (`core.cache.FailOpenRedisCache`): with Redis down the version
 reads as None and every request renders, as if there were no cache.
 """
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import hashlib
 import logging
+import threading
 import time
 
 from django.conf import settings
@@ -91,17 +100,33 @@ def _is_write(sql: str) -> bool:
     return not any(table in start for table in _IGNORED_TABLES)
 
 
+def _committed(alias: str) -> None:
+    from django.db import connections
+
+    connections[alias].pagecache_bumped_in = None
+    bump_data_version()
+
+
 def _bump_after_commit(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     if isinstance(sql, str) and _is_write(sql):
         connection = context["connection"]
         if not connection.in_atomic_block:
             bump_data_version()  # autocommit: this statement is committed already
-        elif not any(entry[1] is bump_data_version for entry in connection.run_on_commit):
-            # Once per transaction (a rolled-back savepoint drops its callback with it):
-            # now, for the reads of this transaction itself, and after the commit.
+            return result
+        registered = any(
+            getattr(entry[1], "func", None) is _committed for entry in connection.run_on_commit
+        )
+        # Once per transaction and per savepoint: now, for the reads that follow in the
+        # same transaction (a savepoint's own reads included), and after the commit.
+        block = connection.savepoint_ids[-1] if connection.savepoint_ids else ""
+        if not registered or getattr(connection, "pagecache_bumped_in", None) != block:
+            connection.pagecache_bumped_in = block
             bump_data_version()
-            transaction.on_commit(bump_data_version, using=connection.alias)
+        if not registered:
+            transaction.on_commit(
+                functools.partial(_committed, connection.alias), using=connection.alias
+            )
     return result
 
 
@@ -111,6 +136,53 @@ def install(sender=None, connection=None, **kwargs) -> None:
         # First, so that a `with connection.execute_wrapper(...)` around the opening of
         # the connection pops its own wrapper, not this one.
         connection.execute_wrappers.insert(0, _bump_after_commit)
+
+
+# --- Summaries ----------------------------------------------------------------------
+
+# Whether the response being produced shows a stale summary (then it is not stored).
+_stale = contextvars.ContextVar("iccwatch_pagecache_stale", default=False)
+# How long a summary is kept without being asked for (seconds).
+SUMMARY_TIMEOUT = 7 * 24 * 3600
+# How long one refresh may take before another process may start one (seconds).
+REFRESH_LOCK_SECONDS = 120
+
+
+def summary(name: str, compute):
+    """`compute()`'s value (picklable, the same in every language) for the data version.
+
+    After a write, in production (`ICCWATCH_SUMMARIES_IN_BACKGROUND`), the previous value
+    is returned at once while one thread in one process computes the new one; otherwise
+    it is computed now. Nothing cached yet, or no cache: computed now.
+    """
+    version = data_version()
+    key = f"iccwatch:summary:{name}"
+    entry = cache.get(key) if version is not None else None
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    if entry is not None and settings.ICCWATCH_SUMMARIES_IN_BACKGROUND:
+        if cache.add(f"{key}:refresh", 1, timeout=REFRESH_LOCK_SECONDS):
+            threading.Thread(
+                target=_refresh, args=(key, version, compute), name=f"summary {name}", daemon=True
+            ).start()
+        _stale.set(True)
+        return entry[1]
+    value = compute()
+    if version is not None:
+        cache.set(key, (version, value), SUMMARY_TIMEOUT)
+    return value
+
+
+def _refresh(key: str, version: str, compute) -> None:
+    from django.db import connections
+
+    try:
+        cache.set(key, (version, compute()), SUMMARY_TIMEOUT)
+    except Exception:  # noqa: BLE001 - a failed refresh leaves the old value; logged
+        logger.exception("refreshing %s failed", key)
+    finally:
+        cache.delete(f"{key}:refresh")
+        connections.close_all()  # this thread's own connections
 
 
 # --- Cached responses ---------------------------------------------------------------
@@ -180,8 +252,13 @@ def cached_response(request, key: str | None, produce):
             response[name] = value
         response["ETag"] = etag
         return response
-    response = produce()
-    if response.status_code != 200 or getattr(response, "streaming", False):
+    token = _stale.set(False)
+    try:
+        response = produce()
+        stale = _stale.get()
+    finally:
+        _stale.reset(token)
+    if response.status_code != 200 or getattr(response, "streaming", False) or stale:
         return response
     if hasattr(response, "render") and not getattr(response, "is_rendered", True):
         response.render()

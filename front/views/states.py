@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from compliance import state_facts
+from core import pagecache
 from core.names import country_name, situation_name
 from core.pagecache import cache_page_by_version
 from front import listing, maps, summaries
@@ -124,8 +125,8 @@ def state_detail(request, iso3: str):
         referrals=[(r.situation.name, r.resolution, r.adopted) for r in referrals],
     )
     hosted_visits = Visit.objects.published().filter(host=state)
-    tally = summaries.visit_tally(hosted_visits)
-    visits, incidents, years = _hosted_visits(state, hosted_visits, tally)
+    tally, years = pagecache.summary(f"state:{state.pk}", lambda: _counts(hosted_visits))
+    visits, incidents = _hosted_visits(hosted_visits, tally)
     findings = list(
         Finding.objects.filter(state=state)
         .select_related("visit", "visit__person")
@@ -204,7 +205,7 @@ def state_detail(request, iso3: str):
         "unknown_statements": unknown,
         "counts": counts,
         "tally": tally,
-        "shown": LATEST_VISITS if years is not None else None,
+        "shown": LATEST_VISITS if tally.total > LATEST_VISITS else None,
         "map_svg": maps.hosted_map(state, _union(visits, incidents)) if visits else None,
     }
     return render_page(request, "states/state_detail.html", context)
@@ -216,15 +217,23 @@ def state_detail(request, iso3: str):
 LATEST_VISITS = 100
 
 
-def _hosted_visits(state, hosted_visits, tally):
-    """(visits shown, incidents shown, visits per year or None when every visit is shown)."""
+def _counts(hosted_visits):
+    """(VisitTally, visits per year or None when every visit is listed): the country
+    page's counts, a summary recounted after writes (core.pagecache.summary)."""
+    tally = summaries.visit_tally(hosted_visits)
+    years = summaries.visits_by_year(hosted_visits) if tally.total > LATEST_VISITS else None
+    return tally, years
+
+
+def _hosted_visits(hosted_visits, tally):
+    """(visits shown, incidents shown): all of them, or the latest past LATEST_VISITS."""
     if tally.total <= LATEST_VISITS:
         visits = list(hosted_visits.with_verdicts().order_by("start", "pk"))
         incidents = [v for v in visits if summaries.verdict_code(v) == VerdictCode.NON_COMPLIANCE]
-        return visits, incidents, None
+        return visits, incidents
     visits = summaries.latest(hosted_visits.with_verdicts(), LATEST_VISITS)
     incidents = summaries.latest(hosted_visits.with_verdicts().flagged(), LATEST_VISITS)
-    return visits, incidents, summaries.visits_by_year(hosted_visits)
+    return visits, incidents
 
 
 def _union(*lists):

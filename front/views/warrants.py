@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import tabular
+from core import pagecache, tabular
 from core.names import format_date
 from core.pagecache import cache_page_by_version
 from front import listing, maps, summaries
@@ -133,7 +133,7 @@ def person_detail(request, slug: str):
     person = get_object_or_404(Person.objects.select_related("situation", "nationality"), slug=slug)
     warrants = list(person.warrants.select_related("case").order_by("issued", "made_public", "pk"))
     trips = Visit.objects.published().filter(person=person)
-    tally = summaries.visit_tally(trips)
+    tally = pagecache.summary(f"person:{person.pk}", lambda: summaries.visit_tally(trips))
     if tally.total <= LATEST_TRIPS:
         visits = list(trips.with_verdicts().order_by("start", "pk"))
         warnings = [

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.signals import template_rendered
 
+from core import pagecache
 from core.pagecache import bump_data_version, data_version
 from tests.site.conftest import body
 
@@ -99,10 +100,20 @@ def test_a_transaction_bumps_the_version_at_its_first_write_and_after_commit(see
             cursor.execute("UPDATE states_state SET notes = 'c' WHERE iso3 = 'MNG'")
         assert data_version() == during  # once per transaction, not per statement
     assert during != start
-    # The test's own transaction never commits here; the commit's bump is the callback.
-    from core.pagecache import bump_data_version as bump
+    # The test's own transaction never commits; the commit's bump is its callback.
+    callbacks = [entry[1] for entry in connection.run_on_commit]
+    assert [c for c in callbacks if getattr(c, "func", None) is pagecache._committed]
 
-    assert any(entry[1] is bump for entry in connection.run_on_commit)
+
+def test_each_transaction_of_a_test_bumps_the_version_again(seeded):
+    from states.models import State
+
+    with transaction.atomic():
+        State.objects.filter(iso3="MNG").update(notes="a")
+    first = data_version()
+    with transaction.atomic():
+        State.objects.filter(iso3="MNG").update(notes="b")
+    assert data_version() != first
 
 
 def test_a_read_does_not_bump_the_version(reader, seeded):
