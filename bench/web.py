@@ -86,6 +86,8 @@ def pages(db) -> list[tuple[str, str]]:
         ("API person", f"/api/v1/persons/{db['person']}/"),
         ("API warrants", "/api/v1/warrants/"),
         ("API incidents feed", "/api/v1/incidents/"),
+        ("API incidents feed, middle", f"/api/v1/incidents/?cursor={db['cursor_middle']}"),
+        ("API incidents feed, end", f"/api/v1/incidents/?cursor={db['cursor_end']}"),
         ("API findings", "/api/v1/findings/"),
     ]
 
@@ -295,6 +297,15 @@ def wrk(port: int, path: str, *, connections: int, duration: int, threads: int, 
 # --- The run -------------------------------------------------------------------------
 
 
+def forget_summaries() -> None:
+    """Delete every cached summary (core.pagecache.summary), so the next page counts anew."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)
+    for key in client.scan_iter("*iccwatch:summary:*"):
+        client.delete(key)
+
+
 def pick_identifiers() -> dict:
     from django.db import connection
 
@@ -316,6 +327,12 @@ def pick_identifiers() -> dict:
         visit = cur.fetchone()[0]
         cur.execute("SELECT count(*) FROM visits_visit")
         visits = cur.fetchone()[0]
+        # Incidents feed cursors (a change's id) half-way and near the end of the feed.
+        cur.execute(
+            "SELECT id FROM visits_verdictchange WHERE new_code = 'non_compliance' "
+            "ORDER BY xact_id, id"
+        )
+        changes = [r[0] for r in cur.fetchall()]
     has_mng = "MNG" in states or _exists_state("MNG")
     return {
         "state": states[0],
@@ -323,6 +340,9 @@ def pick_identifiers() -> dict:
         "person": person,
         "visit": visit,
         "visits": visits,
+        "incident_changes": len(changes),
+        "cursor_middle": changes[len(changes) // 2] if changes else 0,
+        "cursor_end": changes[-3] if len(changes) > 3 else 0,
     }
 
 
@@ -414,6 +434,13 @@ def main() -> None:
         servers.append(uncached)
         print(f"nginx :{nginx_port}, gunicorn cached :{cached_port}, uncached :{uncached_port}")
 
+        # Each worker loads the map shapes and the gazetteer once: warm them all first.
+        for path in ("/", f"/states/{db['state']}/", f"/persons/{db['person']}/"):
+            for _ in range(args.workers * 3):
+                bump_data_version()
+                get(cached_port, path)
+                get(uncached_port, path)
+
         if not args.skip_single:
             rows = []
             for name, path in pages(db):
@@ -425,6 +452,18 @@ def main() -> None:
                     flush=True,
                 )
             result["single"] = rows
+            # The summaries (counts) recounted in the request: what the first reader ever
+            # waits for, and what the background thread spends after each write.
+            recounts = []
+            for path in ("/", f"/states/{db['state']}/", f"/persons/{db['person']}/"):
+                times = []
+                for _ in range(args.repeats):
+                    forget_summaries()
+                    bump_data_version()
+                    times.append(timed_get(cached_port, path)[0])
+                recounts.append({"path": path, "p50_ms": round(statistics.median(times), 1)})
+                print(f"recount {recounts[-1]}", flush=True)
+            result["recount"] = recounts
             # The biggest country's visits as CSV, streamed: time, size, workers' peak memory.
             before = peak_rss_mib(worker_pids(cached))
             path = f"/visits.csv?host={db['state']}"
