@@ -393,6 +393,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--skip-single", action="store_true")
+    parser.add_argument("--only", help="single requests: only the paths matching this regex")
     parser.add_argument("--skip-wrk", action="store_true")
     parser.add_argument("--json", help="append the results as one JSON line to this file")
     args = parser.parse_args()
@@ -444,6 +445,8 @@ def main() -> None:
         if not args.skip_single:
             rows = []
             for name, path in pages(db):
+                if args.only and not re.search(args.only, path):
+                    continue
                 row = single_requests(cached_port, name, path, args.repeats, bump_data_version)
                 rows.append(row)
                 print(
@@ -452,6 +455,7 @@ def main() -> None:
                     flush=True,
                 )
             result["single"] = rows
+        if not args.skip_single and not args.only:
             # The summaries (counts) recounted in the request: what the first reader ever
             # waits for, and what the background thread spends after each write.
             recounts = []
