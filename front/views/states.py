@@ -214,7 +214,7 @@ def state_detail(request, iso3: str):
 # A country page lists at most this many visits and incidents (the latest); a state that
 # hosted more has its visits summed up by year on the timeline, and the list of visits,
 # filtered by host, gives the rest. The page's size and cost stay bounded.
-LATEST_VISITS = 100
+LATEST_VISITS = 50
 
 
 def _counts(hosted_visits):

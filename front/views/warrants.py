@@ -125,7 +125,7 @@ def person_export(request, fmt):
 
 # A person's page lists at most this many trips (the latest): the list of visits,
 # filtered by person, gives the rest, so the page's size and cost stay bounded.
-LATEST_TRIPS = 100
+LATEST_TRIPS = 50
 
 
 @cache_page_by_version
