@@ -166,27 +166,6 @@ class IncidentFeedPagination(pagination.BasePagination):
             row = cur.fetchone()
         return (row[0] if row else 0, flag_id)
 
-    @staticmethod
-    def window_size(size: int) -> int:
-        """Flags read from the index per window (more than a page: some are filtered out)."""
-        return max(4 * (size + 1), 200)
-
-    def next_flags(self, position: tuple[int, int], limit: int) -> list[tuple[int, int, int]]:
-        """(xact_id, id, visit_id) of the next `limit` changes that made a visit an incident,
-        after `position`, in feed order: an index range scan on `visits_change_feed_position`.
-        (The horizon is applied to the incidents read from them, by `settled`.)"""
-        xact, flag_id = position
-        with connection.cursor() as cur:
-            cur.execute(
-                "SELECT xact_id, id, visit_id FROM visits_verdictchange "
-                "WHERE (xact_id, id) > (%s, %s) "
-                "AND new_code = 'non_compliance' "
-                "AND old_code IS DISTINCT FROM 'non_compliance' "
-                "ORDER BY xact_id, id LIMIT %s",
-                [xact, flag_id, limit],
-            )
-            return cur.fetchall()
-
     def settled(self, queryset):
         """Only the incidents whose change no running or future transaction can precede."""
         return queryset.filter(flag_xact__lt=RawSQL(self.HORIZON_SQL, []))
@@ -197,28 +176,13 @@ class IncidentFeedPagination(pagination.BasePagination):
         size = self.get_page_size(request)  # a bad page_size is a 400, even for CSV
         if _wants_everything(request):
             return None
-        position = self.position_of(self.cursor)
-        queryset = self.settled(queryset).order_by(*self.ordering)
-        rows: list = []
-        # Read the feed's index (xact_id, id) in windows from the cursor on: each window
-        # names the visits whose flag may come next, and only those are annotated and
-        # filtered, so a page costs the same at any depth and whatever the total.
-        while True:
-            window = self.next_flags(position, self.window_size(size))
-            if not window:
-                break
-            last = window[-1][:2]
-            candidates = queryset.filter(pk__in={visit_id for _, _, visit_id in window}).filter(
-                _after(position)
-            )
-            if len(window) == self.window_size(size):
-                # Past the window, a visit whose flag came later (out of the window) waits
-                # for the window that holds it.
-                candidates = candidates.exclude(_after(last))
-            rows += list(candidates[: size + 1 - len(rows)])
-            if len(rows) > size or len(window) < self.window_size(size):
-                break
-            position = last
+        xact, flag_id = self.position_of(self.cursor)
+        queryset = (
+            self.settled(queryset)
+            .filter(Q(flag_xact__gt=xact) | Q(flag_xact=xact, flag_id__gt=flag_id))
+            .order_by(*self.ordering)
+        )
+        rows = list(queryset[: size + 1])
         self.has_more = len(rows) > size
         self.page = rows[:size]
         self.position = self.page[-1].flag_id if self.page else self.cursor
@@ -273,12 +237,6 @@ class IncidentFeedPagination(pagination.BasePagination):
                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
             },
         ]
-
-
-def _after(position: tuple[int, int]) -> Q:
-    """Incidents whose flag comes after this feed position (xact_id, id)."""
-    xact, flag_id = position
-    return Q(flag_xact__gt=xact) | Q(flag_xact=xact, flag_id__gt=flag_id)
 
 
 def _wants_everything(request) -> bool:

@@ -348,32 +348,3 @@ def test_no_incident_is_skipped_or_repeated_when_writers_commit_out_of_order(peo
         == {v.slug for v in Visit.objects.flagged().filter(slug__in=written)}
     )
     assert len(written) == len(plans)
-
-
-@pytest.mark.django_db
-def test_the_next_flags_are_an_index_range_scan_whatever_the_depth(seeded):
-    """The feed reads its next flags from `visits_change_feed_position` in order: a range
-    scan from the cursor (no sort of every change, no lock), so any depth costs the same."""
-    from visits.models import VerdictChange
-
-    pagination = IncidentFeedPagination()
-    captured = []
-    with transaction.atomic(), connection.cursor() as cur:
-        # The seed is small: keep the planner off its whole-table paths to show the index path.
-        cur.execute("SET LOCAL enable_seqscan = off")
-        cur.execute("SET LOCAL enable_bitmapscan = off")
-
-        def explain(execute, sql, params, many, context):
-            if "FROM visits_verdictchange" in sql and sql.lstrip().startswith("SELECT"):
-                execute("EXPLAIN " + sql, params, many, context)
-                captured.append("\n".join(row[0] for row in context["cursor"].fetchall()))
-            return execute(sql, params, many, context)
-
-        deepest = VerdictChange.objects.order_by("-xact_id", "-id").first()
-        with connection.execute_wrapper(explain):
-            for position in ((0, 0), (deepest.xact_id, deepest.id)):
-                pagination.next_flags(position, 10)
-    assert len(captured) == 2
-    for plan in captured:
-        assert "visits_change_feed_position" in plan, plan
-        assert "Sort" not in plan and "LockRows" not in plan, plan
