@@ -540,6 +540,8 @@ def main() -> None:
                         threads=args.threads,
                         headers=headers,
                     )
+                    # What one request answers right after (names any error wrk counted).
+                    measured[name]["status_after"] = get(port, path, headers)[0]
                     print(f"round {r + 1} {name}: {measured[name]}", flush=True)
                 healthz = measured["/healthz"]["rps"]
                 for row in measured.values():
