@@ -128,12 +128,23 @@ def person_export(request, fmt):
 LATEST_TRIPS = 50
 
 
+def _counts(person, trips):
+    """(VisitTally, the ids of the early warnings listed when the trips are summarised):
+    the person page's summary, recounted after writes (core.pagecache.summary)."""
+    tally = summaries.visit_tally(trips)
+    warnings = []
+    if tally.total > LATEST_TRIPS:
+        early = summaries.early_warnings().filter(person=person)
+        warnings = list(early.values_list("pk", flat=True)[:LATEST_TRIPS])
+    return tally, warnings
+
+
 @cache_page_by_version
 def person_detail(request, slug: str):
     person = get_object_or_404(Person.objects.select_related("situation", "nationality"), slug=slug)
     warrants = list(person.warrants.select_related("case").order_by("issued", "made_public", "pk"))
     trips = Visit.objects.published().filter(person=person)
-    tally = pagecache.summary(f"person:{person.pk}", lambda: summaries.visit_tally(trips))
+    tally, warning_ids = pagecache.summary(f"person:{person.pk}", lambda: _counts(person, trips))
     if tally.total <= LATEST_TRIPS:
         visits = list(trips.with_verdicts().order_by("start", "pk"))
         warnings = [
@@ -143,7 +154,8 @@ def person_detail(request, slug: str):
         ]
     else:
         visits = summaries.latest(trips.with_verdicts(), LATEST_TRIPS)
-        warnings = list(summaries.early_warnings().filter(person=person)[:LATEST_TRIPS])
+        found = {v.pk: v for v in trips.with_verdicts().filter(pk__in=warning_ids)}
+        warnings = [found[pk] for pk in warning_ids if pk in found]
     sources = list(person.sources.all())
     today = timezone.localdate()
     context = {

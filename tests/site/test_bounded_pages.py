@@ -62,7 +62,8 @@ def test_summarised_pages_read_a_fixed_number_of_queries(
     reader, seeded, more_data, small_limits, django_assert_num_queries, url, queries
 ):
     # Summarised: counts, the latest visits, the latest incidents and the years (country);
-    # counts, the latest trips and the early warnings (person).
+    # counts, the early warnings' ids and the latest trips (person; the warnings
+    # themselves are read only when there are some).
     more_data(2)
     for n in (4, 8):
         more_data(n)
