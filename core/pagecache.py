@@ -32,6 +32,7 @@ import contextvars
 import functools
 import hashlib
 import logging
+import re
 import threading
 import time
 
@@ -92,12 +93,17 @@ def bump_data_version() -> None:
         logger.warning("data version not bumped: the cache cannot be reached")
 
 
+# A statement that changes data, possibly after others in the same string (the history's
+# context is set by a `SELECT set_config(...);` prefixed to each statement of a request).
+_WRITE = re.compile(r"(?:^|;)\s*(?:" + "|".join(_WRITES) + r")\b", re.IGNORECASE)
+
+
 def _is_write(sql: str) -> bool:
-    head = sql.lstrip()[:8].upper()
-    if not head.startswith(_WRITES):
+    found = _WRITE.search(sql[:2000])
+    if found is None:
         return False
-    start = sql[:200]
-    return not any(table in start for table in _IGNORED_TABLES)
+    target = sql[found.start() : found.start() + 200]
+    return not any(table in target for table in _IGNORED_TABLES)
 
 
 def _committed(alias: str) -> None:
