@@ -162,4 +162,3 @@ def test_pages_for_a_signed_in_reader_are_rendered_every_time(client, reviewer, 
         response = client.get("/states/MNG/")
     assert response.status_code == 200
     assert "states/state_detail.html" in renders.names
-
