@@ -10,6 +10,7 @@
 """
 
 import datetime
+import functools
 import re
 from urllib.parse import urlencode
 
@@ -125,11 +126,14 @@ class PublicReadMixin:
         # `?lang=` (validated here: a 400 before the data is read) wins over Accept-Language.
         activate_for(request)
 
-    def list(self, request, *args, **kwargs):
-        return self.cached(lambda: super(PublicReadMixin, self).list(request, *args, **kwargs))
-
-    def retrieve(self, request, *args, **kwargs):
-        return self.cached(lambda: super(PublicReadMixin, self).retrieve(request, *args, **kwargs))
+    def __init_subclass__(cls, **kwargs):
+        # The reads a viewset has (list, retrieve) answer from the page cache; a viewset
+        # without one keeps without it (the router only routes what a viewset defines).
+        super().__init_subclass__(**kwargs)
+        for name in ("list", "retrieve"):
+            action = getattr(cls, name, None)
+            if action is not None and not getattr(action, "page_cached", False):
+                setattr(cls, name, _page_cached(action))
 
     def cached(self, produce):
         """Answer from the page cache (core.pagecache) after the checks of `initial`
@@ -176,6 +180,17 @@ class PublicReadMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         return negotiated(super().finalize_response(request, response, *args, **kwargs))
+
+
+def _page_cached(action):
+    """A read action answered through PublicReadMixin.cached."""
+
+    @functools.wraps(action)
+    def read(self, request, *args, **kwargs):
+        return self.cached(lambda: action(self, request, *args, **kwargs))
+
+    read.page_cached = True
+    return read
 
 
 def negotiated(response):
