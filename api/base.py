@@ -10,6 +10,7 @@
 """
 
 import datetime
+import functools
 import hashlib
 import re
 from urllib.parse import urlencode
@@ -26,6 +27,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
 from api.errors import ErrorSerializer, InvalidFilter
 from api.filters import (
@@ -38,7 +40,7 @@ from api.filters import (
 )
 from api.formats import CSVRenderer, csv_columns, flat_row
 from api.lang import activate_for, lang_parameter
-from core import identifiers, tabular
+from core import identifiers, pagecache, tabular
 from core.models import Source
 from visits.models import VerdictChange
 
@@ -165,6 +167,33 @@ class PublicReadMixin:
                 known.add(getattr(paginator, attribute))
         return known
 
+    def __init_subclass__(cls, **kwargs):
+        # The reads a viewset has (list, retrieve) answer from the page cache; a viewset
+        # without one keeps without it (the router only routes what a viewset defines).
+        super().__init_subclass__(**kwargs)
+        for name in ("list", "retrieve"):
+            action = getattr(cls, name, None)
+            if action is not None and not getattr(action, "page_cached", False):
+                setattr(cls, name, _page_cached(action))
+
+    def cached(self, produce):
+        """Answer from the page cache (core.pagecache) after the checks of `initial`
+        (access, rate limits, parameters): per query, language and format, with an ETag
+        from the data version, so that a revalidation is a 304 without a query."""
+        request = self.request
+
+        def rendered():
+            response = produce()
+            if isinstance(response, Response) and response.status_code == 200:
+                response.accepted_renderer = request.accepted_renderer
+                response.accepted_media_type = request.accepted_media_type
+                response.renderer_context = self.get_renderer_context()
+                self.finalize_response(request, response)
+            return response
+
+        key = pagecache.request_key(request, request.accepted_media_type or "", anyone=True)
+        return pagecache.cached_response(request, key, rendered)
+
     def get_lookup_value(self) -> str:
         return self.kwargs[self.lookup_url_kwarg or self.lookup_field]
 
@@ -265,6 +294,17 @@ class PublicReadMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         return negotiated(super().finalize_response(request, response, *args, **kwargs))
+
+
+def _page_cached(action):
+    """A read action answered through PublicReadMixin.cached."""
+
+    @functools.wraps(action)
+    def read(self, request, *args, **kwargs):
+        return self.cached(lambda: action(self, request, *args, **kwargs))
+
+    read.page_cached = True
+    return read
 
 
 def negotiated(response):

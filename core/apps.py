@@ -22,3 +22,10 @@ class CoreConfig(AppConfig):
         from core.history import install_fast_trigger_helpers
 
         post_migrate.connect(install_fast_trigger_helpers, sender=self)
+
+        # Every write bumps the data version that keys the cached pages (core.pagecache).
+        from django.db.backends.signals import connection_created
+
+        from core.pagecache import install
+
+        connection_created.connect(install, dispatch_uid="core.pagecache.install")

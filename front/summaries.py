@@ -10,6 +10,7 @@ Dates in prose are words in the reader's language ("2 septembre 2024", "mars 200
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import formats
@@ -246,3 +247,66 @@ def state_summary(
             % {"count": len(findings), "dates": ", ".join(format_date(d, p) for d, p in findings)}
         )
     return " ".join(sentences)
+
+
+# --- Bounded summaries of many visits (country and person pages) -------------------
+
+
+@dataclass(frozen=True)
+class VisitTally:
+    """Counts over a set of published visits: all of them, those that took place
+    (occurred or transit), those called off or attended by video (status), and by verdict."""
+
+    total: int
+    hosted: int
+    called_off_status: int
+    by_verdict: dict[str, int]
+
+    @property
+    def incidents(self) -> int:
+        return self.by_verdict.get("non_compliance", 0)
+
+    @property
+    def called_off(self) -> int:
+        """Visits whose verdict is `deterred`: trips called off because the host was bound."""
+        return self.by_verdict.get("deterred", 0)
+
+
+def visit_tally(visits) -> VisitTally:
+    """One grouped query over a visits QuerySet: its VisitTally."""
+    from django.db.models import Count
+
+    total = hosted = called_off = 0
+    by_verdict: dict[str, int] = {}
+    rows = visits.order_by().values_list("verdict__code", "status").annotate(n=Count("pk"))
+    for code, status, n in rows:
+        total += n
+        if status in ("occurred", "transit"):
+            hosted += n
+        elif status in ("cancelled", "virtual"):
+            called_off += n
+        if code:
+            by_verdict[code] = by_verdict.get(code, 0) + n
+    return VisitTally(total, hosted, called_off, by_verdict)
+
+
+def latest(visits, n: int) -> list:
+    """The `n` latest dated visits of a QuerySet, oldest first (read backwards on the
+    (host or person, start) index)."""
+    rows = list(visits.filter(start__isnull=False).order_by("-start", "-pk")[:n])
+    rows.reverse()
+    return rows
+
+
+def visits_by_year(visits) -> list[tuple[int, int, int]]:
+    """(year, visits, incidents) for each year with a dated visit, oldest first."""
+    from django.db.models import Count, Q
+    from django.db.models.functions import ExtractYear
+
+    return list(
+        visits.filter(start__isnull=False)
+        .annotate(year=ExtractYear("start"))
+        .order_by("year")
+        .values_list("year")
+        .annotate(n=Count("pk"), incidents=Count("pk", filter=Q(verdict__code="non_compliance")))
+    )

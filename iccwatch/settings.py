@@ -220,6 +220,13 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Public pages and API reads cached per request under a data version every write bumps
+# (core/pagecache.py); off renders every request (benchmarks compare both).
+ICCWATCH_PAGE_CACHE = env_bool("ICCWATCH_PAGE_CACHE", default=True)
+# After a write, counts over many visits (home, country and person pages) are recounted
+# by a background thread while the previous ones are shown; off: recounted in the request.
+ICCWATCH_SUMMARIES_IN_BACKGROUND = env_bool("ICCWATCH_SUMMARIES_IN_BACKGROUND", default=PRODUCTION)
+
 # --- Celery ---------------------------------------------------------------------
 # Without a broker, tasks run inline in the process that schedules them. With one,
 # the outbox (visits.EvaluationRequest) makes sure no accepted change is lost: the

@@ -220,6 +220,14 @@ def _default_language_between_tests():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_data_version():
+    """Pages cached by an earlier test (whose writes were rolled back) are not served to this one."""
+    from core.pagecache import bump_data_version
+
+    bump_data_version()
+
+
+@pytest.fixture(autouse=True)
 def _empty_database_unless_seeded(request):
     """A transactional test without `seeded` finds an empty database, even right after
     ordinary tests that left the committed seed in place."""

@@ -160,6 +160,10 @@ class Visit(models.Model):
         indexes = [
             models.Index(fields=["person", "start"]),
             models.Index(fields=["host", "start"]),
+            # The lists' and the API's sort keys (ties on a day are sorted incrementally).
+            models.Index(fields=["start"], name="visits_visit_start"),
+            models.Index(fields=["end"], name="visits_visit_end"),
+            models.Index(fields=["updated_at"], name="visits_visit_updated_at"),
         ]
         # The rule "no visit to the person's own state" spans two tables, so a
         # trigger enforces it (see migration 0002_visit_not_own_state).

@@ -33,7 +33,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -42,7 +43,6 @@ from compliance import Period
 from core import roles
 from core.models import DatePrecision
 from states.models import State
-from visits import flagging
 from visits.models import (
     OPEN_REPORT_STATES,
     HostControl,
@@ -227,18 +227,18 @@ def resolve(data: dict, citations: Sequence[dict]) -> ResolvedReport:
 # --- What the rule would say, and what is already recorded ------------------------------
 
 
-def preview(data: dict) -> compliance.Verdict:
+def preview(data: dict, resolved: ResolvedReport | None = None) -> compliance.Verdict:
     """The verdict the rule would give this report if it were verified, saving nothing.
 
-    Raises ValidationError when the data cannot be evaluated (see `resolve`; sources
-    are not needed for a preview).
+    `resolved` is the report's data already resolved (`file_report` gives it), saving
+    the reads of `resolve`. Raises ValidationError when the data cannot be evaluated
+    (see `resolve`; sources are not needed for a preview).
     """
-    report = resolve(data, [{"url": "https://preview.invalid/"}])
-    facts = flagging.load_facts(state_ids=[report.host.pk], person_ids=[report.person.pk])
-    person_name, situation = facts.persons[report.person.pk]
+    report = resolved or resolve(data, [{"url": "https://preview.invalid/"}])
+    state, situation, warrants = preview_facts(report.host, report.person)
     visit = compliance.VisitFacts(
         ref="preview",
-        person_name=person_name,
+        person_name=report.person.name,
         situation=situation,
         status=report.fields["status"],
         outcome=report.fields["outcome"],
@@ -251,8 +251,71 @@ def preview(data: dict) -> compliance.Verdict:
         host_control=report.fields["host_control"],
         controlled_by=report.controlled_by.iso3 if report.controlled_by else "",
     )
-    return compliance.evaluate(
-        visit, facts.states[report.host.pk], facts.warrants.get(report.person.pk, ())
+    return compliance.evaluate(visit, state, warrants)
+
+
+# The facts `flagging.load_facts` reads for a host and a person, in one query: the host's
+# treaty events, Art. 12(3) declarations and Security Council referrals, the person's
+# situation and warrants (JSON arrays, dates as ISO strings).
+_PREVIEW_FACTS = """
+SELECT
+  (SELECT coalesce(json_agg(json_build_array(e.kind, e.date)), '[]')
+     FROM states_treatyevent e WHERE e.state_id = %(state)s),
+  (SELECT coalesce(json_agg(json_build_array(d.lodged, s.name, d.covers_from,
+            d.covers_from_precision, d.covers_to, d.covers_to_precision) ORDER BY d.lodged), '[]')
+     FROM states_declaration d JOIN warrants_situation s ON s.id = d.situation_id
+    WHERE d.state_id = %(state)s),
+  (SELECT coalesce(json_agg(json_build_array(s.name, r.resolution, r.adopted) ORDER BY r.adopted), '[]')
+     FROM states_securitycouncilreferral r
+     JOIN states_securitycouncilreferral_bound_states b ON b.securitycouncilreferral_id = r.id
+     JOIN warrants_situation s ON s.id = r.situation_id
+    WHERE b.state_id = %(state)s),
+  (SELECT s.name FROM warrants_person p JOIN warrants_situation s ON s.id = p.situation_id
+    WHERE p.id = %(person)s),
+  (SELECT coalesce(json_agg(json_build_array(w.id, w.issued, w.issued_precision, w.made_public,
+            w.made_public_precision, w.ended, w.end_reason, coalesce(c.name, '')) ORDER BY w.id), '[]')
+     FROM warrants_warrant w LEFT JOIN warrants_case c ON c.id = w.case_id
+    WHERE w.person_id = %(person)s)
+"""
+
+
+def preview_facts(host: State, person: Person):
+    """(the host's StateFacts, the person's situation name, their WarrantFacts): what
+    `flagging.load_facts` gives for one state and one person, read in one query."""
+
+    def day(value):
+        return datetime.date.fromisoformat(value) if value else None
+
+    def period(value, precision):
+        return Period.from_stored(day(value), precision) if value else None
+
+    with connection.cursor() as cur:
+        cur.execute(_PREVIEW_FACTS, {"state": host.pk, "person": person.pk})
+        events, declarations, referrals, situation, warrants = cur.fetchone()
+    state = compliance.state_facts(
+        host.iso3,
+        host.name,
+        {kind: day(date) for kind, date in events},
+        [
+            (day(lodged), name, period(cf, cfp), period(ct, ctp))
+            for lodged, name, cf, cfp, ct, ctp in declarations
+        ],
+        referrals=[(name, resolution, day(adopted)) for name, resolution, adopted in referrals],
+    )
+    return (
+        state,
+        situation,
+        [
+            compliance.WarrantFacts(
+                id=wid,
+                issued=period(issued, ip),
+                made_public=period(public, pp),
+                ended=day(ended),
+                end_reason=reason,
+                case=case,
+            )
+            for wid, issued, ip, public, pp, ended, reason, case in warrants
+        ],
     )
 
 
@@ -298,7 +361,6 @@ def _four_eyes(report: Report, reviewer) -> None:
         raise FourEyesError("Nobody may review their own report: another reviewer must do it.")
 
 
-@transaction.atomic
 def file_report(
     *,
     author,
@@ -311,20 +373,31 @@ def file_report(
     """Create a report (a correction when `visit` is given) and submit it unless `submit` is
     False (a draft). Raises PermissionDenied for a non-reporter, ValidationError for data
     that cannot become a visit (drafts are saved as they are), DuplicateReport when the
-    author already filed it (same idempotency key) or an identical report is open."""
+    author already filed it (same idempotency key) or an identical report is open.
+
+    The report comes back with `resolved` (its ResolvedReport, None for a draft), so that
+    the answer's preview does not read the person and the host again. One write, in its
+    own transaction: the checks before it read, and the database's unique keys decide
+    between two identical reports filed at the same moment.
+    """
     _require(roles.may_report(author), "Only reporters may file reports.")
     if visit is not None and visit.review_state != ReviewState.VERIFIED:
         raise ValidationError({"visit": "Only a published visit can be corrected."})
-    if idempotency_key:
-        existing = Report.objects.filter(author=author, idempotency_key=idempotency_key).first()
-        if existing is not None:
-            raise DuplicateReport(existing)
-    if submit:
-        resolve(data, citations)
     report_print = fingerprint(data, citations, visit)
-    existing = Report.objects.filter(fingerprint=report_print, state__in=OPEN_REPORT_STATES).first()
-    if existing is not None:
-        raise DuplicateReport(existing)
+    # The same key from this author, or the same report open: one query for both.
+    same_key = Q(author=author, idempotency_key=idempotency_key) if idempotency_key else Q()
+    open_twin = Q(fingerprint=report_print, state__in=OPEN_REPORT_STATES)
+    earlier = list(Report.objects.filter(same_key | open_twin if same_key else open_twin)[:2])
+    for existing in earlier:
+        if idempotency_key and (existing.author_id, existing.idempotency_key) == (
+            author.pk,
+            idempotency_key,
+        ):
+            raise DuplicateReport(existing)
+    resolved = resolve(data, citations) if submit else None
+    for existing in earlier:
+        if existing.fingerprint == report_print:
+            raise DuplicateReport(existing)
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -339,6 +412,8 @@ def file_report(
                 idempotency_key=idempotency_key,
                 fingerprint=report_print,
             )
+            if submit:
+                transaction.on_commit(lambda: report_submitted.send(sender=Report, report=report))
     except IntegrityError:
         # Filed at the same moment by another request: the database's unique keys decide.
         existing = (
@@ -349,8 +424,7 @@ def file_report(
         if existing is None:
             raise
         raise DuplicateReport(existing) from None
-    if submit:
-        transaction.on_commit(lambda: report_submitted.send(sender=Report, report=report))
+    report.resolved = resolved
     return report
 
 

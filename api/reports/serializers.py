@@ -364,7 +364,7 @@ class ReportDetailSerializer(ReportSerializer):
     @extend_schema_field(PreviewSerializer(allow_null=True))
     def get_preview(self, report):
         try:
-            verdict = review.preview(report.data or {})
+            verdict = review.preview(report.data or {}, getattr(report, "resolved", None))
         except (DjangoValidationError, KeyError, ValueError):  # data the rule cannot read
             return None
         return {

@@ -161,7 +161,7 @@ def file_from_request(view, request) -> Response:
             visit=visit,
             idempotency_key=key,
         )
-    report = reports().get(pk=report.pk)
+    # The report as created, with its author and visit already in hand: not read again.
     shown = ReportDetailSerializer(report, context=view.get_serializer_context()).data
     return Response(shown, status=status.HTTP_201_CREATED, headers={"Location": shown["url"]})
 

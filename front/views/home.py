@@ -15,8 +15,10 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import pagecache
 from core.locale import translate_path
 from core.names import country_name, format_date
+from core.pagecache import cache_page_by_version
 from front import charts, sitemaps, summaries, worldmap
 from front import search as site_search
 from front.pages import render_page
@@ -74,6 +76,34 @@ def status_map(
     return svg, table, hosts
 
 
+def _counts() -> dict:
+    """The home page's counts over every visit, and which visits it lists (ids): a summary
+    recounted after writes (core.pagecache.summary)."""
+    published = Visit.objects.published()
+    counts = published.aggregate(
+        incidents=Count("pk", filter=Q(verdict__code=VerdictCode.NON_COMPLIANCE)),
+        called_off=Count("pk", filter=Q(verdict__code=VerdictCode.DETERRED)),
+    )
+    counts["incident_hosts"] = dict(
+        published.flagged().values_list("host__iso3").annotate(n=Count("pk")).order_by()
+    )
+    counts["latest"] = list(
+        published.flagged()
+        .order_by("-start", "-pk")
+        .values_list("pk", flat=True)[:LATEST_INCIDENTS]
+    )
+    counts["warnings"] = list(
+        summaries.early_warnings().values_list("pk", flat=True)[:EARLY_WARNINGS]
+    )
+    return counts
+
+
+def _visits_by_ids(ids: list[int]) -> dict:
+    """{id: visit} for these visits (published ones only, with their verdicts)."""
+    return {v.pk: v for v in Visit.objects.published().with_verdicts().filter(pk__in=ids)}
+
+
+@cache_page_by_version
 def home(request):
     today = timezone.localdate()
     timelines = treaty_status.load_timelines(with_declarations=True)
@@ -81,25 +111,13 @@ def home(request):
     names = {
         iso3: country_name(iso3, name) for iso3, name in State.objects.values_list("iso3", "name")
     }
-    counts = Visit.objects.published().aggregate(
-        incidents=Count("pk", filter=Q(verdict__code=VerdictCode.NON_COMPLIANCE)),
-        called_off=Count("pk", filter=Q(verdict__code=VerdictCode.DETERRED)),
+    counts = pagecache.summary("home", _counts)
+    listed = _visits_by_ids(counts["latest"] + counts["warnings"])
+    latest, warnings = (
+        [listed[pk] for pk in counts[name] if pk in listed] for name in ("latest", "warnings")
     )
     at_large = Person.objects.at_large().count()
-    latest = list(
-        Visit.objects.published()
-        .flagged()
-        .with_verdicts()
-        .order_by("-start", "-pk")[:LATEST_INCIDENTS]
-    )
-    warnings = list(summaries.early_warnings()[:EARLY_WARNINGS])
-    incident_hosts = dict(
-        Visit.objects.published()
-        .flagged()
-        .values_list("host__iso3")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    incident_hosts = counts["incident_hosts"]
     bound = [
         c for c, s in statuses.items() if s in (treaty_status.PARTY, treaty_status.WITHDRAWING)
     ]

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
+from urllib.parse import urlencode
+
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from compliance import state_facts
+from core import pagecache
 from core.names import country_name, situation_name
+from core.pagecache import cache_page_by_version
 from front import cards, charts, citations, listing, maps, summaries
 from front.listing import Column, Listing
 from front.pages import render_page
@@ -101,6 +107,7 @@ def state_export(request, fmt):
     return listing.export(request, STATES, fmt)
 
 
+@cache_page_by_version
 def state_detail(request, iso3: str):
     if iso3 != iso3.upper():
         return redirect("state", iso3=iso3.upper(), permanent=True)
@@ -117,9 +124,9 @@ def state_detail(request, iso3: str):
         [(d.lodged, d.situation.name, d.covers_from, d.covers_to) for d in declarations],
         referrals=[(r.situation.name, r.resolution, r.adopted) for r in referrals],
     )
-    visits = list(
-        Visit.objects.published().with_verdicts().filter(host=state).order_by("start", "pk")
-    )
+    hosted_visits = Visit.objects.published().filter(host=state)
+    tally, years = pagecache.summary(f"state:{state.pk}", lambda: _counts(hosted_visits))
+    visits, incidents = _hosted_visits(hosted_visits, tally)
     findings = list(
         Finding.objects.filter(state=state)
         .select_related("visit", "visit__person")
@@ -127,9 +134,9 @@ def state_detail(request, iso3: str):
         .order_by("decided", "pk")
     )
     # Only a published visit is linked from a finding.
-    published = {v.pk for v in visits}
     for f in findings:
-        f.published_visit = f.visit if f.visit_id in published else None
+        published = f.visit is not None and f.visit.review_state == ReviewState.VERIFIED
+        f.published_visit = f.visit if published else None
     through = JointStatement.signatories.through.objects
     statements = list(
         JointStatement.objects.annotate(
@@ -152,14 +159,22 @@ def state_detail(request, iso3: str):
     ]
     for s in statements:
         s.incomplete = bool(s.listed and (s.signatory_count or 0) > s.listed)
-    timeline = _timeline(name, events, declarations, referrals, visits, findings, signed, unknown)
-    incidents = [v for v in visits if summaries.verdict_code(v) == VerdictCode.NON_COMPLIANCE]
-    called_off = [v for v in visits if summaries.verdict_code(v) == VerdictCode.DETERRED]
-    hosted = [v for v in visits if v.status in ("occurred", "transit")]
+    timeline = _timeline(
+        name,
+        events,
+        declarations,
+        referrals,
+        visits if years is None else [],
+        findings,
+        signed,
+        unknown,
+    )
+    if years is not None:
+        timeline = _with_years(timeline, state, years)
     counts = {
-        "hosted": len(hosted),
-        "incidents": len(incidents),
-        "called_off": len(called_off),
+        "hosted": tally.hosted,
+        "incidents": tally.incidents,
+        "called_off": tally.called_off,
         "findings": len(findings),
         "statements": len(signed),
     }
@@ -167,9 +182,9 @@ def state_detail(request, iso3: str):
         name,
         facts,
         today,
-        visits=len(hosted),
-        incidents=len(incidents),
-        called_off=len(called_off),
+        visits=tally.hosted,
+        incidents=tally.incidents,
+        called_off=tally.called_off,
         findings=[(f.decided, f.decided_precision) for f in findings if f.kind == "art_87_7"],
         declarations=[(d.lodged, d.situation.name) for d in declarations],
     )
@@ -192,11 +207,74 @@ def state_detail(request, iso3: str):
         "unknown_statements": unknown,
         "counts": counts,
         "record_chart": charts.country_record(state, name, events),
-        "map_svg": maps.hosted_map(state, visits) if visits else None,
         "citation": citations.cite(request, name, verdicts_as_of=citations.latest_verdict(visits)),
         **cards.sharing(request, "state", state.iso3, title=name, description=summary),
+        "tally": tally,
+        "shown": LATEST_VISITS if tally.total > LATEST_VISITS else None,
+        "map_svg": maps.hosted_map(state, _union(visits, incidents)) if visits else None,
     }
     return render_page(request, "states/state_detail.html", context)
+
+
+# A country page lists at most this many visits and incidents (the latest); a state that
+# hosted more has its visits summed up by year on the timeline, and the list of visits,
+# filtered by host, gives the rest. The page's size and cost stay bounded.
+LATEST_VISITS = 50
+
+
+def _counts(hosted_visits):
+    """(VisitTally, visits per year or None when every visit is listed): the country
+    page's counts, a summary recounted after writes (core.pagecache.summary)."""
+    tally = summaries.visit_tally(hosted_visits)
+    years = summaries.visits_by_year(hosted_visits) if tally.total > LATEST_VISITS else None
+    return tally, years
+
+
+def _hosted_visits(hosted_visits, tally):
+    """(visits shown, incidents shown): all of them, or the latest past LATEST_VISITS."""
+    if tally.total <= LATEST_VISITS:
+        visits = list(hosted_visits.with_verdicts().order_by("start", "pk"))
+        incidents = [v for v in visits if summaries.verdict_code(v) == VerdictCode.NON_COMPLIANCE]
+        return visits, incidents
+    visits = summaries.latest(hosted_visits.with_verdicts(), LATEST_VISITS)
+    incidents = summaries.latest(hosted_visits.with_verdicts().flagged(), LATEST_VISITS)
+    return visits, incidents
+
+
+def _union(*lists):
+    seen, out = set(), []
+    for visit in (v for visits in lists for v in visits):
+        if visit.pk not in seen:
+            seen.add(visit.pk)
+            out.append(visit)
+    return out
+
+
+def _with_years(timeline: list[dict], state, years) -> list[dict]:
+    """The timeline with one entry per year of visits (linked to that year's list)."""
+    for year, count, incidents in years:
+        text = ngettext("Hosted %(count)d visit", "Hosted %(count)d visits", count) % {
+            "count": count
+        }
+        if incidents:
+            text += ngettext(" (%(count)d incident)", " (%(count)d incidents)", incidents) % {
+                "count": incidents
+            }
+        query = urlencode(
+            {"host": state.iso3, "start_after": f"{year}-01-01", "start_before": f"{year}-12-31"}
+        )
+        timeline.append(
+            {
+                "date": datetime.date(year, 1, 1),
+                "precision": "year",
+                "kind": "visits",
+                "text": text,
+                "url": f"{reverse('visits')}?{query}",
+            }
+        )
+    order = {"treaty": 0, "declaration": 1, "referral": 1, "statement": 2, "finding": 4}
+    timeline.sort(key=lambda e: (e["date"], order.get(e["kind"], 3)))
+    return timeline
 
 
 def _timeline(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from compliance import RULE_VERSION
 from core import roles
 from core.filters import select_widget
+from core.pagecache import cache_page_by_version
 from front import citations, listing, summaries
 from front.corrections import correction_lines
 from front.listing import Column, Listing
@@ -232,6 +233,7 @@ def cited_sources(visit) -> list[SimpleNamespace]:
     return sorted(shown, key=lambda s: (s.published is None, s.published or 0, s.url))
 
 
+@cache_page_by_version
 def visit_detail(request, slug: str):
     visit = get_object_or_404(
         visible_visits()

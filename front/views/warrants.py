@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from core import tabular
+from core import pagecache, tabular
 from core.filters import RepeatableCSVWidget, select_widget
 from core.names import format_date, situation_name
+from core.pagecache import cache_page_by_version
 from front import cards, charts, citations, listing, maps, summaries
 from front.listing import Column, Listing
 from front.pages import render_page
@@ -144,15 +145,41 @@ def person_export(request, fmt):
     return listing.export(request, PERSONS, fmt)
 
 
+# A person's page lists at most this many trips (the latest): the list of visits,
+# filtered by person, gives the rest, so the page's size and cost stay bounded.
+LATEST_TRIPS = 50
+
+
+def _counts(person, trips):
+    """(VisitTally, the ids of the early warnings listed when the trips are summarised):
+    the person page's summary, recounted after writes (core.pagecache.summary)."""
+    tally = summaries.visit_tally(trips)
+    warnings = []
+    if tally.total > LATEST_TRIPS:
+        early = summaries.early_warnings().filter(person=person)
+        warnings = list(early.values_list("pk", flat=True)[:LATEST_TRIPS])
+    return tally, warnings
+
+
+@cache_page_by_version
 def person_detail(request, slug: str):
     person = get_object_or_404(Person.objects.select_related("situation", "nationality"), slug=slug)
     warrants = list(person.warrants.select_related("case").order_by("issued", "made_public", "pk"))
-    visits = list(
-        Visit.objects.published().with_verdicts().filter(person=person).order_by("start", "pk")
-    )
+    trips = Visit.objects.published().filter(person=person)
+    tally, warning_ids = pagecache.summary(f"person:{person.pk}", lambda: _counts(person, trips))
+    if tally.total <= LATEST_TRIPS:
+        visits = list(trips.with_verdicts().order_by("start", "pk"))
+        warnings = [
+            v
+            for v in visits
+            if summaries.verdict_code(v) == VerdictCode.UPCOMING and v.verdict.would_have_been_bound
+        ]
+    else:
+        visits = summaries.latest(trips.with_verdicts(), LATEST_TRIPS)
+        found = {v.pk: v for v in trips.with_verdicts().filter(pk__in=warning_ids)}
+        warnings = [found[pk] for pk in warning_ids if pk in found]
     sources = list(person.sources.all())
     today = timezone.localdate()
-    incidents = [v for v in visits if summaries.verdict_code(v) == VerdictCode.NON_COMPLIANCE]
     description = _(
         "%(name)s, named in an ICC arrest warrant (%(situation)s). Status: %(status)s. "
         "Recorded trips: %(trips)d; incidents: %(incidents)d."
@@ -160,8 +187,8 @@ def person_detail(request, slug: str):
         "name": person.name,
         "situation": situation_name(person.situation.name),
         "status": person.get_status_display(),
-        "trips": len(visits),
-        "incidents": len(incidents),
+        "trips": tally.total,
+        "incidents": tally.incidents,
     }
     context = {
         "page_title": person.name,
@@ -169,13 +196,9 @@ def person_detail(request, slug: str):
         "person": person,
         "warrants": [(w, _warrant_state(w, today)) for w in warrants],
         "visits": visits,
-        "incidents": incidents,
-        "called_off": [v for v in visits if v.status in ("cancelled", "virtual")],
-        "warnings": [
-            (v, summaries.warning_line(v))
-            for v in visits
-            if summaries.verdict_code(v) == VerdictCode.UPCOMING and v.verdict.would_have_been_bound
-        ],
+        "tally": tally,
+        "shown": LATEST_TRIPS if tally.total > LATEST_TRIPS else None,
+        "warnings": [(v, summaries.warning_line(v)) for v in warnings],
         "map_svg": maps.travel_map(person, visits),
         "sources": sources,
         "citation": citations.cite(
@@ -186,19 +209,21 @@ def person_detail(request, slug: str):
             "person",
             person.slug,
             title=person.name,
-            description=_person_description(person, visits, incidents),
+            description=_person_description(person, tally),
         ),
         "trips_chart": charts.trips_per_year(person),
     }
     return render_page(request, "warrants/person_detail.html", context)
 
 
-def _person_description(person, visits, incidents) -> str:
+def _person_description(person, tally: summaries.VisitTally) -> str:
     """One sentence for a link preview: 'At large. 25 recorded trips, 4 incidents.'"""
-    trips = ngettext("%(n)s recorded trip", "%(n)s recorded trips", len(visits)) % {
-        "n": len(visits)
+    trips = ngettext("%(n)s recorded trip", "%(n)s recorded trips", tally.total) % {
+        "n": tally.total
     }
-    flagged = ngettext("%(n)s incident", "%(n)s incidents", len(incidents)) % {"n": len(incidents)}
+    flagged = ngettext("%(n)s incident", "%(n)s incidents", tally.incidents) % {
+        "n": tally.incidents
+    }
     return f"{str(person.get_status_display()).capitalize()}. {trips}, {flagged}."
 
 

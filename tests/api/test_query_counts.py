@@ -5,6 +5,7 @@ prefetch) fails here, and so does one that adds a query per request without sayi
 """
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -138,3 +139,44 @@ def test_a_detail_costs_a_fixed_number_of_queries(
         url = f"/api/v1/statements/{JointStatement.objects.first().pk}/"
     with django_assert_num_queries(expected):
         assert api_client.get(url).status_code == 200
+
+
+# A statement that only opens or closes a savepoint: in production the request's
+# transaction is BEGIN/COMMIT, which are not queries; inside a test, they are savepoints.
+TRANSACTION_CONTROL = re.compile(r'(?:^|;\s*)(?:RELEASE\s+)?SAVEPOINT\s+"[^"]+"\s*$')
+
+
+def test_filing_a_report_costs_at_most_eight_queries(seeded, clients):
+    """Issue 12 item 7: token, roles, the open twin or same key, person, host, the insert,
+    the rule's facts for the preview, possible duplicates."""
+    from tests.api.test_reports import TAJIKISTAN
+
+    Visit.objects.filter(slug__startswith="vladimir-putin-tjk-2025-10").delete()
+    reporter = clients["reporter"]
+    with CaptureQueriesContext(connection) as ctx:
+        response = reporter.post(
+            "/api/v1/reports/", TAJIKISTAN, format="json", headers={"Idempotency-Key": "q-1"}
+        )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["preview"]["code"] == "non_compliance"
+    assert body["author"] and body["url"].endswith(f"/api/v1/reports/{body['id']}/")
+    queries = [q["sql"] for q in ctx.captured_queries if not TRANSACTION_CONTROL.search(q["sql"])]
+    assert len(queries) <= 8, "\n\n".join(queries)
+
+
+def test_the_preview_reads_the_same_facts_as_the_evaluation(seeded):
+    """The preview's one-query facts equal flagging.load_facts' for every state and person
+    that has visits in the seed."""
+    from visits import flagging, review
+    from warrants.models import Person
+
+    pairs = set(Visit.objects.values_list("host_id", "person_id"))
+    facts = flagging.load_facts()
+    states = {s.pk: s for s in State.objects.all()}
+    persons = {p.pk: p for p in Person.objects.all()}
+    for host_id, person_id in sorted(pairs):
+        state, situation, warrants = review.preview_facts(states[host_id], persons[person_id])
+        assert state == facts.states[host_id]
+        assert situation == facts.persons[person_id][1]
+        assert warrants == list(facts.warrants.get(person_id, []))

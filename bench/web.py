@@ -1,0 +1,586 @@
+"""HTTP benchmark of the public pages and the API, as production serves them (issue 12, item 8).
+
+    python bench/web.py --label seed --database-url postgres://.../iccwatch_x [--json bench/web.jsonl]
+
+One run starts, on this machine:
+
+- nginx serving a static file (the site's stylesheet): what the machine can serve at all;
+- gunicorn with the production settings (`DJANGO_ENV=production`, as the Docker image
+  runs it, `WEB_CONCURRENCY` workers) twice over the same database and Redis: one with
+  the page cache (`ICCWATCH_PAGE_CACHE=true`, the default), one without.
+
+Requests carry `X-Forwarded-Proto: https`, as the production proxy sends it.
+
+Then it measures:
+
+1. **Single requests**: every page and endpoint of the list below, one request at a
+   time. *Cold*: the data version is bumped before each request, so the page is
+   rendered from the database (what the first reader after a write waits for). *Warm*:
+   served from the cache. p50 and max of `--repeats` requests, and the size of the body.
+   The CSV download of the biggest country's visits is streamed once, with the peak
+   resident memory (VmHWM) of the gunicorn workers before and after.
+2. **Throughput** with wrk (`-c --connections`, `-d --duration`), interleaved in
+   `--rounds` rounds so that ratios come from the same moments: nginx's static file,
+   /healthz, the biggest country's page and a 50-row API page with and without the
+   cache, and revalidations (If-None-Match, 304). Each figure is also given as a
+   fraction of /healthz's throughput in the same round.
+
+The pages are chosen from the database: the state that hosted the most visits, the
+person who made the most trips, one of their visits. Nothing is written except the
+data version in Redis. Needs `wrk` and `nginx` (Debian packages of the same names).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+HEADERS = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
+# Seconds a single request may take (gunicorn's own timeout is 120 s).
+CLIENT_TIMEOUT = 125
+STATIC_FILE = "css/site.css"
+
+
+def pages(db) -> list[tuple[str, str]]:
+    """(name, path) of every page and endpoint benchmarked, with identifiers from `db`."""
+    return [
+        ("home", "/"),
+        ("country (most visits)", f"/states/{db['state']}/"),
+        ("country (seed's Mongolia or 2nd)", f"/states/{db['state2']}/"),
+        ("person (most trips)", f"/persons/{db['person']}/"),
+        ("visit", f"/visits/{db['visit']}/"),
+        ("states", "/states/"),
+        ("persons", "/persons/"),
+        ("warrants", "/warrants/"),
+        ("visits", "/visits/"),
+        ("visits, page 2000", "/visits/?page=2000"),
+        ("visits of the country", f"/visits/?host={db['state']}"),
+        ("visits by person name", "/visits/?sort=person"),
+        ("incidents", "/incidents/"),
+        ("search", "/search/?q=Ulan"),
+        ("changes", "/changes/"),
+        ("incidents feed", "/incidents/feed/"),
+        ("country feed", f"/states/{db['state']}/feed/"),
+        ("API visits, 50", "/api/v1/visits/?page_size=50"),
+        ("API visits, page 2000", "/api/v1/visits/?page=2000"),
+        ("API visits of the country", f"/api/v1/visits/?host={db['state']}&page_size=50"),
+        ("API visit", f"/api/v1/visits/{db['visit']}/"),
+        ("API states", "/api/v1/states/"),
+        ("API state", f"/api/v1/states/{db['state']}/"),
+        ("API persons", "/api/v1/persons/"),
+        ("API person", f"/api/v1/persons/{db['person']}/"),
+        ("API warrants", "/api/v1/warrants/"),
+        ("API incidents feed", "/api/v1/incidents/"),
+        ("API incidents feed, middle", f"/api/v1/incidents/?cursor={db['cursor_middle']}"),
+        ("API incidents feed, end", f"/api/v1/incidents/?cursor={db['cursor_end']}"),
+        ("API findings", "/api/v1/findings/"),
+    ]
+
+
+# --- Servers -------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(port: int, path: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            status, _, _ = get(port, path)
+            if status < 500:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"nothing answers on port {port}{path}")
+
+
+def start_nginx(workdir: Path, static_root: Path) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    conf = workdir / "nginx.conf"
+    conf.write_text(
+        f"""
+worker_processes auto;
+pid {workdir}/nginx.pid;
+error_log {workdir}/nginx-error.log;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {workdir}/nginx-body;
+    proxy_temp_path {workdir}/nginx-proxy;
+    fastcgi_temp_path {workdir}/nginx-fastcgi;
+    uwsgi_temp_path {workdir}/nginx-uwsgi;
+    scgi_temp_path {workdir}/nginx-scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        location /static/ {{ alias {static_root}/; }}
+    }}
+}}
+"""
+    )
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    proc = subprocess.Popen([nginx, "-c", str(conf), "-g", "daemon off; user root;"])
+    wait_for(port, f"/static/{STATIC_FILE}")
+    return proc, port
+
+
+def server_env(database_url: str, redis_url: str, cache: bool) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_ENV="production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        ICCWATCH_SKIP_BOOTSTRAP="1",
+        ICCWATCH_PAGE_CACHE="true" if cache else "false",
+        CELERY_BROKER_URL="",
+        # The rate limits stay on (their cost is measured) but far above the benchmark's load.
+        # Both apply to an anonymous reader (DRF's user throttle counts anonymous readers
+        # by address too).
+        ICCWATCH_API_ANON_RATE="100000000/min",
+        ICCWATCH_API_USER_RATE="100000000/min",
+    )
+    return env
+
+
+def start_gunicorn(env: dict, workers: int, logdir: Path, name: str):
+    port = free_port()
+    log = open(logdir / f"gunicorn-{name}.log", "w")  # noqa: SIM115 - closed with the process
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "iccwatch.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "120",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    wait_for(port, "/healthz")
+    return proc, port
+
+
+def worker_pids(master: subprocess.Popen) -> list[int]:
+    out = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(master.pid)], capture_output=True, text=True
+    )
+    return [int(p) for p in out.stdout.split()]
+
+
+def peak_rss_mib(pids: list[int]) -> float:
+    """The largest peak resident set (VmHWM) among these processes, in MiB."""
+    peak = 0
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        m = re.search(r"VmHWM:\s+(\d+) kB", status)
+        if m:
+            peak = max(peak, int(m.group(1)))
+    return round(peak / 1024, 1)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+# --- Requests ------------------------------------------------------------------------
+
+
+def get(port: int, path: str, headers: dict | None = None) -> tuple[int, int, dict]:
+    """GET path: (status, body bytes, headers), reading the body to its end."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=CLIENT_TIMEOUT)
+    try:
+        conn.request("GET", path, headers={**HEADERS, **(headers or {})})
+        response = conn.getresponse()
+        size = 0
+        while chunk := response.read(1 << 16):
+            size += len(chunk)
+        return response.status, size, dict(response.getheaders())
+    finally:
+        conn.close()
+
+
+def timed_get(port: int, path: str, headers: dict | None = None) -> tuple[float, int, int, dict]:
+    start = time.perf_counter()
+    status, size, h = get(port, path, headers)
+    return (time.perf_counter() - start) * 1000, status, size, h
+
+
+# A page slower than this (ms) is requested once cold and once warm, not `repeats` times.
+SLOW_MS = 3000
+
+
+def single_requests(port: int, name: str, path: str, repeats: int, bump) -> dict:
+    cold, warm = [], []
+    status = size = 0
+    headers: dict = {}
+    try:
+        for _ in range(repeats):
+            bump()
+            ms, status, size, _ = timed_get(port, path)
+            cold.append(ms)
+            if ms > SLOW_MS:
+                break
+        for _ in range(len(cold)):
+            ms, status, size, headers = timed_get(port, path)
+            warm.append(ms)
+    except TimeoutError:
+        return {
+            "name": name,
+            "path": path,
+            "status": "timeout",
+            "bytes": 0,
+            "cold_p50_ms": None,
+            "cold_max_ms": None,
+            "warm_p50_ms": None,
+            "revalidation": None,
+        }
+    etag = headers.get("ETag")
+    revalidation = None
+    if etag:
+        ms, code, _, _ = timed_get(port, path, {"If-None-Match": etag})
+        revalidation = {"ms": round(ms, 1), "status": code}
+    return {
+        "name": name,
+        "path": path,
+        "status": status,
+        "bytes": size,
+        "cold_p50_ms": round(statistics.median(cold), 1),
+        "cold_max_ms": round(max(cold), 1),
+        "warm_p50_ms": round(statistics.median(warm), 1),
+        "revalidation": revalidation,
+    }
+
+
+def versioned_etag(port: int, path: str, timeout: float = 120.0) -> str:
+    """The page's ETag once it is cached under the data version (a page built from a stale
+    summary has a content ETag and is not cached: wait for the background recount)."""
+    deadline = time.monotonic() + timeout
+    etag = ""
+    while time.monotonic() < deadline:
+        etag = get(port, path)[2].get("ETag", "")
+        if len(etag) == 26:  # '"' + 24 hex digits + '"' (core.pagecache.etag_for)
+            return etag
+        time.sleep(1)
+    return etag
+
+
+def wrk(port: int, path: str, *, connections: int, duration: int, threads: int, headers=None):
+    """wrk's requests per second and latency p50/p99 (ms) for one address."""
+    args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
+    for k, v in {**HEADERS, **(headers or {})}.items():
+        args += ["-H", f"{k}: {v}"]
+    out = subprocess.run(
+        [*args, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+    def latency(pct):
+        m = re.search(rf"\s{pct}%\s+([\d.]+)(us|ms|s)\b", out)
+        if not m:
+            return None
+        value, unit = float(m.group(1)), m.group(2)
+        return round(value / 1000 if unit == "us" else value * 1000 if unit == "s" else value, 2)
+
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors:.*", out)
+    return {
+        "rps": rps,
+        "p50_ms": latency(50),
+        "p99_ms": latency(99),
+        "non_2xx_3xx": int(non2xx.group(1)) if non2xx else 0,
+        "socket_errors": errors.group(0) if errors else "",
+    }
+
+
+# --- The run -------------------------------------------------------------------------
+
+
+def forget_summaries() -> None:
+    """Delete every cached summary (core.pagecache.summary), so the next page counts anew."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)
+    for key in client.scan_iter("*iccwatch:summary:*"):
+        client.delete(key)
+
+
+def pick_identifiers() -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT s.iso3 FROM visits_visit v JOIN states_state s ON s.id = v.host_id "
+            "WHERE v.review_state = 'verified' GROUP BY s.iso3 ORDER BY count(*) DESC LIMIT 2"
+        )
+        states = [r[0] for r in cur.fetchall()]
+        cur.execute(
+            "SELECT p.slug FROM visits_visit v JOIN warrants_person p ON p.id = v.person_id "
+            "WHERE v.review_state = 'verified' GROUP BY p.slug ORDER BY count(*) DESC LIMIT 1"
+        )
+        person = cur.fetchone()[0]
+        cur.execute(
+            "SELECT slug FROM visits_visit WHERE review_state = 'verified' "
+            "ORDER BY start DESC NULLS LAST LIMIT 1"
+        )
+        visit = cur.fetchone()[0]
+        cur.execute("SELECT count(*) FROM visits_visit")
+        visits = cur.fetchone()[0]
+        # Incidents feed cursors (a change's id) half-way and near the end of the feed.
+        cur.execute(
+            "SELECT id FROM visits_verdictchange WHERE new_code = 'non_compliance' "
+            "ORDER BY xact_id, id"
+        )
+        changes = [r[0] for r in cur.fetchall()]
+    has_mng = "MNG" in states or _exists_state("MNG")
+    return {
+        "state": states[0],
+        "state2": "MNG" if has_mng and states[0] != "MNG" else states[-1],
+        "person": person,
+        "visit": visit,
+        "visits": visits,
+        "incident_changes": len(changes),
+        "cursor_middle": changes[len(changes) // 2] if changes else 0,
+        "cursor_end": changes[-3] if len(changes) > 3 else 0,
+    }
+
+
+def _exists_state(iso3: str) -> bool:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT 1 FROM visits_visit v JOIN states_state s ON s.id = v.host_id "
+            "WHERE s.iso3 = %s LIMIT 1",
+            [iso3],
+        )
+        return cur.fetchone() is not None
+
+
+def machine() -> dict:
+    cpu = ""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True)
+    nginx_version = subprocess.run(["nginx", "-v"], capture_output=True, text=True)
+    return {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "cpu": cpu,
+        "nproc": os.cpu_count(),
+        "ram_gib": round(int(mem.group(1)) / 1024 / 1024, 1) if mem else None,
+        "load_average": os.getloadavg(),
+        "python": platform.python_version(),
+        "wrk": (wrk_version.stdout + wrk_version.stderr).split("\n")[0].strip(),
+        "nginx": nginx_version.stderr.strip(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--label", required=True, help="names the data, e.g. seed or 1m")
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/2")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers per server")
+    parser.add_argument("--repeats", type=int, default=5, help="single requests per page")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--skip-single", action="store_true")
+    parser.add_argument("--only", help="single requests: only the paths matching this regex")
+    parser.add_argument("--skip-wrk", action="store_true")
+    parser.add_argument("--json", help="append the results as one JSON line to this file")
+    args = parser.parse_args()
+    if not args.database_url:
+        raise SystemExit("--database-url or DATABASE_URL is required")
+
+    os.environ.update(
+        DATABASE_URL=args.database_url,
+        REDIS_URL=args.redis_url,
+        ICCWATCH_SKIP_BOOTSTRAP="1",
+        DJANGO_SETTINGS_MODULE="iccwatch.settings",
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from core.pagecache import bump_data_version
+
+    call_command("collectstatic", "--noinput", verbosity=0)
+    from django.conf import settings
+
+    db = pick_identifiers()
+    print(f"data: {db}", flush=True)
+    result = {"label": args.label, "machine": machine(), "data": db, "args": vars(args)}
+
+    workdir = Path(tempfile.mkdtemp(prefix="iccwatch-http-"))
+    servers = []
+    try:
+        nginx, nginx_port = start_nginx(workdir, Path(settings.STATIC_ROOT))
+        servers.append(nginx)
+        cached, cached_port = start_gunicorn(
+            server_env(args.database_url, args.redis_url, True), args.workers, workdir, "cached"
+        )
+        servers.append(cached)
+        uncached, uncached_port = start_gunicorn(
+            server_env(args.database_url, args.redis_url, False), args.workers, workdir, "plain"
+        )
+        servers.append(uncached)
+        print(f"nginx :{nginx_port}, gunicorn cached :{cached_port}, uncached :{uncached_port}")
+
+        # Each worker loads the map shapes and the gazetteer once: warm them all first.
+        for path in ("/", f"/states/{db['state']}/", f"/persons/{db['person']}/"):
+            for _ in range(args.workers * 3):
+                bump_data_version()
+                get(cached_port, path)
+                get(uncached_port, path)
+
+        if not args.skip_single:
+            rows = []
+            for name, path in pages(db):
+                if args.only and not re.search(args.only, path):
+                    continue
+                row = single_requests(cached_port, name, path, args.repeats, bump_data_version)
+                rows.append(row)
+                if row["status"] == "timeout":
+                    print(f"timeout {path}", flush=True)
+                    continue
+                print(
+                    f"{row['status']} {row['cold_p50_ms']:8.1f} ms (max {row['cold_max_ms']:8.1f}) "
+                    f"warm {row['warm_p50_ms']:6.1f} ms {row['bytes']:>10,} B  {path}",
+                    flush=True,
+                )
+            result["single"] = rows
+        if not args.skip_single and not args.only:
+            # The summaries (counts) recounted in the request: what the first reader ever
+            # waits for, and what the background thread spends after each write.
+            recounts = []
+            for path in ("/", f"/states/{db['state']}/", f"/persons/{db['person']}/"):
+                times = []
+                for _ in range(args.repeats):
+                    forget_summaries()
+                    bump_data_version()
+                    times.append(timed_get(cached_port, path)[0])
+                recounts.append({"path": path, "p50_ms": round(statistics.median(times), 1)})
+                print(f"recount {recounts[-1]}", flush=True)
+            result["recount"] = recounts
+            # The biggest country's visits as CSV, streamed: time, size, workers' peak memory.
+            before = peak_rss_mib(worker_pids(cached))
+            path = f"/visits.csv?host={db['state']}"
+            ms, status, size, _ = timed_get(cached_port, path)
+            after = peak_rss_mib(worker_pids(cached))
+            result["export"] = {
+                "path": path,
+                "status": status,
+                "bytes": size,
+                "ms": round(ms, 1),
+                "worker_peak_rss_mib_before": before,
+                "worker_peak_rss_mib_after": after,
+            }
+            print(f"export {result['export']}", flush=True)
+
+        if not args.skip_wrk:
+            country = f"/states/{db['state']}/"
+            api = "/api/v1/visits/?page_size=50"
+            country_headers = {"ETag": versioned_etag(cached_port, country)}
+            api_headers = {"ETag": versioned_etag(cached_port, api)}
+            targets = [
+                ("nginx static file", nginx_port, f"/static/{STATIC_FILE}", None),
+                ("/healthz", cached_port, "/healthz", None),
+                ("country page, cached", cached_port, country, None),
+                (
+                    "country page, 304",
+                    cached_port,
+                    country,
+                    {"If-None-Match": country_headers["ETag"]},
+                ),
+                ("country page, no cache", uncached_port, country, None),
+                ("API 50 rows, cached", cached_port, api, None),
+                ("API 50 rows, 304", cached_port, api, {"If-None-Match": api_headers["ETag"]}),
+                ("API 50 rows, no cache", uncached_port, api, None),
+                ("home, cached", cached_port, "/", None),
+            ]
+            rounds = []
+            for r in range(args.rounds):
+                measured = {}
+                for name, port, path, headers in targets:
+                    measured[name] = wrk(
+                        port,
+                        path,
+                        connections=args.connections,
+                        duration=args.duration,
+                        threads=args.threads,
+                        headers=headers,
+                    )
+                    # What one request answers right after (names any error wrk counted).
+                    measured[name]["status_after"] = get(port, path, headers)[0]
+                    print(f"round {r + 1} {name}: {measured[name]}", flush=True)
+                healthz = measured["/healthz"]["rps"]
+                for row in measured.values():
+                    row["x_healthz"] = round(row["rps"] / healthz, 3)
+                rounds.append(measured)
+            result["wrk"] = rounds
+    finally:
+        for proc in reversed(servers):
+            if proc.pid and proc in servers[1:]:
+                try:
+                    os.killpg(proc.pid, signal.SIGTERM)
+                    proc.wait(timeout=30)
+                except (ProcessLookupError, subprocess.TimeoutExpired):
+                    stop(proc)
+            else:
+                stop(proc)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    if args.json:
+        with open(args.json, "a") as f:
+            f.write(json.dumps(result) + "\n")
+    print(json.dumps(result, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,287 @@
+"""Cached public reads, invalidated by a data version that every write bumps.
+
+The data version is one number in the default cache (Redis). Any statement that
+writes to the database (INSERT, UPDATE, DELETE, TRUNCATE: the report service, the
+importer, the admin, the evaluation's bulk SQL alike) bumps it at the transaction's
+first write and once more after the transaction commits (`transaction.on_commit`): a
+reader that read the version in between and rendered the old data stores it under a
+version the commit makes stale at once. The hook is a database execute wrapper
+installed on every connection (`install`, called from `core.apps`), so no write path
+can forget it.
+
+A public page or API read is stored under its request (path, query string, host,
+scheme, language, negotiated format, today's date) and the version; its ETag is
+derived from the same key, so `If-None-Match` is answered 304 before the view runs
+(nothing is queried or rendered). A page is only cached for anonymous readers, whose
+pages do not depend on who asks.
+
+Counts over many visits (the home page's, a country's, a person's) are `summary`
+values: cached under the data version too, but after a write the last value is still
+served while one background thread counts again (in production; elsewhere, and when
+nothing is cached yet, they are counted in the request). A page built from such a
+stale value is neither stored nor given the version's ETag, so it is not kept once
+the new count is in.
+
+The cache fails open (`core.cache.FailOpenRedisCache`): with Redis down the version
+reads as None and every request renders, as if there were no cache.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import hashlib
+import logging
+import re
+import threading
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
+from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "iccwatch:data-version"
+# How long a cached response lives (seconds): a bump makes it unreachable at once;
+# this only bounds the memory kept by versions no one asks for any more.
+TIMEOUT = 3600
+# Larger responses are not cached (bytes): they are the downloads, streamed.
+MAX_SIZE = 2 * 1024 * 1024
+# Statements that change data. A read (SELECT, SAVEPOINT, SET) never bumps.
+_WRITES = ("INSERT", "UPDATE", "DELETE", "TRUNCATE", "MERGE", "COPY")
+# Tables whose writes change no public page: sessions and sign-in bookkeeping.
+_IGNORED_TABLES = ("django_session", "axes_", "otp_", "django_admin_log")
+# Response headers replayed from the cache (the rest are the middleware's, per request).
+_KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Language",
+    "Content-Disposition",
+    "Cache-Control",
+    "Vary",
+    "Link",
+)
+
+
+# --- The data version -------------------------------------------------------------
+
+
+def data_version() -> str | None:
+    """The current data version (a string), or None when the cache cannot be reached.
+
+    A missing version (a new or flushed Redis) is created from the clock, so that a
+    version is never reused after a flush.
+    """
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return None if version is None else str(version)
+
+
+def bump_data_version() -> None:
+    """Make every cached page and ETag stale (called after a write commits)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        # No version yet (incr raises on a missing key): start one from the clock.
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    if cache.get(VERSION_KEY) is None:
+        logger.warning("data version not bumped: the cache cannot be reached")
+
+
+# A statement that changes data, possibly after others in the same string (the history's
+# context is set by a `SELECT set_config(...);` prefixed to each statement of a request).
+_WRITE = re.compile(r"(?:^|;)\s*(?:" + "|".join(_WRITES) + r")\b", re.IGNORECASE)
+
+
+def _is_write(sql: str) -> bool:
+    found = _WRITE.search(sql[:2000])
+    if found is None:
+        return False
+    target = sql[found.start() : found.start() + 200]
+    return not any(table in target for table in _IGNORED_TABLES)
+
+
+def _committed(alias: str) -> None:
+    from django.db import connections
+
+    connections[alias].pagecache_bumped_in = None
+    bump_data_version()
+
+
+def _bump_after_commit(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    if isinstance(sql, str) and _is_write(sql):
+        connection = context["connection"]
+        if not connection.in_atomic_block:
+            bump_data_version()  # autocommit: this statement is committed already
+            return result
+        registered = any(
+            getattr(entry[1], "func", None) is _committed for entry in connection.run_on_commit
+        )
+        # Once per transaction and per savepoint: now, for the reads that follow in the
+        # same transaction (a savepoint's own reads included), and after the commit.
+        block = connection.savepoint_ids[-1] if connection.savepoint_ids else ""
+        if not registered or getattr(connection, "pagecache_bumped_in", None) != block:
+            connection.pagecache_bumped_in = block
+            bump_data_version()
+        if not registered:
+            transaction.on_commit(
+                functools.partial(_committed, connection.alias), using=connection.alias
+            )
+    return result
+
+
+def install(sender=None, connection=None, **kwargs) -> None:
+    """Install the write hook on a new database connection (a `connection_created` receiver)."""
+    if _bump_after_commit not in connection.execute_wrappers:
+        # First, so that a `with connection.execute_wrapper(...)` around the opening of
+        # the connection pops its own wrapper, not this one.
+        connection.execute_wrappers.insert(0, _bump_after_commit)
+
+
+# --- Summaries ----------------------------------------------------------------------
+
+# Whether the response being produced shows a stale summary (then it is not stored).
+_stale = contextvars.ContextVar("iccwatch_pagecache_stale", default=False)
+# How long a summary is kept without being asked for (seconds).
+SUMMARY_TIMEOUT = 7 * 24 * 3600
+# How long one refresh may take before another process may start one (seconds).
+REFRESH_LOCK_SECONDS = 120
+
+
+def summary(name: str, compute):
+    """`compute()`'s value (picklable, the same in every language) for the data version.
+
+    After a write, in production (`ICCWATCH_SUMMARIES_IN_BACKGROUND`), the previous value
+    is returned at once while one thread in one process computes the new one; otherwise
+    it is computed now. Nothing cached yet, or no cache: computed now.
+    """
+    version = data_version()
+    key = f"iccwatch:summary:{name}"
+    entry = cache.get(key) if version is not None else None
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    if entry is not None and settings.ICCWATCH_SUMMARIES_IN_BACKGROUND:
+        if cache.add(f"{key}:refresh", 1, timeout=REFRESH_LOCK_SECONDS):
+            threading.Thread(
+                target=_refresh, args=(key, version, compute), name=f"summary {name}", daemon=True
+            ).start()
+        _stale.set(True)
+        return entry[1]
+    value = compute()
+    if version is not None:
+        cache.set(key, (version, value), SUMMARY_TIMEOUT)
+    return value
+
+
+def _refresh(key: str, version: str, compute) -> None:
+    from django.db import connections
+
+    try:
+        cache.set(key, (version, compute()), SUMMARY_TIMEOUT)
+    except Exception:  # noqa: BLE001 - a failed refresh leaves the old value; logged
+        logger.exception("refreshing %s failed", key)
+    finally:
+        cache.delete(f"{key}:refresh")
+        connections.close_all()  # this thread's own connections
+
+
+# --- Cached responses ---------------------------------------------------------------
+
+
+def request_key(request, *parts: str, anyone: bool = False) -> str | None:
+    """The cache identity of a read: a hex digest, or None when it must not be cached.
+
+    `parts` are what else the response depends on (the API's negotiated format). Only
+    anonymous reads are cached unless `anyone` says the response is the same for every
+    reader (the public API).
+    """
+    if request.method not in ("GET", "HEAD"):
+        return None
+    user = getattr(request, "user", None)
+    if not anyone and user is not None and user.is_authenticated:
+        return None
+    material = "\n".join(
+        (
+            request.scheme,
+            request.get_host(),
+            request.get_full_path(),
+            get_language() or "",
+            timezone.localdate().isoformat(),
+            *parts,
+        )
+    )
+    return hashlib.sha256(material.encode()).hexdigest()[:32]
+
+
+def etag_for(key: str, version: str) -> str:
+    """The ETag of the response stored under `key` at data `version` (quoted, strong)."""
+    return '"' + hashlib.sha256(f"{key}:{version}".encode()).hexdigest()[:24] + '"'
+
+
+def not_modified(request, etag: str) -> bool:
+    """Whether the reader's If-None-Match already names `etag`."""
+    header = request.META.get("HTTP_IF_NONE_MATCH", "")
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    tags = {t.strip().removeprefix("W/") for t in header.split(",")}
+    return etag in tags
+
+
+def cached_response(request, key: str | None, produce):
+    """Answer a read from the cache, or with `produce()` (stored when it is a plain 200).
+
+    A matching If-None-Match is a 304 before `produce` runs. Without a key (staff, a
+    write, an unreachable cache) `produce()` answers as if there were no cache.
+    """
+    version = data_version() if key and settings.ICCWATCH_PAGE_CACHE else None
+    if version is None:
+        return produce()
+    etag = etag_for(key, version)
+    if not_modified(request, etag):
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
+        return response
+    store_key = f"iccwatch:page:{key}:{version}"
+    stored = cache.get(store_key)
+    if stored is not None:
+        content, headers = stored
+        response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value
+        response["ETag"] = etag
+        return response
+    token = _stale.set(False)
+    try:
+        response = produce()
+        stale = _stale.get()
+    finally:
+        _stale.reset(token)
+    if response.status_code != 200 or getattr(response, "streaming", False) or stale:
+        return response
+    if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+        response.render()
+    if len(response.content) <= MAX_SIZE and not response.cookies:
+        headers = [(name, response[name]) for name in _KEPT_HEADERS if response.has_header(name)]
+        cache.set(store_key, (response.content, headers), TIMEOUT)
+    response["ETag"] = etag
+    return response
+
+
+def cache_page_by_version(view):
+    """Decorate a public page view: cached per request and data version (see the module)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        return cached_response(
+            request, request_key(request), lambda: view(request, *args, **kwargs)
+        )
+
+    return wrapper

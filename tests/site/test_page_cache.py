@@ -1,0 +1,164 @@
+"""Cached reads: served without a query, revalidated without rendering, stale after any write."""
+
+import pytest
+from django.db import connection, transaction
+from django.test.signals import template_rendered
+
+from core import pagecache
+from core.pagecache import bump_data_version, data_version
+from tests.site.conftest import body
+
+pytestmark = pytest.mark.django_db
+
+CACHED_PAGES = [
+    "/",
+    "/states/MNG/",
+    "/persons/vladimir-putin/",
+    "/visits/vladimir-putin-mng-2024-09-02/",
+]
+CACHED_ENDPOINTS = [
+    "/api/v1/visits/?page_size=50",
+    "/api/v1/visits/vladimir-putin-mng-2024-09-02/",
+    "/api/v1/states/MNG/",
+    "/api/v1/persons/?page_size=5",
+]
+
+
+class TemplateRenders:
+    """Counts the templates rendered while it is active (django.test.signals.template_rendered)."""
+
+    def __init__(self):
+        self.names: list[str] = []
+
+    def __enter__(self):
+        template_rendered.connect(self.record)
+        return self
+
+    def __exit__(self, *exc):
+        template_rendered.disconnect(self.record)
+
+    def record(self, sender, template, context, **kwargs):
+        self.names.append(template.name)
+
+
+@pytest.mark.parametrize("url", CACHED_PAGES)
+def test_a_revalidation_answers_304_without_a_query_or_a_render(
+    reader, seeded, django_assert_num_queries, url
+):
+    etag = reader.get(url)["ETag"]
+    with TemplateRenders() as renders, django_assert_num_queries(0):
+        response = reader.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304 and response["ETag"] == etag
+    assert renders.names == []
+
+
+@pytest.mark.parametrize("url", CACHED_PAGES)
+def test_a_cached_page_is_served_without_a_query_or_a_render(
+    reader, seeded, django_assert_num_queries, url
+):
+    first = reader.get(url)
+    with TemplateRenders() as renders, django_assert_num_queries(0):
+        again = reader.get(url)
+    assert renders.names == []
+    assert again.status_code == 200 and again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert again["Content-Type"] == first["Content-Type"]
+    assert "Accept-Language" in again["Vary"] and "must-revalidate" in again["Cache-Control"]
+
+
+def test_each_language_is_cached_apart(reader, seeded):
+    english = reader.get("/states/MNG/")
+    french = reader.get("/states/MNG/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert english["ETag"] != french["ETag"]
+    assert english["Content-Language"] == "en" and french["Content-Language"] == "fr"
+    assert reader.get("/states/MNG/", HTTP_ACCEPT_LANGUAGE="fr").content == french.content
+
+
+def test_a_write_makes_the_cached_page_stale(reader, seeded):
+    from visits.models import Verdict
+
+    url = "/visits/vladimir-putin-mng-2024-09-02/"
+    etag = reader.get(url)["ETag"]
+    # A bulk UPDATE, as the evaluation writes: no model signal, yet the version moves.
+    Verdict.objects.filter(visit__slug="vladimir-putin-mng-2024-09-02").update(
+        explanation="Corrected.", reasons=[]
+    )
+    response = reader.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and "Corrected." in body(response)
+    assert response["ETag"] != etag
+
+
+def test_a_transaction_bumps_the_version_at_its_first_write_and_after_commit(seeded):
+    from states.models import State
+
+    start = data_version()
+    with transaction.atomic():
+        State.objects.filter(iso3="MNG").update(notes="a")
+        during = data_version()
+        State.objects.filter(iso3="MNG").update(notes="b")
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE states_state SET notes = 'c' WHERE iso3 = 'MNG'")
+        assert data_version() == during  # once per transaction, not per statement
+    assert during != start
+    # The test's own transaction never commits; the commit's bump is its callback.
+    callbacks = [entry[1] for entry in connection.run_on_commit]
+    assert [c for c in callbacks if getattr(c, "func", None) is pagecache._committed]
+
+
+def test_each_transaction_of_a_test_bumps_the_version_again(seeded):
+    from states.models import State
+
+    with transaction.atomic():
+        State.objects.filter(iso3="MNG").update(notes="a")
+    first = data_version()
+    with transaction.atomic():
+        State.objects.filter(iso3="MNG").update(notes="b")
+    assert data_version() != first
+
+
+def test_a_read_does_not_bump_the_version(reader, seeded):
+    reader.get("/states/")
+    version = data_version()
+    reader.get("/persons/")
+    reader.get("/api/v1/states/?page_size=3")
+    assert data_version() == version
+
+
+@pytest.mark.parametrize("url", CACHED_ENDPOINTS)
+def test_an_api_read_is_cached_and_revalidated_without_a_query(
+    api_client, seeded, django_assert_num_queries, url
+):
+    first = api_client.get(url)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        again = api_client.get(url)
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+    assert again["Content-Type"] == first["Content-Type"]
+    with django_assert_num_queries(0):
+        revalidated = api_client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert revalidated.status_code == 304
+
+
+def test_the_api_caches_each_format_apart(api_client, seeded):
+    json = api_client.get("/api/v1/visits/?page_size=5")
+    csv = api_client.get("/api/v1/visits/?page_size=5", HTTP_ACCEPT="text/csv")
+    assert json["Content-Type"].startswith("application/json")
+    assert csv["Content-Type"].startswith("text/csv")
+    assert json["ETag"] != csv["ETag"]
+    again = api_client.get("/api/v1/visits/?page_size=5", HTTP_ACCEPT="text/csv")
+    assert again.content == csv.content and again["Content-Type"] == csv["Content-Type"]
+
+
+def test_an_api_error_is_not_cached(api_client, seeded):
+    assert api_client.get("/api/v1/visits/?page=999999").status_code == 404
+    bump_data_version()
+    assert api_client.get("/api/v1/visits/?page=999999").status_code == 404
+
+
+def test_pages_for_a_signed_in_reader_are_rendered_every_time(client, reviewer, seeded):
+    client.force_login(reviewer)
+    client.get("/states/MNG/")
+    with TemplateRenders() as renders:
+        response = client.get("/states/MNG/")
+    assert response.status_code == 200
+    assert "states/state_detail.html" in renders.names
