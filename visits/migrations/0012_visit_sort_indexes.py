@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     atomic = False
 
-    dependencies = [("visits", "0010_evaluationrequest_relayed_at")]
+    dependencies = [("visits", "0011_search_indexes")]
 
     operations = [
         AddIndexConcurrently(
