@@ -11,21 +11,23 @@ pytestmark = pytest.mark.django_db
 # grow with the data (no query per row).
 PAGES = [
     # timelines, declarations, names, counts, people at large, latest incidents, early
-    # warnings, incident hosts, incidents per year (the chart)
-    ("/", 9),
+    # warnings, incident hosts, incidents per year (the chart); the summary (recounted
+    # here after the write; cached otherwise)
+    ("/", 10),
     # standings, count, page; the standing menu's counts (standings, the states' codes);
     # the newest verdict (cited)
     ("/states/", 6),
     ("/states/?status=party&ordering=incidents", 7),  # + standings for the filter
     # state, treaty events, declarations, council referrals, visits, findings, their
-    # persons, statements, visits per year and verdict (the chart)
-    ("/states/MNG/", 9),
+    # persons, statements, visits per year and verdict (the chart), counts by verdict
+    ("/states/MNG/", 10),
     # situations and states for the filter form, count, page, one count per menu (3),
     # the newest verdict (cited)
     ("/persons/", 8),
-    # person, warrants, visits, sources, trips per year and verdict (the chart)
-    ("/persons/vladimir-putin/", 5),
-    ("/persons/extra-person-{n}/", 5),
+    # person, warrants, counts by verdict, visits, sources, trips per year and verdict
+    # (the chart)
+    ("/persons/vladimir-putin/", 6),
+    ("/persons/extra-person-{n}/", 6),
     ("/warrants/", 5),  # persons and situations for the form, count, page, newest verdict
     # states, situations, years for the form, count, page, one count per menu (host,
     # situation, verdict, basis, status, host control, year); no list of every person;
