@@ -34,6 +34,7 @@ from api.filters import (
     FACETS,
     GENERAL_PARAMETERS,
     ApiFilterBackend,
+    facets_from,
     facets_of,
     reject_empty_parameters,
     reject_unknown_parameters,
@@ -245,6 +246,10 @@ class PublicReadMixin:
         conditional GET answers 304 without writing the rows.
         """
         queryset = self.filter_queryset(self.get_queryset())
+        # A CSV has no facets, but an invalid `?facets=` is still a 400, as in JSON.
+        filterset = getattr(self, "applied_filterset", None)
+        if filterset is not None:
+            facets_from(request, type(filterset))
         if self.paginator is not None:
             self.paginator.paginate_queryset(
                 queryset, request, view=self

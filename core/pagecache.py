@@ -224,13 +224,15 @@ def etag_for(key: str, version: str) -> str:
     return '"' + hashlib.sha256(f"{key}:{version}".encode()).hexdigest()[:24] + '"'
 
 
-def not_modified(request, etag: str) -> bool:
-    """Whether the reader's If-None-Match already names `etag`."""
+def not_modified(request, etag: str, exists: bool = False) -> bool:
+    """Whether the reader's If-None-Match already names `etag`. `*` names any current
+    representation (RFC 9110, 13.1.2): it matches only when one is known to `exist`
+    (a stored 200), never a page that may be a 404."""
     header = request.META.get("HTTP_IF_NONE_MATCH", "")
     if not header:
         return False
     if header.strip() == "*":
-        return True
+        return exists
     tags = {t.strip().removeprefix("W/") for t in header.split(",")}
     return etag in tags
 
@@ -251,6 +253,10 @@ def cached_response(request, key: str | None, produce):
         return response
     store_key = f"iccwatch:page:{key}:{version}"
     stored = cache.get(store_key)
+    if stored is not None and not_modified(request, etag, exists=True):
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
+        return response
     if stored is not None:
         content, headers = stored
         response = HttpResponse(content)
