@@ -324,6 +324,15 @@ class Verdict(models.Model):
     )
     rule_version = models.CharField(max_length=20)
     computed_at = models.DateTimeField()
+    inputs_fingerprint = models.BigIntegerField(
+        null=True,
+        blank=True,
+        help_text=(
+            "A digest of everything the verdict was computed from (the visit's columns, the "
+            "person's warrants, the host's timeline, the findings, the rule version): a full "
+            "re-evaluation skips the visits whose digest did not change. Empty: not yet known."
+        ),
+    )
 
     class Meta:
         constraints = [

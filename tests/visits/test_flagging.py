@@ -85,14 +85,13 @@ def test_a_request_made_after_the_read_is_not_cleared(seeded):
 
     visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
     outbox.request_evaluation("v.id = %s", [visit.pk], "first change")
+    facts = flagging.load_facts()
     with connection.cursor() as cur:
-        cur.execute(
-            f"SELECT {flagging._VISIT_COLUMNS} {flagging._VISIT_FROM} WHERE v.id = %s", [visit.pk]
-        )
+        cur.execute(flagging._READ_LOCKED, {**facts.digests, "ids": [visit.pk]})
         rows = cur.fetchall()
         # Another change lands between reading the visit and storing its verdict.
         outbox.request_evaluation("v.id = %s", [visit.pk], "second change")
-        flagging._evaluate_rows(cur, rows, flagging.load_facts(), "test", timezone.now())
+        flagging._evaluate_rows(cur, rows, facts, "test", timezone.now())
     assert causes.loads(EvaluationRequest.objects.get(visit=visit).reason) == [
         causes.text_cause("first change"),
         causes.text_cause("second change"),
