@@ -518,11 +518,24 @@ def main() -> None:
     else:
         result["generate"] = generate(args)
 
+    # The floor is timed right before each pass (the shared machine drifts): each ratio
+    # compares a pass with the floor measured just before it.
     result["floor"] = run_floor(args.floor_repeats)
     result["first_run"] = run_evaluation("first run (every verdict new)", args.visits, args.profile)
+    result["first_run"]["floor_seconds"] = result["floor"]["seconds"]
     vacuum()  # as autovacuum would between two nightly runs; not counted in either run
+    result["floor_before_second"] = run_floor(args.floor_repeats)
     result["second_run"] = run_evaluation("second run (nothing changed)", args.visits, args.profile)
+    result["second_run"]["floor_seconds"] = result["floor_before_second"]["seconds"]
     result["counts"] = check_counts(args.visits, result["first_run"], result["second_run"])
+    result["summary"] = {
+        "visits": args.visits,
+        "first_ratio": round(result["first_run"]["seconds"] / result["floor"]["seconds"], 2),
+        "steady_ratio": round(
+            result["second_run"]["seconds"] / result["floor_before_second"]["seconds"], 2
+        ),
+    }
+    print("SUMMARY " + json.dumps(result["summary"]), flush=True)
     agreement = floor.agreement()
     result["agreement"] = agreement
     print(
