@@ -112,3 +112,37 @@ def test_verdicts_from_an_older_rule_version_are_marked_and_recomputed(seeded):
     visit.verdict.refresh_from_db()
     assert visit.verdict.rule_version == flagging.compliance.RULE_VERSION
     assert VerdictChange.objects.count() == history  # same verdict, same text: no history entry
+
+
+def test_a_full_reevaluation_runs_the_rule_only_where_inputs_changed(seeded):
+    from django.db import connection
+
+    flagging.evaluate_visits()  # stores every verdict's fingerprint
+    steady = flagging.evaluate_visits()
+    assert steady.evaluated == Visit.objects.count()
+    assert (steady.computed, steady.changed) == (0, 0)
+    # A change made behind the signals' back (no evaluation request): the fingerprint
+    # of the warrant's person's visits no longer matches, and only they are recomputed.
+    warrant = Warrant.objects.get(person__slug="vladimir-putin")
+    with connection.cursor() as cur:
+        cur.execute(
+            "UPDATE warrants_warrant SET issued = %s, made_public = %s WHERE id = %s",
+            [datetime.date(2024, 9, 4), datetime.date(2024, 9, 4), warrant.pk],
+        )
+    putin = Visit.objects.filter(person__slug="vladimir-putin").count()
+    stats = flagging.evaluate_visits()
+    assert stats.computed == putin
+    assert stats.changed > 0
+    assert Visit.objects.get(slug="vladimir-putin-mng-2024-09-02").verdict.code == (
+        "no_warrant_in_force"
+    )
+    assert flagging.evaluate_visits().computed == 0
+    assert flagging.evaluate_visits(force=True).computed == Visit.objects.count()
+
+
+def test_a_new_rule_version_recomputes_every_verdict(seeded, monkeypatch):
+    flagging.evaluate_visits()
+    monkeypatch.setattr(compliance, "RULE_VERSION", "2999.1")
+    stats = flagging.evaluate_visits()
+    assert stats.computed == Visit.objects.count()
+    assert set(Verdict.objects.values_list("rule_version", flat=True)) == {"2999.1"}
