@@ -9,8 +9,8 @@ import datetime
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from states.models import Declaration, SecurityCouncilReferral, State, TreatyEvent
 from core.models import Source
+from states.models import Declaration, SecurityCouncilReferral, State, TreatyEvent
 from visits.models import Finding, Visit
 from visits.outbox import request_evaluation
 from warrants.models import Person, Situation, Warrant
@@ -356,4 +356,3 @@ def request_after_source_change(sender, instance, created, raw=False, **kwargs):
         [instance.pk],
         {"key": "edited", "object": "source", "name": instance.url},
     )
-
