@@ -1,6 +1,7 @@
 """Which visits a change marks for evaluation, and how verdicts are stored."""
 
 import datetime
+import io
 
 import pytest
 
@@ -146,3 +147,19 @@ def test_a_new_rule_version_recomputes_every_verdict(seeded, monkeypatch):
     stats = flagging.evaluate_visits()
     assert stats.computed == Visit.objects.count()
     assert set(Verdict.objects.values_list("rule_version", flat=True)) == {"2999.1"}
+
+
+def test_a_queued_full_reevaluation_covers_every_visit_once(seeded, settings):
+    from django.core.management import call_command
+
+    assert settings.CELERY_TASK_ALWAYS_EAGER  # the tasks run inline here
+    ranges = outbox.queue_full_reevaluation(visits_per_task=7, force=True)
+    assert len(ranges) > 1
+    ids = sorted(Visit.objects.values_list("pk", flat=True))
+    covered = [i for i in ids for lo, hi in ranges if lo < i <= hi]
+    assert covered == ids  # contiguous, no gap, no overlap
+    out = io.StringIO()
+    call_command("evaluate_visits", "--queue", stdout=out)
+    assert "Queued a full re-evaluation as 1 tasks" in out.getvalue()
+    assert not EvaluationRequest.objects.exists()
+    assert flagging.evaluate_visits().computed == 0
