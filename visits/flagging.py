@@ -7,8 +7,11 @@ the verdicts that changed, with a VerdictChange row saying when and why, so runn
 it twice changes nothing.
 
 Re-evaluating every visit preloads the small tables (states' timelines, persons,
-warrants, findings) once and streams visits in chunks by primary key, so its cost
-grows linearly with the number of visits and its memory stays flat.
+warrants, findings) once and walks the visits by ranges of primary keys, so its cost
+grows linearly with the number of visits and its memory stays flat. Each verdict
+stores a fingerprint of its inputs; a range is checked set-based in SQL and the rule
+runs only on the visits whose inputs changed (evaluate_range). Ranges can be shared
+among Celery workers (visits.tasks.reevaluate_range).
 """
 
 from __future__ import annotations
