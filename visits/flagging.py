@@ -39,7 +39,7 @@ from compliance import (
     WarrantFacts,
     state_facts,
 )
-from core import causes, reasons
+from core import causes
 
 logger = logging.getLogger(__name__)
 
@@ -369,10 +369,9 @@ def _evaluate_rows(cur, rows, facts: FactBook, cause, now) -> EvaluationStats:
             if row[29] != fingerprint:
                 refreshed.append((visit_id, fingerprint))
             continue
-        explanation = reasons.render(new_reasons, "en")
-        upserts.append(
-            (visit_id, verdict, check, warrant_ids, new_reasons, explanation, fingerprint)
-        )
+        # No prose is stored: readers render `reasons` in their language at read time
+        # (Verdict.explanation_text); `explanation` stays blank.
+        upserts.append((visit_id, verdict, check, warrant_ids, new_reasons, "", fingerprint))
         if old_code != verdict.code or old_basis != verdict.basis or _json(row[28]) != new_reasons:
             why = {
                 "first": old_code is None,
@@ -380,6 +379,7 @@ def _evaluate_rows(cur, rows, facts: FactBook, cause, now) -> EvaluationStats:
             }
             if verdict.code == compliance.WITHDRAWN:
                 why["withdrawn"] = facts_visit.withdrawal_note
+            cause_text, cause_facts = _cause_columns(why)
             history.append(
                 (
                     visit_id,
@@ -387,10 +387,10 @@ def _evaluate_rows(cur, rows, facts: FactBook, cause, now) -> EvaluationStats:
                     verdict.code,
                     old_basis or "",
                     verdict.basis,
-                    explanation,
-                    causes.render(why, "en"),
+                    "",
+                    cause_text,
                     json.dumps(new_reasons, ensure_ascii=False),
-                    json.dumps(why, ensure_ascii=False),
+                    cause_facts,
                 )
             )
     _write(upserts, history, now)
@@ -413,6 +413,17 @@ def _evaluate_rows(cur, rows, facts: FactBook, cause, now) -> EvaluationStats:
                 [[s[0] for s in satisfied], [s[1] for s in satisfied]],
             )
     return EvaluationStats(evaluated=len(rows), changed=len(upserts), computed=len(rows))
+
+
+@functools.lru_cache(maxsize=1024)
+def _cause_texts(key: str) -> tuple[str, str]:
+    return causes.render(json.loads(key), "en"), key
+
+
+def _cause_columns(why: dict) -> tuple[str, str]:
+    """(the cause in English, its structured facts as JSON). A pass gives most visits the
+    same cause ("first evaluation (a full re-evaluation)"), so each is rendered once."""
+    return _cause_texts(json.dumps(why, ensure_ascii=False))
 
 
 def _write(upserts, history, now) -> None:

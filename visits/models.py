@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from compliance import referral_sentence
 from core import history
+from core import reasons as reasons_text
 from core.models import DatePrecision, Source
 
 
@@ -345,6 +346,19 @@ class Verdict(models.Model):
     def __str__(self):
         return f"{self.visit_id}: {self.code}"
 
+    def explanation_text(self, language: str | None = "en") -> str:
+        """The explanation in `language` ('en', 'fr'; None: the active one), rendered from
+        the structured `reasons`. The rule stores no prose (`explanation` stays blank); a
+        row recorded before reasons were kept has none and shows its stored English text.
+        """
+        return _explanation_text(self, language)
+
+
+def _explanation_text(row, language: str | None) -> str:
+    if not row.reasons:
+        return row.explanation or ""
+    return reasons_text.render(row.reasons, language)
+
 
 class CurrentTransactionId(models.Func):
     """The id of the transaction that inserts the row (PostgreSQL's pg_current_xact_id())."""
@@ -389,6 +403,11 @@ class VerdictChange(models.Model):
 
     def __str__(self):
         return f"{self.visit_id}: {self.old_code or '-'} -> {self.new_code}"
+
+    def explanation_text(self, language: str | None = "en") -> str:
+        """The explanation of the new verdict in `language` (None: the active one), from
+        `reasons`; the stored English text for a change recorded before reasons were kept."""
+        return _explanation_text(self, language)
 
 
 class EvaluationRequest(models.Model):

@@ -52,7 +52,7 @@ def _visit_row(visit, request) -> dict:
         "host_notified": visit.host_notified,
         "verdict": verdict.code if verdict else "",
         "basis": verdict.basis if verdict else "",
-        "explanation": verdict.explanation if verdict else "",
+        "explanation": verdict.explanation_text("en") if verdict else "",
         "host_justification": visit.host_justification,
         "source_urls": [s.url for s in visit.sources.all()],
     }

@@ -163,3 +163,25 @@ def test_a_queued_full_reevaluation_covers_every_visit_once(seeded, settings):
     assert "Queued a full re-evaluation as 1 tasks" in out.getvalue()
     assert not EvaluationRequest.objects.exists()
     assert flagging.evaluate_visits().computed == 0
+
+
+def test_verdicts_store_reasons_and_no_prose_and_render_them_when_read(seeded):
+    """The rule's pass writes no English text: each verdict and each history row keeps its
+    structured reasons, and its explanation is rendered from them in the reader's language."""
+    from core import reasons
+
+    Verdict.objects.all().delete()
+    VerdictChange.objects.all().delete()
+    flagging.evaluate_visits()
+    verdict = Verdict.objects.get(visit__slug="vladimir-putin-mng-2024-09-02")
+    assert verdict.explanation == "" and verdict.reasons
+    assert verdict.explanation_text("en") == reasons.render(verdict.reasons, "en")
+    assert "Mongolia" in verdict.explanation_text("en")
+    assert "Mongolie" in verdict.explanation_text("fr")
+    change = VerdictChange.objects.get(visit=verdict.visit)
+    assert change.explanation == "" and change.reasons == verdict.reasons
+    assert change.explanation_text("en") == verdict.explanation_text("en")
+    # The cause is still recorded, structured and in English.
+    assert change.cause_facts["first"] is True
+    assert change.cause == causes.render(change.cause_facts, "en")
+    assert change.cause.startswith("first evaluation")
