@@ -353,26 +353,30 @@ def _evaluate_rows(cur, rows, facts: FactBook, cause, now) -> EvaluationStats:
         if requested_at is not None:
             satisfied.append((visit_id, requested_at))
         warrant_ids = sorted(verdict.warrant_ids)
-        # Tuples become lists: compare what the database will hold.
-        new_reasons = json.loads(json.dumps(list(verdict.reasons)))
-        unchanged = (
-            old_code == verdict.code
-            and old_basis == verdict.basis
-            and _json(row[28]) == new_reasons
-            and old_would == verdict.would_have_been_bound
-            and old_check == check
-            and list(old_warrants) == warrant_ids
-            and row[23] == compliance.RULE_VERSION
-        )
+        reasons_json = json.dumps(verdict.reasons, ensure_ascii=False)
         fingerprint = row[30]
-        if unchanged:
-            if row[29] != fingerprint:
-                refreshed.append((visit_id, fingerprint))
-            continue
+        if old_code is None:
+            # No verdict yet (a first pass): everything is new, nothing to compare.
+            same_reasons = False
+        else:
+            # Tuples become lists: compare what the database holds.
+            same_reasons = _json(row[28]) == json.loads(reasons_json)
+            if (
+                same_reasons
+                and old_code == verdict.code
+                and old_basis == verdict.basis
+                and old_would == verdict.would_have_been_bound
+                and old_check == check
+                and list(old_warrants) == warrant_ids
+                and row[23] == compliance.RULE_VERSION
+            ):
+                if row[29] != fingerprint:
+                    refreshed.append((visit_id, fingerprint))
+                continue
         # No prose is stored: readers render `reasons` in their language at read time
         # (Verdict.explanation_text); `explanation` stays blank.
-        upserts.append((visit_id, verdict, check, warrant_ids, new_reasons, "", fingerprint))
-        if old_code != verdict.code or old_basis != verdict.basis or _json(row[28]) != new_reasons:
+        upserts.append((visit_id, verdict, check, warrant_ids, reasons_json, "", fingerprint))
+        if old_code != verdict.code or old_basis != verdict.basis or not same_reasons:
             why = {
                 "first": old_code is None,
                 "causes": causes.loads(reason) if reason else causes.as_causes(cause),
@@ -389,11 +393,13 @@ def _evaluate_rows(cur, rows, facts: FactBook, cause, now) -> EvaluationStats:
                     verdict.basis,
                     "",
                     cause_text,
-                    json.dumps(new_reasons, ensure_ascii=False),
+                    reasons_json,
                     cause_facts,
                 )
             )
-    _write(upserts, history, now)
+    _write(
+        upserts, history, now, first=len(upserts) == len(rows) and all(r[15] is None for r in rows)
+    )
     if refreshed:
         # The same verdict from changed inputs: only its fingerprint moves (no history).
         with _bound_cursor() as bound:
@@ -426,9 +432,24 @@ def _cause_columns(why: dict) -> tuple[str, str]:
     return _cause_texts(json.dumps(why, ensure_ascii=False))
 
 
-def _write(upserts, history, now) -> None:
+def _write(upserts, history, now, first: bool = False) -> None:
+    """Write the verdicts, their warrant links and history rows of one chunk.
+
+    `first`: no visit of the chunk had a verdict when it was read (a first pass), so
+    the rows are streamed with COPY, without the upsert's conflict checks. Should a
+    verdict have been inserted meanwhile (a worker that locked the visit first and
+    committed after this chunk's snapshot), the COPY fails on the primary key and the
+    chunk is written again by the upsert, inside a savepoint.
+    """
     if not upserts:
         return
+    if first:
+        try:
+            with transaction.atomic():
+                _copy(upserts, history, now)
+            return
+        except psycopg.errors.UniqueViolation:
+            logger.info("A verdict appeared during a first pass; the chunk is upserted.")
     ids = [u[0] for u in upserts]
     with _bound_cursor() as cur:
         cur.execute(
@@ -455,7 +476,7 @@ def _write(upserts, history, now) -> None:
                 [u[1].would_have_been_bound for u in upserts],
                 [u[5] for u in upserts],
                 [u[2] for u in upserts],
-                [json.dumps(u[4], ensure_ascii=False) for u in upserts],
+                [u[4] for u in upserts],
                 [u[6] for u in upserts],
             ],
         )
@@ -481,6 +502,42 @@ def _write(upserts, history, now) -> None:
                 """,
                 [now, compliance.RULE_VERSION, *([h[i] for h in history] for i in range(9))],
             )
+
+
+def _copy(upserts, history, now) -> None:
+    """COPY a chunk's new verdicts, warrant links and history rows (none existed)."""
+    rule = compliance.RULE_VERSION
+    with _bound_cursor() as cur:
+        with cur.copy(
+            "COPY visits_verdict (visit_id, code, basis, would_have_been_bound, explanation, self_check, "
+            "reasons, inputs_fingerprint, rule_version, computed_at) FROM STDIN"
+        ) as copy:
+            for visit_id, verdict, check, _w, reasons_json, explanation, fingerprint in upserts:
+                copy.write_row(
+                    (
+                        visit_id,
+                        verdict.code,
+                        verdict.basis,
+                        verdict.would_have_been_bound,
+                        explanation,
+                        check,
+                        reasons_json,
+                        fingerprint,
+                        rule,
+                        now,
+                    )
+                )
+        with cur.copy("COPY visits_verdict_warrants (verdict_id, warrant_id) FROM STDIN") as copy:
+            for u in upserts:
+                for warrant_id in u[3]:
+                    copy.write_row((u[0], warrant_id))
+        if history:
+            with cur.copy(
+                "COPY visits_verdictchange (visit_id, changed_at, old_code, new_code, old_basis, new_basis, "
+                "explanation, cause, reasons, cause_facts, rule_version) FROM STDIN"
+            ) as copy:
+                for h in history:
+                    copy.write_row((h[0], now, *h[1:], rule))
 
 
 def chunks(ids: Sequence[int], size: int) -> Iterator[list[int]]:

@@ -185,3 +185,61 @@ def test_verdicts_store_reasons_and_no_prose_and_render_them_when_read(seeded):
     assert change.cause_facts["first"] is True
     assert change.cause == causes.render(change.cause_facts, "en")
     assert change.cause.startswith("first evaluation")
+
+
+def test_a_first_pass_chunk_whose_verdict_appeared_meanwhile_is_upserted(seeded):
+    """A chunk read with no verdicts is COPied; if another worker inserted one of its
+    verdicts after the read, the COPY fails on the key and the chunk is upserted instead."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    Verdict.objects.all().delete()
+    flagging.evaluate_visits()
+    visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    before = Verdict.objects.get(visit=visit)
+    facts = flagging.load_facts()
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(flagging._READ_LOCKED, {**facts.digests, "ids": [visit.pk]})
+        # As read before the other worker's verdict committed: no verdict.
+        rows = [row[:15] + (None,) * 5 + row[20:] for row in cur.fetchall()]
+        stats = flagging._evaluate_rows(cur, rows, facts, "test", timezone.now())
+    assert stats.changed == 1
+    after = Verdict.objects.get(visit=visit)
+    assert (after.code, after.reasons, after.inputs_fingerprint) == (
+        before.code,
+        before.reasons,
+        before.inputs_fingerprint,
+    )
+    assert after.warrants.count() == before.warrants.count() > 0
+
+
+def test_a_first_pass_writes_what_the_upsert_writes(seeded):
+    """The COPY of a first pass and the upsert of a re-evaluation store the same rows."""
+
+    def snapshot():
+        return {
+            v.visit_id: (
+                v.code,
+                v.basis,
+                v.would_have_been_bound,
+                v.explanation,
+                v.self_check,
+                v.reasons,
+                v.inputs_fingerprint,
+                v.rule_version,
+                sorted(v.warrants.values_list("pk", flat=True)),
+            )
+            for v in Verdict.objects.prefetch_related("warrants")
+        }
+
+    Verdict.objects.all().delete()
+    VerdictChange.objects.all().delete()
+    flagging.evaluate_visits()
+    copied = snapshot()
+    first_changes = set(VerdictChange.objects.values_list("visit_id", "new_code", "cause"))
+    # The same verdicts through the upsert: every stored one differs, so each is rewritten.
+    Verdict.objects.update(code="pending", basis="", reasons=[])
+    flagging.evaluate_visits(force=True)
+    assert snapshot() == copied
+    assert len(first_changes) == Visit.objects.count()
+    assert all(cause.startswith("first evaluation") for _v, _c, cause in first_changes)
