@@ -1,17 +1,22 @@
 #!/usr/bin/env python3
-"""Where a steady-state re-evaluation spends its time, phase by phase.
+"""Where a re-evaluation spends its time, phase by phase.
 
     .venv/bin/python bench/reevaluate.py --visits 1000000     # leaves data and verdicts behind
-    .venv/bin/python bench/breakdown.py
+    .venv/bin/python bench/breakdown.py [--sample 20000]
 
-Walks every visit the way flagging.evaluate_visits() does (same chunk query with its
-row locks, same sources query, same rule calls, one transaction per chunk) and times
-each phase separately. Nothing is written: verdicts are already current, so this is
-the "nothing changed" run taken apart.
+1. The steady pass (nothing changed), as flagging.evaluate_range() runs it: loading the
+   facts, their digests, and the set-based range scans that compare each visit's
+   inputs digest with its verdict's stored fingerprint.
+2. Visits that do need the rule: `--sample` visits re-evaluated with force=True and
+   their verdicts deleted first (so every one is written, as in a first run), with the
+   time of each phase of flagging._evaluate_rows measured by wrapping its callees.
+   The verdicts are written back, so the data is left as it was found.
 """
 
 from __future__ import annotations
 
+import argparse
+import functools
 import sys
 import time
 from collections import defaultdict
@@ -22,11 +27,37 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.reevaluate import setup_django  # noqa: E402
 
 
+def _timed(spent: dict, name: str, fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            spent[name] += time.perf_counter() - t
+
+    return wrapper
+
+
+def _table(spent: dict, total: float, visits: int) -> None:
+    spent["the rest (loop, fetch, commits, comparisons)"] = total - sum(spent.values())
+    print("| phase | seconds | µs per visit | share |")
+    print("|---|---:|---:|---:|")
+    for name, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):
+        print(
+            f"| {name} | {seconds:.2f} | {1e6 * seconds / max(visits, 1):.1f} | {100 * seconds / total:.0f}% |"
+        )
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sample", type=int, default=20_000)
+    args = parser.parse_args()
     setup_django()
-    from django.db import connection, transaction
+    from django.db import connection
 
     import compliance
+    from core import causes, reasons
     from visits import flagging
 
     clock = time.perf_counter
@@ -34,61 +65,54 @@ def main() -> None:
     started = clock()
     facts = flagging.load_facts()
     spent["load facts (once)"] = clock() - started
-    last_id, visits = 0, 0
-    while True:
-        with transaction.atomic(), connection.cursor() as cur:
-            t = clock()
-            cur.execute(flagging._NEXT_CHUNK, {"after": last_id, "limit": flagging.CHUNK_SIZE})
-            rows = cur.fetchall()
-            spent["read visits + stored verdicts (query, locks, fetch)"] += clock() - t
-            if not rows:
-                break
-            t = clock()
-            sources = flagging._load_sources(cur, [r[0] for r in rows])
-            spent["read sources"] += clock() - t
-            for row in rows:
-                visit_id, person_id, host_id = row[0], row[2], row[3]
-                t0 = clock()
-                visit = flagging.visit_facts(row, facts.persons[person_id])
-                t1 = clock()
-                verdict = compliance.evaluate(
-                    visit,
-                    facts.states[host_id],
-                    facts.warrants.get(person_id, ()),
-                    facts.findings.get(visit_id, ()),
-                    sources.get(visit_id, ()),
-                )
-                t2 = clock()
-                check = compliance.self_check(verdict, bool(facts.findings.get(visit_id)), row[14])
-                unchanged = (
-                    row[15] == verdict.code
-                    and row[16] == verdict.basis
-                    and row[17] == verdict.explanation
-                    and row[18] == verdict.would_have_been_bound
-                    and row[19] == check
-                    and list(row[20]) == sorted(verdict.warrant_ids)
-                )
-                t3 = clock()
-                spent["build VisitFacts"] += t1 - t0
-                spent["compliance.evaluate (rule + explanation)"] += t2 - t1
-                spent["self-check + compare with stored verdict"] += t3 - t2
-                if not unchanged:
-                    spent["changed (should be 0)"] += 1
-            visits += len(rows)
-            last_id = rows[-1][0]
+    t = clock()
+    facts.digests  # noqa: B018 - computed once, cached on the FactBook
+    spent["digests of persons, states, findings (once)"] = clock() - t
+    original_evaluate_ids = flagging._evaluate_ids
+    flagging._evaluate_ids = _timed(
+        spent, "rule on changed visits (should be 0)", original_evaluate_ids
+    )
+    t = clock()
+    stats = flagging.evaluate_range(facts=facts)
     total = clock() - started
-    timed = sum(v for k, v in spent.items() if not k.startswith("changed"))
-    spent["loop, commits, clock calls (the rest)"] = total - timed
-    print(f"{visits:,} visits in {total:.1f} s ({visits / total:,.0f} visits/s)\n")
-    print("| phase | seconds | µs per visit | share |")
-    print("|---|---:|---:|---:|")
-    for name, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):
-        if name.startswith("changed"):
-            continue
-        print(
-            f"| {name} | {seconds:.1f} | {1e6 * seconds / max(visits, 1):.1f} | {100 * seconds / total:.0f}% |"
-        )
-    print(f"\nverdicts that would change: {int(spent.get('changed (should be 0)', 0))}")
+    spent["range scans (SQL: digests compared)"] = (
+        clock() - t - spent["rule on changed visits (should be 0)"]
+    )
+    flagging._evaluate_ids = original_evaluate_ids
+    print(
+        f"Steady pass: {stats.evaluated:,} visits checked, {stats.computed:,} computed in {total:.2f} s\n"
+    )
+    _table(spent, total, stats.evaluated)
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT id FROM visits_visit ORDER BY id LIMIT %s", [args.sample])
+        ids = [r[0] for r in cur.fetchall()]
+        cur.execute("DELETE FROM visits_verdict_warrants WHERE verdict_id = ANY(%s)", [ids])
+        cur.execute("DELETE FROM visits_verdict WHERE visit_id = ANY(%s)", [ids])
+    spent = defaultdict(float)
+    patched = {
+        (flagging, "_load_sources"): "read sources",
+        (flagging, "visit_facts"): "build VisitFacts",
+        (compliance, "evaluate"): "compliance.evaluate (the rule, structured reasons)",
+        (compliance, "self_check"): "self-check",
+        (reasons, "render"): "render the English explanation (prose)",
+        (causes, "render"): "render the history's cause (prose)",
+        (flagging, "_write"): "write verdicts, links, history",
+    }
+    originals = {key: getattr(*key) for key in patched}
+    for (module, name), label in patched.items():
+        setattr(module, name, _timed(spent, label, originals[(module, name)]))
+    try:
+        started = clock()
+        stats = flagging.evaluate_visits(ids, facts=facts, cause="benchmark")
+        total = clock() - started
+    finally:
+        for (module, name), fn in originals.items():
+            setattr(module, name, fn)
+    print(
+        f"\nEvery verdict new: {stats.computed:,} visits computed, {stats.changed:,} written in {total:.2f} s\n"
+    )
+    _table(spent, total, stats.computed)
 
 
 if __name__ == "__main__":

@@ -315,7 +315,9 @@ class VisitAdmin(admin.ModelAdmin):
         if verdict is None:
             return "not yet evaluated"
         check = f"\n\nSELF-CHECK: {verdict.self_check}" if verdict.self_check else ""
-        return f"{verdict.code} ({verdict.basis or 'no basis'}): {verdict.explanation}{check}"
+        return (
+            f"{verdict.code} ({verdict.basis or 'no basis'}): {verdict.explanation_text()}{check}"
+        )
 
 
 @admin.register(Finding)
@@ -344,7 +346,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class VerdictAdmin(ReadOnlyAdmin):
     list_display = ["visit", "code", "basis", "rule_version", "computed_at", "has_self_check"]
     list_filter = ["code", "basis", "rule_version"]
-    search_fields = ["visit__slug", "explanation"]
+    search_fields = ["visit__slug"]
     list_select_related = ["visit"]
 
     @admin.display(boolean=True, description="self-check warning")

@@ -7,14 +7,18 @@ the verdicts that changed, with a VerdictChange row saying when and why, so runn
 it twice changes nothing.
 
 Re-evaluating every visit preloads the small tables (states' timelines, persons,
-warrants, findings) once and streams visits in chunks by primary key, so its cost
-grows linearly with the number of visits and its memory stays flat.
+warrants, findings) once and walks the visits by ranges of primary keys, so its cost
+grows linearly with the number of visits and its memory stays flat. Each verdict
+stores a fingerprint of its inputs; a range is checked set-based in SQL and the rule
+runs only on the visits whose inputs changed (evaluate_range). Ranges can be shared
+among Celery workers (visits.tasks.reevaluate_range).
 """
 
 from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import json
 import logging
 from collections import defaultdict
@@ -35,7 +39,7 @@ from compliance import (
     WarrantFacts,
     state_facts,
 )
-from core import causes, reasons
+from core import causes
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +58,34 @@ class FactBook:
     persons: dict[int, tuple[str, str]]  # id -> (name, situation name)
     warrants: dict[int, list[WarrantFacts]]  # person id -> warrants
     findings: dict[int, list[FindingFacts]]  # visit id -> findings
+
+    @functools.cached_property
+    def digests(self) -> dict[str, list[int]]:
+        """Stable 64-bit digests of the facts a verdict reads besides its visit row, as the
+        parameters of _FINGERPRINT: each person's (name, situation, warrants), each state's
+        timeline, each visit's findings. Same facts, same numbers, in any process."""
+        persons = list(self.persons)
+        states = list(self.states)
+        findings = list(self.findings)
+        return {
+            "person_ids": persons,
+            "person_digests": [
+                _digest((self.persons[p], tuple(self.warrants.get(p, ())))) for p in persons
+            ],
+            "state_ids": states,
+            "state_digests": [_digest(self.states[s]) for s in states],
+            "finding_visit_ids": findings,
+            "finding_digests": [_digest(tuple(self.findings[v])) for v in findings],
+            "rule_version": compliance.RULE_VERSION,
+        }
+
+
+def _digest(value) -> int:
+    """A signed 64-bit digest of `value`'s repr (facts are frozen dataclasses of dates and
+    strings, whose repr is stable across processes, unlike hash())."""
+    return int.from_bytes(
+        hashlib.blake2b(repr(value).encode(), digest_size=8).digest(), "big", signed=True
+    )
 
 
 def _in_clause(column: str, ids: Iterable[int] | None) -> tuple[str, list]:
@@ -161,38 +193,75 @@ def load_facts(
 _VISIT_COLUMNS = """
     v.id, v.slug, v.person_id, v.host_id, v.place, v.start, v.start_precision, v."end", v.end_precision,
     v.status, v.outcome, v.review_state, v.host_notified, v.host_justification, v.notes,
-    vd.code, vd.basis, vd.explanation, vd.would_have_been_bound, vd.self_check,
+    vd.code, vd.basis, NULL, vd.would_have_been_bound, vd.self_check,
     ARRAY(SELECT vw.warrant_id FROM visits_verdict_warrants vw WHERE vw.verdict_id = v.id ORDER BY 1),
     er.requested_at, er.reason, vd.rule_version,
     v.host_control, (SELECT cb.iso3 FROM states_state cb WHERE cb.id = v.controlled_by_id),
-    v.expected_verdict, v.withdrawal_note, vd.reasons
+    v.expected_verdict, v.withdrawal_note, vd.reasons,
+    vd.inputs_fingerprint, {fingerprint}
 """
-_VISIT_FROM = """
+# The digest of a verdict's inputs (Verdict.inputs_fingerprint): the visit's columns that
+# the rule reads, with the digests of its person's warrants, its host's timeline and its
+# findings (FactBook.digests, passed as arrays) and the rule version. Sources are not in
+# it: they only feed the reasons' citations, and every change to them records an
+# evaluation request (visits.signals), which is always evaluated.
+_FINGERPRINT = """hashtextextended(ROW(
+    v.person_id, v.host_id, v.slug, v.place, v.start, v.start_precision, v."end", v.end_precision,
+    v.status, v.outcome, v.review_state, v.host_notified, v.host_justification, v.host_control,
+    cb.iso3, v.expected_verdict, v.withdrawal_note, fp.d, fs.d, ff.d, %(rule_version)s::text
+)::text, 0)"""
+_VISIT_COLUMNS = _VISIT_COLUMNS.format(fingerprint=_FINGERPRINT)
+_DIGESTS_FROM = """
+    LEFT JOIN states_state cb ON cb.id = v.controlled_by_id
+    LEFT JOIN unnest(%(person_ids)s::bigint[], %(person_digests)s::bigint[]) fp(id, d) ON fp.id = v.person_id
+    LEFT JOIN unnest(%(state_ids)s::bigint[], %(state_digests)s::bigint[]) fs(id, d) ON fs.id = v.host_id
+    LEFT JOIN unnest(%(finding_visit_ids)s::bigint[], %(finding_digests)s::bigint[]) ff(id, d) ON ff.id = v.id
+"""
+_VISIT_FROM = f"""
     FROM visits_visit v
     LEFT JOIN visits_verdict vd ON vd.visit_id = v.id
     LEFT JOIN visits_evaluationrequest er ON er.visit_id = v.id
+    {_DIGESTS_FROM}
 """
-# The next chunk of a full re-evaluation: visits after `after`, in id order. The bound is
-# repeated on the joined tables because PostgreSQL does not carry `v.id > after` across
-# a LEFT JOIN: without it the merge join reads every verdict before the chunk, so each
-# chunk costs more than the last and the whole run grows quadratically.
-_NEXT_CHUNK = f"""
-    SELECT {_VISIT_COLUMNS}
+# Which visits of the next range of a full re-evaluation need the rule: no verdict yet, an
+# outstanding request, another rule version, or inputs whose digest changed. Nothing is
+# written here, so nothing is locked; the visits it returns are read again, locked, by
+# _READ_LOCKED. The bounds are repeated on the joined tables because PostgreSQL does not
+# carry them across a LEFT JOIN (without them every range re-reads the verdicts before
+# it, and the pass grows quadratically). JIT is off: compiling costs more than it saves.
+_SCAN = f"""
+    SELECT count(*), coalesce(array_agg(v.id) FILTER (WHERE
+        %(force)s OR vd.visit_id IS NULL OR er.visit_id IS NOT NULL
+        OR vd.rule_version <> %(rule_version)s
+        OR vd.inputs_fingerprint IS DISTINCT FROM {_FINGERPRINT}
+    ), '{{}}')
     FROM visits_visit v
-    LEFT JOIN visits_verdict vd ON vd.visit_id = v.id AND vd.visit_id > %(after)s
-    LEFT JOIN visits_evaluationrequest er ON er.visit_id = v.id AND er.visit_id > %(after)s
-    WHERE v.id > %(after)s ORDER BY v.id LIMIT %(limit)s FOR NO KEY UPDATE OF v
+    LEFT JOIN visits_verdict vd ON vd.visit_id = v.id AND vd.visit_id > %(after)s AND vd.visit_id <= %(upto)s
+    LEFT JOIN visits_evaluationrequest er
+           ON er.visit_id = v.id AND er.visit_id > %(after)s AND er.visit_id <= %(upto)s
+    {_DIGESTS_FROM}
+    WHERE v.id > %(after)s AND v.id <= %(upto)s
 """
+_READ_LOCKED = f"SELECT {_VISIT_COLUMNS} {_VISIT_FROM} WHERE v.id = ANY(%(ids)s) ORDER BY v.id FOR NO KEY UPDATE OF v"
+# Visits per range of ids a full re-evaluation checks at once (ids, not rows: ids may be sparse).
+SCAN_SIZE = 50_000
+_LAST_ID = 2**63 - 1
 
 
 @dataclass
 class EvaluationStats:
+    """Counts of one evaluation: visits checked, verdicts written, and (of those checked)
+    visits the rule ran on; a full re-evaluation skips the visits whose inputs' digest did
+    not change, so `computed` can be far below `evaluated`."""
+
     evaluated: int = 0
     changed: int = 0
+    computed: int = 0
 
     def __iadd__(self, other):
         self.evaluated += other.evaluated
         self.changed += other.changed
+        self.computed += other.computed
         return self
 
 
@@ -263,7 +332,7 @@ def _evaluate_rows(cur, rows, facts: FactBook, cause, now) -> EvaluationStats:
     if not rows:
         return EvaluationStats()
     sources = _load_sources(cur, [r[0] for r in rows])
-    upserts, history, satisfied = [], [], []
+    upserts, history, satisfied, refreshed = [], [], [], []
     for row in rows:
         visit_id, person_id, host_id = row[0], row[2], row[3]
         facts_visit = visit_facts(row, facts.persons[person_id])
@@ -284,28 +353,37 @@ def _evaluate_rows(cur, rows, facts: FactBook, cause, now) -> EvaluationStats:
         if requested_at is not None:
             satisfied.append((visit_id, requested_at))
         warrant_ids = sorted(verdict.warrant_ids)
-        # Tuples become lists: compare what the database will hold.
-        new_reasons = json.loads(json.dumps(list(verdict.reasons)))
-        unchanged = (
-            old_code == verdict.code
-            and old_basis == verdict.basis
-            and _json(row[28]) == new_reasons
-            and old_would == verdict.would_have_been_bound
-            and old_check == check
-            and list(old_warrants) == warrant_ids
-            and row[23] == compliance.RULE_VERSION
-        )
-        if unchanged:
-            continue
-        explanation = reasons.render(new_reasons, "en")
-        upserts.append((visit_id, verdict, check, warrant_ids, new_reasons, explanation))
-        if old_code != verdict.code or old_basis != verdict.basis or _json(row[28]) != new_reasons:
+        reasons_json = json.dumps(verdict.reasons, ensure_ascii=False)
+        fingerprint = row[30]
+        if old_code is None:
+            # No verdict yet (a first pass): everything is new, nothing to compare.
+            same_reasons = False
+        else:
+            # Tuples become lists: compare what the database holds.
+            same_reasons = _json(row[28]) == json.loads(reasons_json)
+            if (
+                same_reasons
+                and old_code == verdict.code
+                and old_basis == verdict.basis
+                and old_would == verdict.would_have_been_bound
+                and old_check == check
+                and list(old_warrants) == warrant_ids
+                and row[23] == compliance.RULE_VERSION
+            ):
+                if row[29] != fingerprint:
+                    refreshed.append((visit_id, fingerprint))
+                continue
+        # No prose is stored: readers render `reasons` in their language at read time
+        # (Verdict.explanation_text); `explanation` stays blank.
+        upserts.append((visit_id, verdict, check, warrant_ids, reasons_json, "", fingerprint))
+        if old_code != verdict.code or old_basis != verdict.basis or not same_reasons:
             why = {
                 "first": old_code is None,
                 "causes": causes.loads(reason) if reason else causes.as_causes(cause),
             }
             if verdict.code == compliance.WITHDRAWN:
                 why["withdrawn"] = facts_visit.withdrawal_note
+            cause_text, cause_facts = _cause_columns(why)
             history.append(
                 (
                     visit_id,
@@ -313,13 +391,24 @@ def _evaluate_rows(cur, rows, facts: FactBook, cause, now) -> EvaluationStats:
                     verdict.code,
                     old_basis or "",
                     verdict.basis,
-                    explanation,
-                    causes.render(why, "en"),
-                    json.dumps(new_reasons, ensure_ascii=False),
-                    json.dumps(why, ensure_ascii=False),
+                    "",
+                    cause_text,
+                    reasons_json,
+                    cause_facts,
                 )
             )
-    _write(upserts, history, now)
+    _write(
+        upserts, history, now, first=len(upserts) == len(rows) and all(r[15] is None for r in rows)
+    )
+    if refreshed:
+        # The same verdict from changed inputs: only its fingerprint moves (no history).
+        with _bound_cursor() as bound:
+            bound.execute(
+                "UPDATE visits_verdict vd SET inputs_fingerprint = s.fingerprint "
+                "FROM unnest(%b::bigint[], %b::bigint[]) AS s(visit_id, fingerprint) "
+                "WHERE vd.visit_id = s.visit_id",
+                [[r[0] for r in refreshed], [r[1] for r in refreshed]],
+            )
     if satisfied:
         # Only the requests that were read are cleared: a newer one (another change
         # committed meanwhile) has a different requested_at and stays for the next run.
@@ -329,26 +418,54 @@ def _evaluate_rows(cur, rows, facts: FactBook, cause, now) -> EvaluationStats:
                 "WHERE er.visit_id = s.visit_id AND er.requested_at = s.at",
                 [[s[0] for s in satisfied], [s[1] for s in satisfied]],
             )
-    return EvaluationStats(evaluated=len(rows), changed=len(upserts))
+    return EvaluationStats(evaluated=len(rows), changed=len(upserts), computed=len(rows))
 
 
-def _write(upserts, history, now) -> None:
+@functools.lru_cache(maxsize=1024)
+def _cause_texts(key: str) -> tuple[str, str]:
+    return causes.render(json.loads(key), "en"), key
+
+
+def _cause_columns(why: dict) -> tuple[str, str]:
+    """(the cause in English, its structured facts as JSON). A pass gives most visits the
+    same cause ("first evaluation (a full re-evaluation)"), so each is rendered once."""
+    return _cause_texts(json.dumps(why, ensure_ascii=False))
+
+
+def _write(upserts, history, now, first: bool = False) -> None:
+    """Write the verdicts, their warrant links and history rows of one chunk.
+
+    `first`: no visit of the chunk had a verdict when it was read (a first pass), so
+    the rows are streamed with COPY, without the upsert's conflict checks. Should a
+    verdict have been inserted meanwhile (a worker that locked the visit first and
+    committed after this chunk's snapshot), the COPY fails on the primary key and the
+    chunk is written again by the upsert, inside a savepoint.
+    """
     if not upserts:
         return
+    if first:
+        try:
+            with transaction.atomic():
+                _copy(upserts, history, now)
+            return
+        except psycopg.errors.UniqueViolation:
+            logger.info("A verdict appeared during a first pass; the chunk is upserted.")
     ids = [u[0] for u in upserts]
     with _bound_cursor() as cur:
         cur.execute(
             """
             INSERT INTO visits_verdict (visit_id, code, basis, would_have_been_bound, explanation, self_check,
-                                        reasons, rule_version, computed_at)
-            SELECT u.visit_id, u.code, u.basis, u.would, u.explanation, u.self_check, u.reasons::jsonb, %b, %b
-            FROM unnest(%b::bigint[], %b::text[], %b::text[], %b::boolean[], %b::text[], %b::text[], %b::text[])
-                 AS u(visit_id, code, basis, would, explanation, self_check, reasons)
+                                        reasons, inputs_fingerprint, rule_version, computed_at)
+            SELECT u.visit_id, u.code, u.basis, u.would, u.explanation, u.self_check, u.reasons::jsonb,
+                   u.fingerprint, %b, %b
+            FROM unnest(%b::bigint[], %b::text[], %b::text[], %b::boolean[], %b::text[], %b::text[], %b::text[],
+                        %b::bigint[])
+                 AS u(visit_id, code, basis, would, explanation, self_check, reasons, fingerprint)
             ON CONFLICT (visit_id) DO UPDATE SET
                 code = EXCLUDED.code, basis = EXCLUDED.basis, reasons = EXCLUDED.reasons,
                 would_have_been_bound = EXCLUDED.would_have_been_bound, explanation = EXCLUDED.explanation,
                 self_check = EXCLUDED.self_check, rule_version = EXCLUDED.rule_version,
-                computed_at = EXCLUDED.computed_at
+                computed_at = EXCLUDED.computed_at, inputs_fingerprint = EXCLUDED.inputs_fingerprint
             """,
             [
                 compliance.RULE_VERSION,
@@ -359,7 +476,8 @@ def _write(upserts, history, now) -> None:
                 [u[1].would_have_been_bound for u in upserts],
                 [u[5] for u in upserts],
                 [u[2] for u in upserts],
-                [json.dumps(u[4], ensure_ascii=False) for u in upserts],
+                [u[4] for u in upserts],
+                [u[6] for u in upserts],
             ],
         )
         cur.execute(
@@ -386,6 +504,42 @@ def _write(upserts, history, now) -> None:
             )
 
 
+def _copy(upserts, history, now) -> None:
+    """COPY a chunk's new verdicts, warrant links and history rows (none existed)."""
+    rule = compliance.RULE_VERSION
+    with _bound_cursor() as cur:
+        with cur.copy(
+            "COPY visits_verdict (visit_id, code, basis, would_have_been_bound, explanation, self_check, "
+            "reasons, inputs_fingerprint, rule_version, computed_at) FROM STDIN"
+        ) as copy:
+            for visit_id, verdict, check, _w, reasons_json, explanation, fingerprint in upserts:
+                copy.write_row(
+                    (
+                        visit_id,
+                        verdict.code,
+                        verdict.basis,
+                        verdict.would_have_been_bound,
+                        explanation,
+                        check,
+                        reasons_json,
+                        fingerprint,
+                        rule,
+                        now,
+                    )
+                )
+        with cur.copy("COPY visits_verdict_warrants (verdict_id, warrant_id) FROM STDIN") as copy:
+            for u in upserts:
+                for warrant_id in u[3]:
+                    copy.write_row((u[0], warrant_id))
+        if history:
+            with cur.copy(
+                "COPY visits_verdictchange (visit_id, changed_at, old_code, new_code, old_basis, new_basis, "
+                "explanation, cause, reasons, cause_facts, rule_version) FROM STDIN"
+            ) as copy:
+                for h in history:
+                    copy.write_row((h[0], now, *h[1:], rule))
+
+
 def chunks(ids: Sequence[int], size: int) -> Iterator[list[int]]:
     for i in range(0, len(ids), size):
         yield list(ids[i : i + size])
@@ -398,48 +552,106 @@ def evaluate_visits(
     chunk_size: int = CHUNK_SIZE,
     facts: FactBook | None = None,
     progress: Callable[[EvaluationStats], None] | None = None,
+    force: bool = False,
 ) -> EvaluationStats:
     """Evaluate the given visits (all when None), one transaction per chunk; returns counts.
 
-    Each chunk locks its visit rows, so two workers never interleave on one visit.
-    `progress`, if given, is called with the running totals after each chunk commits.
+    Given ids (the outbox's tasks), every one of them goes through the rule. Without ids
+    this is a full re-evaluation (evaluate_range over every id): the visits whose inputs'
+    digest, rule version and request state show nothing changed are skipped, unless
+    `force`. Each chunk locks its visit rows, so two workers never interleave on one
+    visit. `progress`, if given, is called with the running totals after each chunk commits.
     """
+    if visit_ids is None:
+        return evaluate_range(
+            cause=cause, chunk_size=chunk_size, facts=facts, progress=progress, force=force
+        )
     stats = EvaluationStats()
-    if visit_ids is not None:
-        ids = sorted(set(visit_ids))
-        if not ids:
-            return stats
-        if facts is None:
-            with connection.cursor() as cur:
-                cur.execute(
-                    "SELECT DISTINCT person_id, host_id FROM visits_visit WHERE id = ANY(%s)", [ids]
-                )
-                pairs = cur.fetchall()
-            facts = load_facts(state_ids={p[1] for p in pairs}, person_ids={p[0] for p in pairs})
-        for chunk in chunks(ids, chunk_size):
-            with transaction.atomic(), connection.cursor() as cur:
-                cur.execute(
-                    f"SELECT {_VISIT_COLUMNS} {_VISIT_FROM} WHERE v.id = ANY(%s) ORDER BY v.id FOR NO KEY UPDATE OF v",
-                    [chunk],
-                )
-                stats += _evaluate_rows(cur, cur.fetchall(), facts, cause, timezone.now())
-            if progress:
-                progress(stats)
+    ids = sorted(set(visit_ids))
+    if not ids:
         return stats
+    if facts is None:
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT DISTINCT person_id, host_id FROM visits_visit WHERE id = ANY(%s)", [ids]
+            )
+            pairs = cur.fetchall()
+        facts = load_facts(state_ids={p[1] for p in pairs}, person_ids={p[0] for p in pairs})
+    return _evaluate_ids(ids, facts, cause, chunk_size, progress, stats)
 
-    facts = facts or load_facts()
-    last_id = 0
-    while True:
+
+def _evaluate_ids(ids, facts, cause, chunk_size, progress, stats) -> EvaluationStats:
+    for chunk in chunks(ids, chunk_size):
         with transaction.atomic(), connection.cursor() as cur:
-            cur.execute(_NEXT_CHUNK, {"after": last_id, "limit": chunk_size})
-            rows = cur.fetchall()
-            if not rows:
-                break
-            stats += _evaluate_rows(cur, rows, facts, cause, timezone.now())
-            last_id = rows[-1][0]
+            cur.execute(_READ_LOCKED, {**facts.digests, "ids": chunk})
+            stats += _evaluate_rows(cur, cur.fetchall(), facts, cause, timezone.now())
         if progress:
             progress(stats)
     return stats
+
+
+def evaluate_range(
+    after: int = 0,
+    upto: int | None = None,
+    *,
+    cause: str = FULL_REEVALUATION,
+    chunk_size: int = CHUNK_SIZE,
+    facts: FactBook | None = None,
+    progress: Callable[[EvaluationStats], None] | None = None,
+    force: bool = False,
+) -> EvaluationStats:
+    """Re-evaluate the visits with `after` < id <= `upto` (None: no upper bound); returns counts.
+
+    Reads SCAN_SIZE visits at a time without locking them, with the digest of their inputs
+    (_SCAN), and runs the rule only on those that need it: no verdict, an outstanding
+    request, another rule version or another digest (every visit with `force`). Those are
+    then read again, locked, in chunks of `chunk_size`, as evaluate_visits(ids) does. The
+    facts are loaded once (all of them); the same FactBook gives the digests compared and
+    the verdicts computed, so a stored fingerprint always describes the facts its verdict
+    came from. `evaluated` counts the visits checked, `computed` those the rule ran on.
+    Several processes can share a pass by id range (visits.tasks.reevaluate_range).
+    """
+    facts = facts or load_facts()
+    stats = EvaluationStats()
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT max(id) FROM visits_visit WHERE id > %s AND id <= %s",
+            [after, _LAST_ID if upto is None else upto],
+        )
+        last = cur.fetchone()[0]
+    while last is not None and after < last:
+        bound = min(after + SCAN_SIZE, last)
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute("SET LOCAL jit = off")
+            cur.execute(
+                _SCAN,
+                {**facts.digests, "after": after, "upto": bound, "force": force},
+            )
+            count, stale = cur.fetchone()
+        if stale:
+            before = stats.evaluated
+            _evaluate_ids(sorted(stale), facts, cause, chunk_size, None, stats)
+            # The skipped visits count as checked, with nothing computed or written.
+            stats.evaluated = before
+        stats.evaluated += count
+        after = bound
+        if progress and count:
+            progress(stats)
+    return stats
+
+
+def id_ranges(parts: int) -> list[tuple[int, int]]:
+    """Split the visits into `parts` contiguous (after, upto] id ranges of nearly equal size."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT percentile_disc(%s::float8[]) WITHIN GROUP (ORDER BY id), max(id) FROM visits_visit",
+            [[k / parts for k in range(1, parts)]],
+        )
+        inner, last = cur.fetchone()
+    if last is None:
+        return []
+    cuts = [0, *sorted(set(inner or [])), last]
+    return [(lo, hi) for lo, hi in zip(cuts, cuts[1:], strict=False) if hi > lo]
 
 
 def evaluate_pending(

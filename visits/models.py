@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from compliance import referral_sentence
 from core import history
+from core import reasons as reasons_text
 from core.models import DatePrecision, Source
 
 
@@ -331,6 +332,15 @@ class Verdict(models.Model):
     )
     rule_version = models.CharField(max_length=20)
     computed_at = models.DateTimeField()
+    inputs_fingerprint = models.BigIntegerField(
+        null=True,
+        blank=True,
+        help_text=(
+            "A digest of everything the verdict was computed from (the visit's columns, the "
+            "person's warrants, the host's timeline, the findings, the rule version): a full "
+            "re-evaluation skips the visits whose digest did not change. Empty: not yet known."
+        ),
+    )
 
     class Meta:
         constraints = [
@@ -342,6 +352,19 @@ class Verdict(models.Model):
 
     def __str__(self):
         return f"{self.visit_id}: {self.code}"
+
+    def explanation_text(self, language: str | None = "en") -> str:
+        """The explanation in `language` ('en', 'fr'; None: the active one), rendered from
+        the structured `reasons`. The rule stores no prose (`explanation` stays blank); a
+        row recorded before reasons were kept has none and shows its stored English text.
+        """
+        return _explanation_text(self, language)
+
+
+def _explanation_text(row, language: str | None) -> str:
+    if not row.reasons:
+        return row.explanation or ""
+    return reasons_text.render(row.reasons, language)
 
 
 class CurrentTransactionId(models.Func):
@@ -387,6 +410,11 @@ class VerdictChange(models.Model):
 
     def __str__(self):
         return f"{self.visit_id}: {self.old_code or '-'} -> {self.new_code}"
+
+    def explanation_text(self, language: str | None = "en") -> str:
+        """The explanation of the new verdict in `language` (None: the active one), from
+        `reasons`; the stored English text for a change recorded before reasons were kept."""
+        return _explanation_text(self, language)
 
 
 class EvaluationRequest(models.Model):

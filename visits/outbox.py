@@ -27,12 +27,16 @@ from django.db import DatabaseError, connection, transaction
 
 from compliance import RULE_VERSION
 from core import causes
-from visits.flagging import chunks
+from visits.flagging import chunks, id_ranges
 
 logger = logging.getLogger(__name__)
 
 EVALUATE_TASK = "visits.evaluate_visits"
+REEVALUATE_RANGE_TASK = "visits.reevaluate_range"
 RELAY_BATCH = 500
+# Visits per task of a queued full re-evaluation: each task loads the facts once (a
+# fraction of a second), so shares are large; many more shares than workers keep them busy.
+RANGE_TASK_VISITS = 100_000
 
 
 # --- Requesting evaluations (the outbox) ------------------------------------------
@@ -151,6 +155,26 @@ def request_outdated_rule_version() -> None:
             [RULE_VERSION],
             {"key": "rule", "version": RULE_VERSION},
         )
+
+
+def queue_full_reevaluation(
+    *, visits_per_task: int = RANGE_TASK_VISITS, force: bool = False, queue: str | None = None
+) -> list[tuple[int, int]]:
+    """Split a full re-evaluation into `visits.reevaluate_range` tasks and enqueue them.
+
+    Every worker consuming the queue (on this machine or any other connected to the same
+    PostgreSQL and Redis) takes shares until none is left. Returns the (after, upto] id
+    ranges enqueued. Raises the broker's error if it cannot be reached (nothing is lost:
+    no request is consumed, and `manage.py evaluate_visits --all` does the same work).
+    """
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM visits_visit")
+        total = cur.fetchone()[0]
+    ranges = id_ranges(max(1, -(-total // visits_per_task)))
+    task = signature(REEVALUATE_RANGE_TASK)
+    for after, upto in ranges:
+        task.apply_async(args=[after, upto, force], queue=queue)
+    return ranges
 
 
 def undelivered_visit_ids(

@@ -4,9 +4,12 @@ Receivers only record requests (in the saving transaction); the relay enqueues
 the work after commit. See visits.flagging.
 """
 
+import datetime
+
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from core.models import Source
 from states.models import Declaration, SecurityCouncilReferral, State, TreatyEvent
 from visits.models import Finding, Visit
 from visits.outbox import request_evaluation
@@ -39,11 +42,31 @@ TRACKED = {
 }
 
 
+# The dated fields whose change affects only the visits on or after the earliest of their
+# old and new values (with the precision each date is known to, where it has one).
+DATED = {
+    Warrant: [
+        ("issued", "issued_precision"),
+        ("made_public", "made_public_precision"),
+        ("ended", None),
+    ],
+    TreatyEvent: [("date", None)],
+    Declaration: [("lodged", None)],
+}
+
+
+def _dated_fields(model) -> list[str]:
+    return [f for pair in DATED.get(model, ()) for f in pair if f]
+
+
 @receiver(pre_save)
 def remember_old_values(sender, instance, **kwargs):
     fields = TRACKED.get(sender)
     if fields and instance.pk:
-        instance._iccwatch_before = sender.objects.filter(pk=instance.pk).values(*fields).first()
+        extra = [f for f in _dated_fields(sender) if f not in fields]
+        instance._iccwatch_before = (
+            sender.objects.filter(pk=instance.pk).values(*fields, *extra).first()
+        )
 
 
 def describe_change(instance, created: bool, deleted: bool = False) -> dict:
@@ -115,17 +138,143 @@ def _natural_key(model, field: str, value) -> str:
     return str(value)
 
 
+def _first_day(day: datetime.date | None, precision: str | None) -> datetime.date | None:
+    """The first day a date known to `precision` ('day', 'month', 'year') can be."""
+    if day is None:
+        return None
+    if precision == "year":
+        return day.replace(month=1, day=1)
+    if precision == "month":
+        return day.replace(day=1)
+    return day
+
+
+def earliest_changed_date(instance, previous: dict | None) -> datetime.date | None:
+    """The earliest day on which this change to a dated fact (a warrant, a treaty event, a
+    declaration) can make a difference: the earliest of the old and new values of its
+    dated fields (DATED), each at the first day its precision allows. None when the
+    change is not only to dated fields (a warrant moved to another person, a declaration
+    to another situation, an end reason...), or a date is missing: then every day can.
+    """
+    pairs = DATED.get(type(instance))
+    if not pairs:
+        return None
+    tracked = TRACKED.get(type(instance), [])
+    if previous is not None:
+        dated = set(_dated_fields(type(instance)))
+        others = [f for f in tracked if f not in dated and previous.get(f) != getattr(instance, f)]
+        if others:
+            return None
+        changed = [
+            (field, precision)
+            for field, precision in pairs
+            if previous.get(field) != getattr(instance, field)
+            or (precision and previous.get(precision) != getattr(instance, precision))
+        ]
+        if not changed:
+            return None  # an edit to untracked fields: as before, every day
+        states = [previous, {f: getattr(instance, f) for f in _dated_fields(type(instance))}]
+    else:  # created or deleted: all of its dates count
+        changed = pairs
+        states = [{f: getattr(instance, f) for f in _dated_fields(type(instance))}]
+    days = []
+    for state in states:
+        for field, precision in changed:
+            day = _first_day(state.get(field), state.get(precision) if precision else None)
+            if day is not None:
+                days.append(day)
+    if isinstance(instance, Warrant) and not days:
+        return None
+    return min(days) if days else None
+
+
+# The last day a visit can have been on (its end, else its start, at the last day its
+# precision allows); an undated visit can be on any day.
+_LAST_POSSIBLE_DAY = """CASE
+    WHEN v."end" IS NOT NULL THEN CASE v.end_precision
+        WHEN 'year' THEN (date_trunc('year', v."end") + interval '1 year - 1 day')::date
+        WHEN 'month' THEN (date_trunc('month', v."end") + interval '1 month - 1 day')::date
+        ELSE v."end" END
+    ELSE CASE v.start_precision
+        WHEN 'year' THEN (date_trunc('year', v.start) + interval '1 year - 1 day')::date
+        WHEN 'month' THEN (date_trunc('month', v.start) + interval '1 month - 1 day')::date
+        ELSE v.start END
+END"""
+
+# The reasons (compliance.explanation) of a visit before the changed date that still name
+# the changed facts, so must be recomputed although the verdict cannot change: the host's
+# entry into force, deposit and withdrawal (bound_state_party says when a later
+# withdrawal takes effect, not_yet_party when the Statute entered into force); its
+# declarations (bound_declaration, and not_party's "lodged a declaration later"); the
+# warrants' dates (no_warrant_in_force's "issued after", a pending verdict's imprecise
+# warrant, bound_residual's issue date). A verdict without reasons (recorded before they
+# were kept) or without a verdict at all is always recomputed.
+_CITES = {
+    "timeline": ("entry_into_force", "deposited", "withdrawal_effective"),
+    "declaration": ("lodged", "declaration_lodged_later", "declaration_situation"),
+    # no_warrant_in_force's reason also says whether there are several warrants.
+    "warrant": ("issued_after", "ended_before", "imprecise_warrant != null", "warrant_issued"),
+}
+
+
+def _cites(kind: str) -> str:
+    keys = " || ".join(f"@.{key}" if " " in key else f"exists(@.{key})" for key in _CITES[kind])
+    return (
+        "NOT EXISTS (SELECT 1 FROM visits_verdict vd WHERE vd.visit_id = v.id "
+        f"AND vd.reasons <> '[]'::jsonb AND NOT jsonb_path_exists(vd.reasons, '$[*] ? ({keys})'))"
+    )
+
+
+def _from_day(
+    where: str, params: list, day: datetime.date | None, cites: str, extra: str = ""
+) -> tuple[str, list]:
+    """`where`, narrowed to the visits that can be on or after `day` (every visit when None),
+    and those before it whose verdict's reasons cite the changed facts (`cites`, SQL)."""
+    if day is None:
+        return where, params
+    narrowed = f"v.start IS NULL OR {_LAST_POSSIBLE_DAY} >= %s OR {cites}"
+    if extra:
+        narrowed += f" OR {extra}"
+    return f"{where} AND ({narrowed})", [*params, day]
+
+
 def _affected(instance, previous: dict | None) -> tuple[str, list] | None:
-    """The SQL condition (alias v) selecting the visits whose verdict may change."""
+    """The SQL condition (alias v) selecting the visits whose verdict may change.
+
+    A change to a state's timeline (a treaty event, a declaration) or to a warrant's
+    dates selects only the visits that can fall on or after the earliest changed date
+    (earliest_changed_date; partial and missing visit dates count as any day they could
+    be), plus the earlier ones whose reasons cite the changed facts.
+    """
     if isinstance(instance, Visit):
         return "v.id = %s", [instance.pk]
     if isinstance(instance, Warrant):
         person_ids = {instance.person_id, (previous or {}).get("person_id")} - {None}
-        return "v.person_id = ANY(%s)", [list(person_ids)]
+        day = earliest_changed_date(instance, previous)
+        if instance.pk is None:  # deleted: its links are gone with it
+            links = ""
+        else:
+            links = (
+                "EXISTS (SELECT 1 FROM visits_verdict_warrants vw "
+                f"WHERE vw.verdict_id = v.id AND vw.warrant_id = {int(instance.pk)})"
+            )
+        return _from_day("v.person_id = ANY(%s)", [list(person_ids)], day, _cites("warrant"), links)
     if isinstance(instance, Person):
         return "v.person_id = %s", [instance.pk]
-    if isinstance(instance, TreatyEvent | Declaration):
-        return "v.host_id = %s", [instance.state_id]
+    if isinstance(instance, TreatyEvent):
+        return _from_day(
+            "v.host_id = %s",
+            [instance.state_id],
+            earliest_changed_date(instance, previous),
+            _cites("timeline"),
+        )
+    if isinstance(instance, Declaration):
+        return _from_day(
+            "v.host_id = %s",
+            [instance.state_id],
+            earliest_changed_date(instance, previous),
+            _cites("declaration"),
+        )
     if isinstance(instance, SecurityCouncilReferral):
         # The bound states' visits by persons of the referred situation (bound states are
         # an m2m: request_after_bound_states_change covers changes to them).
@@ -191,3 +340,19 @@ def request_after_bound_states_change(sender, instance, action, pk_set, **kwargs
             [list(states)],
             {"key": "edited", "object": "referral", "name": name},
         )
+
+
+# Sources are not part of a verdict's fingerprint (flagging._FINGERPRINT): they only feed
+# its reasons' citations. A visit's own citations change through its sources (the m2m
+# receiver above) or its report (which saves the visit); an edit of a shared source
+# records a request here.
+@receiver(post_save, sender=Source)
+def request_after_source_change(sender, instance, created, raw=False, **kwargs):
+    """A source's publisher, date or address changed: the visits citing it are re-explained."""
+    if raw or created:
+        return
+    request_evaluation(
+        "v.id IN (SELECT c.visit_id FROM visits_visit_sources c WHERE c.source_id = %s)",
+        [instance.pk],
+        {"key": "edited", "object": "source", "name": instance.url},
+    )

@@ -17,6 +17,19 @@ def evaluate_visits_task(visit_ids: list[int]) -> int:
     return flagging.evaluate_visits(visit_ids, cause="a change to its facts").changed
 
 
+@shared_task(
+    name="visits.reevaluate_range",
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=8,
+)
+def reevaluate_range_task(after: int, upto: int, force: bool = False) -> dict:
+    """One share of a full re-evaluation: the visits with after < id <= upto, unchanged
+    ones skipped (flagging.evaluate_range); idempotent. Returns the counts as a dict."""
+    stats = flagging.evaluate_range(after, upto, force=force)
+    return {"evaluated": stats.evaluated, "computed": stats.computed, "changed": stats.changed}
+
+
 @shared_task(name="visits.sweep_evaluation_requests")
 def sweep_evaluation_requests() -> int:
     """Re-enqueue evaluation requests the relay could not deliver (run by Celery beat)."""

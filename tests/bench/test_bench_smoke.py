@@ -87,3 +87,12 @@ def test_every_import_of_the_benchmark_scripts_resolves(script):
     names += [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level == 0]
     missing = [name for name in names if importlib.util.find_spec(name) is None]
     assert missing == []
+
+
+def test_the_withdrawal_fan_out_leaves_only_current_verdicts_unmarked(synthetic_data):
+    reevaluate.run_evaluation("first run", VISITS, profile=False)
+    result = reevaluate.run_withdrawal()
+    # Every visit it did not mark was run through the rule: none changed.
+    assert result["unmarked_changed"] == 0
+    assert result["unmarked_checked"] > 0
+    assert result["visits_on_or_after"] <= result["marked"] < result["host_visits"]

@@ -1,6 +1,7 @@
 """Which visits a change marks for evaluation, and how verdicts are stored."""
 
 import datetime
+import io
 
 import pytest
 
@@ -85,14 +86,13 @@ def test_a_request_made_after_the_read_is_not_cleared(seeded):
 
     visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
     outbox.request_evaluation("v.id = %s", [visit.pk], "first change")
+    facts = flagging.load_facts()
     with connection.cursor() as cur:
-        cur.execute(
-            f"SELECT {flagging._VISIT_COLUMNS} {flagging._VISIT_FROM} WHERE v.id = %s", [visit.pk]
-        )
+        cur.execute(flagging._READ_LOCKED, {**facts.digests, "ids": [visit.pk]})
         rows = cur.fetchall()
         # Another change lands between reading the visit and storing its verdict.
         outbox.request_evaluation("v.id = %s", [visit.pk], "second change")
-        flagging._evaluate_rows(cur, rows, flagging.load_facts(), "test", timezone.now())
+        flagging._evaluate_rows(cur, rows, facts, "test", timezone.now())
     assert causes.loads(EvaluationRequest.objects.get(visit=visit).reason) == [
         causes.text_cause("first change"),
         causes.text_cause("second change"),
@@ -113,3 +113,133 @@ def test_verdicts_from_an_older_rule_version_are_marked_and_recomputed(seeded):
     visit.verdict.refresh_from_db()
     assert visit.verdict.rule_version == flagging.compliance.RULE_VERSION
     assert VerdictChange.objects.count() == history  # same verdict, same text: no history entry
+
+
+def test_a_full_reevaluation_runs_the_rule_only_where_inputs_changed(seeded):
+    from django.db import connection
+
+    flagging.evaluate_visits()  # stores every verdict's fingerprint
+    steady = flagging.evaluate_visits()
+    assert steady.evaluated == Visit.objects.count()
+    assert (steady.computed, steady.changed) == (0, 0)
+    # A change made behind the signals' back (no evaluation request): the fingerprint
+    # of the warrant's person's visits no longer matches, and only they are recomputed.
+    warrant = Warrant.objects.get(person__slug="vladimir-putin")
+    with connection.cursor() as cur:
+        cur.execute(
+            "UPDATE warrants_warrant SET issued = %s, made_public = %s WHERE id = %s",
+            [datetime.date(2024, 9, 4), datetime.date(2024, 9, 4), warrant.pk],
+        )
+    putin = Visit.objects.filter(person__slug="vladimir-putin").count()
+    stats = flagging.evaluate_visits()
+    assert stats.computed == putin
+    assert stats.changed > 0
+    assert Visit.objects.get(slug="vladimir-putin-mng-2024-09-02").verdict.code == (
+        "no_warrant_in_force"
+    )
+    assert flagging.evaluate_visits().computed == 0
+    assert flagging.evaluate_visits(force=True).computed == Visit.objects.count()
+
+
+def test_a_new_rule_version_recomputes_every_verdict(seeded, monkeypatch):
+    flagging.evaluate_visits()
+    monkeypatch.setattr(compliance, "RULE_VERSION", "2999.1")
+    stats = flagging.evaluate_visits()
+    assert stats.computed == Visit.objects.count()
+    assert set(Verdict.objects.values_list("rule_version", flat=True)) == {"2999.1"}
+
+
+def test_a_queued_full_reevaluation_covers_every_visit_once(seeded, settings):
+    from django.core.management import call_command
+
+    assert settings.CELERY_TASK_ALWAYS_EAGER  # the tasks run inline here
+    ranges = outbox.queue_full_reevaluation(visits_per_task=7, force=True)
+    assert len(ranges) > 1
+    ids = sorted(Visit.objects.values_list("pk", flat=True))
+    covered = [i for i in ids for lo, hi in ranges if lo < i <= hi]
+    assert covered == ids  # contiguous, no gap, no overlap
+    out = io.StringIO()
+    call_command("evaluate_visits", "--queue", stdout=out)
+    assert "Queued a full re-evaluation as 1 tasks" in out.getvalue()
+    assert not EvaluationRequest.objects.exists()
+    assert flagging.evaluate_visits().computed == 0
+
+
+def test_verdicts_store_reasons_and_no_prose_and_render_them_when_read(seeded):
+    """The rule's pass writes no English text: each verdict and each history row keeps its
+    structured reasons, and its explanation is rendered from them in the reader's language."""
+    from core import reasons
+
+    Verdict.objects.all().delete()
+    VerdictChange.objects.all().delete()
+    flagging.evaluate_visits()
+    verdict = Verdict.objects.get(visit__slug="vladimir-putin-mng-2024-09-02")
+    assert verdict.explanation == "" and verdict.reasons
+    assert verdict.explanation_text("en") == reasons.render(verdict.reasons, "en")
+    assert "Mongolia" in verdict.explanation_text("en")
+    assert "Mongolie" in verdict.explanation_text("fr")
+    change = VerdictChange.objects.get(visit=verdict.visit)
+    assert change.explanation == "" and change.reasons == verdict.reasons
+    assert change.explanation_text("en") == verdict.explanation_text("en")
+    # The cause is still recorded, structured and in English.
+    assert change.cause_facts["first"] is True
+    assert change.cause == causes.render(change.cause_facts, "en")
+    assert change.cause.startswith("first evaluation")
+
+
+def test_a_first_pass_chunk_whose_verdict_appeared_meanwhile_is_upserted(seeded):
+    """A chunk read with no verdicts is COPied; if another worker inserted one of its
+    verdicts after the read, the COPY fails on the key and the chunk is upserted instead."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    Verdict.objects.all().delete()
+    flagging.evaluate_visits()
+    visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    before = Verdict.objects.get(visit=visit)
+    facts = flagging.load_facts()
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(flagging._READ_LOCKED, {**facts.digests, "ids": [visit.pk]})
+        # As read before the other worker's verdict committed: no verdict.
+        rows = [row[:15] + (None,) * 5 + row[20:] for row in cur.fetchall()]
+        stats = flagging._evaluate_rows(cur, rows, facts, "test", timezone.now())
+    assert stats.changed == 1
+    after = Verdict.objects.get(visit=visit)
+    assert (after.code, after.reasons, after.inputs_fingerprint) == (
+        before.code,
+        before.reasons,
+        before.inputs_fingerprint,
+    )
+    assert after.warrants.count() == before.warrants.count() > 0
+
+
+def test_a_first_pass_writes_what_the_upsert_writes(seeded):
+    """The COPY of a first pass and the upsert of a re-evaluation store the same rows."""
+
+    def snapshot():
+        return {
+            v.visit_id: (
+                v.code,
+                v.basis,
+                v.would_have_been_bound,
+                v.explanation,
+                v.self_check,
+                v.reasons,
+                v.inputs_fingerprint,
+                v.rule_version,
+                sorted(v.warrants.values_list("pk", flat=True)),
+            )
+            for v in Verdict.objects.prefetch_related("warrants")
+        }
+
+    Verdict.objects.all().delete()
+    VerdictChange.objects.all().delete()
+    flagging.evaluate_visits()
+    copied = snapshot()
+    first_changes = set(VerdictChange.objects.values_list("visit_id", "new_code", "cause"))
+    # The same verdicts through the upsert: every stored one differs, so each is rewritten.
+    Verdict.objects.update(code="pending", basis="", reasons=[])
+    flagging.evaluate_visits(force=True)
+    assert snapshot() == copied
+    assert len(first_changes) == Visit.objects.count()
+    assert all(cause.startswith("first evaluation") for _v, _c, cause in first_changes)

@@ -224,7 +224,7 @@ def test_saving_a_visit_through_the_write_path_produces_its_verdict_within_secon
         worker=pipeline,
     )
     assert time.monotonic() - started < 20
-    assert "Mongolia" in verdict.explanation
+    assert "Mongolia" in verdict.explanation_text("en")
     change = latest_change(visit)
     assert (change.old_code, change.new_code) == ("", "non_compliance")
     assert change.cause.startswith(f"first evaluation (visit {visit.slug} was added")

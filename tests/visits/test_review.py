@@ -197,7 +197,7 @@ def test_a_pending_report_never_changes_what_a_published_visit_shows(seeded, rep
     mongolia = Visit.objects.get(slug=MONGOLIA)
     cited = mongolia.citations.select_related("source").first()
     before = (cited.shown_publisher, cited.shown_excerpt, cited.source.publisher)
-    explanation = mongolia.verdict.explanation
+    explanation = mongolia.verdict.explanation_text()
     review.file_report(
         author=reporter,
         data={**TAJIKISTAN, "start": "2025-11-01", "end": None},
@@ -209,7 +209,7 @@ def test_a_pending_report_never_changes_what_a_published_visit_shows(seeded, rep
     cited.source.refresh_from_db()
     assert (cited.shown_publisher, cited.shown_excerpt, cited.source.publisher) == before
     mongolia.verdict.refresh_from_db()
-    assert mongolia.verdict.explanation == explanation
+    assert mongolia.verdict.explanation_text() == explanation
 
 
 def test_a_verified_citation_of_a_shared_url_keeps_the_other_visits_details(

@@ -4,13 +4,17 @@
 `--stale` evaluates only the visits with an outstanding evaluation request (what
 the workers would do next), e.g. to drain the outbox while the broker is down.
 Both call the same functions as the Celery tasks and write only what changed.
+A full re-evaluation skips the visits whose inputs did not change since their verdict
+(its stored fingerprint); `--force` runs the rule on every visit all the same.
+`--queue` splits the full re-evaluation into Celery tasks (visits.reevaluate_range)
+for the workers instead, on however many machines they run.
 """
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from visits import flagging
+from visits import flagging, outbox
 
 
 class Command(BaseCommand):
@@ -32,21 +36,50 @@ class Command(BaseCommand):
             help="Evaluate only visits with an outstanding evaluation request.",
         )
         parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run the rule on every visit, even those whose inputs did not change.",
+        )
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="Enqueue the full re-evaluation as Celery tasks for the workers, and return.",
+        )
+        parser.add_argument(
             "--chunk-size",
             type=int,
             default=flagging.CHUNK_SIZE,
             help=f"Visits per transaction (default {flagging.CHUNK_SIZE}).",
         )
 
-    def handle(self, *args, stale: bool, chunk_size: int, verbosity: int, **options):
+    def handle(
+        self,
+        *args,
+        stale: bool,
+        chunk_size: int,
+        verbosity: int,
+        force: bool,
+        queue: bool,
+        **options,
+    ):
         if chunk_size < 1:
             raise CommandError("--chunk-size must be at least 1.")
+        if queue:
+            if stale:
+                raise CommandError(
+                    "--queue re-evaluates every visit; it cannot be combined with --stale."
+                )
+            ranges = outbox.queue_full_reevaluation(force=force)
+            self.stdout.write(
+                f"Queued a full re-evaluation as {len(ranges)} tasks (visits.reevaluate_range)."
+            )
+            return
         started = time.monotonic()
         if stale:
             stats = flagging.evaluate_pending(chunk_size=chunk_size)
         else:
             progress = self._progress(started) if verbosity >= 2 else None
-            stats = flagging.evaluate_visits(chunk_size=chunk_size, progress=progress)
+            stats = flagging.evaluate_visits(chunk_size=chunk_size, progress=progress, force=force)
         elapsed = time.monotonic() - started
         rate = (
             f", {stats.evaluated / elapsed:,.0f} visits/s"
