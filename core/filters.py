@@ -19,6 +19,7 @@ from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db.models import Count, F
 from django_filters.fields import BaseCSVField
 from django_filters.widgets import BaseCSVWidget
+from drf_spectacular.utils import extend_schema_field
 
 from core import identifiers
 
@@ -113,8 +114,10 @@ class AnyOfISO3Filter(AnyOfCharFilter):
         return super().filter(qs, [v.upper() for v in value] if value else value)
 
 
+@extend_schema_field({"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 9999}})
 class AnyOfYearFilter(AnyOfFilter):
-    """One or more years: `?year=2024,2025`."""
+    """One or more years: `?year=2024,2025`. Its schema is given here: the model field
+    behind `start__year` is a transform drf-spectacular cannot resolve."""
 
     field_class = forms.IntegerField
 

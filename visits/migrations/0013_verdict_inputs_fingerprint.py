@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("visits", "0010_evaluationrequest_relayed_at"),
+        ("visits", "0012_visit_sort_indexes"),
     ]
 
     operations = [
