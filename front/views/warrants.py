@@ -55,7 +55,6 @@ def person_search_widget() -> forms.Widget:
         {
             "list": "person-options",
             "autocomplete": "off",
-            "aria-describedby": "id_person-help",
             "data-suggest": "/api/v1/search/?kind=person&q=",
         }
     )
