@@ -37,6 +37,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 import compliance
 from compliance import Period
@@ -86,7 +87,7 @@ class DuplicateReport(Exception):
     """An identical open report, or one filed with the same idempotency key, exists."""
 
     def __init__(self, existing: Report):
-        super().__init__(f"report {existing.pk} already says this")
+        super().__init__(_("report %(pk)s already says this") % {"pk": existing.pk})
         self.existing = existing
 
 
@@ -150,15 +151,19 @@ def resolve(data: dict, citations: Sequence[dict]) -> ResolvedReport:
     errors: dict[str, str] = {}
     person = Person.objects.filter(slug=data["person"] or "").select_related("nationality").first()
     if person is None:
-        errors["person"] = f"No person with slug {data['person']!r}."
+        errors["person"] = _("No person with slug %(slug)r.") % {"slug": data["person"]}
     host = State.objects.filter(iso3=data["host"] or "").first()
     if host is None:
-        errors["host"] = f"No state with ISO 3166-1 alpha-3 code {data['host']!r}."
+        errors["host"] = _("No state with ISO 3166-1 alpha-3 code %(code)r.") % {
+            "code": data["host"]
+        }
     controlled_by = None
     if data["controlled_by"]:
         controlled_by = State.objects.filter(iso3=data["controlled_by"]).first()
         if controlled_by is None:
-            errors["controlled_by"] = f"No state with code {data['controlled_by']!r}."
+            errors["controlled_by"] = _("No state with code %(code)r.") % {
+                "code": data["controlled_by"]
+            }
     dates = {}
     for field in ("start", "end"):
         value = data[field]
@@ -168,7 +173,10 @@ def resolve(data: dict, citations: Sequence[dict]) -> ResolvedReport:
             errors[field] = str(exc)
             dates[field] = None
         if dates[field] is not None and dates[field].first.year < EARLIEST_YEAR:
-            errors[field] = f"{value!r} is before {EARLIEST_YEAR}: give the visit's real date."
+            errors[field] = _("%(value)r is before %(year)s: give the visit's real date.") % {
+                "value": value,
+                "year": EARLIEST_YEAR,
+            }
             dates[field] = None
     sources = []
     for i, c in enumerate(normalise_citations(citations)):
@@ -177,16 +185,18 @@ def resolve(data: dict, citations: Sequence[dict]) -> ResolvedReport:
             try:
                 published = datetime.date.fromisoformat(str(c["published"]))
             except ValueError:
-                errors[f"citations.{i}.published"] = (
-                    f"{c['published']!r} is not a date (YYYY-MM-DD)."
-                )
+                errors[f"citations.{i}.published"] = _("%(value)r is not a date (YYYY-MM-DD).") % {
+                    "value": c["published"]
+                }
             if published is not None and published.year < EARLIEST_YEAR:
-                errors[f"citations.{i}.published"] = (
-                    f"{c['published']!r} is before {EARLIEST_YEAR}: give the source's real date."
-                )
+                errors[f"citations.{i}.published"] = _(
+                    "%(value)r is before %(year)s: give the source's real date."
+                ) % {"value": c["published"], "year": EARLIEST_YEAR}
                 published = None
         if not str(c["url"]).startswith(("http://", "https://")):
-            errors[f"citations.{i}.url"] = f"{c['url']!r} is not an http(s) URL."
+            errors[f"citations.{i}.url"] = _("%(value)r is not an http(s) URL.") % {
+                "value": c["url"]
+            }
         sources.append(
             SourceInput(
                 url=c["url"],
@@ -356,9 +366,9 @@ def _require(allowed: bool, message: str) -> None:
 
 
 def _four_eyes(report: Report, reviewer) -> None:
-    _require(roles.may_review(reviewer), "Only reviewers may review reports.")
+    _require(roles.may_review(reviewer), _("Only reviewers may review reports."))
     if report.author_id == reviewer.pk:
-        raise FourEyesError("Nobody may review their own report: another reviewer must do it.")
+        raise FourEyesError(_("Nobody may review their own report: another reviewer must do it."))
 
 
 def file_report(
@@ -380,9 +390,9 @@ def file_report(
     own transaction: the checks before it read, and the database's unique keys decide
     between two identical reports filed at the same moment.
     """
-    _require(roles.may_report(author), "Only reporters may file reports.")
+    _require(roles.may_report(author), _("Only reporters may file reports."))
     if visit is not None and visit.review_state != ReviewState.VERIFIED:
-        raise ValidationError({"visit": "Only a published visit can be corrected."})
+        raise ValidationError({"visit": _("Only a published visit can be corrected.")})
     report_print = fingerprint(data, citations, visit)
     # The same key from this author, or the same report open: one query for both.
     same_key = Q(author=author, idempotency_key=idempotency_key) if idempotency_key else Q()
@@ -432,9 +442,9 @@ def file_report(
 def update_report(report: Report, user, *, data: dict, citations: Sequence[dict]) -> Report:
     """The author edits a draft or a report sent back for changes."""
     report = Report.objects.select_for_update().get(pk=report.pk)
-    _require(report.author_id == user.pk, "Only the author may edit a report.")
+    _require(report.author_id == user.pk, _("Only the author may edit a report."))
     if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
-        raise ValidationError("Only a draft or a report sent back for changes can be edited.")
+        raise ValidationError(_("Only a draft or a report sent back for changes can be edited."))
     report.data, report.citations = normalise(data), normalise_citations(citations)
     report.fingerprint = fingerprint(data, citations, report.visit)
     report.save()
@@ -445,9 +455,9 @@ def update_report(report: Report, user, *, data: dict, citations: Sequence[dict]
 def submit(report: Report, user) -> Report:
     """The author sends a draft (or a report sent back for changes) to review."""
     report = Report.objects.select_for_update().get(pk=report.pk)
-    _require(report.author_id == user.pk, "Only the author may submit a report.")
+    _require(report.author_id == user.pk, _("Only the author may submit a report."))
     if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
-        raise ValidationError("This report is not a draft.")
+        raise ValidationError(_("This report is not a draft."))
     resolve(report.data, report.citations)
     report.state, report.submitted_at = ReportState.SUBMITTED, timezone.now()
     report.save()
@@ -511,7 +521,7 @@ def verify(report: Report, reviewer) -> Visit:
     report = Report.objects.select_for_update().get(pk=report.pk)
     _four_eyes(report, reviewer)
     if report.state != ReportState.SUBMITTED:
-        raise ValidationError("Only a report awaiting review can be verified.")
+        raise ValidationError(_("Only a report awaiting review can be verified."))
     resolved = resolve(report.data, report.citations)
     fields = resolved.fields
     changes = []
@@ -563,9 +573,9 @@ def _close(report: Report, reviewer, state: str, comment: str) -> Report:
     report = Report.objects.select_for_update().get(pk=report.pk)
     _four_eyes(report, reviewer)
     if report.state != ReportState.SUBMITTED:
-        raise ValidationError("Only a report awaiting review can be sent back or rejected.")
+        raise ValidationError(_("Only a report awaiting review can be sent back or rejected."))
     if not comment.strip():
-        raise ValidationError({"comment": "Say why, for the author."})
+        raise ValidationError({"comment": _("Say why, for the author.")})
     report.state, report.comment = state, comment.strip()
     report.reviewer, report.reviewed_at = reviewer, timezone.now()
     report.save()

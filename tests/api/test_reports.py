@@ -303,6 +303,17 @@ def test_an_invalid_report_is_a_400_naming_the_field(
     assert Report.objects.count() == 0
 
 
+def test_the_review_services_refusals_speak_the_clients_language(tajikistan_removed, clients):
+    response = file(
+        clients["reporter"], {**TAJIKISTAN, "person": "nobody"}, **{"Accept-Language": "fr"}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["person"] == [
+        "Aucune personne n’a l’identifiant 'nobody'."
+    ]
+    assert Report.objects.count() == 0
+
+
 def test_a_visit_shows_what_its_own_citation_says_not_the_shared_source(seeded, api_client):
     citation = Citation.objects.filter(visit__slug=MONGOLIA).select_related("source").first()
     Citation.objects.filter(pk=citation.pk).update(
