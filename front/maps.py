@@ -93,10 +93,10 @@ def hosted_map(state, visits) -> str | None:
     return worldmap.render(
         classes={state.iso3: f"vh-{verdict_css(code)}" if code else "home"},
         default_class="vh-none",
-        titles={state.iso3: "\n".join(titles.get(state.iso3, [state.name]))},
+        titles={state.iso3: "\n".join(titles.get(state.iso3, [summaries.state_name(state)]))},
         links={},
         markers=markers,
-        label=_("Map of the visits hosted by %(state)s") % {"state": state.name},
+        label=_("Map of the visits hosted by %(state)s") % {"state": summaries.state_name(state)},
         description=_(
             "The state is shaded by the most serious verdict on a visit it hosted; each dot is "
             "a visit, placed at its city when known. The table of visits on this page lists the "

@@ -25,6 +25,9 @@ from pathlib import Path
 import pycountry
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
+
+from core.names import country_name
 
 logger = logging.getLogger(__name__)
 
@@ -301,6 +304,7 @@ def render(
     key_source = repr(
         (
             shapes.version,
+            translation.get_language(),  # the countries' names are in the reader's language
             sorted(classes.items()),
             sorted(titles.items()),
             sorted(links.items()),
@@ -329,7 +333,7 @@ def _draw(shapes, classes, titles, links, markers, label, description, default_c
     for country in shapes.countries:
         anchors[country.iso3] = country.anchor
         css = classes.get(country.iso3, default_class)
-        title = titles.get(country.iso3, country.name)
+        title = titles.get(country.iso3) or country_name(country.iso3, country.name)
         path = (
             f'<path class="{escape(css)}" d="{country.path}"><title>{escape(title)}</title></path>'
         )

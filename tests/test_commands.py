@@ -50,6 +50,19 @@ def test_up_imports_the_projects_dataset_into_an_empty_database(reader):
 
 
 @pytest.mark.django_db
+def test_up_builds_the_bulk_downloads_so_the_data_page_offers_them(reader, settings, tmp_path):
+    settings.ICCWATCH_DOWNLOADS_DIR = tmp_path / "downloads"
+    command = up_command()
+    command.seed(DATASET)
+    command.build_downloads()
+    page = reader.get("/data/").content.decode()
+    names = re.findall(r'href="/data/(iccwatch-data-[^"]+\.(?:zip|sqlite))"', page)
+    assert {name.rsplit(".", 1)[1] for name in names} == {"zip", "sqlite"}, page
+    for name in names:
+        assert reader.get(f"/data/{name}").status_code == 200
+
+
+@pytest.mark.django_db
 def test_up_starts_an_empty_site_when_the_seed_folder_is_missing(tmp_path):
     command = up_command()
     command.seed(tmp_path / "no-such-folder")

@@ -221,7 +221,16 @@ def sitemap_section(request, section: str):
 
 # Never crawled: staff pages, the language switch (a redirect), search results (endless
 # combinations) and the downloads (every row of a list, heavy to serve).
-ROBOTS_DISALLOW = ("/newsroom/", "/admin/", "/account/", "/language/", "/*.csv$", "/*.json$")
+# ("/*.csv" also matches a download with a query string, which "/*.csv$" would not.)
+ROBOTS_DISALLOW = (
+    "/newsroom/",
+    "/admin/",
+    "/account/",
+    "/language/",
+    "/*.csv",
+    "/*.json",
+    "/data/iccwatch-data-",
+)
 ROBOTS_DISALLOW_PAGES = ("search",)
 
 

@@ -186,7 +186,15 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_staff_pages(
     assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
     lines = body(response).splitlines()
     assert "Sitemap: http://testserver/sitemap.xml" in lines
-    for path in ("/newsroom/", "/admin/", "/account/", "/*.csv$", "/*.json$", "/fr/search/"):
+    for path in (
+        "/newsroom/",
+        "/admin/",
+        "/account/",
+        "/*.csv",
+        "/*.json",
+        "/data/iccwatch-data-",
+        "/fr/search/",
+    ):
         assert f"Disallow: {path}" in lines
     assert "Disallow: /" not in lines
 

@@ -92,7 +92,7 @@ def test_the_country_page_maps_the_visits_it_hosted(reader, seeded):
     assert figure.count('<circle class="marker m-incident"') == 1
     assert "vh-incident" in figure
     french = body(reader.get("/fr/states/MNG/"))
-    assert "Carte des visites accueillies : Mongolia" in french
+    assert "Carte des visites accueillies : Mongolie" in french
 
 
 def test_a_country_that_hosted_no_visit_has_no_map(reader, seeded):
@@ -161,3 +161,13 @@ def test_standings_today_from_the_dataset(seeded):
     assert today["MNG"] == today["UKR"] == status.PARTY
     assert today.get("MYS", status.NON_PARTY) == status.NON_PARTY
     assert status.statuses_on(D(2025, 12, 1))["HUN"] == status.WITHDRAWING
+
+
+def test_the_maps_name_every_country_in_the_readers_language(reader, seeded):
+    # A country with no visit is named from the map shapes' English name in English, and
+    # from ISO 3166's French catalogue on a French page (the cached drawing is per language).
+    english = body(reader.get("/states/MNG/"))
+    french = body(reader.get("/fr/states/MNG/"))
+    assert "<title>Fiji</title>" in english and "<title>Fiji</title>" not in french
+    assert "<title>Fidji</title>" in french
+    assert "Carte des visites accueillies : Mongolie" in french

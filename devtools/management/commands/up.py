@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils import autoreload
 
 from devtools.embedded import use_in_this_process
@@ -57,6 +58,11 @@ class Command(BaseCommand):
             self.serve(address, host, noreload)
             return
 
+        # Each line as it is written, also to a pipe or a file (the admin's password, the
+        # address): a newcomer may run this in the background with its output in a log.
+        for stream in (sys.stdout, sys.stderr):
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(line_buffering=True)
         self.check()
         server = embedded_server()
         if server is not None:
@@ -66,6 +72,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         self.seed(data)
         self.recompute_outdated()
+        self.build_downloads()
         self.ensure_admin()
         self.step("Collecting static files")
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -95,6 +102,22 @@ class Command(BaseCommand):
             # a pipe reading our output) may already be gone.
             if worker is not None:
                 stop_process(worker)
+
+    def build_downloads(self):
+        """The bulk downloads of /data/ (dataset.bulk), built when the data changed since
+        the last build; a failure is said and the site starts without them."""
+        from dataset import bulk
+
+        self.step("Building the bulk downloads (/data/)")
+        try:
+            bulk.build()
+        except (OSError, DatabaseError) as error:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"The bulk downloads were not built ({error}); "
+                    "build them later with `python3 manage.py build_downloads`."
+                )
+            )
 
     def step(self, message):
         self.stdout.write(f"==> {message}", self.style.MIGRATE_HEADING)
