@@ -45,7 +45,7 @@ def _visit_layers(visits) -> tuple[dict[str, str], dict[str, list[str]], list[wo
             if found:
                 lonlat = (found.longitude, found.latitude)
                 break
-        where = f"{visit.place}, {host}" if visit.place else host
+        where = f"{summaries.place_words(visit.place)}, {host}" if visit.place else host
         markers.append(
             worldmap.Marker(
                 f"m-{verdict_css(code)}",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import formats
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -109,10 +110,17 @@ def change_cause(change) -> str:
     return change.cause
 
 
+def place_words(place: str) -> str:
+    """A visit's place in words: the dataset lists several cities with ';' ('Tianjin;Beijing'),
+    a reader reads 'Tianjin and Beijing' ('Tianjin et Beijing'); '' stays ''."""
+    parts = [p.strip() for p in (place or "").split(";") if p.strip()]
+    return str(get_text_list(parts, _("and")))
+
+
 def incident_line(visit) -> str:
     """One line a journalist can scan: who, where, when, the obligation, what happened."""
     verdict = visit.verdict
-    where = _(" in %(place)s") % {"place": visit.place} if visit.place else ""
+    where = _(" in %(place)s") % {"place": place_words(visit.place)} if visit.place else ""
     return _("%(host)s (bound: %(basis)s) hosted %(person)s%(where)s, %(dates)s: %(outcome)s.") % {
         "host": state_name(visit.host),
         "basis": verdict.get_basis_display(),
@@ -138,7 +146,7 @@ def early_warnings():
 
 def warning_line(visit) -> str:
     """'Vladimir Putin is expected in France (Paris), 2 March 2027: France will be bound (State Party).'"""
-    where = _(" (%(place)s)") % {"place": visit.place} if visit.place else ""
+    where = _(" (%(place)s)") % {"place": place_words(visit.place)} if visit.place else ""
     return _(
         "%(person)s is expected in %(host)s%(where)s, %(dates)s: the host will be bound to arrest (%(basis)s)."
     ) % {

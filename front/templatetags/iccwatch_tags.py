@@ -24,6 +24,12 @@ VERDICT_CLASSES = {
 
 
 @register.filter
+def places(place):
+    """A visit's place in words ('Tianjin;Beijing' → 'Tianjin and Beijing')."""
+    return summaries.place_words(place)
+
+
+@register.filter
 def verdict_label(code):
     """{{ visit.verdict.code|verdict_label }} -> the verdict in the reader's language ("" if none)."""
     return VerdictCode(code).label if code else ""

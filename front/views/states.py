@@ -350,7 +350,7 @@ def _timeline(
                 "kind": "visit",
                 "visit": v,
                 "text": _("Hosted %(person)s") % {"person": v.person.name}
-                + (f" ({v.place})" if v.place else ""),
+                + (f" ({summaries.place_words(v.place)})" if v.place else ""),
             }
         )
     for f in findings:

@@ -275,3 +275,17 @@ def test_chart_colours_stand_out_from_the_page_and_from_their_patterns():
         assert ratio(colour, "#ffffff") >= 3, key
     band = re.search(r"\.chart-svg \.band, \.swatch\.chart-band \{ fill: (#[0-9a-f]{6});", css)[1]
     assert ratio("#14233c", band) >= 4.5
+
+
+def test_several_places_read_as_a_list_in_words(reader, seeded):
+    from visits.models import Visit
+
+    visit = Visit.objects.published().filter(place__contains=";").first()
+    assert visit is not None, "the seed has visits to several cities"
+    first, second, *_ = [p.strip() for p in visit.place.split(";")]
+    url = visit.get_absolute_url()
+    english = body(reader.get(url))
+    french = body(reader.get("/fr" + url))
+    assert visit.place not in english and visit.place not in french
+    assert f"{first} and {second}" in english or f"{first}, {second}" in english
+    assert f"{first} et {second}" in french or f"{first}, {second}" in french
