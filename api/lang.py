@@ -70,9 +70,7 @@ def render_explanation(
     Falls back to `stored` (the English rendering kept with the verdict) when there are
     no reasons (a verdict recorded before reasons were kept).
     """
-    if not reasons:
-        return stored
-    return reasons_renderer.render(reasons, language or answer_language())
+    return reasons_renderer.explanation_or_stored(reasons, stored, language or answer_language())
 
 
 def lang_parameter() -> OpenApiParameter:

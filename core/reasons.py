@@ -844,3 +844,15 @@ def render(reasons: Sequence[dict], language: str | None = None) -> str:
 
 
 __all__ = ["RENDERERS", "render", "render_reason"]
+
+
+def explanation_or_stored(
+    reasons: Sequence[dict] | None, stored: str = "", language: str | None = None
+) -> str:
+    """A verdict's explanation in `language` (None: the active one): its `reasons`
+    rendered, or `stored` (the English text kept with verdicts recorded before reasons
+    were, or "" ) when it has none. The rule stores no prose: every reader of a verdict,
+    verdict change or report preview goes through here."""
+    if not reasons:
+        return stored or ""
+    return render(reasons, language)

@@ -42,7 +42,7 @@ from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from core import tabular
+from core import reasons, tabular
 from core.models import Source
 from dataset.models import DatasetImport
 from states.models import Declaration, JointStatement, SecurityCouncilReferral, State, TreatyEvent
@@ -281,10 +281,17 @@ def rows(bulk: BulkTable) -> Iterator[dict]:
         )
         attnames[attnames.index("visit_id")] = "public_visit_id"
     versions = [name for name in names if name == "rule_version"]
+    # Verdicts and their history keep structured reasons, not prose: the file's
+    # `explanation` is their English rendering, as in the visits table.
+    explained = "explanation" in names and "reasons" in names
     for values in queryset.values_list(*attnames).iterator(chunk_size=CHUNK):
         row = dict(zip(names, values, strict=True))
         for name in versions:  # as in the visits table: text no tool reads as a date
             row[name] = rule_version_cell(row[name])
+        if explained:
+            row["explanation"] = reasons.explanation_or_stored(
+                row["reasons"], row["explanation"], "en"
+            )
         yield row
 
 

@@ -362,9 +362,7 @@ class Verdict(models.Model):
 
 
 def _explanation_text(row, language: str | None) -> str:
-    if not row.reasons:
-        return row.explanation or ""
-    return reasons_text.render(row.reasons, language)
+    return reasons_text.explanation_or_stored(row.reasons, row.explanation, language)
 
 
 class CurrentTransactionId(models.Func):

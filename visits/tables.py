@@ -156,10 +156,8 @@ def visit_row(visit, absolute: Callable[[str], str], language: str) -> dict:
     verdict = _verdict_then(visit)
     explanation = ""
     if verdict is not None:
-        explanation = (
-            reasons_renderer.render(verdict["reasons"], language)
-            if verdict["reasons"]
-            else verdict["explanation"]
+        explanation = reasons_renderer.explanation_or_stored(
+            verdict["reasons"], verdict["explanation"], language
         )
     return {
         "id": visit.slug,

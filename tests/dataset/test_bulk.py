@@ -203,3 +203,21 @@ def test_the_dictionary_documents_the_visits_table_and_every_column_type():
     types = text.split("### Column types", 1)[1].split("###", 1)[0]
     for name, dtype in tabular.DTYPES.items():
         assert f"| {name} | `{dtype}` |" in types
+
+
+def test_verdicts_carry_their_explanation_in_words_though_the_rule_stores_no_prose(
+    seeded, downloads
+):
+    from visits.models import Verdict
+
+    _archive, database, _manifest = built(downloads)
+    verdict = Verdict.objects.get(visit__slug="vladimir-putin-mng-2024-09-02")
+    assert verdict.explanation == ""  # the stored column: no prose since reasons are kept
+    (explanation,) = database.execute(
+        "SELECT explanation FROM verdicts WHERE visit_id = ?", (verdict.pk,)
+    ).fetchone()
+    assert explanation == verdict.explanation_text("en") != ""
+    blank = database.execute(
+        "SELECT count(*) FROM verdicts WHERE explanation = '' OR explanation IS NULL"
+    ).fetchone()[0]
+    assert blank == 0

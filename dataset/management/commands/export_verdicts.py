@@ -56,9 +56,7 @@ COLUMNS = [
 def render_explanation(reasons, stored: str, language: str) -> str:
     """The reasons rendered in `language`; the stored English when there are none (a verdict
     recorded before reasons were kept)."""
-    if not reasons:
-        return stored
-    return reasons_renderer.render(reasons, language)
+    return reasons_renderer.explanation_or_stored(reasons, stored, language)
 
 
 def reasons_cell(reasons) -> str:
