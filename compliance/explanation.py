@@ -156,6 +156,26 @@ class Reasons:
         v = self.visit
         return v.start is not None and v.start.exact and (v.end is None or v.end.exact)
 
+    def _last_possible_day(self) -> datetime.date | None:
+        """The last day the visit can have been on (its end, else its start); None if undated."""
+        v = self.visit
+        if v.end is not None:
+            return v.end.last
+        return v.start.last if v.start is not None else None
+
+    def _withdrawal_known(self) -> bool:
+        """Whether the host had notified its withdrawal by the visit's last possible day.
+
+        A State Party's reason names its pending withdrawal (Art. 127(1): still bound until
+        it takes effect) only for a visit made after the notice: an earlier visit's reasons
+        cite no fact dated after it, so a new notice re-evaluates only the visits on or
+        after its date (visits.signals fans a timeline change out by date).
+        """
+        h, last = self.host, self._last_possible_day()
+        if h.withdrawal_effective is None or h.withdrawal_notified is None:
+            return False
+        return last is None or h.withdrawal_notified <= last
+
     def _state(self) -> dict:
         return state_ref(self.host)
 
@@ -215,7 +235,7 @@ class Reasons:
                 "entry_into_force": _iso(h.entry_into_force),
                 "deposited": _iso(h.deposited),
                 "joined": self._joined(),
-                "withdrawal_effective": _iso(h.withdrawal_effective),
+                "withdrawal_effective": _iso(h.withdrawal_effective) if self._withdrawal_known() else "",
                 "day": _iso(s.day) if s.day and self._exact else "",
             }
         if s.basis == ART_127_2_RESIDUAL:

@@ -10,7 +10,8 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
-RULE_VERSION = "2026.11.30"
+# 2026.12.01: a State Party's reason names a pending withdrawal only for visits after its notice.
+RULE_VERSION = "2026.12.01"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that
 # deposited its instrument by 2002-04-11 (the 60th instrument's deposit).

@@ -203,14 +203,22 @@ END"""
 
 # The reasons (compliance.explanation) of a visit before the changed date that still name
 # the changed facts, so must be recomputed although the verdict cannot change: the host's
-# entry into force, deposit and withdrawal (bound_state_party says when a later
-# withdrawal takes effect, not_yet_party when the Statute entered into force); its
+# entry into force, deposit and withdrawal (bound_state_party says when a withdrawal
+# notified by then takes effect, not_yet_party when the Statute entered into force); its
 # declarations (bound_declaration, and not_party's "lodged a declaration later"); the
 # warrants' dates (no_warrant_in_force's "issued after", a pending verdict's imprecise
 # warrant, bound_residual's issue date). A verdict without reasons (recorded before they
 # were kept) or without a verdict at all is always recomputed.
 _CITES = {
     "timeline": ("entry_into_force", "deposited", "withdrawal_effective"),
+    # A withdrawal (notified, revoked, effective) is cited by an earlier visit only when it
+    # had been notified by then (bound_state_party's pending withdrawal), or when it could
+    # make the host never a party (a withdrawal before entry into force, Art. 127(1)).
+    "withdrawal": (
+        'withdrawal_effective != ""',
+        'key == "not_yet_party"',
+        'key == "never_party"',
+    ),
     "declaration": ("lodged", "declaration_lodged_later", "declaration_situation"),
     # no_warrant_in_force's reason also says whether there are several warrants.
     "warrant": ("issued_after", "ended_before", "imprecise_warrant != null", "warrant_issued"),
@@ -262,11 +270,13 @@ def _affected(instance, previous: dict | None) -> tuple[str, list] | None:
     if isinstance(instance, Person):
         return "v.person_id = %s", [instance.pk]
     if isinstance(instance, TreatyEvent):
+        kinds = {instance.kind, (previous or {}).get("kind", instance.kind)}
+        withdrawal = all(kind.startswith("withdrawal") for kind in kinds)
         return _from_day(
             "v.host_id = %s",
             [instance.state_id],
             earliest_changed_date(instance, previous),
-            _cites("timeline"),
+            _cites("withdrawal" if withdrawal else "timeline"),
         )
     if isinstance(instance, Declaration):
         return _from_day(

@@ -73,11 +73,41 @@ def test_a_withdrawal_notice_marks_the_visits_on_or_after_its_date(host_visits):
         slugs["ends_after"],  # ends on 20 June
         slugs["after"],
         slugs["undated"],  # could be any day
-        # Before the notice, but its reasons say when the withdrawal takes effect.
-        slugs["bound"],
     }
+    # A State Party's reasons name a withdrawal only after it was notified.
+    assert slugs["bound"] not in requested()
     assert slugs["before_warrant"] not in requested()  # no warrant: cites no treaty date
     assert slugs["pending_before"] not in requested()  # pending review: neither
+    assert_nothing_else_changes()
+
+
+def test_a_visit_after_the_notice_names_the_pending_withdrawal_and_an_earlier_one_does_not(
+    host_visits,
+):
+    host, _, slugs = host_visits
+    TreatyEvent.objects.create(state=host, kind=TreatyEventKind.WITHDRAWAL_NOTIFIED, date=NOTICE)
+    flagging.evaluate_pending()
+
+    def bound(slug):
+        reasons = Visit.objects.get(slug=slug).verdict.reasons
+        return next(r for r in reasons if r["key"] == "bound_state_party")
+
+    assert bound(slugs["after"])["withdrawal_effective"] == "2025-06-15"
+    assert bound(slugs["bound"])["withdrawal_effective"] == ""
+
+
+def test_revoking_a_withdrawal_marks_the_visits_that_named_it(host_visits):
+    """A revocation dated after some visits still changes their reasons (they named the
+    pending withdrawal): they are marked although they fall before its date."""
+    host, _, slugs = host_visits
+    TreatyEvent.objects.create(state=host, kind=TreatyEventKind.WITHDRAWAL_NOTIFIED, date=NOTICE)
+    flagging.evaluate_pending()
+    TreatyEvent.objects.create(
+        state=host, kind=TreatyEventKind.WITHDRAWAL_REVOKED, date=datetime.date(2025, 5, 1)
+    )
+    marked = requested()
+    assert {slugs["ends_after"], slugs["month_of_notice"]} <= marked  # before 1 May 2025
+    assert slugs["bound"] not in marked
     assert_nothing_else_changes()
 
 
