@@ -318,3 +318,50 @@ def visits_by_year(visits) -> list[tuple[int, int, int]]:
         .values_list("year")
         .annotate(n=Count("pk"), incidents=Count("pk", filter=Q(verdict__code="non_compliance")))
     )
+
+
+# --- Per-row counts of the lists of states and persons -------------------------------
+
+
+def visit_counts(field: str) -> tuple[str, str]:
+    """The published visits and incidents of every host (`field` "host") or person
+    ("person"), as two JSON objects {id: count} (ids without any left out): one grouped
+    query over the published visits, for `counted` to read. A summary of the lists of
+    states and persons, recounted after writes (core.pagecache.summary)."""
+    import json
+
+    from django.db.models import Count, Q
+
+    from visits.models import VerdictCode, Visit
+
+    rows = (
+        Visit.objects.published()
+        .order_by()
+        .values_list(field)
+        .annotate(
+            n=Count("pk"),
+            incidents=Count("pk", filter=Q(verdict__code=VerdictCode.NON_COMPLIANCE)),
+        )
+    )
+    visits, incidents = {}, {}
+    for pk, n, flagged in rows:
+        visits[str(pk)] = n
+        if flagged:
+            incidents[str(pk)] = flagged
+    return json.dumps(visits, separators=(",", ":")), json.dumps(incidents, separators=(",", ":"))
+
+
+def counted(counts_json: str, key: str = "pk"):
+    """An integer expression: the row's count in `counts_json` (a JSON object {id: count},
+    as `visit_counts` gives), 0 when the row is not in it. The counts go to the database
+    as one parameter, so a list sorts and pages by them in SQL."""
+    from django.db.models import Func, IntegerField, JSONField, TextField, Value
+    from django.db.models.functions import Cast
+
+    return Func(
+        Cast(Value(counts_json), JSONField()),
+        Cast(key, TextField()),
+        template="COALESCE((%(expressions)s)::integer, 0)",
+        arg_joiner=" ->> ",
+        output_field=IntegerField(),
+    )

@@ -349,6 +349,10 @@ class Verdict(models.Model):
                 name="incident_has_basis",
             ),
         ]
+        indexes = [
+            # The newest verdict (a list's citation) is read backwards on it.
+            models.Index(fields=["computed_at"], name="visits_verdict_computed_at"),
+        ]
 
     def __str__(self):
         return f"{self.visit_id}: {self.code}"
