@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from core.pagecache import bump_data_version
-from front import citations, summaries
+from front import summaries
 from front.views import states
 from states.models import State as StateModel
 from tests.factories import make_person, make_state, make_visit, make_warrant
@@ -150,11 +150,6 @@ def test_the_counts_are_read_from_indexes_alone(seeded, field):
         "using visits_visit_published_tally" in incidents
     )
     assert "visits_verdict_code_visit" in incidents
-
-
-def test_the_newest_verdict_is_read_backwards_on_its_index(seeded):
-    (plan,) = _plans(citations.latest_published_verdict)
-    assert "Index Scan Backward using visits_verdict_computed_at" in plan
 
 
 def _plans(run) -> list[str]:
