@@ -472,8 +472,16 @@ def main() -> None:
         servers.append(uncached)
         print(f"nginx :{nginx_port}, gunicorn cached :{cached_port}, uncached :{uncached_port}")
 
-        # Each worker loads the map shapes and the gazetteer once: warm them all first.
-        for path in ("/", f"/states/{db['state']}/", f"/persons/{db['person']}/"):
+        # Each worker loads the map shapes and the gazetteer once: warm them all first (the
+        # summaries of the home page, the pages of a country and a person, and the lists of
+        # states and persons are counted once here, then recounted in the background).
+        for path in (
+            "/",
+            f"/states/{db['state']}/",
+            f"/persons/{db['person']}/",
+            "/states/",
+            "/persons/",
+        ):
             for _ in range(args.workers * 3):
                 bump_data_version()
                 get(cached_port, path)

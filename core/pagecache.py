@@ -15,8 +15,8 @@ derived from the same key, so `If-None-Match` is answered 304 before the view ru
 (nothing is queried or rendered). A page is only cached for anonymous readers, whose
 pages do not depend on who asks.
 
-Counts over many visits (the home page's, a country's, a person's) are `summary`
-values: cached under the data version too, but after a write the last value is still
+Counts over many visits (the home page's, a country's, a person's, those of every
+row of the lists of states and persons) are `summary` values: cached under the data version too, but after a write the last value is still
 served while one background thread counts again (in production; elsewhere, and when
 nothing is cached yet, they are counted in the request). A page built from such a
 stale value is neither stored nor given the version's ETag, so it is not kept once

@@ -318,3 +318,48 @@ def visits_by_year(visits) -> list[tuple[int, int, int]]:
         .values_list("year")
         .annotate(n=Count("pk"), incidents=Count("pk", filter=Q(verdict__code="non_compliance")))
     )
+
+
+# --- Per-row counts of the lists of states and persons -------------------------------
+
+
+def visit_counts(field: str) -> tuple[str, str]:
+    """The published visits and incidents of every host (`field` "host") or person
+    ("person"), as two JSON objects {id: count} (ids without any left out), for
+    `counted` to read: a summary of the lists of states and persons, recounted after
+    writes (core.pagecache.summary)."""
+    import json
+
+    from django.db.models import Count
+
+    from visits.models import VerdictCode, Visit
+
+    published = Visit.objects.published().order_by()
+    # Two queries, each read from indexes alone (`visits_visit_published_tally`, and
+    # `visits_verdict_code_visit` for the incidents), not every visit and verdict row.
+    visits = published.values_list(field).annotate(n=Count("pk"))
+    incidents = (
+        published.filter(verdict__code=VerdictCode.NON_COMPLIANCE)
+        .values_list(field)
+        .annotate(n=Count("pk"))
+    )
+    return tuple(
+        json.dumps({str(pk): n for pk, n in rows}, separators=(",", ":"))
+        for rows in (visits, incidents)
+    )
+
+
+def counted(counts_json: str, key: str = "pk"):
+    """An integer expression: the row's count in `counts_json` (a JSON object {id: count},
+    as `visit_counts` gives), 0 when the row is not in it. The counts go to the database
+    as one parameter, so a list sorts and pages by them in SQL."""
+    from django.db.models import Func, IntegerField, JSONField, TextField, Value
+    from django.db.models.functions import Cast
+
+    return Func(
+        Cast(Value(counts_json), JSONField()),
+        Cast(key, TextField()),
+        template="COALESCE((%(expressions)s)::integer, 0)",
+        arg_joiner=" ->> ",
+        output_field=IntegerField(),
+    )

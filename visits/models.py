@@ -165,6 +165,15 @@ class Visit(models.Model):
             models.Index(fields=["start"], name="visits_visit_start"),
             models.Index(fields=["end"], name="visits_visit_end"),
             models.Index(fields=["updated_at"], name="visits_visit_updated_at"),
+            # The published visits' hosts and persons, by id: the lists' counts per state
+            # and per person read it alone (an index-only scan, joined by id to the
+            # verdicts' (code, visit) index for the incidents).
+            models.Index(
+                fields=["id"],
+                include=["host", "person"],
+                condition=Q(review_state="verified"),
+                name="visits_visit_published_tally",
+            ),
         ]
         # The rule "no visit to the person's own state" spans two tables, so a
         # trigger enforces it (see migration 0002_visit_not_own_state).
@@ -348,6 +357,13 @@ class Verdict(models.Model):
                 condition=Q(code="non_compliance", basis__gt="") | ~Q(code="non_compliance"),
                 name="incident_has_basis",
             ),
+        ]
+        indexes = [
+            # The newest verdict (a list's citation) is read backwards on it.
+            models.Index(fields=["computed_at"], name="visits_verdict_computed_at"),
+            # The visits with a verdict (incidents: non_compliance), by id: see Visit's
+            # `visits_visit_published_tally`.
+            models.Index(fields=["code", "visit"], name="visits_verdict_code_visit"),
         ]
 
     def __str__(self):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from front.listing import Column, Listing
 from front.pages import render_page
 from front.search import resolve_person_names
 from states.models import State
-from visits.models import ReviewState, VerdictCode, Visit
+from visits.models import VerdictCode, Visit
 from warrants.filters import PersonFilterSet, WarrantFilterSet
 from warrants.models import Person, Situation, Warrant
 
@@ -26,15 +27,23 @@ from warrants.models import Person, Situation, Warrant
 
 
 def _persons_queryset():
-    published = Q(visits__review_state=ReviewState.VERIFIED)
+    # Each person's published visits and incidents: a summary counted once per data
+    # version (not a join of every visit on each request), read by id in SQL so that
+    # the list still sorts and pages by them.
+    visits, incidents = pagecache.summary(
+        "person-list-counts", lambda: summaries.visit_counts("person")
+    )
+    warrants = (
+        Warrant.objects.filter(person=OuterRef("pk"))
+        .order_by()
+        .values("person")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return Person.objects.select_related("situation", "nationality").annotate(
-        warrants_count=Count("warrants", distinct=True),
-        visits_count=Count("visits", filter=published, distinct=True),
-        incidents_count=Count(
-            "visits",
-            filter=published & Q(visits__verdict__code=VerdictCode.NON_COMPLIANCE),
-            distinct=True,
-        ),
+        warrants_count=Coalesce(Subquery(warrants), 0),
+        visits_count=summaries.counted(visits),
+        incidents_count=summaries.counted(incidents),
     )
 
 

@@ -15,15 +15,18 @@ PAGES = [
     # here after the write; cached otherwise)
     ("/", 10),
     # standings, count, page; the standing menu's counts (standings, the states' codes);
-    # the newest verdict (cited)
-    ("/states/", 6),
-    ("/states/?status=party&ordering=incidents", 7),  # + standings for the filter
+    # the newest verdict (cited); the visits and incidents of every state (two, the
+    # summary, recounted here after the write; cached otherwise)
+    ("/states/", 8),
+    ("/states/?status=party&ordering=incidents", 9),  # + standings for the filter
     # state, treaty events, declarations, council referrals, visits, findings, their
     # persons, statements, visits per year and verdict (the chart), counts by verdict
     ("/states/MNG/", 10),
     # situations and states for the filter form, count, page, one count per menu (3),
-    # the newest verdict (cited)
-    ("/persons/", 8),
+    # the newest verdict (cited); the visits and incidents of every person (two, the
+    # summary, recounted here after the write; cached otherwise)
+    ("/persons/", 10),
+    ("/persons/?ordering=visits", 10),
     # person, warrants, counts by verdict, visits, sources, trips per year and verdict
     # (the chart)
     ("/persons/vladimir-putin/", 6),

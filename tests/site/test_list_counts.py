@@ -1,0 +1,166 @@
+"""The lists of states and persons show each row's published visits and incidents, read
+from a summary counted once per data version: the figures are those of a direct count,
+the lists sort by them, and a write shows at once."""
+
+import csv
+import datetime
+import io
+import json
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from core.pagecache import bump_data_version
+from front import summaries
+from front.views import states
+from states.models import State as StateModel
+from tests.factories import make_person, make_state, make_visit, make_warrant
+from tests.site.conftest import body, row_ids
+from visits import flagging
+from visits.models import ReviewState, VerdictCode, Visit
+from warrants.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+def csv_rows(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(body(response))))
+
+
+def direct_counts(field: str) -> dict[str, tuple[int, int, int]]:
+    """{iso3 or slug: (published visits, incidents, warrants)} counted row by row."""
+    counts = {}
+    if field == "host":
+        for state in StateModel.objects.all():
+            visits = Visit.objects.published().filter(host=state)
+            counts[state.iso3] = (
+                visits.count(),
+                visits.filter(verdict__code=VerdictCode.NON_COMPLIANCE).count(),
+                0,
+            )
+    else:
+        for person in Person.objects.all():
+            visits = Visit.objects.published().filter(person=person)
+            counts[person.slug] = (
+                visits.count(),
+                visits.filter(verdict__code=VerdictCode.NON_COMPLIANCE).count(),
+                person.warrants.count(),
+            )
+    return counts
+
+
+@pytest.fixture
+def unpublished(seeded, more_data):
+    """More visits, and some that are not published (reported, rejected): never counted."""
+    more_data(8)
+    person = Person.objects.get(slug="extra-person-8")
+    for state, review in (("MNG", ReviewState.REPORTED), ("HUN", ReviewState.REJECTED)):
+        visit = make_visit(
+            person, make_state(state), start=datetime.date(2025, 3, 1), review_state=review
+        )
+        flagging.evaluate_visits([visit.pk], cause="test data")
+    assert Visit.objects.exclude(review_state=ReviewState.VERIFIED).exists()
+    return person
+
+
+def test_state_list_figures_equal_a_direct_count(reader, unpublished):
+    expected = direct_counts("host")
+    rows = csv_rows(reader.get("/states.csv"))
+    assert len(rows) == len(expected)
+    for row in rows:
+        visits, incidents, _ = expected[row["iso3"]]
+        assert (int(row["visits"]), int(row["incidents"])) == (visits, incidents), row["iso3"]
+    assert any(int(r["incidents"]) for r in rows)
+    # The JSON download carries the same figures.
+    document = json.loads(body(reader.get("/states.json")))
+    assert {r["iso3"]: (r["visits"], r["incidents"]) for r in document["results"]} == {
+        iso3: (v, i) for iso3, (v, i, _) in expected.items()
+    }
+
+
+def test_person_list_figures_equal_a_direct_count(reader, unpublished):
+    expected = direct_counts("person")
+    rows = csv_rows(reader.get("/persons.csv"))
+    assert len(rows) == len(expected)
+    for row in rows:
+        assert (int(row["visits"]), int(row["incidents"]), int(row["warrants"])) == expected[
+            row["slug"]
+        ], row["slug"]
+    assert expected["extra-person-8"][0] == 8  # the unpublished two are not counted
+
+
+@pytest.mark.parametrize(
+    ("url", "field", "index"),
+    [
+        ("/states/?ordering=visits", "host", 0),
+        ("/states/?ordering=incidents", "host", 1),
+        ("/persons/?ordering=visits", "person", 0),
+        ("/persons/?ordering=incidents", "person", 1),
+    ],
+)
+def test_lists_sort_by_their_figures(reader, unpublished, url, field, index):
+    expected = direct_counts(field)
+    shown = row_ids(body(reader.get(url)))
+    figures = [expected[key][index] for key in shown]
+    assert figures == sorted(figures, reverse=True)
+    assert figures[0] == max(v[index] for v in expected.values())
+    # And the other way round: fewest first.
+    shown = row_ids(body(reader.get(url.replace("=", "=-"))))
+    assert [expected[key][index] for key in shown] == sorted(expected[key][index] for key in shown)
+
+
+def test_filtered_lists_keep_their_figures(reader, unpublished):
+    expected = direct_counts("person")
+    rows = csv_rows(reader.get("/persons.csv?nationality=BLR&ordering=visits"))
+    assert rows and {r["nationality"] for r in rows} == {"BLR"}
+    assert [int(r["visits"]) for r in rows] == [expected[r["slug"]][0] for r in rows]
+
+
+def test_a_write_shows_in_the_lists_at_once(reader, unpublished):
+    before = {r["iso3"]: r for r in csv_rows(reader.get("/states.csv?name=mongolia"))}["MNG"]
+    person = make_person("one-more", "One More", nationality="BLR")
+    make_warrant(person, issued=datetime.date(2023, 1, 10))
+    visit = make_visit(person, make_state("MNG"), start=datetime.date(2025, 6, 1))
+    flagging.evaluate_visits([visit.pk], cause="test data")
+    after = {r["iso3"]: r for r in csv_rows(reader.get("/states.csv?name=mongolia"))}["MNG"]
+    assert int(after["visits"]) == int(before["visits"]) + 1
+    assert (int(after["visits"]), int(after["incidents"])) == direct_counts("host")["MNG"][:2]
+    row = next(r for r in csv_rows(reader.get("/persons.csv")) if r["slug"] == "one-more")
+    assert (row["visits"], row["warrants"]) == ("1", "1")
+
+
+def test_the_figures_are_counted_once_per_data_version(
+    reader, unpublished, django_assert_num_queries
+):
+    bump_data_version()
+    reader.get("/states/")  # counts the summary
+    with django_assert_num_queries(0):
+        states._states_queryset()  # the counts are read from the cache, not the database
+
+
+@pytest.mark.parametrize("field", ["host", "person"])
+def test_the_counts_are_read_from_indexes_alone(seeded, field):
+    """At a million visits the counts must not read every visit and verdict row: the plans
+    (visits and incidents, two queries) read the narrow indexes, which a vacuumed table
+    answers alone (an index-only scan at 1M visits; a new test table cannot)."""
+    visits, incidents = _plans(lambda: summaries.visit_counts(field))
+    assert "using visits_visit_published_tally" in visits
+    assert "on visits_visit_published_tally" in incidents or (
+        "using visits_visit_published_tally" in incidents
+    )
+    assert "visits_verdict_code_visit" in incidents
+
+
+def _plans(run) -> list[str]:
+    """The plans of the queries `run()` makes, sequential scans discouraged (a test
+    database is too small for the planner to choose an index on its own)."""
+    with CaptureQueriesContext(connection) as queries:
+        run()
+    plans = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for query in queries.captured_queries:
+            cursor.execute("EXPLAIN " + query["sql"])
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    return plans
