@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import bibtexparser
 import rispy
 from bibtexparser.model import Entry, Field
-from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -212,10 +211,15 @@ def latest_verdict(visits) -> datetime.datetime | None:
 
 
 def latest_published_verdict() -> datetime.datetime | None:
-    """When the newest verdict of a published visit was computed. One query."""
-    return Verdict.objects.filter(visit__review_state=ReviewState.VERIFIED).aggregate(
-        latest=Max("computed_at")
-    )["latest"]
+    """When the newest verdict of a published visit was computed. One query, read
+    backwards on the verdicts' `computed_at` index until a published visit's (not a
+    maximum over every verdict)."""
+    return (
+        Verdict.objects.filter(visit__review_state=ReviewState.VERIFIED)
+        .order_by("-computed_at")
+        .values_list("computed_at", flat=True)
+        .first()
+    )
 
 
 def download(citation: Citation, fmt: str) -> HttpResponse:
