@@ -4,8 +4,10 @@ their menus' choices only on a narrowed view. The limits are lowered here so tha
 seed's rows are "many"."""
 
 import pytest
+from django import forms
 from django.db.models import F
 
+from core.filters import RepeatableCSVWidget, select_widget
 from front import listing, paging
 from front.views import changes
 from tests.site.conftest import body, row_ids
@@ -108,3 +110,20 @@ def test_the_year_filter_reads_whole_years_of_dates(reader, seeded):
     filtered = VisitFilterSet(data={"year": "2015,2024"}, queryset=Visit.objects.published()).qs
     assert sorted(filtered.values_list("slug", flat=True)) == expected
     assert expected
+
+
+@pytest.mark.parametrize("value", ["MNG", "", None, ["MNG"], ["MNG", "TJK"], "A&B"])
+@pytest.mark.parametrize(
+    "attrs",
+    [None, {"id": "id_host", "aria-describedby": "x"}, {"required": True, "disabled": False}],
+)
+def test_a_filter_menu_is_written_as_djangos_select_template_writes_it(value, attrs):
+    templated = type("TemplatedSelect", (RepeatableCSVWidget, forms.Select), {})
+    choices = [
+        ("", "any"),
+        ("MNG", "Mongolia (3)"),
+        ("A&B", 'Côte "d<Ivoire>'),
+        ("TJK", "Tajikistan"),
+    ]
+    expected = templated(choices=choices).render("host", value, attrs)
+    assert select_widget(choices).render("host", value, attrs) == expected
