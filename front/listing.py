@@ -151,10 +151,27 @@ def order_by(listing: Listing, key: str) -> list:
         for name in names:
             reverse = name.startswith("-") != descending
             expression = F(name.lstrip("-"))
-            terms.append(
-                expression.desc(nulls_last=True) if reverse else expression.asc(nulls_last=True)
-            )
+            if reverse:
+                # A column that is never empty is sorted as plainly as its index reads
+                # backwards (a person's name): "nulls last" would need a sort of every row.
+                nulls_last = listing.bounded is False or _nullable(listing, name.lstrip("-"))
+                terms.append(expression.desc(nulls_last=True) if nulls_last else expression.desc())
+            else:
+                terms.append(expression.asc(nulls_last=True))
     return [*terms, "pk"]
+
+
+def _nullable(listing: Listing, path: str) -> bool:
+    """Whether the sort key `path` (`person__name`) may be empty."""
+    model = listing.queryset().model
+    for part in path.split("__"):
+        field = model._meta.get_field(part)
+        if field.null:
+            return True
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return True
 
 
 def check_parameters(listing: Listing, request: HttpRequest) -> str:
