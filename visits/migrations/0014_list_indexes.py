@@ -3,6 +3,8 @@
 - The published visits in the lists' default order (newest first, unknown dates last, then
   id): a page, however deep, and the capped count read this index only.
 - The same per host state (`/visits/?host=REU`).
+- The published visits' ids alone: a list filtered on the verdict (the incidents) is
+  counted by merging this index with the next one, reading no row.
 - Each visit's verdict code and basis: the incidents (and `?verdict=`, and the counts by
   verdict) are found and counted from this index alone, not from the wide verdict rows.
 - The history events of visits and of their sources in time order: the Changes page reads
@@ -20,6 +22,7 @@ INDEXES = {
     "visits_visit_published_host_start": (
         "visits_visit (host_id, start DESC NULLS LAST, id) WHERE review_state = 'verified'"
     ),
+    "visits_visit_published_id": "visits_visit (id) WHERE review_state = 'verified'",
     "visits_verdict_visit_code": "visits_verdict (visit_id, code, basis)",
     "visits_visitevent_created": "visits_visitevent (pgh_created_at, pgh_id)",
     "visits_citationevent_created": "visits_citationevent (pgh_created_at, pgh_id)",
