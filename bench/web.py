@@ -72,7 +72,7 @@ def pages(db) -> list[tuple[str, str]]:
         ("visits", "/visits/"),
         ("visits, page 2000", "/visits/?page=2000"),
         ("visits of the country", f"/visits/?host={db['state']}"),
-        ("visits by person name", "/visits/?sort=person"),
+        ("visits by person name", "/visits/?ordering=person"),
         ("incidents", "/incidents/"),
         ("search", "/search/?q=Ulan"),
         ("changes", "/changes/"),

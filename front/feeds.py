@@ -231,7 +231,7 @@ class ChangesFeed(IncidentFeed):
         return reverse("changes-feed")
 
     def items(self, obj=None):
-        return history.public_entries(list(history.public_changes()[:FEED_LENGTH]))
+        return history.public_entries(list(history.public_changes(FEED_LENGTH)[:FEED_LENGTH]))
 
     def item_title(self, entry):
         return f"{entry.kind.capitalize()} {entry.name}: {entry.action_words}"

@@ -43,7 +43,7 @@ from django.utils.translation import ngettext
 from core import tabular
 from core.filters import facet_counts, unknown_parameters
 from core.names import country_name, format_date, situation_name
-from front import citations
+from front import citations, paging
 from front.pages import render_page
 from warrants.models import Person
 
@@ -83,6 +83,10 @@ class Listing:
     # Rewrites the filters' data before they are read (a person's name to their slug);
     # returns {parameter: [messages]} for what it could not resolve.
     resolve_query: Callable[[QueryDict], dict[str, list[str]]] | None = None
+    # A list that may hold a million rows counts them only up to a limit, serves page
+    # numbers only so deep, and counts its menus' choices only on a narrowed view
+    # (front.paging): every page of it stays quick.
+    bounded: bool = False
 
 
 # The parameters a list reads besides its FilterSet's: the same names as the API's.
@@ -147,10 +151,27 @@ def order_by(listing: Listing, key: str) -> list:
         for name in names:
             reverse = name.startswith("-") != descending
             expression = F(name.lstrip("-"))
-            terms.append(
-                expression.desc(nulls_last=True) if reverse else expression.asc(nulls_last=True)
-            )
+            if reverse:
+                # A column that is never empty is sorted as plainly as its index reads
+                # backwards (a person's name): "nulls last" would need a sort of every row.
+                nulls_last = listing.bounded is False or _nullable(listing, name.lstrip("-"))
+                terms.append(expression.desc(nulls_last=True) if nulls_last else expression.desc())
+            else:
+                terms.append(expression.asc(nulls_last=True))
     return [*terms, "pk"]
+
+
+def _nullable(listing: Listing, path: str) -> bool:
+    """Whether the sort key `path` (`person__name`) may be empty."""
+    model = listing.queryset().model
+    for part in path.split("__"):
+        field = model._meta.get_field(part)
+        if field.null:
+            return True
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return True
 
 
 def check_parameters(listing: Listing, request: HttpRequest) -> str:
@@ -219,21 +240,27 @@ def _invalid_query_page(request: HttpRequest, listing: Listing, error: InvalidLi
 SHORT_MENU = 20
 
 
-def facet_choices(listing: Listing, filterset, form: forms.Form) -> None:
+def facet_choices(listing: Listing, filterset, form: forms.Form, paginator=None) -> None:
     """Counts beside each choice of the form's menus: how many rows choosing it would give
-    (with the other filters as they are)."""
+    (with the other filters as they are).
+
+    On a bounded list, a menu whose choices would count more than `paging.ROW_LIMIT`
+    rows in all shows its choices without counts; none is counted while the list itself
+    holds more (`paginator.more`)."""
     facets = getattr(listing.filterset_class, "FACETS", {})
     names = [
         n
         for n in facets
         if n in form.fields and getattr(form.fields[n].widget, "choices", None) is not None
     ]
-    if not names:
+    if not names or getattr(paginator, "more", False):
         return
-    counts = facet_counts(filterset, names)
+    counts = facet_counts(filterset, names, limit=paging.ROW_LIMIT if listing.bounded else None)
     for name in names:
         widget = form.fields[name].widget
         found = counts[name]
+        if found is None:
+            continue
         chosen = {str(v) for v in (getattr(filterset.form, "cleaned_data", {}).get(name) or [])}
         short = len(widget.choices) <= SHORT_MENU
         widget.choices = [
@@ -376,12 +403,16 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
     valid = filterset.is_valid() if filterset.is_bound else True
     page = described = None
     if valid:
-        paginator = Paginator(filterset.qs.order_by(*order_by(listing, key)), PER_PAGE)
+        rows = filterset.qs.order_by(*order_by(listing, key))
+        if listing.bounded:
+            paginator = paging.BoundedPaginator(rows, PER_PAGE, requested=request.GET.get(PAGE))
+        else:
+            paginator = Paginator(rows, PER_PAGE)
         page = paginator.get_page(request.GET.get(PAGE))
         if filterset.is_bound:
             # In words before the menus' choices gain their counts ("Mongolia (1)").
             described = describe(listing, form)
-        facet_choices(listing, filterset, form)
+        facet_choices(listing, filterset, form, paginator)
     base_query = _query_without(request, PAGE)
     export_query = _query_without(request, PAGE)
     headers = []
@@ -404,7 +435,17 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
     title, description = str(listing.title), str(listing.intro)
     if described is not None:
         title = described
-        if page is not None and title != str(listing.title):
+        if (
+            page is not None
+            and title != str(listing.title)
+            and getattr(page.paginator, "more", False)
+        ):
+            description = _("%(title)s: more than %(count)d results. %(intro)s") % {
+                "title": title,
+                "count": page.paginator.count,
+                "intro": listing.intro,
+            }
+        elif page is not None and title != str(listing.title):
             description = ngettext(
                 "%(title)s: %(count)d result. %(intro)s",
                 "%(title)s: %(count)d results. %(intro)s",

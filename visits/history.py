@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Model, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, Model, OuterRef, Q, Subquery, Value
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -431,27 +431,51 @@ def history_of(model: type[Model], pk) -> list[Entry]:
 def _public_events(model):
     """The events of `model` that are changes to public facts."""
     events = model.pgh_event_model.objects.exclude(pgh_label="baseline")
-    public_visits = Visit.objects.filter(review_state__in=PUBLIC_VISIT_STATES).values("pk")
+    # Whether the event's visit is public: one lookup by primary key per event read (never
+    # a list of every public visit, which a page of the newest events does not need).
+    public_visit = Exists(
+        Visit.objects.filter(pk=OuterRef("visit_id"), review_state__in=PUBLIC_VISIT_STATES)
+    )
     if model is Visit:
         return events.filter(review_state__in=PUBLIC_VISIT_STATES)
     if model is Citation:
-        return events.filter(visit_id__in=public_visits)
+        return events.filter(public_visit)
     if model is Finding:
-        return events.filter(Q(visit_id__isnull=True) | Q(visit_id__in=public_visits))
+        return events.filter(Q(visit_id__isnull=True) | public_visit)
     return events
 
 
-def public_changes():
-    """The public changes, newest first, as (model label, event id, time) rows: a query to
-    paginate; `public_entries` turns a page of it into entries."""
-    parts = [
+NEWEST_FIRST = ("-pgh_created_at", "-pgh_id")
+
+
+def _public_change_parts():
+    return [
         _public_events(model)
         .annotate(model_label=Value(model._meta.label_lower))
         .values_list("pgh_id", "pgh_created_at", "model_label")
         .order_by()
         for model in PUBLIC_MODELS
     ]
-    return parts[0].union(*parts[1:], all=True).order_by("-pgh_created_at", "-pgh_id")
+
+
+def public_changes(first: int | None = None):
+    """The public changes, newest first, as (model label, event id, time) rows: a query to
+    paginate; `public_entries` turns a page of it into entries.
+
+    With `first`, each kind of record gives only its `first` newest events, read from its
+    event table's time index: enough for any slice of the result ending at `first` or
+    before, without sorting every event ever recorded."""
+    parts = _public_change_parts()
+    if first is not None:
+        parts = [part.order_by(*NEWEST_FIRST)[:first] for part in parts]
+    return parts[0].union(*parts[1:], all=True).order_by(*NEWEST_FIRST)
+
+
+def count_public_changes(limit: int) -> int:
+    """How many public changes there are, counting each kind of record no further than
+    `limit` (one query): exact when it is at most `limit`."""
+    parts = [part[:limit] for part in _public_change_parts()]
+    return parts[0].union(*parts[1:], all=True).count()
 
 
 def public_entries(rows) -> list[Entry]:

@@ -10,14 +10,27 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 
 from core.filters import unknown_parameters
+from front import paging
 from front.pages import render_page
 from visits import history
 
 PER_PAGE = 50
+
+
+class ChangesPaginator(paging.BoundedPaginator):
+    """The public changes by page: counted up to a limit, a page read from the newest
+    events of each kind of record (history.public_changes)."""
+
+    def counted_rows(self, limit: int) -> int:
+        """The changes, counting no further than `limit` of each kind."""
+        return history.count_public_changes(limit)
+
+    def rows(self, bottom: int, top: int):
+        """The changes from `bottom` to `top`, newest first."""
+        return history.public_changes(top)[bottom:top]
 
 
 def change_list(request):
@@ -35,7 +48,9 @@ def change_list(request):
             },
             status=400,
         )
-    paginator = Paginator(history.public_changes(), PER_PAGE)
+    paginator = ChangesPaginator(
+        history.public_changes(), PER_PAGE, requested=request.GET.get("page")
+    )
     page = paginator.get_page(request.GET.get("page"))
     entries = history.public_entries(list(page.object_list))
     return render_page(
