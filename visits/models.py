@@ -174,6 +174,14 @@ class Visit(models.Model):
                 condition=Q(review_state="verified"),
                 name="visits_visit_published_tally",
             ),
+            # The API's default order of the published visits, with the id: a deep page
+            # finds its rows' ids in this index alone (api.paging.PagePagination).
+            models.Index(
+                fields=["start", "slug"],
+                include=["id"],
+                name="visits_visit_published_order",
+                condition=Q(review_state="verified"),
+            ),
         ]
         # The rule "no visit to the person's own state" spans two tables, so a
         # trigger enforces it (see migration 0002_visit_not_own_state).
@@ -420,6 +428,13 @@ class VerdictChange(models.Model):
         indexes = [
             models.Index(fields=["changed_at"]),
             models.Index(fields=["xact_id", "id"], name="visits_change_feed_position"),
+            # The changes that made a visit an incident, in feed order: a page of the
+            # incidents feed is a range of this index (api.paging.IncidentFeedPagination).
+            models.Index(
+                fields=["xact_id", "id"],
+                name="visits_change_flag_position",
+                condition=Q(new_code="non_compliance") & ~Q(old_code="non_compliance"),
+            ),
         ]
 
     def __str__(self):

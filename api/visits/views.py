@@ -1,7 +1,7 @@
 """/api/v1/visits/, /api/v1/incidents/ and /api/v1/findings/."""
 
 import django_filters
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery, Value
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.renderers import JSONRenderer
@@ -20,7 +20,7 @@ from api.base import (
 )
 from api.errors import DuplicateReportSerializer
 from api.filters import ApiOrderingFilter, AsOfFilter
-from api.paging import IncidentFeedPagination
+from api.paging import IncidentFeedPagination, NotEqual
 from api.parsers import JSONParser
 from api.reports import examples as report_examples
 from api.reports.serializers import ReportDetailSerializer, ReportInputSerializer
@@ -75,6 +75,10 @@ COMMON_FILTERS = [
         "of them.",
     ),
 ]
+
+
+# A verdict change that made its visit an incident (from another verdict).
+FLAGGING = Q(new_code=VerdictCode.NON_COMPLIANCE) & ~Q(old_code=VerdictCode.NON_COMPLIANCE)
 
 
 def verdict_changes_until(moment):
@@ -237,6 +241,7 @@ class VisitViewSet(
     serializer_class = VisitSerializer
     filterset_class = VisitApiFilterSet
     lookup_field = "slug"
+    keys_first_paging = True  # a deep page skips over ids, not joined rows (api.paging)
     lookup_url_kwarg = "id"
     resource_name = "visit"
     lookup_description = "id"
@@ -339,26 +344,60 @@ class IncidentViewSet(
         row = super().export_row(visit, request, language)
         return {"flag_id": visit.flag_id, "flagged_at": visit.flagged_at, **row}
 
-    def get_queryset(self):
-        # The latest change that turned the visit into an incident (from another verdict).
-        # Every verdict written by visits.flagging comes with its change, so every incident has one.
-        flagged = (
-            VerdictChange.objects.filter(visit=OuterRef("pk"), new_code=VerdictCode.NON_COMPLIANCE)
-            .exclude(old_code=VerdictCode.NON_COMPLIANCE)
-            .order_by("-id")
-        )
+    def incidents(self):
+        """Published visits whose current verdict is non-compliance, with what a row shows."""
         visits = published_visits()
         if self.exporting():
             visits = exported(visits)
+        return visits.flagged()
+
+    def get_queryset(self):
+        # Each incident joined to the latest change that turned the visit into an incident
+        # (from another verdict): a flagging change with no later one for the same visit.
+        # Every verdict written by visits.flagging comes with its change, so every incident
+        # has one. A join rather than a subquery per visit: the feed's pagination reads the
+        # flagging changes from its cursor on, in the order of their partial index
+        # (visits_change_flag_position, whose condition the join's repeats), and joins
+        # each to its visit.
+        later_flag = VerdictChange.objects.filter(
+            FLAGGING, visit=OuterRef("pk"), id__gt=OuterRef("flag_id")
+        )
+        change = "verdict_changes__"
         return (
-            visits.flagged()
+            self.incidents()
             .annotate(
-                flag_id=Subquery(flagged.values("id")[:1]),
-                flag_xact=Subquery(flagged.values("xact_id")[:1]),
-                flagged_at=Subquery(flagged.values("changed_at")[:1]),
+                flag=FilteredRelation(
+                    "verdict_changes",
+                    condition=Q(**{f"{change}new_code": VerdictCode.NON_COMPLIANCE})
+                    & Q(NotEqual(F(f"{change}old_code"), Value(VerdictCode.NON_COMPLIANCE))),
+                )
+            )
+            .annotate(
+                flag_id=F("flag__id"),
+                flag_xact=F("flag__xact_id"),
+                flagged_at=F("flag__changed_at"),
             )
             .filter(flag_id__isnull=False)
+            .filter(~Exists(later_flag))
             .order_by("flag_id")
+        )
+
+    def feed_rows(self, keys):
+        """The incidents whose ids the subquery `keys` selects, each with its flag (read by
+        id), in feed order: the feed's pagination finds a page's ids in the flagging
+        changes' index, then reads the rows with what they show (api.paging)."""
+        latest_flag = (
+            VerdictChange.objects.filter(FLAGGING, visit=OuterRef("pk")).order_by("-id").values
+        )
+        return (
+            self.incidents()
+            .filter(pk__in=keys)
+            .annotate(
+                flag_id=Subquery(latest_flag("id")[:1]),
+                flag_xact=Subquery(latest_flag("xact_id")[:1]),
+                flagged_at=Subquery(latest_flag("changed_at")[:1]),
+            )
+            .order_by("flag_xact", "flag_id")
         )
 
 

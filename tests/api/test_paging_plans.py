@@ -1,0 +1,95 @@
+"""Deep pages cost their own rows: the query plans the API's paging relies on (issue 12).
+
+The seed is too small for PostgreSQL to prefer an index on its own, so each plan is read
+with sequential scans and sorts made dear: what is pinned is that the index *can* answer
+the query (its condition matches, its order is the page's order). Timings on a large
+database are bench/web.py's business.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from visits.models import Visit
+
+pytestmark = pytest.mark.django_db
+
+FEED = "/api/v1/incidents/"
+VISITS = "/api/v1/visits/"
+
+
+def page_queries(client, url, params) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200, response.content
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def plan_of(sql: str) -> str:
+    with connection.cursor() as cur:
+        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+            cur.execute(f"SET LOCAL {setting} = off")
+        cur.execute("EXPLAIN " + sql)
+        plan = "\n".join(row[0] for row in cur.fetchall())
+        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+            cur.execute(f"RESET {setting}")
+    return plan
+
+
+def the_page_query(queries: list[str]) -> str:
+    (found,) = [sql for sql in queries if "LIMIT" in sql and "warrants_person" in sql]
+    return found
+
+
+@pytest.mark.parametrize("cursor", [None, "middle"])
+def test_a_feed_page_is_a_range_of_the_flagging_changes_index(seeded, api_client, cursor):
+    params = {"page_size": 3}
+    if cursor:
+        first = api_client.get(FEED, params).json()
+        params["cursor"] = first["cursor"]
+    plan = plan_of(the_page_query(page_queries(api_client, FEED, params)))
+    # The page's positions: a range of the partial index from the cursor on, read in its
+    # order (no sort of every incident after the cursor), cut at the horizon.
+    assert "visits_change_flag_position" in plan, plan
+    scan = next(line for line in plan.splitlines() if "visits_change_flag_position" in line)
+    index_cond = plan.splitlines()[plan.splitlines().index(scan) + 1]
+    assert "ROW(xact_id, id) > ROW(" in index_cond and "xact_id <" in index_cond, plan
+
+
+def test_a_deep_visits_page_finds_its_ids_in_the_index_alone(seeded, api_client):
+    count = Visit.objects.published().count()
+    queries = page_queries(api_client, VISITS, {"page_size": 2, "page": count // 2 // 2})
+    page = the_page_query(queries)
+    plan = plan_of(page)
+    # The OFFSET runs over the ids of the published visits' index, not over joined rows.
+    assert "Index Only Scan using visits_visit_published_order" in plan, plan
+    assert "OFFSET" in page.split("IN (", 1)[1], page
+    # The COUNT reads the same index, not the table.
+    (count_query,) = [sql for sql in queries if "COUNT(*)" in sql]
+    assert "visits_visit_published_order" in plan_of(count_query)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"ordering": "-start"},
+        {"ordering": "person,-end"},
+        {"host": "MNG,TJK"},
+        {"verdict": "non_compliance", "ordering": "-updated"},
+    ],
+)
+def test_visits_pages_read_by_ids_first_are_the_list_in_order(seeded, api_client, params):
+    whole = api_client.get(VISITS, {**params, "page_size": 500}).json()
+    ids, page, pages = [], 1, 0
+    while True:
+        body = api_client.get(VISITS, {**params, "page_size": 3, "page": page}).json()
+        assert body["count"] == whole["count"]
+        ids += [row["id"] for row in body["results"]]
+        pages += 1
+        if body["next"] is None:
+            break
+        page += 1
+    assert ids == [row["id"] for row in whole["results"]]
+    assert pages == max(1, -(-whole["count"] // 3))
+    assert api_client.get(VISITS, {**params, "page_size": 3, "page": pages + 1}).status_code == 404
