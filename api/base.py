@@ -193,6 +193,11 @@ class PublicReadMixin:
             return response
 
         key = pagecache.request_key(request, request.accepted_media_type or "", anyone=True)
+        # The rate limits this read passed: an early answer (pagecache.EarlyPageCacheMiddleware)
+        # counts it against the same ones.
+        request._request.pagecache_throttles = tuple(
+            f"{throttle.__module__}.{throttle.__qualname__}" for throttle in self.throttle_classes
+        )
         return pagecache.cached_response(request, key, rendered)
 
     def get_lookup_value(self) -> str:
