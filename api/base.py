@@ -13,10 +13,11 @@ import datetime
 import functools
 import hashlib
 import re
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.db.models import Count, Max, Model
+from django.db.models import Count, Max
 from django.http import Http404, StreamingHttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -146,55 +147,43 @@ class LinkField(serializers.HyperlinkedIdentityField):
 
 
 class PlainReadMixin:
-    """A model serializer's `to_representation` with less work per row: the same dict as
-    DRF's, but a field that reads one concrete column of the model (no dotted source, no
-    relation, no method) is read with a plain getattr, and the list of readable fields
-    is walked once per serializer, not once per row. Any other field goes DRF's way."""
+    """A serializer's `to_representation` with less work per row: the same dict as DRF's,
+    but the list of readable fields is walked once per serializer, not once per row,
+    and a field with a one-step source (not a related field) reads it with a plain
+    getattr (or item, from a dict); a callable, a missing attribute and every other
+    field go DRF's way (`Field.get_attribute`)."""
 
-    def _plan(self) -> list[tuple[str, str | None, object]]:
+    def _plan(self) -> list[tuple[str, str | None, object, bool]]:
         plan = self.__dict__.get("_plain_plan")
         if plan is None:
-            model = getattr(getattr(self, "Meta", None), "model", None)
-            columns = (
-                {f.attname for f in model._meta.concrete_fields if not f.is_relation}
-                if model is not None
-                else set()
-            )
             plan = []
             for field in self._readable_fields:
                 attrs = field.source_attrs
-                direct = (
-                    len(attrs) == 1
-                    and attrs[0] in columns
-                    and not isinstance(
-                        field,
-                        (
-                            serializers.BaseSerializer,
-                            serializers.SerializerMethodField,
-                            serializers.RelatedField,
-                            serializers.ManyRelatedField,
-                            serializers.HiddenField,
-                        ),
-                    )
+                direct = len(attrs) == 1 and not isinstance(
+                    field, (serializers.RelatedField, serializers.ManyRelatedField)
                 )
-                plan.append((field.field_name, attrs[0] if direct else None, field))
+                plain_str = type(field) is serializers.CharField
+                plan.append((field.field_name, attrs[0] if direct else None, field, plain_str))
             self.__dict__["_plain_plan"] = plan
         return plan
 
     def to_representation(self, instance):
-        if not isinstance(instance, Model):
-            return super().to_representation(instance)
         ret = {}
-        for name, attr, field in self._plan():
+        mapping = isinstance(instance, Mapping)
+        for name, attr, field, plain_str in self._plan():
             if attr is not None:
-                attribute = getattr(instance, attr)
-                if attribute is None:
-                    ret[name] = None
-                elif type(field) is serializers.CharField:
-                    ret[name] = str(attribute)
-                else:
-                    ret[name] = field.to_representation(attribute)
-                continue
+                try:
+                    attribute = instance[attr] if mapping else getattr(instance, attr)
+                except (KeyError, AttributeError):
+                    attribute = _GENERIC
+                if attribute is not _GENERIC and not callable(attribute):
+                    if attribute is None:
+                        ret[name] = None
+                    elif plain_str:
+                        ret[name] = str(attribute)
+                    else:
+                        ret[name] = field.to_representation(attribute)
+                    continue
             try:
                 attribute = field.get_attribute(instance)
             except SkipField:
@@ -202,6 +191,10 @@ class PlainReadMixin:
             check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
             ret[name] = None if check_for_none is None else field.to_representation(attribute)
         return ret
+
+
+# The value of a field PlainReadMixin leaves to DRF.
+_GENERIC = object()
 
 
 class OptionalChoiceField(serializers.ChoiceField):

@@ -28,7 +28,7 @@ from visits.models import (
 )
 
 
-class VisitVerdictSerializer(serializers.Serializer):
+class VisitVerdictSerializer(PlainReadMixin, serializers.Serializer):
     """The verdict on a visit: the current one, or with `as_of` the one iccwatch showed then.
 
     With `as_of`, the verdict is the visit's latest recorded verdict change made before
@@ -117,7 +117,7 @@ class VisitVerdictSerializer(serializers.Serializer):
         return super().to_representation(data)
 
 
-class VerdictChangeSerializer(serializers.ModelSerializer):
+class VerdictChangeSerializer(PlainReadMixin, serializers.ModelSerializer):
     """One change of the verdict: when a flag appeared, changed or was withdrawn, and why."""
 
     old_code = OptionalChoiceField(
@@ -194,7 +194,7 @@ class FindingRefSerializer(PlainReadMixin, serializers.HyperlinkedModelSerialize
         ]
 
 
-class CitationSerializer(serializers.Serializer):
+class CitationSerializer(PlainReadMixin, serializers.Serializer):
     """A public document as a visit cites it (visits.models.Citation, shown_* values)."""
 
     url = serializers.CharField(
