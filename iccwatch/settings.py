@@ -232,7 +232,9 @@ ICCWATCH_DATA_VERSION_LOCAL_SECONDS = (
     env_int("ICCWATCH_DATA_VERSION_LOCAL_MS", default=1000 if PRODUCTION else 0) / 1000
 )
 if ICCWATCH_DATA_VERSION_LOCAL_SECONDS < 0:
-    raise ImproperlyConfigured("ICCWATCH_DATA_VERSION_LOCAL_MS must be 0 (always ask Redis) or more.")
+    raise ImproperlyConfigured(
+        "ICCWATCH_DATA_VERSION_LOCAL_MS must be 0 (always ask Redis) or more."
+    )
 # After a write, counts over many visits (home, country and person pages) are recounted
 # by a background thread while the previous ones are shown; off: recounted in the request.
 ICCWATCH_SUMMARIES_IN_BACKGROUND = env_bool("ICCWATCH_SUMMARIES_IN_BACKGROUND", default=PRODUCTION)

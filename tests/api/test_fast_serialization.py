@@ -72,5 +72,7 @@ def test_an_explanation_is_rendered_once_per_language(seeded):
     english = reasons.render(verdict.reasons, "en")
     french = reasons.render(verdict.reasons, "fr")
     assert english != french
-    assert reasons.render(verdict.reasons, "en") == english == reasons._render(verdict.reasons, "en")
+    assert (
+        reasons.render(verdict.reasons, "en") == english == reasons._render(verdict.reasons, "en")
+    )
     assert reasons._render_json.cache_info().hits == 1
