@@ -24,6 +24,22 @@ the new count is in.
 
 The cache fails open (`core.cache.FailOpenRedisCache`): with Redis down the version
 reads as None and every request renders, as if there were no cache.
+
+Two shortcuts save the busiest reads most of their cost:
+
+- **The version is kept in the process** for `ICCWATCH_DATA_VERSION_LOCAL_SECONDS`
+  (1 s in production, 0 elsewhere), which saves a Redis round trip per request. A write
+  in the same process forgets it at once (`bump_data_version`), so that process never
+  serves a page older than its own writes; another process (a second web worker, the
+  Celery worker, a shell) may serve the previous version's pages and ETags for at most
+  that long after its write commits.
+- **A replayed page is answered before the middleware** (`EarlyPageCacheMiddleware`,
+  first in MIDDLEWARE): once the page cache has replayed a response, the whole answer
+  as the middleware left it (status, every header, body) is kept under what the
+  request carries that any middleware or the cache key reads, and the next such request
+  gets those bytes without sessions, authentication, URL resolving or the view. Only
+  anonymous safe reads the page cache already serves; the API's rate limits still count
+  them.
 """
 
 from __future__ import annotations
@@ -35,12 +51,14 @@ import logging
 import re
 import threading
 import time
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
@@ -69,21 +87,43 @@ _KEPT_HEADERS = (
 # --- The data version -------------------------------------------------------------
 
 
+# The version as this process last read it: (version, until when it may be used, in
+# time.monotonic()). A bump in this process empties it (see the module).
+_local_version: tuple[str, float] | None = None
+
+
 def data_version() -> str | None:
     """The current data version (a string), or None when the cache cannot be reached.
 
     A missing version (a new or flushed Redis) is created from the clock, so that a
-    version is never reused after a flush.
+    version is never reused after a flush. Read from Redis at most once per
+    `ICCWATCH_DATA_VERSION_LOCAL_SECONDS` in a process that did not write meanwhile.
     """
+    global _local_version
+    keep = settings.ICCWATCH_DATA_VERSION_LOCAL_SECONDS
+    local = _local_version
+    if keep > 0 and local is not None and time.monotonic() < local[1]:
+        return local[0]
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
         version = cache.get(VERSION_KEY)
-    return None if version is None else str(version)
+    if version is None:
+        return None
+    if keep > 0:
+        _local_version = (str(version), time.monotonic() + keep)
+    return str(version)
+
+
+def forget_local_version() -> None:
+    """Read the data version from Redis next time (after a write, or a flush in a test)."""
+    global _local_version
+    _local_version = None
 
 
 def bump_data_version() -> None:
     """Make every cached page and ETag stale (called after a write commits)."""
+    forget_local_version()
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
@@ -250,12 +290,14 @@ def cached_response(request, key: str | None, produce):
     if not_modified(request, etag):
         response = HttpResponseNotModified()
         response["ETag"] = etag
+        response.pagecache_replayed = version
         return response
     store_key = f"iccwatch:page:{key}:{version}"
     stored = cache.get(store_key)
     if stored is not None and not_modified(request, etag, exists=True):
         response = HttpResponseNotModified()
         response["ETag"] = etag
+        response.pagecache_replayed = version
         return response
     if stored is not None:
         content, headers = stored
@@ -263,6 +305,9 @@ def cached_response(request, key: str | None, produce):
         for name, value in headers:
             response[name] = value
         response["ETag"] = etag
+        # What the early middleware may keep whole: a replay, the same for every request
+        # with this key (a fresh rendering may carry headers a replay does not).
+        response.pagecache_replayed = version
         return response
     token = _stale.set(False)
     try:
@@ -291,3 +336,158 @@ def cache_page_by_version(view):
         )
 
     return wrapper
+
+
+# --- Answering before the middleware --------------------------------------------------
+
+# Conditional headers other than If-None-Match, and credentials: such a request always
+# goes through the middleware (the early answer knows nothing of them).
+_UNHANDLED_HEADERS = (
+    "HTTP_AUTHORIZATION",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+    "HTTP_IF_RANGE",
+    "HTTP_RANGE",
+)
+# A CSRF cookie the CSRF middleware keeps as it is (one it would replace sets a cookie).
+_CSRF_SECRET = re.compile(r"[a-zA-Z0-9]{32}")
+# A reader that gets an early answer: anonymous (no session) and never throttled by name.
+_ANONYMOUS = None
+
+
+def _anonymous():
+    global _ANONYMOUS
+    if _ANONYMOUS is None:
+        from django.contrib.auth.models import AnonymousUser
+
+        _ANONYMOUS = AnonymousUser()
+    return _ANONYMOUS
+
+
+def early_identity(request) -> str | None:
+    """What a request carries that the middleware or the page cache's key reads (a hex
+    digest), or None when it must go through the middleware: not a GET or HEAD, a
+    session or any cookie but the language's and a well-formed CSRF cookie,
+    credentials, or a conditional header other than If-None-Match."""
+    meta = request.META
+    if request.method not in ("GET", "HEAD"):
+        return None
+    if any(name in meta for name in _UNHANDLED_HEADERS):
+        return None
+    cookies = request.COOKIES
+    language_cookie = ""
+    for name, value in cookies.items():
+        if name == settings.LANGUAGE_COOKIE_NAME:
+            language_cookie = value
+        elif name == settings.CSRF_COOKIE_NAME and not settings.CSRF_USE_SESSIONS:
+            if not _CSRF_SECRET.fullmatch(value):
+                return None
+        else:
+            return None  # the session, messages, or anything unknown
+    if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in meta:
+        host = "f" + meta["HTTP_X_FORWARDED_HOST"]
+    else:
+        host = "h" + meta.get("HTTP_HOST", "") + " " + meta.get("SERVER_NAME", "")
+        host += ":" + str(meta.get("SERVER_PORT", ""))
+    material = "\n".join(
+        (
+            request.method,
+            request.scheme,
+            host,
+            request.path,
+            meta.get("QUERY_STRING", ""),
+            meta.get("HTTP_ACCEPT", ""),
+            meta.get("HTTP_ACCEPT_LANGUAGE", ""),
+            language_cookie,
+            ",".join(sorted(cookies)),
+            meta.get("HTTP_ORIGIN", ""),
+            timezone.localdate().isoformat(),
+        )
+    )
+    return hashlib.sha256(material.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+def _throttled(request, throttles) -> bool:
+    """Whether one of the API's rate limits (dotted class names) refuses this reader now;
+    each one that allows it counts the request, as the API's own check does."""
+    if not throttles:
+        return False
+    reader = SimpleNamespace(user=_anonymous(), META=request.META, headers=request.headers)
+    allowed = True
+    for path in throttles:
+        if not import_string(path)().allow_request(reader, None):
+            allowed = False
+    return not allowed
+
+
+def _replay(status: int, headers, content: bytes) -> HttpResponse:
+    response = HttpResponse(content, status=status)
+    for name in list(response.headers):
+        del response[name]
+    for name, value in headers:
+        response[name] = value
+    response.pagecache_early = True
+    return response
+
+
+class EarlyPageCacheMiddleware:
+    """Answers a read the page cache has replayed before, before any other middleware.
+
+    First in MIDDLEWARE. When the page cache replays a response (a stored page or a 304,
+    `cached_response`), the answer as every middleware left it is kept under
+    `early_identity` and the data version; the next request with the same identity gets
+    it without the rest of the stack (sessions, authentication, CSRF, locale, URL
+    resolving, the view). Its headers are the stored ones, security headers included,
+    so both answers are the same bytes. An If-None-Match naming the ETag gets the 304
+    kept the same way, when one was. A response that sets a cookie is never kept. On the
+    API the rate limits the view applied are counted here too; when one refuses, the
+    request goes through the stack, which answers 429.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.ICCWATCH_PAGE_CACHE:
+            return self.get_response(request)
+        identity = early_identity(request)
+        version = data_version() if identity is not None else None
+        if version is None:
+            return self.get_response(request)
+        key = f"iccwatch:early:{identity}:{version}"
+        conditional = "HTTP_IF_NONE_MATCH" in request.META
+        if conditional:
+            found = cache.get_many([key, f"{key}:304"])
+            stored, not_modified_entry = found.get(key), found.get(f"{key}:304")
+        else:
+            stored, not_modified_entry = cache.get(key), None
+        if stored is not None:
+            status, headers, content, etag, throttles = stored
+            if conditional and not_modified(request, etag, exists=True):
+                entry = not_modified_entry
+            else:
+                entry = (status, headers, content)
+            if entry is not None and not _throttled(request, throttles):
+                return _replay(*entry)
+        response = self.get_response(request)
+        self._keep(request, identity, response)
+        return response
+
+    @staticmethod
+    def _keep(request, identity: str, response) -> None:
+        version = getattr(response, "pagecache_replayed", None)
+        if version is None or response.status_code not in (200, 304):
+            return
+        if getattr(response, "streaming", False) or response.cookies:
+            return
+        if response.has_header("Set-Cookie"):
+            return
+        key = f"iccwatch:early:{identity}:{version}"
+        headers = list(response.items())
+        if response.status_code == 304:
+            cache.set(f"{key}:304", (304, headers, b""), TIMEOUT)
+            return
+        throttles = tuple(getattr(request, "pagecache_throttles", ()))
+        etag = response.get("ETag", "")
+        cache.set(key, (200, headers, response.content, etag, throttles), TIMEOUT)

@@ -11,6 +11,8 @@ Dates are written in words (core.names.format_date); data keeps ISO dates.
 from __future__ import annotations
 
 import contextlib
+import functools
+import json
 import re
 from collections.abc import Callable, Sequence
 
@@ -838,6 +840,23 @@ def render(reasons: Sequence[dict], language: str | None = None) -> str:
     Unknown keys are skipped (a newer rule's reasons never break an older page).
     Dates are written in words in the language; country and situation names too.
     """
+    if not reasons:
+        return ""
+    try:
+        # The rendering depends on the reasons and the language only (names and dates
+        # come from the catalogues): the same verdict is rendered once per process.
+        material = json.dumps(reasons, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return _render(reasons, language)
+    return _render_json(material, language or translation.get_language() or "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _render_json(material: str, language: str) -> str:
+    return _render(json.loads(material), language or None)
+
+
+def _render(reasons: Sequence[dict], language: str | None) -> str:
     scope = translation.override(language) if language else contextlib.nullcontext()
     with scope:
         return " ".join(text for text in (render_reason(r) for r in reasons or ()) if text)

@@ -131,6 +131,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A read the page cache replayed before is answered here, as the rest of the stack
+    # answered it then, without running it again (core/pagecache.py).
+    "core.pagecache.EarlyPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # A view that cannot reach the database answers 503 with Retry-After (core/unavailable.py).
     "core.unavailable.DatabaseUnavailableMiddleware",
@@ -223,6 +226,15 @@ else:
 # Public pages and API reads cached per request under a data version every write bumps
 # (core/pagecache.py); off renders every request (benchmarks compare both).
 ICCWATCH_PAGE_CACHE = env_bool("ICCWATCH_PAGE_CACHE", default=True)
+# How long (seconds; set in milliseconds) a process keeps the data version it read from Redis: a write in that
+# process forgets it at once; another process's write shows there at most this late.
+ICCWATCH_DATA_VERSION_LOCAL_SECONDS = (
+    env_int("ICCWATCH_DATA_VERSION_LOCAL_MS", default=1000 if PRODUCTION else 0) / 1000
+)
+if ICCWATCH_DATA_VERSION_LOCAL_SECONDS < 0:
+    raise ImproperlyConfigured(
+        "ICCWATCH_DATA_VERSION_LOCAL_MS must be 0 (always ask Redis) or more."
+    )
 # After a write, counts over many visits (home, country and person pages) are recounted
 # by a background thread while the previous ones are shown; off: recounted in the request.
 ICCWATCH_SUMMARIES_IN_BACKGROUND = env_bool("ICCWATCH_SUMMARIES_IN_BACKGROUND", default=PRODUCTION)

@@ -4,7 +4,7 @@ import datetime
 
 from rest_framework import serializers
 
-from api.base import AS_OF, LinkField, SourceSerializer, list_url, page_url
+from api.base import AS_OF, LinkField, PlainReadMixin, SourceSerializer, list_url, page_url
 from api.states.status import Timeline, treaty_status_on
 from core.names import country_name
 from states.models import (
@@ -27,7 +27,7 @@ TRANSLATED_NAME = (
 )
 
 
-class StateRefSerializer(serializers.HyperlinkedModelSerializer):
+class StateRefSerializer(PlainReadMixin, serializers.HyperlinkedModelSerializer):
     """A link to a state. `name` is the dataset's English name; `translated_name` the reader's."""
 
     url = LinkField(view_name="api-state-detail", lookup_field="iso3")

@@ -4,7 +4,15 @@ from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.base import AS_OF, LinkField, OptionalChoiceField, SourceSerializer, page_url
+from api.base import (
+    AS_OF,
+    LinkField,
+    OptionalChoiceField,
+    PlainReadMixin,
+    SourceSerializer,
+    page_url,
+    plain_link,
+)
 from api.lang import answer_language, render_explanation
 from api.states.serializers import PUBLIC_VISIT_STATES, StateRefSerializer
 from api.warrants.serializers import PersonRefSerializer, SituationSerializer, WarrantRefSerializer
@@ -20,7 +28,7 @@ from visits.models import (
 )
 
 
-class VisitVerdictSerializer(serializers.Serializer):
+class VisitVerdictSerializer(PlainReadMixin, serializers.Serializer):
     """The verdict on a visit: the current one, or with `as_of` the one iccwatch showed then.
 
     With `as_of`, the verdict is the visit's latest recorded verdict change made before
@@ -109,7 +117,7 @@ class VisitVerdictSerializer(serializers.Serializer):
         return super().to_representation(data)
 
 
-class VerdictChangeSerializer(serializers.ModelSerializer):
+class VerdictChangeSerializer(PlainReadMixin, serializers.ModelSerializer):
     """One change of the verdict: when a flag appeared, changed or was withdrawn, and why."""
 
     old_code = OptionalChoiceField(
@@ -170,7 +178,7 @@ class VerdictChangeSerializer(serializers.ModelSerializer):
         return causes.render(change.cause_facts, answer_language())
 
 
-class FindingRefSerializer(serializers.HyperlinkedModelSerializer):
+class FindingRefSerializer(PlainReadMixin, serializers.HyperlinkedModelSerializer):
     url = LinkField(view_name="api-finding-detail")
     kind = serializers.ChoiceField(choices=FindingKind.choices, read_only=True)
 
@@ -186,7 +194,7 @@ class FindingRefSerializer(serializers.HyperlinkedModelSerializer):
         ]
 
 
-class CitationSerializer(serializers.Serializer):
+class CitationSerializer(PlainReadMixin, serializers.Serializer):
     """A public document as a visit cites it (visits.models.Citation, shown_* values)."""
 
     url = serializers.CharField(
@@ -200,7 +208,7 @@ class CitationSerializer(serializers.Serializer):
     )
 
 
-class VisitSerializer(serializers.HyperlinkedModelSerializer):
+class VisitSerializer(PlainReadMixin, serializers.HyperlinkedModelSerializer):
     """A trip of a wanted person to another state, with the verdict on the host.
 
     Dates may be partial: `start` and `end` then hold the first day of the month or
@@ -278,7 +286,9 @@ class VisitSerializer(serializers.HyperlinkedModelSerializer):
         ]
 
     def get_page_url(self, visit) -> str:
-        return page_url(self.context, visit)
+        # Visit.get_absolute_url, without a reverse() per row.
+        url = plain_link(self.context.get("request"), "visit", "slug", visit.slug)
+        return url if url is not None else page_url(self.context, visit)
 
 
 class VisitDetailSerializer(VisitSerializer):

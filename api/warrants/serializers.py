@@ -4,18 +4,25 @@ import datetime
 
 from rest_framework import serializers
 
-from api.base import LinkField, OptionalChoiceField, SourceSerializer, list_url, page_url
+from api.base import (
+    LinkField,
+    OptionalChoiceField,
+    PlainReadMixin,
+    SourceSerializer,
+    list_url,
+    page_url,
+)
 from api.states.serializers import StateRefSerializer
 from warrants.models import Person, Situation, Warrant, WarrantEndReason
 
 
-class SituationSerializer(serializers.ModelSerializer):
+class SituationSerializer(PlainReadMixin, serializers.ModelSerializer):
     class Meta:
         model = Situation
         fields = ["slug", "name"]
 
 
-class PersonRefSerializer(serializers.HyperlinkedModelSerializer):
+class PersonRefSerializer(PlainReadMixin, serializers.HyperlinkedModelSerializer):
     """A link to a person."""
 
     url = LinkField(view_name="api-person-detail", lookup_field="slug")
@@ -25,7 +32,7 @@ class PersonRefSerializer(serializers.HyperlinkedModelSerializer):
         fields = ["url", "slug", "name"]
 
 
-class WarrantRefSerializer(serializers.HyperlinkedModelSerializer):
+class WarrantRefSerializer(PlainReadMixin, serializers.HyperlinkedModelSerializer):
     """A link to a warrant."""
 
     url = LinkField(view_name="api-warrant-detail", lookup_field="ref")
