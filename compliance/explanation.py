@@ -235,7 +235,9 @@ class Reasons:
                 "entry_into_force": _iso(h.entry_into_force),
                 "deposited": _iso(h.deposited),
                 "joined": self._joined(),
-                "withdrawal_effective": _iso(h.withdrawal_effective) if self._withdrawal_known() else "",
+                "withdrawal_effective": _iso(h.withdrawal_effective)
+                if self._withdrawal_known()
+                else "",
                 "day": _iso(s.day) if s.day and self._exact else "",
             }
         if s.basis == ART_127_2_RESIDUAL:
