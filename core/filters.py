@@ -160,7 +160,7 @@ class WrittenSelect(forms.Select):
                 parts.append(format_html('\n  <optgroup label="{}">', group_name))
             parts.extend(
                 format_html(
-                    '\n  <option value="{}"{}>{}</option>',
+                    '\n  <option value="{}"{}>{}</option>\n',  # as the option template ends
                     option["value"],
                     _attributes(option["attrs"]),
                     option["label"],
