@@ -74,7 +74,10 @@ def pages(db) -> list[tuple[str, str]]:
         ("visits, page 2000", "/visits/?page=2000"),
         ("visits of the country", f"/visits/?host={db['state']}"),
         ("visits by person name", "/visits/?ordering=person"),
+        ("visits by verdict", "/visits/?ordering=verdict"),
+        ("visits of the person", f"/visits/?person={db['person']}"),
         ("incidents", "/incidents/"),
+        ("incidents, page 2000", "/incidents/?page=2000"),
         ("search", "/search/?q=Ulan"),
         ("changes", "/changes/"),
         ("incidents feed", "/incidents/feed/"),
@@ -82,6 +85,8 @@ def pages(db) -> list[tuple[str, str]]:
         ("API visits, 50", "/api/v1/visits/?page_size=50"),
         ("API visits, page 2000", "/api/v1/visits/?page=2000"),
         ("API visits of the country", f"/api/v1/visits/?host={db['state']}&page_size=50"),
+        ("API visits of the country, page 1000", f"/api/v1/visits/?host={db['state']}&page=1000"),
+        ("API visits by verdict", "/api/v1/visits/?ordering=verdict"),
         ("API visit", f"/api/v1/visits/{db['visit']}/"),
         ("API states", "/api/v1/states/"),
         ("API state", f"/api/v1/states/{db['state']}/"),
@@ -91,6 +96,7 @@ def pages(db) -> list[tuple[str, str]]:
         ("API incidents feed", "/api/v1/incidents/"),
         ("API incidents feed, middle", f"/api/v1/incidents/?cursor={db['cursor_middle']}"),
         ("API incidents feed, end", f"/api/v1/incidents/?cursor={db['cursor_end']}"),
+        ("API incidents of the country", f"/api/v1/incidents/?host={db['state']}"),
         ("API findings", "/api/v1/findings/"),
     ]
 
