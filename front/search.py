@@ -21,24 +21,27 @@ Damascus through "Bashar", and a person's trips outrank visits that merely menti
 
 A city is stored once in one spelling ("Ulaanbaatar"), and no amount of typo
 tolerance turns "Ulan Bator" into it. The other spellings come from GeoNames (see
-front.gazetteer): the query is compared with every alternate name of every visit
-place in one small table, and the visits at the matching places are found by host
-and place.
+front.gazetteer). Places are therefore matched on the list of distinct (host, place)
+pairs with their number of visits and their other spellings (place_list, cached), not
+on each visit: a place is scored once, however many visits it has.
 
-At scale (a million visits) each way a visit can match is its own indexed lookup:
-GIN indexes on the place's trigrams and on the place's and the occasion's words
-(visits migration 0011), the foreign keys for a person's trips and a host's visits.
-Four queries whatever the data: the places (cached; see place_aliases), then one per
-kind of result.
+At scale (a million visits) the work is bounded whatever the query, be it one letter, a
+word in every occasion or a place with 100,000 visits: each way a visit can match
+yields only its best `limit` visits (its best is the latest, read in order off the
+indexes of visits migration 0018 and stopped there), so the best of their union are the
+best of all the matches; nothing is counted or ranked over every match. Four queries
+whatever the data: the persons (whose best few also give the trips listed), the states,
+the places (cached), the visits.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count
 from django.db import connection
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from front import gazetteer
@@ -55,8 +58,11 @@ MAX_NAMES = 10  # names a list's person box resolves at once (one search each)
 # query close to many names ("Person 12" among thousands) stays a bounded lookup.
 TRIP_PERSONS = 5
 HOST_STATES = 3
-# How many of the latest visits are read in order for a common word of their occasions.
-RECENT_OCCASIONS = 2000
+# How many of the latest visits are read in order for a word of their occasions.
+RECENT_OCCASIONS = 1000
+# A word of the occasions found in more visits than this is a common word: its visits are
+# read in order (the latest first) rather than all found, then sorted.
+OCCASION_HITS = 5000
 # Places of one score holding more visits than this are read in the order of all visits.
 CROWDED_PLACES = 2000
 KINDS = ("person", "state", "visit")
@@ -111,6 +117,7 @@ _PERSONS_MATCHED = f"""
     CROSS JOIN LATERAL (
         SELECT to_tsvector('simple', t.doc) @@ {_TSQ} AS words,
                word_similarity({_TEXT}, t.doc) AS similar
+        OFFSET 0  -- once per person, for the filter and the score alike
     ) m
     CROSS JOIN LATERAL (SELECT greatest(CASE WHEN m.words THEN 1.0 ELSE 0 END, m.similar) AS score) d
     WHERE m.words OR m.similar >= %(threshold)s
@@ -121,8 +128,8 @@ _STATES_MATCHED = f"""
     FROM states_state st
     CROSS JOIN LATERAL (
         SELECT upper(%(q)s) = st.iso3 AS code,
-               to_tsvector('simple', {_fold('st.name')}) @@ {_TSQ} AS words,
-               word_similarity({_TEXT}, {_fold('st.name')}) AS similar
+               to_tsvector('simple', {_fold("st.name")}) @@ {_TSQ} AS words,
+               word_similarity({_TEXT}, {_fold("st.name")}) AS similar
     ) m
     CROSS JOIN LATERAL (
         SELECT greatest(CASE WHEN m.code THEN 2.0 WHEN m.words THEN 1.0 ELSE 0 END, m.similar) AS score
@@ -175,15 +182,15 @@ _VISITS = f"""
     ),
     states AS ({_STATES_MATCHED} ORDER BY d.score DESC, st.id LIMIT %(host_states)s),
     pairs AS (
-        SELECT * FROM unnest(%(place_iso3)s::text[], %(place)s::text[], %(place_visits)s::int[])
-            AS p(iso3, place, visits)
+        SELECT e->>0 AS iso3, e->>1 AS place, (e->>2)::int AS visits
+        FROM json_array_elements(%(places)s::json) AS e
     ),
     spellings AS MATERIALIZED (
         SELECT s.place,
                greatest(CASE WHEN to_tsvector('simple', s.doc) @@ {_TSQ} THEN 1.0 ELSE 0 END,
                         word_similarity({_TEXT}, s.doc)) AS score
         FROM (
-            SELECT place, {_fold('place')} AS doc FROM unnest(%(spellings)s::text[]) AS place
+            SELECT place, {_fold("place")} AS doc FROM json_array_elements_text(%(spellings)s::json) AS place
         ) s
     ),
     scored AS MATERIALIZED (
@@ -196,10 +203,12 @@ _VISITS = f"""
             SELECT a.iso3, a.place, a.score, a.alias, 1
             FROM (
                 SELECT a.iso3, a.place, a.alias,
-                       greatest(similarity({_TEXT}, {_fold('a.alias')}),
-                                word_similarity({_fold('a.alias')}, {_TEXT})) AS score
-                FROM unnest(%(alias_iso3)s::text[], %(alias_place)s::text[], %(alias)s::text[])
-                     AS a(iso3, place, alias)
+                       greatest(similarity({_TEXT}, {_fold("a.alias")}),
+                                word_similarity({_fold("a.alias")}, {_TEXT})) AS score
+                FROM (
+                    SELECT e->>0 AS iso3, e->>1 AS place, e->>2 AS alias
+                    FROM json_array_elements(%(aliases)s::json) AS e
+                ) a
             ) a
             WHERE a.score >= %(threshold)s
         ) m
@@ -228,17 +237,24 @@ _VISITS = f"""
     crowded AS MATERIALIZED (
         SELECT host_id, place, score, matched FROM places WHERE grade_visits > %(crowded)s
     ),
-    -- A common word of the occasions is found among the latest visits (read in order, a
-    -- few thousand at most); only when these hold too few does the words index find the
-    -- rest (a rarer word: few visits to sort). Either way a bounded read, whatever the
-    -- planner guesses of the word.
-    recent_occasions AS (
+    -- A word of the occasions: first looked for among the latest %(recent)s visits, read in
+    -- order (the pages a site reads most); a common word ends there.
+    recent_occasions AS MATERIALIZED (
         SELECT v.id FROM (
             SELECT v.id, v.occasion, v.review_state, v.start, v.slug FROM visits_visit v
             ORDER BY {_ORDER} LIMIT %(recent)s
         ) v
-        WHERE to_tsvector('simple', {_fold('v.occasion')}) @@ {_TSQ} AND {_VERIFIED}
+        WHERE to_tsvector('simple', {_fold("v.occasion")}) @@ {_TSQ} AND {_VERIFIED}
         ORDER BY {_ORDER} LIMIT %(limit)s
+    ),
+    -- Otherwise the visits with the words, up to %(occasion_cap)s of them, through the words
+    -- index. (The words come from a subquery: the planner cannot guess how many visits
+    -- they find, so it reads the index rather than every visit.)
+    occasion_hits AS MATERIALIZED (
+        SELECT v.id, v.start, v.slug, v.review_state FROM visits_visit v
+        WHERE to_tsvector('simple', f_unaccent(lower(v.occasion))) @@ (SELECT {_TSQ})
+              AND (SELECT count(*) FROM recent_occasions) < %(limit)s
+        LIMIT %(occasion_cap)s
     ),
     candidates AS (
         (SELECT v.id, persons.score + 1.0 AS score, 'person' AS reason, '' AS matched
@@ -277,16 +293,18 @@ _VISITS = f"""
       UNION ALL
         (SELECT id, 0.6, 'occasion', '' FROM recent_occasions)
       UNION ALL
-        -- (The words come from a subquery: the planner cannot guess how many visits they
-        -- find, so it reads the words index rather than all the visits.)
+        -- Fewer than %(occasion_cap)s: all of them are sorted.
         (SELECT v.id, 0.6, 'occasion', ''
-         FROM (
-             SELECT v.id, v.start, v.slug FROM visits_visit v
-             WHERE to_tsvector('simple', f_unaccent(lower(v.occasion))) @@ (SELECT {_TSQ})
-                   AND {_VERIFIED}
-             OFFSET 0
-         ) v
-         WHERE (SELECT count(*) FROM recent_occasions) < %(limit)s
+         FROM occasion_hits v
+         WHERE {_VERIFIED} AND (SELECT count(*) FROM occasion_hits) < %(occasion_cap)s
+         ORDER BY {_ORDER} LIMIT %(limit)s)
+      UNION ALL
+        -- More (a word in at most one of %(recent)s latest visits, but in thousands of
+        -- older ones): found among the visits read in order, 50 / 0.005 at most.
+        (SELECT v.id, 0.6, 'occasion', ''
+         FROM visits_visit v
+         WHERE to_tsvector('simple', {_fold("v.occasion")}) @@ (SELECT {_TSQ}) AND {_VERIFIED}
+               AND (SELECT count(*) FROM occasion_hits) >= %(occasion_cap)s
          ORDER BY {_ORDER} LIMIT %(limit)s)
     ),
     best AS (
@@ -349,10 +367,10 @@ def _place_list() -> tuple[list[tuple[str, str, int]], list[tuple[str, str, str]
         .distinct()
     )
     places = sorted(counted)
-    pairs = {(iso3, place) for iso3, place, _ in places}
+    pairs = {(iso3, place) for iso3, place, _visits in places}
     resolved = gazetteer.resolve(pairs)
     aliases = []
-    for iso3, place, _ in places:
+    for iso3, place, _visits in places:
         for part in gazetteer.split_places(place):
             found = resolved.get((iso3, part))
             if found:
@@ -374,15 +392,14 @@ def visit_params(query: str, *, limit: int = LIMIT, trip_persons=()) -> dict:
         "trip_ids": [p[0] for p in trip_persons],
         "trip_scores": [float(p[1]) for p in trip_persons],
         "host_states": HOST_STATES,
-        "place_iso3": [p[0] for p in places],
-        "place": [p[1] for p in places],
-        "place_visits": [p[2] for p in places],
-        "spellings": sorted({p[1] for p in places}),
+        # As JSON: one parameter each, read at once by the server (arrays of thousands of
+        # strings cost more to send than the whole search).
+        "places": json.dumps(places),
+        "spellings": json.dumps(sorted({p[1] for p in places})),
+        "aliases": json.dumps(aliases),
+        "occasion_cap": OCCASION_HITS,
         "recent": RECENT_OCCASIONS,
         "crowded": CROWDED_PLACES,
-        "alias_iso3": [a[0] for a in aliases],
-        "alias_place": [a[1] for a in aliases],
-        "alias": [a[2] for a in aliases],
     }
 
 
