@@ -27,9 +27,9 @@ on each visit: a place is scored once, however many visits it has.
 
 At scale (a million visits) the work is bounded whatever the query, be it one letter, a
 word in every occasion or a place with 100,000 visits: each way a visit can match
-yields only its best `limit` visits (its best is the latest, read in order off the
-indexes of visits migration 0018 and stopped there), so the best of their union are the
-best of all the matches; nothing is counted or ranked over every match. Four queries
+yields only its best `limit` visits (its best is the latest, read in order off an index
+of the published visits and stopped there: visits migrations 0016 and 0018), so the best
+of their union are the best of all the matches; nothing is counted or ranked over every match. Four queries
 whatever the data: the persons (whose best few also give the trips listed), the states,
 the places (cached), the visits.
 """
@@ -160,9 +160,11 @@ _STATES = f"""
     LIMIT %(limit)s
 """
 
-# The order of the visits found, within a kind of match: the latest first. The indexes of
-# visits migration 0018 hold exactly this order, so each branch below reads its first
-# %(limit)s visits off an index and stops, however many visits match.
+# The order of the visits found, within a kind of match: the latest first. Indexes of the
+# published visits hold this order (visits migration 0018: a place's, in full; 0016: all
+# of them and a host's, by start, whose ties on a day are sorted by slug as they are
+# read), so each branch below reads its first %(limit)s visits off an index and stops,
+# however many visits match.
 _ORDER = "v.start DESC NULLS LAST, v.slug"
 _VERIFIED = "v.review_state = %(verified)s"
 
@@ -237,14 +239,15 @@ _VISITS = f"""
     crowded AS MATERIALIZED (
         SELECT host_id, place, score, matched FROM places WHERE grade_visits > %(crowded)s
     ),
-    -- A word of the occasions: first looked for among the latest %(recent)s visits, read in
-    -- order (the pages a site reads most); a common word ends there.
+    -- A word of the occasions: first looked for among the latest %(recent)s published visits,
+    -- read in order (the pages a site reads most); a common word ends there.
     recent_occasions AS MATERIALIZED (
         SELECT v.id FROM (
-            SELECT v.id, v.occasion, v.review_state, v.start, v.slug FROM visits_visit v
+            SELECT v.id, v.occasion, v.start, v.slug FROM visits_visit v
+            WHERE {_VERIFIED}
             ORDER BY {_ORDER} LIMIT %(recent)s
         ) v
-        WHERE to_tsvector('simple', {_fold("v.occasion")}) @@ {_TSQ} AND {_VERIFIED}
+        WHERE to_tsvector('simple', {_fold("v.occasion")}) @@ {_TSQ}
         ORDER BY {_ORDER} LIMIT %(limit)s
     ),
     -- Otherwise the visits with the words, up to %(occasion_cap)s of them, through the words
@@ -262,10 +265,13 @@ _VISITS = f"""
          WHERE {_VERIFIED}
          ORDER BY 2 DESC, {_ORDER} LIMIT %(limit)s)
       UNION ALL
+        -- (A place is never empty, as the index of the places' visits says: it holds only
+        -- the published visits with a place, and is used only by queries that say so.)
         (SELECT v.id, places.score, 'place', places.matched
          FROM places CROSS JOIN LATERAL (
              SELECT v.id, v.start, v.slug FROM visits_visit v
-             WHERE v.host_id = places.host_id AND v.place = places.place AND {_VERIFIED}
+             WHERE v.host_id = places.host_id AND v.place = places.place AND v.place <> ''
+                   AND {_VERIFIED}
              ORDER BY {_ORDER} LIMIT %(limit)s
          ) v
          WHERE places.grade_visits <= %(crowded)s
@@ -299,8 +305,9 @@ _VISITS = f"""
          WHERE {_VERIFIED} AND (SELECT count(*) FROM occasion_hits) < %(occasion_cap)s
          ORDER BY {_ORDER} LIMIT %(limit)s)
       UNION ALL
-        -- More (a word in at most one of %(recent)s latest visits, but in thousands of
-        -- older ones): found among the visits read in order, 50 / 0.005 at most.
+        -- %(occasion_cap)s or more (a word in fewer than %(limit)s of the latest %(recent)s
+        -- published visits, but in thousands of older ones): read among the published visits
+        -- in order until %(limit)s are found.
         (SELECT v.id, 0.6, 'occasion', ''
          FROM visits_visit v
          WHERE to_tsvector('simple', {_fold("v.occasion")}) @@ (SELECT {_TSQ}) AND {_VERIFIED}

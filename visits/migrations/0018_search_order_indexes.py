@@ -1,21 +1,29 @@
-"""Indexes in search's order (front.search): each kind of match reads its latest visits first.
+"""Indexes for search (front.search) in its order: each kind of match reads its latest visits first.
 
-Search lists, for each way a visit can match, the latest visits first (`start DESC NULLS
-LAST, slug`). An index in exactly that order lets each branch read its first few entries
-and stop, however many visits match: a host's visits (host, order), a place's visits
-(host, place, order), and visits whose occasion has a very common word (order; the
-occasion's words index serves the rare ones). A person's published trips are counted
-on (person, review state) without reading the visits. Built CONCURRENTLY: no write waits on it.
+Search lists, for each way a visit can match, the latest published visits first (`start
+DESC NULLS LAST, slug`), and reads only the first few of each. Most kinds read indexes
+that exist already: the published visits in time order (0016's
+`visits_visit_published_start`: the latest visits, the visits of crowded places, the
+visits with a word of their occasion) and a host's published visits in time order
+(`visits_visit_published_host_start`); ties on a day are sorted by slug as they are read.
+Two more:
+
+- the published visits with a place, by (host, place, order): a place's latest few are
+  read off it and the scan stops, however many visits the place has (its condition
+  names the place too, so that a count of all the published visits never reads it);
+- (person, review state): the number of a person's published trips is counted from the
+  index alone.
+
+Built CONCURRENTLY: no write waits on them.
 """
 
 from django.db import migrations
 
-ORDER = "start DESC NULLS LAST, slug"
 INDEXES = {
-    "visits_visit_search_order": f"({ORDER})",
-    "visits_visit_host_search_order": f"(host_id, {ORDER})",
-    "visits_visit_place_search_order": f"(host_id, place, {ORDER})",
-    # A person's published trips counted from the index alone (search's "12 trips").
+    "visits_visit_place_search_order": (
+        "(host_id, place, start DESC NULLS LAST, slug)"
+        " WHERE review_state = 'verified' AND place <> ''"
+    ),
     "visits_visit_person_review": "(person_id, review_state)",
 }
 
