@@ -278,16 +278,18 @@ _VISITS = f"""
          ORDER BY 2 DESC, {_ORDER} LIMIT %(limit)s)
       UNION ALL
         -- (IS TRUE keeps the test a hashed lookup for each visit read in order: the planner
-        -- cannot make it a join, which would read every place's visits, then sort them.)
+        -- cannot make it a join, which would read every place's visits, then sort them. The
+        -- test whether there are crowded places at all stays outside the LIMIT, so that
+        -- nothing below it starts, not even parallel workers, when there are none.)
         (SELECT v.id, crowded.score, 'place', crowded.matched
          FROM (
              SELECT v.id, v.host_id, v.place FROM visits_visit v
              WHERE {_VERIFIED}
                    AND ((v.host_id, v.place::text) IN (SELECT host_id, place FROM crowded)) IS TRUE
-                   AND (SELECT count(*) FROM crowded) > 0
              ORDER BY {_ORDER} LIMIT %(limit)s
          ) v
-         JOIN crowded ON crowded.host_id = v.host_id AND crowded.place = v.place)
+         JOIN crowded ON crowded.host_id = v.host_id AND crowded.place = v.place
+         WHERE (SELECT count(*) FROM crowded) > 0)
       UNION ALL
         (SELECT v.id, least(states.score, 1.0) * 0.8, 'host', ''
          FROM states CROSS JOIN LATERAL (
@@ -307,12 +309,15 @@ _VISITS = f"""
       UNION ALL
         -- %(occasion_cap)s or more (a word in fewer than %(limit)s of the latest %(recent)s
         -- published visits, but in thousands of older ones): read among the published visits
-        -- in order until %(limit)s are found.
+        -- in order until %(limit)s are found. The test stays outside the LIMIT: when it fails
+        -- (nearly always) nothing below it starts, not even parallel workers.
         (SELECT v.id, 0.6, 'occasion', ''
-         FROM visits_visit v
-         WHERE to_tsvector('simple', {_fold("v.occasion")}) @@ (SELECT {_TSQ}) AND {_VERIFIED}
-               AND (SELECT count(*) FROM occasion_hits) >= %(occasion_cap)s
-         ORDER BY {_ORDER} LIMIT %(limit)s)
+         FROM (
+             SELECT v.id FROM visits_visit v
+             WHERE to_tsvector('simple', {_fold("v.occasion")}) @@ (SELECT {_TSQ}) AND {_VERIFIED}
+             ORDER BY {_ORDER} LIMIT %(limit)s
+         ) v
+         WHERE (SELECT count(*) FROM occasion_hits) >= %(occasion_cap)s)
     ),
     best AS (
         SELECT DISTINCT ON (id) id, score, reason, matched
