@@ -58,12 +58,15 @@ MAX_NAMES = 10  # names a list's person box resolves at once (one search each)
 # query close to many names ("Person 12" among thousands) stays a bounded lookup.
 TRIP_PERSONS = 5
 HOST_STATES = 3
-# How many of the latest visits are read in order for a word of their occasions.
+# How many of the latest published visits are read in order for a word of their occasions
+# (a word in `limit` of them needs no other read).
 RECENT_OCCASIONS = 1000
-# A word of the occasions found in more visits than this is a common word: its visits are
-# read in order (the latest first) rather than all found, then sorted.
+# Otherwise at most this many visits with the word are read through the words index, then
+# sorted; a word in this many visits or more is read instead among the published visits
+# in order, until `limit` are found.
 OCCASION_HITS = 5000
-# Places of one score holding more visits than this are read in the order of all visits.
+# Places of one score holding more visits than this are read in the order of all the
+# published visits (a hashed test of each visit's place), not place by place.
 CROWDED_PLACES = 2000
 KINDS = ("person", "state", "visit")
 
@@ -391,8 +394,16 @@ def _place_list() -> tuple[list[tuple[str, str, int]], list[tuple[str, str, str]
 
 
 def visit_params(query: str, *, limit: int = LIMIT, trip_persons=()) -> dict:
-    """The parameters of the visits query (_VISITS) for `query`: `trip_persons` are the
-    (id, score) of the persons whose trips it lists, best first."""
+    """The parameters of the visits query (_VISITS) for `query`, a dict of its 15 names.
+
+    `trip_persons` are the (id, score) of the persons whose trips it lists, best first
+    (TRIP_PERSONS at most). The places go as JSON text, one parameter each, whatever their
+    number: `places` [[host ISO3, place, published visits], ...] for every distinct
+    published place (thousands at a million visits), `spellings` [place, ...] their
+    distinct names, `aliases` [[host ISO3, place, other spelling], ...]. The bounds:
+    `limit` visits at most, read from at most `host_states` hosts, `recent` latest
+    visits, `occasion_cap` visits of a word's index, `crowded` visits place by place.
+    """
     places, aliases = place_list()
     return {
         "q": clean(query),
