@@ -146,6 +146,13 @@ def test_the_visit_lookups_can_use_their_indexes(seeded, query, index):
     assert index in plan
 
 
+def test_the_visits_query_is_given_every_parameter_it_names_and_no_other(seeded):
+    import re
+
+    named = set(re.findall(r"%\((\w+)\)s", search._VISITS))
+    assert named == set(search.visit_params("Ulan Bator"))
+
+
 def test_the_places_are_read_once_per_distinct_place_and_cached(seeded, django_assert_num_queries):
     from django.core.cache import cache
     from django.db import connection
