@@ -21,23 +21,27 @@ Damascus through "Bashar", and a person's trips outrank visits that merely menti
 
 A city is stored once in one spelling ("Ulaanbaatar"), and no amount of typo
 tolerance turns "Ulan Bator" into it. The other spellings come from GeoNames (see
-front.gazetteer): the query is compared with every alternate name of every visit
-place in one small table, and the visits at the matching places are found by host
-and place.
+front.gazetteer). Places are therefore matched on the list of distinct (host, place)
+pairs with their number of visits and their other spellings (place_list, cached), not
+on each visit: a place is scored once, however many visits it has.
 
-At scale (a million visits) each way a visit can match is its own indexed lookup:
-GIN indexes on the place's trigrams and on the place's and the occasion's words
-(visits migration 0011), the foreign keys for a person's trips and a host's visits.
-Four queries whatever the data: the places (cached; see place_aliases), then one per
-kind of result.
+At scale (a million visits) the work is bounded whatever the query, be it one letter, a
+word in every occasion or a place with 100,000 visits: each way a visit can match
+yields only its best `limit` visits (its best is the latest, read in order off an index
+of the published visits and stopped there: visits migrations 0016 and 0018), so the best
+of their union are the best of all the matches; nothing is counted or ranked over every match. Four queries
+whatever the data: the persons (whose best few also give the trips listed), the states,
+the places (cached), the visits.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from front import gazetteer
@@ -45,6 +49,8 @@ from visits.models import Visit
 from warrants.models import Person, PersonStatus
 
 THRESHOLD = 0.5
+# How close a place's own spelling must be (word similarity): pg_trgm's default for `<%`.
+PLACE_THRESHOLD = 0.6
 MAX_QUERY_LENGTH = 200
 LIMIT = 50
 MAX_NAMES = 10  # names a list's person box resolves at once (one search each)
@@ -52,6 +58,16 @@ MAX_NAMES = 10  # names a list's person box resolves at once (one search each)
 # query close to many names ("Person 12" among thousands) stays a bounded lookup.
 TRIP_PERSONS = 5
 HOST_STATES = 3
+# How many of the latest published visits are read in order for a word of their occasions
+# (a word in `limit` of them needs no other read).
+RECENT_OCCASIONS = 1000
+# Otherwise at most this many visits with the word are read through the words index, then
+# sorted; a word in this many visits or more is read instead among the published visits
+# in order, until `limit` are found.
+OCCASION_HITS = 5000
+# Places of one score holding more visits than this are read in the order of all the
+# published visits (a hashed test of each visit's place), not place by place.
+CROWDED_PLACES = 2000
 KINDS = ("person", "state", "visit")
 
 # Why a visit was found, in the order a reader would expect.
@@ -83,18 +99,28 @@ def _rows(sql: str, params) -> list[dict]:
 
 
 # The query, normalised once; written out in full where an index must see a constant.
-_TEXT = "f_unaccent(lower(%(q)s))"
+def _fold(expression: str) -> str:
+    """SQL folding `expression`'s case and accents as f_unaccent(lower(...)) does, but
+    calling unaccent itself: f_unaccent, a function around it (so that indexes may use
+    it), costs as much again per call where no index is concerned (persons, states,
+    places, the latest occasions)."""
+    return f"public.unaccent('public.unaccent'::regdictionary, lower({expression}))"
+
+
+_TEXT = _fold("%(q)s")
 _TSQ = f"websearch_to_tsquery('simple', {_TEXT})"
 
 _PERSONS_MATCHED = f"""
     SELECT p.id, d.score
     FROM warrants_person p
     CROSS JOIN LATERAL (
-        SELECT f_unaccent(lower(p.name || ' ' || array_to_string(p.other_names, ' '))) AS doc
+        SELECT {_fold("p.name || ' ' || array_to_string(p.other_names, ' ')")} AS doc
+        OFFSET 0  -- computed once per person, not once per use
     ) t
     CROSS JOIN LATERAL (
         SELECT to_tsvector('simple', t.doc) @@ {_TSQ} AS words,
                word_similarity({_TEXT}, t.doc) AS similar
+        OFFSET 0  -- once per person, for the filter and the score alike
     ) m
     CROSS JOIN LATERAL (SELECT greatest(CASE WHEN m.words THEN 1.0 ELSE 0 END, m.similar) AS score) d
     WHERE m.words OR m.similar >= %(threshold)s
@@ -105,8 +131,8 @@ _STATES_MATCHED = f"""
     FROM states_state st
     CROSS JOIN LATERAL (
         SELECT upper(%(q)s) = st.iso3 AS code,
-               to_tsvector('simple', f_unaccent(lower(st.name))) @@ {_TSQ} AS words,
-               word_similarity({_TEXT}, f_unaccent(lower(st.name))) AS similar
+               to_tsvector('simple', {_fold("st.name")}) @@ {_TSQ} AS words,
+               word_similarity({_TEXT}, {_fold("st.name")}) AS similar
     ) m
     CROSS JOIN LATERAL (
         SELECT greatest(CASE WHEN m.code THEN 2.0 WHEN m.words THEN 1.0 ELSE 0 END, m.similar) AS score
@@ -116,7 +142,7 @@ _STATES_MATCHED = f"""
 
 _PERSONS = f"""
     WITH matched AS ({_PERSONS_MATCHED})
-    SELECT p.slug, p.name, p.other_names, p.status, s.name AS situation, matched.score,
+    SELECT p.id, p.slug, p.name, p.other_names, p.status, s.name AS situation, matched.score,
            n.iso3 AS nationality, n.name AS nationality_name,
            (SELECT count(*) FROM visits_visit v
             WHERE v.person_id = p.id AND v.review_state = %(verified)s) AS visits
@@ -124,7 +150,7 @@ _PERSONS = f"""
     JOIN warrants_person p ON p.id = matched.id
     JOIN warrants_situation s ON s.id = p.situation_id
     LEFT JOIN states_state n ON n.id = p.nationality_id
-    ORDER BY matched.score DESC, p.name
+    ORDER BY matched.score DESC, p.name, p.id
     LIMIT %(limit)s
 """
 
@@ -137,48 +163,164 @@ _STATES = f"""
     LIMIT %(limit)s
 """
 
-# Each way a visit can match is a separate branch that an index serves; a visit found
+# The order of the visits found, within a kind of match: the latest first. Indexes of the
+# published visits hold this order (visits migration 0018: a place's, in full; 0016: all
+# of them and a host's, by start, whose ties on a day are sorted by slug as they are
+# read), so each branch below reads its first %(limit)s visits off an index and stops,
+# however many visits match.
+_ORDER = "v.start DESC NULLS LAST, v.slug"
+_VERIFIED = "v.review_state = %(verified)s"
+
+# Each way a visit can match is a separate branch, each bounded: it yields at most
+# %(limit)s visits, its best in the final order (score, then the latest), so the best
+# %(limit)s of their union are the best %(limit)s of all the matches. A visit found
 # several ways keeps its best reason.
+#
+# Places are matched on the list of distinct (host, place) pairs (place_list(), cached),
+# never on each visit: their words, their trigrams and their other spellings (GeoNames)
+# score a place once, whatever the number of its visits. Only the best-scoring places are
+# then read, each through the index on (host, place, order), until they hold %(limit)s
+# visits: "City 17" matching 70 % of a million synthetic visits reads a few hundred.
 _VISITS = f"""
-    WITH persons AS ({_PERSONS_MATCHED} ORDER BY d.score DESC, p.id LIMIT %(trip_persons)s),
+    WITH persons AS (
+        SELECT * FROM unnest(%(trip_ids)s::int[], %(trip_scores)s::float8[]) AS t(id, score)
+    ),
     states AS ({_STATES_MATCHED} ORDER BY d.score DESC, st.id LIMIT %(host_states)s),
-    aliases AS (
-        SELECT a.iso3, a.place,
-               (array_agg(a.alias ORDER BY a.score DESC))[1] AS alias,
-               max(a.score) AS score
+    pairs AS (
+        SELECT e->>0 AS iso3, e->>1 AS place, (e->>2)::int AS visits
+        FROM json_array_elements(%(places)s::json) AS e
+    ),
+    spellings AS MATERIALIZED (
+        SELECT s.place,
+               greatest(CASE WHEN to_tsvector('simple', s.doc) @@ {_TSQ} THEN 1.0 ELSE 0 END,
+                        word_similarity({_TEXT}, s.doc)) AS score
         FROM (
-            SELECT a.iso3, a.place, a.alias,
-                   greatest(similarity({_TEXT}, f_unaccent(lower(a.alias))),
-                            word_similarity(f_unaccent(lower(a.alias)), {_TEXT})) AS score
-            FROM unnest(%(alias_iso3)s::text[], %(alias_place)s::text[], %(alias)s::text[])
-                 AS a(iso3, place, alias)
-        ) a
-        WHERE a.score >= %(threshold)s
-        GROUP BY a.iso3, a.place
+            SELECT place, {_fold("place")} AS doc FROM json_array_elements_text(%(spellings)s::json) AS place
+        ) s
+    ),
+    scored AS MATERIALIZED (
+        SELECT DISTINCT ON (m.iso3, m.place) m.iso3, m.place, m.score, m.matched
+        FROM (
+            SELECT p.iso3, p.place, sp.score, p.place AS matched, 0 AS alias
+            FROM pairs p JOIN spellings sp ON sp.place = p.place
+            WHERE sp.score >= %(place_threshold)s
+          UNION ALL
+            SELECT a.iso3, a.place, a.score, a.alias, 1
+            FROM (
+                SELECT a.iso3, a.place, a.alias,
+                       greatest(similarity({_TEXT}, {_fold("a.alias")}),
+                                word_similarity({_fold("a.alias")}, {_TEXT})) AS score
+                FROM (
+                    SELECT e->>0 AS iso3, e->>1 AS place, e->>2 AS alias
+                    FROM json_array_elements(%(aliases)s::json) AS e
+                ) a
+            ) a
+            WHERE a.score >= %(threshold)s
+        ) m
+        ORDER BY m.iso3, m.place, m.score DESC, m.alias
+    ),
+    -- The visits of places scoring strictly better than a place's: a place whose betters
+    -- already hold %(limit)s visits cannot be among the first %(limit)s.
+    grades AS MATERIALIZED (
+        SELECT g.score, g.visits, sum(g.visits) OVER (ORDER BY g.score DESC) - g.visits AS ahead
+        FROM (
+            SELECT s.score, sum(p.visits) AS visits
+            FROM scored s JOIN pairs p ON p.iso3 = s.iso3 AND p.place = s.place
+            GROUP BY s.score
+        ) g
+    ),
+    places AS MATERIALIZED (
+        SELECT h.id AS host_id, s.place, s.score, s.matched, g.visits AS grade_visits
+        FROM scored s
+        JOIN grades g ON g.score = s.score
+        JOIN states_state h ON h.iso3 = s.iso3
+        WHERE g.ahead < %(limit)s
+    ),
+    -- Places of one score holding many visits ("city": every "City N"): their latest
+    -- visits are read in the order of all visits, not place by place; only the last score
+    -- kept can hold more than %(limit)s visits.
+    crowded AS MATERIALIZED (
+        SELECT host_id, place, score, matched FROM places WHERE grade_visits > %(crowded)s
+    ),
+    -- A word of the occasions: first looked for among the latest %(recent)s published visits,
+    -- read in order (the pages a site reads most); a common word ends there.
+    recent_occasions AS MATERIALIZED (
+        SELECT v.id FROM (
+            SELECT v.id, v.occasion, v.start, v.slug FROM visits_visit v
+            WHERE {_VERIFIED}
+            ORDER BY {_ORDER} LIMIT %(recent)s
+        ) v
+        WHERE to_tsvector('simple', {_fold("v.occasion")}) @@ {_TSQ}
+        ORDER BY {_ORDER} LIMIT %(limit)s
+    ),
+    -- Otherwise the visits with the words, up to %(occasion_cap)s of them, through the words
+    -- index. (The words come from a subquery: the planner cannot guess how many visits
+    -- they find, so it reads the index rather than every visit.)
+    occasion_hits AS MATERIALIZED (
+        SELECT v.id, v.start, v.slug, v.review_state FROM visits_visit v
+        WHERE to_tsvector('simple', f_unaccent(lower(v.occasion))) @@ (SELECT {_TSQ})
+              AND (SELECT count(*) FROM recent_occasions) < %(limit)s
+        LIMIT %(occasion_cap)s
     ),
     candidates AS (
-        SELECT v.id, persons.score + 1.0 AS score, 'person' AS reason, '' AS matched
-        FROM persons JOIN visits_visit v ON v.person_id = persons.id
+        (SELECT v.id, persons.score + 1.0 AS score, 'person' AS reason, '' AS matched
+         FROM persons JOIN visits_visit v ON v.person_id = persons.id
+         WHERE {_VERIFIED}
+         ORDER BY 2 DESC, {_ORDER} LIMIT %(limit)s)
       UNION ALL
-        SELECT v.id, 1.0, 'place', v.place
-        FROM visits_visit v
-        WHERE to_tsvector('simple', f_unaccent(lower(v.place))) @@ {_TSQ}
+        -- (A place is never empty, as the index of the places' visits says: it holds only
+        -- the published visits with a place, and is used only by queries that say so.)
+        (SELECT v.id, places.score, 'place', places.matched
+         FROM places CROSS JOIN LATERAL (
+             SELECT v.id, v.start, v.slug FROM visits_visit v
+             WHERE v.host_id = places.host_id AND v.place = places.place AND v.place <> ''
+                   AND {_VERIFIED}
+             ORDER BY {_ORDER} LIMIT %(limit)s
+         ) v
+         WHERE places.grade_visits <= %(crowded)s
+         ORDER BY 2 DESC, {_ORDER} LIMIT %(limit)s)
       UNION ALL
-        SELECT v.id, word_similarity({_TEXT}, f_unaccent(lower(v.place))), 'place', v.place
-        FROM visits_visit v
-        WHERE {_TEXT} <%% f_unaccent(lower(v.place))
+        -- (IS TRUE keeps the test a hashed lookup for each visit read in order: the planner
+        -- cannot make it a join, which would read every place's visits, then sort them. The
+        -- test whether there are crowded places at all stays outside the LIMIT, so that
+        -- nothing below it starts, not even parallel workers, when there are none.)
+        (SELECT v.id, crowded.score, 'place', crowded.matched
+         FROM (
+             SELECT v.id, v.host_id, v.place FROM visits_visit v
+             WHERE {_VERIFIED}
+                   AND ((v.host_id, v.place::text) IN (SELECT host_id, place FROM crowded)) IS TRUE
+             ORDER BY {_ORDER} LIMIT %(limit)s
+         ) v
+         JOIN crowded ON crowded.host_id = v.host_id AND crowded.place = v.place
+         WHERE (SELECT count(*) FROM crowded) > 0)
       UNION ALL
-        SELECT v.id, aliases.score, 'place', aliases.alias
-        FROM aliases
-        JOIN states_state h ON h.iso3 = aliases.iso3
-        JOIN visits_visit v ON v.host_id = h.id AND v.place = aliases.place
+        (SELECT v.id, least(states.score, 1.0) * 0.8, 'host', ''
+         FROM states CROSS JOIN LATERAL (
+             SELECT v.id, v.start, v.slug FROM visits_visit v
+             WHERE v.host_id = states.id AND {_VERIFIED}
+             ORDER BY {_ORDER} LIMIT %(limit)s
+         ) v
+         ORDER BY 2 DESC, {_ORDER} LIMIT %(limit)s)
       UNION ALL
-        SELECT v.id, least(states.score, 1.0) * 0.8, 'host', ''
-        FROM states JOIN visits_visit v ON v.host_id = states.id
+        (SELECT id, 0.6, 'occasion', '' FROM recent_occasions)
       UNION ALL
-        SELECT v.id, 0.6, 'occasion', ''
-        FROM visits_visit v
-        WHERE to_tsvector('simple', f_unaccent(lower(v.occasion))) @@ {_TSQ}
+        -- Fewer than %(occasion_cap)s: all of them are sorted.
+        (SELECT v.id, 0.6, 'occasion', ''
+         FROM occasion_hits v
+         WHERE {_VERIFIED} AND (SELECT count(*) FROM occasion_hits) < %(occasion_cap)s
+         ORDER BY {_ORDER} LIMIT %(limit)s)
+      UNION ALL
+        -- %(occasion_cap)s or more (a word in fewer than %(limit)s of the latest %(recent)s
+        -- published visits, but in thousands of older ones): read among the published visits
+        -- in order until %(limit)s are found. The test stays outside the LIMIT: when it fails
+        -- (nearly always) nothing below it starts, not even parallel workers.
+        (SELECT v.id, 0.6, 'occasion', ''
+         FROM (
+             SELECT v.id FROM visits_visit v
+             WHERE to_tsvector('simple', {_fold("v.occasion")}) @@ (SELECT {_TSQ}) AND {_VERIFIED}
+             ORDER BY {_ORDER} LIMIT %(limit)s
+         ) v
+         WHERE (SELECT count(*) FROM occasion_hits) >= %(occasion_cap)s)
     ),
     best AS (
         SELECT DISTINCT ON (id) id, score, reason, matched
@@ -193,52 +335,95 @@ _VISITS = f"""
     JOIN warrants_person p ON p.id = v.person_id
     JOIN states_state h ON h.id = v.host_id
     LEFT JOIN visits_verdict vd ON vd.visit_id = v.id
-    WHERE v.review_state = %(verified)s
     ORDER BY best.score DESC, v.start DESC NULLS LAST, v.slug
     LIMIT %(limit)s
 """
 
 
-ALIASES_CACHE_SECONDS = 600
+PLACES_CACHE_SECONDS = 600
+ALIASES_CACHE_SECONDS = PLACES_CACHE_SECONDS  # the name older code and notes use
 
 
-def place_aliases() -> list[tuple[str, str, str]]:
-    """(host ISO3, stored place, other spelling) for every published visit place.
+def place_list() -> tuple[list[tuple[str, str, int]], list[tuple[str, str, str]]]:
+    """The places search matches: (host ISO3, place, published visits) for every distinct
+    published place, and (host ISO3, place, other spelling) for those GeoNames knows.
 
     Reading every distinct place takes a pass over the visits (a second at a million), so
-    the list is cached (core.cache fails open) under the highest visit id: a new visit
-    brings its place at once; a place edited on an existing visit is matched by its other
-    spellings within ALIASES_CACHE_SECONDS (its stored spelling, at once). One query when
-    cached, two when not.
+    the lists are cached (core.cache fails open) under the highest visit id: a new visit
+    brings its place at once; a place edited on an existing visit (and the number of
+    visits of a place whose visits are edited) within PLACES_CACHE_SECONDS. One query
+    when cached, two when not.
     """
     with connection.cursor() as cursor:
         cursor.execute("SELECT max(id) FROM visits_visit")
         (newest,) = cursor.fetchone()
-    key = f"search:place-aliases:v1:{newest}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = _place_aliases()
-        cache.set(key, rows, ALIASES_CACHE_SECONDS)
-    return rows
+    key = f"search:places:v2:{newest}"
+    lists = cache.get(key)
+    if lists is None:
+        lists = _place_list()
+        cache.set(key, lists, PLACES_CACHE_SECONDS)
+    return lists
 
 
-def _place_aliases() -> list[tuple[str, str, str]]:
+def place_aliases() -> list[tuple[str, str, str]]:
+    """(host ISO3, stored place, other spelling) for every published visit place (cached
+    with place_list())."""
+    return place_list()[1]
+
+
+def _place_list() -> tuple[list[tuple[str, str, int]], list[tuple[str, str, str]]]:
     # order_by(): without it the model's ordering joins the DISTINCT, one row per visit.
-    pairs = set(
+    counted = (
         Visit.objects.published()
         .exclude(place="")
         .order_by()
         .values_list("host__iso3", "place")
+        .annotate(visits=Count("id"))
         .distinct()
     )
+    places = sorted(counted)
+    pairs = {(iso3, place) for iso3, place, _visits in places}
     resolved = gazetteer.resolve(pairs)
-    rows = []
-    for iso3, place in sorted(pairs):
+    aliases = []
+    for iso3, place, _visits in places:
         for part in gazetteer.split_places(place):
             found = resolved.get((iso3, part))
             if found:
-                rows.extend((iso3, place, alias) for alias in (found.name, *found.aliases))
-    return rows
+                aliases.extend((iso3, place, alias) for alias in (found.name, *found.aliases))
+    return places, aliases
+
+
+def visit_params(query: str, *, limit: int = LIMIT, trip_persons=()) -> dict:
+    """The parameters of the visits query (_VISITS) for `query`, a dict of its 15 names.
+
+    `trip_persons` are the (id, score) of the persons whose trips it lists, best first
+    (TRIP_PERSONS at most). The places go as JSON text, one parameter each, whatever their
+    number: `places` [[host ISO3, place, published visits], ...] for every distinct
+    published place (thousands at a million visits), `spellings` [place, ...] their
+    distinct names, `aliases` [[host ISO3, place, other spelling], ...]. The bounds:
+    `limit` visits at most, read from at most `host_states` hosts, `recent` latest
+    visits, `occasion_cap` visits of a word's index, `crowded` visits place by place.
+    """
+    places, aliases = place_list()
+    return {
+        "q": clean(query),
+        "threshold": THRESHOLD,
+        "place_threshold": PLACE_THRESHOLD,
+        "limit": limit,
+        "verified": "verified",
+        "reasons": list(REASONS),
+        "trip_ids": [p[0] for p in trip_persons],
+        "trip_scores": [float(p[1]) for p in trip_persons],
+        "host_states": HOST_STATES,
+        # As JSON: one parameter each, read at once by the server (arrays of thousands of
+        # strings cost more to send than the whole search).
+        "places": json.dumps(places),
+        "spellings": json.dumps(sorted({p[1] for p in places})),
+        "aliases": json.dumps(aliases),
+        "occasion_cap": OCCASION_HITS,
+        "recent": RECENT_OCCASIONS,
+        "crowded": CROWDED_PLACES,
+    }
 
 
 def reason_text(row: dict) -> str:
@@ -263,27 +448,22 @@ def search(query: str, *, limit: int = LIMIT, kinds: tuple[str, ...] = KINDS) ->
     results = Results(query=query)
     if not query:
         return results
-    params = {"q": query, "threshold": THRESHOLD, "limit": limit, "verified": "verified"}
-    aliases = place_aliases() if "visit" in kinds else []
+    params = {"q": query, "threshold": THRESHOLD, "verified": "verified"}
+    persons = []
+    if "person" in kinds or "visit" in kinds:
+        # One pass over the persons serves both: the best `limit` shown, the best
+        # TRIP_PERSONS whose trips the visits list.
+        wanted = max(limit if "person" in kinds else 0, TRIP_PERSONS if "visit" in kinds else 0)
+        persons = _rows(_PERSONS, {**params, "limit": wanted})
     if "person" in kinds:
-        results.persons = _rows(_PERSONS, params)
+        results.persons = persons[:limit]
         for person in results.persons:
             person["status_label"] = PersonStatus(person["status"]).label
     if "state" in kinds:
-        results.states = _rows(_STATES, params)
+        results.states = _rows(_STATES, {**params, "limit": limit})
     if "visit" in kinds:
-        results.visits = _rows(
-            _VISITS,
-            {
-                **params,
-                "reasons": list(REASONS),
-                "trip_persons": TRIP_PERSONS,
-                "host_states": HOST_STATES,
-                "alias_iso3": [a[0] for a in aliases],
-                "alias_place": [a[1] for a in aliases],
-                "alias": [a[2] for a in aliases],
-            },
-        )
+        trips = [(p["id"], p["score"]) for p in persons[:TRIP_PERSONS]]
+        results.visits = _rows(_VISITS, visit_params(query, limit=limit, trip_persons=trips))
         for visit in results.visits:
             visit["reason_text"] = reason_text(visit)
     return results
