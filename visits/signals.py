@@ -246,6 +246,24 @@ def _from_day(
     return f"{where} AND ({narrowed})", [*params, day]
 
 
+def _first_withdrawal_notice(state_id: int, day: datetime.date) -> datetime.date:
+    """The earliest date of the state's withdrawal events (notice, revocation, effective
+    date), or `day` when it has none before it.
+
+    Whether a visit's reasons name a pending withdrawal depends on the whole withdrawal:
+    from its notice on, a visit names the effective date unless a revocation cancelled it
+    (compliance.treaty). Deleting or moving a revocation, or adding an effective date,
+    therefore changes the reasons of the visits from the notice on, not only from the
+    changed date (Art. 127(1): a withdrawal takes effect a year after its notification)."""
+    first = (
+        TreatyEvent.objects.filter(state_id=state_id, kind__startswith="withdrawal")
+        .order_by("date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    return min(day, first) if first is not None else day
+
+
 def _affected(instance, previous: dict | None) -> tuple[str, list] | None:
     """The SQL condition (alias v) selecting the visits whose verdict may change.
 
@@ -272,10 +290,13 @@ def _affected(instance, previous: dict | None) -> tuple[str, list] | None:
     if isinstance(instance, TreatyEvent):
         kinds = {instance.kind, (previous or {}).get("kind", instance.kind)}
         withdrawal = all(kind.startswith("withdrawal") for kind in kinds)
+        day = earliest_changed_date(instance, previous)
+        if withdrawal and day is not None:
+            day = min(day, _first_withdrawal_notice(instance.state_id, day))
         return _from_day(
             "v.host_id = %s",
             [instance.state_id],
-            earliest_changed_date(instance, previous),
+            day,
             _cites("withdrawal" if withdrawal else "timeline"),
         )
     if isinstance(instance, Declaration):

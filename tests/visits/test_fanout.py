@@ -111,6 +111,51 @@ def test_revoking_a_withdrawal_marks_the_visits_that_named_it(host_visits):
     assert_nothing_else_changes()
 
 
+def test_deleting_a_revocation_marks_the_visits_from_the_notice(host_visits):
+    """Without its revocation the withdrawal stands again: the visits from the notice on
+    name it, though they fall before the revocation's date."""
+    host, _, slugs = host_visits
+    TreatyEvent.objects.create(state=host, kind=TreatyEventKind.WITHDRAWAL_NOTIFIED, date=NOTICE)
+    revocation = TreatyEvent.objects.create(
+        state=host, kind=TreatyEventKind.WITHDRAWAL_REVOKED, date=datetime.date(2025, 5, 1)
+    )
+    flagging.evaluate_pending()
+    revocation.delete()
+    marked = requested()
+    assert {slugs["ends_after"], slugs["month_of_notice"]} <= marked  # before 1 May 2025
+    assert slugs["bound"] not in marked  # before the notice: names no withdrawal
+    assert_nothing_else_changes()
+
+
+def test_moving_a_revocation_past_the_effective_date_marks_the_visits_from_the_notice(
+    host_visits,
+):
+    host, _, slugs = host_visits
+    TreatyEvent.objects.create(state=host, kind=TreatyEventKind.WITHDRAWAL_NOTIFIED, date=NOTICE)
+    revocation = TreatyEvent.objects.create(
+        state=host, kind=TreatyEventKind.WITHDRAWAL_REVOKED, date=datetime.date(2025, 5, 1)
+    )
+    flagging.evaluate_pending()
+    revocation.date = datetime.date(2025, 7, 1)  # too late: the withdrawal took effect
+    revocation.save()
+    assert {slugs["ends_after"], slugs["month_of_notice"]} <= requested()
+    assert_nothing_else_changes()
+
+
+def test_an_effective_date_before_a_revocation_marks_the_visits_from_the_notice(host_visits):
+    host, _, slugs = host_visits
+    TreatyEvent.objects.create(state=host, kind=TreatyEventKind.WITHDRAWAL_NOTIFIED, date=NOTICE)
+    TreatyEvent.objects.create(
+        state=host, kind=TreatyEventKind.WITHDRAWAL_REVOKED, date=datetime.date(2025, 5, 1)
+    )
+    flagging.evaluate_pending()
+    TreatyEvent.objects.create(
+        state=host, kind=TreatyEventKind.WITHDRAWAL_EFFECTIVE, date=datetime.date(2025, 3, 1)
+    )
+    assert {slugs["ends_after"], slugs["month_of_notice"]} <= requested()
+    assert_nothing_else_changes()
+
+
 def test_moving_a_treaty_date_marks_from_the_earlier_of_the_two_dates(host_visits):
     host, _, slugs = host_visits
     event = TreatyEvent.objects.create(
