@@ -220,7 +220,7 @@ _VISITS = f"""
         ORDER BY m.iso3, m.place, m.score DESC, m.alias
     ),
     -- The visits of places scoring strictly better than a place's: a place whose betters
-    -- already hold %(limit)s visits cannot be among the first %(limit)s.
+    -- already hold `limit` visits cannot be among the first `limit`.
     grades AS MATERIALIZED (
         SELECT g.score, g.visits, sum(g.visits) OVER (ORDER BY g.score DESC) - g.visits AS ahead
         FROM (
@@ -238,11 +238,11 @@ _VISITS = f"""
     ),
     -- Places of one score holding many visits ("city": every "City N"): their latest
     -- visits are read in the order of all visits, not place by place; only the last score
-    -- kept can hold more than %(limit)s visits.
+    -- kept can hold more than `limit` visits.
     crowded AS MATERIALIZED (
         SELECT host_id, place, score, matched FROM places WHERE grade_visits > %(crowded)s
     ),
-    -- A word of the occasions: first looked for among the latest %(recent)s published visits,
+    -- A word of the occasions: first looked for among the latest RECENT_OCCASIONS published visits,
     -- read in order (the pages a site reads most); a common word ends there.
     recent_occasions AS MATERIALIZED (
         SELECT v.id FROM (
@@ -253,13 +253,19 @@ _VISITS = f"""
         WHERE to_tsvector('simple', {_fold("v.occasion")}) @@ {_TSQ}
         ORDER BY {_ORDER} LIMIT %(limit)s
     ),
-    -- Otherwise the visits with the words, up to %(occasion_cap)s of them, through the words
+    -- Otherwise the visits with the words, up to OCCASION_HITS of them, through the words
     -- index. (The words come from a subquery: the planner cannot guess how many visits
     -- they find, so it reads the index rather than every visit.)
+    -- Only published visits count towards the cap (OFFSET 0 keeps the words index as the
+    -- way in; the rows stream through the filter until the cap).
     occasion_hits AS MATERIALIZED (
-        SELECT v.id, v.start, v.slug, v.review_state FROM visits_visit v
-        WHERE to_tsvector('simple', f_unaccent(lower(v.occasion))) @@ (SELECT {_TSQ})
-              AND (SELECT count(*) FROM recent_occasions) < %(limit)s
+        SELECT v.id, v.start, v.slug, v.review_state FROM (
+            SELECT v.id, v.start, v.slug, v.review_state FROM visits_visit v
+            WHERE to_tsvector('simple', f_unaccent(lower(v.occasion))) @@ (SELECT {_TSQ})
+                  AND (SELECT count(*) FROM recent_occasions) < %(limit)s
+            OFFSET 0
+        ) v
+        WHERE {_VERIFIED}
         LIMIT %(occasion_cap)s
     ),
     candidates AS (
@@ -304,15 +310,15 @@ _VISITS = f"""
       UNION ALL
         (SELECT id, 0.6, 'occasion', '' FROM recent_occasions)
       UNION ALL
-        -- Fewer than %(occasion_cap)s: all of them are sorted.
+        -- Fewer than OCCASION_HITS: all of them are sorted.
         (SELECT v.id, 0.6, 'occasion', ''
          FROM occasion_hits v
          WHERE {_VERIFIED} AND (SELECT count(*) FROM occasion_hits) < %(occasion_cap)s
          ORDER BY {_ORDER} LIMIT %(limit)s)
       UNION ALL
-        -- %(occasion_cap)s or more (a word in fewer than %(limit)s of the latest %(recent)s
+        -- OCCASION_HITS or more (a word in fewer than `limit` of the latest RECENT_OCCASIONS
         -- published visits, but in thousands of older ones): read among the published visits
-        -- in order until %(limit)s are found. The test stays outside the LIMIT: when it fails
+        -- in order until `limit` are found. The test stays outside the LIMIT: when it fails
         -- (nearly always) nothing below it starts, not even parallel workers.
         (SELECT v.id, 0.6, 'occasion', ''
          FROM (
