@@ -90,6 +90,8 @@ _KEPT_HEADERS = (
 # The version as this process last read it: (version, until when it may be used, in
 # time.monotonic()). A bump in this process empties it (see the module).
 _local_version: tuple[str, float] | None = None
+# Bumped by every forget_local_version (see data_version).
+_generation = 0
 
 
 def data_version() -> str | None:
@@ -104,20 +106,25 @@ def data_version() -> str | None:
     local = _local_version
     if keep > 0 and local is not None and time.monotonic() < local[1]:
         return local[0]
+    generation = _generation
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
         version = cache.get(VERSION_KEY)
     if version is None:
         return None
-    if keep > 0:
+    # Kept only if no write of this process forgot the version while it was read: another
+    # thread's read that raced a bump must not keep the version from before it.
+    if keep > 0 and generation == _generation:
         _local_version = (str(version), time.monotonic() + keep)
     return str(version)
 
 
 def forget_local_version() -> None:
-    """Read the data version from Redis next time (after a write, or a flush in a test)."""
-    global _local_version
+    """Read the data version from Redis next time (after a write, or a flush in a test);
+    a read in flight in another thread of this process does not keep what it read."""
+    global _local_version, _generation
+    _generation += 1
     _local_version = None
 
 
@@ -129,6 +136,7 @@ def bump_data_version() -> None:
     except ValueError:
         # No version yet (incr raises on a missing key): start one from the clock.
         cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    forget_local_version()  # and whatever another thread read before the increment
     if cache.get(VERSION_KEY) is None:
         logger.warning("data version not bumped: the cache cannot be reached")
 
@@ -204,7 +212,7 @@ def summary(name: str, compute):
     version = data_version()
     key = f"iccwatch:summary:{name}"
     entry = cache.get(key) if version is not None else None
-    if entry is not None and entry[0] == version:
+    if entry is not None and _not_older(entry[0], version):
         return entry[1]
     if entry is not None and settings.ICCWATCH_SUMMARIES_IN_BACKGROUND:
         if cache.add(f"{key}:refresh", 1, timeout=REFRESH_LOCK_SECONDS):
@@ -219,11 +227,26 @@ def summary(name: str, compute):
     return value
 
 
+def _not_older(counted: str, version: str) -> bool:
+    """Whether a summary counted under data version `counted` is current for `version`.
+
+    A version only grows (an increment, or the clock after a flush): a summary counted
+    under a later version than a process still holds (it keeps the version it read for up
+    to a second) is current for it too, not a reason to count again."""
+    try:
+        return int(counted) >= int(version)
+    except (TypeError, ValueError):
+        return counted == version
+
+
 def _refresh(key: str, version: str, compute) -> None:
     from django.db import connections
 
     try:
-        cache.set(key, (version, compute()), SUMMARY_TIMEOUT)
+        value = compute()
+        current = cache.get(key)
+        if current is None or _not_older(version, current[0]):  # never over a later count
+            cache.set(key, (version, value), SUMMARY_TIMEOUT)
     except Exception:  # noqa: BLE001 - a failed refresh leaves the old value; logged
         logger.exception("refreshing %s failed", key)
     finally:

@@ -117,6 +117,44 @@ def test_the_version_is_kept_in_the_process_until_it_writes(seeded, settings):
     assert data_version() == str(cache.get(VERSION_KEY))
 
 
+def test_a_read_that_raced_a_write_of_this_process_is_not_kept(seeded, settings):
+    """Another thread of the process read the version just before this process's write
+    incremented it: what it read is returned once, not kept for the next requests."""
+    settings.ICCWATCH_DATA_VERSION_LOCAL_SECONDS = 60
+    bump_data_version()
+    before = str(cache.get(VERSION_KEY))
+    real_get = cache.get
+    writes = iter([bump_data_version])
+
+    def get_then_write(key, *args, **kwargs):
+        value = real_get(key, *args, **kwargs)
+        if key == VERSION_KEY:
+            for write in writes:  # once: the write lands between the read and its keeping
+                write()
+        return value
+
+    cache.get = get_then_write
+    try:
+        assert pagecache.data_version() == before
+    finally:
+        del cache.get  # the instance attribute: back to the class's method
+    assert data_version() == str(cache.get(VERSION_KEY)) != before
+
+
+def test_a_summary_counted_under_a_later_version_is_current(seeded, settings):
+    """A process still holding the version it read a moment ago does not count again a
+    summary another process counted after the next write, nor write its count over it."""
+    settings.ICCWATCH_DATA_VERSION_LOCAL_SECONDS = 60
+    bump_data_version()
+    held = data_version()
+    cache.set("iccwatch:summary:test", (str(int(held) + 1), "later"), 60)
+    counted = []
+    assert pagecache.summary("test", lambda: counted.append(1) or "older") == "later"
+    assert counted == []
+    pagecache._refresh("iccwatch:summary:test", held, lambda: "older")
+    assert cache.get("iccwatch:summary:test")[1] == "later"
+
+
 def test_a_session_or_credentials_go_through_the_middleware(client, seeded, reviewer):
     url = "/states/MNG/"
     assert early(three_reads(client, url)[2])
