@@ -408,7 +408,7 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
             paginator = paging.BoundedPaginator(rows, PER_PAGE, requested=request.GET.get(PAGE))
         else:
             paginator = Paginator(rows, PER_PAGE)
-        page = paginator.get_page(request.GET.get(PAGE))
+        page = paginator.get_page(paging.requested_number(request.GET.get(PAGE)))
         if filterset.is_bound:
             # In words before the menus' choices gain their counts ("Mongolia (1)").
             described = describe(listing, form)

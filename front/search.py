@@ -183,7 +183,7 @@ _VERIFIED = "v.review_state = %(verified)s"
 # visits: "City 17" matching 70 % of a million synthetic visits reads a few hundred.
 _VISITS = f"""
     WITH persons AS (
-        SELECT * FROM unnest(%(trip_ids)s::int[], %(trip_scores)s::float8[]) AS t(id, score)
+        SELECT * FROM unnest(%(trip_ids)s::bigint[], %(trip_scores)s::float8[]) AS t(id, score)
     ),
     states AS ({_STATES_MATCHED} ORDER BY d.score DESC, st.id LIMIT %(host_states)s),
     pairs AS (

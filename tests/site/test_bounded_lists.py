@@ -75,6 +75,9 @@ def test_pages_follow_one_another_without_gaps_up_to_the_deepest(reader, seeded,
     deepest = body(reader.get("/visits/?page=99"))
     assert row_ids(deepest) == expected[6:8]
     assert 'rel="next"' not in deepest
+    # A page number below 1 is the first page, not the last.
+    for number in ("0", "-3"):
+        assert row_ids(body(reader.get(f"/visits/?page={number}"))) == expected[:2]
 
 
 def test_a_bounded_list_sorted_by_person_reads_the_same_rows_as_the_download(
