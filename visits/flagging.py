@@ -599,6 +599,7 @@ def evaluate_range(
     facts: FactBook | None = None,
     progress: Callable[[EvaluationStats], None] | None = None,
     force: bool = False,
+    parallel_scan: bool = True,
 ) -> EvaluationStats:
     """Re-evaluate the visits with `after` < id <= `upto` (None: no upper bound); returns counts.
 
@@ -609,7 +610,9 @@ def evaluate_range(
     facts are loaded once (all of them); the same FactBook gives the digests compared and
     the verdicts computed, so a stored fingerprint always describes the facts its verdict
     came from. `evaluated` counts the visits checked, `computed` those the rule ran on.
-    Several processes can share a pass by id range (visits.tasks.reevaluate_range).
+    Several processes can share a pass by id range (visits.tasks.reevaluate_range); they
+    pass `parallel_scan=False`, so that each scan runs in one PostgreSQL process rather
+    than also taking PostgreSQL's parallel workers (max_parallel_workers_per_gather = 0).
     """
     facts = facts or load_facts()
     stats = EvaluationStats()
@@ -623,6 +626,8 @@ def evaluate_range(
         bound = min(after + SCAN_SIZE, last)
         with transaction.atomic(), connection.cursor() as cur:
             cur.execute("SET LOCAL jit = off")
+            if not parallel_scan:
+                cur.execute("SET LOCAL max_parallel_workers_per_gather = 0")
             cur.execute(
                 _SCAN,
                 {**facts.digests, "after": after, "upto": bound, "force": force},

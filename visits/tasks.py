@@ -25,8 +25,13 @@ def evaluate_visits_task(visit_ids: list[int]) -> int:
 )
 def reevaluate_range_task(after: int, upto: int, force: bool = False) -> dict:
     """One share of a full re-evaluation: the visits with after < id <= upto, unchanged
-    ones skipped (flagging.evaluate_range); idempotent. Returns the counts as a dict."""
-    stats = flagging.evaluate_range(after, upto, force=force)
+    ones skipped (flagging.evaluate_range); idempotent. Returns the counts as a dict.
+
+    The shares are the scale-out: each worker's scan runs in one PostgreSQL process
+    (`parallel_scan=False`), so N workers use N cores instead of competing for them with
+    PostgreSQL's parallel workers (bench/RESULTS.md: 1.96x on 2 workers, 1.38-1.52x with
+    parallel scans)."""
+    stats = flagging.evaluate_range(after, upto, force=force, parallel_scan=False)
     return {"evaluated": stats.evaluated, "computed": stats.computed, "changed": stats.changed}
 
 

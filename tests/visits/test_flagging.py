@@ -165,6 +165,26 @@ def test_a_queued_full_reevaluation_covers_every_visit_once(seeded, settings):
     assert flagging.evaluate_visits().computed == 0
 
 
+def test_a_share_of_a_pass_scans_in_one_postgresql_process(seeded):
+    """A worker's share of a queued pass asks for no parallel workers in its scans (each
+    worker one core: the scale-out), where a pass in one process may use them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from visits.tasks import reevaluate_range_task
+
+    def settings_of_scans(run):
+        with CaptureQueriesContext(connection) as queries:
+            run()
+        return [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SET LOCAL")]
+
+    last = Visit.objects.order_by("-pk").values_list("pk", flat=True).first()
+    share = settings_of_scans(lambda: reevaluate_range_task(0, last, True))
+    assert "SET LOCAL max_parallel_workers_per_gather = 0" in share
+    whole = settings_of_scans(lambda: flagging.evaluate_range(0, last, force=True))
+    assert "SET LOCAL max_parallel_workers_per_gather = 0" not in whole
+
+
 def test_verdicts_store_reasons_and_no_prose_and_render_them_when_read(seeded):
     """The rule's pass writes no English text: each verdict and each history row keeps its
     structured reasons, and its explanation is rendered from them in the reader's language."""
