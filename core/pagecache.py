@@ -67,6 +67,10 @@ VERSION_KEY = "iccwatch:data-version"
 # How long a cached response lives (seconds): a bump makes it unreachable at once;
 # this only bounds the memory kept by versions no one asks for any more.
 TIMEOUT = 3600
+# How many answers to one address (path and query) the early middleware keeps per data
+# version: its identity hashes headers a client can vary at will (Accept, Accept-Language,
+# Origin), and each variant would otherwise be another copy of the page in Redis.
+EARLY_VARIANTS = 16
 # Larger responses are not cached (bytes): they are the downloads, streamed.
 MAX_SIZE = 2 * 1024 * 1024
 # Statements that change data. A read (SELECT, SAVEPOINT, SET) never bumps.
@@ -454,6 +458,20 @@ def _replay(status: int, headers, content: bytes) -> HttpResponse:
     return response
 
 
+def _another_variant(request, version: str) -> bool:
+    """Whether one more early answer to this address may be kept under `version` (at most
+    EARLY_VARIANTS; counted in Redis, so across processes)."""
+    address = hashlib.sha256(
+        f"{request.path}?{request.META.get('QUERY_STRING', '')}".encode("utf-8", "surrogateescape")
+    ).hexdigest()[:32]
+    counter = f"iccwatch:early-variants:{address}:{version}"
+    cache.add(counter, 0, TIMEOUT)
+    try:
+        return cache.incr(counter) <= EARLY_VARIANTS
+    except ValueError:  # expired between the two calls: keep nothing this time
+        return False
+
+
 class EarlyPageCacheMiddleware:
     """Answers a read the page cache has replayed before, before any other middleware.
 
@@ -505,6 +523,8 @@ class EarlyPageCacheMiddleware:
         if getattr(response, "streaming", False) or response.cookies:
             return
         if response.has_header("Set-Cookie"):
+            return
+        if not _another_variant(request, version):
             return
         key = f"iccwatch:early:{identity}:{version}"
         headers = list(response.items())

@@ -155,6 +155,21 @@ def test_a_summary_counted_under_a_later_version_is_current(seeded, settings):
     assert cache.get("iccwatch:summary:test")[1] == "later"
 
 
+def test_the_variants_kept_of_one_address_are_bounded(client, seeded, monkeypatch):
+    """Headers a client can vary at will (here Accept-Language) do not make the early
+    middleware keep one more copy of a page each time: past EARLY_VARIANTS per address and
+    data version, a variant is answered by the page cache, not kept early."""
+    monkeypatch.setattr(pagecache, "EARLY_VARIANTS", 2)
+    bump_data_version()
+    url = "/states/MNG/"
+    answered = []
+    for n in range(4):
+        reads = three_reads(client, url, HTTP_ACCEPT_LANGUAGE=f"en;q=0.{n + 1}", **HTTPS)
+        assert all(r.status_code == 200 for r in reads)
+        answered.append(early(reads[2]))
+    assert answered == [True, True, False, False]
+
+
 def test_a_session_or_credentials_go_through_the_middleware(client, seeded, reviewer):
     url = "/states/MNG/"
     assert early(three_reads(client, url)[2])
