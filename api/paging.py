@@ -5,7 +5,6 @@ CSV is never paginated: a download holds every row that matches the filters.
 
 import re
 
-from django.core.paginator import Paginator
 from django.db import connection, models
 from django.db.models import Func, Value
 from django.db.models.expressions import RawSQL
@@ -16,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from api.errors import InvalidFilter
+from core.paging import KeysFirstPaginator
 
 MAX_PAGE_SIZE = 500
 # A PostgreSQL bigint: anything larger could never be a position.
@@ -46,29 +46,6 @@ def _whole_number(request, param: str, default: int, maximum: int, what: str) ->
 def page_size_from(request, param: str, default: int) -> int:
     """`?page_size=`: 1 to 500; anything else is a 400, as the schema says."""
     return _whole_number(request, param, default, MAX_PAGE_SIZE, "a page size")
-
-
-class KeysFirstPaginator(Paginator):
-    """A Paginator that reads a page in two steps, in one query: the primary keys of the
-    page's rows (the filters and the order, nothing else: an index can answer it), then
-    those rows with everything they show.
-
-    A deep page (`?page=2000`) skips its OFFSET over keys rather than over rows joined to
-    their person, host and verdict; for /api/v1/visits/ in its default order the keys come
-    from one index alone (visits_visit_published_order). Only for querysets without
-    GROUP BY, DISTINCT or set operations, whose rows are their primary keys.
-    """
-
-    def page(self, number):
-        """The page `number` (1-based), its rows in the queryset's order."""
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        queryset = self.object_list
-        keys = queryset.values("pk")[bottom:top]
-        return self._get_page(queryset.filter(pk__in=keys), number, self)
 
 
 class PagePagination(pagination.PageNumberPagination):

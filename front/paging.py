@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import math
 
-from django.core.paginator import Paginator
 from django.utils.functional import cached_property
+
+from core.paging import KeysFirstPaginator
 
 ROW_LIMIT = 10_000
 MAX_PAGES = 2_000
@@ -30,7 +31,7 @@ def requested_number(value) -> int:
     return max(number, 1)
 
 
-class BoundedPaginator(Paginator):
+class BoundedPaginator(KeysFirstPaginator):
     """A Paginator of a sorted queryset that counts at most as far as it must.
 
     `count` is exact up to `limit` (the larger of `rows` and the end of the page asked
@@ -64,14 +65,3 @@ class BoundedPaginator(Paginator):
         if rows == 0:
             return 1 if self.allow_empty_first_page else 0
         return min(math.ceil(rows / self.per_page), self.max_pages)
-
-    def rows(self, bottom: int, top: int):
-        """The rows from `bottom` to `top` in the list's order: their ids first, then the rows."""
-        queryset = self.object_list
-        return queryset.filter(pk__in=queryset.values("pk")[bottom:top])
-
-    def page(self, number):
-        """The page `number` (validated as Paginator.page does)."""
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        return self._get_page(self.rows(bottom, bottom + self.per_page), number, self)
