@@ -349,6 +349,18 @@ def visit_counts(field: str) -> tuple[str, str]:
     )
 
 
+def list_counts(field: str) -> dict:
+    """{"visits_count": expression, "incidents_count": expression}: each row's published
+    visits and incidents on the list of states (`field` "host") or persons ("person"),
+    from a summary counted once per data version (`visit_counts`, not a join of every
+    visit on each request) and read by id in SQL, so that the list still sorts and pages
+    by them."""
+    from core import pagecache
+
+    visits, incidents = pagecache.summary(f"list-counts:{field}", lambda: visit_counts(field))
+    return {"visits_count": counted(visits), "incidents_count": counted(incidents)}
+
+
 def counted(counts_json: str, key: str = "pk"):
     """An integer expression: the row's count in `counts_json` (a JSON object {id: count},
     as `visit_counts` gives), 0 when the row is not in it. The counts go to the database

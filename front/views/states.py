@@ -29,17 +29,7 @@ def _states_queryset():
     entry = TreatyEvent.objects.filter(
         state=OuterRef("pk"), kind=TreatyEventKind.ENTRY_INTO_FORCE
     ).values("date")[:1]
-    # Each state's published visits and incidents: a summary counted once per data
-    # version (not a join of every visit on each request), read by id in SQL so that
-    # the list still sorts and pages by them.
-    visits, incidents = pagecache.summary(
-        "state-list-counts", lambda: summaries.visit_counts("host")
-    )
-    return State.objects.annotate(
-        entry_into_force=Subquery(entry),
-        visits_count=summaries.counted(visits),
-        incidents_count=summaries.counted(incidents),
-    )
+    return State.objects.annotate(entry_into_force=Subquery(entry), **summaries.list_counts("host"))
 
 
 def _state_row(state, request) -> dict:

@@ -27,12 +27,6 @@ from warrants.models import Person, Situation, Warrant
 
 
 def _persons_queryset():
-    # Each person's published visits and incidents: a summary counted once per data
-    # version (not a join of every visit on each request), read by id in SQL so that
-    # the list still sorts and pages by them.
-    visits, incidents = pagecache.summary(
-        "person-list-counts", lambda: summaries.visit_counts("person")
-    )
     warrants = (
         Warrant.objects.filter(person=OuterRef("pk"))
         .order_by()
@@ -41,9 +35,7 @@ def _persons_queryset():
         .values("n")
     )
     return Person.objects.select_related("situation", "nationality").annotate(
-        warrants_count=Coalesce(Subquery(warrants), 0),
-        visits_count=summaries.counted(visits),
-        incidents_count=summaries.counted(incidents),
+        warrants_count=Coalesce(Subquery(warrants), 0), **summaries.list_counts("person")
     )
 
 
