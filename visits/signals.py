@@ -246,22 +246,21 @@ def _from_day(
     return f"{where} AND ({narrowed})", [*params, day]
 
 
-def _first_withdrawal_notice(state_id: int, day: datetime.date) -> datetime.date:
-    """The earliest date of the state's withdrawal events (notice, revocation, effective
-    date), or `day` when it has none before it.
+def _first_withdrawal_event(state_id: int) -> datetime.date | None:
+    """The date of the state's earliest withdrawal event (notice, revocation, effective
+    date), or None when it has none.
 
     Whether a visit's reasons name a pending withdrawal depends on the whole withdrawal:
     from its notice on, a visit names the effective date unless a revocation cancelled it
     (compliance.treaty). Deleting or moving a revocation, or adding an effective date,
     therefore changes the reasons of the visits from the notice on, not only from the
     changed date (Art. 127(1): a withdrawal takes effect a year after its notification)."""
-    first = (
+    return (
         TreatyEvent.objects.filter(state_id=state_id, kind__startswith="withdrawal")
         .order_by("date")
         .values_list("date", flat=True)
         .first()
     )
-    return min(day, first) if first is not None else day
 
 
 def _affected(instance, previous: dict | None) -> tuple[str, list] | None:
@@ -291,8 +290,9 @@ def _affected(instance, previous: dict | None) -> tuple[str, list] | None:
         kinds = {instance.kind, (previous or {}).get("kind", instance.kind)}
         withdrawal = all(kind.startswith("withdrawal") for kind in kinds)
         day = earliest_changed_date(instance, previous)
-        if withdrawal and day is not None:
-            day = min(day, _first_withdrawal_notice(instance.state_id, day))
+        first = _first_withdrawal_event(instance.state_id) if withdrawal and day else None
+        if first is not None:
+            day = min(day, first)
         return _from_day(
             "v.host_id = %s",
             [instance.state_id],
