@@ -16,11 +16,11 @@ derived from the same key, so `If-None-Match` is answered 304 before the view ru
 pages do not depend on who asks.
 
 Counts over many visits (the home page's, a country's, a person's, those of every
-row of the lists of states and persons) are `summary` values: cached under the data version too, but after a write the last value is still
-served while one background thread counts again (in production; elsewhere, and when
-nothing is cached yet, they are counted in the request). A page built from such a
-stale value is neither stored nor given the version's ETag, so it is not kept once
-the new count is in.
+row of the lists of states and persons) are `summary` values: cached under the data
+version too, but after a write the last value is still served while one background
+thread counts again (in production; elsewhere, and when nothing is cached yet, they are
+counted in the request). A page built from such a stale value is neither stored nor
+given the version's ETag, so it is not kept once the new count is in.
 
 The cache fails open (`core.cache.FailOpenRedisCache`): with Redis down the version
 reads as None and every request renders, as if there were no cache.
@@ -304,6 +304,14 @@ def not_modified(request, etag: str, exists: bool = False) -> bool:
     return etag in tags
 
 
+def _not_modified_replay(etag: str, version: str) -> HttpResponseNotModified:
+    """A 304 for a revalidation the cache answers (the early middleware may keep it)."""
+    response = HttpResponseNotModified()
+    response["ETag"] = etag
+    response.pagecache_replayed = version
+    return response
+
+
 def cached_response(request, key: str | None, produce):
     """Answer a read from the cache, or with `produce()` (stored when it is a plain 200).
 
@@ -315,17 +323,11 @@ def cached_response(request, key: str | None, produce):
         return produce()
     etag = etag_for(key, version)
     if not_modified(request, etag):
-        response = HttpResponseNotModified()
-        response["ETag"] = etag
-        response.pagecache_replayed = version
-        return response
+        return _not_modified_replay(etag, version)
     store_key = f"iccwatch:page:{key}:{version}"
     stored = cache.get(store_key)
     if stored is not None and not_modified(request, etag, exists=True):
-        response = HttpResponseNotModified()
-        response["ETag"] = etag
-        response.pagecache_replayed = version
-        return response
+        return _not_modified_replay(etag, version)
     if stored is not None:
         content, headers = stored
         response = HttpResponse(content)

@@ -226,8 +226,9 @@ else:
 # Public pages and API reads cached per request under a data version every write bumps
 # (core/pagecache.py); off renders every request (benchmarks compare both).
 ICCWATCH_PAGE_CACHE = env_bool("ICCWATCH_PAGE_CACHE", default=True)
-# How long (seconds; set in milliseconds) a process keeps the data version it read from Redis: a write in that
-# process forgets it at once; another process's write shows there at most this late.
+# How long (seconds; set in milliseconds) a process keeps the data version it read from
+# Redis: a write in that process forgets it at once; another process's write shows there
+# at most this late.
 ICCWATCH_DATA_VERSION_LOCAL_SECONDS = (
     env_int("ICCWATCH_DATA_VERSION_LOCAL_MS", default=1000 if PRODUCTION else 0) / 1000
 )
