@@ -347,7 +347,6 @@ _VISITS = f"""
 
 
 PLACES_CACHE_SECONDS = 600
-ALIASES_CACHE_SECONDS = PLACES_CACHE_SECONDS  # the name older code and notes use
 
 
 def place_list() -> tuple[list[tuple[str, str, int]], list[tuple[str, str, str]]]:
