@@ -29,8 +29,8 @@ class ChangesPaginator(paging.BoundedPaginator):
         return history.count_public_changes(limit)
 
     def rows(self, bottom: int, top: int):
-        """The changes from `bottom` to `top`, newest first."""
-        return history.public_changes(top)[bottom:top]
+        """The changes from `bottom` to `top`, newest first (none when there are none)."""
+        return history.public_changes(top)[bottom:top] if top > bottom else []
 
 
 def change_list(request):
