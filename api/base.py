@@ -29,7 +29,6 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from api.errors import ErrorSerializer, InvalidFilter
@@ -42,7 +41,7 @@ from api.filters import (
     reject_empty_parameters,
     reject_unknown_parameters,
 )
-from api.formats import CSVRenderer, csv_columns, flat_row
+from api.formats import CSVRenderer, JSONRenderer, csv_columns, flat_row
 from api.lang import activate_for, lang_parameter
 from core import identifiers, pagecache, tabular
 from core.models import Source
@@ -125,6 +124,21 @@ def plain_link(request, view_name: str, kwarg: str, value) -> str | None:
     if template is None:
         return None
     return template[0] + value + template[1]
+
+
+def link_builder(request, view_name: str, kwarg: str):
+    """A function of an identifier giving the absolute address of `view_name` for it, as
+    LinkField gives it: from the request's precomputed template (`link_template`, looked
+    up once here, not once per row) for a plain identifier, by reverse() for any other."""
+    template = link_template(request, view_name, kwarg) if request is not None else None
+
+    def link(value) -> str:
+        text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        if template is not None and isinstance(text, str) and _PLAIN_VALUE.fullmatch(text):
+            return template[0] + text + template[1]
+        return _canonical_reverse(view_name, kwargs={kwarg: value}, request=request)
+
+    return link
 
 
 class LinkField(serializers.HyperlinkedIdentityField):

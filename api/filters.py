@@ -126,9 +126,17 @@ class ApiFilterBackend(DjangoFilterBackend):
         return filterset
 
     def filter_queryset(self, request, queryset, view):
-        filterset = self.get_filterset(request, queryset, view)
-        if filterset is None:
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
             return queryset
+        if FACETS not in request.query_params and not any(
+            name in filterset_class.base_filters for name in request.query_params
+        ):
+            # No filter, ordering or facet asked for: a FilterSet would validate no value
+            # and return the queryset as it is (each filter leaves it alone without a
+            # value), after building its form (about 1 ms).
+            return queryset
+        filterset = self.get_filterset(request, queryset, view)
         # The schema's booleans are `true` or `false`: django-filter would read anything else
         # (`?in_force=0.3`) as "no filter".
         booleans = {

@@ -3,6 +3,7 @@
 CSV is never paginated: a download holds every row that matches the filters.
 """
 
+import functools
 import re
 
 from django.db import connection, models
@@ -52,7 +53,8 @@ class PagePagination(pagination.PageNumberPagination):
     """`?page=2&page_size=100` (1 to 500 per page, 50 by default).
 
     A view whose rows are plain model rows (no aggregate, no DISTINCT) may set
-    `keys_first_paging = True` to read deep pages through KeysFirstPaginator.
+    `keys_first_paging = True` to read deep pages through KeysFirstPaginator; its
+    `page_rows(queryset)`, if it has one, says what a page's rows are read from.
     """
 
     page_size_query_param = "page_size"
@@ -66,7 +68,8 @@ class PagePagination(pagination.PageNumberPagination):
         if _wants_everything(request):
             return None
         if getattr(view, "keys_first_paging", False):
-            self.django_paginator_class = KeysFirstPaginator
+            read = getattr(view, "page_rows", None)
+            self.django_paginator_class = functools.partial(KeysFirstPaginator, read=read)
         return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request) -> int:

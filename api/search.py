@@ -13,12 +13,12 @@ from drf_spectacular.utils import (
     extend_schema_serializer,
 )
 from rest_framework import serializers, viewsets
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from api.base import PublicReadMixin
 from api.errors import InvalidFilter
 from api.filters import GENERAL_PARAMETERS
+from api.formats import JSONRenderer
 from core import tabular
 from front import search as site_search
 from visits.models import VerdictCode

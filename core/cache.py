@@ -3,7 +3,7 @@
 import logging
 import time
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 
@@ -24,8 +24,34 @@ def _default_arg(key, default=None, *args, **kwargs):
     return default
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis cache client, keeping one `redis.Redis` per connection pool.
+
+    Django builds a new `redis.Redis` for every cache operation; its constructor (which
+    fills a table of some 170 response callbacks) costs more than a GET to a local Redis,
+    and a read of the API makes four such operations (two rate limits, read and written).
+    A `redis.Redis` is safe to share between threads: each command takes a connection
+    from the pool.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FailOpenRedisCache(RedisCache):
     """Django's Redis cache, except that an unreachable Redis behaves like an empty cache."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
 
     get = _fail_open("get", _default_arg)
     get_many = _fail_open("get_many", lambda *a, **k: {})

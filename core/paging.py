@@ -15,13 +15,25 @@ class KeysFirstPaginator(Paginator):
     from one index alone (visits_visit_published_order, visits_visit_published_start).
     Only for querysets without GROUP BY, DISTINCT or set operations, whose rows are their
     primary keys; a subclass reads other rows by overriding `rows`.
+
+    `read`, if given, reads a page's rows from its queryset (the list's, filtered to the
+    page's keys) its own way, e.g. as tuples of the columns the page shows; the count and
+    the keys are still read from the list's own queryset, so they carry none of the
+    joins the rows need.
     """
+
+    def __init__(self, object_list, per_page, *args, read=None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.read = read
 
     def rows(self, bottom: int, top: int):
         """The rows from `bottom` to `top` (0-based, `top` excluded) in the list's order:
         their keys first, then the rows."""
+        if top <= bottom:
+            return []  # an empty list's only page: nothing to read
         queryset = self.object_list
-        return queryset.filter(pk__in=queryset.values("pk")[bottom:top])
+        rows = queryset.filter(pk__in=queryset.values("pk")[bottom:top])
+        return rows if self.read is None else self.read(rows)
 
     def page(self, number):
         """The page `number` (1-based, validated as Paginator.page does), its rows in the

@@ -851,6 +851,12 @@ def render(reasons: Sequence[dict], language: str | None = None) -> str:
     return _render_json(material, language or translation.get_language() or "")
 
 
+def render_text(material: str, language: str | None = None) -> str:
+    """`render` for reasons given as JSON text (a jsonb column read as text): the text is
+    the cache's key as it is, so a reader that has it never encodes the reasons again."""
+    return _render_json(material, language or translation.get_language() or "")
+
+
 @functools.lru_cache(maxsize=4096)
 def _render_json(material: str, language: str) -> str:
     return _render(json.loads(material), language or None)
@@ -862,7 +868,7 @@ def _render(reasons: Sequence[dict], language: str | None) -> str:
         return " ".join(text for text in (render_reason(r) for r in reasons or ()) if text)
 
 
-__all__ = ["RENDERERS", "render", "render_reason"]
+__all__ = ["RENDERERS", "render", "render_reason", "render_text"]
 
 
 def explanation_or_stored(

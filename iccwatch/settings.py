@@ -202,6 +202,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Some hot reads run as prepared statements (core/prepared.py): psycopg prepares a
+# statement only when the connection has a threshold, set here so high that it prepares
+# none but those. Off for a transaction-mode pooler that does not track prepared
+# statements (PgBouncer before 1.21).
+ICCWATCH_PREPARED_STATEMENTS = env_bool("ICCWATCH_PREPARED_STATEMENTS", default=True)
+DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+    2**31 - 1 if ICCWATCH_PREPARED_STATEMENTS else None
+)
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://...).")
 if EMBEDDED_DATABASE:
@@ -454,7 +462,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["api.filters.ApiFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "api.paging.PagePagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["api.formats.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.formats.ApiContentNegotiation",
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",

@@ -26,7 +26,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from api.access import ReportAccess
@@ -42,6 +41,7 @@ from api.errors import (
     caused_by_database,
 )
 from api.filters import reject_empty_parameters
+from api.formats import JSONRenderer
 from api.lang import activate_for
 from api.parsers import JSONParser
 from api.reports import examples

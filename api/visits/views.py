@@ -4,7 +4,6 @@ import django_filters
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery, Value
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
-from rest_framework.renderers import JSONRenderer
 
 from api.base import (
     AS_OF,
@@ -20,12 +19,14 @@ from api.base import (
 )
 from api.errors import DuplicateReportSerializer
 from api.filters import ApiOrderingFilter, AsOfFilter
+from api.formats import JSONRenderer
 from api.paging import IncidentFeedPagination, NotEqual
 from api.parsers import JSONParser
 from api.reports import examples as report_examples
 from api.reports.serializers import ReportDetailSerializer, ReportInputSerializer
 from api.reports.views import RULES_DESCRIPTION, file_from_request, idempotency_key_parameter
 from api.visits import examples
+from api.visits import rows as visit_rows
 from api.visits.serializers import (
     FindingSerializer,
     IncidentSerializer,
@@ -272,6 +273,26 @@ class VisitViewSet(
                 Prefetch("verdict_changes", queryset=history, to_attr="history_rows")
             )
         return queryset
+
+    def plain_rows(self) -> bool:
+        """Whether this answer is a JSON page of current verdicts, whose rows VisitRows
+        builds from plain column reads (api.visits.rows); `?as_of=`, CSV and the
+        detail go through VisitSerializer."""
+        renderer = getattr(self.request, "accepted_renderer", None)
+        return (
+            self.action == "list"
+            and getattr(renderer, "format", None) == "json"
+            and as_of_from(self.request) is None
+        )
+
+    def page_rows(self, queryset):
+        """A page's rows from its queryset (api.paging): tuples of columns for VisitRows."""
+        return visit_rows.read(queryset) if self.plain_rows() else queryset
+
+    def get_serializer(self, *args, **kwargs):
+        if kwargs.get("many") and self.plain_rows():
+            return visit_rows.VisitRows(args[0], self.get_serializer_context())
+        return super().get_serializer(*args, **kwargs)
 
     def get_serializer_class(self):
         if self.action == "retrieve":

@@ -1,0 +1,315 @@
+"""The rows of /api/v1/visits/ built from plain column reads, without model instances.
+
+A page of 50 visits through VisitSerializer builds some 300 model instances (each visit
+with its person, situation, host, verdict, warrants, findings, citations and their
+sources) and walks a nested serializer per object: about 35 ms of Python per page. Here
+a page is two prepared statements (core.prepared): the visits' own columns with those
+of the rows joined to them (`COLUMNS`, read by the paginator through `read`), then the
+lists the rows hold (`_LISTS`: the verdicts' warrants, the findings, the citations with
+their sources) as JSON. `VisitRows` assembles them into the dicts VisitSerializer would
+give, field by field in the same order, with the same values:
+`tests/api/test_visit_rows.py` compares the two answers byte for byte.
+
+VisitSerializer stays the description of a row (the OpenAPI schema, the detail
+endpoint, `?as_of=`, the incidents feed); a field added to it must be added here too,
+which that test catches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import orjson
+from django.core.exceptions import EmptyResultSet
+from django.db.models import TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
+from rest_framework import serializers
+
+from api.base import link_builder
+from api.lang import answer_language
+from core import prepared
+from core import reasons as reasons_renderer
+from core.names import country_name
+from visits.models import VerdictCode
+
+# The lists the rows of a page hold, for the page's visit ids, in one statement: for
+# each visit with any, its verdict's warrants (kind 0), findings (1) and citations (2) as
+# a JSON array, each in the order VisitSerializer reads them: the warrants as
+# `verdict.warrants.all()` (Warrant's ordering: person, then issued), the findings as
+# their prefetch (Finding's ordering: decided, id), the citations as theirs (by the
+# source's address), with the citation's own publisher, date, excerpt and archived copy
+# over the source's (visits.models.Citation.shown_*). JSON writes dates in ISO 8601, as
+# DRF does.
+_LISTS = """
+    SELECT 0, vw.verdict_id,
+           json_agg(json_build_array(w.ref, w.issued, w.made_public) ORDER BY p.name, w.issued)::text
+    FROM visits_verdict_warrants vw
+    JOIN warrants_warrant w ON w.id = vw.warrant_id
+    JOIN warrants_person p ON p.id = w.person_id
+    WHERE vw.verdict_id = ANY(%s::bigint[])
+    GROUP BY vw.verdict_id
+    UNION ALL
+    SELECT 1, f.visit_id,
+           json_agg(json_build_array(f.id, f.kind, f.decided, f.decided_precision,
+                                     f.referred_to_asp, f.referred_to_unsc) ORDER BY f.decided, f.id)::text
+    FROM visits_finding f
+    WHERE f.visit_id = ANY(%s::bigint[])
+    GROUP BY f.visit_id
+    UNION ALL
+    SELECT 2, c.visit_id,
+           json_agg(json_build_array(
+               s.url, coalesce(nullif(c.publisher, ''), s.publisher),
+               coalesce(c.published, s.published), coalesce(nullif(c.excerpt, ''), s.excerpt),
+               coalesce(nullif(c.archived_url, ''), s.archived_url)) ORDER BY s.url)::text
+    FROM visits_visit_sources c JOIN core_source s ON s.id = c.source_id
+    WHERE c.visit_id = ANY(%s::bigint[])
+    GROUP BY c.visit_id
+"""
+
+# A row: the visit's columns and those of its person, situation, host, controlling
+# state and verdict, in the order `VisitRows._row` reads them. The
+# verdict's reasons come as the JSON text PostgreSQL holds: parsed once, and as it is
+# the key of the rendered explanations' cache (core.reasons.render_text).
+COLUMNS = (
+    "pk",
+    "slug",
+    "person__slug",
+    "person__name",
+    "person__situation__slug",
+    "person__situation__name",
+    "host__iso3",
+    "host__name",
+    "host_control",
+    "controlled_by__iso3",
+    "controlled_by__name",
+    "place",
+    "start",
+    "start_precision",
+    "end",
+    "end_precision",
+    "occasion",
+    "status",
+    "outcome",
+    "host_notified",
+    "host_justification",
+    "review_state",
+    "withdrawal_note",
+    "expected_verdict",
+    "verdict__visit_id",
+    "verdict__code",
+    "verdict__basis",
+    Cast("verdict__reasons", output_field=TextField()),
+    "verdict__explanation",
+    "verdict__would_have_been_bound",
+    "verdict__rule_version",
+    "verdict__computed_at",
+    "created_at",
+    "updated_at",
+)
+
+_NO_LISTS = ([], [], [])
+
+# DRF's own representation of a date and of a datetime, as the serializer's fields give them.
+_DATE = serializers.DateField()
+_DATETIME = serializers.DateTimeField()
+
+
+def _date(value):
+    return None if value is None else _DATE.to_representation(value)
+
+
+def _datetime_writer():
+    """A function writing a datetime as DRF's DateTimeField does (ISO 8601 in the active
+    time zone, UTC as `Z`), with the zone looked up once rather than per value."""
+    zone = timezone.get_current_timezone()
+
+    def write(value):
+        if not value:
+            return None
+        if not timezone.is_aware(value):
+            return _DATETIME.to_representation(value)
+        text = value.astimezone(zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return write
+
+
+def columns_of(queryset):
+    """`queryset` (visits, filtered and ordered) reading `COLUMNS` as tuples, with nothing
+    prefetched."""
+    return queryset.prefetch_related(None).values_list(*COLUMNS)
+
+
+def read(queryset) -> list[tuple]:
+    """The rows of `queryset` (a page of visits) as tuples of `COLUMNS`, in its order, read
+    as a prepared statement (core.prepared): a page's query is planned once per connection."""
+    try:
+        sql, params = columns_of(queryset).query.sql_with_params()
+    except EmptyResultSet:
+        return []  # a filter no row can match (the ORM would not run a query either)
+    return prepared.fetch(sql, params)
+
+
+class VisitRows:
+    """A page of visits as VisitSerializer(many=True).data would give it.
+
+    `rows`: tuples of `COLUMNS` (from `read`), in the page's order; `context`: the
+    serializer context (its `request` gives the links' scheme and host). `data` is a
+    list of dicts, one per row; it reads the rows' lists in one query (none for an
+    empty page).
+    """
+
+    def __init__(self, rows: Sequence[tuple], context: dict):
+        self.rows = rows
+        request = context.get("request")
+        self.visit_link = link_builder(request, "api-visit-detail", "id")
+        self.person_link = link_builder(request, "api-person-detail", "slug")
+        self.state_link = link_builder(request, "api-state-detail", "iso3")
+        self.warrant_link = link_builder(request, "api-warrant-detail", "ref")
+        self.finding_link = link_builder(request, "api-finding-detail", "pk")
+        self.page_link = link_builder(request, "visit", "slug")
+        self.datetime = _datetime_writer()
+        self.language = answer_language()
+        self.states: dict[tuple[str, str], dict] = {}
+        self.labels: dict[str, str] = {}
+
+    @property
+    def data(self) -> list[dict]:
+        if not self.rows:
+            return []
+        ids = [row[0] for row in self.rows]
+        lists: dict[int, list] = {}
+        for kind, visit_id, items in prepared.fetch(_LISTS, [ids, ids, ids]):
+            lists.setdefault(visit_id, [[], [], []])[kind] = orjson.loads(items)
+        return [self._row(row, *lists.get(row[0], _NO_LISTS)) for row in self.rows]
+
+    def _state(self, iso3: str | None, name: str | None) -> dict | None:
+        """StateRefSerializer's dict (None for no state), built once per state and page."""
+        if iso3 is None:
+            return None
+        state = self.states.get((iso3, name))
+        if state is None:
+            state = self.states[(iso3, name)] = {
+                "url": self.state_link(iso3),
+                "iso3": iso3,
+                "name": name,
+                "translated_name": country_name(iso3, name),
+            }
+        return dict(state)
+
+    def _verdict(
+        self, code, basis, reasons_text, stored, would, rule_version, computed_at, warrants
+    ):
+        """VisitVerdictSerializer's dict for the current verdict."""
+        # As api.lang.render_explanation: the reasons rendered in the answer's language,
+        # or the stored English of a verdict recorded before reasons were kept.
+        reasons = orjson.loads(reasons_text) if reasons_text is not None else None
+        if reasons:
+            explanation = reasons_renderer.render_text(reasons_text, self.language)
+        else:
+            explanation = stored or ""
+        label = self.labels.get(code)
+        if label is None:
+            label = self.labels[code] = str(VerdictCode(code).label)
+        return {
+            "code": code,
+            "label": label,
+            "basis": basis or None,
+            "reasons": reasons or [],
+            "explanation": explanation,
+            "would_have_been_bound": would,
+            "warrants": [
+                {"url": self.warrant_link(ref), "ref": ref, "issued": issued, "made_public": public}
+                for ref, issued, public in warrants
+            ],
+            "rule_version": rule_version,
+            "since": self.datetime(computed_at),
+            "as_of": None,
+        }
+
+    def _row(self, row, warrants, findings, citations) -> dict:
+        (
+            pk,
+            slug,
+            person_slug,
+            person_name,
+            situation_slug,
+            situation_name,
+            host_iso3,
+            host_name,
+            host_control,
+            controlled_iso3,
+            controlled_name,
+            place,
+            start,
+            start_precision,
+            end,
+            end_precision,
+            occasion,
+            status,
+            outcome,
+            notified,
+            justification,
+            review_state,
+            withdrawal_note,
+            expected_verdict,
+            verdict_id,
+            *verdict_columns,
+            created_at,
+            updated_at,
+        ) = row
+        verdict = None
+        if verdict_id is not None:
+            verdict = self._verdict(*verdict_columns, warrants)
+        return {
+            "url": self.visit_link(slug),
+            "id": slug,
+            "person": {
+                "url": self.person_link(person_slug),
+                "slug": person_slug,
+                "name": person_name,
+            },
+            "situation": {"slug": situation_slug, "name": situation_name},
+            "host": self._state(host_iso3, host_name),
+            "host_control": host_control,
+            "controlled_by": self._state(controlled_iso3, controlled_name),
+            "place": place,
+            "start": _date(start),
+            "start_precision": start_precision,
+            "end": _date(end),
+            "end_precision": end_precision,
+            "occasion": occasion,
+            "status": status,
+            "outcome": outcome,
+            "host_notified": notified,
+            "host_justification": justification,
+            "review_state": review_state,
+            "withdrawal_note": withdrawal_note,
+            "expected_verdict": expected_verdict,
+            "verdict": verdict,
+            "findings": [
+                {
+                    "url": self.finding_link(finding_id),
+                    "kind": kind,
+                    "decided": decided,
+                    "decided_precision": precision,
+                    "referred_to_asp": asp,
+                    "referred_to_unsc": unsc,
+                }
+                for finding_id, kind, decided, precision, asp, unsc in findings
+            ],
+            "sources": [
+                {
+                    "url": url,
+                    "publisher": publisher,
+                    "published": published,
+                    "excerpt": excerpt,
+                    "archived_url": archived_url,
+                }
+                for url, publisher, published, excerpt, archived_url in citations
+            ],
+            "page_url": self.page_link(slug),
+            "created_at": self.datetime(created_at),
+            "updated_at": self.datetime(updated_at),
+        }

@@ -1,0 +1,123 @@
+"""A page of /api/v1/visits/ built from plain column reads (api.visits.rows) is the same,
+byte for byte, as VisitSerializer's, and costs a fixed number of queries."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from api.visits import views
+from core.models import Source
+from states.models import State
+from visits.models import Citation, Verdict, Visit
+
+pytestmark = pytest.mark.django_db
+
+URLS = [
+    "/api/v1/visits/",
+    "/api/v1/visits/?page_size=50",
+    "/api/v1/visits/?page_size=50&page=2",
+    "/api/v1/visits/?page_size=1&page=7",
+    "/api/v1/visits/?page_size=500",
+    "/api/v1/visits/?page_size=50&lang=fr",
+    "/api/v1/visits/?verdict=withdrawn",
+    "/api/v1/visits/?verdict=non_compliance,no_obligation&ordering=-verdict,person",
+    "/api/v1/visits/?host=MNG",
+    "/api/v1/visits/?host=MNG,TJK&ordering=-end",
+    "/api/v1/visits/?person=vladimir-putin&facets=host,verdict",
+    "/api/v1/visits/?situation=darfur-sudan&ordering=host",
+    "/api/v1/visits/?year=2024,2023&status=occurred",
+    "/api/v1/visits/?start_after=2015-01-01&start_before=2019-12-31&ordering=updated",
+    "/api/v1/visits/?changed_since=2000-01-01T00:00:00Z&basis=state_party",
+    "/api/v1/visits/?host_control=none",
+    "/api/v1/visits/?status=announced",
+    "/api/v1/visits/?host=ZZZ",
+]
+
+
+def drf_rows(monkeypatch):
+    """Every list read through VisitSerializer, as before api.visits.rows."""
+    monkeypatch.setattr(views.VisitViewSet, "plain_rows", lambda self: False)
+
+
+def answers(api_client, url):
+    plain = api_client.get(url, HTTP_X_FORWARDED_PROTO="https")
+    french = api_client.get(url, HTTP_ACCEPT_LANGUAGE="fr")
+    return plain, french
+
+
+def assert_same_as_drf(api_client, monkeypatch, url):
+    fast, fast_fr = answers(api_client, url)
+    drf_rows(monkeypatch)
+    slow, slow_fr = answers(api_client, url)
+    monkeypatch.undo()
+    assert fast.status_code == slow.status_code == 200, fast.content[:300]
+    assert fast.content == slow.content
+    assert fast_fr.content == slow_fr.content
+    return fast.json()
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_a_page_is_the_same_as_the_serializers(api_client, seeded, settings, monkeypatch, url):
+    settings.ICCWATCH_PAGE_CACHE = False
+    assert_same_as_drf(api_client, monkeypatch, url)
+
+
+def test_rows_without_verdict_reasons_or_with_a_citations_own_values(
+    api_client, seeded, settings, monkeypatch
+):
+    """What the seed lacks: a visit not yet evaluated, a verdict recorded before reasons
+    were kept (its stored English), a citation with its own publisher, date, excerpt and
+    archived copy, a place controlled by another state."""
+    settings.ICCWATCH_PAGE_CACHE = False
+    visits = list(Visit.objects.published().order_by("start", "slug")[:6])
+    Verdict.objects.filter(visit=visits[0]).delete()
+    Verdict.objects.filter(visit=visits[1]).update(reasons=[], explanation="Stored English.")
+    citation = Citation.objects.filter(visit=visits[2]).first()
+    if citation is None:
+        citation = Citation.objects.create(
+            visit=visits[2], source=Source.objects.create(url="https://example.org/a")
+        )
+    Citation.objects.filter(pk=citation.pk).update(
+        publisher="Its own publisher",
+        published=datetime.date(2020, 2, 29),
+        excerpt="« Quoted » — in full",
+        archived_url="https://archive.example.org/x",
+    )
+    Visit.objects.filter(pk=visits[3].pk).update(
+        host_control="none", controlled_by=State.objects.get(iso3="RUS")
+    )
+    data = assert_same_as_drf(api_client, monkeypatch, "/api/v1/visits/?page_size=6")
+    rows = {row["id"]: row for row in data["results"]}
+    assert rows[visits[0].slug]["verdict"] is None
+    assert rows[visits[1].slug]["verdict"]["explanation"] == "Stored English."
+    assert {"publisher": "Its own publisher", "published": "2020-02-29"}.items() <= next(
+        s for s in rows[visits[2].slug]["sources"] if s["url"] == citation.source.url
+    ).items()
+    assert rows[visits[3].slug]["controlled_by"]["iso3"] == "RUS"
+
+
+@pytest.mark.parametrize("size", [1, 50, 500])
+def test_a_page_costs_the_same_queries_whatever_its_size(api_client, seeded, settings, size):
+    """The count, the page's rows, and their lists (warrants, findings, citations) in one."""
+    settings.ICCWATCH_PAGE_CACHE = False
+    with CaptureQueriesContext(connection) as queries:
+        response = api_client.get(f"/api/v1/visits/?page_size={size}")
+    assert response.status_code == 200
+    reads = [q["sql"] for q in queries.captured_queries]
+    assert len(reads) == 3, reads
+    assert "COUNT(*)" in reads[0]
+    assert '"verdict__computed_at"' in reads[1]
+    assert "visits_verdict_warrants" in reads[2]
+
+
+def test_the_page_and_its_lists_are_prepared_statements(api_client, seeded, settings):
+    """Run as prepared statements (core.prepared): PostgreSQL lists them for the session."""
+    settings.ICCWATCH_PAGE_CACHE = False
+    assert api_client.get("/api/v1/visits/?page_size=7").status_code == 200
+    with connection.cursor() as cur:
+        cur.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cur.fetchall()]
+    assert any("visits_verdict_warrants" in s for s in statements)
+    assert any('"verdict__computed_at"' in s and "LIMIT 7" in s for s in statements)
