@@ -121,3 +121,29 @@ def test_the_page_and_its_lists_are_prepared_statements(api_client, seeded, sett
         statements = [row[0] for row in cur.fetchall()]
     assert any("visits_verdict_warrants" in s for s in statements)
     assert any('"verdict__computed_at"' in s and "LIMIT 7" in s for s in statements)
+
+
+def prepared_statements() -> int:
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM pg_prepared_statements")
+        return cur.fetchone()[0]
+
+
+def test_without_prepared_statements_the_page_is_the_same(api_client, seeded, settings):
+    """ICCWATCH_PREPARED_STATEMENTS=false (no threshold on the connection): the same
+    statements run unprepared, for a pooler that does not track prepared statements."""
+    settings.ICCWATCH_PAGE_CACHE = False
+    url = "/api/v1/visits/?page_size=9&host=MNG,TJK,KEN"
+    connection.ensure_connection()
+    threshold = connection.connection.prepare_threshold
+    connection.connection.prepare_threshold = None
+    try:
+        before = prepared_statements()
+        plain_answer = api_client.get(url)
+        assert prepared_statements() == before
+    finally:
+        connection.connection.prepare_threshold = threshold
+    prepared_answer = api_client.get(url)
+    assert prepared_statements() > before
+    assert plain_answer.status_code == 200
+    assert plain_answer.content == prepared_answer.content
