@@ -204,8 +204,8 @@ DATABASES = {
 }
 # Some hot reads run as prepared statements (core/prepared.py): psycopg prepares a
 # statement only when the connection has a threshold, set here so high that it prepares
-# none but those. Off for a transaction-mode pooler that does not track prepared
-# statements (PgBouncer before 1.21).
+# none but those. Off for a transaction-mode pooler that does not keep prepared
+# statements per client (PgBouncer before 1.21, or without max_prepared_statements).
 ICCWATCH_PREPARED_STATEMENTS = env_bool("ICCWATCH_PREPARED_STATEMENTS", default=True)
 DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
     2**31 - 1 if ICCWATCH_PREPARED_STATEMENTS else None

@@ -128,7 +128,9 @@ class Warrant(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["person", "issued"]
+        # The id last: two warrants of one person with the same (or no) issue date keep
+        # one order everywhere they are listed.
+        ordering = ["person", "issued", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(issued__isnull=False) | Q(made_public__isnull=False),

@@ -17,6 +17,7 @@ which that test catches.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import orjson
@@ -36,14 +37,14 @@ from visits.models import VerdictCode
 # The lists the rows of a page hold, for the page's visit ids, in one statement: for
 # each visit with any, its verdict's warrants (kind 0), findings (1) and citations (2) as
 # a JSON array, each in the order VisitSerializer reads them: the warrants as
-# `verdict.warrants.all()` (Warrant's ordering: person, then issued), the findings as
+# `verdict.warrants.all()` (Warrant's ordering: person, issued, id), the findings as
 # their prefetch (Finding's ordering: decided, id), the citations as theirs (by the
 # source's address), with the citation's own publisher, date, excerpt and archived copy
 # over the source's (visits.models.Citation.shown_*). JSON writes dates in ISO 8601, as
 # DRF does.
 _LISTS = """
     SELECT 0, vw.verdict_id,
-           json_agg(json_build_array(w.ref, w.issued, w.made_public) ORDER BY p.name, w.issued)::text
+           json_agg(json_build_array(w.ref, w.issued, w.made_public) ORDER BY p.name, w.issued, w.id)::text
     FROM visits_verdict_warrants vw
     JOIN warrants_warrant w ON w.id = vw.warrant_id
     JOIN warrants_person p ON p.id = w.person_id
@@ -204,7 +205,9 @@ class VisitRows:
         """VisitVerdictSerializer's dict for the current verdict."""
         # As api.lang.render_explanation: the reasons rendered in the answer's language,
         # or the stored English of a verdict recorded before reasons were kept.
-        reasons = orjson.loads(reasons_text) if reasons_text is not None else None
+        # The standard library's parser: it reads any integer exactly, as Django's
+        # JSONField does (orjson would read one beyond 64 bits as a float).
+        reasons = json.loads(reasons_text) if reasons_text is not None else None
         if reasons:
             explanation = reasons_renderer.render_text(reasons_text, self.language)
         else:

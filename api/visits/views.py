@@ -285,12 +285,19 @@ class VisitViewSet(
             and as_of_from(self.request) is None
         )
 
+    def plain_json(self) -> bool:
+        """Whether the answer is a page VisitRows built (only strings, integers, booleans
+        and nulls): api.formats.JSONRenderer then writes it with orjson. An error
+        answered instead (a 400, say) is not."""
+        return getattr(self, "_rows_built", False)
+
     def page_rows(self, queryset):
         """A page's rows from its queryset (api.paging): tuples of columns for VisitRows."""
         return visit_rows.read(queryset) if self.plain_rows() else queryset
 
     def get_serializer(self, *args, **kwargs):
         if kwargs.get("many") and self.plain_rows():
+            self._rows_built = True
             return visit_rows.VisitRows(args[0], self.get_serializer_context())
         return super().get_serializer(*args, **kwargs)
 

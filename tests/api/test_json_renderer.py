@@ -1,11 +1,13 @@
-"""The API's JSON renderer (api.formats.JSONRenderer, orjson) writes the bytes DRF's own
-renderer writes, for every kind of value the API answers with."""
+"""The API's JSON renderer (api.formats.JSONRenderer) writes the bytes DRF's own renderer
+writes: with orjson for a view whose answers are plain (the visit list's pages), with
+DRF's renderer for every other."""
 
 import datetime
 import decimal
 import uuid
 import zoneinfo
 
+import orjson
 import pytest
 from django.utils.translation import gettext_lazy
 from rest_framework import renderers
@@ -41,6 +43,29 @@ def drf(data, media_type=None):
     return renderers.JSONRenderer().render(data, media_type, {})
 
 
+class PlainView:
+    def plain_json(self):
+        return True
+
+
+def plain(data, media_type=None):
+    """Rendered as a view with plain answers has it rendered (with orjson)."""
+    return JSONRenderer().render(data, media_type, {"view": PlainView()})
+
+
+def test_the_visit_lists_pages_are_written_with_orjson(api_client, seeded, settings, monkeypatch):
+    settings.ICCWATCH_PAGE_CACHE = False
+    calls = []
+    real = orjson.dumps
+    monkeypatch.setattr(orjson, "dumps", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert api_client.get("/api/v1/visits/?page_size=20").status_code == 200
+    assert calls
+    calls.clear()
+    assert api_client.get("/api/v1/states/MNG/").status_code == 200
+    assert api_client.get("/api/v1/visits/?as_of=2025-01-01").status_code == 200
+    assert not calls
+
+
 @pytest.mark.parametrize("url", URLS)
 def test_every_answer_is_written_as_drf_writes_it(api_client, seeded, settings, url):
     settings.ICCWATCH_PAGE_CACHE = False
@@ -74,13 +99,27 @@ VALUES = {
 @pytest.mark.parametrize("name", VALUES)
 def test_each_kind_of_value_is_written_as_drf_writes_it(name):
     data = {"value": VALUES[name]}
+    assert plain(data) == drf(data)
     assert JSONRenderer().render(data) == drf(data)
+
+
+@pytest.mark.parametrize("value", [1e-05, 1e16, float("nan")])
+def test_an_answer_not_declared_plain_goes_to_drf(value):
+    """Floats orjson writes otherwise (0.00001, 1e16, null) go through DRF's renderer."""
+    data = {"value": value}
+    if value != value:  # NaN: DRF's strict JSON refuses it
+        with pytest.raises(ValueError):
+            JSONRenderer().render(data)
+    else:
+        assert JSONRenderer().render(data) == drf(data)
 
 
 def test_what_orjson_cannot_write_goes_to_drf():
     huge = {"value": 2**70}
-    assert JSONRenderer().render(huge) == drf(huge) == b'{"value":1180591620717411303424}'
+    assert plain(huge) == drf(huge) == b'{"value":1180591620717411303424}'
+    lazy = {"value": gettext_lazy("non-compliance")}
+    assert plain(lazy) == drf(lazy)
     indented = "application/json; indent=4"
     data = {"a": [1, 2]}
-    assert JSONRenderer().render(data, indented, {}) == drf(data, indented)
-    assert JSONRenderer().render(None) == b""
+    assert plain(data, indented) == drf(data, indented)
+    assert plain(None) == b""

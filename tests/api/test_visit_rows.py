@@ -3,6 +3,7 @@ byte for byte, as VisitSerializer's, and costs a fixed number of queries."""
 
 import datetime
 
+import psycopg
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,6 +12,7 @@ from api.visits import views
 from core.models import Source
 from states.models import State
 from visits.models import Citation, Verdict, Visit
+from warrants.models import Warrant
 
 pytestmark = pytest.mark.django_db
 
@@ -88,14 +90,30 @@ def test_rows_without_verdict_reasons_or_with_a_citations_own_values(
     Visit.objects.filter(pk=visits[3].pk).update(
         host_control="none", controlled_by=State.objects.get(iso3="RUS")
     )
+    # Warrants of one person that tie on the issue date (here: none, public the same day):
+    # both ways list them in the same order (Warrant's ordering ends with the id).
+    verdict = Verdict.objects.get(visit=visits[4])
+    tied = [
+        Warrant.objects.create(
+            ref=f"zz-tie-{n}", person=visits[4].person, made_public=datetime.date(2020, 1, 1)
+        )
+        for n in (3, 1, 2, 0)
+    ]
+    verdict.warrants.add(*tied)
     data = assert_same_as_drf(api_client, monkeypatch, "/api/v1/visits/?page_size=6")
-    rows = {row["id"]: row for row in data["results"]}
+    listed = [w["ref"] for w in rows_by_id(data)[visits[4].slug]["verdict"]["warrants"]]
+    assert [r for r in listed if r.startswith("zz-tie-")] == [w.ref for w in tied]
+    rows = rows_by_id(data)
     assert rows[visits[0].slug]["verdict"] is None
     assert rows[visits[1].slug]["verdict"]["explanation"] == "Stored English."
     assert {"publisher": "Its own publisher", "published": "2020-02-29"}.items() <= next(
         s for s in rows[visits[2].slug]["sources"] if s["url"] == citation.source.url
     ).items()
     assert rows[visits[3].slug]["controlled_by"]["iso3"] == "RUS"
+
+
+def rows_by_id(data) -> dict:
+    return {row["id"]: row for row in data["results"]}
 
 
 @pytest.mark.parametrize("size", [1, 50, 500])
@@ -112,15 +130,49 @@ def test_a_page_costs_the_same_queries_whatever_its_size(api_client, seeded, set
     assert "visits_verdict_warrants" in reads[2]
 
 
-def test_the_page_and_its_lists_are_prepared_statements(api_client, seeded, settings):
-    """Run as prepared statements (core.prepared): PostgreSQL lists them for the session."""
+def test_the_page_and_its_lists_are_prepared_from_their_third_run(api_client, seeded, settings):
+    """Run as prepared statements (core.prepared) once read twice on the connection: a
+    page read once (a crawler's deep page) is not prepared."""
     settings.ICCWATCH_PAGE_CACHE = False
-    assert api_client.get("/api/v1/visits/?page_size=7").status_code == 200
+    url = "/api/v1/visits/?page_size=7"
+    for run in range(1, 4):
+        assert api_client.get(url).status_code == 200
+        statements = prepared_texts()
+        page = any('"verdict__computed_at"' in s and "LIMIT 7" in s for s in statements)
+        assert page == (run == 3), (run, statements)
+    # The lists' statement is the same for every page: prepared by now too.
+    assert any("visits_verdict_warrants" in s for s in statements)
+
+
+def prepared_texts() -> list[str]:
     with connection.cursor() as cur:
         cur.execute("SELECT statement FROM pg_prepared_statements")
-        statements = [row[0] for row in cur.fetchall()]
-    assert any("visits_verdict_warrants" in s for s in statements)
-    assert any('"verdict__computed_at"' in s and "LIMIT 7" in s for s in statements)
+        return [row[0] for row in cur.fetchall()]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_migration_changing_a_returned_type_fails_no_request(api_client, seeded, settings):
+    """Another process alters a column the prepared page returns (as a migration would
+    while the site runs; here the verdict's rule version, a column no history trigger
+    depends on): PostgreSQL refuses the prepared statement; the page forgets it and
+    answers, without a failed request."""
+    settings.ICCWATCH_PAGE_CACHE = False
+    url = "/api/v1/visits/?page_size=4"
+    answers = [api_client.get(url) for _ in range(3)]
+    assert any("LIMIT 4" in s for s in prepared_texts())
+    other = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+    try:
+        for length in (21, 20):
+            other.execute(
+                f"ALTER TABLE visits_verdict ALTER COLUMN rule_version TYPE varchar({length})"
+            )
+            answers.append(api_client.get(url))
+            answers.append(api_client.get(url))
+    finally:
+        other.execute("ALTER TABLE visits_verdict ALTER COLUMN rule_version TYPE varchar(20)")
+        other.close()
+    assert [a.status_code for a in answers] == [200] * 7
+    assert len({a.content for a in answers}) == 1
 
 
 def prepared_statements() -> int:
