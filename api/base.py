@@ -111,19 +111,22 @@ def link_template(request, view_name: str, kwarg: str) -> tuple[str, str] | None
     return templates[key]
 
 
+def _filled(template: tuple[str, str] | None, value) -> str | None:
+    """`value` put into a `link_template`, or None when it cannot be (no template, a value
+    reverse() would quote)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if template is None or not isinstance(value, str) or not _PLAIN_VALUE.fullmatch(value):
+        return None
+    return template[0] + value + template[1]
+
+
 def plain_link(request, view_name: str, kwarg: str, value) -> str | None:
     """The absolute address of `view_name` for `value` from `link_template`, or None when
     it cannot be built that way (no request, a value reverse() would quote)."""
     if request is None:
         return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str) or not _PLAIN_VALUE.fullmatch(value):
-        return None
-    template = link_template(request, view_name, kwarg)
-    if template is None:
-        return None
-    return template[0] + value + template[1]
+    return _filled(link_template(request, view_name, kwarg), value)
 
 
 def link_builder(request, view_name: str, kwarg: str):
@@ -133,10 +136,10 @@ def link_builder(request, view_name: str, kwarg: str):
     template = link_template(request, view_name, kwarg) if request is not None else None
 
     def link(value) -> str:
-        text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-        if template is not None and isinstance(text, str) and _PLAIN_VALUE.fullmatch(text):
-            return template[0] + text + template[1]
-        return _canonical_reverse(view_name, kwargs={kwarg: value}, request=request)
+        url = _filled(template, value)
+        if url is None:
+            url = _canonical_reverse(view_name, kwargs={kwarg: value}, request=request)
+        return url
 
     return link
 

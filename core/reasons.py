@@ -848,7 +848,7 @@ def render(reasons: Sequence[dict], language: str | None = None) -> str:
         material = json.dumps(reasons, ensure_ascii=False)
     except (TypeError, ValueError):
         return _render(reasons, language)
-    return _render_json(material, language or translation.get_language() or "")
+    return render_text(material, language)
 
 
 def render_text(material: str, language: str | None = None) -> str:

@@ -17,6 +17,7 @@ which that test catches.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 
@@ -144,7 +145,7 @@ def columns_of(queryset):
 
 def read(queryset) -> list[tuple]:
     """The rows of `queryset` (a page of visits) as tuples of `COLUMNS`, in its order, read
-    as a prepared statement (core.prepared): a page's query is planned once per connection."""
+    through core.prepared (a prepared statement from its third run on a connection)."""
     try:
         sql, params = columns_of(queryset).query.sql_with_params()
     except EmptyResultSet:
@@ -157,8 +158,8 @@ class VisitRows:
 
     `rows`: tuples of `COLUMNS` (from `read`), in the page's order; `context`: the
     serializer context (its `request` gives the links' scheme and host). `data` is a
-    list of dicts, one per row; it reads the rows' lists in one query (none for an
-    empty page).
+    list of dicts, one per row, built once; it reads the rows' lists in one query (none
+    for an empty page).
     """
 
     def __init__(self, rows: Sequence[tuple], context: dict):
@@ -175,7 +176,7 @@ class VisitRows:
         self.states: dict[tuple[str, str], dict] = {}
         self.labels: dict[str, str] = {}
 
-    @property
+    @functools.cached_property
     def data(self) -> list[dict]:
         if not self.rows:
             return []
