@@ -19,6 +19,10 @@ answers it with 403 and the code `four_eyes`. Nothing filed through the API is p
 until another person verifies it.
 """
 
+import contextlib
+import functools
+import time
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework.settings import api_settings
@@ -114,23 +118,65 @@ class ReportAccess(permissions.BasePermission):
         return roles.may_report(user) or roles.may_review(user)
 
 
-class _SettingsRate:
-    """Reads the rate from the settings on each request, so tests and operators can change it.
+@functools.lru_cache(maxsize=32)
+def _parse_rate(rate: str) -> tuple[int, int]:
+    """'60/min' -> (60, 60): DRF's parser (it reads nothing from the throttle it is given)."""
+    return throttling.SimpleRateThrottle.parse_rate(None, rate)
 
-    The request history lives in core.cache.counters: the default cache (Redis, shared by
-    every web process), or this process's memory while Redis does not answer, so that
-    the limits hold through a Redis outage (per process) instead of vanishing.
+
+class RateLimits(throttling.BaseThrottle):
+    """The API's two rate limits, checked and counted together in one round trip to Redis.
+
+    - `anon`: anonymous readers, by address (ICCWATCH_API_ANON_RATE, 60/min by default);
+    - `user`: every reader, by account when signed in (a token or a session), by address
+      otherwise (ICCWATCH_API_USER_RATE, 600/min by default).
+
+    The same limits as DRF's `AnonRateThrottle` and `UserRateThrottle` (a sliding log of
+    the requests within each rate's period; a refused request is not counted; the
+    Retry-After is DRF's `wait`), kept in core.cache.counters: Redis, shared by every web
+    process, or this process's memory while Redis does not answer. The rates are read
+    from the settings on each request, so tests and operators can change them.
     """
 
-    cache = counters
+    cache_format = "throttle_log_%(scope)s_%(ident)s"
+    timer = time.time
 
-    def get_rate(self):
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+    def allow_request(self, request, view) -> bool:
+        # A request is counted once: the early page cache (core.pagecache) may have
+        # counted it already, before the view checks it again.
+        http_request = getattr(request, "_request", request)
+        counted = getattr(http_request, "_rate_limits_counted", None)
+        if counted is not None:
+            allowed, self._wait = counted
+            return allowed
+        allowed = self._count(request)
+        with contextlib.suppress(AttributeError):
+            http_request._rate_limits_counted = (allowed, self._wait)
+        return allowed
 
+    def _count(self, request) -> bool:
+        rates = api_settings.DEFAULT_THROTTLE_RATES
+        user = request.user
+        signed_in = bool(user and user.is_authenticated)
+        address = None
+        logs = []
+        for scope in ("anon", "user"):
+            rate = rates.get(scope)
+            if rate is None or (scope == "anon" and signed_in):
+                continue
+            if signed_in:
+                ident = user.pk
+            else:
+                address = address or self.get_ident(request)
+                ident = address
+            limit, period = _parse_rate(rate)
+            logs.append((self.cache_format % {"scope": scope, "ident": ident}, limit, period))
+        hits = counters.hit(logs, self.timer())
+        refused = [hit for hit in hits if not hit.allowed]
+        waits = [hit.wait for hit in refused if hit.wait is not None]
+        self._wait = max(waits) if waits else None
+        return not refused
 
-class AnonRateThrottle(_SettingsRate, throttling.AnonRateThrottle):
-    """Anonymous readers, by IP address (ICCWATCH_API_ANON_RATE)."""
-
-
-class UserRateThrottle(_SettingsRate, throttling.UserRateThrottle):
-    """Token (or session) holders, by account (ICCWATCH_API_USER_RATE)."""
+    def wait(self) -> float | None:
+        """Seconds until a request may succeed (the longest of the refusing limits')."""
+        return getattr(self, "_wait", None)

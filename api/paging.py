@@ -54,7 +54,7 @@ class PagePagination(pagination.PageNumberPagination):
 
     A view whose rows are plain model rows (no aggregate, no DISTINCT) may set
     `keys_first_paging = True` to read deep pages through KeysFirstPaginator; its
-    `page_rows(queryset)`, if it has one, says what a page's rows are read from.
+    `page_rows(queryset, keys)`, if it has one, reads a page's rows (core.paging).
     """
 
     page_size_query_param = "page_size"

@@ -1,7 +1,14 @@
 """A Redis cache that fails open: when Redis is down, reads miss and writes are skipped."""
 
+from __future__ import annotations
+
+import dataclasses
+import itertools
 import logging
+import os
+import threading
 import time
+from collections.abc import Sequence
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
@@ -67,10 +74,14 @@ class FailOpenRedisCache(RedisCache):
 
 
 class CountersCache:
-    """The cache for counters that must hold through a Redis outage: the API's rate limits.
+    """The request logs of the API's rate limits, which must hold through a Redis outage.
 
-    It is the default cache, except that when Redis does not answer, the counters go to
-    this process's memory (a per-process limit: with N web processes a client gets at
+    A log is the times of the requests a client made within a rate's period (the sliding
+    log of DRF's `SimpleRateThrottle`). In Redis each log is a sorted set, and `hit`
+    checks and records every log of a request in one round trip, atomically, with a Lua
+    script: no history is read, unpickled, pickled and written back per request (with a
+    high limit a log holds thousands of times). When Redis does not answer, the logs go
+    to this process's memory (a per-process limit: with N web processes a client gets at
     most N times its rate during the outage) instead of vanishing as a fail-open cache
     would. After a failure Redis is left alone for `RETRY_AFTER` seconds, so that a
     hung Redis costs one timeout per process, not one per request. The limit goes back
@@ -79,42 +90,116 @@ class CountersCache:
 
     RETRY_AFTER = 5.0
 
+    # KEYS: the logs; ARGV: now, then (limit, period in seconds, member) per log. Returns,
+    # per log, "" when the request is recorded, else the log's size and its oldest time.
+    HIT_SCRIPT = """
+local now = tonumber(ARGV[1])
+local answers = {}
+for i, key in ipairs(KEYS) do
+    local limit = tonumber(ARGV[3 * i - 1])
+    local period = tonumber(ARGV[3 * i])
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', now - period)
+    local size = redis.call('ZCARD', key)
+    if size < limit then
+        redis.call('ZADD', key, now, ARGV[3 * i + 1])
+        redis.call('PEXPIRE', key, math.ceil(period * 1000))
+        answers[i] = ''
+    else
+        local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+        answers[i] = size .. ' ' .. (oldest[2] or now)
+    end
+end
+return answers
+"""
+
     def __init__(self):
         from django.core.cache.backends.locmem import LocMemCache
 
         self.local = LocMemCache("iccwatch-counters", {"OPTIONS": {"MAX_ENTRIES": 10000}})
         self._down_until: dict[str, float] = {}  # Redis location -> when to try it again
+        self._scripts: dict[int, object] = {}  # id(redis client) -> its registered script
+        self._members = itertools.count()
+        self._lock = threading.Lock()
 
-    def _call(self, name, *args, **kwargs):
+    def hit(self, logs: Sequence[tuple[str, int, int]], now: float) -> list[Hit]:
+        """Count a request made at `now` (seconds since the epoch) against each log
+        (key, limit, period in seconds): a log with fewer than `limit` times within the
+        last `period` seconds records it; a full one does not. Returns a `Hit` per log,
+        in order. Never raises for Redis: it counts in memory instead (see the class).
+        """
         from django.core.cache import caches
 
         cache = caches["default"]
+        if not logs:
+            return []
         if not isinstance(cache, FailOpenRedisCache):
-            return getattr(cache, name)(*args, **kwargs)
+            return self._hit_here(cache, logs, now)
         location = str(cache._servers)
-        if time.monotonic() < self._down_until.get(location, 0.0):
-            return getattr(self.local, name)(*args, **kwargs)
-        try:
-            # RedisCache's own method: it raises, where the fail-open one would pretend.
-            return getattr(RedisCache, name)(cache, *args, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - any Redis failure: count in memory
-            logger.warning(
-                "cache %s failed, counting in this process's memory for %ss: %s",
-                name,
-                self.RETRY_AFTER,
-                exc,
-            )
-            self._down_until[location] = time.monotonic() + self.RETRY_AFTER
-            return getattr(self.local, name)(*args, **kwargs)
+        if time.monotonic() >= self._down_until.get(location, 0.0):
+            try:
+                return self._hit_redis(cache, logs, now)
+            except Exception as exc:  # noqa: BLE001 - any Redis failure: count in memory
+                logger.warning(
+                    "rate limits: Redis failed, counting in this process's memory for %ss: %s",
+                    self.RETRY_AFTER,
+                    exc,
+                )
+                self._down_until[location] = time.monotonic() + self.RETRY_AFTER
+        return self._hit_here(self.local, logs, now)
 
-    def get(self, key, default=None):
-        return self._call("get", key, default)
+    def _hit_redis(self, cache, logs, now) -> list[Hit]:
+        client = cache._cache.get_client(write=True)
+        script = self._scripts.get(id(client))
+        if script is None:
+            script = self._scripts[id(client)] = client.register_script(self.HIT_SCRIPT)
+        member = f"{now!r} {os.getpid()} {next(self._members)}"
+        arguments = [repr(now)]
+        for _, limit, period in logs:
+            arguments += [limit, period, member]
+        answers = script(
+            keys=[cache.make_and_validate_key(key) for key, _, _ in logs], args=arguments
+        )
+        hits = []
+        for answer, (_, limit, period) in zip(answers, logs, strict=True):
+            if not answer:
+                hits.append(Hit(True))
+            else:
+                size, oldest = (answer.decode() if isinstance(answer, bytes) else answer).split()
+                hits.append(Hit.refused(int(size), float(oldest), limit, period, now))
+        return hits
 
-    def set(self, key, value, timeout=None):
-        return self._call("set", key, value, timeout)
+    def _hit_here(self, cache, logs, now) -> list[Hit]:
+        """The same as the script, on a cache holding each log as a list, newest first."""
+        hits = []
+        with self._lock:
+            for key, limit, period in logs:
+                log = cache.get(key, [])
+                while log and log[-1] <= now - period:
+                    log.pop()
+                if len(log) < limit:
+                    log.insert(0, now)
+                    cache.set(key, log, period)
+                    hits.append(Hit(True))
+                else:
+                    hits.append(Hit.refused(len(log), log[-1], limit, period, now))
+        return hits
 
-    def delete(self, key):
-        return self._call("delete", key)
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Hit:
+    """One log's answer to a request: `allowed`, else `wait`, the seconds after which a
+    request may succeed (None when the log holds more than its limit, e.g. after the
+    rate was lowered), as DRF's `SimpleRateThrottle.wait` computes it."""
+
+    allowed: bool
+    wait: float | None = None
+
+    @classmethod
+    def refused(cls, size: int, oldest: float, limit: int, period: int, now: float) -> Hit:
+        available = limit - size + 1
+        if available <= 0:
+            return cls(False, None)
+        return cls(False, (period - (now - oldest)) / available)
 
 
 counters = CountersCache()

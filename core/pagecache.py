@@ -438,14 +438,24 @@ def early_identity(request) -> str | None:
 
 
 def _throttled(request, throttles) -> bool:
-    """Whether one of the API's rate limits (dotted class names) refuses this reader now;
-    each one that allows it counts the request, as the API's own check does."""
+    """Whether this reader may not be answered early: one of the API's rate limits
+    (dotted class names) refuses it now, or names a class that is gone (an answer stored
+    before a release renamed it: the view answers and checks the limits itself). Each
+    limit that allows the reader counts the request, as the API's own check does."""
     if not throttles:
         return False
-    reader = SimpleNamespace(user=_anonymous(), META=request.META, headers=request.headers)
+    try:
+        classes = [import_string(path) for path in throttles]
+    except ImportError:
+        return True
+    # `_request`: the request itself, on which a throttle may note that it counted it, so
+    # that the view's own check, if the request gets that far, does not count it again.
+    reader = SimpleNamespace(
+        user=_anonymous(), META=request.META, headers=request.headers, _request=request
+    )
     allowed = True
-    for path in throttles:
-        if not import_string(path)().allow_request(reader, None):
+    for throttle_class in classes:
+        if not throttle_class().allow_request(reader, None):
             allowed = False
     return not allowed
 

@@ -16,10 +16,10 @@ class KeysFirstPaginator(Paginator):
     Only for querysets without GROUP BY, DISTINCT or set operations, whose rows are their
     primary keys; a subclass reads other rows by overriding `rows`.
 
-    `read`, if given, reads a page's rows from its queryset (the list's, filtered to the
-    page's keys) its own way, e.g. as tuples of the columns the page shows; the count and
-    the keys are still read from the list's own queryset, so they carry none of the
-    joins the rows need.
+    `read(queryset, keys)`, if given, reads a page's rows its own way, e.g. as tuples of
+    the columns the page shows: `keys` is the list's queryset of the page's primary keys
+    (`queryset.values("pk")[bottom:top]`); the count and the keys come from the list's
+    own queryset, so they carry none of the joins the rows need.
     """
 
     def __init__(self, object_list, per_page, *args, read=None, **kwargs):
@@ -32,8 +32,10 @@ class KeysFirstPaginator(Paginator):
         if top <= bottom:
             return []  # an empty list's only page: nothing to read
         queryset = self.object_list
-        rows = queryset.filter(pk__in=queryset.values("pk")[bottom:top])
-        return rows if self.read is None else self.read(rows)
+        keys = queryset.values("pk")[bottom:top]
+        if self.read is not None:
+            return self.read(queryset, keys)
+        return queryset.filter(pk__in=keys)
 
     def page(self, number):
         """The page `number` (1-based, validated as Paginator.page does), its rows in the

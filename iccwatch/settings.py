@@ -472,9 +472,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.access.ReadOnlyUnlessReporter"],
-    # Throttle history lives in the default cache: Redis when REDIS_URL is set (shared by
-    # every web process), otherwise the process's own memory.
-    "DEFAULT_THROTTLE_CLASSES": ["api.access.AnonRateThrottle", "api.access.UserRateThrottle"],
+    # Both rate limits in one throttle (one round trip): their request logs live in the
+    # default cache, Redis when REDIS_URL is set (shared by every web process), otherwise
+    # the process's own memory.
+    "DEFAULT_THROTTLE_CLASSES": ["api.access.RateLimits"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": _api_rate("ICCWATCH_API_ANON_RATE", "60/min"),
         "user": _api_rate("ICCWATCH_API_USER_RATE", "600/min"),

@@ -3,10 +3,10 @@
 A page of 50 visits through VisitSerializer builds some 300 model instances (each visit
 with its person, situation, host, verdict, warrants, findings, citations and their
 sources) and walks a nested serializer per object: about 35 ms of Python per page. Here
-a page is two prepared statements (core.prepared): the visits' own columns with those
-of the rows joined to them (`COLUMNS`, read by the paginator through `read`), then the
-lists the rows hold (`_LISTS`: the verdicts' warrants, the findings, the citations with
-their sources) as JSON. `VisitRows` assembles them into the dicts VisitSerializer would
+a page is one prepared statement (core.prepared), `_PAGE`, read by the paginator through
+`read`: the visits' own columns with those of the rows joined to them, and the lists the
+rows hold (the verdicts' warrants, the findings, the citations with their sources) as
+JSON. `VisitRows` assembles them into the dicts VisitSerializer would
 give, field by field in the same order, with the same values:
 `tests/api/test_visit_rows.py` compares the two answers byte for byte.
 
@@ -23,8 +23,6 @@ from collections.abc import Sequence
 
 import orjson
 from django.core.exceptions import EmptyResultSet
-from django.db.models import TextField
-from django.db.models.functions import Cast
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -35,82 +33,69 @@ from core import reasons as reasons_renderer
 from core.names import country_name
 from visits.models import VerdictCode
 
-# The lists the rows of a page hold, for the page's visit ids, in one statement: for
-# each visit with any, its verdict's warrants (kind 0), findings (1) and citations (2) as
-# a JSON array, each in the order VisitSerializer reads them: the warrants as
-# `verdict.warrants.all()` (Warrant's ordering: person, issued, id), the findings as
-# their prefetch (Finding's ordering: decided, id), the citations as theirs (by the
-# source's address), with the citation's own publisher, date, excerpt and archived copy
-# over the source's (visits.models.Citation.shown_*). JSON writes dates in ISO 8601, as
-# DRF does.
-_LISTS = """
-    SELECT 0, vw.verdict_id,
-           json_agg(json_build_array(w.ref, w.issued, w.made_public) ORDER BY p.name, w.issued, w.id)::text
-    FROM visits_verdict_warrants vw
+# A page of visits in one statement, for the page's keys (`{keys}`: the list's own query
+# of its visits' ids, filtered, ordered and sliced, as the ORM writes it): each visit's
+# columns with those of its person, situation, host, controlling state and verdict, in the
+# order `VisitRows._row` reads them, then the lists it holds as JSON arrays (NULL for
+# none): its verdict's warrants, its findings and its citations, each in the order
+# VisitSerializer reads them: the warrants as `verdict.warrants.all()` (Warrant's
+# ordering: person, issued, id), the findings as their prefetch (Finding's ordering:
+# decided, id), the citations as theirs (by the source's address), with the citation's
+# own publisher, date, excerpt and archived copy over the source's
+# (visits.models.Citation.shown_*). JSON writes dates in ISO 8601, as DRF does. The
+# verdict's reasons come as the JSON text PostgreSQL holds: the key of the parsed and
+# rendered reasons' caches. Written out rather than compiled by the ORM per request
+# (about 1 ms for its 34 columns and 5 joins); `tests/api/test_visit_rows.py` compares
+# the answer with VisitSerializer's byte for byte.
+_PAGE = """
+WITH page AS MATERIALIZED (
+    SELECT id, position FROM unnest(ARRAY({keys})) WITH ORDINALITY AS page (id, position)
+), warrants AS (
+    SELECT vw.verdict_id AS id,
+           json_agg(json_build_array(w.ref, w.issued, w.made_public)
+                    ORDER BY wp.name, w.issued, w.id)::text AS items
+    FROM page
+    JOIN visits_verdict_warrants vw ON vw.verdict_id = page.id
     JOIN warrants_warrant w ON w.id = vw.warrant_id
-    JOIN warrants_person p ON p.id = w.person_id
-    WHERE vw.verdict_id = ANY(%s::bigint[])
+    JOIN warrants_person wp ON wp.id = w.person_id
     GROUP BY vw.verdict_id
-    UNION ALL
-    SELECT 1, f.visit_id,
+), findings AS (
+    SELECT f.visit_id AS id,
            json_agg(json_build_array(f.id, f.kind, f.decided, f.decided_precision,
-                                     f.referred_to_asp, f.referred_to_unsc) ORDER BY f.decided, f.id)::text
-    FROM visits_finding f
-    WHERE f.visit_id = ANY(%s::bigint[])
+                                     f.referred_to_asp, f.referred_to_unsc)
+                    ORDER BY f.decided, f.id)::text AS items
+    FROM page JOIN visits_finding f ON f.visit_id = page.id
     GROUP BY f.visit_id
-    UNION ALL
-    SELECT 2, c.visit_id,
+), citations AS (
+    SELECT vs.visit_id AS id,
            json_agg(json_build_array(
-               s.url, coalesce(nullif(c.publisher, ''), s.publisher),
-               coalesce(c.published, s.published), coalesce(nullif(c.excerpt, ''), s.excerpt),
-               coalesce(nullif(c.archived_url, ''), s.archived_url)) ORDER BY s.url)::text
-    FROM visits_visit_sources c JOIN core_source s ON s.id = c.source_id
-    WHERE c.visit_id = ANY(%s::bigint[])
-    GROUP BY c.visit_id
-"""
-
-# A row: the visit's columns and those of its person, situation, host, controlling
-# state and verdict, in the order `VisitRows._row` reads them. The
-# verdict's reasons come as the JSON text PostgreSQL holds: parsed once, and as it is
-# the key of the rendered explanations' cache (core.reasons.render_text).
-COLUMNS = (
-    "pk",
-    "slug",
-    "person__slug",
-    "person__name",
-    "person__situation__slug",
-    "person__situation__name",
-    "host__iso3",
-    "host__name",
-    "host_control",
-    "controlled_by__iso3",
-    "controlled_by__name",
-    "place",
-    "start",
-    "start_precision",
-    "end",
-    "end_precision",
-    "occasion",
-    "status",
-    "outcome",
-    "host_notified",
-    "host_justification",
-    "review_state",
-    "withdrawal_note",
-    "expected_verdict",
-    "verdict__visit_id",
-    "verdict__code",
-    "verdict__basis",
-    Cast("verdict__reasons", output_field=TextField()),
-    "verdict__explanation",
-    "verdict__would_have_been_bound",
-    "verdict__rule_version",
-    "verdict__computed_at",
-    "created_at",
-    "updated_at",
+               cs.url, coalesce(nullif(vs.publisher, ''), cs.publisher),
+               coalesce(vs.published, cs.published), coalesce(nullif(vs.excerpt, ''), cs.excerpt),
+               coalesce(nullif(vs.archived_url, ''), cs.archived_url)) ORDER BY cs.url)::text AS items
+    FROM page
+    JOIN visits_visit_sources vs ON vs.visit_id = page.id
+    JOIN core_source cs ON cs.id = vs.source_id
+    GROUP BY vs.visit_id
 )
-
-_NO_LISTS = ([], [], [])
+SELECT v.id, v.slug, p.slug, p.name, s.slug, s.name, h.iso3, h.name, v.host_control,
+       c.iso3, c.name, v.place, v.start, v.start_precision, v."end", v.end_precision,
+       v.occasion, v.status, v.outcome, v.host_notified, v.host_justification,
+       v.review_state, v.withdrawal_note, v.expected_verdict,
+       d.visit_id, d.code, d.basis, d.reasons::text, d.explanation,
+       d.would_have_been_bound, d.rule_version, d.computed_at,
+       v.created_at, v.updated_at, warrants.items, findings.items, citations.items
+FROM page
+JOIN visits_visit v ON v.id = page.id
+JOIN warrants_person p ON p.id = v.person_id
+JOIN warrants_situation s ON s.id = p.situation_id
+JOIN states_state h ON h.id = v.host_id
+LEFT JOIN states_state c ON c.id = v.controlled_by_id
+LEFT JOIN visits_verdict d ON d.visit_id = v.id
+LEFT JOIN warrants ON warrants.id = d.visit_id
+LEFT JOIN findings ON findings.id = v.id
+LEFT JOIN citations ON citations.id = v.id
+ORDER BY page.position
+"""
 
 # DRF's own representation of a date and of a datetime, as the serializer's fields give them.
 _DATE = serializers.DateField()
@@ -137,29 +122,33 @@ def _datetime_writer():
     return write
 
 
-def columns_of(queryset):
-    """`queryset` (visits, filtered and ordered) reading `COLUMNS` as tuples, with nothing
-    prefetched."""
-    return queryset.prefetch_related(None).values_list(*COLUMNS)
-
-
-def read(queryset) -> list[tuple]:
-    """The rows of `queryset` (a page of visits) as tuples of `COLUMNS`, in its order, read
-    through core.prepared (a prepared statement from its third run on a connection)."""
+def read(keys) -> list[tuple]:
+    """The rows of a page of visits, in its order: `keys` is the list's queryset of the
+    page's ids (`visits.values("pk")[bottom:top]`, filtered and ordered). Tuples of the
+    columns of `_PAGE`, read in one statement through core.prepared (a prepared
+    statement from its third run on a connection)."""
     try:
-        sql, params = columns_of(queryset).query.sql_with_params()
+        sql, params = keys.query.sql_with_params()
     except EmptyResultSet:
         return []  # a filter no row can match (the ORM would not run a query either)
-    return prepared.fetch(sql, params)
+    return prepared.fetch(_PAGE.format(keys=sql), params)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(reasons_text: str) -> list:
+    """A verdict's reasons (JSON text as PostgreSQL writes jsonb) as Python values, parsed
+    once per distinct text (many verdicts share theirs). The standard library's parser: it
+    reads any integer exactly, as Django's JSONField does (orjson would read one beyond
+    64 bits as a float). The list is shared: the answer only serialises it."""
+    return json.loads(reasons_text)
 
 
 class VisitRows:
     """A page of visits as VisitSerializer(many=True).data would give it.
 
-    `rows`: tuples of `COLUMNS` (from `read`), in the page's order; `context`: the
+    `rows`: tuples of `_PAGE`'s columns (from `read`), in the page's order; `context`: the
     serializer context (its `request` gives the links' scheme and host). `data` is a
-    list of dicts, one per row, built once; it reads the rows' lists in one query (none
-    for an empty page).
+    list of dicts, one per row, built once, without a query.
     """
 
     def __init__(self, rows: Sequence[tuple], context: dict):
@@ -178,13 +167,10 @@ class VisitRows:
 
     @functools.cached_property
     def data(self) -> list[dict]:
-        if not self.rows:
-            return []
-        ids = [row[0] for row in self.rows]
-        lists: dict[int, list] = {}
-        for kind, visit_id, items in prepared.fetch(_LISTS, [ids, ids, ids]):
-            lists.setdefault(visit_id, [[], [], []])[kind] = orjson.loads(items)
-        return [self._row(row, *lists.get(row[0], _NO_LISTS)) for row in self.rows]
+        return [
+            self._row(row[:-3], *(orjson.loads(items) if items else [] for items in row[-3:]))
+            for row in self.rows
+        ]
 
     def _state(self, iso3: str | None, name: str | None) -> dict | None:
         """StateRefSerializer's dict (None for no state), built once per state and page."""
@@ -206,9 +192,7 @@ class VisitRows:
         """VisitVerdictSerializer's dict for the current verdict."""
         # As api.lang.render_explanation: the reasons rendered in the answer's language,
         # or the stored English of a verdict recorded before reasons were kept.
-        # The standard library's parser: it reads any integer exactly, as Django's
-        # JSONField does (orjson would read one beyond 64 bits as a float).
-        reasons = json.loads(reasons_text) if reasons_text is not None else None
+        reasons = _parsed(reasons_text) if reasons_text is not None else None
         if reasons:
             explanation = reasons_renderer.render_text(reasons_text, self.language)
         else:

@@ -291,9 +291,10 @@ class VisitViewSet(
         answered instead (a 400, say) is not."""
         return getattr(self, "_rows_built", False)
 
-    def page_rows(self, queryset):
-        """A page's rows from its queryset (api.paging): tuples of columns for VisitRows."""
-        return visit_rows.read(queryset) if self.plain_rows() else queryset
+    def page_rows(self, queryset, keys):
+        """A page's rows (core.paging.KeysFirstPaginator): tuples of columns for VisitRows,
+        or the model rows of the page's keys for VisitSerializer."""
+        return visit_rows.read(keys) if self.plain_rows() else queryset.filter(pk__in=keys)
 
     def get_serializer(self, *args, **kwargs):
         if kwargs.get("many") and self.plain_rows():

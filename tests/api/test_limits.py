@@ -4,7 +4,10 @@ and through a Redis outage (per process); CORS."""
 import itertools
 import shutil
 import socket
+import threading
+import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.cache import caches
@@ -98,6 +101,45 @@ def test_rates_come_from_the_environment_and_refuse_nonsense(monkeypatch):
     monkeypatch.setenv("ICCWATCH_API_ANON_RATE", "lots")
     with pytest.raises(ImproperlyConfigured, match="is not a rate"):
         _api_rate("ICCWATCH_API_ANON_RATE", "60/min")
+
+
+def test_a_request_is_one_entry_in_each_log_and_a_refused_one_in_none(
+    seeded, low_rates, settings, test_redis_url
+):
+    """Each limit keeps a sliding log of its own in Redis (a sorted set of request times,
+    kept for the rate's period): an anonymous reader counts against both; a request one
+    limit refuses is not entered in that log, and is in the other's, as DRF counts."""
+    cache = redis_cache(settings, test_redis_url)
+    address = next(_addresses)
+    client = APIClient(REMOTE_ADDR=address)
+    assert statuses(client, 5) == [200, 200, 200, 429, 429]  # anon: 3/min
+    redis = cache._cache.get_client(write=True)
+    anon = cache.make_key(f"throttle_log_anon_{address}")
+    user = cache.make_key(f"throttle_log_user_{address}")
+    assert redis.type(anon) == redis.type(user) == b"zset"
+    assert (redis.zcard(anon), redis.zcard(user)) == (3, 5)  # user: 6/min, none refused
+    assert 0 < redis.pttl(anon) <= 60_000
+
+
+def test_concurrent_requests_never_pass_a_limit(settings, test_redis_url):
+    """Checking a log and entering a request in it is one step in Redis (a script): 24
+    requests at the same moment against a limit of 5 let exactly 5 through, where
+    reading the history and writing it back would let through every request that read
+    it before another wrote."""
+    redis_cache(settings, test_redis_url)
+    key = f"throttle_log_race_{uuid.uuid4().hex}"
+    start = threading.Barrier(24)
+
+    def one_request(_):
+        start.wait()
+        (hit,) = counters.hit([(key, 5, 60)], time.time())
+        return hit.allowed
+
+    with ThreadPoolExecutor(max_workers=24) as pool:
+        allowed = list(pool.map(one_request, range(24)))
+    assert allowed.count(True) == 5
+    (refused,) = counters.hit([(key, 5, 60)], time.time())
+    assert not refused.allowed and 0 < refused.wait <= 60
 
 
 # --- A Redis outage ---------------------------------------------------------------------
