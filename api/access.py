@@ -23,6 +23,7 @@ import contextlib
 import functools
 import time
 
+from django.core.exceptions import ImproperlyConfigured
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework.settings import api_settings
@@ -161,7 +162,9 @@ class RateLimits(throttling.BaseThrottle):
         address = None
         logs = []
         for scope in ("anon", "user"):
-            rate = rates.get(scope)
+            if scope not in rates:  # as DRF's SimpleRateThrottle.get_rate
+                raise ImproperlyConfigured(f"No default throttle rate set for {scope!r} scope")
+            rate = rates[scope]
             if rate is None or (scope == "anon" and signed_in):
                 continue
             if signed_in:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import logging
-import os
 import threading
 import time
+import uuid
 from collections.abc import Sequence
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -106,7 +105,7 @@ for i, key in ipairs(KEYS) do
         answers[i] = ''
     else
         local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-        answers[i] = size .. ' ' .. (oldest[2] or now)
+        answers[i] = size .. ' ' .. (oldest[2] or ARGV[1])
     end
 end
 return answers
@@ -117,8 +116,7 @@ return answers
 
         self.local = LocMemCache("iccwatch-counters", {"OPTIONS": {"MAX_ENTRIES": 10000}})
         self._down_until: dict[str, float] = {}  # Redis location -> when to try it again
-        self._scripts: dict[int, object] = {}  # id(redis client) -> its registered script
-        self._members = itertools.count()
+        self._scripts: dict[int, object] = {}  # id(connection pool) -> the registered script
         self._lock = threading.Lock()
 
     def hit(self, logs: Sequence[tuple[str, int, int]], now: float) -> list[Hit]:
@@ -149,16 +147,16 @@ return answers
 
     def _hit_redis(self, cache, logs, now) -> list[Hit]:
         client = cache._cache.get_client(write=True)
-        script = self._scripts.get(id(client))
+        script = self._scripts.get(id(client.connection_pool))
         if script is None:
-            script = self._scripts[id(client)] = client.register_script(self.HIT_SCRIPT)
-        member = f"{now!r} {os.getpid()} {next(self._members)}"
+            script = client.register_script(self.HIT_SCRIPT)
+            self._scripts[id(client.connection_pool)] = script
+        member = f"{now!r} {uuid.uuid4().hex}"  # the time, made unique
         arguments = [repr(now)]
         for _, limit, period in logs:
             arguments += [limit, period, member]
-        answers = script(
-            keys=[cache.make_and_validate_key(key) for key, _, _ in logs], args=arguments
-        )
+        keys = [cache.make_and_validate_key(key) for key, _, _ in logs]
+        answers = script(keys=keys, args=arguments, client=client)
         hits = []
         for answer, (_, limit, period) in zip(answers, logs, strict=True):
             if not answer:
@@ -181,7 +179,8 @@ return answers
                     cache.set(key, log, period)
                     hits.append(Hit(True))
                 else:
-                    hits.append(Hit.refused(len(log), log[-1], limit, period, now))
+                    oldest = log[-1] if log else now  # a limit of 0 keeps no log
+                    hits.append(Hit.refused(len(log), oldest, limit, period, now))
         return hits
 
 

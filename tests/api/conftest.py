@@ -27,7 +27,7 @@ def generous_rate_limits(settings):
 
 
 def forget_rate_limit_history():
-    """Drop the rate limits' request history (DRF's `throttle_<scope>_<client>` keys), so
+    """Drop the rate limits' request logs (the `throttle_log_<scope>_<client>` keys), so
     that the hundreds of requests these tests send under generous rates do not count
     against a later test that runs with the real ones within the same minute."""
     for store in (caches["default"], counters.local):

@@ -12,8 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.core.cache import caches
 from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
 
-from core.cache import FailOpenRedisCache, counters
+from core.cache import FailOpenRedisCache, Hit, counters
 from devtools.services import PrivateRedis
 from tests.api.conftest import token_client
 
@@ -138,8 +139,28 @@ def test_concurrent_requests_never_pass_a_limit(settings, test_redis_url):
     with ThreadPoolExecutor(max_workers=24) as pool:
         allowed = list(pool.map(one_request, range(24)))
     assert allowed.count(True) == 5
+    # Counted in Redis, not in this process's memory after a failed script.
+    assert counters._down_until == {}
+    cache = caches["default"]
+    assert cache._cache.get_client().zcard(cache.make_key(key)) == 5
     (refused,) = counters.hit([(key, 5, 60)], time.time())
     assert not refused.allowed and 0 < refused.wait <= 60
+
+
+def test_the_wait_is_drfs_and_the_same_in_redis_and_in_memory(throttle_cache):
+    """Retry-After is what DRF's SimpleRateThrottle.wait computes from the same log,
+    whether the log is in Redis or in memory; a limit of 0 waits the whole period."""
+    key = f"throttle_log_wait_{uuid.uuid4().hex}"
+    start = 1_764_571_898.123456
+    hits = [counters.hit([(key, 3, 60)], start + second)[0] for second in range(3)]
+    assert all(hit.allowed for hit in hits)
+    (refused,) = counters.hit([(key, 3, 60)], start + 10)
+    drf = SimpleRateThrottle.__new__(SimpleRateThrottle)
+    drf.num_requests, drf.duration = 3, 60
+    drf.history, drf.now = [start + 2, start + 1, start], start + 10
+    assert refused == Hit(False, drf.wait()) == Hit(False, 50.0)
+    (nothing_allowed,) = counters.hit([(key + "-zero", 0, 60)], start)
+    assert nothing_allowed == Hit(False, 60.0)
 
 
 # --- A Redis outage ---------------------------------------------------------------------
