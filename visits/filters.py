@@ -8,7 +8,7 @@ by (`?facets=host,verdict,year` on the API, counts beside the choices on the sit
 import datetime
 
 import django_filters
-from django.db.models import Q, Subquery
+from django.db.models import Q
 from django.db.models.functions import ExtractYear
 
 from core.filters import (
@@ -23,14 +23,32 @@ from visits.models import Basis, HostControl, VerdictCode, Visit, VisitStatus
 
 class HostFilter(AnyOfISO3Filter):
     """One or more host states by ISO3 code. One state is compared by its id, looked up
-    within the query (`host_id = (SELECT id ...)`): the index on (host, start) then reads
-    a page of that host's visits in order instead of all of them."""
+    first (one query on the 200 states) and written into the query as a value: the index
+    on (host, start) then reads a page of that host's visits in order, and PostgreSQL
+    knows how many visits that host has. Compared with a subquery instead
+    (`host_id = (SELECT id ...)`), the planner guessed an average host's share: for the
+    busiest host at 1M visits (112,012) it hashed all of them to find a page of its
+    incidents, 200 ms where reading the feed's index in order takes 5 ms."""
 
     def filter(self, qs, value):
         if value and len(value) == 1:
-            state = State.objects.filter(iso3=value[0].upper()).values("pk")[:1]
-            return qs.filter(host=Subquery(state))
+            host_id = self._host_id(value[0].upper())
+            return qs.none() if host_id is None else qs.filter(host_id=host_id)
         return super().filter(qs, value)
+
+    def _host_id(self, iso3: str) -> int | None:
+        """The state's id (None for no such state), looked up once per request: a list
+        applies its filters again for each facet it counts."""
+        request = getattr(self.parent, "request", None)
+        known = getattr(request, "_host_ids", None)
+        if known is None:
+            known = {}
+            if request is not None:
+                request._host_ids = known
+        if iso3 not in known:
+            host = State.objects.filter(iso3=iso3).values_list("pk", flat=True)
+            known[iso3] = next(iter(host[:1]), None)
+        return known[iso3]
 
 
 class VisitFilterSet(django_filters.FilterSet):

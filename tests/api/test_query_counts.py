@@ -35,7 +35,8 @@ LISTS = [
     # query (api.visits.rows)
     ("/api/v1/visits/", {}, 2),
     ("/api/v1/visits/", FLAGGED_THEN, 6),  # + the verdict as of that day
-    ("/api/v1/visits/", {"host": "MNG", "ordering": "-start"}, 2),
+    # + the host's id, looked up first (visits.filters.HostFilter)
+    ("/api/v1/visits/", {"host": "MNG", "ordering": "-start"}, 3),
     ("/api/v1/incidents/", {}, 4),
     ("/api/v1/findings/", {}, 4),  # sources, persons
     ("/api/v1/referrals/", {}, 4),  # bound states, sources
@@ -101,7 +102,7 @@ CSV_LISTS = [
     ("/api/v1/warrants/", {}, 2 + 2),
     ("/api/v1/visits/", {}, 2 + 4),
     ("/api/v1/visits/", FLAGGED_THEN, 2 + 5),  # + the verdict as of that day
-    ("/api/v1/visits/", {"host": "MNG", "ordering": "-start"}, 2 + 4),
+    ("/api/v1/visits/", {"host": "MNG", "ordering": "-start"}, 3 + 4),  # + the host's id
     ("/api/v1/incidents/", {}, 2 + 4),
     ("/api/v1/findings/", {}, 2 + 3),
     ("/api/v1/referrals/", {}, 2 + 3),
