@@ -33,7 +33,11 @@ class HostFilter(AnyOfISO3Filter):
     def filter(self, qs, value):
         if value and len(value) == 1:
             host_id = self._host_id(value[0].upper())
-            return qs.none() if host_id is None else qs.filter(host_id=host_id)
+            if host_id is None:
+                # No such state: no visit (every visit has a host). Not `none()`: the
+                # facets compile the filtered query into SQL of their own.
+                return qs.filter(host__isnull=True)
+            return qs.filter(host_id=host_id)
         return super().filter(qs, value)
 
     def _host_id(self, iso3: str) -> int | None:

@@ -151,3 +151,19 @@ def test_the_visit_list_does_not_grow_with_the_number_of_persons(reader, seeded)
     for path in ("/visits/", "/warrants/"):
         assert "bulk-person-1999" not in reader.get(path).content.decode()
     assert len(reader.get("/visits/").content) == before
+
+
+@pytest.mark.parametrize("path", ["/visits/", "/incidents/", "/visits.csv", "/api/v1/visits/"])
+def test_a_well_formed_code_of_no_state_finds_no_visit(reader, seeded, path):
+    """`?host=ZZZ` (a code no state has) is an empty list with its counts, not an error:
+    the host filter looks the state's id up first, and finds none."""
+    response = reader.get(path, {"host": "ZZZ", **({"facets": "host"} if "api" in path else {})})
+    assert response.status_code == 200
+    if path == "/api/v1/visits/":
+        answer = response.json()
+        assert answer["count"] == 0 and answer["results"] == []
+        assert sum(answer["facets"]["host"].values()) == Visit.objects.published().count()
+    elif path == "/visits.csv":
+        assert body(response).strip().count("\n") == 0  # the header alone
+    else:
+        assert '<tr data-id=' not in body(response)
