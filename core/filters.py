@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 import django_filters
 from django import forms
+from django.core.exceptions import EmptyResultSet
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import connections
 from django.db.models import Count, F, Q
@@ -262,7 +263,10 @@ def _first_rows_by_value(queryset, expression, rows: int) -> dict:
     """{value: rows} over the first `rows` rows of `queryset` (None for rows without a
     value): one query that groups only the rows it read, whatever the table's size."""
     first = queryset.order_by().values(facet_value=expression)[:rows]
-    sql, params = first.query.sql_with_params()
+    try:
+        sql, params = first.query.sql_with_params()
+    except EmptyResultSet:
+        return {}  # a filter no row can match (`none()`): nothing to count
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(
             f"SELECT first.facet_value, COUNT(*) FROM ({sql}) first GROUP BY 1",  # noqa: S608

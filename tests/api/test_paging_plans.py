@@ -6,6 +6,8 @@ the query (its condition matches, its order is the page's order). Timings on a l
 database are bench/web.py's business.
 """
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -96,14 +98,14 @@ def test_visits_pages_read_by_ids_first_are_the_list_in_order(seeded, api_client
     assert api_client.get(VISITS, {**params, "page_size": 3, "page": pages + 1}).status_code == 404
 
 
-@pytest.mark.parametrize("url", [FEED, VISITS])
-def test_one_host_is_compared_by_its_id_as_a_value(seeded, api_client, url):
-    """One host's id is written into the page's queries as a value, not looked up by a
+def test_one_host_is_compared_by_its_id_as_a_value(seeded, api_client):
+    """One host's id is written into the feed's queries as a value, not looked up by a
     subquery (visits.filters.HostFilter): PostgreSQL then knows how many visits that host
     has. With a subquery it planned the busiest synthetic host's feed (112,012 visits at
     1M) as an average host's and hashed all of them: 200 ms, against 5 ms."""
     mng = State.objects.get(iso3="MNG").pk
-    queries = page_queries(api_client, url, {"host": "mng", "page_size": 3})
+    queries = page_queries(api_client, FEED, {"host": "mng", "page_size": 3})
     reads = [sql for sql in queries if 'FROM "visits_visit"' in sql]
-    assert reads and all(f'"host_id" = {mng}' in sql for sql in reads), reads
+    value = re.compile(rf'"host_id" = {mng}\b')
+    assert reads and all(value.search(sql) for sql in reads), reads
     assert not any('FROM "states_state"' in sql for sql in reads), reads

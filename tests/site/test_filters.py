@@ -157,13 +157,25 @@ def test_the_visit_list_does_not_grow_with_the_number_of_persons(reader, seeded)
 def test_a_well_formed_code_of_no_state_finds_no_visit(reader, seeded, path):
     """`?host=ZZZ` (a code no state has) is an empty list with its counts, not an error:
     the host filter looks the state's id up first, and finds none."""
-    response = reader.get(path, {"host": "ZZZ", **({"facets": "host"} if "api" in path else {})})
+    facets = {"facets": "host,verdict"} if "api" in path else {}
+    response = reader.get(path, {"host": "ZZZ", **facets})
     assert response.status_code == 200
     if path == "/api/v1/visits/":
         answer = response.json()
         assert answer["count"] == 0 and answer["results"] == []
+        # The host facet leaves out the host filter; the verdict facet applies it.
         assert sum(answer["facets"]["host"].values()) == Visit.objects.published().count()
+        assert answer["facets"]["verdict"] == {}
     elif path == "/visits.csv":
         assert body(response).strip().count("\n") == 0  # the header alone
     else:
-        assert '<tr data-id=' not in body(response)
+        assert "<tr data-id=" not in body(response)
+
+
+@pytest.mark.parametrize("path", ["/visits/", "/incidents/"])
+def test_a_filter_no_row_can_match_counts_nothing(reader, seeded, path):
+    """A change date beyond year 9999 in UTC (nothing changed since): an empty list and
+    empty menu counts, not an error in the counting."""
+    response = reader.get(path, {"changed_since": "9999-12-31T23:00:00-05:00"})
+    assert response.status_code == 200
+    assert "<tr data-id=" not in body(response)
