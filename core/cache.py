@@ -1,4 +1,5 @@
-"""A Redis cache that fails open: when Redis is down, reads miss and writes are skipped."""
+"""A Redis cache that fails open (when Redis is down, reads miss and writes are skipped),
+and the API's rate-limit logs, which hold through a Redis outage (`counters`)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
 
     Django builds a new `redis.Redis` for every cache operation; its constructor (which
     fills a table of some 170 response callbacks) costs more than a GET to a local Redis,
-    and a read of the API makes four such operations (two rate limits, read and written).
+    and a read makes several (the data version, the page cache, the rate limits).
     A `redis.Redis` is safe to share between threads: each command takes a connection
     from the pool.
     """

@@ -48,8 +48,7 @@ class HostFilter(AnyOfISO3Filter):
             if request is not None:
                 request._host_ids = known
         if iso3 not in known:
-            host = State.objects.filter(iso3=iso3).values_list("pk", flat=True)
-            known[iso3] = next(iter(host[:1]), None)
+            known[iso3] = State.objects.filter(iso3=iso3).values_list("pk", flat=True).first()
         return known[iso3]
 
 
