@@ -174,3 +174,79 @@ def agreement() -> dict:
 def drop() -> None:
     with connection.cursor() as cur:
         cur.execute(f"DROP TABLE IF EXISTS {FLOOR_TABLE}")
+
+
+# --- The write floor -----------------------------------------------------------------
+#
+# What PostgreSQL alone takes to write the rows a first pass writes: every verdict, its
+# warrant links and its history row, copied by INSERT ... SELECT from the stored ones
+# into scratch tables with the same columns, defaults, checks, indexes and foreign keys.
+# No Python, no rule, no reads of the facts: a lower bound for any first pass that stores
+# what this one stores.
+
+WRITE_TABLES = {
+    "bench_write_verdict": "visits_verdict",
+    "bench_write_warrants": "visits_verdict_warrants",
+    "bench_write_change": "visits_verdictchange",
+}
+
+
+def prepare_writes() -> None:
+    """(Re)create the write floor's scratch tables: LIKE the verdict tables INCLUDING ALL
+    (their own identity, so the real sequences do not move), with the same foreign keys."""
+    drop_writes()
+    with connection.cursor() as cur:
+        cur.execute("CREATE TABLE bench_write_verdict (LIKE visits_verdict INCLUDING ALL)")
+        cur.execute(
+            "CREATE TABLE bench_write_change (LIKE visits_verdictchange INCLUDING ALL EXCLUDING IDENTITY)"
+        )
+        cur.execute(
+            "CREATE TABLE bench_write_warrants (LIKE visits_verdict_warrants INCLUDING ALL EXCLUDING IDENTITY)"
+        )
+        for table, column, target in (
+            ("bench_write_verdict", "visit_id", "visits_visit(id)"),
+            ("bench_write_change", "visit_id", "visits_visit(id)"),
+            ("bench_write_warrants", "verdict_id", "bench_write_verdict(visit_id)"),
+            ("bench_write_warrants", "warrant_id", "warrants_warrant(id)"),
+        ):
+            cur.execute(
+                f"ALTER TABLE {table} ADD FOREIGN KEY ({column}) REFERENCES {target} "
+                "DEFERRABLE INITIALLY DEFERRED"
+            )
+
+
+def write_stored_rows(*, verdicts_only: bool = False) -> int:
+    """Copy every stored verdict (and, unless `verdicts_only`, its warrant links and history
+    rows) into the scratch tables in one transaction, the foreign keys checked before it
+    ends, as a pass's are at its commit; returns the rows written. The tables are emptied first."""
+    written = 0
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SET LOCAL jit = off")
+        cur.execute(f"TRUNCATE {', '.join(WRITE_TABLES)}")
+        for scratch, table in WRITE_TABLES.items():
+            if verdicts_only and table != "visits_verdict":
+                continue
+            cur.execute(f"INSERT INTO {scratch} SELECT * FROM {table}")
+            written += cur.rowcount
+        # The deferred foreign keys are checked here, as a pass's are at its commit (and
+        # so also inside an enclosing transaction, which would otherwise defer them).
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    return written
+
+
+def stored_sizes() -> dict[str, dict]:
+    """Rows and total size on disk (MiB, indexes included) of each verdict table."""
+    sizes = {}
+    with connection.cursor() as cur:
+        for table in WRITE_TABLES.values():
+            cur.execute(
+                f"SELECT count(*), pg_total_relation_size(%s) / 1048576.0 FROM {table}", [table]
+            )
+            rows, mib = cur.fetchone()
+            sizes[table] = {"rows": rows, "mib": round(float(mib), 1)}
+    return sizes
+
+
+def drop_writes() -> None:
+    with connection.cursor() as cur:
+        cur.execute(f"DROP TABLE IF EXISTS {', '.join(WRITE_TABLES)} CASCADE")

@@ -17,7 +17,10 @@ In one process and one run it:
    reset before the run) and RSS sampled as the run progresses (it must stay flat);
 4. checks the counts (one verdict and one history row per visit, nothing written
    by the second run) and how often the floor's code agrees with the rule's;
-5. times writing rows with COPY versus Django's bulk_create (a sample, extrapolated).
+5. times writing rows with COPY versus Django's bulk_create (a sample, extrapolated);
+6. with `--phases ...,writefloor`, the write floor: PostgreSQL alone copying the stored
+   verdicts, links and history rows into tables with the same indexes and keys,
+   interleaved with the floor (what any first pass storing the same rows must pay).
 
 `--profile` runs the two evaluations under cProfile and prints the top functions
 (use it with --visits 100000). It is a standalone script (not a management command)
@@ -625,6 +628,51 @@ def _split(lo: int, hi: int, parts: int) -> list[tuple[int, int]]:
     return [(a, min(a + step, hi)) for a in range(lo, hi, step)]
 
 
+def run_write_floor(rounds: int) -> dict:
+    """The write floor (bench/floor.py): PostgreSQL alone writing the stored verdicts, links
+    and history rows into tables with the same indexes and keys, interleaved with the floor
+    (floor, verdicts alone, everything) `rounds` times. Needs the verdicts of a first pass."""
+    from bench import floor
+
+    sizes = floor.stored_sizes()
+    if not sizes["visits_verdict"]["rows"]:
+        sys.exit("the write floor copies stored verdicts: run it after a first pass")
+    floor.prepare()
+    floor.prepare_writes()
+    runs = []
+    try:
+        for number in range(1, rounds + 1):
+            _, floor_seconds = timed(floor.classify_into_table)
+            _, verdict_seconds = timed(floor.write_stored_rows, verdicts_only=True)
+            written, all_seconds = timed(floor.write_stored_rows)
+            runs.append(
+                {
+                    "floor_seconds": round(floor_seconds, 3),
+                    "verdicts_seconds": round(verdict_seconds, 3),
+                    "all_seconds": round(all_seconds, 3),
+                    "rows": written,
+                }
+            )
+            print(
+                f"write floor, round {number}: floor {floor_seconds:.2f} s; the verdicts alone "
+                f"{verdict_seconds:.2f} s ({verdict_seconds / floor_seconds:.1f}×); verdicts, "
+                f"links and history ({written:,} rows) {all_seconds:.2f} s "
+                f"({all_seconds / floor_seconds:.1f}×)",
+                flush=True,
+            )
+    finally:
+        floor.drop_writes()
+        floor.drop()
+    return {
+        "sizes": sizes,
+        "runs": runs,
+        "verdicts_ratio": round(
+            statistics.median(r["verdicts_seconds"] / r["floor_seconds"] for r in runs), 2
+        ),
+        "ratio": round(statistics.median(r["all_seconds"] / r["floor_seconds"] for r in runs), 2),
+    }
+
+
 def run_withdrawal() -> dict:
     """The busiest host notifies its withdrawal: which visits are marked, how long they take.
 
@@ -738,8 +786,9 @@ def main() -> None:
     parser.add_argument(
         "--phases",
         default="first,steady,celery,withdrawal",
-        help="which passes to run, of first,steady,celery,withdrawal (celery and withdrawal "
-        "need the verdicts of a first run: with --skip-generate add --keep-verdicts)",
+        help="which passes to run, of first,steady,celery,withdrawal,writefloor (celery, "
+        "withdrawal and writefloor need the verdicts of a first run: with --skip-generate add "
+        "--keep-verdicts)",
     )
     parser.add_argument(
         "--keep-verdicts",
@@ -827,6 +876,10 @@ def main() -> None:
         result["withdrawal"] = run_withdrawal()
         summary["withdrawal_marked"] = result["withdrawal"]["marked"]
         summary["withdrawal_host_visits"] = result["withdrawal"]["host_visits"]
+    if "writefloor" in phases:
+        result["write_floor"] = run_write_floor(args.floor_repeats)
+        summary["write_floor_ratio"] = result["write_floor"]["ratio"]
+        summary["write_floor_verdicts_ratio"] = result["write_floor"]["verdicts_ratio"]
     result["summary"] = summary
     if args.workers > 1:
         reset_verdicts()

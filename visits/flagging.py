@@ -190,13 +190,15 @@ def load_facts(
 
 # --- Evaluating -----------------------------------------------------------------
 
+# `cb` (the occupying state) and the digests come from _DIGESTS_FROM's joins: a subquery
+# per row scanned the states once per visit.
 _VISIT_COLUMNS = """
     v.id, v.slug, v.person_id, v.host_id, v.place, v.start, v.start_precision, v."end", v.end_precision,
     v.status, v.outcome, v.review_state, v.host_notified, v.host_justification, v.notes,
     vd.code, vd.basis, NULL, vd.would_have_been_bound, vd.self_check,
     ARRAY(SELECT vw.warrant_id FROM visits_verdict_warrants vw WHERE vw.verdict_id = v.id ORDER BY 1),
     er.requested_at, er.reason, vd.rule_version,
-    v.host_control, (SELECT cb.iso3 FROM states_state cb WHERE cb.id = v.controlled_by_id),
+    v.host_control, cb.iso3,
     v.expected_verdict, v.withdrawal_note, vd.reasons,
     vd.inputs_fingerprint, {fingerprint}
 """

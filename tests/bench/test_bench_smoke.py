@@ -66,6 +66,25 @@ def test_the_write_comparison_leaves_nothing_behind(synthetic_data):
     assert not VerdictChange.objects.exists()
 
 
+def test_the_write_floor_copies_every_stored_row_and_leaves_nothing_behind(synthetic_data):
+    from django.db import connection
+
+    reevaluate.run_evaluation("first run", VISITS, profile=False)
+    links = Verdict.warrants.through.objects.count()
+    assert links > 0
+
+    result = reevaluate.run_write_floor(rounds=1)
+
+    (run,) = result["runs"]
+    # Every verdict, link and history row a first pass wrote, written again by SQL alone.
+    assert run["rows"] == 2 * VISITS + links
+    assert result["sizes"]["visits_verdict"]["rows"] == VISITS
+    assert result["ratio"] == round(run["all_seconds"] / run["floor_seconds"], 2) > 0
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM pg_class WHERE relname LIKE 'bench\\_%%'")
+        assert cur.fetchone()[0] == 0
+
+
 def test_the_generator_refuses_a_database_that_is_not_a_scratch_one(db, settings, monkeypatch):
     from django.db import connection
 
