@@ -1,7 +1,8 @@
 """Charts drawn on the server as accessible SVG, each with its data as a table.
 
-Three charts, each counted in SQL (one GROUP BY year query) so that it costs the same
-at a hundred visits or a million:
+Three charts, each counted in SQL (one GROUP BY year query), and each count kept as a
+summary recounted after writes (core.pagecache.summary), so that a page rendered again
+after an unrelated write does not count a million visits again:
 
 - `incidents_per_year()`: the incidents (non-compliance) by the year the visit began;
 - `trips_per_year(person)`: a person's trips by year and verdict;
@@ -26,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core import pagecache
 from core.names import format_date
 from visits.models import VerdictCode, Visit
 
@@ -183,7 +185,7 @@ class Chart:
 
 
 def _counts_by_year(visits, *, by_verdict: bool) -> dict[int | None, dict[str, int]]:
-    """{year or None: {group key: count}} from one GROUP BY query."""
+    """{year or None: {group key: count}} from one GROUP BY query (picklable: a summary)."""
     fields = ("year", "verdict__code") if by_verdict else ("year",)
     rows = (
         visits.annotate(year=ExtractYear("start"))
@@ -219,6 +221,7 @@ def _build(
     years: tuple[int, int] | None = None,
     top: int = TOP,
 ) -> Chart:
+    counts = dict(counts)  # a summary's value, possibly shared: read, never changed
     undated = counts.pop(None, {})
     chart = Chart(chart_id, title, description, series, rows=[], top=top)
     if undated:
@@ -294,9 +297,26 @@ def _sentence_of_counts(chart: Chart) -> str:
     ) % {"total": chart.total, "year": year, "peak": peak}
 
 
+def incident_counts() -> dict[int | None, dict[str, int]]:
+    """{year or None: {"incident": n}}: the published non-compliance verdicts per year of
+    the visit, counted now (one GROUP BY over every incident)."""
+    return _counts_by_year(Visit.objects.published().flagged(), by_verdict=False)
+
+
+def trip_counts(person) -> dict[int | None, dict[str, int]]:
+    """{year or None: {verdict group: n}}: a person's published trips, counted now."""
+    return _counts_by_year(Visit.objects.published().filter(person=person), by_verdict=True)
+
+
+def record_counts(state) -> dict[int | None, dict[str, int]]:
+    """{year or None: {verdict group: n}}: the published visits a state hosted, counted now."""
+    return _counts_by_year(Visit.objects.published().filter(host=state), by_verdict=True)
+
+
 def incidents_per_year() -> Chart:
-    """The incidents (published visits with a non-compliance verdict) per year of the visit."""
-    counts = _counts_by_year(Visit.objects.published().flagged(), by_verdict=False)
+    """The incidents (published visits with a non-compliance verdict) per year of the visit,
+    from the summary `chart:incidents` (incident_counts)."""
+    counts = pagecache.summary("chart:incidents", incident_counts)
     chart = _build(
         "chart-incidents",
         _("Incidents per year"),
@@ -314,8 +334,9 @@ def incidents_per_year() -> Chart:
 
 
 def trips_per_year(person) -> Chart:
-    """A person's published trips per year, stacked by verdict group."""
-    counts = _counts_by_year(Visit.objects.published().filter(person=person), by_verdict=True)
+    """A person's published trips per year, stacked by verdict group, from the summary
+    `chart:person:<id>` (trip_counts)."""
+    counts = pagecache.summary(f"chart:person:{person.pk}", lambda: trip_counts(person))
     chart = _build("chart-trips", _("Trips per year, by verdict"), "", counts, _series(counts))
     chart.description = " ".join(
         (
@@ -330,8 +351,9 @@ def trips_per_year(person) -> Chart:
 def country_record(state, name: str, events) -> Chart:
     """A state's record on a line of time: visits it hosted per year by verdict, its
     treaty steps (`events`: its TreatyEvents, already loaded) as numbered markers, and
-    its years as a State Party shaded (entry into force to the withdrawal's effect)."""
-    counts = _counts_by_year(Visit.objects.published().filter(host=state), by_verdict=True)
+    its years as a State Party shaded (entry into force to the withdrawal's effect). The
+    counts come from the summary `chart:state:<id>` (record_counts)."""
+    counts = pagecache.summary(f"chart:state:{state.pk}", lambda: record_counts(state))
     events = sorted(events, key=lambda e: (e.date, e.kind))
     years = None
     if events:

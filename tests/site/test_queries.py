@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 # grow with the data (no query per row).
 PAGES = [
     # timelines, declarations, names, counts, people at large, latest incidents, early
-    # warnings, incident hosts, incidents per year (the chart); the summary (recounted
+    # warnings, incident hosts; incidents per year (the chart); the summaries (recounted
     # here after the write; cached otherwise)
     ("/", 10),
     # standings, count, page; the standing menu's counts (standings, the states' codes);
@@ -21,6 +21,7 @@ PAGES = [
     ("/states/?status=party&ordering=incidents", 9),  # + standings for the filter
     # state, treaty events, declarations, council referrals, visits, findings, their
     # persons, statements, visits per year and verdict (the chart), counts by verdict
+    # (the last two: summaries, recounted here after the write; cached otherwise)
     ("/states/MNG/", 10),
     # situations and states for the filter form, count, page, one count per menu (3),
     # the newest verdict (cited); the visits and incidents of every person (two, the
@@ -28,7 +29,7 @@ PAGES = [
     ("/persons/", 10),
     ("/persons/?ordering=visits", 10),
     # person, warrants, counts by verdict, visits, sources, trips per year and verdict
-    # (the chart)
+    # (the chart; it and the counts: summaries, recounted here after the write)
     ("/persons/vladimir-putin/", 6),
     ("/persons/extra-person-{n}/", 6),
     ("/warrants/", 5),  # persons and situations for the form, count, page, newest verdict
