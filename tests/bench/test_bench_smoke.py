@@ -115,3 +115,16 @@ def test_the_withdrawal_fan_out_leaves_only_current_verdicts_unmarked(synthetic_
     assert result["unmarked_changed"] == 0
     assert result["unmarked_checked"] > 0
     assert result["visits_on_or_after"] <= result["marked"] < result["host_visits"]
+
+
+def test_the_charts_benchmark_times_each_charts_count(synthetic_data):
+    from bench import charts as charts_bench
+    from front import charts
+
+    charts_bench.fill_verdicts()
+    host = Visit.objects.values_list("host", flat=True).first()
+    timed = charts_bench.timed(charts.incident_counts, runs=1)
+    assert timed["queries"] == 1
+    assert timed["counted"] == Visit.objects.published().flagged().count() > 0
+    state = charts_bench.timed(lambda: charts.record_counts(host), runs=1)
+    assert state["counted"] == Visit.objects.published().filter(host=host).count() > 0
