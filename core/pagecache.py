@@ -96,6 +96,10 @@ _KEPT_HEADERS = (
 _local_version: tuple[str, float] | None = None
 # Bumped by every forget_local_version (see data_version).
 _generation = 0
+# Guards the check of _generation and the store of _local_version as one step, and the
+# forgetting: with threaded web workers a read could otherwise pass the check, pause
+# while a write of another thread forgets and bumps the version, then keep the old one.
+_version_lock = threading.Lock()
 
 
 def data_version() -> str | None:
@@ -119,8 +123,10 @@ def data_version() -> str | None:
         return None
     # Kept only if no write of this process forgot the version while it was read: another
     # thread's read that raced a bump must not keep the version from before it.
-    if keep > 0 and generation == _generation:
-        _local_version = (str(version), time.monotonic() + keep)
+    if keep > 0:
+        with _version_lock:
+            if generation == _generation:
+                _local_version = (str(version), time.monotonic() + keep)
     return str(version)
 
 
@@ -128,8 +134,9 @@ def forget_local_version() -> None:
     """Read the data version from Redis next time (after a write, or a flush in a test);
     a read in flight in another thread of this process does not keep what it read."""
     global _local_version, _generation
-    _generation += 1
-    _local_version = None
+    with _version_lock:
+        _generation += 1
+        _local_version = None
 
 
 def bump_data_version() -> None:

@@ -11,7 +11,14 @@
 # Configuration comes from the environment (.env.example lists every variable).
 # Beside those: ICCWATCH_BIND (gunicorn's address, default 0.0.0.0:8000),
 # WEB_CONCURRENCY (gunicorn's worker processes, gunicorn's own variable; 3 here by
-# default) and ICCWATCH_BEAT_SCHEDULE (beat's state file, default /tmp/celerybeat-schedule).
+# default), ICCWATCH_WEB_THREADS (threads per worker process, default 4) and
+# ICCWATCH_BEAT_SCHEDULE (beat's state file, default /tmp/celerybeat-schedule).
+#
+# The web workers are threaded (gthread): a worker's main thread keeps telling gunicorn
+# it is alive while its threads answer, so a download that streams for minutes (the
+# visits of the busiest country as CSV) is not killed at gunicorn's 30-second worker
+# timeout, as a synchronous worker is, cut short under a 200 status; and one long
+# download occupies a thread, not a whole process.
 set -eu
 cd "$(dirname "$0")/.."
 # The image's venv is complete: manage.py must never try to build a .venv of its own.
@@ -49,6 +56,8 @@ case "$command" in
         exec gunicorn iccwatch.wsgi \
             --bind "${ICCWATCH_BIND:-0.0.0.0:8000}" \
             --workers "${WEB_CONCURRENCY:-3}" \
+            --worker-class gthread \
+            --threads "${ICCWATCH_WEB_THREADS:-4}" \
             --access-logfile - \
             "$@"
         ;;

@@ -3,6 +3,9 @@ status, headers and body as the page cache's replay, no query, no render, stale 
 write, never for a session or credentials, and still counted by the API's rate limits."""
 
 import itertools
+import threading
+import time
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -138,6 +141,32 @@ def test_a_read_that_raced_a_write_of_this_process_is_not_kept(seeded, settings)
         assert pagecache.data_version() == before
     finally:
         del cache.get  # the instance attribute: back to the class's method
+    assert data_version() == str(cache.get(VERSION_KEY)) != before
+
+
+def test_a_read_paused_before_keeping_its_version_does_not_outlive_a_write(
+    seeded, settings, monkeypatch
+):
+    """Threaded workers: a read that has checked no write forgot the version, then pauses
+    before keeping what it read while another thread's write forgets and bumps it, must
+    not keep the version from before that write (the check and the keeping are one step)."""
+    settings.ICCWATCH_DATA_VERSION_LOCAL_SECONDS = 60
+    bump_data_version()
+    before = str(cache.get(VERSION_KEY))
+    writer = threading.Thread(target=bump_data_version)
+    real = time.monotonic
+
+    def monotonic():
+        if not writer.is_alive() and writer.ident is None:
+            writer.start()
+            writer.join(0.5)  # the write lands here unless it waits for the keeping to end
+        return real()
+
+    clock = SimpleNamespace(monotonic=monotonic, time=time.time, time_ns=time.time_ns)
+    monkeypatch.setattr(pagecache, "time", clock)
+    assert pagecache.data_version() == before  # this read began before the write
+    writer.join()
+    monkeypatch.setattr(pagecache, "time", time)
     assert data_version() == str(cache.get(VERSION_KEY)) != before
 
 
