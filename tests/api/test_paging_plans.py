@@ -67,9 +67,16 @@ def test_a_deep_visits_page_finds_its_ids_in_the_index_alone(seeded, api_client)
     # The OFFSET runs over the ids of the published visits' index, not over joined rows.
     assert "Index Only Scan using visits_visit_published_order" in plan, plan
     assert "OFFSET" in page.split("ARRAY(", 1)[1], page
-    # The COUNT reads the same index, not the table.
+    # The COUNT reads an index, not the table. Which index a few-row test table gets (a
+    # partial index of the published visits, or one led by the review state) depends on
+    # the sizes the tests before left them: at 1M visits the planner takes the narrowest,
+    # visits_visit_published_tally (tests/site/test_list_counts.py).
     (count_query,) = [sql for sql in queries if "COUNT(*)" in sql]
-    assert "visits_visit_published_order" in plan_of(count_query)
+    count_plan = plan_of(count_query)
+    assert re.search(r"Index (Only )?Scan using visits_visit_\w+ on visits_visit", count_plan), (
+        count_plan
+    )
+    assert "Seq Scan on visits_visit" not in count_plan, count_plan
 
 
 @pytest.mark.parametrize(
