@@ -205,8 +205,19 @@ def server_env(database_url: str, redis_url: str, cache: bool) -> dict:
     return env
 
 
-# The worker class and threads of docker/entrypoint.sh's `web`, with its defaults.
-ENTRYPOINT_WORKER_ARGS = ("--worker-class", "gthread", "--threads", "4")
+def entrypoint_worker_args() -> list[str]:
+    """The worker class and thread arguments of docker/entrypoint.sh's `exec gunicorn`,
+    with the shell defaults substituted (`"${ICCWATCH_WEB_THREADS:-4}"` -> `4`): the
+    servers here run as the Docker image runs them. [] if it names neither."""
+    text = (ROOT / "docker" / "entrypoint.sh").read_text()
+    start = text.index("exec gunicorn")
+    command = text[start : text.index('"$@"', start)]
+    args = []
+    for name in ("--worker-class", "--threads"):
+        match = re.search(rf"{name}\s+(\S+)", command)
+        if match:
+            args += [name, re.sub(r'^"?\$\{\w+:-([^}]*)\}"?$', r"\1", match.group(1))]
+    return args
 
 
 def start_gunicorn(env: dict, workers: int, logdir: Path, name: str):
@@ -220,7 +231,7 @@ def start_gunicorn(env: dict, workers: int, logdir: Path, name: str):
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
-            *ENTRYPOINT_WORKER_ARGS,
+            *entrypoint_worker_args(),
         ],
         cwd=ROOT,
         env=env,

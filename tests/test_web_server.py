@@ -11,7 +11,6 @@ application that streams for longer than a one-second worker timeout.
 """
 
 import http.client
-import re
 import socket
 import subprocess
 import sys
@@ -19,8 +18,7 @@ import textwrap
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-ENTRYPOINT = ROOT / "docker" / "entrypoint.sh"
+from bench.web import entrypoint_worker_args
 
 SLOW_APP = textwrap.dedent(
     """
@@ -37,20 +35,6 @@ SLOW_APP = textwrap.dedent(
         return lines()
     """
 )
-
-
-def entrypoint_worker_args() -> list[str]:
-    """The worker class and thread arguments of the entrypoint's `exec gunicorn`, with the
-    shell defaults substituted (`"${ICCWATCH_WEB_THREADS:-4}"` -> `4`)."""
-    text = ENTRYPOINT.read_text()
-    command = text[text.index("exec gunicorn") : text.index('"$@"', text.index("exec gunicorn"))]
-    args = []
-    for name in ("--worker-class", "--threads"):
-        match = re.search(rf"{name}\s+(\S+)", command)
-        if match:
-            value = re.sub(r'^"?\$\{\w+:-([^}]*)\}"?$', r"\1", match.group(1))
-            args += [name, value]
-    return args
 
 
 def free_port() -> int:
@@ -109,10 +93,3 @@ def test_a_response_streams_past_the_worker_timeout(tmp_path):
         server.terminate()
         _, errors = server.communicate(timeout=30)
     assert b"WORKER TIMEOUT" not in errors
-
-
-def test_the_benchmark_runs_the_servers_as_the_entrypoint_does():
-    sys.path.insert(0, str(ROOT))
-    from bench import web
-
-    assert list(web.ENTRYPOINT_WORKER_ARGS) == entrypoint_worker_args() != []

@@ -91,7 +91,7 @@ def test_a_list_costs_a_fixed_number_of_queries_whatever_the_page_size(
     assert (small, large) == (expected, expected)
 
 
-# A CSV streams in chunks of rows (api.base.EXPORT_CHUNK): before the first row, its ETag
+# A CSV streams in chunks of rows (core.tabular.EXPORT_CHUNK): before the first row, its ETag
 # reads how many rows match with their latest change, and the latest verdict change (2);
 # then each chunk costs its rows and one query per prefetch. Visits and incidents are
 # written in the site's table (visits.tables): their sources, verdict warrants and findings.
