@@ -54,7 +54,8 @@ class PagePagination(pagination.PageNumberPagination):
 
     A view whose rows are plain model rows (no aggregate, no DISTINCT) may set
     `keys_first_paging = True` to read deep pages through KeysFirstPaginator; its
-    `page_rows(queryset, keys)`, if it has one, reads a page's rows (core.paging).
+    `page_rows(queryset, keys)`, if it has one, reads a page's rows, and its
+    `sort_partitions`, if any, are the sort keys read value by value (core.paging).
     """
 
     page_size_query_param = "page_size"
@@ -69,7 +70,9 @@ class PagePagination(pagination.PageNumberPagination):
             return None
         if getattr(view, "keys_first_paging", False):
             read = getattr(view, "page_rows", None)
-            self.django_paginator_class = functools.partial(KeysFirstPaginator, read=read)
+            self.django_paginator_class = functools.partial(
+                KeysFirstPaginator, read=read, partitions=getattr(view, "sort_partitions", None)
+            )
         return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request) -> int:

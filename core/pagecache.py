@@ -44,6 +44,7 @@ Two shortcuts save the busiest reads most of their cost:
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import hashlib
@@ -207,6 +208,8 @@ def install(sender=None, connection=None, **kwargs) -> None:
 
 # Whether the response being produced shows a stale summary (then it is not stored).
 _stale = contextvars.ContextVar("iccwatch_pagecache_stale", default=False)
+# Inside `counting_now()`: a stale summary is recounted before it is returned.
+_count_now = contextvars.ContextVar("iccwatch_pagecache_count_now", default=False)
 # How long a summary is kept without being asked for (seconds).
 SUMMARY_TIMEOUT = 7 * 24 * 3600
 # How long one refresh may take before another process may start one (seconds).
@@ -225,7 +228,7 @@ def summary(name: str, compute):
     entry = cache.get(key) if version is not None else None
     if entry is not None and _not_older(entry[0], version):
         return entry[1]
-    if entry is not None and settings.ICCWATCH_SUMMARIES_IN_BACKGROUND:
+    if entry is not None and settings.ICCWATCH_SUMMARIES_IN_BACKGROUND and not _count_now.get():
         if cache.add(f"{key}:refresh", 1, timeout=REFRESH_LOCK_SECONDS):
             threading.Thread(
                 target=_refresh, args=(key, version, compute), name=f"summary {name}", daemon=True
@@ -236,6 +239,18 @@ def summary(name: str, compute):
     if version is not None:
         cache.set(key, (version, value), SUMMARY_TIMEOUT)
     return value
+
+
+@contextlib.contextmanager
+def counting_now():
+    """Inside, `summary` recounts a stale summary before returning it, even where it would
+    return the previous value and recount in a thread (production): for a command that
+    counts every summary and then exits (front.warm), whose threads would die with it."""
+    token = _count_now.set(True)
+    try:
+        yield
+    finally:
+        _count_now.reset(token)
 
 
 def _not_older(counted: str, version: str) -> bool:

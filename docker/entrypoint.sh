@@ -1,7 +1,8 @@
 #!/bin/sh
 # The production image's entrypoint (see README.md, "Production"):
 #
-#   web      migrate, import data/ when the database holds no state yet, then gunicorn
+#   web      migrate, import data/ when the database holds no state yet, count the
+#            pages' summaries in the background (warm_summaries), then gunicorn
 #   worker   the Celery worker
 #   beat     the Celery beat scheduler (it enqueues the outbox sweep)
 #   assets   build time: compile the translations and collect the static files
@@ -52,6 +53,12 @@ case "$command" in
         if [ "$states" = "0" ]; then
             echo "The database holds no state: importing the dataset in data/."
             manage import_dataset data
+        fi
+        # The pages' summaries, counted in the background while gunicorn starts: with
+        # an empty cache, the first reader of a page would otherwise wait for them. Only
+        # into Redis: without it each process has a cache of its own.
+        if [ -n "${REDIS_URL:-}" ]; then
+            manage warm_summaries &
         fi
         exec gunicorn iccwatch.wsgi \
             --bind "${ICCWATCH_BIND:-0.0.0.0:8000}" \

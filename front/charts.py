@@ -313,10 +313,25 @@ def record_counts(state) -> dict[int | None, dict[str, int]]:
     return _counts_by_year(Visit.objects.published().filter(host=state), by_verdict=True)
 
 
+def incidents_summary() -> dict:
+    """`incident_counts()`, counted once per data version (the summary `chart:incidents`)."""
+    return pagecache.summary("chart:incidents", incident_counts)
+
+
+def trips_summary(person) -> dict:
+    """`trip_counts(person)`, counted once per data version (`chart:person:<id>`)."""
+    return pagecache.summary(f"chart:person:{person.pk}", lambda: trip_counts(person))
+
+
+def record_summary(state) -> dict:
+    """`record_counts(state)`, counted once per data version (`chart:state:<id>`)."""
+    return pagecache.summary(f"chart:state:{state.pk}", lambda: record_counts(state))
+
+
 def incidents_per_year() -> Chart:
     """The incidents (published visits with a non-compliance verdict) per year of the visit,
     from the summary `chart:incidents` (incident_counts)."""
-    counts = pagecache.summary("chart:incidents", incident_counts)
+    counts = incidents_summary()
     chart = _build(
         "chart-incidents",
         _("Incidents per year"),
@@ -336,7 +351,7 @@ def incidents_per_year() -> Chart:
 def trips_per_year(person) -> Chart:
     """A person's published trips per year, stacked by verdict group, from the summary
     `chart:person:<id>` (trip_counts)."""
-    counts = pagecache.summary(f"chart:person:{person.pk}", lambda: trip_counts(person))
+    counts = trips_summary(person)
     chart = _build("chart-trips", _("Trips per year, by verdict"), "", counts, _series(counts))
     chart.description = " ".join(
         (
@@ -353,7 +368,7 @@ def country_record(state, name: str, events) -> Chart:
     treaty steps (`events`: its TreatyEvents, already loaded) as numbered markers, and
     its years as a State Party shaded (entry into force to the withdrawal's effect). The
     counts come from the summary `chart:state:<id>` (record_counts)."""
-    counts = pagecache.summary(f"chart:state:{state.pk}", lambda: record_counts(state))
+    counts = record_summary(state)
     events = sorted(events, key=lambda e: (e.date, e.kind))
     years = None
     if events:

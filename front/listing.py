@@ -86,6 +86,9 @@ class Listing:
     # numbers only so deep, and counts its menus' choices only on a narrowed view
     # (front.paging): every page of it stays quick.
     bounded: bool = False
+    # Sort keys on a joined column with few values (the verdict's code), with those
+    # values: a page sorted on one is read value by value (core.paging.KeysFirstPaginator).
+    partitions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 # The parameters a list reads besides its FilterSet's: the same names as the API's.
@@ -404,7 +407,9 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
     if valid:
         rows = filterset.qs.order_by(*order_by(listing, key))
         if listing.bounded:
-            paginator = paging.BoundedPaginator(rows, PER_PAGE, requested=request.GET.get(PAGE))
+            paginator = paging.BoundedPaginator(
+                rows, PER_PAGE, requested=request.GET.get(PAGE), partitions=listing.partitions
+            )
         else:
             paginator = Paginator(rows, PER_PAGE)
         page = paginator.get_page(paging.requested_number(request.GET.get(PAGE)))

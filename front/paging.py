@@ -39,8 +39,10 @@ class BoundedPaginator(KeysFirstPaginator):
     `count` is the limit ("more than …"). `num_pages` is never more than `max_pages`.
     """
 
-    def __init__(self, object_list, per_page, *, requested=None, rows=None, max_pages=None):
-        super().__init__(object_list, per_page)
+    def __init__(
+        self, object_list, per_page, *, requested=None, rows=None, max_pages=None, partitions=None
+    ):
+        super().__init__(object_list, per_page, partitions=partitions)
         rows = ROW_LIMIT if rows is None else rows
         self.max_pages = max_pages = MAX_PAGES if max_pages is None else max_pages
         number = min(requested_number(requested), max_pages)

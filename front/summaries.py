@@ -355,10 +355,15 @@ def list_counts(field: str) -> dict:
     from a summary counted once per data version (`visit_counts`, not a join of every
     visit on each request) and read by id in SQL, so that the list still sorts and pages
     by them."""
+    visits, incidents = list_summary(field)
+    return {"visits_count": counted(visits), "incidents_count": counted(incidents)}
+
+
+def list_summary(field: str) -> tuple[str, str]:
+    """`visit_counts(field)`, counted once per data version (`list-counts:<field>`)."""
     from core import pagecache
 
-    visits, incidents = pagecache.summary(f"list-counts:{field}", lambda: visit_counts(field))
-    return {"visits_count": counted(visits), "incidents_count": counted(incidents)}
+    return pagecache.summary(f"list-counts:{field}", lambda: visit_counts(field))
 
 
 def counted(counts_json: str, key: str = "pk"):

@@ -365,6 +365,11 @@ class Verdict(models.Model):
                 condition=Q(code="non_compliance", basis__gt="") | ~Q(code="non_compliance"),
                 name="incident_has_basis",
             ),
+            # Only the rule's codes: a list sorted by verdict reads one code at a time
+            # (core.paging.partitioned_keys), so a row with another would not be listed.
+            models.CheckConstraint(
+                condition=Q(code__in=VerdictCode.values), name="verdict_code_known"
+            ),
         ]
         indexes = [
             # The newest verdict (a list's citation) is read backwards on it.

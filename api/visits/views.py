@@ -243,6 +243,8 @@ class VisitViewSet(
     filterset_class = VisitApiFilterSet
     lookup_field = "slug"
     keys_first_paging = True  # a deep page skips over ids, not joined rows (api.paging)
+    # Sorted by verdict, a page is read one code at a time (core.paging.KeysFirstPaginator).
+    sort_partitions = {"verdict__code": tuple(VerdictCode.values)}
     lookup_url_kwarg = "id"
     resource_name = "visit"
     lookup_description = "id"

@@ -76,6 +76,11 @@ def status_map(
     return svg, table, hosts
 
 
+def home_counts() -> dict:
+    """The home page's summary (`_counts`), counted once per data version."""
+    return pagecache.summary("home", _counts)
+
+
 def _counts() -> dict:
     """The home page's counts over every visit, and which visits it lists (ids): a summary
     recounted after writes (core.pagecache.summary)."""
@@ -111,7 +116,7 @@ def home(request):
     names = {
         iso3: country_name(iso3, name) for iso3, name in State.objects.values_list("iso3", "name")
     }
-    counts = pagecache.summary("home", _counts)
+    counts = home_counts()
     listed = _visits_by_ids(counts["latest"] + counts["warnings"])
     latest, warnings = (
         [listed[pk] for pk in counts[name] if pk in listed] for name in ("latest", "warnings")

@@ -117,7 +117,7 @@ def state_detail(request, iso3: str):
         referrals=[(r.situation.name, r.resolution, r.adopted) for r in referrals],
     )
     hosted_visits = Visit.objects.published().filter(host=state)
-    tally, years = pagecache.summary(f"state:{state.pk}", lambda: _counts(hosted_visits))
+    tally, years = state_counts(state)
     visits, incidents = _hosted_visits(hosted_visits, tally)
     findings = list(
         Finding.objects.filter(state=state)
@@ -212,6 +212,12 @@ def state_detail(request, iso3: str):
 # hosted more has its visits summed up by year on the timeline, and the list of visits,
 # filtered by host, gives the rest. The page's size and cost stay bounded.
 LATEST_VISITS = 50
+
+
+def state_counts(state):
+    """The country page's summary of `state` (`_counts`), counted once per data version."""
+    hosted_visits = Visit.objects.published().filter(host=state)
+    return pagecache.summary(f"state:{state.pk}", lambda: _counts(hosted_visits))
 
 
 def _counts(hosted_visits):

@@ -192,6 +192,7 @@ VISITS = Listing(
     title_words=_visit_title_words,
     resolve_query=resolve_person_names,
     bounded=True,
+    partitions={"verdict__code": tuple(VerdictCode.values)},
 )
 
 # The visits list narrowed to incidents: the same columns, filters, sorts and downloads.

@@ -150,6 +150,12 @@ def person_export(request, fmt):
 LATEST_TRIPS = 50
 
 
+def person_counts(person):
+    """The person page's summary of `person` (`_counts`), counted once per data version."""
+    trips = Visit.objects.published().filter(person=person)
+    return pagecache.summary(f"person:{person.pk}", lambda: _counts(person, trips))
+
+
 def _counts(person, trips):
     """(VisitTally, the ids of the early warnings listed when the trips are summarised):
     the person page's summary, recounted after writes (core.pagecache.summary)."""
@@ -166,7 +172,7 @@ def person_detail(request, slug: str):
     person = get_object_or_404(Person.objects.select_related("situation", "nationality"), slug=slug)
     warrants = list(person.warrants.select_related("case").order_by("issued", "made_public", "pk"))
     trips = Visit.objects.published().filter(person=person)
-    tally, warning_ids = pagecache.summary(f"person:{person.pk}", lambda: _counts(person, trips))
+    tally, warning_ids = person_counts(person)
     if tally.total <= LATEST_TRIPS:
         visits = list(trips.with_verdicts().order_by("start", "pk"))
         warnings = [
