@@ -125,8 +125,11 @@ def machine() -> dict:
         "python": platform.python_version(),
         "psycopg": f"{psycopg.__version__} ({psycopg.pq.__impl__})",
         "load_avg_at_start": os.getloadavg(),
+        # The commit, and "-dirty" when the working tree had uncommitted changes.
         "git": subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+            ["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
+            capture_output=True,
+            text=True,
         ).stdout.strip(),
     }
 

@@ -465,6 +465,12 @@ def machine() -> dict:
         "python": platform.python_version(),
         "wrk": (wrk_version.stdout + wrk_version.stderr).split("\n")[0].strip(),
         "nginx": nginx_version.stderr.strip(),
+        # The commit, and "-dirty" when the working tree had uncommitted changes.
+        "git": subprocess.run(
+            ["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip(),
     }
 
 
