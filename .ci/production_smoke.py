@@ -793,6 +793,15 @@ def smoke(work: Path, processes: Processes) -> None:
         wait_for("a beat-scheduled sweep", swept, 60, processes, ["beat", "worker"]),
         "beat scheduled the outbox sweep and the worker ran it",
     )
+
+    def warmed() -> bool:
+        return " summaries current in " in (logs / "web.log").read_text(errors="replace")
+
+    check(
+        wait_for("the pages' summaries counted", warmed, 120, processes, ["web"]),
+        "the web entrypoint counted the pages' summaries in the background (warm_summaries)",
+        tail(logs / "web.log"),
+    )
     for name in ("web", "worker", "beat"):
         processes.alive(name)
     check(True, "web, worker and beat are still running")
