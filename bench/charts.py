@@ -33,9 +33,9 @@ def fill_verdicts() -> None:
         cur.execute(
             """
             INSERT INTO visits_verdict (visit_id, code, basis, explanation, self_check,
-                                        rule_version, computed_at, reasons)
+                                        rule_version, computed_at, reasons, visit_start, visit_published)
             SELECT id, c.code, CASE WHEN c.code = 'non_compliance' THEN 'state_party' ELSE '' END,
-                   '', '', 'bench', now(), '[]'::jsonb
+                   '', '', 'bench', now(), '[]'::jsonb, start, review_state = 'verified'
             FROM visits_visit
             CROSS JOIN LATERAL (SELECT CASE
                 WHEN id % 20 = 0 THEN 'non_compliance'

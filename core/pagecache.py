@@ -210,6 +210,9 @@ def install(sender=None, connection=None, **kwargs) -> None:
 _stale = contextvars.ContextVar("iccwatch_pagecache_stale", default=False)
 # Inside `counting_now()`: a stale summary is recounted before it is returned.
 _count_now = contextvars.ContextVar("iccwatch_pagecache_count_now", default=False)
+# Inside `refreshes_after()` (a request): the recounts of stale summaries, started when it
+# ends rather than while the page that asked is still being rendered.
+_deferred = contextvars.ContextVar("iccwatch_pagecache_deferred", default=None)
 # How long a summary is kept without being asked for (seconds).
 SUMMARY_TIMEOUT = 7 * 24 * 3600
 # How long one refresh may take before another process may start one (seconds).
@@ -230,15 +233,41 @@ def summary(name: str, compute):
         return entry[1]
     if entry is not None and settings.ICCWATCH_SUMMARIES_IN_BACKGROUND and not _count_now.get():
         if cache.add(f"{key}:refresh", 1, timeout=REFRESH_LOCK_SECONDS):
-            threading.Thread(
-                target=_refresh, args=(key, version, compute), name=f"summary {name}", daemon=True
-            ).start()
+            pending = _deferred.get()
+            if pending is None:
+                _start_refresh(key, version, compute)
+            else:
+                pending.append((key, version, compute))
         _stale.set(True)
         return entry[1]
     value = compute()
     if version is not None:
         cache.set(key, (version, value), SUMMARY_TIMEOUT)
     return value
+
+
+def _start_refresh(key: str, version: str, compute) -> None:
+    name = key.removeprefix("iccwatch:summary:")
+    threading.Thread(
+        target=_refresh, args=(key, version, compute), name=f"summary {name}", daemon=True
+    ).start()
+
+
+@contextlib.contextmanager
+def refreshes_after():
+    """Inside, the background recounts of stale summaries (production) wait until the block
+    ends: a request's page is rendered first, so the reader who found the counts stale does
+    not also wait for threads counting beside the rendering in the same process. Used
+    around every request by EarlyPageCacheMiddleware. The recounts start even if the block
+    raises (their refresh locks are taken)."""
+    token = _deferred.set([])
+    try:
+        yield
+    finally:
+        pending = _deferred.get()
+        _deferred.reset(token)
+        for job in pending:
+            _start_refresh(*job)
 
 
 @contextlib.contextmanager
@@ -524,6 +553,11 @@ class EarlyPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Any summary found stale while answering is recounted once the answer is made.
+        with refreshes_after():
+            return self._answer(request)
+
+    def _answer(self, request):
         if not settings.ICCWATCH_PAGE_CACHE:
             return self.get_response(request)
         identity = early_identity(request)

@@ -114,6 +114,8 @@ SOURCES = [
         "verdicts",
         Verdict,
         rows=lambda: Verdict.objects.filter(visit__review_state__in=PUBLIC_VISITS),
+        # Copies of the visit's columns, kept for one index (the visits table has them).
+        exclude=("visit_start", "visit_published"),
         description="The current verdict on each visit (docs/DOMAIN.md).",
     ),
     TableSource(

@@ -89,6 +89,9 @@ class Listing:
     # Sort keys on a joined column with few values (the verdict's code), with those
     # values: a page sorted on one is read value by value (core.paging.KeysFirstPaginator).
     partitions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The keys of the unfiltered list sorted by a sort key (`-start`) from a narrower
+    # queryset, or None to read them from the list's own (core.paging.KeysFirstPaginator).
+    unfiltered_keys: Callable[[str], QuerySet | None] | None = None
 
 
 # The parameters a list reads besides its FilterSet's: the same names as the API's.
@@ -392,6 +395,13 @@ def canonical_query(request: HttpRequest, names) -> str:
     return urlencode(pairs)
 
 
+def _narrowed(filterset) -> bool:
+    """Whether a valid FilterSet filters on anything (some value given)."""
+    return filterset.is_bound and any(
+        v not in ("", None, []) for v in filterset.form.cleaned_data.values()
+    )
+
+
 def render_list(request: HttpRequest, listing: Listing, extra: dict | None = None) -> HttpResponse:
     """The list page; a query it cannot apply is a 400 page naming the parameter."""
     redirect = _legacy_sort_redirect(request) or _resolved_redirect(request, listing)
@@ -407,8 +417,15 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
     if valid:
         rows = filterset.qs.order_by(*order_by(listing, key))
         if listing.bounded:
+            keys = None
+            if listing.unfiltered_keys is not None and not _narrowed(filterset):
+                keys = listing.unfiltered_keys(key)
             paginator = paging.BoundedPaginator(
-                rows, PER_PAGE, requested=request.GET.get(PAGE), partitions=listing.partitions
+                rows,
+                PER_PAGE,
+                requested=request.GET.get(PAGE),
+                partitions=listing.partitions,
+                keys=keys,
             )
         else:
             paginator = Paginator(rows, PER_PAGE)
@@ -474,12 +491,7 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
         + (f"?{export_query}" if export_query else ""),
         "json_url": reverse(f"{listing.name}-export", kwargs={"fmt": "json"})
         + (f"?{export_query}" if export_query else ""),
-        "filtered": bool(
-            filterset.is_bound
-            and any(v not in ("", None, []) for v in filterset.form.cleaned_data.values())
-        )
-        if valid and filterset.is_bound
-        else False,
+        "filtered": valid and _narrowed(filterset),
         "citation": citations.cite(
             request, listing.title, verdicts_as_of=citations.latest_published_verdict()
         ),

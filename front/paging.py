@@ -40,9 +40,17 @@ class BoundedPaginator(KeysFirstPaginator):
     """
 
     def __init__(
-        self, object_list, per_page, *, requested=None, rows=None, max_pages=None, partitions=None
+        self,
+        object_list,
+        per_page,
+        *,
+        requested=None,
+        rows=None,
+        max_pages=None,
+        partitions=None,
+        keys=None,
     ):
-        super().__init__(object_list, per_page, partitions=partitions)
+        super().__init__(object_list, per_page, partitions=partitions, keys=keys)
         rows = ROW_LIMIT if rows is None else rows
         self.max_pages = max_pages = MAX_PAGES if max_pages is None else max_pages
         number = min(requested_number(requested), max_pages)
@@ -50,7 +58,10 @@ class BoundedPaginator(KeysFirstPaginator):
         self.more = False
 
     def counted_rows(self, limit: int) -> int:
-        """The number of rows, counting no further than `limit` (one query)."""
+        """The number of rows, counting no further than `limit` (one query; on `keys` when
+        the list has that narrower queryset of its keys)."""
+        if self.keys is not None:
+            return self.keys.order_by()[:limit].count()
         return self.object_list.order_by().values("pk")[:limit].count()
 
     @cached_property

@@ -358,6 +358,18 @@ class Verdict(models.Model):
             "re-evaluation skips the visits whose digest did not change. Empty: not yet known."
         ),
     )
+    # Copies of two of the visit's columns, written with the verdict and kept equal to them
+    # by a trigger on visits_visit (migration 0021), in the same statement as the visit's
+    # change: the incidents list, newest first, reads a page's keys from one index of this
+    # table alone (visits_verdict_incident_start; front.views.visits.incident_keys).
+    visit_start = models.DateField(
+        null=True, blank=True, editable=False, help_text="The visit's start (a copy)."
+    )
+    visit_published = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Whether the visit is published, i.e. verified (a copy).",
+    )
 
     class Meta:
         constraints = [
@@ -377,6 +389,9 @@ class Verdict(models.Model):
             # The visits with a verdict (incidents: non_compliance), by id: see Visit's
             # `visits_visit_published_tally`.
             models.Index(fields=["code", "visit"], name="visits_verdict_code_visit"),
+            # (Migration 0021 adds visits_verdict_incident_start, built CONCURRENTLY: the
+            # published incidents by (visit_start DESC NULLS LAST, visit_id), the incidents
+            # list's default order.)
         ]
 
     def __str__(self):

@@ -43,7 +43,9 @@ PAGES = [
         "/visits/vladimir-putin-mng-2024-09-02/",
         7,
     ),  # visit, sources, findings, history, warrants, events, declarations
-    ("/incidents/", 13),
+    # As /visits/, but the page's keys are read on their own, from the verdicts'
+    # index of the published incidents (front.views.visits.incident_keys): + 1
+    ("/incidents/", 14),
     ("/incidents/feed/", 1),
     ("/states/MNG/feed/", 2),
     ("/persons/vladimir-putin/feed/", 2),

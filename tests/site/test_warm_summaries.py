@@ -91,3 +91,35 @@ def test_in_production_warming_recounts_stale_summaries_before_it_ends(seeded, s
     names += [f"chart:person:{pk}" for pk in Person.objects.values_list("pk", flat=True)]
     stored = [pagecache.cache.get(f"iccwatch:summary:{name}") for name in names]
     assert [entry[0] for entry in stored] == [version] * len(names)
+
+
+def test_a_stale_summarys_recount_starts_once_the_page_is_made(
+    seeded, reader, settings, monkeypatch
+):
+    """Production serves the previous counts after a write and recounts them in a thread:
+    that thread starts after the page is rendered, so the reader who found them stale
+    does not wait for counting beside the rendering (the busiest country's page at 1M
+    visits: 424–550 ms with the threads counting while it rendered, 114–187 ms after)."""
+    from core import pagecache
+
+    settings.ICCWATCH_SUMMARIES_IN_BACKGROUND = True
+    bump_data_version()
+    call_command("warm_summaries", stdout=io.StringIO())
+    bump_data_version()  # the country's summaries are now stale
+    events = []
+    real_render = states.render_page
+
+    def render_page(*args, **kwargs):
+        response = real_render(*args, **kwargs)
+        events.append("rendered")
+        return response
+
+    def start_refresh(key, version, compute):
+        events.append(key.removeprefix("iccwatch:summary:"))
+        pagecache.cache.delete(f"{key}:refresh")  # as the recount does when it ends
+
+    monkeypatch.setattr(states, "render_page", render_page)
+    monkeypatch.setattr(pagecache, "_start_refresh", start_refresh)
+    assert reader.get("/states/MNG/").status_code == 200
+    mng = State.objects.get(iso3="MNG").pk
+    assert events[0] == "rendered" and f"state:{mng}" in events[1:], events
