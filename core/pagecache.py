@@ -259,7 +259,8 @@ def refreshes_after():
     ends: a request's page is rendered first, so the reader who found the counts stale does
     not also wait for threads counting beside the rendering in the same process. Used
     around every request by EarlyPageCacheMiddleware. The recounts start even if the block
-    raises (their refresh locks are taken)."""
+    raises (their refresh locks are taken); one that cannot start is logged and its lock
+    released, so the next reader of a stale summary tries again."""
     token = _deferred.set([])
     try:
         yield
@@ -267,7 +268,11 @@ def refreshes_after():
         pending = _deferred.get()
         _deferred.reset(token)
         for job in pending:
-            _start_refresh(*job)
+            try:
+                _start_refresh(*job)
+            except Exception:  # noqa: BLE001 - the answer is made; the next reader retries
+                logger.exception("starting the recount of %s failed", job[0])
+                cache.delete(f"{job[0]}:refresh")
 
 
 @contextlib.contextmanager

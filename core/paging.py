@@ -11,8 +11,8 @@ from django.db.models import F, OrderBy
 
 
 class KeysFirstPaginator(Paginator):
-    """A Paginator that reads a page in two steps, in one query: the primary keys of the
-    page's rows (the filters and the order, nothing else: an index can answer it), then
+    """A Paginator that reads a page in two steps, in one query (two with `keys`): the
+    primary keys of the page's rows (the filters and the order, nothing else: an index can answer it), then
     those rows with everything they show.
 
     A deep page (`?page=2000`) skips its OFFSET over keys rather than over rows joined to
@@ -24,7 +24,7 @@ class KeysFirstPaginator(Paginator):
     `read(queryset, keys)`, if given, reads a page's rows its own way, e.g. as tuples of
     the columns the page shows: `keys` is the list's queryset of the page's primary keys
     (`queryset.values("pk")[bottom:top]`); the count and the keys come from the list's
-    own queryset, so they carry none of the joins the rows need.
+    own queryset (or from `keys`, below), so they carry none of the joins the rows need.
 
     `partitions` maps a sort key on a joined column with few values (`verdict__code`) to
     those values. A list sorted first on such a key is read one value at a time
@@ -36,7 +36,9 @@ class KeysFirstPaginator(Paginator):
     that reads fewer tables (the published incidents newest first, from the verdicts'
     own index: front.views.visits.incident_keys): the page's keys are sliced from it in a
     query of their own (as a subquery of the rows' read, PostgreSQL planned a scan of
-    every incident), and the rows still read from the list's queryset.
+    every incident), and the rows still read from the list's queryset. The keys, the
+    rows and the count are then three statements: a write committed between them can
+    shift a row by one page, as between two page loads.
     """
 
     def __init__(

@@ -4,7 +4,8 @@ A list counts its rows only up to a limit (`ROW_LIMIT`, or as far as the page as
 reaches): past it the page says "more than 10,000 results" and offers the next page
 rather than a last one. Page numbers go as deep as `MAX_PAGES`; a reader who needs rows
 beyond narrows the filters or reverses the sort. A page's rows are found by their ids
-first (one subquery reading only what the order and the filters need), then read with
+first (one subquery reading only what the order and the filters need; for the
+unfiltered incidents, a query of their own on the verdicts' index), then read with
 their joins: the skipped rows of a deep page are never joined.
 
 Every address stays a plain `?page=N` link: the same page for every reader.

@@ -200,7 +200,7 @@ _VISIT_COLUMNS = """
     er.requested_at, er.reason, vd.rule_version,
     v.host_control, cb.iso3,
     v.expected_verdict, v.withdrawal_note, vd.reasons,
-    vd.inputs_fingerprint, {fingerprint}, vd.visit_start, vd.visit_published
+    vd.inputs_fingerprint, {fingerprint}
 """
 # The digest of a verdict's inputs (Verdict.inputs_fingerprint): the visit's columns that
 # the rule reads, with the digests of its person's warrants, its host's timeline and its
@@ -371,28 +371,13 @@ def _evaluate_rows(cur, rows, facts: FactBook, cause, now) -> EvaluationStats:
                 and old_check == check
                 and list(old_warrants) == warrant_ids
                 and row[23] == compliance.RULE_VERSION
-                and (row[31], row[32]) == (row[5], row[11] == "verified")
             ):
                 if row[29] != fingerprint:
                     refreshed.append((visit_id, fingerprint))
                 continue
         # No prose is stored: readers render `reasons` in their language at read time
         # (Verdict.explanation_text); `explanation` stays blank.
-        # With copies of the visit's start and published state (Verdict.visit_start and
-        # .visit_published, kept by a trigger between evaluations).
-        upserts.append(
-            (
-                visit_id,
-                verdict,
-                check,
-                warrant_ids,
-                reasons_json,
-                "",
-                fingerprint,
-                row[5],
-                row[11] == "verified",
-            )
-        )
+        upserts.append((visit_id, verdict, check, warrant_ids, reasons_json, "", fingerprint))
         if old_code != verdict.code or old_basis != verdict.basis or not same_reasons:
             why = {
                 "first": old_code is None,
@@ -472,20 +457,17 @@ def _write(upserts, history, now, first: bool = False) -> None:
         cur.execute(
             """
             INSERT INTO visits_verdict (visit_id, code, basis, would_have_been_bound, explanation, self_check,
-                                        reasons, inputs_fingerprint, visit_start, visit_published,
-                                        rule_version, computed_at)
+                                        reasons, inputs_fingerprint, rule_version, computed_at)
             SELECT u.visit_id, u.code, u.basis, u.would, u.explanation, u.self_check, u.reasons::jsonb,
-                   u.fingerprint, u.visit_start, u.visit_published, %b, %b
+                   u.fingerprint, %b, %b
             FROM unnest(%b::bigint[], %b::text[], %b::text[], %b::boolean[], %b::text[], %b::text[], %b::text[],
-                        %b::bigint[], %b::date[], %b::boolean[])
-                 AS u(visit_id, code, basis, would, explanation, self_check, reasons, fingerprint, visit_start,
-                      visit_published)
+                        %b::bigint[])
+                 AS u(visit_id, code, basis, would, explanation, self_check, reasons, fingerprint)
             ON CONFLICT (visit_id) DO UPDATE SET
                 code = EXCLUDED.code, basis = EXCLUDED.basis, reasons = EXCLUDED.reasons,
                 would_have_been_bound = EXCLUDED.would_have_been_bound, explanation = EXCLUDED.explanation,
                 self_check = EXCLUDED.self_check, rule_version = EXCLUDED.rule_version,
-                computed_at = EXCLUDED.computed_at, inputs_fingerprint = EXCLUDED.inputs_fingerprint,
-                visit_start = EXCLUDED.visit_start, visit_published = EXCLUDED.visit_published
+                computed_at = EXCLUDED.computed_at, inputs_fingerprint = EXCLUDED.inputs_fingerprint
             """,
             [
                 compliance.RULE_VERSION,
@@ -498,8 +480,6 @@ def _write(upserts, history, now, first: bool = False) -> None:
                 [u[2] for u in upserts],
                 [u[4] for u in upserts],
                 [u[6] for u in upserts],
-                [u[7] for u in upserts],
-                [u[8] for u in upserts],
             ],
         )
         cur.execute(
@@ -532,19 +512,9 @@ def _copy(upserts, history, now) -> None:
     with _bound_cursor() as cur:
         with cur.copy(
             "COPY visits_verdict (visit_id, code, basis, would_have_been_bound, explanation, self_check, "
-            "reasons, inputs_fingerprint, visit_start, visit_published, rule_version, computed_at) FROM STDIN"
+            "reasons, inputs_fingerprint, rule_version, computed_at) FROM STDIN"
         ) as copy:
-            for (
-                visit_id,
-                verdict,
-                check,
-                _w,
-                reasons_json,
-                explanation,
-                fingerprint,
-                start,
-                published,
-            ) in upserts:
+            for visit_id, verdict, check, _w, reasons_json, explanation, fingerprint in upserts:
                 copy.write_row(
                     (
                         visit_id,
@@ -555,8 +525,6 @@ def _copy(upserts, history, now) -> None:
                         check,
                         reasons_json,
                         fingerprint,
-                        start,
-                        published,
                         rule,
                         now,
                     )

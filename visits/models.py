@@ -358,10 +358,12 @@ class Verdict(models.Model):
             "re-evaluation skips the visits whose digest did not change. Empty: not yet known."
         ),
     )
-    # Copies of two of the visit's columns, written with the verdict and kept equal to them
-    # by a trigger on visits_visit (migration 0021), in the same statement as the visit's
-    # change: the incidents list, newest first, reads a page's keys from one index of this
-    # table alone (visits_verdict_incident_start; front.views.visits.incident_keys).
+    # Copies of two of the visit's columns, kept equal to them by triggers (migration
+    # 0021): a new verdict takes them from its visit, whoever inserts it, and a change to
+    # the visit updates them in the same statement. The incidents list, newest first,
+    # reads a page's keys from one index of this table alone (visits_verdict_incident_start,
+    # migration 0022; front.views.visits.incident_keys). Whatever is assigned here is
+    # replaced by the visit's values when the row is inserted.
     visit_start = models.DateField(
         null=True, blank=True, editable=False, help_text="The visit's start (a copy)."
     )
@@ -389,7 +391,7 @@ class Verdict(models.Model):
             # The visits with a verdict (incidents: non_compliance), by id: see Visit's
             # `visits_visit_published_tally`.
             models.Index(fields=["code", "visit"], name="visits_verdict_code_visit"),
-            # (Migration 0021 adds visits_verdict_incident_start, built CONCURRENTLY: the
+            # (Migration 0022 adds visits_verdict_incident_start, built CONCURRENTLY: the
             # published incidents by (visit_start DESC NULLS LAST, visit_id), the incidents
             # list's default order.)
         ]

@@ -215,9 +215,9 @@ def incident_keys():
     orders them (start DESC NULLS LAST, then id), read from the verdicts alone.
 
     Each verdict carries copies of its visit's start and published state, kept equal to
-    the visit's by a trigger (Verdict.visit_start, .visit_published; migration 0021), and
-    the partial index visits_verdict_incident_start holds the published incidents in
-    this order: a deep page (`?page=2000`, 100,000 keys in at 1M visits) skips its offset
+    the visit's by triggers (Verdict.visit_start, .visit_published; migration 0021), and
+    the partial index visits_verdict_incident_start (0022) holds the published incidents
+    in this order: a deep page (`?page=2000`, 100,000 keys in at 1M visits) skips its offset
     in that index instead of looking every incident's visit up. Returns a queryset of ids.
     """
     return (

@@ -47,23 +47,45 @@ def test_every_verdict_carries_its_visits_start_and_published_state(seeded):
     assert mismatches() == []
 
 
-@pytest.mark.parametrize("first", [True, False], ids=["first pass (COPY)", "upsert"])
-def test_an_evaluation_writes_the_copies_with_the_verdict(seeded, first):
+def test_a_first_pass_writes_the_copies_with_the_verdicts(seeded):
     ids = list(Visit.objects.filter(start__isnull=False).values_list("pk", flat=True)[:20])
-    if first:
-        Verdict.objects.filter(visit_id__in=ids).delete()
+    Verdict.objects.filter(visit_id__in=ids).delete()
+    flagging.evaluate_visits(ids, cause="test")
+    assert Verdict.objects.filter(visit_id__in=ids).count() == len(ids)
+    assert mismatches() == []
+
+
+@pytest.mark.parametrize("writer", ["ORM", "SQL without the columns", "SQL with wrong ones"])
+def test_a_verdict_inserted_any_way_takes_the_copies_from_its_visit(seeded, writer):
+    """Whoever inserts a verdict (the ORM, a script, a worker still running the code of
+    before the columns, during a deployment) cannot leave wrong copies."""
+    visit = Visit.objects.published().flagged().first()
+    verdict = Verdict.objects.get(visit=visit)
+    Verdict.objects.filter(visit=visit).delete()
+    if writer == "ORM":
+        Verdict.objects.create(
+            visit=visit,
+            code=verdict.code,
+            basis=verdict.basis,
+            explanation="",
+            rule_version="test",
+            computed_at=verdict.computed_at,
+        )
     else:
-        # Stale copies (as no trigger leaves them): a re-evaluation that writes the
-        # verdict corrects them.
+        copies = (
+            ", visit_start, visit_published) VALUES (%s, %s, %s, '', '', '', '[]', now(), "
+            "'1900-01-01', false)"
+            if writer == "SQL with wrong ones"
+            else ") VALUES (%s, %s, %s, '', '', '', '[]', now())"
+        )
         with connection.cursor() as cur:
             cur.execute(
-                "UPDATE visits_verdict SET visit_start = '1900-01-01', "
-                "visit_published = NOT visit_published WHERE visit_id = ANY(%s)",
-                [ids],
+                "INSERT INTO visits_verdict (visit_id, code, basis, explanation, self_check, "
+                "rule_version, reasons, computed_at" + copies,
+                [visit.pk, verdict.code, verdict.basis],
             )
-        assert len(mismatches()) == len(ids)
-    flagging.evaluate_visits(ids, cause="test", force=True)
-    assert Verdict.objects.filter(visit_id__in=ids).count() == len(ids)
+    copied = Verdict.objects.get(visit=visit)
+    assert (copied.visit_start, copied.visit_published) == (visit.start, True)
     assert mismatches() == []
 
 
