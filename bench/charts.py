@@ -33,9 +33,9 @@ def fill_verdicts() -> None:
         cur.execute(
             """
             INSERT INTO visits_verdict (visit_id, code, basis, explanation, self_check,
-                                        rule_version, computed_at, reasons, visit_start, visit_published)
+                                        rule_version, computed_at, reasons)
             SELECT id, c.code, CASE WHEN c.code = 'non_compliance' THEN 'state_party' ELSE '' END,
-                   '', '', 'bench', now(), '[]'::jsonb, start, review_state = 'verified'
+                   '', '', 'bench', now(), '[]'::jsonb
             FROM visits_visit
             CROSS JOIN LATERAL (SELECT CASE
                 WHEN id % 20 = 0 THEN 'non_compliance'

@@ -89,12 +89,11 @@ def ensure_verdicts() -> int:
         cur.execute(
             f"""
             INSERT INTO visits_verdict (visit_id, code, basis, would_have_been_bound, explanation,
-                                        self_check, rule_version, computed_at, reasons,
-                                        visit_start, visit_published)
-            SELECT f.visit_id, f.code,
-                   CASE WHEN f.code = 'non_compliance' THEN 'state_party' ELSE '' END,
-                   NULL, %s, '', %s, now(), '[]'::jsonb, v.start, v.review_state = 'verified'
-            FROM {floor.FLOOR_TABLE} f JOIN visits_visit v ON v.id = f.visit_id
+                                        self_check, rule_version, computed_at, reasons)
+            SELECT visit_id, code,
+                   CASE WHEN code = 'non_compliance' THEN 'state_party' ELSE '' END,
+                   NULL, %s, '', %s, now(), '[]'::jsonb
+            FROM {floor.FLOOR_TABLE}
             """,
             [EXPLANATION, RULE_VERSION],
         )

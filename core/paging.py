@@ -12,8 +12,8 @@ from django.db.models import F, OrderBy
 
 class KeysFirstPaginator(Paginator):
     """A Paginator that reads a page in two steps, in one query (two with `keys`): the
-    primary keys of the page's rows (the filters and the order, nothing else: an index can answer it), then
-    those rows with everything they show.
+    primary keys of the page's rows (the filters and the order, nothing else: an index
+    can answer it), then those rows with everything they show.
 
     A deep page (`?page=2000`) skips its OFFSET over keys rather than over rows joined to
     their person, host and verdict; for the visits in their default order the keys come
