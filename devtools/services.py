@@ -3,6 +3,7 @@
 Standard library, redis-py and devtools/embedded.py only; no Django models.
 """
 
+import re
 import shutil
 import signal
 import socket
@@ -97,6 +98,33 @@ def with_database(url: str, number: int) -> str:
 
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, f"/{number}", parts.query, ""))
+
+
+def worker_redis_url(url: str, worker: str | None) -> str:
+    """The Redis database one pytest-xdist worker may use and empty: `url` itself for a
+    run without workers (`worker` None or "master"), else for worker gwN the database
+    N below `url`'s (gw0 keeps it, gw1 takes 14 when the tests' is 15), so that one
+    worker's `cache.clear()` (FLUSHDB) never removes another's keys.
+
+    Raises ValueError when `worker` is not gw<N> or when N exceeds the URL's number (a
+    database below 0 does not exist): run fewer workers or name a higher database.
+    """
+    from urllib.parse import urlsplit
+
+    if worker in (None, "", "master"):
+        return url
+    match = re.fullmatch(r"gw(\d+)", worker)
+    if match is None:
+        raise ValueError(f"not a pytest-xdist worker id: {worker!r}")
+    path = urlsplit(url).path.strip("/")
+    base = int(path) if path.isdigit() else 0
+    number = base - int(match[1])
+    if number < 0:
+        raise ValueError(
+            f"worker {worker} would need Redis database {number} below {url}: run at most "
+            f"{base + 1} workers, or name a higher database in ICCWATCH_TEST_REDIS_URL"
+        )
+    return with_database(url, number)
 
 
 def _free_port() -> int:

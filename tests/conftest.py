@@ -31,6 +31,8 @@ from django.test import override_settings
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from devtools.services import DEFAULT_TEST_REDIS_URL, worker_redis_url
+
 # A real Celery worker on a private Redis, for the tests that ask for `pipeline`.
 from tests.pipeline import (  # noqa: F401 - fixtures offered to every test module
     celery_logs,
@@ -72,9 +74,13 @@ def api_client():
 
 
 @pytest.fixture(scope="session")
-def test_redis_url():
-    """The Redis the tests may use and empty (`manage.py test` sets it, starting one if needed)."""
-    return os.environ.get("ICCWATCH_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+def test_redis_url(request):
+    """The Redis the tests may use and empty (`manage.py test` sets it, starting one if
+    needed); under pytest-xdist, a database of its own per worker (`worker_redis_url`)."""
+    worker_id = getattr(request.config, "workerinput", {}).get("workerid")
+    return worker_redis_url(
+        os.environ.get("ICCWATCH_TEST_REDIS_URL", DEFAULT_TEST_REDIS_URL), worker_id
+    )
 
 
 @pytest.fixture(scope="session")

@@ -9,9 +9,10 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 
+from devtools.management.commands.test import parallel
 from devtools.management.commands.up import DATASET
 from devtools.management.commands.up import Command as UpCommand
-from devtools.services import PrivateRedis, redis_answers, with_database
+from devtools.services import PrivateRedis, redis_answers, with_database, worker_redis_url
 from tests.running import run_manage
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,3 +94,34 @@ def test_a_private_redis_answers_while_it_runs_and_is_gone_after():
 
 def test_the_test_redis_url_keeps_the_server_and_changes_the_database():
     assert with_database("redis://:pw@cache:6380/0", 15) == "redis://:pw@cache:6380/15"
+
+
+def test_each_test_worker_empties_a_redis_database_of_its_own():
+    url = "redis://:pw@cache:6380/15"
+    assert worker_redis_url(url, None) == url
+    assert worker_redis_url(url, "master") == url
+    assert worker_redis_url(url, "gw0") == url
+    assert worker_redis_url(url, "gw1") == "redis://:pw@cache:6380/14"
+    assert worker_redis_url(url, "gw15") == "redis://:pw@cache:6380/0"
+    with pytest.raises(ValueError, match="run at most 16 workers"):
+        worker_redis_url(url, "gw16")
+    with pytest.raises(ValueError, match="not a pytest-xdist worker id"):
+        worker_redis_url(url, "worker-1")
+
+
+def test_the_test_command_runs_one_worker_per_cpu_unless_told_otherwise():
+    assert parallel([]) == ["-n", "auto"]
+    # The caller's own -n comes after, and wins.
+    assert parallel(["-n", "0", "tests/test_healthz.py"]) == ["-n", "auto"]
+    for off in (["-p", "no:xdist"], ["-pno:xdist"], ["--pdb"], ["--trace"]):
+        assert parallel(off) == [], off
+
+
+def test_the_test_command_runs_the_suite_in_worker_processes():
+    # A test without the database: a nested run must not create the test databases that
+    # this run's workers use.
+    result = run_manage(
+        "test", "tests/test_commands.py::test_each_test_worker_empties_a_redis_database_of_its_own"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"created: \d+/\d+ workers", result.stdout), result.stdout

@@ -10,6 +10,11 @@ and the command exits with pytest's exit code. The tests use the real services:
   and no Redis answers at REDIS_URL, CELERY_BROKER_URL or 127.0.0.1:6379, a private
   redis-server is started for the run, and the variable is set for the tests.
 - Celery: the integration tests start their own worker on that Redis.
+
+The tests run in parallel, one pytest-xdist worker process per CPU (`-n auto`), each
+on a test database (`test_<name>_gw<N>`) and a Redis database of its own; `-n 0` (or
+any other `-n`) after it on the command line overrides that, and `-p no:xdist` turns
+the plugin off.
 """
 
 import os
@@ -30,6 +35,16 @@ from devtools.services import (
 )
 
 NO_TESTS_COLLECTED = 5  # pytest.ExitCode.NO_TESTS_COLLECTED
+
+
+def parallel(pytest_args: list[str]) -> list[str]:
+    """The options that spread the run over pytest-xdist workers, one per CPU, placed
+    before the caller's own: a later `-n N` wins (argparse keeps the last), and none is
+    added when the caller turns the plugin off (`-p no:xdist`) or debugs (`--pdb`, which
+    needs the terminal; `--trace` too)."""
+    if any(arg in ("no:xdist", "-pno:xdist", "--pdb", "--trace") for arg in pytest_args):
+        return []
+    return ["-n", "auto"]
 
 
 class Command(BaseCommand):
@@ -81,7 +96,9 @@ class Command(BaseCommand):
             )
         try:
             code = subprocess.call(
-                [sys.executable, "-m", "pytest", *pytest_args], cwd=settings.BASE_DIR, env=env
+                [sys.executable, "-m", "pytest", *parallel(pytest_args), *pytest_args],
+                cwd=settings.BASE_DIR,
+                env=env,
             )
         except KeyboardInterrupt:
             code = 2
