@@ -1,6 +1,7 @@
 """The cast every test can call on: readers, staff and API clients, plus the seed data.
 
-The seed data is imported once per test run, not once per test or module:
+The seed data is imported once per test database (one per pytest-xdist worker
+process, see `manage.py test`), not once per test or module:
 
 - The first test that asks for `seeded` imports the dataset into the test database
   and commits it; it stays there for the tests after it.
@@ -201,7 +202,7 @@ def restore_seed_snapshot():
 
 @pytest.fixture(scope="session")
 def _committed_seed(request, django_db_setup, django_db_blocker, dataset_dir):
-    """Import the seed data into the test database once per run, committed, and keep a
+    """Import the seed data into the test database once per process, committed, and keep a
     snapshot of it for the transactional tests (see above)."""
     from django.db import connection
 

@@ -1,6 +1,7 @@
 """The two commands of the README: `manage.py up` prepares and serves the site, `manage.py test` runs pytest."""
 
 import io
+import os
 import re
 import shutil
 from pathlib import Path
@@ -9,7 +10,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 
-from devtools.management.commands.test import parallel
+from devtools.management.commands.test import MAX_WORKERS, needs_the_terminal, parallel
 from devtools.management.commands.up import DATASET
 from devtools.management.commands.up import Command as UpCommand
 from devtools.services import PrivateRedis, redis_answers, with_database, worker_redis_url
@@ -109,12 +110,67 @@ def test_each_test_worker_empties_a_redis_database_of_its_own():
         worker_redis_url(url, "worker-1")
 
 
-def test_the_test_command_runs_one_worker_per_cpu_unless_told_otherwise():
-    assert parallel([]) == ["-n", "auto"]
-    # The caller's own -n comes after, and wins.
-    assert parallel(["-n", "0", "tests/test_healthz.py"]) == ["-n", "auto"]
-    for off in (["-p", "no:xdist"], ["-pno:xdist"], ["--pdb"], ["--trace"]):
-        assert parallel(off) == [], off
+def test_the_test_command_runs_one_worker_per_core_unless_told_otherwise():
+    assert parallel([]) == parallel(["-x", "-k", "compliance", "tests/visits"])
+    assert parallel([]) == [
+        "-n",
+        "auto",
+        "--maxprocesses",
+        str(MAX_WORKERS),
+        "--max-worker-restart",
+        "0",
+    ]
+    # Whoever names an option of pytest-xdist chooses the workers.
+    for own in (
+        ["-n", "0"],
+        ["-n0"],
+        ["-n2", "tests/visits"],
+        ["--numprocesses=2"],
+        ["--dist", "no"],
+        ["--dist=loadfile"],
+        ["-p", "no:xdist"],
+        ["-pno:xdist"],
+    ):
+        assert parallel(own) == [], own
+    # What needs the terminal runs in this one: a worker's output goes nowhere.
+    for terminal in (
+        ["-s"],
+        ["-vs"],
+        ["--capture=no"],
+        ["--capture", "no"],
+        ["--pdb"],
+        ["--trace"],
+    ):
+        assert parallel(terminal) == [], terminal
+    for not_terminal in (["--capture=sys"], ["-v"], ["-rs"], ["-x", "-q"]):
+        assert not needs_the_terminal(not_terminal), not_terminal
+        assert parallel(not_terminal) == parallel([]), not_terminal
+
+
+def test_the_test_command_leaves_the_callers_cache_and_broker_out(tmp_path):
+    """Run with REDIS_URL and CELERY_BROKER_URL set, the tests still see neither: their
+    cache.clear() must not empty the caller's Redis, nor their tasks reach its broker."""
+    probe = tmp_path / "test_probe.py"
+    probe.write_text(
+        "import os\n\n"
+        "def test_probe():\n"
+        "    assert 'REDIS_URL' not in os.environ\n"
+        "    assert 'CELERY_BROKER_URL' not in os.environ\n"
+    )
+    dead = "redis://127.0.0.1:1/0"
+    result = run_manage(
+        "test",
+        "-n",
+        "0",
+        "-p",
+        "no:cacheprovider",
+        "--rootdir",
+        str(tmp_path),
+        str(probe),
+        env={**os.environ, "REDIS_URL": dead, "CELERY_BROKER_URL": dead},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout, result.stdout
 
 
 def test_the_test_command_runs_the_suite_in_worker_processes():
@@ -124,4 +180,5 @@ def test_the_test_command_runs_the_suite_in_worker_processes():
         "test", "tests/test_commands.py::test_each_test_worker_empties_a_redis_database_of_its_own"
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"created: \d+/\d+ workers", result.stdout), result.stdout
+    # "created: 2/2 workers" (one core: "1/1 worker").
+    assert re.search(r"created: \d+/\d+ workers?\b", result.stdout), result.stdout

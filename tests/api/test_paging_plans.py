@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from front.listing import order_by
 from front.views.visits import VISITS as SITE_VISITS
 from states.models import State
+from tests.plans import plan_of
 from visits.models import Visit
 from warrants.models import Person
 
@@ -30,24 +31,6 @@ def page_queries(client, url, params) -> list[str]:
         response = client.get(url, params)
     assert response.status_code == 200, response.content
     return [query["sql"] for query in captured.captured_queries]
-
-
-# Every way around an index made dear, incremental sorts included (PostgreSQL 18, the
-# embedded server, sorted the rows of another index on the page's second key).
-DEAR = ("enable_seqscan", "enable_bitmapscan", "enable_sort", "enable_incremental_sort")
-
-
-def plan_of(sql: str) -> str:
-    with connection.cursor() as cur:
-        # Statistics of the data as it is now, not as the tests before left them.
-        cur.execute("ANALYZE visits_visit, visits_verdict")
-        for setting in DEAR:
-            cur.execute(f"SET LOCAL {setting} = off")
-        cur.execute("EXPLAIN " + sql)
-        plan = "\n".join(row[0] for row in cur.fetchall())
-        for setting in DEAR:
-            cur.execute(f"RESET {setting}")
-    return plan
 
 
 def the_page_query(queries: list[str]) -> str:

@@ -5,19 +5,24 @@ and the command exits with pytest's exit code. The tests use the real services:
 
 - PostgreSQL: DATABASE_URL, or, when it is unset, the embedded server, which this
   command starts for the run (and stops after, unless another manage.py command
-  uses it); pytest-django creates and drops a `test_<name>` database on it.
+  uses it); pytest-django creates and drops the test databases on it (below).
 - Redis: ICCWATCH_TEST_REDIS_URL (default redis://127.0.0.1:6379/15). When it is unset
   and no Redis answers at REDIS_URL, CELERY_BROKER_URL or 127.0.0.1:6379, a private
-  redis-server is started for the run, and the variable is set for the tests.
+  redis-server is started for the run, and the variable is set for the tests. REDIS_URL
+  and CELERY_BROKER_URL themselves are not passed on: the tests' default cache is each
+  process's memory and their tasks run inline, whatever the caller's shell points at.
 - Celery: the integration tests start their own worker on that Redis.
 
-The tests run in parallel, one pytest-xdist worker process per CPU (`-n auto`), each
-on a test database (`test_<name>_gw<N>`) and a Redis database of its own; `-n 0` (or
-any other `-n`) after it on the command line overrides that, and `-p no:xdist` turns
-the plugin off.
+The tests run in parallel (`parallel()`): one pytest-xdist worker process per core, at
+most MAX_WORKERS, each with a test database (`test_<name>_gw<N>`) and a Redis database
+of its own (tests.conftest's `test_redis_url`). Any pytest-xdist option on the command
+line (`-n 0`, `-n 2`, `--dist ...`, `-p no:xdist`) leaves the choice to the caller, and
+what needs this terminal (`-s`, `--pdb`, `--trace`) runs in one process.
 """
 
+import itertools
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -37,14 +42,46 @@ from devtools.services import (
 NO_TESTS_COLLECTED = 5  # pytest.ExitCode.NO_TESTS_COLLECTED
 
 
+# Workers at most, whatever the machine: each empties a Redis database of its own, counted
+# down from ICCWATCH_TEST_REDIS_URL's (15, 14, 13, 12), and opens its own connections to
+# the embedded PostgreSQL (100 at most).
+MAX_WORKERS = 4
+# Options by which the caller chooses pytest-xdist's workers, or turns it off.
+XDIST_OPTIONS = (
+    "-n",
+    "--numprocesses",
+    "--maxprocesses",
+    "--max-worker-restart",
+    "--dist",
+    "--tx",
+    "-d",
+)
+
+
+def needs_the_terminal(args: list[str]) -> bool:
+    """Whether pytest's arguments turn capturing off (`-s`, `-vs`, `--capture=no`,
+    `--capture no`) or debug (`--pdb`, `--trace`): a worker's stdin and stdout go nowhere."""
+    for arg, following in itertools.pairwise([*args, None]):
+        if arg in ("--pdb", "--trace", "--capture=no") or re.fullmatch(r"-[vqxl]*s[vqxl]*", arg):
+            return True
+        if arg == "--capture" and following == "no":
+            return True
+    return False
+
+
 def parallel(pytest_args: list[str]) -> list[str]:
-    """The options that spread the run over pytest-xdist workers, one per CPU, placed
-    before the caller's own: a later `-n N` wins (argparse keeps the last), and none is
-    added when the caller turns the plugin off (`-p no:xdist`) or debugs (`--pdb`, which
-    needs the terminal; `--trace` too)."""
-    if any(arg in ("no:xdist", "-pno:xdist", "--pdb", "--trace") for arg in pytest_args):
+    """The pytest options that spread the run over worker processes, one per physical core
+    (pytest-xdist's `auto`), at most MAX_WORKERS, none restarted after a crash (a new one
+    would take another number, so another Redis database): `[]` when the caller names a
+    pytest-xdist option (XDIST_OPTIONS, in any spelling: `-n0`, `--numprocesses=2`), turns
+    the plugin off (`-p no:xdist`) or needs the terminal (`needs_the_terminal`)."""
+    for arg in pytest_args:
+        name = arg.split("=", 1)[0]
+        if name in XDIST_OPTIONS or re.fullmatch(r"-n\S+", arg) or arg.endswith("no:xdist"):
+            return []
+    if needs_the_terminal(pytest_args):
         return []
-    return ["-n", "auto"]
+    return ["-n", "auto", "--maxprocesses", str(MAX_WORKERS), "--max-worker-restart", "0"]
 
 
 class Command(BaseCommand):
@@ -89,6 +126,10 @@ class Command(BaseCommand):
                     f"Started a private redis-server for the tests on port {private_redis.port}."
                 )
             env["ICCWATCH_TEST_REDIS_URL"] = url
+        # Not the caller's cache nor broker: tests empty their cache (FLUSHDB) and expect
+        # their tasks inline (see the module's docstring).
+        for name in ("REDIS_URL", "CELERY_BROKER_URL"):
+            env.pop(name, None)
 
         if not shutil.which("chromium"):
             self.stdout.write(
