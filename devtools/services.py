@@ -133,6 +133,17 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _server_pid(url: str) -> int | None:
+    """The process id of the Redis server answering at `url`, or None when none answers."""
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        return int(client.info("server")["process_id"])
+    except (redis.RedisError, OSError, ValueError, KeyError):
+        return None
+
+
 class PrivateRedis:
     """A throwaway redis-server on a free local port, storing nothing on disk.
 
@@ -140,17 +151,32 @@ class PrivateRedis:
     and bring it back on the same port (the pipeline tests' Redis outages); `close()`
     stops it for good and removes its folder. Raises FileNotFoundError without
     redis-server on PATH, RuntimeError when it does not answer within 10 s.
+
+    The port is free when chosen, but another process (a parallel test worker's own
+    server) may take it before this one binds it: the server is only taken as started
+    when the one answering is this process (its INFO process_id), and a first start on a
+    port taken meanwhile is tried again on another, up to PORT_ATTEMPTS times.
     """
+
+    PORT_ATTEMPTS = 5
 
     def __init__(self, database: int = 15):
         self.executable = shutil.which("redis-server")
         if self.executable is None:
             raise FileNotFoundError("redis-server")
-        self.port = _free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/{database}"
+        self.database = database
         self.directory = tempfile.mkdtemp(prefix="iccwatch-redis-")
         self.process = None
-        self.start()
+        for attempt in range(1, self.PORT_ATTEMPTS + 1):
+            self.port = _free_port()
+            self.url = f"redis://127.0.0.1:{self.port}/{database}"
+            try:
+                self.start()
+                return
+            except RuntimeError:
+                if attempt == self.PORT_ATTEMPTS:
+                    shutil.rmtree(self.directory, ignore_errors=True)
+                    raise
 
     def start(self) -> None:
         self.process = subprocess.Popen(
@@ -170,9 +196,9 @@ class PrivateRedis:
             stdout=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 10
-        while not redis_answers(self.url):
+        while _server_pid(self.url) != self.process.pid:
             if self.process.poll() is not None or time.monotonic() > deadline:
-                self.close()
+                self.stop()
                 raise RuntimeError(f"redis-server did not start on port {self.port}")
             time.sleep(0.05)
 

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 
+from devtools import services
 from devtools.management.commands.test import MAX_WORKERS, needs_the_terminal, parallel
 from devtools.management.commands.up import DATASET
 from devtools.management.commands.up import Command as UpCommand
@@ -91,6 +92,28 @@ def test_a_private_redis_answers_while_it_runs_and_is_gone_after():
     finally:
         redis.close()
     assert not redis_answers(redis.url)
+
+
+@pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server on PATH")
+def test_a_private_redis_never_takes_over_a_server_that_won_its_port(monkeypatch):
+    """Two test workers may be handed the same free port: the second one's server fails to
+    bind it and another port is tried, rather than the first one's server being used."""
+    first = PrivateRedis()
+    try:
+        ports = iter([first.port])
+        real_free_port = services._free_port
+        monkeypatch.setattr(services, "_free_port", lambda: next(ports, None) or real_free_port())
+        second = PrivateRedis()
+        try:
+            assert second.port != first.port
+            assert second.process.poll() is None
+            assert services._server_pid(second.url) == second.process.pid
+            assert services._server_pid(first.url) == first.process.pid
+        finally:
+            second.close()
+        assert redis_answers(first.url)
+    finally:
+        first.close()
 
 
 def test_the_test_redis_url_keeps_the_server_and_changes_the_database():
