@@ -23,6 +23,7 @@ would spend most of an API test creating its users, and no test depends on its s
 """
 
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,16 @@ def test_redis_url(request):
     return worker_redis_url(
         os.environ.get("ICCWATCH_TEST_REDIS_URL", DEFAULT_TEST_REDIS_URL), worker_id
     )
+
+
+@pytest.fixture
+def dead_port():
+    """A local TCP port where nothing listens, for as long as the test runs: a socket is
+    bound to it and kept open without listening, so a connection there is refused, and no
+    other process (a parallel test worker's server) can take the port meanwhile."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield held.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,6 @@ The tests point the default connection at a local port where nothing listens (a 
 PostgreSQL: connecting is refused at once), then put the real settings back.
 """
 
-import socket
-
 import pytest
 from django.db import connections
 from django.test import Client
@@ -16,18 +14,12 @@ from core.unavailable import RETRY_AFTER_SECONDS
 DATABASE_WORDS = ("connection", "refused", "127.0.0.1", "psycopg", "OperationalError", "server")
 
 
-def _dead_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]  # closed again on exit: nothing listens there
-
-
 @pytest.fixture
-def closed_database(django_db_blocker):
+def closed_database(django_db_blocker, dead_port):
     """Every new connection goes to a port where no PostgreSQL listens."""
     connection = connections["default"]
     saved = dict(connection.settings_dict)
-    port = _dead_port()
+    port = dead_port
     with django_db_blocker.unblock():
         connection.close()
         connection.settings_dict.update(HOST="127.0.0.1", PORT=str(port))

@@ -3,7 +3,6 @@ and through a Redis outage (per process); CORS."""
 
 import itertools
 import shutil
-import socket
 import threading
 import time
 import uuid
@@ -166,12 +165,6 @@ def test_the_wait_is_drfs_and_the_same_in_redis_and_in_memory(throttle_cache):
 # --- A Redis outage ---------------------------------------------------------------------
 
 
-def _dead_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]  # closed again on exit: nothing listens there
-
-
 def redis_cache(settings, url):
     settings.CACHES = {
         "default": {
@@ -186,8 +179,8 @@ def redis_cache(settings, url):
     return cache
 
 
-def test_the_limits_hold_when_redis_is_down(seeded, low_rates, settings):
-    cache = redis_cache(settings, f"redis://127.0.0.1:{_dead_port()}/0")
+def test_the_limits_hold_when_redis_is_down(seeded, low_rates, settings, dead_port):
+    cache = redis_cache(settings, f"redis://127.0.0.1:{dead_port}/0")
     assert cache.get("anything") is None  # the page cache still fails open
     client = anonymous_client()
     assert statuses(client, 3) == [200, 200, 200]

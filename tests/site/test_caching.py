@@ -1,7 +1,6 @@
 """Validators, revalidation, the security policy, and a cache that fails open."""
 
 import re
-import socket
 
 import pytest
 from django.core.cache import caches
@@ -81,17 +80,11 @@ def test_pages_allow_only_the_site_itself(reader, seeded, url):
         assert asset.startswith("/static/")
 
 
-def _dead_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]  # closed again on exit: nothing listens there
-
-
-def test_the_site_renders_when_redis_is_down(reader, seeded):
+def test_the_site_renders_when_redis_is_down(reader, seeded, dead_port):
     dead = {
         "default": {
             "BACKEND": "core.cache.FailOpenRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{_dead_port()}/0",
+            "LOCATION": f"redis://127.0.0.1:{dead_port}/0",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
     }
