@@ -164,7 +164,6 @@ class PrivateRedis:
         self.executable = shutil.which("redis-server")
         if self.executable is None:
             raise FileNotFoundError("redis-server")
-        self.database = database
         self.directory = tempfile.mkdtemp(prefix="iccwatch-redis-")
         self.process = None
         for attempt in range(1, self.PORT_ATTEMPTS + 1):

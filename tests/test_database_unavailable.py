@@ -19,12 +19,11 @@ def closed_database(django_db_blocker, dead_port):
     """Every new connection goes to a port where no PostgreSQL listens."""
     connection = connections["default"]
     saved = dict(connection.settings_dict)
-    port = dead_port
     with django_db_blocker.unblock():
         connection.close()
-        connection.settings_dict.update(HOST="127.0.0.1", PORT=str(port))
+        connection.settings_dict.update(HOST="127.0.0.1", PORT=str(dead_port))
         try:
-            yield port
+            yield dead_port
         finally:
             connection.close()
             connection.settings_dict.clear()

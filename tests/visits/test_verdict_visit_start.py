@@ -1,9 +1,8 @@
 """The verdict's copies of its visit's start and published state (Verdict.visit_start,
 Verdict.visit_published; migration 0021): taken from the visit by a trigger on every
 verdict inserted, kept equal to the visit's columns by another whatever writes the visit,
-and the unfiltered incidents list,
-newest first, read from them (issue 12: a deep page of the incidents joined 268,000 of
-them to their visits at 1M visits, 640–780 ms)."""
+and the unfiltered incidents list, newest first, read from them (issue 12: a deep page of
+the incidents joined 268,000 of them to their visits at 1M visits, 640–780 ms)."""
 
 import datetime
 
