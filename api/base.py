@@ -39,6 +39,7 @@ from api.filters import (
     facets_from,
     facets_of,
     reject_empty_parameters,
+    reject_repeated_parameters,
     reject_unknown_parameters,
 )
 from api.formats import CSVRenderer, JSONRenderer, csv_columns, flat_row
@@ -274,6 +275,7 @@ class PublicReadMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         reject_empty_parameters(request)
+        reject_repeated_parameters(request, getattr(self, "filterset_class", None))
         if self.action == "list":
             reject_unknown_parameters(request, self.known_parameters())
         # `?lang=` (validated here: a 400 before the data is read) wins over Accept-Language.
@@ -380,6 +382,9 @@ class PublicReadMixin:
             self.paginator.paginate_queryset(
                 queryset, request, view=self
             )  # checks ?page= and ?page_size=
+            # A feed streams from its cursor on (api.paging.IncidentFeedPagination).
+            if hasattr(self.paginator, "export_queryset"):
+                queryset = self.paginator.export_queryset(queryset, request)
         # Connect now: an unreachable database is a 503 (core/unavailable.py), not a cut stream.
         connection.ensure_connection()
         language = translation.get_language()
@@ -689,7 +694,10 @@ is a `406`, before anything is filed.
 way a reader means them, ranked, each with the reason it was found.
 
 **Errors**: every 4xx (and 503) has the body
-`{"error": {"code": "...", "message": "...", "fields": {"param": ["..."]}}}`.
+`{"error": {"code": "...", "message": "...", "fields": {"param": ["..."]}}}`, in English
+whatever language was asked for (`Content-Language: en`). A filter that names nothing
+(`?host=`, `?host=,`) and a parameter that takes one value given twice (`?page=1&page=2`)
+are `400 invalid_filter`, never the whole list or a guess.
 
 **Caching**: every GET has an `ETag`; send it back in `If-None-Match` to get `304 Not
 Modified` when nothing changed.

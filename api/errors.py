@@ -164,6 +164,8 @@ def api_exception_handler(exc, context):
     if code == "invalid" and response.status_code == status.HTTP_404_NOT_FOUND:
         code = "not_found"
     response.data = error_body(code, message, fields)
+    # Error messages are English, whatever language the data would have been in.
+    response["Content-Language"] = "en"
     existing = getattr(exc, "existing_url", None)
     if existing:
         response.data["existing"] = existing

@@ -6,6 +6,9 @@ own generic views (DEFAULT_FILTER_BACKENDS), so this module must not import them
 
 import django_filters
 from django.core.validators import MaxLengthValidator, RegexValidator
+from django.db.models import F
+from django.utils import translation
+from django_filters.constants import EMPTY_VALUES
 from django_filters.rest_framework import DjangoFilterBackend
 
 from api.errors import InvalidFilter
@@ -17,6 +20,7 @@ from core.filters import (
     requested_facets,
     unknown_parameters,
 )
+from core.names import sort_name
 
 # Query parameters that name a dataset identifier, checked as the schema documents them
 # (api.base.slug_parameter, iso3_parameter): a value that cannot be one is a 400, not an
@@ -38,14 +42,53 @@ IDENTIFIER_PARAMETERS = {
 }
 
 
+def _holds_no_value(value: str) -> bool:
+    """'' , ' ', ',' or ' , ': a value that names nothing once split on commas and stripped
+    (the lists read `?host=MNG,TJK` as two values, so `?host=,` is none)."""
+    return not value.replace(",", " ").strip()
+
+
 def reject_empty_parameters(request) -> None:
-    """`?situation=` is a client error (400 `invalid_filter`), not the parameter left out."""
+    """`?situation=`, `?host=,` or `?person=%20` is a client error (400 `invalid_filter`),
+    not the parameter left out: a filter that names nothing never answers the whole list."""
     empty = sorted(
-        name for name, values in request.query_params.lists() if any(v == "" for v in values)
+        name
+        for name, values in request.query_params.lists()
+        if any(_holds_no_value(v) for v in values)
     )
     if empty:
         raise InvalidFilter(
-            {name: ["This parameter is empty: give it a value, or leave it out."] for name in empty}
+            {
+                name: [
+                    "This parameter is empty (or holds only commas and spaces): "
+                    "give it a value, or leave it out."
+                ]
+                for name in empty
+            }
+        )
+
+
+def _repeatable(filterset_class, name: str) -> bool:
+    """Whether `name` may be given several times: the multi-valued filters (`?host=MNG&host=TJK`,
+    core.filters.RepeatableCSVField), the ordering and `facets`."""
+    if name == FACETS:
+        return True
+    found = getattr(filterset_class, "base_filters", {}).get(name)
+    field_class = getattr(found, "field_class", None)
+    return isinstance(field_class, type) and issubclass(field_class, RepeatableCSVField)
+
+
+def reject_repeated_parameters(request, filterset_class) -> None:
+    """`?page=1&page=2` or `?page_size=5&page_size=300` is a 400 `invalid_filter`: a parameter
+    that takes one value is never read from the last of several."""
+    repeated = sorted(
+        name
+        for name, values in request.query_params.lists()
+        if len(values) > 1 and not _repeatable(filterset_class, name)
+    )
+    if repeated:
+        raise InvalidFilter(
+            {name: ["This parameter takes one value: give it once."] for name in repeated}
         )
 
 
@@ -104,10 +147,36 @@ class ApiOrderingFilter(django_filters.OrderingFilter):
     base_field_class = RepeatableCSVField
 
     def filter(self, qs, value):
-        qs = super().filter(qs, value)
-        if value:
-            qs = qs.order_by(*qs.query.order_by, "pk")
-        return qs
+        """Order by the chosen keys, then the primary key. A missing value (an undated visit's
+        `start`) comes last in either direction, as on the site (front.listing.order_by):
+        PostgreSQL would put it first in a descending order."""
+        terms = []
+        for param in value or ():
+            if param in EMPTY_VALUES:
+                continue
+            ordering = self.get_ordering_value(param)
+            path = ordering.lstrip("-")
+            # A list's own names sort as a reader expects, accents and case folded
+            # ("Côte d'Ivoire" before "Croatia"), as on the site (core.names.sort_name).
+            expression = sort_name(path) if path == "name" else F(path)
+            if ordering.startswith("-"):
+                nulls_last = _nullable(qs.model, path)
+                terms.append(expression.desc(nulls_last=True) if nulls_last else expression.desc())
+            else:
+                terms.append(expression.asc())
+        return qs.order_by(*terms, "pk") if terms else qs
+
+
+def _nullable(model, path: str) -> bool:
+    """Whether the field at `path` (`person__name`) may be NULL, following its relations."""
+    for part in path.split("__"):
+        field = model._meta.get_field(part)
+        if field.null:
+            return True
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return False
 
 
 class ApiFilterBackend(DjangoFilterBackend):
@@ -148,8 +217,10 @@ class ApiFilterBackend(DjangoFilterBackend):
         if booleans:
             raise InvalidFilter(booleans)
         if not filterset.is_valid():
-            raise InvalidFilter(
-                {name: list(messages) for name, messages in filterset.errors.items()}
-            )
+            # In English, as every message of the API is (Django's own, such as "Select a
+            # valid choice", would otherwise follow `?lang=fr` into an English sentence).
+            with translation.override("en"):
+                errors = {name: list(messages) for name, messages in filterset.errors.items()}
+            raise InvalidFilter(errors)
         view.applied_filterset = filterset  # for ?facets= (api.base)
         return filterset.qs

@@ -10,6 +10,7 @@ from django.db import connection, models
 from django.db.models import Func, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import GreaterThan, Lookup
+from django.utils import translation
 from django.utils.encoding import force_str
 from rest_framework import pagination
 from rest_framework.response import Response
@@ -73,7 +74,11 @@ class PagePagination(pagination.PageNumberPagination):
             self.django_paginator_class = functools.partial(
                 KeysFirstPaginator, read=read, partitions=getattr(view, "sort_partitions", None)
             )
-        return super().paginate_queryset(queryset, request, view)
+        # The API's error messages are English (its documentation's language), whatever the
+        # answer's: Django's "That page contains no results" would come in French under
+        # `?lang=fr`, inside an English sentence.
+        with translation.override("en"):
+            return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request) -> int:
         return page_size_from(request, self.page_size_query_param, self.page_size)
@@ -226,22 +231,30 @@ class IncidentFeedPagination(pagination.BasePagination):
             return view.feed_rows(keys)
         return queryset.filter(pk__in=keys).order_by(*self.ordering)
 
+    def after_cursor(self, queryset, position: tuple[int, int]):
+        """The settled incidents after `position` (xact_id, id), in feed order.
+
+        (flag_xact, flag_id) > position is a row comparison, which PostgreSQL reads as a
+        range of the index of flagging changes (visits_change_flag_position) starting right
+        after the cursor, so a page costs its own rows whatever its depth."""
+        return (
+            self.settled(queryset)
+            .filter(GreaterThan(Row("flag_xact", "flag_id"), Row(*(Value(v) for v in position))))
+            .order_by(*self.ordering)
+        )
+
+    def export_queryset(self, queryset, request):
+        """What the CSV streams: every settled incident after `?cursor=`, in feed order (the
+        rows the JSON pages would give one after the other, unpaginated)."""
+        return self.after_cursor(queryset, self.position_of(self.get_cursor(request)))
+
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         self.cursor = self.get_cursor(request)
         size = self.get_page_size(request)  # a bad page_size is a 400, even for CSV
         if _wants_everything(request):
             return None
-        position = Row(*(Value(value) for value in self.position_of(self.cursor)))
-        # (flag_xact, flag_id) > position: a row comparison, which PostgreSQL reads as a
-        # range of the index of flagging changes (visits_change_flag_position) starting
-        # right after the cursor, so a page costs its own rows whatever its depth.
-        keys = (
-            self.settled(queryset)
-            .filter(GreaterThan(Row("flag_xact", "flag_id"), position))
-            .order_by(*self.ordering)
-            .values("pk")[: size + 1]
-        )
+        keys = self.after_cursor(queryset, self.position_of(self.cursor)).values("pk")[: size + 1]
         rows = list(self.rows(queryset, keys, view))
         self.has_more = len(rows) > size
         self.page = rows[:size]
@@ -302,7 +315,7 @@ class IncidentFeedPagination(pagination.BasePagination):
                 "description": force_str(
                     "Position in the feed: the `flag_id` of the last incident you have, i.e. the last "
                     "page's `cursor` (0 or absent: from the first). The answer holds the incidents flagged after it, in the order they were "
-                    "recorded (by transaction, then flag_id)."
+                    "recorded (by transaction, then flag_id); as CSV, every one of them, unpaginated."
                 ),
                 "schema": {"type": "integer", "minimum": 0, "maximum": MAX_CURSOR},
             },

@@ -213,7 +213,8 @@ def facet_counts(
     reader would get by choosing that value instead (`?host=MNG&facets=host` still counts
     every host). One query per facet; a facet named `count_...` in FACETS is a method of
     the FilterSet taking the queryset (a value that is not a column, e.g. a state's
-    standing). Rows without a value (no verdict yet) are not counted.
+    standing). Rows without a value (no verdict yet) are not counted. A FilterSet with a
+    `facet_spec(name, spec)` method may replace a facet's column for the request.
 
     With a `limit`, a facet reads at most `limit` + 1 rows, and is None when there are
     more (a site menu then shows its choices without counts); `count_...` facets are
@@ -228,6 +229,9 @@ def facet_counts(
         others.pop(name, None)
         sub = cls(data=others, queryset=filterset.queryset, request=filterset.request)
         queryset = sub.qs if sub.is_valid() else filterset.qs
+        # A FilterSet may count a facet another way for this request (the API's visits as
+        # of a past day count the verdicts as they stood then).
+        spec = getattr(sub, "facet_spec", lambda name, spec: spec)(name, spec)
         if isinstance(spec, str) and spec.startswith("count_"):
             found = getattr(sub, spec)(queryset)
         else:

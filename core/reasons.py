@@ -49,6 +49,12 @@ def _state(ref: dict | str | None) -> str:
     return country_name(ref.get("iso3", ""), ref.get("name", ""))
 
 
+def situation_phrase(name: str) -> str:
+    """'situation in Ukraine' / 'situation « Ukraine »': a situation's name as a phrase in
+    the active language ("the situation in the State of Palestine" reads with its article)."""
+    return _situation(name)
+
+
 def _situation(name: str) -> str:
     """'situation in Ukraine' / 'situation « Ukraine »'."""
     local = situation_name(name)
@@ -148,15 +154,21 @@ def _visit(r: dict) -> dict:
 
 _CHAMBERS = (
     (
-        re.compile(r"^Pre-Trial Chamber ([IVX]+)$"),
+        re.compile(r"^(?:Pre-Trial Chamber|PTC) ([IVX]+)$"),
         lambda n: _("Pre-Trial Chamber %(number)s") % {"number": n},
     ),
     (
-        re.compile(r"^Trial Chamber ([IVX]+)$"),
+        re.compile(r"^(?:Trial Chamber|TC) ([IVX]+)$"),
         lambda n: _("Trial Chamber %(number)s") % {"number": n},
     ),
-    (re.compile(r"^Appeals Chamber$"), lambda n: _("Appeals Chamber")),
+    (re.compile(r"^(?:Appeals Chamber|AC)$"), lambda n: _("Appeals Chamber")),
 )
+
+
+def chamber_name(name: str) -> str:
+    """A Chamber as recorded ("PTC II", "Pre-Trial Chamber II", "Appeals Chamber") in full, in
+    the reader's language ("Chambre préliminaire II"); as recorded when not recognised."""
+    return _chamber(name)
 
 
 def _chamber(name: str) -> str:

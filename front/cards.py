@@ -33,7 +33,7 @@ from django.utils.translation import ngettext
 from PIL import Image, ImageDraw, ImageFont
 
 from compliance import state_facts
-from core.names import country_name, situation_name
+from core.names import country_name, elide, situation_name
 from states import status as treaty_status
 from states.models import State
 from visits.models import VerdictCode, Visit
@@ -266,11 +266,14 @@ def sharing(request: HttpRequest, kind: str, key: str, *, title: str, descriptio
     language = page_language()
     image = reverse(f"{kind}-card", kwargs={_ARG[kind]: key, "lang": language})
     embed = reverse(f"embed-{kind}", kwargs={_ARG[kind]: key})
-    alt = (
-        _("Card for %(name)s: standing under the Rome Statute today and visits by verdict")
-        if kind == "state"
-        else _("Card for %(name)s: status and visits by verdict")
-    ) % {"name": title}
+    alt = elide(
+        (
+            _("Card for %(name)s: standing under the Rome Statute today and visits by verdict")
+            if kind == "state"
+            else _("Card for %(name)s: status and visits by verdict")
+        )
+        % {"name": title}
+    )
     return {
         "social": {
             "title": title,

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from core import pagecache
-from core.names import format_date
+from core.names import elide, format_date
 from visits.models import VerdictCode, Visit
 
 # The verdict groups a chart stacks, in stacking order (bottom first), with the pattern
@@ -286,15 +286,32 @@ def _series(counts: dict[int | None, dict[str, int]]) -> list[Series]:
 
 
 def _sentence_of_counts(chart: Chart) -> str:
-    """'3 in total, most in 2024 (2).' — the chart's point in words for its description."""
+    """The chart's point in words for its description: '19 in total; the most in 2011, 2016,
+    2017 and 2025 (3 each).' Every year tied for the most is named; a chart whose visits are
+    all undated says so (it has no year to name)."""
     if not chart.total:
         return _("None is recorded.")
-    year, _row, peak = max(chart.rows, key=lambda r: (r[2], r[0]))
-    return ngettext(
-        "%(total)d in total; the most in %(year)d (%(peak)d).",
-        "%(total)d in total; the most in %(year)d (%(peak)d).",
-        chart.total,
-    ) % {"total": chart.total, "year": year, "peak": peak}
+    dated = [(year, total) for year, _counts, total in chart.rows if total]
+    if not dated:
+        return ngettext(
+            "%(total)d in total, without a known date.",
+            "%(total)d in total, none with a known date.",
+            chart.total,
+        ) % {"total": chart.total}
+    peak = max(total for _year, total in dated)
+    years = [str(year) for year, total in dated if total == peak]
+    if len(years) == 1:
+        return ngettext(
+            "%(total)d in total; the most in %(year)d (%(peak)d).",
+            "%(total)d in total; the most in %(year)d (%(peak)d).",
+            chart.total,
+        ) % {"total": chart.total, "year": int(years[0]), "peak": peak}
+    return _("%(total)d in total; the most in %(years)s and %(last)s (%(peak)d each).") % {
+        "total": chart.total,
+        "years": ", ".join(years[:-1]),
+        "last": years[-1],
+        "peak": peak,
+    }
 
 
 def incident_counts() -> dict[int | None, dict[str, int]]:
@@ -355,8 +372,10 @@ def trips_per_year(person) -> Chart:
     chart = _build("chart-trips", _("Trips per year, by verdict"), "", counts, _series(counts))
     chart.description = " ".join(
         (
-            _("%(person)s's recorded trips, by the year each began, stacked by verdict.")
-            % {"person": person.name},
+            elide(
+                _("%(person)s's recorded trips, by the year each began, stacked by verdict.")
+                % {"person": person.name}
+            ),
             _sentence_of_counts(chart),
         )
     )

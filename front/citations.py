@@ -102,7 +102,9 @@ class Citation:
                 "date": format_date(self.verdicts_as_of),
                 "version": self.rule_version,
             }
-        return _("No verdict yet, rule version %(version)s") % {"version": self.rule_version}
+        return _("No verdict on this page, rule version %(version)s") % {
+            "version": self.rule_version
+        }
 
     def text(self) -> str:
         """The citation as one line of text, for pasting into an article."""

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import F, QuerySet
@@ -167,10 +168,14 @@ def order_by(listing: Listing, key: str) -> list:
 
 
 def _nullable(listing: Listing, path: str) -> bool:
-    """Whether the sort key `path` (`person__name`) may be empty."""
+    """Whether the sort key `path` (`person__name`) may be empty (an annotation, such as a
+    list's `sort_name`, is taken as possibly empty)."""
     model = listing.queryset().model
     for part in path.split("__"):
-        field = model._meta.get_field(part)
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return True
         if field.null:
             return True
         if not field.is_relation:

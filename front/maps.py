@@ -8,6 +8,7 @@ visits as a timeline or a table.
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.names import elide
 from front import gazetteer, summaries, worldmap
 from visits.models import VerdictCode
 
@@ -73,7 +74,7 @@ def travel_map(person, visits) -> str | None:
         titles={iso3: "\n".join(lines) for iso3, lines in titles.items()},
         links={iso3: reverse("state", kwargs={"iso3": iso3}) for iso3 in classes},
         markers=markers,
-        label=_("Map of the recorded trips of %(person)s") % {"person": person.name},
+        label=elide(_("Map of the recorded trips of %(person)s") % {"person": person.name}),
         description=_(
             "Host states are shaded by the most serious verdict on a visit there; each dot is a trip, "
             "placed at its city when known. The travel timeline on this page lists the same trips."

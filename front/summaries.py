@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from compliance import StateFacts, partial_isoformat
+from compliance.facts import PRESENT_STATUSES
 from core import causes
 from core import reasons as rendering
-from core.names import country_name, format_date, situation_name
+from core.names import country_name, elide, format_date, situation_name
 from states import status as treaty_status
 
 
@@ -121,14 +122,17 @@ def incident_line(visit) -> str:
     """One line a journalist can scan: who, where, when, the obligation, what happened."""
     verdict = visit.verdict
     where = _(" in %(place)s") % {"place": place_words(visit.place)} if visit.place else ""
-    return _("%(host)s (bound: %(basis)s) hosted %(person)s%(where)s, %(dates)s: %(outcome)s.") % {
-        "host": state_name(visit.host),
-        "basis": verdict.get_basis_display(),
-        "person": visit.person.name,
-        "where": where,
-        "dates": visit_span_words(visit),
-        "outcome": visit.get_outcome_display(),
-    }
+    return elide(
+        _("%(host)s (bound: %(basis)s) hosted %(person)s%(where)s, %(dates)s: %(outcome)s.")
+        % {
+            "host": state_name(visit.host),
+            "basis": verdict.get_basis_display(),
+            "person": visit.person.name,
+            "where": where,
+            "dates": visit_span_words(visit),
+            "outcome": visit.get_outcome_display(),
+        }
+    )
 
 
 def early_warnings():
@@ -147,15 +151,18 @@ def early_warnings():
 def warning_line(visit) -> str:
     """'Vladimir Putin is expected in France (Paris), 2 March 2027: France will be bound (State Party).'"""
     where = _(" (%(place)s)") % {"place": place_words(visit.place)} if visit.place else ""
-    return _(
-        "%(person)s is expected in %(host)s%(where)s, %(dates)s: the host will be bound to arrest (%(basis)s)."
-    ) % {
-        "person": visit.person.name,
-        "host": state_name(visit.host),
-        "where": where,
-        "dates": visit_span_words(visit),
-        "basis": visit.verdict.get_basis_display(),
-    }
+    return elide(
+        _(
+            "%(person)s is expected in %(host)s%(where)s, %(dates)s: the host will be bound to arrest (%(basis)s)."
+        )
+        % {
+            "person": visit.person.name,
+            "host": state_name(visit.host),
+            "where": where,
+            "dates": visit_span_words(visit),
+            "basis": visit.verdict.get_basis_display(),
+        }
+    )
 
 
 def standing_sentence(name: str, facts: StateFacts | None, today: datetime.date) -> str:
@@ -289,7 +296,7 @@ def visit_tally(visits) -> VisitTally:
     rows = visits.order_by().values_list("verdict__code", "status").annotate(n=Count("pk"))
     for code, status, n in rows:
         total += n
-        if status in ("occurred", "transit"):
+        if status in PRESENT_STATUSES:
             hosted += n
         elif status in ("cancelled", "virtual"):
             called_off += n
@@ -324,8 +331,8 @@ def visits_by_year(visits) -> list[tuple[int, int, int]]:
 
 
 def visit_counts(field: str) -> tuple[str, str]:
-    """The published visits and incidents of every host (`field` "host") or person
-    ("person"), as two JSON objects {id: count} (ids without any left out), for
+    """The published visits (for a host, those it hosted: they took place) and incidents of
+    every host (`field` "host") or person ("person"), as two JSON objects {id: count} (ids without any left out), for
     `counted` to read: a summary of the lists of states and persons, recounted after
     writes (core.pagecache.summary)."""
     import json
@@ -337,7 +344,10 @@ def visit_counts(field: str) -> tuple[str, str]:
     published = Visit.objects.published().order_by()
     # Two queries, each read from indexes alone (`visits_visit_published_tally`, and
     # `visits_verdict_code_visit` for the incidents), not every visit and verdict row.
-    visits = published.values_list(field).annotate(n=Count("pk"))
+    # A state's visits are those it hosted (they took place: VisitTally.hosted, as its page
+    # counts them), not trips called off or announced; a person's are all their trips.
+    counted_visits = published.filter(status__in=PRESENT_STATUSES) if field == "host" else published
+    visits = counted_visits.values_list(field).annotate(n=Count("pk"))
     incidents = (
         published.filter(verdict__code=VerdictCode.NON_COMPLIANCE)
         .values_list(field)

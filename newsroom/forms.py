@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from compliance import Period
+from core.names import elide
 from newsroom import places
 from states.models import State
 from visits.models import HostControl, VisitOutcome, VisitStatus
@@ -156,8 +157,10 @@ class ReportForm(forms.Form):
         ):
             self.add_error(
                 "host",
-                _("This is %(person)s's own state: a visit to one's own state is not a visit.")
-                % {"person": person.name},
+                elide(
+                    _("This is %(person)s's own state: a visit to one's own state is not a visit.")
+                    % {"person": person.name}
+                ),
             )
         if data.get("controlled_by") and data.get("host_control") != HostControl.NONE:
             self.add_error(

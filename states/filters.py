@@ -10,7 +10,9 @@ from states.models import State
 
 class StateFilterSet(django_filters.FilterSet):
     name = django_filters.CharFilter(
-        field_name="name", lookup_expr="icontains", label="Name contains"
+        field_name="name",
+        lookup_expr="unaccent__icontains",
+        label="Name contains (accents and case ignored)",
     )
     status = AnyOfChoiceFilter(
         choices=treaty_status.Standing.choices,

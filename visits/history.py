@@ -100,6 +100,8 @@ MORE_FIELDS = {
     "decision_reference": pgettext_lazy("history field", "decision"),
     "signatory_count": pgettext_lazy("history field", "number of signatories"),
     "status_date": pgettext_lazy("history field", "status date"),
+    # A treaty event's date may be known only to the month or year.
+    "precision": pgettext_lazy("history field", "precision of the date"),
 }
 TEXT_LIMIT = 300
 

@@ -165,12 +165,13 @@ class Visit(models.Model):
             models.Index(fields=["start"], name="visits_visit_start"),
             models.Index(fields=["end"], name="visits_visit_end"),
             models.Index(fields=["updated_at"], name="visits_visit_updated_at"),
-            # The published visits' hosts and persons, by id: the lists' counts per state
-            # and per person read it alone (an index-only scan, joined by id to the
-            # verdicts' (code, visit) index for the incidents).
+            # The published visits' hosts, persons and statuses, by id: the lists' counts per
+            # state (visits hosted: those that took place) and per person read it alone (an
+            # index-only scan, joined by id to the verdicts' (code, visit) index for the
+            # incidents).
             models.Index(
                 fields=["id"],
-                include=["host", "person"],
+                include=["host", "person", "status"],
                 condition=Q(review_state="verified"),
                 name="visits_visit_published_tally",
             ),

@@ -25,8 +25,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 import compliance
 from compliance import UNSC_REFERRAL, state_facts
+from core.names import country_name, format_date
+from core.reasons import situation_phrase
 from states.status import PARTY, WITHDRAWING, WITHDRAWN, status_on
 
 
@@ -59,6 +63,7 @@ class Timeline:
     declarations: list[tuple[datetime.date, str, str]]  # (lodged, situation slug, situation name)
     # (adopted, situation slug, situation name, resolution): Security Council referrals binding it
     referrals: list[tuple[datetime.date, str, str, str]] = field(default_factory=list)
+    iso3: str = ""  # names the state in the reader's language
 
     @classmethod
     def of(cls, state) -> Timeline:
@@ -66,6 +71,7 @@ class Timeline:
         prefetched."""
         return cls(
             name=state.name,
+            iso3=state.iso3,
             events={e.kind: e.date for e in state.treaty_events.all()},
             declarations=sorted(
                 (d.lodged, d.situation.slug, d.situation.name) for d in state.declarations.all()
@@ -83,83 +89,97 @@ class Timeline:
 
 
 def treaty_status_on(timeline: Timeline, day: datetime.date) -> TreatyStatus:
-    """The state's status and obligations on `day`, with a sentence explaining them."""
+    """The state's status and obligations on `day`, with a sentence explaining them in the
+    active language (dates in words, the state and situations by their names in it):
+    Arts. 86, 89(1), 126, 127(1) and (2), 12(3), and the Council's Chapter VII resolutions."""
     facts = timeline.facts()
-    name, entry, effective = timeline.name, facts.entry_into_force, facts.withdrawal_effective
+    entry, effective = facts.entry_into_force, facts.withdrawal_effective
+    name = country_name(timeline.iso3, timeline.name) if timeline.iso3 else timeline.name
+    on = format_date(day)
     status = status_on(facts, day)
     obligations: list[Obligation] = []
 
     if status in (PARTY, WITHDRAWING):
         obligations.append(
-            Obligation(compliance.STATE_PARTY, "every ICC arrest warrant", since=entry)
+            Obligation(compliance.STATE_PARTY, _("every ICC arrest warrant"), since=entry)
         )
-        explanation = f"On {day} {name} was a State Party, bound since {entry} (Arts. 86, 89(1))."
+        explanation = _(
+            "On %(day)s %(state)s was a State Party, bound since %(entry)s (Arts. 86, 89(1))."
+        ) % {"day": on, "state": name, "entry": format_date(entry)}
         if status == WITHDRAWING:
-            explanation += (
-                f" It had notified its withdrawal on {facts.withdrawal_notified}; until the withdrawal "
-                f"takes effect on {effective} it remains a full party (Art. 127(1))."
-            )
+            explanation += " " + _(
+                "It had notified its withdrawal on %(notified)s; until the withdrawal takes "
+                "effect on %(effective)s it remains a full party (Art. 127(1))."
+            ) % {
+                "notified": format_date(facts.withdrawal_notified),
+                "effective": format_date(effective),
+            }
         else:
             effective = None
     elif status == WITHDRAWN:
         obligations.append(
             Obligation(
                 compliance.ART_127_2_RESIDUAL,
-                f"warrants issued before {effective}",
+                _("warrants issued before %(date)s") % {"date": format_date(effective)},
                 since=effective,
                 warrants_issued_before=effective,
             )
         )
-        explanation = (
-            f"On {day} {name} was no longer a State Party: its withdrawal took effect on {effective} "
-            f"(Art. 127(1)). It remains bound to arrest and surrender on warrants issued before "
-            f"{effective}, because a withdrawal does not discharge obligations that arose while it "
-            "was a party (Art. 127(2))."
-        )
+        explanation = _(
+            "On %(day)s %(state)s was no longer a State Party: its withdrawal took effect on "
+            "%(effective)s (Art. 127(1)). It remains bound to arrest and surrender on warrants "
+            "issued before %(effective)s, because a withdrawal does not discharge obligations "
+            "that arose while it was a party (Art. 127(2))."
+        ) % {"day": on, "state": name, "effective": format_date(effective)}
     else:
         effective = None
         if entry is not None and not facts.ever_party:
-            explanation = (
-                f"On {day} {name} was not a State Party: it withdrew its instrument before the "
-                "Statute entered into force for it, so it never became one."
-            )
+            explanation = _(
+                "On %(day)s %(state)s was not a State Party: it withdrew its instrument before "
+                "the Statute entered into force for it, so it never became one."
+            ) % {"day": on, "state": name}
         elif entry is not None and day < entry:
-            explanation = (
-                f"On {day} {name} was not yet a State Party: the Statute enters into force "
-                f"for it on {entry}."
-            )
+            explanation = _(
+                "On %(day)s %(state)s was not yet a State Party: the Statute enters into force "
+                "for it on %(entry)s."
+            ) % {"day": on, "state": name, "entry": format_date(entry)}
         else:
-            explanation = f"On {day} {name} was not a State Party to the Rome Statute."
+            explanation = _("On %(day)s %(state)s was not a State Party to the Rome Statute.") % {
+                "day": on,
+                "state": name,
+            }
 
     for lodged, slug, situation in timeline.declarations:
         if lodged <= day:
+            phrase = situation_phrase(situation)
             obligations.append(
                 Obligation(
                     compliance.ART_12_3_DECLARATION,
-                    f"warrants in the {compliance.situation_phrase(situation)}",
+                    _("warrants in the %(situation)s") % {"situation": phrase},
                     since=lodged,
                     situation=slug,
                 )
             )
-            explanation += (
-                f" By a declaration lodged on {lodged} it accepted the Court's jurisdiction over the "
-                f"{compliance.situation_phrase(situation)} and must cooperate for it (Art. 12(3))."
-            )
+            explanation += " " + _(
+                "By a declaration lodged on %(date)s it accepted the Court's jurisdiction over "
+                "the %(situation)s and must cooperate for it (Art. 12(3))."
+            ) % {"date": format_date(lodged), "situation": phrase}
     for adopted, slug, situation, resolution in timeline.referrals:
         if adopted <= day:
+            phrase = situation_phrase(situation)
             obligations.append(
                 Obligation(
                     UNSC_REFERRAL,
-                    f"warrants in the {compliance.situation_phrase(situation)}",
+                    _("warrants in the %(situation)s") % {"situation": phrase},
                     since=adopted,
                     situation=slug,
                 )
             )
-            explanation += (
-                f" By resolution {resolution}, adopted on {adopted} under Chapter VII, the Security "
-                f"Council decided that it shall cooperate fully with the Court in the "
-                f"{compliance.situation_phrase(situation)}."
-            )
+            explanation += " " + _(
+                "By resolution %(resolution)s, adopted on %(date)s under Chapter VII, the "
+                "Security Council decided that it shall cooperate fully with the Court in the "
+                "%(situation)s."
+            ) % {"resolution": resolution, "date": format_date(adopted), "situation": phrase}
     return TreatyStatus(
         on=day,
         status=status,

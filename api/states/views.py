@@ -235,7 +235,7 @@ class CouncilReferralFilterSet(django_filters.FilterSet):
         ),
         parameters=[
             iso3_parameter("state", "A state it binds (ISO 3166-1 alpha-3)."),
-            slug_parameter("situation", "Situation (slug), e.g. `darfur`."),
+            slug_parameter("situation", "Situation (slug), e.g. `darfur-sudan`."),
         ],
         examples=[examples.REFERRAL],
     ),

@@ -11,12 +11,71 @@ EXPLANATION = (
     "non-compliance on 2024-10-24 (Art. 87(7)) and referred it to the Assembly of States Parties. "
     "Sources: sputnikglobe.com; babel.ua."
 )
-# Illustrative: the keys and parameters are the rule's (compliance), rendered by core.reasons.
+# The reasons the rule gives Putin's visit to Mongolia (compliance.explanation documents
+# every key and parameter; core.reasons renders them), with two of its sources.
+_MONGOLIA_STATE = {"iso3": "MNG", "name": "Mongolia"}
 REASONS = [
-    {"key": "bound_state_party", "state": "MNG", "state_name": "Mongolia", "since": "2002-07-01"},
-    {"key": "warrant_in_force", "warrant": "vladimir-putin-2023-03-17", "on": "2024-09-02"},
-    {"key": "not_arrested", "person": "vladimir-putin", "start": "2024-09-02", "end": "2024-09-03"},
-    {"key": "finding", "decided": "2024-10-24", "referred_to_asp": True},
+    {
+        "key": "bound_state_party",
+        "state": _MONGOLIA_STATE,
+        "day": "2024-09-02",
+        "joined": "ratified",
+        "deposited": "2002-04-11",
+        "entry_into_force": "2002-07-01",
+        "withdrawal_effective": "",
+    },
+    {
+        "key": "warrant",
+        "person": "Vladimir Vladimirovich Putin",
+        "situation": "Ukraine",
+        "issued": "2023-03-17",
+        "made_public": "2023-03-17",
+        "day": "2024-09-02",
+        "start": "",
+        "end": "",
+        "uniform": True,
+        "ended": "",
+        "end_reason": "",
+        "notified": None,
+    },
+    {
+        "key": "visit",
+        "person": "Vladimir Vladimirovich Putin",
+        "state": _MONGOLIA_STATE,
+        "places": ["Ulaanbaatar"],
+        "start": "2024-09-02",
+        "end": "2024-09-03",
+        "status": "occurred",
+        "outcome": "not_arrested",
+        "conclusion": "non_compliance",
+    },
+    {
+        "key": "finding",
+        "decided": "2024-10-24",
+        "kind": "art_87_7",
+        "chamber": "PTC II",
+        "reference": "Finding under article 87(7) of the Rome Statute on the non-compliance by "
+        "Mongolia with the request by the Court to cooperate in the arrest and surrender of "
+        "Vladimir Vladimirovich Putin and referral to the Assembly of States Parties",
+        "referred_to_asp": True,
+        "referred_to_unsc": False,
+    },
+    {
+        "key": "sources",
+        "sources": [
+            {
+                "publisher": "babel.ua",
+                "date": "",
+                "url": "https://babel.ua/en/news/111999-icc-judges-mongolia-violated-the-rome-statute-when-it-did-not-arrest-putin",
+            },
+            {
+                "publisher": "pravda.com.ua",
+                "date": "",
+                "url": "https://www.pravda.com.ua/eng/news/2024/09/3/7473232/",
+            },
+        ],
+        "more": 0,
+    },
 ]
 MONGOLIA = {
     "url": f"{BASE}/visits/vladimir-putin-mng-2024-09-02/",
@@ -165,7 +224,30 @@ VISIT_REPORTED = OpenApiExample(
             "code": "pending",
             "label": "pending",
             "basis": None,
-            "reasons": [{"key": "not_verified"}],
+            "reasons": [
+                {
+                    "key": "pending",
+                    "person": "Vladimir Vladimirovich Putin",
+                    "state": {"iso3": "TJK", "name": "Tajikistan"},
+                    "places": ["Dushanbe"],
+                    "start": "2025-10-08",
+                    "end": "2025-10-10",
+                    "why": "not_verified",
+                    "changed_on": "",
+                    "imprecise_warrant": None,
+                },
+                {
+                    "key": "sources",
+                    "sources": [
+                        {
+                            "publisher": "Example News",
+                            "date": "2025-10-09",
+                            "url": "https://news.example.org/putin-dushanbe",
+                        }
+                    ],
+                    "more": 0,
+                },
+            ],
             "explanation": (
                 "No verdict yet on the reported visit of Vladimir Vladimirovich Putin to Dushanbe, Tajikistan on "
                 "2025-10-08–10: the report has not yet been verified by a reviewer. Sources: Example News."

@@ -58,7 +58,14 @@ class VisitVerdictSerializer(PlainReadMixin, serializers.Serializer):
         child=serializers.DictField(),
         allow_null=True,
         help_text="The rule's reasons as structured, language-neutral facts, as stored: each an object "
-        "with a `key` and its parameters (ISO dates, possibly partial; states as ISO 3166-1 alpha-3). "
+        'with a `key` and its parameters: dates as ISO strings, possibly partial (`2009-03`), `""` when '
+        "unknown or not applicable; a state as an object `{iso3, name}` (ISO 3166-1 alpha-3 and its "
+        "English name); a person and a situation by name. The keys, in the order a paragraph tells "
+        "them: obligation (`bound_state_party`, `bound_residual`, `bound_declaration`, `bound_referral`, "
+        "`never_party`, `not_party`, `not_yet_party`, `no_longer_party`, `not_bound`, `would_be_bound`, "
+        "`would_not_be_bound`), warrant (`warrant`, `no_warrant_in_force`, `warrant_sealed`), visit "
+        "(`visit`, `trip`, `no_control`), `justification`, `finding`, `no_standing_referral`, "
+        "`date_note`, `sources`, and `pending` or `withdrawn` for a visit without a verdict. "
         "`explanation` is their rendering. Empty for a verdict recorded before reasons were kept.",
     )
     explanation = serializers.CharField(

@@ -2,6 +2,8 @@
 
 import django_filters
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery, Value
+from django.http import HttpResponse
+from django.utils import translation
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
@@ -105,6 +107,13 @@ class VisitApiFilterSet(VisitFilterSet):
     class Meta(VisitFilterSet.Meta):
         fields = [*VisitFilterSet.Meta.fields, "as_of"]
 
+    def facet_spec(self, name: str, spec):
+        """With `as_of`, the verdict and basis facets count the verdicts as they stood that
+        day (the annotations filter_queryset adds), as the verdict and basis filters read them."""
+        if name in ("verdict", "basis") and self.is_valid() and self.form.cleaned_data.get(AS_OF):
+            return "verdict_as_of_code" if name == "verdict" else "verdict_as_of_basis"
+        return spec
+
     def filter_queryset(self, queryset):
         as_of = self.form.cleaned_data.get(AS_OF)
         if as_of is None:
@@ -170,7 +179,7 @@ class VisitTableMixin:
 
     def exporting(self) -> bool:
         renderer = getattr(self.request, "accepted_renderer", None)
-        return self.action == "list" and getattr(renderer, "format", None) == "csv"
+        return self.action in ("list", "retrieve") and getattr(renderer, "format", None) == "csv"
 
 
 def readable_visits():
@@ -275,6 +284,21 @@ class VisitViewSet(
                 Prefetch("verdict_changes", queryset=history, to_attr="history_rows")
             )
         return queryset
+
+    def retrieve(self, request, *args, **kwargs):
+        """One visit; as CSV, the one row of the visits table (the list's columns and
+        formats, as /visits.csv writes them), not the detail's fields flattened."""
+        if not self.exporting():
+            return super().retrieve(request, *args, **kwargs)
+        visit = self.get_object()
+        language = translation.get_language()
+        columns = self.export_table.names
+        response = HttpResponse(
+            "".join(tabular.csv_lines([self.export_row(visit, request, language)], columns)),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="iccwatch-visit-{visit.slug}.csv"'
+        return response
 
     def plain_rows(self) -> bool:
         """Whether this answer is a JSON page of current verdicts, whose rows VisitRows

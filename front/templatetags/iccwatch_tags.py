@@ -106,3 +106,34 @@ def get_status(statuses, iso3):
     It renders as its code ({{ s }}, for CSS classes) and has its translated {{ s.label }}.
     """
     return Standing(statuses.get(iso3, Standing.NON_PARTY))
+
+
+@register.filter
+def labelled_sources(sources):
+    """[(url, label)] for a list of core.models.Source, each URL once, in order.
+
+    The label is the publisher (the URL's host when none is recorded); sources that would
+    share a label are told apart by the last part of their address ("github.com:
+    persons.csv"), so a reader never sees two identical links."""
+    from urllib.parse import urlsplit
+
+    unique = list({s.url: s for s in sources}.values())
+    labels = [s.publisher or urlsplit(s.url).hostname or s.url for s in unique]
+    shared = {label for label in labels if labels.count(label) > 1}
+    result = []
+    for source, label in zip(unique, labels, strict=True):
+        if label in shared:
+            parts = urlsplit(source.url)
+            tail = parts.path.rstrip("/").rsplit("/", 1)[-1] or parts.query or source.url
+            label = f"{label}: {tail}"
+        result.append((source.url, label))
+    return result
+
+
+@register.filter
+def chamber(name):
+    """{{ finding.chamber|chamber }}: "PTC II" in full, in the reader's language ("Pre-Trial
+    Chamber II", "Chambre préliminaire II"; core.reasons.chamber_name)."""
+    from core.reasons import chamber_name
+
+    return chamber_name(name or "")

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from core import pagecache
 from core.locale import translate_path
-from core.names import country_name, format_date
+from core.names import collation_key, country_name, format_date
 from core.pagecache import cache_page_by_version
 from front import charts, sitemaps, summaries, worldmap
 from front import search as site_search
@@ -36,7 +36,7 @@ def status_map(
 ):
     """The home page's map (SVG or None) and its table: each state's standing today, incident hosts marked."""
     groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for iso3, name in sorted(names.items(), key=lambda item: item[1]):
+    for iso3, name in sorted(names.items(), key=lambda item: collation_key(item[1])):
         groups[statuses.get(iso3, treaty_status.NON_PARTY)].append((iso3, name))
     titles = {}
     for iso3, name in names.items():
@@ -71,7 +71,9 @@ def status_map(
     ]
     hosts = [
         (iso3, names.get(iso3, iso3), n)
-        for iso3, n in sorted(incident_hosts.items(), key=lambda i: names.get(i[0], i[0]))
+        for iso3, n in sorted(
+            incident_hosts.items(), key=lambda i: collation_key(names.get(i[0], i[0]))
+        )
     ]
     return svg, table, hosts
 

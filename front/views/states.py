@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from compliance import state_facts
 from core import pagecache
-from core.names import country_name, situation_name
+from core.names import country_name, situation_name, sort_name
 from core.pagecache import cache_page_by_version
 from front import cards, charts, citations, listing, maps, summaries
 from front.listing import Column, Listing
@@ -29,7 +29,11 @@ def _states_queryset():
     entry = TreatyEvent.objects.filter(
         state=OuterRef("pk"), kind=TreatyEventKind.ENTRY_INTO_FORCE
     ).values("date")[:1]
-    return State.objects.annotate(entry_into_force=Subquery(entry), **summaries.list_counts("host"))
+    return State.objects.annotate(
+        entry_into_force=Subquery(entry),
+        sort_name=sort_name("name"),
+        **summaries.list_counts("host"),
+    )
 
 
 def _state_row(state, request) -> dict:
@@ -54,11 +58,11 @@ STATES = Listing(
     filterset_class=StateFilterSet,
     queryset=_states_queryset,
     sorts={
-        "name": ("name",),
+        "name": ("sort_name",),
         "iso3": ("iso3",),
         "entry_into_force": ("entry_into_force",),
-        "visits": ("-visits_count", "name"),
-        "incidents": ("-incidents_count", "name"),
+        "visits": ("-visits_count", "sort_name"),
+        "incidents": ("-incidents_count", "sort_name"),
     },
     default_sort="name",
     columns=[
@@ -122,7 +126,7 @@ def state_detail(request, iso3: str):
     findings = list(
         Finding.objects.filter(state=state)
         .select_related("visit", "visit__person")
-        .prefetch_related("persons")
+        .prefetch_related("persons", "sources")
         .order_by("decided", "pk")
     )
     # Only a published visit is linked from a finding.

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from compliance import RULE_VERSION
 from core import roles
 from core.filters import select_widget
+from core.names import elide
 from core.pagecache import cache_page_by_version
 from front import citations, listing, summaries
 from front.corrections import correction_lines
@@ -138,11 +139,11 @@ def _visit_title_words(words: dict[str, str], cleaned: dict) -> tuple[str, set[s
     """ "Visits to Mongolia by Vladimir Putin, 2024": host, person and dates in one phrase."""
     names = {"host": words.get("host"), "person": words.get("person")}
     if names["host"] and names["person"]:
-        head = _("Visits to %(host)s by %(person)s") % names
+        head = elide(_("Visits to %(host)s by %(person)s") % names)
     elif names["host"]:
         head = _("Visits to %(host)s") % names
     elif names["person"]:
-        head = _("Visits by %(person)s") % names
+        head = elide(_("Visits by %(person)s") % names)
     else:
         head = _("Visits")
     return _with_dates(head, words, cleaned)
@@ -285,7 +286,9 @@ def visit_detail(request, slug: str):
     )
     verdict = summaries.verdict_of(visit)
     sources = cited_sources(visit)
-    findings = list(Finding.objects.filter(visit=visit).order_by("decided", "pk"))
+    findings = list(
+        Finding.objects.filter(visit=visit).prefetch_related("sources").order_by("decided", "pk")
+    )
     history = list(visit.verdict_changes.order_by("changed_at", "id"))
     for change in history:
         change.visit = visit  # the cause of a withdrawal quotes the visit's note

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from core import pagecache, tabular
 from core.filters import RepeatableCSVWidget, select_widget
-from core.names import format_date, situation_name
+from core.names import format_date, situation_name, sort_name
 from core.pagecache import cache_page_by_version
 from front import cards, charts, citations, listing, maps, summaries
 from front.listing import Column, Listing
@@ -35,7 +35,9 @@ def _persons_queryset():
         .values("n")
     )
     return Person.objects.select_related("situation", "nationality").annotate(
-        warrants_count=Coalesce(Subquery(warrants), 0), **summaries.list_counts("person")
+        warrants_count=Coalesce(Subquery(warrants), 0),
+        sort_name=sort_name("name"),
+        **summaries.list_counts("person"),
     )
 
 
@@ -97,11 +99,11 @@ PERSONS = Listing(
     filterset_class=PersonFilterSet,
     queryset=_persons_queryset,
     sorts={
-        "name": ("name",),
-        "situation": ("situation__name", "name"),
-        "status": ("status", "name"),
-        "visits": ("-visits_count", "name"),
-        "incidents": ("-incidents_count", "name"),
+        "name": ("sort_name",),
+        "situation": ("situation__name", "sort_name"),
+        "status": ("status", "sort_name"),
+        "visits": ("-visits_count", "sort_name"),
+        "incidents": ("-incidents_count", "sort_name"),
     },
     default_sort="name",
     columns=[
@@ -170,7 +172,11 @@ def _counts(person, trips):
 @cache_page_by_version
 def person_detail(request, slug: str):
     person = get_object_or_404(Person.objects.select_related("situation", "nationality"), slug=slug)
-    warrants = list(person.warrants.select_related("case").order_by("issued", "made_public", "pk"))
+    warrants = list(
+        person.warrants.select_related("case")
+        .prefetch_related("sources")
+        .order_by("issued", "made_public", "pk")
+    )
     trips = Visit.objects.published().filter(person=person)
     tally, warning_ids = person_counts(person)
     if tally.total <= LATEST_TRIPS:

@@ -177,6 +177,6 @@ def test_latex_special_characters_are_escaped_in_bibtex():
 def test_a_page_without_any_verdict_says_so():
     request = RequestFactory().get("/persons/someone/")
     citation = citations.cite(request, "Someone", verdicts_as_of=None)
-    assert f"No verdict yet, rule version {RULE_VERSION}" in citation.text()
+    assert f"No verdict on this page, rule version {RULE_VERSION}" in citation.text()
     [reference] = rispy.loads(citation.ris())
     assert "date" not in reference and reference["title"] == "Someone"

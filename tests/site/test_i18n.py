@@ -174,3 +174,35 @@ def test_every_message_is_translated_and_the_compiled_catalogue_is_current(tmp_p
             gettext.GNUTranslations(committed)._catalog
             == gettext.GNUTranslations(compiled)._catalog
         ), "locale/fr/LC_MESSAGES/django.mo is stale: run manage.py compilemessages"
+
+
+def test_french_pages_name_chambers_in_full_elide_de_and_date_changes_in_words(reader, seeded):
+    """What a French reader would correct: "PTC II" (Chambre préliminaire II), "visite de
+    Omar" (d'Omar), an untranslated field name and "Dec. 1, 2026, 9:16 p.m." on the Changes
+    page (written as the visit pages write a time: "1er décembre 2026, 21:17 UTC")."""
+    import re as regex
+
+    from core import names
+
+    visit = body(reader.get("/fr/visits/vladimir-putin-mng-2024-09-02/"))
+    # (A finding's notes, the researchers' own words, may still say "PTC II".)
+    assert "— Chambre préliminaire II" in visit and "— PTC II" not in visit
+    mongolia = body(reader.get("/fr/states/MNG/"))
+    assert "— Chambre préliminaire II" in mongolia and "— PTC II" not in mongolia
+    assert "Pre-Trial Chamber II" in body(reader.get("/states/MNG/"))
+    incidents = body(reader.get("/fr/"))
+    assert "de Omar" not in incidents and "de Osama" not in incidents
+    with translation.override("fr"):
+        assert names.elide("visite de Omar al-Bashir, de Hongrie") == (
+            "visite d'Omar al-Bashir, de Hongrie"
+        )
+        assert names.elide("Visites de Ahmad Harun") == "Visites d'Ahmad Harun"
+    with translation.override("en"):
+        assert names.elide("Map of de Omar") == "Map of de Omar"
+    import html
+
+    person = html.unescape(body(reader.get("/fr/persons/omar-al-bashir/")))
+    assert "d'Omar" in person and "de Omar" not in person
+    changes = body(reader.get("/fr/changes/"))
+    assert not regex.search(r"\b(a|p)\.m\.", changes)
+    assert regex.search(r"\d{1,2}(er)? \w+ \d{4}, \d\d:\d\d UTC", changes)

@@ -30,13 +30,14 @@ def csv_rows(response) -> list[dict]:
 
 
 def direct_counts(field: str) -> dict[str, tuple[int, int, int]]:
-    """{iso3 or slug: (published visits, incidents, warrants)} counted row by row."""
+    """{iso3 or slug: (published visits, incidents, warrants)} counted row by row; a
+    state's visits are those it hosted (they took place), as its page counts them."""
     counts = {}
     if field == "host":
         for state in StateModel.objects.all():
             visits = Visit.objects.published().filter(host=state)
             counts[state.iso3] = (
-                visits.count(),
+                visits.filter(status__in=["occurred", "transit"]).count(),
                 visits.filter(verdict__code=VerdictCode.NON_COMPLIANCE).count(),
                 0,
             )
@@ -156,7 +157,7 @@ def test_the_counts_are_read_from_indexes_alone(seeded, field):
     column = f"{field}_id"
     for sql in (visits, incidents):
         read = set(re.findall(r'"visits_visit"\."(\w+)"', sql))
-        assert read <= {"id", column, "review_state"}, sql
+        assert read <= {"id", column, "review_state", "status"}, sql
         assert '"visits_visit"."review_state" = \'verified\'' in sql, sql
     assert set(re.findall(r'"visits_verdict"\."(\w+)"', incidents)) <= {"visit_id", "code"}
     with connection.cursor() as cursor:
@@ -167,6 +168,29 @@ def test_the_counts_are_read_from_indexes_alone(seeded, field):
         indexes = dict(cursor.fetchall())
     tally = indexes["visits_visit_published_tally"]
     assert re.search(
-        r"\(id\) INCLUDE \(host_id, person_id\) WHERE .*review_state.*'verified'", tally
+        r"\(id\) INCLUDE \(host_id, person_id, status\) WHERE .*review_state.*'verified'", tally
     )
     assert "(code, visit_id)" in indexes["visits_verdict_code_visit"]
+
+
+def test_the_list_of_states_counts_the_visits_each_state_hosted_as_its_page_does(reader, seeded):
+    """Brazil's two trips were called off: the list said 2 visits hosted, its page 0. Both
+    now count the visits that took place (occurred or transit), and no state differs."""
+    from front.summaries import visit_tally
+    from states.models import State
+    from visits.models import Visit
+
+    listed = {
+        row["iso3"]: int(row["visits"])
+        for row in csv.DictReader(
+            io.StringIO(b"".join(reader.get("/states.csv").streaming_content).decode("utf-8-sig"))
+        )
+    }
+    hosted = {
+        s.iso3: visit_tally(Visit.objects.published().filter(host=s)).hosted
+        for s in State.objects.all()
+    }
+    assert listed == hosted
+    assert hosted["BRA"] == 0 and listed["MNG"] == hosted["MNG"] > 0
+    page = body(reader.get("/states/BRA/"))
+    assert "<strong>0</strong> visits hosted" in page

@@ -1,6 +1,7 @@
 """The public pages show what a journalist needs, from the seeded dataset."""
 
 import datetime
+import html
 import re
 
 import pytest
@@ -260,3 +261,99 @@ def test_unknown_person_and_visit_are_404(reader, seeded):
 def test_search_page_without_a_query_shows_the_form(reader, seeded):
     html = body(reader.get("/search/"))
     assert '<input id="q" type="search" name="q"' in html and "result" not in html
+
+
+def test_every_state_person_and_visit_page_of_the_seed_answers(reader, seeded):
+    """Each page the sitemap lists for a state, a person or a visit renders: Turkey, whose
+    only visit is an undated trip called off, has a chart with no year in it (its
+    description once took the most of no years and failed)."""
+    from states.models import State
+    from warrants.models import Person
+
+    addresses = [s.get_absolute_url() for s in State.objects.all()]
+    addresses += [p.get_absolute_url() for p in Person.objects.all()]
+    addresses += [v.get_absolute_url() for v in Visit.objects.published()]
+    failed = [(a, r.status_code) for a in addresses if (r := reader.get(a)).status_code != 200]
+    assert not failed
+    assert len(addresses) > 250
+    # Its chart has no year to draw: its table gives the undated trip.
+    assert 'data-year=""' in body(reader.get("/states/TUR/"))
+
+
+def test_a_chart_names_every_year_tied_for_the_most(reader, seeded):
+    """The home page's chart of incidents: several years with the most incidents are all
+    named, not the latest of them alone."""
+    from front import charts
+
+    chart = charts._build(
+        "c",
+        "t",
+        "d",
+        {2011: {"incident": 3}, 2016: {"incident": 3}, 2020: {"incident": 1}},
+        charts._series({2011: {"incident": 3}}),
+    )
+    assert charts._sentence_of_counts(chart) == "7 in total; the most in 2011 and 2016 (3 each)."
+    chart = charts._build(
+        "c",
+        "t",
+        "d",
+        {2011: {"incident": 2}, 2016: {"incident": 1}},
+        charts._series({2011: {"incident": 2}}),
+    )
+    assert charts._sentence_of_counts(chart) == "3 in total; the most in 2011 (2)."
+    undated = {None: {"incident": 1}}
+    chart = charts._build("c", "t", "d", undated, charts._series(undated))
+    assert charts._sentence_of_counts(chart) == "1 in total, without a known date."
+
+
+def test_findings_and_warrants_cite_their_sources_where_they_are_shown(reader, seeded):
+    """A journalist sees the sources of an ICC finding on the country page and on the visit
+    page, and the sources of each warrant on the person page; the visit page also gives the
+    finding's notes (what the Chamber said of Nigeria)."""
+    from django.utils.html import escape
+
+    from visits.models import Finding
+    from warrants.models import Person
+
+    findings = Finding.objects.filter(sources__isnull=False).select_related("state", "visit")
+    assert findings.exists()
+    for finding in findings.distinct():
+        page = body(reader.get(f"/states/{finding.state.iso3}/"))
+        for source in finding.sources.all():
+            assert f'href="{escape(source.url)}"' in page, (finding, source.url)
+        if finding.visit is not None and finding.visit.review_state == "verified":
+            page = body(reader.get(finding.visit.get_absolute_url()))
+            for source in finding.sources.all():
+                assert f'href="{escape(source.url)}"' in page, (finding.visit, source.url)
+            if finding.notes:
+                assert escape(finding.notes) in page
+    putin = Person.objects.get(slug="vladimir-putin")
+    page = body(reader.get(putin.get_absolute_url()))
+    cited = [s.url for w in putin.warrants.all() for s in w.sources.all()]
+    assert cited
+    for url in cited:
+        assert f'href="{escape(url)}"' in page
+
+
+def test_no_two_sources_of_a_person_read_the_same(reader, seeded):
+    from warrants.models import Person
+
+    for person in Person.objects.filter(sources__isnull=False).distinct():
+        page = body(reader.get(person.get_absolute_url()))
+        listed = page.split('<ul class="sources">', 1)[1].split("</ul>", 1)[0]
+        labels = re.findall(r'rel="external noopener">([^<]+)</a>', listed)
+        assert len(labels) == len(set(labels)) == person.sources.count(), (person.slug, labels)
+
+
+def test_the_home_pages_states_are_in_the_readers_alphabetical_order(reader, seeded):
+    """In the map's table, Côte d'Ivoire before Croatie and Czechia, Bénin before Burkina
+    Faso (French), Åland first: names sorted with their accents folded, not by code point."""
+    from core.names import collation_key
+
+    for path in ("/fr/", "/"):
+        table = body(reader.get(path)).split('id="map-table"', 1)[1].split("</table>", 1)[0]
+        for row in re.findall(r"<td>(.*?)</td></tr>", table, re.S):
+            names = [html.unescape(n) for n in re.findall(r'<a href="[^"]+">([^<]+)</a>', row)]
+            assert names == sorted(names, key=collation_key), (path, names)
+    french = html.unescape(body(reader.get("/fr/")).split('id="map-table"', 1)[1])
+    assert french.index("Côte d'Ivoire") < french.index("Croatie")

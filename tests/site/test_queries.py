@@ -20,18 +20,18 @@ PAGES = [
     ("/states/", 8),
     ("/states/?status=party&ordering=incidents", 9),  # + standings for the filter
     # state, treaty events, declarations, council referrals, visits, findings, their
-    # persons, statements, visits per year and verdict (the chart), counts by verdict
-    # (the last two: summaries, recounted here after the write; cached otherwise)
-    ("/states/MNG/", 10),
+    # persons and sources, statements, visits per year and verdict (the chart), counts by
+    # verdict (the last two: summaries, recounted here after the write; cached otherwise)
+    ("/states/MNG/", 11),
     # situations and states for the filter form, count, page, one count per menu (3),
     # the newest verdict (cited); the visits and incidents of every person (two, the
     # summary, recounted here after the write; cached otherwise)
     ("/persons/", 10),
     ("/persons/?ordering=visits", 10),
-    # person, warrants, counts by verdict, visits, sources, trips per year and verdict
-    # (the chart; it and the counts: summaries, recounted here after the write)
-    ("/persons/vladimir-putin/", 6),
-    ("/persons/extra-person-{n}/", 6),
+    # person, warrants and their sources, counts by verdict, visits, sources, trips per year
+    # and verdict (the chart; it and the counts: summaries, recounted here after the write)
+    ("/persons/vladimir-putin/", 7),
+    ("/persons/extra-person-{n}/", 7),
     ("/warrants/", 5),  # persons and situations for the form, count, page, newest verdict
     # states, situations, years for the form, count, page, one count per menu (host,
     # situation, verdict, basis, status, host control, year); no list of every person;
@@ -41,8 +41,8 @@ PAGES = [
     ("/visits/?host=MNG&verdict=non_compliance&ordering=person", 14),
     (
         "/visits/vladimir-putin-mng-2024-09-02/",
-        7,
-    ),  # visit, sources, findings, history, warrants, events, declarations
+        8,
+    ),  # visit, sources, findings and their sources, history, warrants, events, declarations
     # As /visits/, but the page's keys are read on their own, from the verdicts'
     # index of the published incidents (front.views.visits.incident_keys): + 1
     ("/incidents/", 14),
