@@ -265,6 +265,9 @@ class PublicReadMixin:
 
     renderer_classes = [JSONRenderer, CSVRenderer]
     filter_backends = [ApiFilterBackend]
+    # Its refusals (authentication, permission, throttling, negotiation, method, filters,
+    # paging) are built in English: api.errors says so in Content-Language.
+    refuses_in_english = True
     # What a valid identifier looks like (a dataset slug unless the viewset says otherwise):
     # anything else is a 404 without a query.
     lookup_value_pattern = identifiers.SLUG
@@ -273,13 +276,20 @@ class PublicReadMixin:
     lookup_description = "identifier"
 
     def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        reject_empty_parameters(request)
-        reject_repeated_parameters(request, getattr(self, "filterset_class", None))
-        if self.action == "list":
-            reject_unknown_parameters(request, self.known_parameters())
+        # Refusals are English (api.errors): authentication, permissions, throttling and
+        # content negotiation too, whatever Accept-Language chose for the data.
+        with translation.override("en"):
+            super().initial(request, *args, **kwargs)
+            reject_empty_parameters(request)
+            if self.action == "list":
+                reject_unknown_parameters(request, self.known_parameters())
+            reject_repeated_parameters(request, getattr(self, "filterset_class", None))
         # `?lang=` (validated here: a 400 before the data is read) wins over Accept-Language.
         activate_for(request)
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        with translation.override("en"):
+            return super().http_method_not_allowed(request, *args, **kwargs)
 
     def known_parameters(self) -> set[str]:
         """The query parameters this list reads: its filters, paging, format, lang, facets."""

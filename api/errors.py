@@ -118,6 +118,10 @@ def _fields(detail) -> dict:
     return fields
 
 
+# The API's own messages (these and every refusal of a read) are written in English.
+_ENGLISH = {"Content-Language": "en"}
+
+
 def api_exception_handler(exc, context):
     """DRF's handler (status, WWW-Authenticate, Retry-After), with the body in our one shape."""
     if isinstance(exc, DatabaseError):
@@ -125,8 +129,12 @@ def api_exception_handler(exc, context):
         logger.error("database error in %s", context.get("view"), exc_info=exc)
         set_rollback()
         if isinstance(exc, IntegrityError):
-            return Response(error_body("conflict", DATABASE_CONFLICT), status=409)
-        return Response(error_body("busy", DATABASE_BUSY), status=503, headers={"Retry-After": "5"})
+            return Response(error_body("conflict", DATABASE_CONFLICT), status=409, headers=_ENGLISH)
+        return Response(
+            error_body("busy", DATABASE_BUSY),
+            status=503,
+            headers={"Retry-After": "5", **_ENGLISH},
+        )
     if isinstance(exc, RequestDataTooBig):
         # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE; say so in the API's shape.
         return Response(
@@ -136,6 +144,7 @@ def api_exception_handler(exc, context):
                 f"({settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes at most).",
             ),
             status=413,
+            headers=_ENGLISH,
         )
     response = drf_exception_handler(exc, context)
     if response is None:
@@ -164,8 +173,19 @@ def api_exception_handler(exc, context):
     if code == "invalid" and response.status_code == status.HTTP_404_NOT_FOUND:
         code = "not_found"
     response.data = error_body(code, message, fields)
-    # Error messages are English, whatever language the data would have been in.
-    response["Content-Language"] = "en"
+    request, view = context.get("request"), context.get("view")
+    if (
+        request is None
+        or request.method in ("GET", "HEAD", "OPTIONS")
+        or (
+            getattr(view, "refuses_in_english", False)
+            and not isinstance(exc, exceptions.ValidationError)
+        )
+    ):
+        # A refusal is English whatever language the data would have been in
+        # (api.base.PublicReadMixin, the filters and the paginators build it so); a
+        # report's validation errors are in the reporter's language.
+        response["Content-Language"] = "en"
     existing = getattr(exc, "existing_url", None)
     if existing:
         response.data["existing"] = existing
@@ -221,4 +241,5 @@ def api_not_found(request, *args, **kwargs):
             f"There is no API endpoint at {request.path}. The list of endpoints is at /api/v1/.",
         ),
         status=404,
+        headers=_ENGLISH,
     )

@@ -148,15 +148,16 @@ def sort_name(expression):
 
 
 # "de" before a word that begins with a vowel sound, as a French sentence reads it once a
-# name is put in: "visite de Omar al-Bashir" is "visite d'Omar al-Bashir". A name that
-# begins with an h keeps "de": Hongrie, Haroun (aspirated h).
-_ELIDED_DE = re.compile(r"\b([Dd])e (?=[AEIOUYÀÂÄÆÉÈÊËÎÏÔÖŒÙÛÜaeiouyàâäæéèêëîïôöœùûü])")
+# person's name is put in: "visite de Omar al-Bashir" is "visite d'Omar al-Bashir". A name
+# that begins with an h or a y keeps "de" (Haroun, Yoav Gallant). Country names take an
+# article instead ("des États-Unis"): the catalogue does not put them after "de".
+_ELIDED_DE = re.compile(r"\b([Dd])e (?=[AEIOUÀÂÄÆÉÈÊËÎÏÔÖŒÙÛÜaeiouàâäæéèêëîïôöœùûü])")
 
 
 def elide(text: str) -> str:
-    """`text` with French elision applied after its names were put in ("de Omar" → "d'Omar",
-    "de Ouganda" → "d'Ouganda"); unchanged in any other language. For sentences that put a
-    person's or a state's name after "de" (the catalogue cannot know the name)."""
+    """`text` with French elision applied after a person's name was put in ("de Omar" →
+    "d'Omar"); unchanged in any other language. For sentences that put a person's name
+    after "de" (the catalogue cannot know the name)."""
     if _language() != "fr":
         return text
     return _ELIDED_DE.sub(r"\1'", text)

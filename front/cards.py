@@ -266,14 +266,12 @@ def sharing(request: HttpRequest, kind: str, key: str, *, title: str, descriptio
     language = page_language()
     image = reverse(f"{kind}-card", kwargs={_ARG[kind]: key, "lang": language})
     embed = reverse(f"embed-{kind}", kwargs={_ARG[kind]: key})
-    alt = elide(
-        (
-            _("Card for %(name)s: standing under the Rome Statute today and visits by verdict")
-            if kind == "state"
-            else _("Card for %(name)s: status and visits by verdict")
-        )
-        % {"name": title}
-    )
+    if kind == "state":
+        alt = _(
+            "Card for %(name)s: standing under the Rome Statute today and visits by verdict"
+        ) % {"name": title}
+    else:
+        alt = elide(_("Card for %(name)s: status and visits by verdict") % {"name": title})
     return {
         "social": {
             "title": title,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from compliance import Period
-from core.names import elide
+from core.names import elide, sort_name
 from newsroom import places
 from states.models import State
 from visits.models import HostControl, VisitOutcome, VisitStatus
@@ -26,7 +26,7 @@ DATE_HELP = gettext_lazy("YYYY-MM-DD, or YYYY-MM or YYYY when only the month or 
 
 
 def state_choices(blank: str):
-    return [("", blank), *State.objects.order_by("name").values_list("iso3", "name")]
+    return [("", blank), *State.objects.order_by(sort_name("name")).values_list("iso3", "name")]
 
 
 def partial_date(value: str, precision: str) -> str | None:

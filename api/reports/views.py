@@ -40,7 +40,7 @@ from api.errors import (
     InvalidFilter,
     caused_by_database,
 )
-from api.filters import reject_empty_parameters
+from api.filters import reject_empty_parameters, reject_repeated_parameters
 from api.formats import JSONRenderer
 from api.lang import activate_for
 from api.parsers import JSONParser
@@ -261,6 +261,8 @@ class ReportViewSet(
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         reject_empty_parameters(request)
+        # `?state=a&state=b` or `?page=1&page=2` would be read from the last value.
+        reject_repeated_parameters(request, None)
         activate_for(request)  # the preview's explanation is in the reader's language
 
     def finalize_response(self, request, response, *args, **kwargs):

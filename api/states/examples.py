@@ -28,15 +28,15 @@ STATE = OpenApiExample(
             "obligations": [
                 {
                     "basis": "art_127_2_residual",
-                    "scope": "warrants issued before 2026-06-02",
+                    "scope": "warrants issued before 2 June 2026",
                     "since": "2026-06-02",
                     "situation": None,
                     "warrants_issued_before": "2026-06-02",
                 }
             ],
             "explanation": (
-                "On 2026-06-02 Hungary was no longer a State Party: its withdrawal took effect on 2026-06-02 "
-                "(Art. 127(1)). It remains bound to arrest and surrender on warrants issued before 2026-06-02, "
+                "On 2 June 2026 Hungary was no longer a State Party: its withdrawal took effect on 2 June 2026 "
+                "(Art. 127(1)). It remains bound to arrest and surrender on warrants issued before 2 June 2026, "
                 "because a withdrawal does not discharge obligations that arose while it was a party (Art. 127(2))."
             ),
         },

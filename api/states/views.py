@@ -29,6 +29,7 @@ from api.states.serializers import (
     StateSerializer,
 )
 from core import identifiers
+from core.names import sort_name
 from states import status as treaty_status
 from states.filters import StateFilterSet
 from states.models import Declaration, JointStatement, SecurityCouncilReferral, State
@@ -156,7 +157,7 @@ class StateViewSet(PublicReadViewSet):
 
     queryset = with_obligations_and_record(
         with_timeline(State.objects.prefetch_related("sources"))
-    ).order_by("name", "iso3")
+    ).order_by(sort_name("name"), "iso3")
     serializer_class = StateSerializer
     filterset_class = StateApiFilterSet
     lookup_field = "iso3"

@@ -4,12 +4,12 @@ from drf_spectacular.utils import OpenApiExample
 
 BASE = "https://iccwatch.example.org/api/v1"
 EXPLANATION = (
-    "Mongolia has been bound since 2002-07-01 (State Party; ratified 2002-04-11). The warrant against "
-    "Vladimir Vladimirovich Putin (situation in Ukraine), issued and public since 2023-03-17, was in force on "
-    "2024-09-02. Vladimir Vladimirovich Putin visited Ulaanbaatar, Mongolia on 2024-09-02–03 and was not "
-    "arrested: a failure to arrest and surrender (Arts. 86, 89(1)). An ICC Pre-Trial Chamber found "
-    "non-compliance on 2024-10-24 (Art. 87(7)) and referred it to the Assembly of States Parties. "
-    "Sources: sputnikglobe.com; babel.ua."
+    "Mongolia has been bound since 1 July 2002 (State Party; ratified 11 April 2002). The warrant against "
+    "Vladimir Vladimirovich Putin (situation in Ukraine), issued and public since 17 March 2023, was in force "
+    "on 2 September 2024. Vladimir Vladimirovich Putin visited Ulaanbaatar, Mongolia on 2–3 September 2024 "
+    "and was not arrested: a failure to arrest and surrender (Arts. 86, 89(1)). ICC Pre-Trial Chamber II "
+    "found non-compliance on 24 October 2024 (Art. 87(7)) and referred it to the Assembly of States "
+    "Parties. Sources: babel.ua; pravda.com.ua."
 )
 # The reasons the rule gives Putin's visit to Mongolia (compliance.explanation documents
 # every key and parameter; core.reasons renders them), with two of its sources.

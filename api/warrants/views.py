@@ -6,6 +6,7 @@ from api.base import PublicReadViewSet, iso3_parameter, slug_parameter
 from api.filters import ApiOrderingFilter
 from api.warrants import examples
 from api.warrants.serializers import PersonSerializer, WarrantSerializer
+from core.names import sort_name
 from warrants.filters import PersonFilterSet, WarrantFilterSet
 from warrants.models import Person, Warrant
 
@@ -39,7 +40,7 @@ class PersonViewSet(PublicReadViewSet):
     queryset = (
         Person.objects.select_related("nationality", "situation")
         .prefetch_related("warrants", "sources")
-        .order_by("name", "pk")
+        .order_by(sort_name("name"), "pk")
     )
     serializer_class = PersonSerializer
     filterset_class = PersonApiFilterSet

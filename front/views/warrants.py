@@ -46,7 +46,7 @@ def situation_choices():
 
 
 def state_choices():
-    return [("", _("any")), *State.objects.order_by("name").values_list("iso3", "name")]
+    return [("", _("any")), *State.objects.order_by(sort_name("name")).values_list("iso3", "name")]
 
 
 def person_search_widget() -> forms.Widget:
@@ -284,10 +284,12 @@ WARRANTS = Listing(
         "Every public ICC arrest warrant: when it was issued and made public, and whether it is still in force."
     ),
     filterset_class=WarrantFilterSet,
-    queryset=lambda: Warrant.objects.select_related("person", "person__situation", "case"),
+    queryset=lambda: Warrant.objects.select_related("person", "person__situation", "case").annotate(
+        person_sort_name=sort_name("person__name")
+    ),
     sorts={
         "issued": ("issued",),
-        "person": ("person__name", "issued"),
+        "person": ("person_sort_name", "issued"),
         "made_public": ("made_public",),
         "ended": ("ended",),
     },

@@ -226,3 +226,51 @@ def test_one_visit_as_csv_is_the_lists_row(seeded, api_client):
     listed = _csv(api_client.get("/api/v1/visits/?format=csv&host=MNG"))
     assert rows == [row for row in listed if row["id"] == slug]
     assert list(rows[0]) == list(listed[0])
+
+
+def test_the_lists_default_orders_fold_accents_too(seeded, api_client, reader):
+    from core.names import collation_key
+
+    names = [s["name"] for s in _all(api_client, "/api/v1/states/?page_size=500")]
+    assert names == sorted(names, key=collation_key)
+    assert names.index("Côte d'Ivoire") < names.index("Croatia")
+    csv_names = [r["name"] for r in _csv(api_client.get("/api/v1/states/?format=csv"))]
+    assert csv_names == names
+    persons = [p["name"] for p in _all(api_client, "/api/v1/persons/?page_size=500")]
+    assert persons == sorted(persons, key=collation_key)
+
+
+def test_examples_of_explanations_are_what_the_api_writes(seeded, api_client):
+    from api.states import examples as state_examples
+    from api.visits import examples
+
+    visit = api_client.get("/api/v1/visits/vladimir-putin-mng-2024-09-02/").json()
+    assert (
+        visit["verdict"]["explanation"].split(" Sources:")[0]
+        == examples.EXPLANATION.split(" Sources:")[0]
+    )
+    hungary = api_client.get("/api/v1/states/HUN/?as_of=2026-06-02").json()["treaty_status"]
+    documented = str([e.value for e in vars(state_examples).values() if hasattr(e, "value")])
+    assert hungary["explanation"] in documented
+    assert hungary["obligations"][0]["scope"] in documented
+
+
+def test_a_repeated_parameter_is_refused_on_the_reports_too_and_an_unknown_one_named(
+    seeded, api_client
+):
+    _invalid(api_client.get("/api/v1/visits/?hosts=MNG&hosts=TJK"), "hosts")
+    answer = api_client.get("/api/v1/visits/?hosts=MNG&hosts=TJK").json()["error"]
+    assert "no such parameter" in " ".join(answer["fields"]["hosts"])
+
+
+def test_drfs_own_refusals_of_a_read_are_english_too(seeded, api_client):
+    """A 405 or a 406 under Accept-Language: fr was "Méthode « PUT » non autorisée." inside
+    the API's English shape."""
+    put = api_client.put("/api/v1/states/MNG/?lang=fr", HTTP_ACCEPT_LANGUAGE="fr")
+    assert put.status_code == 405 and put["Content-Language"] == "en"
+    assert put.json()["error"]["message"] == 'Method "PUT" not allowed.'
+    csv_only = api_client.get(
+        "/api/v1/states/MNG/", HTTP_ACCEPT="image/png", HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert csv_only.status_code == 406 and csv_only["Content-Language"] == "en"
+    assert "Could not satisfy" in csv_only.json()["error"]["message"]

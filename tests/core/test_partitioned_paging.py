@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 PARTITIONS = {"verdict__code": tuple(VerdictCode.values)}
 ORDERINGS = [
     ("verdict__code", "pk"),  # the API's `?ordering=verdict`
-    ("-verdict__code", "pk"),  # the API's `?ordering=-verdict`: NULLs first
+    ("-verdict__code", "pk"),  # PostgreSQL's default descending: NULLs first
     (F("verdict__code").asc(nulls_last=True), F("start").asc(nulls_last=True), "pk"),  # the site
     (F("verdict__code").desc(nulls_last=True), F("start").desc(nulls_last=True), "pk"),
     (F("verdict__code").desc(nulls_first=True), "-start", "pk"),

@@ -197,6 +197,7 @@ def test_french_pages_name_chambers_in_full_elide_de_and_date_changes_in_words(r
             "visite d'Omar al-Bashir, de Hongrie"
         )
         assert names.elide("Visites de Ahmad Harun") == "Visites d'Ahmad Harun"
+        assert names.elide("Visites de Yoav Gallant") == "Visites de Yoav Gallant"
     with translation.override("en"):
         assert names.elide("Map of de Omar") == "Map of de Omar"
     import html
