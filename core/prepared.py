@@ -81,6 +81,14 @@ def _run(sql: str, params: Sequence, prepare: bool, rows: bool = True) -> list[t
         return cursor.fetchall() if rows else []
 
 
+def _history_context_active() -> bool:
+    """Whether pghistory's context wraps this connection's statements (its execute
+    wrapper, installed while a `pghistory.context` is open on this thread)."""
+    from pghistory import runtime
+
+    return runtime._inject_history_context in connection.execute_wrappers
+
+
 def _stale(error: DatabaseError) -> bool:
     return getattr(error.__cause__, "sqlstate", None) in _STALE
 
@@ -92,9 +100,18 @@ def fetch(sql: str, params: Sequence = ()) -> list[tuple]:
     Values come as psycopg loads them with Django's adapters (aware datetimes in UTC,
     jsonb as text), without the ORM's per-field converters. Raises what Django's cursor
     raises (django.db.DatabaseError and its subclasses).
+
+    Inside a history context (core.history.recording: a command, a write request) the
+    query runs as Django runs any other, bound on the client: pghistory puts a `SELECT
+    set_config(...)` before each statement, and PostgreSQL neither prepares nor binds on
+    the server a string of two commands.
     """
     connection.ensure_connection()
     connection.validate_thread_sharing()
+    if _history_context_active():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
     runs = _runs.setdefault(connection.connection, Counter())
     if len(runs) > _COUNTED:
         runs.clear()

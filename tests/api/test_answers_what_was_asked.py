@@ -274,3 +274,21 @@ def test_drfs_own_refusals_of_a_read_are_english_too(seeded, api_client):
     )
     assert csv_only.status_code == 406 and csv_only["Content-Language"] == "en"
     assert "Could not satisfy" in csv_only.json()["error"]["message"]
+
+
+def test_the_visit_list_reads_inside_a_history_context_too(seeded, api_client):
+    """Inside a pghistory context (a command's, a write request's) every statement gets a
+    `SELECT set_config(...)` in front: the list's read, bound on the server and prepared
+    from its third run, failed with "cannot insert multiple commands into a prepared
+    statement" (a 503)."""
+    import pghistory
+
+    from core.pagecache import bump_data_version
+
+    outside = api_client.get("/api/v1/visits/?page_size=20").json()["results"]
+    with pghistory.context(command="test"):
+        for _ in range(4):
+            bump_data_version()  # read again, not from the page cache
+            inside = api_client.get("/api/v1/visits/?page_size=20")
+            assert inside.status_code == 200, inside.content
+            assert inside.json()["results"] == outside
