@@ -161,3 +161,23 @@ def elide(text: str) -> str:
     if _language() != "fr":
         return text
     return _ELIDED_DE.sub(r"\1'", text)
+
+
+def country_sort_name(iso3_field: str = "iso3", name_field: str = "name"):
+    """A SQL expression of a state's name as a list in the reader's language sorts it: in
+    English the dataset's name folded (`sort_name`); in another language the name this
+    module gives for its ISO 3166-1 code, folded by `collation_key` ("allemagne" for DEU on
+    a French page), the dataset's name folded for a code the standard lacks. The names
+    travel as literals of one CASE (about 250 codes), so a list still sorts and pages in
+    SQL without a table of translations."""
+    from django.db.models import Case, CharField, Value, When
+
+    language = _language()
+    if language == "en":
+        return sort_name(name_field)
+    whens = [
+        When(**{iso3_field: country.alpha_3}, then=Value(collation_key(name)))
+        for country in pycountry.countries
+        if (name := _country_name(country.alpha_3, language))
+    ]
+    return Case(*whens, default=sort_name(name_field), output_field=CharField())

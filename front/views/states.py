@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from compliance import state_facts
 from core import pagecache
-from core.names import country_name, situation_name, sort_name
+from core.names import country_name, country_sort_name, situation_name
 from core.pagecache import cache_page_by_version
 from front import cards, charts, citations, listing, maps, summaries
 from front.listing import Column, Listing
@@ -31,7 +31,7 @@ def _states_queryset():
     ).values("date")[:1]
     return State.objects.annotate(
         entry_into_force=Subquery(entry),
-        sort_name=sort_name("name"),
+        sort_name=country_sort_name(),
         **summaries.list_counts("host"),
     )
 

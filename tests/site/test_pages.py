@@ -357,3 +357,27 @@ def test_the_home_pages_states_are_in_the_readers_alphabetical_order(reader, see
             assert names == sorted(names, key=collation_key), (path, names)
     french = html.unescape(body(reader.get("/fr/")).split('id="map-table"', 1)[1])
     assert french.index("Côte d'Ivoire") < french.index("Croatie")
+
+
+@pytest.mark.parametrize("prefix", ["/fr", ""])
+def test_the_list_of_states_is_in_the_alphabetical_order_of_the_names_it_shows(
+    reader, seeded, prefix
+):
+    """/fr/states/ shows French names (Allemagne for Germany) and sorts by them, not by
+    the dataset's English names; each page and the order across pages."""
+    from core.names import collation_key
+
+    shown, previous = [], None
+    for page in range(1, 20):
+        response = reader.get(f"{prefix}/states/?page={page}")
+        rows = re.findall(
+            r'<tr data-id="[A-Z]{3}">\s*<td[^>]*><a href="[^"]+">([^<]+)</a>', body(response)
+        )
+        if response.status_code != 200 or not rows or rows == previous:
+            break  # past the last page (served again, or refused)
+        shown += [html.unescape(name) for name in rows]
+        previous = rows
+    assert len(shown) > 200
+    assert shown == sorted(shown, key=collation_key)
+    if prefix == "/fr":
+        assert shown.index("Allemagne") < shown.index("Belgique") < shown.index("Chine")
