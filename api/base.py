@@ -534,7 +534,9 @@ def facets_parameter(facets) -> OpenApiParameter:
             "Count the matching rows by these fields (comma-separated, e.g. "
             f"`{','.join(list(facets)[:3])}`): the answer then carries `facets`, "
             "`{facet: {value: rows}}`, most rows first. Each facet counts the rows that the "
-            "other filters keep, so its counts say what choosing that value would give."
+            "other filters keep, so its counts say what choosing that value would give. Rows "
+            "without a value for the facet (an undated visit for `year`, a verdict without a "
+            "basis for `basis`, a visit not yet evaluated) are not counted."
         ),
     )
 

@@ -213,7 +213,7 @@ def facet_counts(
     reader would get by choosing that value instead (`?host=MNG&facets=host` still counts
     every host). One query per facet; a facet named `count_...` in FACETS is a method of
     the FilterSet taking the queryset (a value that is not a column, e.g. a state's
-    standing). Rows without a value (no verdict yet) are not counted. A FilterSet with a
+    standing). Rows without a value (no verdict yet, no basis: NULL or '') are not counted. A FilterSet with a
     `facet_spec(name, spec)` method may replace a facet's column for the request.
 
     With a `limit`, a facet reads at most `limit` + 1 rows, and is None when there are
@@ -257,6 +257,7 @@ def facet_counts(
                     .values_list("facet_value", "facet_rows")
                 )
                 found = dict(rows)
+        found.pop("", None)  # a blank value (a verdict without a basis) is no value
         counts[name] = {
             str(v): n for v, n in sorted(found.items(), key=lambda item: (-item[1], str(item[0])))
         }

@@ -292,3 +292,16 @@ def test_the_visit_list_reads_inside_a_history_context_too(seeded, api_client):
             inside = api_client.get("/api/v1/visits/?page_size=20")
             assert inside.status_code == 200, inside.content
             assert inside.json()["results"] == outside
+
+
+def test_facets_count_only_values_a_filter_can_choose(seeded, api_client):
+    """The `basis` facet counted `""` (verdicts without a basis), a value no filter takes;
+    the `year` facet leaves out undated visits, and says so in the schema."""
+    facets = api_client.get("/api/v1/visits/?facets=basis,year").json()["facets"]
+    assert "" not in facets["basis"] and facets["basis"]
+    for basis, rows in facets["basis"].items():
+        assert api_client.get(f"/api/v1/visits/?basis={basis}").json()["count"] == rows
+    schema = api_client.get("/api/v1/schema/?format=json").json()
+    visits = schema["paths"]["/api/v1/visits/"]["get"]["parameters"]
+    described = next(p for p in visits if p["name"] == "facets")["description"]
+    assert "undated visit" in described
