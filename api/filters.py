@@ -21,6 +21,7 @@ from core.filters import (
     unknown_parameters,
 )
 from core.names import sort_name
+from core.paging import may_be_null
 
 # Query parameters that name a dataset identifier, checked as the schema documents them
 # (api.base.slug_parameter, iso3_parameter): a value that cannot be one is a 400, not an
@@ -160,23 +161,11 @@ class ApiOrderingFilter(django_filters.OrderingFilter):
             # ("Côte d'Ivoire" before "Croatia"), as on the site (core.names.sort_name).
             expression = sort_name(path) if path == "name" else F(path)
             if ordering.startswith("-"):
-                nulls_last = _nullable(qs.model, path)
+                nulls_last = may_be_null(qs.model, path)
                 terms.append(expression.desc(nulls_last=True) if nulls_last else expression.desc())
             else:
                 terms.append(expression.asc())
         return qs.order_by(*terms, "pk") if terms else qs
-
-
-def _nullable(model, path: str) -> bool:
-    """Whether the field at `path` (`person__name`) may be NULL, following its relations."""
-    for part in path.split("__"):
-        field = model._meta.get_field(part)
-        if field.null:
-            return True
-        if not field.is_relation:
-            return False
-        model = field.related_model
-    return False
 
 
 class ApiFilterBackend(DjangoFilterBackend):

@@ -175,9 +175,15 @@ def country_sort_name(iso3_field: str = "iso3", name_field: str = "name"):
     language = _language()
     if language == "en":
         return sort_name(name_field)
-    whens = [
-        When(**{iso3_field: country.alpha_3}, then=Value(collation_key(name)))
+    whens = [When(**{iso3_field: iso3}, then=Value(key)) for iso3, key in _sort_keys(language)]
+    return Case(*whens, default=sort_name(name_field), output_field=CharField())
+
+
+@functools.cache
+def _sort_keys(language: str) -> tuple[tuple[str, str], ...]:
+    """(ISO 3166-1 alpha-3, folded name in `language`) for every code the standard names."""
+    return tuple(
+        (country.alpha_3, collation_key(name))
         for country in pycountry.countries
         if (name := _country_name(country.alpha_3, language))
-    ]
-    return Case(*whens, default=sort_name(name_field), output_field=CharField())
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import F, OrderBy
@@ -144,3 +145,21 @@ def partitioned_keys(queryset, key, values, descending, nulls_first, bottom, top
             ids.extend(part.values_list("pk", flat=True)[low:high])
         passed += size
     return ids
+
+
+def may_be_null(model, path: str) -> bool:
+    """Whether the sort key `path` (`person__name`) of `model` may be NULL, following its
+    relations; a name that is no field (an annotation such as a list's `sort_name`) or a
+    relation at the end of the path is taken as possibly NULL. The lists (site and API)
+    put such keys' missing values last in both directions."""
+    for part in path.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return True
+        if field.null:
+            return True
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return True

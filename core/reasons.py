@@ -49,14 +49,10 @@ def _state(ref: dict | str | None) -> str:
     return country_name(ref.get("iso3", ""), ref.get("name", ""))
 
 
-def situation_phrase(name: str) -> str:
+def situation_words(name: str) -> str:
     """'situation in Ukraine' / 'situation « Ukraine »': a situation's name as a phrase in
-    the active language ("the situation in the State of Palestine" reads with its article)."""
-    return _situation(name)
-
-
-def _situation(name: str) -> str:
-    """'situation in Ukraine' / 'situation « Ukraine »'."""
+    the active language ("the situation in the State of Palestine" reads with its article;
+    compliance.situation_phrase is the rule's English one)."""
     local = situation_name(name)
     if _english() and local.startswith(_ENGLISH_ARTICLE):
         local = f"the {local}"
@@ -168,11 +164,6 @@ _CHAMBERS = (
 def chamber_name(name: str) -> str:
     """A Chamber as recorded ("PTC II", "Pre-Trial Chamber II", "Appeals Chamber") in full, in
     the reader's language ("Chambre préliminaire II"); as recorded when not recognised."""
-    return _chamber(name)
-
-
-def _chamber(name: str) -> str:
-    """'Pre-Trial Chamber II' in the reader's language (as recorded when not recognised)."""
     for pattern, translate in _CHAMBERS:
         match = pattern.match(name.strip())
         if match:
@@ -238,7 +229,7 @@ def _bound_declaration(r: dict) -> str:
     params = {
         "state": _state(r["state"]),
         "lodged": format_date(r["lodged"]),
-        "situation": _situation(r["situation"]),
+        "situation": situation_words(r["situation"]),
         "coverage": _coverage(r),
     }
     if params["coverage"]:
@@ -267,7 +258,7 @@ def _bound_referral(r: dict) -> str:
         "whatever its status under the Rome Statute."
     ) % {
         "state": _state(r["state"]),
-        "situation": _situation(r["situation"]),
+        "situation": situation_words(r["situation"]),
         "resolution": r["resolution"],
         "adopted": format_date(r["adopted"]),
     }
@@ -292,7 +283,7 @@ def _declaration_note(r: dict) -> str:
         }
     if r.get("declaration_situation"):
         return _("its Art. 12(3) declaration covers the %(situation)s, not this one") % {
-            "situation": _situation(r["declaration_situation"])
+            "situation": situation_words(r["declaration_situation"])
         }
     return ""
 
@@ -300,7 +291,7 @@ def _declaration_note(r: dict) -> str:
 def _not_party(r: dict) -> str:
     params = {
         "state": _state(r["state"]),
-        "situation": _situation(r["situation"]),
+        "situation": situation_words(r["situation"]),
         "declaration": _declaration_note(r),
     }
     if params["declaration"]:
@@ -454,7 +445,7 @@ def _warrant(r: dict) -> str:
         clauses.append(_("%(state)s had been notified of it") % {"state": _state(r["notified"])})
     params = {
         "person": r.get("person", ""),
-        "situation": _situation(r.get("situation", "")),
+        "situation": situation_words(r.get("situation", "")),
         "since": _warrant_since(r),
         "on": on,
     }
@@ -650,7 +641,7 @@ def _no_standing_referral(r: dict) -> str:
 
 def _finding(r: dict) -> str:
     on = _on(r["decided"]) if r.get("decided") else _("on an unknown date")
-    chamber = _chamber(r.get("chamber", ""))
+    chamber = chamber_name(r.get("chamber", ""))
     if r.get("kind", "art_87_7") != "art_87_7":
         return _("An ICC decision on the state's cooperation was issued %(on)s.") % {"on": on}
     asp, unsc = r.get("referred_to_asp"), r.get("referred_to_unsc")

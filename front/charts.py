@@ -299,16 +299,16 @@ def _sentence_of_counts(chart: Chart) -> str:
             chart.total,
         ) % {"total": chart.total}
     peak = max(total for _year, total in dated)
-    years = [str(year) for year, total in dated if total == peak]
+    years = [year for year, total in dated if total == peak]
     if len(years) == 1:
         return ngettext(
             "%(total)d in total; the most in %(year)d (%(peak)d).",
             "%(total)d in total; the most in %(year)d (%(peak)d).",
             chart.total,
-        ) % {"total": chart.total, "year": int(years[0]), "peak": peak}
+        ) % {"total": chart.total, "year": years[0], "peak": peak}
     return _("%(total)d in total; the most in %(years)s and %(last)s (%(peak)d each).") % {
         "total": chart.total,
-        "years": ", ".join(years[:-1]),
+        "years": ", ".join(map(str, years[:-1])),
         "last": years[-1],
         "peak": peak,
     }

@@ -22,7 +22,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import F, QuerySet
@@ -44,6 +43,7 @@ from django.utils.translation import ngettext
 from core import tabular
 from core.filters import facet_counts, unknown_parameters
 from core.names import country_name, format_date, situation_name
+from core.paging import may_be_null
 from front import citations, paging
 from front.pages import render_page
 from warrants.models import Person
@@ -160,28 +160,13 @@ def order_by(listing: Listing, key: str) -> list:
             if reverse:
                 # A column that is never empty is sorted as plainly as its index reads
                 # backwards (a person's name): "nulls last" would need a sort of every row.
-                nulls_last = listing.bounded is False or _nullable(listing, name.lstrip("-"))
+                nulls_last = listing.bounded is False or may_be_null(
+                    listing.queryset().model, name.lstrip("-")
+                )
                 terms.append(expression.desc(nulls_last=True) if nulls_last else expression.desc())
             else:
                 terms.append(expression.asc(nulls_last=True))
     return [*terms, "pk"]
-
-
-def _nullable(listing: Listing, path: str) -> bool:
-    """Whether the sort key `path` (`person__name`) may be empty (an annotation, such as a
-    list's `sort_name`, is taken as possibly empty)."""
-    model = listing.queryset().model
-    for part in path.split("__"):
-        try:
-            field = model._meta.get_field(part)
-        except FieldDoesNotExist:
-            return True
-        if field.null:
-            return True
-        if not field.is_relation:
-            return False
-        model = field.related_model
-    return True
 
 
 def check_parameters(listing: Listing, request: HttpRequest) -> str:

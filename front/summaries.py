@@ -18,8 +18,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from compliance import StateFacts, partial_isoformat
-from compliance.facts import PRESENT_STATUSES
+from compliance import PRESENT_STATUSES, StateFacts, partial_isoformat
 from core import causes
 from core import reasons as rendering
 from core.names import country_name, elide, format_date, situation_name

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 import compliance
 from compliance import UNSC_REFERRAL, state_facts
 from core.names import country_name, format_date
-from core.reasons import situation_phrase
+from core.reasons import situation_words
 from states.status import PARTY, WITHDRAWING, WITHDRAWN, status_on
 
 
@@ -151,7 +151,7 @@ def treaty_status_on(timeline: Timeline, day: datetime.date) -> TreatyStatus:
 
     for lodged, slug, situation in timeline.declarations:
         if lodged <= day:
-            phrase = situation_phrase(situation)
+            phrase = situation_words(situation)
             obligations.append(
                 Obligation(
                     compliance.ART_12_3_DECLARATION,
@@ -166,7 +166,7 @@ def treaty_status_on(timeline: Timeline, day: datetime.date) -> TreatyStatus:
             ) % {"date": format_date(lodged), "situation": phrase}
     for adopted, slug, situation, resolution in timeline.referrals:
         if adopted <= day:
-            phrase = situation_phrase(situation)
+            phrase = situation_words(situation)
             obligations.append(
                 Obligation(
                     UNSC_REFERRAL,

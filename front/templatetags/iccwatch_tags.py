@@ -117,8 +117,10 @@ def labelled_sources(sources):
     persons.csv"), so a reader never sees two identical links."""
     from urllib.parse import urlsplit
 
+    from core.models import publisher_from_url
+
     unique = list({s.url: s for s in sources}.values())
-    labels = [s.publisher or urlsplit(s.url).hostname or s.url for s in unique]
+    labels = [s.publisher or publisher_from_url(s.url) or s.url for s in unique]
     shared = {label for label in labels if labels.count(label) > 1}
     result = []
     for source, label in zip(unique, labels, strict=True):
