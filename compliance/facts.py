@@ -11,12 +11,15 @@ import datetime
 from dataclasses import dataclass, field
 
 # 2026.12.01: a State Party's reason names a pending withdrawal only for visits after its notice.
-RULE_VERSION = "2026.12.01"
+# 2026.12.02: a signature after 31 December 2000 (Art. 125(1)) makes no ratification: 'acceded'.
+RULE_VERSION = "2026.12.02"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that
 # deposited its instrument by 2002-04-11 (the 60th instrument's deposit).
 STATUTE_IN_FORCE = datetime.date(2002, 7, 1)
 FOUNDING_DEPOSIT_DEADLINE = datetime.date(2002, 4, 11)
+# Art. 125(1): the Statute was open for signature until 31 December 2000.
+SIGNATURE_CLOSED = datetime.date(2000, 12, 31)
 
 # Verdict codes, in the order the table in DOMAIN.md applies them.
 PENDING = "pending"

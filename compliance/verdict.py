@@ -151,9 +151,12 @@ def basis_on(
 
 
 def _days(first: datetime.date, last: datetime.date) -> Iterable[datetime.date]:
+    """first..last, both included (never past `last`: a visit ending on date.max ends there)."""
     day = first
     while day <= last:
         yield day
+        if day == last:
+            return
         day += datetime.timedelta(days=1)
 
 

@@ -61,7 +61,21 @@ def _uninvert(name: str) -> str:
         return f"{tail.removeprefix('The ')} {head}"
     if sep and tail.endswith((" de", " du", " des", " d'")):
         return f"{tail[0].upper()}{tail[1:]} {head}".replace("d' ", "d'")
+    if sep and tail in ("Île", "Îles", "Île de la"):
+        # 'Åland, Îles' -> 'Îles Åland', 'Réunion, Île de la' -> 'Île de la Réunion'
+        return f"{tail} {head}"
     return name
+
+
+# Where the ISO 3166 catalogue's French spelling is not the one French official usage
+# (the Journal officiel's list of country names) gives.
+_SPELLING = {
+    "fr": {
+        "FLK": "Îles Malouines",
+        "GNQ": "Guinée équatoriale",
+        "GRL": "Groenland",
+    }
+}
 
 
 @functools.cache
@@ -69,6 +83,8 @@ def _country_name(iso3: str, language: str) -> str | None:
     country = pycountry.countries.get(alpha_3=iso3)
     if country is None:
         return None
+    if iso3 in _SPELLING.get(language, {}):
+        return _SPELLING[language][iso3]
     catalogue = _catalogue(language)
     common = getattr(country, "common_name", None)
     return _uninvert(catalogue.gettext(common or country.name))
@@ -85,6 +101,52 @@ def country_name(iso3: str, default: str = "") -> str:
     if language == "en" and default:
         return default
     return _country_name(iso3, language) or default or iso3
+
+
+# English writes these country names with "the" inside a sentence ("visited the
+# Philippines", "the United States is not a party"), as the UN's own style does.
+_ENGLISH_ARTICLE_PREFIXES = (
+    "Central African Republic",
+    "Democratic ",
+    "Dominican Republic",
+    "Federated States",
+    "Holy See",
+    "Islamic Republic",
+    "Kingdom of",
+    "Lao People",
+    "Plurinational",
+    "Bolivarian",
+    "Republic of",
+    "Russian Federation",
+    "State of ",
+    "Syrian Arab Republic",
+    "United ",
+)
+_ENGLISH_ARTICLE_NAMES = frozenset(
+    {
+        "Bahamas",
+        "Comoros",
+        "Cook Islands",
+        "Czech Republic",
+        "Gambia",
+        "Maldives",
+        "Marshall Islands",
+        "Netherlands",
+        "Philippines",
+        "Solomon Islands",
+    }
+)
+
+
+def in_sentence(name: str) -> str:
+    """A country's name as it reads inside an English sentence: "the Philippines", "the
+    Democratic Republic of the Congo", "Mongolia" (other languages: the name unchanged; a
+    sentence that starts with it is capitalised by whoever ends it, e.g. core.reasons)."""
+    if _language() != "en" or not name:
+        return name
+    if name in _ENGLISH_ARTICLE_NAMES or name.startswith(_ENGLISH_ARTICLE_PREFIXES):
+        return f"the {name}"
+    return name
 
 
 def situation_name(name: str) -> str:
@@ -133,6 +195,38 @@ def collation_key(name: str) -> str:
 
     decomposed = unicodedata.normalize("NFKD", name.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def codes_named(text: str, language: str | None = None) -> list[str]:
+    """The ISO 3166-1 alpha-3 codes whose name in `language` (None: the active one) contains
+    `text`, accents and case folded ("hongrie" -> ["HUN"], "afrique du sud" -> ["ZAF"]);
+    [] for English, whose names the database holds, or for a blank `text`. For the filters
+    and the search, so that a reader finds a state by the name the page shows it under."""
+    language = (language or _language()).split("-")[0]
+    needle = collation_key(text.strip())
+    if language == "en" or not needle:
+        return []
+    return [iso3 for iso3, folded in _folded_names(language) if needle in folded]
+
+
+def local_names(language: str | None = None) -> tuple[tuple[str, str], ...]:
+    """(ISO3, name) of every country in `language` (None: the active one); () in English."""
+    language = (language or _language()).split("-")[0]
+    if language == "en":
+        return ()
+    return _local_names(language)
+
+
+@functools.cache
+def _local_names(language: str) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (c.alpha_3, _country_name(c.alpha_3, language) or c.name) for c in pycountry.countries
+    )
+
+
+@functools.cache
+def _folded_names(language: str) -> tuple[tuple[str, str], ...]:
+    return tuple((iso3, collation_key(name)) for iso3, name in _local_names(language))
 
 
 def sort_name(expression):

@@ -15,12 +15,14 @@ import functools
 import json
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from core.names import country_name, format_date, situation_name
+from core.names import country_name, format_date, in_sentence, situation_name
 
 # Situation names the Court writes with "the" in English: "the situation in the State of Palestine".
 _ENGLISH_ARTICLE = (
@@ -40,13 +42,17 @@ def _english() -> bool:
 # --- Names and dates ------------------------------------------------------------------
 
 
-def _state(ref: dict | str | None) -> str:
-    """A state reference ({"iso3", "name"}, or a bare ISO3 code) as a name in the active language."""
+def _state(ref: dict | str | None, *, article: bool = True) -> str:
+    """A state reference ({"iso3", "name"}, or a bare ISO3 code) as a name in the active
+    language, with the article English gives it inside a sentence ("the Philippines")
+    unless `article` is False ("Manila, Philippines")."""
     if not ref:
         return ""
     if isinstance(ref, str):
-        return country_name(ref)
-    return country_name(ref.get("iso3", ""), ref.get("name", ""))
+        name = country_name(ref)
+    else:
+        name = country_name(ref.get("iso3", ""), ref.get("name", ""))
+    return in_sentence(name) if article else name
 
 
 def situation_words(name: str) -> str:
@@ -129,10 +135,10 @@ def _and(items: Sequence[str]) -> str:
 
 def _where(r: dict) -> str:
     """'Ulaanbaatar, Mongolia' / 'Ulaanbaatar, Mongolie', or the state alone."""
-    state = _state(r.get("state"))
     places = _and(r.get("places") or [])
     if not places:
-        return state
+        return _state(r.get("state"))
+    state = _state(r.get("state"), article=False)
     return pgettext("place in a state", "%(places)s, %(state)s") % {
         "places": places,
         "state": state,
@@ -171,6 +177,38 @@ def chamber_name(name: str) -> str:
     return name
 
 
+@dataclass
+class Context:
+    """What a sentence may need to know of the other reasons of the same verdict.
+
+    `basis`: the key of the obligation's reason ("bound_state_party", "bound_referral",
+    ...), '' when the host was not bound; `future`: the verdict is about an announced
+    trip (the host *will* be bound); `findings`: the `finding` reasons already told, in
+    order (a later decision reads against the earlier: an appeal upholds, a deferred
+    referral is made); `reversed_on`: the date of a decision already said to have
+    reversed a referral (its `no_standing_referral` would repeat it).
+    """
+
+    basis: str = ""
+    future: bool = False
+    findings: list[dict] = field(default_factory=list)
+    reversed_on: str = ""
+
+    @classmethod
+    def of(cls, reasons: Sequence[dict]) -> Context:
+        keys = [r.get("key", "") for r in reasons]
+        basis = next((k for k in keys if k.startswith("bound_")), "")
+        future = any(
+            (r.get("key") == "trip" and r.get("status") == "announced")
+            or (
+                r.get("key") in ("would_be_bound", "would_not_be_bound")
+                and r.get("code") == "upcoming"
+            )
+            for r in reasons
+        )
+        return cls(basis=basis, future=future)
+
+
 # --- One sentence per reason ------------------------------------------------------------
 
 
@@ -183,23 +221,41 @@ def _joined(r: dict) -> str:
     return _("State Party")
 
 
-def _bound_state_party(r: dict) -> str:
+def _bound_state_party(r: dict, ctx: Context) -> str:
+    """The State Party's obligation, in the tense of the visit: a past visit's host "had been
+    bound" (true whatever the state did later: a withdrawal since does not undo it), an
+    announced trip's "has been bound"."""
     params = {
         "state": _state(r["state"]),
         "date": format_date(r["entry_into_force"]),
         "joined": _joined(r),
     }
     if not r.get("withdrawal_effective"):
-        return _("%(state)s has been bound since %(date)s (%(joined)s).") % params
+        if ctx.future:
+            return _("%(state)s has been bound since %(date)s (%(joined)s).") % params
+        return _("%(state)s had been bound since %(date)s (%(joined)s).") % params
     day = r.get("day", "")
-    when = _on(day) if day else _("at the time of the visit")
-    return _(
-        "%(state)s was bound from %(date)s (%(joined)s); its withdrawal is effective only "
-        "from %(withdrawal)s (Art. 127(1)), so it was still bound %(when)s."
-    ) % {**params, "withdrawal": format_date(r["withdrawal_effective"]), "when": when}
+    params["withdrawal"] = format_date(r["withdrawal_effective"])
+    if ctx.future:
+        params["when"] = _on(day) if day else _("on the dates announced")
+        return (
+            _(
+                "%(state)s has been bound since %(date)s (%(joined)s); the withdrawal it has notified "
+                "takes effect only on %(withdrawal)s (Art. 127(1)), so it will still be bound %(when)s."
+            )
+            % params
+        )
+    params["when"] = _on(day) if day else _("at the time of the visit")
+    return (
+        _(
+            "%(state)s was bound from %(date)s (%(joined)s); the withdrawal it had notified was to "
+            "take effect only on %(withdrawal)s (Art. 127(1)), so it was still bound %(when)s."
+        )
+        % params
+    )
 
 
-def _bound_residual(r: dict) -> str:
+def _bound_residual(r: dict, ctx: Context) -> str:
     issued = r.get("warrant_issued", "")
     return _(
         "%(state)s's withdrawal from the Rome Statute took effect on %(withdrawal)s, but a "
@@ -225,7 +281,7 @@ def _coverage(r: dict) -> str:
     return ""
 
 
-def _bound_declaration(r: dict) -> str:
+def _bound_declaration(r: dict, ctx: Context) -> str:
     params = {
         "state": _state(r["state"]),
         "lodged": format_date(r["lodged"]),
@@ -251,7 +307,7 @@ def _bound_declaration(r: dict) -> str:
     )
 
 
-def _bound_referral(r: dict) -> str:
+def _bound_referral(r: dict, ctx: Context) -> str:
     return _(
         "%(state)s was bound to cooperate fully with the Court in the %(situation)s by UN "
         "Security Council resolution %(resolution)s, adopted on %(adopted)s under Chapter VII, "
@@ -264,7 +320,7 @@ def _bound_referral(r: dict) -> str:
     }
 
 
-def _never_party(r: dict) -> str:
+def _never_party(r: dict, ctx: Context) -> str:
     if r.get("deposited"):
         return _(
             "%(state)s was never bound: it deposited an instrument on %(deposited)s but withdrew "
@@ -288,7 +344,7 @@ def _declaration_note(r: dict) -> str:
     return ""
 
 
-def _not_party(r: dict) -> str:
+def _not_party(r: dict, ctx: Context) -> str:
     params = {
         "state": _state(r["state"]),
         "situation": situation_words(r["situation"]),
@@ -311,7 +367,7 @@ def _not_party(r: dict) -> str:
     )
 
 
-def _not_yet_party(r: dict) -> str:
+def _not_yet_party(r: dict, ctx: Context) -> str:
     params = {"state": _state(r["state"]), "date": format_date(r["entry_into_force"])}
     if r.get("deposited"):
         text = _(
@@ -331,20 +387,20 @@ def _not_yet_party(r: dict) -> str:
     return text
 
 
-def _no_longer_party(r: dict) -> str:
+def _no_longer_party(r: dict, ctx: Context) -> str:
     return _(
-        "%(state)s was no longer bound: its withdrawal took effect on %(date)s, before the "
-        "warrant was issued, so Art. 127(2) does not apply."
+        "%(state)s was no longer bound: its withdrawal took effect on %(date)s and the warrant "
+        "was not issued before then, so Art. 127(2) does not apply."
     ) % {"state": _state(r["state"]), "date": format_date(r["withdrawal_effective"])}
 
 
-def _not_bound(r: dict) -> str:
+def _not_bound(r: dict, ctx: Context) -> str:
     return _("%(state)s was not bound to arrest on the days of the visit.") % {
         "state": _state(r["state"])
     }
 
 
-def _would_be_bound(r: dict) -> str:
+def _would_be_bound(r: dict, ctx: Context) -> str:
     params = {"state": _state(r["state"])}
     code, known = r.get("code"), r.get("known", True)
     if code == "upcoming":
@@ -370,7 +426,7 @@ def _would_be_bound(r: dict) -> str:
     )
 
 
-def _would_not_be_bound(r: dict) -> str:
+def _would_not_be_bound(r: dict, ctx: Context) -> str:
     params = {"state": _state(r["state"]), "person": r.get("person", "")}
     if r.get("why") == "sealed":
         if r.get("code") == "upcoming":
@@ -419,7 +475,7 @@ def _warrant_since(r: dict) -> str:
     return _("public %(since)s (issue date unknown)") % {"since": _since(public)}
 
 
-def _warrant(r: dict) -> str:
+def _warrant(r: dict, ctx: Context) -> str:
     if r.get("day"):
         on = _on(r["day"])
     elif r.get("start"):
@@ -461,7 +517,7 @@ def _warrant(r: dict) -> str:
     )
 
 
-def _no_warrant_in_force(r: dict) -> str:
+def _no_warrant_in_force(r: dict, ctx: Context) -> str:
     params = _visit(r)
     detail = ""
     if r.get("issued_after"):
@@ -489,7 +545,7 @@ def _no_warrant_in_force(r: dict) -> str:
     )
 
 
-def _warrant_sealed(r: dict) -> str:
+def _warrant_sealed(r: dict, ctx: Context) -> str:
     issued, public = r.get("issued", ""), r.get("made_public", "")
     if issued and public:
         dates = _("issued under seal %(issued)s and made public only %(public)s") % {
@@ -533,23 +589,36 @@ def _outcome(outcome: str) -> str:
     }.get(outcome, pgettext("visit outcome", "was not arrested"))
 
 
-def _visit_sentence(r: dict) -> str:
+def _duty(basis: str) -> str:
+    """Where the duty to arrest and surrender comes from, for the obligation's reason `basis`:
+    Arts. 86 and 89(1) for a State Party (and, by Art. 127(2), one that withdrew); Art. 12(3),
+    which applies Part 9, for a declaration; the resolution itself, binding under Art. 25 of
+    the UN Charter, for a Security Council referral."""
+    if basis == "bound_declaration":
+        return _("Art. 12(3) and Part 9 of the Statute")
+    if basis == "bound_referral":
+        return _("the Security Council's resolution, binding under Art. 25 of the UN Charter")
+    return _("Arts. 86, 89(1)")
+
+
+def _visit_sentence(r: dict, ctx: Context) -> str:
     params = {**_visit(r), "outcome": _outcome(r.get("outcome", ""))}
     transit = r.get("status") == "transit"
     conclusion = r.get("conclusion")
     if conclusion == "non_compliance":
+        params["duty"] = _duty(ctx.basis)
         if transit:
             return (
                 _(
                     "%(person)s stopped in transit in %(where)s %(when)s and %(outcome)s: a failure "
-                    "to arrest and surrender (Arts. 86, 89(1))."
+                    "to arrest and surrender (%(duty)s)."
                 )
                 % params
             )
         return (
             _(
                 "%(person)s visited %(where)s %(when)s and %(outcome)s: a failure to arrest and "
-                "surrender (Arts. 86, 89(1))."
+                "surrender (%(duty)s)."
             )
             % params
         )
@@ -582,7 +651,7 @@ def _visit_sentence(r: dict) -> str:
     )
 
 
-def _trip(r: dict) -> str:
+def _trip(r: dict, ctx: Context) -> str:
     params = _visit(r)
     status = r.get("status")
     if status == "virtual":
@@ -601,7 +670,7 @@ def _trip(r: dict) -> str:
     return _("A trip by %(person)s to %(where)s %(when)s was called off.") % params
 
 
-def _no_control(r: dict) -> str:
+def _no_control(r: dict, ctx: Context) -> str:
     params = _visit(r)
     if r.get("controlled_by"):
         return _(
@@ -618,11 +687,21 @@ def _no_control(r: dict) -> str:
     )
 
 
-def _justification(r: dict) -> str:
-    return _(
-        "%(state)s's stated justification: “%(text)s”. It is recorded, but it is no "
-        "exemption: official capacity does not bar arrest (Art. 27)."
-    ) % {"state": _state(r["state"]), "text": r.get("text", "")}
+def _justification(r: dict, ctx: Context) -> str:
+    """The host's stated justification, as recorded; where the host was (or would be) bound,
+    with why it exempts nothing (DOMAIN.md: recorded, never an exemption; Art. 27 and the
+    Appeals Chamber's Jordan judgment of 6 May 2019 on official capacity)."""
+    params = {"state": _state(r["state"]), "text": r.get("text", "")}
+    if not ctx.basis:
+        return _("%(state)s's stated justification: “%(text)s”.") % params
+    return (
+        _(
+            "%(state)s's stated justification: “%(text)s”. It is recorded, but it is no exemption: "
+            "no justification releases a bound state from the duty to arrest and surrender, and "
+            "official capacity is no bar to it (Art. 27; Appeals Chamber, Jordan judgment, 6 May 2019)."
+        )
+        % params
+    )
 
 
 def _bodies(asp: bool, unsc: bool) -> str:
@@ -633,19 +712,110 @@ def _bodies(asp: bool, unsc: bool) -> str:
     return _("the UN Security Council")
 
 
-def _no_standing_referral(r: dict) -> str:
+def _no_standing_referral(r: dict, ctx: Context) -> str:
+    if r.get("decided") and r.get("decided") == ctx.reversed_on:
+        return ""  # the decision's own sentence said it reversed the referral
     return _("Since the decision of %(date)s, no referral stands.") % {
         "date": format_date(r.get("decided", ""))
     }
 
 
-def _finding(r: dict) -> str:
+def _other_decision(r: dict, on: str, chamber: str) -> str:
+    """A decision on the state's cooperation that is no Art. 87(7) finding (the data's kind
+    `other`): one that informed the Security Council or the Assembly, or found no failure."""
+    asp, unsc = r.get("referred_to_asp"), r.get("referred_to_unsc")
+    params = {"on": on, "chamber": chamber, "bodies": _bodies(asp, unsc) if asp or unsc else ""}
+    if params["bodies"] and chamber:
+        return (
+            _(
+                "ICC %(chamber)s informed %(bodies)s of the visit %(on)s; it made no finding of "
+                "non-compliance under Art. 87(7)."
+            )
+            % params
+        )
+    if params["bodies"]:
+        return (
+            _(
+                "The ICC informed %(bodies)s of the visit %(on)s; it made no finding of "
+                "non-compliance under Art. 87(7)."
+            )
+            % params
+        )
+    if chamber:
+        return (
+            _(
+                "ICC %(chamber)s issued a decision on the state's cooperation %(on)s; it made no "
+                "finding of non-compliance under Art. 87(7)."
+            )
+            % params
+        )
+    return (
+        _(
+            "The ICC issued a decision on the state's cooperation %(on)s; it made no finding of "
+            "non-compliance under Art. 87(7)."
+        )
+        % params
+    )
+
+
+def _later_finding(r: dict, ctx: Context, params: dict) -> str:
+    """A finding that follows an earlier one on the same visit, read against it: the Appeals
+    Chamber upholding (and perhaps reversing the referral, as in Jordan, 6 May 2019), or the
+    same Chamber making the referral it had deferred (Italy, 26 January 2026); '' otherwise."""
+    earlier = [f for f in ctx.findings if f.get("kind", "art_87_7") == "art_87_7"]
+    if not earlier:
+        return ""
+    asp, unsc = r.get("referred_to_asp"), r.get("referred_to_unsc")
+    last = earlier[-1]
+    was_referred = last.get("referred_to_asp") or last.get("referred_to_unsc")
+    if r.get("chamber", "").strip() in ("Appeals Chamber", "AC"):
+        if was_referred and not (asp or unsc):
+            ctx.reversed_on = r.get("decided", "")
+            return _(
+                "The ICC Appeals Chamber upheld the finding of non-compliance %(on)s and "
+                "reversed its referral to %(earlier_bodies)s."
+            ) % {
+                **params,
+                "earlier_bodies": _bodies(
+                    last.get("referred_to_asp"), last.get("referred_to_unsc")
+                ),
+            }
+        if asp or unsc:
+            return (
+                _(
+                    "The ICC Appeals Chamber upheld the finding of non-compliance %(on)s and "
+                    "referred it to %(bodies)s."
+                )
+                % params
+            )
+        return _("The ICC Appeals Chamber upheld the finding of non-compliance %(on)s.") % params
+    if not was_referred and (asp or unsc) and last.get("chamber") == r.get("chamber"):
+        if params["chamber"]:
+            return (
+                _("ICC %(chamber)s referred its finding of non-compliance to %(bodies)s %(on)s.")
+                % params
+            )
+        return _("The ICC referred its finding of non-compliance to %(bodies)s %(on)s.") % params
+    return ""
+
+
+def _finding(r: dict, ctx: Context) -> str:
+    try:
+        return _finding_sentence(r, ctx)
+    finally:
+        ctx.findings.append(r)
+
+
+def _finding_sentence(r: dict, ctx: Context) -> str:
     on = _on(r["decided"]) if r.get("decided") else _("on an unknown date")
     chamber = chamber_name(r.get("chamber", ""))
     if r.get("kind", "art_87_7") != "art_87_7":
-        return _("An ICC decision on the state's cooperation was issued %(on)s.") % {"on": on}
+        return _other_decision(r, on, chamber)
     asp, unsc = r.get("referred_to_asp"), r.get("referred_to_unsc")
     params = {"on": on, "chamber": chamber, "bodies": _bodies(asp, unsc)}
+    later = _later_finding(r, ctx, params)
+    if later:
+        return later
     if chamber:
         if asp or unsc:
             return (
@@ -661,19 +831,13 @@ def _finding(r: dict) -> str:
         )
     if asp or unsc:
         return (
-            _(
-                "An ICC Pre-Trial Chamber found non-compliance %(on)s (Art. 87(7)) and referred it "
-                "to %(bodies)s."
-            )
+            _("The ICC found non-compliance %(on)s (Art. 87(7)) and referred it to %(bodies)s.")
             % params
         )
-    return (
-        _("An ICC Pre-Trial Chamber found non-compliance %(on)s (Art. 87(7)) without referring it.")
-        % params
-    )
+    return _("The ICC found non-compliance %(on)s (Art. 87(7)) without referring it.") % params
 
 
-def _date_note(r: dict) -> str:
+def _date_note(r: dict, ctx: Context) -> str:
     params = {
         "state": _state(r.get("state")),
         "period": _period(r.get("start", ""), r.get("end", "")),
@@ -708,7 +872,7 @@ def _date_note(r: dict) -> str:
     )
 
 
-def _sources(r: dict) -> str:
+def _sources(r: dict, ctx: Context) -> str:
     cited = []
     for s in r.get("sources", []):
         if s.get("date"):
@@ -745,7 +909,7 @@ def _imprecise_warrant(w: dict | None) -> str:
     }
 
 
-def _pending(r: dict) -> str:
+def _pending(r: dict, ctx: Context) -> str:
     why = r.get("why")
     if why == "imprecise":
         if r.get("changed_on"):
@@ -784,7 +948,7 @@ def withdrawal_note(note: str) -> str:
     return note or ""
 
 
-def _withdrawn(r: dict) -> str:
+def _withdrawn(r: dict, ctx: Context) -> str:
     params = _visit(r)
     if r.get("why") == "rejected":
         return (
@@ -801,7 +965,7 @@ def _withdrawn(r: dict) -> str:
     ) % {**params, "note": note}
 
 
-RENDERERS: dict[str, Callable[[dict], str]] = {
+RENDERERS: dict[str, Callable[[dict, Context], str]] = {
     "bound_state_party": _bound_state_party,
     "bound_residual": _bound_residual,
     "bound_declaration": _bound_declaration,
@@ -829,10 +993,14 @@ RENDERERS: dict[str, Callable[[dict], str]] = {
 }
 
 
-def render_reason(reason: dict) -> str:
-    """One reason as a sentence (or clause) in the active language; '' for an unknown key."""
+def render_reason(reason: dict, context: Context | None = None) -> str:
+    """One reason as a sentence (or clause) in the active language, its first letter a
+    capital ("The Philippines was…"); '' for an unknown key. `context`: what the verdict's
+    other reasons say (Context.of(reasons)); a reason rendered alone has none."""
     renderer = RENDERERS.get(reason.get("key", ""))
-    return renderer(reason) if renderer else ""
+    if renderer is None:
+        return ""
+    return capfirst(renderer(reason, context if context is not None else Context()))
 
 
 def render(reasons: Sequence[dict], language: str | None = None) -> str:
@@ -868,7 +1036,8 @@ def _render_json(material: str, language: str) -> str:
 def _render(reasons: Sequence[dict], language: str | None) -> str:
     scope = translation.override(language) if language else contextlib.nullcontext()
     with scope:
-        return " ".join(text for text in (render_reason(r) for r in reasons or ()) if text)
+        context = Context.of(reasons or ())
+        return " ".join(text for text in (render_reason(r, context) for r in reasons or ()) if text)
 
 
 __all__ = ["RENDERERS", "render", "render_reason", "render_text"]

@@ -44,7 +44,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils.text import slugify
 
-from compliance import Period, entry_into_force_for, withdrawal_effective_for
+from compliance import SIGNATURE_CLOSED, Period, entry_into_force_for, withdrawal_effective_for
 from core import history
 from core.identifiers import is_iso3, is_slug
 from core.models import Source, publisher_from_url
@@ -576,6 +576,12 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
         v.in_order(
             row, "signed", "withdrawal_notified", dates["signed"], dates["withdrawal_notified"]
         )
+        if dates["signed"] and dates["signed"] > SIGNATURE_CLOSED:
+            # Art. 125(1): open for signature until 31 December 2000; later, a state accedes.
+            warnings.append(
+                f"{row.file}:{row.line}: signed: {dates['signed']} is after 31 December 2000, when the "
+                "Statute closed for signature (Art. 125(1)); the state is taken to have acceded"
+            )
         if dates["withdrawal_revoked"] and not dates["withdrawal_notified"]:
             v.error(row, "withdrawal_revoked", "a revocation needs a withdrawal_notified date")
         if iso3 in seen_states:

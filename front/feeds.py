@@ -234,7 +234,11 @@ class ChangesFeed(IncidentFeed):
         return history.public_entries(list(history.public_changes(FEED_LENGTH)[:FEED_LENGTH]))
 
     def item_title(self, entry):
-        return f"{entry.kind.capitalize()} {entry.name}: {entry.action_words}"
+        return _("%(kind)s %(name)s: %(action)s") % {
+            "kind": entry.kind.capitalize(),
+            "name": entry.name,
+            "action": entry.action_words,
+        }
 
     def item_description(self, entry):
         lines = [_("Why: %(why)s.") % {"why": entry.why}]

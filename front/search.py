@@ -36,14 +36,17 @@ the places (cached), the visits.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.names import local_names
 from front import gazetteer
 from visits.models import Visit
 from warrants.models import Person, PersonStatus
@@ -126,13 +129,22 @@ _PERSONS_MATCHED = f"""
     WHERE m.words OR m.similar >= %(threshold)s
 """
 
+# A state is found by its dataset (English) name and by its name in the reader's language
+# (`local_names`: JSON [[ISO3, name], ...], empty in English): "Hongrie", "Afrique du Sud".
 _STATES_MATCHED = f"""
     SELECT st.id, d.score
     FROM states_state st
+    LEFT JOIN (
+        SELECT e->>0 AS iso3, e->>1 AS name FROM json_array_elements(%(local_names)s::json) AS e
+    ) local ON local.iso3 = st.iso3
+    CROSS JOIN LATERAL (
+        SELECT {_fold("st.name || ' ' || coalesce(local.name, '')")} AS doc
+        OFFSET 0  -- computed once per state
+    ) t
     CROSS JOIN LATERAL (
         SELECT upper(%(q)s) = st.iso3 AS code,
-               to_tsvector('simple', {_fold("st.name")}) @@ {_TSQ} AS words,
-               word_similarity({_TEXT}, {_fold("st.name")}) AS similar
+               to_tsvector('simple', t.doc) @@ {_TSQ} AS words,
+               word_similarity({_TEXT}, t.doc) AS similar
     ) m
     CROSS JOIN LATERAL (
         SELECT greatest(CASE WHEN m.code THEN 2.0 WHEN m.words THEN 1.0 ELSE 0 END, m.similar) AS score
@@ -412,6 +424,7 @@ def visit_params(query: str, *, limit: int = LIMIT, trip_persons=()) -> dict:
     places, aliases = place_list()
     return {
         "q": clean(query),
+        "local_names": _local_names_json(),
         "threshold": THRESHOLD,
         "place_threshold": PLACE_THRESHOLD,
         "limit": limit,
@@ -429,6 +442,16 @@ def visit_params(query: str, *, limit: int = LIMIT, trip_persons=()) -> dict:
         "recent": RECENT_OCCASIONS,
         "crowded": CROWDED_PLACES,
     }
+
+
+def _local_names_json() -> str:
+    """The countries' names in the active language as the searches' `local_names` parameter."""
+    return _names_json(translation.get_language() or "en")
+
+
+@functools.lru_cache(maxsize=8)
+def _names_json(language: str) -> str:
+    return json.dumps([list(pair) for pair in local_names(language)], ensure_ascii=False)
 
 
 def reason_text(row: dict) -> str:
@@ -455,6 +478,7 @@ def search(query: str, *, limit: int = LIMIT, kinds: tuple[str, ...] = KINDS) ->
         return results
     params = {"q": query, "threshold": THRESHOLD, "verified": "verified"}
     persons = []
+    params["local_names"] = _local_names_json()
     if "person" in kinds or "visit" in kinds:
         # One pass over the persons serves both: the best `limit` shown, the best
         # TRIP_PERSONS whose trips the visits list.

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import formats
-from django.utils.text import get_text_list
+from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from compliance import PRESENT_STATUSES, StateFacts, partial_isoformat
 from core import causes
 from core import reasons as rendering
-from core.names import country_name, elide, format_date, situation_name
+from core.names import country_name, elide, format_date, in_sentence, situation_name
 from states import status as treaty_status
 
 
@@ -165,8 +165,15 @@ def warning_line(visit) -> str:
 
 
 def standing_sentence(name: str, facts: StateFacts | None, today: datetime.date) -> str:
-    """'Mongolia has been a State Party since 1 July 2002.' and the like (`name` in the reader's language)."""
+    """'Mongolia has been a State Party since 1 July 2002.' and the like (`name` in the reader's
+    language; English gives it its article: 'The Philippines was a State Party…')."""
     standing = treaty_status.status_on(facts, today)
+    return capfirst(_standing_sentence(in_sentence(name), facts, standing, today))
+
+
+def _standing_sentence(
+    name: str, facts: StateFacts | None, standing: str, today: datetime.date
+) -> str:
     if standing == treaty_status.PARTY:
         return _("%(state)s has been a State Party since %(date)s.") % {
             "state": name,
@@ -252,13 +259,19 @@ def state_summary(
             % {"count": called_off}
         )
     if findings:
+        # Decisions, not failures: an appeal that upholds a finding (Jordan, 6 May 2019) or a
+        # referral made after a deferral (Italy, 26 January 2026) is a second decision about
+        # the same failure, and the Chamber need not be a Pre-Trial Chamber.
         sentences.append(
             ngettext(
-                "An ICC Pre-Trial Chamber found it in non-compliance once (%(dates)s).",
-                "ICC Pre-Trial Chambers found it in non-compliance %(count)d times (%(dates)s).",
+                "The ICC found it in non-compliance (Art. 87(7)) in a decision of %(dates)s.",
+                "The ICC found it in non-compliance (Art. 87(7)) in decisions of %(dates)s.",
                 len(findings),
             )
-            % {"count": len(findings), "dates": ", ".join(format_date(d, p) for d, p in findings)}
+            % {
+                "count": len(findings),
+                "dates": get_text_list([format_date(d, p) for d, p in findings], _("and")),
+            }
         )
     return " ".join(sentences)
 

@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from compliance import Period
+from compliance import Period, partial_isoformat
 from core.names import elide, sort_name
 from newsroom import places
 from states.models import State
@@ -22,6 +22,8 @@ PRECISIONS = [
     ("month", gettext_lazy("month only")),
     ("year", gettext_lazy("year only")),
 ]
+# What a date as typed gives ("The date gives only the month").
+GIVEN = [("month", gettext_lazy("month")), ("year", gettext_lazy("year"))]
 DATE_HELP = gettext_lazy("YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year is known.")
 
 
@@ -29,8 +31,14 @@ def state_choices(blank: str):
     return [("", blank), *State.objects.order_by(sort_name("name")).values_list("iso3", "name")]
 
 
+class PrecisionError(ValueError):
+    """The date gives less than its precision says ('2024-09' with precision 'day')."""
+
+
 def partial_date(value: str, precision: str) -> str | None:
-    """'2025-10-08' with precision 'month' -> '2025-10'; raises ValueError for a bad date."""
+    """'2025-10-08' with precision 'month' -> '2025-10'; raises ValueError for a bad date,
+    PrecisionError (a ValueError, its message in the reader's language) for a date that
+    gives less than `precision`."""
     value = (value or "").strip()
     if not value:
         return None
@@ -38,14 +46,11 @@ def partial_date(value: str, precision: str) -> str | None:
     given = {4: "year", 7: "month"}.get(len(value), "day")
     order = ["year", "month", "day"]
     if order.index(given) < order.index(precision):
-        raise ValueError(
+        raise PrecisionError(
             _("The date gives only the %(given)s: choose that precision, or give the full date.")
-            % {"given": dict(PRECISIONS)[given]}
+            % {"given": dict(GIVEN)[given]}
         )
-    first = period.first
-    return {"day": first.isoformat(), "month": first.isoformat()[:7], "year": str(first.year)}[
-        precision
-    ]
+    return partial_isoformat(period.first, precision)
 
 
 class ReportForm(forms.Form):
@@ -129,8 +134,9 @@ class ReportForm(forms.Form):
                 self.cleaned_data.get(field, ""), self.cleaned_data.get(f"{field}_precision", "day")
             )
         except ValueError as exc:
-            message = str(exc)
-            if "precision" not in message:
+            if isinstance(exc, PrecisionError):
+                message = str(exc)
+            else:
                 message = _("Not a date: write YYYY-MM-DD, YYYY-MM or YYYY.")
             self.add_error(field, message)
             return None
@@ -144,7 +150,7 @@ class ReportForm(forms.Form):
             self.add_error(
                 "start", _("A visit needs a start date (only a cancelled trip may have none).")
             )
-        if end and not start and "end" not in self.errors:
+        if end and not start and "end" not in self.errors and "start" not in self.errors:
             self.add_error("end", _("An end date needs a start date."))
         if start and end and Period.parse(end).last < Period.parse(start).first:
             self.add_error("end", _("The end is before the start."))

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.utils import ErrorDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -195,6 +196,21 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
     if action.startswith("add_to:"):
         return add_to_existing(request, action.removeprefix("add_to:"), duplicates, citations)
     if action == "preview":
+        try:
+            # What filing would refuse (a date out of range, a visit that took place in the
+            # future) is said next to its field now, not only on Submit.
+            review.resolve(data, [{"url": "https://preview.invalid/"}])
+        except ValidationError as error:
+            rest = apply_service_errors(error, form, sources)
+            return render_form(
+                request,
+                form=form,
+                sources=sources,
+                report=report,
+                visit=corrected,
+                service_errors=rest,
+                duplicates=duplicates,
+            )
         return render_form(
             request,
             form=form,
@@ -384,9 +400,10 @@ def report_detail(request, pk: int):
     user = request.user
     is_author = report.author_id == user.pk
     may_act = roles.may_review(user) and not is_author and report.state == ReportState.SUBMITTED
-    duplicates = []
+    duplicates, pending = [], []
     if report.state in (ReportState.DRAFT, ReportState.SUBMITTED, ReportState.CHANGES_REQUESTED):
         duplicates = review.possible_duplicates(report.data, exclude=report.visit)
+        pending = review.pending_duplicates(report.data, exclude=report)
     describe([report])
     context = {
         "report": report,
@@ -394,11 +411,14 @@ def report_detail(request, pk: int):
         "citations": report.citations,
         "preview": preview_of(report.data),
         "duplicates": duplicates,
+        "pending_duplicates": pending,
         "differences": differences(report),
         "source_differences": source_differences(report),
         "is_author": is_author,
         "may_edit": is_author
         and report.state in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED),
+        "may_take_back": is_author and report.state == ReportState.SUBMITTED,
+        "may_delete": is_author and report.state == ReportState.DRAFT,
         "may_act": may_act,
         "comment_form": CommentForm(),
     }
@@ -422,6 +442,32 @@ def report_submit(request, pk: int):
 
 
 @require_POST
+@staff_page(roles.may_report)
+def report_take_back(request, pk: int):
+    report = get_object_or_404(Report, pk=pk)
+    try:
+        review.take_back(report, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("newsroom:report", pk)
+    messages.success(request, _("Taken back: the report is a draft again, out of the queue."))
+    return redirect("newsroom:report", pk)
+
+
+@require_POST
+@staff_page(roles.may_report)
+def report_delete(request, pk: int):
+    report = get_object_or_404(Report, pk=pk)
+    try:
+        review.delete_draft(report, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("newsroom:report", pk)
+    messages.success(request, _("Draft deleted."))
+    return redirect("newsroom:dashboard")
+
+
+@require_POST
 @staff_page()
 def report_verify(request, pk: int):
     report = get_object_or_404(Report, pk=pk)
@@ -430,8 +476,13 @@ def report_verify(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("newsroom:report", pk)
+    url = visit.get_absolute_url()
     messages.success(
-        request, _("Verified and published: %(url)s") % {"url": visit.get_absolute_url()}
+        request,
+        format_html(
+            _("Verified and published: {link}"),
+            link=format_html('<a href="{}">{}</a>', url, request.build_absolute_uri(url)),
+        ),
     )
     return redirect("newsroom:report", pk)
 

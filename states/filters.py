@@ -1,18 +1,19 @@
 """State filters, shared by the HTML list and the API."""
 
 import django_filters
+from django.db.models import Q
 from django.utils import timezone
 
 from core.filters import AnyOfChoiceFilter
+from core.names import codes_named
 from states import status as treaty_status
 from states.models import State
 
 
 class StateFilterSet(django_filters.FilterSet):
     name = django_filters.CharFilter(
-        field_name="name",
-        lookup_expr="unaccent__icontains",
-        label="Name contains (accents and case ignored)",
+        method="filter_name",
+        label="Name contains (accents and case ignored; the English name or the name in the answer's language)",
     )
     status = AnyOfChoiceFilter(
         choices=treaty_status.Standing.choices,
@@ -26,6 +27,17 @@ class StateFilterSet(django_filters.FilterSet):
     class Meta:
         model = State
         fields = ["name"]
+
+    def filter_name(self, queryset, name, value):
+        """The dataset's (English) name contains `value`, or the name in the reader's
+        language does ("Hongrie" finds Hungary on a French page), accents and case ignored."""
+        if not value:
+            return queryset
+        matches = Q(name__unaccent__icontains=value)
+        codes = codes_named(value)
+        if codes:
+            matches |= Q(iso3__in=codes)
+        return queryset.filter(matches)
 
     def standing_day(self):
         """The day the standings are read on: today (the API's filter reads `as_of`)."""

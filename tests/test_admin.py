@@ -131,9 +131,9 @@ def new_visit_data(admin_client, *, host="TJK", person="vladimir-putin", sources
         {
             "person": str(Person.objects.get(slug=person).pk),
             "host": str(State.objects.get(iso3=host).pk),
-            "start": "2031-10-08",
+            "start": "2012-10-08",
             "start_precision": "day",
-            "end": "2031-10-10",
+            "end": "2012-10-10",
             "end_precision": "day",
             "status": "occurred",
             "outcome": "not_arrested",
@@ -160,7 +160,7 @@ def test_a_visit_added_in_the_admin_is_a_report_not_a_published_visit(admin_clie
     report = Report.objects.get(author=admin_user)
     assert response["Location"] == reverse("admin:visits_report_change", args=[report.pk])
     assert report.state == ReportState.SUBMITTED and not report.is_correction
-    assert report.data["host"] == "TJK" and report.data["start"] == "2031-10-08"
+    assert report.data["host"] == "TJK" and report.data["start"] == "2012-10-08"
     assert len(report.citations) == 1
     # Four eyes: its author cannot verify it, another reviewer can.
     with pytest.raises(review.FourEyesError):
@@ -217,7 +217,7 @@ def test_a_reviewers_own_report_cannot_be_verified_through_the_admin(client, see
         data={
             "person": "vladimir-putin",
             "host": "TJK",
-            "start": "2031-10-08",
+            "start": "2012-10-08",
             "status": "occurred",
             "outcome": "not_arrested",
         },

@@ -23,11 +23,11 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, Model, OuterRef, Q, Subquery, Value
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from core.causes import FIELDS
 from core.models import Source
-from core.names import format_date
+from core.names import country_name, format_date
 from states.models import (
     Declaration,
     JointStatement,
@@ -152,10 +152,11 @@ class Entry:
 
     @property
     def action_words(self) -> str:
+        # Nouns in French ("ajout"), so that the word agrees with every kind of record.
         return {
-            "added": _("added"),
-            "changed": _("changed"),
-            "removed": _("removed"),
+            "added": pgettext("a record's history", "added"),
+            "changed": pgettext("a record's history", "changed"),
+            "removed": pgettext("a record's history", "removed"),
             "baseline": _("as it stood when the history began"),
         }[self.action]
 
@@ -260,6 +261,11 @@ class _Names:
             if related in NATURAL_KEYS or (staff and related is User):
                 self.loaded[related] = related.objects.in_bulk(ids)
 
+    def state(self, pk) -> str:
+        """A state's name in the reader's language ("Zambie"), for a record's name."""
+        obj = self.loaded.get(State, {}).get(pk)
+        return country_name(obj.iso3, obj.name) if obj is not None else self.of(State, pk)
+
     def of(self, related, pk) -> str:
         if pk is None:
             return ""
@@ -302,19 +308,21 @@ def _record_name(entry: Entry, names: _Names) -> str:
         return row.get("ref", "")
     if model is Citation:
         return f"{fk('visit', Visit)} — {fk('source', Source)}"
+    state = names.state(row.get("state"))
     if model is TreatyEvent:
         kind = dict(TreatyEvent._meta.get_field("kind").flatchoices).get(row.get("kind"), "")
-        return f"{fk('state', State)}: {kind}"
+        kind = str(kind)
+        return f"{state}, {kind[:1].lower()}{kind[1:]}"
     if model is Declaration:
-        return f"{fk('state', State)} {row.get('lodged')} ({fk('situation', Situation)})"
+        return f"{state} {row.get('lodged')} ({fk('situation', Situation)})"
     if model is Finding:
-        return f"{fk('state', State)} {row.get('decided')} ({row.get('kind')})"
+        return f"{state} {row.get('decided')} ({row.get('kind')})"
     if model is SecurityCouncilReferral:
         return row.get("resolution", "")
     if model is JointStatement:
         return f"{row.get('date')} {row.get('title', '')}"
     if model is JointStatementSignatory:
-        return f"{fk('jointstatement', JointStatement)} — {fk('state', State)}"
+        return f"{fk('jointstatement', JointStatement)} — {state}"
     if model is Report:
         return _("report %(number)s") % {"number": row.get("id")}
     return str(row.get("id", ""))

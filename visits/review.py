@@ -40,7 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import compliance
-from compliance import Period
+from compliance import PRESENT_STATUSES, Period
 from core import roles
 from core.models import DatePrecision
 from states.models import State
@@ -141,6 +141,8 @@ def fingerprint(data: dict, citations: Sequence[dict], visit: Visit | None) -> s
 
 # No visit or source of the dataset can be older: a year before it is a typo (`0001`).
 EARLIEST_YEAR = 1900
+# How far ahead an announced trip may be dated, in years from now.
+YEARS_AHEAD = 10
 
 
 def resolve(data: dict, citations: Sequence[dict]) -> ResolvedReport:
@@ -178,6 +180,27 @@ def resolve(data: dict, citations: Sequence[dict]) -> ResolvedReport:
                 "year": EARLIEST_YEAR,
             }
             dates[field] = None
+        latest = timezone.now().year + YEARS_AHEAD
+        if dates[field] is not None and dates[field].last.year > latest:
+            errors[field] = _("%(value)r is after %(year)s: give the visit's real date.") % {
+                "value": value,
+                "year": latest,
+            }
+            dates[field] = None
+    today = timezone.now().date()
+    if (
+        dates["start"] is not None
+        and data["status"] in PRESENT_STATUSES
+        and dates["start"].first > today + datetime.timedelta(days=1)
+        and "start" not in errors
+    ):
+        # A trip that took place is in the past: a future one is announced (the rule gives
+        # it `upcoming`, an early warning, not an incident). A day's grace: it is already
+        # tomorrow somewhere when it is today in UTC.
+        errors["start"] = _(
+            "A visit that took place cannot start after today (%(today)s): record a planned "
+            "trip as announced."
+        ) % {"today": today.isoformat()}
     sources = []
     for i, c in enumerate(normalise_citations(citations)):
         published = None
@@ -339,21 +362,62 @@ def possible_duplicates(data: dict, exclude: Visit | None = None) -> list[Visit]
     )
     if exclude is not None:
         visits = visits.exclude(pk=exclude.pk)
+    days = _possible_days(data)
+    if days is False:
+        return []
+    found = []
+    for visit in visits.order_by("start", "pk"):
+        if visit.start is None:
+            theirs = None
+        else:
+            theirs = (
+                Period.from_stored(visit.start, visit.start_precision).first,
+                Period.from_stored(visit.end or visit.start, visit.end_precision).last,
+            )
+        if _may_overlap(days, theirs):
+            found.append(visit)
+    return found
+
+
+def _possible_days(data: dict):
+    """(first, last) possible day of normalised report data; None when undated; False when
+    a date cannot be read."""
     try:
         start = Period.parse(data["start"]) if data["start"] else None
         end = Period.parse(data["end"]) if data["end"] else start
     except ValueError:
+        return False
+    return None if start is None else (start.first, end.last)
+
+
+def _may_overlap(ours, theirs) -> bool:
+    """Two spans of possible days may be one trip: they overlap, or both are undated."""
+    if ours is None or theirs is None:
+        return ours is None and theirs is None
+    return theirs[0] <= ours[1] and ours[0] <= theirs[1]
+
+
+def pending_duplicates(data: dict, exclude: Report | None = None) -> list[Report]:
+    """Other filed reports not yet closed (awaiting review, or sent back for changes; not
+    drafts, which are their authors' own) of the same person's visit to the same host on
+    days that may overlap: two colleagues reporting one trip, which the reviewer should
+    see before verifying either (possible_duplicates sees only visits)."""
+    data = normalise(data)
+    days = _possible_days(data)
+    if days is False or not data["person"] or not data["host"]:
         return []
+    reports = Report.objects.filter(
+        state__in=(ReportState.SUBMITTED, ReportState.CHANGES_REQUESTED),
+        data__person=data["person"],
+        data__host=data["host"],
+    ).select_related("author")
+    if exclude is not None:
+        reports = reports.exclude(pk=exclude.pk)
     found = []
-    for visit in visits.order_by("start", "pk"):
-        if visit.start is None or start is None:
-            if visit.start is None and start is None:
-                found.append(visit)
-            continue
-        first = Period.from_stored(visit.start, visit.start_precision).first
-        last = Period.from_stored(visit.end or visit.start, visit.end_precision).last
-        if first <= end.last and start.first <= last:
-            found.append(visit)
+    for report in reports.order_by("submitted_at", "pk"):
+        theirs = _possible_days(normalise(report.data))
+        if theirs is not False and _may_overlap(days, theirs):
+            found.append(report)
     return found
 
 
@@ -463,6 +527,32 @@ def submit(report: Report, user) -> Report:
     report.save()
     transaction.on_commit(lambda: report_submitted.send(sender=Report, report=report))
     return report
+
+
+@transaction.atomic
+def take_back(report: Report, user) -> Report:
+    """The author takes a report awaiting review back out of the queue: a draft again, to
+    edit or delete (nothing of it was public). PermissionDenied for anyone else,
+    ValidationError when it is not awaiting review."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _require(report.author_id == user.pk, _("Only the author may take a report back."))
+    if report.state != ReportState.SUBMITTED:
+        raise ValidationError(_("Only a report awaiting review can be taken back."))
+    report.state = ReportState.DRAFT
+    report.save()
+    return report
+
+
+@transaction.atomic
+def delete_draft(report: Report, user) -> None:
+    """The author deletes a draft (never filed, or taken back): it was never public; its
+    history keeps that it existed and who deleted it. PermissionDenied for anyone else,
+    ValidationError for a report that is not a draft."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _require(report.author_id == user.pk, _("Only the author may delete a draft."))
+    if report.state != ReportState.DRAFT:
+        raise ValidationError(_("Only a draft can be deleted."))
+    report.delete()
 
 
 def _changes(visit: Visit, fields: dict) -> list[dict]:

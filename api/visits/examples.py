@@ -4,7 +4,7 @@ from drf_spectacular.utils import OpenApiExample
 
 BASE = "https://iccwatch.example.org/api/v1"
 EXPLANATION = (
-    "Mongolia has been bound since 1 July 2002 (State Party; ratified 11 April 2002). The warrant against "
+    "Mongolia had been bound since 1 July 2002 (State Party; ratified 11 April 2002). The warrant against "
     "Vladimir Vladimirovich Putin (situation in Ukraine), issued and public since 17 March 2023, was in force "
     "on 2 September 2024. Vladimir Vladimirovich Putin visited Ulaanbaatar, Mongolia on 2–3 September 2024 "
     "and was not arrested: a failure to arrest and surrender (Arts. 86, 89(1)). ICC Pre-Trial Chamber II "

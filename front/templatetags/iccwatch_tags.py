@@ -2,6 +2,7 @@
 reader's language, explanations, standings."""
 
 from django import template
+from django.utils.translation import gettext, pgettext
 
 from compliance import partial_isoformat
 from core import names
@@ -30,9 +31,18 @@ def places(place):
 
 
 @register.filter
-def verdict_label(code):
-    """{{ visit.verdict.code|verdict_label }} -> the verdict in the reader's language ("" if none)."""
-    return VerdictCode(code).label if code else ""
+def verdict_label(code, would_have_been_bound=None):
+    """{{ visit.verdict.code|verdict_label }} -> the verdict in the reader's language ("" if none).
+
+    With the verdict's `would_have_been_bound` ({{ code|verdict_label:verdict.would_have_been_bound }}),
+    a trip called off to a host that would not have been bound reads "called off (host not
+    bound)": the verdict is still `deterred` (docs/DOMAIN.md), but nothing says the warrant
+    deterred it."""
+    if not code:
+        return ""
+    if code == VerdictCode.DETERRED and would_have_been_bound is False:
+        return gettext("called off (host not bound)")
+    return VerdictCode(code).label
 
 
 @register.filter
@@ -139,3 +149,10 @@ def chamber(name):
     from core.reasons import chamber_name
 
     return chamber_name(name or "")
+
+
+@register.simple_tag
+def colon():
+    """The colon between a label and what follows, as the reader's language writes it: ':'
+    in English, ' :' with a no-break space in French ("24 octobre 2024 : constat")."""
+    return pgettext("between a label and what follows", ":")

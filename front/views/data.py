@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.db.models import Max
 from django.http import FileResponse, Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -106,7 +106,8 @@ def last_updated_words() -> str:
 def size_words(size: int) -> str:
     """A file size for readers: '1.2 MB', '840 kB'."""
     if size >= 1_000_000:
-        return _("%(n).1f MB") % {"n": size / 1_000_000}
+        # The number in the reader's notation: '1.2 MB', '1,2 Mo'.
+        return _("%(n)s MB") % {"n": formats.number_format(size / 1_000_000, 1)}
     return _("%(n)d kB") % {"n": max(1, round(size / 1000))}
 
 

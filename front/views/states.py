@@ -252,6 +252,21 @@ def _union(*lists):
     return out
 
 
+def _timeline_visit_text(visit) -> str:
+    """'Hosted Vladimir Putin (Ulaanbaatar)', or for a trip that did not take place what
+    became of it: 'Trip by … called off', '… took part by video', '… announced'."""
+    params = {"person": visit.person.name}
+    if visit.status == "cancelled":
+        text = _("Trip by %(person)s called off") % params
+    elif visit.status == "virtual":
+        text = _("%(person)s took part by video instead of travelling") % params
+    elif visit.status == "announced":
+        text = _("Trip by %(person)s announced") % params
+    else:
+        text = _("Hosted %(person)s") % params
+    return text + (f" ({summaries.place_words(visit.place)})" if visit.place else "")
+
+
 def _with_years(timeline: list[dict], state, years) -> list[dict]:
     """The timeline with one entry per year of visits (linked to that year's list)."""
     for year, count, incidents in years:
@@ -351,8 +366,7 @@ def _timeline(
                 "precision": v.start_precision,
                 "kind": "visit",
                 "visit": v,
-                "text": _("Hosted %(person)s") % {"person": v.person.name}
-                + (f" ({summaries.place_words(v.place)})" if v.place else ""),
+                "text": _timeline_visit_text(v),
             }
         )
     for f in findings:

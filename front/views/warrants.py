@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from core import pagecache, tabular
 from core.filters import RepeatableCSVWidget, select_widget
-from core.names import format_date, situation_name, sort_name
+from core.names import collation_key, country_name, format_date, situation_name, sort_name
 from core.pagecache import cache_page_by_version
 from front import cards, charts, citations, listing, maps, summaries
 from front.listing import Column, Listing
@@ -42,11 +42,20 @@ def _persons_queryset():
 
 
 def situation_choices():
-    return [("", _("any")), *Situation.objects.values_list("slug", "name")]
+    """The situations menu: (slug, name in the reader's language), in that language's order."""
+    named = [
+        (slug, situation_name(name)) for slug, name in Situation.objects.values_list("slug", "name")
+    ]
+    return [("", _("any")), *sorted(named, key=lambda c: collation_key(c[1]))]
 
 
 def state_choices():
-    return [("", _("any")), *State.objects.order_by(sort_name("name")).values_list("iso3", "name")]
+    """The states menu: (ISO3, name in the reader's language), in that language's order
+    ("Afrique du Sud" under A on a French page)."""
+    named = [
+        (iso3, country_name(iso3, name)) for iso3, name in State.objects.values_list("iso3", "name")
+    ]
+    return [("", _("any")), *sorted(named, key=lambda c: collation_key(c[1]))]
 
 
 def person_search_widget() -> forms.Widget:

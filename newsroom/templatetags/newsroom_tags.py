@@ -2,6 +2,8 @@
 
 from django import template
 
+from core import roles
+
 register = template.Library()
 
 
@@ -35,3 +37,9 @@ def field_errors(form):
         bound = form[name]
         out.extend((bound.auto_id, bound.label, e) for e in errors)
     return out
+
+
+@register.filter
+def may_review(user) -> bool:
+    """{% if user|may_review %}: whether `user` may open the review queue (core.roles)."""
+    return roles.may_review(user)

@@ -11,6 +11,14 @@
     });
   });
 
+  // On a phone the filters (a dozen fields) would push the results a screen down: their
+  // panel starts closed there, unless a field has an error to show.
+  if (window.matchMedia && window.matchMedia("(max-width: 40rem)").matches) {
+    document.querySelectorAll("details[data-close-on-phone]").forEach(function (panel) {
+      if (!panel.querySelector(".invalid, .errors")) panel.open = false;
+    });
+  }
+
   // A link to a closed <details> ("The same facts as a table"), or an address ending with
   // its id, opens it: otherwise the reader lands on a summary line with the facts hidden.
   function openDetailsAt(hash) {

@@ -41,7 +41,7 @@ def test_a_visit_carries_its_verdict_and_links_to_everything_it_rests_on(seeded,
         "state_party",
     )
     assert (
-        "Mongolia has been bound since 1 July 2002 (State Party; ratified 11 April 2002)."
+        "Mongolia had been bound since 1 July 2002 (State Party; ratified 11 April 2002)."
         in visit["verdict"]["explanation"]
     )
     assert [w["ref"] for w in visit["verdict"]["warrants"]] == ["vladimir-putin-2023-03-17"]

@@ -203,3 +203,13 @@ def test_pages_fit_a_phone_screen(site, browse):
         snap(page, name)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip"
+    # A list's results come first on a phone: its dozen filters wait behind their summary.
+    page.goto(site + "/visits/")
+    assert not page.evaluate("document.querySelector('details.filter-panel').open")
+    assert page.evaluate("document.getElementById('results').getBoundingClientRect().top") < 844
+    page.locator("details.filter-panel summary").click()
+    assert page.get_by_role("button", name="Apply filters").is_visible()
+    for path in ("/changes/", "/fr/changes/"):
+        page.goto(site + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, path

@@ -12,9 +12,20 @@ from django.utils import translation
 from compliance import FindingFacts, Period, SourceFacts, evaluate
 from core.reasons import render
 from tests.visits.test_compliance import (
+    BASHIR,
+    BASHIR_VISIT,
     BASIS_ROWS,
+    BURUNDI,
+    CENTRAL_AFRICAN_REPUBLIC,
+    CHINA,
+    DARFUR_SUSPECT,
+    JORDAN,
+    KONY,
+    KONY_VISIT,
     MONGOLIA,
     PUTIN,
+    SUDAN,
+    UKRAINE,
     UKRAINE_TWO_DECLARATIONS,
     VERDICT_ROWS,
     day,
@@ -38,7 +49,7 @@ def _mongolia():
 
 def test_the_mongolia_explanation_in_english_reads_as_domain_md_says():
     assert render(_mongolia().reasons, "en") == (
-        "Mongolia has been bound since 1 July 2002 (State Party; ratified 11 April 2002). "
+        "Mongolia had been bound since 1 July 2002 (State Party; ratified 11 April 2002). "
         "The warrant against Vladimir Putin (situation in Ukraine), issued and public since "
         "17 March 2023, was in force on 2 September 2024. Vladimir Putin visited Ulaanbaatar, "
         "Mongolia on 2–3 September 2024 and was not arrested: a failure to arrest and surrender "
@@ -51,8 +62,8 @@ def test_the_mongolia_explanation_in_english_reads_as_domain_md_says():
 def test_the_mongolia_explanation_in_french():
     text = render(_mongolia().reasons, "fr")
     assert text == (
-        "Mongolie : État lié par le Statut de Rome depuis le 1er juillet 2002 (État partie ; "
-        "ratification du 11 avril 2002). Le mandat d'arrêt contre Vladimir Putin (situation "
+        "Mongolie : État alors lié par le Statut de Rome, en vigueur à son égard depuis le "
+        "1er juillet 2002 (État partie ; ratification du 11 avril 2002). Le mandat d'arrêt contre Vladimir Putin (situation "
         "« Ukraine »), délivré et public depuis le 17 mars 2023, était en vigueur le 2 septembre "
         "2024. Vladimir Putin : visite (Ulaanbaatar, Mongolie) du 2 au 3 septembre 2024 ; aucune "
         "arrestation : un manquement à l'obligation d'arrêter et de remettre (art. 86 et 89-1). "
@@ -67,7 +78,7 @@ def test_render_uses_the_active_language_when_none_is_given():
     with translation.override("fr"):
         assert render(_mongolia().reasons).startswith("Mongolie : ")
     with translation.override("en"):
-        assert render(_mongolia().reasons).startswith("Mongolia has been bound")
+        assert render(_mongolia().reasons).startswith("Mongolia had been bound")
 
 
 def test_the_crimea_explanation_cites_the_2015_declaration_in_both_languages():
@@ -77,7 +88,7 @@ def test_the_crimea_explanation_cites_the_2015_declaration_in_both_languages():
         [PUTIN],
     )
     english = render(verdict.reasons, "en")
-    assert "controlled by Russian Federation" in english
+    assert "controlled by the Russian Federation" in english
     assert (
         "by a declaration lodged on 8 September 2015 (covering alleged crimes from 20 February 2014)"
         in english
@@ -127,3 +138,139 @@ def test_french_avoids_a_countrys_gender_and_elides():
     text = render(_mongolia().reasons, "fr")
     assert "la Mongolie" not in text and "le Mongolie" not in text
     assert "d'arrêt" in text and "de arrêt" not in text
+
+
+# --- What a lawyer read wrong (wording that must hold whatever the state did later) ----
+
+
+def _english(verdict) -> str:
+    return render(verdict.reasons, "en")
+
+
+def test_a_past_visits_host_had_been_bound_and_an_announced_trips_has_been():
+    # "Hungary has been bound since 1 July 2002" was false once its withdrawal took effect
+    # (2 June 2026): a past visit's host *had* been bound, whatever happened since.
+    past = evaluate(visit("2024-09-02"), MONGOLIA, [PUTIN])
+    assert "Mongolia had been bound since 1 July 2002" in _english(past)
+    assert "has been bound" not in _english(past)
+    announced = evaluate(visit("2027-03-02", status="announced", outcome="n/a"), MONGOLIA, [PUTIN])
+    assert "Mongolia has been bound since 1 July 2002" in _english(announced)
+
+
+def test_a_withdrawal_pending_at_the_visit_is_told_in_a_tense_true_after_it_took_effect():
+    text = _english(evaluate(visit("2017-10-26", **BASHIR_VISIT), BURUNDI, [BASHIR]))
+    assert "the withdrawal it had notified was to take effect only on 27 October 2017" in text
+    assert "is effective only" not in text
+
+
+def test_the_duty_is_cited_from_its_source_for_each_basis():
+    referral = _english(evaluate(visit("2010-07-22", **DARFUR_SUSPECT), SUDAN, [BASHIR]))
+    assert "binding under Art. 25 of the UN Charter" in referral
+    assert "Arts. 86, 89(1)" not in referral
+    declaration = _english(evaluate(visit("2024-06-01"), UKRAINE, [PUTIN]))
+    assert "(Art. 12(3) and Part 9 of the Statute)" in declaration
+    party = _english(evaluate(visit("2024-09-02"), MONGOLIA, [PUTIN]))
+    assert "(Arts. 86, 89(1))" in party
+
+
+def test_a_justification_is_no_exemption_only_where_the_host_was_bound():
+    bound = _english(evaluate(visit("2024-09-02", justification="immunity"), MONGOLIA, [PUTIN]))
+    assert "it is no exemption" in bound and "Appeals Chamber, Jordan judgment" in bound
+    unbound = _english(evaluate(visit("2023-10-17", justification="neutrality"), CHINA, [PUTIN]))
+    assert "China's stated justification: “neutrality”." in unbound
+    assert "exemption" not in unbound and "Art. 27" not in unbound
+
+
+def _jordan(*findings):
+    return _english(
+        evaluate(visit("2017-03-28", **BASHIR_VISIT), JORDAN, [BASHIR], findings=list(findings))
+    )
+
+
+PTC_II_2017 = FindingFacts(Period.parse("2017-12-11"), True, True, chamber="Pre-Trial Chamber II")
+
+
+def test_an_appeal_that_upholds_a_finding_and_reverses_its_referral_reads_as_one():
+    appeal = FindingFacts(Period.parse("2019-05-06"), chamber="Appeals Chamber")
+    text = _jordan(PTC_II_2017, appeal)
+    assert (
+        "The ICC Appeals Chamber upheld the finding of non-compliance on 6 May 2019 and reversed "
+        "its referral to the Assembly of States Parties and the UN Security Council."
+    ) in text
+    assert "found non-compliance on 6 May 2019" not in text
+    assert "no referral stands" not in text  # said once, by the appeal's sentence
+    french = render(
+        evaluate(
+            visit("2017-03-28", **BASHIR_VISIT), JORDAN, [BASHIR], findings=[PTC_II_2017, appeal]
+        ).reasons,
+        "fr",
+    )
+    assert (
+        "La Chambre d'appel de la CPI a confirmé le constat de manquement le 6 mai 2019" in french
+    )
+
+
+def test_a_deferred_referral_made_later_reads_as_the_referral():
+    found = FindingFacts(Period.parse("2025-10-17"), chamber="Pre-Trial Chamber I")
+    referred = FindingFacts(
+        Period.parse("2026-01-26"), referred_to_asp=True, chamber="Pre-Trial Chamber I"
+    )
+    text = _jordan(found, referred)
+    assert (
+        "ICC Pre-Trial Chamber I found non-compliance on 17 October 2025 (Art. 87(7)) without referring it."
+        in text
+    )
+    assert (
+        "ICC Pre-Trial Chamber I referred its finding of non-compliance to the Assembly of States "
+        "Parties on 26 January 2026."
+    ) in text
+
+
+def test_a_decision_that_only_informed_the_council_is_no_finding():
+    informed = FindingFacts(
+        Period.parse("2010-08-27"), True, True, kind="other", chamber="Pre-Trial Chamber I"
+    )
+    text = _jordan(informed)
+    assert (
+        "ICC Pre-Trial Chamber I informed the Assembly of States Parties and the UN Security "
+        "Council of the visit on 27 August 2010; it made no finding of non-compliance under Art. 87(7)."
+    ) in text
+
+
+def test_a_finding_without_its_chamber_is_the_courts_not_a_pre_trial_chambers():
+    text = _jordan(FindingFacts(Period.parse("2017-12-11"), True, False))
+    assert "The ICC found non-compliance on 11 December 2017" in text
+    assert "Pre-Trial Chamber found" not in text
+
+
+def test_english_gives_country_names_their_article_and_sentences_their_capital():
+    text = _english(
+        evaluate(
+            visit("2005-09-01", host_notified=True, **KONY_VISIT), CENTRAL_AFRICAN_REPUBLIC, [KONY]
+        )
+    )
+    assert "The Central African Republic had been bound since" in text
+    assert "the Central African Republic had been notified of it" in text
+    french = render(
+        evaluate(visit("2005-09-01", **KONY_VISIT), CENTRAL_AFRICAN_REPUBLIC, [KONY]).reasons, "fr"
+    )
+    assert "(République centrafricaine)" in french and "the " not in french
+
+
+def test_a_signature_after_the_statute_closed_for_signature_makes_no_ratification():
+    from compliance import StateFacts
+
+    # Art. 125: a state that signed by 31 December 2000 ratifies; any other accedes.
+    late = StateFacts(
+        "SLV",
+        "El Salvador",
+        signed=day("2015-11-26"),
+        deposited=day("2016-03-03"),
+        entry_into_force=day("2016-06-01"),
+    )
+    assert "(State Party; acceded 3 March 2016)" in _english(
+        evaluate(visit("2024-01-10"), late, [PUTIN])
+    )
+    assert "(State Party; ratified 11 April 2002)" in _english(
+        evaluate(visit("2024-09-02"), MONGOLIA, [PUTIN])
+    )

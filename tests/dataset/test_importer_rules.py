@@ -359,3 +359,19 @@ def test_a_removed_person_a_recorded_visit_depends_on_is_an_error(tmp_path):
         "visit is withdrawn, not deleted; keep the person)"
     ]
     assert Person.objects.filter(slug="jean-pierre-bemba-gombo").exists()
+
+
+def test_a_signature_after_the_statute_closed_for_signature_is_a_warning(tmp_path):
+    # Art. 125(1): open for signature until 31 December 2000 (El Salvador's row had 2015).
+    late = {
+        "iso3": "SLV",
+        "name": "El Salvador",
+        "signed": "2015-11-26",
+        "deposited": "2016-03-03",
+        "entry_into_force": "2016-06-01",
+    }
+    _parsed, errors, warnings = validate(folder(tmp_path, states=[*STATES, late]))
+    assert errors == []
+    assert any("signed: 2015-11-26 is after 31 December 2000" in w for w in warnings)
+    _parsed, _errors, warnings = validate(folder(tmp_path, "ok"))
+    assert not any("closed for signature" in w for w in warnings)

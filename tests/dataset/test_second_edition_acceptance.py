@@ -205,11 +205,16 @@ def test_jordans_2017_visit_shows_the_finding_and_that_no_referral_stands(seeded
     assert not findings[1]["referred_to_asp"] and not findings[1]["referred_to_unsc"]
     assert {"key": "no_standing_referral", "decided": "2019-05-06"} in verdict.reasons
     assert "11 December 2017" in row["explanation"]
-    assert "Since the decision of 6 May 2019, no referral stands." in row["explanation"]
+    # The appeal's own sentence says that no referral stands (said once, not twice).
+    assert (
+        "The ICC Appeals Chamber upheld the finding of non-compliance on 6 May 2019 and reversed "
+        "its referral to the Assembly of States Parties and the UN Security Council."
+    ) in row["explanation"]
+    assert "no referral stands" not in row["explanation"]
     with translation.override("fr"):
         french = render(verdict.reasons)
     assert "11 décembre 2017" in french
-    assert "Depuis la décision du 6 mai 2019, aucun renvoi n'est maintenu." in french
+    assert "le 6 mai 2019 et infirmé son renvoi devant l'Assemblée des États parties" in french
 
 
 def test_reimporting_without_a_visit_withdraws_it_and_the_incident_feed_says_so(

@@ -37,6 +37,8 @@ TABLE = {
     ("newsroom:edit", "get"): ["sign-in", 403, "in", 403, 403, "in", 403],
     ("newsroom:correct", "get"): ["sign-in", 403, "in", "in", 403, "in", "in"],
     ("newsroom:submit", "post"): ["sign-in", 403, "in", 403, 403, "in", 403],
+    ("newsroom:take-back", "post"): ["sign-in", 403, "in", 403, 403, "in", 403],
+    ("newsroom:delete", "post"): ["sign-in", 403, "in", 403, 403, "in", 403],
     ("newsroom:verify", "post"): ["sign-in", 403, 403, 403, "in", 403, "in"],
     ("newsroom:request-changes", "post"): ["sign-in", 403, 403, 403, "in", 403, "in"],
     ("newsroom:reject", "post"): ["sign-in", 403, 403, 403, "in", 403, "in"],
@@ -90,7 +92,7 @@ def subject_for(role: str, users: dict, view: str):
     owner = users["author-reviewer"] if role == "author-reviewer" else users["author"]
     if view.startswith("alerts:"):
         return Subscription.objects.create(owner=owner, email=f"{owner.username}@example.org")
-    draft = view in ("newsroom:edit", "newsroom:submit")
+    draft = view in ("newsroom:edit", "newsroom:submit", "newsroom:delete")
     return review.file_report(
         author=owner,
         data={**DATA, "place": f"matrix {role} {view}"},

@@ -96,7 +96,7 @@ def test_csv_rows_hold_the_verdict_its_explanation_and_the_sources(reader, seede
     assert row["person"] == "Vladimir Vladimirovich Putin" and row["host_iso3"] == "MNG"
     assert (row["start"], row["end"], row["place"]) == ("2024-09-02", "2024-09-03", "Ulaanbaatar")
     assert (row["verdict"], row["basis"]) == ("non_compliance", "state_party")
-    assert row["explanation"].startswith("Mongolia has been bound since 1 July 2002")
+    assert row["explanation"].startswith("Mongolia had been bound since 1 July 2002")
     assert (
         "https://sputnikglobe.com/20240902/putin-arrives-in-mongolia-on-official-visit-1119988556.html"
         in json.loads(row["source_urls"])

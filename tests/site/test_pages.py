@@ -131,7 +131,9 @@ def test_mongolia_page_puts_the_june_statement_and_the_september_visit_on_one_ti
     assert (
         "24 October 2024" in findings and "Referred to the Assembly of States Parties." in findings
     )
-    assert "An ICC Pre-Trial Chamber found it in non-compliance once (24 October 2024)." in html
+    assert (
+        "The ICC found it in non-compliance (Art. 87(7)) in a decision of 24 October 2024." in html
+    )
     assert "It has hosted 1 recorded visit by a person wanted by the ICC." in html
 
 
@@ -159,7 +161,7 @@ def test_visit_page_explains_the_verdict_and_cites_its_sources(reader, seeded):
     assert 'class="verdict v-incident">non-compliance</span>' in html
     assert "Basis: State Party" in html
     assert (
-        "Mongolia has been bound since 1 July 2002 (State Party; ratified 11 April 2002)." in html
+        "Mongolia had been bound since 1 July 2002 (State Party; ratified 11 April 2002)." in html
     )
     # The treaty dates and the warrant that decided it.
     assert '<time datetime="2002-07-01">1 July 2002</time>: Entry into force' in html

@@ -695,15 +695,15 @@ def test_the_mongolia_explanation_names_basis_dates_warrant_finding_and_sources(
         ("putin",),
     )
     assert english(verdict) == (
-        "Mongolia has been bound since 1 July 2002 (State Party; ratified 11 April 2002). "
+        "Mongolia had been bound since 1 July 2002 (State Party; ratified 11 April 2002). "
         "The warrant against Vladimir Putin (situation in Ukraine), issued and public since "
         "17 March 2023, was in force on 2 September 2024. Vladimir Putin visited Ulaanbaatar, Mongolia on "
         "2–3 September 2024 and was not arrested: a failure to arrest and surrender (Arts. 86, 89(1)). "
-        "An ICC Pre-Trial Chamber found non-compliance on 24 October 2024 (Art. 87(7)) and referred it "
+        "The ICC found non-compliance on 24 October 2024 (Art. 87(7)) and referred it "
         "to the Assembly of States Parties. Sources: Reuters (3 September 2024)."
     )
     for required in (
-        "Mongolia has been bound since 1 July 2002",
+        "Mongolia had been bound since 1 July 2002",
         "2 September 2024",
         "not arrested",
         "Arts. 86, 89(1)",
@@ -721,10 +721,10 @@ def test_the_mongolia_explanation_names_basis_dates_warrant_finding_and_sources(
                      ["withdrawal from the Rome Statute took effect on 27 October 2017", "Art. 127(2)", "this one was issued on 4 March 2009"],
                      id="residual"),
         pytest.param(BURUNDI, [BASHIR], visit("2017-10-26", **BASHIR_VISIT),
-                     ["bound from 1 December 2004", "withdrawal is effective only from 27 October 2017", "still bound on 26 October 2017"],
+                     ["bound from 1 December 2004", "the withdrawal it had notified was to take effect only on 27 October 2017", "still bound on 26 October 2017"],
                      id="party-during-notice-of-withdrawal"),
         pytest.param(BURUNDI, [ISSUED_ON_WITHDRAWAL], visit("2017-11-15"),
-                     ["no longer bound", "27 October 2017", "before the warrant was issued"],
+                     ["no longer bound", "27 October 2017", "the warrant was not issued before then"],
                      id="withdrawn-before-the-warrant"),
         pytest.param(UKRAINE, [PUTIN], visit("2024-06-01"),
                      ["declaration lodged on 8 September 2015", "Art. 12(3)", "situation in Ukraine", "was not then a State Party"],
@@ -759,7 +759,7 @@ def test_the_mongolia_explanation_names_basis_dates_warrant_finding_and_sources(
                      ["would not have been bound to arrest: the warrant was then under seal"],
                      id="called-off-while-sealed"),
         pytest.param(MONGOLIA, [PUTIN], visit("2024-09-02", outcome="arrested"),
-                     ["was arrested under the warrant", "Mongolia has been bound since 1 July 2002"],
+                     ["was arrested under the warrant", "Mongolia had been bound since 1 July 2002"],
                      id="complied"),
         pytest.param(MONGOLIA, [PUTIN], visit("2024-09-02", status="transit"),
                      ["stopped in transit in Mongolia"], id="transit"),

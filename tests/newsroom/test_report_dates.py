@@ -1,0 +1,137 @@
+"""Dates a report may not carry: out of any real range, or a visit that took place in the
+future; and the French message for a date that gives less than its precision says."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from compliance import evaluate
+from tests.newsroom.conftest import form_data
+from tests.visits.test_compliance import MONGOLIA, PUTIN, visit
+from visits import review
+from visits.models import Report
+
+pytestmark = pytest.mark.django_db
+
+CITATIONS = [{"url": "https://example.org/putin-dushanbe", "publisher": "Example News"}]
+DATA = {
+    "person": "vladimir-putin",
+    "host": "TJK",
+    "start": "2025-10-08",
+    "status": "occurred",
+    "outcome": "not_arrested",
+}
+
+
+def test_the_rule_reads_a_visit_that_ends_on_the_last_representable_day():
+    # It used to step one day past date.max (OverflowError): a report's preview was a 500.
+    verdict = evaluate(visit("9999-12-30", "9999-12-31"), MONGOLIA, [PUTIN])
+    assert verdict.code == "non_compliance"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        ("9999-12-31", "", "is after"),
+        ("2025-10-08", "9999-12-31", "is after"),
+        ("0001", "", "is before 1900"),
+    ],
+)
+def test_a_date_out_of_any_real_range_is_refused_and_nothing_is_saved(
+    tajikistan_removed, reporter, signed_in, start, end, message
+):
+    client = signed_in(reporter)
+    precision = "year" if len(start) == 4 else "day"
+    for action in ("preview", "submit"):
+        response = client.post(
+            reverse("newsroom:new"),
+            form_data(action=action, start=start, start_precision=precision, end=end),
+        )
+        assert response.status_code == 200, action
+        assert message in response.content.decode(), action
+    assert not Report.objects.exists()
+    # A draft keeps what was typed, and its pages still open (they were 500s for 9999).
+    client.post(
+        reverse("newsroom:new"),
+        form_data(action="draft", start=start, start_precision=precision, end=end),
+    )
+    draft = Report.objects.get()
+    assert client.get(reverse("newsroom:report", args=[draft.pk])).status_code == 200
+    assert client.get(reverse("newsroom:edit", args=[draft.pk])).status_code == 200
+
+
+def test_a_visit_that_took_place_cannot_start_in_the_future(tajikistan_removed, reporter):
+    later = (timezone.now() + datetime.timedelta(days=30)).date().isoformat()
+    with pytest.raises(review.ValidationError) as refused:
+        review.file_report(author=reporter, data={**DATA, "start": later}, citations=CITATIONS)
+    assert "cannot start after today" in str(refused.value.message_dict["start"])
+    assert not Report.objects.exists()
+    # The same trip announced is an early warning, and is accepted.
+    announced = review.file_report(
+        author=reporter,
+        data={**DATA, "start": later, "status": "announced", "outcome": "n/a"},
+        citations=CITATIONS,
+    )
+    assert announced.pk
+
+
+def test_a_date_that_gives_less_than_its_precision_says_so_in_french(
+    tajikistan_removed, reporter, signed_in
+):
+    client = signed_in(reporter)
+    client.cookies["django_language"] = "fr"
+    response = client.post(
+        reverse("newsroom:new"), form_data(start="2025-10", start_precision="day", end="")
+    )
+    html = response.content.decode()
+    assert 'id="id_start-error"' in html
+    # It used to say the date was no date: the check looked for the English word "precision".
+    assert "pas une date" not in html
+    assert "La date ne donne que : mois." in html
+
+
+def test_a_reporter_is_not_offered_the_review_queue(seeded, reporter, reviewer, signed_in):
+    queue = reverse("newsroom:queue")
+    assert queue not in signed_in(reporter).get(reverse("newsroom:dashboard")).content.decode()
+    assert queue in signed_in(reviewer).get(reverse("newsroom:dashboard")).content.decode()
+
+
+def test_two_reports_of_one_trip_are_shown_to_each_other_before_either_is_published(
+    tajikistan_removed, reporter, reviewer, signed_in
+):
+    from tests.newsroom.conftest import account
+
+    colleague = account("rita", "reporters")
+    first = review.file_report(author=reporter, data=DATA, citations=CITATIONS)
+    # The same trip, dated only to its month by a colleague: it may be the same days.
+    second = review.file_report(
+        author=colleague, data={**DATA, "start": "2025-10"}, citations=CITATIONS
+    )
+    elsewhere = review.file_report(
+        author=colleague, data={**DATA, "start": "2025-11-20"}, citations=CITATIONS
+    )
+    assert review.pending_duplicates(first.data, exclude=first) == [second]
+    assert review.pending_duplicates(elsewhere.data, exclude=elsewhere) == []
+    html = signed_in(reviewer).get(reverse("newsroom:report", args=[first.pk])).content.decode()
+    assert 'id="pending-duplicates"' in html
+    assert f'id="pending-duplicate-{second.pk}"' in html
+    assert f'id="pending-duplicate-{elsewhere.pk}"' not in html
+
+
+def test_an_author_takes_a_report_back_from_review_and_deletes_the_draft(
+    tajikistan_removed, reporter, reviewer, signed_in
+):
+    report = review.file_report(author=reporter, data=DATA, citations=CITATIONS)
+    assert report in review.review_queue(reviewer)
+    client = signed_in(reporter)
+    page = client.get(reverse("newsroom:report", args=[report.pk])).content.decode()
+    assert 'id="take-back"' in page and 'id="delete-draft"' not in page
+    client.post(reverse("newsroom:take-back", args=[report.pk]))
+    report.refresh_from_db()
+    assert report.state == "draft" and report not in review.review_queue(reviewer)
+    page = client.get(reverse("newsroom:report", args=[report.pk])).content.decode()
+    assert 'id="delete-draft"' in page
+    response = client.post(reverse("newsroom:delete", args=[report.pk]))
+    assert response.status_code == 302 and not Report.objects.filter(pk=report.pk).exists()

@@ -1,0 +1,135 @@
+"""What a French-reading journalist, a lawyer and NGO staff tripped on, page by page."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from tests.site.conftest import body
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_state_found_in_non_compliance_twice_on_one_visit_reads_as_decisions(seeded, client):
+    # Jordan: Pre-Trial Chamber II (2017), upheld on appeal (2019): not "Pre-Trial Chambers
+    # found it in non-compliance 2 times".
+    html = body(client.get("/states/JOR/"))
+    assert (
+        "The ICC found it in non-compliance (Art. 87(7)) in decisions of 11 December 2017 and "
+        "6 May 2019." in html
+    )
+    assert "Pre-Trial Chambers" not in html
+    french = body(client.get("/fr/states/JOR/"))
+    assert "dans des décisions des 11 décembre 2017 et 6 mai 2019" in french
+
+
+@pytest.mark.parametrize(
+    ("path", "language", "words"),
+    [
+        ("/no-such-page/", "en", "Page not found"),
+        ("/fr/n-existe-pas/", "fr", "Page introuvable"),
+        ("/fr/states/XXX/", "fr", "Page introuvable"),
+    ],
+)
+def test_an_unknown_address_is_a_page_of_the_site_in_the_readers_language(
+    seeded, client, path, language, words
+):
+    response = client.get(path)
+    html = body(response)
+    assert response.status_code == 404
+    assert f'<html lang="{language}">' in html and words in html
+    assert 'role="search"' in html and "Not Found</h1>" not in html
+
+
+def test_a_french_reader_finds_states_by_their_french_names(seeded, client):
+    from django.utils import translation
+
+    from front import search
+
+    with translation.override("fr"):
+        assert [s["iso3"] for s in search.search("Hongrie").states][:1] == ["HUN"]
+        assert [s["iso3"] for s in search.search("Afrique du Sud").states] == ["ZAF"]
+        found = search.search("Allemagne")
+        assert [s["iso3"] for s in found.states] == ["DEU"]
+        assert found.visits and all("-deu-" in v["slug"] for v in found.visits)
+    with translation.override("en"):
+        assert not search.search("Allemagne").states
+    states = body(client.get("/fr/states/?name=hongrie"))
+    assert "/fr/states/HUN/" in states
+    assert "/states/HUN/" not in body(client.get("/states/?name=hongrie"))
+
+
+def _options(html: str, name: str) -> list[str]:
+    menu = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return [re.sub(r" \(\d+\)$", "", label) for label in re.findall(r">([^<]+)</option>", menu)]
+
+
+def test_the_menus_name_states_and_situations_in_the_readers_language_and_order(seeded, client):
+    html = body(client.get("/fr/visits/"))
+    hosts = _options(html, "host")[1:]
+    assert "Hongrie" in hosts and "Hungary" not in hosts
+    assert hosts.index("Afrique du Sud") < hosts.index("Allemagne") < hosts.index("Tadjikistan")
+    situations = _options(html, "situation")[1:]
+    assert "Darfour (Soudan)" in situations and "Darfur, Sudan" not in situations
+    nationalities = _options(body(client.get("/fr/persons/")), "nationality")[1:]
+    assert "Fédération de Russie" in nationalities and "Russian Federation" not in nationalities
+
+
+def test_a_trip_that_did_not_take_place_is_not_on_the_timeline_as_hosted(seeded, client):
+    html = body(client.get("/states/ZAF/"))
+    assert "Vladimir Vladimirovich Putin took part by video instead of travelling" in html
+    assert "Hosted Vladimir Vladimirovich Putin" not in html
+    assert "Hosted Omar Hassan Ahmad Al Bashir (Johannesburg)" in html
+    hungary = body(client.get("/states/HUN/"))
+    assert "Trip by Vladimir Vladimirovich Putin called off" in hungary
+    assert "Hosted Vladimir Vladimirovich Putin" not in hungary
+
+
+def test_a_trip_called_off_to_a_host_that_was_not_bound_is_not_called_deterred(seeded, client):
+    html = body(client.get("/visits/vladimir-putin-ind-2023-09-09/"))
+    assert "called off (host not bound)" in html
+    assert "deterred (trip called off)" not in html.split("<main", 1)[1].split("</h1>", 1)[1][:600]
+    # A bound host's called-off trip keeps the verdict's own label.
+    zaf = body(client.get("/states/ZAF/"))
+    assert "deterred (trip called off)" in zaf
+
+
+def test_french_puts_a_space_before_a_colon(seeded, client):
+    html = body(client.get("/fr/states/MNG/"))
+    assert re.search(r"</time>\u00a0: ", html)
+    assert not re.search(r"</time>: ", html)
+    assert re.search(r"</time>: ", body(client.get("/states/MNG/")))
+
+
+def test_the_changes_name_a_treaty_event_by_its_state_in_the_readers_language(seeded, client):
+    import datetime
+
+    from core.names import country_name
+    from states.models import State, TreatyEvent
+
+    state = (
+        State.objects.filter(treaty_events__kind="deposited")
+        .exclude(treaty_events__kind="signed")
+        .order_by("iso3")
+        .first()
+    )
+    TreatyEvent.objects.create(state=state, kind="signed", date=datetime.date(2000, 12, 1))
+    html = body(client.get("/fr/changes/?page=1"))
+    from django.utils import translation
+
+    with translation.override("fr"):
+        french_name = country_name(state.iso3, state.name)
+    assert f"Étape du traité {french_name}, signature" in re.sub("<[^>]+>", "", html)
+    entries = re.findall(r"<strong>Étape du traité (.*?)</strong>", html)
+    assert entries, "no treaty event on the first page of changes"
+    assert not any(re.match(r"[A-Z]{3}\b", re.sub("<[^>]+>", "", e)) for e in entries)
+    assert "\u00a0: ajout." in html
+
+
+def test_a_failed_csrf_check_is_a_page_of_the_site_in_the_readers_language(seeded):
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["django_language"] = "fr"
+    response = client.post("/newsroom/sign-in/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    html = body(response)
+    assert "Le formulaire a expiré" in html and "Rien n'a été enregistré" in html
