@@ -126,14 +126,12 @@ _ENGLISH_ARTICLE_NAMES = frozenset(
     {
         "Bahamas",
         "Comoros",
-        "Cook Islands",
+        "Congo",
         "Czech Republic",
         "Gambia",
         "Maldives",
-        "Marshall Islands",
         "Netherlands",
         "Philippines",
-        "Solomon Islands",
     }
 )
 
@@ -144,7 +142,11 @@ def in_sentence(name: str) -> str:
     sentence that starts with it is capitalised by whoever ends it, e.g. core.reasons)."""
     if _language() != "en" or not name:
         return name
-    if name in _ENGLISH_ARTICLE_NAMES or name.startswith(_ENGLISH_ARTICLE_PREFIXES):
+    if (
+        name in _ENGLISH_ARTICLE_NAMES
+        or name.startswith(_ENGLISH_ARTICLE_PREFIXES)
+        or " Islands" in name  # the Cayman Islands, the Faroe Islands
+    ):
         return f"the {name}"
     return name
 

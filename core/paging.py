@@ -31,7 +31,10 @@ class KeysFirstPaginator(Paginator):
     those values. A list sorted first on such a key is read one value at a time
     (`partitioned_keys`): each part is one indexed, ordered read stopped at the page,
     instead of a join of every row to its key and a sort of them all (no index spans two
-    tables).
+    tables). A key may instead map to a callable giving the parts themselves, in the
+    key's ascending order, as filters (`[{"host_id": 12}, {"host_id": 3}, ...]` for the
+    host's name in the reader's language: front.views.visits.host_parts): every row must
+    fall in exactly one of them.
 
     `keys`, if given, is another queryset of the list's primary keys, in the list's order,
     that reads fewer tables (the published incidents newest first, from the verdicts'
@@ -101,7 +104,8 @@ def leading_partition(queryset, partitions: Mapping[str, Sequence[str]]):
         return None
     if name not in partitions:
         return None
-    return name, tuple(partitions[name]), descending, bool(nulls_first)
+    values = partitions[name]
+    return name, values if callable(values) else tuple(values), descending, bool(nulls_first)
 
 
 @functools.cache
@@ -118,17 +122,26 @@ def partitioned_keys(queryset, key, values, descending, nulls_first, bottom, top
     the column can hold, or rows with another would never be read (the verdict's code is
     held to its choices by the constraint `verdict_code_known`).
 
+    `values` may also be a callable giving the parts as filters, in ascending order, which
+    together hold every row (see KeysFirstPaginator).
+
     The parts (one per value, and the rows whose key is NULL) are taken in the order's
     order; of each, the rows are counted only as far as the page reaches, and only the
     part(s) the page falls in are read, with the rest of the order (`start`, `pk`). For a
     first page that is a few bounded counts and one ordered read of 50 keys.
     """
-    order = _collated(queryset.db, values)
-    if descending:
-        order = order[::-1]
-    parts = [{key: value} for value in order]
-    empty = {f"{key}__isnull": True}
-    parts = [empty, *parts] if nulls_first else [*parts, empty]
+    if callable(values):
+        # The parts themselves, in the key's order (they cover every row: no NULL part).
+        parts = list(values())
+        if descending:
+            parts = parts[::-1]
+    else:
+        order = _collated(queryset.db, values)
+        if descending:
+            order = order[::-1]
+        parts = [{key: value} for value in order]
+        empty = {f"{key}__isnull": True}
+        parts = [empty, *parts] if nulls_first else [*parts, empty]
     after = list(queryset.query.order_by[1:])
     if "pk" not in after:
         after.append("pk")  # a total order within each part

@@ -768,12 +768,12 @@ def _later_finding(r: dict, ctx: Context, params: dict) -> str:
     asp, unsc = r.get("referred_to_asp"), r.get("referred_to_unsc")
     last = earlier[-1]
     was_referred = last.get("referred_to_asp") or last.get("referred_to_unsc")
-    if r.get("chamber", "").strip() in ("Appeals Chamber", "AC"):
+    if chamber_name(r.get("chamber", "")) == chamber_name("Appeals Chamber"):
         if was_referred and not (asp or unsc):
             ctx.reversed_on = r.get("decided", "")
             return _(
                 "The ICC Appeals Chamber upheld the finding of non-compliance %(on)s and "
-                "reversed its referral to %(earlier_bodies)s."
+                "reversed the decision to refer it to %(earlier_bodies)s."
             ) % {
                 **params,
                 "earlier_bodies": _bodies(
@@ -783,13 +783,14 @@ def _later_finding(r: dict, ctx: Context, params: dict) -> str:
         if asp or unsc:
             return (
                 _(
-                    "The ICC Appeals Chamber upheld the finding of non-compliance %(on)s and "
-                    "referred it to %(bodies)s."
+                    "The ICC Appeals Chamber upheld the finding of non-compliance %(on)s and its "
+                    "referral to %(bodies)s."
                 )
                 % params
             )
         return _("The ICC Appeals Chamber upheld the finding of non-compliance %(on)s.") % params
-    if not was_referred and (asp or unsc) and last.get("chamber") == r.get("chamber"):
+    same_chamber = chamber_name(last.get("chamber", "")) == chamber_name(r.get("chamber", ""))
+    if not was_referred and (asp or unsc) and same_chamber:
         if params["chamber"]:
             return (
                 _("ICC %(chamber)s referred its finding of non-compliance to %(bodies)s %(on)s.")

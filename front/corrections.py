@@ -9,7 +9,7 @@ reader's language: "the end date changed from 3 September 2024 to 4 September 20
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from core import names
 from states.models import State
@@ -40,7 +40,7 @@ def field_name(field: str) -> str:
 def value_words(field: str, value) -> str:
     """A report field's value in the reader's language ('' reads as 'none')."""
     if value is None or value == "":
-        return _("none")
+        return pgettext("an empty value in a record's history", "none")
     if field in ("start", "end"):
         return names.format_date(str(value))
     if field in ("host", "controlled_by"):

@@ -39,7 +39,8 @@ def _visit_layers(visits) -> tuple[dict[str, str], dict[str, list[str]], list[wo
             worst[iso3] = code
         span = summaries.visit_span_words(visit)
         host = summaries.state_name(visit.host)
-        titles.setdefault(iso3, [host]).append(f"{span}: {VerdictCode(code).label}")
+        words = summaries.visit_verdict_words(visit) or VerdictCode(code).label
+        titles.setdefault(iso3, [host]).append(f"{span}: {words}")
         lonlat = None
         for part in gazetteer.split_places(visit.place):
             found = places.get((iso3, part))
@@ -50,7 +51,7 @@ def _visit_layers(visits) -> tuple[dict[str, str], dict[str, list[str]], list[wo
         markers.append(
             worldmap.Marker(
                 f"m-{verdict_css(code)}",
-                f"{where}, {span}: {VerdictCode(code).label}",
+                f"{where}, {span}: {words}",
                 iso3=iso3,
                 lonlat=lonlat,
             )

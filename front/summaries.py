@@ -38,6 +38,27 @@ def verdict_code(visit) -> str:
     return verdict.code if verdict else ""
 
 
+def verdict_words(code: str, would_have_been_bound: bool | None = None) -> str:
+    """A verdict in the reader's language; '' for none.
+
+    A trip called off to a host that would not have been bound reads "called off (host not
+    bound)": the verdict is still `deterred` (docs/DOMAIN.md), but nothing says the warrant
+    deterred it."""
+    from visits.models import VerdictCode
+
+    if not code:
+        return ""
+    if code == VerdictCode.DETERRED and would_have_been_bound is False:
+        return _("called off (host not bound)")
+    return str(VerdictCode(code).label)
+
+
+def visit_verdict_words(visit) -> str:
+    """`verdict_words` of a visit's current verdict ('' when it has none)."""
+    verdict = verdict_of(visit)
+    return verdict_words(verdict.code, verdict.would_have_been_bound) if verdict else ""
+
+
 def span(start, start_precision, end, end_precision) -> str:
     """A visit's dates: '2024-09-02 – 2024-09-03', '2009-03', or 'undated'."""
     if start is None:

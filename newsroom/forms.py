@@ -67,8 +67,13 @@ class ReportForm(forms.Form):
         help_text=gettext_lazy("City, as the gazetteer spells it; several separated by ';'."),
     )
     start = forms.CharField(
-        label=gettext_lazy("Start date"), required=False, max_length=10, help_text=DATE_HELP
+        label=gettext_lazy("Start date"),
+        required=False,  # only a cancelled trip may have none (checked in clean)
+        max_length=10,
+        help_text=DATE_HELP,
     )
+    # Shown without "(optional)": required but for a cancelled trip.
+    start.required_unless = gettext_lazy("required unless the trip was cancelled")
     start_precision = forms.ChoiceField(
         label=gettext_lazy("Start date precision"), choices=PRECISIONS
     )
@@ -212,6 +217,8 @@ class SourceForm(forms.Form):
     url = forms.URLField(
         label=gettext_lazy("URL"), required=False, max_length=1000, assume_scheme="https"
     )
+    # A blank source form is left out, but a report needs at least one source's URL.
+    url.required_unless = gettext_lazy("at least one source needs it")
     publisher = forms.CharField(label=gettext_lazy("Publisher"), required=False, max_length=300)
     published = forms.DateField(
         label=gettext_lazy("Publication date"),

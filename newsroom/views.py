@@ -403,7 +403,8 @@ def report_detail(request, pk: int):
     duplicates, pending = [], []
     if report.state in (ReportState.DRAFT, ReportState.SUBMITTED, ReportState.CHANGES_REQUESTED):
         duplicates = review.possible_duplicates(report.data, exclude=report.visit)
-        pending = review.pending_duplicates(report.data, exclude=report)
+        if roles.may_review(user):  # colleagues' reports are the reviewers' to compare
+            pending = review.pending_duplicates(report.data, exclude=report)
     describe([report])
     context = {
         "report": report,

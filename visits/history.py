@@ -278,7 +278,7 @@ class _Names:
 
 def _words(f, value, names: _Names) -> str:
     if value is None or value == "" or value == []:
-        return _("none")
+        return pgettext("an empty value in a record's history", "none")
     if f.is_relation:
         return names.of(f.related_model, value)
     if f.choices:
@@ -295,6 +295,9 @@ def _words(f, value, names: _Names) -> str:
     return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"
 
 
+_STATE_RECORDS = (TreatyEvent, Declaration, Finding, JointStatementSignatory)
+
+
 def _record_name(entry: Entry, names: _Names) -> str:
     row = entry.after or entry.before or {}
     model = entry.model
@@ -308,7 +311,9 @@ def _record_name(entry: Entry, names: _Names) -> str:
         return row.get("ref", "")
     if model is Citation:
         return f"{fk('visit', Visit)} — {fk('source', Source)}"
-    state = names.state(row.get("state"))
+    # The state's name, for the records that belong to a state (a Report's `state` is
+    # where its review stands, not a country).
+    state = names.state(row.get("state")) if model in _STATE_RECORDS else ""
     if model is TreatyEvent:
         kind = dict(TreatyEvent._meta.get_field("kind").flatchoices).get(row.get("kind"), "")
         kind = str(kind)

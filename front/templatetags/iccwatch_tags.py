@@ -2,13 +2,12 @@
 reader's language, explanations, standings."""
 
 from django import template
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import pgettext
 
 from compliance import partial_isoformat
 from core import names
 from front import summaries
 from states.status import Standing
-from visits.models import VerdictCode
 
 register = template.Library()
 
@@ -38,11 +37,7 @@ def verdict_label(code, would_have_been_bound=None):
     a trip called off to a host that would not have been bound reads "called off (host not
     bound)": the verdict is still `deterred` (docs/DOMAIN.md), but nothing says the warrant
     deterred it."""
-    if not code:
-        return ""
-    if code == VerdictCode.DETERRED and would_have_been_bound is False:
-        return gettext("called off (host not bound)")
-    return VerdictCode(code).label
+    return summaries.verdict_words(code, would_have_been_bound)
 
 
 @register.filter

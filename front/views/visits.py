@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from compliance import RULE_VERSION
 from core import roles
 from core.filters import select_widget
-from core.names import elide
+from core.names import collation_key, country_name, country_sort_name, elide
 from core.pagecache import cache_page_by_version
 from front import citations, listing, summaries
 from front.corrections import correction_lines
@@ -31,7 +31,7 @@ from front.views.warrants import (
     situation_choices,
     state_choices,
 )
-from states.models import Declaration, TreatyEvent
+from states.models import Declaration, State, TreatyEvent
 from visits import review, tables
 from visits.filters import VisitFilterSet
 from visits.models import Finding, ReviewState, Verdict, VerdictCode, Visit
@@ -82,9 +82,26 @@ VISIT_SORTS = {
     "end": ("end",),
     "updated": ("updated_at",),
     "person": ("person__name", "start"),
-    "host": ("host__name", "start"),
+    "host": ("host_sort", "start"),
     "verdict": ("verdict__code", "start"),
 }
+
+
+def _with_host_sort(visits):
+    """`visits` with `host_sort`: the host's name as a list sorts it in the reader's language
+    ("Afrique du Sud" among the A on a French page; Côte d'Ivoire before Croatia)."""
+    return visits.annotate(host_sort=country_sort_name("host__iso3", "host__name"))
+
+
+def host_parts() -> list[dict]:
+    """The visits sorted by host, as parts: one filter per state, in the order of `host_sort`
+    (core.paging reads a page host by host, through the index on (host, start), instead of
+    sorting every visit by a name computed per row)."""
+    states = State.objects.values_list("pk", "iso3", "name")
+    ordered = sorted(states, key=lambda s: (collation_key(country_name(s[1], s[2])), s[0]))
+    return [{"host_id": pk} for pk, _iso3, _name in ordered]
+
+
 VISIT_COLUMNS = [
     Column(gettext_lazy("Dates"), "start"),
     Column(gettext_lazy("Person"), "person"),
@@ -178,7 +195,7 @@ VISITS = Listing(
         "Every verified trip of a person wanted by the ICC, including trips called off, with the verdict on the host."
     ),
     filterset_class=VisitFilterSet,
-    queryset=lambda: Visit.objects.published().with_verdicts(),
+    queryset=lambda: _with_host_sort(Visit.objects.published().with_verdicts()),
     sorts=VISIT_SORTS,
     default_sort="-start",
     columns=VISIT_COLUMNS,
@@ -193,7 +210,7 @@ VISITS = Listing(
     title_words=_visit_title_words,
     resolve_query=resolve_person_names,
     bounded=True,
-    partitions={"verdict__code": tuple(VerdictCode.values)},
+    partitions={"verdict__code": tuple(VerdictCode.values), "host_sort": host_parts},
 )
 
 # The visits list narrowed to incidents: the same columns, filters, sorts and downloads.
@@ -205,7 +222,7 @@ INCIDENTS = dataclasses.replace(
         "Visits where a state bound to arrest a wanted person hosted that person and did not arrest and "
         "surrender them (non-compliance)."
     ),
-    queryset=lambda: Visit.objects.published().flagged().with_verdicts(),
+    queryset=lambda: _with_host_sort(Visit.objects.published().flagged().with_verdicts()),
     title_words=_incident_title_words,
     unfiltered_keys=lambda key: incident_keys() if key == "-start" else None,
 )
@@ -309,12 +326,15 @@ def visit_detail(request, slug: str):
         title,
         verdicts_as_of=verdict.computed_at if verdict else None,
         rule_version=verdict.rule_version if verdict else RULE_VERSION,
-        verdict=verdict.get_code_display() if verdict else _("not yet evaluated"),
+        verdict=summaries.visit_verdict_words(visit) or _("not yet evaluated"),
     )
     withdrawn = visit.review_state in (ReviewState.WITHDRAWN, ReviewState.REJECTED)
     description = (
         _("Verdict: %(verdict)s. %(explanation)s")
-        % {"verdict": verdict.get_code_display(), "explanation": summaries.explanation(verdict)}
+        % {
+            "verdict": summaries.visit_verdict_words(visit),
+            "explanation": summaries.explanation(verdict),
+        }
         if verdict
         else _("This visit has not been evaluated yet.")
     )

@@ -141,3 +141,39 @@ def test_a_verdict_holds_only_one_of_the_rules_codes(seeded):
     verdict = Verdict.objects.filter(code=VerdictCode.NO_OBLIGATION).first()
     with pytest.raises(IntegrityError, match="verdict_code_known"), transaction.atomic():
         Verdict.objects.filter(pk=verdict.pk).update(code="unheard_of")
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("key", ["host", "-host"])
+def test_visits_sorted_by_host_follow_the_readers_language_host_by_host(seeded, language, key):
+    from django.utils import translation
+
+    from core.names import collation_key, country_name
+
+    with translation.override(language):
+        queryset = VISITS.queryset().order_by(*order_by(VISITS, key))
+        expected = list(queryset.values_list("pk", flat=True))
+        split = every_page(queryset, 7, partitions=VISITS.partitions)
+        assert [pk for page in split for pk in page] == expected
+        names = [country_name(v.host.iso3, v.host.name) for v in queryset]
+        folded = [collation_key(n) for n in names]
+        assert folded == sorted(folded, reverse=key.startswith("-"))
+        if language == "fr":
+            # The French names' order, not the English ones': South Africa among the A.
+            ascending = names[::-1] if key.startswith("-") else names
+            assert (
+                ascending.index("Afrique du Sud")
+                < ascending.index("Allemagne")
+                < ascending.index("Hongrie")
+            )
+
+
+def test_a_french_page_sorted_by_host_reads_its_keys_host_by_host(seeded, client):
+    html = client.get("/fr/visits/?ordering=host").content.decode()
+    from core.names import collation_key
+
+    hosts = re.findall(
+        r'<td data-label="[^"]*"><a href="/fr/states/[A-Z]{3}/">([^<]+)</a></td>', html
+    )
+    assert len(hosts) == 50 and hosts[0] == "Afrique du Sud"
+    assert hosts == sorted(hosts, key=collation_key)

@@ -195,7 +195,7 @@ def test_an_appeal_that_upholds_a_finding_and_reverses_its_referral_reads_as_one
     text = _jordan(PTC_II_2017, appeal)
     assert (
         "The ICC Appeals Chamber upheld the finding of non-compliance on 6 May 2019 and reversed "
-        "its referral to the Assembly of States Parties and the UN Security Council."
+        "the decision to refer it to the Assembly of States Parties and the UN Security Council."
     ) in text
     assert "found non-compliance on 6 May 2019" not in text
     assert "no referral stands" not in text  # said once, by the appeal's sentence
@@ -274,3 +274,18 @@ def test_a_signature_after_the_statute_closed_for_signature_makes_no_ratificatio
     assert "(State Party; ratified 11 April 2002)" in _english(
         evaluate(visit("2024-09-02"), MONGOLIA, [PUTIN])
     )
+
+
+def test_a_chamber_recorded_by_its_short_name_is_the_same_chamber():
+    found = FindingFacts(Period.parse("2025-10-17"), chamber="PTC I")
+    referred = FindingFacts(
+        Period.parse("2026-01-26"), referred_to_asp=True, chamber="Pre-Trial Chamber I"
+    )
+    assert "ICC Pre-Trial Chamber I referred its finding of non-compliance" in _jordan(
+        found, referred
+    )
+    upheld = FindingFacts(Period.parse("2019-05-06"), True, True, chamber="AC")
+    assert (
+        "The ICC Appeals Chamber upheld the finding of non-compliance on 6 May 2019 and its "
+        "referral to the Assembly of States Parties and the UN Security Council."
+    ) in _jordan(PTC_II_2017, upheld)

@@ -208,13 +208,16 @@ def test_jordans_2017_visit_shows_the_finding_and_that_no_referral_stands(seeded
     # The appeal's own sentence says that no referral stands (said once, not twice).
     assert (
         "The ICC Appeals Chamber upheld the finding of non-compliance on 6 May 2019 and reversed "
-        "its referral to the Assembly of States Parties and the UN Security Council."
+        "the decision to refer it to the Assembly of States Parties and the UN Security Council."
     ) in row["explanation"]
     assert "no referral stands" not in row["explanation"]
     with translation.override("fr"):
         french = render(verdict.reasons)
     assert "11 décembre 2017" in french
-    assert "le 6 mai 2019 et infirmé son renvoi devant l'Assemblée des États parties" in french
+    assert (
+        "le 6 mai 2019 et infirmé la décision de renvoi devant l'Assemblée des États parties"
+        in french
+    )
 
 
 def test_reimporting_without_a_visit_withdraws_it_and_the_incident_feed_says_so(

@@ -2,6 +2,7 @@
 future; and the French message for a date that gives less than its precision says."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -118,6 +119,9 @@ def test_two_reports_of_one_trip_are_shown_to_each_other_before_either_is_publis
     assert 'id="pending-duplicates"' in html
     assert f'id="pending-duplicate-{second.pk}"' in html
     assert f'id="pending-duplicate-{elsewhere.pk}"' not in html
+    # An author sees no colleague's report: comparing them is the reviewer's work.
+    mine = signed_in(reporter).get(reverse("newsroom:report", args=[first.pk]))
+    assert 'id="pending-duplicates"' not in mine.content.decode()
 
 
 def test_an_author_takes_a_report_back_from_review_and_deletes_the_draft(
@@ -135,3 +139,13 @@ def test_an_author_takes_a_report_back_from_review_and_deletes_the_draft(
     assert 'id="delete-draft"' in page
     response = client.post(reverse("newsroom:delete", args=[report.pk]))
     assert response.status_code == 302 and not Report.objects.filter(pk=report.pk).exists()
+
+
+def test_the_form_does_not_call_optional_what_a_report_needs(seeded, reporter, signed_in):
+    html = signed_in(reporter).get(reverse("newsroom:new")).content.decode()
+    start = re.search(r'<label for="id_start">(.*?)</label>', html, re.S).group(1)
+    url = re.search(r'<label for="id_source-0-url">(.*?)</label>', html, re.S).group(1)
+    assert "required unless the trip was cancelled" in start and "optional" not in start
+    assert "at least one source needs it" in url and "optional" not in url
+    place = re.search(r'<label for="id_place">(.*?)</label>', html, re.S).group(1)
+    assert "(optional)" in place

@@ -39,7 +39,7 @@ def test_thirty_wrong_passwords_lock_the_account_out_even_for_the_right_one(url)
     assert "Sign-in locked" in response.content.decode()
     # How long: the cool-off, in minutes, and after how many failures.
     minutes = round(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
-    assert f"lasts {minutes} minutes from the last one" in response.content.decode()
+    assert f"It lasts {minutes} minutes from the last one." in response.content.decode()
     assert f"follows {limit} failed attempts" in response.content.decode()
     assert not signed_in(client)
 
