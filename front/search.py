@@ -347,7 +347,7 @@ _VISITS = f"""
     )
     SELECT v.slug, v.place, v.occasion, v.start, v.start_precision, v."end", v.end_precision, v.status,
            p.name AS person, p.slug AS person_slug, h.name AS host, h.iso3 AS host_iso3,
-           vd.code AS verdict, best.score, best.reason, best.matched
+           vd.code AS verdict, vd.would_have_been_bound, best.score, best.reason, best.matched
     FROM best
     JOIN visits_visit v ON v.id = best.id
     JOIN warrants_person p ON p.id = v.person_id

@@ -188,8 +188,10 @@ REPORT_RULES = (
     "a new visit (no `visit`) needs `person`, `host`, `status`, `outcome` and at least one "
     "source; a correction takes what it leaves out from its visit",
     "`host` is not the person's state of nationality",
-    "`start` and `end` are real calendar dates; `start` is required unless the status is "
-    "`cancelled`; `end` needs a `start` and is not before it",
+    "`start` and `end` are real calendar dates, none more than ten years ahead; `start` is "
+    "required unless the status is `cancelled`; `end` needs a `start` and is not before it",
+    "a visit that took place (status `occurred` or `transit`) does not start after tomorrow: "
+    "a trip still to come is `announced`",
     "`controlled_by` only with `host_control` `none`, and never the host itself (checked when "
     "the report is verified)",
     "source addresses are public http(s) URLs",

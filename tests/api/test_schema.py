@@ -235,12 +235,16 @@ SOURCE_TEXT_FIELDS = ("publisher", "excerpt")
 
 
 def _real_date(value, fallback: str) -> str:
-    """`value` if it is a real date (YYYY-MM-DD, YYYY-MM or YYYY), else `fallback`."""
+    """`value` if it is a real date (YYYY-MM-DD, YYYY-MM or YYYY) no more than ten years
+    ahead, else `fallback`."""
     from compliance.facts import Period
+    from visits.review import YEARS_AHEAD
 
     try:
-        Period.parse(value)
+        period = Period.parse(value)
     except (TypeError, ValueError):
+        return fallback
+    if period.last.year > datetime.date.today().year + YEARS_AHEAD:
         return fallback
     return value
 
@@ -281,6 +285,9 @@ def _fill_report(body, refs: SeedReferences, picks: dict):
     start, end = body.get("start", merged.get("start")), body.get("end", merged.get("end"))
     if start is None and (status != VisitStatus.CANCELLED or end is not None):
         body["start"] = start = picks["date"]
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    if status in ("occurred", "transit") and start and Period.parse(start).first > tomorrow:
+        body["start"] = start = picks["date"]  # a visit that took place is in the past
     if end is not None and Period.parse(end).first < Period.parse(start).first:
         body["end"] = start
     # An occupier only where the host did not control the place, and never the host.
@@ -325,7 +332,8 @@ def fill_reports_from_the_seed(schema, refs: SeedReferences) -> None:
             "visit": st.sampled_from(sorted(refs.visits)),
             "status": st.sampled_from(VisitStatus.values),
             "outcome": st.sampled_from(VisitOutcome.values),
-            "date": st.dates(datetime.date(1990, 1, 1), datetime.date(2030, 12, 31)).map(str),
+            # Past days: a visit that took place cannot start in the future.
+            "date": st.dates(datetime.date(1990, 1, 1), datetime.date(2025, 12, 31)).map(str),
             "occupiers": st.lists(
                 st.sampled_from(refs.states), min_size=2, max_size=2, unique=True
             ),

@@ -139,3 +139,9 @@ def test_a_failed_csrf_check_is_a_page_of_the_site_in_the_readers_language(seede
     assert response.status_code == 403
     html = body(response)
     assert "Le formulaire a expiré" in html and "Rien n'a été enregistré" in html
+
+
+def test_search_results_say_called_off_to_an_unbound_host_as_the_visit_page_does(seeded, client):
+    html = body(client.get("/search/?q=India"))
+    entry = re.search(r'<li><a href="/visits/vladimir-putin-ind-2023-09-09/">.*?</li>', html, re.S)
+    assert entry and "called off (host not bound)" in entry.group(0)
