@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
@@ -89,7 +90,10 @@ class Listing:
     bounded: bool = False
     # Sort keys on a joined column with few values (the verdict's code), with those
     # values: a page sorted on one is read value by value (core.paging.KeysFirstPaginator).
-    partitions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    partitions: dict[str, tuple[str, ...] | Callable[[], list[dict]]] = field(default_factory=dict)
+    # Sort keys that are no column: name -> a factory of the expression annotated under that
+    # name, only on the requests sorted by it (the host's name in the reader's language).
+    sort_annotations: dict[str, Callable[[], Any]] = field(default_factory=dict)
     # The keys of the unfiltered list sorted by a sort key (`-start`) from a narrower
     # queryset, or None to read them from the list's own (core.paging.KeysFirstPaginator).
     unfiltered_keys: Callable[[str], QuerySet | None] | None = None
@@ -194,9 +198,11 @@ def filtered(listing: Listing, request: HttpRequest):
         errors = listing.resolve_query(data)
         if errors:
             raise InvalidListQuery(errors)
-    filterset = listing.filterset_class(
-        data=data or None, queryset=listing.queryset(), request=request
-    )
+    queryset = listing.queryset()
+    used = {name.lstrip("-") for one in key.split(",") for name in listing.sorts[one.lstrip("-")]}
+    for name in used & set(listing.sort_annotations):
+        queryset = queryset.annotate(**{name: listing.sort_annotations[name]()})
+    filterset = listing.filterset_class(data=data or None, queryset=queryset, request=request)
     return filterset, key
 
 

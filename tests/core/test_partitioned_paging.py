@@ -149,9 +149,12 @@ def test_visits_sorted_by_host_follow_the_readers_language_host_by_host(seeded, 
     from django.utils import translation
 
     from core.names import collation_key, country_name
+    from front.views.visits import host_sort
 
     with translation.override(language):
-        queryset = VISITS.queryset().order_by(*order_by(VISITS, key))
+        queryset = (
+            VISITS.queryset().annotate(host_sort=host_sort()).order_by(*order_by(VISITS, key))
+        )
         expected = list(queryset.values_list("pk", flat=True))
         split = every_page(queryset, 7, partitions=VISITS.partitions)
         assert [pk for page in split for pk in page] == expected
