@@ -149,3 +149,16 @@ def test_the_form_does_not_call_optional_what_a_report_needs(seeded, reporter, s
     assert "at least one source needs it" in url and "optional" not in url
     place = re.search(r'<label for="id_place">(.*?)</label>', html, re.S).group(1)
     assert "(optional)" in place
+
+
+def test_the_newsroom_writes_times_as_the_history_does(tajikistan_removed, reporter, signed_in):
+    from core.names import format_date
+
+    report = review.file_report(author=reporter, data=DATA, citations=CITATIONS)
+    client = signed_in(reporter)
+    day = format_date(report.submitted_at.date())
+    dashboard = client.get(reverse("newsroom:dashboard")).content.decode()
+    assert re.search(rf"submitted {day}, \d\d:\d\d UTC", dashboard)
+    page = client.get(reverse("newsroom:report", args=[report.pk])).content.decode()
+    assert re.search(rf"{day}, \d\d:\d\d UTC", page)
+    assert not re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", page)
