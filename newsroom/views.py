@@ -195,42 +195,31 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
 
     if action.startswith("add_to:"):
         return add_to_existing(request, action.removeprefix("add_to:"), duplicates, citations)
+
+    def again(**extra):
+        """The form again, as filled, with `extra` (a preview, errors) and the duplicates."""
+        return render_form(
+            request,
+            form=form,
+            sources=sources,
+            report=report,
+            visit=corrected,
+            duplicates=duplicates,
+            **extra,
+        )
+
     if action == "preview":
         try:
             # What filing would refuse (a date out of range, a visit that took place in the
             # future) is said next to its field now, not only on Submit.
             review.resolve(data, [{"url": "https://preview.invalid/"}])
         except ValidationError as error:
-            rest = apply_service_errors(error, form, sources)
-            return render_form(
-                request,
-                form=form,
-                sources=sources,
-                report=report,
-                visit=corrected,
-                service_errors=rest,
-                duplicates=duplicates,
-            )
-        return render_form(
-            request,
-            form=form,
-            sources=sources,
-            report=report,
-            visit=corrected,
-            preview=preview_of(data),
-            previewed=True,
-            duplicates=duplicates,
-        )
+            return again(service_errors=apply_service_errors(error, form, sources))
+        return again(preview=preview_of(data), previewed=True)
     if action == "submit" and duplicates and not request.POST.get("not_duplicate"):
-        return render_form(
-            request,
-            form=form,
-            sources=sources,
-            report=report,
-            visit=corrected,
+        return again(
             preview=preview_of(data),
             previewed=True,
-            duplicates=duplicates,
             duplicate_error=_(
                 "Add the source to the visit already recorded, or confirm that this is another visit."
             ),
@@ -252,16 +241,7 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
         messages.warning(request, _("This report was already filed: here it is."))
         return redirect("newsroom:report", duplicate.existing.pk)
     except ValidationError as error:
-        rest = apply_service_errors(error, form, sources)
-        return render_form(
-            request,
-            form=form,
-            sources=sources,
-            report=report,
-            visit=corrected,
-            service_errors=rest,
-            duplicates=duplicates,
-        )
+        return again(service_errors=apply_service_errors(error, form, sources))
     if draft:
         messages.success(request, _("Draft saved. It is not sent for review yet."))
     else:
