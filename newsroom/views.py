@@ -422,30 +422,36 @@ def report_submit(request, pk: int):
     return redirect("newsroom:report", pk)
 
 
-@require_POST
-@staff_page(roles.may_report)
-def report_take_back(request, pk: int):
+def _author_step(request, pk: int, step, done: str, then: str = "newsroom:report"):
+    """Run an author's `step` (visits.review.take_back, delete_draft) on report `pk`: its
+    refusal as an error message on the report's page, else `done` and the page `then`."""
     report = get_object_or_404(Report, pk=pk)
     try:
-        review.take_back(report, request.user)
+        step(report, request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("newsroom:report", pk)
-    messages.success(request, _("Taken back: the report is a draft again, out of the queue."))
-    return redirect("newsroom:report", pk)
+    messages.success(request, done)
+    return redirect(then, pk) if then == "newsroom:report" else redirect(then)
+
+
+@require_POST
+@staff_page(roles.may_report)
+def report_take_back(request, pk: int):
+    return _author_step(
+        request,
+        pk,
+        review.take_back,
+        _("Taken back: the report is a draft again, out of the queue."),
+    )
 
 
 @require_POST
 @staff_page(roles.may_report)
 def report_delete(request, pk: int):
-    report = get_object_or_404(Report, pk=pk)
-    try:
-        review.delete_draft(report, request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("newsroom:report", pk)
-    messages.success(request, _("Draft deleted."))
-    return redirect("newsroom:dashboard")
+    return _author_step(
+        request, pk, review.delete_draft, _("Draft deleted."), then="newsroom:dashboard"
+    )
 
 
 @require_POST
