@@ -20,6 +20,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -160,7 +161,7 @@ class EmbeddedPostgres:
         try:
             entry = pwd.getpwnam(_SYSTEM_USER)
         except KeyError:
-            subprocess.run(["useradd", "--system", "--no-create-home", _SYSTEM_USER], check=True)
+            subprocess.run([_useradd(), "--system", "--no-create-home", _SYSTEM_USER], check=True)
             entry = pwd.getpwnam(_SYSTEM_USER)
         # The system user must reach the data folder and the binaries: the folders above
         # them get the search bit only (their listing stays private).
@@ -247,6 +248,17 @@ class EmbeddedPostgres:
         # One line per lock: "1: FLOCK ADVISORY READ <pid> <major>:<minor>:<inode> 0 EOF".
         inode = f":{users.stat().st_ino}"
         return sum(1 for line in locks if "FLOCK" in line and line.split()[5].endswith(inode))
+
+
+def _useradd() -> str:
+    """The path of `useradd`, which lives in an sbin folder that a root shell started with a
+    minimal PATH (`env -i`, some containers) does not search; raises RuntimeError if absent."""
+    found = shutil.which("useradd") or shutil.which("useradd", path="/usr/sbin:/sbin")
+    if found is None:
+        raise RuntimeError(
+            "useradd was not found: install the passwd package, or run as a user other than root"
+        )
+    return found
 
 
 def _binaries() -> Path:

@@ -163,3 +163,17 @@ def test_a_database_url_names_exactly_the_same_database(settings_dict, url):
     assert database_url(settings_dict) == url
     parsed = dj_database_url.parse(url)
     assert {key: parsed[key] for key in settings_dict} == settings_dict
+
+
+@pytest.mark.skipif(
+    not (os.path.exists("/usr/sbin/useradd") or os.path.exists("/sbin/useradd")),
+    reason="this machine has no useradd in an sbin folder",
+)
+def test_useradd_is_found_when_the_path_has_no_sbin_folder(monkeypatch):
+    # A root shell started with a minimal PATH (env -i, some containers) does not search
+    # /usr/sbin; the embedded server creates its system user there all the same.
+    from devtools.embedded import _useradd
+
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    found = Path(_useradd())
+    assert found.name == "useradd" and os.access(found, os.X_OK)
