@@ -698,7 +698,9 @@ cannot be one is a `400 invalid_filter` naming the parameter, and so is a parame
 list does not have (`?hosts=MNG`): a list never answers unfiltered rows for a filter it
 could not apply. Identifier and choice filters take several values, comma-separated
 (`?host=MNG,TJK`) or repeated, and match any of them; `ordering` takes several keys
-(`?ordering=person,-end`). `?facets=host,verdict,year` adds `facets`, the number of
+(`?ordering=person,-end`); names sort with accents and case folded, and a visit's
+`host` by its `translated_name` (Türkiye before Turkmenistan; under `?lang=fr`, Afrique du
+Sud among the A). `?facets=host,verdict,year` adds `facets`, the number of
 matching rows per value of each. A POST answers in JSON only: `?format=csv` on a POST
 is a `406`, before anything is filed.
 

@@ -147,6 +147,12 @@ class ApiOrderingFilter(django_filters.OrderingFilter):
 
     base_field_class = RepeatableCSVField
 
+    def __init__(self, *args, annotations=None, **kwargs):
+        """`annotations`: sort keys computed per query (name -> a function returning the
+        expression), added to the queryset only when a request sorts by them."""
+        self.annotations = annotations or {}
+        super().__init__(*args, **kwargs)
+
     def filter(self, qs, value):
         """Order by the chosen keys, then the primary key. A missing value (an undated visit's
         `start`) comes last in either direction, as on the site (front.listing.order_by):
@@ -157,6 +163,8 @@ class ApiOrderingFilter(django_filters.OrderingFilter):
                 continue
             ordering = self.get_ordering_value(param)
             path = ordering.lstrip("-")
+            if path in self.annotations:
+                qs = qs.annotate(**{path: self.annotations[path]()})
             # A list's own names sort as a reader expects, accents and case folded
             # ("Côte d'Ivoire" before "Croatia"), as on the site (core.names.sort_name).
             expression = sort_name(path) if path == "name" else F(path)

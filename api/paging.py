@@ -50,6 +50,24 @@ def page_size_from(request, param: str, default: int) -> int:
     return _whole_number(request, param, default, MAX_PAGE_SIZE, "a page size")
 
 
+def _in_language(partitions: dict | None) -> dict | None:
+    """`partitions` whose callables (parts computed per request, such as the hosts in the
+    order of their names: visits.ordering.host_parts) run in the answer's language, as the
+    sort key they split did, although the paginator itself runs in English."""
+    if not partitions:
+        return partitions
+    language = translation.get_language()
+
+    def bound(parts):
+        def in_language():
+            with translation.override(language):
+                return parts()
+
+        return in_language
+
+    return {key: bound(parts) if callable(parts) else parts for key, parts in partitions.items()}
+
+
 class PagePagination(pagination.PageNumberPagination):
     """`?page=2&page_size=100` (1 to 500 per page, 50 by default).
 
@@ -72,7 +90,9 @@ class PagePagination(pagination.PageNumberPagination):
         if getattr(view, "keys_first_paging", False):
             read = getattr(view, "page_rows", None)
             self.django_paginator_class = functools.partial(
-                KeysFirstPaginator, read=read, partitions=getattr(view, "sort_partitions", None)
+                KeysFirstPaginator,
+                read=read,
+                partitions=_in_language(getattr(view, "sort_partitions", None)),
             )
         # The API's error messages are English (its documentation's language), whatever the
         # answer's: Django's "That page contains no results" would come in French under

@@ -106,6 +106,11 @@ def pages(db) -> list[tuple[str, str]]:
         ("API visits of the country", f"/api/v1/visits/?host={db['state']}&page_size=50"),
         ("API visits of the country, page 1000", f"/api/v1/visits/?host={db['state']}&page=1000"),
         ("API visits by verdict", "/api/v1/visits/?ordering=verdict"),
+        ("API visits by host name", "/api/v1/visits/?ordering=host"),
+        (
+            "API visits by host name, French, reversed, page 500",
+            "/api/v1/visits/?ordering=-host&lang=fr&page=500",
+        ),
         ("API visit", f"/api/v1/visits/{db['visit']}/"),
         ("API states", "/api/v1/states/"),
         ("API state", f"/api/v1/states/{db['state']}/"),
@@ -458,8 +463,15 @@ def machine() -> dict:
             cpu = line.split(":", 1)[1].strip()
             break
     mem = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
-    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True)
-    nginx_version = subprocess.run(["nginx", "-v"], capture_output=True, text=True)
+
+    def version(command: list[str]) -> str:
+        # Absent with --skip-wrk on a machine without wrk or nginx: recorded as "".
+        try:
+            done = subprocess.run(command, capture_output=True, text=True)
+        except FileNotFoundError:
+            return ""
+        return (done.stdout + done.stderr).split("\n")[0].strip()
+
     return {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "cpu": cpu,
@@ -467,8 +479,8 @@ def machine() -> dict:
         "ram_gib": round(int(mem.group(1)) / 1024 / 1024, 1) if mem else None,
         "load_average": os.getloadavg(),
         "python": platform.python_version(),
-        "wrk": (wrk_version.stdout + wrk_version.stderr).split("\n")[0].strip(),
-        "nginx": nginx_version.stderr.strip(),
+        "wrk": version(["wrk", "-v"]),
+        "nginx": version(["nginx", "-v"]),
         # The commit, and "-dirty" when the working tree had uncommitted changes.
         "git": subprocess.run(
             ["git", "-C", str(ROOT), "describe", "--always", "--dirty"],

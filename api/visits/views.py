@@ -48,6 +48,7 @@ from visits.models import (
     VerdictCode,
     Visit,
 )
+from visits.ordering import host_parts, host_sort
 
 AS_OF_VISITS = (
     "Answer with each visit's verdict as iccwatch showed it at the end of this day (UTC; YYYY-MM-DD): "
@@ -99,9 +100,12 @@ class VisitApiFilterSet(VisitFilterSet):
             ("end", "end"),
             ("updated_at", "updated"),
             ("person__name", "person"),
-            ("host__name", "host"),
+            # The host's name in the answer's language, accents and case folded, as the
+            # site sorts it (visits.ordering); read host by host (sort_partitions).
+            ("host_sort", "host"),
             ("verdict__code", "verdict"),
-        )
+        ),
+        annotations={"host_sort": host_sort},
     )
 
     class Meta(VisitFilterSet.Meta):
@@ -252,8 +256,9 @@ class VisitViewSet(
     filterset_class = VisitApiFilterSet
     lookup_field = "slug"
     keys_first_paging = True  # a deep page skips over ids, not joined rows (api.paging)
-    # Sorted by verdict, a page is read one code at a time (core.paging.KeysFirstPaginator).
-    sort_partitions = {"verdict__code": tuple(VerdictCode.values)}
+    # Sorted by verdict or host, a page is read one code or one host at a time
+    # (core.paging.KeysFirstPaginator).
+    sort_partitions = {"verdict__code": tuple(VerdictCode.values), "host_sort": host_parts}
     lookup_url_kwarg = "id"
     resource_name = "visit"
     lookup_description = "id"

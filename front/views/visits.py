@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from django import forms
 from django.db import connection
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Value
+from django.db.models import Exists, F, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from compliance import RULE_VERSION
 from core import roles
 from core.filters import select_widget
-from core.names import collation_key, country_name, elide
+from core.names import elide
 from core.pagecache import cache_page_by_version
 from front import citations, listing, summaries
 from front.corrections import correction_lines
@@ -31,10 +31,11 @@ from front.views.warrants import (
     situation_choices,
     state_choices,
 )
-from states.models import Declaration, State, TreatyEvent
+from states.models import Declaration, TreatyEvent
 from visits import review, tables
 from visits.filters import VisitFilterSet
 from visits.models import Finding, ReviewState, Verdict, VerdictCode, Visit
+from visits.ordering import host_parts, host_sort
 from warrants.models import Warrant
 
 
@@ -85,29 +86,6 @@ VISIT_SORTS = {
     "host": ("host_sort", "start"),
     "verdict": ("verdict__code", "start"),
 }
-
-
-def host_order() -> list[int]:
-    """The states' ids in the order of their names in the reader's language ("Afrique du
-    Sud" among the A on a French page; Côte d'Ivoire before Croatia): one query."""
-    states = State.objects.values_list("pk", "iso3", "name")
-    ordered = sorted(states, key=lambda s: (collation_key(country_name(s[1], s[2])), s[0]))
-    return [pk for pk, _iso3, _name in ordered]
-
-
-def host_sort():
-    """The sort key `host_sort`: the host's position in `host_order`, one array parameter
-    (array_position), so that the database sorts exactly as the parts below are read."""
-    return Func(
-        Value(host_order()), F("host_id"), function="array_position", output_field=IntegerField()
-    )
-
-
-def host_parts() -> list[dict]:
-    """The visits sorted by host, as parts: one filter per state, in `host_order` (core.paging
-    reads a page host by host, through the index on (host, start), instead of sorting every
-    visit by a key computed per row)."""
-    return [{"host_id": pk} for pk in host_order()]
 
 
 VISIT_COLUMNS = [

@@ -139,3 +139,37 @@ def test_search_refuses_what_it_cannot_read(seeded, api_client):
     assert "kind" in error_of(api_client.get("/api/v1/search/?q=x&kind=city"))["fields"]
     assert "limit" in error_of(api_client.get("/api/v1/search/?q=x&limit=0"))["fields"]
     assert "hosts" in error_of(api_client.get("/api/v1/search/?q=x&hosts=MNG"))["fields"]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("key", ["host", "-host"])
+def test_visits_ordered_by_host_follow_its_name_in_the_answers_language(
+    seeded, api_client, lang, key
+):
+    """`?ordering=host` sorts by the host's `translated_name` with accents and case folded
+    (Türkiye before Turkmenistan, not after it by byte; Afrique du Sud among the A in
+    French), and pages of 7 read host by host give exactly the unpaginated order."""
+    from core.names import collation_key
+
+    def names(query):
+        answer = api_client.get(f"/api/v1/visits/?ordering={key}&lang={lang}{query}")
+        assert answer.status_code == 200, answer.content
+        return answer.json()
+
+    whole = names("&page_size=500")["results"]
+    hosts = [v["host"]["translated_name"] for v in whole]
+    folded = [collation_key(n) for n in hosts]
+    assert folded == sorted(folded, reverse=key.startswith("-"))
+    ascending = hosts[::-1] if key.startswith("-") else hosts
+    if lang == "en":
+        assert ascending.index("Türkiye") < ascending.index("Turkmenistan")
+    else:
+        assert ascending.index("Afrique du Sud") < ascending.index("Allemagne")
+    paged, page = [], 1
+    while True:
+        answer = names(f"&page_size=7&page={page}")
+        paged += [v["id"] for v in answer["results"]]
+        if not answer["next"]:
+            break
+        page += 1
+    assert paged == [v["id"] for v in whole]

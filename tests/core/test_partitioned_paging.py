@@ -149,7 +149,7 @@ def test_visits_sorted_by_host_follow_the_readers_language_host_by_host(seeded, 
     from django.utils import translation
 
     from core.names import collation_key, country_name
-    from front.views.visits import host_sort
+    from visits.ordering import host_sort
 
     with translation.override(language):
         queryset = (

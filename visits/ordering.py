@@ -1,0 +1,39 @@
+"""Visits sorted by their host's name in the reader's language, for the site and the API.
+
+A visit row holds its host's id, not its name, and the names are sorted in Python (accents
+and case folded, in the active language: "Afrique du Sud" among the A in French, Côte
+d'Ivoire before Croatia in English), which no index on the database's C collation can do.
+So the order is given as the states' ids in name order: a sort key computed from one array
+parameter (`host_sort`), and the same order as one filter per state (`host_parts`), which
+core.paging reads host by host through the index on (host, start).
+"""
+
+from __future__ import annotations
+
+from django.db.models import F, Func, IntegerField, Value
+
+from core.names import collation_key, country_name
+from states.models import State
+
+
+def host_order() -> list[int]:
+    """The states' primary keys in the order of their names in the active language (ties by
+    key): one query over the states table (about 250 rows)."""
+    states = State.objects.values_list("pk", "iso3", "name")
+    ordered = sorted(states, key=lambda s: (collation_key(country_name(s[1], s[2])), s[0]))
+    return [pk for pk, _iso3, _name in ordered]
+
+
+def host_sort() -> Func:
+    """The sort key `host_sort`: an integer, the host's position in `host_order()`
+    (array_position over one array parameter), so that the database sorts exactly as
+    `host_parts()` reads."""
+    return Func(
+        Value(host_order()), F("host_id"), function="array_position", output_field=IntegerField()
+    )
+
+
+def host_parts() -> list[dict]:
+    """The visits sorted by host as parts, in `host_order()`: one filter (`{"host_id": pk}`)
+    per state, which together hold every visit (core.paging.partitioned_keys)."""
+    return [{"host_id": pk} for pk in host_order()]
