@@ -75,6 +75,8 @@ PUBLIC_MODELS = [m for m in TRACKED.values() if m is not Report]
 PUBLIC_VISIT_STATES = [ReviewState.VERIFIED, ReviewState.WITHDRAWN]
 # Fields the public never sees in a change (derived, internal or a researcher's own).
 PRIVATE_FIELDS = {"id", "expected_verdict", "author", "reviewer", "idempotency_key", "fingerprint"}
+# Machine values nobody reads (a report's duplicate-detection hash): shown to no one.
+HIDDEN_FIELDS = {"fingerprint"}
 # Field names beyond those the verdict history already names (core.causes.FIELDS).
 MORE_FIELDS = {
     "notes": pgettext_lazy("history field", "notes"),
@@ -286,13 +288,45 @@ def _words(f, value, names: _Names) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, datetime.datetime):
-        return value.isoformat(timespec="minutes")
+        return _moment(value)
     if isinstance(value, datetime.date):
         return format_date(value)
+    if isinstance(value, dict | list):
+        return _structured(value)
+    return _shortened(str(value))
+
+
+def _shortened(text: str, limit: int = TEXT_LIMIT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _moment(value: datetime.datetime) -> str:
+    """'2 December 2026, 04:59 UTC', as the history writes its own times."""
+    utc = value.astimezone(datetime.UTC) if value.tzinfo else value
+    return _("%(date)s, %(time)s UTC") % {
+        "date": format_date(utc.date()),
+        "time": utc.strftime("%H:%M"),
+    }
+
+
+def _structured(value: dict | list) -> str:
+    """A JSON field's value in words, not as a Python literal: a report's `data` as
+    "field: value" pairs (empty ones left out), its `citations` by their addresses (with
+    publisher and date when given), its `changes` as "field: before → after"; each text
+    shortened to TEXT_LIMIT characters."""
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    text = str(value)
-    return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"
+        return "; ".join(_structured(v) if isinstance(v, dict | list) else str(v) for v in value)
+    if {"field", "old", "new"} <= value.keys():
+        old, new = (_shortened(str(value[k] or "—")) for k in ("old", "new"))
+        return f"{field_name(str(value['field']))}: {old} → {new}"
+    if "url" in value:
+        details = ", ".join(str(value[k]) for k in ("publisher", "published") if value.get(k))
+        return f"{value['url']} ({details})" if details else str(value["url"])
+    return "; ".join(
+        f"{field_name(str(k))}: {_shortened(str(v))}"
+        for k, v in value.items()
+        if v not in (None, "", [], {})
+    )
 
 
 _STATE_RECORDS = (TreatyEvent, Declaration, Finding, JointStatementSignatory)
@@ -374,7 +408,7 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
         before, after = entry.before or {}, entry.after or {}
         changes = []
         for name, f in fields.items():
-            if not staff and name in PRIVATE_FIELDS:
+            if name in HIDDEN_FIELDS or (not staff and name in PRIVATE_FIELDS):
                 continue
             old, new = before.get(name), after.get(name)
             if entry.action == "changed" and old == new:

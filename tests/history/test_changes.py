@@ -1,6 +1,8 @@
 """The public Changes page and feed: verified changes to public facts, never a pending report,
 never a staff name; and the staff's history of a record."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group, User
 
@@ -143,3 +145,19 @@ def test_staff_find_the_history_from_the_visit_page_and_readers_do_not(seeded, c
     staff.groups.add(Group.objects.get_or_create(name="reviewers")[0])
     client.force_login(staff)
     assert link in client.get(visit.get_absolute_url()).content.decode()
+
+
+def test_staff_read_a_reports_fields_in_words_not_as_python_literals(client, corrected):
+    """A report's `data`, `citations` and `changes` are JSON: the history gives them as
+    "field: value" pairs, addresses and "field: before → after", its times as the page
+    writes its own, and never the report's duplicate-detection hash."""
+    client.force_login(account("sam", roles.REPORTERS))
+    text = client.get(f"/newsroom/history/visits.visit/{corrected.pk}/").content.decode()
+    assert "{&#x27;" not in text and "{'" not in text
+    assert "end: 2024-09-03 → 2024-09-04" in text  # the verified correction's change
+    assert "https://menafn.com/1108627682/Putin-Arrived-In-Mongolia-Russian-Media" in text
+    assert re.search(r"host: MNG; [^<]*notes: First visit", text)
+    words = re.sub(r"<[^>]+>", " ", text)  # a <time>'s datetime attribute is ISO, rightly
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", words)
+    assert re.search(r"submitted at\s+\d+ \w+ \d{4}, \d\d:\d\d UTC", words)
+    assert "fingerprint" not in text
