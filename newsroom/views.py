@@ -9,6 +9,7 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.forms.utils import ErrorDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -71,23 +72,41 @@ def alerts_url() -> str:
 # --- Dashboard -------------------------------------------------------------------------
 
 
+# How many reviewed reports and queued ones the dashboard lists; the review queue's own
+# page lists QUEUE_PAGE_SIZE at a time.
+DASHBOARD_LIMIT = 20
+QUEUE_PAGE_SIZE = 50
+
+
 @staff_page()
 def dashboard(request):
+    """The staffer's reports in progress, the latest DASHBOARD_LIMIT reviewed ones and the
+    head of the review queue (DASHBOARD_LIMIT, with its full count and a link to it)."""
     user = request.user
     mine = Report.objects.filter(author=user).select_related("visit").order_by("-updated_at")
+    queue = review.review_queue(user)
     context = {
         "roles": roles.roles_of(user),
         "may_report": roles.may_report(user),
         "may_review": roles.may_review(user),
-        "drafts": [r for r in mine if r.state == ReportState.DRAFT],
-        "changes_requested": [r for r in mine if r.state == ReportState.CHANGES_REQUESTED],
-        "submitted": [r for r in mine if r.state == ReportState.SUBMITTED],
-        "closed": [r for r in mine if r.state in (ReportState.VERIFIED, ReportState.REJECTED)][:20],
-        "queue": list(review.review_queue(user)),
+        # Work in progress is listed whole: nothing of one's own is out of reach.
+        "drafts": list(mine.filter(state=ReportState.DRAFT)),
+        "changes_requested": list(mine.filter(state=ReportState.CHANGES_REQUESTED)),
+        "submitted": list(mine.filter(state=ReportState.SUBMITTED)),
+        "closed": list(
+            mine.filter(state__in=(ReportState.VERIFIED, ReportState.REJECTED))[:DASHBOARD_LIMIT]
+        ),
+        "queue": list(queue[:DASHBOARD_LIMIT]),
+        "queue_count": queue.count() if roles.may_review(user) else 0,
         "alerts_url": alerts_url(),
     }
-    for key in ("drafts", "changes_requested", "submitted", "closed", "queue"):
-        describe(context[key])
+    describe(
+        [
+            r
+            for key in ("drafts", "changes_requested", "submitted", "closed", "queue")
+            for r in context[key]
+        ]
+    )
     return render(request, "newsroom/dashboard.html", context)
 
 
@@ -503,6 +522,11 @@ def report_reject(request, pk: int):
 
 @staff_page(roles.may_review)
 def queue(request):
-    reports = list(review.review_queue(request.user))
+    """The review queue, oldest first, QUEUE_PAGE_SIZE reports a page (`?page=`; a page
+    past the last shows the last)."""
+    page = Paginator(review.review_queue(request.user), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    reports = list(page.object_list)
     describe(reports)
-    return render(request, "newsroom/queue.html", {"queue": reports})
+    return render(request, "newsroom/queue.html", {"queue": reports, "page": page})

@@ -418,3 +418,34 @@ def test_each_page_has_one_h1_and_every_control_a_label(tajikistan_removed, repo
 def test_the_dashboard_links_to_alert_subscriptions(seeded, reporter, signed_in):
     html = text(signed_in(reporter).get("/newsroom/"))
     assert 'href="/newsroom/alerts/" id="alerts-link"' in html
+
+
+def test_a_long_review_queue_is_paginated_and_the_dashboard_shows_its_head(
+    tajikistan_removed, reporter, reviewer, signed_in
+):
+    from newsroom.views import DASHBOARD_LIMIT, QUEUE_PAGE_SIZE
+
+    reports = [
+        file(reporter, start=f"2025-10-{day:02d}", end=f"2025-10-{day:02d}") for day in range(1, 29)
+    ]
+    reports += [
+        file(reporter, start=f"2025-11-{day:02d}", end=f"2025-11-{day:02d}") for day in range(1, 29)
+    ]
+    total = len(reports)
+    assert total > QUEUE_PAGE_SIZE > DASHBOARD_LIMIT
+    client = signed_in(reviewer)
+
+    def links(html):
+        return re.findall(r'href="/newsroom/reports/(\d+)/"', html)
+
+    first = text(client.get(reverse("newsroom:queue")))
+    second = text(client.get(reverse("newsroom:queue") + "?page=2"))
+    assert f"{total} reports awaiting review." in first
+    assert len(links(first)) == QUEUE_PAGE_SIZE and 'rel="next"' in first
+    # Oldest first, every report once across the two pages.
+    assert [int(pk) for pk in links(first) + links(second)] == [r.pk for r in reports]
+    dashboard = text(client.get(reverse("newsroom:dashboard")))
+    assert len(re.findall(r'<ul class="report-list" id="queue">(.*?)</ul>', dashboard, re.S)) == 1
+    queue_list = re.search(r'<ul class="report-list" id="queue">(.*?)</ul>', dashboard, re.S)
+    assert len(links(queue_list.group(1))) == DASHBOARD_LIMIT
+    assert f"The whole queue: {total} reports" in dashboard
