@@ -426,6 +426,9 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
         else:
             paginator = Paginator(rows, PER_PAGE)
         page = paginator.get_page(paging.requested_number(request.GET.get(PAGE)))
+        moved = paging.page_redirect(request, page, PAGE)
+        if moved is not None:
+            return moved
         if filterset.is_bound:
             # In words before the menus' choices gain their counts ("Mongolia (1)").
             described = describe(listing, form)

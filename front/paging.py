@@ -32,6 +32,24 @@ def requested_number(value) -> int:
     return max(number, 1)
 
 
+def page_redirect(request, page, parameter: str = "page"):
+    """A redirect (302) to the address of the page actually shown when `?page=` asked for
+    another: past the last page (an old link to a list that has since shrunk), not a whole
+    number, or given twice. The address bar, the "Cite this page" box and a shared link
+    then name the rows on screen. None when the address already names the page shown
+    (the first page with `?page=1` or without it)."""
+    from django.http import HttpResponseRedirect
+
+    asked = request.GET.getlist(parameter)
+    own = [] if page.number == 1 else [str(page.number)]
+    if asked == [str(page.number)] or asked == own:
+        return None
+    query = request.GET.copy()
+    query.setlist(parameter, own)
+    encoded = query.urlencode()
+    return HttpResponseRedirect(f"{request.path}?{encoded}" if encoded else request.path)
+
+
 class BoundedPaginator(KeysFirstPaginator):
     """A Paginator of a sorted queryset that counts at most as far as it must.
 

@@ -52,6 +52,9 @@ def change_list(request):
         history.public_changes(), PER_PAGE, requested=request.GET.get("page")
     )
     page = paginator.get_page(request.GET.get("page"))
+    moved = paging.page_redirect(request, page)
+    if moved is not None:
+        return moved
     entries = history.public_entries(list(page.object_list))
     return render_page(
         request,

@@ -71,13 +71,17 @@ def test_pages_follow_one_another_without_gaps_up_to_the_deepest(reader, seeded,
     for page in range(1, 5):
         shown += row_ids(body(reader.get(f"/visits/?page={page}")))
     assert shown == expected
-    # Page 4 is the deepest: a deeper number shows it, with no next page.
-    deepest = body(reader.get("/visits/?page=99"))
+    # Page 4 is the deepest: a deeper number leads to it, with no next page.
+    deeper = reader.get("/visits/?page=99")
+    assert deeper.status_code == 302 and deeper["Location"] == "/visits/?page=4"
+    deepest = body(reader.get("/visits/?page=99", follow=True))
     assert row_ids(deepest) == expected[6:8]
     assert 'rel="next"' not in deepest
-    # A page number below 1 is the first page, not the last.
+    # A page number below 1 leads to the first page, not the last.
     for number in ("0", "-3"):
-        assert row_ids(body(reader.get(f"/visits/?page={number}"))) == expected[:2]
+        below = reader.get(f"/visits/?page={number}", follow=True)
+        assert below.redirect_chain == [("/visits/", 302)]
+        assert row_ids(body(below)) == expected[:2]
 
 
 def test_a_bounded_list_sorted_by_person_reads_the_same_rows_as_the_download(

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -202,7 +203,6 @@ def test_warrant_list_and_download(reader, seeded):
 
 
 def test_filter_form_has_a_label_for_every_control(reader, seeded):
-    import re
 
     for url in ("/visits/", "/incidents/", "/states/", "/persons/", "/warrants/"):
         html = body(reader.get(url))
@@ -215,3 +215,33 @@ def test_filter_form_has_a_label_for_every_control(reader, seeded):
         assert controls, url
         for control in controls:
             assert f'<label for="{control}">' in form, (url, control)
+
+
+@pytest.mark.parametrize(
+    ("asked", "shown"),
+    [
+        ("/visits/?host=MNG&page=9999", "/visits/?host=MNG"),
+        ("/visits/?page=abc&ordering=person", "/visits/?ordering=person"),
+        ("/incidents/?page=0", "/incidents/"),
+        ("/fr/states/?page=99", "/fr/states/?page={last}"),
+        ("/changes/?page=999", None),
+    ],
+)
+def test_a_page_that_is_not_there_redirects_to_the_page_shown(reader, seeded, asked, shown):
+    """An old link past the last page, or a page that is not a number, lands on the address
+    of the rows it shows: a citation of that address names what the reader saw."""
+    from front.listing import PER_PAGE
+    from states.models import State
+
+    response = reader.get(asked)
+    assert response.status_code == 302
+    if shown is not None:
+        last = -(-State.objects.count() // PER_PAGE)
+        assert response["Location"] == shown.format(last=last)
+    landed = reader.get(response["Location"])
+    assert landed.status_code == 200
+    if re.search(r"page=\d{2,}", asked):  # past the end: the last page
+        assert 'rel="next"' not in landed.content.decode()
+    # The pages that are there answer as they are, page 1 spelled out or not.
+    assert reader.get("/visits/?page=1").status_code == 200
+    assert reader.get("/visits/?page=2").status_code == 200
