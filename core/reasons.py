@@ -1004,6 +1004,17 @@ def render_reason(reason: dict, context: Context | None = None) -> str:
     return capfirst(renderer(reason, context if context is not None else Context()))
 
 
+def finding_sentences(findings: Sequence[dict]) -> list[str]:
+    """One sentence per `finding` reason (compliance.explanation.finding_reason's dicts) of
+    ONE failure to arrest, in date order, in the active language: each read against the
+    earlier ones as a verdict's explanation reads them (an Appeals Chamber upholding a
+    finding, or reversing its referral: Jordan, 6 May 2019; a deferred referral made:
+    Italy, 26 January 2026); a decision of kind `other` says whom it informed and that it
+    made no Art. 87(7) finding. For pages that list decisions outside an explanation."""
+    ctx = Context()
+    return [_finding(r, ctx) for r in findings]
+
+
 def render(reasons: Sequence[dict], language: str | None = None) -> str:
     """The explanation paragraph for a verdict's `reasons`, in `language` ('en', 'fr').
 

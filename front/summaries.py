@@ -33,6 +33,28 @@ def verdict_of(visit):
         return None
 
 
+def describe_findings(findings) -> list:
+    """Give each ICC decision (visits.Finding, any order) its `sentence` in the active
+    language, read against the earlier decisions on the same failure to arrest (the same
+    visit; a decision without a visit stands alone), as a visit's explanation reads them
+    (core.reasons.finding_sentences). Returns the failures the Court found: the first Art.
+    87(7) finding of each, in date order; an appeal upholding it or a later referral is
+    the same failure, and a decision that only informed the Security Council or the
+    Assembly is none."""
+    groups: dict = {}
+    for f in sorted(findings, key=lambda f: (f.decided, f.pk)):
+        groups.setdefault(f.visit_id or ("alone", f.pk), []).append(f)
+    found = []
+    for group in groups.values():
+        sentences = rendering.finding_sentences([f.as_reason() for f in group])
+        for f, sentence in zip(group, sentences, strict=True):
+            f.sentence = sentence
+        first = next((f for f in group if f.kind == "art_87_7"), None)
+        if first is not None:
+            found.append(first)
+    return sorted(found, key=lambda f: (f.decided, f.pk))
+
+
 def verdict_code(visit) -> str:
     verdict = verdict_of(visit)
     return verdict.code if verdict else ""
@@ -280,9 +302,9 @@ def state_summary(
             % {"count": called_off}
         )
     if findings:
-        # Decisions, not failures: an appeal that upholds a finding (Jordan, 6 May 2019) or a
-        # referral made after a deferral (Italy, 26 January 2026) is a second decision about
-        # the same failure, and the Chamber need not be a Pre-Trial Chamber.
+        # One date per failure found (describe_findings): an appeal that upholds a finding
+        # (Jordan, 6 May 2019) or a referral made after a deferral (Italy, 26 January 2026)
+        # is a later decision about the same failure, told in the list of decisions.
         sentences.append(
             ngettext(
                 "The ICC found it in non-compliance (Art. 87(7)) in a decision of %(dates)s.",

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from compliance import referral_sentence
+from compliance import partial_isoformat, referral_sentence
 from core import history
 from core import reasons as reasons_text
 from core.models import DatePrecision, Source
@@ -295,6 +295,20 @@ class Finding(models.Model):
     def referred(self) -> bool:
         """Whether the Chamber referred the finding to the ASP or the UN Security Council."""
         return self.referred_to_asp or self.referred_to_unsc
+
+    def as_reason(self) -> dict:
+        """This decision as the rule's `finding` reason (compliance.explanation.finding_reason):
+        {"key": "finding", "decided": "2017-12-11" (partial ISO), "kind", "chamber",
+        "reference", "referred_to_asp", "referred_to_unsc"}."""
+        return {
+            "key": "finding",
+            "decided": partial_isoformat(self.decided, self.decided_precision or "day"),
+            "kind": self.kind,
+            "chamber": self.chamber,
+            "reference": self.decision_reference,
+            "referred_to_asp": bool(self.referred_to_asp),
+            "referred_to_unsc": bool(self.referred_to_unsc),
+        }
 
     @property
     def referral_sentence(self) -> str:

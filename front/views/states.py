@@ -129,6 +129,7 @@ def state_detail(request, iso3: str):
         .prefetch_related("persons", "sources")
         .order_by("decided", "pk")
     )
+    failures_found = summaries.describe_findings(findings)
     # Only a published visit is linked from a finding.
     for f in findings:
         published = f.visit is not None and f.visit.review_state == ReviewState.VERIFIED
@@ -171,7 +172,7 @@ def state_detail(request, iso3: str):
         "hosted": tally.hosted,
         "incidents": tally.incidents,
         "called_off": tally.called_off,
-        "findings": len(findings),
+        "findings": len(failures_found),
         "statements": len(signed),
     }
     summary = summaries.state_summary(
@@ -181,7 +182,7 @@ def state_detail(request, iso3: str):
         visits=tally.hosted,
         incidents=tally.incidents,
         called_off=tally.called_off,
-        findings=[(f.decided, f.decided_precision) for f in findings if f.kind == "art_87_7"],
+        findings=[(f.decided, f.decided_precision) for f in failures_found],
         declarations=[(d.lodged, d.situation.name) for d in declarations],
     )
     context = {
@@ -370,15 +371,12 @@ def _timeline(
             }
         )
     for f in findings:
-        text = str(f.get_kind_display())
-        if f.referred:
-            text += ". " + f.referral_sentence
         entries.append(
             {
                 "date": f.decided,
                 "precision": f.decided_precision,
                 "kind": "finding",
-                "text": text,
+                "text": f.sentence,
                 "finding": f,
             }
         )

@@ -293,6 +293,7 @@ def visit_detail(request, slug: str):
     findings = list(
         Finding.objects.filter(visit=visit).prefetch_related("sources").order_by("decided", "pk")
     )
+    summaries.describe_findings(findings)
     history = list(visit.verdict_changes.order_by("changed_at", "id"))
     for change in history:
         change.visit = visit  # the cause of a withdrawal quotes the visit's note

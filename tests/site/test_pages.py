@@ -129,7 +129,10 @@ def test_mongolia_page_puts_the_june_statement_and_the_september_visit_on_one_ti
     assert "a failure to arrest and surrender (Arts. 86, 89(1))" in html
     findings = html[html.index('id="findings"') :]
     assert (
-        "24 October 2024" in findings and "Referred to the Assembly of States Parties." in findings
+        "24 October 2024" in findings
+        and "found non-compliance on 24 October 2024 (Art. 87(7)) and referred it to the "
+        "Assembly of States Parties."
+        in findings
     )
     assert (
         "The ICC found it in non-compliance (Art. 87(7)) in a decision of 24 October 2024." in html
@@ -174,7 +177,10 @@ def test_visit_page_explains_the_verdict_and_cites_its_sources(reader, seeded):
     )
     assert ">sputnikglobe.com</a>" in sources and "no archived copy recorded" in sources
     assert (
-        "24 October 2024</time>:" in html and "Referred to the Assembly of States Parties." in html
+        "24 October 2024</time>:" in html
+        and "found non-compliance on 24 October 2024 (Art. 87(7)) and referred it to the "
+        "Assembly of States Parties."
+        in html
     )
     # History and citation.
     history = html[html.index('id="history"') :]
@@ -383,3 +389,35 @@ def test_the_list_of_states_is_in_the_alphabetical_order_of_the_names_it_shows(
     assert shown == sorted(shown, key=collation_key)
     if prefix == "/fr":
         assert shown.index("Allemagne") < shown.index("Belgique") < shown.index("Chine")
+
+
+def test_a_country_page_counts_failures_found_and_words_each_decision_as_the_visit_does(
+    reader, seeded
+):
+    """An appeal that upheld a finding (Jordan, 2019) or a later referral of it (Italy, 2026)
+    is the same failure, and a decision that only informed the Security Council and the
+    Assembly (Kenya, 2010) is no finding: the count, the summary and each decision's words
+    agree with the visit page's explanation."""
+
+    def words(path):
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body(reader.get(path))))
+
+    jordan = words("/states/JOR/")
+    assert "1 ICC finding of non-compliance" in jordan
+    assert "in a decision of 11 December 2017." in jordan
+    assert (
+        "The ICC Appeals Chamber upheld the finding of non-compliance on 6 May 2019 and reversed "
+        "the decision to refer it to the Assembly of States Parties and the UN Security Council."
+    ) in jordan
+    italy = words("/states/ITA/")
+    assert "1 ICC finding of non-compliance" in italy
+    assert "in a decision of 17 October 2025." in italy
+    kenya = words("/states/KEN/")
+    assert "0 ICC findings of non-compliance" in kenya
+    assert "Referred to the Assembly" not in kenya
+    assert (
+        "informed the Assembly of States Parties and the UN Security Council of the visit on "
+        "27 August 2010; it made no finding of non-compliance under Art. 87(7)."
+    ) in kenya
+    visit = words("/visits/omar-al-bashir-ken-2010-08-27/")
+    assert "Referred to the Assembly" not in visit and "it made no finding" in visit

@@ -10,17 +10,18 @@ from tests.site.conftest import body
 pytestmark = pytest.mark.django_db
 
 
-def test_a_state_found_in_non_compliance_twice_on_one_visit_reads_as_decisions(seeded, client):
-    # Jordan: Pre-Trial Chamber II (2017), upheld on appeal (2019): not "Pre-Trial Chambers
-    # found it in non-compliance 2 times".
+def test_a_state_found_in_non_compliance_and_upheld_on_appeal_reads_as_one_failure(seeded, client):
+    # Jordan: Pre-Trial Chamber II (2017), upheld on appeal (2019): one failure found, not
+    # "Pre-Trial Chambers found it in non-compliance 2 times"; the appeal is told in the
+    # list of decisions.
     html = body(client.get("/states/JOR/"))
     assert (
-        "The ICC found it in non-compliance (Art. 87(7)) in decisions of 11 December 2017 and "
-        "6 May 2019." in html
+        "The ICC found it in non-compliance (Art. 87(7)) in a decision of 11 December 2017." in html
     )
     assert "Pre-Trial Chambers" not in html
+    assert "The ICC Appeals Chamber upheld the finding of non-compliance on 6 May 2019" in html
     french = body(client.get("/fr/states/JOR/"))
-    assert "(art. 87-7) ; décisions : 11 décembre 2017 et 6 mai 2019." in french
+    assert "(art. 87-7) ; décision : 11 décembre 2017." in french
 
 
 @pytest.mark.parametrize(
