@@ -420,6 +420,7 @@ def report_detail(request, pk: int):
         "may_take_back": is_author and report.state == ReportState.SUBMITTED,
         "may_delete": is_author and report.state == ReportState.DRAFT,
         "may_act": may_act,
+        "version": review.version_of(report),
         "comment_form": CommentForm(),
     }
     return render(request, "newsroom/report_detail.html", context)
@@ -478,7 +479,12 @@ def report_delete(request, pk: int):
 def report_verify(request, pk: int):
     report = get_object_or_404(Report, pk=pk)
     try:
-        visit = review.verify(report, request.user)
+        visit = review.verify(
+            report,
+            request.user,
+            seen=request.POST.get("seen"),
+            different_visit=request.POST.get("different_visit") == "yes",
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("newsroom:report", pk)

@@ -469,6 +469,8 @@ def file_report(
         ):
             raise DuplicateReport(existing)
     resolved = resolve(data, citations) if submit else None
+    if submit and visit is not None:
+        _require_a_change(data, citations, visit)
     for existing in earlier:
         if existing.fingerprint == report_print:
             raise DuplicateReport(existing)
@@ -523,6 +525,8 @@ def submit(report: Report, user) -> Report:
     if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
         raise ValidationError(_("This report is not a draft."))
     resolve(report.data, report.citations)
+    if report.is_correction:
+        _require_a_change(report.data, report.citations, report.visit)
     report.state, report.submitted_at = ReportState.SUBMITTED, timezone.now()
     report.save()
     transaction.on_commit(lambda: report_submitted.send(sender=Report, report=report))
@@ -565,6 +569,28 @@ def _changes(visit: Visit, fields: dict) -> list[dict]:
     ]
 
 
+def _require_a_change(data: dict, citations: Sequence[dict], visit: Visit) -> None:
+    """ValidationError when a correction of `visit` would change none of its fields and none
+    of its sources: a reviewer would publish nothing, and its history would record a
+    correction that corrected nothing."""
+    resolved = resolve(data, citations)
+    if not _changes(visit, resolved.fields) and citations_of(visit) == normalise_citations(
+        citations
+    ):
+        raise ValidationError(
+            _(
+                "This correction changes nothing on the visit: change a field or a source, or "
+                "delete the draft."
+            )
+        )
+
+
+def version_of(report: Report) -> str:
+    """The version of a report a reviewer reads (its last save, as an ISO timestamp with
+    microseconds): verify(seen=...) refuses a report saved since."""
+    return report.updated_at.isoformat()
+
+
 def report_data_of(visit: Visit) -> dict:
     """A visit's fields in a report's shape: the starting point of a correction."""
     from compliance import partial_isoformat
@@ -603,20 +629,46 @@ def citations_of(visit: Visit) -> list[dict]:
 
 
 @transaction.atomic
-def verify(report: Report, reviewer) -> Visit:
+def verify(
+    report: Report, reviewer, *, seen: str | None = None, different_visit: bool = False
+) -> Visit:
     """Publish a submitted report: a new visit (verified, authored by the report's author)
     or the correction applied to its visit. Raises FourEyesError for the author,
     PermissionDenied for a non-reviewer, ValidationError when the report is not awaiting
-    review or can no longer become a visit."""
+    review or can no longer become a visit, and when publishing it would publish what the
+    reviewer did not check:
+
+    - `seen` (version_of the report as the reviewer read it): the report was saved since
+      (its author took it back and changed it, and submitted it again);
+    - a correction submitted before the visit last changed (another correction verified
+      meanwhile): applying it would undo that change unseen; its author redoes it;
+    - a new visit that may already be recorded (possible_duplicates), unless the reviewer
+      confirms `different_visit`.
+    """
     report = Report.objects.select_for_update().get(pk=report.pk)
     _four_eyes(report, reviewer)
     if report.state != ReportState.SUBMITTED:
         raise ValidationError(_("Only a report awaiting review can be verified."))
+    if seen is not None and seen != version_of(report):
+        raise ValidationError(
+            _(
+                "This report changed after you opened it (its author took it back and "
+                "submitted it again): read it again before you verify it."
+            )
+        )
     resolved = resolve(report.data, report.citations)
     fields = resolved.fields
     changes = []
     if report.is_correction:
         visit = Visit.objects.select_for_update().get(pk=report.visit_id)
+        if report.submitted_at is not None and visit.updated_at > report.submitted_at:
+            raise ValidationError(
+                _(
+                    "The visit changed after this correction was submitted: publishing it "
+                    "would undo that change. Send it back so that its author makes it on the "
+                    "visit as it stands now."
+                )
+            )
         changes = _changes(visit, fields)
         old_citations = citations_of(visit)
         if old_citations != normalise_citations(report.citations):
@@ -626,6 +678,15 @@ def verify(report: Report, reviewer) -> Visit:
         slug = visit.slug
     else:
         slug = None
+        twins = [] if different_visit else possible_duplicates(report.data)
+        if twins:
+            raise ValidationError(
+                _(
+                    "This visit may already be recorded (%(visits)s): compare them, and "
+                    "confirm that the report is a different visit to publish it."
+                )
+                % {"visits": ", ".join(v.slug for v in twins)}
+            )
     visit = record_visit_report(
         person=resolved.person,
         host=resolved.host,
@@ -722,4 +783,5 @@ __all__ = [
     "submit",
     "update_report",
     "verify",
+    "version_of",
 ]

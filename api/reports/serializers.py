@@ -225,6 +225,18 @@ class ReviewCommentSerializer(StrictJSONTypes, serializers.Serializer):
     )
 
 
+class VerificationSerializer(StrictJSONTypes, serializers.Serializer):
+    different_visit = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=(
+            "true: the reviewer compared the report with the published visits it may duplicate "
+            "(same person and host, days that may overlap) and confirms it is another visit. "
+            "Without it such a report is not published (409 `conflict`, naming them)."
+        ),
+    )
+
+
 class RejectionSerializer(StrictJSONTypes, serializers.Serializer):
     reason = serializers.CharField(
         max_length=5000,

@@ -53,6 +53,7 @@ from api.reports.serializers import (
     ReportInputSerializer,
     ReportSerializer,
     ReviewCommentSerializer,
+    VerificationSerializer,
     report_url,
 )
 from core import identifiers, roles
@@ -329,9 +330,12 @@ class ReportViewSet(
         description=(
             "Publishes the report: a new visit, or the correction applied to its visit (the "
             "fields that changed are recorded in `changes`). Reviewers only, never the report's "
-            "author (403 `four_eyes`). 409 `conflict` when the report is not awaiting review."
+            "author (403 `four_eyes`). 409 `conflict` when the report is not awaiting review, "
+            "when it is a correction submitted before the visit last changed (publishing it would "
+            "undo that change: send it back), or when it may duplicate a published visit and "
+            "`different_visit` is not true."
         ),
-        request=None,
+        request=VerificationSerializer,
         responses={200: ReportDetailSerializer, **ERRORS_409},
         parameters=[REPORT_ID],
         examples=[examples.VERIFIED, examples.FOUR_EYES],
@@ -339,8 +343,12 @@ class ReportViewSet(
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
         report = self.get_object()
+        body = VerificationSerializer(data=request.data or {})
+        body.is_valid(raise_exception=True)
         with service_errors(request):
-            review.verify(report, request.user)
+            review.verify(
+                report, request.user, different_visit=body.validated_data["different_visit"]
+            )
         return self._reviewed(report)
 
     @extend_schema(

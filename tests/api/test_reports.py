@@ -244,7 +244,7 @@ def test_no_database_error_text_ever_reaches_a_client(
         citations=TAJIKISTAN["sources"],
     )
 
-    def verify(report, reviewer):
+    def verify(report, reviewer, **options):
         try:
             raise IntegrityError(text)
         except IntegrityError as exc:

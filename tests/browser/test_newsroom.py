@@ -167,6 +167,9 @@ def test_a_report_is_filed_reviewed_by_another_person_and_published(site, pipeli
     snap(other, "newsroom-review")
     keep("newsroom-review")
     evaluated_before = evaluations_done(pipeline)
+    # The overlapping visit recorded earlier: the reviewer confirms this is another one.
+    assert "vladimir-putin-tjk-2025-10-09" in other.locator("#duplicates").inner_text()
+    other.locator("#different-visit").check()
     other.get_by_role("button", name="Verify and publish").click()
     other.wait_for_url(f"**/newsroom/reports/{report.pk}/")
     assert other.locator("#state").get_attribute("data-state") == "verified"

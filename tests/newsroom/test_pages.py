@@ -449,3 +449,21 @@ def test_a_long_review_queue_is_paginated_and_the_dashboard_shows_its_head(
     queue_list = re.search(r'<ul class="report-list" id="queue">(.*?)</ul>', dashboard, re.S)
     assert len(links(queue_list.group(1))) == DASHBOARD_LIMIT
     assert f"The whole queue: {total} reports" in dashboard
+
+
+def test_verifying_from_a_page_opened_before_the_author_changed_the_report_is_refused(
+    tajikistan_removed, reporter, reviewer, signed_in, client
+):
+    report = file(reporter)
+    client.force_login(reviewer)
+    page = text(client.get(reverse("newsroom:report", args=[report.pk])))
+    seen = re.search(r'name="seen" value="([^"]+)"', page).group(1)
+    review.take_back(report, reporter)
+    report.refresh_from_db()
+    report.data = {**report.data, "outcome": "arrested"}
+    report.save()
+    review.submit(report, reporter)
+    answer = client.post(reverse("newsroom:verify", args=[report.pk]), {"seen": seen}, follow=True)
+    assert "changed after you opened it" in text(answer)
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED and report.visit is None

@@ -257,3 +257,85 @@ def test_possible_duplicates_overlap_the_possible_days(seeded):
     found = review.possible_duplicates({**TAJIKISTAN, "start": "2025-10", "end": None})
     assert [v.slug for v in found] == ["vladimir-putin-tjk-2025-10-08"]
     assert review.possible_duplicates({**TAJIKISTAN, "start": "2025-11-01", "end": None}) == []
+
+
+# --- What a reviewer verifies is what they read ----------------------------------------
+
+
+def test_a_report_changed_after_the_reviewer_opened_it_is_not_published(
+    tajikistan_removed, reporter, reviewer
+):
+    report = review.file_report(author=reporter, data=TAJIKISTAN, citations=CITATIONS)
+    seen = review.version_of(report)  # the reviewer opens the report
+    review.take_back(report, reporter)
+    report.refresh_from_db()
+    report.data = {**report.data, "outcome": "arrested", "place": "Khujand"}
+    report.save()
+    review.submit(report, reporter)
+    with pytest.raises(ValidationError, match="changed after you opened it"):
+        review.verify(report, reviewer, seen=seen)
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED
+    assert not Visit.objects.filter(slug__startswith="vladimir-putin-tjk-2025-10").exists()
+    # Read again, it can be verified.
+    visit = review.verify(report, reviewer, seen=review.version_of(report))
+    assert (visit.outcome, visit.place) == ("arrested", "Khujand")
+
+
+def test_a_correction_that_changes_nothing_is_refused(seeded, reporter):
+    visit = Visit.objects.get(slug=MONGOLIA)
+    with pytest.raises(ValidationError, match="changes nothing"):
+        review.file_report(
+            author=reporter,
+            data=review.report_data_of(visit),
+            citations=review.citations_of(visit),
+            visit=visit,
+        )
+    draft = review.file_report(
+        author=reporter,
+        data=review.report_data_of(visit),
+        citations=review.citations_of(visit),
+        visit=visit,
+        submit=False,
+    )
+    with pytest.raises(ValidationError, match="changes nothing"):
+        review.submit(draft, reporter)
+    assert Report.objects.get(pk=draft.pk).state == ReportState.DRAFT
+
+
+def test_an_older_correction_never_undoes_a_newer_one(seeded, reporter, reviewer):
+    visit = Visit.objects.get(slug=MONGOLIA)
+    base = review.report_data_of(visit)
+    older = review.file_report(
+        author=reporter,
+        data={**base, "place": "Ulaanbaatar; Khalkhin Gol"},
+        citations=review.citations_of(visit),
+        visit=visit,
+    )
+    newer = review.file_report(
+        author=reporter,
+        data={**base, "end": "2024-09-04"},
+        citations=review.citations_of(visit),
+        visit=visit,
+    )
+    review.verify(newer, reviewer)
+    with pytest.raises(ValidationError, match="would undo that change"):
+        review.verify(older, reviewer)
+    visit.refresh_from_db()
+    assert visit.end.isoformat() == "2024-09-04" and "Khalkhin Gol" not in visit.place
+    assert Report.objects.get(pk=older.pk).state == ReportState.SUBMITTED
+
+
+def test_a_second_report_of_a_published_trip_needs_the_reviewer_to_confirm_it_differs(
+    tajikistan_removed, reporter, both, reviewer
+):
+    first = review.file_report(author=reporter, data=TAJIKISTAN, citations=CITATIONS)
+    second = review.file_report(
+        author=both, data={**TAJIKISTAN, "place": "Dushanbe, the palace"}, citations=CITATIONS
+    )
+    published = review.verify(first, reviewer)
+    with pytest.raises(ValidationError, match=f"may already be recorded \\({published.slug}\\)"):
+        review.verify(second, reviewer)
+    assert Visit.objects.filter(slug__startswith="vladimir-putin-tjk-2025-10").count() == 1
+    review.verify(second, reviewer, different_visit=True)
+    assert Visit.objects.filter(slug__startswith="vladimir-putin-tjk-2025-10").count() == 2
