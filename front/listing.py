@@ -228,10 +228,17 @@ def _resolved_redirect(request: HttpRequest, listing: Listing) -> HttpResponse |
 
 
 def _invalid_query_page(request: HttpRequest, listing: Listing, error: InvalidListQuery):
+    labels = listing.labels or {}
+    named = [(labels.get(name, ""), name, messages) for name, messages in error.fields.items()]
     return render_page(
         request,
         "invalid_filter.html",
-        {"listing": listing, "fields": error.fields, "known": known_parameters(listing)},
+        {
+            "listing": listing,
+            "fields": error.fields,
+            "named_fields": named,
+            "known": known_parameters(listing),
+        },
         status=400,
     )
 

@@ -1,12 +1,14 @@
 """Site-wide URLs: the public pages (English unprefixed, French under /fr/), the API under
 /api/v1/, the newsroom under /newsroom/, and the admin."""
 
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from core.views import healthz
 from front import urls as front_urls
+from front.views.home import staff_page_in_language
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -15,6 +17,12 @@ urlpatterns = [
     path("newsroom/alerts/", include("alerts.urls")),
     path("newsroom/", include("newsroom.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The staff pages have no language prefix: /fr/newsroom/ switches to French and opens them.
+    re_path(
+        rf"^(?P<code>{'|'.join(code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE)})/"
+        r"(?P<rest>(?:newsroom|account|admin)/.*)$",
+        staff_page_in_language,
+    ),
     path("healthz", healthz, name="healthz"),
     path("", include(front_urls.unlocalized_patterns)),
 ]

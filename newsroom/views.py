@@ -230,8 +230,9 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
     if action == "preview":
         try:
             # What filing would refuse (a date out of range, a visit that took place in the
-            # future) is said next to its field now, not only on Submit.
-            review.resolve(data, [{"url": "https://preview.invalid/"}])
+            # future, a source's address or date) is said next to its field now, not only on
+            # Submit; a form without a source yet is previewed all the same.
+            review.resolve(data, citations or [{"url": "https://preview.invalid/"}])
         except ValidationError as error:
             return again(service_errors=apply_service_errors(error, form, sources))
         return again(preview=preview_of(data), previewed=True)

@@ -320,8 +320,13 @@ def _structured(value: dict | list) -> str:
         old, new = (_shortened(str(value[k] or "—")) for k in ("old", "new"))
         return f"{field_name(str(value['field']))}: {old} → {new}"
     if "url" in value:
-        details = ", ".join(str(value[k]) for k in ("publisher", "published") if value.get(k))
-        return f"{value['url']} ({details})" if details else str(value["url"])
+        # Every detail a citation holds, so that a change to any of them shows.
+        details = [str(value[k]) for k in ("publisher", "published") if value.get(k)]
+        if value.get("archived_url"):
+            details.append(_("archived copy: %(url)s") % {"url": value["archived_url"]})
+        if value.get("excerpt"):
+            details.append(f"“{_shortened(str(value['excerpt']), 120)}”")
+        return f"{value['url']} ({', '.join(details)})" if details else str(value["url"])
     return "; ".join(
         f"{field_name(str(k))}: {_shortened(str(v))}"
         for k, v in value.items()

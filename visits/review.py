@@ -40,7 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import compliance
-from compliance import PRESENT_STATUSES, Period
+from compliance import ANNOUNCED, PRESENT_STATUSES, Period
 from core import roles
 from core.models import DatePrecision
 from states.models import State
@@ -198,9 +198,23 @@ def resolve(data: dict, citations: Sequence[dict]) -> ResolvedReport:
         # it `upcoming`, an early warning, not an incident). A day's grace: it is already
         # tomorrow somewhere when it is today in UTC.
         errors["start"] = _(
-            "A visit that took place cannot start after today (%(today)s): record a planned "
-            "trip as announced."
-        ) % {"today": today.isoformat()}
+            "A visit that took place cannot start after tomorrow (%(tomorrow)s): record a "
+            "planned trip as announced."
+        ) % {"tomorrow": (today + datetime.timedelta(days=1)).isoformat()}
+    last_day = dates["end"] or dates["start"]
+    if (
+        last_day is not None
+        and data["status"] == ANNOUNCED
+        and last_day.last < today - datetime.timedelta(days=1)
+        and not {"start", "end"} & errors.keys()
+    ):
+        # An announced trip is still to come: the rule gives it `upcoming` ("has not yet
+        # taken place"). Once its days have passed it took place, was called off or is
+        # not known to have happened; a day's grace for the time zones, as above.
+        errors["status"] = _(
+            "An announced trip is still to come, but these dates have passed: record whether "
+            "it occurred (or was a transit stop), was cancelled or was attended by video."
+        )
     sources = []
     for i, c in enumerate(normalise_citations(citations)):
         published = None
@@ -215,6 +229,11 @@ def resolve(data: dict, citations: Sequence[dict]) -> ResolvedReport:
                 errors[f"citations.{i}.published"] = _(
                     "%(value)r is before %(year)s: give the source's real date."
                 ) % {"value": c["published"], "year": EARLIEST_YEAR}
+                published = None
+            elif published is not None and published > today + datetime.timedelta(days=1):
+                errors[f"citations.{i}.published"] = _(
+                    "%(value)r is in the future: give the date the source was published."
+                ) % {"value": c["published"]}
                 published = None
         if not str(c["url"]).startswith(("http://", "https://")):
             errors[f"citations.{i}.url"] = _("%(value)r is not an http(s) URL.") % {

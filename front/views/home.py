@@ -198,6 +198,18 @@ def set_language(request, code: str):
     return response
 
 
+def staff_page_in_language(request, code: str, rest: str):
+    """/fr/newsroom/... (and /fr/account/, /fr/admin/): the staff pages have one address in
+    every language, the language being the reader's choice (a cookie). A guessed prefixed
+    address switches to that language and opens the page, instead of a 404."""
+    target = "/" + rest
+    if request.META.get("QUERY_STRING"):
+        target += "?" + request.META["QUERY_STRING"]
+    return HttpResponseRedirect(
+        reverse("set-language", args=[code]) + "?" + urlencode({"next": target})
+    )
+
+
 SITEMAP_HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '

@@ -161,3 +161,26 @@ def test_staff_read_a_reports_fields_in_words_not_as_python_literals(client, cor
     assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", words)
     assert re.search(r"submitted at\s+\d+ \w+ \d{4}, \d\d:\d\d UTC", words)
     assert "fingerprint" not in text
+
+
+def test_a_change_to_a_citations_archived_copy_shows_in_the_history(client, seeded):
+    """Only the archived copy of a report's source changes: the history shows it."""
+    rita = account("rita-staffer", roles.REPORTERS)
+    visit = Visit.objects.get(slug=MONGOLIA)
+    citations = review.citations_of(visit)
+    with recording(WritePath.NEWSROOM, user=rita):
+        report = review.file_report(
+            author=rita,
+            data={**review.report_data_of(visit), "end": "2024-09-04"},
+            citations=citations,
+            visit=visit,
+            submit=False,
+        )
+        report.citations = [
+            {**citations[0], "archived_url": "https://web.archive.org/web/2024/example"},
+            *citations[1:],
+        ]
+        report.save()
+    client.force_login(account("sam", roles.REPORTERS))
+    text = client.get(f"/newsroom/history/visits.visit/{visit.pk}/").content.decode()
+    assert "archived copy: https://web.archive.org/web/2024/example" in text

@@ -2,6 +2,7 @@
 future; and the French message for a date that gives less than its precision says."""
 
 import datetime
+import html
 import re
 
 import pytest
@@ -67,7 +68,7 @@ def test_a_visit_that_took_place_cannot_start_in_the_future(tajikistan_removed, 
     later = (timezone.now() + datetime.timedelta(days=30)).date().isoformat()
     with pytest.raises(review.ValidationError) as refused:
         review.file_report(author=reporter, data={**DATA, "start": later}, citations=CITATIONS)
-    assert "cannot start after today" in str(refused.value.message_dict["start"])
+    assert "cannot start after tomorrow" in str(refused.value.message_dict["start"])
     assert not Report.objects.exists()
     # The same trip announced is an early warning, and is accepted.
     announced = review.file_report(
@@ -162,3 +163,45 @@ def test_the_newsroom_writes_times_as_the_history_does(tajikistan_removed, repor
     page = client.get(reverse("newsroom:report", args=[report.pk])).content.decode()
     assert re.search(rf"{day}, \d\d:\d\d UTC", page)
     assert not re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", page)
+
+
+def test_an_announced_trip_whose_dates_have_passed_is_refused(tajikistan_removed, reporter):
+    # Published, it would read "has been announced; it has not yet taken place" of 2021.
+    with pytest.raises(review.ValidationError) as refused:
+        review.file_report(
+            author=reporter,
+            data={**DATA, "start": "2021-05-10", "end": "2021-05-11", "status": "announced"},
+            citations=CITATIONS,
+        )
+    assert "these dates have passed" in str(refused.value.message_dict["status"])
+    assert not Report.objects.exists()
+
+
+def test_a_source_dated_in_the_future_is_refused(tajikistan_removed, reporter):
+    later = (timezone.now() + datetime.timedelta(days=30)).date().isoformat()
+    with pytest.raises(review.ValidationError) as refused:
+        review.file_report(
+            author=reporter,
+            data=DATA,
+            citations=[{**CITATIONS[0], "published": later}, *CITATIONS[1:]],
+        )
+    assert "is in the future" in str(refused.value.message_dict["citations.0.published"])
+    assert not Report.objects.exists()
+
+
+def test_preview_refuses_the_sources_that_filing_would_refuse(
+    tajikistan_removed, reporter, signed_in
+):
+    client = signed_in(reporter)
+    future = (timezone.now() + datetime.timedelta(days=30)).date().isoformat()
+    for source, message in (
+        ({"url": "ftp://example.org/x", "publisher": "Example"}, "is not an http(s) URL"),
+        ({"url": "https://example.org/x", "published": "1800-01-01"}, "is before 1900"),
+        ({"url": "https://example.org/x", "published": future}, "is in the future"),
+    ):
+        page = client.post(
+            reverse("newsroom:new"), form_data(action="preview", sources=[source])
+        ).content.decode()
+        assert html.unescape(message) in html.unescape(page), source
+        assert 'id="preview-verdict"' not in page, source
+    assert not Report.objects.exists()

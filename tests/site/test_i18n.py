@@ -207,3 +207,21 @@ def test_french_pages_name_chambers_in_full_elide_de_and_date_changes_in_words(r
     changes = body(reader.get("/fr/changes/"))
     assert not regex.search(r"\b(a|p)\.m\.", changes)
     assert regex.search(r"\d{1,2}(er)? \w+ \d{4}, \d\d:\d\d UTC", changes)
+
+
+def test_a_guessed_french_address_of_a_staff_page_switches_to_french_and_opens_it(client, seeded):
+    first = client.get("/fr/newsroom/reports/new/?person=putin")
+    assert first.status_code == 302
+    second = client.get(first["Location"])
+    assert second.status_code == 302
+    assert second["Location"] == "/newsroom/reports/new/?person=putin"
+    assert second.cookies["django_language"].value == "fr"
+    assert client.get("/fr/no-such-page/").status_code == 404
+
+
+def test_a_filter_that_cannot_be_applied_is_named_by_its_label_in_french(client, seeded):
+    page = client.get("/fr/visits/?person=Poutine")
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "Personne (<code>person</code>)" in html
+    assert "Poutine" in html
