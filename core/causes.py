@@ -65,29 +65,29 @@ FIELDS = {
     "end": pgettext_lazy("history field", "end"),
     "status": pgettext_lazy("history field", "status"),
     "outcome": pgettext_lazy("history field", "outcome"),
-    "review_state": pgettext_lazy("history field", "review_state"),
-    "host_notified": pgettext_lazy("history field", "host_notified"),
-    "host_justification": pgettext_lazy("history field", "host_justification"),
+    "review_state": pgettext_lazy("history field", "review state"),
+    "host_notified": pgettext_lazy("history field", "host notified"),
+    "host_justification": pgettext_lazy("history field", "host's justification"),
     "place": pgettext_lazy("history field", "place"),
-    "host_control": pgettext_lazy("history field", "host_control"),
-    "controlled_by": pgettext_lazy("history field", "controlled_by"),
-    "withdrawal_note": pgettext_lazy("history field", "withdrawal_note"),
+    "host_control": pgettext_lazy("history field", "host's control of the place"),
+    "controlled_by": pgettext_lazy("history field", "controlled by"),
+    "withdrawal_note": pgettext_lazy("history field", "withdrawal note"),
     "issued": pgettext_lazy("history field", "issued"),
-    "made_public": pgettext_lazy("history field", "made_public"),
+    "made_public": pgettext_lazy("history field", "made public"),
     "ended": pgettext_lazy("history field", "ended"),
-    "end_reason": pgettext_lazy("history field", "end_reason"),
+    "end_reason": pgettext_lazy("history field", "end reason"),
     "kind": pgettext_lazy("history field", "kind"),
     "date": pgettext_lazy("history field", "date"),
     "lodged": pgettext_lazy("history field", "lodged"),
     "situation": pgettext_lazy("history field", "situation"),
-    "covers_from": pgettext_lazy("history field", "covers_from"),
-    "covers_to": pgettext_lazy("history field", "covers_to"),
+    "covers_from": pgettext_lazy("history field", "covers from"),
+    "covers_to": pgettext_lazy("history field", "covers to"),
     "adopted": pgettext_lazy("history field", "adopted"),
     "name": pgettext_lazy("history field", "name"),
     "nationality": pgettext_lazy("history field", "nationality"),
     "decided": pgettext_lazy("history field", "decided"),
-    "referred_to_asp": pgettext_lazy("history field", "referred_to_asp"),
-    "referred_to_unsc": pgettext_lazy("history field", "referred_to_unsc"),
+    "referred_to_asp": pgettext_lazy("history field", "referred to the Assembly of States Parties"),
+    "referred_to_unsc": pgettext_lazy("history field", "referred to the UN Security Council"),
     "visit": pgettext_lazy("history field", "visit"),
 }
 
@@ -147,8 +147,31 @@ def _label(cause: dict) -> str:
     return f"{_(OBJECTS.get(obj, obj))} {name}".strip()
 
 
-def _value(value: str) -> str:
-    return value if value not in (None, "") else pgettext("no value", "(none)")
+# Words for the stored codes of a field ("left_early" -> "left early"), by field name:
+# registered by the apps that own the choices (visits.apps), as core imports no app.
+VALUE_LABELS: dict[str, dict[str, str]] = {}
+_ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def register_value_labels(field: str, choices) -> None:
+    """Render `field`'s stored codes by their labels: `choices` is a model field's
+    (value, label) pairs, the labels lazily translated."""
+    VALUE_LABELS.setdefault(field, {}).update(dict(choices))
+
+
+def value_words(value, field: str = "") -> str:
+    """A changed field's value in words: a code by its label, a (partial) ISO date in words,
+    a boolean as yes or no; "(none)" for nothing."""
+    if value in (None, ""):
+        return pgettext("no value", "(none)")
+    if isinstance(value, bool) or value in ("True", "False"):
+        return _("yes") if value in (True, "True") else _("no")
+    label = VALUE_LABELS.get(field, {}).get(value)
+    if label is not None:
+        return str(label)
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return format_date(value)
+    return str(value)
 
 
 def render_one(cause: dict) -> str:
@@ -162,7 +185,8 @@ def render_one(cause: dict) -> str:
         return _("%(thing)s was edited") % {"thing": _label(cause)}
     if key == "changed":
         changes = ", ".join(
-            f"{FIELDS.get(c['field'], c['field'])} {_value(c.get('old'))} → {_value(c.get('new'))}"
+            f"{FIELDS.get(c['field'], c['field'])} {value_words(c.get('old'), c['field'])} → "
+            f"{value_words(c.get('new'), c['field'])}"
             for c in cause.get("changes", [])
         )
         return pgettext("what changed", "%(thing)s: %(changes)s") % {

@@ -447,10 +447,13 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
         header = {"heading": column.heading, "sort": column.sort, "aria_sort": ""}
         if column.sort:
             current = key.split(",")[0].lstrip("-") == column.sort
-            descending = current and key.startswith("-")
+            reversed_key = current and key.startswith("-")
+            # The arrow shows the rows' order, not the key's: a count column's key sorts the
+            # largest first (`incidents` is -incidents_count), so it points down.
+            descending = current and (reversed_key != listing.sorts[column.sort][0].startswith("-"))
             query = request.GET.copy()
             query.pop(PAGE, None)
-            query[ORDERING] = f"-{column.sort}" if current and not descending else column.sort
+            query[ORDERING] = f"-{column.sort}" if current and not reversed_key else column.sort
             for k in [k for k, values in query.lists() if not any(values)]:
                 query.pop(k)
             header.update(

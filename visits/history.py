@@ -25,6 +25,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
+from core import causes
 from core.causes import FIELDS
 from core.models import Source
 from core.names import country_name, format_date
@@ -104,6 +105,19 @@ MORE_FIELDS = {
     "status_date": pgettext_lazy("history field", "status date"),
     # A treaty event's date may be known only to the month or year.
     "precision": pgettext_lazy("history field", "precision of the date"),
+    # A report's own fields.
+    "is_correction": pgettext_lazy("history field", "correction"),
+    "data": pgettext_lazy("history field", "what the report says"),
+    "citations": pgettext_lazy("history field", "sources"),
+    "author": pgettext_lazy("history field", "author"),
+    "reviewer": pgettext_lazy("history field", "reviewer"),
+    "comment": pgettext_lazy("history field", "reviewer's comment"),
+    "changes": pgettext_lazy("history field", "changes"),
+    "created_at": pgettext_lazy("history field", "created"),
+    "updated_at": pgettext_lazy("history field", "updated"),
+    "submitted_at": pgettext_lazy("history field", "submitted"),
+    "reviewed_at": pgettext_lazy("history field", "reviewed"),
+    "idempotency_key": pgettext_lazy("history field", "idempotency key"),
 }
 TEXT_LIMIT = 300
 
@@ -317,8 +331,9 @@ def _structured(value: dict | list) -> str:
     if isinstance(value, list):
         return "; ".join(_structured(v) if isinstance(v, dict | list) else str(v) for v in value)
     if {"field", "old", "new"} <= value.keys():
-        old, new = (_shortened(str(value[k] or "—")) for k in ("old", "new"))
-        return f"{field_name(str(value['field']))}: {old} → {new}"
+        field = str(value["field"])
+        old, new = (_shortened(causes.value_words(value[k], field)) for k in ("old", "new"))
+        return f"{field_name(field)}: {old} → {new}"
     if "url" in value:
         # Every detail a citation holds, so that a change to any of them shows.
         details = [str(value[k]) for k in ("publisher", "published") if value.get(k)]
@@ -328,7 +343,7 @@ def _structured(value: dict | list) -> str:
             details.append(f"“{_shortened(str(value['excerpt']), 120)}”")
         return f"{value['url']} ({', '.join(details)})" if details else str(value["url"])
     return "; ".join(
-        f"{field_name(str(k))}: {_shortened(str(v))}"
+        f"{field_name(str(k))}: {_shortened(causes.value_words(v, str(k)))}"
         for k, v in value.items()
         if v not in (None, "", [], {})
     )
@@ -448,7 +463,28 @@ def _why(entry: Entry, verified: dict) -> str:
         if verified[entry.event.pgh_context_id]:
             return _("a verified correction")
         return _("a verified report")
+    if entry.model is Report:
+        return _report_step(entry) or _("an edit")
     return _("an edit")
+
+
+def _report_step(entry: Entry) -> str:
+    """What a report's event was, from its state before and after: filed, saved as a
+    draft, taken back, sent back, rejected, deleted; '' for an edit of its content."""
+    before = (entry.before or {}).get("state")
+    after = (entry.after or {}).get("state")
+    if entry.after is None:
+        return _("the draft was deleted by its author")
+    if entry.before is None:
+        return _("filed for review") if after == ReportState.SUBMITTED else _("saved as a draft")
+    if before == after:
+        return ""
+    return {
+        ReportState.SUBMITTED: _("submitted for review"),
+        ReportState.DRAFT: _("taken back by its author"),
+        ReportState.CHANGES_REQUESTED: _("sent back to its author for changes"),
+        ReportState.REJECTED: _("rejected on review"),
+    }.get(after, "")
 
 
 # --- a record's history, for staff ----------------------------------------------------

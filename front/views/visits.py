@@ -31,7 +31,7 @@ from front.views.warrants import (
     situation_choices,
     state_choices,
 )
-from states.models import Declaration, TreatyEvent
+from states.models import Declaration, State, TreatyEvent
 from visits import review, tables
 from visits.filters import VisitFilterSet
 from visits.models import Finding, ReviewState, Verdict, VerdictCode, Visit
@@ -240,8 +240,26 @@ def visit_export(request, fmt):
     return listing.export(request, VISITS, fmt)
 
 
+def incident_feed_of(query) -> tuple[str, str]:
+    """(the feed's address, its link's words) for the incidents list filtered by `query`:
+    one host's own feed when the list is filtered by that host alone; otherwise the feed
+    of every incident, said so when filters narrow the list (no feed takes filters)."""
+    filters = {k: v for k, v in query.lists() if k not in ("ordering", "page") and any(v)}
+    hosts = ",".join(filters.get("host", [])).split(",")
+    if list(filters) == ["host"] and len(hosts) == 1:
+        state = State.objects.filter(iso3=hosts[0].strip().upper()).first()
+        if state is not None:
+            return reverse("state-feed", args=[state.iso3]), _(
+                "Atom feed of this state's incidents"
+            )
+    if filters:
+        return reverse("incidents-feed"), _("Atom feed of all incidents")
+    return reverse("incidents-feed"), _("Atom feed")
+
+
 def incident_list(request):
-    return listing.render_list(request, INCIDENTS, {"feed_url": reverse("incidents-feed")})
+    feed_url, feed_label = incident_feed_of(request.GET)
+    return listing.render_list(request, INCIDENTS, {"feed_url": feed_url, "feed_label": feed_label})
 
 
 def incident_export(request, fmt):

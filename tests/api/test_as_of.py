@@ -202,7 +202,7 @@ def test_the_history_is_cut_at_the_as_of_day(sealed_warrant_story, api_client):
         (None, "warrant_not_public"),  # the first verdict: no old code
         ("warrant_not_public", "non_compliance"),
     ]
-    assert "made_public (none) → 2025-07-01" in now[1]["cause"]
+    assert "made public (none) → 1 July 2025" in now[1]["cause"]
 
 
 def test_list_filters_read_the_verdict_as_of_that_day(sealed_warrant_story, api_client):

@@ -38,7 +38,11 @@ READ_REPORTS = {
 # GET /reports/queue/ and the review actions on another's report: reviewers and admins.
 REVIEW = {**READ_REPORTS, "reporter": 403}
 ACTIONS = ("verify", "reject", "request-changes")
-ACTION_BODY = {"verify": {}, "reject": {"reason": "No."}, "request-changes": {"comment": "Why?"}}
+ACTION_BODY = {
+    "verify": {"different_visit": True},
+    "reject": {"reason": "No."},
+    "request-changes": {"comment": "Why?"},
+}
 
 
 def public_endpoints():

@@ -39,7 +39,10 @@ def test_home_to_mongolia_to_the_visit_to_putin(site, browse):
     assert "Hosted Vladimir Vladimirovich Putin" in visit.inner_text()
     assert visit.locator(".verdict").inner_text() == "non-compliance"
     assert "24 October 2024" in page.locator("#findings").inner_text()
-    assert "Referred to the Assembly of States Parties" in page.locator("#findings").inner_text()
+    assert (
+        "found non-compliance on 24 October 2024 (Art. 87(7)) and referred it to the Assembly of "
+        "States Parties" in page.locator("#findings").inner_text()
+    )
     snap(page, "mongolia")
 
     # -> the visit page: explanation and sources.

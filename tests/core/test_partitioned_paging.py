@@ -97,7 +97,7 @@ def keys_queries(client, url) -> list[str]:
     "url",
     [
         "/visits/?ordering=verdict",
-        "/visits/?ordering=-verdict&page=3",
+        "/visits/?ordering=-verdict&page=2",
         "/api/v1/visits/?ordering=verdict",
     ],
 )

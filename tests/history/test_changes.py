@@ -154,12 +154,12 @@ def test_staff_read_a_reports_fields_in_words_not_as_python_literals(client, cor
     client.force_login(account("sam", roles.REPORTERS))
     text = client.get(f"/newsroom/history/visits.visit/{corrected.pk}/").content.decode()
     assert "{&#x27;" not in text and "{'" not in text
-    assert "end: 2024-09-03 → 2024-09-04" in text  # the verified correction's change
+    assert "end: 3 September 2024 → 4 September 2024" in text  # the verified correction's change
     assert "https://menafn.com/1108627682/Putin-Arrived-In-Mongolia-Russian-Media" in text
     assert re.search(r"host: MNG; [^<]*notes: First visit", text)
     words = re.sub(r"<[^>]+>", " ", text)  # a <time>'s datetime attribute is ISO, rightly
     assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", words)
-    assert re.search(r"submitted at\s+\d+ \w+ \d{4}, \d\d:\d\d UTC", words)
+    assert re.search(r"submitted\s+\d+ \w+ \d{4}, \d\d:\d\d UTC", words)
     assert "fingerprint" not in text
 
 
@@ -184,3 +184,19 @@ def test_a_change_to_a_citations_archived_copy_shows_in_the_history(client, seed
     client.force_login(account("sam", roles.REPORTERS))
     text = client.get(f"/newsroom/history/visits.visit/{visit.pk}/").content.decode()
     assert "archived copy: https://web.archive.org/web/2024/example" in text
+
+
+def test_staff_history_gives_fields_values_and_steps_in_words_in_french(client, corrected):
+    """Field names, coded values and booleans in words, in the reader's language, and each
+    step of a report named (filed, verified), not "an edit"."""
+    client.force_login(account("sam", roles.REPORTERS))
+    english = client.get(f"/newsroom/history/visits.visit/{corrected.pk}/").content.decode()
+    assert "filed for review" in english and "an edit" not in english
+    client.cookies["django_language"] = "fr"
+    french = client.get(f"/newsroom/history/visits.visit/{corrected.pk}/").content.decode()
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", french))
+    assert "déposé pour relecture" in words
+    assert "ce que dit le signalement" in words and "correction" in words
+    for raw in ("is correction", "host_notified", "not_arrested", "review_state", ": False"):
+        assert raw not in words, raw
+    assert "pas arrêté" in words  # the report's outcome, by its label

@@ -1,6 +1,7 @@
 """Lists: the shared FilterSets, shareable URLs, sorting, pagination, and downloads that match the screen."""
 
 import csv
+import html
 import io
 import json
 import re
@@ -245,3 +246,34 @@ def test_a_page_that_is_not_there_redirects_to_the_page_shown(reader, seeded, as
     # The pages that are there answer as they are, page 1 spelled out or not.
     assert reader.get("/visits/?page=1").status_code == 200
     assert reader.get("/visits/?page=2").status_code == 200
+
+
+def test_a_count_column_sorted_most_first_says_descending(reader, seeded):
+    """`?ordering=incidents` lists the states with the most incidents first: its arrow and
+    aria-sort say descending, and its reverse says ascending."""
+    most = body(reader.get("/states/?ordering=incidents"))
+    assert re.search(r'aria-sort="descending"><a href="\?ordering=-incidents">[^<]*<span', most)
+    assert "▼" in most and "▲" not in most
+    fewest = body(reader.get("/states/?ordering=-incidents"))
+    assert re.search(r'aria-sort="ascending"><a href="\?ordering=incidents">', fewest)
+    assert "▲" in fewest and "▼" not in fewest
+
+
+def test_a_filtered_incidents_list_links_the_feed_that_matches_it(reader, seeded):
+    def feed_link(path):
+        found = re.search(
+            r'<a href="([^"]+)" type="application/atom\+xml" id="list-feed">([^<]+)</a>',
+            body(reader.get(path)),
+        )
+        return found.group(1), html.unescape(found.group(2))
+
+    assert feed_link("/incidents/?host=MNG") == (
+        "/states/MNG/feed/",
+        "Atom feed of this state's incidents",
+    )
+    assert feed_link("/incidents/?host=mng&ordering=person") == (
+        "/states/MNG/feed/",
+        "Atom feed of this state's incidents",
+    )
+    assert feed_link("/incidents/?year=2024") == ("/incidents/feed/", "Atom feed of all incidents")
+    assert feed_link("/incidents/") == ("/incidents/feed/", "Atom feed")

@@ -31,7 +31,7 @@ def test_changing_a_warrant_marks_exactly_that_persons_visits(seeded):
     putin = set(Visit.objects.filter(person__slug="vladimir-putin").values_list("slug", flat=True))
     assert requested_slugs() == putin
     reason = causes.render(causes.loads(EvaluationRequest.objects.first().reason), "en")
-    assert reason == f"warrant {warrant.ref}: made_public 2023-03-17 → 2023-03-18"
+    assert reason == f"warrant {warrant.ref}: made public 17 March 2023 → 18 March 2023"
 
 
 def test_changing_a_treaty_event_marks_exactly_that_states_visits(seeded):
@@ -77,7 +77,7 @@ def test_a_warrant_change_is_explained_in_the_verdict_history(seeded):
     assert visit.verdict.code == "no_warrant_in_force"
     change = visit.verdict_changes.order_by("-id").first()
     assert (change.old_code, change.new_code) == ("non_compliance", "no_warrant_in_force")
-    assert "issued 2023-03-17 → 2024-09-04" in change.cause
+    assert "issued 17 March 2023 → 4 September 2024" in change.cause
     assert not EvaluationRequest.objects.exists()
 
 

@@ -242,7 +242,7 @@ def test_changing_a_warrants_dates_changes_the_verdicts_and_says_why(pipeline, p
     verdict_of(visit, where="warrant made public later", code="warrant_not_public", worker=pipeline)
     change = latest_change(visit)
     assert (change.old_code, change.new_code) == ("non_compliance", "warrant_not_public")
-    assert f"warrant {warrant.ref}: made_public 2023-03-17 → 2024-09-05" in change.cause
+    assert f"warrant {warrant.ref}: made public 17 March 2023 → 5 September 2024" in change.cause
 
     with transaction.atomic():
         warrant.issued = warrant.made_public = datetime.date(2024, 9, 4)  # after the visit
@@ -250,7 +250,7 @@ def test_changing_a_warrants_dates_changes_the_verdicts_and_says_why(pipeline, p
     verdict_of(visit, where="warrant issued later", code="no_warrant_in_force", worker=pipeline)
     change = latest_change(visit)
     assert (change.old_code, change.new_code) == ("warrant_not_public", "no_warrant_in_force")
-    assert "issued 2023-03-17 → 2024-09-04" in change.cause
+    assert "issued 17 March 2023 → 4 September 2024" in change.cause
 
 
 @pytest.mark.django_db(transaction=True)
@@ -285,7 +285,7 @@ def test_changing_a_states_withdrawal_date_changes_the_verdicts_and_says_why(
         "non_compliance",
         "state_party",
     )
-    assert "withdrawal effective of BDI: date 2017-10-27 → 2025-01-01" in change.cause
+    assert "withdrawal effective of BDI: date 27 October 2017 → 1 January 2025" in change.cause
 
     with transaction.atomic():
         # Before the visit, but after the warrant was issued: Art. 127(2).
@@ -296,7 +296,7 @@ def test_changing_a_states_withdrawal_date_changes_the_verdicts_and_says_why(
     )
     change = latest_change(in_burundi)
     assert (change.old_basis, change.new_basis) == ("state_party", "art_127_2_residual")
-    assert "withdrawal effective of BDI: date 2025-01-01 → 2024-01-01" in change.cause
+    assert "withdrawal effective of BDI: date 1 January 2025 → 1 January 2024" in change.cause
 
     # Mongolia's visit was not affected by Burundi's timeline: one history row, its first.
     assert VerdictChange.objects.filter(visit=in_mongolia).count() == 1
