@@ -467,3 +467,17 @@ def test_verifying_from_a_page_opened_before_the_author_changed_the_report_is_re
     assert "changed after you opened it" in text(answer)
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED and report.visit is None
+
+
+def test_a_comment_from_an_earlier_review_is_not_shown_as_the_current_one(
+    tajikistan_removed, reporter, reviewer, client
+):
+    report = file(reporter)
+    review.request_changes(report, reviewer, "Please add an archived copy.")
+    review.submit(report, reporter)
+    review.verify(report, reviewer)
+    client.force_login(reporter)
+    page = text(client.get(reverse("newsroom:report", args=[report.pk])))
+    assert "An earlier review's comment (when it was sent back)" in page
+    assert "Please add an archived copy." in page
+    assert "The reviewer's comment<" not in page
