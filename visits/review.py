@@ -659,8 +659,8 @@ def verify(
 
     - `seen` (version_of the report as the reviewer read it): the report was saved since
       (its author took it back and changed it, and submitted it again);
-    - a correction submitted before the visit last changed (another correction verified
-      meanwhile): applying it would undo that change unseen; its author redoes it;
+    - a correction begun before the visit last changed (another correction verified
+      meanwhile, an import): applying it would undo that change unseen; it is filed again;
     - a new visit that may already be recorded (possible_duplicates), unless the reviewer
       confirms `different_visit`.
     """
@@ -680,12 +680,14 @@ def verify(
     changes = []
     if report.is_correction:
         visit = Visit.objects.select_for_update().get(pk=report.visit_id)
-        if report.submitted_at is not None and visit.updated_at > report.submitted_at:
+        if visit.updated_at > report.created_at:
+            # The correction copied every field of the visit as it stood when it was begun;
+            # a later change (another correction verified, an import) would be undone.
             raise ValidationError(
                 _(
-                    "The visit changed after this correction was submitted: publishing it "
-                    "would undo that change. Send it back so that its author makes it on the "
-                    "visit as it stands now."
+                    "The visit changed after this correction was begun: publishing it would "
+                    "undo that change. Reject it, and file the correction again from the visit "
+                    "as it stands now."
                 )
             )
         changes = _changes(visit, fields)

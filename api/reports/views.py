@@ -331,8 +331,9 @@ class ReportViewSet(
             "Publishes the report: a new visit, or the correction applied to its visit (the "
             "fields that changed are recorded in `changes`). Reviewers only, never the report's "
             "author (403 `four_eyes`). 409 `conflict` when the report is not awaiting review, "
-            "when it is a correction submitted before the visit last changed (publishing it would "
-            "undo that change: send it back), or when it may duplicate a published visit and "
+            "when it is a correction begun before the visit last changed (publishing it would "
+            "undo that change: reject it and file it again), or when it may duplicate a published "
+            "visit and "
             "`different_visit` is not true."
         ),
         request=VerificationSerializer,

@@ -339,3 +339,31 @@ def test_a_second_report_of_a_published_trip_needs_the_reviewer_to_confirm_it_di
     assert Visit.objects.filter(slug__startswith="vladimir-putin-tjk-2025-10").count() == 1
     review.verify(second, reviewer, different_visit=True)
     assert Visit.objects.filter(slug__startswith="vladimir-putin-tjk-2025-10").count() == 2
+
+
+def test_a_correction_sent_back_and_resubmitted_still_cannot_undo_a_newer_one(
+    seeded, reporter, reviewer
+):
+    """Resubmitting does not make an old correction current: it still carries every field
+    as the visit stood when it was begun."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    base = review.report_data_of(visit)
+    older = review.file_report(
+        author=reporter,
+        data={**base, "place": "Ulaanbaatar; Khalkhin Gol"},
+        citations=review.citations_of(visit),
+        visit=visit,
+    )
+    review.request_changes(older, reviewer, "Which day at Khalkhin Gol?")
+    newer = review.file_report(
+        author=reporter,
+        data={**base, "end": "2024-09-04"},
+        citations=review.citations_of(visit),
+        visit=visit,
+    )
+    review.verify(newer, reviewer)
+    review.submit(older, reporter)
+    with pytest.raises(ValidationError, match="would undo that change"):
+        review.verify(older, reviewer)
+    visit.refresh_from_db()
+    assert visit.end.isoformat() == "2024-09-04"
