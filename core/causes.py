@@ -170,7 +170,10 @@ def value_words(value, field: str = "") -> str:
     if label is not None:
         return str(label)
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        return format_date(value)
+        try:
+            return format_date(value)
+        except ValueError:  # shaped like a date, but none ("2024-13" as a place)
+            return value
     return str(value)
 
 

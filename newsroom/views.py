@@ -4,6 +4,7 @@ through core.roles (visits.review checks again, whoever calls it)."""
 
 from __future__ import annotations
 
+import datetime
 import functools
 
 from django.contrib import messages
@@ -166,6 +167,8 @@ def render_form(request, *, form, sources, report=None, visit=None, **extra):
         "visit": visit,
         "place_suggestions": places.place_suggestions(data_host),
         "person_choices": places.person_choices(),
+        # A correction's form shown again keeps the visit's version it was first filled from.
+        "based_on": request.POST.get("based_on", "") if request.method == "POST" else "",
         **extra,
     }
     return render(request, "newsroom/report_form.html", context)
@@ -212,9 +215,6 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
     if report is not None and report.visit_id and not report.is_correction:
         duplicates = [d for d in duplicates if d.pk != report.visit_id]
 
-    if action.startswith("add_to:"):
-        return add_to_existing(request, action.removeprefix("add_to:"), duplicates, citations)
-
     def again(**extra):
         """The form again, as filled, with `extra` (a preview, errors) and the duplicates."""
         return render_form(
@@ -227,12 +227,18 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
             **extra,
         )
 
+    if action.startswith("add_to:"):
+        return add_to_existing(
+            request, action.removeprefix("add_to:"), duplicates, citations, again
+        )
     if action == "preview":
         try:
             # What filing would refuse (a date out of range, a visit that took place in the
             # future, a source's address or date) is said next to its field now, not only on
             # Submit; a form without a source yet is previewed all the same.
-            review.resolve(data, citations or [{"url": "https://preview.invalid/"}])
+            review.resolve(
+                data, citations or [{"url": "https://preview.invalid/"}], new=corrected is None
+            )
         except ValidationError as error:
             return again(service_errors=apply_service_errors(error, form, sources))
         return again(preview=preview_of(data), previewed=True)
@@ -252,6 +258,7 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
                 citations=citations,
                 visit=corrected,
                 submit=not draft,
+                based_on=_based_on(request) if corrected is not None else None,
             )
         else:
             report = review.update_report(report, request.user, data=data, citations=citations)
@@ -272,9 +279,20 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
     return redirect("newsroom:report", report.pk)
 
 
-def add_to_existing(request, pk: str, duplicates: list[Visit], citations: list[dict]):
+def _based_on(request) -> datetime.datetime | None:
+    """The corrected visit's version the correction page was filled from (its hidden
+    `based_on` field: the visit's updated_at), None when absent or not a time."""
+    try:
+        value = datetime.datetime.fromisoformat(request.POST.get("based_on", ""))
+    except ValueError:
+        return None
+    return value if value.tzinfo is not None else None
+
+
+def add_to_existing(request, pk: str, duplicates: list[Visit], citations: list[dict], again):
     """ "Add the source to it instead": a correction of the recorded visit that adds the
-    report's sources to the visit's own (reviewed like any other report)."""
+    report's sources to the visit's own (reviewed like any other report). `again(**extra)`
+    shows the form again, with what prevented it."""
     visit = next((v for v in duplicates if str(v.pk) == pk), None)
     if visit is None or visit.review_state != ReviewState.VERIFIED:
         messages.error(request, _("That visit cannot receive the source (it is not published)."))
@@ -294,6 +312,15 @@ def add_to_existing(request, pk: str, duplicates: list[Visit], citations: list[d
         )
     except review.DuplicateReport as duplicate:
         report = duplicate.existing
+    except ValidationError as error:
+        # The recorded visit itself cannot be filed as it stands (a source of it dated in
+        # the future, say): the form again, saying why, instead of failing.
+        return again(
+            service_errors=[
+                _("The sources could not be added to the recorded visit: %(why)s")
+                % {"why": " ".join(dict.fromkeys(error.messages))}
+            ]
+        )
     messages.success(
         request,
         _("The sources were added to the recorded visit as a correction, sent for review."),

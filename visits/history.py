@@ -118,6 +118,7 @@ MORE_FIELDS = {
     "submitted_at": pgettext_lazy("history field", "submitted"),
     "reviewed_at": pgettext_lazy("history field", "reviewed"),
     "idempotency_key": pgettext_lazy("history field", "idempotency key"),
+    "based_on": pgettext_lazy("history field", "filled from the visit as of"),
 }
 TEXT_LIMIT = 300
 

@@ -541,6 +541,15 @@ class Report(models.Model):
         help_text="The visit a correction changes, or the visit a verified new report became.",
     )
     is_correction = models.BooleanField(default=False)
+    based_on = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=(
+            "For a correction: the corrected visit's last change (its updated_at) when the "
+            "correction was filled from it. Verifying refuses the correction once the visit "
+            "changed after that: it would undo the change."
+        ),
+    )
     state = models.CharField(max_length=20, choices=ReportState.choices, default=ReportState.DRAFT)
     data = models.JSONField(default=dict)
     citations = models.JSONField(default=list)

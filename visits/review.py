@@ -145,10 +145,14 @@ EARLIEST_YEAR = 1900
 YEARS_AHEAD = 10
 
 
-def resolve(data: dict, citations: Sequence[dict]) -> ResolvedReport:
+def resolve(data: dict, citations: Sequence[dict], *, new: bool = False) -> ResolvedReport:
     """Resolve slugs, codes and dates; raises ValidationError({field: message}) naming each
     problem (unknown person or state, a date that is not YYYY-MM-DD/YYYY-MM/YYYY, no source,
-    and everything validate_visit_fields refuses: a visit to one's own state, ...)."""
+    and everything validate_visit_fields refuses: a visit to one's own state, ...).
+
+    `new`: a new report being filed or submitted, which may not announce a trip whose
+    dates have passed; a correction of a published early warning, or a report verified
+    after its dates passed while it waited for review, is not refused for it."""
     data = normalise(data)
     errors: dict[str, str] = {}
     person = Person.objects.filter(slug=data["person"] or "").select_related("nationality").first()
@@ -203,7 +207,8 @@ def resolve(data: dict, citations: Sequence[dict]) -> ResolvedReport:
         ) % {"tomorrow": (today + datetime.timedelta(days=1)).isoformat()}
     last_day = dates["end"] or dates["start"]
     if (
-        last_day is not None
+        new
+        and last_day is not None
         and data["status"] == ANNOUNCED
         and last_day.last < today - datetime.timedelta(days=1)
         and not {"start", "end"} & errors.keys()
@@ -462,11 +467,15 @@ def file_report(
     visit: Visit | None = None,
     submit: bool = True,
     idempotency_key: str = "",
+    based_on: datetime.datetime | None = None,
 ) -> Report:
     """Create a report (a correction when `visit` is given) and submit it unless `submit` is
     False (a draft). Raises PermissionDenied for a non-reporter, ValidationError for data
     that cannot become a visit (drafts are saved as they are), DuplicateReport when the
     author already filed it (same idempotency key) or an identical report is open.
+
+    `based_on` (a correction): the visit's updated_at when the form was filled from it (the
+    newsroom's correction page carries it); by default the visit's as `visit` was read.
 
     The report comes back with `resolved` (its ResolvedReport, None for a draft), so that
     the answer's preview does not read the person and the host again. One write, in its
@@ -487,7 +496,7 @@ def file_report(
             idempotency_key,
         ):
             raise DuplicateReport(existing)
-    resolved = resolve(data, citations) if submit else None
+    resolved = resolve(data, citations, new=visit is None) if submit else None
     if submit and visit is not None:
         _require_a_change(data, citations, visit)
     for existing in earlier:
@@ -499,6 +508,7 @@ def file_report(
             report = Report.objects.create(
                 visit=visit,
                 is_correction=visit is not None,
+                based_on=(based_on or visit.updated_at) if visit is not None else None,
                 state=ReportState.SUBMITTED if submit else ReportState.DRAFT,
                 data=normalise(data),
                 citations=normalise_citations(citations),
@@ -543,8 +553,10 @@ def submit(report: Report, user) -> Report:
     _require(report.author_id == user.pk, _("Only the author may submit a report."))
     if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
         raise ValidationError(_("This report is not a draft."))
-    resolve(report.data, report.citations)
+    resolve(report.data, report.citations, new=not report.is_correction)
     if report.is_correction:
+        if report.visit is None or report.visit.review_state != ReviewState.VERIFIED:
+            raise ValidationError(_("Only a published visit can be corrected."))
         _require_a_change(report.data, report.citations, report.visit)
     report.state, report.submitted_at = ReportState.SUBMITTED, timezone.now()
     report.save()
@@ -597,10 +609,7 @@ def _require_a_change(data: dict, citations: Sequence[dict], visit: Visit) -> No
         citations
     ):
         raise ValidationError(
-            _(
-                "This correction changes nothing on the visit: change a field or a source, or "
-                "delete the draft."
-            )
+            _("This correction changes nothing on the visit: change a field or a source.")
         )
 
 
@@ -680,7 +689,9 @@ def verify(
     changes = []
     if report.is_correction:
         visit = Visit.objects.select_for_update().get(pk=report.visit_id)
-        if visit.updated_at > report.created_at:
+        if visit.review_state != ReviewState.VERIFIED:
+            raise ValidationError(_("Only a published visit can be corrected."))
+        if visit.updated_at > (report.based_on or report.created_at):
             # The correction copied every field of the visit as it stood when it was begun;
             # a later change (another correction verified, an import) would be undone.
             raise ValidationError(

@@ -51,7 +51,7 @@ def change_list(request):
     paginator = ChangesPaginator(
         history.public_changes(), PER_PAGE, requested=request.GET.get("page")
     )
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(paging.requested_number(request.GET.get("page")))
     moved = paging.page_redirect(request, page)
     if moved is not None:
         return moved

@@ -1,15 +1,18 @@
 """The newsroom's pages through the test client: who may open what, the report form, preview,
 duplicates, review and its four-eyes rule, corrections on the public page, French."""
 
+import datetime
+import html
 import re
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests.newsroom.conftest import SOURCES, form_data
 from visits import flagging, review
-from visits.models import Report, ReportState, Visit
+from visits.models import Report, ReportState, ReviewState, Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -481,3 +484,104 @@ def test_a_comment_from_an_earlier_review_is_not_shown_as_the_current_one(
     assert "An earlier review's comment (when it was sent back)" in page
     assert "Please add an archived copy." in page
     assert "The reviewer's comment<" not in page
+
+
+def test_a_correction_filled_before_another_was_verified_cannot_undo_it(
+    seeded, reporter, both, reviewer, client
+):
+    """The correction page carries the visit's version it was filled from: a correction
+    verified while the form stayed open makes the older one stale, although the older
+    report is created after it."""
+    visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    client.force_login(reporter)
+    page = text(client.get(reverse("newsroom:correct", args=[visit.slug])))
+    based_on = re.search(r'name="based_on" value="([^"]+)"', page).group(1)
+    newer = review.file_report(
+        author=both,
+        data={**review.report_data_of(visit), "end": "2024-09-04"},
+        citations=review.citations_of(visit),
+        visit=visit,
+    )
+    review.verify(newer, reviewer)
+    sources = [{k: v or "" for k, v in c.items()} for c in review.citations_of(visit)]
+    posted = client.post(
+        reverse("newsroom:correct", args=[visit.slug]),
+        {
+            **form_data(
+                action="submit",
+                sources=sources,
+                person="vladimir-putin",
+                host="MNG",
+                start="2024-09-02",
+                end="2024-09-03",
+                place="Ulaanbaatar; Khalkhin Gol",
+                occasion=visit.occasion,
+                status=visit.status,
+                outcome=visit.outcome,
+                notes=visit.notes,
+            ),
+            "based_on": based_on,
+        },
+    )
+    assert posted.status_code == 302, text(posted)[:2000]
+    older = Report.objects.filter(author=reporter).latest("pk")
+    assert older.based_on is not None and older.based_on < Visit.objects.get(pk=visit.pk).updated_at
+    with pytest.raises(ValidationError, match="would undo that change"):
+        review.verify(older, reviewer)
+    assert Visit.objects.get(pk=visit.pk).end.isoformat() == "2024-09-04"
+
+
+def test_adding_sources_to_a_visit_that_cannot_be_filed_as_it_stands_says_why(
+    seeded, reporter, client
+):
+    from visits.models import Citation
+
+    recorded = Visit.objects.get(slug__startswith="vladimir-putin-tjk-2025-10")
+    Citation.objects.filter(visit=recorded).update(published=datetime.date(2099, 1, 1))
+    client.force_login(reporter)
+    answer = client.post(
+        reverse("newsroom:new"),
+        form_data(
+            action=f"add_to:{recorded.pk}",
+            sources=[{"url": "https://example.org/another-report", "publisher": "Example"}],
+            start=recorded.start.isoformat(),
+            end=(recorded.end or recorded.start).isoformat(),
+        ),
+        follow=True,
+    )
+    assert answer.status_code == 200, answer.redirect_chain
+    assert "could not be added to the recorded visit" in html.unescape(text(answer))
+    assert not Report.objects.exists()
+
+
+def test_an_early_warning_verified_after_its_dates_passed_is_published(
+    tajikistan_removed, reporter, reviewer
+):
+    """The rule against announcing a past trip applies when a report is filed: one that
+    waited in the queue while its dates passed is still the reviewer's to verify."""
+    report = review.file_report(
+        author=reporter,
+        data={**REPORT_DATA, "status": "announced", "outcome": "n/a"},
+        citations=CITATIONS,
+        submit=False,
+    )
+    Report.objects.filter(pk=report.pk).update(
+        state=ReportState.SUBMITTED,
+        data={**report.data, "start": "2021-05-10", "end": "2021-05-11"},
+    )
+    visit = review.verify(Report.objects.get(pk=report.pk), reviewer)
+    assert visit.status == "announced"
+
+
+def test_a_correction_of_a_visit_withdrawn_meanwhile_is_refused(seeded, reporter, reviewer):
+    visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    report = review.file_report(
+        author=reporter,
+        data={**review.report_data_of(visit), "end": "2024-09-04"},
+        citations=review.citations_of(visit),
+        visit=visit,
+    )
+    Visit.objects.filter(pk=visit.pk).update(review_state=ReviewState.WITHDRAWN)
+    with pytest.raises(ValidationError, match="Only a published visit can be corrected"):
+        review.verify(report, reviewer)
+    assert Visit.objects.get(pk=visit.pk).review_state == ReviewState.WITHDRAWN

@@ -226,6 +226,7 @@ def test_filter_form_has_a_label_for_every_control(reader, seeded):
         ("/incidents/?page=0", "/incidents/"),
         ("/fr/states/?page=99", "/fr/states/?page={last}"),
         ("/changes/?page=999", None),
+        ("/changes/?page=0", "/changes/"),
     ],
 )
 def test_a_page_that_is_not_there_redirects_to_the_page_shown(reader, seeded, asked, shown):
