@@ -283,7 +283,7 @@ def state_summary(
         sentences.append(_("No visit by a person wanted by the ICC is recorded here."))
     if incidents and visits == 1:
         # "It has hosted 1 recorded visit ... 1 of them was ..." read as a form letter.
-        sentences.append(_("It was a failure to arrest and surrender (non-compliance)."))
+        sentences.append(_("That visit was a failure to arrest and surrender (non-compliance)."))
     elif incidents:
         sentences.append(
             ngettext(
@@ -294,7 +294,7 @@ def state_summary(
             % {"count": incidents}
         )
     elif visits == 1:
-        sentences.append(_("It was not a failure to arrest."))
+        sentences.append(_("That visit was not a failure to arrest."))
     elif visits:
         sentences.append(_("None of them was a failure to arrest."))
     if called_off:

@@ -426,7 +426,7 @@ def test_a_country_page_counts_failures_found_and_words_each_decision_as_the_vis
 def test_a_country_with_one_visit_reads_as_one(reader, seeded):
     html = re.sub(r"\s+", " ", body(reader.get("/states/MNG/")))
     assert (
-        "It has hosted 1 recorded visit by a person wanted by the ICC. It was a failure to "
-        "arrest and surrender (non-compliance)."
+        "It has hosted 1 recorded visit by a person wanted by the ICC. That visit was a failure "
+        "to arrest and surrender (non-compliance)."
     ) in html
     assert "1 of them" not in html
