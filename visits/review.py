@@ -613,6 +613,18 @@ def _require_a_change(data: dict, citations: Sequence[dict], visit: Visit) -> No
         )
 
 
+def _lock_trips_of(person: Person, host: State) -> None:
+    """Hold, until the transaction ends, a lock on the person's trips to the host, so that
+    two reviewers verifying two reports of one trip at the same moment do so one after the
+    other: the second then finds the first's visit among the possible duplicates. A
+    PostgreSQL advisory lock on the pair's slug and code (no row exists to lock yet)."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            [f"visits.trip:{person.slug}:{host.iso3}"],
+        )
+
+
 def version_of(report: Report) -> str:
     """The version of a report a reviewer reads (its last save, as an ISO timestamp with
     microseconds): verify(seen=...) refuses a report saved since."""
@@ -710,6 +722,7 @@ def verify(
         slug = visit.slug
     else:
         slug = None
+        _lock_trips_of(resolved.person, resolved.host)
         twins = [] if different_visit else possible_duplicates(report.data)
         if twins:
             raise ValidationError(

@@ -367,3 +367,44 @@ def test_a_correction_sent_back_and_resubmitted_still_cannot_undo_a_newer_one(
         review.verify(older, reviewer)
     visit.refresh_from_db()
     assert visit.end.isoformat() == "2024-09-04"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reviewers_verifying_two_reports_of_one_trip_at_once_publish_one(
+    tajikistan_removed, reporter, both, reviewer
+):
+    """The duplicate check and the insert happen under a lock on the person's trips to the
+    host: of two reports of one trip verified at the same moment, the second finds the
+    first's visit and is refused."""
+    first = review.file_report(author=reporter, data=TAJIKISTAN, citations=CITATIONS)
+    second = review.file_report(
+        author=both,
+        data={**TAJIKISTAN, "start": "2025-10-09", "end": "2025-10-10"},
+        citations=CITATIONS,
+    )
+    other_reviewer = account("ulla", roles.REVIEWERS)
+    outcomes: list = []
+    barrier = threading.Barrier(2)
+
+    def verify(report, who):
+        try:
+            barrier.wait()
+            outcomes.append(review.verify(report, who).slug)
+        except ValidationError as refused:
+            outcomes.append(("refused", " ".join(refused.messages)))
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=verify, args=(first, reviewer)),
+        threading.Thread(target=verify, args=(second, other_reviewer)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    published = [o for o in outcomes if not isinstance(o, tuple)]
+    refused = [o for o in outcomes if isinstance(o, tuple)]
+    assert len(published) == 1 and len(refused) == 1, outcomes
+    assert "may already be recorded" in refused[0][1]
+    assert Visit.objects.filter(slug__startswith="vladimir-putin-tjk-2025-10").count() == 1
