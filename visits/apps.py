@@ -10,12 +10,13 @@ class VisitsConfig(AppConfig):
         # The history and the causes of verdict changes give codes in words.
         from core import causes
         from visits import signals, tasks  # noqa: F401
-        from visits.models import HostControl, ReviewState, VisitOutcome, VisitStatus
+        from visits.models import FindingKind, HostControl, ReviewState, VisitOutcome, VisitStatus
 
         for field, choices in (
             ("status", VisitStatus.choices),
             ("outcome", VisitOutcome.choices),
             ("host_control", HostControl.choices),
             ("review_state", ReviewState.choices),
+            ("kind", FindingKind.choices),
         ):
             causes.register_value_labels(field, choices)

@@ -1,0 +1,46 @@
+"""A verdict change's cause gives stored codes, dates and booleans in words, in the reader's
+language (core.causes.value_words, with the labels the apps register)."""
+
+import pytest
+from django.utils import translation
+
+from core import causes
+
+
+@pytest.mark.parametrize(
+    ("change", "english", "french"),
+    [
+        (
+            {"field": "kind", "old": "other", "new": "art_87_7"},
+            "decision informing the Security Council or the Assembly → Art. 87(7) finding",
+            "(art. 87-7)",
+        ),
+        (
+            {"field": "outcome", "old": "not_arrested", "new": "left_early"},
+            "not arrested → left early",
+            "pas arrêté",
+        ),
+        (
+            {"field": "end_reason", "old": "", "new": "executed"},
+            "(none) → executed (person surrendered)",
+            "",
+        ),
+        ({"field": "host_notified", "old": False, "new": True}, "no → yes", "non → oui"),
+        (
+            {"field": "end", "old": "2024-09-03", "new": "2024-09-04"},
+            "3 September 2024 → 4 September 2024",
+            "3 septembre 2024 → 4 septembre 2024",
+        ),
+        ({"field": "place", "old": "2024-13", "new": "Ulaanbaatar"}, "2024-13 → Ulaanbaatar", ""),
+    ],
+)
+def test_a_changed_fields_values_read_in_words(change, english, french):
+    cause = {"key": "changed", "object": "visit", "name": "x", "changes": [change]}
+    with translation.override("en"):
+        text = causes.render_one(cause)
+    assert english in text, text
+    for raw in (change["old"], change["new"]):
+        if isinstance(raw, str) and "_" in raw:
+            assert raw not in text, text
+    with translation.override("fr"):
+        assert french in causes.render_one(cause)
