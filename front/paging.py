@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 
+from django.http import HttpResponseRedirect
 from django.utils.functional import cached_property
 
 from core.paging import KeysFirstPaginator
@@ -38,8 +39,6 @@ def page_redirect(request, page, parameter: str = "page"):
     number, or given twice. The address bar, the "Cite this page" box and a shared link
     then name the rows on screen. None when the address already names the page shown
     (the first page with `?page=1` or without it)."""
-    from django.http import HttpResponseRedirect
-
     asked = request.GET.getlist(parameter)
     own = [] if page.number == 1 else [str(page.number)]
     if asked == [str(page.number)] or asked == own:

@@ -498,7 +498,7 @@ def file_report(
             raise DuplicateReport(existing)
     resolved = resolve(data, citations, new=visit is None) if submit else None
     if submit and visit is not None:
-        _require_a_change(data, citations, visit)
+        _require_a_change(resolved, citations, visit)
     for existing in earlier:
         if existing.fingerprint == report_print:
             raise DuplicateReport(existing)
@@ -553,11 +553,11 @@ def submit(report: Report, user) -> Report:
     _require(report.author_id == user.pk, _("Only the author may submit a report."))
     if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
         raise ValidationError(_("This report is not a draft."))
-    resolve(report.data, report.citations, new=not report.is_correction)
+    resolved = resolve(report.data, report.citations, new=not report.is_correction)
     if report.is_correction:
         if report.visit is None or report.visit.review_state != ReviewState.VERIFIED:
             raise ValidationError(_("Only a published visit can be corrected."))
-        _require_a_change(report.data, report.citations, report.visit)
+        _require_a_change(resolved, report.citations, report.visit)
     report.state, report.submitted_at = ReportState.SUBMITTED, timezone.now()
     report.save()
     transaction.on_commit(lambda: report_submitted.send(sender=Report, report=report))
@@ -600,11 +600,10 @@ def _changes(visit: Visit, fields: dict) -> list[dict]:
     ]
 
 
-def _require_a_change(data: dict, citations: Sequence[dict], visit: Visit) -> None:
-    """ValidationError when a correction of `visit` would change none of its fields and none
-    of its sources: a reviewer would publish nothing, and its history would record a
-    correction that corrected nothing."""
-    resolved = resolve(data, citations)
+def _require_a_change(resolved: ResolvedReport, citations: Sequence[dict], visit: Visit) -> None:
+    """ValidationError when a correction of `visit` (its data already resolved) would change
+    none of its fields and none of its sources: a reviewer would publish nothing, and its
+    history would record a correction that corrected nothing."""
     if not _changes(visit, resolved.fields) and citations_of(visit) == normalise_citations(
         citations
     ):

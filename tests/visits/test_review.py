@@ -262,6 +262,18 @@ def test_possible_duplicates_overlap_the_possible_days(seeded):
 # --- What a reviewer verifies is what they read ----------------------------------------
 
 
+def correct(visit: Visit, author, base: dict | None = None, submit: bool = True, **changes):
+    """File a correction of `visit`: its fields (or `base`, the fields as first read) with
+    `changes`, and its own sources."""
+    return review.file_report(
+        author=author,
+        data={**(base or review.report_data_of(visit)), **changes},
+        citations=review.citations_of(visit),
+        visit=visit,
+        submit=submit,
+    )
+
+
 def test_a_report_changed_after_the_reviewer_opened_it_is_not_published(
     tajikistan_removed, reporter, reviewer
 ):
@@ -285,19 +297,8 @@ def test_a_report_changed_after_the_reviewer_opened_it_is_not_published(
 def test_a_correction_that_changes_nothing_is_refused(seeded, reporter):
     visit = Visit.objects.get(slug=MONGOLIA)
     with pytest.raises(ValidationError, match="changes nothing"):
-        review.file_report(
-            author=reporter,
-            data=review.report_data_of(visit),
-            citations=review.citations_of(visit),
-            visit=visit,
-        )
-    draft = review.file_report(
-        author=reporter,
-        data=review.report_data_of(visit),
-        citations=review.citations_of(visit),
-        visit=visit,
-        submit=False,
-    )
+        correct(visit, reporter)
+    draft = correct(visit, reporter, submit=False)
     with pytest.raises(ValidationError, match="changes nothing"):
         review.submit(draft, reporter)
     assert Report.objects.get(pk=draft.pk).state == ReportState.DRAFT
@@ -306,18 +307,8 @@ def test_a_correction_that_changes_nothing_is_refused(seeded, reporter):
 def test_an_older_correction_never_undoes_a_newer_one(seeded, reporter, reviewer):
     visit = Visit.objects.get(slug=MONGOLIA)
     base = review.report_data_of(visit)
-    older = review.file_report(
-        author=reporter,
-        data={**base, "place": "Ulaanbaatar; Khalkhin Gol"},
-        citations=review.citations_of(visit),
-        visit=visit,
-    )
-    newer = review.file_report(
-        author=reporter,
-        data={**base, "end": "2024-09-04"},
-        citations=review.citations_of(visit),
-        visit=visit,
-    )
+    older = correct(visit, reporter, base, place="Ulaanbaatar; Khalkhin Gol")
+    newer = correct(visit, reporter, base, end="2024-09-04")
     review.verify(newer, reviewer)
     with pytest.raises(ValidationError, match="would undo that change"):
         review.verify(older, reviewer)
@@ -348,19 +339,9 @@ def test_a_correction_sent_back_and_resubmitted_still_cannot_undo_a_newer_one(
     as the visit stood when it was begun."""
     visit = Visit.objects.get(slug=MONGOLIA)
     base = review.report_data_of(visit)
-    older = review.file_report(
-        author=reporter,
-        data={**base, "place": "Ulaanbaatar; Khalkhin Gol"},
-        citations=review.citations_of(visit),
-        visit=visit,
-    )
+    older = correct(visit, reporter, base, place="Ulaanbaatar; Khalkhin Gol")
     review.request_changes(older, reviewer, "Which day at Khalkhin Gol?")
-    newer = review.file_report(
-        author=reporter,
-        data={**base, "end": "2024-09-04"},
-        citations=review.citations_of(visit),
-        visit=visit,
-    )
+    newer = correct(visit, reporter, base, end="2024-09-04")
     review.verify(newer, reviewer)
     review.submit(older, reporter)
     with pytest.raises(ValidationError, match="would undo that change"):
