@@ -511,7 +511,10 @@ def report_verify(request, pk: int):
             report,
             request.user,
             seen=request.POST.get("seen"),
-            different_visit=request.POST.get("different_visit") == "yes",
+            # The visits the page listed, confirmed as other visits by the reviewer's tick.
+            different_from=request.POST.getlist("different_from")
+            if request.POST.get("different_visit") == "yes"
+            else (),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

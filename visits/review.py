@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -669,7 +669,11 @@ def citations_of(visit: Visit) -> list[dict]:
 
 @transaction.atomic
 def verify(
-    report: Report, reviewer, *, seen: str | None = None, different_visit: bool = False
+    report: Report,
+    reviewer,
+    *,
+    seen: str | None = None,
+    different_from: Iterable[str] = (),
 ) -> Visit:
     """Publish a submitted report: a new visit (verified, authored by the report's author)
     or the correction applied to its visit. Raises FourEyesError for the author,
@@ -682,7 +686,9 @@ def verify(
     - a correction begun before the visit last changed (another correction verified
       meanwhile, an import): applying it would undo that change unseen; it is filed again;
     - a new visit that may already be recorded (possible_duplicates), unless the reviewer
-      confirms `different_visit`.
+      compared it with each of them and confirms it is another visit: `different_from`
+      holds the slugs of the visits compared. A possible duplicate published after the
+      reviewer looked is not among them, and is refused until compared too.
     """
     report = Report.objects.select_for_update().get(pk=report.pk)
     _four_eyes(report, reviewer)
@@ -722,7 +728,8 @@ def verify(
     else:
         slug = None
         _lock_trips_of(resolved.person, resolved.host)
-        twins = [] if different_visit else possible_duplicates(report.data)
+        compared = set(different_from)
+        twins = [v for v in possible_duplicates(report.data) if v.slug not in compared]
         if twins:
             raise ValidationError(
                 _(

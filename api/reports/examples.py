@@ -50,6 +50,7 @@ REPORT = {
     "reviewed_at": None,
     "comment": "",
     "changes": [],
+    "version": "2025-10-10T08:15:00.412306+00:00",
 }
 PREVIEW = {
     "code": "non_compliance",

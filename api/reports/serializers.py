@@ -226,15 +226,39 @@ class ReviewCommentSerializer(StrictJSONTypes, serializers.Serializer):
 
 
 class VerificationSerializer(StrictJSONTypes, serializers.Serializer):
-    different_visit = serializers.BooleanField(
+    seen = serializers.CharField(
         required=False,
-        default=False,
+        max_length=64,
         help_text=(
-            "true: the reviewer compared the report with the published visits it may duplicate "
-            "(same person and host, days that may overlap) and confirms it is another visit. "
-            "Without it such a report is not published (409 `conflict`, naming them)."
+            "The report's `version` as the reviewer read it. When given, a report saved since "
+            "(its author took it back, changed it and submitted it again) is not published: "
+            "409 `conflict`; read it again."
         ),
     )
+    different_from = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        required=False,
+        default=list,
+        max_length=100,
+        help_text=(
+            "The ids of the published visits the reviewer compared the report with (its "
+            "`possible_duplicates`: same person and host, days that may overlap), confirming "
+            "it is another visit. A report that may duplicate a visit not listed here is not "
+            "published (409 `conflict`, naming it)."
+        ),
+    )
+
+    def validate(self, attrs):
+        if "different_visit" in self.initial_data:
+            raise serializers.ValidationError(
+                {
+                    "different_visit": [
+                        "Replaced by `different_from`: list the ids of the visits you compared "
+                        "the report with (its `possible_duplicates`)."
+                    ]
+                }
+            )
+        return attrs
 
 
 class RejectionSerializer(StrictJSONTypes, serializers.Serializer):
@@ -326,6 +350,10 @@ class ReportSerializer(serializers.Serializer):
     changes = ChangeSerializer(
         many=True, help_text="For a verified correction: what changed on the published visit."
     )
+    version = serializers.CharField(
+        help_text="Changes whenever the report is saved: give it as `seen` when verifying, so "
+        "that only the version you read is published."
+    )
 
     def get_url(self, report) -> str:
         return report_url(report, self.context.get("request"))
@@ -351,6 +379,7 @@ class ReportSerializer(serializers.Serializer):
             "reviewed_at": report.reviewed_at,
             "comment": report.comment,
             "changes": report.changes or [],
+            "version": review.version_of(report),
         }
         out = {}
         for name, field in self.fields.items():

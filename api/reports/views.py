@@ -331,10 +331,10 @@ class ReportViewSet(
             "Publishes the report: a new visit, or the correction applied to its visit (the "
             "fields that changed are recorded in `changes`). Reviewers only, never the report's "
             "author (403 `four_eyes`). 409 `conflict` when the report is not awaiting review, "
-            "when it is a correction begun before the visit last changed (publishing it would "
-            "undo that change: reject it and file it again), or when it may duplicate a published "
-            "visit and "
-            "`different_visit` is not true."
+            "when it changed since the `version` given as `seen`, when it is a correction begun "
+            "before the visit last changed (publishing it would undo that change: reject it and "
+            "file it again), or when it may duplicate a published visit not listed in "
+            "`different_from`."
         ),
         request=VerificationSerializer,
         responses={200: ReportDetailSerializer, **ERRORS_409},
@@ -348,7 +348,10 @@ class ReportViewSet(
         body.is_valid(raise_exception=True)
         with service_errors(request):
             review.verify(
-                report, request.user, different_visit=body.validated_data["different_visit"]
+                report,
+                request.user,
+                seen=body.validated_data.get("seen"),
+                different_from=body.validated_data["different_from"],
             )
         return self._reviewed(report)
 

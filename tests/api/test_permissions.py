@@ -39,7 +39,11 @@ READ_REPORTS = {
 REVIEW = {**READ_REPORTS, "reporter": 403}
 ACTIONS = ("verify", "reject", "request-changes")
 ACTION_BODY = {
-    "verify": {"different_visit": True},
+    # The reports are of Putin's trip to Tajikistan: the reviewer confirms they differ from
+    # the recorded visit and from the one the first verification publishes.
+    "verify": {
+        "different_from": ["vladimir-putin-tjk-2025-10-08", "vladimir-putin-tjk-2025-10-08-2"]
+    },
     "reject": {"reason": "No."},
     "request-changes": {"comment": "Why?"},
 }

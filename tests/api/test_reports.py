@@ -1,5 +1,6 @@
 """/api/v1/reports/: filing, duplicates, the review queue and actions, four eyes, corrections."""
 
+import re
 import threading
 
 import pytest
@@ -328,3 +329,49 @@ def test_a_visit_shows_what_its_own_citation_says_not_the_shared_source(seeded, 
             "As this visit cites it",
             "Its own excerpt",
         )
+
+
+def test_a_reviewer_publishes_only_the_version_read_and_confirms_each_duplicate_compared(
+    tajikistan_removed, clients
+):
+    """`version` read, given back as `seen`: a report saved since is a 409. `different_from`
+    names the possible duplicates compared; one published after is a 409 naming it."""
+    listed = clients["reviewer"].post(f"{file(clients['reporter']).json()['url']}verify/")
+    listed = listed.json()["visit"]["id"]
+    url = file(clients["both"], {**TAJIKISTAN, "place": "Dushanbe, the palace"}).json()["url"]
+    read = clients["reviewer"].get(url).json()
+    assert [v["id"] for v in read["possible_duplicates"]] == [listed]
+    report = Report.objects.get(pk=read["id"])
+    review.take_back(report, report.author)
+    report.refresh_from_db()
+    report.data = {**report.data, "outcome": "arrested"}
+    report.save()
+    review.submit(report, report.author)
+
+    def verify(**body):
+        return clients["reviewer"].post(f"{url}verify/", body, format="json")
+
+    stale = verify(seen=read["version"], different_from=[listed])
+    assert (
+        stale.status_code == 409
+        and "changed after you opened it" in stale.json()["error"]["message"]
+    )
+    read = clients["reviewer"].get(url).json()
+    assert read["outcome"] == "arrested"
+    old_flag = verify(seen=read["version"], different_visit=True)
+    assert old_flag.status_code == 400
+    assert "different_from" in old_flag.json()["error"]["fields"]["different_visit"][0]
+    unconfirmed = verify(seen=read["version"])
+    assert unconfirmed.status_code == 409 and listed in unconfirmed.json()["error"]["message"]
+    meanwhile = clients["admin"].post(
+        f"{file(clients['reporter'], {**TAJIKISTAN, 'place': 'Dushanbe, Navruz'}).json()['url']}verify/",
+        {"different_from": [listed]},
+        format="json",
+    )
+    meanwhile = meanwhile.json()["visit"]["id"]
+    refused = verify(seen=read["version"], different_from=[listed])
+    named = re.search(r"\(([^)]*)\)", refused.json()["error"]["message"]).group(1)
+    assert refused.status_code == 409 and named.split(", ") == [meanwhile]
+    assert Report.objects.get(pk=read["id"]).state == ReportState.SUBMITTED
+    published = verify(seen=read["version"], different_from=[listed, meanwhile])
+    assert published.status_code == 200 and published.json()["state"] == "verified"

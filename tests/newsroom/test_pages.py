@@ -472,6 +472,38 @@ def test_verifying_from_a_page_opened_before_the_author_changed_the_report_is_re
     assert report.state == ReportState.SUBMITTED and report.visit is None
 
 
+def test_the_reviewers_tick_confirms_only_the_duplicates_the_page_listed(
+    tajikistan_removed, reporter, reviewer, client, django_user_model
+):
+    """The page lists the possible duplicates and the form carries them: a visit of the
+    same trip published after the page was opened is named, and the tick does not cover it."""
+    listed = review.verify(file(reporter), reviewer)
+    mine = file(reporter, place="Dushanbe, the palace")
+    client.force_login(reviewer)
+    page = text(client.get(reverse("newsroom:report", args=[mine.pk])))
+    carried = re.findall(r'name="different_from" value="([^"]+)"', page)
+    assert carried == [listed.slug]
+    form = {
+        "seen": re.search(r'name="seen" value="([^"]+)"', page).group(1),
+        "different_from": carried,
+        "different_visit": "yes",
+    }
+    other = django_user_model.objects.create_user("other-reviewer")
+    other.groups.add(*reviewer.groups.all())
+    meanwhile = review.verify(
+        file(reporter, place="Dushanbe, Navruz palace"), other, different_from=[listed.slug]
+    )
+    answer = text(client.post(reverse("newsroom:verify", args=[mine.pk]), form, follow=True))
+    assert "may already be recorded" in answer and meanwhile.slug in answer
+    assert Report.objects.get(pk=mine.pk).state == ReportState.SUBMITTED
+    # Read again, the page lists both; the form as it now stands publishes the report.
+    page = text(client.get(reverse("newsroom:report", args=[mine.pk])))
+    form["different_from"] = re.findall(r'name="different_from" value="([^"]+)"', page)
+    assert sorted(form["different_from"]) == sorted([listed.slug, meanwhile.slug])
+    client.post(reverse("newsroom:verify", args=[mine.pk]), form)
+    assert Report.objects.get(pk=mine.pk).state == ReportState.VERIFIED
+
+
 def test_a_comment_from_an_earlier_review_is_not_shown_as_the_current_one(
     tajikistan_removed, reporter, reviewer, client
 ):

@@ -328,8 +328,34 @@ def test_a_second_report_of_a_published_trip_needs_the_reviewer_to_confirm_it_di
     with pytest.raises(ValidationError, match=f"may already be recorded \\({published.slug}\\)"):
         review.verify(second, reviewer)
     assert Visit.objects.filter(slug__startswith="vladimir-putin-tjk-2025-10").count() == 1
-    review.verify(second, reviewer, different_visit=True)
+    review.verify(second, reviewer, different_from=[published.slug])
     assert Visit.objects.filter(slug__startswith="vladimir-putin-tjk-2025-10").count() == 2
+
+
+def test_confirming_a_report_differs_covers_only_the_visits_the_reviewer_compared(
+    tajikistan_removed, reporter, both, reviewer
+):
+    """The reviewer compared the report with the one visit listed; a second report of the
+    trip published meanwhile is not waived by that confirmation."""
+    first = review.file_report(author=reporter, data=TAJIKISTAN, citations=CITATIONS)
+    compared = review.verify(first, reviewer)
+    later = review.file_report(
+        author=reporter,
+        data={**TAJIKISTAN, "place": "Dushanbe, Navruz palace"},
+        citations=CITATIONS,
+    )
+    mine = review.file_report(
+        author=both, data={**TAJIKISTAN, "place": "Dushanbe, the palace"}, citations=CITATIONS
+    )
+    listed = [v.slug for v in review.possible_duplicates(mine.data)]
+    assert listed == [compared.slug]
+    meanwhile = review.verify(later, reviewer, different_from=[compared.slug])
+    with pytest.raises(ValidationError, match="may already be recorded") as refused:
+        review.verify(mine, reviewer, different_from=listed)
+    assert f"({meanwhile.slug})" in str(refused.value)
+    assert Report.objects.get(pk=mine.pk).state == ReportState.SUBMITTED
+    review.verify(mine, reviewer, different_from=[compared.slug, meanwhile.slug])
+    assert Visit.objects.filter(slug__startswith="vladimir-putin-tjk-2025-10").count() == 3
 
 
 def test_a_correction_sent_back_and_resubmitted_still_cannot_undo_a_newer_one(
