@@ -9,6 +9,7 @@ import datetime
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from compliance import partial_isoformat
 from core.models import Source
 from states.models import Declaration, SecurityCouncilReferral, State, TreatyEvent
 from visits.models import Finding, Visit
@@ -55,8 +56,18 @@ DATED = {
 }
 
 
+# The dates known to a precision: a cause names them as far as they are known ("2009-03",
+# "March 2009" in words), and a change of the precision alone is a change of the date.
+PRECISIONS = {
+    Visit: {"start": "start_precision", "end": "end_precision"},
+    Warrant: {"issued": "issued_precision", "made_public": "made_public_precision"},
+    Declaration: {"covers_from": "covers_from_precision", "covers_to": "covers_to_precision"},
+}
+
+
 def _dated_fields(model) -> list[str]:
-    return [f for pair in DATED.get(model, ()) for f in pair if f]
+    dated = [f for pair in DATED.get(model, ()) for f in pair if f]
+    return dated + [p for p in PRECISIONS.get(model, {}).values() if p not in dated]
 
 
 @receiver(pre_save)
@@ -86,8 +97,13 @@ def describe_change(instance, created: bool, deleted: bool = False) -> dict:
         return {"key": "added", "object": obj, "name": name}
     before = getattr(instance, "_iccwatch_before", None) or {}
     changes = []
+    precisions = PRECISIONS.get(type(instance), {})
     for field in TRACKED.get(type(instance), []):
         old, new = before.get(field), getattr(instance, field)
+        if field in precisions:
+            precision = precisions[field]
+            old = partial_isoformat(old, before.get(precision) or "day")
+            new = partial_isoformat(new, getattr(instance, precision) or "day")
         if old != new:
             changes.append(
                 {
@@ -126,7 +142,7 @@ _NATURAL_KEYS = {
 
 
 def _natural_key(model, field: str, value) -> str:
-    """'RUS' for nationality_id 155; ISO dates; '' for none."""
+    """'RUS' for nationality_id 155; ISO dates (partial ones as given: '2009-03'); '' for none."""
     if value in (None, ""):
         return ""
     if field in _NATURAL_KEYS:
