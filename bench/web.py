@@ -81,6 +81,7 @@ def pages(db) -> list[tuple[str, str]]:
         ("visits by host name, French", "/fr/visits/?ordering=host"),
         ("visits by host name, French, reversed, page 500", "/fr/visits/?ordering=-host&page=500"),
         ("visits of the person", f"/visits/?person={db['person']}"),
+        ("visits of the person by host name", f"/visits/?person={db['person']}&ordering=host"),
         ("incidents", "/incidents/"),
         ("incidents, page 2000", "/incidents/?page=2000"),
         ("search", "/search/?q=Ulan"),
@@ -110,6 +111,10 @@ def pages(db) -> list[tuple[str, str]]:
         (
             "API visits by host name, French, reversed, page 500",
             "/api/v1/visits/?ordering=-host&lang=fr&page=500",
+        ),
+        (
+            "API visits of the person by host name, French, reversed",
+            f"/api/v1/visits/?person={db['person']}&ordering=-host&lang=fr",
         ),
         ("API visit", f"/api/v1/visits/{db['visit']}/"),
         ("API states", "/api/v1/states/"),

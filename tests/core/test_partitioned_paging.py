@@ -6,10 +6,12 @@ every visit to its verdict without a code."""
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
+from core import paging
 from core.paging import KeysFirstPaginator, leading_partition
 from front.listing import order_by
 from front.views.visits import VISITS
@@ -36,7 +38,8 @@ def some_not_evaluated(seeded):
 
 
 def every_page(queryset, per_page, **kwargs):
-    paginator = KeysFirstPaginator(queryset, per_page, **kwargs)
+    """Every page's keys; split part by part whatever the list's length (the seed is short)."""
+    paginator = KeysFirstPaginator(queryset, per_page, **{"sort_at_once": 0, **kwargs})
     return [[v.pk for v in paginator.page(n).object_list] for n in paginator.page_range]
 
 
@@ -101,9 +104,12 @@ def keys_queries(client, url) -> list[str]:
         "/api/v1/visits/?ordering=verdict",
     ],
 )
-def test_the_keys_of_a_page_sorted_by_verdict_are_read_for_one_code_at_a_time(seeded, client, url):
+def test_the_keys_of_a_page_sorted_by_verdict_are_read_for_one_code_at_a_time(
+    seeded, client, url, monkeypatch
+):
     """At 1M visits the one sorted read joined 860,000 visits to their verdicts and sorted
     them all (682 ms); each read here names its code, which an index answers in order."""
+    monkeypatch.setattr(paging, "SORT_AT_ONCE", 0)  # the seed's list is short
     reads = keys_queries(client, url)
     assert reads
     for sql in reads:
@@ -180,3 +186,28 @@ def test_a_french_page_sorted_by_host_reads_its_keys_host_by_host(seeded, client
     )
     assert len(hosts) == 50 and hosts[0] == "Afrique du Sud"
     assert hosts == sorted(hosts, key=collation_key)
+
+
+@pytest.mark.parametrize(
+    "url", ["/visits/?host=MNG&ordering=host", "/api/v1/visits/?host=RUS&ordering=-host"]
+)
+def test_a_short_list_sorted_by_host_is_sorted_in_one_query_not_counted_host_by_host(
+    seeded, client, url, monkeypatch
+):
+    """A narrow filter's few rows are sorted at once: at 1M visits the page counted its
+    rows host by host, some 250 queries, for a list of a few hundred."""
+
+    def queries_of_the_page():
+        cache.clear()  # the page itself, not its cached copy
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return [q["sql"] for q in queries.captured_queries]
+
+    sql = queries_of_the_page()
+    assert len([q for q in sql if q.startswith("SELECT COUNT(*)")]) <= 2, sql
+    assert any("array_position" in q and "ORDER BY" in q for q in sql)  # sorted in SQL
+    assert len(sql) < 30
+    # Above the limit, the same list is read host by host.
+    monkeypatch.setattr(paging, "SORT_AT_ONCE", 0)
+    sql = queries_of_the_page()
+    assert len([q for q in sql if q.startswith("SELECT COUNT(*)")]) > 20
