@@ -113,43 +113,53 @@ def _fold(expression: str) -> str:
 _TEXT = _fold("%(q)s")
 _TSQ = f"websearch_to_tsquery('simple', {_TEXT})"
 
+# A near spelling ("Bashier") is a match only when nothing matches exactly (a whole word or
+# a code): "Hongrie" finds Hungary, not Hong Kong beside it; "Hongri" finds both.
 _PERSONS_MATCHED = f"""
-    SELECT p.id, d.score
-    FROM warrants_person p
-    CROSS JOIN LATERAL (
-        SELECT {_fold("p.name || ' ' || array_to_string(p.other_names, ' ')")} AS doc
-        OFFSET 0  -- computed once per person, not once per use
-    ) t
-    CROSS JOIN LATERAL (
-        SELECT to_tsvector('simple', t.doc) @@ {_TSQ} AS words,
-               word_similarity({_TEXT}, t.doc) AS similar
-        OFFSET 0  -- once per person, for the filter and the score alike
-    ) m
-    CROSS JOIN LATERAL (SELECT greatest(CASE WHEN m.words THEN 1.0 ELSE 0 END, m.similar) AS score) d
-    WHERE m.words OR m.similar >= %(threshold)s
+    SELECT p.id, d.score FROM (
+        SELECT p.id, d.score, m.words AS exact, bool_or(m.words) OVER () AS any_exact
+        FROM warrants_person p
+        CROSS JOIN LATERAL (
+            SELECT {_fold("p.name || ' ' || array_to_string(p.other_names, ' ')")} AS doc
+            OFFSET 0  -- computed once per person, not once per use
+        ) t
+        CROSS JOIN LATERAL (
+            SELECT to_tsvector('simple', t.doc) @@ {_TSQ} AS words,
+                   word_similarity({_TEXT}, t.doc) AS similar
+            OFFSET 0  -- once per person, for the filter and the score alike
+        ) m
+        CROSS JOIN LATERAL (SELECT greatest(CASE WHEN m.words THEN 1.0 ELSE 0 END, m.similar) AS score) d
+        WHERE m.words OR m.similar >= %(threshold)s
+    ) d
+    JOIN warrants_person p ON p.id = d.id
+    WHERE d.exact OR NOT d.any_exact
 """
 
 # A state is found by its dataset (English) name and by its name in the reader's language
 # (`local_names`: JSON [[ISO3, name], ...], empty in English): "Hongrie", "Afrique du Sud".
 _STATES_MATCHED = f"""
-    SELECT st.id, d.score
-    FROM states_state st
-    LEFT JOIN (
-        SELECT e->>0 AS iso3, e->>1 AS name FROM json_array_elements(%(local_names)s::json) AS e
-    ) local ON local.iso3 = st.iso3
-    CROSS JOIN LATERAL (
-        SELECT {_fold("st.name || ' ' || coalesce(local.name, '')")} AS doc
-        OFFSET 0  -- computed once per state
-    ) t
-    CROSS JOIN LATERAL (
-        SELECT upper(%(q)s) = st.iso3 AS code,
-               to_tsvector('simple', t.doc) @@ {_TSQ} AS words,
-               word_similarity({_TEXT}, t.doc) AS similar
-    ) m
-    CROSS JOIN LATERAL (
-        SELECT greatest(CASE WHEN m.code THEN 2.0 WHEN m.words THEN 1.0 ELSE 0 END, m.similar) AS score
+    SELECT st.id, d.score FROM (
+        SELECT st.id, d.score, m.code OR m.words AS exact, bool_or(m.code OR m.words) OVER () AS any_exact
+        FROM states_state st
+        LEFT JOIN (
+            SELECT e->>0 AS iso3, e->>1 AS name FROM json_array_elements(%(local_names)s::json) AS e
+        ) local ON local.iso3 = st.iso3
+        CROSS JOIN LATERAL (
+            SELECT {_fold("st.name || ' ' || coalesce(local.name, '')")} AS doc
+            OFFSET 0  -- computed once per state
+        ) t
+        CROSS JOIN LATERAL (
+            SELECT upper(%(q)s) = st.iso3 AS code,
+                   to_tsvector('simple', t.doc) @@ {_TSQ} AS words,
+                   word_similarity({_TEXT}, t.doc) AS similar
+        ) m
+        CROSS JOIN LATERAL (
+            SELECT greatest(CASE WHEN m.code THEN 2.0 WHEN m.words THEN 1.0 ELSE 0 END, m.similar) AS score
+        ) d
+        WHERE m.code OR m.words OR m.similar >= %(threshold)s
     ) d
-    WHERE m.code OR m.words OR m.similar >= %(threshold)s
+    JOIN states_state st ON st.id = d.id
+    WHERE d.exact OR NOT d.any_exact
 """
 
 _PERSONS = f"""

@@ -41,6 +41,21 @@ def test_states_are_found_by_name_code_and_without_accents(seeded):
     assert search.search("Mongolai").states[0]["iso3"] == "MNG"  # a typo
 
 
+def test_a_near_spelling_is_listed_only_when_nothing_is_spelled_exactly(seeded):
+    """ "Hongrie" is Hungary's French name: Hong Kong, close in letters, is not listed beside
+    it, nor its visits; a typo ("Hongri") still finds both."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        exact = search.search("Hongrie")
+        typo = search.search("Hongri")
+    assert [s["iso3"] for s in exact.states] == ["HUN"]
+    assert {v["host_iso3"] for v in exact.visits if v["reason"] == "host"} <= {"HUN"}
+    assert {"HUN", "HKG"} <= {s["iso3"] for s in typo.states}
+    assert [p["slug"] for p in search.search("Bashir").persons] == ["omar-al-bashir"]
+    assert "omar-al-bashir" in [p["slug"] for p in search.search("Bashier").persons]
+
+
 def test_visits_are_found_by_occasion(seeded):
     assert search.search("Khalkhin Gol").visits[0]["slug"] == "vladimir-putin-mng-2024-09-02"
 
