@@ -205,3 +205,76 @@ def test_the_test_command_runs_the_suite_in_worker_processes():
     assert result.returncode == 0, result.stdout + result.stderr
     # "created: 2/2 workers" (one core: "1/1 worker").
     assert re.search(r"created: \d+/\d+ workers?\b", result.stdout), result.stdout
+
+
+def _connections_left_by_a_burst(env: dict[str, str], requests: int = 60) -> int:
+    """Run the development server (`manage.py runserver --noreload`, as `up` runs it) on
+    this test's database with `env`, send it `requests` requests at once, stop it, and
+    count the connections to the database left open meanwhile (every request had ended)."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env={**env, "DATABASE_URL": url, "ICCWATCH_SKIP_BOOTSTRAP": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}/healthz"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(base, timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        with ThreadPoolExecutor(requests) as pool:
+            statuses = set(
+                pool.map(lambda i: urllib.request.urlopen(f"{base}?n={i}").status, range(requests))
+            )
+        assert statuses == {200}
+        time.sleep(1)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            return cursor.fetchone()[0]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        with connection.cursor() as cursor:  # nothing left for the test database's teardown
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_up_serves_a_burst_of_requests_without_keeping_a_connection_per_request_thread(
+    settings, monkeypatch
+):
+    """A newcomer's 120 requests at once left 100 connections open, all the embedded
+    PostgreSQL allows, and every page then answered 503 (too many clients) until a
+    restart: `up` has the development server close each request's connection."""
+    from devtools.management.commands.up import close_connections_after_each_request
+
+    monkeypatch.delenv("DJANGO_CONN_MAX_AGE", raising=False)
+    # Many ended request threads keep theirs (until the garbage collector happens by).
+    assert _connections_left_by_a_burst(dict(os.environ)) >= 8
+    close_connections_after_each_request()
+    assert os.environ["DJANGO_CONN_MAX_AGE"] == "0"
+    assert settings.DATABASES["default"]["CONN_MAX_AGE"] == 0
+    assert _connections_left_by_a_burst(dict(os.environ)) <= 2

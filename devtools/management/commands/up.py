@@ -28,6 +28,24 @@ DATASET = Path(settings.BASE_DIR) / "data"
 ADMIN_USERNAME = "admin"
 
 
+def close_connections_after_each_request() -> None:
+    """Have the development server close each request's database connection when the
+    request ends (CONN_MAX_AGE 0), unless DJANGO_CONN_MAX_AGE says otherwise.
+
+    runserver answers each request in a new thread, and a thread's persistent connection
+    (the settings' default keeps one 60 s, for gunicorn's long-lived workers) outlives
+    it: a burst of a hundred requests held every connection the embedded PostgreSQL
+    allows (100), and every page then answered 503 until a restart. Django's docs advise
+    against persistent connections with the development server for that reason. Sets the
+    variable too, for the autoreloader's child process, which reads the settings anew.
+    """
+    if "DJANGO_CONN_MAX_AGE" in os.environ:
+        return
+    os.environ["DJANGO_CONN_MAX_AGE"] = "0"
+    for database in settings.DATABASES.values():
+        database["CONN_MAX_AGE"] = 0
+
+
 class Command(BaseCommand):
     help = "Run iccwatch here: migrate, import the seed data, create the admin, and serve the site."
     # Checked once below, not again in the autoreloader's child (runserver checks there).
@@ -179,6 +197,7 @@ class Command(BaseCommand):
         )
 
     def serve(self, address, host, noreload):
+        close_connections_after_each_request()
         call_command(
             "runserver", address, use_reloader=not noreload, use_ipv6=":" in host, skip_checks=False
         )
