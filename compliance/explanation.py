@@ -282,7 +282,15 @@ class Reasons:
         if h.entry_into_force is not None and not h.ever_party:
             return {"key": "never_party", "state": state, "deposited": _iso(h.deposited)}
         later = [d.lodged for d in h.declarations if d.situation == v.situation]
-        others = [d.situation for d in h.declarations if d.situation != v.situation]
+        # A declaration for another situation is named only if lodged by the visit's last
+        # possible day: one lodged years later (Libya's of 2025, for a visit in 2009) did not
+        # exist when the host received the person.
+        last = (v.end or v.start).last if (v.end or v.start) else None
+        others = [
+            d.situation
+            for d in h.declarations
+            if d.situation != v.situation and (last is None or d.lodged <= last)
+        ]
         declaration = {
             "situation": v.situation,
             "entry_into_force": _iso(h.entry_into_force),

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 # 2026.12.01: a State Party's reason names a pending withdrawal only for visits after its notice.
 # 2026.12.02: a signature after 31 December 2000 (Art. 125(1)) makes no ratification: 'acceded'.
-RULE_VERSION = "2026.12.02"
+# 2026.12.02.2: a declaration for another situation is named only if lodged by the visit.
+RULE_VERSION = "2026.12.02.2"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that
 # deposited its instrument by 2002-04-11 (the 60th instrument's deposit).

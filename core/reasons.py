@@ -583,7 +583,7 @@ def _outcome(outcome: str) -> str:
         "left_early": pgettext("visit outcome", "left early without being arrested"),
         "released": pgettext(
             "visit outcome",
-            "was arrested but then let go instead of being surrendered to the Court",
+            "was arrested but then released or handed elsewhere instead of being surrendered to the Court",
         ),
         "arrested": pgettext("visit outcome", "was arrested"),
     }.get(outcome, pgettext("visit outcome", "was not arrested"))

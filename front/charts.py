@@ -417,7 +417,7 @@ def country_record(state, name: str, events) -> Chart:
                     x,
                     event.date,
                     event.precision,
-                    event.get_kind_display(),
+                    getattr(event, "label", None) or event.get_kind_display(),
                     cy=11 + 17 * lane,
                 )
             )

@@ -259,8 +259,12 @@ def state_summary(
     called_off: int,
     findings: list[tuple[datetime.date, str]],
     declarations: list[tuple],
+    referrals: list[tuple] = (),
 ) -> str:
-    """The country page's summary paragraph, generated from its counts."""
+    """The country page's summary paragraph, generated from its counts. `declarations` are
+    (lodged, situation name) pairs; `referrals` (situation name, resolution, adopted)
+    triples of the Security Council resolutions that bind the state (Art. 13(b), Chapter
+    VII of the UN Charter)."""
     sentences = [standing_sentence(name, facts, today)]
     for lodged, situation in declarations:
         sentences.append(
@@ -269,6 +273,20 @@ def state_summary(
                 "by an Art. 12(3) declaration."
             )
             % {"date": format_date(lodged), "situation": situation_name(situation)}
+        )
+    for situation, resolution, adopted in sorted(referrals, key=lambda r: r[2]):
+        # The API's words (api.states.status) for the same obligation.
+        sentences.append(
+            _(
+                "By resolution %(resolution)s, adopted on %(date)s under Chapter VII, the "
+                "Security Council decided that it shall cooperate fully with the Court in the "
+                "%(situation)s."
+            )
+            % {
+                "resolution": resolution,
+                "date": format_date(adopted),
+                "situation": rendering.situation_words(situation),
+            }
         )
     if visits:
         sentences.append(

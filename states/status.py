@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from compliance import StateFacts, state_facts
-from states.models import Declaration, TreatyEvent
+from states.models import Declaration, SecurityCouncilReferral, TreatyEvent
 
 
 class Standing(models.TextChoices):
@@ -48,7 +48,9 @@ def status_on(facts: StateFacts | None, day: datetime.date) -> str:
 
 
 def load_timelines(*, with_declarations: bool = False) -> dict[str, StateFacts]:
-    """Every state's timeline, keyed by ISO3: one query, two with declarations."""
+    """Every state's timeline, keyed by ISO3: one query; three `with_declarations`, which
+    adds the Art. 12(3) declarations and the Security Council referrals binding the state
+    (StateFacts.declarations, StateFacts.referrals)."""
     events = TreatyEvent.objects.all()
     by_state: dict[str, dict] = defaultdict(dict)
     names: dict[str, str] = {}
@@ -56,6 +58,7 @@ def load_timelines(*, with_declarations: bool = False) -> dict[str, StateFacts]:
         by_state[code][kind] = date
         names[code] = name
     declarations: dict[str, list] = defaultdict(list)
+    referrals: dict[str, list] = defaultdict(list)
     if with_declarations:
         rows = Declaration.objects.all()
         for code, name, lodged, situation in rows.values_list(
@@ -63,10 +66,41 @@ def load_timelines(*, with_declarations: bool = False) -> dict[str, StateFacts]:
         ):
             declarations[code].append((lodged, situation))
             names.setdefault(code, name)
+        bound = SecurityCouncilReferral.bound_states.through.objects.values_list(
+            "state__iso3",
+            "state__name",
+            "securitycouncilreferral__situation__name",
+            "securitycouncilreferral__resolution",
+            "securitycouncilreferral__adopted",
+        )
+        for code, name, situation, resolution, adopted in bound:
+            referrals[code].append((situation, resolution, adopted))
+            names.setdefault(code, name)
     return {
-        code: state_facts(code, names[code], by_state.get(code, {}), declarations.get(code, ()))
+        code: state_facts(
+            code,
+            names[code],
+            by_state.get(code, {}),
+            declarations.get(code, ()),
+            referrals=referrals.get(code, ()),
+        )
         for code in names
     }
+
+
+def label_events(events: list) -> list:
+    """One state's treaty events (states.TreatyEvent), each given its `label` in the active
+    language: its kind's, except a withdrawal that took effect before the Statute entered
+    into force for the state (Malaysia's of 29 April 2019, Art. 126(2)), which made it
+    no former State Party but one that never became a party. Returns `events`."""
+    facts = state_facts("", "", {e.kind: e.date for e in events})
+    never_party = facts.entry_into_force is not None and not facts.ever_party
+    for event in events:
+        if never_party and event.kind == "withdrawal_effective":
+            event.label = _("Instrument withdrawn before entry into force: never a State Party")
+        else:
+            event.label = event.get_kind_display()
+    return events
 
 
 def statuses_on(day: datetime.date) -> dict[str, str]:

@@ -239,7 +239,7 @@ class Citation(models.Model):
 
 class FindingKind(models.TextChoices):
     ART_87_7 = "art_87_7", _("Art. 87(7) finding of non-compliance")
-    OTHER = "other", _("decision informing the Security Council or the Assembly")
+    OTHER = "other", _("other decision on cooperation (no Art. 87(7) finding)")
 
 
 @history.track()

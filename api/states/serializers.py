@@ -208,7 +208,8 @@ class StateSerializer(serializers.HyperlinkedModelSerializer):
     signed = serializers.SerializerMethodField()
     deposited = serializers.SerializerMethodField()
     entry_into_force = serializers.SerializerMethodField(
-        help_text="As recorded, or computed from the deposit under Art. 126."
+        help_text="As recorded, or computed from the deposit under Art. 126; null when the "
+        "instrument was withdrawn before that day (the state never became a party)."
     )
     withdrawal_notified = serializers.SerializerMethodField()
     withdrawal_revoked = serializers.SerializerMethodField()
@@ -279,7 +280,8 @@ class StateSerializer(serializers.HyperlinkedModelSerializer):
         return self._event(state, "deposited")
 
     def get_entry_into_force(self, state) -> datetime.date | None:
-        return _timeline(state).facts().entry_into_force
+        facts = _timeline(state).facts()
+        return facts.entry_into_force if facts.ever_party else None
 
     def get_withdrawal_notified(self, state) -> datetime.date | None:
         return self._event(state, "withdrawal_notified")

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 import compliance
 from compliance import UNSC_REFERRAL, state_facts
-from core.names import country_name, format_date
+from core.names import country_name, format_date, in_sentence
 from core.reasons import situation_words
 from states.status import PARTY, WITHDRAWING, WITHDRAWN, status_on
 
@@ -94,7 +94,10 @@ def treaty_status_on(timeline: Timeline, day: datetime.date) -> TreatyStatus:
     Arts. 86, 89(1), 126, 127(1) and (2), 12(3), and the Council's Chapter VII resolutions."""
     facts = timeline.facts()
     entry, effective = facts.entry_into_force, facts.withdrawal_effective
-    name = country_name(timeline.iso3, timeline.name) if timeline.iso3 else timeline.name
+    # Inside the sentence: "On 2 December 2026 the Philippines was ...".
+    name = in_sentence(
+        country_name(timeline.iso3, timeline.name) if timeline.iso3 else timeline.name
+    )
     on = format_date(day)
     status = status_on(facts, day)
     obligations: list[Obligation] = []
@@ -184,7 +187,7 @@ def treaty_status_on(timeline: Timeline, day: datetime.date) -> TreatyStatus:
         on=day,
         status=status,
         party=status in (PARTY, WITHDRAWING),
-        entry_into_force=entry,
+        entry_into_force=entry if facts.ever_party else None,
         withdrawal_effective=effective,
         obligations=obligations,
         explanation=explanation,

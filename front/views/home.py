@@ -129,12 +129,15 @@ def home(request):
         c for c, s in statuses.items() if s in (treaty_status.PARTY, treaty_status.WITHDRAWING)
     ]
     # Bound for some warrants or situations only: withdrawn states (Art. 127(2)) and
-    # non-parties with an Art. 12(3) declaration.
+    # non-parties with an Art. 12(3) declaration or bound by a Security Council referral.
     partly = [
         c
         for c, f in timelines.items()
         if statuses[c] == treaty_status.WITHDRAWN
-        or (statuses[c] == treaty_status.NON_PARTY and f.declarations)
+        or (
+            statuses[c] == treaty_status.NON_PARTY
+            and (f.declarations or any(r.adopted <= today for r in f.referrals))
+        )
     ]
     svg, map_table, hosts = status_map(names, statuses, incident_hosts, today)
     context = {

@@ -110,7 +110,7 @@ def state_detail(request, iso3: str):
     state = get_object_or_404(State, iso3=iso3)
     name = country_name(state.iso3, state.name)
     today = timezone.localdate()
-    events = list(state.treaty_events.all())
+    events = treaty_status.label_events(list(state.treaty_events.all()))
     declarations = list(state.declarations.select_related("situation"))
     referrals = list(state.council_referrals.select_related("situation").order_by("adopted"))
     facts = state_facts(
@@ -184,6 +184,7 @@ def state_detail(request, iso3: str):
         called_off=tally.called_off,
         findings=[(f.decided, f.decided_precision) for f in failures_found],
         declarations=[(d.lodged, d.situation.name) for d in declarations],
+        referrals=[(r.situation.name, r.resolution, r.adopted) for r in referrals],
     )
     context = {
         "page_title": name,
@@ -298,7 +299,8 @@ def _with_years(timeline: list[dict], state, years) -> list[dict]:
 def _timeline(
     name, events, declarations, referrals, visits, findings, signed, unknown
 ) -> list[dict]:
-    """Everything dated about a state on one line of time, oldest first."""
+    """Everything dated about a state on one line of time, oldest first (`events` labelled
+    by states.status.label_events)."""
     entries = []
     for event in events:
         entries.append(
@@ -306,7 +308,7 @@ def _timeline(
                 "date": event.date,
                 "precision": event.precision,
                 "kind": "treaty",
-                "text": event.get_kind_display(),
+                "text": event.label,
                 "note": event.note,
             }
         )

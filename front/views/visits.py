@@ -32,6 +32,7 @@ from front.views.warrants import (
     state_choices,
 )
 from states.models import Declaration, State, TreatyEvent
+from states.status import label_events
 from visits import review, tables
 from visits.filters import VisitFilterSet
 from visits.models import Finding, ReviewState, Verdict, VerdictCode, Visit
@@ -318,7 +319,7 @@ def visit_detail(request, slug: str):
     warrants = list(
         Warrant.objects.filter(verdicts=visit.pk).select_related("case").order_by("issued")
     )
-    events = list(TreatyEvent.objects.filter(state=visit.host_id).order_by("date"))
+    events = label_events(list(TreatyEvent.objects.filter(state=visit.host_id).order_by("date")))
     declarations = list(Declaration.objects.filter(state=visit.host_id).select_related("situation"))
     today = timezone.localdate()
     title = _("%(person)s in %(host)s, %(dates)s") % {

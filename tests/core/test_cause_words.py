@@ -12,7 +12,7 @@ from core import causes
     [
         (
             {"field": "kind", "old": "other", "new": "art_87_7"},
-            "decision informing the Security Council or the Assembly → Art. 87(7) finding",
+            "other decision on cooperation (no Art. 87(7) finding) → Art. 87(7) finding",
             "(art. 87-7)",
         ),
         (

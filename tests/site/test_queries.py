@@ -10,10 +10,10 @@ pytestmark = pytest.mark.django_db
 # (address, queries). The numbers are the joins each view spells out; they must not
 # grow with the data (no query per row).
 PAGES = [
-    # timelines, declarations, names, counts, people at large, latest incidents, early
-    # warnings, incident hosts; incidents per year (the chart); the summaries (recounted
-    # here after the write; cached otherwise)
-    ("/", 10),
+    # timelines, declarations, Security Council referrals, names, counts, people at large,
+    # latest incidents, early warnings, incident hosts; incidents per year (the chart); the
+    # summaries (recounted here after the write; cached otherwise)
+    ("/", 11),
     # standings, count, page; the standing menu's counts (standings, the states' codes);
     # the newest verdict (cited); the visits and incidents of every state (two, the
     # summary, recounted here after the write; cached otherwise)

@@ -764,7 +764,7 @@ def test_the_mongolia_explanation_names_basis_dates_warrant_finding_and_sources(
         pytest.param(MONGOLIA, [PUTIN], visit("2024-09-02", status="transit"),
                      ["stopped in transit in Mongolia"], id="transit"),
         pytest.param(MONGOLIA, [PUTIN], visit("2024-09-02", outcome="released"),
-                     ["arrested but then let go instead of being surrendered"], id="released"),
+                     ["arrested but then released or handed elsewhere instead of being surrendered"], id="released"),
         pytest.param(MONGOLIA, [PUTIN], visit("2024-09-02", justification="head-of-state immunity"),
                      ["Mongolia's stated justification: “head-of-state immunity”", "no exemption", "Art. 27"],
                      id="stated-justification"),
@@ -1100,3 +1100,13 @@ def test_the_rule_engine_imports_nothing_from_django_or_celery():
         env={"PATH": "", "PYTHONPATH": str(root)},
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_declaration_for_another_situation_is_named_only_once_lodged():
+    """Libya's 2025 declaration (for Libya) did not exist when al-Bashir visited in 2009:
+    the 2009 explanation does not name it; a visit after it was lodged does."""
+    host = replace(LIBYA, referrals=())
+    before = english(evaluate(visit("2009-03-26", **BASHIR_VISIT), host, [BASHIR]))
+    after = english(evaluate(visit("2025-06-01", **BASHIR_VISIT), host, [BASHIR]))
+    assert "declaration" not in before, before
+    assert "its Art. 12(3) declaration covers the situation in Libya, not this one" in after, after

@@ -1,0 +1,71 @@
+"""What the pages say about a state's obligations and the Court's decisions, read against
+the law: a state the Court found in non-compliance is never said to have "never failed to
+arrest"; a Security Council referral binds and is said to; a decision that made no Art.
+87(7) finding is not headed or labelled as one."""
+
+import re
+
+import pytest
+
+from states.models import SecurityCouncilReferral, State
+from tests.site.conftest import body
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_state_the_court_found_in_non_compliance_is_never_said_to_have_never_failed(
+    reader, seeded
+):
+    html = body(reader.get("/states/SDN/"))
+    no_incident = re.search(r'<p id="no-incident">(.*?)</p>', html, re.S).group(1)
+    assert "never failed" not in html
+    assert "none of the verified visits recorded here" in no_incident
+    assert re.search(
+        r"The Court itself found it failed to arrest and surrender \d+ times", no_incident
+    )
+    french = body(reader.get("/fr/states/SDN/"))
+    assert "n'a jamais manqué" not in french and "La Cour a elle-même constaté" in french
+
+
+def test_a_state_bound_by_a_security_council_referral_says_so(reader, seeded):
+    html = body(reader.get("/states/SDN/"))
+    summary = re.search(r'<p class="summary" id="summary">(.*?)</p>', html, re.S).group(1)
+    assert "S/RES/1593 (2005)" in summary and "shall cooperate fully with the Court" in summary
+
+
+def test_the_home_page_counts_states_bound_only_by_a_referral(reader, seeded):
+    def partly_bound() -> int:
+        html = body(reader.get("/"))
+        return int(re.search(r"(\d+) more (?:is|are) bound only", html).group(1))
+
+    counted = partly_bound()
+    assert "Security Council referrals" in body(reader.get("/"))
+    sudan = State.objects.get(iso3="SDN")
+    for referral in SecurityCouncilReferral.objects.filter(bound_states=sudan):
+        referral.bound_states.remove(sudan)  # a write: the cached page is dropped
+    assert partly_bound() == counted - 1
+
+
+def test_a_decision_without_an_art_87_7_finding_is_not_labelled_one(reader, seeded):
+    html = body(reader.get("/visits/omar-al-bashir-nga-2013-07-14/"))
+    assert '<h2 id="finding-heading">ICC decisions</h2>' in html
+    assert "other decision on cooperation (no Art. 87(7) finding)" in html
+    assert "decision informing the Security Council or the Assembly" not in html
+
+
+def test_a_state_whose_accession_was_withdrawn_before_entry_into_force_was_never_a_party(
+    reader, seeded, api_client
+):
+    """Malaysia deposited in March 2019 and withdrew it on 29 April 2019, before the
+    Statute entered into force for it: no "former" State Party, no entry into force."""
+    html = body(reader.get("/states/MYS/"))
+    assert "Instrument withdrawn before entry into force: never a State Party" in html
+    assert "no longer a State Party" not in html
+    state = api_client.get("/api/v1/states/MYS/").json()
+    assert state["entry_into_force"] is None
+    assert state["treaty_status"]["entry_into_force"] is None
+
+
+def test_the_apis_status_sentence_gives_a_states_name_its_article(api_client, seeded):
+    explanation = api_client.get("/api/v1/states/PHL/").json()["treaty_status"]["explanation"]
+    assert " the Philippines was " in explanation, explanation
