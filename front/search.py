@@ -113,30 +113,28 @@ def _fold(expression: str) -> str:
 _TEXT = _fold("%(q)s")
 _TSQ = f"websearch_to_tsquery('simple', {_TEXT})"
 
-# A near spelling ("Bashier") is a match only when nothing matches exactly (a whole word or
-# a code): "Hongrie" finds Hungary, not Hong Kong beside it; "Hongri" finds both.
 _PERSONS_MATCHED = f"""
-    SELECT p.id, d.score FROM (
-        SELECT p.id, d.score, m.words AS exact, bool_or(m.words) OVER () AS any_exact
-        FROM warrants_person p
-        CROSS JOIN LATERAL (
-            SELECT {_fold("p.name || ' ' || array_to_string(p.other_names, ' ')")} AS doc
-            OFFSET 0  -- computed once per person, not once per use
-        ) t
-        CROSS JOIN LATERAL (
-            SELECT to_tsvector('simple', t.doc) @@ {_TSQ} AS words,
-                   word_similarity({_TEXT}, t.doc) AS similar
-            OFFSET 0  -- once per person, for the filter and the score alike
-        ) m
-        CROSS JOIN LATERAL (SELECT greatest(CASE WHEN m.words THEN 1.0 ELSE 0 END, m.similar) AS score) d
-        WHERE m.words OR m.similar >= %(threshold)s
-    ) d
-    JOIN warrants_person p ON p.id = d.id
-    WHERE d.exact OR NOT d.any_exact
+    SELECT p.id, d.score
+    FROM warrants_person p
+    CROSS JOIN LATERAL (
+        SELECT {_fold("p.name || ' ' || array_to_string(p.other_names, ' ')")} AS doc
+        OFFSET 0  -- computed once per person, not once per use
+    ) t
+    CROSS JOIN LATERAL (
+        SELECT to_tsvector('simple', t.doc) @@ {_TSQ} AS words,
+               word_similarity({_TEXT}, t.doc) AS similar
+        OFFSET 0  -- once per person, for the filter and the score alike
+    ) m
+    CROSS JOIN LATERAL (SELECT greatest(CASE WHEN m.words THEN 1.0 ELSE 0 END, m.similar) AS score) d
+    WHERE m.words OR m.similar >= %(threshold)s
 """
 
 # A state is found by its dataset (English) name and by its name in the reader's language
 # (`local_names`: JSON [[ISO3, name], ...], empty in English): "Hongrie", "Afrique du Sud".
+# A state near in spelling is listed only when none matches exactly (a whole word or its
+# code): "Hongrie" finds Hungary, not Hong Kong beside it; "Hongri" finds both. Persons
+# keep their near spellings beside an exact match: a name is transliterated many ways
+# ("Sergey" is one person's exact name and another's "Sergei").
 _STATES_MATCHED = f"""
     SELECT st.id, d.score FROM (
         SELECT st.id, d.score, m.code OR m.words AS exact, bool_or(m.code OR m.words) OVER () AS any_exact

@@ -39,8 +39,8 @@ def describe_findings(findings) -> list:
     visit; a decision without a visit stands alone), as a visit's explanation reads them
     (core.reasons.finding_sentences). Returns the failures the Court found: the first Art.
     87(7) finding of each, in date order; an appeal upholding it or a later referral is
-    the same failure, and a decision that only informed the Security Council or the
-    Assembly is none."""
+    the same failure, and a decision of kind `other` (most informed the Security Council
+    or the Assembly) is none."""
     groups: dict = {}
     for f in sorted(findings, key=lambda f: (f.decided, f.pk)):
         groups.setdefault(f.visit_id or ("alone", f.pk), []).append(f)
@@ -275,6 +275,8 @@ def state_summary(
             % {"date": format_date(lodged), "situation": situation_name(situation)}
         )
     for situation, resolution, adopted in sorted(referrals, key=lambda r: r[2]):
+        if adopted > today:
+            continue  # as the API's status: only a resolution already adopted binds
         # The API's words (api.states.status) for the same obligation.
         sentences.append(
             _(

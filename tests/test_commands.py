@@ -223,18 +223,20 @@ def _connections_left_by_a_burst(env: dict[str, str], requests: int = 60) -> int
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=ROOT,
-        env={**env, "DATABASE_URL": url, "ICCWATCH_SKIP_BOOTSTRAP": "1"},
+        env={
+            **env,
+            "DATABASE_URL": services.database_url(connection.settings_dict),
+            "ICCWATCH_SKIP_BOOTSTRAP": "1",
+        },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}/healthz"
     try:
-        for _ in range(300):
+        for _ in range(600):
             try:
                 urllib.request.urlopen(base, timeout=1)
                 break
@@ -262,19 +264,35 @@ def _connections_left_by_a_burst(env: dict[str, str], requests: int = 60) -> int
             )
 
 
-@pytest.mark.django_db(transaction=True)
-def test_up_serves_a_burst_of_requests_without_keeping_a_connection_per_request_thread(
-    settings, monkeypatch
+@pytest.mark.parametrize("chosen", [None, "", "30"])
+def test_up_serves_with_a_connection_per_request_unless_told_otherwise(
+    settings, monkeypatch, chosen
 ):
-    """A newcomer's 120 requests at once left 100 connections open, all the embedded
-    PostgreSQL allows, and every page then answered 503 (too many clients) until a
-    restart: `up` has the development server close each request's connection."""
-    from devtools.management.commands.up import close_connections_after_each_request
+    """A newcomer's 120 requests at once to `up`'s server left 100 connections open, all
+    the embedded PostgreSQL allows, and every page then answered 503 (too many clients)
+    until a restart: runserver's request threads each kept a persistent connection.
+    `up` serves with CONN_MAX_AGE 0 unless DJANGO_CONN_MAX_AGE chooses otherwise (an
+    empty value is no choice: it reads as the settings' default)."""
+    monkeypatch.setenv("DJANGO_CONN_MAX_AGE", chosen or "")  # restored after the test
+    if chosen is None:
+        monkeypatch.delenv("DJANGO_CONN_MAX_AGE")
+    monkeypatch.setitem(settings.DATABASES["default"], "CONN_MAX_AGE", 60)
+    served = {}
 
-    monkeypatch.delenv("DJANGO_CONN_MAX_AGE", raising=False)
-    # Many ended request threads keep theirs (until the garbage collector happens by).
-    assert _connections_left_by_a_burst(dict(os.environ)) >= 8
-    close_connections_after_each_request()
-    assert os.environ["DJANGO_CONN_MAX_AGE"] == "0"
-    assert settings.DATABASES["default"]["CONN_MAX_AGE"] == 0
-    assert _connections_left_by_a_burst(dict(os.environ)) <= 2
+    def runserver(name, *args, **kwargs):
+        served["max_age"] = settings.DATABASES["default"]["CONN_MAX_AGE"]
+        served["env"] = os.environ.get("DJANGO_CONN_MAX_AGE")
+
+    monkeypatch.setattr("devtools.management.commands.up.call_command", runserver)
+    up_command().serve("127.0.0.1:8000", "127.0.0.1", noreload=True)
+    if chosen == "30":
+        assert served == {"max_age": 60, "env": "30"}
+    else:
+        # The autoreloader's child reads the variable; this process, the settings.
+        assert served == {"max_age": 0, "env": "0"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_development_server_as_up_runs_it_keeps_no_connection_after_a_burst():
+    """With `up`'s setting, a burst of 60 requests at once leaves no connection open."""
+    assert _connections_left_by_a_burst({**os.environ, "DJANGO_CONN_MAX_AGE": "0"}) <= 2

@@ -247,8 +247,8 @@ class Finding(models.Model):
     """An ICC decision on a state's failure to arrest and surrender.
 
     `kind` art_87_7 is a Pre-Trial Chamber finding of non-compliance under Art. 87(7);
-    `other` a decision that only informs the Security Council or the Assembly of
-    States Parties. Most concern one visit; some a failure on the state's own territory
+    `other` another decision on the state's cooperation, which makes no Art. 87(7)
+    finding (most inform the Security Council or the Assembly of States Parties). Most concern one visit; some a failure on the state's own territory
     with no visit (Sudan 2010 and 2015, Libya 2014). `decided` may be known only to the
     month or year (`decided_precision`).
     """

@@ -624,10 +624,14 @@ def _lock_trips_of(person: Person, host: State) -> None:
         )
 
 
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
 def version_of(report: Report) -> str:
-    """The version of a report a reviewer reads (its last save, as an ISO timestamp with
-    microseconds): verify(seen=...) refuses a report saved since."""
-    return report.updated_at.isoformat()
+    """The version of a report a reviewer reads: an opaque token (its last save, in
+    microseconds since 1970), to be given back unchanged; verify(seen=...) refuses a
+    report saved since."""
+    return str((report.updated_at - _EPOCH) // datetime.timedelta(microseconds=1))
 
 
 def report_data_of(visit: Visit) -> dict:

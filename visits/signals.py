@@ -62,6 +62,8 @@ PRECISIONS = {
     Visit: {"start": "start_precision", "end": "end_precision"},
     Warrant: {"issued": "issued_precision", "made_public": "made_public_precision"},
     Declaration: {"covers_from": "covers_from_precision", "covers_to": "covers_to_precision"},
+    TreatyEvent: {"date": "precision"},
+    Finding: {"decided": "decided_precision"},
 }
 
 
@@ -124,7 +126,7 @@ def _name(instance) -> str:
     if isinstance(instance, Declaration):
         return f"{instance.state.iso3} {instance.lodged.isoformat()}"
     if isinstance(instance, Finding):
-        return f"{instance.state.iso3} {instance.decided.isoformat()}"
+        return f"{instance.state.iso3} {partial_isoformat(instance.decided, instance.decided_precision)}"
     if isinstance(instance, Situation):
         return instance.name
     return str(instance.pk)

@@ -50,7 +50,7 @@ REPORT = {
     "reviewed_at": None,
     "comment": "",
     "changes": [],
-    "version": "2025-10-10T08:15:00.412306+00:00",
+    "version": "1760084100412306",
 }
 PREVIEW = {
     "code": "non_compliance",
@@ -152,6 +152,15 @@ FOUR_EYES = OpenApiExample(
             "message": "Nobody may review their own report: another reviewer must do it.",
             "fields": {},
         }
+    },
+)
+VERIFY_BODY = OpenApiExample(
+    "Verify",
+    summary="The version read, and the possible duplicates compared",
+    request_only=True,
+    value={
+        "seen": "1760084100412306",
+        "different_from": ["vladimir-putin-tjk-2025-10-08"],
     },
 )
 CHANGES_REQUESTED_BODY = OpenApiExample(

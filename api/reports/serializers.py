@@ -17,7 +17,6 @@ from visits.models import (
     HostControl,
     Report,
     ReportState,
-    ReviewState,
     VerdictCode,
     VisitOutcome,
     VisitStatus,
@@ -227,10 +226,9 @@ class ReviewCommentSerializer(StrictJSONTypes, serializers.Serializer):
 
 class VerificationSerializer(StrictJSONTypes, serializers.Serializer):
     seen = serializers.CharField(
-        required=False,
         max_length=64,
         help_text=(
-            "The report's `version` as the reviewer read it. When given, a report saved since "
+            "The report's `version` as the reviewer read it, unchanged. A report saved since "
             "(its author took it back, changed it and submitted it again) is not published: "
             "409 `conflict`; read it again."
         ),
@@ -351,8 +349,8 @@ class ReportSerializer(serializers.Serializer):
         many=True, help_text="For a verified correction: what changed on the published visit."
     )
     version = serializers.CharField(
-        help_text="Changes whenever the report is saved: give it as `seen` when verifying, so "
-        "that only the version you read is published."
+        help_text="An opaque token that changes whenever the report is saved: give it back "
+        "unchanged as `seen` when verifying, so that only the version you read is published."
     )
 
     def get_url(self, report) -> str:
@@ -399,7 +397,9 @@ class ReportDetailSerializer(ReportSerializer):
         "cannot be evaluated)."
     )
     possible_duplicates = serializers.SerializerMethodField(
-        help_text="Published visits of the person to the host on days that may overlap."
+        help_text="Visits of the person to the host on days that may overlap (any not "
+        "withdrawn, published or not): the ids a reviewer compares a new report with and "
+        "names in `different_from` when verifying."
     )
 
     @extend_schema_field(PreviewSerializer(allow_null=True))
@@ -420,7 +420,7 @@ class ReportDetailSerializer(ReportSerializer):
         visits = review.possible_duplicates(
             report.data or {}, exclude=report.visit if report.is_correction else None
         )
-        published = [
-            v for v in visits if v.review_state == ReviewState.VERIFIED and v.pk != report.visit_id
-        ]
-        return VisitRefSerializer(published, many=True, context=self.context).data
+        # The visits verify compares a new report with (any not withdrawn), so that a
+        # client can name each in `different_from`.
+        listed = [v for v in visits if v.pk != report.visit_id]
+        return VisitRefSerializer(listed, many=True, context=self.context).data

@@ -339,7 +339,7 @@ class ReportViewSet(
         request=VerificationSerializer,
         responses={200: ReportDetailSerializer, **ERRORS_409},
         parameters=[REPORT_ID],
-        examples=[examples.VERIFIED, examples.FOUR_EYES],
+        examples=[examples.VERIFY_BODY, examples.VERIFIED, examples.FOUR_EYES],
     )
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
@@ -350,7 +350,7 @@ class ReportViewSet(
             review.verify(
                 report,
                 request.user,
-                seen=body.validated_data.get("seen"),
+                seen=body.validated_data["seen"],
                 different_from=body.validated_data["different_from"],
             )
         return self._reviewed(report)

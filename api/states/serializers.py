@@ -214,7 +214,10 @@ class StateSerializer(serializers.HyperlinkedModelSerializer):
     withdrawal_notified = serializers.SerializerMethodField()
     withdrawal_revoked = serializers.SerializerMethodField()
     withdrawal_effective = serializers.SerializerMethodField(
-        help_text="As recorded, or one year after notification (Art. 127(1)); null if revoked before it took effect."
+        help_text="As recorded, or one year after notification (Art. 127(1)); null if revoked "
+        "before it took effect. For a state whose instrument was withdrawn before the Statute "
+        "entered into force for it (`entry_into_force` null: never a party), the day of that "
+        "withdrawal."
     )
     treaty_status = TreatyStatusSerializer(source="*", read_only=True)
     timeline = TreatyEventSerializer(source="treaty_events", many=True, read_only=True)

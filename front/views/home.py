@@ -136,7 +136,10 @@ def home(request):
         if statuses[c] == treaty_status.WITHDRAWN
         or (
             statuses[c] == treaty_status.NON_PARTY
-            and (f.declarations or any(r.adopted <= today for r in f.referrals))
+            and (
+                any(d.lodged <= today for d in f.declarations)
+                or any(r.adopted <= today for r in f.referrals)
+            )
         )
     ]
     svg, map_table, hosts = status_map(names, statuses, incident_hosts, today)

@@ -48,6 +48,12 @@ def file(client, body=TAJIKISTAN, **headers):
     return client.post("/api/v1/reports/", body, format="json", headers=headers)
 
 
+def verify_as(client, url: str, **body):
+    """POST {url}verify/ as a client does: with the version it read (`seen`) and `body`."""
+    seen = review.version_of(Report.objects.get(pk=int(url.rstrip("/").split("/")[-1])))
+    return client.post(f"{url}verify/", {"seen": seen, **body}, format="json")
+
+
 def test_a_report_waits_for_review_and_another_reviewer_publishes_it(
     tajikistan_removed, clients, django_capture_on_commit_callbacks
 ):
@@ -74,7 +80,7 @@ def test_a_report_waits_for_review_and_another_reviewer_publishes_it(
     assert [r["id"] for r in queue] == [body["id"]]
 
     with django_capture_on_commit_callbacks(execute=True):
-        verified = clients["reviewer"].post(f"{body['url']}verify/", format="json")
+        verified = verify_as(clients["reviewer"], body["url"])
     assert verified.status_code == 200, verified.content
     shown = verified.json()
     assert (shown["state"], shown["reviewer"]) == ("verified", "reviewer")
@@ -82,7 +88,7 @@ def test_a_report_waits_for_review_and_another_reviewer_publishes_it(
     assert visit["verdict"]["code"] == "non_compliance"
     assert visit["place"] == "Dushanbe"
     assert clients["reviewer"].get("/api/v1/reports/queue/").json()["results"] == []
-    again = clients["admin"].post(f"{body['url']}verify/", format="json")
+    again = verify_as(clients["admin"], body["url"])
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "conflict"
     assert "awaiting review" in again.json()["error"]["message"]
@@ -92,7 +98,7 @@ def test_nobody_reviews_their_own_report_whatever_their_roles(tajikistan_removed
     url = file(clients["both"]).json()["url"]
     assert clients["both"].get("/api/v1/reports/queue/").json()["results"] == []
     for action, body in (
-        ("verify", {}),
+        ("verify", {"seen": "0"}),
         ("reject", {"reason": "mine"}),
         ("request-changes", {"comment": "mine"}),
     ):
@@ -105,7 +111,7 @@ def test_nobody_reviews_their_own_report_whatever_their_roles(tajikistan_removed
         }
     assert Report.objects.get().state == ReportState.SUBMITTED
     # A reporter is not a reviewer: refused at the door, with the reason.
-    reporter = clients["reporter"].post(f"{url}verify/", format="json")
+    reporter = verify_as(clients["reporter"], url)
     assert reporter.status_code == 403
     assert "reviewers group" in reporter.json()["error"]["message"]
     # ... and does not see another reporter's report at all.
@@ -252,7 +258,7 @@ def test_no_database_error_text_ever_reaches_a_client(
             raise ValidationError(str(exc).splitlines()[0]) from exc
 
     monkeypatch.setattr(review, "verify", verify)
-    refused = clients["reviewer"].post(f"/api/v1/reports/{report.pk}/verify/", format="json")
+    refused = verify_as(clients["reviewer"], f"/api/v1/reports/{report.pk}/")
     assert refused.status_code == 409
     for answer in (conflict, unavailable, refused):
         body = answer.content.decode()
@@ -273,7 +279,7 @@ def test_a_correction_changes_the_published_visit_only_when_verified(seeded, cli
     assert body["sources"]  # and its citations
     public = f"/api/v1/visits/{MONGOLIA}/"
     assert clients["anonymous"].get(public).json()["end"] == "2024-09-03"
-    verified = clients["reviewer"].post(f"{body['url']}verify/", format="json").json()
+    verified = verify_as(clients["reviewer"], body["url"]).json()
     assert verified["changes"] == [{"field": "end", "old": "2024-09-03", "new": "2024-09-04"}]
     assert clients["anonymous"].get(public).json()["end"] == "2024-09-04"
 
@@ -336,7 +342,7 @@ def test_a_reviewer_publishes_only_the_version_read_and_confirms_each_duplicate_
 ):
     """`version` read, given back as `seen`: a report saved since is a 409. `different_from`
     names the possible duplicates compared; one published after is a 409 naming it."""
-    listed = clients["reviewer"].post(f"{file(clients['reporter']).json()['url']}verify/")
+    listed = verify_as(clients["reviewer"], file(clients["reporter"]).json()["url"])
     listed = listed.json()["visit"]["id"]
     url = file(clients["both"], {**TAJIKISTAN, "place": "Dushanbe, the palace"}).json()["url"]
     read = clients["reviewer"].get(url).json()
@@ -363,10 +369,10 @@ def test_a_reviewer_publishes_only_the_version_read_and_confirms_each_duplicate_
     assert "different_from" in old_flag.json()["error"]["fields"]["different_visit"][0]
     unconfirmed = verify(seen=read["version"])
     assert unconfirmed.status_code == 409 and listed in unconfirmed.json()["error"]["message"]
-    meanwhile = clients["admin"].post(
-        f"{file(clients['reporter'], {**TAJIKISTAN, 'place': 'Dushanbe, Navruz'}).json()['url']}verify/",
-        {"different_from": [listed]},
-        format="json",
+    meanwhile = verify_as(
+        clients["admin"],
+        file(clients["reporter"], {**TAJIKISTAN, "place": "Dushanbe, Navruz"}).json()["url"],
+        different_from=[listed],
     )
     meanwhile = meanwhile.json()["visit"]["id"]
     refused = verify(seen=read["version"], different_from=[listed])
@@ -375,3 +381,28 @@ def test_a_reviewer_publishes_only_the_version_read_and_confirms_each_duplicate_
     assert Report.objects.get(pk=read["id"]).state == ReportState.SUBMITTED
     published = verify(seen=read["version"], different_from=[listed, meanwhile])
     assert published.status_code == 200 and published.json()["state"] == "verified"
+
+
+def test_verify_wants_the_version_the_reviewer_read(tajikistan_removed, clients):
+    url = file(clients["reporter"]).json()["url"]
+    missing = clients["reviewer"].post(f"{url}verify/", {}, format="json")
+    assert missing.status_code == 400 and "seen" in missing.json()["error"]["fields"]
+    version = clients["reviewer"].get(url).json()["version"]
+    assert version.isdigit()  # an opaque token, given back as it came
+    assert verify_as(clients["reviewer"], url).status_code == 200
+    assert Report.objects.get(pk=int(url.rstrip("/").split("/")[-1])).state == "verified"
+
+
+def test_the_duplicates_listed_are_those_verify_compares_published_or_not(
+    tajikistan_removed, clients
+):
+    """A visit recorded but not published (here: rejected in an earlier review) still blocks
+    a new report of the same trip until compared; the API lists it, so that a client can
+    name it in `different_from`."""
+    first = verify_as(clients["reviewer"], file(clients["reporter"]).json()["url"]).json()
+    Visit.objects.filter(slug=first["visit"]["id"]).update(review_state="rejected")
+    url = file(clients["both"], {**TAJIKISTAN, "place": "Dushanbe, the palace"}).json()["url"]
+    listed = [v["id"] for v in clients["reviewer"].get(url).json()["possible_duplicates"]]
+    assert listed == [first["visit"]["id"]]
+    assert verify_as(clients["reviewer"], url).status_code == 409
+    assert verify_as(clients["reviewer"], url, different_from=listed).status_code == 200

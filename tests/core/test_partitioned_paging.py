@@ -118,8 +118,9 @@ def test_the_keys_of_a_page_sorted_by_verdict_are_read_for_one_code_at_a_time(
 
 @pytest.mark.parametrize("sort", ["verdict", "-verdict"])
 def test_the_site_and_the_api_list_the_visits_in_the_database_order_of_the_codes(
-    some_not_evaluated, client, sort
+    some_not_evaluated, client, sort, monkeypatch
 ):
+    monkeypatch.setattr(paging, "SORT_AT_ONCE", 0)  # part by part, as at 1M
     visits = Visit.objects.published().with_verdicts()
     expected = list(visits.order_by(*order_by(VISITS, sort)).values_list("slug", flat=True))
     shown = []
@@ -177,7 +178,8 @@ def test_visits_sorted_by_host_follow_the_readers_language_host_by_host(seeded, 
             )
 
 
-def test_a_french_page_sorted_by_host_reads_its_keys_host_by_host(seeded, client):
+def test_a_french_page_sorted_by_host_reads_its_keys_host_by_host(seeded, client, monkeypatch):
+    monkeypatch.setattr(paging, "SORT_AT_ONCE", 0)  # host by host, as at 1M
     html = client.get("/fr/visits/?ordering=host").content.decode()
     from core.names import collation_key
 

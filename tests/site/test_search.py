@@ -52,8 +52,9 @@ def test_a_near_spelling_is_listed_only_when_nothing_is_spelled_exactly(seeded):
     assert [s["iso3"] for s in exact.states] == ["HUN"]
     assert {v["host_iso3"] for v in exact.visits if v["reason"] == "host"} <= {"HUN"}
     assert {"HUN", "HKG"} <= {s["iso3"] for s in typo.states}
-    assert [p["slug"] for p in search.search("Bashir").persons] == ["omar-al-bashir"]
-    assert "omar-al-bashir" in [p["slug"] for p in search.search("Bashier").persons]
+    # Persons keep their near spellings beside an exact one: transliterations differ.
+    found = {p["slug"] for p in search.search("Sergey").persons}
+    assert {"sergei-kobylash", "sergei-shoigu"} <= found, found
 
 
 def test_visits_are_found_by_occasion(seeded):

@@ -44,3 +44,12 @@ def test_a_change_of_a_dates_precision_alone_is_named(seeded):
     assert cause["changes"] == [{"field": "issued", "old": day.isoformat(), "new": str(day.year)}]
     with translation.override("en"):
         assert f"issued 1 January {day.year} → {day.year}" in causes.render_one(cause)
+
+
+def test_a_treaty_event_dated_to_a_month_is_named_by_its_month(seeded):
+    from states.models import TreatyEvent
+
+    event = TreatyEvent.objects.filter(state__iso3="MNG", kind="deposited").get()
+    day, month = event.date.isoformat(), event.date.strftime("%Y-%m")
+    cause = cause_after(event, date=event.date.replace(day=1), precision="month")
+    assert cause["changes"] == [{"field": "date", "old": day, "new": month}]

@@ -39,8 +39,8 @@ def close_connections_after_each_request() -> None:
     against persistent connections with the development server for that reason. Sets the
     variable too, for the autoreloader's child process, which reads the settings anew.
     """
-    if "DJANGO_CONN_MAX_AGE" in os.environ:
-        return
+    if os.environ.get("DJANGO_CONN_MAX_AGE", "").strip():
+        return  # chosen (an empty value reads as the settings' default: not a choice)
     os.environ["DJANGO_CONN_MAX_AGE"] = "0"
     for database in settings.DATABASES.values():
         database["CONN_MAX_AGE"] = 0
