@@ -116,15 +116,19 @@ GLOSSARY = {
     "covers_from_precision": "How much of `covers_from` is known: day, month or year.",
     "covers_to_precision": "How much of `covers_to` is known: day, month or year.",
     "Finding.state": "The state the finding concerns.",
-    "kind": "The finding's kind: `art_87_7` (a finding of non-compliance under Art. 87(7)) or `other`.",
+    "kind": "The decision's kind: `art_87_7` (a finding of non-compliance under Art. 87(7)) or "
+    "`other` (another decision on the state's cooperation, with no such finding; most inform "
+    "the Security Council or the Assembly).",
     "TreatyEvent.kind": "What happened: signed, deposited, entry_into_force, withdrawal_notified, "
     "withdrawal_revoked or withdrawal_effective.",
     "decided": "When the chamber decided.",
     "decided_precision": "How much of `decided` is known: day, month or year.",
     "chamber": "The ICC chamber that decided ('' if not recorded).",
     "decision_reference": "The decision's ICC document number ('' if not recorded).",
-    "referred_to_asp": "Whether the chamber referred the matter to the Assembly of States Parties.",
-    "referred_to_unsc": "Whether the chamber referred the matter to the Security Council.",
+    "referred_to_asp": "Whether the chamber referred its finding to the Assembly of States "
+    "Parties (Art. 87(7)); for a decision of kind `other`, whether it informed the Assembly.",
+    "referred_to_unsc": "Whether the chamber referred its finding to the Security Council "
+    "(Art. 87(7)); for a decision of kind `other`, whether it informed the Council.",
     "date": "The day it happened (ISO 8601).",
     "precision": "How much of `date` is known: day, month or year.",
     "title": "The statement's title as published.",

@@ -223,6 +223,9 @@ def _connections_left_by_a_burst(env: dict[str, str], requests: int = 60) -> int
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    # The server's connections are told apart by their application name: the test counts
+    # and closes those only, never another process's (another test, a worker).
+    name = f"iccwatch-burst-{port}"
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=ROOT,
@@ -230,6 +233,7 @@ def _connections_left_by_a_burst(env: dict[str, str], requests: int = 60) -> int
             **env,
             "DATABASE_URL": services.database_url(connection.settings_dict),
             "ICCWATCH_SKIP_BOOTSTRAP": "1",
+            "PGAPPNAME": name,
         },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -250,17 +254,21 @@ def _connections_left_by_a_burst(env: dict[str, str], requests: int = 60) -> int
         time.sleep(1)
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                "SELECT count(*), count(*) FILTER (WHERE application_name = %s) "
+                "FROM pg_stat_activity WHERE datname = current_database()",
+                [name],
             )
-            return cursor.fetchone()[0]
+            connections, servers = cursor.fetchone()
+            assert connections >= 1  # the test's own: the count reads the right database
+            return servers
     finally:
         server.terminate()
         server.wait(timeout=30)
         with connection.cursor() as cursor:  # nothing left for the test database's teardown
             cursor.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                "WHERE datname = current_database() AND application_name = %s",
+                [name],
             )
 
 
