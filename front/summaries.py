@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from compliance import PRESENT_STATUSES, StateFacts, partial_isoformat
 from core import causes
 from core import reasons as rendering
-from core.names import country_name, elide, format_date, in_sentence, situation_name
+from core.names import country_name, elide, format_date, in_sentence
 from states import status as treaty_status
 
 
@@ -269,10 +269,10 @@ def state_summary(
     for lodged, situation in declarations:
         sentences.append(
             _(
-                "On %(date)s it accepted the Court's jurisdiction over the situation in %(situation)s "
-                "by an Art. 12(3) declaration."
+                "On %(date)s it accepted the Court's jurisdiction over the %(situation)s by an "
+                "Art. 12(3) declaration."
             )
-            % {"date": format_date(lodged), "situation": situation_name(situation)}
+            % {"date": format_date(lodged), "situation": rendering.situation_words(situation)}
         )
     for situation, resolution, adopted in sorted(referrals, key=lambda r: r[2]):
         if adopted > today:

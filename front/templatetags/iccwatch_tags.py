@@ -6,6 +6,7 @@ from django.utils.translation import pgettext
 
 from compliance import partial_isoformat
 from core import names
+from core.reasons import situation_words
 from front import summaries
 from states.status import Standing
 
@@ -64,6 +65,15 @@ def country(value, default=""):
     if isinstance(value, str):
         return names.country_name(value, default)
     return names.country_name(value.iso3, value.name)
+
+
+@register.filter
+def situation_phrase(value):
+    """{{ "State of Palestine"|situation_phrase }} -> "situation in the State of Palestine"
+    (French: "situation « État de Palestine »"), as the explanations write it."""
+    if value is None or value == "":
+        return ""
+    return situation_words(getattr(value, "name", value))
 
 
 @register.filter

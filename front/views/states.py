@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from compliance import state_facts
 from core import pagecache
-from core.names import country_name, country_sort_name, situation_name
+from core.names import country_name, country_sort_name
 from core.pagecache import cache_page_by_version
+from core.reasons import situation_words
 from front import cards, charts, citations, listing, maps, summaries
 from front.listing import Column, Listing
 from front.pages import render_page
@@ -317,10 +318,8 @@ def _timeline(
             {
                 "date": d.lodged,
                 "kind": "declaration",
-                "text": _(
-                    "Art. 12(3) declaration accepting jurisdiction over the situation in %(situation)s"
-                )
-                % {"situation": situation_name(d.situation.name)},
+                "text": _("Art. 12(3) declaration accepting jurisdiction over the %(situation)s")
+                % {"situation": situation_words(d.situation.name)},
             }
         )
     for r in referrals:
@@ -330,9 +329,9 @@ def _timeline(
                 "kind": "referral",
                 "text": _(
                     "Security Council resolution %(resolution)s: bound to cooperate fully for the "
-                    "situation in %(situation)s"
+                    "%(situation)s"
                 )
-                % {"resolution": r.resolution, "situation": situation_name(r.situation.name)},
+                % {"resolution": r.resolution, "situation": situation_words(r.situation.name)},
             }
         )
     for s in signed:

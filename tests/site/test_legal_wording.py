@@ -69,3 +69,15 @@ def test_a_state_whose_accession_was_withdrawn_before_entry_into_force_was_never
 def test_the_apis_status_sentence_gives_a_states_name_its_article(api_client, seeded):
     explanation = api_client.get("/api/v1/states/PHL/").json()["treaty_status"]["explanation"]
     assert " the Philippines was " in explanation, explanation
+
+
+def test_a_situation_named_with_an_article_reads_with_it(reader, seeded):
+    """ "the situation in the State of Palestine", as the explanations write it, not "the
+    situation in State of Palestine"; in French, "la situation « État de Palestine »"."""
+    html = body(reader.get("/states/PSE/"))
+    summary = re.search(r'<p class="summary" id="summary">(.*?)</p>', html, re.S).group(1)
+    assert "over the situation in the State of Palestine by an Art. 12(3) declaration" in summary
+    assert "declaration accepting jurisdiction over the situation in the State of Palestine" in html
+    assert "situation in State of Palestine" not in html
+    french = body(reader.get("/fr/states/PSE/"))
+    assert "pour la situation « " in french
