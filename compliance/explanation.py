@@ -279,7 +279,7 @@ class Reasons:
     def not_bound(self) -> dict:
         """Why the host was not bound on the days of the visit."""
         h, v, state = self.host, self.visit, self._state()
-        if h.entry_into_force is not None and not h.ever_party:
+        if h.withdrew_before_entry_into_force:
             return {"key": "never_party", "state": state, "deposited": _iso(h.deposited)}
         later = [d.lodged for d in h.declarations if d.situation == v.situation]
         # A declaration for another situation is named only if lodged by the visit's last

@@ -253,6 +253,18 @@ class StateFacts:
             self.withdrawal_effective is None or self.entry_into_force < self.withdrawal_effective
         )
 
+    @property
+    def withdrew_before_entry_into_force(self) -> bool:
+        """An instrument deposited and withdrawn before the Statute entered into force for
+        the state (Malaysia, 2019; Art. 126(2)): it never became a party."""
+        return self.entry_into_force is not None and not self.ever_party
+
+    @property
+    def party_since(self) -> datetime.date | None:
+        """The day the Statute entered into force for the state (Art. 126), or None if it
+        never did: no instrument, or one withdrawn before that day."""
+        return self.entry_into_force if self.ever_party else None
+
     def party_on(self, day: datetime.date) -> bool:
         """entry_into_force <= day < withdrawal_effective (on the effective day it is no longer a party)."""
         if not self.ever_party or day < self.entry_into_force:

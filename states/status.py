@@ -94,7 +94,7 @@ def label_events(events: list) -> list:
     into force for the state (Malaysia's of 29 April 2019, Art. 126(2)), which made it
     no former State Party but one that never became a party. Returns `events`."""
     facts = state_facts("", "", {e.kind: e.date for e in events})
-    never_party = facts.entry_into_force is not None and not facts.ever_party
+    never_party = facts.withdrew_before_entry_into_force
     for event in events:
         if never_party and event.kind == "withdrawal_effective":
             event.label = _("Instrument withdrawn before entry into force: never a State Party")

@@ -283,8 +283,7 @@ class StateSerializer(serializers.HyperlinkedModelSerializer):
         return self._event(state, "deposited")
 
     def get_entry_into_force(self, state) -> datetime.date | None:
-        facts = _timeline(state).facts()
-        return facts.entry_into_force if facts.ever_party else None
+        return _timeline(state).facts().party_since
 
     def get_withdrawal_notified(self, state) -> datetime.date | None:
         return self._event(state, "withdrawal_notified")

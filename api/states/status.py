@@ -136,7 +136,7 @@ def treaty_status_on(timeline: Timeline, day: datetime.date) -> TreatyStatus:
         ) % {"day": on, "state": name, "effective": format_date(effective)}
     else:
         effective = None
-        if entry is not None and not facts.ever_party:
+        if facts.withdrew_before_entry_into_force:
             explanation = _(
                 "On %(day)s %(state)s was not a State Party: it withdrew its instrument before "
                 "the Statute entered into force for it, so it never became one."
@@ -187,7 +187,7 @@ def treaty_status_on(timeline: Timeline, day: datetime.date) -> TreatyStatus:
         on=day,
         status=status,
         party=status in (PARTY, WITHDRAWING),
-        entry_into_force=entry if facts.ever_party else None,
+        entry_into_force=facts.party_since,
         withdrawal_effective=effective,
         obligations=obligations,
         explanation=explanation,
