@@ -64,13 +64,11 @@ def _bound_if_not_arrested(visit: Visit) -> tuple[bool, str]:
         host_control=visit.host_control,
         controlled_by=visit.controlled_by.iso3 if visit.controlled_by_id else "",
     )
-    verdict = compliance.evaluate(
-        facts_visit,
-        facts.states[visit.host_id],
-        facts.warrants.get(visit.person_id, ()),
-        facts.findings.get(visit.pk, ()),
+    # Only the code and the basis are needed: no reasons are written.
+    decision = compliance.decide(
+        facts_visit, facts.states[visit.host_id], facts.warrants.get(visit.person_id, ())
     )
-    return verdict.code == compliance.NON_COMPLIANCE, verdict.basis
+    return decision.code == compliance.NON_COMPLIANCE, decision.basis
 
 
 def urgency(visit: Visit, today: datetime.date | None = None) -> str | None:

@@ -368,3 +368,38 @@ class Reading:
     host_bound: bool = False
     # The declaration (DeclarationFacts) or resolution (ReferralFacts) cited for the basis.
     grounds: object = None
+
+
+# How a Decision is told (compliance.explain): which of compliance.explanation.Reasons'
+# builders makes its reasons.
+TOLD_WITHDRAWN = "withdrawn"  # Reasons.withdrawn()
+TOLD_PENDING = "pending"  # Reasons.pending(pending_why, changed_on)
+TOLD_UNDATED = "undated"  # Reasons.undated(): a trip that did not happen, with no date
+TOLD_READING = "reading"  # Reasons.explain(reading, uniform, several_readings)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the rule decides about one visit, before any reason is written.
+
+    The fields a Verdict stores (`code`, `basis`, `warrant_ids`, `would_have_been_bound`,
+    `decisive_day`, `reason`: see Verdict), and what its reasons are built from:
+    `told` (one of the TOLD_* names above), the pending kind (`pending_why`, with
+    `changed_on` for an imprecise date), or the `reading` explained with its `uniform`
+    and `several_readings` flags. compliance.decide builds it from the facts the verdict
+    depends on; compliance.explain turns it into the reasons with the facts that only
+    explain (findings, sources), so that the decision costs nothing it does not need.
+    """
+
+    code: str
+    basis: str = ""
+    warrant_ids: tuple = ()
+    would_have_been_bound: bool | None = None
+    decisive_day: datetime.date | None = None
+    reason: str = field(default="", compare=False)
+    told: str = TOLD_READING
+    pending_why: str = ""
+    changed_on: datetime.date | None = None
+    reading: Reading | None = field(default=None, compare=False)
+    uniform: bool = True
+    several_readings: bool = True

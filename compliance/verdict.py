@@ -35,12 +35,16 @@ from compliance.facts import (
     PRESENT_STATUSES,
     REJECTED,
     STATE_PARTY,
+    TOLD_PENDING,
+    TOLD_UNDATED,
+    TOLD_WITHDRAWN,
     UNSC_REFERRAL,
     UPCOMING,
     WARRANT_NOT_PUBLIC,
     WITHDRAWN,
     WITHDRAWN_REVIEW,
     WOULD_HAVE_BEEN_CODES,
+    Decision,
     DeclarationFacts,
     FindingFacts,
     Reading,
@@ -248,22 +252,14 @@ def _change_points(
     return sorted(points)
 
 
-def evaluate(
-    visit: VisitFacts,
-    host: StateFacts,
-    warrants: Sequence[WarrantFacts],
-    findings: Sequence[FindingFacts] = (),
-    sources: Sequence[SourceFacts] = (),
-) -> Verdict:
-    """The verdict on one visit (docs/DOMAIN.md, "The verdict for one visit"), with its reasons.
+def decide(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]) -> Decision:
+    """The decision on one visit (docs/DOMAIN.md, "The verdict for one visit"), without reasons.
 
-    `warrants` are the person's warrants (all of them: the rule picks those in force);
-    `findings` the ICC findings about this visit; `sources` the visit's sources. Never
-    raises for well-formed facts; a visit without a date is `pending` (or `deterred` /
-    `upcoming` for a trip that did not happen).
+    `warrants` are the person's warrants (all of them: the rule picks those in force).
+    Never raises for well-formed facts; a visit without a date is `pending` (or
+    `deterred` / `upcoming` for a trip that did not happen). The verdict's reasons are
+    `explain(decision, ...)`; `evaluate` gives both.
     """
-    why = Reasons(visit, host, warrants, findings, sources)
-
     # Outside the table: a visit that left the record.
     if visit.review_state in (REJECTED, WITHDRAWN_REVIEW):
         reason = (
@@ -271,22 +267,24 @@ def evaluate(
             if visit.review_state == REJECTED
             else visit.withdrawal_note or "the visit was removed from the dataset"
         )
-        return Verdict(code=WITHDRAWN, reasons=why.withdrawn(), reason=reason)
+        return Decision(code=WITHDRAWN, told=TOLD_WITHDRAWN, reason=reason)
 
     # pending: review state not verified, outcome unknown (or no date to read).
     if visit.review_state != "verified":
         reason = "the report has not yet been verified by a reviewer"
-        return Verdict(code=PENDING, reasons=why.pending("not_verified"), reason=reason)
+        return Decision(code=PENDING, told=TOLD_PENDING, pending_why="not_verified", reason=reason)
     if visit.outcome == "unknown":
         reason = "the outcome of the visit is not known"
-        return Verdict(code=PENDING, reasons=why.pending("outcome_unknown"), reason=reason)
+        return Decision(
+            code=PENDING, told=TOLD_PENDING, pending_why="outcome_unknown", reason=reason
+        )
     if visit.start is None:
         if visit.status == ANNOUNCED:
-            return Verdict(code=UPCOMING, reasons=why.undated())
+            return Decision(code=UPCOMING, told=TOLD_UNDATED)
         if visit.status in DETERRED_STATUSES:
-            return Verdict(code=DETERRED, reasons=why.undated())
+            return Decision(code=DETERRED, told=TOLD_UNDATED)
         reason = "the visit has no date"
-        return Verdict(code=PENDING, reasons=why.pending("no_date"), reason=reason)
+        return Decision(code=PENDING, told=TOLD_PENDING, pending_why="no_date", reason=reason)
 
     end = visit.end or visit.start
     exact = visit.start.exact and end.exact
@@ -315,9 +313,11 @@ def evaluate(
             # pending: the date is too imprecise to decide (a state joined in the middle
             # of the year the visit is dated to).
             changed_on = None if exact else next(d for d, s in readings if s.code != chosen.code)
-            return Verdict(
+            return Decision(
                 code=PENDING,
-                reasons=why.pending("imprecise", changed_on=changed_on),
+                told=TOLD_PENDING,
+                pending_why="imprecise",
+                changed_on=changed_on,
                 reason=IMPRECISE_REASON,
             )
         # The readings disagree (no warrant yet on some days, say), but on none of them was
@@ -326,11 +326,12 @@ def evaluate(
             (s for s in scenarios if s.code == NO_OBLIGATION),
             Reading(code=NO_OBLIGATION, day=visit.start.first),
         )
-        return Verdict(
+        return Decision(
             code=NO_OBLIGATION,
-            reasons=why.explain(chosen, uniform=False),
             warrant_ids=chosen.warrants,
             decisive_day=chosen.day,
+            reading=chosen,
+            uniform=False,
         )
 
     if chosen.code in WOULD_HAVE_BEEN_CODES and len({s.bound for s in scenarios}) > 1:
@@ -338,29 +339,77 @@ def evaluate(
         # only some of the possible days: whether the host would have been bound depends
         # on a date nobody knows.
         example = next(s for s in scenarios if s.bound)
-        return Verdict(
-            code=chosen.code,
-            reasons=why.explain(example, uniform=False),
-            warrant_ids=example.warrants,
+        return Decision(
+            code=chosen.code, warrant_ids=example.warrants, reading=example, uniform=False
         )
     would = chosen.bound if chosen.code in WOULD_HAVE_BEEN_CODES else None
     has_basis = chosen.code in (*WOULD_HAVE_BEEN_CODES, COMPLIED, NON_COMPLIANCE)
-    return Verdict(
+    return Decision(
         code=chosen.code,
         basis=chosen.basis if has_basis else "",
-        reasons=why.explain(chosen, several_readings=len(scenarios) > 1),
         warrant_ids=chosen.warrants,
         would_have_been_bound=would,
         decisive_day=chosen.day,
         reason=PENDING_OUTCOME_REASON if chosen.code == PENDING else "",
+        reading=chosen,
+        several_readings=len(scenarios) > 1,
+    )
+
+
+def explain(
+    decision: Decision,
+    visit: VisitFacts,
+    host: StateFacts,
+    warrants: Sequence[WarrantFacts],
+    findings: Sequence[FindingFacts] = (),
+    sources: Sequence[SourceFacts] = (),
+) -> tuple[dict, ...]:
+    """The reasons of `decision` (a tuple of dicts, see compliance.explanation), from the
+    facts it was decided on plus the visit's ICC `findings` and its `sources`."""
+    why = Reasons(visit, host, warrants, findings, sources)
+    if decision.told == TOLD_WITHDRAWN:
+        return why.withdrawn()
+    if decision.told == TOLD_PENDING:
+        return why.pending(decision.pending_why, changed_on=decision.changed_on)
+    if decision.told == TOLD_UNDATED:
+        return why.undated()
+    return why.explain(
+        decision.reading, uniform=decision.uniform, several_readings=decision.several_readings
+    )
+
+
+def evaluate(
+    visit: VisitFacts,
+    host: StateFacts,
+    warrants: Sequence[WarrantFacts],
+    findings: Sequence[FindingFacts] = (),
+    sources: Sequence[SourceFacts] = (),
+) -> Verdict:
+    """The verdict on one visit (docs/DOMAIN.md, "The verdict for one visit"), with its reasons.
+
+    `warrants` are the person's warrants (all of them: the rule picks those in force);
+    `findings` the ICC findings about this visit; `sources` the visit's sources. Never
+    raises for well-formed facts. `decide` followed by `explain`.
+    """
+    decision = decide(visit, host, warrants)
+    return Verdict(
+        code=decision.code,
+        basis=decision.basis,
+        reasons=explain(decision, visit, host, warrants, findings, sources),
+        warrant_ids=decision.warrant_ids,
+        would_have_been_bound=decision.would_have_been_bound,
+        decisive_day=decision.decisive_day,
+        reason=decision.reason,
     )
 
 
 # --- Self-check -------------------------------------------------------------------
 
 
-def self_check(verdict: Verdict, has_art_87_7_finding: bool, expected_verdict: str = "") -> str:
-    """A warning (English, for staff) when the verdict disagrees with the data, else ''.
+def self_check(
+    verdict: Verdict | Decision, has_art_87_7_finding: bool, expected_verdict: str = ""
+) -> str:
+    """A warning (English, for staff) when the verdict (or decision) disagrees with the data, else ''.
 
     `has_art_87_7_finding`: the data records an ICC Art. 87(7) non-compliance finding
     for this visit; `expected_verdict`: the verdict code a researcher expects (the

@@ -128,3 +128,35 @@ def test_the_charts_benchmark_times_each_charts_count(synthetic_data):
     assert timed["counted"] == Visit.objects.published().flagged().count() > 0
     state = charts_bench.timed(lambda: charts.record_counts(host), runs=1)
     assert state["counted"] == Visit.objects.published().filter(host=host).count() > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_lean_pass_stores_the_rules_decisions_and_leaves_nothing_behind():
+    # A second connection streams the visits, so they must be committed: a transactional test.
+    from django.db import connection
+
+    from bench import leanpass
+    from visits import flagging
+
+    synthetic.generate(visits=VISITS, persons=100, states=60, seed=7)
+    reevaluate.run_evaluation("first run", VISITS, profile=False)
+    facts = flagging.load_facts()
+    leanpass.prepare()
+    try:
+        assert leanpass.lean_pass(facts) == VISITS
+        result = leanpass.check(facts)
+        assert leanpass.decide_only(facts) == VISITS
+    finally:
+        leanpass.drop()
+
+    # compliance.decide without reasons gives every stored verdict's code, basis, warrants,
+    # would-have-been-bound and self-check; one link per warrant, one history row per visit.
+    assert result == {
+        "compared": VISITS,
+        "same": VISITS,
+        "links": Verdict.warrants.through.objects.count(),
+        "history_rows": VISITS,
+    }
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM pg_class WHERE relname LIKE 'bench\\_%%'")
+        assert cur.fetchone()[0] == 0

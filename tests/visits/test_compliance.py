@@ -327,6 +327,31 @@ def test_each_row_of_the_verdict_table(facts, host, warrants, code, basis):
     assert english(verdict)
 
 
+@pytest.mark.parametrize(("facts", "host", "warrants", "code", "basis"), VERDICT_ROWS)
+def test_the_decision_is_the_verdict_without_its_reasons_and_builds_none(
+    facts, host, warrants, code, basis, monkeypatch
+):
+    """compliance.decide gives what evaluate stores, without building a reason: a pass that
+    renders reasons when they are read decides every visit at a third of evaluate's cost."""
+    verdict = evaluate(facts, host, warrants)
+
+    def no_reasons(*args, **kwargs):
+        raise AssertionError("decide built the reasons")
+
+    monkeypatch.setattr(compliance.verdict, "Reasons", no_reasons)
+    decision = compliance.decide(facts, host, warrants)
+    assert (decision.code, decision.basis) == (code, basis)
+    assert (
+        decision.warrant_ids,
+        decision.would_have_been_bound,
+        decision.decisive_day,
+        decision.reason,
+    ) == (verdict.warrant_ids, verdict.would_have_been_bound, verdict.decisive_day, verdict.reason)
+    assert self_check(decision, False, code) == ""
+    monkeypatch.undo()
+    assert compliance.explain(decision, facts, host, warrants) == verdict.reasons
+
+
 # fmt: off
 @pytest.mark.parametrize(
     ("facts", "reason"),
