@@ -9,7 +9,8 @@ A measurement for the design of the first pass, not the pass the site runs. The 
 first pass (visits.flagging) stores each verdict's reasons (a snapshot of the facts that
 decided it, some 750 bytes a visit, sources included) in the verdict and again in its
 history row, and builds them in the loop: 33-44× the floor at 1M visits (bench/RESULTS.md).
-This script times the same pass as it would be if the reasons were rendered when read:
+This script times a pass of that design, with the same rule and the same tables, stripped of
+the reasons and of everything a lean first pass could do without, so a lower bound for it:
 
 1. one server-side cursor, on a second connection, streams every visit's columns that
    decide its verdict, with the digest of its inputs (flagging._FINGERPRINT);
@@ -20,12 +21,21 @@ This script times the same pass as it would be if the reasons were rendered when
    deferred foreign keys), with `reasons` empty and two more columns (the warrant ids,
    the decisive day); for each range of 100,000 visits the warrant links and one history
    row per verdict (no reasons) are then written set-based from those rows, and the
-   range commits, as a pass commits by ranges.
+   range commits.
 
-Each round times the floor (bench/floor.py), then this pass, then steps 1-2 alone (the
-Python side: reading and deciding, no writes), interleaved. The scratch tables are
-dropped at the end. Prints one JSON line: `lean_ratio` (the pass over the floor) and
-`decide_ratio` (steps 1-2 over the floor).
+Besides the reasons (and the sources they cite), it leaves out what the site's pass does
+to be safe beside other writers and to skip unchanged visits: the range scan comparing
+digests, the lock on each visit row (FOR NO KEY UPDATE), the join to the old verdicts and
+the outstanding requests, and the comparison with the old verdict; it commits every
+100,000 visits, not every 2,000. Rendering reasons when read would also need more stored
+than this table keeps (the reading `compliance.explain` tells: its kind, day, warrant and
+grounds) or the rule run again on read, for every row an API page or an export shows.
+
+Each round times the floor (bench/floor.py), then this pass, then steps 1-2 alone (reading
+and deciding, no writes), then step 1 alone (reading), interleaved. The decisions of the
+first round are compared with the stored verdicts (check). The scratch tables are dropped
+at the end. Prints one JSON line: `lean_ratio` (the pass over the floor), `decide_ratio`
+(steps 1-2), `read_ratio` (step 1), medians of the rounds, and the comparison.
 """
 
 from __future__ import annotations
@@ -60,8 +70,8 @@ def _read_sql() -> str:
 
 
 def prepare() -> None:
-    """(Re)create the scratch tables: LIKE the verdict tables INCLUDING ALL, with the
-    verdict's copy trigger and deferred foreign keys, as bench/floor.prepare_writes does."""
+    """(Re)create the scratch tables: LIKE the verdict tables INCLUDING ALL (their own
+    identities), with the verdict's BEFORE INSERT trigger and deferred foreign keys."""
     from django.db import connection
 
     drop()
@@ -101,32 +111,49 @@ def drop() -> None:
         cur.execute(f"DROP TABLE IF EXISTS {', '.join(TABLES)} CASCADE")
 
 
-def _decisions(facts, write):
-    """Stream every visit, decide it, and call write(row) with its lean verdict row, or
-    write(None) at the end of each RANGE of visits; returns the number of visits."""
+@contextlib.contextmanager
+def _visits(facts):
+    """A server-side cursor (binary, 10,000 rows a fetch) over every visit's deciding columns
+    and inputs digest, on a second connection made as Django's is (password and OPTIONS
+    included) to the same database."""
     import psycopg
     from django.db import connection
 
+    # get_connection_params also holds psycopg's own options: keep libpq's keywords.
+    params = connection.get_connection_params()
+    keywords = {option.keyword.decode() for option in psycopg.pq.Conninfo.get_defaults()}
+    conninfo = psycopg.conninfo.make_conninfo(
+        **{key: value for key, value in params.items() if key in keywords}
+    )
+    with psycopg.connect(conninfo) as reader, reader.cursor(name="lean", binary=True) as cur:
+        cur.itersize = 10_000
+        reader.execute("SET jit = off")
+        cur.execute(_read_sql(), facts.digests)
+        yield cur
+
+
+def read_only(facts) -> int:
+    """Step 1 alone: stream every visit's row, decide nothing, write nothing."""
+    count = 0
+    with _visits(facts) as cur:
+        for _row in cur:
+            count += 1
+    return count
+
+
+def _decisions(facts, write):
+    """Stream every visit, decide it, and call write(row) with its lean verdict row, or
+    write(None) at the end of each RANGE of visits; returns the number of visits."""
     import compliance
     from compliance import VisitFacts
     from visits.flagging import _period
 
-    settings = connection.settings_dict
-    conninfo = psycopg.conninfo.make_conninfo(
-        dbname=settings["NAME"],
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-        user=settings["USER"] or None,
-    )
     persons, states, warrants = facts.persons, facts.states, facts.warrants
     flagged = {v for v, found in facts.findings.items() if any(f.kind == "art_87_7" for f in found)}
     decide, check, rule = compliance.decide, compliance.self_check, compliance.RULE_VERSION
     now = datetime.datetime.now(datetime.UTC)
     count = 0
-    with psycopg.connect(conninfo) as reader, reader.cursor(name="lean", binary=True) as cur:
-        cur.itersize = 10_000
-        reader.execute("SET jit = off")
-        cur.execute(_read_sql(), facts.digests)
+    with _visits(facts) as cur:
         for (
             visit_id,
             person_id,
@@ -243,13 +270,16 @@ def lean_pass(facts) -> int:
     try:
         count = _decisions(facts, write)
     except BaseException as error:
-        # Roll the open range back: leave the COPY and the transaction with the error.
+        # Roll the open range back (committed ranges stay): leave its COPY and its
+        # transaction with the error.
         with contextlib.suppress(psycopg.Error):
             state["copy"].__exit__(type(error), error, error.__traceback__)
+        state["cursor"].close()
         state["atomic"].__exit__(type(error), error, error.__traceback__)
         raise
     # The range begun after the last one holds nothing: close its COPY and commit.
     state["copy"].__exit__(None, None, None)
+    state["cursor"].close()
     state["atomic"].__exit__(None, None, None)
     return count
 
@@ -259,17 +289,22 @@ def decide_only(facts) -> int:
     return _decisions(facts, lambda row: None)
 
 
-def check(facts) -> dict:
-    """Whether the lean pass's codes, bases and warrants are the stored verdicts' (after a
-    first pass of visits.flagging): both come from the same rule, so they must be."""
+def check() -> dict:
+    """How the lean pass's rows compare with the stored verdicts (after a first pass of
+    visits.flagging): both come from the same rule on the same facts, so every code, basis,
+    warrant list, would-have-been-bound, self-check and inputs fingerprint must be equal.
+    Returns the lean rows, those compared, those equal, and the links and history rows."""
     from django.db import connection
 
     with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM bench_lean_verdict")
+        rows = cur.fetchone()[0]
         cur.execute(
             """
             SELECT count(*), count(*) FILTER (WHERE l.code = v.code AND l.basis = v.basis
                 AND l.would_have_been_bound IS NOT DISTINCT FROM v.would_have_been_bound
                 AND l.self_check = v.self_check
+                AND l.inputs_fingerprint IS NOT DISTINCT FROM v.inputs_fingerprint
                 AND l.warrant_ids = ARRAY(SELECT w.warrant_id FROM visits_verdict_warrants w
                                           WHERE w.verdict_id = v.visit_id ORDER BY 1))
             FROM bench_lean_verdict l JOIN visits_verdict v ON v.visit_id = l.visit_id
@@ -280,7 +315,13 @@ def check(facts) -> dict:
         links = cur.fetchone()[0]
         cur.execute("SELECT count(*) FROM bench_lean_change")
         changes = cur.fetchone()[0]
-    return {"compared": compared, "same": same, "links": links, "history_rows": changes}
+    return {
+        "rows": rows,
+        "compared": compared,
+        "same": same,
+        "links": links,
+        "history_rows": changes,
+    }
 
 
 def main() -> None:
@@ -288,6 +329,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--json", help="append the results as one JSON line to this file")
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     setup_django()
     from bench import floor
     from visits import flagging
@@ -296,32 +339,37 @@ def main() -> None:
     print(json.dumps(info), flush=True)
     facts = flagging.load_facts()
     facts.digests  # noqa: B018 - computed once, cached on the FactBook
-    floor.prepare()
-    prepare()
     runs, agreement = [], None
     try:
+        floor.prepare()
+        prepare()
         for number in range(1, args.rounds + 1):
             _, floor_seconds = timed(floor.classify_into_table)
             visits, lean_seconds = timed(lean_pass, facts)
             if agreement is None:
-                agreement = check(facts)
+                agreement = check()
             _, decide_seconds = timed(decide_only, facts)
+            _, read_seconds = timed(read_only, facts)
             runs.append(
                 {
                     "floor_seconds": round(floor_seconds, 3),
                     "lean_seconds": round(lean_seconds, 3),
                     "decide_seconds": round(decide_seconds, 3),
+                    "read_seconds": round(read_seconds, 3),
                 }
             )
             print(
                 f"round {number}: floor {floor_seconds:.2f} s; lean pass over {visits:,} visits "
                 f"{lean_seconds:.2f} s ({lean_seconds / floor_seconds:.2f}×); reading and "
-                f"deciding alone {decide_seconds:.2f} s ({decide_seconds / floor_seconds:.2f}×)",
+                f"deciding alone {decide_seconds:.2f} s ({decide_seconds / floor_seconds:.2f}×); "
+                f"reading alone {read_seconds:.2f} s ({read_seconds / floor_seconds:.2f}×)",
                 flush=True,
             )
     finally:
         drop()
         floor.drop()
+    if not agreement["rows"] == agreement["compared"] == agreement["same"] == visits:
+        print(f"WARNING: the lean rows are not the stored verdicts: {agreement}", flush=True)
     summary = {
         "visits": visits,
         "lean_ratio": round(
@@ -329,6 +377,9 @@ def main() -> None:
         ),
         "decide_ratio": round(
             statistics.median(r["decide_seconds"] / r["floor_seconds"] for r in runs), 2
+        ),
+        "read_ratio": round(
+            statistics.median(r["read_seconds"] / r["floor_seconds"] for r in runs), 2
         ),
         "agreement": agreement,
     }

@@ -130,28 +130,37 @@ def test_the_charts_benchmark_times_each_charts_count(synthetic_data):
     assert state["counted"] == Visit.objects.published().filter(host=host).count() > 0
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_lean_pass_stores_the_rules_decisions_and_leaves_nothing_behind():
-    # A second connection streams the visits, so they must be committed: a transactional test.
+@pytest.fixture
+def committed_synthetic_data(transactional_db):
+    # The lean pass streams the visits on a second connection: they must be committed.
+    synthetic.generate(visits=VISITS, persons=100, states=60, seed=7)
+    reevaluate.run_evaluation("first run", VISITS, profile=False)
+
+
+def test_the_lean_pass_stores_the_rules_decisions_and_leaves_nothing_behind(
+    committed_synthetic_data, monkeypatch
+):
     from django.db import connection
 
     from bench import leanpass
     from visits import flagging
 
-    synthetic.generate(visits=VISITS, persons=100, states=60, seed=7)
-    reevaluate.run_evaluation("first run", VISITS, profile=False)
+    # Ranges of 700 visits: two commits mid-stream and a last, shorter range.
+    monkeypatch.setattr(leanpass, "RANGE", 700)
     facts = flagging.load_facts()
     leanpass.prepare()
     try:
         assert leanpass.lean_pass(facts) == VISITS
-        result = leanpass.check(facts)
-        assert leanpass.decide_only(facts) == VISITS
+        result = leanpass.check()
+        assert leanpass.decide_only(facts) == leanpass.read_only(facts) == VISITS
     finally:
         leanpass.drop()
 
     # compliance.decide without reasons gives every stored verdict's code, basis, warrants,
-    # would-have-been-bound and self-check; one link per warrant, one history row per visit.
+    # would-have-been-bound, self-check and fingerprint; one link per warrant, one history
+    # row per visit.
     assert result == {
+        "rows": VISITS,
         "compared": VISITS,
         "same": VISITS,
         "links": Verdict.warrants.through.objects.count(),
@@ -160,3 +169,33 @@ def test_the_lean_pass_stores_the_rules_decisions_and_leaves_nothing_behind():
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM pg_class WHERE relname LIKE 'bench\\_%%'")
         assert cur.fetchone()[0] == 0
+
+
+def test_a_lean_pass_that_fails_keeps_its_committed_ranges_and_rolls_back_the_open_one(
+    committed_synthetic_data, monkeypatch
+):
+    import compliance
+    from bench import leanpass
+    from visits import flagging
+
+    monkeypatch.setattr(leanpass, "RANGE", 700)
+    decide, calls = compliance.decide, []
+
+    def failing(*args):
+        calls.append(1)
+        if len(calls) > 1500:
+            raise RuntimeError("the rule failed")
+        return decide(*args)
+
+    monkeypatch.setattr(compliance, "decide", failing)
+    facts = flagging.load_facts()
+    leanpass.prepare()
+    try:
+        with pytest.raises(RuntimeError, match="the rule failed"):
+            leanpass.lean_pass(facts)
+        result = leanpass.check()
+    finally:
+        leanpass.drop()
+
+    # Two ranges of 700 committed, with their links and history; the third rolled back.
+    assert (result["rows"], result["same"], result["history_rows"]) == (1400, 1400, 1400)
