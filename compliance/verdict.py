@@ -365,7 +365,14 @@ def explain(
     sources: Sequence[SourceFacts] = (),
 ) -> tuple[dict, ...]:
     """The reasons of `decision` (a tuple of dicts, see compliance.explanation), from the
-    facts it was decided on plus the visit's ICC `findings` and its `sources`."""
+    facts it was decided on plus the visit's ICC `findings` and its `sources`.
+
+    Raises ValueError for a decision told by its reading that carries none (one built by
+    hand rather than by `decide`)."""
+    if decision.told not in (TOLD_WITHDRAWN, TOLD_PENDING, TOLD_UNDATED) and (
+        decision.reading is None
+    ):
+        raise ValueError(f"a {decision.code} decision told by its reading carries no reading")
     why = Reasons(visit, host, warrants, findings, sources)
     if decision.told == TOLD_WITHDRAWN:
         return why.withdrawn()

@@ -681,6 +681,12 @@ def test_the_decision_is_the_verdict_without_its_reasons_and_builds_none(
     assert verdict.reasons
 
 
+def test_a_decision_without_its_reading_cannot_be_explained():
+    decision = compliance.Decision(code=NON_COMPLIANCE, basis=STATE_PARTY)
+    with pytest.raises(ValueError, match="carries no reading"):
+        compliance.explain(decision, visit("2024-09-02"), MONGOLIA, [PUTIN])
+
+
 def test_a_date_too_imprecise_to_decide_says_where_the_verdict_changes():
     verdict = evaluate(visit("2024", place="Yerevan"), ARMENIA, [PUTIN])
     assert verdict.code == PENDING
