@@ -191,6 +191,21 @@ WRITE_TABLES = {
 }
 
 
+def add_verdict_keys(cur, prefix: str) -> None:
+    """Give scratch tables named `{prefix}_verdict`, `{prefix}_change` and `{prefix}_warrants`
+    the verdict tables' foreign keys, deferred as theirs are (checked at commit)."""
+    for table, column, target in (
+        (f"{prefix}_verdict", "visit_id", "visits_visit(id)"),
+        (f"{prefix}_change", "visit_id", "visits_visit(id)"),
+        (f"{prefix}_warrants", "verdict_id", f"{prefix}_verdict(visit_id)"),
+        (f"{prefix}_warrants", "warrant_id", "warrants_warrant(id)"),
+    ):
+        cur.execute(
+            f"ALTER TABLE {table} ADD FOREIGN KEY ({column}) REFERENCES {target} "
+            "DEFERRABLE INITIALLY DEFERRED"
+        )
+
+
 def prepare_writes() -> None:
     """(Re)create the write floor's scratch tables: LIKE the verdict tables INCLUDING ALL
     (their own identity, so the real sequences do not move), with the same foreign keys."""
@@ -203,16 +218,7 @@ def prepare_writes() -> None:
         cur.execute(
             "CREATE TABLE bench_write_warrants (LIKE visits_verdict_warrants INCLUDING ALL EXCLUDING IDENTITY)"
         )
-        for table, column, target in (
-            ("bench_write_verdict", "visit_id", "visits_visit(id)"),
-            ("bench_write_change", "visit_id", "visits_visit(id)"),
-            ("bench_write_warrants", "verdict_id", "bench_write_verdict(visit_id)"),
-            ("bench_write_warrants", "warrant_id", "warrants_warrant(id)"),
-        ):
-            cur.execute(
-                f"ALTER TABLE {table} ADD FOREIGN KEY ({column}) REFERENCES {target} "
-                "DEFERRABLE INITIALLY DEFERRED"
-            )
+        add_verdict_keys(cur, "bench_write")
 
 
 def write_stored_rows(*, verdicts_only: bool = False) -> int:

@@ -152,6 +152,8 @@ def test_the_lean_pass_stores_the_rules_decisions_and_leaves_nothing_behind(
     try:
         assert leanpass.lean_pass(facts) == VISITS
         result = leanpass.check()
+        assert leanpass.lean_pass(facts, links_and_history=False) == VISITS
+        verdicts_only = leanpass.check()
         assert leanpass.decide_only(facts) == leanpass.read_only(facts) == VISITS
     finally:
         leanpass.drop()
@@ -166,6 +168,8 @@ def test_the_lean_pass_stores_the_rules_decisions_and_leaves_nothing_behind(
         "links": Verdict.warrants.through.objects.count(),
         "history_rows": VISITS,
     }
+    # Written again without links and history: the same verdicts, alone.
+    assert verdicts_only == {**result, "links": 0, "history_rows": 0}
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM pg_class WHERE relname LIKE 'bench\\_%%'")
         assert cur.fetchone()[0] == 0
