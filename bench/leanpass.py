@@ -20,7 +20,8 @@ the reasons and of everything a lean first pass could do without, so a lower bou
    visits_verdict INCLUDING ALL (same indexes, checks, the same BEFORE INSERT trigger,
    deferred foreign keys), with `reasons` empty and two more columns (the warrant ids,
    the decisive day); for each range of 100,000 visits the warrant links and one history
-   row per verdict (no reasons) are then written set-based from those rows, and the
+   row per verdict (no reasons; the cause of a first evaluation, without the note a
+   withdrawn visit's cause quotes) are then written set-based from those rows, and the
    range commits.
 
 Besides the reasons (and the sources they cite), it leaves out what the site's pass does
@@ -209,7 +210,17 @@ _COPY = (
     "self_check, rule_version, computed_at, reasons, inputs_fingerprint, warrant_ids, "
     "decisive_day) FROM STDIN"
 )
-_CAUSE = {"first": True, "causes": [{"key": "words", "text": "full re-evaluation"}]}
+
+
+def _first_evaluation_cause() -> tuple[str, str]:
+    """The history's cause columns (English text, structured facts as JSON) for a first
+    evaluation by a full re-evaluation, as visits.flagging writes them."""
+    from core import causes
+    from visits import flagging
+
+    return flagging._cause_columns(
+        {"first": True, "causes": causes.as_causes(flagging.FULL_REEVALUATION)}
+    )
 
 
 def _links_and_history(cur, after: int, last: int) -> None:
@@ -225,7 +236,7 @@ def _links_and_history(cur, after: int, last: int) -> None:
         "new_basis, explanation, cause, reasons, cause_facts, rule_version) "
         "SELECT visit_id, computed_at, '', code, '', basis, '', %b, '[]', %b::jsonb, rule_version "
         "FROM bench_lean_verdict WHERE visit_id > %b AND visit_id <= %b",
-        ["first evaluation (a full re-evaluation)", json.dumps(_CAUSE), after, last],
+        [*_first_evaluation_cause(), after, last],
     )
 
 

@@ -152,6 +152,14 @@ def test_the_lean_pass_stores_the_rules_decisions_and_leaves_nothing_behind(
     try:
         assert leanpass.lean_pass(facts) == VISITS
         result = leanpass.check()
+        with connection.cursor() as cur:
+            cur.execute("SELECT DISTINCT cause, cause_facts::text FROM bench_lean_change")
+            lean_causes = cur.fetchall()
+            cur.execute(
+                "SELECT DISTINCT cause, cause_facts::text FROM visits_verdictchange "
+                "WHERE new_code <> 'withdrawn'"
+            )
+            stored_causes = cur.fetchall()
         assert leanpass.lean_pass(facts, links_and_history=False) == VISITS
         verdicts_only = leanpass.check()
         assert leanpass.decide_only(facts) == leanpass.read_only(facts) == VISITS
@@ -168,6 +176,9 @@ def test_the_lean_pass_stores_the_rules_decisions_and_leaves_nothing_behind(
         "links": Verdict.warrants.through.objects.count(),
         "history_rows": VISITS,
     }
+    # Its history rows give the cause a first pass of visits.flagging gives (but for a
+    # withdrawn visit, whose cause there also quotes its withdrawal note).
+    assert lean_causes == stored_causes and len(lean_causes) == 1
     # Written again without links and history: the same verdicts, alone.
     assert verdicts_only == {**result, "links": 0, "history_rows": 0}
     with connection.cursor() as cur:
