@@ -45,7 +45,10 @@ def days_of(visit: Visit) -> tuple[datetime.date, datetime.date] | None:
 
 def _bound_if_not_arrested(visit: Visit) -> tuple[bool, str]:
     """The rule's verdict on this visit were the person not arrested: (bound, basis)."""
-    facts = flagging.load_facts(state_ids=[visit.host_id], person_ids=[visit.person_id])
+    # No findings: they explain a verdict, and only its code and basis are needed here.
+    facts = flagging.load_facts(
+        state_ids=[visit.host_id], person_ids=[visit.person_id], visit_ids=()
+    )
     name, situation = facts.persons[visit.person_id]
     start = Period.from_stored(visit.start, visit.start_precision)
     end = Period.from_stored(visit.end, visit.end_precision) if visit.end else None
@@ -64,7 +67,6 @@ def _bound_if_not_arrested(visit: Visit) -> tuple[bool, str]:
         host_control=visit.host_control,
         controlled_by=visit.controlled_by.iso3 if visit.controlled_by_id else "",
     )
-    # Only the code and the basis are needed: no reasons are written.
     decision = compliance.decide(
         facts_visit, facts.states[visit.host_id], facts.warrants.get(visit.person_id, ())
     )

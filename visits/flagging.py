@@ -95,9 +95,13 @@ def _in_clause(column: str, ids: Iterable[int] | None) -> tuple[str, list]:
 
 
 def load_facts(
-    *, state_ids: Iterable[int] | None = None, person_ids: Iterable[int] | None = None
+    *,
+    state_ids: Iterable[int] | None = None,
+    person_ids: Iterable[int] | None = None,
+    visit_ids: Iterable[int] | None = None,
 ) -> FactBook:
-    """Load the facts for the given states and persons (all of them when None), in six queries."""
+    """Load the facts for the given states and persons, and the findings of the given visits
+    (all of them when None), in six queries."""
     with connection.cursor() as cur:
         where, params = _in_clause("s.id", state_ids)
         cur.execute(f"SELECT s.id, s.iso3, s.name FROM states_state s{where}", params)
@@ -160,10 +164,13 @@ def load_facts(
                     case=case,
                 )
             )
+        # (visit_id = ANY(...) leaves out the findings without a visit, as IS NOT NULL does.)
+        where, params = _in_clause("visit_id", visit_ids)
         cur.execute(
             "SELECT visit_id, decided, decided_precision, referred_to_asp, referred_to_unsc, kind, "
-            "chamber, decision_reference FROM visits_finding "
-            "WHERE visit_id IS NOT NULL ORDER BY decided, id"
+            "chamber, decision_reference FROM visits_finding"
+            f"{where or ' WHERE visit_id IS NOT NULL'} ORDER BY decided, id",
+            params,
         )
         findings: dict[int, list[FindingFacts]] = defaultdict(list)
         for visit_id, decided, precision, asp, unsc, kind, chamber, reference in cur.fetchall():
@@ -578,7 +585,9 @@ def evaluate_visits(
                 "SELECT DISTINCT person_id, host_id FROM visits_visit WHERE id = ANY(%s)", [ids]
             )
             pairs = cur.fetchall()
-        facts = load_facts(state_ids={p[1] for p in pairs}, person_ids={p[0] for p in pairs})
+        facts = load_facts(
+            state_ids={p[1] for p in pairs}, person_ids={p[0] for p in pairs}, visit_ids=ids
+        )
     return _evaluate_ids(ids, facts, cause, chunk_size, progress, stats)
 
 

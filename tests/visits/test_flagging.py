@@ -298,3 +298,22 @@ def test_a_first_pass_writes_what_the_upsert_writes(seeded):
     assert snapshot() == copied
     assert len(first_changes) == Visit.objects.count()
     assert all(cause.startswith("first evaluation") for _v, _c, cause in first_changes)
+
+
+def test_evaluating_some_visits_reads_only_their_findings_and_stores_the_same_fingerprints(
+    seeded,
+):
+    from visits.models import Finding
+
+    flagged = sorted(set(Finding.objects.exclude(visit=None).values_list("visit_id", flat=True)))
+    assert len(flagged) >= 2
+    one = flagged[0]
+    assert set(flagging.load_facts(visit_ids=[one]).findings) == {one}
+    assert set(flagging.load_facts().findings) == set(flagged)
+
+    # Evaluated alone (its own findings read), the visit's verdict gets the fingerprint a
+    # full pass computes: the full pass then finds nothing to do.
+    flagging.evaluate_visits()
+    Verdict.objects.filter(visit_id=one).update(inputs_fingerprint=0)
+    flagging.evaluate_visits([one])
+    assert flagging.evaluate_visits().computed == 0
