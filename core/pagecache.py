@@ -173,26 +173,38 @@ def _committed(alias: str) -> None:
     bump_data_version()
 
 
+def wrote(connection) -> None:
+    """Record that `connection` (a Django database wrapper) has just written data that
+    pages show: the data version moves now (once per transaction and per savepoint) and
+    again after the commit; at once when not in a transaction.
+
+    Django's cursor calls this for every write it runs (`_bump_after_commit`). Code that
+    writes through a psycopg cursor of its own on Django's connection, which no execute
+    wrapper sees (the evaluation's COPY and bulk statements, visits.flagging), calls it
+    itself after such a write.
+    """
+    if not connection.in_atomic_block:
+        bump_data_version()  # autocommit: the statement is committed already
+        return
+    registered = any(
+        getattr(entry[1], "func", None) is _committed for entry in connection.run_on_commit
+    )
+    # Once per transaction and per savepoint: now, for the reads that follow in the
+    # same transaction (a savepoint's own reads included), and after the commit.
+    block = connection.savepoint_ids[-1] if connection.savepoint_ids else ""
+    if not registered or getattr(connection, "pagecache_bumped_in", None) != block:
+        connection.pagecache_bumped_in = block
+        bump_data_version()
+    if not registered:
+        transaction.on_commit(
+            functools.partial(_committed, connection.alias), using=connection.alias
+        )
+
+
 def _bump_after_commit(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     if isinstance(sql, str) and _is_write(sql):
-        connection = context["connection"]
-        if not connection.in_atomic_block:
-            bump_data_version()  # autocommit: this statement is committed already
-            return result
-        registered = any(
-            getattr(entry[1], "func", None) is _committed for entry in connection.run_on_commit
-        )
-        # Once per transaction and per savepoint: now, for the reads that follow in the
-        # same transaction (a savepoint's own reads included), and after the commit.
-        block = connection.savepoint_ids[-1] if connection.savepoint_ids else ""
-        if not registered or getattr(connection, "pagecache_bumped_in", None) != block:
-            connection.pagecache_bumped_in = block
-            bump_data_version()
-        if not registered:
-            transaction.on_commit(
-                functools.partial(_committed, connection.alias), using=connection.alias
-            )
+        wrote(context["connection"])
     return result
 
 

@@ -39,7 +39,7 @@ from compliance import (
     WarrantFacts,
     state_facts,
 )
-from core import causes
+from core import causes, pagecache
 
 logger = logging.getLogger(__name__)
 
@@ -452,6 +452,9 @@ def _write(upserts, history, now, first: bool = False) -> None:
     """
     if not upserts:
         return
+    # These statements go through psycopg cursors of their own, which Django's execute
+    # wrappers do not see: the cached pages' data version is moved here (core.pagecache).
+    pagecache.wrote(connection)
     if first:
         try:
             with transaction.atomic():

@@ -89,6 +89,36 @@ def test_a_write_makes_the_cached_page_stale(reader, seeded):
     assert response["ETag"] != etag
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["/visits/vladimir-putin-mng-2024-09-02/", "/api/v1/visits/vladimir-putin-mng-2024-09-02/"],
+)
+def test_a_verdict_the_evaluation_writes_makes_the_cached_page_stale(reader, seeded, url):
+    """The evaluation writes verdicts through psycopg cursors of its own, past Django's
+    execute wrappers: a page cached between a change to the facts and the worker's new
+    verdict must not outlive that verdict."""
+    from visits import flagging
+    from visits.models import Verdict, Visit
+
+    visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    assert visit.verdict.code == "non_compliance"
+    # The facts change (the version moves); the worker has not evaluated the visit yet.
+    Visit.objects.filter(pk=visit.pk).update(outcome="arrested")
+    before = reader.get(url)
+    assert before.status_code == 200
+    version = data_version()
+    assert flagging.evaluate_visits([visit.pk]).changed == 1
+    assert Verdict.objects.get(pk=visit.pk).code == "complied"
+    assert data_version() != version
+    response = reader.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert response.status_code == 200 and response["ETag"] != before["ETag"]
+    assert response.content != before.content
+    # Evaluating again changes nothing, and the cached page stays valid.
+    version = data_version()
+    assert flagging.evaluate_visits([visit.pk]).changed == 0
+    assert data_version() == version
+
+
 def test_a_transaction_bumps_the_version_at_its_first_write_and_after_commit(seeded):
     from states.models import State
 
