@@ -596,8 +596,10 @@ def evaluate_visits(
 
 def _evaluate_ids(ids, facts, cause, chunk_size, progress, stats) -> EvaluationStats:
     for chunk in chunks(ids, chunk_size):
-        with transaction.atomic(), connection.cursor() as cur:
-            cur.execute(_READ_LOCKED, {**facts.digests, "ids": chunk})
+        # Bound on the server: the digests' arrays (one entry per person, state and visit
+        # with findings) are sent in binary, not quoted into the SQL for every chunk.
+        with transaction.atomic(), _bound_cursor() as cur:
+            cur.execute(_READ_LOCKED, {**facts.digests, "ids": chunk}, binary=True)
             stats += _evaluate_rows(cur, cur.fetchall(), facts, cause, timezone.now())
         if progress:
             progress(stats)
