@@ -61,18 +61,10 @@ def verdict_code(visit) -> str:
 
 
 def verdict_words(code: str, would_have_been_bound: bool | None = None) -> str:
-    """A verdict in the reader's language; '' for none.
+    """A verdict in the reader's language; '' for none (visits.models.verdict_label)."""
+    from visits.models import verdict_label
 
-    A trip called off to a host that would not have been bound reads "called off (host not
-    bound)": the verdict is still `deterred` (docs/DOMAIN.md), but nothing says the warrant
-    deterred it."""
-    from visits.models import VerdictCode
-
-    if not code:
-        return ""
-    if code == VerdictCode.DETERRED and would_have_been_bound is False:
-        return _("called off (host not bound)")
-    return str(VerdictCode(code).label)
+    return verdict_label(code, would_have_been_bound)
 
 
 def visit_verdict_words(visit) -> str:

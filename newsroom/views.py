@@ -24,7 +24,15 @@ from front.corrections import field_name, value_words
 from newsroom import places
 from newsroom.forms import CommentForm, ReportForm, add_blank_source, source_formset
 from visits import review
-from visits.models import Basis, Report, ReportState, ReviewState, VerdictCode, Visit
+from visits.models import (
+    Basis,
+    Report,
+    ReportState,
+    ReviewState,
+    VerdictCode,
+    Visit,
+    verdict_label,
+)
 from warrants.models import Person
 
 ACTIONS = ("preview", "draft", "submit", "add_source")
@@ -134,7 +142,11 @@ def preview_of(data: dict) -> dict | None:
         return None
     return {
         "code": verdict.code,
-        "label": VerdictCode(verdict.code).label if verdict.code in VerdictCode.values else "",
+        "label": (
+            verdict_label(verdict.code, verdict.would_have_been_bound)
+            if verdict.code in VerdictCode.values
+            else ""
+        ),
         "basis": Basis(verdict.basis).label if verdict.basis in Basis.values else "",
         "explanation": reasons.render(verdict.reasons),
     }

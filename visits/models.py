@@ -329,6 +329,21 @@ class VerdictCode(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
+def verdict_label(code: str, would_have_been_bound: bool | None = None) -> str:
+    """A verdict code in the active language ('' for none), as every page, feed and API
+    answer labels it.
+
+    A trip called off to a host that would not have been bound reads "called off (host
+    not bound)": the verdict is still `deterred` (docs/DOMAIN.md, announced trips), but
+    nothing says the warrant deterred it. Raises ValueError for an unknown code.
+    """
+    if not code:
+        return ""
+    if code == VerdictCode.DETERRED and would_have_been_bound is False:
+        return gettext("called off (host not bound)")
+    return str(VerdictCode(code).label)
+
+
 class Basis(models.TextChoices):
     STATE_PARTY = "state_party", _("State Party")
     ART_127_2_RESIDUAL = "art_127_2_residual", _("Art. 127(2) residual obligation")

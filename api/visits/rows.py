@@ -31,7 +31,7 @@ from api.lang import answer_language
 from core import prepared
 from core import reasons as reasons_renderer
 from core.names import country_name
-from visits.models import VerdictCode
+from visits.models import verdict_label
 
 # A page of visits in one statement, for the page's keys (`{keys}`: the list's own query
 # of its visits' ids, filtered, ordered and sliced, as the ORM writes it): each visit's
@@ -197,9 +197,9 @@ class VisitRows:
             explanation = reasons_renderer.render_text(reasons_text, self.language)
         else:
             explanation = stored or ""
-        label = self.labels.get(code)
+        label = self.labels.get((code, would))
         if label is None:
-            label = self.labels[code] = str(VerdictCode(code).label)
+            label = self.labels[code, would] = verdict_label(code, would)
         return {
             "code": code,
             "label": label,

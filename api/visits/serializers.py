@@ -25,6 +25,7 @@ from visits.models import (
     VerdictChange,
     VerdictCode,
     Visit,
+    verdict_label,
 )
 
 
@@ -120,7 +121,7 @@ class VisitVerdictSerializer(PlainReadMixin, serializers.Serializer):
                 "since": change.changed_at,
                 "as_of": as_of,
             }
-        data["label"] = VerdictCode(data["code"]).label
+        data["label"] = verdict_label(data["code"], data["would_have_been_bound"])
         return super().to_representation(data)
 
 

@@ -124,6 +124,26 @@ def test_an_announced_trip_is_upcoming_and_not_an_incident(seeded, api_client):
     assert visit.slug not in ids(api_client, "/api/v1/incidents/")
 
 
+def test_a_trip_called_off_to_a_host_not_bound_is_labelled_as_the_site_labels_it(
+    seeded, api_client
+):
+    """`deterred` where the host would not have been bound: the same words in the list, the
+    detail and each language as on the site (visits.models.verdict_label)."""
+    called_off = Verdict.objects.filter(code="deterred")
+    not_bound = called_off.filter(would_have_been_bound=False).select_related("visit").first()
+    bound = called_off.filter(would_have_been_bound=True).select_related("visit").first()
+    assert not_bound and bound
+    for lang, words in (("en", "called off (host not bound)"), ("fr", "annulé (hôte non tenu")):
+        detail = api_client.get(f"/api/v1/visits/{not_bound.visit.slug}/", {"lang": lang})
+        listed = api_client.get("/api/v1/visits/", {"lang": lang, "page_size": 500}).json()
+        labels = {v["id"]: v["verdict"]["label"] for v in listed["results"] if v["verdict"]}
+        assert detail.json()["verdict"]["label"].startswith(words)
+        assert labels[not_bound.visit.slug] == detail.json()["verdict"]["label"]
+        assert not labels[bound.visit.slug].startswith(words)
+    site = api_client.get(f"/visits/{not_bound.visit.slug}/")
+    assert "called off (host not bound)" in site.content.decode()
+
+
 @pytest.fixture
 def withdrawn_visit(seeded):
     Verdict.objects.filter(visit__slug=MONGOLIA).update(code="withdrawn", basis="")
