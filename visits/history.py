@@ -76,6 +76,11 @@ PUBLIC_MODELS = [m for m in TRACKED.values() if m is not Report]
 PUBLIC_VISIT_STATES = [ReviewState.VERIFIED, ReviewState.WITHDRAWN]
 # Fields the public never sees in a change (derived, internal or a researcher's own).
 PRIVATE_FIELDS = {"id", "expected_verdict", "author", "reviewer", "idempotency_key", "fingerprint"}
+# Fields of one kind of record the public never sees: a visit's notes are the researchers'
+# own (data/DICTIONARY.md: the visit page, the API and every export leave them out); a
+# person's, a warrant's, a finding's or a declaration's notes are shown on the public pages
+# or in the API, so their changes are public too.
+PRIVATE_FIELDS_OF: dict[type[Model], set[str]] = {Visit: {"notes"}}
 # Machine values nobody reads (a report's duplicate-detection hash): shown to no one.
 HIDDEN_FIELDS = {"fingerprint"}
 # Field names beyond those the verdict history already names (core.causes.FIELDS).
@@ -424,12 +429,13 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
     )
     for entry in entries:
         fields = {f.name: f for f in _fields(type(entry.event))}
+        private = PRIVATE_FIELDS | PRIVATE_FIELDS_OF.get(entry.model, set())
         entry.name = _record_name(entry, names)
         entry.link = "" if entry.action == "removed" else _record_link(entry, names)
         before, after = entry.before or {}, entry.after or {}
         changes = []
         for name, f in fields.items():
-            if name in HIDDEN_FIELDS or (not staff and name in PRIVATE_FIELDS):
+            if name in HIDDEN_FIELDS or (not staff and name in private):
                 continue
             old, new = before.get(name), after.get(name)
             if entry.action == "changed" and old == new:
@@ -589,4 +595,5 @@ def public_entries(rows) -> list[Entry]:
             and entry.before.get("review_state") not in PUBLIC_VISIT_STATES
         ):
             entry.before = None
-    return _describe(entries, staff=False)
+    # A change to private fields only (a researcher's note) says nothing the public may read.
+    return [e for e in _describe(entries, staff=False) if e.changes or e.action != "changed"]

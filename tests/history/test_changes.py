@@ -200,3 +200,42 @@ def test_staff_history_gives_fields_values_and_steps_in_words_in_french(client, 
     for raw in ("is correction", "host_notified", "not_arrested", "review_state", ": False"):
         assert raw not in words, raw
     assert "pas arrêté" in words  # the report's outcome, by its label
+
+
+def test_researchers_notes_never_reach_the_changes_page_or_feed(reader, client, seeded):
+    """A visit's notes are the researchers' own: the public changes leave them out (a
+    change to nothing else is not listed at all); staff still read them."""
+    rita = account("rita-staffer", roles.REPORTERS)
+    victor = account("victor-staffer", roles.REVIEWERS)
+    visit = Visit.objects.get(slug=MONGOLIA)
+    with recording(WritePath.NEWSROOM, user=rita):
+        report = review.file_report(
+            author=rita,
+            data={
+                **review.report_data_of(visit),
+                "end": "2024-09-04",
+                "notes": "PRIVATE-VISIT-NOTE: the source is a ministry contact",
+            },
+            citations=review.citations_of(visit),
+            visit=visit,
+        )
+    with recording(WritePath.NEWSROOM, user=victor):
+        review.verify(report, victor)
+    other = Visit.objects.published().exclude(slug=MONGOLIA).order_by("slug").first()
+    with recording(WritePath.ADMIN, user=victor):
+        other.notes = "PRIVATE-NOTE-ONLY-CHANGE"
+        other.save()
+    page = reader.get("/changes/").content.decode()
+    feed = reader.get("/changes/feed/").content.decode()
+    for text in (page, feed):
+        assert "PRIVATE-VISIT-NOTE" not in text and "PRIVATE-NOTE-ONLY-CHANGE" not in text
+    # The correction's public part is there, first: the notes-only change is not listed.
+    first = page[page.index('<ol class="changes">') :]
+    first = first[: first.index("</li>")]
+    assert MONGOLIA in first and "4 September 2024" in first
+    assert other.slug not in first
+    client.force_login(account("sam", roles.REPORTERS))
+    staff = client.get(f"/newsroom/history/visits.visit/{visit.pk}/").content.decode()
+    assert "PRIVATE-VISIT-NOTE" in staff
+    staff = client.get(f"/newsroom/history/visits.visit/{other.pk}/").content.decode()
+    assert "PRIVATE-NOTE-ONLY-CHANGE" in staff
