@@ -3,7 +3,10 @@
 Every event of the record (and of its citations and reports, for a visit): who (the
 username, or the account that ran a shell or command), when, through which path
 (newsroom, api, admin, import, shell, command), why, and each field before and after.
-Readers are sent to sign in; a signed-in account with no role gets a 403.
+Readers are sent to sign in; a signed-in account with no role gets a 403. Reviewers and
+admins read every record; a reporter reads what a reporter may read elsewhere (the
+newsroom, the API): public facts, their own reports, and the visits that are public or
+that they reported, without other people's reports (403 otherwise).
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from core.roles import roles_of
+from core.roles import may_review, roles_of
 from visits import history
+from visits.models import Report, ReportState, Visit
 
 
 def record_history(request, label: str, pk: int):
@@ -29,6 +33,8 @@ def record_history(request, label: str, pk: int):
     entries = history.history_of(model, pk)
     if not entries and not model.objects.filter(pk=pk).exists():
         raise Http404
+    if not may_review(request.user):
+        entries = readable_by_reporter(request.user, model, entries)
     obj = model.objects.filter(pk=pk).first()
     # Named by its own events (a visit's history also holds its reports and citations).
     own = [entry for entry in entries if entry.model is model] or entries
@@ -43,3 +49,32 @@ def record_history(request, label: str, pk: int):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _author(entry) -> int | None:
+    return getattr(entry.event, "author_id", None)
+
+
+def readable_by_reporter(user, model, entries: list) -> list:
+    """The entries of a record's history that `user`, a reporter who may not review, may
+    read; PermissionDenied when the record itself is not theirs to read.
+
+    A report: their own, or one verified (its facts are published). A visit: when it is
+    public (verified or withdrawn, now or at its last event) or the user reported it, and
+    then without the unverified reports of other people. Any other record is a public fact.
+    """
+    reports = [e for e in entries if e.model is Report]
+    readable = {e.event.pgh_obj_id for e in reports if _author(e) == user.pk} | {
+        e.event.pgh_obj_id for e in reports if e.event.state == ReportState.VERIFIED
+    }
+    if model is Report:
+        if not readable:
+            raise PermissionDenied("not yours")
+        return entries
+    if model is not Visit:
+        return entries
+    states = [getattr(e.event, "review_state", None) for e in entries if e.model is Visit]
+    public = bool(states) and states[0] in history.PUBLIC_VISIT_STATES
+    if not public and not any(_author(e) == user.pk for e in reports):
+        raise PermissionDenied("not public and not reported by you")
+    return [e for e in entries if e.model is not Report or e.event.pgh_obj_id in readable]

@@ -181,7 +181,7 @@ def test_a_change_to_a_citations_archived_copy_shows_in_the_history(client, seed
             *citations[1:],
         ]
         report.save()
-    client.force_login(account("sam", roles.REPORTERS))
+    client.force_login(rita)  # its author (another reporter may not read a draft)
     text = client.get(f"/newsroom/history/visits.visit/{visit.pk}/").content.decode()
     assert "archived copy: https://web.archive.org/web/2024/example" in text
 
@@ -239,3 +239,28 @@ def test_researchers_notes_never_reach_the_changes_page_or_feed(reader, client, 
     assert "PRIVATE-VISIT-NOTE" in staff
     staff = client.get(f"/newsroom/history/visits.visit/{other.pk}/").content.decode()
     assert "PRIVATE-NOTE-ONLY-CHANGE" in staff
+
+
+def test_a_reporter_reads_no_one_elses_unverified_report(client, corrected):
+    """A reporter reads their own reports and the verified ones (published facts), as in
+    the newsroom and the API; another reporter's pending report, and a visit never published
+    that they did not report, are refused. Reviewers read everything."""
+    from visits.models import Report
+
+    pending = Report.objects.get(data__place="Pending Place Nobody Verified")
+    verified = Report.objects.get(state="verified")
+    unpublished = Visit.objects.get(place="Unverified Place")
+    client.force_login(account("sam", roles.REPORTERS))
+    assert client.get(f"/newsroom/history/visits.report/{pending.pk}/").status_code == 403
+    assert client.get(f"/newsroom/history/visits.report/{verified.pk}/").status_code == 200
+    assert client.get(f"/newsroom/history/visits.visit/{unpublished.pk}/").status_code == 403
+    text = client.get(f"/newsroom/history/visits.visit/{corrected.pk}/").content.decode()
+    assert "end: 3 September 2024 → 4 September 2024" in text  # the verified correction
+    assert "Pending Place Nobody Verified" not in text
+    client.force_login(User.objects.get(username="rita-staffer"))  # its author
+    assert client.get(f"/newsroom/history/visits.report/{pending.pk}/").status_code == 200
+    text = client.get(f"/newsroom/history/visits.visit/{corrected.pk}/").content.decode()
+    assert "Pending Place Nobody Verified" in text
+    client.force_login(account("rhea", roles.REVIEWERS))
+    assert client.get(f"/newsroom/history/visits.report/{pending.pk}/").status_code == 200
+    assert client.get(f"/newsroom/history/visits.visit/{unpublished.pk}/").status_code == 200
