@@ -471,7 +471,6 @@ def _api_rate(name: str, default: str) -> str:
     return value
 
 
-_api_num_proxies = env_str("ICCWATCH_API_NUM_PROXIES", default="").strip()
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.base.ApiAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["api.filters.ApiFilterBackend"],
@@ -495,8 +494,7 @@ REST_FRAMEWORK = {
         "anon": _api_rate("ICCWATCH_API_ANON_RATE", "60/min"),
         "user": _api_rate("ICCWATCH_API_USER_RATE", "600/min"),
     },
-    # Behind N reverse proxies, the client's address is the Nth from the right in X-Forwarded-For.
-    "NUM_PROXIES": env_int("ICCWATCH_API_NUM_PROXIES", default=0) if _api_num_proxies else None,
+    # "NUM_PROXIES" is set below, with the proxy header the site trusts.
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "iccwatch API",
@@ -574,6 +572,16 @@ SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(
         "DJANGO_SECURE_PROXY_SSL_HEADER", default="X-Forwarded-Proto=https" if PRODUCTION else ""
     )
 )
+# Behind N reverse proxies, the client's address (the API's rate limits, the sign-in
+# lockout: core.auth.client_ip) is the Nth from the right in X-Forwarded-For, the one the
+# nearest proxy appended. Unset: 1 where the site trusts a TLS proxy's header (production's
+# default: the proxy the README puts in front), else 0, the peer's own address. Never
+# DRF's None, which keys the limits on the whole header as any client writes it.
+REST_FRAMEWORK["NUM_PROXIES"] = env_int(
+    "ICCWATCH_API_NUM_PROXIES", default=1 if SECURE_PROXY_SSL_HEADER else 0
+)
+if REST_FRAMEWORK["NUM_PROXIES"] < 0:
+    raise ImproperlyConfigured("ICCWATCH_API_NUM_PROXIES must be 0 or more.")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Only the site itself: no CDN, no third-party script, style, font or map tile, and

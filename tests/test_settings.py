@@ -210,6 +210,31 @@ def test_production_sends_hsts_redirects_to_https_and_trusts_the_proxy_header():
     ]
 
 
+def test_the_client_address_is_the_one_the_trusted_proxy_saw_and_never_the_whole_header():
+    """Production trusts one TLS proxy by default, so the rate limits and the sign-in
+    lockout count the address that proxy appended to X-Forwarded-For (not the proxy's own,
+    which every client would share); without a trusted proxy header, the peer's. Never
+    DRF's None (the whole header, as any client writes it)."""
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.REST_FRAMEWORK['NUM_PROXIES'])"
+    )
+    cases = [
+        ({}, "1"),
+        ({"DJANGO_SECURE_PROXY_SSL_HEADER": ""}, "0"),
+        ({"ICCWATCH_API_NUM_PROXIES": "2"}, "2"),
+        ({"ICCWATCH_API_NUM_PROXIES": "0"}, "0"),
+        ({"DJANGO_ENV": "development", "DJANGO_ALLOWED_HOSTS": "localhost"}, "0"),
+    ]
+    for overrides, expected in cases:
+        result = load_settings(_code=code, **overrides)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split()[-1] == expected, overrides
+    result = load_settings(_code=code, ICCWATCH_API_NUM_PROXIES="-1")
+    assert result.returncode != 0
+    assert "ICCWATCH_API_NUM_PROXIES must be 0 or more." in result.stderr
+
+
 # The variables README's "Production" section asks for (docker compose sets
 # DJANGO_ENV and DATABASE_URL; .env gives the others); nothing else.
 DOCUMENTED_PRODUCTION = {

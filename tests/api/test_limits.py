@@ -249,3 +249,26 @@ def test_a_cors_preflight_is_answered_for_reads(seeded, api_client):
 def test_the_site_itself_sends_no_cors_headers(db, client):
     response = client.get("/", HTTP_ORIGIN="https://charts.newsroom.example")
     assert "Access-Control-Allow-Origin" not in response
+
+
+def test_a_forwarded_for_header_does_not_escape_the_limit_unless_a_proxy_is_declared(
+    seeded, low_rates, settings
+):
+    """Without ICCWATCH_API_NUM_PROXIES (the default) the limit is the peer's: an
+    X-Forwarded-For header, which any client can write, is not read. Behind a declared
+    proxy it is the address that proxy saw."""
+    from django.conf import settings as configured
+
+    assert configured.REST_FRAMEWORK["NUM_PROXIES"] == 0  # the default, stated
+    client = anonymous_client()
+    assert statuses(client, 3) == [200, 200, 200]
+    for n in range(3):
+        forged = client.get("/api/v1/statements/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+        assert forged.status_code == 429
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    proxy = anonymous_client()  # one proxy's address, many clients behind it
+    seen = [
+        proxy.get("/api/v1/statements/", HTTP_X_FORWARDED_FOR=f"6.6.6.6, 192.0.2.{n}").status_code
+        for n in range(5)
+    ]
+    assert seen == [200] * 5
