@@ -288,6 +288,15 @@ def test_every_production_service_is_defined(compose):
     assert {"postgres", "redis", "web", "worker", "beat"} <= set(compose["services"])
 
 
+def test_redis_is_bounded_and_evicts_only_what_expires(compose):
+    """Cached pages (one per distinct address) cannot grow Redis without end, and eviction
+    never takes the task queue or the data version (keys without an expiry)."""
+    command = compose["services"]["redis"]["command"]
+    options = dict(zip(command[1::2], command[2::2], strict=False))
+    assert options["--maxmemory-policy"] == "volatile-lru"
+    assert re.fullmatch(r"\d+(mb|gb)", options["--maxmemory"])
+
+
 @pytest.mark.parametrize("service", ["postgres", "redis", "web", "worker"])
 def test_each_long_running_service_has_a_healthcheck(compose, service):
     assert compose["services"][service]["healthcheck"]["test"]

@@ -194,3 +194,32 @@ def test_pages_for_a_signed_in_reader_are_rendered_every_time(client, reviewer, 
         response = client.get("/states/MNG/")
     assert response.status_code == 200
     assert "states/state_detail.html" in renders.names
+
+
+def test_in_redis_every_cached_page_expires_and_the_data_version_does_not(
+    reader, seeded, settings, test_redis_url
+):
+    """Production's Redis evicts only keys with an expiry when full (docker-compose.yml,
+    volatile-lru): each page stored per distinct address must carry one, the data
+    version (which must survive) none."""
+    import uuid
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache.FailOpenRedisCache",
+            "LOCATION": test_redis_url,
+            "KEY_PREFIX": f"page-expiry-{uuid.uuid4().hex}",
+        }
+    }
+    from django.core.cache import cache
+
+    pagecache.forget_local_version()
+    for n in range(3):
+        assert reader.get("/states/MNG/", {"junk": str(n)}).status_code == 200
+    client = cache._cache.get_client()
+    prefix = cache.make_key("")
+    keys = [k.decode() for k in client.scan_iter(match=f"{prefix}*")]
+    pages = [k for k in keys if ":page:" in k or ":early:" in k]
+    assert len(pages) >= 3
+    assert all(0 < client.ttl(k) <= 3600 for k in pages)
+    assert client.ttl(cache.make_key(pagecache.VERSION_KEY)) == -1
