@@ -16,6 +16,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.models import DatePrecision
 from visits import review
 from visits.models import (
     Citation,
@@ -96,16 +97,10 @@ class VisitAdminForm(forms.ModelForm):
             outcome=cleaned.get("outcome") or "",
             review_state=ReviewState.VERIFIED,
             host_control=host_control,
+            controlled_by=cleaned.get("controlled_by"),
+            start_precision=cleaned.get("start_precision") or DatePrecision.DAY,
+            end_precision=cleaned.get("end_precision") or DatePrecision.DAY,
         )
-        controlled_by = cleaned.get("controlled_by")
-        if controlled_by is not None and host_control != HostControl.NONE:
-            errors["controlled_by"] = _(
-                "An occupier is recorded only when the host did not control the place."
-            )
-        elif controlled_by is not None and controlled_by.pk == host.pk:
-            errors["controlled_by"] = _(
-                "The state that controlled the place cannot be the host itself."
-            )
         for field, message in errors.items():
             if field in self.fields and field not in self.errors:
                 self.add_error(field, message)

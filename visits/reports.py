@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
-from compliance import partial_isoformat
+from compliance import Period, partial_isoformat
 from core.models import DatePrecision, Source
 from states.models import State
 from visits import outbox
@@ -47,6 +47,10 @@ def _unique_slug(base: str) -> str:
     return slug
 
 
+# What became of a trip that did not take place (or has not yet): nothing the host did.
+NOT_TAKEN_STATUSES = (VisitStatus.CANCELLED, VisitStatus.VIRTUAL, VisitStatus.ANNOUNCED)
+
+
 def validate_visit_fields(
     *,
     person: Person,
@@ -57,8 +61,20 @@ def validate_visit_fields(
     outcome: str,
     review_state: str,
     host_control: str = HostControl.EFFECTIVE,
+    controlled_by: State | None = None,
+    start_precision: str = DatePrecision.DAY,
+    end_precision: str = DatePrecision.DAY,
 ) -> dict[str, str]:
-    """Field errors as {field: message}; empty when the report is acceptable."""
+    """Field errors as {field: message}; empty when the report is acceptable.
+
+    The checks every write path shares (docs/DOMAIN.md, "Visit"): not a visit to one's own
+    state; known status, outcome, control and review state; an outcome only for a trip that
+    took place (`n/a` for one cancelled, attended by video or still announced, and only
+    for those); an occupier only where the host did not control the place, and never the
+    host itself; a start date unless the trip was cancelled; an end that can fall on or
+    after the start (partial dates compared by their possible days: an end known to the
+    month may be any day of it).
+    """
     errors = {}
     if person.nationality_id is not None and person.nationality_id == host.pk:
         errors["host"] = (
@@ -72,18 +88,45 @@ def validate_visit_fields(
         errors["outcome"] = (
             f"Unknown outcome {outcome!r}; expected one of {', '.join(VisitOutcome.values)}."
         )
+    elif status in NOT_TAKEN_STATUSES and outcome != VisitOutcome.NOT_APPLICABLE:
+        errors["outcome"] = (
+            f"A trip that is {VisitStatus(status).label} did not take place: its outcome is "
+            f"{VisitOutcome.NOT_APPLICABLE.value!r} (not applicable)."
+        )
+    elif (
+        status in VisitStatus.values
+        and status not in NOT_TAKEN_STATUSES
+        and outcome == VisitOutcome.NOT_APPLICABLE
+    ):
+        errors["outcome"] = (
+            f"A trip that is {VisitStatus(status).label} took place: say what the host did "
+            f"(or {VisitOutcome.UNKNOWN.value!r} if it is not known)."
+        )
     if host_control not in HostControl.values:
         errors["host_control"] = (
             f"Unknown host control {host_control!r}; expected one of {', '.join(HostControl.values)}."
         )
+    if controlled_by is not None and host_control != HostControl.NONE:
+        errors["controlled_by"] = (
+            "An occupier is recorded only when the host did not control the place (host_control none)."
+        )
+    elif controlled_by is not None and controlled_by.pk == host.pk:
+        errors["controlled_by"] = "The state that controlled the place cannot be the host itself."
     if review_state not in ReviewState.values:
         errors["review_state"] = f"Unknown review state {review_state!r}."
     if start is None and status != VisitStatus.CANCELLED:
         errors["start"] = (
             "A visit that took place needs a start date (only a cancelled trip may have none)."
         )
-    if end is not None and start is not None and end < start:
-        errors["end"] = f"The end ({end}) is before the start ({start})."
+    if (
+        end is not None
+        and start is not None
+        and Period.from_stored(end, end_precision).last < start
+    ):
+        errors["end"] = (
+            f"The end ({partial_isoformat(end, end_precision)}) is before the start "
+            f"({partial_isoformat(start, start_precision)})."
+        )
     if end is not None and start is None:
         errors["end"] = "An end date needs a start date."
     return errors
@@ -131,13 +174,10 @@ def record_visit_report(
         outcome=outcome,
         review_state=review_state,
         host_control=host_control,
+        controlled_by=controlled_by,
+        start_precision=start_precision,
+        end_precision=end_precision,
     )
-    if controlled_by is not None and host_control != HostControl.NONE:
-        errors["controlled_by"] = (
-            "An occupier is recorded only when the host did not control the place (host_control none)."
-        )
-    elif controlled_by is not None and controlled_by.pk == host.pk:
-        errors["controlled_by"] = "The state that controlled the place cannot be the host itself."
     if not sources:
         errors["sources"] = "At least one source (a public URL) is required."
     if errors:

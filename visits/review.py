@@ -265,6 +265,9 @@ def resolve(data: dict, citations: Sequence[dict], *, new: bool = False) -> Reso
             outcome=data["outcome"] or "",
             review_state=ReviewState.VERIFIED,
             host_control=data["host_control"],
+            controlled_by=controlled_by,
+            start_precision=dates["start"].precision if dates["start"] else DatePrecision.DAY,
+            end_precision=dates["end"].precision if dates["end"] else DatePrecision.DAY,
         )
         # A date that could not be read says so, not "needs a start date".
         errors.update({k: v for k, v in checked.items() if k not in errors})

@@ -156,7 +156,11 @@ class ReportInputSerializer(StrictJSONTypes, serializers.Serializer):
         help_text="`announced` for a trip not yet taken (required for a new visit).",
     )
     outcome = serializers.ChoiceField(
-        choices=VisitOutcome.choices, required=False, help_text="Required for a new visit."
+        choices=VisitOutcome.choices,
+        required=False,
+        help_text="Required for a new visit. `n/a` for a trip `cancelled`, `virtual` or "
+        "`announced` (and only for those); what the host did, or `unknown`, for one that "
+        "`occurred` or was a `transit` stop.",
     )
     host_notified = serializers.BooleanField(
         required=False, help_text="Whether the host was notified of a sealed warrant."

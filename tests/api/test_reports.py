@@ -297,6 +297,16 @@ def test_a_correction_changes_the_published_visit_only_when_verified(seeded, cli
         ({**TAJIKISTAN, "sources": [{"url": "not a url"}]}, "sources.0.url", "valid URL"),
         ({**TAJIKISTAN, "sources": [{"url": "ftp://x.org/a"}]}, "sources.0.url", "URL"),
         ({k: v for k, v in TAJIKISTAN.items() if k != "sources"}, "sources", "required"),
+        ({**TAJIKISTAN, "status": "cancelled"}, "outcome", "did not take place"),
+        ({**TAJIKISTAN, "status": "announced", "outcome": "arrested"}, "outcome", "'n/a'"),
+        ({**TAJIKISTAN, "outcome": "n/a"}, "outcome", "took place: say what the host did"),
+        (
+            {**TAJIKISTAN, "host_control": "none", "controlled_by": "TJK"},
+            "controlled_by",
+            "cannot be the host itself",
+        ),
+        ({**TAJIKISTAN, "controlled_by": "RUS"}, "controlled_by", "only when the host did not"),
+        ({**TAJIKISTAN, "end": "2025-09"}, "end", "The end (2025-09) is before the start"),
     ],
 )
 def test_an_invalid_report_is_a_400_naming_the_field(
@@ -308,6 +318,13 @@ def test_an_invalid_report_is_a_400_naming_the_field(
     assert error["code"] == "invalid"
     assert message in " ".join(error["fields"][field]), error
     assert Report.objects.count() == 0
+
+
+def test_an_end_known_to_the_month_may_be_any_day_of_it(tajikistan_removed, clients):
+    """Start 8 October, end "October": the end may be the 31st, so the report is filed."""
+    response = file(clients["reporter"], {**TAJIKISTAN, "end": "2025-10"})
+    assert response.status_code == 201, response.content
+    assert response.json()["end"] == "2025-10"
 
 
 def test_the_review_services_refusals_speak_the_clients_language(tajikistan_removed, clients):

@@ -278,6 +278,11 @@ def _fill_report(body, refs: SeedReferences, picks: dict):
         for field in ("status", "outcome"):
             body.setdefault(field, picks[field])
     status = body.get("status", merged.get("status"))
+    # An outcome only for a trip that took place; `n/a` for one that did not.
+    outcome = body.get("outcome", merged.get("outcome"))
+    not_taken = status in ("cancelled", "virtual", "announced")
+    if outcome is not None and not_taken != (outcome == "n/a"):
+        body["outcome"] = "n/a" if not_taken else "unknown"
     # Dates: real ones; a start unless cancelled; an end only after a start, not before it.
     for field in ("start", "end"):
         if body.get(field) is not None:
