@@ -522,7 +522,9 @@ def report_verify(request, pk: int):
         visit = review.verify(
             report,
             request.user,
-            seen=request.POST.get("seen"),
+            # The page's form always says which version the reviewer read; a form without
+            # it is refused (""), never verified unchecked (None).
+            seen=request.POST.get("seen", ""),
             # The visits the page listed, confirmed as other visits by the reviewer's tick.
             different_from=request.POST.getlist("different_from")
             if request.POST.get("different_visit") == "yes"

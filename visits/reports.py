@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from compliance import Period, partial_isoformat
 from core.models import DatePrecision, Source
@@ -89,29 +90,30 @@ def validate_visit_fields(
             f"Unknown outcome {outcome!r}; expected one of {', '.join(VisitOutcome.values)}."
         )
     elif status in NOT_TAKEN_STATUSES and outcome != VisitOutcome.NOT_APPLICABLE:
-        errors["outcome"] = (
-            f"A trip that is {VisitStatus(status).label} did not take place: its outcome is "
-            f"{VisitOutcome.NOT_APPLICABLE.value!r} (not applicable)."
-        )
+        errors["outcome"] = _(
+            "A trip that is %(status)s did not take place: its outcome is 'n/a' (not applicable)."
+        ) % {"status": VisitStatus(status).label}
     elif (
         status in VisitStatus.values
         and status not in NOT_TAKEN_STATUSES
         and outcome == VisitOutcome.NOT_APPLICABLE
     ):
-        errors["outcome"] = (
-            f"A trip that is {VisitStatus(status).label} took place: say what the host did "
-            f"(or {VisitOutcome.UNKNOWN.value!r} if it is not known)."
-        )
+        errors["outcome"] = _(
+            "A trip that is %(status)s took place: say what the host did (or 'unknown' if it "
+            "is not known)."
+        ) % {"status": VisitStatus(status).label}
     if host_control not in HostControl.values:
         errors["host_control"] = (
             f"Unknown host control {host_control!r}; expected one of {', '.join(HostControl.values)}."
         )
     if controlled_by is not None and host_control != HostControl.NONE:
-        errors["controlled_by"] = (
-            "An occupier is recorded only when the host did not control the place (host_control none)."
+        errors["controlled_by"] = _(
+            "An occupier is recorded only when the host did not control the place."
         )
     elif controlled_by is not None and controlled_by.pk == host.pk:
-        errors["controlled_by"] = "The state that controlled the place cannot be the host itself."
+        errors["controlled_by"] = _(
+            "The state that controlled the place cannot be the host itself."
+        )
     if review_state not in ReviewState.values:
         errors["review_state"] = f"Unknown review state {review_state!r}."
     if start is None and status != VisitStatus.CANCELLED:
@@ -123,10 +125,10 @@ def validate_visit_fields(
         and start is not None
         and Period.from_stored(end, end_precision).last < start
     ):
-        errors["end"] = (
-            f"The end ({partial_isoformat(end, end_precision)}) is before the start "
-            f"({partial_isoformat(start, start_precision)})."
-        )
+        errors["end"] = _("The end (%(end)s) is before the start (%(start)s).") % {
+            "end": partial_isoformat(end, end_precision),
+            "start": partial_isoformat(start, start_precision),
+        }
     if end is not None and start is None:
         errors["end"] = "An end date needs a start date."
     return errors

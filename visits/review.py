@@ -689,7 +689,8 @@ def verify(
     reviewer did not check:
 
     - `seen` (version_of the report as the reviewer read it): the report was saved since
-      (its author took it back and changed it, and submitted it again);
+      (its author took it back and changed it, and submitted it again), or `seen` is ""
+      (a form that did not say; None: a caller that checks nothing, a command or a test);
     - a correction begun before the visit last changed (another correction verified
       meanwhile, an import): applying it would undo that change unseen; it is filed again;
     - a new visit that may already be recorded (possible_duplicates), unless the reviewer
@@ -701,6 +702,13 @@ def verify(
     _four_eyes(report, reviewer)
     if report.state != ReportState.SUBMITTED:
         raise ValidationError(_("Only a report awaiting review can be verified."))
+    if seen == "":
+        raise ValidationError(
+            _(
+                "Open the report again and verify it from its page: the form did not say "
+                "which version you read."
+            )
+        )
     if seen is not None and seen != version_of(report):
         raise ValidationError(
             _(

@@ -283,7 +283,9 @@ def test_a_reviewer_verifies_from_the_queue(tajikistan_removed, reporter, review
     page = text(client.get(reverse("newsroom:report", args=[report.pk])))
     assert 'id="verify"' in page and 'data-code="non_compliance"' in page
     assert "https://example.org/putin-dushanbe" in page
-    response = client.post(reverse("newsroom:verify", args=[report.pk]))
+    # The form carries the version of the report the page showed.
+    seen = re.search(r'name="seen" value="([^"]+)"', page).group(1)
+    response = client.post(reverse("newsroom:verify", args=[report.pk]), {"seen": seen})
     assert response.status_code == 302
     report.refresh_from_db()
     assert (report.state, report.reviewer) == ("verified", reviewer)
@@ -364,7 +366,7 @@ def test_a_correction_shows_its_differences_then_on_the_public_page(
     assert visit.end.isoformat() == "2024-09-03"
     assert 'id="corrections"' not in text(client.get(visit.get_absolute_url()))
 
-    client.post(reverse("newsroom:verify", args=[report.pk]))
+    client.post(reverse("newsroom:verify", args=[report.pk]), {"seen": review.version_of(report)})
     client.logout()
     public = text(client.get(visit.get_absolute_url()))
     corrections = public.split('id="corrections"')[1].split("</ul>")[0]
@@ -468,6 +470,17 @@ def test_verifying_from_a_page_opened_before_the_author_changed_the_report_is_re
     review.submit(report, reporter)
     answer = client.post(reverse("newsroom:verify", args=[report.pk]), {"seen": seen}, follow=True)
     assert "changed after you opened it" in text(answer)
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED and report.visit is None
+
+
+def test_verifying_without_saying_which_version_was_read_is_refused(
+    tajikistan_removed, reporter, reviewer, signed_in, client
+):
+    report = file(reporter)
+    client.force_login(reviewer)
+    answer = client.post(reverse("newsroom:verify", args=[report.pk]), {}, follow=True)
+    assert "did not say which version you read" in text(answer)
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED and report.visit is None
 
