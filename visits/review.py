@@ -221,6 +221,7 @@ def resolve(data: dict, citations: Sequence[dict], *, new: bool = False) -> Reso
             "it occurred (or was a transit stop), was cancelled or was attended by video."
         )
     sources = []
+    cited: dict[str, int] = {}  # url -> index of its first citation
     for i, c in enumerate(normalise_citations(citations)):
         published = None
         if c["published"]:
@@ -244,6 +245,12 @@ def resolve(data: dict, citations: Sequence[dict], *, new: bool = False) -> Reso
             errors[f"citations.{i}.url"] = _("%(value)r is not an http(s) URL.") % {
                 "value": c["url"]
             }
+        elif c["url"] in cited:
+            # One citation per source: a second would leave which details stand to chance.
+            errors[f"citations.{i}.url"] = _(
+                "%(value)r is already cited (source %(first)s): give its details once."
+            ) % {"value": c["url"], "first": cited[c["url"]] + 1}
+        cited.setdefault(c["url"], i)
         sources.append(
             SourceInput(
                 url=c["url"],

@@ -307,6 +307,14 @@ def test_a_correction_changes_the_published_visit_only_when_verified(seeded, cli
         ),
         ({**TAJIKISTAN, "controlled_by": "RUS"}, "controlled_by", "only when the host did not"),
         ({**TAJIKISTAN, "end": "2025-09"}, "end", "The end (2025-09) is before the start"),
+        (
+            {
+                **TAJIKISTAN,
+                "sources": [*TAJIKISTAN["sources"], {"url": TAJIKISTAN["sources"][0]["url"]}],
+            },
+            f"sources.{len(TAJIKISTAN['sources'])}.url",
+            "is already cited (source 1)",
+        ),
     ],
 )
 def test_an_invalid_report_is_a_400_naming_the_field(
