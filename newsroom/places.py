@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 
-from front import gazetteer
+from front import gazetteer, search
 from visits.models import Visit
 from warrants.models import Person
 
@@ -55,7 +55,10 @@ def person_choices() -> list[tuple[str, str]]:
 
 
 def find_persons(text: str) -> list[Person]:
-    """Persons whose slug, name or other names match what was typed: exact first, then partial."""
+    """Persons whose slug, name or other names match what was typed: exact first, then
+    partial, then as the public lists and search read a name (front.search: words in any
+    order, part of a full name, close spellings; "Vladimir Putin" for Vladimir
+    Vladimirovich Putin): the best-scoring matches, all of them when they tie."""
     text = (text or "").strip()
     if not text:
         return []
@@ -68,4 +71,12 @@ def find_persons(text: str) -> list[Person]:
     exact = [p for p in persons if key in spellings(p)]
     if exact:
         return exact
-    return [p for p in persons if any(key in s for s in spellings(p))]
+    partial = [p for p in persons if any(key in s for s in spellings(p))]
+    if partial:
+        return partial
+    found = search.search(text, limit=8, kinds=("person",)).persons
+    if not found:
+        return []
+    best = max(p["score"] for p in found)
+    slugs = {p["slug"] for p in found if p["score"] >= best}
+    return [p for p in persons if p.slug in slugs]

@@ -157,6 +157,18 @@ def test_the_form_shows_each_error_next_to_its_field(tajikistan_removed, reporte
     assert "No person wanted by the ICC is called Nobody At All." in html
 
 
+@pytest.mark.parametrize("typed", ["Vladimir Putin", "vladimir putin", "Putin Vladimir"])
+def test_the_person_is_found_by_the_name_people_write(
+    tajikistan_removed, reporter, signed_in, typed
+):
+    """The register names him Vladimir Vladimirovich Putin: the usual short form finds him,
+    as the public lists and search do."""
+    client = signed_in(reporter)
+    response = client.post(reverse("newsroom:new"), form_data(action="draft", person=typed))
+    assert response.status_code == 302, text(response)
+    assert Report.objects.get().data["person"] == "vladimir-putin"
+
+
 def test_a_visit_to_ones_own_state_and_no_source_are_refused(
     tajikistan_removed, reporter, signed_in
 ):
