@@ -68,4 +68,5 @@ urlpatterns = [
     path("reports/<int:pk>/request-changes/", views.report_request_changes, name="request-changes"),
     path("reports/<int:pk>/reject/", views.report_reject, name="reject"),
     path("visits/<slug_id:slug>/correct/", views.correct, name="correct"),
+    path("visits/<slug_id:slug>/withdraw/", views.withdraw, name="withdraw"),
 ]

@@ -366,6 +366,39 @@ def correct(request, slug: str):
     return report_form(request, visit=visit)
 
 
+@require_POST
+@staff_page(roles.may_report)
+def withdraw(request, slug: str):
+    """Propose withdrawing a published visit (visits.review.propose_withdrawal): filed for
+    review; the correction page offers it. Errors go back to that page."""
+    visit = get_object_or_404(Visit, slug=slug, review_state=ReviewState.VERIFIED)
+    try:
+        report = review.propose_withdrawal(
+            author=request.user, visit=visit, note=request.POST.get("withdrawal_note", "")
+        )
+    except review.DuplicateReport as duplicate:
+        messages.error(
+            request,
+            format_html(
+                _("A withdrawal of this visit is already awaiting review: {link}."),
+                link=format_html(
+                    '<a href="{}">{}</a>',
+                    reverse("newsroom:report", args=[duplicate.existing.pk]),
+                    _("report %(pk)s") % {"pk": duplicate.existing.pk},
+                ),
+            ),
+        )
+        return redirect("newsroom:correct", visit.slug)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("newsroom:correct", visit.slug)
+    messages.success(
+        request,
+        _("Withdrawal filed: the visit stays published until another person verifies it."),
+    )
+    return redirect("newsroom:report", report.pk)
+
+
 # --- A report and its review ---------------------------------------------------------
 
 
@@ -440,7 +473,11 @@ def report_detail(request, pk: int):
     is_author = report.author_id == user.pk
     may_act = roles.may_review(user) and not is_author and report.state == ReportState.SUBMITTED
     duplicates, pending = [], []
-    if report.state in (ReportState.DRAFT, ReportState.SUBMITTED, ReportState.CHANGES_REQUESTED):
+    if not report.is_withdrawal and report.state in (
+        ReportState.DRAFT,
+        ReportState.SUBMITTED,
+        ReportState.CHANGES_REQUESTED,
+    ):
         duplicates = review.possible_duplicates(report.data, exclude=report.visit)
         if roles.may_review(user):  # colleagues' reports are the reviewers' to compare
             pending = review.pending_duplicates(report.data, exclude=report)
@@ -449,13 +486,15 @@ def report_detail(request, pk: int):
         "report": report,
         "facts": facts_of(report.data),
         "citations": report.citations,
-        "preview": preview_of(report.data),
+        # A withdrawal changes no fact: what the rule says of the visit does not move.
+        "preview": None if report.is_withdrawal else preview_of(report.data),
         "duplicates": duplicates,
         "pending_duplicates": pending,
         "differences": differences(report),
         "source_differences": source_differences(report),
         "is_author": is_author,
         "may_edit": is_author
+        and not report.is_withdrawal
         and report.state in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED),
         "may_take_back": is_author and report.state == ReportState.SUBMITTED,
         "may_delete": is_author and report.state == ReportState.DRAFT,

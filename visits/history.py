@@ -10,7 +10,7 @@ The public changes are those to public facts only: verified (or withdrawn) visit
 their citations, persons, warrants, treaty events, declarations, findings, joint
 statements and their signatories, Security Council referrals. Never a report, never an
 unverified visit, never a staff member's name: "why" is the import of a dataset version,
-a verified correction or report, or an edit.
+a verified correction, withdrawal or report, or an edit.
 """
 
 from __future__ import annotations
@@ -422,11 +422,12 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
     language)."""
     names = _Names(entries, staff=staff)
     contexts = {e.event.pgh_context_id for e in entries if e.event.pgh_context_id}
-    verified = dict(
-        Report.pgh_event_model.objects.filter(
+    verified = {
+        context: "withdrawal" if withdrawal else "correction" if correction else "report"
+        for context, correction, withdrawal in Report.pgh_event_model.objects.filter(
             pgh_context_id__in=contexts, state=ReportState.VERIFIED
-        ).values_list("pgh_context_id", "is_correction")
-    )
+        ).values_list("pgh_context_id", "is_correction", "withdrawal_note")
+    }
     for entry in entries:
         fields = {f.name: f for f in _fields(type(entry.event))}
         private = PRIVATE_FIELDS | PRIVATE_FIELDS_OF.get(entry.model, set())
@@ -467,7 +468,10 @@ def _why(entry: Entry, verified: dict) -> str:
             "version": context.get("dataset_version") or _("unknown")
         }
     if entry.event.pgh_context_id in verified:
-        if verified[entry.event.pgh_context_id]:
+        kind = verified[entry.event.pgh_context_id]
+        if kind == "withdrawal":
+            return _("a verified withdrawal")
+        if kind == "correction":
             return _("a verified correction")
         return _("a verified report")
     if entry.model is Report:

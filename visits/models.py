@@ -538,11 +538,14 @@ OPEN_REPORT_STATES = (ReportState.DRAFT, ReportState.SUBMITTED, ReportState.CHAN
 
 @history.track(exclude=["updated_at"])
 class Report(models.Model):
-    """A report from the newsroom: a new visit, or a correction to a published one.
+    """A report from the newsroom: a new visit, a correction to a published one, or the
+    withdrawal of a published one (a correction with a `withdrawal_note`).
 
     Nothing of it is public until a reviewer who is not its author verifies it
     (visits.review): a new report then becomes a published Visit with its citations,
-    a correction changes its visit and records what changed (`changes`). `data` holds
+    a correction changes its visit and records what changed (`changes`), a withdrawal
+    takes its visit out of the record (docs/DOMAIN.md: withdrawn, never deleted, its page
+    saying why). `data` holds
     the visit's fields as the API writes them (person slug, host ISO3, ISO dates that
     may be partial, ...); `citations` the sources with what this report says of them.
     """
@@ -556,6 +559,14 @@ class Report(models.Model):
         help_text="The visit a correction changes, or the visit a verified new report became.",
     )
     is_correction = models.BooleanField(default=False)
+    withdrawal_note = models.TextField(
+        blank=True,
+        db_default="",
+        help_text=(
+            "A withdrawal: why the published visit leaves the record (shown on its page once "
+            "verified). Empty for any other report."
+        ),
+    )
     based_on = models.DateTimeField(
         null=True,
         blank=True,
@@ -612,9 +623,19 @@ class Report(models.Model):
                 condition=~Q(is_correction=True, visit__isnull=True),
                 name="report_correction_has_visit",
             ),
+            models.CheckConstraint(
+                condition=Q(withdrawal_note="") | Q(is_correction=True),
+                name="report_withdrawal_is_of_a_visit",
+            ),
         ]
         indexes = [models.Index(fields=["state", "submitted_at"])]
 
     def __str__(self):
         what = f"correction of {self.visit}" if self.is_correction else "new visit"
+        if self.is_withdrawal:
+            what = f"withdrawal of {self.visit}"
         return f"report {self.pk} ({what}, {self.state})"
+
+    @property
+    def is_withdrawal(self) -> bool:
+        return bool(self.withdrawal_note)

@@ -52,7 +52,12 @@ from visits.models import (
     ReviewState,
     Visit,
 )
-from visits.reports import SourceInput, record_visit_report, validate_visit_fields
+from visits.reports import (
+    SourceInput,
+    record_visit_report,
+    validate_visit_fields,
+    withdraw_visit,
+)
 from warrants.models import Person
 
 # Sent after commit: a report awaits review (alerts mail the reviewers), was verified, ...
@@ -543,6 +548,74 @@ def file_report(
     return report
 
 
+# A withdrawal's reason: what the visit's page will say (Visit.withdrawal_note's length).
+WITHDRAWAL_NOTE_MAX = 1000
+
+
+def propose_withdrawal(*, author, visit: Visit, note: str, idempotency_key: str = "") -> Report:
+    """File, for review, the withdrawal of a published visit from the record: a correction
+    whose `withdrawal_note` says why (docs/DOMAIN.md: a visit found wrong is withdrawn, never
+    deleted; its page stays and says why). Verified by another reviewer (`verify`), it
+    withdraws the visit (visits.reports.withdraw_visit); nothing changes before.
+
+    Raises PermissionDenied for a non-reporter, ValidationError({field: message}) for a
+    visit that is not published or an empty or overlong reason, DuplicateReport when a
+    withdrawal of this visit is already open (or one was filed with this idempotency key).
+    """
+    _require(roles.may_report(author), _("Only reporters may file reports."))
+    note = (note or "").strip()
+    if visit.review_state != ReviewState.VERIFIED:
+        raise ValidationError({"visit": _("Only a published visit can be withdrawn.")})
+    if not note:
+        raise ValidationError(
+            {"withdrawal_note": _("Say why the visit leaves the record: its page will show it.")}
+        )
+    if len(note) > WITHDRAWAL_NOTE_MAX:
+        raise ValidationError(
+            {
+                "withdrawal_note": _("Say it in at most %(max)d characters.")
+                % {"max": WITHDRAWAL_NOTE_MAX}
+            }
+        )
+    data, citations = report_data_of(visit), citations_of(visit)
+    # One open withdrawal per visit, whatever its reason: never the fingerprint of a correction.
+    report_print = hashlib.sha256(
+        f"withdrawal:{fingerprint(data, citations, visit)}".encode()
+    ).hexdigest()
+    if idempotency_key:
+        existing = Report.objects.filter(author=author, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            raise DuplicateReport(existing)
+    existing = Report.objects.filter(fingerprint=report_print, state__in=OPEN_REPORT_STATES).first()
+    if existing is not None:
+        raise DuplicateReport(existing)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                visit=visit,
+                is_correction=True,
+                withdrawal_note=note,
+                based_on=visit.updated_at,
+                state=ReportState.SUBMITTED,
+                data=normalise(data),
+                citations=normalise_citations(citations),
+                author=author,
+                submitted_at=now,
+                idempotency_key=idempotency_key,
+                fingerprint=report_print,
+            )
+            transaction.on_commit(lambda: report_submitted.send(sender=Report, report=report))
+    except IntegrityError:
+        existing = Report.objects.filter(
+            fingerprint=report_print, state__in=OPEN_REPORT_STATES
+        ).first()
+        if existing is None:
+            raise
+        raise DuplicateReport(existing) from None
+    return report
+
+
 @transaction.atomic
 def update_report(report: Report, user, *, data: dict, citations: Sequence[dict]) -> Report:
     """The author edits a draft or a report sent back for changes."""
@@ -550,6 +623,10 @@ def update_report(report: Report, user, *, data: dict, citations: Sequence[dict]
     _require(report.author_id == user.pk, _("Only the author may edit a report."))
     if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
         raise ValidationError(_("Only a draft or a report sent back for changes can be edited."))
+    if report.is_withdrawal:
+        raise ValidationError(
+            _("A withdrawal is not edited: delete it and propose the withdrawal again.")
+        )
     report.data, report.citations = normalise(data), normalise_citations(citations)
     report.fingerprint = fingerprint(data, citations, report.visit)
     report.save()
@@ -563,8 +640,12 @@ def submit(report: Report, user) -> Report:
     _require(report.author_id == user.pk, _("Only the author may submit a report."))
     if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
         raise ValidationError(_("This report is not a draft."))
-    resolved = resolve(report.data, report.citations, new=not report.is_correction)
-    if report.is_correction:
+    if report.is_withdrawal:
+        if report.visit is None or report.visit.review_state != ReviewState.VERIFIED:
+            raise ValidationError(_("Only a published visit can be withdrawn."))
+    else:
+        resolved = resolve(report.data, report.citations, new=not report.is_correction)
+    if report.is_correction and not report.is_withdrawal:
         if report.visit is None or report.visit.review_state != ReviewState.VERIFIED:
             raise ValidationError(_("Only a published visit can be corrected."))
         _require_a_change(resolved, report.citations, report.visit)
@@ -723,6 +804,8 @@ def verify(
                 "submitted it again): read it again before you verify it."
             )
         )
+    if report.is_withdrawal:
+        return _verify_withdrawal(report, reviewer)
     resolved = resolve(report.data, report.citations)
     fields = resolved.fields
     changes = []
@@ -785,6 +868,25 @@ def verify(
         Visit.objects.filter(pk=visit.pk).update(created_by=report.author)
         visit.created_by = report.author
     report.visit, report.state, report.changes = visit, ReportState.VERIFIED, changes
+    report.reviewer, report.reviewed_at = reviewer, timezone.now()
+    report.save()
+    transaction.on_commit(
+        lambda: report_reviewed.send(sender=Report, report=report, action="verified")
+    )
+    return visit
+
+
+def _verify_withdrawal(report: Report, reviewer) -> Visit:
+    """Withdraw the visit of a verified withdrawal (the report is locked, its reviewer
+    checked): ValidationError when the visit is no longer published."""
+    visit = Visit.objects.select_for_update().get(pk=report.visit_id)
+    if visit.review_state != ReviewState.VERIFIED:
+        raise ValidationError(_("Only a published visit can be withdrawn."))
+    withdraw_visit(visit, report.withdrawal_note, user=reviewer)
+    report.state = ReportState.VERIFIED
+    report.changes = [
+        {"field": "review_state", "old": ReviewState.VERIFIED, "new": ReviewState.WITHDRAWN}
+    ]
     report.reviewer, report.reviewed_at = reviewer, timezone.now()
     report.save()
     transaction.on_commit(

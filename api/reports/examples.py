@@ -40,6 +40,7 @@ REPORT = {
     "id": 12,
     "state": "submitted",
     "is_correction": False,
+    "withdrawal_note": "",
     "visit": None,
     **TAJIKISTAN,
     "sources": SOURCES,

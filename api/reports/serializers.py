@@ -307,7 +307,8 @@ def report_url(report: Report, request=None) -> str:
 
 
 class ReportSerializer(serializers.Serializer):
-    """A report: a new visit or a correction, its state in review, and what the review said.
+    """A report: a new visit, a correction or a withdrawal, its state in review, and what
+    the review said.
 
     Never public: only its author and the reviewers read it.
     """
@@ -321,6 +322,11 @@ class ReportSerializer(serializers.Serializer):
         "(see `comment`); `verified` is published (see `visit`); `rejected` is kept, never public.",
     )
     is_correction = serializers.BooleanField(read_only=True)
+    withdrawal_note = serializers.CharField(
+        read_only=True,
+        help_text="A withdrawal (proposed in the newsroom): why its visit leaves the record, "
+        "shown on the visit's page once verified; empty for any other report.",
+    )
     visit = serializers.SerializerMethodField(
         help_text="The visit a correction changes, or the visit a verified new report became; "
         "null otherwise."
@@ -373,6 +379,7 @@ class ReportSerializer(serializers.Serializer):
             "id": report.pk,
             "state": report.state,
             "is_correction": report.is_correction,
+            "withdrawal_note": report.withdrawal_note,
             "sources": review.normalise_citations(report.citations or []),
             "author": report.author.get_username(),
             "reviewer": report.reviewer.get_username() if report.reviewer_id else None,

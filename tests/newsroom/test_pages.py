@@ -642,3 +642,74 @@ def test_a_correction_of_a_visit_withdrawn_meanwhile_is_refused(seeded, reporter
     with pytest.raises(ValidationError, match="Only a published visit can be corrected"):
         review.verify(report, reviewer)
     assert Visit.objects.get(pk=visit.pk).review_state == ReviewState.WITHDRAWN
+
+
+# --- Withdrawing a published visit ---------------------------------------------------
+
+MONGOLIA = "vladimir-putin-mng-2024-09-02"
+
+
+def test_a_published_visit_is_withdrawn_only_once_another_person_verifies_it(
+    seeded, reporter, reviewer, signed_in
+):
+    """Proposed from the correction page with a reason, reviewed like any report: until a
+    second person verifies it nothing public moves; then the visit leaves the lists, its
+    verdict becomes `withdrawn`, its page says why and the public changes name the step."""
+    from visits.models import Verdict, VerdictCode
+
+    client = signed_in(reporter)
+    correct = text(client.get(reverse("newsroom:correct", args=[MONGOLIA])))
+    assert 'id="withdraw"' in correct and reverse("newsroom:withdraw", args=[MONGOLIA]) in correct
+    empty = client.post(reverse("newsroom:withdraw", args=[MONGOLIA]), {"withdrawal_note": " "})
+    assert empty.status_code == 302 and not Report.objects.exists()
+    assert "Say why the visit leaves the record" in text(client.get(empty["Location"]))
+    reason = "The trip was confused with another one; no source shows it took place."
+    filed = client.post(reverse("newsroom:withdraw", args=[MONGOLIA]), {"withdrawal_note": reason})
+    report = Report.objects.get()
+    assert filed["Location"] == reverse("newsroom:report", args=[report.pk])
+    assert (report.state, report.is_withdrawal, report.visit.slug) == (
+        ReportState.SUBMITTED,
+        True,
+        MONGOLIA,
+    )
+    again = client.post(reverse("newsroom:withdraw", args=[MONGOLIA]), {"withdrawal_note": "x"})
+    assert "already awaiting review" in text(client.get(again["Location"]))
+    assert Report.objects.count() == 1
+    # The author may not verify it; nothing public has moved.
+    page = text(client.get(reverse("newsroom:report", args=[report.pk])))
+    seen = review.version_of(report)
+    assert (
+        client.post(reverse("newsroom:verify", args=[report.pk]), {"seen": seen}).status_code == 403
+    )
+    assert Visit.objects.get(slug=MONGOLIA).review_state == ReviewState.VERIFIED
+    client = signed_in(reviewer)
+    page = text(client.get(reverse("newsroom:report", args=[report.pk])))
+    assert "Withdrawal:" in page and reason in page and 'id="preview"' not in page
+    seen = re.search(r'name="seen" value="([^"]+)"', page).group(1)
+    assert (
+        client.post(reverse("newsroom:verify", args=[report.pk]), {"seen": seen}).status_code == 302
+    )
+    visit = Visit.objects.get(slug=MONGOLIA)
+    assert (visit.review_state, visit.withdrawal_note) == (ReviewState.WITHDRAWN, reason)
+    flagging.evaluate_pending()
+    assert Verdict.objects.get(visit=visit).code == VerdictCode.WITHDRAWN
+    client.logout()
+    assert reason in text(client.get(visit.get_absolute_url()))
+    listed = client.get("/api/v1/visits/", {"host": "MNG"}).json()["results"]
+    assert MONGOLIA not in {v["id"] for v in listed}
+    changes = text(client.get("/changes/"))
+    first = changes[changes.index('<ol class="changes">') :]
+    assert MONGOLIA in first[: first.index("</li>")] and "a verified withdrawal" in first
+
+
+def test_a_withdrawal_is_not_edited_and_only_of_a_published_visit(seeded, reporter, signed_in):
+    visit = Visit.objects.get(slug=MONGOLIA)
+    report = review.propose_withdrawal(author=reporter, visit=visit, note="Not a real trip.")
+    report = review.take_back(report, reporter)  # a draft again: drafts may be edited, not this
+    with pytest.raises(ValidationError, match="A withdrawal is not edited"):
+        review.update_report(report, reporter, data=report.data, citations=report.citations)
+    review.submit(report, reporter)  # and filed again as it was
+    Visit.objects.filter(pk=visit.pk).update(review_state=ReviewState.REPORTED)
+    visit.refresh_from_db()
+    with pytest.raises(ValidationError, match="Only a published visit"):
+        review.propose_withdrawal(author=reporter, visit=visit, note="Again.")

@@ -36,6 +36,7 @@ TABLE = {
     ("newsroom:report", "get"): ["sign-in", 403, "in", 403, "in", "in", "in"],
     ("newsroom:edit", "get"): ["sign-in", 403, "in", 403, 403, "in", 403],
     ("newsroom:correct", "get"): ["sign-in", 403, "in", "in", 403, "in", "in"],
+    ("newsroom:withdraw", "post"): ["sign-in", 403, "in", "in", 403, "in", "in"],
     ("newsroom:submit", "post"): ["sign-in", 403, "in", 403, 403, "in", 403],
     ("newsroom:take-back", "post"): ["sign-in", 403, "in", 403, 403, "in", 403],
     ("newsroom:delete", "post"): ["sign-in", 403, "in", 403, 403, "in", 403],
@@ -102,7 +103,7 @@ def subject_for(role: str, users: dict, view: str):
 
 
 def url_for(view: str, subject) -> str:
-    if view == "newsroom:correct":
+    if view in ("newsroom:correct", "newsroom:withdraw"):
         return reverse(view, args=[MONGOLIA])
     if view == "record-history":
         return reverse(view, args=["visits.visit", Visit.objects.get(slug=MONGOLIA).pk])
@@ -120,7 +121,11 @@ def test_each_role_may_do_exactly_what_the_table_says(cast, client, role, view, 
     subject = subject_for(role, cast, view)
     if cast[role] is not None:
         client.force_login(cast[role])
-    data = {"comment": "Because.", "reason": "Because."} if method == "post" else None
+    data = (
+        {"comment": "Because.", "reason": "Because.", "withdrawal_note": "Because."}
+        if method == "post"
+        else None
+    )
     response = getattr(client, method)(url_for(view, subject), data)
     expected = TABLE[view, method][ROLES.index(role)]
     location = response.get("Location", "")
