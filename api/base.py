@@ -54,19 +54,39 @@ AS_OF = "as_of"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def as_of_from(request) -> datetime.date | None:
-    """The `?as_of=` date, or None; a value that is not a YYYY-MM-DD date is a 400."""
+def as_of_from(request, *, future: bool = True) -> datetime.date | None:
+    """The `?as_of=` date, or None; a value that is not a YYYY-MM-DD date is a 400, and so
+    is a day after today (UTC) unless `future` (a state's standing on a coming day is
+    known from its timeline; what iccwatch will show on it is not)."""
     raw = request.query_params.get(AS_OF)
     if raw in (None, ""):
         return None
     try:
         if not _ISO_DATE.match(raw):
             raise ValueError
-        return datetime.date.fromisoformat(raw)
+        day = datetime.date.fromisoformat(raw)
     except ValueError:
         raise InvalidFilter(
             {AS_OF: [f"{raw!r} is not a date: use YYYY-MM-DD, e.g. 2024-09-03."]}
         ) from None
+    if not future:
+        not_after_today(day)
+    return day
+
+
+def not_after_today(day: datetime.date) -> None:
+    """InvalidFilter (400) for a verdict's `as_of` after today (UTC): what iccwatch will show
+    on a coming day is not known."""
+    today = datetime.datetime.now(datetime.UTC).date()
+    if day > today:
+        raise InvalidFilter(
+            {
+                AS_OF: [
+                    f"{day.isoformat()} is after today ({today.isoformat()}): a verdict can "
+                    "be shown as iccwatch showed it, not as it will; give today or an earlier day."
+                ]
+            }
+        )
 
 
 def end_of_day(day: datetime.date) -> datetime.datetime:

@@ -56,7 +56,8 @@ AS_OF_VISITS = (
     "what was known and the rule in force then, e.g. `warrant_not_public` before a warrant's unsealing "
     "was recorded, `non_compliance` after. `verdict` is null for a visit iccwatch had not yet evaluated "
     "by then; a past verdict has null `warrants` and `would_have_been_bound` (the history does not "
-    "record them). With `verdict` or `basis`, those filters apply to the verdict on that day."
+    "record them). With `verdict` or `basis`, those filters apply to the verdict on that day. "
+    "A day after today (UTC) is a 400."
 )
 REPORTS_PATH = "/api/v1/reports/"
 COMMON_FILTERS = [
@@ -276,7 +277,7 @@ class VisitViewSet(
         if self.exporting():
             queryset = exported(queryset)
         queryset = queryset.order_by("start", "slug")
-        as_of = as_of_from(self.request)
+        as_of = as_of_from(self.request, future=False)
         changes = verdict_changes_until(end_of_day(as_of)) if as_of else VerdictChange.objects.all()
         if as_of:
             latest = changes.order_by("visit_id", "-changed_at", "-id").distinct("visit_id")

@@ -225,7 +225,21 @@ def test_list_filters_read_the_verdict_as_of_that_day(sealed_warrant_story, api_
     assert {r["id"]: r["verdict"] for r in rows}[after] is None
 
 
-def test_as_of_the_last_representable_day_works(sealed_warrant_story, api_client):
+def test_a_verdict_as_of_a_coming_day_is_refused_and_today_answers(
+    sealed_warrant_story, api_client
+):
+    """What iccwatch will show on a coming day is not known: a 400 naming today, in the
+    detail and in the list; today, and the first representable day, answer."""
     visit = sealed_warrant_story["after_unsealing"]
-    assert verdict_as_of(api_client, visit, "9999-12-31")["code"] == "non_compliance"
+    today = datetime.datetime.now(datetime.UTC).date()
+    assert verdict_as_of(api_client, visit, today.isoformat())["code"] == "non_compliance"
     assert verdict_as_of(api_client, visit, "0001-01-01") is None
+    tomorrow = (today + datetime.timedelta(days=1)).isoformat()
+    for url in (f"/api/v1/visits/{visit.slug}/", "/api/v1/visits/"):
+        for day in (tomorrow, "9999-12-31"):
+            response = api_client.get(url, {"as_of": day})
+            assert response.status_code == 400, (url, day, response.content)
+            message = response.json()["error"]["fields"]["as_of"][0]
+            assert f"is after today ({today.isoformat()})" in message
+    # A state's standing on a coming day is known from its timeline: still answered.
+    assert api_client.get("/api/v1/states/KEN/", {"as_of": tomorrow}).status_code == 200

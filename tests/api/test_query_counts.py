@@ -21,9 +21,10 @@ pytestmark = pytest.mark.django_db
 # (url, params, queries). A page costs: COUNT, the rows, one query per prefetched relation.
 # The incidents feed takes no lock and has no COUNT (its cursor's position is read only
 # when a cursor is given).
-TOMORROW = (datetime.datetime.now(datetime.UTC).date() + datetime.timedelta(days=1)).isoformat()
+# The end of today (UTC): every verdict recorded so far (a later day is a 400).
+TODAY = datetime.datetime.now(datetime.UTC).date().isoformat()
 WITHDRAWN_THEN = {"as_of": "2026-06-02", "status": "withdrawn"}
-FLAGGED_THEN = {"as_of": TOMORROW, "verdict": "non_compliance"}
+FLAGGED_THEN = {"as_of": TODAY, "verdict": "non_compliance"}
 LISTS = [
     # treaty events, declarations with their situations, sources, council referrals with their
     # situations, findings (their persons aggregated), statements (their listed counts aggregated)
@@ -131,7 +132,7 @@ def test_a_csv_download_costs_a_fixed_number_of_queries_per_chunk(
         ("/api/v1/persons/vladimir-putin/", 3),
         ("/api/v1/warrants/vladimir-putin-2023-03-17/", 2),
         ("/api/v1/visits/vladimir-putin-mng-2024-09-02/", 5),  # + the verdict history
-        (f"/api/v1/visits/vladimir-putin-mng-2024-09-02/?as_of={TOMORROW}", 6),
+        (f"/api/v1/visits/vladimir-putin-mng-2024-09-02/?as_of={TODAY}", 6),
         ("/api/v1/statements/1/", 3),
     ],
 )
