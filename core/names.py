@@ -250,6 +250,16 @@ def sort_name(expression):
 _ELIDED_DE = re.compile(r"\b([Dd])e (?=[AEIOUÀÂÄÆÉÈÊËÎÏÔÖŒÙÛÜaeiouàâäæéèêëîïôöœùûü])")
 
 
+def possessive(text: str, name: str) -> str:
+    """`text` with the English possessive of a name that reads as a plural written as such
+    ("the Netherlands' record", "French Southern Territories' record") where the catalogue
+    wrote "name's"; unchanged in any other language and for other names ("Mongolia's",
+    "Belarus's")."""
+    if _language() != "en" or not name.endswith("s") or name.endswith("us"):
+        return text
+    return text.replace(f"{name}'s", f"{name}'")
+
+
 def elide(text: str) -> str:
     """`text` with French elision applied after a person's name was put in ("de Omar" →
     "d'Omar"); unchanged in any other language. For sentences that put a person's name

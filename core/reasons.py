@@ -22,7 +22,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from core.names import country_name, format_date, in_sentence, situation_name
+from core.names import country_name, format_date, in_sentence, possessive, situation_name
 
 # Situation names the Court writes with "the" in English: "the situation in the State of Palestine".
 _ENGLISH_ARTICLE = (
@@ -257,13 +257,18 @@ def _bound_state_party(r: dict, ctx: Context) -> str:
 
 def _bound_residual(r: dict, ctx: Context) -> str:
     issued = r.get("warrant_issued", "")
+    state = _state(r["state"])
+    return possessive(_residual_text(r, issued, state), state)
+
+
+def _residual_text(r: dict, issued: str, state: str) -> str:
     return _(
         "%(state)s's withdrawal from the Rome Statute took effect on %(withdrawal)s, but a "
         "withdrawal does not discharge obligations that arose while the state was a party "
         "(Art. 127(2)): %(state)s remains bound for warrants issued before then, and this one "
         "was issued %(issued)s."
     ) % {
-        "state": _state(r["state"]),
+        "state": state,
         "withdrawal": format_date(r["withdrawal_effective"]),
         "issued": _on(issued) if issued else _("earlier"),
     }
@@ -693,14 +698,17 @@ def _justification(r: dict, ctx: Context) -> str:
     Appeals Chamber's Jordan judgment of 6 May 2019 on official capacity)."""
     params = {"state": _state(r["state"]), "text": r.get("text", "")}
     if not ctx.basis:
-        return _("%(state)s's stated justification: “%(text)s”.") % params
-    return (
+        return possessive(
+            _("%(state)s's stated justification: “%(text)s”.") % params, params["state"]
+        )
+    return possessive(
         _(
             "%(state)s's stated justification: “%(text)s”. It is recorded, but it is no exemption: "
             "no justification releases a bound state from the duty to arrest and surrender, and "
             "official capacity is no bar to it (Art. 27; Appeals Chamber, Jordan judgment, 6 May 2019)."
         )
-        % params
+        % params,
+        params["state"],
     )
 
 

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from core import pagecache
-from core.names import elide, format_date
+from core.names import elide, format_date, possessive
 from visits.models import VerdictCode, Visit
 
 # The verdict groups a chart stacks, in stacking order (bottom first), with the pattern
@@ -395,7 +395,7 @@ def country_record(state, name: str, events) -> Chart:
         years = (events[0].date.year, max(this_year, *(e.date.year for e in events)))
     chart = _build(
         "chart-record",
-        _("%(state)s's record over time") % {"state": name},
+        possessive(_("%(state)s's record over time") % {"state": name}, name),
         "",
         counts,
         _series(counts),

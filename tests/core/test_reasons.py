@@ -289,3 +289,24 @@ def test_a_chamber_recorded_by_its_short_name_is_the_same_chamber():
         "The ICC Appeals Chamber upheld the finding of non-compliance on 6 May 2019 and its "
         "referral to the Assembly of States Parties and the UN Security Council."
     ) in _jordan(PTC_II_2017, upheld)
+
+
+def test_a_name_that_reads_as_a_plural_takes_the_plural_possessive():
+    """ "the Netherlands' stated justification", not "the Netherlands's"; "Belarus's" and
+    "China's" stay; French has no possessive to fix."""
+    from compliance import StateFacts
+    from core.names import possessive
+
+    netherlands = StateFacts("NLD", "Netherlands")  # as a host that was never bound
+    text = _english(evaluate(visit("2023-10-17", justification="neutrality"), netherlands, [PUTIN]))
+    assert "Netherlands' stated justification: “neutrality”." in text
+    assert "Netherlands's" not in text
+    with translation.override("en"):
+        assert possessive("Belarus's record", "Belarus") == "Belarus's record"
+        assert possessive("China's record", "China") == "China's record"
+        assert (
+            possessive("French Southern Territories's record", "French Southern Territories")
+            == "French Southern Territories' record"
+        )
+    with translation.override("fr"):
+        assert possessive("Bilan des Pays-Bas", "Pays-Bas") == "Bilan des Pays-Bas"
