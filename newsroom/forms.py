@@ -7,11 +7,18 @@ when the report is filed (its errors are shown next to the field they name).
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import time
+
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from compliance import Period, partial_isoformat
+from core.auth import client_ip
+from core.cache import counters
 from core.names import elide, sort_name
 from newsroom import places
 from states.models import State
@@ -25,6 +32,9 @@ PRECISIONS = [
 # What a date as typed gives ("The date gives only the month").
 GIVEN = [("month", gettext_lazy("month")), ("year", gettext_lazy("year"))]
 DATE_HELP = gettext_lazy("YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year is known.")
+
+
+logger = logging.getLogger(__name__)
 
 
 def state_choices(blank: str):
@@ -296,3 +306,38 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
     )
+
+
+# A password reset mails a link: at most one mail to an address every 15 minutes, and at
+# most 10 requests an hour from one client address (whatever the addresses it types).
+RESET_MAILS_PER_ADDRESS = (1, 15 * 60)  # (requests, seconds)
+RESET_REQUESTS_PER_CLIENT = (10, 60 * 60)
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's password reset form, which cannot be used to flood an inbox: past the limits
+    above (RESET_MAILS_PER_ADDRESS, RESET_REQUESTS_PER_CLIENT) it sends nothing, and answers
+    as it always does (the next page says a mail is on its way if the address has an
+    account; whether it has one is never told). The counts are the API's rate-limit logs
+    (core.cache.counters: shared in Redis, in this process's memory while Redis is down)."""
+
+    def save(self, *args, request=None, **kwargs):
+        email = self.cleaned_data["email"].strip().lower()
+        client = client_ip(request) if request is not None else ""
+        digest = hashlib.sha256(email.encode()).hexdigest()[:32]
+        now = time.time()
+        # The address's count moves only for a request within the client's limit: one past
+        # it must not spend the mail the address's owner may ask for next.
+        (by_client,) = counters.hit(
+            [(f"iccwatch:password-reset:client:{client}", *RESET_REQUESTS_PER_CLIENT)], now
+        )
+        if not by_client.allowed:
+            logger.warning("password reset not mailed: client %s over its limit", client)
+            return None
+        (by_address,) = counters.hit(
+            [(f"iccwatch:password-reset:email:{digest}", *RESET_MAILS_PER_ADDRESS)], now
+        )
+        if not by_address.allowed:
+            logger.info("password reset not mailed: one was mailed to that address lately")
+            return None
+        return super().save(*args, request=request, **kwargs)

@@ -120,6 +120,38 @@ def test_sign_in_and_out(seeded, reporter, client):
     assert client.get(reverse("newsroom:dashboard")).status_code == 302
 
 
+def test_password_resets_cannot_flood_an_inbox(db, client, django_user_model):
+    """One mail to an address per 15 minutes, 10 requests an hour from one client address;
+    past either the answer is the same and nothing is sent."""
+    import uuid
+
+    from django.test import Client
+
+    from newsroom.forms import RESET_REQUESTS_PER_CLIENT
+
+    email = f"flood-{uuid.uuid4().hex}@example.org"
+    django_user_model.objects.create_user(f"u-{email}", email=email, password="x-long-pass")
+    address = f"192.0.2.{uuid.uuid4().int % 250 + 1}"
+    client = Client(REMOTE_ADDR=address)
+    url = reverse("newsroom:password-reset")
+    for _ in range(3):
+        response = client.post(url, {"email": email})
+        assert response["Location"] == reverse("newsroom:password-reset-done")
+    assert len(mail.outbox) == 1
+    others = []
+    for n in range(RESET_REQUESTS_PER_CLIENT[0]):
+        other = f"other-{n}-{uuid.uuid4().hex}@example.org"
+        django_user_model.objects.create_user(f"u-{other}", email=other, password="x-long-pass")
+        others.append(other)
+        client.post(url, {"email": other})
+    # 3 + 10 requests from one address: the limit of 10 an hour let 10 through, 1 mail each
+    # to a new address except the first 3 requests' (one address, one mail).
+    assert len(mail.outbox) == RESET_REQUESTS_PER_CLIENT[0] - 3 + 1
+    elsewhere = Client(REMOTE_ADDR="198.51.100.77").post(url, {"email": others[-1]})
+    assert elsewhere.status_code == 302
+    assert mail.outbox[-1].to == [others[-1]]
+
+
 def test_password_reset_mails_a_one_time_link(db, client, django_user_model):
     django_user_model.objects.create_user("rita", email="rita@example.org", password="x-long-pass")
     response = client.post(reverse("newsroom:password-reset"), {"email": "rita@example.org"})
