@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import TruncMonth, TruncYear
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -148,9 +149,16 @@ class Visit(models.Model):
     class Meta:
         ordering = ["start", "person", "host"]
         constraints = [
+            # An end can fall on or after the start: one known to the month or the year
+            # (stored as its first day) may be any day of it (docs/DOMAIN.md, partial dates).
             models.CheckConstraint(
                 condition=Q(end__isnull=True)
-                | Q(start__isnull=False) & Q(end__gte=models.F("start")),
+                | Q(start__isnull=False)
+                & (
+                    Q(end__gte=models.F("start"))
+                    | Q(end_precision="month", end__gte=TruncMonth("start"))
+                    | Q(end_precision="year", end__gte=TruncYear("start"))
+                ),
                 name="visit_ends_after_start",
             ),
             models.CheckConstraint(

@@ -1,5 +1,6 @@
 """/api/v1/reports/: filing, duplicates, the review queue and actions, four eyes, corrections."""
 
+import datetime
 import re
 import threading
 
@@ -329,10 +330,16 @@ def test_an_invalid_report_is_a_400_naming_the_field(
 
 
 def test_an_end_known_to_the_month_may_be_any_day_of_it(tajikistan_removed, clients):
-    """Start 8 October, end "October": the end may be the 31st, so the report is filed."""
+    """Start 8 October, end "October": the end may be the 31st, so the report is filed and
+    published (the database's own check reads the end's precision too)."""
     response = file(clients["reporter"], {**TAJIKISTAN, "end": "2025-10"})
     assert response.status_code == 201, response.content
     assert response.json()["end"] == "2025-10"
+    verified = verify_as(clients["reviewer"], response.json()["url"])
+    assert verified.status_code == 200, verified.content
+    slug = verified.json()["visit"]["id"]
+    visit = Visit.objects.get(slug=slug)
+    assert (visit.end, visit.end_precision) == (datetime.date(2025, 10, 1), "month")
 
 
 def test_the_review_services_refusals_speak_the_clients_language(tajikistan_removed, clients):
