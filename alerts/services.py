@@ -92,6 +92,7 @@ def mail_reviewers(report) -> int:
         "start": data.get("start") or "",
         "end": data.get("end") or "",
         "correction": report.is_correction,
+        "withdrawal": report.is_withdrawal,
         "url": urgent.site_url(review_path(report)),
     }
     sent = 0

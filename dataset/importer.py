@@ -989,7 +989,9 @@ def newsroom_collisions(v: _Validator, visits: dict[str, dict], parsed: Parsed) 
     correction still open (draft, submitted, sent back: verifying it later would undo the
     import, or the import would overwrite what is under review). An imported visit with a
     verified correction may be listed again only unchanged (`corrected_visits`, checked
-    while loading): the row must carry the correction, not undo it.
+    while loading): the row must carry the correction, not undo it. A visit withdrawn
+    through the newsroom (a verified withdrawal) may not be listed again: the import
+    would publish it again.
     """
     candidates = (
         Visit.objects.filter(slug__in=[slug for slug in visits if slug])
@@ -1027,6 +1029,14 @@ def newsroom_collisions(v: _Validator, visits: dict[str, dict], parsed: Parsed) 
                 "id",
                 f"{visit.slug} has a correction under review in the newsroom "
                 f"({_by(open_corrections[0])}): review it first, then import",
+            )
+        elif visit.review_state == ReviewState.WITHDRAWN and any(r.is_withdrawal for r in verified):
+            withdrawal = [r for r in verified if r.is_withdrawal][-1]
+            v.error(
+                row,
+                "id",
+                f"{visit.slug} was withdrawn through the newsroom ({_by(withdrawal)}): the "
+                "import would publish it again; remove this row from visits.csv",
             )
         elif verified:
             parsed.corrected_visits[visit.slug] = (

@@ -308,15 +308,18 @@ class CommentForm(forms.Form):
     )
 
 
-# A password reset mails a link: at most one mail to an address every 15 minutes, and at
-# most 10 requests an hour from one client address (whatever the addresses it types).
-RESET_MAILS_PER_ADDRESS = (1, 15 * 60)  # (requests, seconds)
-RESET_REQUESTS_PER_CLIENT = (10, 60 * 60)
+# A password reset mails a link: at most 10 requests an hour from one client address
+# (whatever the addresses it types); one mail to an address every 15 minutes for each
+# client that asks (so that nobody spends the mail its owner asks for next), and 5 an hour
+# to an address in all.
+RESET_REQUESTS_PER_CLIENT = (10, 60 * 60)  # (requests, seconds)
+RESET_MAILS_PER_ADDRESS_AND_CLIENT = (1, 15 * 60)
+RESET_MAILS_PER_ADDRESS = (5, 60 * 60)
 
 
 class ThrottledPasswordResetForm(PasswordResetForm):
     """Django's password reset form, which cannot be used to flood an inbox: past the limits
-    above (RESET_MAILS_PER_ADDRESS, RESET_REQUESTS_PER_CLIENT) it sends nothing, and answers
+    above (RESET_REQUESTS_PER_CLIENT, RESET_MAILS_PER_ADDRESS*) it sends nothing, and answers
     as it always does (the next page says a mail is on its way if the address has an
     account; whether it has one is never told). The counts are the API's rate-limit logs
     (core.cache.counters: shared in Redis, in this process's memory while Redis is down)."""
@@ -334,8 +337,22 @@ class ThrottledPasswordResetForm(PasswordResetForm):
         if not by_client.allowed:
             logger.warning("password reset not mailed: client %s over its limit", client)
             return None
-        (by_address,) = counters.hit(
-            [(f"iccwatch:password-reset:email:{digest}", *RESET_MAILS_PER_ADDRESS)], now
+        # In turn: a request one count refuses spends none of the next.
+        (by_pair,) = counters.hit(
+            [
+                (
+                    f"iccwatch:password-reset:email:{digest}:{client}",
+                    *RESET_MAILS_PER_ADDRESS_AND_CLIENT,
+                )
+            ],
+            now,
+        )
+        (by_address,) = (
+            counters.hit(
+                [(f"iccwatch:password-reset:email:{digest}", *RESET_MAILS_PER_ADDRESS)], now
+            )
+            if by_pair.allowed
+            else (by_pair,)
         )
         if not by_address.allowed:
             logger.info("password reset not mailed: one was mailed to that address lately")

@@ -353,6 +353,18 @@ def report_edit(request, pk: int):
     if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
         messages.error(request, _("Only a draft or a report sent back for changes can be edited."))
         return redirect("newsroom:report", report.pk)
+    if report.is_withdrawal:
+        # A withdrawal has only its reason to reword, on its own page.
+        if request.method == "POST":
+            try:
+                review.update_withdrawal(report, request.user, request.POST.get("withdrawal_note"))
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request, _("Reason saved: submit the withdrawal for review again.")
+                )
+        return redirect("newsroom:report", report.pk)
     return report_form(request, report=report)
 
 
@@ -496,8 +508,16 @@ def report_detail(request, pk: int):
         "may_edit": is_author
         and not report.is_withdrawal
         and report.state in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED),
+        # A withdrawal taken back or sent back: its reason reworded, submitted, or dropped.
+        "may_reword": is_author
+        and report.is_withdrawal
+        and report.state in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED),
         "may_take_back": is_author and report.state == ReportState.SUBMITTED,
-        "may_delete": is_author and report.state == ReportState.DRAFT,
+        "may_delete": is_author
+        and (
+            report.state == ReportState.DRAFT
+            or (report.is_withdrawal and report.state == ReportState.CHANGES_REQUESTED)
+        ),
         "may_act": may_act,
         "version": review.version_of(report),
         "comment_form": CommentForm(),

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.models import DatePrecision
 from visits import review
@@ -377,7 +378,21 @@ class CitationAdmin(ReadOnlyAdmin):
 class ReportAdmin(ReadOnlyAdmin):
     """Newsroom reports: reviewed in the newsroom (four eyes), browsed here."""
 
-    list_display = ["pk", "state", "is_correction", "visit", "author", "reviewer", "submitted_at"]
+    list_display = [
+        "pk",
+        "state",
+        "is_correction",
+        "is_withdrawal",
+        "visit",
+        "author",
+        "reviewer",
+        "submitted_at",
+    ]
     list_filter = ["state", "is_correction"]
+
+    @admin.display(boolean=True, description=gettext_lazy("withdrawal"))
+    def is_withdrawal(self, report) -> bool:
+        return report.is_withdrawal
+
     search_fields = ["visit__slug", "author__username", "comment"]
     list_select_related = ["visit", "author", "reviewer"]

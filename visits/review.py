@@ -552,20 +552,9 @@ def file_report(
 WITHDRAWAL_NOTE_MAX = 1000
 
 
-def propose_withdrawal(*, author, visit: Visit, note: str, idempotency_key: str = "") -> Report:
-    """File, for review, the withdrawal of a published visit from the record: a correction
-    whose `withdrawal_note` says why (docs/DOMAIN.md: a visit found wrong is withdrawn, never
-    deleted; its page stays and says why). Verified by another reviewer (`verify`), it
-    withdraws the visit (visits.reports.withdraw_visit); nothing changes before.
-
-    Raises PermissionDenied for a non-reporter, ValidationError({field: message}) for a
-    visit that is not published or an empty or overlong reason, DuplicateReport when a
-    withdrawal of this visit is already open (or one was filed with this idempotency key).
-    """
-    _require(roles.may_report(author), _("Only reporters may file reports."))
+def _withdrawal_note(note: str) -> str:
+    """The reason, stripped; ValidationError({"withdrawal_note": ...}) when empty or too long."""
     note = (note or "").strip()
-    if visit.review_state != ReviewState.VERIFIED:
-        raise ValidationError({"visit": _("Only a published visit can be withdrawn.")})
     if not note:
         raise ValidationError(
             {"withdrawal_note": _("Say why the visit leaves the record: its page will show it.")}
@@ -577,11 +566,43 @@ def propose_withdrawal(*, author, visit: Visit, note: str, idempotency_key: str 
                 % {"max": WITHDRAWAL_NOTE_MAX}
             }
         )
+    return note
+
+
+@transaction.atomic
+def update_withdrawal(report: Report, user, note: str) -> Report:
+    """The author rewords a withdrawal's reason while it is a draft (taken back) or sent
+    back for changes; submit it again afterwards. PermissionDenied for anyone else,
+    ValidationError for another report, another state, or an empty or overlong reason."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _require(report.author_id == user.pk, _("Only the author may edit a report."))
+    if not report.is_withdrawal:
+        raise ValidationError(_("Only a withdrawal has a reason to reword."))
+    if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
+        raise ValidationError(_("Only a draft or a report sent back for changes can be edited."))
+    report.withdrawal_note = _withdrawal_note(note)
+    report.save()
+    return report
+
+
+def propose_withdrawal(*, author, visit: Visit, note: str, idempotency_key: str = "") -> Report:
+    """File, for review, the withdrawal of a published visit from the record: a correction
+    whose `withdrawal_note` says why (docs/DOMAIN.md: a visit found wrong is withdrawn, never
+    deleted; its page stays and says why). Verified by another reviewer (`verify`), it
+    withdraws the visit (visits.reports.withdraw_visit); nothing changes before.
+
+    Raises PermissionDenied for a non-reporter, ValidationError({field: message}) for a
+    visit that is not published or an empty or overlong reason, DuplicateReport when a
+    withdrawal of this visit is already open (or one was filed with this idempotency key).
+    """
+    _require(roles.may_report(author), _("Only reporters may file reports."))
+    if visit.review_state != ReviewState.VERIFIED:
+        raise ValidationError({"visit": _("Only a published visit can be withdrawn.")})
+    note = _withdrawal_note(note)
     data, citations = report_data_of(visit), citations_of(visit)
-    # One open withdrawal per visit, whatever its reason: never the fingerprint of a correction.
-    report_print = hashlib.sha256(
-        f"withdrawal:{fingerprint(data, citations, visit)}".encode()
-    ).hexdigest()
+    # One open withdrawal per visit, whatever its reason or the visit's later corrections:
+    # never the fingerprint of a correction.
+    report_print = hashlib.sha256(f"withdrawal:{visit.pk}".encode()).hexdigest()
     if idempotency_key:
         existing = Report.objects.filter(author=author, idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -625,7 +646,7 @@ def update_report(report: Report, user, *, data: dict, citations: Sequence[dict]
         raise ValidationError(_("Only a draft or a report sent back for changes can be edited."))
     if report.is_withdrawal:
         raise ValidationError(
-            _("A withdrawal is not edited: delete it and propose the withdrawal again.")
+            _("A withdrawal keeps the visit as it is: reword its reason on its page.")
         )
     report.data, report.citations = normalise(data), normalise_citations(citations)
     report.fingerprint = fingerprint(data, citations, report.visit)
@@ -676,7 +697,14 @@ def delete_draft(report: Report, user) -> None:
     ValidationError for a report that is not a draft."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     _require(report.author_id == user.pk, _("Only the author may delete a draft."))
-    if report.state != ReportState.DRAFT:
+    # A withdrawal sent back for changes may be abandoned as well (it has nothing else to
+    # change but its reason).
+    deletable = (
+        (ReportState.DRAFT, ReportState.CHANGES_REQUESTED)
+        if report.is_withdrawal
+        else (ReportState.DRAFT,)
+    )
+    if report.state not in deletable:
         raise ValidationError(_("Only a draft can be deleted."))
     report.delete()
 
@@ -882,6 +910,14 @@ def _verify_withdrawal(report: Report, reviewer) -> Visit:
     visit = Visit.objects.select_for_update().get(pk=report.visit_id)
     if visit.review_state != ReviewState.VERIFIED:
         raise ValidationError(_("Only a published visit can be withdrawn."))
+    if visit.updated_at > (report.based_on or report.created_at):
+        # Proposed for the visit as it stood then: a correction since may answer its reason.
+        raise ValidationError(
+            _(
+                "The visit changed after this withdrawal was proposed: read it as it stands "
+                "now; reject the withdrawal, and propose it again if it still holds."
+            )
+        )
     withdraw_visit(visit, report.withdrawal_note, user=reviewer)
     report.state = ReportState.VERIFIED
     report.changes = [
@@ -934,9 +970,10 @@ def review_queue(reviewer):
 
 
 def corrections_of(visit: Visit):
-    """The verified corrections of a published visit, oldest first (for its public page)."""
+    """The verified corrections of a published visit, oldest first (for its public page); a
+    withdrawal is not one (the page says the visit was withdrawn, and why)."""
     return Report.objects.filter(
-        visit=visit, is_correction=True, state=ReportState.VERIFIED
+        visit=visit, is_correction=True, withdrawal_note="", state=ReportState.VERIFIED
     ).order_by("reviewed_at", "id")
 
 
@@ -946,6 +983,8 @@ __all__ = [
     "citations_of",
     "corrections_of",
     "file_report",
+    "propose_withdrawal",
+    "update_withdrawal",
     "possible_duplicates",
     "preview",
     "reject",

@@ -415,6 +415,8 @@ class ReportDetailSerializer(ReportSerializer):
 
     @extend_schema_field(PreviewSerializer(allow_null=True))
     def get_preview(self, report):
+        if report.is_withdrawal:  # it changes no fact: the rule's answer does not move
+            return None
         try:
             verdict = review.preview(report.data or {}, getattr(report, "resolved", None))
         except (DjangoValidationError, KeyError, ValueError):  # data the rule cannot read
@@ -428,6 +430,8 @@ class ReportDetailSerializer(ReportSerializer):
 
     @extend_schema_field(VisitRefSerializer(many=True))
     def get_possible_duplicates(self, report):
+        if report.is_withdrawal:
+            return []
         visits = review.possible_duplicates(
             report.data or {}, exclude=report.visit if report.is_correction else None
         )

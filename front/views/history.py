@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.roles import may_review, roles_of
 from visits import history
-from visits.models import Report, ReportState, Visit
+from visits.models import Citation, Finding, Report, ReportState, Visit
 
 
 def record_history(request, label: str, pk: int):
@@ -61,7 +61,8 @@ def readable_by_reporter(user, model, entries: list) -> list:
 
     A report: their own, or one verified (its facts are published). A visit: when it is
     public (verified or withdrawn, now or at its last event) or the user reported it, and
-    then without the unverified reports of other people. Any other record is a public fact.
+    then without the unverified reports of other people. A visit's citation or finding: as
+    its visit (a finding of no visit is a public fact). Any other record is a public fact.
     """
     reports = [e for e in entries if e.model is Report]
     readable = {e.event.pgh_obj_id for e in reports if _author(e) == user.pk} | {
@@ -70,6 +71,15 @@ def readable_by_reporter(user, model, entries: list) -> list:
     if model is Report:
         if not readable:
             raise PermissionDenied("not yours")
+        return entries
+    if model in (Citation, Finding):
+        visit_ids = {getattr(e.event, "visit_id", None) for e in entries} - {None}
+        for visit_id in visit_ids:
+            public = Visit.objects.filter(
+                pk=visit_id, review_state__in=history.PUBLIC_VISIT_STATES
+            ).exists()
+            if not public and not Report.objects.filter(visit_id=visit_id, author=user).exists():
+                raise PermissionDenied("the visit is not public and not reported by you")
         return entries
     if model is not Visit:
         return entries

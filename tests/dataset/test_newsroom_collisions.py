@@ -148,6 +148,28 @@ def test_an_imported_visit_with_a_correction_under_review_is_refused_until_revie
     assert (mongolia.end.isoformat(), mongolia.dataset_version) == ("2024-09-04", "2026.12.04")
 
 
+def test_a_visit_withdrawn_through_the_newsroom_may_not_be_listed_again(
+    imported, tmp_path, rita, victor
+):
+    """The import would publish it again: an error naming the row and the withdrawal; once
+    the row is gone, the import goes through and the visit stays withdrawn."""
+    mongolia = Visit.objects.get(slug=MONGOLIA)
+    withdrawal = review.propose_withdrawal(author=rita, visit=mongolia, note="Never happened.")
+    review.verify(withdrawal, victor)
+    path = folder(tmp_path, "v2", version="2026.12.02")
+    assert errors_of(path) == [
+        f"visits.csv:{line_of(path, 'visits.csv', MONGOLIA)}: id: {MONGOLIA} was withdrawn "
+        f"through the newsroom (report {withdrawal.pk}, verified, by rita): the import would "
+        "publish it again; remove this row from visits.csv"
+    ]
+    mongolia.refresh_from_db()
+    assert mongolia.review_state == "withdrawn"
+    rest = [row for row in VISITS if row["id"] != MONGOLIA]
+    import_dataset(folder(tmp_path, "v3", version="2026.12.03", visits=rest))
+    mongolia.refresh_from_db()
+    assert (mongolia.review_state, mongolia.withdrawal_note) == ("withdrawn", "Never happened.")
+
+
 def test_a_rejected_correction_does_not_stop_the_import(imported, tmp_path, rita, victor):
     mongolia = Visit.objects.get(slug=MONGOLIA)
     correction = review.file_report(

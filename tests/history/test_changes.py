@@ -254,6 +254,13 @@ def test_a_reporter_reads_no_one_elses_unverified_report(client, corrected):
     assert client.get(f"/newsroom/history/visits.report/{pending.pk}/").status_code == 403
     assert client.get(f"/newsroom/history/visits.report/{verified.pk}/").status_code == 200
     assert client.get(f"/newsroom/history/visits.visit/{unpublished.pk}/").status_code == 403
+    # Nor through its sources: a citation's history reads as its visit's.
+    from visits.models import Citation
+
+    hidden = Citation.objects.filter(visit=unpublished).first()
+    shown = Citation.objects.filter(visit=corrected).first()
+    assert client.get(f"/newsroom/history/visits.citation/{hidden.pk}/").status_code == 403
+    assert client.get(f"/newsroom/history/visits.citation/{shown.pk}/").status_code == 200
     text = client.get(f"/newsroom/history/visits.visit/{corrected.pk}/").content.decode()
     assert "end: 3 September 2024 → 4 September 2024" in text  # the verified correction
     assert "Pending Place Nobody Verified" not in text

@@ -6,22 +6,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_roles'),
-        ('states', '0006_state_name_index'),
-        ('visits', '0026_report_withdrawal'),
-        ('warrants', '0004_warrant_order_by_id'),
+        ("core", "0004_roles"),
+        ("states", "0006_state_name_index"),
+        ("visits", "0026_report_withdrawal"),
+        ("warrants", "0004_warrant_order_by_id"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='visit',
-            name='visit_ends_after_start',
+            model_name="visit",
+            name="visit_ends_after_start",
         ),
         migrations.AddConstraint(
-            model_name='visit',
-            constraint=models.CheckConstraint(condition=models.Q(('end__isnull', True), models.Q(('start__isnull', False), models.Q(('end__gte', models.F('start')), models.Q(('end__gte', django.db.models.functions.datetime.TruncMonth('start')), ('end_precision', 'month')), models.Q(('end__gte', django.db.models.functions.datetime.TruncYear('start')), ('end_precision', 'year')), _connector='OR')), _connector='OR'), name='visit_ends_after_start'),
+            model_name="visit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end__isnull", True),
+                    models.Q(
+                        ("start__isnull", False),
+                        models.Q(
+                            ("end__gte", models.F("start")),
+                            models.Q(
+                                (
+                                    "end__gte",
+                                    django.db.models.functions.datetime.TruncMonth("start"),
+                                ),
+                                ("end_precision", "month"),
+                            ),
+                            models.Q(
+                                (
+                                    "end__gte",
+                                    django.db.models.functions.datetime.TruncYear("start"),
+                                ),
+                                ("end_precision", "year"),
+                            ),
+                            _connector="OR",
+                        ),
+                    ),
+                    _connector="OR",
+                ),
+                name="visit_ends_after_start",
+            ),
         ),
     ]
