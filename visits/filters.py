@@ -10,6 +10,8 @@ import datetime
 import django_filters
 from django.db.models import Q
 from django.db.models.functions import ExtractYear
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from core.filters import (
     AnyOfChoiceFilter,
@@ -19,6 +21,7 @@ from core.filters import (
 )
 from states.models import State
 from visits.models import Basis, HostControl, VerdictCode, Visit, VisitStatus
+from warrants.models import Person, Situation
 
 
 class HostFilter(AnyOfISO3Filter):
@@ -111,6 +114,53 @@ class VisitFilterSet(django_filters.FilterSet):
             "start_after",
             "start_before",
         ]
+
+    def is_valid(self) -> bool:
+        """The form's checks, then that each person, host and situation named exists: a
+        slug or code nobody has (`?person=vladimir-poutine`, `?host=ZZZ`) is an error naming
+        it, never an empty list a reader could take for "no visits". One query per kind
+        named, shared by the request's other FilterSets (its facets) and by HostFilter."""
+        if not super().is_valid():
+            return False
+        for name, message in self._unknown().items():
+            self.form.add_error(name, message)
+        return not self.form.errors
+
+    def _unknown(self) -> dict[str, str]:
+        """{parameter: message} for the values of person, host and situation that name nobody."""
+        request = self.request
+        known = getattr(request, "_known_identifiers", None) if request is not None else None
+        if known is None:
+            known = {}
+            if request is not None:
+                request._known_identifiers = known
+        errors = {}
+        for name, model, column, message in (
+            ("person", Person, "slug", _("No person with slug {value!r}.")),
+            ("host", State, "iso3", _("No state with ISO 3166-1 alpha-3 code {value!r}.")),
+            ("situation", Situation, "slug", _("No situation with slug {value!r}.")),
+        ):
+            values = self.form.cleaned_data.get(name) or []
+            if name == "host":
+                values = [v.upper() for v in values]
+            asked = [v for v in values if (name, v) not in known]
+            if asked:
+                found = dict(
+                    model.objects.filter(**{f"{column}__in": asked}).values_list(column, "pk")
+                )
+                for value in asked:
+                    known[name, value] = found.get(value)
+            if name == "host" and request is not None:
+                # HostFilter looks a single host up by the same cache.
+                ids = getattr(request, "_host_ids", None)
+                if ids is None:
+                    ids = request._host_ids = {}
+                ids.update({v: known[name, v] for v in values})
+            missing = [v for v in values if known[name, v] is None]
+            if missing:
+                # Rendered when read, in the answer's language (the API's are in English).
+                errors[name] = format_lazy(message, value=missing[0])
+        return errors
 
     def filter_changed_since(self, queryset, name, value):
         # Compared in UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 allows.

@@ -61,11 +61,22 @@ AS_OF_VISITS = (
 )
 REPORTS_PATH = "/api/v1/reports/"
 COMMON_FILTERS = [
-    slug_parameter("person", "Person (slug), e.g. `vladimir-putin`.", many=True),
-    iso3_parameter(
-        "host", "Host state (ISO 3166-1 alpha-3, any case), e.g. `MNG` or `MNG,TJK`.", many=True
+    slug_parameter(
+        "person",
+        "Person (slug), e.g. `vladimir-putin`; a slug no person has is a 400 naming it.",
+        many=True,
     ),
-    slug_parameter("situation", "Situation (slug), e.g. `ukraine`.", many=True),
+    iso3_parameter(
+        "host",
+        "Host state (ISO 3166-1 alpha-3, any case), e.g. `MNG` or `MNG,TJK`; a code no state "
+        "has is a 400 naming it.",
+        many=True,
+    ),
+    slug_parameter(
+        "situation",
+        "Situation (slug), e.g. `ukraine`; a slug no situation has is a 400 naming it.",
+        many=True,
+    ),
     OpenApiParameter(
         "year",
         {

@@ -75,6 +75,41 @@ def test_a_value_that_cannot_be_one_is_a_400_naming_the_parameter(seeded, api_cl
         assert error["code"] == "invalid_filter" and name in error["fields"], query
 
 
+@pytest.mark.parametrize(
+    ("path", "query", "name", "message"),
+    [
+        (
+            "/api/v1/visits/",
+            "person=vladimir-poutine",
+            "person",
+            "No person with slug 'vladimir-poutine'.",
+        ),
+        ("/api/v1/visits/", "host=ZZZ", "host", "No state with ISO 3166-1 alpha-3 code 'ZZZ'."),
+        ("/api/v1/visits/", "host=MNG,zzz", "host", "No state with ISO 3166-1 alpha-3 code 'ZZZ'."),
+        ("/api/v1/visits/", "situation=nosuch", "situation", "No situation with slug 'nosuch'."),
+        ("/api/v1/incidents/", "host=ZZZ", "host", "No state with ISO 3166-1 alpha-3 code 'ZZZ'."),
+        ("/api/v1/visits/", "lang=fr&person=nobody", "person", "No person with slug 'nobody'."),
+    ],
+)
+def test_a_well_formed_value_that_names_nobody_is_a_400_naming_it(
+    seeded, api_client, path, query, name, message
+):
+    """Not "0 visits", which a reader could publish: the unknown value, named (in English,
+    as every API message)."""
+    error = error_of(api_client.get(f"{path}?{query}"))
+    assert error["code"] == "invalid_filter" and error["fields"][name] == [message]
+
+
+def test_a_list_page_names_the_unknown_host_in_the_readers_language(seeded, reader):
+    english = reader.get("/incidents/", {"host": "ZZZ"})
+    assert english.status_code == 400
+    assert "No state with ISO 3166-1 alpha-3 code &#x27;ZZZ&#x27;." in english.content.decode()
+    french = reader.get("/fr/incidents/", {"host": "ZZZ"})
+    assert french.status_code == 400
+    assert "Aucun État n’a le code ISO 3166-1 alpha-3 &#x27;ZZZ&#x27;." in french.content.decode()
+    assert reader.get("/incidents/", {"host": "MNG"}).status_code == 200
+
+
 def test_ordering_by_two_keys_comma_joined_or_repeated(seeded, api_client):
     expected = list(
         Visit.objects.published()

@@ -89,7 +89,7 @@ def test_other_lists_flatten_nested_objects_and_keep_lists_in_one_cell(seeded, a
 
 
 def test_an_empty_csv_still_has_its_header(seeded, api_client):
-    response = api_client.get("/api/v1/visits/", {"person": "nobody", "format": "csv"})
+    response = api_client.get("/api/v1/visits/", {"start_after": "2900-01-01", "format": "csv"})
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert lines == [",".join(VISIT_TABLE.names)]
 

@@ -218,9 +218,10 @@ class SeedReferences:
         from states.models import State
         from visits import review
         from visits.models import ReviewState, Visit
-        from warrants.models import Person
+        from warrants.models import Person, Situation
 
         self.states = sorted(State.objects.values_list("iso3", flat=True))
+        self.situations = sorted(Situation.objects.values_list("slug", flat=True))
         self.persons = list(
             Person.objects.order_by("slug").values_list("slug", "nationality__iso3")
         )
@@ -322,6 +323,35 @@ def _fill_report(body, refs: SeedReferences, picks: dict):
     return body
 
 
+# The lists whose person, host and situation must name a record (a slug or code nobody has
+# is a 400, as their parameters say).
+NAMED_FILTERS = ("/api/v1/visits/", "/api/v1/incidents/")
+
+
+def fill_filters_from_the_seed(schema, refs: SeedReferences) -> None:
+    """Positive queries of the visit lists name a person, host and situation that exist
+    (their descriptions say a value nobody has is a 400); the rest stays as generated."""
+    from hypothesis import strategies as st
+
+    picks = st.fixed_dictionaries(
+        {
+            "person": st.sampled_from([slug for slug, _ in refs.persons]),
+            "host": st.sampled_from(refs.states),
+            "situation": st.sampled_from(refs.situations),
+        }
+    )
+
+    @schema.hook("flatmap_query")
+    def filters_name_the_seed(context, query):
+        operation = context.operation
+        if operation is None or operation.path not in NAMED_FILTERS or not isinstance(query, dict):
+            return st.just(query)
+        named = [name for name in ("person", "host", "situation") if name in query]
+        if not named:
+            return st.just(query)
+        return picks.map(lambda p: {**query, **{name: p[name] for name in named}})
+
+
 def fill_reports_from_the_seed(schema, refs: SeedReferences) -> None:
     """Positive bodies of POST /reports/ (and its alias) name a real person, host, occupier and
     published visit, and keep the report rules the schema states in words; the rest of each
@@ -367,7 +397,9 @@ def test_the_schema_and_the_server_agree_on_every_operation(
         headers = {"Authorization": f"Token {Token.objects.get_or_create(user=reporter)[0].key}"}
     schema = schemathesis.openapi.from_url(f"{live_server.url}/api/v1/schema/?format=json")
     if mode == GenerationMode.POSITIVE:
-        fill_reports_from_the_seed(schema, SeedReferences())
+        refs = SeedReferences()
+        fill_reports_from_the_seed(schema, refs)
+        fill_filters_from_the_seed(schema, refs)
     ran = run_every_operation(schema, mode=mode, headers=headers)
     assert len(ran) == len(OPERATIONS)
 

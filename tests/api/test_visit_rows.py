@@ -34,7 +34,7 @@ URLS = [
     "/api/v1/visits/?changed_since=2000-01-01T00:00:00Z&basis=state_party",
     "/api/v1/visits/?host_control=none",
     "/api/v1/visits/?status=announced",
-    "/api/v1/visits/?host=ZZZ",
+    "/api/v1/visits/?start_after=2900-01-01",
 ]
 
 
