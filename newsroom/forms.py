@@ -329,32 +329,16 @@ class ThrottledPasswordResetForm(PasswordResetForm):
         client = client_ip(request) if request is not None else ""
         digest = hashlib.sha256(email.encode()).hexdigest()[:32]
         now = time.time()
-        # The address's count moves only for a request within the client's limit: one past
-        # it must not spend the mail the address's owner may ask for next.
-        (by_client,) = counters.hit(
-            [(f"iccwatch:password-reset:client:{client}", *RESET_REQUESTS_PER_CLIENT)], now
-        )
-        if not by_client.allowed:
-            logger.warning("password reset not mailed: client %s over its limit", client)
-            return None
-        # In turn: a request one count refuses spends none of the next.
-        (by_pair,) = counters.hit(
-            [
-                (
-                    f"iccwatch:password-reset:email:{digest}:{client}",
-                    *RESET_MAILS_PER_ADDRESS_AND_CLIENT,
-                )
-            ],
-            now,
-        )
-        (by_address,) = (
-            counters.hit(
-                [(f"iccwatch:password-reset:email:{digest}", *RESET_MAILS_PER_ADDRESS)], now
-            )
-            if by_pair.allowed
-            else (by_pair,)
-        )
-        if not by_address.allowed:
-            logger.info("password reset not mailed: one was mailed to that address lately")
-            return None
+        # Counted in turn, and the first refusal stops: a request one count refuses spends
+        # none of the next (one past the client's limit must not spend the mail the
+        # address's owner may ask for next).
+        for key, limit in (
+            (f"client:{client}", RESET_REQUESTS_PER_CLIENT),
+            (f"email:{digest}:{client}", RESET_MAILS_PER_ADDRESS_AND_CLIENT),
+            (f"email:{digest}", RESET_MAILS_PER_ADDRESS),
+        ):
+            (hit,) = counters.hit([(f"iccwatch:password-reset:{key}", *limit)], now)
+            if not hit.allowed:
+                logger.warning("password reset not mailed: over its limit (%s)", key)
+                return None
         return super().save(*args, request=request, **kwargs)

@@ -42,17 +42,26 @@ class HostFilter(AnyOfISO3Filter):
         return super().filter(qs, value)
 
     def _host_id(self, iso3: str) -> int | None:
-        """The state's id (None for no such state), looked up once per request: a list
-        applies its filters again for each facet it counts."""
-        request = getattr(self.parent, "request", None)
-        known = getattr(request, "_host_ids", None)
-        if known is None:
-            known = {}
-            if request is not None:
-                request._host_ids = known
-        if iso3 not in known:
-            known[iso3] = State.objects.filter(iso3=iso3).values_list("pk", flat=True).first()
-        return known[iso3]
+        """The state's id (None for no such state), looked up once per request (a list
+        applies its filters again for each facet it counts), usually already by the
+        FilterSet's check of the values named (known_ids)."""
+        known = known_ids(getattr(self.parent, "request", None))
+        if ("host", iso3) not in known:
+            known["host", iso3] = (
+                State.objects.filter(iso3=iso3).values_list("pk", flat=True).first()
+            )
+        return known["host", iso3]
+
+
+def known_ids(request) -> dict[tuple[str, str], int | None]:
+    """The request's cache of the records its filters named: {(parameter, value): id, or
+    None for no such record}; a fresh dict when there is no request."""
+    if request is None:
+        return {}
+    known = getattr(request, "_known_identifiers", None)
+    if known is None:
+        known = request._known_identifiers = {}
+    return known
 
 
 class VisitFilterSet(django_filters.FilterSet):
@@ -119,7 +128,8 @@ class VisitFilterSet(django_filters.FilterSet):
         """The form's checks, then that each person, host and situation named exists: a
         slug or code nobody has (`?person=vladimir-poutine`, `?host=ZZZ`) is an error naming
         it, never an empty list a reader could take for "no visits". One query per kind
-        named, shared by the request's other FilterSets (its facets) and by HostFilter."""
+        named, shared by the request's other FilterSets (its facets) and by HostFilter
+        (known_ids)."""
         if not super().is_valid():
             return False
         for name, message in self._unknown().items():
@@ -128,12 +138,7 @@ class VisitFilterSet(django_filters.FilterSet):
 
     def _unknown(self) -> dict[str, str]:
         """{parameter: message} for the values of person, host and situation that name nobody."""
-        request = self.request
-        known = getattr(request, "_known_identifiers", None) if request is not None else None
-        if known is None:
-            known = {}
-            if request is not None:
-                request._known_identifiers = known
+        known = known_ids(self.request)
         errors = {}
         for name, model, column, message in (
             ("person", Person, "slug", _("No person with slug {value!r}.")),
@@ -150,12 +155,6 @@ class VisitFilterSet(django_filters.FilterSet):
                 )
                 for value in asked:
                     known[name, value] = found.get(value)
-            if name == "host" and request is not None:
-                # HostFilter looks a single host up by the same cache.
-                ids = getattr(request, "_host_ids", None)
-                if ids is None:
-                    ids = request._host_ids = {}
-                ids.update({v: known[name, v] for v in values})
             missing = [v for v in values if known[name, v] is None]
             if missing:
                 # Rendered when read, in the answer's language (the API's are in English).

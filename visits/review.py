@@ -517,34 +517,49 @@ def file_report(
     for existing in earlier:
         if existing.fingerprint == report_print:
             raise DuplicateReport(existing)
-    now = timezone.now()
+    report = _create(
+        visit=visit,
+        is_correction=visit is not None,
+        based_on=(based_on or visit.updated_at) if visit is not None else None,
+        submit=submit,
+        data=data,
+        citations=citations,
+        author=author,
+        idempotency_key=idempotency_key,
+        fingerprint=report_print,
+    )
+    report.resolved = resolved
+    return report
+
+
+def _create(*, submit: bool, data: dict, citations: Sequence[dict], **fields) -> Report:
+    """Save a new report (submitted unless `submit` is False) in its own transaction,
+    announcing a submitted one after commit. DuplicateReport when another request filed the
+    same one at the same moment: the database's unique keys (its author's idempotency key,
+    one open report per fingerprint) decide."""
     try:
         with transaction.atomic():
             report = Report.objects.create(
-                visit=visit,
-                is_correction=visit is not None,
-                based_on=(based_on or visit.updated_at) if visit is not None else None,
                 state=ReportState.SUBMITTED if submit else ReportState.DRAFT,
+                submitted_at=timezone.now() if submit else None,
                 data=normalise(data),
                 citations=normalise_citations(citations),
-                author=author,
-                submitted_at=now if submit else None,
-                idempotency_key=idempotency_key,
-                fingerprint=report_print,
+                **fields,
             )
             if submit:
                 transaction.on_commit(lambda: report_submitted.send(sender=Report, report=report))
     except IntegrityError:
-        # Filed at the same moment by another request: the database's unique keys decide.
+        key = fields.get("idempotency_key")
         existing = (
-            Report.objects.filter(author=author, idempotency_key=idempotency_key).first()
-            if idempotency_key
+            Report.objects.filter(author=fields["author"], idempotency_key=key).first()
+            if key
             else None
-        ) or Report.objects.filter(fingerprint=report_print, state__in=OPEN_REPORT_STATES).first()
+        ) or Report.objects.filter(
+            fingerprint=fields["fingerprint"], state__in=OPEN_REPORT_STATES
+        ).first()
         if existing is None:
             raise
         raise DuplicateReport(existing) from None
-    report.resolved = resolved
     return report
 
 
@@ -585,7 +600,7 @@ def update_withdrawal(report: Report, user, note: str) -> Report:
     return report
 
 
-def propose_withdrawal(*, author, visit: Visit, note: str, idempotency_key: str = "") -> Report:
+def propose_withdrawal(*, author, visit: Visit, note: str) -> Report:
     """File, for review, the withdrawal of a published visit from the record: a correction
     whose `withdrawal_note` says why (docs/DOMAIN.md: a visit found wrong is withdrawn, never
     deleted; its page stays and says why). Verified by another reviewer (`verify`), it
@@ -593,48 +608,29 @@ def propose_withdrawal(*, author, visit: Visit, note: str, idempotency_key: str 
 
     Raises PermissionDenied for a non-reporter, ValidationError({field: message}) for a
     visit that is not published or an empty or overlong reason, DuplicateReport when a
-    withdrawal of this visit is already open (or one was filed with this idempotency key).
+    withdrawal of this visit is already open.
     """
     _require(roles.may_report(author), _("Only reporters may file reports."))
     if visit.review_state != ReviewState.VERIFIED:
         raise ValidationError({"visit": _("Only a published visit can be withdrawn.")})
     note = _withdrawal_note(note)
-    data, citations = report_data_of(visit), citations_of(visit)
     # One open withdrawal per visit, whatever its reason or the visit's later corrections:
     # never the fingerprint of a correction.
     report_print = hashlib.sha256(f"withdrawal:{visit.pk}".encode()).hexdigest()
-    if idempotency_key:
-        existing = Report.objects.filter(author=author, idempotency_key=idempotency_key).first()
-        if existing is not None:
-            raise DuplicateReport(existing)
     existing = Report.objects.filter(fingerprint=report_print, state__in=OPEN_REPORT_STATES).first()
     if existing is not None:
         raise DuplicateReport(existing)
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            report = Report.objects.create(
-                visit=visit,
-                is_correction=True,
-                withdrawal_note=note,
-                based_on=visit.updated_at,
-                state=ReportState.SUBMITTED,
-                data=normalise(data),
-                citations=normalise_citations(citations),
-                author=author,
-                submitted_at=now,
-                idempotency_key=idempotency_key,
-                fingerprint=report_print,
-            )
-            transaction.on_commit(lambda: report_submitted.send(sender=Report, report=report))
-    except IntegrityError:
-        existing = Report.objects.filter(
-            fingerprint=report_print, state__in=OPEN_REPORT_STATES
-        ).first()
-        if existing is None:
-            raise
-        raise DuplicateReport(existing) from None
-    return report
+    return _create(
+        visit=visit,
+        is_correction=True,
+        withdrawal_note=note,
+        based_on=visit.updated_at,
+        submit=True,
+        data=report_data_of(visit),
+        citations=citations_of(visit),
+        author=author,
+        fingerprint=report_print,
+    )
 
 
 @transaction.atomic
@@ -841,16 +837,17 @@ def verify(
         visit = Visit.objects.select_for_update().get(pk=report.visit_id)
         if visit.review_state != ReviewState.VERIFIED:
             raise ValidationError(_("Only a published visit can be corrected."))
-        if visit.updated_at > (report.based_on or report.created_at):
-            # The correction copied every field of the visit as it stood when it was begun;
-            # a later change (another correction verified, an import) would be undone.
-            raise ValidationError(
-                _(
-                    "The visit changed after this correction was begun: publishing it would "
-                    "undo that change. Reject it, and file the correction again from the visit "
-                    "as it stands now."
-                )
-            )
+        # The correction copied every field of the visit as it stood when it was begun;
+        # a later change (another correction verified, an import) would be undone.
+        _require_unchanged_since(
+            visit,
+            report,
+            _(
+                "The visit changed after this correction was begun: publishing it would "
+                "undo that change. Reject it, and file the correction again from the visit "
+                "as it stands now."
+            ),
+        )
         changes = _changes(visit, fields)
         old_citations = citations_of(visit)
         if old_citations != normalise_citations(report.citations):
@@ -895,6 +892,19 @@ def verify(
     if not report.is_correction and visit.created_by_id != report.author_id:
         Visit.objects.filter(pk=visit.pk).update(created_by=report.author)
         visit.created_by = report.author
+    return _verified(report, reviewer, visit, changes)
+
+
+def _require_unchanged_since(visit: Visit, report: Report, message: str) -> None:
+    """ValidationError(message) when `visit` changed after the correction or withdrawal
+    `report` was begun from it (its based_on): verifying it would act on what nobody read."""
+    if visit.updated_at > (report.based_on or report.created_at):
+        raise ValidationError(message)
+
+
+def _verified(report: Report, reviewer, visit: Visit, changes: list[dict]) -> Visit:
+    """Close `report` as verified by `reviewer`, now, with what it changed on `visit`, and
+    announce it after commit; returns the visit."""
     report.visit, report.state, report.changes = visit, ReportState.VERIFIED, changes
     report.reviewer, report.reviewed_at = reviewer, timezone.now()
     report.save()
@@ -910,25 +920,18 @@ def _verify_withdrawal(report: Report, reviewer) -> Visit:
     visit = Visit.objects.select_for_update().get(pk=report.visit_id)
     if visit.review_state != ReviewState.VERIFIED:
         raise ValidationError(_("Only a published visit can be withdrawn."))
-    if visit.updated_at > (report.based_on or report.created_at):
-        # Proposed for the visit as it stood then: a correction since may answer its reason.
-        raise ValidationError(
-            _(
-                "The visit changed after this withdrawal was proposed: read it as it stands "
-                "now; reject the withdrawal, and propose it again if it still holds."
-            )
-        )
-    withdraw_visit(visit, report.withdrawal_note, user=reviewer)
-    report.state = ReportState.VERIFIED
-    report.changes = [
-        {"field": "review_state", "old": ReviewState.VERIFIED, "new": ReviewState.WITHDRAWN}
-    ]
-    report.reviewer, report.reviewed_at = reviewer, timezone.now()
-    report.save()
-    transaction.on_commit(
-        lambda: report_reviewed.send(sender=Report, report=report, action="verified")
+    # Proposed for the visit as it stood then: a correction since may answer its reason.
+    _require_unchanged_since(
+        visit,
+        report,
+        _(
+            "The visit changed after this withdrawal was proposed: read it as it stands "
+            "now; reject the withdrawal, and propose it again if it still holds."
+        ),
     )
-    return visit
+    withdraw_visit(visit, report.withdrawal_note, user=reviewer)
+    changes = [{"field": "review_state", "old": ReviewState.VERIFIED, "new": ReviewState.WITHDRAWN}]
+    return _verified(report, reviewer, visit, changes)
 
 
 def _close(report: Report, reviewer, state: str, comment: str) -> Report:
