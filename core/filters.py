@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import django_filters
 from django import forms
 from django.core.exceptions import EmptyResultSet
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import connections
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Model, Q
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import format_lazy
 from django_filters.fields import BaseCSVField
 from django_filters.widgets import BaseCSVWidget
 from drf_spectacular.utils import extend_schema_field
@@ -146,6 +148,84 @@ class AnyOfYearFilter(AnyOfFilter):
                 span &= Q(**{f"{field}__lt": datetime.date(year + 1, 1, 1)})
             years |= span
         return self.get_method(qs)(years)
+
+
+class NamedRecord(NamedTuple):
+    """What a filter's values name: rows of `model` by `column` (`upper`: codes compared in
+    capitals, as ISO3 codes are stored), and the error for a value nobody has, a lazy
+    translation with a `{value}` placeholder."""
+
+    model: type[Model]
+    column: str
+    message: str
+    upper: bool = False
+
+
+def known_ids(request) -> dict[tuple[str, str, str], int | None]:
+    """The request's cache of the records its filters named: {(model label, column, value):
+    id, or None for no such record}; a fresh dict when there is no request. A list applies
+    its FilterSet again for each facet it counts: each record is looked up once."""
+    if request is None:
+        return {}
+    known = getattr(request, "_known_identifiers", None)
+    if known is None:
+        known = request._known_identifiers = {}
+    return known
+
+
+def record_ids(request, record: NamedRecord, values: Iterable[str]) -> dict[str, int | None]:
+    """{value: id, or None for no such record} for `values` of `record`'s column: one query
+    for those the request has not looked up yet (known_ids)."""
+    known = known_ids(request)
+    label = record.model._meta.label
+    values = [v.upper() if record.upper else v for v in values]
+    asked = [v for v in dict.fromkeys(values) if (label, record.column, v) not in known]
+    if asked:
+        found = dict(
+            record.model._default_manager.filter(**{f"{record.column}__in": asked}).values_list(
+                record.column, "pk"
+            )
+        )
+        for value in asked:
+            known[label, record.column, value] = found.get(value)
+    return {v: known[label, record.column, v] for v in values}
+
+
+class NamedRecordsMixin:
+    """A FilterSet whose identifier filters must name records that exist.
+
+    `NAMED = {parameter: NamedRecord}`: after the form's own checks, each value of those
+    parameters is looked up (one query per kind of record, shared with the request's other
+    FilterSets through known_ids), and one that names nobody (`?person=vladimir-poutine`,
+    `?host=ZZZ`) is an error on its parameter naming it, never an empty list a reader could
+    publish as "no visits". Works for single-valued filters (a string) and multi-valued ones
+    (a list).
+    """
+
+    NAMED: dict[str, NamedRecord] = {}
+
+    def is_valid(self) -> bool:
+        if not super().is_valid():
+            return False
+        for name, message in self.unknown_records().items():
+            self.form.add_error(name, message)
+        return not self.form.errors
+
+    def unknown_records(self) -> dict[str, str]:
+        """{parameter: message} for the first value of each NAMED parameter that names nobody;
+        the message is rendered when read, in the answer's language."""
+        errors = {}
+        for name, record in self.NAMED.items():
+            value = self.form.cleaned_data.get(name)
+            values = [value] if isinstance(value, str) else list(value or [])
+            values = [v for v in values if v]
+            if not values:
+                continue
+            ids = record_ids(getattr(self, "request", None), record, values)
+            missing = [v for v, pk in ids.items() if pk is None]
+            if missing:
+                errors[name] = format_lazy(record.message, value=missing[0])
+        return errors
 
 
 class WrittenSelect(forms.Select):

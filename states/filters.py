@@ -3,11 +3,17 @@
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from core.filters import AnyOfChoiceFilter
+from core.filters import AnyOfChoiceFilter, NamedRecord
 from core.names import codes_named
 from states import status as treaty_status
 from states.models import State
+
+# A state named by a filter (`?host=`, `?nationality=`, `?state=`): it must exist.
+STATE = NamedRecord(
+    State, "iso3", _("No state with ISO 3166-1 alpha-3 code {value!r}."), upper=True
+)
 
 
 class StateFilterSet(django_filters.FilterSet):

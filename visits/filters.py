@@ -10,18 +10,18 @@ import datetime
 import django_filters
 from django.db.models import Q
 from django.db.models.functions import ExtractYear
-from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy as _
 
 from core.filters import (
     AnyOfChoiceFilter,
     AnyOfISO3Filter,
     AnyOfSlugFilter,
     AnyOfYearFilter,
+    NamedRecordsMixin,
+    record_ids,
 )
-from states.models import State
+from states.filters import STATE
 from visits.models import Basis, HostControl, VerdictCode, Visit, VisitStatus
-from warrants.models import Person, Situation
+from warrants.filters import PERSON, SITUATION
 
 
 class HostFilter(AnyOfISO3Filter):
@@ -44,27 +44,14 @@ class HostFilter(AnyOfISO3Filter):
     def _host_id(self, iso3: str) -> int | None:
         """The state's id (None for no such state), looked up once per request (a list
         applies its filters again for each facet it counts), usually already by the
-        FilterSet's check of the values named (known_ids)."""
-        known = known_ids(getattr(self.parent, "request", None))
-        if ("host", iso3) not in known:
-            known["host", iso3] = (
-                State.objects.filter(iso3=iso3).values_list("pk", flat=True).first()
-            )
-        return known["host", iso3]
+        FilterSet's check of the values named (core.filters.record_ids)."""
+        return record_ids(getattr(self.parent, "request", None), STATE, [iso3])[iso3]
 
 
-def known_ids(request) -> dict[tuple[str, str], int | None]:
-    """The request's cache of the records its filters named: {(parameter, value): id, or
-    None for no such record}; a fresh dict when there is no request."""
-    if request is None:
-        return {}
-    known = getattr(request, "_known_identifiers", None)
-    if known is None:
-        known = request._known_identifiers = {}
-    return known
+class VisitFilterSet(NamedRecordsMixin, django_filters.FilterSet):
+    """The visits' filters; a person, host or situation named must exist (a 400 naming it
+    otherwise: core.filters.NamedRecordsMixin)."""
 
-
-class VisitFilterSet(django_filters.FilterSet):
     person = AnyOfSlugFilter(
         field_name="person__slug", label="Person (slug; several separated by commas)"
     )
@@ -97,6 +84,8 @@ class VisitFilterSet(django_filters.FilterSet):
         method="filter_changed_since", label="Changed since (ISO 8601)"
     )
 
+    NAMED = {"person": PERSON, "host": STATE, "situation": SITUATION}
+
     # Facet name -> the expression its rows are counted by.
     FACETS = {
         "person": "person__slug",
@@ -123,43 +112,6 @@ class VisitFilterSet(django_filters.FilterSet):
             "start_after",
             "start_before",
         ]
-
-    def is_valid(self) -> bool:
-        """The form's checks, then that each person, host and situation named exists: a
-        slug or code nobody has (`?person=vladimir-poutine`, `?host=ZZZ`) is an error naming
-        it, never an empty list a reader could take for "no visits". One query per kind
-        named, shared by the request's other FilterSets (its facets) and by HostFilter
-        (known_ids)."""
-        if not super().is_valid():
-            return False
-        for name, message in self._unknown().items():
-            self.form.add_error(name, message)
-        return not self.form.errors
-
-    def _unknown(self) -> dict[str, str]:
-        """{parameter: message} for the values of person, host and situation that name nobody."""
-        known = known_ids(self.request)
-        errors = {}
-        for name, model, column, message in (
-            ("person", Person, "slug", _("No person with slug {value!r}.")),
-            ("host", State, "iso3", _("No state with ISO 3166-1 alpha-3 code {value!r}.")),
-            ("situation", Situation, "slug", _("No situation with slug {value!r}.")),
-        ):
-            values = self.form.cleaned_data.get(name) or []
-            if name == "host":
-                values = [v.upper() for v in values]
-            asked = [v for v in values if (name, v) not in known]
-            if asked:
-                found = dict(
-                    model.objects.filter(**{f"{column}__in": asked}).values_list(column, "pk")
-                )
-                for value in asked:
-                    known[name, value] = found.get(value)
-            missing = [v for v in values if known[name, v] is None]
-            if missing:
-                # Rendered when read, in the answer's language (the API's are in English).
-                errors[name] = format_lazy(message, value=missing[0])
-        return errors
 
     def filter_changed_since(self, queryset, name, value):
         # Compared in UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 allows.

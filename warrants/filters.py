@@ -5,12 +5,24 @@ repeated): a row matches any of them (core.filters).
 """
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
-from core.filters import AnyOfChoiceFilter, AnyOfISO3Filter, AnyOfSlugFilter
-from warrants.models import Person, PersonStatus, Warrant
+from core.filters import (
+    AnyOfChoiceFilter,
+    AnyOfISO3Filter,
+    AnyOfSlugFilter,
+    NamedRecord,
+    NamedRecordsMixin,
+)
+from states.filters import STATE
+from warrants.models import Person, PersonStatus, Situation, Warrant
+
+# A person or situation named by a filter: it must exist (core.filters.NamedRecordsMixin).
+PERSON = NamedRecord(Person, "slug", _("No person with slug {value!r}."))
+SITUATION = NamedRecord(Situation, "slug", _("No situation with slug {value!r}."))
 
 
-class PersonFilterSet(django_filters.FilterSet):
+class PersonFilterSet(NamedRecordsMixin, django_filters.FilterSet):
     situation = AnyOfSlugFilter(
         field_name="situation__slug", label="Situation (slug; several separated by commas)"
     )
@@ -18,6 +30,8 @@ class PersonFilterSet(django_filters.FilterSet):
     nationality = AnyOfISO3Filter(
         field_name="nationality__iso3", label="Nationality (ISO3; several separated by commas)"
     )
+
+    NAMED = {"situation": SITUATION, "nationality": STATE}
 
     FACETS = {
         "situation": "situation__slug",
@@ -30,7 +44,7 @@ class PersonFilterSet(django_filters.FilterSet):
         fields = ["situation", "status", "nationality"]
 
 
-class WarrantFilterSet(django_filters.FilterSet):
+class WarrantFilterSet(NamedRecordsMixin, django_filters.FilterSet):
     person = AnyOfSlugFilter(
         field_name="person__slug", label="Person (slug; several separated by commas)"
     )
@@ -47,6 +61,8 @@ class WarrantFilterSet(django_filters.FilterSet):
     in_force = django_filters.BooleanFilter(
         field_name="ended", lookup_expr="isnull", label="Still in force"
     )
+
+    NAMED = {"person": PERSON, "situation": SITUATION}
 
     FACETS = {"person": "person__slug", "situation": "person__situation__slug"}
 

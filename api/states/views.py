@@ -29,11 +29,13 @@ from api.states.serializers import (
     StateSerializer,
 )
 from core import identifiers
+from core.filters import NamedRecordsMixin
 from core.names import sort_name
 from states import status as treaty_status
-from states.filters import StateFilterSet
+from states.filters import STATE, StateFilterSet
 from states.models import Declaration, JointStatement, SecurityCouncilReferral, State
 from visits.models import Finding
+from warrants.filters import SITUATION
 
 AS_OF_STATES = (
     "Answer with each state's treaty status and obligations as they stood on this day (YYYY-MM-DD; "
@@ -170,7 +172,7 @@ class StateViewSet(PublicReadViewSet):
         return super().get_object()
 
 
-class JointStatementFilterSet(django_filters.FilterSet):
+class JointStatementFilterSet(NamedRecordsMixin, django_filters.FilterSet):
     signatory = django_filters.CharFilter(
         method="filter_signatory", label="Signed by (ISO 3166-1 alpha-3)."
     )
@@ -181,6 +183,8 @@ class JointStatementFilterSet(django_filters.FilterSet):
         field_name="date", lookup_expr="lte", label="Made on or before."
     )
     ordering = ApiOrderingFilter(fields=(("date", "date"),))
+
+    NAMED = {"signatory": STATE}
 
     class Meta:
         model = JointStatement
@@ -193,7 +197,12 @@ class JointStatementFilterSet(django_filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(
         summary="Joint statements of support for the Court",
-        parameters=[iso3_parameter("signatory", "Signed by (ISO 3166-1 alpha-3).")],
+        parameters=[
+            iso3_parameter(
+                "signatory",
+                "Signed by (ISO 3166-1 alpha-3); a code no state has is a 400 naming it.",
+            )
+        ],
         examples=[examples.STATEMENT],
     ),
     retrieve=extend_schema(
@@ -211,12 +220,14 @@ class JointStatementViewSet(NumericIdMixin, PublicReadViewSet):
     resource_name = "joint statement"
 
 
-class CouncilReferralFilterSet(django_filters.FilterSet):
+class CouncilReferralFilterSet(NamedRecordsMixin, django_filters.FilterSet):
     state = django_filters.CharFilter(
         method="filter_state", label="A state it binds (ISO 3166-1 alpha-3)."
     )
     situation = django_filters.CharFilter(field_name="situation__slug", label="Situation (slug).")
     ordering = ApiOrderingFilter(fields=(("adopted", "adopted"),))
+
+    NAMED = {"state": STATE, "situation": SITUATION}
 
     class Meta:
         model = SecurityCouncilReferral
@@ -235,8 +246,14 @@ class CouncilReferralFilterSet(django_filters.FilterSet):
             "(basis `unsc_referral`)."
         ),
         parameters=[
-            iso3_parameter("state", "A state it binds (ISO 3166-1 alpha-3)."),
-            slug_parameter("situation", "Situation (slug), e.g. `darfur-sudan`."),
+            iso3_parameter(
+                "state",
+                "A state it binds (ISO 3166-1 alpha-3); a code no state has is a 400 naming it.",
+            ),
+            slug_parameter(
+                "situation",
+                "Situation (slug), e.g. `darfur-sudan`; a slug no situation has is a 400 naming it.",
+            ),
         ],
         examples=[examples.REFERRAL],
     ),

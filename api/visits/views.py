@@ -37,6 +37,8 @@ from api.visits.serializers import (
 )
 from compliance import referral_bodies
 from core import tabular
+from core.filters import NamedRecordsMixin
+from states.filters import STATE
 from visits import tables
 from visits.filters import VisitFilterSet
 from visits.models import (
@@ -49,6 +51,7 @@ from visits.models import (
     Visit,
 )
 from visits.ordering import host_parts, host_sort
+from warrants.filters import PERSON
 
 AS_OF_VISITS = (
     "Answer with each visit's verdict as iccwatch showed it at the end of this day (UTC; YYYY-MM-DD): "
@@ -473,7 +476,7 @@ class IncidentViewSet(
         )
 
 
-class FindingFilterSet(django_filters.FilterSet):
+class FindingFilterSet(NamedRecordsMixin, django_filters.FilterSet):
     state = django_filters.CharFilter(
         method="filter_state", label="State found in non-compliance (ISO 3166-1 alpha-3)."
     )
@@ -503,6 +506,8 @@ class FindingFilterSet(django_filters.FilterSet):
         label="Referred to the ASP or the UN Security Council.",
     )
     ordering = ApiOrderingFilter(fields=(("decided", "decided"),))
+
+    NAMED = {"state": STATE, "person": PERSON}
 
     class Meta:
         model = Finding
@@ -534,8 +539,14 @@ class FindingFilterSet(django_filters.FilterSet):
             "date and referral; `decided` may be partial (`decided_precision`)."
         ),
         parameters=[
-            iso3_parameter("state", "State (ISO 3166-1 alpha-3)."),
-            slug_parameter("person", "Concerning this person (slug), e.g. `omar-al-bashir`."),
+            iso3_parameter(
+                "state", "State (ISO 3166-1 alpha-3); a code no state has is a 400 naming it."
+            ),
+            slug_parameter(
+                "person",
+                "Concerning this person (slug), e.g. `omar-al-bashir`; a slug no person has is a "
+                "400 naming it.",
+            ),
         ],
         examples=[examples.FINDING, examples.FINDING_WITHOUT_VISIT],
     ),

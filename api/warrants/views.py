@@ -25,8 +25,16 @@ class WarrantApiFilterSet(WarrantFilterSet):
     list=extend_schema(
         summary="People named in ICC arrest warrants",
         parameters=[
-            slug_parameter("situation", "Situation (slug), e.g. `ukraine`.", many=True),
-            iso3_parameter("nationality", "Nationality (ISO 3166-1 alpha-3).", many=True),
+            slug_parameter(
+                "situation",
+                "Situation (slug), e.g. `ukraine`; a slug no situation has is a 400 naming it.",
+                many=True,
+            ),
+            iso3_parameter(
+                "nationality",
+                "Nationality (ISO 3166-1 alpha-3); a code no state has is a 400 naming it.",
+                many=True,
+            ),
         ],
         examples=[examples.PERSON],
     ),
@@ -53,8 +61,16 @@ class PersonViewSet(PublicReadViewSet):
     list=extend_schema(
         summary="ICC arrest warrants",
         parameters=[
-            slug_parameter("person", "Person (slug), e.g. `vladimir-putin`.", many=True),
-            slug_parameter("situation", "Situation (slug).", many=True),
+            slug_parameter(
+                "person",
+                "Person (slug), e.g. `vladimir-putin`; a slug no person has is a 400 naming it.",
+                many=True,
+            ),
+            slug_parameter(
+                "situation",
+                "Situation (slug); a slug no situation has is a 400 naming it.",
+                many=True,
+            ),
         ],
         examples=[examples.WARRANT],
     ),

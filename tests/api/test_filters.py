@@ -89,6 +89,35 @@ def test_a_value_that_cannot_be_one_is_a_400_naming_the_parameter(seeded, api_cl
         ("/api/v1/visits/", "situation=nosuch", "situation", "No situation with slug 'nosuch'."),
         ("/api/v1/incidents/", "host=ZZZ", "host", "No state with ISO 3166-1 alpha-3 code 'ZZZ'."),
         ("/api/v1/visits/", "lang=fr&person=nobody", "person", "No person with slug 'nobody'."),
+        ("/api/v1/findings/", "state=zzz", "state", "No state with ISO 3166-1 alpha-3 code 'ZZZ'."),
+        ("/api/v1/findings/", "person=nobody", "person", "No person with slug 'nobody'."),
+        (
+            "/api/v1/warrants/",
+            "person=vladimir-putin,vladimir-poutine",
+            "person",
+            "No person with slug 'vladimir-poutine'.",
+        ),
+        ("/api/v1/warrants/", "situation=nosuch", "situation", "No situation with slug 'nosuch'."),
+        ("/api/v1/persons/", "situation=nosuch", "situation", "No situation with slug 'nosuch'."),
+        (
+            "/api/v1/persons/",
+            "nationality=RUS,XXX",
+            "nationality",
+            "No state with ISO 3166-1 alpha-3 code 'XXX'.",
+        ),
+        (
+            "/api/v1/statements/",
+            "signatory=ZZZ",
+            "signatory",
+            "No state with ISO 3166-1 alpha-3 code 'ZZZ'.",
+        ),
+        (
+            "/api/v1/referrals/",
+            "state=ZZZ",
+            "state",
+            "No state with ISO 3166-1 alpha-3 code 'ZZZ'.",
+        ),
+        ("/api/v1/referrals/", "situation=nosuch", "situation", "No situation with slug 'nosuch'."),
     ],
 )
 def test_a_well_formed_value_that_names_nobody_is_a_400_naming_it(
@@ -100,6 +129,24 @@ def test_a_well_formed_value_that_names_nobody_is_a_400_naming_it(
     assert error["code"] == "invalid_filter" and error["fields"][name] == [message]
 
 
+@pytest.mark.parametrize(
+    ("path", "query", "expected"),
+    [
+        ("/api/v1/findings/", "state=mng", "MNG"),
+        ("/api/v1/findings/", "person=vladimir-putin", "vladimir-putin"),
+        ("/api/v1/warrants/", "person=vladimir-putin", "vladimir-putin"),
+        ("/api/v1/persons/", "nationality=rus", "RUS"),
+        ("/api/v1/statements/", "signatory=mng", "MNG"),
+        ("/api/v1/referrals/", "state=SDN&situation=darfur-sudan", "darfur-sudan"),
+    ],
+)
+def test_a_value_that_names_a_record_still_filters(seeded, api_client, path, query, expected):
+    """The check of named records refuses only values nobody has (any case for codes)."""
+    response = api_client.get(f"{path}?{query}")
+    assert response.status_code == 200
+    assert response.json()["count"] > 0 and expected in response.content.decode()
+
+
 def test_a_list_page_names_the_unknown_host_in_the_readers_language(seeded, reader):
     english = reader.get("/incidents/", {"host": "ZZZ"})
     assert english.status_code == 400
@@ -108,6 +155,9 @@ def test_a_list_page_names_the_unknown_host_in_the_readers_language(seeded, read
     assert french.status_code == 400
     assert "Aucun État n’a le code ISO 3166-1 alpha-3 &#x27;ZZZ&#x27;." in french.content.decode()
     assert reader.get("/incidents/", {"host": "MNG"}).status_code == 200
+    persons = reader.get("/fr/persons/", {"situation": "nosuch"})
+    assert persons.status_code == 400
+    assert "Aucune situation n’a l’identifiant &#x27;nosuch&#x27;." in persons.content.decode()
 
 
 def test_ordering_by_two_keys_comma_joined_or_repeated(seeded, api_client):

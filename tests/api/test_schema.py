@@ -323,20 +323,29 @@ def _fill_report(body, refs: SeedReferences, picks: dict):
     return body
 
 
-# The lists whose person, host and situation must name a record (a slug or code nobody has
-# is a 400, as their parameters say).
-NAMED_FILTERS = ("/api/v1/visits/", "/api/v1/incidents/")
+# The lists whose identifier filters must name a record (a slug or code nobody has is a 400,
+# as their parameters say): {path: {parameter: the kind of record it names}}.
+_VISIT_FILTERS = {"person": "person", "host": "state", "situation": "situation"}
+NAMED_FILTERS = {
+    "/api/v1/visits/": _VISIT_FILTERS,
+    "/api/v1/incidents/": _VISIT_FILTERS,
+    "/api/v1/findings/": {"state": "state", "person": "person"},
+    "/api/v1/warrants/": {"person": "person", "situation": "situation"},
+    "/api/v1/persons/": {"situation": "situation", "nationality": "state"},
+    "/api/v1/statements/": {"signatory": "state"},
+    "/api/v1/referrals/": {"state": "state", "situation": "situation"},
+}
 
 
 def fill_filters_from_the_seed(schema, refs: SeedReferences) -> None:
-    """Positive queries of the visit lists name a person, host and situation that exist
-    (their descriptions say a value nobody has is a 400); the rest stays as generated."""
+    """Positive queries of the lists name persons, states and situations that exist (their
+    descriptions say a value nobody has is a 400); the rest stays as generated."""
     from hypothesis import strategies as st
 
     picks = st.fixed_dictionaries(
         {
             "person": st.sampled_from([slug for slug, _ in refs.persons]),
-            "host": st.sampled_from(refs.states),
+            "state": st.sampled_from(refs.states),
             "situation": st.sampled_from(refs.situations),
         }
     )
@@ -344,12 +353,16 @@ def fill_filters_from_the_seed(schema, refs: SeedReferences) -> None:
     @schema.hook("flatmap_query")
     def filters_name_the_seed(context, query):
         operation = context.operation
-        if operation is None or operation.path not in NAMED_FILTERS or not isinstance(query, dict):
+        if operation is None or not isinstance(query, dict):
             return st.just(query)
-        named = [name for name in ("person", "host", "situation") if name in query]
+        named = {
+            name: kind
+            for name, kind in NAMED_FILTERS.get(operation.path, {}).items()
+            if name in query
+        }
         if not named:
             return st.just(query)
-        return picks.map(lambda p: {**query, **{name: p[name] for name in named}})
+        return picks.map(lambda p: {**query, **{name: p[kind] for name, kind in named.items()}})
 
 
 def fill_reports_from_the_seed(schema, refs: SeedReferences) -> None:
