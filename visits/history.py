@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, Model, OuterRef, Q, Subquery, Value
+from django.db.models import BooleanField, Exists, Model, OuterRef, Q, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
@@ -529,9 +530,49 @@ def history_of(model: type[Model], pk) -> list[Entry]:
 # --- the public changes -----------------------------------------------------------------
 
 
+def _unseen_columns(model) -> list[str]:
+    """The columns of `model`'s event table the public never sees in a change: the event's
+    own (`pgh_...`) and the fields of PRIVATE_FIELDS, PRIVATE_FIELDS_OF and HIDDEN_FIELDS."""
+    names = PRIVATE_FIELDS | HIDDEN_FIELDS | PRIVATE_FIELDS_OF.get(model, set())
+    return sorted(
+        f.column
+        for f in model.pgh_event_model._meta.concrete_fields
+        if f.name in names or f.column.startswith("pgh_")
+    )
+
+
+def _with_a_public_change(events, model):
+    """`events` without the updates that changed only what the public never sees (a
+    researcher's note on a visit): each update is compared, in the query, with the row's
+    previous event (its "before"), all columns but the unseen ones. So a page of /changes/
+    is never short of entries that would have been read and then dropped."""
+    event_model = model.pgh_event_model
+    if not any(f.column == "pgh_obj_id" for f in event_model._meta.concrete_fields):
+        return events  # events not kept per row (a joint statement's signatories)
+    table = event_model._meta.db_table
+    changed = RawSQL(
+        f"""
+        "{table}"."pgh_label" <> 'update'
+        OR (to_jsonb("{table}".*) - %s::text[]) IS DISTINCT FROM (
+            SELECT to_jsonb(previous.*) - %s::text[]
+            FROM "{table}" previous
+            WHERE previous."pgh_obj_id" = "{table}"."pgh_obj_id"
+              AND previous."pgh_id" < "{table}"."pgh_id"
+            ORDER BY previous."pgh_id" DESC
+            LIMIT 1
+        )
+        """,  # noqa: S608 - the table is a model's own; the columns are parameters
+        [_unseen_columns(model)] * 2,
+        output_field=BooleanField(),
+    )
+    return events.filter(changed)
+
+
 def _public_events(model):
     """The events of `model` that are changes to public facts."""
-    events = model.pgh_event_model.objects.exclude(pgh_label="baseline")
+    events = _with_a_public_change(
+        model.pgh_event_model.objects.exclude(pgh_label="baseline"), model
+    )
     # Whether the event's visit is public: one lookup by primary key per event read (never
     # a list of every public visit, which a page of the newest events does not need).
     public_visit = Exists(

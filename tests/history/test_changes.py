@@ -241,6 +241,35 @@ def test_researchers_notes_never_reach_the_changes_page_or_feed(reader, client, 
     assert "PRIVATE-NOTE-ONLY-CHANGE" in staff
 
 
+def test_changes_to_notes_alone_leave_no_page_short_and_no_count_high(reader, seeded):
+    """The notes-only changes are left out by the query that pages the changes, not after
+    it: sixty of them, newest of all, still leave the first page full (50 entries) and the
+    count of changes where it was."""
+    from front.views.changes import PER_PAGE
+    from visits import history
+
+    before = history.count_public_changes(10_000)
+    assert before > PER_PAGE  # the seed's import alone gives more than a page
+    visit = Visit.objects.published().order_by("slug").first()
+    with recording(WritePath.ADMIN, user=account("victor-staffer", roles.REVIEWERS)):
+        for n in range(60):
+            visit.notes = f"PRIVATE-NOTE-{n}"
+            visit.save()
+    assert history.count_public_changes(10_000) == before
+    page = reader.get("/changes/").content.decode()
+    listed = page[page.index('<ol class="changes">') :]
+    listed = listed[: listed.index("</ol>")]
+    assert listed.count('<li class="change"') == PER_PAGE and "PRIVATE-NOTE" not in page
+    # A public change to the same visit is still listed, first.
+    with recording(WritePath.ADMIN, user=account("walt-staffer", roles.REVIEWERS)):
+        visit.place = "A Place Made Public"
+        visit.save()
+    assert history.count_public_changes(10_000) == before + 1
+    page = reader.get("/changes/").content.decode()
+    first = page[page.index('<ol class="changes">') :]
+    assert "A Place Made Public" in first[: first.index("</li>")]
+
+
 def test_a_reporter_reads_no_one_elses_unverified_report(client, corrected):
     """A reporter reads their own reports and the verified ones (published facts), as in
     the newsroom and the API; another reporter's pending report, and a visit never published
