@@ -24,7 +24,7 @@ The keys and their own params (see REASON_KEYS):
   why "no_warrant" | "sealed") for upcoming, deterred and no_control;
 - `warrant` (person, situation, issued, made_public, day, start, end, uniform, ended,
   end_reason, notified: a state or None), `no_warrant_in_force` (visit, issued_after,
-  ended_before, several), `warrant_sealed` (visit, issued, made_public);
+  ended_before, several), `warrant_sealed` (visit, issued, made_public, outcome);
 - `visit` (visit, status, outcome, conclusion "non_compliance" | "no_obligation" |
   "complied"), `trip` (visit, status "cancelled" | "virtual" | "announced"),
   `no_control` (visit, status, outcome, controlled_by: a state or None);
@@ -279,13 +279,17 @@ class Reasons:
     def not_bound(self) -> dict:
         """Why the host was not bound on the days of the visit."""
         h, v, state = self.host, self.visit, self._state()
-        if h.withdrew_before_entry_into_force:
+        last = self._last_possible_day()
+        # An instrument withdrawn before entry into force (Malaysia, 2019) is named only for
+        # a visit on or after its deposit: for a trip before it the state was simply not a
+        # party, and its reasons cite no fact dated after the visit.
+        deposited_by_then = h.deposited is not None and (last is None or h.deposited <= last)
+        if h.withdrew_before_entry_into_force and deposited_by_then:
             return {"key": "never_party", "state": state, "deposited": _iso(h.deposited)}
         later = [d.lodged for d in h.declarations if d.situation == v.situation]
         # A declaration for another situation is named only if lodged by the visit's last
         # possible day: one lodged years later (Libya's of 2025, for a visit in 2009) did not
         # exist when the host received the person.
-        last = (v.end or v.start).last if (v.end or v.start) else None
         others = [
             d.situation
             for d in h.declarations
@@ -299,6 +303,8 @@ class Reasons:
             "declaration_situation": others[0] if others and not later else "",
         }
         if not h.ever_party:
+            if not deposited_by_then:
+                declaration.update(entry_into_force="", deposited="")
             return {"key": "not_party", "state": state, **declaration}
         start = v.start.first if v.start else None
         if start and start < h.entry_into_force:
@@ -439,10 +445,12 @@ class Reasons:
         }
         return (reason, *self._sources())
 
-    def undated(self) -> tuple[dict, ...]:
-        """A trip that did not happen (cancelled, virtual, announced) with no known date."""
+    def undated(self, never_bound: bool = False) -> tuple[dict, ...]:
+        """A trip that did not happen (cancelled, virtual, announced) with no known date;
+        `never_bound`: no day could bind the host for the situation, and the reasons say why."""
         trip = {"key": "trip", **self._visit_ref(), "status": self.visit.status}
-        return (trip, *self._findings(), *self._sources())
+        why = [self.not_bound()] if never_bound else []
+        return (trip, *why, *self._findings(), *self._sources())
 
     def explain(
         self, s: Reading, uniform: bool = True, several_readings: bool = True
@@ -468,6 +476,7 @@ class Reasons:
                 **self._visit_ref(),
                 "issued": _iso(warrant.issued) if warrant else "",
                 "made_public": _iso(warrant.made_public) if warrant else "",
+                "outcome": v.outcome,
             }
             return (sealed, *tail)
         if s.code == NO_CONTROL:

@@ -13,7 +13,11 @@ from dataclasses import dataclass, field
 # 2026.12.01: a State Party's reason names a pending withdrawal only for visits after its notice.
 # 2026.12.02: a signature after 31 December 2000 (Art. 125(1)) makes no ratification: 'acceded'.
 # 2026.12.02.2: a declaration for another situation is named only if lodged by the visit.
-RULE_VERSION = "2026.12.02.2"
+# 2026.12.02.3: an instrument withdrawn before entry into force is named only for visits on or
+#   after its deposit (Malaysia, 2019: not for a trip in 2011); an undated trip called off to a
+#   host no day could bind for the situation would not have met an obligation (False, with
+#   the reason it was not bound); a sealed warrant's reason says when the person was arrested.
+RULE_VERSION = "2026.12.02.3"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that
 # deposited its instrument by 2002-04-11 (the 60th instrument's deposit).
@@ -264,6 +268,17 @@ class StateFacts:
         """The day the Statute entered into force for the state (Art. 126), or None if it
         never did: no instrument, or one withdrawn before that day."""
         return self.entry_into_force if self.ever_party else None
+
+    def ever_bound_for(self, situation: str) -> bool:
+        """Whether some day binds the state for `situation` on some basis: it became a party
+        (Arts. 126, 127(2)), or lodged an Art. 12(3) declaration for the situation, or a
+        Security Council resolution obliges it for the situation. False: never, whatever
+        the day (an undated trip to it would not have met an obligation)."""
+        return (
+            self.ever_party
+            or any(d.situation == situation for d in self.declarations)
+            or any(r.situation == situation for r in self.referrals)
+        )
 
     def party_on(self, day: datetime.date) -> bool:
         """entry_into_force <= day < withdrawal_effective (on the effective day it is no longer a party)."""

@@ -282,7 +282,13 @@ def decide(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]
         if visit.status == ANNOUNCED:
             return Decision(code=UPCOMING, told=TOLD_UNDATED)
         if visit.status in DETERRED_STATUSES:
-            return Decision(code=DETERRED, told=TOLD_UNDATED)
+            # Every possible day gives the same answer when no day could bind the host for
+            # the person's situation: it would not have been bound (DOMAIN.md, "Dates").
+            # Otherwise whether it would have been depends on a date nobody knows.
+            never = not host.ever_bound_for(visit.situation)
+            return Decision(
+                code=DETERRED, told=TOLD_UNDATED, would_have_been_bound=False if never else None
+            )
         reason = "the visit has no date"
         return Decision(code=PENDING, told=TOLD_PENDING, pending_why="no_date", reason=reason)
 
@@ -379,7 +385,7 @@ def explain(
     if decision.told == TOLD_PENDING:
         return why.pending(decision.pending_why, changed_on=decision.changed_on)
     if decision.told == TOLD_UNDATED:
-        return why.undated()
+        return why.undated(never_bound=decision.would_have_been_bound is False)
     return why.explain(
         decision.reading, uniform=decision.uniform, several_readings=decision.several_readings
     )

@@ -551,6 +551,20 @@ def _no_warrant_in_force(r: dict, ctx: Context) -> str:
 
 
 def _warrant_sealed(r: dict, ctx: Context) -> str:
+    return _sealed_sentence(r) + _arrested_all_the_same(r)
+
+
+def _arrested_all_the_same(r: dict) -> str:
+    """For a visit under a sealed warrant on which the person was arrested: the arrest, said
+    (the verdict `warrant_not_public` comes before `complied` in the table)."""
+    if r.get("outcome") != "arrested":
+        return ""
+    return " " + _("%(person)s was arrested during the visit all the same.") % {
+        "person": r.get("person", "")
+    }
+
+
+def _sealed_sentence(r: dict) -> str:
     issued, public = r.get("issued", ""), r.get("made_public", "")
     if issued and public:
         dates = _("issued under seal %(issued)s and made public only %(public)s") % {

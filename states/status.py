@@ -13,8 +13,8 @@ from collections import defaultdict
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from compliance import StateFacts, state_facts
-from states.models import Declaration, SecurityCouncilReferral, TreatyEvent
+from compliance import SIGNATURE_CLOSED, StateFacts, state_facts
+from states.models import Declaration, SecurityCouncilReferral, TreatyEvent, TreatyEventKind
 
 
 class Standing(models.TextChoices):
@@ -90,17 +90,36 @@ def load_timelines(*, with_declarations: bool = False) -> dict[str, StateFacts]:
 
 def label_events(events: list) -> list:
     """One state's treaty events (states.TreatyEvent), each given its `label` in the active
-    language: its kind's, except a withdrawal that took effect before the Statute entered
-    into force for the state (Malaysia's of 29 April 2019, Art. 126(2)), which made it
-    no former State Party but one that never became a party. Returns `events`."""
+    language, in the order they happened (by date, then in the order of the procedure: a
+    withdrawal is notified before it takes effect, even on the same day). Each has its
+    kind's label, except for an instrument withdrawn before the Statute entered into force
+    for the state (Malaysia's of 29 April 2019, Art. 126(2)): its withdrawal was no Art. 127
+    withdrawal of a State Party, and made the state one that never became a party; and for
+    a signature recorded after signature closed (Art. 125), which is none. Returns a new list."""
     facts = state_facts("", "", {e.kind: e.date for e in events})
     never_party = facts.withdrew_before_entry_into_force
-    for event in events:
-        if never_party and event.kind == "withdrawal_effective":
+    steps = list(TreatyEventKind.values)
+    ordered = sorted(
+        events, key=lambda e: (e.date, steps.index(e.kind) if e.kind in steps else len(steps))
+    )
+    for event in ordered:
+        if never_party and event.kind == TreatyEventKind.WITHDRAWAL_EFFECTIVE:
             event.label = _("Instrument withdrawn before entry into force: never a State Party")
+        elif never_party and event.kind == TreatyEventKind.WITHDRAWAL_NOTIFIED:
+            event.label = _(
+                "Withdrawal of the instrument notified to the UN Secretary-General, before "
+                "entry into force"
+            )
+        elif event.kind == TreatyEventKind.SIGNED and event.date > SIGNATURE_CLOSED:
+            # Art. 125(1): open for signature until 31 December 2000. The importer warns of
+            # such a row; the page must not present it as a signature.
+            event.label = _(
+                "Signature recorded after the Statute closed for signature on 31 December "
+                "2000 (Art. 125): an error in the data, not a signature"
+            )
         else:
             event.label = event.get_kind_display()
-    return events
+    return ordered
 
 
 def statuses_on(day: datetime.date) -> dict[str, str]:

@@ -158,6 +158,45 @@ def test_withdrawn_and_never_party_states_are_described_as_such(reader, seeded):
     assert "by an Art. 12(3) declaration" in libya and "12 May 2025" in libya
 
 
+def _timeline_texts(html: str) -> list[str]:
+    """The state page's timeline entries, as text, in order."""
+    found = re.findall(r'<span class="t-text">(.*?)</span>\s*</li>', html, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", t).split()) for t in found]
+
+
+def test_a_timeline_tells_malaysia_s_withdrawn_instrument_in_the_order_it_happened(reader, seeded):
+    """Notified, then effective (both on 29 April 2019), and named as the withdrawal of an
+    instrument before entry into force, not as an Art. 127 withdrawal of a State Party."""
+    texts = _timeline_texts(body(reader.get("/states/MYS/")))
+    treaty = [t for t in texts if "instrument" in t.lower() or "withdraw" in t.lower()]
+    assert treaty[-2:] == [
+        "Withdrawal of the instrument notified to the UN Secretary-General, before entry into "
+        "force",
+        "Instrument withdrawn before entry into force: never a State Party",
+    ]
+    assert "Withdrawal notified to the UN Secretary-General" not in texts
+
+
+def test_a_signature_recorded_after_signature_closed_is_not_shown_as_one(reader, seeded):
+    """El Salvador's recorded 2015 signature cannot be one (Art. 125: open until 31 December
+    2000); the page says so rather than "Signed the Rome Statute"."""
+    texts = _timeline_texts(body(reader.get("/states/SLV/")))
+    assert "Signed the Rome Statute" not in texts
+    assert any(t.startswith("Signature recorded after the Statute closed") for t in texts)
+    assert "Signed the Rome Statute" in _timeline_texts(body(reader.get("/states/MNG/")))
+
+
+def test_a_declaration_s_covered_period_reads_well_in_french_for_any_precision(reader, seeded):
+    """'depuis le 19 septembre 2002' for a day, 'entre 2011 et le 31 décembre 2027' for a
+    year: never 'du 2011' or 'à partir du mars 2004'."""
+    ivory_coast = body(reader.get("/fr/states/CIV/"))
+    assert "pour les crimes commis depuis le 19 septembre 2002" in ivory_coast
+    libya = body(reader.get("/fr/states/LBY/"))
+    assert "pour les crimes commis entre 2011 et le 31 décembre 2027" in libya
+    assert "du 2011" not in libya
+    assert "for crimes from 2011 to 31 December 2027" in body(reader.get("/states/LBY/"))
+
+
 def test_visit_page_explains_the_verdict_and_cites_its_sources(reader, seeded):
     html = body(reader.get(PUTIN_MNG))
     assert "<h1>Vladimir Vladimirovich Putin in Mongolia, 2–3 September 2024</h1>" in html

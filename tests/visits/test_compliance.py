@@ -737,6 +737,64 @@ def test_a_state_that_withdrew_before_entry_into_force_was_never_bound(on):
     assert "4 March 2019" in english(verdict)
 
 
+@pytest.mark.parametrize(
+    ("facts", "code"),
+    [
+        pytest.param(visit("2011-06", **BASHIR_VISIT, **CALLED_OFF), DETERRED, id="called-off"),
+        pytest.param(visit("2011-06-15", **BASHIR_VISIT), NO_OBLIGATION, id="visited"),
+    ],
+)
+def test_a_trip_before_the_deposit_cites_no_later_instrument(facts, code):
+    """Malaysia in 2011 was simply not a party: its reasons name no instrument deposited
+    (and withdrawn) eight years later, which a change of that date would then leave stale
+    (the fan-out by date marks only visits on or after a changed date)."""
+    verdict = evaluate(facts, MALAYSIA, [BASHIR])
+    assert verdict.code == code and verdict.would_have_been_bound in (False, None)
+    explanation = english(verdict)
+    assert "Malaysia is not a State Party to the Rome Statute" in explanation
+    assert "2019" not in explanation and "never became a State Party" not in explanation
+    (reason,) = [r for r in verdict.reasons if r["key"] == "not_party"]
+    assert reason["deposited"] == reason["entry_into_force"] == ""
+
+
+@pytest.mark.parametrize(
+    ("host", "would"),
+    [
+        pytest.param(CHINA, False, id="never-a-party"),
+        pytest.param(MALAYSIA, False, id="instrument-withdrawn-before-entry-into-force"),
+        pytest.param(LIBYA, False, id="bound-only-for-another-situation"),
+        pytest.param(SUDAN, None, id="bound-by-referral-for-the-situation"),
+        pytest.param(SOUTH_AFRICA, None, id="a-party-from-2002"),
+    ],
+)
+def test_an_undated_trip_called_off_to_a_host_no_day_could_bind(host, would):
+    """Every possible day of an undated trip gives the same answer when no day could bind the
+    host for the person's situation (DOMAIN.md, "Dates"): it would not have been bound, and
+    the reasons say why; otherwise the answer depends on the unknown day (None)."""
+    verdict = evaluate(visit(None, **BASHIR_VISIT, **CALLED_OFF), host, [BASHIR])
+    assert verdict.code == DETERRED and verdict.would_have_been_bound is would
+    keys = [r["key"] for r in verdict.reasons]
+    if would is False:
+        assert keys[:2] in (["trip", "not_party"], ["trip", "never_party"])
+        assert "so it was not bound to arrest" in english(verdict) or "never became" in english(
+            verdict
+        )
+    else:
+        assert "not_party" not in keys and "never_party" not in keys
+
+
+def test_a_sealed_warrant_s_reasons_say_the_person_was_arrested_all_the_same():
+    """`warrant_not_public` comes before `complied` in the table; the reasons still say the
+    person was arrested (Blé Goudé in Ghana, 2013), or a reader would assume he was not."""
+    verdict = evaluate(
+        visit("2005-09-01", outcome="arrested", **KONY_VISIT), CENTRAL_AFRICAN_REPUBLIC, [KONY]
+    )
+    assert verdict.code == WARRANT_NOT_PUBLIC
+    assert "Joseph Kony was arrested during the visit all the same." in english(verdict)
+    not_arrested = evaluate(visit("2005-09-01", **KONY_VISIT), CENTRAL_AFRICAN_REPUBLIC, [KONY])
+    assert "arrested during the visit" not in english(not_arrested)
+
+
 # --- Explanations: basis, deciding dates, warrant, sources --------------------------------
 
 
