@@ -171,7 +171,8 @@ class Visit(models.Model):
             models.Index(fields=["host", "start"]),
             # The lists' and the API's sort keys (ties on a day are sorted incrementally).
             models.Index(fields=["start"], name="visits_visit_start"),
-            models.Index(fields=["end"], name="visits_visit_end"),
+            # (Migration 0028 adds visits_visit_last_day and visits_visit_published_last_day,
+            # for `?ordering=end`: the end, or the start of a one-day visit, both ways.)
             models.Index(fields=["updated_at"], name="visits_visit_updated_at"),
             # The published visits' hosts, persons and statuses, by id: the lists' counts per
             # state (visits hosted: those that took place) and per person read it alone (an

@@ -1,4 +1,5 @@
-"""Visits sorted by their host's name in the reader's language, for the site and the API.
+"""Visits sorted by their host's name in the reader's language, and by their last day, for the
+site and the API.
 
 A visit row holds its host's id, not its name, and the names are sorted in Python (accents
 and case folded, in the active language: "Afrique du Sud" among the A in French, Côte
@@ -11,6 +12,7 @@ core.paging reads host by host through the index on (host, start).
 from __future__ import annotations
 
 from django.db.models import F, Func, IntegerField, Value
+from django.db.models.functions import Coalesce
 
 from core.names import collation_key, country_name
 from states.models import State
@@ -37,3 +39,12 @@ def host_parts() -> list[dict]:
     """The visits sorted by host as parts, in `host_order()`: one filter (`{"host_id": pk}`)
     per state, which together hold every visit (core.paging.partitioned_keys)."""
     return [{"host_id": pk} for pk in host_order()]
+
+
+def last_day() -> Coalesce:
+    """The sort key `last_day` (`?ordering=end`): the visit's end, or its start when it has
+    none (a one-day visit stores no end: docs/DOMAIN.md, "end defaults to start"); NULL only
+    for an undated visit, which the lists put last. Read in order from the indexes
+    visits_visit_last_day (ascending) and visits_visit_published_last_day (the published
+    visits, latest first)."""
+    return Coalesce("end", "start")

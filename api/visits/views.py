@@ -50,7 +50,7 @@ from visits.models import (
     VerdictCode,
     Visit,
 )
-from visits.ordering import host_parts, host_sort
+from visits.ordering import host_parts, host_sort, last_day
 from warrants.filters import PERSON
 
 AS_OF_VISITS = (
@@ -112,7 +112,8 @@ class VisitApiFilterSet(VisitFilterSet):
     ordering = ApiOrderingFilter(
         fields=(
             ("start", "start"),
-            ("end", "end"),
+            # The end, or the start of a one-day visit (visits.ordering.last_day).
+            ("last_day", "end"),
             ("updated_at", "updated"),
             ("person__name", "person"),
             # The host's name in the answer's language, accents and case folded, as the
@@ -120,7 +121,7 @@ class VisitApiFilterSet(VisitFilterSet):
             ("host_sort", "host"),
             ("verdict__code", "verdict"),
         ),
-        annotations={"host_sort": host_sort},
+        annotations={"host_sort": host_sort, "last_day": last_day},
     )
 
     class Meta(VisitFilterSet.Meta):

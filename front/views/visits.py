@@ -36,7 +36,7 @@ from states.status import label_events
 from visits import review, tables
 from visits.filters import VisitFilterSet
 from visits.models import Finding, ReviewState, Verdict, VerdictCode, Visit
-from visits.ordering import host_parts, host_sort
+from visits.ordering import host_parts, host_sort, last_day
 from warrants.models import Warrant
 
 
@@ -81,7 +81,7 @@ def _visit_row(visit, request) -> dict:
 # The same sort keys as the API's `ordering` (api.visits.views.VisitApiFilterSet).
 VISIT_SORTS = {
     "start": ("start",),
-    "end": ("end",),
+    "end": ("last_day",),  # the end, or the start of a one-day visit (visits.ordering)
     "updated": ("updated_at",),
     "person": ("person__name", "start"),
     "host": ("host_sort", "start"),
@@ -198,7 +198,7 @@ VISITS = Listing(
     resolve_query=resolve_person_names,
     bounded=True,
     partitions={"verdict__code": tuple(VerdictCode.values), "host_sort": host_parts},
-    sort_annotations={"host_sort": host_sort},
+    sort_annotations={"host_sort": host_sort, "last_day": last_day},
 )
 
 # The visits list narrowed to incidents: the same columns, filters, sorts and downloads.

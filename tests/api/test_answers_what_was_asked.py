@@ -77,6 +77,27 @@ def test_newest_first_puts_the_undated_visits_last_as_the_site_does(seeded, api_
     ] == [r["id"] for r in site]
 
 
+@pytest.mark.parametrize("descending", [True, False], ids=["latest-end-first", "earliest-first"])
+def test_sorting_by_end_reads_a_one_day_visit_s_end_as_its_start(seeded, api_client, descending):
+    """A one-day visit stores no end ("end defaults to start", docs/DOMAIN.md): sorted by
+    end, it takes its place among the others by its one day, on the API, in its CSV and on
+    the site's CSV, rather than after every longer visit; undated visits come last."""
+    order = "-end" if descending else "end"
+    rows = []
+    url = f"/api/v1/visits/?ordering={order}&page_size=500"
+    while url:
+        page = api_client.get(url).json()
+        rows += page["results"]
+        url = page["next"]
+    assert any(r["end"] is None and r["start"] for r in rows), "the seed has one-day visits"
+    last_days = [row["end"] or row["start"] for row in rows]
+    dated = [d for d in last_days if d is not None]
+    assert last_days == sorted(dated, reverse=descending) + [None] * (len(rows) - len(dated))
+    api_csv = _csv(api_client.get(f"/api/v1/visits/?ordering={order}&format=csv"))
+    site_csv = _csv(api_client.get(f"/visits.csv?ordering={order}"))
+    assert [r["id"] for r in api_csv] == [r["id"] for r in site_csv] == [r["id"] for r in rows]
+
+
 def test_facets_as_of_a_day_count_the_verdicts_of_that_day(seeded, api_client):
     for day in ("2000-01-01", "2019-06-30"):
         answer = api_client.get(f"/api/v1/visits/?as_of={day}&facets=verdict&page_size=500")
