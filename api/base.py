@@ -45,7 +45,7 @@ from api.filters import (
 from api.formats import CSVRenderer, JSONRenderer, csv_columns, flat_row
 from api.lang import activate_for, lang_parameter
 from core import identifiers, pagecache, tabular
-from core.models import Source
+from core.models import DatePrecision, Source
 from visits.models import VerdictChange
 
 # --- as_of ----------------------------------------------------------------------------
@@ -247,6 +247,30 @@ class OptionalChoiceField(serializers.ChoiceField):
         if value in ("", None):
             return None
         return super().to_representation(value)
+
+
+class PrecisionField(OptionalChoiceField):
+    """How much of the date `date_field` is known (`day`, `month` or `year`), read from its
+    `<date_field>_precision` column; null when the date itself is (an undated visit, a
+    one-day visit's end, an unknown birth date), as the CSV leaves the cell empty
+    (core.tabular.dated)."""
+
+    def __init__(self, date_field: str, **kwargs):
+        self.date_field = date_field
+        kwargs.setdefault("choices", DatePrecision.choices)
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("source", "*")
+        kwargs.setdefault(
+            "help_text",
+            f"How much of `{date_field}` is known: `day`, `month` or `year`; null when "
+            f"`{date_field}` is.",
+        )
+        super().__init__(**kwargs)
+
+    def to_representation(self, instance):
+        if getattr(instance, self.date_field) is None:
+            return None
+        return super().to_representation(getattr(instance, f"{self.date_field}_precision"))
 
 
 class SourceSerializer(PlainReadMixin, serializers.ModelSerializer):

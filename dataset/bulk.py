@@ -158,7 +158,8 @@ COMMON_DESCRIPTIONS = {
 
 def _describe(field: models.Field) -> str:
     if field.name.endswith("_precision"):
-        text = f"How much of `{field.name.removesuffix('_precision')}` is known: `day`, `month` or `year`."
+        dated = field.name.removesuffix("_precision")
+        text = f"How much of `{dated}` is known: `day`, `month` or `year`; empty when `{dated}` is."
         return text + " The date column holds the first day of that month or year."
     text = (
         str(field.help_text or "")
@@ -286,8 +287,18 @@ def rows(bulk: BulkTable) -> Iterator[dict]:
     # Verdicts and their history keep structured reasons, not prose: the file's
     # `explanation` is their English rendering, as in the visits table.
     explained = "explanation" in names and "reasons" in names
+    # A precision says how much of its date is known: none when the date is unknown (an
+    # undated visit, a one-day visit's end), as in every other export (tabular.dated).
+    precisions = [
+        (name, name.removesuffix("_precision"))
+        for name in names
+        if name.endswith("_precision") and name.removesuffix("_precision") in names
+    ]
     for values in queryset.values_list(*attnames).iterator(chunk_size=CHUNK):
         row = dict(zip(names, values, strict=True))
+        for name, dated in precisions:
+            if row[dated] is None:
+                row[name] = None
         for name in versions:  # as in the visits table: text no tool reads as a date
             row[name] = rule_version_cell(row[name])
         if explained:

@@ -4,7 +4,15 @@ import datetime
 
 from rest_framework import serializers
 
-from api.base import AS_OF, LinkField, PlainReadMixin, SourceSerializer, list_url, page_url
+from api.base import (
+    AS_OF,
+    LinkField,
+    PlainReadMixin,
+    PrecisionField,
+    SourceSerializer,
+    list_url,
+    page_url,
+)
 from api.states.status import Timeline, treaty_status_on
 from core.names import country_name
 from states.models import (
@@ -56,6 +64,8 @@ class DeclarationSerializer(serializers.ModelSerializer):
 
     situation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     situation_name = serializers.CharField(source="situation.name", read_only=True)
+    covers_from_precision = PrecisionField("covers_from")
+    covers_to_precision = PrecisionField("covers_to")
 
     class Meta:
         model = Declaration

@@ -9,6 +9,7 @@ from api.base import (
     LinkField,
     OptionalChoiceField,
     PlainReadMixin,
+    PrecisionField,
     SourceSerializer,
     page_url,
     plain_link,
@@ -261,6 +262,12 @@ class VisitSerializer(PlainReadMixin, serializers.HyperlinkedModelSerializer):
         "archived copy are this visit's, so another visit citing the same URL never changes them).",
     )
     page_url = serializers.SerializerMethodField(help_text="The visit's page on the site.")
+    start_precision = PrecisionField("start")
+    end_precision = PrecisionField(
+        "end",
+        help_text="How much of `end` is known: `day`, `month` or `year`; null when `end` is (a "
+        "one-day visit: it ends on its start; an undated one).",
+    )
 
     class Meta:
         model = Visit

@@ -8,6 +8,7 @@ from api.base import (
     LinkField,
     OptionalChoiceField,
     PlainReadMixin,
+    PrecisionField,
     SourceSerializer,
     list_url,
     page_url,
@@ -52,6 +53,7 @@ class PersonSerializer(serializers.HyperlinkedModelSerializer):
     visits_url = serializers.SerializerMethodField(help_text="This person's published visits.")
     page_url = serializers.SerializerMethodField(help_text="The person's page on the site.")
     sources = SourceSerializer(many=True, read_only=True)
+    born_precision = PrecisionField("born")
 
     class Meta:
         model = Person
@@ -104,6 +106,8 @@ class WarrantSerializer(serializers.HyperlinkedModelSerializer):
     )
     in_force = serializers.SerializerMethodField(help_text="In force today (UTC).")
     sources = SourceSerializer(many=True, read_only=True)
+    issued_precision = PrecisionField("issued")
+    made_public_precision = PrecisionField("made_public")
 
     class Meta:
         model = Warrant

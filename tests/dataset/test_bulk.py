@@ -221,3 +221,39 @@ def test_verdicts_carry_their_explanation_in_words_though_the_rule_stores_no_pro
         "SELECT count(*) FROM verdicts WHERE explanation = '' OR explanation IS NULL"
     ).fetchone()[0]
     assert blank == 0
+
+
+def test_a_date_nobody_knows_has_no_precision_in_any_export(seeded, api_client, downloads):
+    """A one-day visit's end and an undated visit's start have no precision: an empty cell in
+    the zip's CSV, NULL in SQLite, null in the API's JSON (list and detail), an empty cell in
+    its CSV and the site's, never `day` beside no date."""
+    one_day = Visit.objects.published().filter(end__isnull=True, start_precision="day").first()
+    assert one_day.start is not None
+    undated = Visit.objects.published().filter(start__isnull=True).first()
+    assert one_day is not None and undated is not None, "the seed has both"
+    archive, db, _ = built(downloads)
+    with archive.open("visits.csv") as handle:
+        rows = {
+            r["slug"]: r for r in csv.DictReader(io.TextIOWrapper(handle, encoding="utf-8-sig"))
+        }
+    assert rows[one_day.slug]["end"] == rows[one_day.slug]["end_precision"] == ""
+    assert rows[one_day.slug]["start_precision"] == "day"
+    assert rows[undated.slug]["start_precision"] == rows[undated.slug]["end_precision"] == ""
+    assert db.execute(
+        "SELECT start_precision, end_precision FROM visits WHERE slug = ?", [one_day.slug]
+    ).fetchone() == ("day", None)
+    detail = api_client.get(f"/api/v1/visits/{one_day.slug}/").json()
+    assert (detail["end"], detail["end_precision"], detail["start_precision"]) == (
+        None,
+        None,
+        "day",
+    )
+    listed = {
+        r["id"]: r for r in api_client.get("/api/v1/visits/", {"page_size": 500}).json()["results"]
+    }
+    assert listed[undated.slug]["start_precision"] is None
+    assert listed[one_day.slug]["end_precision"] is None
+    for url in ("/api/v1/visits/?format=csv", "/visits.csv"):
+        content = b"".join(api_client.get(url).streaming_content).decode("utf-8-sig")
+        exported = {r["id"]: r for r in csv.DictReader(io.StringIO(content))}
+        assert exported[one_day.slug]["end_precision"] == "", url
