@@ -1,5 +1,7 @@
 """Strict, composable filters on every API list, facets, and /api/v1/search/."""
 
+import datetime
+
 import pytest
 from django.db.models.functions import Coalesce
 
@@ -158,6 +160,32 @@ def test_a_list_page_names_the_unknown_host_in_the_readers_language(seeded, read
     persons = reader.get("/fr/persons/", {"situation": "nosuch"})
     assert persons.status_code == 400
     assert "Aucune situation n’a l’identifiant &#x27;nosuch&#x27;." in persons.content.decode()
+
+
+def test_a_partial_start_matches_a_date_range_its_period_reaches(seeded, api_client, reader):
+    """A visit of "2012" (some day that year) may have started after 1 June 2012, as
+    `year=2012` already says; one of "March 2009" may have started on 15 March; a visit known
+    to the day does not move (DOMAIN.md, "Dates")."""
+
+    def ids(path, **params):
+        response = api_client.get(path, {**params, "page_size": 500})
+        assert response.status_code == 200
+        return {v["id"] for v in response.json()["results"]}
+
+    malawi = ids("/api/v1/visits/", host="MWI", start_after="2012-06-01", start_before="2012-12-31")
+    assert "omar-al-bashir-mwi-2012" in malawi
+    assert malawi <= ids("/api/v1/visits/", host="MWI", year="2012")
+    march = ids("/api/v1/visits/", person="omar-al-bashir", start_after="2009-03-15")
+    assert "omar-al-bashir-eth-2009-03" in march
+    assert "omar-al-bashir-eth-2009-03" not in ids(
+        "/api/v1/visits/", person="omar-al-bashir", start_after="2009-04-01"
+    )
+    exact = Visit.objects.published().filter(start_precision="day", end__isnull=True).first()
+    day_after = exact.start + datetime.timedelta(days=1)
+    assert exact.slug in ids("/api/v1/visits/", start_after=exact.start.isoformat())
+    assert exact.slug not in ids("/api/v1/visits/", start_after=day_after.isoformat())
+    site = reader.get("/visits.csv", {"host": "MWI", "start_after": "2012-06-01"})
+    assert b"omar-al-bashir-mwi-2012" in b"".join(site.streaming_content)
 
 
 def test_ordering_by_two_keys_comma_joined_or_repeated(seeded, api_client):
