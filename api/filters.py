@@ -5,6 +5,7 @@ own generic views (DEFAULT_FILTER_BACKENDS), so this module must not import them
 """
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db.models import F
 from django.utils import translation
@@ -176,6 +177,20 @@ class ApiOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*terms, "pk") if terms else qs
 
 
+def _with_the_choices(filterset, name: str, error: ValidationError) -> str:
+    """An error's message; for a value that is none of a filter's choices (`?verdict=foo`,
+    `?referred_to=asp`, `?ordering=size`), with the choices it could have been, as an unknown
+    parameter or facet is answered."""
+    message = " ".join(error.messages)
+    if error.code != "invalid_choice":
+        return message
+    field = filterset.form.fields.get(name)
+    choices = [str(value) for value, _label in getattr(field, "choices", ()) if value != ""]
+    if not choices:
+        return message
+    return f"{message} Choose from: {', '.join(choices)}."
+
+
 class ApiFilterBackend(DjangoFilterBackend):
     """The app's FilterSet; invalid values answer 400 with the parameter named."""
 
@@ -217,7 +232,10 @@ class ApiFilterBackend(DjangoFilterBackend):
             # In English, as every message of the API is (Django's own, such as "Select a
             # valid choice", would otherwise follow `?lang=fr` into an English sentence).
             with translation.override("en"):
-                errors = {name: list(messages) for name, messages in filterset.errors.items()}
+                errors = {
+                    name: [_with_the_choices(filterset, name, e) for e in messages.as_data()]
+                    for name, messages in filterset.errors.items()
+                }
             raise InvalidFilter(errors)
         view.applied_filterset = filterset  # for ?facets= (api.base)
         return filterset.qs

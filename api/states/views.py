@@ -29,7 +29,7 @@ from api.states.serializers import (
     StateSerializer,
 )
 from core import identifiers
-from core.filters import NamedRecordsMixin
+from core.filters import AnyOfISO3Filter, AnyOfSlugFilter, NamedRecordsMixin
 from core.names import sort_name
 from states import status as treaty_status
 from states.filters import STATE, StateFilterSet
@@ -173,8 +173,10 @@ class StateViewSet(PublicReadViewSet):
 
 
 class JointStatementFilterSet(NamedRecordsMixin, django_filters.FilterSet):
-    signatory = django_filters.CharFilter(
-        method="filter_signatory", label="Signed by (ISO 3166-1 alpha-3)."
+    signatory = AnyOfISO3Filter(
+        field_name="signatories__iso3",
+        distinct=True,
+        label="Signed by (ISO 3166-1 alpha-3; several separated by commas: any of them).",
     )
     date_after = django_filters.DateFilter(
         field_name="date", lookup_expr="gte", label="Made on or after."
@@ -190,9 +192,6 @@ class JointStatementFilterSet(NamedRecordsMixin, django_filters.FilterSet):
         model = JointStatement
         fields = ["signatory", "date_after", "date_before"]
 
-    def filter_signatory(self, queryset, name, value):
-        return queryset.filter(signatories__iso3=value.upper())
-
 
 @extend_schema_view(
     list=extend_schema(
@@ -200,7 +199,9 @@ class JointStatementFilterSet(NamedRecordsMixin, django_filters.FilterSet):
         parameters=[
             iso3_parameter(
                 "signatory",
-                "Signed by (ISO 3166-1 alpha-3); a code no state has is a 400 naming it.",
+                "Signed by (ISO 3166-1 alpha-3; several: signed by any of them); a code no state "
+                "has is a 400 naming it.",
+                many=True,
             )
         ],
         examples=[examples.STATEMENT],
@@ -221,10 +222,14 @@ class JointStatementViewSet(NumericIdMixin, PublicReadViewSet):
 
 
 class CouncilReferralFilterSet(NamedRecordsMixin, django_filters.FilterSet):
-    state = django_filters.CharFilter(
-        method="filter_state", label="A state it binds (ISO 3166-1 alpha-3)."
+    state = AnyOfISO3Filter(
+        field_name="bound_states__iso3",
+        distinct=True,
+        label="A state it binds (ISO 3166-1 alpha-3; several separated by commas: any of them).",
     )
-    situation = django_filters.CharFilter(field_name="situation__slug", label="Situation (slug).")
+    situation = AnyOfSlugFilter(
+        field_name="situation__slug", label="Situation (slug; several separated by commas)."
+    )
     ordering = ApiOrderingFilter(fields=(("adopted", "adopted"),))
 
     NAMED = {"state": STATE, "situation": SITUATION}
@@ -232,9 +237,6 @@ class CouncilReferralFilterSet(NamedRecordsMixin, django_filters.FilterSet):
     class Meta:
         model = SecurityCouncilReferral
         fields = ["state", "situation"]
-
-    def filter_state(self, queryset, name, value):
-        return queryset.filter(bound_states__iso3=value.upper())
 
 
 @extend_schema_view(
@@ -248,11 +250,14 @@ class CouncilReferralFilterSet(NamedRecordsMixin, django_filters.FilterSet):
         parameters=[
             iso3_parameter(
                 "state",
-                "A state it binds (ISO 3166-1 alpha-3); a code no state has is a 400 naming it.",
+                "A state it binds (ISO 3166-1 alpha-3; several: binding any of them); a code no "
+                "state has is a 400 naming it.",
+                many=True,
             ),
             slug_parameter(
                 "situation",
                 "Situation (slug), e.g. `darfur-sudan`; a slug no situation has is a 400 naming it.",
+                many=True,
             ),
         ],
         examples=[examples.REFERRAL],

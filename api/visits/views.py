@@ -37,7 +37,7 @@ from api.visits.serializers import (
 )
 from compliance import referral_bodies
 from core import tabular
-from core.filters import NamedRecordsMixin
+from core.filters import AnyOfISO3Filter, AnyOfSlugFilter, NamedRecordsMixin
 from states.filters import STATE
 from visits import tables
 from visits.filters import VisitFilterSet
@@ -478,16 +478,19 @@ class IncidentViewSet(
 
 
 class FindingFilterSet(NamedRecordsMixin, django_filters.FilterSet):
-    state = django_filters.CharFilter(
-        method="filter_state", label="State found in non-compliance (ISO 3166-1 alpha-3)."
+    state = AnyOfISO3Filter(
+        field_name="state__iso3",
+        label="State found in non-compliance (ISO 3166-1 alpha-3; several separated by commas).",
     )
     kind = django_filters.ChoiceFilter(
         choices=FindingKind.choices,
         label="`art_87_7` (a finding of non-compliance) or `other` (a decision informing the UN "
         "Security Council or the Assembly).",
     )
-    person = django_filters.CharFilter(
-        field_name="persons__slug", distinct=True, label="Concerning this person (slug)."
+    person = AnyOfSlugFilter(
+        field_name="persons__slug",
+        distinct=True,
+        label="Concerning this person (slug; several separated by commas).",
     )
     has_visit = django_filters.BooleanFilter(
         field_name="visit",
@@ -522,9 +525,6 @@ class FindingFilterSet(NamedRecordsMixin, django_filters.FilterSet):
             "referred_to",
         ]
 
-    def filter_state(self, queryset, name, value):
-        return queryset.filter(state__iso3=value.upper())
-
     def filter_referred_to(self, queryset, name, value):
         return queryset.filter(
             **{"referred_to_asp" if value == "ASP" else "referred_to_unsc": True}
@@ -541,12 +541,16 @@ class FindingFilterSet(NamedRecordsMixin, django_filters.FilterSet):
         ),
         parameters=[
             iso3_parameter(
-                "state", "State (ISO 3166-1 alpha-3); a code no state has is a 400 naming it."
+                "state",
+                "State (ISO 3166-1 alpha-3, e.g. `SDN,TCD` for either); a code no state has is a "
+                "400 naming it.",
+                many=True,
             ),
             slug_parameter(
                 "person",
                 "Concerning this person (slug), e.g. `omar-al-bashir`; a slug no person has is a "
                 "400 naming it.",
+                many=True,
             ),
         ],
         examples=[examples.FINDING, examples.FINDING_WITHOUT_VISIT],

@@ -149,6 +149,42 @@ def test_a_value_that_names_a_record_still_filters(seeded, api_client, path, que
     assert response.json()["count"] > 0 and expected in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("path", "name", "values"),
+    [
+        ("/api/v1/findings/", "state", ("SDN", "tcd")),
+        ("/api/v1/findings/", "person", ("omar-al-bashir", "vladimir-putin")),
+        ("/api/v1/statements/", "signatory", ("MNG", "ZAF")),
+        ("/api/v1/referrals/", "state", ("SDN", "LBY")),
+        ("/api/v1/referrals/", "situation", ("darfur-sudan", "libya")),
+    ],
+)
+def test_every_identifier_filter_takes_several_values(seeded, api_client, path, name, values):
+    """As on the visit lists: `?state=SDN,TCD` (or repeated) is the rows of either, each once,
+    never a 400 calling two good codes a bad one."""
+
+    def urls(**params):
+        response = api_client.get(path, {**params, "page_size": 500})
+        assert response.status_code == 200, response.content
+        return [row["url"] for row in response.json()["results"]]
+
+    either = set(urls(**{name: values[0]})) | set(urls(**{name: values[1]}))
+    assert len(either) > len(set(urls(**{name: values[0]})))
+    joined = urls(**{name: ",".join(values)})
+    assert sorted(joined) == sorted(either)
+    repeated = api_client.get(f"{path}?{name}={values[0]}&{name}={values[1]}&page_size=500")
+    assert [r["url"] for r in repeated.json()["results"]] == joined
+
+
+def test_a_value_that_is_none_of_the_choices_is_answered_with_the_choices(seeded, api_client):
+    error = error_of(api_client.get("/api/v1/findings/?referred_to=asp"))
+    assert error["fields"]["referred_to"] == [
+        "Select a valid choice. asp is not one of the available choices. Choose from: ASP, UNSC."
+    ]
+    error = error_of(api_client.get("/api/v1/visits/?verdict=complied,foo"))
+    assert "Choose from: pending, upcoming, deterred," in error["fields"]["verdict"][0]
+
+
 def test_a_list_page_names_the_unknown_host_in_the_readers_language(seeded, reader):
     english = reader.get("/incidents/", {"host": "ZZZ"})
     assert english.status_code == 400
