@@ -5,14 +5,18 @@ explanation or basis, or withdrew the flag (a journalist must see that too), inc
 an incident whose visit left the record ("withdrawn: removed from dataset version X").
 Each entry's id is the visit's permanent URL with the change's anchor, unique and stable.
 
-Entries are dated by what they report: a new incident is published and updated on the
-day its visit began (a 2015 visit imported today is dated 2015), an update or a
-withdrawal is updated when the verdict changed; the feed's own `updated` is its newest
-change, so a reader still learns that something was added. Categories and summaries are
-words in the reader's language (the verdict, the host country, the explanation).
+Each entry is updated when it was recorded (RFC 4287's `updated`: the flag appeared, changed
+or was withdrawn then), so a feed reader that sorts by date shows today's new flag first,
+even for a visit of 2015 imported today; a new incident is `published` on the day its visit
+began (the event), which its title also gives. The feed's own `updated` is its newest
+change. Categories and summaries are words in the reader's language (the verdict, the host
+country, the explanation).
 
 The feeds are written in the reader's language: `?lang=fr` (for feed readers that send
-no Accept-Language), else the language cookie or Accept-Language, else English.
+no Accept-Language), else the language cookie or Accept-Language, else English. A feed
+takes no other parameter: `?host=MNG` is a 400 pointing to the country's own feed
+(/states/MNG/feed/), never the whole feed as if it were Mongolia's; a tracking parameter
+(`utm_...`) that some readers append is ignored.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import datetime
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -89,13 +94,39 @@ def incident_changes():
     )
 
 
+def refusal(request) -> HttpResponse | None:
+    """A 400 (plain text, in English) for a query a feed cannot honour: a parameter other than
+    `lang` (and `utm_...`), or a language the site is not written in; None for a good one."""
+    unknown = sorted(name for name in request.GET if name != "lang" and not name.startswith("utm_"))
+    language = request.GET.get("lang", "")
+    languages = dict(settings.LANGUAGES)
+    if not unknown and (not language or language in languages):
+        return None
+    lines = []
+    if unknown:
+        lines.append(
+            f"This feed takes no parameter but lang; not {', '.join(unknown)}. "
+            "One country's incidents: /states/<ISO3>/feed/ (e.g. /states/MNG/feed/); "
+            "one person's: /persons/<slug>/feed/."
+        )
+    if language and language not in languages:
+        lines.append(f"lang: use one of {', '.join(languages)}; not {language!r}.")
+    response = HttpResponse(
+        "\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8"
+    )
+    return finish(response)
+
+
 class IncidentFeed(Feed):
     feed_type = TextAtomFeed
     author_name = "iccwatch"
 
     def __call__(self, request, *args, **kwargs):
         language = request.GET.get("lang", "")
-        if language not in dict(settings.LANGUAGES):
+        refused = refusal(request)
+        if refused is not None:
+            return refused
+        if not language:
             language = translation.get_language()
         with translation.override(language):
             response = super().__call__(request, *args, **kwargs)
@@ -156,9 +187,7 @@ class IncidentFeed(Feed):
         return f"{change.visit.get_absolute_url()}#change-{change.pk}"
 
     def item_updateddate(self, change):
-        """A new incident: when its visit began; an update or a withdrawal: when it changed."""
-        if is_new_incident(change):
-            return visit_time(change.visit, change.changed_at)
+        """When the change was recorded: the flag appeared, changed or was withdrawn."""
         return change.changed_at
 
     def item_pubdate(self, change):

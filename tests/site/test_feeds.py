@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import timezone
 
+from states.models import State
 from visits import flagging
 from visits.models import VerdictChange, Visit
 
@@ -100,3 +101,42 @@ def test_feed_updated_is_the_newest_change(reader, seeded):
     newest = VerdictChange.objects.filter(new_code="non_compliance").latest("changed_at").changed_at
     assert rfc3339(root.find(f"{ATOM}updated").text) == newest
     assert newest <= timezone.now()
+
+
+def test_a_new_flag_on_an_old_visit_is_dated_when_it_was_recorded(reader, seeded):
+    """A feed reader sorts by `updated`: a flag raised today on a visit of years ago comes
+    first, dated today; the visit's own first day is the entry's `published`."""
+    visit = (
+        Visit.objects.published()
+        .filter(person__slug="omar-al-bashir", verdict__code="no_obligation")
+        .filter(start__range=(datetime.date(2010, 1, 1), datetime.date(2019, 1, 1)))
+        .filter(start_precision="day", status="occurred", outcome="not_arrested")
+        .first()
+    )
+    assert visit is not None, "the seed has an old visit of al-Bashir to a state not bound"
+    before = timezone.now()
+    Visit.objects.filter(pk=visit.pk).update(host=State.objects.get(iso3="MNG"))
+    flagging.evaluate_visits([visit.pk], cause="correction: the host was Mongolia")
+    assert Visit.objects.get(pk=visit.pk).verdict.code == "non_compliance"
+    entries = assert_valid_atom(parse(reader.get("/incidents/feed/")))
+    newest = entries[0]
+    assert visit.slug in newest.find(f"{ATOM}id").text
+    assert newest.find(f"{ATOM}title").text.startswith("New incident:")
+    assert rfc3339(newest.find(f"{ATOM}updated").text) >= before
+    assert rfc3339(newest.find(f"{ATOM}published").text).date() == visit.start
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ("host=MNG", "/states/MNG/feed/"),
+        ("person=vladimir-putin&lang=fr", "not person"),
+        ("lang=de", "lang: use one of en, fr; not 'de'"),
+    ],
+)
+def test_a_feed_refuses_a_filter_it_cannot_apply(reader, seeded, query, says):
+    """Never the whole feed as if it were Mongolia's: a 400 saying where that feed is."""
+    response = reader.get(f"/incidents/feed/?{query}")
+    assert response.status_code == 400
+    assert says in response.content.decode()
+    assert reader.get("/incidents/feed/?lang=fr&utm_source=reader").status_code == 200
