@@ -20,6 +20,7 @@ from api.errors import InvalidFilter
 from api.filters import GENERAL_PARAMETERS
 from api.formats import JSONRenderer
 from core import tabular
+from core.names import country_name
 from front import search as site_search
 from visits.models import VerdictCode
 
@@ -34,7 +35,7 @@ class SearchResultSerializer(serializers.Serializer):
     id = serializers.CharField(
         help_text="Its identifier: a person's or a visit's slug, a state's ISO 3166-1 alpha-3 code."
     )
-    name = serializers.CharField(help_text="What to show a reader.")
+    name = serializers.CharField(help_text="What to show a reader, in the answer's language.")
     score = serializers.FloatField(
         help_text="How well it matches (higher is better; a visit of a person named by the "
         "query scores above 1, so a person's trips come before visits that only mention them)."
@@ -50,7 +51,7 @@ class SearchResultSerializer(serializers.Serializer):
         help_text="For a visit found by its place: the spelling that matched (e.g. `Ulan Bator`).",
     )
     url = serializers.CharField(help_text="Its address in this API.")
-    page = serializers.CharField(help_text="Its page on the site.")
+    page = serializers.CharField(help_text="Its page on the site, in the answer's language.")
     person = serializers.CharField(
         allow_null=True, help_text="For a visit: the person's slug; otherwise null."
     )
@@ -187,9 +188,14 @@ class SearchViewSet(PublicReadMixin, viewsets.GenericViewSet):
         answer = {"query": found.query, "results": results}
         return Response(SearchAnswerSerializer(answer).data)
 
-    def _links(self, api_name: str, key: str, page: str) -> dict:
+    def _links(self, api_name: str, key: str, page: str, page_key: str) -> dict:
+        """The API's address and the site's page, the page in the answer's language
+        (`/fr/states/MNG/` for `?lang=fr`), as every other answer links it."""
         build = self.request.build_absolute_uri
-        return {"url": build(reverse(api_name, args=[key])), "page": build(page)}
+        return {
+            "url": build(reverse(api_name, args=[key])),
+            "page": build(reverse(page, kwargs={page_key: key})),
+        }
 
     def _person(self, row: dict) -> dict:
         return {
@@ -199,7 +205,7 @@ class SearchViewSet(PublicReadMixin, viewsets.GenericViewSet):
             "score": round(float(row["score"]), 3),
             "reason": "name",
             "matched": "",
-            **self._links("api-person-detail", row["slug"], f"/persons/{row['slug']}/"),
+            **self._links("api-person-detail", row["slug"], "person", "slug"),
             "person": None,
             "host": None,
             "start": None,
@@ -210,11 +216,11 @@ class SearchViewSet(PublicReadMixin, viewsets.GenericViewSet):
         return {
             "kind": "state",
             "id": row["iso3"],
-            "name": row["name"],
+            "name": country_name(row["iso3"], row["name"]),
             "score": round(float(row["score"]), 3),
             "reason": "code" if row["score"] >= 2 else "name",
             "matched": "",
-            **self._links("api-state-detail", row["iso3"], f"/states/{row['iso3']}/"),
+            **self._links("api-state-detail", row["iso3"], "state", "iso3"),
             "person": None,
             "host": None,
             "start": None,
@@ -223,7 +229,8 @@ class SearchViewSet(PublicReadMixin, viewsets.GenericViewSet):
 
     def _visit(self, row: dict) -> dict:
         start = tabular.partial_date(row["start"], row["start_precision"])
-        where = ", ".join(x for x in (row["place"], row["host"]) if x)
+        host = country_name(row["host_iso3"], row["host"]) if row["host"] else ""
+        where = ", ".join(x for x in (row["place"], host) if x)
         return {
             "kind": "visit",
             "id": row["slug"],
@@ -231,7 +238,7 @@ class SearchViewSet(PublicReadMixin, viewsets.GenericViewSet):
             "score": round(float(row["score"]), 3),
             "reason": row["reason"],
             "matched": row["matched"] if row["reason"] == "place" else "",
-            **self._links("api-visit-detail", row["slug"], f"/visits/{row['slug']}/"),
+            **self._links("api-visit-detail", row["slug"], "visit", "slug"),
             "person": row["person_slug"],
             "host": row["host_iso3"],
             "start": str(start) if start else None,

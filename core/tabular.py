@@ -199,13 +199,18 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
-def invalid_values_message(fields: dict[str, list[str]]) -> str:
-    """'Some values are invalid: verdict: ...; start_after: ...'."""
-    return "Some values are invalid: " + "; ".join(
-        f"{name}: {' '.join(messages)}" for name, messages in fields.items()
+def invalid_values_message(
+    fields: dict[str, list[str]], lead: str = "Some values are invalid", colon: str = ":"
+) -> str:
+    """'Some values are invalid: verdict: ...; start_after: ...' (`lead` and `colon` as the
+    answer's language writes them, ' :' in French; the API's are English)."""
+    return f"{lead}{colon} " + "; ".join(
+        f"{name}{colon} {' '.join(messages)}" for name, messages in fields.items()
     )
 
 
-def invalid_filter_body(fields: dict[str, list[str]]) -> dict:
+def invalid_filter_body(
+    fields: dict[str, list[str]], lead: str = "Some values are invalid", colon: str = ":"
+) -> dict:
     """The error body for query parameters that cannot be applied, naming each one."""
-    return error_body("invalid_filter", invalid_values_message(fields), fields)
+    return error_body("invalid_filter", invalid_values_message(fields, lead, colon), fields)

@@ -39,7 +39,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from core import tabular
 from core.filters import facet_counts, unknown_parameters
@@ -171,6 +171,15 @@ def order_by(listing: Listing, key: str) -> list:
             else:
                 terms.append(expression.asc(nulls_last=True))
     return [*terms, "pk"]
+
+
+def _invalid_download(fields: dict) -> dict:
+    """A download's error body, all in the reader's language (its messages are already)."""
+    return tabular.invalid_filter_body(
+        fields,
+        _("Some values are invalid"),
+        pgettext("between a label and what follows", ":"),
+    )
 
 
 def check_parameters(listing: Listing, request: HttpRequest) -> str:
@@ -530,11 +539,11 @@ def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
     try:
         filterset, key = filtered(listing, request)
     except InvalidListQuery as error:
-        return JsonResponse(tabular.invalid_filter_body(error.fields), status=400)
+        return JsonResponse(_invalid_download(error.fields), status=400)
     if filterset.is_bound and not filterset.is_valid():
         # Never hand out unfiltered rows for a filter that could not be applied.
         fields = {name: list(messages) for name, messages in filterset.errors.items()}
-        return JsonResponse(tabular.invalid_filter_body(fields), status=400)
+        return JsonResponse(_invalid_download(fields), status=400)
     # The rows are read while the answer streams, after its 200 is sent: connect now, so
     # that an unreachable database is a 503 with Retry-After (core/unavailable.py).
     connection.ensure_connection()

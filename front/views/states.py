@@ -38,13 +38,18 @@ def _states_queryset():
 
 
 def _state_row(state, request) -> dict:
+    """One state's row of /states.csv and /states.json: `name` as in the dataset (English),
+    `translated_name` in the reader's language (the order of /fr/states.csv); the visits
+    it hosted are those that took place (occurred or in transit: a trip called off was
+    not hosted), as the page's "Visits hosted" column counts them."""
     return {
         "iso3": state.iso3,
         "name": state.name,
+        "translated_name": country_name(state.iso3, state.name),
         "url": request.build_absolute_uri(state.get_absolute_url()),
         "status_today": request.state_statuses.get(state.iso3, treaty_status.NON_PARTY),
         "entry_into_force": state.entry_into_force,
-        "visits": state.visits_count,
+        "visits_hosted": state.visits_count,
         "incidents": state.incidents_count,
     }
 
@@ -77,10 +82,11 @@ STATES = Listing(
     export_fields=(
         "iso3",
         "name",
+        "translated_name",
         "url",
         "status_today",
         "entry_into_force",
-        "visits",
+        "visits_hosted",
         "incidents",
     ),
     export_row=_state_row,

@@ -1,6 +1,8 @@
 """Strict, composable filters on every API list, facets, and /api/v1/search/."""
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.db.models.functions import Coalesce
@@ -323,3 +325,42 @@ def test_visits_ordered_by_host_follow_its_name_in_the_answers_language(
             break
         page += 1
     assert paged == [v["id"] for v in whole]
+
+
+def test_a_french_download_s_error_is_french_from_its_first_word(seeded, reader):
+    response = reader.get("/fr/visits.csv", {"host": "ZZZ"})
+    assert response.status_code == 400
+    message = response.json()["error"]["message"]
+    assert message.startswith("Certaines valeurs ne sont pas valables\xa0: host\xa0: Aucun État")
+    english = reader.get("/visits.csv", {"host": "ZZZ"}).json()["error"]["message"]
+    assert english.startswith("Some values are invalid: host: No state")
+
+
+def test_search_answers_in_the_answer_s_language_with_its_pages(seeded, api_client):
+    """`?lang=fr`: a state's name and a visit's host in French, pages under /fr/, as every
+    other answer links them; the API's own addresses do not change."""
+    french = api_client.get("/api/v1/search/", {"q": "Mongolie", "lang": "fr"}).json()
+    state = next(r for r in french["results"] if r["kind"] == "state")
+    assert (state["name"], state["page"]) == ("Mongolie", "http://testserver/fr/states/MNG/")
+    assert state["url"] == "http://testserver/api/v1/states/MNG/"
+    visit = next(r for r in french["results"] if r["kind"] == "visit")
+    assert "Mongolie" in visit["name"] and "/fr/visits/" in visit["page"]
+    english = api_client.get("/api/v1/search/", {"q": "Mongolia"}).json()
+    state = next(r for r in english["results"] if r["kind"] == "state")
+    assert (state["name"], state["page"]) == ("Mongolia", "http://testserver/states/MNG/")
+
+
+def test_the_states_download_names_its_columns_for_what_they_count(seeded, reader):
+    """`translated_name` is the name the French list sorts by; `visits_hosted` counts the
+    trips that took place, as the page's "Visits hosted" column does."""
+    content = b"".join(reader.get("/fr/states.csv").streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(content)))
+    assert {"translated_name", "visits_hosted"} <= set(rows[0])
+    south_africa = next(r for r in rows if r["iso3"] == "ZAF")
+    assert (south_africa["name"], south_africa["translated_name"]) == (
+        "South Africa",
+        "Afrique du Sud",
+    )
+    hosted = Visit.objects.published().filter(host__iso3="ZAF", status__in=("occurred", "transit"))
+    assert int(south_africa["visits_hosted"]) == hosted.count()
+    assert hosted.count() < Visit.objects.published().filter(host__iso3="ZAF").count()

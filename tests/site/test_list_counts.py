@@ -72,11 +72,13 @@ def test_state_list_figures_equal_a_direct_count(reader, unpublished):
     assert len(rows) == len(expected)
     for row in rows:
         visits, incidents, _ = expected[row["iso3"]]
-        assert (int(row["visits"]), int(row["incidents"])) == (visits, incidents), row["iso3"]
+        assert (int(row["visits_hosted"]), int(row["incidents"])) == (visits, incidents), row[
+            "iso3"
+        ]
     assert any(int(r["incidents"]) for r in rows)
     # The JSON download carries the same figures.
     document = json.loads(body(reader.get("/states.json")))
-    assert {r["iso3"]: (r["visits"], r["incidents"]) for r in document["results"]} == {
+    assert {r["iso3"]: (r["visits_hosted"], r["incidents"]) for r in document["results"]} == {
         iso3: (v, i) for iso3, (v, i, _) in expected.items()
     }
 
@@ -126,8 +128,10 @@ def test_a_write_shows_in_the_lists_at_once(reader, unpublished):
     visit = make_visit(person, make_state("MNG"), start=datetime.date(2025, 6, 1))
     flagging.evaluate_visits([visit.pk], cause="test data")
     after = {r["iso3"]: r for r in csv_rows(reader.get("/states.csv?name=mongolia"))}["MNG"]
-    assert int(after["visits"]) == int(before["visits"]) + 1
-    assert (int(after["visits"]), int(after["incidents"])) == direct_counts("host")["MNG"][:2]
+    assert int(after["visits_hosted"]) == int(before["visits_hosted"]) + 1
+    assert (int(after["visits_hosted"]), int(after["incidents"])) == direct_counts("host")["MNG"][
+        :2
+    ]
     row = next(r for r in csv_rows(reader.get("/persons.csv")) if r["slug"] == "one-more")
     assert (row["visits"], row["warrants"]) == ("1", "1")
 
@@ -181,7 +185,7 @@ def test_the_list_of_states_counts_the_visits_each_state_hosted_as_its_page_does
     from visits.models import Visit
 
     listed = {
-        row["iso3"]: int(row["visits"])
+        row["iso3"]: int(row["visits_hosted"])
         for row in csv.DictReader(
             io.StringIO(b"".join(reader.get("/states.csv").streaming_content).decode("utf-8-sig"))
         )
