@@ -191,6 +191,19 @@ def _with_the_choices(filterset, name: str, error: ValidationError) -> str:
     return f"{message} Choose from: {', '.join(choices)}."
 
 
+def _with_a_hint(request, name: str, message: str) -> str:
+    """A date and time whose offset's `+` was not percent-encoded reaches the server with a
+    space in its place (`?changed_since=2026-12-02T18:03:45+01:00`): say so."""
+    value = request.query_params.get(name, "")
+    if "T" in value and " " in value:
+        return (
+            f"{message} A '+' in a query string reads as a space: write the offset as %2B "
+            "(2026-12-02T18:03:45%2B01:00), or give the time in UTC with Z "
+            "(2026-12-02T17:03:45Z)."
+        )
+    return message
+
+
 class ApiFilterBackend(DjangoFilterBackend):
     """The app's FilterSet; invalid values answer 400 with the parameter named."""
 
@@ -233,7 +246,10 @@ class ApiFilterBackend(DjangoFilterBackend):
             # valid choice", would otherwise follow `?lang=fr` into an English sentence).
             with translation.override("en"):
                 errors = {
-                    name: [_with_the_choices(filterset, name, e) for e in messages.as_data()]
+                    name: [
+                        _with_a_hint(request, name, _with_the_choices(filterset, name, e))
+                        for e in messages.as_data()
+                    ]
                     for name, messages in filterset.errors.items()
                 }
             raise InvalidFilter(errors)

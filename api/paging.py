@@ -13,6 +13,7 @@ from django.db.models.lookups import GreaterThan, Lookup
 from django.utils import translation
 from django.utils.encoding import force_str
 from rest_framework import pagination
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
@@ -98,7 +99,23 @@ class PagePagination(pagination.PageNumberPagination):
         # answer's: Django's "That page contains no results" would come in French under
         # `?lang=fr`, inside an English sentence.
         with translation.override("en"):
-            return super().paginate_queryset(queryset, request, view)
+            try:
+                return super().paginate_queryset(queryset, request, view)
+            except NotFound:
+                raise NotFound(self._beyond_the_last(queryset, request)) from None
+
+    def _beyond_the_last(self, queryset, request) -> str:
+        """'There is no page 999: the list has 2 pages of 50 (97 results) ...': what a
+        client paging past the end needs, the last page's number (one count, on this error
+        only)."""
+        size = self.get_page_size(request)
+        count = queryset.count()
+        pages = max(1, -(-count // size))
+        return (
+            f"There is no page {self.get_page_number(request, None)}: the list has "
+            f"{pages} page{'s' if pages != 1 else ''} of {size} ({count} result"
+            f"{'s' if count != 1 else ''}); pages are numbered from 1."
+        )
 
     def get_page_size(self, request) -> int:
         return page_size_from(request, self.page_size_query_param, self.page_size)

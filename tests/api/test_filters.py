@@ -364,3 +364,25 @@ def test_the_states_download_names_its_columns_for_what_they_count(seeded, reade
     hosted = Visit.objects.published().filter(host__iso3="ZAF", status__in=("occurred", "transit"))
     assert int(south_africa["visits_hosted"]) == hosted.count()
     assert hosted.count() < Visit.objects.published().filter(host__iso3="ZAF").count()
+
+
+def test_a_page_past_the_last_says_which_page_is_the_last(seeded, api_client):
+    count = api_client.get("/api/v1/visits/", {"page_size": 1}).json()["count"]
+    error = api_client.get("/api/v1/visits/", {"page": 999, "page_size": 50})
+    assert error.status_code == 404
+    pages = -(-count // 50)
+    assert error.json()["error"]["message"] == (
+        f"There is no page 999: the list has {pages} pages of 50 ({count} results); pages are "
+        "numbered from 1."
+    )
+    assert api_client.get("/api/v1/visits/", {"page": pages, "page_size": 50}).status_code == 200
+
+
+def test_a_time_whose_plus_sign_was_not_encoded_is_explained(seeded, api_client):
+    """`+01:00` unencoded arrives as ` 01:00`: the error says how to write it."""
+    error = error_of(api_client.get("/api/v1/visits/?changed_since=2026-12-02T18:03:45+01:00"))
+    assert "write the offset as %2B" in error["fields"]["changed_since"][0]
+    encoded = api_client.get("/api/v1/visits/?changed_since=2026-12-02T18:03:45%2B01:00")
+    assert encoded.status_code == 200
+    plain = error_of(api_client.get("/api/v1/visits/?changed_since=yesterday"))
+    assert "%2B" not in plain["fields"]["changed_since"][0]

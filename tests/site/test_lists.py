@@ -173,7 +173,7 @@ def test_state_list_filters_by_standing_today(reader, seeded):
 
 def test_state_list_counts_visits_and_incidents(reader, seeded):
     rows = {r["iso3"]: r for r in csv_rows(reader.get("/states.csv?ordering=incidents"))}
-    assert rows["MNG"]["visits"] == "1" and rows["MNG"]["incidents"] == "1"
+    assert rows["MNG"]["visits_hosted"] == "1" and rows["MNG"]["incidents"] == "1"
     assert rows["TCD"]["incidents"] == str(
         Visit.objects.published().flagged().filter(host__iso3="TCD").count()
     )
