@@ -39,7 +39,7 @@ from visits.models import VerdictCode, Visit
 GROUPS = (
     ("incident", gettext_lazy("non-compliance"), "hatch"),
     ("complied", gettext_lazy("complied (arrested)"), "solid"),
-    ("deterred", gettext_lazy("deterred (trip called off)"), "dots"),
+    ("deterred", gettext_lazy("deterred (did not travel)"), "dots"),
     ("upcoming", gettext_lazy("upcoming (announced trip)"), "lines"),
     ("no_obligation", gettext_lazy("no obligation"), "columns"),
     ("other", gettext_lazy("other verdicts"), "cross"),

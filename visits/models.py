@@ -282,8 +282,16 @@ class Finding(models.Model):
     chamber = models.CharField(max_length=100, blank=True, db_default="")
     decision_reference = models.TextField(blank=True)
     persons = models.ManyToManyField("warrants.Person", blank=True, related_name="findings")
-    referred_to_asp = models.BooleanField(default=False)
-    referred_to_unsc = models.BooleanField(default=False)
+    referred_to_asp = models.BooleanField(
+        default=False,
+        help_text="Art. 87(7) finding: referred to the Assembly of States Parties. Another kind "
+        "of decision: the Assembly was informed of it (no finding to refer).",
+    )
+    referred_to_unsc = models.BooleanField(
+        default=False,
+        help_text="Art. 87(7) finding: referred to the UN Security Council. Another kind of "
+        "decision: the Council was informed of it (no finding to refer).",
+    )
     notes = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="findings")
 
@@ -328,7 +336,8 @@ class Finding(models.Model):
 class VerdictCode(models.TextChoices):
     PENDING = "pending", _("pending")
     UPCOMING = "upcoming", _("upcoming (announced trip)")
-    DETERRED = "deterred", _("deterred (trip called off)")
+    # Cancelled, or attended by video instead of travelling: the person did not travel.
+    DETERRED = "deterred", _("deterred (did not travel)")
     NO_WARRANT_IN_FORCE = "no_warrant_in_force", _("no warrant in force")
     WARRANT_NOT_PUBLIC = "warrant_not_public", _("warrant not public")
     NO_CONTROL = "no_control", _("no control of the place")
@@ -342,14 +351,14 @@ def verdict_label(code: str, would_have_been_bound: bool | None = None) -> str:
     """A verdict code in the active language ('' for none), as every page, feed and API
     answer labels it.
 
-    A trip called off to a host that would not have been bound reads "called off (host
-    not bound)": the verdict is still `deterred` (docs/DOMAIN.md, announced trips), but
+    A trip called off (or attended by video) to a host that would not have been bound reads
+    "did not travel (host not bound)": the verdict is still `deterred` (docs/DOMAIN.md, announced trips), but
     nothing says the warrant deterred it. Raises ValueError for an unknown code.
     """
     if not code:
         return ""
     if code == VerdictCode.DETERRED and would_have_been_bound is False:
-        return gettext("called off (host not bound)")
+        return gettext("did not travel (host not bound)")
     return str(VerdictCode(code).label)
 
 

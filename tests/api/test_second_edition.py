@@ -133,7 +133,10 @@ def test_a_trip_called_off_to_a_host_not_bound_is_labelled_as_the_site_labels_it
     not_bound = called_off.filter(would_have_been_bound=False).select_related("visit").first()
     bound = called_off.filter(would_have_been_bound=True).select_related("visit").first()
     assert not_bound and bound
-    for lang, words in (("en", "called off (host not bound)"), ("fr", "annulé (hôte non tenu")):
+    for lang, words in (
+        ("en", "did not travel (host not bound)"),
+        ("fr", "pas de déplacement (hôte non tenu"),
+    ):
         detail = api_client.get(f"/api/v1/visits/{not_bound.visit.slug}/", {"lang": lang})
         listed = api_client.get("/api/v1/visits/", {"lang": lang, "page_size": 500}).json()
         labels = {v["id"]: v["verdict"]["label"] for v in listed["results"] if v["verdict"]}
@@ -141,7 +144,7 @@ def test_a_trip_called_off_to_a_host_not_bound_is_labelled_as_the_site_labels_it
         assert labels[not_bound.visit.slug] == detail.json()["verdict"]["label"]
         assert not labels[bound.visit.slug].startswith(words)
     site = api_client.get(f"/visits/{not_bound.visit.slug}/")
-    assert "called off (host not bound)" in site.content.decode()
+    assert "did not travel (host not bound)" in site.content.decode()
 
 
 @pytest.fixture

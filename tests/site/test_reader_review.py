@@ -91,14 +91,14 @@ def test_a_trip_called_off_to_a_host_that_was_not_bound_is_not_called_deterred(s
     line = re.sub(
         r"<[^>]+>", "", re.search(r'<p class="verdict-line">(.*?)</p>', html, re.S).group(1)
     )
-    assert "called off (host not bound)" in line and "deterred" not in line
+    assert "did not travel (host not bound)" in line and "deterred" not in line
     # The page's description and its citation say the same.
     description = re.search(r'<meta name="description" content="([^"]*)"', html).group(1)
-    assert description.startswith("Verdict: called off (host not bound).")
+    assert description.startswith("Verdict: did not travel (host not bound).")
     # A bound host's called-off trip keeps the verdict's own label, in its timeline entry.
     zaf = body(client.get("/states/ZAF/"))
     entry = re.search(r"took part by video instead of travelling.*?</li>", zaf, re.S).group(0)
-    assert "deterred (trip called off)" in entry
+    assert "deterred (did not travel)" in entry
 
 
 def test_french_puts_a_space_before_a_colon(seeded, client):
@@ -145,4 +145,4 @@ def test_a_failed_csrf_check_is_a_page_of_the_site_in_the_readers_language(seede
 def test_search_results_say_called_off_to_an_unbound_host_as_the_visit_page_does(seeded, client):
     html = body(client.get("/search/?q=India"))
     entry = re.search(r'<li><a href="/visits/vladimir-putin-ind-2023-09-09/">.*?</li>', html, re.S)
-    assert entry and "called off (host not bound)" in entry.group(0)
+    assert entry and "did not travel (host not bound)" in entry.group(0)

@@ -220,7 +220,7 @@ def grouped(visits) -> dict[int, Counter]:
     labels = {
         "incident": "Non-compliance",
         "complied": "Complied (arrested)",
-        "deterred": "Deterred (trip called off)",
+        "deterred": "Deterred (did not travel)",
         "upcoming": "Upcoming (announced trip)",
         "no_obligation": "No obligation",
         "other": "Other verdicts",
