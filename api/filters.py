@@ -4,6 +4,8 @@ Kept apart from api_common because DRF imports the filter backend while it defin
 own generic views (DEFAULT_FILTER_BACKENDS), so this module must not import them.
 """
 
+import re
+
 import django_filters
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
@@ -191,11 +193,17 @@ def _with_the_choices(filterset, name: str, error: ValidationError) -> str:
     return f"{message} Choose from: {', '.join(choices)}."
 
 
-def _with_a_hint(request, name: str, message: str) -> str:
+# A date and time whose offset's "+" arrived as a space: "2026-12-02T18:03:45 01:00".
+_UNENCODED_OFFSET = re.compile(r"T\d\d:\d\d(:\d\d(\.\d+)?)? \d\d:?\d\d$")
+
+
+def _with_a_hint(filterset, request, name: str, message: str) -> str:
     """A date and time whose offset's `+` was not percent-encoded reaches the server with a
-    space in its place (`?changed_since=2026-12-02T18:03:45+01:00`): say so."""
+    space in its place (`?changed_since=2026-12-02T18:03:45+01:00`): say so, for a
+    date-time filter only."""
     value = request.query_params.get(name, "")
-    if "T" in value and " " in value:
+    is_datetime = isinstance(filterset.filters.get(name), django_filters.DateTimeFilter)
+    if is_datetime and _UNENCODED_OFFSET.search(value):
         return (
             f"{message} A '+' in a query string reads as a space: write the offset as %2B "
             "(2026-12-02T18:03:45%2B01:00), or give the time in UTC with Z "
@@ -247,7 +255,9 @@ class ApiFilterBackend(DjangoFilterBackend):
             with translation.override("en"):
                 errors = {
                     name: [
-                        _with_a_hint(request, name, _with_the_choices(filterset, name, e))
+                        _with_a_hint(
+                            filterset, request, name, _with_the_choices(filterset, name, e)
+                        )
                         for e in messages.as_data()
                     ]
                     for name, messages in filterset.errors.items()

@@ -8,8 +8,10 @@
   the middleware from the active language.
 
 What the language changes: each verdict's `explanation` (rendered from its structured
-`reasons`) and each state's `translated_name`. Data stays language-neutral: codes,
-ISO dates, and `name`, the dataset's English name.
+`reasons`) and `label`, each state's `translated_name`, the site pages the answers link to
+(`page_url`: /fr/... for French), and /search/'s `name` (what to show a reader) and `page`.
+Data stays language-neutral: codes, ISO dates, and a record's `name`, the dataset's English
+name.
 """
 
 from __future__ import annotations

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 # 2026.12.02: a signature after 31 December 2000 (Art. 125(1)) makes no ratification: 'acceded'.
 # 2026.12.02.2: a declaration for another situation is named only if lodged by the visit.
 # 2026.12.02.3: an instrument withdrawn before entry into force is named only for visits on or
-#   after its deposit (Malaysia, 2019: not for a trip in 2011); an undated trip called off to a
-#   host no day could bind for the situation would not have met an obligation (False, with
-#   the reason it was not bound); a sealed warrant's reason says when the person was arrested.
+#   after its deposit (Malaysia, 2019: not for a trip in 2011); an undated trip called off or
+#   announced to a host bound on no day while a warrant of the person was usable would not
+#   have met (will not meet) an obligation (False, with the reason it was not bound); a
+#   sealed warrant's reason says when the person was arrested.
 RULE_VERSION = "2026.12.02.3"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that
@@ -268,17 +269,6 @@ class StateFacts:
         """The day the Statute entered into force for the state (Art. 126), or None if it
         never did: no instrument, or one withdrawn before that day."""
         return self.entry_into_force if self.ever_party else None
-
-    def ever_bound_for(self, situation: str) -> bool:
-        """Whether some day binds the state for `situation` on some basis: it became a party
-        (Arts. 126, 127(2)), or lodged an Art. 12(3) declaration for the situation, or a
-        Security Council resolution obliges it for the situation. False: never, whatever
-        the day (an undated trip to it would not have met an obligation)."""
-        return (
-            self.ever_party
-            or any(d.situation == situation for d in self.declarations)
-            or any(r.situation == situation for r in self.referrals)
-        )
 
     def party_on(self, day: datetime.date) -> bool:
         """entry_into_force <= day < withdrawal_effective (on the effective day it is no longer a party)."""

@@ -252,6 +252,20 @@ def _change_points(
     return sorted(points)
 
 
+def _bound_on_no_day(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]) -> bool:
+    """Whether on no day at all a warrant of the person was usable while `host` was bound
+    for it, on any basis (Art. 127(2) included: a withdrawn state stays bound only for
+    warrants issued before its withdrawal took effect): the reading of an undated trip on
+    each day where a fact changes, as a dated trip's possible days are read."""
+    points = _change_points(host, warrants, datetime.date.min, datetime.date.max)
+    lateness = (False, True)
+    return not any(
+        _scenario(visit, host, warrants, day, day, late).bound
+        for day in points
+        for late in lateness
+    )
+
+
 def decide(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]) -> Decision:
     """The decision on one visit (docs/DOMAIN.md, "The verdict for one visit"), without reasons.
 
@@ -279,15 +293,16 @@ def decide(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]
             code=PENDING, told=TOLD_PENDING, pending_why="outcome_unknown", reason=reason
         )
     if visit.start is None:
-        if visit.status == ANNOUNCED:
-            return Decision(code=UPCOMING, told=TOLD_UNDATED)
-        if visit.status in DETERRED_STATUSES:
-            # Every possible day gives the same answer when no day could bind the host for
-            # the person's situation: it would not have been bound (DOMAIN.md, "Dates").
-            # Otherwise whether it would have been depends on a date nobody knows.
-            never = not host.ever_bound_for(visit.situation)
+        if visit.status == ANNOUNCED or visit.status in DETERRED_STATUSES:
+            # Any day is possible. Every one gives the same answer when on none of them a
+            # warrant of the person was usable while the host was bound: it would not have
+            # been (or will not be) bound (DOMAIN.md, "Dates"). Otherwise the answer depends
+            # on a date nobody knows.
+            never = _bound_on_no_day(visit, host, warrants)
             return Decision(
-                code=DETERRED, told=TOLD_UNDATED, would_have_been_bound=False if never else None
+                code=UPCOMING if visit.status == ANNOUNCED else DETERRED,
+                told=TOLD_UNDATED,
+                would_have_been_bound=False if never else None,
             )
         reason = "the visit has no date"
         return Decision(code=PENDING, told=TOLD_PENDING, pending_why="no_date", reason=reason)

@@ -22,6 +22,7 @@ takes no other parameter: `?host=MNG` is a 400 pointing to the country's own fee
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -94,20 +95,38 @@ def incident_changes():
     )
 
 
+def feed_language(request) -> str:
+    """`?lang=` as the API reads it (case and spaces ignored: `FR` is `fr`); '' for none."""
+    return request.GET.get("lang", "").strip().lower()
+
+
 def refusal(request) -> HttpResponse | None:
     """A 400 (plain text, in English) for a query a feed cannot honour: a parameter other than
-    `lang` (and `utm_...`), or a language the site is not written in; None for a good one."""
+    `lang` (and `utm_...`), or a language the site is not written in; None for a good one.
+    A filter the feed cannot apply is answered with the address of the feed that applies it
+    (`?host=TJK`: /states/TJK/feed/; `?person=vladimir-putin`: /persons/vladimir-putin/feed/)."""
     unknown = sorted(name for name in request.GET if name != "lang" and not name.startswith("utm_"))
-    language = request.GET.get("lang", "")
+    language = feed_language(request)
     languages = dict(settings.LANGUAGES)
     if not unknown and (not language or language in languages):
         return None
     lines = []
     if unknown:
+        lines.append(f"This feed takes no parameter but lang; not {', '.join(unknown)}.")
+        feeds = [
+            f"/states/{value.strip().upper()}/feed/"
+            for value in request.GET.getlist("host")
+            if re.fullmatch(r"[A-Za-z]{3}", value.strip())
+        ] + [
+            f"/persons/{value.strip()}/feed/"
+            for value in request.GET.getlist("person")
+            if re.fullmatch(r"[a-z0-9-]{1,100}", value.strip())
+        ]
         lines.append(
-            f"This feed takes no parameter but lang; not {', '.join(unknown)}. "
-            "One country's incidents: /states/<ISO3>/feed/ (e.g. /states/MNG/feed/); "
-            "one person's: /persons/<slug>/feed/."
+            f"The feed you may want: {', '.join(feeds)}."
+            if feeds
+            else "One country's incidents: /states/<ISO3>/feed/; one person's: "
+            "/persons/<slug>/feed/."
         )
     if language and language not in languages:
         lines.append(f"lang: use one of {', '.join(languages)}; not {language!r}.")
@@ -122,7 +141,7 @@ class IncidentFeed(Feed):
     author_name = "iccwatch"
 
     def __call__(self, request, *args, **kwargs):
-        language = request.GET.get("lang", "")
+        language = feed_language(request)
         refused = refusal(request)
         if refused is not None:
             return refused

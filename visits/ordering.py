@@ -44,7 +44,7 @@ def host_parts() -> list[dict]:
 def last_day() -> Coalesce:
     """The sort key `last_day` (`?ordering=end`): the visit's end, or its start when it has
     none (a one-day visit stores no end: docs/DOMAIN.md, "end defaults to start"); NULL only
-    for an undated visit, which the lists put last. Read in order from the indexes
-    visits_visit_last_day (ascending) and visits_visit_published_last_day (the published
-    visits, latest first)."""
+    for an undated visit, which the lists put last. Read in order from two indexes of the
+    published visits (migration 0028): visits_visit_last_day (earliest first) and
+    visits_visit_published_last_day (latest first)."""
     return Coalesce("end", "start")

@@ -35,9 +35,9 @@ def verdict_label(code, would_have_been_bound=None):
     """{{ visit.verdict.code|verdict_label }} -> the verdict in the reader's language ("" if none).
 
     With the verdict's `would_have_been_bound` ({{ code|verdict_label:verdict.would_have_been_bound }}),
-    a trip called off to a host that would not have been bound reads "called off (host not
-    bound)": the verdict is still `deterred` (docs/DOMAIN.md), but nothing says the warrant
-    deterred it."""
+    a trip called off (or attended by video) to a host that would not have been bound reads
+    "did not travel (host not bound)": the verdict is still `deterred` (docs/DOMAIN.md), but
+    nothing says the warrant deterred it."""
     return summaries.verdict_words(code, would_have_been_bound)
 
 

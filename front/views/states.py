@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from compliance import state_facts
 from core import pagecache
-from core.names import country_name, country_sort_name
+from core.names import country_name, country_sort_name, elide
 from core.pagecache import cache_page_by_version
 from core.reasons import situation_words
 from front import cards, charts, citations, listing, maps, summaries
@@ -68,6 +68,8 @@ STATES = Listing(
         "iso3": ("iso3",),
         "entry_into_force": ("entry_into_force",),
         "visits": ("-visits_count", "sort_name"),
+        # The name of the column in /states.csv (the page's links say `visits`).
+        "visits_hosted": ("-visits_count", "sort_name"),
         "incidents": ("-incidents_count", "sort_name"),
     },
     default_sort="name",
@@ -266,11 +268,11 @@ def _timeline_visit_text(visit) -> str:
     became of it: 'Trip by … called off', '… took part by video', '… announced'."""
     params = {"person": visit.person.name}
     if visit.status == "cancelled":
-        text = _("Trip by %(person)s called off") % params
+        text = elide(_("Trip by %(person)s called off") % params)  # "Voyage d'Omar …"
     elif visit.status == "virtual":
         text = _("%(person)s took part by video instead of travelling") % params
     elif visit.status == "announced":
-        text = _("Trip by %(person)s announced") % params
+        text = elide(_("Trip by %(person)s announced") % params)
     else:
         text = _("Hosted %(person)s") % params
     return text + (f" ({summaries.place_words(visit.place)})" if visit.place else "")

@@ -257,3 +257,23 @@ def test_a_date_nobody_knows_has_no_precision_in_any_export(seeded, api_client, 
         content = b"".join(api_client.get(url).streaming_content).decode("utf-8-sig")
         exported = {r["id"]: r for r in csv.DictReader(io.StringIO(content))}
         assert exported[one_day.slug]["end_precision"] == "", url
+
+
+def test_the_api_gives_no_precision_for_an_unknown_date_of_any_record(seeded, api_client):
+    """The same for a warrant's unknown issue date, a person's unknown birth date and a
+    declaration without an end to its covered period (api.base.PrecisionField)."""
+    from states.models import Declaration
+    from warrants.models import Person, Warrant
+
+    warrant = Warrant.objects.filter(issued__isnull=True).first()
+    person = Person.objects.filter(born__isnull=True).first()
+    declaration = Declaration.objects.filter(covers_to__isnull=True).select_related("state").first()
+    assert warrant and person and declaration, "the seed has each"
+    answer = api_client.get(f"/api/v1/warrants/{warrant.ref}/").json()
+    assert (answer["issued"], answer["issued_precision"]) == (None, None)
+    assert answer["made_public_precision"] in ("day", "month", "year")
+    answer = api_client.get(f"/api/v1/persons/{person.slug}/").json()
+    assert (answer["born"], answer["born_precision"]) == (None, None)
+    state = api_client.get(f"/api/v1/states/{declaration.state.iso3}/").json()
+    open_ended = [d for d in state["declarations"] if d["covers_to"] is None]
+    assert open_ended and all(d["covers_to_precision"] is None for d in open_ended)

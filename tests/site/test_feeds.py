@@ -129,8 +129,9 @@ def test_a_new_flag_on_an_old_visit_is_dated_when_it_was_recorded(reader, seeded
 @pytest.mark.parametrize(
     ("query", "says"),
     [
-        ("host=MNG", "/states/MNG/feed/"),
-        ("person=vladimir-putin&lang=fr", "not person"),
+        ("host=tjk", "The feed you may want: /states/TJK/feed/."),
+        ("person=vladimir-putin&lang=fr", "/persons/vladimir-putin/feed/"),
+        ("verdict=complied", "One country's incidents: /states/<ISO3>/feed/"),
         ("lang=de", "lang: use one of en, fr; not 'de'"),
     ],
 )
@@ -140,3 +141,5 @@ def test_a_feed_refuses_a_filter_it_cannot_apply(reader, seeded, query, says):
     assert response.status_code == 400
     assert says in response.content.decode()
     assert reader.get("/incidents/feed/?lang=fr&utm_source=reader").status_code == 200
+    french = reader.get("/incidents/feed/?lang=FR")
+    assert french.status_code == 200 and french["Content-Language"] == "fr"

@@ -204,6 +204,9 @@ def test_french_pages_name_chambers_in_full_elide_de_and_date_changes_in_words(r
 
     person = html.unescape(body(reader.get("/fr/persons/omar-al-bashir/")))
     assert "d'Omar" in person and "de Omar" not in person
+    # A state's timeline: "Voyage d'Omar … annulé", never "Voyage de Omar".
+    malaysia = html.unescape(body(reader.get("/fr/states/MYS/")))
+    assert "Voyage d'Omar" in malaysia and "de Omar" not in malaysia
     changes = body(reader.get("/fr/changes/"))
     assert not regex.search(r"\b(a|p)\.m\.", changes)
     assert regex.search(r"\d{1,2}(er)? \w+ \d{4}, \d\d:\d\d UTC", changes)

@@ -198,3 +198,13 @@ def test_the_list_of_states_counts_the_visits_each_state_hosted_as_its_page_does
     assert hosted["BRA"] == 0 and listed["MNG"] == hosted["MNG"] > 0
     page = body(reader.get("/states/BRA/"))
     assert "<strong>0</strong> visits hosted" in page
+
+
+def test_the_states_download_sorts_by_its_own_column_name(reader, seeded):
+    """`?ordering=visits_hosted`, the column /states.csv writes, sorts as `visits` does."""
+    by_column = csv_rows(reader.get("/states.csv?ordering=visits_hosted"))
+    assert [r["iso3"] for r in by_column] == [
+        r["iso3"] for r in csv_rows(reader.get("/states.csv?ordering=visits"))
+    ]
+    hosted = [int(r["visits_hosted"]) for r in by_column]
+    assert hosted == sorted(hosted, reverse=True) and hosted[0] > 0

@@ -28,7 +28,7 @@ def test_home_shows_counts_latest_incidents_and_the_map(reader, seeded):
     assert int(counts["people at large"]) == 32
     assert int(counts["incidents"]) == Visit.objects.published().flagged().count() == 19
     assert (
-        int(counts["trips called off"])
+        int(counts["trips called off or attended by video"])
         == Visit.objects.published().filter(verdict__code="deterred").count()
     )
     # Latest incidents: one line each, newest first, linking to the visit.

@@ -758,29 +758,43 @@ def test_a_trip_before_the_deposit_cites_no_later_instrument(facts, code):
 
 
 @pytest.mark.parametrize(
-    ("host", "would"),
+    ("person", "host", "warrants", "trip", "would"),
     [
-        pytest.param(CHINA, False, id="never-a-party"),
-        pytest.param(MALAYSIA, False, id="instrument-withdrawn-before-entry-into-force"),
-        pytest.param(LIBYA, False, id="bound-only-for-another-situation"),
-        pytest.param(SUDAN, None, id="bound-by-referral-for-the-situation"),
-        pytest.param(SOUTH_AFRICA, None, id="a-party-from-2002"),
+        pytest.param(BASHIR_VISIT, CHINA, [BASHIR], CALLED_OFF, False, id="never-a-party"),
+        pytest.param(
+            BASHIR_VISIT, MALAYSIA, [BASHIR], CALLED_OFF, False, id="instrument-withdrawn-early"
+        ),
+        pytest.param(
+            BASHIR_VISIT, LIBYA, [BASHIR], CALLED_OFF, False, id="bound-for-another-situation"
+        ),
+        # Art. 127(2): bound after its withdrawal only for warrants issued before it took effect.
+        pytest.param(
+            {}, BURUNDI, [PUTIN], CALLED_OFF, False, id="withdrew-before-the-warrant-was-issued"
+        ),
+        pytest.param({}, CHINA, [PUTIN], ANNOUNCED_TRIP, False, id="announced-to-a-non-party"),
+        pytest.param(BASHIR_VISIT, SUDAN, [BASHIR], CALLED_OFF, None, id="referral-binds-it"),
+        pytest.param(BASHIR_VISIT, SOUTH_AFRICA, [BASHIR], CALLED_OFF, None, id="a-party"),
+        pytest.param({}, FRANCE, [PUTIN], ANNOUNCED_TRIP, None, id="announced-to-a-party"),
+        pytest.param(BASHIR_VISIT, BURUNDI, [BASHIR], CALLED_OFF, None, id="bound-while-a-party"),
     ],
 )
-def test_an_undated_trip_called_off_to_a_host_no_day_could_bind(host, would):
-    """Every possible day of an undated trip gives the same answer when no day could bind the
-    host for the person's situation (DOMAIN.md, "Dates"): it would not have been bound, and
-    the reasons say why; otherwise the answer depends on the unknown day (None)."""
-    verdict = evaluate(visit(None, **BASHIR_VISIT, **CALLED_OFF), host, [BASHIR])
-    assert verdict.code == DETERRED and verdict.would_have_been_bound is would
+def test_an_undated_trip_not_made_to_a_host_bound_on_no_day(person, host, warrants, trip, would):
+    """Any day is possible for an undated trip; every one gives the same answer when on none
+    of them a warrant was usable while the host was bound (DOMAIN.md, "Dates"): it would not
+    have been bound, as a dated trip on any of those days would read, and the reasons say
+    why; otherwise the answer depends on the unknown day (None)."""
+    verdict = evaluate(visit(None, **person, **trip), host, warrants)
+    assert verdict.code == (UPCOMING if trip is ANNOUNCED_TRIP else DETERRED)
+    assert verdict.would_have_been_bound is would
     keys = [r["key"] for r in verdict.reasons]
+    why = {"not_party", "never_party", "no_longer_party"}
     if would is False:
-        assert keys[:2] in (["trip", "not_party"], ["trip", "never_party"])
-        assert "so it was not bound to arrest" in english(verdict) or "never became" in english(
-            verdict
-        )
+        assert keys[0] == "trip" and keys[1] in why
+        for year in ("2010-06-15", "2024-06-15"):
+            dated = evaluate(visit(year, **person, **trip), host, warrants)
+            assert dated.would_have_been_bound is False, year
     else:
-        assert "not_party" not in keys and "never_party" not in keys
+        assert not why & set(keys)
 
 
 def test_a_sealed_warrant_s_reasons_say_the_person_was_arrested_all_the_same():
@@ -1227,3 +1241,27 @@ def test_a_declaration_for_another_situation_is_named_only_once_lodged():
     after = english(evaluate(visit("2025-06-01", **BASHIR_VISIT), host, [BASHIR]))
     assert "declaration" not in before, before
     assert "its Art. 12(3) declaration covers the situation in Libya, not this one" in after, after
+
+
+def test_a_declaration_s_covered_period_reads_well_in_french_whatever_its_precision():
+    """'commis entre 2011 et le 31 décembre 2027', 'commis depuis mars 2004': a day takes
+    'le', a month or a year none (never 'du 2011' or 'depuis le mars 2004')."""
+    for covers_from, covers_to, words in (
+        ("2011", "2027-12-31", "commis entre 2011 et le 31 décembre 2027"),
+        ("2004-03", None, "commis depuis mars 2004"),
+        ("2011-02-15", None, "commis depuis le 15 février 2011"),
+    ):
+        host = replace(
+            LIBYA,
+            declarations=(
+                DeclarationFacts(
+                    day("2025-05-12"),
+                    "Libya",
+                    Period.parse(covers_from),
+                    Period.parse(covers_to) if covers_to else None,
+                ),
+            ),
+        )
+        verdict = evaluate(visit("2025-06-01", **NON_LIBYAN), host, [LIBYA_SITUATION_WARRANT])
+        assert verdict.basis == ART_12_3_DECLARATION
+        assert words in render(verdict.reasons, "fr"), covers_from
