@@ -82,6 +82,12 @@ def pages(db) -> list[tuple[str, str]]:
         ("visits by host name, French, reversed, page 500", "/fr/visits/?ordering=-host&page=500"),
         ("visits of the person", f"/visits/?person={db['person']}"),
         ("visits of the person by host name", f"/visits/?person={db['person']}&ordering=host"),
+        ("visits by last day", "/visits/?ordering=-end"),
+        ("visits by last day, page 2000", "/visits/?ordering=end&page=2000"),
+        (
+            "visits of the country started after",
+            f"/visits/?host={db['state']}&start_after=2015-03-15",
+        ),
         ("incidents", "/incidents/"),
         ("incidents, page 2000", "/incidents/?page=2000"),
         ("search", "/search/?q=Ulan"),
@@ -107,6 +113,11 @@ def pages(db) -> list[tuple[str, str]]:
         ("API visits of the country", f"/api/v1/visits/?host={db['state']}&page_size=50"),
         ("API visits of the country, page 1000", f"/api/v1/visits/?host={db['state']}&page=1000"),
         ("API visits by verdict", "/api/v1/visits/?ordering=verdict"),
+        ("API visits by last day, page 2000", "/api/v1/visits/?ordering=-end&page=2000"),
+        (
+            "API visits started after, with facets",
+            f"/api/v1/visits/?start_after=2015-03-15&host={db['state']}&facets=verdict",
+        ),
         ("API visits by host name", "/api/v1/visits/?ordering=host"),
         (
             "API visits by host name, French, reversed, page 500",
@@ -127,6 +138,8 @@ def pages(db) -> list[tuple[str, str]]:
         ("API incidents feed, end", f"/api/v1/incidents/?cursor={db['cursor_end']}"),
         ("API incidents of the country", f"/api/v1/incidents/?host={db['state']}"),
         ("API findings", "/api/v1/findings/"),
+        ("API findings of two states", f"/api/v1/findings/?state={db['state']},{db['state2']}"),
+        ("changes in French", "/fr/changes/"),
     ]
 
 
@@ -510,6 +523,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--skip-single", action="store_true")
     parser.add_argument("--only", help="single requests: only the paths matching this regex")
+    parser.add_argument(
+        "--export-only",
+        action="store_true",
+        help="measure only the biggest country's CSV export, on servers that served only the "
+        "warm-up pages (so the workers' peak memory is not another page's)",
+    )
     parser.add_argument("--skip-wrk", action="store_true")
     parser.add_argument(
         "--no-vacuum", action="store_true", help="measure without VACUUM (ANALYZE) first"
@@ -579,23 +598,26 @@ def main() -> None:
                 get(cached_port, path)
                 get(uncached_port, path)
 
-        if not args.skip_single:
+        if not args.skip_single and not args.export_only:
             rows = []
             for name, path in pages(db):
                 if args.only and not re.search(args.only, path):
                     continue
                 row = single_requests(cached_port, name, path, args.repeats, bump_and_wait)
+                # The workers' high-water mark so far: which page raised it, if any.
+                row["worker_peak_rss_mib"] = peak_rss_mib(worker_pids(cached))
                 rows.append(row)
                 if row["status"] == "timeout":
                     print(f"timeout {path}", flush=True)
                     continue
                 print(
                     f"{row['status']} {row['cold_p50_ms']:8.1f} ms (max {row['cold_max_ms']:8.1f}) "
-                    f"warm {row['warm_p50_ms']:6.1f} ms {row['bytes']:>10,} B  {path}",
+                    f"warm {row['warm_p50_ms']:6.1f} ms {row['bytes']:>10,} B "
+                    f"{row['worker_peak_rss_mib']:6.1f} MiB  {path}",
                     flush=True,
                 )
             result["single"] = rows
-        if not args.skip_single and not args.only:
+        if not args.skip_single and not args.only and not args.export_only:
             # The summaries (counts) recounted in the request: what the first reader ever
             # waits for, and what the background thread spends after each write.
             recounts = []
@@ -608,6 +630,7 @@ def main() -> None:
                 recounts.append({"path": path, "p50_ms": round(statistics.median(times), 1)})
                 print(f"recount {recounts[-1]}", flush=True)
             result["recount"] = recounts
+        if (not args.skip_single and not args.only) or args.export_only:
             # The biggest country's visits as CSV, streamed: time, size, workers' peak memory.
             before = peak_rss_mib(worker_pids(cached))
             path = f"/visits.csv?host={db['state']}"
@@ -623,7 +646,7 @@ def main() -> None:
             }
             print(f"export {result['export']}", flush=True)
 
-        if not args.skip_wrk:
+        if not args.skip_wrk and not args.export_only:
             country = f"/states/{db['state']}/"
             api = "/api/v1/visits/?page_size=50"
             country_headers = {"ETag": versioned_etag(cached_port, country)}
