@@ -445,11 +445,12 @@ class Reasons:
         }
         return (reason, *self._sources())
 
-    def undated(self, never_bound: bool = False) -> tuple[dict, ...]:
+    def undated(self, never: Reading | None = None) -> tuple[dict, ...]:
         """A trip that did not happen (cancelled, virtual, announced) with no known date;
-        `never_bound`: no day could bind the host for the situation, and the reasons say why."""
+        `never`, when no day binds the host: a reading that tells why, as a dated trip's
+        (no warrant in force, a sealed one, or a host not bound: `_would`)."""
         trip = {"key": "trip", **self._visit_ref(), "status": self.visit.status}
-        why = [self.not_bound()] if never_bound else []
+        why = self._would(never, None, True) if never is not None else []
         return (trip, *why, *self._findings(), *self._sources())
 
     def explain(

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 # 2026.12.02.3: an instrument withdrawn before entry into force is named only for visits on or
 #   after its deposit (Malaysia, 2019: not for a trip in 2011); an undated trip called off or
 #   announced to a host bound on no day while a warrant of the person was usable would not
-#   have met (will not meet) an obligation (False, with the reason it was not bound); a
-#   sealed warrant's reason says when the person was arrested.
+#   have met (will not meet) an obligation (False, with the reason a dated trip would give:
+#   not bound, a sealed warrant, no warrant); a sealed warrant's reason says when the person
+#   was arrested.
 RULE_VERSION = "2026.12.02.3"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that

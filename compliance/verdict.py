@@ -252,17 +252,26 @@ def _change_points(
     return sorted(points)
 
 
-def _bound_on_no_day(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]) -> bool:
-    """Whether on no day at all a warrant of the person was usable while `host` was bound
-    for it, on any basis (Art. 127(2) included: a withdrawn state stays bound only for
-    warrants issued before its withdrawal took effect): the reading of an undated trip on
-    each day where a fact changes, as a dated trip's possible days are read."""
+def _undated_reading(
+    visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]
+) -> Reading | None:
+    """For a trip with no date (called off or announced): None when on some day a warrant of
+    the person was usable while `host` was bound for it, on any basis (Art. 127(2) included:
+    a withdrawn state stays bound only for warrants issued before its withdrawal took
+    effect), so that the answer depends on the unknown day. Otherwise a reading that tells
+    why no day binds it, as a dated trip's reasons would: a day with a warrant in force
+    while the host was bound (the warrant was sealed), else a day with one in force, else
+    any. The trip is read on each day where a fact changes, as a dated trip's possible days
+    are read."""
     points = _change_points(host, warrants, datetime.date.min, datetime.date.max)
-    lateness = (False, True)
-    return not any(
-        _scenario(visit, host, warrants, day, day, late).bound
-        for day in points
-        for late in lateness
+    readings = [
+        _scenario(visit, host, warrants, day, day, late) for day in points for late in (False, True)
+    ]
+    if any(r.bound for r in readings):
+        return None
+    return next(
+        (r for r in readings if r.in_force and r.host_bound),
+        next((r for r in readings if r.in_force), readings[0]),
     )
 
 
@@ -298,11 +307,12 @@ def decide(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]
             # warrant of the person was usable while the host was bound: it would not have
             # been (or will not be) bound (DOMAIN.md, "Dates"). Otherwise the answer depends
             # on a date nobody knows.
-            never = _bound_on_no_day(visit, host, warrants)
+            never = _undated_reading(visit, host, warrants)
             return Decision(
                 code=UPCOMING if visit.status == ANNOUNCED else DETERRED,
                 told=TOLD_UNDATED,
-                would_have_been_bound=False if never else None,
+                would_have_been_bound=False if never is not None else None,
+                reading=never,
             )
         reason = "the visit has no date"
         return Decision(code=PENDING, told=TOLD_PENDING, pending_why="no_date", reason=reason)
@@ -400,7 +410,7 @@ def explain(
     if decision.told == TOLD_PENDING:
         return why.pending(decision.pending_why, changed_on=decision.changed_on)
     if decision.told == TOLD_UNDATED:
-        return why.undated(never_bound=decision.would_have_been_bound is False)
+        return why.undated(decision.reading if decision.would_have_been_bound is False else None)
     return why.explain(
         decision.reading, uniform=decision.uniform, several_readings=decision.several_readings
     )

@@ -776,6 +776,16 @@ def test_a_trip_before_the_deposit_cites_no_later_instrument(facts, code):
         pytest.param(BASHIR_VISIT, SOUTH_AFRICA, [BASHIR], CALLED_OFF, None, id="a-party"),
         pytest.param({}, FRANCE, [PUTIN], ANNOUNCED_TRIP, None, id="announced-to-a-party"),
         pytest.param(BASHIR_VISIT, BURUNDI, [BASHIR], CALLED_OFF, None, id="bound-while-a-party"),
+        # Bound, but the only warrant never public nor notified: sealed on every day.
+        pytest.param(
+            KONY_VISIT,
+            MONGOLIA,
+            [warrant("sealed-for-ever", "2005-07-08")],
+            CALLED_OFF,
+            False,
+            id="sealed-on-every-day",
+        ),
+        pytest.param({}, MONGOLIA, [], CALLED_OFF, False, id="no-warrant-at-all"),
     ],
 )
 def test_an_undated_trip_not_made_to_a_host_bound_on_no_day(person, host, warrants, trip, would):
@@ -787,9 +797,12 @@ def test_an_undated_trip_not_made_to_a_host_bound_on_no_day(person, host, warran
     assert verdict.code == (UPCOMING if trip is ANNOUNCED_TRIP else DETERRED)
     assert verdict.would_have_been_bound is would
     keys = [r["key"] for r in verdict.reasons]
-    why = {"not_party", "never_party", "no_longer_party"}
+    why = {"not_party", "never_party", "no_longer_party", "would_not_be_bound"}
     if would is False:
         assert keys[0] == "trip" and keys[1] in why
+        if keys[1] == "would_not_be_bound":  # as a dated trip's: sealed, or no warrant
+            expected = "sealed" if warrants else "no_warrant"
+            assert verdict.reasons[1]["why"] == expected
         for year in ("2010-06-15", "2024-06-15"):
             dated = evaluate(visit(year, **person, **trip), host, warrants)
             assert dated.would_have_been_bound is False, year
