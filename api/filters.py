@@ -8,16 +8,13 @@ import re
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db.models import F
 from django.utils import translation
 from django_filters.constants import EMPTY_VALUES
 from django_filters.rest_framework import DjangoFilterBackend
 
 from api.errors import InvalidFilter
-from core import identifiers
 from core.filters import (
-    AnyOfFilter,
     RepeatableCSVField,
     facet_counts,
     requested_facets,
@@ -25,25 +22,6 @@ from core.filters import (
 )
 from core.names import sort_name
 from core.paging import may_be_null
-
-# Query parameters that name a dataset identifier, checked as the schema documents them
-# (api.base.slug_parameter, iso3_parameter): a value that cannot be one is a 400, not an
-# empty list.
-_SLUG = [
-    RegexValidator(rf"^{identifiers.SLUG}\Z", identifiers.validate_slug.message),
-    MaxLengthValidator(identifiers.SLUG_MAX_LENGTH),
-]
-_ISO3 = [
-    RegexValidator(rf"^{identifiers.ISO3_ANY_CASE}\Z", "Use an ISO 3166-1 alpha-3 code (e.g. MNG).")
-]
-IDENTIFIER_PARAMETERS = {
-    "person": _SLUG,
-    "situation": _SLUG,
-    "host": _ISO3,
-    "state": _ISO3,
-    "signatory": _ISO3,
-    "nationality": _ISO3,
-}
 
 
 def _holds_no_value(value: str) -> bool:
@@ -213,19 +191,8 @@ def _with_a_hint(filterset, request, name: str, message: str) -> str:
 
 
 class ApiFilterBackend(DjangoFilterBackend):
-    """The app's FilterSet; invalid values answer 400 with the parameter named."""
-
-    def get_filterset(self, request, queryset, view):
-        filterset = super().get_filterset(request, queryset, view)
-        if filterset is not None:
-            for name, validators in IDENTIFIER_PARAMETERS.items():
-                found = filterset.filters.get(name)
-                # The multi-valued filters check each value themselves.
-                if isinstance(found, django_filters.CharFilter) and not isinstance(
-                    found, AnyOfFilter
-                ):
-                    filterset.form.fields[name].validators.extend(validators)
-        return filterset
+    """The app's FilterSet; invalid values answer 400 with the parameter named (each
+    identifier filter checks its own values: core.filters.AnyOfSlugFilter, AnyOfISO3Filter)."""
 
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)

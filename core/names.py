@@ -15,7 +15,7 @@ import re
 
 import pycountry
 from django.utils import formats, translation
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext
 
 from compliance import Period
 
@@ -186,6 +186,21 @@ def format_date(value: datetime.date | Period | str | None, precision: str = "da
     if _language() == "fr" and value.day == 1:
         return formats.date_format(value, "1\\e\\r F Y")
     return formats.date_format(value, "j F Y")
+
+
+def span_end(value: datetime.date | Period | str | None, precision: str = "day") -> str:
+    """A date as one end of a span of dates (`format_date`'s arguments): "4 March 2004",
+    "March 2004"; in French "le 4 mars 2004" for a day, "mars 2004" or "2011" for a month or
+    a year, so that a declaration's covered period reads "commis entre 2011 et le 31
+    décembre 2027" or "depuis mars 2004", never "du 2011" or "depuis le mars 2004"."""
+    if isinstance(value, str) and value:
+        value = Period.parse(value)
+    if isinstance(value, Period):
+        precision = value.precision
+    words = format_date(value, precision or "day")
+    if words and (precision or "day") == "day":
+        return pgettext("a day, as one end of a span of dates", "%(date)s") % {"date": words}
+    return words
 
 
 def collation_key(name: str) -> str:

@@ -22,7 +22,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from core.names import country_name, format_date, in_sentence, possessive, situation_name
+from core.names import country_name, format_date, in_sentence, possessive, situation_name, span_end
 
 # Situation names the Court writes with "the" in English: "the situation in the State of Palestine".
 _ENGLISH_ARTICLE = (
@@ -274,17 +274,6 @@ def _residual_text(r: dict, issued: str, state: str) -> str:
     }
 
 
-def _span_end(iso: str) -> str:
-    """A date as one end of a span of dates: "4 March 2004", "March 2004"; in French "le 4
-    mars 2004" for a day, "mars 2004" or "2011" for a month or a year (as the pages write a
-    declaration's covered period: the span_end template filter)."""
-    if _exact(iso):
-        return pgettext("a day, as one end of a span of dates", "%(date)s") % {
-            "date": format_date(iso)
-        }
-    return format_date(iso)
-
-
 def _coverage(r: dict) -> str:
     """The period of alleged crimes a declaration covers: 'covering alleged crimes from 2011
     to 31 December 2027' ('commis entre 2011 et le 31 décembre 2027', 'commis depuis mars
@@ -292,11 +281,11 @@ def _coverage(r: dict) -> str:
     covers_from, covers_to = r.get("covers_from", ""), r.get("covers_to", "")
     if covers_from and covers_to:
         return _("covering alleged crimes from %(from)s to %(to)s") % {
-            "from": _span_end(covers_from),
-            "to": _span_end(covers_to),
+            "from": span_end(covers_from),
+            "to": span_end(covers_to),
         }
     if covers_from:
-        return _("covering alleged crimes from %(from)s") % {"from": _span_end(covers_from)}
+        return _("covering alleged crimes from %(from)s") % {"from": span_end(covers_from)}
     return ""
 
 

@@ -297,8 +297,7 @@ def rows(bulk: BulkTable) -> Iterator[dict]:
     for values in queryset.values_list(*attnames).iterator(chunk_size=CHUNK):
         row = dict(zip(names, values, strict=True))
         for name, dated in precisions:
-            if row[dated] is None:
-                row[name] = None
+            row.update(tabular.dated(dated, row[dated], row[name]))
         for name in versions:  # as in the visits table: text no tool reads as a date
             row[name] = rule_version_cell(row[name])
         if explained:

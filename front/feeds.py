@@ -34,6 +34,7 @@ from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from core.filters import unknown_parameters
 from core.names import format_date
 from front import summaries
 from front.pages import finish
@@ -105,7 +106,9 @@ def refusal(request) -> HttpResponse | None:
     `lang` (and `utm_...`), or a language the site is not written in; None for a good one.
     A filter the feed cannot apply is answered with the address of the feed that applies it
     (`?host=TJK`: /states/TJK/feed/; `?person=vladimir-putin`: /persons/vladimir-putin/feed/)."""
-    unknown = sorted(name for name in request.GET if name != "lang" and not name.startswith("utm_"))
+    unknown = unknown_parameters(
+        (name for name in request.GET if not name.startswith("utm_")), ["lang"]
+    )
     language = feed_language(request)
     languages = dict(settings.LANGUAGES)
     if not unknown and (not language or language in languages):

@@ -60,13 +60,8 @@ def when(value, precision="day"):
 @register.filter
 def span_end(value, precision="day"):
     """{{ d.covers_from|span_end:d.covers_from_precision }} -> a date as one end of a span of
-    dates: "4 March 2004", "March 2004"; in French "le 4 mars 2004" for a day and "mars
-    2004", "2011" for a month or a year (a declaration's "crimes commis entre le 21 novembre
-    2013 et le 22 février 2014", "depuis mars 2004")."""
-    words = names.format_date(value, precision or "day")
-    if (precision or "day") == "day":
-        return pgettext("a day, as one end of a span of dates", "%(date)s") % {"date": words}
-    return words
+    dates, as core.names.span_end writes it ("le 4 mars 2004", "mars 2004" in French)."""
+    return names.span_end(value, precision or "day")
 
 
 @register.filter
