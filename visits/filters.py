@@ -141,3 +141,16 @@ class VisitFilterSet(NamedRecordsMixin, django_filters.FilterSet):
         ):  # beyond year 9999 (nothing changed since) or before year 1 (everything did)
             return queryset.none() if value.utcoffset() < datetime.timedelta(0) else queryset
         return queryset.filter(Q(updated_at__gte=value) | Q(verdict__computed_at__gte=value))
+
+
+class IncidentFilterSet(VisitFilterSet):
+    """The visits' filters on the incidents feed, where every row's verdict is
+    `non_compliance` (an incident is a visit flagged as one, docs/DOMAIN.md): `verdict`
+    takes that value alone, so `?verdict=no_obligation` is a 400 naming it rather than an
+    empty feed that reads as "no such incident"."""
+
+    verdict = AnyOfChoiceFilter(
+        field_name="verdict__code",
+        choices=[(VerdictCode.NON_COMPLIANCE, VerdictCode.NON_COMPLIANCE.label)],
+        label="Verdict: every incident's is `non_compliance` (the only value taken)",
+    )

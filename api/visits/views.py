@@ -40,7 +40,7 @@ from core import tabular
 from core.filters import AnyOfISO3Filter, AnyOfSlugFilter, NamedRecordsMixin
 from states.filters import STATE
 from visits import tables
-from visits.filters import VisitFilterSet
+from visits.filters import IncidentFilterSet, VisitFilterSet
 from visits.models import (
     Citation,
     Finding,
@@ -411,7 +411,7 @@ class IncidentViewSet(
     """
 
     serializer_class = IncidentSerializer
-    filterset_class = VisitFilterSet
+    filterset_class = IncidentFilterSet
     pagination_class = IncidentFeedPagination
     resource_name = "incident"
     export_table = INCIDENT_FEED_TABLE

@@ -34,7 +34,7 @@ from front.views.warrants import (
 from states.models import Declaration, State, TreatyEvent
 from states.status import label_events
 from visits import review, tables
-from visits.filters import VisitFilterSet
+from visits.filters import IncidentFilterSet, VisitFilterSet
 from visits.models import Finding, ReviewState, Verdict, VerdictCode, Visit
 from visits.ordering import host_parts, host_sort, last_day
 from warrants.models import Warrant
@@ -206,6 +206,7 @@ INCIDENTS = dataclasses.replace(
     VISITS,
     name="incidents",
     title=gettext_lazy("Incidents"),
+    filterset_class=IncidentFilterSet,
     intro=gettext_lazy(
         "Visits where a state bound to arrest a wanted person hosted that person and did not arrest and "
         "surrender them (non-compliance)."

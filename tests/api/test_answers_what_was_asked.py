@@ -4,7 +4,9 @@
 - a parameter that takes one value (`page`, `page_size`, `as_of`) given twice is a 400;
 - newest first puts the undated visits last, as the site does;
 - facets with `?as_of=` count the verdicts as they stood that day;
-- the incidents feed's CSV starts after `?cursor=`, as its JSON does.
+- the incidents feed's CSV starts after `?cursor=`, as its JSON does;
+- an incident's verdict is always `non_compliance`: asking the feed (or the site's list)
+  for another is a 400 naming the one value taken, not an empty feed.
 """
 
 import csv
@@ -136,6 +138,22 @@ def test_the_incidents_csv_starts_after_the_cursor_as_the_json_does(seeded, api_
     assert len(exported) == len(after) > 0
     everything = _csv(api_client.get("/api/v1/incidents/?format=csv"))
     assert len(everything) == len(after) + len(first["results"])
+
+
+def test_the_incidents_take_only_the_verdict_every_incident_has(seeded, api_client, client):
+    for query in ("verdict=no_obligation", "verdict=non_compliance,complied"):
+        for fmt in ("", "&format=csv"):
+            response = api_client.get(f"/api/v1/incidents/?{query}{fmt}")
+            _invalid(response, "verdict")
+            assert "Choose from: non_compliance." in response.json()["error"]["message"]
+        page = client.get(f"/incidents/?{query}")
+        assert page.status_code == 400
+        assert "is not one of the available choices" in page.content.decode()
+    everything = api_client.get("/api/v1/incidents/?page_size=500").json()["results"]
+    named = api_client.get("/api/v1/incidents/?verdict=non_compliance&page_size=500").json()
+    assert named["results"] == everything and len(everything) > 0
+    # The visits' own list still takes every verdict.
+    assert api_client.get("/api/v1/visits/?verdict=no_obligation").status_code == 200
 
 
 def _all(api_client, url) -> list[dict]:
