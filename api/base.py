@@ -733,7 +733,7 @@ iccwatch showed it at the end of that day (UTC), from the verdict's recorded his
 **Languages**: `?lang=fr` (or `en`), else the `Accept-Language` header, chooses the
 language of the texts meant for readers: each verdict's `explanation`, rendered from its
 structured `reasons` (stored as the rule gave them, language-neutral), and each state's
-`translated_name`. Codes, ISO dates and `name` (the dataset's English name) stay the same
+and situation's `translated_name`. Codes, ISO dates and `name` (the dataset's English name) stay the same
 in every language. `Content-Language` says which language the answer is in.
 
 **Parameters** are checked as this schema says: an empty value (`?situation=`), a

@@ -8,7 +8,7 @@
   the middleware from the active language.
 
 What the language changes: each verdict's `explanation` (rendered from its structured
-`reasons`) and `label`, each state's `translated_name`, the site pages the answers link to
+`reasons`) and `label`, each state's and situation's `translated_name`, the site pages the answers link to
 (`page_url`: /fr/... for French), and /search/'s `name` (what to show a reader) and `page`.
 Data stays language-neutral: codes, ISO dates, and a record's `name`, the dataset's English
 name.
@@ -84,7 +84,7 @@ def lang_parameter() -> OpenApiParameter:
         enum=supported(),
         description=(
             "The language of the texts meant for readers: each verdict's `explanation` (rendered from its "
-            "structured `reasons`) and each state's `translated_name`. Wins over the `Accept-Language` "
+            "structured `reasons`) and each state's and situation's `translated_name`. Wins over the `Accept-Language` "
             "header (also honoured, e.g. `Accept-Language: fr`); the answer's `Content-Language` says "
             "which was used. Default English. Codes, ISO dates and `name` (the dataset's English name) "
             "do not change. Any other value is a 400 `invalid_filter`."

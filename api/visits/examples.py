@@ -85,7 +85,7 @@ MONGOLIA = {
         "slug": "vladimir-putin",
         "name": "Vladimir Vladimirovich Putin",
     },
-    "situation": {"slug": "ukraine", "name": "Ukraine"},
+    "situation": {"slug": "ukraine", "name": "Ukraine", "translated_name": "Ukraine"},
     "host": {
         "url": f"{BASE}/states/MNG/",
         "iso3": "MNG",

@@ -30,7 +30,7 @@ from api.base import link_builder
 from api.lang import answer_language
 from core import prepared
 from core import reasons as reasons_renderer
-from core.names import country_name
+from core.names import country_name, situation_name
 from visits.models import verdict_label
 
 # A page of visits in one statement, for the page's keys (`{keys}`: the list's own query
@@ -164,6 +164,7 @@ class VisitRows:
         self.language = answer_language()
         self.states: dict[tuple[str, str], dict] = {}
         self.labels: dict[str, str] = {}
+        self.situations: dict[str, str] = {}
 
     @functools.cached_property
     def data(self) -> list[dict]:
@@ -185,6 +186,13 @@ class VisitRows:
                 "translated_name": country_name(iso3, name),
             }
         return dict(state)
+
+    def _situation(self, slug: str, name: str) -> dict:
+        """SituationSerializer's dict, its translation looked up once per situation and page."""
+        translated = self.situations.get(name)
+        if translated is None:
+            translated = self.situations[name] = situation_name(name)
+        return {"slug": slug, "name": name, "translated_name": translated}
 
     def _verdict(
         self, code, basis, reasons_text, stored, would, rule_version, computed_at, warrants
@@ -223,7 +231,7 @@ class VisitRows:
             person_slug,
             person_name,
             situation_slug,
-            situation_name,
+            situation_dataset_name,
             host_iso3,
             host_name,
             host_control,
@@ -258,7 +266,7 @@ class VisitRows:
                 "slug": person_slug,
                 "name": person_name,
             },
-            "situation": {"slug": situation_slug, "name": situation_name},
+            "situation": self._situation(situation_slug, situation_dataset_name),
             "host": self._state(host_iso3, host_name),
             "host_control": host_control,
             "controlled_by": self._state(controlled_iso3, controlled_name),

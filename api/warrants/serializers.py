@@ -14,13 +14,27 @@ from api.base import (
     page_url,
 )
 from api.states.serializers import StateRefSerializer
+from core.names import situation_name
 from warrants.models import Person, Situation, Warrant, WarrantEndReason
+
+SITUATION_TRANSLATED_NAME = (
+    "The situation's name in the answer's language (`?lang=` or Accept-Language), as the site "
+    'shows it ("Darfour (Soudan)" for "Darfur, Sudan"); in English, the dataset\'s name.'
+)
 
 
 class SituationSerializer(PlainReadMixin, serializers.ModelSerializer):
+    """A situation before the Court: `name` is the dataset's (the Court's English name),
+    `translated_name` the reader's (core.names.situation_name)."""
+
+    translated_name = serializers.SerializerMethodField(help_text=SITUATION_TRANSLATED_NAME)
+
     class Meta:
         model = Situation
-        fields = ["slug", "name"]
+        fields = ["slug", "name", "translated_name"]
+
+    def get_translated_name(self, situation) -> str:
+        return situation_name(situation.name)
 
 
 class PersonRefSerializer(PlainReadMixin, serializers.HyperlinkedModelSerializer):

@@ -91,6 +91,26 @@ def test_country_names_follow_the_language_and_name_stays_the_datasets(seeded, a
     assert api_client.get("/api/v1/states/MNG/").json()["translated_name"] == "Mongolia"
 
 
+def test_situation_names_follow_the_language_as_the_site_shows_them(seeded, api_client):
+    """Every answer that names a situation gives the reader's name beside the dataset's, the
+    visits' list (built from rows, not the serializer) included."""
+    darfur = {"slug": "darfur-sudan", "name": "Darfur, Sudan"}
+    answers = {
+        "visits": lambda lang: api_client.get(
+            "/api/v1/visits/", {"person": "omar-al-bashir", "lang": lang}
+        ).json()["results"][0]["situation"],
+        "person": lambda lang: api_client.get(
+            "/api/v1/persons/omar-al-bashir/", {"lang": lang}
+        ).json()["situation"],
+        "warrants": lambda lang: api_client.get(
+            "/api/v1/warrants/", {"person": "omar-al-bashir", "lang": lang}
+        ).json()["results"][0]["situation"],
+    }
+    for name, answer in answers.items():
+        assert answer("fr") == {**darfur, "translated_name": "Darfour (Soudan)"}, name
+        assert answer("en") == {**darfur, "translated_name": "Darfur, Sudan"}, name
+
+
 @pytest.mark.parametrize("value", ["de", "xx", "french", "fr_FR"])
 def test_an_unsupported_lang_is_a_400_naming_the_parameter(seeded, api_client, value):
     for params in ({"lang": value}, {"lang": value, "format": "csv"}):
