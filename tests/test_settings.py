@@ -133,6 +133,10 @@ def test_production_cookies_are_secure_and_sign_in_is_guarded():
         ),
         ({"DJANGO_SESSION_COOKIE_AGE": "60"}, "DJANGO_SESSION_COOKIE_AGE must be between 300"),
         ({"ICCWATCH_LOGIN_FAILURE_LIMIT": "0"}, "ICCWATCH_LOGIN_FAILURE_LIMIT must be between 1"),
+        (
+            {"ICCWATCH_LOGIN_ADDRESS_FAILURE_LIMIT": "3"},
+            "ICCWATCH_LOGIN_ADDRESS_FAILURE_LIMIT must be between ICCWATCH_LOGIN_FAILURE_LIMIT",
+        ),
         ({"ICCWATCH_LOGIN_COOLOFF_MINUTES": "x"}, "ICCWATCH_LOGIN_COOLOFF_MINUTES='x' is not"),
         ({"DJANGO_ENV": "prod"}, "DJANGO_ENV='prod' must be one of: development, production."),
     ],
@@ -161,6 +165,7 @@ def test_production_cookies_are_secure_and_sign_in_is_guarded():
         "http-base-url",
         "short-session",
         "no-lockout",
+        "address-lock-under-username-lock",
         "unreadable-cooloff",
         "unknown-environment",
     ],
