@@ -276,10 +276,20 @@ class Reasons:
             }
         return self.not_bound()
 
-    def not_bound(self) -> dict:
-        """Why the host was not bound on the days of the visit."""
+    def not_bound(self, day: datetime.date | None = None) -> dict:
+        """Why the host was not bound on the days of the visit; for a trip with no date,
+        on `day`, the day of the reading that tells why no day binds it (compliance.verdict.
+        _undated_reading), so that its reason is the one a trip dated that day gets."""
+        v = self.visit
+        if v.start is None and day is not None:
+            return self._not_bound(day, day)
+        start = v.start.first if v.start else None
+        return self._not_bound(start, self._last_possible_day())
+
+    def _not_bound(self, start: datetime.date | None, last: datetime.date | None) -> dict:
+        """not_bound's reason for a visit whose first and last possible days are `start`
+        and `last` (None: unknown)."""
         h, v, state = self.host, self.visit, self._state()
-        last = self._last_possible_day()
         # An instrument withdrawn before entry into force (Malaysia, 2019) is named only for
         # a visit on or after its deposit: for a trip before it the state was simply not a
         # party, and its reasons cite no fact dated after the visit.
@@ -306,7 +316,6 @@ class Reasons:
             if not deposited_by_then:
                 declaration.update(entry_into_force="", deposited="")
             return {"key": "not_party", "state": state, **declaration}
-        start = v.start.first if v.start else None
         if start and start < h.entry_into_force:
             return {"key": "not_yet_party", "state": state, **declaration}
         if h.withdrawal_effective:
@@ -410,7 +419,7 @@ class Reasons:
         elif s.host_bound:
             why = "sealed"
         else:
-            return [self.not_bound()]
+            return [self.not_bound(s.day)]
         person = self.visit.person_name
         return [
             {

@@ -19,7 +19,12 @@ from dataclasses import dataclass, field
 #   have met (will not meet) an obligation (False, with the reason a dated trip would give:
 #   not bound, a sealed warrant, no warrant); a sealed warrant's reason says when the person
 #   was arrested.
-RULE_VERSION = "2026.12.02.3"
+# 2026.12.03: an undated trip called off or announced is read on every day a fact changes
+#   (Art. 127(2) included: a withdrawn state stays bound only for warrants issued before its
+#   withdrawal took effect); when no day binds the host, its reason is the one a trip dated
+#   on the reading's day gets: no warrant in force, a sealed warrant, or the host not (yet,
+#   or no longer) a party on that day.
+RULE_VERSION = "2026.12.03"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that
 # deposited its instrument by 2002-04-11 (the 60th instrument's deposit).

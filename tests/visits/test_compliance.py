@@ -810,6 +810,20 @@ def test_an_undated_trip_not_made_to_a_host_bound_on_no_day(person, host, warran
         assert not why & set(keys)
 
 
+def test_an_undated_trip_s_reason_is_the_one_its_reading_day_gives():
+    """A warrant in force only before Burundi became a party: no day binds Burundi, and the
+    reason is the one a trip dated while the warrant was in force gets (not yet a party), not
+    its withdrawal of 2017, which came after the warrant had ended."""
+    early = warrant("early", "2003-01-10", "2003-01-10", ended="2004-06-01")
+    undated = evaluate(visit(None, **BASHIR_VISIT, **CALLED_OFF), BURUNDI, [early])
+    dated = evaluate(visit("2003-06-15", **BASHIR_VISIT, **CALLED_OFF), BURUNDI, [early])
+    assert undated.would_have_been_bound is dated.would_have_been_bound is False
+    assert [r["key"] for r in undated.reasons][:2] == ["trip", "not_yet_party"]
+    assert undated.reasons[1] == next(r for r in dated.reasons if r["key"] == "not_yet_party")
+    assert "not yet bound" in english(undated)
+    assert "withdrawal" not in english(undated)
+
+
 def test_a_sealed_warrant_s_reasons_say_the_person_was_arrested_all_the_same():
     """`warrant_not_public` comes before `complied` in the table; the reasons still say the
     person was arrested (Blé Goudé in Ghana, 2013), or a reader would assume he was not."""

@@ -1,0 +1,84 @@
+"""The rule's version moves whenever its code does.
+
+Every verdict stores the RULE_VERSION that decided it, a citation quotes it, and after a
+deploy only verdicts of another version are evaluated again (visits.outbox
+.request_outdated_rule_version). A change to the rule's code under the same version
+would leave every stored verdict and its reasons as the old code gave them, while quoting
+a version that now names two rules.
+
+The digest is of compliance/'s code as Python reads it: comments, docstrings and layout
+do not count, nor the RULE_VERSION line itself. When this test fails, either the change
+can alter a verdict or its stored reasons, and RULE_VERSION must move (with a line saying
+what changed) and the new digest be recorded under it; or it cannot (a refactor), and the
+digest is recorded under the same version, saying so in the commit.
+"""
+
+import ast
+import hashlib
+from pathlib import Path
+
+import compliance
+from compliance import RULE_VERSION
+
+# RULE_VERSION -> the digest of the code that decides under it.
+RULE_CODE = {
+    "2026.12.03": "2300be8d64f890a61981309cf62d1d1535ac7a0c10711cf9a63e0e3593804af5",
+}
+
+
+def _without_docstrings_and_version(tree: ast.Module) -> ast.Module:
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (
+            isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
+            node.body = body[1:] or [ast.Pass()]
+    tree.body = [
+        node
+        for node in tree.body
+        if not (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "RULE_VERSION" for t in node.targets)
+        )
+    ]
+    return tree
+
+
+def rule_code_digest() -> str:
+    """SHA-256 of compliance/*.py, each parsed, stripped of docstrings and of the
+    RULE_VERSION assignment, and written back by ast.unparse, in file-name order."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(compliance.__file__).parent.glob("*.py")):
+        tree = _without_docstrings_and_version(ast.parse(path.read_text(encoding="utf-8")))
+        digest.update(path.name.encode() + b"\0" + ast.unparse(tree).encode() + b"\0")
+    return digest.hexdigest()
+
+
+def test_the_rule_s_code_is_the_one_its_version_names():
+    assert RULE_CODE.get(RULE_VERSION) == rule_code_digest(), (
+        f"compliance/ is not the code recorded for rule {RULE_VERSION}: if the change can "
+        "alter a verdict or its stored reasons, move RULE_VERSION (compliance/facts.py) and "
+        f"record {rule_code_digest()} under the new version; if it cannot, record it under "
+        "this one."
+    )
+
+
+def test_the_digest_ignores_comments_docstrings_and_layout_but_not_code():
+    source = 'def f(x):\n    """Doc."""\n    # note\n    return x + 1\n'
+    same = "def f(x):\n    return (x +\n            1)\n"
+    other = "def f(x):\n    return x + 2\n"
+
+    def digest(text):
+        return ast.unparse(_without_docstrings_and_version(ast.parse(text)))
+
+    assert digest(source) == digest(same) != digest(other)
+    versioned = 'RULE_VERSION = "1"\nLIMIT = 3\n'
+    assert (
+        digest(versioned)
+        == digest('RULE_VERSION = "2"\nLIMIT = 3\n')
+        != digest('RULE_VERSION = "1"\nLIMIT = 4\n')
+    )
