@@ -188,7 +188,8 @@ class Visit(models.Model):
             # finds its rows' ids in this index alone (api.paging.PagePagination).
             models.Index(
                 fields=["start", "slug"],
-                include=["id"],
+                # start_precision: `?start_after=` reads a partial start (migration 0031).
+                include=["id", "start_precision"],
                 name="visits_visit_published_order",
                 condition=Q(review_state="verified"),
             ),

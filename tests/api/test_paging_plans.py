@@ -73,6 +73,16 @@ def test_a_deep_visits_page_finds_its_ids_in_the_index_alone(seeded, api_client)
     assert "Seq Scan on visits_visit" not in count_plan, count_plan
 
 
+def test_a_deep_page_started_after_a_day_finds_its_ids_in_the_index_alone(seeded, api_client):
+    """`start_after` reads the start's precision (a partial start is some day of its month
+    or year): without it in the index, page 2000 of the visits started after a day read
+    every key's row from the table at 1M visits (214 ms; 18 ms from the index, 0031)."""
+    params = {"start_after": "2015-03-15", "page_size": 1, "page": 2}
+    assert api_client.get(VISITS, {"start_after": "2015-03-15"}).json()["count"] >= 2
+    plan = plan_of(the_page_query(page_queries(api_client, VISITS, params)))
+    assert "Index Only Scan using visits_visit_published_order" in plan, plan
+
+
 @pytest.mark.parametrize(
     "params",
     [
