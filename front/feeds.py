@@ -12,11 +12,13 @@ began (the event), which its title also gives. The feed's own `updated` is its n
 change. Categories and summaries are words in the reader's language (the verdict, the host
 country, the explanation).
 
-The feeds are written in the reader's language: `?lang=fr` (for feed readers that send
-no Accept-Language), else the language cookie or Accept-Language, else English. A feed
-takes no other parameter: `?host=MNG` is a 400 pointing to the country's own feed
-(/states/MNG/feed/), never the whole feed as if it were Mongolia's; a tracking parameter
-(`utm_...`) that some readers append is ignored.
+The feeds are written in the language of their address: /fr/incidents/feed/ in French,
+/incidents/feed/ in English (core.locale: an address without a language prefix is
+English, whatever the cookie or Accept-Language), or in `?lang=`'s (for a reader given one
+address). A feed takes no other parameter: `?host=MNG` is a 400 pointing to the country's
+own feed in the same language (/states/MNG/feed/, /fr/states/MNG/feed/), never the whole
+feed as if it were Mongolia's; a tracking parameter (`utm_...`) that some readers append
+is ignored.
 """
 
 from __future__ import annotations
@@ -116,20 +118,23 @@ def refusal(request) -> HttpResponse | None:
     lines = []
     if unknown:
         lines.append(f"This feed takes no parameter but lang; not {', '.join(unknown)}.")
+        # In the language of the feed asked for (/fr/...: the French feeds), its ?lang= kept.
+        home = reverse("home")
+        kept = f"?lang={language}" if language in languages else ""
         feeds = [
-            f"/states/{value.strip().upper()}/feed/"
+            f"{home}states/{value.strip().upper()}/feed/{kept}"
             for value in request.GET.getlist("host")
             if re.fullmatch(r"[A-Za-z]{3}", value.strip())
         ] + [
-            f"/persons/{value.strip()}/feed/"
+            f"{home}persons/{value.strip()}/feed/{kept}"
             for value in request.GET.getlist("person")
             if re.fullmatch(r"[a-z0-9-]{1,100}", value.strip())
         ]
         lines.append(
             f"The feed you may want: {', '.join(feeds)}."
             if feeds
-            else "One country's incidents: /states/<ISO3>/feed/; one person's: "
-            "/persons/<slug>/feed/."
+            else f"One country's incidents: {home}states/<ISO3>/feed/; one person's: "
+            f"{home}persons/<slug>/feed/."
         )
     if language and language not in languages:
         lines.append(f"lang: use one of {', '.join(languages)}; not {language!r}.")

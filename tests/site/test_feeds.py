@@ -130,14 +130,21 @@ def test_a_new_flag_on_an_old_visit_is_dated_when_it_was_recorded(reader, seeded
     ("query", "says"),
     [
         ("host=tjk", "The feed you may want: /states/TJK/feed/."),
-        ("person=vladimir-putin&lang=fr", "/persons/vladimir-putin/feed/"),
+        (
+            "person=vladimir-putin&lang=fr",
+            "The feed you may want: /persons/vladimir-putin/feed/?lang=fr.",
+        ),
         ("verdict=complied", "One country's incidents: /states/<ISO3>/feed/"),
         ("lang=de", "lang: use one of en, fr; not 'de'"),
+        ("fr/host=tjk", "The feed you may want: /fr/states/TJK/feed/."),
+        ("fr/verdict=complied", "One country's incidents: /fr/states/<ISO3>/feed/"),
     ],
 )
 def test_a_feed_refuses_a_filter_it_cannot_apply(reader, seeded, query, says):
-    """Never the whole feed as if it were Mongolia's: a 400 saying where that feed is."""
-    response = reader.get(f"/incidents/feed/?{query}")
+    """Never the whole feed as if it were Mongolia's: a 400 saying where that feed is, in the
+    language of the feed asked for (/fr/incidents/feed/?host=TJK: the French feed of TJK)."""
+    prefix, _, query = query.rpartition("/")
+    response = reader.get(f"{'/' + prefix if prefix else ''}/incidents/feed/?{query}")
     assert response.status_code == 400
     assert says in response.content.decode()
     assert reader.get("/incidents/feed/?lang=fr&utm_source=reader").status_code == 200
