@@ -47,10 +47,31 @@ def status_on(facts: StateFacts | None, day: datetime.date) -> str:
     return NON_PARTY
 
 
-def load_timelines(*, with_declarations: bool = False) -> dict[str, StateFacts]:
+def known_on(events: dict[str, datetime.date], day: datetime.date) -> dict[str, datetime.date]:
+    """A state's treaty events (kind -> day) as they stood on `day`: those that had happened
+    by then, with what already followed from them in law though dated later: the entry
+    into force a deposit made by then brings (Art. 126), the day a withdrawal notified by
+    then takes effect (Art. 127(1)). A later event is left out, so a status on a past day
+    is the one a reader could have given that day: South Africa on 1 December 2016 was
+    withdrawing (its notice of 19 October 2016 was revoked only in 2017), and Ukraine in
+    2016 was not yet to join (it deposited in 2024)."""
+    kept = {kind: date for kind, date in events.items() if date <= day}
+    deposited = events.get(TreatyEventKind.DEPOSITED)
+    if deposited is not None and deposited <= day and TreatyEventKind.ENTRY_INTO_FORCE in events:
+        kept[TreatyEventKind.ENTRY_INTO_FORCE] = events[TreatyEventKind.ENTRY_INTO_FORCE]
+    notified = events.get(TreatyEventKind.WITHDRAWAL_NOTIFIED)
+    if notified is not None and notified <= day and TreatyEventKind.WITHDRAWAL_EFFECTIVE in events:
+        kept[TreatyEventKind.WITHDRAWAL_EFFECTIVE] = events[TreatyEventKind.WITHDRAWAL_EFFECTIVE]
+    return kept
+
+
+def load_timelines(
+    *, with_declarations: bool = False, known_by: datetime.date | None = None
+) -> dict[str, StateFacts]:
     """Every state's timeline, keyed by ISO3: one query; three `with_declarations`, which
     adds the Art. 12(3) declarations and the Security Council referrals binding the state
-    (StateFacts.declarations, StateFacts.referrals)."""
+    (StateFacts.declarations, StateFacts.referrals). With `known_by`, each timeline as it
+    stood on that day (`known_on`; declarations and referrals are not narrowed)."""
     events = TreatyEvent.objects.all()
     by_state: dict[str, dict] = defaultdict(dict)
     names: dict[str, str] = {}
@@ -76,6 +97,8 @@ def load_timelines(*, with_declarations: bool = False) -> dict[str, StateFacts]:
         for code, name, situation, resolution, adopted in bound:
             referrals[code].append((situation, resolution, adopted))
             names.setdefault(code, name)
+    if known_by is not None:
+        by_state = defaultdict(dict, {c: known_on(e, known_by) for c, e in by_state.items()})
     return {
         code: state_facts(
             code,
@@ -123,5 +146,7 @@ def label_events(events: list) -> list:
 
 
 def statuses_on(day: datetime.date) -> dict[str, str]:
-    """Each state's standing on `day`, keyed by ISO3 (states missing here are not parties). One query."""
-    return {code: status_on(facts, day) for code, facts in load_timelines().items()}
+    """Each state's standing on `day` as its timeline stood that day (`known_on`: a
+    withdrawal notified by then is pending even if it was revoked later), keyed by ISO3
+    (states missing here are not parties). One query."""
+    return {code: status_on(facts, day) for code, facts in load_timelines(known_by=day).items()}

@@ -31,7 +31,7 @@ import compliance
 from compliance import UNSC_REFERRAL, state_facts
 from core.names import country_name, format_date, in_sentence
 from core.reasons import situation_words
-from states.status import PARTY, WITHDRAWING, WITHDRAWN, status_on
+from states.status import PARTY, WITHDRAWING, WITHDRAWN, known_on, status_on
 
 
 @dataclass(frozen=True)
@@ -82,9 +82,12 @@ class Timeline:
             ),
         )
 
-    def facts(self, iso3: str = "") -> compliance.StateFacts:
+    def facts(self, iso3: str = "", known_by: datetime.date | None = None) -> compliance.StateFacts:
+        """The timeline as the rule reads it; with `known_by`, as it stood on that day
+        (states.status.known_on)."""
+        events = self.events if known_by is None else known_on(self.events, known_by)
         return state_facts(
-            iso3, self.name, self.events, [(lodged, name) for lodged, _, name in self.declarations]
+            iso3, self.name, events, [(lodged, name) for lodged, _, name in self.declarations]
         )
 
 
@@ -92,7 +95,9 @@ def treaty_status_on(timeline: Timeline, day: datetime.date) -> TreatyStatus:
     """The state's status and obligations on `day`, with a sentence explaining them in the
     active language (dates in words, the state and situations by their names in it):
     Arts. 86, 89(1), 126, 127(1) and (2), 12(3), and the Council's Chapter VII resolutions."""
-    facts = timeline.facts()
+    # As the timeline stood that day: nothing the state did later is told (a withdrawal
+    # notified by then is pending, even if revoked afterwards).
+    facts = timeline.facts(known_by=day)
     entry, effective = facts.entry_into_force, facts.withdrawal_effective
     # Inside the sentence: "On 2 December 2026 the Philippines was ...".
     name = in_sentence(

@@ -113,6 +113,34 @@ def test_states_list_answers_as_of_a_day_and_filters_on_that_status(seeded, api_
     assert ",withdrawn," in lines[1]
 
 
+def test_a_state_on_a_past_day_is_told_as_its_timeline_stood_that_day(seeded, api_client):
+    """Nothing a state did after the day is told, or undoes what stood that day: South
+    Africa and the Gambia were withdrawing in December 2016 (their notices were revoked
+    only in 2017), Ukraine in 2016 had not yet deposited (2024), Malaysia on 1 April 2019
+    had not yet withdrawn its instrument (29 April)."""
+    listed = api_client.get(
+        "/api/v1/states/",
+        {"as_of": "2016-12-01", "status": "withdrawing", "facets": "status", "page_size": 500},
+    ).json()
+    assert {s["iso3"] for s in listed["results"]} == {"BDI", "GMB", "ZAF"}
+    assert listed["facets"]["status"]["withdrawing"] == 3
+    south_africa = status_on(api_client, "ZAF", "2016-12-01")
+    assert (south_africa["status"], south_africa["withdrawal_effective"]) == (
+        "withdrawing",
+        "2017-10-19",
+    )
+    assert "notified its withdrawal on 19 October 2016" in south_africa["explanation"]
+    # After the revocation (7 March 2017), no withdrawal at all.
+    assert status_on(api_client, "ZAF", "2018-01-01")["status"] == "party"
+    ukraine = status_on(api_client, "UKR", "2016-01-01")
+    assert ukraine["entry_into_force"] is None and "2025" not in ukraine["explanation"]
+    assert status_on(api_client, "UKR", "2024-12-01")["entry_into_force"] == "2025-01-01"
+    malaysia = status_on(api_client, "MYS", "2019-04-01")
+    assert (malaysia["status"], malaysia["entry_into_force"]) == ("non_party", "2019-06-01")
+    assert "withdrew" not in malaysia["explanation"]
+    assert "withdrew its instrument" in status_on(api_client, "MYS", "2019-05-01")["explanation"]
+
+
 def test_without_as_of_a_state_shows_its_status_today(seeded, api_client):
     today = datetime.datetime.now(datetime.UTC).date().isoformat()
     assert api_client.get("/api/v1/states/MNG/").json()["treaty_status"]["on"] == today
