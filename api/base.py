@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.db.models import Count, Max
 from django.http import Http404, StreamingHttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -46,7 +45,6 @@ from api.formats import CSVRenderer, JSONRenderer, csv_columns, flat_row
 from api.lang import activate_for, lang_parameter
 from core import identifiers, pagecache, tabular
 from core.models import DatePrecision, Source
-from visits.models import VerdictChange
 
 # --- as_of ----------------------------------------------------------------------------
 
@@ -424,8 +422,8 @@ class PublicReadMixin:
         and written as they come, so memory stays flat whatever the number of rows.
 
         A bad filter or page parameter is a 400 before anything is sent. The ETag is a
-        digest of the request and of what the rows depend on (`csv_fingerprint`), so a
-        conditional GET answers 304 without writing the rows.
+        digest of the request and of the data version (`csv_etag`), so a conditional GET
+        answers 304 without writing the rows.
         """
         queryset = self.filter_queryset(self.get_queryset())
         # A CSV has no facets, but an invalid `?facets=` is still a 400, as in JSON.
@@ -450,7 +448,9 @@ class PublicReadMixin:
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{self.csv_filename()}"'
-        response["ETag"] = self.csv_etag(request, queryset, language)
+        etag = self.csv_etag(request, language)
+        if etag is not None:
+            response["ETag"] = etag
         return response
 
     def _csv_rows(self, request, queryset, columns, language):
@@ -463,22 +463,18 @@ class PublicReadMixin:
                 else:
                     yield flat_row(serializer.to_representation(obj), columns)
 
-    def csv_fingerprint(self, queryset) -> list:
-        """What a CSV's rows depend on, read in two small queries: how many rows match and
-        when the latest of them changed, and the latest verdict change anywhere."""
-        fields = {f.name for f in queryset.model._meta.get_fields()}
-        aggregates = {"rows": Count("pk")}
-        if "updated_at" in fields:
-            aggregates["updated"] = Max("updated_at")
-        summary = queryset.order_by().aggregate(**aggregates)
-        latest_change = VerdictChange.objects.order_by("-pk").values_list("pk", flat=True).first()
-        return [summary.get("rows"), str(summary.get("updated")), latest_change]
-
-    def csv_etag(self, request, queryset, language: str) -> str:
+    def csv_etag(self, request, language: str) -> str | None:
         """A strong ETag for a streamed CSV: the URL, the language, the day (a state's
-        standing today changes with it) and `csv_fingerprint`."""
+        standing today changes with it) and the data version every write moves
+        (core.pagecache.data_version), as the cached pages' ETags: a CSV's rows also show
+        what other records hold (a visit's person, host, sources and findings), which no
+        count or latest `updated_at` of its own rows would see change. None (no ETag, so
+        never a 304) while the version cannot be read."""
+        version = pagecache.data_version()
+        if version is None:
+            return None
         today = datetime.datetime.now(datetime.UTC).date().isoformat()
-        parts = [request.get_full_path(), language, today, *self.csv_fingerprint(queryset)]
+        parts = [request.get_full_path(), language, today, version]
         digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
         return f'"csv-{digest}"'
 

@@ -209,6 +209,22 @@ def test_the_etag_changes_when_the_data_does(seeded, api_client):
     assert response["ETag"] != etag
 
 
+def test_a_csv_s_etag_changes_when_a_record_its_rows_show_does(seeded, api_client):
+    """A visit's row shows its person's name: renaming the person changes the visits CSV,
+    though no visit row changed (its rows' count and latest `updated_at` stay the same)."""
+    from warrants.models import Person
+
+    url = "/api/v1/visits/?person=vladimir-putin&format=csv"
+    first = api_client.get(url)
+    etag = first["ETag"]
+    assert b"".join(first.streaming_content)
+    assert api_client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    Person.objects.filter(slug="vladimir-putin").update(name="Vladimir V. Putin")
+    again = api_client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 200 and again["ETag"] != etag
+    assert "Vladimir V. Putin" in b"".join(again.streaming_content).decode("utf-8-sig")
+
+
 def test_json_and_csv_of_one_list_have_different_etags_and_vary_on_accept(seeded, api_client):
     as_json = api_client.get("/api/v1/visits/")
     as_csv = api_client.get("/api/v1/visits/", HTTP_ACCEPT="text/csv")
