@@ -150,6 +150,33 @@ class AnyOfYearFilter(AnyOfFilter):
         return self.get_method(qs)(years)
 
 
+class PartialDateAfterFilter(django_filters.DateFilter):
+    """`?…_after=YYYY-MM-DD` on a date that may be known only to the month or year, stored as
+    its first day beside a precision column (`precision_field`: 'day', 'month' or 'year'):
+    a partial date is some day of its month or year (docs/DOMAIN.md, "Dates"), so it
+    counts when that month or year reaches the day: a warrant of "2023" matches
+    `issued_after=2023-06-01`, a visit of "March 2009" matches `start_after=2009-03-15`.
+    The `…_before` filters read the stored first day with `lte`, so such a date counts on
+    both sides of a day inside its period, as it may lie on either. Written as a range on
+    the date (from the first of the day's year, which an index reads in order) narrowed by
+    precision."""
+
+    def __init__(self, *args, precision_field: str, **kwargs):
+        self.precision_field = precision_field
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in ([], (), {}, "", None):
+            return qs
+        field, precision = self.field_name, self.precision_field
+        may_reach = (
+            Q(**{f"{field}__gte": value})
+            | Q(**{precision: "month", f"{field}__gte": value.replace(day=1)})
+            | Q(**{precision: "year"})
+        )
+        return qs.filter(Q(**{f"{field}__gte": value.replace(month=1, day=1)}) & may_reach)
+
+
 class NamedRecord(NamedTuple):
     """What a filter's values name: rows of `model` by `column` (`upper`: codes compared in
     capitals, as ISO3 codes are stored), and the error for a value nobody has, a lazy

@@ -17,6 +17,7 @@ from core.filters import (
     AnyOfSlugFilter,
     AnyOfYearFilter,
     NamedRecordsMixin,
+    PartialDateAfterFilter,
     record_ids,
 )
 from states.filters import STATE
@@ -74,8 +75,9 @@ class VisitFilterSet(NamedRecordsMixin, django_filters.FilterSet):
         choices=HostControl.choices, label="Host's control of the place (one or more)"
     )
     year = AnyOfYearFilter(field_name="start__year", label="Starting in this year (one or more)")
-    start_after = django_filters.DateFilter(
-        method="filter_start_after",
+    start_after = PartialDateAfterFilter(
+        field_name="start",
+        precision_field="start_precision",
         label="Starting on or after (a start known only to the month or year counts when that "
         "month or year reaches the day)",
     )
@@ -117,20 +119,6 @@ class VisitFilterSet(NamedRecordsMixin, django_filters.FilterSet):
             "start_after",
             "start_before",
         ]
-
-    def filter_start_after(self, queryset, name, value: datetime.date):
-        """Visits that may have started on or after `value`: a partial start is some day of
-        its month or year (docs/DOMAIN.md, "Dates"), stored as its first day, so a visit of
-        "2012" matches `start_after=2012-06-01` as `year=2012` does, and one of "March 2009"
-        matches `2009-03-15`. Written as a range on `start` (from the first of `value`'s
-        year, which an index reads in order) narrowed by precision."""
-        year_start = value.replace(month=1, day=1)
-        may_reach = (
-            Q(start__gte=value)
-            | Q(start_precision="month", start__gte=value.replace(day=1))
-            | Q(start_precision="year")
-        )
-        return queryset.filter(Q(start__gte=year_start) & may_reach)
 
     def filter_changed_since(self, queryset, name, value):
         # Compared in UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 allows.

@@ -13,6 +13,7 @@ from core.filters import (
     AnyOfSlugFilter,
     NamedRecord,
     NamedRecordsMixin,
+    PartialDateAfterFilter,
 )
 from states.filters import STATE
 from warrants.models import Person, PersonStatus, Situation, Warrant
@@ -52,11 +53,17 @@ class WarrantFilterSet(NamedRecordsMixin, django_filters.FilterSet):
         field_name="person__situation__slug",
         label="Situation (slug; several separated by commas)",
     )
-    issued_after = django_filters.DateFilter(
-        field_name="issued", lookup_expr="gte", label="Issued on or after"
+    issued_after = PartialDateAfterFilter(
+        field_name="issued",
+        precision_field="issued_precision",
+        label="Issued on or after (a date known only to the month or year counts when that "
+        "month or year reaches the day)",
     )
     issued_before = django_filters.DateFilter(
-        field_name="issued", lookup_expr="lte", label="Issued on or before"
+        field_name="issued",
+        lookup_expr="lte",
+        label="Issued on or before (a date known only to the month or year counts when that "
+        "month or year begins by the day)",
     )
     in_force = django_filters.BooleanFilter(
         field_name="ended", lookup_expr="isnull", label="Still in force"

@@ -37,7 +37,12 @@ from api.visits.serializers import (
 )
 from compliance import referral_bodies
 from core import tabular
-from core.filters import AnyOfISO3Filter, AnyOfSlugFilter, NamedRecordsMixin
+from core.filters import (
+    AnyOfISO3Filter,
+    AnyOfSlugFilter,
+    NamedRecordsMixin,
+    PartialDateAfterFilter,
+)
 from states.filters import STATE
 from visits import tables
 from visits.filters import IncidentFilterSet, VisitFilterSet
@@ -498,11 +503,17 @@ class FindingFilterSet(NamedRecordsMixin, django_filters.FilterSet):
         exclude=True,
         label="true: findings about a visit; false: failures with no visit (e.g. Sudan 2010 and 2015).",
     )
-    decided_after = django_filters.DateFilter(
-        field_name="decided", lookup_expr="gte", label="Decided on or after."
+    decided_after = PartialDateAfterFilter(
+        field_name="decided",
+        precision_field="decided_precision",
+        label="Decided on or after (a date known only to the month or year counts when that "
+        "month or year reaches the day).",
     )
     decided_before = django_filters.DateFilter(
-        field_name="decided", lookup_expr="lte", label="Decided on or before."
+        field_name="decided",
+        lookup_expr="lte",
+        label="Decided on or before (a date known only to the month or year counts when that "
+        "month or year begins by the day).",
     )
     referred_to = django_filters.ChoiceFilter(
         choices=[("ASP", referral_bodies(True, False)), ("UNSC", referral_bodies(False, True))],

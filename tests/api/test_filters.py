@@ -226,6 +226,45 @@ def test_a_partial_start_matches_a_date_range_its_period_reaches(seeded, api_cli
     assert b"omar-al-bashir-mwi-2012" in b"".join(site.streaming_content)
 
 
+def test_a_warrant_or_finding_of_a_year_counts_on_both_sides_of_a_day_in_it(seeded, api_client):
+    """As visits' `start_after` does: a warrant known only to be of 2023 may have been issued
+    after 1 June 2023, and before it; one known to the day (Putin's, 17 March 2023) is on one
+    side only. The same for findings' `decided_after`."""
+    from visits.models import Finding
+    from warrants.models import Warrant
+
+    def refs(path, key, **params):
+        response = api_client.get(path, {**params, "page_size": 500})
+        assert response.status_code == 200, response.content
+        return {row[key] for row in response.json()["results"]}
+
+    of_2023 = set(
+        Warrant.objects.filter(issued__year=2023, issued_precision="year").values_list(
+            "ref", flat=True
+        )
+    )
+    assert of_2023, "the seed has warrants known only to the year"
+    after = refs("/api/v1/warrants/", "ref", issued_after="2023-06-01")
+    before = refs("/api/v1/warrants/", "ref", issued_before="2023-06-01")
+    assert of_2023 <= after and of_2023 <= before
+    assert not of_2023 & refs("/api/v1/warrants/", "ref", issued_after="2024-01-01")
+    assert "vladimir-putin-2023-03-17" in before - after
+    from states.models import State
+
+    partial = Finding.objects.create(
+        state=State.objects.get(iso3="MNG"),
+        decided=datetime.date(2025, 3, 1),
+        decided_precision="month",
+        kind="other",
+    )
+    assert partial.pk in refs("/api/v1/findings/", "id", decided_after="2025-03-15")
+    assert partial.pk not in refs("/api/v1/findings/", "id", decided_after="2025-04-01")
+    exact = Finding.objects.filter(decided_precision="day").first()
+    day_after = (exact.decided + datetime.timedelta(days=1)).isoformat()
+    assert exact.pk in refs("/api/v1/findings/", "id", decided_after=exact.decided.isoformat())
+    assert exact.pk not in refs("/api/v1/findings/", "id", decided_after=day_after)
+
+
 def test_ordering_by_two_keys_comma_joined_or_repeated(seeded, api_client):
     expected = list(
         Visit.objects.published()

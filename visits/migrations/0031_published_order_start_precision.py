@@ -2,8 +2,9 @@
 precision, as migration 0030 gave the site's two indexes by start.
 
 `?start_after=` reads a partial start as some day of its month or year (visits.filters:
-`filter_start_after`), which needs `start_precision` beside `start`. The API lists visits
-by start then slug (`visits_visit_published_order`, migration 0017), and without the
+`start_after`, core.filters.PartialDateAfterFilter), which needs `start_precision` beside
+`start`. The API lists visits by start then slug (`visits_visit_published_order`,
+migration 0017), and without the
 precision in that index every key of a page was looked up in the table: at 1M visits the
 keys of `/api/v1/visits/?start_after=2015-03-15&page=2000` took 214 ms (an index scan
 reading 105,000 buffers); carried as an INCLUDE column, they are read from the index alone.
