@@ -241,18 +241,36 @@ class IncidentFeedPagination(pagination.BasePagination):
         return page_size_from(request, self.page_size_query_param, self.page_size)
 
     def position_of(self, flag_id: int) -> tuple[int, int]:
-        """The feed position (xact_id, id) of the change `flag_id`, which the client was given."""
+        """The feed position (xact_id, id) of the change `flag_id`, which the client was given.
+
+        Raises InvalidFilter (a 400 naming `cursor`) for a cursor beyond every change ever
+        recorded: no page ever handed it out (a cursor kept from another database, or from
+        before this one was loaded again), and read as a position it would skip every
+        incident to come without a word."""
         if flag_id == 0:
             return (0, 0)
         with connection.cursor() as cur:
             # The change itself; if it is gone (its visit was deleted), the transaction of
-            # the nearest change recorded before it: the best estimate left.
+            # the nearest change recorded before it: the best estimate left. And the newest
+            # change's id, from the primary key's index.
             cur.execute(
-                "SELECT xact_id FROM visits_verdictchange WHERE id <= %s ORDER BY id DESC LIMIT 1",
+                "SELECT (SELECT xact_id FROM visits_verdictchange WHERE id <= %s "
+                "ORDER BY id DESC LIMIT 1), (SELECT max(id) FROM visits_verdictchange)",
                 [flag_id],
             )
-            row = cur.fetchone()
-        return (row[0] if row else 0, flag_id)
+            xact_id, newest = cur.fetchone()
+        if newest is None or flag_id > newest:
+            raise InvalidFilter(
+                {
+                    self.cursor_query_param: [
+                        f"No change has position {flag_id}: the newest is {newest or 0}. A "
+                        "cursor kept from another copy of the data skips what comes next; "
+                        "start again from cursor=0 (or from the flag_id of the last incident "
+                        "you hold, if it is still listed)."
+                    ]
+                }
+            )
+        return (xact_id or 0, flag_id)
 
     def settled(self, queryset):
         """Only the incidents whose change no running or future transaction can precede."""

@@ -6,7 +6,9 @@
 - facets with `?as_of=` count the verdicts as they stood that day;
 - the incidents feed's CSV starts after `?cursor=`, as its JSON does;
 - an incident's verdict is always `non_compliance`: asking the feed (or the site's list)
-  for another is a 400 naming the one value taken, not an empty feed.
+  for another is a 400 naming the one value taken, not an empty feed;
+- a feed cursor beyond every change ever recorded is a 400, not an empty feed that would
+  skip every incident to come.
 """
 
 import csv
@@ -154,6 +156,21 @@ def test_the_incidents_take_only_the_verdict_every_incident_has(seeded, api_clie
     assert named["results"] == everything and len(everything) > 0
     # The visits' own list still takes every verdict.
     assert api_client.get("/api/v1/visits/?verdict=no_obligation").status_code == 200
+
+
+def test_a_cursor_beyond_every_change_is_a_400_not_an_empty_feed(seeded, api_client):
+    from visits.models import VerdictChange
+
+    newest = VerdictChange.objects.order_by("-id").values_list("id", flat=True).first()
+    for fmt in ("", "&format=csv"):
+        response = api_client.get(f"/api/v1/incidents/?cursor={newest + 1}{fmt}")
+        _invalid(response, "cursor")
+        assert f"the newest is {newest}" in response.json()["error"]["message"]
+    # The newest change itself is a position a page may have handed out: an empty page.
+    last = api_client.get(f"/api/v1/incidents/?cursor={newest}").json()
+    assert last["results"] == [] and last["has_more"] is False
+    walked = api_client.get("/api/v1/incidents/?page_size=500").json()
+    assert api_client.get(f"/api/v1/incidents/?cursor={walked['cursor']}").status_code == 200
 
 
 def _all(api_client, url) -> list[dict]:
