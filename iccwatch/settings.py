@@ -11,6 +11,7 @@ import datetime
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as cors_default_headers
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -539,8 +540,18 @@ SPECTACULAR_SETTINGS = {
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
-# Headers a browser-based client may read: validators, rate limits, download names.
-CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Content-Disposition", "Location"]
+# Headers a browser-based client may send: django-cors-headers' defaults, and a
+# revalidation's If-None-Match (the ETag it kept: a 304 instead of the whole answer).
+CORS_ALLOW_HEADERS = (*cors_default_headers, "if-none-match")
+# Headers a browser-based client may read: validators, rate limits, download names, and
+# the answer's language.
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Retry-After",
+    "Content-Disposition",
+    "Location",
+    "Content-Language",
+]
 
 # --- Security -------------------------------------------------------------------
 # HTTPS. In production the site sits behind a TLS-terminating proxy that sets

@@ -246,6 +246,25 @@ def test_a_cors_preflight_is_answered_for_reads(seeded, api_client):
     assert "authorization" in response["Access-Control-Allow-Headers"]
 
 
+def test_a_browser_client_may_revalidate_with_the_etag_it_kept(seeded, api_client):
+    """A dashboard in another site's page keeps the ETag and sends If-None-Match: the
+    preflight must allow that header, or the browser refuses the request."""
+    origin = "https://charts.newsroom.example"
+    preflight = api_client.options(
+        "/api/v1/visits/",
+        HTTP_ORIGIN=origin,
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="if-none-match",
+    )
+    allowed = {h.strip() for h in preflight["Access-Control-Allow-Headers"].split(",")}
+    assert "if-none-match" in allowed
+    first = api_client.get("/api/v1/visits/", HTTP_ORIGIN=origin)
+    exposed = {h.strip().lower() for h in first["Access-Control-Expose-Headers"].split(",")}
+    assert {"etag", "content-language"} <= exposed
+    again = api_client.get("/api/v1/visits/", HTTP_ORIGIN=origin, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again["Access-Control-Allow-Origin"] == "*"
+
+
 def test_the_site_itself_sends_no_cors_headers(db, client):
     response = client.get("/", HTTP_ORIGIN="https://charts.newsroom.example")
     assert "Access-Control-Allow-Origin" not in response
