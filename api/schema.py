@@ -33,8 +33,39 @@ def describe_api(result, generator, request, public):
             body = item.get("post", {}).get("requestBody", {})
             if "ReportInputRequest" in str(body.get("content", {}).get("application/json", {})):
                 body["required"] = True
+    _page_examples(result)
     prepare_for_generated_clients(result)
     return result
+
+
+def _page_examples(result) -> None:
+    """The paginated lists' examples name the list itself (`…/api/v1/visits/?page=3`), not
+    the placeholder DRF's pagination gives every list (`api.example.org/accounts/`), and a
+    listed example is one whole page (its rows counted, no next or previous page)."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for path, item in result["paths"].items():
+        responses = item.get("get", {}).get("responses", {}).get("200", {})
+        for content in responses.get("content", {}).values():
+            # A listed example is one whole page: its own rows counted, no other page.
+            for example in content.get("examples", {}).values():
+                value = example.get("value")
+                if isinstance(value, dict) and isinstance(value.get("results"), list):
+                    if "count" in value:
+                        value["count"] = len(value["results"])
+                    for key in ("next", "previous"):
+                        if key in value:
+                            value[key] = None
+            ref = content.get("schema", {}).get("$ref", "")
+            name = ref.rsplit("/", 1)[-1]
+            if not name.startswith("Paginated") or name not in schemas:
+                continue
+            properties = schemas[name].get("properties", {})
+            address = f"https://iccwatch.example.org{path}"
+            for key, page in (("next", 3), ("previous", 1)):
+                if key in properties:
+                    properties[key]["example"] = f"{address}?page={page}"
+            if "count" in properties:
+                properties["count"]["example"] = 120
 
 
 # --- For generated clients --------------------------------------------------------------

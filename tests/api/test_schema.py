@@ -91,6 +91,20 @@ def test_the_schema_has_every_operation_with_a_summary_and_an_example(openapi):
         assert "Retry-After" in op["responses"]["429"]["headers"]
 
 
+def test_the_list_examples_name_their_own_list_and_count_their_own_rows(openapi):
+    """No placeholder address from DRF's pagination (`api.example.org/accounts/`): a list's
+    page links name the list, and a listed example counts the rows it shows."""
+    import json
+
+    assert "api.example.org" not in json.dumps(openapi)
+    page = openapi["components"]["schemas"]["PaginatedVisitList"]["properties"]
+    assert page["next"]["example"].endswith("/api/v1/visits/?page=3")
+    listed = openapi["paths"]["/api/v1/visits/"]["get"]["responses"]["200"]["content"]
+    for example in listed["application/json"]["examples"].values():
+        value = example["value"]
+        assert value["count"] == len(value["results"]) and value["next"] is None
+
+
 def test_the_schema_explains_as_of_and_reads_need_no_account(openapi):
     params = {p["name"]: p for p in openapi["paths"]["/api/v1/visits/{id}/"]["get"]["parameters"]}
     assert "at the end of this day (UTC" in params["as_of"]["description"]
