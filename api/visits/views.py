@@ -38,6 +38,7 @@ from api.visits.serializers import (
 from compliance import referral_bodies
 from core import tabular
 from core.filters import (
+    AnyOfChoiceFilter,
     AnyOfISO3Filter,
     AnyOfSlugFilter,
     NamedRecordsMixin,
@@ -487,10 +488,10 @@ class FindingFilterSet(NamedRecordsMixin, django_filters.FilterSet):
         field_name="state__iso3",
         label="State found in non-compliance (ISO 3166-1 alpha-3; several separated by commas).",
     )
-    kind = django_filters.ChoiceFilter(
+    kind = AnyOfChoiceFilter(
         choices=FindingKind.choices,
         label="`art_87_7` (a finding of non-compliance) or `other` (a decision informing the UN "
-        "Security Council or the Assembly).",
+        "Security Council or the Assembly); both: `art_87_7,other`.",
     )
     person = AnyOfSlugFilter(
         field_name="persons__slug",
@@ -515,10 +516,10 @@ class FindingFilterSet(NamedRecordsMixin, django_filters.FilterSet):
         label="Decided on or before (a date known only to the month or year counts when that "
         "month or year begins by the day).",
     )
-    referred_to = django_filters.ChoiceFilter(
+    referred_to = AnyOfChoiceFilter(
         choices=[("ASP", referral_bodies(True, False)), ("UNSC", referral_bodies(False, True))],
         method="filter_referred_to",
-        label="Referred to the ASP or the UN Security Council.",
+        label="Referred to the ASP or the UN Security Council; either: `ASP,UNSC`.",
     )
     ordering = ApiOrderingFilter(fields=(("decided", "decided"),))
 
@@ -537,9 +538,13 @@ class FindingFilterSet(NamedRecordsMixin, django_filters.FilterSet):
         ]
 
     def filter_referred_to(self, queryset, name, value):
-        return queryset.filter(
-            **{"referred_to_asp" if value == "ASP" else "referred_to_unsc": True}
-        )
+        """Findings referred to (or informing) any of the bodies named."""
+        if not value:
+            return queryset
+        either = Q()
+        for body in value:
+            either |= Q(**{"referred_to_asp" if body == "ASP" else "referred_to_unsc": True})
+        return queryset.filter(either)
 
 
 @extend_schema_view(

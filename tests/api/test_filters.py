@@ -265,6 +265,22 @@ def test_a_warrant_or_finding_of_a_year_counts_on_both_sides_of_a_day_in_it(seed
     assert exact.pk not in refs("/api/v1/findings/", "id", decided_after=day_after)
 
 
+def test_findings_kind_and_referral_take_several_values_as_every_choice_filter(seeded, api_client):
+    """`kind=art_87_7,other` and `referred_to=ASP,UNSC` are the union of each value, as
+    `verdict=a,b` is on visits (they were single-valued: a 400)."""
+
+    def ids(**params):
+        response = api_client.get("/api/v1/findings/", {**params, "page_size": 500})
+        assert response.status_code == 200, response.content
+        return {row["id"] for row in response.json()["results"]}
+
+    kinds = ids(kind="art_87_7") | ids(kind="other")
+    assert ids(kind="art_87_7,other") == kinds == ids() and ids(kind="other")
+    either = ids(referred_to="ASP,UNSC")
+    assert either == ids(referred_to="ASP") | ids(referred_to="UNSC")
+    assert ids(referred_to="ASP") - ids(referred_to="UNSC") and either < ids()
+
+
 def test_ordering_by_two_keys_comma_joined_or_repeated(seeded, api_client):
     expected = list(
         Visit.objects.published()
