@@ -370,7 +370,9 @@ class IncidentFeedPagination(pagination.BasePagination):
                 "description": force_str(
                     "Position in the feed: the `flag_id` of the last incident you have, i.e. the last "
                     "page's `cursor` (0 or absent: from the first). The answer holds the incidents flagged after it, in the order they were "
-                    "recorded (by transaction, then flag_id); as CSV, every one of them, unpaginated."
+                    "recorded (by transaction, then flag_id); as CSV, every one of them, unpaginated. "
+                    "A position beyond every change recorded (kept from another copy of the data) "
+                    "is a 400 naming the newest."
                 ),
                 "schema": {"type": "integer", "minimum": 0, "maximum": MAX_CURSOR},
             },

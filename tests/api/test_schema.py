@@ -353,7 +353,8 @@ NAMED_FILTERS = {
 
 def fill_filters_from_the_seed(schema, refs: SeedReferences) -> None:
     """Positive queries of the lists name persons, states and situations that exist (their
-    descriptions say a value nobody has is a 400); the rest stays as generated."""
+    descriptions say a value nobody has is a 400), and a feed cursor a position that
+    exists; the rest stays as generated."""
     from hypothesis import strategies as st
 
     picks = st.fixed_dictionaries(
@@ -364,11 +365,19 @@ def fill_filters_from_the_seed(schema, refs: SeedReferences) -> None:
         }
     )
 
+    from visits.models import VerdictChange
+
+    # A feed cursor is a position some page handed out: none beyond the newest change (the
+    # cursor's description says that is a 400).
+    newest = VerdictChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
     @schema.hook("flatmap_query")
     def filters_name_the_seed(context, query):
         operation = context.operation
         if operation is None or not isinstance(query, dict):
             return st.just(query)
+        if operation.path == "/api/v1/incidents/" and isinstance(query.get("cursor"), int):
+            query = {**query, "cursor": query["cursor"] % (newest + 1)}
         named = {
             name: kind
             for name, kind in NAMED_FILTERS.get(operation.path, {}).items()
