@@ -322,12 +322,29 @@ class PublicReadMixin:
         # content negotiation too, whatever Accept-Language chose for the data.
         with translation.override("en"):
             super().initial(request, *args, **kwargs)
-            reject_empty_parameters(request)
-            if self.action == "list":
-                reject_unknown_parameters(request, self.known_parameters())
-            reject_repeated_parameters(request, getattr(self, "filterset_class", None))
+            self._check_parameters(request)
         # `?lang=` (validated here: a 400 before the data is read) wins over Accept-Language.
         activate_for(request)
+
+    def _check_parameters(self, request) -> None:
+        """Unknown, empty and repeated parameters, all reported in one 400 (each parameter
+        by the first check it fails, an unknown one as unknown even when also empty), so a
+        client fixes its query in one go rather than one refusal at a time."""
+        checks = [
+            lambda: reject_empty_parameters(request),
+            lambda: reject_repeated_parameters(request, getattr(self, "filterset_class", None)),
+        ]
+        if self.action == "list":
+            checks.insert(0, lambda: reject_unknown_parameters(request, self.known_parameters()))
+        errors: dict = {}
+        for check in checks:
+            try:
+                check()
+            except InvalidFilter as refused:
+                for name, messages in refused.detail.items():
+                    errors.setdefault(name, messages)
+        if errors:
+            raise InvalidFilter(errors)
 
     def http_method_not_allowed(self, request, *args, **kwargs):
         with translation.override("en"):

@@ -204,8 +204,11 @@ def invalid_values_message(
 ) -> str:
     """'Some values are invalid: verdict: ...; start_after: ...' (`lead` and `colon` as the
     answer's language writes them, ' :' in French; the API's are English)."""
+    # A parameter's messages end in a full stop; between parameters the semicolon stands
+    # for it ("…: year.; host: …" would read as a slip).
+    parts = [f"{name}{colon} {' '.join(messages)}" for name, messages in fields.items()]
     return f"{lead}{colon} " + "; ".join(
-        f"{name}{colon} {' '.join(messages)}" for name, messages in fields.items()
+        part.removesuffix(".") if n < len(parts) - 1 else part for n, part in enumerate(parts)
     )
 
 

@@ -46,6 +46,19 @@ def test_a_filter_that_names_nothing_is_a_400_not_the_whole_list(seeded, api_cli
     _invalid(api_client.get(f"{path}?{query}&format=csv"), name)
 
 
+def test_unknown_empty_and_repeated_parameters_are_reported_in_one_answer(seeded, api_client):
+    """One 400 names every such parameter, an unknown one as unknown even when it is empty
+    too (`?status=,` on warrants, which have no status): the client fixes its query once."""
+    response = api_client.get("/api/v1/visits/?bogus=1&host=,&page=1&page=2")
+    _invalid(response, "bogus", "host", "page")
+    fields = response.json()["error"]["fields"]
+    assert "no such parameter" in fields["bogus"][0]
+    assert "empty" in fields["host"][0] and "one value" in fields["page"][0]
+    assert ".;" not in response.json()["error"]["message"]
+    status = api_client.get("/api/v1/warrants/?status=,").json()["error"]["fields"]["status"]
+    assert "no such parameter" in status[0]
+
+
 @pytest.mark.parametrize(
     "query", ["page=1&page=2", "page_size=5&page_size=300", "as_of=2020-01-01&as_of=2024-01-01"]
 )
