@@ -68,7 +68,7 @@ def test_the_mongolia_explanation_in_french():
         "2024. Vladimir Putin : visite (Ulaanbaatar, Mongolie) du 2 au 3 septembre 2024 ; aucune "
         "arrestation : un manquement à l'obligation d'arrêter et de remettre (art. 86 et 89-1). "
         "Constat de manquement (art. 87-7) par la Chambre préliminaire II de la CPI le "
-        "24 octobre 2024 ; renvoi devant l'Assemblée des États parties. Sources : Reuters "
+        "24 octobre 2024, qui a saisi l'Assemblée des États parties. Sources : Reuters "
         "(3 septembre 2024)."
     )
     assert "Mongolie" in text and "2 septembre 2024" in text

@@ -45,23 +45,29 @@ def test_the_prose_form_is_for_explanations_and_the_site_spans_use_the_data_form
             False,
             "the Assembly of States Parties",
             "Referred to the Assembly of States Parties.",
-            "Renvoi devant l'Assemblée des États parties.",
+            "L'Assemblée des États parties a été saisie.",
         ),
         (
             False,
             True,
             "the UN Security Council",
             "Referred to the UN Security Council.",
-            "Renvoi devant le Conseil de sécurité de l'ONU.",
+            "Le Conseil de sécurité de l'ONU a été saisi.",
         ),
         (
             True,
             True,
             "the Assembly of States Parties and the UN Security Council",
             "Referred to the Assembly of States Parties and the UN Security Council.",
-            "Renvoi devant l'Assemblée des États parties et le Conseil de sécurité de l'ONU.",
+            "L'Assemblée des États parties et le Conseil de sécurité de l'ONU ont été saisis.",
         ),
-        (False, False, "", "Not referred.", "Pas de renvoi."),
+        (
+            False,
+            False,
+            "",
+            "Not referred.",
+            "Ni l'Assemblée des États parties ni le Conseil de sécurité n'ont été saisis.",
+        ),
     ],
 )
 def test_a_referral_is_worded_in_one_place_and_translated_on_the_site(
