@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from core import pagecache
 from core.names import elide, format_date, possessive
+from states import status as treaty_status
 from visits.models import VerdictCode, Visit
 
 # The verdict groups a chart stacks, in stacking order (bottom first), with the pattern
@@ -388,7 +389,9 @@ def country_record(state, name: str, events) -> Chart:
     its years as a State Party shaded (entry into force to the withdrawal's effect). The
     counts come from the summary `chart:state:<id>` (record_counts)."""
     counts = record_summary(state)
-    events = sorted(events, key=lambda e: (e.date, e.kind))
+    # In the order of the procedure, as the page's timeline lists them: Malaysia's notice of
+    # 29 April 2019 before its effect that day (by kind's name, the effect came first).
+    events = sorted(events, key=treaty_status.procedure_order)
     years = None
     if events:
         this_year = timezone.localdate().year

@@ -111,6 +111,14 @@ def load_timelines(
     }
 
 
+def procedure_order(event) -> tuple:
+    """A treaty event's place among a state's: by date, then by the order of the procedure
+    (TreatyEventKind's order: a withdrawal is notified before it takes effect, even on the
+    same day)."""
+    steps = list(TreatyEventKind.values)
+    return (event.date, steps.index(event.kind) if event.kind in steps else len(steps))
+
+
 def label_events(events: list) -> list:
     """One state's treaty events (states.TreatyEvent), each given its `label` in the active
     language, in the order they happened (by date, then in the order of the procedure: a
@@ -121,10 +129,7 @@ def label_events(events: list) -> list:
     a signature recorded after signature closed (Art. 125), which is none. Returns a new list."""
     facts = state_facts("", "", {e.kind: e.date for e in events})
     never_party = facts.withdrew_before_entry_into_force
-    steps = list(TreatyEventKind.values)
-    ordered = sorted(
-        events, key=lambda e: (e.date, steps.index(e.kind) if e.kind in steps else len(steps))
-    )
+    ordered = sorted(events, key=procedure_order)
     for event in ordered:
         if never_party and event.kind == TreatyEventKind.WITHDRAWAL_EFFECTIVE:
             event.label = _("Instrument withdrawn before entry into force: never a State Party")

@@ -66,7 +66,8 @@ AS_OF_VISITS = (
     "was recorded, `non_compliance` after. `verdict` is null for a visit iccwatch had not yet evaluated "
     "by then; a past verdict has null `warrants` and `would_have_been_bound` (the history does not "
     "record them). With `verdict` or `basis`, those filters apply to the verdict on that day. "
-    "A day after today (UTC) is a 400."
+    "Only the verdict moves: the rest of the record (dates, sources, findings) is as it stands "
+    "today, so a finding decided after that day is listed. A day after today (UTC) is a 400."
 )
 REPORTS_PATH = "/api/v1/reports/"
 COMMON_FILTERS = [

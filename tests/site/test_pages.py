@@ -5,7 +5,7 @@ import html
 import re
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from compliance import RULE_VERSION
 from core.names import format_date
@@ -175,6 +175,25 @@ def test_a_timeline_tells_malaysia_s_withdrawn_instrument_in_the_order_it_happen
         "Instrument withdrawn before entry into force: never a State Party",
     ]
     assert "Withdrawal notified to the UN Secretary-General" not in texts
+    # The chart's numbered markers list them in the same order.
+    markers = re.search(r'<ol class="chart-markers">(.*?)</ol>', body(reader.get("/states/MYS/")))
+    items = [" ".join(re.sub(r"<[^>]+>", " ", m).split()) for m in markers.group(1).split("</li>")]
+    assert [i for i in items if "instrument" in i.lower()][-2:] == [
+        "29 April 2019 : Withdrawal of the instrument notified to the UN Secretary-General, "
+        "before entry into force",
+        "29 April 2019 : Instrument withdrawn before entry into force: never a State Party",
+    ]
+
+
+def test_a_state_s_standing_is_told_as_of_today_not_as_the_day_it_withdrew(reader, seeded):
+    """'retiré le 3 décembre 2026' read as the day Hungary withdrew: the line says it is the
+    standing on today's date (the withdrawal's own date is in the summary below)."""
+    today = timezone.localdate()
+    english = body(reader.get("/states/HUN/"))
+    assert f"Standing on {format_date(today)}:" in re.sub(r"<[^>]+>", "", english)
+    french = re.sub(r"<[^>]+>", "", body(reader.get("/fr/states/HUN/")))
+    with translation.override("fr"):
+        assert f"Statut au {format_date(today)}\u00a0:" in french
 
 
 def test_a_signature_recorded_after_signature_closed_is_not_shown_as_one(reader, seeded):
