@@ -274,7 +274,7 @@ def _residual_text(r: dict, issued: str, state: str) -> str:
     }
 
 
-def _coverage(r: dict) -> str:
+def coverage(r: dict) -> str:
     """The period of alleged crimes a declaration covers: 'covering alleged crimes from 2011
     to 31 December 2027' ('commis entre 2011 et le 31 décembre 2027', 'commis depuis mars
     2004': never 'du 2011' or 'depuis le mars 2004')."""
@@ -294,7 +294,7 @@ def _bound_declaration(r: dict, ctx: Context) -> str:
         "state": _state(r["state"]),
         "lodged": format_date(r["lodged"]),
         "situation": situation_words(r["situation"]),
-        "coverage": _coverage(r),
+        "coverage": coverage(r),
     }
     if params["coverage"]:
         return (

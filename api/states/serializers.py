@@ -183,6 +183,17 @@ class ObligationSerializer(serializers.Serializer):
     warrants_issued_before = serializers.DateField(
         allow_null=True, help_text="For Art. 127(2): bound for warrants issued before this date."
     )
+    covers_from = serializers.CharField(
+        allow_null=True,
+        help_text="For an Art. 12(3) declaration: the first day of the alleged crimes it covers "
+        "(YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year is known); null if it "
+        "records none.",
+    )
+    covers_to = serializers.CharField(
+        allow_null=True,
+        help_text="For an Art. 12(3) declaration: the last day of the alleged crimes it covers "
+        "(as `covers_from`); null: open-ended.",
+    )
 
 
 class TreatyStatusSerializer(serializers.Serializer):

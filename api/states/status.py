@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 import compliance
-from compliance import UNSC_REFERRAL, state_facts
+from compliance import UNSC_REFERRAL, partial_isoformat, state_facts
 from core.names import country_name, format_date, in_sentence
-from core.reasons import situation_words
+from core.reasons import coverage, situation_words
 from states.status import PARTY, WITHDRAWING, WITHDRAWN, known_on, status_on
 
 
@@ -41,6 +41,10 @@ class Obligation:
     since: datetime.date | None = None
     situation: str | None = None  # slug, for Art. 12(3)
     warrants_issued_before: datetime.date | None = None
+    # For an Art. 12(3) declaration: the period of alleged crimes it covers, as partial ISO
+    # dates ("2013-11-21", "2011"); covers_to None: open-ended.
+    covers_from: str | None = None
+    covers_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,9 @@ class Timeline:
 
     name: str
     events: dict[str, datetime.date]
-    declarations: list[tuple[datetime.date, str, str]]  # (lodged, situation slug, situation name)
+    # (lodged, situation slug, situation name, covers_from, covers_to): the covered period
+    # as partial ISO dates, "" where the declaration records none.
+    declarations: list[tuple[datetime.date, str, str, str, str]]
     # (adopted, situation slug, situation name, resolution): Security Council referrals binding it
     referrals: list[tuple[datetime.date, str, str, str]] = field(default_factory=list)
     iso3: str = ""  # names the state in the reader's language
@@ -74,7 +80,18 @@ class Timeline:
             iso3=state.iso3,
             events={e.kind: e.date for e in state.treaty_events.all()},
             declarations=sorted(
-                (d.lodged, d.situation.slug, d.situation.name) for d in state.declarations.all()
+                (
+                    d.lodged,
+                    d.situation.slug,
+                    d.situation.name,
+                    partial_isoformat(d.covers_from, d.covers_from_precision or "day")
+                    if d.covers_from
+                    else "",
+                    partial_isoformat(d.covers_to, d.covers_to_precision or "day")
+                    if d.covers_to
+                    else "",
+                )
+                for d in state.declarations.all()
             ),
             referrals=sorted(
                 (r.adopted, r.situation.slug, r.situation.name, r.resolution)
@@ -87,7 +104,7 @@ class Timeline:
         (states.status.known_on)."""
         events = self.events if known_by is None else known_on(self.events, known_by)
         return state_facts(
-            iso3, self.name, events, [(lodged, name) for lodged, _, name in self.declarations]
+            iso3, self.name, events, [(lodged, name) for lodged, _, name, *_ in self.declarations]
         )
 
 
@@ -157,21 +174,33 @@ def treaty_status_on(timeline: Timeline, day: datetime.date) -> TreatyStatus:
                 "state": name,
             }
 
-    for lodged, slug, situation in timeline.declarations:
+    for lodged, slug, situation, covers_from, covers_to in timeline.declarations:
         if lodged <= day:
             phrase = situation_words(situation)
+            # A declaration binds for the crimes of the period it accepts (Ukraine's of 2014:
+            # 21 November 2013 to 22 February 2014), said as the verdicts' reasons say it.
+            covered = coverage({"covers_from": covers_from, "covers_to": covers_to})
+            scope = _("warrants in the %(situation)s") % {"situation": phrase}
             obligations.append(
                 Obligation(
                     compliance.ART_12_3_DECLARATION,
-                    _("warrants in the %(situation)s") % {"situation": phrase},
+                    f"{scope}, {covered}" if covered else scope,
                     since=lodged,
                     situation=slug,
+                    covers_from=covers_from or None,
+                    covers_to=covers_to or None,
                 )
             )
-            explanation += " " + _(
-                "By a declaration lodged on %(date)s it accepted the Court's jurisdiction over "
-                "the %(situation)s and must cooperate for it (Art. 12(3))."
-            ) % {"date": format_date(lodged), "situation": phrase}
+            if covered:
+                explanation += " " + _(
+                    "By a declaration lodged on %(date)s (%(coverage)s) it accepted the Court's "
+                    "jurisdiction over the %(situation)s and must cooperate for it (Art. 12(3))."
+                ) % {"date": format_date(lodged), "situation": phrase, "coverage": covered}
+            else:
+                explanation += " " + _(
+                    "By a declaration lodged on %(date)s it accepted the Court's jurisdiction over "
+                    "the %(situation)s and must cooperate for it (Art. 12(3))."
+                ) % {"date": format_date(lodged), "situation": phrase}
     for adopted, slug, situation, resolution in timeline.referrals:
         if adopted <= day:
             phrase = situation_words(situation)

@@ -141,6 +141,22 @@ def test_a_state_on_a_past_day_is_told_as_its_timeline_stood_that_day(seeded, ap
     assert "withdrew its instrument" in status_on(api_client, "MYS", "2019-05-01")["explanation"]
 
 
+def test_a_declaration_binds_for_the_period_of_crimes_it_covers_and_says_so(seeded, api_client):
+    """Ukraine's first declaration (2014) accepted jurisdiction over crimes of 21 November
+    2013 to 22 February 2014 only: its obligation says so, in words and as dates."""
+    status = status_on(api_client, "UKR", "2014-06-01")
+    (obligation,) = status["obligations"]
+    assert (obligation["covers_from"], obligation["covers_to"]) == ("2013-11-21", "2014-02-22")
+    assert "from 21 November 2013 to 22 February 2014" in obligation["scope"]
+    assert (
+        "(covering alleged crimes from 21 November 2013 to 22 February 2014)"
+        in (status["explanation"])
+    )
+    # The second (2015) is open-ended: no end, and the words say "from".
+    later = status_on(api_client, "UKR", "2016-01-01")["obligations"]
+    assert [o["covers_to"] for o in later] == ["2014-02-22", None]
+
+
 def test_without_as_of_a_state_shows_its_status_today(seeded, api_client):
     today = datetime.datetime.now(datetime.UTC).date().isoformat()
     assert api_client.get("/api/v1/states/MNG/").json()["treaty_status"]["on"] == today
