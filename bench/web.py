@@ -140,6 +140,17 @@ def pages(db) -> list[tuple[str, str]]:
         ("API findings", "/api/v1/findings/"),
         ("API findings of two states", f"/api/v1/findings/?state={db['state']},{db['state2']}"),
         ("changes in French", "/fr/changes/"),
+        ("API visits started after, page 2000", "/api/v1/visits/?start_after=2015-03-15&page=2000"),
+        (
+            "API states withdrawing on a past day, with facets",
+            "/api/v1/states/?as_of=2016-12-01&status=withdrawing&facets=status",
+        ),
+        ("API warrants issued after a day", "/api/v1/warrants/?issued_after=2023-06-01"),
+        (
+            "API findings of either kind and referral",
+            "/api/v1/findings/?kind=art_87_7,other&referred_to=ASP,UNSC",
+        ),
+        ("API incidents named by their verdict", "/api/v1/incidents/?verdict=non_compliance"),
     ]
 
 
