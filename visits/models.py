@@ -334,6 +334,26 @@ class Finding(models.Model):
         return gettext(referral_sentence(self.referred_to_asp, self.referred_to_unsc))
 
 
+def referral_lifted():
+    """An annotation for Finding querysets (a boolean expression): whether a finding's
+    referral was lifted by a later decision about the same visit, read as the visit's
+    explanation reads it (compliance.explanation: `no_standing_referral`): the visit's
+    latest decision came after this one and made no referral (Jordan: referred on 11
+    December 2017, the referral reversed on appeal on 6 May 2019). False for a finding
+    with no visit."""
+    later = Finding.objects.filter(visit=models.OuterRef("visit"))
+    latest_after = later.filter(
+        decided__gt=models.OuterRef("decided"), referred_to_asp=False, referred_to_unsc=False
+    ).exclude(
+        models.Exists(
+            Finding.objects.filter(
+                visit=models.OuterRef("visit"), decided__gt=models.OuterRef("decided")
+            )
+        )
+    )
+    return models.Exists(latest_after)
+
+
 class VerdictCode(models.TextChoices):
     PENDING = "pending", _("pending")
     UPCOMING = "upcoming", _("upcoming (announced trip)")

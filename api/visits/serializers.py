@@ -26,6 +26,7 @@ from visits.models import (
     VerdictChange,
     VerdictCode,
     Visit,
+    referral_lifted,
     verdict_label,
 )
 
@@ -362,6 +363,12 @@ class FindingSerializer(serializers.HyperlinkedModelSerializer):
         help_text="The visit it concerns, or null (no visit, or one not published)."
     )
     sources = SourceSerializer(many=True, read_only=True)
+    referral_stands = serializers.SerializerMethodField(
+        help_text="Whether this decision's referral (or information) to the Assembly or the "
+        "Council still stands: false when it made none, or when a later decision about the "
+        "same visit made none (Jordan: referred in 2017, the referral reversed on appeal on "
+        "6 May 2019), as the visit's explanation says."
+    )
 
     class Meta:
         model = Finding
@@ -378,9 +385,24 @@ class FindingSerializer(serializers.HyperlinkedModelSerializer):
             "decision_reference",
             "referred_to_asp",
             "referred_to_unsc",
+            "referral_stands",
             "notes",
             "sources",
         ]
+
+    def get_referral_stands(self, finding) -> bool:
+        if not (finding.referred_to_asp or finding.referred_to_unsc):
+            return False
+        # FindingViewSet annotates it (visits.models.referral_lifted); read it here otherwise.
+        lifted = getattr(finding, "referral_lifted", None)
+        if lifted is None:
+            lifted = (
+                Finding.objects.filter(pk=finding.pk)
+                .annotate(lifted=referral_lifted())
+                .values_list("lifted", flat=True)
+                .get()
+            )
+        return not lifted
 
     @extend_schema_field(VisitRefSerializer(allow_null=True))
     def get_visit(self, finding):

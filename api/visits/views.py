@@ -55,6 +55,7 @@ from visits.models import (
     VerdictChange,
     VerdictCode,
     Visit,
+    referral_lifted,
 )
 from visits.ordering import host_parts, host_sort, last_day
 from warrants.filters import PERSON
@@ -582,6 +583,7 @@ class FindingViewSet(NumericIdMixin, PublicReadViewSet):
     queryset = (
         Finding.objects.select_related("state", "visit")
         .prefetch_related("sources", "persons")
+        .annotate(referral_lifted=referral_lifted())
         .order_by("decided", "id")
     )
     serializer_class = FindingSerializer

@@ -281,6 +281,21 @@ def test_findings_kind_and_referral_take_several_values_as_every_choice_filter(s
     assert ids(referred_to="ASP") - ids(referred_to="UNSC") and either < ids()
 
 
+def test_a_finding_says_whether_its_referral_still_stands(seeded, api_client):
+    """Jordan's referral of 11 December 2017 was reversed on appeal on 6 May 2019: the
+    findings API says it no longer stands, as the visit's explanation does; Mongolia's of
+    2024 stands; a decision that referred nothing has none standing."""
+    rows = api_client.get("/api/v1/findings/", {"state": "JOR,MNG", "page_size": 500}).json()
+    by_day = {(r["state"]["iso3"], r["decided"]): r for r in rows["results"]}
+    jordan = by_day["JOR", "2017-12-11"]
+    assert jordan["referred_to_asp"] and jordan["referral_stands"] is False
+    assert by_day["JOR", "2019-05-06"]["referral_stands"] is False  # it referred nothing
+    mongolia = next(r for (iso3, _), r in by_day.items() if iso3 == "MNG")
+    assert mongolia["referred_to_asp"] and mongolia["referral_stands"] is True
+    detail = api_client.get(f"/api/v1/findings/{jordan['id']}/").json()
+    assert detail["referral_stands"] is False
+
+
 def test_ordering_by_two_keys_comma_joined_or_repeated(seeded, api_client):
     expected = list(
         Visit.objects.published()
