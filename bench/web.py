@@ -603,6 +603,8 @@ def main() -> None:
             f"/persons/{db['person']}/",
             "/states/",
             "/persons/",
+            # The places in the gazetteer, as the entrypoint's warm_summaries resolves them.
+            "/search/?q=Ulan",
         ):
             for _ in range(args.workers * 3):
                 bump_data_version()
