@@ -338,17 +338,23 @@ def referral_lifted():
     """An annotation for Finding querysets (a boolean expression): whether a finding's
     referral was lifted by a later decision about the same visit, read as the visit's
     explanation reads it (compliance.explanation: `no_standing_referral`): the visit's
-    latest decision came after this one and made no referral (Jordan: referred on 11
-    December 2017, the referral reversed on appeal on 6 May 2019). False for a finding
-    with no visit."""
-    later = Finding.objects.filter(visit=models.OuterRef("visit"))
-    latest_after = later.filter(
-        decided__gt=models.OuterRef("decided"), referred_to_asp=False, referred_to_unsc=False
+    latest decision, in the order (decided, id) the explanation sorts them, came after this
+    one and made no referral (Jordan: referred on 11 December 2017, the referral reversed
+    on appeal on 6 May 2019). False for a finding with no visit."""
+
+    def after(outer) -> Q:
+        # Later than the finding `outer` (an OuterRef) in (decided, id) order.
+        return Q(decided__gt=outer("decided")) | Q(decided=outer("decided"), id__gt=outer("id"))
+
+    latest_after = Finding.objects.filter(
+        after(models.OuterRef),
+        visit=models.OuterRef("visit"),
+        referred_to_asp=False,
+        referred_to_unsc=False,
     ).exclude(
+        # Nothing after it: the visit's latest decision.
         models.Exists(
-            Finding.objects.filter(
-                visit=models.OuterRef("visit"), decided__gt=models.OuterRef("decided")
-            )
+            Finding.objects.filter(after(models.OuterRef), visit=models.OuterRef("visit"))
         )
     )
     return models.Exists(latest_after)

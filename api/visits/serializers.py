@@ -365,8 +365,8 @@ class FindingSerializer(serializers.HyperlinkedModelSerializer):
     sources = SourceSerializer(many=True, read_only=True)
     referral_stands = serializers.SerializerMethodField(
         help_text="Whether this decision's referral (or information) to the Assembly or the "
-        "Council still stands: false when it made none, or when a later decision about the "
-        "same visit made none (Jordan: referred in 2017, the referral reversed on appeal on "
+        "Council still stands: false when it made none, or when the latest decision about the "
+        "same visit came after it and made none (Jordan: referred in 2017, the referral reversed on appeal on "
         "6 May 2019), as the visit's explanation says."
     )
 

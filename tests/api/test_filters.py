@@ -296,6 +296,35 @@ def test_a_finding_says_whether_its_referral_still_stands(seeded, api_client):
     assert detail["referral_stands"] is False
 
 
+def test_a_referral_stands_unless_the_visit_s_latest_decision_referred_nothing(seeded, api_client):
+    """The latest decision in (decided, id) order, as the explanation reads them: a decision
+    of the same day recorded after a referral lifts it; a later one that refers again
+    restores it."""
+    from core.pagecache import bump_data_version
+    from visits.models import Finding, Visit
+
+    visit = Visit.objects.published().filter(findings__isnull=True).first()
+    day = datetime.date(2020, 5, 4)
+    referred = Finding.objects.create(
+        state=visit.host, visit=visit, decided=day, kind="art_87_7", referred_to_asp=True
+    )
+    Finding.objects.create(state=visit.host, visit=visit, decided=day, kind="other")
+
+    def stands() -> bool:
+        bump_data_version()  # the test's writes are never committed, so never counted
+        return api_client.get(f"/api/v1/findings/{referred.pk}/").json()["referral_stands"]
+
+    assert stands() is False
+    Finding.objects.create(
+        state=visit.host,
+        visit=visit,
+        decided=datetime.date(2021, 1, 1),
+        kind="art_87_7",
+        referred_to_unsc=True,
+    )
+    assert stands() is True
+
+
 def test_ordering_by_two_keys_comma_joined_or_repeated(seeded, api_client):
     expected = list(
         Visit.objects.published()
