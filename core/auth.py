@@ -4,9 +4,10 @@
   has failed ICCWATCH_LOGIN_FAILURE_LIMIT times from one address, every sign-in form
   (the admin's and the newsroom's, which all call django.contrib.auth.authenticate with
   the request) refuses it, even with the right password, until the cool-off has passed.
-  An address that has failed ICCWATCH_LOGIN_ADDRESS_FAILURE_LIMIT times over all the
-  usernames it tried (password spraying: a few guesses at each of many accounts) is
-  refused for every username the same way (`address_locked`).
+  An address that has failed to sign in as ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT
+  different usernames (password spraying: a few guesses at each of many accounts) is
+  refused for every username the same way (`address_locked`); one person retrying their
+  own account, however often, never locks out their colleagues at that address.
 - `AdminsBackend` gives the members of the admins group (core.roles) every model
   permission, as a superuser has: the admin site is theirs, and theirs alone
   (core.adminsite).
@@ -22,7 +23,6 @@ from axes.helpers import get_credentials
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.backends import BaseBackend
-from django.db.models import Sum
 from django.utils import timezone
 
 from core import roles
@@ -46,24 +46,30 @@ class LockoutBackend(AxesStandaloneBackend):
             request.axes_locked_out = True
             request.axes_credentials = get_credentials(username=username)
             # The lockout page tells which lock, after how many failures.
-            request.iccwatch_address_lock = settings.ICCWATCH_LOGIN_ADDRESS_FAILURE_LIMIT
+            request.iccwatch_address_lock = settings.ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT
             raise AxesBackendPermissionDenied("too many failed sign-ins from this address")
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
 def address_locked(request) -> bool:
-    """Whether the request's client address (`client_ip`) has failed to sign in at least
-    ICCWATCH_LOGIN_ADDRESS_FAILURE_LIMIT times within the cool-off, summed over every
-    username it tried: axes' own attempt log (AccessAttempt, one row per username,
-    address and browser, counted while its last failure is within AXES_COOLOFF_TIME), read
-    in one query. A success clears only that username's rows (AXES_RESET_ON_SUCCESS), so
-    an address cannot wash its count by signing in to an account of its own between
-    guesses at others'."""
-    failures = AccessAttempt.objects.filter(
-        ip_address=client_ip(request),
-        attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
-    ).aggregate(total=Sum("failures_since_start"))["total"]
-    return (failures or 0) >= settings.ICCWATCH_LOGIN_ADDRESS_FAILURE_LIMIT
+    """Whether the request's client address (`client_ip`) has failed to sign in as at least
+    ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT different usernames within the cool-off: axes' own
+    attempt log (AccessAttempt, one row per username, address and browser, counted while
+    its last failure is within AXES_COOLOFF_TIME), read in one query. Usernames, not
+    failures: a colleague's thirty retries at one locked account are one username, while a
+    sprayer's few guesses at each of many accounts are many. A success clears only that
+    username's rows (AXES_RESET_ON_SUCCESS), so an address cannot wash its count by signing
+    in to an account of its own between guesses at others'."""
+    usernames = (
+        AccessAttempt.objects.filter(
+            ip_address=client_ip(request),
+            attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
+        )
+        .values("username")
+        .distinct()
+        .count()
+    )
+    return usernames >= settings.ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT
 
 
 class AdminsBackend(BaseBackend):

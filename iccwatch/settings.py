@@ -370,21 +370,18 @@ ICCWATCH_BASE_URL = env_str("ICCWATCH_BASE_URL", default="").rstrip("/")
 # username is refused from that address, even with the right password, until
 # ICCWATCH_LOGIN_COOLOFF_MINUTES have passed since the last failure (a failure during
 # the lockout starts the cool-off again). Admins see and clear lockouts in the admin
-# (Axes: access attempts) or with `manage.py axes_reset_username USERNAME`. After
-# ICCWATCH_LOGIN_ADDRESS_FAILURE_LIMIT failures from one address, whatever the usernames
+# (Axes: access attempts) or with `manage.py axes_reset_username USERNAME`. After failed
+# sign-ins as ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT different usernames from one address
 # (a few guesses at each of many accounts), every username is refused from that address
-# the same way (`manage.py axes_reset_ip ADDRESS` unlocks it); high enough for an office
-# sharing one address to mistype without locking its colleagues out.
+# the same way (`manage.py axes_reset_ip ADDRESS` unlocks it); one person retrying their own
+# account never locks out the colleagues who share their address.
 ICCWATCH_LOGIN_FAILURE_LIMIT = env_int("ICCWATCH_LOGIN_FAILURE_LIMIT", default=5)
-ICCWATCH_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("ICCWATCH_LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
+ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT = env_int("ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT", default=10)
 ICCWATCH_LOGIN_COOLOFF_MINUTES = env_int("ICCWATCH_LOGIN_COOLOFF_MINUTES", default=30)
 if not 1 <= ICCWATCH_LOGIN_FAILURE_LIMIT <= 100:
     raise ImproperlyConfigured("ICCWATCH_LOGIN_FAILURE_LIMIT must be between 1 and 100.")
-if not ICCWATCH_LOGIN_FAILURE_LIMIT <= ICCWATCH_LOGIN_ADDRESS_FAILURE_LIMIT <= 10000:
-    raise ImproperlyConfigured(
-        "ICCWATCH_LOGIN_ADDRESS_FAILURE_LIMIT must be between ICCWATCH_LOGIN_FAILURE_LIMIT "
-        "and 10000."
-    )
+if not 2 <= ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT <= 10000:
+    raise ImproperlyConfigured("ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT must be between 2 and 10000.")
 if not 1 <= ICCWATCH_LOGIN_COOLOFF_MINUTES <= 7 * 24 * 60:
     raise ImproperlyConfigured(
         "ICCWATCH_LOGIN_COOLOFF_MINUTES must be between 1 and 10080 (a week)."
