@@ -7,7 +7,11 @@ would leave every stored verdict and its reasons as the old code gave them, whil
 a version that now names two rules.
 
 The digest is of compliance/'s code as Python reads it: comments, docstrings and layout
-do not count, nor the RULE_VERSION line itself. When this test fails, either the change
+do not count, nor the RULE_VERSION line itself. It covers the rule, not the facts it is
+given: a change to how visits.flagging builds them (which findings or declarations it
+loads, how it reads a partial date) must move the version too, and this test cannot see
+it. ast.unparse writes the same text on Python 3.12 and 3.13; a later Python that writes
+it otherwise fails here with no rule change: record its digest under the same version. When this test fails, either the change
 can alter a verdict or its stored reasons, and RULE_VERSION must move (with a line saying
 what changed) and the new digest be recorded under it; or it cannot (a refactor), and the
 digest is recorded under the same version, saying so in the commit.
