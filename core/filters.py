@@ -24,6 +24,7 @@ from django.db.models import Count, F, Model, Q
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
+from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import BaseCSVField
 from django_filters.widgets import BaseCSVWidget
 from drf_spectacular.utils import extend_schema_field
@@ -166,7 +167,7 @@ class PartialDateAfterFilter(django_filters.DateFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
-        if value in ([], (), {}, "", None):
+        if value in EMPTY_VALUES:
             return qs
         field, precision = self.field_name, self.precision_field
         may_reach = (

@@ -84,12 +84,8 @@ class Timeline:
                     d.lodged,
                     d.situation.slug,
                     d.situation.name,
-                    partial_isoformat(d.covers_from, d.covers_from_precision or "day")
-                    if d.covers_from
-                    else "",
-                    partial_isoformat(d.covers_to, d.covers_to_precision or "day")
-                    if d.covers_to
-                    else "",
+                    partial_isoformat(d.covers_from, d.covers_from_precision or "day"),
+                    partial_isoformat(d.covers_to, d.covers_to_precision or "day"),
                 )
                 for d in state.declarations.all()
             ),

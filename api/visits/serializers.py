@@ -26,7 +26,6 @@ from visits.models import (
     VerdictChange,
     VerdictCode,
     Visit,
-    referral_lifted,
     verdict_label,
 )
 
@@ -393,16 +392,9 @@ class FindingSerializer(serializers.HyperlinkedModelSerializer):
     def get_referral_stands(self, finding) -> bool:
         if not (finding.referred_to_asp or finding.referred_to_unsc):
             return False
-        # FindingViewSet annotates it (visits.models.referral_lifted); read it here otherwise.
-        lifted = getattr(finding, "referral_lifted", None)
-        if lifted is None:
-            lifted = (
-                Finding.objects.filter(pk=finding.pk)
-                .annotate(lifted=referral_lifted())
-                .values_list("lifted", flat=True)
-                .get()
-            )
-        return not lifted
+        # Annotated by FindingViewSet's queryset (visits.models.referral_lifted), in the
+        # list's own query: never a query per row.
+        return not finding.referral_lifted
 
     @extend_schema_field(VisitRefSerializer(allow_null=True))
     def get_visit(self, finding):

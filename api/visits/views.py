@@ -400,7 +400,8 @@ INCIDENT_FEED_TABLE = tabular.Table(
             "since, with no gaps and no duplicates, even while new incidents arrive. `flag_id` is the id of "
             "the verdict change that made the visit an incident; a visit whose flag is withdrawn leaves the "
             "feed, and if it is flagged again it comes back after the cursor with a new flag_id. The same "
-            "filters as /visits/ apply (a filtered feed is gap-free too). The feed takes no lock: an "
+            "filters as /visits/ apply, `verdict` taking only `non_compliance` (a filtered feed is "
+            "gap-free too). The feed takes no lock: an "
             "incident appears once every writing transaction older than its own has ended."
         ),
         parameters=COMMON_FILTERS,
