@@ -486,7 +486,11 @@ class PublicReadMixin:
         (core.pagecache.data_version), as the cached pages' ETags: a CSV's rows also show
         what other records hold (a visit's person, host, sources and findings), which no
         count or latest `updated_at` of its own rows would see change. None (no ETag, so
-        never a 304) while the version cannot be read."""
+        never a 304) while the version cannot be read, or while a running transaction holds
+        a feed's rows back (api.paging.IncidentFeedPagination.settled): it may roll back
+        without moving the version."""
+        if getattr(self.paginator, "held_back", False):
+            return None
         version = pagecache.data_version()
         if version is None:
             return None

@@ -8,7 +8,6 @@ import re
 
 from django.db import connection, models
 from django.db.models import Func, Value
-from django.db.models.expressions import RawSQL
 from django.db.models.lookups import GreaterThan, Lookup
 from django.utils import translation
 from django.utils.encoding import force_str
@@ -18,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from api.errors import InvalidFilter
+from core import pagecache
 from core.paging import KeysFirstPaginator
 
 MAX_PAGE_SIZE = 500
@@ -199,24 +199,28 @@ class IncidentFeedPagination(pagination.BasePagination):
     # shown to run in another database of the cluster, which cannot write this table
     # (a transaction id belongs to one backend, connected to one database for its life:
     # so even a stale pg_stat_activity, or a lock of its backend there, is proof): the
-    # lowest id of the snapshot's in-progress list; when none is left, every row the
-    # reader sees is final (a new transaction gets a higher id). Only transactions that have written anything have an id, so
-    # readers (pg_dump included) never hold the horizon back.
+    # lowest id of the snapshot's in-progress list, NULL when none is left. Then the
+    # snapshot's xmax, the first id not yet given out: every transaction below it has
+    # ended, and any that begins later gets an id at or above it; or, for a reader that
+    # has written in its own transaction (the tests that read inside one: a GET writes
+    # nothing), the id after its own, so that it sees its own changes. Only transactions
+    # that have written anything have an id, so readers (pg_dump included) never hold
+    # the horizon back.
     HORIZON_SQL = """
-        COALESCE(
-            (WITH here AS (SELECT oid FROM pg_database WHERE datname = current_database()),
-                  locks AS MATERIALIZED (SELECT pid, locktype, mode, granted, transactionid, database
-                                         FROM pg_locks),
-                  elsewhere AS MATERIALIZED (
-                      SELECT t.transactionid::text AS xid FROM locks t JOIN locks r ON r.pid = t.pid
-                      WHERE t.locktype = 'transactionid' AND t.mode = 'ExclusiveLock' AND t.granted
-                        AND r.database <> 0 AND r.database <> (SELECT oid FROM here)
-                      UNION
-                      SELECT backend_xid::text FROM pg_stat_activity
-                      WHERE backend_xid IS NOT NULL AND datid <> (SELECT oid FROM here))
-             SELECT min(x::text::bigint) FROM pg_snapshot_xip(pg_current_snapshot()) AS x
-             WHERE (x::text::bigint %% 4294967296)::text NOT IN (SELECT xid FROM elsewhere)),
-            9223372036854775807)
+        SELECT (WITH here AS (SELECT oid FROM pg_database WHERE datname = current_database()),
+                     locks AS MATERIALIZED (SELECT pid, locktype, mode, granted, transactionid, database
+                                            FROM pg_locks),
+                     elsewhere AS MATERIALIZED (
+                         SELECT t.transactionid::text AS xid FROM locks t JOIN locks r ON r.pid = t.pid
+                         WHERE t.locktype = 'transactionid' AND t.mode = 'ExclusiveLock' AND t.granted
+                           AND r.database <> 0 AND r.database <> (SELECT oid FROM here)
+                         UNION
+                         SELECT backend_xid::text FROM pg_stat_activity
+                         WHERE backend_xid IS NOT NULL AND datid <> (SELECT oid FROM here))
+                SELECT min(x::text::bigint) FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+                WHERE (x::text::bigint % 4294967296)::text NOT IN (SELECT xid FROM elsewhere)),
+               greatest(pg_snapshot_xmax(pg_current_snapshot())::text::bigint,
+                        pg_current_xact_id_if_assigned()::text::bigint + 1)
     """
 
     def get_cursor(self, request) -> int:
@@ -272,9 +276,29 @@ class IncidentFeedPagination(pagination.BasePagination):
             )
         return (xact_id or 0, flag_id)
 
+    def horizon(self) -> tuple[int, bool]:
+        """(the feed's horizon, whether a running transaction holds it back), one query.
+
+        The horizon is the oldest transaction id of this database still running, other
+        than the reader's own; when none is, the first id not yet given out (HORIZON_SQL).
+        Every change of a transaction below it is final and visible to any later
+        statement; no transaction can record one below it any more."""
+        with connection.cursor() as cur:
+            cur.execute(self.HORIZON_SQL)
+            running, next_id = cur.fetchone()
+        return (next_id, False) if running is None else (running, True)
+
     def settled(self, queryset):
-        """Only the incidents whose change no running or future transaction can precede."""
-        return queryset.filter(flag_xact__lt=RawSQL(self.HORIZON_SQL, []))
+        """Only the incidents whose change no running or future transaction can precede.
+
+        When a running transaction holds the answer back (`held_back`), the answer is not
+        final: that transaction may roll back, which moves no data version, so the answer
+        is kept out of the page cache and has no data-version ETag
+        (core.pagecache.not_final); a CSV's ETag reads `held_back` (api.base.csv_etag)."""
+        horizon, self.held_back = self.horizon()
+        if self.held_back:
+            pagecache.not_final()
+        return queryset.filter(flag_xact__lt=horizon)
 
     def rows(self, queryset, keys, view):
         """The page's rows, from the subquery `keys` of their ids, in feed order.

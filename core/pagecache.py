@@ -20,7 +20,8 @@ row of the lists of states and persons) are `summary` values: cached under the d
 version too, but after a write the last value is still served while one background
 thread counts again (in production; elsewhere, and when nothing is cached yet, they are
 counted in the request). A page built from such a stale value is neither stored nor
-given the version's ETag, so it is not kept once the new count is in.
+given the version's ETag, so it is not kept once the new count is in; nor is one that
+says it may change without a write (`not_final`).
 
 The cache fails open (`core.cache.FailOpenRedisCache`): with Redis down the version
 reads as None and every request renders, as if there were no cache.
@@ -218,7 +219,8 @@ def install(sender=None, connection=None, **kwargs) -> None:
 
 # --- Summaries ----------------------------------------------------------------------
 
-# Whether the response being produced shows a stale summary (then it is not stored).
+# Whether the response being produced shows a stale summary, or anything else that may
+# change without a write (`not_final`): then it is neither stored nor given an ETag.
 _stale = contextvars.ContextVar("iccwatch_pagecache_stale", default=False)
 # Inside `counting_now()`: a stale summary is recounted before it is returned.
 _count_now = contextvars.ContextVar("iccwatch_pagecache_count_now", default=False)
@@ -256,6 +258,18 @@ def summary(name: str, compute):
     if version is not None:
         cache.set(key, (version, value), SUMMARY_TIMEOUT)
     return value
+
+
+def not_final() -> None:
+    """Say that the response being produced may change without a write: it is then neither
+    stored nor given the data version's ETag (`cached_response`).
+
+    For an answer that depends on more than the committed data, such as an incident feed
+    page held back by a transaction still running (api.paging.IncidentFeedPagination):
+    that transaction may roll back, which moves no data version, and the page kept would
+    hide what committed after it until the next write. Outside `cached_response` it does
+    nothing."""
+    _stale.set(True)
 
 
 def _start_refresh(key: str, version: str, compute) -> None:

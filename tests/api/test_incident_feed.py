@@ -136,9 +136,9 @@ def test_the_feed_takes_the_same_filters_and_csv(seeded, api_client):
 class OpenWriter(threading.Thread):
     """Records an incident in its own transaction and holds it open until released."""
 
-    def __init__(self, person, host):
+    def __init__(self, person, host, roll_back=False):
         super().__init__(daemon=True)
-        self.person, self.host = person, host
+        self.person, self.host, self.roll_back = person, host, roll_back
         self.written, self.release = threading.Event(), threading.Event()
         self.slug = None
 
@@ -148,6 +148,8 @@ class OpenWriter(threading.Thread):
                 self.slug = new_incident(self.person, self.host).slug
                 self.written.set()
                 assert self.release.wait(30)
+                if self.roll_back:
+                    transaction.set_rollback(True)
         finally:
             self.written.set()
             connection.close()
@@ -226,6 +228,72 @@ def test_without_the_horizon_the_feed_would_skip_an_incident(people, monkeypatch
     writer.join(30)
     assert read_page(client, next_url)[2] == []  # the slow writer's incident is never delivered
     assert Visit.objects.flagged().filter(slug=writer.slug).exists()
+
+
+def test_a_page_held_back_by_a_writer_that_rolls_back_is_not_kept(people):
+    """A rollback moves no data version: a held-back page kept in the page cache (or
+    revalidated by its ETag) would hide the incident committed after it until the next
+    write. Held back, the page is not kept, its ETag is its content's (Django's
+    ConditionalGetMiddleware), not the data version's, and the CSV has none."""
+    host, slow, fast = people
+    client = APIClient()
+    start = cursor_now(client)
+    writer = OpenWriter(slow, host, roll_back=True)
+    writer.start()
+    try:
+        assert writer.written.wait(30) and writer.slug
+        fast_slug = new_incident(fast, host).slug
+        held = client.get(start)
+        assert held.status_code == 200 and held.json()["results"] == []
+        csv = client.get(start, {"format": "csv"})
+        assert len(b"".join(csv.streaming_content).splitlines()) == 1  # the header alone
+        assert not csv.has_header("ETag")
+    finally:
+        writer.release.set()
+        writer.join(30)
+    assert not Visit.objects.filter(slug=writer.slug).exists()  # rolled back
+    revalidated = client.get(start, HTTP_IF_NONE_MATCH=held["ETag"])
+    assert revalidated.status_code == 200
+    assert [row["id"] for row in revalidated.json()["results"]] == [fast_slug]
+    _, _, rows = read_page(client, start)
+    assert [slug for _, slug in rows] == [fast_slug]
+    # Nothing held back any more: the answer has its ETag and revalidates as a 304.
+    final = client.get(start)
+    assert final.has_header("ETag")
+    assert client.get(start, HTTP_IF_NONE_MATCH=final["ETag"]).status_code == 304
+
+
+def test_a_writer_that_begins_after_the_horizon_is_read_is_not_skipped(people, monkeypatch):
+    """The horizon is read before the page, by a query of its own. A writer that begins in
+    between and holds its transaction open, and a later one that commits at once, must
+    both wait for a later read: with nothing running when it was read, the horizon is the
+    first transaction id not yet given out, not "no limit", which would hand out the
+    later writer's incident now and skip the first one's when it commits."""
+    host, slow, fast = people
+    client = APIClient()
+    start = cursor_now(client)
+    writer = OpenWriter(slow, host)
+    read_horizon = IncidentFeedPagination.horizon
+
+    def horizon_then_two_writers(self):
+        horizon = read_horizon(self)
+        writer.start()
+        assert writer.written.wait(30) and writer.slug
+        later = threading.Thread(target=lambda: (new_incident(fast, host), connection.close()))
+        later.start()
+        later.join(30)
+        return horizon
+
+    monkeypatch.setattr(IncidentFeedPagination, "horizon", horizon_then_two_writers)
+    try:
+        next_url, _, seen = read_page(client, start)
+    finally:
+        monkeypatch.undo()
+        writer.release.set()
+        writer.join(30)
+    assert seen == []
+    _, _, rows = read_page(client, next_url)
+    assert [slug for _, slug in rows] == [writer.slug, Visit.objects.get(person=fast).slug]
 
 
 def blocked_locks() -> list:

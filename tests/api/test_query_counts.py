@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 # (url, params, queries). A page costs: COUNT, the rows, one query per prefetched relation.
 # The incidents feed takes no lock and has no COUNT (its cursor's position is read only
-# when a cursor is given).
+# when a cursor is given); its horizon is read first (api.paging.IncidentFeedPagination.settled).
 # The end of today (UTC): every verdict recorded so far (a later day is a 400).
 TODAY = datetime.datetime.now(datetime.UTC).date().isoformat()
 WITHDRAWN_THEN = {"as_of": "2026-06-02", "status": "withdrawn"}
@@ -38,7 +38,7 @@ LISTS = [
     ("/api/v1/visits/", FLAGGED_THEN, 6),  # + the verdict as of that day
     # + the host's id, looked up first (visits.filters.HostFilter)
     ("/api/v1/visits/", {"host": "MNG", "ordering": "-start"}, 3),
-    ("/api/v1/incidents/", {}, 4),
+    ("/api/v1/incidents/", {}, 1 + 4),  # + the horizon
     ("/api/v1/findings/", {}, 4),  # sources, persons
     ("/api/v1/referrals/", {}, 4),  # bound states, sources
     ("/api/v1/statements/", {}, 4),  # signatories, sources
@@ -103,7 +103,7 @@ CSV_LISTS = [
     ("/api/v1/visits/", {}, 4),
     ("/api/v1/visits/", FLAGGED_THEN, 5),  # + the verdict as of that day
     ("/api/v1/visits/", {"host": "MNG", "ordering": "-start"}, 1 + 4),  # + the host's id
-    ("/api/v1/incidents/", {}, 4),
+    ("/api/v1/incidents/", {}, 1 + 4),  # + the horizon
     ("/api/v1/findings/", {}, 3),
     ("/api/v1/referrals/", {}, 3),
     ("/api/v1/statements/", {}, 3),
