@@ -474,7 +474,7 @@ class PublicReadMixin:
         serializer = None if self.export_table else self.get_serializer()
         # Rows are written after the view returned: keep the answer's language for them.
         with translation.override(language):
-            for obj in queryset.iterator(chunk_size=tabular.EXPORT_CHUNK):
+            for obj in tabular.streamed(queryset):
                 if serializer is None:
                     yield self.export_row(obj, request, language)
                 else:

@@ -521,7 +521,7 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
 def _rows(listing: Listing, request: HttpRequest, queryset: QuerySet, language: str):
     # Rows are written after the view returned, as the answer streams: in its language.
     with translation.override(language):
-        for obj in queryset.iterator(chunk_size=tabular.EXPORT_CHUNK):
+        for obj in tabular.streamed(queryset):
             yield listing.export_row(obj, request)
 
 
