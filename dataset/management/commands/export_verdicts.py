@@ -114,10 +114,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, lang="en", **options):
-        visits = (
-            Visit.objects.select_related("person", "host", "controlled_by", "verdict")
-            .order_by("start", "person__slug", "host__iso3", "slug")
-            .iterator(chunk_size=2000)
+        visits = tabular.streamed(
+            Visit.objects.select_related("person", "host", "controlled_by", "verdict").order_by(
+                "start", "person__slug", "host__iso3", "slug"
+            ),
+            2000,
         )
         with translation.override(lang):
             rows = (verdict_row(visit, lang) for visit in visits)
