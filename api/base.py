@@ -316,6 +316,9 @@ class PublicReadMixin:
     # "No person with slug 'x'."
     resource_name = "object"
     lookup_description = "identifier"
+    # The query parameters one record's answer reads besides `format` and `lang` (e.g.
+    # `as_of` where a record is told as of a day): any other is a 400, as on a list.
+    detail_parameters: tuple[str, ...] = ()
 
     def initial(self, request, *args, **kwargs):
         # Refusals are English (api.errors): authentication, permissions, throttling and
@@ -334,7 +337,7 @@ class PublicReadMixin:
             lambda: reject_empty_parameters(request),
             lambda: reject_repeated_parameters(request, getattr(self, "filterset_class", None)),
         ]
-        if self.action == "list":
+        if self.action in ("list", "retrieve"):
             checks.insert(0, lambda: reject_unknown_parameters(request, self.known_parameters()))
         errors: dict = {}
         for check in checks:
@@ -351,7 +354,10 @@ class PublicReadMixin:
             return super().http_method_not_allowed(request, *args, **kwargs)
 
     def known_parameters(self) -> set[str]:
-        """The query parameters this list reads: its filters, paging, format, lang, facets."""
+        """The query parameters this action reads: a list its filters, paging, format, lang
+        and facets; one record format, lang and its `detail_parameters`."""
+        if self.action == "retrieve":
+            return {*GENERAL_PARAMETERS, *self.detail_parameters} - {FACETS}
         filterset_class = getattr(self, "filterset_class", None)
         known = set(getattr(filterset_class, "base_filters", ())) | set(GENERAL_PARAMETERS)
         paginator = self.paginator

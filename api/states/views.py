@@ -14,6 +14,7 @@ from drf_spectacular.utils import (
 )
 
 from api.base import (
+    AS_OF,
     NumericIdMixin,
     PublicReadViewSet,
     as_of_parameter,
@@ -156,6 +157,8 @@ class StateApiFilterSet(StateFilterSet):
 )
 class StateViewSet(PublicReadViewSet):
     """States: lookup by ISO 3166-1 alpha-3 code (any case)."""
+
+    detail_parameters = (AS_OF,)
 
     queryset = with_obligations_and_record(
         with_timeline(State.objects.prefetch_related("sources"))

@@ -286,6 +286,7 @@ class VisitViewSet(
     lookup_url_kwarg = "id"
     resource_name = "visit"
     lookup_description = "id"
+    detail_parameters = (AS_OF,)
     parser_classes = [JSONParser]
     http_method_names = ["get", "post", "head", "options"]
 

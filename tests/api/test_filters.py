@@ -486,3 +486,62 @@ def test_a_time_whose_plus_sign_was_not_encoded_is_explained(seeded, api_client)
     for other in ("yesterday", "last Tuesday"):
         plain = error_of(api_client.get("/api/v1/visits/", {"changed_since": other}))
         assert "%2B" not in plain["fields"]["changed_since"][0], other
+
+
+# One record of each public endpoint: `as_of` where the record is told as of a day.
+DETAILS = {
+    "/api/v1/states/MNG/": {"as_of"},
+    "/api/v1/persons/vladimir-putin/": set(),
+    "/api/v1/warrants/{warrant}/": set(),
+    "/api/v1/visits/vladimir-putin-mng-2024-09-02/": {"as_of"},
+    "/api/v1/findings/{finding}/": set(),
+    "/api/v1/statements/{statement}/": set(),
+    "/api/v1/referrals/{referral}/": set(),
+}
+
+
+def _detail_urls():
+    from states.models import JointStatement, SecurityCouncilReferral
+    from visits.models import Finding
+    from warrants.models import Warrant
+
+    ids = {
+        "warrant": Warrant.objects.order_by("pk").first().ref,
+        "finding": Finding.objects.order_by("pk").first().pk,
+        "statement": JointStatement.objects.order_by("pk").first().pk,
+        "referral": SecurityCouncilReferral.objects.order_by("pk").first().pk,
+    }
+    return {url.format(**ids): extra for url, extra in DETAILS.items()}
+
+
+@pytest.mark.django_db
+def test_an_unknown_parameter_on_one_record_is_a_400_naming_it(seeded, api_client):
+    """A misspelt `as_of` on a record used to be ignored: the answer then told today's
+    verdict or standing, which a reader would take for the day asked."""
+    for url, extra in _detail_urls().items():
+        for param in ("as-of=2020-01-01", "asof=2020-01-01", "fields=name", "facets=status"):
+            error = error_of(api_client.get(f"{url}?{param}"))
+            assert error["code"] == "invalid_filter", url
+            assert list(error["fields"]) == [param.split("=")[0]], url
+        assert api_client.get(f"{url}?format=json&lang=fr").status_code == 200, url
+        as_of = api_client.get(f"{url}?as_of=2024-09-03")
+        assert as_of.status_code == (200 if "as_of" in extra else 400), url
+
+
+@pytest.mark.django_db
+def test_each_record_takes_the_parameters_its_schema_documents(seeded, api_client):
+    from django.urls import resolve
+
+    schema = api_client.get("/api/v1/schema/", {"format": "json"}).json()
+    documented = {
+        path: {p["name"] for p in item["get"].get("parameters", []) if p["in"] == "query"}
+        for path, item in schema["paths"].items()
+        if path.endswith("}/") and "get" in item and not path.startswith("/api/v1/reports/")
+    }
+    urls = _detail_urls()
+    assert len(documented) == len(urls)
+    for url, extra in urls.items():
+        prefix = url.rstrip("/").rsplit("/", 1)[0] + "/"
+        (path,) = [p for p in documented if p.startswith(prefix) and p.count("/") == url.count("/")]
+        accepted = {"format", "lang", *resolve(url).func.cls.detail_parameters}
+        assert documented[path] == {"format", "lang", *extra} == accepted, path
