@@ -966,12 +966,17 @@ _REMOVED = re.compile(r"^removed from (?:the )?dataset version (\S+?)\.?$", re.I
 
 
 def withdrawal_note(note: str) -> str:
-    """A visit's withdrawal note in the active language: the importer's own note
-    ('removed from dataset version X') is translated; a reviewer's words are kept."""
-    match = _REMOVED.match(note or "")
+    """A visit's withdrawal note in the active language, to end a sentence: the importer's
+    own note ('removed from dataset version X') is translated; a reviewer's words are kept,
+    without the full stop they may end with (every sentence that quotes them adds its
+    own). '' for none."""
+    note = (note or "").strip()
+    match = _REMOVED.match(note)
     if match:
         return _("removed from dataset version %(version)s") % {"version": match.group(1)}
-    return note or ""
+    if note.endswith(".") and not note.endswith(".."):
+        note = note[:-1].rstrip()
+    return note
 
 
 def _withdrawn(r: dict, ctx: Context) -> str:

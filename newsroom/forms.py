@@ -23,6 +23,12 @@ from core.names import elide, sort_name
 from newsroom import places
 from states.models import State
 from visits.models import HostControl, VisitOutcome, VisitStatus
+from visits.reports import (
+    COMMENT_MAX_LENGTH,
+    EXCERPT_MAX_LENGTH,
+    JUSTIFICATION_MAX_LENGTH,
+    NOTES_MAX_LENGTH,
+)
 
 PRECISIONS = [
     ("day", gettext_lazy("day")),
@@ -113,11 +119,15 @@ class ReportForm(forms.Form):
     host_justification = forms.CharField(
         label=gettext_lazy("The host's stated justification"),
         required=False,
+        max_length=JUSTIFICATION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     occasion = forms.CharField(label=gettext_lazy("Occasion"), required=False, max_length=300)
     notes = forms.CharField(
-        label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Notes"),
+        required=False,
+        max_length=NOTES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -238,7 +248,10 @@ class SourceForm(forms.Form):
         error_messages={"invalid": gettext_lazy("Not a date: write YYYY-MM-DD.")},
     )
     excerpt = forms.CharField(
-        label=gettext_lazy("Excerpt"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Excerpt"),
+        required=False,
+        max_length=EXCERPT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     archived_url = forms.URLField(
         label=gettext_lazy("Archived copy (URL)"),
@@ -301,10 +314,14 @@ def add_blank_source(post) -> dict:
 
 
 class CommentForm(forms.Form):
+    """A reviewer's comment when sending a report back or rejecting it: required, and at
+    most COMMENT_MAX_LENGTH characters (visits.reports)."""
+
     comment = forms.CharField(
         label=gettext_lazy("Comment for the author"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=5000,
+        max_length=COMMENT_MAX_LENGTH,
+        error_messages={"required": gettext_lazy("Say why, for the author.")},
     )
 
 

@@ -33,6 +33,7 @@ from visits.models import (
     Visit,
     verdict_label,
 )
+from visits.reports import COMMENT_MAX_LENGTH
 from warrants.models import Person
 
 ACTIONS = ("preview", "draft", "submit", "add_source")
@@ -480,6 +481,12 @@ def facts_of(data: dict) -> list[tuple[str, str]]:
 
 @staff_page()
 def report_detail(request, pk: int):
+    return _report_page(request, pk)
+
+
+def _report_page(request, pk: int, refused: dict | None = None, status: int = 200):
+    """A report's page. `refused`: a reviewer's comment the page gives back with its
+    errors ({"action": "request-changes" or "reject", "comment", "errors"}), status 400."""
     report = visible_report(request, pk)
     user = request.user
     is_author = report.author_id == user.pk
@@ -520,9 +527,10 @@ def report_detail(request, pk: int):
         ),
         "may_act": may_act,
         "version": review.version_of(report),
-        "comment_form": CommentForm(),
+        "refused": refused or {},
+        "comment_max_length": COMMENT_MAX_LENGTH,
     }
-    return render(request, "newsroom/report_detail.html", context)
+    return render(request, "newsroom/report_detail.html", context, status=status)
 
 
 @require_POST
@@ -593,22 +601,32 @@ def report_verify(request, pk: int):
         messages.error(request, " ".join(error.messages))
         return redirect("newsroom:report", pk)
     url = visit.get_absolute_url()
+    done = (
+        _("Verified: the visit left the record; its page stays, marked withdrawn: {link}")
+        if report.is_withdrawal
+        else _("Verified and published: {link}")
+    )
     messages.success(
         request,
         format_html(
-            _("Verified and published: {link}"),
-            link=format_html('<a href="{}">{}</a>', url, request.build_absolute_uri(url)),
+            done, link=format_html('<a href="{}">{}</a>', url, request.build_absolute_uri(url))
         ),
     )
     return redirect("newsroom:report", pk)
 
 
-def _close(request, pk: int, act, done: str):
+def _close(request, pk: int, act, done: str, action: str):
+    """Send report `pk` back or reject it (`act`) with the reviewer's comment. A comment
+    missing or too long comes back on the report's page, with its error, as written."""
     report = get_object_or_404(Report, pk=pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Say why, for the author."))
-        return redirect("newsroom:report", pk)
+        refused = {
+            "action": action,
+            "comment": request.POST.get("comment", ""),
+            "errors": form.errors["comment"],
+        }
+        return _report_page(request, pk, refused=refused, status=400)
     try:
         act(report, request.user, form.cleaned_data["comment"])
     except ValidationError as error:
@@ -621,13 +639,21 @@ def _close(request, pk: int, act, done: str):
 @require_POST
 @staff_page()
 def report_request_changes(request, pk: int):
-    return _close(request, pk, review.request_changes, _("Sent back to its author for changes."))
+    return _close(
+        request,
+        pk,
+        review.request_changes,
+        _("Sent back to its author for changes."),
+        "request-changes",
+    )
 
 
 @require_POST
 @staff_page()
 def report_reject(request, pk: int):
-    return _close(request, pk, review.reject, _("Rejected. The report is kept, never public."))
+    return _close(
+        request, pk, review.reject, _("Rejected. The report is kept, never public."), "reject"
+    )
 
 
 @staff_page(roles.may_review)

@@ -22,6 +22,14 @@ from visits import outbox
 from visits.models import Citation, HostControl, ReviewState, Visit, VisitOutcome, VisitStatus
 from warrants.models import Person
 
+# The longest texts a report may carry (characters), whichever form or API files it: a
+# report's page shows them whole to every reviewer.
+NOTES_MAX_LENGTH = 10_000
+JUSTIFICATION_MAX_LENGTH = 5_000
+EXCERPT_MAX_LENGTH = 5_000
+# A reviewer's comment when sending a report back or rejecting it.
+COMMENT_MAX_LENGTH = 5_000
+
 
 @dataclass(frozen=True)
 class SourceInput:

@@ -21,6 +21,12 @@ from visits.models import (
     VisitOutcome,
     VisitStatus,
 )
+from visits.reports import (
+    COMMENT_MAX_LENGTH,
+    EXCERPT_MAX_LENGTH,
+    JUSTIFICATION_MAX_LENGTH,
+    NOTES_MAX_LENGTH,
+)
 
 # The fields a report gives of its visit (visits.review.VISIT_FIELDS), as the request names them.
 VISIT_FIELDS = review.VISIT_FIELDS
@@ -90,7 +96,9 @@ class SourceInputSerializer(StrictJSONTypes, serializers.Serializer):
         default=None,
         help_text="Publication date (YYYY-MM-DD, from 1900).",
     )
-    excerpt = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    excerpt = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=EXCERPT_MAX_LENGTH
+    )
     archived_url = serializers.URLField(
         max_length=1000,
         required=False,
@@ -165,7 +173,9 @@ class ReportInputSerializer(StrictJSONTypes, serializers.Serializer):
     host_notified = serializers.BooleanField(
         required=False, help_text="Whether the host was notified of a sealed warrant."
     )
-    host_justification = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    host_justification = serializers.CharField(
+        required=False, allow_blank=True, max_length=JUSTIFICATION_MAX_LENGTH
+    )
     host_control = serializers.ChoiceField(
         choices=HostControl.choices,
         required=False,
@@ -177,7 +187,7 @@ class ReportInputSerializer(StrictJSONTypes, serializers.Serializer):
         allow_null=True,
         help_text="Where host_control is `none`: the state that controlled the place (ISO3).",
     )
-    notes = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=NOTES_MAX_LENGTH)
     sources = SourceInputSerializer(
         many=True,
         required=False,
@@ -224,7 +234,7 @@ class ReportInputSerializer(StrictJSONTypes, serializers.Serializer):
 
 class ReviewCommentSerializer(StrictJSONTypes, serializers.Serializer):
     comment = serializers.CharField(
-        max_length=5000, help_text="What the author should change (request-changes)."
+        max_length=COMMENT_MAX_LENGTH, help_text="What the author should change (request-changes)."
     )
 
 
@@ -265,7 +275,7 @@ class VerificationSerializer(StrictJSONTypes, serializers.Serializer):
 
 class RejectionSerializer(StrictJSONTypes, serializers.Serializer):
     reason = serializers.CharField(
-        max_length=5000,
+        max_length=COMMENT_MAX_LENGTH,
         help_text="Why the report is rejected, for its author (kept, never public).",
     )
 

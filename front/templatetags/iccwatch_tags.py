@@ -7,6 +7,7 @@ from django.utils.translation import pgettext
 from compliance import partial_isoformat
 from core import names
 from core.reasons import situation_words
+from core.reasons import withdrawal_note as withdrawal_note_words
 from front import summaries
 from states.status import Standing
 
@@ -22,6 +23,14 @@ VERDICT_CLASSES = {
     "upcoming": "v-upcoming",
     "withdrawn": "v-withdrawn",
 }
+
+
+@register.filter
+def withdrawal_note(note):
+    """{{ visit.withdrawal_note|withdrawal_note }} -> why the visit was withdrawn, in the
+    reader's language where the importer wrote it, without a closing full stop
+    (core.reasons.withdrawal_note)."""
+    return withdrawal_note_words(note)
 
 
 @register.filter

@@ -310,3 +310,25 @@ def test_a_name_that_reads_as_a_plural_takes_the_plural_possessive():
         )
     with translation.override("fr"):
         assert possessive("Bilan des Pays-Bas", "Pays-Bas") == "Bilan des Pays-Bas"
+
+
+@pytest.mark.parametrize(
+    ("note", "said"),
+    [
+        ("The trip was confused with another one.", "The trip was confused with another one"),
+        ("No source shows it took place", "No source shows it took place"),
+        ("  Reported twice.  ", "Reported twice"),
+        ("removed from dataset version 2026-06.", "removed from dataset version 2026-06"),
+        ("", ""),
+    ],
+)
+def test_a_withdrawal_note_ends_where_the_sentence_quoting_it_adds_its_full_stop(note, said):
+    """A reviewer's note ending with a full stop read "…another one.." on the visit's page
+    and in its explanation."""
+    from core.reasons import withdrawal_note
+
+    assert withdrawal_note(note) == said
+    reasons = [{"key": "withdrawn", "note": note, "person": "Vladimir Putin"}]
+    assert render(reasons, "en").endswith(
+        f"was withdrawn from the record: {said or 'removed from the dataset'}."
+    )

@@ -193,6 +193,31 @@ def test_the_form_shows_each_error_next_to_its_field(tajikistan_removed, reporte
     assert "No person wanted by the ICC is called Nobody At All." in html
 
 
+def test_texts_longer_than_a_report_may_carry_are_refused_by_name(
+    tajikistan_removed, reporter, signed_in
+):
+    """A report's page shows its texts whole to every reviewer: two million characters of
+    notes were once filed. The limits are the API's (visits.reports)."""
+    client = signed_in(reporter)
+    for action in ("draft", "submit"):
+        response = client.post(
+            reverse("newsroom:new"),
+            form_data(
+                action=action,
+                notes="n" * 2_000_000,
+                host_justification="j" * 5_001,
+                sources=[{**SOURCES[0], "excerpt": "e" * 5_001}, SOURCES[1]],
+            ),
+        )
+        html = text(response)
+        assert response.status_code == 200 and not Report.objects.exists()
+        assert "at most 10000 characters (it has 2000000)" in html
+        for field in ("id_notes", "id_host_justification", "id_source-0-excerpt"):
+            assert f'id="{field}-error"' in html, field
+        # Each in the list at the top and next to its field.
+        assert html.count("at most 5000 characters (it has 5001)") == 2 * 2
+
+
 @pytest.mark.parametrize("typed", ["Vladimir Putin", "vladimir putin", "Putin Vladimir"])
 def test_the_person_is_found_by_the_name_people_write(
     tajikistan_removed, reporter, signed_in, typed
@@ -348,7 +373,16 @@ def test_request_changes_goes_back_to_the_author_and_reject_keeps_it(
     report = file(reporter)
     client.force_login(reviewer)
     empty = client.post(reverse("newsroom:request-changes", args=[report.pk]), {"comment": " "})
-    assert empty.status_code == 302
+    assert empty.status_code == 400 and "Say why, for the author." in text(empty)
+    # Too long: said so, on the report's page, with the reviewer's text given back.
+    long = "Add the readout. " * 300
+    refused = client.post(reverse("newsroom:reject", args=[report.pk]), {"comment": long})
+    page = text(refused)
+    assert refused.status_code == 400 and "at most 5000 characters" in page
+    assert "Say why, for the author." not in page
+    assert '<textarea id="reject-reason" name="comment" rows="3" maxlength="5000" required' in page
+    assert long.strip() in page.split('id="reject-reason"')[1]
+    assert long.strip() not in page.split('id="changes-comment"')[1].split("</textarea>")[0]
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED
     client.post(
@@ -722,9 +756,11 @@ def test_a_published_visit_is_withdrawn_only_once_another_person_verifies_it(
     page = text(client.get(reverse("newsroom:report", args=[report.pk])))
     assert "Withdrawal:" in page and reason in page and 'id="preview"' not in page
     seen = re.search(r'name="seen" value="([^"]+)"', page).group(1)
-    assert (
-        client.post(reverse("newsroom:verify", args=[report.pk]), {"seen": seen}).status_code == 302
-    )
+    verified = client.post(reverse("newsroom:verify", args=[report.pk]), {"seen": seen})
+    assert verified.status_code == 302
+    said = text(client.get(verified["Location"]))
+    assert "the visit left the record; its page stays, marked withdrawn" in said
+    assert "Verified and published" not in said
     visit = Visit.objects.get(slug=MONGOLIA)
     assert (visit.review_state, visit.withdrawal_note) == (ReviewState.WITHDRAWN, reason)
     flagging.evaluate_pending()
