@@ -73,12 +73,16 @@ def change_words(change: dict) -> str:
 
 
 def correction_lines(reports) -> list[dict]:
-    """[{when, changes: [clause, ...]}] for a visit's verified corrections, oldest first."""
-    return [
-        {
-            "when": report.reviewed_at,
-            "changes": [change_words(c) for c in report.changes or ()]
-            or [_("the record was confirmed without a change")],
-        }
-        for report in reports
-    ]
+    """[{when, changes: [clause, ...], text}] for a visit's verified corrections, oldest
+    first; `text` is the clauses as one sentence's body in the active language ("; ",
+    in French " ; ")."""
+    separator = pgettext("between clauses of a sentence", "; ")
+    lines = []
+    for report in reports:
+        changes = [change_words(c) for c in report.changes or ()] or [
+            _("the record was confirmed without a change")
+        ]
+        lines.append(
+            {"when": report.reviewed_at, "changes": changes, "text": separator.join(changes)}
+        )
+    return lines

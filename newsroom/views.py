@@ -355,12 +355,25 @@ def report_edit(request, pk: int):
         messages.error(request, _("Only a draft or a report sent back for changes can be edited."))
         return redirect("newsroom:report", report.pk)
     if report.is_withdrawal:
-        # A withdrawal has only its reason to reword, on its own page.
+        # A withdrawal has only its reason to reword, on its own page, saved alone or
+        # saved and submitted ("then=submit": one form, so the reason submitted is the
+        # one in the box). A reason refused comes back in the box with its error.
         if request.method == "POST":
+            note = request.POST.get("withdrawal_note", "")
             try:
-                review.update_withdrawal(report, request.user, request.POST.get("withdrawal_note"))
+                review.update_withdrawal(report, request.user, note)
+                if request.POST.get("then") == "submit":
+                    review.submit(report, request.user)
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                refused = {"action": "reword", "comment": note, "errors": error.messages}
+                return _report_page(request, report.pk, refused=refused, status=400)
+            if request.POST.get("then") == "submit":
+                messages.success(
+                    request,
+                    _(
+                        "Submitted for review. Nothing of it is public until another person verifies it."
+                    ),
+                )
             else:
                 messages.success(
                     request, _("Reason saved: submit the withdrawal for review again.")

@@ -40,6 +40,12 @@ def field_errors(form):
 
 
 @register.filter
+def may_report(user) -> bool:
+    """{% if user|may_report %}: whether `user` may file reports (core.roles)."""
+    return roles.may_report(user)
+
+
+@register.filter
 def may_review(user) -> bool:
     """{% if user|may_review %}: whether `user` may open the review queue (core.roles)."""
     return roles.may_review(user)

@@ -455,6 +455,13 @@ def test_a_correction_shows_its_differences_then_on_the_public_page(
     assert "Corrected on" in corrections
     assert "the end date changed from 3 September 2024 to 4 September 2024" in corrections
     assert 'id="suggest-correction"' not in public  # readers get no link
+    # In French, one colon, after the date: « la date de fin : A devient B » read two.
+    french = text(client.get(f"/fr{visit.get_absolute_url()}"))
+    line = french.split('id="corrections"')[1].split("</li>")[0]
+    assert "la date de fin passe de «\u00a03 septembre 2024\u00a0» à «\u00a04 septembre" in line, (
+        line
+    )
+    assert line.count(":") == 1, line
 
 
 # --- French ---------------------------------------------------------------------------
@@ -810,6 +817,31 @@ def test_a_withdrawal_sent_back_is_reworded_and_filed_again_or_dropped(
     assert again.state == ReportState.SUBMITTED
 
 
+def test_a_withdrawal_reworded_and_submitted_in_one_go_submits_the_new_reason(
+    seeded, reporter, reviewer, signed_in
+):
+    """The box and "Submit for review" were two forms: a reason typed and submitted went
+    for review without the words typed. A reason refused comes back with its error."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason.")
+    review.request_changes(report, reviewer, "Name the source that contradicts it.")
+    client = signed_in(reporter)
+    edit = reverse("newsroom:edit", args=[report.pk])
+    page = text(client.get(reverse("newsroom:report", args=[report.pk])))
+    form = page.split('id="reword-withdrawal"')[1].split("</form>")[0]
+    assert 'name="then" value="submit" id="submit-withdrawal"' in form
+    too_long = "It did not happen. " * 60
+    refused = client.post(edit, {"withdrawal_note": too_long, "then": "submit"})
+    assert refused.status_code == 400
+    assert too_long.strip() in text(refused).split('id="reword-note"')[1]
+    assert 'id="reword-note-errors"' in text(refused)
+    report.refresh_from_db()
+    assert (report.withdrawal_note, report.state) == ("First reason.", "changes_requested")
+    client.post(edit, {"withdrawal_note": "Second reason.", "then": "submit"})
+    report.refresh_from_db()
+    assert (report.withdrawal_note, report.state) == ("Second reason.", ReportState.SUBMITTED)
+
+
 def test_a_withdrawal_proposed_before_the_visit_changed_is_not_verified(
     seeded, reporter, reviewer, api_client
 ):
@@ -826,3 +858,19 @@ def test_a_withdrawal_proposed_before_the_visit_changed_is_not_verified(
     with pytest.raises(ValidationError, match="changed after this withdrawal was proposed"):
         review.verify(report, reviewer)
     assert Visit.objects.get(pk=visit.pk).review_state == ReviewState.VERIFIED
+
+
+def test_a_reviewer_who_does_not_report_is_not_offered_a_new_report(
+    seeded, reporter, reviewer, signed_in
+):
+    new = f'href="{reverse("newsroom:new")}"'
+    assert new not in text(signed_in(reviewer).get(reverse("newsroom:dashboard")))
+    assert new in text(signed_in(reporter).get(reverse("newsroom:dashboard")))
+
+
+def test_a_draft_taken_back_is_not_listed_as_submitted(tajikistan_removed, reporter, signed_in):
+    report = file(reporter)
+    review.take_back(report, reporter)
+    dashboard = text(signed_in(reporter).get(reverse("newsroom:dashboard")))
+    listed = dashboard.split(f'href="{reverse("newsroom:report", args=[report.pk])}"')[1]
+    assert "submitted" not in listed.split("</li>")[0]
