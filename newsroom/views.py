@@ -227,6 +227,9 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
     duplicates = review.possible_duplicates(data, exclude=corrected)
     if report is not None and report.visit_id and not report.is_correction:
         duplicates = [d for d in duplicates if d.pk != report.visit_id]
+    # Colleagues' reports of the same trip already filed: only counted here (reviewers
+    # compare them, on the report's page), so that the author can hold back.
+    pending = 0 if corrected is not None else len(review.pending_duplicates(data, exclude=report))
 
     def again(**extra):
         """The form again, as filled, with `extra` (a preview, errors) and the duplicates."""
@@ -237,6 +240,7 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
             report=report,
             visit=corrected,
             duplicates=duplicates,
+            pending_count=pending,
             **extra,
         )
 
@@ -255,12 +259,17 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
         except ValidationError as error:
             return again(service_errors=apply_service_errors(error, form, sources))
         return again(preview=preview_of(data), previewed=True)
-    if action == "submit" and duplicates and not request.POST.get("not_duplicate"):
+    if action == "submit" and (duplicates or pending) and not request.POST.get("not_duplicate"):
         return again(
             preview=preview_of(data),
             previewed=True,
             duplicate_error=_(
                 "Add the source to the visit already recorded, or confirm that this is another visit."
+            )
+            if duplicates
+            else _(
+                "Confirm that this is another visit, or keep it as a draft until the report "
+                "already filed is reviewed."
             ),
         )
     try:

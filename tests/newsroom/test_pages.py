@@ -874,3 +874,22 @@ def test_a_draft_taken_back_is_not_listed_as_submitted(tajikistan_removed, repor
     dashboard = text(signed_in(reporter).get(reverse("newsroom:dashboard")))
     listed = dashboard.split(f'href="{reverse("newsroom:report", args=[report.pk])}"')[1]
     assert "submitted" not in listed.split("</li>")[0]
+
+
+def test_a_second_report_of_a_trip_already_awaiting_review_asks_for_confirmation(
+    tajikistan_removed, reporter, both, signed_in
+):
+    """Two reports of one trip reached the queue without a word to the second author:
+    only published visits were compared. The second author is told (without seeing the
+    colleague's report, which is the reviewers' to compare) and confirms or holds back."""
+    file(reporter)  # submitted, awaiting review
+    client = signed_in(both)
+    data = form_data(place="Khujand", sources=[{"url": "https://example.org/khujand"}])
+    held = client.post(reverse("newsroom:new"), data)
+    page = text(held)
+    assert held.status_code == 200 and Report.objects.count() == 1
+    assert 'id="pending-duplicates"' in page and "already filed and awaits review" in page
+    assert 'id="id_not_duplicate-error"' in page
+    assert reverse("newsroom:report", args=[Report.objects.get().pk]) not in page
+    client.post(reverse("newsroom:new"), {**data, "not_duplicate": "1"})
+    assert Report.objects.filter(state=ReportState.SUBMITTED).count() == 2
