@@ -123,6 +123,17 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     occasion = forms.CharField(label=gettext_lazy("Occasion"), required=False, max_length=300)
+    # Shown only on a report sent back for changes (report_form.html); not part of the
+    # report's data (report_data), kept on the report (Report.reply).
+    reply = forms.CharField(
+        label=gettext_lazy("Your answer to the reviewer"),
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "Kept with the report for the reviewer; never published, nor copied to the visit's notes."
+        ),
+    )
     notes = forms.CharField(
         label=gettext_lazy("Notes"),
         required=False,

@@ -193,6 +193,7 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
     if request.method != "POST":
         if report is not None:
             initial, citations = ReportForm.initial_from(report.data), report.citations
+            initial["reply"] = report.reply
         elif visit is not None:
             initial = ReportForm.initial_from(review.report_data_of(visit))
             citations = review.citations_of(visit)
@@ -283,7 +284,15 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
                 based_on=_based_on(request) if corrected is not None else None,
             )
         else:
-            report = review.update_report(report, request.user, data=data, citations=citations)
+            report = review.update_report(
+                report,
+                request.user,
+                data=data,
+                citations=citations,
+                reply=form.cleaned_data["reply"]
+                if report.state == ReportState.CHANGES_REQUESTED
+                else None,
+            )
             if not draft:
                 report = review.submit(report, request.user)
     except review.DuplicateReport as duplicate:

@@ -641,6 +641,14 @@ class Report(models.Model):
     comment = models.TextField(
         blank=True, help_text="The reviewer's request for changes, or the reason for rejecting."
     )
+    reply = models.TextField(
+        blank=True,
+        db_default="",
+        help_text=(
+            "The author's answer to the reviewer's last request for changes: kept with the "
+            "report (and its history), never published nor copied to the visit."
+        ),
+    )
     changes = models.JSONField(
         default=list,
         blank=True,

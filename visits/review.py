@@ -53,6 +53,7 @@ from visits.models import (
     Visit,
 )
 from visits.reports import (
+    COMMENT_MAX_LENGTH,
     SourceInput,
     record_visit_report,
     validate_visit_fields,
@@ -634,8 +635,16 @@ def propose_withdrawal(*, author, visit: Visit, note: str) -> Report:
 
 
 @transaction.atomic
-def update_report(report: Report, user, *, data: dict, citations: Sequence[dict]) -> Report:
-    """The author edits a draft or a report sent back for changes."""
+def update_report(
+    report: Report, user, *, data: dict, citations: Sequence[dict], reply: str | None = None
+) -> Report:
+    """The author edits a draft or a report sent back for changes; `reply` (when given)
+    is their answer to the reviewer's request, at most COMMENT_MAX_LENGTH characters
+    (ValidationError naming `reply` otherwise)."""
+    if reply is not None and len(reply.strip()) > COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            {"reply": _("Say it in at most %(max)d characters.") % {"max": COMMENT_MAX_LENGTH}}
+        )
     report = Report.objects.select_for_update().get(pk=report.pk)
     _require(report.author_id == user.pk, _("Only the author may edit a report."))
     if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
@@ -646,6 +655,8 @@ def update_report(report: Report, user, *, data: dict, citations: Sequence[dict]
         )
     report.data, report.citations = normalise(data), normalise_citations(citations)
     report.fingerprint = fingerprint(data, citations, report.visit)
+    if reply is not None:
+        report.reply = reply.strip()
     report.save()
     return report
 
@@ -942,6 +953,9 @@ def _close(report: Report, reviewer, state: str, comment: str) -> Report:
     if not comment.strip():
         raise ValidationError({"comment": _("Say why, for the author.")})
     report.state, report.comment = state, comment.strip()
+    # An answer was to the comment before: the next one answers this one (the history
+    # keeps both).
+    report.reply = ""
     report.reviewer, report.reviewed_at = reviewer, timezone.now()
     report.save()
     transaction.on_commit(lambda: report_reviewed.send(sender=Report, report=report, action=state))

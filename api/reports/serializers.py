@@ -365,6 +365,10 @@ class ReportSerializer(serializers.Serializer):
     comment = serializers.CharField(
         help_text="The reviewer's request for changes, or the reason for rejecting."
     )
+    reply = serializers.CharField(
+        help_text="The author's answer to the reviewer's last request for changes (filed from "
+        "the newsroom's edit page); never published."
+    )
     changes = ChangeSerializer(
         many=True, help_text="For a verified correction: what changed on the published visit."
     )
@@ -397,6 +401,7 @@ class ReportSerializer(serializers.Serializer):
             "submitted_at": report.submitted_at,
             "reviewed_at": report.reviewed_at,
             "comment": report.comment,
+            "reply": report.reply,
             "changes": report.changes or [],
             "version": review.version_of(report),
         }

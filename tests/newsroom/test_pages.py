@@ -893,3 +893,31 @@ def test_a_second_report_of_a_trip_already_awaiting_review_asks_for_confirmation
     assert reverse("newsroom:report", args=[Report.objects.get().pk]) not in page
     client.post(reverse("newsroom:new"), {**data, "not_duplicate": "1"})
     assert Report.objects.filter(state=ReportState.SUBMITTED).count() == 2
+
+
+def test_the_author_answers_the_reviewer_on_the_report_not_in_the_visits_notes(
+    tajikistan_removed, reporter, reviewer, signed_in
+):
+    """Authors answered a request for changes in the visit's notes, which stay in the
+    record; the answer is the report's own, shown to the reviewer, never published."""
+    report = file(reporter)
+    review.request_changes(report, reviewer, "Which readout says Dushanbe?")
+    client = signed_in(reporter)
+    edit = reverse("newsroom:edit", args=[report.pk])
+    assert 'id="id_reply"' in text(client.get(edit))
+    too_long = client.post(edit, form_data(reply="x" * 5_001))
+    assert too_long.status_code == 200 and 'id="id_reply-error"' in text(too_long)
+    report.refresh_from_db()
+    assert (report.state, report.reply) == ("changes_requested", "")
+    client.post(edit, form_data(reply="The Kremlin's readout of 8 October."))
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED
+    assert report.reply == "The Kremlin's readout of 8 October."
+    assert "readout" not in report.data["notes"]
+    page = text(signed_in(reviewer).get(reverse("newsroom:report", args=[report.pk])))
+    assert "The Kremlin&#x27;s readout of 8 October." in page.split('id="reply"')[1]
+    # Sent back again, the next answer answers the new comment.
+    review.request_changes(report, reviewer, "And the date?")
+    report.refresh_from_db()
+    assert report.reply == ""
+    assert 'id="id_reply"' not in text(signed_in(reporter).get(reverse("newsroom:new")))
