@@ -226,7 +226,7 @@ def render(history_cause: dict | Sequence[dict], language: str | None = None) ->
         first, causes = history_cause.get("first", False), history_cause["causes"]
     else:
         first, causes = False, as_causes(history_cause)
-    text = "; ".join(render_one(c) for c in causes)
+    text = pgettext("between clauses of a sentence", "; ").join(render_one(c) for c in causes)
     if isinstance(history_cause, dict) and "withdrawn" in history_cause:
         note = withdrawal_note(history_cause["withdrawn"]) or text
         return _("withdrawn: %(note)s") % {"note": note}

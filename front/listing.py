@@ -39,13 +39,13 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import ngettext
 
 from core import tabular
 from core.filters import facet_counts, unknown_parameters
 from core.names import country_name, format_date, situation_name
 from core.paging import may_be_null
-from front import citations, paging
+from front import citations, paging, summaries
 from front.pages import render_page
 from warrants.models import Person
 
@@ -178,7 +178,7 @@ def _invalid_download(fields: dict) -> dict:
     return tabular.invalid_filter_body(
         fields,
         _("Some values are invalid"),
-        pgettext("between a label and what follows", ":"),
+        summaries.colon(),
     )
 
 

@@ -40,7 +40,7 @@ def _visit_layers(visits) -> tuple[dict[str, str], dict[str, list[str]], list[wo
         span = summaries.visit_span_words(visit)
         host = summaries.state_name(visit.host)
         words = summaries.visit_verdict_words(visit) or VerdictCode(code).label
-        titles.setdefault(iso3, [host]).append(f"{span}: {words}")
+        titles.setdefault(iso3, [host]).append(f"{span}{summaries.colon()} {words}")
         lonlat = None
         for part in gazetteer.split_places(visit.place):
             found = places.get((iso3, part))
@@ -51,7 +51,7 @@ def _visit_layers(visits) -> tuple[dict[str, str], dict[str, list[str]], list[wo
         markers.append(
             worldmap.Marker(
                 f"m-{verdict_css(code)}",
-                f"{where}, {span}: {words}",
+                f"{where}, {span}{summaries.colon()} {words}",
                 iso3=iso3,
                 lonlat=lonlat,
             )

@@ -16,13 +16,20 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils import formats
 from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from compliance import PRESENT_STATUSES, StateFacts, partial_isoformat
 from core import causes
 from core import reasons as rendering
 from core.names import country_name, elide, format_date, in_sentence
 from states import status as treaty_status
+
+
+def colon() -> str:
+    """The colon between a label and what follows, as the reader's language writes it: ':'
+    in English, ' :' with a no-break space in French ("Tanzanie : État partie"). The
+    templates' {% colon %} is this."""
+    return pgettext("between a label and what follows", ":")
 
 
 def verdict_of(visit):

@@ -2,7 +2,8 @@
 reader's language, explanations, standings."""
 
 from django import template
-from django.utils.translation import pgettext
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from compliance import partial_isoformat
 from core import names
@@ -172,8 +173,23 @@ def chamber(name):
     return chamber_name(name or "")
 
 
+# The language the dataset's own texts are written in (notes, occasions, charges,
+# statement titles): the site translates its interface, not the research.
+DATA_LANGUAGE = "en"
+
+
+@register.simple_tag
+def data_lang():
+    """` lang="en"` on an element holding the dataset's own words, when the page is in
+    another language, so that a screen reader reads them with the right voice (WCAG 3.1.2,
+    language of parts); nothing on an English page."""
+    if (get_language() or DATA_LANGUAGE).split("-")[0] == DATA_LANGUAGE:
+        return ""
+    return mark_safe(f' lang="{DATA_LANGUAGE}"')
+
+
 @register.simple_tag
 def colon():
     """The colon between a label and what follows, as the reader's language writes it: ':'
     in English, ' :' with a no-break space in French ("24 octobre 2024 : constat")."""
-    return pgettext("between a label and what follows", ":")
+    return summaries.colon()

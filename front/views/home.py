@@ -41,7 +41,7 @@ def status_map(
     titles = {}
     for iso3, name in names.items():
         standing = treaty_status.Standing(statuses.get(iso3, treaty_status.NON_PARTY))
-        text = f"{name}: {standing.label}"
+        text = f"{name}{summaries.colon()} {standing.label}"
         if incident_hosts.get(iso3):
             text += " — " + ngettext(
                 "%(count)d incident", "%(count)d incidents", incident_hosts[iso3]

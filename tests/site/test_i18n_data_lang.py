@@ -1,0 +1,28 @@
+"""The dataset's own words (notes, occasions, roles, charges, statement titles) are in
+English: on a French page they say so, for screen readers (WCAG 3.1.2)."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("path", "element_id"),
+    [("/states/MNG/", "state-notes")],
+)
+def test_the_datasets_english_is_marked_on_french_pages_only(seeded, client, path, element_id):
+    french = client.get(f"/fr{path}").content.decode()
+    english = client.get(path).content.decode()
+    tag = re.search(rf'<[^>]*id="{element_id}"[^>]*>', french).group(0)
+    assert 'lang="en"' in tag
+    assert 'lang="en"' not in re.search(rf'<[^>]*id="{element_id}"[^>]*>', english).group(0)
+
+
+def test_a_persons_role_and_a_visits_occasion_are_marked(seeded, client):
+    person = client.get("/fr/persons/vladimir-putin/").content.decode()
+    assert re.search(r'<dd lang="en">[^<]*President', person), "role"
+    visit = client.get("/fr/visits/vladimir-putin-mng-2024-09-02/").content.decode()
+    occasion = visit.split("Occasion</dt>", 1)[1] if "Occasion</dt>" in visit else ""
+    assert occasion.startswith('<dd lang="en">'), occasion[:80]
