@@ -390,7 +390,8 @@ def _record_name(entry: Entry, names: _Names) -> str:
     if model is JointStatementSignatory:
         return f"{fk('jointstatement', JointStatement)} — {state}"
     if model is Report:
-        return _("report %(number)s") % {"number": row.get("id")}
+        # Shown after the kind ("Report no. 3"), not as "Report report 3".
+        return _("no. %(number)s") % {"number": row.get("id")}
     return str(row.get("id", ""))
 
 

@@ -270,3 +270,11 @@ def test_the_trigger_helpers_open_no_subtransaction_per_row(db):
             "_pgh_attach_context": False,
             "_pgtrigger_should_ignore": False,
         }
+
+
+def test_a_reports_history_names_it_by_its_number_after_its_kind(seeded, client):
+    """It read "Report report 3"."""
+    report = a_report(seeded)
+    client.force_login(account("ruth", roles.REVIEWERS))
+    page = client.get(f"/newsroom/history/visits.report/{report.pk}/").content.decode()
+    assert f"no. {report.pk}" in page and f"report {report.pk}" not in page.lower()
