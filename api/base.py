@@ -338,7 +338,10 @@ class PublicReadMixin:
             lambda: reject_repeated_parameters(request, getattr(self, "filterset_class", None)),
         ]
         if self.action in ("list", "retrieve"):
-            checks.insert(0, lambda: reject_unknown_parameters(request, self.known_parameters()))
+            what = "record" if self.action == "retrieve" else "list"
+            checks.insert(
+                0, lambda: reject_unknown_parameters(request, self.known_parameters(), what)
+            )
         errors: dict = {}
         for check in checks:
             try:

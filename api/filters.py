@@ -79,14 +79,15 @@ GENERAL_PARAMETERS = ("format", "lang", "facets")
 FACETS = "facets"
 
 
-def reject_unknown_parameters(request, known) -> None:
-    """`?hosts=MNG` is a 400 `invalid_filter` naming `hosts`, never the whole list unfiltered."""
+def reject_unknown_parameters(request, known, what: str = "list") -> None:
+    """`?hosts=MNG` is a 400 `invalid_filter` naming `hosts`, never the whole list
+    unfiltered; `what` is what the address answers with ("list", "record")."""
     unknown = unknown_parameters(request.query_params.keys(), known)
     if unknown:
         raise InvalidFilter(
             {
                 name: [
-                    "This list has no such parameter. Its parameters are: "
+                    f"This {what} has no such parameter. Its parameters are: "
                     + ", ".join(sorted(known))
                     + "."
                 ]

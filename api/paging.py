@@ -200,8 +200,8 @@ class IncidentFeedPagination(pagination.BasePagination):
     # (a transaction id belongs to one backend, connected to one database for its life:
     # so even a stale pg_stat_activity, or a lock of its backend there, is proof): the
     # lowest id of the snapshot's in-progress list, NULL when none is left. Then the
-    # snapshot's xmax, the first id not yet given out: every transaction below it has
-    # ended, and any that begins later gets an id at or above it; or, for a reader that
+    # snapshot's xmax: every transaction below it has ended, and any still running or
+    # begun later has an id at or above it; or, for a reader that
     # has written in its own transaction (the tests that read inside one: a GET writes
     # nothing), the id after its own, so that it sees its own changes. Only transactions
     # that have written anything have an id, so readers (pg_dump included) never hold
@@ -280,7 +280,7 @@ class IncidentFeedPagination(pagination.BasePagination):
         """(the feed's horizon, whether a running transaction holds it back), one query.
 
         The horizon is the oldest transaction id of this database still running, other
-        than the reader's own; when none is, the first id not yet given out (HORIZON_SQL).
+        than the reader's own; when none is, the snapshot's xmax (HORIZON_SQL).
         Every change of a transaction below it is final and visible to any later
         statement; no transaction can record one below it any more."""
         with connection.cursor() as cur:

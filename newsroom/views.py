@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.forms.utils import ErrorDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -379,9 +380,11 @@ def report_edit(request, pk: int):
         if request.method == "POST":
             note = request.POST.get("withdrawal_note", "")
             try:
-                review.update_withdrawal(report, request.user, note)
-                if request.POST.get("then") == "submit":
-                    review.submit(report, request.user)
+                # One transaction: a submission refused leaves the reason as it was.
+                with transaction.atomic():
+                    review.update_withdrawal(report, request.user, note)
+                    if request.POST.get("then") == "submit":
+                        review.submit(report, request.user)
             except ValidationError as error:
                 refused = {"action": "reword", "comment": note, "errors": error.messages}
                 return _report_page(request, report.pk, refused=refused, status=400)
@@ -651,6 +654,10 @@ def _close(request, pk: int, act, done: str, action: str):
     missing or too long comes back on the report's page, with its error, as written."""
     report = get_object_or_404(Report, pk=pk)
     form = CommentForm(request.POST)
+    if not form.is_valid() and report.state != ReportState.SUBMITTED:
+        # No review form on the page any more (reviewed meanwhile): say it there.
+        messages.error(request, _("Only a report awaiting review can be sent back or rejected."))
+        return redirect("newsroom:report", pk)
     if not form.is_valid():
         refused = {
             "action": action,

@@ -953,9 +953,10 @@ def _close(report: Report, reviewer, state: str, comment: str) -> Report:
     if not comment.strip():
         raise ValidationError({"comment": _("Say why, for the author.")})
     report.state, report.comment = state, comment.strip()
-    # An answer was to the comment before: the next one answers this one (the history
-    # keeps both).
-    report.reply = ""
+    if state == ReportState.CHANGES_REQUESTED:
+        # The answer was to the comment before: the next one answers this one (the
+        # history keeps both). A rejected report keeps the answer its reason follows.
+        report.reply = ""
     report.reviewer, report.reviewed_at = reviewer, timezone.now()
     report.save()
     transaction.on_commit(lambda: report_reviewed.send(sender=Report, report=report, action=state))

@@ -523,6 +523,7 @@ def test_an_unknown_parameter_on_one_record_is_a_400_naming_it(seeded, api_clien
             error = error_of(api_client.get(f"{url}?{param}"))
             assert error["code"] == "invalid_filter", url
             assert list(error["fields"]) == [param.split("=")[0]], url
+            assert "This record has no such parameter" in error["fields"][param.split("=")[0]][0]
         assert api_client.get(f"{url}?format=json&lang=fr").status_code == 200, url
         as_of = api_client.get(f"{url}?as_of=2024-09-03")
         assert as_of.status_code == (200 if "as_of" in extra else 400), url

@@ -842,6 +842,24 @@ def test_a_withdrawal_reworded_and_submitted_in_one_go_submits_the_new_reason(
     assert (report.withdrawal_note, report.state) == ("Second reason.", ReportState.SUBMITTED)
 
 
+def test_a_reworded_withdrawal_whose_submission_is_refused_keeps_its_old_reason(
+    seeded, reporter, reviewer, signed_in
+):
+    visit = Visit.objects.get(slug=MONGOLIA)
+    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason.")
+    review.request_changes(report, reviewer, "Which source?")
+    Visit.objects.filter(pk=visit.pk).update(review_state=ReviewState.WITHDRAWN)
+    client = signed_in(reporter)
+    refused = client.post(
+        reverse("newsroom:edit", args=[report.pk]),
+        {"withdrawal_note": "Second reason.", "then": "submit"},
+    )
+    assert refused.status_code == 400
+    assert "Only a published visit can be withdrawn." in text(refused)
+    report.refresh_from_db()
+    assert (report.withdrawal_note, report.state) == ("First reason.", "changes_requested")
+
+
 def test_a_withdrawal_proposed_before_the_visit_changed_is_not_verified(
     seeded, reporter, reviewer, api_client
 ):
@@ -920,4 +938,10 @@ def test_the_author_answers_the_reviewer_on_the_report_not_in_the_visits_notes(
     review.request_changes(report, reviewer, "And the date?")
     report.refresh_from_db()
     assert report.reply == ""
+    # Rejected, the report keeps the answer its reason follows.
+    client = signed_in(reporter)
+    client.post(edit, form_data(reply="The date is in the readout."))
+    review.reject(report, reviewer, "Still not sourced.")
+    report.refresh_from_db()
+    assert (report.state, report.reply) == ("rejected", "The date is in the readout.")
     assert 'id="id_reply"' not in text(signed_in(reporter).get(reverse("newsroom:new")))
