@@ -73,16 +73,17 @@ def change_words(change: dict) -> str:
 
 
 def correction_lines(reports) -> list[dict]:
-    """[{when, changes: [clause, ...], text}] for a visit's verified corrections, oldest
-    first; `text` is the clauses as one sentence's body in the active language ("; ",
-    in French " ; ")."""
+    """[{when, text}] for a visit's verified corrections, oldest first: `text` is their
+    changes as one sentence's body in the active language, clauses joined by "; " (in
+    French " ; ")."""
     separator = pgettext("between clauses of a sentence", "; ")
-    lines = []
-    for report in reports:
-        changes = [change_words(c) for c in report.changes or ()] or [
-            _("the record was confirmed without a change")
-        ]
-        lines.append(
-            {"when": report.reviewed_at, "changes": changes, "text": separator.join(changes)}
-        )
-    return lines
+    return [
+        {
+            "when": report.reviewed_at,
+            "text": separator.join(
+                [change_words(c) for c in report.changes or ()]
+                or [_("the record was confirmed without a change")]
+            ),
+        }
+        for report in reports
+    ]

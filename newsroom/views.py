@@ -40,6 +40,11 @@ from warrants.models import Person
 ACTIONS = ("preview", "draft", "submit", "add_source")
 
 
+def submitted_message() -> str:
+    """What an author is told once a report (or a withdrawal) is submitted for review."""
+    return _("Submitted for review. Nothing of it is public until another person verifies it.")
+
+
 def forbidden(request, message: str):
     """A 403 page in the site's look, saying why."""
     return render(request, "newsroom/forbidden.html", {"message": message}, status=403)
@@ -181,6 +186,7 @@ def render_form(request, *, form, sources, report=None, visit=None, **extra):
         "visit": visit,
         "place_suggestions": places.place_suggestions(data_host),
         "person_choices": places.person_choices(),
+        "withdrawal_note_max_length": review.WITHDRAWAL_NOTE_MAX,
         # A correction's form shown again keeps the visit's version it was first filled from.
         "based_on": request.POST.get("based_on", "") if request.method == "POST" else "",
         **extra,
@@ -306,7 +312,7 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
     else:
         messages.success(
             request,
-            _("Submitted for review. Nothing of it is public until another person verifies it."),
+            submitted_message(),
         )
     return redirect("newsroom:report", report.pk)
 
@@ -389,12 +395,7 @@ def report_edit(request, pk: int):
                 refused = {"action": "reword", "comment": note, "errors": error.messages}
                 return _report_page(request, report.pk, refused=refused, status=400)
             if request.POST.get("then") == "submit":
-                messages.success(
-                    request,
-                    _(
-                        "Submitted for review. Nothing of it is public until another person verifies it."
-                    ),
-                )
+                messages.success(request, submitted_message())
             else:
                 messages.success(
                     request, _("Reason saved: submit the withdrawal for review again.")
@@ -519,8 +520,9 @@ def report_detail(request, pk: int):
 
 
 def _report_page(request, pk: int, refused: dict | None = None, status: int = 200):
-    """A report's page. `refused`: a reviewer's comment the page gives back with its
-    errors ({"action": "request-changes" or "reject", "comment", "errors"}), status 400."""
+    """A report's page. `refused`: a text the page gives back in its box with its errors
+    ({"action": "request-changes", "reject" (a reviewer's comment) or "reword" (a
+    withdrawal's reason), "comment", "errors"}), with `status` 400."""
     report = visible_report(request, pk)
     user = request.user
     is_author = report.author_id == user.pk
@@ -563,6 +565,7 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
         "version": review.version_of(report),
         "refused": refused or {},
         "comment_max_length": COMMENT_MAX_LENGTH,
+        "withdrawal_note_max_length": review.WITHDRAWAL_NOTE_MAX,
     }
     return render(request, "newsroom/report_detail.html", context, status=status)
 
@@ -578,7 +581,7 @@ def report_submit(request, pk: int):
         return redirect("newsroom:report", pk)
     messages.success(
         request,
-        _("Submitted for review. Nothing of it is public until another person verifies it."),
+        submitted_message(),
     )
     return redirect("newsroom:report", pk)
 
@@ -654,11 +657,13 @@ def _close(request, pk: int, act, done: str, action: str):
     missing or too long comes back on the report's page, with its error, as written."""
     report = get_object_or_404(Report, pk=pk)
     form = CommentForm(request.POST)
-    if not form.is_valid() and report.state != ReportState.SUBMITTED:
-        # No review form on the page any more (reviewed meanwhile): say it there.
-        messages.error(request, _("Only a report awaiting review can be sent back or rejected."))
-        return redirect("newsroom:report", pk)
     if not form.is_valid():
+        if report.state != ReportState.SUBMITTED:
+            # No review form on the page any more (reviewed meanwhile): say it there.
+            messages.error(
+                request, _("Only a report awaiting review can be sent back or rejected.")
+            )
+            return redirect("newsroom:report", pk)
         refused = {
             "action": action,
             "comment": request.POST.get("comment", ""),
