@@ -19,7 +19,10 @@ Then it measures:
    waits out the second a server process keeps the version it read). *Warm*:
    served from the cache. p50 and max of `--repeats` requests, and the size of the body.
    The CSV download of the biggest country's visits is streamed once, with the peak
-   resident memory (VmHWM) of the gunicorn workers before and after.
+   resident memory (VmHWM) of the gunicorn workers before and after. A cold request over
+   `--stall-ms` (1 s, the issue's bound) is kept in `stalls` with what a sampler saw
+   while it ran, every 100 ms: the CPU's busy and iowait shares, and every statement
+   running in the database, PostgreSQL's checkpointer and autovacuum included.
 2. **Throughput** with wrk (`-c --connections`, `-d --duration`), interleaved in
    `--rounds` rounds so that ratios come from the same moments: nginx's static file,
    /healthz, the biggest country's page and a 50-row API page with and without the
@@ -47,6 +50,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -334,19 +338,117 @@ def timed_get(port: int, path: str, headers: dict | None = None) -> tuple[float,
     return (time.perf_counter() - start) * 1000, status, size, h
 
 
+class Sampler:
+    """What the database and the machine were doing, every `interval` seconds, kept for the
+    last `keep` seconds: so that a request over `STALL_MS` can be told apart from the rest.
+
+    Each sample is (monotonic seconds, UTC time, the CPU's busy and iowait shares since the
+    last sample, the non-idle backends of the database and PostgreSQL's own background
+    processes: pid, backend type, state, wait event, seconds since the statement started,
+    the statement's first 160 characters). `during(start, end)` gives the samples taken
+    between two monotonic times, for the result's `stalls`."""
+
+    def __init__(self, database_url: str, interval: float = 0.1, keep: float = 120.0):
+        import psycopg
+
+        self.conn = psycopg.connect(database_url, autocommit=True)
+        self.interval, self.keep = interval, keep
+        self.samples: list[tuple] = []
+        self.lock = threading.Lock()
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="sampler", daemon=True)
+        self.thread.start()
+
+    @staticmethod
+    def _cpu() -> tuple[int, int, int]:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle, iowait = fields[3], fields[4]
+        return sum(fields), idle, iowait
+
+    def _run(self) -> None:
+        last = self._cpu()
+        while not self.done.wait(self.interval):
+            now = self._cpu()
+            total = max(now[0] - last[0], 1)
+            busy = 1 - ((now[1] - last[1]) + (now[2] - last[2])) / total
+            iowait = (now[2] - last[2]) / total
+            last = now
+            with self.conn.cursor() as cur:
+                cur.execute(
+                    "SELECT pid, backend_type, state, wait_event_type || ':' || wait_event,"
+                    " round(extract(epoch FROM clock_timestamp() - query_start)::numeric, 3),"
+                    " left(regexp_replace(query, '\\s+', ' ', 'g'), 160)"
+                    " FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
+                    " AND ((datname = current_database() AND state IS DISTINCT FROM 'idle')"
+                    "      OR backend_type IN ('checkpointer', 'autovacuum worker'))"
+                )
+                rows = [
+                    [r[0], r[1], r[2], r[3], float(r[4]) if r[4] is not None else None, r[5]]
+                    for r in cur.fetchall()
+                ]
+            stamp = time.monotonic()
+            with self.lock:
+                self.samples.append(
+                    (
+                        stamp,
+                        datetime.datetime.now(datetime.UTC).strftime("%H:%M:%S.%f")[:-3],
+                        round(busy, 2),
+                        round(iowait, 2),
+                        rows,
+                    )
+                )
+                while self.samples and self.samples[0][0] < stamp - self.keep:
+                    self.samples.pop(0)
+
+    def during(self, start: float, end: float) -> list[dict]:
+        with self.lock:
+            return [
+                {"at": at, "cpu_busy": busy, "iowait": iowait, "backends": rows}
+                for stamp, at, busy, iowait, rows in self.samples
+                if start <= stamp <= end
+            ]
+
+    def stop(self) -> None:
+        self.done.set()
+        self.thread.join(timeout=5)
+        self.conn.close()
+
+
 # A page slower than this (ms) is requested once cold and once warm, not `repeats` times.
 SLOW_MS = 3000
+# A cold request slower than this (ms, the issue's bound for any request) is kept in the
+# result's `stalls` with what the sampler saw while it ran.
+STALL_MS = 1000
 
 
-def single_requests(port: int, name: str, path: str, repeats: int, bump) -> dict:
-    cold, warm = [], []
+def single_requests(
+    port: int,
+    name: str,
+    path: str,
+    repeats: int,
+    bump,
+    sampler: Sampler | None = None,
+    stall_ms: float = STALL_MS,
+) -> dict:
+    cold, warm, stalls = [], [], []
     status = size = 0
     headers: dict = {}
     try:
         for _ in range(repeats):
             bump()
+            began = time.monotonic()
+            at = datetime.datetime.now(datetime.UTC).strftime("%H:%M:%S.%f")[:-3]
             ms, status, size, _ = timed_get(port, path)
             cold.append(ms)
+            if ms > stall_ms and sampler is not None:
+                time.sleep(sampler.interval * 2)  # the sample taken as it ended
+                stalls.append(
+                    {
+                        "at": at,
+                        "ms": round(ms, 1),
+                        "samples": sampler.during(began, time.monotonic()),
+                    }
+                )
             if ms > SLOW_MS:
                 break
         for _ in range(len(cold)):
@@ -377,6 +479,7 @@ def single_requests(port: int, name: str, path: str, repeats: int, bump) -> dict
         "cold_max_ms": round(max(cold), 1),
         "warm_p50_ms": round(statistics.median(warm), 1),
         "revalidation": revalidation,
+        "stalls": stalls,
     }
 
 
@@ -542,6 +645,13 @@ def main() -> None:
     )
     parser.add_argument("--skip-wrk", action="store_true")
     parser.add_argument(
+        "--stall-ms",
+        type=float,
+        default=STALL_MS,
+        help="keep what the database and the machine did during any cold request slower "
+        "than this (ms) in the result's `stalls`",
+    )
+    parser.add_argument(
         "--no-vacuum", action="store_true", help="measure without VACUUM (ANALYZE) first"
     )
     parser.add_argument("--json", help="append the results as one JSON line to this file")
@@ -613,10 +723,14 @@ def main() -> None:
 
         if not args.skip_single and not args.export_only:
             rows = []
+            sampler = Sampler(args.database_url)
+            servers.append(sampler)
             for name, path in pages(db):
                 if args.only and not re.search(args.only, path):
                     continue
-                row = single_requests(cached_port, name, path, args.repeats, bump_and_wait)
+                row = single_requests(
+                    cached_port, name, path, args.repeats, bump_and_wait, sampler, args.stall_ms
+                )
                 # The workers' high-water mark so far: which page raised it, if any.
                 row["worker_peak_rss_mib"] = peak_rss_mib(worker_pids(cached))
                 rows.append(row)
@@ -629,6 +743,19 @@ def main() -> None:
                     f"{row['worker_peak_rss_mib']:6.1f} MiB  {path}",
                     flush=True,
                 )
+                for stall in row["stalls"]:
+                    print(
+                        f"  over {args.stall_ms:g} ms at {stall['at']}: {stall['ms']} ms",
+                        flush=True,
+                    )
+                    for sample in stall["samples"]:
+                        print(
+                            f"    {sample['at']} cpu {sample['cpu_busy']:.2f} "
+                            f"iowait {sample['iowait']:.2f}",
+                            flush=True,
+                        )
+                        for backend in sample["backends"]:
+                            print(f"      {backend}", flush=True)
             result["single"] = rows
         if not args.skip_single and not args.only and not args.export_only:
             # The summaries (counts) recounted in the request: what the first reader ever
@@ -702,7 +829,9 @@ def main() -> None:
             result["wrk"] = rounds
     finally:
         for proc in reversed(servers):
-            if proc.pid and proc in servers[1:]:
+            if isinstance(proc, Sampler):
+                proc.stop()
+            elif proc.pid and proc in servers[1:]:
                 try:
                     os.killpg(proc.pid, signal.SIGTERM)
                     proc.wait(timeout=30)
