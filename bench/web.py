@@ -622,6 +622,51 @@ def machine() -> dict:
     }
 
 
+def database_settings() -> dict:
+    """The PostgreSQL settings that decide whether a cold read waits on the disk: the server's
+    own cache (`shared_buffers`), the planner's idea of the machine's (`effective_cache_size`)
+    and the database's size, in bytes and as PostgreSQL prints them."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT current_setting('server_version'), current_setting('shared_buffers'),"
+            " current_setting('effective_cache_size'), current_setting('max_parallel_workers_per_gather'),"
+            " pg_database_size(current_database()), pg_size_pretty(pg_database_size(current_database())),"
+            " (SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers')"
+        )
+        version, buffers, cache_size, parallel, size, pretty, buffer_bytes = cur.fetchone()
+    return {
+        "postgresql": version,
+        "shared_buffers": buffers,
+        "effective_cache_size": cache_size,
+        "max_parallel_workers_per_gather": parallel,
+        "database_bytes": size,
+        "database_size": pretty,
+        "database_fits_in_shared_buffers": size <= buffer_bytes,
+    }
+
+
+def prewarm() -> dict:
+    """Load the database's tables and indexes into PostgreSQL's shared buffers with the
+    pg_prewarm extension (PostgreSQL's contrib, created here if absent), the biggest last so
+    that what does not fit pushes out the rest least: what a server that has served these
+    pages for a while holds. Returns the blocks loaded and the seconds it took."""
+    from django.db import connection
+
+    started = time.monotonic()
+    with connection.cursor() as cur:
+        cur.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+        cur.execute(
+            "SELECT coalesce(sum(pg_prewarm(c.oid::regclass)), 0) FROM ("
+            "  SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            "  WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i', 'm', 't')"
+            "  ORDER BY pg_relation_size(c.oid)) c"
+        )
+        blocks = cur.fetchone()[0]
+    return {"blocks": int(blocks), "seconds": round(time.monotonic() - started, 1)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -653,6 +698,13 @@ def main() -> None:
     )
     parser.add_argument(
         "--no-vacuum", action="store_true", help="measure without VACUUM (ANALYZE) first"
+    )
+    parser.add_argument(
+        "--prewarm",
+        action="store_true",
+        help="load the database into PostgreSQL's shared buffers first (pg_prewarm), as a "
+        "server that has served it for a while holds it; useful only where shared_buffers "
+        "holds the database (the result's machine.database says)",
     )
     parser.add_argument("--json", help="append the results as one JSON line to this file")
     args = parser.parse_args()
@@ -688,6 +740,17 @@ def main() -> None:
     db = pick_identifiers()
     print(f"data: {db}", flush=True)
     result = {"label": args.label, "machine": machine(), "data": db, "args": vars(args)}
+    result["machine"]["database"] = database_settings()
+    print(f"database: {result['machine']['database']}", flush=True)
+    if not result["machine"]["database"]["database_fits_in_shared_buffers"]:
+        print(
+            "note: the database is bigger than PostgreSQL's shared_buffers; a read of data "
+            "that the operating system's cache has let go waits on the disk",
+            flush=True,
+        )
+    if args.prewarm:
+        result["prewarm"] = prewarm()
+        print(f"prewarm: {result['prewarm']}", flush=True)
 
     workdir = Path(tempfile.mkdtemp(prefix="iccwatch-http-"))
     servers = []

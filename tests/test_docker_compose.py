@@ -297,6 +297,26 @@ def test_redis_is_bounded_and_evicts_only_what_expires(compose):
     assert re.fullmatch(r"\d+(mb|gb)", options["--maxmemory"])
 
 
+def test_postgres_caches_more_than_its_default_and_says_how_to_size_it(compose):
+    """The compose PostgreSQL is started with its own cache (shared_buffers) above the image's
+    128 MB default, from a variable .env.example documents, and with room in /dev/shm for
+    parallel queries (Docker's default is 64 MB)."""
+    service = compose["services"]["postgres"]
+    command = service["command"]
+    assert command[0] == "postgres"
+    settings = dict(arg.split("=", 1) for arg in command[2::2])
+    assert command[1::2] == ["-c"] * len(settings)
+    match = re.fullmatch(r"\$\{POSTGRES_SHARED_BUFFERS:-(\d+)(MB|GB)\}", settings["shared_buffers"])
+    assert match, settings["shared_buffers"]
+    assert int(match[1]) * (1024 if match[2] == "GB" else 1) > 128
+    assert "effective_cache_size" in settings
+    assert re.fullmatch(r"\d+(mb|gb)", service["shm_size"])
+    assert int(re.match(r"\d+", service["shm_size"])[0]) > 64 or service["shm_size"].endswith("gb")
+    example = (ROOT / ".env.example").read_text()
+    for variable in re.findall(r"\$\{(\w+):-", " ".join(command)):
+        assert re.search(rf"^#?{variable}=", example, re.MULTILINE), variable
+
+
 @pytest.mark.parametrize("service", ["postgres", "redis", "web", "worker"])
 def test_each_long_running_service_has_a_healthcheck(compose, service):
     assert compose["services"][service]["healthcheck"]["test"]
