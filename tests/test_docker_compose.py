@@ -299,8 +299,8 @@ def test_redis_is_bounded_and_evicts_only_what_expires(compose):
 
 def test_postgres_caches_more_than_its_default_and_says_how_to_size_it(compose):
     """The compose PostgreSQL is started with its own cache (shared_buffers) above the image's
-    128 MB default, from a variable .env.example documents, and with room in /dev/shm for
-    parallel queries (Docker's default is 64 MB)."""
+    128 MB default, from a variable .env.example documents, reloads that cache after a
+    restart, and has room in /dev/shm for parallel queries (Docker's default is 64 MB)."""
     service = compose["services"]["postgres"]
     command = service["command"]
     assert command[0] == "postgres"
@@ -310,6 +310,8 @@ def test_postgres_caches_more_than_its_default_and_says_how_to_size_it(compose):
     assert match, settings["shared_buffers"]
     assert int(match[1]) * (1024 if match[2] == "GB" else 1) > 128
     assert "effective_cache_size" in settings
+    # A restarted server reloads the blocks it had cached (pg_prewarm's autoprewarm).
+    assert "pg_prewarm" in settings["shared_preload_libraries"].split(",")
     assert re.fullmatch(r"\d+(mb|gb)", service["shm_size"])
     assert int(re.match(r"\d+", service["shm_size"])[0]) > 64 or service["shm_size"].endswith("gb")
     example = (ROOT / ".env.example").read_text()
