@@ -340,18 +340,28 @@ def timed_get(port: int, path: str, headers: dict | None = None) -> tuple[float,
 
 class Sampler:
     """What the database and the machine were doing, every `interval` seconds, kept for the
-    last `keep` seconds: so that a request over `STALL_MS` can be told apart from the rest.
+    last `keep` seconds (longer than a request may take): so that a request over
+    `--stall-ms` can be told apart from the rest.
 
     Each sample is (monotonic seconds, UTC time, the CPU's busy and iowait shares since the
     last sample, the non-idle backends of the database and PostgreSQL's own background
     processes: pid, backend type, state, wait event, seconds since the statement started,
-    the statement's first 160 characters). `during(start, end)` gives the samples taken
-    between two monotonic times, for the result's `stalls`."""
+    the statement's first 160 characters). A sample the database could not give holds the
+    error's class and message instead of backends, and the next one reconnects.
+    `during(start, end)` gives the samples taken between two monotonic times, for the
+    result's `stalls`."""
 
-    def __init__(self, database_url: str, interval: float = 0.1, keep: float = 120.0):
-        import psycopg
+    QUERY = (
+        "SELECT pid, backend_type, state, wait_event_type || ':' || wait_event,"
+        " round(extract(epoch FROM clock_timestamp() - query_start)::numeric, 3),"
+        " left(regexp_replace(query, '\\s+', ' ', 'g'), 160)"
+        " FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
+        " AND ((datname = current_database() AND state IS DISTINCT FROM 'idle')"
+        "      OR backend_type IN ('checkpointer', 'autovacuum worker'))"
+    )
 
-        self.conn = psycopg.connect(database_url, autocommit=True)
+    def __init__(self, database_url: str, interval: float = 0.1, keep: float = CLIENT_TIMEOUT + 30):
+        self.database_url = database_url
         self.interval, self.keep = interval, keep
         self.samples: list[tuple] = []
         self.lock = threading.Lock()
@@ -361,44 +371,56 @@ class Sampler:
 
     @staticmethod
     def _cpu() -> tuple[int, int, int]:
-        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-        idle, iowait = fields[3], fields[4]
-        return sum(fields), idle, iowait
+        """(total, idle, iowait) jiffies since boot: /proc/stat's first eight fields (user,
+        nice, system, idle, iowait, irq, softirq, steal; guest time is already in user)."""
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+        return sum(fields), fields[3], fields[4]
+
+    def _backends(self, conn):
+        with conn.cursor() as cur:
+            cur.execute(self.QUERY)
+            return [
+                [r[0], r[1], r[2], r[3], float(r[4]) if r[4] is not None else None, r[5]]
+                for r in cur.fetchall()
+            ]
 
     def _run(self) -> None:
+        import psycopg
+
+        conn = None
         last = self._cpu()
-        while not self.done.wait(self.interval):
-            now = self._cpu()
-            total = max(now[0] - last[0], 1)
-            busy = 1 - ((now[1] - last[1]) + (now[2] - last[2])) / total
-            iowait = (now[2] - last[2]) / total
-            last = now
-            with self.conn.cursor() as cur:
-                cur.execute(
-                    "SELECT pid, backend_type, state, wait_event_type || ':' || wait_event,"
-                    " round(extract(epoch FROM clock_timestamp() - query_start)::numeric, 3),"
-                    " left(regexp_replace(query, '\\s+', ' ', 'g'), 160)"
-                    " FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
-                    " AND ((datname = current_database() AND state IS DISTINCT FROM 'idle')"
-                    "      OR backend_type IN ('checkpointer', 'autovacuum worker'))"
-                )
-                rows = [
-                    [r[0], r[1], r[2], r[3], float(r[4]) if r[4] is not None else None, r[5]]
-                    for r in cur.fetchall()
-                ]
-            stamp = time.monotonic()
-            with self.lock:
-                self.samples.append(
-                    (
-                        stamp,
-                        datetime.datetime.now(datetime.UTC).strftime("%H:%M:%S.%f")[:-3],
-                        round(busy, 2),
-                        round(iowait, 2),
-                        rows,
+        try:
+            while not self.done.wait(self.interval):
+                now = self._cpu()
+                total = max(now[0] - last[0], 1)
+                busy = 1 - ((now[1] - last[1]) + (now[2] - last[2])) / total
+                iowait = (now[2] - last[2]) / total
+                last = now
+                try:
+                    if conn is None or conn.closed:
+                        conn = psycopg.connect(self.database_url, autocommit=True)
+                    backends = self._backends(conn)
+                except psycopg.Error as error:
+                    backends = {"error": f"{type(error).__name__}: {error}".strip()}
+                    if conn is not None:
+                        conn.close()
+                    conn = None
+                stamp = time.monotonic()
+                with self.lock:
+                    self.samples.append(
+                        (
+                            stamp,
+                            datetime.datetime.now(datetime.UTC).strftime("%H:%M:%S.%f")[:-3],
+                            round(busy, 2),
+                            round(iowait, 2),
+                            backends,
+                        )
                     )
-                )
-                while self.samples and self.samples[0][0] < stamp - self.keep:
-                    self.samples.pop(0)
+                    while self.samples and self.samples[0][0] < stamp - self.keep:
+                        self.samples.pop(0)
+        finally:
+            if conn is not None:
+                conn.close()
 
     def during(self, start: float, end: float) -> list[dict]:
         with self.lock:
@@ -409,9 +431,9 @@ class Sampler:
             ]
 
     def stop(self) -> None:
+        """Stop sampling; the thread closes its own connection."""
         self.done.set()
-        self.thread.join(timeout=5)
-        self.conn.close()
+        self.thread.join(timeout=10)
 
 
 # A page slower than this (ms) is requested once cold and once warm, not `repeats` times.
@@ -433,22 +455,33 @@ def single_requests(
     cold, warm, stalls = [], [], []
     status = size = 0
     headers: dict = {}
+
+    def stall(at: str, began: float, ms: float, timed_out: bool = False) -> None:
+        if sampler is None:
+            return
+        time.sleep(sampler.interval * 2)  # the sample taken as it ended
+        stalls.append(
+            {
+                "at": at,
+                "ms": round(ms, 1),
+                "timed_out": timed_out,
+                "samples": sampler.during(began, time.monotonic()),
+            }
+        )
+
     try:
         for _ in range(repeats):
             bump()
             began = time.monotonic()
             at = datetime.datetime.now(datetime.UTC).strftime("%H:%M:%S.%f")[:-3]
-            ms, status, size, _ = timed_get(port, path)
+            try:
+                ms, status, size, _ = timed_get(port, path)
+            except TimeoutError:
+                stall(at, began, (time.monotonic() - began) * 1000, timed_out=True)
+                raise
             cold.append(ms)
-            if ms > stall_ms and sampler is not None:
-                time.sleep(sampler.interval * 2)  # the sample taken as it ended
-                stalls.append(
-                    {
-                        "at": at,
-                        "ms": round(ms, 1),
-                        "samples": sampler.during(began, time.monotonic()),
-                    }
-                )
+            if ms > stall_ms:
+                stall(at, began, ms)
             if ms > SLOW_MS:
                 break
         for _ in range(len(cold)):
@@ -464,6 +497,7 @@ def single_requests(
             "cold_max_ms": None,
             "warm_p50_ms": None,
             "revalidation": None,
+            "stalls": stalls,
         }
     etag = headers.get("ETag")
     revalidation = None
@@ -481,6 +515,21 @@ def single_requests(
         "revalidation": revalidation,
         "stalls": stalls,
     }
+
+
+def print_stalls(stalls: list[dict], stall_ms: float) -> None:
+    """Each stall of `single_requests` and its samples, one line a sample and a backend."""
+    for stall in stalls:
+        ended = "timed out after" if stall["timed_out"] else "took"
+        print(f"  over {stall_ms:g} ms at {stall['at']}: {ended} {stall['ms']} ms", flush=True)
+        for sample in stall["samples"]:
+            print(
+                f"    {sample['at']} cpu {sample['cpu_busy']:.2f} iowait {sample['iowait']:.2f}",
+                flush=True,
+            )
+            backends = sample["backends"]
+            for backend in [backends] if isinstance(backends, dict) else backends:
+                print(f"      {backend}", flush=True)
 
 
 def versioned_etag(port: int, path: str, timeout: float = 120.0) -> str:
@@ -633,7 +682,7 @@ def database_settings() -> dict:
             "SELECT current_setting('server_version'), current_setting('shared_buffers'),"
             " current_setting('effective_cache_size'), current_setting('max_parallel_workers_per_gather'),"
             " pg_database_size(current_database()), pg_size_pretty(pg_database_size(current_database())),"
-            " (SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers')"
+            " pg_size_bytes(current_setting('shared_buffers'))"
         )
         version, buffers, cache_size, parallel, size, pretty, buffer_bytes = cur.fetchone()
     return {
@@ -648,23 +697,39 @@ def database_settings() -> dict:
 
 
 def prewarm() -> dict:
-    """Load the database's tables and indexes into PostgreSQL's shared buffers with the
-    pg_prewarm extension (PostgreSQL's contrib, created here if absent), the biggest last so
-    that what does not fit pushes out the rest least: what a server that has served these
-    pages for a while holds. Returns the blocks loaded and the seconds it took."""
+    """Load the database's tables, indexes and their TOAST data into PostgreSQL's shared
+    buffers with the pg_prewarm extension (PostgreSQL's contrib, created here if absent),
+    one relation at a time, the biggest first: where the database does not fit, what is
+    loaded later pushes out what was loaded earlier, so the small tables and indexes that
+    every page reads are the ones kept. What a server that has served these pages for a
+    while holds. Returns the blocks loaded and the seconds it took."""
     from django.db import connection
 
     started = time.monotonic()
+    blocks = 0
     with connection.cursor() as cur:
         cur.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
         cur.execute(
-            "SELECT coalesce(sum(pg_prewarm(c.oid::regclass)), 0) FROM ("
-            "  SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-            "  WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i', 'm', 't')"
-            "  ORDER BY pg_relation_size(c.oid)) c"
+            "WITH mine AS ("
+            "  SELECT c.oid, c.reltoastrelid FROM pg_class c"
+            "  JOIN pg_namespace n ON n.oid = c.relnamespace"
+            "  WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i', 'm')"
+            "), toast AS ("
+            "  SELECT reltoastrelid AS oid FROM mine WHERE reltoastrelid <> 0"
+            "  UNION ALL SELECT i.indexrelid FROM pg_index i"
+            "  JOIN mine ON i.indrelid = mine.reltoastrelid WHERE mine.reltoastrelid <> 0"
+            ") SELECT oid FROM (SELECT oid FROM mine UNION ALL SELECT oid FROM toast) r"
+            "  ORDER BY pg_relation_size(oid) DESC, oid"
         )
-        blocks = cur.fetchone()[0]
-    return {"blocks": int(blocks), "seconds": round(time.monotonic() - started, 1)}
+        relations = [row[0] for row in cur.fetchall()]
+        for oid in relations:
+            cur.execute("SELECT pg_prewarm(%s::oid::regclass)", [oid])
+            blocks += cur.fetchone()[0]
+    return {
+        "relations": len(relations),
+        "blocks": int(blocks),
+        "seconds": round(time.monotonic() - started, 1),
+    }
 
 
 def main() -> None:
@@ -799,26 +864,16 @@ def main() -> None:
                 rows.append(row)
                 if row["status"] == "timeout":
                     print(f"timeout {path}", flush=True)
-                    continue
-                print(
-                    f"{row['status']} {row['cold_p50_ms']:8.1f} ms (max {row['cold_max_ms']:8.1f}) "
-                    f"warm {row['warm_p50_ms']:6.1f} ms {row['bytes']:>10,} B "
-                    f"{row['worker_peak_rss_mib']:6.1f} MiB  {path}",
-                    flush=True,
-                )
-                for stall in row["stalls"]:
+                else:
                     print(
-                        f"  over {args.stall_ms:g} ms at {stall['at']}: {stall['ms']} ms",
+                        f"{row['status']} {row['cold_p50_ms']:8.1f} ms "
+                        f"(max {row['cold_max_ms']:8.1f}) "
+                        f"warm {row['warm_p50_ms']:6.1f} ms {row['bytes']:>10,} B "
+                        f"{row['worker_peak_rss_mib']:6.1f} MiB  {path}",
                         flush=True,
                     )
-                    for sample in stall["samples"]:
-                        print(
-                            f"    {sample['at']} cpu {sample['cpu_busy']:.2f} "
-                            f"iowait {sample['iowait']:.2f}",
-                            flush=True,
-                        )
-                        for backend in sample["backends"]:
-                            print(f"      {backend}", flush=True)
+                print_stalls(row["stalls"], args.stall_ms)
+            sampler.stop()  # only the single requests are sampled
             result["single"] = rows
         if not args.skip_single and not args.only and not args.export_only:
             # The summaries (counts) recounted in the request: what the first reader ever
