@@ -1,0 +1,120 @@
+"""The HTTP benchmark's diagnostics (bench/web.py) still work: the sampler sees what runs in
+the database during a slow request, survives a database it cannot reach, and the database
+settings and prewarm report what PostgreSQL holds.
+
+The benchmark itself is not part of the suite (it serves the site with gunicorn for
+minutes); these run its pieces against the test database and a throwaway HTTP server.
+"""
+
+import http.server
+import threading
+import time
+
+import psycopg
+import pytest
+from django.db import connection
+
+from bench import web
+
+
+def _conninfo() -> str:
+    s = connection.settings_dict
+    return psycopg.conninfo.make_conninfo(
+        host=s["HOST"] or None,
+        port=str(s["PORT"]) if s["PORT"] else None,
+        dbname=s["NAME"],
+        user=s["USER"] or None,
+        password=s["PASSWORD"] or None,
+    )
+
+
+@pytest.fixture
+def sampler(db):
+    sampler = web.Sampler(_conninfo(), interval=0.05)
+    yield sampler
+    sampler.stop()
+
+
+def test_the_sampler_sees_a_statement_running_in_the_database_and_its_wait(sampler):
+    began = time.monotonic()
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_sleep(0.5)")
+    samples = sampler.during(began, time.monotonic())
+
+    assert len(samples) >= 3
+    seen = [
+        backend
+        for sample in samples
+        for backend in sample["backends"]
+        if "pg_sleep" in backend[5] and backend[2] == "active"
+    ]
+    assert seen, samples
+    pid, backend_type, _, wait, seconds, _ = seen[-1]
+    assert pid == connection.connection.info.backend_pid
+    assert backend_type == "client backend"
+    assert wait == "Timeout:PgSleep"
+    assert 0 < seconds <= 1
+    assert all(0 <= sample["cpu_busy"] <= 1 and 0 <= sample["iowait"] <= 1 for sample in samples)
+
+
+def test_the_sampler_records_a_database_it_cannot_reach_and_keeps_sampling():
+    sampler = web.Sampler("postgres://nobody@127.0.0.1:1/nowhere?connect_timeout=1", interval=0.05)
+    try:
+        deadline = time.monotonic() + 10
+        while len(sampler.during(0, time.monotonic())) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        sampler.stop()
+    samples = sampler.during(0, time.monotonic())
+    assert len(samples) >= 2  # the thread went on after the first failure
+    assert all("OperationalError" in sample["backends"]["error"] for sample in samples)
+    assert not sampler.thread.is_alive()
+
+
+class _Slow(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 - the standard library's name
+        time.sleep(0.4 if self.path == "/slow" else 0)
+        body = b"ok"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def slow_server():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Slow)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_cold_request_over_the_bound_is_kept_with_what_was_sampled_while_it_ran(
+    sampler, slow_server
+):
+    slow = web.single_requests(slow_server, "slow", "/slow", 2, lambda: None, sampler, 200)
+    fast = web.single_requests(slow_server, "fast", "/fast", 2, lambda: None, sampler, 200)
+
+    assert [stall["timed_out"] for stall in slow["stalls"]] == [False, False]
+    for stall in slow["stalls"]:
+        assert stall["ms"] >= 400
+        assert len(stall["samples"]) >= 4  # 0.4 s at one sample every 0.05 s
+    assert fast["stalls"] == []
+
+
+def test_the_database_settings_and_prewarm_say_what_postgresql_holds(db):
+    settings = web.database_settings()
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_size_bytes(current_setting('shared_buffers'))")
+        buffers = cur.fetchone()[0]
+    assert settings["database_bytes"] > 0
+    assert settings["database_fits_in_shared_buffers"] == (settings["database_bytes"] <= buffers)
+
+    loaded = web.prewarm()
+    assert loaded["relations"] > 10  # the project's tables, their indexes and TOAST
+    assert loaded["blocks"] > 0
