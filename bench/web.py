@@ -851,29 +851,30 @@ def main() -> None:
 
         if not args.skip_single and not args.export_only:
             rows = []
-            sampler = Sampler(args.database_url)
-            servers.append(sampler)
-            for name, path in pages(db):
-                if args.only and not re.search(args.only, path):
-                    continue
-                row = single_requests(
-                    cached_port, name, path, args.repeats, bump_and_wait, sampler, args.stall_ms
-                )
-                # The workers' high-water mark so far: which page raised it, if any.
-                row["worker_peak_rss_mib"] = peak_rss_mib(worker_pids(cached))
-                rows.append(row)
-                if row["status"] == "timeout":
-                    print(f"timeout {path}", flush=True)
-                else:
-                    print(
-                        f"{row['status']} {row['cold_p50_ms']:8.1f} ms "
-                        f"(max {row['cold_max_ms']:8.1f}) "
-                        f"warm {row['warm_p50_ms']:6.1f} ms {row['bytes']:>10,} B "
-                        f"{row['worker_peak_rss_mib']:6.1f} MiB  {path}",
-                        flush=True,
+            sampler = Sampler(args.database_url)  # only the single requests are sampled
+            try:
+                for name, path in pages(db):
+                    if args.only and not re.search(args.only, path):
+                        continue
+                    row = single_requests(
+                        cached_port, name, path, args.repeats, bump_and_wait, sampler, args.stall_ms
                     )
-                print_stalls(row["stalls"], args.stall_ms)
-            sampler.stop()  # only the single requests are sampled
+                    # The workers' high-water mark so far: which page raised it, if any.
+                    row["worker_peak_rss_mib"] = peak_rss_mib(worker_pids(cached))
+                    rows.append(row)
+                    if row["status"] == "timeout":
+                        print(f"timeout {path}", flush=True)
+                    else:
+                        print(
+                            f"{row['status']} {row['cold_p50_ms']:8.1f} ms "
+                            f"(max {row['cold_max_ms']:8.1f}) "
+                            f"warm {row['warm_p50_ms']:6.1f} ms {row['bytes']:>10,} B "
+                            f"{row['worker_peak_rss_mib']:6.1f} MiB  {path}",
+                            flush=True,
+                        )
+                    print_stalls(row["stalls"], args.stall_ms)
+            finally:
+                sampler.stop()
             result["single"] = rows
         if not args.skip_single and not args.only and not args.export_only:
             # The summaries (counts) recounted in the request: what the first reader ever
@@ -947,9 +948,7 @@ def main() -> None:
             result["wrk"] = rounds
     finally:
         for proc in reversed(servers):
-            if isinstance(proc, Sampler):
-                proc.stop()
-            elif proc.pid and proc in servers[1:]:
+            if proc.pid and proc in servers[1:]:
                 try:
                     os.killpg(proc.pid, signal.SIGTERM)
                     proc.wait(timeout=30)

@@ -10,27 +10,16 @@ import http.server
 import threading
 import time
 
-import psycopg
 import pytest
 from django.db import connection
 
 from bench import web
-
-
-def _conninfo() -> str:
-    s = connection.settings_dict
-    return psycopg.conninfo.make_conninfo(
-        host=s["HOST"] or None,
-        port=str(s["PORT"]) if s["PORT"] else None,
-        dbname=s["NAME"],
-        user=s["USER"] or None,
-        password=s["PASSWORD"] or None,
-    )
+from devtools.services import database_url
 
 
 @pytest.fixture
 def sampler(db):
-    sampler = web.Sampler(_conninfo(), interval=0.05)
+    sampler = web.Sampler(database_url(connection.settings_dict), interval=0.05)
     yield sampler
     sampler.stop()
 
