@@ -30,6 +30,8 @@ FIELD_NAMES = {
     "controlled_by": gettext_lazy("who controlled the place"),
     "notes": gettext_lazy("the notes"),
     "sources": gettext_lazy("the sources"),
+    # A withdrawal's reason, which its author may reword when it is sent back.
+    "withdrawal_note": gettext_lazy("why the visit leaves the record"),
 }
 
 

@@ -493,6 +493,35 @@ def source_differences(report: Report) -> dict:
     }
 
 
+def since_sent_back(report: Report) -> dict | None:
+    """visits.review.since_sent_back in words: {"at", "changed", "fields": [{field, old,
+    new}], "added", "removed", "changed_sources"}, or None."""
+    since = review.since_sent_back(report)
+    if since is None:
+        return None
+
+    def words(field, value):
+        if field == "person" and value:
+            return Person.objects.filter(slug=value).values_list("name", flat=True).first() or value
+        return value_words(field, value)
+
+    return {
+        "at": since.sent_back_at,
+        "changed": since.changed,
+        "fields": [
+            {
+                "field": field_name(c["field"]),
+                "old": words(c["field"], c["old"]),
+                "new": words(c["field"], c["new"]),
+            }
+            for c in since.fields
+        ],
+        "added": since.sources_added,
+        "removed": since.sources_removed,
+        "changed_sources": since.sources_changed,
+    }
+
+
 def facts_of(data: dict) -> list[tuple[str, str]]:
     person = Person.objects.filter(slug=data.get("person") or "").first()
     rows = [(_("Person"), person.name if person else data.get("person") or "—")]
@@ -547,6 +576,7 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
         "pending_duplicates": pending,
         "differences": differences(report),
         "source_differences": source_differences(report),
+        "since_sent_back": since_sent_back(report),
         "is_author": is_author,
         "may_edit": is_author
         and not report.is_withdrawal

@@ -760,6 +760,73 @@ def version_of(report: Report) -> str:
     return str((report.updated_at - _EPOCH) // datetime.timedelta(microseconds=1))
 
 
+@dataclass(frozen=True)
+class SinceSentBack:
+    """What the author changed in a report since a reviewer last sent it back.
+
+    `sent_back_at`: when it was sent back (aware datetime); `fields`: the visit's fields
+    that differ, each {"field", "old", "new"} in `normalise`'s form (old as sent back,
+    new as now), in VISIT_FIELDS order, then "withdrawal_note" for a withdrawal's
+    reworded reason; `sources_added`, `sources_removed`,
+    `sources_changed`: the URLs of the citations added, dropped, or kept with other
+    details (publisher, date, excerpt, archived copy)."""
+
+    sent_back_at: datetime.datetime
+    fields: tuple[dict, ...]
+    sources_added: tuple[str, ...]
+    sources_removed: tuple[str, ...]
+    sources_changed: tuple[str, ...]
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.fields or self.sources_added or self.sources_removed or self.sources_changed
+        )
+
+
+def since_sent_back(report: Report) -> SinceSentBack | None:
+    """What changed in `report` since the reviewer's last request for changes, so that the
+    next review reads only what the author did about it (four eyes: the reviewer need not
+    read the whole report again). None when the report is not open (verified or rejected:
+    its review is over) or was never sent back.
+
+    The report as it was sent back is its history's row saved by `request_changes` (the
+    earliest row with that state and that review's time, which every later row keeps
+    until the next review); one query."""
+    if report.state not in OPEN_REPORT_STATES or report.reviewed_at is None:
+        return None
+    then = (
+        Report.pgh_event_model.objects.filter(
+            pgh_obj_id=report.pk,
+            state=ReportState.CHANGES_REQUESTED,
+            reviewed_at=report.reviewed_at,
+        )
+        .order_by("pgh_id")
+        .only("data", "citations", "withdrawal_note", "reviewed_at")
+        .first()
+    )
+    if then is None:
+        return None
+    old, new = normalise(then.data), normalise(report.data)
+    fields = tuple(
+        {"field": f, "old": old[f], "new": new[f]} for f in VISIT_FIELDS if old[f] != new[f]
+    )
+    if then.withdrawal_note.strip() != report.withdrawal_note.strip():
+        reworded = {"old": then.withdrawal_note.strip(), "new": report.withdrawal_note.strip()}
+        fields += ({"field": "withdrawal_note", **reworded},)
+    old_sources = {c["url"]: c for c in normalise_citations(then.citations)}
+    new_sources = {c["url"]: c for c in normalise_citations(report.citations)}
+    return SinceSentBack(
+        sent_back_at=then.reviewed_at,
+        fields=fields,
+        sources_added=tuple(u for u in new_sources if u not in old_sources),
+        sources_removed=tuple(u for u in old_sources if u not in new_sources),
+        sources_changed=tuple(
+            u for u in new_sources if u in old_sources and new_sources[u] != old_sources[u]
+        ),
+    )
+
+
 def report_data_of(visit: Visit) -> dict:
     """A visit's fields in a report's shape: the starting point of a correction."""
     from compliance import partial_isoformat
@@ -1012,6 +1079,8 @@ __all__ = [
     "request_changes",
     "resolve",
     "review_queue",
+    "SinceSentBack",
+    "since_sent_back",
     "submit",
     "update_report",
     "verify",

@@ -409,6 +409,86 @@ def test_request_changes_goes_back_to_the_author_and_reject_keeps_it(
     assert not Visit.objects.filter(person__slug="vladimir-putin", host__iso3="TJK").exists()
 
 
+def test_a_report_sent_back_shows_what_changed_since(
+    tajikistan_removed, reporter, reviewer, signed_in
+):
+    """The reviewer reads what the author did about the request, not the whole report
+    again: each field changed since it was sent back, then the sources added, dropped or
+    revised. Not before it was ever sent back, nor once its review is over."""
+    report = file(reporter)
+    page_of = reverse("newsroom:report", args=[report.pk])
+
+    def seen_by(user) -> str:
+        return text(signed_in(user).get(page_of))
+
+    assert 'id="since-sent-back"' not in seen_by(reviewer)
+    review.request_changes(report, reviewer, "The summit was in Dushanbe? Add the readout.")
+
+    page = seen_by(reporter)
+    assert 'id="since-sent-back"' in page and 'id="nothing-since"' in page
+
+    citations = [
+        {**CITATIONS[0], "excerpt": "Putin arrived in Dushanbe on 8 October."},
+        {"url": "https://example.org/kremlin-readout", "publisher": "Kremlin"},
+    ]
+    review.update_report(
+        report,
+        reporter,
+        data={**REPORT_DATA, "place": "Dushanbe, Palace of Nations", "end": "2025-10-09"},
+        citations=citations,
+    )
+    review.submit(report, reporter)
+    page = seen_by(reviewer)
+    section = page.split('id="since-sent-back"')[1].split("</section>")[0]
+    assert 'id="nothing-since"' not in section
+    rows = re.findall(
+        r'<th scope="row">(.*?)</th><td><del>(.*?)</del></td><td><ins>(.*?)</ins>', section
+    )
+    assert rows == [
+        ("The end date", "10 October 2025", "9 October 2025"),
+        ("The place", "Dushanbe", "Dushanbe, Palace of Nations"),
+    ]
+
+    def listed(key):
+        return re.findall(r'<li class="url">(.*?)</li>', section.split(key)[1].split("</ul>")[0])
+
+    assert listed('id="since-sources-added"') == ["https://example.org/kremlin-readout"]
+    assert listed('id="since-sources-removed"') == [SOURCES[1]["url"]]
+    assert listed('id="since-sources-changed"') == [SOURCES[0]["url"]]
+
+    # Sent back a second time: compared with the report as it was then, not the first time.
+    review.request_changes(report, reviewer, "Better. Only the date now.")
+    review.update_report(
+        report,
+        reporter,
+        data={**REPORT_DATA, "place": "Dushanbe, Palace of Nations", "end": "2025-10-10"},
+        citations=citations,
+    )
+    section = seen_by(reporter).split('id="since-sent-back"')[1].split("</section>")[0]
+    rows = re.findall(
+        r'<th scope="row">(.*?)</th><td><del>(.*?)</del></td><td><ins>(.*?)</ins>', section
+    )
+    assert rows == [("The end date", "9 October 2025", "10 October 2025")]
+    assert "since-sources" not in section
+
+    review.submit(report, reporter)
+    review.verify(report, reviewer)
+    assert 'id="since-sent-back"' not in seen_by(reviewer)
+
+
+def test_a_withdrawal_sent_back_shows_its_reworded_reason(seeded, reporter, reviewer, signed_in):
+    report = review.propose_withdrawal(
+        author=reporter, visit=Visit.objects.get(slug=MONGOLIA), note="First reason."
+    )
+    review.request_changes(report, reviewer, "Name the source that contradicts it.")
+    review.update_withdrawal(report, reporter, note="Second reason, with its source.")
+    page = text(signed_in(reporter).get(reverse("newsroom:report", args=[report.pk])))
+    section = page.split('id="since-sent-back"')[1].split("</section>")[0]
+    assert re.findall(
+        r'<th scope="row">(.*?)</th><td><del>(.*?)</del></td><td><ins>(.*?)</ins>', section
+    ) == [("Why the visit leaves the record", "First reason.", "Second reason, with its source.")]
+
+
 # --- Corrections ----------------------------------------------------------------------
 
 
