@@ -448,8 +448,8 @@ def test_the_urgent_email_is_in_the_subscribers_language(reviewer, scan):
     visit_today()
     scan()
     (message,) = mail.outbox
-    assert message.subject.startswith("[iccwatch] Urgent : Vladimir Putin se trouve aujourd")
-    assert "fondement : État partie" in message.body
+    assert message.subject.startswith("[iccwatch] Urgent\u00a0: Vladimir Putin se trouve aujourd")
+    assert "fondement\u00a0: État partie" in message.body
     assert "Mongolie" in message.body
 
 

@@ -149,7 +149,7 @@ def test_the_french_interface(site, browse):
     snap(page, "home-fr")
     page.goto(site + "/fr/states/MNG/")
     assert (
-        "Mongolie : État partie depuis le 1er juillet 2002."
+        "Mongolie\u00a0: État partie depuis le 1er juillet 2002."
         in page.locator("#summary").inner_text()
     )
     snap(page, "mongolia-fr")

@@ -62,13 +62,13 @@ def test_the_mongolia_explanation_in_english_reads_as_domain_md_says():
 def test_the_mongolia_explanation_in_french():
     text = render(_mongolia().reasons, "fr")
     assert text == (
-        "Mongolie : État alors lié par le Statut de Rome, en vigueur à son égard depuis le "
-        "1er juillet 2002 (État partie ; ratification du 11 avril 2002). Le mandat d'arrêt contre Vladimir Putin (situation "
-        "« Ukraine »), délivré et public depuis le 17 mars 2023, était en vigueur le 2 septembre "
-        "2024. Vladimir Putin : visite (Ulaanbaatar, Mongolie) du 2 au 3 septembre 2024 ; aucune "
-        "arrestation : un manquement à l'obligation d'arrêter et de remettre (art. 86 et 89-1). "
+        "Mongolie\u00a0: État alors lié par le Statut de Rome, en vigueur à son égard depuis le "
+        "1er juillet 2002 (État partie\u202f; ratification du 11 avril 2002). Le mandat d'arrêt contre Vladimir Putin (situation "
+        "«\u00a0Ukraine\u00a0»), délivré et public depuis le 17 mars 2023, était en vigueur le 2 septembre "
+        "2024. Vladimir Putin\u00a0: visite (Ulaanbaatar, Mongolie) du 2 au 3 septembre 2024\u202f; aucune "
+        "arrestation\u00a0: un manquement à l'obligation d'arrêter et de remettre (art. 86 et 89-1). "
         "Constat de manquement (art. 87-7) par la Chambre préliminaire II de la CPI le "
-        "24 octobre 2024, qui a saisi l'Assemblée des États parties. Sources : Reuters "
+        "24 octobre 2024, qui a saisi l'Assemblée des États parties. Sources\u00a0: Reuters "
         "(3 septembre 2024)."
     )
     assert "Mongolie" in text and "2 septembre 2024" in text
@@ -76,7 +76,7 @@ def test_the_mongolia_explanation_in_french():
 
 def test_render_uses_the_active_language_when_none_is_given():
     with translation.override("fr"):
-        assert render(_mongolia().reasons).startswith("Mongolie : ")
+        assert render(_mongolia().reasons).startswith("Mongolie\u00a0: ")
     with translation.override("en"):
         assert render(_mongolia().reasons).startswith("Mongolia had been bound")
 

@@ -293,5 +293,5 @@ def test_history_names_a_nationality_by_its_code_never_by_a_database_id(seeded):
         "person vladimir-putin: nationality RUS → ISL"
     )
     assert causes.render(causes.loads(request.reason), "fr") == (
-        "personne vladimir-putin : nationalité RUS → ISL"
+        "personne vladimir-putin\u00a0: nationalité RUS → ISL"
     )

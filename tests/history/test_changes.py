@@ -97,7 +97,7 @@ def test_the_changes_page_and_feed_in_french(reader, corrected):
     text = page.content.decode()
     assert page["Content-Language"] == "fr"
     assert "<h1>Modifications</h1>" in text
-    assert "Pourquoi : une correction vérifiée." in text
+    assert "Pourquoi\u00a0: une correction vérifiée." in text
     assert "septembre 2024" in text
     feed = reader.get("/fr/changes/feed/").content.decode()
     assert "une correction vérifiée" in feed

@@ -555,7 +555,7 @@ def test_the_newsroom_speaks_french(tajikistan_removed, reporter, signed_in):
     assert "Mes brouillons" in dashboard and "Signaler une visite" in dashboard
     form = client.post(reverse("newsroom:new"), form_data(action="preview"))
     html = text(form)
-    assert "Aperçu : ce que dirait la règle" in html
+    assert "Aperçu\u00a0: ce que dirait la règle" in html
     assert "non-coopération" in html
     assert "Tadjikistan" in html
     errors = text(client.post(reverse("newsroom:new"), form_data(start="2025-13", end="")))
@@ -563,7 +563,7 @@ def test_the_newsroom_speaks_french(tajikistan_removed, reporter, signed_in):
     client.logout()
     client.cookies["django_language"] = "fr"
     sign_in = text(client.get(reverse("newsroom:sign-in")))
-    assert "Connexion à la rédaction" in sign_in and "Mot de passe oublié ?" in sign_in
+    assert "Connexion à la rédaction" in sign_in and "Mot de passe oublié\u202f?" in sign_in
 
 
 # --- Accessibility ----------------------------------------------------------------------

@@ -91,7 +91,7 @@ def test_a_date_that_gives_less_than_its_precision_says_so_in_french(
     assert 'id="id_start-error"' in html
     # It used to say the date was no date: the check looked for the English word "precision".
     assert "pas une date" not in html
-    assert "La date ne donne que : mois." in html
+    assert "La date ne donne que\u00a0: mois." in html
 
 
 def test_a_reporter_is_not_offered_the_review_queue(seeded, reporter, reviewer, signed_in):

@@ -83,9 +83,11 @@ def test_a_filtered_view_says_what_it_shows_in_the_readers_language(reader, seed
         "Visits to Mongolia by Vladimir Vladimirovich Putin, 2024: 1 result."
     )
     html = body(reader.get("/fr/visits/" + query))
-    assert title(html) == "Visites de Vladimir Vladimirovich Putin — État hôte : Mongolie, 2024"
+    assert (
+        title(html) == "Visites de Vladimir Vladimirovich Putin — État hôte\u00a0: Mongolie, 2024"
+    )
     assert description(html).startswith(
-        "Visites de Vladimir Vladimirovich Putin — État hôte : Mongolie, 2024 : 1 résultat."
+        "Visites de Vladimir Vladimirovich Putin — État hôte\u00a0: Mongolie, 2024\u00a0: 1 résultat."
     )
     html = body(reader.get("/incidents/?host=MNG&start_after=2024-09-01"))
     assert title(html) == "Incidents in Mongolia, from 1 September 2024"
@@ -93,7 +95,7 @@ def test_a_filtered_view_says_what_it_shows_in_the_readers_language(reader, seed
     assert title(html) == "Visits — Verdict: deterred (did not travel)"
     assert title(body(reader.get("/fr/visits/?page=2"))) == "Visites, page 2"
     html = body(reader.get("/fr/persons/?status=at_large"))
-    assert title(html) == "Personnes — Statut : en fuite"
+    assert title(html) == "Personnes — Statut\u00a0: en fuite"
     html = body(reader.get("/warrants/?in_force=true&situation=darfur-sudan"))
     assert title(html) == "Warrants — Situation: Darfur, Sudan; Still in force: yes"
     assert title(body(reader.get("/visits/"))) == "Visits"
@@ -102,7 +104,7 @@ def test_a_filtered_view_says_what_it_shows_in_the_readers_language(reader, seed
 def test_each_page_has_its_own_title_and_description(reader, seeded):
     pages = {
         "/states/MNG/": ("Mongolia", "Mongolia has been a State Party since 1 July 2002."),
-        "/fr/states/MNG/": ("Mongolie", "Mongolie : État partie depuis le 1er juillet 2002."),
+        "/fr/states/MNG/": ("Mongolie", "Mongolie\u00a0: État partie depuis le 1er juillet 2002."),
         "/persons/vladimir-putin/": (
             "Vladimir Vladimirovich Putin",
             "Vladimir Vladimirovich Putin, named in an ICC arrest warrant (Ukraine).",
@@ -110,7 +112,7 @@ def test_each_page_has_its_own_title_and_description(reader, seeded):
         "/search/?q=Bashir": ("Search: Bashir", "Persons, states and visits matching “Bashir”."),
         "/fr/visits/vladimir-putin-mng-2024-09-02/": (
             "Vladimir Vladimirovich Putin, Mongolie, 2–3 septembre 2024",
-            "Verdict : non-coopération.",
+            "Verdict\u00a0: non-coopération.",
         ),
     }
     seen = set()

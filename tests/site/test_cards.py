@@ -77,10 +77,10 @@ def test_the_french_country_page_previews_in_french(reader, seeded):
     tags = meta(body(in_language(reader, "/states/MNG/", "fr")[0]))
     assert tags["og:title"] == ["Mongolie"]
     assert tags["og:description"][0].startswith(
-        "Mongolie : État partie depuis le 1er juillet 2002."
+        "Mongolie\u00a0: État partie depuis le 1er juillet 2002."
     )
     # No "de" before a country name (it would need its article: "des États-Unis").
-    assert tags["og:image:alt"][0].startswith("Carte — Mongolie :")
+    assert tags["og:image:alt"][0].startswith("Carte — Mongolie\u00a0:")
 
 
 def test_other_pages_carry_no_card(reader, seeded):
@@ -120,7 +120,7 @@ def test_the_card_reads_the_facts_in_the_language_of_its_address(reader, seeded)
     en, fr = reader.get("/states/MNG/card.en.png"), reader.get("/states/MNG/card.fr.png")
     assert en.content != fr.content and en["ETag"] != fr["ETag"]
     person = cards.person_card("vladimir-putin", "fr")
-    assert person.status == "en fuite" and "situation « Ukraine »" in person.detail
+    assert person.status == "en fuite" and "situation «\u00a0Ukraine\u00a0»" in person.detail
     assert person.visits == Visit.objects.published().filter(person__slug="vladimir-putin").count()
     assert person.counts[0][0] == VerdictCode.NON_COMPLIANCE  # incidents first
 

@@ -141,7 +141,8 @@ def test_the_citation_follows_the_readers_language(reader, seeded):
     with translation.override("fr"):
         as_of = format_date(verdicts_as_of(visit__host__iso3="MNG"))
     assert (
-        f"iccwatch, « Mongolie ». Verdicts au {as_of}, version de la règle {RULE_VERSION}." in html
+        f"iccwatch, «\u00a0Mongolie\u00a0». Verdicts au {as_of}, version de la règle {RULE_VERSION}."
+        in html
     )
     fields = {
         f.key: f.value

@@ -2,6 +2,7 @@
 the reader's choice or Accept-Language; data stays as it is."""
 
 import gettext
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -29,7 +30,7 @@ def test_the_address_names_the_language_whatever_the_cookie_or_header(client, se
     assert '<html lang="fr">' in html and response["Content-Language"] == "fr"
     assert "Chronologie" in html and "Constats et saisines de la CPI" in html
     # Country names and dates in words in the reader's language; counts agree.
-    assert "Mongolie : État partie depuis le 1er juillet 2002." in html
+    assert "Mongolie\u00a0: État partie depuis le 1er juillet 2002." in html
     assert "<h1>Mongolie" in html and "2 septembre 2024" in html
     assert "<strong>1</strong> visite accueillie" in html
     # The same page in each language, for search engines and readers.
@@ -174,6 +175,37 @@ def test_every_message_is_translated_and_the_compiled_catalogue_is_current(tmp_p
             gettext.GNUTranslations(committed)._catalog
             == gettext.GNUTranslations(compiled)._catalog
         ), "locale/fr/LC_MESSAGES/django.mo is stale: run manage.py compilemessages"
+
+
+# French spacing (Lexique des règles typographiques en usage à l'Imprimerie nationale): a
+# no-break space before ":" and inside guillemets, a narrow no-break space before ";", "!"
+# and "?", so that a line on a phone never starts with the mark or leaves a guillemet alone.
+FRENCH_SPACING = [
+    (re.compile(r"[ \u202f]:"), "a no-break space (U+00A0) before ':'"),
+    (
+        re.compile(r"(?<!«)[ \u00a0][;!?]"),
+        "a narrow no-break space (U+202F) before ';', '!' or '?'",
+    ),
+    (re.compile(r"«[ \u202f]"), "a no-break space (U+00A0) after '«'"),
+    (re.compile(r"[ \u202f]»"), "a no-break space (U+00A0) before '»'"),
+]
+
+
+def test_french_messages_keep_their_marks_on_the_line_of_the_word_before():
+    with MO.open("rb") as committed:
+        catalogue = gettext.GNUTranslations(committed)._catalog
+    wrong = [
+        (message, rule)
+        for key, message in catalogue.items()
+        if key  # the catalogue's header
+        for pattern, rule in FRENCH_SPACING
+        if pattern.search(message)
+    ]
+    assert not wrong, wrong[:10]
+    # The check itself: it finds a plain space where the mark needs a no-break one.
+    assert [r for p, r in FRENCH_SPACING if p.search("Statut : « Mongolie » ; non ?")] == [
+        rule for _, rule in FRENCH_SPACING
+    ]
 
 
 def test_french_pages_name_chambers_in_full_elide_de_and_date_changes_in_words(reader, seeded):

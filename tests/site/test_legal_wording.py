@@ -80,4 +80,4 @@ def test_a_situation_named_with_an_article_reads_with_it(reader, seeded):
     assert "declaration accepting jurisdiction over the situation in the State of Palestine" in html
     assert "situation in State of Palestine" not in html
     french = body(reader.get("/fr/states/PSE/"))
-    assert "pour la situation « " in french
+    assert "pour la situation «\u00a0" in french

@@ -92,7 +92,7 @@ def test_the_country_page_maps_the_visits_it_hosted(reader, seeded):
     assert figure.count('<circle class="marker m-incident"') == 1
     assert "vh-incident" in figure
     french = body(reader.get("/fr/states/MNG/"))
-    assert "Carte des visites accueillies : Mongolie" in french
+    assert "Carte des visites accueillies\u00a0: Mongolie" in french
 
 
 def test_a_country_that_hosted_no_visit_has_no_map(reader, seeded):
@@ -170,4 +170,4 @@ def test_the_maps_name_every_country_in_the_readers_language(reader, seeded):
     french = body(reader.get("/fr/states/MNG/"))
     assert "<title>Fiji</title>" in english and "<title>Fiji</title>" not in french
     assert "<title>Fidji</title>" in french
-    assert "Carte des visites accueillies : Mongolie" in french
+    assert "Carte des visites accueillies\u00a0: Mongolie" in french

@@ -21,7 +21,7 @@ def test_a_state_found_in_non_compliance_and_upheld_on_appeal_reads_as_one_failu
     assert "Pre-Trial Chambers" not in html
     assert "The ICC Appeals Chamber upheld the finding of non-compliance on 6 May 2019" in html
     french = body(client.get("/fr/states/JOR/"))
-    assert "(art. 87-7) ; décision : 11 décembre 2017." in french
+    assert "(art. 87-7)\u202f; décision\u00a0: 11 décembre 2017." in french
 
 
 @pytest.mark.parametrize(

@@ -186,4 +186,6 @@ def test_a_withdrawn_visit_is_withdrawn_in_the_incident_feed_and_on_its_page(rea
     # The feed in French, by ?lang= for readers that send no Accept-Language.
     french = ET.fromstring(reader.get("/incidents/feed/?lang=fr").content)
     assert french.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr"
-    assert french.find(f"{ATOM}entry/{ATOM}title").text.startswith("Incident retiré : Vladimir")
+    assert french.find(f"{ATOM}entry/{ATOM}title").text.startswith(
+        "Incident retiré\u00a0: Vladimir"
+    )
