@@ -182,6 +182,10 @@ def test_a_withdrawn_visit_is_withdrawn_in_the_incident_feed_and_on_its_page(rea
     # The page still answers and says what became of it; the lists no longer show it.
     html = body(reader.get(f"/visits/{PUTIN_MNG}/"))
     assert "This visit was withdrawn from the record." in html and note in html
+    # Its facts are what was reported, not what decided a verdict it no longer has.
+    assert "The facts as they were reported, before it was withdrawn" in html
+    assert "The facts that decided it" not in html
+    assert "The facts that decided it" in body(reader.get("/visits/vladimir-putin-tjk-2025-10-08/"))
     assert PUTIN_MNG not in body(reader.get("/incidents/"))
     # The feed in French, by ?lang= for readers that send no Accept-Language.
     french = ET.fromstring(reader.get("/incidents/feed/?lang=fr").content)
