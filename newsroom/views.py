@@ -194,6 +194,36 @@ def render_form(request, *, form, sources, report=None, visit=None, **extra):
     return render(request, "newsroom/report_form.html", context)
 
 
+def already_filed(request, existing: Report, mine: str):
+    """Where a report identical to an open one (visits.review.DuplicateReport) leads: the
+    open report's page when this user may read it, saying `mine` when it is their own, or
+    who filed it; otherwise the dashboard, saying who filed it and where it stands, rather
+    than a page this user may not open. Nothing was filed twice either way."""
+    state = existing.get_state_display()
+    if existing.author_id == request.user.pk:
+        messages.warning(request, mine)
+        return redirect("newsroom:report", existing.pk)
+    words = {"author": existing.author.get_username(), "pk": existing.pk, "state": state}
+    if roles.may_review(request.user):
+        messages.warning(
+            request,
+            _(
+                "%(author)s already filed the same report (%(state)s): here it is; yours was not filed twice."
+            )
+            % words,
+        )
+        return redirect("newsroom:report", existing.pk)
+    messages.warning(
+        request,
+        _(
+            "%(author)s already filed the same report (report %(pk)s, %(state)s); yours was "
+            "not filed twice. A reviewer reads theirs."
+        )
+        % words,
+    )
+    return redirect("newsroom:dashboard")
+
+
 def report_form(request, *, report: Report | None = None, visit: Visit | None = None):
     """New report, an author's edit of a draft, or a correction of a published visit."""
     corrected = visit or (report.visit if report is not None and report.is_correction else None)
@@ -303,8 +333,9 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
             if not draft:
                 report = review.submit(report, request.user)
     except review.DuplicateReport as duplicate:
-        messages.warning(request, _("This report was already filed: here it is."))
-        return redirect("newsroom:report", duplicate.existing.pk)
+        return already_filed(
+            request, duplicate.existing, _("You already filed this report: here it is.")
+        )
     except ValidationError as error:
         return again(service_errors=apply_service_errors(error, form, sources))
     if draft:
@@ -349,7 +380,11 @@ def add_to_existing(request, pk: str, duplicates: list[Visit], citations: list[d
             visit=visit,
         )
     except review.DuplicateReport as duplicate:
-        report = duplicate.existing
+        return already_filed(
+            request,
+            duplicate.existing,
+            _("You already proposed adding these sources to the recorded visit: here it is."),
+        )
     except ValidationError as error:
         # The recorded visit itself cannot be filed as it stands (a source of it dated in
         # the future, say): the form again, saying why, instead of failing.
@@ -425,15 +460,22 @@ def withdraw(request, slug: str):
             author=request.user, visit=visit, note=request.POST.get("withdrawal_note", "")
         )
     except review.DuplicateReport as duplicate:
+        existing = duplicate.existing
+        if existing.author_id == request.user.pk or roles.may_review(request.user):
+            link = format_html(
+                '<a href="{}">{}</a>',
+                reverse("newsroom:report", args=[existing.pk]),
+                _("report %(pk)s") % {"pk": existing.pk},
+            )
+        else:  # a colleague's report, which only its author and the reviewers may open
+            link = _("report %(pk)s, by %(author)s") % {
+                "pk": existing.pk,
+                "author": existing.author.get_username(),
+            }
         messages.error(
             request,
             format_html(
-                _("A withdrawal of this visit is already awaiting review: {link}."),
-                link=format_html(
-                    '<a href="{}">{}</a>',
-                    reverse("newsroom:report", args=[duplicate.existing.pk]),
-                    _("report %(pk)s") % {"pk": duplicate.existing.pk},
-                ),
+                _("A withdrawal of this visit is already awaiting review: {link}."), link=link
             ),
         )
         return redirect("newsroom:correct", visit.slug)

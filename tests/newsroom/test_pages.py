@@ -10,7 +10,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from tests.newsroom.conftest import SOURCES, form_data
+from core import roles
+from tests.newsroom.conftest import SOURCES, account, form_data
 from visits import flagging, review
 from visits.models import Report, ReportState, ReviewState, Visit
 
@@ -487,6 +488,54 @@ def test_a_withdrawal_sent_back_shows_its_reworded_reason(seeded, reporter, revi
     assert re.findall(
         r'<th scope="row">(.*?)</th><td><del>(.*?)</del></td><td><ins>(.*?)</ins>', section
     ) == [("Why the visit leaves the record", "First reason.", "Second reason, with its source.")]
+
+
+def test_a_report_a_colleague_already_filed_says_who_and_never_leads_to_a_closed_page(
+    tajikistan_removed, reporter, reviewer, both, signed_in
+):
+    """An identical open report from someone else is not filed twice: a reporter is told who
+    filed it and where it stands (its page is not theirs to open), a reviewer is shown it,
+    and the author of both is shown their own."""
+    colleague = account("carla", roles.REPORTERS)
+    theirs = signed_in(colleague).post(reverse("newsroom:new"), form_data())
+    filed = Report.objects.get()
+    assert theirs["Location"] == reverse("newsroom:report", args=[filed.pk])
+
+    # Warned that a colleague's report of the trip awaits review, they file theirs anyway.
+    client = signed_in(reporter)
+    warned = client.post(reverse("newsroom:new"), form_data())
+    assert warned.status_code == 200 and Report.objects.count() == 1
+    answer = client.post(reverse("newsroom:new"), form_data(not_duplicate="1"))
+    assert answer["Location"] == reverse("newsroom:dashboard")
+    page = text(client.get(answer["Location"]))
+    assert (
+        f"carla already filed the same report (report {filed.pk}, awaiting review); yours was "
+        "not filed twice. A reviewer reads theirs."
+    ) in html.unescape(page)
+    assert Report.objects.count() == 1
+
+    client = signed_in(both)
+    answer = client.post(reverse("newsroom:new"), form_data(not_duplicate="1"))
+    assert answer["Location"] == reverse("newsroom:report", args=[filed.pk])
+    page = html.unescape(text(client.get(answer["Location"])))
+    assert "carla already filed the same report (awaiting review): here it is" in page
+
+    client = signed_in(colleague)
+    answer = client.post(reverse("newsroom:new"), form_data(not_duplicate="1"))
+    assert answer["Location"] == reverse("newsroom:report", args=[filed.pk])
+    assert "You already filed this report: here it is." in text(client.get(answer["Location"]))
+    assert Report.objects.count() == 1
+
+
+def test_a_withdrawal_a_colleague_proposed_is_named_not_linked(seeded, reporter, signed_in):
+    colleague = account("carla", roles.REPORTERS)
+    visit = Visit.objects.get(slug=MONGOLIA)
+    theirs = review.propose_withdrawal(author=colleague, visit=visit, note="Not sourced.")
+    client = signed_in(reporter)
+    again = client.post(reverse("newsroom:withdraw", args=[MONGOLIA]), {"withdrawal_note": "x"})
+    page = text(client.get(again["Location"]))
+    assert f"already awaiting review: report {theirs.pk}, by carla." in page
+    assert reverse("newsroom:report", args=[theirs.pk]) not in page
 
 
 # --- Corrections ----------------------------------------------------------------------
