@@ -24,6 +24,7 @@ from django.db.models import Count, F, Model, Q
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import BaseCSVField
 from django_filters.widgets import BaseCSVWidget
@@ -112,7 +113,9 @@ class AnyOfISO3Filter(AnyOfCharFilter):
             [
                 RegexValidator(
                     rf"^{identifiers.ISO3_ANY_CASE}\Z",
-                    "Use ISO 3166-1 alpha-3 codes (e.g. MNG, or MNG,TJK for several).",
+                    gettext_lazy(
+                        "Use ISO 3166-1 alpha-3 codes (e.g. MNG, or MNG,TJK for several)."
+                    ),
                 )
             ],
         )

@@ -241,20 +241,28 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
 
 
 def invalid_values_message(
-    fields: dict[str, list[str]], lead: str = "Some values are invalid", colon: str = ":"
+    fields: dict[str, list[str]],
+    lead: str = "Some values are invalid",
+    colon: str = ":",
+    separator: str = "; ",
 ) -> str:
-    """'Some values are invalid: verdict: ...; start_after: ...' (`lead` and `colon` as the
-    answer's language writes them, ' :' in French; the API's are English)."""
+    """'Some values are invalid: verdict: ...; start_after: ...' (`lead`, `colon` and
+    `separator` as the answer's language writes them, ' :' and ' ; ' with no-break spaces
+    in French; the API's are English)."""
     # A parameter's messages end in a full stop; between parameters the semicolon stands
     # for it ("…: year.; host: …" would read as a slip).
     parts = [f"{name}{colon} {' '.join(messages)}" for name, messages in fields.items()]
-    return f"{lead}{colon} " + "; ".join(
+    return f"{lead}{colon} " + separator.join(
         part.removesuffix(".") if n < len(parts) - 1 else part for n, part in enumerate(parts)
     )
 
 
 def invalid_filter_body(
-    fields: dict[str, list[str]], lead: str = "Some values are invalid", colon: str = ":"
+    fields: dict[str, list[str]],
+    lead: str = "Some values are invalid",
+    colon: str = ":",
+    separator: str = "; ",
 ) -> dict:
     """The error body for query parameters that cannot be applied, naming each one."""
-    return error_body("invalid_filter", invalid_values_message(fields, lead, colon), fields)
+    message = invalid_values_message(fields, lead, colon, separator)
+    return error_body("invalid_filter", message, fields)

@@ -298,11 +298,12 @@ class ChangesFeed(IncidentFeed):
 
     def item_description(self, entry):
         lines = [_("Why: %(why)s.") % {"why": entry.why}]
+        colon = summaries.colon()
         for name, old, new in entry.changes:
             if entry.action == "changed":
-                lines.append(f"{name}: {old} → {new}")
+                lines.append(f"{name}{colon} {old} → {new}")
             else:
-                lines.append(f"{name}: {new or old}")
+                lines.append(f"{name}{colon} {new or old}")
         return "\n".join(lines)
 
     def item_link(self, entry):

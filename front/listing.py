@@ -179,6 +179,7 @@ def _invalid_download(fields: dict) -> dict:
         fields,
         _("Some values are invalid"),
         summaries.colon(),
+        summaries.list_separator(),
     )
 
 
@@ -392,7 +393,8 @@ def describe(listing: Listing, form: forms.Form) -> str:
     ]
     if not rest:
         return head
-    return _("%(head)s — %(filters)s") % {"head": head, "filters": "; ".join(rest)}
+    filters = summaries.list_separator().join(rest)
+    return _("%(head)s — %(filters)s") % {"head": head, "filters": filters}
 
 
 def canonical_query(request: HttpRequest, names) -> str:

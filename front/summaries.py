@@ -32,6 +32,13 @@ def colon() -> str:
     return pgettext("between a label and what follows", ":")
 
 
+def list_separator() -> str:
+    """Between the items of a list given in one line: '; ' in English, ' ; ' with a narrow
+    no-break space in French ("Darfour (Soudan) ; en fuite"). The templates'
+    {% list_separator %} is this."""
+    return pgettext("between items of a list", "; ")
+
+
 def verdict_of(visit):
     """The visit's current verdict, or None before its first evaluation."""
     try:

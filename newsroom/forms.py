@@ -14,7 +14,7 @@ import time
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from compliance import Period, partial_isoformat
 from core.auth import client_ip
@@ -159,7 +159,11 @@ class ReportForm(forms.Form):
         if len(found) > 1:
             raise forms.ValidationError(
                 _("Several persons match: %(names)s. Type the full name.")
-                % {"names": "; ".join(p.name for p in found[:8])}
+                % {
+                    "names": pgettext("between items of a list", "; ").join(
+                        p.name for p in found[:8]
+                    )
+                }
             )
         self.person_obj = found[0]
         return found[0].slug

@@ -335,12 +335,16 @@ def _structured(value: dict | list) -> str:
     "field: value" pairs (empty ones left out), its `citations` by their addresses (with
     publisher and date when given), its `changes` as "field: before → after"; each text
     shortened to TEXT_LIMIT characters."""
+    separator = pgettext("between items of a list", "; ")
+    colon = pgettext("between a label and what follows", ":")
     if isinstance(value, list):
-        return "; ".join(_structured(v) if isinstance(v, dict | list) else str(v) for v in value)
+        return separator.join(
+            _structured(v) if isinstance(v, dict | list) else str(v) for v in value
+        )
     if {"field", "old", "new"} <= value.keys():
         field = str(value["field"])
         old, new = (_shortened(causes.value_words(value[k], field)) for k in ("old", "new"))
-        return f"{field_name(field)}: {old} → {new}"
+        return f"{field_name(field)}{colon} {old} → {new}"
     if "url" in value:
         # Every detail a citation holds, so that a change to any of them shows.
         details = [str(value[k]) for k in ("publisher", "published") if value.get(k)]
@@ -349,8 +353,8 @@ def _structured(value: dict | list) -> str:
         if value.get("excerpt"):
             details.append(f"“{_shortened(str(value['excerpt']), 120)}”")
         return f"{value['url']} ({', '.join(details)})" if details else str(value["url"])
-    return "; ".join(
-        f"{field_name(str(k))}: {_shortened(causes.value_words(v, str(k)))}"
+    return separator.join(
+        f"{field_name(str(k))}{colon} {_shortened(causes.value_words(v, str(k)))}"
         for k, v in value.items()
         if v not in (None, "", [], {})
     )

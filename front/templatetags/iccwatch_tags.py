@@ -159,7 +159,7 @@ def labelled_sources(sources):
         if label in shared:
             parts = urlsplit(source.url)
             tail = parts.path.rstrip("/").rsplit("/", 1)[-1] or parts.query or source.url
-            label = f"{label}: {tail}"
+            label = f"{label}{summaries.colon()} {tail}"
         result.append((source.url, label))
     return result
 
@@ -193,3 +193,10 @@ def colon():
     """The colon between a label and what follows, as the reader's language writes it: ':'
     in English, ' :' with a no-break space in French ("24 octobre 2024 : constat")."""
     return summaries.colon()
+
+
+@register.simple_tag
+def list_separator():
+    """Between the items of a list given in one line, as the reader's language writes it
+    (front.summaries.list_separator)."""
+    return summaries.list_separator()

@@ -5,6 +5,8 @@ import gettext
 import re
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -206,6 +208,78 @@ def test_french_messages_keep_their_marks_on_the_line_of_the_word_before():
     assert [r for p, r in FRENCH_SPACING if p.search("Statut : « Mongolie » ; non ?")] == [
         rule for _, rule in FRENCH_SPACING
     ]
+
+
+class _FrenchText(HTMLParser):
+    """The text a reader sees on a page, without what is marked as in another language
+    (lang="en": the dataset's own words), scripts and styles."""
+
+    VOID = {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[bool] = []  # whether each open element hides its text
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        attrs = dict(attrs)
+        hidden = tag in ("script", "style") or attrs.get("lang", "fr").split("-")[0] != "fr"
+        self.stack.append(hidden or (bool(self.stack) and self.stack[-1]))
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if not (self.stack and self.stack[-1]):
+            self.text.append(data)
+
+
+FRENCH_PAGES = [
+    "/fr/",
+    "/fr/states/",
+    "/fr/states/MNG/",
+    "/fr/persons/vladimir-putin/",
+    "/fr/visits/vladimir-putin-mng-2024-09-02/",
+    "/fr/visits/?host=MNG&status=occurred",
+    "/fr/persons/?situation=darfur-sudan&status=at_large",
+    "/fr/incidents/",
+    "/fr/warrants/",
+    "/fr/search/?q=Bashir",
+    "/fr/changes/",
+]
+# A plain space before a mark, or none at all after a word ("État: ZMB", "Soudan; situation").
+_PLAIN_OR_NONE = re.compile(r"( [:;!?»]|« |[^\s\d\u00a0\u202f][:;](?=\s))")
+
+
+def test_french_pages_and_feeds_space_their_marks_as_french_does(reader, seeded):
+    """The catalogue is checked above; this reads what pages build around it (labels joined
+    in code, lists, a feed's summaries)."""
+    for url in FRENCH_PAGES:
+        parser = _FrenchText()
+        parser.feed(body(reader.get(url)))
+        text = " ".join(" ".join(parser.text).split(" "))
+        slips = [text[max(0, m.start() - 30) : m.end() + 30] for m in _PLAIN_OR_NONE.finditer(text)]
+        assert not slips, (url, slips[:5])
+    feed = ET.fromstring(reader.get("/fr/changes/feed/").content)
+    for summary in feed.iter("{http://www.w3.org/2005/Atom}summary"):
+        assert not _PLAIN_OR_NONE.search(summary.text or ""), summary.text
 
 
 def test_french_pages_name_chambers_in_full_elide_de_and_date_changes_in_words(reader, seeded):
