@@ -31,7 +31,7 @@ FIELD_NAMES = {
     "notes": gettext_lazy("the notes"),
     "sources": gettext_lazy("the sources"),
     # A withdrawal's reason, which its author may reword when it is sent back.
-    "withdrawal_note": gettext_lazy("why the visit leaves the record"),
+    "withdrawal_note": gettext_lazy("the reason for withdrawing it"),
 }
 
 

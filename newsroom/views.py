@@ -25,6 +25,7 @@ from front.corrections import field_name, value_words
 from newsroom import places
 from newsroom.forms import CommentForm, ReportForm, add_blank_source, source_formset
 from visits import review
+from visits.history import field_name as citation_field_name
 from visits.models import (
     Basis,
     Report,
@@ -535,9 +536,15 @@ def source_differences(report: Report) -> dict:
     }
 
 
+def citation_words(field: str, value) -> str:
+    """A citation's detail in words: its date as a date, an empty one as 'none'."""
+    return value_words("start" if field == "published" else field, value)
+
+
 def since_sent_back(report: Report) -> dict | None:
     """visits.review.since_sent_back in words: {"at", "changed", "fields": [{field, old,
-    new}], "added", "removed", "changed_sources"}, or None."""
+    new}], "added", "removed", "changed_sources": [{url, changes: [{field, old, new}]}]},
+    or None. Besides the service's query, one to name each person and state it shows."""
     since = review.since_sent_back(report)
     if since is None:
         return None
@@ -560,7 +567,20 @@ def since_sent_back(report: Report) -> dict | None:
         ],
         "added": since.sources_added,
         "removed": since.sources_removed,
-        "changed_sources": since.sources_changed,
+        "changed_sources": [
+            {
+                "url": c["url"],
+                "changes": [
+                    {
+                        "field": citation_field_name(d["field"]),
+                        "old": citation_words(d["field"], d["old"]),
+                        "new": citation_words(d["field"], d["new"]),
+                    }
+                    for d in c["changes"]
+                ],
+            }
+            for c in since.sources_changed
+        ],
     }
 
 

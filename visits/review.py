@@ -767,15 +767,16 @@ class SinceSentBack:
     `sent_back_at`: when it was sent back (aware datetime); `fields`: the visit's fields
     that differ, each {"field", "old", "new"} in `normalise`'s form (old as sent back,
     new as now), in VISIT_FIELDS order, then "withdrawal_note" for a withdrawal's
-    reworded reason; `sources_added`, `sources_removed`,
-    `sources_changed`: the URLs of the citations added, dropped, or kept with other
-    details (publisher, date, excerpt, archived copy)."""
+    reworded reason; `sources_added`, `sources_removed`: the URLs of the citations added
+    or dropped; `sources_changed`: the citations kept with other details, each {"url",
+    "changes": ({"field", "old", "new"}, ...)} over CITATION_FIELDS (publisher, date,
+    excerpt, archived copy). A citation without a URL (a draft's) is left out."""
 
     sent_back_at: datetime.datetime
     fields: tuple[dict, ...]
     sources_added: tuple[str, ...]
     sources_removed: tuple[str, ...]
-    sources_changed: tuple[str, ...]
+    sources_changed: tuple[dict, ...]
 
     @property
     def changed(self) -> bool:
@@ -814,15 +815,24 @@ def since_sent_back(report: Report) -> SinceSentBack | None:
     if then.withdrawal_note.strip() != report.withdrawal_note.strip():
         reworded = {"old": then.withdrawal_note.strip(), "new": report.withdrawal_note.strip()}
         fields += ({"field": "withdrawal_note", **reworded},)
-    old_sources = {c["url"]: c for c in normalise_citations(then.citations)}
-    new_sources = {c["url"]: c for c in normalise_citations(report.citations)}
+    old_sources = {c["url"]: c for c in normalise_citations(then.citations or []) if c["url"]}
+    new_sources = {c["url"]: c for c in normalise_citations(report.citations or []) if c["url"]}
     return SinceSentBack(
         sent_back_at=then.reviewed_at,
         fields=fields,
         sources_added=tuple(u for u in new_sources if u not in old_sources),
         sources_removed=tuple(u for u in old_sources if u not in new_sources),
         sources_changed=tuple(
-            u for u in new_sources if u in old_sources and new_sources[u] != old_sources[u]
+            {
+                "url": url,
+                "changes": tuple(
+                    {"field": f, "old": old_sources[url][f], "new": citation[f]}
+                    for f in CITATION_FIELDS
+                    if old_sources[url][f] != citation[f]
+                ),
+            }
+            for url, citation in new_sources.items()
+            if url in old_sources and citation != old_sources[url]
         ),
     )
 

@@ -18,6 +18,9 @@ from visits.models import Report, ReportState, ReviewState, Visit
 pytestmark = pytest.mark.django_db
 
 MONGOLIA = "vladimir-putin-mng-2024-09-02"
+# The queries of a report's page for a reviewer (the session, the user, the report, the
+# possible duplicates, the rule's preview) before what changed since it was sent back.
+QUERIES_OF_A_REPORT_PAGE = 14
 REPORT_DATA = {
     "person": "vladimir-putin",
     "host": "TJK",
@@ -455,7 +458,11 @@ def test_a_report_sent_back_shows_what_changed_since(
 
     assert listed('id="since-sources-added"') == ["https://example.org/kremlin-readout"]
     assert listed('id="since-sources-removed"') == [SOURCES[1]["url"]]
-    assert listed('id="since-sources-changed"') == [SOURCES[0]["url"]]
+    changed = section.split('id="since-sources-changed"')[1].split("</ul></li></ul>")[0]
+    assert f'<span class="url">{SOURCES[0]["url"]}</span>' in changed
+    assert re.findall(r"<li>([^<]*?): <del>(.*?)</del> → <ins>(.*?)</ins></li>", changed) == [
+        ("Excerpt", "none", "Putin arrived in Dushanbe on 8 October.")
+    ]
 
     # Sent back a second time: compared with the report as it was then, not the first time.
     review.request_changes(report, reviewer, "Better. Only the date now.")
@@ -472,9 +479,37 @@ def test_a_report_sent_back_shows_what_changed_since(
     assert rows == [("The end date", "9 October 2025", "10 October 2025")]
     assert "since-sources" not in section
 
+    # Submitted again without a change: the reviewer is told so.
     review.submit(report, reporter)
+    review.request_changes(report, reviewer, "One more look at the date, please.")
+    review.submit(report, reporter)
+    nothing = seen_by(reviewer).split('id="since-sent-back"')[1].split("</section>")[0]
+    assert "Submitted again unchanged" in nothing
+
     review.verify(report, reviewer)
     assert 'id="since-sent-back"' not in seen_by(reviewer)
+
+
+def test_the_page_of_a_report_sent_back_reads_a_bounded_number_of_queries(
+    tajikistan_removed, reporter, reviewer, signed_in, django_assert_num_queries
+):
+    """What changed since the report was sent back costs one query, for its history's row,
+    however many sources changed (naming a changed person or state reads one more each)."""
+    report = file(reporter)
+    review.request_changes(report, reviewer, "Check the sources.")
+    many = [{"url": f"https://example.org/{n}", "publisher": f"P{n}"} for n in range(12)]
+    review.update_report(report, reporter, data=REPORT_DATA, citations=many)
+    review.submit(report, reporter)
+    client = signed_in(reviewer)
+    url = reverse("newsroom:report", args=[report.pk])
+    client.get(url)  # the session and the places' cache, as on any later read
+    with django_assert_num_queries(QUERIES_OF_A_REPORT_PAGE + 1):
+        page = text(client.get(url))
+    assert page.count('<li class="url">https://example.org/') == 12 + 2  # added, dropped
+    # The same page when the report was never sent back: one query fewer.
+    Report.objects.filter(pk=report.pk).update(reviewed_at=None)
+    with django_assert_num_queries(QUERIES_OF_A_REPORT_PAGE):
+        assert 'id="since-sent-back"' not in text(client.get(url))
 
 
 def test_a_withdrawal_sent_back_shows_its_reworded_reason(seeded, reporter, reviewer, signed_in):
@@ -487,7 +522,7 @@ def test_a_withdrawal_sent_back_shows_its_reworded_reason(seeded, reporter, revi
     section = page.split('id="since-sent-back"')[1].split("</section>")[0]
     assert re.findall(
         r'<th scope="row">(.*?)</th><td><del>(.*?)</del></td><td><ins>(.*?)</ins>', section
-    ) == [("Why the visit leaves the record", "First reason.", "Second reason, with its source.")]
+    ) == [("The reason for withdrawing it", "First reason.", "Second reason, with its source.")]
 
 
 def test_a_report_a_colleague_already_filed_says_who_and_never_leads_to_a_closed_page(
