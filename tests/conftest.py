@@ -22,17 +22,21 @@ Passwords are hashed with MD5 in tests: the real hasher (PBKDF2, over a million 
 would spend most of an API test creating its users, and no test depends on its strength.
 """
 
+import contextlib
 import os
 import socket
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import caches
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import translation
+from redis.exceptions import RedisError
 from rest_framework.test import APIClient
 
+from core.cache import counters
 from devtools.services import DEFAULT_TEST_REDIS_URL, worker_redis_url
 
 # A real Celery worker on a private Redis, for the tests that ask for `pipeline`.
@@ -69,9 +73,39 @@ def reviewer(db):
     return user
 
 
+GENEROUS_RATES = {"anon": "100000/min", "user": "100000/min"}
+
+
+def forget_rate_limit_history():
+    """Drop the rate limits' request logs (the `throttle_log_<scope>_<client>` keys), so
+    that the hundreds of requests tests send under generous rates do not count against a
+    later test that runs with the real ones within the same minute."""
+    for store in (caches["default"], counters.local):
+        client = getattr(getattr(store, "_cache", None), "get_client", None)
+        if client is not None:  # Redis (gone, for the tests that stop it: nothing kept)
+            redis = client(write=True)
+            with contextlib.suppress(RedisError):
+                keys = list(redis.scan_iter("*throttle_*"))
+                if keys:
+                    redis.delete(*keys)
+        else:  # this process's memory
+            for key in [k for k in list(store._cache) if "throttle_" in k]:
+                store.delete(key.split(":", 2)[-1])
+
+
 @pytest.fixture
-def api_client():
-    """An anonymous REST client."""
+def generous_rate_limits(settings):
+    """The API's rate limits far above what a test sends, and their request logs dropped
+    afterwards: every test reads the API from one address, within a minute of the others,
+    and the limits are not what it tests (tests/api/test_limits.py sets low ones)."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": GENEROUS_RATES}
+    yield
+    forget_rate_limit_history()
+
+
+@pytest.fixture
+def api_client(generous_rate_limits):
+    """An anonymous REST client, under generous rate limits."""
     return APIClient()
 
 

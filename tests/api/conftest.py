@@ -5,42 +5,15 @@ trip over each other's throttle history in the shared cache; the rate-limit test
 low rates themselves.
 """
 
-import contextlib
-
 import pytest
 from django.contrib.auth.models import Group, User
-from django.core.cache import caches
-from redis.exceptions import RedisError
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from core.cache import counters
-
-GENEROUS = {"anon": "100000/min", "user": "100000/min"}
-
 
 @pytest.fixture(autouse=True)
-def generous_rate_limits(settings):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": GENEROUS}
-    yield
-    forget_rate_limit_history()
-
-
-def forget_rate_limit_history():
-    """Drop the rate limits' request logs (the `throttle_log_<scope>_<client>` keys), so
-    that the hundreds of requests these tests send under generous rates do not count
-    against a later test that runs with the real ones within the same minute."""
-    for store in (caches["default"], counters.local):
-        client = getattr(getattr(store, "_cache", None), "get_client", None)
-        if client is not None:  # Redis (gone, for the tests that stop it: nothing kept)
-            redis = client(write=True)
-            with contextlib.suppress(RedisError):
-                keys = list(redis.scan_iter("*throttle_*"))
-                if keys:
-                    redis.delete(*keys)
-        else:  # this process's memory
-            for key in [k for k in list(store._cache) if "throttle_" in k]:
-                store.delete(key.split(":", 2)[-1])
+def generous_rate_limits(generous_rate_limits):
+    """Every test here, whichever client it reads the API with (tests/conftest.py)."""
 
 
 @pytest.fixture

@@ -93,10 +93,6 @@ def snap(page, name: str) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def generous_rate_limits(settings):
+def generous_rate_limits(generous_rate_limits):
     """A browser loads many pages (and the API docs' schema, the person box's suggestions)
     from one address within a minute: the API's per-address limits are not under test."""
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min"},
-    }

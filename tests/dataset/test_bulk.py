@@ -21,10 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def generous_rate_limits(settings):
+def generous_rate_limits(generous_rate_limits):
     """As in tests/api: the API's limits far above what a test sends."""
-    rates = {"anon": "100000/min", "user": "100000/min"}
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
 
 
 @pytest.fixture
