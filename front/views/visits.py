@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from django import forms
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -35,7 +35,7 @@ from states.models import Declaration, State, TreatyEvent
 from states.status import label_events
 from visits import review, tables
 from visits.filters import IncidentFilterSet, VisitFilterSet
-from visits.models import Finding, ReviewState, Verdict, VerdictCode, Visit
+from visits.models import Finding, FindingKind, ReviewState, Verdict, VerdictCode, Visit
 from visits.ordering import host_parts, host_sort, last_day
 from warrants.models import Warrant
 
@@ -175,6 +175,20 @@ def _with_dates(head: str, words: dict[str, str], cleaned: dict) -> tuple[str, s
     return head, said | dates_said
 
 
+def with_court_findings(visits):
+    """`visits` annotated with the Court's own finding on each, if any: `icc_finding` and
+    `icc_finding_precision`, the day of the earliest Art. 87(7) finding of non-compliance
+    recorded for the visit (None for none), so that a list tells iccwatch's verdict from
+    the Court's finding. Correlated subqueries, read for the page's rows only."""
+    findings = Finding.objects.filter(visit=OuterRef("pk"), kind=FindingKind.ART_87_7).order_by(
+        "decided", "pk"
+    )
+    return visits.annotate(
+        icc_finding=Subquery(findings.values("decided")[:1]),
+        icc_finding_precision=Subquery(findings.values("decided_precision")[:1]),
+    )
+
+
 VISITS = Listing(
     name="visits",
     title=gettext_lazy("Visits"),
@@ -182,7 +196,7 @@ VISITS = Listing(
         "Every verified trip of a person wanted by the ICC, including trips called off, with the verdict on the host."
     ),
     filterset_class=VisitFilterSet,
-    queryset=lambda: Visit.objects.published().with_verdicts(),
+    queryset=lambda: with_court_findings(Visit.objects.published().with_verdicts()),
     sorts=VISIT_SORTS,
     default_sort="-start",
     columns=VISIT_COLUMNS,
@@ -209,9 +223,10 @@ INCIDENTS = dataclasses.replace(
     filterset_class=IncidentFilterSet,
     intro=gettext_lazy(
         "Visits where a state bound to arrest a wanted person hosted that person and did not arrest and "
-        "surrender them (non-compliance)."
+        "surrender them (non-compliance). The verdict is iccwatch's reading of the record; each row "
+        "says whether the ICC itself found non-compliance (Art. 87(7))."
     ),
-    queryset=lambda: Visit.objects.published().flagged().with_verdicts(),
+    queryset=lambda: with_court_findings(Visit.objects.published().flagged().with_verdicts()),
     title_words=_incident_title_words,
     unfiltered_keys=lambda key: incident_keys() if key == "-start" else None,
 )

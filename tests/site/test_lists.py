@@ -136,6 +136,30 @@ def test_incidents_list_shows_only_non_compliance(reader, seeded):
     assert [r["id"] for r in csv_rows(reader.get("/incidents.csv"))] == ids
 
 
+def _row(html_text: str, slug: str) -> str:
+    return html_text.split(f'data-id="{slug}"')[1].split("</tr>")[0]
+
+
+def test_each_incident_says_whether_the_court_itself_found_non_compliance(reader, seeded):
+    """iccwatch's verdict is not the Court's finding: a row says which incidents the ICC
+    found to be non-compliance under Art. 87(7) (the earliest finding) and which it did
+    not, or not yet, nor only in another kind of decision (Kenya 2010: the Council told)."""
+    page = body(reader.get("/incidents/"))
+    assert "each row says whether the ICC itself found non-compliance" in html.unescape(page)
+    mongolia = _row(page, "vladimir-putin-mng-2024-09-02")
+    assert "ICC finding of non-compliance (Art. 87(7)): 24 October 2024" in mongolia
+    # Jordan 2017: found in 2017, upheld on appeal in 2019; the first finding is given.
+    jordan = _row(page, "omar-al-bashir-jor-2017-03-28")
+    assert "(Art. 87(7)): 11 December 2017" in jordan
+    for slug in ("vladimir-putin-tjk-2025-10-08", "omar-al-bashir-ken-2010-08-27"):
+        assert "No Art. 87(7) finding by the ICC recorded" in _row(page, slug), slug
+    french = body(reader.get("/fr/visits/?person=vladimir-putin"))
+    assert "(art. 87-7)\u00a0: 24 octobre 2024" in _row(french, "vladimir-putin-mng-2024-09-02")
+    assert "court-finding none" in _row(french, "vladimir-putin-tjk-2025-10-08")
+    # A visit that is no incident says nothing of findings.
+    assert "court-finding" not in _row(french, "vladimir-putin-ind-2025-12-04")
+
+
 def test_sorting_is_chosen_by_column_and_toggles(reader, seeded):
     html = body(reader.get("/visits/?person=vladimir-putin&ordering=host"))
     ids = row_ids(html)
