@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from compliance import state_facts
+from compliance import PRESENT_STATUSES, state_facts
 from core import pagecache
 from core.names import country_name, country_sort_name, elide
 from core.pagecache import cache_page_by_version
@@ -58,7 +58,8 @@ STATES = Listing(
     name="states",
     title=gettext_lazy("States"),
     intro=gettext_lazy(
-        "Every state, with its standing under the Rome Statute today and the visits it hosted. "
+        "Every state, with its standing under the Rome Statute today and the visits it hosted: "
+        "those that took place, not trips called off, attended by video or only announced. "
         "Entry into force follows Art. 126; a withdrawal takes effect one year after notification (Art. 127)."
     ),
     filterset_class=StateFilterSet,
@@ -104,7 +105,9 @@ def _with_statuses(request):
 
 def state_list(request):
     _with_statuses(request)
-    return listing.render_list(request, STATES, {"statuses": request.state_statuses})
+    # Each count links to the visits it counts: those that took place, as `_state_row` says.
+    extra = {"statuses": request.state_statuses, "hosted_statuses": ",".join(PRESENT_STATUSES)}
+    return listing.render_list(request, STATES, extra)
 
 
 def state_export(request, fmt):

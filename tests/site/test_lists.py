@@ -205,6 +205,23 @@ def test_state_list_counts_visits_and_incidents(reader, seeded):
     assert int(first["incidents"]) == max(int(r["incidents"]) for r in rows.values())
 
 
+def test_each_count_on_the_lists_of_states_and_persons_links_the_rows_it_counts(reader, seeded):
+    """A state's "visits hosted" are those that took place; the visits list counts every
+    trip. Each number links to the list it counts, so the two never seem to disagree
+    (the United States: 7 hosted, 8 trips recorded, one called off)."""
+    for path in ("/states/", "/persons/"):
+        page = html.unescape(body(reader.get(path + "?ordering=incidents")))
+        links = re.findall(
+            r'<td class="num" [^>]*><a href="(/(?:visits|incidents)/\?[^"]+)">(\d+)</a>', page
+        )
+        assert len(links) >= 10, path
+        for url, count in links:
+            assert len(row_ids(body(reader.get(url)))) == int(count), (path, url)
+    usa = html.unescape(body(reader.get("/states/?name=United+States")))
+    assert '<a href="/visits/?host=USA&status=occurred,transit">7</a>' in usa
+    assert len(row_ids(body(reader.get("/visits/?host=USA")))) == 8
+
+
 def test_person_list_and_download(reader, seeded):
     at_large = row_ids(body(reader.get("/persons/?status=at_large")))
     assert len(at_large) == Person.objects.at_large().count() == 32
