@@ -189,7 +189,8 @@ class IncidentFeed(Feed):
         if change.new_code == VerdictCode.WITHDRAWN:
             return _("Incident withdrawn: %(what)s") % {"what": what}
         if is_new_incident(change):
-            return _("New incident: %(what)s") % {"what": what}
+            # "recorded", not "new": a first import records incidents of 2010 today.
+            return _("Incident recorded: %(what)s") % {"what": what}
         if change.new_code == VerdictCode.NON_COMPLIANCE:
             return _("Incident updated: %(what)s") % {"what": what}
         return _("Incident withdrawn (now %(verdict)s): %(what)s") % {

@@ -54,7 +54,9 @@ def test_site_feed_lists_every_new_incident(reader, seeded):
     entries = assert_valid_atom(parse(reader.get("/incidents/feed/")))
     titles = [e.find(f"{ATOM}title").text for e in entries]
     assert len(entries) == Visit.objects.published().flagged().count()
-    assert "New incident: Vladimir Vladimirovich Putin — Mongolia, 2–3 September 2024" in titles
+    assert (
+        "Incident recorded: Vladimir Vladimirovich Putin — Mongolia, 2–3 September 2024" in titles
+    )
     putin = next(e for e in entries if "Mongolia" in e.find(f"{ATOM}title").text)
     assert putin.find(f"{ATOM}id").text.startswith(
         "http://testserver/visits/vladimir-putin-mng-2024-09-02/#change-"
@@ -121,7 +123,7 @@ def test_a_new_flag_on_an_old_visit_is_dated_when_it_was_recorded(reader, seeded
     entries = assert_valid_atom(parse(reader.get("/incidents/feed/")))
     newest = entries[0]
     assert visit.slug in newest.find(f"{ATOM}id").text
-    assert newest.find(f"{ATOM}title").text.startswith("New incident:")
+    assert newest.find(f"{ATOM}title").text.startswith("Incident recorded:")
     assert rfc3339(newest.find(f"{ATOM}updated").text) >= before
     assert rfc3339(newest.find(f"{ATOM}published").text).date() == visit.start
 
