@@ -64,7 +64,9 @@ def test_the_page_describes_the_dataset_in_schema_org_terms(reader, seeded, down
 
 def test_before_a_build_the_page_says_so_and_no_file_is_served(reader, seeded, downloads):
     html = body(reader.get("/data/"))
-    assert "manage.py build_downloads" in html
+    # A reader is told when to come back and what to use meanwhile, not a command to run.
+    assert 'id="downloads-pending"' in html and "built within the hour" in html
+    assert "manage.py" not in html
     assert "distribution" not in json_ld(html)
     assert reader.get("/data/iccwatch-data-2026.11.30-abc.zip").status_code == 404
 
