@@ -222,6 +222,16 @@ def test_each_count_on_the_lists_of_states_and_persons_links_the_rows_it_counts(
     assert len(row_ids(body(reader.get("/visits/?host=USA")))) == 8
 
 
+def test_an_empty_list_of_incidents_says_no_incident_matches(reader, seeded):
+    assert "No incident matches these filters." in body(reader.get("/incidents/?host=FRA"))
+    assert "No visit matches these filters." in body(reader.get("/visits/?host=ATA"))
+    french = body(reader.get("/fr/incidents/?host=FRA"))
+    assert "Aucun incident ne correspond à ces filtres." in french
+    # What the French page offers to embed is the page's card (fiche), not its map (carte).
+    state = body(reader.get("/fr/states/MNG/"))
+    assert "Intégrer cette fiche" in state and "Intégrer cette carte" not in state
+
+
 def test_person_list_and_download(reader, seeded):
     at_large = row_ids(body(reader.get("/persons/?status=at_large")))
     assert len(at_large) == Person.objects.at_large().count() == 32
