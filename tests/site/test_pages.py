@@ -71,6 +71,15 @@ def test_home_shows_counts_latest_incidents_and_the_map(reader, seeded):
         assert f'href="{link}' in html
 
 
+def test_every_page_says_a_trip_missing_from_the_record_may_still_have_happened(reader, seeded):
+    """The record is what public reports describe: a journalist must not read Putin's
+    empty 2026 as no trip in 2026."""
+    assert "a trip missing here may still have happened" in body(
+        reader.get("/persons/vladimir-putin/")
+    )
+    assert "un voyage absent d’ici a pu avoir lieu" in body(reader.get("/fr/states/MNG/"))
+
+
 def test_withdrawing_state_is_shown_as_withdrawing_until_its_withdrawal_takes_effect(
     reader, seeded
 ):
