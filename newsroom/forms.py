@@ -35,8 +35,6 @@ PRECISIONS = [
     ("month", gettext_lazy("month only")),
     ("year", gettext_lazy("year only")),
 ]
-# What a date as typed gives ("The date gives only the month").
-GIVEN = [("month", gettext_lazy("month")), ("year", gettext_lazy("year"))]
 DATE_HELP = gettext_lazy("YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year is known.")
 
 
@@ -47,26 +45,19 @@ def state_choices(blank: str):
     return [("", blank), *State.objects.order_by(sort_name("name")).values_list("iso3", "name")]
 
 
-class PrecisionError(ValueError):
-    """The date gives less than its precision says ('2024-09' with precision 'day')."""
-
-
 def partial_date(value: str, precision: str) -> str | None:
-    """'2025-10-08' with precision 'month' -> '2025-10'; raises ValueError for a bad date,
-    PrecisionError (a ValueError, its message in the reader's language) for a date that
-    gives less than `precision`."""
+    """'2025-10-08' with precision 'month' -> '2025-10'; raises ValueError for a bad date.
+
+    A date typed with less than `precision` gives its own ('2025-10' with the form's
+    default 'day' is October 2025): what was typed is what is known, and the menu only
+    narrows a full date."""
     value = (value or "").strip()
     if not value:
         return None
     period = Period.parse(value)
     given = {4: "year", 7: "month"}.get(len(value), "day")
     order = ["year", "month", "day"]
-    if order.index(given) < order.index(precision):
-        raise PrecisionError(
-            _("The date gives only the %(given)s: choose that precision, or give the full date.")
-            % {"given": dict(GIVEN)[given]}
-        )
-    return partial_isoformat(period.first, precision)
+    return partial_isoformat(period.first, min(given, precision, key=order.index))
 
 
 class ReportForm(forms.Form):
@@ -173,12 +164,8 @@ class ReportForm(forms.Form):
             return partial_date(
                 self.cleaned_data.get(field, ""), self.cleaned_data.get(f"{field}_precision", "day")
             )
-        except ValueError as exc:
-            if isinstance(exc, PrecisionError):
-                message = str(exc)
-            else:
-                message = _("Not a date: write YYYY-MM-DD, YYYY-MM or YYYY.")
-            self.add_error(field, message)
+        except ValueError:
+            self.add_error(field, _("Not a date: write YYYY-MM-DD, YYYY-MM or YYYY."))
             return None
 
     def clean(self):

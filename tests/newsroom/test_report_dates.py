@@ -79,19 +79,22 @@ def test_a_visit_that_took_place_cannot_start_in_the_future(tajikistan_removed, 
     assert announced.pk
 
 
-def test_a_date_that_gives_less_than_its_precision_says_so_in_french(
+def test_a_date_typed_to_the_month_is_read_to_the_month_whatever_the_menu_says(
     tajikistan_removed, reporter, signed_in
 ):
+    """ "2025-10" under the menu's default (day) is October 2025, not an error to fix with
+    the menu: what was typed is what is known. The menu still narrows a full date."""
     client = signed_in(reporter)
     client.cookies["django_language"] = "fr"
-    response = client.post(
-        reverse("newsroom:new"), form_data(start="2025-10", start_precision="day", end="")
+    answer = client.post(
+        reverse("newsroom:new"),
+        form_data(start="2025-10", start_precision="day", end="2025-11-02", end_precision="month"),
     )
-    html = response.content.decode()
-    assert 'id="id_start-error"' in html
-    # It used to say the date was no date: the check looked for the English word "precision".
-    assert "pas une date" not in html
-    assert "La date ne donne que\u00a0: mois." in html
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    report = Report.objects.get()
+    assert (report.data["start"], report.data["end"]) == ("2025-10", "2025-11")
+    refused = client.post(reverse("newsroom:new"), form_data(start="2025-13", end=""))
+    assert "Pas une date" in refused.content.decode() or "pas une date" in refused.content.decode()
 
 
 def test_a_reporter_is_not_offered_the_review_queue(seeded, reporter, reviewer, signed_in):
