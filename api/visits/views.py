@@ -65,7 +65,8 @@ AS_OF_VISITS = (
     "the latest entry of the visit's verdict history recorded before the next day began. It reflects "
     "what was known and the rule in force then, e.g. `warrant_not_public` before a warrant's unsealing "
     "was recorded, `non_compliance` after. `verdict` is null for a visit iccwatch had not yet evaluated "
-    "by then; a past verdict has null `warrants` and `would_have_been_bound` (the history does not "
+    "by then, and so for every visit on a day before iccwatch's first verdict (its history begins "
+    "there: such a null says nothing of the visit, and `facets=verdict` is empty); a past verdict has null `warrants` and `would_have_been_bound` (the history does not "
     "record them). With `verdict` or `basis`, those filters apply to the verdict on that day. "
     "Only the verdict moves: the rest of the record (dates, sources, findings) is as it stands "
     "today, so a finding decided after that day is listed. A day after today (UTC) is a 400."
@@ -221,8 +222,10 @@ def readable_visits():
 WITHDRAWN_VISITS = (
     "Withdrawn visits (removed from a newer dataset version: review state `withdrawn`, verdict "
     "`withdrawn`, `withdrawal_note` saying why) are not listed, as unverified ones are not, unless "
-    "asked for with `?verdict=withdrawn`; each stays readable at its own address with its verdict "
-    "history. The incidents feed never includes them."
+    "asked for with `?verdict=withdrawn`, or unless the list is read for what changed "
+    "(`?changed_since=`): a client keeping a copy in step then learns of each visit withdrawn since, "
+    "to take it out. Each stays readable at its own address with its verdict history. The incidents "
+    "feed never includes them."
 )
 
 
@@ -294,7 +297,10 @@ class VisitViewSet(
         wants_withdrawn = VerdictCode.WITHDRAWN in ",".join(
             self.request.query_params.getlist("verdict")
         ).split(",")
-        if self.action == "retrieve" or wants_withdrawn:
+        # Read for what changed since a moment, the list tells of the visits withdrawn since
+        # too: without them a copy kept in step would keep an incident that is no more.
+        syncing = self.action == "list" and bool(self.request.query_params.get("changed_since"))
+        if self.action == "retrieve" or wants_withdrawn or syncing:
             queryset = readable_visits()
         else:
             queryset = published_visits()
@@ -400,7 +406,9 @@ INCIDENT_FEED_TABLE = tabular.Table(
             "store the `next` link (always present) and fetch it later to get exactly the incidents flagged "
             "since, with no gaps and no duplicates, even while new incidents arrive. `flag_id` is the id of "
             "the verdict change that made the visit an incident; a visit whose flag is withdrawn leaves the "
-            "feed, and if it is flagged again it comes back after the cursor with a new flag_id. The same "
+            "feed, and if it is flagged again it comes back after the cursor with a new flag_id. The feed "
+            "brings only new incidents: a client keeping a copy learns of those that stopped being one "
+            "(a verdict changed, a visit withdrawn) from `/api/v1/visits/?changed_since=`. The same "
             "filters as /visits/ apply, `verdict` taking only `non_compliance` (a filtered feed is "
             "gap-free too). The feed takes no lock: an "
             "incident appears once every writing transaction older than its own has ended."

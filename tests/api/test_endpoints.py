@@ -131,6 +131,36 @@ def test_visits_filter_by_host_person_situation_verdict_basis_and_dates(seeded, 
     assert results(api_client, "/api/v1/visits/", changed_since="2999-01-01T00:00:00Z") == []
 
 
+def test_a_list_read_for_what_changed_tells_of_the_visits_withdrawn_since(
+    seeded, api_client, reporter, reviewer
+):
+    """A client keeping a copy in step reads `?changed_since=`: an incident withdrawn since
+    must reach it, or its copy keeps an accusation the record no longer makes."""
+    from django.utils import timezone
+
+    from visits import flagging, review
+    from visits.models import Visit
+
+    flagging.evaluate_pending()  # what the seed left to evaluate, before the moment read
+    before = timezone.now().isoformat().replace("+00:00", "Z")
+    visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    withdrawal = review.propose_withdrawal(author=reporter, visit=visit, note="Made up.")
+    review.verify(withdrawal, reviewer)
+    flagging.evaluate_pending()
+    changed = results(api_client, "/api/v1/visits/", changed_since=before)
+    assert [(v["id"], v["verdict"]["code"]) for v in changed] == [
+        ("vladimir-putin-mng-2024-09-02", "withdrawn")
+    ]
+    assert changed[0]["withdrawal_note"] == "Made up."
+    # The ordinary list and the incidents feed leave it out, as documented.
+    assert visit.slug not in {v["id"] for v in results(api_client, "/api/v1/visits/")}
+    assert visit.slug not in {v["id"] for v in results(api_client, "/api/v1/incidents/")}
+    # Filtered on its verdict, a list read for changes keeps to that verdict.
+    assert (
+        results(api_client, "/api/v1/visits/", changed_since=before, verdict="non_compliance") == []
+    )
+
+
 def test_visits_are_only_the_published_ones(seeded, api_client):
     from visits.models import Visit
 
