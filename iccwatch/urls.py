@@ -5,6 +5,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from core.views import healthz
 from front import urls as front_urls
@@ -14,6 +15,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("account/", include("accounts.urls")),
     path("api/v1/", include("api.urls")),
+    # The API's bare address leads to its current version's index, which links the docs.
+    path("api/", RedirectView.as_view(url="/api/v1/", permanent=False)),
     path("newsroom/alerts/", include("alerts.urls")),
     path("newsroom/", include("newsroom.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -14,6 +14,8 @@ def results(client, url, **params):
 
 
 def test_the_root_lists_every_endpoint_the_schema_and_the_docs(seeded, api_client):
+    # The bare /api/ leads there, not to a 404.
+    assert api_client.get("/api/")["Location"] == "/api/v1/"
     body = api_client.get("/api/v1/").json()
     assert set(body) == {
         "states",
