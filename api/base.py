@@ -723,7 +723,8 @@ class ApiAutoSchema(AutoSchema):
                 "into dotted columns (`state.iso3`). Dates are full ISO dates with their precision in "
                 "`<name>_precision` (`day`, `month`, `year`); a list is one cell holding a JSON array; "
                 "booleans are `true`/`false`; a text cell that a spreadsheet would run as a formula "
-                "starts with an apostrophe. The columns and their types: data/DICTIONARY.md."
+                "starts with an apostrophe. The columns, their types and meanings: the data dictionary at "
+                "/data/dictionary/ (DICTIONARY.md in the downloads)."
             )
             response["content"][CSVRenderer.media_type] = {"schema": schema}
         return response

@@ -120,6 +120,7 @@ class PageSitemap(LocalizedSitemap):
         "changes",
         "data",
         "data-changelog",
+        "data-dictionary",
     )
 
     def items(self):

@@ -48,6 +48,7 @@ urlpatterns = [
     path("changes/feed/", feeds.ChangesFeed(), name="changes-feed"),
     path("data/", data.data_page, name="data"),
     path("data/changelog/", data.changelog_page, name="data-changelog"),
+    path("data/dictionary/", data.dictionary_page, name="data-dictionary"),
     path("data/changelog/feed/", data.DataChangelogFeed(), name="data-changelog-feed"),
     re_path(
         r"^data/(?P<name>iccwatch-data-[A-Za-z0-9._-]+\.(?:zip|sqlite))$",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -34,12 +35,15 @@ from front.pages import render_page
 from visits.models import VerdictChange, Visit
 
 CHANGELOG = bulk.DATA_DIR / "CHANGELOG.md"
+DICTIONARY = bulk.DATA_DIR / "DICTIONARY.md"
 # "## 2026.11.30.2 — 2026-11-30": a version and its release date.
 ENTRY_HEADING = re.compile(r"^## (?P<version>\S+)(?:\s+[—-]+\s+(?P<date>\d{4}-\d{2}-\d{2}))?\s*$")
 LAST_UPDATED_KEY = "front:last-updated"
 LAST_UPDATED_SECONDS = 300
 # Raw HTML in the changelog is shown as text, never as markup.
 _markdown = MarkdownIt("commonmark", {"html": False})
+# The dictionary's columns are Markdown (GitHub) tables.
+_markdown_with_tables = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
 @dataclass(frozen=True)
@@ -198,6 +202,23 @@ def data_file(request, name: str):
     digest = base64.b64encode(bytes.fromhex(listed[name]["sha256"])).decode()
     response["Repr-Digest"] = f"sha-256=:{digest}:"
     return response
+
+
+@functools.lru_cache(maxsize=1)
+def dictionary_html(text: str | None = None) -> str:
+    """data/DICTIONARY.md as HTML (its tables included; raw HTML shown as text), read once
+    per process: the file changes only with a release of the code and data."""
+    text = DICTIONARY.read_text() if text is None else text
+    # The file's own title is the page's heading.
+    body = re.sub(r"\A# [^\n]*\n", "", text)
+    return mark_safe(_markdown_with_tables.render(body))  # noqa: S308 - raw HTML is disabled
+
+
+def dictionary_page(request):
+    """/data/dictionary/: every file and column of the dataset (and of the downloads and
+    the API's CSV, which share them), with its type, vocabulary and meaning."""
+    context = {"title": _("Data dictionary"), "dictionary": dictionary_html()}
+    return render_page(request, "data/dictionary.html", context)
 
 
 def changelog_page(request):

@@ -39,6 +39,7 @@ PAGES = [
     ("changes", "/changes/", None),
     ("data", "/data/", None),
     ("data-changelog", "/data/changelog/", None),
+    ("data-dictionary", "/data/dictionary/", None),
     ("not-found", "/states/XXX/", None),
     ("invalid-filter", "/visits/?hosts=MNG", None),
     ("embed-state", "/embed/states/MNG/", None),

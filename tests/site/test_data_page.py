@@ -111,3 +111,18 @@ def test_every_page_says_when_the_data_was_last_updated(reader, seeded):
     cache.delete("front:last-updated")
     french = body(reader.get("/fr/visits/"))
     assert "Données mises à jour le" in french
+
+
+def test_the_data_dictionary_is_a_page_the_data_page_and_the_api_link(reader, seeded):
+    """The API's CSV answers and the downloads point to the dictionary: a reader without
+    the repository reads it at /data/dictionary/, its tables as tables."""
+    html = body(reader.get("/data/dictionary/"))
+    assert html.count("<table>") >= 8
+    assert "<td><code>host_notified</code></td>" in html
+    assert '<div class="dictionary" lang="en">' in html
+    assert 'href="/data/dictionary/"' in body(reader.get("/data/"))
+    french = body(reader.get("/fr/data/dictionary/"))
+    assert "Dictionnaire des données" in french and "écrit en anglais" in french
+    schema = reader.get("/api/v1/schema/?format=json").json()
+    described = json.dumps(schema)
+    assert "/data/dictionary/" in described and "data/DICTIONARY.md" not in described
