@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from compliance import Period, partial_isoformat
 from core.auth import client_ip
 from core.cache import counters
-from core.names import elide, sort_name
+from core.names import collation_key, country_name, elide
 from newsroom import places
 from states.models import State
 from visits.models import HostControl, VisitOutcome, VisitStatus
@@ -42,7 +42,12 @@ logger = logging.getLogger(__name__)
 
 
 def state_choices(blank: str):
-    return [("", blank), *State.objects.order_by(sort_name("name")).values_list("iso3", "name")]
+    """The states menu: (ISO3, name in the reader's language), in that language's order
+    ("Allemagne" under A for French staff), after `blank`."""
+    named = [
+        (iso3, country_name(iso3, name)) for iso3, name in State.objects.values_list("iso3", "name")
+    ]
+    return [("", blank), *sorted(named, key=lambda c: collation_key(c[1]))]
 
 
 def partial_date(value: str, precision: str) -> str | None:

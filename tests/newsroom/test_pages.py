@@ -252,10 +252,13 @@ def test_a_month_precision_keeps_the_month_only(tajikistan_removed, reporter, si
         form_data(action="draft", start="2025-10-08", start_precision="month", end=""),
     )
     assert Report.objects.get().data["start"] == "2025-10"
-    wrong = client.post(
-        reverse("newsroom:new"), form_data(start="2025-10", start_precision="day", end="")
+    # A date typed to the month is the month, whatever the menu (left at "day") says.
+    typed = client.post(
+        reverse("newsroom:new"),
+        form_data(action="draft", start="2025-11", start_precision="day", end=""),
     )
-    assert 'id="id_start-error"' in text(wrong)
+    assert typed.status_code == 302
+    assert Report.objects.order_by("pk").last().data["start"] == "2025-11"
 
 
 def test_another_source_form_without_javascript(tajikistan_removed, reporter, signed_in):
@@ -411,6 +414,18 @@ def test_request_changes_goes_back_to_the_author_and_reject_keeps_it(
     report.refresh_from_db()
     assert (report.state, report.comment) == ("rejected", "Not sourced well.")
     assert not Visit.objects.filter(person__slug="vladimir-putin", host__iso3="TJK").exists()
+
+
+def test_the_form_names_and_sorts_the_states_in_the_staffs_language(seeded, reporter, signed_in):
+    client = signed_in(reporter)
+    client.cookies["django_language"] = "fr"
+    page = text(client.get(reverse("newsroom:new")))
+    host = page.split('id="id_host"')[1].split("</select>")[0]
+    names = re.findall(r'<option value="[A-Z]{3}"[^>]*>([^<]+)</option>', host)
+    assert names.index("Afrique du Sud") < names.index("Albanie") < names.index("Allemagne")
+    assert "Germany" not in names and html.unescape(names[0]) == "Afghanistan"
+    occupier = page.split('id="id_controlled_by"')[1].split("</select>")[0]
+    assert ">Allemagne</option>" in occupier
 
 
 def test_a_report_sent_back_shows_what_changed_since(
