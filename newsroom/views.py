@@ -39,6 +39,8 @@ from visits.reports import COMMENT_MAX_LENGTH
 from warrants.models import Person
 
 ACTIONS = ("preview", "draft", "submit", "add_source")
+# A correction or withdrawal still open to review or to its author's changes.
+OPEN_STATES = (ReportState.SUBMITTED, ReportState.CHANGES_REQUESTED)
 
 
 def submitted_message() -> str:
@@ -188,11 +190,34 @@ def render_form(request, *, form, sources, report=None, visit=None, **extra):
         "place_suggestions": places.place_suggestions(data_host),
         "person_choices": places.person_choices(),
         "withdrawal_note_max_length": review.WITHDRAWAL_NOTE_MAX,
+        # Colleagues' corrections or withdrawals of this visit awaiting review.
+        "open_proposals": proposals_in_words(request, review.open_proposals(visit, exclude=report))
+        if visit is not None
+        else [],
         # A correction's form shown again keeps the visit's version it was first filled from.
         "based_on": request.POST.get("based_on", "") if request.method == "POST" else "",
         **extra,
     }
     return render(request, "newsroom/report_form.html", context)
+
+
+def proposals_in_words(request, reports: list[Report]) -> list[dict]:
+    """Open proposals on a visit as the page lists them: {"label", "url"}, the url only
+    for one this user may open (their own, or any for a reviewer)."""
+    may_review = roles.may_review(request.user)
+    listed = []
+    for r in reports:
+        kind = _("a withdrawal") if r.is_withdrawal else _("a correction")
+        label = _("report %(pk)s, %(kind)s by %(author)s, %(state)s") % {
+            "pk": r.pk,
+            "kind": kind,
+            "author": r.author.get_username(),
+            "state": r.get_state_display(),
+        }
+        mine = r.author_id == request.user.pk
+        url = reverse("newsroom:report", args=[r.pk]) if mine or may_review else ""
+        listed.append({"label": label, "url": url})
+    return listed
 
 
 def already_filed(request, existing: Report, mine: str):
@@ -639,6 +664,10 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
         "differences": differences(report),
         "source_differences": source_differences(report),
         "since_sent_back": since_sent_back(report),
+        "stale": review.is_stale(report),
+        "open_proposals": proposals_in_words(request, review.open_proposals(report.visit, report))
+        if report.is_correction and report.visit is not None and report.state in OPEN_STATES
+        else [],
         "is_author": is_author,
         "may_edit": is_author
         and not report.is_withdrawal

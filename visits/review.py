@@ -983,6 +983,32 @@ def verify(
     return _verified(report, reviewer, visit, changes)
 
 
+def open_proposals(visit: Visit, exclude: Report | None = None) -> list[Report]:
+    """The corrections and withdrawals of published `visit` awaiting review or sent back
+    for changes (drafts are their authors' own), oldest first, `exclude` left out, with
+    their authors: whichever is verified first makes the others stale (`is_stale`), so the
+    newsroom says so before anyone files or reviews a second one. One query."""
+    reports = Report.objects.filter(
+        visit=visit,
+        is_correction=True,
+        state__in=(ReportState.SUBMITTED, ReportState.CHANGES_REQUESTED),
+    ).select_related("author")
+    if exclude is not None:
+        reports = reports.exclude(pk=exclude.pk)
+    return list(reports.order_by("created_at", "pk"))
+
+
+def is_stale(report: Report) -> bool:
+    """Whether an open correction or withdrawal was begun from its visit as it no longer
+    stands (the visit changed since its `based_on`): `verify` refuses it, as publishing it
+    would undo that change unseen; its page says so before the reviewer tries."""
+    if not report.is_correction or report.visit is None:
+        return False
+    if report.state not in (ReportState.SUBMITTED, ReportState.CHANGES_REQUESTED):
+        return False
+    return report.visit.updated_at > (report.based_on or report.created_at)
+
+
 def _require_unchanged_since(visit: Visit, report: Report, message: str) -> None:
     """ValidationError(message) when `visit` changed after the correction or withdrawal
     `report` was begun from it (its based_on): verifying it would act on what nobody read."""
@@ -1089,6 +1115,8 @@ __all__ = [
     "request_changes",
     "resolve",
     "review_queue",
+    "is_stale",
+    "open_proposals",
     "SinceSentBack",
     "since_sent_back",
     "submit",

@@ -428,6 +428,41 @@ def test_the_form_names_and_sorts_the_states_in_the_staffs_language(seeded, repo
     assert ">Allemagne</option>" in occupier
 
 
+def test_two_proposals_on_one_visit_are_told_of_each_other_before_either_is_verified(
+    seeded, reporter, reviewer, signed_in
+):
+    """The newsroom refused the second correction only when a reviewer pressed Verify; now
+    its author sees the first before filing, the reviewer sees both, and once one is
+    verified the other's page says it no longer applies."""
+    colleague = account("carla", roles.REPORTERS)
+    visit = Visit.objects.get(slug=MONGOLIA)
+    first = review.file_report(
+        author=colleague,
+        data={**review.report_data_of(visit), "end": "2024-09-04"},
+        citations=review.citations_of(visit),
+        visit=visit,
+    )
+    form = text(signed_in(reporter).get(reverse("newsroom:correct", args=[MONGOLIA])))
+    notice = form.split('id="open-proposals"')[1].split("</div>")[0]
+    assert f"report {first.pk}, a correction by carla, awaiting review" in notice
+    assert reverse("newsroom:report", args=[first.pk]) not in notice  # not theirs to open
+    second = review.file_report(
+        author=reporter,
+        data={**review.report_data_of(visit), "place": "Ulaanbaatar, Chinggis Square"},
+        citations=review.citations_of(visit),
+        visit=visit,
+    )
+    page = text(signed_in(reviewer).get(reverse("newsroom:report", args=[second.pk])))
+    assert reverse("newsroom:report", args=[first.pk]) in page.split('id="open-proposals"')[1]
+    assert 'id="stale"' not in page
+    review.verify(first, reviewer)
+    page = text(signed_in(reviewer).get(reverse("newsroom:report", args=[second.pk])))
+    assert 'id="stale"' in page and "The visit changed after this proposal was begun." in page
+    assert 'id="open-proposals"' not in page
+    with pytest.raises(ValidationError):
+        review.verify(second, reviewer)
+
+
 def test_a_report_sent_back_shows_what_changed_since(
     tajikistan_removed, reporter, reviewer, signed_in
 ):
