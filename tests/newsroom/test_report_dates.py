@@ -141,6 +141,9 @@ def test_an_author_takes_a_report_back_from_review_and_deletes_the_draft(
     assert report.state == "draft" and report not in review.review_queue(reviewer)
     page = client.get(reverse("newsroom:report", args=[report.pk])).content.decode()
     assert 'id="delete-draft"' in page
+    # One click does not delete it: the button shows once its confirmation is opened.
+    confirm = page.split('<details class="confirm" id="confirm-delete">')[1].split("</details>")[0]
+    assert 'id="delete-draft"' in confirm and "Yes, delete it" in confirm
     response = client.post(reverse("newsroom:delete", args=[report.pk]))
     assert response.status_code == 302 and not Report.objects.filter(pk=report.pk).exists()
 
