@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from core import causes
 from core.causes import FIELDS
+from core.history import WritePath
 from core.models import Source
 from core.names import country_name, format_date
 from states.models import (
@@ -195,6 +196,13 @@ class Entry:
     @property
     def path(self) -> str:
         return self.context.get("path") or ""
+
+    @property
+    def path_words(self) -> str:
+        """The way in, in the reader's language ("rédaction" for `newsroom`); an unknown
+        one as recorded."""
+        path = self.path
+        return str(WritePath(path).label) if path in WritePath.values else path
 
     @property
     def author(self) -> str:

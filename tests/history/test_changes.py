@@ -116,6 +116,10 @@ def test_staff_see_who_changed_a_record_and_readers_do_not(client, corrected):
     assert 'class="author">rita-staffer<' in text  # filed the reports
     assert "Path: newsroom" in text
     assert "3 September 2024" in text and "4 September 2024" in text
+    # In French, the way in is named in French too.
+    client.cookies["django_language"] = "fr"
+    french = client.get(address, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Voie\u00a0: rédaction" in french and "Voie\u00a0: newsroom" not in french
     assert client.get("/newsroom/history/visits.nothing/1/").status_code == 404
 
 
