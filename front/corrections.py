@@ -75,9 +75,9 @@ def change_words(change: dict) -> str:
 
 
 def correction_lines(reports) -> list[dict]:
-    """[{when, text}] for a visit's verified corrections, oldest first: `text` is their
+    """[{when, text, why}] for a visit's verified corrections, oldest first: `text` is their
     changes as one sentence's body in the active language, clauses joined by "; " (in
-    French " ; ")."""
+    French " ; "); `why` the reason its author gave (as written, '' for none)."""
     separator = pgettext("between clauses of a sentence", "; ")
     return [
         {
@@ -86,6 +86,7 @@ def correction_lines(reports) -> list[dict]:
                 [change_words(c) for c in report.changes or ()]
                 or [_("the record was confirmed without a change")]
             ),
+            "why": report.reason,
         }
         for report in reports
     ]

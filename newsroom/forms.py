@@ -130,6 +130,17 @@ class ReportForm(forms.Form):
             "Kept with the report for the reviewer; never published, nor copied to the visit's notes."
         ),
     )
+    # A correction's reason (visits.review.REASON_MAX_LENGTH): the view asks for it.
+    reason = forms.CharField(
+        label=gettext_lazy("Why the visit should change"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "The new source or the error the correction answers: the reviewer reads it, and "
+            "readers see it with the correction on the visit's page."
+        ),
+    )
     notes = forms.CharField(
         label=gettext_lazy("Notes"),
         required=False,

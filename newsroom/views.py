@@ -256,7 +256,7 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
     if request.method != "POST":
         if report is not None:
             initial, citations = ReportForm.initial_from(report.data), report.citations
-            initial["reply"] = report.reply
+            initial["reply"], initial["reason"] = report.reply, report.reason
         elif visit is not None:
             initial = ReportForm.initial_from(review.report_data_of(visit))
             citations = review.citations_of(visit)
@@ -285,6 +285,13 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
     form, sources = ReportForm(request.POST), source_formset(request.POST)
     form_ok, sources_ok = form.is_valid(), sources.is_valid()
     draft = action == "draft"
+    if form_ok and corrected is not None and action == "submit" and not form.cleaned_data["reason"]:
+        # A change to a fact behind a verdict says why, to its reviewer and its readers.
+        form.add_error(
+            "reason",
+            _("Say why the visit should change: the reviewer reads it, and readers see it."),
+        )
+        form_ok = False
     if not form_ok or not (sources_ok or (draft and not any(sources.errors))):
         return render_form(request, form=form, sources=sources, report=report, visit=corrected)
     data, citations = form.report_data(), sources.citations()
@@ -345,6 +352,7 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
                 visit=corrected,
                 submit=not draft,
                 based_on=_based_on(request) if corrected is not None else None,
+                reason=form.cleaned_data["reason"] if corrected is not None else "",
             )
         else:
             report = review.update_report(
@@ -355,6 +363,7 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
                 reply=form.cleaned_data["reply"]
                 if report.state == ReportState.CHANGES_REQUESTED
                 else None,
+                reason=form.cleaned_data["reason"] if report.is_correction else None,
             )
             if not draft:
                 report = review.submit(report, request.user)

@@ -612,6 +612,15 @@ class Report(models.Model):
             "verified). Empty for any other report."
         ),
     )
+    reason = models.TextField(
+        blank=True,
+        db_default="",
+        help_text=(
+            "A correction: why the published visit should change (what new source or error "
+            "it answers), read by the reviewer and shown with the correction on the visit's "
+            "page once verified. Empty for a new report."
+        ),
+    )
     based_on = models.DateTimeField(
         null=True,
         blank=True,

@@ -83,6 +83,8 @@ VISIT_FIELDS = (
     "notes",
 )
 CITATION_FIELDS = ("url", "publisher", "published", "excerpt", "archived_url")
+# A correction's reason: a few sentences, as a withdrawal's (WITHDRAWAL_NOTE_MAX).
+REASON_MAX_LENGTH = 1000
 
 
 class FourEyesError(PermissionDenied):
@@ -484,9 +486,11 @@ def file_report(
     submit: bool = True,
     idempotency_key: str = "",
     based_on: datetime.datetime | None = None,
+    reason: str = "",
 ) -> Report:
     """Create a report (a correction when `visit` is given) and submit it unless `submit` is
-    False (a draft). Raises PermissionDenied for a non-reporter, ValidationError for data
+    False (a draft). `reason` (a correction): why the visit should change, at most
+    REASON_MAX_LENGTH characters; the newsroom asks for it, the API takes it if given. Raises PermissionDenied for a non-reporter, ValidationError for data
     that cannot become a visit (drafts are saved as they are), DuplicateReport when the
     author already filed it (same idempotency key) or an identical report is open.
 
@@ -501,6 +505,7 @@ def file_report(
     _require(roles.may_report(author), _("Only reporters may file reports."))
     if visit is not None and visit.review_state != ReviewState.VERIFIED:
         raise ValidationError({"visit": _("Only a published visit can be corrected.")})
+    reason = _checked_reason(reason, visit)
     report_print = fingerprint(data, citations, visit)
     # The same key from this author, or the same report open: one query for both.
     same_key = Q(author=author, idempotency_key=idempotency_key) if idempotency_key else Q()
@@ -522,6 +527,7 @@ def file_report(
         visit=visit,
         is_correction=visit is not None,
         based_on=(based_on or visit.updated_at) if visit is not None else None,
+        reason=reason,
         submit=submit,
         data=data,
         citations=citations,
@@ -635,12 +641,32 @@ def propose_withdrawal(*, author, visit: Visit, note: str) -> Report:
 
 
 @transaction.atomic
+def _checked_reason(reason: str | None, visit: Visit | None) -> str:
+    """A correction's reason, stripped: ValidationError naming `reason` when it is too long,
+    or given for a new report (which corrects nothing)."""
+    reason = (reason or "").strip()
+    if reason and visit is None:
+        raise ValidationError({"reason": _("Only a correction gives a reason to change a visit.")})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": _("Say it in at most %(max)d characters.") % {"max": REASON_MAX_LENGTH}}
+        )
+    return reason
+
+
 def update_report(
-    report: Report, user, *, data: dict, citations: Sequence[dict], reply: str | None = None
+    report: Report,
+    user,
+    *,
+    data: dict,
+    citations: Sequence[dict],
+    reply: str | None = None,
+    reason: str | None = None,
 ) -> Report:
     """The author edits a draft or a report sent back for changes; `reply` (when given)
     is their answer to the reviewer's request, at most COMMENT_MAX_LENGTH characters
-    (ValidationError naming `reply` otherwise)."""
+    (ValidationError naming `reply` otherwise); `reason` (when given, a correction's) as
+    `file_report` takes it."""
     if reply is not None and len(reply.strip()) > COMMENT_MAX_LENGTH:
         raise ValidationError(
             {"reply": _("Say it in at most %(max)d characters.") % {"max": COMMENT_MAX_LENGTH}}
@@ -657,6 +683,8 @@ def update_report(
     report.fingerprint = fingerprint(data, citations, report.visit)
     if reply is not None:
         report.reply = reply.strip()
+    if reason is not None:
+        report.reason = _checked_reason(reason, report.visit if report.is_correction else None)
     report.save()
     return report
 

@@ -126,6 +126,14 @@ class ReportInputSerializer(StrictJSONTypes, serializers.Serializer):
         help_text="For a correction: the id of the published visit it corrects, e.g. "
         "`vladimir-putin-mng-2024-09-02`. Omit it for a new visit.",
     )
+    reason = serializers.CharField(
+        max_length=review.REASON_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        help_text="For a correction: why the visit should change (the new source or the error "
+        "it answers), read by the reviewer and shown with the correction on the visit's page. "
+        "The newsroom asks for it; omitted, the correction has none.",
+    )
     person = serializers.CharField(
         max_length=identifiers.SLUG_MAX_LENGTH,
         required=False,
@@ -369,6 +377,10 @@ class ReportSerializer(serializers.Serializer):
         help_text="The author's answer to the reviewer's last request for changes (filed from "
         "the newsroom's edit page); never published."
     )
+    reason = serializers.CharField(
+        help_text="A correction's reason, as its author gave it ('' for none, and for a new "
+        "visit); shown with the correction on the visit's page once verified."
+    )
     changes = ChangeSerializer(
         many=True, help_text="For a verified correction: what changed on the published visit."
     )
@@ -402,6 +414,7 @@ class ReportSerializer(serializers.Serializer):
             "reviewed_at": report.reviewed_at,
             "comment": report.comment,
             "reply": report.reply,
+            "reason": report.reason,
             "changes": report.changes or [],
             "version": review.version_of(report),
         }

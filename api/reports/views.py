@@ -161,6 +161,7 @@ def file_from_request(view, request) -> Response:
             citations=citations,
             visit=visit,
             idempotency_key=key,
+            reason=attrs.get("reason", ""),
         )
     # The report as created, with its author and visit already in hand: not read again.
     shown = ReportDetailSerializer(report, context=view.get_serializer_context()).data

@@ -284,6 +284,8 @@ def test_a_correction_changes_the_published_visit_only_when_verified(seeded, cli
     assert verified["changes"] == [{"field": "end", "old": "2024-09-03", "new": "2024-09-04"}]
     assert clients["anonymous"].get(public).json()["end"] == "2024-09-04"
 
+    assert verified["reason"] == ""  # none given: the API does not ask for one
+
     unknown = file(clients["reporter"], {"visit": "no-such-visit", "end": "2024-09-04"})
     assert unknown.status_code == 400
     assert "No published visit" in unknown.json()["error"]["fields"]["visit"][0]
@@ -438,3 +440,16 @@ def test_the_duplicates_listed_are_those_verify_compares_published_or_not(
     assert listed == [first["visit"]["id"]]
     assert verify_as(clients["reviewer"], url).status_code == 409
     assert verify_as(clients["reviewer"], url, different_from=listed).status_code == 200
+
+
+def test_a_correction_filed_through_the_api_may_say_why_and_a_new_report_may_not(seeded, clients):
+    reason = "The Kremlin's readout has him leave on 4 September."
+    filed = file(clients["reporter"], {"visit": MONGOLIA, "end": "2024-09-04", "reason": reason})
+    assert filed.status_code == 201, filed.content
+    assert filed.json()["reason"] == reason
+    verify_as(clients["reviewer"], filed.json()["url"])
+    page = clients["anonymous"].get(f"/visits/{MONGOLIA}/").content.decode()
+    assert "The Kremlin&#x27;s readout has him leave on 4 September." in page
+    new = file(clients["reporter"], {**TAJIKISTAN, "reason": "Not a correction."})
+    assert new.status_code == 400
+    assert "Only a correction" in new.json()["error"]["fields"]["reason"][0]

@@ -648,6 +648,11 @@ def test_a_correction_shows_its_differences_then_on_the_public_page(
         host_justification=visit.host_justification,
         sources=sources,
     )
+    # A correction says why: without a reason it is refused, next to the box.
+    refused = client.post(reverse("newsroom:correct", args=[MONGOLIA]), data)
+    assert refused.status_code == 200 and 'id="id_reason-error"' in text(refused)
+    assert "Say why the visit should change" in text(refused)
+    data["reason"] = "The Kremlin's readout has him leave on 4 September."
     response = client.post(reverse("newsroom:correct", args=[MONGOLIA]), data)
     assert response.status_code == 302, text(response)[:3000]
     report = Report.objects.get()
@@ -668,6 +673,10 @@ def test_a_correction_shows_its_differences_then_on_the_public_page(
     corrections = public.split('id="corrections"')[1].split("</ul>")[0]
     assert "Corrected on" in corrections
     assert "the end date changed from 3 September 2024 to 4 September 2024" in corrections
+    assert (
+        '<span class="why">Why: <q>The Kremlin&#x27;s readout has him leave on 4 September.</q>'
+        in corrections
+    )
     assert 'id="suggest-correction"' not in public  # readers get no link
     # In French, one colon, after the date: « la date de fin : A devient B » read two.
     french = text(client.get(f"/fr{visit.get_absolute_url()}"))
@@ -675,7 +684,8 @@ def test_a_correction_shows_its_differences_then_on_the_public_page(
     assert "la date de fin passe de «\u00a03 septembre 2024\u00a0» à «\u00a04 septembre" in line, (
         line
     )
-    assert line.count(":") == 1, line
+    assert line.split('<span class="why">')[0].count(":") == 1, line
+    assert '<span class="why">Motif\u00a0: <q lang="en">The Kremlin' in line
 
 
 # --- French ---------------------------------------------------------------------------
@@ -867,6 +877,7 @@ def test_a_correction_filled_before_another_was_verified_cannot_undo_it(
                 status=visit.status,
                 outcome=visit.outcome,
                 notes=visit.notes,
+                reason="Khalkhin Gol was on his programme.",
             ),
             "based_on": based_on,
         },
