@@ -32,6 +32,7 @@ FIELD_NAMES = {
     "sources": gettext_lazy("the sources"),
     # A withdrawal's reason, which its author may reword when it is sent back.
     "withdrawal_note": gettext_lazy("the reason for withdrawing it"),
+    "reason": gettext_lazy("the reason for the correction"),
 }
 
 

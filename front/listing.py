@@ -97,6 +97,9 @@ class Listing:
     # The keys of the unfiltered list sorted by a sort key (`-start`) from a narrower
     # queryset, or None to read them from the list's own (core.paging.KeysFirstPaginator).
     unfiltered_keys: Callable[[str], QuerySet | None] | None = None
+    # What only the rows on screen show (a bounded list's page): applied to the page's
+    # rows, never to the counts, the facets or a download of every row.
+    page_rows: Callable[[QuerySet], QuerySet] | None = None
 
 
 # The parameters a list reads besides its FilterSet's: the same names as the API's.
@@ -444,6 +447,8 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
         else:
             paginator = Paginator(rows, PER_PAGE)
         page = paginator.get_page(paging.requested_number(request.GET.get(PAGE)))
+        if listing.page_rows is not None and isinstance(page.object_list, QuerySet):
+            page.object_list = listing.page_rows(page.object_list)
         moved = paging.page_redirect(request, page, PAGE)
         if moved is not None:
             return moved

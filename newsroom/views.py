@@ -704,6 +704,13 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
 @staff_page(roles.may_report)
 def report_submit(request, pk: int):
     report = get_object_or_404(Report, pk=pk)
+    if report.is_correction and not report.is_withdrawal and not report.reason.strip():
+        # Saved as a draft without one: the newsroom still asks why before review.
+        messages.error(
+            request,
+            _("Say why the visit should change: the reviewer reads it, and readers see it."),
+        )
+        return redirect("newsroom:edit", pk)
     try:
         review.submit(report, request.user)
     except ValidationError as error:

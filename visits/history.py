@@ -126,6 +126,8 @@ MORE_FIELDS = {
     "reviewed_at": pgettext_lazy("history field", "reviewed"),
     "idempotency_key": pgettext_lazy("history field", "idempotency key"),
     "based_on": pgettext_lazy("history field", "filled from the visit as of"),
+    "reason": pgettext_lazy("history field", "reason for the correction"),
+    "reply": pgettext_lazy("history field", "author's answer"),
 }
 TEXT_LIMIT = 300
 

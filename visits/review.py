@@ -640,7 +640,6 @@ def propose_withdrawal(*, author, visit: Visit, note: str) -> Report:
     )
 
 
-@transaction.atomic
 def _checked_reason(reason: str | None, visit: Visit | None) -> str:
     """A correction's reason, stripped: ValidationError naming `reason` when it is too long,
     or given for a new report (which corrects nothing)."""
@@ -654,6 +653,7 @@ def _checked_reason(reason: str | None, visit: Visit | None) -> str:
     return reason
 
 
+@transaction.atomic
 def update_report(
     report: Report,
     user,
@@ -795,7 +795,7 @@ class SinceSentBack:
     `sent_back_at`: when it was sent back (aware datetime); `fields`: the visit's fields
     that differ, each {"field", "old", "new"} in `normalise`'s form (old as sent back,
     new as now), in VISIT_FIELDS order, then "withdrawal_note" for a withdrawal's
-    reworded reason; `sources_added`, `sources_removed`: the URLs of the citations added
+    reworded reason and "reason" for a correction's; `sources_added`, `sources_removed`: the URLs of the citations added
     or dropped; `sources_changed`: the citations kept with other details, each {"url",
     "changes": ({"field", "old", "new"}, ...)} over CITATION_FIELDS (publisher, date,
     excerpt, archived copy). A citation without a URL (a draft's) is left out."""
@@ -831,7 +831,7 @@ def since_sent_back(report: Report) -> SinceSentBack | None:
             reviewed_at=report.reviewed_at,
         )
         .order_by("pgh_id")
-        .only("data", "citations", "withdrawal_note", "reviewed_at")
+        .only("data", "citations", "withdrawal_note", "reason", "reviewed_at")
         .first()
     )
     if then is None:
@@ -840,9 +840,10 @@ def since_sent_back(report: Report) -> SinceSentBack | None:
     fields = tuple(
         {"field": f, "old": old[f], "new": new[f]} for f in VISIT_FIELDS if old[f] != new[f]
     )
-    if then.withdrawal_note.strip() != report.withdrawal_note.strip():
-        reworded = {"old": then.withdrawal_note.strip(), "new": report.withdrawal_note.strip()}
-        fields += ({"field": "withdrawal_note", **reworded},)
+    for said in ("withdrawal_note", "reason"):  # a withdrawal's or a correction's words
+        old_words, new_words = getattr(then, said).strip(), getattr(report, said).strip()
+        if old_words != new_words:
+            fields += ({"field": said, "old": old_words, "new": new_words},)
     old_sources = {c["url"]: c for c in normalise_citations(then.citations or []) if c["url"]}
     new_sources = {c["url"]: c for c in normalise_citations(report.citations or []) if c["url"]}
     return SinceSentBack(

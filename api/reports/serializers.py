@@ -132,7 +132,8 @@ class ReportInputSerializer(StrictJSONTypes, serializers.Serializer):
         allow_blank=True,
         help_text="For a correction: why the visit should change (the new source or the error "
         "it answers), read by the reviewer and shown with the correction on the visit's page. "
-        "The newsroom asks for it; omitted, the correction has none.",
+        "The newsroom asks for it; omitted, the correction has none. Given for a new visit, "
+        "it is a 400.",
     )
     person = serializers.CharField(
         max_length=identifiers.SLUG_MAX_LENGTH,

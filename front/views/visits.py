@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from django import forms
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -179,13 +179,16 @@ def with_court_findings(visits):
     """`visits` annotated with the Court's own finding on each, if any: `icc_finding` and
     `icc_finding_precision`, the day of the earliest Art. 87(7) finding of non-compliance
     recorded for the visit (None for none), so that a list tells iccwatch's verdict from
-    the Court's finding. Correlated subqueries, read for the page's rows only."""
+    the Court's finding. Correlated subqueries: the lists apply it to the page's rows only
+    (Listing.page_rows), never to a download of every row."""
     findings = Finding.objects.filter(visit=OuterRef("pk"), kind=FindingKind.ART_87_7).order_by(
         "decided", "pk"
     )
     return visits.annotate(
         icc_finding=Subquery(findings.values("decided")[:1]),
         icc_finding_precision=Subquery(findings.values("decided_precision")[:1]),
+        # Rows read without it say nothing of findings, rather than "none recorded".
+        icc_findings_read=Value(True),
     )
 
 
@@ -196,7 +199,8 @@ VISITS = Listing(
         "Every verified trip of a person wanted by the ICC, including trips called off, with the verdict on the host."
     ),
     filterset_class=VisitFilterSet,
-    queryset=lambda: with_court_findings(Visit.objects.published().with_verdicts()),
+    queryset=lambda: Visit.objects.published().with_verdicts(),
+    page_rows=with_court_findings,
     sorts=VISIT_SORTS,
     default_sort="-start",
     columns=VISIT_COLUMNS,
@@ -226,7 +230,7 @@ INCIDENTS = dataclasses.replace(
         "surrender them (non-compliance). The verdict is iccwatch's reading of the record; each row "
         "says whether the ICC itself found non-compliance (Art. 87(7))."
     ),
-    queryset=lambda: with_court_findings(Visit.objects.published().flagged().with_verdicts()),
+    queryset=lambda: Visit.objects.published().flagged().with_verdicts(),
     title_words=_incident_title_words,
     unfiltered_keys=lambda key: incident_keys() if key == "-start" else None,
 )

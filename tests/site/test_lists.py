@@ -160,6 +160,21 @@ def test_each_incident_says_whether_the_court_itself_found_non_compliance(reader
     assert "court-finding" not in _row(french, "vladimir-putin-ind-2025-12-04")
 
 
+def test_a_download_of_every_row_reads_no_finding_per_row(reader, seeded):
+    """The Court's findings are read for the rows on screen only: a download of a million
+    visits must not look each one's up."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = csv_rows(reader.get("/incidents.csv"))
+    assert rows
+    assert not [q["sql"] for q in queries if "visits_finding" in q["sql"] and "U0" in q["sql"]]
+    with CaptureQueriesContext(connection) as queries:
+        body(reader.get("/incidents/"))
+    assert any("visits_finding" in q["sql"] for q in queries)
+
+
 def test_sorting_is_chosen_by_column_and_toggles(reader, seeded):
     html = body(reader.get("/visits/?person=vladimir-putin&ordering=host"))
     ids = row_ids(html)
