@@ -413,6 +413,9 @@ def add_to_existing(request, pk: str, duplicates: list[Visit], citations: list[d
             data=review.report_data_of(visit),
             citations=[*current, *added],
             visit=visit,
+            # Its reason is what it does: the reviewer and the readers see which sources.
+            reason=_("Another report of this visit brought more sources: %(urls)s.")
+            % {"urls": ", ".join(c["url"] for c in added)},
         )
     except review.DuplicateReport as duplicate:
         return already_filed(

@@ -302,6 +302,10 @@ def test_an_overlapping_visit_is_shown_and_the_source_can_go_to_it(seeded, repor
     assert report.citations[-1]["url"] == "https://example.org/new-angle"
     assert len(report.citations) == existing.citations.count() + 1
     assert report.data == review.report_data_of(existing)
+    # Like any correction it says why: which sources it brings.
+    assert report.reason == (
+        "Another report of this visit brought more sources: https://example.org/new-angle."
+    )
 
     confirmed = client.post(reverse("newsroom:new"), form_data(not_duplicate="1"))
     assert confirmed.status_code == 302 and Report.objects.count() == 2
