@@ -201,10 +201,15 @@ def render_form(request, *, form, sources, report=None, visit=None, **extra):
     return render(request, "newsroom/report_form.html", context)
 
 
+def may_open(user, report: Report) -> bool:
+    """Whether `user` may open `report`'s page: their own, or any for a reviewer (as
+    `visible_report` lets them)."""
+    return report.author_id == user.pk or roles.may_review(user)
+
+
 def proposals_in_words(request, reports: list[Report]) -> list[dict]:
     """Open proposals on a visit as the page lists them: {"label", "url"}, the url only
     for one this user may open (their own, or any for a reviewer)."""
-    may_review = roles.may_review(request.user)
     listed = []
     for r in reports:
         kind = _("a withdrawal") if r.is_withdrawal else _("a correction")
@@ -214,8 +219,7 @@ def proposals_in_words(request, reports: list[Report]) -> list[dict]:
             "author": r.author.get_username(),
             "state": r.get_state_display(),
         }
-        mine = r.author_id == request.user.pk
-        url = reverse("newsroom:report", args=[r.pk]) if mine or may_review else ""
+        url = reverse("newsroom:report", args=[r.pk]) if may_open(request.user, r) else ""
         listed.append({"label": label, "url": url})
     return listed
 
@@ -499,7 +503,7 @@ def withdraw(request, slug: str):
         )
     except review.DuplicateReport as duplicate:
         existing = duplicate.existing
-        if existing.author_id == request.user.pk or roles.may_review(request.user):
+        if may_open(request.user, existing):
             link = format_html(
                 '<a href="{}">{}</a>',
                 reverse("newsroom:report", args=[existing.pk]),
@@ -532,7 +536,7 @@ def withdraw(request, slug: str):
 
 def visible_report(request, pk: int) -> Report:
     report = get_object_or_404(Report.objects.select_related("visit", "author", "reviewer"), pk=pk)
-    if report.author_id != request.user.pk and not roles.may_review(request.user):
+    if not may_open(request.user, report):
         raise PermissionDenied("not yours")
     return report
 
@@ -544,13 +548,9 @@ def differences(report: Report) -> list[dict]:
     if report.state == ReportState.VERIFIED:
         changes = report.changes
     else:
-        current = review.report_data_of(report.visit)
-        proposed = review.normalise(report.data)
-        changes = [
-            {"field": f, "old": current[f], "new": proposed[f]}
-            for f in review.VISIT_FIELDS
-            if current[f] != proposed[f]
-        ]
+        changes = review.field_differences(
+            review.report_data_of(report.visit), review.normalise(report.data)
+        )
     return [
         {
             "field": field_name(c["field"]),
@@ -564,13 +564,10 @@ def differences(report: Report) -> list[dict]:
 def source_differences(report: Report) -> dict:
     if not report.is_correction or report.visit is None or report.state == ReportState.VERIFIED:
         return {}
-    old = {c["url"]: c for c in review.citations_of(report.visit)}
-    new = {c["url"]: c for c in review.normalise_citations(report.citations)}
-    return {
-        "added": [u for u in new if u not in old],
-        "removed": [u for u in old if u not in new],
-        "changed": [u for u in new if u in old and new[u] != old[u]],
-    }
+    added, removed, changed = review.citation_differences(
+        review.citations_of(report.visit), report.citations
+    )
+    return {"added": added, "removed": removed, "changed": [c["url"] for c in changed]}
 
 
 def citation_words(field: str, value) -> str:

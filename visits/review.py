@@ -836,34 +836,52 @@ def since_sent_back(report: Report) -> SinceSentBack | None:
     )
     if then is None:
         return None
-    old, new = normalise(then.data), normalise(report.data)
-    fields = tuple(
-        {"field": f, "old": old[f], "new": new[f]} for f in VISIT_FIELDS if old[f] != new[f]
-    )
+    fields = field_differences(normalise(then.data), normalise(report.data))
     for said in ("withdrawal_note", "reason"):  # a withdrawal's or a correction's words
         old_words, new_words = getattr(then, said).strip(), getattr(report, said).strip()
         if old_words != new_words:
             fields += ({"field": said, "old": old_words, "new": new_words},)
-    old_sources = {c["url"]: c for c in normalise_citations(then.citations or []) if c["url"]}
-    new_sources = {c["url"]: c for c in normalise_citations(report.citations or []) if c["url"]}
+    added, removed, changed = citation_differences(then.citations or [], report.citations or [])
     return SinceSentBack(
         sent_back_at=then.reviewed_at,
         fields=fields,
-        sources_added=tuple(u for u in new_sources if u not in old_sources),
-        sources_removed=tuple(u for u in old_sources if u not in new_sources),
-        sources_changed=tuple(
-            {
-                "url": url,
-                "changes": tuple(
-                    {"field": f, "old": old_sources[url][f], "new": citation[f]}
-                    for f in CITATION_FIELDS
-                    if old_sources[url][f] != citation[f]
-                ),
-            }
-            for url, citation in new_sources.items()
-            if url in old_sources and citation != old_sources[url]
-        ),
+        sources_added=added,
+        sources_removed=removed,
+        sources_changed=changed,
     )
+
+
+def field_differences(old: dict, new: dict) -> tuple[dict, ...]:
+    """The visit's fields that differ between two reports' data in `normalise`'s form:
+    ({"field", "old", "new"}, ...) in VISIT_FIELDS order."""
+    return tuple(
+        {"field": f, "old": old[f], "new": new[f]} for f in VISIT_FIELDS if old[f] != new[f]
+    )
+
+
+def citation_differences(
+    old: Sequence[dict], new: Sequence[dict]
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[dict, ...]]:
+    """(added, removed, changed) between two lists of citations, matched by URL (one
+    without a URL, a draft's, is left out): the URLs added and removed, and for each kept
+    with other details {"url", "changes": ({"field", "old", "new"}, ...)} over
+    CITATION_FIELDS."""
+    before = {c["url"]: c for c in normalise_citations(old) if c["url"]}
+    after = {c["url"]: c for c in normalise_citations(new) if c["url"]}
+    changed = tuple(
+        {
+            "url": url,
+            "changes": tuple(
+                {"field": f, "old": before[url][f], "new": citation[f]}
+                for f in CITATION_FIELDS
+                if before[url][f] != citation[f]
+            ),
+        }
+        for url, citation in after.items()
+        if url in before and citation != before[url]
+    )
+    added = tuple(u for u in after if u not in before)
+    return added, tuple(u for u in before if u not in after), changed
 
 
 def report_data_of(visit: Visit) -> dict:
@@ -1144,6 +1162,8 @@ __all__ = [
     "request_changes",
     "resolve",
     "review_queue",
+    "citation_differences",
+    "field_differences",
     "is_stale",
     "open_proposals",
     "SinceSentBack",
