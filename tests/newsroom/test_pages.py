@@ -37,6 +37,24 @@ def text(response) -> str:
     return response.content.decode()
 
 
+def correction_of(visit: Visit, author, submit: bool = True, **changes) -> Report:
+    """A correction of published `visit` by `author`, its fields changed by `changes`."""
+    return review.file_report(
+        author=author,
+        data={**review.report_data_of(visit), **changes},
+        citations=review.citations_of(visit),
+        visit=visit,
+        submit=submit,
+    )
+
+
+def changed_rows(section: str) -> list[tuple[str, str, str]]:
+    """(field, before, after) for each row of a page's table of changes."""
+    return re.findall(
+        r'<th scope="row">(.*?)</th><td><del>(.*?)</del></td><td><ins>(.*?)</ins>', section
+    )
+
+
 def file(author, **data) -> Report:
     return review.file_report(author=author, data={**REPORT_DATA, **data}, citations=CITATIONS)
 
@@ -440,22 +458,12 @@ def test_two_proposals_on_one_visit_are_told_of_each_other_before_either_is_veri
     verified the other's page says it no longer applies."""
     colleague = account("carla", roles.REPORTERS)
     visit = Visit.objects.get(slug=MONGOLIA)
-    first = review.file_report(
-        author=colleague,
-        data={**review.report_data_of(visit), "end": "2024-09-04"},
-        citations=review.citations_of(visit),
-        visit=visit,
-    )
+    first = correction_of(visit, colleague, end="2024-09-04")
     form = text(signed_in(reporter).get(reverse("newsroom:correct", args=[MONGOLIA])))
     notice = form.split('id="open-proposals"')[1].split("</div>")[0]
     assert f"report {first.pk}, a correction by carla, awaiting review" in notice
     assert reverse("newsroom:report", args=[first.pk]) not in notice  # not theirs to open
-    second = review.file_report(
-        author=reporter,
-        data={**review.report_data_of(visit), "place": "Ulaanbaatar, Chinggis Square"},
-        citations=review.citations_of(visit),
-        visit=visit,
-    )
+    second = correction_of(visit, reporter, place="Ulaanbaatar, Chinggis Square")
     page = text(signed_in(reviewer).get(reverse("newsroom:report", args=[second.pk])))
     assert reverse("newsroom:report", args=[first.pk]) in page.split('id="open-proposals"')[1]
     assert 'id="stale"' not in page
@@ -472,13 +480,7 @@ def test_a_correction_saved_without_a_reason_is_not_submitted_until_it_has_one(
     seeded, reporter, reviewer, signed_in
 ):
     visit = Visit.objects.get(slug=MONGOLIA)
-    draft = review.file_report(
-        author=reporter,
-        data={**review.report_data_of(visit), "end": "2024-09-04"},
-        citations=review.citations_of(visit),
-        visit=visit,
-        submit=False,
-    )
+    draft = correction_of(visit, reporter, end="2024-09-04", submit=False)
     client = signed_in(reporter)
     answer = client.post(reverse("newsroom:submit", args=[draft.pk]))
     assert answer["Location"] == reverse("newsroom:edit", args=[draft.pk])
@@ -545,9 +547,7 @@ def test_a_report_sent_back_shows_what_changed_since(
     page = seen_by(reviewer)
     section = page.split('id="since-sent-back"')[1].split("</section>")[0]
     assert 'id="nothing-since"' not in section
-    rows = re.findall(
-        r'<th scope="row">(.*?)</th><td><del>(.*?)</del></td><td><ins>(.*?)</ins>', section
-    )
+    rows = changed_rows(section)
     assert rows == [
         ("The end date", "10 October 2025", "9 October 2025"),
         ("The place", "Dushanbe", "Dushanbe, Palace of Nations"),
@@ -573,9 +573,7 @@ def test_a_report_sent_back_shows_what_changed_since(
         citations=citations,
     )
     section = seen_by(reporter).split('id="since-sent-back"')[1].split("</section>")[0]
-    rows = re.findall(
-        r'<th scope="row">(.*?)</th><td><del>(.*?)</del></td><td><ins>(.*?)</ins>', section
-    )
+    rows = changed_rows(section)
     assert rows == [("The end date", "9 October 2025", "10 October 2025")]
     assert "since-sources" not in section
 
@@ -620,9 +618,9 @@ def test_a_withdrawal_sent_back_shows_its_reworded_reason(seeded, reporter, revi
     review.update_withdrawal(report, reporter, note="Second reason, with its source.")
     page = text(signed_in(reporter).get(reverse("newsroom:report", args=[report.pk])))
     section = page.split('id="since-sent-back"')[1].split("</section>")[0]
-    assert re.findall(
-        r'<th scope="row">(.*?)</th><td><del>(.*?)</del></td><td><ins>(.*?)</ins>', section
-    ) == [("The reason for withdrawing it", "First reason.", "Second reason, with its source.")]
+    assert changed_rows(section) == [
+        ("The reason for withdrawing it", "First reason.", "Second reason, with its source.")
+    ]
 
 
 def test_a_report_a_colleague_already_filed_says_who_and_never_leads_to_a_closed_page(
@@ -904,12 +902,7 @@ def test_a_correction_filled_before_another_was_verified_cannot_undo_it(
     client.force_login(reporter)
     page = text(client.get(reverse("newsroom:correct", args=[visit.slug])))
     based_on = re.search(r'name="based_on" value="([^"]+)"', page).group(1)
-    newer = review.file_report(
-        author=both,
-        data={**review.report_data_of(visit), "end": "2024-09-04"},
-        citations=review.citations_of(visit),
-        visit=visit,
-    )
+    newer = correction_of(visit, both, end="2024-09-04")
     review.verify(newer, reviewer)
     sources = [{k: v or "" for k, v in c.items()} for c in review.citations_of(visit)]
     posted = client.post(
@@ -984,12 +977,7 @@ def test_an_early_warning_verified_after_its_dates_passed_is_published(
 
 def test_a_correction_of_a_visit_withdrawn_meanwhile_is_refused(seeded, reporter, reviewer):
     visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
-    report = review.file_report(
-        author=reporter,
-        data={**review.report_data_of(visit), "end": "2024-09-04"},
-        citations=review.citations_of(visit),
-        visit=visit,
-    )
+    report = correction_of(visit, reporter, end="2024-09-04")
     Visit.objects.filter(pk=visit.pk).update(review_state=ReviewState.WITHDRAWN)
     with pytest.raises(ValidationError, match="Only a published visit can be corrected"):
         review.verify(report, reviewer)
