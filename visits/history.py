@@ -39,7 +39,15 @@ from states.models import (
     State,
     TreatyEvent,
 )
-from visits.models import Citation, Finding, Report, ReportState, ReviewState, Visit
+from visits.models import (
+    Citation,
+    Finding,
+    Report,
+    ReportState,
+    ReviewState,
+    Visit,
+    readable_review,
+)
 from warrants.models import Case, Person, Situation, Warrant
 
 # The tracked models, by the name an address uses (/newsroom/history/visits.visit/12/).
@@ -74,7 +82,8 @@ KINDS = {
     JointStatementSignatory: gettext_lazy("signatory of a joint statement"),
 }
 PUBLIC_MODELS = [m for m in TRACKED.values() if m is not Report]
-# Visits in these states are public facts (a withdrawn one was public and says why it left).
+# A visit's version before one in these states was public (a withdrawn one was public and
+# says why it left); which of a visit's versions are public: visits.models.readable_review.
 PUBLIC_VISIT_STATES = [ReviewState.VERIFIED, ReviewState.WITHDRAWN]
 # Fields the public never sees in a change (derived, internal or a researcher's own).
 PRIVATE_FIELDS = {"id", "expected_verdict", "author", "reviewer", "idempotency_key", "fingerprint"}
@@ -590,11 +599,9 @@ def _public_events(model):
     )
     # Whether the event's visit is public: one lookup by primary key per event read (never
     # a list of every public visit, which a page of the newest events does not need).
-    public_visit = Exists(
-        Visit.objects.filter(pk=OuterRef("visit_id"), review_state__in=PUBLIC_VISIT_STATES)
-    )
+    public_visit = Exists(Visit.objects.readable().filter(pk=OuterRef("visit_id")))
     if model is Visit:
-        return events.filter(review_state__in=PUBLIC_VISIT_STATES)
+        return events.filter(readable_review(review_state="review_state", visit="pgh_obj_id"))
     if model is Citation:
         return events.filter(public_visit)
     if model is Finding:

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth, TruncYear
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -45,10 +45,40 @@ class ReviewState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
+LEFT_THE_RECORD = (ReviewState.WITHDRAWN, ReviewState.REJECTED)
+
+
+def readable_review(*, review_state: str, visit: str) -> Q:
+    """The condition `VisitQuerySet.readable` puts on a visit, for any query that names
+    its review state and its id: the field `review_state` is `verified`, or `withdrawn`
+    or `rejected` while the visit `visit` (an `OuterRef` name: "pk" on visits,
+    "pgh_obj_id" on their recorded versions) was published once, that is, one of its
+    recorded versions was `verified`."""
+    published_once = Exists(
+        Visit.pgh_event_model.objects.filter(
+            pgh_obj_id=OuterRef(visit), review_state=ReviewState.VERIFIED
+        )
+    )
+    return Q(**{review_state: ReviewState.VERIFIED}) | (
+        Q(**{f"{review_state}__in": LEFT_THE_RECORD}) & published_once
+    )
+
+
 class VisitQuerySet(models.QuerySet):
     def published(self):
         """Visits a reviewer has verified: the only ones shown to the public."""
         return self.filter(review_state=ReviewState.VERIFIED)
+
+    def readable(self):
+        """Visits a reader may open: the published ones, and those that left the record
+        after they were published (review state `withdrawn`: removed from a newer dataset
+        version; `rejected`: its report rejected after all), with their withdrawn verdict
+        and their history, so that a link in a feed or an article, or a copy kept in step
+        through the API, learns what became of them (docs/DOMAIN.md, "The verdict for one visit").
+        A visit never published (reported, or rejected or removed before a reviewer
+        verified it) stays unreadable. "Published once" is read from the visit's own
+        history: a recorded version of it whose review state was `verified`."""
+        return self.filter(readable_review(review_state="review_state", visit="pk"))
 
     def with_verdicts(self):
         """Visits with their person (situation, nationality), host and current verdict joined in."""

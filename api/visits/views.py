@@ -51,7 +51,6 @@ from visits.models import (
     Citation,
     Finding,
     FindingKind,
-    ReviewState,
     VerdictChange,
     VerdictCode,
     Visit,
@@ -212,16 +211,16 @@ class VisitTableMixin:
 
 
 def readable_visits():
-    """Verified visits and withdrawn ones: a visit removed from the dataset after it was
-    published stays readable by its id, with its withdrawn verdict and its history."""
-    return with_everything_shown(
-        Visit.objects.filter(review_state__in=[ReviewState.VERIFIED, ReviewState.WITHDRAWN])
-    )
+    """The visits a reader may open on the site (`VisitQuerySet.readable`): the published
+    ones, and those that left the record after they were published, readable by their id
+    with their withdrawn verdict and their history."""
+    return with_everything_shown(Visit.objects.readable())
 
 
 WITHDRAWN_VISITS = (
-    "Withdrawn visits (removed from a newer dataset version: review state `withdrawn`, verdict "
-    "`withdrawn`, `withdrawal_note` saying why) are not listed, as unverified ones are not, unless "
+    "Withdrawn visits (published, then removed from a newer dataset version, review state "
+    "`withdrawn` with a `withdrawal_note` saying why, or rejected after all, review state "
+    "`rejected`; the verdict of both is `withdrawn`) are not listed, as unverified ones are not, unless "
     "asked for with `?verdict=withdrawn`, or unless the list is read for what changed "
     "(`?changed_since=`): a client keeping a copy in step then learns of each visit withdrawn since, "
     "to take it out. Each stays readable at its own address with its verdict history. The incidents "

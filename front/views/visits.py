@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from django import forms
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Subquery, Value
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -287,20 +287,6 @@ def incident_export(request, fmt):
     return listing.export(request, INCIDENTS, fmt)
 
 
-def visible_visits():
-    """Visits a reader may open: the published ones, and those withdrawn from the record
-    (removed from a newer dataset version, or rejected on review after an incident was
-    published), so that a link in a feed or an article still says what became of them."""
-    return Visit.objects.filter(
-        Q(review_state=ReviewState.VERIFIED)
-        | Q(review_state=ReviewState.WITHDRAWN)
-        | Q(
-            review_state=ReviewState.REJECTED,
-            verdict_changes__old_code=VerdictCode.NON_COMPLIANCE,
-        )
-    ).distinct()
-
-
 def cited_sources(visit) -> list[SimpleNamespace]:
     """The visit's sources as its record cites them (its Citations), the Source's own
     details filling what a citation leaves empty; oldest publication first."""
@@ -320,7 +306,7 @@ def cited_sources(visit) -> list[SimpleNamespace]:
 @cache_page_by_version
 def visit_detail(request, slug: str):
     visit = get_object_or_404(
-        visible_visits()
+        Visit.objects.readable()
         .with_verdicts()
         .select_related("host", "controlled_by")
         # Whether a verified correction exists, in the same query: most visits have none.

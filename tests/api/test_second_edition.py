@@ -170,10 +170,70 @@ def test_a_withdrawn_visit_is_not_listed_but_stays_readable(withdrawn_visit, api
     assert finding["visit"]["id"] == withdrawn_visit
 
 
-def test_a_rejected_visit_stays_unpublished(seeded, api_client):
-    Visit.objects.filter(slug=MONGOLIA).update(review_state=ReviewState.REJECTED)
-    assert api_client.get(f"/api/v1/visits/{MONGOLIA}/").status_code == 404
-    assert MONGOLIA not in ids(api_client, verdict="withdrawn")
+def public_visit_events(slug: str) -> list[str]:
+    """The review states of the visit's versions that the public changes list."""
+    from visits import history
+
+    visit = Visit.objects.get(slug=slug)
+    events = {pk for pk, _at, label in history.public_changes() if label == "visits.visit"}
+    return [
+        e.review_state
+        for e in Visit.pgh_event_model.objects.filter(pgh_obj_id=visit.pk, pgh_id__in=events)
+    ]
+
+
+@pytest.mark.parametrize("left_as", [ReviewState.REJECTED, ReviewState.WITHDRAWN])
+def test_a_published_visit_that_left_the_record_says_so_on_the_site_and_in_the_api(
+    seeded, api_client, client, left_as
+):
+    """Mongolia's incident, published, then rejected after all or removed from a newer
+    dataset version: its page and its API record stay readable with the withdrawn verdict,
+    `?verdict=withdrawn` and `?changed_since=` list it, the incidents do not, and the
+    public changes tell of its leaving."""
+    since = datetime.datetime.now(datetime.UTC).isoformat()
+    Visit.objects.filter(slug=MONGOLIA).update(review_state=left_as)
+    flagging.evaluate_visits([Visit.objects.get(slug=MONGOLIA).pk], cause="test")
+
+    page = client.get(f"/visits/{MONGOLIA}/")
+    assert page.status_code == 200
+    assert "withdrawn" in page.content.decode().lower()
+    detail = api_client.get(f"/api/v1/visits/{MONGOLIA}/")
+    assert detail.status_code == 200, detail.content
+    assert detail.json()["review_state"] == left_as
+    assert detail.json()["verdict"]["code"] == "withdrawn"
+    assert MONGOLIA in ids(api_client, verdict="withdrawn")
+    assert MONGOLIA in ids(api_client, changed_since=since)
+    assert MONGOLIA not in ids(api_client)
+    assert MONGOLIA not in ids(api_client, "/api/v1/incidents/")
+    assert left_as in public_visit_events(MONGOLIA)
+
+
+@pytest.fixture
+def never_published(seeded):
+    """A copy of Mongolia's visit reported but never verified, evaluated (`pending`)."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    visit.pk, visit.slug, visit.review_state = None, f"{MONGOLIA}-unverified", "reported"
+    visit.save()
+    flagging.evaluate_visits([visit.pk], cause="test")
+    assert Verdict.objects.get(visit=visit).code == "pending"
+    return visit
+
+
+@pytest.mark.parametrize("left_as", [ReviewState.REJECTED, ReviewState.WITHDRAWN])
+def test_a_visit_never_published_stays_unreadable_when_it_leaves_the_record(
+    never_published, api_client, client, left_as
+):
+    since = datetime.datetime.now(datetime.UTC).isoformat()
+    slug = never_published.slug
+    Visit.objects.filter(pk=never_published.pk).update(review_state=left_as)
+    flagging.evaluate_visits([never_published.pk], cause="test")
+    assert Verdict.objects.get(visit=never_published).code == "withdrawn"
+
+    assert client.get(f"/visits/{slug}/").status_code == 404
+    assert api_client.get(f"/api/v1/visits/{slug}/").status_code == 404
+    assert slug not in ids(api_client, verdict="withdrawn")
+    assert slug not in ids(api_client, changed_since=since)
+    assert public_visit_events(slug) == []
 
 
 @pytest.fixture
