@@ -504,9 +504,14 @@ REST_FRAMEWORK = {
     },
     # "NUM_PROXIES" is set below, with the proxy header the site trusts.
 }
+# The licence of the data the site and the API serve (data/LICENSE): the dataset and the
+# verdicts derived from it.
+DATA_LICENCE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "iccwatch API",
     "DESCRIPTION": "Visits of people wanted under ICC arrest warrants, and the verdicts on their hosts.",
+    "LICENSE": DATA_LICENCE,
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -17,6 +17,7 @@ import json
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max
 from django.http import FileResponse, Http404
@@ -128,7 +129,7 @@ def _json_ld(request, manifest: dict | None, entries: list[ChangelogEntry]) -> s
             "with its history."
         ),
         "url": page,
-        "license": "https://creativecommons.org/licenses/by/4.0/",
+        "license": settings.DATA_LICENCE["url"],
         "creator": {"@type": "Organization", "name": "iccwatch"},
         "isAccessibleForFree": True,
     }

@@ -68,6 +68,18 @@ def test_the_schema_is_yaml_by_default_and_json_when_asked(db, client):
         assert json.loads(response.content)["info"]["title"] == "iccwatch API"
 
 
+def test_the_schema_says_under_which_licence_the_data_is_reused(openapi):
+    """The licence of data/LICENSE, in the schema's `info` where a client's tooling reads
+    it, with the credit to give."""
+    assert openapi["info"]["license"] == {
+        "name": "CC BY 4.0",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+    }
+    assert "iccwatch dataset, version" in openapi["info"]["description"]
+    with open("data/LICENSE", encoding="utf-8") as licence:
+        assert openapi["info"]["license"]["url"] in licence.read()
+
+
 def test_the_schema_has_every_operation_with_a_summary_and_an_example(openapi):
     operations = {
         (path, method): op for path, item in openapi["paths"].items() for method, op in item.items()
