@@ -327,8 +327,21 @@ class Reasons:
         return {"key": "not_bound", "state": state}
 
     def warrant(self, w: WarrantFacts, day: datetime.date | None, uniform: bool = True) -> dict:
-        """The warrant in force: its dates, the day it was in force, how it ended."""
+        """The warrant in force: its dates, the day it was in force, how it ended.
+
+        For a visit dated only to a period, `uniform` (every possible reading gave this
+        verdict) says the warrant was in force throughout it only when it was in force on
+        every possible day: a visit known to start some day in 2023 and end in June 2024
+        can be a failure to arrest whatever its days and still predate a warrant of
+        March 2023."""
         v = self.visit
+        if not self._exact and v.start is not None:
+            began = w.issued or w.made_public
+            uniform = uniform and (
+                began is not None
+                and began.last <= v.start.first
+                and (w.ended is None or w.ended >= self._last_possible_day())
+            )
         notified = v.host_notified and not (w.made_public and day and day >= w.made_public.first)
         ref = self._visit_ref()
         return {

@@ -24,7 +24,12 @@ from dataclasses import dataclass, field
 #   withdrawal took effect); when no day binds the host, its reason is the one a trip dated
 #   on the reading's day gets: no warrant in force, a sealed warrant, or the host not (yet,
 #   or no longer) a party on that day.
-RULE_VERSION = "2026.12.03"
+# 2026.12.03.2: a visit known to start some day in one period and to end some day in a later
+#   one covered every day between (docs/DOMAIN.md, "Dates"): it is read over each span it may
+#   have covered, not day by day, so that a visit from January to March 2024 in Armenia
+#   (bound from 1 February) is a failure to arrest, not too imprecise to decide; its
+#   warrant is said in force "throughout" only if it was on every possible day.
+RULE_VERSION = "2026.12.03.2"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that
 # deposited its instrument by 2002-04-11 (the 60th instrument's deposit).

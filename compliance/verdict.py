@@ -47,6 +47,7 @@ from compliance.facts import (
     Decision,
     DeclarationFacts,
     FindingFacts,
+    Period,
     Reading,
     ReferralFacts,
     SourceFacts,
@@ -252,6 +253,33 @@ def _change_points(
     return sorted(points)
 
 
+def _possible_spans(
+    host: StateFacts, warrants: Sequence[WarrantFacts], start: Period, end: Period
+) -> list[tuple[datetime.date, datetime.date]]:
+    """The spans (first day, last day) worth trying for a visit that began some day in
+    `start` and ended some day in `end`, a period no earlier (`start.last <= end.first`):
+    it covered every day between, whatever the exact dates (docs/DOMAIN.md, "Dates": a
+    visit covers its days start..end). A span changes its verdict only where it gains or
+    loses a day on which a fact changes, so it starts on `start.first` or on such a day in
+    `start`, and ends on `end.last` or on the day before such a day in `end`. The widest
+    comes first."""
+    starts = _change_points(host, warrants, start.first, start.last)
+    changes = _change_points(host, warrants, end.first, end.last)
+    ends = [end.last] + [d - datetime.timedelta(days=1) for d in reversed(changes) if d > end.first]
+    return [(first, last) for first in starts for last in ends]
+
+
+def _changed_on(
+    chosen: tuple[datetime.date, datetime.date], other: tuple[datetime.date, datetime.date]
+) -> datetime.date:
+    """The day on which the verdict of a visit's `other` possible span departs from that
+    of the first one tried, `chosen`: the day `other` starts when it starts later (or is
+    the same span, read with other warrant dates), else the first day it leaves out."""
+    if other[0] != chosen[0] or other[1] == chosen[1]:
+        return other[0]
+    return other[1] + datetime.timedelta(days=1)
+
+
 def _undated_reading(
     visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]
 ) -> Reading | None:
@@ -328,11 +356,15 @@ def decide(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]
     lateness = (False, True) if imprecise_warrants else (False,)
     if exact:
         spans = [(visit.start.first, end.first)]
+    elif visit.end is not None and visit.start.last <= end.first:
+        # Known to start in one period and end in a later one: every day between the latest
+        # possible start and the earliest possible end was certainly covered.
+        spans = _possible_spans(host, warrants, visit.start, end)
     else:
         # Some day in the period: try each possible day on which a fact changes.
         spans = [(d, d) for d in _change_points(host, warrants, visit.start.first, end.last)]
     readings = [
-        (first, _scenario(visit, host, warrants, first, last, late))
+        ((first, last), _scenario(visit, host, warrants, first, last, late))
         for first, last in spans
         for late in lateness
     ]
@@ -343,7 +375,11 @@ def decide(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]
         if any(s.host_bound for s in scenarios):
             # pending: the date is too imprecise to decide (a state joined in the middle
             # of the year the visit is dated to).
-            changed_on = None if exact else next(d for d, s in readings if s.code != chosen.code)
+            changed_on = (
+                None
+                if exact
+                else _changed_on(spans[0], next(sp for sp, s in readings if s.code != chosen.code))
+            )
             return Decision(
                 code=PENDING,
                 told=TOLD_PENDING,

@@ -602,6 +602,21 @@ PARTIAL_DATE_ROWS = [
                  id="month-straddling-sealed-warrant-issue-at-a-party"),
     pytest.param(UKRAINE, [EARLY_UKRAINE_WARRANT], visit("2015-09"), PENDING, "",
                  id="month-straddling-declaration"),
+    # A visit known to start in one period and end in a later one covered every day between.
+    pytest.param(ARMENIA, [PUTIN], visit("2024-01", "2024-03"), NON_COMPLIANCE, STATE_PARTY,
+                 id="months-either-side-of-entry-into-force"),
+    pytest.param(ARMENIA, [PUTIN], visit("2024-01", "2024-02"), NON_COMPLIANCE, STATE_PARTY,
+                 id="month-before-to-month-of-entry-into-force"),
+    pytest.param(ARMENIA, [PUTIN], visit("2024-01-30", "2024-02"), NON_COMPLIANCE,
+                 STATE_PARTY, id="day-before-to-month-of-entry-into-force"),
+    pytest.param(ARMENIA, [PUTIN], visit("2024-01", "2024-02-02"), NON_COMPLIANCE,
+                 STATE_PARTY, id="month-before-to-day-after-entry-into-force"),
+    pytest.param(ARMENIA, [PUTIN], visit("2023-12", "2024-01"), NO_OBLIGATION, "",
+                 id="months-before-entry-into-force"),
+    pytest.param(ARMENIA, [PUTIN], visit("2023-12", "2024"), PENDING, "",
+                 id="ends-some-day-of-the-year-of-entry-into-force"),
+    pytest.param(ARMENIA, [PUTIN], visit("2023", "2024-06"), NON_COMPLIANCE, STATE_PARTY,
+                 id="starts-before-the-warrant-ends-after-entry-into-force"),
     # Imprecise warrant dates are read as early and as late as they could be.
     pytest.param(ITALY, [ISSUED_SOME_DAY_IN_2023], visit("2022-12-31", **LIBYA_VISIT),
                  NO_WARRANT_IN_FORCE, "", id="before-a-warrant-issued-some-day-in-2023"),
@@ -695,6 +710,24 @@ def test_a_date_too_imprecise_to_decide_says_where_the_verdict_changes():
         "the date is too imprecise to decide (the visit is dated only 2024, and the verdict "
         "changes on 1 February 2024)."
     )
+
+
+def test_a_visit_between_two_periods_says_where_its_verdict_changes():
+    """It may have ended before 1 February 2024 or after: the day the verdict changes is
+    the first day a shorter stay leaves out."""
+    verdict = evaluate(visit("2023-12", "2024", place="Yerevan"), ARMENIA, [PUTIN])
+    assert verdict.code == PENDING
+    assert "the verdict changes on 1 February 2024" in english(verdict)
+
+
+def test_a_visit_between_two_periods_claims_the_warrant_throughout_only_if_it_was():
+    """Certainly bound on some of its days, whatever they were, so a failure to arrest; but
+    it may have begun before the warrant of 17 March 2023 was issued."""
+    partly = english(evaluate(visit("2023", "2024-06", place="Yerevan"), ARMENIA, [PUTIN]))
+    assert "was in force during part of 2023 – June 2024" in partly
+    assert "throughout" not in partly
+    whole = english(evaluate(visit("2024-01", "2024-03", place="Yerevan"), ARMENIA, [PUTIN]))
+    assert "was in force throughout January 2024 – March 2024" in whole
 
 
 def test_an_imprecise_warrant_date_is_named_when_it_leaves_the_verdict_open():
