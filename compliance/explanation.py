@@ -30,7 +30,10 @@ The keys and their own params (see REASON_KEYS):
   `no_control` (visit, status, outcome, controlled_by: a state or None);
 - `justification` (state, text); `finding` (decided, kind, chamber, reference,
   referred_to_asp, referred_to_unsc); `no_standing_referral` (decided: the later
-  decision that left no referral standing); `date_note` (kind "visit" | "warrant", uniform,
+  decision that left no referral standing); `no_court_finding` (other_decision: a
+  decision on the visit that made no Art. 87(7) finding follows; a `non_compliance`
+  verdict on a visit of which the Court has made no such finding is iccwatch's reading
+  of the facts, not the Court's); `date_note` (kind "visit" | "warrant", uniform,
   state, start, end); `sources` (sources: [{publisher, date, url}], more);
 - `pending` (visit, why "not_verified" | "outcome_unknown" | "no_date" |
   "outcome_not_judgeable" | "imprecise", changed_on, imprecise_warrant: {issued,
@@ -43,6 +46,7 @@ import datetime
 
 from compliance.facts import (
     ART_12_3_DECLARATION,
+    ART_87_7,
     ART_127_2_RESIDUAL,
     COMPLIED,
     DETERRED,
@@ -84,6 +88,7 @@ REASON_KEYS = (
     "justification",
     "finding",
     "no_standing_referral",
+    "no_court_finding",
     "date_note",
     "sources",
     "pending",
@@ -214,6 +219,14 @@ class Reasons:
             if referred_before and not (last.referred_to_asp or last.referred_to_unsc):
                 reasons.append({"key": "no_standing_referral", "decided": _iso(last.decided)})
         return reasons
+
+    def _no_court_finding(self) -> list[dict]:
+        """For a `non_compliance` verdict: that it is iccwatch's reading of the facts when
+        the Court has made no Art. 87(7) finding on the visit (none yet, or a decision that
+        made none: Nigeria, 5 September 2013), so that no reader takes it for the Court's."""
+        if any(f.kind == ART_87_7 for f in self.findings):
+            return []
+        return [{"key": "no_court_finding", "other_decision": bool(self.findings)}]
 
     def _justification(self) -> list[dict]:
         text = self.visit.host_justification.strip()
@@ -530,6 +543,7 @@ class Reasons:
                 *wreason,
                 {**visit, "conclusion": NON_COMPLIANCE},
                 *self._justification(),
+                *self._no_court_finding(),
                 *tail,
             )
         return self.pending("outcome_not_judgeable")

@@ -28,7 +28,9 @@ from dataclasses import dataclass, field
 #   one covered every day between (docs/DOMAIN.md, "Dates"): it is read over each span it may
 #   have covered, not day by day, so that a visit from January to March 2024 in Armenia
 #   (bound from 1 February) is a failure to arrest, not too imprecise to decide; its
-#   warrant is said in force "throughout" only if it was on every possible day.
+#   warrant is said in force "throughout" only if it was on every possible day. A
+#   `non_compliance` verdict on a visit of which the Court has made no Art. 87(7) finding
+#   says it is iccwatch's reading of the facts (`no_court_finding`).
 RULE_VERSION = "2026.12.03.2"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that

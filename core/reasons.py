@@ -745,6 +745,17 @@ def _no_standing_referral(r: dict, ctx: Context) -> str:
     }
 
 
+def _no_court_finding(r: dict, ctx: Context) -> str:
+    """iccwatch's verdict told apart from the Court's: no Art. 87(7) finding on the visit
+    (when a decision that made none follows, its own sentence says so)."""
+    if r.get("other_decision"):
+        return _("This verdict is iccwatch's reading of the facts, not a finding of the Court.")
+    return _(
+        "This verdict is iccwatch's reading of the facts: the ICC has made no finding of "
+        "non-compliance (Art. 87(7)) on this visit."
+    )
+
+
 def _other_decision(r: dict, on: str, chamber: str) -> str:
     """A decision on the state's cooperation that is no Art. 87(7) finding (the data's kind
     `other`): one that informed the Security Council or the Assembly, or found no failure."""
@@ -1017,6 +1028,7 @@ RENDERERS: dict[str, Callable[[dict, Context], str]] = {
     "justification": _justification,
     "finding": _finding,
     "no_standing_referral": _no_standing_referral,
+    "no_court_finding": _no_court_finding,
     "date_note": _date_note,
     "sources": _sources,
     "pending": _pending,

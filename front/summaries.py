@@ -309,12 +309,19 @@ def state_summary(
         sentences.append(_("No visit by a person wanted by the ICC is recorded here."))
     if incidents and visits == 1:
         # "It has hosted 1 recorded visit ... 1 of them was ..." read as a form letter.
-        sentences.append(_("That visit was a failure to arrest and surrender (non-compliance)."))
+        sentences.append(
+            _(
+                "By iccwatch's reading of the facts, that visit was a failure to arrest and "
+                "surrender (non-compliance)."
+            )
+        )
     elif incidents:
         sentences.append(
             ngettext(
-                "%(count)d of them was a failure to arrest and surrender (non-compliance).",
-                "%(count)d of them were failures to arrest and surrender (non-compliance).",
+                "By iccwatch's reading of the facts, %(count)d of them was a failure to arrest "
+                "and surrender (non-compliance).",
+                "By iccwatch's reading of the facts, %(count)d of them were failures to arrest "
+                "and surrender (non-compliance).",
                 incidents,
             )
             % {"count": incidents}
@@ -346,6 +353,10 @@ def state_summary(
                 "count": len(findings),
                 "dates": get_text_list([format_date(d, p) for d, p in findings], _("and")),
             }
+        )
+    elif incidents:
+        sentences.append(
+            _("The ICC has made no finding of non-compliance (Art. 87(7)) against it.")
         )
     return " ".join(sentences)
 

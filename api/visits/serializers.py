@@ -67,7 +67,8 @@ class VisitVerdictSerializer(PlainReadMixin, serializers.Serializer):
         "`never_party`, `not_party`, `not_yet_party`, `no_longer_party`, `not_bound`, `would_be_bound`, "
         "`would_not_be_bound`), warrant (`warrant`, `no_warrant_in_force`, `warrant_sealed`), visit "
         "(`visit`, `trip`, `no_control`), `justification`, `finding`, `no_standing_referral`, "
-        "`date_note`, `sources`, and `pending` or `withdrawn` for a visit without a verdict. "
+        "`no_court_finding` (a `non_compliance` verdict of which the Court has made no Art. 87(7) "
+        "finding: iccwatch's reading of the facts), `date_note`, `sources`, and `pending` or `withdrawn` for a visit without a verdict. "
         "`explanation` is their rendering. Empty for a verdict recorded before reasons were kept.",
     )
     explanation = serializers.CharField(

@@ -491,9 +491,19 @@ def test_a_country_page_counts_failures_found_and_words_each_decision_as_the_vis
 
 
 def test_a_country_with_one_visit_reads_as_one(reader, seeded):
-    html = re.sub(r"\s+", " ", body(reader.get("/states/MNG/")))
+    text = html.unescape(re.sub(r"\s+", " ", body(reader.get("/states/MNG/"))))
     assert (
-        "It has hosted 1 recorded visit by a person wanted by the ICC. That visit was a failure "
-        "to arrest and surrender (non-compliance)."
-    ) in html
-    assert "1 of them" not in html
+        "It has hosted 1 recorded visit by a person wanted by the ICC. By iccwatch's reading of "
+        "the facts, that visit was a failure to arrest and surrender (non-compliance). The ICC "
+        "found it in non-compliance (Art. 87(7)) in a decision of 24 October 2024."
+    ) in text
+    assert "1 of them" not in text
+
+
+def test_a_country_page_tells_its_failures_from_the_courts_findings(reader, seeded):
+    """Tajikistan's incident of 2025 is iccwatch's reading; the Court has decided nothing."""
+    text = html.unescape(re.sub(r"\s+", " ", body(reader.get("/states/TJK/"))))
+    assert "By iccwatch's reading of the facts, that visit was a failure" in text
+    assert "The ICC has made no finding of non-compliance (Art. 87(7)) against it." in text
+    mongolia = re.sub(r"\s+", " ", body(reader.get("/states/MNG/")))
+    assert "has made no finding" not in mongolia

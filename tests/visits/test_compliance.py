@@ -872,6 +872,34 @@ def test_a_sealed_warrant_s_reasons_say_the_person_was_arrested_all_the_same():
 # --- Explanations: basis, deciding dates, warrant, sources --------------------------------
 
 
+def test_a_failure_to_arrest_the_court_has_not_found_is_said_to_be_iccwatchs_reading():
+    """iccwatch's verdict is not the Court's: without an Art. 87(7) finding on the visit the
+    explanation says so (Tajikistan, 2025: no decision yet; Nigeria, 2013: a decision that
+    made no finding), and says nothing of the kind once the Court has found it."""
+    trip = visit("2024-09-02", place="Ulaanbaatar")
+    none = evaluate(trip, MONGOLIA, [PUTIN])
+    assert none.code == NON_COMPLIANCE
+    assert {"key": "no_court_finding", "other_decision": False} in none.reasons
+    assert english(none).endswith(
+        "This verdict is iccwatch's reading of the facts: the ICC has made no finding of "
+        "non-compliance (Art. 87(7)) on this visit."
+    )
+    informed = FindingFacts(
+        Period.parse("2024-10-24"), kind="other", chamber="Pre-Trial Chamber II"
+    )
+    other = english(evaluate(trip, MONGOLIA, [PUTIN], findings=[informed]))
+    assert "This verdict is iccwatch's reading of the facts, not a finding of the Court." in other
+    assert "made no finding of non-compliance under Art. 87(7)" in other
+    found = FindingFacts(Period.parse("2024-10-24"), referred_to_asp=True)
+    assert "reading of the facts" not in english(
+        evaluate(trip, MONGOLIA, [PUTIN], findings=[found])
+    )
+    # Only a failure to arrest says it: no other verdict claims one.
+    not_bound = evaluate(visit("2023-06-01"), ARMENIA, [PUTIN])
+    assert not_bound.code == NO_OBLIGATION
+    assert all(r["key"] != "no_court_finding" for r in not_bound.reasons)
+
+
 def test_the_mongolia_explanation_names_basis_dates_warrant_finding_and_sources():
     verdict = evaluate(
         visit("2024-09-02", "2024-09-03", place="Ulaanbaatar"),

@@ -27,7 +27,7 @@ from compliance import RULE_VERSION
 # RULE_VERSION -> the digest of the code that decides under it.
 RULE_CODE = {
     "2026.12.03": "2300be8d64f890a61981309cf62d1d1535ac7a0c10711cf9a63e0e3593804af5",
-    "2026.12.03.2": "214cb1c9dc6cb52964d5edd1422d37dd0f2db638724b1319bc54089b419b9234",
+    "2026.12.03.2": "9b8ac631553a75920794efb89e5f8a3d33f5a19f96c63d50f7be6bbe73151ff1",
 }
 
 
