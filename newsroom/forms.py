@@ -324,10 +324,15 @@ def source_formset(data=None, initial=None, extra_blank: int = 1):
 
 
 def add_blank_source(post) -> dict:
-    """The posted data with one more (empty) source form (the "Add another source" button)."""
+    """The posted data with one more (empty) source form (the "Add another source" button);
+    unchanged when its count of forms is not a number (altered by hand), so that the
+    formset says its management data is wrong instead of the page failing."""
     data = post.copy()
-    total = int(data.get("source-TOTAL_FORMS", "0") or 0)
-    data["source-TOTAL_FORMS"] = str(min(total + 1, 30))
+    try:
+        total = int(data.get("source-TOTAL_FORMS", "0") or 0)
+    except ValueError:
+        return data
+    data["source-TOTAL_FORMS"] = str(max(0, min(total + 1, 30)))
     return data
 
 

@@ -9,6 +9,7 @@ import functools
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -194,8 +195,13 @@ def render_form(request, *, form, sources, report=None, visit=None, **extra):
         "open_proposals": proposals_in_words(request, review.open_proposals(visit, exclude=report))
         if visit is not None
         else [],
-        # A correction's form shown again keeps the visit's version it was first filled from.
-        "based_on": request.POST.get("based_on", "") if request.method == "POST" else "",
+        # A correction's form carries the visit's version it was first filled from, signed;
+        # shown again, it keeps the one it came with.
+        "based_on": (
+            request.POST.get("based_on", "") if request.method == "POST" else signed_version(visit)
+        )
+        if visit is not None and report is None
+        else "",
         **extra,
     }
     return render(request, "newsroom/report_form.html", context)
@@ -347,6 +353,17 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
                 "already filed is reviewed."
             ),
         )
+    based_on = _based_on(request) if report is None and corrected is not None else None
+    if report is None and corrected is not None and based_on is None:
+        return again(
+            service_errors=[
+                _(
+                    "This form does not say which version of the visit it was filled from (it "
+                    "expired or was altered). Nothing was filed: open the visit's correction "
+                    "form again, which shows the visit as it stands."
+                )
+            ]
+        )
     try:
         if report is None:
             report = review.file_report(
@@ -355,7 +372,7 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
                 citations=citations,
                 visit=corrected,
                 submit=not draft,
-                based_on=_based_on(request) if corrected is not None else None,
+                based_on=based_on,
                 reason=form.cleaned_data["reason"] if corrected is not None else "",
             )
         else:
@@ -387,12 +404,26 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
     return redirect("newsroom:report", report.pk)
 
 
+# Signs the version of a visit a correction's form was filled from (`based_on`).
+_VERSION_SIGNER = signing.Signer(salt="newsroom.correction.based_on")
+
+
+def signed_version(visit: Visit) -> str:
+    """The visit's version (its updated_at, ISO 8601), signed with the site's key: what the
+    correction form carries in its hidden `based_on` field."""
+    return _VERSION_SIGNER.sign(visit.updated_at.isoformat())
+
+
 def _based_on(request) -> datetime.datetime | None:
-    """The corrected visit's version the correction page was filled from (its hidden
-    `based_on` field: the visit's updated_at), None when absent or not a time."""
+    """The corrected visit's version the correction page was filled from (its hidden,
+    signed `based_on` field), None when absent, altered or not a time. Signed, so that no
+    one can claim a later version than the one they read and have a correction pass the
+    check that it would undo no change made since (visits.review.is_stale)."""
     try:
-        value = datetime.datetime.fromisoformat(request.POST.get("based_on", ""))
-    except ValueError:
+        value = datetime.datetime.fromisoformat(
+            _VERSION_SIGNER.unsign(request.POST.get("based_on", ""))
+        )
+    except (signing.BadSignature, ValueError):
         return None
     return value if value.tzinfo is not None else None
 

@@ -55,11 +55,27 @@ def _author(entry) -> int | None:
     return getattr(entry.event, "author_id", None)
 
 
+# A report's exchange between its reviewer and its author: theirs alone, even once the
+# report is verified and its facts are public (README, "The newsroom").
+REVIEW_EXCHANGE = ("comment", "reply")
+
+
+def _without_others_review(user, entries: list) -> list:
+    """`entries` with the review exchange (the reviewer's comment, the author's reply)
+    left out of every report's changes but those of reports `user` wrote."""
+    hidden = {history.field_name(name) for name in REVIEW_EXCHANGE}
+    for entry in entries:
+        if entry.model is Report and _author(entry) != user.pk:
+            entry.changes = [change for change in entry.changes if change[0] not in hidden]
+    return entries
+
+
 def readable_by_reporter(user, model, entries: list) -> list:
     """The entries of a record's history that `user`, a reporter who may not review, may
     read; PermissionDenied when the record itself is not theirs to read.
 
-    A report: their own, or one verified (its facts are published). A visit: when it is
+    A report: their own, or one verified (its facts are published; not the exchange
+    between its reviewer and its author: REVIEW_EXCHANGE). A visit: when it is
     public (verified or withdrawn, now or at its last event) or the user reported it, and
     then without the unverified reports of other people. A visit's citation or finding: as
     its visit (a finding of no visit is a public fact). Any other record is a public fact.
@@ -71,7 +87,7 @@ def readable_by_reporter(user, model, entries: list) -> list:
     if model is Report:
         if not readable:
             raise PermissionDenied("not yours")
-        return entries
+        return _without_others_review(user, entries)
     if model in (Citation, Finding):
         visit_ids = {getattr(e.event, "visit_id", None) for e in entries} - {None}
         for visit_id in visit_ids:
@@ -87,4 +103,6 @@ def readable_by_reporter(user, model, entries: list) -> list:
     public = bool(states) and states[0] in history.PUBLIC_VISIT_STATES
     if not public and not any(_author(e) == user.pk for e in reports):
         raise PermissionDenied("not public and not reported by you")
-    return [e for e in entries if e.model is not Report or e.event.pgh_obj_id in readable]
+    return _without_others_review(
+        user, [e for e in entries if e.model is not Report or e.event.pgh_obj_id in readable]
+    )

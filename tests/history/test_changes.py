@@ -304,3 +304,42 @@ def test_a_reporter_reads_no_one_elses_unverified_report(client, corrected):
     client.force_login(account("rhea", roles.REVIEWERS))
     assert client.get(f"/newsroom/history/visits.report/{pending.pk}/").status_code == 200
     assert client.get(f"/newsroom/history/visits.visit/{unpublished.pk}/").status_code == 200
+
+
+def test_a_verified_report_s_review_exchange_stays_with_its_author_and_the_reviewers(
+    client, seeded
+):
+    """Another reporter reads a verified report's history (its facts are public), but not
+    what its reviewer asked nor what its author answered: neither is ever published."""
+    from visits.models import Report
+
+    rita = account("rita-staffer", roles.REPORTERS)
+    victor = account("victor-staffer", roles.REVIEWERS)
+    visit = Visit.objects.get(slug=MONGOLIA)
+    data = {**review.report_data_of(visit), "end": "2024-09-04"}
+    with recording(WritePath.NEWSROOM, user=rita):
+        report = review.file_report(
+            author=rita, data=data, citations=review.citations_of(visit), visit=visit
+        )
+    with recording(WritePath.NEWSROOM, user=victor):
+        review.request_changes(report, victor, "PRIVATE-REVIEWER-COMMENT")
+    report = Report.objects.get(pk=report.pk)
+    with recording(WritePath.NEWSROOM, user=rita):
+        report = review.update_report(
+            report, rita, data=data, citations=report.citations, reply="PRIVATE-AUTHOR-REPLY"
+        )
+        review.submit(report, rita)
+    with recording(WritePath.NEWSROOM, user=victor):
+        review.verify(Report.objects.get(pk=report.pk), victor)
+    url = f"/newsroom/history/visits.report/{report.pk}/"
+    pages = {}
+    for user in (account("sam", roles.REPORTERS), rita, account("rhea", roles.REVIEWERS)):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200
+        visit_page = client.get(f"/newsroom/history/visits.visit/{visit.pk}/")
+        pages[user.username] = response.content.decode() + visit_page.content.decode()
+    assert "4 September 2024" in pages["sam"]  # the facts, verified, are public
+    for private in ("PRIVATE-REVIEWER-COMMENT", "PRIVATE-AUTHOR-REPLY"):
+        assert private not in pages["sam"]
+        assert private in pages["rita-staffer"] and private in pages["rhea"]

@@ -683,6 +683,7 @@ def test_a_correction_shows_its_differences_then_on_the_public_page(
     assert 'id="suggest-correction"' in public
     form = text(client.get(reverse("newsroom:correct", args=[MONGOLIA])))
     assert 'value="2024-09-03"' in form and 'value="Vladimir Vladimirovich Putin"' in form
+    based_on = re.search(r'name="based_on" value="([^"]+)"', form).group(1)
     citations = review.citations_of(visit)
     sources = [{k: v or "" for k, v in c.items()} for c in citations]
     data = form_data(
@@ -695,6 +696,7 @@ def test_a_correction_shows_its_differences_then_on_the_public_page(
         notes=visit.notes,
         host_justification=visit.host_justification,
         sources=sources,
+        based_on=based_on,
     )
     # A correction says why: without a reason it is refused, next to the box.
     refused = client.post(reverse("newsroom:correct", args=[MONGOLIA]), data)
@@ -931,6 +933,52 @@ def test_a_correction_filled_before_another_was_verified_cannot_undo_it(
     with pytest.raises(ValidationError, match="would undo that change"):
         review.verify(older, reviewer)
     assert Visit.objects.get(pk=visit.pk).end.isoformat() == "2024-09-04"
+
+
+@pytest.mark.parametrize(
+    "forged", ["2099-01-01T00:00:00+00:00", None, "2099-01-01T00:00:00+00:00:forged-signature"]
+)
+def test_a_correction_cannot_claim_a_later_version_of_the_visit_than_it_read(
+    seeded, reporter, client, forged
+):
+    """The version a correction was filled from is signed: a form whose `based_on` was
+    moved to a later time (which would let it undo a change verified since), dropped or
+    signed by anyone but the site is refused with a message, and nothing is filed."""
+    visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    client.force_login(reporter)
+    client.get(reverse("newsroom:correct", args=[visit.slug]))
+    sources = [{k: v or "" for k, v in c.items()} for c in review.citations_of(visit)]
+    data = form_data(
+        action="submit",
+        sources=sources,
+        person="vladimir-putin",
+        host="MNG",
+        start="2024-09-02",
+        end="2024-09-03",
+        place="Ulaanbaatar; Khalkhin Gol",
+        occasion=visit.occasion,
+        status=visit.status,
+        outcome=visit.outcome,
+        notes=visit.notes,
+        reason="Khalkhin Gol was on his programme.",
+    )
+    if forged is not None:
+        data["based_on"] = forged
+    refused = client.post(reverse("newsroom:correct", args=[visit.slug]), data)
+    assert refused.status_code == 200
+    assert "Nothing was filed: open the visit&#x27;s correction form again" in text(refused)
+    assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize("total", ["abc", "1e3", "-7"])
+def test_another_source_with_an_altered_count_of_forms_is_an_error_not_a_failure(
+    tajikistan_removed, reporter, client, total
+):
+    client.force_login(reporter)
+    data = {**form_data(action="add_source"), "source-TOTAL_FORMS": total}
+    answer = client.post(reverse("newsroom:new"), data)
+    assert answer.status_code == 200
+    assert not Report.objects.exists()
 
 
 def test_adding_sources_to_a_visit_that_cannot_be_filed_as_it_stands_says_why(
