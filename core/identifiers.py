@@ -21,8 +21,9 @@ SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 SLUG_MAX_LENGTH = 150
 ISO3 = r"[A-Z]{3}"
 ISO3_ANY_CASE = r"[A-Za-z]{3}"
-# Findings and joint statements have no dataset id: their addresses use the database's.
-DATABASE_ID = r"\d{1,18}"
+# Findings and joint statements have no dataset id: their addresses use the database's,
+# written one way only (ASCII digits, no leading zero: no "01" or "١٢" beside "12").
+DATABASE_ID = r"[1-9][0-9]{0,17}"
 
 SLUG_ANCHORED = rf"^{SLUG}$"
 ISO3_ANCHORED = rf"^{ISO3}$"

@@ -104,6 +104,25 @@ def test_unknown_identifiers_are_a_clear_404(seeded, api_client, url, message):
     assert response.json() == {"error": {"code": "not_found", "message": message, "fields": {}}}
 
 
+def test_a_database_id_has_one_address_only(seeded, api_client):
+    """A finding or a joint statement answers at its id written in ASCII digits, not at
+    "012" nor at the same number in other scripts' digits (one address per record: one
+    cache entry, one link to cite)."""
+    from states.models import JointStatement
+    from visits.models import Finding
+
+    arabic_indic = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    for resource, pk in (
+        ("findings", Finding.objects.order_by("pk").first().pk),
+        ("statements", JointStatement.objects.order_by("pk").first().pk),
+    ):
+        assert api_client.get(f"/api/v1/{resource}/{pk}/").status_code == 200
+        for alias in (f"0{pk}", str(pk).translate(arabic_indic)):
+            answer = api_client.get(f"/api/v1/{resource}/{alias}/")
+            assert answer.status_code == 404, (resource, alias)
+            assert answer.json()["error"]["code"] == "not_found"
+
+
 def test_a_missing_trailing_slash_redirects(seeded, api_client):
     response = api_client.get("/api/v1/visits", {"host": "MNG"})
     assert (response.status_code, response["Location"]) == (301, "/api/v1/visits/?host=MNG")
