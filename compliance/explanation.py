@@ -480,12 +480,20 @@ class Reasons:
         }
         return (reason, *self._sources())
 
-    def undated(self, never: Reading | None = None) -> tuple[dict, ...]:
-        """A trip that did not happen (cancelled, virtual, announced) with no known date;
-        `never`, when no day binds the host: a reading that tells why, as a dated trip's
-        (no warrant in force, a sealed one, or a host not bound: `_would`)."""
+    def undated(self, reading: Reading | None = None, known: bool = True) -> tuple[dict, ...]:
+        """A trip that did not happen (cancelled, virtual, announced) with no known date.
+        `known` (no day binds the host): `reading` tells why, as a dated trip's would (no
+        warrant in force, a sealed one, or a host not bound: `_would`); otherwise whether
+        the host would have been bound depends on the unknown day, and `reading`, a day
+        that binds it, says on what (`would_be_bound` not known, then the obligation)."""
         trip = {"key": "trip", **self._visit_ref(), "status": self.visit.status}
-        why = self._would(never, None, True) if never is not None else []
+        if reading is None:
+            why = []
+        elif known:
+            why = self._would(reading, None, True)
+        else:
+            warrant = self.warrants.get(reading.warrants[0]) if reading.warrants else None
+            why = self._would(reading, warrant, False)
         return (trip, *why, *self._findings(), *self._sources())
 
     def explain(

@@ -30,7 +30,9 @@ from dataclasses import dataclass, field
 #   (bound from 1 February) is a failure to arrest, not too imprecise to decide; its
 #   warrant is said in force "throughout" only if it was on every possible day. A
 #   `non_compliance` verdict on a visit of which the Court has made no Art. 87(7) finding
-#   says it is iccwatch's reading of the facts (`no_court_finding`).
+#   says it is iccwatch's reading of the facts (`no_court_finding`). An undated trip called
+#   off or announced to a host bound on some days says on what it would have been bound
+#   (the first such day's obligation), after "whether ... depends on the exact dates".
 RULE_VERSION = "2026.12.03.2"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that

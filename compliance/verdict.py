@@ -282,25 +282,28 @@ def _changed_on(
 
 def _undated_reading(
     visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]
-) -> Reading | None:
-    """For a trip with no date (called off or announced): None when on some day a warrant of
-    the person was usable while `host` was bound for it, on any basis (Art. 127(2) included:
-    a withdrawn state stays bound only for warrants issued before its withdrawal took
-    effect), so that the answer depends on the unknown day. Otherwise a reading that tells
-    why no day binds it, as a dated trip's reasons would: a day with a warrant in force
-    while the host was bound (the warrant was sealed), else a day with one in force, else
-    any. The trip is read on each day where a fact changes, as a dated trip's possible days
-    are read."""
+) -> tuple[Reading, bool]:
+    """For a trip with no date (called off or announced): (a reading, whether some day
+    binds the host). Some day binds it when on it a warrant of the person was usable while
+    `host` was bound for it, on any basis (Art. 127(2) included: a withdrawn state stays
+    bound only for warrants issued before its withdrawal took effect): the answer then
+    depends on the unknown day, and the reading is the first such day's, to say on what
+    it would have been bound. Otherwise the reading tells why no day binds it, as a dated
+    trip's reasons would: a day with a warrant in force while the host was bound (the
+    warrant was sealed), else a day with one in force, else any. The trip is read on each
+    day where a fact changes, as a dated trip's possible days are read."""
     points = _change_points(host, warrants, datetime.date.min, datetime.date.max)
     readings = [
         _scenario(visit, host, warrants, day, day, late) for day in points for late in (False, True)
     ]
-    if any(r.bound for r in readings):
-        return None
-    return next(
+    bound = next((r for r in readings if r.bound), None)
+    if bound is not None:
+        return bound, True
+    never = next(
         (r for r in readings if r.in_force and r.host_bound),
         next((r for r in readings if r.in_force), readings[0]),
     )
+    return never, False
 
 
 def decide(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]) -> Decision:
@@ -335,12 +338,13 @@ def decide(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]
             # warrant of the person was usable while the host was bound: it would not have
             # been (or will not be) bound (DOMAIN.md, "Dates"). Otherwise the answer depends
             # on a date nobody knows.
-            never = _undated_reading(visit, host, warrants)
+            reading, some_day_binds = _undated_reading(visit, host, warrants)
             return Decision(
                 code=UPCOMING if visit.status == ANNOUNCED else DETERRED,
                 told=TOLD_UNDATED,
-                would_have_been_bound=False if never is not None else None,
-                reading=never,
+                would_have_been_bound=None if some_day_binds else False,
+                reading=reading,
+                uniform=not some_day_binds,
             )
         reason = "the visit has no date"
         return Decision(code=PENDING, told=TOLD_PENDING, pending_why="no_date", reason=reason)
@@ -446,7 +450,7 @@ def explain(
     if decision.told == TOLD_PENDING:
         return why.pending(decision.pending_why, changed_on=decision.changed_on)
     if decision.told == TOLD_UNDATED:
-        return why.undated(decision.reading if decision.would_have_been_bound is False else None)
+        return why.undated(decision.reading, known=decision.would_have_been_bound is False)
     return why.explain(
         decision.reading, uniform=decision.uniform, several_readings=decision.several_readings
     )

@@ -186,11 +186,13 @@ class Context:
     trip (the host *will* be bound); `findings`: the `finding` reasons already told, in
     order (a later decision reads against the earlier: an appeal upholds, a deferred
     referral is made); `reversed_on`: the date of a decision already said to have
-    reversed a referral (its `no_standing_referral` would repeat it).
+    reversed a referral (its `no_standing_referral` would repeat it); `called_off`: the
+    verdict is about a trip called off or attended by video (no visit took place).
     """
 
     basis: str = ""
     future: bool = False
+    called_off: bool = False
     findings: list[dict] = field(default_factory=list)
     reversed_on: str = ""
 
@@ -206,7 +208,15 @@ class Context:
             )
             for r in reasons
         )
-        return cls(basis=basis, future=future)
+        called_off = any(
+            (r.get("key") == "trip" and r.get("status") in ("cancelled", "virtual"))
+            or (
+                r.get("key") in ("would_be_bound", "would_not_be_bound")
+                and r.get("code") == "deterred"
+            )
+            for r in reasons
+        )
+        return cls(basis=basis, future=future, called_off=called_off)
 
 
 # --- One sentence per reason ------------------------------------------------------------
@@ -245,7 +255,12 @@ def _bound_state_party(r: dict, ctx: Context) -> str:
             )
             % params
         )
-    params["when"] = _on(day) if day else _("at the time of the visit")
+    if day:
+        params["when"] = _on(day)
+    elif ctx.called_off:
+        params["when"] = _("at the time of the planned visit")
+    else:
+        params["when"] = _("at the time of the visit")
     return (
         _(
             "%(state)s was bound from %(date)s (%(joined)s); the withdrawal it had notified was to "

@@ -563,6 +563,12 @@ def test_only_deterred_trips_record_whether_the_host_would_have_been_bound():
         pytest.param(SOUTH_AFRICA, visit(None, **BY_VIDEO),
                      ["did not travel to South Africa on an unknown date and took part by video"],
                      id="by-video-date-unknown"),
+        # Undated, to a host bound on some days: the answer depends on the day, and on what
+        # the host would have been bound is said all the same.
+        pytest.param(SOUTH_AFRICA, visit(None, **CALLED_OFF),
+                     ["Whether South Africa would have been bound to arrest depends on the exact "
+                      "dates: South Africa had been bound since 1 July 2002 (State Party"],
+                     id="called-off-date-unknown"),
     ],
 )
 def test_a_deterred_trip_is_explained(host, facts, expected):
@@ -1353,3 +1359,16 @@ def test_a_declaration_s_covered_period_reads_well_in_french_whatever_its_precis
         verdict = evaluate(visit("2025-06-01", **NON_LIBYAN), host, [LIBYA_SITUATION_WARRANT])
         assert verdict.basis == ART_12_3_DECLARATION
         assert words in render(verdict.reasons, "fr"), covers_from
+
+
+def test_a_trip_called_off_before_a_withdrawal_took_effect_speaks_of_the_planned_visit():
+    """Burundi, which had notified its withdrawal, stayed bound until 27 October 2017: a
+    trip there in July 2017 that was called off never took place, so the sentence speaks
+    of the time of the planned visit, not of a visit."""
+    trip = visit("2017-07", person="Omar al-Bashir", situation="Darfur, Sudan", status="cancelled")
+    verdict = evaluate(trip, BURUNDI, [BASHIR])
+    assert verdict.code == DETERRED
+    explanation = english(verdict)
+    assert "so it was still bound at the time of the planned visit" in explanation
+    took_place = english(evaluate(replace(trip, status="occurred"), BURUNDI, [BASHIR]))
+    assert "at the time of the planned visit" not in took_place
