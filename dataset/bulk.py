@@ -46,14 +46,20 @@ from core import reasons, tabular
 from core.models import Source
 from dataset.models import DatasetImport
 from states.models import Declaration, JointStatement, SecurityCouncilReferral, State, TreatyEvent
-from visits.models import Citation, Finding, ReviewState, Verdict, VerdictChange, Visit
+from visits.models import (
+    Citation,
+    Finding,
+    Verdict,
+    VerdictChange,
+    Visit,
+    readable_visit,
+)
 from visits.tables import rule_version_cell
 from warrants.models import Case, Person, Situation, Warrant
 
 DATA_DIR = Path(settings.BASE_DIR) / "data"
 CHUNK = 2000
 MANIFEST = "manifest.json"
-PUBLIC_VISITS = (ReviewState.VERIFIED, ReviewState.WITHDRAWN)
 
 # Fields never published: who edited a record, researchers' notes, bookkeeping.
 PRIVATE_FIELDS = {
@@ -67,7 +73,9 @@ PRIVATE_FIELDS = {
 
 
 def _public_visits():
-    return Visit.objects.filter(review_state__in=PUBLIC_VISITS)
+    """The visits a reader may open (`VisitQuerySet.readable`): the published ones, and
+    those rejected or withdrawn after they were published; never one never published."""
+    return Visit.objects.readable()
 
 
 @dataclass(frozen=True)
@@ -99,12 +107,13 @@ SOURCES = [
         "visits",
         Visit,
         rows=_public_visits,
-        description="Visits: verified ones, and those withdrawn from the record.",
+        description="Visits: verified ones, and those withdrawn from the record after they "
+        "were published.",
     ),
     TableSource(
         "visit_sources",
         Citation,
-        rows=lambda: Citation.objects.filter(visit__review_state__in=PUBLIC_VISITS),
+        rows=lambda: Citation.objects.filter(readable_visit()),
         description="One row per source a visit cites, as that visit cites it.",
     ),
     TableSource(
@@ -113,7 +122,7 @@ SOURCES = [
     TableSource(
         "verdicts",
         Verdict,
-        rows=lambda: Verdict.objects.filter(visit__review_state__in=PUBLIC_VISITS),
+        rows=lambda: Verdict.objects.filter(readable_visit()),
         # Copies of the visit's columns, kept for one index (the visits table has them).
         exclude=("visit_start", "visit_published"),
         description="The current verdict on each visit (docs/DOMAIN.md).",
@@ -121,7 +130,7 @@ SOURCES = [
     TableSource(
         "verdict_changes",
         VerdictChange,
-        rows=lambda: VerdictChange.objects.filter(visit__review_state__in=PUBLIC_VISITS),
+        rows=lambda: VerdictChange.objects.filter(readable_visit()),
         description="Every change of a verdict: the verdicts' history.",
     ),
 ]
@@ -278,7 +287,7 @@ def rows(bulk: BulkTable) -> Iterator[dict]:
         # A finding about a visit that is not public shows no visit.
         queryset = queryset.annotate(
             public_visit_id=models.Case(
-                models.When(visit__review_state__in=PUBLIC_VISITS, then=models.F("visit_id")),
+                models.When(readable_visit(), then=models.F("visit_id")),
                 default=None,
             )
         )

@@ -353,14 +353,14 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
                 "already filed is reviewed."
             ),
         )
-    based_on = _based_on(request) if report is None and corrected is not None else None
+    based_on = _based_on(request, corrected) if report is None and corrected is not None else None
     if report is None and corrected is not None and based_on is None:
         return again(
             service_errors=[
                 _(
-                    "This form does not say which version of the visit it was filled from (it "
-                    "expired or was altered). Nothing was filed: open the visit's correction "
-                    "form again, which shows the visit as it stands."
+                    "This form does not say from which version of the visit it was filled "
+                    "(it was altered). Nothing was filed: open the visit's correction form "
+                    "again, which shows the visit as it stands."
                 )
             ]
         )
@@ -404,28 +404,33 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
     return redirect("newsroom:report", report.pk)
 
 
-# Signs the version of a visit a correction's form was filled from (`based_on`).
-_VERSION_SIGNER = signing.Signer(salt="newsroom.correction.based_on")
+# The salt of the token a correction's form carries in its hidden `based_on` field.
+_BASED_ON_SALT = "newsroom.correction.based_on"
 
 
 def signed_version(visit: Visit) -> str:
-    """The visit's version (its updated_at, ISO 8601), signed with the site's key: what the
-    correction form carries in its hidden `based_on` field."""
-    return _VERSION_SIGNER.sign(visit.updated_at.isoformat())
+    """The visit's id and version (its updated_at, ISO 8601), signed with the site's key:
+    what the correction form carries in its hidden `based_on` field."""
+    return signing.dumps(
+        {"visit": visit.pk, "version": visit.updated_at.isoformat()}, salt=_BASED_ON_SALT
+    )
 
 
-def _based_on(request) -> datetime.datetime | None:
-    """The corrected visit's version the correction page was filled from (its hidden,
-    signed `based_on` field), None when absent, altered or not a time. Signed, so that no
-    one can claim a later version than the one they read and have a correction pass the
-    check that it would undo no change made since (visits.review.is_stale)."""
+def _based_on(request, visit: Visit) -> datetime.datetime | None:
+    """The version of `visit` the correction page was filled from (its hidden, signed
+    `based_on` field), None when absent, altered, not signed by the site or signed for
+    another visit. Signed and bound to the visit, so that no one can claim a later version
+    than the one they were shown (one taken from another visit's form, say) and have a
+    correction pass the check that it would undo no change made since
+    (visits.review.is_stale)."""
     try:
-        value = datetime.datetime.fromisoformat(
-            _VERSION_SIGNER.unsign(request.POST.get("based_on", ""))
-        )
-    except (signing.BadSignature, ValueError):
+        token = signing.loads(request.POST.get("based_on", ""), salt=_BASED_ON_SALT)
+        value = datetime.datetime.fromisoformat(token["version"])
+    except (signing.BadSignature, ValueError, TypeError, KeyError):
         return None
-    return value if value.tzinfo is not None else None
+    if token.get("visit") != visit.pk or value.tzinfo is None:
+        return None
+    return value
 
 
 def add_to_existing(request, pk: str, duplicates: list[Visit], citations: list[dict], again):

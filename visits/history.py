@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, Exists, Model, OuterRef, Q, Subquery, Value
+from django.db.models import BooleanField, Model, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -47,6 +47,7 @@ from visits.models import (
     ReviewState,
     Visit,
     readable_review,
+    readable_visit,
 )
 from warrants.models import Case, Person, Situation, Warrant
 
@@ -599,9 +600,11 @@ def _public_events(model):
     )
     # Whether the event's visit is public: one lookup by primary key per event read (never
     # a list of every public visit, which a page of the newest events does not need).
-    public_visit = Exists(Visit.objects.readable().filter(pk=OuterRef("visit_id")))
+    public_visit = readable_visit()
     if model is Visit:
-        return events.filter(readable_review(review_state="review_state", visit="pgh_obj_id"))
+        return events.filter(
+            readable_review(review_state="review_state", visit="pgh_obj_id", version="pgh_id")
+        )
     if model is Citation:
         return events.filter(public_visit)
     if model is Finding:

@@ -48,20 +48,29 @@ class ReviewState(models.TextChoices):
 LEFT_THE_RECORD = (ReviewState.WITHDRAWN, ReviewState.REJECTED)
 
 
-def readable_review(*, review_state: str, visit: str) -> Q:
+def readable_review(*, review_state: str, visit: str, version: str | None = None) -> Q:
     """The condition `VisitQuerySet.readable` puts on a visit, for any query that names
     its review state and its id: the field `review_state` is `verified`, or `withdrawn`
     or `rejected` while the visit `visit` (an `OuterRef` name: "pk" on visits,
     "pgh_obj_id" on their recorded versions) was published once, that is, one of its
-    recorded versions was `verified`."""
+    recorded versions was `verified`. On recorded versions, `version` (their "pgh_id")
+    asks for a `verified` one recorded before it: a version from before the visit was
+    first published stays private even once it is."""
+    earlier = {"pgh_id__lt": OuterRef(version)} if version else {}
     published_once = Exists(
         Visit.pgh_event_model.objects.filter(
-            pgh_obj_id=OuterRef(visit), review_state=ReviewState.VERIFIED
+            pgh_obj_id=OuterRef(visit), review_state=ReviewState.VERIFIED, **earlier
         )
     )
     return Q(**{review_state: ReviewState.VERIFIED}) | (
         Q(**{f"{review_state}__in": LEFT_THE_RECORD}) & published_once
     )
+
+
+def readable_visit(visit_id: str = "visit_id") -> Exists:
+    """Whether the visit a row names (`visit_id`, an `OuterRef` name) is one a reader may
+    open (`VisitQuerySet.readable`): an annotation for findings, citations, verdicts."""
+    return Exists(Visit.objects.readable().filter(pk=OuterRef(visit_id)))
 
 
 class VisitQuerySet(models.QuerySet):

@@ -25,9 +25,14 @@ from states.models import (
 from states.status import Standing
 from visits.models import Basis, Finding, FindingKind
 
-# A visit's API detail exists in these review states (a withdrawn visit stays readable,
-# with its withdrawn verdict and history; see api.visits.views).
-PUBLIC_VISIT_STATES = ("verified", "withdrawn")
+
+def finding_visit(finding):
+    """The finding's visit when a reader may open it (its queryset annotates
+    `visit_readable`, visits.models.readable_visit: published, or withdrawn or rejected
+    after it was), else None: a visit never published has no public page."""
+    visit = finding.visit
+    return visit if visit is not None and finding.visit_readable else None
+
 
 TRANSLATED_NAME = (
     "The country's name in the answer's language (`?lang=` or Accept-Language), from the ISO 3166-1 "
@@ -125,15 +130,8 @@ class StateFindingSerializer(serializers.HyperlinkedModelSerializer):
         ]
 
     def get_visit(self, finding) -> str | None:
-        visit = finding.visit
-        return (
-            visit.slug if visit is not None and visit.review_state in PUBLIC_VISIT_STATES else None
-        )
-
-
-# A visit's page and API detail exist for these review states (a withdrawn visit stays
-# readable, with its withdrawn verdict and history; see api.visits.views).
-PUBLIC_VISIT_STATES = ("verified", "withdrawn")
+        visit = finding_visit(finding)
+        return visit.slug if visit is not None else None
 
 
 def listed_count(statement) -> int:

@@ -35,7 +35,7 @@ from core.names import sort_name
 from states import status as treaty_status
 from states.filters import STATE, StateFilterSet
 from states.models import Declaration, JointStatement, SecurityCouncilReferral, State
-from visits.models import Finding
+from visits.models import Finding, readable_visit
 from warrants.filters import SITUATION
 
 AS_OF_STATES = (
@@ -78,12 +78,13 @@ def with_obligations_and_record(states):
     findings = (
         Finding.objects.select_related("visit")
         .annotate(
+            visit_readable=readable_visit(),
             person_slugs=ArrayAgg(
                 "persons__slug",
                 filter=Q(persons__isnull=False),
                 order_by="persons__slug",
                 default=[],
-            )
+            ),
         )
         .order_by("decided", "id")
     )

@@ -15,7 +15,7 @@ from api.base import (
     plain_link,
 )
 from api.lang import answer_language, render_explanation
-from api.states.serializers import PUBLIC_VISIT_STATES, StateRefSerializer
+from api.states.serializers import StateRefSerializer, finding_visit
 from api.warrants.serializers import PersonRefSerializer, SituationSerializer, WarrantRefSerializer
 from core import causes
 from visits.models import (
@@ -399,7 +399,7 @@ class FindingSerializer(serializers.HyperlinkedModelSerializer):
 
     @extend_schema_field(VisitRefSerializer(allow_null=True))
     def get_visit(self, finding):
-        visit = finding.visit
-        if visit is None or visit.review_state not in PUBLIC_VISIT_STATES:
+        visit = finding_visit(finding)
+        if visit is None:
             return None  # an unpublished visit has no public page
         return VisitRefSerializer(visit, context=self.context).data

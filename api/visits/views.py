@@ -54,6 +54,7 @@ from visits.models import (
     VerdictChange,
     VerdictCode,
     Visit,
+    readable_visit,
     referral_lifted,
 )
 from visits.ordering import host_parts, host_sort, last_day
@@ -592,7 +593,7 @@ class FindingViewSet(NumericIdMixin, PublicReadViewSet):
     queryset = (
         Finding.objects.select_related("state", "visit")
         .prefetch_related("sources", "persons")
-        .annotate(referral_lifted=referral_lifted())
+        .annotate(referral_lifted=referral_lifted(), visit_readable=readable_visit())
         .order_by("decided", "id")
     )
     serializer_class = FindingSerializer

@@ -75,8 +75,9 @@ def readable_by_reporter(user, model, entries: list) -> list:
     read; PermissionDenied when the record itself is not theirs to read.
 
     A report: their own, or one verified (its facts are published; not the exchange
-    between its reviewer and its author: REVIEW_EXCHANGE). A visit: when it is
-    public (verified or withdrawn, now or at its last event) or the user reported it, and
+    between its reviewer and its author: REVIEW_EXCHANGE). A visit: when a reader may
+    open it (Visit.objects.readable: published, or withdrawn or rejected after it was) or
+    the user reported it, and
     then without the unverified reports of other people. A visit's citation or finding: as
     its visit (a finding of no visit is a public fact). Any other record is a public fact.
     """
@@ -91,16 +92,14 @@ def readable_by_reporter(user, model, entries: list) -> list:
     if model in (Citation, Finding):
         visit_ids = {getattr(e.event, "visit_id", None) for e in entries} - {None}
         for visit_id in visit_ids:
-            public = Visit.objects.filter(
-                pk=visit_id, review_state__in=history.PUBLIC_VISIT_STATES
-            ).exists()
+            public = Visit.objects.readable().filter(pk=visit_id).exists()
             if not public and not Report.objects.filter(visit_id=visit_id, author=user).exists():
                 raise PermissionDenied("the visit is not public and not reported by you")
         return entries
     if model is not Visit:
         return entries
-    states = [getattr(e.event, "review_state", None) for e in entries if e.model is Visit]
-    public = bool(states) and states[0] in history.PUBLIC_VISIT_STATES
+    visit_ids = {e.event.pgh_obj_id for e in entries if e.model is Visit}
+    public = bool(visit_ids) and Visit.objects.readable().filter(pk__in=visit_ids).exists()
     if not public and not any(_author(e) == user.pk for e in reports):
         raise PermissionDenied("not public and not reported by you")
     return _without_others_review(

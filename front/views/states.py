@@ -23,7 +23,7 @@ from front.pages import render_page
 from states import status as treaty_status
 from states.filters import StateFilterSet
 from states.models import JointStatement, State, TreatyEvent, TreatyEventKind
-from visits.models import Finding, ReviewState, VerdictCode, Visit
+from visits.models import Finding, VerdictCode, Visit, readable_visit
 
 
 def _states_queryset():
@@ -137,15 +137,15 @@ def state_detail(request, iso3: str):
     visits, incidents = _hosted_visits(hosted_visits, tally)
     findings = list(
         Finding.objects.filter(state=state)
+        .annotate(visit_readable=readable_visit())
         .select_related("visit", "visit__person")
         .prefetch_related("persons", "sources")
         .order_by("decided", "pk")
     )
     failures_found = summaries.describe_findings(findings)
-    # Only a published visit is linked from a finding.
+    # A finding links its visit when a reader may open it (visits.models.readable_visit).
     for f in findings:
-        published = f.visit is not None and f.visit.review_state == ReviewState.VERIFIED
-        f.published_visit = f.visit if published else None
+        f.published_visit = f.visit if f.visit is not None and f.visit_readable else None
     through = JointStatement.signatories.through.objects
     statements = list(
         JointStatement.objects.annotate(

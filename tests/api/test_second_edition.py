@@ -352,3 +352,58 @@ def test_an_incomplete_signatory_list_says_so(seeded, api_client):
     assert (mine["listed_count"], mine["complete"]) == (2, False)
     JointStatement.objects.filter(pk=statement.pk).update(signatory_count=2)
     assert api_client.get(f"/api/v1/statements/{statement.pk}/").json()["complete"] is True
+
+
+def test_the_downloads_and_the_findings_open_the_visits_a_reader_may_open(
+    never_published, api_client, settings, tmp_path
+):
+    """The bulk files, the findings' links and the state's findings follow the one rule
+    (Visit.objects.readable): Mongolia's incident rejected after it was published is in
+    the files and linked from its finding; a visit never published and then removed from
+    the dataset is in neither, even with a finding of its own."""
+    import sqlite3
+
+    from dataset import bulk
+
+    Visit.objects.filter(slug=MONGOLIA).update(review_state=ReviewState.REJECTED)
+    Visit.objects.filter(pk=never_published.pk).update(review_state=ReviewState.WITHDRAWN)
+    hidden = Finding.objects.create(
+        state=State.objects.get(iso3="MNG"),
+        visit=never_published,
+        decided=datetime.date(2024, 11, 1),
+        kind="other",
+    )
+    flagging.evaluate_visits(
+        [never_published.pk, Visit.objects.get(slug=MONGOLIA).pk], cause="test"
+    )
+
+    settings.ICCWATCH_DOWNLOADS_DIR = tmp_path / "downloads"
+    manifest = bulk.build()
+    name = next(f["name"] for f in manifest["files"] if f["format"] == "sqlite")
+    db = sqlite3.connect(settings.ICCWATCH_DOWNLOADS_DIR / name)
+    slugs = {slug for (slug,) in db.execute("SELECT slug FROM visits")}
+    assert MONGOLIA in slugs and never_published.slug not in slugs
+    for table in ("visit_sources", "verdicts", "verdict_changes"):
+        (count,) = db.execute(
+            f"SELECT count(*) FROM {table} WHERE visit_id = ?",  # noqa: S608 - our own names
+            [never_published.pk],
+        ).fetchone()
+        assert count == 0, table
+    (linked,) = db.execute("SELECT visit_id FROM findings WHERE id = ?", [hidden.pk]).fetchone()
+    assert linked is None
+
+    findings = api_client.get("/api/v1/findings/", {"state": "MNG", "page_size": 500}).json()
+    by_id = {f["id"]: f for f in findings["results"]}
+    assert by_id[hidden.pk]["visit"] is None
+    assert any(f["visit"] and f["visit"]["id"] == MONGOLIA for f in by_id.values())
+    state = api_client.get("/api/v1/states/MNG/").json()
+    linked_visits = {f["visit"] for f in state["findings"]}
+    assert MONGOLIA in linked_visits and never_published.slug not in linked_visits
+
+
+def test_a_visit_published_later_keeps_its_earlier_versions_private(never_published):
+    """Reported, rejected on review, then verified in a later dataset version: its rejected
+    version came before it was ever published, so the public changes leave it out."""
+    Visit.objects.filter(pk=never_published.pk).update(review_state=ReviewState.REJECTED)
+    Visit.objects.filter(pk=never_published.pk).update(review_state=ReviewState.VERIFIED)
+    assert public_visit_events(never_published.slug) == [ReviewState.VERIFIED]

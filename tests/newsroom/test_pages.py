@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from core import roles
 from tests.newsroom.conftest import SOURCES, account, form_data
@@ -936,17 +937,29 @@ def test_a_correction_filled_before_another_was_verified_cannot_undo_it(
 
 
 @pytest.mark.parametrize(
-    "forged", ["2099-01-01T00:00:00+00:00", None, "2099-01-01T00:00:00+00:00:forged-signature"]
+    "forged",
+    [
+        "2099-01-01T00:00:00+00:00",
+        None,
+        "2099-01-01T00:00:00+00:00:forged-signature",
+        "another visit's form",
+    ],
 )
 def test_a_correction_cannot_claim_a_later_version_of_the_visit_than_it_read(
     seeded, reporter, client, forged
 ):
-    """The version a correction was filled from is signed: a form whose `based_on` was
-    moved to a later time (which would let it undo a change verified since), dropped or
-    signed by anyone but the site is refused with a message, and nothing is filed."""
+    """The version a correction was filled from is signed and bound to the visit: a form
+    whose `based_on` was moved to a later time (which would let it undo a change verified
+    since), dropped, signed by anyone but the site or taken from another visit's form
+    (updated later) is refused with a message, and nothing is filed."""
     visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
     client.force_login(reporter)
     client.get(reverse("newsroom:correct", args=[visit.slug]))
+    if forged == "another visit's form":
+        other = Visit.objects.published().exclude(pk=visit.pk).first()
+        Visit.objects.filter(pk=other.pk).update(updated_at=timezone.now())
+        page = text(client.get(reverse("newsroom:correct", args=[other.slug])))
+        forged = re.search(r'name="based_on" value="([^"]+)"', page).group(1)
     sources = [{k: v or "" for k, v in c.items()} for c in review.citations_of(visit)]
     data = form_data(
         action="submit",
@@ -967,6 +980,7 @@ def test_a_correction_cannot_claim_a_later_version_of_the_visit_than_it_read(
     refused = client.post(reverse("newsroom:correct", args=[visit.slug]), data)
     assert refused.status_code == 200
     assert "Nothing was filed: open the visit&#x27;s correction form again" in text(refused)
+    assert "from which version of the visit it was filled" in text(refused)
     assert not Report.objects.exists()
 
 
