@@ -34,7 +34,8 @@ The keys and their own params (see REASON_KEYS):
   decision on the visit that made no Art. 87(7) finding follows; a `non_compliance`
   verdict on a visit of which the Court has made no such finding is iccwatch's reading
   of the facts, not the Court's); `date_note` (kind "visit" | "warrant", uniform,
-  state, start, end); `sources` (sources: [{publisher, date, url}], more);
+  state, start, end, span: a visit read over the spans it may have covered); `sources`
+  (sources: [{publisher, date, url}], more);
 - `pending` (visit, why "not_verified" | "outcome_unknown" | "no_date" |
   "outcome_not_judgeable" | "imprecise", changed_on, imprecise_warrant: {issued,
   made_public} or None); `withdrawn` (visit, why "rejected" | "removed", note).
@@ -384,6 +385,8 @@ class Reasons:
                     "state": self._state(),
                     "start": ref["start"],
                     "end": ref["end"],
+                    # Read over the spans it may have covered, not day by day.
+                    "span": self.visit.end is not None and self.visit.end != self.visit.start,
                 }
             ]
         # An exact visit has several readings only when some warrant date is imprecise.
@@ -480,20 +483,12 @@ class Reasons:
         }
         return (reason, *self._sources())
 
-    def undated(self, reading: Reading | None = None, known: bool = True) -> tuple[dict, ...]:
-        """A trip that did not happen (cancelled, virtual, announced) with no known date.
-        `known` (no day binds the host): `reading` tells why, as a dated trip's would (no
-        warrant in force, a sealed one, or a host not bound: `_would`); otherwise whether
-        the host would have been bound depends on the unknown day, and `reading`, a day
-        that binds it, says on what (`would_be_bound` not known, then the obligation)."""
+    def undated(self, never: Reading | None = None) -> tuple[dict, ...]:
+        """A trip that did not happen (cancelled, virtual, announced) with no known date;
+        `never`, when no day binds the host: a reading that tells why, as a dated trip's
+        (no warrant in force, a sealed one, or a host not bound: `_would`)."""
         trip = {"key": "trip", **self._visit_ref(), "status": self.visit.status}
-        if reading is None:
-            why = []
-        elif known:
-            why = self._would(reading, None, True)
-        else:
-            warrant = self.warrants.get(reading.warrants[0]) if reading.warrants else None
-            why = self._would(reading, warrant, False)
+        why = self._would(never, None, True) if never is not None else []
         return (trip, *why, *self._findings(), *self._sources())
 
     def explain(

@@ -24,15 +24,13 @@ from dataclasses import dataclass, field
 #   withdrawal took effect); when no day binds the host, its reason is the one a trip dated
 #   on the reading's day gets: no warrant in force, a sealed warrant, or the host not (yet,
 #   or no longer) a party on that day.
-# 2026.12.03.2: a visit known to start some day in one period and to end some day in a later
-#   one covered every day between (docs/DOMAIN.md, "Dates"): it is read over each span it may
+# 2026.12.03.2: a visit known to start some day in one period and to end some day in another
+#   covered every day between (docs/DOMAIN.md, "Dates"): it is read over each span it may
 #   have covered, not day by day, so that a visit from January to March 2024 in Armenia
 #   (bound from 1 February) is a failure to arrest, not too imprecise to decide; its
 #   warrant is said in force "throughout" only if it was on every possible day. A
 #   `non_compliance` verdict on a visit of which the Court has made no Art. 87(7) finding
-#   says it is iccwatch's reading of the facts (`no_court_finding`). An undated trip called
-#   off or announced to a host bound on some days says on what it would have been bound
-#   (the first such day's obligation), after "whether ... depends on the exact dates".
+#   says it is iccwatch's reading of the facts (`no_court_finding`).
 RULE_VERSION = "2026.12.03.2"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that

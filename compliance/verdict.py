@@ -165,6 +165,10 @@ def _days(first: datetime.date, last: datetime.date) -> Iterable[datetime.date]:
         day += datetime.timedelta(days=1)
 
 
+# Longer than this, a span is read on the days a fact changes rather than day by day.
+LONG_SPAN_DAYS = 62
+
+
 def _scenario(
     visit: VisitFacts,
     host: StateFacts,
@@ -183,7 +187,11 @@ def _scenario(
     usable: dict = {}  # the same, for days it was also public or notified to the host
     best = None  # (rank, day, basis, warrant, grounds): the first basis, earliest day
     host_bound = False
-    for day in _days(first, last):
+    # Facts change only on the days _change_points gives: over a long span (a visit known
+    # to the year at both ends) those days are read, not every day.
+    long_span = (last - first).days > LONG_SPAN_DAYS
+    days = _change_points(host, warrants, first, last) if long_span else _days(first, last)
+    for day in days:
         for w in warrants:
             if not in_force_on(w, day, late):
                 continue
@@ -257,53 +265,53 @@ def _possible_spans(
     host: StateFacts, warrants: Sequence[WarrantFacts], start: Period, end: Period
 ) -> list[tuple[datetime.date, datetime.date]]:
     """The spans (first day, last day) worth trying for a visit that began some day in
-    `start` and ended some day in `end`, a period no earlier (`start.last <= end.first`):
-    it covered every day between, whatever the exact dates (docs/DOMAIN.md, "Dates": a
-    visit covers its days start..end). A span changes its verdict only where it gains or
-    loses a day on which a fact changes, so it starts on `start.first` or on such a day in
-    `start`, and ends on `end.last` or on the day before such a day in `end`. The widest
-    comes first."""
+    `start` and ended some day in `end`: it covered every day between, whatever the exact
+    dates (docs/DOMAIN.md, "Dates": a visit covers its days start..end). A span changes its
+    verdict only where it gains or loses a day on which a fact changes, so it starts on
+    `start.first` or on such a day in `start`, and ends on `end.last` or on the day before
+    such a day in `end`, never before it starts. The widest comes first."""
     starts = _change_points(host, warrants, start.first, start.last)
     changes = _change_points(host, warrants, end.first, end.last)
     ends = [end.last] + [d - datetime.timedelta(days=1) for d in reversed(changes) if d > end.first]
-    return [(first, last) for first in starts for last in ends]
+    return [(first, last) for first in starts for last in ends if first <= last]
 
 
 def _changed_on(
     chosen: tuple[datetime.date, datetime.date], other: tuple[datetime.date, datetime.date]
 ) -> datetime.date:
     """The day on which the verdict of a visit's `other` possible span departs from that
-    of the first one tried, `chosen`: the day `other` starts when it starts later (or is
-    the same span, read with other warrant dates), else the first day it leaves out."""
-    if other[0] != chosen[0] or other[1] == chosen[1]:
+    of the first one tried, `chosen`: the day `other` starts when it starts later, else the
+    first day it leaves out; None when it is the same span, read with a warrant's other
+    possible date (the warrant's imprecise date, not the visit's, is then what leaves the
+    verdict open)."""
+    if other == chosen:
+        return None
+    if other[0] != chosen[0]:
         return other[0]
     return other[1] + datetime.timedelta(days=1)
 
 
 def _undated_reading(
     visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]
-) -> tuple[Reading, bool]:
-    """For a trip with no date (called off or announced): (a reading, whether some day
-    binds the host). Some day binds it when on it a warrant of the person was usable while
-    `host` was bound for it, on any basis (Art. 127(2) included: a withdrawn state stays
-    bound only for warrants issued before its withdrawal took effect): the answer then
-    depends on the unknown day, and the reading is the first such day's, to say on what
-    it would have been bound. Otherwise the reading tells why no day binds it, as a dated
-    trip's reasons would: a day with a warrant in force while the host was bound (the
-    warrant was sealed), else a day with one in force, else any. The trip is read on each
-    day where a fact changes, as a dated trip's possible days are read."""
+) -> Reading | None:
+    """For a trip with no date (called off or announced): None when on some day a warrant of
+    the person was usable while `host` was bound for it, on any basis (Art. 127(2) included:
+    a withdrawn state stays bound only for warrants issued before its withdrawal took
+    effect), so that the answer depends on the unknown day. Otherwise a reading that tells
+    why no day binds it, as a dated trip's reasons would: a day with a warrant in force
+    while the host was bound (the warrant was sealed), else a day with one in force, else
+    any. The trip is read on each day where a fact changes, as a dated trip's possible days
+    are read."""
     points = _change_points(host, warrants, datetime.date.min, datetime.date.max)
     readings = [
         _scenario(visit, host, warrants, day, day, late) for day in points for late in (False, True)
     ]
-    bound = next((r for r in readings if r.bound), None)
-    if bound is not None:
-        return bound, True
-    never = next(
+    if any(r.bound for r in readings):
+        return None
+    return next(
         (r for r in readings if r.in_force and r.host_bound),
         next((r for r in readings if r.in_force), readings[0]),
     )
-    return never, False
 
 
 def decide(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]) -> Decision:
@@ -338,13 +346,12 @@ def decide(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]
             # warrant of the person was usable while the host was bound: it would not have
             # been (or will not be) bound (DOMAIN.md, "Dates"). Otherwise the answer depends
             # on a date nobody knows.
-            reading, some_day_binds = _undated_reading(visit, host, warrants)
+            never = _undated_reading(visit, host, warrants)
             return Decision(
                 code=UPCOMING if visit.status == ANNOUNCED else DETERRED,
                 told=TOLD_UNDATED,
-                would_have_been_bound=None if some_day_binds else False,
-                reading=reading,
-                uniform=not some_day_binds,
+                would_have_been_bound=False if never is not None else None,
+                reading=never,
             )
         reason = "the visit has no date"
         return Decision(code=PENDING, told=TOLD_PENDING, pending_why="no_date", reason=reason)
@@ -360,8 +367,8 @@ def decide(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]
     lateness = (False, True) if imprecise_warrants else (False,)
     if exact:
         spans = [(visit.start.first, end.first)]
-    elif visit.end is not None and visit.start.last <= end.first:
-        # Known to start in one period and end in a later one: every day between the latest
+    elif visit.end is not None and visit.end != visit.start:
+        # Known to start in one period and end in another: every day between the latest
         # possible start and the earliest possible end was certainly covered.
         spans = _possible_spans(host, warrants, visit.start, end)
     else:
@@ -450,7 +457,7 @@ def explain(
     if decision.told == TOLD_PENDING:
         return why.pending(decision.pending_why, changed_on=decision.changed_on)
     if decision.told == TOLD_UNDATED:
-        return why.undated(decision.reading, known=decision.would_have_been_bound is False)
+        return why.undated(decision.reading if decision.would_have_been_bound is False else None)
     return why.explain(
         decision.reading, uniform=decision.uniform, several_readings=decision.several_readings
     )

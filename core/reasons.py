@@ -895,6 +895,14 @@ def _date_note(r: dict, ctx: Context) -> str:
         "period": _period(r.get("start", ""), r.get("end", "")),
     }
     if r.get("kind") == "visit":
+        if r.get("uniform", True) and r.get("span"):
+            return (
+                _(
+                    "The visit is dated only %(period)s; whatever its exact first and last days, "
+                    "this is the verdict."
+                )
+                % params
+            )
         if r.get("uniform", True):
             return (
                 _("The visit is dated only %(period)s; every possible day gives this verdict.")

@@ -563,12 +563,6 @@ def test_only_deterred_trips_record_whether_the_host_would_have_been_bound():
         pytest.param(SOUTH_AFRICA, visit(None, **BY_VIDEO),
                      ["did not travel to South Africa on an unknown date and took part by video"],
                      id="by-video-date-unknown"),
-        # Undated, to a host bound on some days: the answer depends on the day, and on what
-        # the host would have been bound is said all the same.
-        pytest.param(SOUTH_AFRICA, visit(None, **CALLED_OFF),
-                     ["Whether South Africa would have been bound to arrest depends on the exact "
-                      "dates: South Africa had been bound since 1 July 2002 (State Party"],
-                     id="called-off-date-unknown"),
     ],
 )
 def test_a_deterred_trip_is_explained(host, facts, expected):
@@ -623,6 +617,9 @@ PARTIAL_DATE_ROWS = [
                  id="ends-some-day-of-the-year-of-entry-into-force"),
     pytest.param(ARMENIA, [PUTIN], visit("2023", "2024-06"), NON_COMPLIANCE, STATE_PARTY,
                  id="starts-before-the-warrant-ends-after-entry-into-force"),
+    pytest.param(ARMENIA, [warrant("putin", "2023-03-17", "2023-03-17", ended="2024-02-10")],
+                 visit("2024-02-05", "2024"), NON_COMPLIANCE, STATE_PARTY,
+                 id="a-known-first-day-while-bound-ends-some-day-of-the-year"),
     # Imprecise warrant dates are read as early and as late as they could be.
     pytest.param(ITALY, [ISSUED_SOME_DAY_IN_2023], visit("2022-12-31", **LIBYA_VISIT),
                  NO_WARRANT_IN_FORCE, "", id="before-a-warrant-issued-some-day-in-2023"),
@@ -724,6 +721,25 @@ def test_a_visit_between_two_periods_says_where_its_verdict_changes():
     verdict = evaluate(visit("2023-12", "2024", place="Yerevan"), ARMENIA, [PUTIN])
     assert verdict.code == PENDING
     assert "the verdict changes on 1 February 2024" in english(verdict)
+
+
+def test_a_visit_between_two_periods_left_open_by_a_warrant_date_names_the_warrant():
+    """Whatever the visit's days, the answer turns on the day in 2023 the warrant was
+    issued: the explanation names the warrant's imprecise date, not a day of the visit."""
+    trip = visit("2023-01", "2023-03", **LIBYA_VISIT)
+    verdict = evaluate(trip, ITALY, [ISSUED_SOME_DAY_IN_2023])
+    assert verdict.code == PENDING
+    assert "the warrant is known only to have been issued in 2023" in english(verdict)
+    assert "the verdict changes on" not in english(verdict)
+
+
+def test_a_visit_between_two_periods_says_its_verdict_holds_whatever_its_days():
+    explanation = english(evaluate(visit("2024-01", "2024-03"), ARMENIA, [PUTIN]))
+    assert (
+        "The visit is dated only January 2024 – March 2024; whatever its exact first and "
+        "last days, this is the verdict." in explanation
+    )
+    assert "every possible day" not in explanation
 
 
 def test_a_visit_between_two_periods_claims_the_warrant_throughout_only_if_it_was():
