@@ -787,7 +787,8 @@ are `400 invalid_filter`, never the whole list or a guess.
 **Licence**: the data is the iccwatch dataset and the verdicts derived from it, free to
 reuse under the Creative Commons Attribution 4.0 licence (CC BY 4.0): credit it as
 "iccwatch dataset, version <the version>, by the iccwatch contributors, licensed under
-CC BY 4.0" and say what you changed. The sources each record cites remain their
+CC BY 4.0" (the version the site serves is on /data/, and each release in
+/data/changelog/) and say what you changed. The sources each record cites remain their
 publishers' works.
 
 **Caching**: every GET has an `ETag`; send it back in `If-None-Match` to get `304 Not

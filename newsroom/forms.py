@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import time
 
 from django import forms
@@ -324,14 +325,15 @@ def source_formset(data=None, initial=None, extra_blank: int = 1):
 
 
 def add_blank_source(post) -> dict:
-    """The posted data with one more (empty) source form (the "Add another source" button);
-    unchanged when its count of forms is not a number (altered by hand), so that the
-    formset says its management data is wrong instead of the page failing."""
+    """The posted data with one more (empty) source form (the "Add another source" button).
+    A count of forms that is not a number (altered by hand) is taken from the source forms
+    actually posted, so that none of them is lost and the page does not fail."""
     data = post.copy()
     try:
         total = int(data.get("source-TOTAL_FORMS", "0") or 0)
     except ValueError:
-        return data
+        posted = {key.split("-")[1] for key in data if re.fullmatch(r"source-[0-9]{1,2}-\w+", key)}
+        total = max((int(index) + 1 for index in posted), default=0)
     data["source-TOTAL_FORMS"] = str(max(0, min(total + 1, 30)))
     return data
 

@@ -988,11 +988,16 @@ def test_a_correction_cannot_claim_a_later_version_of_the_visit_than_it_read(
 def test_another_source_with_an_altered_count_of_forms_is_an_error_not_a_failure(
     tajikistan_removed, reporter, client, total
 ):
+    """The source already typed stays on the page, with one more empty form."""
     client.force_login(reporter)
     data = {**form_data(action="add_source"), "source-TOTAL_FORMS": total}
     answer = client.post(reverse("newsroom:new"), data)
     assert answer.status_code == 200
     assert not Report.objects.exists()
+    page = text(answer)
+    if total != "-7":
+        assert SOURCES[0]["url"] in page
+        assert 'name="source-1-url"' in page
 
 
 def test_adding_sources_to_a_visit_that_cannot_be_filed_as_it_stands_says_why(
