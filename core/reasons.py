@@ -344,6 +344,11 @@ def _bound_referral(r: dict, ctx: Context) -> str:
 
 
 def _never_party(r: dict, ctx: Context) -> str:
+    if ctx.future:
+        return _(
+            "%(state)s is not bound: it withdrew the instrument it had deposited before the "
+            "Statute entered into force for it, so it never became a State Party."
+        ) % {"state": _state(r["state"])}
     if r.get("deposited"):
         return _(
             "%(state)s was never bound: it deposited an instrument on %(deposited)s but withdrew "
@@ -373,6 +378,23 @@ def _not_party(r: dict, ctx: Context) -> str:
         "situation": situation_words(r["situation"]),
         "declaration": _declaration_note(r),
     }
+    if ctx.future:
+        if params["declaration"]:
+            return (
+                _(
+                    "%(state)s is not a State Party to the Rome Statute and has not accepted the "
+                    "Court's jurisdiction over the %(situation)s (%(declaration)s), so it will "
+                    "not be bound to arrest."
+                )
+                % params
+            )
+        return (
+            _(
+                "%(state)s is not a State Party to the Rome Statute and has not accepted the "
+                "Court's jurisdiction over the %(situation)s, so it will not be bound to arrest."
+            )
+            % params
+        )
     if params["declaration"]:
         return (
             _(
@@ -392,7 +414,15 @@ def _not_party(r: dict, ctx: Context) -> str:
 
 def _not_yet_party(r: dict, ctx: Context) -> str:
     params = {"state": _state(r["state"]), "date": format_date(r["entry_into_force"])}
-    if r.get("deposited"):
+    if ctx.future:
+        text = (
+            _(
+                "%(state)s will not yet be bound on the dates announced: the Statute enters into "
+                "force for it only on %(date)s."
+            )
+            % params
+        )
+    elif r.get("deposited"):
         text = _(
             "%(state)s was not yet bound: the Statute entered into force for it only on "
             "%(date)s (instrument deposited %(deposited)s)."
@@ -411,6 +441,12 @@ def _not_yet_party(r: dict, ctx: Context) -> str:
 
 
 def _no_longer_party(r: dict, ctx: Context) -> str:
+    if ctx.future:
+        return _(
+            "%(state)s will no longer be bound on the dates announced: its withdrawal has "
+            "effect from %(date)s and the warrant was not issued before then, so Art. 127(2) "
+            "does not apply."
+        ) % {"state": _state(r["state"]), "date": format_date(r["withdrawal_effective"])}
     return _(
         "%(state)s was no longer bound: its withdrawal took effect on %(date)s and the warrant "
         "was not issued before then, so Art. 127(2) does not apply."
@@ -418,6 +454,10 @@ def _no_longer_party(r: dict, ctx: Context) -> str:
 
 
 def _not_bound(r: dict, ctx: Context) -> str:
+    if ctx.future:
+        return _("%(state)s will not be bound to arrest on the dates announced.") % {
+            "state": _state(r["state"])
+        }
     return _("%(state)s was not bound to arrest on the days of the visit.") % {
         "state": _state(r["state"])
     }

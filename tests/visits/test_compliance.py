@@ -1388,3 +1388,32 @@ def test_a_trip_called_off_before_a_withdrawal_took_effect_speaks_of_the_planned
     assert "so it was still bound at the time of the planned visit" in explanation
     took_place = english(evaluate(replace(trip, status="occurred"), BURUNDI, [BASHIR]))
     assert "at the time of the planned visit" not in took_place
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("host", "warrants", "trip", "expected"),
+    [
+        pytest.param(CHINA, [PUTIN], visit("2024-05-16", **ANNOUNCED_TRIP),
+                     "has not accepted the Court's jurisdiction over the situation in Ukraine, so "
+                     "it will not be bound to arrest.", id="not-a-party"),
+        pytest.param(ARMENIA, [PUTIN], visit("2023-10-01", **ANNOUNCED_TRIP),
+                     "Armenia will not yet be bound on the dates announced: the Statute enters "
+                     "into force for it only on 1 February 2024.", id="not-yet-a-party"),
+        pytest.param(BURUNDI, [ISSUED_ON_WITHDRAWAL], visit("2018-06-01", **ANNOUNCED_TRIP),
+                     "Burundi will no longer be bound on the dates announced: its withdrawal has "
+                     "effect from 27 October 2017", id="no-longer-a-party"),
+        pytest.param(MALAYSIA, [BASHIR], visit("2019-06-01", **BASHIR_VISIT, **ANNOUNCED_TRIP),
+                     "Malaysia is not bound: it withdrew the instrument it had deposited before "
+                     "the Statute entered into force for it", id="never-a-party"),
+    ],
+)
+def test_an_announced_trip_says_what_will_be_not_what_was(host, warrants, trip, expected):
+    """An early warning is about a trip to come: the host "will not be bound", never "was
+    not bound" (a past tense read as if the trip had taken place)."""
+    verdict = evaluate(trip, host, warrants)
+    assert verdict.code == UPCOMING
+    explanation = english(verdict)
+    assert expected in explanation
+    assert " was not bound" not in explanation and "was not yet bound" not in explanation
+# fmt: on
