@@ -7,7 +7,9 @@ minutes) were cut after 30 s, under a 200 status. The entrypoint runs threaded w
 whose main thread keeps reporting to gunicorn while a thread streams.
 
 Checked with the real gunicorn and the entrypoint's own worker arguments, on a tiny WSGI
-application that streams for longer than a one-second worker timeout.
+application that streams for three times a two-second worker timeout. (Not one second:
+a threaded worker reports to gunicorn after each wait of up to one second for a
+connection, so under a one-second timeout a loaded machine had it killed while idle.)
 """
 
 import http.client
@@ -30,7 +32,7 @@ SLOW_APP = textwrap.dedent(
         def lines():
             for number in range(8):
                 yield b"line %d\\n" % number
-                time.sleep(0.5)
+                time.sleep(0.75)
 
         return lines()
     """
@@ -68,7 +70,7 @@ def test_a_response_streams_past_the_worker_timeout(tmp_path):
             "--workers",
             "1",
             "--timeout",
-            "1",
+            "2",
             *entrypoint_worker_args(),
         ],
         stdout=subprocess.DEVNULL,
@@ -86,8 +88,8 @@ def test_a_response_streams_past_the_worker_timeout(tmp_path):
                 time.sleep(0.1)
         started = time.monotonic()
         status, body = read_all(port)
-        # Four seconds of streaming under a one-second worker timeout, to the last line.
-        assert time.monotonic() - started >= 3.5
+        # Six seconds of streaming under a two-second worker timeout, to the last line.
+        assert time.monotonic() - started >= 5.5
         assert (status, body.splitlines()) == (200, [b"line %d" % n for n in range(8)])
     finally:
         server.terminate()
