@@ -799,8 +799,9 @@ Modified` when nothing changed.
 one (`visit`). It goes through the newsroom's checks and waits for review: nothing of it is
 public until a reviewer who is not its author verifies it. Send an `Idempotency-Key`
 header (e.g. a UUID) so that a retry files nothing twice: a key already used, or a report
-identical to one still open, answers `409 duplicate_report` with the existing report's URL
-(`existing`, and `Location`). `GET /api/v1/reports/` lists your reports. Reviewers read
+identical to one under review (anyone's) or to a draft of your own, answers `409
+duplicate_report` with the existing report's URL (`existing`, and `Location`); a
+colleague's draft is theirs alone and blocks nothing. `GET /api/v1/reports/` lists your reports. Reviewers read
 `GET /api/v1/reports/queue/` and `POST /api/v1/reports/{id}/verify/`, `/request-changes/`
 (`{"comment": ...}`) or `/reject/` (`{"reason": ...}`); the report's author is refused
 (`403 four_eyes`), whatever their roles. `POST /api/v1/visits/`, the older way to report a

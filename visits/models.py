@@ -618,6 +618,8 @@ class ReportState(models.TextChoices):
 
 
 OPEN_REPORT_STATES = (ReportState.DRAFT, ReportState.SUBMITTED, ReportState.CHANGES_REQUESTED)
+# Open and out of their author's hands: what a reviewer reads (the queue, a report sent back).
+UNDER_REVIEW_STATES = (ReportState.SUBMITTED, ReportState.CHANGES_REQUESTED)
 
 
 @history.track(exclude=["updated_at"])
@@ -715,10 +717,17 @@ class Report(models.Model):
                 condition=~Q(idempotency_key=""),
                 name="report_idempotency_key_once_per_author",
             ),
+            # One report of the same content under review; a draft is its author's own,
+            # so it neither blocks a colleague's report nor is named to them.
             models.UniqueConstraint(
                 fields=["fingerprint"],
-                condition=Q(state__in=["draft", "submitted", "changes_requested"]),
-                name="report_not_twice_open",
+                condition=Q(state__in=["submitted", "changes_requested"]),
+                name="report_not_twice_under_review",
+            ),
+            models.UniqueConstraint(
+                fields=["author", "fingerprint"],
+                condition=Q(state="draft"),
+                name="report_draft_once_per_author",
             ),
             models.CheckConstraint(
                 condition=~Q(is_correction=True, visit__isnull=True),

@@ -46,6 +46,7 @@ from core.models import DatePrecision
 from states.models import State
 from visits.models import (
     OPEN_REPORT_STATES,
+    UNDER_REVIEW_STATES,
     HostControl,
     Report,
     ReportState,
@@ -509,7 +510,7 @@ def file_report(
     report_print = fingerprint(data, citations, visit)
     # The same key from this author, or the same report open: one query for both.
     same_key = Q(author=author, idempotency_key=idempotency_key) if idempotency_key else Q()
-    open_twin = Q(fingerprint=report_print, state__in=OPEN_REPORT_STATES)
+    open_twin = twins(report_print, author)
     earlier = list(Report.objects.filter(same_key | open_twin if same_key else open_twin)[:2])
     for existing in earlier:
         if idempotency_key and (existing.author_id, existing.idempotency_key) == (
@@ -539,6 +540,16 @@ def file_report(
     return report
 
 
+def twins(report_print: str, author) -> Q:
+    """The reports a new or edited report of `author` with fingerprint `report_print`
+    would repeat: one under review (anyone's: a reviewer would read the same thing twice)
+    or a draft of `author`'s own. A colleague's draft is theirs alone: it neither blocks
+    the report nor is named (visits.models.Report's constraints)."""
+    return Q(fingerprint=report_print) & (
+        Q(state__in=UNDER_REVIEW_STATES) | Q(state=ReportState.DRAFT, author=author)
+    )
+
+
 def _create(*, submit: bool, data: dict, citations: Sequence[dict], **fields) -> Report:
     """Save a new report (submitted unless `submit` is False) in its own transaction,
     announcing a submitted one after commit. DuplicateReport when another request filed the
@@ -561,9 +572,7 @@ def _create(*, submit: bool, data: dict, citations: Sequence[dict], **fields) ->
             Report.objects.filter(author=fields["author"], idempotency_key=key).first()
             if key
             else None
-        ) or Report.objects.filter(
-            fingerprint=fields["fingerprint"], state__in=OPEN_REPORT_STATES
-        ).first()
+        ) or Report.objects.filter(twins(fields["fingerprint"], fields["author"])).first()
         if existing is None:
             raise
         raise DuplicateReport(existing) from None
@@ -681,6 +690,9 @@ def update_report(
         )
     report.data, report.citations = normalise(data), normalise_citations(citations)
     report.fingerprint = fingerprint(data, citations, report.visit)
+    twin = Report.objects.filter(twins(report.fingerprint, user)).exclude(pk=report.pk).first()
+    if twin is not None:
+        raise DuplicateReport(twin)
     if reply is not None:
         report.reply = reply.strip()
     if reason is not None:
@@ -705,8 +717,21 @@ def submit(report: Report, user) -> Report:
         if report.visit is None or report.visit.review_state != ReviewState.VERIFIED:
             raise ValidationError(_("Only a published visit can be corrected."))
         _require_a_change(resolved, report.citations, report.visit)
+    under_review = Report.objects.filter(
+        fingerprint=report.fingerprint, state__in=UNDER_REVIEW_STATES
+    ).exclude(pk=report.pk)
+    twin = under_review.first()
+    if twin is not None:
+        raise DuplicateReport(twin)  # a colleague filed the same report meanwhile
     report.state, report.submitted_at = ReportState.SUBMITTED, timezone.now()
-    report.save()
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        twin = under_review.first()
+        if twin is None:
+            raise
+        raise DuplicateReport(twin) from None
     transaction.on_commit(lambda: report_submitted.send(sender=Report, report=report))
     return report
 

@@ -169,6 +169,40 @@ def test_an_identical_report_or_the_same_idempotency_key_is_a_duplicate(
     assert identical.value.existing == first
 
 
+def test_a_colleagues_draft_is_theirs_alone_and_blocks_nothing(tajikistan_removed, reporter):
+    """Two colleagues report the same trip from the same article: the first one's draft
+    neither stops the second from filing nor is named to them. Only its author meets it
+    again (the same draft twice), and once both are sent, a reviewer reads it once."""
+    colleague = account("sam", roles.REPORTERS)
+    draft = review.file_report(author=colleague, data=TAJIKISTAN, citations=CITATIONS, submit=False)
+    with pytest.raises(review.DuplicateReport) as own:
+        review.file_report(author=colleague, data=TAJIKISTAN, citations=CITATIONS, submit=False)
+    assert own.value.existing == draft
+    filed = review.file_report(author=reporter, data=TAJIKISTAN, citations=CITATIONS)
+    assert filed.state == ReportState.SUBMITTED and filed.pk != draft.pk
+    # Sent for review, the draft meets the colleague's report already there: not filed twice.
+    with pytest.raises(review.DuplicateReport) as under_review:
+        review.submit(draft, colleague)
+    assert under_review.value.existing == filed
+    assert Report.objects.get(pk=draft.pk).state == ReportState.DRAFT
+
+
+def test_a_draft_edited_into_a_report_already_under_review_is_refused(tajikistan_removed, reporter):
+    """Not a database error: the same refusal as filing it, naming the report it repeats."""
+    colleague = account("sam", roles.REPORTERS)
+    filed = review.file_report(author=reporter, data=TAJIKISTAN, citations=CITATIONS)
+    draft = review.file_report(
+        author=colleague,
+        data={**TAJIKISTAN, "place": "Dushanbe, the palace"},
+        citations=CITATIONS,
+        submit=False,
+    )
+    with pytest.raises(review.DuplicateReport) as twin:
+        review.update_report(draft, colleague, data=TAJIKISTAN, citations=CITATIONS)
+    assert twin.value.existing == filed
+    assert Report.objects.get(pk=draft.pk).data["place"] == "Dushanbe, the palace"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_four_identical_reports_at_once_make_one_report(tajikistan_removed, reporter):
     outcomes: list = []
