@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import ipaddress
 import json
+import urllib.parse
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -136,6 +138,23 @@ def normalise_citations(citations: Sequence[dict]) -> list[dict]:
         }
         for c in citations
     ]
+
+
+def is_public_address(url: str) -> bool:
+    """Whether `url` (http or https) names a host on the public internet, read from the URL
+    alone (no name is looked up): not a private, loopback, link-local or reserved IP
+    address, not `localhost` nor a name without a dot. A source is a public document that
+    a reader opens from the page; an address inside someone's network is none."""
+    host = (urllib.parse.urlsplit(url).hostname or "").rstrip(".").lower()
+    if not host or "." not in host and ":" not in host:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return True
+    return address.is_global
 
 
 def fingerprint(data: dict, citations: Sequence[dict], visit: Visit | None) -> str:
@@ -254,6 +273,10 @@ def resolve(data: dict, citations: Sequence[dict], *, new: bool = False) -> Reso
             errors[f"citations.{i}.url"] = _("%(value)r is not an http(s) URL.") % {
                 "value": c["url"]
             }
+        elif not is_public_address(c["url"]):
+            errors[f"citations.{i}.url"] = _(
+                "%(value)r is not a public address: a source must be one anyone can read."
+            ) % {"value": c["url"]}
         elif c["url"] in cited:
             # One citation per source: a second would leave which details stand to chance.
             errors[f"citations.{i}.url"] = _(

@@ -202,6 +202,8 @@ def test_preview_refuses_the_sources_that_filing_would_refuse(
     future = (timezone.now() + datetime.timedelta(days=30)).date().isoformat()
     for source, message in (
         ({"url": "ftp://example.org/x", "publisher": "Example"}, "is not an http(s) URL"),
+        ({"url": "http://127.0.0.1:6379/", "publisher": "Example"}, "is not a public address"),
+        ({"url": "http://[fd00::1]/x", "publisher": "Example"}, "is not a public address"),
         ({"url": "https://example.org/x", "published": "1800-01-01"}, "is before 1900"),
         ({"url": "https://example.org/x", "published": future}, "is in the future"),
     ):
