@@ -38,6 +38,30 @@ def text(response) -> str:
     return response.content.decode()
 
 
+def based_on_of(page: str) -> str:
+    """The signed version a correction form carries (its hidden `based_on` field)."""
+    return re.search(r'name="based_on" value="([^"]+)"', page).group(1)
+
+
+def khalkhin_gol(visit: Visit) -> dict:
+    """The correction form's POST for Mongolia's visit, adding Khalkhin Gol to its place."""
+    sources = [{k: v or "" for k, v in c.items()} for c in review.citations_of(visit)]
+    return form_data(
+        action="submit",
+        sources=sources,
+        person="vladimir-putin",
+        host="MNG",
+        start="2024-09-02",
+        end="2024-09-03",
+        place="Ulaanbaatar; Khalkhin Gol",
+        occasion=visit.occasion,
+        status=visit.status,
+        outcome=visit.outcome,
+        notes=visit.notes,
+        reason="Khalkhin Gol was on his programme.",
+    )
+
+
 def correction_of(visit: Visit, author, submit: bool = True, **changes) -> Report:
     """A correction of published `visit` by `author`, its fields changed by `changes`."""
     return review.file_report(
@@ -684,7 +708,7 @@ def test_a_correction_shows_its_differences_then_on_the_public_page(
     assert 'id="suggest-correction"' in public
     form = text(client.get(reverse("newsroom:correct", args=[MONGOLIA])))
     assert 'value="2024-09-03"' in form and 'value="Vladimir Vladimirovich Putin"' in form
-    based_on = re.search(r'name="based_on" value="([^"]+)"', form).group(1)
+    based_on = based_on_of(form)
     citations = review.citations_of(visit)
     sources = [{k: v or "" for k, v in c.items()} for c in citations]
     data = form_data(
@@ -904,29 +928,12 @@ def test_a_correction_filled_before_another_was_verified_cannot_undo_it(
     visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
     client.force_login(reporter)
     page = text(client.get(reverse("newsroom:correct", args=[visit.slug])))
-    based_on = re.search(r'name="based_on" value="([^"]+)"', page).group(1)
+    based_on = based_on_of(page)
     newer = correction_of(visit, both, end="2024-09-04")
     review.verify(newer, reviewer)
-    sources = [{k: v or "" for k, v in c.items()} for c in review.citations_of(visit)]
     posted = client.post(
         reverse("newsroom:correct", args=[visit.slug]),
-        {
-            **form_data(
-                action="submit",
-                sources=sources,
-                person="vladimir-putin",
-                host="MNG",
-                start="2024-09-02",
-                end="2024-09-03",
-                place="Ulaanbaatar; Khalkhin Gol",
-                occasion=visit.occasion,
-                status=visit.status,
-                outcome=visit.outcome,
-                notes=visit.notes,
-                reason="Khalkhin Gol was on his programme.",
-            ),
-            "based_on": based_on,
-        },
+        {**khalkhin_gol(visit), "based_on": based_on},
     )
     assert posted.status_code == 302, text(posted)[:2000]
     older = Report.objects.filter(author=reporter).latest("pk")
@@ -959,22 +966,8 @@ def test_a_correction_cannot_claim_a_later_version_of_the_visit_than_it_read(
         other = Visit.objects.published().exclude(pk=visit.pk).first()
         Visit.objects.filter(pk=other.pk).update(updated_at=timezone.now())
         page = text(client.get(reverse("newsroom:correct", args=[other.slug])))
-        forged = re.search(r'name="based_on" value="([^"]+)"', page).group(1)
-    sources = [{k: v or "" for k, v in c.items()} for c in review.citations_of(visit)]
-    data = form_data(
-        action="submit",
-        sources=sources,
-        person="vladimir-putin",
-        host="MNG",
-        start="2024-09-02",
-        end="2024-09-03",
-        place="Ulaanbaatar; Khalkhin Gol",
-        occasion=visit.occasion,
-        status=visit.status,
-        outcome=visit.outcome,
-        notes=visit.notes,
-        reason="Khalkhin Gol was on his programme.",
-    )
+        forged = based_on_of(page)
+    data = khalkhin_gol(visit)
     if forged is not None:
         data["based_on"] = forged
     refused = client.post(reverse("newsroom:correct", args=[visit.slug]), data)
