@@ -66,6 +66,7 @@ from compliance.facts import (
     Reading,
     StateFacts,
     WarrantFacts,
+    in_force_on,
 )
 
 REASON_KEYS = (
@@ -350,11 +351,10 @@ class Reasons:
         March 2023."""
         v = self.visit
         if not self._exact and v.start is not None:
-            began = w.issued or w.made_public
-            uniform = uniform and (
-                began is not None
-                and began.last <= v.start.first
-                and (w.ended is None or w.ended >= self._last_possible_day())
+            uniform = (
+                uniform
+                and in_force_on(w, v.start.first, late=True)
+                and in_force_on(w, self._last_possible_day(), late=True)
             )
         notified = v.host_notified and not (w.made_public and day and day >= w.made_public.first)
         ref = self._visit_ref()

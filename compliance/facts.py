@@ -302,6 +302,27 @@ class WarrantFacts:
     case: str = ""
 
 
+def warrant_start(w: WarrantFacts, late: bool) -> datetime.date | None:
+    """The warrant's first day in force: its issue date, else the day it was made public
+    (None when neither is known); `late` reads a partial date as its last possible day."""
+    period = w.issued or w.made_public
+    if period is None:
+        return None
+    return period.last if late else period.first
+
+
+def in_force_on(w: WarrantFacts, day: datetime.date, late: bool = False) -> bool:
+    """issued <= day <= ended: the last day (execution, withdrawal, death) still counts.
+
+    An unknown issue date counts from the day the warrant was made public; `late` reads a
+    partial date as its last possible day instead of its first.
+    """
+    start = warrant_start(w, late)
+    if start is None or day < start:
+        return False
+    return w.ended is None or day <= w.ended
+
+
 @dataclass(frozen=True, slots=True)
 class FindingFacts:
     """An ICC decision about a state's failure to cooperate (Art. 87(7) when `kind` is

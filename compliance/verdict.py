@@ -55,34 +55,17 @@ from compliance.facts import (
     Verdict,
     VisitFacts,
     WarrantFacts,
+    in_force_on,
+    warrant_start,
 )
 
 # --- Day-level facts ----------------------------------------------------------------
-
-
-def _warrant_start(w: WarrantFacts, late: bool) -> datetime.date | None:
-    period = w.issued or w.made_public
-    if period is None:
-        return None
-    return period.last if late else period.first
 
 
 def _warrant_public_from(w: WarrantFacts, late: bool) -> datetime.date | None:
     if w.made_public is None:
         return None
     return w.made_public.last if late else w.made_public.first
-
-
-def in_force_on(w: WarrantFacts, day: datetime.date, late: bool = False) -> bool:
-    """issued <= day <= ended: the last day (execution, withdrawal, death) still counts.
-
-    An unknown issue date counts from the day the warrant was made public; `late` reads a
-    partial date as its last possible day instead of its first.
-    """
-    start = _warrant_start(w, late)
-    if start is None or day < start:
-        return False
-    return w.ended is None or day <= w.ended
 
 
 def public_on(w: WarrantFacts, day: datetime.date, late: bool = False) -> bool:
@@ -133,7 +116,7 @@ def obligation_on(
     if host.ever_party and host.withdrawal_effective and day >= host.withdrawal_effective:
         # Art. 127(2): withdrawal does not discharge obligations that arose while the
         # state was a party: it stays bound for warrants issued before it took effect.
-        start = _warrant_start(w, late)
+        start = warrant_start(w, late)
         if start is not None and start < host.withdrawal_effective:
             return ART_127_2_RESIDUAL, None
     declaration = declaration_on(host, day, situation)

@@ -74,7 +74,9 @@ PRIVATE_FIELDS = {
 
 def _public_visits():
     """The visits a reader may open (`VisitQuerySet.readable`): the published ones, and
-    those rejected or withdrawn after they were published; never one never published."""
+    those rejected or withdrawn after they were published; never one never published.
+    The tables of their rows filter by it as one semi-join (`visit__in`), not a test per
+    row: a verdicts' file holds a row per visit."""
     return Visit.objects.readable()
 
 
@@ -113,7 +115,7 @@ SOURCES = [
     TableSource(
         "visit_sources",
         Citation,
-        rows=lambda: Citation.objects.filter(readable_visit()),
+        rows=lambda: Citation.objects.filter(visit__in=_public_visits()),
         description="One row per source a visit cites, as that visit cites it.",
     ),
     TableSource(
@@ -122,7 +124,7 @@ SOURCES = [
     TableSource(
         "verdicts",
         Verdict,
-        rows=lambda: Verdict.objects.filter(readable_visit()),
+        rows=lambda: Verdict.objects.filter(visit__in=_public_visits()),
         # Copies of the visit's columns, kept for one index (the visits table has them).
         exclude=("visit_start", "visit_published"),
         description="The current verdict on each visit (docs/DOMAIN.md).",
@@ -130,7 +132,7 @@ SOURCES = [
     TableSource(
         "verdict_changes",
         VerdictChange,
-        rows=lambda: VerdictChange.objects.filter(readable_visit()),
+        rows=lambda: VerdictChange.objects.filter(visit__in=_public_visits()),
         description="Every change of a verdict: the verdicts' history.",
     ),
 ]

@@ -27,7 +27,7 @@ from compliance import RULE_VERSION
 # RULE_VERSION -> the digest of the code that decides under it.
 RULE_CODE = {
     "2026.12.03": "2300be8d64f890a61981309cf62d1d1535ac7a0c10711cf9a63e0e3593804af5",
-    "2026.12.03.2": "d3d23e32969a5043832f65505bec66ae0b29eb8b35566e3e1a263e7a888b535d",
+    "2026.12.03.2": "49af2e591e5541420baa482b8b99909c57d489b1c3a27c6dfb77caa018f9e8f2",
 }
 
 
