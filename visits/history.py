@@ -166,6 +166,8 @@ class Entry:
     # words, and why it changed.
     name: str = ""
     changes: list[tuple[str, str, str]] = field(default_factory=list)
+    # The model field each of `changes` is about, in the same order.
+    changed_fields: list[str] = field(default_factory=list)
     why: str = ""
     link: str = ""
 
@@ -460,7 +462,7 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
         entry.name = _record_name(entry, names)
         entry.link = "" if entry.action == "removed" else _record_link(entry, names)
         before, after = entry.before or {}, entry.after or {}
-        changes = []
+        changes, changed_fields = [], []
         for name, f in fields.items():
             if name in HIDDEN_FIELDS or (not staff and name in private):
                 continue
@@ -473,6 +475,7 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
                 [],
             ):
                 continue
+            changed_fields.append(name)
             changes.append(
                 (
                     field_name(name),
@@ -480,7 +483,7 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
                     _words(f, new, names) if entry.after is not None else "",
                 )
             )
-        entry.changes = changes
+        entry.changes, entry.changed_fields = changes, changed_fields
         entry.why = _why(entry, verified)
     return entries
 

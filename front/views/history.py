@@ -63,10 +63,15 @@ REVIEW_EXCHANGE = ("comment", "reply")
 def _without_others_review(user, entries: list) -> list:
     """`entries` with the review exchange (the reviewer's comment, the author's reply)
     left out of every report's changes but those of reports `user` wrote."""
-    hidden = {history.field_name(name) for name in REVIEW_EXCHANGE}
     for entry in entries:
         if entry.model is Report and _author(entry) != user.pk:
-            entry.changes = [change for change in entry.changes if change[0] not in hidden]
+            kept = [
+                (name, change)
+                for name, change in zip(entry.changed_fields, entry.changes, strict=True)
+                if name not in REVIEW_EXCHANGE
+            ]
+            entry.changed_fields = [name for name, _ in kept]
+            entry.changes = [change for _, change in kept]
     return entries
 
 
