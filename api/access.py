@@ -9,8 +9,8 @@ Method Not Allowed, whoever asks):
 | anonymous                | yes (anon rate)   | 401                           | 401                           | 401                 | 401                                                   |
 | account in no group      | yes (user rate)   | 403                           | 403                           | 403                 | 403                                                   |
 | reporter                 | yes               | 201 (or 409 duplicate)        | own reports; others' 404      | 403                 | 403                                                   |
-| reviewer                 | yes               | 403                           | own (none) + any report       | 200                 | 200; 409 if not awaiting review                       |
-| reporter + reviewer      | yes               | 201                           | own + any report              | 200 (not own)       | 200; own report 403 `four_eyes`                       |
+| reviewer                 | yes               | 403                           | any but a colleague's draft   | 200                 | 200; 409 if not awaiting review; a draft's 404        |
+| reporter + reviewer      | yes               | 201                           | own + any but others' drafts  | 200 (not own)       | 200; own report 403 `four_eyes`                       |
 | admin                    | yes               | 201                           | own + any report              | 200 (not own)       | 200; own report 403 `four_eyes`                       |
 
 The four-eyes rule (nobody reviews their own report) is the service layer's
@@ -99,7 +99,8 @@ class ReadOnlyUnlessReporter(permissions.BasePermission):
 
 
 class ReportAccess(permissions.BasePermission):
-    """/reports/: reporters file and read their own; reviewers read any and review (api docstring)."""
+    """/reports/: reporters file and read their own; reviewers read any but a colleague's
+    draft, and review (the module's matrix; visits.review.readable_reports)."""
 
     REVIEWER_ACTIONS = {"queue", "verify", "reject", "request_changes"}
 

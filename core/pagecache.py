@@ -7,7 +7,8 @@ first write and once more after the transaction commits (`transaction.on_commit`
 reader that read the version in between and rendered the old data stores it under a
 version the commit makes stale at once. The hook is a database execute wrapper
 installed on every connection (`install`, called from `core.apps`), so no write path
-can forget it.
+can forget it. Writes to what no public page shows (sessions, sign-ins, lockouts, the
+newsroom's reports until verified: `_IGNORED_TABLES`, `_LAST_LOGIN`) leave it alone.
 
 A public page or API read is stored under its request (path, query string, host,
 scheme, language, negotiated format, today's date) and the version; its ETag is
@@ -77,8 +78,27 @@ EARLY_VARIANTS = 16
 MAX_SIZE = 2 * 1024 * 1024
 # Statements that change data. A read (SELECT, SAVEPOINT, SET) never bumps.
 _WRITES = ("INSERT", "UPDATE", "DELETE", "TRUNCATE", "MERGE", "COPY")
-# Tables whose writes change no public page: sessions and sign-in bookkeeping.
-_IGNORED_TABLES = ("django_session", "axes_", "otp_", "django_admin_log")
+# Tables whose writes change no public page: sessions and sign-in bookkeeping (by
+# prefix: "axes_", "otp_"), API tokens, e-mail alerts, and the newsroom's reports, which
+# are their author's and the reviewers' until verified (a verified one is on its visit's
+# page: saving it moves the version, visits.signals). Were these to bump, an anonymous
+# reader would see every public page's ETag move whenever a reporter saves a draft.
+_IGNORED_TABLES = frozenset(
+    {
+        "django_session",
+        "django_admin_log",
+        "authtoken_token",
+        "alerts_subscription",
+        "alerts_delivery",
+        "alerts_deliveryattempt",
+        "visits_report",
+        "visits_reportevent",
+    }
+)
+_IGNORED_PREFIXES = ("axes_", "otp_")
+# A sign-in's own write: the user's last_login and nothing else
+# (django.contrib.auth.models.update_last_login, `save(update_fields=["last_login"])`).
+_LAST_LOGIN = re.compile(r'^UPDATE "auth_user" SET "last_login" = %s WHERE [^;]*$')
 # Response headers replayed from the cache (the rest are the middleware's, per request).
 _KEPT_HEADERS = (
     "Content-Type",
@@ -155,16 +175,30 @@ def bump_data_version() -> None:
 
 
 # A statement that changes data, possibly after others in the same string (the history's
-# context is set by a `SELECT set_config(...);` prefixed to each statement of a request).
-_WRITE = re.compile(r"(?:^|;)\s*(?:" + "|".join(_WRITES) + r")\b", re.IGNORECASE)
+# context is set by a `SELECT set_config(...);` prefixed to each statement of a request),
+# its keyword (group 1) and the table it writes to (group 2), when it names one.
+_WRITE = re.compile(
+    r"(?:^|;)\s*(" + "|".join(_WRITES) + r")\b"
+    r'(?:\s+(?:INTO|FROM|TABLE|ONLY)\b)*\s*"?([\w.]*)',
+    re.IGNORECASE,
+)
 
 
 def _is_write(sql: str) -> bool:
-    found = _WRITE.search(sql[:2000])
-    if found is None:
-        return False
-    target = sql[found.start() : found.start() + 200]
-    return not any(table in target for table in _IGNORED_TABLES)
+    """Whether `sql` (one string, possibly several statements) writes to a table that a
+    public page reads: a write statement whose target is not one of `_IGNORED_TABLES`,
+    nor a sign-in's last_login. The target is the table the statement names after its
+    keyword, so a write to a shown table that merely reads an ignored one still counts
+    (and a TRUNCATE, which may name several, always does)."""
+    for found in _WRITE.finditer(sql[:2000]):
+        keyword, table = found.group(1).upper(), found.group(2).rsplit(".", 1)[-1].lower()
+        ignored_table = table in _IGNORED_TABLES or table.startswith(_IGNORED_PREFIXES)
+        if keyword != "TRUNCATE" and table and ignored_table:
+            continue
+        if _LAST_LOGIN.match(sql[found.start() :].lstrip(";").strip()):
+            continue
+        return True
+    return False
 
 
 def _committed(alias: str) -> None:

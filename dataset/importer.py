@@ -861,6 +861,7 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
         parsed.visits.append((row, data))
 
     newsroom_collisions(v, visits, parsed)
+    refuse_unpublishing(v, visits)
 
     # A nationality must not make a visit already recorded, and no longer listed in
     # visits.csv (withdrawn, or reported on the site), one to the person's own state.
@@ -979,6 +980,27 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
 
 def _by(report: Report) -> str:
     return f"report {report.pk}, {report.state}, by {report.author.get_username()}"
+
+
+def refuse_unpublishing(v: _Validator, visits: dict[str, dict]) -> None:
+    """An error for each row of visits.csv (`visits`: slug -> the row's data) that sets a
+    visit a reader may open (`Visit.objects.readable`: published, or withdrawn after it was)
+    back to `reported`: it would vanish from its page, the API and the downloads without a
+    word, and readers, links and copies kept through the API would lose it. To take a
+    visit off the record, the dataset removes its row (the import withdraws it, its page
+    saying why) or marks it `rejected`."""
+    back_to_review = [
+        slug for slug, data in visits.items() if data["review_state"] == ReviewState.REPORTED
+    ]
+    public = Visit.objects.readable().filter(slug__in=back_to_review).order_by("slug")
+    for slug, state in public.values_list("slug", "review_state"):
+        v.error(
+            visits[slug]["row"],
+            "review_state",
+            f"reported, but visit {slug} is public ({state}): a dataset version does not take "
+            "a published visit back to review; to take it off the record, remove its row "
+            "(it is then withdrawn, its page saying why) or mark it rejected",
+        )
 
 
 def newsroom_collisions(v: _Validator, visits: dict[str, dict], parsed: Parsed) -> None:

@@ -37,7 +37,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from core.filters import unknown_parameters
-from core.names import format_date
+from core.names import format_date, in_sentence
 from front import summaries
 from front.pages import finish
 from states.models import State
@@ -242,7 +242,9 @@ class StateIncidentFeed(IncidentFeed):
         return get_object_or_404(State, iso3=iso3.upper())
 
     def title(self, obj=None):
-        return _("iccwatch: incidents in %(state)s") % {"state": summaries.state_name(obj)}
+        return _("iccwatch: incidents in %(state)s") % {
+            "state": in_sentence(summaries.state_name(obj))
+        }
 
     def link(self, obj=None):
         return obj.get_absolute_url()

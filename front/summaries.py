@@ -205,7 +205,7 @@ def warning_line(visit) -> str:
         )
         % {
             "person": visit.person.name,
-            "host": state_name(visit.host),
+            "host": in_sentence(state_name(visit.host)),
             "where": where,
             "dates": visit_span_words(visit),
             "basis": visit.verdict.get_basis_display(),

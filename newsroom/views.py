@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core import reasons, roles
+from core.names import in_sentence
 from front.corrections import field_name, value_words
 from newsroom import places
 from newsroom.forms import CommentForm, ReportForm, add_blank_source, source_formset
@@ -137,7 +138,7 @@ def describe(reports) -> None:
     for r in reports:
         r.title = _("%(person)s in %(host)s, %(start)s") % {
             "person": names.get(r.data.get("person"), r.data.get("person") or "?"),
-            "host": value_words("host", r.data.get("host")),
+            "host": in_sentence(value_words("host", r.data.get("host"))),
             "start": value_words("start", r.data.get("start")),
         }
 
@@ -208,14 +209,14 @@ def render_form(request, *, form, sources, report=None, visit=None, **extra):
 
 
 def may_open(user, report: Report) -> bool:
-    """Whether `user` may open `report`'s page: their own, or any for a reviewer (as
-    `visible_report` lets them)."""
-    return report.author_id == user.pk or roles.may_review(user)
+    """Whether `user` may open `report`'s page (`visible_report`): their own, or any but a
+    colleague's draft for a reviewer, any for an admin (visits.review.may_read)."""
+    return review.may_read(user, report)
 
 
 def proposals_in_words(request, reports: list[Report]) -> list[dict]:
     """Open proposals on a visit as the page lists them: {"label", "url"}, the url only
-    for one this user may open (their own, or any for a reviewer)."""
+    for one this user may open (`may_open`)."""
     listed = []
     for r in reports:
         kind = _("a withdrawal") if r.is_withdrawal else _("a correction")
@@ -553,7 +554,9 @@ def withdraw(request, slug: str):
         messages.error(
             request,
             format_html(
-                _("A withdrawal of this visit is already awaiting review: {link}."), link=link
+                _("A withdrawal of this visit is already open ({state}): {link}."),
+                state=existing.get_state_display(),
+                link=link,
             ),
         )
         return redirect("newsroom:correct", visit.slug)
@@ -762,7 +765,7 @@ def report_submit(request, pk: int):
 def _author_step(request, pk: int, step, done: str, then: str = "newsroom:report"):
     """Run an author's `step` (visits.review.take_back, delete_draft) on report `pk`: its
     refusal as an error message on the report's page, else `done` and the page `then`."""
-    report = get_object_or_404(Report, pk=pk)
+    report = visible_report(request, pk)
     try:
         step(report, request.user)
     except ValidationError as error:
@@ -794,7 +797,9 @@ def report_delete(request, pk: int):
 @require_POST
 @staff_page()
 def report_verify(request, pk: int):
-    report = get_object_or_404(Report, pk=pk)
+    # Only a report this user may read: a colleague's draft is refused like its page,
+    # not answered with what state it is in.
+    report = visible_report(request, pk)
     try:
         visit = review.verify(
             report,
@@ -827,8 +832,9 @@ def report_verify(request, pk: int):
 
 def _close(request, pk: int, act, done: str, action: str):
     """Send report `pk` back or reject it (`act`) with the reviewer's comment. A comment
-    missing or too long comes back on the report's page, with its error, as written."""
-    report = get_object_or_404(Report, pk=pk)
+    missing or too long comes back on the report's page, with its error, as written. Only
+    a report this user may read (`visible_report`)."""
+    report = visible_report(request, pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
         if report.state != ReportState.SUBMITTED:

@@ -647,7 +647,7 @@ def propose_withdrawal(*, author, visit: Visit, note: str) -> Report:
 
     Raises PermissionDenied for a non-reporter, ValidationError({field: message}) for a
     visit that is not published or an empty or overlong reason, DuplicateReport when a
-    withdrawal of this visit is already open.
+    withdrawal of this visit is under review, or a draft of the author's own.
     """
     _require(roles.may_report(author), _("Only reporters may file reports."))
     if visit.review_state != ReviewState.VERIFIED:
@@ -656,7 +656,9 @@ def propose_withdrawal(*, author, visit: Visit, note: str) -> Report:
     # One open withdrawal per visit, whatever its reason or the visit's later corrections:
     # never the fingerprint of a correction.
     report_print = hashlib.sha256(f"withdrawal:{visit.pk}".encode()).hexdigest()
-    existing = Report.objects.filter(fingerprint=report_print, state__in=OPEN_REPORT_STATES).first()
+    # One under review (anyone's), or a draft of the author's own: a colleague's withdrawal
+    # taken back to a draft is theirs alone, and blocks nothing (`twins`).
+    existing = Report.objects.filter(twins(report_print, author)).first()
     if existing is not None:
         raise DuplicateReport(existing)
     return _create(
@@ -1116,7 +1118,7 @@ def _verified(report: Report, reviewer, visit: Visit, changes: list[dict]) -> Vi
     announce it after commit; returns the visit."""
     report.visit, report.state, report.changes = visit, ReportState.VERIFIED, changes
     report.reviewer, report.reviewed_at = reviewer, timezone.now()
-    report.save()
+    report.save()  # verified: its visit's public page shows it (visits.signals)
     transaction.on_commit(
         lambda: report_reviewed.send(sender=Report, report=report, action="verified")
     )
@@ -1173,6 +1175,24 @@ def reject(report: Report, reviewer, reason: str) -> Report:
     return _close(report, reviewer, ReportState.REJECTED, reason)
 
 
+def may_read(user, report: Report) -> bool:
+    """Whether `user` may read `report` (its page, its history, the API's copy): its
+    author; an admin, who reads every record; a reviewer, any report but another person's
+    draft, which stays its author's own until they submit it (README, "The newsroom")."""
+    if report.author_id == user.pk or roles.is_admin(user):
+        return True
+    return roles.may_review(user) and report.state != ReportState.DRAFT
+
+
+def readable_reports(user) -> Q:
+    """The reports `user` may read (`may_read`), as a filter on Report."""
+    if roles.is_admin(user):
+        return Q()
+    if roles.may_review(user):
+        return ~Q(state=ReportState.DRAFT) | Q(author=user)
+    return Q(author=user)
+
+
 def review_queue(reviewer):
     """Reports awaiting review that the reviewer did not write, oldest first."""
     if not roles.may_review(reviewer):
@@ -1202,7 +1222,9 @@ __all__ = [
     "propose_withdrawal",
     "update_withdrawal",
     "possible_duplicates",
+    "may_read",
     "preview",
+    "readable_reports",
     "reject",
     "report_data_of",
     "report_reviewed",

@@ -6,13 +6,15 @@ the work after commit. See visits.flagging.
 
 import datetime
 
+from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from compliance import partial_isoformat
+from core import pagecache
 from core.models import Source
 from states.models import Declaration, SecurityCouncilReferral, State, TreatyEvent
-from visits.models import Finding, Visit
+from visits.models import Finding, Report, ReportState, Visit
 from visits.outbox import request_evaluation
 from warrants.models import Person, Situation, Warrant
 
@@ -405,3 +407,13 @@ def request_after_source_change(sender, instance, created, raw=False, **kwargs):
         [instance.pk],
         {"key": "edited", "object": "source", "name": instance.url},
     )
+
+
+@receiver(post_save, sender=Report)
+@receiver(post_delete, sender=Report)
+def verified_report_changes_public_pages(sender, instance, **kwargs):
+    """A verified report's reason and changes are on its visit's public page: saving or
+    deleting one moves the cached pages' data version, which a report's own writes leave
+    alone while it is its author's and the reviewers' (core.pagecache._IGNORED_TABLES)."""
+    if instance.state == ReportState.VERIFIED:
+        pagecache.wrote(connection)

@@ -126,6 +126,14 @@ class ReportInputSerializer(StrictJSONTypes, serializers.Serializer):
         help_text="For a correction: the id of the published visit it corrects, e.g. "
         "`vladimir-putin-mng-2024-09-02`. Omit it for a new visit.",
     )
+    based_on = serializers.DateTimeField(
+        required=False,
+        help_text="For a correction: the visit's `updated_at` as you read it (GET "
+        "/api/v1/visits/{id}/). If the visit changed since, the correction is a 409 and "
+        "nothing is filed: read the visit again, so that the correction does not undo a "
+        "change you never saw. Omitted, the correction is based on the visit as it stands "
+        "when filed. Given for a new visit, it is a 400.",
+    )
     reason = serializers.CharField(
         max_length=review.REASON_MAX_LENGTH,
         required=False,
@@ -208,6 +216,10 @@ class ReportInputSerializer(StrictJSONTypes, serializers.Serializer):
     def validate(self, attrs):
         if attrs.get("visit"):
             return attrs
+        if "based_on" in attrs:
+            raise serializers.ValidationError(
+                {"based_on": ["Only a correction (with `visit`) is based on a visit's version."]}
+            )
         missing = {
             name: ["This field is required."]
             for name in self.NEW_VISIT_REQUIRES
@@ -329,7 +341,7 @@ class ReportSerializer(serializers.Serializer):
     """A report: a new visit, a correction or a withdrawal, its state in review, and what
     the review said.
 
-    Never public: only its author and the reviewers read it.
+    Never public: only its author, the reviewers (once it is submitted) and the admins read it.
     """
 
     url = serializers.SerializerMethodField(help_text="This report's API URL.")

@@ -56,7 +56,7 @@ from api.reports.serializers import (
     VerificationSerializer,
     report_url,
 )
-from core import identifiers, roles
+from core import identifiers
 from visits import review
 from visits.models import Report, ReportState, ReviewState, Visit
 
@@ -153,6 +153,21 @@ def file_from_request(view, request) -> Response:
             raise exceptions.ValidationError(
                 {"visit": [f"No published visit with id {attrs['visit']!r}."]}
             )
+    read = attrs.get("based_on")
+    # A retry of a correction already filed answers as the first did (duplicate_report),
+    # even if the visit changed since: the key is looked up first, in file_report.
+    if (
+        visit is not None
+        and read is not None
+        and visit.updated_at > read
+        and not (key and Report.objects.filter(author=request.user, idempotency_key=key).exists())
+    ):
+        # What the client read is older than the visit: the correction could undo a change
+        # verified since (visits.review._require_unchanged_since, checked again on verify).
+        raise Conflict(
+            f"The visit changed at {visit.updated_at.isoformat()}, after the version you read "
+            f"({read.isoformat()}): read it again and base the correction on what it says now."
+        )
     data, citations = ReportInputSerializer.data_and_citations(attrs, visit)
     with service_errors(request, key):
         report = review.file_report(
@@ -210,7 +225,9 @@ FILE_DESCRIPTION = (
     "verifies it. Reporters only (group `reporters`, or an admin). The same checks as the "
     "newsroom's form: each problem is a 400 naming the field. An `Idempotency-Key` already used, "
     "or a report identical to one still open, is a 409 `duplicate_report` with the existing "
-    "report's URL in `existing` and Location; nothing more is filed.\n\n" + RULES_DESCRIPTION
+    "report's URL in `existing` and Location; nothing more is filed. A correction whose "
+    "`based_on` is older than the visit's `updated_at` is a 409 `conflict` (the visit changed "
+    "since it was read); nothing is filed.\n\n" + RULES_DESCRIPTION
 )
 
 
@@ -224,7 +241,8 @@ FILE_DESCRIPTION = (
     retrieve=extend_schema(
         summary="One report",
         description=(
-            "Its author, or any reviewer, may read it; anyone else gets a 404. With the verdict "
+            "Its author, any reviewer once it is submitted (a draft is its author's own) and "
+            "any admin may read it; anyone else gets a 404. With the verdict "
             "the rule would give if it were verified (`preview`) and the person's published "
             "visits to the host on days that may overlap (`possible_duplicates`)."
         ),
@@ -290,9 +308,7 @@ class ReportViewSet(
             return queryset
         if self.action == "queue":
             return review.review_queue(user).select_related("reviewer")
-        if roles.may_review(user):
-            return reports().order_by("id")
-        return reports().filter(author=user).order_by("id")
+        return reports().filter(review.readable_reports(user)).order_by("id")
 
     def get_object(self):
         pk = self.kwargs["pk"]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from compliance import RULE_VERSION
 from core import roles
 from core.filters import select_widget
-from core.names import elide
+from core.names import elide, in_sentence
 from core.pagecache import cache_page_by_version
 from front import citations, listing, summaries
 from front.corrections import correction_lines
@@ -141,7 +141,7 @@ def _dates_in_words(words: dict[str, str], cleaned: dict) -> tuple[str, set[str]
 
 def _visit_title_words(words: dict[str, str], cleaned: dict) -> tuple[str, set[str]]:
     """ "Visits to Mongolia by Vladimir Putin, 2024": host, person and dates in one phrase."""
-    names = {"host": words.get("host"), "person": words.get("person")}
+    names = {"host": in_sentence(words.get("host") or ""), "person": words.get("person")}
     if names["host"] and names["person"]:
         head = elide(_("Visits to %(host)s by %(person)s") % names)
     elif names["host"]:
@@ -155,7 +155,7 @@ def _visit_title_words(words: dict[str, str], cleaned: dict) -> tuple[str, set[s
 
 def _incident_title_words(words: dict[str, str], cleaned: dict) -> tuple[str, set[str]]:
     """ "Incidents in Mongolia involving Vladimir Putin, 2024"."""
-    names = {"host": words.get("host"), "person": words.get("person")}
+    names = {"host": in_sentence(words.get("host") or ""), "person": words.get("person")}
     if names["host"] and names["person"]:
         head = _("Incidents in %(host)s involving %(person)s") % names
     elif names["host"]:
@@ -330,7 +330,7 @@ def visit_detail(request, slug: str):
     today = timezone.localdate()
     title = _("%(person)s in %(host)s, %(dates)s") % {
         "person": visit.person.name,
-        "host": summaries.state_name(visit.host),
+        "host": in_sentence(summaries.state_name(visit.host)),
         "dates": summaries.visit_span_words(visit),
     }
     permalink = request.build_absolute_uri(visit.get_absolute_url())

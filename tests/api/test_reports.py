@@ -453,3 +453,64 @@ def test_a_correction_filed_through_the_api_may_say_why_and_a_new_report_may_not
     new = file(clients["reporter"], {**TAJIKISTAN, "reason": "Not a correction."})
     assert new.status_code == 400
     assert "Only a correction" in new.json()["error"]["fields"]["reason"][0]
+
+
+def test_a_correction_based_on_an_older_version_of_the_visit_is_refused_unfiled(seeded, clients):
+    """A client sends the visit's `updated_at` as it read it: once a colleague's correction
+    changed the visit, a correction based on what it read before is a 409, nothing filed;
+    the version read now is accepted."""
+    public = f"/api/v1/visits/{MONGOLIA}/"
+    read = clients["anonymous"].get(public).json()["updated_at"]
+    first = file(clients["both"], {"visit": MONGOLIA, "end": "2024-09-04", "based_on": read})
+    assert first.status_code == 201, first.content
+    assert verify_as(clients["reviewer"], first.json()["url"]).status_code == 200
+    filed = Report.objects.count()
+
+    stale = file(clients["reporter"], {"visit": MONGOLIA, "place": "Ulan Bator", "based_on": read})
+    assert stale.status_code == 409
+    assert "The visit changed at" in stale.json()["error"]["message"]
+    assert Report.objects.count() == filed
+
+    now = clients["anonymous"].get(public).json()["updated_at"]
+    assert now != read
+    again = file(clients["reporter"], {"visit": MONGOLIA, "place": "Ulan Bator", "based_on": now})
+    assert again.status_code == 201, again.content
+
+
+def test_a_based_on_later_than_the_visit_does_not_outlive_a_change_verified_after_it(
+    seeded, clients
+):
+    """The version stored is the visit's as it stood when filed, whatever later time the
+    client sends: a correction verified after it still makes it stale."""
+    future = "2099-01-01T00:00:00Z"
+    late = file(clients["reporter"], {"visit": MONGOLIA, "place": "Ulan Bator", "based_on": future})
+    assert late.status_code == 201, late.content
+    other = file(clients["both"], {"visit": MONGOLIA, "end": "2024-09-04"})
+    assert verify_as(clients["reviewer"], other.json()["url"]).status_code == 200
+    refused = verify_as(clients["reviewer"], late.json()["url"])
+    assert refused.status_code == 409, refused.content
+    report = Report.objects.get(pk=late.json()["id"])
+    assert report.state == ReportState.SUBMITTED
+
+
+def test_a_new_visit_is_based_on_no_version(tajikistan_removed, clients):
+    response = file(clients["reporter"], {**TAJIKISTAN, "based_on": "2025-10-10T00:00:00Z"})
+    assert response.status_code == 400
+    assert "based_on" in response.json()["error"]["fields"]
+    assert not Report.objects.exists()
+
+
+def test_a_retried_correction_answers_as_the_first_even_after_the_visit_changed(seeded, clients):
+    """The same Idempotency-Key again, after a colleague's correction changed the visit: the
+    answer names the correction already filed (409 duplicate_report), not a conflict that
+    would have the client file a second one."""
+    read = clients["anonymous"].get(f"/api/v1/visits/{MONGOLIA}/").json()["updated_at"]
+    body = {"visit": MONGOLIA, "place": "Ulan Bator", "based_on": read}
+    first = file(clients["reporter"], body, **{"Idempotency-Key": "retry-after-change"})
+    assert first.status_code == 201, first.content
+    other = file(clients["both"], {"visit": MONGOLIA, "end": "2024-09-04"})
+    assert verify_as(clients["reviewer"], other.json()["url"]).status_code == 200
+    again = file(clients["reporter"], body, **{"Idempotency-Key": "retry-after-change"})
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "duplicate_report"
+    assert again["Location"].endswith(f"/api/v1/reports/{first.json()['id']}/")

@@ -306,6 +306,52 @@ def test_a_visit_removed_from_a_newer_version_is_withdrawn_and_restored_when_it_
     assert mongolia.verdict.code == "non_compliance"
 
 
+def test_a_published_visit_is_not_set_back_to_reported_by_a_newer_version(tmp_path):
+    """A published visit marked `reported` by a newer version would vanish from its page,
+    the API and the downloads without a word: the import names the row and changes
+    nothing. One never published may stay `reported`; one published may be removed (and
+    so withdrawn) or rejected."""
+    run_import(folder(tmp_path, "v1", version="2026.12.01"))
+    reported = [{**VISITS[0], "review_state": "reported", "city": "Ulaanbaatar"}, VISITS[1]]
+    path = folder(tmp_path, "v2", version="2026.12.02", visits=reported)
+    errors = errors_of(path)
+    line = line_of(path, "visits.csv", "vladimir-putin-mng-2024-09-02,")
+    assert errors == [
+        f"visits.csv:{line}: review_state: reported, but visit vladimir-putin-mng-2024-09-02 "
+        "is public (verified): a dataset version does not take a published visit back to "
+        "review; to take it off the record, remove its row (it is then withdrawn, its page "
+        "saying why) or mark it rejected"
+    ]
+    mongolia = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    assert (mongolia.review_state, mongolia.place) == ("verified", "")
+    assert DatasetImport.objects.latest("pk").version == "2026.12.01"
+
+    rejected = [{**VISITS[0], "review_state": "rejected"}, VISITS[1]]
+    run_import(folder(tmp_path, "v3", version="2026.12.03", visits=rejected))
+    mongolia.refresh_from_db()
+    assert mongolia.review_state == "rejected" and mongolia.verdict.code == "withdrawn"
+    # Rejected after it was published: still public, so not `reported` either.
+    assert (
+        "is public (rejected)"
+        in errors_of(folder(tmp_path, "v4", version="2026.12.04", visits=reported))[0]
+    )
+    never = {
+        **BEMBA_HOME,
+        "id": "vladimir-putin-bel-2025-01-01",
+        "person_slug": "vladimir-putin",
+        "host_iso3": "BEL",
+        "start": "2025-01-01",
+        "review_state": "reported",
+    }
+    run_import(folder(tmp_path, "v5", version="2026.12.05", visits=[*rejected, never]))
+    run_import(
+        folder(
+            tmp_path, "v6", version="2026.12.06", visits=[*rejected, {**never, "city": "Brussels"}]
+        )
+    )
+    assert Visit.objects.get(slug="vladimir-putin-bel-2025-01-01").place == "Brussels"
+
+
 def test_the_counts_are_exact_and_removed_rows_are_deleted(tmp_path):
     referral = {
         "situation": "Ukraine",

@@ -87,7 +87,8 @@ def file(author, **data) -> Report:
 # --- Who may open what ---------------------------------------------------------------
 
 PAGES = ["dashboard", "new", "queue", "report", "edit", "correct"]
-# Expected status per role: 200 open, 403 refused (the report is the reporter's own draft).
+# Expected status per role: 200 open, 403 refused (the report is the reporter's own draft,
+# which only its author and the admins read).
 MATRIX = {
     "reporter": {
         "dashboard": 200,
@@ -101,7 +102,7 @@ MATRIX = {
         "dashboard": 200,
         "new": 403,
         "queue": 200,
-        "report": 200,
+        "report": 403,
         "edit": 403,
         "correct": 403,
     },
@@ -692,8 +693,29 @@ def test_a_withdrawal_a_colleague_proposed_is_named_not_linked(seeded, reporter,
     client = signed_in(reporter)
     again = client.post(reverse("newsroom:withdraw", args=[MONGOLIA]), {"withdrawal_note": "x"})
     page = text(client.get(again["Location"]))
-    assert f"already awaiting review: report {theirs.pk}, by carla." in page
+    assert f"already open (awaiting review): report {theirs.pk}, by carla." in page
     assert reverse("newsroom:report", args=[theirs.pk]) not in page
+
+
+def test_a_colleagues_withdrawal_taken_back_to_a_draft_blocks_nothing(seeded, reporter, signed_in):
+    """A withdrawal its author took back is their draft: another reporter's withdrawal of
+    the visit is filed, and the draft is not named to them; their own draft is."""
+    colleague = account("carla", roles.REPORTERS)
+    visit = Visit.objects.get(slug=MONGOLIA)
+    theirs = review.propose_withdrawal(author=colleague, visit=visit, note="Not sourced.")
+    review.take_back(theirs, colleague)
+    client = signed_in(reporter)
+    filed = client.post(reverse("newsroom:withdraw", args=[MONGOLIA]), {"withdrawal_note": "x"})
+    mine = Report.objects.exclude(pk=theirs.pk).get(visit=visit, author=reporter)
+    assert filed["Location"] == reverse("newsroom:report", args=[mine.pk])
+    assert "carla" not in text(client.get(filed["Location"]))
+    # The colleague's draft may not be submitted while another is under review.
+    with pytest.raises(review.DuplicateReport):
+        review.submit(theirs, colleague)
+    review.take_back(mine, reporter)
+    again = client.post(reverse("newsroom:withdraw", args=[MONGOLIA]), {"withdrawal_note": "y"})
+    page = text(client.get(again["Location"]))
+    assert f'already open (draft): <a href="/newsroom/reports/{mine.pk}/">' in page
 
 
 # --- Corrections ----------------------------------------------------------------------
@@ -1073,7 +1095,7 @@ def test_a_published_visit_is_withdrawn_only_once_another_person_verifies_it(
         MONGOLIA,
     )
     again = client.post(reverse("newsroom:withdraw", args=[MONGOLIA]), {"withdrawal_note": "x"})
-    assert "already awaiting review" in text(client.get(again["Location"]))
+    assert "already open (awaiting review)" in text(client.get(again["Location"]))
     assert Report.objects.count() == 1
     # The author may not verify it; nothing public has moved.
     page = text(client.get(reverse("newsroom:report", args=[report.pk])))

@@ -81,3 +81,23 @@ def test_a_situation_named_with_an_article_reads_with_it(reader, seeded):
     assert "situation in State of Palestine" not in html
     french = body(reader.get("/fr/states/PSE/"))
     assert "pour la situation «\u00a0" in french
+
+
+def test_titles_name_a_country_as_an_english_sentence_does(reader, seeded):
+    """ "in the Democratic Republic of the Congo", not "in Democratic Republic of the Congo":
+    the visit's title, the list's and the feed's (core.names.in_sentence); French unchanged."""
+    bashir = "Omar Hassan Ahmad Al Bashir"
+    visit = body(reader.get("/visits/omar-al-bashir-cod-2014-02-26/"))
+    assert (
+        f"<h1>{bashir} in the Democratic Republic of the Congo, 26–27 February 2014</h1>" in visit
+    )
+    listed = body(reader.get("/visits/", {"host": "COD"}))
+    assert "<title>Visits to the Democratic Republic of the Congo · iccwatch</title>" in listed
+    incidents = body(reader.get("/incidents/", {"host": "COD"}))
+    assert (
+        "<title>Incidents in the Democratic Republic of the Congo · iccwatch</title>" in incidents
+    )
+    feed = body(reader.get("/states/COD/feed/"))
+    assert "<title>iccwatch: incidents in the Democratic Republic of the Congo</title>" in feed
+    french = body(reader.get("/fr/visits/omar-al-bashir-cod-2014-02-26/"))
+    assert f"<h1>{bashir}, République démocratique du Congo, 26–27 février 2014</h1>" in french
