@@ -21,6 +21,7 @@ until another person verifies it.
 
 import contextlib
 import functools
+import math
 import time
 
 from django.core.exceptions import ImproperlyConfigured
@@ -29,7 +30,7 @@ from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework.settings import api_settings
 
 from core import roles
-from core.cache import counters
+from core.cache import Hit, counters
 
 NOT_A_REPORTER = (
     "Only reporters may file reports through the API: ask the iccwatch team to add your "
@@ -126,6 +127,31 @@ def _parse_rate(rate: str) -> tuple[int, int]:
     return throttling.SimpleRateThrottle.parse_rate(None, rate)
 
 
+class RateLimitHeadersMiddleware:
+    """Tells an API client where it stands against the rate limit that binds it, on every
+    answer the limits counted (a 429 included, and an answer the page cache replayed):
+    `RateLimit-Limit` (requests per period), `RateLimit-Remaining` (still allowed now) and
+    `RateLimit-Reset` (whole seconds until the oldest request counted leaves the period and
+    frees one more), the fields of the IETF
+    HTTPAPI working group's RateLimit header draft in its widely used first form. First
+    in MIDDLEWARE, so that the page cache never stores them with a page (each answer
+    carries the client's own). Answers nothing counted (the site's pages) carry none."""
+
+    HEADERS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        hit = getattr(request, "rate_limit", None)
+        if hit is not None:
+            response["RateLimit-Limit"] = str(hit.limit)
+            response["RateLimit-Remaining"] = str(hit.remaining)
+            response["RateLimit-Reset"] = str(math.ceil(hit.reset))
+        return response
+
+
 class RateLimits(throttling.BaseThrottle):
     """The API's two rate limits, checked and counted together in one round trip to Redis.
 
@@ -154,6 +180,8 @@ class RateLimits(throttling.BaseThrottle):
         allowed = self._count(request)
         with contextlib.suppress(AttributeError):
             http_request._rate_limits_counted = (allowed, self._wait)
+            # For the answer's RateLimit headers (RateLimitHeadersMiddleware).
+            http_request.rate_limit = self._tightest
         return allowed
 
     def _count(self, request) -> bool:
@@ -179,7 +207,12 @@ class RateLimits(throttling.BaseThrottle):
         refused = [hit for hit in hits if not hit.allowed]
         waits = [hit.wait for hit in refused if hit.wait is not None]
         self._wait = max(waits) if waits else None
+        # The limit that binds this client now: the fewest requests left, then the longest
+        # until one more is allowed.
+        self._tightest = min(hits, key=lambda hit: (hit.remaining, -hit.reset), default=None)
         return not refused
+
+    _tightest: Hit | None = None
 
     def wait(self) -> float | None:
         """Seconds until a request may succeed (the longest of the refusing limits')."""

@@ -646,6 +646,24 @@ _RETRY_AFTER = {
 }
 
 
+# What every answer the rate limits counted says (api.access.RateLimitHeadersMiddleware).
+_RATE_LIMIT = {
+    "RateLimit-Limit": {
+        "schema": {"type": "integer"},
+        "description": "Requests allowed per period by the limit that binds this client now.",
+    },
+    "RateLimit-Remaining": {
+        "schema": {"type": "integer"},
+        "description": "Requests still allowed now under that limit.",
+    },
+    "RateLimit-Reset": {
+        "schema": {"type": "integer"},
+        "description": "Seconds until the oldest request counted leaves the period, freeing "
+        "one more under that limit (0 when none is counted).",
+    },
+}
+
+
 class ApiAutoSchema(AutoSchema):
     """drf-spectacular's schema, plus the API's error answers, optional auth on reads and CSV as text."""
 
@@ -704,7 +722,9 @@ class ApiAutoSchema(AutoSchema):
                     ErrorSerializer, code, ["application/json"], direction
                 )
                 response["description"] = _ERRORS[code]
-                if code in ("429", "503"):
+                if code == "429":
+                    response["headers"] = {**_RETRY_AFTER, **_RATE_LIMIT}
+                elif code == "503":
                     response["headers"] = _RETRY_AFTER
                 responses[code] = response
         return responses
@@ -713,6 +733,8 @@ class ApiAutoSchema(AutoSchema):
         self, serializer, status_code, media_types=None, direction="response"
     ):
         response = super()._get_response_for_code(serializer, status_code, media_types, direction)
+        if str(status_code).startswith("2") and isinstance(self.view, viewsets.GenericViewSet):
+            response["headers"] = {**response.get("headers", {}), **_RATE_LIMIT}
         csv = response.get("content", {}).get(CSVRenderer.media_type)
         if csv is not None:
             schema = build_basic_type(OpenApiTypes.STR)
@@ -738,8 +760,11 @@ the warrants that decided it and its sources.
 
 **Reading** needs no account. Anonymous clients are limited per IP address; a token
 (ask the iccwatch team; send `Authorization: Bearer <key>`, or `Token <key>`) raises the
-limit; a wrong key is a `401`, never an anonymous read. Over the limit the answer is `429`
-with `Retry-After` (seconds).
+limit; a wrong key is a `401`, never an anonymous read. Every answer says where the client
+stands against the limit that binds it: `RateLimit-Limit` (requests per period),
+`RateLimit-Remaining` and `RateLimit-Reset` (seconds until the oldest request counted
+leaves the minute, freeing one more). Over the
+limit the answer is `429` with `Retry-After` (seconds).
 
 **Formats**: JSON everywhere; every list also as CSV with the same filters
 (`?format=csv` or `Accept: text/csv`; every matching row, unpaginated and streamed).

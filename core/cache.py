@@ -91,7 +91,8 @@ class CountersCache:
     RETRY_AFTER = 5.0
 
     # KEYS: the logs; ARGV: now, then (limit, period in seconds, member) per log. Returns,
-    # per log, "" when the request is recorded, else the log's size and its oldest time.
+    # per log, "+" when the request is recorded, "-" when it is refused, then the log's
+    # size (the request included when recorded) and its oldest time.
     HIT_SCRIPT = """
 local now = tonumber(ARGV[1])
 local answers = {}
@@ -100,14 +101,15 @@ for i, key in ipairs(KEYS) do
     local period = tonumber(ARGV[3 * i])
     redis.call('ZREMRANGEBYSCORE', key, '-inf', now - period)
     local size = redis.call('ZCARD', key)
+    local sign = '-'
     if size < limit then
         redis.call('ZADD', key, now, ARGV[3 * i + 1])
         redis.call('PEXPIRE', key, math.ceil(period * 1000))
-        answers[i] = ''
-    else
-        local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-        answers[i] = size .. ' ' .. (oldest[2] or ARGV[1])
+        size = size + 1
+        sign = '+'
     end
+    local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+    answers[i] = sign .. ' ' .. size .. ' ' .. (oldest[2] or ARGV[1])
 end
 return answers
 """
@@ -160,10 +162,10 @@ return answers
         answers = script(keys=keys, args=arguments, client=client)
         hits = []
         for answer, (_, limit, period) in zip(answers, logs, strict=True):
-            if not answer:
-                hits.append(Hit(True))
+            sign, size, oldest = (answer.decode() if isinstance(answer, bytes) else answer).split()
+            if sign == "+":
+                hits.append(Hit.recorded(int(size), float(oldest), limit, period, now))
             else:
-                size, oldest = (answer.decode() if isinstance(answer, bytes) else answer).split()
                 hits.append(Hit.refused(int(size), float(oldest), limit, period, now))
         return hits
 
@@ -178,7 +180,7 @@ return answers
                 if len(log) < limit:
                     log.insert(0, now)
                     cache.set(key, log, period)
-                    hits.append(Hit(True))
+                    hits.append(Hit.recorded(len(log), log[-1], limit, period, now))
                 else:
                     oldest = log[-1] if log else now  # a limit of 0 keeps no log
                     hits.append(Hit.refused(len(log), oldest, limit, period, now))
@@ -189,17 +191,30 @@ return answers
 class Hit:
     """One log's answer to a request: `allowed`, else `wait`, the seconds after which a
     request may succeed (None when the log holds more than its limit, e.g. after the
-    rate was lowered), as DRF's `SimpleRateThrottle.wait` computes it."""
+    rate was lowered), as DRF's `SimpleRateThrottle.wait` computes it.
+
+    And the log as it stands after the request, for the answer's RateLimit headers:
+    `limit` (requests per period), `remaining` (requests still allowed now, never
+    negative) and `reset` (seconds until the oldest request counted leaves the period,
+    so that one more is allowed; 0 when none is counted)."""
 
     allowed: bool
     wait: float | None = None
+    limit: int = 0
+    remaining: int = 0
+    reset: float = 0.0
+
+    @classmethod
+    def recorded(cls, size: int, oldest: float, limit: int, period: int, now: float) -> Hit:
+        return cls(True, None, limit, max(limit - size, 0), max(period - (now - oldest), 0.0))
 
     @classmethod
     def refused(cls, size: int, oldest: float, limit: int, period: int, now: float) -> Hit:
+        reset = max(period - (now - oldest), 0.0) if size else 0.0
         available = limit - size + 1
         if available <= 0:
-            return cls(False, None)
-        return cls(False, (period - (now - oldest)) / available)
+            return cls(False, None, limit, 0, reset)
+        return cls(False, (period - (now - oldest)) / available, limit, 0, reset)
 
 
 counters = CountersCache()

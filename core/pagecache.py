@@ -603,7 +603,8 @@ def _another_variant(request, version: str) -> bool:
 class EarlyPageCacheMiddleware:
     """Answers a read the page cache has replayed before, before any other middleware.
 
-    First in MIDDLEWARE. When the page cache replays a response (a stored page or a 304,
+    First in MIDDLEWARE but for the RateLimit headers (api.access), which each answer
+    carries for its own client. When the page cache replays a response (a stored page or a 304,
     `cached_response`), the answer as every middleware left it is kept under
     `early_identity` and the data version; the next request with the same identity gets
     it without the rest of the stack (sessions, authentication, CSRF, locale, URL

@@ -132,6 +132,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # An API answer says where its client stands against the rate limits (api/access.py);
+    # outside the page cache, which must not keep one client's count with a page.
+    "api.access.RateLimitHeadersMiddleware",
     # A read the page cache replayed before is answered here, as the rest of the stack
     # answered it then, without running it again (core/pagecache.py).
     "core.pagecache.EarlyPageCacheMiddleware",
@@ -553,6 +556,9 @@ CORS_EXPOSE_HEADERS = [
     "Content-Disposition",
     "Location",
     "Content-Language",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
 ]
 
 # --- Security -------------------------------------------------------------------

@@ -72,12 +72,42 @@ def test_anonymous_readers_are_limited_and_told_when_to_come_back(
     )  # another address is not limited
 
 
+def rate_limit(response) -> tuple[str, str]:
+    return response["RateLimit-Limit"], response["RateLimit-Remaining"]
+
+
+def test_every_answer_says_where_its_client_stands(seeded, low_rates, throttle_cache, client):
+    """RateLimit-Limit, -Remaining and -Reset of the limit that binds the client (for an
+    anonymous one, 3 a minute before the 6 counted by address), the 429 included; the
+    site's pages, which no limit counts, carry none."""
+    reader = anonymous_client()
+    answers = [reader.get("/api/v1/statements/") for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert [rate_limit(a) for a in answers] == [("3", "2"), ("3", "1"), ("3", "0"), ("3", "0")]
+    assert all(0 < int(a["RateLimit-Reset"]) <= 60 for a in answers)
+    assert "RateLimit-Limit" not in client.get("/states/MNG/")
+
+
+def test_an_answer_replayed_from_the_cache_carries_its_own_clients_count(
+    seeded, low_rates, throttle_cache
+):
+    """The page cache answers the same read again before the view runs: each answer still
+    says what its own client has left, never the count stored with the page."""
+    first, second = anonymous_client(), anonymous_client()
+    url = "/api/v1/visits/?page_size=5"
+    answers = [first.get(url), first.get(url), second.get(url), first.get(url)]
+    assert all(a.status_code == 200 for a in answers)
+    assert getattr(answers[3], "pagecache_early", False), "the last read was not replayed"
+    assert [a["RateLimit-Remaining"] for a in answers] == ["2", "1", "2", "0"]
+
+
 def test_a_token_gives_a_higher_limit_of_its_own(seeded, low_rates, throttle_cache, account):
     client = token_client(account)
     client.defaults["REMOTE_ADDR"] = next(_addresses)
     assert statuses(client, 6) == [200] * 6
     limited = client.get("/api/v1/statements/")
     assert limited.status_code == 429 and int(limited["Retry-After"]) > 0
+    assert rate_limit(limited) == ("6", "0")
 
 
 def test_every_endpoint_is_limited_including_schema_and_writes(seeded, low_rates, clients):
@@ -157,9 +187,15 @@ def test_the_wait_is_drfs_and_the_same_in_redis_and_in_memory(throttle_cache):
     drf = SimpleRateThrottle.__new__(SimpleRateThrottle)
     drf.num_requests, drf.duration = 3, 60
     drf.history, drf.now = [start + 2, start + 1, start], start + 10
-    assert refused == Hit(False, drf.wait()) == Hit(False, 50.0)
+    assert (refused.allowed, refused.wait) == (False, drf.wait()) == (False, 50.0)
     (nothing_allowed,) = counters.hit([(key + "-zero", 0, 60)], start)
-    assert nothing_allowed == Hit(False, 60.0)
+    assert (nothing_allowed.allowed, nothing_allowed.wait) == (False, 60.0)
+    # What the RateLimit headers say: the limit, what is left, and when the oldest request
+    # counted leaves the minute.
+    assert [(h.limit, h.remaining) for h in hits] == [(3, 2), (3, 1), (3, 0)]
+    assert hits[0].reset == pytest.approx(60.0) and hits[2].reset == pytest.approx(58.0)
+    assert (refused.limit, refused.remaining, refused.reset) == (3, 0, pytest.approx(50.0))
+    assert isinstance(refused, Hit)
 
 
 # --- A Redis outage ---------------------------------------------------------------------
@@ -230,7 +266,7 @@ def test_browser_tools_on_other_sites_may_read_the_api(seeded, api_client):
     assert response.status_code == 200
     assert response["Access-Control-Allow-Origin"] == "*"
     exposed = {h.strip().lower() for h in response["Access-Control-Expose-Headers"].split(",")}
-    assert {"etag", "retry-after"} <= exposed
+    assert {"etag", "retry-after", "ratelimit-remaining", "ratelimit-reset"} <= exposed
 
 
 def test_a_cors_preflight_is_answered_for_reads(seeded, api_client):
