@@ -129,10 +129,11 @@ def _parse_rate(rate: str) -> tuple[int, int]:
 
 class RateLimitHeadersMiddleware:
     """Tells an API client where it stands against the rate limit that binds it, on every
-    answer the limits counted (a 429 included, and an answer the page cache replayed):
+    answer the limits counted (a 429 included, and an answer the page cache replayed; not
+    a 401, 403 or 406, which DRF answers before it checks the limits):
     `RateLimit-Limit` (requests per period), `RateLimit-Remaining` (still allowed now) and
-    `RateLimit-Reset` (whole seconds until the oldest request counted leaves the period and
-    frees one more), the fields of the IETF
+    `RateLimit-Reset` (whole seconds until the oldest request counted leaves the period;
+    over the limit, until one more is allowed), the fields of the IETF
     HTTPAPI working group's RateLimit header draft in its widely used first form. First
     in MIDDLEWARE, so that the page cache never stores them with a page (each answer
     carries the client's own). Answers nothing counted (the site's pages) carry none."""

@@ -658,8 +658,8 @@ _RATE_LIMIT = {
     },
     "RateLimit-Reset": {
         "schema": {"type": "integer"},
-        "description": "Seconds until the oldest request counted leaves the period, freeing "
-        "one more under that limit (0 when none is counted).",
+        "description": "Seconds until the oldest request counted leaves the period (over "
+        "the limit: until one more request is allowed).",
     },
 }
 
@@ -760,10 +760,11 @@ the warrants that decided it and its sources.
 
 **Reading** needs no account. Anonymous clients are limited per IP address; a token
 (ask the iccwatch team; send `Authorization: Bearer <key>`, or `Token <key>`) raises the
-limit; a wrong key is a `401`, never an anonymous read. Every answer says where the client
-stands against the limit that binds it: `RateLimit-Limit` (requests per period),
-`RateLimit-Remaining` and `RateLimit-Reset` (seconds until the oldest request counted
-leaves the minute, freeing one more). Over the
+limit; a wrong key is a `401`, never an anonymous read. Every answer the limits counted
+(all but a 401, 403 or 406) says where the client stands against the limit that binds it:
+`RateLimit-Limit` (requests per period, a minute by default), `RateLimit-Remaining` and
+`RateLimit-Reset` (seconds until the oldest request counted leaves the period; over the
+limit, until one more is allowed). Over the
 limit the answer is `429` with `Retry-After` (seconds).
 
 **Formats**: JSON everywhere; every list also as CSV with the same filters

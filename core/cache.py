@@ -92,7 +92,9 @@ class CountersCache:
 
     # KEYS: the logs; ARGV: now, then (limit, period in seconds, member) per log. Returns,
     # per log, "+" when the request is recorded, "-" when it is refused, then the log's
-    # size (the request included when recorded) and its oldest time.
+    # size (the request included when recorded), its oldest time, and the time of the
+    # entry whose leaving frees one more request (the oldest, unless the log holds more
+    # than its limit, e.g. after the rate was lowered; `now` when the log is empty).
     HIT_SCRIPT = """
 local now = tonumber(ARGV[1])
 local answers = {}
@@ -109,7 +111,11 @@ for i, key in ipairs(KEYS) do
         sign = '+'
     end
     local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-    answers[i] = sign .. ' ' .. size .. ' ' .. (oldest[2] or ARGV[1])
+    local freeing = oldest
+    if size > limit and limit > 0 then
+        freeing = redis.call('ZRANGE', key, size - limit, size - limit, 'WITHSCORES')
+    end
+    answers[i] = sign .. ' ' .. size .. ' ' .. (oldest[2] or ARGV[1]) .. ' ' .. (freeing[2] or ARGV[1])
 end
 return answers
 """
@@ -162,11 +168,14 @@ return answers
         answers = script(keys=keys, args=arguments, client=client)
         hits = []
         for answer, (_, limit, period) in zip(answers, logs, strict=True):
-            sign, size, oldest = (answer.decode() if isinstance(answer, bytes) else answer).split()
+            text = answer.decode() if isinstance(answer, bytes) else answer
+            sign, size, oldest, freeing = text.split()
             if sign == "+":
                 hits.append(Hit.recorded(int(size), float(oldest), limit, period, now))
             else:
-                hits.append(Hit.refused(int(size), float(oldest), limit, period, now))
+                hits.append(
+                    Hit.refused(int(size), float(oldest), limit, period, now, float(freeing))
+                )
         return hits
 
     def _hit_here(self, cache, logs, now) -> list[Hit]:
@@ -183,7 +192,9 @@ return answers
                     hits.append(Hit.recorded(len(log), log[-1], limit, period, now))
                 else:
                     oldest = log[-1] if log else now  # a limit of 0 keeps no log
-                    hits.append(Hit.refused(len(log), oldest, limit, period, now))
+                    # Newest first: the entry whose leaving frees one more request.
+                    freeing = log[limit - 1] if log and limit > 0 else oldest
+                    hits.append(Hit.refused(len(log), oldest, limit, period, now, freeing))
         return hits
 
 
@@ -195,8 +206,9 @@ class Hit:
 
     And the log as it stands after the request, for the answer's RateLimit headers:
     `limit` (requests per period), `remaining` (requests still allowed now, never
-    negative) and `reset` (seconds until the oldest request counted leaves the period,
-    so that one more is allowed; 0 when none is counted)."""
+    negative) and `reset` (seconds until the oldest request counted leaves the period; when
+    refused, until the one whose leaving allows one more: the whole period for a limit
+    of 0)."""
 
     allowed: bool
     wait: float | None = None
@@ -209,8 +221,18 @@ class Hit:
         return cls(True, None, limit, max(limit - size, 0), max(period - (now - oldest), 0.0))
 
     @classmethod
-    def refused(cls, size: int, oldest: float, limit: int, period: int, now: float) -> Hit:
-        reset = max(period - (now - oldest), 0.0) if size else 0.0
+    def refused(
+        cls,
+        size: int,
+        oldest: float,
+        limit: int,
+        period: int,
+        now: float,
+        freeing: float | None = None,
+    ) -> Hit:
+        """`freeing`: when the entry whose leaving allows one more request was counted
+        (`oldest` when not given); `now` for an empty log, which then waits the period."""
+        reset = max(period - (now - (oldest if freeing is None else freeing)), 0.0)
         available = limit - size + 1
         if available <= 0:
             return cls(False, None, limit, 0, reset)

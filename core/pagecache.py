@@ -36,7 +36,7 @@ Two shortcuts save the busiest reads most of their cost:
   Celery worker, a shell) may serve the previous version's pages and ETags for at most
   that long after its write commits.
 - **A replayed page is answered before the middleware** (`EarlyPageCacheMiddleware`,
-  first in MIDDLEWARE): once the page cache has replayed a response, the whole answer
+  first in MIDDLEWARE but for the API's RateLimit headers): once the page cache has replayed a response, the whole answer
   as the middleware left it (status, every header, body) is kept under what the
   request carries that any middleware or the cache key reads, and the next such request
   gets those bytes without sessions, authentication, URL resolving or the view. Only
@@ -576,6 +576,10 @@ def _throttled(request, throttles) -> bool:
     return not allowed
 
 
+def _per_client(header: str) -> bool:
+    return header.lower().startswith("ratelimit-")
+
+
 def _replay(status: int, headers, content: bytes) -> HttpResponse:
     response = HttpResponse(content, status=status)
     for name in list(response.headers):
@@ -661,7 +665,9 @@ class EarlyPageCacheMiddleware:
         if not _another_variant(request, version):
             return
         key = f"iccwatch:early:{identity}:{version}"
-        headers = list(response.items())
+        # A client's own count against the rate limits is never kept with the answer
+        # (api.access.RateLimitHeadersMiddleware writes each answer's, outside this one).
+        headers = [(name, value) for name, value in response.items() if not _per_client(name)]
         if response.status_code == 304:
             cache.set(f"{key}:304", (304, headers, b""), TIMEOUT)
             return

@@ -196,6 +196,11 @@ def test_the_wait_is_drfs_and_the_same_in_redis_and_in_memory(throttle_cache):
     assert hits[0].reset == pytest.approx(60.0) and hits[2].reset == pytest.approx(58.0)
     assert (refused.limit, refused.remaining, refused.reset) == (3, 0, pytest.approx(50.0))
     assert isinstance(refused, Hit)
+    # A rate lowered to 1 under a log of 3: one more is allowed once the first two have
+    # left, at start + 2 + 60; a limit of 0 waits the whole period.
+    (lowered,) = counters.hit([(key, 1, 60)], start + 10)
+    assert (lowered.allowed, lowered.reset) == (False, pytest.approx(52.0))
+    assert nothing_allowed.reset == pytest.approx(60.0)
 
 
 # --- A Redis outage ---------------------------------------------------------------------
