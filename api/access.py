@@ -138,8 +138,6 @@ class RateLimitHeadersMiddleware:
     in MIDDLEWARE, so that the page cache never stores them with a page (each answer
     carries the client's own). Answers nothing counted (the site's pages) carry none."""
 
-    HEADERS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset")
-
     def __init__(self, get_response):
         self.get_response = get_response
 

@@ -1176,7 +1176,8 @@ def reject(report: Report, reviewer, reason: str) -> Report:
 
 
 def may_read(user, report: Report) -> bool:
-    """Whether `user` may read `report` (its page, its history, the API's copy): its
+    """Whether `user` may read `report` (its page, its history, the API's copy; a recorded
+    version of it will do: only its `author_id` and `state` are read): its
     author; an admin, who reads every record; a reviewer, any report but another person's
     draft, which stays its author's own until they submit it (README, "The newsroom")."""
     if report.author_id == user.pk or roles.is_admin(user):

@@ -17,8 +17,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from core.roles import is_admin, may_review, roles_of
-from visits import history
+from core.roles import may_review, roles_of
+from visits import history, review
 from visits.models import Citation, Finding, Report, ReportState, Visit
 
 
@@ -35,8 +35,8 @@ def record_history(request, label: str, pk: int):
         raise Http404
     if not may_review(request.user):
         entries = readable_by_reporter(request.user, model, entries)
-    elif not is_admin(request.user):
-        entries = without_others_drafts(request.user, model, entries)
+    else:
+        entries = without_unreadable_reports(request.user, model, entries)
     obj = model.objects.filter(pk=pk).first()
     # Named by its own events (a visit's history also holds its reports and citations).
     own = [entry for entry in entries if entry.model is model] or entries
@@ -77,23 +77,19 @@ def _without_others_review(user, entries: list) -> list:
     return entries
 
 
-def without_others_drafts(user, model, entries: list) -> list:
-    """The entries of a record's history that `user`, a reviewer who is not an admin, may
-    read: all but those of a colleague's report that is a draft (as it last stood, deleted
-    or not): a draft is its author's own until submitted (visits.review.may_read).
-    PermissionDenied when the record itself is such a draft. `entries` are newest first."""
-    last_state: dict[int, tuple] = {}
+def without_unreadable_reports(user, model, entries: list) -> list:
+    """The entries of a record's history that `user`, a reviewer or an admin, may read: all
+    but those of a report they may not read as it last stood, deleted or not
+    (visits.review.may_read: for a reviewer, a colleague's draft). PermissionDenied when the
+    record itself is such a report. `entries` are newest first."""
+    last: dict[int, object] = {}
     for entry in entries:
         if entry.model is Report:
-            last_state.setdefault(entry.event.pgh_obj_id, (entry.event.state, _author(entry)))
-    drafts = {
-        pk
-        for pk, (state, author) in last_state.items()
-        if state == ReportState.DRAFT and author != user.pk
-    }
-    if model is Report and drafts:
+            last.setdefault(entry.event.pgh_obj_id, entry.event)
+    hidden = {pk for pk, event in last.items() if not review.may_read(user, event)}
+    if model is Report and hidden:
         raise PermissionDenied("a colleague's draft")
-    return [e for e in entries if e.model is not Report or e.event.pgh_obj_id not in drafts]
+    return [e for e in entries if e.model is not Report or e.event.pgh_obj_id not in hidden]
 
 
 def readable_by_reporter(user, model, entries: list) -> list:
