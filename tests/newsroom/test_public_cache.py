@@ -97,6 +97,33 @@ def test_staff_at_work_leave_the_public_etags_alone_until_a_report_is_verified(
         # A table named like an ignored one is not ignored for it.
         ('UPDATE "visits_reporting_summary" SET "n" = 1', True),
         ('SELECT * FROM "visits_visit"', False),
+        ('SELECT "id" FROM "visits_visit" WHERE "id" = %s FOR NO KEY UPDATE', False),
+        # Writes behind a comment, in or after a common table expression, or executed by
+        # EXPLAIN ANALYZE; a plain EXPLAIN runs nothing.
+        ('/* the importer */ UPDATE "visits_visit" SET "notes" = %s', True),
+        ('-- fix\nDELETE FROM "states_state" WHERE "id" = %s', True),
+        ('WITH gone AS (DELETE FROM "visits_visit" WHERE "id" = %s RETURNING 1) SELECT 1', True),
+        ('WITH old AS (SELECT 1) UPDATE "warrants_warrant" SET "ended" = %s', True),
+        (
+            'WITH gone AS (DELETE FROM "django_session" RETURNING 1) SELECT count(*) FROM gone',
+            False,
+        ),
+        ('EXPLAIN ANALYZE UPDATE "visits_visit" SET "notes" = %s', True),
+        ('EXPLAIN (ANALYZE, BUFFERS) INSERT INTO "visits_visit" ("slug") VALUES (%s)', True),
+        ('EXPLAIN ANALYSE DELETE FROM "visits_visit"', True),
+        ('EXPLAIN UPDATE "visits_visit" SET "notes" = %s', False),
+        # A write after a long first statement (only the first 2,000 characters were read).
+        ("SELECT " + "1, " * 1000 + '1; UPDATE "visits_visit" SET "notes" = %s', True),
+        (
+            'INSERT INTO "visits_visit" ("slug") VALUES (%s) '
+            'ON CONFLICT ("slug") DO UPDATE SET "notes" = EXCLUDED."notes"',
+            True,
+        ),
+        (
+            'INSERT INTO "django_session" ("a") VALUES (%s) ON CONFLICT ("a") DO UPDATE SET "a" = 1',
+            False,
+        ),
+        ('SELECT "update", "copy" FROM "visits_visit" WHERE ("delete") ; SELECT 1', False),
     ],
 )
 def test_which_statements_move_the_data_version(sql, writes):
