@@ -69,6 +69,7 @@ PRIVATE_FIELDS = {
     "self_check",
     "xact_id",
     "dataset_version",
+    "sounds",  # a person's names as search codes them (warrants migration 0005)
 }
 
 

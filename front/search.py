@@ -52,6 +52,11 @@ from visits.models import Visit
 from warrants.models import Person, PersonStatus
 
 THRESHOLD = 0.5
+# The score of a person found only by how the query sounds (_PERSONS_MATCHED), plus a
+# twentieth of their similarity: below THRESHOLD, so every match by spelling ranks first;
+# their trips rank after the places and hosts found (_VISITS), and they are left out when
+# a state's name or code is the query ("Bhutan" sounds like Putin).
+SOUNDS_SCORE = 0.45
 # How close a place's own spelling must be (word similarity): pg_trgm's default for `<%`.
 PLACE_THRESHOLD = 0.6
 MAX_QUERY_LENGTH = 200
@@ -113,7 +118,17 @@ def _fold(expression: str) -> str:
 _TEXT = _fold("%(q)s")
 _TSQ = f"websearch_to_tsquery('simple', {_TEXT})"
 
+# A person is also found by how the query sounds: when each of its words (`sounded_words`:
+# three Latin letters or more, not a particle) has a Double Metaphone code, primary or
+# alternate, shared with a word of the person's names (`sounds`, warrants migration 0005),
+# as another language spells a name: "Vladimir Poutine", "Béchir", "Choïgou". Every word
+# must sound like one of the person's, so "Vladimir Guerassimov" finds neither Putin nor
+# Valery Gerasimov. Such a person scores below every match by spelling (SOUNDS_SCORE).
 _PERSONS_MATCHED = f"""
+    WITH spoken AS MATERIALIZED (
+        SELECT ARRAY[public.dmetaphone(w.word), public.dmetaphone_alt(w.word)] AS codes
+        FROM public.sounded_words(%(q)s) AS w(word)
+    )
     SELECT p.id, d.score
     FROM warrants_person p
     CROSS JOIN LATERAL (
@@ -122,11 +137,17 @@ _PERSONS_MATCHED = f"""
     ) t
     CROSS JOIN LATERAL (
         SELECT to_tsvector('simple', t.doc) @@ {_TSQ} AS words,
-               word_similarity({_TEXT}, t.doc) AS similar
+               word_similarity({_TEXT}, t.doc) AS similar,
+               EXISTS (SELECT 1 FROM spoken)
+                   AND NOT EXISTS (SELECT 1 FROM spoken WHERE NOT spoken.codes && p.sounds) AS sounds
         OFFSET 0  -- once per person, for the filter and the score alike
     ) m
-    CROSS JOIN LATERAL (SELECT greatest(CASE WHEN m.words THEN 1.0 ELSE 0 END, m.similar) AS score) d
-    WHERE m.words OR m.similar >= %(threshold)s
+    CROSS JOIN LATERAL (
+        SELECT greatest(CASE WHEN m.words THEN 1.0 ELSE 0 END, m.similar,
+                        CASE WHEN m.sounds THEN %(sounds_score)s + 0.05 * m.similar ELSE 0 END)
+               AS score
+    ) d
+    WHERE m.words OR m.similar >= %(threshold)s OR m.sounds
 """
 
 # A state is found by its dataset (English) name and by its name in the reader's language
@@ -289,7 +310,9 @@ _VISITS = f"""
         LIMIT %(occasion_cap)s
     ),
     candidates AS (
-        (SELECT v.id, persons.score + 1.0 AS score, 'person' AS reason, '' AS matched
+        (SELECT v.id,
+                persons.score + CASE WHEN persons.score >= %(threshold)s THEN 1.0 ELSE 0 END AS score,
+                'person' AS reason, '' AS matched
          FROM persons JOIN visits_visit v ON v.person_id = persons.id
          WHERE {_VERIFIED}
          ORDER BY 2 DESC, {_ORDER} LIMIT %(limit)s)
@@ -484,7 +507,12 @@ def search(query: str, *, limit: int = LIMIT, kinds: tuple[str, ...] = KINDS) ->
     results = Results(query=query)
     if not query:
         return results
-    params = {"q": query, "threshold": THRESHOLD, "verified": "verified"}
+    params = {
+        "q": query,
+        "threshold": THRESHOLD,
+        "sounds_score": SOUNDS_SCORE,
+        "verified": "verified",
+    }
     persons = []
     params["local_names"] = _local_names_json()
     if "person" in kinds or "visit" in kinds:
@@ -492,12 +520,15 @@ def search(query: str, *, limit: int = LIMIT, kinds: tuple[str, ...] = KINDS) ->
         # TRIP_PERSONS whose trips the visits list.
         wanted = max(limit if "person" in kinds else 0, TRIP_PERSONS if "visit" in kinds else 0)
         persons = _rows(_PERSONS, {**params, "limit": wanted})
+    if "state" in kinds:
+        results.states = _rows(_STATES, {**params, "limit": limit})
+        if any(state["score"] >= 1.0 for state in results.states):
+            # A state's own name or code: persons who merely sound like it are noise.
+            persons = [p for p in persons if p["score"] >= THRESHOLD]
     if "person" in kinds:
         results.persons = persons[:limit]
         for person in results.persons:
             person["status_label"] = PersonStatus(person["status"]).label
-    if "state" in kinds:
-        results.states = _rows(_STATES, {**params, "limit": limit})
     if "visit" in kinds:
         trips = [(p["id"], p["score"]) for p in persons[:TRIP_PERSONS]]
         results.visits = _rows(_VISITS, visit_params(query, limit=limit, trip_persons=trips))

@@ -54,9 +54,17 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(status=PersonStatus.AT_LARGE)
 
 
-@history.track(exclude=["updated_at"])
+@history.track(exclude=["updated_at", "sounds"])
 class Person(models.Model):
-    """Someone named in a public ICC arrest warrant (the "subject" of visits)."""
+    """Someone named in a public ICC arrest warrant (the "subject" of visits).
+
+    `sounds` is derived by PostgreSQL from the name and other names, by a trigger on every
+    insert and update (whatever is written there is replaced): the Double Metaphone codes,
+    primary and alternate (fuzzystrmatch's `dmetaphone`), of each word of three Latin
+    letters or more but particles ("abu", "bin"), case and accents folded. Search matches
+    a spelling from another language with it ("Poutine" is Putin, "Béchir" al-Bashir;
+    front.search).
+    """
 
     slug = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=200)
@@ -75,6 +83,9 @@ class Person(models.Model):
     notes = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="persons")
     updated_at = models.DateTimeField(auto_now=True)
+    # Filled by PostgreSQL on every write (warrants migration 0005), whatever is written
+    # here; an instance just saved still holds its old value (only search reads it).
+    sounds = ArrayField(models.TextField(), default=list, blank=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
 
