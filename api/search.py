@@ -25,7 +25,7 @@ from front import search as site_search
 from visits.models import VerdictCode
 
 MAX_LIMIT = 100
-REASONS = ("name", "code", *site_search.REASONS)
+REASONS = ("name", "sound", "code", *site_search.REASONS)
 
 
 class SearchResultSerializer(serializers.Serializer):
@@ -42,7 +42,9 @@ class SearchResultSerializer(serializers.Serializer):
     )
     reason = serializers.ChoiceField(
         choices=REASONS,
-        help_text="Why it was found: a person's or state's `name` (or a state's `code`); a visit's "
+        help_text="Why it was found: a person's or state's `name` (or a state's `code`; a "
+        "person's `sound`: only how the query sounds matched, as another language spells the "
+        "name, e.g. `Poutine`, and it ranks after every match by spelling); a visit's "
         "`person` (their name matched), `place` (in any spelling: see `matched`), `host` "
         "(the host state's name or code) or `occasion` (whole words of it).",
     )
@@ -203,7 +205,7 @@ class SearchViewSet(PublicReadMixin, viewsets.GenericViewSet):
             "id": row["slug"],
             "name": row["name"],
             "score": round(float(row["score"]), 3),
-            "reason": "name",
+            "reason": "sound" if row["by_sound"] else "name",
             "matched": "",
             **self._links("api-person-detail", row["slug"], "person", "slug"),
             "person": None,

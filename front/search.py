@@ -55,7 +55,7 @@ THRESHOLD = 0.5
 # The score of a person found only by how the query sounds (_PERSONS_MATCHED), plus a
 # twentieth of their similarity: below THRESHOLD, so every match by spelling ranks first;
 # their trips rank after the places and hosts found (_VISITS), and they are left out when
-# a state's name or code is the query ("Bhutan" sounds like Putin).
+# the query is a state's name or code ("Bhutan" sounds like Putin) or a place's name.
 SOUNDS_SCORE = 0.45
 # How close a place's own spelling must be (word similarity): pg_trgm's default for `<%`.
 PLACE_THRESHOLD = 0.6
@@ -500,7 +500,8 @@ def search(query: str, *, limit: int = LIMIT, kinds: tuple[str, ...] = KINDS) ->
     """Persons, states and published visits matching `query`, best first (at most `limit` each).
 
     `kinds` narrows the search (`("person",)` for a person box's suggestions). Persons
-    carry `score` and their number of published `visits`; visits carry `score`,
+    carry `score`, their number of published `visits` and `by_sound` (found only by how
+    the query sounds, SOUNDS_SCORE); visits carry `score`,
     `reason` (one of REASONS) and `matched` (the spelling of the place that matched).
     """
     query = clean(query)
@@ -529,9 +530,20 @@ def search(query: str, *, limit: int = LIMIT, kinds: tuple[str, ...] = KINDS) ->
         results.persons = persons[:limit]
         for person in results.persons:
             person["status_label"] = PersonStatus(person["status"]).label
+            person["by_sound"] = person["score"] < THRESHOLD
     if "visit" in kinds:
         trips = [(p["id"], p["score"]) for p in persons[:TRIP_PERSONS]]
         results.visits = _rows(_VISITS, visit_params(query, limit=limit, trip_persons=trips))
+        if any(v["reason"] == "place" and v["score"] >= 1.0 for v in results.visits):
+            # A place's own name (or a spelling GeoNames gives it, "Jibuti"): persons who
+            # merely sound like it are noise, and so are their trips.
+            sounding = {p["slug"] for p in persons if p["score"] < THRESHOLD}
+            results.persons = [p for p in results.persons if p["slug"] not in sounding]
+            results.visits = [
+                v
+                for v in results.visits
+                if not (v["reason"] == "person" and v["person_slug"] in sounding)
+            ]
         for visit in results.visits:
             visit["reason_text"] = reason_text(visit)
     return results

@@ -385,6 +385,21 @@ def test_search_ranks_persons_then_states_then_visits(seeded, api_client):
     assert [r["kind"] for r in only] == ["person"]
 
 
+def test_search_says_a_person_was_found_by_how_the_name_sounds(seeded, api_client):
+    (found,) = [
+        r
+        for r in api_client.get("/api/v1/search/?q=Poutine").json()["results"]
+        if r["kind"] == "person"
+    ]
+    assert (found["id"], found["reason"]) == ("vladimir-putin", "sound")
+    (named,) = [
+        r
+        for r in api_client.get("/api/v1/search/?q=Putin").json()["results"]
+        if r["kind"] == "person"
+    ]
+    assert (named["id"], named["reason"]) == ("vladimir-putin", "name")
+
+
 def test_search_refuses_what_it_cannot_read(seeded, api_client):
     assert error_of(api_client.get("/api/v1/search/"))["fields"].keys() == {"q"}
     assert "kind" in error_of(api_client.get("/api/v1/search/?q=x&kind=city"))["fields"]

@@ -61,6 +61,13 @@ def test_a_sound_alike_ranks_below_every_match_by_spelling(seeded):
         assert all(p["score"] >= search.THRESHOLD for p in results.persons), state
     bhutan = search.search("Bhutan")
     assert "vladimir-putin" not in {v["person_slug"] for v in bhutan.visits}
+    # Nor for a place's name: "Jibuti", a spelling of Djibouti, sounds like Kushayb.
+    assert any(
+        p["slug"] == "ali-kushayb" for p in search.search("Jibuti", kinds=("person",)).persons
+    )
+    jibuti = search.search("Jibuti")
+    assert jibuti.visits and jibuti.visits[0]["reason"] == "place"
+    assert "ali-kushayb" not in {p["slug"] for p in jibuti.persons}
 
 
 def test_every_word_of_the_query_must_sound_like_a_name(seeded):
@@ -69,6 +76,13 @@ def test_every_word_of_the_query_must_sound_like_a_name(seeded):
     assert [p["slug"] for p in search.search("Valeri Guerassimov").persons] == ["valery-gerasimov"]
     found = {p["slug"] for p in search.search("Vladimir Guerassimov").persons}
     assert not found & {"vladimir-putin", "valery-gerasimov"}, found
+
+
+def test_the_page_says_a_person_was_found_by_how_the_name_sounds(seeded, reader):
+    html = body(reader.get("/search/?q=Poutine"))
+    assert 'href="/persons/vladimir-putin/"' in html and "Found by how the name sounds" in html
+    assert "Found by how the name sounds" not in body(reader.get("/search/?q=Putin"))
+    assert "Trouvé d’après la prononciation du nom" in body(reader.get("/fr/search/?q=Poutine"))
 
 
 def test_a_person_box_takes_a_name_as_another_language_spells_it(seeded, client):
