@@ -475,6 +475,20 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
                 [],
             ):
                 continue
+            if entry.action == "changed" and _is_facts(old) and _is_facts(new):
+                # What a report says, edited: each fact that changed on a line of its own,
+                # not the whole before and after for the reader to compare.
+                for part, (was, now) in _parts_changed(old, new):
+                    changed_fields.append(name)
+                    changes.append(
+                        (
+                            _("%(field)s, %(part)s")
+                            % {"field": field_name(name), "part": field_name(part)},
+                            _shortened(causes.value_words(was, part)),
+                            _shortened(causes.value_words(now, part)),
+                        )
+                    )
+                continue
             changed_fields.append(name)
             changes.append(
                 (
@@ -486,6 +500,31 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
         entry.changes, entry.changed_fields = changes, changed_fields
         entry.why = _why(entry, verified)
     return entries
+
+
+def _is_facts(value) -> bool:
+    """Whether `value` is a JSON object of named facts (a report's `data`), rather than a
+    citation (`url`) or a correction's change (`field`, `old`, `new`), which read whole."""
+    return (
+        isinstance(value, dict)
+        and "url" not in value
+        and not {"field", "old", "new"} <= value.keys()
+        and not any(isinstance(v, dict | list) and v for v in value.values())
+    )
+
+
+def _parts_changed(old: dict, new: dict) -> list[tuple[str, tuple]]:
+    """[(key, (before, after))] for each key of two JSON objects whose value differs, in
+    the order the keys first appear; a key missing on one side reads as empty."""
+    keys = dict.fromkeys([*old, *new])
+    empty = (None, "", [], {})
+    changed = []
+    for key in keys:
+        was, now = old.get(key), new.get(key)
+        if was == now or (was in empty and now in empty):
+            continue
+        changed.append((key, (was, now)))
+    return changed
 
 
 def _why(entry: Entry, verified: dict) -> str:

@@ -167,6 +167,32 @@ def test_staff_read_a_reports_fields_in_words_not_as_python_literals(client, cor
     assert "fingerprint" not in text
 
 
+def test_an_edited_report_lists_each_fact_that_changed_not_the_whole_before_and_after(
+    client, corrected
+):
+    """A reviewer comparing two versions of a report reads the facts that changed, one
+    line each ("what the report says, place: … → …"), not two long lists to compare."""
+    rita = User.objects.get(username="rita-staffer")
+    pending = corrected.reports.get(state="submitted", author=rita)
+    with recording(WritePath.NEWSROOM, user=rita):
+        review.take_back(pending, rita)
+        review.update_report(
+            pending,
+            rita,
+            data={**pending.data, "place": "Ulan Bator", "outcome": "left_early"},
+            citations=pending.citations,
+        )
+        review.submit(pending, rita)
+    client.force_login(account("vera", roles.REVIEWERS))
+    text = client.get(f"/newsroom/history/visits.report/{pending.pk}/").content.decode()
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text))
+    edit = words.split("Why: an edit.")[1].split("Report no.")[0]
+    assert edit.split("Field Before After ")[1].strip() == (
+        "what the report says, place Pending Place Nobody Verified Ulan Bator "
+        "what the report says, outcome not arrested left early"
+    )
+
+
 def test_a_change_to_a_citations_archived_copy_shows_in_the_history(client, seeded):
     """Only the archived copy of a report's source changes: the history shows it."""
     rita = account("rita-staffer", roles.REPORTERS)
