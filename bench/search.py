@@ -56,26 +56,37 @@ def _without_indexes(query: str) -> tuple[float, int]:
     return result
 
 
-def main() -> None:
+def prepared(description: str, *, visits: int, repeats: int) -> argparse.Namespace:
+    """The options of a search benchmark (`--visits`, `--persons`, `--repeats`,
+    `--skip-generate`, with these defaults), Django set up, and the scratch database filled
+    with bench.synthetic unless `--skip-generate`."""
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--visits", type=int, default=1_000_000)
+    parser.add_argument("--visits", type=int, default=visits)
     parser.add_argument("--persons", type=int, default=5_000)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=repeats)
     parser.add_argument("--skip-generate", action="store_true")
     args = parser.parse_args()
     setup_django()
+
+    from bench import reevaluate
+
+    if not args.skip_generate:
+        reevaluate.generate(
+            argparse.Namespace(visits=args.visits, persons=args.persons, states=200, seed=2026)
+        )
+    return args
+
+
+def main() -> None:
+    args = prepared(__doc__, visits=1_000_000, repeats=5)
 
     from django.db import connection
 
     from bench import reevaluate
     from front import search
 
-    if not args.skip_generate:
-        reevaluate.generate(
-            argparse.Namespace(visits=args.visits, persons=args.persons, states=200, seed=2026)
-        )
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM visits_visit")
         visits = cursor.fetchone()[0]

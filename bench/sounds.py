@@ -17,13 +17,11 @@ bench/search-results.jsonl.
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import time
 
-from bench.reevaluate import setup_django
-from bench.search import RESULTS
+from bench.search import RESULTS, prepared
 
 QUERIES = ("Person 4321", "Poutine", "Vladimir Poutine", "Bashir", "Parsons")
 SOUNDING = "EXISTS (SELECT 1 FROM spoken)"
@@ -43,25 +41,13 @@ def _timed(query: str, sql: str) -> tuple[float, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--visits", type=int, default=100_000)
-    parser.add_argument("--persons", type=int, default=5_000)
-    parser.add_argument("--repeats", type=int, default=21)
-    parser.add_argument("--skip-generate", action="store_true")
-    args = parser.parse_args()
-    setup_django()
+    args = prepared(__doc__, visits=100_000, repeats=21)
 
     from django.db import connection
 
     from bench import reevaluate
     from front import search
 
-    if not args.skip_generate:
-        reevaluate.generate(
-            argparse.Namespace(visits=args.visits, persons=args.persons, states=200, seed=2026)
-        )
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM warrants_person")
         persons = cursor.fetchone()[0]
