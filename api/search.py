@@ -19,8 +19,8 @@ from api.base import PublicReadMixin
 from api.errors import InvalidFilter
 from api.filters import GENERAL_PARAMETERS
 from api.formats import JSONRenderer
-from core import tabular
-from core.names import country_name
+from compliance import partial_isoformat
+from core.names import country_name, format_date
 from front import search as site_search
 from visits.models import VerdictCode
 
@@ -230,19 +230,21 @@ class SearchViewSet(PublicReadMixin, viewsets.GenericViewSet):
         }
 
     def _visit(self, row: dict) -> dict:
-        start = tabular.partial_date(row["start"], row["start_precision"])
+        # The data's partial ISO date (`2025-10`), and in words for the name, in the
+        # answer's language ("octobre 2025").
+        start = partial_isoformat(row["start"], row["start_precision"])
         host = country_name(row["host_iso3"], row["host"]) if row["host"] else ""
         where = ", ".join(x for x in (row["place"], host) if x)
         return {
             "kind": "visit",
             "id": row["slug"],
-            "name": f"{row['person']} — {where}" + (f", {start}" if start else ""),
+            "name": f"{row['person']} — {where}" + (f", {format_date(start)}" if start else ""),
             "score": round(float(row["score"]), 3),
             "reason": row["reason"],
             "matched": row["matched"] if row["reason"] == "place" else "",
             **self._links("api-visit-detail", row["slug"], "visit", "slug"),
             "person": row["person_slug"],
             "host": row["host_iso3"],
-            "start": str(start) if start else None,
+            "start": start or None,
             "verdict": row["verdict"],
         }

@@ -554,10 +554,11 @@ def _warrant(r: dict, ctx: Context) -> str:
         ended = format_date(r["ended"])
         clauses.append(
             {
-                "executed": _("it was executed on %(date)s"),
-                "withdrawn": _("it was withdrawn on %(date)s"),
-                "deceased": _("it lapsed with the person's death, confirmed on %(date)s"),
-            }.get(r.get("end_reason"), _("its last day in force was %(date)s"))
+                # The warrant named again, not "it": the sentence also names a person.
+                "executed": _("the warrant was executed on %(date)s"),
+                "withdrawn": _("the warrant was withdrawn on %(date)s"),
+                "deceased": _("the warrant lapsed with the person's death, confirmed on %(date)s"),
+            }.get(r.get("end_reason"), _("the warrant's last day in force was %(date)s"))
             % {"date": ended}
         )
     if r.get("notified"):

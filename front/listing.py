@@ -39,7 +39,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from core import tabular
 from core.filters import facet_counts, unknown_parameters
@@ -291,6 +291,25 @@ def facet_choices(listing: Listing, filterset, form: forms.Form, paginator=None)
         ]
 
 
+# The first choice of a filter's menu, "any", in words that agree with the filter's name
+# where a language gives nouns a gender (French: "Situation : toutes", "Statut : tous"):
+# one context per filter whose label differs from the rest, keyed by (list, filter) or
+# ("", filter) for every list.
+_ANY = {
+    ("", "situation"): pgettext_lazy("any situation, in a filter menu", "any"),
+    ("", "year"): pgettext_lazy("any year, in a filter menu", "any"),
+    ("", "nationality"): pgettext_lazy("any nationality, in a filter menu", "any"),
+    ("states", "status"): pgettext_lazy("any standing of a state today, in a filter menu", "any"),
+}
+
+
+def any_choice(listing_name: str, name: str) -> str:
+    """The words of a filter menu's first choice ("any") for filter `name` of the list
+    `listing_name`, agreeing with the filter's label in the reader's language (`_ANY`)."""
+    label = _ANY.get((listing_name, name)) or _ANY.get(("", name))
+    return str(label) if label is not None else _("any")
+
+
 def _prepare_form(listing: Listing, filterset) -> forms.Form:
     form = filterset.form
     for name, text in listing.labels.items():
@@ -299,15 +318,17 @@ def _prepare_form(listing: Listing, filterset) -> forms.Form:
     for form_field in form.fields.values():
         if isinstance(form_field, forms.DateField):
             form_field.widget.input_type = "date"
-        if hasattr(form_field, "empty_label"):
-            form_field.empty_label = _("any")  # django-filter's choice fields add it themselves
-        choices = getattr(form_field.widget, "choices", None)
-        if choices and choices[0][0] in ("", None):
-            form_field.widget.choices = [("", _("any")), *list(choices)[1:]]
-        if isinstance(form_field.widget, forms.NullBooleanSelect):
-            form_field.widget.choices = [("", _("any")), ("true", _("yes")), ("false", _("no"))]
     if listing.prepare_form:
         listing.prepare_form(form)
+    for name, form_field in form.fields.items():
+        anything = any_choice(listing.name, name)
+        if hasattr(form_field, "empty_label"):
+            form_field.empty_label = anything  # django-filter's choice fields add it themselves
+        choices = getattr(form_field.widget, "choices", None)
+        if choices and choices[0][0] in ("", None):
+            form_field.widget.choices = [("", anything), *list(choices)[1:]]
+        if isinstance(form_field.widget, forms.NullBooleanSelect):
+            form_field.widget.choices = [("", anything), ("true", _("yes")), ("false", _("no"))]
     return form
 
 
@@ -517,8 +538,12 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
         "json_url": reverse(f"{listing.name}-export", kwargs={"fmt": "json"})
         + (f"?{export_query}" if export_query else ""),
         "filtered": valid and _narrowed(filterset),
+        # A filtered list is cited by what it shows ("Visits to Mongolia by …"), as its
+        # heading reads, not by the whole list's name.
         "citation": citations.cite(
-            request, listing.title, verdicts_as_of=citations.latest_published_verdict()
+            request,
+            described or listing.title,
+            verdicts_as_of=citations.latest_published_verdict(),
         ),
         **(extra or {}),
     }

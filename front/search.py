@@ -45,6 +45,7 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.names import local_names
 from front import gazetteer
@@ -62,6 +63,8 @@ PLACE_THRESHOLD = 0.6
 MAX_QUERY_LENGTH = 200
 LIMIT = 50
 MAX_NAMES = 10  # names a list's person box resolves at once (one search each)
+# How many of the persons a name matches equally well a person box's error names.
+AMBIGUOUS_NAMES = 5
 # Whose trips and which hosts' visits a search lists: the best-matching few, so that a
 # query close to many names ("Person 12" among thousands) stays a bounded lookup.
 TRIP_PERSONS = 5
@@ -554,7 +557,9 @@ def resolve_person_names(data) -> dict[str, list[str]]:
 
     A slug of a person stays; anything else (a name, part of one, another spelling) becomes
     the slug of the best-matching person. Returns {"person": [message]} when some value
-    matches nobody; changes nothing when there is no `person`.
+    matches nobody, or several persons equally ("Gaddafi": Muammar and Saif al-Islam;
+    "Mohammed"), naming them, rather than picking one whose list may read "0 visits";
+    changes nothing when there is no `person`.
     """
     raw = [v.strip() for value in data.getlist("person") for v in value.split(",") if v.strip()]
     if not raw:
@@ -562,14 +567,17 @@ def resolve_person_names(data) -> dict[str, list[str]]:
     existing = set(Person.objects.filter(slug__in=raw).values_list("slug", flat=True))
     if len(set(raw) - existing) > MAX_NAMES:
         return {"person": [_("Give at most %(max)d names.") % {"max": MAX_NAMES}]}
-    slugs, missing = [], []
+    slugs, missing, ambiguous = [], [], []
     for value in raw:
         if value in existing:
             slugs.append(value)
             continue
-        found = search(value, limit=1, kinds=("person",)).persons
-        if found:
-            slugs.append(found[0]["slug"])
+        found = search(value, limit=AMBIGUOUS_NAMES + 1, kinds=("person",)).persons
+        best = [p for p in found if p["score"] == found[0]["score"]] if found else []
+        if len(best) == 1:
+            slugs.append(best[0]["slug"])
+        elif best:
+            ambiguous.append((value, best))
         else:
             missing.append(value)
     if missing:
@@ -579,5 +587,18 @@ def resolve_person_names(data) -> dict[str, list[str]]:
                 % {"text": missing[0]}
             ]
         }
+    if ambiguous:
+        value, best = ambiguous[0]
+        names = pgettext("between items of a list", "; ").join(
+            f"{p['name']} ({p['slug']})" for p in best[:AMBIGUOUS_NAMES]
+        )
+        if len(best) > AMBIGUOUS_NAMES:
+            message = _(
+                "“%(text)s” matches many persons equally, among them %(names)s. Give one name "
+                "in full."
+            )
+        else:
+            message = _("“%(text)s” matches several persons equally: %(names)s. Give one of them.")
+        return {"person": [message % {"text": value, "names": names}]}
     data.setlist("person", [",".join(dict.fromkeys(slugs))])
     return {}

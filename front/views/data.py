@@ -212,7 +212,31 @@ def dictionary_html(text: str | None = None) -> str:
     text = DICTIONARY.read_text() if text is None else text
     # The file's own title is the page's heading.
     body = re.sub(r"\A# [^\n]*\n", "", text)
-    return mark_safe(_markdown_with_tables.render(body))  # noqa: S308 - raw HTML is disabled
+    tokens = _reflowing(_markdown_with_tables.parse(body))
+    html = _markdown_with_tables.renderer.render(tokens, _markdown_with_tables.options, {})
+    return mark_safe(html)  # noqa: S308 - raw HTML is disabled
+
+
+def _reflowing(tokens: list) -> list:
+    """`tokens` (markdown-it's) with each table made one that reflows on a phone, as the
+    site's other tables do (class `reflow`, each cell labelled by its column's heading in
+    `data-label`: site.css shows each row as a labelled card below 600 px)."""
+    headings, column, in_head = [], 0, False
+    for index, token in enumerate(tokens):
+        if token.type == "table_open":
+            token.attrSet("class", "reflow")
+            headings = []
+        elif token.type in ("thead_open", "thead_close"):
+            in_head = token.type == "thead_open"
+        elif token.type == "th_open" and in_head:
+            headings.append(re.sub(r"[`*_]", "", tokens[index + 1].content))
+        elif token.type == "tr_open":
+            column = 0
+        elif token.type == "td_open":
+            if column < len(headings):
+                token.attrSet("data-label", headings[column])
+            column += 1
+    return tokens
 
 
 def dictionary_page(request):

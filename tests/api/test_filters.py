@@ -400,6 +400,23 @@ def test_search_says_a_person_was_found_by_how_the_name_sounds(seeded, api_clien
     assert (named["id"], named["reason"]) == ("vladimir-putin", "name")
 
 
+def test_search_gives_a_visits_start_as_a_partial_iso_date_and_in_words_in_its_name(
+    seeded, api_client
+):
+    """`start` is data (`2025-10`, as the schema says); the name is prose in the answer's
+    language ("octobre 2025"), never an ISO date nor an English month in French."""
+    import re
+
+    results = api_client.get("/api/v1/search/?q=Budapest&lang=fr").json()["results"]
+    visits = [r for r in results if r["kind"] == "visit"]
+    assert visits
+    months = "January|February|March|April|May|June|July|August|September|October|November|December"
+    for visit in visits:
+        assert re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", visit["start"]), visit
+        assert visit["start"] not in visit["name"] and not re.search(months, visit["name"]), visit
+    assert any(len(v["start"]) == 7 for v in visits), visits  # a month-precision visit
+
+
 def test_search_refuses_what_it_cannot_read(seeded, api_client):
     assert error_of(api_client.get("/api/v1/search/"))["fields"].keys() == {"q"}
     assert "kind" in error_of(api_client.get("/api/v1/search/?q=x&kind=city"))["fields"]

@@ -25,7 +25,9 @@ def overflow(page) -> dict:
     )
 
 
-@pytest.mark.parametrize("url", ["/states/TCD/", "/states/MNG/", "/persons/omar-al-bashir/"])
+@pytest.mark.parametrize(
+    "url", ["/states/TCD/", "/states/MNG/", "/persons/omar-al-bashir/", "/fr/data/dictionary/"]
+)
 def test_a_phone_sees_the_whole_page_without_scrolling_sideways(site, browse, url):
     page = browse(width=PHONE, height=844)
     page.goto(site + url)

@@ -2,6 +2,8 @@
 with the date of the verdicts and the rule version."""
 
 import datetime
+import html as html_module
+import re
 
 import bibtexparser
 import pytest
@@ -123,6 +125,19 @@ def test_a_list_cites_its_filters_but_not_its_page(reader, seeded):
         ).fields
     }
     assert fields["url"] == "http://testserver/visits/?host=MNG"
+
+
+def test_a_filtered_list_is_cited_by_what_it_shows_and_a_refused_one_not_at_all(reader, seeded):
+    query = {"host": "MNG", "person": "vladimir-putin", "year": "2024"}
+    html = body(reader.get("/visits/", query))
+    title = html_module.unescape(re.search(r"<title>([^<]+)</title>", html).group(1))
+    assert title.startswith("Visits to Mongolia by Vladimir"), title
+    entry = bibtex_entry(reader.get("/visits/", {**query, "cite": "bibtex"}).content.decode())
+    fields = {f.key: f.value for f in entry.fields}
+    assert fields["title"].strip("{}").startswith("Visits to Mongolia by Vladimir"), fields
+    refused = reader.get("/visits/", {"host": "ZZZ"})
+    assert refused.status_code == 400
+    assert "Permanent address" not in body(refused)
 
 
 def test_a_filter_with_accents_is_cited_percent_encoded(reader, seeded):

@@ -117,8 +117,8 @@ def test_the_data_dictionary_is_a_page_the_data_page_and_the_api_link(reader, se
     """The API's CSV answers and the downloads point to the dictionary: a reader without
     the repository reads it at /data/dictionary/, its tables as tables."""
     html = body(reader.get("/data/dictionary/"))
-    assert html.count("<table>") >= 8
-    assert "<td><code>host_notified</code></td>" in html
+    assert html.count('<table class="reflow">') >= 8
+    assert '<td data-label="column"><code>host_notified</code></td>' in html
     assert '<div class="dictionary" lang="en">' in html
     assert 'href="/data/dictionary/"' in body(reader.get("/data/"))
     french = body(reader.get("/fr/data/dictionary/"))

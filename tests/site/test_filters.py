@@ -116,6 +116,26 @@ def test_the_person_box_takes_a_name_and_the_form_lists_no_one(reader, seeded):
     assert response.status_code == 400 and "No person matches" in body(response)
 
 
+def test_a_name_several_persons_match_equally_is_refused_naming_them(reader, seeded):
+    """ "Gaddafi" is Muammar's name and Saif al-Islam's: the list is not narrowed to one of
+    them (Muammar has no published trip, so it would read "0 visits"), the reader is told
+    both and given their slugs."""
+    response = reader.get("/visits/?person=Gaddafi")
+    html = body(response)
+    assert response.status_code == 400
+    assert "matches several persons equally" in html
+    assert "(muammar-gaddafi)" in html and "(saif-al-islam-gaddafi)" in html
+    # Many equal matches: five named, and said to be among more.
+    response = reader.get("/visits/?person=Al")
+    assert response.status_code == 400 and "matches many persons equally, among them" in body(
+        response
+    )
+    french = body(reader.get("/fr/visits/?person=Gaddafi"))
+    assert "correspond aussi bien à plusieurs personnes" in french
+    # One best match still resolves, whatever comes after it.
+    assert reader.get("/visits/?person=Sergey")["Location"] == "/visits/?person=sergei-kobylash"
+
+
 def test_every_link_of_a_list_page_uses_parameters_the_list_knows(reader, seeded, monkeypatch):
     from front import listing
 

@@ -334,3 +334,46 @@ def test_a_filter_that_cannot_be_applied_is_named_by_its_label_in_french(client,
     html = page.content.decode()
     assert "Personne (<code>person</code>)" in html
     assert "Zebulon" in html
+
+
+def test_a_filter_menus_any_agrees_with_the_filters_name_in_french(client, seeded):
+    """ "Situation", "Année", "Nationalité" and a state's "Situation aujourd'hui" are
+    feminine: their menus offer "toutes"; "État hôte", "Statut" and "Verdict" "tous"."""
+    import re
+
+    def menus(path: str) -> dict[str, str]:
+        response = client.get(path)
+        html = (
+            b"".join(response.streaming_content).decode()
+            if response.streaming
+            else response.content.decode()
+        )
+        return dict(
+            re.findall(r'<select name="(\w+)"[^>]*>\s*<option value=""[^>]*>([^<]*)<', html)
+        )
+
+    visits = menus("/fr/visits/")
+    assert (visits["situation"], visits["year"]) == ("toutes", "toutes")
+    assert (visits["host"], visits["verdict"], visits["status"]) == ("tous", "tous", "tous")
+    persons = menus("/fr/persons/")
+    assert (persons["nationality"], persons["status"]) == ("toutes", "tous")
+    assert menus("/fr/states/")["status"] == "toutes"
+    assert menus("/visits/")["situation"] == "any"
+
+
+def test_an_ended_warrant_says_why_after_its_date_without_nested_brackets(client, seeded):
+    """ "ended 1 December 2025 (executed (person surrendered))" nested one bracket in
+    another: the reason follows the date after a colon, in both languages."""
+    import re
+
+    for path, ended, colon in (("/warrants/", "ended", ":"), ("/fr/warrants/", "fin le", "\xa0:")):
+        response = client.get(path)
+        html = (
+            b"".join(response.streaming_content).decode()
+            if response.streaming
+            else response.content.decode()
+        )
+        cells = re.findall(rf"{ended} [^<]*", html)
+        assert cells, path
+        assert all("((" not in c and "))" not in c for c in cells), cells
+        assert any(re.fullmatch(rf"{ended} [^:]+{colon} \w.*\)", c) for c in cells), cells
