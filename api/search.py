@@ -102,7 +102,7 @@ EXAMPLE = OpenApiExample(
             {
                 "kind": "visit",
                 "id": "vladimir-putin-mng-2024-09-02",
-                "name": "Vladimir Vladimirovich Putin — Ulaanbaatar, Mongolia, 2024-09-02",
+                "name": "Vladimir Vladimirovich Putin — Ulaanbaatar, Mongolia, 2 September 2024",
                 "score": 1.0,
                 "reason": "place",
                 "matched": "Ulan Bator",

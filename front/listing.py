@@ -328,7 +328,8 @@ def _prepare_form(listing: Listing, filterset) -> forms.Form:
         if choices and choices[0][0] in ("", None):
             form_field.widget.choices = [("", anything), *list(choices)[1:]]
         if isinstance(form_field.widget, forms.NullBooleanSelect):
-            form_field.widget.choices = [("", anything), ("true", _("yes")), ("false", _("no"))]
+            either = pgettext_lazy("any answer to a yes-or-no filter, in a filter menu", "any")
+            form_field.widget.choices = [("", str(either)), ("true", _("yes")), ("false", _("no"))]
     return form
 
 
@@ -538,15 +539,15 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
         "json_url": reverse(f"{listing.name}-export", kwargs={"fmt": "json"})
         + (f"?{export_query}" if export_query else ""),
         "filtered": valid and _narrowed(filterset),
-        # A filtered list is cited by what it shows ("Visits to Mongolia by …"), as its
-        # heading reads, not by the whole list's name.
-        "citation": citations.cite(
-            request,
-            described or listing.title,
-            verdicts_as_of=citations.latest_published_verdict(),
-        ),
         **(extra or {}),
     }
+    if valid:
+        # A filtered list is cited by what it shows ("Visits to Mongolia by …"), as its
+        # title reads, not by the whole list's name; a query it cannot apply has nothing to
+        # cite, as a page or as a file (`?cite=bibtex` is then the same 400).
+        context["citation"] = citations.cite(
+            request, described or listing.title, verdicts_as_of=citations.latest_published_verdict()
+        )
     return render_page(request, listing.template, context, status=200 if valid else 400)
 
 

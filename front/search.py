@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -47,7 +48,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from core.names import local_names
+from core.names import collation_key, local_names
 from front import gazetteer
 from visits.models import Visit
 from warrants.models import Person, PersonStatus
@@ -552,6 +553,46 @@ def search(query: str, *, limit: int = LIMIT, kinds: tuple[str, ...] = KINDS) ->
     return results
 
 
+# How far ahead of the next person a best match short of a whole-word one must score to
+# be taken for the person meant ("Bashier": al-Bashir, far ahead of any other).
+CLEAR_LEAD = 0.1
+
+
+def _words_of(text: str) -> list[str]:
+    return re.findall(r"\w+", collation_key(text))
+
+
+def _best_persons(value: str, results: Results) -> list[dict]:
+    """The persons `value` names best, for a person box: one when it is clear who is meant,
+    several when they are equally likely, none when nobody matches.
+
+    Among persons whose names hold every word (score 1.0), those whose name or other name
+    holds the words in that order, side by side, come first ("Al Hassan" is Al Hassan Ag
+    Abdoul Aziz, not Omar Hassan Ahmad Al Bashir); below 1.0, the best is taken only CLEAR_LEAD
+    ahead of the next."""
+    found = results.persons
+    if not found:
+        return []
+    top = found[0]["score"]
+    if top < 1.0:
+        close = [p for p in found if p["score"] > top - CLEAR_LEAD]
+        return close if len(close) > 1 else found[:1]
+    best = [p for p in found if p["score"] >= 1.0]
+    wanted = _words_of(value)
+
+    def in_order(person: dict) -> bool:
+        for name in (person["name"], *person["other_names"]):
+            words = _words_of(name)
+            if any(
+                words[i : i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1)
+            ):
+                return True
+        return False
+
+    phrased = [p for p in best if in_order(p)]
+    return phrased if phrased else best
+
+
 def resolve_person_names(data) -> dict[str, list[str]]:
     """Rewrites `person` in a list's query data from what a reader typed to slugs.
 
@@ -572,8 +613,7 @@ def resolve_person_names(data) -> dict[str, list[str]]:
         if value in existing:
             slugs.append(value)
             continue
-        found = search(value, limit=AMBIGUOUS_NAMES + 1, kinds=("person",)).persons
-        best = [p for p in found if p["score"] == found[0]["score"]] if found else []
+        best = _best_persons(value, search(value, limit=AMBIGUOUS_NAMES + 1, kinds=("person",)))
         if len(best) == 1:
             slugs.append(best[0]["slug"])
         elif best:

@@ -484,8 +484,8 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
                         (
                             _("%(field)s, %(part)s")
                             % {"field": field_name(name), "part": field_name(part)},
-                            _shortened(causes.value_words(was, part)),
-                            _shortened(causes.value_words(now, part)),
+                            _fact_words(was, part),
+                            _fact_words(now, part),
                         )
                     )
                 continue
@@ -504,13 +504,22 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
 
 def _is_facts(value) -> bool:
     """Whether `value` is a JSON object of named facts (a report's `data`), rather than a
-    citation (`url`) or a correction's change (`field`, `old`, `new`), which read whole."""
+    citation (`url`) or a correction's change (`field`, `old`, `new`), which read whole; an
+    object holding a non-empty list or object reads whole too, as before."""
     return (
         isinstance(value, dict)
         and "url" not in value
         and not {"field", "old", "new"} <= value.keys()
         and not any(isinstance(v, dict | list) and v for v in value.values())
     )
+
+
+def _fact_words(value, part: str) -> str:
+    """One fact of a report's `data` in words; an empty list or object reads as nothing
+    (`_is_facts` lets only empty ones through)."""
+    if isinstance(value, dict | list):
+        value = _structured(value) or None
+    return _shortened(causes.value_words(value, part))
 
 
 def _parts_changed(old: dict, new: dict) -> list[tuple[str, tuple]]:

@@ -229,7 +229,9 @@ def _reflowing(tokens: list) -> list:
         elif token.type in ("thead_open", "thead_close"):
             in_head = token.type == "thead_open"
         elif token.type == "th_open" and in_head:
-            headings.append(re.sub(r"[`*_]", "", tokens[index + 1].content))
+            # The heading's words as a reader sees them: its text and code, no markup.
+            inline = tokens[index + 1].children or []
+            headings.append("".join(t.content for t in inline if t.type in ("text", "code_inline")))
         elif token.type == "tr_open":
             column = 0
         elif token.type == "td_open":

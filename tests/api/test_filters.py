@@ -413,7 +413,9 @@ def test_search_gives_a_visits_start_as_a_partial_iso_date_and_in_words_in_its_n
     months = "January|February|March|April|May|June|July|August|September|October|November|December"
     for visit in visits:
         assert re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", visit["start"]), visit
-        assert visit["start"] not in visit["name"] and not re.search(months, visit["name"]), visit
+        assert not re.search(months, visit["name"]), visit
+        if len(visit["start"]) > 4:  # a year reads the same in words
+            assert visit["start"] not in visit["name"], visit
     assert any(len(v["start"]) == 7 for v in visits), visits  # a month-precision visit
 
 

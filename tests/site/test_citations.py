@@ -138,6 +138,8 @@ def test_a_filtered_list_is_cited_by_what_it_shows_and_a_refused_one_not_at_all(
     refused = reader.get("/visits/", {"host": "ZZZ"})
     assert refused.status_code == 400
     assert "Permanent address" not in body(refused)
+    as_file = reader.get("/visits/", {"host": "ZZZ", "cite": "bibtex"})
+    assert as_file.status_code == 400 and "@misc" not in body(as_file)
 
 
 def test_a_filter_with_accents_is_cited_percent_encoded(reader, seeded):

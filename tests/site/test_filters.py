@@ -125,15 +125,23 @@ def test_a_name_several_persons_match_equally_is_refused_naming_them(reader, see
     assert response.status_code == 400
     assert "matches several persons equally" in html
     assert "(muammar-gaddafi)" in html and "(saif-al-islam-gaddafi)" in html
+    # The French press's spelling names both too (dataset 2026.12.03), not only the son.
+    kadhafi = reader.get("/visits/?person=Kadhafi")
+    assert kadhafi.status_code == 400 and "(muammar-gaddafi)" in body(kadhafi)
     # Many equal matches: five named, and said to be among more.
     response = reader.get("/visits/?person=Al")
     assert response.status_code == 400 and "matches many persons equally, among them" in body(
         response
     )
     french = body(reader.get("/fr/visits/?person=Gaddafi"))
-    assert "correspond aussi bien à plusieurs personnes" in french
-    # One best match still resolves, whatever comes after it.
+    assert "peut désigner plusieurs personnes" in french
+    # One best match still resolves, whatever comes after it; so does a name whose words
+    # another person also has, but not side by side in that order.
     assert reader.get("/visits/?person=Sergey")["Location"] == "/visits/?person=sergei-kobylash"
+    assert reader.get("/visits/?person=Al Hassan")["Location"] == "/visits/?person=al-hassan"
+    assert reader.get("/visits/?person=Laurent Gbagbo")["Location"] == (
+        "/visits/?person=laurent-gbagbo"
+    )
 
 
 def test_every_link_of_a_list_page_uses_parameters_the_list_knows(reader, seeded, monkeypatch):

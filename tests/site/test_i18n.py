@@ -358,6 +358,7 @@ def test_a_filter_menus_any_agrees_with_the_filters_name_in_french(client, seede
     persons = menus("/fr/persons/")
     assert (persons["nationality"], persons["status"]) == ("toutes", "tous")
     assert menus("/fr/states/")["status"] == "toutes"
+    assert menus("/fr/warrants/")["in_force"] == "indifférent"  # a yes-or-no filter
     assert menus("/visits/")["situation"] == "any"
 
 
