@@ -262,7 +262,10 @@ _VISITS = f"""
             ) a
             WHERE a.score >= %(threshold)s
         ) m
-        ORDER BY m.iso3, m.place, m.score DESC, m.alias
+        -- Of the spellings that match as well, the place's own, then the one the reader
+        -- typed ("Moscou", not "Moscòu" beside it), then the first in order.
+        ORDER BY m.iso3, m.place, m.score DESC, m.alias,
+                 m.matched = %(q)s DESC, {_fold("m.matched")} = {_TEXT} DESC, m.matched
     ),
     -- The visits of places scoring strictly better than a place's: a place whose betters
     -- already hold `limit` visits cannot be among the first `limit`.

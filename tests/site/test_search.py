@@ -196,6 +196,14 @@ def test_a_visit_found_by_another_spelling_of_its_place_says_which(seeded):
     assert first["matched"].lower().replace("-", " ") == "ulan bator"
 
 
+@pytest.mark.parametrize(("query", "spelling"), [("Moscou", "Moscou"), ("Pékin", "Pékin")])
+def test_a_place_found_by_another_spelling_shows_the_one_the_reader_typed(seeded, query, spelling):
+    """GeoNames knows Moscow as "Moscou" and "Moscòu" alike, which fold to the same
+    letters: the reason names the spelling typed, not a neighbour of it."""
+    (first, *_) = search.search(query).visits
+    assert (first["reason"], first["matched"]) == ("place", spelling)
+
+
 def test_a_states_name_finds_the_visits_it_hosted(seeded):
     results = search.search("Mongolia")
     assert results.states[0]["iso3"] == "MNG"
