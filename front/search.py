@@ -41,10 +41,10 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -154,8 +154,9 @@ _PERSONS_MATCHED = f"""
     WHERE m.words OR m.similar >= %(threshold)s OR m.sounds
 """
 
-# A state is found by its dataset (English) name and by its name in the reader's language
-# (`local_names`: JSON [[ISO3, name], ...], empty in English): "Hongrie", "Afrique du Sud".
+# A state is found by its dataset (English) name and by its names in the site's other
+# languages, whatever the reader's (`local_names`: JSON [[ISO3, name], ...]): "Hongrie",
+# "Afrique du Sud".
 # A state near in spelling is listed only when none matches exactly (a whole word or its
 # code): "Hongrie" finds Hungary, not Hong Kong beside it; "Hongri" finds both. Persons
 # keep their near spellings beside an exact match: a name is transliterated many ways
@@ -165,7 +166,9 @@ _STATES_MATCHED = f"""
         SELECT st.id, d.score, m.code OR m.words AS exact, bool_or(m.code OR m.words) OVER () AS any_exact
         FROM states_state st
         LEFT JOIN (
-            SELECT e->>0 AS iso3, e->>1 AS name FROM json_array_elements(%(local_names)s::json) AS e
+            SELECT e->>0 AS iso3, string_agg(e->>1, ' ') AS name
+            FROM json_array_elements(%(local_names)s::json) AS e
+            GROUP BY 1
         ) local ON local.iso3 = st.iso3
         CROSS JOIN LATERAL (
             SELECT {_fold("st.name || ' ' || coalesce(local.name, '')")} AS doc
@@ -483,13 +486,16 @@ def visit_params(query: str, *, limit: int = LIMIT, trip_persons=()) -> dict:
 
 
 def _local_names_json() -> str:
-    """The countries' names in the active language as the searches' `local_names` parameter."""
-    return _names_json(translation.get_language() or "en")
+    """The countries' names in each of the site's languages but English (the dataset's own)
+    as the searches' `local_names` parameter, whatever the reader's language: "Hongrie"
+    finds Hungary on an English page and in the API's default answer too."""
+    return _names_json(tuple(code for code, _name in settings.LANGUAGES if code != "en"))
 
 
 @functools.lru_cache(maxsize=8)
-def _names_json(language: str) -> str:
-    return json.dumps([list(pair) for pair in local_names(language)], ensure_ascii=False)
+def _names_json(languages: tuple[str, ...]) -> str:
+    pairs = [list(pair) for language in languages for pair in local_names(language)]
+    return json.dumps(pairs, ensure_ascii=False)
 
 
 def reason_text(row: dict) -> str:

@@ -122,6 +122,15 @@ def test_a_near_spelling_is_listed_only_when_nothing_is_spelled_exactly(seeded):
     assert {"sergei-kobylash", "sergei-shoigu"} <= found, found
 
 
+def test_a_states_french_name_finds_it_on_an_english_page_and_in_the_api(seeded, api_client):
+    """A reader or a client that writes "Hongrie" without asking for French finds Hungary,
+    not Hong Kong beside it."""
+    assert [s["iso3"] for s in search.search("Hongrie").states] == ["HUN"]
+    assert [s["iso3"] for s in search.search("Afrique du Sud").states] == ["ZAF"]
+    results = api_client.get("/api/v1/search/?q=Hongrie&kind=state").json()["results"]
+    assert [r["id"] for r in results] == ["HUN"]
+
+
 def test_visits_are_found_by_occasion(seeded):
     assert search.search("Khalkhin Gol").visits[0]["slug"] == "vladimir-putin-mng-2024-09-02"
 
