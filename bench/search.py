@@ -79,12 +79,22 @@ def prepared(description: str, *, visits: int, repeats: int) -> argparse.Namespa
     return args
 
 
+def record(line: dict, args: argparse.Namespace) -> None:
+    """Print one result `line` (a dict) with the run's repeats and machine, and append it
+    to bench/search-results.jsonl."""
+    from bench import reevaluate
+
+    line = {**line, "repeats": args.repeats, "machine": reevaluate.machine()}
+    print(json.dumps(line), flush=True)
+    with RESULTS.open("a", encoding="utf-8") as out:
+        out.write(json.dumps(line) + "\n")
+
+
 def main() -> None:
     args = prepared(__doc__, visits=1_000_000, repeats=5)
 
     from django.db import connection
 
-    from bench import reevaluate
     from front import search
 
     with connection.cursor() as cursor:
@@ -115,12 +125,8 @@ def main() -> None:
             "indexed_ms": round(indexed, 1),
             "unindexed_ms": round(unindexed, 1),
             "speedup": round(unindexed / indexed, 1) if indexed else None,
-            "repeats": args.repeats,
-            "machine": reevaluate.machine(),
         }
-        print(json.dumps(line), flush=True)
-        with RESULTS.open("a", encoding="utf-8") as out:
-            out.write(json.dumps(line) + "\n")
+        record(line, args)
 
 
 if __name__ == "__main__":

@@ -17,11 +17,10 @@ bench/search-results.jsonl.
 
 from __future__ import annotations
 
-import json
 import statistics
 import time
 
-from bench.search import RESULTS, prepared
+from bench.search import prepared, record
 
 QUERIES = ("Person 4321", "Poutine", "Vladimir Poutine", "Bashir", "Parsons")
 SOUNDING = "EXISTS (SELECT 1 FROM spoken)"
@@ -45,7 +44,6 @@ def main() -> None:
 
     from django.db import connection
 
-    from bench import reevaluate
     from front import search
 
     with connection.cursor() as cursor:
@@ -78,12 +76,8 @@ def main() -> None:
             "ratio": round(with_ms / without_ms, 2) if without_ms else None,
             "found_with": found[query]["with"],
             "found_without": found[query]["without"],
-            "repeats": args.repeats,
-            "machine": reevaluate.machine(),
         }
-        print(json.dumps(line), flush=True)
-        with RESULTS.open("a", encoding="utf-8") as out:
-            out.write(json.dumps(line) + "\n")
+        record(line, args)
 
 
 if __name__ == "__main__":

@@ -301,6 +301,8 @@ _ANY = {
     ("", "nationality"): pgettext_lazy("any nationality, in a filter menu", "any"),
     ("states", "status"): pgettext_lazy("any standing of a state today, in a filter menu", "any"),
 }
+# The same for every yes-or-no filter ("Encore en vigueur : indifférent").
+_EITHER = pgettext_lazy("any answer to a yes-or-no filter, in a filter menu", "any")
 
 
 def any_choice(listing_name: str, name: str) -> str:
@@ -328,8 +330,7 @@ def _prepare_form(listing: Listing, filterset) -> forms.Form:
         if choices and choices[0][0] in ("", None):
             form_field.widget.choices = [("", anything), *list(choices)[1:]]
         if isinstance(form_field.widget, forms.NullBooleanSelect):
-            either = pgettext_lazy("any answer to a yes-or-no filter, in a filter menu", "any")
-            form_field.widget.choices = [("", str(either)), ("true", _("yes")), ("false", _("no"))]
+            form_field.widget.choices = [("", str(_EITHER)), ("true", _("yes")), ("false", _("no"))]
     return form
 
 

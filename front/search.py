@@ -534,24 +534,25 @@ def search(query: str, *, limit: int = LIMIT, kinds: tuple[str, ...] = KINDS) ->
         # TRIP_PERSONS whose trips the visits list.
         wanted = max(limit if "person" in kinds else 0, TRIP_PERSONS if "visit" in kinds else 0)
         persons = _rows(_PERSONS, {**params, "limit": wanted})
+    for person in persons:
+        person["by_sound"] = person["score"] < THRESHOLD
     if "state" in kinds:
         results.states = _rows(_STATES, {**params, "limit": limit})
         if any(state["score"] >= 1.0 for state in results.states):
             # A state's own name or code: persons who merely sound like it are noise.
-            persons = [p for p in persons if p["score"] >= THRESHOLD]
+            persons = [p for p in persons if not p["by_sound"]]
     if "person" in kinds:
         results.persons = persons[:limit]
         for person in results.persons:
             person["status_label"] = PersonStatus(person["status"]).label
-            person["by_sound"] = person["score"] < THRESHOLD
     if "visit" in kinds:
         trips = [(p["id"], p["score"]) for p in persons[:TRIP_PERSONS]]
         results.visits = _rows(_VISITS, visit_params(query, limit=limit, trip_persons=trips))
         if any(v["reason"] == "place" and v["score"] >= 1.0 for v in results.visits):
             # A place's own name (or a spelling GeoNames gives it, "Jibuti"): persons who
             # merely sound like it are noise, and so are their trips.
-            sounding = {p["slug"] for p in persons if p["score"] < THRESHOLD}
-            results.persons = [p for p in results.persons if p["slug"] not in sounding]
+            sounding = {p["slug"] for p in persons if p["by_sound"]}
+            results.persons = [p for p in results.persons if not p["by_sound"]]
             results.visits = [
                 v
                 for v in results.visits
