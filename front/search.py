@@ -188,6 +188,24 @@ _STATES_MATCHED = f"""
     WHERE d.exact OR NOT d.any_exact
 """
 
+# Whether the query is a state's own name or code, or a published place's own name or
+# one of its other spellings (what scores 1.0 in _STATES and _VISITS): a search that reads
+# only persons (a person box, the API's `kind=person`) asks it to leave out persons who
+# merely sound like the query ("Bhutan" sounds like Putin), as a search of every kind does.
+_NAMES_STATE_OR_PLACE = f"""
+    SELECT EXISTS (SELECT 1 FROM ({_STATES_MATCHED}) s WHERE s.score >= 1.0)
+        OR EXISTS (
+            SELECT 1 FROM json_array_elements_text(%(spellings)s::json) AS place
+            WHERE to_tsvector('simple', {_fold("place")}) @@ {_TSQ}
+               OR word_similarity({_TEXT}, {_fold("place")}) >= 1.0
+        )
+        OR EXISTS (
+            SELECT 1 FROM json_array_elements(%(aliases)s::json) AS e
+            WHERE greatest(similarity({_TEXT}, {_fold("e->>2")}),
+                           word_similarity({_fold("e->>2")}, {_TEXT})) >= 1.0
+        ) AS named
+"""
+
 _PERSONS = f"""
     WITH matched AS ({_PERSONS_MATCHED})
     SELECT p.id, p.slug, p.name, p.other_names, p.status, s.name AS situation, matched.score,
@@ -536,6 +554,13 @@ def search(query: str, *, limit: int = LIMIT, kinds: tuple[str, ...] = KINDS) ->
         persons = _rows(_PERSONS, {**params, "limit": wanted})
     for person in persons:
         person["by_sound"] = person["score"] < THRESHOLD
+    if (
+        not ("state" in kinds and "visit" in kinds)
+        and any(p["by_sound"] for p in persons)
+        and _names_state_or_place(query)
+    ):
+        # The checks below see only the kinds searched: without them, ask directly.
+        persons = [p for p in persons if not p["by_sound"]]
     if "state" in kinds:
         results.states = _rows(_STATES, {**params, "limit": limit})
         if any(state["score"] >= 1.0 for state in results.states):
@@ -561,6 +586,23 @@ def search(query: str, *, limit: int = LIMIT, kinds: tuple[str, ...] = KINDS) ->
         for visit in results.visits:
             visit["reason_text"] = reason_text(visit)
     return results
+
+
+def _names_state_or_place(query: str) -> bool:
+    """Whether `query` is a state's own name (in any site language) or ISO3 code, or a
+    published place's own name or other spelling: one query (_NAMES_STATE_OR_PLACE), two
+    when the places' list is not cached."""
+    places, aliases = place_list()
+    params = {
+        "q": query,
+        "threshold": THRESHOLD,
+        "local_names": _local_names_json(),
+        "spellings": json.dumps(sorted({p[1] for p in places})),
+        "aliases": json.dumps(aliases),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_NAMES_STATE_OR_PLACE, params)
+        return cursor.fetchone()[0]
 
 
 # How far ahead of the next person a best match short of a whole-word one must score to

@@ -1,6 +1,7 @@
 """State filters, shared by the HTML list and the API."""
 
 import django_filters
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,7 @@ STATE = NamedRecord(
 class StateFilterSet(django_filters.FilterSet):
     name = django_filters.CharFilter(
         method="filter_name",
-        label="Name contains (accents and case ignored; the English name or the name in the answer's language)",
+        label="Name contains (accents and case ignored; the English name or the name in any of the site's languages)",
     )
     status = AnyOfChoiceFilter(
         choices=treaty_status.Standing.choices,
@@ -35,12 +36,15 @@ class StateFilterSet(django_filters.FilterSet):
         fields = ["name"]
 
     def filter_name(self, queryset, name, value):
-        """The dataset's (English) name contains `value`, or the name in the reader's
-        language does ("Hongrie" finds Hungary on a French page), accents and case ignored."""
+        """The dataset's (English) name contains `value`, or the state's name in one of the
+        site's other languages does, whatever the reader's ("Hongrie" finds Hungary on an
+        English page and in the API without `lang`, as search does), accents and case ignored."""
         if not value:
             return queryset
         matches = Q(name__unaccent__icontains=value)
-        codes = codes_named(value)
+        codes = {
+            iso3 for language, _name in settings.LANGUAGES for iso3 in codes_named(value, language)
+        }
         if codes:
             matches |= Q(iso3__in=codes)
         return queryset.filter(matches)

@@ -62,12 +62,45 @@ def test_a_sound_alike_ranks_below_every_match_by_spelling(seeded):
     bhutan = search.search("Bhutan")
     assert "vladimir-putin" not in {v["person_slug"] for v in bhutan.visits}
     # Nor for a place's name: "Jibuti", a spelling of Djibouti, sounds like Kushayb.
-    assert any(
-        p["slug"] == "ali-kushayb" for p in search.search("Jibuti", kinds=("person",)).persons
-    )
     jibuti = search.search("Jibuti")
     assert jibuti.visits and jibuti.visits[0]["reason"] == "place"
     assert "ali-kushayb" not in {p["slug"] for p in jibuti.persons}
+
+
+@pytest.mark.parametrize(
+    ("query", "sounds_like"),
+    [("Bhutan", "vladimir-putin"), ("Kenya", "joseph-kony"), ("Jibuti", "ali-kushayb")],
+)
+@pytest.mark.parametrize("kinds", [("person",), ("person", "state"), ("person", "visit")])
+def test_a_search_of_some_kinds_leaves_out_sound_alikes_of_a_state_or_a_place(
+    seeded, query, sounds_like, kinds
+):
+    """A search that reads persons but not states or visits (a person box, the API's
+    `kind=person`) cannot see that the query is a state's or a place's own name: it asks,
+    and lists no person who merely sounds like it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # the premise: the person does sound like it
+        cursor.execute(
+            "SELECT ARRAY[public.dmetaphone(%s), public.dmetaphone_alt(%s)] && sounds"
+            " FROM warrants_person WHERE slug = %s",
+            [query, query, sounds_like],
+        )
+        assert cursor.fetchone() == (True,)
+    assert sounds_like not in {p["slug"] for p in search.search(query, kinds=kinds).persons}
+
+
+def test_a_sound_alike_is_still_found_when_no_state_or_place_has_the_name(seeded):
+    """The check leaves a person's other spellings alone: "Poutine" names no state and no
+    place, so a search of persons alone still finds Putin by sound."""
+    (putin, *_rest) = search.search("Poutine", kinds=("person",)).persons
+    assert (putin["slug"], putin["by_sound"]) == ("vladimir-putin", True)
+
+
+def test_a_person_box_refuses_a_states_name_that_sounds_like_a_person(seeded, client):
+    response = client.get("/visits/", {"person": "Bhutan"})
+    assert response.status_code == 400
+    assert "No person matches" in body(response)
 
 
 def test_every_word_of_the_query_must_sound_like_a_name(seeded):
