@@ -10,6 +10,7 @@ memory; the cells, dates, the formula guard and the BOM are `core.tabular`'s.
 """
 
 import orjson
+from drf_spectacular.drainage import get_override
 from rest_framework import exceptions, renderers, serializers
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
@@ -82,18 +83,33 @@ class ApiContentNegotiation(DefaultContentNegotiation):
 def csv_columns(serializer) -> list[str]:
     """The column names for a serializer's fields, in their declared order.
 
-    A nested object's fields become dotted columns (`host.iso3`); a list (of scalars or
-    of objects) stays one column, written as a JSON array.
+    A nested object's fields become dotted columns (`host.iso3`), also an object a method
+    gives whose schema is a serializer (`@extend_schema_field(VisitRefSerializer(...))`:
+    a finding's `visit.id`); a list (of scalars or of objects) stays one column, written
+    as a JSON array.
     """
     columns = []
     for name, field in serializer.fields.items():
         if getattr(field, "write_only", False):
             continue
-        if isinstance(field, serializers.Serializer):
-            columns += [f"{name}.{sub}" for sub in csv_columns(field)]
+        nested = field if isinstance(field, serializers.Serializer) else _method_object(field)
+        if nested is not None:
+            columns += [f"{name}.{sub}" for sub in csv_columns(nested)]
         else:
             columns.append(name)
     return columns
+
+
+def _method_object(field) -> serializers.Serializer | None:
+    """The serializer a SerializerMethodField's method documents it as giving (one object,
+    not a list), or None."""
+    if not isinstance(field, serializers.SerializerMethodField) or field.parent is None:
+        return None
+    method = getattr(field.parent, field.method_name, None)
+    declared = get_override(method, "field") if method is not None else None
+    if isinstance(declared, serializers.Serializer) and not getattr(declared, "many", False):
+        return declared
+    return None
 
 
 def _pluck(value, path: list[str]):

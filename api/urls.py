@@ -7,6 +7,7 @@ script is a separate same-origin file, so the site's strict CSP holds).
 """
 
 from django.urls import path, re_path
+from django.utils import translation
 from drf_spectacular.renderers import (
     OpenApiJsonRenderer,
     OpenApiJsonRenderer2,
@@ -49,6 +50,21 @@ class ApiSchemaView(SpectacularAPIView):
 
     def finalize_response(self, request, response, *args, **kwargs):
         return negotiated(super().finalize_response(request, response, *args, **kwargs))
+
+    def _get_schema_response(self, request):
+        # drf-spectacular would translate the schema for `?lang=`: not this API's.
+        with translation.override("en"):
+            return super()._get_schema_response(request)
+
+    def dispatch(self, request, *args, **kwargs):
+        """The schema is one artifact, in English, whatever `?lang=` or Accept-Language
+        ask: its choices' descriptions are translatable labels, rendered here, not later."""
+        with translation.override("en"):
+            response = super().dispatch(request, *args, **kwargs)
+            if not getattr(response, "is_rendered", True):
+                response.render()
+        response["Content-Language"] = "en"
+        return response
 
 
 class ApiRouter(DefaultRouter):

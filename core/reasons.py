@@ -185,7 +185,9 @@ class Context:
     ...), '' when the host was not bound; `future`: the verdict is about an announced
     trip (the host *will* be bound); `findings`: the `finding` reasons already told, in
     order (a later decision reads against the earlier: an appeal upholds, a deferred
-    referral is made); `reversed_on`: the date of a decision already said to have
+    referral is made); `to_tell`: every `finding` reason of the verdict, in order (an earlier
+    decision reads against the later: a finding whose referral the same Chamber made later
+    did not refer it *then*); `reversed_on`: the date of a decision already said to have
     reversed a referral (its `no_standing_referral` would repeat it); `called_off`: the
     verdict is about a trip called off or attended by video (no visit took place).
     """
@@ -194,6 +196,7 @@ class Context:
     future: bool = False
     called_off: bool = False
     findings: list[dict] = field(default_factory=list)
+    to_tell: Sequence[dict] = ()
     reversed_on: str = ""
 
     @classmethod
@@ -216,7 +219,8 @@ class Context:
             )
             for r in reasons
         )
-        return cls(basis=basis, future=future, called_off=called_off)
+        to_tell = tuple(r for r in reasons if r.get("key") == "finding")
+        return cls(basis=basis, future=future, called_off=called_off, to_tell=to_tell)
 
 
 # --- One sentence per reason ------------------------------------------------------------
@@ -892,6 +896,18 @@ def _later_finding(r: dict, ctx: Context, params: dict) -> str:
     return ""
 
 
+def _referred_later(r: dict, ctx: Context) -> bool:
+    """Whether a finding after `r` among the verdict's (`ctx.to_tell`) refers the failure to
+    the Assembly of States Parties or the Security Council."""
+    place = next((i for i, f in enumerate(ctx.to_tell) if f is r), len(ctx.to_tell))
+    later = ctx.to_tell[place + 1 :]
+    return any(
+        f.get("kind", "art_87_7") == "art_87_7"
+        and (f.get("referred_to_asp") or f.get("referred_to_unsc"))
+        for f in later
+    )
+
+
 def _finding(r: dict, ctx: Context) -> str:
     try:
         return _finding_sentence(r, ctx)
@@ -909,6 +925,23 @@ def _finding_sentence(r: dict, ctx: Context) -> str:
     later = _later_finding(r, ctx, params)
     if later:
         return later
+    if not (asp or unsc) and _referred_later(r, ctx):
+        # Italy, 17 October 2025: the Chamber deferred the referral and made it on
+        # 26 January 2026; "without referring it" alone would be contradicted a line below.
+        if chamber:
+            return (
+                _(
+                    "ICC %(chamber)s found non-compliance %(on)s (Art. 87(7)), without referring "
+                    "it at that time."
+                )
+                % params
+            )
+        return (
+            _(
+                "The ICC found non-compliance %(on)s (Art. 87(7)), without referring it at that time."
+            )
+            % params
+        )
     if chamber:
         if asp or unsc:
             return (
@@ -1117,7 +1150,7 @@ def finding_sentences(findings: Sequence[dict]) -> list[str]:
     finding, or reversing its referral: Jordan, 6 May 2019; a deferred referral made:
     Italy, 26 January 2026); a decision of kind `other` says whom it informed and that it
     made no Art. 87(7) finding. For pages that list decisions outside an explanation."""
-    ctx = Context()
+    ctx = Context(to_tell=tuple(findings))
     return [_finding(r, ctx) for r in findings]
 
 

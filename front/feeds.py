@@ -104,7 +104,7 @@ def feed_language(request) -> str:
 
 
 def refusal(request) -> HttpResponse | None:
-    """A 400 (plain text, in English) for a query a feed cannot honour: a parameter other than
+    """A 400 (plain text, in the language of the address: /fr/... in French) for a query a feed cannot honour: a parameter other than
     `lang` (and `utm_...`), or a language the site is not written in; None for a good one.
     A filter the feed cannot apply is answered with the address of the feed that applies it
     (`?host=TJK`: /states/TJK/feed/; `?person=vladimir-putin`: /persons/vladimir-putin/feed/)."""
@@ -117,7 +117,10 @@ def refusal(request) -> HttpResponse | None:
         return None
     lines = []
     if unknown:
-        lines.append(f"This feed takes no parameter but lang; not {', '.join(unknown)}.")
+        lines.append(
+            _("This feed takes no parameter but lang; not %(names)s.")
+            % {"names": ", ".join(unknown)}
+        )
         # In the language of the feed asked for (/fr/...: the French feeds), its ?lang= kept.
         home = reverse("home")
         kept = f"?lang={language}" if language in languages else ""
@@ -131,13 +134,16 @@ def refusal(request) -> HttpResponse | None:
             if re.fullmatch(r"[a-z0-9-]{1,100}", value.strip())
         ]
         lines.append(
-            f"The feed you may want: {', '.join(feeds)}."
+            _("The feed you may want: %(feeds)s.") % {"feeds": ", ".join(feeds)}
             if feeds
-            else f"One country's incidents: {home}states/<ISO3>/feed/; one person's: "
-            f"{home}persons/<slug>/feed/."
+            else _("One country's incidents: %(state)s; one person's: %(person)s.")
+            % {"state": f"{home}states/<ISO3>/feed/", "person": f"{home}persons/<slug>/feed/"}
         )
     if language and language not in languages:
-        lines.append(f"lang: use one of {', '.join(languages)}; not {language!r}.")
+        lines.append(
+            _("lang: use one of %(languages)s; not %(language)s.")
+            % {"languages": ", ".join(languages), "language": repr(language)}
+        )
     response = HttpResponse(
         "\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8"
     )

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import translation
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
@@ -279,12 +280,17 @@ class ReportViewSet(
     lookup_value_regex = identifiers.DATABASE_ID
     http_method_names = ["get", "post", "head", "options"]
     requires_account = True  # the schema: no anonymous reading here (api.base.ApiAutoSchema)
+    refuses_in_english = True  # but for a report's validation errors (api.errors)
 
     def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        reject_empty_parameters(request)
-        # `?state=a&state=b` or `?page=1&page=2` would be read from the last value.
-        reject_repeated_parameters(request, None)
+        # Refusals (authentication, permission, throttling, parameters) are English, as on
+        # every endpoint, whatever Accept-Language says; only a report's validation errors
+        # and its preview are in the reader's language.
+        with translation.override("en"):
+            super().initial(request, *args, **kwargs)
+            reject_empty_parameters(request)
+            # `?state=a&state=b` or `?page=1&page=2` would be read from the last value.
+            reject_repeated_parameters(request, None)
         activate_for(request)  # the preview's explanation is in the reader's language
 
     def finalize_response(self, request, response, *args, **kwargs):

@@ -9,6 +9,8 @@ from django.db.models import Count, Exists, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -20,6 +22,7 @@ from core.reasons import situation_words
 from front import cards, charts, citations, listing, maps, summaries
 from front.listing import Column, Listing
 from front.pages import render_page
+from front.templatetags.iccwatch_tags import data_lang
 from states import status as treaty_status
 from states.filters import StateFilterSet
 from states.models import JointStatement, State, TreatyEvent, TreatyEventKind
@@ -266,6 +269,18 @@ def _union(*lists):
     return out
 
 
+def _in_words(sentence: str, **data: str) -> str:
+    """`sentence` (the site's words, in the reader's language) with the dataset's own words
+    put in, each marked as the data's language when the page is in another (`data_lang`:
+    a screen reader reads a statement's English title with an English voice), as safe HTML."""
+    lang = data_lang()
+    marked = {
+        name: format_html("<span{}>{}</span>", lang, value) if lang else conditional_escape(value)
+        for name, value in data.items()
+    }
+    return mark_safe(conditional_escape(sentence) % marked)
+
+
 def _timeline_visit_text(visit) -> str:
     """'Hosted Vladimir Putin (Ulaanbaatar)', or for a trip that did not take place what
     became of it: 'Trip by … called off', '… took part by video', '… announced'."""
@@ -350,7 +365,7 @@ def _timeline(
             {
                 "date": s.date,
                 "kind": "statement",
-                "text": _("Signed: %(title)s") % {"title": s.title},
+                "text": _in_words(_("Signed: %(title)s"), title=s.title),
             }
         )
     for s in unknown:
@@ -358,16 +373,16 @@ def _timeline(
             {
                 "date": s.date,
                 "kind": "statement-unknown",
-                "text": (
+                "text": _in_words(
                     _(
                         "%(title)s — the signatory list is incomplete; whether this state signed is not known"
                     )
                     if s.listed
                     else _(
                         "%(title)s — the signatory list is not recorded; whether this state signed is not known"
-                    )
-                )
-                % {"title": s.title},
+                    ),
+                    title=s.title,
+                ),
             }
         )
     for v in visits:

@@ -86,6 +86,12 @@ def test_other_lists_flatten_nested_objects_and_keep_lists_in_one_cell(seeded, a
     for row in rows:
         assert isinstance(json.loads(row["persons"]), list)
         assert row["decided_precision"] in ("day", "month", "year", "")
+    # The visit a method gives (documented as a VisitRef) is flattened too, not a JSON cell:
+    # a spreadsheet joins findings to visits on `visit.id`.
+    assert "visit" not in rows[0] and {"visit.id", "visit.url"} <= set(rows[0])
+    mongolia = [r for r in rows if r["state.iso3"] == "MNG" and r["kind"] == "art_87_7"]
+    assert [r["visit.id"] for r in mongolia] == ["vladimir-putin-mng-2024-09-02"]
+    assert all(r["visit.id"] == "" for r in rows if r["state.iso3"] == "SDN" and not r["visit.url"])
 
 
 def test_an_empty_csv_still_has_its_header(seeded, api_client):
@@ -230,3 +236,18 @@ def test_json_and_csv_of_one_list_have_different_etags_and_vary_on_accept(seeded
     as_csv = api_client.get("/api/v1/visits/", HTTP_ACCEPT="text/csv")
     assert as_json["ETag"] != as_csv["ETag"]
     assert "Accept" in as_json["Vary"]
+
+
+def test_the_schema_is_english_whatever_the_language_asked(seeded, api_client):
+    """One artifact: `?lang=fr` or Accept-Language fr give the same English schema, labelled
+    English (its choices' descriptions are translatable labels: "non-coopération" leaked)."""
+    english = api_client.get("/api/v1/schema/?format=json")
+    for response in (
+        api_client.get("/api/v1/schema/?format=json&lang=fr"),
+        api_client.get("/api/v1/schema/?format=json", HTTP_ACCEPT_LANGUAGE="fr"),
+    ):
+        assert response.status_code == 200 and response["Content-Language"] == "en"
+        text = response.content.decode()
+        assert "non-coopération" not in text and "en fuite" not in text
+        assert response.json() == english.json()
+    assert "non_compliance` - non-compliance" in english.content.decode()

@@ -181,6 +181,24 @@ def test_refusals_say_why(seeded, clients):
     }
 
 
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("token", [None, "Token not-a-real-token"])
+def test_the_reports_refusals_are_english_whatever_the_language_asked(
+    seeded, api_client, method, token
+):
+    """Only a report's validation errors (and its preview) are in the reader's language: a
+    refusal to authenticate is English, and says so, as on every other endpoint."""
+    if token:
+        api_client.credentials(HTTP_AUTHORIZATION=token)
+    response = getattr(api_client, method)(
+        "/api/v1/reports/", {} if method == "post" else None, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert response.status_code == 401
+    message = response.json()["error"]["message"]
+    assert message in ("Invalid token.", "Authentication credentials were not provided."), message
+    assert response["Content-Language"] == "en"
+
+
 def test_a_wrong_token_is_refused_even_for_reading(seeded, api_client):
     api_client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
     response = api_client.get("/api/v1/visits/")

@@ -49,3 +49,47 @@ def test_the_country_pages_visits_become_labelled_cards_on_a_phone(site, browse)
     wide.goto(site + "/states/TCD/")
     cell = wide.locator("#hosted-visits tbody tr").first.locator("td").first
     assert cell.evaluate("td => getComputedStyle(td).display") == "table-cell"
+
+
+def test_a_phone_sorts_a_list_from_the_sort_bar_and_the_focus_stays_on_the_screen(site, browse):
+    """The list's header is heard, not seen, on a phone: its sort links would take the focus
+    off the screen (x < 0). The sort bar offers them instead, and every link, field and
+    button a keyboard reaches is on the screen."""
+    page = browse(width=PHONE, height=844)
+    page.goto(site + "/fr/states/")
+    bar = page.locator("nav.sort-bar")
+    assert bar.is_visible()
+    incidents = bar.get_by_role("link", name="Incidents")
+    assert incidents.is_visible()
+    offscreen = page.evaluate(
+        """() => {
+          const width = document.documentElement.clientWidth;
+          const reachable = Array.from(document.querySelectorAll(
+            'main a[href], main button, main input:not([type=hidden]), main select, main summary'))
+            .filter(e => getComputedStyle(e).visibility !== 'hidden' && e.getClientRects().length);
+          return reachable.map(e => e.getBoundingClientRect())
+            .filter(r => r.left < 0 || r.right > width + 1).length;
+        }"""
+    )
+    assert offscreen == 0
+    incidents.click()
+    page.wait_for_load_state()
+    assert "ordering=" in page.url
+    assert page.locator("nav.sort-bar a[aria-current]").count() == 1
+
+    wide = browse(width=1280)
+    wide.goto(site + "/fr/states/")
+    assert not wide.locator("nav.sort-bar").is_visible()  # the table's header sorts there
+
+
+def test_a_visits_facts_read_label_above_value_on_a_phone(site, browse):
+    """The facts block of a visit page: on a phone each value takes the whole width, not a
+    column a third of it beside its label."""
+    page = browse(width=PHONE, height=844)
+    page.goto(site + "/fr/visits/vladimir-putin-mng-2024-09-02/")
+    facts = page.locator("dl.facts").first
+    width = facts.bounding_box()["width"]
+    values = facts.locator("dd")
+    assert values.count() > 3
+    assert all(values.nth(i).bounding_box()["width"] >= 0.9 * width for i in range(values.count()))
+    assert not page.problems

@@ -10,7 +10,7 @@ import pytest
 from django.utils import translation
 
 from compliance import FindingFacts, Period, SourceFacts, evaluate
-from core.reasons import render
+from core.reasons import finding_sentences, render
 from tests.visits.test_compliance import (
     BASHIR,
     BASHIR_VISIT,
@@ -216,10 +216,23 @@ def test_a_deferred_referral_made_later_reads_as_the_referral():
         Period.parse("2026-01-26"), referred_to_asp=True, chamber="Pre-Trial Chamber I"
     )
     text = _jordan(found, referred)
+    # Not "without referring it." alone: the referral a line below would contradict it.
     assert (
-        "ICC Pre-Trial Chamber I found non-compliance on 17 October 2025 (Art. 87(7)) without referring it."
-        in text
+        "ICC Pre-Trial Chamber I found non-compliance on 17 October 2025 (Art. 87(7)), without "
+        "referring it at that time."
+    ) in text
+    assert "without referring it." not in text
+    # The same on the pages that list the decisions alone (finding_sentences), and in French.
+    reasons = evaluate(
+        visit("2017-03-28", **BASHIR_VISIT), JORDAN, [BASHIR], findings=[found, referred]
+    ).reasons
+    listed = finding_sentences([r for r in reasons if r["key"] == "finding"])
+    assert listed[0].endswith("(Art. 87(7)), without referring it at that time.")
+    french = render(reasons, "fr")
+    assert (
+        "sans saisir à ce stade l'Assemblée des États parties ni le Conseil de sécurité" in french
     )
+    assert "sans saisine de l'Assemblée" not in french
     assert (
         "ICC Pre-Trial Chamber I referred its finding of non-compliance to the Assembly of States "
         "Parties on 26 January 2026."

@@ -138,8 +138,11 @@ def test_a_new_flag_on_an_old_visit_is_dated_when_it_was_recorded(reader, seeded
         ),
         ("verdict=complied", "One country's incidents: /states/<ISO3>/feed/"),
         ("lang=de", "lang: use one of en, fr; not 'de'"),
-        ("fr/host=tjk", "The feed you may want: /fr/states/TJK/feed/."),
-        ("fr/verdict=complied", "One country's incidents: /fr/states/<ISO3>/feed/"),
+        # In the language of the address: a French reader's error in French.
+        ("fr/host=tjk", "Le flux recherché\u00a0: /fr/states/TJK/feed/."),
+        ("fr/verdict=complied", "Les incidents d'un pays\u00a0: /fr/states/<ISO3>/feed/"),
+        ("fr/host=tjk", "Ce flux ne prend aucun paramètre sauf lang, pas host."),
+        ("fr/lang=de", "lang\u00a0: choisir parmi en, fr, pas 'de'."),
     ],
 )
 def test_a_feed_refuses_a_filter_it_cannot_apply(reader, seeded, query, says):

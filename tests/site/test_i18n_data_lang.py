@@ -26,3 +26,23 @@ def test_a_persons_role_and_a_visits_occasion_are_marked(seeded, client):
     visit = client.get("/fr/visits/vladimir-putin-mng-2024-09-02/").content.decode()
     occasion = visit.split("Occasion</dt>", 1)[1] if "Occasion</dt>" in visit else ""
     assert occasion.startswith('<dd lang="en">'), occasion[:80]
+
+
+def test_case_names_decision_titles_and_statement_titles_are_marked(seeded, client):
+    """The warrants' case names, the Court's decision titles and the joint statements'
+    titles on the timeline are the dataset's English too; on an English page nothing is."""
+    person = client.get("/fr/persons/vladimir-putin/").content.decode()
+    assert '<span lang="en">Situation in Ukraine</span>' in person
+    assert (
+        '<span lang="en">Situation in Ukraine</span>'
+        in client.get("/fr/warrants/").content.decode()
+    )
+    visit = client.get("/fr/visits/vladimir-putin-mng-2024-09-02/").content.decode()
+    assert '<span lang="en">Situation in Ukraine</span>' in visit
+    findings = visit[visit.index('id="findings"') :]
+    assert re.search(r'<small lang="en">[^<]*(Finding|Decision)', findings), findings[:600]
+    state = client.get("/fr/states/MNG/").content.decode()
+    timeline = state[state.index('id="timeline"') :]
+    assert re.search(r'Signée\u00a0: <span lang="en">Joint statement', timeline), "statement"
+    english = client.get("/states/MNG/").content.decode()
+    assert "Signed: Joint statement" in english and '<span lang="en">' not in english

@@ -507,3 +507,12 @@ def test_a_country_page_tells_its_failures_from_the_courts_findings(reader, seed
     assert "The ICC has made no finding of non-compliance (Art. 87(7)) against it." in text
     mongolia = re.sub(r"\s+", " ", body(reader.get("/states/MNG/")))
     assert "has made no finding" not in mongolia
+    # In French too: the Court has decided nothing, which is not "found no failure".
+    french = html.unescape(re.sub(r"\s+", " ", body(reader.get("/fr/states/TJK/"))))
+    assert "La CPI n'a rendu aucune décision constatant un manquement de sa part" in french
+    assert "n'a constaté aucun manquement" not in french
+    visit = html.unescape(
+        re.sub(r"\s+", " ", body(reader.get("/fr/visits/vladimir-putin-tjk-2025-10-08/")))
+    )
+    assert "la CPI n'a rendu aucune décision constatant un manquement (art. 87-7)" in visit
+    assert "n'a constaté aucun manquement" not in visit
