@@ -20,8 +20,9 @@ from api.errors import InvalidFilter
 from api.filters import GENERAL_PARAMETERS
 from api.formats import JSONRenderer
 from compliance import partial_isoformat
-from core.names import country_name, format_date
+from core.names import country_name
 from front import search as site_search
+from front.summaries import span_words
 from visits.models import VerdictCode
 
 MAX_LIMIT = 100
@@ -64,6 +65,11 @@ class SearchResultSerializer(serializers.Serializer):
         allow_null=True,
         help_text="For a visit: its first day, as precise as known (`2024-09`); otherwise null.",
     )
+    end = serializers.CharField(
+        allow_null=True,
+        help_text="For a visit: its last day, as precise as known; null for a one-day visit, "
+        "one whose end is not recorded, and for others.",
+    )
     verdict = serializers.ChoiceField(
         choices=VerdictCode.choices,
         allow_null=True,
@@ -102,7 +108,7 @@ EXAMPLE = OpenApiExample(
             {
                 "kind": "visit",
                 "id": "vladimir-putin-mng-2024-09-02",
-                "name": "Vladimir Vladimirovich Putin — Ulaanbaatar, Mongolia, 2 September 2024",
+                "name": "Vladimir Vladimirovich Putin — Ulaanbaatar, Mongolia, 2–3 September 2024",
                 "score": 1.0,
                 "reason": "place",
                 "matched": "Ulan Bator",
@@ -111,6 +117,7 @@ EXAMPLE = OpenApiExample(
                 "person": "vladimir-putin",
                 "host": "MNG",
                 "start": "2024-09-02",
+                "end": "2024-09-03",
                 "verdict": "non_compliance",
             }
         ],
@@ -211,6 +218,7 @@ class SearchViewSet(PublicReadMixin, viewsets.GenericViewSet):
             "person": None,
             "host": None,
             "start": None,
+            "end": None,
             "verdict": None,
         }
 
@@ -226,6 +234,7 @@ class SearchViewSet(PublicReadMixin, viewsets.GenericViewSet):
             "person": None,
             "host": None,
             "start": None,
+            "end": None,
             "verdict": None,
         }
 
@@ -233,12 +242,19 @@ class SearchViewSet(PublicReadMixin, viewsets.GenericViewSet):
         # The data's partial ISO date (`2025-10`), and in words for the name, in the
         # answer's language ("octobre 2025").
         start = partial_isoformat(row["start"], row["start_precision"])
+        end = partial_isoformat(row["end"], row["end_precision"])
         host = country_name(row["host_iso3"], row["host"]) if row["host"] else ""
         where = ", ".join(x for x in (row["place"], host) if x)
+        # Every day of it, as the visit's page says ("2–3 September 2024"), not the first only.
+        when = (
+            span_words(row["start"], row["start_precision"], row["end"], row["end_precision"])
+            if start
+            else ""
+        )
         return {
             "kind": "visit",
             "id": row["slug"],
-            "name": f"{row['person']} — {where}" + (f", {format_date(start)}" if start else ""),
+            "name": f"{row['person']} — {where}" + (f", {when}" if when else ""),
             "score": round(float(row["score"]), 3),
             "reason": row["reason"],
             "matched": row["matched"] if row["reason"] == "place" else "",
@@ -246,5 +262,6 @@ class SearchViewSet(PublicReadMixin, viewsets.GenericViewSet):
             "person": row["person_slug"],
             "host": row["host_iso3"],
             "start": start or None,
+            "end": end if end and end != start else None,
             "verdict": row["verdict"],
         }

@@ -40,7 +40,9 @@ from visits.models import VerdictCode, Visit
 GROUPS = (
     ("incident", gettext_lazy("non-compliance"), "hatch"),
     ("complied", gettext_lazy("complied (arrested)"), "solid"),
-    ("deterred", gettext_lazy("deterred (did not travel)"), "dots"),
+    # Every trip called off or attended by video, whether or not its host would have been
+    # bound (India, 2023, was not): "deterred" would say more than the count knows.
+    ("deterred", gettext_lazy("did not travel (called off or by video)"), "dots"),
     ("upcoming", gettext_lazy("upcoming (announced trip)"), "lines"),
     ("no_obligation", gettext_lazy("no obligation"), "columns"),
     ("other", gettext_lazy("other verdicts"), "cross"),

@@ -403,7 +403,9 @@ class VerdictCode(models.TextChoices):
     PENDING = "pending", _("pending")
     UPCOMING = "upcoming", _("upcoming (announced trip)")
     # Cancelled, or attended by video instead of travelling: the person did not travel.
-    DETERRED = "deterred", _("deterred (did not travel)")
+    # Its label says only that: whether the warrant deterred the trip depends on whether
+    # the host would have been bound (verdict_label), which a list of codes does not know.
+    DETERRED = "deterred", _("did not travel (called off or by video)")
     NO_WARRANT_IN_FORCE = "no_warrant_in_force", _("no warrant in force")
     WARRANT_NOT_PUBLIC = "warrant_not_public", _("warrant not public")
     NO_CONTROL = "no_control", _("no control of the place")
@@ -417,14 +419,19 @@ def verdict_label(code: str, would_have_been_bound: bool | None = None) -> str:
     """A verdict code in the active language ('' for none), as every page, feed and API
     answer labels it.
 
-    A trip called off (or attended by video) to a host that would not have been bound reads
-    "did not travel (host not bound)": the verdict is still `deterred` (docs/DOMAIN.md, announced trips), but
-    nothing says the warrant deterred it. Raises ValueError for an unknown code.
+    A trip called off (or attended by video) reads "deterred (did not travel)" only where
+    the host would have been bound (`would_have_been_bound` True): to a host that would not
+    have been, "did not travel (host not bound)", for the verdict is still `deterred`
+    (docs/DOMAIN.md) but nothing says the warrant deterred it; where that is not known (a
+    filter menu, a chart's legend, a count of codes), "did not travel (called off or by
+    video)", the code's own label. Raises ValueError for an unknown code.
     """
     if not code:
         return ""
     if code == VerdictCode.DETERRED and would_have_been_bound is False:
         return gettext("did not travel (host not bound)")
+    if code == VerdictCode.DETERRED and would_have_been_bound:
+        return gettext("deterred (did not travel)")
     return str(VerdictCode(code).label)
 
 
@@ -575,6 +582,20 @@ class VerdictChange(models.Model):
 
     def __str__(self):
         return f"{self.visit_id}: {self.old_code or '-'} -> {self.new_code}"
+
+    def new_label(self) -> str:
+        """The new verdict's label (verdict_label), its reasons telling whether the host of a
+        trip called off would have been bound ("deterred" only then): `would_be_bound` on
+        every possible day, or not bound when they give no `would_be_bound`; not known (the
+        code's own label) when some possible days only, or for a change recorded before
+        reasons were kept."""
+        reasons = [r for r in self.reasons or () if isinstance(r, dict)]
+        would = next((r for r in reasons if r.get("key") == "would_be_bound"), None)
+        if would is not None:
+            bound = True if would.get("known", True) else None  # some possible day, not all
+        else:
+            bound = False if reasons else None  # not bound, or why not (compliance._would)
+        return verdict_label(self.new_code, bound)
 
     def explanation_text(self, language: str | None = "en") -> str:
         """The explanation of the new verdict in `language` (None: the active one), from

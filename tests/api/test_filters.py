@@ -419,6 +419,21 @@ def test_search_gives_a_visits_start_as_a_partial_iso_date_and_in_words_in_its_n
     assert any(len(v["start"]) == 7 for v in visits), visits  # a month-precision visit
 
 
+def test_search_gives_every_day_of_a_visit_as_its_page_does(seeded, api_client):
+    """Not the first day only: "2–3 September 2024", with `end` as data."""
+    (visit,) = [
+        r
+        for r in api_client.get("/api/v1/search/?q=ulan+bator").json()["results"]
+        if r["kind"] == "visit"
+    ]
+    assert visit["name"].endswith("Ulaanbaatar, Mongolia, 2–3 September 2024"), visit
+    assert (visit["start"], visit["end"]) == ("2024-09-02", "2024-09-03")
+    french = api_client.get("/api/v1/search/?q=ulan+bator&lang=fr").json()["results"]
+    assert [r["name"] for r in french if r["kind"] == "visit"][0].endswith("2–3 septembre 2024")
+    people = api_client.get("/api/v1/search/?q=putin&kind=person").json()["results"]
+    assert people and all(r["end"] is None for r in people)
+
+
 def test_search_refuses_what_it_cannot_read(seeded, api_client):
     assert error_of(api_client.get("/api/v1/search/"))["fields"].keys() == {"q"}
     assert "kind" in error_of(api_client.get("/api/v1/search/?q=x&kind=city"))["fields"]

@@ -108,6 +108,27 @@ def test_a_trip_called_off_to_a_host_that_was_not_bound_is_not_called_deterred(s
     assert "deterred (did not travel)" in entry
 
 
+def test_only_a_bound_hosts_called_off_trip_is_counted_or_listed_as_deterred(seeded, client):
+    """ "Putin deterred 5 times" must not be quotable when India, 2023, was not bound: the
+    visit's history says what its page says; a chart, a legend and a filter menu, which
+    count codes, say only that the person did not travel."""
+    india = body(client.get("/visits/vladimir-putin-ind-2023-09-09/"))
+    history = india[india.index('id="history"') :] if 'id="history"' in india else india
+    assert "first verdict: did not travel (host not bound)" in re.sub(r"\s+", " ", history)
+    assert "deterred" not in re.sub(r"<[^>]+>", "", history.split("</table>")[0])
+    zaf = body(client.get("/visits/vladimir-putin-zaf-2023-08-22/"))
+    assert "first verdict: deterred (did not travel)" in re.sub(r"\s+", " ", zaf)
+    person = re.sub(r"<[^>]+>", " ", body(client.get("/persons/vladimir-putin/")))
+    assert "did not travel (called off or by video)" in person
+    assert "deterred" not in person.replace("deterred (did not travel)", "")
+    menu = body(client.get("/visits/"))
+    assert re.search(
+        r'<option value="deterred"[^>]*>did not travel \(called off or by video\)', menu
+    )
+    french = body(client.get("/fr/visits/vladimir-putin-ind-2023-09-09/"))
+    assert "dissuadé" not in re.sub(r"<[^>]+>", "", french.split('id="history"')[-1])
+
+
 def test_french_puts_a_space_before_a_colon(seeded, client):
     html = body(client.get("/fr/states/MNG/"))
     assert re.search(r"</time>\u00a0: ", html)

@@ -220,7 +220,7 @@ def grouped(visits) -> dict[int, Counter]:
     labels = {
         "incident": "Non-compliance",
         "complied": "Complied (arrested)",
-        "deterred": "Deterred (did not travel)",
+        "deterred": "Did not travel (called off or by video)",
         "upcoming": "Upcoming (announced trip)",
         "no_obligation": "No obligation",
         "other": "Other verdicts",
