@@ -148,7 +148,8 @@ def _verdict_then(visit):
 
 
 def visit_row(visit, absolute: Callable[[str], str], language: str) -> dict:
-    """One visit as a row of `VISIT_TABLE`.
+    """One visit as a row of `VISIT_TABLE`: a value not known, or none, is None (an empty
+    CSV cell, `null` in JSON, as the API's answers say it), never "".
 
     `absolute` turns a path into a full URL (e.g. `request.build_absolute_uri`);
     `language` is the explanation's (the stored English when the verdict has no reasons).
@@ -164,11 +165,11 @@ def visit_row(visit, absolute: Callable[[str], str], language: str) -> dict:
         "url": absolute(visit.get_absolute_url()),
         "person": visit.person.name,
         "person_slug": visit.person.slug,
-        "situation": visit.person.situation.slug if visit.person.situation_id else "",
+        "situation": visit.person.situation.slug if visit.person.situation_id else None,
         "host": visit.host.name,
         "host_iso3": visit.host.iso3,
         "host_control": visit.host_control,
-        "controlled_by_iso3": visit.controlled_by.iso3 if visit.controlled_by_id else "",
+        "controlled_by_iso3": visit.controlled_by.iso3 if visit.controlled_by_id else None,
         "place": visit.place,
         **dated("start", visit.start, visit.start_precision),
         **dated("end", visit.end, visit.end_precision),
@@ -177,13 +178,13 @@ def visit_row(visit, absolute: Callable[[str], str], language: str) -> dict:
         "outcome": visit.outcome,
         "host_notified": visit.host_notified,
         "host_justification": visit.host_justification,
-        "verdict": verdict["code"] if verdict else "",
-        "basis": verdict["basis"] if verdict else "",
+        "verdict": verdict["code"] if verdict else None,
+        "basis": (verdict["basis"] or None) if verdict else None,
         "would_have_been_bound": verdict["would_have_been_bound"] if verdict else None,
         "explanation": explanation,
         "reasons": (verdict["reasons"] or []) if verdict else None,
         "warrants": verdict["warrants"] if verdict else None,
-        "rule_version": rule_version_cell(verdict["rule_version"]) if verdict else "",
+        "rule_version": rule_version_cell(verdict["rule_version"]) if verdict else None,
         "verdict_since": verdict["since"] if verdict else None,
         "source_urls": sorted(s.url for s in visit.sources.all()),
         "findings": [
@@ -196,7 +197,7 @@ def visit_row(visit, absolute: Callable[[str], str], language: str) -> dict:
                 visit.findings.all(), key=lambda f: (f.decided is None, f.decided, f.pk)
             )
         ],
-        "expected_verdict": visit.expected_verdict,
+        "expected_verdict": visit.expected_verdict or None,
         "withdrawal_note": visit.withdrawal_note,
         "updated_at": visit.updated_at,
     }
