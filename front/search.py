@@ -561,11 +561,16 @@ def search(query: str, *, limit: int = LIMIT, kinds: tuple[str, ...] = KINDS) ->
     ):
         # The checks below see only the kinds searched: without them, ask directly.
         persons = [p for p in persons if not p["by_sound"]]
+    # A person's whole name typed ("putin", "kony"): a state or a place only near it in
+    # letters (Saint Martin, Hong Kong) is noise, as a near state is beside an exact one.
+    named_person = any(p["score"] >= 1.0 for p in persons)
     if "state" in kinds:
         results.states = _rows(_STATES, {**params, "limit": limit})
         if any(state["score"] >= 1.0 for state in results.states):
             # A state's own name or code: persons who merely sound like it are noise.
             persons = [p for p in persons if not p["by_sound"]]
+        elif named_person:
+            results.states = []
     if "person" in kinds:
         results.persons = persons[:limit]
         for person in results.persons:
@@ -575,13 +580,22 @@ def search(query: str, *, limit: int = LIMIT, kinds: tuple[str, ...] = KINDS) ->
         results.visits = _rows(_VISITS, visit_params(query, limit=limit, trip_persons=trips))
         if any(v["reason"] == "place" and v["score"] >= 1.0 for v in results.visits):
             # A place's own name (or a spelling GeoNames gives it, "Jibuti"): persons who
-            # merely sound like it are noise, and so are their trips.
+            # merely sound like it are noise, and so are their trips; so is a state only
+            # near it in letters ("Damas" is Damascus, not the Bahamas).
             sounding = {p["slug"] for p in persons if p["by_sound"]}
             results.persons = [p for p in results.persons if not p["by_sound"]]
             results.visits = [
                 v
                 for v in results.visits
                 if not (v["reason"] == "person" and v["person_slug"] in sounding)
+            ]
+            if all(state["score"] < 1.0 for state in results.states):
+                results.states = []
+        elif named_person or any(state["score"] >= 1.0 for state in results.states):
+            # A person's or a state's own name: a place only near it in letters ("kony":
+            # Hong Kong) is noise.
+            results.visits = [
+                v for v in results.visits if not (v["reason"] == "place" and v["score"] < 1.0)
             ]
         for visit in results.visits:
             visit["reason_text"] = reason_text(visit)

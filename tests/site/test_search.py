@@ -300,3 +300,20 @@ def test_the_places_are_read_once_per_distinct_place_and_cached(seeded, django_a
     assert '"visits_visit"."start"' not in distinct and "ORDER BY" not in distinct
     with django_assert_num_queries(1):
         assert search.place_aliases() == first
+
+
+@pytest.mark.parametrize(
+    ("query", "not_listed"),
+    [("putin", {"MAF", "SXM"}), ("kony", {"HKG"}), ("Damas", {"BHS"})],
+)
+def test_a_state_near_in_letters_is_not_listed_beside_a_person_or_place_named_exactly(
+    seeded, query, not_listed
+):
+    """ "putin" is a person's name, not Saint Martin; "kony" is not Hong Kong; "Damas" is
+    Damascus (GeoNames' French name), not the Bahamas. A typo still finds the near state."""
+    results = search.search(query)
+    assert results.persons or results.visits
+    assert not {s["iso3"] for s in results.states} & not_listed
+    if query == "kony":  # nor Hong Kong's visits, found by a place near in letters
+        assert not [v for v in results.visits if v["reason"] == "place"]
+    assert [s["iso3"] for s in search.search("Mongolai").states] == ["MNG"]
