@@ -103,7 +103,9 @@ PERSONS = Listing(
     name="persons",
     title=gettext_lazy("Persons"),
     intro=gettext_lazy(
-        "Everyone named in a public ICC arrest warrant, with their recorded travel."
+        "Everyone named in a public ICC arrest warrant, with their recorded trips: those "
+        "called off, attended by video or only announced included, where a state's list "
+        "counts only the visits that took place."
     ),
     filterset_class=PersonFilterSet,
     queryset=_persons_queryset,
@@ -120,7 +122,7 @@ PERSONS = Listing(
         Column(gettext_lazy("Situation"), "situation"),
         Column(gettext_lazy("Status"), "status"),
         Column(gettext_lazy("Warrants")),
-        Column(gettext_lazy("Visits"), "visits"),
+        Column(gettext_lazy("Recorded trips"), "visits"),
         Column(gettext_lazy("Incidents"), "incidents"),
     ],
     export_fields=(

@@ -174,3 +174,15 @@ def test_search_results_say_called_off_to_an_unbound_host_as_the_visit_page_does
     html = body(client.get("/search/?q=India"))
     entry = re.search(r'<li><a href="/visits/vladimir-putin-ind-2023-09-09/">.*?</li>', html, re.S)
     assert entry and "did not travel (host not bound)" in entry.group(0)
+
+
+def test_the_persons_list_says_its_count_is_of_every_recorded_trip(seeded, client):
+    """Putin's 28 include 5 trips he did not take: the column says "recorded trips", not
+    "visits", and the list says how that differs from a state's count of visits hosted."""
+    html = body(client.get("/persons/"))
+    headers = re.findall(r'<th scope="col"[^>]*>(?:<a [^>]*>)?([^<]+)', html)
+    assert "Recorded trips" in headers and "Visits" not in headers
+    assert "where a state's list counts only the visits that took place" in html.replace(
+        "&#x27;", "'"
+    )
+    assert "Voyages enregistrés" in body(client.get("/fr/persons/"))
