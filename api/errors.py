@@ -179,7 +179,7 @@ def api_exception_handler(exc, context):
         or request.method in ("GET", "HEAD", "OPTIONS")
         or (
             getattr(view, "refuses_in_english", False)
-            and not isinstance(exc, exceptions.ValidationError)
+            and (not isinstance(exc, exceptions.ValidationError) or isinstance(exc, InvalidFilter))
         )
     ):
         # A refusal is English whatever language the data would have been in

@@ -897,13 +897,18 @@ def _later_finding(r: dict, ctx: Context, params: dict) -> str:
 
 
 def _referred_later(r: dict, ctx: Context) -> bool:
-    """Whether a finding after `r` among the verdict's (`ctx.to_tell`) refers the failure to
-    the Assembly of States Parties or the Security Council."""
+    """Whether a finding after `r` among the verdict's (`ctx.to_tell`), by the same Chamber
+    (not the Appeals Chamber), refers the failure to the Assembly of States Parties or the
+    Security Council: the referral it had deferred (Italy, 26 January 2026)."""
     place = next((i for i, f in enumerate(ctx.to_tell) if f is r), len(ctx.to_tell))
     later = ctx.to_tell[place + 1 :]
+    chamber = chamber_name(r.get("chamber", ""))
+    # As _later_finding reads it: the same Chamber's referral, not an appeal's.
     return any(
         f.get("kind", "art_87_7") == "art_87_7"
         and (f.get("referred_to_asp") or f.get("referred_to_unsc"))
+        and chamber_name(f.get("chamber", "")) == chamber
+        and chamber != chamber_name("Appeals Chamber")
         for f in later
     )
 

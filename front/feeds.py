@@ -200,7 +200,7 @@ class IncidentFeed(Feed):
         if change.new_code == VerdictCode.NON_COMPLIANCE:
             return _("Incident updated: %(what)s") % {"what": what}
         return _("Incident withdrawn (now %(verdict)s): %(what)s") % {
-            "verdict": change.get_new_code_display(),
+            "verdict": change.new_label(),
             "what": what,
         }
 
@@ -233,7 +233,7 @@ class IncidentFeed(Feed):
 
     def item_categories(self, change):
         """The verdict and the host country, in words."""
-        return [change.get_new_code_display(), summaries.state_name(change.visit.host)]
+        return [change.new_label(), summaries.state_name(change.visit.host)]
 
     def get_feed(self, obj, request):
         # Atom ids must be absolute IRIs: Feed absolutises links but not guids.

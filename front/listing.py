@@ -534,6 +534,8 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
         "page": page,
         "sort": key,
         "headers": headers,
+        # The sort bar a phone shows (list_base.html): only for columns that sort.
+        "sortable": any(h["sort"] for h in headers),
         "base_query": base_query,
         "csv_url": reverse(f"{listing.name}-export", kwargs={"fmt": "csv"})
         + (f"?{export_query}" if export_query else ""),

@@ -590,13 +590,28 @@ def search(query: str, *, limit: int = LIMIT, kinds: tuple[str, ...] = KINDS) ->
                 if not (v["reason"] == "person" and v["person_slug"] in sounding)
             ]
             if all(state["score"] < 1.0 for state in results.states):
-                results.states = []
-        elif named_person or any(state["score"] >= 1.0 for state in results.states):
-            # A person's or a state's own name: a place only near it in letters ("kony":
-            # Hong Kong) is noise.
-            results.visits = [
-                v for v in results.visits if not (v["reason"] == "place" and v["score"] < 1.0)
-            ]
+                # But the country of the place named ("Tunis": Tunisia) stays.
+                hosts = {
+                    v["host_iso3"]
+                    for v in results.visits
+                    if v["reason"] == "place" and v["score"] >= 1.0
+                }
+                results.states = [s for s in results.states if s["iso3"] in hosts]
+        else:
+            named_states = {s["iso3"] for s in results.states if s["score"] >= 1.0}
+            if named_person or named_states:
+                # A person's or a state's own name: a place only near it in letters ("kony":
+                # Hong Kong) is noise, but for a visit the named state hosted, found by its
+                # place before its host ("Tunisia": the visit to Tunis).
+                results.visits = [
+                    v
+                    for v in results.visits
+                    if not (
+                        v["reason"] == "place"
+                        and v["score"] < 1.0
+                        and v["host_iso3"] not in named_states
+                    )
+                ]
         for visit in results.visits:
             visit["reason_text"] = reason_text(visit)
     return results

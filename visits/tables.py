@@ -65,9 +65,14 @@ VISIT_TABLE = Table(
         Column(
             "verdict",
             "string",
-            "The verdict (docs/DOMAIN.md); empty before evaluation. " + _one_of(VerdictCode),
+            "The verdict (docs/DOMAIN.md); empty (null in JSON) before evaluation. "
+            + _one_of(VerdictCode),
         ),
-        Column("basis", "string", "Why the host was bound (empty if not). " + _one_of(Basis)),
+        Column(
+            "basis",
+            "string",
+            "Why the host was bound (empty, null in JSON, if not). " + _one_of(Basis),
+        ),
         Column(
             "would_have_been_bound",
             "boolean",
@@ -149,7 +154,8 @@ def _verdict_then(visit):
 
 def visit_row(visit, absolute: Callable[[str], str], language: str) -> dict:
     """One visit as a row of `VISIT_TABLE`: a value not known, or none, is None (an empty
-    CSV cell, `null` in JSON, as the API's answers say it), never "".
+    CSV cell, `null` in JSON, as the API's answers say it), never "", but for the texts
+    the API gives as "" too (place, occasion, justification, expected verdict, notes).
 
     `absolute` turns a path into a full URL (e.g. `request.build_absolute_uri`);
     `language` is the explanation's (the stored English when the verdict has no reasons).
@@ -197,7 +203,7 @@ def visit_row(visit, absolute: Callable[[str], str], language: str) -> dict:
                 visit.findings.all(), key=lambda f: (f.decided is None, f.decided, f.pk)
             )
         ],
-        "expected_verdict": visit.expected_verdict or None,
+        "expected_verdict": visit.expected_verdict,
         "withdrawal_note": visit.withdrawal_note,
         "updated_at": visit.updated_at,
     }

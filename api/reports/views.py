@@ -291,7 +291,13 @@ class ReportViewSet(
             reject_empty_parameters(request)
             # `?state=a&state=b` or `?page=1&page=2` would be read from the last value.
             reject_repeated_parameters(request, None)
+            if request.method in ("POST", "PUT", "PATCH"):
+                request.data  # noqa: B018 - parsed here: a 415 or a malformed body, in English
         activate_for(request)  # the preview's explanation is in the reader's language
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        with translation.override("en"):
+            return super().http_method_not_allowed(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):
         return negotiated(super().finalize_response(request, response, *args, **kwargs))

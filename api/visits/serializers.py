@@ -122,8 +122,11 @@ class VisitVerdictSerializer(PlainReadMixin, serializers.Serializer):
                 "rule_version": change.rule_version,
                 "since": change.changed_at,
                 "as_of": as_of,
+                # What the change's reasons say of a called-off trip's host, as its page does.
+                "label": change.new_label(),
             }
-        data["label"] = verdict_label(data["code"], data["would_have_been_bound"])
+        if "label" not in data:
+            data["label"] = verdict_label(data["code"], data["would_have_been_bound"])
         return super().to_representation(data)
 
 

@@ -199,6 +199,26 @@ def test_the_reports_refusals_are_english_whatever_the_language_asked(
     assert response["Content-Language"] == "en"
 
 
+def test_the_reports_other_refusals_are_english_and_say_so(seeded, clients):
+    """A method not allowed, a body the endpoint cannot read and a repeated parameter are
+    refused in English, labelled English, for a reader who asked for French."""
+    reporter = clients["reporter"]
+    put = reporter.put("/api/v1/reports/1/", {}, format="json", HTTP_ACCEPT_LANGUAGE="fr")
+    assert put.status_code == 405
+    assert put.json()["error"]["message"] == 'Method "PUT" not allowed.'
+    plain = reporter.generic(
+        "POST", "/api/v1/reports/", "x", content_type="text/plain", HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert plain.status_code == 415
+    assert plain.json()["error"]["message"] == 'Unsupported media type "text/plain" in request.'
+    repeated = reporter.post(
+        "/api/v1/reports/?x=1&x=2", {}, format="json", HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert repeated.status_code == 400
+    for response in (put, plain, repeated):
+        assert response["Content-Language"] == "en"
+
+
 def test_a_wrong_token_is_refused_even_for_reading(seeded, api_client):
     api_client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
     response = api_client.get("/api/v1/visits/")

@@ -70,10 +70,10 @@ def test_visit_downloads_carry_exactly_the_rows_of_the_filtered_view(
 
 def test_the_visits_download_says_null_where_there_is_no_value_as_the_api_does(reader, seeded):
     """`null` in JSON, never "": a basis a verdict does not have, a state in control nobody
-    named, a verdict researchers did not note; the CSV's cells stay empty all the same."""
+    named; the CSV's cells stay empty all the same."""
     rows = {r["id"]: r for r in json_doc(reader.get("/visits.json"))["results"]}
     assert "" not in {
-        r[k] for r in rows.values() for k in ("basis", "controlled_by_iso3", "expected_verdict")
+        r[k] for r in rows.values() for k in ("basis", "controlled_by_iso3", "verdict")
     }
     called_off = rows["vladimir-putin-ind-2023-09-09"]
     assert called_off["basis"] is None and called_off["controlled_by_iso3"] is None

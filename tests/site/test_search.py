@@ -317,3 +317,16 @@ def test_a_state_near_in_letters_is_not_listed_beside_a_person_or_place_named_ex
     if query == "kony":  # nor Hong Kong's visits, found by a place near in letters
         assert not [v for v in results.visits if v["reason"] == "place"]
     assert [s["iso3"] for s in search.search("Mongolai").states] == ["MNG"]
+
+
+def test_a_states_own_name_keeps_the_visits_it_hosted_and_a_places_keeps_its_country(seeded):
+    """A visit keeps its best reason: the visit to Tunis is found by its place ("Tunisi",
+    near "Tunisia") before its host. Naming the state keeps it; naming the city keeps the
+    state it is in."""
+    for query in ("Tunisia", "Tunisie"):
+        results = search.search(query)
+        assert [s["iso3"] for s in results.states] == ["TUN"]
+        assert "omar-al-bashir-tun-2019-03-31" in {v["slug"] for v in results.visits}, query
+    tunis = search.search("Tunis")
+    assert tunis.visits[0]["slug"] == "omar-al-bashir-tun-2019-03-31"
+    assert "TUN" in {s["iso3"] for s in tunis.states}
