@@ -35,7 +35,15 @@ from states.models import Declaration, State, TreatyEvent
 from states.status import label_events
 from visits import review, tables
 from visits.filters import IncidentFilterSet, VisitFilterSet
-from visits.models import Finding, FindingKind, ReviewState, Verdict, VerdictCode, Visit
+from visits.models import (
+    Finding,
+    FindingKind,
+    ReviewState,
+    Verdict,
+    VerdictCode,
+    Visit,
+    verdict_label,
+)
 from visits.ordering import host_parts, host_sort, last_day
 from warrants.models import Warrant
 
@@ -320,8 +328,16 @@ def visit_detail(request, slug: str):
     )
     summaries.describe_findings(findings)
     history = list(visit.verdict_changes.order_by("changed_at", "id"))
+    previous = None
     for change in history:
         change.visit = visit  # the cause of a withdrawal quotes the visit's note
+        # The verdict it replaced, labelled as its own row labelled it (a called-off trip's
+        # host bound or not), or by its code when no earlier row is kept.
+        if previous is not None and previous.new_code == change.old_code:
+            change.old_label = previous.new_label()
+        else:
+            change.old_label = verdict_label(change.old_code)
+        previous = change
     warrants = list(
         Warrant.objects.filter(verdicts=visit.pk).select_related("case").order_by("issued")
     )

@@ -200,3 +200,26 @@ def test_the_persons_list_says_its_count_is_of_every_recorded_trip(seeded, clien
         "&#x27;", "'"
     )
     assert "Voyages enregistrés" in body(client.get("/fr/persons/"))
+
+
+def test_a_history_labels_the_verdict_a_change_replaced_as_its_own_row_did(seeded, client):
+    """South Africa, 2023: a later change from `deterred` reads "deterred (did not travel)
+    → …", as the first row said it, not the code's own label."""
+    from visits.models import VerdictChange, VerdictCode, Visit
+
+    zaf = Visit.objects.get(slug="vladimir-putin-zaf-2023-08-22")
+    first = zaf.verdict_changes.order_by("changed_at", "id").last()
+    assert first.new_code == VerdictCode.DETERRED
+    VerdictChange.objects.create(
+        visit=zaf,
+        changed_at=timezone.now(),
+        old_code=VerdictCode.DETERRED,
+        new_code=VerdictCode.WITHDRAWN,
+        reasons=[],
+        explanation="",
+        cause="Withdrawn on review.",
+        rule_version=first.rule_version,
+    )
+    history = body(client.get("/visits/vladimir-putin-zaf-2023-08-22/"))
+    history = re.sub(r"\s+", " ", history[history.index('id="history"') :])
+    assert "deterred (did not travel) → withdrawn" in history
