@@ -302,14 +302,23 @@ def page_url(context, obj) -> str:
 # Rows read per query while a CSV streams (each chunk also reads its prefetches once).
 
 
-class PublicReadMixin:
+class EnglishRefusalsMixin:
+    """A view whose refusals (authentication, permission, throttling, negotiation, method,
+    filters, paging) are built in English, whatever the reader's language: api.errors says
+    so in Content-Language."""
+
+    refuses_in_english = True
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        with translation.override("en"):
+            return super().http_method_not_allowed(request, *args, **kwargs)
+
+
+class PublicReadMixin(EnglishRefusalsMixin):
     """Read-only, public, JSON or CSV; subclasses set queryset, serializer, filterset, lookup."""
 
     renderer_classes = [JSONRenderer, CSVRenderer]
     filter_backends = [ApiFilterBackend]
-    # Its refusals (authentication, permission, throttling, negotiation, method, filters,
-    # paging) are built in English: api.errors says so in Content-Language.
-    refuses_in_english = True
     # What a valid identifier looks like (a dataset slug unless the viewset says otherwise):
     # anything else is a 404 without a query.
     lookup_value_pattern = identifiers.SLUG
@@ -351,10 +360,6 @@ class PublicReadMixin:
                     errors.setdefault(name, messages)
         if errors:
             raise InvalidFilter(errors)
-
-    def http_method_not_allowed(self, request, *args, **kwargs):
-        with translation.override("en"):
-            return super().http_method_not_allowed(request, *args, **kwargs)
 
     def known_parameters(self) -> set[str]:
         """The query parameters this action reads: a list its filters, paging, format, lang

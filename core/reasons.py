@@ -1196,7 +1196,37 @@ def _render(reasons: Sequence[dict], language: str | None) -> str:
         return " ".join(text for text in (render_reason(r, context) for r in reasons or ()) if text)
 
 
-__all__ = ["RENDERERS", "render", "render_reason", "render_text"]
+# The reasons that say a host was not (or would not have been) bound, and why
+# (compliance.explanation: `not_bound`, `_would`).
+NOT_BOUND_KEYS = frozenset(
+    {
+        "would_not_be_bound",
+        "never_party",
+        "not_party",
+        "not_yet_party",
+        "no_longer_party",
+        "not_bound",
+    }
+)
+
+
+def host_would_be_bound(reasons: Sequence[dict] | None) -> bool | None:
+    """What a verdict's stored `reasons` tell of whether its host was (or would have been)
+    bound, for a record that keeps no `would_have_been_bound` (a verdict's history): True for
+    `would_be_bound` on every possible day; False when a reason says why not
+    (NOT_BOUND_KEYS); None when not known: bound on some possible days only, an undated trip
+    whose answer depends on its day, or no reasons (a change recorded before they were kept)."""
+    told = None
+    for reason in reasons or ():
+        key = reason.get("key") if isinstance(reason, dict) else None
+        if key == "would_be_bound":
+            return True if reason.get("known", True) else None
+        if key in NOT_BOUND_KEYS:
+            told = False
+    return told
+
+
+__all__ = ["RENDERERS", "host_would_be_bound", "render", "render_reason", "render_text"]
 
 
 def explanation_or_stored(

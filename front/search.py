@@ -621,16 +621,8 @@ def _names_state_or_place(query: str) -> bool:
     """Whether `query` is a state's own name (in any site language) or ISO3 code, or a
     published place's own name or other spelling: one query (_NAMES_STATE_OR_PLACE), two
     when the places' list is not cached."""
-    places, aliases = place_list()
-    params = {
-        "q": query,
-        "threshold": THRESHOLD,
-        "local_names": _local_names_json(),
-        "spellings": json.dumps(sorted({p[1] for p in places})),
-        "aliases": json.dumps(aliases),
-    }
     with connection.cursor() as cursor:
-        cursor.execute(_NAMES_STATE_OR_PLACE, params)
+        cursor.execute(_NAMES_STATE_OR_PLACE, visit_params(query))  # the same spellings
         return cursor.fetchone()[0]
 
 

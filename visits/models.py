@@ -539,20 +539,6 @@ class CurrentTransactionId(models.Func):
     output_field = models.BigIntegerField()
 
 
-# The reasons that say a host was not (or would not have been) bound, and why
-# (compliance.explanation: `not_bound`, `_would`).
-NOT_BOUND_KEYS = frozenset(
-    {
-        "would_not_be_bound",
-        "never_party",
-        "not_party",
-        "not_yet_party",
-        "no_longer_party",
-        "not_bound",
-    }
-)
-
-
 class VerdictChange(models.Model):
     """One change of a visit's verdict: when it appeared, changed or was withdrawn, and why.
 
@@ -599,26 +585,9 @@ class VerdictChange(models.Model):
 
     def new_label(self) -> str:
         """The new verdict's label (verdict_label), its reasons telling whether the host of a
-        trip called off would have been bound ("deterred" only then): `would_be_bound` on
-        every possible day; not bound when a reason says why not (NOT_BOUND_KEYS); not known
-        (the code's own label) otherwise: some possible days only, an undated trip whose
-        answer depends on its day, a change recorded before reasons were kept."""
-        keys = {r.get("key") for r in self.reasons or () if isinstance(r, dict)}
-        would = next(
-            (
-                r
-                for r in self.reasons or ()
-                if isinstance(r, dict) and r.get("key") == "would_be_bound"
-            ),
-            None,
-        )
-        if would is not None:
-            bound = True if would.get("known", True) else None  # some possible day, not all
-        elif keys & NOT_BOUND_KEYS:
-            bound = False  # a reason says why not (compliance.explanation, not_bound, _would)
-        else:
-            bound = None  # an undated trip whose answer depends on its day, or no reasons
-        return verdict_label(self.new_code, bound)
+        trip called off would have been bound ("deterred" only then; core.reasons.
+        host_would_be_bound)."""
+        return verdict_label(self.new_code, reasons_text.host_would_be_bound(self.reasons))
 
     def explanation_text(self, language: str | None = "en") -> str:
         """The explanation of the new verdict in `language` (None: the active one), from

@@ -30,7 +30,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.access import ReportAccess
-from api.base import negotiated
+from api.base import EnglishRefusalsMixin, negotiated
 from api.errors import (
     DATABASE_CONFLICT,
     Conflict,
@@ -265,6 +265,7 @@ FILE_DESCRIPTION = (
     ),
 )
 class ReportViewSet(
+    EnglishRefusalsMixin,  # but for a report's validation errors (api.errors)
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -280,7 +281,6 @@ class ReportViewSet(
     lookup_value_regex = identifiers.DATABASE_ID
     http_method_names = ["get", "post", "head", "options"]
     requires_account = True  # the schema: no anonymous reading here (api.base.ApiAutoSchema)
-    refuses_in_english = True  # but for a report's validation errors (api.errors)
 
     def initial(self, request, *args, **kwargs):
         # Refusals (authentication, permission, throttling, parameters) are English, as on
@@ -294,10 +294,6 @@ class ReportViewSet(
             if request.method in ("POST", "PUT", "PATCH"):
                 request.data  # noqa: B018 - parsed here: a 415 or a malformed body, in English
         activate_for(request)  # the preview's explanation is in the reader's language
-
-    def http_method_not_allowed(self, request, *args, **kwargs):
-        with translation.override("en"):
-            return super().http_method_not_allowed(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):
         return negotiated(super().finalize_response(request, response, *args, **kwargs))

@@ -331,10 +331,11 @@ def visit_detail(request, slug: str):
     previous = None
     for change in history:
         change.visit = visit  # the cause of a withdrawal quotes the visit's note
+        change.label = change.new_label()
         # The verdict it replaced, labelled as its own row labelled it (a called-off trip's
         # host bound or not), or by its code when no earlier row is kept.
         if previous is not None and previous.new_code == change.old_code:
-            change.old_label = previous.new_label()
+            change.old_label = previous.label
         else:
             change.old_label = verdict_label(change.old_code)
         previous = change
