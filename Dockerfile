@@ -3,7 +3,8 @@
 # Celery beat (docker/entrypoint.sh web|worker|beat). See README.md, "Production".
 #
 # Three stages:
-#   shapes  Node.js: `npm ci` installs the world map's country shapes (world-atlas).
+#   shapes  Node.js: `npm ci` installs the world map's country shapes (world-atlas) and
+#           which ISO 3166-1 entries are territories (country-coder's borders.json).
 #   build   Python: a venv with the runtime lock only (hashes required), the project,
 #           its translations compiled and its static files collected.
 #   (final) a slim Python with that venv and that tree, run as a non-root user.
@@ -54,6 +55,7 @@ COPY locale locale
 COPY data data
 COPY docker docker
 COPY --from=shapes /shapes/node_modules/world-atlas node_modules/world-atlas
+COPY --from=shapes /shapes/node_modules/@rapideditor/country-coder/src/data node_modules/@rapideditor/country-coder/src/data
 # Compile the translations (.po -> .mo) and collect the static files into staticfiles/.
 RUN docker/entrypoint.sh assets
 

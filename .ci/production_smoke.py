@@ -613,6 +613,7 @@ def smoke(work: Path, processes: Processes) -> None:
     for needed in (
         "locale/fr/LC_MESSAGES/django.mo",
         "node_modules/world-atlas/countries-110m.json",
+        "node_modules/@rapideditor/country-coder/src/data/borders.json",
         "staticfiles/css/site.css",
         "staticfiles/admin/css/base.css",
         "data/states.csv",
@@ -696,6 +697,13 @@ def smoke(work: Path, processes: Processes) -> None:
         and "m-incident" in page
         and "Carte des visites accueillies" in page,
         "/fr/states/MNG/ draws its map of hosted visits (world-atlas shapes), in French",
+    )
+
+    code, headers, page = get(port, "/states/REU/")
+    check(
+        code == 200 and "territory of France" in page and "not a party" not in page,
+        "/states/REU/ is France's territory, not a state 'not a party' (country-coder's borders)",
+        page[:2000],
     )
 
     code, headers, page = get(port, "/fr/")

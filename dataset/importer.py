@@ -49,6 +49,7 @@ from core import history
 from core.identifiers import is_iso3, is_slug
 from core.models import Source, publisher_from_url
 from dataset.models import DatasetImport
+from states import territories
 from states.models import (
     Declaration,
     JointStatement,
@@ -1176,6 +1177,29 @@ def _stored(period: Period | None) -> tuple[datetime.date | None, str]:
     return (period.first, period.precision) if period else (None, "day")
 
 
+def _mark_territories(listed: set[str], report: ImportReport) -> None:
+    """Set each state's `territory_of` from states.territories: Réunion is France's, and
+    a row of states.csv is a State whatever the borders dataset says. Without that
+    dataset (npm packages not installed) the marks already stored are kept, with a
+    warning, so an import never unmarks territories for want of a file."""
+    try:
+        sovereign_of = territories.sovereigns()
+    except territories.TerritoriesUnavailable as error:
+        report.warnings.append(f"territories not marked: {error}")
+        return
+    ids = dict(State.objects.values_list("iso3", "id"))
+    wanted = {iso3: ids.get(sovereign_of.get(iso3)) if iso3 not in listed else None for iso3 in ids}
+    changed = [
+        state
+        for state in State.objects.only("id", "iso3", "territory_of_id")
+        if state.territory_of_id != wanted[state.iso3]
+    ]
+    for state in changed:
+        state.territory_of_id = wanted[state.iso3]
+        report.count("states", "updated")
+    State.objects.bulk_update(changed, ["territory_of"])
+
+
 def load(parsed: Parsed, report: ImportReport) -> None:
     """Write the validated rows (inside the caller's transaction); counts go to `report`.
 
@@ -1221,6 +1245,7 @@ def load(parsed: Parsed, report: ImportReport) -> None:
         state.notes = ""
         state.save()
         report.count("states", "updated")
+    _mark_territories(listed, report)
     states = {s.iso3: s for s in State.objects.all()}
 
     situation_names = (

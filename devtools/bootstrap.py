@@ -80,14 +80,19 @@ def build_venv():
 
 
 MAP_SHAPES = ROOT / "node_modules" / "world-atlas" / "countries-110m.json"
-# What package-lock.json installs: the map's shapes (the site) and axe-core (the browser
-# tests' accessibility check); npm ci runs again when either is missing.
-NODE_FILES = (MAP_SHAPES, ROOT / "node_modules" / "axe-core" / "axe.min.js")
+TERRITORIES = (
+    ROOT / "node_modules" / "@rapideditor" / "country-coder" / "src" / "data" / "borders.json"
+)
+# What package-lock.json installs: the map's shapes and which entries are territories (the
+# site) and axe-core (the browser tests' accessibility check); npm ci runs again when one
+# is missing.
+NODE_FILES = (MAP_SHAPES, TERRITORIES, ROOT / "node_modules" / "axe-core" / "axe.min.js")
 
 
 def ensure_map_shapes():
     """Install the npm packages pinned in package-lock.json: the world map's country shapes
-    (world-atlas) and axe-core for the browser tests.
+    (world-atlas), which ISO 3166-1 entries are territories (country-coder) and axe-core
+    for the browser tests.
 
     Without npm the site still works: the map is replaced by its table.
     """

@@ -33,7 +33,7 @@ from django.utils.translation import ngettext
 from PIL import Image, ImageDraw, ImageFont
 
 from compliance import state_facts
-from core.names import country_name, elide, situation_name
+from core.names import country_name, elide, in_sentence, situation_name
 from states import status as treaty_status
 from states.models import State
 from visits.models import VerdictCode, Visit
@@ -56,6 +56,7 @@ STANDING_COLOURS = {
     treaty_status.WITHDRAWING: "#a05a00",
     treaty_status.WITHDRAWN: "#9b2c2c",
     treaty_status.NON_PARTY: "#4a5568",
+    treaty_status.TERRITORY: "#4a5568",
 }
 VERDICT_COLOURS = {
     VerdictCode.NON_COMPLIANCE: "#b42318",
@@ -116,21 +117,29 @@ def _verdict_counts(visits) -> tuple[tuple[str, str, int], ...]:
 
 def state_card(iso3: str, language: str) -> CardFacts:
     """A country's card in `language`. Three queries. Raises Http404 for an unknown ISO3."""
-    state = State.objects.filter(iso3=iso3).first()
+    state = State.objects.select_related("territory_of").filter(iso3=iso3).first()
     if state is None:
         raise Http404(_("No state with this code."))
     with translation.override(language):
         events = {e.kind: e.date for e in state.treaty_events.all()}
+        owner = state.territory_of
         standing = treaty_status.status_on(
-            state_facts(state.iso3, state.name, events, ()), timezone.localdate()
+            state_facts(state.iso3, state.name, events, ()),
+            timezone.localdate(),
+            territory=owner is not None,
         )
+        label = treaty_status.Standing(standing).label
+        if standing == treaty_status.TERRITORY:
+            label = _("territory of %(state)s") % {
+                "state": in_sentence(country_name(owner.iso3, owner.name))
+            }
         counts = _verdict_counts(Visit.objects.published().filter(host=state))
         return CardFacts(
             kind="state",
             key=state.iso3,
             language=language,
             name=country_name(state.iso3, state.name),
-            status=str(treaty_status.Standing(standing).label),
+            status=str(label),
             status_code=standing,
             detail=_("Standing under the Rome Statute today"),
             visits=sum(n for _code, _label, n in counts),

@@ -213,11 +213,37 @@ def warning_line(visit) -> str:
     )
 
 
-def standing_sentence(name: str, facts: StateFacts | None, today: datetime.date) -> str:
+def standing_sentence(
+    name: str,
+    facts: StateFacts | None,
+    today: datetime.date,
+    *,
+    sovereign: tuple[str, StateFacts | None] | None = None,
+) -> str:
     """'Mongolia has been a State Party since 1 July 2002.' and the like (`name` in the reader's
-    language; English gives it its article: 'The Philippines was a State Party…')."""
-    standing = treaty_status.status_on(facts, today)
-    return capfirst(_standing_sentence(in_sentence(name), facts, standing, today))
+    language; English gives it its article: 'The Philippines was a State Party…').
+
+    For a territory of a State (states.territories), `sovereign` is that State's (name,
+    facts): the sentence says whose territory it is and that State's standing, and, where
+    that State is or was a party, that whether its ratification covers the territory is
+    not recorded (only States join the Statute; a ratification may leave territories out)."""
+    standing = treaty_status.status_on(facts, today, territory=sovereign is not None)
+    if standing != treaty_status.TERRITORY:
+        return capfirst(_standing_sentence(in_sentence(name), facts, standing, today))
+    state, state_facts = sovereign
+    sentences = [
+        _("%(territory)s is not a State but a territory of %(state)s.")
+        % {"territory": in_sentence(name), "state": in_sentence(state)},
+        standing_sentence(state, state_facts, today),
+    ]
+    if state_facts is not None and state_facts.ever_party:
+        sentences.append(
+            _(
+                "Only States join the Rome Statute: whether that State's ratification covers "
+                "this territory depends on its terms, which iccwatch does not record."
+            )
+        )
+    return " ".join(capfirst(sentence) for sentence in sentences)
 
 
 def _standing_sentence(
@@ -266,12 +292,13 @@ def state_summary(
     findings: list[tuple[datetime.date, str]],
     declarations: list[tuple],
     referrals: list[tuple] = (),
+    sovereign: tuple[str, StateFacts | None] | None = None,
 ) -> str:
     """The country page's summary paragraph, generated from its counts. `declarations` are
     (lodged, situation name) pairs; `referrals` (situation name, resolution, adopted)
     triples of the Security Council resolutions that bind the state (Art. 13(b), Chapter
-    VII of the UN Charter)."""
-    sentences = [standing_sentence(name, facts, today)]
+    VII of the UN Charter); `sovereign`, for a territory of a State, as `standing_sentence`."""
+    sentences = [standing_sentence(name, facts, today, sovereign=sovereign)]
     for lodged, situation in declarations:
         sentences.append(
             _(

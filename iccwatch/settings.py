@@ -467,6 +467,22 @@ WORLD_ATLAS_PATH = Path(
         default=str(BASE_DIR / "node_modules" / "world-atlas" / "countries-110m.json"),
     )
 )
+# Which ISO 3166-1 entries are territories of a State (states.territories), from the npm
+# package @rapideditor/country-coder; without the file no entry is marked.
+COUNTRY_CODER_BORDERS = Path(
+    env_str(
+        "ICCWATCH_COUNTRY_CODER_BORDERS",
+        default=str(
+            BASE_DIR
+            / "node_modules"
+            / "@rapideditor"
+            / "country-coder"
+            / "src"
+            / "data"
+            / "borders.json"
+        ),
+    )
+)
 
 
 # --- REST framework -------------------------------------------------------------

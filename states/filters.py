@@ -53,13 +53,24 @@ class StateFilterSet(django_filters.FilterSet):
         """The day the standings are read on: today (the API's filter reads `as_of`)."""
         return timezone.localdate()
 
+    def standings(self) -> dict[str, str]:
+        """{iso3: standing} on `standing_day()` (states.status.statuses_on), read once per
+        request: the site's list reads today's into `request.state_statuses` for its rows."""
+        day = self.standing_day()
+        known = getattr(self.request, "state_statuses", None)
+        if known is not None and day == timezone.localdate():
+            return known
+        if getattr(self, "_standings", (None, None))[0] != day:
+            self._standings = (day, treaty_status.statuses_on(day))
+        return self._standings[1]
+
     def filter_status(self, queryset, name, value):
         # The standing follows from the treaty timeline (Arts. 126, 127), computed in one
         # place (states.status) so the site, the API and the verdicts agree.
         # States without a timeline are not parties, hence the exclusion for NON_PARTY.
         if not value:
             return queryset
-        statuses = treaty_status.statuses_on(self.standing_day())
+        statuses = self.standings()
         wanted = set(value)
         if treaty_status.NON_PARTY in wanted:
             return queryset.exclude(iso3__in=[c for c, s in statuses.items() if s not in wanted])
@@ -67,7 +78,7 @@ class StateFilterSet(django_filters.FilterSet):
 
     def count_status(self, queryset) -> dict[str, int]:
         """{standing: number of these states} on `standing_day()`."""
-        statuses = treaty_status.statuses_on(self.standing_day())
+        statuses = self.standings()
         counts: dict[str, int] = {}
         for iso3 in queryset.values_list("iso3", flat=True):
             standing = statuses.get(iso3, treaty_status.NON_PARTY)

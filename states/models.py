@@ -37,11 +37,22 @@ class State(models.Model):
     """A country, identified by its ISO 3166-1 alpha-3 code.
 
     Whether it must arrest a wanted person on a given day follows from its treaty
-    timeline (TreatyEvent) and any Article 12(3) declarations (Declaration).
+    timeline (TreatyEvent) and any Article 12(3) declarations (Declaration). An entry
+    that is a territory of a State (`territory_of`, see states.territories) has no
+    standing of its own: only States join the Rome Statute.
     """
 
     iso3 = models.CharField(max_length=3, unique=True)
     name = models.CharField(max_length=200)
+    # An ISO 3166-1 entry that is a territory of a State, not a State (Réunion: France);
+    # set by the importer from states.territories, never for a row of states.csv.
+    territory_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="territories",
+    )
     notes = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="states")
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,4 +1,5 @@
-"""A state's standing under the Rome Statute on one day: party, withdrawing, withdrawn or not a party.
+"""A state's standing under the Rome Statute on one day: party, withdrawing, withdrawn or not a
+party; or none of its own, for a territory of a State (states.territories).
 
 The timeline rules (Art. 126 entry into force, Art. 127 withdrawal, revoked
 withdrawals) live in visits.flagging.state_facts and compliance; this module
@@ -14,7 +15,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from compliance import SIGNATURE_CLOSED, StateFacts, state_facts
-from states.models import Declaration, SecurityCouncilReferral, TreatyEvent, TreatyEventKind
+from states.models import (
+    Declaration,
+    SecurityCouncilReferral,
+    State,
+    TreatyEvent,
+    TreatyEventKind,
+)
 
 
 class Standing(models.TextChoices):
@@ -25,26 +32,31 @@ class Standing(models.TextChoices):
     WITHDRAWING = "withdrawing", _("withdrawing (notified, not yet effective)")
     WITHDRAWN = "withdrawn", _("withdrawn")
     NON_PARTY = "non_party", _("not a party")
+    # An ISO 3166-1 entry that is not a State (Réunion: France's): only States join.
+    TERRITORY = "territory", _("territory of a State")
 
 
 PARTY = Standing.PARTY.value
 WITHDRAWING = Standing.WITHDRAWING.value
 WITHDRAWN = Standing.WITHDRAWN.value
 NON_PARTY = Standing.NON_PARTY.value
+TERRITORY = Standing.TERRITORY.value
 STATUSES = tuple(Standing.values)
 
 
-def status_on(facts: StateFacts | None, day: datetime.date) -> str:
-    """The state's standing on `day`; a state with no timeline is not a party."""
+def status_on(facts: StateFacts | None, day: datetime.date, *, territory: bool = False) -> str:
+    """The state's standing on `day`; a state with no timeline is not a party, or, when
+    `territory` (its `territory_of` is set, see states.territories), a territory of a
+    State, which has no standing of its own."""
     if facts is None:
-        return NON_PARTY
+        return TERRITORY if territory else NON_PARTY
     if facts.party_on(day):
         if facts.withdrawal_notified and facts.withdrawal_notified <= day:
             return WITHDRAWING
         return PARTY
     if facts.ever_party and facts.withdrawal_effective and day >= facts.withdrawal_effective:
         return WITHDRAWN
-    return NON_PARTY
+    return TERRITORY if territory else NON_PARTY
 
 
 def known_on(events: dict[str, datetime.date], day: datetime.date) -> dict[str, datetime.date]:
@@ -152,6 +164,10 @@ def label_events(events: list) -> list:
 
 def statuses_on(day: datetime.date) -> dict[str, str]:
     """Each state's standing on `day` as its timeline stood that day (`known_on`: a
-    withdrawal notified by then is pending even if it was revoked later), keyed by ISO3
-    (states missing here are not parties). One query."""
-    return {code: status_on(facts, day) for code, facts in load_timelines(known_by=day).items()}
+    withdrawal notified by then is pending even if it was revoked later), keyed by ISO3,
+    territories of a State included (states missing here are not parties). Two queries."""
+    timelines = load_timelines(known_by=day)
+    statuses = {code: status_on(facts, day) for code, facts in timelines.items()}
+    for code in State.objects.filter(territory_of__isnull=False).values_list("iso3", flat=True):
+        statuses.setdefault(code, TERRITORY)
+    return statuses

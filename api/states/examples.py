@@ -13,6 +13,7 @@ STATE = OpenApiExample(
         "iso3": "HUN",
         "name": "Hungary",
         "translated_name": "Hungary",
+        "territory_of": None,
         "signed": "1999-01-14",
         "deposited": "2001-11-29",
         "entry_into_force": "2002-07-01",

@@ -259,6 +259,13 @@ class StateSerializer(serializers.HyperlinkedModelSerializer):
         "incomplete (see /statements/) may have other signatories: not listed means not known.",
     )
     translated_name = serializers.SerializerMethodField(help_text=TRANSLATED_NAME)
+    territory_of = StateRefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="For an ISO 3166-1 entry that is a territory of a State, not a State (Réunion: "
+        "France), that State; its `treaty_status.status` is then `territory`. Whether the "
+        "State's ratification covers the territory is not recorded. Null for a State.",
+    )
     visits_url = serializers.SerializerMethodField(help_text="The visits this state hosted.")
     page_url = serializers.SerializerMethodField(help_text="The state's page on the site.")
     sources = SourceSerializer(many=True, read_only=True)
@@ -270,6 +277,7 @@ class StateSerializer(serializers.HyperlinkedModelSerializer):
             "iso3",
             "name",
             "translated_name",
+            "territory_of",
             "signed",
             "deposited",
             "entry_into_force",

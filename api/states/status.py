@@ -1,6 +1,6 @@
 """A state's treaty status and obligations on one day, explained (for `?as_of=`).
 
-The status itself (party, withdrawing, withdrawn, non_party) comes from
+The status itself (party, withdrawing, withdrawn, non_party, territory) comes from
 states.status.status_on, which the site's map and lists use too, over the timeline
 as the rule engine reads it (compliance.treaty.state_facts: entry into force as
 recorded or computed under Art. 126, a withdrawal effective one year after
@@ -13,7 +13,9 @@ state that day and a sentence explaining them.
 - `withdrawn`: still bound for warrants issued before the withdrawal took effect
   (Art. 127(2));
 - `non_party`: never joined, not yet in force, or an instrument withdrawn before entry
-  into force (Malaysia, 2019).
+  into force (Malaysia, 2019);
+- `territory`: an ISO 3166-1 entry that is a territory of a State, not a State
+  (states.territories): it has no standing of its own.
 
 Art. 12(3) declarations lodged on or before the day, and Security Council referrals
 adopted on or before it that bind the state, are listed as obligations for their
@@ -31,7 +33,7 @@ import compliance
 from compliance import UNSC_REFERRAL, partial_isoformat, state_facts
 from core.names import country_name, format_date, in_sentence
 from core.reasons import coverage, situation_words
-from states.status import PARTY, WITHDRAWING, WITHDRAWN, known_on, status_on
+from states.status import PARTY, TERRITORY, WITHDRAWING, WITHDRAWN, known_on, status_on
 
 
 @dataclass(frozen=True)
@@ -70,14 +72,19 @@ class Timeline:
     # (adopted, situation slug, situation name, resolution): Security Council referrals binding it
     referrals: list[tuple[datetime.date, str, str, str]] = field(default_factory=list)
     iso3: str = ""  # names the state in the reader's language
+    # For a territory of a State (states.territories): that State's name in the reader's
+    # language; the status is then `territory`.
+    territory_of: str = ""
 
     @classmethod
     def of(cls, state) -> Timeline:
         """From a State with treaty_events, declarations__situation and council_referrals__situation
         prefetched."""
+        owner = state.territory_of
         return cls(
             name=state.name,
             iso3=state.iso3,
+            territory_of=country_name(owner.iso3, owner.name) if owner else "",
             events={e.kind: e.date for e in state.treaty_events.all()},
             declarations=sorted(
                 (
@@ -117,7 +124,7 @@ def treaty_status_on(timeline: Timeline, day: datetime.date) -> TreatyStatus:
         country_name(timeline.iso3, timeline.name) if timeline.iso3 else timeline.name
     )
     on = format_date(day)
-    status = status_on(facts, day)
+    status = status_on(facts, day, territory=bool(timeline.territory_of))
     obligations: list[Obligation] = []
 
     if status in (PARTY, WITHDRAWING):
@@ -154,7 +161,13 @@ def treaty_status_on(timeline: Timeline, day: datetime.date) -> TreatyStatus:
         ) % {"day": on, "state": name, "effective": format_date(effective)}
     else:
         effective = None
-        if facts.withdrew_before_entry_into_force:
+        if status == TERRITORY:
+            explanation = _(
+                "On %(day)s %(state)s was not a State but a territory of %(sovereign)s: only "
+                "States join the Rome Statute, and whether that State's ratification covers "
+                "this territory depends on its terms, which iccwatch does not record."
+            ) % {"day": on, "state": name, "sovereign": in_sentence(timeline.territory_of)}
+        elif facts.withdrew_before_entry_into_force:
             explanation = _(
                 "On %(day)s %(state)s was not a State Party: it withdrew its instrument before "
                 "the Statute entered into force for it, so it never became one."

@@ -162,7 +162,7 @@ class StateViewSet(PublicReadViewSet):
     detail_parameters = (AS_OF,)
 
     queryset = with_obligations_and_record(
-        with_timeline(State.objects.prefetch_related("sources"))
+        with_timeline(State.objects.select_related("territory_of").prefetch_related("sources"))
     ).order_by(sort_name("name"), "iso3")
     serializer_class = StateSerializer
     filterset_class = StateApiFilterSet

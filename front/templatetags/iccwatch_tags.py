@@ -85,6 +85,13 @@ def country(value, default=""):
 
 
 @register.filter
+def country_in_sentence(value):
+    """{{ state|country_in_sentence }} -> the country's name as it reads inside a sentence in
+    the reader's language ("the United States" in English; core.names.in_sentence)."""
+    return names.in_sentence(country(value))
+
+
+@register.filter
 def situation_phrase(value):
     """{{ "State of Palestine"|situation_phrase }} -> "situation in the State of Palestine"
     (French: "situation « État de Palestine »"), as the explanations write it."""

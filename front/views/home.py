@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from core import pagecache
 from core.locale import translate_path
-from core.names import collation_key, country_name, format_date
+from core.names import collation_key, country_name, format_date, in_sentence
 from core.pagecache import cache_page_by_version
 from front import charts, sitemaps, summaries, worldmap
 from front import search as site_search
@@ -32,16 +32,27 @@ EARLY_WARNINGS = 20
 
 
 def status_map(
-    names: dict[str, str], statuses: dict[str, str], incident_hosts: dict[str, int], today
+    names: dict[str, str],
+    statuses: dict[str, str],
+    incident_hosts: dict[str, int],
+    today,
+    territory_of: dict[str, str] | None = None,
 ):
-    """The home page's map (SVG or None) and its table: each state's standing today, incident hosts marked."""
+    """The home page's map (SVG or None) and its table: each state's standing today, incident
+    hosts marked. `territory_of` maps a territory's ISO3 to its State's (states.territories),
+    whose name its title gives."""
+    territory_of = territory_of or {}
     groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for iso3, name in sorted(names.items(), key=lambda item: collation_key(item[1])):
         groups[statuses.get(iso3, treaty_status.NON_PARTY)].append((iso3, name))
     titles = {}
     for iso3, name in names.items():
         standing = treaty_status.Standing(statuses.get(iso3, treaty_status.NON_PARTY))
-        text = f"{name}{summaries.colon()} {standing.label}"
+        label = standing.label
+        if standing == treaty_status.TERRITORY and iso3 in territory_of:
+            owner = territory_of[iso3]
+            label = _("territory of %(state)s") % {"state": in_sentence(names.get(owner, owner))}
+        text = f"{name}{summaries.colon()} {label}"
         if incident_hosts.get(iso3):
             text += " — " + ngettext(
                 "%(count)d incident", "%(count)d incidents", incident_hosts[iso3]
@@ -61,8 +72,9 @@ def status_map(
         label=_("World map of each state's standing under the Rome Statute on %(date)s")
         % {"date": format_date(today)},
         description=_(
-            "States are coloured by standing: State Party, withdrawing, withdrawn, or not a party. "
-            "Dots mark the states that hosted an incident. The table below gives the same facts."
+            "States are coloured by standing: State Party, withdrawing, withdrawn, or not a party; "
+            "territories of a State are shown apart. Dots mark the states that hosted an incident. "
+            "The table below gives the same facts."
         ),
     )
     table = [
@@ -115,9 +127,11 @@ def home(request):
     today = timezone.localdate()
     timelines = treaty_status.load_timelines(with_declarations=True)
     statuses = {iso3: treaty_status.status_on(facts, today) for iso3, facts in timelines.items()}
-    names = {
-        iso3: country_name(iso3, name) for iso3, name in State.objects.values_list("iso3", "name")
-    }
+    rows = list(State.objects.values_list("iso3", "name", "territory_of__iso3"))
+    names = {iso3: country_name(iso3, name) for iso3, name, _owner in rows}
+    territory_of = {iso3: owner for iso3, _name, owner in rows if owner}
+    for iso3 in territory_of:
+        statuses.setdefault(iso3, treaty_status.TERRITORY)
     counts = home_counts()
     listed = _visits_by_ids(counts["latest"] + counts["warnings"])
     latest, warnings = (
@@ -142,7 +156,7 @@ def home(request):
             )
         )
     ]
-    svg, map_table, hosts = status_map(names, statuses, incident_hosts, today)
+    svg, map_table, hosts = status_map(names, statuses, incident_hosts, today, territory_of)
     context = {
         "page_title": _("Who hosts people wanted by the ICC"),
         # Every state exists once a dataset is imported: none means no data yet, and

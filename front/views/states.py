@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from compliance import PRESENT_STATUSES, state_facts
 from core import pagecache
-from core.names import country_name, country_sort_name, elide
+from core.names import country_name, country_sort_name, elide, in_sentence
 from core.pagecache import cache_page_by_version
 from core.reasons import situation_words
 from front import cards, charts, citations, listing, maps, summaries
@@ -33,7 +33,7 @@ def _states_queryset():
     entry = TreatyEvent.objects.filter(
         state=OuterRef("pk"), kind=TreatyEventKind.ENTRY_INTO_FORCE
     ).values("date")[:1]
-    return State.objects.annotate(
+    return State.objects.select_related("territory_of").annotate(
         entry_into_force=Subquery(entry),
         sort_name=country_sort_name(),
         **summaries.list_counts("host"),
@@ -42,7 +42,8 @@ def _states_queryset():
 
 def _state_row(state, request) -> dict:
     """One state's row of /states.csv and /states.json: `name` as in the dataset (English),
-    `translated_name` in the reader's language (the order of /fr/states.csv); the visits
+    `translated_name` in the reader's language (the order of /fr/states.csv); `territory_of`
+    the ISO3 of the State whose territory it is (states.territories), else empty; the visits
     it hosted are those that took place (occurred or in transit: a trip called off was
     not hosted), as the page's "Visits hosted" column counts them."""
     return {
@@ -51,6 +52,7 @@ def _state_row(state, request) -> dict:
         "translated_name": country_name(state.iso3, state.name),
         "url": request.build_absolute_uri(state.get_absolute_url()),
         "status_today": request.state_statuses.get(state.iso3, treaty_status.NON_PARTY),
+        "territory_of": state.territory_of.iso3 if state.territory_of else None,
         "entry_into_force": state.entry_into_force,
         "visits_hosted": state.visits_count,
         "incidents": state.incidents_count,
@@ -91,6 +93,7 @@ STATES = Listing(
         "translated_name",
         "url",
         "status_today",
+        "territory_of",
         "entry_into_force",
         "visits_hosted",
         "incidents",
@@ -122,7 +125,7 @@ def state_export(request, fmt):
 def state_detail(request, iso3: str):
     if iso3 != iso3.upper():
         return redirect("state", iso3=iso3.upper(), permanent=True)
-    state = get_object_or_404(State, iso3=iso3)
+    state = get_object_or_404(State.objects.select_related("territory_of"), iso3=iso3)
     name = country_name(state.iso3, state.name)
     today = timezone.localdate()
     events = treaty_status.label_events(list(state.treaty_events.all()))
@@ -135,6 +138,7 @@ def state_detail(request, iso3: str):
         [(d.lodged, d.situation.name, d.covers_from, d.covers_to) for d in declarations],
         referrals=[(r.situation.name, r.resolution, r.adopted) for r in referrals],
     )
+    sovereign = _sovereign(state)
     hosted_visits = Visit.objects.published().filter(host=state)
     tally, years = state_counts(state)
     visits, incidents = _hosted_visits(hosted_visits, tally)
@@ -156,7 +160,7 @@ def state_detail(request, iso3: str):
             listed=Count("signatories"),
         ).order_by("date")
     )
-    standing = treaty_status.status_on(facts, today)
+    standing = treaty_status.status_on(facts, today, territory=sovereign is not None)
     signed = [s for s in statements if s.signed]
     # A statement "of States Parties" whose signatory list is missing or incomplete (fewer
     # states listed than the recorded count): on the timeline of a state that was a party
@@ -200,7 +204,11 @@ def state_detail(request, iso3: str):
         findings=[(f.decided, f.decided_precision) for f in failures_found],
         declarations=[(d.lodged, d.situation.name) for d in declarations],
         referrals=[(r.situation.name, r.resolution, r.adopted) for r in referrals],
+        sovereign=sovereign,
     )
+    standing_label = treaty_status.Standing(standing).label
+    if standing == treaty_status.TERRITORY:
+        standing_label = _("territory of %(state)s") % {"state": in_sentence(sovereign[0])}
     context = {
         "page_title": name,
         "page_description": summary,
@@ -208,7 +216,7 @@ def state_detail(request, iso3: str):
         "name": name,
         "today": today,
         "standing": standing,
-        "standing_label": treaty_status.Standing(standing).label,
+        "standing_label": standing_label,
         "summary": summary,
         "timeline": timeline,
         "visits": visits,
@@ -227,6 +235,17 @@ def state_detail(request, iso3: str):
         "map_svg": maps.hosted_map(state, _union(visits, incidents)) if visits else None,
     }
     return render_page(request, "states/state_detail.html", context)
+
+
+def _sovereign(state) -> tuple[str, object] | None:
+    """For a territory of a State (states.territories): that State's name in the reader's
+    language and its timeline (compliance.StateFacts), for the page's standing; else None.
+    One query, for a territory only."""
+    owner = state.territory_of
+    if owner is None:
+        return None
+    events = {e.kind: e.date for e in owner.treaty_events.all()}
+    return country_name(owner.iso3, owner.name), state_facts(owner.iso3, owner.name, events)
 
 
 # A country page lists at most this many visits and incidents (the latest); a state that

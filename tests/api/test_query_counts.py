@@ -29,7 +29,11 @@ LISTS = [
     # treaty events, declarations with their situations, sources, council referrals with their
     # situations, findings (their persons aggregated), statements (their listed counts aggregated)
     ("/api/v1/states/", {}, 8),
-    ("/api/v1/states/", WITHDRAWN_THEN, 9),  # + every state's timeline, for the status filter
+    (
+        "/api/v1/states/",
+        WITHDRAWN_THEN,
+        10,
+    ),  # + every timeline and territory, for the status filter
     ("/api/v1/persons/", {}, 4),  # warrants, sources
     ("/api/v1/warrants/", {}, 3),  # sources
     # the count, then the rows with their verdict warrants, findings and sources in one
@@ -97,7 +101,7 @@ def test_a_list_costs_a_fixed_number_of_queries_whatever_the_page_size(
 # written in the site's table (visits.tables): their sources, verdict warrants and findings.
 CSV_LISTS = [
     ("/api/v1/states/", {}, 7),
-    ("/api/v1/states/", WITHDRAWN_THEN, 8),
+    ("/api/v1/states/", WITHDRAWN_THEN, 9),
     ("/api/v1/persons/", {}, 3),
     ("/api/v1/warrants/", {}, 2),
     ("/api/v1/visits/", {}, 4),

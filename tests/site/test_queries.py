@@ -18,7 +18,8 @@ PAGES = [
     # the newest verdict (cited); the visits and incidents of every state (two, the
     # summary, recounted here after the write; cached otherwise)
     ("/states/", 8),
-    ("/states/?status=party&ordering=incidents", 9),  # + standings for the filter
+    # The standings (timelines and territories) read once for the filter, its counts and the rows.
+    ("/states/?status=party&ordering=incidents", 8),
     # state, treaty events, declarations, council referrals, visits, findings, their
     # persons and sources, statements, visits per year and verdict (the chart), counts by
     # verdict (the last two: summaries, recounted here after the write; cached otherwise)
