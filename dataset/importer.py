@@ -1466,9 +1466,13 @@ def load_visit(
 
 def self_check_warnings(parsed: Parsed) -> list[str]:
     """The self-check of docs/DOMAIN.md after evaluation, as warnings naming the row:
-    a visit whose verdict differs from its structured `expected_verdict`, and an
-    Art. 87(7) finding tied to a visit whose verdict is not `non_compliance`."""
+    a visit whose verdict differs from its structured `expected_verdict`, a visit whose
+    host is a territory of a State (states.territories), and an Art. 87(7) finding tied
+    to a visit whose verdict is not `non_compliance`."""
     codes = dict(Visit.objects.values_list("slug", "verdict__code"))
+    owners = dict(
+        State.objects.filter(territory_of__isnull=False).values_list("iso3", "territory_of__iso3")
+    )
     warnings = []
     for row, data in parsed.visits:
         expected, actual = data["expected_verdict"], codes.get(data["slug"])
@@ -1476,6 +1480,14 @@ def self_check_warnings(parsed: Parsed) -> list[str]:
             warnings.append(
                 f"{row.where}: expected_verdict: the rule gives {actual or '(no verdict)'}, "
                 f"the researcher expected {expected} (self-check)"
+            )
+        if data["host"] in owners:
+            owner = owners[data["host"]]
+            warnings.append(
+                f"{row.where}: host_iso3: {data['host']} is a territory of {owner}, not a State, "
+                f"so the rule judges it as a state that is not a party; if {owner}'s "
+                f"ratification covers the territory, record {owner} as the host and the "
+                "territory in `place`"
             )
     for row, data in parsed.findings:
         if data["visit"] and data["kind"] == FindingKind.ART_87_7:

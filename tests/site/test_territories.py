@@ -3,6 +3,7 @@ not counted, shown or served as States that are "not a party" (states.territorie
 
 import io
 import json
+import shutil
 
 import pytest
 from django.core.management import call_command
@@ -141,3 +142,24 @@ def test_the_world_map_shows_greenland_as_denmarks_territory(seeded, reader):
     page = body(reader.get("/"))
     assert 'class="swatch st-territory"' in page
     assert "Greenland: territory of Denmark" in page
+
+
+def test_an_import_warns_of_a_visit_hosted_by_a_territory(dataset_dir, tmp_path):
+    copy = tmp_path / "data"
+    shutil.copytree(dataset_dir, copy)
+    visits = copy / "visits.csv"
+    text = visits.read_text(encoding="utf-8")
+    old = "vladimir-putin-chn-2023-10-17,vladimir-putin,CHN,Beijing,"
+    assert old in text
+    visits.write_text(
+        text.replace(old, "vladimir-putin-chn-2023-10-17,vladimir-putin,HKG,Hong Kong,", 1),
+        encoding="utf-8",
+    )
+    err = io.StringIO()
+    call_command("import_dataset", str(copy), stdout=io.StringIO(), stderr=err)
+    line = next(w for w in err.getvalue().splitlines() if "host_iso3" in w)
+    assert line.startswith("visits.csv:") or "visits.csv:" in line
+    assert "HKG is a territory of CHN, not a State" in line
+    assert "record CHN as the host" in line
+    # Only that visit: none of the seed's hosts is a territory.
+    assert sum("is a territory of" in w for w in err.getvalue().splitlines()) == 1
