@@ -116,9 +116,10 @@ def _when(start: str, end: str) -> str:
             "start": format_date(start),
             "end": format_date(end),
         }
+    # One end may be a day: "entre avril 2025 et le 6 avril 2025" in French (span_end).
     return pgettext("from one month or year to another", "from %(start)s to %(end)s") % {
-        "start": format_date(start),
-        "end": format_date(end),
+        "start": span_end(start),
+        "end": span_end(end),
     }
 
 
@@ -769,11 +770,21 @@ def _no_control(r: dict, ctx: Context) -> str:
     )
 
 
+def _quoted(text: str) -> str:
+    """A quotation as it stands inside a sentence that ends after the closing quote: its own
+    closing full stop dropped, so the sentence does not end twice (“… supplies”. rather
+    than “… supplies.”.); an ellipsis, question or exclamation mark is kept."""
+    text = text.strip()
+    if text.endswith(".") and not text.endswith(".."):
+        return text[:-1]
+    return text
+
+
 def _justification(r: dict, ctx: Context) -> str:
     """The host's stated justification, as recorded; where the host was (or would be) bound,
     with why it exempts nothing (DOMAIN.md: recorded, never an exemption; Art. 27 and the
     Appeals Chamber's Jordan judgment of 6 May 2019 on official capacity)."""
-    params = {"state": _state(r["state"]), "text": r.get("text", "")}
+    params = {"state": _state(r["state"]), "text": _quoted(r.get("text", ""))}
     if not ctx.basis:
         return possessive(
             _("%(state)s's stated justification: “%(text)s”.") % params, params["state"]

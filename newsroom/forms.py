@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from compliance import Period, partial_isoformat
 from core.auth import client_ip
 from core.cache import counters
-from core.names import collation_key, country_name, elide
+from core.names import collation_key, country_name, elide, span_end
 from newsroom import places
 from states.models import State
 from visits.models import HostControl, VisitOutcome, VisitStatus
@@ -51,12 +51,17 @@ def state_choices(blank: str):
     return [("", blank), *sorted(named, key=lambda c: collation_key(c[1]))]
 
 
+def _precision_of(typed: str) -> str:
+    """'2025' -> 'year', '2025-10' -> 'month', '2025-10-08' -> 'day'."""
+    return {4: "year", 7: "month"}.get(len(typed), "day")
+
+
 def partial_date(value: str, precision: str) -> str | None:
     """'2025-10-08' with precision 'month' -> '2025-10'; raises ValueError for a bad date.
 
     A date typed with less than `precision` gives its own ('2025-10' with the form's
-    default 'day' is October 2025): what was typed is what is known, and the menu only
-    narrows a full date."""
+    default 'day' is October 2025): what was typed is what is known. The form refuses a
+    date typed with more than its precision (ReportForm._date) rather than narrow it."""
     value = (value or "").strip()
     if not value:
         return None
@@ -142,6 +147,8 @@ class ReportForm(forms.Form):
             "readers see it with the correction on the visit's page."
         ),
     )
+    # Shown without "(optional)": a correction is submitted with its reason (a draft without).
+    reason.required_unless = gettext_lazy("required to submit")
     notes = forms.CharField(
         label=gettext_lazy("Notes"),
         required=False,
@@ -159,7 +166,20 @@ class ReportForm(forms.Form):
 
     def clean_person(self):
         text = self.cleaned_data["person"]
-        found = places.find_persons(text)
+        found, suggested = places.find_persons(text)
+        if not found and suggested:
+            raise forms.ValidationError(
+                _(
+                    "No person wanted by the ICC is called %(name)s. Did you mean %(names)s? "
+                    "Type the name as it is listed."
+                )
+                % {
+                    "name": text,
+                    "names": pgettext("between alternatives", " or ").join(
+                        p.name for p in suggested
+                    ),
+                }
+            )
         if not found:
             raise forms.ValidationError(
                 _("No person wanted by the ICC is called %(name)s.") % {"name": text}
@@ -177,13 +197,30 @@ class ReportForm(forms.Form):
         return found[0].slug
 
     def _date(self, field):
+        typed = (self.cleaned_data.get(field) or "").strip()
+        precision = self.cleaned_data.get(f"{field}_precision", "day")
         try:
-            return partial_date(
-                self.cleaned_data.get(field, ""), self.cleaned_data.get(f"{field}_precision", "day")
-            )
+            value = partial_date(typed, precision)
         except ValueError:
             self.add_error(field, _("Not a date: write YYYY-MM-DD, YYYY-MM or YYYY."))
             return None
+        if value is not None and len(value) < len(typed):
+            # A day typed with "year only" chosen: which one is meant is not known, and
+            # narrowing it would drop the day without a word.
+            self.add_error(
+                field,
+                _(
+                    "You typed %(typed)s but chose “%(precision)s”: type %(value)s if only "
+                    "that is known, or choose the precision of what you typed."
+                )
+                % {
+                    "typed": span_end(Period.parse(typed).first, _precision_of(typed)),
+                    "precision": dict(PRECISIONS)[precision],
+                    "value": value,
+                },
+            )
+            return None
+        return value
 
     def clean(self):
         data = super().clean()

@@ -16,13 +16,14 @@ from django.db import transaction
 from django.forms.utils import ErrorDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core import reasons, roles
-from core.names import in_sentence
+from core.names import format_date, in_sentence
 from front.corrections import field_name, value_words
 from newsroom import places
 from newsroom.forms import CommentForm, ReportForm, add_blank_source, source_formset
@@ -182,7 +183,7 @@ def apply_service_errors(error: ValidationError, form, sources) -> list[str]:
     return rest
 
 
-def render_form(request, *, form, sources, report=None, visit=None, **extra):
+def render_form(request, *, form, sources, report=None, visit=None, status=200, **extra):
     data_host = form["host"].value() if form else None
     context = {
         "form": form,
@@ -201,11 +202,52 @@ def render_form(request, *, form, sources, report=None, visit=None, **extra):
         "based_on": (
             request.POST.get("based_on", "") if request.method == "POST" else signed_version(visit)
         )
-        if visit is not None and report is None
+        if visit is not None and (report is None or request.method == "POST")
         else "",
         **extra,
     }
-    return render(request, "newsroom/report_form.html", context)
+    return render(request, "newsroom/report_form.html", context, status=status)
+
+
+def changed_since_begun(request, form, sources, visit: Visit, report: Report | None = None):
+    """The correction form again after the visit changed under it (visits.review.is_stale):
+    nothing filed or submitted; the fields show the visit as it now stands, the reporter's
+    reason (and answer to the reviewer) and sources kept, and the form carries the visit's
+    new version, signed. Submitting it as it was would file a correction that no reviewer
+    could verify. `form` is bound (a POST) or None (the page of a correction opened to
+    edit); `report`, the correction being edited, if any."""
+    initial = ReportForm.initial_from(review.report_data_of(visit))
+    if form is not None:
+        initial["reason"] = form.cleaned_data.get("reason", "")
+        initial["reply"] = form.cleaned_data.get("reply", "")
+    else:
+        initial["reason"], initial["reply"] = report.reason, report.reply
+    when = timezone.localtime(visit.updated_at)
+    return render_form(
+        request,
+        form=ReportForm(initial=initial),
+        sources=sources,
+        report=report,
+        visit=visit,
+        based_on=signed_version(visit),
+        service_errors=[
+            (
+                _(
+                    "The visit changed on %(date)s at %(time)s, after you opened this form: "
+                    "nothing was filed. The form now shows the visit as it stands, with your "
+                    "reason and sources kept: make your change again, then submit."
+                )
+                if report is None
+                else _(
+                    "The visit changed on %(date)s at %(time)s, after this correction was "
+                    "begun: as it was, no reviewer could verify it. The form now shows the "
+                    "visit as it stands, with your reason and sources kept: make your change "
+                    "again, then submit."
+                )
+            )
+            % {"date": format_date(when.date()), "time": when.strftime("%H:%M")}
+        ],
+    )
 
 
 def may_open(user, report: Report) -> bool:
@@ -265,6 +307,9 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
     """New report, an author's edit of a draft, or a correction of a published visit."""
     corrected = visit or (report.visit if report is not None and report.is_correction else None)
     if request.method != "POST":
+        if report is not None and corrected is not None and _changed_since(report):
+            sources = source_formset(initial=report.citations, extra_blank=1)
+            return changed_since_begun(request, None, sources, corrected, report=report)
         if report is not None:
             initial, citations = ReportForm.initial_from(report.data), report.citations
             initial["reply"], initial["reason"] = report.reply, report.reason
@@ -365,6 +410,20 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
                 )
             ]
         )
+    if based_on is not None and not draft and corrected.updated_at > based_on:
+        return changed_since_begun(request, form, sources, corrected)
+    # An edit of a correction: from the version it was begun from, or the version its
+    # form was rebuilt from after the visit changed (its signed `based_on`).
+    rebased = None
+    if report is not None and corrected is not None and request.POST.get("based_on"):
+        rebased = _based_on(request, corrected)
+    if (
+        report is not None
+        and corrected is not None
+        and not draft
+        and _changed_since(report, rebased)
+    ):
+        return changed_since_begun(request, form, sources, corrected, report=report)
     try:
         if report is None:
             report = review.file_report(
@@ -386,6 +445,7 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
                 if report.state == ReportState.CHANGES_REQUESTED
                 else None,
                 reason=form.cleaned_data["reason"] if report.is_correction else None,
+                based_on=rebased,
             )
             if not draft:
                 report = review.submit(report, request.user)
@@ -403,6 +463,12 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
             submitted_message(),
         )
     return redirect("newsroom:report", report.pk)
+
+
+def _changed_since(report: Report, rebased: datetime.datetime | None = None) -> bool:
+    """Whether the visit a correction `report` changes has changed since the version the
+    correction was begun from (or `rebased`, the version its form was rebuilt from)."""
+    return report.visit.updated_at > (rebased or report.based_on or report.created_at)
 
 
 # The salt of the token a correction's form carries in its hidden `based_on` field.
@@ -532,12 +598,12 @@ def correct(request, slug: str):
 @staff_page(roles.may_report)
 def withdraw(request, slug: str):
     """Propose withdrawing a published visit (visits.review.propose_withdrawal): filed for
-    review; the correction page offers it. Errors go back to that page."""
+    review; the correction page offers it. A reason refused comes back on that page (400),
+    in its box, with the error beside it."""
     visit = get_object_or_404(Visit, slug=slug, review_state=ReviewState.VERIFIED)
+    note = request.POST.get("withdrawal_note", "")
     try:
-        report = review.propose_withdrawal(
-            author=request.user, visit=visit, note=request.POST.get("withdrawal_note", "")
-        )
+        report = review.propose_withdrawal(author=request.user, visit=visit, note=note)
     except review.DuplicateReport as duplicate:
         existing = duplicate.existing
         if may_open(request.user, existing):
@@ -561,8 +627,16 @@ def withdraw(request, slug: str):
         )
         return redirect("newsroom:correct", visit.slug)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("newsroom:correct", visit.slug)
+        # The correction page again, the reason kept in its box with the error beside it.
+        return render_form(
+            request,
+            form=ReportForm(initial=ReportForm.initial_from(review.report_data_of(visit))),
+            sources=source_formset(initial=review.citations_of(visit), extra_blank=1),
+            visit=visit,
+            based_on=signed_version(visit),
+            refused={"action": "withdraw", "comment": note, "errors": error.messages},
+            status=400,
+        )
     messages.success(
         request,
         _("Withdrawal filed: the visit stays published until another person verifies it."),
@@ -629,6 +703,7 @@ def since_sent_back(report: Report) -> dict | None:
 
     return {
         "at": since.sent_back_at,
+        "taken_back": since.taken_back,
         "changed": since.changed,
         "fields": [
             {

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth, TruncYear
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from compliance import partial_isoformat, referral_sentence
@@ -39,10 +39,12 @@ class VisitOutcome(models.TextChoices):
 
 
 class ReviewState(models.TextChoices):
-    REPORTED = "reported", _("reported")
-    VERIFIED = "verified", _("verified")
-    REJECTED = "rejected", _("rejected")
-    WITHDRAWN = "withdrawn", _("withdrawn")
+    """A visit's place in the record (French labels agree with « visite », feminine)."""
+
+    REPORTED = "reported", pgettext_lazy("a visit's review state", "reported")
+    VERIFIED = "verified", pgettext_lazy("a visit's review state", "verified")
+    REJECTED = "rejected", pgettext_lazy("a visit's review state", "rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("a visit's review state", "withdrawn")
 
 
 LEFT_THE_RECORD = (ReviewState.WITHDRAWN, ReviewState.REJECTED)

@@ -40,11 +40,13 @@ from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 import compliance
 from compliance import ANNOUNCED, PRESENT_STATUSES, Period
 from core import roles
 from core.models import DatePrecision
+from core.names import format_date
 from states.models import State
 from visits.models import (
     OPEN_REPORT_STATES,
@@ -232,7 +234,7 @@ def resolve(data: dict, citations: Sequence[dict], *, new: bool = False) -> Reso
         errors["start"] = _(
             "A visit that took place cannot start after tomorrow (%(tomorrow)s): record a "
             "planned trip as announced."
-        ) % {"tomorrow": (today + datetime.timedelta(days=1)).isoformat()}
+        ) % {"tomorrow": format_date(today + datetime.timedelta(days=1))}
     last_day = dates["end"] or dates["start"]
     if (
         new
@@ -544,6 +546,8 @@ def file_report(
     resolved = resolve(data, citations, new=visit is None) if submit else None
     if submit and visit is not None:
         _require_a_change(resolved, citations, visit)
+        if based_on is not None and visit.updated_at > based_on:
+            raise ValidationError(CHANGED_SINCE_BEGUN)
     for existing in earlier:
         if existing.fingerprint == report_print:
             raise DuplicateReport(existing)
@@ -696,11 +700,13 @@ def update_report(
     citations: Sequence[dict],
     reply: str | None = None,
     reason: str | None = None,
+    based_on: datetime.datetime | None = None,
 ) -> Report:
     """The author edits a draft or a report sent back for changes; `reply` (when given)
     is their answer to the reviewer's request, at most COMMENT_MAX_LENGTH characters
     (ValidationError naming `reply` otherwise); `reason` (when given, a correction's) as
-    `file_report` takes it."""
+    `file_report` takes it; `based_on` (when given, a correction's) the version of the
+    visit its data was filled from again, after the visit changed (is_stale)."""
     if reply is not None and len(reply.strip()) > COMMENT_MAX_LENGTH:
         raise ValidationError(
             {"reply": _("Say it in at most %(max)d characters.") % {"max": COMMENT_MAX_LENGTH}}
@@ -722,8 +728,17 @@ def update_report(
         report.reply = reply.strip()
     if reason is not None:
         report.reason = _checked_reason(reason, report.visit if report.is_correction else None)
+    if based_on is not None and report.is_correction:
+        report.based_on = based_on
     report.save()
     return report
+
+
+# A correction submitted after its visit changed: verifying it would undo that change unseen.
+CHANGED_SINCE_BEGUN = gettext_lazy(
+    "The visit changed after this correction was begun: nothing was sent to review. Edit "
+    "the correction, which then starts from the visit as it stands, and submit it again."
+)
 
 
 @transaction.atomic
@@ -742,6 +757,8 @@ def submit(report: Report, user) -> Report:
         if report.visit is None or report.visit.review_state != ReviewState.VERIFIED:
             raise ValidationError(_("Only a published visit can be corrected."))
         _require_a_change(resolved, report.citations, report.visit)
+        # Sent to review, it could never be verified (is_stale): say so to its author now.
+        _require_unchanged_since(report.visit, report, CHANGED_SINCE_BEGUN)
     under_review = Report.objects.filter(
         fingerprint=report.fingerprint, state__in=UNDER_REVIEW_STATES
     ).exclude(pk=report.pk)
@@ -855,6 +872,9 @@ class SinceSentBack:
     sources_added: tuple[str, ...]
     sources_removed: tuple[str, ...]
     sources_changed: tuple[dict, ...]
+    # True when the report was not sent back but taken back by its author and submitted
+    # again: `sent_back_at` is then when it was submitted before (since_resubmitted).
+    taken_back: bool = False
 
     @property
     def changed(self) -> bool:
@@ -867,13 +887,16 @@ def since_sent_back(report: Report) -> SinceSentBack | None:
     """What changed in `report` since the reviewer's last request for changes, so that the
     next review reads only what the author did about it (four eyes: the reviewer need not
     read the whole report again). None when the report is not open (verified or rejected:
-    its review is over) or was never sent back.
+    its review is over) or was never sent back nor submitted twice (since_resubmitted
+    answers for a report taken back and submitted again).
 
     The report as it was sent back is its history's row saved by `request_changes` (the
     earliest row with that state and that review's time, which every later row keeps
     until the next review); one query."""
-    if report.state not in OPEN_REPORT_STATES or report.reviewed_at is None:
+    if report.state not in OPEN_REPORT_STATES:
         return None
+    if report.reviewed_at is None:
+        return since_resubmitted(report)
     then = (
         Report.pgh_event_model.objects.filter(
             pgh_obj_id=report.pk,
@@ -898,6 +921,41 @@ def since_sent_back(report: Report) -> SinceSentBack | None:
         sources_added=added,
         sources_removed=removed,
         sources_changed=changed,
+    )
+
+
+def since_resubmitted(report: Report) -> SinceSentBack | None:
+    """What changed in a report awaiting review since it was last submitted before, when
+    its author took it back and submitted it again (never sent back): a reviewer who had
+    opened it then is refused at Verify ("changed after you opened it") and reads here
+    what changed, field by field. `sent_back_at` is then the earlier submission's time and
+    `taken_back` is True; None when it was submitted once. One query."""
+    if report.state != ReportState.SUBMITTED or report.submitted_at is None:
+        return None
+    then = (
+        Report.pgh_event_model.objects.filter(
+            pgh_obj_id=report.pk, state=ReportState.SUBMITTED, submitted_at__isnull=False
+        )
+        .exclude(submitted_at=report.submitted_at)
+        .order_by("-pgh_id")
+        .only("data", "citations", "withdrawal_note", "reason", "submitted_at")
+        .first()
+    )
+    if then is None:
+        return None
+    fields = field_differences(normalise(then.data), normalise(report.data))
+    for said in ("withdrawal_note", "reason"):
+        old_words, new_words = getattr(then, said).strip(), getattr(report, said).strip()
+        if old_words != new_words:
+            fields += ({"field": said, "old": old_words, "new": new_words},)
+    added, removed, changed = citation_differences(then.citations or [], report.citations or [])
+    return SinceSentBack(
+        sent_back_at=then.submitted_at,
+        fields=fields,
+        sources_added=added,
+        sources_removed=removed,
+        sources_changed=changed,
+        taken_back=True,
     )
 
 

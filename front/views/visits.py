@@ -332,6 +332,14 @@ def visit_detail(request, slug: str):
     for change in history:
         change.visit = visit  # the cause of a withdrawal quotes the visit's note
         change.label = change.new_label()
+        # A row whose verdict and basis stay as they were records new reasons (a source,
+        # a finding): "non-compliance → non-compliance" read as a change that was none.
+        if not change.old_code:
+            change.kind = "first"
+        elif (change.old_code, change.old_basis) == (change.new_code, change.new_basis):
+            change.kind = "same"
+        else:
+            change.kind = "changed"
         # The verdict it replaced, labelled as its own row labelled it (a called-off trip's
         # host bound or not), or by its code when no earlier row is kept.
         if previous is not None and previous.new_code == change.old_code:
@@ -359,6 +367,18 @@ def visit_detail(request, slug: str):
         verdict=summaries.visit_verdict_words(visit) or _("not yet evaluated"),
     )
     withdrawn = visit.review_state in (ReviewState.WITHDRAWN, ReviewState.REJECTED)
+    # The day it left the record: its verdict's last withdrawal in the history.
+    withdrawn_on = next(
+        (
+            timezone.localtime(c.changed_at).date()
+            for c in reversed(history)
+            if c.new_code == VerdictCode.WITHDRAWN
+        ),
+        None,
+    )
+    if withdrawn:
+        # A title quoted alone (a tab, a search result, a link preview) says so too.
+        title = _("Withdrawn: %(title)s") % {"title": title}
     description = (
         _("Verdict: %(verdict)s. %(explanation)s")
         % {
@@ -372,6 +392,7 @@ def visit_detail(request, slug: str):
         "page_title": title,
         "page_description": Truncator(description).chars(300),
         "withdrawn": withdrawn,
+        "withdrawn_on": withdrawn_on if withdrawn else None,
         "visit": visit,
         "verdict": verdict,
         "title": title,

@@ -181,6 +181,25 @@ def test_a_justification_is_no_exemption_only_where_the_host_was_bound():
     assert "exemption" not in unbound and "Art. 27" not in unbound
 
 
+@pytest.mark.parametrize(
+    ("recorded", "said"),
+    [
+        ("It depends on our energy supplies.", "“It depends on our energy supplies”."),
+        ("Is he not our guest?", "“Is he not our guest?”."),
+        ("We were neutral...", "“We were neutral...”."),
+        ("neutrality", "“neutrality”."),
+    ],
+)
+def test_a_justification_ending_its_own_sentence_does_not_end_the_explanations_twice(
+    recorded, said
+):
+    """`“… energy supplies.”.` was once shown in the explanation, the feed and the state's page."""
+    text = _english(evaluate(visit("2023-10-17", justification=recorded), CHINA, [PUTIN]))
+    assert f"China's stated justification: {said}" in text
+    if not recorded.endswith("..."):
+        assert ".”." not in text
+
+
 def _jordan(*findings):
     return _english(
         evaluate(visit("2017-03-28", **BASHIR_VISIT), JORDAN, [BASHIR], findings=list(findings))

@@ -39,6 +39,7 @@ def corrected(seeded):
         )
     with recording(WritePath.NEWSROOM, user=victor):
         review.verify(report, victor)
+    visit.refresh_from_db()  # the pending correction starts from the visit as corrected
     with recording(WritePath.NEWSROOM, user=rita):
         review.file_report(
             author=rita,

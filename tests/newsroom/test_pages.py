@@ -278,6 +278,34 @@ def test_the_person_is_found_by_the_name_people_write(
     assert Report.objects.get().data["person"] == "vladimir-putin"
 
 
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [
+        ("Bashar al-Assad", "Omar Hassan Ahmad Al Bashir"),
+        ("Saddam Hussein", "Abdel Raheem Muhammad Hussein"),
+        ("Pootin", "Vladimir Vladimirovich Putin"),
+        ("Poutine", "Vladimir Vladimirovich Putin"),
+        ("Bash", "Omar Hassan Ahmad Al Bashir"),
+    ],
+)
+def test_a_name_only_close_to_a_wanted_persons_is_suggested_never_filed(
+    tajikistan_removed, reporter, signed_in, typed, suggested
+):
+    """A report filed under the wrong wanted person could be published as his visit:
+    "Bashar al-Assad" was once filed as al-Bashir's trip without a word. A close spelling
+    or a sound-alike is offered as a suggestion; the report is not saved."""
+    client = signed_in(reporter)
+    for action in ("draft", "submit"):
+        response = client.post(reverse("newsroom:new"), form_data(action=action, person=typed))
+        page = html.unescape(text(response))
+        assert response.status_code == 200 and not Report.objects.exists(), action
+        assert (
+            f"No person wanted by the ICC is called {typed}. Did you mean {suggested}? "
+            "Type the name as it is listed." in page
+        )
+        assert 'id="id_person-error"' in text(response)
+
+
 def test_a_visit_to_ones_own_state_and_no_source_are_refused(
     tajikistan_removed, reporter, signed_in
 ):
@@ -293,7 +321,7 @@ def test_a_month_precision_keeps_the_month_only(tajikistan_removed, reporter, si
     client = signed_in(reporter)
     client.post(
         reverse("newsroom:new"),
-        form_data(action="draft", start="2025-10-08", start_precision="month", end=""),
+        form_data(action="draft", start="2025-10", start_precision="month", end=""),
     )
     assert Report.objects.get().data["start"] == "2025-10"
     # A date typed to the month is the month, whatever the menu (left at "day") says.
@@ -630,10 +658,38 @@ def test_the_page_of_a_report_sent_back_reads_a_bounded_number_of_queries(
     with django_assert_num_queries(QUERIES_OF_A_REPORT_PAGE + 1):
         page = text(client.get(url))
     assert page.count('<li class="url">https://example.org/') == 12 + 2  # added, dropped
-    # The same page when the report was never sent back: one query fewer.
-    Report.objects.filter(pk=report.pk).update(reviewed_at=None)
-    with django_assert_num_queries(QUERIES_OF_A_REPORT_PAGE):
+    # A report submitted once reads as many: the one query finds no earlier submission.
+    Report.objects.filter(pk=report.pk).delete()
+    once = file(reporter)
+    url = reverse("newsroom:report", args=[once.pk])
+    client.get(url)
+    with django_assert_num_queries(QUERIES_OF_A_REPORT_PAGE + 1):
         assert 'id="since-sent-back"' not in text(client.get(url))
+
+
+def test_a_report_taken_back_and_submitted_again_shows_its_reviewer_what_changed(
+    tajikistan_removed, reporter, reviewer, signed_in
+):
+    """A reviewer who opened a report is refused at Verify once its author took it back,
+    changed it and submitted it again ("changed after you opened it"): the page now says
+    what changed, field by field, as for a report sent back."""
+    report = file(reporter)
+    client = signed_in(reviewer)
+    url = reverse("newsroom:report", args=[report.pk])
+    seen = re.search(r'name="seen" value="([^"]+)"', text(client.get(url))).group(1)
+    review.take_back(report, reporter)
+    review.update_report(
+        report, reporter, data={**REPORT_DATA, "outcome": "arrested"}, citations=CITATIONS
+    )
+    review.submit(report, reporter)
+    refused = client.post(reverse("newsroom:verify", args=[report.pk]), {"seen": seen})
+    page = html.unescape(text(client.get(refused["Location"])))
+    section = page.split('id="since-sent-back"')[1].split("</section>")[0]
+    assert "What changed since it was submitted before" in section
+    assert "took it back and submitted it again" in section
+    row = re.sub(r"<[^>]+>", " ", section.split('id="since-fields"')[1].split("</table>")[0])
+    assert re.search(r"When submitted before\s+Now", row), row
+    assert re.search(r"outcome\s+not arrested\s+arrested", row), row
 
 
 def test_a_withdrawal_sent_back_shows_its_reworded_reason(seeded, reporter, reviewer, signed_in):
@@ -946,7 +1002,9 @@ def test_a_correction_filled_before_another_was_verified_cannot_undo_it(
 ):
     """The correction page carries the visit's version it was filled from: a correction
     verified while the form stayed open makes the older one stale, although the older
-    report is created after it."""
+    report is created after it. It was once filed, "Submitted for review" said, and no
+    reviewer could ever verify it: now nothing is filed, and the form comes back filled
+    from the visit as it stands, the reporter's reason and sources kept."""
     visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
     client.force_login(reporter)
     page = text(client.get(reverse("newsroom:correct", args=[visit.slug])))
@@ -955,14 +1013,70 @@ def test_a_correction_filled_before_another_was_verified_cannot_undo_it(
     review.verify(newer, reviewer)
     posted = client.post(
         reverse("newsroom:correct", args=[visit.slug]),
-        {**khalkhin_gol(visit), "based_on": based_on},
+        {**khalkhin_gol(visit), "based_on": based_on, "reason": "Khalkhin Gol, per TASS."},
+    )
+    again = html.unescape(text(posted))
+    assert posted.status_code == 200 and not Report.objects.filter(author=reporter).exists()
+    assert "after you opened this form: nothing was filed" in again
+    assert 'name="end" value="2024-09-04"' in again  # the visit as it now stands
+    assert "Khalkhin Gol, per TASS." in again  # the reason kept
+    assert review.citations_of(visit)[0]["url"] in again  # the sources kept
+    rebuilt = based_on_of(text(posted))
+    assert rebuilt != based_on
+    # Filled again from the form as it came back, it is filed, and current.
+    posted = client.post(
+        reverse("newsroom:correct", args=[visit.slug]),
+        {
+            **khalkhin_gol(visit),
+            "end": "2024-09-04",
+            "based_on": rebuilt,
+            "reason": "Khalkhin Gol, per TASS.",
+        },
     )
     assert posted.status_code == 302, text(posted)[:2000]
-    older = Report.objects.filter(author=reporter).latest("pk")
-    assert older.based_on is not None and older.based_on < Visit.objects.get(pk=visit.pk).updated_at
-    with pytest.raises(ValidationError, match="would undo that change"):
-        review.verify(older, reviewer)
-    assert Visit.objects.get(pk=visit.pk).end.isoformat() == "2024-09-04"
+    filed = Report.objects.get(author=reporter)
+    assert not review.is_stale(filed)
+    review.verify(filed, reviewer)
+    visit.refresh_from_db()
+    assert (visit.place, visit.end.isoformat()) == ("Ulaanbaatar; Khalkhin Gol", "2024-09-04")
+
+
+def test_a_correction_sent_back_after_its_visit_changed_is_edited_from_the_visit_as_it_stands(
+    seeded, reporter, both, reviewer, client
+):
+    """A correction sent back while a colleague's was verified could never be verified as
+    it was: its edit form says so and shows the visit as it now stands, its reason and
+    sources kept; submitted from there, it is current and a reviewer may verify it."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    older = correction_of(visit, reporter, place="Ulaanbaatar; Khalkhin Gol")
+    older.reason = "Khalkhin Gol was on his programme."
+    older.save()
+    review.request_changes(older, reviewer, "Which day at Khalkhin Gol?")
+    review.verify(correction_of(visit, both, end="2024-09-04"), reviewer)
+    client.force_login(reporter)
+    page = html.unescape(text(client.get(reverse("newsroom:edit", args=[older.pk]))))
+    assert "after this correction was begun: as it was, no reviewer could verify it" in page
+    assert 'name="end" value="2024-09-04"' in page
+    assert 'name="place" value="Ulaanbaatar"' in page  # the visit's, to be changed again
+    assert "Khalkhin Gol was on his programme." in page
+    rebuilt = based_on_of(page)
+    # Submitted without changing it again: refused, nothing sent to review.
+    posted = client.post(
+        reverse("newsroom:edit", args=[older.pk]), {**khalkhin_gol(visit), "reply": "3 Sep."}
+    )
+    assert posted.status_code == 200
+    older.refresh_from_db()
+    assert older.state == ReportState.CHANGES_REQUESTED
+    posted = client.post(
+        reverse("newsroom:edit", args=[older.pk]),
+        {**khalkhin_gol(visit), "end": "2024-09-04", "reply": "3 Sep.", "based_on": rebuilt},
+    )
+    assert posted.status_code == 302, text(posted)[:2000]
+    older.refresh_from_db()
+    assert older.state == ReportState.SUBMITTED and not review.is_stale(older)
+    review.verify(older, reviewer)
+    visit.refresh_from_db()
+    assert (visit.place, visit.end.isoformat()) == ("Ulaanbaatar; Khalkhin Gol", "2024-09-04")
 
 
 @pytest.mark.parametrize(
@@ -1083,8 +1197,18 @@ def test_a_published_visit_is_withdrawn_only_once_another_person_verifies_it(
     correct = text(client.get(reverse("newsroom:correct", args=[MONGOLIA])))
     assert 'id="withdraw"' in correct and reverse("newsroom:withdraw", args=[MONGOLIA]) in correct
     empty = client.post(reverse("newsroom:withdraw", args=[MONGOLIA]), {"withdrawal_note": " "})
-    assert empty.status_code == 302 and not Report.objects.exists()
-    assert "Say why the visit leaves the record" in text(client.get(empty["Location"]))
+    assert empty.status_code == 400 and not Report.objects.exists()
+    box = text(empty).split('id="withdrawal-note-errors"')[1].split("</textarea>")[0]
+    assert "Say why the visit leaves the record" in box and 'aria-invalid="true"' in box
+    # A reason too long comes back in its box, whole, with the error beside it.
+    long = "The sources do not hold. " * 50
+    refused = client.post(reverse("newsroom:withdraw", args=[MONGOLIA]), {"withdrawal_note": long})
+    assert refused.status_code == 400 and not Report.objects.exists()
+    box = html.unescape(text(refused).split('id="withdrawal-note-errors"')[1])
+    assert "at most 1000 characters" in box.split("</ul>")[0]
+    assert long in box.split("</textarea>")[0]
+    # The correction form on that page still carries the visit's version.
+    assert based_on_of(text(refused))
     reason = "The trip was confused with another one; no source shows it took place."
     filed = client.post(reverse("newsroom:withdraw", args=[MONGOLIA]), {"withdrawal_note": reason})
     report = Report.objects.get()
@@ -1107,6 +1231,9 @@ def test_a_published_visit_is_withdrawn_only_once_another_person_verifies_it(
     client = signed_in(reviewer)
     page = text(client.get(reverse("newsroom:report", args=[report.pk])))
     assert "Withdrawal:" in page and reason in page and 'id="preview"' not in page
+    # Its button says what it does: nothing is published, the visit leaves the record.
+    button = page.split('id="verify"')[1].split("</button>")[0]
+    assert "Verify the withdrawal" in button and "publish" not in button
     seen = re.search(r'name="seen" value="([^"]+)"', page).group(1)
     verified = client.post(reverse("newsroom:verify", args=[report.pk]), {"seen": seen})
     assert verified.status_code == 302
@@ -1290,3 +1417,9 @@ def test_the_author_answers_the_reviewer_on_the_report_not_in_the_visits_notes(
     report.refresh_from_db()
     assert (report.state, report.reply) == ("rejected", "The date is in the readout.")
     assert 'id="id_reply"' not in text(signed_in(reporter).get(reverse("newsroom:new")))
+
+
+def test_a_corrections_reason_is_labelled_required_to_submit(seeded, reporter, signed_in):
+    page = text(signed_in(reporter).get(reverse("newsroom:correct", args=[MONGOLIA])))
+    label = page.split('for="id_reason"')[1].split("</label>")[0]
+    assert "(required to submit)" in label and "(optional)" not in label

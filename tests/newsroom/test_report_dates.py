@@ -83,16 +83,22 @@ def test_a_date_typed_to_the_month_is_read_to_the_month_whatever_the_menu_says(
     tajikistan_removed, reporter, signed_in
 ):
     """ "2025-10" under the menu's default (day) is October 2025, not an error to fix with
-    the menu: what was typed is what is known. The menu still narrows a full date."""
+    the menu: what was typed is what is known. A full date under "month only" is refused
+    (test_a_date_typed_finer_than_its_precision_is_refused_not_cut), in French too."""
     client = signed_in(reporter)
     client.cookies["django_language"] = "fr"
     answer = client.post(
         reverse("newsroom:new"),
-        form_data(start="2025-10", start_precision="day", end="2025-11-02", end_precision="month"),
+        form_data(start="2025-10", start_precision="day", end="2025-11", end_precision="month"),
     )
     assert answer.status_code == 302, answer.content.decode()[:2000]
     report = Report.objects.get()
     assert (report.data["start"], report.data["end"]) == ("2025-10", "2025-11")
+    finer = client.post(
+        reverse("newsroom:new"),
+        form_data(start="2025-10", end="2025-11-02", end_precision="month"),
+    )
+    assert "Vous avez saisi le 2 novembre 2025" in html.unescape(finer.content.decode())
     refused = client.post(reverse("newsroom:new"), form_data(start="2025-13", end=""))
     assert "Pas une date" in refused.content.decode() or "pas une date" in refused.content.decode()
 
@@ -213,3 +219,41 @@ def test_preview_refuses_the_sources_that_filing_would_refuse(
         assert html.unescape(message) in html.unescape(page), source
         assert 'id="preview-verdict"' not in page, source
     assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "precision", "said"),
+    [
+        ("2026-05-10", "year", "You typed 10 May 2026 but chose “year only”: type 2026"),
+        ("2026-05-10", "month", "You typed 10 May 2026 but chose “month only”: type 2026-05"),
+        ("2026-05", "year", "You typed May 2026 but chose “year only”: type 2026"),
+    ],
+)
+def test_a_date_typed_finer_than_its_precision_is_refused_not_cut(
+    tajikistan_removed, reporter, signed_in, typed, precision, said
+):
+    """The day 10 May 2026 typed with "year only" chosen was once stored as 2026, the day
+    dropped without a word: the form says which to change and saves nothing."""
+    client = signed_in(reporter)
+    for field in ("start", "end"):
+        values = {"start": "2026-05-01", "end": "2026-05-31"}
+        values[field] = typed
+        response = client.post(
+            reverse("newsroom:new"),
+            form_data(action="draft", **values, **{f"{field}_precision": precision}),
+        )
+        page = html.unescape(response.content.decode())
+        assert response.status_code == 200 and not Report.objects.exists(), field
+        assert said in page, field
+        assert f'id="id_{field}-error"' in page
+
+
+def test_a_date_typed_coarser_than_its_precision_is_what_is_known(
+    tajikistan_removed, reporter, signed_in
+):
+    response = signed_in(reporter).post(
+        reverse("newsroom:new"),
+        form_data(action="draft", start="2025-10", end="", start_precision="day"),
+    )
+    assert response.status_code == 302
+    assert Report.objects.get().data["start"] == "2025-10"

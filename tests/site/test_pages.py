@@ -265,6 +265,29 @@ def test_visit_page_explains_the_verdict_and_cites_its_sources(reader, seeded):
     ) in html
 
 
+def test_a_history_row_that_keeps_the_verdict_says_its_explanation_changed(reader, seeded):
+    """A new source or finding rewrites a verdict's reasons, not its code: the row read
+    "non-compliance → non-compliance (State Party)", a change that was none."""
+    from visits.models import VerdictChange
+
+    visit = Visit.objects.get(slug=PUTIN_MNG.split("/")[2])
+    VerdictChange.objects.create(
+        visit=visit,
+        changed_at=timezone.now(),
+        old_code="non_compliance",
+        new_code="non_compliance",
+        old_basis="state_party",
+        new_basis="state_party",
+        explanation="",
+        cause="a change to its facts",
+        rule_version=RULE_VERSION,
+    )
+    history = re.sub(r"\s+", " ", body(reader.get(PUTIN_MNG)).split('id="history"')[1])
+    assert "non-compliance → non-compliance" not in history
+    assert "non-compliance (State Party) — unchanged: its explanation was updated" in history
+    assert "first verdict: non-compliance (State Party)" in history
+
+
 def test_visit_page_shows_archived_copies_and_the_hosts_justification(reader, seeded):
     from core.models import Source
 

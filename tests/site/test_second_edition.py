@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import timezone, translation
 
-from core.names import country_name
+from core.names import country_name, format_date
 from states.models import JointStatement, SecurityCouncilReferral, State
 from tests.factories import make_situation, make_visit
 from tests.site.conftest import body
@@ -181,7 +181,10 @@ def test_a_withdrawn_visit_is_withdrawn_in_the_incident_feed_and_on_its_page(rea
     assert len(ET.fromstring(reader.get("/states/MNG/feed/").content).findall(f"{ATOM}entry")) == 1
     # The page still answers and says what became of it; the lists no longer show it.
     html = body(reader.get(f"/visits/{PUTIN_MNG}/"))
-    assert "This visit was withdrawn from the record." in html and note in html
+    today = format_date(timezone.localdate())
+    assert f"This visit was withdrawn from the record on {today}." in html and note in html
+    # Its title, quoted alone (a tab, a search result, a link preview), says so too.
+    assert "<title>Withdrawn: Vladimir" in html
     # Its facts are what was reported, not what decided a verdict it no longer has.
     assert "The facts as they were reported, before it was withdrawn" in html
     assert "The facts that decided it" not in html

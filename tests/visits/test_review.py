@@ -396,18 +396,36 @@ def test_a_correction_sent_back_and_resubmitted_still_cannot_undo_a_newer_one(
     seeded, reporter, reviewer
 ):
     """Resubmitting does not make an old correction current: it still carries every field
-    as the visit stood when it was begun."""
+    as the visit stood when it was begun, so it is not sent to review again (it could
+    never be verified) until its author edits it from the visit as it stands."""
     visit = Visit.objects.get(slug=MONGOLIA)
     base = review.report_data_of(visit)
     older = correct(visit, reporter, base, place="Ulaanbaatar; Khalkhin Gol")
     review.request_changes(older, reviewer, "Which day at Khalkhin Gol?")
     newer = correct(visit, reporter, base, end="2024-09-04")
     review.verify(newer, reviewer)
-    review.submit(older, reporter)
-    with pytest.raises(ValidationError, match="would undo that change"):
+    with pytest.raises(ValidationError, match="changed after this correction was begun"):
+        review.submit(older, reporter)
+    older.refresh_from_db()
+    assert older.state == ReportState.CHANGES_REQUESTED
+    with pytest.raises(ValidationError):
         review.verify(older, reviewer)
     visit.refresh_from_db()
     assert visit.end.isoformat() == "2024-09-04"
+    # Edited from the visit as it now stands, it is current again and may be verified.
+    current = review.report_data_of(visit)
+    review.update_report(
+        older,
+        reporter,
+        data={**current, "place": "Ulaanbaatar; Khalkhin Gol"},
+        citations=older.citations,
+        reply="Khalkhin Gol on 3 September.",
+        based_on=visit.updated_at,
+    )
+    review.submit(older, reporter)
+    review.verify(older, reviewer)
+    visit.refresh_from_db()
+    assert (visit.place, visit.end.isoformat()) == ("Ulaanbaatar; Khalkhin Gol", "2024-09-04")
 
 
 @pytest.mark.django_db(transaction=True)
