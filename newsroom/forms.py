@@ -51,6 +51,15 @@ def state_choices(blank: str):
     return [("", blank), *sorted(named, key=lambda c: collation_key(c[1]))]
 
 
+def without_maxlength(form: forms.Form) -> None:
+    """Take `maxlength` off `form`'s text boxes: a browser cuts a text pasted into such a
+    box without a word, while the server's check (the field's max_length) says the limit
+    and the length, and gives the text back."""
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.Textarea):
+            field.widget.attrs.pop("maxlength", None)
+
+
 def _precision_of(typed: str) -> str:
     """'2025' -> 'year', '2025-10' -> 'month', '2025-10-08' -> 'day'."""
     return {4: "year", 7: "month"}.get(len(typed), "day")
@@ -162,6 +171,7 @@ class ReportForm(forms.Form):
         self.fields["controlled_by"].choices = state_choices(_("none"))
         self.fields["person"].widget.attrs.update(list="person-list", autocomplete="off")
         self.fields["place"].widget.attrs.update(list="place-list", autocomplete="off")
+        without_maxlength(self)
         self.person_obj = None
 
     def clean_person(self):
@@ -315,6 +325,10 @@ class SourceForm(forms.Form):
         max_length=1000,
         assume_scheme="https",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        without_maxlength(self)
 
     def clean(self):
         data = super().clean()

@@ -38,7 +38,6 @@ from visits.models import (
     Visit,
     verdict_label,
 )
-from visits.reports import COMMENT_MAX_LENGTH
 from warrants.models import Person
 
 ACTIONS = ("preview", "draft", "submit", "add_source")
@@ -192,7 +191,6 @@ def render_form(request, *, form, sources, report=None, visit=None, status=200, 
         "visit": visit,
         "place_suggestions": places.place_suggestions(data_host),
         "person_choices": places.person_choices(),
-        "withdrawal_note_max_length": review.WITHDRAWAL_NOTE_MAX,
         # Colleagues' corrections or withdrawals of this visit awaiting review.
         "open_proposals": proposals_in_words(request, review.open_proposals(visit, exclude=report))
         if visit is not None
@@ -808,8 +806,6 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
         "may_act": may_act,
         "version": review.version_of(report),
         "refused": refused or {},
-        "comment_max_length": COMMENT_MAX_LENGTH,
-        "withdrawal_note_max_length": review.WITHDRAWAL_NOTE_MAX,
     }
     return render(request, "newsroom/report_detail.html", context, status=status)
 
@@ -888,6 +884,10 @@ def report_verify(request, pk: int):
             else (),
         )
     except ValidationError as error:
+        if any(e.code == "possible_duplicate" for e in error.error_list):
+            # Said next to the tick it asks for, not only at the top of the page.
+            refused = {"action": "verify", "comment": "", "errors": error.messages}
+            return _report_page(request, pk, refused=refused, status=400)
         messages.error(request, " ".join(error.messages))
         return redirect("newsroom:report", pk)
     url = visit.get_absolute_url()

@@ -1109,7 +1109,8 @@ def verify(
                     "This visit may already be recorded (%(visits)s): compare them, and "
                     "confirm that the report is a different visit to publish it."
                 )
-                % {"visits": ", ".join(v.slug for v in twins)}
+                % {"visits": ", ".join(v.slug for v in twins)},
+                code="possible_duplicate",
             )
     visit = record_visit_report(
         person=resolved.person,

@@ -260,6 +260,9 @@ def test_texts_longer_than_a_report_may_carry_are_refused_by_name(
         html = text(response)
         assert response.status_code == 200 and not Report.objects.exists()
         assert "at most 10000 characters (it has 2000000)" in html
+        # No box cuts a long paste silently in the browser: the server's message says why.
+        for box in re.findall(r"<textarea[^>]*>", html):
+            assert "maxlength" not in box, box
         for field in ("id_notes", "id_host_justification", "id_source-0-excerpt"):
             assert f'id="{field}-error"' in html, field
         # Each in the list at the top and next to its field.
@@ -463,7 +466,8 @@ def test_request_changes_goes_back_to_the_author_and_reject_keeps_it(
     page = text(refused)
     assert refused.status_code == 400 and "at most 5000 characters" in page
     assert "Say why, for the author." not in page
-    assert '<textarea id="reject-reason" name="comment" rows="3" maxlength="5000" required' in page
+    # The box has no `maxlength`, which would cut a long paste in the browser unseen.
+    assert '<textarea id="reject-reason" name="comment" rows="3" required' in page
     assert long.strip() in page.split('id="reject-reason"')[1]
     assert long.strip() not in page.split('id="changes-comment"')[1].split("</textarea>")[0]
     report.refresh_from_db()
@@ -972,8 +976,14 @@ def test_the_reviewers_tick_confirms_only_the_duplicates_the_page_listed(
     meanwhile = review.verify(
         file(reporter, place="Dushanbe, Navruz palace"), other, different_from=[listed.slug]
     )
-    answer = text(client.post(reverse("newsroom:verify", args=[mine.pk]), form, follow=True))
+    refused = client.post(reverse("newsroom:verify", args=[mine.pk]), form)
+    assert refused.status_code == 400
+    answer = text(refused)
     assert "may already be recorded" in answer and meanwhile.slug in answer
+    # Said beside the tick, which is marked, and announced.
+    said = answer.split('id="different-visit-error"')[1].split("</label>")[0]
+    assert 'role="alert"' in answer.split('id="different-visit-error"')[0][-40:]
+    assert meanwhile.slug in said and 'aria-invalid="true"' in said
     assert Report.objects.get(pk=mine.pk).state == ReportState.SUBMITTED
     # Read again, the page lists both; the form as it now stands publishes the report.
     page = text(client.get(reverse("newsroom:report", args=[mine.pk])))
