@@ -226,6 +226,9 @@ def render(history_cause: dict | Sequence[dict], language: str | None = None) ->
         first, causes = history_cause.get("first", False), history_cause["causes"]
     else:
         first, causes = False, as_causes(history_cause)
+    if first:
+        # A new visit comes with its sources: "its sources changed" told nothing there.
+        causes = [c for c in causes if c.get("key") != "sources"]
     text = pgettext("between clauses of a sentence", "; ").join(render_one(c) for c in causes)
     if isinstance(history_cause, dict) and "withdrawn" in history_cause:
         note = withdrawal_note(history_cause["withdrawn"]) or text

@@ -772,10 +772,12 @@ def _no_control(r: dict, ctx: Context) -> str:
 
 def _quoted(text: str) -> str:
     """A quotation as it stands inside a sentence that ends after the closing quote: its own
-    closing full stop dropped, so the sentence does not end twice (“… supplies”. rather
-    than “… supplies.”.); an ellipsis, question or exclamation mark is kept."""
+    closing full stop dropped after a word, so the sentence does not end twice (“…
+    supplies”. rather than “… supplies.”.); an ellipsis, a question or exclamation mark
+    and an abbreviation's full stop ("the U.S.") are kept."""
     text = text.strip()
-    if text.endswith(".") and not text.endswith(".."):
+    # After a lower-case letter only: "the U.S." keeps the full stop of its abbreviation.
+    if len(text) > 1 and text.endswith(".") and text[-2].islower():
         return text[:-1]
     return text
 

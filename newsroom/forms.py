@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from compliance import Period, partial_isoformat
 from core.auth import client_ip
 from core.cache import counters
-from core.names import collation_key, country_name, elide, span_end
+from core.names import collation_key, country_name, elide
 from newsroom import places
 from states.models import State
 from visits.models import HostControl, VisitOutcome, VisitStatus
@@ -58,11 +58,6 @@ def without_maxlength(form: forms.Form) -> None:
     for field in form.fields.values():
         if isinstance(field.widget, forms.Textarea):
             field.widget.attrs.pop("maxlength", None)
-
-
-def _precision_of(typed: str) -> str:
-    """'2025' -> 'year', '2025-10' -> 'month', '2025-10-08' -> 'day'."""
-    return {4: "year", 7: "month"}.get(len(typed), "day")
 
 
 def partial_date(value: str, precision: str) -> str | None:
@@ -224,7 +219,7 @@ class ReportForm(forms.Form):
                     "that is known, or choose the precision of what you typed."
                 )
                 % {
-                    "typed": span_end(Period.parse(typed).first, _precision_of(typed)),
+                    "typed": typed,  # as typed: the reporter's own words, in any language
                     "precision": dict(PRECISIONS)[precision],
                     "value": value,
                 },

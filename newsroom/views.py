@@ -23,10 +23,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core import reasons, roles
-from core.names import format_date, in_sentence
+from core.names import country_name, format_date, in_sentence
 from front.corrections import field_name, value_words
 from newsroom import places
 from newsroom.forms import CommentForm, ReportForm, add_blank_source, source_formset
+from states.models import State
 from visits import review
 from visits.history import field_name as citation_field_name
 from visits.models import (
@@ -147,11 +148,18 @@ def describe(reports) -> None:
 
 
 def preview_of(data: dict) -> dict | None:
-    """The rule's verdict on the report's data, with its explanation in the reader's language."""
+    """The rule's verdict on the report's data, with its explanation in the reader's language,
+    and, when the host is a territory of a State, that State's name (`territory_of`): the
+    rule reads such a host by its own timeline, as a state that is not a party."""
     try:
         verdict = review.preview(data)
     except ValidationError:
         return None
+    owner = (
+        State.objects.filter(iso3=data.get("host") or "", territory_of__isnull=False)
+        .values_list("territory_of__iso3", "territory_of__name")
+        .first()
+    )
     return {
         "code": verdict.code,
         "label": (
@@ -161,6 +169,8 @@ def preview_of(data: dict) -> dict | None:
         ),
         "basis": Basis(verdict.basis).label if verdict.basis in Basis.values else "",
         "explanation": reasons.render(verdict.reasons),
+        # A host that is a territory of a State (states.territories), as the importer warns.
+        "territory_of": in_sentence(country_name(*owner)) if owner else "",
     }
 
 
@@ -207,40 +217,43 @@ def render_form(request, *, form, sources, report=None, visit=None, status=200, 
     return render(request, "newsroom/report_form.html", context, status=status)
 
 
-def changed_since_begun(request, form, sources, visit: Visit, report: Report | None = None):
+def changed_since_begun(
+    request, kept: list[dict], visit: Visit, report: Report | None = None, *, reason="", reply=""
+):
     """The correction form again after the visit changed under it (visits.review.is_stale):
-    nothing filed or submitted; the fields show the visit as it now stands, the reporter's
-    reason (and answer to the reviewer) and sources kept, and the form carries the visit's
-    new version, signed. Submitting it as it was would file a correction that no reviewer
-    could verify. `form` is bound (a POST) or None (the page of a correction opened to
-    edit); `report`, the correction being edited, if any."""
+    nothing filed or submitted; the fields and the sources show the visit as it now stands
+    (a source added to it meanwhile stays cited), with the sources the reporter had that
+    it does not cite added back (`kept`: citations), their reason and answer to the
+    reviewer kept. The form carries the visit's new version, signed (for an edit, bound to
+    the report: `rebuilt_version`). Submitting the old form would file a correction that
+    no reviewer could verify, or, rebuilt from its own sources, one that would drop a
+    source added meanwhile. `report`: the correction being edited, if any."""
     initial = ReportForm.initial_from(review.report_data_of(visit))
-    if form is not None:
-        initial["reason"] = form.cleaned_data.get("reason", "")
-        initial["reply"] = form.cleaned_data.get("reply", "")
-    else:
-        initial["reason"], initial["reply"] = report.reason, report.reply
+    initial["reason"], initial["reply"] = reason, reply
+    current = review.citations_of(visit)
+    cited = {c.get("url") for c in current}
+    citations = [*current, *(c for c in kept if c.get("url") and c.get("url") not in cited)]
     when = timezone.localtime(visit.updated_at)
     return render_form(
         request,
         form=ReportForm(initial=initial),
-        sources=sources,
+        sources=source_formset(initial=citations, extra_blank=1),
         report=report,
         visit=visit,
-        based_on=signed_version(visit),
+        based_on=signed_version(visit) if report is None else rebuilt_version(visit, report),
         service_errors=[
             (
                 _(
-                    "The visit changed on %(date)s at %(time)s, after you opened this form: "
-                    "nothing was filed. The form now shows the visit as it stands, with your "
-                    "reason and sources kept: make your change again, then submit."
+                    "The visit changed on %(date)s at %(time)s UTC, after you opened this form: "
+                    "nothing was filed. The form now shows the visit as it stands, its sources "
+                    "with yours, and your reason: make your change again, then submit."
                 )
                 if report is None
                 else _(
-                    "The visit changed on %(date)s at %(time)s, after this correction was "
+                    "The visit changed on %(date)s at %(time)s UTC, after this correction was "
                     "begun: as it was, no reviewer could verify it. The form now shows the "
-                    "visit as it stands, with your reason and sources kept: make your change "
-                    "again, then submit."
+                    "visit as it stands, its sources with yours, and your reason: make your "
+                    "change again, then submit."
                 )
             )
             % {"date": format_date(when.date()), "time": when.strftime("%H:%M")}
@@ -306,8 +319,14 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
     corrected = visit or (report.visit if report is not None and report.is_correction else None)
     if request.method != "POST":
         if report is not None and corrected is not None and _changed_since(report):
-            sources = source_formset(initial=report.citations, extra_blank=1)
-            return changed_since_begun(request, None, sources, corrected, report=report)
+            return changed_since_begun(
+                request,
+                report.citations,
+                corrected,
+                report,
+                reason=report.reason,
+                reply=report.reply,
+            )
         if report is not None:
             initial, citations = ReportForm.initial_from(report.data), report.citations
             initial["reply"], initial["reason"] = report.reply, report.reason
@@ -408,20 +427,21 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
                 )
             ]
         )
+    said = {"reason": form.cleaned_data["reason"], "reply": form.cleaned_data["reply"]}
     if based_on is not None and not draft and corrected.updated_at > based_on:
-        return changed_since_begun(request, form, sources, corrected)
+        return changed_since_begun(request, citations, corrected, **said)
     # An edit of a correction: from the version it was begun from, or the version its
-    # form was rebuilt from after the visit changed (its signed `based_on`).
+    # form was rebuilt from after the visit changed (`based_on`, signed for this report).
     rebased = None
     if report is not None and corrected is not None and request.POST.get("based_on"):
-        rebased = _based_on(request, corrected)
+        rebased = _rebuilt_from(request, corrected, report)
     if (
         report is not None
         and corrected is not None
         and not draft
         and _changed_since(report, rebased)
     ):
-        return changed_since_begun(request, form, sources, corrected, report=report)
+        return changed_since_begun(request, citations, corrected, report, **said)
     try:
         if report is None:
             report = review.file_report(
@@ -479,6 +499,33 @@ def signed_version(visit: Visit) -> str:
     return signing.dumps(
         {"visit": visit.pk, "version": visit.updated_at.isoformat()}, salt=_BASED_ON_SALT
     )
+
+
+# The salt of the version a correction's edit form carries once rebuilt from its visit as
+# it stands (changed_since_begun): bound to the report as well as to the visit, so that a
+# token from the visit's own correction page cannot move an older correction forward.
+_REBUILT_SALT = "newsroom.correction.rebuilt"
+
+
+def rebuilt_version(visit: Visit, report: Report) -> str:
+    """The visit's version an edit form of correction `report` was rebuilt from, signed."""
+    return signing.dumps(
+        {"visit": visit.pk, "report": report.pk, "version": visit.updated_at.isoformat()},
+        salt=_REBUILT_SALT,
+    )
+
+
+def _rebuilt_from(request, visit: Visit, report: Report) -> datetime.datetime | None:
+    """The version `rebuilt_version` signed in the POSTed `based_on`, or None when it is
+    absent, altered, or signed for another visit or report."""
+    try:
+        token = signing.loads(request.POST.get("based_on", ""), salt=_REBUILT_SALT)
+        value = datetime.datetime.fromisoformat(token["version"])
+    except (signing.BadSignature, ValueError, TypeError, KeyError):
+        return None
+    if token.get("visit") != visit.pk or token.get("report") != report.pk or value.tzinfo is None:
+        return None
+    return value
 
 
 def _based_on(request, visit: Visit) -> datetime.datetime | None:
@@ -884,7 +931,7 @@ def report_verify(request, pk: int):
             else (),
         )
     except ValidationError as error:
-        if any(e.code == "possible_duplicate" for e in error.error_list):
+        if any(e.code == "possible_duplicate" for e in getattr(error, "error_list", ())):
             # Said next to the tick it asks for, not only at the top of the page.
             refused = {"action": "verify", "comment": "", "errors": error.messages}
             return _report_page(request, pk, refused=refused, status=400)

@@ -13,6 +13,11 @@ as not a party, as before.
 
 The dataset's own `states.csv` prevails: an entry it lists is treated as a State
 whatever the package says (the Cook Islands acceded to the Statute in their own right).
+The package also files the two States in free association with New Zealand under it;
+the UN Secretary-General, as depositary, recognises the full treaty-making capacity of
+the Cook Islands and Niue (Summary of Practice of the Secretary-General as Depositary of
+Multilateral Treaties, ST/LEG/7/Rev.1, para. 86), so they are never marked
+(`SELF_GOVERNING`): Niue, which has not joined, is a State that is not a party.
 Whether a State's ratification extends to one of its territories depends on the terms
 of that ratification, which the dataset does not record: this module says only whose
 territory an entry is, never that the Statute applies there.
@@ -29,6 +34,10 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 
+# States in free association that the depositary treats as States (see above).
+SELF_GOVERNING = frozenset({"COK", "NIU"})
+
+
 class TerritoriesUnavailable(Exception):
     """The borders dataset is missing or unreadable (run `npm ci`); the message says which."""
 
@@ -39,7 +48,7 @@ def sovereigns(path: Path | None = None) -> dict[str, str]:
     `path` is country-coder's `borders.json` (a GeoJSON FeatureCollection whose features'
     properties hold `iso1A2`, `iso1A3` and, for a territory, `country`, an alpha-2 code);
     by default `settings.COUNTRY_CODER_BORDERS`. Entries whose State has no alpha-3 code
-    in the file are left out. Raises TerritoriesUnavailable when the file is missing or
+    in the file, and the States of `SELF_GOVERNING`, are left out. Raises TerritoriesUnavailable when the file is missing or
     is not that dataset.
     """
     path = Path(path or settings.COUNTRY_CODER_BORDERS)
@@ -54,7 +63,10 @@ def sovereigns(path: Path | None = None) -> dict[str, str]:
     found = {
         p["iso1A3"]: alpha3[p["country"]]
         for p in properties
-        if p.get("iso1A3") and p.get("country") in alpha3 and alpha3[p["country"]] != p["iso1A3"]
+        if p.get("iso1A3")
+        and p["iso1A3"] not in SELF_GOVERNING
+        and p.get("country") in alpha3
+        and alpha3[p["country"]] != p["iso1A3"]
     }
     if not found:
         raise TerritoriesUnavailable(f"{path} names no territory of any State")

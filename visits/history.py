@@ -31,6 +31,7 @@ from core.causes import FIELDS
 from core.history import WritePath
 from core.models import Source
 from core.names import country_name, format_date
+from core.reasons import withdrawal_note
 from states.models import (
     Declaration,
     JointStatement,
@@ -450,11 +451,16 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
     language)."""
     names = _Names(entries, staff=staff)
     contexts = {e.event.pgh_context_id for e in entries if e.event.pgh_context_id}
+    # {context: (kind, the reason readers see with it on the visit's page)}
     verified = {
-        context: "withdrawal" if withdrawal else "correction" if correction else "report"
-        for context, correction, withdrawal in Report.pgh_event_model.objects.filter(
+        context: ("withdrawal", withdrawal)
+        if withdrawal
+        else ("correction", reason)
+        if correction
+        else ("report", "")
+        for context, correction, withdrawal, reason in Report.pgh_event_model.objects.filter(
             pgh_context_id__in=contexts, state=ReportState.VERIFIED
-        ).values_list("pgh_context_id", "is_correction", "withdrawal_note")
+        ).values_list("pgh_context_id", "is_correction", "withdrawal_note", "reason")
     }
     for entry in entries:
         fields = {f.name: f for f in _fields(type(entry.event))}
@@ -545,10 +551,17 @@ def _why(entry: Entry, verified: dict) -> str:
             "version": context.get("dataset_version") or _("unknown")
         }
     if entry.event.pgh_context_id in verified:
-        kind = verified[entry.event.pgh_context_id]
+        kind, said = verified[entry.event.pgh_context_id]
+        # The reason the visit's page shows with the correction or withdrawal, quoted here
+        # too (the page's "Why: …." ends the sentence).
+        said = (withdrawal_note(said) if kind == "withdrawal" else said or "").strip().rstrip(".")
         if kind == "withdrawal":
+            if said:
+                return _("a verified withdrawal — %(reason)s") % {"reason": said}
             return _("a verified withdrawal")
         if kind == "correction":
+            if said:
+                return _("a verified correction — %(reason)s") % {"reason": said}
             return _("a verified correction")
         return _("a verified report")
     if entry.model is Report:

@@ -1087,8 +1087,8 @@ def verify(
             report,
             _(
                 "The visit changed after this correction was begun: publishing it would "
-                "undo that change. Reject it, and file the correction again from the visit "
-                "as it stands now."
+                "undo that change. Send it back: its author's edit starts from the visit as "
+                "it stands now."
             ),
         )
         changes = _changes(visit, fields)

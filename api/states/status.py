@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 import compliance
@@ -162,11 +163,14 @@ def treaty_status_on(timeline: Timeline, day: datetime.date) -> TreatyStatus:
     else:
         effective = None
         if status == TERRITORY:
+            # Whose territory it is today (the borders dataset knows no past: Hong Kong was
+            # British until 1997), so in the present tense, whatever `as_of`.
             explanation = _(
-                "On %(day)s %(state)s was not a State but a territory of %(sovereign)s: only "
-                "States join the Rome Statute, and whether that State's ratification covers "
-                "this territory depends on its terms, which iccwatch does not record."
-            ) % {"day": on, "state": name, "sovereign": in_sentence(timeline.territory_of)}
+                "%(state)s is not a State but, today, a territory of %(sovereign)s: only "
+                "States join the Rome Statute. Whether the obligations of a State that is or "
+                "was a party extend to one of its territories depends on the terms of its "
+                "ratification, which iccwatch does not record."
+            ) % {"state": capfirst(name), "sovereign": in_sentence(timeline.territory_of)}
         elif facts.withdrew_before_entry_into_force:
             explanation = _(
                 "On %(day)s %(state)s was not a State Party: it withdrew its instrument before "

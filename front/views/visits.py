@@ -372,7 +372,7 @@ def visit_detail(request, slug: str):
         (
             timezone.localtime(c.changed_at).date()
             for c in reversed(history)
-            if c.new_code == VerdictCode.WITHDRAWN
+            if c.new_code == VerdictCode.WITHDRAWN and c.old_code != VerdictCode.WITHDRAWN
         ),
         None,
     )

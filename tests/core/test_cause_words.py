@@ -44,3 +44,17 @@ def test_a_changed_fields_values_read_in_words(change, english, french):
             assert raw not in text, text
     with translation.override("fr"):
         assert french in causes.render_one(cause)
+
+
+def test_a_first_evaluation_does_not_say_its_new_visits_sources_changed():
+    """A visit verified in the newsroom is evaluated for the first time with its sources:
+    "first evaluation (sources of … changed)" read as a change to a visit that was new."""
+    added = {"key": "added", "object": "visit", "name": "vladimir-putin-mng-2024-09-02"}
+    sources = {"key": "sources", "name": "vladimir-putin-mng-2024-09-02"}
+    with translation.override("en"):
+        first = causes.render({"first": True, "causes": [added, sources]})
+        alone = causes.render({"first": True, "causes": [sources]})
+        later = causes.render({"first": False, "causes": [sources]})
+    assert first == f"first evaluation ({causes.render_one(added)})"
+    assert alone == "first evaluation"
+    assert later == causes.render_one(sources) and later

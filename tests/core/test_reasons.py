@@ -188,6 +188,7 @@ def test_a_justification_is_no_exemption_only_where_the_host_was_bound():
         ("Is he not our guest?", "“Is he not our guest?”."),
         ("We were neutral...", "“We were neutral...”."),
         ("neutrality", "“neutrality”."),
+        ("We consulted the U.S.", "“We consulted the U.S.”."),
     ],
 )
 def test_a_justification_ending_its_own_sentence_does_not_end_the_explanations_twice(
@@ -196,7 +197,7 @@ def test_a_justification_ending_its_own_sentence_does_not_end_the_explanations_t
     """`“… energy supplies.”.` was once shown in the explanation, the feed and the state's page."""
     text = _english(evaluate(visit("2023-10-17", justification=recorded), CHINA, [PUTIN]))
     assert f"China's stated justification: {said}" in text
-    if not recorded.endswith("..."):
+    if recorded[-2].islower():
         assert ".”." not in text
 
 

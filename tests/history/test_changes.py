@@ -1,6 +1,7 @@
 """The public Changes page and feed: verified changes to public facts, never a pending report,
 never a staff name; and the staff's history of a record."""
 
+import html
 import re
 
 import pytest
@@ -36,6 +37,7 @@ def corrected(seeded):
             data={**review.report_data_of(visit), "end": "2024-09-04"},
             citations=review.citations_of(visit),
             visit=visit,
+            reason="The Kremlin's readout dates his departure to 4 September.",
         )
     with recording(WritePath.NEWSROOM, user=victor):
         review.verify(report, victor)
@@ -61,7 +63,11 @@ def test_the_changes_page_shows_a_verified_correction_and_no_pending_report(read
     first = text[text.index('<ol class="changes">') :]
     first = first[: first.index("</li>")]
     assert MONGOLIA in first
-    assert "Why: a verified correction." in first
+    # With the reason the visit's page shows with the correction.
+    assert (
+        "Why: a verified correction — The Kremlin's readout dates his departure to 4 September."
+        in html.unescape(first)
+    )
     assert "3 September 2024" in first and "4 September 2024" in first
     assert "Pending Place Nobody Verified" not in text
     assert "Unverified Place" not in text
@@ -98,7 +104,7 @@ def test_the_changes_page_and_feed_in_french(reader, corrected):
     text = page.content.decode()
     assert page["Content-Language"] == "fr"
     assert "<h1>Modifications</h1>" in text
-    assert "Pourquoi\u00a0: une correction vérifiée." in text
+    assert "Pourquoi\u00a0: une correction vérifiée — The Kremlin" in html.unescape(text)
     assert "septembre 2024" in text
     feed = reader.get("/fr/changes/feed/").content.decode()
     assert "une correction vérifiée" in feed

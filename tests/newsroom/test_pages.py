@@ -20,8 +20,9 @@ pytestmark = pytest.mark.django_db
 
 MONGOLIA = "vladimir-putin-mng-2024-09-02"
 # The queries of a report's page for a reviewer (the session, the user, the report, the
-# possible duplicates, the rule's preview) before what changed since it was sent back.
-QUERIES_OF_A_REPORT_PAGE = 14
+# possible duplicates, the rule's preview and whether its host is a territory) before what
+# changed since it was sent back.
+QUERIES_OF_A_REPORT_PAGE = 15
 REPORT_DATA = {
     "person": "vladimir-putin",
     "host": "TJK",
@@ -1263,6 +1264,8 @@ def test_a_published_visit_is_withdrawn_only_once_another_person_verifies_it(
     changes = text(client.get("/changes/"))
     first = changes[changes.index('<ol class="changes">') :]
     assert MONGOLIA in first[: first.index("</li>")] and "a verified withdrawal" in first
+    # With the reason the visit's page gives.
+    assert f"Why: a verified withdrawal — {reason.rstrip('.')}." in html.unescape(first)
 
 
 def test_a_withdrawal_is_not_edited_and_only_of_a_published_visit(seeded, reporter, signed_in):
@@ -1429,7 +1432,105 @@ def test_the_author_answers_the_reviewer_on_the_report_not_in_the_visits_notes(
     assert 'id="id_reply"' not in text(signed_in(reporter).get(reverse("newsroom:new")))
 
 
+def test_the_preview_warns_of_a_host_that_is_a_territory(tajikistan_removed, reporter, signed_in):
+    """The rule reads Greenland by its own timeline, as a state that is not a party: the
+    reporter is told, as the importer tells a researcher, that Denmark may be the host."""
+    client = signed_in(reporter)
+    page = html.unescape(
+        text(
+            client.post(
+                reverse("newsroom:new"),
+                form_data(action="preview", host="GRL", place="Nuuk", start="2025-10-08"),
+            )
+        )
+    )
+    note = page.split('id="preview-territory"')[1].split("</p>")[0]
+    assert "The host is a territory of Denmark, not a State" in note
+    assert "choose Denmark as the host and name the territory in the place" in note
+    ordinary = text(client.post(reverse("newsroom:new"), form_data(action="preview")))
+    assert 'id="preview-verdict"' in ordinary and 'id="preview-territory"' not in ordinary
+
+
 def test_a_corrections_reason_is_labelled_required_to_submit(seeded, reporter, signed_in):
     page = text(signed_in(reporter).get(reverse("newsroom:correct", args=[MONGOLIA])))
     label = page.split('for="id_reason"')[1].split("</label>")[0]
     assert "(required to submit)" in label and "(optional)" not in label
+
+
+def test_a_correction_rebuilt_after_its_visit_changed_keeps_a_source_added_meanwhile(
+    seeded, reporter, both, reviewer, client
+):
+    """Rebuilt from its own sources, the correction would drop, once verified, a source a
+    colleague's verified correction added meanwhile (the visit cites exactly a correction's
+    sources): the form comes back with the visit's sources as they stand, and the
+    reporter's own new source added to them."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    client.force_login(reporter)
+    based_on = based_on_of(text(client.get(reverse("newsroom:correct", args=[visit.slug]))))
+    added = {"url": "https://example.org/colleagues-source", "publisher": "Example"}
+    meanwhile = review.file_report(
+        author=both,
+        data=review.report_data_of(visit),
+        citations=[*review.citations_of(visit), added],
+        visit=visit,
+        reason="Another source.",
+    )
+    review.verify(meanwhile, reviewer)
+    mine = {"url": "https://example.org/my-source", "publisher": "Mine"}
+    sources = [{k: v or "" for k, v in c.items()} for c in review.citations_of(visit)]
+    posted = client.post(
+        reverse("newsroom:correct", args=[visit.slug]),
+        {
+            **khalkhin_gol(visit),
+            **form_data(sources=[*sources, mine]),
+            "based_on": based_on,
+            "reason": "Khalkhin Gol.",
+        },
+    )
+    page = html.unescape(text(posted))
+    assert posted.status_code == 200 and not Report.objects.filter(author=reporter).exists()
+    urls = re.findall(r'name="source-\d+-url"[^>]*value="([^"]+)"', page)
+    assert added["url"] in urls and mine["url"] in urls
+    assert set(urls) >= {c["url"] for c in review.citations_of(Visit.objects.get(pk=visit.pk))}
+
+
+def test_a_token_from_the_visits_own_correction_page_cannot_move_an_older_correction_forward(
+    seeded, reporter, both, reviewer, client
+):
+    """The version a rebuilt edit form carries is signed for that report: the newer token
+    of the visit's correction page, pasted into an edit of an older correction, is not
+    taken, and the old data is shown again from the visit as it stands."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    older = correction_of(visit, reporter, place="Ulaanbaatar; Khalkhin Gol")
+    review.request_changes(older, reviewer, "Which day?")
+    review.verify(correction_of(visit, both, end="2024-09-04"), reviewer)
+    begun = Report.objects.get(pk=older.pk).based_on
+    client.force_login(reporter)
+    fresh = based_on_of(text(client.get(reverse("newsroom:correct", args=[visit.slug]))))
+    posted = client.post(
+        reverse("newsroom:edit", args=[older.pk]),
+        {**khalkhin_gol(visit), "reply": "3 Sep.", "based_on": fresh},
+    )
+    assert posted.status_code == 200
+    older.refresh_from_db()
+    assert older.state == ReportState.CHANGES_REQUESTED and older.based_on == begun
+    assert "after this correction was begun" in html.unescape(text(posted))
+
+
+def test_a_report_the_rule_can_no_longer_read_is_refused_at_verify_not_a_server_error(
+    tajikistan_removed, reporter, reviewer, signed_in
+):
+    """Verify's refusals may name a field (a person since removed from the register): the
+    page says why, as for any other refusal."""
+    from tests.factories import make_person
+
+    gone = make_person("someone-since-removed", nationality="FRA")
+    report = file(reporter, person=gone.slug)
+    gone.delete()
+    client = signed_in(reviewer)
+    url = reverse("newsroom:report", args=[report.pk])
+    seen = re.search(r'name="seen" value="([^"]+)"', text(client.get(url))).group(1)
+    answer = client.post(reverse("newsroom:verify", args=[report.pk]), {"seen": seen})
+    assert answer.status_code == 302
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED

@@ -98,7 +98,7 @@ def test_a_date_typed_to_the_month_is_read_to_the_month_whatever_the_menu_says(
         reverse("newsroom:new"),
         form_data(start="2025-10", end="2025-11-02", end_precision="month"),
     )
-    assert "Vous avez saisi le 2 novembre 2025" in html.unescape(finer.content.decode())
+    assert "Vous avez saisi 2025-11-02 mais choisi" in html.unescape(finer.content.decode())
     refused = client.post(reverse("newsroom:new"), form_data(start="2025-13", end=""))
     assert "Pas une date" in refused.content.decode() or "pas une date" in refused.content.decode()
 
@@ -224,9 +224,9 @@ def test_preview_refuses_the_sources_that_filing_would_refuse(
 @pytest.mark.parametrize(
     ("typed", "precision", "said"),
     [
-        ("2026-05-10", "year", "You typed 10 May 2026 but chose “year only”: type 2026"),
-        ("2026-05-10", "month", "You typed 10 May 2026 but chose “month only”: type 2026-05"),
-        ("2026-05", "year", "You typed May 2026 but chose “year only”: type 2026"),
+        ("2026-05-10", "year", "You typed 2026-05-10 but chose “year only”: type 2026"),
+        ("2026-05-10", "month", "You typed 2026-05-10 but chose “month only”: type 2026-05"),
+        ("2026-05", "year", "You typed 2026-05 but chose “year only”: type 2026"),
     ],
 )
 def test_a_date_typed_finer_than_its_precision_is_refused_not_cut(

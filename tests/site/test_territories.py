@@ -22,8 +22,9 @@ def test_the_borders_dataset_of_the_installed_package_names_each_territorys_stat
     assert found["PRI"] == "USA"
     assert found["HKG"] == "CHN"
     assert found["ABW"] == "NLD"
-    # States are nobody's territory, whatever their status or the claims on them.
-    for state in ("FRA", "USA", "PSE", "TWN", "ESH", "VAT", "MNG", "ATA"):
+    # States are nobody's territory, whatever their status or the claims on them; nor are
+    # the States in free association with New Zealand, which the package files under it.
+    for state in ("FRA", "USA", "PSE", "TWN", "ESH", "VAT", "MNG", "ATA", "NIU", "COK"):
         assert state not in found, state
 
 
@@ -49,6 +50,8 @@ def test_the_import_marks_territories_but_never_a_state_the_dataset_lists(seeded
     # borders dataset's "New Zealand" does not make them a territory.
     assert State.objects.get(iso3="COK").treaty_events.exists()
     assert "COK" not in marked
+    # Niue has not joined: a State that is not a party, not "a territory of New Zealand".
+    assert "NIU" not in marked and marked["TKL"] == "NZL"
     assert len(marked) == len(
         {code for code in territories.sovereigns() if code != "COK"} & set(marked)
     )
@@ -129,7 +132,13 @@ def test_the_api_gives_a_territory_its_state_and_the_territory_status(seeded, ap
     assert reunion["territory_of"]["url"].endswith("/api/v1/states/FRA/")
     assert reunion["treaty_status"]["status"] == "territory"
     assert reunion["treaty_status"]["party"] is False
-    assert "not a State but a territory of France" in reunion["treaty_status"]["explanation"]
+    assert reunion["treaty_status"]["explanation"].startswith(
+        "Réunion is not a State but, today, a territory of France: only States join"
+    )
+    # In the present tense on any day asked: the borders dataset knows no past.
+    then = api_client.get("/api/v1/states/HKG/?as_of=1990-01-01").json()["treaty_status"]
+    assert then["status"] == "territory"
+    assert "Hong Kong is not a State but, today, a territory of China" in then["explanation"]
     assert api_client.get("/api/v1/states/FRA/").json()["territory_of"] is None
     listed = api_client.get("/api/v1/states/?status=territory&page_size=100").json()
     assert listed["count"] == State.objects.filter(territory_of__isnull=False).count()
