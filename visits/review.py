@@ -909,6 +909,13 @@ def since_sent_back(report: Report) -> SinceSentBack | None:
     )
     if then is None:
         return None
+    return _since(then, report, at=then.reviewed_at)
+
+
+def _since(
+    then, report: Report, *, at: datetime.datetime, taken_back: bool = False
+) -> SinceSentBack:
+    """SinceSentBack between `then` (a row of the report's history) and `report` now."""
     fields = field_differences(normalise(then.data), normalise(report.data))
     for said in ("withdrawal_note", "reason"):  # a withdrawal's or a correction's words
         old_words, new_words = getattr(then, said).strip(), getattr(report, said).strip()
@@ -916,11 +923,12 @@ def since_sent_back(report: Report) -> SinceSentBack | None:
             fields += ({"field": said, "old": old_words, "new": new_words},)
     added, removed, changed = citation_differences(then.citations or [], report.citations or [])
     return SinceSentBack(
-        sent_back_at=then.reviewed_at,
+        sent_back_at=at,
         fields=fields,
         sources_added=added,
         sources_removed=removed,
         sources_changed=changed,
+        taken_back=taken_back,
     )
 
 
@@ -943,20 +951,7 @@ def since_resubmitted(report: Report) -> SinceSentBack | None:
     )
     if then is None:
         return None
-    fields = field_differences(normalise(then.data), normalise(report.data))
-    for said in ("withdrawal_note", "reason"):
-        old_words, new_words = getattr(then, said).strip(), getattr(report, said).strip()
-        if old_words != new_words:
-            fields += ({"field": said, "old": old_words, "new": new_words},)
-    added, removed, changed = citation_differences(then.citations or [], report.citations or [])
-    return SinceSentBack(
-        sent_back_at=then.submitted_at,
-        fields=fields,
-        sources_added=added,
-        sources_removed=removed,
-        sources_changed=changed,
-        taken_back=True,
-    )
+    return _since(then, report, at=then.submitted_at, taken_back=True)
 
 
 def field_differences(old: dict, new: dict) -> tuple[dict, ...]:
