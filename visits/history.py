@@ -451,16 +451,20 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
     language)."""
     names = _Names(entries, staff=staff)
     contexts = {e.event.pgh_context_id for e in entries if e.event.pgh_context_id}
-    # {context: (kind, the reason readers see with it on the visit's page)}
+    # {context: (kind, the reason readers see with it on the visit's page, its author)}
     verified = {
-        context: ("withdrawal", withdrawal)
-        if withdrawal
-        else ("correction", reason)
-        if correction
-        else ("report", "")
-        for context, correction, withdrawal, reason in Report.pgh_event_model.objects.filter(
-            pgh_context_id__in=contexts, state=ReportState.VERIFIED
-        ).values_list("pgh_context_id", "is_correction", "withdrawal_note", "reason")
+        context: (
+            "withdrawal" if withdrawal else "correction" if correction else "report",
+            withdrawal or (reason if correction else ""),
+            author or "",
+        )
+        for context, correction, withdrawal, reason, author in (
+            Report.pgh_event_model.objects.filter(
+                pgh_context_id__in=contexts, state=ReportState.VERIFIED
+            ).values_list(
+                "pgh_context_id", "is_correction", "withdrawal_note", "reason", "author__username"
+            )
+        )
     }
     for entry in entries:
         fields = {f.name: f for f in _fields(type(entry.event))}
@@ -504,7 +508,7 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
                 )
             )
         entry.changes, entry.changed_fields = changes, changed_fields
-        entry.why = _why(entry, verified)
+        entry.why = _why(entry, verified, staff=staff)
     return entries
 
 
@@ -542,7 +546,18 @@ def _parts_changed(old: dict, new: dict) -> list[tuple[str, tuple]]:
     return changed
 
 
-def _why(entry: Entry, verified: dict) -> str:
+def _why(entry: Entry, verified: dict, *, staff: bool = False) -> str:
+    """Why `entry` happened, in words. For staff, a verified report also names its author
+    (the entry itself names whoever verified it): the visit's creation was credited to its
+    reviewer alone, the reporter appearing only on the report's own entries."""
+    why = _why_words(entry, verified)
+    author = verified.get(entry.event.pgh_context_id, ("", "", ""))[2]
+    if staff and author and entry.event.pgh_context_id in verified:
+        return _("%(why)s, reported by %(author)s") % {"why": why, "author": author}
+    return why
+
+
+def _why_words(entry: Entry, verified: dict) -> str:
     context = entry.context
     if entry.label == "baseline":
         return _("the record as it stood when the history began")
@@ -551,7 +566,7 @@ def _why(entry: Entry, verified: dict) -> str:
             "version": context.get("dataset_version") or _("unknown")
         }
     if entry.event.pgh_context_id in verified:
-        kind, said = verified[entry.event.pgh_context_id]
+        kind, said, _author = verified[entry.event.pgh_context_id]
         # The reason the visit's page shows with the correction or withdrawal, quoted here
         # too (the page's "Why: …." ends the sentence).
         said = (withdrawal_note(said) if kind == "withdrawal" else said or "").strip().rstrip(".")

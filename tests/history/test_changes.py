@@ -123,6 +123,12 @@ def test_staff_see_who_changed_a_record_and_readers_do_not(client, corrected):
     assert 'class="author">rita-staffer<' in text  # filed the reports
     assert "Path: newsroom" in text
     assert "3 September 2024" in text and "4 September 2024" in text
+    # The visit's own change, made when victor verified it, names who reported it too.
+    words = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)))
+    assert (
+        "Why: a verified correction — The Kremlin's readout dates his departure to "
+        "4 September, reported by rita-staffer." in words
+    )
     # In French, the way in is named in French too.
     client.cookies["django_language"] = "fr"
     french = client.get(address, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
