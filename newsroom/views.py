@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from compliance import Period
 from core import reasons, roles
 from core.names import country_name, format_date, in_sentence
 from front.corrections import field_name, value_words
@@ -147,7 +148,42 @@ def describe(reports) -> None:
 # --- The report form -----------------------------------------------------------------
 
 
-def preview_of(data: dict) -> dict | None:
+# A source published this long before the visit began more likely reports another trip.
+SOURCE_DOUBT_DAYS = 365
+
+
+def source_doubts(data: dict, citations) -> list[str]:
+    """Sentences for the preview on the sources published more than SOURCE_DOUBT_DAYS
+    before the visit's first possible day (`citations`: the report's, their `published`
+    ISO dates): such a source more likely reports another trip (an entry once cited
+    articles about other countries' visits). A hint for the reporter and the reviewer,
+    not a refusal; [] without a start date."""
+    try:
+        start = Period.parse(data.get("start") or "")
+    except ValueError:
+        return []
+    doubts = []
+    for number, citation in enumerate(citations or (), start=1):
+        try:
+            published = datetime.date.fromisoformat(citation.get("published") or "")
+        except ValueError:
+            continue
+        if (start.first - published).days > SOURCE_DOUBT_DAYS:
+            doubts.append(
+                _(
+                    "Source %(number)d was published on %(published)s, more than a year before "
+                    "the visit (%(start)s): check that it reports this trip."
+                )
+                % {
+                    "number": number,
+                    "published": format_date(published),
+                    "start": format_date(start.first, start.precision),
+                }
+            )
+    return doubts
+
+
+def preview_of(data: dict, citations=()) -> dict | None:
     """The rule's verdict on the report's data, with its explanation in the reader's language,
     and, when the host is a territory of a State, that State's name (`territory_of`): the
     rule reads such a host by its own timeline, as a state that is not a party."""
@@ -171,6 +207,7 @@ def preview_of(data: dict) -> dict | None:
         "explanation": reasons.render(verdict.reasons),
         # A host that is a territory of a State (states.territories), as the importer warns.
         "territory_of": in_sentence(country_name(*owner)) if owner else "",
+        "source_doubts": source_doubts(data, citations),
     }
 
 
@@ -402,10 +439,10 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
             )
         except ValidationError as error:
             return again(service_errors=apply_service_errors(error, form, sources))
-        return again(preview=preview_of(data), previewed=True)
+        return again(preview=preview_of(data, citations), previewed=True)
     if action == "submit" and (duplicates or pending) and not request.POST.get("not_duplicate"):
         return again(
-            preview=preview_of(data),
+            preview=preview_of(data, citations),
             previewed=True,
             duplicate_error=_(
                 "Add the source to the visit already recorded, or confirm that this is another visit."
@@ -826,7 +863,7 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
         "facts": facts_of(report.data),
         "citations": report.citations,
         # A withdrawal changes no fact: what the rule says of the visit does not move.
-        "preview": None if report.is_withdrawal else preview_of(report.data),
+        "preview": None if report.is_withdrawal else preview_of(report.data, report.citations),
         "duplicates": duplicates,
         "pending_duplicates": pending,
         "differences": differences(report),

@@ -1534,3 +1534,37 @@ def test_a_report_the_rule_can_no_longer_read_is_refused_at_verify_not_a_server_
     assert answer.status_code == 302
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED
+
+
+def test_a_source_published_long_before_the_visit_is_pointed_out_in_the_preview(
+    tajikistan_removed, reporter, reviewer, signed_in
+):
+    """A source published years before the trip more likely reports another one (an entry
+    once cited articles about other countries' visits): the preview says so, to the
+    reporter and to the reviewer, without refusing the report."""
+    old = {
+        "url": "https://example.org/2019-story",
+        "publisher": "Example",
+        "published": "2019-03-03",
+    }
+    recent = {**SOURCES[0], "published": "2025-10-09"}
+    client = signed_in(reporter)
+    page = html.unescape(
+        text(
+            client.post(reverse("newsroom:new"), form_data(action="preview", sources=[recent, old]))
+        )
+    )
+    assert page.count('class="warning source-doubt"') == 1
+    assert (
+        "Source 2 was published on 3 March 2019, more than a year before the visit "
+        "(8 October 2025): check that it reports this trip."
+    ) in page
+    report = review.file_report(
+        author=reporter,
+        data=REPORT_DATA,
+        citations=[{k: v for k, v in c.items() if v} for c in (recent, old)],
+    )
+    seen = html.unescape(
+        text(signed_in(reviewer).get(reverse("newsroom:report", args=[report.pk])))
+    )
+    assert "Source 2 was published on 3 March 2019" in seen
