@@ -33,7 +33,8 @@ from django.utils.translation import ngettext
 from PIL import Image, ImageDraw, ImageFont
 
 from compliance import state_facts
-from core.names import country_name, elide, in_sentence, situation_name
+from core.names import country_name, elide, situation_name
+from front import summaries
 from states import status as treaty_status
 from states.models import State
 from visits.models import VerdictCode, Visit
@@ -128,11 +129,9 @@ def state_card(iso3: str, language: str) -> CardFacts:
             timezone.localdate(),
             territory=owner is not None,
         )
-        label = treaty_status.Standing(standing).label
-        if standing == treaty_status.TERRITORY:
-            label = _("territory of %(state)s") % {
-                "state": in_sentence(country_name(owner.iso3, owner.name))
-            }
+        label = summaries.standing_label(
+            standing, country_name(owner.iso3, owner.name) if owner else ""
+        )
         counts = _verdict_counts(Visit.objects.published().filter(host=state))
         return CardFacts(
             kind="state",

@@ -213,6 +213,15 @@ def warning_line(visit) -> str:
     )
 
 
+def standing_label(standing: str, sovereign: str = "") -> str:
+    """A state's standing in words: its label ("State Party"), or for a territory of a
+    State whose name (`sovereign`, in the reader's language) is given, "territory of the
+    United States" (states.territories)."""
+    if standing == treaty_status.TERRITORY and sovereign:
+        return _("territory of %(state)s") % {"state": in_sentence(sovereign)}
+    return str(treaty_status.Standing(standing).label)
+
+
 def standing_sentence(
     name: str,
     facts: StateFacts | None,

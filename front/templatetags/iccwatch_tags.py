@@ -85,10 +85,10 @@ def country(value, default=""):
 
 
 @register.filter
-def country_in_sentence(value):
-    """{{ state|country_in_sentence }} -> the country's name as it reads inside a sentence in
-    the reader's language ("the United States" in English; core.names.in_sentence)."""
-    return names.in_sentence(country(value))
+def standing_label(standing, sovereign=None):
+    """{{ s|standing_label:state.territory_of }} -> the standing in words, "territory of the
+    United States" for a territory of a State (front.summaries.standing_label)."""
+    return summaries.standing_label(str(standing), country(sovereign))
 
 
 @register.filter

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from core import pagecache
 from core.locale import translate_path
-from core.names import collation_key, country_name, format_date, in_sentence
+from core.names import collation_key, country_name, format_date
 from core.pagecache import cache_page_by_version
 from front import charts, sitemaps, summaries, worldmap
 from front import search as site_search
@@ -47,11 +47,10 @@ def status_map(
         groups[statuses.get(iso3, treaty_status.NON_PARTY)].append((iso3, name))
     titles = {}
     for iso3, name in names.items():
-        standing = treaty_status.Standing(statuses.get(iso3, treaty_status.NON_PARTY))
-        label = standing.label
-        if standing == treaty_status.TERRITORY and iso3 in territory_of:
-            owner = territory_of[iso3]
-            label = _("territory of %(state)s") % {"state": in_sentence(names.get(owner, owner))}
+        owner = territory_of.get(iso3)
+        label = summaries.standing_label(
+            statuses.get(iso3, treaty_status.NON_PARTY), names.get(owner, owner or "")
+        )
         text = f"{name}{summaries.colon()} {label}"
         if incident_hosts.get(iso3):
             text += " — " + ngettext(

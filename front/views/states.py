@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from compliance import PRESENT_STATUSES, state_facts
 from core import pagecache
-from core.names import country_name, country_sort_name, elide, in_sentence
+from core.names import country_name, country_sort_name, elide
 from core.pagecache import cache_page_by_version
 from core.reasons import situation_words
 from front import cards, charts, citations, listing, maps, summaries
@@ -206,9 +206,7 @@ def state_detail(request, iso3: str):
         referrals=[(r.situation.name, r.resolution, r.adopted) for r in referrals],
         sovereign=sovereign,
     )
-    standing_label = treaty_status.Standing(standing).label
-    if standing == treaty_status.TERRITORY:
-        standing_label = _("territory of %(state)s") % {"state": in_sentence(sovereign[0])}
+    standing_label = summaries.standing_label(standing, sovereign[0] if sovereign else "")
     context = {
         "page_title": name,
         "page_description": summary,
