@@ -22,7 +22,7 @@ from api.formats import JSONRenderer
 from compliance import partial_isoformat
 from core.names import country_name
 from front import search as site_search
-from front.summaries import span_words
+from front.summaries import place_words, span_words
 from visits.models import VerdictCode
 
 MAX_LIMIT = 100
@@ -244,7 +244,7 @@ class SearchViewSet(PublicReadMixin, viewsets.GenericViewSet):
         start = partial_isoformat(row["start"], row["start_precision"])
         end = partial_isoformat(row["end"], row["end_precision"])
         host = country_name(row["host_iso3"], row["host"]) if row["host"] else ""
-        where = ", ".join(x for x in (row["place"], host) if x)
+        where = ", ".join(x for x in (place_words(row["place"]), host) if x)
         # Every day of it, as the visit's page says ("2–3 September 2024"), not the first only.
         when = (
             span_words(row["start"], row["start_precision"], row["end"], row["end_precision"])

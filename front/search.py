@@ -49,7 +49,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from core.names import collation_key, local_names
-from front import gazetteer
+from front import gazetteer, summaries
 from visits.models import Visit
 from warrants.models import Person, PersonStatus
 
@@ -160,7 +160,9 @@ _PERSONS_MATCHED = f"""
 # A state near in spelling is listed only when none matches exactly (a whole word or its
 # code): "Hongrie" finds Hungary, not Hong Kong beside it; "Hongri" finds both. Persons
 # keep their near spellings beside an exact match: a name is transliterated many ways
-# ("Sergey" is one person's exact name and another's "Sergei").
+# ("Sergey" is one person's exact name and another's "Sergei"). A state's near spelling is
+# measured on whole words (strict_word_similarity): a stretch across words let "putin"
+# find Saint Martin through "…tin (french p…" and "kony" Hong Kong.
 _STATES_MATCHED = f"""
     SELECT st.id, d.score FROM (
         SELECT st.id, d.score, m.code OR m.words AS exact, bool_or(m.code OR m.words) OVER () AS any_exact
@@ -177,7 +179,7 @@ _STATES_MATCHED = f"""
         CROSS JOIN LATERAL (
             SELECT upper(%(q)s) = st.iso3 AS code,
                    to_tsvector('simple', t.doc) @@ {_TSQ} AS words,
-                   word_similarity({_TEXT}, t.doc) AS similar
+                   strict_word_similarity({_TEXT}, t.doc) AS similar
         ) m
         CROSS JOIN LATERAL (
             SELECT greatest(CASE WHEN m.code THEN 2.0 WHEN m.words THEN 1.0 ELSE 0 END, m.similar) AS score
@@ -521,7 +523,9 @@ def reason_text(row: dict) -> str:
     if row["reason"] == "person":
         return _("the person’s name")
     if row["reason"] == "place":
-        return _("the place (%(name)s)") % {"name": row["matched"] or row["place"]}
+        return _("the place (%(name)s)") % {
+            "name": summaries.place_words(row["matched"] or row["place"])
+        }
     if row["reason"] == "host":
         return _("the host state")
     return _("words of the occasion")

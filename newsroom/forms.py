@@ -28,6 +28,7 @@ from visits.reports import (
     COMMENT_MAX_LENGTH,
     EXCERPT_MAX_LENGTH,
     JUSTIFICATION_MAX_LENGTH,
+    NOT_TAKEN_STATUSES,
     NOTES_MAX_LENGTH,
 )
 
@@ -108,7 +109,19 @@ class ReportForm(forms.Form):
         choices=VisitStatus.choices,
         help_text=gettext_lazy("'announced' for a trip that has not happened yet."),
     )
-    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=VisitOutcome.choices)
+    # No outcome is chosen for the reporter: a default ("not arrested") was refused for a
+    # trip announced or called off, and could slip through unread for one that took place.
+    # Left blank, it is 'n/a' for a trip that did not take place (NOT_TAKEN_STATUSES) and
+    # asked for otherwise (clean).
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Outcome"),
+        required=False,
+        choices=[("", gettext_lazy("choose what the host did"))] + VisitOutcome.choices,
+        help_text=gettext_lazy(
+            "Leave it for a trip announced, called off or attended by video: it did not take place."
+        ),
+    )
+    outcome.required_unless = gettext_lazy("required if the trip took place")
     host_control = forms.ChoiceField(
         label=gettext_lazy("The host's control of the place"),
         choices=HostControl.choices,
@@ -159,6 +172,27 @@ class ReportForm(forms.Form):
         max_length=NOTES_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    # The order of the page (report_form.html), which the error summary follows too.
+    field_order = [
+        "reply",
+        "reason",
+        "person",
+        "host",
+        "place",
+        "start",
+        "start_precision",
+        "end",
+        "end_precision",
+        "status",
+        "outcome",
+        "occasion",
+        "host_control",
+        "controlled_by",
+        "host_notified",
+        "host_justification",
+        "notes",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -254,6 +288,18 @@ class ReportForm(forms.Form):
                     % {"person": person.name}
                 ),
             )
+        if not data.get("outcome") and "outcome" not in self.errors:
+            if data.get("status") in NOT_TAKEN_STATUSES:
+                data["outcome"] = VisitOutcome.NOT_APPLICABLE
+            elif data.get("status"):
+                self.add_error(
+                    "outcome",
+                    _(
+                        "A trip with the status “%(status)s” took place: say what the host did "
+                        "(or 'unknown' if it is not known)."
+                    )
+                    % {"status": VisitStatus(data["status"]).label},
+                )
         if data.get("controlled_by") and data.get("host_control") != HostControl.NONE:
             self.add_error(
                 "controlled_by", _("Name an occupier only when the host did not control the place.")

@@ -99,7 +99,8 @@ def validate_visit_fields(
         )
     elif status in NOT_TAKEN_STATUSES and outcome != VisitOutcome.NOT_APPLICABLE:
         errors["outcome"] = _(
-            "A trip that is %(status)s did not take place: its outcome is 'n/a' (not applicable)."
+            "A trip with the status “%(status)s” did not take place: its outcome is 'n/a' (not "
+            "applicable)."
         ) % {"status": VisitStatus(status).label}
     elif (
         status in VisitStatus.values
@@ -107,8 +108,8 @@ def validate_visit_fields(
         and outcome == VisitOutcome.NOT_APPLICABLE
     ):
         errors["outcome"] = _(
-            "A trip that is %(status)s took place: say what the host did (or 'unknown' if it "
-            "is not known)."
+            "A trip with the status “%(status)s” took place: say what the host did (or "
+            "'unknown' if it is not known)."
         ) % {"status": VisitStatus(status).label}
     if host_control not in HostControl.values:
         errors["host_control"] = (

@@ -27,15 +27,15 @@ def widget(field):
 
 @register.filter
 def field_errors(form):
-    """Every error of a bound form as (field id, label, message), for the summary at the top."""
+    """Every error of a bound form as (field id, label, message), for the summary at the top,
+    in the order of the form's fields (its `field_order`, the page's), whether a field's
+    own check or the form's `clean` found it."""
     out = []
     if not form.is_bound:
         return out
-    for name, errors in form.errors.items():
-        if name == "__all__":
-            continue
+    for name in form.fields:
         bound = form[name]
-        out.extend((bound.auto_id, bound.label, e) for e in errors)
+        out.extend((bound.auto_id, bound.label, e) for e in form.errors.get(name, ()))
     return out
 
 

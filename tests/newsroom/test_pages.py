@@ -1568,3 +1568,25 @@ def test_a_source_published_long_before_the_visit_is_pointed_out_in_the_preview(
         text(signed_in(reviewer).get(reverse("newsroom:report", args=[report.pk])))
     )
     assert "Source 2 was published on 3 March 2019" in seen
+
+
+def test_a_report_names_its_reviewer_for_what_they_did(
+    tajikistan_removed, reporter, reviewer, signed_in
+):
+    """A report sent back and submitted again is awaiting review: the one who sent it
+    back has not reviewed it (it read "Reviewed by" them)."""
+    report = file(reporter)
+    page_of = reverse("newsroom:report", args=[report.pk])
+
+    def label() -> str | None:
+        page = text(signed_in(reviewer).get(page_of))
+        found = re.search(r'<dt id="reviewer-label">(.*?)</dt><dd>(\w+),', page)
+        return found and f"{found.group(1)} {found.group(2)}"
+
+    assert label() is None
+    review.request_changes(report, reviewer, "Which readout?")
+    assert label() == "Sent back by reviewer"
+    review.submit(report, reporter)
+    assert label() == "Sent back earlier by reviewer"
+    review.verify(report, reviewer)
+    assert label() == "Reviewed by reviewer"

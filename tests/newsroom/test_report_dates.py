@@ -257,3 +257,53 @@ def test_a_date_typed_coarser_than_its_precision_is_what_is_known(
     )
     assert response.status_code == 302
     assert Report.objects.get().data["start"] == "2025-10"
+
+
+def test_the_outcome_is_not_chosen_for_the_reporter(tajikistan_removed, reporter, signed_in):
+    # It started at "not arrested": refused for a trip announced or called off, and easy to
+    # leave unread for one that took place.
+    client = signed_in(reporter)
+    html = client.get(reverse("newsroom:new")).content.decode()
+    select = re.search(r'<select name="outcome".*?</select>', html, re.S).group(0)
+    assert re.search(r'<option value="" selected>choose what the host did</option>', select)
+    label = re.search(r'<label for="id_outcome">(.*?)</label>', html, re.S).group(1)
+    assert "required if the trip took place" in label and "optional" not in label
+
+    # Left blank for a trip that took place: asked for, and nothing is saved.
+    response = client.post(reverse("newsroom:new"), form_data(outcome=""))
+    assert response.status_code == 200
+    assert "A trip with the status “occurred” took place: say what the host did" in html_text(
+        response
+    )
+    assert not Report.objects.exists()
+
+    # Left blank for a trip called off: it did not take place, so 'n/a', without a refusal.
+    tomorrow = (timezone.now() + datetime.timedelta(days=1)).date().isoformat()
+    client.post(
+        reverse("newsroom:new"),
+        form_data(outcome="", status="announced", start=tomorrow, end=tomorrow),
+    )
+    assert Report.objects.get().data["outcome"] == "n/a"
+
+    # A chosen outcome that contradicts the status is still refused, not overwritten.
+    response = client.post(
+        reverse("newsroom:new"),
+        form_data(outcome="arrested", status="cancelled", start="", end=""),
+    )
+    assert "did not take place: its outcome is" in html_text(response)
+    assert Report.objects.count() == 1
+
+
+def html_text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def test_the_error_summary_follows_the_order_of_the_page(tajikistan_removed, reporter, signed_in):
+    # A field's own check (the occasion's length) used to be listed before every error the
+    # form's checks across fields found (the end before the start), whatever their places.
+    response = signed_in(reporter).post(
+        reverse("newsroom:new"), form_data(end="2025-10-01", occasion="x" * 301)
+    )
+    summary = html_text(response).split('id="form-errors"')[1].split("</ul>")[0]
+    assert re.findall(r'<a href="#id_(\w+)">', summary) == ["end", "occasion"]
+    assert not Report.objects.exists()

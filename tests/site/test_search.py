@@ -330,3 +330,30 @@ def test_a_states_own_name_keeps_the_visits_it_hosted_and_a_places_keeps_its_cou
     tunis = search.search("Tunis")
     assert tunis.visits[0]["slug"] == "omar-al-bashir-tun-2019-03-31"
     assert "TUN" in {s["iso3"] for s in tunis.states}
+
+
+def test_a_visit_to_several_cities_is_named_in_words_where_its_place_was_found(
+    reader, seeded, api_client
+):
+    # The dataset lists the cities of one trip with ';'; a reader reads them in words.
+    html = body(reader.get("/search/?q=Tianjin"))
+    assert "Matched on the place (Tianjin and Beijing)" in html
+    assert "Tianjin;Beijing" not in html
+    results = api_client.get("/api/v1/search/?q=Tianjin&kind=visit").json()["results"]
+    trip = next(r for r in results if r["id"] == "vladimir-putin-chn-2025-08-31")
+    assert trip["name"].startswith("Vladimir Vladimirovich Putin — Tianjin and Beijing, China, ")
+    french = api_client.get("/api/v1/search/?q=Tianjin&kind=visit&lang=fr").json()["results"]
+    assert "Tianjin et Beijing, Chine" in french[0]["name"]
+
+
+@pytest.mark.parametrize(("query", "not_found"), [("putin", "MAF"), ("kony", "HKG")])
+def test_a_state_is_not_found_by_letters_spread_across_its_words(
+    seeded, api_client, query, not_found
+):
+    # "putin" found Saint Martin (French part) through "…tin (french p…" in a search of
+    # states alone; typos of a state's own words still find it.
+    results = api_client.get(f"/api/v1/search/?q={query}&kind=state").json()["results"]
+    assert not_found not in {r["id"] for r in results}
+    assert [s["iso3"] for s in search.search("Mongolai").states] == ["MNG"]
+    assert [s["iso3"] for s in search.search("Tajikstan").states] == ["TJK"]
+    assert "PHL" in {s["iso3"] for s in search.search("Phillipines").states}
