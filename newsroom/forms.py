@@ -370,6 +370,15 @@ class SourceForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         without_maxlength(self)
+        # The address as read when it was typed without "https://" (URLField adds it).
+        self.completed_url = ""
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        typed = (self.data.get(self.add_prefix("url")) or "").strip()
+        if url and typed and "://" not in typed:
+            self.completed_url = url
+        return url
 
     def clean(self):
         data = super().clean()
@@ -400,6 +409,15 @@ class BaseSourceFormSet(forms.BaseFormSet):
 
     def citations(self) -> list[dict]:
         return [c for c in (form.citation() for form in self.forms if form.is_valid()) if c]
+
+    def completed_urls(self) -> list[tuple[int, str]]:
+        """(source number from 1, the address as read) for each address typed without a
+        scheme, which is read as https (SourceForm.url's `assume_scheme`)."""
+        return [
+            (number, form.completed_url)
+            for number, form in enumerate(self.forms, start=1)
+            if form.is_valid() and form.completed_url
+        ]
 
 
 SourceFormSet = forms.formset_factory(SourceForm, formset=BaseSourceFormSet, extra=0, max_num=30)

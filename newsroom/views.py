@@ -183,10 +183,12 @@ def source_doubts(data: dict, citations) -> list[str]:
     return doubts
 
 
-def preview_of(data: dict, citations=()) -> dict | None:
+def preview_of(data: dict, citations=(), completed_urls=()) -> dict | None:
     """The rule's verdict on the report's data, with its explanation in the reader's language,
     and, when the host is a territory of a State, that State's name (`territory_of`): the
-    rule reads such a host by its own timeline, as a state that is not a party."""
+    rule reads such a host by its own timeline, as a state that is not a party.
+    `completed_urls`: (source number, address) of the addresses typed without a scheme
+    (BaseSourceFormSet.completed_urls), said in the preview so the reporter checks them."""
     try:
         verdict = review.preview(data)
     except ValidationError:
@@ -207,7 +209,17 @@ def preview_of(data: dict, citations=()) -> dict | None:
         "explanation": reasons.render(verdict.reasons),
         # A host that is a territory of a State (states.territories), as the importer warns.
         "territory_of": in_sentence(country_name(*owner)) if owner else "",
-        "source_doubts": source_doubts(data, citations),
+        "source_doubts": [
+            *(
+                _(
+                    "Source %(number)d's address was typed without https:// and is read as "
+                    "%(url)s: check that it opens."
+                )
+                % {"number": number, "url": url}
+                for number, url in completed_urls
+            ),
+            *source_doubts(data, citations),
+        ],
     }
 
 
@@ -439,10 +451,10 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
             )
         except ValidationError as error:
             return again(service_errors=apply_service_errors(error, form, sources))
-        return again(preview=preview_of(data, citations), previewed=True)
+        return again(preview=preview_of(data, citations, sources.completed_urls()), previewed=True)
     if action == "submit" and (duplicates or pending) and not request.POST.get("not_duplicate"):
         return again(
-            preview=preview_of(data, citations),
+            preview=preview_of(data, citations, sources.completed_urls()),
             previewed=True,
             duplicate_error=_(
                 "Add the source to the visit already recorded, or confirm that this is another visit."

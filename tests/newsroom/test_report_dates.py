@@ -307,3 +307,20 @@ def test_the_error_summary_follows_the_order_of_the_page(tajikistan_removed, rep
     summary = html_text(response).split('id="form-errors"')[1].split("</ul>")[0]
     assert re.findall(r'<a href="#id_(\w+)">', summary) == ["end", "occasion"]
     assert not Report.objects.exists()
+
+
+def test_an_address_typed_without_its_scheme_is_read_as_https_and_said(
+    tajikistan_removed, reporter, signed_in
+):
+    sources = [{"url": "example.org/putin-dushanbe", "publisher": "Example News"}]
+    response = signed_in(reporter).post(
+        reverse("newsroom:new"), form_data(action="preview", sources=sources)
+    )
+    assert (
+        "Source 1's address was typed without https:// and is read as "
+        "https://example.org/putin-dushanbe: check that it opens."
+    ) in html_text(response)
+    # A full address is not pointed out.
+    response = signed_in(reporter).post(reverse("newsroom:new"), form_data(action="preview"))
+    assert "typed without https://" not in html_text(response)
+    assert 'id="preview-explanation"' in html_text(response)
