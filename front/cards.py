@@ -22,7 +22,6 @@ from dataclasses import dataclass
 import font_lato
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -35,6 +34,7 @@ from PIL import Image, ImageDraw, ImageFont
 from compliance import state_facts
 from core.names import country_name, elide, situation_name
 from front import summaries
+from front.summaries import VisitTally, visit_tally
 from states import status as treaty_status
 from states.models import State
 from visits.models import VerdictCode, Visit
@@ -43,7 +43,7 @@ from warrants.models import Person
 WIDTH, HEIGHT = 1200, 630  # the size Open Graph and Twitter's large card ask for
 LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 # Drawn again when this changes, whatever the facts: bump it with the layout.
-DRAWING_VERSION = "1"
+DRAWING_VERSION = "2"
 CACHE_SECONDS = 60 * 60 * 24 * 30  # the key holds the facts' digest: a stale card is never served
 
 # The site's colours (static/css/site.css).
@@ -74,7 +74,10 @@ class CardFacts:
     `kind` is "state" or "person", `key` the ISO3 code or the slug; `status` is the
     standing or the person's status (`status_code` its code, for the colour); `counts`
     is (verdict code, label, number of published visits) for each verdict that has any,
-    incidents first, then the most frequent; `visits` the number of published visits.
+    incidents first, then the most frequent; `visits` the number of published visits,
+    `took_place` those that took place (occurred or transit) and `called_off` those called
+    off or attended by video, counted as the state's and the person's pages count them
+    (summaries.visit_tally).
     """
 
     kind: str
@@ -86,6 +89,8 @@ class CardFacts:
     detail: str
     visits: int
     counts: tuple[tuple[str, str, int], ...]
+    took_place: int = 0
+    called_off: int = 0
 
     @property
     def digest(self) -> str:
@@ -94,26 +99,45 @@ class CardFacts:
 
     @property
     def visits_line(self) -> str:
-        return ngettext("%(n)s published visit", "%(n)s published visits", self.visits) % {
-            "n": self.visits
-        }
+        """The visits in the words of the state's page ("1 visit hosted · 1 trip called off
+        or attended by video") or the person's ("28 recorded trips · 5 called off or
+        attended by video"): a card that said "2 published visits" of a state that hosted
+        one contradicted its page. In the card's language, whatever the reader's."""
+        with translation.override(self.language):
+            return self._visits_line()
+
+    def _visits_line(self) -> str:
+        if self.kind == "state":
+            first = ngettext("%(n)s visit hosted", "%(n)s visits hosted", self.took_place) % {
+                "n": self.took_place
+            }
+        else:
+            first = ngettext("%(n)s recorded trip", "%(n)s recorded trips", self.visits) % {
+                "n": self.visits
+            }
+        if not self.called_off:
+            return first
+        called_off = ngettext(
+            "%(n)s trip called off or attended by video",
+            "%(n)s trips called off or attended by video",
+            self.called_off,
+        ) % {"n": self.called_off}
+        return f"{first} · {called_off}"
 
 
-def _verdict_counts(visits) -> tuple[tuple[str, str, int], ...]:
-    rows = dict(
-        visits.order_by()
-        .values("verdict__code")
-        .annotate(n=Count("pk"))
-        .values_list("verdict__code", "n")
-    )
+def _tally(visits) -> tuple[VisitTally, tuple[tuple[str, str, int], ...]]:
+    """The visits' tally (one grouped query) and their counts by verdict for the card."""
+    tally = visit_tally(visits)
+    rows = tally.by_verdict
     counts = [
         (code.value, str(code.label), rows[code.value]) for code in VerdictCode if rows.get(code)
     ]
-    if rows.get(None):
-        counts.append(("", _("not yet evaluated"), rows[None]))
+    unevaluated = tally.total - sum(rows.values())
+    if unevaluated:
+        counts.append(("", _("not yet evaluated"), unevaluated))
     # Incidents first, then the most frequent verdicts.
     counts.sort(key=lambda c: (c[0] != VerdictCode.NON_COMPLIANCE, -c[2]))
-    return tuple(counts)
+    return tally, tuple(counts)
 
 
 def state_card(iso3: str, language: str) -> CardFacts:
@@ -132,7 +156,7 @@ def state_card(iso3: str, language: str) -> CardFacts:
         label = summaries.standing_label(
             standing, country_name(owner.iso3, owner.name) if owner else ""
         )
-        counts = _verdict_counts(Visit.objects.published().filter(host=state))
+        tally, counts = _tally(Visit.objects.published().filter(host=state))
         return CardFacts(
             kind="state",
             key=state.iso3,
@@ -141,8 +165,10 @@ def state_card(iso3: str, language: str) -> CardFacts:
             status=str(label),
             status_code=standing,
             detail=_("Standing under the Rome Statute today"),
-            visits=sum(n for _code, _label, n in counts),
+            visits=tally.total,
             counts=counts,
+            took_place=tally.hosted,
+            called_off=tally.called_off_status,
         )
 
 
@@ -152,7 +178,7 @@ def person_card(slug: str, language: str) -> CardFacts:
     if person is None:
         raise Http404(_("No person with this name."))
     with translation.override(language):
-        counts = _verdict_counts(Visit.objects.published().filter(person=person))
+        tally, counts = _tally(Visit.objects.published().filter(person=person))
         warrants = person.warrants.count()
         return CardFacts(
             kind="person",
@@ -167,8 +193,10 @@ def person_card(slug: str, language: str) -> CardFacts:
                 warrants,
             )
             % {"n": warrants, "situation": situation_name(person.situation.name)},
-            visits=sum(n for _code, _label, n in counts),
+            visits=tally.total,
             counts=counts,
+            took_place=tally.hosted,
+            called_off=tally.called_off_status,
         )
 
 
@@ -234,7 +262,8 @@ def _draw(facts: CardFacts) -> bytes:
     pen.text((margin, 330), detail, font=face, fill=MUTED, anchor="ls")
     # The visits, then one bar per verdict (the three largest, incidents first).
     pen.line((margin, 362, WIDTH - margin, 362), fill=RULE, width=2)
-    pen.text((margin, 410), facts.visits_line, font=font(34, bold=True), fill=INK, anchor="ls")
+    visits_line, face = _fit(pen, facts.visits_line, inner, (34, 30, 26, 22), bold=True)
+    pen.text((margin, 410), visits_line, font=face, fill=INK, anchor="ls")
     top, row, bar_left = 440, 44, margin + 440
     largest = max((n for _c, _l, n in facts.counts), default=1)
     shown = facts.counts[:3]

@@ -28,7 +28,7 @@ import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -86,7 +86,10 @@ def is_new_incident(change) -> bool:
 
 def incident_changes():
     """Verdict changes into, within or out of non-compliance, on published visits, and the
-    withdrawal of an incident whose visit left the record; newest first."""
+    withdrawal of an incident whose visit left the record; newest first. Changes recorded
+    at one moment (one evaluation: an import records every incident at once, and their
+    entries share one `updated`) come in the order of their visits, the latest first, as a
+    reader of the feed expects; a visit of unknown date last."""
     return (
         VerdictChange.objects.filter(
             (Q(new_code=VerdictCode.NON_COMPLIANCE) | Q(old_code=VerdictCode.NON_COMPLIANCE))
@@ -94,7 +97,7 @@ def incident_changes():
             | Q(old_code=VerdictCode.NON_COMPLIANCE, new_code=VerdictCode.WITHDRAWN)
         )
         .select_related("visit", "visit__person", "visit__host")
-        .order_by("-changed_at", "-id")
+        .order_by("-changed_at", F("visit__start").desc(nulls_last=True), "-id")
     )
 
 

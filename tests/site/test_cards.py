@@ -278,3 +278,22 @@ def test_country_and_person_pages_offer_the_code_to_embed_their_card(reader, see
     code = code[: code.index("</textarea>")]
     assert f"&lt;iframe src=&quot;http://testserver{embed}&quot;" in code
     assert reader.get(embed).status_code == 200
+
+
+def test_a_card_counts_the_visits_as_their_pages_count_them(reader, seeded):
+    # Hungary hosted one visit and one trip was called off: its card said "2 published
+    # visits" beside its page's "1 visit hosted"; Putin's counted trips that never took
+    # place as visits.
+    hungary = body(reader.get("/embed/states/HUN/"))
+    page = re.sub(r"<[^>]+>", "", body(reader.get("/states/HUN/")))
+    assert "1 visit hosted · 1 trip called off or attended by video" in hungary
+    assert "1 visit hosted" in page and "1 trip called off or attended by video" in page
+    assert "published visit" not in hungary
+    putin = Visit.objects.published().filter(person__slug="vladimir-putin")
+    called_off = putin.filter(status__in=["cancelled", "virtual"]).count()
+    assert called_off
+    card = cards.person_card("vladimir-putin", "en")
+    assert card.visits_line == (
+        f"{putin.count()} recorded trips · {called_off} trips called off or attended by video"
+    )
+    assert cards.state_card("MNG", "fr").visits_line == "1 visite accueillie"

@@ -155,3 +155,18 @@ def test_a_feed_refuses_a_filter_it_cannot_apply(reader, seeded, query, says):
     assert reader.get("/incidents/feed/?lang=fr&utm_source=reader").status_code == 200
     french = reader.get("/incidents/feed/?lang=FR")
     assert french.status_code == 200 and french["Content-Language"] == "fr"
+
+
+def test_incidents_recorded_at_one_moment_come_latest_visit_first(reader, seeded):
+    # The import records every incident at once: their entries share one `updated`, and a
+    # feed reader shows them in the feed's order, which began with Chad 2017 before
+    # Mongolia 2024.
+    entries = assert_valid_atom(parse(reader.get("/incidents/feed/")))
+    rows = [
+        (rfc3339(e.find(f"{ATOM}updated").text), rfc3339(e.find(f"{ATOM}published").text))
+        for e in entries
+    ]
+    assert len({updated for updated, _ in rows}) < len(rows)  # some share one moment
+    assert rows == sorted(rows, reverse=True)
+    latest = max(Visit.objects.published().flagged().values_list("start", flat=True))
+    assert rows[0][1].date() == latest
