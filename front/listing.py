@@ -524,6 +524,9 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
         title = _("%(title)s, page %(number)d") % {"title": title, "number": page.number}
     context = {
         "page_title": title,
+        # The page's heading says what is filtered, as its title does ("Visits to Hungary"):
+        # on a phone the filters start closed, and "Visits" hid that the list was narrowed.
+        "heading": described if described is not None else str(listing.title),
         "page_description": description,
         # The canonical address keeps the filters (what the view shows), not the sort or page.
         "canonical_query": canonical_query(request, filterset.filters) if valid else "",

@@ -358,6 +358,8 @@ def visit_detail(request, slug: str):
         "host": in_sentence(summaries.state_name(visit.host)),
         "dates": summaries.visit_span_words(visit),
     }
+    # The breadcrumb's last step, after the person's: where and when, not the address's id.
+    crumb = f"{summaries.state_name(visit.host)}, {summaries.visit_span_words(visit)}"
     permalink = request.build_absolute_uri(visit.get_absolute_url())
     citation = citations.cite(
         request,
@@ -396,6 +398,7 @@ def visit_detail(request, slug: str):
         "visit": visit,
         "verdict": verdict,
         "title": title,
+        "crumb": crumb,
         "sources": sources,
         "findings": findings,
         "history": history,

@@ -539,3 +539,37 @@ def test_a_country_page_tells_its_failures_from_the_courts_findings(reader, seed
     )
     assert "la CPI n'a rendu aucune décision constatant un manquement (art. 87-7)" in visit
     assert "n'a constaté aucun manquement" not in visit
+
+
+def test_the_home_page_defines_an_incident_as_the_incidents_page_does(reader, seeded):
+    # Italy arrested Njeem, then released him: an incident, which "did not arrest" denied.
+    released = Visit.objects.published().flagged().filter(outcome="released")
+    assert released.exists()
+    home = re.sub(r"\s+", " ", body(reader.get("/")))
+    assert "visits where a bound host did not arrest and surrender" in home
+    french = re.sub(r"\s+", " ", body(reader.get("/fr/")))
+    assert "tenu d’arrêter et de remettre ne l’a pas fait" in french
+
+
+def test_a_visits_breadcrumb_reads_who_where_and_when_not_its_id(reader, seeded):
+    page = body(reader.get("/fr/visits/vladimir-putin-mng-2024-09-02/"))
+    crumbs = re.search(r'<nav class="breadcrumbs".*?</nav>', page, re.S).group(0)
+    assert '<a href="/fr/persons/vladimir-putin/">Vladimir Vladimirovich Putin</a>' in crumbs
+    assert '<span aria-current="page">Mongolie, 2–3 septembre 2024</span>' in crumbs
+    assert "vladimir-putin-mng-2024-09-02" not in crumbs
+
+
+def test_a_filtered_lists_heading_says_what_it_is_filtered_on(reader, seeded):
+    # On a phone the filters start closed: "Visites" over Hungary's two rows hid the filter.
+    page = body(reader.get("/fr/visits/?host=HUN"))
+    heading = re.search(r"<h1>(.*?)</h1>", page).group(1)
+    assert "Hongrie" in heading
+    assert heading == re.search(r"<title>(.*?) · iccwatch</title>", page).group(1)
+    assert re.search(r"<h1>(.*?)</h1>", body(reader.get("/fr/visits/"))).group(1) == "Visites"
+
+
+def test_a_trip_known_to_the_month_is_machine_dated_to_the_month(reader, seeded):
+    # datetime="2025-10-01" told machines a day that no source gives.
+    page = body(reader.get("/persons/vladimir-putin/"))
+    assert '<time datetime="2025-10">October 2025</time>' in page
+    assert '<time datetime="2025-10-01">' not in page
