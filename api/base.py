@@ -775,7 +775,10 @@ limit the answer is `429` with `Retry-After` (seconds).
 **Formats**: JSON everywhere; every list also as CSV with the same filters
 (`?format=csv` or `Accept: text/csv`; every matching row, unpaginated and streamed).
 The CSV is the site's export format, written by the same writer: visits and incidents
-have exactly the columns of the site's /visits.csv; dates are full ISO dates with a
+have exactly the columns of the site's /visits.csv (the incidents' `flag_id` and
+`flagged_at` in front), whose `url` is the visit's page on the site (the JSON's
+`page_url`), whose `rule_version` reads `rule 2026.12.03` and whose moments are to the
+second (/data/dictionary/, "Export format"); dates are full ISO dates with a
 `<name>_precision` column (`2009-03-01`, `month`); a list is one cell holding a JSON
 array; UTF-8 with a byte order mark; a cell that would start a spreadsheet formula
 begins with an apostrophe. Other lists flatten nested objects into dotted columns

@@ -41,29 +41,37 @@ def describe_api(result, generator, request, public):
 def _page_examples(result) -> None:
     """The paginated lists' examples name the list itself (`…/api/v1/visits/?page=3`), not
     the placeholder DRF's pagination gives every list (`api.example.org/accounts/`), and a
-    listed example is one whole page (its rows counted, no next or previous page)."""
+    listed example is one whole page: its rows counted, no next or previous page, except
+    where the schema says a link is always there (the incidents feed's `next`, a cursor
+    to poll: `…/api/v1/incidents/?cursor=57`)."""
     schemas = result.get("components", {}).get("schemas", {})
     for path, item in result["paths"].items():
         responses = item.get("get", {}).get("responses", {}).get("200", {})
         for content in responses.get("content", {}).values():
-            # A listed example is one whole page: its own rows counted, no other page.
+            ref = content.get("schema", {}).get("$ref", "")
+            name = ref.rsplit("/", 1)[-1]
+            properties = schemas.get(name, {}).get("properties", {})
+            address = f"https://iccwatch.example.org{path}"
             for example in content.get("examples", {}).values():
                 value = example.get("value")
                 if isinstance(value, dict) and isinstance(value.get("results"), list):
                     if "count" in value:
                         value["count"] = len(value["results"])
                     for key in ("next", "previous"):
-                        if key in value:
-                            value[key] = None
-            ref = content.get("schema", {}).get("$ref", "")
-            name = ref.rsplit("/", 1)[-1]
+                        if key not in value:
+                            continue
+                        always = key in properties and not properties[key].get("nullable")
+                        last = (value["results"] or [{}])[-1].get("flag_id", 0)
+                        value[key] = f"{address}?cursor={last}" if always else None
             if not name.startswith("Paginated") or name not in schemas:
                 continue
-            properties = schemas[name].get("properties", {})
-            address = f"https://iccwatch.example.org{path}"
             for key, page in (("next", 3), ("previous", 1)):
-                if key in properties:
+                if key not in properties:
+                    continue
+                if properties[key].get("nullable"):
                     properties[key]["example"] = f"{address}?page={page}"
+                else:  # a cursor, not a page: the incidents feed
+                    properties[key]["example"] = f"{address}?cursor=57"
             if "count" in properties:
                 properties["count"]["example"] = 120
 
@@ -295,9 +303,29 @@ def _describe_properties(result) -> None:
             spec["description"] = description
 
 
+def _type_nullable_references(result) -> None:
+    """Each nullable reference to an object (`allOf: [$ref]`, `nullable: true`) written as
+    drf-spectacular writes a nullable enum: `oneOf: [$ref, NullEnum]`. OpenAPI 3.0.3 lets
+    `nullable` add null only where the same schema says its `type`, and null never passes
+    the referenced object's schema, so strict validators refused every visit whose
+    `controlled_by` is null."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for node in list(_walk(result)):
+        if node.get("nullable") is not True or len(node.get("allOf", ())) != 1:
+            continue
+        ref = node["allOf"][0].get("$ref", "")
+        target = schemas.get(ref.rpartition("/")[2]) if ref.startswith("#/components/") else None
+        if target is None or target.get("type") != "object":
+            continue
+        schemas.setdefault("NullEnum", {"enum": [None]})
+        del node["allOf"]
+        node["oneOf"] = [{"$ref": ref}, {"$ref": "#/components/schemas/NullEnum"}]
+
+
 def prepare_for_generated_clients(result) -> None:
     """304s, enum names, required and described properties (see the comment above)."""
     _describe_revalidation(result)
     _name_enum_values(result)
     _require_answered_properties(result)
     _describe_properties(result)
+    _type_nullable_references(result)

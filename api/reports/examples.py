@@ -50,6 +50,8 @@ REPORT = {
     "submitted_at": "2025-10-10T08:15:00Z",
     "reviewed_at": None,
     "comment": "",
+    "reply": "",
+    "reason": "",
     "changes": [],
     "version": "1760084100412306",
 }
@@ -111,17 +113,23 @@ DUPLICATE = OpenApiExample(
     },
 )
 REPORT_LISTED = OpenApiExample(
-    "GET /api/v1/reports/", summary="One of my reports", response_only=True, value=REPORT
+    "One of my reports",
+    summary="One of my reports",
+    description="One row of `results`, as `GET /api/v1/reports/` lists it.",
+    response_only=True,
+    value=REPORT,
 )
 REPORT_QUEUED = OpenApiExample(
-    "GET /api/v1/reports/queue/",
+    "A report awaiting review",
     summary="A report awaiting review",
+    description="One row of `results`, as `GET /api/v1/reports/queue/` lists it.",
     response_only=True,
     value=REPORT,
 )
 REPORT_DETAIL = OpenApiExample(
-    "GET /api/v1/reports/12/",
+    "A report with the rule's preview",
     summary="A report with the rule's preview",
+    description="One record, as `GET /api/v1/reports/12/` returns it; a list's `results` hold records of this shape.",
     response_only=True,
     value=DETAIL,
 )

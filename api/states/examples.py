@@ -5,8 +5,9 @@ from drf_spectacular.utils import OpenApiExample
 BASE = "https://iccwatch.example.org/api/v1"
 
 STATE = OpenApiExample(
-    "GET /api/v1/states/HUN/?as_of=2026-06-02",
+    "Hungary on the day its withdrawal took effect",
     summary="Hungary on the day its withdrawal took effect",
+    description="One record, as `GET /api/v1/states/HUN/?as_of=2026-06-02` returns it; a list's `results` hold records of this shape.",
     response_only=True,
     value={
         "url": f"{BASE}/states/HUN/",
@@ -33,6 +34,8 @@ STATE = OpenApiExample(
                     "since": "2026-06-02",
                     "situation": None,
                     "warrants_issued_before": "2026-06-02",
+                    "covers_from": None,
+                    "covers_to": None,
                 }
             ],
             "explanation": (
@@ -79,8 +82,9 @@ STATE = OpenApiExample(
 )
 
 STATEMENT = OpenApiExample(
-    "GET /api/v1/statements/1/",
+    "A joint statement of support",
     summary="A joint statement of support",
+    description="One record, as `GET /api/v1/statements/1/` returns it; a list's `results` hold records of this shape.",
     response_only=True,
     value={
         "url": f"{BASE}/statements/1/",
@@ -111,8 +115,9 @@ STATEMENT = OpenApiExample(
 )
 
 REFERRAL = OpenApiExample(
-    "GET /api/v1/referrals/?state=SDN",
+    "The Darfur referral, which binds Sudan",
     summary="The Darfur referral, which binds Sudan",
+    description="One row of `results`, as `GET /api/v1/referrals/?state=SDN` lists it.",
     response_only=True,
     value={
         "url": f"{BASE}/referrals/1/",

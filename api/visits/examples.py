@@ -151,15 +151,17 @@ MONGOLIA = {
 }
 
 VISIT = OpenApiExample(
-    "GET /api/v1/visits/?host=MNG",
+    "Putin in Mongolia, 2024",
     summary="Putin in Mongolia, 2024",
+    description="One row of `results`, as `GET /api/v1/visits/?host=MNG` lists it.",
     response_only=True,
     value=MONGOLIA,
 )
 
 VISIT_DETAIL = OpenApiExample(
-    "GET /api/v1/visits/vladimir-putin-mng-2024-09-02/",
+    "A visit with its verdict history",
     summary="A visit with its verdict history",
+    description="One record, as `GET /api/v1/visits/vladimir-putin-mng-2024-09-02/` returns it; a list's `results` hold records of this shape.",
     response_only=True,
     value={
         **MONGOLIA,
@@ -273,15 +275,17 @@ VISIT_REPORTED = OpenApiExample(
 )
 
 INCIDENT = OpenApiExample(
-    "GET /api/v1/incidents/?cursor=42",
+    "An incident in the feed",
     summary="An incident in the feed",
+    description="One row of `results`, as `GET /api/v1/incidents/?cursor=42` lists it.",
     response_only=True,
     value={"flag_id": 57, "flagged_at": "2026-11-26T21:16:03.122700Z", **MONGOLIA},
 )
 
 FINDING = OpenApiExample(
-    "GET /api/v1/findings/4/",
+    "The ICC's finding on Mongolia",
     summary="The ICC's finding on Mongolia",
+    description="One record, as `GET /api/v1/findings/4/` returns it; a list's `results` hold records of this shape.",
     response_only=True,
     value={
         "url": f"{BASE}/findings/4/",
@@ -316,8 +320,9 @@ FINDING = OpenApiExample(
 )
 
 FINDING_WITHOUT_VISIT = OpenApiExample(
-    "GET /api/v1/findings/?state=SDN&has_visit=false",
+    "A failure to arrest with no visit, known to the month",
     summary="A failure to arrest with no visit, known to the month",
+    description="One row of `results`, as `GET /api/v1/findings/?state=SDN&has_visit=false` lists it.",
     response_only=True,
     value={
         "url": f"{BASE}/findings/1/",

@@ -18,8 +18,9 @@ WARRANT_REF = {
 }
 
 PERSON = OpenApiExample(
-    "GET /api/v1/persons/vladimir-putin/",
+    "A person named in a warrant",
     summary="A person named in a warrant",
+    description="One record, as `GET /api/v1/persons/vladimir-putin/` returns it; a list's `results` hold records of this shape.",
     response_only=True,
     value={
         "url": f"{BASE}/persons/vladimir-putin/",
@@ -43,8 +44,9 @@ PERSON = OpenApiExample(
 )
 
 WARRANT = OpenApiExample(
-    "GET /api/v1/warrants/vladimir-putin-2023-03-17/",
+    "A warrant",
     summary="A warrant",
+    description="One record, as `GET /api/v1/warrants/vladimir-putin-2023-03-17/` returns it; a list's `results` hold records of this shape.",
     response_only=True,
     value={
         "url": f"{BASE}/warrants/vladimir-putin-2023-03-17/",

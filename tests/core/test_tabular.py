@@ -257,3 +257,19 @@ def test_a_streamed_row_keeps_what_was_read_with_it_until_its_chunk_ends(
             assert visit.verdict.visit is visit
             list(visit.sources.all())
             list(visit.verdict.warrants.all())
+
+
+def test_persons_and_warrants_join_the_visits_on_the_situations_id(reader, seeded):
+    # Their `situation` is the name ("Darfur, Sudan"), the visits' the id ("darfur-sudan"):
+    # a join on it matched nothing, without an error.
+    visits = read_csv(streamed(reader.get("/visits.csv")))
+    persons = by_id(read_csv(streamed(reader.get("/persons.csv"))), key="slug")
+    warrants = read_csv(streamed(reader.get("/warrants.csv")))
+    for visit in visits:
+        assert persons[visit["person_slug"]]["situation_slug"] == visit["situation"]
+    bashir = persons["omar-al-bashir"]
+    assert (bashir["situation"], bashir["situation_slug"]) == ("Darfur, Sudan", "darfur-sudan")
+    assert {w["situation_slug"] for w in warrants} <= {
+        p["situation_slug"] for p in persons.values()
+    }
+    assert all(w["situation_slug"] for w in warrants)
