@@ -43,7 +43,7 @@ def _page_examples(result) -> None:
     the placeholder DRF's pagination gives every list (`api.example.org/accounts/`), and a
     listed example is one whole page: its rows counted, no next or previous page, except
     where the schema says a link is always there (the incidents feed's `next`, a cursor
-    to poll: `…/api/v1/incidents/?cursor=57`)."""
+    to poll: `…/api/v1/incidents/?cursor=57`, with the page's `cursor` 57)."""
     schemas = result.get("components", {}).get("schemas", {})
     for path, item in result["paths"].items():
         responses = item.get("get", {}).get("responses", {}).get("200", {})
@@ -61,17 +61,18 @@ def _page_examples(result) -> None:
                         if key not in value:
                             continue
                         always = key in properties and not properties[key].get("nullable")
-                        last = (value["results"] or [{}])[-1].get("flag_id", 0)
-                        value[key] = f"{address}?cursor={last}" if always else None
+                        if always:  # the feed's cursor: the last incident's position
+                            last = (value["results"] or [{}])[-1].get("flag_id", 0)
+                            value["cursor"] = last
+                            value[key] = f"{address}?cursor={last}"
+                        else:
+                            value[key] = None
             if not name.startswith("Paginated") or name not in schemas:
                 continue
             for key, page in (("next", 3), ("previous", 1)):
-                if key not in properties:
-                    continue
-                if properties[key].get("nullable"):
+                # A cursor, not a page (the incidents feed), keeps its paginator's example.
+                if key in properties and properties[key].get("nullable"):
                     properties[key]["example"] = f"{address}?page={page}"
-                else:  # a cursor, not a page: the incidents feed
-                    properties[key]["example"] = f"{address}?cursor=57"
             if "count" in properties:
                 properties["count"]["example"] = 120
 

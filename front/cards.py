@@ -76,8 +76,9 @@ class CardFacts:
     is (verdict code, label, number of published visits) for each verdict that has any,
     incidents first, then the most frequent; `visits` the number of published visits,
     `took_place` those that took place (occurred or transit) and `called_off` those called
-    off or attended by video, counted as the state's and the person's pages count them
-    (summaries.visit_tally).
+    off or attended by video, counted as the state's page counts them (their verdict
+    `deterred`: VisitTally.called_off) and the person's (their status:
+    VisitTally.called_off_status).
     """
 
     kind: str
@@ -168,7 +169,7 @@ def state_card(iso3: str, language: str) -> CardFacts:
             visits=tally.total,
             counts=counts,
             took_place=tally.hosted,
-            called_off=tally.called_off_status,
+            called_off=tally.called_off,
         )
 
 

@@ -162,7 +162,9 @@ _PERSONS_MATCHED = f"""
 # keep their near spellings beside an exact match: a name is transliterated many ways
 # ("Sergey" is one person's exact name and another's "Sergei"). A state's near spelling is
 # measured on whole words (strict_word_similarity): a stretch across words let "putin"
-# find Saint Martin through "…tin (french p…" and "kony" Hong Kong.
+# find Saint Martin through "…tin (french p…" and "kony" Hong Kong. A query whose every
+# word begins a word of the name ("Tajik", "Afgh") is measured on that stretch
+# (word_similarity), as a shortened name is.
 _STATES_MATCHED = f"""
     SELECT st.id, d.score FROM (
         SELECT st.id, d.score, m.code OR m.words AS exact, bool_or(m.code OR m.words) OVER () AS any_exact
@@ -179,7 +181,11 @@ _STATES_MATCHED = f"""
         CROSS JOIN LATERAL (
             SELECT upper(%(q)s) = st.iso3 AS code,
                    to_tsvector('simple', t.doc) @@ {_TSQ} AS words,
-                   strict_word_similarity({_TEXT}, t.doc) AS similar
+                   CASE WHEN %(prefixes)s <> ''
+                             AND to_tsvector('simple', t.doc) @@ to_tsquery('simple', %(prefixes)s)
+                        THEN word_similarity({_TEXT}, t.doc)
+                        ELSE strict_word_similarity({_TEXT}, t.doc)
+                   END AS similar
         ) m
         CROSS JOIN LATERAL (
             SELECT greatest(CASE WHEN m.code THEN 2.0 WHEN m.words THEN 1.0 ELSE 0 END, m.similar) AS score
@@ -471,8 +477,16 @@ def _place_list() -> tuple[list[tuple[str, str, int]], list[tuple[str, str, str]
     return places, aliases
 
 
+def prefixes(query: str) -> str:
+    """`query` as a tsquery of word prefixes, case and accents folded ("Tadj ik" ->
+    "tadj:* & ik:*"), for the states' match; '' for a query without a letter or digit.
+    Only letters and digits reach it, so no tsquery operator can."""
+    words = re.findall(r"[^\W_]+", gazetteer.normalize(clean(query)))
+    return " & ".join(f"{word}:*" for word in words)
+
+
 def visit_params(query: str, *, limit: int = LIMIT, trip_persons=()) -> dict:
-    """The parameters of the visits query (_VISITS) for `query`, a dict of its 15 names.
+    """The parameters of the visits query (_VISITS) for `query`, a dict of its 16 names.
 
     `trip_persons` are the (id, score) of the persons whose trips it lists, best first
     (TRIP_PERSONS at most). The places go as JSON text, one parameter each, whatever their
@@ -485,6 +499,7 @@ def visit_params(query: str, *, limit: int = LIMIT, trip_persons=()) -> dict:
     places, aliases = place_list()
     return {
         "q": clean(query),
+        "prefixes": prefixes(query),
         "local_names": _local_names_json(),
         "threshold": THRESHOLD,
         "place_threshold": PLACE_THRESHOLD,
@@ -545,6 +560,7 @@ def search(query: str, *, limit: int = LIMIT, kinds: tuple[str, ...] = KINDS) ->
         return results
     params = {
         "q": query,
+        "prefixes": prefixes(query),
         "threshold": THRESHOLD,
         "sounds_score": SOUNDS_SCORE,
         "verified": "verified",

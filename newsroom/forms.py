@@ -376,7 +376,7 @@ class SourceForm(forms.Form):
     def clean_url(self):
         url = self.cleaned_data["url"]
         typed = (self.data.get(self.add_prefix("url")) or "").strip()
-        if url and typed and "://" not in typed:
+        if url and typed and not re.match(r"[a-z][a-z0-9+.-]*://", typed, re.IGNORECASE):
             self.completed_url = url
         return url
 

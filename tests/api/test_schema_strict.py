@@ -90,3 +90,13 @@ def test_a_visit_without_an_occupier_is_valid_and_a_wrong_occupier_is_not(
     assert visit["controlled_by"] is None
     assert errors(check, visit) == []
     assert errors(check, {**visit, "controlled_by": "RUS"})
+
+
+def test_the_feeds_example_page_points_next_at_its_own_cursor(openapi):
+    content = openapi["paths"]["/api/v1/incidents/"]["get"]["responses"]["200"]["content"]
+    (example,) = content["application/json"]["examples"].values()
+    page = example["value"]
+    assert page["next"].endswith(f"/api/v1/incidents/?cursor={page['cursor']}")
+    assert page["cursor"] == page["results"][-1]["flag_id"]
+    paged = openapi["components"]["schemas"]["PaginatedIncidentList"]["properties"]
+    assert paged["next"]["example"].endswith(f"?cursor={paged['cursor']['example']}")
