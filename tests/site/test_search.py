@@ -358,5 +358,10 @@ def test_a_state_is_not_found_by_letters_spread_across_its_words(
     assert [s["iso3"] for s in search.search("Tajikstan").states] == ["TJK"]
     assert "PHL" in {s["iso3"] for s in search.search("Phillipines").states}
     # A shortened name still finds its state: every word begins a word of the name.
-    for short, iso3 in [("Tajik", "TJK"), ("Afgh", "AFG"), ("Philipp", "PHL"), ("Côte d'Iv", "CIV")]:
+    for short, iso3 in [
+        ("Tajik", "TJK"),
+        ("Afgh", "AFG"),
+        ("Philipp", "PHL"),
+        ("Côte d'Iv", "CIV"),
+    ]:
         assert iso3 in {s["iso3"] for s in search.search(short).states}, short
