@@ -370,15 +370,22 @@ class SourceForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         without_maxlength(self)
-        # The address as read when it was typed without "https://" (URLField adds it).
-        self.completed_url = ""
+        # The addresses as read when typed without "https://" (URLField adds it): the
+        # source's, then its archived copy's.
+        self.completed = []
+
+    def _completed(self, name: str) -> str:
+        url = self.cleaned_data[name]
+        typed = (self.data.get(self.add_prefix(name)) or "").strip()
+        if url and typed and not re.match(r"[a-z][a-z0-9+.-]*://", typed, re.IGNORECASE):
+            self.completed.append(url)
+        return url
 
     def clean_url(self):
-        url = self.cleaned_data["url"]
-        typed = (self.data.get(self.add_prefix("url")) or "").strip()
-        if url and typed and not re.match(r"[a-z][a-z0-9+.-]*://", typed, re.IGNORECASE):
-            self.completed_url = url
-        return url
+        return self._completed("url")
+
+    def clean_archived_url(self):
+        return self._completed("archived_url")
 
     def clean(self):
         data = super().clean()
@@ -412,11 +419,13 @@ class BaseSourceFormSet(forms.BaseFormSet):
 
     def completed_urls(self) -> list[tuple[int, str]]:
         """(source number from 1, the address as read) for each address typed without a
-        scheme, which is read as https (SourceForm.url's `assume_scheme`)."""
+        scheme, the source's or its archived copy's, which is read as https (the URL
+        fields' `assume_scheme`)."""
         return [
-            (number, form.completed_url)
+            (number, url)
             for number, form in enumerate(self.forms, start=1)
-            if form.is_valid() and form.completed_url
+            if form.is_valid()
+            for url in form.completed
         ]
 
 

@@ -8,17 +8,21 @@ register = template.Library()
 
 
 @register.simple_tag
-def widget(field):
-    """{% widget form.start %}: the input, described by its help text and its errors."""
+def widget(field, error_id=""):
+    """{% widget form.start %}: the input, described by its help text and its errors.
+    `error_id`: the id of an error said elsewhere that this input answers (the sources'
+    "At least one source" for the first source's URL), which marks it invalid too."""
     described = []
     if field.help_text:
         described.append(f"{field.auto_id}-help")
     if field.errors:
         described.append(f"{field.auto_id}-error")
+    if error_id:
+        described.append(error_id)
     attrs = {}
     if described:
         attrs["aria-describedby"] = " ".join(described)
-    if field.errors:
+    if field.errors or error_id:
         attrs["aria-invalid"] = "true"
     if field.field.required and field.widget_type != "checkbox":
         attrs["required"] = True

@@ -312,15 +312,41 @@ def test_the_error_summary_follows_the_order_of_the_page(tajikistan_removed, rep
 def test_an_address_typed_without_its_scheme_is_read_as_https_and_said(
     tajikistan_removed, reporter, signed_in
 ):
-    sources = [{"url": "example.org/putin-dushanbe", "publisher": "Example News"}]
+    sources = [
+        {
+            "url": "example.org/putin-dushanbe?from=http://feed.example.net",
+            "publisher": "Example News",
+            "archived_url": "web.archive.org/web/2025/example.org/putin-dushanbe",
+        }
+    ]
     response = signed_in(reporter).post(
         reverse("newsroom:new"), form_data(action="preview", sources=sources)
     )
     assert (
         "Source 1's address was typed without https:// and is read as "
-        "https://example.org/putin-dushanbe: check that it opens."
+        "https://example.org/putin-dushanbe?from=http://feed.example.net: check that it opens."
+    ) in html_text(response)
+    assert (
+        "Source 1's address was typed without https:// and is read as "
+        "https://web.archive.org/web/2025/example.org/putin-dushanbe: check that it opens."
     ) in html_text(response)
     # A full address is not pointed out.
     response = signed_in(reporter).post(reverse("newsroom:new"), form_data(action="preview"))
     assert "typed without https://" not in html_text(response)
     assert 'id="preview-explanation"' in html_text(response)
+
+
+def test_a_report_without_a_source_marks_the_first_address_invalid(
+    tajikistan_removed, reporter, signed_in
+):
+    # "At least one source" was said above the sources, the first address box unmarked.
+    response = signed_in(reporter).post(
+        reverse("newsroom:new"), form_data(sources=[{"url": "", "publisher": ""}])
+    )
+    page = html_text(response)
+    assert '<p class="error" id="sources-error">At least one source' in page
+    first = re.search(r'<input type="url" name="source-0-url"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in first and "sources-error" in first
+    publisher = re.search(r'<input type="text" name="source-0-publisher"[^>]*>', page).group(0)
+    assert "aria-invalid" not in publisher
+    assert not Report.objects.exists()
