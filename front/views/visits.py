@@ -286,9 +286,37 @@ def incident_feed_of(query) -> tuple[str, str]:
     return reverse("incidents-feed"), _("Atom feed")
 
 
+def visits_matching(request):
+    """A callable counting the published visits, of any verdict, that the incidents list's
+    filters match (its query read as the visits list reads it; 0 for a query that list
+    would refuse). The template calls it only when no incident matches, to tell an empty
+    year or host from one whose visits were not incidents, and link to them."""
+
+    def count() -> int:
+        data = request.GET.copy()
+        for name in listing.LIST_PARAMETERS:
+            data.pop(name, None)
+        if resolve_person_names(data):
+            return 0
+        filterset = VisitFilterSet(
+            data=data or None, queryset=Visit.objects.published(), request=request
+        )
+        return filterset.qs.count() if filterset.is_valid() else 0
+
+    return count
+
+
 def incident_list(request):
     feed_url, feed_label = incident_feed_of(request.GET)
-    return listing.render_list(request, INCIDENTS, {"feed_url": feed_url, "feed_label": feed_label})
+    return listing.render_list(
+        request,
+        INCIDENTS,
+        {
+            "feed_url": feed_url,
+            "feed_label": feed_label,
+            "visits_matching": visits_matching(request),
+        },
+    )
 
 
 def incident_export(request, fmt):

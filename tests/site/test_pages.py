@@ -573,3 +573,23 @@ def test_a_trip_known_to_the_month_is_machine_dated_to_the_month(reader, seeded)
     page = body(reader.get("/persons/vladimir-putin/"))
     assert '<time datetime="2025-10">October 2025</time>' in page
     assert '<time datetime="2025-10-01">' not in page
+
+
+def test_an_empty_incidents_list_tells_of_the_visits_its_filters_match(reader, seeded):
+    # "No incident" for 2026 read the same whether 2026 had no recorded visit or visits
+    # with other verdicts: a journalist could not tell a quiet year from an unresearched one.
+    visits_2026 = Visit.objects.published().filter(start__year=2026)
+    assert visits_2026.exists() and not visits_2026.flagged().exists()
+    page = re.sub(r"\s+", " ", body(reader.get("/incidents/?year=2026")))
+    assert "No incident matches these filters." in page
+    n = visits_2026.count()
+    link = re.search(r'<a href="([^"]+)" id="other-verdicts">([^<]+)</a>', page)
+    assert link.group(1) == "/visits/?year=2026"
+    assert link.group(2).startswith(f"{n} recorded visit")
+    french = body(reader.get("/fr/incidents/?year=2026"))
+    assert "avec un autre verdict" in french or "avec d’autres verdicts" in french
+    # Without a visit either, nothing more is said.
+    empty = body(reader.get("/incidents/?year=1999"))
+    assert "No incident matches these filters." in empty and "other-verdicts" not in empty
+    # A list with incidents does not count the other visits (no query for it).
+    assert "other-verdicts" not in body(reader.get("/incidents/"))
