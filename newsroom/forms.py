@@ -30,6 +30,7 @@ from visits.reports import (
     JUSTIFICATION_MAX_LENGTH,
     NOT_TAKEN_STATUSES,
     NOTES_MAX_LENGTH,
+    outcome_needed,
 )
 
 PRECISIONS = [
@@ -292,14 +293,7 @@ class ReportForm(forms.Form):
             if data.get("status") in NOT_TAKEN_STATUSES:
                 data["outcome"] = VisitOutcome.NOT_APPLICABLE
             elif data.get("status"):
-                self.add_error(
-                    "outcome",
-                    _(
-                        "A trip with the status “%(status)s” took place: say what the host did "
-                        "(or 'unknown' if it is not known)."
-                    )
-                    % {"status": VisitStatus(data["status"]).label},
-                )
+                self.add_error("outcome", outcome_needed(data["status"]))
         if data.get("controlled_by") and data.get("host_control") != HostControl.NONE:
             self.add_error(
                 "controlled_by", _("Name an occupier only when the host did not control the place.")

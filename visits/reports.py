@@ -60,6 +60,15 @@ def _unique_slug(base: str) -> str:
 NOT_TAKEN_STATUSES = (VisitStatus.CANCELLED, VisitStatus.VIRTUAL, VisitStatus.ANNOUNCED)
 
 
+def outcome_needed(status: str) -> str:
+    """The refusal of a trip that took place (`status` not in NOT_TAKEN_STATUSES) without
+    an outcome saying what the host did, in the reader's language."""
+    return _(
+        "A trip with the status “%(status)s” took place: say what the host did (or "
+        "'unknown' if it is not known)."
+    ) % {"status": VisitStatus(status).label}
+
+
 def validate_visit_fields(
     *,
     person: Person,
@@ -107,10 +116,7 @@ def validate_visit_fields(
         and status not in NOT_TAKEN_STATUSES
         and outcome == VisitOutcome.NOT_APPLICABLE
     ):
-        errors["outcome"] = _(
-            "A trip with the status “%(status)s” took place: say what the host did (or "
-            "'unknown' if it is not known)."
-        ) % {"status": VisitStatus(status).label}
+        errors["outcome"] = outcome_needed(status)
     if host_control not in HostControl.values:
         errors["host_control"] = (
             f"Unknown host control {host_control!r}; expected one of {', '.join(HostControl.values)}."

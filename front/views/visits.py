@@ -293,14 +293,10 @@ def visits_matching(request):
     year or host from one whose visits were not incidents, and link to them."""
 
     def count() -> int:
-        data = request.GET.copy()
-        for name in listing.LIST_PARAMETERS:
-            data.pop(name, None)
-        if resolve_person_names(data):
+        try:
+            filterset, _key = listing.filtered(VISITS, request)
+        except listing.InvalidListQuery:
             return 0
-        filterset = VisitFilterSet(
-            data=data or None, queryset=Visit.objects.published(), request=request
-        )
         return filterset.qs.count() if filterset.is_valid() else 0
 
     return count
