@@ -209,18 +209,22 @@ def preview_of(data: dict, citations=(), completed_urls=()) -> dict | None:
         "explanation": reasons.render(verdict.reasons),
         # A host that is a territory of a State (states.territories), as the importer warns.
         "territory_of": in_sentence(country_name(*owner)) if owner else "",
-        "source_doubts": [
-            *(
-                _(
-                    "Source %(number)d's address was typed without https:// and is read as "
-                    "%(url)s: check that it opens."
-                )
-                % {"number": number, "url": url}
-                for number, url in completed_urls
-            ),
-            *source_doubts(data, citations),
-        ],
+        "source_doubts": [*completed_notes(completed_urls), *source_doubts(data, citations)],
     }
+
+
+def completed_notes(completed_urls) -> list[str]:
+    """One sentence per address typed without a scheme and completed with https://, from
+    (source number, address) pairs (BaseSourceFormSet.completed_urls): said in the preview,
+    and after a report is saved without one, so that the reporter checks that it opens."""
+    return [
+        _(
+            "Source %(number)d's address was typed without https:// and is read as "
+            "%(url)s: check that it opens."
+        )
+        % {"number": number, "url": url}
+        for number, url in completed_urls
+    ]
 
 
 def apply_service_errors(error: ValidationError, form, sources) -> list[str]:
@@ -525,10 +529,10 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
     if draft:
         messages.success(request, _("Draft saved. It is not sent for review yet."))
     else:
-        messages.success(
-            request,
-            submitted_message(),
-        )
+        messages.success(request, submitted_message())
+    # Saved without a preview: the addresses completed with https:// are said here instead.
+    for note in completed_notes(sources.completed_urls()):
+        messages.warning(request, note)
     return redirect("newsroom:report", report.pk)
 
 

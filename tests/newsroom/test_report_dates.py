@@ -330,6 +330,15 @@ def test_an_address_typed_without_its_scheme_is_read_as_https_and_said(
         "Source 1's address was typed without https:// and is read as "
         "https://web.archive.org/web/2025/example.org/putin-dushanbe: check that it opens."
     ) in html_text(response)
+    # Submitted without a preview, the report is filed and the same is said on its page.
+    response = signed_in(reporter).post(
+        reverse("newsroom:new"), form_data(sources=sources), follow=True
+    )
+    assert Report.objects.get().citations[0]["url"].startswith("https://example.org/")
+    assert (
+        "Source 1's address was typed without https:// and is read as "
+        "https://web.archive.org/web/2025/example.org/putin-dushanbe: check that it opens."
+    ) in html_text(response)
     # A full address is not pointed out.
     response = signed_in(reporter).post(reverse("newsroom:new"), form_data(action="preview"))
     assert "typed without https://" not in html_text(response)
