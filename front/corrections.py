@@ -13,7 +13,12 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from core import names
 from states.models import State
-from visits.models import HostControl, VisitOutcome, VisitStatus
+from visits.history import PRIVATE_FIELDS_OF
+from visits.models import HostControl, Visit, VisitOutcome, VisitStatus
+
+# What a correction changed that readers never see: a visit's private fields (its notes, the
+# researchers' own), from the one definition /changes/, the API and the exports follow.
+PRIVATE_FIELDS = frozenset(PRIVATE_FIELDS_OF.get(Visit, ()))
 
 FIELD_NAMES = {
     "person": gettext_lazy("the person"),
@@ -75,19 +80,32 @@ def change_words(change: dict) -> str:
     }
 
 
+def public_changes(report) -> list[dict]:
+    """A verified correction's changes ([{field, old, new}]) that readers may see: those of
+    the visit's private fields (visits.history.PRIVATE_FIELDS_OF) left out."""
+    return [c for c in report.changes or () if c.get("field") not in PRIVATE_FIELDS]
+
+
 def correction_lines(reports) -> list[dict]:
     """[{when, text, why}] for a visit's verified corrections, oldest first: `text` is their
     changes as one sentence's body in the active language, clauses joined by "; " (in
-    French " ; "); `why` the reason its author gave (as written, '' for none)."""
+    French " ; "); `why` the reason its author gave (as written, '' for none). A change of a
+    private field (the notes) is never told; a correction that changed nothing else is left
+    out, as /changes/ leaves out an update of private fields only."""
     separator = pgettext("between clauses of a sentence", "; ")
-    return [
-        {
-            "when": report.reviewed_at,
-            "text": separator.join(
-                [change_words(c) for c in report.changes or ()]
-                or [_("the record was confirmed without a change")]
-            ),
-            "why": report.reason,
-        }
-        for report in reports
-    ]
+    lines = []
+    for report in reports:
+        shown = public_changes(report)
+        if report.changes and not shown:
+            continue
+        lines.append(
+            {
+                "when": report.reviewed_at,
+                "text": separator.join(
+                    [change_words(c) for c in shown]
+                    or [_("the record was confirmed without a change")]
+                ),
+                "why": report.reason,
+            }
+        )
+    return lines

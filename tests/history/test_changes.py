@@ -284,6 +284,43 @@ def test_researchers_notes_never_reach_the_changes_page_or_feed(reader, client, 
     assert "PRIVATE-NOTE-ONLY-CHANGE" in staff
 
 
+def test_researchers_notes_never_reach_the_visits_public_page_or_the_api(reader, seeded):
+    """A verified correction that changes a visit's notes says so nowhere public: the
+    visit's "Corrected on" line (English and French) tells its other changes only, and a
+    correction of the notes alone is not told there at all (as /changes/ leaves it out)."""
+    rita = account("rita-staffer", roles.REPORTERS)
+    victor = account("victor-staffer", roles.REVIEWERS)
+    visit = Visit.objects.get(slug=MONGOLIA)
+    old_notes = visit.notes or "OLD-NOTES"
+    if not visit.notes:
+        Visit.objects.filter(pk=visit.pk).update(notes=old_notes)
+        visit.refresh_from_db()
+    for changes, reason in (
+        ({"end": "2024-09-04", "notes": "PRIVNOTE-42 researcher only"}, "END-DATE"),
+        ({"notes": "PRIVNOTE-43 researcher only"}, "NOTES-ONLY"),
+    ):
+        with recording(WritePath.NEWSROOM, user=rita):
+            report = review.file_report(
+                author=rita,
+                data={**review.report_data_of(visit), **changes},
+                citations=review.citations_of(visit),
+                visit=visit,
+                reason=reason,
+            )
+        with recording(WritePath.NEWSROOM, user=victor):
+            visit = review.verify(report, victor)
+    report.refresh_from_db()
+    assert {c["field"] for c in report.changes} == {"notes"}  # the staff's record keeps them
+    for path in (f"/visits/{MONGOLIA}/", f"/fr/visits/{MONGOLIA}/", f"/api/v1/visits/{MONGOLIA}/"):
+        body = html.unescape(reader.get(path).content.decode())
+        assert "PRIVNOTE" not in body and old_notes not in body, path
+    page = reader.get(f"/visits/{MONGOLIA}/").content.decode()
+    corrections = page.split('id="corrections"')[1].split("</ul>")[0]
+    assert corrections.count("<li>") == 1 and "END-DATE" in corrections
+    assert "4 September 2024" in corrections and "notes" not in corrections
+    assert "NOTES-ONLY" not in page
+
+
 def test_changes_to_notes_alone_leave_no_page_short_and_no_count_high(reader, seeded):
     """The notes-only changes are left out by the query that pages the changes, not after
     it: sixty of them, newest of all, still leave the first page full (50 entries) and the
