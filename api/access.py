@@ -30,6 +30,7 @@ from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework.settings import api_settings
 
 from core import roles
+from core.auth import client_ip
 from core.cache import Hit, counters
 
 NOT_A_REPORTER = (
@@ -167,6 +168,11 @@ class RateLimits(throttling.BaseThrottle):
 
     cache_format = "throttle_log_%(scope)s_%(ident)s"
     timer = time.time
+
+    def get_ident(self, request) -> str:
+        """The client's address: core.auth.client_ip, the one the sign-in lockout and the
+        password reset's limits count too (an unreadable forwarded address is the peer's)."""
+        return client_ip(request)
 
     def allow_request(self, request, view) -> bool:
         # A request is counted once: the early page cache (core.pagecache) may have

@@ -17,6 +17,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from axes.backends import AxesStandaloneBackend
 from axes.exceptions import AxesBackendPermissionDenied
 from axes.helpers import get_credentials
@@ -83,9 +85,13 @@ class AdminsBackend(BaseBackend):
 
 
 def client_ip(request) -> str:
-    """The client's address as the API's throttles see it: the peer, or behind
+    """The client's address as the API's throttles, the sign-in lockout (django-axes'
+    AXES_CLIENT_IP_CALLABLE) and the password reset's limits see it: the peer, or behind
     ICCWATCH_API_NUM_PROXIES reverse proxies the Nth address from the right of
-    X-Forwarded-For (what the nearest trusted proxy saw)."""
+    X-Forwarded-For (what the nearest trusted proxy saw). An address there that is not an
+    IPv4 or IPv6 address ('198.51.100.926', a name) counts as absent: the peer's is used,
+    as without the header, so that nothing downstream (axes writes it to a
+    GenericIPAddressField) fails on it. Returns a str, '' when the request has none."""
     remote = request.META.get("REMOTE_ADDR", "")
     proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES")
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
@@ -96,7 +102,11 @@ def client_ip(request) -> str:
     addresses = [a.strip() for a in forwarded.split(",") if a.strip()]
     if not addresses:
         return remote
-    return addresses[-min(proxies, len(addresses))]
+    address = addresses[-min(proxies, len(addresses))]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return remote
 
 
 def second_factor_pending(user) -> bool:

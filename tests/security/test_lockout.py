@@ -122,6 +122,33 @@ def test_the_address_behind_trusted_proxies_is_the_one_counted(settings):
     assert client_ip(Request) == "203.0.113.7"  # what the one proxy saw, not what the client wrote
 
 
+@pytest.mark.parametrize("forwarded", ["198.51.100.926", "not-an-address", "6.6.6.6, ::ffff:zz"])
+def test_an_unreadable_forwarded_address_counts_as_the_peers_never_a_500(settings, forwarded):
+    """Behind a proxy, an X-Forwarded-For address that is not one (a tester's
+    '198.51.100.926') answered the newsroom's sign-in with a 500 (axes could not store it):
+    it is taken as absent, the peer's address is counted, and the sign-in works. The API's
+    rate limits read the same helper."""
+    from rest_framework.request import Request as ApiRequest
+    from rest_framework.test import APIRequestFactory
+
+    from api.access import RateLimits
+    from core.auth import client_ip
+
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    account("rita", "reporters")
+    client = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    response = client.post(reverse("newsroom:sign-in"), {"username": "rita", "password": PASSWORD})
+    assert response.status_code == 302 and signed_in(client)
+    wrong = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    response = wrong.post(reverse("newsroom:sign-in"), {"username": "rita", "password": "no"})
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get(username="rita").ip_address == "10.0.0.1"
+    request = APIRequestFactory().get(
+        "/api/v1/states/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded
+    )
+    assert client_ip(request) == RateLimits().get_ident(ApiRequest(request)) == "10.0.0.1"
+
+
 def test_lockouts_are_listed_in_the_admin():
     root = User.objects.create_superuser("root", "root@example.org", PASSWORD)
     for i in range(settings.ICCWATCH_LOGIN_FAILURE_LIMIT):
