@@ -364,8 +364,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # A one-time password link (manage.py create_account, password reset) expires after 3 days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
-# The site's public address, for links printed or mailed outside a request
-# (manage.py create_account); unset: http://127.0.0.1:8000.
+# The site's public address, for links printed or mailed (manage.py create_account, the
+# password reset mail: never the request's Host header); unset: http://127.0.0.1:8000.
 ICCWATCH_BASE_URL = env_str("ICCWATCH_BASE_URL", default="").rstrip("/")
 
 # Lockout of repeated failed sign-ins (django-axes), on every sign-in form: after

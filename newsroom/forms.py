@@ -13,7 +13,10 @@ import re
 import time
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
+from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -22,6 +25,7 @@ from core.auth import client_ip
 from core.cache import counters
 from core.names import collation_key, country_name, elide
 from newsroom import places
+from newsroom.tasks import send_password_reset
 from states.models import State
 from visits.models import HostControl, VisitOutcome, VisitStatus
 from visits.reports import (
@@ -476,9 +480,22 @@ class ThrottledPasswordResetForm(PasswordResetForm):
     above (RESET_REQUESTS_PER_CLIENT, RESET_MAILS_PER_ADDRESS) it sends nothing, and answers
     as it always does (the next page says a mail is on its way if the address has an
     account; whether it has one is never told). The counts are the API's rate-limit logs
-    (core.cache.counters: shared in Redis, in this process's memory while Redis is down)."""
+    (core.cache.counters: shared in Redis, in this process's memory while Redis is down).
 
-    def save(self, *args, request=None, **kwargs):
+    Within the limits it does the same for every address, known or not: after commit it
+    enqueues newsroom.tasks.mail_password_reset, which looks the address up and mails its
+    accounts a link built from ICCWATCH_BASE_URL (never from the request's Host header).
+    The mail server's delay is the worker's, never the answer's; without a broker the task
+    runs inline, as every task does."""
+
+    def save(
+        self,
+        *args,
+        request=None,
+        subject_template_name="registration/password_reset_subject.txt",
+        email_template_name="registration/password_reset_email.html",
+        **kwargs,
+    ):
         email = self.cleaned_data["email"].strip().lower()
         client = client_ip(request) if request is not None else ""
         digest = hashlib.sha256(email.encode()).hexdigest()[:32]
@@ -494,4 +511,11 @@ class ThrottledPasswordResetForm(PasswordResetForm):
             if not hit.allowed:
                 logger.warning("password reset not mailed: over its limit (%s)", key)
                 return None
-        return super().save(*args, request=request, **kwargs)
+        arguments = (
+            self.cleaned_data["email"],
+            translation.get_language() or settings.LANGUAGE_CODE,
+            subject_template_name,
+            email_template_name,
+        )
+        transaction.on_commit(lambda: send_password_reset(*arguments))
+        return None

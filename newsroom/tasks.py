@@ -1,0 +1,83 @@
+"""The newsroom's Celery task: the password reset mail, sent outside the request.
+
+The reset form (newsroom.forms.ThrottledPasswordResetForm) does the same work for every
+address it accepts, whether or not an account has it: it enqueues `mail_password_reset`
+after commit. The task looks the address up and mails its accounts, so a slow mail server
+never tells, by the time the answer takes, which addresses have an account (README: "whether
+it has one is never told"). Without a broker tasks run inline (CELERY_TASK_ALWAYS_EAGER), as
+every task of the project does.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
+from django.utils import translation
+
+from core.management.commands.create_account import DEFAULT_BASE_URL
+
+logger = logging.getLogger(__name__)
+
+MAIL_PASSWORD_RESET = "newsroom.mail_password_reset"
+
+
+def base_url() -> str:
+    """The site's public address for links mailed outside a request, without a trailing
+    slash: ICCWATCH_BASE_URL, else create_account's DEFAULT_BASE_URL (development). Never
+    the Host header of the request that asked (a client chooses it)."""
+    return (settings.ICCWATCH_BASE_URL or DEFAULT_BASE_URL).rstrip("/")
+
+
+@shared_task(
+    name=MAIL_PASSWORD_RESET,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=settings.ICCWATCH_WEBHOOK_MAX_RETRIES,
+)
+def mail_password_reset(
+    email: str, language: str, subject_template_name: str, email_template_name: str
+) -> int:
+    """Mail a one-time password link to each active account of `email` that has a usable
+    password (Django's PasswordResetForm: its users and token), in `language`, linking to
+    base_url(); returns how many accounts were mailed (0 for an unknown address). An
+    OSError (the mail server, smtplib's errors) is retried with back-off."""
+    form = PasswordResetForm({"email": email})
+    if not form.is_valid():
+        return 0
+    accounts = len(list(form.get_users(form.cleaned_data["email"])))
+    if not accounts:
+        return 0
+    scheme, _, domain = base_url().partition("://")
+    with translation.override(language):
+        form.save(
+            domain_override=domain,
+            use_https=scheme == "https",
+            subject_template_name=subject_template_name,
+            email_template_name=email_template_name,
+        )
+    return accounts
+
+
+def send_password_reset(
+    email: str, language: str, subject_template_name: str, email_template_name: str
+) -> None:
+    """Enqueue `mail_password_reset` (called after commit). A mail accepted is never lost
+    to a broker outage: when the task cannot be enqueued, the failure is logged and the
+    mail is sent here, inline. Inline (no broker), a failure to send is logged, not raised:
+    an error page only for addresses that have an account would tell them apart."""
+    arguments = [email, language, subject_template_name, email_template_name]
+    try:
+        mail_password_reset.apply_async(args=arguments, retry=False)
+        return
+    except Exception:  # noqa: BLE001 - the answer must not depend on the address
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            logger.exception("password reset mail not sent")
+            return
+        logger.exception("could not enqueue the password reset mail: sending it inline")
+    try:
+        mail_password_reset.run(*arguments)
+    except Exception:  # noqa: BLE001 - as above
+        logger.exception("password reset mail not sent")
