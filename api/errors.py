@@ -58,7 +58,9 @@ class Conflict(exceptions.APIException):
 class DuplicateReportConflict(Conflict):
     """The report was already filed (same Idempotency-Key, or an identical open report).
 
-    The answer carries the existing report's URL in `existing` and in `Location`."""
+    The answer carries the existing report's URL in `existing` and in `Location` when the
+    caller may read that report (visits.review.may_read; `existing_url` "" otherwise: the
+    answer then names no report)."""
 
     default_code = "duplicate_report"
 

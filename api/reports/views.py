@@ -115,6 +115,13 @@ def service_errors(request, key: str = ""):
         yield
     except review.DuplicateReport as duplicate:
         existing = duplicate.existing
+        if not review.may_read(request.user, existing):
+            # Another person's report the caller may not read (GET answers 404): neither
+            # its number nor its address, as the newsroom tells how many, not whose.
+            raise DuplicateReportConflict(
+                "An identical report by another person is already open. Nothing more was filed.",
+                existing_url="",
+            ) from None
         url = report_url(existing, request)
         if key and existing.idempotency_key == key and existing.author_id == request.user.pk:
             message = (

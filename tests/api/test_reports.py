@@ -179,6 +179,38 @@ def test_the_same_idempotency_key_or_an_identical_report_is_a_409_naming_the_fir
     assert "Idempotency-Key" in too_long.json()["error"]["fields"]
 
 
+def test_an_identical_report_by_someone_else_is_a_409_that_names_no_report_it_cannot_read(
+    tajikistan_removed, clients, reporter
+):
+    """Reporter B filing what reporter A's open report says learns that one is open, not
+    its number or address (GET of it answers B 404), as the newsroom tells how many, not
+    whose; a reviewer, who may read it, is told which."""
+    from django.contrib.auth.models import Group, User
+
+    from core import roles
+
+    first = file(clients["reporter"])
+    assert first.status_code == 201
+    url = first.json()["url"]
+    other = User.objects.create_user("bruno", password="a-long-test-password")
+    other.groups.add(Group.objects.get_or_create(name=roles.REPORTERS)[0])
+    bruno = token_client(other)
+    assert bruno.get(url).status_code == 404
+    answer = file(bruno)
+    assert answer.status_code == 409, answer.content
+    body = answer.json()
+    number = url.rstrip("/").rsplit("/", 1)[1]
+    assert body["error"]["code"] == "duplicate_report"
+    assert body["error"]["message"] == (
+        "An identical report by another person is already open. Nothing more was filed."
+    )
+    assert "existing" not in body and "Location" not in answer
+    assert url not in answer.content.decode() and f"report {number}" not in answer.content.decode()
+    seen = file(clients["both"])
+    assert seen.status_code == 409 and seen.json()["existing"] == url
+    assert Report.objects.count() == 1
+
+
 @pytest.mark.django_db(transaction=True)
 def test_four_identical_posts_at_once_make_one_201_and_three_409s(tajikistan_removed, reporter):
     """As the issue measured it: never a 400 or 500 with the database's words."""
