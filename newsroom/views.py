@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.forms.utils import ErrorDict
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +22,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django.views.defaults import page_not_found
 
 from compliance import Period
 from core import reasons, roles
@@ -59,7 +61,8 @@ def forbidden(request, message: str):
 
 def staff_page(check=None):
     """Signed-in staff only: anonymous readers go to the sign-in page; a signed-in account
-    without a newsroom role (or failing `check`) gets a 403; the page is never cached."""
+    without a newsroom role (or failing `check`) gets a 403, a record it may not read or
+    that does not exist a 404 (Http404); the page is never cached."""
 
     def decorate(view):
         @never_cache
@@ -81,6 +84,10 @@ def staff_page(check=None):
                 )
             except PermissionDenied:
                 return forbidden(request, _("Your role does not allow this."))
+            except Http404 as missing:
+                # No such report, or one this user may not read (visible_report): the
+                # same answer, returned here so that it is never cached either.
+                return page_not_found(request, missing)
 
         return wrapped
 
@@ -651,7 +658,7 @@ def report_new(request):
 
 @staff_page(roles.may_report)
 def report_edit(request, pk: int):
-    report = get_object_or_404(Report.objects.select_related("visit"), pk=pk)
+    report = visible_report(request, pk)
     if report.author_id != request.user.pk:
         return forbidden(request, _("Only the author may edit a report."))
     if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
@@ -746,9 +753,13 @@ def withdraw(request, slug: str):
 
 
 def visible_report(request, pk: int) -> Report:
+    """Report `pk` with its visit, author and reviewer, for a user who may open it
+    (`may_open`). Http404 when there is none, and when there is one the user may not
+    read (another reporter's, a colleague's draft): a 403 would tell which report numbers
+    exist, a 404 tells nothing (README: the author is told how many, not whose)."""
     report = get_object_or_404(Report.objects.select_related("visit", "author", "reviewer"), pk=pk)
     if not may_open(request.user, report):
-        raise PermissionDenied("not yours")
+        raise Http404("no such report")
     return report
 
 
@@ -913,7 +924,7 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
 @require_POST
 @staff_page(roles.may_report)
 def report_submit(request, pk: int):
-    report = get_object_or_404(Report, pk=pk)
+    report = visible_report(request, pk)
     if report.is_correction and not report.is_withdrawal and not report.reason.strip():
         # Saved as a draft without one: the newsroom still asks why before review.
         messages.error(

@@ -80,21 +80,23 @@ def _without_others_review(user, entries: list) -> list:
 def without_unreadable_reports(user, model, entries: list) -> list:
     """The entries of a record's history that `user`, a reviewer or an admin, may read: all
     but those of a report they may not read as it last stood, deleted or not
-    (visits.review.may_read: for a reviewer, a colleague's draft). PermissionDenied when the
-    record itself is such a report. `entries` are newest first."""
+    (visits.review.may_read: for a reviewer, a colleague's draft). Http404 when the record
+    itself is such a report, as for a report that does not exist: its number tells nothing
+    (newsroom.views.visible_report). `entries` are newest first."""
     last: dict[int, object] = {}
     for entry in entries:
         if entry.model is Report:
             last.setdefault(entry.event.pgh_obj_id, entry.event)
     hidden = {pk for pk, event in last.items() if not review.may_read(user, event)}
     if model is Report and hidden:
-        raise PermissionDenied("a colleague's draft")
+        raise Http404("no such report")
     return [e for e in entries if e.model is not Report or e.event.pgh_obj_id not in hidden]
 
 
 def readable_by_reporter(user, model, entries: list) -> list:
     """The entries of a record's history that `user`, a reporter who may not review, may
-    read; PermissionDenied when the record itself is not theirs to read.
+    read; PermissionDenied when the record itself is not theirs to read, Http404 when it is
+    a report (another person's unverified one answers as a missing one does).
 
     A report: their own, or one verified (its facts are published; not the exchange
     between its reviewer and its author: REVIEW_EXCHANGE). A visit: when a reader may
@@ -109,7 +111,7 @@ def readable_by_reporter(user, model, entries: list) -> list:
     }
     if model is Report:
         if not readable:
-            raise PermissionDenied("not yours")
+            raise Http404("no such report")
         return _without_others_review(user, entries)
     if model in (Citation, Finding):
         visit_ids = {getattr(e.event, "visit_id", None) for e in entries} - {None}

@@ -360,7 +360,7 @@ def test_a_reporter_reads_no_one_elses_unverified_report(client, corrected):
     verified = Report.objects.get(state="verified")
     unpublished = Visit.objects.get(place="Unverified Place")
     client.force_login(account("sam", roles.REPORTERS))
-    assert client.get(f"/newsroom/history/visits.report/{pending.pk}/").status_code == 403
+    assert client.get(f"/newsroom/history/visits.report/{pending.pk}/").status_code == 404
     assert client.get(f"/newsroom/history/visits.report/{verified.pk}/").status_code == 200
     assert client.get(f"/newsroom/history/visits.visit/{unpublished.pk}/").status_code == 403
     # Nor through its sources: a citation's history reads as its visit's.

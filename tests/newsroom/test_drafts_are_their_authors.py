@@ -41,11 +41,11 @@ def test_a_colleagues_draft_is_not_a_reviewers_to_read(
     user = readers(reviewer)[who]
     client.force_login(user)
     page = client.get(reverse("newsroom:report", args=[draft_correction.pk]))
-    assert page.status_code == (200 if reads else 403)
+    assert page.status_code == (200 if reads else 404)
     api = token_client(user).get(f"/api/v1/reports/{draft_correction.pk}/")
     assert api.status_code == (200 if reads else 404)
     history = client.get(f"/newsroom/history/visits.report/{draft_correction.pk}/")
-    assert history.status_code == (200 if reads else 403)
+    assert history.status_code == (200 if reads else 404)
     visit_history = client.get(f"/newsroom/history/visits.visit/{draft_correction.visit_id}/")
     assert visit_history.status_code == 200
     assert ("DRAFT-REASON-NOT-YET-SENT" in visit_history.content.decode()) is reads
@@ -62,9 +62,9 @@ def test_once_submitted_the_reviewer_reads_it_and_taken_back_no_longer(
     review.take_back(draft_correction, reporter)
     draft_correction.refresh_from_db()
     assert draft_correction.state == ReportState.DRAFT
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404
     history = client.get(f"/newsroom/history/visits.report/{draft_correction.pk}/")
-    assert history.status_code == 403
+    assert history.status_code == 404
 
 
 def test_its_author_reads_their_draft_everywhere(draft_correction, reporter, client):
@@ -79,12 +79,12 @@ def test_its_author_reads_their_draft_everywhere(draft_correction, reporter, cli
 def test_a_review_action_on_a_colleagues_draft_is_refused_like_its_page(
     draft_correction, reviewer, client, action
 ):
-    """Refused as its page is (403), not answered with the state the draft is in."""
+    """Refused as its page is (404), not answered with the state the draft is in."""
     client.force_login(reviewer)
     response = client.post(
         reverse(f"newsroom:{action}", args=[draft_correction.pk]), {"comment": "Why?"}
     )
-    assert response.status_code == 403
+    assert response.status_code == 404
     draft_correction.refresh_from_db()
     assert draft_correction.state == ReportState.DRAFT and draft_correction.comment == ""
 
@@ -93,7 +93,7 @@ def test_one_who_both_reports_and_reviews_reads_their_own_draft_not_a_colleagues
     draft_correction, both, client
 ):
     client.force_login(both)
-    assert client.get(reverse("newsroom:report", args=[draft_correction.pk])).status_code == 403
+    assert client.get(reverse("newsroom:report", args=[draft_correction.pk])).status_code == 404
     mine = review.file_report(
         author=both,
         data={**draft_correction.data, "end": "2024-09-05"},

@@ -89,8 +89,8 @@ def file(author, **data) -> Report:
 # --- Who may open what ---------------------------------------------------------------
 
 PAGES = ["dashboard", "new", "queue", "report", "edit", "correct"]
-# Expected status per role: 200 open, 403 refused (the report is the reporter's own draft,
-# which only its author and the admins read).
+# Expected status per role: 200 open, 403 refused, 404 for the report the user may not read
+# (the reporter's own draft, which only its author and the admins read).
 MATRIX = {
     "reporter": {
         "dashboard": 200,
@@ -104,7 +104,7 @@ MATRIX = {
         "dashboard": 200,
         "new": 403,
         "queue": 200,
-        "report": 403,
+        "report": 404,
         "edit": 403,
         "correct": 403,
     },
@@ -529,8 +529,15 @@ def test_a_reporter_who_is_not_a_reviewer_cannot_verify_anothers_report(
 ):
     report = file(both)
     client = signed_in(reporter)
-    assert client.get(reverse("newsroom:report", args=[report.pk])).status_code == 403
-    assert client.post(reverse("newsroom:verify", args=[report.pk])).status_code == 403
+    # Another person's report answers as a missing one does: its number tells nothing.
+    assert client.get(reverse("newsroom:report", args=[report.pk])).status_code == 404
+    assert client.get(reverse("newsroom:report", args=[report.pk + 999])).status_code == 404
+    assert client.post(reverse("newsroom:verify", args=[report.pk])).status_code == 404
+    for path in (
+        reverse("newsroom:edit", args=[report.pk]),
+        f"/newsroom/history/visits.report/{report.pk}/",
+    ):
+        assert client.get(path).status_code == 404, path
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED
 
