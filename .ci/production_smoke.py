@@ -641,6 +641,7 @@ def smoke(work: Path, processes: Processes) -> None:
             "DJANGO_ENV": "production",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "ICCWATCH_BASE_URL": "https://iccwatch.example.org",
             "DATABASE_URL": f"{POSTGRES}/{DATABASE}",
             "REDIS_URL": REDIS,
             "CELERY_BROKER_URL": REDIS,

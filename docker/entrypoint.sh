@@ -43,6 +43,7 @@ case "$command" in
             export DJANGO_SECRET_KEY
         fi
         export DJANGO_ALLOWED_HOSTS="${DJANGO_ALLOWED_HOSTS:-build}"
+        export ICCWATCH_BASE_URL="${ICCWATCH_BASE_URL:-https://build.invalid}"
         export DATABASE_URL="${DATABASE_URL:-postgres://build@localhost/build}"
         manage compilemessages --verbosity 1
         manage collectstatic --noinput --verbosity 1

@@ -90,9 +90,18 @@ if PRODUCTION:
     if not env_str("DATABASE_URL", default=""):
         raise ImproperlyConfigured("DATABASE_URL must be set in production (no embedded database).")
     _base_url = env_str("ICCWATCH_BASE_URL", default="")
-    if _base_url and not _base_url.startswith("https://"):
+    if not _base_url:
+        # Every link mailed (password resets, alerts, reviewers' notices) starts with it:
+        # without it they would point to a development address (http://127.0.0.1:8000).
+        raise ImproperlyConfigured(
+            "ICCWATCH_BASE_URL must be set in production: the site's https:// address, "
+            "which links in mails start with."
+        )
+    if not _base_url.startswith("https://"):
         # Password links sent over plain HTTP could be read on the way.
         raise ImproperlyConfigured("ICCWATCH_BASE_URL must be an https:// address in production.")
+    if not env_str("ICCWATCH_SITE_URL", default=_base_url).startswith("https://"):
+        raise ImproperlyConfigured("ICCWATCH_SITE_URL must be an https:// address in production.")
 
 INSTALLED_APPS = [
     # django.contrib.admin, with the admin site only admins may use (core/adminsite.py).
@@ -332,8 +341,14 @@ ICCWATCH_SWEEP_REDELIVER_SECONDS = env_int(
 )
 
 # --- Alerts (alerts/) -------------------------------------------------------------
-# The site's public address, for links in alert emails and webhook payloads.
-ICCWATCH_SITE_URL = env_str("ICCWATCH_SITE_URL", default="http://localhost:8000")
+# The site's public address, for links in alert emails, reviewers' notices and webhook
+# payloads: the same address as ICCWATCH_BASE_URL, which it defaults to (set it only to
+# send alerts' readers elsewhere); without either, http://127.0.0.1:8000 (development:
+# production requires ICCWATCH_BASE_URL).
+ICCWATCH_SITE_URL = env_str(
+    "ICCWATCH_SITE_URL",
+    default=env_str("ICCWATCH_BASE_URL", default="") or "http://127.0.0.1:8000",
+).rstrip("/")
 # Webhooks: seconds to wait for the receiver, retries after a failure (network error,
 # 408, 429, 5xx) and their back-off (first delay in seconds, doubling, capped).
 ICCWATCH_WEBHOOK_TIMEOUT = env_int("ICCWATCH_WEBHOOK_TIMEOUT", default=5)
@@ -365,7 +380,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # A one-time password link (manage.py create_account, password reset) expires after 3 days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 # The site's public address, for links printed or mailed (manage.py create_account, the
-# password reset mail: never the request's Host header); unset: http://127.0.0.1:8000.
+# password reset mail: never the request's Host header; alerts through ICCWATCH_SITE_URL);
+# unset: http://127.0.0.1:8000 (development; production requires it, https://).
 ICCWATCH_BASE_URL = env_str("ICCWATCH_BASE_URL", default="").rstrip("/")
 
 # Lockout of repeated failed sign-ins (django-axes), on every sign-in form: after

@@ -16,6 +16,7 @@ SAFE_PRODUCTION = {
     "DJANGO_ENV": "production",
     "DJANGO_SECRET_KEY": "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz",
     "DJANGO_ALLOWED_HOSTS": "iccwatch.example.org",
+    "ICCWATCH_BASE_URL": "https://iccwatch.example.org",
     # Never connected to: loading the settings opens no connection.
     "DATABASE_URL": "postgres://iccwatch:secret@db.invalid:5432/iccwatch",
 }
@@ -131,6 +132,12 @@ def test_production_cookies_are_secure_and_sign_in_is_guarded():
             {"ICCWATCH_BASE_URL": "http://iccwatch.example.org"},
             "ICCWATCH_BASE_URL must be an https://",
         ),
+        ({"ICCWATCH_BASE_URL": None}, "ICCWATCH_BASE_URL must be set in production"),
+        ({"ICCWATCH_BASE_URL": ""}, "ICCWATCH_BASE_URL must be set in production"),
+        (
+            {"ICCWATCH_SITE_URL": "http://localhost:8000"},
+            "ICCWATCH_SITE_URL must be an https:// address in production.",
+        ),
         ({"DJANGO_SESSION_COOKIE_AGE": "60"}, "DJANGO_SESSION_COOKIE_AGE must be between 300"),
         ({"ICCWATCH_LOGIN_FAILURE_LIMIT": "0"}, "ICCWATCH_LOGIN_FAILURE_LIMIT must be between 1"),
         (
@@ -163,6 +170,9 @@ def test_production_cookies_are_secure_and_sign_in_is_guarded():
         "no-database",
         "unreadable-boolean",
         "http-base-url",
+        "no-base-url",
+        "empty-base-url",
+        "http-site-url",
         "short-session",
         "no-lockout",
         "address-lock-of-one-username",
@@ -215,6 +225,27 @@ def test_production_sends_hsts_redirects_to_https_and_trusts_the_proxy_header():
     ]
 
 
+def test_links_in_mails_start_with_the_sites_address_never_a_development_default():
+    """Staff notices and alerts linked to http://localhost:8000 in production (the tester's
+    finding): ICCWATCH_SITE_URL defaults to ICCWATCH_BASE_URL, which production requires."""
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.ICCWATCH_BASE_URL, s.ICCWATCH_SITE_URL)"
+    )
+    result = load_settings(_code=code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["https://iccwatch.example.org"] * 2
+    result = load_settings(_code=code, ICCWATCH_SITE_URL="https://alerts.example.org/")
+    assert result.stdout.split()[-2:] == [
+        "https://iccwatch.example.org",
+        "https://alerts.example.org",
+    ]
+    development = {"DJANGO_ENV": "development", "DJANGO_ALLOWED_HOSTS": "localhost"}
+    result = load_settings(_code=code, ICCWATCH_BASE_URL=None, **development)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "http://127.0.0.1:8000"
+
+
 def test_the_client_address_is_the_one_the_trusted_proxy_saw_and_never_the_whole_header():
     """Production trusts one TLS proxy by default, so the rate limits and the sign-in
     lockout count the address that proxy appended to X-Forwarded-For (not the proxy's own,
@@ -246,6 +277,7 @@ DOCUMENTED_PRODUCTION = {
     "DJANGO_ENV": "production",
     "DJANGO_SECRET_KEY": "Vq3n8_xW0pLr2Kd9TzY6bHs1mFj4cNaE7uGiQoR5eXwZ-tLyPk",
     "DJANGO_ALLOWED_HOSTS": "iccwatch.example.org",
+    "ICCWATCH_BASE_URL": "https://iccwatch.example.org",
     "DATABASE_URL": "postgres://iccwatch:secret@db.invalid:5432/iccwatch",
     "ICCWATCH_SKIP_BOOTSTRAP": "1",
 }
