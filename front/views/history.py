@@ -6,7 +6,8 @@ username, or the account that ran a shell or command), when, through which path
 Readers are sent to sign in; a signed-in account with no role gets a 403. Reviewers and
 admins read every record; a reporter reads what a reporter may read elsewhere (the
 newsroom, the API): public facts, their own reports, and the visits that are public or
-that they reported, without other people's reports (403 otherwise).
+that they reported, without other people's reports; a record they may not read answers
+404, as one that does not exist does, so that its number tells nothing.
 """
 
 from __future__ import annotations
@@ -95,8 +96,9 @@ def without_unreadable_reports(user, model, entries: list) -> list:
 
 def readable_by_reporter(user, model, entries: list) -> list:
     """The entries of a record's history that `user`, a reporter who may not review, may
-    read; PermissionDenied when the record itself is not theirs to read, Http404 when it is
-    a report (another person's unverified one answers as a missing one does).
+    read; Http404 when the record itself is not theirs to read (another person's unverified
+    report, a visit never published that they did not report, or its citation or finding),
+    as for a record that does not exist: a 403 would tell that the number exists.
 
     A report: their own, or one verified (its facts are published; not the exchange
     between its reviewer and its author: REVIEW_EXCHANGE). A visit: when a reader may
@@ -118,14 +120,14 @@ def readable_by_reporter(user, model, entries: list) -> list:
         for visit_id in visit_ids:
             public = Visit.objects.readable().filter(pk=visit_id).exists()
             if not public and not Report.objects.filter(visit_id=visit_id, author=user).exists():
-                raise PermissionDenied("the visit is not public and not reported by you")
+                raise Http404("no such record")
         return entries
     if model is not Visit:
         return entries
     visit_ids = {e.event.pgh_obj_id for e in entries if e.model is Visit}
     public = bool(visit_ids) and Visit.objects.readable().filter(pk__in=visit_ids).exists()
     if not public and not any(_author(e) == user.pk for e in reports):
-        raise PermissionDenied("not public and not reported by you")
+        raise Http404("no such record")
     return _without_others_review(
         user, [e for e in entries if e.model is not Report or e.event.pgh_obj_id in readable]
     )

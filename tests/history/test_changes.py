@@ -353,7 +353,8 @@ def test_changes_to_notes_alone_leave_no_page_short_and_no_count_high(reader, se
 def test_a_reporter_reads_no_one_elses_unverified_report(client, corrected):
     """A reporter reads their own reports and the verified ones (published facts), as in
     the newsroom and the API; another reporter's pending report, and a visit never published
-    that they did not report, are refused. Reviewers read everything."""
+    that they did not report, answer as a record that does not exist does (404: a 403 would
+    tell that the number exists). Reviewers read everything."""
     from visits.models import Report
 
     pending = Report.objects.get(data__place="Pending Place Nobody Verified")
@@ -362,13 +363,15 @@ def test_a_reporter_reads_no_one_elses_unverified_report(client, corrected):
     client.force_login(account("sam", roles.REPORTERS))
     assert client.get(f"/newsroom/history/visits.report/{pending.pk}/").status_code == 404
     assert client.get(f"/newsroom/history/visits.report/{verified.pk}/").status_code == 200
-    assert client.get(f"/newsroom/history/visits.visit/{unpublished.pk}/").status_code == 403
+    assert client.get(f"/newsroom/history/visits.visit/{unpublished.pk}/").status_code == 404
+    missing = Visit.objects.order_by("-pk").first().pk + 1000
+    assert client.get(f"/newsroom/history/visits.visit/{missing}/").status_code == 404
     # Nor through its sources: a citation's history reads as its visit's.
     from visits.models import Citation
 
     hidden = Citation.objects.filter(visit=unpublished).first()
     shown = Citation.objects.filter(visit=corrected).first()
-    assert client.get(f"/newsroom/history/visits.citation/{hidden.pk}/").status_code == 403
+    assert client.get(f"/newsroom/history/visits.citation/{hidden.pk}/").status_code == 404
     assert client.get(f"/newsroom/history/visits.citation/{shown.pk}/").status_code == 200
     text = client.get(f"/newsroom/history/visits.visit/{corrected.pk}/").content.decode()
     assert "end: 3 September 2024 → 4 September 2024" in text  # the verified correction
