@@ -29,7 +29,13 @@ from core import reasons, roles
 from core.names import country_name, format_date, in_sentence
 from front.corrections import field_name, value_words
 from newsroom import places
-from newsroom.forms import CommentForm, ReportForm, add_blank_source, source_formset
+from newsroom.forms import (
+    BaseSourceFormSet,
+    CommentForm,
+    ReportForm,
+    add_blank_source,
+    source_formset,
+)
 from states.models import State
 from visits import review
 from visits.history import field_name as citation_field_name
@@ -44,6 +50,8 @@ from visits.models import (
 )
 from warrants.models import Person
 
+# The report form's buttons (its `action`), besides "add_to:<visit id>" (a duplicate's
+# "Add the source to it instead"): any other value is refused (unknown_action).
 ACTIONS = ("preview", "draft", "submit", "add_source")
 # A correction or withdrawal still open to review or to its author's changes.
 OPEN_STATES = (ReportState.SUBMITTED, ReportState.CHANGES_REQUESTED)
@@ -405,15 +413,12 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
         )
 
     action = request.POST.get("action", "preview")
+    if action not in ACTIONS and not action.startswith("add_to:"):
+        return unknown_action(request, action, report=report, visit=corrected)
     if action == "add_source":
         post = add_blank_source(request.POST)
-        form, sources = ReportForm(post), source_formset(post)
         # One more source form; not a check yet: no errors are shown.
-        form.is_valid(), sources.is_valid()
-        form._errors = ErrorDict()
-        for each in sources.forms:
-            each._errors = ErrorDict()
-        sources._non_form_errors = sources.error_class()
+        form, sources = unchecked(post)
         return render_form(request, form=form, sources=sources, report=report, visit=corrected)
     form, sources = ReportForm(request.POST), source_formset(request.POST)
     form_ok, sources_ok = form.is_valid(), sources.is_valid()
@@ -541,6 +546,46 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
     for note in completed_notes(sources.completed_urls()):
         messages.warning(request, note)
     return redirect("newsroom:report", report.pk)
+
+
+def unchecked(post) -> tuple[ReportForm, BaseSourceFormSet]:
+    """The report form and its sources bound to `post`, shown as filled without their
+    errors: nothing was checked for the reporter yet."""
+    form, sources = ReportForm(post), source_formset(post)
+    form.is_valid(), sources.is_valid()
+    form._errors = ErrorDict()
+    for each in sources.forms:
+        each._errors = ErrorDict()
+    sources._non_form_errors = sources.error_class()
+    return form, sources
+
+
+# How much of an unknown action the refusal quotes.
+ACTION_SHOWN = 40
+
+
+def unknown_action(request, action: str, *, report: Report | None, visit: Visit | None):
+    """The report form again, as filled, with status 400, for an `action` that is none of
+    its buttons (ACTIONS, "add_to:<id>"): nothing is previewed, saved or submitted. It was
+    once read as Submit, without the duplicates check that Submit asks for."""
+    form, sources = unchecked(request.POST)
+    shown = action if len(action) <= ACTION_SHOWN else action[: ACTION_SHOWN - 1] + "…"
+    return render_form(
+        request,
+        form=form,
+        sources=sources,
+        report=report,
+        visit=visit,
+        status=400,
+        service_errors=[
+            _(
+                "The form was sent with an action it does not know (“%(action)s”): nothing "
+                "was saved or submitted. Press one of its buttons: Preview, Save as draft or "
+                "Submit for review."
+            )
+            % {"action": shown}
+        ],
+    )
 
 
 def _changed_since(report: Report, rebased: datetime.datetime | None = None) -> bool:

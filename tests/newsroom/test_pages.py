@@ -445,6 +445,38 @@ def test_another_source_form_without_javascript(tajikistan_removed, reporter, si
     assert not Report.objects.exists()
 
 
+def test_an_action_the_form_does_not_know_is_refused_and_changes_nothing(
+    seeded, reporter, signed_in
+):
+    """An `action` none of the buttons sends was read as Submit, without the duplicates
+    check Submit asks for: Putin's published trip to Tajikistan was filed a second time."""
+    client = signed_in(reporter)
+    response = client.post(reverse("newsroom:new"), form_data(action="publish"))
+    page = html.unescape(text(response))
+    assert response.status_code == 400 and not Report.objects.exists()
+    assert "sent with an action it does not know (“publish”)" in page
+    assert "nothing was saved or submitted" in page.split('id="form-errors"')[1]
+    # The form comes back as filled, for one of its buttons.
+    assert 'value="https://example.org/cis-summit"' in page
+
+    # A draft's edit: neither saved nor submitted.
+    Visit.objects.filter(slug__startswith="vladimir-putin-tjk-2025-10").delete()
+    client.post(reverse("newsroom:new"), form_data(action="draft"))
+    draft = Report.objects.get()
+    for action in ("Submit", "add_to:", "x" * 500):
+        response = client.post(
+            reverse("newsroom:edit", args=[draft.pk]),
+            form_data(action=action, place="Moscow"),
+        )
+        if action == "add_to:":  # a duplicate's button with no visit: refused as before
+            assert response.status_code == 302, action
+        else:
+            assert response.status_code == 400, action
+        draft.refresh_from_db()
+        assert (draft.state, draft.data["place"]) == (ReportState.DRAFT, "Dushanbe"), action
+    assert "x" * 500 not in text(response) and "x" * 39 + "…" in html.unescape(text(response))
+
+
 def test_preview_shows_the_verdict_and_explanation_without_saving(
     tajikistan_removed, reporter, signed_in
 ):
