@@ -155,9 +155,13 @@ class ReportForm(forms.Form):
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy(
-            "Kept with the report for the reviewer; never published, nor copied to the visit's notes."
+            "What you changed, or why you changed nothing: kept with the report for the "
+            "reviewer; never published, nor copied to the visit's notes."
         ),
     )
+    # Shown without "(optional)": a report sent back is submitted again with its answer
+    # (visits.review.needs_an_answer), saved as a draft without.
+    reply.required_unless = gettext_lazy("required to submit")
     # A correction's reason (visits.review.REASON_MAX_LENGTH): the view asks for it.
     reason = forms.CharField(
         label=gettext_lazy("Why the visit should change"),

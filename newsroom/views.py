@@ -430,6 +430,18 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
             _("Say why the visit should change: the reviewer reads it, and readers see it."),
         )
         form_ok = False
+    if (
+        form_ok
+        and action == "submit"
+        and report is not None
+        and report.state == ReportState.CHANGES_REQUESTED
+        and not form.cleaned_data["reply"]
+    ):
+        # Sent back for changes: submitted again only with the author's answer, checked
+        # before the edit is saved, so that a refusal changes nothing
+        # (visits.review.submit refuses it as well, whoever asks).
+        form.add_error("reply", review.ANSWER_FIRST)
+        form_ok = False
     if not form_ok or not (sources_ok or (draft and not any(sources.errors))):
         return render_form(request, form=form, sources=sources, report=report, visit=corrected)
     data, citations = form.report_data(), sources.citations()
@@ -976,6 +988,10 @@ def report_submit(request, pk: int):
             request,
             _("Say why the visit should change: the reviewer reads it, and readers see it."),
         )
+        return redirect("newsroom:edit", pk)
+    if review.needs_an_answer(report):
+        # Sent back for changes: the edit form has the box for the answer to the reviewer.
+        messages.error(request, review.ANSWER_FIRST)
         return redirect("newsroom:edit", pk)
     try:
         review.submit(report, request.user)

@@ -741,9 +741,32 @@ CHANGED_SINCE_BEGUN = gettext_lazy(
 )
 
 
+# A report sent back for changes goes back to review with its author's answer to the
+# reviewer's comment (Report.reply, which request_changes empties for each new request).
+ANSWER_FIRST = gettext_lazy(
+    "Answer the reviewer before submitting it again: say what you changed, or why you "
+    "changed nothing."
+)
+
+
+def needs_an_answer(report: Report) -> bool:
+    """Whether `report`, sent back for changes, still lacks its author's answer to the
+    reviewer (its `reply`), without which `submit` refuses it. A withdrawal answers by
+    its reworded reason, which its page shows the reviewer beside the old one."""
+    return (
+        report.state == ReportState.CHANGES_REQUESTED
+        and not report.is_withdrawal
+        and not report.reply.strip()
+    )
+
+
 @transaction.atomic
 def submit(report: Report, user) -> Report:
-    """The author sends a draft (or a report sent back for changes) to review."""
+    """The author sends a draft (or a report sent back for changes) to review.
+
+    ValidationError (nothing changes) when it is not theirs to send, not a draft nor sent
+    back, would not be filed as it stands, or, sent back for changes, has no answer to
+    the reviewer yet: {"reply": [ANSWER_FIRST]} (`needs_an_answer`)."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     _require(report.author_id == user.pk, _("Only the author may submit a report."))
     if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
@@ -759,6 +782,8 @@ def submit(report: Report, user) -> Report:
         _require_a_change(resolved, report.citations, report.visit)
         # Sent to review, it could never be verified (is_stale): say so to its author now.
         _require_unchanged_since(report.visit, report, CHANGED_SINCE_BEGUN)
+    if needs_an_answer(report):
+        raise ValidationError({"reply": ANSWER_FIRST})
     under_review = Report.objects.filter(
         fingerprint=report.fingerprint, state__in=UNDER_REVIEW_STATES
     ).exclude(pk=report.pk)
@@ -1293,6 +1318,7 @@ __all__ = [
     "open_proposals",
     "SinceSentBack",
     "since_sent_back",
+    "needs_an_answer",
     "submit",
     "update_report",
     "verify",

@@ -86,6 +86,15 @@ def file(author, **data) -> Report:
     return review.file_report(author=author, data={**REPORT_DATA, **data}, citations=CITATIONS)
 
 
+def answered(report: Report, author, reply: str = "Done, see the sources.") -> Report:
+    """`report`, sent back for changes, answered by its author and otherwise unchanged:
+    what it needs to be submitted again (visits.review.needs_an_answer)."""
+    report.refresh_from_db()
+    return review.update_report(
+        report, author, data=report.data, citations=report.citations, reply=reply
+    )
+
+
 # --- Who may open what ---------------------------------------------------------------
 
 PAGES = ["dashboard", "new", "queue", "report", "edit", "correct"]
@@ -625,7 +634,10 @@ def test_request_changes_goes_back_to_the_author_and_reject_keeps_it(
     edit = text(client.get(reverse("newsroom:edit", args=[report.pk])))
     assert 'id="reviewer-comment"' in edit
     more = [*SOURCES, {"url": "https://example.org/kremlin-readout", "publisher": "Kremlin"}]
-    client.post(reverse("newsroom:edit", args=[report.pk]), form_data(sources=more))
+    client.post(
+        reverse("newsroom:edit", args=[report.pk]),
+        form_data(sources=more, reply="Added the readout."),
+    )
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED and len(report.citations) == 3
 
@@ -740,6 +752,7 @@ def test_a_report_sent_back_shows_what_changed_since(
         reporter,
         data={**REPORT_DATA, "place": "Dushanbe, Palace of Nations", "end": "2025-10-09"},
         citations=citations,
+        reply="The readout says the Palace of Nations.",
     )
     review.submit(report, reporter)
     page = seen_by(reviewer)
@@ -776,9 +789,9 @@ def test_a_report_sent_back_shows_what_changed_since(
     assert "since-sources" not in section
 
     # Submitted again without a change: the reviewer is told so.
-    review.submit(report, reporter)
+    review.submit(answered(report, reporter), reporter)
     review.request_changes(report, reviewer, "One more look at the date, please.")
-    review.submit(report, reporter)
+    review.submit(answered(report, reporter, "The date holds."), reporter)
     nothing = seen_by(reviewer).split('id="since-sent-back"')[1].split("</section>")[0]
     assert "Submitted again unchanged" in nothing
 
@@ -794,7 +807,7 @@ def test_the_page_of_a_report_sent_back_reads_a_bounded_number_of_queries(
     report = file(reporter)
     review.request_changes(report, reviewer, "Check the sources.")
     many = [{"url": f"https://example.org/{n}", "publisher": f"P{n}"} for n in range(12)]
-    review.update_report(report, reporter, data=REPORT_DATA, citations=many)
+    review.update_report(report, reporter, data=REPORT_DATA, citations=many, reply="Sources.")
     review.submit(report, reporter)
     client = signed_in(reviewer)
     url = reverse("newsroom:report", args=[report.pk])
@@ -1138,7 +1151,7 @@ def test_a_comment_from_an_earlier_review_is_not_shown_as_the_current_one(
 ):
     report = file(reporter)
     review.request_changes(report, reviewer, "Please add an archived copy.")
-    review.submit(report, reporter)
+    review.submit(answered(report, reporter), reporter)
     review.verify(report, reviewer)
     client.force_login(reporter)
     page = text(client.get(reverse("newsroom:report", args=[report.pk])))
@@ -1571,6 +1584,49 @@ def test_the_author_answers_the_reviewer_on_the_report_not_in_the_visits_notes(
     assert 'id="id_reply"' not in text(signed_in(reporter).get(reverse("newsroom:new")))
 
 
+def test_a_report_sent_back_is_submitted_again_only_with_an_answer_to_the_reviewer(
+    tajikistan_removed, reporter, reviewer, signed_in
+):
+    """A reviewer's question went unanswered: the report came back to the queue changed or
+    not, with nothing said. Without an answer it is refused, on the form, on the report's
+    button and by the service, and nothing changes; saved as a draft, it waits."""
+    report = file(reporter)
+    review.request_changes(report, reviewer, "Which readout says Dushanbe?")
+    client = signed_in(reporter)
+    edit = reverse("newsroom:edit", args=[report.pk])
+    label = re.search(r'<label for="id_reply">(.*?)</label>', text(client.get(edit)), re.S)
+    assert "required to submit" in label.group(1) and "optional" not in label.group(1)
+    refused = client.post(edit, form_data(place="Moscow", reply="   "))
+    page = html.unescape(text(refused))
+    assert refused.status_code == 200
+    assert 'id="id_reply-error"' in page and "Answer the reviewer before submitting" in page
+    assert 'href="#id_reply"' in page.split('id="form-errors"')[1]
+    report.refresh_from_db()
+    assert (report.state, report.data["place"]) == ("changes_requested", "Dushanbe")
+
+    # The report page's button sends the author to the form, with the same words.
+    response = client.post(reverse("newsroom:submit", args=[report.pk]))
+    assert response["Location"] == edit
+    assert "Answer the reviewer before submitting" in html.unescape(text(client.get(edit)))
+    report.refresh_from_db()
+    assert report.state == "changes_requested"
+    # Every path: the service refuses it by its field, and saves nothing.
+    with pytest.raises(ValidationError) as error:
+        review.submit(report, reporter)
+    assert list(error.value.message_dict) == ["reply"]
+    report.refresh_from_db()
+    assert (report.state, report.submitted_at is not None) == ("changes_requested", True)
+
+    # Saved as a draft without an answer: kept, not submitted.
+    client.post(edit, form_data(action="draft", place="Moscow"))
+    report.refresh_from_db()
+    assert (report.state, report.data["place"]) == ("changes_requested", "Moscow")
+    # Answered, it goes back to review.
+    client.post(edit, form_data(place="Moscow", reply="Moscow: see the readout."))
+    report.refresh_from_db()
+    assert (report.state, report.reply) == ("submitted", "Moscow: see the readout.")
+
+
 def test_the_preview_warns_of_a_host_that_is_a_territory(tajikistan_removed, reporter, signed_in):
     """The rule reads Greenland by its own timeline, as a state that is not a party: the
     reporter is told, as the importer tells a researcher, that Denmark may be the host."""
@@ -1725,7 +1781,7 @@ def test_a_report_names_its_reviewer_for_what_they_did(
     assert label() is None
     review.request_changes(report, reviewer, "Which readout?")
     assert label() == "Sent back by reviewer"
-    review.submit(report, reporter)
+    review.submit(answered(report, reporter), reporter)
     assert label() == "Sent back earlier by reviewer"
     review.verify(report, reviewer)
     assert label() == "Reviewed by reviewer"
