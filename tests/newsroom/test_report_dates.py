@@ -272,9 +272,10 @@ def test_the_outcome_is_not_chosen_for_the_reporter(tajikistan_removed, reporter
     # Left blank for a trip that took place: asked for, and nothing is saved.
     response = client.post(reverse("newsroom:new"), form_data(outcome=""))
     assert response.status_code == 200
-    assert "A trip with the status “occurred” took place: say what the host did" in html_text(
-        response
-    )
+    refusal = html_text(response)
+    assert "A trip with the status “occurred” took place: say what the host did" in refusal
+    # The outcome to choose as the menu shows it, not its code.
+    assert "(or “unknown” if it is not known)" in refusal and "'unknown'" not in refusal
     assert not Report.objects.exists()
 
     # Left blank for a trip called off: it did not take place, so 'n/a', without a refusal.
@@ -290,8 +291,34 @@ def test_the_outcome_is_not_chosen_for_the_reporter(tajikistan_removed, reporter
         reverse("newsroom:new"),
         form_data(outcome="arrested", status="cancelled", start="", end=""),
     )
-    assert "did not take place: its outcome is" in html_text(response)
+    assert "did not take place: its outcome is “not applicable”." in html_text(response)
+    assert "n/a" not in html_text(response).split('id="form-errors"')[1].split("</div>")[0]
     assert Report.objects.count() == 1
+
+
+def test_the_outcomes_refusals_name_it_as_the_french_menu_does(
+    tajikistan_removed, reporter, signed_in
+):
+    """A French reporter was asked for « unknown » and told of « n/a », the codes, while
+    the menu offers « inconnu » and « sans objet »."""
+    client = signed_in(reporter)
+    client.cookies["django_language"] = "fr"
+    menu = html_text(client.get(reverse("newsroom:new")))
+    assert '<option value="unknown">inconnu</option>' in menu
+    assert '<option value="n/a">sans objet</option>' in menu
+    blank = html_text(client.post(reverse("newsroom:new"), form_data(outcome="")))
+    assert (
+        "(ou «\u00a0inconnu\u00a0» si on l’ignore)" in blank
+        and "unknown" not in blank.split('id="form-errors"')[1].split("</div>")[0]
+    )
+    contradicted = html_text(
+        client.post(
+            reverse("newsroom:new"),
+            form_data(outcome="arrested", status="cancelled", start="", end=""),
+        )
+    )
+    assert "n’a pas eu lieu\u00a0: son issue est «\u00a0sans objet\u00a0»." in contradicted
+    assert not Report.objects.exists()
 
 
 def html_text(response) -> str:
