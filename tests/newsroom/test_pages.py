@@ -1627,6 +1627,19 @@ def test_a_report_sent_back_is_submitted_again_only_with_an_answer_to_the_review
     assert (report.state, report.reply) == ("submitted", "Moscow: see the readout.")
 
 
+def test_a_records_history_opens_in_the_newsrooms_frame(seeded, reviewer, signed_in):
+    """Reached from a report's page ("its full history"), it had the public site's bar
+    only: no way back to the dashboard or the queue, and no sign-out."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    page = text(signed_in(reviewer).get(f"/newsroom/history/visits.visit/{visit.pk}/"))
+    nav = page.split('<nav class="newsroom-nav"')[1].split("</nav>")[0]
+    assert reverse("newsroom:dashboard") in nav and reverse("newsroom:queue") in nav
+    assert reverse("newsroom:sign-out") in nav
+    assert re.search(r"<title>History of [^<]* · Newsroom</title>", page)
+    assert '<meta name="robots" content="noindex">' in page
+    assert page.count("<h1>") == 1 and "Every change recorded for this record" in page
+
+
 def test_the_preview_warns_of_a_host_that_is_a_territory(tajikistan_removed, reporter, signed_in):
     """The rule reads Greenland by its own timeline, as a state that is not a party: the
     reporter is told, as the importer tells a researcher, that Denmark may be the host."""
