@@ -202,8 +202,9 @@ def preview_of(data: dict, citations=(), completed_urls=()) -> dict | None:
     """The rule's verdict on the report's data, with its explanation in the reader's language,
     and, when the host is a territory of a State, that State's name (`territory_of`): the
     rule reads such a host by its own timeline, as a state that is not a party.
-    `completed_urls`: (source number, address) of the addresses typed without a scheme
-    (BaseSourceFormSet.completed_urls), said in the preview so the reporter checks them."""
+    `completed_urls`: (source number, field, address) of the addresses typed without a
+    scheme (BaseSourceFormSet.completed_urls), said in the preview so the reporter checks
+    them."""
     try:
         verdict = review.preview(data)
     except ValidationError:
@@ -230,16 +231,23 @@ def preview_of(data: dict, citations=(), completed_urls=()) -> dict | None:
 
 def completed_notes(completed_urls) -> list[str]:
     """One sentence per address typed without a scheme and completed with https://, from
-    (source number, address) pairs (BaseSourceFormSet.completed_urls): said in the preview,
-    and after a report is saved without one, so that the reporter checks that it opens."""
-    return [
-        _(
-            "Source %(number)d's address was typed without https:// and is read as "
-            "%(url)s: check that it opens."
-        )
-        % {"number": number, "url": url}
-        for number, url in completed_urls
-    ]
+    (source number, field, address) triples (BaseSourceFormSet.completed_urls), naming the
+    source's address or its archived copy's: said in the preview, and after a report is
+    saved without one, so that the reporter checks that it opens."""
+    notes = []
+    for number, field, url in completed_urls:
+        if field == "archived_url":
+            note = _(
+                "Source %(number)d's archived copy was typed without https:// and is read "
+                "as %(url)s: check that it opens."
+            )
+        else:
+            note = _(
+                "Source %(number)d's address was typed without https:// and is read as "
+                "%(url)s: check that it opens."
+            )
+        notes.append(note % {"number": number, "url": url})
+    return notes
 
 
 def apply_service_errors(error: ValidationError, form, sources) -> list[str]:

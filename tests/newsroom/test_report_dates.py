@@ -353,17 +353,19 @@ def test_an_address_typed_without_its_scheme_is_read_as_https_and_said(
         "Source 1's address was typed without https:// and is read as "
         "https://example.org/putin-dushanbe?from=http://feed.example.net: check that it opens."
     ) in html_text(response)
+    # The archived copy's is named as such (it read "Source 1's address" as well).
     assert (
-        "Source 1's address was typed without https:// and is read as "
+        "Source 1's archived copy was typed without https:// and is read as "
         "https://web.archive.org/web/2025/example.org/putin-dushanbe: check that it opens."
     ) in html_text(response)
+    assert html_text(response).count("Source 1's address was typed") == 1
     # Submitted without a preview, the report is filed and the same is said on its page.
     response = signed_in(reporter).post(
         reverse("newsroom:new"), form_data(sources=sources), follow=True
     )
     assert Report.objects.get().citations[0]["url"].startswith("https://example.org/")
     assert (
-        "Source 1's address was typed without https:// and is read as "
+        "Source 1's archived copy was typed without https:// and is read as "
         "https://web.archive.org/web/2025/example.org/putin-dushanbe: check that it opens."
     ) in html_text(response)
     # A full address is not pointed out.
@@ -385,4 +387,25 @@ def test_a_report_without_a_source_marks_the_first_address_invalid(
     assert 'aria-invalid="true"' in first and "sources-error" in first
     publisher = re.search(r'<input type="text" name="source-0-publisher"[^>]*>', page).group(0)
     assert "aria-invalid" not in publisher
+    assert not Report.objects.exists()
+
+
+def test_a_sources_errors_in_the_summary_name_their_field(tajikistan_removed, reporter, signed_in):
+    """ "Source 2: Enter a valid URL." did not say which of its two addresses was wrong."""
+    sources = [
+        {"url": "https://example.org/putin-dushanbe", "published": "yesterday"},
+        {"url": "https://example.org/cis-summit", "archived_url": "not an address"},
+    ]
+    client = signed_in(reporter)
+    response = client.post(reverse("newsroom:new"), form_data(sources=sources))
+    summary = html_text(response).split('id="form-errors"')[1].split("</ul>")[0]
+    assert re.findall(r'<a href="#([\w-]+)">(.*?)</a>', summary) == [
+        ("id_source-0-published", "Source 1 — Publication date: Not a date: write YYYY-MM-DD."),
+        ("id_source-1-archived_url", "Source 2 — Archived copy (URL): Enter a valid URL."),
+    ]
+    # In French, with its colon.
+    client.cookies["django_language"] = "fr"
+    response = client.post(reverse("newsroom:new"), form_data(sources=sources[1:]))
+    summary = html_text(response).split('id="form-errors"')[1].split("</ul>")[0]
+    assert "Source 1 — Copie archivée (URL)\u00a0: " in summary
     assert not Report.objects.exists()
