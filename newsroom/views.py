@@ -862,11 +862,10 @@ def citation_words(field: str, value) -> str:
     return value_words("start" if field == "published" else field, value)
 
 
-def since_sent_back(report: Report) -> dict | None:
-    """visits.review.since_sent_back in words: {"at", "changed", "fields": [{field, old,
-    new}], "added", "removed", "changed_sources": [{url, changes: [{field, old, new}]}]},
-    or None. Besides the service's query, one to name each person and state it shows."""
-    since = review.since_sent_back(report)
+def since_sent_back(report: Report, since: review.SinceSentBack | None) -> dict | None:
+    """visits.review.since_sent_back (`since`) in words: {"at", "changed", "fields":
+    [{field, old, new}], "added", "removed", "changed_sources": [{url, changes: [{field,
+    old, new}]}]}, or None. One query to name each person and state it shows."""
     if since is None:
         return None
 
@@ -950,8 +949,13 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
         if roles.may_review(user):  # colleagues' reports are the reviewers' to compare
             pending = review.pending_duplicates(report.data, exclude=report)
     describe([report])
+    since = review.since_sent_back(report)
+    filed_at = review.first_submitted_at(report, since)
     context = {
         "report": report,
+        # Its filing, and its last submission when it was submitted again since.
+        "filed_at": filed_at,
+        "resubmitted_at": report.submitted_at if report.submitted_at != filed_at else None,
         "facts": facts_of(report.data),
         "citations": report.citations,
         # A withdrawal changes no fact: what the rule says of the visit does not move.
@@ -960,7 +964,7 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
         "pending_duplicates": pending,
         "differences": differences(report),
         "source_differences": source_differences(report),
-        "since_sent_back": since_sent_back(report),
+        "since_sent_back": since_sent_back(report, since),
         "stale": review.is_stale(report),
         "open_proposals": proposals_in_words(request, review.open_proposals(report.visit, report))
         if report.is_correction and report.visit is not None and report.state in OPEN_STATES

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -900,6 +900,9 @@ class SinceSentBack:
     # True when the report was not sent back but taken back by its author and submitted
     # again: `sent_back_at` is then when it was submitted before (since_resubmitted).
     taken_back: bool = False
+    # When the report was first submitted for review (its history's earliest submitted_at,
+    # read by the same query), None when its history does not say (first_submitted_at).
+    first_submitted_at: datetime.datetime | None = None
 
     @property
     def changed(self) -> bool:
@@ -917,7 +920,8 @@ def since_sent_back(report: Report) -> SinceSentBack | None:
 
     The report as it was sent back is its history's row saved by `request_changes` (the
     earliest row with that state and that review's time, which every later row keeps
-    until the next review); one query."""
+    until the next review); one query, which also reads when the report was first
+    submitted (`first_submitted_at`)."""
     if report.state not in OPEN_REPORT_STATES:
         return None
     if report.reviewed_at is None:
@@ -930,11 +934,45 @@ def since_sent_back(report: Report) -> SinceSentBack | None:
         )
         .order_by("pgh_id")
         .only("data", "citations", "withdrawal_note", "reason", "reviewed_at")
+        .annotate(first_submitted_at=_first_submission())
         .first()
     )
     if then is None:
         return None
     return _since(then, report, at=then.reviewed_at)
+
+
+def _first_submission() -> Subquery:
+    """The earliest submission time recorded in the history of the report whose history
+    row the query reads (OuterRef "pgh_obj_id"), for an annotation."""
+    return Subquery(
+        Report.pgh_event_model.objects.filter(
+            pgh_obj_id=OuterRef("pgh_obj_id"), submitted_at__isnull=False
+        )
+        .order_by("pgh_id")
+        .values("submitted_at")[:1]
+    )
+
+
+def first_submitted_at(report: Report, since: SinceSentBack | None) -> datetime.datetime | None:
+    """When `report` was first submitted for review (its filing), which `submit` moves on
+    (Report.submitted_at is the last submission): the earliest submitted_at its history
+    records, else its own; None for a report never submitted. `since`: since_sent_back
+    (report), whose query already read it, or found that a report awaiting review was
+    submitted once; any other report costs one query."""
+    if report.submitted_at is None:
+        return None
+    if since is not None and since.first_submitted_at is not None:
+        return since.first_submitted_at
+    if since is None and report.state == ReportState.SUBMITTED and report.reviewed_at is None:
+        return report.submitted_at  # since_resubmitted found no earlier submission
+    first = (
+        Report.pgh_event_model.objects.filter(pgh_obj_id=report.pk, submitted_at__isnull=False)
+        .order_by("pgh_id")
+        .values_list("submitted_at", flat=True)
+        .first()
+    )
+    return first or report.submitted_at
 
 
 def _since(
@@ -954,6 +992,7 @@ def _since(
         sources_removed=removed,
         sources_changed=changed,
         taken_back=taken_back,
+        first_submitted_at=getattr(then, "first_submitted_at", None),
     )
 
 
@@ -972,6 +1011,7 @@ def since_resubmitted(report: Report) -> SinceSentBack | None:
         .exclude(submitted_at=report.submitted_at)
         .order_by("-pgh_id")
         .only("data", "citations", "withdrawal_note", "reason", "submitted_at")
+        .annotate(first_submitted_at=_first_submission())
         .first()
     )
     if then is None:
@@ -1318,6 +1358,7 @@ __all__ = [
     "open_proposals",
     "SinceSentBack",
     "since_sent_back",
+    "first_submitted_at",
     "needs_an_answer",
     "submit",
     "update_report",

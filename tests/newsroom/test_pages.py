@@ -24,6 +24,10 @@ MONGOLIA = "vladimir-putin-mng-2024-09-02"
 # possible duplicates, the rule's preview and whether its host is a territory) before what
 # changed since it was sent back.
 QUERIES_OF_A_REPORT_PAGE = 15
+# A verified report's page for a reviewer: no duplicates nor review to show, and one
+# query (the 14th) for when it was first submitted, which an open report's page reads
+# with what changed since it was sent back.
+QUERIES_OF_A_REVIEWED_REPORT_PAGE = 14
 REPORT_DATA = {
     "person": "vladimir-putin",
     "host": "TJK",
@@ -1625,6 +1629,49 @@ def test_a_report_sent_back_is_submitted_again_only_with_an_answer_to_the_review
     client.post(edit, form_data(place="Moscow", reply="Moscow: see the readout."))
     report.refresh_from_db()
     assert (report.state, report.reply) == ("submitted", "Moscow: see the readout.")
+
+
+def test_a_report_submitted_again_keeps_its_filing_time_beside_the_last(
+    tajikistan_removed, reporter, reviewer, signed_in, monkeypatch, django_assert_num_queries
+):
+    """ "Reported by" showed only the last submission: a report filed a week ago and sent
+    back looked filed today. Its filing is kept, then when it was submitted again."""
+
+    def at(day: int, hour: int) -> None:
+        moment = datetime.datetime(2026, 11, day, hour, 5, tzinfo=datetime.UTC)
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    def reported_by(user) -> str:
+        page = text(signed_in(user).get(reverse("newsroom:report", args=[report.pk])))
+        line = page.split('<dd id="reported-by">')[1].split("</dd>")[0]
+        return re.sub(r"<[^>]+>", "", line)
+
+    at(20, 9)
+    report = file(reporter)
+    assert reported_by(reviewer) == "reporter, 20 November 2026, 09:05 UTC"
+    at(21, 10)
+    review.request_changes(report, reviewer, "Which readout?")
+    assert reported_by(reporter) == "reporter, 20 November 2026, 09:05 UTC"
+    at(27, 16)
+    review.submit(answered(report, reporter), reporter)
+    filed_and_again = (
+        "reporter, 20 November 2026, 09:05 UTC · resubmitted 27 November 2026, 16:05 UTC"
+    )
+    assert reported_by(reviewer) == filed_and_again
+    # Taken back and submitted again, and once reviewed: still from its filing.
+    at(28, 8)
+    review.take_back(report, reporter)
+    review.submit(report, reporter)
+    assert reported_by(reviewer).endswith("09:05 UTC · resubmitted 28 November 2026, 08:05 UTC")
+    review.verify(report, reviewer)
+    assert reported_by(reviewer).endswith("09:05 UTC · resubmitted 28 November 2026, 08:05 UTC")
+    # A closed report's page reads its filing with one query more (an open one's reads it
+    # with what changed since it was sent back, the same query).
+    client = signed_in(reviewer)
+    url = reverse("newsroom:report", args=[report.pk])
+    client.get(url)
+    with django_assert_num_queries(QUERIES_OF_A_REVIEWED_REPORT_PAGE):
+        client.get(url)
 
 
 def test_a_records_history_opens_in_the_newsrooms_frame(seeded, reviewer, signed_in):
