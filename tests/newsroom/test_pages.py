@@ -494,8 +494,14 @@ def test_preview_shows_the_verdict_and_explanation_without_saving(
     tajikistan_removed, reporter, signed_in
 ):
     client = signed_in(reporter)
+    blank = text(client.get(reverse("newsroom:new")))
+    assert 'id="preview-link"' not in blank and "js/newsroom-form.js" in blank
     html = text(client.post(reverse("newsroom:new"), form_data(action="preview")))
     assert 'data-code="non_compliance"' in html
+    # A link at the top leads to the preview below the form; the form's script moves the
+    # focus to its heading (tests/browser/test_newsroom.py).
+    assert '<a href="#preview-heading" id="preview-link">Preview below</a>' in html
+    assert '<h2 id="preview-heading" tabindex="-1" data-focus-on-load>' in html
     assert 'id="preview-explanation"' in html and "Tajikistan" in html
     assert not Report.objects.exists()
     # The place suggestions come from the gazetteer for the chosen host.
