@@ -735,15 +735,28 @@ def report_edit(request, pk: int):
         # one in the box). A reason refused comes back in the box with its error.
         if request.method == "POST":
             note = request.POST.get("withdrawal_note", "")
+            # Sent back for changes: the author's answer to the reviewer, in its own box,
+            # required to submit (visits.review.needs_an_answer).
+            answering = report.state == ReportState.CHANGES_REQUESTED
+            reply = request.POST.get("reply", "") if answering else None
+            kept = {"note": note, "reply": reply or ""}
+            if request.POST.get("then") == "submit" and answering and not reply.strip():
+                refused = {"action": "reply", "comment": reply, "errors": [review.ANSWER_FIRST]}
+                return _report_page(request, report.pk, refused=refused | kept, status=400)
             try:
                 # One transaction: a submission refused leaves the reason as it was.
                 with transaction.atomic():
-                    review.update_withdrawal(report, request.user, note)
+                    review.update_withdrawal(report, request.user, note, reply=reply)
                     if request.POST.get("then") == "submit":
                         review.submit(report, request.user)
             except ValidationError as error:
-                refused = {"action": "reword", "comment": note, "errors": error.messages}
-                return _report_page(request, report.pk, refused=refused, status=400)
+                on_reply = "reply" in getattr(error, "error_dict", {})
+                refused = {
+                    "action": "reply" if on_reply else "reword",
+                    "comment": reply if on_reply else note,
+                    "errors": error.messages,
+                }
+                return _report_page(request, report.pk, refused=refused | kept, status=400)
             if request.POST.get("then") == "submit":
                 messages.success(request, submitted_message())
             else:
@@ -933,8 +946,10 @@ def report_detail(request, pk: int):
 
 def _report_page(request, pk: int, refused: dict | None = None, status: int = 200):
     """A report's page. `refused`: a text the page gives back in its box with its errors
-    ({"action": "request-changes", "reject" (a reviewer's comment) or "reword" (a
-    withdrawal's reason), "comment", "errors"}), with `status` 400."""
+    ({"action": "request-changes", "reject" (a reviewer's comment), "reword" (a
+    withdrawal's reason) or "reply" (its author's answer to the reviewer), "comment",
+    "errors"}, and for a withdrawal's, "note" and "reply": both its boxes as typed), with
+    `status` 400."""
     report = visible_report(request, pk)
     user = request.user
     is_author = report.author_id == user.pk
@@ -1002,9 +1017,10 @@ def report_submit(request, pk: int):
         )
         return redirect("newsroom:edit", pk)
     if review.needs_an_answer(report):
-        # Sent back for changes: the edit form has the box for the answer to the reviewer.
+        # Sent back for changes: the edit form has the box for the answer to the reviewer
+        # (a withdrawal's, its page).
         messages.error(request, review.ANSWER_FIRST)
-        return redirect("newsroom:edit", pk)
+        return redirect("newsroom:report" if report.is_withdrawal else "newsroom:edit", pk)
     try:
         review.submit(report, request.user)
     except ValidationError as error:

@@ -628,10 +628,16 @@ def _withdrawal_note(note: str) -> str:
 
 
 @transaction.atomic
-def update_withdrawal(report: Report, user, note: str) -> Report:
+def update_withdrawal(report: Report, user, note: str, reply: str | None = None) -> Report:
     """The author rewords a withdrawal's reason while it is a draft (taken back) or sent
-    back for changes; submit it again afterwards. PermissionDenied for anyone else,
-    ValidationError for another report, another state, or an empty or overlong reason."""
+    back for changes, with `reply` (when given) their answer to the reviewer, as
+    `update_report` takes it; submit it again afterwards. PermissionDenied for anyone
+    else, ValidationError for another report, another state, an empty or overlong reason,
+    or an overlong answer (naming `reply`)."""
+    if reply is not None and len(reply.strip()) > COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            {"reply": _("Say it in at most %(max)d characters.") % {"max": COMMENT_MAX_LENGTH}}
+        )
     report = Report.objects.select_for_update().get(pk=report.pk)
     _require(report.author_id == user.pk, _("Only the author may edit a report."))
     if not report.is_withdrawal:
@@ -639,6 +645,8 @@ def update_withdrawal(report: Report, user, note: str) -> Report:
     if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
         raise ValidationError(_("Only a draft or a report sent back for changes can be edited."))
     report.withdrawal_note = _withdrawal_note(note)
+    if reply is not None:
+        report.reply = reply.strip()
     report.save()
     return report
 
@@ -750,14 +758,10 @@ ANSWER_FIRST = gettext_lazy(
 
 
 def needs_an_answer(report: Report) -> bool:
-    """Whether `report`, sent back for changes, still lacks its author's answer to the
-    reviewer (its `reply`), without which `submit` refuses it. A withdrawal answers by
-    its reworded reason, which its page shows the reviewer beside the old one."""
-    return (
-        report.state == ReportState.CHANGES_REQUESTED
-        and not report.is_withdrawal
-        and not report.reply.strip()
-    )
+    """Whether `report` (a new visit, a correction or a withdrawal), sent back for
+    changes, still lacks its author's answer to the reviewer (its `reply`), without which
+    `submit` refuses it."""
+    return report.state == ReportState.CHANGES_REQUESTED and not report.reply.strip()
 
 
 @transaction.atomic

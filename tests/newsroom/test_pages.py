@@ -1452,10 +1452,14 @@ def test_a_withdrawal_sent_back_is_reworded_and_filed_again_or_dropped(
     client = signed_in(reporter)
     page = text(client.get(reverse("newsroom:report", args=[report.pk])))
     assert 'id="reword-withdrawal"' in page and 'id="delete-withdrawal"' in page
-    client.post(reverse("newsroom:edit", args=[report.pk]), {"withdrawal_note": "Second reason."})
+    client.post(
+        reverse("newsroom:edit", args=[report.pk]),
+        {"withdrawal_note": "Second reason.", "reply": "The second source says so."},
+    )
     client.post(reverse("newsroom:submit", args=[report.pk]))
     report.refresh_from_db()
     assert (report.withdrawal_note, report.state) == ("Second reason.", ReportState.SUBMITTED)
+    assert report.reply == "The second source says so."
     review.request_changes(report, reviewer, "Still no.")
     client.post(reverse("newsroom:delete", args=[report.pk]))
     assert not Report.objects.filter(pk=report.pk).exists()
@@ -1478,13 +1482,14 @@ def test_a_withdrawal_reworded_and_submitted_in_one_go_submits_the_new_reason(
     form = page.split('id="reword-withdrawal"')[1].split("</form>")[0]
     assert 'name="then" value="submit" id="submit-withdrawal"' in form
     too_long = "It did not happen. " * 60
-    refused = client.post(edit, {"withdrawal_note": too_long, "then": "submit"})
+    refused = client.post(edit, {"withdrawal_note": too_long, "reply": "Yes.", "then": "submit"})
     assert refused.status_code == 400
     assert too_long.strip() in text(refused).split('id="reword-note"')[1]
     assert 'id="reword-note-errors"' in text(refused)
     report.refresh_from_db()
     assert (report.withdrawal_note, report.state) == ("First reason.", "changes_requested")
-    client.post(edit, {"withdrawal_note": "Second reason.", "then": "submit"})
+    assert "Yes." in text(refused).split('id="reword-reply"')[1].split("</textarea>")[0]
+    client.post(edit, {"withdrawal_note": "Second reason.", "reply": "Yes.", "then": "submit"})
     report.refresh_from_db()
     assert (report.withdrawal_note, report.state) == ("Second reason.", ReportState.SUBMITTED)
 
@@ -1499,7 +1504,7 @@ def test_a_reworded_withdrawal_whose_submission_is_refused_keeps_its_old_reason(
     client = signed_in(reporter)
     refused = client.post(
         reverse("newsroom:edit", args=[report.pk]),
-        {"withdrawal_note": "Second reason.", "then": "submit"},
+        {"withdrawal_note": "Second reason.", "reply": "Which source: see it.", "then": "submit"},
     )
     assert refused.status_code == 400
     assert "Only a published visit can be withdrawn." in text(refused)
@@ -1635,6 +1640,42 @@ def test_a_report_sent_back_is_submitted_again_only_with_an_answer_to_the_review
     client.post(edit, form_data(place="Moscow", reply="Moscow: see the readout."))
     report.refresh_from_db()
     assert (report.state, report.reply) == ("submitted", "Moscow: see the readout.")
+
+
+def test_a_withdrawal_sent_back_is_submitted_again_only_with_an_answer(
+    seeded, reporter, reviewer, signed_in
+):
+    """A withdrawal's page has its own box for the answer, beside its reason: submitted
+    without one, both boxes come back as typed, the answer's with its error, and nothing
+    changes; the reason alone may still be saved."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason.")
+    review.request_changes(report, reviewer, "Name the source that contradicts it.")
+    client = signed_in(reporter)
+    page_of, edit = (reverse(f"newsroom:{n}", args=[report.pk]) for n in ("report", "edit"))
+    form = text(client.get(page_of)).split('id="reword-withdrawal"')[1].split("</form>")[0]
+    assert '<textarea id="reword-reply" name="reply" rows="3">' in form  # not `required`
+    refused = client.post(edit, {"withdrawal_note": "Second reason.", "then": "submit"})
+    page = html.unescape(text(refused))
+    assert refused.status_code == 400
+    errors = page.split('id="reword-reply-errors"')[1].split("</ul>")[0]
+    assert "Answer the reviewer before submitting it again" in errors
+    assert "Second reason." in page.split('id="reword-note"')[1].split("</textarea>")[0]
+    report.refresh_from_db()
+    assert (report.withdrawal_note, report.state) == ("First reason.", "changes_requested")
+    # Neither the report page's button nor the service submit it without an answer.
+    assert client.post(reverse("newsroom:submit", args=[report.pk]))["Location"] == page_of
+    with pytest.raises(ValidationError, match="Answer the reviewer"):
+        review.submit(report, reporter)
+    # Saved without submitting: the reason alone is kept.
+    client.post(edit, {"withdrawal_note": "Second reason.", "reply": ""})
+    report.refresh_from_db()
+    assert (report.withdrawal_note, report.state) == ("Second reason.", "changes_requested")
+    client.post(edit, {"withdrawal_note": "Second reason.", "reply": "See the second source."})
+    client.post(reverse("newsroom:submit", args=[report.pk]))
+    report.refresh_from_db()
+    assert (report.state, report.reply) == ("submitted", "See the second source.")
+    assert "See the second source." in text(signed_in(reviewer).get(page_of)).split('id="reply"')[1]
 
 
 def test_a_report_submitted_again_keeps_its_filing_time_beside_the_last(
