@@ -155,9 +155,13 @@ class ReportForm(forms.Form):
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy(
-            "Kept with the report for the reviewer; never published, nor copied to the visit's notes."
+            "What you changed, or why you changed nothing: kept with the report for the "
+            "reviewer; never published, nor copied to the visit's notes."
         ),
     )
+    # Shown without "(optional)": a report sent back is submitted again with its answer
+    # (visits.review.needs_an_answer), saved as a draft without.
+    reply.required_unless = gettext_lazy("required to submit")
     # A correction's reason (visits.review.REASON_MAX_LENGTH): the view asks for it.
     reason = forms.CharField(
         label=gettext_lazy("Why the visit should change"),
@@ -368,15 +372,16 @@ class SourceForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         without_maxlength(self)
-        # The addresses as read when typed without "https://" (URLField adds it): the
-        # source's, then its archived copy's.
-        self.completed = []
+        # The addresses as read when typed without "https://" (URLField adds it), each
+        # with its field's name: the source's ("url"), then its archived copy's
+        # ("archived_url").
+        self.completed: list[tuple[str, str]] = []
 
     def _completed(self, name: str) -> str:
         url = self.cleaned_data[name]
         typed = (self.data.get(self.add_prefix(name)) or "").strip()
         if url and typed and not re.match(r"[a-z][a-z0-9+.-]*://", typed, re.IGNORECASE):
-            self.completed.append(url)
+            self.completed.append((name, url))
         return url
 
     def clean_url(self):
@@ -415,15 +420,15 @@ class BaseSourceFormSet(forms.BaseFormSet):
     def citations(self) -> list[dict]:
         return [c for c in (form.citation() for form in self.forms if form.is_valid()) if c]
 
-    def completed_urls(self) -> list[tuple[int, str]]:
-        """(source number from 1, the address as read) for each address typed without a
-        scheme, the source's or its archived copy's, which is read as https (the URL
-        fields' `assume_scheme`)."""
+    def completed_urls(self) -> list[tuple[int, str, str]]:
+        """(source number from 1, field, the address as read) for each address typed
+        without a scheme, which is read as https (the URL fields' `assume_scheme`): the
+        source's (field "url") or its archived copy's ("archived_url")."""
         return [
-            (number, url)
+            (number, field, url)
             for number, form in enumerate(self.forms, start=1)
             if form.is_valid()
-            for url in form.completed
+            for field, url in form.completed
         ]
 
 

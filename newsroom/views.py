@@ -29,7 +29,13 @@ from core import reasons, roles
 from core.names import country_name, format_date, in_sentence
 from front.corrections import field_name, value_words
 from newsroom import places
-from newsroom.forms import CommentForm, ReportForm, add_blank_source, source_formset
+from newsroom.forms import (
+    BaseSourceFormSet,
+    CommentForm,
+    ReportForm,
+    add_blank_source,
+    source_formset,
+)
 from states.models import State
 from visits import review
 from visits.history import field_name as citation_field_name
@@ -44,6 +50,8 @@ from visits.models import (
 )
 from warrants.models import Person
 
+# The report form's buttons (its `action`), besides "add_to:<visit id>" (a duplicate's
+# "Add the source to it instead"): any other value is refused (unknown_action).
 ACTIONS = ("preview", "draft", "submit", "add_source")
 # A correction or withdrawal still open to review or to its author's changes.
 OPEN_STATES = (ReportState.SUBMITTED, ReportState.CHANGES_REQUESTED)
@@ -194,8 +202,9 @@ def preview_of(data: dict, citations=(), completed_urls=()) -> dict | None:
     """The rule's verdict on the report's data, with its explanation in the reader's language,
     and, when the host is a territory of a State, that State's name (`territory_of`): the
     rule reads such a host by its own timeline, as a state that is not a party.
-    `completed_urls`: (source number, address) of the addresses typed without a scheme
-    (BaseSourceFormSet.completed_urls), said in the preview so the reporter checks them."""
+    `completed_urls`: (source number, field, address) of the addresses typed without a
+    scheme (BaseSourceFormSet.completed_urls), said in the preview so the reporter checks
+    them."""
     try:
         verdict = review.preview(data)
     except ValidationError:
@@ -222,16 +231,23 @@ def preview_of(data: dict, citations=(), completed_urls=()) -> dict | None:
 
 def completed_notes(completed_urls) -> list[str]:
     """One sentence per address typed without a scheme and completed with https://, from
-    (source number, address) pairs (BaseSourceFormSet.completed_urls): said in the preview,
-    and after a report is saved without one, so that the reporter checks that it opens."""
-    return [
-        _(
-            "Source %(number)d's address was typed without https:// and is read as "
-            "%(url)s: check that it opens."
-        )
-        % {"number": number, "url": url}
-        for number, url in completed_urls
-    ]
+    (source number, field, address) triples (BaseSourceFormSet.completed_urls), naming the
+    source's address or its archived copy's: said in the preview, and after a report is
+    saved without one, so that the reporter checks that it opens."""
+    notes = []
+    for number, field, url in completed_urls:
+        if field == "archived_url":
+            note = _(
+                "Source %(number)d's archived copy was typed without https:// and is read "
+                "as %(url)s: check that it opens."
+            )
+        else:
+            note = _(
+                "Source %(number)d's address was typed without https:// and is read as "
+                "%(url)s: check that it opens."
+            )
+        notes.append(note % {"number": number, "url": url})
+    return notes
 
 
 def apply_service_errors(error: ValidationError, form, sources) -> list[str]:
@@ -405,15 +421,12 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
         )
 
     action = request.POST.get("action", "preview")
+    if action not in ACTIONS and not action.startswith("add_to:"):
+        return unknown_action(request, action, report=report, visit=corrected)
     if action == "add_source":
         post = add_blank_source(request.POST)
-        form, sources = ReportForm(post), source_formset(post)
         # One more source form; not a check yet: no errors are shown.
-        form.is_valid(), sources.is_valid()
-        form._errors = ErrorDict()
-        for each in sources.forms:
-            each._errors = ErrorDict()
-        sources._non_form_errors = sources.error_class()
+        form, sources = unchecked(post)
         return render_form(request, form=form, sources=sources, report=report, visit=corrected)
     form, sources = ReportForm(request.POST), source_formset(request.POST)
     form_ok, sources_ok = form.is_valid(), sources.is_valid()
@@ -424,6 +437,18 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
             "reason",
             _("Say why the visit should change: the reviewer reads it, and readers see it."),
         )
+        form_ok = False
+    if (
+        form_ok
+        and action == "submit"
+        and report is not None
+        and report.state == ReportState.CHANGES_REQUESTED
+        and not form.cleaned_data["reply"]
+    ):
+        # Sent back for changes: submitted again only with the author's answer, checked
+        # before the edit is saved, so that a refusal changes nothing
+        # (visits.review.submit refuses it as well, whoever asks).
+        form.add_error("reply", review.ANSWER_FIRST)
         form_ok = False
     if not form_ok or not (sources_ok or (draft and not any(sources.errors))):
         return render_form(request, form=form, sources=sources, report=report, visit=corrected)
@@ -541,6 +566,46 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
     for note in completed_notes(sources.completed_urls()):
         messages.warning(request, note)
     return redirect("newsroom:report", report.pk)
+
+
+def unchecked(post) -> tuple[ReportForm, BaseSourceFormSet]:
+    """The report form and its sources bound to `post`, shown as filled without their
+    errors: nothing was checked for the reporter yet."""
+    form, sources = ReportForm(post), source_formset(post)
+    form.is_valid(), sources.is_valid()
+    form._errors = ErrorDict()
+    for each in sources.forms:
+        each._errors = ErrorDict()
+    sources._non_form_errors = sources.error_class()
+    return form, sources
+
+
+# How much of an unknown action the refusal quotes.
+ACTION_SHOWN = 40
+
+
+def unknown_action(request, action: str, *, report: Report | None, visit: Visit | None):
+    """The report form again, as filled, with status 400, for an `action` that is none of
+    its buttons (ACTIONS, "add_to:<id>"): nothing is previewed, saved or submitted. It was
+    once read as Submit, without the duplicates check that Submit asks for."""
+    form, sources = unchecked(request.POST)
+    shown = action if len(action) <= ACTION_SHOWN else action[: ACTION_SHOWN - 1] + "…"
+    return render_form(
+        request,
+        form=form,
+        sources=sources,
+        report=report,
+        visit=visit,
+        status=400,
+        service_errors=[
+            _(
+                "The form was sent with an action it does not know (“%(action)s”): nothing "
+                "was saved or submitted. Press one of its buttons: Preview, Save as draft or "
+                "Submit for review."
+            )
+            % {"action": shown}
+        ],
+    )
 
 
 def _changed_since(report: Report, rebased: datetime.datetime | None = None) -> bool:
@@ -670,15 +735,28 @@ def report_edit(request, pk: int):
         # one in the box). A reason refused comes back in the box with its error.
         if request.method == "POST":
             note = request.POST.get("withdrawal_note", "")
+            # Sent back for changes: the author's answer to the reviewer, in its own box,
+            # required to submit (visits.review.needs_an_answer).
+            answering = report.state == ReportState.CHANGES_REQUESTED
+            reply = request.POST.get("reply", "") if answering else None
+            kept = {"note": note, "reply": reply or ""}
+            if request.POST.get("then") == "submit" and answering and not reply.strip():
+                refused = {"action": "reply", "comment": reply, "errors": [review.ANSWER_FIRST]}
+                return _report_page(request, report.pk, refused=refused | kept, status=400)
             try:
                 # One transaction: a submission refused leaves the reason as it was.
                 with transaction.atomic():
-                    review.update_withdrawal(report, request.user, note)
+                    review.update_withdrawal(report, request.user, note, reply=reply)
                     if request.POST.get("then") == "submit":
                         review.submit(report, request.user)
             except ValidationError as error:
-                refused = {"action": "reword", "comment": note, "errors": error.messages}
-                return _report_page(request, report.pk, refused=refused, status=400)
+                on_reply = "reply" in getattr(error, "error_dict", {})
+                refused = {
+                    "action": "reply" if on_reply else "reword",
+                    "comment": reply if on_reply else note,
+                    "errors": error.messages,
+                }
+                return _report_page(request, report.pk, refused=refused | kept, status=400)
             if request.POST.get("then") == "submit":
                 messages.success(request, submitted_message())
             else:
@@ -797,11 +875,10 @@ def citation_words(field: str, value) -> str:
     return value_words("start" if field == "published" else field, value)
 
 
-def since_sent_back(report: Report) -> dict | None:
-    """visits.review.since_sent_back in words: {"at", "changed", "fields": [{field, old,
-    new}], "added", "removed", "changed_sources": [{url, changes: [{field, old, new}]}]},
-    or None. Besides the service's query, one to name each person and state it shows."""
-    since = review.since_sent_back(report)
+def since_sent_back(report: Report, since: review.SinceSentBack | None) -> dict | None:
+    """visits.review.since_sent_back (`since`) in words: {"at", "changed", "fields":
+    [{field, old, new}], "added", "removed", "changed_sources": [{url, changes: [{field,
+    old, new}]}]}, or None. One query to name each person and state it shows."""
     if since is None:
         return None
 
@@ -869,8 +946,10 @@ def report_detail(request, pk: int):
 
 def _report_page(request, pk: int, refused: dict | None = None, status: int = 200):
     """A report's page. `refused`: a text the page gives back in its box with its errors
-    ({"action": "request-changes", "reject" (a reviewer's comment) or "reword" (a
-    withdrawal's reason), "comment", "errors"}), with `status` 400."""
+    ({"action": "request-changes", "reject" (a reviewer's comment), "reword" (a
+    withdrawal's reason) or "reply" (its author's answer to the reviewer), "comment",
+    "errors"}, and for a withdrawal's, "note" and "reply": both its boxes as typed), with
+    `status` 400."""
     report = visible_report(request, pk)
     user = request.user
     is_author = report.author_id == user.pk
@@ -885,8 +964,13 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
         if roles.may_review(user):  # colleagues' reports are the reviewers' to compare
             pending = review.pending_duplicates(report.data, exclude=report)
     describe([report])
+    since = review.since_sent_back(report)
+    filed_at = review.first_submitted_at(report, since)
     context = {
         "report": report,
+        # Its filing, and its last submission when it was submitted again since.
+        "filed_at": filed_at,
+        "resubmitted_at": report.submitted_at if report.submitted_at != filed_at else None,
         "facts": facts_of(report.data),
         "citations": report.citations,
         # A withdrawal changes no fact: what the rule says of the visit does not move.
@@ -895,7 +979,7 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
         "pending_duplicates": pending,
         "differences": differences(report),
         "source_differences": source_differences(report),
-        "since_sent_back": since_sent_back(report),
+        "since_sent_back": since_sent_back(report, since),
         "stale": review.is_stale(report),
         "open_proposals": proposals_in_words(request, review.open_proposals(report.visit, report))
         if report.is_correction and report.visit is not None and report.state in OPEN_STATES
@@ -932,6 +1016,11 @@ def report_submit(request, pk: int):
             _("Say why the visit should change: the reviewer reads it, and readers see it."),
         )
         return redirect("newsroom:edit", pk)
+    if review.needs_an_answer(report):
+        # Sent back for changes: the edit form has the box for the answer to the reviewer
+        # (a withdrawal's, its page).
+        messages.error(request, review.ANSWER_FIRST)
+        return redirect("newsroom:report" if report.is_withdrawal else "newsroom:edit", pk)
     try:
         review.submit(report, request.user)
     except ValidationError as error:

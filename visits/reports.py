@@ -62,11 +62,26 @@ NOT_TAKEN_STATUSES = (VisitStatus.CANCELLED, VisitStatus.VIRTUAL, VisitStatus.AN
 
 def outcome_needed(status: str) -> str:
     """The refusal of a trip that took place (`status` not in NOT_TAKEN_STATUSES) without
-    an outcome saying what the host did, in the reader's language."""
+    an outcome saying what the host did, in the reader's language: the status and the
+    outcome to choose named as the report form's menus show them (VisitStatus and
+    VisitOutcome labels: “unknown”, « inconnu »), never by their codes."""
     return _(
         "A trip with the status “%(status)s” took place: say what the host did (or "
-        "'unknown' if it is not known)."
-    ) % {"status": VisitStatus(status).label}
+        "“%(unknown)s” if it is not known)."
+    ) % {"status": VisitStatus(status).label, "unknown": VisitOutcome.UNKNOWN.label}
+
+
+def outcome_not_applicable(status: str) -> str:
+    """The refusal of an outcome for a trip that did not take place (`status` in
+    NOT_TAKEN_STATUSES), in the reader's language, its only outcome named as the menu
+    shows it (“not applicable”, « sans objet »; the code is `n/a`)."""
+    return _(
+        "A trip with the status “%(status)s” did not take place: its outcome is "
+        "“%(not_applicable)s”."
+    ) % {
+        "status": VisitStatus(status).label,
+        "not_applicable": VisitOutcome.NOT_APPLICABLE.label,
+    }
 
 
 def validate_visit_fields(
@@ -107,10 +122,7 @@ def validate_visit_fields(
             f"Unknown outcome {outcome!r}; expected one of {', '.join(VisitOutcome.values)}."
         )
     elif status in NOT_TAKEN_STATUSES and outcome != VisitOutcome.NOT_APPLICABLE:
-        errors["outcome"] = _(
-            "A trip with the status “%(status)s” did not take place: its outcome is 'n/a' (not "
-            "applicable)."
-        ) % {"status": VisitStatus(status).label}
+        errors["outcome"] = outcome_not_applicable(status)
     elif (
         status in VisitStatus.values
         and status not in NOT_TAKEN_STATUSES

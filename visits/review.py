@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -628,10 +628,16 @@ def _withdrawal_note(note: str) -> str:
 
 
 @transaction.atomic
-def update_withdrawal(report: Report, user, note: str) -> Report:
+def update_withdrawal(report: Report, user, note: str, reply: str | None = None) -> Report:
     """The author rewords a withdrawal's reason while it is a draft (taken back) or sent
-    back for changes; submit it again afterwards. PermissionDenied for anyone else,
-    ValidationError for another report, another state, or an empty or overlong reason."""
+    back for changes, with `reply` (when given) their answer to the reviewer, as
+    `update_report` takes it; submit it again afterwards. PermissionDenied for anyone
+    else, ValidationError for another report, another state, an empty or overlong reason,
+    or an overlong answer (naming `reply`)."""
+    if reply is not None and len(reply.strip()) > COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            {"reply": _("Say it in at most %(max)d characters.") % {"max": COMMENT_MAX_LENGTH}}
+        )
     report = Report.objects.select_for_update().get(pk=report.pk)
     _require(report.author_id == user.pk, _("Only the author may edit a report."))
     if not report.is_withdrawal:
@@ -639,6 +645,8 @@ def update_withdrawal(report: Report, user, note: str) -> Report:
     if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
         raise ValidationError(_("Only a draft or a report sent back for changes can be edited."))
     report.withdrawal_note = _withdrawal_note(note)
+    if reply is not None:
+        report.reply = reply.strip()
     report.save()
     return report
 
@@ -741,9 +749,28 @@ CHANGED_SINCE_BEGUN = gettext_lazy(
 )
 
 
+# A report sent back for changes goes back to review with its author's answer to the
+# reviewer's comment (Report.reply, which request_changes empties for each new request).
+ANSWER_FIRST = gettext_lazy(
+    "Answer the reviewer before submitting it again: say what you changed, or why you "
+    "changed nothing."
+)
+
+
+def needs_an_answer(report: Report) -> bool:
+    """Whether `report` (a new visit, a correction or a withdrawal), sent back for
+    changes, still lacks its author's answer to the reviewer (its `reply`), without which
+    `submit` refuses it."""
+    return report.state == ReportState.CHANGES_REQUESTED and not report.reply.strip()
+
+
 @transaction.atomic
 def submit(report: Report, user) -> Report:
-    """The author sends a draft (or a report sent back for changes) to review."""
+    """The author sends a draft (or a report sent back for changes) to review.
+
+    ValidationError (nothing changes) when it is not theirs to send, not a draft nor sent
+    back, would not be filed as it stands, or, sent back for changes, has no answer to
+    the reviewer yet: {"reply": [ANSWER_FIRST]} (`needs_an_answer`)."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     _require(report.author_id == user.pk, _("Only the author may submit a report."))
     if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
@@ -759,6 +786,8 @@ def submit(report: Report, user) -> Report:
         _require_a_change(resolved, report.citations, report.visit)
         # Sent to review, it could never be verified (is_stale): say so to its author now.
         _require_unchanged_since(report.visit, report, CHANGED_SINCE_BEGUN)
+    if needs_an_answer(report):
+        raise ValidationError({"reply": ANSWER_FIRST})
     under_review = Report.objects.filter(
         fingerprint=report.fingerprint, state__in=UNDER_REVIEW_STATES
     ).exclude(pk=report.pk)
@@ -875,6 +904,9 @@ class SinceSentBack:
     # True when the report was not sent back but taken back by its author and submitted
     # again: `sent_back_at` is then when it was submitted before (since_resubmitted).
     taken_back: bool = False
+    # When the report was first submitted for review (its history's earliest submitted_at,
+    # read by the same query), None when its history does not say (first_submitted_at).
+    first_submitted_at: datetime.datetime | None = None
 
     @property
     def changed(self) -> bool:
@@ -892,7 +924,8 @@ def since_sent_back(report: Report) -> SinceSentBack | None:
 
     The report as it was sent back is its history's row saved by `request_changes` (the
     earliest row with that state and that review's time, which every later row keeps
-    until the next review); one query."""
+    until the next review); one query, which also reads when the report was first
+    submitted (`first_submitted_at`)."""
     if report.state not in OPEN_REPORT_STATES:
         return None
     if report.reviewed_at is None:
@@ -905,11 +938,45 @@ def since_sent_back(report: Report) -> SinceSentBack | None:
         )
         .order_by("pgh_id")
         .only("data", "citations", "withdrawal_note", "reason", "reviewed_at")
+        .annotate(first_submitted_at=_first_submission())
         .first()
     )
     if then is None:
         return None
     return _since(then, report, at=then.reviewed_at)
+
+
+def _first_submission() -> Subquery:
+    """The earliest submission time recorded in the history of the report whose history
+    row the query reads (OuterRef "pgh_obj_id"), for an annotation."""
+    return Subquery(
+        Report.pgh_event_model.objects.filter(
+            pgh_obj_id=OuterRef("pgh_obj_id"), submitted_at__isnull=False
+        )
+        .order_by("pgh_id")
+        .values("submitted_at")[:1]
+    )
+
+
+def first_submitted_at(report: Report, since: SinceSentBack | None) -> datetime.datetime | None:
+    """When `report` was first submitted for review (its filing), which `submit` moves on
+    (Report.submitted_at is the last submission): the earliest submitted_at its history
+    records, else its own; None for a report never submitted. `since`: since_sent_back
+    (report), whose query already read it, or found that a report awaiting review was
+    submitted once; any other report costs one query."""
+    if report.submitted_at is None:
+        return None
+    if since is not None and since.first_submitted_at is not None:
+        return since.first_submitted_at
+    if since is None and report.state == ReportState.SUBMITTED and report.reviewed_at is None:
+        return report.submitted_at  # since_resubmitted found no earlier submission
+    first = (
+        Report.pgh_event_model.objects.filter(pgh_obj_id=report.pk, submitted_at__isnull=False)
+        .order_by("pgh_id")
+        .values_list("submitted_at", flat=True)
+        .first()
+    )
+    return first or report.submitted_at
 
 
 def _since(
@@ -929,6 +996,7 @@ def _since(
         sources_removed=removed,
         sources_changed=changed,
         taken_back=taken_back,
+        first_submitted_at=getattr(then, "first_submitted_at", None),
     )
 
 
@@ -947,6 +1015,7 @@ def since_resubmitted(report: Report) -> SinceSentBack | None:
         .exclude(submitted_at=report.submitted_at)
         .order_by("-pgh_id")
         .only("data", "citations", "withdrawal_note", "reason", "submitted_at")
+        .annotate(first_submitted_at=_first_submission())
         .first()
     )
     if then is None:
@@ -1293,6 +1362,8 @@ __all__ = [
     "open_proposals",
     "SinceSentBack",
     "since_sent_back",
+    "first_submitted_at",
+    "needs_an_answer",
     "submit",
     "update_report",
     "verify",

@@ -390,7 +390,8 @@ class ReportViewSet(
     @extend_schema(
         summary="Send a report back to its author",
         description=(
-            "With a comment saying what to change; the author edits and submits it again in "
+            "With a comment saying what to change; the author edits it, answers the comment "
+            "(`reply`, required) and submits it again in "
             "the newsroom. Reviewers only, never the report's author (403 `four_eyes`). 409 "
             "`conflict` when the report is not awaiting review."
         ),

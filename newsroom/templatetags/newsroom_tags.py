@@ -44,6 +44,26 @@ def field_errors(form):
 
 
 @register.filter
+def source_errors(formset):
+    """Every error of a bound sources formset's forms as (field id, source number from 1,
+    the field's label, message), for the summary at the top: "Source 2 — Archived copy
+    (URL): …", each source's in the order of its fields. An error of a whole source (none
+    of its fields) points to its address and has no label."""
+    out = []
+    for number, form in enumerate(formset.forms, start=1):
+        if not form.is_bound:
+            continue
+        errors = form.errors
+        for name in [*form.fields, *(n for n in errors if n not in form.fields)]:
+            if name in form.fields:
+                where, label = form[name].auto_id, form[name].label
+            else:
+                where, label = form["url"].auto_id, ""
+            out.extend((where, number, label, e) for e in errors.get(name, ()))
+    return out
+
+
+@register.filter
 def may_report(user) -> bool:
     """{% if user|may_report %}: whether `user` may file reports (core.roles)."""
     return roles.may_report(user)

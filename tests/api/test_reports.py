@@ -333,7 +333,11 @@ def test_a_correction_changes_the_published_visit_only_when_verified(seeded, cli
         ({**TAJIKISTAN, "sources": [{"url": "ftp://x.org/a"}]}, "sources.0.url", "URL"),
         ({k: v for k, v in TAJIKISTAN.items() if k != "sources"}, "sources", "required"),
         ({**TAJIKISTAN, "status": "cancelled"}, "outcome", "did not take place"),
-        ({**TAJIKISTAN, "status": "announced", "outcome": "arrested"}, "outcome", "'n/a'"),
+        (
+            {**TAJIKISTAN, "status": "announced", "outcome": "arrested"},
+            "outcome",
+            "“not applicable”",
+        ),
         ({**TAJIKISTAN, "outcome": "n/a"}, "outcome", "took place: say what the host did"),
         (
             {**TAJIKISTAN, "host_control": "none", "controlled_by": "TJK"},

@@ -249,3 +249,56 @@ def test_the_report_form_without_javascript_in_french(site, browse):
     assert "id_person-error" in person.get_attribute("aria-describedby")
     assert person.get_attribute("aria-invalid") == "true"
     snap(page, "newsroom-errors-fr")
+
+
+def focused(page, element_id: str, within: float = 3.0) -> bool:
+    """Whether the element `element_id` has the keyboard's focus within `within` seconds
+    (polled from here: the page's CSP refuses the string a wait_for_function evaluates)."""
+    deadline = time.monotonic() + within
+    while True:
+        if page.evaluate("document.activeElement && document.activeElement.id") == element_id:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+
+
+def test_the_keyboard_lands_on_the_preview_and_on_a_refusals_summary(site, browse):
+    """After Preview the page came back at its top, the preview below the whole form out
+    of sight; after a refused Submit, the summary of errors was not where the keyboard
+    was. The form's script (no inline script: the site's CSP) moves the focus there."""
+    Visit.objects.filter(slug__startswith="vladimir-putin-tjk-2025-10").delete()
+    account("rita", roles.REPORTERS)
+    page = browse(height=700)
+    sign_in(page, site, "rita")
+    page.goto(site + "/newsroom/reports/new/")
+    assert page.locator("#preview-link").count() == 0
+    page.locator("#id_person").fill("Putin")
+    page.locator("#id_host").select_option("TJK")
+    page.locator("#id_start").fill("2025-10-08")
+    page.locator("#id_status").select_option("occurred")
+    page.locator("#id_outcome").select_option("not_arrested")
+    page.locator("#id_source-0-url").fill("https://example.org/putin-dushanbe")
+    page.get_by_role("button", name="Preview").last.click()
+    page.wait_for_load_state()
+    heading = page.locator("#preview-heading")
+    heading.wait_for()
+    assert focused(page, "preview-heading")
+    assert heading.is_visible() and page.evaluate(
+        "(() => { const r = document.getElementById('preview-heading')"
+        ".getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()"
+    )
+    # Without the script, a link at the top of the form leads there.
+    link = page.locator("#preview-link")
+    assert link.inner_text() == "Preview below"
+    assert link.get_attribute("href") == "#preview-heading"
+
+    # Submitted without its start date: refused, the focus on the summary of errors.
+    page.locator("#id_start").fill("")
+    page.get_by_role("button", name="Submit for review").click()
+    page.wait_for_load_state()
+    page.locator("#form-errors").wait_for()
+    assert focused(page, "form-errors")
+    assert "A visit needs a start date" in page.locator("#form-errors").inner_text()
+    assert Report.objects.count() == 0
+    assert page.problems == []  # nothing refused by the CSP, no script error

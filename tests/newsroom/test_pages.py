@@ -24,6 +24,10 @@ MONGOLIA = "vladimir-putin-mng-2024-09-02"
 # possible duplicates, the rule's preview and whether its host is a territory) before what
 # changed since it was sent back.
 QUERIES_OF_A_REPORT_PAGE = 15
+# A verified report's page for a reviewer: no duplicates nor review to show, and one
+# query (the 14th) for when it was first submitted, which an open report's page reads
+# with what changed since it was sent back.
+QUERIES_OF_A_REVIEWED_REPORT_PAGE = 14
 REPORT_DATA = {
     "person": "vladimir-putin",
     "host": "TJK",
@@ -84,6 +88,15 @@ def changed_rows(section: str) -> list[tuple[str, str, str]]:
 
 def file(author, **data) -> Report:
     return review.file_report(author=author, data={**REPORT_DATA, **data}, citations=CITATIONS)
+
+
+def answered(report: Report, author, reply: str = "Done, see the sources.") -> Report:
+    """`report`, sent back for changes, answered by its author and otherwise unchanged:
+    what it needs to be submitted again (visits.review.needs_an_answer)."""
+    report.refresh_from_db()
+    return review.update_report(
+        report, author, data=report.data, citations=report.citations, reply=reply
+    )
 
 
 # --- Who may open what ---------------------------------------------------------------
@@ -445,12 +458,50 @@ def test_another_source_form_without_javascript(tajikistan_removed, reporter, si
     assert not Report.objects.exists()
 
 
+def test_an_action_the_form_does_not_know_is_refused_and_changes_nothing(
+    seeded, reporter, signed_in
+):
+    """An `action` none of the buttons sends was read as Submit, without the duplicates
+    check Submit asks for: Putin's published trip to Tajikistan was filed a second time."""
+    client = signed_in(reporter)
+    response = client.post(reverse("newsroom:new"), form_data(action="publish"))
+    page = html.unescape(text(response))
+    assert response.status_code == 400 and not Report.objects.exists()
+    assert "sent with an action it does not know (“publish”)" in page
+    assert "nothing was saved or submitted" in page.split('id="form-errors"')[1]
+    # The form comes back as filled, for one of its buttons.
+    assert 'value="https://example.org/cis-summit"' in page
+
+    # A draft's edit: neither saved nor submitted.
+    Visit.objects.filter(slug__startswith="vladimir-putin-tjk-2025-10").delete()
+    client.post(reverse("newsroom:new"), form_data(action="draft"))
+    draft = Report.objects.get()
+    for action in ("Submit", "add_to:", "x" * 500):
+        response = client.post(
+            reverse("newsroom:edit", args=[draft.pk]),
+            form_data(action=action, place="Moscow"),
+        )
+        if action == "add_to:":  # a duplicate's button with no visit: refused as before
+            assert response.status_code == 302, action
+        else:
+            assert response.status_code == 400, action
+        draft.refresh_from_db()
+        assert (draft.state, draft.data["place"]) == (ReportState.DRAFT, "Dushanbe"), action
+    assert "x" * 500 not in text(response) and "x" * 39 + "…" in html.unescape(text(response))
+
+
 def test_preview_shows_the_verdict_and_explanation_without_saving(
     tajikistan_removed, reporter, signed_in
 ):
     client = signed_in(reporter)
+    blank = text(client.get(reverse("newsroom:new")))
+    assert 'id="preview-link"' not in blank and "js/newsroom-form.js" in blank
     html = text(client.post(reverse("newsroom:new"), form_data(action="preview")))
     assert 'data-code="non_compliance"' in html
+    # A link at the top leads to the preview below the form; the form's script moves the
+    # focus to its heading (tests/browser/test_newsroom.py).
+    assert '<a href="#preview-heading" id="preview-link">Preview below</a>' in html
+    assert '<h2 id="preview-heading" tabindex="-1" data-focus-on-load>' in html
     assert 'id="preview-explanation"' in html and "Tajikistan" in html
     assert not Report.objects.exists()
     # The place suggestions come from the gazetteer for the chosen host.
@@ -593,7 +644,10 @@ def test_request_changes_goes_back_to_the_author_and_reject_keeps_it(
     edit = text(client.get(reverse("newsroom:edit", args=[report.pk])))
     assert 'id="reviewer-comment"' in edit
     more = [*SOURCES, {"url": "https://example.org/kremlin-readout", "publisher": "Kremlin"}]
-    client.post(reverse("newsroom:edit", args=[report.pk]), form_data(sources=more))
+    client.post(
+        reverse("newsroom:edit", args=[report.pk]),
+        form_data(sources=more, reply="Added the readout."),
+    )
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED and len(report.citations) == 3
 
@@ -708,6 +762,7 @@ def test_a_report_sent_back_shows_what_changed_since(
         reporter,
         data={**REPORT_DATA, "place": "Dushanbe, Palace of Nations", "end": "2025-10-09"},
         citations=citations,
+        reply="The readout says the Palace of Nations.",
     )
     review.submit(report, reporter)
     page = seen_by(reviewer)
@@ -744,9 +799,9 @@ def test_a_report_sent_back_shows_what_changed_since(
     assert "since-sources" not in section
 
     # Submitted again without a change: the reviewer is told so.
-    review.submit(report, reporter)
+    review.submit(answered(report, reporter), reporter)
     review.request_changes(report, reviewer, "One more look at the date, please.")
-    review.submit(report, reporter)
+    review.submit(answered(report, reporter, "The date holds."), reporter)
     nothing = seen_by(reviewer).split('id="since-sent-back"')[1].split("</section>")[0]
     assert "Submitted again unchanged" in nothing
 
@@ -762,7 +817,7 @@ def test_the_page_of_a_report_sent_back_reads_a_bounded_number_of_queries(
     report = file(reporter)
     review.request_changes(report, reviewer, "Check the sources.")
     many = [{"url": f"https://example.org/{n}", "publisher": f"P{n}"} for n in range(12)]
-    review.update_report(report, reporter, data=REPORT_DATA, citations=many)
+    review.update_report(report, reporter, data=REPORT_DATA, citations=many, reply="Sources.")
     review.submit(report, reporter)
     client = signed_in(reviewer)
     url = reverse("newsroom:report", args=[report.pk])
@@ -1106,7 +1161,7 @@ def test_a_comment_from_an_earlier_review_is_not_shown_as_the_current_one(
 ):
     report = file(reporter)
     review.request_changes(report, reviewer, "Please add an archived copy.")
-    review.submit(report, reporter)
+    review.submit(answered(report, reporter), reporter)
     review.verify(report, reviewer)
     client.force_login(reporter)
     page = text(client.get(reverse("newsroom:report", args=[report.pk])))
@@ -1397,10 +1452,14 @@ def test_a_withdrawal_sent_back_is_reworded_and_filed_again_or_dropped(
     client = signed_in(reporter)
     page = text(client.get(reverse("newsroom:report", args=[report.pk])))
     assert 'id="reword-withdrawal"' in page and 'id="delete-withdrawal"' in page
-    client.post(reverse("newsroom:edit", args=[report.pk]), {"withdrawal_note": "Second reason."})
+    client.post(
+        reverse("newsroom:edit", args=[report.pk]),
+        {"withdrawal_note": "Second reason.", "reply": "The second source says so."},
+    )
     client.post(reverse("newsroom:submit", args=[report.pk]))
     report.refresh_from_db()
     assert (report.withdrawal_note, report.state) == ("Second reason.", ReportState.SUBMITTED)
+    assert report.reply == "The second source says so."
     review.request_changes(report, reviewer, "Still no.")
     client.post(reverse("newsroom:delete", args=[report.pk]))
     assert not Report.objects.filter(pk=report.pk).exists()
@@ -1423,13 +1482,14 @@ def test_a_withdrawal_reworded_and_submitted_in_one_go_submits_the_new_reason(
     form = page.split('id="reword-withdrawal"')[1].split("</form>")[0]
     assert 'name="then" value="submit" id="submit-withdrawal"' in form
     too_long = "It did not happen. " * 60
-    refused = client.post(edit, {"withdrawal_note": too_long, "then": "submit"})
+    refused = client.post(edit, {"withdrawal_note": too_long, "reply": "Yes.", "then": "submit"})
     assert refused.status_code == 400
     assert too_long.strip() in text(refused).split('id="reword-note"')[1]
     assert 'id="reword-note-errors"' in text(refused)
     report.refresh_from_db()
     assert (report.withdrawal_note, report.state) == ("First reason.", "changes_requested")
-    client.post(edit, {"withdrawal_note": "Second reason.", "then": "submit"})
+    assert "Yes." in text(refused).split('id="reword-reply"')[1].split("</textarea>")[0]
+    client.post(edit, {"withdrawal_note": "Second reason.", "reply": "Yes.", "then": "submit"})
     report.refresh_from_db()
     assert (report.withdrawal_note, report.state) == ("Second reason.", ReportState.SUBMITTED)
 
@@ -1444,7 +1504,7 @@ def test_a_reworded_withdrawal_whose_submission_is_refused_keeps_its_old_reason(
     client = signed_in(reporter)
     refused = client.post(
         reverse("newsroom:edit", args=[report.pk]),
-        {"withdrawal_note": "Second reason.", "then": "submit"},
+        {"withdrawal_note": "Second reason.", "reply": "Which source: see it.", "then": "submit"},
     )
     assert refused.status_code == 400
     assert "Only a published visit can be withdrawn." in text(refused)
@@ -1537,6 +1597,141 @@ def test_the_author_answers_the_reviewer_on_the_report_not_in_the_visits_notes(
     report.refresh_from_db()
     assert (report.state, report.reply) == ("rejected", "The date is in the readout.")
     assert 'id="id_reply"' not in text(signed_in(reporter).get(reverse("newsroom:new")))
+
+
+def test_a_report_sent_back_is_submitted_again_only_with_an_answer_to_the_reviewer(
+    tajikistan_removed, reporter, reviewer, signed_in
+):
+    """A reviewer's question went unanswered: the report came back to the queue changed or
+    not, with nothing said. Without an answer it is refused, on the form, on the report's
+    button and by the service, and nothing changes; saved as a draft, it waits."""
+    report = file(reporter)
+    review.request_changes(report, reviewer, "Which readout says Dushanbe?")
+    client = signed_in(reporter)
+    edit = reverse("newsroom:edit", args=[report.pk])
+    label = re.search(r'<label for="id_reply">(.*?)</label>', text(client.get(edit)), re.S)
+    assert "required to submit" in label.group(1) and "optional" not in label.group(1)
+    refused = client.post(edit, form_data(place="Moscow", reply="   "))
+    page = html.unescape(text(refused))
+    assert refused.status_code == 200
+    assert 'id="id_reply-error"' in page and "Answer the reviewer before submitting" in page
+    assert 'href="#id_reply"' in page.split('id="form-errors"')[1]
+    report.refresh_from_db()
+    assert (report.state, report.data["place"]) == ("changes_requested", "Dushanbe")
+
+    # The report page's button sends the author to the form, with the same words.
+    response = client.post(reverse("newsroom:submit", args=[report.pk]))
+    assert response["Location"] == edit
+    assert "Answer the reviewer before submitting" in html.unescape(text(client.get(edit)))
+    report.refresh_from_db()
+    assert report.state == "changes_requested"
+    # Every path: the service refuses it by its field, and saves nothing.
+    with pytest.raises(ValidationError) as error:
+        review.submit(report, reporter)
+    assert list(error.value.message_dict) == ["reply"]
+    report.refresh_from_db()
+    assert (report.state, report.submitted_at is not None) == ("changes_requested", True)
+
+    # Saved as a draft without an answer: kept, not submitted.
+    client.post(edit, form_data(action="draft", place="Moscow"))
+    report.refresh_from_db()
+    assert (report.state, report.data["place"]) == ("changes_requested", "Moscow")
+    # Answered, it goes back to review.
+    client.post(edit, form_data(place="Moscow", reply="Moscow: see the readout."))
+    report.refresh_from_db()
+    assert (report.state, report.reply) == ("submitted", "Moscow: see the readout.")
+
+
+def test_a_withdrawal_sent_back_is_submitted_again_only_with_an_answer(
+    seeded, reporter, reviewer, signed_in
+):
+    """A withdrawal's page has its own box for the answer, beside its reason: submitted
+    without one, both boxes come back as typed, the answer's with its error, and nothing
+    changes; the reason alone may still be saved."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason.")
+    review.request_changes(report, reviewer, "Name the source that contradicts it.")
+    client = signed_in(reporter)
+    page_of, edit = (reverse(f"newsroom:{n}", args=[report.pk]) for n in ("report", "edit"))
+    form = text(client.get(page_of)).split('id="reword-withdrawal"')[1].split("</form>")[0]
+    assert '<textarea id="reword-reply" name="reply" rows="3">' in form  # not `required`
+    refused = client.post(edit, {"withdrawal_note": "Second reason.", "then": "submit"})
+    page = html.unescape(text(refused))
+    assert refused.status_code == 400
+    errors = page.split('id="reword-reply-errors"')[1].split("</ul>")[0]
+    assert "Answer the reviewer before submitting it again" in errors
+    assert "Second reason." in page.split('id="reword-note"')[1].split("</textarea>")[0]
+    report.refresh_from_db()
+    assert (report.withdrawal_note, report.state) == ("First reason.", "changes_requested")
+    # Neither the report page's button nor the service submit it without an answer.
+    assert client.post(reverse("newsroom:submit", args=[report.pk]))["Location"] == page_of
+    with pytest.raises(ValidationError, match="Answer the reviewer"):
+        review.submit(report, reporter)
+    # Saved without submitting: the reason alone is kept.
+    client.post(edit, {"withdrawal_note": "Second reason.", "reply": ""})
+    report.refresh_from_db()
+    assert (report.withdrawal_note, report.state) == ("Second reason.", "changes_requested")
+    client.post(edit, {"withdrawal_note": "Second reason.", "reply": "See the second source."})
+    client.post(reverse("newsroom:submit", args=[report.pk]))
+    report.refresh_from_db()
+    assert (report.state, report.reply) == ("submitted", "See the second source.")
+    assert "See the second source." in text(signed_in(reviewer).get(page_of)).split('id="reply"')[1]
+
+
+def test_a_report_submitted_again_keeps_its_filing_time_beside_the_last(
+    tajikistan_removed, reporter, reviewer, signed_in, monkeypatch, django_assert_num_queries
+):
+    """ "Reported by" showed only the last submission: a report filed a week ago and sent
+    back looked filed today. Its filing is kept, then when it was submitted again."""
+
+    def at(day: int, hour: int) -> None:
+        moment = datetime.datetime(2026, 11, day, hour, 5, tzinfo=datetime.UTC)
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    def reported_by(user) -> str:
+        page = text(signed_in(user).get(reverse("newsroom:report", args=[report.pk])))
+        line = page.split('<dd id="reported-by">')[1].split("</dd>")[0]
+        return re.sub(r"<[^>]+>", "", line)
+
+    at(20, 9)
+    report = file(reporter)
+    assert reported_by(reviewer) == "reporter, 20 November 2026, 09:05 UTC"
+    at(21, 10)
+    review.request_changes(report, reviewer, "Which readout?")
+    assert reported_by(reporter) == "reporter, 20 November 2026, 09:05 UTC"
+    at(27, 16)
+    review.submit(answered(report, reporter), reporter)
+    filed_and_again = (
+        "reporter, 20 November 2026, 09:05 UTC · resubmitted 27 November 2026, 16:05 UTC"
+    )
+    assert reported_by(reviewer) == filed_and_again
+    # Taken back and submitted again, and once reviewed: still from its filing.
+    at(28, 8)
+    review.take_back(report, reporter)
+    review.submit(report, reporter)
+    assert reported_by(reviewer).endswith("09:05 UTC · resubmitted 28 November 2026, 08:05 UTC")
+    review.verify(report, reviewer)
+    assert reported_by(reviewer).endswith("09:05 UTC · resubmitted 28 November 2026, 08:05 UTC")
+    # A closed report's page reads its filing with one query more (an open one's reads it
+    # with what changed since it was sent back, the same query).
+    client = signed_in(reviewer)
+    url = reverse("newsroom:report", args=[report.pk])
+    client.get(url)
+    with django_assert_num_queries(QUERIES_OF_A_REVIEWED_REPORT_PAGE):
+        client.get(url)
+
+
+def test_a_records_history_opens_in_the_newsrooms_frame(seeded, reviewer, signed_in):
+    """Reached from a report's page ("its full history"), it had the public site's bar
+    only: no way back to the dashboard or the queue, and no sign-out."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    page = text(signed_in(reviewer).get(f"/newsroom/history/visits.visit/{visit.pk}/"))
+    nav = page.split('<nav class="newsroom-nav"')[1].split("</nav>")[0]
+    assert reverse("newsroom:dashboard") in nav and reverse("newsroom:queue") in nav
+    assert reverse("newsroom:sign-out") in nav
+    assert re.search(r"<title>History of [^<]* · Newsroom</title>", page)
+    assert '<meta name="robots" content="noindex">' in page
+    assert page.count("<h1>") == 1 and "Every change recorded for this record" in page
 
 
 def test_the_preview_warns_of_a_host_that_is_a_territory(tajikistan_removed, reporter, signed_in):
@@ -1693,7 +1888,7 @@ def test_a_report_names_its_reviewer_for_what_they_did(
     assert label() is None
     review.request_changes(report, reviewer, "Which readout?")
     assert label() == "Sent back by reviewer"
-    review.submit(report, reporter)
+    review.submit(answered(report, reporter), reporter)
     assert label() == "Sent back earlier by reviewer"
     review.verify(report, reviewer)
     assert label() == "Reviewed by reviewer"

@@ -272,9 +272,10 @@ def test_the_outcome_is_not_chosen_for_the_reporter(tajikistan_removed, reporter
     # Left blank for a trip that took place: asked for, and nothing is saved.
     response = client.post(reverse("newsroom:new"), form_data(outcome=""))
     assert response.status_code == 200
-    assert "A trip with the status “occurred” took place: say what the host did" in html_text(
-        response
-    )
+    refusal = html_text(response)
+    assert "A trip with the status “occurred” took place: say what the host did" in refusal
+    # The outcome to choose as the menu shows it, not its code.
+    assert "(or “unknown” if it is not known)" in refusal and "'unknown'" not in refusal
     assert not Report.objects.exists()
 
     # Left blank for a trip called off: it did not take place, so 'n/a', without a refusal.
@@ -290,8 +291,34 @@ def test_the_outcome_is_not_chosen_for_the_reporter(tajikistan_removed, reporter
         reverse("newsroom:new"),
         form_data(outcome="arrested", status="cancelled", start="", end=""),
     )
-    assert "did not take place: its outcome is" in html_text(response)
+    assert "did not take place: its outcome is “not applicable”." in html_text(response)
+    assert "n/a" not in html_text(response).split('id="form-errors"')[1].split("</div>")[0]
     assert Report.objects.count() == 1
+
+
+def test_the_outcomes_refusals_name_it_as_the_french_menu_does(
+    tajikistan_removed, reporter, signed_in
+):
+    """A French reporter was asked for « unknown » and told of « n/a », the codes, while
+    the menu offers « inconnu » and « sans objet »."""
+    client = signed_in(reporter)
+    client.cookies["django_language"] = "fr"
+    menu = html_text(client.get(reverse("newsroom:new")))
+    assert '<option value="unknown">inconnu</option>' in menu
+    assert '<option value="n/a">sans objet</option>' in menu
+    blank = html_text(client.post(reverse("newsroom:new"), form_data(outcome="")))
+    assert (
+        "(ou «\u00a0inconnu\u00a0» si on l’ignore)" in blank
+        and "unknown" not in blank.split('id="form-errors"')[1].split("</div>")[0]
+    )
+    contradicted = html_text(
+        client.post(
+            reverse("newsroom:new"),
+            form_data(outcome="arrested", status="cancelled", start="", end=""),
+        )
+    )
+    assert "n’a pas eu lieu\u00a0: son issue est «\u00a0sans objet\u00a0»." in contradicted
+    assert not Report.objects.exists()
 
 
 def html_text(response) -> str:
@@ -326,17 +353,19 @@ def test_an_address_typed_without_its_scheme_is_read_as_https_and_said(
         "Source 1's address was typed without https:// and is read as "
         "https://example.org/putin-dushanbe?from=http://feed.example.net: check that it opens."
     ) in html_text(response)
+    # The archived copy's is named as such (it read "Source 1's address" as well).
     assert (
-        "Source 1's address was typed without https:// and is read as "
+        "Source 1's archived copy was typed without https:// and is read as "
         "https://web.archive.org/web/2025/example.org/putin-dushanbe: check that it opens."
     ) in html_text(response)
+    assert html_text(response).count("Source 1's address was typed") == 1
     # Submitted without a preview, the report is filed and the same is said on its page.
     response = signed_in(reporter).post(
         reverse("newsroom:new"), form_data(sources=sources), follow=True
     )
     assert Report.objects.get().citations[0]["url"].startswith("https://example.org/")
     assert (
-        "Source 1's address was typed without https:// and is read as "
+        "Source 1's archived copy was typed without https:// and is read as "
         "https://web.archive.org/web/2025/example.org/putin-dushanbe: check that it opens."
     ) in html_text(response)
     # A full address is not pointed out.
@@ -358,4 +387,25 @@ def test_a_report_without_a_source_marks_the_first_address_invalid(
     assert 'aria-invalid="true"' in first and "sources-error" in first
     publisher = re.search(r'<input type="text" name="source-0-publisher"[^>]*>', page).group(0)
     assert "aria-invalid" not in publisher
+    assert not Report.objects.exists()
+
+
+def test_a_sources_errors_in_the_summary_name_their_field(tajikistan_removed, reporter, signed_in):
+    """ "Source 2: Enter a valid URL." did not say which of its two addresses was wrong."""
+    sources = [
+        {"url": "https://example.org/putin-dushanbe", "published": "yesterday"},
+        {"url": "https://example.org/cis-summit", "archived_url": "not an address"},
+    ]
+    client = signed_in(reporter)
+    response = client.post(reverse("newsroom:new"), form_data(sources=sources))
+    summary = html_text(response).split('id="form-errors"')[1].split("</ul>")[0]
+    assert re.findall(r'<a href="#([\w-]+)">(.*?)</a>', summary) == [
+        ("id_source-0-published", "Source 1 — Publication date: Not a date: write YYYY-MM-DD."),
+        ("id_source-1-archived_url", "Source 2 — Archived copy (URL): Enter a valid URL."),
+    ]
+    # In French, with its colon.
+    client.cookies["django_language"] = "fr"
+    response = client.post(reverse("newsroom:new"), form_data(sources=sources[1:]))
+    summary = html_text(response).split('id="form-errors"')[1].split("</ul>")[0]
+    assert "Source 1 — Copie archivée (URL)\u00a0: " in summary
     assert not Report.objects.exists()

@@ -142,6 +142,7 @@ def test_changes_requested_go_back_to_the_author_and_a_rejection_is_kept(
         reporter,
         data=TAJIKISTAN,
         citations=[*CITATIONS, {"url": "https://example.org/kremlin-readout"}],
+        reply="Added the Kremlin's readout.",
     )
     review.submit(report, reporter)
     review.reject(report, reviewer, "Duplicate of another report.")
