@@ -497,7 +497,12 @@ class Reasons:
         """The reasons for reading `s`; `uniform` False when the possible dates disagree."""
         v = self.visit
         warrant = self.warrants.get(s.warrants[0]) if s.warrants else None
-        wreason = [self.warrant(warrant, s.day, uniform)] if warrant else []
+        # Every warrant the reading cites, in its order (al-Bashir's of 2009 and of 2010).
+        wreason = [
+            self.warrant(self.warrants[wid], s.day, uniform)
+            for wid in s.warrants
+            if wid in self.warrants
+        ]
         tail = [
             *self._findings(),
             *self._date_note(s, uniform, several_readings),

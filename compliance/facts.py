@@ -31,7 +31,11 @@ from dataclasses import dataclass, field
 #   warrant is said in force "throughout" only if it was on every possible day. A
 #   `non_compliance` verdict on a visit of which the Court has made no Art. 87(7) finding
 #   says it is iccwatch's reading of the facts (`no_court_finding`).
-RULE_VERSION = "2026.12.03.2"
+# 2026.12.04: a verdict cites every warrant usable on its decisive day (al-Bashir after
+#   12 July 2010: both warrants, of 2009 and of 2010), not only the first; a failure to
+#   arrest, the basis a trip called off would have had, an arrest and a host not bound
+#   name each of them.
+RULE_VERSION = "2026.12.04"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that
 # deposited its instrument by 2002-04-11 (the 60th instrument's deposit).

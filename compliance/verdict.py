@@ -187,11 +187,17 @@ def _scenario(
             if basis and (best is None or BASES.index(basis) < best[0]):
                 best = (BASES.index(basis), day, basis, w, grounds)
 
-    # What the host was (or would be) bound by: a usable warrant and a basis on one day.
+    # What the host was (or would be) bound by: a usable warrant and a basis on one day,
+    # citing every warrant usable on that day that the host was bound to execute (al-Bashir
+    # after 12 July 2010: both warrants, of 2009 and of 2010).
     bound = {}
     if best is not None:
         _, day, basis, w, grounds = best
-        bound = {"basis": basis, "day": day, "warrants": (w.id,), "bound": True, "grounds": grounds}
+        cited = (
+            w.id,
+            *(o.id for o in _usable_on(visit, host, warrants, day, late, True) if o.id != w.id),
+        )
+        bound = {"basis": basis, "day": day, "warrants": cited, "bound": True, "grounds": grounds}
     common = {"in_force": tuple(in_force), "host_bound": host_bound}
     unbound = {"warrants": tuple(usable) or tuple(in_force), "day": first}
     first_usable = next(iter(usable.values()), None)
@@ -214,15 +220,40 @@ def _scenario(
     if visit.host_control == NO_HOST_CONTROL:
         return Reading(code=NO_CONTROL, **(bound or unbound), **common)
     if visit.outcome == "arrested":
-        usable_first = {"day": first_usable[0], "warrants": (first_usable[1].id,)}
+        on = first_usable[0]
+        cited = tuple(o.id for o in _usable_on(visit, host, warrants, on, late, False))
+        usable_first = {"day": on, "warrants": cited}
         return Reading(code=COMPLIED, **(bound or usable_first), **common)
     if not bound:
-        return Reading(code=NO_OBLIGATION, day=first_usable[0], warrants=tuple(usable), **common)
+        on = first_usable[0]
+        cited = tuple(o.id for o in _usable_on(visit, host, warrants, on, late, False))
+        return Reading(code=NO_OBLIGATION, day=on, warrants=cited, **common)
     if visit.status in PRESENT_STATUSES and visit.outcome in FAILED_OUTCOMES:
         return Reading(code=NON_COMPLIANCE, **bound, **common)
     # Bound host, usable warrant, but an outcome (such as n/a) the table has no row for:
     # no verdict, and so no basis.
     return Reading(code=PENDING, day=bound["day"], warrants=bound["warrants"], **common)
+
+
+def _usable_on(
+    visit: VisitFacts,
+    host: StateFacts,
+    warrants: Sequence[WarrantFacts],
+    day: datetime.date,
+    late: bool,
+    binding: bool,
+) -> list[WarrantFacts]:
+    """The warrants of `warrants` (in their order) usable on `day`: in force, and public or
+    notified to the host; with `binding`, only those the host was bound on some basis to
+    execute that day (Art. 127(2) binds a withdrawn state only for warrants issued before
+    its withdrawal took effect)."""
+    return [
+        w
+        for w in warrants
+        if in_force_on(w, day, late)
+        and (public_on(w, day, late) or visit.host_notified)
+        and (not binding or basis_on(host, day, w, visit.situation, late))
+    ]
 
 
 def _change_points(

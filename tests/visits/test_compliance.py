@@ -1417,3 +1417,45 @@ def test_an_announced_trip_says_what_will_be_not_what_was(host, warrants, trip, 
     assert expected in explanation
     assert " was not bound" not in explanation and "was not yet bound" not in explanation
 # fmt: on
+
+
+# --- Every warrant usable on the decisive day --------------------------------------------
+
+# al-Bashir's second warrant (genocide), issued and public on 12 July 2010.
+BASHIR_2010 = warrant("bashir-2010", "2010-07-12", "2010-07-12")
+CHAD = StateFacts("TCD", "Chad", deposited=day("2006-11-01"), entry_into_force=day("2007-01-01"))
+
+
+@pytest.mark.parametrize(
+    "host, trip, code, cited",
+    [
+        # Chad, 21-23 July 2010: both warrants in force, a failure to arrest on both.
+        (CHAD, visit("2010-07-21", "2010-07-23", **BASHIR_VISIT), NON_COMPLIANCE, 2),
+        # Before 12 July 2010 only the first warrant existed.
+        (CHAD, visit("2010-05-01", **BASHIR_VISIT), NON_COMPLIANCE, 1),
+        # China, 2011: not bound, but both warrants were in force.
+        (CHINA, visit("2011-06-28", "2011-06-30", **BASHIR_VISIT), NO_OBLIGATION, 2),
+        # Arrested: both warrants executed.
+        (CHAD, visit("2011-01-05", outcome="arrested", **BASHIR_VISIT), COMPLIED, 2),
+        # A trip called off: the host would have been bound by both.
+        (CHAD, visit("2011-01-05", status="cancelled", outcome="n/a", **BASHIR_VISIT), DETERRED, 2),
+    ],
+)
+def test_a_verdict_names_every_warrant_usable_on_its_decisive_day(host, trip, code, cited):
+    verdict = evaluate(trip, host, [BASHIR, BASHIR_2010])
+    assert verdict.code == code
+    assert verdict.warrant_ids == ("bashir-2009", "bashir-2010")[:cited]
+    if code != DETERRED:
+        sentences = [r for r in verdict.reasons if r["key"] == "warrant"]
+        assert [r["issued"] for r in sentences] == ["2009-03-04", "2010-07-12"][:cited]
+        if cited == 2:
+            assert "issued and public since 12 July 2010" in english(verdict)
+
+
+def test_a_residual_obligation_cites_only_the_warrants_issued_before_the_withdrawal():
+    """Art. 127(2): Burundi stays bound for the warrant of the eve of its withdrawal, not
+    for the one issued on the day it took effect; only the first is a failure to arrest."""
+    both = [ISSUED_EVE_OF_WITHDRAWAL, ISSUED_ON_WITHDRAWAL]
+    verdict = evaluate(visit("2018-01-10"), BURUNDI, both)
+    assert verdict.code == NON_COMPLIANCE and verdict.basis == ART_127_2_RESIDUAL
+    assert verdict.warrant_ids == ("eve",)

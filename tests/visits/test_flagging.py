@@ -317,3 +317,21 @@ def test_evaluating_some_visits_reads_only_their_findings_and_stores_the_same_fi
     Verdict.objects.filter(visit_id=one).update(inputs_fingerprint=0)
     flagging.evaluate_visits([one])
     assert flagging.evaluate_visits().computed == 0
+
+
+def test_al_bashirs_verdicts_cite_both_warrants_once_the_second_was_issued(seeded):
+    """al-Bashir was wanted under two warrants, of 4 March 2009 and of 12 July 2010: a visit
+    after 12 July 2010 cites both (the verdict's warrants and its reasons), an earlier one
+    the first only."""
+
+    def cited(slug):
+        verdict = Verdict.objects.get(visit__slug=slug)
+        issued = sorted(str(w.issued) for w in verdict.warrants.all())
+        told = [r["issued"] for r in verdict.reasons if r["key"] == "warrant"]
+        return verdict.code, issued, told
+
+    both = ["2009-03-04", "2010-07-12"]
+    assert cited("omar-al-bashir-tcd-2011-08-07") == ("non_compliance", both, both)
+    assert cited("omar-al-bashir-chn-2011-06-28") == ("no_obligation", both, both)
+    first = ["2009-03-04"]
+    assert cited("omar-al-bashir-egy-2009-03-25") == ("no_obligation", first, first)
