@@ -483,12 +483,17 @@ class Reasons:
         }
         return (reason, *self._sources())
 
-    def undated(self, never: Reading | None = None) -> tuple[dict, ...]:
+    def undated(self, reading: Reading | None = None) -> tuple[dict, ...]:
         """A trip that did not happen (cancelled, virtual, announced) with no known date;
-        `never`, when no day binds the host: a reading that tells why, as a dated trip's
-        (no warrant in force, a sealed one, or a host not bound: `_would`)."""
+        `reading`, when every day with a warrant in force gives the same answer: one that
+        binds the host (its basis: `_would`), or one that tells why no day does, as a dated
+        trip's (no warrant in force, a sealed one, or a host not bound); None when the
+        answer depends on the day."""
         trip = {"key": "trip", **self._visit_ref(), "status": self.visit.status}
-        why = self._would(never, None, True) if never is not None else []
+        why = []
+        if reading is not None:
+            warrant = self.warrants.get(reading.warrants[0]) if reading.warrants else None
+            why = self._would(reading, warrant, True)
         return (trip, *why, *self._findings(), *self._sources())
 
     def explain(

@@ -34,7 +34,11 @@ from dataclasses import dataclass, field
 # 2026.12.04: a verdict cites every warrant usable on its decisive day (al-Bashir after
 #   12 July 2010: both warrants, of 2009 and of 2010), not only the first; a failure to
 #   arrest, the basis a trip called off would have had, an arrest and a host not bound
-#   name each of them.
+#   name each of them. A trip called off or announced with no date (or a partial one) would
+#   have bound the host when it was bound on every possible day on which a warrant was in
+#   force (True, with that basis), not when on none (False), and is unknown only when that
+#   differs from day to day (None): Zambia, a party since 2003, would have been bound to
+#   arrest al-Bashir whatever the day of his undated trip.
 RULE_VERSION = "2026.12.04"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that

@@ -78,7 +78,9 @@ class VisitVerdictSerializer(PlainReadMixin, serializers.Serializer):
     would_have_been_bound = serializers.BooleanField(
         allow_null=True,
         help_text="For `upcoming`, `deterred` and `no_control`: whether the host would have been bound "
-        "(on `basis`); null otherwise.",
+        "(on `basis`) on every possible day of the visit on which a warrant was in force (true), "
+        "on none (false), or on only some, so that it depends on dates nobody knows (null); "
+        "null for every other verdict.",
     )
     warrants = WarrantRefSerializer(
         many=True, allow_null=True, help_text="The warrants that decided the verdict."

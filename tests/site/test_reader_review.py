@@ -126,11 +126,11 @@ def test_only_a_bound_hosts_called_off_trip_is_counted_or_listed_as_deterred(see
     assert re.search(
         r'<option value="deterred"[^>]*>did not travel \(called off or by video\)', menu
     )
-    # An undated trip called off, whose answer depends on its unknown day (Zambia, a State
-    # Party since 2002): not known, so neither "deterred" nor "host not bound".
+    # An undated trip called off to a host bound on every day a warrant was in force
+    # (Zambia, a State Party since 2003): it would have been bound, whatever the day.
     zambia = body(client.get("/visits/omar-al-bashir-zmb-undated/"))
     zambia = re.sub(r"\s+", " ", zambia[zambia.index('id="history"') :])
-    assert "first verdict: did not travel (called off or by video)" in zambia
+    assert "first verdict: deterred (did not travel)" in zambia
     # The API's verdict as of a day says what the page's history says.
     for slug, label in (
         ("vladimir-putin-ind-2023-09-09", "did not travel (host not bound)"),
