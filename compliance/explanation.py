@@ -20,6 +20,9 @@ The keys and their own params (see REASON_KEYS):
 - no obligation: `never_party` (deposited), `not_party` and `not_yet_party`
   (situation, entry_into_force, deposited, declaration_lodged_later,
   declaration_situation), `no_longer_party` (withdrawal_effective), `not_bound`;
+  `referral_not_binding` (state, situation, resolution, adopted, bound: the states the
+  resolution obliges, [] for none) after any of them, where the Security Council referred
+  the person's situation by a resolution that does not oblige this host;
 - `would_be_bound` (code, state, known) and `would_not_be_bound` (code, state, person,
   why "no_warrant" | "sealed") for upcoming, deterred and no_control;
 - `warrant` (person, situation, issued, made_public, day, start, end, uniform, ended,
@@ -79,6 +82,7 @@ REASON_KEYS = (
     "not_yet_party",
     "no_longer_party",
     "not_bound",
+    "referral_not_binding",
     "would_be_bound",
     "would_not_be_bound",
     "warrant",
@@ -341,6 +345,28 @@ class Reasons:
             }
         return {"key": "not_bound", "state": state}
 
+    def referral_not_binding(self) -> list[dict]:
+        """For a host not bound: the Security Council resolutions that referred the person's
+        situation by the visit's last possible day (any, for an undated trip) and do not name
+        the host among the states they oblige to cooperate (Darfur: S/RES/1593 (2005) binds
+        Sudan, not Egypt; docs/DOMAIN.md, "Security Council referral"), so that the reader
+        learns why a referred situation does not bind it."""
+        v, h, last = self.visit, self.host, self._last_possible_day()
+        return [
+            {
+                "key": "referral_not_binding",
+                "state": self._state(),
+                "situation": v.situation,
+                "resolution": r.resolution,
+                "adopted": _iso(r.adopted),
+                "bound": [{"iso3": iso3, "name": name} for iso3, name in r.bound],
+            }
+            for r in sorted(v.referrals, key=lambda r: r.adopted)
+            if r.situation == v.situation
+            and (last is None or r.adopted <= last)
+            and h.iso3 not in {iso3 for iso3, _ in r.bound}
+        ]
+
     def warrant(self, w: WarrantFacts, day: datetime.date | None, uniform: bool = True) -> dict:
         """The warrant in force: its dates, the day it was in force, how it ended.
 
@@ -448,7 +474,7 @@ class Reasons:
         elif s.host_bound:
             why = "sealed"
         else:
-            return [self.not_bound(s.day)]
+            return [self.not_bound(s.day), *self.referral_not_binding()]
         person = self.visit.person_name
         return [
             {
@@ -540,11 +566,15 @@ class Reasons:
             would = self._would(s, warrant, uniform)
             return (no_control, *wreason, *would, *self._justification(), *tail)
         if s.code == COMPLIED:
-            obligation = self.obligation(s, warrant) if s.basis else self.not_bound()
-            return ({**visit, "conclusion": COMPLIED}, *wreason, obligation, *tail)
+            if s.basis:
+                obligation = [self.obligation(s, warrant)]
+            else:
+                obligation = [self.not_bound(), *self.referral_not_binding()]
+            return ({**visit, "conclusion": COMPLIED}, *wreason, *obligation, *tail)
         if s.code == NO_OBLIGATION:
             return (
                 self.not_bound(),
+                *self.referral_not_binding(),
                 *wreason,
                 {**visit, "conclusion": NO_OBLIGATION},
                 *self._justification(),

@@ -1485,3 +1485,57 @@ def test_a_residual_obligation_cites_only_the_warrants_issued_before_the_withdra
     verdict = evaluate(visit("2018-01-10"), BURUNDI, both)
     assert verdict.code == NON_COMPLIANCE and verdict.basis == ART_127_2_RESIDUAL
     assert verdict.warrant_ids == ("eve",)
+
+
+# --- A Security Council referral binds only the states it names ---------------------------
+
+DARFUR_REFERRAL = ReferralFacts(
+    "Darfur, Sudan", "S/RES/1593 (2005)", day("2005-03-31"), (("SDN", "Sudan"),)
+)
+EGYPT = StateFacts("EGY", "Egypt")
+
+
+def test_a_non_party_the_referral_does_not_bind_is_told_why():
+    """Darfur was referred by S/RES/1593 (2005), which obliges Sudan alone: al-Bashir in
+    Egypt (not a State Party) gives `no_obligation`, and the reasons say the referral does
+    not bind Egypt, not only that it is not a State Party (docs/DOMAIN.md)."""
+    trip = replace(visit("2009-03-25", **BASHIR_VISIT), referrals=(DARFUR_REFERRAL,))
+    verdict = evaluate(trip, EGYPT, [BASHIR])
+    assert verdict.code == NO_OBLIGATION
+    keys = [r["key"] for r in verdict.reasons]
+    assert keys[:2] == ["not_party", "referral_not_binding"]
+    note = verdict.reasons[1]
+    assert note["resolution"] == "S/RES/1593 (2005)" and note["adopted"] == "2005-03-31"
+    assert note["bound"] == [{"iso3": "SDN", "name": "Sudan"}]
+    assert (
+        "UN Security Council resolution S/RES/1593 (2005), adopted on 31 March 2005, referred "
+        "the situation in Darfur, Sudan to the Court but obliges only Sudan to cooperate fully "
+        "with it, not Egypt: a referral binds only the states it names."
+    ) in english(verdict)
+    french = render(verdict.reasons, "fr")
+    assert "Égypte\u00a0: État que ne lie pas la résolution S/RES/1593 (2005)" in french
+    assert "que les États qu’elle désigne (Soudan)" in french
+    # A trip called off, and an arrest by a host not bound, say it too.
+    called_off = replace(trip, status="cancelled", outcome="n/a")
+    assert "referral_not_binding" in [
+        r["key"] for r in evaluate(called_off, EGYPT, [BASHIR]).reasons
+    ]
+    arrested = replace(trip, outcome="arrested")
+    assert "referral_not_binding" in [r["key"] for r in evaluate(arrested, EGYPT, [BASHIR]).reasons]
+
+
+def test_a_referral_is_named_only_to_a_host_it_does_not_bind_and_once_adopted():
+    trip = replace(visit("2009-03-25", **BASHIR_VISIT), referrals=(DARFUR_REFERRAL,))
+    bound = evaluate(trip, SUDAN, [BASHIR])
+    assert bound.basis == UNSC_REFERRAL
+    assert "referral_not_binding" not in [r["key"] for r in bound.reasons]
+    # A visit before the resolution was adopted: nothing to say about it.
+    early = replace(trip, start=Period.parse("2005-03-01"))
+    kushayb = warrant("early", "2005-01-10", "2005-01-10")
+    assert "referral_not_binding" not in [
+        r["key"] for r in evaluate(early, EGYPT, [kushayb]).reasons
+    ]
+    # A referral binding no state by name binds none.
+    nobody = replace(DARFUR_REFERRAL, bound=())
+    text = english(evaluate(replace(trip, referrals=(nobody,)), EGYPT, [BASHIR]))
+    assert "obliges no state by name to cooperate with it, so it does not bind Egypt" in text
