@@ -43,12 +43,16 @@ class VisitVerdictSerializer(PlainReadMixin, serializers.Serializer):
     code = serializers.ChoiceField(
         choices=VerdictCode.choices,
         help_text="The first matching row of the verdict table (docs/DOMAIN.md): `pending`, `upcoming` "
-        "(an announced trip: an early warning, not an incident), `deterred`, `no_warrant_in_force`, "
+        "(an announced trip: an early warning, not an incident), `deterred` (a trip called off or "
+        "attended by video: the person did not travel, for whatever reason), `no_warrant_in_force`, "
         "`warrant_not_public`, `no_control` (the host did not control the place), `complied`, "
         "`no_obligation`, `non_compliance` (the only incident); `withdrawn`: the visit left the record "
         "(rejected on review or removed from a newer dataset version; see `withdrawal_note`).",
     )
-    label = serializers.CharField(help_text="The code in words, in the answer's language.")
+    label = serializers.CharField(
+        help_text="The code in words, in the answer's language. `deterred` reads \"did not travel "
+        '(host would have been bound)" where `would_have_been_bound` is true, else "did not travel".'
+    )
     basis = OptionalChoiceField(
         choices=Basis.choices,
         help_text="Why the host was bound, first of state_party, art_127_2_residual, art_12_3_declaration, "
