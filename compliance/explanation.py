@@ -20,6 +20,9 @@ The keys and their own params (see REASON_KEYS):
 - no obligation: `never_party` (deposited), `not_party` and `not_yet_party`
   (situation, entry_into_force, deposited, declaration_lodged_later,
   declaration_situation), `no_longer_party` (withdrawal_effective), `not_bound`;
+  `referral_not_binding` (state, situation, resolution, adopted, bound: the states the
+  resolution obliges, [] for none) after any of them, where the Security Council referred
+  the person's situation by a resolution that does not oblige this host;
 - `would_be_bound` (code, state, known) and `would_not_be_bound` (code, state, person,
   why "no_warrant" | "sealed") for upcoming, deterred and no_control;
 - `warrant` (person, situation, issued, made_public, day, start, end, uniform, ended,
@@ -79,6 +82,7 @@ REASON_KEYS = (
     "not_yet_party",
     "no_longer_party",
     "not_bound",
+    "referral_not_binding",
     "would_be_bound",
     "would_not_be_bound",
     "warrant",
@@ -341,6 +345,28 @@ class Reasons:
             }
         return {"key": "not_bound", "state": state}
 
+    def referral_not_binding(self) -> list[dict]:
+        """For a host not bound: the Security Council resolutions that referred the person's
+        situation by the visit's last possible day (any, for an undated trip) and do not name
+        the host among the states they oblige to cooperate (Darfur: S/RES/1593 (2005) binds
+        Sudan, not Egypt; docs/DOMAIN.md, "Security Council referral"), so that the reader
+        learns why a referred situation does not bind it."""
+        v, h, last = self.visit, self.host, self._last_possible_day()
+        return [
+            {
+                "key": "referral_not_binding",
+                "state": self._state(),
+                "situation": v.situation,
+                "resolution": r.resolution,
+                "adopted": _iso(r.adopted),
+                "bound": [{"iso3": iso3, "name": name} for iso3, name in r.bound],
+            }
+            for r in sorted(v.referrals, key=lambda r: r.adopted)
+            if r.situation == v.situation
+            and (last is None or r.adopted <= last)
+            and h.iso3 not in {iso3 for iso3, _ in r.bound}
+        ]
+
     def warrant(self, w: WarrantFacts, day: datetime.date | None, uniform: bool = True) -> dict:
         """The warrant in force: its dates, the day it was in force, how it ended.
 
@@ -448,7 +474,7 @@ class Reasons:
         elif s.host_bound:
             why = "sealed"
         else:
-            return [self.not_bound(s.day)]
+            return [self.not_bound(s.day), *self.referral_not_binding()]
         person = self.visit.person_name
         return [
             {
@@ -483,12 +509,17 @@ class Reasons:
         }
         return (reason, *self._sources())
 
-    def undated(self, never: Reading | None = None) -> tuple[dict, ...]:
+    def undated(self, reading: Reading | None = None) -> tuple[dict, ...]:
         """A trip that did not happen (cancelled, virtual, announced) with no known date;
-        `never`, when no day binds the host: a reading that tells why, as a dated trip's
-        (no warrant in force, a sealed one, or a host not bound: `_would`)."""
+        `reading`, when every day with a warrant in force gives the same answer: one that
+        binds the host (its basis: `_would`), or one that tells why no day does, as a dated
+        trip's (no warrant in force, a sealed one, or a host not bound); None when the
+        answer depends on the day."""
         trip = {"key": "trip", **self._visit_ref(), "status": self.visit.status}
-        why = self._would(never, None, True) if never is not None else []
+        why = []
+        if reading is not None:
+            warrant = self.warrants.get(reading.warrants[0]) if reading.warrants else None
+            why = self._would(reading, warrant, True)
         return (trip, *why, *self._findings(), *self._sources())
 
     def explain(
@@ -497,7 +528,12 @@ class Reasons:
         """The reasons for reading `s`; `uniform` False when the possible dates disagree."""
         v = self.visit
         warrant = self.warrants.get(s.warrants[0]) if s.warrants else None
-        wreason = [self.warrant(warrant, s.day, uniform)] if warrant else []
+        # Every warrant the reading cites, in its order (al-Bashir's of 2009 and of 2010).
+        wreason = [
+            self.warrant(self.warrants[wid], s.day, uniform)
+            for wid in s.warrants
+            if wid in self.warrants
+        ]
         tail = [
             *self._findings(),
             *self._date_note(s, uniform, several_readings),
@@ -530,11 +566,15 @@ class Reasons:
             would = self._would(s, warrant, uniform)
             return (no_control, *wreason, *would, *self._justification(), *tail)
         if s.code == COMPLIED:
-            obligation = self.obligation(s, warrant) if s.basis else self.not_bound()
-            return ({**visit, "conclusion": COMPLIED}, *wreason, obligation, *tail)
+            if s.basis:
+                obligation = [self.obligation(s, warrant)]
+            else:
+                obligation = [self.not_bound(), *self.referral_not_binding()]
+            return ({**visit, "conclusion": COMPLIED}, *wreason, *obligation, *tail)
         if s.code == NO_OBLIGATION:
             return (
                 self.not_bound(),
+                *self.referral_not_binding(),
                 *wreason,
                 {**visit, "conclusion": NO_OBLIGATION},
                 *self._justification(),

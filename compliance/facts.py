@@ -31,7 +31,18 @@ from dataclasses import dataclass, field
 #   warrant is said in force "throughout" only if it was on every possible day. A
 #   `non_compliance` verdict on a visit of which the Court has made no Art. 87(7) finding
 #   says it is iccwatch's reading of the facts (`no_court_finding`).
-RULE_VERSION = "2026.12.03.2"
+# 2026.12.04: a verdict cites every warrant usable on its decisive day (al-Bashir after
+#   12 July 2010: both warrants, of 2009 and of 2010), not only the first; a failure to
+#   arrest, the basis a trip called off would have had, an arrest and a host not bound
+#   name each of them. A trip called off or announced with no date (or a partial one) would
+#   have bound the host when it was bound on every possible day on which a warrant was in
+#   force (True, with that basis), not when on none (False), and is unknown only when that
+#   differs from day to day (None): Zambia, a party since 2003, would have been bound to
+#   arrest al-Bashir whatever the day of his undated trip. A host not bound in a situation
+#   the Security Council referred, by a resolution that does not name it among the states
+#   it obliges, is told so (`referral_not_binding`: al-Bashir in Egypt, 2009, S/RES/1593
+#   (2005) binds Sudan alone).
+RULE_VERSION = "2026.12.04"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that
 # deposited its instrument by 2002-04-11 (the 60th instrument's deposit).
@@ -246,6 +257,9 @@ class ReferralFacts:
     situation: str
     resolution: str
     adopted: datetime.date
+    # The states it decides shall cooperate, as (ISO3, name) pairs: given with the referrals
+    # of a visit's situation (VisitFacts.referrals), to say whom it binds and whom not.
+    bound: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,6 +377,9 @@ class VisitFacts:
     host_control: str = EFFECTIVE_CONTROL
     controlled_by: str = ""  # ISO3 of the state in control of the place, where known
     withdrawal_note: str = ""  # why a withdrawn visit left the record
+    # The Security Council referrals of the person's situation, each with the states it
+    # binds (ReferralFacts.bound): a host it does not bind is told so (docs/DOMAIN.md).
+    referrals: tuple[ReferralFacts, ...] = ()
 
 
 @dataclass(frozen=True)

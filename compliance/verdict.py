@@ -187,11 +187,17 @@ def _scenario(
             if basis and (best is None or BASES.index(basis) < best[0]):
                 best = (BASES.index(basis), day, basis, w, grounds)
 
-    # What the host was (or would be) bound by: a usable warrant and a basis on one day.
+    # What the host was (or would be) bound by: a usable warrant and a basis on one day,
+    # citing every warrant usable on that day that the host was bound to execute (al-Bashir
+    # after 12 July 2010: both warrants, of 2009 and of 2010).
     bound = {}
     if best is not None:
         _, day, basis, w, grounds = best
-        bound = {"basis": basis, "day": day, "warrants": (w.id,), "bound": True, "grounds": grounds}
+        cited = (
+            w.id,
+            *(o.id for o in _usable_on(visit, host, warrants, day, late, True) if o.id != w.id),
+        )
+        bound = {"basis": basis, "day": day, "warrants": cited, "bound": True, "grounds": grounds}
     common = {"in_force": tuple(in_force), "host_bound": host_bound}
     unbound = {"warrants": tuple(usable) or tuple(in_force), "day": first}
     first_usable = next(iter(usable.values()), None)
@@ -214,15 +220,40 @@ def _scenario(
     if visit.host_control == NO_HOST_CONTROL:
         return Reading(code=NO_CONTROL, **(bound or unbound), **common)
     if visit.outcome == "arrested":
-        usable_first = {"day": first_usable[0], "warrants": (first_usable[1].id,)}
+        on = first_usable[0]
+        cited = tuple(o.id for o in _usable_on(visit, host, warrants, on, late, False))
+        usable_first = {"day": on, "warrants": cited}
         return Reading(code=COMPLIED, **(bound or usable_first), **common)
     if not bound:
-        return Reading(code=NO_OBLIGATION, day=first_usable[0], warrants=tuple(usable), **common)
+        on = first_usable[0]
+        cited = tuple(o.id for o in _usable_on(visit, host, warrants, on, late, False))
+        return Reading(code=NO_OBLIGATION, day=on, warrants=cited, **common)
     if visit.status in PRESENT_STATUSES and visit.outcome in FAILED_OUTCOMES:
         return Reading(code=NON_COMPLIANCE, **bound, **common)
     # Bound host, usable warrant, but an outcome (such as n/a) the table has no row for:
     # no verdict, and so no basis.
     return Reading(code=PENDING, day=bound["day"], warrants=bound["warrants"], **common)
+
+
+def _usable_on(
+    visit: VisitFacts,
+    host: StateFacts,
+    warrants: Sequence[WarrantFacts],
+    day: datetime.date,
+    late: bool,
+    binding: bool,
+) -> list[WarrantFacts]:
+    """The warrants of `warrants` (in their order) usable on `day`: in force, and public or
+    notified to the host; with `binding`, only those the host was bound on some basis to
+    execute that day (Art. 127(2) binds a withdrawn state only for warrants issued before
+    its withdrawal took effect)."""
+    return [
+        w
+        for w in warrants
+        if in_force_on(w, day, late)
+        and (public_on(w, day, late) or visit.host_notified)
+        and (not binding or basis_on(host, day, w, visit.situation, late))
+    ]
 
 
 def _change_points(
@@ -276,25 +307,38 @@ def _changed_on(
 
 def _undated_reading(
     visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]
-) -> Reading | None:
-    """For a trip with no date (called off or announced): None when on some day a warrant of
-    the person was usable while `host` was bound for it, on any basis (Art. 127(2) included:
-    a withdrawn state stays bound only for warrants issued before its withdrawal took
-    effect), so that the answer depends on the unknown day. Otherwise a reading that tells
-    why no day binds it, as a dated trip's reasons would: a day with a warrant in force
-    while the host was bound (the warrant was sealed), else a day with one in force, else
-    any. The trip is read on each day where a fact changes, as a dated trip's possible days
-    are read."""
+) -> tuple[bool | None, Reading | None]:
+    """For a trip with no date (called off or announced): (would_have_been_bound, reading).
+
+    Any day is possible; the trip is read on each day where a fact changes, as a dated
+    trip's possible days are read, and only the days on which a warrant of the person was
+    in force count (docs/DOMAIN.md, "Dates"). True, with the reading of the earliest such
+    day (its basis and warrants), when on every one of them the host was bound to execute a
+    usable warrant (Art. 127(2) included: a withdrawn state stays bound only for warrants
+    issued before its withdrawal took effect). False when on none of them: a reading that
+    tells why, as a dated trip's reasons would: a day with a warrant in force while the host
+    was bound (the warrant was sealed), else a day with one in force, else any. (None, None)
+    when it differs from day to day: the answer depends on the unknown day."""
     points = _change_points(host, warrants, datetime.date.min, datetime.date.max)
     readings = [
         _scenario(visit, host, warrants, day, day, late) for day in points for late in (False, True)
     ]
-    if any(r.bound for r in readings):
-        return None
-    return next(
-        (r for r in readings if r.in_force and r.host_bound),
-        next((r for r in readings if r.in_force), readings[0]),
-    )
+    return _would_have_been_bound(readings)
+
+
+def _would_have_been_bound(readings: Sequence[Reading]) -> tuple[bool | None, Reading | None]:
+    """Whether a trip that did not happen (or a place out of the host's control) would have
+    bound the host, over its possible `readings`, counting only those with a warrant in
+    force: (True, the first bound reading) when all of them bind it; (False, the reading
+    that tells why: a sealed warrant, else a warrant in force, else the first) when none
+    does; (None, None) when they differ."""
+    in_force = [r for r in readings if r.in_force]
+    if in_force and all(r.bound for r in in_force):
+        return True, in_force[0]
+    if not any(r.bound for r in readings):
+        why = next((r for r in in_force if r.host_bound), in_force[0] if in_force else readings[0])
+        return False, why
+    return None, None
 
 
 def decide(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]) -> Decision:
@@ -329,12 +373,15 @@ def decide(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]
             # warrant of the person was usable while the host was bound: it would not have
             # been (or will not be) bound (DOMAIN.md, "Dates"). Otherwise the answer depends
             # on a date nobody knows.
-            never = _undated_reading(visit, host, warrants)
+            would, reading = _undated_reading(visit, host, warrants)
+            bound = reading if would else Reading(code="")
             return Decision(
                 code=UPCOMING if visit.status == ANNOUNCED else DETERRED,
+                basis=bound.basis,
+                warrant_ids=bound.warrants,
                 told=TOLD_UNDATED,
-                would_have_been_bound=False if never is not None else None,
-                reading=never,
+                would_have_been_bound=would,
+                reading=reading,
             )
         reason = "the visit has no date"
         return Decision(code=PENDING, told=TOLD_PENDING, pending_why="no_date", reason=reason)
@@ -395,15 +442,20 @@ def decide(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]
             uniform=False,
         )
 
-    if chosen.code in WOULD_HAVE_BEEN_CODES and len({s.bound for s in scenarios}) > 1:
-        # Upcoming, deterred or out of the host's control whatever the day, but bound on
-        # only some of the possible days: whether the host would have been bound depends
-        # on a date nobody knows.
-        example = next(s for s in scenarios if s.bound)
-        return Decision(
-            code=chosen.code, warrant_ids=example.warrants, reading=example, uniform=False
-        )
-    would = chosen.bound if chosen.code in WOULD_HAVE_BEEN_CODES else None
+    would = None
+    if chosen.code in WOULD_HAVE_BEEN_CODES:
+        # Upcoming, deterred or out of the host's control whatever the day: bound on every
+        # possible day on which a warrant was in force (True), on none (False), or on only
+        # some, so that whether the host would have been bound depends on a date nobody
+        # knows (None).
+        would, reading = _would_have_been_bound(scenarios)
+        if would is None:
+            example = next(s for s in scenarios if s.bound)
+            return Decision(
+                code=chosen.code, warrant_ids=example.warrants, reading=example, uniform=False
+            )
+        if would:
+            chosen = reading
     has_basis = chosen.code in (*WOULD_HAVE_BEEN_CODES, COMPLIED, NON_COMPLIANCE)
     return Decision(
         code=chosen.code,
@@ -440,7 +492,8 @@ def explain(
     if decision.told == TOLD_PENDING:
         return why.pending(decision.pending_why, changed_on=decision.changed_on)
     if decision.told == TOLD_UNDATED:
-        return why.undated(decision.reading if decision.would_have_been_bound is False else None)
+        known = decision.would_have_been_bound is not None
+        return why.undated(decision.reading if known else None)
     return why.explain(
         decision.reading, uniform=decision.uniform, several_readings=decision.several_readings
     )

@@ -348,6 +348,36 @@ def _bound_referral(r: dict, ctx: Context) -> str:
     }
 
 
+def _referral_not_binding(r: dict, ctx: Context) -> str:
+    """A Security Council referral of the situation that does not oblige the host: the
+    resolution decides that the states it names shall cooperate (docs/DOMAIN.md, "Security
+    Council referral"); any other non-party is not bound by it."""
+    params = {
+        "state": _state(r["state"]),
+        "situation": situation_words(r["situation"]),
+        "resolution": r["resolution"],
+        "adopted": format_date(r["adopted"]),
+        "bound": _and([_state(b) for b in r.get("bound") or ()]),
+    }
+    if params["bound"]:
+        return (
+            _(
+                "UN Security Council resolution %(resolution)s, adopted on %(adopted)s, referred "
+                "the %(situation)s to the Court but obliges only %(bound)s to cooperate fully "
+                "with it, not %(state)s: a referral binds only the states it names."
+            )
+            % params
+        )
+    return (
+        _(
+            "UN Security Council resolution %(resolution)s, adopted on %(adopted)s, referred the "
+            "%(situation)s to the Court but obliges no state by name to cooperate with it, so it "
+            "does not bind %(state)s."
+        )
+        % params
+    )
+
+
 def _never_party(r: dict, ctx: Context) -> str:
     if ctx.future:
         return _(
@@ -1128,6 +1158,7 @@ RENDERERS: dict[str, Callable[[dict, Context], str]] = {
     "bound_declaration": _bound_declaration,
     "bound_referral": _bound_referral,
     "never_party": _never_party,
+    "referral_not_binding": _referral_not_binding,
     "not_party": _not_party,
     "not_yet_party": _not_yet_party,
     "no_longer_party": _no_longer_party,
@@ -1213,6 +1244,7 @@ def _render(reasons: Sequence[dict], language: str | None) -> str:
 # (compliance.explanation: `not_bound`, `_would`).
 NOT_BOUND_KEYS = frozenset(
     {
+        "referral_not_binding",
         "would_not_be_bound",
         "never_party",
         "not_party",

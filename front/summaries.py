@@ -416,7 +416,8 @@ class VisitTally:
 
     @property
     def called_off(self) -> int:
-        """Visits whose verdict is `deterred`: trips called off because the host was bound."""
+        """Visits whose verdict is `deterred`: trips called off or attended by video (the
+        record does not say why)."""
         return self.by_verdict.get("deterred", 0)
 
 

@@ -16,6 +16,7 @@ among Celery workers (visits.tasks.reevaluate_range).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import hashlib
@@ -33,6 +34,7 @@ import compliance
 from compliance import (
     FindingFacts,
     Period,
+    ReferralFacts,
     SourceFacts,
     StateFacts,
     VisitFacts,
@@ -58,19 +60,33 @@ class FactBook:
     persons: dict[int, tuple[str, str]]  # id -> (name, situation name)
     warrants: dict[int, list[WarrantFacts]]  # person id -> warrants
     findings: dict[int, list[FindingFacts]]  # visit id -> findings
+    # situation name -> its Security Council referrals, each with the states it binds
+    referrals: dict[str, tuple[ReferralFacts, ...]] = dataclasses.field(default_factory=dict)
+
+    def situation_referrals(self, person: tuple[str, str]) -> tuple[ReferralFacts, ...]:
+        """The referrals of a person's situation (`person`: its (name, situation))."""
+        return self.referrals.get(person[1], ())
 
     @functools.cached_property
     def digests(self) -> dict[str, list[int]]:
         """Stable 64-bit digests of the facts a verdict reads besides its visit row, as the
-        parameters of _FINGERPRINT: each person's (name, situation, warrants), each state's
-        timeline, each visit's findings. Same facts, same numbers, in any process."""
+        parameters of _FINGERPRINT: each person's (name, situation, warrants, the situation's
+        Security Council referrals and the states they bind), each state's timeline, each
+        visit's findings. Same facts, same numbers, in any process."""
         persons = list(self.persons)
         states = list(self.states)
         findings = list(self.findings)
         return {
             "person_ids": persons,
             "person_digests": [
-                _digest((self.persons[p], tuple(self.warrants.get(p, ())))) for p in persons
+                _digest(
+                    (
+                        self.persons[p],
+                        tuple(self.warrants.get(p, ())),
+                        self.situation_referrals(self.persons[p]),
+                    )
+                )
+                for p in persons
             ],
             "state_ids": states,
             "state_digests": [_digest(self.states[s]) for s in states],
@@ -138,6 +154,23 @@ def load_facts(
         referrals: dict[int, list] = defaultdict(list)
         for state_id, situation, resolution, adopted in cur.fetchall():
             referrals[state_id].append((situation, resolution, adopted))
+        # Every referral with the states it binds, by situation (a small table): a host it
+        # does not bind is told so.
+        cur.execute(
+            "SELECT s.name, r.resolution, r.adopted, coalesce(array_agg(st.iso3 ORDER BY st.iso3) "
+            "FILTER (WHERE st.id IS NOT NULL), '{}'), coalesce(array_agg(st.name ORDER BY st.iso3) "
+            "FILTER (WHERE st.id IS NOT NULL), '{}') FROM states_securitycouncilreferral r "
+            "JOIN warrants_situation s ON s.id = r.situation_id "
+            "LEFT JOIN states_securitycouncilreferral_bound_states b "
+            "ON b.securitycouncilreferral_id = r.id "
+            "LEFT JOIN states_state st ON st.id = b.state_id "
+            "GROUP BY s.name, r.resolution, r.adopted, r.id ORDER BY r.adopted, r.id"
+        )
+        by_situation: dict[str, list[ReferralFacts]] = defaultdict(list)
+        for situation, resolution, adopted, codes, names in cur.fetchall():
+            by_situation[situation].append(
+                ReferralFacts(situation, resolution, adopted, tuple(zip(codes, names, strict=True)))
+            )
 
         where, params = _in_clause("p.id", person_ids)
         cur.execute(
@@ -192,6 +225,7 @@ def load_facts(
         persons=persons,
         warrants=warrants,
         findings=findings,
+        referrals={name: tuple(rows) for name, rows in by_situation.items()},
     )
 
 
@@ -279,8 +313,9 @@ class EvaluationStats:
 _period = functools.lru_cache(maxsize=1 << 16)(Period.from_stored)
 
 
-def visit_facts(row, person: tuple[str, str]) -> VisitFacts:
-    """The rule's view of a visit row of _VISIT_COLUMNS, with its person's (name, situation)."""
+def visit_facts(row, person: tuple[str, str], referrals: tuple = ()) -> VisitFacts:
+    """The rule's view of a visit row of _VISIT_COLUMNS, with its person's (name, situation)
+    and the Security Council referrals of that situation (FactBook.situation_referrals)."""
     (_, slug, _, _, place, start, sp, end, ep, status, outcome, review, notified, justification) = (
         row[:14]
     )
@@ -300,6 +335,7 @@ def visit_facts(row, person: tuple[str, str]) -> VisitFacts:
         host_control=host_control,
         controlled_by=controlled_by or "",
         withdrawal_note=withdrawal_note,
+        referrals=referrals,
     )
 
 
@@ -344,7 +380,8 @@ def _evaluate_rows(cur, rows, facts: FactBook, cause, now) -> EvaluationStats:
     upserts, history, satisfied, refreshed = [], [], [], []
     for row in rows:
         visit_id, person_id, host_id = row[0], row[2], row[3]
-        facts_visit = visit_facts(row, facts.persons[person_id])
+        person = facts.persons[person_id]
+        facts_visit = visit_facts(row, person, facts.situation_referrals(person))
         visit_findings = facts.findings.get(visit_id, ())
         verdict = compliance.evaluate(
             facts_visit,

@@ -405,9 +405,10 @@ class VerdictCode(models.TextChoices):
     PENDING = "pending", _("pending")
     UPCOMING = "upcoming", _("upcoming (announced trip)")
     # Cancelled, or attended by video instead of travelling: the person did not travel.
-    # Its label says only that: whether the warrant deterred the trip depends on whether
-    # the host would have been bound (verdict_label), which a list of codes does not know.
-    DETERRED = "deterred", _("did not travel (called off or by video)")
+    # Its label says only that: the record never shows why a trip was called off, and
+    # whether the host would have been bound is the verdict's (verdict_label), which a list
+    # of codes does not know. The code keeps its name: API clients filter on it.
+    DETERRED = "deterred", _("did not travel")
     NO_WARRANT_IN_FORCE = "no_warrant_in_force", _("no warrant in force")
     WARRANT_NOT_PUBLIC = "warrant_not_public", _("warrant not public")
     NO_CONTROL = "no_control", _("no control of the place")
@@ -421,19 +422,18 @@ def verdict_label(code: str, would_have_been_bound: bool | None = None) -> str:
     """A verdict code in the active language ('' for none), as every page, feed and API
     answer labels it.
 
-    A trip called off (or attended by video) reads "deterred (did not travel)" only where
-    the host would have been bound (`would_have_been_bound` True): to a host that would not
-    have been, "did not travel (host not bound)", for the verdict is still `deterred`
-    (docs/DOMAIN.md) but nothing says the warrant deterred it; where that is not known (a
-    filter menu, a chart's legend, a count of codes), "did not travel (called off or by
-    video)", the code's own label. Raises ValueError for an unknown code.
+    A trip called off (or attended by video), code `deterred`, reads "did not travel (host
+    would have been bound)" where the verdict records that the host would have been bound
+    (`would_have_been_bound` True, docs/DOMAIN.md); otherwise, where it would not have been,
+    where that depends on an unknown date, or where it is not known (a filter menu, a count
+    of codes), plain "did not travel", the code's own label. Neither claims that the warrant
+    deterred the trip: the record shows only that it did not happen. Raises ValueError for
+    an unknown code.
     """
     if not code:
         return ""
-    if code == VerdictCode.DETERRED and would_have_been_bound is False:
-        return gettext("did not travel (host not bound)")
     if code == VerdictCode.DETERRED and would_have_been_bound:
-        return gettext("deterred (did not travel)")
+        return gettext("did not travel (host would have been bound)")
     return str(VerdictCode(code).label)
 
 
@@ -587,8 +587,8 @@ class VerdictChange(models.Model):
 
     def new_label(self) -> str:
         """The new verdict's label (verdict_label), its reasons telling whether the host of a
-        trip called off would have been bound ("deterred" only then; core.reasons.
-        host_would_be_bound)."""
+        trip called off would have been bound ("host would have been bound" only then;
+        core.reasons.host_would_be_bound)."""
         return verdict_label(self.new_code, reasons_text.host_would_be_bound(self.reasons))
 
     def explanation_text(self, language: str | None = "en") -> str:

@@ -336,8 +336,9 @@ def preview(data: dict, resolved: ResolvedReport | None = None) -> compliance.Ve
     (see `resolve`; sources are not needed for a preview).
     """
     report = resolved or resolve(data, [{"url": "https://preview.invalid/"}])
-    state, situation, warrants = preview_facts(report.host, report.person)
+    state, situation, warrants, referrals = preview_facts(report.host, report.person)
     visit = compliance.VisitFacts(
+        referrals=referrals,
         ref="preview",
         person_name=report.person.name,
         situation=situation,
@@ -357,7 +358,8 @@ def preview(data: dict, resolved: ResolvedReport | None = None) -> compliance.Ve
 
 # The facts `flagging.load_facts` reads for a host and a person, in one query: the host's
 # treaty events, Art. 12(3) declarations and Security Council referrals, the person's
-# situation and warrants (JSON arrays, dates as ISO strings).
+# situation and warrants, and the referrals of that situation with the states each binds
+# (JSON arrays, dates as ISO strings).
 _PREVIEW_FACTS = """
 SELECT
   (SELECT coalesce(json_agg(json_build_array(e.kind, e.date)), '[]')
@@ -376,13 +378,23 @@ SELECT
   (SELECT coalesce(json_agg(json_build_array(w.id, w.issued, w.issued_precision, w.made_public,
             w.made_public_precision, w.ended, w.end_reason, coalesce(c.name, '')) ORDER BY w.id), '[]')
      FROM warrants_warrant w LEFT JOIN warrants_case c ON c.id = w.case_id
-    WHERE w.person_id = %(person)s)
+    WHERE w.person_id = %(person)s),
+  (SELECT coalesce(json_agg(json_build_array(r.resolution, r.adopted,
+            (SELECT coalesce(json_agg(json_build_array(st.iso3, st.name) ORDER BY st.iso3), '[]')
+               FROM states_securitycouncilreferral_bound_states b
+               JOIN states_state st ON st.id = b.state_id
+              WHERE b.securitycouncilreferral_id = r.id)) ORDER BY r.adopted, r.id), '[]')
+     FROM states_securitycouncilreferral r
+     JOIN warrants_person p ON p.situation_id = r.situation_id
+    WHERE p.id = %(person)s)
 """
 
 
 def preview_facts(host: State, person: Person):
-    """(the host's StateFacts, the person's situation name, their WarrantFacts): what
-    `flagging.load_facts` gives for one state and one person, read in one query."""
+    """(the host's StateFacts, the person's situation name, their WarrantFacts, the Security
+    Council referrals of that situation with the states each binds): what
+    `flagging.load_facts` gives for one state and one person (FactBook.situation_referrals),
+    read in one query."""
 
     def day(value):
         return datetime.date.fromisoformat(value) if value else None
@@ -392,7 +404,7 @@ def preview_facts(host: State, person: Person):
 
     with connection.cursor() as cur:
         cur.execute(_PREVIEW_FACTS, {"state": host.pk, "person": person.pk})
-        events, declarations, referrals, situation, warrants = cur.fetchone()
+        events, declarations, referrals, situation, warrants, situation_referrals = cur.fetchone()
     state = compliance.state_facts(
         host.iso3,
         host.name,
@@ -417,6 +429,12 @@ def preview_facts(host: State, person: Person):
             )
             for wid, issued, ip, public, pp, ended, reason, case in warrants
         ],
+        tuple(
+            compliance.ReferralFacts(
+                situation, resolution, day(adopted), tuple(tuple(b) for b in bound)
+            )
+            for resolution, adopted, bound in situation_referrals
+        ),
     )
 
 

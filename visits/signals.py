@@ -38,7 +38,7 @@ TRACKED = {
     Warrant: ["issued", "made_public", "ended", "end_reason", "person_id"],
     TreatyEvent: ["kind", "date"],
     Declaration: ["lodged", "situation_id", "covers_from", "covers_to"],
-    SecurityCouncilReferral: ["adopted", "situation_id"],
+    SecurityCouncilReferral: ["adopted", "situation_id", "resolution"],
     Person: ["name", "situation_id", "nationality_id"],
     State: ["name"],
     Finding: ["decided", "kind", "referred_to_asp", "referred_to_unsc", "visit_id"],
@@ -327,18 +327,11 @@ def _affected(instance, previous: dict | None) -> tuple[str, list] | None:
             _cites("declaration"),
         )
     if isinstance(instance, SecurityCouncilReferral):
-        # The bound states' visits by persons of the referred situation (bound states are
-        # an m2m: request_after_bound_states_change covers changes to them).
+        # Every visit by a person of the referred situation (before and after the change): a
+        # bound host's basis, and the reason that tells any other host the referral does not
+        # bind it (bound states are an m2m: request_after_bound_states_change covers them).
         situations = {instance.situation_id, (previous or {}).get("situation_id")} - {None}
-        return (
-            (
-                "v.host_id IN (SELECT state_id FROM states_securitycouncilreferral_bound_states "
-                "WHERE securitycouncilreferral_id = %s)",
-                [instance.pk],
-            )
-            if situations
-            else None
-        )
+        return (_SITUATION_VISITS, [sorted(situations)]) if situations else None
     if isinstance(instance, State):
         return "v.host_id = %s", [instance.pk]
     if isinstance(instance, Finding):
@@ -375,20 +368,30 @@ def request_after_sources_change(sender, instance, action, **kwargs):
         request_evaluation("v.id = %s", [instance.pk], {"key": "sources", "name": instance.slug})
 
 
+# The visits by persons of the given situations (ids).
+_SITUATION_VISITS = "v.person_id IN (SELECT id FROM warrants_person WHERE situation_id = ANY(%s))"
+
+
 @receiver(m2m_changed, sender=SecurityCouncilReferral.bound_states.through)
 def request_after_bound_states_change(sender, instance, action, pk_set, **kwargs):
-    """A state added to or removed from a referral: its visits may change basis."""
+    """A state added to or removed from a referral: the visits of the referred situation
+    may change, a bound host's basis and every other host's reason (`referral_not_binding`
+    names the states the resolution binds)."""
     if action not in ("pre_clear", "post_add", "post_remove"):
         return
     if isinstance(instance, SecurityCouncilReferral):
-        states = pk_set or set(instance.bound_states.values_list("pk", flat=True))
-        name = instance.resolution
+        changed = pk_set or set(instance.bound_states.values_list("pk", flat=True))
+        situations, name = ({instance.situation_id} if changed else set()), instance.resolution
     else:
-        states, name = {instance.pk}, instance.iso3
-    if states:
+        referrals = SecurityCouncilReferral.objects.filter(
+            pk__in=pk_set if pk_set else instance.council_referrals.values("pk")
+        )
+        situations = set(referrals.values_list("situation_id", flat=True))
+        name = instance.iso3
+    if situations:
         request_evaluation(
-            "v.host_id = ANY(%s)",
-            [list(states)],
+            _SITUATION_VISITS,
+            [sorted(situations)],
             {"key": "edited", "object": "referral", "name": name},
         )
 

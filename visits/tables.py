@@ -76,7 +76,10 @@ VISIT_TABLE = Table(
         Column(
             "would_have_been_bound",
             "boolean",
-            "For upcoming, deterred and no_control: whether the host would have been bound.",
+            "For upcoming, deterred and no_control: whether the host would have been bound on "
+            "every possible day with a warrant in force (true), on none (false); empty (null in "
+            "JSON) when only on some (an undated or partly dated trip whose answer depends on "
+            "its day).",
         ),
         Column("explanation", "string", "The verdict in words, in the download's language."),
         Column(

@@ -43,12 +43,16 @@ class VisitVerdictSerializer(PlainReadMixin, serializers.Serializer):
     code = serializers.ChoiceField(
         choices=VerdictCode.choices,
         help_text="The first matching row of the verdict table (docs/DOMAIN.md): `pending`, `upcoming` "
-        "(an announced trip: an early warning, not an incident), `deterred`, `no_warrant_in_force`, "
+        "(an announced trip: an early warning, not an incident), `deterred` (a trip called off or "
+        "attended by video: the person did not travel, for whatever reason), `no_warrant_in_force`, "
         "`warrant_not_public`, `no_control` (the host did not control the place), `complied`, "
         "`no_obligation`, `non_compliance` (the only incident); `withdrawn`: the visit left the record "
         "(rejected on review or removed from a newer dataset version; see `withdrawal_note`).",
     )
-    label = serializers.CharField(help_text="The code in words, in the answer's language.")
+    label = serializers.CharField(
+        help_text="The code in words, in the answer's language. `deterred` reads \"did not travel "
+        '(host would have been bound)" where `would_have_been_bound` is true, else "did not travel".'
+    )
     basis = OptionalChoiceField(
         choices=Basis.choices,
         help_text="Why the host was bound, first of state_party, art_127_2_residual, art_12_3_declaration, "
@@ -64,7 +68,10 @@ class VisitVerdictSerializer(PlainReadMixin, serializers.Serializer):
         "unknown or not applicable; a state as an object `{iso3, name}` (ISO 3166-1 alpha-3 and its "
         "English name); a person and a situation by name. The keys, in the order a paragraph tells "
         "them: obligation (`bound_state_party`, `bound_residual`, `bound_declaration`, `bound_referral`, "
-        "`never_party`, `not_party`, `not_yet_party`, `no_longer_party`, `not_bound`, `would_be_bound`, "
+        "`never_party`, `not_party`, `not_yet_party`, `no_longer_party`, `not_bound`, "
+        "`referral_not_binding` (the Security Council referred the situation by a resolution that "
+        "does not oblige this host: `resolution`, `adopted`, `bound`, the states it obliges), "
+        "`would_be_bound`, "
         "`would_not_be_bound`), warrant (`warrant`, `no_warrant_in_force`, `warrant_sealed`), visit "
         "(`visit`, `trip`, `no_control`), `justification`, `finding`, `no_standing_referral`, "
         "`no_court_finding` (a `non_compliance` verdict of which the Court has made no Art. 87(7) "
@@ -78,7 +85,9 @@ class VisitVerdictSerializer(PlainReadMixin, serializers.Serializer):
     would_have_been_bound = serializers.BooleanField(
         allow_null=True,
         help_text="For `upcoming`, `deterred` and `no_control`: whether the host would have been bound "
-        "(on `basis`); null otherwise.",
+        "(on `basis`) on every possible day of the visit on which a warrant was in force (true), "
+        "on none (false), or on only some, so that it depends on dates nobody knows (null); "
+        "null for every other verdict.",
     )
     warrants = WarrantRefSerializer(
         many=True, allow_null=True, help_text="The warrants that decided the verdict."

@@ -14,7 +14,7 @@ from states.status import Standing
 
 register = template.Library()
 
-# The CSS class of each verdict: incidents stand out, deterred trips and arrests are
+# The CSS class of each verdict: incidents stand out, trips not made and arrests are
 # good news, the rest is neutral.
 VERDICT_CLASSES = {
     "non_compliance": "v-incident",
@@ -45,9 +45,9 @@ def verdict_label(code, would_have_been_bound=None):
     """{{ visit.verdict.code|verdict_label }} -> the verdict in the reader's language ("" if none).
 
     With the verdict's `would_have_been_bound` ({{ code|verdict_label:verdict.would_have_been_bound }}),
-    a trip called off (or attended by video) to a host that would not have been bound reads
-    "did not travel (host not bound)": the verdict is still `deterred` (docs/DOMAIN.md), but
-    nothing says the warrant deterred it."""
+    a trip called off (or attended by video) to a host that would have been bound reads "did
+    not travel (host would have been bound)", any other "did not travel": the code is
+    `deterred` (docs/DOMAIN.md), but nothing in the record says the warrant deterred it."""
     return summaries.verdict_words(code, would_have_been_bound)
 
 

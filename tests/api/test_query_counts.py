@@ -183,7 +183,10 @@ def test_the_preview_reads_the_same_facts_as_the_evaluation(seeded):
     states = {s.pk: s for s in State.objects.all()}
     persons = {p.pk: p for p in Person.objects.all()}
     for host_id, person_id in sorted(pairs):
-        state, situation, warrants = review.preview_facts(states[host_id], persons[person_id])
+        state, situation, warrants, referrals = review.preview_facts(
+            states[host_id], persons[person_id]
+        )
+        assert referrals == facts.situation_referrals(facts.persons[person_id])
         assert state == facts.states[host_id]
         assert situation == facts.persons[person_id][1]
         assert warrants == list(facts.warrants.get(person_id, []))

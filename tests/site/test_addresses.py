@@ -92,8 +92,9 @@ def test_a_filtered_view_says_what_it_shows_in_the_readers_language(reader, seed
     html = body(reader.get("/incidents/?host=MNG&start_after=2024-09-01"))
     assert title(html) == "Incidents in Mongolia, from 1 September 2024"
     html = body(reader.get("/visits/?verdict=deterred"))
-    # A filter of codes cannot tell a deterred trip from one to a host that was not bound.
-    assert title(html) == "Visits — Verdict: did not travel (called off or by video)"
+    # A filter of codes cannot tell whether the hosts would have been bound, nor why any
+    # trip was called off: it says only that the person did not travel.
+    assert title(html) == "Visits — Verdict: did not travel"
     assert title(body(reader.get("/fr/visits/?page=2"))) == "Visites, page 2"
     html = body(reader.get("/fr/persons/?status=at_large"))
     assert title(html) == "Personnes — Statut\u00a0: en fuite"

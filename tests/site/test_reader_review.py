@@ -99,14 +99,16 @@ def test_a_trip_called_off_to_a_host_that_was_not_bound_is_not_called_deterred(s
     line = re.sub(
         r"<[^>]+>", "", re.search(r'<p class="verdict-line">(.*?)</p>', html, re.S).group(1)
     )
-    assert "did not travel (host not bound)" in line and "deterred" not in line
+    assert "did not travel" in line and "deterred" not in line and "bound" not in line
     # The page's description and its citation say the same.
     description = re.search(r'<meta name="description" content="([^"]*)"', html).group(1)
-    assert description.startswith("Verdict: did not travel (host not bound).")
-    # A bound host's called-off trip keeps the verdict's own label, in its timeline entry.
+    assert description.startswith("Verdict: did not travel.")
+    # A bound host's called-off trip says the host would have been bound, not that the
+    # warrant deterred the trip, in its timeline entry.
     zaf = body(client.get("/states/ZAF/"))
     entry = re.search(r"took part by video instead of travelling.*?</li>", zaf, re.S).group(0)
-    assert "deterred (did not travel)" in entry
+    assert "did not travel (host would have been bound)" in entry
+    assert "deterred" not in re.sub(r"<[^>]+>", "", entry)
 
 
 def test_only_a_bound_hosts_called_off_trip_is_counted_or_listed_as_deterred(seeded, client):
@@ -115,32 +117,37 @@ def test_only_a_bound_hosts_called_off_trip_is_counted_or_listed_as_deterred(see
     count codes, say only that the person did not travel."""
     india = body(client.get("/visits/vladimir-putin-ind-2023-09-09/"))
     history = india[india.index('id="history"') :] if 'id="history"' in india else india
-    assert "first verdict: did not travel (host not bound)" in re.sub(r"\s+", " ", history)
+    assert re.search(r"first verdict: did not travel(?! \()", re.sub(r"\s+", " ", history))
+    assert "host would have been bound" not in history
     assert "deterred" not in re.sub(r"<[^>]+>", "", history.split("</table>")[0])
     zaf = body(client.get("/visits/vladimir-putin-zaf-2023-08-22/"))
-    assert "first verdict: deterred (did not travel)" in re.sub(r"\s+", " ", zaf)
+    zaf = re.sub(r"\s+", " ", zaf)
+    assert "first verdict: did not travel (host would have been bound)" in zaf
     person = re.sub(r"<[^>]+>", " ", body(client.get("/persons/vladimir-putin/")))
     assert "did not travel (called off or by video)" in person
-    assert "deterred" not in person.replace("deterred (did not travel)", "")
+    assert "deterred" not in person
     menu = body(client.get("/visits/"))
-    assert re.search(
-        r'<option value="deterred"[^>]*>did not travel \(called off or by video\)', menu
-    )
-    # An undated trip called off, whose answer depends on its unknown day (Zambia, a State
-    # Party since 2002): not known, so neither "deterred" nor "host not bound".
+    assert re.search(r'<option value="deterred"[^>]*>did not travel \(\d+\)<', menu)
+    # An undated trip called off to a host bound on every day a warrant was in force
+    # (Zambia, a State Party since 2003): it would have been bound, whatever the day.
     zambia = body(client.get("/visits/omar-al-bashir-zmb-undated/"))
     zambia = re.sub(r"\s+", " ", zambia[zambia.index('id="history"') :])
-    assert "first verdict: did not travel (called off or by video)" in zambia
+    assert "first verdict: did not travel (host would have been bound)" in zambia
     # The API's verdict as of a day says what the page's history says.
     for slug, label in (
-        ("vladimir-putin-ind-2023-09-09", "did not travel (host not bound)"),
-        ("vladimir-putin-zaf-2023-08-22", "deterred (did not travel)"),
+        ("vladimir-putin-ind-2023-09-09", "did not travel"),
+        ("vladimir-putin-zaf-2023-08-22", "did not travel (host would have been bound)"),
     ):
         today = timezone.localdate().isoformat()  # verdicts exist from the seeding on
         then = client.get(f"/api/v1/visits/{slug}/?as_of={today}").json()["verdict"]
         assert then["label"] == label, slug
     french = body(client.get("/fr/visits/vladimir-putin-ind-2023-09-09/"))
     assert "dissuadé" not in re.sub(r"<[^>]+>", "", french.split('id="history"')[-1])
+    french = body(client.get("/fr/visits/vladimir-putin-zaf-2023-08-22/"))
+    assert "pas de déplacement (hôte qui aurait été tenu d’arrêter)" in french.replace(
+        "&#x27;", "'"
+    )
+    assert "dissuadé" not in re.sub(r"<[^>]+>", "", french)
 
 
 def test_french_puts_a_space_before_a_colon(seeded, client):
@@ -187,7 +194,8 @@ def test_a_failed_csrf_check_is_a_page_of_the_site_in_the_readers_language(seede
 def test_search_results_say_called_off_to_an_unbound_host_as_the_visit_page_does(seeded, client):
     html = body(client.get("/search/?q=India"))
     entry = re.search(r'<li><a href="/visits/vladimir-putin-ind-2023-09-09/">.*?</li>', html, re.S)
-    assert entry and "did not travel (host not bound)" in entry.group(0)
+    text = re.sub(r"<[^>]+>", "", entry.group(0)) if entry else ""
+    assert "did not travel" in text and "deterred" not in text and "bound" not in text
 
 
 def test_the_persons_list_says_its_count_is_of_every_recorded_trip(seeded, client):
@@ -203,8 +211,8 @@ def test_the_persons_list_says_its_count_is_of_every_recorded_trip(seeded, clien
 
 
 def test_a_history_labels_the_verdict_a_change_replaced_as_its_own_row_did(seeded, client):
-    """South Africa, 2023: a later change from `deterred` reads "deterred (did not travel)
-    → …", as the first row said it, not the code's own label."""
+    """South Africa, 2023: a later change from `deterred` reads "did not travel (host would
+    have been bound) → …", as the first row said it, not the code's own label."""
     from visits.models import VerdictChange, VerdictCode, Visit
 
     zaf = Visit.objects.get(slug="vladimir-putin-zaf-2023-08-22")
@@ -222,4 +230,25 @@ def test_a_history_labels_the_verdict_a_change_replaced_as_its_own_row_did(seede
     )
     history = body(client.get("/visits/vladimir-putin-zaf-2023-08-22/"))
     history = re.sub(r"\s+", " ", history[history.index('id="history"') :])
-    assert "deterred (did not travel) → withdrawn" in history
+    assert "did not travel (host would have been bound) → withdrawn" in history
+
+
+def test_the_label_of_a_trip_not_made_claims_no_cause():
+    """The record shows that a trip called off (or attended by video) did not happen, not
+    that the warrant called it off: no label of the code `deterred` says "deterred"; only
+    a host that would have been bound is said to be (docs/DOMAIN.md)."""
+    from django.utils import translation
+
+    from visits.models import VerdictCode, verdict_label
+
+    for lang, plain, bound in (
+        ("en", "did not travel", "did not travel (host would have been bound)"),
+        ("fr", "pas de déplacement", "pas de déplacement (hôte qui aurait été tenu d’arrêter)"),
+    ):
+        with translation.override(lang):
+            assert verdict_label("deterred", True) == bound
+            for would in (False, None):
+                assert verdict_label("deterred", would) == plain
+            assert str(VerdictCode.DETERRED.label) == plain
+            labels = [verdict_label(code, would) for code in VerdictCode for would in (True, False)]
+            assert not [label for label in labels if "deter" in label or "dissuad" in label]

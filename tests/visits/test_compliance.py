@@ -265,7 +265,8 @@ VERDICT_ROWS = [
                  id="upcoming-announced-trip-to-a-party"),
     pytest.param(visit("2027-06-01", **ANNOUNCED_TRIP), CHINA, [PUTIN], UPCOMING, "",
                  id="upcoming-announced-trip-to-a-non-party"),
-    pytest.param(visit(None, **ANNOUNCED_TRIP), FRANCE, [PUTIN], UPCOMING, "",
+    # Undated, to a host bound on every day a warrant is in force: the basis it will have.
+    pytest.param(visit(None, **ANNOUNCED_TRIP), FRANCE, [PUTIN], UPCOMING, STATE_PARTY,
                  id="upcoming-without-a-date"),
     pytest.param(visit("2023-01-10", **ANNOUNCED_TRIP), MONGOLIA, [PUTIN], UPCOMING, "",
                  id="upcoming-outranks-no-warrant-in-force"),
@@ -274,7 +275,7 @@ VERDICT_ROWS = [
                  STATE_PARTY, id="deterred-cancelled-trip-to-a-party"),
     pytest.param(visit("2023-08-22", "2023-08-24", **BY_VIDEO), SOUTH_AFRICA, [PUTIN], DETERRED,
                  STATE_PARTY, id="deterred-attended-by-video"),
-    pytest.param(visit(None, **CALLED_OFF), SOUTH_AFRICA, [PUTIN], DETERRED, "",
+    pytest.param(visit(None, **CALLED_OFF), SOUTH_AFRICA, [PUTIN], DETERRED, STATE_PARTY,
                  id="deterred-cancelled-trip-without-a-date"),
     pytest.param(visit("2023-01-10", **CALLED_OFF), MONGOLIA, [PUTIN], DETERRED, "",
                  id="deterred-outranks-no-warrant-in-force"),
@@ -517,8 +518,14 @@ def test_multi_day_visits_straddling_a_boundary(host, warrants, facts, code, bas
                      id="called-off-while-the-warrant-was-sealed"),
         pytest.param(BURUNDI, [BASHIR], visit("2018-06-01", **BASHIR_VISIT, **CALLED_OFF),
                      ART_127_2_RESIDUAL, True, id="called-off-residual-obligation"),
-        pytest.param(SOUTH_AFRICA, [PUTIN], visit(None, **CALLED_OFF), "", None,
-                     id="called-off-date-unknown"),
+        pytest.param(SOUTH_AFRICA, [PUTIN], visit(None, **CALLED_OFF), STATE_PARTY, True,
+                     id="called-off-date-unknown-bound-whenever-a-warrant-was-in-force"),
+        pytest.param(ARMENIA, [PUTIN], visit(None, **CALLED_OFF), "", None,
+                     id="called-off-date-unknown-bound-only-once-a-party"),
+        pytest.param(MONGOLIA, [PUTIN], visit("2023", **CALLED_OFF), STATE_PARTY, True,
+                     id="called-off-in-the-year-of-the-warrant-bound-once-it-was-issued"),
+        pytest.param(MONGOLIA, [PUTIN], visit("2023-03", **CALLED_OFF), STATE_PARTY, True,
+                     id="called-off-in-the-month-of-the-warrant-bound-once-it-was-issued"),
         pytest.param(ARMENIA, [PUTIN], visit("2025", **CALLED_OFF), STATE_PARTY, True,
                      id="called-off-dated-only-to-a-year-bound-throughout"),
         pytest.param(ARMENIA, [PUTIN], visit("2024", **CALLED_OFF), "", None,
@@ -827,10 +834,15 @@ def test_a_trip_before_the_deposit_cites_no_later_instrument(facts, code):
             {}, BURUNDI, [PUTIN], CALLED_OFF, False, id="withdrew-before-the-warrant-was-issued"
         ),
         pytest.param({}, CHINA, [PUTIN], ANNOUNCED_TRIP, False, id="announced-to-a-non-party"),
-        pytest.param(BASHIR_VISIT, SUDAN, [BASHIR], CALLED_OFF, None, id="referral-binds-it"),
-        pytest.param(BASHIR_VISIT, SOUTH_AFRICA, [BASHIR], CALLED_OFF, None, id="a-party"),
-        pytest.param({}, FRANCE, [PUTIN], ANNOUNCED_TRIP, None, id="announced-to-a-party"),
-        pytest.param(BASHIR_VISIT, BURUNDI, [BASHIR], CALLED_OFF, None, id="bound-while-a-party"),
+        # Bound on every day a warrant was in force: it would have been bound, whatever the day.
+        pytest.param(BASHIR_VISIT, SUDAN, [BASHIR], CALLED_OFF, True, id="referral-binds-it"),
+        pytest.param(BASHIR_VISIT, SOUTH_AFRICA, [BASHIR], CALLED_OFF, True, id="a-party"),
+        pytest.param({}, FRANCE, [PUTIN], ANNOUNCED_TRIP, True, id="announced-to-a-party"),
+        # A party, then bound by Art. 127(2) for a warrant issued before its withdrawal.
+        pytest.param(BASHIR_VISIT, BURUNDI, [BASHIR], CALLED_OFF, True, id="bound-while-a-party"),
+        # Bound on some days a warrant was in force only: it depends on the day.
+        pytest.param({}, ARMENIA, [PUTIN], CALLED_OFF, None, id="joined-after-the-warrant"),
+        pytest.param(KONY_VISIT, SOUTH_AFRICA, [KONY], CALLED_OFF, None, id="sealed-on-some-days"),
         # Bound, but the only warrant never public nor notified: sealed on every day.
         pytest.param(
             KONY_VISIT,
@@ -844,10 +856,11 @@ def test_a_trip_before_the_deposit_cites_no_later_instrument(facts, code):
     ],
 )
 def test_an_undated_trip_not_made_to_a_host_bound_on_no_day(person, host, warrants, trip, would):
-    """Any day is possible for an undated trip; every one gives the same answer when on none
-    of them a warrant was usable while the host was bound (DOMAIN.md, "Dates"): it would not
-    have been bound, as a dated trip on any of those days would read, and the reasons say
-    why; otherwise the answer depends on the unknown day (None)."""
+    """Any day is possible for an undated trip, and the days with a warrant in force count
+    (DOMAIN.md, "Dates"): when on none of them a warrant was usable while the host was
+    bound, it would not have been bound, as a dated trip on any of those days would read,
+    and the reasons say why; when it was bound on every one of them, it would have been,
+    on the basis of the earliest; otherwise the answer depends on the unknown day (None)."""
     verdict = evaluate(visit(None, **person, **trip), host, warrants)
     assert verdict.code == (UPCOMING if trip is ANNOUNCED_TRIP else DETERRED)
     assert verdict.would_have_been_bound is would
@@ -861,8 +874,21 @@ def test_an_undated_trip_not_made_to_a_host_bound_on_no_day(person, host, warran
         for year in ("2010-06-15", "2024-06-15"):
             dated = evaluate(visit(year, **person, **trip), host, warrants)
             assert dated.would_have_been_bound is False, year
-    else:
+    elif would:
+        assert keys[:2] == ["trip", "would_be_bound"] and verdict.reasons[1]["known"] is True
+        assert keys[2].startswith("bound_") and verdict.basis and verdict.warrant_ids
         assert not why & set(keys)
+    else:
+        assert not why & set(keys) and verdict.basis == ""
+        assert "would_be_bound" not in keys
+
+
+def test_an_undated_trip_to_a_host_bound_whenever_a_warrant_was_in_force_says_so():
+    verdict = evaluate(visit(None, **BASHIR_VISIT, **CALLED_OFF), SUDAN, [BASHIR])
+    assert verdict.basis == UNSC_REFERRAL and verdict.warrant_ids == ("bashir-2009",)
+    explanation = english(verdict)
+    assert "Had the trip gone ahead, Sudan would have been bound to arrest" in explanation
+    assert "S/RES/1593 (2005)" in explanation and "depends on" not in explanation
 
 
 def test_an_undated_trip_s_reason_is_the_one_its_reading_day_gives():
@@ -1417,3 +1443,99 @@ def test_an_announced_trip_says_what_will_be_not_what_was(host, warrants, trip, 
     assert expected in explanation
     assert " was not bound" not in explanation and "was not yet bound" not in explanation
 # fmt: on
+
+
+# --- Every warrant usable on the decisive day --------------------------------------------
+
+# al-Bashir's second warrant (genocide), issued and public on 12 July 2010.
+BASHIR_2010 = warrant("bashir-2010", "2010-07-12", "2010-07-12")
+CHAD = StateFacts("TCD", "Chad", deposited=day("2006-11-01"), entry_into_force=day("2007-01-01"))
+
+
+@pytest.mark.parametrize(
+    "host, trip, code, cited",
+    [
+        # Chad, 21-23 July 2010: both warrants in force, a failure to arrest on both.
+        (CHAD, visit("2010-07-21", "2010-07-23", **BASHIR_VISIT), NON_COMPLIANCE, 2),
+        # Before 12 July 2010 only the first warrant existed.
+        (CHAD, visit("2010-05-01", **BASHIR_VISIT), NON_COMPLIANCE, 1),
+        # China, 2011: not bound, but both warrants were in force.
+        (CHINA, visit("2011-06-28", "2011-06-30", **BASHIR_VISIT), NO_OBLIGATION, 2),
+        # Arrested: both warrants executed.
+        (CHAD, visit("2011-01-05", outcome="arrested", **BASHIR_VISIT), COMPLIED, 2),
+        # A trip called off: the host would have been bound by both.
+        (CHAD, visit("2011-01-05", status="cancelled", outcome="n/a", **BASHIR_VISIT), DETERRED, 2),
+    ],
+)
+def test_a_verdict_names_every_warrant_usable_on_its_decisive_day(host, trip, code, cited):
+    verdict = evaluate(trip, host, [BASHIR, BASHIR_2010])
+    assert verdict.code == code
+    assert verdict.warrant_ids == ("bashir-2009", "bashir-2010")[:cited]
+    if code != DETERRED:
+        sentences = [r for r in verdict.reasons if r["key"] == "warrant"]
+        assert [r["issued"] for r in sentences] == ["2009-03-04", "2010-07-12"][:cited]
+        if cited == 2:
+            assert "issued and public since 12 July 2010" in english(verdict)
+
+
+def test_a_residual_obligation_cites_only_the_warrants_issued_before_the_withdrawal():
+    """Art. 127(2): Burundi stays bound for the warrant of the eve of its withdrawal, not
+    for the one issued on the day it took effect; only the first is a failure to arrest."""
+    both = [ISSUED_EVE_OF_WITHDRAWAL, ISSUED_ON_WITHDRAWAL]
+    verdict = evaluate(visit("2018-01-10"), BURUNDI, both)
+    assert verdict.code == NON_COMPLIANCE and verdict.basis == ART_127_2_RESIDUAL
+    assert verdict.warrant_ids == ("eve",)
+
+
+# --- A Security Council referral binds only the states it names ---------------------------
+
+DARFUR_REFERRAL = ReferralFacts(
+    "Darfur, Sudan", "S/RES/1593 (2005)", day("2005-03-31"), (("SDN", "Sudan"),)
+)
+EGYPT = StateFacts("EGY", "Egypt")
+
+
+def test_a_non_party_the_referral_does_not_bind_is_told_why():
+    """Darfur was referred by S/RES/1593 (2005), which obliges Sudan alone: al-Bashir in
+    Egypt (not a State Party) gives `no_obligation`, and the reasons say the referral does
+    not bind Egypt, not only that it is not a State Party (docs/DOMAIN.md)."""
+    trip = replace(visit("2009-03-25", **BASHIR_VISIT), referrals=(DARFUR_REFERRAL,))
+    verdict = evaluate(trip, EGYPT, [BASHIR])
+    assert verdict.code == NO_OBLIGATION
+    keys = [r["key"] for r in verdict.reasons]
+    assert keys[:2] == ["not_party", "referral_not_binding"]
+    note = verdict.reasons[1]
+    assert note["resolution"] == "S/RES/1593 (2005)" and note["adopted"] == "2005-03-31"
+    assert note["bound"] == [{"iso3": "SDN", "name": "Sudan"}]
+    assert (
+        "UN Security Council resolution S/RES/1593 (2005), adopted on 31 March 2005, referred "
+        "the situation in Darfur, Sudan to the Court but obliges only Sudan to cooperate fully "
+        "with it, not Egypt: a referral binds only the states it names."
+    ) in english(verdict)
+    french = render(verdict.reasons, "fr")
+    assert "Égypte\u00a0: État que ne lie pas la résolution S/RES/1593 (2005)" in french
+    assert "que les États qu’elle désigne (Soudan)" in french
+    # A trip called off, and an arrest by a host not bound, say it too.
+    called_off = replace(trip, status="cancelled", outcome="n/a")
+    assert "referral_not_binding" in [
+        r["key"] for r in evaluate(called_off, EGYPT, [BASHIR]).reasons
+    ]
+    arrested = replace(trip, outcome="arrested")
+    assert "referral_not_binding" in [r["key"] for r in evaluate(arrested, EGYPT, [BASHIR]).reasons]
+
+
+def test_a_referral_is_named_only_to_a_host_it_does_not_bind_and_once_adopted():
+    trip = replace(visit("2009-03-25", **BASHIR_VISIT), referrals=(DARFUR_REFERRAL,))
+    bound = evaluate(trip, SUDAN, [BASHIR])
+    assert bound.basis == UNSC_REFERRAL
+    assert "referral_not_binding" not in [r["key"] for r in bound.reasons]
+    # A visit before the resolution was adopted: nothing to say about it.
+    early = replace(trip, start=Period.parse("2005-03-01"))
+    kushayb = warrant("early", "2005-01-10", "2005-01-10")
+    assert "referral_not_binding" not in [
+        r["key"] for r in evaluate(early, EGYPT, [kushayb]).reasons
+    ]
+    # A referral binding no state by name binds none.
+    nobody = replace(DARFUR_REFERRAL, bound=())
+    text = english(evaluate(replace(trip, referrals=(nobody,)), EGYPT, [BASHIR]))
+    assert "obliges no state by name to cooperate with it, so it does not bind Egypt" in text

@@ -317,3 +317,63 @@ def test_evaluating_some_visits_reads_only_their_findings_and_stores_the_same_fi
     Verdict.objects.filter(visit_id=one).update(inputs_fingerprint=0)
     flagging.evaluate_visits([one])
     assert flagging.evaluate_visits().computed == 0
+
+
+def test_al_bashirs_verdicts_cite_both_warrants_once_the_second_was_issued(seeded):
+    """al-Bashir was wanted under two warrants, of 4 March 2009 and of 12 July 2010: a visit
+    after 12 July 2010 cites both (the verdict's warrants and its reasons), an earlier one
+    the first only."""
+
+    def cited(slug):
+        verdict = Verdict.objects.get(visit__slug=slug)
+        issued = sorted(str(w.issued) for w in verdict.warrants.all())
+        told = [r["issued"] for r in verdict.reasons if r["key"] == "warrant"]
+        return verdict.code, issued, told
+
+    both = ["2009-03-04", "2010-07-12"]
+    assert cited("omar-al-bashir-tcd-2011-08-07") == ("non_compliance", both, both)
+    assert cited("omar-al-bashir-chn-2011-06-28") == ("no_obligation", both, both)
+    first = ["2009-03-04"]
+    assert cited("omar-al-bashir-egy-2009-03-25") == ("no_obligation", first, first)
+
+
+def test_a_darfur_visit_to_a_host_the_referral_does_not_bind_says_so(seeded):
+    """S/RES/1593 (2005) referred Darfur and binds Sudan alone: al-Bashir in Egypt (not a
+    State Party) was not bound by it, and the reasons say so, in English and in French."""
+    verdict = Verdict.objects.get(visit__slug="omar-al-bashir-egy-2009-03-25")
+    assert verdict.code == "no_obligation"
+    (note,) = [r for r in verdict.reasons if r["key"] == "referral_not_binding"]
+    assert note["resolution"].startswith("S/RES/1593")
+    assert [s["iso3"] for s in note["bound"]] == ["SDN"]
+    english = verdict.explanation_text("en")
+    assert "obliges only Sudan to cooperate fully with it, not Egypt" in english
+    french = verdict.explanation_text("fr")
+    assert "Égypte\u00a0: État que ne lie pas la résolution S/RES/1593 (2005)" in french
+    assert "que les États qu’elle désigne (Soudan)" in french
+
+
+def test_changing_a_referral_re_evaluates_the_visits_of_its_situation(seeded):
+    """The states a referral binds decide a bound host's basis and every other host's
+    `referral_not_binding` reason: adding Egypt to S/RES/1593 re-evaluates the Darfur
+    visits (to Egypt and elsewhere), and Egypt becomes bound by it."""
+    from states.models import SecurityCouncilReferral
+
+    referral = SecurityCouncilReferral.objects.get(resolution__startswith="S/RES/1593")
+    EvaluationRequest.objects.all().delete()
+    referral.bound_states.add(State.objects.get(iso3="EGY"))
+    darfur = set(
+        Visit.objects.filter(person__situation=referral.situation).values_list("slug", flat=True)
+    )
+    assert {"omar-al-bashir-egy-2009-03-25", "omar-al-bashir-chn-2011-06-28"} <= darfur
+    assert requested_slugs() == darfur
+    flagging.evaluate_pending()
+    egypt = Verdict.objects.get(visit__slug="omar-al-bashir-egy-2009-03-25")
+    assert (egypt.code, egypt.basis) == ("non_compliance", "unsc_referral")
+    china = Verdict.objects.get(visit__slug="omar-al-bashir-chn-2011-06-28")
+    (note,) = [r for r in china.reasons if r["key"] == "referral_not_binding"]
+    assert [s["iso3"] for s in note["bound"]] == ["EGY", "SDN"]
+    # A change of its resolution's number is told to every host it does not bind.
+    EvaluationRequest.objects.all().delete()
+    referral.resolution = "S/RES/1593 (2005) (corrected)"
+    referral.save()
+    assert requested_slugs() == darfur
