@@ -439,15 +439,16 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
         )
         form_ok = False
     if (
-        form_ok
-        and action == "submit"
+        action == "submit"
         and report is not None
         and report.state == ReportState.CHANGES_REQUESTED
-        and not form.cleaned_data["reply"]
+        and "reply" not in form.errors
+        and not form.cleaned_data.get("reply")
     ):
         # Sent back for changes: submitted again only with the author's answer, checked
         # before the edit is saved, so that a refusal changes nothing
-        # (visits.review.submit refuses it as well, whoever asks).
+        # (visits.review.submit refuses it as well, whoever asks); said with the form's
+        # other errors, so that the author is not refused twice.
         form.add_error("reply", review.ANSWER_FIRST)
         form_ok = False
     if not form_ok or not (sources_ok or (draft and not any(sources.errors))):

@@ -1618,6 +1618,10 @@ def test_a_report_sent_back_is_submitted_again_only_with_an_answer_to_the_review
     assert 'href="#id_reply"' in page.split('id="form-errors"')[1]
     report.refresh_from_db()
     assert (report.state, report.data["place"]) == ("changes_requested", "Dushanbe")
+    # With another error on the form, the missing answer is said at once, beside it.
+    both = html.unescape(text(client.post(edit, form_data(place="Moscow", start="", reply=""))))
+    summary = both.split('id="form-errors"')[1]
+    assert 'href="#id_reply"' in summary and 'href="#id_start"' in summary
 
     # The report page's button sends the author to the form, with the same words.
     response = client.post(reverse("newsroom:submit", args=[report.pk]))
