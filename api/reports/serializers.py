@@ -387,8 +387,9 @@ class ReportSerializer(serializers.Serializer):
         help_text="The reviewer's request for changes, or the reason for rejecting."
     )
     reply = serializers.CharField(
-        help_text="The author's answer to the reviewer's last request for changes (filed from "
-        "the newsroom's edit page); never published."
+        help_text="The author's answer to the reviewer's last request for changes (written in "
+        "the newsroom: on the edit page, or on a withdrawal's own page), required before the "
+        "report is submitted again; never published."
     )
     reason = serializers.CharField(
         help_text="A correction's reason, as its author gave it ('' for none, and for a new "
