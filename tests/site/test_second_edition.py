@@ -55,7 +55,8 @@ def test_mongolia_in_french_names_dates_statements_and_counts(reader, seeded):
     assert "93 States Parties" in june and "signée" in june
     listed = JointStatement.objects.get(date=datetime.date(2024, 6, 14)).signatories.count()
     assert 60 <= listed < 93
-    assert f"{listed} des 93 signataires connus" in june
+    # "65 of 93 signatories recorded" as French reads it, a no-break space before the colon.
+    assert f"(signataires recensés\u00a0: {listed} sur 93)" in june
     # Counts agree with their number, in both languages.
     counts = section(html, "counts", "</ul>")
     assert "<strong>1</strong> visite accueillie" in counts
