@@ -51,22 +51,47 @@ def describe_findings(findings) -> list:
     """Give each ICC decision (visits.Finding, any order) its `sentence` in the active
     language, read against the earlier decisions on the same failure to arrest (the same
     visit; a decision without a visit stands alone), as a visit's explanation reads them
-    (core.reasons.finding_sentences). Returns the failures the Court found: the first Art.
-    87(7) finding of each, in date order; an appeal upholding it or a later referral is
-    the same failure, and a decision of kind `other` (most informed the Security Council
-    or the Assembly) is none."""
+    (core.reasons.finding_sentences), and its `heading` (`finding_heading`). Returns the
+    failures the Court found: the first Art. 87(7) finding of each, in date order; an
+    appeal upholding it or a later referral is the same failure, and a decision of kind
+    `other` (most informed the Security Council or the Assembly) is none."""
     groups: dict = {}
     for f in sorted(findings, key=lambda f: (f.decided, f.pk)):
         groups.setdefault(f.visit_id or ("alone", f.pk), []).append(f)
     found = []
     for group in groups.values():
         sentences = rendering.finding_sentences([f.as_reason() for f in group])
-        for f, sentence in zip(group, sentences, strict=True):
+        for i, (f, sentence) in enumerate(zip(group, sentences, strict=True)):
             f.sentence = sentence
+            f.heading = finding_heading(f, group[:i])
         first = next((f for f in group if f.kind == "art_87_7"), None)
         if first is not None:
             found.append(first)
     return sorted(found, key=lambda f: (f.decided, f.pk))
+
+
+def finding_heading(finding, earlier) -> str:
+    """What an ICC decision (visits.Finding) is, as its entry on a page is headed, read
+    against the `earlier` decisions on the same failure to arrest (date order), as
+    core.reasons.finding_sentences reads them. An Art. 87(7) decision that follows an
+    earlier Art. 87(7) finding is no new finding: the Appeals Chamber's is "Appeal judgment
+    on the Art. 87(7) finding" (Jordan, 6 May 2019); the same Chamber's referral it had
+    deferred, "Referral of the Art. 87(7) finding" (Italy, 26 January 2026); any other,
+    "Later decision on the Art. 87(7) finding". The first finding and a decision of kind
+    `other` are headed by their kind (visits.FindingKind)."""
+    findings = [f for f in earlier if f.kind == "art_87_7"]
+    if finding.kind != "art_87_7" or not findings:
+        return str(finding.get_kind_display())
+    last = findings[-1]
+    if rendering.chamber_name(finding.chamber) == rendering.chamber_name("Appeals Chamber"):
+        return _("Appeal judgment on the Art. 87(7) finding")
+    if (
+        finding.referred
+        and not last.referred
+        and rendering.chamber_name(last.chamber) == rendering.chamber_name(finding.chamber)
+    ):
+        return _("Referral of the Art. 87(7) finding")
+    return _("Later decision on the Art. 87(7) finding")
 
 
 def verdict_code(visit) -> str:

@@ -513,6 +513,31 @@ def test_a_country_page_counts_failures_found_and_words_each_decision_as_the_vis
     assert "Referred to the Assembly" not in visit and "it made no finding" in visit
 
 
+def test_a_later_decision_on_a_finding_is_headed_as_what_it_is(reader, seeded):
+    """Jordan's appeal judgment of 2019 and Italy's referral of 2026 decide on a finding
+    already made: headed as such, on the state's page and the visit's, never as a new
+    "Art. 87(7) finding of non-compliance" (front.summaries.finding_heading)."""
+
+    def entries(path):
+        listed = body(reader.get(path)).split('id="findings"')[1].split("</ul>")[0]
+        return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", li)) for li in listed.split("<li")[1:]]
+
+    jordan = entries("/states/JOR/")
+    assert (
+        "11 December 2017: Art. 87(7) finding of non-compliance — Pre-Trial Chamber II"
+        in (jordan[0])
+    )
+    assert "6 May 2019: Appeal judgment on the Art. 87(7) finding — Appeals Chamber" in jordan[1]
+    assert "finding of non-compliance —" not in jordan[1]
+    visit = entries("/visits/omar-al-bashir-jor-2017-03-28/")
+    assert "Appeal judgment on the Art. 87(7) finding — Appeals Chamber" in visit[1]
+    italy = entries("/states/ITA/")
+    assert "17 October 2025: Art. 87(7) finding of non-compliance" in italy[0]
+    assert "26 January 2026: Referral of the Art. 87(7) finding — Pre-Trial Chamber I" in italy[1]
+    french = entries("/fr/states/JOR/")
+    assert "Arrêt d’appel sur le constat de manquement (art. 87-7) — Chambre" in french[1]
+
+
 def test_a_country_with_one_visit_reads_as_one(reader, seeded):
     text = html.unescape(re.sub(r"\s+", " ", body(reader.get("/states/MNG/"))))
     assert (
