@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 
 from compliance import RULE_VERSION
 from core.names import format_date
+from dataset.models import DatasetImport
 from tests.factories import make_person, make_state, make_visit, make_warrant
 from tests.site.conftest import body
 from visits import flagging
@@ -260,7 +261,8 @@ def test_visit_page_explains_the_verdict_and_cites_its_sources(reader, seeded):
     verdict = Verdict.objects.get(visit__slug=PUTIN_MNG.split("/")[2])
     as_of = format_date(timezone.localdate(verdict.computed_at))
     assert (
-        f"Verdict: non-compliance, as of {as_of}, rule version {RULE_VERSION}. "
+        f"Verdict: non-compliance, as of {as_of}, rule version {RULE_VERSION}, dataset version "
+        f"{DatasetImport.latest_version()}. "
         f"http://testserver{PUTIN_MNG} (accessed {format_date(timezone.localdate())})."
     ) in html
 
