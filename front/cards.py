@@ -58,6 +58,7 @@ STANDING_COLOURS = {
     treaty_status.WITHDRAWN: "#9b2c2c",
     treaty_status.NON_PARTY: "#4a5568",
     treaty_status.TERRITORY: "#4a5568",
+    treaty_status.NOT_A_STATE: "#4a5568",
 }
 VERDICT_COLOURS = {
     VerdictCode.NON_COMPLIANCE: "#b42318",

@@ -23,6 +23,7 @@ from core import causes
 from core import reasons as rendering
 from core.names import country_name, elide, format_date, in_sentence
 from states import status as treaty_status
+from states.territories import NOT_STATES
 
 
 def colon() -> str:
@@ -260,8 +261,16 @@ def standing_sentence(
     For a territory of a State (states.territories), `sovereign` is that State's (name,
     facts): the sentence says whose territory it is and that State's standing, and, where
     that State is or was a party, that whether its ratification covers the territory is
-    not recorded (only States join the Statute; a ratification may leave territories out)."""
+    not recorded (only States join the Statute; a ratification may leave territories out).
+
+    For an entry that is not a State (states.territories.NOT_STATES: Antarctica, Western
+    Sahara; read from `facts`), it says so, and why."""
     standing = treaty_status.status_on(facts, today, territory=sovereign is not None)
+    if standing == treaty_status.NOT_A_STATE:
+        sentence = _("%(state)s is not a State: only States join the Rome Statute.") % {
+            "state": in_sentence(name)
+        }
+        return f"{capfirst(sentence)} {NOT_STATES[facts.iso3]}"
     if standing != treaty_status.TERRITORY:
         return capfirst(_standing_sentence(in_sentence(name), facts, standing, today))
     state, state_facts = sovereign
