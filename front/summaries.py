@@ -197,15 +197,17 @@ def incident_line(visit) -> str:
     verdict = visit.verdict
     where = _(" in %(place)s") % {"place": place_words(visit.place)} if visit.place else ""
     return elide(
-        _("%(host)s (bound: %(basis)s) hosted %(person)s%(where)s, %(dates)s: %(outcome)s.")
-        % {
-            "host": state_name(visit.host),
-            "basis": verdict.get_basis_display(),
-            "person": visit.person.name,
-            "where": where,
-            "dates": visit_span_words(visit),
-            "outcome": visit.get_outcome_display(),
-        }
+        capfirst(
+            _("%(host)s (bound: %(basis)s) hosted %(person)s%(where)s, %(dates)s: %(outcome)s.")
+            % {
+                "host": in_sentence(state_name(visit.host)),
+                "basis": verdict.get_basis_display(),
+                "person": visit.person.name,
+                "where": where,
+                "dates": visit_span_words(visit),
+                "outcome": visit.get_outcome_display(),
+            }
+        )
     )
 
 
