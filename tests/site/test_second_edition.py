@@ -134,7 +134,8 @@ def test_a_visit_to_a_place_the_host_did_not_control_says_who_did(reader, seeded
     set_verdict(visit, "no_control", basis="art_12_3_declaration", bound=True)
     html = body(reader.get(visit.get_absolute_url()))
     control = section(html, "host-control", "</dd>")
-    assert f"Ukraine did not control the place; it was controlled by {russia.name}." in control
+    # "the Russian Federation": the name with its article, mid-sentence (in_sentence).
+    assert f"Ukraine did not control the place; it was controlled by the {russia.name}." in control
     french = section(body(reader.get(f"/fr/visits/{visit.slug}/")), "host-control", "</dd>")
     with translation.override("fr"):
         assert country_name("RUS", russia.name) in french and "Ukraine" in french
