@@ -13,7 +13,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.utils import formats
 from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
@@ -140,12 +139,48 @@ def span_words(start, start_precision, end, end_precision) -> str:
     if start_precision == end_precision == "day" and start.year == end.year:
         if start.month == end.month:
             return f"{format_date(start).split(' ')[0]}–{last}"
-        return f"{formats.date_format(start, 'j F')} – {last}"
+        return f"{_day_and_month(start)} – {last}"
     return f"{first} – {last}"
+
+
+def _day_and_month(day: datetime.date) -> str:
+    """'30 November', '1er décembre': `format_date` without the year (French's "1er" kept)."""
+    return format_date(day).rsplit(" ", 1)[0]
+
+
+def span_sentence(start, start_precision, end, end_precision) -> str:
+    """A visit's dates as a running sentence puts them: in English as `span_words`
+    ('1–2 December 2024'); in French a span of days reads « du 1er au 2 décembre 2024 »,
+    « du 30 novembre au 1er décembre 2024 » (the first of a month "1er", as
+    core.names.format_date writes it), never « 1er–2 décembre » mid-sentence. A single
+    day, a month or a year reads as `span_words` does."""
+    words = span_words(start, start_precision, end, end_precision)
+    if start is None or not end or start == end or not start_precision == end_precision == "day":
+        return words
+    if start.year == end.year and start.month == end.month:
+        first_day = (
+            pgettext("the first day of a month, in a date span", "1")
+            if start.day == 1
+            else str(start.day)
+        )
+        return pgettext("days of one month, in a sentence", "%(first_day)s–%(last)s") % {
+            "first_day": first_day,
+            "last": format_date(end),
+        }
+    first = _day_and_month(start) if start.year == end.year else format_date(start)
+    return pgettext("from one day to another, in a sentence", "%(first)s – %(last)s") % {
+        "first": first,
+        "last": format_date(end),
+    }
 
 
 def visit_span_words(visit) -> str:
     return span_words(visit.start, visit.start_precision, visit.end, visit.end_precision)
+
+
+def visit_span_sentence(visit) -> str:
+    """`span_sentence` of a visit's dates."""
+    return span_sentence(visit.start, visit.start_precision, visit.end, visit.end_precision)
 
 
 def state_name(state) -> str:
@@ -204,7 +239,7 @@ def incident_line(visit) -> str:
                 "basis": verdict.get_basis_display(),
                 "person": visit.person.name,
                 "where": where,
-                "dates": visit_span_words(visit),
+                "dates": visit_span_sentence(visit),
                 "outcome": visit.get_outcome_display(),
             }
         )
@@ -235,7 +270,7 @@ def warning_line(visit) -> str:
             "person": visit.person.name,
             "host": in_sentence(state_name(visit.host)),
             "where": where,
-            "dates": visit_span_words(visit),
+            "dates": visit_span_sentence(visit),
             "basis": visit.verdict.get_basis_display(),
         }
     )

@@ -25,7 +25,7 @@ def test_a_state_the_court_found_in_non_compliance_is_never_said_to_have_never_f
         r"The Court itself found it failed to arrest and surrender \d+ times", no_incident
     )
     french = body(reader.get("/fr/states/SDN/"))
-    assert "n'a jamais manqué" not in french and "La Cour a elle-même constaté" in french
+    assert "n’a jamais manqué" not in french and "La Cour a elle-même constaté" in french
 
 
 def test_a_state_bound_by_a_security_council_referral_says_so(reader, seeded):

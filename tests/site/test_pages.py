@@ -559,13 +559,13 @@ def test_a_country_page_tells_its_failures_from_the_courts_findings(reader, seed
     assert "has made no finding" not in mongolia
     # In French too: the Court has decided nothing, which is not "found no failure".
     french = html.unescape(re.sub(r"\s+", " ", body(reader.get("/fr/states/TJK/"))))
-    assert "La CPI n'a rendu aucune décision constatant un manquement de sa part" in french
-    assert "n'a constaté aucun manquement" not in french
+    assert "La CPI n’a rendu aucune décision constatant un manquement de sa part" in french
+    assert "n’a constaté aucun manquement" not in french
     visit = html.unescape(
         re.sub(r"\s+", " ", body(reader.get("/fr/visits/vladimir-putin-tjk-2025-10-08/")))
     )
-    assert "la CPI n'a rendu aucune décision constatant un manquement (art. 87-7)" in visit
-    assert "n'a constaté aucun manquement" not in visit
+    assert "la CPI n’a rendu aucune décision constatant un manquement (art. 87-7)" in visit
+    assert "n’a constaté aucun manquement" not in visit
 
 
 def test_the_home_page_defines_an_incident_as_the_incidents_page_does(reader, seeded):
