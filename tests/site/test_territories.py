@@ -94,10 +94,7 @@ def test_a_territory_page_names_its_state_and_claims_nothing_about_the_statute(s
 
 def test_a_territory_page_in_french(seeded, reader):
     page = body(reader.get("/fr/states/GRL/"))
-    assert (
-        "Groenland\u00a0: pas un État, mais un territoire relevant d’un État (Danemark)."
-        in page
-    )
+    assert "Groenland\u00a0: pas un État, mais un territoire relevant d’un État (Danemark)." in page
     assert "Danemark\u00a0: État partie depuis le 1er juillet 2002." in page
     assert "territoire (Danemark)" in page
 
