@@ -207,7 +207,8 @@ GLOSSARY = {
     "timeline": "The state's Rome Statute events, oldest first.",
     "declarations": "The state's Art. 12(3) declarations accepting the ICC's jurisdiction.",
     "on": "The day this standing is for.",
-    "TreatyStatus.status": "The standing: party, withdrawing, withdrawn or non_party.",
+    "TreatyStatus.status": "The standing: party, withdrawing, withdrawn, non_party, territory (a territory of "
+    "a State) or not_a_state (Antarctica, Western Sahara).",
     "entry_into_force": "When the Statute entered into force for the state, or null.",
     "obligations": "Each basis on which the state must arrest, with the day it began.",
     "TreatyStatus.explanation": "The standing in words, in the answer's language.",

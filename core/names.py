@@ -259,7 +259,8 @@ def sort_name(expression):
 
 
 # "de" before a word that begins with a vowel sound, as a French sentence reads it once a
-# person's name is put in: "visite de Omar al-Bashir" is "visite d'Omar al-Bashir". A name
+# person's name is put in: "visite de Omar al-Bashir" is "visite d’Omar al-Bashir" (with
+# the typographic apostrophe, as the catalogue writes every French one). A name
 # that begins with an h or a y keeps "de" (Haroun, Yoav Gallant). Country names take an
 # article instead ("des États-Unis"): the catalogue does not put them after "de".
 _ELIDED_DE = re.compile(r"\b([Dd])e (?=[AEIOUÀÂÄÆÉÈÊËÎÏÔÖŒÙÛÜaeiouàâäæéèêëîïôöœùûü])")
@@ -277,11 +278,11 @@ def possessive(text: str, name: str) -> str:
 
 def elide(text: str) -> str:
     """`text` with French elision applied after a person's name was put in ("de Omar" →
-    "d'Omar"); unchanged in any other language. For sentences that put a person's name
+    "d’Omar", the typographic apostrophe); unchanged in any other language. For sentences that put a person's name
     after "de" (the catalogue cannot know the name)."""
     if _language() != "fr":
         return text
-    return _ELIDED_DE.sub(r"\1'", text)
+    return _ELIDED_DE.sub("\\1\u2019", text)
 
 
 def country_sort_name(iso3_field: str = "iso3", name_field: str = "name"):

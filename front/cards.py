@@ -43,7 +43,8 @@ from warrants.models import Person
 WIDTH, HEIGHT = 1200, 630  # the size Open Graph and Twitter's large card ask for
 LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 # Drawn again when this changes, whatever the facts: bump it with the layout.
-DRAWING_VERSION = "2"
+# 3: a verdict's label too long for its row wraps onto a second line instead of being cut.
+DRAWING_VERSION = "3"
 CACHE_SECONDS = 60 * 60 * 24 * 30  # the key holds the facts' digest: a stale card is never served
 
 # The site's colours (static/css/site.css).
@@ -58,6 +59,7 @@ STANDING_COLOURS = {
     treaty_status.WITHDRAWN: "#9b2c2c",
     treaty_status.NON_PARTY: "#4a5568",
     treaty_status.TERRITORY: "#4a5568",
+    treaty_status.NOT_A_STATE: "#4a5568",
 }
 VERDICT_COLOURS = {
     VerdictCode.NON_COMPLIANCE: "#b42318",
@@ -65,6 +67,13 @@ VERDICT_COLOURS = {
     VerdictCode.DETERRED: "#5b3fa0",
 }
 OTHER_COLOUR = "#4a5568"
+# A card shows this many verdicts, incidents first, then "other verdicts" for the rest.
+SHOWN_VERDICTS = 3
+# The embed code's frame: as wide as the column it is pasted in, up to the card's width,
+# and tall enough for the card's every line (three verdicts and "other verdicts"
+# included) at 320 pixels wide, so that no scrollbar shows (tests/browser/test_embed.py).
+EMBED_MAX_WIDTH = 480
+EMBED_HEIGHT = 460
 
 
 @dataclass(frozen=True)
@@ -124,6 +133,25 @@ class CardFacts:
             self.called_off,
         ) % {"n": self.called_off}
         return f"{first} · {called_off}"
+
+    @property
+    def shown_counts(self) -> tuple[tuple[str, str, int], ...]:
+        """The verdicts a card lists: the first SHOWN_VERDICTS of `counts` (incidents first,
+        then the most frequent)."""
+        return self.counts[:SHOWN_VERDICTS]
+
+    @property
+    def other_verdicts(self) -> int:
+        """The visits of the verdicts a card does not list (0 when it lists them all)."""
+        return sum(n for _c, _l, n in self.counts[SHOWN_VERDICTS:])
+
+    @property
+    def other_verdicts_line(self) -> str:
+        """'other verdicts: 4' in the card's language, '' when there are none."""
+        if not self.other_verdicts:
+            return ""
+        with translation.override(self.language):
+            return _("other verdicts: %(n)s") % {"n": self.other_verdicts}
 
 
 def _tally(visits) -> tuple[VisitTally, tuple[tuple[str, str, int], ...]]:
@@ -232,6 +260,40 @@ def _fit(
     return text.rstrip() + "…", face
 
 
+def _wrap(
+    pen: ImageDraw.ImageDraw, text: str, width: int, sizes, *, lines: int = 2, bold: bool = False
+) -> tuple[list[str], ImageFont.FreeTypeFont]:
+    """`text` as at most `lines` lines of at most `width` pixels: on one line at the
+    largest of `sizes` that fits it; else broken between words at the largest size at
+    which the lines fit; at the smallest, a last line still too long is cut with an
+    ellipsis (one word longer than `width`). For a verdict's label, which a long French
+    label ("n'a pas voyagé (hôte non tenu d'arrêter)") must not lose its end to."""
+    for size in sizes:
+        face = font(size, bold=bold)
+        if pen.textlength(text, font=face) <= width:
+            return [text], face
+    for size in sizes:
+        face = font(size, bold=bold)
+        broken = _break(pen, text, width, face)
+        if len(broken) <= lines and all(pen.textlength(x, font=face) <= width for x in broken):
+            return broken, face
+    broken = broken[: lines - 1] + [" ".join(broken[lines - 1 :])]
+    last, _face = _fit(pen, broken[-1], width, (sizes[-1],), bold=bold)
+    return broken[:-1] + [last], face
+
+
+def _break(pen: ImageDraw.ImageDraw, text: str, width: int, face) -> list[str]:
+    """`text` broken between words into lines of at most `width` pixels in `face` (a word
+    longer than that stays on its own line)."""
+    result: list[str] = []
+    for word in text.split():
+        if result and pen.textlength(f"{result[-1]} {word}", font=face) <= width:
+            result[-1] = f"{result[-1]} {word}"
+        else:
+            result.append(word)
+    return result or [""]
+
+
 def draw(facts: CardFacts) -> bytes:
     """Draw the card in its facts' language, whatever the request's: a 1200×630 RGB PNG."""
     with translation.override(facts.language):
@@ -267,20 +329,23 @@ def _draw(facts: CardFacts) -> bytes:
     pen.text((margin, 410), visits_line, font=face, fill=INK, anchor="ls")
     top, row, bar_left = 440, 44, margin + 440
     largest = max((n for _c, _l, n in facts.counts), default=1)
-    shown = facts.counts[:3]
+    shown = facts.shown_counts
     for i, (code, label, n) in enumerate(shown):
         y = top + i * row + 18
-        label, face = _fit(pen, label, 420, (28, 24, 20))
-        pen.text((margin, y), label, font=face, fill=INK, anchor="lm")
+        # Two lines of 20 pixels fit the row; a label never loses its end.
+        lines, face = _wrap(pen, label, 420, (28, 24, 20), lines=2)
+        step = face.size + 1
+        for j, line in enumerate(lines):
+            offset = round((j - (len(lines) - 1) / 2) * step)
+            pen.text((margin, y + offset), line, font=face, fill=INK, anchor="lm")
         bar = max(8, int((inner - 560) * n / largest))
         colour = VERDICT_COLOURS.get(code, OTHER_COLOUR)
         pen.rectangle((bar_left, y - 14, bar_left + bar, y + 14), fill=colour)
         pen.text((bar_left + bar + 12, y), str(n), font=font(28), fill=INK, anchor="lm")
-    if len(facts.counts) > len(shown):
-        more = sum(n for _c, _l, n in facts.counts[len(shown) :])
+    if facts.other_verdicts:
         pen.text(
             (margin, top + len(shown) * row + 18),
-            _("other verdicts: %(n)s") % {"n": more},
+            facts.other_verdicts_line,
             font=font(24),
             fill=MUTED,
             anchor="lm",
@@ -322,10 +387,15 @@ def sharing(request: HttpRequest, kind: str, key: str, *, title: str, descriptio
             "alternate_locales": [_OG_LOCALES.get(c, c) for c in LANGUAGES if c != language],
         },
         "embed_url": request.build_absolute_uri(embed),
+        # As wide as the column it is pasted in, up to the card's width; as tall as the
+        # card at its narrowest (EMBED_HEIGHT): no scrollbar.
         "embed_code": format_html(
-            '<iframe src="{}" title="{}" width="480" height="300" loading="lazy"></iframe>',
+            '<iframe src="{}" title="{}" style="width:100%;max-width:{}px;height:{}px;border:0"'
+            ' loading="lazy"></iframe>',
             request.build_absolute_uri(embed),
             f"{title} · iccwatch",
+            EMBED_MAX_WIDTH,
+            EMBED_HEIGHT,
         ),
     }
 

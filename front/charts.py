@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from core import pagecache
-from core.names import elide, format_date, possessive
+from core.names import elide, format_date, in_sentence, possessive
 from states import status as treaty_status
 from visits.models import VerdictCode, Visit
 
@@ -400,7 +401,13 @@ def country_record(state, name: str, events) -> Chart:
         years = (events[0].date.year, max(this_year, *(e.date.year for e in events)))
     chart = _build(
         "chart-record",
-        possessive(_("%(state)s's record over time") % {"state": name}, name),
+        # "The Philippines' record over time": the name with its article, as in a sentence.
+        capfirst(
+            possessive(
+                _("%(state)s's record over time") % {"state": in_sentence(name)},
+                in_sentence(name),
+            )
+        ),
         "",
         counts,
         _series(counts),
@@ -444,7 +451,7 @@ def country_record(state, name: str, events) -> Chart:
                 "verdict, with its Rome Statute steps numbered and its years as a State "
                 "Party shaded."
             )
-            % {"state": name},
+            % {"state": in_sentence(name)},
             _sentence_of_counts(chart),
         )
     )

@@ -1,8 +1,9 @@
 """ "Cite this page": how a country, person, visit or list page is cited, as text, BibTeX and RIS.
 
 A verdict can change (a new fact, a new dataset version, a new version of the rule), so
-every citation names the day of the verdicts it saw and the rule version that produced
-them, next to the address and the day the reader accessed it. The page itself offers the
+every citation names the day of the verdicts it saw, the rule version that produced
+them and the version of the dataset the page was built from (the latest import's,
+dataset.DatasetImport), next to the address and the day the reader accessed it. The page itself offers the
 text; `?cite=bibtex` and `?cite=ris` on the same address download the same citation for a
 reference manager (BibTeX written by bibtexparser, RIS by rispy).
 """
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from compliance import RULE_VERSION
 from core.names import format_date
+from dataset.models import DatasetImport
 from front import summaries
 from visits.models import ReviewState, Verdict
 
@@ -61,8 +63,9 @@ def latex_text(value: str) -> str:
 @dataclass(frozen=True)
 class Citation:
     """What one page cites: its title and address, the day the reader accessed it, the
-    day of the newest verdict it shows (None when it shows none) and the rule version,
-    and for a visit page the verdict itself (its label, in the page's language)."""
+    day of the newest verdict it shows (None when it shows none), the rule version, the
+    dataset's version (the latest import's VERSION, "" when none is recorded), and for a
+    visit page the verdict itself (its label, in the page's language)."""
 
     title: str
     url: str
@@ -73,6 +76,7 @@ class Citation:
     rule_version: str
     language: str
     verdict: str = ""
+    dataset_version: str = ""
 
     @property
     def key(self) -> str:
@@ -85,7 +89,17 @@ class Citation:
 
     @property
     def note(self) -> str:
-        """'Verdicts as of 30 November 2026, rule version 2026.11.30', in the page's language."""
+        """'Verdicts as of 30 November 2026, rule version 2026.11.30, dataset version
+        2026.12.03', in the page's language (without the dataset's version when no import
+        recorded one)."""
+        if not self.dataset_version:
+            return self._verdicts_note()
+        return _("%(note)s, dataset version %(version)s") % {
+            "note": self._verdicts_note(),
+            "version": self.dataset_version,
+        }
+
+    def _verdicts_note(self) -> str:
         if self.verdict:
             if self.verdicts_as_of:
                 return _("Verdict: %(verdict)s, as of %(date)s, rule version %(version)s") % {
@@ -186,7 +200,8 @@ def cite(
 ) -> Citation:
     """The citation of the page answering `request`: its address (with a list's filters,
     without `cite` or `page`), accessed today; `verdicts_as_of` is a datetime (a
-    verdict's computed_at, read in UTC) or a date."""
+    verdict's computed_at, read in UTC) or a date. One query: the version of the latest
+    dataset import (DatasetImport.latest_version)."""
     if isinstance(verdicts_as_of, datetime.datetime):
         verdicts_as_of = timezone.localdate(verdicts_as_of)
     query = request.GET.copy()
@@ -203,6 +218,7 @@ def cite(
         rule_version=rule_version,
         language=get_language() or "en",
         verdict=str(verdict),
+        dataset_version=DatasetImport.latest_version() or "",
     )
 
 

@@ -8,7 +8,7 @@ visits as a timeline or a table.
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.names import elide
+from core.names import elide, in_sentence
 from front import gazetteer, summaries, worldmap
 from visits.models import VerdictCode
 
@@ -98,7 +98,8 @@ def hosted_map(state, visits) -> str | None:
         titles={state.iso3: "\n".join(titles.get(state.iso3, [summaries.state_name(state)]))},
         links={},
         markers=markers,
-        label=_("Map of the visits hosted by %(state)s") % {"state": summaries.state_name(state)},
+        label=_("Map of the visits hosted by %(state)s")
+        % {"state": in_sentence(summaries.state_name(state))},
         description=_(
             "The state is shaded by the most serious verdict on a visit it hosted; each dot is "
             "a visit, placed at its city when known. The table of visits on this page lists the "

@@ -13,7 +13,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.utils import formats
 from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
@@ -23,6 +22,7 @@ from core import causes
 from core import reasons as rendering
 from core.names import country_name, elide, format_date, in_sentence
 from states import status as treaty_status
+from states.territories import NOT_STATES
 
 
 def colon() -> str:
@@ -51,22 +51,47 @@ def describe_findings(findings) -> list:
     """Give each ICC decision (visits.Finding, any order) its `sentence` in the active
     language, read against the earlier decisions on the same failure to arrest (the same
     visit; a decision without a visit stands alone), as a visit's explanation reads them
-    (core.reasons.finding_sentences). Returns the failures the Court found: the first Art.
-    87(7) finding of each, in date order; an appeal upholding it or a later referral is
-    the same failure, and a decision of kind `other` (most informed the Security Council
-    or the Assembly) is none."""
+    (core.reasons.finding_sentences), and its `heading` (`finding_heading`). Returns the
+    failures the Court found: the first Art. 87(7) finding of each, in date order; an
+    appeal upholding it or a later referral is the same failure, and a decision of kind
+    `other` (most informed the Security Council or the Assembly) is none."""
     groups: dict = {}
     for f in sorted(findings, key=lambda f: (f.decided, f.pk)):
         groups.setdefault(f.visit_id or ("alone", f.pk), []).append(f)
     found = []
     for group in groups.values():
         sentences = rendering.finding_sentences([f.as_reason() for f in group])
-        for f, sentence in zip(group, sentences, strict=True):
+        for i, (f, sentence) in enumerate(zip(group, sentences, strict=True)):
             f.sentence = sentence
+            f.heading = finding_heading(f, group[:i])
         first = next((f for f in group if f.kind == "art_87_7"), None)
         if first is not None:
             found.append(first)
     return sorted(found, key=lambda f: (f.decided, f.pk))
+
+
+def finding_heading(finding, earlier) -> str:
+    """What an ICC decision (visits.Finding) is, as its entry on a page is headed, read
+    against the `earlier` decisions on the same failure to arrest (date order), as
+    core.reasons.finding_sentences reads them. An Art. 87(7) decision that follows an
+    earlier Art. 87(7) finding is no new finding: the Appeals Chamber's is "Appeal judgment
+    on the Art. 87(7) finding" (Jordan, 6 May 2019); the same Chamber's referral it had
+    deferred, "Referral of the Art. 87(7) finding" (Italy, 26 January 2026); any other,
+    "Later decision on the Art. 87(7) finding". The first finding and a decision of kind
+    `other` are headed by their kind (visits.FindingKind)."""
+    findings = [f for f in earlier if f.kind == "art_87_7"]
+    if finding.kind != "art_87_7" or not findings:
+        return str(finding.get_kind_display())
+    last = findings[-1]
+    if rendering.chamber_name(finding.chamber) == rendering.chamber_name("Appeals Chamber"):
+        return _("Appeal judgment on the Art. 87(7) finding")
+    if (
+        finding.referred
+        and not last.referred
+        and rendering.chamber_name(last.chamber) == rendering.chamber_name(finding.chamber)
+    ):
+        return _("Referral of the Art. 87(7) finding")
+    return _("Later decision on the Art. 87(7) finding")
 
 
 def verdict_code(visit) -> str:
@@ -114,12 +139,48 @@ def span_words(start, start_precision, end, end_precision) -> str:
     if start_precision == end_precision == "day" and start.year == end.year:
         if start.month == end.month:
             return f"{format_date(start).split(' ')[0]}–{last}"
-        return f"{formats.date_format(start, 'j F')} – {last}"
+        return f"{_day_and_month(start)} – {last}"
     return f"{first} – {last}"
+
+
+def _day_and_month(day: datetime.date) -> str:
+    """'30 November', '1er décembre': `format_date` without the year (French's "1er" kept)."""
+    return format_date(day).rsplit(" ", 1)[0]
+
+
+def span_sentence(start, start_precision, end, end_precision) -> str:
+    """A visit's dates as a running sentence puts them: in English as `span_words`
+    ('1–2 December 2024'); in French a span of days reads « du 1er au 2 décembre 2024 »,
+    « du 30 novembre au 1er décembre 2024 » (the first of a month "1er", as
+    core.names.format_date writes it), never « 1er–2 décembre » mid-sentence. A single
+    day, a month or a year reads as `span_words` does."""
+    words = span_words(start, start_precision, end, end_precision)
+    if start is None or not end or start == end or not start_precision == end_precision == "day":
+        return words
+    if start.year == end.year and start.month == end.month:
+        first_day = (
+            pgettext("the first day of a month, in a date span", "1")
+            if start.day == 1
+            else str(start.day)
+        )
+        return pgettext("days of one month, in a sentence", "%(first_day)s–%(last)s") % {
+            "first_day": first_day,
+            "last": format_date(end),
+        }
+    first = _day_and_month(start) if start.year == end.year else format_date(start)
+    return pgettext("from one day to another, in a sentence", "%(first)s – %(last)s") % {
+        "first": first,
+        "last": format_date(end),
+    }
 
 
 def visit_span_words(visit) -> str:
     return span_words(visit.start, visit.start_precision, visit.end, visit.end_precision)
+
+
+def visit_span_sentence(visit) -> str:
+    """`span_sentence` of a visit's dates."""
+    return span_sentence(visit.start, visit.start_precision, visit.end, visit.end_precision)
 
 
 def state_name(state) -> str:
@@ -171,15 +232,17 @@ def incident_line(visit) -> str:
     verdict = visit.verdict
     where = _(" in %(place)s") % {"place": place_words(visit.place)} if visit.place else ""
     return elide(
-        _("%(host)s (bound: %(basis)s) hosted %(person)s%(where)s, %(dates)s: %(outcome)s.")
-        % {
-            "host": state_name(visit.host),
-            "basis": verdict.get_basis_display(),
-            "person": visit.person.name,
-            "where": where,
-            "dates": visit_span_words(visit),
-            "outcome": visit.get_outcome_display(),
-        }
+        capfirst(
+            _("%(host)s (bound: %(basis)s) hosted %(person)s%(where)s, %(dates)s: %(outcome)s.")
+            % {
+                "host": in_sentence(state_name(visit.host)),
+                "basis": verdict.get_basis_display(),
+                "person": visit.person.name,
+                "where": where,
+                "dates": visit_span_sentence(visit),
+                "outcome": visit.get_outcome_display(),
+            }
+        )
     )
 
 
@@ -207,7 +270,7 @@ def warning_line(visit) -> str:
             "person": visit.person.name,
             "host": in_sentence(state_name(visit.host)),
             "where": where,
-            "dates": visit_span_words(visit),
+            "dates": visit_span_sentence(visit),
             "basis": visit.verdict.get_basis_display(),
         }
     )
@@ -235,8 +298,16 @@ def standing_sentence(
     For a territory of a State (states.territories), `sovereign` is that State's (name,
     facts): the sentence says whose territory it is and that State's standing, and, where
     that State is or was a party, that whether its ratification covers the territory is
-    not recorded (only States join the Statute; a ratification may leave territories out)."""
+    not recorded (only States join the Statute; a ratification may leave territories out).
+
+    For an entry that is not a State (states.territories.NOT_STATES: Antarctica, Western
+    Sahara; read from `facts`), it says so, and why."""
     standing = treaty_status.status_on(facts, today, territory=sovereign is not None)
+    if standing == treaty_status.NOT_A_STATE:
+        sentence = _("%(state)s is not a State: only States join the Rome Statute.") % {
+            "state": in_sentence(name)
+        }
+        return f"{capfirst(sentence)} {NOT_STATES[facts.iso3]}"
     if standing != treaty_status.TERRITORY:
         return capfirst(_standing_sentence(in_sentence(name), facts, standing, today))
     state, state_facts = sovereign

@@ -1,5 +1,6 @@
 """A state's standing under the Rome Statute on one day: party, withdrawing, withdrawn or not a
-party; or none of its own, for a territory of a State (states.territories).
+party; or none of its own, for a territory of a State or an entry that is not a State
+(Antarctica, Western Sahara: states.territories).
 
 The timeline rules (Art. 126 entry into force, Art. 127 withdrawal, revoked
 withdrawals) live in visits.flagging.state_facts and compliance; this module
@@ -22,6 +23,7 @@ from states.models import (
     TreatyEvent,
     TreatyEventKind,
 )
+from states.territories import NOT_STATES
 
 
 class Standing(models.TextChoices):
@@ -34,6 +36,8 @@ class Standing(models.TextChoices):
     NON_PARTY = "non_party", _("not a party")
     # An ISO 3166-1 entry that is not a State (Réunion: France's): only States join.
     TERRITORY = "territory", _("territory of a State")
+    # Neither a State nor a State's territory (Antarctica, Western Sahara).
+    NOT_A_STATE = "not_a_state", _("not a State")
 
 
 PARTY = Standing.PARTY.value
@@ -41,22 +45,29 @@ WITHDRAWING = Standing.WITHDRAWING.value
 WITHDRAWN = Standing.WITHDRAWN.value
 NON_PARTY = Standing.NON_PARTY.value
 TERRITORY = Standing.TERRITORY.value
+NOT_A_STATE = Standing.NOT_A_STATE.value
 STATUSES = tuple(Standing.values)
 
 
-def status_on(facts: StateFacts | None, day: datetime.date, *, territory: bool = False) -> str:
+def status_on(
+    facts: StateFacts | None, day: datetime.date, *, territory: bool = False, iso3: str = ""
+) -> str:
     """The state's standing on `day`; a state with no timeline is not a party, or, when
     `territory` (its `territory_of` is set, see states.territories), a territory of a
-    State, which has no standing of its own."""
+    State, which has no standing of its own; or, for an entry `iso3` of
+    states.territories.NOT_STATES (Antarctica, Western Sahara), not a State (the entry's
+    code is read from `facts` when they are given)."""
+    iso3 = iso3 or (facts.iso3 if facts is not None else "")
+    outside = NOT_A_STATE if iso3 in NOT_STATES else TERRITORY if territory else NON_PARTY
     if facts is None:
-        return TERRITORY if territory else NON_PARTY
+        return outside
     if facts.party_on(day):
         if facts.withdrawal_notified and facts.withdrawal_notified <= day:
             return WITHDRAWING
         return PARTY
     if facts.ever_party and facts.withdrawal_effective and day >= facts.withdrawal_effective:
         return WITHDRAWN
-    return TERRITORY if territory else NON_PARTY
+    return outside
 
 
 def known_on(events: dict[str, datetime.date], day: datetime.date) -> dict[str, datetime.date]:
@@ -165,9 +176,12 @@ def label_events(events: list) -> list:
 def statuses_on(day: datetime.date) -> dict[str, str]:
     """Each state's standing on `day` as its timeline stood that day (`known_on`: a
     withdrawal notified by then is pending even if it was revoked later), keyed by ISO3,
-    territories of a State included (states missing here are not parties). Two queries."""
+    territories of a State and the entries that are not States included (states missing
+    here are not parties). Two queries."""
     timelines = load_timelines(known_by=day)
     statuses = {code: status_on(facts, day) for code, facts in timelines.items()}
     for code in State.objects.filter(territory_of__isnull=False).values_list("iso3", flat=True):
         statuses.setdefault(code, TERRITORY)
+    for code in NOT_STATES:
+        statuses.setdefault(code, NOT_A_STATE)
     return statuses

@@ -21,6 +21,13 @@ Multilateral Treaties, ST/LEG/7/Rev.1, para. 86), so they are never marked
 Whether a State's ratification extends to one of its territories depends on the terms
 of that ratification, which the dataset does not record: this module says only whose
 territory an entry is, never that the Statute applies there.
+
+Two entries are neither States nor any State's territory (`NOT_STATES`): Antarctica,
+whose claims the Antarctic Treaty sets aside (Art. IV, 1959), and Western Sahara, a
+Non-Self-Governing Territory on the UN's list whose status is not settled. The borders
+dataset rightly names no State for either; they are not States that are "not a party"
+either, and read as "not a State" (states.status.NOT_A_STATE). As for territories, a
+row of `states.csv` prevails: a party's timeline recorded for one would be shown.
 """
 
 from __future__ import annotations
@@ -30,12 +37,26 @@ import logging
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
 
 # States in free association that the depositary treats as States (see above).
 SELF_GOVERNING = frozenset({"COK", "NIU"})
+
+# Entries that are neither States nor the territory of one (see above): {ISO3: why, a
+# sentence for the entry's page}.
+NOT_STATES = {
+    "ATA": _(
+        "The Antarctic Treaty of 1959 sets aside every State's claim to it (Art. IV): it is "
+        "no State's territory."
+    ),
+    "ESH": _(
+        "The United Nations lists it as a Non-Self-Governing Territory, whose status is yet "
+        "to be settled."
+    ),
+}
 
 
 class TerritoriesUnavailable(Exception):

@@ -1,6 +1,6 @@
 """A state's treaty status and obligations on one day, explained (for `?as_of=`).
 
-The status itself (party, withdrawing, withdrawn, non_party, territory) comes from
+The status itself (party, withdrawing, withdrawn, non_party, territory, not_a_state) comes from
 states.status.status_on, which the site's map and lists use too, over the timeline
 as the rule engine reads it (compliance.treaty.state_facts: entry into force as
 recorded or computed under Art. 126, a withdrawal effective one year after
@@ -16,6 +16,8 @@ state that day and a sentence explaining them.
   into force (Malaysia, 2019);
 - `territory`: an ISO 3166-1 entry that is a territory of a State, not a State
   (states.territories): it has no standing of its own.
+- `not_a_state`: an entry that is neither a State nor a State's territory (Antarctica,
+  Western Sahara: states.territories.NOT_STATES).
 
 Art. 12(3) declarations lodged on or before the day, and Security Council referrals
 adopted on or before it that bind the state, are listed as obligations for their
@@ -34,7 +36,16 @@ import compliance
 from compliance import UNSC_REFERRAL, partial_isoformat, state_facts
 from core.names import country_name, format_date, in_sentence
 from core.reasons import coverage, situation_words
-from states.status import PARTY, TERRITORY, WITHDRAWING, WITHDRAWN, known_on, status_on
+from states.status import (
+    NOT_A_STATE,
+    PARTY,
+    TERRITORY,
+    WITHDRAWING,
+    WITHDRAWN,
+    known_on,
+    status_on,
+)
+from states.territories import NOT_STATES
 
 
 @dataclass(frozen=True)
@@ -125,7 +136,7 @@ def treaty_status_on(timeline: Timeline, day: datetime.date) -> TreatyStatus:
         country_name(timeline.iso3, timeline.name) if timeline.iso3 else timeline.name
     )
     on = format_date(day)
-    status = status_on(facts, day, territory=bool(timeline.territory_of))
+    status = status_on(facts, day, territory=bool(timeline.territory_of), iso3=timeline.iso3)
     obligations: list[Obligation] = []
 
     if status in (PARTY, WITHDRAWING):
@@ -162,7 +173,14 @@ def treaty_status_on(timeline: Timeline, day: datetime.date) -> TreatyStatus:
         ) % {"day": on, "state": name, "effective": format_date(effective)}
     else:
         effective = None
-        if status == TERRITORY:
+        if status == NOT_A_STATE:
+            explanation = (
+                _("%(state)s is not a State: only States join the Rome Statute.")
+                % {"state": capfirst(name)}
+                + " "
+                + str(NOT_STATES[timeline.iso3])
+            )
+        elif status == TERRITORY:
             # Whose territory it is today (the borders dataset knows no past: Hong Kong was
             # British until 1997), so in the present tense, whatever `as_of`.
             explanation = _(

@@ -85,6 +85,15 @@ def country(value, default=""):
 
 
 @register.filter
+def in_sentence(name):
+    """{{ name|in_sentence }} or {{ visit.host|country|in_sentence }} -> a country's name as
+    it reads inside a sentence or a caption: "the Philippines", "the Central African
+    Republic", "Mongolia" in English; unchanged in French, whose sentences put the name
+    after a colon (core.names.in_sentence). A sentence that starts with it adds |capfirst."""
+    return names.in_sentence(str(name or ""))
+
+
+@register.filter
 def standing_label(standing, sovereign=None):
     """{{ s|standing_label:state.territory_of }} -> the standing in words, "territory of the
     United States" for a territory of a State (front.summaries.standing_label)."""

@@ -24,6 +24,7 @@ from front import search as site_search
 from front.pages import render_page
 from states import status as treaty_status
 from states.models import State
+from states.territories import NOT_STATES
 from visits.models import VerdictCode, Visit
 from warrants.models import Person
 
@@ -72,7 +73,8 @@ def status_map(
         % {"date": format_date(today)},
         description=_(
             "States are coloured by standing: State Party, withdrawing, withdrawn, or not a party; "
-            "territories of a State are shown apart. Dots mark the states that hosted an incident. "
+            "territories of a State, and Antarctica and Western Sahara, which are not States, are "
+            "shown apart. Dots mark the states that hosted an incident. "
             "The table below gives the same facts."
         ),
     )
@@ -131,6 +133,8 @@ def home(request):
     territory_of = {iso3: owner for iso3, _name, owner in rows if owner}
     for iso3 in territory_of:
         statuses.setdefault(iso3, treaty_status.TERRITORY)
+    for iso3 in NOT_STATES:
+        statuses.setdefault(iso3, treaty_status.NOT_A_STATE)
     counts = home_counts()
     listed = _visits_by_ids(counts["latest"] + counts["warnings"])
     latest, warnings = (

@@ -229,12 +229,12 @@ def test_a_states_standing_is_explained_in_the_answers_language(seeded, api_clie
     assert french["Content-Language"] == "fr"
     status = french.json()["treaty_status"]
     assert status["explanation"].startswith(
-        "Le 2 juin 2026, Hongrie\u00a0: État qui n'était plus partie\u202f; son retrait a pris effet le "
+        "Le 2 juin 2026, Hongrie\u00a0: État qui n’était plus partie\u202f; son retrait a pris effet le "
         "2 juin 2026"
     )
     assert status["obligations"][0]["scope"] == "les mandats délivrés avant le 2 juin 2026"
     mongolia = api_client.get("/api/v1/states/MNG/?as_of=2024-09-03&lang=fr").json()
-    assert mongolia["treaty_status"]["obligations"][0]["scope"] == "tout mandat d'arrêt de la CPI"
+    assert mongolia["treaty_status"]["obligations"][0]["scope"] == "tout mandat d’arrêt de la CPI"
     assert "Mongolie" in mongolia["treaty_status"]["explanation"]
 
 

@@ -145,7 +145,7 @@ def test_the_french_interface(site, browse):
         .inner_text()
         .startswith("Qui accueille les personnes recherchées par la CPI")
     )
-    assert "États tenus d'arrêter aujourd'hui" in page.locator(".counts").inner_text()
+    assert "États tenus d’arrêter aujourd’hui" in page.locator(".counts").inner_text()
     snap(page, "home-fr")
     page.goto(site + "/fr/states/MNG/")
     assert (

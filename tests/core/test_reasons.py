@@ -63,12 +63,12 @@ def test_the_mongolia_explanation_in_french():
     text = render(_mongolia().reasons, "fr")
     assert text == (
         "Mongolie\u00a0: État alors lié par le Statut de Rome, en vigueur à son égard depuis le "
-        "1er juillet 2002 (État partie\u202f; ratification du 11 avril 2002). Le mandat d'arrêt contre Vladimir Putin (situation "
+        "1er juillet 2002 (État partie\u202f; ratification du 11 avril 2002). Le mandat d’arrêt contre Vladimir Putin (situation "
         "«\u00a0Ukraine\u00a0»), délivré et public depuis le 17 mars 2023, était en vigueur le 2 septembre "
         "2024. Vladimir Putin\u00a0: visite (Ulaanbaatar, Mongolie) du 2 au 3 septembre 2024\u202f; aucune "
-        "arrestation\u00a0: un manquement à l'obligation d'arrêter et de remettre (art. 86 et 89-1). "
+        "arrestation\u00a0: un manquement à l’obligation d’arrêter et de remettre (art. 86 et 89-1). "
         "Constat de manquement (art. 87-7) par la Chambre préliminaire II de la CPI le "
-        "24 octobre 2024, qui a saisi l'Assemblée des États parties. Sources\u00a0: Reuters "
+        "24 octobre 2024, qui a saisi l’Assemblée des États parties. Sources\u00a0: Reuters "
         "(3 septembre 2024)."
     )
     assert "Mongolie" in text and "2 septembre 2024" in text
@@ -137,7 +137,7 @@ def test_no_english_words_in_a_french_explanation():
 def test_french_avoids_a_countrys_gender_and_elides():
     text = render(_mongolia().reasons, "fr")
     assert "la Mongolie" not in text and "le Mongolie" not in text
-    assert "d'arrêt" in text and "de arrêt" not in text
+    assert "d’arrêt" in text and "de arrêt" not in text
 
 
 # --- What a lawyer read wrong (wording that must hold whatever the state did later) ----
@@ -226,7 +226,7 @@ def test_an_appeal_that_upholds_a_finding_and_reverses_its_referral_reads_as_one
         "fr",
     )
     assert (
-        "La Chambre d'appel de la CPI a confirmé le constat de manquement le 6 mai 2019" in french
+        "La Chambre d’appel de la CPI a confirmé le constat de manquement le 6 mai 2019" in french
     )
 
 
@@ -250,9 +250,9 @@ def test_a_deferred_referral_made_later_reads_as_the_referral():
     assert listed[0].endswith("(Art. 87(7)), without referring it at that time.")
     french = render(reasons, "fr")
     assert (
-        "sans saisir à ce stade l'Assemblée des États parties ni le Conseil de sécurité" in french
+        "sans saisir à ce stade l’Assemblée des États parties ni le Conseil de sécurité" in french
     )
-    assert "sans saisine de l'Assemblée" not in french
+    assert "sans saisine de l’Assemblée" not in french
     assert (
         "ICC Pre-Trial Chamber I referred its finding of non-compliance to the Assembly of States "
         "Parties on 26 January 2026."

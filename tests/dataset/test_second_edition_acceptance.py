@@ -212,7 +212,7 @@ def test_jordans_2017_visit_shows_the_finding_and_that_no_referral_stands(seeded
     with translation.override("fr"):
         french = render(verdict.reasons)
     assert "11 décembre 2017" in french
-    assert "le 6 mai 2019 et infirmé la décision de saisir l'Assemblée des États parties" in french
+    assert "le 6 mai 2019 et infirmé la décision de saisir l’Assemblée des États parties" in french
 
 
 def test_reimporting_without_a_visit_withdraws_it_and_the_incident_feed_says_so(

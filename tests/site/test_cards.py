@@ -191,6 +191,63 @@ def test_a_long_name_is_cut_to_fit_the_card():
     assert image.size == (1200, 630)
 
 
+def test_a_long_verdict_label_wraps_instead_of_being_cut():
+    pen = ImageDraw.Draw(Image.new("RGB", (10, 10)))
+    label = "n’a pas voyagé (hôte qui n’aurait pas été tenu d’arrêter ce jour-là)"
+    lines, face = cards._wrap(pen, label, 420, (28, 24, 20), lines=2)
+    assert len(lines) == 2 and " ".join(lines) == label
+    assert all(pen.textlength(line, font=face) <= 420 for line in lines)
+    # A short one stays on one line at the largest size.
+    lines, face = cards._wrap(pen, "complied", 420, (28, 24, 20))
+    assert lines == ["complied"] and face.size == 28
+    # Drawn: the card's verdict rows use it (a new drawing version, so cached cards redraw).
+    assert cards.DRAWING_VERSION == "3"
+    facts = cards.CardFacts(
+        kind="state",
+        key="X",
+        language="fr",
+        name="X",
+        status="État partie",
+        status_code="party",
+        detail="",
+        visits=1,
+        counts=(("deterred", label, 1),),
+    )
+    assert Image.open(io.BytesIO(cards.draw(facts))).size == (1200, 630)
+
+
+def test_an_embedded_card_shows_three_verdicts_and_the_others_total():
+    from django.template.loader import render_to_string
+
+    counts = (
+        ("non_compliance", "non-compliance", 5),
+        ("complied", "complied (arrested)", 4),
+        ("deterred", "did not travel", 3),
+        ("pending", "pending", 2),
+        ("", "not yet evaluated", 1),
+    )
+    facts = cards.CardFacts(
+        kind="person",
+        key="x",
+        language="en",
+        name="X",
+        status="at large",
+        status_code="at_large",
+        detail="",
+        visits=15,
+        counts=counts,
+    )
+    assert facts.shown_counts == counts[:3] and facts.other_verdicts == 3
+    html = render_to_string("embed/card.html", {"card": facts, "page_url": "/"})
+    assert html.count("<li ") == 4
+    assert "pending" not in html and "not yet evaluated" not in html
+    assert '<li class="v-other" id="other-verdicts">other verdicts: 3</li>' in html
+    few = cards.CardFacts(**{**facts.__dict__, "counts": counts[:3]})
+    assert few.other_verdicts == 0 and "other-verdicts" not in render_to_string(
+        "embed/card.html", {"card": few, "page_url": "/"}
+    )
+
+
 def test_the_cards_font_has_every_letter_a_french_card_shows():
     """A missing letter would be drawn as an empty box (the font's .notdef glyph)."""
     face = cards.font(40)
@@ -277,6 +334,9 @@ def test_country_and_person_pages_offer_the_code_to_embed_their_card(reader, see
     code = html[html.index('id="embed-code"') :]
     code = code[: code.index("</textarea>")]
     assert f"&lt;iframe src=&quot;http://testserver{embed}&quot;" in code
+    # As wide as the column it is pasted in, up to the card's; as tall as the card
+    # (tests/browser/test_embed.py measures it).
+    assert "style=&quot;width:100%;max-width:480px;height:460px;border:0&quot;" in code
     assert reader.get(embed).status_code == 200
 
 

@@ -14,6 +14,8 @@ from django.utils import timezone, translation
 
 from compliance import RULE_VERSION
 from core.names import format_date
+from core.pagecache import bump_data_version
+from dataset.models import DatasetImport
 from front import citations
 from tests.site.conftest import body
 from tests.site.test_cards import in_language
@@ -65,10 +67,13 @@ def test_each_page_cites_itself_with_the_verdict_date_and_rule_version(
     area = html[html.index('<textarea id="citation"') :]
     text = area[area.index(">") + 1 : area.index("</textarea>")]
     assert text.startswith(f"iccwatch, “{title}”. ")
+    version = DatasetImport.latest_version()
+    assert version  # the seed's data/VERSION
     assert (
-        f"as of {as_of}, rule version {RULE_VERSION}. http://testserver{url} (accessed {today})."
-        in text
-    )
+        f"as of {as_of}, rule version {RULE_VERSION}, dataset version {version}. "
+        f"http://testserver{url} (accessed {today})."
+    ) in text
+    assert f"Dataset version {version}." in html[html.index('id="cite-verdicts"') :]
     assert f'href="{url}?cite=bibtex"' in html and f'href="{url}?cite=ris"' in html
 
 
@@ -88,7 +93,11 @@ def test_each_page_downloads_its_citation_as_bibtex_and_ris(reader, seeded, url,
     assert fields["author"] == "{iccwatch}"
     assert fields["url"] == f"http://testserver{url}"
     assert fields["urldate"] == today.isoformat()
-    assert f"as of {format_date(as_of)}, rule version {RULE_VERSION}" in fields["note"]
+    version = DatasetImport.latest_version()
+    assert (
+        f"as of {format_date(as_of)}, rule version {RULE_VERSION}, dataset version {version}"
+        in fields["note"]
+    )
 
     response = reader.get(url, {"cite": "ris"})
     assert response.status_code == 200
@@ -100,7 +109,7 @@ def test_each_page_downloads_its_citation_as_bibtex_and_ris(reader, seeded, url,
     assert reference["urls"] == [f"http://testserver{url}"]
     assert reference["access_date"] == today.strftime("%Y/%m/%d")
     assert reference["date"] == as_of.strftime("%Y/%m/%d")
-    assert f"rule version {RULE_VERSION}" in reference["notes"][0]
+    assert f"rule version {RULE_VERSION}, dataset version {version}" in reference["notes"][0]
 
 
 def test_a_visit_cites_its_own_verdict_and_the_rule_version_that_made_it(reader, seeded):
@@ -110,7 +119,7 @@ def test_a_visit_cites_its_own_verdict_and_the_rule_version_that_made_it(reader,
         computed_at=datetime.datetime(2025, 3, 4, 12, tzinfo=datetime.UTC),
     )
     html = body(reader.get(PUTIN_MNG))
-    assert "Verdict: non-compliance, as of 4 March 2025, rule version 2025.01.01." in html
+    assert "Verdict: non-compliance, as of 4 March 2025, rule version 2025.01.01, dataset" in html
     assert "Verdict as of 4 March 2025, rule version 2025.01.01." in html
 
 
@@ -157,10 +166,12 @@ def test_the_citation_follows_the_readers_language(reader, seeded):
     html = body(in_language(reader, "/states/MNG/", "fr")[0])
     with translation.override("fr"):
         as_of = format_date(verdicts_as_of(visit__host__iso3="MNG"))
+    version = DatasetImport.latest_version()
     assert (
-        f"iccwatch, «\u00a0Mongolie\u00a0». Verdicts au {as_of}, version de la règle {RULE_VERSION}."
-        in html
+        f"iccwatch, «\u00a0Mongolie\u00a0». Verdicts au {as_of}, version de la règle "
+        f"{RULE_VERSION}, version des données {version}." in html
     )
+    assert f"Version des données\u00a0: {version}." in html
     fields = {
         f.key: f.value
         for f in bibtex_entry(
@@ -195,6 +206,21 @@ def test_latex_special_characters_are_escaped_in_bibtex():
 def test_a_page_without_any_verdict_says_so():
     request = RequestFactory().get("/persons/someone/")
     citation = citations.cite(request, "Someone", verdicts_as_of=None)
-    assert f"No verdict on this page, rule version {RULE_VERSION}" in citation.text()
+    # Nothing imported either: no dataset version to name.
+    assert f"No verdict on this page, rule version {RULE_VERSION}. http" in citation.text()
     [reference] = rispy.loads(citation.ris())
     assert "date" not in reference and reference["title"] == "Someone"
+
+
+def test_the_citation_names_the_latest_imports_dataset_version(reader, seeded):
+    """The dataset's version the page was built from: the latest import's
+    (dataset.DatasetImport); an import without a VERSION file names none."""
+    DatasetImport.objects.create(version="2027.01.15")
+    bump_data_version()  # as the import's writes do
+    html = body(reader.get("/states/MNG/"))
+    assert f"rule version {RULE_VERSION}, dataset version 2027.01.15. http" in html
+    assert "Dataset version 2027.01.15." in html
+    DatasetImport.objects.create(version="")
+    bump_data_version()
+    html = body(reader.get("/states/MNG/"))
+    assert "dataset version" not in html and "Dataset version" not in html

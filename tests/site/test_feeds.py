@@ -140,7 +140,7 @@ def test_a_new_flag_on_an_old_visit_is_dated_when_it_was_recorded(reader, seeded
         ("lang=de", "lang: use one of en, fr; not 'de'"),
         # In the language of the address: a French reader's error in French.
         ("fr/host=tjk", "Le flux qui convient\u00a0: /fr/states/TJK/feed/."),
-        ("fr/verdict=complied", "Les incidents d'un pays\u00a0: /fr/states/<ISO3>/feed/"),
+        ("fr/verdict=complied", "Les incidents d’un pays\u00a0: /fr/states/<ISO3>/feed/"),
         ("fr/host=tjk", "Ce flux ne prend aucun paramètre sauf lang, pas host."),
         ("fr/lang=de", "lang\u00a0: choisir parmi en, fr, pas 'de'."),
     ],

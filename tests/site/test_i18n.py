@@ -212,6 +212,44 @@ def test_french_messages_keep_their_marks_on_the_line_of_the_word_before():
     ]
 
 
+# A straight apostrophe in a French message: French typography writes ’ (U+2019). One
+# between an attribute's name and value (markup in a message, class='x') would be quoting,
+# not an apostrophe: none of the messages holds any, and it would be left alone.
+_STRAIGHT_APOSTROPHE = re.compile(r"(?<!=)'")
+
+
+def straight_apostrophes(path: Path = PO) -> list[str]:
+    """The French messages (msgstr, each plural form, its continued lines joined; not the
+    obsolete entries, `#~`) of the catalogue at `path` that write a straight apostrophe (')."""
+    import ast
+
+    messages: list[list[str]] = []
+    current = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("msgstr"):
+            current = [line.split(" ", 1)[1]]
+            messages.append(current)
+        elif line.startswith('"') and current is not None:
+            current.append(line)
+        else:
+            current = None
+    texts = ["".join(ast.literal_eval(part) for part in parts) for parts in messages]
+    return [t for t in texts if _STRAIGHT_APOSTROPHE.search(re.sub(r"=\'[^']*\'", "", t))]
+
+
+def test_french_messages_write_the_typographic_apostrophe(tmp_path):
+    assert straight_apostrophes() == []
+    # The check itself: it finds one in a message and in a plural form, not in quoting.
+    sample = tmp_path / "sample.po"
+    sample.write_text(
+        'msgid "a"\nmsgstr "l\'État"\n\n'
+        'msgid "b"\nmsgid_plural "bs"\nmsgstr[0] "n’a"\nmsgstr[1] "d\'eux"\n\n'
+        'msgid "c"\nmsgstr "<a class=\'x\'>l’État</a>"\n',
+        encoding="utf-8",
+    )
+    assert straight_apostrophes(sample) == ["l'État", "d'eux"]
+
+
 class _FrenchText(HTMLParser):
     """The text a reader sees on a page, without what is marked as in another language
     (lang="en": the dataset's own words), scripts and styles."""
@@ -302,19 +340,19 @@ def test_french_pages_name_chambers_in_full_elide_de_and_date_changes_in_words(r
     assert "de Omar" not in incidents and "de Osama" not in incidents
     with translation.override("fr"):
         assert names.elide("visite de Omar al-Bashir, de Hongrie") == (
-            "visite d'Omar al-Bashir, de Hongrie"
+            "visite d’Omar al-Bashir, de Hongrie"
         )
-        assert names.elide("Visites de Ahmad Harun") == "Visites d'Ahmad Harun"
+        assert names.elide("Visites de Ahmad Harun") == "Visites d’Ahmad Harun"
         assert names.elide("Visites de Yoav Gallant") == "Visites de Yoav Gallant"
     with translation.override("en"):
         assert names.elide("Map of de Omar") == "Map of de Omar"
     import html
 
     person = html.unescape(body(reader.get("/fr/persons/omar-al-bashir/")))
-    assert "d'Omar" in person and "de Omar" not in person
-    # A state's timeline: "Voyage d'Omar … annulé", never "Voyage de Omar".
+    assert "d’Omar" in person and "de Omar" not in person
+    # A state's timeline: "Voyage d’Omar … annulé", never "Voyage de Omar".
     malaysia = html.unescape(body(reader.get("/fr/states/MYS/")))
-    assert "Voyage d'Omar" in malaysia and "de Omar" not in malaysia
+    assert "Voyage d’Omar" in malaysia and "de Omar" not in malaysia
     changes = body(reader.get("/fr/changes/"))
     assert not regex.search(r"\b(a|p)\.m\.", changes)
     assert regex.search(r"\d{1,2}(er)? \w+ \d{4}, \d\d:\d\d UTC", changes)
@@ -339,7 +377,7 @@ def test_a_filter_that_cannot_be_applied_is_named_by_its_label_in_french(client,
 
 
 def test_a_filter_menus_any_agrees_with_the_filters_name_in_french(client, seeded):
-    """ "Situation", "Année", "Nationalité" and a state's "Situation aujourd'hui" are
+    """ "Situation", "Année", "Nationalité" and a state's "Situation aujourd’hui" are
     feminine: their menus offer "toutes"; "État hôte", "Statut" and "Verdict" "tous"."""
     import re
 
@@ -380,3 +418,38 @@ def test_an_ended_warrant_says_why_after_its_date_without_nested_brackets(client
         assert cells, path
         assert all("((" not in c and "))" not in c for c in cells), cells
         assert any(re.fullmatch(rf"{ended} [^:]+{colon} \w.*\)", c) for c in cells), cells
+
+
+def test_a_sentence_gives_a_span_of_days_as_french_writes_it(seeded):
+    """« du 1er au 2 décembre 2024 » in a French sentence (an incident's line, an early
+    warning's), never « 1er–2 décembre »; the first of a month is "1er" in a span across
+    months too (front.summaries.span_sentence, span_words); English unchanged."""
+    import datetime
+
+    from front import summaries
+    from visits.models import Visit
+
+    day = datetime.date
+    with translation.override("fr"):
+        assert summaries.span_sentence(day(2024, 12, 1), "day", day(2024, 12, 2), "day") == (
+            "du 1er au 2 décembre 2024"
+        )
+        assert summaries.span_sentence(day(2024, 11, 30), "day", day(2024, 12, 1), "day") == (
+            "du 30 novembre au 1er décembre 2024"
+        )
+        assert summaries.span_sentence(day(2024, 12, 31), "day", day(2025, 1, 1), "day") == (
+            "du 31 décembre 2024 au 1er janvier 2025"
+        )
+        assert summaries.span_sentence(day(2024, 12, 1), "day", None, "day") == "1er décembre 2024"
+        assert summaries.span_words(day(2024, 11, 1), "day", day(2024, 12, 2), "day") == (
+            "1er novembre – 2 décembre 2024"
+        )
+        visit = Visit.objects.with_verdicts().get(slug="vladimir-putin-mng-2024-09-02")
+        assert ", du 2 au 3 septembre 2024\u00a0: " in summaries.incident_line(visit)
+    with translation.override("en"):
+        assert summaries.span_sentence(day(2024, 12, 1), "day", day(2024, 12, 2), "day") == (
+            "1–2 December 2024"
+        )
+        assert summaries.span_sentence(day(2024, 11, 30), "day", day(2024, 12, 1), "day") == (
+            "30 November – 1 December 2024"
+        )

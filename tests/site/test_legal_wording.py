@@ -3,6 +3,7 @@ the law: a state the Court found in non-compliance is never said to have "never 
 arrest"; a Security Council referral binds and is said to; a decision that made no Art.
 87(7) finding is not headed or labelled as one."""
 
+import html
 import re
 
 import pytest
@@ -24,7 +25,7 @@ def test_a_state_the_court_found_in_non_compliance_is_never_said_to_have_never_f
         r"The Court itself found it failed to arrest and surrender \d+ times", no_incident
     )
     french = body(reader.get("/fr/states/SDN/"))
-    assert "n'a jamais manqué" not in french and "La Cour a elle-même constaté" in french
+    assert "n’a jamais manqué" not in french and "La Cour a elle-même constaté" in french
 
 
 def test_a_state_bound_by_a_security_council_referral_says_so(reader, seeded):
@@ -101,3 +102,32 @@ def test_titles_name_a_country_as_an_english_sentence_does(reader, seeded):
     assert "<title>iccwatch: incidents in the Democratic Republic of the Congo</title>" in feed
     french = body(reader.get("/fr/visits/omar-al-bashir-cod-2014-02-26/"))
     assert f"<h1>{bashir}, République démocratique du Congo, 26–27 février 2014</h1>" in french
+
+
+def test_captions_and_sentences_give_a_country_name_its_article(reader, seeded):
+    """ "Visits hosted by the Central African Republic", "The United States controlled the
+    place.": the template filter `in_sentence` and the charts', maps' and incident lines'
+    sentences (core.names.in_sentence); French, which puts the name after a colon, unchanged."""
+    page = html.unescape(body(reader.get("/states/CAF/")))
+    assert 'title="Incidents in the Central African Republic"' in page
+    assert "Visits hosted by the Central African Republic</caption>" in page
+    assert "The Central African Republic's record over time" in page
+    assert "Recorded visits to the Central African Republic (trips called off included)" in page
+    assert "Map of the visits hosted by the Central African Republic" in page
+    assert "by Central African Republic" not in page and "to Central African Republic" not in page
+    visit = html.unescape(body(reader.get("/visits/benjamin-netanyahu-usa-2025-02-02/")))
+    assert "The United States controlled the place." in visit
+    french = html.unescape(body(reader.get("/fr/states/CAF/")))
+    assert "Visites accueillies\u00a0: République centrafricaine</caption>" in french
+    assert "Visites enregistrées dans l’État" not in french
+    assert (
+        "République centrafricaine\u00a0: visites enregistrées (voyages annulés compris)" in french
+    )
+
+
+def test_an_incident_line_starts_with_the_hosts_name_and_its_article(seeded):
+    from front import summaries
+    from visits.models import Visit
+
+    visit = Visit.objects.with_verdicts().get(slug="benjamin-netanyahu-usa-2025-02-02")
+    assert summaries.incident_line(visit).startswith("The United States (bound: ")

@@ -10,7 +10,7 @@ from tests.site.conftest import body
 pytestmark = pytest.mark.django_db
 
 NO_DATA = "No data has been imported yet: run <code>python3 manage.py import_dataset data/</code>"
-NO_DATA_FR = "Aucune donnée n'a encore été importée\u00a0: lancez <code>python3 manage.py import_dataset data/</code>"
+NO_DATA_FR = "Aucune donnée n’a encore été importée\u00a0: lancez <code>python3 manage.py import_dataset data/</code>"
 
 
 def test_the_home_page_and_the_country_list_say_no_data_has_been_imported(reader):

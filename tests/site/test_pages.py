@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 
 from compliance import RULE_VERSION
 from core.names import format_date
+from dataset.models import DatasetImport
 from tests.factories import make_person, make_state, make_visit, make_warrant
 from tests.site.conftest import body
 from visits import flagging
@@ -260,7 +261,8 @@ def test_visit_page_explains_the_verdict_and_cites_its_sources(reader, seeded):
     verdict = Verdict.objects.get(visit__slug=PUTIN_MNG.split("/")[2])
     as_of = format_date(timezone.localdate(verdict.computed_at))
     assert (
-        f"Verdict: non-compliance, as of {as_of}, rule version {RULE_VERSION}. "
+        f"Verdict: non-compliance, as of {as_of}, rule version {RULE_VERSION}, dataset version "
+        f"{DatasetImport.latest_version()}. "
         f"http://testserver{PUTIN_MNG} (accessed {format_date(timezone.localdate())})."
     ) in html
 
@@ -514,6 +516,31 @@ def test_a_country_page_counts_failures_found_and_words_each_decision_as_the_vis
     assert "Referred to the Assembly" not in visit and "it made no finding" in visit
 
 
+def test_a_later_decision_on_a_finding_is_headed_as_what_it_is(reader, seeded):
+    """Jordan's appeal judgment of 2019 and Italy's referral of 2026 decide on a finding
+    already made: headed as such, on the state's page and the visit's, never as a new
+    "Art. 87(7) finding of non-compliance" (front.summaries.finding_heading)."""
+
+    def entries(path):
+        listed = body(reader.get(path)).split('id="findings"')[1].split("</ul>")[0]
+        return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", li)) for li in listed.split("<li")[1:]]
+
+    jordan = entries("/states/JOR/")
+    assert (
+        "11 December 2017: Art. 87(7) finding of non-compliance — Pre-Trial Chamber II"
+        in (jordan[0])
+    )
+    assert "6 May 2019: Appeal judgment on the Art. 87(7) finding — Appeals Chamber" in jordan[1]
+    assert "finding of non-compliance —" not in jordan[1]
+    visit = entries("/visits/omar-al-bashir-jor-2017-03-28/")
+    assert "Appeal judgment on the Art. 87(7) finding — Appeals Chamber" in visit[1]
+    italy = entries("/states/ITA/")
+    assert "17 October 2025: Art. 87(7) finding of non-compliance" in italy[0]
+    assert "26 January 2026: Referral of the Art. 87(7) finding — Pre-Trial Chamber I" in italy[1]
+    french = entries("/fr/states/JOR/")
+    assert "Arrêt d’appel sur le constat de manquement (art. 87-7) — Chambre" in french[1]
+
+
 def test_a_country_with_one_visit_reads_as_one(reader, seeded):
     text = html.unescape(re.sub(r"\s+", " ", body(reader.get("/states/MNG/"))))
     assert (
@@ -533,13 +560,13 @@ def test_a_country_page_tells_its_failures_from_the_courts_findings(reader, seed
     assert "has made no finding" not in mongolia
     # In French too: the Court has decided nothing, which is not "found no failure".
     french = html.unescape(re.sub(r"\s+", " ", body(reader.get("/fr/states/TJK/"))))
-    assert "La CPI n'a rendu aucune décision constatant un manquement de sa part" in french
-    assert "n'a constaté aucun manquement" not in french
+    assert "La CPI n’a rendu aucune décision constatant un manquement de sa part" in french
+    assert "n’a constaté aucun manquement" not in french
     visit = html.unescape(
         re.sub(r"\s+", " ", body(reader.get("/fr/visits/vladimir-putin-tjk-2025-10-08/")))
     )
-    assert "la CPI n'a rendu aucune décision constatant un manquement (art. 87-7)" in visit
-    assert "n'a constaté aucun manquement" not in visit
+    assert "la CPI n’a rendu aucune décision constatant un manquement (art. 87-7)" in visit
+    assert "n’a constaté aucun manquement" not in visit
 
 
 def test_the_home_page_defines_an_incident_as_the_incidents_page_does(reader, seeded):

@@ -188,7 +188,7 @@ def test_a_failed_csrf_check_is_a_page_of_the_site_in_the_readers_language(seede
     response = client.post("/newsroom/sign-in/", {"username": "x", "password": "y"})
     assert response.status_code == 403
     html = body(response)
-    assert "Le formulaire a expiré" in html and "Rien n'a été enregistré" in html
+    assert "Le formulaire a expiré" in html and "Rien n’a été enregistré" in html
 
 
 def test_search_results_say_called_off_to_an_unbound_host_as_the_visit_page_does(seeded, client):

@@ -55,7 +55,8 @@ def test_mongolia_in_french_names_dates_statements_and_counts(reader, seeded):
     assert "93 States Parties" in june and "signée" in june
     listed = JointStatement.objects.get(date=datetime.date(2024, 6, 14)).signatories.count()
     assert 60 <= listed < 93
-    assert f"{listed} des 93 signataires connus" in june
+    # "65 of 93 signatories recorded" as French reads it, a no-break space before the colon.
+    assert f"(signataires recensés\u00a0: {listed} sur 93)" in june
     # Counts agree with their number, in both languages.
     counts = section(html, "counts", "</ul>")
     assert "<strong>1</strong> visite accueillie" in counts
@@ -133,7 +134,8 @@ def test_a_visit_to_a_place_the_host_did_not_control_says_who_did(reader, seeded
     set_verdict(visit, "no_control", basis="art_12_3_declaration", bound=True)
     html = body(reader.get(visit.get_absolute_url()))
     control = section(html, "host-control", "</dd>")
-    assert f"Ukraine did not control the place; it was controlled by {russia.name}." in control
+    # "the Russian Federation": the name with its article, mid-sentence (in_sentence).
+    assert f"Ukraine did not control the place; it was controlled by the {russia.name}." in control
     french = section(body(reader.get(f"/fr/visits/{visit.slug}/")), "host-control", "</dd>")
     with translation.override("fr"):
         assert country_name("RUS", russia.name) in french and "Ukraine" in french

@@ -1,6 +1,7 @@
 """ISO 3166-1 entries that are territories of a State (Réunion, Greenland, Puerto Rico) are
 not counted, shown or served as States that are "not a party" (states.territories)."""
 
+import html
 import io
 import json
 import shutil
@@ -8,6 +9,7 @@ import shutil
 import pytest
 from django.core.management import call_command
 
+from front import cards
 from states import status, territories
 from states.models import State
 from tests.site.conftest import body
@@ -92,10 +94,7 @@ def test_a_territory_page_names_its_state_and_claims_nothing_about_the_statute(s
 
 def test_a_territory_page_in_french(seeded, reader):
     page = body(reader.get("/fr/states/GRL/"))
-    assert (
-        "Groenland\u00a0: pas un État, mais un territoire relevant d&#x27;un État (Danemark)."
-        in page
-    )
+    assert "Groenland\u00a0: pas un État, mais un territoire relevant d’un État (Danemark)." in page
     assert "Danemark\u00a0: État partie depuis le 1er juillet 2002." in page
     assert "territoire (Danemark)" in page
 
@@ -172,3 +171,46 @@ def test_an_import_warns_of_a_visit_hosted_by_a_territory(dataset_dir, tmp_path)
     assert "record CHN as the host" in line
     # Only that visit: none of the seed's hosts is a territory.
     assert sum("is a territory of" in w for w in err.getvalue().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("iso3", "name", "why"),
+    [
+        ("ATA", "Antarctica", "The Antarctic Treaty of 1959 sets aside every State's claim"),
+        ("ESH", "Western Sahara", "The United Nations lists it as a Non-Self-Governing Territory"),
+    ],
+)
+def test_antarctica_and_western_sahara_are_not_states_that_are_not_parties(
+    seeded, reader, api_client, iso3, name, why
+):
+    """Neither a State nor a State's territory (states.territories.NOT_STATES): never "not a
+    party", on the page, the list, the download, the card or the API."""
+    page = html.unescape(body(reader.get(f"/states/{iso3}/")))
+    assert "not a party" not in page
+    assert f"{name} is not a State: only States join the Rome Statute. {why}" in page
+    assert '<span class="standing st-not_a_state">not a State</span>' in page
+    assert iso3 in body(reader.get("/states/?status=not_a_state"))
+    assert iso3 not in body(reader.get("/states/?status=non_party&name=" + name[:6]))
+    lines = body(reader.get("/states.csv?status=not_a_state")).splitlines()
+    assert ",not_a_state," in next(line for line in lines if line.startswith(f"{iso3},"))
+    status = api_client.get(f"/api/v1/states/{iso3}/").json()["treaty_status"]
+    assert status["status"] == "not_a_state" and status["party"] is False
+    assert status["explanation"].startswith(f"{name} is not a State: only States join")
+    assert cards.state_card(iso3, "en").status == "not a State"
+
+
+def test_the_entries_that_are_not_states_are_counted_apart(seeded, reader):
+    page = body(reader.get("/states/"))
+    assert "not a State (2)" in page
+    assert "2 results" in body(reader.get("/states/?status=not_a_state"))
+    home = body(reader.get("/"))
+    assert "Western Sahara: not a State" in home and 'class="swatch st-not_a_state"' in home
+
+
+def test_an_entry_that_is_not_a_state_in_french(seeded, reader):
+    page = html.unescape(body(reader.get("/fr/states/ESH/")))
+    assert "pas partie" not in page
+    assert (
+        "Sahara occidental\u00a0: pas un État\u202f; seuls les États adhèrent au Statut de Rome."
+        in page
+    )
