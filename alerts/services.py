@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 from alerts import urgent, webhooks
 from alerts.models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Subscription
 from core import roles
-from core.names import country_name, format_date
+from core.names import country_name, format_date, in_sentence
 from visits.models import Basis, Visit
 
 logger = logging.getLogger(__name__)
@@ -174,9 +174,13 @@ def _send_email(delivery: Delivery) -> tuple[int | None, str]:
     alert = delivery.payload
     with translation.override(subscription.language or settings.LANGUAGE_CODE):
         basis = alert.get("basis", "")
+        # "the Central African Republic" inside a sentence, "The Central African Republic"
+        # starting one (core.names.in_sentence; other languages: the name unchanged).
+        host = in_sentence(country_name(alert["host"]["iso3"], alert["host"]["name"]))
         context = {
             "alert": alert,
-            "host": country_name(alert["host"]["iso3"], alert["host"]["name"]),
+            "host": host,
+            "host_first": host[:1].upper() + host[1:],
             "basis": Basis(basis).label if basis in Basis.values else basis,
             "first": format_date(alert["dates"]["first_day"]),
             "last": format_date(alert["dates"]["last_day"]),

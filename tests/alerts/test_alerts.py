@@ -22,6 +22,7 @@ from alerts.models import Delivery, DeliveryStatus, Subscription
 from core import roles
 from iccwatch.celery import app as celery_app
 from tests.alerts.helpers import Receiver, account, china, mongolia, putin
+from tests.factories import make_state
 from tests.factories import make_visit as _make_visit
 from visits import flagging, review
 from visits.models import Verdict
@@ -451,6 +452,23 @@ def test_the_urgent_email_is_in_the_subscribers_language(reviewer, scan):
     assert message.subject.startswith("[iccwatch] Urgent\u00a0: Vladimir Putin se trouve aujourd")
     assert "fondement\u00a0: État partie" in message.body
     assert "Mongolie" in message.body
+
+
+def test_the_urgent_email_gives_a_country_name_its_article(reviewer, scan):
+    """ "is in the Central African Republic today", and "The Central African Republic is
+    bound" where the name starts a sentence; not "is in Central African Republic"."""
+    Subscription.objects.create(owner=reviewer, email="legal@ngo.example", language="en")
+    visit_today(
+        make_state("CAF", "Central African Republic", entry_into_force=datetime.date(2002, 7, 1))
+    )
+    scan()
+    (message,) = mail.outbox
+    assert (
+        message.subject
+        == "[iccwatch] Urgent: Vladimir Putin is in the Central African Republic today"
+    )
+    assert "is in the Central African Republic (visit from" in message.body
+    assert "\nThe Central African Republic is bound to arrest him" in message.body
 
 
 def test_the_readme_snippet_verifies_a_signature():
