@@ -520,6 +520,15 @@ class Reasons:
         if reading is not None:
             warrant = self.warrants.get(reading.warrants[0]) if reading.warrants else None
             why = self._would(reading, warrant, True)
+            # No day is known: a State Party's obligation is not said to hold "at the time
+            # of the planned visit" under Art. 127(1), which may have fallen after its
+            # withdrawal took effect (core.reasons: the undated form).
+            why = [
+                {**r, "undated": True}
+                if r.get("key") == "bound_state_party" and r.get("withdrawal_effective")
+                else r
+                for r in why
+            ]
         return (trip, *why, *self._findings(), *self._sources())
 
     def explain(

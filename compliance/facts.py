@@ -42,7 +42,14 @@ from dataclasses import dataclass, field
 #   the Security Council referred, by a resolution that does not name it among the states
 #   it obliges, is told so (`referral_not_binding`: al-Bashir in Egypt, 2009, S/RES/1593
 #   (2005) binds Sudan alone).
-RULE_VERSION = "2026.12.04"
+# 2026.12.04.2: a trip called off or announced, dated only to a month or a year, on none of
+#   whose possible days the host was bound, gives the reasons of a possible day with a
+#   warrant in force (al-Bashir in China, March 2009: not a party, and S/RES/1593 does not
+#   bind it), no longer those of its first possible day, which may precede every warrant
+#   ("no warrant in force"). An undated trip to a state that withdrew records that no day
+#   is known (`undated` on its `bound_state_party` reason), so that it is not said to be
+#   bound "at the time of the planned visit" under Art. 127(1).
+RULE_VERSION = "2026.12.04.2"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that
 # deposited its instrument by 2002-04-11 (the 60th instrument's deposit).

@@ -454,8 +454,10 @@ def decide(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]
             return Decision(
                 code=chosen.code, warrant_ids=example.warrants, reading=example, uniform=False
             )
-        if would:
-            chosen = reading
+        # The reading that tells why: the basis of the earliest day that binds the host,
+        # or, when none does, a day with a warrant in force (not a possible day before any
+        # warrant was issued, which would give "no warrant in force" as the reason).
+        chosen = reading
     has_basis = chosen.code in (*WOULD_HAVE_BEEN_CODES, COMPLIED, NON_COMPLIANCE)
     return Decision(
         code=chosen.code,

@@ -251,6 +251,19 @@ def _bound_state_party(r: dict, ctx: Context) -> str:
         return _("%(state)s had been bound since %(date)s (%(joined)s).") % params
     day = r.get("day", "")
     params["withdrawal"] = format_date(r["withdrawal_effective"])
+    if r.get("undated") and not ctx.future:
+        # A trip not made, on a day nobody knows: bound on every possible day with a warrant
+        # in force, before the withdrawal as a party, after it for the warrants issued before
+        # it took effect (Art. 127(2)); which of the two applied is not known.
+        return (
+            _(
+                "%(state)s was bound from %(date)s (%(joined)s) and its withdrawal took effect on "
+                "%(withdrawal)s; as a withdrawal does not discharge obligations that arose while "
+                "the state was a party (Art. 127(2)), it was bound on every day the trip could "
+                "have taken place while a warrant was in force."
+            )
+            % params
+        )
     if ctx.future:
         params["when"] = _on(day) if day else _("on the dates announced")
         return (

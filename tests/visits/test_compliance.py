@@ -891,6 +891,27 @@ def test_an_undated_trip_to_a_host_bound_whenever_a_warrant_was_in_force_says_so
     assert "S/RES/1593 (2005)" in explanation and "depends on" not in explanation
 
 
+def test_an_undated_trip_to_a_state_that_withdrew_claims_no_day():
+    """Al-Bashir's undated trip to Burundi, called off: bound on every possible day with the
+    warrant in force, before 27 October 2017 as a State Party and after it under Art. 127(2)
+    (the warrant of 2009 came first). The reasons do not say it was "still bound at the time
+    of the planned visit" under Art. 127(1): nobody knows when that was."""
+    verdict = evaluate(visit(None, **BASHIR_VISIT, **CALLED_OFF), BURUNDI, [BASHIR])
+    assert verdict.would_have_been_bound is True
+    text = english(verdict)
+    assert "at the time of the planned visit" not in text and "127(1)" not in text
+    assert (
+        "its withdrawal took effect on 27 October 2017; as a withdrawal does not discharge "
+        "obligations that arose while the state was a party (Art. 127(2)), it was bound on "
+        "every day the trip could have taken place while a warrant was in force."
+    ) in text
+    french = render(verdict.reasons, "fr")
+    assert "127-2" in french and "127-1" not in french
+    # A dated trip still says which article held on its day.
+    dated = english(evaluate(visit("2016-12-01", **BASHIR_VISIT, **CALLED_OFF), BURUNDI, [BASHIR]))
+    assert "Art. 127(1)" in dated
+
+
 def test_an_undated_trip_s_reason_is_the_one_its_reading_day_gives():
     """A warrant in force only before Burundi became a party: no day binds Burundi, and the
     reason is the one a trip dated while the warrant was in force gets (not yet a party), not
@@ -1522,6 +1543,21 @@ def test_a_non_party_the_referral_does_not_bind_is_told_why():
     ]
     arrested = replace(trip, outcome="arrested")
     assert "referral_not_binding" in [r["key"] for r in evaluate(arrested, EGYPT, [BASHIR]).reasons]
+
+
+@pytest.mark.parametrize("dated", ["2009", "2009-03"])
+def test_a_partly_dated_trip_not_made_to_a_host_never_bound_says_why_not_no_warrant(dated):
+    """Al-Bashir's trip to China called off, dated only to 2009 or March 2009: the warrant
+    of 4 March 2009 was in force on some possible days, and China was bound on none (not a
+    State Party; S/RES/1593 obliges only Sudan). The reasons are a day with the warrant in
+    force's, not those of a possible day before it was issued ("no warrant in force")."""
+    trip = replace(visit(dated, **BASHIR_VISIT, **CALLED_OFF), referrals=(DARFUR_REFERRAL,))
+    verdict = evaluate(trip, CHINA, [BASHIR])
+    assert (verdict.code, verdict.would_have_been_bound) == (DETERRED, False)
+    keys = [r["key"] for r in verdict.reasons]
+    assert "not_party" in keys and "referral_not_binding" in keys
+    assert "no warrant" not in english(verdict)
+    assert verdict.warrant_ids == ("bashir-2009",)
 
 
 def test_a_referral_is_named_only_to_a_host_it_does_not_bind_and_once_adopted():
