@@ -333,7 +333,15 @@ def _affected(instance, previous: dict | None) -> tuple[str, list] | None:
         situations = {instance.situation_id, (previous or {}).get("situation_id")} - {None}
         return (_SITUATION_VISITS, [sorted(situations)]) if situations else None
     if isinstance(instance, State):
-        return "v.host_id = %s", [instance.pk]
+        # Its name: its own visits, and every visit of a situation whose referral binds it,
+        # as the other hosts' `referral_not_binding` reasons name the states it binds.
+        return (
+            "v.host_id = %s OR v.person_id IN (SELECT p.id FROM warrants_person p"
+            " JOIN states_securitycouncilreferral r ON r.situation_id = p.situation_id"
+            " JOIN states_securitycouncilreferral_bound_states b"
+            " ON b.securitycouncilreferral_id = r.id WHERE b.state_id = %s)",
+            [instance.pk, instance.pk],
+        )
     if isinstance(instance, Finding):
         ids = {instance.visit_id, (previous or {}).get("visit_id")} - {None}
         return "v.id = ANY(%s)", [list(ids)]

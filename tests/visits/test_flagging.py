@@ -377,3 +377,10 @@ def test_changing_a_referral_re_evaluates_the_visits_of_its_situation(seeded):
     referral.resolution = "S/RES/1593 (2005) (corrected)"
     referral.save()
     assert requested_slugs() == darfur
+    # A bound state's new name is told to every host the referral does not bind too.
+    EvaluationRequest.objects.all().delete()
+    sudan = State.objects.get(iso3="SDN")
+    sudan.name = "Republic of the Sudan"
+    sudan.save()
+    hosted = set(Visit.objects.filter(host=sudan).values_list("slug", flat=True))
+    assert requested_slugs() == darfur | hosted
