@@ -32,7 +32,7 @@ from django.utils.translation import ngettext
 from PIL import Image, ImageDraw, ImageFont
 
 from compliance import state_facts
-from core.names import country_name, elide, situation_name
+from core.names import country_name, elide, in_sentence, situation_name
 from front import summaries
 from front.summaries import VisitTally, visit_tally
 from states import status as treaty_status
@@ -71,9 +71,10 @@ OTHER_COLOUR = "#4a5568"
 SHOWN_VERDICTS = 3
 # The embed code's frame: as wide as the column it is pasted in, up to the card's width,
 # and tall enough for the card's every line (three verdicts and "other verdicts"
-# included) at 320 pixels wide, so that no scrollbar shows (tests/browser/test_embed.py).
+# included) at 288 pixels wide (a 320-pixel phone's column, less the page's margins) with
+# room to spare for other fonts, so that no scrollbar shows (tests/browser/test_embed.py).
 EMBED_MAX_WIDTH = 480
-EMBED_HEIGHT = 460
+EMBED_HEIGHT = 520
 
 
 @dataclass(frozen=True)
@@ -261,11 +262,18 @@ def _fit(
 
 
 def _wrap(
-    pen: ImageDraw.ImageDraw, text: str, width: int, sizes, *, lines: int = 2, bold: bool = False
+    pen: ImageDraw.ImageDraw,
+    text: str,
+    width: int,
+    sizes,
+    *,
+    lines: int = 2,
+    height: int | None = None,
+    bold: bool = False,
 ) -> tuple[list[str], ImageFont.FreeTypeFont]:
     """`text` as at most `lines` lines of at most `width` pixels: on one line at the
     largest of `sizes` that fits it; else broken between words at the largest size at
-    which the lines fit; at the smallest, a last line still too long is cut with an
+    which the lines fit `width` and, spaced one pixel apart, `height` pixels (when given); at the smallest, a last line still too long is cut with an
     ellipsis (one word longer than `width`). For a verdict's label, which a long French
     label ("n'a pas voyagé (hôte non tenu d'arrêter)") must not lose its end to."""
     for size in sizes:
@@ -275,7 +283,12 @@ def _wrap(
     for size in sizes:
         face = font(size, bold=bold)
         broken = _break(pen, text, width, face)
-        if len(broken) <= lines and all(pen.textlength(x, font=face) <= width for x in broken):
+        fits_height = height is None or len(broken) * (size + 1) <= height
+        if (
+            len(broken) <= lines
+            and fits_height
+            and all(pen.textlength(x, font=face) <= width for x in broken)
+        ):
             return broken, face
     broken = broken[: lines - 1] + [" ".join(broken[lines - 1 :])]
     last, _face = _fit(pen, broken[-1], width, (sizes[-1],), bold=bold)
@@ -332,8 +345,9 @@ def _draw(facts: CardFacts) -> bytes:
     shown = facts.shown_counts
     for i, (code, label, n) in enumerate(shown):
         y = top + i * row + 18
-        # Two lines of 20 pixels fit the row; a label never loses its end.
-        lines, face = _wrap(pen, label, 420, (28, 24, 20), lines=2)
+        # Two lines of 20 pixels fit the row (no larger: they would run into the next
+        # row's); a label never loses its end.
+        lines, face = _wrap(pen, label, 420, (28, 24, 20), lines=2, height=row)
         step = face.size + 1
         for j, line in enumerate(lines):
             offset = round((j - (len(lines) - 1) / 2) * step)
@@ -372,7 +386,7 @@ def sharing(request: HttpRequest, kind: str, key: str, *, title: str, descriptio
     if kind == "state":
         alt = _(
             "Card for %(name)s: standing under the Rome Statute today and visits by verdict"
-        ) % {"name": title}
+        ) % {"name": in_sentence(title)}
     else:
         alt = elide(_("Card for %(name)s: status and visits by verdict") % {"name": title})
     return {
@@ -388,12 +402,15 @@ def sharing(request: HttpRequest, kind: str, key: str, *, title: str, descriptio
         },
         "embed_url": request.build_absolute_uri(embed),
         # As wide as the column it is pasted in, up to the card's width; as tall as the
-        # card at its narrowest (EMBED_HEIGHT): no scrollbar.
+        # card at its narrowest (EMBED_HEIGHT): no scrollbar. The width and height
+        # attributes size the frame where the host page strips or refuses inline styles.
         "embed_code": format_html(
-            '<iframe src="{}" title="{}" style="width:100%;max-width:{}px;height:{}px;border:0"'
-            ' loading="lazy"></iframe>',
+            '<iframe src="{}" title="{}" width="{}" height="{}"'
+            ' style="width:100%;max-width:{}px;height:{}px;border:0" loading="lazy"></iframe>',
             request.build_absolute_uri(embed),
             f"{title} · iccwatch",
+            EMBED_MAX_WIDTH,
+            EMBED_HEIGHT,
             EMBED_MAX_WIDTH,
             EMBED_HEIGHT,
         ),

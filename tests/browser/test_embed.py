@@ -18,7 +18,7 @@ CARDS = [
 ]
 
 
-@pytest.mark.parametrize("column", [320, 480, 800])
+@pytest.mark.parametrize("column", [288, 320, 480, 800])
 @pytest.mark.parametrize("url", CARDS)
 def test_the_embed_code_shows_the_whole_card_without_a_scrollbar(site, browse, url, column):
     page = browse(width=1000, height=900)

@@ -197,6 +197,9 @@ def test_a_long_verdict_label_wraps_instead_of_being_cut():
     lines, face = cards._wrap(pen, label, 420, (28, 24, 20), lines=2)
     assert len(lines) == 2 and " ".join(lines) == label
     assert all(pen.textlength(line, font=face) <= 420 for line in lines)
+    # Two lines must fit the card's row of 44 pixels (one pixel between them): 20 pixels.
+    lines, face = cards._wrap(pen, label, 420, (28, 24, 20), lines=2, height=44)
+    assert len(lines) == 2 and face.size == 20
     # A short one stays on one line at the largest size.
     lines, face = cards._wrap(pen, "complied", 420, (28, 24, 20))
     assert lines == ["complied"] and face.size == 28
@@ -336,7 +339,9 @@ def test_country_and_person_pages_offer_the_code_to_embed_their_card(reader, see
     assert f"&lt;iframe src=&quot;http://testserver{embed}&quot;" in code
     # As wide as the column it is pasted in, up to the card's; as tall as the card
     # (tests/browser/test_embed.py measures it).
-    assert "style=&quot;width:100%;max-width:480px;height:460px;border:0&quot;" in code
+    assert "style=&quot;width:100%;max-width:480px;height:520px;border:0&quot;" in code
+    # Sized by its attributes too, where the host page strips or refuses inline styles.
+    assert "width=&quot;480&quot; height=&quot;520&quot;" in code
     assert reader.get(embed).status_code == 200
 
 
@@ -357,3 +362,9 @@ def test_a_card_counts_the_visits_as_their_pages_count_them(reader, seeded):
         f"{putin.count()} recorded trips · {called_off} trips called off or attended by video"
     )
     assert cards.state_card("MNG", "fr").visits_line == "1 visite accueillie"
+
+
+def test_a_card_s_description_gives_a_country_its_article(reader, seeded):
+    """The card image's alternative text reads as a sentence: "Card for the Philippines"."""
+    html = body(reader.get("/states/PHL/"))
+    assert 'content="Card for the Philippines: standing under the Rome Statute' in html
