@@ -152,9 +152,17 @@ def span_sentence(start, start_precision, end, end_precision) -> str:
     """A visit's dates as a running sentence puts them: in English as `span_words`
     ('1–2 December 2024'); in French a span of days reads « du 1er au 2 décembre 2024 »,
     « du 30 novembre au 1er décembre 2024 » (the first of a month "1er", as
-    core.names.format_date writes it), never « 1er–2 décembre » mid-sentence. A single
-    day, a month or a year reads as `span_words` does."""
+    core.names.format_date writes it), never « 1er–2 décembre » mid-sentence; a single
+    day « le 8 août 2016 », a month « en août 2016 », a year « en 2016 ». English reads as
+    `span_words` does ('8 August 2016')."""
     words = span_words(start, start_precision, end, end_precision)
+    if start is not None and (not end or (start == end and start_precision == end_precision)):
+        single = {
+            "day": pgettext("one day, in a sentence", "%(when)s"),
+            "month": pgettext("one month, in a sentence", "%(when)s"),
+            "year": pgettext("one year, in a sentence", "%(when)s"),
+        }.get(start_precision)
+        return single % {"when": words} if single else words
     if start is None or not end or start == end or not start_precision == end_precision == "day":
         return words
     if start.year == end.year and start.month == end.month:

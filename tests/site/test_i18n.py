@@ -440,7 +440,14 @@ def test_a_sentence_gives_a_span_of_days_as_french_writes_it(seeded):
         assert summaries.span_sentence(day(2024, 12, 31), "day", day(2025, 1, 1), "day") == (
             "du 31 décembre 2024 au 1er janvier 2025"
         )
-        assert summaries.span_sentence(day(2024, 12, 1), "day", None, "day") == "1er décembre 2024"
+        assert summaries.span_sentence(day(2024, 12, 1), "day", None, "day") == (
+            "le 1er décembre 2024"
+        )
+        assert summaries.span_sentence(day(2016, 8, 8), "day", day(2016, 8, 8), "day") == (
+            "le 8 août 2016"
+        )
+        assert summaries.span_sentence(day(2016, 8, 1), "month", None, "month") == "en août 2016"
+        assert summaries.span_sentence(day(2016, 1, 1), "year", None, "year") == "en 2016"
         assert summaries.span_words(day(2024, 11, 1), "day", day(2024, 12, 2), "day") == (
             "1er novembre – 2 décembre 2024"
         )
@@ -450,6 +457,7 @@ def test_a_sentence_gives_a_span_of_days_as_french_writes_it(seeded):
         assert summaries.span_sentence(day(2024, 12, 1), "day", day(2024, 12, 2), "day") == (
             "1–2 December 2024"
         )
+        assert summaries.span_sentence(day(2016, 8, 8), "day", None, "day") == "8 August 2016"
         assert summaries.span_sentence(day(2024, 11, 30), "day", day(2024, 12, 1), "day") == (
             "30 November – 1 December 2024"
         )
