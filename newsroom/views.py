@@ -742,7 +742,13 @@ def report_edit(request, pk: int):
             reply = request.POST.get("reply", "") if answering else None
             kept = {"note": note, "reply": reply or ""}
             if request.POST.get("then") == "submit" and answering and not reply.strip():
-                refused = {"action": "reply", "comment": reply, "errors": [review.ANSWER_FIRST]}
+                # Said with what is wrong with the reason, if anything: refused once.
+                refused = {
+                    "action": "reply",
+                    "comment": reply,
+                    "errors": [review.ANSWER_FIRST],
+                    "note_errors": review.withdrawal_note_errors(note),
+                }
                 return _report_page(request, report.pk, refused=refused | kept, status=400)
             try:
                 # One transaction: a submission refused leaves the reason as it was.

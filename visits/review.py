@@ -628,6 +628,16 @@ def _create(*, submit: bool, data: dict, citations: Sequence[dict], **fields) ->
 WITHDRAWAL_NOTE_MAX = 1000
 
 
+def withdrawal_note_errors(note: str) -> list[str]:
+    """What is wrong with `note` as a withdrawal's reason (`_withdrawal_note`): [] when it
+    may be saved, else its messages; for a page that says every refusal at once."""
+    try:
+        _withdrawal_note(note)
+    except ValidationError as error:
+        return error.messages
+    return []
+
+
 def _withdrawal_note(note: str) -> str:
     """The reason, stripped; ValidationError({"withdrawal_note": ...}) when empty or too long."""
     note = (note or "").strip()

@@ -1667,6 +1667,12 @@ def test_a_withdrawal_sent_back_is_submitted_again_only_with_an_answer(
     assert "Second reason." in page.split('id="reword-note"')[1].split("</textarea>")[0]
     report.refresh_from_db()
     assert (report.withdrawal_note, report.state) == ("First reason.", "changes_requested")
+    # An empty reason too: both boxes say what is wrong with them, at once.
+    both = html.unescape(text(client.post(edit, {"withdrawal_note": " ", "then": "submit"})))
+    assert "Answer the reviewer" in both.split('id="reword-reply-errors"')[1].split("</ul>")[0]
+    note_errors = both.split('id="reword-note-errors"')[1].split("</ul>")[0]
+    assert "Say why the visit leaves the record" in note_errors
+    assert 'id="reword-note" name="withdrawal_note" rows="3" required aria-invalid="true"' in both
     # Neither the report page's button nor the service submit it without an answer.
     assert client.post(reverse("newsroom:submit", args=[report.pk]))["Location"] == page_of
     with pytest.raises(ValidationError, match="Answer the reviewer"):
