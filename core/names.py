@@ -87,7 +87,10 @@ def _country_name(iso3: str, language: str) -> str | None:
         return _SPELLING[language][iso3]
     catalogue = _catalogue(language)
     common = getattr(country, "common_name", None)
-    return _uninvert(catalogue.gettext(common or country.name))
+    name = _uninvert(catalogue.gettext(common or country.name))
+    # French typography writes the apostrophe ’ ("Côte d’Ivoire"), as the site's own
+    # messages do; the standard's catalogue has the straight one.
+    return name.replace("'", "’") if language == "fr" else name
 
 
 def country_name(iso3: str, default: str = "") -> str:

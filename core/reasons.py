@@ -376,16 +376,18 @@ def _referral_not_binding(r: dict, ctx: Context) -> str:
         return (
             _(
                 "UN Security Council resolution %(resolution)s, adopted on %(adopted)s, referred "
-                "the %(situation)s to the Court but obliges only %(bound)s to cooperate fully "
-                "with it, not %(state)s: a referral binds only the states it names."
+                "the %(situation)s to the Court's Prosecutor (Art. 13(b)); among States it "
+                "obliges only %(bound)s to cooperate fully with the Court, and it urges, but "
+                "does not oblige, the others, %(state)s among them: a referral binds only the "
+                "States it names."
             )
             % params
         )
     return (
         _(
             "UN Security Council resolution %(resolution)s, adopted on %(adopted)s, referred the "
-            "%(situation)s to the Court but obliges no state by name to cooperate with it, so it "
-            "does not bind %(state)s."
+            "%(situation)s to the Court's Prosecutor (Art. 13(b)) but obliges no State by name "
+            "to cooperate with the Court, so it does not bind %(state)s."
         )
         % params
     )

@@ -49,8 +49,9 @@ SELF_GOVERNING = frozenset({"COK", "NIU"})
 # sentence for the entry's page}.
 NOT_STATES = {
     "ATA": _(
-        "The Antarctic Treaty of 1959 sets aside every State's claim to it (Art. IV): it is "
-        "no State's territory."
+        "The Antarctic Treaty of 1959 freezes the territorial claims to it (Art. IV): it "
+        "neither recognises nor denies them, and no State's sovereignty over it is "
+        "recognised under the Treaty."
     ),
     "ESH": _(
         "The United Nations lists it as a Non-Self-Governing Territory, whose status is yet "

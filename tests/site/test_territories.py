@@ -176,7 +176,7 @@ def test_an_import_warns_of_a_visit_hosted_by_a_territory(dataset_dir, tmp_path)
 @pytest.mark.parametrize(
     ("iso3", "name", "why"),
     [
-        ("ATA", "Antarctica", "The Antarctic Treaty of 1959 sets aside every State's claim"),
+        ("ATA", "Antarctica", "The Antarctic Treaty of 1959 freezes the territorial claims"),
         ("ESH", "Western Sahara", "The United Nations lists it as a Non-Self-Governing Territory"),
     ],
 )

@@ -1530,12 +1530,13 @@ def test_a_non_party_the_referral_does_not_bind_is_told_why():
     assert note["bound"] == [{"iso3": "SDN", "name": "Sudan"}]
     assert (
         "UN Security Council resolution S/RES/1593 (2005), adopted on 31 March 2005, referred "
-        "the situation in Darfur, Sudan to the Court but obliges only Sudan to cooperate fully "
-        "with it, not Egypt: a referral binds only the states it names."
+        "the situation in Darfur, Sudan to the Court's Prosecutor (Art. 13(b)); among States it "
+        "obliges only Sudan to cooperate fully with the Court, and it urges, but does not "
+        "oblige, the others, Egypt among them: a referral binds only the States it names."
     ) in english(verdict)
     french = render(verdict.reasons, "fr")
     assert "Égypte\u00a0: État que ne lie pas la résolution S/RES/1593 (2005)" in french
-    assert "que les États qu’elle désigne (Soudan)" in french
+    assert "que ceux qu’elle désigne (Soudan), et ne fait qu’exhorter les autres" in french
     # A trip called off, and an arrest by a host not bound, say it too.
     called_off = replace(trip, status="cancelled", outcome="n/a")
     assert "referral_not_binding" in [
@@ -1574,4 +1575,4 @@ def test_a_referral_is_named_only_to_a_host_it_does_not_bind_and_once_adopted():
     # A referral binding no state by name binds none.
     nobody = replace(DARFUR_REFERRAL, bound=())
     text = english(evaluate(replace(trip, referrals=(nobody,)), EGYPT, [BASHIR]))
-    assert "obliges no state by name to cooperate with it, so it does not bind Egypt" in text
+    assert "obliges no State by name to cooperate with the Court, so it does not bind Egypt" in text

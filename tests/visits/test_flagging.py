@@ -346,10 +346,13 @@ def test_a_darfur_visit_to_a_host_the_referral_does_not_bind_says_so(seeded):
     assert note["resolution"].startswith("S/RES/1593")
     assert [s["iso3"] for s in note["bound"]] == ["SDN"]
     english = verdict.explanation_text("en")
-    assert "obliges only Sudan to cooperate fully with it, not Egypt" in english
+    assert (
+        "obliges only Sudan to cooperate fully with the Court, and it urges, but does not oblige, the others, Egypt among them"
+        in english
+    )
     french = verdict.explanation_text("fr")
     assert "Égypte\u00a0: État que ne lie pas la résolution S/RES/1593 (2005)" in french
-    assert "que les États qu’elle désigne (Soudan)" in french
+    assert "que ceux qu’elle désigne (Soudan), et ne fait qu’exhorter les autres" in french
 
 
 def test_changing_a_referral_re_evaluates_the_visits_of_its_situation(seeded):
