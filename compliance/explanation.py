@@ -49,6 +49,7 @@ from __future__ import annotations
 import datetime
 
 from compliance.facts import (
+    ANNOUNCED,
     ART_12_3_DECLARATION,
     ART_87_7,
     ART_127_2_RESIDUAL,
@@ -188,6 +189,15 @@ class Reasons:
             return False
         return last is None or h.withdrawal_notified <= last
 
+    def _may_fall_after_withdrawal(self) -> bool:
+        """Whether a visit whose day is not known exactly (undated, or dated to a month or a
+        year) may have fallen on or after the host's withdrawal took effect (Art. 127(1)),
+        when a State Party's obligation held, if at all, under Art. 127(2) only."""
+        h, last = self.host, self._last_possible_day()
+        if self._exact or not self._withdrawal_known():
+            return False
+        return last is None or last >= h.withdrawal_effective
+
     def _state(self) -> dict:
         return state_ref(self.host)
 
@@ -265,6 +275,10 @@ class Reasons:
                 if self._withdrawal_known()
                 else "",
                 "day": _iso(s.day) if s.day and self._exact else "",
+                # Some possible day of an imprecise or undated visit fell on or after the
+                # withdrawal took effect: not said bound "at the time of the visit" under
+                # Art. 127(1) (core.reasons).
+                **({"day_unknown": True} if self._may_fall_after_withdrawal() else {}),
             }
         if s.basis == ART_127_2_RESIDUAL:
             issued = warrant and (warrant.issued or warrant.made_public)
@@ -408,6 +422,9 @@ class Reasons:
                     "key": "date_note",
                     "kind": "visit",
                     "uniform": uniform,
+                    # Not uniform: no day bound the host (no_obligation), or some did and
+                    # some did not (a trip not made, a place out of its control).
+                    "code": s.code,
                     "state": self._state(),
                     "start": ref["start"],
                     "end": ref["end"],
@@ -427,6 +444,7 @@ class Reasons:
                 "key": "date_note",
                 "kind": "warrant",
                 "uniform": uniform,
+                "code": s.code,
                 "state": self._state(),
                 "start": "",
                 "end": "",
@@ -509,7 +527,7 @@ class Reasons:
         }
         return (reason, *self._sources())
 
-    def undated(self, reading: Reading | None = None) -> tuple[dict, ...]:
+    def undated(self, reading: Reading | None = None, known: bool = True) -> tuple[dict, ...]:
         """A trip that did not happen (cancelled, virtual, announced) with no known date;
         `reading`, when every day with a warrant in force gives the same answer: one that
         binds the host (its basis: `_would`), or one that tells why no day does, as a dated
@@ -517,18 +535,21 @@ class Reasons:
         answer depends on the day."""
         trip = {"key": "trip", **self._visit_ref(), "status": self.visit.status}
         why = []
-        if reading is not None:
+        if not known:
+            # Bound on some of the days a warrant was in force and not on others: the
+            # answer depends on the day, which nobody knows (DOMAIN.md, "Dates").
+            why = [
+                {
+                    "key": "would_be_bound",
+                    "code": UPCOMING if self.visit.status == ANNOUNCED else DETERRED,
+                    "state": self._state(),
+                    "known": False,
+                    "day_unknown": True,
+                }
+            ]
+        elif reading is not None:
             warrant = self.warrants.get(reading.warrants[0]) if reading.warrants else None
             why = self._would(reading, warrant, True)
-            # No day is known: a State Party's obligation is not said to hold "at the time
-            # of the planned visit" under Art. 127(1), which may have fallen after its
-            # withdrawal took effect (core.reasons: the undated form).
-            why = [
-                {**r, "undated": True}
-                if r.get("key") == "bound_state_party" and r.get("withdrawal_effective")
-                else r
-                for r in why
-            ]
         return (trip, *why, *self._findings(), *self._sources())
 
     def explain(

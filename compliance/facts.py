@@ -49,7 +49,16 @@ from dataclasses import dataclass, field
 #   ("no warrant in force"). An undated trip to a state that withdrew records that no day
 #   is known (`undated` on its `bound_state_party` reason), so that it is not said to be
 #   bound "at the time of the planned visit" under Art. 127(1).
-RULE_VERSION = "2026.12.04.2"
+# 2026.12.04.3: a State Party's reason for a visit undated or dated to a month or a year,
+#   some possible day of which fell on or after its withdrawal took effect, records it
+#   (`day_unknown`, in place of 2026.12.04.2's `undated`, undated trips only): bound as a
+#   party until then and after it only for warrants issued before (Art. 127(2)), never
+#   "still bound at the time of the visit" under Art. 127(1). A date note of a trip not made
+#   (or a place out of the host's control) whose answer depends on the day carries the
+#   verdict's code, so that it says the host was bound on some possible days and not on
+#   others, not "on none"; an undated trip whose answer depends on the day says so
+#   (`would_be_bound`, not known) instead of giving no reason.
+RULE_VERSION = "2026.12.04.3"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that
 # deposited its instrument by 2002-04-11 (the 60th instrument's deposit).

@@ -494,8 +494,7 @@ def explain(
     if decision.told == TOLD_PENDING:
         return why.pending(decision.pending_why, changed_on=decision.changed_on)
     if decision.told == TOLD_UNDATED:
-        known = decision.would_have_been_bound is not None
-        return why.undated(decision.reading if known else None)
+        return why.undated(decision.reading, known=decision.would_have_been_bound is not None)
     return why.explain(
         decision.reading, uniform=decision.uniform, several_readings=decision.several_readings
     )

@@ -251,16 +251,24 @@ def _bound_state_party(r: dict, ctx: Context) -> str:
         return _("%(state)s had been bound since %(date)s (%(joined)s).") % params
     day = r.get("day", "")
     params["withdrawal"] = format_date(r["withdrawal_effective"])
-    if r.get("undated") and not ctx.future:
-        # A trip not made, on a day nobody knows: bound on every possible day with a warrant
-        # in force, before the withdrawal as a party, after it for the warrants issued before
-        # it took effect (Art. 127(2)); which of the two applied is not known.
+    if r.get("day_unknown"):
+        # A visit undated or dated to a month or a year, some possible day of which fell on
+        # or after the withdrawal took effect: bound as a party until then, and after it
+        # only for warrants issued before (Art. 127(2)); which applied is not known.
+        if ctx.future:
+            return (
+                _(
+                    "%(state)s has been bound since %(date)s (%(joined)s); the withdrawal it has "
+                    "notified takes effect on %(withdrawal)s, after which it remains bound only "
+                    "for warrants issued before then (Art. 127(2))."
+                )
+                % params
+            )
         return (
             _(
                 "%(state)s was bound from %(date)s (%(joined)s) and its withdrawal took effect on "
-                "%(withdrawal)s; as a withdrawal does not discharge obligations that arose while "
-                "the state was a party (Art. 127(2)), it was bound on every day the trip could "
-                "have taken place while a warrant was in force."
+                "%(withdrawal)s, after which it remained bound only for warrants issued before "
+                "then (Art. 127(2))."
             )
             % params
         )
@@ -534,6 +542,25 @@ def _would_be_bound(r: dict, ctx: Context) -> str:
         )
     if known:
         return _("Had the trip gone ahead, %(state)s would have been bound to arrest:") % params
+    if r.get("day_unknown"):
+        # An undated trip: bound on some days a warrant was in force, not on others.
+        if code == "upcoming":
+            return (
+                _(
+                    "Whether %(state)s will be bound to arrest depends on the day of the trip, "
+                    "which is not known: it is bound on some of the days a warrant is in force "
+                    "and not on others."
+                )
+                % params
+            )
+        return (
+            _(
+                "Whether %(state)s would have been bound to arrest depends on the day of the "
+                "trip, which is not known: it was bound on some of the days a warrant was in "
+                "force and not on others."
+            )
+            % params
+        )
     return (
         _("Whether %(state)s would have been bound to arrest depends on the exact dates:") % params
     )
@@ -1045,6 +1072,16 @@ def _date_note(r: dict, ctx: Context) -> str:
                 _("The visit is dated only %(period)s; every possible day gives this verdict.")
                 % params
             )
+        if r.get("code") in ("upcoming", "deterred", "no_control"):
+            # Not uniform for a trip not made or a place out of the host's control: bound on
+            # some possible days and not on others (would_have_been_bound None).
+            return (
+                _(
+                    "The visit is dated only %(period)s; %(state)s was bound to arrest on some "
+                    "of its possible days and not on others."
+                )
+                % params
+            )
         return (
             _(
                 "The visit is dated only %(period)s; on none of its possible days was %(state)s bound "
@@ -1057,6 +1094,14 @@ def _date_note(r: dict, ctx: Context) -> str:
             _(
                 "Some warrant dates are known only to the month or year; every possible reading of "
                 "them gives this verdict."
+            )
+            % params
+        )
+    if r.get("code") in ("upcoming", "deterred", "no_control"):
+        return (
+            _(
+                "Some warrant dates are known only to the month or year; %(state)s was bound to "
+                "arrest on some readings of them and not on others."
             )
             % params
         )

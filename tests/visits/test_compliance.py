@@ -880,7 +880,8 @@ def test_an_undated_trip_not_made_to_a_host_bound_on_no_day(person, host, warran
         assert not why & set(keys)
     else:
         assert not why & set(keys) and verdict.basis == ""
-        assert "would_be_bound" not in keys
+        # It says that the answer depends on the day, which nobody knows.
+        assert keys[:2] == ["trip", "would_be_bound"] and verdict.reasons[1]["known"] is False
 
 
 def test_an_undated_trip_to_a_host_bound_whenever_a_warrant_was_in_force_says_so():
@@ -901,15 +902,54 @@ def test_an_undated_trip_to_a_state_that_withdrew_claims_no_day():
     text = english(verdict)
     assert "at the time of the planned visit" not in text and "127(1)" not in text
     assert (
-        "its withdrawal took effect on 27 October 2017; as a withdrawal does not discharge "
-        "obligations that arose while the state was a party (Art. 127(2)), it was bound on "
-        "every day the trip could have taken place while a warrant was in force."
+        "its withdrawal took effect on 27 October 2017, after which it remained bound only for "
+        "warrants issued before then (Art. 127(2))."
     ) in text
+    assert "Had the trip gone ahead, Burundi would have been bound to arrest" in text
     french = render(verdict.reasons, "fr")
     assert "127-2" in french and "127-1" not in french
     # A dated trip still says which article held on its day.
     dated = english(evaluate(visit("2016-12-01", **BASHIR_VISIT, **CALLED_OFF), BURUNDI, [BASHIR]))
     assert "Art. 127(1)" in dated
+
+
+def test_a_visit_dated_to_a_year_in_which_a_withdrawal_took_effect_claims_no_day():
+    """Al-Bashir in Burundi some day of 2017, not arrested: bound on every possible day (a
+    party until 27 October, then for the warrant of 2009 under Art. 127(2)), so a failure
+    to arrest; its reasons do not say it was "still bound at the time of the visit" under
+    Art. 127(1), which held only until 27 October."""
+    verdict = evaluate(visit("2017", **BASHIR_VISIT), BURUNDI, [BASHIR])
+    assert verdict.code == NON_COMPLIANCE
+    text = english(verdict)
+    assert "127(1)" not in text and "at the time of the visit" not in text
+    assert "after which it remained bound only for warrants issued before then" in text
+    assert "127-1" not in render(verdict.reasons, "fr")
+    # Dated to a month before the withdrawal took effect: Art. 127(1), as before.
+    assert "Art. 127(1)" in english(evaluate(visit("2017-03", **BASHIR_VISIT), BURUNDI, [BASHIR]))
+
+
+JOINED_IN_2011 = StateFacts(
+    "TUN", "Tunisia", deposited=day("2011-06-24"), entry_into_force=day("2011-09-01")
+)
+
+
+def test_a_trip_not_made_whose_answer_depends_on_the_day_says_so():
+    """A trip called off, dated only to 2011, to a state that joined on 1 September 2011:
+    bound on some possible days and not on others (would_have_been_bound None). The reasons
+    said "on none of its possible days was Tunisia bound", against their own first line."""
+    verdict = evaluate(visit("2011", **BASHIR_VISIT, **CALLED_OFF), JOINED_IN_2011, [BASHIR])
+    assert (verdict.code, verdict.would_have_been_bound) == (DETERRED, None)
+    text = english(verdict)
+    assert "on none of its possible days" not in text
+    assert "Tunisia was bound to arrest on some of its possible days and not on others" in text
+    assert "sur aucun" not in render(verdict.reasons, "fr")
+    # Undated, the same: it says why there is no answer instead of nothing.
+    undated = evaluate(visit(None, **BASHIR_VISIT, **CALLED_OFF), JOINED_IN_2011, [BASHIR])
+    assert undated.would_have_been_bound is None
+    assert (
+        "Whether Tunisia would have been bound to arrest depends on the day of the trip, which "
+        "is not known"
+    ) in english(undated)
 
 
 def test_an_undated_trip_s_reason_is_the_one_its_reading_day_gives():
