@@ -457,14 +457,17 @@ def state_summary(
     if findings:
         # One date per failure found (describe_findings): an appeal that upholds a finding
         # (Jordan, 6 May 2019) or a referral made after a deferral (Italy, 26 January 2026)
-        # is a later decision about the same failure, told in the list of decisions.
+        # is a later decision about the same failure, told in the list of decisions. The
+        # state is named: after a sentence about trips, "it" read as the trip.
         sentences.append(
             ngettext(
-                "The ICC found it in non-compliance (Art. 87(7)) in a decision of %(dates)s.",
-                "The ICC found it in non-compliance (Art. 87(7)) in decisions of %(dates)s.",
+                "The ICC found %(state)s in non-compliance (Art. 87(7)) in a decision of "
+                "%(dates)s.",
+                "The ICC found %(state)s in non-compliance (Art. 87(7)) in decisions of %(dates)s.",
                 len(findings),
             )
             % {
+                "state": in_sentence(name),
                 "count": len(findings),
                 "dates": get_text_list([format_date(d, p) for d, p in findings], _("and")),
             }

@@ -145,7 +145,8 @@ def test_mongolia_page_puts_the_june_statement_and_the_september_visit_on_one_ti
         in findings
     )
     assert (
-        "The ICC found it in non-compliance (Art. 87(7)) in a decision of 24 October 2024." in html
+        "The ICC found Mongolia in non-compliance (Art. 87(7)) in a decision of 24 October 2024."
+        in html
     )
     assert "It has hosted 1 recorded visit by a person wanted by the ICC." in html
 
@@ -546,8 +547,11 @@ def test_a_country_with_one_visit_reads_as_one(reader, seeded):
     assert (
         "It has hosted 1 recorded visit by a person wanted by the ICC. By iccwatch's reading of "
         "the facts, that visit was a failure to arrest and surrender (non-compliance). The ICC "
-        "found it in non-compliance (Art. 87(7)) in a decision of 24 October 2024."
+        "found Mongolia in non-compliance (Art. 87(7)) in a decision of 24 October 2024."
     ) in text
+    # The state is named, in French too: after a sentence about trips, "it" read as a trip.
+    french = html.unescape(body(reader.get("/fr/states/MNG/")))
+    assert "Mongolie\u00a0: manquement à l’obligation de coopérer constaté par la CPI" in french
     assert "1 of them" not in text
 
 

@@ -17,7 +17,8 @@ def test_a_state_found_in_non_compliance_and_upheld_on_appeal_reads_as_one_failu
     # list of decisions.
     html = body(client.get("/states/JOR/"))
     assert (
-        "The ICC found it in non-compliance (Art. 87(7)) in a decision of 11 December 2017." in html
+        "The ICC found Jordan in non-compliance (Art. 87(7)) in a decision of 11 December 2017."
+        in html
     )
     assert "Pre-Trial Chambers" not in html
     assert "The ICC Appeals Chamber upheld the finding of non-compliance on 6 May 2019" in html
