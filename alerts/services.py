@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 
 from alerts import urgent, webhooks
 from alerts.models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Subscription
@@ -180,7 +181,7 @@ def _send_email(delivery: Delivery) -> tuple[int | None, str]:
         context = {
             "alert": alert,
             "host": host,
-            "host_first": host[:1].upper() + host[1:],
+            "host_first": capfirst(host),
             "basis": Basis(basis).label if basis in Basis.values else basis,
             "first": format_date(alert["dates"]["first_day"]),
             "last": format_date(alert["dates"]["last_day"]),

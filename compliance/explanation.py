@@ -531,8 +531,9 @@ class Reasons:
         """A trip that did not happen (cancelled, virtual, announced) with no known date;
         `reading`, when every day with a warrant in force gives the same answer: one that
         binds the host (its basis: `_would`), or one that tells why no day does, as a dated
-        trip's (no warrant in force, a sealed one, or a host not bound); None when the
-        answer depends on the day."""
+        trip's (no warrant in force, a sealed one, or a host not bound). `known` False when
+        the answer depends on the day (would_have_been_bound None): the reasons say so, and
+        `reading` is not used."""
         trip = {"key": "trip", **self._visit_ref(), "status": self.visit.status}
         why = []
         if not known:
