@@ -766,6 +766,19 @@ def report_edit(request, pk: int):
                 return _report_page(request, report.pk, refused=refused | kept, status=400)
             if request.POST.get("then") == "submit":
                 messages.success(request, submitted_message())
+            elif answering and reply.strip():
+                messages.success(
+                    request,
+                    _("Reason and answer saved: submit the withdrawal for review again."),
+                )
+            elif answering:
+                messages.success(
+                    request,
+                    _(
+                        "Reason saved: answer the reviewer, then submit the withdrawal for "
+                        "review again."
+                    ),
+                )
             else:
                 messages.success(
                     request, _("Reason saved: submit the withdrawal for review again.")

@@ -215,6 +215,9 @@ def state_detail(request, iso3: str):
         "today": today,
         "standing": standing,
         "standing_label": standing_label,
+        # A territory of a State (Réunion) or an entry that is not a State (Antarctica,
+        # Western Sahara) is not "this state" in the page's sentences.
+        "is_state": standing not in (treaty_status.TERRITORY, treaty_status.NOT_A_STATE),
         "summary": summary,
         "timeline": timeline,
         "visits": visits,

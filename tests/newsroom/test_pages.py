@@ -1677,11 +1677,16 @@ def test_a_withdrawal_sent_back_is_submitted_again_only_with_an_answer(
     assert client.post(reverse("newsroom:submit", args=[report.pk]))["Location"] == page_of
     with pytest.raises(ValidationError, match="Answer the reviewer"):
         review.submit(report, reporter)
-    # Saved without submitting: the reason alone is kept.
-    client.post(edit, {"withdrawal_note": "Second reason.", "reply": ""})
+    # Saved without submitting: the reason alone is kept, and the message says what is
+    # still to do (the answer), then, the answer typed, that both were saved.
+    saved = client.post(edit, {"withdrawal_note": "Second reason.", "reply": ""}, follow=True)
+    assert "Reason saved: answer the reviewer, then submit" in html.unescape(text(saved))
     report.refresh_from_db()
     assert (report.withdrawal_note, report.state) == ("Second reason.", "changes_requested")
-    client.post(edit, {"withdrawal_note": "Second reason.", "reply": "See the second source."})
+    saved = client.post(
+        edit, {"withdrawal_note": "Second reason.", "reply": "See the second source."}, follow=True
+    )
+    assert "Reason and answer saved: submit the withdrawal" in html.unescape(text(saved))
     client.post(reverse("newsroom:submit", args=[report.pk]))
     report.refresh_from_db()
     assert (report.state, report.reply) == ("submitted", "See the second source.")

@@ -92,6 +92,20 @@ def test_a_territory_page_names_its_state_and_claims_nothing_about_the_statute(s
     assert "ratification covers" not in page
 
 
+@pytest.mark.parametrize("iso3", ["REU", "ATA"])
+def test_a_territory_page_calls_it_a_territory_not_this_state(seeded, reader, iso3):
+    """A territory of a State and an entry that is not a State are "this territory" in the
+    page's own sentences (its empty sections, its links to incidents), never "this state"."""
+    page = body(reader.get(f"/states/{iso3}/"))
+    assert "Atom feed of incidents in this territory" in page
+    assert "this state" not in page
+    page = body(reader.get(f"/fr/states/{iso3}/"))
+    assert "Flux Atom des incidents sur ce territoire" in page
+    assert "incidents dans cet État" not in page and "pour cet État" not in page
+    # A State's page keeps its wording.
+    assert "Atom feed of incidents in this state" in body(reader.get("/states/MNG/"))
+
+
 def test_a_territory_page_in_french(seeded, reader):
     page = body(reader.get("/fr/states/GRL/"))
     assert "Groenland\u00a0: pas un État, mais un territoire relevant d’un État (Danemark)." in page
