@@ -108,7 +108,7 @@ class ListQuery(list):
 
 
 class PageSitemap(LocalizedSitemap):
-    """The home page and the lists (unfiltered)."""
+    """The home page, the lists (unfiltered) and the pages about the site and its data."""
 
     NAMES = (
         "home",
@@ -117,6 +117,7 @@ class PageSitemap(LocalizedSitemap):
         "states",
         "persons",
         "warrants",
+        "method",
         "changes",
         "data",
         "data-changelog",

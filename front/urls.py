@@ -1,7 +1,7 @@
 """The public, read-only site. Addresses are stable and readable: paste them anywhere.
 
 /states/MNG/, /persons/vladimir-putin/, /visits/vladimir-putin-mng-2024-09-02/,
-/incidents/, /search/?q=...; every list also as /<list>.csv and /<list>.json with
+/incidents/, /search/?q=..., /method/ (how a verdict is decided); every list also as /<list>.csv and /<list>.json with
 the same query string, and incidents as Atom feeds; /data/: the whole dataset to
 download, and its changelog. Identifiers in addresses are
 matched by the dataset's patterns (`core.identifiers`): anything else is a 404.
@@ -13,7 +13,7 @@ from django.urls import path, re_path
 
 from core.identifiers import ISO3_ANY_CASE, SLUG
 from front import feeds, sitemaps
-from front.views import cards, changes, data, history, states, visits, warrants
+from front.views import cards, changes, data, history, method, states, visits, warrants
 from front.views import home as site_views
 
 EXPORT = r"(?P<fmt>csv|json)"
@@ -44,6 +44,7 @@ urlpatterns = [
     # The only addresses another site may frame.
     path("embed/states/<iso3:iso3>/", cards.embed_state, name="embed-state"),
     path("embed/persons/<slug_id:slug>/", cards.embed_person, name="embed-person"),
+    path("method/", method.method_page, name="method"),
     path("changes/", changes.change_list, name="changes"),
     path("changes/feed/", feeds.ChangesFeed(), name="changes-feed"),
     path("data/", data.data_page, name="data"),

@@ -37,6 +37,7 @@ PAGES = [
     ("incidents", "/incidents/", None),
     ("search", "/search/?q=Ulan+Bator", None),
     ("changes", "/changes/", None),
+    ("method", "/method/", None),
     ("data", "/data/", None),
     ("data-changelog", "/data/changelog/", None),
     ("data-dictionary", "/data/dictionary/", None),

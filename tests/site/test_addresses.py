@@ -47,6 +47,7 @@ def description(html: str) -> str:
         "/visits/vladimir-putin-mng-2024-09-02/",
         "/incidents/",
         "/changes/",
+        "/method/",
     ],
 )
 def test_every_page_type_names_its_canonical_address_in_each_language(reader, seeded, path):

@@ -104,6 +104,7 @@ def test_the_switch_is_a_link_on_every_page_and_refuses_other_sites(client, seed
         "/warrants/",
         "/search/?q=Bashir",
         "/incidents/feed/",
+        "/method/",
     ],
 )
 def test_every_page_is_translated(client, seeded, url):
@@ -303,6 +304,7 @@ FRENCH_PAGES = [
     "/fr/warrants/",
     "/fr/search/?q=Bashir",
     "/fr/changes/",
+    "/fr/method/",
 ]
 # A plain space before a mark, or none at all after a word ("État: ZMB", "Soudan; situation").
 _PLAIN_OR_NONE = re.compile(r"( [:;!?»]|« |[^\s\d\u00a0\u202f][:;](?=\s))")

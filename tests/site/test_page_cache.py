@@ -15,6 +15,7 @@ CACHED_PAGES = [
     "/states/MNG/",
     "/persons/vladimir-putin/",
     "/visits/vladimir-putin-mng-2024-09-02/",
+    "/method/",
 ]
 CACHED_ENDPOINTS = [
     "/api/v1/visits/?page_size=50",

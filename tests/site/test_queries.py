@@ -52,6 +52,8 @@ PAGES = [
     ("/states/MNG/feed/", 2),
     ("/persons/vladimir-putin/feed/", 2),
     ("/search/?q=Ulan+Bator", 4),
+    # How verdicts are decided: the dataset's version, for its citation.
+    ("/method/", 1),
     # Cards: the state (or person), its treaty events (or warrants), visits by verdict.
     ("/states/MNG/card.fr.png", 3),
     ("/persons/vladimir-putin/card.en.png", 3),
