@@ -111,7 +111,8 @@ STATUS_MEANINGS = {
 OUTCOME_MEANINGS = {
     VisitOutcome.NOT_ARRESTED: gettext_lazy("the person was on the territory and not arrested."),
     VisitOutcome.LEFT_EARLY: gettext_lazy(
-        "the person left before the end of the visit, amid efforts to arrest them."
+        "the person left before the planned end of the visit without being arrested (al-Bashir "
+        "in South Africa in 2015, while a court there was deciding on his arrest)."
     ),
     VisitOutcome.ARRESTED: gettext_lazy(
         "the host arrested the person, who was surrendered to the Court or whose surrender "
