@@ -24,7 +24,7 @@ from visits.models import Basis, VerdictCode, VisitOutcome, VisitStatus, verdict
 # What each verdict means, one line each (the labels are the code's: VerdictCode).
 VERDICT_MEANINGS = {
     compliance.PENDING: gettext_lazy(
-        "No verdict yet: the report is not verified, the outcome of the visit is not known, "
+        "No verdict yet: the outcome of the visit is not known, "
         "the visit has no date, its date is too imprecise to decide, or the recorded outcome "
         "allows no verdict."
     ),
@@ -43,7 +43,8 @@ VERDICT_MEANINGS = {
     ),
     compliance.WARRANT_NOT_PUBLIC: gettext_lazy(
         "A warrant was in force, but under seal, and the host is not known to have been "
-        "notified of it: no failure to arrest can be charged."
+        "notified of it: iccwatch counts no failure to arrest, as it cannot show that the host "
+        "knew of the warrant."
     ),
     compliance.NO_CONTROL: gettext_lazy(
         "The host did not control the place (occupied by another state, or outside its "
@@ -103,7 +104,10 @@ STATUS_MEANINGS = {
     VisitStatus.ANNOUNCED: gettext_lazy(
         "the trip is publicly planned for future dates and has not been taken yet."
     ),
-    VisitStatus.CANCELLED: gettext_lazy("the trip was called off, postponed or cut short."),
+    VisitStatus.CANCELLED: gettext_lazy(
+        "the trip was called off or postponed: the person did not travel. A visit cut short took "
+        "place, and is recorded as such."
+    ),
     VisitStatus.VIRTUAL: gettext_lazy("the person took part by video instead of travelling."),
 }
 

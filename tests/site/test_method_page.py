@@ -150,8 +150,15 @@ def test_the_page_states_the_articles_the_versions_the_licence_and_where_to_find
         "Art. 27",
         "Art. 87(7)",
         "6 May 2019",
+        "Art. 98(1)",
     ):
         assert article in html, article
+    # What the law says is told apart from what iccwatch applies: Art. 127(2) reaches
+    # proceedings begun before a withdrawal took effect, the site counts warrants issued
+    # before; Art. 27 is about the Court's jurisdiction, the Jordan judgment's reach debated.
+    assert "iccwatch applies a narrower rule" in html
+    assert "exempts no one from arrest" not in html
+    assert "its reach beyond the situation in Darfur is still debated" in html
     assert compliance.RULE_VERSION in html
     version = DatasetImport.latest_version()
     assert version and f"dataset, version {version}," in html
@@ -164,7 +171,7 @@ def test_the_page_states_the_articles_the_versions_the_licence_and_where_to_find
     for term in (
         "État partie",
         "mandat d’arrêt",
-        "constats de manquement (art. 87-7)",
+        "constat de manquement est rendu par une chambre",
         "renvoi par le Conseil de sécurité",
         "Déclarations (art. 12-3)",
         "art. 127-2",
