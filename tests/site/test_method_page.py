@@ -172,7 +172,7 @@ def test_the_page_states_the_articles_the_versions_the_licence_and_where_to_find
         "État partie",
         "mandat d’arrêt",
         "constat de manquement est rendu par une chambre",
-        "renvoi par le Conseil de sécurité",
+        "Un renvoi ne lie que les États que la résolution désigne",
         "Déclarations (art. 12-3)",
         "art. 127-2",
     ):
