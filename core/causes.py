@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -126,9 +126,27 @@ def loads(stored: str | None) -> list[dict]:
 _STATE_AND_DAY = re.compile(r"(?P<iso3>[A-Z]{3}) (?P<day>\d{4}-\d{2}-\d{2})")
 
 
-def _label(cause: dict) -> str:
+def named_things(causes: Sequence[dict]) -> set[tuple[str, str]]:
+    """The (object, natural key) pairs that `causes` name: what a caller may put into words
+    for `render`'s `names` ("visit" and its slug, "person" and its slug)."""
+    things = set()
+    for cause in causes:
+        if cause.get("key") == "sources":
+            things.add(("visit", cause.get("name", "")))
+        elif cause.get("object") and cause.get("name"):
+            things.add((cause["object"], cause["name"]))
+    return things
+
+
+def _label(cause: dict, names: Mapping[tuple[str, str], str] | None = None) -> str:
     obj = cause.get("object", "")
     name = cause.get("name", "")
+    words = (names or {}).get((obj, name))
+    if words:
+        # "visit (Vladimir Putin in Mongolia, 2–3 September 2024)", not its slug.
+        return "%s (%s)" % (_(OBJECTS.get(obj, obj)), words)  # noqa: UP031
+    if obj == "state" and re.fullmatch(r"[A-Z]{3}", name):
+        return "%s (%s)" % (_(OBJECTS[obj]), country_name(name))  # noqa: UP031
     if obj == "treaty event" and " of " in name:
         kind, _sep, iso3 = name.partition(" of ")
         event = _(TREATY_EVENTS[kind]) if kind in TREATY_EVENTS else kind.replace("_", " ")
@@ -177,15 +195,16 @@ def value_words(value, field: str = "") -> str:
     return str(value)
 
 
-def render_one(cause: dict) -> str:
-    """One cause in the active language: 'warrant putin-2023: issued 2023-03-17 → 2023-03-18'."""
+def render_one(cause: dict, names: Mapping[tuple[str, str], str] | None = None) -> str:
+    """One cause in the active language: 'warrant putin-2023: issued 2023-03-17 → 2023-03-18';
+    `names` gives the words for a thing named by its natural key (`render`)."""
     key = cause.get("key")
     if key == "added":
-        return _("%(thing)s was added") % {"thing": _label(cause)}
+        return _("%(thing)s was added") % {"thing": _label(cause, names)}
     if key == "deleted":
-        return _("%(thing)s was deleted") % {"thing": _label(cause)}
+        return _("%(thing)s was deleted") % {"thing": _label(cause, names)}
     if key == "edited":
-        return _("%(thing)s was edited") % {"thing": _label(cause)}
+        return _("%(thing)s was edited") % {"thing": _label(cause, names)}
     if key == "changed":
         changes = ", ".join(
             f"{FIELDS.get(c['field'], c['field'])} {value_words(c.get('old'), c['field'])} → "
@@ -193,11 +212,15 @@ def render_one(cause: dict) -> str:
             for c in cause.get("changes", [])
         )
         return pgettext("what changed", "%(thing)s: %(changes)s") % {
-            "thing": _label(cause),
+            "thing": _label(cause, names),
             "changes": changes,
         }
     if key == "sources":
-        return _("sources of visit %(visit)s changed") % {"visit": cause.get("name", "")}
+        slug = cause.get("name", "")
+        visit = (names or {}).get(("visit", slug))
+        if visit:
+            return _("sources of the visit (%(visit)s) changed") % {"visit": visit}
+        return _("sources of visit %(visit)s changed") % {"visit": slug}
     if key == "rule":
         return _("the compliance rule changed (now version %(version)s)") % {
             "version": cause.get("version", "")
@@ -211,8 +234,16 @@ def render_one(cause: dict) -> str:
     return str(cause)
 
 
-def render(history_cause: dict | Sequence[dict], language: str | None = None) -> str:
+def render(
+    history_cause: dict | Sequence[dict],
+    language: str | None = None,
+    names: Mapping[tuple[str, str], str] | None = None,
+) -> str:
     """A history entry's cause in `language` (the active one when None).
+
+    `names` maps (object, natural key) to words a reader understands, e.g. ("visit",
+    "vladimir-putin-mng-2024-09-02") to "Vladimir Putin in Mongolia, 2–3 September 2024"
+    (front.summaries.cause_names); a thing not in it is named by its key.
 
     `history_cause` is {"first": bool, "causes": [...], "withdrawn": note} ("withdrawn"
     only when the verdict was withdrawn) or a bare list of causes.
@@ -221,7 +252,7 @@ def render(history_cause: dict | Sequence[dict], language: str | None = None) ->
     """
     if language is not None:
         with translation.override(language):
-            return render(history_cause)
+            return render(history_cause, names=names)
     if isinstance(history_cause, dict) and "causes" in history_cause:
         first, causes = history_cause.get("first", False), history_cause["causes"]
     else:
@@ -229,7 +260,9 @@ def render(history_cause: dict | Sequence[dict], language: str | None = None) ->
     if first:
         # A new visit comes with its sources: "its sources changed" told nothing there.
         causes = [c for c in causes if c.get("key") != "sources"]
-    text = pgettext("between clauses of a sentence", "; ").join(render_one(c) for c in causes)
+    text = pgettext("between clauses of a sentence", "; ").join(
+        render_one(c, names) for c in causes
+    )
     if isinstance(history_cause, dict) and "withdrawn" in history_cause:
         note = withdrawal_note(history_cause["withdrawn"]) or text
         return _("withdrawn: %(note)s") % {"note": note}

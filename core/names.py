@@ -71,9 +71,19 @@ def _uninvert(name: str) -> str:
 # (the Journal officiel's list of country names) gives.
 _SPELLING = {
     "fr": {
+        "BLR": "Biélorussie",
+        "BRN": "Brunei",
+        "COG": "Congo",
         "FLK": "Îles Malouines",
+        "FSM": "Micronésie",
         "GNQ": "Guinée équatoriale",
         "GRL": "Groenland",
+        "KGZ": "Kirghizstan",
+        "MAC": "Macao",
+        "RUS": "Russie",
+        "VAT": "Saint-Siège",
+        "VEN": "Venezuela",
+        "VIR": "Îles Vierges des États-Unis",
     }
 }
 

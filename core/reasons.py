@@ -123,6 +123,24 @@ def _when(start: str, end: str) -> str:
     }
 
 
+def _planned_for(start: str, end: str) -> str:
+    """The dates a trip was planned for: 'for 31 March 2019', 'for June 2011', 'for 2–3
+    September 2024', 'from 30 September to 2 October 2024' (French: 'le 31 mars 2019', 'en
+    juin 2011', 'du 2 au 3 septembre 2024'); `start` is not empty."""
+    if not end:
+        if _exact(start):
+            return pgettext("planned for a day", "for %(date)s") % {"date": format_date(start)}
+        return pgettext("planned for a month or year", "for %(date)s") % {
+            "date": format_date(start)
+        }
+    if _exact(start) and _exact(end) and start[:7] == end[:7]:
+        return pgettext("planned for days of one month", "for %(first_day)s–%(last)s") % {
+            "first_day": _day_of_month(start),
+            "last": format_date(end),
+        }
+    return _when(start, end)
+
+
 def _and(items: Sequence[str]) -> str:
     """'A', 'A and B', 'A, B and C' (French: 'A et B')."""
     items = [i for i in items if i]
@@ -402,6 +420,18 @@ def _referral_not_binding(r: dict, ctx: Context) -> str:
 
 
 def _never_party(r: dict, ctx: Context) -> str:
+    if ctx.called_off:
+        # A trip not made: what the host's obligation would have been (docs/DOMAIN.md).
+        if r.get("deposited"):
+            return _(
+                "%(state)s would not have been bound: it deposited an instrument on "
+                "%(deposited)s but withdrew it before the Statute entered into force for it, so "
+                "it never became a State Party."
+            ) % {"state": _state(r["state"]), "deposited": format_date(r["deposited"])}
+        return _(
+            "%(state)s would not have been bound: it withdrew its instrument before the Statute "
+            "entered into force for it, so it never became a State Party."
+        ) % {"state": _state(r["state"])}
     if ctx.future:
         return _(
             "%(state)s is not bound: it withdrew the instrument it had deposited before the "
@@ -453,6 +483,25 @@ def _not_party(r: dict, ctx: Context) -> str:
             )
             % params
         )
+    if ctx.called_off:
+        # A trip not made: what the host's obligation would have been.
+        if params["declaration"]:
+            return (
+                _(
+                    "%(state)s is not a State Party to the Rome Statute and had not accepted the "
+                    "Court's jurisdiction over the %(situation)s (%(declaration)s), so it would "
+                    "not have been bound to arrest."
+                )
+                % params
+            )
+        return (
+            _(
+                "%(state)s is not a State Party to the Rome Statute and had not accepted the "
+                "Court's jurisdiction over the %(situation)s, so it would not have been bound to "
+                "arrest."
+            )
+            % params
+        )
     if params["declaration"]:
         return (
             _(
@@ -477,6 +526,19 @@ def _not_yet_party(r: dict, ctx: Context) -> str:
             _(
                 "%(state)s will not yet be bound on the dates announced: the Statute enters into "
                 "force for it only on %(date)s."
+            )
+            % params
+        )
+    elif ctx.called_off and r.get("deposited"):
+        text = _(
+            "%(state)s would not yet have been bound: the Statute entered into force for it only "
+            "on %(date)s (instrument deposited %(deposited)s)."
+        ) % {**params, "deposited": format_date(r["deposited"])}
+    elif ctx.called_off:
+        text = (
+            _(
+                "%(state)s would not yet have been bound: the Statute entered into force for it "
+                "only on %(date)s."
             )
             % params
         )
@@ -505,6 +567,11 @@ def _no_longer_party(r: dict, ctx: Context) -> str:
             "effect from %(date)s and the warrant was not issued before then, so Art. 127(2) "
             "does not apply."
         ) % {"state": _state(r["state"]), "date": format_date(r["withdrawal_effective"])}
+    if ctx.called_off:
+        return _(
+            "%(state)s would no longer have been bound: its withdrawal had taken effect on "
+            "%(date)s and the warrant was not issued before then, so Art. 127(2) does not apply."
+        ) % {"state": _state(r["state"]), "date": format_date(r["withdrawal_effective"])}
     return _(
         "%(state)s was no longer bound: its withdrawal took effect on %(date)s and the warrant "
         "was not issued before then, so Art. 127(2) does not apply."
@@ -514,6 +581,10 @@ def _no_longer_party(r: dict, ctx: Context) -> str:
 def _not_bound(r: dict, ctx: Context) -> str:
     if ctx.future:
         return _("%(state)s will not be bound to arrest on the dates announced.") % {
+            "state": _state(r["state"])
+        }
+    if ctx.called_off:
+        return _("%(state)s would not have been bound to arrest on the days planned.") % {
             "state": _state(r["state"])
         }
     return _("%(state)s was not bound to arrest on the days of the visit.") % {
@@ -822,7 +893,17 @@ def _trip(r: dict, ctx: Context) -> str:
             )
             % params
         )
-    return _("A trip by %(person)s to %(where)s %(when)s was called off.") % params
+    if not r.get("start"):
+        return (
+            _(
+                "A trip by %(person)s to %(where)s was called off; the date it was planned for is "
+                "not known."
+            )
+            % params
+        )
+    # The dates are those the trip was planned for, not the day it was called off.
+    params["when"] = _planned_for(r["start"], r.get("end", ""))
+    return _("A trip by %(person)s to %(where)s, planned %(when)s, was called off.") % params
 
 
 def _no_control(r: dict, ctx: Context) -> str:
@@ -896,8 +977,8 @@ def _no_court_finding(r: dict, ctx: Context) -> str:
     if r.get("other_decision"):
         return _("This verdict is iccwatch's reading of the facts, not a finding of the Court.")
     return _(
-        "This verdict is iccwatch's reading of the facts: the ICC has made no finding of "
-        "non-compliance (Art. 87(7)) on this visit."
+        "This verdict is iccwatch's reading of the facts: no ICC finding of non-compliance "
+        "(Art. 87(7)) on this visit is recorded."
     )
 
 

@@ -174,7 +174,8 @@ class IncidentFeed(Feed):
 
     def subtitle(self, obj=None):
         return _(
-            "Visits where a state bound to arrest a person wanted by the ICC hosted that person and did not."
+            "Visits where a state bound to arrest and surrender a person wanted by the ICC hosted "
+            "that person and did not surrender them to the Court."
         )
 
     def link(self, obj=None):
@@ -187,7 +188,12 @@ class IncidentFeed(Feed):
         return incident_changes()
 
     def items(self, obj=None):
-        return list(self.changes(obj)[:FEED_LENGTH])
+        changes = list(self.changes(obj)[:FEED_LENGTH])
+        # The visits their causes name: their own, already read, and any other in one query.
+        names = summaries.cause_names(changes, {change.visit for change in changes})
+        for change in changes:
+            change.cause_names = names
+        return changes
 
     def item_title(self, change):
         visit = change.visit
@@ -214,7 +220,7 @@ class IncidentFeed(Feed):
         }
         if change.new_code == VerdictCode.WITHDRAWN:
             return cause
-        why = _("Why it changed:")
+        why = _("Why the verdict changed:")
         return f"{summaries.explanation(change)}\n\n{why} {cause}\n{recorded}"
 
     def item_link(self, change):

@@ -210,15 +210,60 @@ def explanation(verdict) -> str:
     return getattr(verdict, "explanation", "") or ""
 
 
+def _facts_causes(facts) -> list[dict]:
+    if isinstance(facts, dict):
+        return list(facts.get("causes") or [])
+    return list(facts or [])
+
+
+def cause_names(changes, visits=()) -> dict[tuple[str, str], str]:
+    """Words for the visits and persons that the causes of `changes` name by their slugs
+    (core.causes.render's `names`): a visit as its page's title names it ("Vladimir
+    Vladimirovich Putin in Mongolia, 2–3 September 2024"), a person by name. `visits`, with
+    their person and host, are already at hand (the changes' own): one query per kind of
+    thing for the others; a thing no longer recorded keeps its slug."""
+    from visits.models import Visit
+    from warrants.models import Person
+
+    things = set()
+    for change in changes:
+        things |= causes.named_things(_facts_causes(getattr(change, "cause_facts", None)))
+    named = {slug for obj, slug in things if obj == "visit"}
+    names = {("visit", v.slug): visit_title(v) for v in visits if v.slug in named}
+    others = named - {slug for _obj, slug in names}
+    if others:
+        for visit in Visit.objects.filter(slug__in=others).select_related("person", "host"):
+            names["visit", visit.slug] = visit_title(visit)
+    persons = {slug for obj, slug in things if obj == "person"}
+    if persons:
+        for slug, name in Person.objects.filter(slug__in=persons).values_list("slug", "name"):
+            names["person", slug] = name
+    return names
+
+
+def visit_title(visit) -> str:
+    """'Vladimir Vladimirovich Putin in Mongolia, 2–3 September 2024': who, where and when."""
+    return _("%(person)s in %(host)s, %(dates)s") % {
+        "person": visit.person.name,
+        "host": in_sentence(state_name(visit.host)),
+        "dates": visit_span_words(visit),
+    }
+
+
 def change_cause(change) -> str:
     """Why a verdict changed, in the reader's language: the structured `cause_facts`
     rendered by core.causes ("withdrawn: removed from dataset version X" for a
-    withdrawal, things named by their natural keys otherwise); a change recorded before
-    causes were structured shows its stored `cause`, a withdrawal among them its note.
+    withdrawal, visits and persons named as a reader knows them: `cause_names`, which a
+    caller showing many changes gives once as the change's `cause_names`); a change
+    recorded before causes were structured shows its stored `cause`, a withdrawal among
+    them its note.
     """
     facts = getattr(change, "cause_facts", None)
     if facts:
-        text = causes.render(facts)
+        names = getattr(change, "cause_names", None)
+        if names is None:
+            names = cause_names([change], [change.visit])
+        text = causes.render(facts, names=names)
         if text:
             return text
     if change.new_code == "withdrawn" and change.visit.withdrawal_note:
@@ -473,9 +518,7 @@ def state_summary(
             }
         )
     elif incidents:
-        sentences.append(
-            _("The ICC has made no finding of non-compliance (Art. 87(7)) against it.")
-        )
+        sentences.append(_("No ICC finding of non-compliance (Art. 87(7)) against it is recorded."))
     return " ".join(sentences)
 
 

@@ -468,6 +468,8 @@ MAILERS = {"default": _MAILER}
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The formats that differ from Django's for a language: a time "15 h 07" in French.
+FORMAT_MODULE_PATH = ["iccwatch.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

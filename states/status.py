@@ -14,6 +14,7 @@ from collections import defaultdict
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from compliance import SIGNATURE_CLOSED, StateFacts, state_facts
 from states.models import (
@@ -29,11 +30,16 @@ from states.territories import NOT_STATES
 class Standing(models.TextChoices):
     """A state's relation to the Statute on one day, derived from its timeline (never stored)."""
 
+    # The labels read as a noun phrase in French ("État retiré du Statut de Rome"): they
+    # follow "Standing on 4 December 2026:" with no noun to agree with.
     PARTY = "party", _("State Party")
     # Notified, not yet effective: still a full party (Art. 127(1)).
-    WITHDRAWING = "withdrawing", _("withdrawing (notified, not yet effective)")
-    WITHDRAWN = "withdrawn", _("withdrawn")
-    NON_PARTY = "non_party", _("not a party")
+    WITHDRAWING = (
+        "withdrawing",
+        pgettext_lazy("a state's standing", "withdrawing (notified, not yet effective)"),
+    )
+    WITHDRAWN = "withdrawn", pgettext_lazy("a state's standing", "withdrawn")
+    NON_PARTY = "non_party", pgettext_lazy("a state's standing", "not a party")
     # An ISO 3166-1 entry that is not a State (Réunion: France's): only States join.
     TERRITORY = "territory", _("territory of a State")
     # Neither a State nor a State's territory (Antarctica, Western Sahara).

@@ -39,7 +39,7 @@ class Case(models.Model):
 
 
 class PersonStatus(models.TextChoices):
-    AT_LARGE = "at_large", _("at large")
+    AT_LARGE = "at_large", _("at large (not in the Court's custody)")
     IN_CUSTODY = "in_custody", _("in custody")
     CONVICTED = "convicted", _("convicted")
     ACQUITTED = "acquitted", _("acquitted")

@@ -306,7 +306,8 @@ def _timeline_visit_text(visit) -> str:
     became of it: 'Trip by … called off', '… took part by video', '… announced'."""
     params = {"person": visit.person.name}
     if visit.status == "cancelled":
-        text = elide(_("Trip by %(person)s called off") % params)  # "Voyage d'Omar …"
+        # The entry's date is the one the trip was planned for, not the day it was called off.
+        text = elide(_("Trip by %(person)s planned for this date, called off") % params)
     elif visit.status == "virtual":
         text = _("%(person)s took part by video instead of travelling") % params
     elif visit.status == "announced":

@@ -234,8 +234,8 @@ INCIDENTS = dataclasses.replace(
     title=gettext_lazy("Incidents"),
     filterset_class=IncidentFilterSet,
     intro=gettext_lazy(
-        "Visits where a state bound to arrest a wanted person hosted that person and did not arrest and "
-        "surrender them (non-compliance). The verdict is iccwatch's reading of the record; each row "
+        "Visits where a state bound to arrest and surrender a wanted person hosted that person and did "
+        "not surrender them to the Court (non-compliance). The verdict is iccwatch's reading of the record; each row "
         "says whether the ICC itself found non-compliance (Art. 87(7))."
     ),
     queryset=lambda: Visit.objects.published().flagged().with_verdicts(),
@@ -353,8 +353,10 @@ def visit_detail(request, slug: str):
     summaries.describe_findings(findings)
     history = list(visit.verdict_changes.order_by("changed_at", "id"))
     previous = None
+    names = summaries.cause_names(history, [visit])
     for change in history:
         change.visit = visit  # the cause of a withdrawal quotes the visit's note
+        change.cause_names = names
         change.label = change.new_label()
         # A row whose verdict and basis stay as they were records new reasons (a source,
         # a finding): "non-compliance → non-compliance" read as a change that was none.
@@ -377,11 +379,7 @@ def visit_detail(request, slug: str):
     events = label_events(list(TreatyEvent.objects.filter(state=visit.host_id).order_by("date")))
     declarations = list(Declaration.objects.filter(state=visit.host_id).select_related("situation"))
     today = timezone.localdate()
-    title = _("%(person)s in %(host)s, %(dates)s") % {
-        "person": visit.person.name,
-        "host": in_sentence(summaries.state_name(visit.host)),
-        "dates": summaries.visit_span_words(visit),
-    }
+    title = summaries.visit_title(visit)
     # The breadcrumb's last step, after the person's: where and when, not the address's id.
     crumb = f"{summaries.state_name(visit.host)}, {summaries.visit_span_words(visit)}"
     permalink = request.build_absolute_uri(visit.get_absolute_url())

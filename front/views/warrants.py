@@ -7,6 +7,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -251,7 +252,7 @@ def _person_description(person, tally: summaries.VisitTally) -> str:
     flagged = ngettext("%(n)s incident", "%(n)s incidents", tally.incidents) % {
         "n": tally.incidents
     }
-    return f"{str(person.get_status_display()).capitalize()}. {trips}, {flagged}."
+    return f"{capfirst(person.get_status_display())}. {trips}, {flagged}."
 
 
 def _warrant_state(warrant: Warrant, today) -> str:

@@ -58,3 +58,33 @@ def test_a_first_evaluation_does_not_say_its_new_visits_sources_changed():
     assert first == f"first evaluation ({causes.render_one(added)})"
     assert alone == "first evaluation"
     assert later == causes.render_one(sources) and later
+
+
+def test_a_cause_names_a_visit_a_person_and_a_state_as_a_reader_knows_them():
+    """'visite vladimir-putin-mng-2024-09-02' said nothing to a reader: given words for the
+    things a cause names by their keys, it reads them; a state reads by its name."""
+    added = {"key": "added", "object": "visit", "name": "vladimir-putin-mng-2024-09-02"}
+    sources = {"key": "sources", "name": "vladimir-putin-mng-2024-09-02"}
+    person = {"key": "edited", "object": "person", "name": "vladimir-putin"}
+    state = {"key": "edited", "object": "state", "name": "MNG"}
+    names = {
+        ("visit", "vladimir-putin-mng-2024-09-02"): "Vladimir Putin, Mongolie, 2–3 septembre 2024",
+        ("person", "vladimir-putin"): "Vladimir Putin",
+    }
+    assert causes.named_things([added, sources, person, state]) == {
+        ("visit", "vladimir-putin-mng-2024-09-02"),
+        ("person", "vladimir-putin"),
+        ("state", "MNG"),
+    }
+    with translation.override("fr"):
+        text = causes.render({"first": True, "causes": [added, person, state]}, names=names)
+        later = causes.render([sources], names=names)
+    assert text == (
+        "première évaluation (ajout\u00a0: visite (Vladimir Putin, Mongolie, 2–3 septembre 2024)"
+        "\u202f; modification\u00a0: personne (Vladimir Putin)\u202f; modification\u00a0: État "
+        "(Mongolie))"
+    )
+    assert "vladimir-putin" not in later and "2–3 septembre 2024" in later
+    # Without words for it (a visit no longer recorded), the key still names it.
+    with translation.override("en"):
+        assert "vladimir-putin-mng-2024-09-02" in causes.render([added])

@@ -95,7 +95,7 @@ def test_the_crimea_explanation_cites_the_2015_declaration_in_both_languages():
     )
     french = render(verdict.reasons, "fr")
     assert "déclaration déposée le 8 septembre 2015" in french
-    assert "Fédération de Russie" in french
+    assert "Russie" in french and "Fédération de Russie" not in french
 
 
 # Words that would betray English left in a French explanation.

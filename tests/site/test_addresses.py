@@ -98,7 +98,7 @@ def test_a_filtered_view_says_what_it_shows_in_the_readers_language(reader, seed
     assert title(html) == "Visits — Verdict: did not travel"
     assert title(body(reader.get("/fr/visits/?page=2"))) == "Visites, page 2"
     html = body(reader.get("/fr/persons/?status=at_large"))
-    assert title(html) == "Personnes — Statut\u00a0: en fuite"
+    assert title(html) == "Personnes — Statut\u00a0: pas sous la garde de la Cour"
     html = body(reader.get("/warrants/?in_force=true&situation=darfur-sudan"))
     assert title(html) == "Warrants — Situation: Darfur, Sudan; Still in force: yes"
     assert title(body(reader.get("/visits/"))) == "Visits"

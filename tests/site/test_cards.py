@@ -120,7 +120,10 @@ def test_the_card_reads_the_facts_in_the_language_of_its_address(reader, seeded)
     en, fr = reader.get("/states/MNG/card.en.png"), reader.get("/states/MNG/card.fr.png")
     assert en.content != fr.content and en["ETag"] != fr["ETag"]
     person = cards.person_card("vladimir-putin", "fr")
-    assert person.status == "en fuite" and "situation «\u00a0Ukraine\u00a0»" in person.detail
+    assert (
+        person.status == "pas sous la garde de la Cour"
+        and "situation «\u00a0Ukraine\u00a0»" in person.detail
+    )
     assert person.visits == Visit.objects.published().filter(person__slug="vladimir-putin").count()
     assert person.counts[0][0] == VerdictCode.NON_COMPLIANCE  # incidents first
 

@@ -327,7 +327,7 @@ def test_french_pages_and_feeds_space_their_marks_as_french_does(reader, seeded)
 def test_french_pages_name_chambers_in_full_elide_de_and_date_changes_in_words(reader, seeded):
     """What a French reader would correct: "PTC II" (Chambre préliminaire II), "visite de
     Omar" (d'Omar), an untranslated field name and "Dec. 1, 2026, 9:16 p.m." on the Changes
-    page (written as the visit pages write a time: "1er décembre 2026, 21:17 UTC")."""
+    page (written as the visit pages write a time: "1er décembre 2026, 21 h 17 UTC")."""
     import re as regex
 
     from core import names
@@ -357,7 +357,7 @@ def test_french_pages_name_chambers_in_full_elide_de_and_date_changes_in_words(r
     assert "Voyage d’Omar" in malaysia and "de Omar" not in malaysia
     changes = body(reader.get("/fr/changes/"))
     assert not regex.search(r"\b(a|p)\.m\.", changes)
-    assert regex.search(r"\d{1,2}(er)? \w+ \d{4}, \d\d:\d\d UTC", changes)
+    assert regex.search(r"\d{1,2}(er)? \w+ \d{4}, \d\d\u00a0h\u00a0\d\d UTC", changes)
 
 
 def test_a_guessed_french_address_of_a_staff_page_switches_to_french_and_opens_it(client, seeded):

@@ -89,7 +89,7 @@ def test_a_person_is_shown_with_the_nationality(reader, seeded):
     assert "Ukraine" not in person  # his situation has its own line
     assert "<dt>Situation</dt><dd>Ukraine</dd>" in visit
     french = body(reader.get("/fr/visits/vladimir-putin-mng-2024-09-02/"))
-    assert "(Fédération de Russie)" in french[french.index('id="visit-person"') :][:300]
+    assert "(Russie)" in french[french.index('id="visit-person"') :][:300]
     mongolia = body(reader.get("/states/MNG/"))
     assert "Vladimir Vladimirovich Putin</a> <small>(Russian Federation)</small>" in mongolia
     persons = body(reader.get("/persons/"))

@@ -352,7 +352,7 @@ def test_a_darfur_visit_to_a_host_the_referral_does_not_bind_says_so(seeded):
     )
     french = verdict.explanation_text("fr")
     assert "Égypte\u00a0: État que ne lie pas la résolution S/RES/1593 (2005)" in french
-    assert "que ceux qu’elle désigne (Soudan), et ne fait qu’exhorter les autres" in french
+    assert "que ceux qu’elle désigne (Soudan) et ne fait qu’exhorter les autres" in french
 
 
 def test_changing_a_referral_re_evaluates_the_visits_of_its_situation(seeded):
