@@ -790,15 +790,15 @@ def _sealed_sentence(r: dict) -> str:
             _(
                 "A warrant against %(person)s, %(dates)s, was in force during the visit to %(where)s "
                 "%(when)s, but it was then under seal and %(state)s is not known to have been "
-                "notified of it, so no failure to arrest can be charged."
+                "notified of it, so iccwatch counts no failure to arrest."
             )
             % params
         )
     return (
         _(
             "A warrant against %(person)s was in force during the visit to %(where)s %(when)s, but "
-            "it was then under seal and %(state)s is not known to have been notified of it, so no "
-            "failure to arrest can be charged."
+            "it was then under seal and %(state)s is not known to have been notified of it, so "
+            "iccwatch counts no failure to arrest."
         )
         % params
     )

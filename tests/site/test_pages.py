@@ -306,6 +306,10 @@ def test_visit_page_shows_archived_copies_and_the_hosts_justification(reader, se
     html = body(reader.get(PUTIN_MNG))
     assert 'href="https://archive.example.org/sputnik"' in html and "archived copy" in html
     assert "Mongolia cited its energy dependence." in html
+    # Recorded as the host's position, not as an exemption; Art. 27 concerns the Court's
+    # jurisdiction, and the note claims no more than the Jordan judgment held.
+    assert "Recorded as the host's position, not as an exemption (Art. 27;" in html
+    assert "exempts no one from arrest" not in html
 
 
 def test_unverified_visits_are_not_published(reader, seeded):
