@@ -32,7 +32,10 @@ from alerts import urgent, webhooks
 from alerts.models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Subscription
 from core import roles
 from core.names import country_name, format_date, in_sentence
+from front.summaries import report_span_words
+from states.models import State
 from visits.models import Basis, Visit
+from warrants.models import Person
 
 logger = logging.getLogger(__name__)
 
@@ -80,25 +83,34 @@ def review_path(report) -> str:
     return reverse("newsroom:report", kwargs={"pk": report.pk})
 
 
+def report_words(report) -> dict:
+    """What a mail says of `report`, in the active language: the person's name, the host's
+    ("Tajikistan"), its dates as the public pages write them ("dates": '15–16 October
+    2024'), and whether it is a correction or a withdrawal; a slug or code the dataset does
+    not know is given as the report has it."""
+    data = report.data or {}
+    slug, iso3 = data.get("person") or "", data.get("host") or ""
+    person = Person.objects.filter(slug=slug).values_list("name", flat=True).first()
+    host = State.objects.filter(iso3=iso3).values_list("name", flat=True).first()
+    return {
+        "report": report,
+        "person": person or slug,
+        "host": in_sentence(country_name(iso3, host or iso3)) if iso3 else "",
+        "dates": report_span_words(data.get("start"), data.get("end")),
+        "correction": report.is_correction,
+        "withdrawal": report.is_withdrawal,
+    }
+
+
 def mail_reviewers(report) -> int:
     """Tell the reviewers that `report` awaits review; returns how many were mailed."""
     if report.state != "submitted":
         return 0
     recipients = reviewers_to_notify(report)
-    data = report.data or {}
-    context = {
-        "report": report,
-        "person": data.get("person", ""),
-        "host": data.get("host", ""),
-        "start": data.get("start") or "",
-        "end": data.get("end") or "",
-        "correction": report.is_correction,
-        "withdrawal": report.is_withdrawal,
-        "url": urgent.site_url(review_path(report)),
-    }
     sent = 0
     for user in recipients:
         with translation.override(settings.LANGUAGE_CODE):
+            context = {**report_words(report), "url": urgent.site_url(review_path(report))}
             subject = render_to_string("alerts/mail/review_subject.txt", context).strip()
             body = render_to_string("alerts/mail/review_body.txt", {**context, "user": user})
         sent += send_mail(subject, body, None, [user.email])

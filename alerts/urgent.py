@@ -36,11 +36,7 @@ def alert_key(visit: Visit) -> str:
 
 def days_of(visit: Visit) -> tuple[datetime.date, datetime.date] | None:
     """The first and last possible day of the visit (its precision widens them)."""
-    if visit.start is None:
-        return None
-    start = Period.from_stored(visit.start, visit.start_precision)
-    end = Period.from_stored(visit.end, visit.end_precision) if visit.end else start
-    return start.first, end.last
+    return visit.possible_days()
 
 
 def _bound_if_not_arrested(visit: Visit) -> tuple[bool, str]:

@@ -17,7 +17,7 @@ from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from compliance import PRESENT_STATUSES, StateFacts, partial_isoformat
+from compliance import PRESENT_STATUSES, Period, StateFacts, partial_isoformat
 from core import causes
 from core import reasons as rendering
 from core.names import country_name, elide, format_date, in_sentence
@@ -141,6 +141,25 @@ def span_words(start, start_precision, end, end_precision) -> str:
             return f"{format_date(start).split(' ')[0]}–{last}"
         return f"{_day_and_month(start)} – {last}"
     return f"{first} – {last}"
+
+
+def report_span_words(start: str | None, end: str | None) -> str:
+    """A report's dates (its data's "2025-10-15", "2025-10", "2025" or None) in words, as a
+    visit's public page writes them (`span_words`: '15–16 October 2024'); a date that
+    cannot be read (a draft's) as it was typed."""
+    try:
+        first = Period.parse(start) if start else None
+        last = Period.parse(end) if end else None
+    except ValueError:
+        return " – ".join(d for d in (start, end) if d)
+    if first is None:
+        return span_words(None, "day", None, "day")
+    return span_words(
+        first.first,
+        first.precision,
+        last.first if last else None,
+        last.precision if last else "day",
+    )
 
 
 def _day_and_month(day: datetime.date) -> str:

@@ -301,7 +301,7 @@ class ReportForm(forms.Form):
             if data.get("status") in NOT_TAKEN_STATUSES:
                 data["outcome"] = VisitOutcome.NOT_APPLICABLE
             elif data.get("status"):
-                self.add_error("outcome", outcome_needed(data["status"]))
+                self.add_error("outcome", outcome_needed())
         if data.get("controlled_by") and data.get("host_control") != HostControl.NONE:
             self.add_error(
                 "controlled_by", _("Name an occupier only when the host did not control the place.")

@@ -28,6 +28,7 @@ from compliance import Period
 from core import reasons, roles
 from core.names import country_name, format_date, in_sentence
 from front.corrections import field_name, value_words
+from front.summaries import report_span_words
 from newsroom import places
 from newsroom.forms import (
     BaseSourceFormSet,
@@ -44,6 +45,7 @@ from visits.models import (
     Report,
     ReportState,
     ReviewState,
+    Verdict,
     VerdictCode,
     Visit,
     verdict_label,
@@ -149,14 +151,15 @@ def dashboard(request):
 
 
 def describe(reports) -> None:
-    """Give each report a title for lists: 'Vladimir Putin in Tajikistan, 2025-10-08'."""
+    """Give each report a title for lists, its dates as the visit's public page writes
+    them: 'Vladimir Putin in Tajikistan, 15–16 October 2024'."""
     slugs = {r.data.get("person") for r in reports}
     names = dict(Person.objects.filter(slug__in=slugs).values_list("slug", "name"))
     for r in reports:
-        r.title = _("%(person)s in %(host)s, %(start)s") % {
+        r.title = _("%(person)s in %(host)s, %(dates)s") % {
             "person": names.get(r.data.get("person"), r.data.get("person") or "?"),
             "host": in_sentence(value_words("host", r.data.get("host"))),
-            "start": value_words("start", r.data.get("start")),
+            "dates": report_span_words(r.data.get("start"), r.data.get("end")),
         }
 
 
@@ -198,15 +201,16 @@ def source_doubts(data: dict, citations) -> list[str]:
     return doubts
 
 
-def preview_of(data: dict, citations=(), completed_urls=()) -> dict | None:
+def preview_of(data: dict, citations=(), completed_urls=(), visit=None) -> dict | None:
     """The rule's verdict on the report's data, with its explanation in the reader's language,
     and, when the host is a territory of a State, that State's name (`territory_of`): the
     rule reads such a host by its own timeline, as a state that is not a party.
     `completed_urls`: (source number, field, address) of the addresses typed without a
     scheme (BaseSourceFormSet.completed_urls), said in the preview so the reporter checks
-    them."""
+    them. `visit`: the published visit a correction changes, whose ICC findings the
+    verdict reads as the published verdict does."""
     try:
-        verdict = review.preview(data)
+        verdict = review.preview(data, visit=visit)
     except ValidationError:
         return None
     owner = (
@@ -488,10 +492,12 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
             )
         except ValidationError as error:
             return again(service_errors=apply_service_errors(error, form, sources))
-        return again(preview=preview_of(data, citations, sources.completed_urls()), previewed=True)
+        return again(
+            preview=preview_of(data, citations, sources.completed_urls(), corrected), previewed=True
+        )
     if action == "submit" and (duplicates or pending) and not request.POST.get("not_duplicate"):
         return again(
-            preview=preview_of(data, citations, sources.completed_urls()),
+            preview=preview_of(data, citations, sources.completed_urls(), corrected),
             previewed=True,
             duplicate_error=_(
                 "Add the source to the visit already recorded, or confirm that this is another visit."
@@ -959,6 +965,20 @@ def facts_of(data: dict) -> list[tuple[str, str]]:
     return rows
 
 
+# A report reviewed for good: published (verified) or closed (rejected); nothing to preview.
+CLOSED_STATES = (ReportState.VERIFIED, ReportState.REJECTED)
+
+
+def published_verdict(report: Report) -> dict | None:
+    """For a verified report that published or corrected a visit (not a withdrawal): its
+    visit and that visit's verdict as the public page shows it ({"visit", "verdict"}; the
+    verdict None while it is being computed); None for any other report."""
+    if report.state != ReportState.VERIFIED or report.is_withdrawal or report.visit is None:
+        return None
+    verdict = Verdict.objects.filter(visit=report.visit).first()
+    return {"visit": report.visit, "verdict": verdict}
+
+
 @staff_page()
 def report_detail(request, pk: int):
     return _report_page(request, pk)
@@ -993,8 +1013,16 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
         "resubmitted_at": report.submitted_at if report.submitted_at != filed_at else None,
         "facts": facts_of(report.data),
         "citations": report.citations,
-        # A withdrawal changes no fact: what the rule says of the visit does not move.
-        "preview": None if report.is_withdrawal else preview_of(report.data, report.citations),
+        # A withdrawal changes no fact: what the rule says of the visit does not move. A
+        # verified report shows its published visit's verdict instead, a rejected one none.
+        "preview": preview_of(
+            report.data,
+            report.citations,
+            visit=report.visit if report.is_correction else None,
+        )
+        if not report.is_withdrawal and report.state not in CLOSED_STATES
+        else None,
+        "published": published_verdict(report),
         "duplicates": duplicates,
         "pending_duplicates": pending,
         "differences": differences(report),
@@ -1008,6 +1036,8 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
         "may_edit": is_author
         and not report.is_withdrawal
         and report.state in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED),
+        # Sent back and not yet answered: Submit would be refused; the answer box comes first.
+        "needs_an_answer": review.needs_an_answer(report),
         # A withdrawal taken back or sent back: its reason reworded, submitted, or dropped.
         "may_reword": is_author
         and report.is_withdrawal

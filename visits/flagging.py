@@ -110,6 +110,38 @@ def _in_clause(column: str, ids: Iterable[int] | None) -> tuple[str, list]:
     return f" WHERE {column} = ANY(%s)", [list(ids)]
 
 
+def load_findings(visit_ids: Iterable[int]) -> dict[int, list[FindingFacts]]:
+    """The ICC findings of the given visits, as the rule reads them (FactBook.findings):
+    visit id -> its findings, oldest first. One query."""
+    with connection.cursor() as cur:
+        return _findings(cur, visit_ids)
+
+
+def _findings(cur, visit_ids: Iterable[int] | None) -> dict[int, list[FindingFacts]]:
+    """The findings of the given visits (of every visit when None) read with `cur`."""
+    # (visit_id = ANY(...) leaves out the findings without a visit, as IS NOT NULL does.)
+    where, params = _in_clause("visit_id", visit_ids)
+    cur.execute(
+        "SELECT visit_id, decided, decided_precision, referred_to_asp, referred_to_unsc, kind, "
+        "chamber, decision_reference FROM visits_finding"
+        f"{where or ' WHERE visit_id IS NOT NULL'} ORDER BY decided, id",
+        params,
+    )
+    findings: dict[int, list[FindingFacts]] = defaultdict(list)
+    for visit_id, decided, precision, asp, unsc, kind, chamber, reference in cur.fetchall():
+        findings[visit_id].append(
+            FindingFacts(
+                decided=Period.from_stored(decided, precision),
+                referred_to_asp=asp,
+                referred_to_unsc=unsc,
+                kind=kind,
+                chamber=chamber,
+                reference=reference,
+            )
+        )
+    return findings
+
+
 def load_facts(
     *,
     state_ids: Iterable[int] | None = None,
@@ -197,26 +229,7 @@ def load_facts(
                     case=case,
                 )
             )
-        # (visit_id = ANY(...) leaves out the findings without a visit, as IS NOT NULL does.)
-        where, params = _in_clause("visit_id", visit_ids)
-        cur.execute(
-            "SELECT visit_id, decided, decided_precision, referred_to_asp, referred_to_unsc, kind, "
-            "chamber, decision_reference FROM visits_finding"
-            f"{where or ' WHERE visit_id IS NOT NULL'} ORDER BY decided, id",
-            params,
-        )
-        findings: dict[int, list[FindingFacts]] = defaultdict(list)
-        for visit_id, decided, precision, asp, unsc, kind, chamber, reference in cur.fetchall():
-            findings[visit_id].append(
-                FindingFacts(
-                    decided=Period.from_stored(decided, precision),
-                    referred_to_asp=asp,
-                    referred_to_unsc=unsc,
-                    kind=kind,
-                    chamber=chamber,
-                    reference=reference,
-                )
-            )
+        findings = _findings(cur, visit_ids)
     return FactBook(
         states={
             sid: state_facts(iso3, name, events[sid], declarations[sid], referrals=referrals[sid])

@@ -1,5 +1,7 @@
 """Visits by wanted people, their sources, ICC findings, and the verdicts on their hosts."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -8,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from compliance import partial_isoformat, referral_sentence
+from compliance import Period, partial_isoformat, referral_sentence
 from core import history
 from core import reasons as reasons_text
 from core.models import DatePrecision, Source
@@ -243,6 +245,16 @@ class Visit(models.Model):
 
     def get_absolute_url(self):
         return reverse("visit", kwargs={"slug": self.slug})
+
+    def possible_days(self) -> tuple[datetime.date, datetime.date] | None:
+        """The first and last possible day of the visit, None when it is undated: a date
+        known to the month or the year covers all of it, and a visit with no end covers
+        its start's whole period (docs/DOMAIN.md, "Dates")."""
+        if self.start is None:
+            return None
+        start = Period.from_stored(self.start, self.start_precision)
+        end = Period.from_stored(self.end, self.end_precision) if self.end else start
+        return start.first, end.last
 
 
 @history.track()

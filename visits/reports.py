@@ -60,15 +60,15 @@ def _unique_slug(base: str) -> str:
 NOT_TAKEN_STATUSES = (VisitStatus.CANCELLED, VisitStatus.VIRTUAL, VisitStatus.ANNOUNCED)
 
 
-def outcome_needed(status: str) -> str:
-    """The refusal of a trip that took place (`status` not in NOT_TAKEN_STATUSES) without
-    an outcome saying what the host did, in the reader's language: the status and the
-    outcome to choose named as the report form's menus show them (VisitStatus and
-    VisitOutcome labels: “unknown”, « inconnu »), never by their codes."""
+def outcome_needed() -> str:
+    """The refusal of a trip that took place (a status not in NOT_TAKEN_STATUSES) without
+    an outcome saying what the host did, in the reader's language: the outcome to choose
+    when nothing is known named as the report form's menu shows it (VisitOutcome's label:
+    “unknown”, « inconnu »), never by its code."""
     return _(
-        "A trip with the status “%(status)s” took place: say what the host did (or "
+        "A trip that took place needs the host's outcome: say what the host did (or "
         "“%(unknown)s” if it is not known)."
-    ) % {"status": VisitStatus(status).label, "unknown": VisitOutcome.UNKNOWN.label}
+    ) % {"unknown": VisitOutcome.UNKNOWN.label}
 
 
 def outcome_not_applicable(status: str) -> str:
@@ -128,7 +128,7 @@ def validate_visit_fields(
         and status not in NOT_TAKEN_STATUSES
         and outcome == VisitOutcome.NOT_APPLICABLE
     ):
-        errors["outcome"] = outcome_needed(status)
+        errors["outcome"] = outcome_needed()
     if host_control not in HostControl.values:
         errors["host_control"] = (
             f"Unknown host control {host_control!r}; expected one of {', '.join(HostControl.values)}."
@@ -183,15 +183,16 @@ def record_visit_report(
     user=None,
     host_control: str = HostControl.EFFECTIVE,
     controlled_by: State | None = None,
-    expected_verdict: str = "",
+    expected_verdict: str | None = None,
     dataset_version: str | None = None,
 ) -> Visit:
     """Create or update (by slug) a visit report with its sources; raises ValidationError.
 
     New reports enter as `reported`: they are never published before a reviewer
     verifies them. Nothing is saved when anything is invalid. `dataset_version` is
-    given by the importer only (the version of the files that list the visit); None
-    keeps what the visit had. A visit saved with any review state but `withdrawn`
+    given by the importer only (the version of the files that list the visit), and so is
+    `expected_verdict` (the researchers' column of visits.csv; a newsroom correction never
+    shows it): None keeps what the visit had (blank for a new one). A visit saved with any review state but `withdrawn`
     loses its withdrawal note (a withdrawn visit that reappears is restored).
     """
     errors = validate_visit_fields(
@@ -224,7 +225,8 @@ def record_visit_report(
     visit.host_notified, visit.host_justification = host_notified, host_justification
     visit.notes, visit.review_state = notes, review_state
     visit.host_control, visit.controlled_by = host_control, controlled_by
-    visit.expected_verdict = expected_verdict
+    if expected_verdict is not None:
+        visit.expected_verdict = expected_verdict
     if review_state != ReviewState.WITHDRAWN:
         visit.withdrawal_note = ""
     if dataset_version is not None:

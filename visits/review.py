@@ -48,6 +48,7 @@ from core import roles
 from core.models import DatePrecision
 from core.names import format_date
 from states.models import State
+from visits import flagging
 from visits.models import (
     OPEN_REPORT_STATES,
     UNDER_REVIEW_STATES,
@@ -328,16 +329,20 @@ def resolve(data: dict, citations: Sequence[dict], *, new: bool = False) -> Reso
 # --- What the rule would say, and what is already recorded ------------------------------
 
 
-def preview(data: dict, resolved: ResolvedReport | None = None) -> compliance.Verdict:
+def preview(
+    data: dict, resolved: ResolvedReport | None = None, visit: Visit | None = None
+) -> compliance.Verdict:
     """The verdict the rule would give this report if it were verified, saving nothing.
 
     `resolved` is the report's data already resolved (`file_report` gives it), saving
-    the reads of `resolve`. Raises ValidationError when the data cannot be evaluated
+    the reads of `resolve`. `visit`: the published visit a correction would change, whose
+    ICC findings the verdict reads as the published one does (a finding of non-compliance
+    is said, not "no finding"). Raises ValidationError when the data cannot be evaluated
     (see `resolve`; sources are not needed for a preview).
     """
     report = resolved or resolve(data, [{"url": "https://preview.invalid/"}])
     state, situation, warrants, referrals = preview_facts(report.host, report.person)
-    visit = compliance.VisitFacts(
+    facts = compliance.VisitFacts(
         referrals=referrals,
         ref="preview",
         person_name=report.person.name,
@@ -353,7 +358,8 @@ def preview(data: dict, resolved: ResolvedReport | None = None) -> compliance.Ve
         host_control=report.fields["host_control"],
         controlled_by=report.controlled_by.iso3 if report.controlled_by else "",
     )
-    return compliance.evaluate(visit, state, warrants)
+    findings = flagging.load_findings([visit.pk]).get(visit.pk, ()) if visit is not None else ()
+    return compliance.evaluate(facts, state, warrants, findings)
 
 
 # The facts `flagging.load_facts` reads for a host and a person, in one query: the host's
@@ -451,18 +457,7 @@ def possible_duplicates(data: dict, exclude: Visit | None = None) -> list[Visit]
     days = _possible_days(data)
     if days is False:
         return []
-    found = []
-    for visit in visits.order_by("start", "pk"):
-        if visit.start is None:
-            theirs = None
-        else:
-            theirs = (
-                Period.from_stored(visit.start, visit.start_precision).first,
-                Period.from_stored(visit.end or visit.start, visit.end_precision).last,
-            )
-        if _may_overlap(days, theirs):
-            found.append(visit)
-    return found
+    return [v for v in visits.order_by("start", "pk") if _may_overlap(days, v.possible_days())]
 
 
 def _possible_days(data: dict):

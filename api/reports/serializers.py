@@ -460,7 +460,12 @@ class ReportDetailSerializer(ReportSerializer):
         if report.is_withdrawal:  # it changes no fact: the rule's answer does not move
             return None
         try:
-            verdict = review.preview(report.data or {}, getattr(report, "resolved", None))
+            verdict = review.preview(
+                report.data or {},
+                getattr(report, "resolved", None),
+                # A correction's verdict reads the findings on the visit it changes.
+                visit=report.visit if report.is_correction else None,
+            )
         except (DjangoValidationError, KeyError, ValueError):  # data the rule cannot read
             return None
         return {

@@ -1,8 +1,12 @@
 """Template filters for the public pages: verdict labels and styles, dates and names in the
 reader's language, explanations, standings."""
 
+import re
+
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 
 from compliance import partial_isoformat
@@ -202,6 +206,28 @@ def data_lang():
     if (get_language() or DATA_LANGUAGE).split("-")[0] == DATA_LANGUAGE:
         return ""
     return mark_safe(f' lang="{DATA_LANGUAGE}"')
+
+
+# A warrant issued in a situation before any case was opened is filed under the situation
+# itself: "Situation in Ukraine", "Situation in Libya (Osama Elmasry Njeem)".
+SITUATION_CASE = re.compile(r"Situation in (?:the )?(?P<situation>[^(]+?)(?P<rest> \(.*\))?")
+
+
+@register.simple_tag
+def case_name(case):
+    """{% case_name warrant.case %}: a case's name as the dataset records it (in English,
+    marked as such, see `data_lang`); one named after its situation ("Situation in
+    Ukraine") names that situation in the reader's language, as the page's "Situation"
+    does (core.names.situation_name: « Situation « Ukraine » »), its parenthesis kept. ""
+    for no case."""
+    name = getattr(case, "name", "") or ""
+    match = SITUATION_CASE.fullmatch(name)
+    if match and not data_lang():
+        return name
+    if match:
+        phrase = capfirst(situation_words(match["situation"]))
+        return format_html("{}{}", phrase, match["rest"] or "")
+    return format_html("<span{}>{}</span>", data_lang(), name) if name else ""
 
 
 @register.simple_tag

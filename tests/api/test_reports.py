@@ -338,7 +338,7 @@ def test_a_correction_changes_the_published_visit_only_when_verified(seeded, cli
             "outcome",
             "“not applicable”",
         ),
-        ({**TAJIKISTAN, "outcome": "n/a"}, "outcome", "took place: say what the host did"),
+        ({**TAJIKISTAN, "outcome": "n/a"}, "outcome", "took place needs the host's outcome"),
         (
             {**TAJIKISTAN, "host_control": "none", "controlled_by": "TJK"},
             "controlled_by",

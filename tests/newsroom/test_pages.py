@@ -24,10 +24,11 @@ MONGOLIA = "vladimir-putin-mng-2024-09-02"
 # possible duplicates, the rule's preview and whether its host is a territory) before what
 # changed since it was sent back.
 QUERIES_OF_A_REPORT_PAGE = 15
-# A verified report's page for a reviewer: no duplicates nor review to show, and one
-# query (the 14th) for when it was first submitted, which an open report's page reads
-# with what changed since it was sent back.
-QUERIES_OF_A_REVIEWED_REPORT_PAGE = 14
+# A verified report's page for a reviewer: no duplicates nor review to show, no preview
+# (its published visit's verdict instead, one query), and one query for when it was
+# first submitted, which an open report's page reads with what changed since it was sent
+# back.
+QUERIES_OF_A_REVIEWED_REPORT_PAGE = 11
 REPORT_DATA = {
     "person": "vladimir-putin",
     "host": "TJK",
@@ -1907,3 +1908,98 @@ def test_a_report_names_its_reviewer_for_what_they_did(
     assert label() == "Sent back earlier by reviewer"
     review.verify(report, reviewer)
     assert label() == "Reviewed by reviewer"
+
+
+NETANYAHU_HUNGARY = "benjamin-netanyahu-hun-2025-04-03"
+NO_FINDING = "the ICC has made no finding of non-compliance"
+
+
+def test_a_corrections_preview_reads_the_icc_findings_on_its_visit(
+    seeded, reporter, reviewer, signed_in
+):
+    """The published verdict on Netanyahu's visit to Hungary names the Court's finding of
+    non-compliance; the preview of a correction of it does too, on the form, on the
+    reporter's page and on the reviewer's, never "no finding"."""
+    visit = Visit.objects.get(slug=NETANYAHU_HUNGARY)
+    assert visit.findings.filter(kind="art_87_7").exists()
+    client = signed_in(reporter)
+    sources = [{k: v or "" for k, v in c.items()} for c in review.citations_of(visit)]
+    fields = {k: v or "" for k, v in review.report_data_of(visit).items()}
+    form = text(
+        client.post(
+            reverse("newsroom:correct", args=[NETANYAHU_HUNGARY]),
+            form_data(action="preview", sources=sources, **{**fields, "start": "2025-04-02"}),
+        )
+    )
+    preview = form.split('id="preview-explanation"')[1].split("</p>")[0]
+    assert "Pre-Trial Chamber I found non-compliance" in preview and NO_FINDING not in preview
+    report = correction_of(visit, reporter, start="2025-04-02", reason="He landed the day before.")
+    for user in (reporter, reviewer):
+        page = text(signed_in(user).get(reverse("newsroom:report", args=[report.pk])))
+        preview = page.split('id="preview-explanation"')[1].split("</p>")[0]
+        assert "Pre-Trial Chamber I found non-compliance" in preview
+        assert NO_FINDING not in preview
+
+
+def test_a_verified_report_shows_its_published_visit_and_a_rejected_one_no_preview(
+    tajikistan_removed, reporter, reviewer, signed_in
+):
+    """Once verified, a report's page gives the published visit's verdict and a link to its
+    page, not a preview of what "would" be published; once rejected, nothing of the kind."""
+    report = file(reporter)
+    review.verify(report, reviewer)
+    flagging.evaluate_pending()
+    report.refresh_from_db()
+    for user in (reporter, reviewer):
+        page = text(signed_in(user).get(reverse("newsroom:report", args=[report.pk])))
+        assert 'id="preview"' not in page
+        assert "Nothing is saved or published by a preview." not in page
+        published = page.split('id="published"')[1].split("</section>")[0]
+        assert f'href="{report.visit.get_absolute_url()}" id="published-link"' in published
+        assert 'id="published-explanation"' in published and "non-compliance" in published
+    rejected = file(reporter, start="2025-10-20", end="2025-10-21")
+    review.reject(rejected, reviewer, "Not sourced well.")
+    for user in (reporter, reviewer):
+        page = text(signed_in(user).get(reverse("newsroom:report", args=[rejected.pk])))
+        assert 'id="preview"' not in page and 'id="published"' not in page
+
+
+def test_a_report_sent_back_leads_to_the_answer_box_not_to_a_submit_that_bounces(
+    tajikistan_removed, reporter, reviewer, signed_in
+):
+    """A report sent back and not yet answered offers no "Submit for review" button (it
+    could only be refused): its page leads to the answer box of its form. Answered and
+    saved, Submit is offered, and submits it."""
+    report = file(reporter)
+    review.request_changes(report, reviewer, "Which readout says Dushanbe?")
+    client = signed_in(reporter)
+    page_url = reverse("newsroom:report", args=[report.pk])
+    page = text(client.get(page_url))
+    submit = reverse("newsroom:submit", args=[report.pk])
+    assert f'action="{submit}"' not in page
+    edit = reverse("newsroom:edit", args=[report.pk])
+    link = re.search(r'<a class="button" href="([^"]+)" id="answer-reviewer">(.*?)</a>', page)
+    assert link.groups() == (f"{edit}#id_reply", "Answer the reviewer and submit")
+    assert 'id="id_reply"' in text(client.get(edit))
+    client.post(edit, form_data(action="draft", reply="Dushanbe: see the readout."))
+    page = text(client.get(page_url))
+    assert f'action="{submit}"' in page and 'id="answer-reviewer"' not in page
+    client.post(submit)
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED
+
+
+def test_a_reports_title_gives_the_visits_dates_as_the_public_pages_do(
+    tajikistan_removed, reporter, reviewer, signed_in
+):
+    """A report of a 15-16 October trip was titled with its first day only."""
+    report = file(reporter, start="2024-10-15", end="2024-10-16")
+    page = html.unescape(
+        text(signed_in(reviewer).get(reverse("newsroom:report", args=[report.pk])))
+    )
+    assert "<h1>Vladimir Vladimirovich Putin in Tajikistan, 15–16 October 2024</h1>" in page
+    queue = html.unescape(text(signed_in(reviewer).get(reverse("newsroom:queue"))))
+    assert "Vladimir Vladimirovich Putin in Tajikistan, 15–16 October 2024" in queue
+    month = file(reporter, start="2024-10", end=None, place="Khujand")
+    page = html.unescape(text(signed_in(reviewer).get(reverse("newsroom:report", args=[month.pk]))))
+    assert "<h1>Vladimir Vladimirovich Putin in Tajikistan, October 2024</h1>" in page

@@ -273,7 +273,7 @@ def test_the_outcome_is_not_chosen_for_the_reporter(tajikistan_removed, reporter
     response = client.post(reverse("newsroom:new"), form_data(outcome=""))
     assert response.status_code == 200
     refusal = html_text(response)
-    assert "A trip with the status “occurred” took place: say what the host did" in refusal
+    assert "A trip that took place needs the host's outcome: say what the host did" in refusal
     # The outcome to choose as the menu shows it, not its code.
     assert "(or “unknown” if it is not known)" in refusal and "'unknown'" not in refusal
     assert not Report.objects.exists()
@@ -308,7 +308,9 @@ def test_the_outcomes_refusals_name_it_as_the_french_menu_does(
     assert '<option value="n/a">sans objet</option>' in menu
     blank = html_text(client.post(reverse("newsroom:new"), form_data(outcome="")))
     assert (
-        "(ou «\u00a0inconnu\u00a0» si on l’ignore)" in blank
+        "Un déplacement qui a eu lieu demande l’issue côté hôte\u00a0: indiquez ce qu’a fait "
+        "l’hôte (ou «\u00a0inconnu\u00a0» si on l’ignore)."
+        in blank
         and "unknown" not in blank.split('id="form-errors"')[1].split("</div>")[0]
     )
     contradicted = html_text(

@@ -31,14 +31,9 @@ def test_a_persons_role_and_a_visits_occasion_are_marked(seeded, client):
 def test_case_names_decision_titles_and_statement_titles_are_marked(seeded, client):
     """The warrants' case names, the Court's decision titles and the joint statements'
     titles on the timeline are the dataset's English too; on an English page nothing is."""
-    person = client.get("/fr/persons/vladimir-putin/").content.decode()
-    assert '<span lang="en">Situation in Ukraine</span>' in person
-    assert (
-        '<span lang="en">Situation in Ukraine</span>'
-        in client.get("/fr/warrants/").content.decode()
-    )
+    bashir = client.get("/fr/persons/omar-al-bashir/").content.decode()
+    assert '<span lang="en">The Prosecutor v. Omar Hassan Ahmad Al Bashir</span>' in bashir
     visit = client.get("/fr/visits/vladimir-putin-mng-2024-09-02/").content.decode()
-    assert '<span lang="en">Situation in Ukraine</span>' in visit
     findings = visit[visit.index('id="findings"') :]
     assert re.search(r'<small lang="en">[^<]*(Finding|Decision)', findings), findings[:600]
     state = client.get("/fr/states/MNG/").content.decode()
@@ -46,3 +41,19 @@ def test_case_names_decision_titles_and_statement_titles_are_marked(seeded, clie
     assert re.search(r'Signée\u00a0: <span lang="en">Joint statement', timeline), "statement"
     english = client.get("/states/MNG/").content.decode()
     assert "Signed: Joint statement" in english and '<span lang="en">' not in english
+
+
+def test_a_warrant_filed_under_its_situation_names_it_in_the_readers_language(seeded, client):
+    """A warrant issued before any case was opened is filed under "Situation in Ukraine":
+    a French page names that situation as its "Situation" line does, not in English."""
+    french = "Situation «\u00a0Ukraine\u00a0»"
+    visit = client.get("/fr/visits/vladimir-putin-mng-2024-09-02/").content.decode()
+    warrants = visit.split("Mandats déterminants", 1)[1].split("</dd>", 1)[0]
+    assert french in warrants and "Situation in Ukraine" not in warrants
+    for path in ("/fr/persons/vladimir-putin/", "/fr/warrants/"):
+        page = client.get(path).content.decode()
+        assert french in page and "Situation in Ukraine" not in page, path
+    libya = client.get("/fr/warrants/").content.decode()
+    assert "Situation «\u00a0Libye\u00a0» (Osama Elmasry Njeem)" in libya
+    english = client.get("/visits/vladimir-putin-mng-2024-09-02/").content.decode()
+    assert "Situation in Ukraine" in english.split("Warrants that decided it", 1)[1]

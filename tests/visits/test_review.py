@@ -1,5 +1,6 @@
 """The newsroom's service layer (visits.review): four eyes, duplicates, corrections, citations."""
 
+import datetime
 import threading
 
 import pytest
@@ -9,8 +10,11 @@ from django.db import connection
 
 from core import roles
 from core.models import Source
+from states.models import State
+from tests.factories import make_visit
 from visits import flagging, review
 from visits.models import Report, ReportState, Visit
+from warrants.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -294,6 +298,38 @@ def test_possible_duplicates_overlap_the_possible_days(seeded):
     assert review.possible_duplicates({**TAJIKISTAN, "start": "2025-11-01", "end": None}) == []
 
 
+def test_a_visit_known_to_the_month_without_an_end_covers_the_whole_month(
+    seeded, reporter, reviewer
+):
+    """A published trip dated "2026-03" with no end may be any day of March: a report of
+    12-13 March is possibly the same trip, for the reporter and the reviewer alike, and is
+    not published without the reviewer comparing them."""
+    month = make_visit(
+        Person.objects.get(slug="vladimir-putin"),
+        State.objects.get(iso3="MNG"),
+        start=datetime.date(2026, 3, 1),
+        start_precision="month",
+    )
+    report_data = {
+        **TAJIKISTAN,
+        "host": "MNG",
+        "place": "Ulaanbaatar",
+        "start": "2026-03-12",
+        "end": "2026-03-13",
+    }
+    assert review.possible_duplicates(report_data) == [month]
+    # A report known to the year covers every month of it, and so meets the month too.
+    assert review.possible_duplicates({**report_data, "start": "2026", "end": None}) == [month]
+    assert review.possible_duplicates({**report_data, "start": "2026-04-01", "end": None}) == []
+    report = review.file_report(
+        author=reporter,
+        data=report_data,
+        citations=[{"url": "https://example.org/putin-ulaanbaatar-march"}],
+    )
+    with pytest.raises(ValidationError, match="may already be recorded"):
+        review.verify(report, reviewer)
+
+
 # --- What a reviewer verifies is what they read ----------------------------------------
 
 
@@ -327,6 +363,29 @@ def test_a_report_changed_after_the_reviewer_opened_it_is_not_published(
     # Read again, it can be verified.
     visit = review.verify(report, reviewer, seen=review.version_of(report))
     assert (visit.outcome, visit.place) == ("arrested", "Khujand")
+
+
+def test_a_correction_keeps_the_fields_its_form_does_not_show(seeded, reporter, reviewer):
+    """A correction carries the fields of the report form only: the visit's staff-only
+    expected verdict, the dataset version that listed it and who first recorded it stay as
+    they were, whatever the correction changes."""
+    visit = Visit.objects.get(slug="benjamin-netanyahu-hun-2025-04-03")
+    Visit.objects.filter(pk=visit.pk).update(created_by=account("olga", roles.REPORTERS))
+    visit.refresh_from_db()
+    assert visit.expected_verdict == "non_compliance"
+    kept = {f: getattr(visit, f) for f in ("expected_verdict", "dataset_version", "created_by_id")}
+    assert kept["dataset_version"]
+    report = review.file_report(
+        author=reporter,
+        data={**review.report_data_of(visit), "start": "2025-04-02"},
+        citations=[*review.citations_of(visit), {"url": "https://example.org/netanyahu-budapest"}],
+        visit=visit,
+        reason="He landed the evening before.",
+    )
+    review.verify(report, reviewer)
+    visit.refresh_from_db()
+    assert visit.start.isoformat() == "2025-04-02"
+    assert {f: getattr(visit, f) for f in kept} == kept
 
 
 def test_a_correction_that_changes_nothing_is_refused(seeded, reporter):
