@@ -69,7 +69,10 @@ RUN useradd --system --uid 10001 --no-create-home --home-dir /nonexistent iccwat
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /app /app
 WORKDIR /app
-# The code stays owned by root: the server process can read it, not change it.
+# The code stays owned by root: the server process can read it, not change it. Only the
+# bulk downloads' folder (ICCWATCH_DOWNLOADS_DIR) is its own to write: the compose file
+# mounts one volume there for web and worker, which starts with this folder's owner.
+RUN mkdir -p /app/var/downloads && chown iccwatch /app/var/downloads
 USER iccwatch
 EXPOSE 8000
 ENTRYPOINT ["/app/docker/entrypoint.sh"]

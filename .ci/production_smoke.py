@@ -92,6 +92,8 @@ class Stage:
         self.user = "root"
         self.entrypoint: list[str] = []
         self.cmd: list[str] = []
+        # Folders a RUN chown gives to the image's user (see choose_user).
+        self.owned: list[Path] = []
 
     def path(self, container_path: str) -> Path:
         """The host path standing for an absolute or WORKDIR-relative path of this stage."""
@@ -394,6 +396,13 @@ def run_step(stage: Stage, command: str, work: Path) -> None:
             )
         elif words[0] in ("useradd", "groupadd"):
             pass  # the processes run as an unprivileged user of this machine (see as_image_user)
+        elif words[0] == "mkdir":
+            for word in words[1:]:
+                if not word.startswith("-"):
+                    stage.path(word).mkdir(parents=True, exist_ok=True)
+        elif words[0] == "chown" and len(words) >= 3:
+            # Given to the user the processes run as, once it is known (choose_user).
+            stage.owned.extend(stage.path(word) for word in words[2:])
         elif words[0] in ("docker/entrypoint.sh", "./docker/entrypoint.sh"):
             say(f"stage {stage.name or stage.index}: {part}")
             logged_run(["sh", *words], log=log, cwd=cwd, env=stage.host_env(), timeout=300)
@@ -582,6 +591,8 @@ def choose_user(stage: Stage, env: dict[str, str]) -> None:
     )
     if probe.returncode == 0:
         RUN_AS.extend(UNPRIVILEGED)
+        for folder in stage.owned:
+            os.chown(folder, 65534, 65534)
         say("the processes run as the unprivileged user nobody, as the image's USER")
     else:
         say("the processes run as root: nobody cannot run this venv's Python here")
@@ -811,6 +822,18 @@ def smoke(work: Path, processes: Processes) -> None:
         "the web entrypoint counted the pages' summaries in the background (warm_summaries)",
         tail(logs / "web.log"),
     )
+
+    def downloads_built() -> bool:
+        return any((app / "var" / "downloads").glob("iccwatch-data-*.zip"))
+
+    check(
+        wait_for("the bulk downloads built", downloads_built, 180, processes, ["web"]),
+        "the web entrypoint built the bulk downloads of /data/ in the folder the image gives "
+        "its user (build_downloads)",
+        tail(logs / "web.log"),
+    )
+    code, _, page = get(port, "/data/")
+    check(code == 200 and ".zip" in page, "/data/ offers the zip it built", page[:2000])
     for name in ("web", "worker", "beat"):
         processes.alive(name)
     check(True, "web, worker and beat are still running")

@@ -61,6 +61,10 @@ case "$command" in
         if [ -n "${REDIS_URL:-}" ]; then
             manage warm_summaries &
         fi
+        # The bulk downloads of /data/, when the data changed since the last build (the
+        # worker's hourly task does the same): in the background, so the site answers
+        # at once; /data/ says when none is built yet.
+        manage build_downloads &
         exec gunicorn iccwatch.wsgi \
             --bind "${ICCWATCH_BIND:-0.0.0.0:8000}" \
             --workers "${WEB_CONCURRENCY:-3}" \

@@ -330,6 +330,28 @@ def test_web_worker_and_beat_run_one_image_built_from_the_dockerfile(compose):
     assert "dockerfile_inline" not in (ROOT / "docker-compose.yml").read_text()
 
 
+def test_web_and_worker_share_the_downloads_folder_the_image_lets_them_write(compose, stages):
+    """The bulk downloads are built by web at start and by the worker's hourly task and
+    served by web: one volume for both, at ICCWATCH_DOWNLOADS_DIR's default, whose folder
+    in the image belongs to the user the processes run as (a new volume takes its owner)."""
+    from django.conf import settings
+
+    folder = PurePosixPath("/app") / settings.ICCWATCH_DOWNLOADS_DIR.relative_to(settings.BASE_DIR)
+    for service in ("web", "worker"):
+        mounts = compose["services"][service].get("volumes", [])
+        assert any(m.split(":")[1] == str(folder) for m in mounts), (service, mounts)
+    assert {
+        m.split(":")[0] for s in ("web", "worker") for m in compose["services"][s]["volumes"]
+    } <= set(compose["volumes"])
+    final = stages[-1]
+    assert any(
+        f"mkdir -p {folder}" in run and f"chown {final['user']} {folder}" in run
+        for run in final["runs"]
+    )
+    web = (ROOT / "docker" / "entrypoint.sh").read_text().split("    web)", 1)[1].split(";;", 1)[0]
+    assert "manage build_downloads" in web
+
+
 def test_every_compose_command_is_an_entrypoint_subcommand(compose, entrypoint_commands):
     assert {"web", "worker", "beat", "assets", "manage"} <= entrypoint_commands
     for name in APP_SERVICES:
