@@ -35,7 +35,6 @@ from api.filters import (
     FACETS,
     GENERAL_PARAMETERS,
     ApiFilterBackend,
-    facets_from,
     facets_of,
     reject_empty_parameters,
     reject_repeated_parameters,
@@ -43,6 +42,7 @@ from api.filters import (
 )
 from api.formats import CSVRenderer, JSONRenderer, csv_columns, flat_row
 from api.lang import activate_for, lang_parameter
+from api.paging import JSON_ONLY
 from core import identifiers, pagecache, tabular
 from core.models import DatePrecision, Source
 
@@ -363,11 +363,13 @@ class PublicReadMixin(EnglishRefusalsMixin):
 
     def known_parameters(self) -> set[str]:
         """The query parameters this action reads: a list its filters, paging, format, lang
-        and facets; one record format, lang and its `detail_parameters`."""
+        and facets (when it offers any); one record format, lang and its `detail_parameters`."""
         if self.action == "retrieve":
             return {*GENERAL_PARAMETERS, *self.detail_parameters} - {FACETS}
         filterset_class = getattr(self, "filterset_class", None)
         known = set(getattr(filterset_class, "base_filters", ())) | set(GENERAL_PARAMETERS)
+        if not getattr(filterset_class, "FACETS", None):
+            known.discard(FACETS)
         paginator = self.paginator
         for attribute in ("page_query_param", "page_size_query_param", "cursor_query_param"):
             if getattr(paginator, attribute, None):
@@ -428,8 +430,9 @@ class PublicReadMixin(EnglishRefusalsMixin):
         context[AS_OF] = as_of_from(self.request) if self.request is not None else None
         return context
 
-    # A list whose site download has the same rows sets the site's table and row function
-    # (e.g. visits.tables.VISIT_TABLE and visit_row): its CSV then has the site's columns.
+    # A list whose site download has the same rows sets a table and row function built on
+    # the site's (e.g. api.visits.views.API_VISIT_TABLE, from visits.tables.VISIT_TABLE):
+    # its CSV then has the site's columns, `url` and `page_url` as in the JSON.
     export_table: tabular.Table | None = None
 
     def export_row(self, obj, request, language: str) -> dict:
@@ -452,19 +455,15 @@ class PublicReadMixin(EnglishRefusalsMixin):
         """Every row matching the filters as CSV, streamed: read `tabular.EXPORT_CHUNK` rows at a time
         and written as they come, so memory stays flat whatever the number of rows.
 
-        A bad filter or page parameter is a 400 before anything is sent. The ETag is a
+        A bad filter, or a parameter that applies to JSON only (`page`, `page_size`,
+        `facets`: `json_only_parameters`), is a 400 before anything is sent. The ETag is a
         digest of the request and of the data version (`csv_etag`), so a conditional GET
         answers 304 without writing the rows.
         """
+        self.reject_json_only_parameters(request)
         queryset = self.filter_queryset(self.get_queryset())
-        # A CSV has no facets, but an invalid `?facets=` is still a 400, as in JSON.
-        filterset = getattr(self, "applied_filterset", None)
-        if filterset is not None:
-            facets_from(request, type(filterset))
         if self.paginator is not None:
-            self.paginator.paginate_queryset(
-                queryset, request, view=self
-            )  # checks ?page= and ?page_size=
+            self.paginator.paginate_queryset(queryset, request, view=self)  # checks ?cursor=
             # A feed streams from its cursor on (api.paging.IncidentFeedPagination).
             if hasattr(self.paginator, "export_queryset"):
                 queryset = self.paginator.export_queryset(queryset, request)
@@ -483,6 +482,30 @@ class PublicReadMixin(EnglishRefusalsMixin):
         if etag is not None:
             response["ETag"] = etag
         return response
+
+    def json_only_parameters(self) -> tuple[str, ...]:
+        """The parameters of this list that shape a JSON answer only: its paging (`page`,
+        `page_size`; not the feed's `cursor`, from which its CSV streams) and `facets`."""
+        names = [
+            getattr(self.paginator, attribute, None)
+            for attribute in ("page_query_param", "page_size_query_param")
+        ]
+        return tuple(name for name in (*names, FACETS) if name)
+
+    def reject_json_only_parameters(self, request) -> None:
+        """InvalidFilter (400) naming each JSON-only parameter a CSV request gives: the CSV
+        holds every matching row, so `?page=99` would otherwise answer them all, silently."""
+        given = [name for name in self.json_only_parameters() if name in request.query_params]
+        if given:
+            raise InvalidFilter(
+                {
+                    name: [
+                        "This parameter applies to JSON only: the CSV gives every matching "
+                        "row, unpaginated and without facets. Leave it out, or ask for JSON."
+                    ]
+                    for name in given
+                }
+            )
 
     def _csv_rows(self, request, queryset, columns, language):
         serializer = None if self.export_table else self.get_serializer()
@@ -611,7 +634,7 @@ def facets_parameter(facets) -> OpenApiParameter:
             "`{facet: {value: rows}}`, most rows first. Each facet counts the rows that the "
             "other filters keep, so its counts say what choosing that value would give. Rows "
             "without a value for the facet (an undated visit for `year`, a verdict without a "
-            "basis for `basis`, a visit not yet evaluated) are not counted."
+            "basis for `basis`, a visit not yet evaluated) are not counted. JSON only: " + JSON_ONLY
         ),
     )
 
@@ -637,7 +660,8 @@ _ERRORS = {
     "author of a report may not review it).",
     "404": "No such object (`not_found`), or a page beyond the last.",
     "409": "Conflicts with what is recorded (`conflict`): e.g. a report no longer awaiting review.",
-    "406": "The requested format is not available here (`not_acceptable`).",
+    "406": "No format the Accept header asks for is available here (`not_acceptable`); an "
+    "unknown `?format=` is a 400.",
     "415": "The body is not JSON (`unsupported_media_type`).",
     "429": "Too many requests (`throttled`): wait the number of seconds in Retry-After.",
     "503": "The data is being rewritten right now (`busy`): retry after the seconds in Retry-After.",
@@ -744,10 +768,13 @@ class ApiAutoSchema(AutoSchema):
         if csv is not None:
             schema = build_basic_type(OpenApiTypes.STR)
             schema["description"] = (
-                "CSV with a header row, streamed: every row matching the filters, unpaginated; UTF-8 "
+                "CSV with a header row, streamed: every row matching the filters, unpaginated "
+                "(`page`, `page_size` and `facets` are a 400 with it); UTF-8 "
                 "with a byte order mark (so that Excel reads it), RFC 4180, CRLF line ends. Visits and "
-                "incidents have the site's columns (/visits.csv); other lists flatten nested objects "
-                "into dotted columns (`state.iso3`). Dates are full ISO dates with their precision in "
+                "incidents have the site's columns (/visits.csv), but `url` is the API address, as in "
+                "the JSON, followed by `page_url`, the site's page; other lists flatten nested objects "
+                "into dotted columns (`state.iso3`). Moments are UTC to the microsecond, as in the "
+                "JSON. Dates are full ISO dates with their precision in "
                 "`<name>_precision` (`day`, `month`, `year`); a list is one cell holding a JSON array; "
                 "booleans are `true`/`false`; a text cell that a spreadsheet would run as a formula "
                 "starts with an apostrophe. The columns, their types and meanings: the data dictionary at "
@@ -775,10 +802,16 @@ limit the answer is `429` with `Retry-After` (seconds).
 **Formats**: JSON everywhere; every list also as CSV with the same filters
 (`?format=csv` or `Accept: text/csv`; every matching row, unpaginated and streamed).
 The CSV is the site's export format, written by the same writer: visits and incidents
-have exactly the columns of the site's /visits.csv (the incidents' `flag_id` and
-`flagged_at` in front), whose `url` is the visit's page on the site (the JSON's
-`page_url`), whose `rule_version` reads `rule 2026.12.03` and whose moments are to the
-second (/data/dictionary/, "Export format"); dates are full ISO dates with a
+have the columns of the site's /visits.csv (the incidents' `flag_id` and `flagged_at`
+in front), whose `rule_version` reads `rule 2026.12.03` (/data/dictionary/, "Export
+format"), but for `url`, which means what it means in the JSON (the visit's API
+address), followed by `page_url` (its page on the site, the site's CSV's `url`). Moments
+are ISO 8601 in UTC to the microsecond, as in the JSON (always six digits in CSV, where
+the JSON leaves out `.000000`): a value copied from the CSV, such as a visit's
+`updated_at` sent back as a report's `based_on`, is the JSON's. A CSV holds every
+matching row: `page`, `page_size` and `facets` apply to JSON only and are a `400
+invalid_filter` with CSV (the incidents feed's CSV streams from its `cursor`). Dates are
+full ISO dates with a
 `<name>_precision` column (`2009-03-01`, `month`); a list is one cell holding a JSON
 array; UTF-8 with a byte order mark; a cell that would start a spreadsheet formula
 begins with an apostrophe. Other lists flatten nested objects into dotted columns
@@ -805,9 +838,15 @@ could not apply. Identifier and choice filters take several values, comma-separa
 (`?host=MNG,TJK`) or repeated, and match any of them; `ordering` takes several keys
 (`?ordering=person,-end`); names sort with accents and case folded, and a visit's
 `host` by its `translated_name` (Türkiye before Turkmenistan; under `?lang=fr`, Afrique du
-Sud among the A). `?facets=host,verdict,year` adds `facets`, the number of
-matching rows per value of each. A POST answers in JSON only: `?format=csv` on a POST
-is a `406`, before anything is filed.
+Sud among the A); `ordering=end` sorts by a visit's last day (its `end`, or its `start` for
+a one-day visit, whose `end` is null). `?facets=host,verdict,year` adds `facets`,
+`{facet: {value: rows}}`: each facet counts the rows the other filters keep, its own filter
+set aside (`?host=MNG&facets=host` counts every host), so that each count says what
+choosing that value would give. A `?format=` the endpoint does not answer in (`xml`, or
+`csv` on search) is a `400 invalid_filter` naming the formats it has; an `Accept` header
+is read with its quality values (`application/json;q=0.1, text/csv` gets CSV), and one
+nothing matches is a `406`. A POST answers in JSON only: `?format=csv` on a POST is a
+`406`, before anything is filed.
 
 **Search**: `/api/v1/search/?q=` finds persons (and their trips), states and visits the
 way a reader means them, ranked, each with the reason it was found.

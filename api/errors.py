@@ -11,7 +11,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, IntegrityError
-from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from api.formats import JSONRenderer
 from core.tabular import error_body, invalid_values_message
 
 # Status codes whose DRF default code is too generic to be useful on its own.
@@ -224,7 +225,8 @@ class DuplicateReportSerializer(ErrorSerializer):
 def api_not_found(request, *args, **kwargs):
     """Unknown paths under /api/v1/ answer in the API's error shape, not with an HTML page.
 
-    A path that only lacks its trailing slash is redirected to it (308 keeps a POST a POST).
+    A path that only lacks its trailing slash is redirected to it with its query string
+    (308 keeps a POST a POST; a GET's is Django's 301, APPEND_SLASH, which keeps it too).
     """
     if not request.path_info.endswith("/"):
         try:
@@ -237,11 +239,14 @@ def api_not_found(request, *args, **kwargs):
             return HttpResponsePermanentRedirect(
                 target, preserve_request=request.method not in ("GET", "HEAD")
             )
-    return JsonResponse(
-        error_body(
-            "not_found",
-            f"There is no API endpoint at {request.path}. The list of endpoints is at /api/v1/.",
-        ),
+    body = error_body(
+        "not_found",
+        f"There is no API endpoint at {request.path}. The list of endpoints is at /api/v1/.",
+    )
+    # Written by the API's renderer, as every other error is (compact, UTF-8).
+    return HttpResponse(
+        JSONRenderer().render(body),
+        content_type=JSONRenderer.media_type,
         status=404,
         headers=_ENGLISH,
     )

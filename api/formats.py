@@ -1,7 +1,9 @@
 """The API's formats: JSON everywhere, CSV on every list (`?format=csv` or `Accept: text/csv`).
 
 A list whose site list has the same rows (visits, incidents) is written in the site's
-table (`export_table`, e.g. `visits.tables.VISIT_TABLE`): the same columns in both. Any
+table (`export_table`: `api.visits.views.API_VISIT_TABLE`, from
+`visits.tables.VISIT_TABLE`): the same columns in both, but for `url`, which is the API
+address as in the JSON, followed by `page_url`, the site's page. Any
 other list flattens each serialized object into one row: a nested object's fields
 become dotted columns (`host.iso3`), a list (of scalars or objects) is one cell holding
 a JSON array. The columns come from the table or the serializer, so an empty result
@@ -11,8 +13,7 @@ memory; the cells, dates, the formula guard and the BOM are `core.tabular`'s.
 
 import orjson
 from drf_spectacular.drainage import get_override
-from rest_framework import exceptions, renderers, serializers
-from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework import renderers, serializers
 from rest_framework.renderers import BaseRenderer
 
 from core import tabular
@@ -58,26 +59,6 @@ class JSONRenderer(renderers.JSONRenderer):
         for raw, escaped in _LINE_SEPARATORS:
             body = body.replace(raw, escaped)
         return body
-
-
-class ApiContentNegotiation(DefaultContentNegotiation):
-    """An explicit `?format=` wins over the Accept header; an unknown one is a 406, not a 404."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        format = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
-        if format:
-            renderer = self.filter_renderers(renderers, format)[0]
-            return renderer, renderer.media_type
-        return super().select_renderer(request, renderers, format_suffix)
-
-    def filter_renderers(self, renderers, format):
-        matching = [r for r in renderers if r.format == format]
-        if not matching:
-            available = ", ".join(sorted({r.format for r in renderers}))
-            raise exceptions.NotAcceptable(
-                f"Unknown format {format!r}: this endpoint answers in {available}."
-            )
-        return matching
 
 
 def csv_columns(serializer) -> list[str]:

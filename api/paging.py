@@ -24,13 +24,33 @@ MAX_PAGE_SIZE = 500
 # A PostgreSQL bigint: anything larger could never be a position.
 MAX_CURSOR = 2**63 - 1
 MAX_PAGE = 2**31 - 1
+# What the paging parameters and `facets` say of a CSV request (api.base.PublicReadMixin.
+# reject_json_only_parameters).
+JSON_ONLY = (
+    "with `format=csv` (or `Accept: text/csv`) it is a 400, the CSV giving every matching row."
+)
 
+# The example is a real answer: /api/v1/visits/?person=vladimir-putin&verdict=non_compliance
+# &facets=verdict,host (tests/api/test_filters.py checks it against the data).
+FACETS_EXAMPLE_QUERY = {
+    "person": "vladimir-putin",
+    "verdict": "non_compliance",
+    "facets": "verdict,host",
+}
 FACETS_SCHEMA = {
     "type": "object",
-    "description": "Only with `?facets=`: for each facet asked for, the number of matching rows "
-    "per value, most rows first.",
+    "description": "Only with `?facets=`: for each facet asked for, `{value: rows}`, most rows "
+    "first. A facet counts the rows that the other filters keep, its own filter set aside, so "
+    "that its counts say what choosing each value would give; a facet whose parameter is not "
+    "given counts the rows listed. E.g. (visits) "
+    "`?person=vladimir-putin&verdict=non_compliance&facets=verdict,host` lists 2 visits: "
+    "`verdict` counts all of that person's visits by verdict, `host` the hosts of the 2. Rows "
+    "without a value for a facet (an undated visit for `year`) are not counted.",
     "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}},
-    "example": {"host": {"MNG": 1, "TJK": 1}},
+    "example": {
+        "verdict": {"no_obligation": 21, "deterred": 5, "non_compliance": 2},
+        "host": {"MNG": 1, "TJK": 1},
+    },
 }
 
 
@@ -83,7 +103,7 @@ class PagePagination(pagination.PageNumberPagination):
     invalid_page_message = "There is no page {page_number} ({message}); pages are numbered from 1."
 
     def paginate_queryset(self, queryset, request, view=None):
-        # Checked even for CSV, which ignores them: a bad value is a 400 either way.
+        # A CSV request giving either is refused before (PublicReadMixin.reject_json_only_parameters).
         self.get_page_size(request)
         self.get_page_number(request, None)
         if _wants_everything(request):
@@ -134,14 +154,16 @@ class PagePagination(pagination.PageNumberPagination):
                 "name": self.page_query_param,
                 "required": False,
                 "in": "query",
-                "description": "A page number, from 1 (404 beyond the last page).",
+                "description": "A page number, from 1 (404 beyond the last page). JSON only: "
+                + JSON_ONLY,
                 "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
             },
             {
                 "name": self.page_size_query_param,
                 "required": False,
                 "in": "query",
-                "description": f"Results per page, 1 to {MAX_PAGE_SIZE} (default {self.page_size}).",
+                "description": f"Results per page, 1 to {MAX_PAGE_SIZE} (default {self.page_size}). "
+                "JSON only: " + JSON_ONLY,
                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
             },
         ]
@@ -404,7 +426,8 @@ class IncidentFeedPagination(pagination.BasePagination):
                 "name": self.page_size_query_param,
                 "required": False,
                 "in": "query",
-                "description": f"Incidents per page, 1 to {MAX_PAGE_SIZE} (default {self.page_size}).",
+                "description": f"Incidents per page, 1 to {MAX_PAGE_SIZE} (default {self.page_size}). "
+                "JSON only: " + JSON_ONLY,
                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
             },
         ]

@@ -124,8 +124,11 @@ GLOSSARY = {
     "error": "What went wrong.",
     "created_at": "When the record was created in iccwatch (UTC).",
     "updated_at": "When the record last changed in iccwatch (UTC).",
-    "start": "The first day of the visit (ISO 8601; read with `start_precision`), or null if unknown.",
-    "end": "The last day of the visit (ISO 8601; read with `end_precision`), or null if unknown.",
+    "start": "The first day of the visit (ISO 8601; read with `start_precision`); null only for an "
+    "undated visit (a trip called off whose date nobody knows).",
+    "end": "The last day of the visit (ISO 8601; read with `end_precision`). Null for a visit of "
+    "one day, which ends on its `start` (its last day is `start`), and for an undated visit "
+    "(`start` null too); never for an end that is unknown.",
     "start_precision": "How much of `start` is known: `day`, `month` (the day is 1) or `year` (1 January).",
     "end_precision": "How much of `end` is known: `day`, `month` (the day is 1) or `year` (1 January).",
     "place": "Where in the host state the person went ('' if unknown).",

@@ -163,6 +163,12 @@ EXAMPLE = OpenApiExample(
             OpenApiParameter.QUERY,
             description=f"At most this many results of each kind (default {site_search.LIMIT}).",
         ),
+        OpenApiParameter(
+            "format",
+            {"type": "string", "enum": ["json"]},
+            OpenApiParameter.QUERY,
+            description="Search answers in JSON only; any other format is a 400.",
+        ),
     ],
     responses={200: SearchAnswerSerializer},
     examples=[EXAMPLE],

@@ -7,7 +7,9 @@ format", is the reader's side of this):
 - **dates** are full ISO 8601 dates (`2024-09-02`); a date known only to the month or
   the year is written as its first day (`2009-03-01`, `2012-01-01`) with the precision
   in a companion column `<name>_precision` (`day`, `month`, `year`): `dated()` gives both
-  cells. **Moments** are ISO 8601 in UTC, to the second (`2024-09-02T10:00:00Z`);
+  cells. **Moments** are ISO 8601 in UTC, to the microsecond as in the API's JSON
+  (`2024-09-02T10:00:00.123456Z`; always six digits, `.000000` included, which the JSON
+  leaves out);
 - **lists** are JSON arrays: in JSON as they are, in CSV as one cell holding the JSON
   text (`["https://a.example/1","https://b.example/2"]`), which no separator inside an
   item can make ambiguous; the bulk downloads also give one row per item in a
@@ -155,8 +157,11 @@ def text(value) -> str:
     if isinstance(value, datetime.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(datetime.UTC)
-        # To the second, always: one format in every cell, which readers infer as one type.
-        return value.isoformat(timespec="seconds").replace("+00:00", "Z")
+        # To the microsecond, as the API's JSON gives a moment (a value copied from a CSV,
+        # such as a report's `based_on`, is then the JSON's), and always with its six digits,
+        # even .000000 (which the JSON leaves out): one format in every cell, which readers
+        # (pandas) infer as one type.
+        return value.isoformat(timespec="microseconds").replace("+00:00", "Z")
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)

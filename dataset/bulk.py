@@ -31,7 +31,9 @@ import io
 import json
 import os
 import sqlite3
+import stat
 import tempfile
+import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -411,7 +413,7 @@ def write_zip(path: Path, all_tables: list[BulkTable], about: dict) -> None:
 
         def add_lines(name: str, lines) -> None:
             digest = hashlib.sha256()
-            with archive.open(name, "w") as member:
+            with archive.open(_member(name), "w") as member:
                 for line in lines:
                     data = line.encode("utf-8")
                     digest.update(data)
@@ -441,7 +443,16 @@ def write_zip(path: Path, all_tables: list[BulkTable], about: dict) -> None:
             *(f"{digest}  {name}" for name, digest in checksums),
             "",
         ]
-        archive.writestr("README.txt", "\n".join(readme))
+        archive.writestr(_member("README.txt"), "\n".join(readme))
+
+
+def _member(name: str) -> zipfile.ZipInfo:
+    """A zip member dated now, deflated, readable by everyone (`-rw-r--r--`): zipfile
+    gives a member opened or written by name the mode 0600."""
+    info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = (stat.S_IFREG | 0o644) << 16
+    return info
 
 
 _SQLITE_TYPES = {

@@ -565,7 +565,8 @@ def _rows(listing: Listing, request: HttpRequest, queryset: QuerySet, language: 
 
 
 def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
-    """The filtered list as CSV or JSON: every matching row, in the on-screen order.
+    """The filtered list as CSV or JSON: every matching row, in the on-screen order (so
+    `?page=` is a 400, as on the API's CSV).
 
     Written by `core.tabular`, the API's and the exports' writer: same columns (the
     visits table is `visits.tables`, the API's too), cells, dates with their precision,
@@ -579,6 +580,13 @@ def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
         filterset, key = filtered(listing, request)
     except InvalidListQuery as error:
         return JsonResponse(_invalid_download(error.fields), status=400)
+    if PAGE in request.GET:
+        # A download holds every matching row: `?page=3` would otherwise give them all, silently.
+        message = _(
+            "This parameter applies to the list page only: a download gives every matching "
+            "row. Leave it out."
+        )
+        return JsonResponse(_invalid_download({PAGE: [message]}), status=400)
     if filterset.is_bound and not filterset.is_valid():
         # Never hand out unfiltered rows for a filter that could not be applied.
         fields = {name: list(messages) for name, messages in filterset.errors.items()}

@@ -53,6 +53,9 @@ NON_PARTY = Standing.NON_PARTY.value
 TERRITORY = Standing.TERRITORY.value
 NOT_A_STATE = Standing.NOT_A_STATE.value
 STATUSES = tuple(Standing.values)
+# The standings of a state bound as a State Party (a pending withdrawal changes nothing
+# until it takes effect, Art. 127(1)).
+BOUND_AS_PARTY = (PARTY, WITHDRAWING)
 
 
 def status_on(

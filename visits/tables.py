@@ -2,7 +2,9 @@
 the API's `?format=csv` on /api/v1/visits/ and /api/v1/incidents/, and the bulk files.
 
 One description (`VISIT_TABLE`) and one row function (`visit_row`), so the same list
-has the same columns wherever it is downloaded from; `core.tabular` writes the cells
+has the same columns wherever it is downloaded from (the API's CSV gives `url` the
+meaning it has in the API's JSON, the visit's API address, and adds the page as
+`page_url`: api.visits.views.API_VISIT_TABLE); `core.tabular` writes the cells
 (data/DICTIONARY.md, "Export format"). A row needs the visit with its person, situation,
 host, controlling state and verdict joined (`VISIT_JOINS`) and its sources and the
 verdict's warrants prefetched (`VISIT_PREFETCH`): a fixed number of queries per chunk.

@@ -37,6 +37,7 @@ from compliance import UNSC_REFERRAL, partial_isoformat, state_facts
 from core.names import country_name, format_date, in_sentence
 from core.reasons import coverage, situation_words
 from states.status import (
+    BOUND_AS_PARTY,
     NOT_A_STATE,
     PARTY,
     TERRITORY,
@@ -251,7 +252,7 @@ def treaty_status_on(timeline: Timeline, day: datetime.date) -> TreatyStatus:
     return TreatyStatus(
         on=day,
         status=status,
-        party=status in (PARTY, WITHDRAWING),
+        party=status in BOUND_AS_PARTY,
         entry_into_force=facts.party_since,
         withdrawal_effective=effective,
         obligations=obligations,

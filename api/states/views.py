@@ -48,6 +48,14 @@ AS_OF_STATES = (
 )
 
 
+PARTY_FILTER = (
+    "`true`: the states bound as States Parties on the `as_of` day (default today, UTC), "
+    "whose `treaty_status.party` is true: status `party` or `withdrawing` (a withdrawal "
+    "notified but not yet effective leaves the state a full party, Art. 127(1)); `false`: "
+    "every other."
+)
+
+
 def with_timeline(states):
     """States with their treaty events and declarations (and their situations) in two queries."""
     declarations = Declaration.objects.select_related("situation")
@@ -100,6 +108,7 @@ class StateApiFilterSet(StateFilterSet):
     """The site's StateFilterSet, plus `as_of` (which `status` then reads) and ordering."""
 
     as_of = AsOfFilter(label=AS_OF_STATES)
+    party = django_filters.BooleanFilter(method="filter_party", label=PARTY_FILTER)
     ordering = ApiOrderingFilter(
         fields=(("name", "name"), ("iso3", "iso3"), ("updated_at", "updated"))
     )
@@ -110,6 +119,14 @@ class StateApiFilterSet(StateFilterSet):
     def standing_day(self):
         # The site's filter (and facet), on the as_of day instead of today.
         return self.form.cleaned_data.get("as_of") or datetime.datetime.now(datetime.UTC).date()
+
+    def filter_party(self, queryset, name, value):
+        """`?party=true`: the states bound as parties on the standing day, `party` or
+        `withdrawing` (Art. 127(1)), as `treaty_status.party` says; `false`: every other."""
+        if value is None:
+            return queryset
+        parties = [c for c, s in self.standings().items() if s in treaty_status.BOUND_AS_PARTY]
+        return queryset.filter(iso3__in=parties) if value else queryset.exclude(iso3__in=parties)
 
 
 @extend_schema_view(
@@ -133,8 +150,12 @@ class StateApiFilterSet(StateFilterSet):
                 style="form",
                 explode=False,
                 description="Treaty status on the `as_of` day (default today, UTC); several, "
-                "separated by commas, match any of them.",
+                "separated by commas, match any of them. `party` is a party with no withdrawal "
+                "pending: it leaves out `withdrawing`, a state that notified its withdrawal and "
+                "is still a full party until it takes effect (Art. 127(1)); `party=true` gives "
+                "both.",
             ),
+            OpenApiParameter("party", bool, description=PARTY_FILTER),
             OpenApiParameter(
                 "as_of",
                 datetime.date,

@@ -17,6 +17,7 @@ from api.base import (
     end_of_day,
     id_parameter,
     iso3_parameter,
+    link_builder,
     slug_parameter,
 )
 from api.errors import DuplicateReportSerializer
@@ -114,11 +115,21 @@ def verdict_changes_until(moment):
     return VerdictChange.objects.filter(changed_at__lt=moment)
 
 
+VISIT_ORDERING = (
+    "Sort keys, comma-separated or repeated, `-` before one for descending (default: `start`, "
+    "oldest first). `end` sorts by the visit's last day: its `end`, or its `start` for a "
+    "one-day visit (whose `end` is null), so a one-day visit sorts among the others by its "
+    "day. A partial date sorts by its first day. A missing value (an undated visit's `start` "
+    "and last day, a visit not yet evaluated for `verdict`) sorts last in either direction."
+)
+
+
 class VisitApiFilterSet(VisitFilterSet):
     """The site's VisitFilterSet, plus `as_of` (which also moves the verdict filters) and ordering."""
 
     as_of = AsOfFilter(label=AS_OF_VISITS)
     ordering = ApiOrderingFilter(
+        label=VISIT_ORDERING,
         fields=(
             ("start", "start"),
             # The end, or the start of a one-day visit (visits.ordering.last_day).
@@ -198,13 +209,44 @@ def exported(visits):
     )
 
 
-class VisitTableMixin:
-    """CSV in the site's visits table: the same columns as /visits.csv."""
+def _api_columns(table: tabular.Table) -> tuple[tabular.Column, ...]:
+    """The site table's columns, `url` meaning what it means in the API's JSON: the
+    record's API address, with the site page after it as `page_url`."""
+    columns = []
+    for column in table.columns:
+        if column.name == "url":
+            columns += [
+                tabular.Column(
+                    "url", "string", "The visit's address in the API (the JSON's `url`)."
+                ),
+                tabular.Column(
+                    "page_url", "string", "The visit's page on the site (the JSON's `page_url`)."
+                ),
+            ]
+        else:
+            columns.append(column)
+    return tuple(columns)
 
-    export_table = tables.VISIT_TABLE
+
+# The API's CSV of visits: the site's visits table (visits.tables, /visits.csv), but for
+# `url`, the visit's API address as in the JSON, and `page_url`, the site's `url`.
+API_VISIT_TABLE = tabular.Table(
+    tables.VISIT_TABLE.name,
+    _api_columns(tables.VISIT_TABLE),
+    tables.VISIT_TABLE.description,
+    tables.VISIT_TABLE.primary_key,
+)
+
+
+class VisitTableMixin:
+    """CSV in the site's visits table (/visits.csv), `url` and `page_url` as in the JSON."""
+
+    export_table = API_VISIT_TABLE
 
     def export_row(self, visit, request, language: str) -> dict:
-        return tables.visit_row(visit, request.build_absolute_uri, language)
+        row = tables.visit_row(visit, request.build_absolute_uri, language)
+        api_url = link_builder(request, "api-visit-detail", "id")(visit.slug)
+        return {**row, "url": api_url, "page_url": row["url"]}
 
     def exporting(self) -> bool:
         renderer = getattr(self.request, "accepted_renderer", None)
@@ -385,15 +427,15 @@ class VisitViewSet(
         return response
 
 
-# The feed's CSV: the visits table, after the two columns that place each incident in the feed.
+# The feed's CSV: the API's visits table, after the two columns that place each incident in the feed.
 INCIDENT_FEED_TABLE = tabular.Table(
     "incidents",
     (
         tabular.Column("flag_id", "integer", "The incident's position in the feed (see `cursor`)."),
         tabular.Column("flagged_at", "datetime", "When the visit became an incident (UTC)."),
-        *tables.VISIT_TABLE.columns,
+        *API_VISIT_TABLE.columns,
     ),
-    tables.VISIT_TABLE.description,
+    API_VISIT_TABLE.description,
     ("id",),
 )
 

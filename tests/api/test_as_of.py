@@ -113,6 +113,36 @@ def test_states_list_answers_as_of_a_day_and_filters_on_that_status(seeded, api_
     assert ",withdrawn," in lines[1]
 
 
+def test_party_true_lists_the_states_bound_as_parties_withdrawing_ones_too(seeded, api_client):
+    """`status=party` on 1 December 2025 leaves out Hungary, then withdrawing and still a
+    full party (Art. 127(1)): `party=true` is the filter a reader means."""
+
+    def listed(**params):
+        answer = api_client.get(
+            "/api/v1/states/", {"as_of": "2025-12-01", "page_size": 500, **params}
+        )
+        assert answer.status_code == 200, answer.content
+        return answer.json()["results"]
+
+    parties = listed(party="true")
+    assert "HUN" in {s["iso3"] for s in parties}
+    assert "HUN" not in {s["iso3"] for s in listed(status="party")}
+    assert {s["treaty_status"]["status"] for s in parties} == {"party", "withdrawing"}
+    assert all(s["treaty_status"]["party"] for s in parties)
+    others = listed(party="false")
+    assert others and not any(s["treaty_status"]["party"] for s in others)
+    assert {s["iso3"] for s in parties} == {s["iso3"] for s in listed(status="party,withdrawing")}
+    # After the withdrawal took effect (2 June 2026), Hungary is no longer listed.
+    assert "HUN" not in {
+        s["iso3"]
+        for s in api_client.get(
+            "/api/v1/states/", {"as_of": "2026-06-02", "party": "true", "page_size": 500}
+        ).json()["results"]
+    }
+    refused = api_client.get("/api/v1/states/", {"party": "yes"})
+    assert refused.status_code == 400 and list(refused.json()["error"]["fields"]) == ["party"]
+
+
 def test_a_state_on_a_past_day_is_told_as_its_timeline_stood_that_day(seeded, api_client):
     """Nothing a state did after the day is told, or undoes what stood that day: South
     Africa and the Gambia were withdrawing in December 2016 (their notices were revoked

@@ -338,6 +338,28 @@ def test_ordering_by_two_keys_comma_joined_or_repeated(seeded, api_client):
         assert [v["id"] for v in found] == expected, query
 
 
+def test_the_schema_says_what_a_null_end_means_and_how_end_sorts(seeded, api_client):
+    """`end` was documented "null if unknown", though a null end is a one-day visit's (it
+    ends on its start), and `ordering=end` sorts such a visit by its start."""
+    schema = api_client.get("/api/v1/schema/", {"format": "json"}).json()
+    end = schema["components"]["schemas"]["Visit"]["properties"]["end"]["description"]
+    assert "null if unknown" not in end and "one day, which ends on its `start`" in end
+    (ordering,) = [
+        p
+        for p in schema["paths"]["/api/v1/visits/"]["get"]["parameters"]
+        if p["name"] == "ordering"
+    ]
+    assert "its `start` for a one-day visit" in ordering["description"]
+    # As documented: a one-day visit sorts by its start, an undated one last.
+    rows = api_client.get("/api/v1/visits/", {"ordering": "end", "page_size": 500}).json()
+    assert rows["next"] is None
+    last_days = [v["end"] or v["start"] for v in rows["results"]]
+    assert any(v["end"] is None and v["start"] for v in rows["results"])
+    dated = [d for d in last_days if d is not None]
+    assert last_days == dated + [None] * (len(last_days) - len(dated))
+    assert dated == sorted(dated)
+
+
 def test_facets_count_the_rows_by_each_field(seeded, api_client):
     answer = api_client.get("/api/v1/visits/?facets=host,verdict,year&person=vladimir-putin").json()
     putin = Visit.objects.published().filter(person__slug="vladimir-putin")
@@ -352,6 +374,23 @@ def test_facets_count_the_rows_by_each_field(seeded, api_client):
     chosen = api_client.get("/api/v1/visits/?facets=host&person=vladimir-putin&host=MNG").json()
     assert chosen["count"] == 1 and chosen["facets"]["host"]["TJK"] == 1
     assert "facets" not in api_client.get("/api/v1/visits/").json()
+
+
+def test_the_schema_describes_facets_as_a_real_answer_gives_them(seeded, api_client):
+    """The schema said facets count "the matching rows", with an example no answer gives
+    (`?host=MNG,TJK` counts every host, its own filter set aside)."""
+    from api.paging import FACETS_EXAMPLE_QUERY
+
+    schema = api_client.get("/api/v1/schema/", {"format": "json"}).json()
+    page = schema["components"]["schemas"]["PaginatedVisitList"]
+    facets = page["properties"]["facets"]
+    assert "the other filters keep, its own filter set aside" in facets["description"]
+    answer = api_client.get("/api/v1/visits/", FACETS_EXAMPLE_QUERY).json()
+    assert answer["facets"] == facets["example"]
+    assert f"lists {answer['count']} visits" in facets["description"]
+    # The rule the example shows: `verdict` ignores `?verdict=`, `host` counts the rows listed.
+    assert sum(facets["example"]["verdict"].values()) > answer["count"]
+    assert sum(facets["example"]["host"].values()) == answer["count"]
 
 
 def test_facets_of_states_count_their_standing(seeded, api_client):
@@ -595,3 +634,36 @@ def test_each_record_takes_the_parameters_its_schema_documents(seeded, api_clien
         (path,) = [p for p in documented if p.startswith(prefix) and p.count("/") == url.count("/")]
         accepted = {"format", "lang", *resolve(url).func.cls.detail_parameters}
         assert documented[path] == {"format", "lang", *extra} == accepted, path
+
+
+@pytest.mark.django_db
+def test_an_unknown_parameter_on_a_list_names_the_parameters_its_schema_documents(
+    seeded, api_client
+):
+    """Findings, statements and referrals offer no facets: their refusal of an unknown
+    parameter listed `facets` among theirs all the same."""
+    schema = api_client.get("/api/v1/schema/", {"format": "json"}).json()
+    lists = {
+        path: {p["name"] for p in item["get"].get("parameters", []) if p["in"] == "query"}
+        for path, item in schema["paths"].items()
+        if not path.endswith("}/")
+        and "get" in item
+        and path.startswith(("/api/v1/visits/", "/api/v1/incidents/", "/api/v1/states/"))
+        or path
+        in (
+            "/api/v1/persons/",
+            "/api/v1/warrants/",
+            "/api/v1/findings/",
+            "/api/v1/statements/",
+            "/api/v1/referrals/",
+        )
+    }
+    assert len(lists) == 8
+    for path, documented in lists.items():
+        (message,) = error_of(api_client.get(path, {"nosuch": "1"}))["fields"]["nosuch"]
+        named = message.split("Its parameters are: ")[1].rstrip(".").split(", ")
+        assert set(named) == documented, path
+        assert ("facets" in named) == (path not in _WITHOUT_FACETS), path
+
+
+_WITHOUT_FACETS = ("/api/v1/findings/", "/api/v1/statements/", "/api/v1/referrals/")

@@ -1,12 +1,14 @@
 """JSON and CSV with the same filters, one error shape for every 4xx, and conditional GETs."""
 
 import csv
+import datetime
 import io
 import json
 
 import pytest
 
 from api.formats import csv_text
+from api.visits.views import API_VISIT_TABLE
 from visits.tables import VISIT_TABLE
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +64,7 @@ def test_csv_has_the_same_rows_as_json_for_the_same_filters(seeded, api_client, 
 def test_the_visits_csv_has_the_sites_columns_and_one_cell_per_list(seeded, api_client, client):
     rows = csv_rows(api_client.get("/api/v1/visits/", {"host": "MNG", "format": "csv"}))
     mongolia = next(r for r in rows if r["id"] == "vladimir-putin-mng-2024-09-02")
-    assert list(mongolia) == VISIT_TABLE.names
+    assert list(mongolia) == API_VISIT_TABLE.names
     assert mongolia["host_iso3"] == "MNG"
     assert mongolia["verdict"] == "non_compliance"
     # Several warrants or sources are one JSON array each: never parallel columns.
@@ -70,14 +72,44 @@ def test_the_visits_csv_has_the_sites_columns_and_one_cell_per_list(seeded, api_
     assert len(json.loads(mongolia["source_urls"])) > 1
     assert (mongolia["start"], mongolia["start_precision"]) == ("2024-09-02", "day")
     assert mongolia["rule_version"].startswith("rule ")
-    assert mongolia["url"] == "http://testserver/visits/vladimir-putin-mng-2024-09-02/"
     site = csv.DictReader(
         io.StringIO(
             b"".join(client.get("/visits.csv?host=MNG").streaming_content).decode("utf-8-sig")
         )
     )
     assert site.fieldnames == VISIT_TABLE.names
-    assert {r["id"]: r for r in site}["vladimir-putin-mng-2024-09-02"] == mongolia
+    # The site's columns, but for `url`, which means in the API's CSV what it means in its
+    # JSON (the API address), the site's page being `page_url`, as in the JSON.
+    site_row = {r["id"]: r for r in site}["vladimir-putin-mng-2024-09-02"]
+    assert {k: v for k, v in mongolia.items() if k != "page_url"} == {
+        **site_row,
+        "url": mongolia["url"],
+    }
+    assert mongolia["page_url"] == site_row["url"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/visits/", "/api/v1/incidents/"])
+def test_url_and_page_url_mean_in_the_csv_what_they_mean_in_the_json(seeded, api_client, path):
+    """In the visits and incidents CSV, `url` was the site's page, the JSON's `page_url`."""
+    (listed,) = api_client.get(path, {"host": "MNG"}).json()["results"]
+    (row,) = csv_rows(api_client.get(path, {"host": "MNG", "format": "csv"}))
+    assert (row["url"], row["page_url"]) == (listed["url"], listed["page_url"])
+    assert row["url"] == "http://testserver/api/v1/visits/vladimir-putin-mng-2024-09-02/"
+    assert row["page_url"] == "http://testserver/visits/vladimir-putin-mng-2024-09-02/"
+    one = csv_rows(api_client.get(listed["url"], {"format": "csv"}))
+    assert [(r["url"], r["page_url"]) for r in one] == [(row["url"], row["page_url"])]
+
+
+def test_a_moment_in_the_csv_is_the_moment_in_the_json(seeded, api_client):
+    """The CSV cut `updated_at` to the second: copied as a report's `based_on`, it came
+    before the visit's own and the correction was refused as a conflict."""
+    (listed,) = api_client.get("/api/v1/visits/", {"host": "MNG"}).json()["results"]
+    (row,) = csv_rows(api_client.get("/api/v1/visits/", {"host": "MNG", "format": "csv"}))
+    moment = datetime.datetime.fromisoformat(listed["updated_at"])
+    assert datetime.datetime.fromisoformat(row["updated_at"]) == moment
+    if moment.microsecond:
+        assert row["updated_at"] == listed["updated_at"]
+    assert row["updated_at"] == moment.isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def test_other_lists_flatten_nested_objects_and_keep_lists_in_one_cell(seeded, api_client):
@@ -97,7 +129,7 @@ def test_other_lists_flatten_nested_objects_and_keep_lists_in_one_cell(seeded, a
 def test_an_empty_csv_still_has_its_header(seeded, api_client):
     response = api_client.get("/api/v1/visits/", {"start_after": "2900-01-01", "format": "csv"})
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
-    assert lines == [",".join(VISIT_TABLE.names)]
+    assert lines == [",".join(API_VISIT_TABLE.names)]
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_defused():
@@ -108,19 +140,71 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_defused():
     assert text.splitlines()[1] == '"\'=HYPERLINK(""http://evil"")",\'-1,"[""x"",""y""]",,true'
 
 
-def test_json_is_the_default_and_an_unknown_format_is_a_406(seeded, api_client):
+def test_json_is_the_default_and_an_accept_header_nothing_matches_is_a_406(seeded, api_client):
     assert api_client.get("/api/v1/visits/")["Content-Type"] == "application/json"
     assert (
         api_client.get("/api/v1/visits/", HTTP_ACCEPT="text/html,*/*;q=0.8")["Content-Type"]
         == "application/json"
     )
-    for response in (
-        api_client.get("/api/v1/visits/", {"format": "xml"}),
-        api_client.get("/api/v1/visits/", HTTP_ACCEPT="application/xml"),
-    ):
+    for accept in ("application/xml", "text/csv;q=0, application/xml"):
+        response = api_client.get("/api/v1/visits/", HTTP_ACCEPT=accept)
         assert response.status_code == 406
         assert response["Content-Type"] == "application/json"
         assert response.json()["error"]["code"] == "not_acceptable"
+
+
+@pytest.mark.parametrize(
+    ("path", "format", "available"),
+    [
+        ("/api/v1/visits/", "xml", "csv, json"),
+        ("/api/v1/states/MNG/", "html", "csv, json"),
+        ("/api/v1/search/?q=putin", "csv", "json"),
+    ],
+)
+def test_an_unknown_format_parameter_is_a_400_naming_the_formats(
+    seeded, api_client, path, format, available
+):
+    """`?format=xml` was a 406, where the documentation promises a 400 `invalid_filter`
+    for a parameter's impossible value."""
+    response = api_client.get(path, {"format": format})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    error = response.json()["error"]
+    assert error["code"] == "invalid_filter"
+    assert list(error["fields"]) == ["format"]
+    assert f"this endpoint answers in {available}" in error["fields"]["format"][0]
+    # The schema lists `format`, with the formats it takes, where the endpoint reads it.
+    schema = api_client.get("/api/v1/schema/", {"format": "json"}).json()
+    template = path.split("?")[0].replace("MNG", "{iso3}")
+    (documented,) = [
+        p for p in schema["paths"][template]["get"]["parameters"] if p["name"] == "format"
+    ]
+    assert ", ".join(documented["schema"]["enum"]) == available
+
+
+@pytest.mark.parametrize(
+    ("accept", "content_type"),
+    [
+        ("application/json;q=0.1, text/csv", "text/csv; charset=utf-8"),
+        ("text/csv;q=0.5, application/json;q=0.9", "application/json"),
+        ("*/*, text/csv;q=0.2", "application/json"),
+        ("application/json;q=0, text/csv;q=0.1", "text/csv; charset=utf-8"),
+        ("text/csv;q=0.7, application/json;q=0.7", "text/csv; charset=utf-8"),
+        ("application/json;q=0.7, text/csv;q=0.7", "application/json"),
+    ],
+)
+def test_the_accept_headers_quality_values_choose_the_format(
+    seeded, api_client, accept, content_type
+):
+    """Quality values were ignored: `application/json;q=0.1, text/csv` answered JSON."""
+    response = api_client.get("/api/v1/visits/", {"host": "MNG"}, HTTP_ACCEPT=accept)
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    # `?format=` still wins over the header.
+    explicit = api_client.get(
+        "/api/v1/visits/", {"host": "MNG", "format": "json"}, HTTP_ACCEPT=accept
+    )
+    assert explicit["Content-Type"] == "application/json"
 
 
 def test_an_error_asked_for_as_csv_is_still_json(seeded, api_client):
@@ -139,6 +223,7 @@ def every_4xx(client, reporter_client):
     yield 401, client.get("/api/v1/visits/", HTTP_AUTHORIZATION="Token wrong")
     yield 404, client.get("/api/v1/persons/nobody/")
     yield 404, client.get("/api/v1/visits/", {"page": 999})
+    yield 400, client.get("/api/v1/visits/", {"format": "xml"})
     yield 404, client.get("/api/v1/no-such-thing/")
     yield 405, client.delete("/api/v1/visits/vladimir-putin-mng-2024-09-02/")
     yield 406, client.get("/api/v1/states/", HTTP_ACCEPT="image/png")
@@ -152,6 +237,9 @@ def test_every_client_error_has_the_same_body(seeded, api_client, clients):
         assert response["Content-Type"] == "application/json"
         error = response.json()["error"]
         assert set(response.json()) == {"error"}
+        # One renderer for all of them: compact, UTF-8 (an unknown path's was spaced out).
+        compact = json.dumps(response.json(), ensure_ascii=False, separators=(",", ":"))
+        assert response.content.decode() == compact, response.content
         assert set(error) == {"code", "message", "fields"}
         assert isinstance(error["code"], str) and error["code"].islower()
         assert isinstance(error["message"], str) and error["message"]
@@ -172,6 +260,13 @@ def test_every_client_error_has_the_same_body(seeded, api_client, clients):
         "not_acceptable",
         "unsupported_media_type",
     }
+
+
+def test_a_path_without_its_trailing_slash_is_redirected_with_its_query(seeded, api_client):
+    response = api_client.get("/api/v1/visits?host=MNG&page_size=2")
+    assert response.status_code in (301, 308)
+    assert response["Location"].endswith("/api/v1/visits/?host=MNG&page_size=2")
+    assert api_client.get(response["Location"]).json()["count"] == 1
 
 
 # --- Conditional GETs -------------------------------------------------------------------
@@ -251,3 +346,34 @@ def test_the_schema_is_english_whatever_the_language_asked(seeded, api_client):
         assert "non-coopération" not in text and "en fuite" not in text
         assert response.json() == english.json()
     assert "non_compliance` - non-compliance" in english.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "refused"),
+    [
+        ("/api/v1/visits/", {"page": "99"}, ["page"]),
+        ("/api/v1/visits/", {"page_size": "5", "facets": "host"}, ["facets", "page_size"]),
+        ("/api/v1/states/", {"page": "1"}, ["page"]),
+        ("/api/v1/incidents/", {"page_size": "20"}, ["page_size"]),
+        ("/api/v1/findings/", {"page_size": "20"}, ["page_size"]),
+    ],
+)
+def test_a_csv_refuses_the_parameters_that_apply_to_json_only(
+    seeded, api_client, path, params, refused
+):
+    """`?format=csv&page=99` answered every row, as if the page had not been asked for."""
+    response = api_client.get(path, {**params, "format": "csv"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    error = response.json()["error"]
+    assert error["code"] == "invalid_filter"
+    assert sorted(error["fields"]) == refused
+    assert "applies to JSON only: the CSV gives every matching row" in error["message"]
+    # The same by the Accept header; and JSON still takes them.
+    assert api_client.get(path, params, HTTP_ACCEPT="text/csv").status_code == 400
+    assert api_client.get(path, {k: v for k, v in params.items() if k != "page"}).status_code == 200
+
+
+def test_the_feeds_csv_still_streams_from_its_cursor(seeded, api_client):
+    response = api_client.get("/api/v1/incidents/", {"cursor": "0", "format": "csv"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")

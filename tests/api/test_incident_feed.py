@@ -17,10 +17,10 @@ from django.db import connection, transaction
 from rest_framework.test import APIClient
 
 from api.paging import IncidentFeedPagination
+from api.visits.views import API_VISIT_TABLE
 from tests.factories import make_person, make_state, make_visit, make_warrant
 from visits import flagging
 from visits.models import Visit
-from visits.tables import VISIT_TABLE
 
 FEED = "/api/v1/incidents/"
 _days = itertools.count(1)
@@ -125,8 +125,9 @@ def test_the_feed_takes_the_same_filters_and_csv(seeded, api_client):
     assert rows and {r["host"]["iso3"] for r in rows} == {"MNG"}
     response = api_client.get(FEED, {"host": "MNG", "format": "csv"})
     csv = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
-    # The site's visits table, after the feed's two columns.
-    assert csv[0] == "flag_id,flagged_at," + ",".join(VISIT_TABLE.names)
+    # The API's visits table (the site's, with `url` and `page_url` as in the JSON), after
+    # the feed's two columns.
+    assert csv[0] == "flag_id,flagged_at," + ",".join(API_VISIT_TABLE.names)
     assert len(csv) == 1 + len(rows)
 
 

@@ -7,6 +7,7 @@ import io
 import json
 import re
 import sqlite3
+import stat
 import zipfile
 
 import pandas as pd
@@ -151,6 +152,13 @@ def test_the_zip_carries_the_dictionary_licence_version_date_and_checksums(seede
             digest, name = line.split("  ")
             assert hashlib.sha256(archive.read(name)).hexdigest() == digest
     assert archive.read("visits.csv").startswith(tabular.BOM.encode())
+
+
+def test_every_member_of_the_zip_is_readable_by_everyone(seeded, downloads):
+    archive, _, _ = built(downloads)
+    modes = {info.filename: stat.filemode(info.external_attr >> 16) for info in archive.infolist()}
+    assert "README.txt" in modes and "visits.csv" in modes
+    assert set(modes.values()) == {"-rw-r--r--"}, modes
 
 
 def test_the_manifest_gives_each_files_size_and_sha256(seeded, downloads):

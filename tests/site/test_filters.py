@@ -46,6 +46,16 @@ def test_downloads_refuse_an_unknown_parameter_in_the_apis_error_shape(reader, s
     assert error["code"] == "invalid_filter" and list(error["fields"]) == ["hosts"]
 
 
+@pytest.mark.parametrize("path", ["/visits.csv", "/incidents.json", "/states.csv"])
+def test_downloads_refuse_a_page_since_they_give_every_row(reader, seeded, path):
+    """`/visits.csv?page=3` answered every row, as if the page had not been asked for."""
+    response = reader.get(f"{path}?page=3")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_filter" and list(error["fields"]) == ["page"]
+    assert "a download gives every matching row" in error["fields"]["page"][0]
+
+
 @pytest.mark.parametrize(("path", "listing"), LISTS)
 def test_known_parameters_pass(reader, seeded, path, listing):
     assert reader.get(f"{path}?page=1&ordering={listing.default_sort}").status_code == 200

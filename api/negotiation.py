@@ -1,0 +1,85 @@
+"""The API's content negotiation: `?format=` first, then the Accept header by quality value.
+
+Kept apart from api.formats (the renderers), which DRF imports while it defines its own
+views (DEFAULT_RENDERER_CLASSES), and which api.errors imports in turn.
+"""
+
+from rest_framework import exceptions, permissions
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.utils.mediatypes import _MediaType, order_parsed_by_precedence
+
+from api.errors import InvalidFilter
+
+
+class ApiContentNegotiation(DefaultContentNegotiation):
+    """DRF's negotiation, with the Accept header's quality values honoured and `?format=`
+    checked.
+
+    - An explicit `?format=` wins over the Accept header. On a read, a format this
+      endpoint does not answer in (`?format=xml`, `?format=csv` on search) is a 400
+      `invalid_filter` naming the formats it has, as any impossible parameter value is;
+      on a POST, which answers in JSON only, it is a 406 before anything is filed.
+    - The Accept header's media types are tried by quality value, highest first (`q`,
+      1 when not given; a type with `q=0` is refused), in the header's order for equal
+      ones, a specific type before a wildcard of the same quality as DRF does:
+      `application/json;q=0.1, text/csv` is answered in CSV. A header nothing matches is
+      a 406.
+    """
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        format = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+        if format:
+            matching = [r for r in renderers if r.format == format]
+            if not matching:
+                raise self._unknown_format(request, renderers, format)
+            return matching[0], matching[0].media_type
+        accepts = self._get_parsed_accept_list(request)
+        for quality in sorted({_quality(m) for m in accepts} - {0.0}, reverse=True):
+            chosen = self._match([m for m in accepts if _quality(m) == quality], renderers)
+            if chosen is not None:
+                return chosen
+        raise exceptions.NotAcceptable(available_renderers=renderers)
+
+    @staticmethod
+    def _match(accepts, renderers):
+        """(renderer, media type) for the first of these media types (all of one quality,
+        the most specific first, else in the header's order) that a renderer answers in, as DRF
+        matches them; None."""
+        for media_type_set in order_parsed_by_precedence(accepts):
+            for wanted in sorted(media_type_set, key=accepts.index):
+                for renderer in renderers:
+                    renderer_type = _MediaType(renderer.media_type)
+                    if not renderer_type.match(wanted):
+                        continue
+                    if renderer_type.precedence > wanted.precedence:
+                        # `*/*` asked for: the renderer's own type, with the asked parameters.
+                        params = tuple(f"{k}={v}" for k, v in wanted.params.items())
+                        return renderer, ";".join((renderer.media_type, *params))
+                    return renderer, wanted.orig
+        return None
+
+    def _unknown_format(self, request, renderers, format) -> exceptions.APIException:
+        """The refusal of a `?format=` none of these renderers has."""
+        available = ", ".join(sorted({r.format for r in renderers}))
+        if request.method not in permissions.SAFE_METHODS:
+            return exceptions.NotAcceptable(
+                f"Unknown format {format!r}: this endpoint answers in {available}."
+            )
+        return InvalidFilter(
+            {
+                self.settings.URL_FORMAT_OVERRIDE: [
+                    f"No format {format!r}: this endpoint answers in {available} "
+                    f"(`?format={renderers[0].format}`, the default)."
+                ]
+            }
+        )
+
+
+def _quality(media_type: _MediaType) -> float:
+    """A media type's quality value (`q`) from 0 to 1; 1 when it has none or one that is no
+    number, as most servers read it."""
+    try:
+        quality = float(media_type.params.get("q", 1))
+    except ValueError:
+        return 1.0
+    return min(max(quality, 0.0), 1.0) if quality == quality else 1.0
