@@ -126,3 +126,18 @@ def test_the_data_dictionary_is_a_page_the_data_page_and_the_api_link(reader, se
     schema = reader.get("/api/v1/schema/?format=json").json()
     described = json.dumps(schema)
     assert "/data/dictionary/" in described and "data/DICTIONARY.md" not in described
+
+
+def test_the_page_says_a_list_downloads_more_columns_than_it_shows_and_where_the_api_differs(
+    reader, seeded, downloads
+):
+    """A list's download has the dictionary's columns (32 for the visits), not the five on
+    screen; the API's visits and incidents name their page page_url and their API address url."""
+    html = body(reader.get("/data/"))
+    assert "with the columns the data dictionary gives for it, more than the list shows" in html
+    assert "but for url (the API address there; page_url is the page)" in html
+    assert "the list&#x27;s own columns" not in html and "the list's own columns" not in html
+    dictionary = body(reader.get("/data/dictionary/"))
+    assert "the API&#x27;s visits and incidents add page_url" in dictionary.replace(
+        "the API's", "the API&#x27;s"
+    )
