@@ -33,18 +33,19 @@
   window.addEventListener("hashchange", function () { openDetailsAt(location.hash); });
   openDetailsAt(location.hash);
 
-  // "Cite this page": a button that copies the citation.
+  // "Cite this page" and "Embed this": a button that copies the citation or the code.
   document.querySelectorAll("textarea[data-copy]").forEach(function (area) {
     if (!navigator.clipboard) return;
     var button = document.createElement("button");
     button.type = "button";
-    button.textContent = document.documentElement.lang === "fr" ? "Copier la citation" : "Copy the citation";
+    // The button's words come with the page, in its language (data-copy, data-copied).
+    button.textContent = area.dataset.copy;
     var status = document.createElement("span");
     status.setAttribute("role", "status");
     status.className = "copy-status";
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(area.value).then(function () {
-        status.textContent = document.documentElement.lang === "fr" ? " Copiée." : " Copied.";
+        status.textContent = " " + area.dataset.copied;
       });
     });
     area.insertAdjacentElement("afterend", status);

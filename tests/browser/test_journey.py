@@ -43,6 +43,8 @@ def test_home_to_mongolia_to_the_visit_to_putin(site, browse):
         "found non-compliance on 24 October 2024 (Art. 87(7)) and referred it to the Assembly of "
         "States Parties" in page.locator("#findings").inner_text()
     )
+    # The embed code has its copy button too, in the page's language.
+    assert page.get_by_role("button", name="Copy the code").is_visible()
     snap(page, "mongolia")
 
     # -> the visit page: explanation and sources.
