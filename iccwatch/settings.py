@@ -469,7 +469,7 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # The formats that differ from Django's for a language: a time "15 h 07" in French.
-FORMAT_MODULE_PATH = ["iccwatch.formats"]
+FORMAT_MODULE_PATH = ["core.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
