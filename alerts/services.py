@@ -2,6 +2,8 @@
 
 - `mail_reviewers(report)`: one email to each reviewer and admin with an address,
   but the report's author, when a report awaits review;
+- `mail_author(report, action, language)`: one email to the report's author, when a
+  reviewer sent it back, verified or rejected it;
 - `schedule_urgent(visit, basis)`: a Delivery per active subscription and channel,
   created once (a unique constraint on subscription, alert key and channel: a second
   scan, a redelivered task or two workers at once create nothing more), each sent by
@@ -115,6 +117,42 @@ def mail_reviewers(report) -> int:
             body = render_to_string("alerts/mail/review_body.txt", {**context, "user": user})
         sent += send_mail(subject, body, None, [user.email])
     return sent
+
+
+# The reviews the author is told of (visits.review.report_reviewed's `action`).
+AUTHOR_MAILED = ("changes_requested", "verified", "rejected")
+
+
+def author_language(language: str | None) -> str:
+    """The language of the author's mail: `language` (the one the reviewer acted in) when
+    the site has it, else the site's default (English)."""
+    code = (language or "").split("-")[0]
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def mail_author(report, action: str, language: str | None = None) -> int:
+    """Tell the author of `report` that a reviewer sent it back (with the reviewer's
+    question), verified or rejected it (with the reason), in `language` (author_language);
+    returns 1 when mailed, 0 when not: another action, an author without an address or no
+    longer active, or a report that stands otherwise since (sent back, then answered and
+    submitted again before the mail went out)."""
+    author = report.author
+    if action not in AUTHOR_MAILED or report.state != action:
+        return 0
+    if not author.is_active or not author.email:
+        return 0
+    with translation.override(author_language(language)):
+        context = {
+            **report_words(report),
+            "action": action,
+            "reviewer": report.reviewer.get_username() if report.reviewer else "",
+            "comment": report.comment.strip(),
+            "url": urgent.site_url(review_path(report)),
+            "user": author,
+        }
+        subject = render_to_string("alerts/mail/reviewed_subject.txt", context).strip()
+        body = render_to_string("alerts/mail/reviewed_body.txt", context)
+    return send_mail(subject, body, None, [author.email])
 
 
 # --- Urgent alerts --------------------------------------------------------------------

@@ -33,6 +33,18 @@ def mail_reviewers(report_id: int) -> int:
     return services.mail_reviewers(report) if report else 0
 
 
+@shared_task(
+    name="alerts.mail_author",
+    autoretry_for=(OSError, OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=settings.ICCWATCH_WEBHOOK_MAX_RETRIES,
+)
+def mail_author(report_id: int, action: str, language: str | None = None) -> int:
+    """Tell a report's author that it was sent back, verified or rejected."""
+    report = Report.objects.select_related("author", "reviewer").filter(pk=report_id).first()
+    return services.mail_author(report, action, language) if report else 0
+
+
 @shared_task(bind=True, name="alerts.check_visit", max_retries=24)
 def check_visit(self, visit_id: int) -> int:
     """After a verification: alert if the visit calls for it, once its verdict is written."""

@@ -53,8 +53,10 @@ from visits.models import (
 from warrants.models import Person
 
 # The report form's buttons (its `action`), besides "add_to:<visit id>" (a duplicate's
-# "Add the source to it instead"): any other value is refused (unknown_action).
+# "Add the sources to this visit instead", which asks to confirm) and "file_sources:<visit
+# id>" (its confirmation's "File the sources"): any other value is refused (unknown_action).
 ACTIONS = ("preview", "draft", "submit", "add_source")
+ADD_TO, FILE_SOURCES = "add_to:", "file_sources:"
 # A correction or withdrawal still open to review or to its author's changes.
 OPEN_STATES = (ReportState.SUBMITTED, ReportState.CHANGES_REQUESTED)
 
@@ -125,6 +127,7 @@ def dashboard(request):
     user = request.user
     mine = Report.objects.filter(author=user).select_related("visit").order_by("-updated_at")
     queue = review.review_queue(user)
+    sent_back, answered = review.sent_back_by(user)
     context = {
         "roles": roles.roles_of(user),
         "may_report": roles.may_report(user),
@@ -138,16 +141,37 @@ def dashboard(request):
         ),
         "queue": list(queue[:DASHBOARD_LIMIT]),
         "queue_count": queue.count() if roles.may_review(user) else 0,
+        # What this reviewer sent back: still with its author, or answered and queued again.
+        **bounded("sent_back", sent_back.order_by("-reviewed_at", "-pk")),
+        **bounded("answered", answered.order_by("-submitted_at", "-pk")),
         "alerts_url": alerts_url(),
     }
+    for r in context["queue"] + context["answered"]:
+        r.stale = review.is_stale(r)  # their visits are read with them: no query
     describe(
         [
             r
-            for key in ("drafts", "changes_requested", "submitted", "closed", "queue")
+            for key in (
+                "drafts",
+                "changes_requested",
+                "submitted",
+                "closed",
+                "queue",
+                "sent_back",
+                "answered",
+            )
             for r in context[key]
         ]
     )
     return render(request, "newsroom/dashboard.html", context)
+
+
+def bounded(key: str, reports) -> dict:
+    """{key: the first DASHBOARD_LIMIT of `reports`, key + "_count": how many there are}:
+    counted only when the list is full (one query less on most dashboards)."""
+    head = list(reports[:DASHBOARD_LIMIT])
+    count = reports.count() if len(head) == DASHBOARD_LIMIT else len(head)
+    return {key: head, f"{key}_count": count}
 
 
 def describe(reports) -> None:
@@ -155,10 +179,18 @@ def describe(reports) -> None:
     them: 'Vladimir Putin in Tajikistan, 15–16 October 2024'."""
     slugs = {r.data.get("person") for r in reports}
     names = dict(Person.objects.filter(slug__in=slugs).values_list("slug", "name"))
+    # The hosts' names read at once too (value_words reads one a call): one query a list.
+    codes = {str(r.data.get("host")) for r in reports if r.data.get("host")}
+    hosts = dict(State.objects.filter(iso3__in=codes).values_list("iso3", "name"))
     for r in reports:
+        host = r.data.get("host")
         r.title = _("%(person)s in %(host)s, %(dates)s") % {
             "person": names.get(r.data.get("person"), r.data.get("person") or "?"),
-            "host": in_sentence(value_words("host", r.data.get("host"))),
+            "host": in_sentence(
+                country_name(str(host), hosts.get(str(host), ""))
+                if host
+                else value_words("host", host)
+            ),
             "dates": report_span_words(r.data.get("start"), r.data.get("end")),
         }
 
@@ -425,7 +457,7 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
         )
 
     action = request.POST.get("action", "preview")
-    if action not in ACTIONS and not action.startswith("add_to:"):
+    if action not in ACTIONS and not action.startswith((ADD_TO, FILE_SOURCES)):
         return unknown_action(request, action, report=report, visit=corrected)
     if action == "add_source":
         post = add_blank_source(request.POST)
@@ -478,9 +510,15 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
             **extra,
         )
 
-    if action.startswith("add_to:"):
+    if action.startswith((ADD_TO, FILE_SOURCES)):
         return add_to_existing(
-            request, action.removeprefix("add_to:"), duplicates, citations, again
+            request,
+            action.partition(":")[2],
+            duplicates,
+            data,
+            citations,
+            again,
+            confirmed=action.startswith(FILE_SOURCES),
         )
     if action == "preview":
         try:
@@ -677,10 +715,21 @@ def _based_on(request, visit: Visit) -> datetime.datetime | None:
     return value
 
 
-def add_to_existing(request, pk: str, duplicates: list[Visit], citations: list[dict], again):
-    """ "Add the source to it instead": a correction of the recorded visit that adds the
-    report's sources to the visit's own (reviewed like any other report). `again(**extra)`
-    shows the form again, with what prevented it."""
+def add_to_existing(
+    request,
+    pk: str,
+    duplicates: list[Visit],
+    data: dict,
+    citations: list[dict],
+    again,
+    *,
+    confirmed: bool,
+):
+    """ "Add the sources to this visit instead": a correction of the recorded visit that
+    adds the report's sources (`citations`) to the visit's own, reviewed like any other
+    report. Not `confirmed` yet: a page listing the sources it files and the fields typed
+    (`data`) that it does not keep, to file them or go back to the report as typed.
+    `again(**extra)` shows the form again, with what prevented it."""
     visit = next((v for v in duplicates if str(v.pk) == pk), None)
     if visit is None or visit.review_state != ReviewState.VERIFIED:
         messages.error(request, _("That visit cannot receive the source (it is not published)."))
@@ -691,6 +740,8 @@ def add_to_existing(request, pk: str, duplicates: list[Visit], citations: list[d
     if not added:
         messages.info(request, _("The recorded visit already cites these sources."))
         return redirect(visit.get_absolute_url())
+    if not confirmed:
+        return confirm_adding(request, visit, data, added)
     try:
         report = review.file_report(
             author=request.user,
@@ -721,6 +772,33 @@ def add_to_existing(request, pk: str, duplicates: list[Visit], citations: list[d
         _("The sources were added to the recorded visit as a correction, sent for review."),
     )
     return redirect("newsroom:report", report.pk)
+
+
+def confirm_adding(request, visit: Visit, data: dict, added: list[dict]):
+    """The step before filing a report's sources on the recorded `visit`: the sources it
+    files (`added`), and what the reporter typed (`data`) that differs from the visit and is
+    not kept (its fields stay as published). The form's fields go along unseen, so that
+    "Back to my report" shows the report as typed and "File the sources" files them."""
+    typed = review.normalise(data)
+    not_kept = [
+        {
+            "field": field_name(c["field"]),
+            "typed": value_words(c["field"], c["new"]),
+            "published": value_words(c["field"], c["old"]),
+        }
+        for c in review.field_differences(review.report_data_of(visit), typed)
+    ]
+    carried = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", "action")
+        for value in values
+    ]
+    return render(
+        request,
+        "newsroom/add_sources.html",
+        {"visit": visit, "added": added, "not_kept": not_kept, "carried": carried},
+    )
 
 
 @staff_page(roles.may_report)
@@ -1211,5 +1289,8 @@ def queue(request):
         request.GET.get("page")
     )
     reports = list(page.object_list)
+    for r in reports:
+        # verify would refuse it (the visit changed since it was begun): said in its row.
+        r.stale = review.is_stale(r)  # its visit is read with it: no query
     describe(reports)
     return render(request, "newsroom/queue.html", {"queue": reports, "page": page})

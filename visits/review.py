@@ -1249,13 +1249,20 @@ def is_stale(report: Report) -> bool:
         return False
     if report.state not in (ReportState.SUBMITTED, ReportState.CHANGES_REQUESTED):
         return False
-    return report.visit.updated_at > (report.based_on or report.created_at)
+    return _changed_since_begun(report.visit, report)
+
+
+def _changed_since_begun(visit: Visit, report: Report) -> bool:
+    """Whether `visit` changed after the correction or withdrawal `report` was begun from
+    it (its based_on, else its creation): the one rule behind `verify`'s refusal and
+    `is_stale`."""
+    return visit.updated_at > (report.based_on or report.created_at)
 
 
 def _require_unchanged_since(visit: Visit, report: Report, message: str) -> None:
     """ValidationError(message) when `visit` changed after the correction or withdrawal
     `report` was begun from it (its based_on): verifying it would act on what nobody read."""
-    if visit.updated_at > (report.based_on or report.created_at):
+    if _changed_since_begun(visit, report):
         raise ValidationError(message)
 
 
@@ -1352,6 +1359,22 @@ def review_queue(reviewer):
     )
 
 
+def sent_back_by(reviewer) -> tuple:
+    """The reports `reviewer` sent back (their last request for changes is theirs), as two
+    querysets with their authors: still with their authors (changes requested), and
+    answered and awaiting review again; both empty for an account that may not review. A
+    verified or rejected report is neither (its review is over)."""
+    if not roles.may_review(reviewer):
+        return Report.objects.none(), Report.objects.none()
+    theirs = Report.objects.filter(reviewer=reviewer, reviewed_at__isnull=False).select_related(
+        "author", "visit"
+    )
+    return (
+        theirs.filter(state=ReportState.CHANGES_REQUESTED),
+        theirs.filter(state=ReportState.SUBMITTED),
+    )
+
+
 def corrections_of(visit: Visit):
     """The verified corrections of a published visit, oldest first (for its public page); a
     withdrawal is not one (the page says the visit was withdrawn, and why)."""
@@ -1379,6 +1402,7 @@ __all__ = [
     "request_changes",
     "resolve",
     "review_queue",
+    "sent_back_by",
     "citation_differences",
     "field_differences",
     "is_stale",

@@ -15,7 +15,7 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from alerts import services, tasks, urgent, webhooks
 from alerts.models import Delivery, DeliveryStatus, Subscription
@@ -26,7 +26,7 @@ from tests.alerts.helpers import Receiver, account, china, mongolia, putin
 from tests.factories import make_state
 from tests.factories import make_visit as _make_visit
 from visits import flagging, review
-from visits.models import Verdict
+from visits.models import Report, Verdict
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("allow_loopback")]
 
@@ -153,6 +153,104 @@ def test_the_author_is_not_mailed_about_their_own_report(django_capture_on_commi
     both = account("bea", roles.REPORTERS, roles.REVIEWERS, email="bea@ngo.example")
     with django_capture_on_commit_callbacks(execute=True):
         review.file_report(author=both, data=report_data(), citations=CITATIONS)
+    assert mail.outbox == []
+
+
+def filed(author, django_capture_on_commit_callbacks):
+    """A report by `author` awaiting review, the reviewers' mail about it sent and cleared."""
+    putin(), mongolia()
+    with django_capture_on_commit_callbacks(execute=True):
+        report = review.file_report(author=author, data=report_data(), citations=CITATIONS)
+    mail.outbox.clear()
+    return report
+
+
+def dates_of_report_data() -> str:
+    first = TODAY - datetime.timedelta(days=1)
+    return summaries.span_words(first, "day", TODAY + datetime.timedelta(days=2), "day")
+
+
+def test_the_author_is_told_their_report_was_sent_back_with_the_question(
+    reporter, reviewer, django_capture_on_commit_callbacks
+):
+    report = filed(reporter, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        review.request_changes(report, reviewer, "Which source names the summit?")
+    (message,) = mail.outbox
+    assert message.to == [reporter.email]
+    assert message.subject == "[iccwatch] Your report was sent back: Vladimir Putin in Mongolia"
+    assert (
+        f"victor sent your report back for changes: Vladimir Putin in Mongolia, "
+        f"{dates_of_report_data()}." in message.body
+    )
+    assert "The reviewer asks:\nWhich source names the summit?" in message.body
+    assert urgent.site_url(f"/newsroom/reports/{report.pk}/") in message.body
+
+
+def test_the_author_is_told_their_report_was_verified(
+    reporter, reviewer, django_capture_on_commit_callbacks
+):
+    report = filed(reporter, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        review.verify(report, reviewer)
+    (message,) = mail.outbox
+    assert message.to == [reporter.email]
+    assert message.subject == "[iccwatch] Your report was verified: Vladimir Putin in Mongolia"
+    assert (
+        f"victor verified your report: Vladimir Putin in Mongolia, {dates_of_report_data()}."
+        in message.body
+    )
+    assert urgent.site_url(f"/newsroom/reports/{report.pk}/") in message.body
+
+
+def test_the_author_is_told_their_report_was_rejected_with_the_reason(
+    reporter, reviewer, django_capture_on_commit_callbacks
+):
+    report = filed(reporter, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        review.reject(report, reviewer, "The trip was announced, never made.")
+    (message,) = mail.outbox
+    assert message.to == [reporter.email]
+    assert message.subject == "[iccwatch] Your report was rejected: Vladimir Putin in Mongolia"
+    assert "The reviewer's reason:\nThe trip was announced, never made." in message.body
+    assert urgent.site_url(f"/newsroom/reports/{report.pk}/") in message.body
+
+
+def test_the_author_is_mailed_in_the_language_the_reviewer_acted_in(
+    reporter, reviewer, django_capture_on_commit_callbacks
+):
+    report = filed(reporter, django_capture_on_commit_callbacks)
+    with translation.override("fr"), django_capture_on_commit_callbacks(execute=True):
+        review.request_changes(report, reviewer, "Quelle source ?")
+    (message,) = mail.outbox
+    assert message.subject == (
+        "[iccwatch] Votre signalement vous est renvoyé\u00a0: Vladimir Putin, Mongolie"
+    )
+    assert "Quelle source ?" in message.body
+
+
+def test_the_author_is_mailed_only_when_a_reviewer_sent_back_verified_or_rejected(
+    reporter, reviewer, django_capture_on_commit_callbacks
+):
+    report = filed(reporter, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        review.take_back(report, reporter)
+        review.submit(report, reporter)
+    assert reporter.email not in {m.to[0] for m in mail.outbox}  # only the reviewers'
+    mail.outbox.clear()
+    report.refresh_from_db()
+    review.report_reviewed.send(sender=Report, report=report, action="submitted")
+    assert tasks.mail_author(report.pk, "taken_back") == 0
+    # Sent back, then submitted again before the mail went out: it no longer stands.
+    assert services.mail_author(report, "changes_requested") == 0
+    assert mail.outbox == []
+
+
+def test_an_author_without_an_address_is_not_mailed(reviewer, django_capture_on_commit_callbacks):
+    nomail = account("nomail", roles.REPORTERS)
+    report = filed(nomail, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        review.reject(report, reviewer, "Not a visit.")
     assert mail.outbox == []
 
 

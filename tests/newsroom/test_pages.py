@@ -519,9 +519,11 @@ def test_an_overlapping_visit_is_shown_and_the_source_can_go_to_it(seeded, repor
     assert 'id="id_not_duplicate-error"' in text(refused) and not Report.objects.exists()
 
     sources = [{"url": "https://example.org/new-angle", "publisher": "Example Daily"}]
-    added = client.post(
+    asked = client.post(
         reverse("newsroom:new"), form_data(action=f"add_to:{existing.pk}", sources=sources)
     )
+    assert asked.status_code == 200 and not Report.objects.exists()  # confirmed first
+    added = client.post(reverse("newsroom:new"), carried_by(text(asked), "file-sources"))
     report = Report.objects.get()
     assert added.status_code == 302 and added["Location"] == reverse(
         "newsroom:report", args=[report.pk]
@@ -537,6 +539,58 @@ def test_an_overlapping_visit_is_shown_and_the_source_can_go_to_it(seeded, repor
 
     confirmed = client.post(reverse("newsroom:new"), form_data(not_duplicate="1"))
     assert confirmed.status_code == 302 and Report.objects.count() == 2
+
+
+def carried_by(page: str, button: str) -> dict:
+    """What a page's form posts when `button` (its id) is pressed: its hidden fields, a
+    field named more than once as a list, and the button's action."""
+    data: dict = {}
+    for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page):
+        if name != "csrfmiddlewaretoken":
+            data.setdefault(name, []).append(html.unescape(value))
+    data["action"] = re.search(rf'value="([^"]+)" [^>]*id="{button}"', page).group(1)
+    return data
+
+
+def test_adding_the_sources_to_a_recorded_visit_says_first_what_is_not_kept(
+    seeded, reporter, signed_in
+):
+    """One click filed the sources and silently dropped what else the reporter typed:
+    now a step lists the sources filed and the typed details the visit does not take,
+    and "Back to my report" gives the report back as typed."""
+    client = signed_in(reporter)
+    existing = Visit.objects.get(slug="vladimir-putin-tjk-2025-10-08")
+    typed = form_data(
+        action=f"add_to:{existing.pk}",
+        sources=[{"url": "https://example.org/new-angle", "publisher": "Example Daily"}],
+        end="2025-10-11",
+        occasion="State visit and gas talks",
+        notes="Met the president at the airport.",
+    )
+    page = text(client.post(reverse("newsroom:new"), typed))
+    assert not Report.objects.exists()
+    filed = page.split('id="sources-filed"')[1].split("</ul>")[0]
+    assert "https://example.org/new-angle" in filed and "Example Daily" in filed
+    not_kept = html.unescape(page.split('id="not-kept"')[1].split("</table>")[0])
+    rows = re.findall(r'<th scope="row">(.*?)</th><td><del>(.*?)</del></td>', not_kept)
+    assert rows == [
+        ("The end date", "11 October 2025"),
+        ("The occasion", "State visit and gas talks"),
+        ("The notes", "Met the president at the airport."),
+    ]
+    assert existing.occasion in not_kept  # what the visit keeps, beside what it does not
+    assert "File the sources" in page and "Back to my report" in page
+
+    back = text(client.post(reverse("newsroom:new"), carried_by(page, "back-to-report")))
+    assert not Report.objects.exists()
+    assert 'value="State visit and gas talks"' in back
+    assert "Met the president at the airport." in back
+    assert 'value="https://example.org/new-angle"' in back
+
+    filing = client.post(reverse("newsroom:new"), carried_by(page, "file-sources"))
+    report = Report.objects.get()
+    assert filing["Location"] == reverse("newsroom:report", args=[report.pk])
+    assert report.visit == existing and report.data == review.report_data_of(existing)
 
 
 def test_a_draft_is_saved_edited_and_submitted(tajikistan_removed, reporter, signed_in):
@@ -694,6 +748,46 @@ def test_two_proposals_on_one_visit_are_told_of_each_other_before_either_is_veri
     assert 'id="open-proposals"' not in page
     with pytest.raises(ValidationError):
         review.verify(second, reviewer)
+
+
+def test_the_queue_says_which_corrections_can_no_longer_be_verified(
+    seeded, reporter, reviewer, signed_in
+):
+    """A correction begun before its visit changed is refused by verify; its row in the
+    queue (and on the dashboard) says so before the reviewer opens it, one query for the
+    whole page however many rows say it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    colleague = account("carla", roles.REPORTERS)
+    visit = Visit.objects.get(slug=MONGOLIA)
+    first = correction_of(visit, colleague, end="2024-09-04")
+    second = correction_of(visit, reporter, place="Ulaanbaatar, Chinggis Square")
+    client = signed_in(reviewer)
+
+    def row_of(page, report):
+        link = f'href="/newsroom/reports/{report.pk}/"'
+        return page.split(link)[1].split("</li>")[0]
+
+    note = "Out of date: the visit changed since this correction was begun"
+    page = text(client.get(reverse("newsroom:queue")))
+    assert note not in page
+    review.verify(first, reviewer)
+    assert review.is_stale(Report.objects.get(pk=second.pk))
+    with CaptureQueriesContext(connection) as one:
+        page = text(client.get(reverse("newsroom:queue")))
+    assert note in row_of(page, second)
+    assert note in row_of(text(client.get(reverse("newsroom:dashboard"))), second)
+
+    third = correction_of(
+        Visit.objects.get(slug=MONGOLIA), colleague, place="Ulaanbaatar, Government Palace"
+    )
+    Visit.objects.filter(pk=visit.pk).update(updated_at=timezone.now())
+    with CaptureQueriesContext(connection) as two:
+        page = text(client.get(reverse("newsroom:queue")))
+    assert note in row_of(page, second) and note in row_of(page, third)
+    extra = [q["sql"] for q in two.captured_queries[len(one.captured_queries) :]]
+    assert len(two.captured_queries) == len(one.captured_queries), extra
 
 
 @pytest.mark.django_db(transaction=True)
@@ -1090,6 +1184,44 @@ def test_a_long_review_queue_is_paginated_and_the_dashboard_shows_its_head(
     assert f"The whole queue: {total} reports" in dashboard
 
 
+def test_the_dashboard_keeps_what_a_reviewer_sent_back_in_sight(
+    tajikistan_removed, reporter, reviewer, signed_in, monkeypatch
+):
+    """Sent back, a report leaves the queue: the reviewer's dashboard lists it while its
+    author works on it, then once answered and submitted again; never another reviewer's,
+    nor one reviewed for good. The lists are bounded, with their count."""
+    from newsroom import views
+
+    other = account("olga", roles.REVIEWERS)
+    waiting = file(reporter)
+    review.request_changes(waiting, reviewer, "Which source names the summit?")
+    back = file(reporter, start="2025-10-20", end="2025-10-20")
+    review.request_changes(back, reviewer, "Add the summit's date.")
+    review.submit(answered(back, reporter), reporter)
+    theirs = file(reporter, start="2025-10-22", end="2025-10-22")
+    review.request_changes(theirs, other, "Not mine to track.")
+    closed = file(reporter, start="2025-10-24", end="2025-10-24")
+    review.reject(closed, reviewer, "Not a visit.")
+
+    def listed(html, list_id):
+        found = re.search(rf'<ul class="report-list" id="{list_id}">(.*?)</ul>', html, re.S)
+        return [int(pk) for pk in re.findall(r'href="/newsroom/reports/(\d+)/"', found.group(1))]
+
+    dashboard = text(signed_in(reviewer).get(reverse("newsroom:dashboard")))
+    assert "Sent back by you, waiting for the author" in dashboard
+    assert listed(dashboard, "sent-back") == [waiting.pk]
+    assert "Which source names the summit?" in dashboard
+    assert "Answered, back in the queue" in dashboard
+    assert listed(dashboard, "answered") == [back.pk]
+
+    monkeypatch.setattr(views, "DASHBOARD_LIMIT", 1)
+    more = file(reporter, start="2025-10-26", end="2025-10-26")
+    review.request_changes(more, reviewer, "And this one?")
+    dashboard = text(signed_in(reviewer).get(reverse("newsroom:dashboard")))
+    assert listed(dashboard, "sent-back") == [more.pk]  # the latest first
+    assert "The latest 1 of 2 reports." in dashboard
+
+
 def test_verifying_from_a_page_opened_before_the_author_changed_the_report_is_refused(
     tajikistan_removed, reporter, reviewer, signed_in, client
 ):
@@ -1314,7 +1446,7 @@ def test_adding_sources_to_a_visit_that_cannot_be_filed_as_it_stands_says_why(
     answer = client.post(
         reverse("newsroom:new"),
         form_data(
-            action=f"add_to:{recorded.pk}",
+            action=f"file_sources:{recorded.pk}",
             sources=[{"url": "https://example.org/another-report", "publisher": "Example"}],
             start=recorded.start.isoformat(),
             end=(recorded.end or recorded.start).isoformat(),
