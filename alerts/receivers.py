@@ -1,8 +1,9 @@
 """Connected to visits.review's signals (sent after commit).
 
-The change they report is committed: a failure here (a broker outage, or a mail server
-error while tasks run inline) is logged and never fails the reviewer's request; the
-scan catches up with urgent alerts.
+The change they report is committed: a failure here (a mail server error, a broker
+outage) is logged and never fails the reviewer's request; the scan catches up with
+urgent alerts. A newsroom mail the broker cannot take is sent at once instead, in the
+request, rather than lost.
 """
 
 import logging
@@ -10,6 +11,7 @@ import logging
 from django.dispatch import receiver
 from django.utils import translation
 
+from alerts import services
 from alerts.services import AUTHOR_MAILED, enqueue
 from visits.review import report_reviewed, report_submitted
 
@@ -19,7 +21,9 @@ logger = logging.getLogger(__name__)
 @receiver(report_submitted, dispatch_uid="alerts-mail-reviewers")
 def report_awaits_review(sender, report, **kwargs):
     try:
-        enqueue("alerts.mail_reviewers", report.pk)
+        if not enqueue("alerts.mail_reviewers", report.pk):
+            # The broker could not take it: sent now, as a password reset is, not lost.
+            services.mail_reviewers(report)
     except Exception:  # noqa: BLE001 - see the module's docstring
         logger.exception("could not mail the reviewers about report %s", report.pk)
 
@@ -30,8 +34,11 @@ def tell_the_author(sender, report, action, **kwargs):
     # shell or a command acts in the site's default, English).
     if action not in AUTHOR_MAILED:
         return
+    language = translation.get_language()
     try:
-        enqueue("alerts.mail_author", report.pk, action, translation.get_language())
+        if not enqueue("alerts.mail_author", report.pk, action, language):
+            # The broker could not take it: sent now, as a password reset is, not lost.
+            services.mail_author(report, action, language)
     except Exception:  # noqa: BLE001 - see the module's docstring
         logger.exception("could not mail the author of report %s", report.pk)
 

@@ -592,3 +592,23 @@ def test_the_readme_snippet_verifies_a_signature():
     assert namespace["is_from_iccwatch"]("s3cret", headers, body)
     assert not namespace["is_from_iccwatch"]("other", headers, body)
     assert not namespace["is_from_iccwatch"]("s3cret", headers, body + b" ")
+
+
+def test_newsroom_mails_the_broker_cannot_take_are_sent_inline_not_lost(
+    reporter, reviewer, dead_port, caplog, django_capture_on_commit_callbacks
+):
+    """With the broker down, the reviewers' mail on a submission and the author's on a
+    review are sent in the request (the failure logged), as a password reset is."""
+    from tests.pipeline import publishing_to
+
+    with publishing_to(f"redis://127.0.0.1:{dead_port}/0"):
+        putin(), mongolia()
+        with django_capture_on_commit_callbacks(execute=True):
+            report = review.file_report(author=reporter, data=report_data(), citations=CITATIONS)
+        assert [m.to for m in mail.outbox] == [[reviewer.email]]
+        with django_capture_on_commit_callbacks(execute=True):
+            review.request_changes(report, reviewer, "Which source names the summit?")
+    assert mail.outbox[-1].to == [reporter.email]
+    assert "Your report was sent back" in mail.outbox[-1].subject
+    assert "could not enqueue alerts.mail_reviewers" in caplog.text
+    assert "could not enqueue alerts.mail_author" in caplog.text
