@@ -1,14 +1,14 @@
 """The API's content negotiation: `?format=` first, then the Accept header by quality value.
 
 Kept apart from api.formats (the renderers), which DRF imports while it defines its own
-views (DEFAULT_RENDERER_CLASSES), and which api.errors imports in turn.
+views (DEFAULT_RENDERER_CLASSES), and which api.errors imports in turn; DRF imports this
+module then too (DEFAULT_CONTENT_NEGOTIATION_CLASS), so it imports api.errors only when
+it refuses a format.
 """
 
 from rest_framework import exceptions, permissions
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.utils.mediatypes import _MediaType, order_parsed_by_precedence
-
-from api.errors import InvalidFilter
 
 
 class ApiContentNegotiation(DefaultContentNegotiation):
@@ -60,6 +60,10 @@ class ApiContentNegotiation(DefaultContentNegotiation):
 
     def _unknown_format(self, request, renderers, format) -> exceptions.APIException:
         """The refusal of a `?format=` none of these renderers has."""
+        # Imported here: api.errors imports DRF's views, which import this class
+        # (DEFAULT_CONTENT_NEGOTIATION_CLASS) while they are defined.
+        from api.errors import InvalidFilter
+
         available = ", ".join(sorted({r.format for r in renderers}))
         if request.method not in permissions.SAFE_METHODS:
             return exceptions.NotAcceptable(
