@@ -879,4 +879,12 @@ colleague's draft is theirs alone and blocks nothing. `GET /api/v1/reports/` lis
 (`{"comment": ...}`) or `/reject/` (`{"reason": ...}`); the report's author is refused
 (`403 four_eyes`), whatever their roles. `POST /api/v1/visits/`, the older way to report a
 visit, is an alias of `POST /api/v1/reports/` (same body, same answers; deprecated).
+
+**Changes to this version** (what a client written before may notice):
+- 4 December 2026: in the CSV of `/visits/` and `/incidents/`, `url` is the row's API
+  address, as in the JSON (it was the site's page, now `page_url`); a CSV refuses
+  `page`, `page_size` and `facets` (`400 invalid_filter`: it gives every matching row);
+  an unknown `?format=` is `400 invalid_filter` (it was `406`); times in CSV have their
+  microseconds, as in the JSON; `Accept` quality values are honoured; states take
+  `party=true|false`; a report's `preview` is null once it is verified or rejected.
 """

@@ -29,6 +29,7 @@ import datetime
 import hashlib
 import io
 import json
+import logging
 import os
 import sqlite3
 import stat
@@ -58,6 +59,8 @@ from visits.models import (
 )
 from visits.tables import rule_version_cell
 from warrants.models import Case, Person, Situation, Warrant
+
+logger = logging.getLogger(__name__)
 
 DATA_DIR = Path(settings.BASE_DIR) / "data"
 CHUNK = 2000
@@ -520,13 +523,34 @@ def write_sqlite(path: Path, all_tables: list[BulkTable], about: dict) -> None:
         db.close()
 
 
+# One build at a time, whatever the process or machine (the web container at its start,
+# the worker's hourly task): a PostgreSQL advisory lock, this key, held for the session.
+BUILD_LOCK = 0x1CC_DA7A
+
+
 def build(*, force: bool = False) -> dict:
     """Write the zip and the SQLite file for the data as it is now, and their manifest.
 
     Returns the manifest. Nothing is written when the files of the current `data_key`
     exist (unless `force`). Files are written under a temporary name and renamed, so a
-    reader never downloads half a file; the previous build's files are removed.
+    reader never downloads half a file; the previous build's files are removed. While
+    another process builds (`BUILD_LOCK`), nothing is written and the manifest of the
+    last build is returned ({} before any): two builds of different data into one folder
+    would remove each other's files.
     """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [BUILD_LOCK])
+        if not cursor.fetchone()[0]:
+            logger.info("Another process is building the downloads: this one leaves them.")
+            return latest_manifest() or {}
+    try:
+        return _build(force=force)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [BUILD_LOCK])
+
+
+def _build(*, force: bool) -> dict:
     folder = downloads_dir()
     folder.mkdir(parents=True, exist_ok=True)
     version, key = dataset_version(), data_key()

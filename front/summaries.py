@@ -146,12 +146,14 @@ def span_words(start, start_precision, end, end_precision) -> str:
 def report_span_words(start: str | None, end: str | None) -> str:
     """A report's dates (its data's "2025-10-15", "2025-10", "2025" or None) in words, as a
     visit's public page writes them (`span_words`: '15–16 October 2024'); a date that
-    cannot be read (a draft's) as it was typed."""
+    cannot be read (a draft's), or an end without a start, as it was typed."""
     try:
         first = Period.parse(start) if start else None
         last = Period.parse(end) if end else None
     except ValueError:
         return " – ".join(d for d in (start, end) if d)
+    if first is None and last is not None:
+        return end  # a draft's end without its start: as it was typed
     if first is None:
         return span_words(None, "day", None, "day")
     return span_words(

@@ -146,7 +146,7 @@ def dashboard(request):
         **bounded("answered", answered.order_by("-submitted_at", "-pk")),
         "alerts_url": alerts_url(),
     }
-    for r in context["queue"] + context["answered"]:
+    for r in context["queue"] + context["answered"] + context["sent_back"]:
         r.stale = review.is_stale(r)  # their visits are read with them: no query
     describe(
         [
@@ -519,6 +519,7 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
             citations,
             again,
             confirmed=action.startswith(FILE_SOURCES),
+            origin=report,
         )
     if action == "preview":
         try:
@@ -724,12 +725,15 @@ def add_to_existing(
     again,
     *,
     confirmed: bool,
+    origin: Report | None = None,
 ):
     """ "Add the sources to this visit instead": a correction of the recorded visit that
     adds the report's sources (`citations`) to the visit's own, reviewed like any other
     report. Not `confirmed` yet: a page listing the sources it files and the fields typed
     (`data`) that it does not keep, to file them or go back to the report as typed.
-    `again(**extra)` shows the form again, with what prevented it."""
+    `again(**extra)` shows the form again, with what prevented it. Filed from a report of
+    the author's own (`origin`: a draft, or one sent back), it says that report stays open
+    until they delete it."""
     visit = next((v for v in duplicates if str(v.pk) == pk), None)
     if visit is None or visit.review_state != ReviewState.VERIFIED:
         messages.error(request, _("That visit cannot receive the source (it is not published)."))
@@ -771,6 +775,18 @@ def add_to_existing(
         request,
         _("The sources were added to the recorded visit as a correction, sent for review."),
     )
+    if origin is not None:
+        messages.info(
+            request,
+            format_html(
+                _(
+                    'Your report <a href="{}">{}</a> stays open: delete it from its page if '
+                    "these sources were all it brought."
+                ),
+                reverse("newsroom:report", args=[origin.pk]),
+                _("no. %(number)s") % {"number": origin.pk},
+            ),
+        )
     return redirect("newsroom:report", report.pk)
 
 

@@ -13,6 +13,7 @@ from api.visits.serializers import VisitRefSerializer
 from core import identifiers
 from visits import review
 from visits.models import (
+    OPEN_REPORT_STATES,
     Basis,
     HostControl,
     Report,
@@ -447,7 +448,8 @@ class ReportDetailSerializer(ReportSerializer):
 
     preview = serializers.SerializerMethodField(
         help_text="The verdict the rule would give if it were verified (null when the data "
-        "cannot be evaluated)."
+        "cannot be evaluated, for a withdrawal, and once the report is verified or rejected: "
+        "a verified report's verdict is its visit's)."
     )
     possible_duplicates = serializers.SerializerMethodField(
         help_text="Visits of the person to the host on days that may overlap (any not "
@@ -459,12 +461,16 @@ class ReportDetailSerializer(ReportSerializer):
     def get_preview(self, report):
         if report.is_withdrawal:  # it changes no fact: the rule's answer does not move
             return None
+        if report.state not in OPEN_REPORT_STATES:
+            # Verified, its verdict is the published visit's; rejected, it has none (as the
+            # newsroom's report page shows).
+            return None
         try:
             verdict = review.preview(
                 report.data or {},
                 getattr(report, "resolved", None),
-                # A correction's verdict reads the findings on the visit it changes.
-                visit=report.visit if report.is_correction else None,
+                # The verdict reads the findings on the visit the report changes.
+                visit=report.visit,
             )
         except (DjangoValidationError, KeyError, ValueError):  # data the rule cannot read
             return None

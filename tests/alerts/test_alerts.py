@@ -612,3 +612,26 @@ def test_newsroom_mails_the_broker_cannot_take_are_sent_inline_not_lost(
     assert "Your report was sent back" in mail.outbox[-1].subject
     assert "could not enqueue alerts.mail_reviewers" in caplog.text
     assert "could not enqueue alerts.mail_author" in caplog.text
+
+
+def test_the_reviewers_mail_reads_the_report_once_whatever_the_number_of_reviewers(
+    reporter, reviewer, django_capture_on_commit_callbacks
+):
+    """The mail's words are built once and the mails sent over one connection: it may run
+    in the author's request (the broker down), so its cost must not grow per reviewer."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    putin(), mongolia()
+    with django_capture_on_commit_callbacks(execute=True):
+        report = review.file_report(author=reporter, data=report_data(), citations=CITATIONS)
+    mail.outbox.clear()
+    with CaptureQueriesContext(connection) as one:
+        assert services.mail_reviewers(report) == 1
+    for n in range(4):
+        account(f"reviewer{n}", roles.REVIEWERS, email=f"reviewer{n}@ngo.example")
+    mail.outbox.clear()
+    with CaptureQueriesContext(connection) as five:
+        assert services.mail_reviewers(report) == 5
+    assert len(five) == len(one)
+    assert len(mail.outbox) == 5 and len({m.to[0] for m in mail.outbox}) == 5

@@ -85,6 +85,9 @@ def test_a_report_waits_for_review_and_another_reviewer_publishes_it(
     assert verified.status_code == 200, verified.content
     shown = verified.json()
     assert (shown["state"], shown["reviewer"]) == ("verified", "reviewer")
+    # Verified, it previews nothing: its verdict is the published visit's (as the newsroom
+    # shows), which later facts, an ICC finding say, may change.
+    assert shown["preview"] is None
     visit = clients["anonymous"].get(shown["visit"]["url"]).json()
     assert visit["verdict"]["code"] == "non_compliance"
     assert visit["place"] == "Dushanbe"

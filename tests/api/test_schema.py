@@ -80,6 +80,14 @@ def test_the_schema_says_under_which_licence_the_data_is_reused(openapi):
         assert openapi["info"]["license"]["url"] in licence.read()
 
 
+def test_the_schema_tells_existing_clients_what_changed_under_them(openapi):
+    """A column that kept its name but changed its meaning (the CSV's `url`) is said where a
+    client's tooling reads the API's description."""
+    description = openapi["info"]["description"]
+    changes = " ".join(description.split("**Changes to this version**")[1].split())
+    assert "`url` is the row's API address" in changes and "`page_url`" in changes
+
+
 def test_the_schema_has_every_operation_with_a_summary_and_an_example(openapi):
     operations = {
         (path, method): op for path, item in openapi["paths"].items() for method, op in item.items()

@@ -186,6 +186,28 @@ def test_a_build_is_kept_until_the_data_changes(seeded, downloads):
     )
 
 
+def test_a_build_leaves_the_files_to_another_process_building_them(seeded, downloads):
+    """Two builds at once (web at its start, the worker's hourly task) could remove each
+    other's files: while another session holds the build lock, nothing is written and
+    the last build's manifest is returned; once it is released, the build runs."""
+    import psycopg
+    from django.db import connection
+
+    first = bulk.build()
+    visit = Visit.objects.published().first()
+    visit.place = "Elsewhere"
+    visit.save()
+    params = connection.get_connection_params()
+    with psycopg.connect(**params, autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", [bulk.BUILD_LOCK])
+        assert bulk.build() == first  # the data changed, but another process is building
+        assert sorted(p.name for p in downloads.iterdir()) == sorted(
+            [*(f["name"] for f in first["files"]), bulk.MANIFEST]
+        )
+        other.execute("SELECT pg_advisory_unlock(%s)", [bulk.BUILD_LOCK])
+    assert bulk.build()["key"] != first["key"]
+
+
 def test_only_public_visits_and_no_private_field_are_published(seeded, downloads):
     hidden = Visit.objects.published().first()
     Visit.objects.filter(pk=hidden.pk).update(review_state=ReviewState.REPORTED)

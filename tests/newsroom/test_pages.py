@@ -593,6 +593,30 @@ def test_adding_the_sources_to_a_recorded_visit_says_first_what_is_not_kept(
     assert report.visit == existing and report.data == review.report_data_of(existing)
 
 
+def test_sources_added_from_a_draft_say_the_draft_stays_open(seeded, reporter, signed_in):
+    """Filed from a report of one's own (a draft, or one sent back), the sources become a
+    correction of the recorded visit and the message says the report stays open, with a
+    link to it, rather than leaving it forgotten."""
+    client = signed_in(reporter)
+    existing = Visit.objects.get(slug="vladimir-putin-tjk-2025-10-08")
+    client.post(reverse("newsroom:new"), form_data(action="draft"))
+    draft = Report.objects.get()
+    edit = reverse("newsroom:edit", args=[draft.pk])
+    typed = form_data(
+        action=f"add_to:{existing.pk}",
+        sources=[{"url": "https://example.org/new-angle", "publisher": "Example Daily"}],
+    )
+    page = text(client.post(edit, typed))
+    filed = client.post(edit, carried_by(page, "file-sources"), follow=True)
+    said = html.unescape(text(filed))
+    assert "The sources were added to the recorded visit" in said
+    assert (
+        f'Your report <a href="{reverse("newsroom:report", args=[draft.pk])}">no. {draft.pk}</a>'
+        " stays open" in said
+    )
+    assert Report.objects.filter(pk=draft.pk, state=ReportState.DRAFT).exists()
+
+
 def test_a_draft_is_saved_edited_and_submitted(tajikistan_removed, reporter, signed_in):
     client = signed_in(reporter)
     client.post(reverse("newsroom:new"), form_data(action="draft"))
@@ -788,6 +812,11 @@ def test_the_queue_says_which_corrections_can_no_longer_be_verified(
     assert note in row_of(page, second) and note in row_of(page, third)
     extra = [q["sql"] for q in two.captured_queries[len(one.captured_queries) :]]
     assert len(two.captured_queries) == len(one.captured_queries), extra
+    # Sent back by this reviewer, it is marked out of date in "Sent back by you" too.
+    review.request_changes(Report.objects.get(pk=third.pk), reviewer, "Which source?")
+    dashboard = text(client.get(reverse("newsroom:dashboard")))
+    sent_back = dashboard.split('id="sent-back"')[1].split("</ul>")[0]
+    assert note in row_of(sent_back, third)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -2135,3 +2164,12 @@ def test_a_reports_title_gives_the_visits_dates_as_the_public_pages_do(
     month = file(reporter, start="2024-10", end=None, place="Khujand")
     page = html.unescape(text(signed_in(reviewer).get(reverse("newsroom:report", args=[month.pk]))))
     assert "<h1>Vladimir Vladimirovich Putin in Tajikistan, October 2024</h1>" in page
+
+
+def test_a_drafts_end_without_a_start_is_kept_in_its_title():
+    """A draft may hold an end and no start yet: its title shows the end as typed, not
+    "undated" (which would drop what the reporter wrote)."""
+    from front.summaries import report_span_words
+
+    assert report_span_words(None, "2025-03-03") == "2025-03-03"
+    assert report_span_words("2024-10-15", "2024-10-16") == "15–16 October 2024"
