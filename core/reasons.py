@@ -208,7 +208,9 @@ class Context:
     decision reads against the later: a finding whose referral the same Chamber made later
     did not refer it *then*); `reversed_on`: the date of a decision already said to have
     reversed a referral (its `no_standing_referral` would repeat it); `called_off`: the
-    verdict is about a trip called off or attended by video (no visit took place).
+    verdict is about a trip called off or attended by video (no visit took place);
+    `reasons`: all the verdict's reasons, in order; `told`: those already told in the
+    sentence of another (the obligation that `would_be_bound` goes on with).
     """
 
     basis: str = ""
@@ -217,6 +219,8 @@ class Context:
     findings: list[dict] = field(default_factory=list)
     to_tell: Sequence[dict] = ()
     reversed_on: str = ""
+    reasons: Sequence[dict] = ()
+    told: list[dict] = field(default_factory=list)
 
     @classmethod
     def of(cls, reasons: Sequence[dict]) -> Context:
@@ -239,7 +243,24 @@ class Context:
             for r in reasons
         )
         to_tell = tuple(r for r in reasons if r.get("key") == "finding")
-        return cls(basis=basis, future=future, called_off=called_off, to_tell=to_tell)
+        return cls(
+            basis=basis,
+            future=future,
+            called_off=called_off,
+            to_tell=to_tell,
+            reasons=tuple(reasons),
+        )
+
+    def following(self, reason: dict) -> dict | None:
+        """The reason told after `reason` among the verdict's, or None."""
+        place = next((i for i, r in enumerate(self.reasons) if r is reason), None)
+        if place is None or place + 1 >= len(self.reasons):
+            return None
+        return self.reasons[place + 1]
+
+    def already_told(self, reason: dict) -> bool:
+        """Whether `reason` was told in the sentence of another."""
+        return any(r is reason for r in self.told)
 
 
 # --- One sentence per reason ------------------------------------------------------------
@@ -593,6 +614,20 @@ def _not_bound(r: dict, ctx: Context) -> str:
 
 
 def _would_be_bound(r: dict, ctx: Context) -> str:
+    """Whether the host of a trip not made (or of a place it did not control) would have
+    been bound, and, in the same sentence, on what obligation: "Had the trip gone ahead,
+    Hungary would have been bound to arrest: it was bound from …" (the obligation's own
+    reason, which follows, is then told here and not again: the name said once, one colon)."""
+    head = _would_be_bound_head(r)
+    following = ctx.following(r)
+    clause = _OBLIGATION_CLAUSES.get((following or {}).get("key", ""))
+    if not head.endswith(":") or clause is None:
+        return head
+    ctx.told.append(following)
+    return f"{head} {clause(following, ctx)}"
+
+
+def _would_be_bound_head(r: dict) -> str:
     params = {"state": _state(r["state"])}
     code, known = r.get("code"), r.get("known", True)
     if code == "upcoming":
@@ -635,6 +670,125 @@ def _would_be_bound(r: dict, ctx: Context) -> str:
     return (
         _("Whether %(state)s would have been bound to arrest depends on the exact dates:") % params
     )
+
+
+def _state_party_clause(r: dict, ctx: Context) -> str:
+    """`_bound_state_party` as a clause that goes on from `_would_be_bound`'s sentence,
+    the state already named ("it had been bound since …")."""
+    params = {
+        "date": format_date(r["entry_into_force"]),
+        "joined": _joined(r),
+    }
+    if not r.get("withdrawal_effective"):
+        if ctx.future:
+            return _("it has been bound since %(date)s (%(joined)s).") % params
+        return _("it had been bound since %(date)s (%(joined)s).") % params
+    params["withdrawal"] = format_date(r["withdrawal_effective"])
+    if r.get("day_unknown"):
+        if ctx.future:
+            return (
+                _(
+                    "it has been bound since %(date)s (%(joined)s) and the withdrawal it has "
+                    "notified takes effect on %(withdrawal)s, after which it remains bound only "
+                    "for warrants issued before then (Art. 127(2))."
+                )
+                % params
+            )
+        return (
+            _(
+                "it was bound from %(date)s (%(joined)s) and its withdrawal took effect on "
+                "%(withdrawal)s, after which it remained bound only for warrants issued before "
+                "then (Art. 127(2))."
+            )
+            % params
+        )
+    day = r.get("day", "")
+    if ctx.future:
+        params["when"] = _on(day) if day else _("on the dates announced")
+        return (
+            _(
+                "it has been bound since %(date)s (%(joined)s) and the withdrawal it has notified "
+                "takes effect only on %(withdrawal)s (Art. 127(1)), so it will still be bound "
+                "%(when)s."
+            )
+            % params
+        )
+    if day:
+        params["when"] = _on(day)
+    elif ctx.called_off:
+        params["when"] = _("at the time of the planned visit")
+    else:
+        params["when"] = _("at the time of the visit")
+    return (
+        _(
+            "it was bound from %(date)s (%(joined)s) and the withdrawal it had notified was to "
+            "take effect only on %(withdrawal)s (Art. 127(1)), so it was still bound %(when)s."
+        )
+        % params
+    )
+
+
+def _residual_clause(r: dict, ctx: Context) -> str:
+    """`_bound_residual` as a clause that goes on from `_would_be_bound`'s sentence."""
+    issued = r.get("warrant_issued", "")
+    return _(
+        "although its withdrawal from the Rome Statute took effect on %(withdrawal)s, it "
+        "remains bound for warrants issued before then, as a withdrawal does not discharge "
+        "obligations that arose while the state was a party (Art. 127(2)), and this one was "
+        "issued %(issued)s."
+    ) % {
+        "withdrawal": format_date(r["withdrawal_effective"]),
+        "issued": _on(issued) if issued else _("earlier"),
+    }
+
+
+def _declaration_clause(r: dict, ctx: Context) -> str:
+    """`_bound_declaration` as a clause that goes on from `_would_be_bound`'s sentence."""
+    params = {
+        "lodged": format_date(r["lodged"]),
+        "situation": situation_words(r["situation"]),
+        "coverage": coverage(r),
+    }
+    if params["coverage"]:
+        return (
+            _(
+                "it was not then a State Party, but by a declaration lodged on %(lodged)s "
+                "(%(coverage)s) it had accepted the Court's jurisdiction over the %(situation)s "
+                'and was bound to cooperate "without any delay or exception" (Art. 12(3)).'
+            )
+            % params
+        )
+    return (
+        _(
+            "it was not then a State Party, but by a declaration lodged on %(lodged)s it had "
+            "accepted the Court's jurisdiction over the %(situation)s and was bound to cooperate "
+            '"without any delay or exception" (Art. 12(3)).'
+        )
+        % params
+    )
+
+
+def _referral_clause(r: dict, ctx: Context) -> str:
+    """`_bound_referral` as a clause that goes on from `_would_be_bound`'s sentence."""
+    return _(
+        "it was bound to cooperate fully with the Court in the %(situation)s by UN Security "
+        "Council resolution %(resolution)s, adopted on %(adopted)s under Chapter VII, whatever "
+        "its status under the Rome Statute."
+    ) % {
+        "situation": situation_words(r["situation"]),
+        "resolution": r["resolution"],
+        "adopted": format_date(r["adopted"]),
+    }
+
+
+# The obligations `_would_be_bound` goes on with, as clauses (compliance.explanation: the
+# obligation's reason follows `would_be_bound`).
+_OBLIGATION_CLAUSES: dict[str, Callable[[dict, Context], str]] = {
+    "bound_state_party": _state_party_clause,
+    "bound_residual": _residual_clause,
+    "bound_declaration": _declaration_clause,
+    "bound_referral": _referral_clause,
+}
 
 
 def _would_not_be_bound(r: dict, ctx: Context) -> str:
@@ -881,8 +1035,21 @@ def _trip(r: dict, ctx: Context) -> str:
     params = _visit(r)
     status = r.get("status")
     if status == "virtual":
+        # The dates are those the trip was planned for: the person took part from home.
+        if not r.get("start"):
+            return (
+                _(
+                    "%(person)s did not make the trip to %(where)s and took part by video "
+                    "instead; the date it was planned for is not known."
+                )
+                % params
+            )
+        params["when"] = _planned_for(r["start"], r.get("end", ""))
         return (
-            _("%(person)s did not travel to %(where)s %(when)s and took part by video instead.")
+            _(
+                "%(person)s did not make the trip to %(where)s, planned %(when)s, and took part "
+                "by video instead."
+            )
             % params
         )
     if status == "announced":
@@ -1149,8 +1316,16 @@ def _date_note(r: dict, ctx: Context) -> str:
                 % params
             )
         if r.get("uniform", True):
+            if ctx.called_off or ctx.future:
+                return (
+                    _(
+                        "The trip is dated only %(period)s; the verdict is the same whatever "
+                        "its day."
+                    )
+                    % params
+                )
             return (
-                _("The visit is dated only %(period)s; every possible day gives this verdict.")
+                _("The visit is dated only %(period)s; the verdict is the same whatever its day.")
                 % params
             )
         if r.get("code") in ("upcoming", "deterred", "no_control"):
@@ -1328,9 +1503,10 @@ def render_reason(reason: dict, context: Context | None = None) -> str:
     capital ("The Philippines was…"); '' for an unknown key. `context`: what the verdict's
     other reasons say (Context.of(reasons)); a reason rendered alone has none."""
     renderer = RENDERERS.get(reason.get("key", ""))
-    if renderer is None:
+    context = context if context is not None else Context()
+    if renderer is None or context.already_told(reason):
         return ""
-    return capfirst(renderer(reason, context if context is not None else Context()))
+    return capfirst(renderer(reason, context))
 
 
 def finding_sentences(findings: Sequence[dict]) -> list[str]:

@@ -523,24 +523,39 @@ def state_summary(
     if findings:
         # One date per failure found (describe_findings): an appeal that upholds a finding
         # (Jordan, 6 May 2019) or a referral made after a deferral (Italy, 26 January 2026)
-        # is a later decision about the same failure, told in the list of decisions. The
-        # state is named: after a sentence about trips, "it" read as the trip.
+        # is a later decision about the same failure, told in the list of decisions. "This
+        # state" (« cet État »), as the summary's second sentence says it: after a sentence
+        # about trips, "it" read as the trip, and the name again reads as a new start
+        # (French cannot write "de" and a name without knowing its article).
         sentences.append(
             ngettext(
-                "The ICC found %(state)s in non-compliance (Art. 87(7)) in a decision of "
+                "The ICC found this state in non-compliance (Art. 87(7)) in a decision of "
                 "%(dates)s.",
-                "The ICC found %(state)s in non-compliance (Art. 87(7)) in decisions of %(dates)s.",
+                "The ICC found this state in non-compliance (Art. 87(7)) in decisions of "
+                "%(dates)s.",
                 len(findings),
             )
             % {
-                "state": in_sentence(name),
                 "count": len(findings),
-                "dates": get_text_list([format_date(d, p) for d, p in findings], _("and")),
+                "dates": get_text_list([_decision_date(d, p) for d, p in findings], _("and")),
             }
         )
     elif incidents:
         sentences.append(_("No ICC finding of non-compliance (Art. 87(7)) against it is recorded."))
     return " ".join(sentences)
+
+
+def _decision_date(day: datetime.date, precision: str) -> str:
+    """The date of an ICC decision as the country summary lists it after "in a decision
+    of": '24 October 2024' in English; in French with the word a date takes there, « le 24
+    octobre 2024 », « en mars 2009 » (« rendue le 24 octobre 2024 »)."""
+    if precision == "day":
+        return pgettext("date of a decision, a day", "%(date)s") % {
+            "date": format_date(day, precision)
+        }
+    return pgettext("date of a decision, a month or year", "%(date)s") % {
+        "date": format_date(day, precision)
+    }
 
 
 # --- Bounded summaries of many visits (country and person pages) -------------------

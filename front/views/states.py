@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -18,7 +19,7 @@ from compliance import PRESENT_STATUSES, state_facts
 from core import pagecache
 from core.names import country_name, country_sort_name, elide
 from core.pagecache import cache_page_by_version
-from core.reasons import situation_words
+from core.reasons import chamber_name, situation_words
 from front import cards, charts, citations, listing, maps, summaries
 from front.listing import Column, Listing
 from front.pages import render_page
@@ -419,12 +420,17 @@ def _timeline(
             }
         )
     for f in findings:
+        # The entry's date is the decision's: what it was and which Chamber made it, once
+        # (its sentence, which names the date again, is the list of decisions').
+        text = capfirst(f.heading)
+        if f.chamber:
+            text = f"{text} — {chamber_name(f.chamber)}"
         entries.append(
             {
                 "date": f.decided,
                 "precision": f.decided_precision,
                 "kind": "finding",
-                "text": f.sentence,
+                "text": text,
                 "finding": f,
             }
         )

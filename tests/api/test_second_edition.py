@@ -137,7 +137,7 @@ def test_a_trip_called_off_to_a_host_not_bound_is_labelled_as_the_site_labels_it
     assert not_bound and bound
     for lang, words, bound_words in (
         ("en", "did not travel", "did not travel (host would have been bound)"),
-        ("fr", "pas de déplacement", "pas de déplacement (hôte qui aurait été tenu d’arrêter)"),
+        ("fr", "pas de déplacement", "pas de déplacement (l’État hôte aurait été tenu d’arrêter)"),
     ):
         detail = api_client.get(f"/api/v1/visits/{not_bound.visit.slug}/", {"lang": lang})
         listed = api_client.get("/api/v1/visits/", {"lang": lang, "page_size": 500}).json()

@@ -154,7 +154,9 @@ def test_a_past_visits_host_had_been_bound_and_an_announced_trips_has_been():
     assert "Mongolia had been bound since 1 July 2002" in _english(past)
     assert "has been bound" not in _english(past)
     announced = evaluate(visit("2027-03-02", status="announced", outcome="n/a"), MONGOLIA, [PUTIN])
-    assert "Mongolia has been bound since 1 July 2002" in _english(announced)
+    assert "Mongolia will be bound to arrest: it has been bound since 1 July 2002" in _english(
+        announced
+    )
 
 
 def test_a_withdrawal_pending_at_the_visit_is_told_in_a_tense_true_after_it_took_effect():
@@ -364,4 +366,134 @@ def test_a_withdrawal_note_ends_where_the_sentence_quoting_it_adds_its_full_stop
     reasons = [{"key": "withdrawn", "note": note, "person": "Vladimir Putin"}]
     assert render(reasons, "en").endswith(
         f"was withdrawn from the record: {said or 'removed from the dataset'}."
+    )
+
+
+HUNGARY_REF = {"iso3": "HUN", "name": "Hungary"}
+UGANDA_REF = {"iso3": "UGA", "name": "Uganda"}
+
+
+@pytest.mark.parametrize(
+    ("code", "obligation", "english", "french"),
+    [
+        (
+            "upcoming",
+            {
+                "key": "bound_state_party",
+                "entry_into_force": "2002-07-01",
+                "deposited": "2001-11-29",
+                "joined": "ratified",
+            },
+            "If the trip goes ahead, Hungary will be bound to arrest: it has been bound since "
+            "1 July 2002 (State Party; ratified 29 November 2001).",
+            "Si le voyage a lieu, l’État hôte (Hongrie) sera tenu d’arrêter\u00a0: il est lié par "
+            "le Statut de Rome depuis le 1er juillet 2002 (État partie\u202f; ratification du 29 "
+            "novembre 2001).",
+        ),
+        (
+            "deterred",
+            {
+                "key": "bound_residual",
+                "withdrawal_effective": "2026-06-02",
+                "warrant_issued": "2024-11-21",
+            },
+            "Had the trip gone ahead, Hungary would have been bound to arrest: although its "
+            "withdrawal from the Rome Statute took effect on 2 June 2026, it remains bound for "
+            "warrants issued before then",
+            "Si le voyage avait eu lieu, l’État hôte (Hongrie) aurait été tenu d’arrêter\u00a0: "
+            "bien que son retrait du Statut de Rome ait pris effet le 2 juin 2026, il reste lié "
+            "pour les mandats délivrés avant cette date",
+        ),
+        (
+            "deterred",
+            {
+                "key": "bound_declaration",
+                "situation": "Ukraine",
+                "lodged": "2014-04-17",
+                "covers_from": "",
+                "covers_to": "",
+            },
+            "Had the trip gone ahead, Hungary would have been bound to arrest: it was not then a "
+            "State Party, but by a declaration lodged on 17 April 2014",
+            "Si le voyage avait eu lieu, l’État hôte (Hongrie) aurait été tenu d’arrêter\u00a0: "
+            "il n’était pas alors partie au Statut de Rome, mais, par une déclaration déposée le "
+            "17 avril 2014",
+        ),
+        (
+            "no_control",
+            {
+                "key": "bound_referral",
+                "situation": "Darfur, Sudan",
+                "resolution": "S/RES/1593 (2005)",
+                "adopted": "2005-03-31",
+            },
+            "Had it controlled the place, Hungary would have been bound to arrest: it was bound to "
+            "cooperate fully with the Court in the situation in Darfur, Sudan by UN Security "
+            "Council resolution S/RES/1593 (2005)",
+            "S’il avait contrôlé le lieu, l’État hôte (Hongrie) aurait été tenu d’arrêter\u00a0: il "
+            "était tenu de coopérer pleinement avec la Cour dans la situation «\u00a0Darfour "
+            "(Soudan)\u00a0» par la résolution S/RES/1593 (2005)",
+        ),
+    ],
+)
+def test_a_host_that_would_be_bound_is_said_so_once_with_its_obligation(
+    code, obligation, english, french
+):
+    """« aurait été tenu d’arrêter : Hongrie : État lié… » named the host twice and chained
+    colons: the obligation goes on from the hypothesis, in one sentence with one colon, and
+    its own reason is not told again."""
+    reasons = [
+        {"key": "would_be_bound", "code": code, "state": HUNGARY_REF, "known": True},
+        {**obligation, "state": HUNGARY_REF},
+        {"key": "sources", "sources": [{"publisher": "example.org"}], "more": 0},
+    ]
+    assert render(reasons, "en").startswith(english)
+    text = render(reasons, "fr")
+    assert text.startswith(french), text
+    assert "Hongrie\u00a0:" not in text
+    first = text.split(". Sources")[0]
+    assert first.count(":") == 1, first
+
+
+def test_a_host_whose_obligation_depends_on_the_dates_is_named_once():
+    reasons = [
+        {"key": "would_be_bound", "code": "deterred", "state": UGANDA_REF, "known": False},
+        {
+            "key": "bound_state_party",
+            "state": UGANDA_REF,
+            "entry_into_force": "2002-09-01",
+            "deposited": "2002-06-14",
+            "joined": "ratified",
+        },
+    ]
+    assert render(reasons, "en") == (
+        "Whether Uganda would have been bound to arrest depends on the exact dates: it had been "
+        "bound since 1 September 2002 (State Party; ratified 14 June 2002)."
+    )
+    assert render(reasons, "fr") == (
+        "Selon les dates exactes, l’État hôte (Ouganda) aurait pu être tenu d’arrêter\u00a0: il "
+        "était lié par le Statut de Rome depuis le 1er septembre 2002 (État partie\u202f; "
+        "ratification du 14 juin 2002)."
+    )
+
+
+def test_a_trip_attended_by_video_without_a_date_says_so():
+    reasons = [
+        {
+            "key": "trip",
+            "person": "Vladimir Putin",
+            "state": {"iso3": "ZAF", "name": "South Africa"},
+            "places": [],
+            "start": "",
+            "end": "",
+            "status": "virtual",
+        }
+    ]
+    assert render(reasons, "en") == (
+        "Vladimir Putin did not make the trip to South Africa and took part by video instead; "
+        "the date it was planned for is not known."
+    )
+    assert render(reasons, "fr") == (
+        "Vladimir Putin\u00a0: voyage (Afrique du Sud) remplacé par une participation par "
+        "vidéo\u202f; la date à laquelle il était prévu n’est pas connue."
     )

@@ -124,3 +124,151 @@ def test_the_home_maps_table_is_offered_once(reader, seeded):
             "same facts as a table" not in page
             and "mêmes informations sous forme de tableau" not in page
         )
+
+
+def _explanation(page: str) -> str:
+    """A visit page's explanation paragraph, as read (`text`)."""
+    return re.search(
+        r"(?:Explication|Explanation) (.*?) (?:Version de la règle|Rule version)", page
+    ).group(1)
+
+
+def _sentences(paragraph: str) -> list[str]:
+    """A paragraph's sentences (a full stop and a space end one; "art. 127-1" does not)."""
+    return re.split(r"(?<![Aa]rt)(?<!Arts)\. (?=[A-ZÀ-Ý])", paragraph)
+
+
+def test_a_country_chart_caption_has_one_colon(reader, seeded):
+    """« Mongolie : le bilan au fil du temps : les chiffres » chained two colons."""
+    french = body(reader.get("/fr/states/MNG/"))
+    summary = html.unescape(
+        re.search(r"<summary>(.*?)</summary>", french.split('class="chart-table"')[1]).group(1)
+    )
+    assert summary == "Mongolie\u00a0: le bilan au fil du temps, en chiffres"
+    english = body(reader.get("/states/MNG/"))
+    assert "<summary>Mongolia&#x27;s record over time: the numbers</summary>" in english
+
+
+def test_a_country_summary_names_the_state_once(reader, seeded):
+    """« Mongolie : … Mongolie : manquement … constaté par la CPI »: the Court's findings
+    are said of « cet État », as « Cet État a accueilli … » says the visits, each date with
+    the word French gives it."""
+    for iso3, name, dates in (
+        ("MNG", "Mongolie", "dans une décision rendue le 24 octobre 2024."),
+        ("TCD", "Tchad", "dans des décisions rendues le 13 décembre 2011 et le 26 mars 2013."),
+        ("ZAF", "Afrique du Sud", "dans une décision rendue le 6 juillet 2017."),
+        ("UGA", "Ouganda", "dans une décision rendue le 11 juillet 2016."),
+        ("JOR", "Jordanie", "dans une décision rendue le 11 décembre 2017."),
+    ):
+        page = body(reader.get(f"/fr/states/{iso3}/"))
+        summary = html.unescape(
+            re.search(r'<meta name="description" content="([^"]*)"', page).group(1)
+        )
+        assert summary.startswith(f"{name}\u00a0: "), summary
+        assert summary.count(f"{name}\u00a0:") == 1, summary
+        assert (
+            "La CPI a constaté un manquement de cet État à son obligation de coopérer (art. 87-7) "
+            + dates
+        ) in summary, summary
+    english = text(reader.get("/states/TCD/"))
+    assert (
+        "The ICC found this state in non-compliance (Art. 87(7)) in decisions of 13 December 2011 "
+        "and 26 March 2013."
+    ) in english
+
+
+def test_a_finding_is_listed_once_with_its_date_once(reader, seeded):
+    """« 24 octobre 2024 : Constat de manquement (art. 87-7) — Chambre préliminaire II — …
+    Constat de manquement (art. 87-7) par la Chambre … le 24 octobre 2024 … »: the heading
+    said again what the sentence says, and the date twice; the timeline too gave the date
+    twice. Each fact is kept: the Chamber, the date, the referral, the visit, the persons."""
+    page = body(reader.get("/fr/states/MNG/"))
+    listed = page.split('id="findings">')[1].split("</ul>")[0]
+    entry = re.sub(r"[ \t\r\n]+", " ", html.unescape(re.sub(r"<[^>]+>", "", listed))).strip()
+    assert entry.startswith(
+        "Constat de manquement (art. 87-7) par la Chambre préliminaire II de la CPI le 24 octobre "
+        "2024, qui a saisi l’Assemblée des États parties. Visite\u00a0: Vladimir Vladimirovich "
+        "Putin, 2–3 septembre 2024 Personnes concernées\u00a0: Vladimir Vladimirovich Putin"
+    ), entry
+    assert entry.count("24 octobre 2024") == 1 and entry.count("Constat de manquement") == 1
+    assert 'href="/fr/visits/vladimir-putin-mng-2024-09-02/"' in listed
+    assert 'href="/fr/persons/vladimir-putin/"' in listed
+    timeline = page.split('id="timeline"')[1].split("</ol>")[0]
+    finding = re.search(r'<li class="t-finding">(.*?)</li>', timeline, re.S).group(1)
+    finding = re.sub(r"[ \t\r\n]+", " ", html.unescape(re.sub(r"<[^>]+>", " ", finding)))
+    assert finding.strip() == (
+        "24 octobre 2024 Constat de manquement (art. 87-7) — Chambre préliminaire II"
+    )
+    visit = body(reader.get("/fr/visits/vladimir-putin-mng-2024-09-02/"))
+    decisions = html.unescape(
+        re.sub(r"<[^>]+>", "", visit.split('id="findings"')[1].split("</ul>")[0])
+    )
+    assert decisions.count("24 octobre 2024") == 1 and decisions.count("Constat de manquement") == 1
+
+
+def test_a_trip_not_made_says_its_hosts_obligation_in_one_sentence_with_one_colon(reader, seeded):
+    """« aurait été tenu d’arrêter : Hongrie : État lié… : l’État était donc… » chained three
+    colons, and « chacun des jours possibles donne ce verdict » was no French: the
+    obligation goes on from the hypothesis, the host named once."""
+    french = _explanation(text(reader.get("/fr/visits/vladimir-putin-hun-2025-10/")))
+    assert (
+        "Si le voyage avait eu lieu, l’État hôte (Hongrie) aurait été tenu d’arrêter\u00a0: il "
+        "était lié par le Statut de Rome depuis le 1er juillet 2002 (État partie\u202f; "
+        "ratification du 29 novembre 2001) et le retrait qu’il avait notifié ne devait prendre "
+        "effet que le 2 juin 2026 (art. 127-1), si bien qu’il l’était encore à la date prévue de "
+        "la visite."
+    ) in french
+    assert (
+        "Le voyage n’est daté qu’approximativement (octobre 2025)\u202f; le verdict est le même "
+        "quel qu’en soit le jour."
+    ) in french
+    assert "chacun des jours possibles" not in french and "Hongrie\u00a0: État" not in french
+    english = _explanation(text(reader.get("/visits/vladimir-putin-hun-2025-10/")))
+    assert (
+        "Had the trip gone ahead, Hungary would have been bound to arrest: it was bound from "
+        "1 July 2002 (State Party; ratified 29 November 2001) and the withdrawal it had notified "
+        "was to take effect only on 2 June 2026 (Art. 127(1)), so it was still bound at the "
+        "time of the planned visit."
+    ) in english
+    assert "The trip is dated only October 2025; the verdict is the same whatever its day." in (
+        english
+    )
+    assert "every possible day" not in english
+    for slug in (
+        "vladimir-putin-hun-2025-10",
+        "vladimir-putin-zaf-2023-08-22",
+        "vladimir-putin-bra-2025-07-06",
+        "omar-al-bashir-mys-2011-06",
+        "omar-al-bashir-tur-undated",
+    ):
+        for prefix in ("/fr", ""):
+            paragraph = _explanation(text(reader.get(f"{prefix}/visits/{slug}/")))
+            for sentence in _sentences(paragraph):
+                assert sentence.count(":") <= 1, (slug, prefix, sentence)
+
+
+def test_a_trip_attended_by_video_is_dated_as_planned(reader, seeded):
+    """ "did not travel to Johannesburg, South Africa on 22–24 August 2023" read as a
+    journey not made on those days; « pas de déplacement (…) du 22 au 24 août 2023,
+    participation par vidéo à la place » as a label. The dates are those of the trip planned."""
+    french = _explanation(text(reader.get("/fr/visits/vladimir-putin-zaf-2023-08-22/")))
+    assert french.startswith(
+        "Vladimir Vladimirovich Putin\u00a0: voyage (Johannesburg, Afrique du Sud) prévu du 22 "
+        "au 24 août 2023, remplacé par une participation par vidéo. Si le voyage avait eu lieu, "
+        "l’État hôte (Afrique du Sud) aurait été tenu d’arrêter\u00a0: il était lié par le Statut "
+        "de Rome depuis le 1er juillet 2002"
+    ), french
+    english = _explanation(text(reader.get("/visits/vladimir-putin-zaf-2023-08-22/")))
+    assert english.startswith(
+        "Vladimir Vladimirovich Putin did not make the trip to Johannesburg, South Africa, "
+        "planned for 22–24 August 2023, and took part by video instead. Had the trip gone "
+        "ahead, South Africa would have been bound to arrest: it had been bound since 1 July "
+        "2002 (State Party; ratified 27 November 2000)."
+    ), english
+
+
+def test_the_label_of_a_trip_not_made_to_a_bound_host_reads_as_french(reader, seeded):
+    """« pas de déplacement (hôte qui aurait été tenu d’arrêter) »: the host is the State."""
+    page = text(reader.get("/fr/states/HUN/"))
+    assert "pas de déplacement (l’État hôte aurait été tenu d’arrêter)" in page
+    assert "hôte qui aurait" not in page

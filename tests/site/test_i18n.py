@@ -334,7 +334,7 @@ def test_french_pages_name_chambers_in_full_elide_de_and_date_changes_in_words(r
 
     visit = body(reader.get("/fr/visits/vladimir-putin-mng-2024-09-02/"))
     # (A finding's notes, the researchers' own words, may still say "PTC II".)
-    assert "— Chambre préliminaire II" in visit and "— PTC II" not in visit
+    assert "par la Chambre préliminaire II de la CPI" in visit and "par la PTC II" not in visit
     mongolia = body(reader.get("/fr/states/MNG/"))
     assert "— Chambre préliminaire II" in mongolia and "— PTC II" not in mongolia
     assert "Pre-Trial Chamber II" in body(reader.get("/states/MNG/"))

@@ -50,7 +50,12 @@ def test_the_home_page_counts_states_bound_only_by_a_referral(reader, seeded):
 def test_a_decision_without_an_art_87_7_finding_is_not_labelled_one(reader, seeded):
     html = body(reader.get("/visits/omar-al-bashir-nga-2013-07-14/"))
     assert '<h2 id="finding-heading">ICC decisions</h2>' in html
-    assert "other decision on cooperation (no Art. 87(7) finding)" in html
+    decisions = html.split('id="findings">')[1].split("</ul>")[0]
+    assert (
+        "ICC Pre-Trial Chamber II issued a decision on the state's cooperation on 5 September "
+        "2013; it made no finding of non-compliance under Art. 87(7)."
+    ) in decisions.replace("&#x27;", "'")
+    assert "Art. 87(7) finding of non-compliance" not in decisions
     assert "decision informing the Security Council or the Assembly" not in html
 
 

@@ -147,7 +147,7 @@ def test_mongolia_page_puts_the_june_statement_and_the_september_visit_on_one_ti
         in findings
     )
     assert (
-        "The ICC found Mongolia in non-compliance (Art. 87(7)) in a decision of 24 October 2024."
+        "The ICC found this state in non-compliance (Art. 87(7)) in a decision of 24 October 2024."
         in html
     )
     assert "It has hosted 1 recorded visit by a person wanted by the ICC." in html
@@ -247,12 +247,14 @@ def test_visit_page_explains_the_verdict_and_cites_its_sources(reader, seeded):
         in sources
     )
     assert ">sputnikglobe.com</a>" in sources and "no archived copy recorded" in sources
+    # The Court's decision, told once: its sentence names the Chamber, the date and the
+    # referral, under no heading that says it again.
+    decisions = html[html.index('id="findings"') :].split("</ul>")[0]
     assert (
-        "24 October 2024</time>:" in html
-        and "found non-compliance on 24 October 2024 (Art. 87(7)) and referred it to the "
-        "Assembly of States Parties."
-        in html
+        "ICC Pre-Trial Chamber II found non-compliance on 24 October 2024 (Art. 87(7)) and "
+        "referred it to the Assembly of States Parties." in decisions
     )
+    assert decisions.count("24 October 2024") == 1 and decisions.count("Chamber II") == 1
     # History and citation.
     history = html[html.index('id="history"') :]
     assert (
@@ -525,27 +527,38 @@ def test_a_country_page_counts_failures_found_and_words_each_decision_as_the_vis
 
 def test_a_later_decision_on_a_finding_is_headed_as_what_it_is(reader, seeded):
     """Jordan's appeal judgment of 2019 and Italy's referral of 2026 decide on a finding
-    already made: headed as such, on the state's page and the visit's, never as a new
-    "Art. 87(7) finding of non-compliance" (front.summaries.finding_heading)."""
+    already made: on the state's timeline, headed as such by their date, never as a new
+    "Art. 87(7) finding of non-compliance" (front.summaries.finding_heading); in the list
+    of decisions, on the state's page and the visit's, each is told once, by its sentence
+    (the date and the Chamber not said twice)."""
 
-    def entries(path):
-        listed = body(reader.get(path)).split('id="findings"')[1].split("</ul>")[0]
-        return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", li)) for li in listed.split("<li")[1:]]
+    def entries(path, list_id):
+        listed = body(reader.get(path)).split(f'id="{list_id}"')[1].split("</ul>")[0]
+        items = listed.split("</ol>")[0].split("<li")[1:]
+        return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", f"<li{li}")).strip() for li in items]
 
-    jordan = entries("/states/JOR/")
+    def decisions(entries):
+        return [e for e in entries if "Chamber" in e or "Chambre" in e]
+
+    jordan = decisions(entries("/states/JOR/", "timeline"))
     assert (
-        "11 December 2017: Art. 87(7) finding of non-compliance — Pre-Trial Chamber II"
+        "11 December 2017 Art. 87(7) finding of non-compliance — Pre-Trial Chamber II"
         in (jordan[0])
     )
-    assert "6 May 2019: Appeal judgment on the Art. 87(7) finding — Appeals Chamber" in jordan[1]
-    assert "finding of non-compliance —" not in jordan[1]
-    visit = entries("/visits/omar-al-bashir-jor-2017-03-28/")
-    assert "Appeal judgment on the Art. 87(7) finding — Appeals Chamber" in visit[1]
-    italy = entries("/states/ITA/")
-    assert "17 October 2025: Art. 87(7) finding of non-compliance" in italy[0]
-    assert "26 January 2026: Referral of the Art. 87(7) finding — Pre-Trial Chamber I" in italy[1]
-    french = entries("/fr/states/JOR/")
-    assert "Arrêt d’appel sur le constat de manquement (art. 87-7) — Chambre" in french[1]
+    assert "6 May 2019 Appeal judgment on the Art. 87(7) finding — Appeals Chamber" in jordan[1]
+    assert "finding of non-compliance —" not in jordan[1] and "on 6 May 2019" not in jordan[1]
+    italy = decisions(entries("/states/ITA/", "timeline"))
+    assert "17 October 2025 Art. 87(7) finding of non-compliance — Pre-Trial Chamber I" in italy[0]
+    assert "26 January 2026 Referral of the Art. 87(7) finding — Pre-Trial Chamber I" in italy[1]
+    french = decisions(entries("/fr/states/JOR/", "timeline"))
+    assert "Arrêt d’appel sur le constat de manquement (art. 87-7) — Chambre d’appel" in french[1]
+    for path in ("/states/JOR/", "/visits/omar-al-bashir-jor-2017-03-28/"):
+        appeal = entries(path, "findings")[1]
+        assert appeal.startswith(
+            "The ICC Appeals Chamber upheld the finding of non-compliance on 6 May 2019"
+        )
+        assert appeal.count("6 May 2019") == 1 and appeal.count("Appeals Chamber") == 1
+        assert "Appeal judgment" not in appeal
 
 
 def test_a_country_with_one_visit_reads_as_one(reader, seeded):
@@ -553,11 +566,16 @@ def test_a_country_with_one_visit_reads_as_one(reader, seeded):
     assert (
         "It has hosted 1 recorded visit by a person wanted by the ICC. By iccwatch's reading of "
         "the facts, that visit was a failure to arrest and surrender (non-compliance). The ICC "
-        "found Mongolia in non-compliance (Art. 87(7)) in a decision of 24 October 2024."
+        "found this state in non-compliance (Art. 87(7)) in a decision of 24 October 2024."
     ) in text
-    # The state is named, in French too: after a sentence about trips, "it" read as a trip.
+    # "This state", in French too (after a sentence about trips, "it" read as a trip), and
+    # the name is not said again as a label: « Mongolie : … Mongolie : manquement … ».
     french = html.unescape(body(reader.get("/fr/states/MNG/")))
-    assert "Mongolie\u00a0: manquement à l’obligation de coopérer constaté par la CPI" in french
+    assert (
+        "La CPI a constaté un manquement de cet État à son obligation de coopérer (art. 87-7) "
+        "dans une décision rendue le 24 octobre 2024."
+    ) in french
+    assert "Mongolie\u00a0: manquement" not in french
     assert "1 of them" not in text
 
 

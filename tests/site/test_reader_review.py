@@ -17,13 +17,13 @@ def test_a_state_found_in_non_compliance_and_upheld_on_appeal_reads_as_one_failu
     # list of decisions.
     html = body(client.get("/states/JOR/"))
     assert (
-        "The ICC found Jordan in non-compliance (Art. 87(7)) in a decision of 11 December 2017."
+        "The ICC found this state in non-compliance (Art. 87(7)) in a decision of 11 December 2017."
         in html
     )
     assert "Pre-Trial Chambers" not in html
     assert "The ICC Appeals Chamber upheld the finding of non-compliance on 6 May 2019" in html
     french = body(client.get("/fr/states/JOR/"))
-    assert "(art. 87-7)\u202f; décision\u00a0: 11 décembre 2017." in french
+    assert "(art. 87-7) dans une décision rendue le 11 décembre 2017." in french
 
 
 @pytest.mark.parametrize(
@@ -145,7 +145,7 @@ def test_only_a_bound_hosts_called_off_trip_is_counted_or_listed_as_deterred(see
     french = body(client.get("/fr/visits/vladimir-putin-ind-2023-09-09/"))
     assert "dissuadé" not in re.sub(r"<[^>]+>", "", french.split('id="history"')[-1])
     french = body(client.get("/fr/visits/vladimir-putin-zaf-2023-08-22/"))
-    assert "pas de déplacement (hôte qui aurait été tenu d’arrêter)" in french.replace(
+    assert "pas de déplacement (l’État hôte aurait été tenu d’arrêter)" in french.replace(
         "&#x27;", "'"
     )
     assert "dissuadé" not in re.sub(r"<[^>]+>", "", french)
@@ -244,7 +244,7 @@ def test_the_label_of_a_trip_not_made_claims_no_cause():
 
     for lang, plain, bound in (
         ("en", "did not travel", "did not travel (host would have been bound)"),
-        ("fr", "pas de déplacement", "pas de déplacement (hôte qui aurait été tenu d’arrêter)"),
+        ("fr", "pas de déplacement", "pas de déplacement (l’État hôte aurait été tenu d’arrêter)"),
     ):
         with translation.override(lang):
             assert verdict_label("deterred", True) == bound

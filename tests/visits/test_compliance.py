@@ -556,7 +556,7 @@ def test_only_deterred_trips_record_whether_the_host_would_have_been_bound():
                      ["to Johannesburg, South Africa, planned for 22–24 August 2023, was called off", "South Africa would have been bound to arrest"],
                      id="called-off"),
         pytest.param(SOUTH_AFRICA, visit("2023-08-22", "2023-08-24", **BY_VIDEO),
-                     ["did not travel to South Africa on 22–24 August 2023 and took part by video"],
+                     ["did not make the trip to South Africa, planned for 22–24 August 2023, and took part by video instead."],
                      id="by-video"),
         pytest.param(CHINA, visit("2024-05-16", **CALLED_OFF),
                      ["was called off. China is not a State Party", "so it would not have been bound to arrest"],
@@ -568,7 +568,7 @@ def test_only_deterred_trips_record_whether_the_host_would_have_been_bound():
                      ["Whether Armenia would have been bound to arrest depends on the exact dates", "1 February 2024"],
                      id="depends-on-the-date"),
         pytest.param(SOUTH_AFRICA, visit(None, **BY_VIDEO),
-                     ["did not travel to South Africa on an unknown date and took part by video"],
+                     ["did not make the trip to South Africa and took part by video instead; the date it was planned for is not known."],
                      id="by-video-date-unknown"),
     ],
 )
@@ -746,7 +746,7 @@ def test_a_visit_between_two_periods_says_its_verdict_holds_whatever_its_days():
         "The visit is dated only January 2024 – March 2024; whatever its exact first and "
         "last days, this is the verdict." in explanation
     )
-    assert "every possible day" not in explanation
+    assert "the verdict is the same whatever its day" not in explanation
 
 
 def test_a_visit_between_two_periods_claims_the_warrant_throughout_only_if_it_was():
@@ -768,12 +768,12 @@ def test_a_partial_date_that_resolves_says_every_possible_day_agrees():
     explanation = english(evaluate(visit("2025", place="Yerevan"), ARMENIA, [PUTIN]))
     assert "visited Yerevan, Armenia in 2025" in explanation
     assert "was in force throughout 2025" in explanation
-    assert "The visit is dated only 2025; every possible day gives this verdict." in explanation
+    assert "The visit is dated only 2025; the verdict is the same whatever its day." in explanation
 
 
 def test_no_obligation_over_disagreeing_days_does_not_claim_they_agree():
     explanation = english(evaluate(visit("2023"), ARMENIA, [PUTIN]))
-    assert "every possible day" not in explanation
+    assert "the verdict is the same whatever its day" not in explanation
     assert "was in force during part of 2023" in explanation
     assert "on none of its possible days was Armenia bound to arrest" in explanation
 
