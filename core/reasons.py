@@ -210,7 +210,10 @@ class Context:
     reversed a referral (its `no_standing_referral` would repeat it); `called_off`: the
     verdict is about a trip called off or attended by video (no visit took place);
     `reasons`: all the verdict's reasons, in order; `told`: those already told in the
-    sentence of another (the obligation that `would_be_bound` goes on with).
+    sentence of another (the obligation that `would_be_bound` goes on with); `host_named`:
+    an earlier sentence had the host as its subject (HOST_SUBJECT_KEYS), so a later one
+    refers to it without naming it anew with a colon (French: « L’État hôte (Malaisie)
+    n’est pas non plus lié … », not « Malaisie : État que ne lie pas … » a second time).
     """
 
     basis: str = ""
@@ -221,6 +224,7 @@ class Context:
     reversed_on: str = ""
     reasons: Sequence[dict] = ()
     told: list[dict] = field(default_factory=list)
+    host_named: bool = False
 
     @classmethod
     def of(cls, reasons: Sequence[dict]) -> Context:
@@ -264,6 +268,36 @@ class Context:
 
 
 # --- One sentence per reason ------------------------------------------------------------
+
+
+# The reasons whose sentence has the host as its subject and names it: French introduces
+# it there (« Malaisie : État non partie … », « l’État hôte (Hongrie) aurait été tenu … »),
+# and a later sentence of the same explanation refers to it (`_about_host`).
+HOST_SUBJECT_KEYS = frozenset(
+    {
+        "bound_state_party",
+        "bound_residual",
+        "bound_declaration",
+        "bound_referral",
+        "never_party",
+        "referral_not_binding",
+        "not_party",
+        "not_yet_party",
+        "no_longer_party",
+        "not_bound",
+        "would_be_bound",
+        "would_not_be_bound",
+    }
+)
+
+
+def _about_host(ctx: Context, first: str, again: str) -> str:
+    """The template of a sentence about the host: `first`, which names it (French
+    « Malaisie : État … »), or `again` when an earlier sentence of the explanation already
+    did (`ctx.host_named`: French « l’État hôte (Malaisie) … », never « Malaisie : » a
+    second time). Both take the same placeholders; English words them alike, as English
+    may name the host again."""
+    return again if ctx.host_named else first
 
 
 def _joined(r: dict) -> str:
@@ -411,7 +445,9 @@ def _bound_referral(r: dict, ctx: Context) -> str:
 def _referral_not_binding(r: dict, ctx: Context) -> str:
     """A Security Council referral of the situation that does not oblige the host: the
     resolution decides that the states it names shall cooperate (docs/DOMAIN.md, "Security
-    Council referral"); any other non-party is not bound by it."""
+    Council referral"); any other non-party is not bound by it. It follows the sentence
+    saying why the host was not bound as a party, which named the host (`ctx.host_named`):
+    the same English words, French « L’État hôte (Malaisie) n’est pas non plus lié … »."""
     params = {
         "state": _state(r["state"]),
         "situation": situation_words(r["situation"]),
@@ -421,20 +457,40 @@ def _referral_not_binding(r: dict, ctx: Context) -> str:
     }
     if params["bound"]:
         return (
-            _(
-                "UN Security Council resolution %(resolution)s, adopted on %(adopted)s, referred "
-                "the %(situation)s to the Court's Prosecutor (Art. 13(b)); among States it "
-                "obliges only %(bound)s to cooperate fully with the Court, and it urges, but "
-                "does not oblige, the others, %(state)s among them: a referral binds only the "
-                "States it names."
+            _about_host(
+                ctx,
+                _(
+                    "UN Security Council resolution %(resolution)s, adopted on %(adopted)s, referred "
+                    "the %(situation)s to the Court's Prosecutor (Art. 13(b)); among States it "
+                    "obliges only %(bound)s to cooperate fully with the Court, and it urges, but "
+                    "does not oblige, the others, %(state)s among them: a referral binds only the "
+                    "States it names."
+                ),
+                pgettext(
+                    "the host state already named",
+                    "UN Security Council resolution %(resolution)s, adopted on %(adopted)s, referred "
+                    "the %(situation)s to the Court's Prosecutor (Art. 13(b)); among States it "
+                    "obliges only %(bound)s to cooperate fully with the Court, and it urges, but "
+                    "does not oblige, the others, %(state)s among them: a referral binds only the "
+                    "States it names.",
+                ),
             )
             % params
         )
     return (
-        _(
-            "UN Security Council resolution %(resolution)s, adopted on %(adopted)s, referred the "
-            "%(situation)s to the Court's Prosecutor (Art. 13(b)) but obliges no State by name "
-            "to cooperate with the Court, so it does not bind %(state)s."
+        _about_host(
+            ctx,
+            _(
+                "UN Security Council resolution %(resolution)s, adopted on %(adopted)s, referred the "
+                "%(situation)s to the Court's Prosecutor (Art. 13(b)) but obliges no State by name "
+                "to cooperate with the Court, so it does not bind %(state)s."
+            ),
+            pgettext(
+                "the host state already named",
+                "UN Security Council resolution %(resolution)s, adopted on %(adopted)s, referred the "
+                "%(situation)s to the Court's Prosecutor (Art. 13(b)) but obliges no State by name "
+                "to cooperate with the Court, so it does not bind %(state)s.",
+            ),
         )
         % params
     )
@@ -1506,7 +1562,10 @@ def render_reason(reason: dict, context: Context | None = None) -> str:
     context = context if context is not None else Context()
     if renderer is None or context.already_told(reason):
         return ""
-    return capfirst(renderer(reason, context))
+    text = renderer(reason, context)
+    if reason.get("key") in HOST_SUBJECT_KEYS:
+        context.host_named = True
+    return capfirst(text)
 
 
 def finding_sentences(findings: Sequence[dict]) -> list[str]:

@@ -44,7 +44,8 @@ WIDTH, HEIGHT = 1200, 630  # the size Open Graph and Twitter's large card ask fo
 LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 # Drawn again when this changes, whatever the facts: bump it with the layout.
 # 3: a verdict's label too long for its row wraps onto a second line instead of being cut.
-DRAWING_VERSION = "3"
+# 4: the standing, dated ("withdrawn since 2 June 2026"), wraps onto a second line too.
+DRAWING_VERSION = "4"
 CACHE_SECONDS = 60 * 60 * 24 * 30  # the key holds the facts' digest: a stale card is never served
 
 # The site's colours (static/css/site.css).
@@ -178,13 +179,15 @@ def state_card(iso3: str, language: str) -> CardFacts:
     with translation.override(language):
         events = {e.kind: e.date for e in state.treaty_events.all()}
         owner = state.territory_of
+        facts = state_facts(state.iso3, state.name, events, ())
         standing = treaty_status.status_on(
-            state_facts(state.iso3, state.name, events, ()),
+            facts,
             timezone.localdate(),
             territory=owner is not None,
         )
-        label = summaries.standing_label(
-            standing, country_name(owner.iso3, owner.name) if owner else ""
+        # Dated ("withdrawn since 2 June 2026"): "withdrawn" alone reads as never bound.
+        label = summaries.dated_standing_label(
+            standing, facts, country_name(owner.iso3, owner.name) if owner else ""
         )
         tally, counts = _tally(Visit.objects.published().filter(host=state))
         return CardFacts(
@@ -307,6 +310,21 @@ def _break(pen: ImageDraw.ImageDraw, text: str, width: int, face) -> list[str]:
     return result or [""]
 
 
+# The standing's or status's label: its text's width (the card's, less its margins and
+# the label's padding), its sizes, and the height two lines may take between the name and
+# the detail line (two lines of 28 pixels).
+STATUS_WIDTH = WIDTH - 2 * 64 - 40
+STATUS_SIZES = (40, 34, 28, 24)
+STATUS_HEIGHT = 64
+
+
+def status_lines(pen: ImageDraw.ImageDraw, status: str) -> tuple[list[str], ImageFont.FreeTypeFont]:
+    """The standing or status as the card draws it: one line at the largest size that
+    fits, or two when long (« État partie en cours de retrait (effectif le 2 juin 2026) »),
+    never cut before its end, the date the standing took effect."""
+    return _wrap(pen, status, STATUS_WIDTH, STATUS_SIZES, lines=2, height=STATUS_HEIGHT)
+
+
 def draw(facts: CardFacts) -> bytes:
     """Draw the card in its facts' language, whatever the request's: a 1200×630 RGB PNG."""
     with translation.override(facts.language):
@@ -329,11 +347,22 @@ def _draw(facts: CardFacts) -> bytes:
     name, face = _fit(pen, facts.name, inner, (84, 72, 60, 50, 42), bold=True)
     pen.text((margin, 190), name, font=face, fill=INK, anchor="ls")
     # Standing or status, as a coloured label, then the detail line.
-    status, face = _fit(pen, facts.status, inner - 40, (40, 34, 28))
-    box = pen.textbbox((margin + 20, 268), status, font=face, anchor="ls")
+    lines, face = status_lines(pen, facts.status)
+    if len(lines) == 1:
+        baselines, pad = [268], 14
+    else:
+        baselines, pad = [280 - face.size - 4, 280], 8
+    boxes = [
+        pen.textbbox((margin + 20, y), line, font=face, anchor="ls")
+        for line, y in zip(lines, baselines, strict=True)
+    ]
+    right = max(b[2] for b in boxes)
     colour = STANDING_COLOURS.get(facts.status_code, OTHER_COLOUR)
-    pen.rounded_rectangle((margin, box[1] - 14, box[2] + 20, box[3] + 14), 10, fill=colour)
-    pen.text((margin + 20, 268), status, font=face, fill="white", anchor="ls")
+    pen.rounded_rectangle(
+        (margin, boxes[0][1] - pad, right + 20, boxes[-1][3] + pad), 10, fill=colour
+    )
+    for line, y in zip(lines, baselines, strict=True):
+        pen.text((margin + 20, y), line, font=face, fill="white", anchor="ls")
     detail, face = _fit(pen, facts.detail, inner, (30, 26, 22))
     pen.text((margin, 330), detail, font=face, fill=MUTED, anchor="ls")
     # The visits, then one bar per verdict (the three largest, incidents first).

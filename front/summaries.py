@@ -359,6 +359,34 @@ def standing_label(standing: str, sovereign: str = "") -> str:
     return str(treaty_status.Standing(standing).label)
 
 
+def dated_standing_label(standing: str, facts: StateFacts | None, sovereign: str = "") -> str:
+    """`standing_label` with the date the standing took effect, read from the state's
+    timeline (`facts`), where it has one: 'State Party since 1 July 2002', 'withdrawing
+    (effective on 2 June 2026)', 'withdrawn since 2 June 2026'. A card shows it: an
+    undated 'withdrawn' read as if the state had never been bound (Hungary hosted a
+    visit in April 2025, as a party). Any other standing, or a timeline without the
+    date, gives the label alone."""
+    date = None
+    if facts is not None and standing == treaty_status.PARTY:
+        date, words = (
+            facts.entry_into_force,
+            pgettext("a state's standing", "State Party since %(date)s"),
+        )
+    elif facts is not None and standing == treaty_status.WITHDRAWING:
+        date, words = (
+            facts.withdrawal_effective,
+            pgettext("a state's standing", "withdrawing (effective on %(date)s)"),
+        )
+    elif facts is not None and standing == treaty_status.WITHDRAWN:
+        date, words = (
+            facts.withdrawal_effective,
+            pgettext("a state's standing", "withdrawn since %(date)s"),
+        )
+    if date is None:
+        return standing_label(standing, sovereign)
+    return words % {"date": format_date(date)}
+
+
 def standing_sentence(
     name: str,
     facts: StateFacts | None,

@@ -497,3 +497,53 @@ def test_a_trip_attended_by_video_without_a_date_says_so():
         "Vladimir Putin\u00a0: voyage (Afrique du Sud) remplacé par une participation par "
         "vidéo\u202f; la date à laquelle il était prévu n’est pas connue."
     )
+
+
+MALAYSIA_REF = {"iso3": "MYS", "name": "Malaysia"}
+DARFUR_1593 = {
+    "key": "referral_not_binding",
+    "state": MALAYSIA_REF,
+    "situation": "Darfur, Sudan",
+    "resolution": "S/RES/1593 (2005)",
+    "adopted": "2005-03-31",
+    "bound": [{"iso3": "SDN", "name": "Sudan"}],
+}
+
+
+@pytest.mark.parametrize(
+    ("why", "bound"),
+    [
+        ({"key": "not_party", "situation": "Darfur, Sudan"}, DARFUR_1593["bound"]),
+        ({"key": "never_party", "deposited": "2019-03-04"}, []),
+        ({"key": "not_bound"}, DARFUR_1593["bound"]),
+    ],
+)
+@pytest.mark.parametrize("status", ["occurred", "cancelled"])
+def test_a_host_named_with_a_colon_is_not_named_so_again_in_the_same_explanation(
+    why, bound, status
+):
+    """« Malaisie : État non partie … Malaisie : État que ne lie pas la résolution … »
+    restarted the second sentence about the host with its name and a colon: the first
+    names it so, the later one refers to it (« L’État hôte (Malaisie) n’est pas non plus
+    lié … », masculine as « État »). English may name it again."""
+    trip = {
+        "key": "trip",
+        "person": "Omar al-Bashir",
+        "state": MALAYSIA_REF,
+        "places": ["Kuala Lumpur"],
+        "start": "2011-06",
+        "end": "",
+        "status": status,
+    }
+    visited = {**trip, "key": "visit", "status": "occurred", "outcome": "not_arrested"}
+    host = [{**why, "state": MALAYSIA_REF}, {**DARFUR_1593, "bound": bound}]
+    # As the rule orders them: a visit's host first; a trip called off, the trip first.
+    reasons = [*host, visited] if status == "occurred" else [trip, *host]
+    french = render(reasons, "fr")
+    assert french.count("Malaisie\u00a0:") == 1, french
+    assert "L’État hôte (Malaisie) n’est pas non plus lié par la résolution S/RES/1593" in french
+    english = render(reasons, "en")
+    assert "Malaysia among them" in english or "so it does not bind Malaysia" in english
+    # Told alone (no sentence before it named the host), the referral names it with a colon.
+    alone = render([{**DARFUR_1593, "bound": bound}], "fr")
+    assert alone.startswith("Malaisie\u00a0: État que ne lie pas la résolution"), alone

@@ -109,8 +109,8 @@ def test_a_card_is_a_1200_by_630_png_kept_by_browsers_for_an_hour(reader, seeded
 def test_the_card_reads_the_facts_in_the_language_of_its_address(reader, seeded):
     english = cards.state_card("MNG", "en")
     french = cards.state_card("MNG", "fr")
-    assert (english.name, english.status) == ("Mongolia", "State Party")
-    assert (french.name, french.status) == ("Mongolie", "État partie")
+    assert (english.name, english.status) == ("Mongolia", "State Party since 1 July 2002")
+    assert (french.name, french.status) == ("Mongolie", "État partie depuis le 1er juillet 2002")
     published = Visit.objects.published().filter(host__iso3="MNG")
     assert english.visits == published.count()
     assert {code: n for code, _label, n in english.counts} == {
@@ -206,8 +206,9 @@ def test_a_long_verdict_label_wraps_instead_of_being_cut():
     # A short one stays on one line at the largest size.
     lines, face = cards._wrap(pen, "complied", 420, (28, 24, 20))
     assert lines == ["complied"] and face.size == 28
-    # Drawn: the card's verdict rows use it (a new drawing version, so cached cards redraw).
-    assert cards.DRAWING_VERSION == "3"
+    # Drawn: the card's verdict rows use it (a new drawing version, so cached cards redraw;
+    # 4: the dated standing wraps too).
+    assert cards.DRAWING_VERSION == "4"
     facts = cards.CardFacts(
         kind="state",
         key="X",
@@ -218,6 +219,77 @@ def test_a_long_verdict_label_wraps_instead_of_being_cut():
         detail="",
         visits=1,
         counts=(("deterred", label, 1),),
+    )
+    assert Image.open(io.BytesIO(cards.draw(facts))).size == (1200, 630)
+
+
+@pytest.mark.parametrize(
+    ("today", "standing", "english", "french"),
+    [
+        (
+            "2026-12-04",
+            Standing.WITHDRAWN,
+            "withdrawn since 2 June 2026",
+            "État retiré du Statut de Rome depuis le 2 juin 2026",
+        ),
+        (
+            "2026-01-15",
+            Standing.WITHDRAWING,
+            "withdrawing (effective on 2 June 2026)",
+            "État partie en cours de retrait (effectif le 2 juin 2026)",
+        ),
+    ],
+)
+def test_a_countrys_card_says_when_its_standing_took_effect(
+    reader, seeded, monkeypatch, today, standing, english, french
+):
+    """Hungary's card read « retiré » alone: a reader could think it was not bound when
+    Netanyahu visited in April 2025. The standing is dated, from the state's timeline,
+    on the card (its image and its embeddable page) in both languages."""
+    import datetime
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    cache.clear()
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: datetime.date.fromisoformat(today))
+    for language, status in (("en", english), ("fr", french)):
+        card = cards.state_card("HUN", language)
+        assert (card.status_code, card.status) == (standing, status)
+        page = body(in_language(reader, "/embed/states/HUN/", language)[0])
+        assert f'<p class="status st-{standing}">{status}</p>' in html_module.unescape(page)
+        pen = ImageDraw.Draw(Image.new("RGB", (10, 10)))
+        lines, _face = cards.status_lines(pen, status)
+        assert " ".join(lines) == status  # drawn whole, its date included
+    # A State Party's since its entry into force.
+    assert cards.state_card("MNG", "fr").status == "État partie depuis le 1er juillet 2002"
+
+
+def test_a_long_standing_wraps_onto_two_lines_instead_of_being_cut():
+    """A dated French standing may not fit one line of the card: it wraps onto two that fit
+    the label's width and the room between the name and the detail line, its date kept."""
+    pen = ImageDraw.Draw(Image.new("RGB", (10, 10)))
+    status = (
+        "territoire (Royaume-Uni de Grande-Bretagne et d’Irlande du Nord), État partie en cours "
+        "de retrait (effectif le 2 juin 2026)"
+    )
+    lines, face = cards.status_lines(pen, status)
+    assert len(lines) == 2 and " ".join(lines) == status
+    assert all(pen.textlength(line, font=face) <= cards.STATUS_WIDTH for line in lines)
+    assert len(lines) * (face.size + 1) <= cards.STATUS_HEIGHT
+    # A short one stays on one line at the largest size.
+    lines, face = cards.status_lines(pen, "withdrawn since 2 June 2026")
+    assert lines == ["withdrawn since 2 June 2026"] and face.size == 40
+    facts = cards.CardFacts(
+        kind="state",
+        key="X",
+        language="fr",
+        name="Hongrie",
+        status=status,
+        status_code="withdrawing",
+        detail="Situation au regard du Statut de Rome aujourd’hui",
+        visits=0,
+        counts=(),
     )
     assert Image.open(io.BytesIO(cards.draw(facts))).size == (1200, 630)
 

@@ -272,3 +272,32 @@ def test_the_label_of_a_trip_not_made_to_a_bound_host_reads_as_french(reader, se
     page = text(reader.get("/fr/states/HUN/"))
     assert "pas de déplacement (l’État hôte aurait été tenu d’arrêter)" in page
     assert "hôte qui aurait" not in page
+
+
+def test_an_explanation_names_its_host_with_a_colon_once(reader, seeded):
+    """/fr/visits/omar-al-bashir-mys-2011-06/ read « Malaisie : État non partie … Malaisie :
+    État que ne lie pas la résolution S/RES/1593 (2005) … »: a later sentence about the
+    host refers to it. Visits and trips of every kind of host, each named so once at most."""
+    french = _explanation(text(reader.get("/fr/visits/omar-al-bashir-mys-2011-06/")))
+    assert french.count("Malaisie\u00a0:") == 1, french
+    assert (
+        "L’État hôte (Malaisie) n’est pas non plus lié par la résolution S/RES/1593 (2005)"
+    ) in french
+    english = _explanation(text(reader.get("/visits/omar-al-bashir-mys-2011-06/")))
+    assert "Malaysia is not a State Party to the Rome Statute" in english
+    assert "the others, Malaysia among them: a referral binds only the States it names." in (
+        english
+    )
+    for slug, host in (
+        ("omar-al-bashir-eth-2014-01", "Éthiopie"),
+        ("omar-al-bashir-irn-2013-08-04", "Iran"),
+        ("bosco-ntaganda-rwa-2013-03-18", "Rwanda"),
+        ("sergei-shoigu-mys-2025-02-24", "Malaisie"),
+        ("omar-al-bashir-jor-2017-03-28", "Jordanie"),
+        ("omar-al-bashir-zaf-2015-06-14", "Afrique du Sud"),
+        ("omar-al-bashir-tcd-2013-02-15", "Tchad"),
+        ("benjamin-netanyahu-hun-2025-04-03", "Hongrie"),
+        ("vladimir-putin-hun-2025-10", "Hongrie"),
+    ):
+        paragraph = _explanation(text(reader.get(f"/fr/visits/{slug}/")))
+        assert paragraph.count(f"{host}\u00a0:") <= 1, (slug, paragraph)

@@ -1575,7 +1575,11 @@ def test_a_non_party_the_referral_does_not_bind_is_told_why():
         "oblige, the others, Egypt among them: a referral binds only the States it names."
     ) in english(verdict)
     french = render(verdict.reasons, "fr")
-    assert "Égypte\u00a0: État que ne lie pas la résolution S/RES/1593 (2005)" in french
+    # The sentence before named Egypt (« Égypte : État non partie … »): not again.
+    assert "L’État hôte (Égypte) n’est pas non plus lié par la résolution S/RES/1593 (2005)" in (
+        french
+    )
+    assert french.count("Égypte\u00a0:") == 1, french
     assert (
         "que ceux qu’elle désigne (Soudan) et ne fait qu’exhorter les autres à coopérer." in french
     )
