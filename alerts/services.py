@@ -22,7 +22,7 @@ import time
 from celery import signature
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection, send_mail
+from django.core.mail import EmailMessage, mailers, send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -124,7 +124,7 @@ def mail_reviewers(report) -> int:
             )
             for user in recipients
         ]
-    return get_connection().send_messages(messages) or 0
+    return mailers.default.send_messages(messages) or 0
 
 
 # The reviews the author is told of (visits.review.report_reviewed's `action`).
