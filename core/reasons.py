@@ -354,12 +354,7 @@ def _bound_state_party(r: dict, ctx: Context) -> str:
             )
             % params
         )
-    if day:
-        params["when"] = _on(day)
-    elif ctx.called_off:
-        params["when"] = _("at the time of the planned visit")
-    else:
-        params["when"] = _("at the time of the visit")
+    params["when"] = _at_the_time(day, ctx)
     return (
         _(
             "%(state)s was bound from %(date)s (%(joined)s); the withdrawal it had notified was to "
@@ -367,6 +362,16 @@ def _bound_state_party(r: dict, ctx: Context) -> str:
         )
         % params
     )
+
+
+def _at_the_time(day: str, ctx: Context) -> str:
+    """When a withdrawal not yet effective still bound the host: "on 3 April 2025" for a
+    known `day` (ISO 8601), else "at the time of the (planned) visit"."""
+    if day:
+        return _on(day)
+    if ctx.called_off:
+        return _("at the time of the planned visit")
+    return _("at the time of the visit")
 
 
 def _bound_residual(r: dict, ctx: Context) -> str:
@@ -769,12 +774,7 @@ def _state_party_clause(r: dict, ctx: Context) -> str:
             )
             % params
         )
-    if day:
-        params["when"] = _on(day)
-    elif ctx.called_off:
-        params["when"] = _("at the time of the planned visit")
-    else:
-        params["when"] = _("at the time of the visit")
+    params["when"] = _at_the_time(day, ctx)
     return (
         _(
             "it was bound from %(date)s (%(joined)s) and the withdrawal it had notified was to "
