@@ -309,59 +309,62 @@ def _joined(r: dict) -> str:
     return _("State Party")
 
 
+def _party_case(r: dict, ctx: Context) -> tuple[str, dict]:
+    """Which State Party sentence applies to the host, in the tense of the visit, and its
+    placeholders but the state's: "bound" (no withdrawal in effect), "either" (a visit
+    undated or dated to a month or a year some possible day of which fell on or after the
+    withdrawal took effect: bound as a party until then, and after it only for warrants
+    issued before, Art. 127(2); which applied is not known) or "still" (the withdrawal had
+    not yet taken effect, Art. 127(1)), each "_future" (an announced trip) or "_past"."""
+    params = {"date": format_date(r["entry_into_force"]), "joined": _joined(r)}
+    tense = "future" if ctx.future else "past"
+    if not r.get("withdrawal_effective"):
+        return f"bound_{tense}", params
+    params["withdrawal"] = format_date(r["withdrawal_effective"])
+    if r.get("day_unknown"):
+        return f"either_{tense}", params
+    day = r.get("day", "")
+    if ctx.future:
+        params["when"] = _on(day) if day else _("on the dates announced")
+    else:
+        params["when"] = _at_the_time(day, ctx)
+    return f"still_{tense}", params
+
+
+def _state_party_sentences() -> dict[str, str]:
+    """`_party_case`'s sentences, the state named."""
+    return {
+        "bound_future": _("%(state)s has been bound since %(date)s (%(joined)s)."),
+        "bound_past": _("%(state)s had been bound since %(date)s (%(joined)s)."),
+        "either_future": _(
+            "%(state)s has been bound since %(date)s (%(joined)s); the withdrawal it has "
+            "notified takes effect on %(withdrawal)s, after which it remains bound only "
+            "for warrants issued before then (Art. 127(2))."
+        ),
+        "either_past": _(
+            "%(state)s was bound from %(date)s (%(joined)s) and its withdrawal took effect "
+            "on %(withdrawal)s, after which it remained bound only for warrants issued "
+            "before then (Art. 127(2))."
+        ),
+        "still_future": _(
+            "%(state)s has been bound since %(date)s (%(joined)s); the withdrawal it has "
+            "notified takes effect only on %(withdrawal)s (Art. 127(1)), so it will still "
+            "be bound %(when)s."
+        ),
+        "still_past": _(
+            "%(state)s was bound from %(date)s (%(joined)s); the withdrawal it had "
+            "notified was to take effect only on %(withdrawal)s (Art. 127(1)), so it was "
+            "still bound %(when)s."
+        ),
+    }
+
+
 def _bound_state_party(r: dict, ctx: Context) -> str:
     """The State Party's obligation, in the tense of the visit: a past visit's host "had been
     bound" (true whatever the state did later: a withdrawal since does not undo it), an
     announced trip's "has been bound"."""
-    params = {
-        "state": _state(r["state"]),
-        "date": format_date(r["entry_into_force"]),
-        "joined": _joined(r),
-    }
-    if not r.get("withdrawal_effective"):
-        if ctx.future:
-            return _("%(state)s has been bound since %(date)s (%(joined)s).") % params
-        return _("%(state)s had been bound since %(date)s (%(joined)s).") % params
-    day = r.get("day", "")
-    params["withdrawal"] = format_date(r["withdrawal_effective"])
-    if r.get("day_unknown"):
-        # A visit undated or dated to a month or a year, some possible day of which fell on
-        # or after the withdrawal took effect: bound as a party until then, and after it
-        # only for warrants issued before (Art. 127(2)); which applied is not known.
-        if ctx.future:
-            return (
-                _(
-                    "%(state)s has been bound since %(date)s (%(joined)s); the withdrawal it has "
-                    "notified takes effect on %(withdrawal)s, after which it remains bound only "
-                    "for warrants issued before then (Art. 127(2))."
-                )
-                % params
-            )
-        return (
-            _(
-                "%(state)s was bound from %(date)s (%(joined)s) and its withdrawal took effect on "
-                "%(withdrawal)s, after which it remained bound only for warrants issued before "
-                "then (Art. 127(2))."
-            )
-            % params
-        )
-    if ctx.future:
-        params["when"] = _on(day) if day else _("on the dates announced")
-        return (
-            _(
-                "%(state)s has been bound since %(date)s (%(joined)s); the withdrawal it has notified "
-                "takes effect only on %(withdrawal)s (Art. 127(1)), so it will still be bound %(when)s."
-            )
-            % params
-        )
-    params["when"] = _at_the_time(day, ctx)
-    return (
-        _(
-            "%(state)s was bound from %(date)s (%(joined)s); the withdrawal it had notified was to "
-            "take effect only on %(withdrawal)s (Art. 127(1)), so it was still bound %(when)s."
-        )
-        % params
-    )
+    case, params = _party_case(r, ctx)
+    return _state_party_sentences()[case] % {**params, "state": _state(r["state"])}
 
 
 def _at_the_time(day: str, ctx: Context) -> str:
@@ -733,55 +736,39 @@ def _would_be_bound_head(r: dict) -> str:
     )
 
 
+def _state_party_clauses() -> dict[str, str]:
+    """`_party_case`'s sentences as clauses, the state already named ("it had been bound since …")."""
+    return {
+        "bound_future": _("it has been bound since %(date)s (%(joined)s)."),
+        "bound_past": _("it had been bound since %(date)s (%(joined)s)."),
+        "either_future": _(
+            "it has been bound since %(date)s (%(joined)s) and the withdrawal it has "
+            "notified takes effect on %(withdrawal)s, after which it remains bound only "
+            "for warrants issued before then (Art. 127(2))."
+        ),
+        "either_past": _(
+            "it was bound from %(date)s (%(joined)s) and its withdrawal took effect on "
+            "%(withdrawal)s, after which it remained bound only for warrants issued before "
+            "then (Art. 127(2))."
+        ),
+        "still_future": _(
+            "it has been bound since %(date)s (%(joined)s) and the withdrawal it has "
+            "notified takes effect only on %(withdrawal)s (Art. 127(1)), so it will still "
+            "be bound %(when)s."
+        ),
+        "still_past": _(
+            "it was bound from %(date)s (%(joined)s) and the withdrawal it had notified "
+            "was to take effect only on %(withdrawal)s (Art. 127(1)), so it was still "
+            "bound %(when)s."
+        ),
+    }
+
+
 def _state_party_clause(r: dict, ctx: Context) -> str:
     """`_bound_state_party` as a clause that goes on from `_would_be_bound`'s sentence,
     the state already named ("it had been bound since …")."""
-    params = {
-        "date": format_date(r["entry_into_force"]),
-        "joined": _joined(r),
-    }
-    if not r.get("withdrawal_effective"):
-        if ctx.future:
-            return _("it has been bound since %(date)s (%(joined)s).") % params
-        return _("it had been bound since %(date)s (%(joined)s).") % params
-    params["withdrawal"] = format_date(r["withdrawal_effective"])
-    if r.get("day_unknown"):
-        if ctx.future:
-            return (
-                _(
-                    "it has been bound since %(date)s (%(joined)s) and the withdrawal it has "
-                    "notified takes effect on %(withdrawal)s, after which it remains bound only "
-                    "for warrants issued before then (Art. 127(2))."
-                )
-                % params
-            )
-        return (
-            _(
-                "it was bound from %(date)s (%(joined)s) and its withdrawal took effect on "
-                "%(withdrawal)s, after which it remained bound only for warrants issued before "
-                "then (Art. 127(2))."
-            )
-            % params
-        )
-    day = r.get("day", "")
-    if ctx.future:
-        params["when"] = _on(day) if day else _("on the dates announced")
-        return (
-            _(
-                "it has been bound since %(date)s (%(joined)s) and the withdrawal it has notified "
-                "takes effect only on %(withdrawal)s (Art. 127(1)), so it will still be bound "
-                "%(when)s."
-            )
-            % params
-        )
-    params["when"] = _at_the_time(day, ctx)
-    return (
-        _(
-            "it was bound from %(date)s (%(joined)s) and the withdrawal it had notified was to "
-            "take effect only on %(withdrawal)s (Art. 127(1)), so it was still bound %(when)s."
-        )
-        % params
-    )
+    case, params = _party_case(r, ctx)
+    return _state_party_clauses()[case] % params
 
 
 def _residual_clause(r: dict, ctx: Context) -> str:
