@@ -34,10 +34,8 @@ from alerts import urgent, webhooks
 from alerts.models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Subscription
 from core import roles
 from core.names import country_name, format_date, in_sentence
-from front.summaries import report_span_words
-from states.models import State
+from front.summaries import report_names
 from visits.models import Basis, Visit
-from warrants.models import Person
 
 logger = logging.getLogger(__name__)
 
@@ -90,15 +88,9 @@ def report_words(report) -> dict:
     ("Tajikistan"), its dates as the public pages write them ("dates": '15–16 October
     2024'), and whether it is a correction or a withdrawal; a slug or code the dataset does
     not know is given as the report has it."""
-    data = report.data or {}
-    slug, iso3 = data.get("person") or "", data.get("host") or ""
-    person = Person.objects.filter(slug=slug).values_list("name", flat=True).first()
-    host = State.objects.filter(iso3=iso3).values_list("name", flat=True).first()
     return {
         "report": report,
-        "person": person or slug,
-        "host": in_sentence(country_name(iso3, host or iso3)) if iso3 else "",
-        "dates": report_span_words(data.get("start"), data.get("end")),
+        **report_names([report])[report.pk],
         "correction": report.is_correction,
         "withdrawal": report.is_withdrawal,
     }

@@ -164,6 +164,31 @@ def report_span_words(start: str | None, end: str | None) -> str:
     )
 
 
+def report_names(reports) -> dict[int, dict[str, str]]:
+    """What lists and mails say of each of `reports` (newsroom reports), by its pk, in the
+    active language: "person" (the person's name, or the slug the report has when the
+    dataset does not know it, "" for none), "host" (the host's name as it reads inside a
+    sentence, "the Philippines"; "" for none) and "dates" (`report_span_words`). Two
+    queries however many reports."""
+    from states.models import State
+    from warrants.models import Person
+
+    data = {r.pk: r.data or {} for r in reports}
+    slugs = {d.get("person") for d in data.values() if d.get("person")}
+    codes = {str(d.get("host")) for d in data.values() if d.get("host")}
+    persons = dict(Person.objects.filter(slug__in=slugs).values_list("slug", "name"))
+    hosts = dict(State.objects.filter(iso3__in=codes).values_list("iso3", "name"))
+    words = {}
+    for pk, d in data.items():
+        slug, iso3 = d.get("person") or "", str(d.get("host") or "")
+        words[pk] = {
+            "person": persons.get(slug, slug),
+            "host": in_sentence(country_name(iso3, hosts.get(iso3, ""))) if iso3 else "",
+            "dates": report_span_words(d.get("start"), d.get("end")),
+        }
+    return words
+
+
 def _day_and_month(day: datetime.date) -> str:
     """'30 November', '1er décembre': `format_date` without the year (French's "1er" kept)."""
     return format_date(day).rsplit(" ", 1)[0]

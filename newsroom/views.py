@@ -28,7 +28,7 @@ from compliance import Period
 from core import reasons, roles
 from core.names import country_name, format_date, in_sentence
 from front.corrections import field_name, value_words
-from front.summaries import report_span_words
+from front.summaries import report_names
 from newsroom import places
 from newsroom.forms import (
     BaseSourceFormSet,
@@ -177,21 +177,13 @@ def bounded(key: str, reports) -> dict:
 def describe(reports) -> None:
     """Give each report a title for lists, its dates as the visit's public page writes
     them: 'Vladimir Putin in Tajikistan, 15–16 October 2024'."""
-    slugs = {r.data.get("person") for r in reports}
-    names = dict(Person.objects.filter(slug__in=slugs).values_list("slug", "name"))
-    # The hosts' names read at once too (value_words reads one a call): one query a list.
-    codes = {str(r.data.get("host")) for r in reports if r.data.get("host")}
-    hosts = dict(State.objects.filter(iso3__in=codes).values_list("iso3", "name"))
+    words = report_names(reports)  # two queries for the whole list
     for r in reports:
-        host = r.data.get("host")
+        said = words[r.pk]
         r.title = _("%(person)s in %(host)s, %(dates)s") % {
-            "person": names.get(r.data.get("person"), r.data.get("person") or "?"),
-            "host": in_sentence(
-                country_name(str(host), hosts.get(str(host), ""))
-                if host
-                else value_words("host", host)
-            ),
-            "dates": report_span_words(r.data.get("start"), r.data.get("end")),
+            "person": said["person"] or "?",
+            "host": said["host"] or value_words("host", None),
+            "dates": said["dates"],
         }
 
 
