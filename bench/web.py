@@ -155,7 +155,58 @@ def pages(db) -> list[tuple[str, str]]:
             "/api/v1/findings/?kind=art_87_7,other&referred_to=ASP,UNSC",
         ),
         ("API incidents named by their verdict", "/api/v1/incidents/?verdict=non_compliance"),
+        ("API states that are State Parties", "/api/v1/states/?party=true"),
+        ("API root", "/api/v1/"),
+        ("API schema", "/api/v1/schema/"),
+        ("API documentation", "/api/v1/docs/"),
+        ("API warrant", f"/api/v1/warrants/{db['warrant']}/"),
+        ("API finding", f"/api/v1/findings/{db['finding']}/"),
+        ("API statements", "/api/v1/statements/"),
+        ("API referrals", "/api/v1/referrals/"),
+        *(
+            [("API statement", f"/api/v1/statements/{db['statement']}/")]
+            if db.get("statement")
+            else []
+        ),
+        *([("API referral", f"/api/v1/referrals/{db['referral']}/")] if db.get("referral") else []),
+        ("method", "/method/"),
+        ("method in French", "/fr/method/"),
+        ("downloads", "/data/"),
+        ("data changelog", "/data/changelog/"),
+        ("data changelog feed", "/data/changelog/feed/"),
+        ("data dictionary", "/data/dictionary/"),
+        ("changes feed", "/changes/feed/"),
+        ("person feed", f"/persons/{db['person']}/feed/"),
+        ("embedded country", f"/embed/states/{db['state']}/"),
+        ("embedded person", f"/embed/persons/{db['person']}/"),
+        ("country card", f"/states/{db['state']}/card.en.png"),
+        ("person card, French", f"/persons/{db['person']}/card.fr.png"),
+        ("states as CSV", "/states.csv"),
+        ("persons as JSON", "/persons.json"),
+        ("warrants as CSV", "/warrants.csv"),
+        ("sitemap index", "/sitemap.xml"),
+        ("sitemap of the visits, last file", f"/sitemap-visits.xml?p={db['sitemap_last']}"),
+        ("robots.txt", "/robots.txt"),
     ]
+
+
+# Public routes that `pages` does not time, each with why (a test holds `pages` and this
+# list to every route the site has, so a new page is benchmarked or said not to be).
+NOT_TIMED = {
+    "healthz": "the reference every throughput is a fraction of",
+    "visits-export": "the whole table streamed: bench/exports.py times it against its floor",
+    "incidents-export": "every incident streamed: bench/exports.py's memory bound applies",
+    "data-file": "a file built ahead (manage.py build_downloads) and sent as it is",
+    "set-language": "a redirect that sets a cookie, no data read",
+    "set_language": "Django's form endpoint behind the language switch, no data read",
+    "record-history": "the newsroom's record history: signed-in staff only",
+    "api-report-list": "the newsroom's reports: signed-in staff only",
+    "api-report-queue": "the newsroom's queue: signed-in staff only",
+    "api-report-detail": "the newsroom's reports: signed-in staff only",
+    "api-report-reject": "a newsroom action (POST)",
+    "api-report-request-changes": "a newsroom action (POST)",
+    "api-report-verify": "a newsroom action (POST)",
+}
 
 
 # --- Servers -------------------------------------------------------------------------
@@ -612,6 +663,14 @@ def pick_identifiers() -> dict:
             "ORDER BY xact_id, id"
         )
         changes = [r[0] for r in cur.fetchall()]
+        cur.execute("SELECT ref FROM warrants_warrant ORDER BY issued DESC NULLS LAST, id LIMIT 1")
+        warrant = cur.fetchone()[0]
+        cur.execute("SELECT max(id) FROM visits_finding")
+        finding = cur.fetchone()[0]
+        cur.execute("SELECT max(id) FROM states_jointstatement")
+        statement = cur.fetchone()[0]
+        cur.execute("SELECT max(id) FROM states_securitycouncilreferral")
+        referral = cur.fetchone()[0]
     has_mng = "MNG" in states or _exists_state("MNG")
     return {
         "state": states[0],
@@ -622,7 +681,19 @@ def pick_identifiers() -> dict:
         "incident_changes": len(changes),
         "cursor_middle": changes[len(changes) // 2] if changes else 0,
         "cursor_end": changes[-3] if len(changes) > 3 else 0,
+        "warrant": warrant,
+        "finding": finding,
+        "statement": statement,
+        "referral": referral,
+        "sitemap_last": _sitemap_files("visits"),
     }
+
+
+def _sitemap_files(section: str) -> int:
+    """How many files the sitemap's `section` spans (its last page number)."""
+    from front.sitemaps import SITEMAPS
+
+    return SITEMAPS[section]().paginator.num_pages
 
 
 def _exists_state(iso3: str) -> bool:

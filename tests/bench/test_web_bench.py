@@ -12,6 +12,7 @@ import time
 
 import pytest
 from django.db import connection
+from django.urls import get_resolver, resolve
 
 from bench import web
 from devtools.services import database_url
@@ -107,3 +108,42 @@ def test_the_database_settings_and_prewarm_say_what_postgresql_holds(db):
     loaded = web.prewarm()
     assert loaded["relations"] > 10  # the project's tables, their indexes and TOAST
     assert loaded["blocks"] > 0
+
+
+def _public_routes() -> set[str]:
+    """The name of every route outside a namespace: the admin, the newsroom, its alerts and the
+    accounts live in namespaces and are for signed-in staff."""
+    names = set()
+
+    def walk(patterns, namespaced):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns, namespaced or bool(pattern.namespace))
+            elif pattern.name and not namespaced:
+                names.add(pattern.name)
+
+    walk(get_resolver().url_patterns, False)
+    return names
+
+
+def test_every_public_page_and_endpoint_is_timed_or_said_why_not():
+    identifiers = {
+        "state": "MNG",
+        "state2": "HUN",
+        "person": "vladimir-putin",
+        "visit": "putin-mongolia-2024-09-03",
+        "cursor_middle": 10,
+        "cursor_end": 20,
+        "warrant": "icc-01-21-1",
+        "finding": 3,
+        "statement": 4,
+        "referral": 5,
+        "sitemap_last": 2,
+    }
+    timed = set()
+    for _, path in web.pages(identifiers):
+        path = path.split("?")[0]
+        timed.add(resolve(path.removeprefix("/fr")).view_name)
+
+    assert not timed & set(web.NOT_TIMED), "a route both timed and said not to be"
+    assert timed | set(web.NOT_TIMED) == _public_routes()
