@@ -282,6 +282,8 @@ def server_env(database_url: str, redis_url: str, cache: bool) -> dict:
         DJANGO_ENV="production",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        # Production refuses to start without the address its mailed links begin with.
+        ICCWATCH_BASE_URL="https://127.0.0.1",
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
         ICCWATCH_SKIP_BOOTSTRAP="1",

@@ -7,6 +7,8 @@ minutes); these run its pieces against the test database and a throwaway HTTP se
 """
 
 import http.server
+import subprocess
+import sys
 import threading
 import time
 
@@ -147,3 +149,17 @@ def test_every_public_page_and_endpoint_is_timed_or_said_why_not():
 
     assert not timed & set(web.NOT_TIMED), "a route both timed and said not to be"
     assert timed | set(web.NOT_TIMED) == _public_routes()
+
+
+def test_the_benchmark_servers_environment_passes_the_production_settings_checks():
+    """The servers start with production's settings, which refuse to start when a required
+    setting is missing: the benchmark's environment must satisfy them, or nothing answers."""
+    env = web.server_env(database_url(connection.settings_dict), "redis://127.0.0.1:6379/15", True)
+    done = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "iccwatch.settings"},
+        cwd=web.ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
