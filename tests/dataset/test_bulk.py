@@ -208,6 +208,27 @@ def test_a_build_leaves_the_files_to_another_process_building_them(seeded, downl
     assert bulk.build()["key"] != first["key"]
 
 
+def test_the_command_and_the_task_wait_for_the_first_build_of_another_process(downloads):
+    """Web builds at its start while the worker's hourly task may build too: before any
+    build exists, the one that finds the lock taken says so and returns, instead of
+    failing on an empty manifest (a KeyError in the command and in the task)."""
+    import psycopg
+    from django.core.management import call_command
+    from django.db import connection
+
+    from dataset.tasks import build_downloads_task
+
+    out = io.StringIO()
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", [bulk.BUILD_LOCK])
+        call_command("build_downloads", stdout=out)
+        assert build_downloads_task() == ""
+        other.execute("SELECT pg_advisory_unlock(%s)", [bulk.BUILD_LOCK])
+    assert "Another process is building the downloads" in out.getvalue()
+    assert not downloads.exists() or not any(downloads.iterdir())
+    assert build_downloads_task() == bulk.latest_manifest()["key"]
+
+
 def test_only_public_visits_and_no_private_field_are_published(seeded, downloads):
     hidden = Visit.objects.published().first()
     Visit.objects.filter(pk=hidden.pk).update(review_state=ReviewState.REPORTED)

@@ -18,5 +18,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, force=False, **options):
         manifest = bulk.build(force=force)
+        if not manifest:
+            # Another process holds the build lock (bulk.BUILD_LOCK) and no build exists yet.
+            self.stdout.write(
+                "Another process is building the downloads; none is built yet: /data/ "
+                "offers them once it ends."
+            )
+            return
         for file in manifest["files"]:
             self.stdout.write(f"{file['name']}  {file['bytes']:,} bytes  sha256 {file['sha256']}")
