@@ -1,7 +1,9 @@
 """sitemap.xml: every public page a search engine should know, in each language.
 
 /sitemap.xml is an index of sections (/sitemap-states.xml, ...), each split into files
-of at most 50,000 addresses (?p=2, ...): the limit search engines read. Every address
+of at most 50,000 addresses (?p=2, ...): the limit search engines read. The visits'
+section is split by ranges of ids instead (`VisitSitemap.ids_per_file`), at most 10,000
+addresses a file, so any file costs the same at a thousand visits or a million. Every address
 comes once per language (/states/MNG/, /fr/states/MNG/), each with its alternates
 (hreflang en, fr and x-default), as Django's sitemaps framework writes them.
 
@@ -15,10 +17,13 @@ Django's own view.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import QuerySet
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import Max, QuerySet
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
@@ -145,11 +150,60 @@ class PersonSitemap(LocalizedSitemap):
         return Person.objects.order_by("pk").only("slug")
 
 
+@dataclass
+class _File:
+    object_list: list
+
+
+class IdRanges:
+    """The files of a section split by ranges of primary keys, as a Paginator is read by
+    Django's sitemap index (`num_pages`) and by `LocalizedSitemap.url_elements`
+    (`page(n).object_list`, the (item, language) pairs of file n).
+
+    File n (1-based) holds the items whose pk is in ((n - 1) * ids_per_file, n * ids_per_file]:
+    at most `ids_per_file` items, each once per language, read with one range query on the
+    primary key, never an OFFSET that grows with the file's number. A file may be empty
+    where no item of its range is listed (deleted or unpublished ids). Raises
+    PageNotAnInteger or EmptyPage (django.core.paginator's InvalidPage) as Paginator.page does.
+    """
+
+    def __init__(self, queryset: QuerySet, languages: list[str], ids_per_file: int):
+        self.queryset = queryset.order_by("pk")
+        self.languages = languages
+        self.ids_per_file = ids_per_file
+
+    @cached_property
+    def num_pages(self) -> int:
+        """The number of files: the highest listed pk's file (one query), at least 1."""
+        last = self.queryset.aggregate(last=Max("pk"))["last"] or 0
+        return max(1, -(-last // self.ids_per_file))
+
+    def page(self, number) -> _File:
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("That page number is not an integer") from None
+        if not 1 <= number <= self.num_pages:
+            raise EmptyPage("That page contains no results")
+        items = self.queryset.filter(
+            pk__gt=(number - 1) * self.ids_per_file, pk__lte=number * self.ids_per_file
+        )
+        return _File([(item, language) for item in items for language in self.languages])
+
+
 class VisitSitemap(LocalizedSitemap):
-    """Every published visit's page (withdrawn records keep their page, off the map)."""
+    """Every published visit's page (withdrawn records keep their page, off the map), in
+    files of `ids_per_file` consecutive ids (`IdRanges`): at most twice as many addresses
+    (one per language), whatever the number of visits."""
+
+    ids_per_file = 5000
 
     def items(self):
         return Visit.objects.published().order_by("pk").only("slug")
+
+    @property
+    def paginator(self) -> IdRanges:
+        return IdRanges(self.items(), self._languages(), self.ids_per_file)
 
 
 SITEMAPS = {

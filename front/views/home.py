@@ -241,8 +241,8 @@ SITEMAP_HEAD = (
 
 
 def sitemap_section(request, section: str):
-    """One file of a sitemap section (/sitemap-visits.xml?p=2): at most 50,000 addresses,
-    streamed; 404 for an unknown section or page (front/sitemaps.py)."""
+    """One file of a sitemap section (/sitemap-visits.xml?p=2): at most 50,000 addresses
+    (10,000 for the visits), streamed; 404 for an unknown section or page (front/sitemaps.py)."""
     sitemap_class = sitemaps.SITEMAPS.get(section)
     if sitemap_class is None:
         raise Http404("no such sitemap section")

@@ -5,6 +5,8 @@ import re
 from xml.etree import ElementTree
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from front import sitemaps
 from states.models import State
@@ -172,18 +174,42 @@ def test_the_sitemap_lists_every_state_person_and_visit_page_in_both_languages(r
 
 
 def test_the_sitemap_splits_a_long_section_into_files(reader, seeded, monkeypatch):
-    monkeypatch.setattr(sitemaps.VisitSitemap, "limit", 7)
-    published = Visit.objects.published().count()
+    monkeypatch.setattr(sitemaps.PersonSitemap, "limit", 7)
     index = reader.get("/sitemap.xml").content.decode()
-    files = (2 * published + 6) // 7
-    assert f"{SITE}/sitemap-visits.xml?p={files}</loc>" in index
-    assert f"?p={files + 1}<" not in index
-    locations = sitemap_locations(reader)
-    visits = [loc for loc in locations if "/visits/" in loc and not loc.endswith("/visits/")]
-    assert len(visits) == len(set(visits)) == 2 * published
-    assert reader.get(f"/sitemap-visits.xml?p={files + 1}").status_code == 404
-    assert reader.get("/sitemap-visits.xml?p=x").status_code == 404
+    files = (2 * Person.objects.count() + 6) // 7
+    assert f"{SITE}/sitemap-persons.xml?p={files}</loc>" in index
+    assert f"sitemap-persons.xml?p={files + 1}<" not in index
+    persons = [loc for loc in sitemap_locations(reader) if re.search(r"/persons/[^/]+/$", loc)]
+    assert len(persons) == len(set(persons)) == 2 * Person.objects.count()
+    assert reader.get(f"/sitemap-persons.xml?p={files + 1}").status_code == 404
+    assert reader.get("/sitemap-persons.xml?p=x").status_code == 404
     assert reader.get("/sitemap-nothing.xml").status_code == 404
+
+
+def test_the_visits_sitemap_files_are_ranges_of_ids_read_without_an_offset(
+    reader, seeded, monkeypatch
+):
+    """A file of visits holds the published visits of one range of ids, each in both
+    languages: its cost does not grow with its number (no OFFSET over the files before)."""
+    monkeypatch.setattr(sitemaps.VisitSitemap, "ids_per_file", 7)
+    published = Visit.objects.published()
+    files = -(-max(published.values_list("pk", flat=True)) // 7)
+    index = reader.get("/sitemap.xml").content.decode()
+    assert f"{SITE}/sitemap-visits.xml?p={files}</loc>" in index
+    assert f"sitemap-visits.xml?p={files + 1}<" not in index
+
+    visits = [loc for loc in sitemap_locations(reader) if re.search(r"/visits/[^/]+/$", loc)]
+    assert len(visits) == len(set(visits)) == 2 * published.count()
+    for number in range(1, files + 1):
+        with CaptureQueriesContext(connection) as queries:
+            xml = body(reader.get(f"/sitemap-visits.xml?p={number}"))
+        slugs = set(re.findall(r"<loc>[^<]*/visits/([^/<]+)/</loc>", xml))
+        in_range = published.filter(pk__gt=(number - 1) * 7, pk__lte=number * 7)
+        assert slugs == set(in_range.values_list("slug", flat=True))
+        assert not any("OFFSET" in query["sql"] for query in queries.captured_queries)
+    assert reader.get(f"/sitemap-visits.xml?p={files + 1}").status_code == 404
+    assert reader.get("/sitemap-visits.xml?p=0").status_code == 404
+    assert reader.get("/sitemap-visits.xml?p=x").status_code == 404
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_staff_pages(reader, seeded):
