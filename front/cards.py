@@ -34,10 +34,10 @@ from PIL import Image, ImageDraw, ImageFont
 from compliance import state_facts
 from core.names import country_name, elide, in_sentence, situation_name
 from front import summaries
-from front.summaries import VisitTally, visit_tally
+from front.summaries import VisitTally
 from states import status as treaty_status
 from states.models import State
-from visits.models import VerdictCode, Visit
+from visits.models import VerdictCode
 from warrants.models import Person
 
 WIDTH, HEIGHT = 1200, 630  # the size Open Graph and Twitter's large card ask for
@@ -156,9 +156,9 @@ class CardFacts:
             return _("other verdicts: %(n)s") % {"n": self.other_verdicts}
 
 
-def _tally(visits) -> tuple[VisitTally, tuple[tuple[str, str, int], ...]]:
-    """The visits' tally (one grouped query) and their counts by verdict for the card."""
-    tally = visit_tally(visits)
+def _tally(tally: VisitTally) -> tuple[VisitTally, tuple[tuple[str, str, int], ...]]:
+    """The tally (the page's summary, counted once per data version) and its counts by
+    verdict for the card."""
     rows = tally.by_verdict
     counts = [
         (code.value, str(code.label), rows[code.value]) for code in VerdictCode if rows.get(code)
@@ -172,7 +172,9 @@ def _tally(visits) -> tuple[VisitTally, tuple[tuple[str, str, int], ...]]:
 
 
 def state_card(iso3: str, language: str) -> CardFacts:
-    """A country's card in `language`. Three queries. Raises Http404 for an unknown ISO3."""
+    """A country's card in `language`: two queries, the counts being the country page's
+    summary (summaries.state_counts; counted once per data version). Raises Http404 for
+    an unknown ISO3."""
     state = State.objects.select_related("territory_of").filter(iso3=iso3).first()
     if state is None:
         raise Http404(_("No state with this code."))
@@ -189,7 +191,7 @@ def state_card(iso3: str, language: str) -> CardFacts:
         label = summaries.dated_standing_label(
             standing, facts, country_name(owner.iso3, owner.name) if owner else ""
         )
-        tally, counts = _tally(Visit.objects.published().filter(host=state))
+        tally, counts = _tally(summaries.state_counts(state)[0])
         return CardFacts(
             kind="state",
             key=state.iso3,
@@ -206,12 +208,14 @@ def state_card(iso3: str, language: str) -> CardFacts:
 
 
 def person_card(slug: str, language: str) -> CardFacts:
-    """A person's card in `language`. Three queries. Raises Http404 for an unknown slug."""
+    """A person's card in `language`: two queries, the counts being the person page's
+    summary (summaries.person_counts; counted once per data version). Raises Http404 for
+    an unknown slug."""
     person = Person.objects.select_related("situation").filter(slug=slug).first()
     if person is None:
         raise Http404(_("No person with this name."))
     with translation.override(language):
-        tally, counts = _tally(Visit.objects.published().filter(person=person))
+        tally, counts = _tally(summaries.person_counts(person)[0])
         warrants = person.warrants.count()
         return CardFacts(
             kind="person",

@@ -717,6 +717,54 @@ def list_counts(field: str) -> dict:
     return {"visits_count": counted(visits), "incidents_count": counted(incidents)}
 
 
+# A country page lists at most this many visits and incidents (the latest); a state that
+# hosted more has its visits summed up by year on the timeline, and the list of visits,
+# filtered by host, gives the rest. The page's size and cost stay bounded.
+LATEST_VISITS = 50
+# A person's page lists at most this many trips (the latest): the list of visits,
+# filtered by person, gives the rest, so the page's size and cost stay bounded.
+LATEST_TRIPS = 50
+
+
+def state_counts(state) -> tuple[VisitTally, list[tuple[int, int, int]] | None]:
+    """(VisitTally of the visits `state` hosted, visits per year or None when the country
+    page lists every visit): the country page's and the country card's counts, counted once
+    per data version (the summary `state:<id>`, recounted after writes)."""
+    from core import pagecache
+    from visits.models import Visit
+
+    hosted_visits = Visit.objects.published().filter(host=state)
+    return pagecache.summary(f"state:{state.pk}", lambda: _state_counts(hosted_visits))
+
+
+def _state_counts(hosted_visits):
+    """`state_counts`'s value, counted now: two grouped queries past LATEST_VISITS, else one."""
+    tally = visit_tally(hosted_visits)
+    years = visits_by_year(hosted_visits) if tally.total > LATEST_VISITS else None
+    return tally, years
+
+
+def person_counts(person) -> tuple[VisitTally, list[int]]:
+    """(VisitTally of `person`'s trips, the ids of the early warnings listed when the
+    person page summarises the trips): the person page's and the person card's counts,
+    counted once per data version (the summary `person:<id>`, recounted after writes)."""
+    from core import pagecache
+    from visits.models import Visit
+
+    trips = Visit.objects.published().filter(person=person)
+    return pagecache.summary(f"person:{person.pk}", lambda: _person_counts(person, trips))
+
+
+def _person_counts(person, trips):
+    """`person_counts`'s value, counted now: two queries past LATEST_TRIPS, else one."""
+    tally = visit_tally(trips)
+    warnings = []
+    if tally.total > LATEST_TRIPS:
+        early = early_warnings().filter(person=person)
+        warnings = list(early.values_list("pk", flat=True)[:LATEST_TRIPS])
+    return tally, warnings
+
+
 def list_summary(field: str) -> tuple[str, str]:
     """`visit_counts(field)`, counted once per data version (`list-counts:<field>`)."""
     from core import pagecache

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from core import pagecache
 from front import charts, search, summaries
-from front.views import home, states, warrants
+from front.views import home
 from states.models import State
 from warrants.models import Person
 
@@ -34,10 +34,10 @@ def summaries_to_count() -> list[tuple[str, Callable[[], object]]]:
         ("list-counts:person", lambda: summaries.list_summary("person")),
     ]
     for state in State.objects.order_by("iso3"):
-        work.append((f"state {state.iso3}", lambda s=state: states.state_counts(s)))
+        work.append((f"state {state.iso3}", lambda s=state: summaries.state_counts(s)))
         work.append((f"chart of {state.iso3}", lambda s=state: charts.record_summary(s)))
     for person in Person.objects.order_by("slug"):
-        work.append((f"person {person.slug}", lambda p=person: warrants.person_counts(p)))
+        work.append((f"person {person.slug}", lambda p=person: summaries.person_counts(p)))
         work.append((f"chart of {person.slug}", lambda p=person: charts.trips_summary(p)))
     return work
 

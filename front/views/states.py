@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from compliance import PRESENT_STATUSES, state_facts
-from core import pagecache
 from core.names import country_name, country_sort_name, elide
 from core.pagecache import cache_page_by_version
 from core.reasons import chamber_name, situation_words
@@ -141,7 +140,7 @@ def state_detail(request, iso3: str):
     )
     sovereign = _sovereign(state)
     hosted_visits = Visit.objects.published().filter(host=state)
-    tally, years = state_counts(state)
+    tally, years = summaries.state_counts(state)
     visits, incidents = _hosted_visits(hosted_visits, tally)
     findings = list(
         Finding.objects.filter(state=state)
@@ -233,7 +232,7 @@ def state_detail(request, iso3: str):
         "citation": citations.cite(request, name, verdicts_as_of=citations.latest_verdict(visits)),
         **cards.sharing(request, "state", state.iso3, title=name, description=summary),
         "tally": tally,
-        "shown": LATEST_VISITS if tally.total > LATEST_VISITS else None,
+        "shown": summaries.LATEST_VISITS if tally.total > summaries.LATEST_VISITS else None,
         "map_svg": maps.hosted_map(state, _union(visits, incidents)) if visits else None,
     }
     return render_page(request, "states/state_detail.html", context)
@@ -250,34 +249,14 @@ def _sovereign(state) -> tuple[str, object] | None:
     return country_name(owner.iso3, owner.name), state_facts(owner.iso3, owner.name, events)
 
 
-# A country page lists at most this many visits and incidents (the latest); a state that
-# hosted more has its visits summed up by year on the timeline, and the list of visits,
-# filtered by host, gives the rest. The page's size and cost stay bounded.
-LATEST_VISITS = 50
-
-
-def state_counts(state):
-    """The country page's summary of `state` (`_counts`), counted once per data version."""
-    hosted_visits = Visit.objects.published().filter(host=state)
-    return pagecache.summary(f"state:{state.pk}", lambda: _counts(hosted_visits))
-
-
-def _counts(hosted_visits):
-    """(VisitTally, visits per year or None when every visit is listed): the country
-    page's counts, a summary recounted after writes (core.pagecache.summary)."""
-    tally = summaries.visit_tally(hosted_visits)
-    years = summaries.visits_by_year(hosted_visits) if tally.total > LATEST_VISITS else None
-    return tally, years
-
-
 def _hosted_visits(hosted_visits, tally):
-    """(visits shown, incidents shown): all of them, or the latest past LATEST_VISITS."""
-    if tally.total <= LATEST_VISITS:
+    """(visits shown, incidents shown): all of them, or the latest past summaries.LATEST_VISITS."""
+    if tally.total <= summaries.LATEST_VISITS:
         visits = list(hosted_visits.with_verdicts().order_by("start", "pk"))
         incidents = [v for v in visits if summaries.verdict_code(v) == VerdictCode.NON_COMPLIANCE]
         return visits, incidents
-    visits = summaries.latest(hosted_visits.with_verdicts(), LATEST_VISITS)
-    incidents = summaries.latest(hosted_visits.with_verdicts().flagged(), LATEST_VISITS)
+    visits = summaries.latest(hosted_visits.with_verdicts(), summaries.LATEST_VISITS)
+    incidents = summaries.latest(hosted_visits.with_verdicts().flagged(), summaries.LATEST_VISITS)
     return visits, incidents
 
 

@@ -11,7 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from core import pagecache, tabular
+from core import tabular
 from core.filters import RepeatableCSVWidget, select_widget
 from core.names import collation_key, country_name, format_date, situation_name, sort_name
 from core.pagecache import cache_page_by_version
@@ -163,28 +163,6 @@ def person_export(request, fmt):
     return listing.export(request, PERSONS, fmt)
 
 
-# A person's page lists at most this many trips (the latest): the list of visits,
-# filtered by person, gives the rest, so the page's size and cost stay bounded.
-LATEST_TRIPS = 50
-
-
-def person_counts(person):
-    """The person page's summary of `person` (`_counts`), counted once per data version."""
-    trips = Visit.objects.published().filter(person=person)
-    return pagecache.summary(f"person:{person.pk}", lambda: _counts(person, trips))
-
-
-def _counts(person, trips):
-    """(VisitTally, the ids of the early warnings listed when the trips are summarised):
-    the person page's summary, recounted after writes (core.pagecache.summary)."""
-    tally = summaries.visit_tally(trips)
-    warnings = []
-    if tally.total > LATEST_TRIPS:
-        early = summaries.early_warnings().filter(person=person)
-        warnings = list(early.values_list("pk", flat=True)[:LATEST_TRIPS])
-    return tally, warnings
-
-
 @cache_page_by_version
 def person_detail(request, slug: str):
     person = get_object_or_404(Person.objects.select_related("situation", "nationality"), slug=slug)
@@ -194,8 +172,8 @@ def person_detail(request, slug: str):
         .order_by("issued", "made_public", "pk")
     )
     trips = Visit.objects.published().filter(person=person)
-    tally, warning_ids = person_counts(person)
-    if tally.total <= LATEST_TRIPS:
+    tally, warning_ids = summaries.person_counts(person)
+    if tally.total <= summaries.LATEST_TRIPS:
         visits = list(trips.with_verdicts().order_by("start", "pk"))
         warnings = [
             v
@@ -203,7 +181,7 @@ def person_detail(request, slug: str):
             if summaries.verdict_code(v) == VerdictCode.UPCOMING and v.verdict.would_have_been_bound
         ]
     else:
-        visits = summaries.latest(trips.with_verdicts(), LATEST_TRIPS)
+        visits = summaries.latest(trips.with_verdicts(), summaries.LATEST_TRIPS)
         found = {v.pk: v for v in trips.with_verdicts().filter(pk__in=warning_ids)}
         warnings = [found[pk] for pk in warning_ids if pk in found]
     sources = list(person.sources.all())
@@ -225,7 +203,7 @@ def person_detail(request, slug: str):
         "warrants": [(w, _warrant_state(w, today)) for w in warrants],
         "visits": visits,
         "tally": tally,
-        "shown": LATEST_TRIPS if tally.total > LATEST_TRIPS else None,
+        "shown": summaries.LATEST_TRIPS if tally.total > summaries.LATEST_TRIPS else None,
         "warnings": [(v, summaries.warning_line(v)) for v in warnings],
         "map_svg": maps.travel_map(person, visits),
         "sources": sources,

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from core.pagecache import bump_data_version
-from front.views import states, warrants
+from front import summaries
 from tests.site.conftest import body
 
 pytestmark = pytest.mark.django_db
@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def small_limits(monkeypatch):
-    monkeypatch.setattr(states, "LATEST_VISITS", 2)
-    monkeypatch.setattr(warrants, "LATEST_TRIPS", 3)
+    monkeypatch.setattr(summaries, "LATEST_VISITS", 2)
+    monkeypatch.setattr(summaries, "LATEST_TRIPS", 3)
 
 
 def test_a_country_with_more_visits_than_the_limit_shows_the_latest_and_a_timeline_by_year(

@@ -54,7 +54,8 @@ PAGES = [
     ("/search/?q=Ulan+Bator", 4),
     # How verdicts are decided: the dataset's version, for its citation.
     ("/method/", 1),
-    # Cards: the state (or person), its treaty events (or warrants), visits by verdict.
+    # Cards: the state (or person), its treaty events (or warrants), visits by verdict (the
+    # page's summary, recounted here after the write; cached otherwise).
     ("/states/MNG/card.fr.png", 3),
     ("/persons/vladimir-putin/card.en.png", 3),
     ("/embed/states/MNG/", 3),

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from core.pagecache import bump_data_version
 from front import charts, summaries
-from front.views import home, states, warrants
+from front.views import home, states
 from states.models import State
 from warrants.models import Person
 
@@ -28,14 +28,24 @@ def redis_cache(settings, test_redis_url):
 
 COUNTERS = [
     (home, "_counts"),
-    (states, "_counts"),
-    (warrants, "_counts"),
+    (summaries, "_state_counts"),
+    (summaries, "_person_counts"),
     (charts, "incident_counts"),
     (charts, "record_counts"),
     (charts, "trip_counts"),
     (summaries, "visit_counts"),
 ]
-PAGES = ["/", "/states/", "/persons/", "/states/MNG/", "/states/UKR/", "/persons/vladimir-putin/"]
+PAGES = [
+    "/",
+    "/states/",
+    "/persons/",
+    "/states/MNG/",
+    "/states/UKR/",
+    "/persons/vladimir-putin/",
+    # The cards and embedded cards read their page's counts.
+    "/states/MNG/card.en.png",
+    "/embed/persons/vladimir-putin/",
+]
 
 
 def refuse_to_count(monkeypatch):
