@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 from django.db import connection
 from django.http import Http404, StreamingHttpResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from drf_spectacular.openapi import AutoSchema
@@ -44,6 +44,7 @@ from api.formats import CSVRenderer, JSONRenderer, csv_columns, flat_row
 from api.lang import activate_for, lang_parameter
 from api.paging import JSON_ONLY
 from core import identifiers, pagecache, tabular
+from core.links import plain_link
 from core.models import DatePrecision, Source
 
 # --- as_of ----------------------------------------------------------------------------
@@ -103,64 +104,6 @@ def _canonical_reverse(view_name, args=None, kwargs=None, request=None, format=N
     """An absolute link without the caller's `?format=`: links name the resource, not a rendering."""
     path = reverse(view_name, args=args, kwargs=kwargs, **extra)
     return request.build_absolute_uri(path) if request is not None else path
-
-
-# An identifier made of these characters goes into an address unchanged (reverse() and
-# build_absolute_uri() quote nothing in it), so it can be put into a precomputed address.
-_PLAIN_VALUE = re.compile(r"[-a-zA-Z0-9_]+")
-_SENTINEL = "iccwatchlinkvalue0"
-
-
-def link_template(request, view_name: str, kwarg: str) -> tuple[str, str] | None:
-    """(before, after) such that before + value + after is the absolute address
-    `reverse(view_name, kwargs={kwarg: value})` gives for a plain value (`_PLAIN_VALUE`),
-    reversed once per request and language instead of once per row; None when the
-    route takes no such value (then the caller reverses)."""
-    templates = request.__dict__.setdefault("_iccwatch_link_templates", {})
-    key = (view_name, kwarg, translation.get_language())
-    if key not in templates:
-        try:
-            path = reverse(view_name, kwargs={kwarg: _SENTINEL})
-        except NoReverseMatch:
-            templates[key] = None
-        else:
-            url = request.build_absolute_uri(path)
-            parts = url.split(_SENTINEL)
-            templates[key] = (parts[0], parts[1]) if len(parts) == 2 else None
-    return templates[key]
-
-
-def _filled(template: tuple[str, str] | None, value) -> str | None:
-    """`value` put into a `link_template`, or None when it cannot be (no template, a value
-    reverse() would quote)."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if template is None or not isinstance(value, str) or not _PLAIN_VALUE.fullmatch(value):
-        return None
-    return template[0] + value + template[1]
-
-
-def plain_link(request, view_name: str, kwarg: str, value) -> str | None:
-    """The absolute address of `view_name` for `value` from `link_template`, or None when
-    it cannot be built that way (no request, a value reverse() would quote)."""
-    if request is None:
-        return None
-    return _filled(link_template(request, view_name, kwarg), value)
-
-
-def link_builder(request, view_name: str, kwarg: str):
-    """A function of an identifier giving the absolute address of `view_name` for it, as
-    LinkField gives it: from the request's precomputed template (`link_template`, looked
-    up once here, not once per row) for a plain identifier, by reverse() for any other."""
-    template = link_template(request, view_name, kwarg) if request is not None else None
-
-    def link(value) -> str:
-        url = _filled(template, value)
-        if url is None:
-            url = _canonical_reverse(view_name, kwargs={kwarg: value}, request=request)
-        return url
-
-    return link
 
 
 class LinkField(serializers.HyperlinkedIdentityField):
@@ -474,7 +417,9 @@ class PublicReadMixin(EnglishRefusalsMixin):
             self.export_table.names if self.export_table else csv_columns(self.get_serializer())
         )
         response = StreamingHttpResponse(
-            tabular.csv_lines(self._csv_rows(request, queryset, columns, language), columns),
+            tabular.in_pieces(
+                tabular.csv_lines(self._csv_rows(request, queryset, columns, language), columns)
+            ),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{self.csv_filename()}"'

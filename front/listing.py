@@ -600,7 +600,8 @@ def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
     rows = _rows(listing, request, queryset, translation.get_language())
     if fmt == "csv":
         response = StreamingHttpResponse(
-            tabular.csv_lines(rows, listing.export_fields), content_type="text/csv; charset=utf-8"
+            tabular.in_pieces(tabular.csv_lines(rows, listing.export_fields)),
+            content_type="text/csv; charset=utf-8",
         )
     else:
         applied = {
@@ -618,7 +619,7 @@ def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
             "url": request.build_absolute_uri(),
         }
         response = StreamingHttpResponse(
-            tabular.json_document(head, rows), content_type="application/json"
+            tabular.in_pieces(tabular.json_document(head, rows)), content_type="application/json"
         )
     response["Content-Disposition"] = f'attachment; filename="iccwatch-{listing.name}.{fmt}"'
     return response

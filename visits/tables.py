@@ -157,12 +157,12 @@ def _verdict_then(visit):
     }
 
 
-def visit_row(visit, absolute: Callable[[str], str], language: str) -> dict:
+def visit_row(visit, page_link: Callable[[str], str], language: str) -> dict:
     """One visit as a row of `VISIT_TABLE`: a value not known, or none, is None (an empty
     CSV cell, `null` in JSON, as the API's answers say it), never "", but for the texts
     the API gives as "" too (place, occasion, justification, expected verdict, notes).
 
-    `absolute` turns a path into a full URL (e.g. `request.build_absolute_uri`);
+    `page_link` gives a visit's page's full URL from its slug (core.links.link_builder);
     `language` is the explanation's (the stored English when the verdict has no reasons).
     """
     verdict = _verdict_then(visit)
@@ -173,7 +173,7 @@ def visit_row(visit, absolute: Callable[[str], str], language: str) -> dict:
         )
     return {
         "id": visit.slug,
-        "url": absolute(visit.get_absolute_url()),
+        "url": page_link(visit.slug),
         "person": visit.person.name,
         "person_slug": visit.person.slug,
         "situation": visit.person.situation.slug if visit.person.situation_id else None,

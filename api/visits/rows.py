@@ -26,10 +26,10 @@ from django.core.exceptions import EmptyResultSet
 from django.utils import timezone
 from rest_framework import serializers
 
-from api.base import link_builder
 from api.lang import answer_language
 from core import prepared
 from core import reasons as reasons_renderer
+from core.links import link_builder
 from core.names import country_name, situation_name
 from visits.models import verdict_label
 

@@ -17,7 +17,6 @@ from api.base import (
     end_of_day,
     id_parameter,
     iso3_parameter,
-    link_builder,
     slug_parameter,
 )
 from api.errors import DuplicateReportSerializer
@@ -45,6 +44,7 @@ from core.filters import (
     NamedRecordsMixin,
     PartialDateAfterFilter,
 )
+from core.links import link_builder
 from states.filters import STATE
 from visits import tables
 from visits.filters import IncidentFilterSet, VisitFilterSet
@@ -244,7 +244,7 @@ class VisitTableMixin:
     export_table = API_VISIT_TABLE
 
     def export_row(self, visit, request, language: str) -> dict:
-        row = tables.visit_row(visit, request.build_absolute_uri, language)
+        row = tables.visit_row(visit, link_builder(request, "visit", "slug"), language)
         api_url = link_builder(request, "api-visit-detail", "id")(visit.slug)
         return {**row, "url": api_url, "page_url": row["url"]}
 

@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core import pagecache
+from core import pagecache, tabular
 from core.locale import translate_path
 from core.names import collation_key, country_name, format_date
 from core.pagecache import cache_page_by_version
@@ -254,7 +254,7 @@ def sitemap_section(request, section: str):
     except (ValueError, InvalidPage):
         raise Http404("no such page of the sitemap") from None
     response = StreamingHttpResponse(
-        itertools.chain((SITEMAP_HEAD, first), elements, ("</urlset>\n",)),
+        tabular.in_pieces(itertools.chain((SITEMAP_HEAD, first), elements, ("</urlset>\n",))),
         content_type="application/xml",
     )
     response["X-Robots-Tag"] = "noindex, noodp, noarchive"

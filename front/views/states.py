@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from compliance import PRESENT_STATUSES, state_facts
+from core.links import absolute_link
 from core.names import country_name, country_sort_name, elide
 from core.pagecache import cache_page_by_version
 from core.reasons import chamber_name, situation_words
@@ -50,7 +51,7 @@ def _state_row(state, request) -> dict:
         "iso3": state.iso3,
         "name": state.name,
         "translated_name": country_name(state.iso3, state.name),
-        "url": request.build_absolute_uri(state.get_absolute_url()),
+        "url": absolute_link(request, "state", "iso3", state.iso3),
         "status_today": request.state_statuses.get(state.iso3, treaty_status.NON_PARTY),
         "territory_of": state.territory_of.iso3 if state.territory_of else None,
         "entry_into_force": state.entry_into_force,

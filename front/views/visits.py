@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from compliance import RULE_VERSION
 from core import roles
 from core.filters import select_widget
+from core.links import link_builder
 from core.names import elide, in_sentence
 from core.pagecache import cache_page_by_version
 from front import citations, listing, summaries
@@ -83,7 +84,7 @@ def year_choices():
 
 
 def _visit_row(visit, request) -> dict:
-    return tables.visit_row(visit, request.build_absolute_uri, get_language())
+    return tables.visit_row(visit, link_builder(request, "visit", "slug"), get_language())
 
 
 # The same sort keys as the API's `ordering` (api.visits.views.VisitApiFilterSet).

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from core import tabular
 from core.filters import RepeatableCSVWidget, select_widget
+from core.links import absolute_link
 from core.names import collation_key, country_name, format_date, situation_name, sort_name
 from core.pagecache import cache_page_by_version
 from front import cards, charts, citations, listing, maps, summaries
@@ -88,7 +89,7 @@ def _person_row(person, request) -> dict:
         "slug": person.slug,
         "name": person.name,
         "other_names": list(person.other_names),
-        "url": request.build_absolute_uri(person.get_absolute_url()),
+        "url": absolute_link(request, "person", "slug", person.slug),
         "nationality": person.nationality.iso3 if person.nationality else "",
         "situation": person.situation.name,
         # The situation's id, as the visits' `situation` column gives it (a join key).
@@ -258,7 +259,7 @@ def _warrant_row(warrant, request) -> dict:
         "ref": warrant.ref,
         "person": warrant.person.name,
         "person_slug": warrant.person.slug,
-        "person_url": request.build_absolute_uri(warrant.person.get_absolute_url()),
+        "person_url": absolute_link(request, "person", "slug", warrant.person.slug),
         "situation": warrant.person.situation.name,
         "situation_slug": warrant.person.situation.slug,
         "case": warrant.case.name if warrant.case else "",
