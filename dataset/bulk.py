@@ -528,26 +528,45 @@ def write_sqlite(path: Path, all_tables: list[BulkTable], about: dict) -> None:
 BUILD_LOCK = 0x1CC_DA7A
 
 
-def build(*, force: bool = False) -> dict:
-    """Write the zip and the SQLite file for the data as it is now, and their manifest.
+@dataclass(frozen=True)
+class BuildAttempt:
+    """What `attempt_build` did. `manifest`: the manifest of the files /data/ offers now,
+    {} before any build. `elsewhere`: another process held the build lock (`BUILD_LOCK`),
+    so this one wrote nothing and `manifest` is the last build's, which may be of older
+    data; that process's build replaces it once it ends."""
 
-    Returns the manifest. Nothing is written when the files of the current `data_key`
-    exist (unless `force`). Files are written under a temporary name and renamed, so a
-    reader never downloads half a file; the previous build's files are removed. While
-    another process builds (`BUILD_LOCK`), nothing is written and the manifest of the
-    last build is returned ({} before any): two builds of different data into one folder
-    would remove each other's files.
+    manifest: dict
+    elsewhere: bool = False
+
+
+def attempt_build(*, force: bool = False) -> BuildAttempt:
+    """Write the zip and the SQLite file for the data as it is now, and their manifest,
+    unless another process is building them (BuildAttempt.elsewhere).
+
+    Nothing is written when the files of the current `data_key` exist (unless `force`).
+    Files are written under a temporary name and renamed, so a reader never downloads half
+    a file; the previous build's files are removed. While another process builds
+    (`BUILD_LOCK`), nothing is written and the manifest of the last build comes back ({}
+    before any): two builds of different data into one folder would remove each other's
+    files.
     """
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [BUILD_LOCK])
         if not cursor.fetchone()[0]:
             logger.info("Another process is building the downloads: this one leaves them.")
-            return latest_manifest() or {}
+            return BuildAttempt(manifest=latest_manifest() or {}, elsewhere=True)
     try:
-        return _build(force=force)
+        return BuildAttempt(manifest=_build(force=force))
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [BUILD_LOCK])
+
+
+def build(*, force: bool = False) -> dict:
+    """The manifest of the files /data/ offers once `attempt_build(force=force)` is done:
+    the files just built or found up to date, or, while another process builds them, the
+    last build's ({} before any)."""
+    return attempt_build(force=force).manifest
 
 
 def _build(*, force: bool) -> dict:

@@ -418,7 +418,16 @@ class BaseSourceFormSet(forms.BaseFormSet):
             raise forms.ValidationError(_("At least one source (a public URL) is required."))
 
     def citations(self) -> list[dict]:
-        return [c for c in (form.citation() for form in self.forms if form.is_valid()) if c]
+        return [c for _, c in self.numbered_citations()]
+
+    def numbered_citations(self) -> list[tuple[int, dict]]:
+        """(index of its form from 0, citation) for each source given, in the form's order:
+        where a refusal of one of `citations()` goes (the form's `add_error`)."""
+        return [
+            (index, citation)
+            for index, form in enumerate(self.forms)
+            if form.is_valid() and (citation := form.citation())
+        ]
 
     def completed_urls(self) -> list[tuple[int, str, str]]:
         """(source number from 1, field, the address as read) for each address typed

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.defaults import page_not_found
@@ -508,7 +509,7 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
             action.partition(":")[2],
             duplicates,
             data,
-            citations,
+            sources,
             again,
             confirmed=action.startswith(FILE_SOURCES),
             origin=report,
@@ -708,45 +709,111 @@ def _based_on(request, visit: Visit) -> datetime.datetime | None:
     return value
 
 
+# How much of a source's address the reason written for "Add the sources to this visit
+# instead" quotes: a longer one is cut, ending with "…" (the report's sources keep it whole).
+SOURCE_URL_SHOWN = 100
+
+
+def added_sources_reason(added: list[dict]) -> str:
+    """The reason written for the reporter when the sources `added` (citations, each with
+    its "url") are added to a recorded visit: which sources the correction brings, in the
+    active language, at most visits.review.REASON_MAX_LENGTH characters whatever they are
+    (the form takes 30 sources, each address up to 1,000 characters), so that its author
+    can keep it as it stands when the correction is sent back. An address longer than
+    SOURCE_URL_SHOWN is cut, ending with "…"; those that do not fit are counted ("and 3
+    more"). The report's sources keep every address whole, and the reviewer reads them."""
+    shown = [
+        url if len(url) <= SOURCE_URL_SHOWN else url[: SOURCE_URL_SHOWN - 1] + "…"
+        for url in (c["url"] for c in added)
+    ]
+    for count in range(len(shown), 0, -1):
+        urls, rest = ", ".join(shown[:count]), len(shown) - count
+        if rest:
+            reason = ngettext(
+                "Another report of this visit brought more sources: %(urls)s and %(count)d more.",
+                "Another report of this visit brought more sources: %(urls)s and %(count)d more.",
+                rest,
+            ) % {"urls": urls, "count": rest}
+        else:
+            reason = _("Another report of this visit brought more sources: %(urls)s.") % {
+                "urls": urls
+            }
+        # One address (SOURCE_URL_SHOWN at most) and the sentence always fit.
+        if len(reason) <= review.REASON_MAX_LENGTH or count == 1:
+            return reason
+    return ""
+
+
+def adding_refused(
+    error: ValidationError, visit_sources: int, added_at: list[int], sources
+) -> list[str]:
+    """Where the refusal `error` of sources added to a recorded visit goes (the citations
+    filed: the visit's `visit_sources` first, then those added): a refusal of an added
+    source beside its own field, in the form's `sources` (`added_at`: the index of each
+    added source's form); the rest (the recorded visit cannot be filed as it stands: a
+    source of its own dated in the future, say) returned as one sentence, to show above
+    the form ([] when nothing is left)."""
+    rest = []
+    for field, messages_ in getattr(error, "message_dict", {"__all__": error.messages}).items():
+        kind, _dot, place = field.partition(".")
+        index, _dot, name = place.partition(".")
+        if kind == "citations" and index.isdigit() and int(index) >= visit_sources:
+            form = sources.forms[added_at[int(index) - visit_sources]]
+            form.add_error(name if name in form.fields else None, messages_)
+        else:
+            rest.extend(messages_)
+    if not rest:
+        return []
+    return [
+        _("The sources could not be added to the recorded visit: %(why)s")
+        % {"why": " ".join(dict.fromkeys(rest))}
+    ]
+
+
 def add_to_existing(
     request,
     pk: str,
     duplicates: list[Visit],
     data: dict,
-    citations: list[dict],
+    sources: BaseSourceFormSet,
     again,
     *,
     confirmed: bool,
     origin: Report | None = None,
 ):
     """ "Add the sources to this visit instead": a correction of the recorded visit that
-    adds the report's sources (`citations`) to the visit's own, reviewed like any other
-    report. Not `confirmed` yet: a page listing the sources it files and the fields typed
-    (`data`) that it does not keep, to file them or go back to the report as typed.
-    `again(**extra)` shows the form again, with what prevented it. Filed from a report of
-    the author's own (`origin`: a draft, or one sent back), it says that report stays open
-    until they delete it."""
+    adds the report's sources (the valid formset `sources`) to the visit's own, reviewed
+    like any other report. Not `confirmed` yet: a page listing the sources it files and the
+    fields typed (`data`) that it does not keep, to file them or go back to the report as
+    typed. `again(**extra)` shows the form again, with what prevented it: a source that
+    cannot be filed is refused beside its own field (adding_refused), before the page asks
+    to confirm. Its reason is written for the reporter (added_sources_reason). Filed from a
+    report of the author's own (`origin`: a draft, or one sent back), it says that report
+    stays open until they delete it."""
     visit = next((v for v in duplicates if str(v.pk) == pk), None)
     if visit is None or visit.review_state != ReviewState.VERIFIED:
         messages.error(request, _("That visit cannot receive the source (it is not published)."))
         return redirect("newsroom:new")
     current = review.citations_of(visit)
     known = {c["url"] for c in current}
-    added = [c for c in citations if c["url"] not in known]
+    numbered = [(i, c) for i, c in sources.numbered_citations() if c["url"] not in known]
+    added_at, added = [i for i, _c in numbered], [c for _i, c in numbered]
     if not added:
         messages.info(request, _("The recorded visit already cites these sources."))
         return redirect(visit.get_absolute_url())
-    if not confirmed:
-        return confirm_adding(request, visit, data, added)
+    filed = [*current, *added]
     try:
+        if not confirmed:
+            # What filing would refuse is said now, rather than after confirming.
+            review.resolve(review.report_data_of(visit), filed, new=False)
+            return confirm_adding(request, visit, data, added)
         report = review.file_report(
             author=request.user,
             data=review.report_data_of(visit),
-            citations=[*current, *added],
+            citations=filed,
             visit=visit,
             # Its reason is what it does: the reviewer and the readers see which sources.
-            reason=_("Another report of this visit brought more sources: %(urls)s.")
-            % {"urls": ", ".join(c["url"] for c in added)},
+            reason=added_sources_reason(added),
         )
     except review.DuplicateReport as duplicate:
         return already_filed(
@@ -755,14 +822,8 @@ def add_to_existing(
             _("You already proposed adding these sources to the recorded visit: here it is."),
         )
     except ValidationError as error:
-        # The recorded visit itself cannot be filed as it stands (a source of it dated in
-        # the future, say): the form again, saying why, instead of failing.
-        return again(
-            service_errors=[
-                _("The sources could not be added to the recorded visit: %(why)s")
-                % {"why": " ".join(dict.fromkeys(error.messages))}
-            ]
-        )
+        # The form again, saying why, instead of failing.
+        return again(service_errors=adding_refused(error, len(current), added_at, sources))
     messages.success(
         request,
         _("The sources were added to the recorded visit as a correction, sent for review."),

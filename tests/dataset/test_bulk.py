@@ -229,6 +229,48 @@ def test_the_command_and_the_task_wait_for_the_first_build_of_another_process(do
     assert build_downloads_task() == bulk.latest_manifest()["key"]
 
 
+@pytest.mark.parametrize("force", [True, False], ids=["forced", "not-forced"])
+def test_the_command_says_another_process_builds_and_which_build_data_offers(
+    seeded, downloads, force
+):
+    """While another process held the build lock, `build_downloads --force` listed the
+    last build's files as if it had just built them: now it says that another process is
+    building, that it built nothing, and which build /data/ offers meanwhile."""
+    import psycopg
+    from django.core.management import call_command
+    from django.db import connection
+
+    first = bulk.build()
+    visit = Visit.objects.published().first()
+    visit.place = "Elsewhere"
+    visit.save()
+    out = io.StringIO()
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", [bulk.BUILD_LOCK])
+        attempt = bulk.attempt_build(force=force)
+        call_command("build_downloads", *(["--force"] if force else []), stdout=out)
+        other.execute("SELECT pg_advisory_unlock(%s)", [bulk.BUILD_LOCK])
+    assert attempt == bulk.BuildAttempt(manifest=first, elsewhere=True)
+    assert bulk.latest_manifest() == first  # nothing was written
+    said = out.getvalue().splitlines()
+    assert said[0] == (
+        "Another process is building the downloads; this command built nothing. Meanwhile "
+        f"/data/ offers the last build (version {first['version']}, key {first['key']}, "
+        f"built at {first['built_at']}):"
+    )
+    assert [line.split()[0] for line in said[1:3]] == [f["name"] for f in first["files"]]
+    again = "Nothing was rebuilt: run the command again with --force once that build ends."
+    assert said[3:] == ([again] if force else [])
+    # Once the lock is released, the command builds and lists the new files alone.
+    out = io.StringIO()
+    call_command("build_downloads", stdout=out)
+    built = bulk.latest_manifest()
+    assert built["key"] != first["key"]
+    assert [line.split()[0] for line in out.getvalue().splitlines()] == [
+        f["name"] for f in built["files"]
+    ]
+
+
 def test_only_public_visits_and_no_private_field_are_published(seeded, downloads):
     hidden = Visit.objects.published().first()
     Visit.objects.filter(pk=hidden.pk).update(review_state=ReviewState.REPORTED)

@@ -10,9 +10,10 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core import roles
+from newsroom import views
 from tests.newsroom.conftest import SOURCES, account, form_data
 from visits import flagging, review
 from visits.models import Report, ReportState, ReviewState, Visit
@@ -541,6 +542,99 @@ def test_an_overlapping_visit_is_shown_and_the_source_can_go_to_it(seeded, repor
 
     confirmed = client.post(reverse("newsroom:new"), form_data(not_duplicate="1"))
     assert confirmed.status_code == 302 and Report.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "lengths",
+    [[960], [1000], [200] * 30, [40] * 30],
+    ids=["one-960", "one-1000", "thirty-200", "thirty-40"],
+)
+def test_any_sources_the_form_takes_can_be_added_to_a_recorded_visit(
+    seeded, reporter, signed_in, lengths
+):
+    """The reason written for the reporter listed every added address in full: one address
+    of 960 characters (the form takes 1,000) put it past a correction reason's limit, and
+    filing failed with "Say it in at most 1000 characters." about a reason nobody typed.
+    Now the reason names what fits, long addresses shortened, and counts the rest; the
+    sources themselves are filed whole."""
+    client = signed_in(reporter)
+    existing = Visit.objects.get(slug="vladimir-putin-tjk-2025-10-08")
+    urls = [
+        f"https://example.org/{n:02d}-" + "a" * (length - len("https://example.org/00-"))
+        for n, length in enumerate(lengths)
+    ]
+    assert [len(u) for u in urls] == lengths
+    sources = [{"url": u, "publisher": "Example Daily"} for u in urls]
+    asked = client.post(
+        reverse("newsroom:new"), form_data(action=f"add_to:{existing.pk}", sources=sources)
+    )
+    assert asked.status_code == 200 and 'id="file-sources"' in text(asked)
+    filed = client.post(reverse("newsroom:new"), carried_by(text(asked), "file-sources"))
+    assert filed.status_code == 302, html.unescape(text(filed)).split('id="form-errors"')[-1][:400]
+    report = Report.objects.get()
+    assert filed["Location"] == reverse("newsroom:report", args=[report.pk])
+    # Nothing is lost: every address, in full, after the visit's own sources.
+    assert [c["url"] for c in report.citations[-len(urls) :]] == urls
+    assert len(report.citations) == existing.citations.count() + len(urls)
+    # The reason fits the limit its author is held to when editing it (the form's box).
+    assert len(report.reason) <= review.REASON_MAX_LENGTH
+    assert report.reason.startswith("Another report of this visit brought more sources: ")
+    named = report.reason.count("https://example.org/")
+    assert named >= 1
+    if named < len(urls):
+        assert report.reason.endswith(f" and {len(urls) - named} more.")
+    for url in urls:
+        if len(url) <= views.SOURCE_URL_SHOWN:
+            assert url in report.reason or named < len(urls)
+        else:
+            assert url not in report.reason
+    shown = report.reason.split(": ", 1)[1].split(", ")[0]
+    assert shown.rstrip(".").startswith(urls[0][: views.SOURCE_URL_SHOWN - 1])
+    page = text(client.get(reverse("newsroom:report", args=[report.pk])))
+    assert urls[0] in html.unescape(page)  # the reviewer reads each address whole
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("length", [views.SOURCE_URL_SHOWN + 1, 1000])
+def test_the_reason_written_for_added_sources_fits_in_every_language(language, length):
+    """The most the form takes (30 sources, addresses up to 1,000 characters) still gives
+    a reason within the limit, in French (longer) as in English, naming one at least."""
+    urls = [f"https://example.org/{n:02d}-" + "a" * (length - 23) for n in range(30)]
+    with translation.override(language):
+        reason = views.added_sources_reason([{"url": u} for u in urls])
+    assert len(reason) <= review.REASON_MAX_LENGTH
+    named = reason.count("https://example.org/")
+    assert 1 <= named < 30 and f" {30 - named} " in reason[-20:]
+    assert urls[0][: views.SOURCE_URL_SHOWN - 1] + "…" in reason
+
+
+def test_a_source_that_cannot_be_filed_on_a_recorded_visit_is_refused_beside_its_field(
+    seeded, reporter, signed_in
+):
+    """A source the form takes but filing refuses (an address inside a private network)
+    was said only as "The sources could not be added…": now the refusal stands next to
+    the source's own address, before anything is asked to be confirmed, and nothing is
+    filed."""
+    client = signed_in(reporter)
+    existing = Visit.objects.get(slug="vladimir-putin-tjk-2025-10-08")
+    sources = [
+        {"url": "https://example.org/new-angle", "publisher": "Example Daily"},
+        {"url": "http://10.1.2.3/notes", "publisher": "Intranet"},
+    ]
+    for action in ("add_to", "file_sources"):
+        answer = client.post(
+            reverse("newsroom:new"), form_data(action=f"{action}:{existing.pk}", sources=sources)
+        )
+        page = html.unescape(text(answer))
+        assert answer.status_code == 200 and 'id="file-sources"' not in page
+        summary = page.split('id="form-errors"')[1].split("</div>")[0]
+        assert (
+            '<a href="#id_source-1-url">Source 2 — URL: '
+            "'http://10.1.2.3/notes' is not a public address" in summary
+        )
+        assert 'id="id_source-1-url-error"' in page
+        assert "id_source-0-url-error" not in page
+        assert not Report.objects.exists()
 
 
 def carried_by(page: str, button: str) -> dict:
