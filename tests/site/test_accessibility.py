@@ -86,3 +86,26 @@ def test_colours_meet_contrast_minimums():
         assert ratio("#ffffff", colours[white_on]) >= 4.5, white_on
     for fill in ("party", "withdrawing", "withdrawn"):
         assert ratio(colours[fill], "#eef3f8") >= 3, fill
+
+
+def test_the_embedded_cards_focus_ring_stands_out_on_its_white_card():
+    """WCAG 2.2, 1.4.11: the outline that shows which link of the card has the keyboard's
+    focus contrasts 3:1 with the card's white background (the site's header's light amber
+    does on dark blue, not on white)."""
+    from pathlib import Path
+
+    css = Path("static/css/embed.css").read_text()
+    colours = dict(re.findall(r"--([a-z]+): (#[0-9a-f]{6});", css))
+    background = re.search(r"body \{[^}]*background: (#[0-9a-f]{3,6});", css).group(1)
+    assert re.search(r":focus-visible \{ outline: 3px solid var\(--focus\)", css)
+
+    def luminance(hex_colour):
+        hex_colour = hex_colour.lstrip("#")
+        if len(hex_colour) == 3:
+            hex_colour = "".join(c * 2 for c in hex_colour)
+        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    lighter, darker = sorted((luminance(colours["focus"]), luminance(background)), reverse=True)
+    assert (lighter + 0.05) / (darker + 0.05) >= 3, colours["focus"]
