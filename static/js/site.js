@@ -19,6 +19,24 @@
     });
   }
 
+  // A filter refused: its reasons, listed before the boxes, take the focus, so that a screen
+  // reader says them first (the panel stays open above: it holds an error).
+  var refused = document.getElementById("filter-errors");
+  if (refused) refused.focus();
+
+  // An error summary's links (the filters', the newsroom's forms') put the focus in the box
+  // they name, not only scroll to it: the reader types the correction at once.
+  document.querySelectorAll('#filter-errors a[href^="#"], #form-errors a[href^="#"]').forEach(
+    function (link) {
+      link.addEventListener("click", function (event) {
+        var box = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+        if (!box || typeof box.focus !== "function") return;
+        event.preventDefault();
+        box.focus();
+      });
+    }
+  );
+
   // A link to a closed <details> ("The same facts as a table"), or an address ending with
   // its id, opens it: otherwise the reader lands on a summary line with the facts hidden.
   function openDetailsAt(hash) {
