@@ -50,6 +50,26 @@ def test_pages_have_landmarks_one_title_and_labelled_controls(reader, seeded, ur
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
 
 
+@pytest.mark.parametrize(
+    ("url", "caption"),
+    [
+        ("/visits/", "Visits"),
+        ("/visits/?host=MNG", "Visits to Mongolia"),
+        ("/fr/incidents/?host=MNG", "Incidents — État hôte\u00a0: Mongolie"),
+        ("/visits/?page=2", "Visits"),
+    ],
+)
+def test_a_lists_table_is_named_by_what_it_lists(reader, seeded, url, caption):
+    """A screen reader user who jumps to the table hears its caption: a filtered list's is
+    what the heading says ("Visits to Mongolia"), not the whole list's name."""
+    html = body(reader.get(url))
+    heading = re.search(r"<h1>([^<]*)</h1>", html).group(1)
+    table = html[html.index('id="results"') :]
+    assert heading == caption
+    first = table.split(">", 1)[1].lstrip()
+    assert first.startswith(f'<caption class="visually-hidden">{caption}</caption>'), first[:120]
+
+
 def test_maps_have_the_same_facts_as_text(reader, seeded):
     home = body(reader.get("/"))
     assert '<details id="map-table"' in home  # right after the map, its summary the one offer
