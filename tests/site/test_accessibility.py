@@ -70,6 +70,25 @@ def test_a_lists_table_is_named_by_what_it_lists(reader, seeded, url, caption):
     assert first.startswith(f'<caption class="visually-hidden">{caption}</caption>'), first[:120]
 
 
+@pytest.mark.parametrize(
+    ("url", "current"),
+    [
+        ("/states/MNG/", "Mongolia"),
+        ("/fr/persons/vladimir-putin/", "Vladimir Vladimirovich Putin"),
+        ("/visits/vladimir-putin-mng-2024-09-02/", "Mongolia, 2–3 September 2024"),
+    ],
+)
+def test_breadcrumbs_say_where_the_reader_is_and_keep_their_arrows_silent(
+    reader, seeded, url, current
+):
+    """The trail's last step is the page itself (aria-current="page"), on every page that
+    has a trail; its "›" is drawing, not words a screen reader should read out."""
+    html = body(reader.get(url))
+    trail = re.search(r'<nav class="breadcrumbs"[^>]*>(.*?)</nav>', html).group(1)
+    assert trail.endswith(f'<span aria-current="page">{current}</span>'), trail
+    assert re.sub(r'<span aria-hidden="true">›</span>', "", trail).count("›") == 0, trail
+
+
 def test_maps_have_the_same_facts_as_text(reader, seeded):
     home = body(reader.get("/"))
     assert '<details id="map-table"' in home  # right after the map, its summary the one offer
