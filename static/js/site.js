@@ -61,10 +61,22 @@
     var status = document.createElement("span");
     status.setAttribute("role", "status");
     status.className = "copy-status";
+    // The live region says each result once it has been emptied, so that a second copy is
+    // announced too (the same words again are not a change a screen reader hears); a copy
+    // the browser refuses says so and selects the text, for the reader's own keys.
+    function say(words) {
+      status.textContent = "";
+      setTimeout(function () { status.textContent = " " + words; }, 150);
+    }
     button.addEventListener("click", function () {
-      navigator.clipboard.writeText(area.value).then(function () {
-        status.textContent = " " + area.dataset.copied;
-      });
+      navigator.clipboard.writeText(area.value).then(
+        function () { say(area.dataset.copied); },
+        function () {
+          area.focus();
+          area.select();
+          say(area.dataset.copyFailed);
+        }
+      );
     });
     area.insertAdjacentElement("afterend", status);
     area.insertAdjacentElement("afterend", button);
