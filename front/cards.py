@@ -409,6 +409,12 @@ def page_language() -> str:
     return language if language in LANGUAGES else settings.LANGUAGE_CODE
 
 
+def embed_title(name: str) -> str:
+    """The embedded card's title in the active language ("Mongolia · iccwatch card"): what a
+    screen reader names its frame by, other than the full page's ("Mongolia · iccwatch")."""
+    return _("%(name)s · iccwatch card") % {"name": name}
+
+
 def sharing(request: HttpRequest, kind: str, key: str, *, title: str, description: str) -> dict:
     """What a country or person page needs for its link preview (`social`: Open Graph
     and Twitter tags, the card image in the page's language, all addresses absolute)
@@ -437,11 +443,14 @@ def sharing(request: HttpRequest, kind: str, key: str, *, title: str, descriptio
         # As wide as the column it is pasted in, up to the card's width; as tall as the
         # card at its narrowest (EMBED_HEIGHT): no scrollbar. The width and height
         # attributes size the frame where the host page strips or refuses inline styles.
+        # The frame's title is in the card's language, which `lang` says to the reader of
+        # an article in another one (WCAG 3.1.2).
         "embed_code": format_html(
-            '<iframe src="{}" title="{}" width="{}" height="{}"'
+            '<iframe src="{}" title="{}" lang="{}" width="{}" height="{}"'
             ' style="width:100%;max-width:{}px;height:{}px;border:0" loading="lazy"></iframe>',
             request.build_absolute_uri(embed),
-            f"{title} · iccwatch",
+            embed_title(title),
+            language,
             EMBED_MAX_WIDTH,
             EMBED_HEIGHT,
             EMBED_MAX_WIDTH,

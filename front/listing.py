@@ -522,6 +522,10 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
             ) % {"title": title, "count": page.paginator.count, "intro": listing.intro}
     if page is not None and page.number > 1:
         title = _("%(title)s, page %(number)d") % {"title": title, "number": page.number}
+    if not valid:
+        # The title is the first thing a screen reader says of the page: that a value was
+        # refused, as the page of an unknown parameter says it (invalid_filter.html).
+        title = _("%(title)s: a filter could not be applied") % {"title": title}
     context = {
         "page_title": title,
         # The page's heading says what is filtered, as its title does ("Visits to Hungary"):

@@ -96,6 +96,20 @@ PRIVATE_FIELDS = {"id", "expected_verdict", "author", "reviewer", "idempotency_k
 PRIVATE_FIELDS_OF: dict[type[Model], set[str]] = {Visit: {"notes"}}
 # Machine values nobody reads (a report's duplicate-detection hash): shown to no one.
 HIDDEN_FIELDS = {"fingerprint"}
+# The fields whose values are the dataset's own words, in English whatever the reader's
+# language (data/DICTIONARY.md), as the pages that show them mark them (`data_lang`): notes,
+# occasions, roles, charges, the Court's decision titles, statement titles, the host's
+# stated justification. A report's facts are its author's words, in any language.
+ENGLISH_FIELDS = {
+    "notes",
+    "note",
+    "occasion",
+    "host_justification",
+    "role",
+    "charges",
+    "decision_reference",
+    "title",
+}
 # Field names beyond those the verdict history already names (core.causes.FIELDS).
 MORE_FIELDS = {
     "notes": pgettext_lazy("history field", "notes"),
@@ -171,6 +185,15 @@ class Entry:
     changed_fields: list[str] = field(default_factory=list)
     why: str = ""
     link: str = ""
+
+    @property
+    def rows(self) -> list[tuple[str, str, str, bool]]:
+        """`changes` as (field's name, before, after, whether the values are the dataset's
+        English words: ENGLISH_FIELDS), for a page to mark their language."""
+        return [
+            (name, old, new, self.model is not Report and field in ENGLISH_FIELDS)
+            for field, (name, old, new) in zip(self.changed_fields, self.changes, strict=True)
+        ]
 
     @property
     def at(self) -> datetime.datetime:

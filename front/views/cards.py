@@ -44,7 +44,11 @@ def _embed(request, facts: cards.CardFacts, page_url: str):
         render(
             request,
             "embed/card.html",
-            {"card": facts, "page_url": request.build_absolute_uri(page_url)},
+            {
+                "card": facts,
+                "title": cards.embed_title(facts.name),
+                "page_url": request.build_absolute_uri(page_url),
+            },
         )
     )
 

@@ -11,7 +11,9 @@ register = template.Library()
 def widget(field, error_id=""):
     """{% widget form.start %}: the input, described by its help text and its errors.
     `error_id`: the id of an error said elsewhere that this input answers (the sources'
-    "At least one source" for the first source's URL), which marks it invalid too."""
+    "At least one source" for the first source's URL), which marks it invalid too.
+    A form given back with errors puts no field's `autofocus` (the sign-in's username)
+    on its page: the focus goes to the error summary (newsroom-form.js)."""
     described = []
     if field.help_text:
         described.append(f"{field.auto_id}-help")
@@ -24,6 +26,8 @@ def widget(field, error_id=""):
         attrs["aria-describedby"] = " ".join(described)
     if field.errors or error_id:
         attrs["aria-invalid"] = "true"
+    if field.form.errors and field.field.widget.attrs.get("autofocus"):
+        attrs["autofocus"] = False  # a False attribute is left out of the tag
     if field.field.required and field.widget_type != "checkbox":
         attrs["required"] = True
     return field.as_widget(attrs=attrs)

@@ -1,4 +1,5 @@
-// The newsroom's report form: where the keyboard's focus goes when the page comes back.
+// The newsroom's forms (a report, the sign-in, the password reset): where the keyboard's
+// focus goes when the page comes back.
 // Progressive enhancement only: without this file the form works the same, and the
 // "Preview below" link and the error summary's links lead to the same places.
 (function () {

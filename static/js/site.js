@@ -19,6 +19,24 @@
     });
   }
 
+  // A filter refused: its reasons, listed before the boxes, take the focus, so that a screen
+  // reader says them first (the panel stays open above: it holds an error).
+  var refused = document.getElementById("filter-errors");
+  if (refused) refused.focus();
+
+  // An error summary's links (the filters', the newsroom's forms') put the focus in the box
+  // they name, not only scroll to it: the reader types the correction at once.
+  document.querySelectorAll('#filter-errors a[href^="#"], #form-errors a[href^="#"]').forEach(
+    function (link) {
+      link.addEventListener("click", function (event) {
+        var box = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+        if (!box || typeof box.focus !== "function") return;
+        event.preventDefault();
+        box.focus();
+      });
+    }
+  );
+
   // A link to a closed <details> ("The same facts as a table"), or an address ending with
   // its id, opens it: otherwise the reader lands on a summary line with the facts hidden.
   function openDetailsAt(hash) {
@@ -43,10 +61,22 @@
     var status = document.createElement("span");
     status.setAttribute("role", "status");
     status.className = "copy-status";
+    // The live region says each result once it has been emptied, so that a second copy is
+    // announced too (the same words again are not a change a screen reader hears); a copy
+    // the browser refuses says so and selects the text, for the reader's own keys.
+    function say(words) {
+      status.textContent = "";
+      setTimeout(function () { status.textContent = " " + words; }, 150);
+    }
     button.addEventListener("click", function () {
-      navigator.clipboard.writeText(area.value).then(function () {
-        status.textContent = " " + area.dataset.copied;
-      });
+      navigator.clipboard.writeText(area.value).then(
+        function () { say(area.dataset.copied); },
+        function () {
+          area.focus();
+          area.select();
+          say(area.dataset.copyFailed);
+        }
+      );
     });
     area.insertAdjacentElement("afterend", status);
     area.insertAdjacentElement("afterend", button);

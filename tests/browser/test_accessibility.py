@@ -43,6 +43,7 @@ PAGES = [
     ("data-dictionary", "/data/dictionary/", None),
     ("not-found", "/states/XXX/", None),
     ("invalid-filter", "/visits/?hosts=MNG", None),
+    ("refused-filter-value", "/visits/?host=MNG&start_after=foo", None),
     ("embed-state", "/embed/states/MNG/", None),
     ("embed-person", "/embed/persons/vladimir-putin/", None),
     ("api-docs", "/api/v1/docs/", None),
@@ -57,7 +58,7 @@ PAGES = [
     ("account-second-factor", "/account/otp/", roles.REVIEWERS),
 ]
 MONGOLIA = "vladimir-putin-mng-2024-09-02"
-STATUS = {"not-found": 404, "invalid-filter": 400}
+STATUS = {"not-found": 404, "invalid-filter": 400, "refused-filter-value": 400}
 # Addresses with one language (the reader's cookie or browser); the public pages name
 # theirs in the address (/fr/…).
 ONE_ADDRESS = ("/api/", "/newsroom/", "/account/")
@@ -309,3 +310,85 @@ def test_the_menu_language_and_footer_links_are_large_enough_to_tap_on_a_phone(
     assert len(boxes) >= 9  # five menu links, two languages, the footer's three
     small = [b for b in boxes if b["width"] < 24 or b["height"] < 24]
     assert not small, f"links smaller than 24×24 px at 375 px wide: {small}"
+
+
+# --- What a screen reader is told after an action ---------------------------------------
+
+# Every text the live region next to a textarea shows, in order, trimmed.
+RECORD_LIVE_REGION = """selector => {
+  window.said = [];
+  const region = document.querySelector(selector);
+  new MutationObserver(() => window.said.push(region.textContent.trim()))
+    .observe(region, {childList: true, characterData: true, subtree: true});
+}"""
+
+
+def test_the_copy_buttons_result_is_announced_at_every_copy(site, browse):
+    """A live region speaks when its words change: the same "Citation copied." set again is
+    silent, so the region is emptied before each result."""
+    page = browse()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site)
+    page.goto(site + "/visits/vladimir-putin-mng-2024-09-02/")
+    page.evaluate(RECORD_LIVE_REGION, "#citation ~ .copy-status")
+    button = page.get_by_role("button", name="Copy the citation")
+    for copies in (1, 2):
+        button.click()
+        page.wait_for_function(
+            "n => window.said.filter(w => w === 'Citation copied.').length === n", arg=copies
+        )
+    said = page.evaluate("window.said")
+    # Emptied between the two: the second copy is a change the screen reader says again.
+    assert said[-3:] == ["Citation copied.", "", "Citation copied."], said
+    assert "Vladimir Vladimirovich Putin" in page.evaluate("navigator.clipboard.readText()")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_copy_the_browser_refuses_is_announced_and_leaves_the_text_selected(
+    site, browse, language
+):
+    page = browse(locale=language)
+    page.add_init_script(
+        "navigator.clipboard && (navigator.clipboard.writeText = () =>"
+        " Promise.reject(new DOMException('refused', 'NotAllowedError')));"
+    )
+    page.goto(site + localized("/states/MNG/", language))
+    status = page.locator("#embed-code ~ .copy-status")
+    page.locator("#embed-code ~ button").click()
+    expected = {
+        "en-GB": "Not copied: the browser refused. The text is selected: copy it yourself.",
+        "fr-FR": "Non copié\u00a0: le navigateur l’a refusé. Le texte est sélectionné\u00a0: "
+        "copiez-le vous-même.",
+    }[language]
+    page.wait_for_function(
+        "([s, words]) => document.querySelector(s).textContent.trim() === words",
+        arg=["#embed-code ~ .copy-status", expected],
+    )
+    assert status.get_attribute("role") == "status"
+    assert page.evaluate("document.activeElement.id") == "embed-code"
+    selected = page.evaluate(
+        "(() => { const a = document.activeElement; return a.value.slice(a.selectionStart, a.selectionEnd); })()"
+    )
+    assert selected.startswith("<iframe")
+
+
+def test_a_refused_filter_gives_the_focus_to_its_reasons_and_their_link_to_the_box(site, browse):
+    page = browse(width=375, height=800)  # a phone: a dozen boxes before the one at fault
+    page.goto(site + "/visits/?host=MNG&start_after=foo")
+    assert page.evaluate("document.activeElement.id") == "filter-errors"
+    assert page.locator("details.filter-panel").get_attribute("open") is not None
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#id_start_after"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "id_start_after"
+
+
+def test_a_refused_sign_in_gives_the_focus_to_its_reason(site, browse):
+    page = browse()
+    page.goto(site + "/newsroom/sign-in/")
+    assert page.evaluate("document.activeElement.id") == "id_username"  # the form's autofocus
+    page.fill("#id_username", "nobody")
+    page.fill("#id_password", "not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector("#form-errors")
+    page.wait_for_function("() => document.activeElement.id === 'form-errors'")
+    assert "correct username and password" in page.locator("#form-errors").inner_text()

@@ -422,3 +422,27 @@ def test_a_verified_report_s_review_exchange_stays_with_its_author_and_the_revie
     for private in ("PRIVATE-REVIEWER-COMMENT", "PRIVATE-AUTHOR-REPLY"):
         assert private not in pages["sam"]
         assert private in pages["rita-staffer"] and private in pages["rhea"]
+
+
+def test_the_datasets_english_words_are_marked_on_the_french_changes_page(reader, seeded):
+    """WCAG 3.1.2: a changed occasion is the dataset's English, as on the visit's page; on
+    /fr/changes/ its before and after say so, the field's name and the dates are French."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    with recording(WritePath.ADMIN):
+        visit.occasion = "State visit (talks with President Khurelsukh)"
+        visit.end = visit.end.replace(day=4)
+        visit.save()
+    french = reader.get("/fr/changes/").content.decode()
+    first = french[french.index('<ol class="changes">') :]
+    first = first[: first.index("</li>")]
+    assert MONGOLIA in first
+    assert re.search(
+        r'<tr><th scope="row">occasion</th><td lang="en">Official visit \(talks[^<]*</td>'
+        r'<td lang="en">State visit \(talks with President Khurelsukh\)</td></tr>',
+        first,
+    ), first
+    # A date is in the page's language: not marked.
+    assert re.search(r"<td>3 septembre 2024</td><td>4 septembre 2024</td>", first), first
+    english = reader.get("/changes/").content.decode()
+    first = english[english.index('<ol class="changes">') :]
+    assert 'lang="en"' not in first[: first.index("</li>")]

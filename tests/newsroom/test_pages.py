@@ -337,6 +337,61 @@ def test_a_password_reset_the_broker_cannot_take_is_mailed_inline_not_lost(
 # --- The report form -----------------------------------------------------------------
 
 
+def test_a_refused_sign_in_gives_the_focus_to_its_error_and_marks_both_fields(
+    seeded, reporter, client
+):
+    """A screen reader user whose password was refused hears why: the summary takes the
+    focus (newsroom-form.js, as the report form's does), not the username box, and both
+    boxes are invalid and described by it."""
+    first = text(client.get(reverse("newsroom:sign-in")))
+    assert re.search(r'<input[^>]*id="id_username"[^>]*>', first).group(0).count("autofocus")
+    page = text(
+        client.post(reverse("newsroom:sign-in"), {"username": "reporter", "password": "wrong"})
+    )
+    summary = re.search(r'<div[^>]*id="form-errors"[^>]*>', page).group(0)
+    assert 'tabindex="-1"' in summary and 'role="alert"' in summary
+    assert "js/newsroom-form.js" in page
+    for field in ("id_username", "id_password"):
+        tag = re.search(rf'<input[^>]*id="{field}"[^>]*>', page).group(0)
+        assert 'aria-invalid="true"' in tag and 'aria-describedby="form-errors"' in tag, tag
+        assert "autofocus" not in tag, tag
+    # A box left empty is named in the summary too, which links to it.
+    empty = text(client.post(reverse("newsroom:sign-in"), {"username": "", "password": "x"}))
+    summary = empty[
+        empty.index('id="form-errors"') : empty.index("</div>", empty.index('id="form-errors"'))
+    ]
+    assert '<a href="#id_username">Username: This field is required.</a>' in summary
+    assert "js/newsroom-form.js" in empty and "{#" not in empty
+
+
+def test_the_password_pages_give_the_focus_to_their_errors(db, client, django_user_model):
+    """A refused address or password is said first, linked to its box, and takes the focus
+    (newsroom-form.js), as on the sign-in: these boxes have no focus of their own."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    def summary_of(page: str) -> str:
+        start = page.index('id="form-errors"')
+        assert 'tabindex="-1"' in page[page.rindex("<div", 0, start) : start + 40]
+        assert "js/newsroom-form.js" in page
+        return page[start : page.index("</div>", start)]
+
+    reset = text(client.post(reverse("newsroom:password-reset"), {"email": "not-an-address"}))
+    assert '<a href="#id_email">Email: Enter a valid email address.</a>' in summary_of(reset)
+    rita = django_user_model.objects.create_user("rita", email="rita@example.org")
+    uid = urlsafe_base64_encode(force_bytes(rita.pk))
+    token = default_token_generator.make_token(rita)
+    form = client.get(f"/newsroom/password-reset/{uid}/{token}/", follow=True)
+    assert "js/newsroom-form.js" not in text(form) and 'id="form-errors"' not in text(form)
+    refused = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "Blue-Harbour-Lantern-42", "new_password2": "Blue-Harbour-Lantern-43"},
+    )
+    assert refused.status_code == 200
+    assert '<a href="#id_new_password2">' in summary_of(text(refused))
+
+
 def test_the_form_shows_each_error_next_to_its_field(tajikistan_removed, reporter, signed_in):
     client = signed_in(reporter)
     response = client.post(

@@ -468,3 +468,25 @@ def test_cards_and_embeds_read_the_counts_their_page_keeps_for_the_data_version(
         # The state and its treaty events, or the person and their warrants' count.
         with django_assert_num_queries(2):
             assert reader.get(address).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "prefix", "name"),
+    [("en", "", "Mongolia"), ("fr", "/fr", "Mongolie")],
+)
+def test_the_embedded_frame_says_it_is_a_card_in_its_own_language(
+    reader, seeded, language, prefix, name
+):
+    """A screen reader names a frame by its title: the card's says it is iccwatch's card,
+    not the same title as the full page, and the frame carries the card's language, so a
+    French card's title is read in French on an English article (WCAG 2.4.2, 3.1.2)."""
+    card_title = {"en": "Mongolia · iccwatch card", "fr": "Mongolie · fiche iccwatch"}[language]
+    page = reader.get(f"{prefix}/states/MNG/").content.decode()
+    assert f"<title>{name} · iccwatch</title>" in page
+    code = re.search(r"<textarea id=\"embed-code\"[^>]*>([^<]*)<", page).group(1)
+    code = html_module.unescape(code)
+    frame = re.search(r"<iframe [^>]*>", code).group(0)
+    assert f'title="{card_title}"' in frame and f'lang="{language}"' in frame, frame
+    card = reader.get(f"{prefix}/embed/states/MNG/").content.decode()
+    assert f'<html lang="{language}">' in card
+    assert f"<title>{card_title}</title>" in card

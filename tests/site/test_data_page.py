@@ -92,6 +92,23 @@ def test_the_changelog_page_and_feed_have_one_entry_per_dataset_version(reader, 
     assert ids == [f"http://testserver/data/changelog/#v{e.version}" for e in entries]
 
 
+def test_a_french_changelog_marks_its_entries_english_and_their_dates_french(reader, db):
+    """WCAG 3.1.2: an entry's words are the changelog's English, its heading's date is in
+    the page's language (« 3 décembre 2026 »), so lang="en" holds the words, not the date."""
+    french = body(reader.get("/fr/data/changelog/"))
+    entry = changelog_entries()[0]
+    section = french[french.index(f'id="v{entry.version}"') :]
+    section = section[: section.index("</section>")]
+    opening = section[: section.index(">")]
+    assert 'lang="en"' not in opening and "<h2>" in section
+    heading = section[section.index("<h2>") : section.index("</h2>")]
+    assert "lang=" not in heading
+    words = section[section.index("</h2>") + len("</h2>") :].lstrip()
+    assert words.startswith('<div lang="en">'), words[:80]
+    english = body(reader.get("/data/changelog/"))
+    assert 'lang="en"' not in english[english.index(f'id="v{entry.version}"') :][:2000]
+
+
 def test_the_changelog_shows_markup_as_text():
     (entry,) = changelog_entries("## 2030.01.01 — 2030-01-01\n\n<script>alert(1)</script> *new*\n")
     assert "<script>" not in entry.html and "&lt;script&gt;" in entry.html

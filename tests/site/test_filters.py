@@ -81,6 +81,32 @@ def test_an_impossible_value_is_a_400_not_an_empty_list(reader, seeded):
         assert 'class="error" role="alert"' in body(response)
 
 
+def test_a_refused_value_is_said_in_the_title_and_first_in_the_form_with_a_link_to_its_box(
+    reader, seeded
+):
+    """WCAG 3.3.1 and 2.4.2: a screen reader user whose filter was refused hears it from the
+    title, and the reasons come before the dozen boxes, each linking to its box (site.js
+    gives the summary the focus), not after the form as "correct them above"."""
+    response = reader.get("/visits/?host=MNG&start_after=foo")
+    assert response.status_code == 400
+    html = body(response)
+    title = re.search(r"<title>([^<]*)</title>", html).group(1)
+    assert title == "Visits: a filter could not be applied · iccwatch"
+    opening = re.search(r'<div[^>]*id="filter-errors"[^>]*>', html).group(0)
+    assert 'tabindex="-1"' in opening and 'role="alert"' in opening
+    summary = html[html.index('id="filter-errors"') :]
+    summary = summary[: summary.index("</div>")]
+    assert '<a href="#id_start_after">Starting on or after: Enter a valid date.</a>' in summary
+    assert html.index('id="filter-errors"') < html.index('id="id_person"')
+    assert "correct them above" not in html
+    french = body(reader.get("/fr/visits/?host=MNG&start_after=foo"))
+    title = re.search(r"<title>([^<]*)</title>", french).group(1)
+    assert title == "Visites\u00a0: un filtre n’a pas pu être appliqué · iccwatch"
+    summary = french[french.index('id="filter-errors"') :]
+    assert "<p>Certains filtres n’ont pas pu être appliqués\u00a0:</p>" in summary
+    assert '<a href="#id_start_after">' in summary
+
+
 def test_two_sort_keys_sort_by_both(reader, seeded):
     ids = row_ids(body(reader.get("/visits/?situation=ukraine&ordering=person,-end")))
     expected = [

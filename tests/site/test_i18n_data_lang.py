@@ -57,3 +57,25 @@ def test_a_warrant_filed_under_its_situation_names_it_in_the_readers_language(se
     assert "Situation «\u00a0Libye\u00a0» (Osama Elmasry Njeem)" in libya
     english = client.get("/visits/vladimir-putin-mng-2024-09-02/").content.decode()
     assert "Situation in Ukraine" in english.split("Warrants that decided it", 1)[1]
+
+
+def test_a_hosts_justification_and_a_data_check_are_marked_on_a_french_page(seeded, client):
+    """The host's stated justification is the dataset's English (its dictionary's example:
+    "Energy dependence on Russia (government spokesman)"), and a verdict's data check is
+    the rule's English sentence for staff: on a French page both say so (WCAG 3.1.2)."""
+    from visits.models import Verdict, Visit
+
+    slug = "vladimir-putin-mng-2024-09-02"
+    Visit.objects.filter(slug=slug).update(
+        host_justification="Energy dependence on Russia (government spokesman)"
+    )
+    Verdict.objects.filter(visit__slug=slug).update(
+        self_check="The researcher expected the verdict no_obligation, but the rule gives "
+        "non_compliance."
+    )
+    french = client.get(f"/fr/visits/{slug}/").content.decode()
+    assert re.search(r'<blockquote class="justification" lang="en">\s*<p>Energy dependence', french)
+    assert re.search(r'<span lang="en">The researcher expected', french)
+    english = client.get(f"/visits/{slug}/").content.decode()
+    assert '<blockquote class="justification">' in english
+    assert "Data check: <span>The researcher expected" in english
