@@ -351,6 +351,23 @@ def refreshes_after():
                 cache.delete(f"{job[0]}:refresh")
 
 
+def with_staleness(produce):
+    """(`produce()`'s value, whether it is not final): True when it read a summary that
+    `summary` returned from an earlier data version while recounting it, or called
+    `not_final`. For an answer kept outside `cached_response`, by browsers and crawlers
+    (a card's image), which must then not be kept long. Inside `cached_response`, a stale
+    read still keeps that response out of the cache."""
+    token = _stale.set(False)
+    try:
+        value = produce()
+        stale = _stale.get()
+    finally:
+        _stale.reset(token)
+    if stale:
+        _stale.set(True)
+    return value, stale
+
+
 @contextlib.contextmanager
 def counting_now():
     """Inside, `summary` recounts a stale summary before returning it, even where it would

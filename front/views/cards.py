@@ -11,6 +11,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 
+from core import pagecache
 from front import cards
 from front.pages import finish
 
@@ -22,21 +23,28 @@ IMAGE_CACHE_SECONDS = 60 * 60
 EMBED_CSP = {**settings.SECURE_CSP, "frame-ancestors": ["*"]}
 
 
-def _png(facts: cards.CardFacts) -> HttpResponse:
+def _png(draw) -> HttpResponse:
+    """The card `draw()` gives (its CardFacts) as a PNG, kept an hour by browsers and
+    crawlers; not kept (revalidated at once) when its counts are those of an earlier data
+    version, returned while they are recounted after a write (core.pagecache.summary)."""
+    facts, stale = pagecache.with_staleness(draw)
     response = HttpResponse(cards.card_png(facts), content_type="image/png")
     response["ETag"] = f'"{facts.digest}"'
-    patch_cache_control(response, public=True, max_age=IMAGE_CACHE_SECONDS)
+    if stale:
+        patch_cache_control(response, public=True, no_cache=True, max_age=0)
+    else:
+        patch_cache_control(response, public=True, max_age=IMAGE_CACHE_SECONDS)
     return response
 
 
 def state_card(request, iso3: str, lang: str):
     """/states/MNG/card.fr.png: the country's card, 1200×630, in the language named."""
-    return _png(cards.state_card(iso3.upper(), lang))
+    return _png(lambda: cards.state_card(iso3.upper(), lang))
 
 
 def person_card(request, slug: str, lang: str):
     """/persons/vladimir-putin/card.en.png: the person's card, 1200×630."""
-    return _png(cards.person_card(slug, lang))
+    return _png(lambda: cards.person_card(slug, lang))
 
 
 def _embed(request, facts: cards.CardFacts, page_url: str):

@@ -8,6 +8,7 @@ import pytest
 from django.utils import translation
 from PIL import Image, ImageDraw
 
+from core import pagecache
 from core.pagecache import bump_data_version
 from front import cards
 from states.status import Standing
@@ -490,3 +491,27 @@ def test_the_embedded_frame_says_it_is_a_card_in_its_own_language(
     card = reader.get(f"{prefix}/embed/states/MNG/").content.decode()
     assert f'<html lang="{language}">' in card
     assert f"<title>{card_title}</title>" in card
+
+
+def test_a_card_drawn_from_counts_being_recounted_is_not_kept(
+    reader, seeded, settings, test_redis_url, monkeypatch
+):
+    """In production a page's counts are those of the data version before a write until
+    they are recounted in the background: a card drawn from them is sent, but browsers and
+    link-preview crawlers must ask again rather than keep it an hour."""
+    settings.CACHES = {
+        "default": {"BACKEND": "core.cache.FailOpenRedisCache", "LOCATION": test_redis_url}
+    }
+    settings.ICCWATCH_SUMMARIES_IN_BACKGROUND = True
+    pagecache.cache.clear()
+    bump_data_version()
+    current = reader.get("/states/MNG/card.en.png")  # nothing counted yet: counted now
+    assert current.status_code == 200
+    assert "max-age=3600" in current["Cache-Control"]
+
+    monkeypatch.setattr(pagecache, "_start_refresh", lambda *args: None)  # no recount ends
+    bump_data_version()  # as a write does
+    stale = reader.get("/states/MNG/card.en.png")
+    assert stale.status_code == 200
+    assert "no-cache" in stale["Cache-Control"] and "max-age=0" in stale["Cache-Control"]
+    assert "max-age=3600" not in stale["Cache-Control"]
