@@ -183,17 +183,24 @@ class Entry:
     changes: list[tuple[str, str, str]] = field(default_factory=list)
     # The model field each of `changes` is about, in the same order.
     changed_fields: list[str] = field(default_factory=list)
+    # For each of `changes`: whether its before and its after are an empty value (said
+    # "none" in the reader's language, so never the dataset's English words).
+    empty_sides: list[tuple[bool, bool]] = field(default_factory=list)
     why: str = ""
     link: str = ""
 
     @property
-    def rows(self) -> list[tuple[str, str, str, bool]]:
-        """`changes` as (field's name, before, after, whether the values are the dataset's
-        English words: ENGLISH_FIELDS), for a page to mark their language."""
-        return [
-            (name, old, new, self.model is not Report and field in ENGLISH_FIELDS)
-            for field, (name, old, new) in zip(self.changed_fields, self.changes, strict=True)
-        ]
+    def rows(self) -> list[tuple[str, str, str, bool, bool]]:
+        """`changes` as (field's name, before, after, whether the before and whether the
+        after are the dataset's English words: ENGLISH_FIELDS, not empty), for a page to
+        mark their language."""
+        rows = []
+        for field_, (name, old, new), (old_empty, new_empty) in zip(
+            self.changed_fields, self.changes, self.empty_sides, strict=True
+        ):
+            english = self.model is not Report and field_ in ENGLISH_FIELDS
+            rows.append((name, old, new, english and not old_empty, english and not new_empty))
+        return rows
 
     @property
     def at(self) -> datetime.datetime:
@@ -345,8 +352,13 @@ class _Names:
         return key(obj) if key else obj.get_username()
 
 
+def _empty(value) -> bool:
+    """Whether a stored value is empty (said "none" by `_words`)."""
+    return value is None or value == "" or value == []
+
+
 def _words(f, value, names: _Names) -> str:
-    if value is None or value == "" or value == []:
+    if _empty(value):
         return pgettext("an empty value in a record's history", "none")
     if f.is_relation:
         return names.of(f.related_model, value)
@@ -495,7 +507,7 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
         entry.name = _record_name(entry, names)
         entry.link = "" if entry.action == "removed" else _record_link(entry, names)
         before, after = entry.before or {}, entry.after or {}
-        changes, changed_fields = [], []
+        changes, changed_fields, empty_sides = [], [], []
         for name, f in fields.items():
             if name in HIDDEN_FIELDS or (not staff and name in private):
                 continue
@@ -513,6 +525,7 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
                 # not the whole before and after for the reader to compare.
                 for part, (was, now) in _parts_changed(old, new):
                     changed_fields.append(name)
+                    empty_sides.append((_empty(was), _empty(now)))
                     changes.append(
                         (
                             _("%(field)s, %(part)s")
@@ -523,6 +536,7 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
                     )
                 continue
             changed_fields.append(name)
+            empty_sides.append((_empty(old), _empty(new)))
             changes.append(
                 (
                     field_name(name),
@@ -530,7 +544,11 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
                     _words(f, new, names) if entry.after is not None else "",
                 )
             )
-        entry.changes, entry.changed_fields = changes, changed_fields
+        entry.changes, entry.changed_fields, entry.empty_sides = (
+            changes,
+            changed_fields,
+            empty_sides,
+        )
         entry.why = _why(entry, verified, staff=staff)
     return entries
 

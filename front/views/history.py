@@ -69,12 +69,15 @@ def _without_others_review(user, entries: list) -> list:
     for entry in entries:
         if entry.model is Report and _author(entry) != user.pk:
             kept = [
-                (name, change)
-                for name, change in zip(entry.changed_fields, entry.changes, strict=True)
+                (name, change, empty)
+                for name, change, empty in zip(
+                    entry.changed_fields, entry.changes, entry.empty_sides, strict=True
+                )
                 if name not in REVIEW_EXCHANGE
             ]
-            entry.changed_fields = [name for name, _ in kept]
-            entry.changes = [change for _, change in kept]
+            entry.changed_fields = [name for name, _, _ in kept]
+            entry.changes = [change for _, change, _ in kept]
+            entry.empty_sides = [empty for _, _, empty in kept]
     return entries
 
 

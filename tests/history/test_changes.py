@@ -446,3 +446,21 @@ def test_the_datasets_english_words_are_marked_on_the_french_changes_page(reader
     english = reader.get("/changes/").content.decode()
     first = english[english.index('<ol class="changes">') :]
     assert 'lang="en"' not in first[: first.index("</li>")]
+
+
+def test_an_emptied_english_field_says_none_in_the_pages_language(reader, seeded):
+    """An occasion cleared is said "néant" on /fr/changes/: the page's French, not marked as
+    the dataset's English as the occasion it replaced is."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    with recording(WritePath.ADMIN):
+        visit.occasion = ""
+        visit.save()
+    french = reader.get("/fr/changes/").content.decode()
+    first = french[french.index('<ol class="changes">') :]
+    first = first[: first.index("</li>")]
+    assert MONGOLIA in first
+    assert re.search(
+        r'<tr><th scope="row">occasion</th><td lang="en">Official visit \(talks[^<]*</td>'
+        r"<td>néant</td></tr>",
+        first,
+    ), first
