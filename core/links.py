@@ -21,25 +21,32 @@ def absolute_reverse(request, view_name: str, kwarg: str, value) -> str:
 # An identifier made of these characters goes into an address unchanged (reverse() and
 # build_absolute_uri() quote nothing in it), so it can be put into a precomputed address.
 _PLAIN_VALUE = re.compile(r"[-a-zA-Z0-9_]+")
-_SENTINEL = "iccwatchlinkvalue0"
+# Put into the route in the value's place, the first its converter takes: a long word
+# for slugs and ids, three letters for a state's ISO3 code (core.identifiers).
+_SENTINELS = ("iccwatchlinkvalue0", "QZX")
 
 
 def link_template(request, view_name: str, kwarg: str) -> tuple[str, str] | None:
     """(before, after) such that before + value + after is the absolute address
-    `reverse(view_name, kwargs={kwarg: value})` gives for a plain value (`_PLAIN_VALUE`),
-    reversed once per request and language instead of once per row; None when the
-    route takes no such value (then the caller reverses)."""
+    `reverse(view_name, kwargs={kwarg: value})` gives for a plain value (`_PLAIN_VALUE`)
+    that the route's converter takes, reversed once per request and language instead of
+    once per row; None when the route takes none of `_SENTINELS` (then the caller
+    reverses). The value is not checked against the route's converter: a plain value it
+    would refuse (a slug in capitals) gives an address that answers 404, where reverse()
+    would raise NoReverseMatch; the identifiers stored are checked when saved."""
     templates = request.__dict__.setdefault("_iccwatch_link_templates", {})
     key = (view_name, kwarg, translation.get_language())
     if key not in templates:
-        try:
-            path = reverse(view_name, kwargs={kwarg: _SENTINEL})
-        except NoReverseMatch:
-            templates[key] = None
-        else:
-            url = request.build_absolute_uri(path)
-            parts = url.split(_SENTINEL)
-            templates[key] = (parts[0], parts[1]) if len(parts) == 2 else None
+        templates[key] = None
+        for sentinel in _SENTINELS:
+            try:
+                path = reverse(view_name, kwargs={kwarg: sentinel})
+            except NoReverseMatch:
+                continue
+            parts = request.build_absolute_uri(path).split(sentinel)
+            if len(parts) == 2:
+                templates[key] = (parts[0], parts[1])
+            break
     return templates[key]
 
 

@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from compliance import Period
 from core import tabular
@@ -334,13 +335,22 @@ def test_a_download_builds_its_rows_addresses_from_one_reversed_address(
     import states.models
     import visits.models
     import warrants.models
+    from core import links
 
     def per_row(*args, **kwargs):
         raise AssertionError("an address reversed for one row")
 
     for module in (states.models, visits.models, warrants.models):
         monkeypatch.setattr(module, "reverse", per_row)
+    reversed_by_links = []
+
+    def counted(*args, **kwargs):
+        reversed_by_links.append(args)
+        return reverse(*args, **kwargs)
+
+    monkeypatch.setattr(links, "reverse", counted)
     text = body(reader.get(address))
+    assert len(reversed_by_links) <= 2  # the templates (and a placeholder refused), not a row
     assert "http://testserver/" in text
     if address == "/fr/states.csv":
         assert "http://testserver/fr/states/MNG/" in text
