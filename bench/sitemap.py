@@ -9,9 +9,9 @@ Fills the scratch database with synthetic data (bench/synthetic.py; --keep uses 
 in place), then asks for /sitemap.xml and for the first and the last
 /sitemap-visits.xml?p=N through Django's test client, three times each (the median
 counts), and prints the time, the size of the answer, its number of addresses and the
-peak memory of this process. Each file holds at most 50,000 addresses (25,000 visits
-in two languages), read with one sliced query: the last file's OFFSET is the cost that
-grows with the data.
+peak memory of this process. Each file holds the published visits of one range of
+`VisitSitemap.ids_per_file` ids (at most 10,000 addresses: 5,000 visits in two
+languages), read with one range query on the key: no file's cost grows with the data.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def main() -> None:
             cursor.execute("VACUUM ANALYZE")
         print(f"generated {args.visits:,} visits in {time.perf_counter() - start:.0f} s")
     published = Visit.objects.published().count()
-    files = -(-2 * published // VisitSitemap.limit)
+    files = VisitSitemap().paginator.num_pages
     print(f"published visits: {published:,}; files of visits: {files}")
     client = Client()
     for url in ("/sitemap.xml", "/sitemap-visits.xml", f"/sitemap-visits.xml?p={files}"):

@@ -66,7 +66,9 @@ STATIC_FILE = "css/site.css"
 
 
 def pages(db) -> list[tuple[str, str]]:
-    """(name, path) of every page and endpoint benchmarked, with identifiers from `db`."""
+    """(name, path) of every page and endpoint benchmarked, with identifiers from `db`. A
+    detail page whose table is empty (`db[...]` None: the synthetic data has no joint
+    statement or Security Council referral) is left out; `untimed(db)` names them."""
     return [
         ("home", "/"),
         ("country (most visits)", f"/states/{db['state']}/"),
@@ -159,8 +161,8 @@ def pages(db) -> list[tuple[str, str]]:
         ("API root", "/api/v1/"),
         ("API schema", "/api/v1/schema/"),
         ("API documentation", "/api/v1/docs/"),
-        ("API warrant", f"/api/v1/warrants/{db['warrant']}/"),
-        ("API finding", f"/api/v1/findings/{db['finding']}/"),
+        *([("API warrant", f"/api/v1/warrants/{db['warrant']}/")] if db.get("warrant") else []),
+        *([("API finding", f"/api/v1/findings/{db['finding']}/")] if db.get("finding") else []),
         ("API statements", "/api/v1/statements/"),
         ("API referrals", "/api/v1/referrals/"),
         *(
@@ -188,6 +190,17 @@ def pages(db) -> list[tuple[str, str]]:
         ("sitemap of the visits, last file", f"/sitemap-visits.xml?p={db['sitemap_last']}"),
         ("robots.txt", "/robots.txt"),
     ]
+
+
+def untimed(db) -> list[str]:
+    """The detail routes `pages(db)` leaves out for want of a row to show."""
+    details = {
+        "warrant": "api-warrant-detail",
+        "finding": "api-finding-detail",
+        "statement": "api-statement-detail",
+        "referral": "api-referral-detail",
+    }
+    return [route for key, route in details.items() if not db.get(key)]
 
 
 # Public routes that `pages` does not time, each with why (a test holds `pages` and this
@@ -666,7 +679,7 @@ def pick_identifiers() -> dict:
         )
         changes = [r[0] for r in cur.fetchall()]
         cur.execute("SELECT ref FROM warrants_warrant ORDER BY issued DESC NULLS LAST, id LIMIT 1")
-        warrant = cur.fetchone()[0]
+        warrant = (cur.fetchone() or (None,))[0]
         cur.execute("SELECT max(id) FROM visits_finding")
         finding = cur.fetchone()[0]
         cur.execute("SELECT max(id) FROM states_jointstatement")
@@ -878,6 +891,9 @@ def main() -> None:
     db = pick_identifiers()
     print(f"data: {db}", flush=True)
     result = {"label": args.label, "machine": machine(), "data": db, "args": vars(args)}
+    result["untimed"] = untimed(db)
+    if result["untimed"]:
+        print(f"not timed, no row to show: {', '.join(result['untimed'])}", flush=True)
     result["machine"]["database"] = database_settings()
     print(f"database: {result['machine']['database']}", flush=True)
     if not result["machine"]["database"]["database_fits_in_shared_buffers"]:

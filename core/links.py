@@ -71,7 +71,8 @@ def plain_link(request, view_name: str, kwarg: str, value) -> str | None:
 def link_builder(request, view_name: str, kwarg: str):
     """A function of an identifier giving the absolute address of `view_name` for it, as
     LinkField gives it: from the request's precomputed template (`link_template`, looked
-    up once here, not once per row) for a plain identifier, by reverse() for any other."""
+    up once when the function is made; reversed once per request and language) for a
+    plain identifier, by reverse() for any other."""
     template = link_template(request, view_name, kwarg) if request is not None else None
 
     def link(value) -> str:

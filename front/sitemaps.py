@@ -2,16 +2,17 @@
 
 /sitemap.xml is an index of sections (/sitemap-states.xml, ...), each split into files
 of at most 50,000 addresses (?p=2, ...): the limit search engines read. The visits'
-section is split by ranges of ids instead (`VisitSitemap.ids_per_file`), at most 10,000
-addresses a file, so any file costs the same at a thousand visits or a million. Every address
-comes once per language (/states/MNG/, /fr/states/MNG/), each with its alternates
-(hreflang en, fr and x-default), as Django's sitemaps framework writes them.
+section is split by ranges of ids instead (`VisitSitemap.ids_per_file`, `IdRanges`), at
+most 10,000 addresses a file, each read with a range query on the key: any file costs
+the same at a thousand visits or a million. Every address comes once per language
+(/states/MNG/, /fr/states/MNG/), each with its alternates (hreflang en, fr and
+x-default), as Django's sitemaps framework writes them.
 
 Django's i18n sitemaps build the list of (item, language) pairs of a whole section in
-memory; `LocalizedSitemap` reads a page's pairs with one sliced query instead, so a
-file costs the same with a thousand visits or a million, and writes its elements
-itself (`url_elements`, streamed by front.views.home.sitemap_section): the index is
-Django's own view.
+memory; `LocalizedSitemap` reads a page's pairs with one sliced query instead (an OFFSET:
+fine for the states and persons, too slow for the last file of a million visits, hence
+`IdRanges`), and writes its elements itself (`url_elements`, streamed by
+front.views.home.sitemap_section): the index is Django's own view.
 """
 
 from __future__ import annotations
@@ -162,8 +163,10 @@ class IdRanges:
 
     File n (1-based) holds the items whose pk is in ((n - 1) * ids_per_file, n * ids_per_file]:
     at most `ids_per_file` items, each once per language, read with one range query on the
-    primary key, never an OFFSET that grows with the file's number. A file may be empty
-    where no item of its range is listed (deleted or unpublished ids). Raises
+    primary key (after one for the highest pk, which bounds n), never an OFFSET that grows
+    with the file's number. A file is empty (a valid urlset without addresses) where no
+    item of its range is listed: `ids_per_file` consecutive ids deleted, unpublished or
+    held by reports not yet verified. Raises
     PageNotAnInteger or EmptyPage (django.core.paginator's InvalidPage) as Paginator.page does.
     """
 

@@ -163,3 +163,28 @@ def test_the_benchmark_servers_environment_passes_the_production_settings_checks
         text=True,
     )
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_a_detail_page_without_a_row_to_show_is_left_out_and_named():
+    """The synthetic data holds no joint statement or referral: their detail pages are not
+    timed, and the run says so rather than counting them as timed."""
+    identifiers = {
+        "state": "MNG",
+        "state2": "HUN",
+        "person": "vladimir-putin",
+        "visit": "putin-mongolia-2024-09-03",
+        "cursor_middle": 10,
+        "cursor_end": 20,
+        "warrant": "icc-01-21-1",
+        "finding": 3,
+        "statement": None,
+        "referral": None,
+        "sitemap_last": 2,
+    }
+    paths = [path for _, path in web.pages(identifiers)]
+    assert not any("None" in path for path in paths)
+    assert not any(
+        path.startswith(("/api/v1/statements/4", "/api/v1/referrals/5")) for path in paths
+    )
+    assert web.untimed(identifiers) == ["api-statement-detail", "api-referral-detail"]
+    assert web.untimed({**identifiers, "statement": 4, "referral": 5}) == []
