@@ -164,9 +164,10 @@ class IdRanges:
     File n (1-based) holds the items whose pk is in ((n - 1) * ids_per_file, n * ids_per_file]:
     at most `ids_per_file` items, each once per language, read with one range query on the
     primary key (after one for the highest pk, which bounds n), never an OFFSET that grows
-    with the file's number. A file is empty (a valid urlset without addresses) where no
-    item of its range is listed: `ids_per_file` consecutive ids deleted, unpublished or
-    held by reports not yet verified. Raises
+    with the file's number. A file is an empty urlset where no item of its range is
+    listed, which the sitemap schema does not allow (it asks for one address at least):
+    that takes `ids_per_file` consecutive ids deleted, unpublished or held by reports not
+    yet verified. Raises
     PageNotAnInteger or EmptyPage (django.core.paginator's InvalidPage) as Paginator.page does.
     """
 
