@@ -4,7 +4,7 @@
 of at most 50,000 addresses (?p=2, ...): the limit search engines read. The visits'
 section is split by ranges of ids instead (`VisitSitemap.ids_per_file`, `IdRanges`), at
 most 10,000 addresses a file, each read with a range query on the key: any file costs
-the same at a thousand visits or a million. Every address comes once per language
+about the same at a thousand visits or a million. Every address comes once per language
 (/states/MNG/, /fr/states/MNG/), each with its alternates (hreflang en, fr and
 x-default), as Django's sitemaps framework writes them.
 
@@ -24,7 +24,8 @@ from functools import cached_property
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Max, QuerySet
+from django.db import connection
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
@@ -161,14 +162,14 @@ class IdRanges:
     Django's sitemap index (`num_pages`) and by `LocalizedSitemap.url_elements`
     (`page(n).object_list`, the (item, language) pairs of file n).
 
-    File n (1-based) holds the items whose pk is in ((n - 1) * ids_per_file, n * ids_per_file]:
-    at most `ids_per_file` items, each once per language, read with one range query on the
-    primary key (after one for the highest pk, which bounds n), never an OFFSET that grows
-    with the file's number. A file is an empty urlset where no item of its range is
-    listed, which the sitemap schema does not allow (it asks for one address at least):
-    that takes `ids_per_file` consecutive ids deleted, unpublished or held by reports not
-    yet verified. Raises
-    PageNotAnInteger or EmptyPage (django.core.paginator's InvalidPage) as Paginator.page does.
+    The ranges are those of `ids_per_file` consecutive keys, ((r * ids_per_file,
+    (r + 1) * ids_per_file]), that hold at least one listed item: file n is the n-th of
+    them, so no file is an empty urlset (which the sitemap schema does not allow) however
+    many ids in a row are deleted, unpublished or held by reports not yet verified. A file
+    holds at most `ids_per_file` items, each once per language, read with one range query
+    on the key after one that finds the ranges (an index probe per range), never an OFFSET
+    that grows with the file's number. Raises PageNotAnInteger or EmptyPage
+    (django.core.paginator's InvalidPage) as Paginator.page does.
     """
 
     def __init__(self, queryset: QuerySet, languages: list[str], ids_per_file: int):
@@ -177,10 +178,31 @@ class IdRanges:
         self.ids_per_file = ids_per_file
 
     @cached_property
+    def ranges(self) -> list[int]:
+        """The numbers r (from 0) of the ranges that hold a listed item, in order. One
+        recursive query that jumps from each range's first listed key to the next range."""
+        listed, params = self.queryset.order_by().values_list("pk").query.sql_with_params()
+        size = self.ids_per_file
+        sql = f"""
+            WITH RECURSIVE firsts(pk) AS (
+                SELECT min(listed.pk) FROM ({listed}) AS listed(pk)
+                UNION ALL
+                SELECT (
+                    SELECT min(listed.pk) FROM ({listed}) AS listed(pk)
+                    WHERE listed.pk > ((firsts.pk - 1) / %s + 1) * %s
+                )
+                FROM firsts WHERE firsts.pk IS NOT NULL
+            )
+            SELECT (pk - 1) / %s FROM firsts WHERE pk IS NOT NULL
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *params, size, size, size])
+            return [row[0] for row in cursor.fetchall()]
+
+    @property
     def num_pages(self) -> int:
-        """The number of files: the highest listed pk's file (one query), at least 1."""
-        last = self.queryset.aggregate(last=Max("pk"))["last"] or 0
-        return max(1, -(-last // self.ids_per_file))
+        """The number of files: one per range holding a listed item, at least 1."""
+        return max(1, len(self.ranges))
 
     def page(self, number) -> _File:
         try:
@@ -189,9 +211,10 @@ class IdRanges:
             raise PageNotAnInteger("That page number is not an integer") from None
         if not 1 <= number <= self.num_pages:
             raise EmptyPage("That page contains no results")
-        items = self.queryset.filter(
-            pk__gt=(number - 1) * self.ids_per_file, pk__lte=number * self.ids_per_file
-        )
+        if not self.ranges:  # nothing listed: one empty file, as Django's paginator gives
+            return _File([])
+        first = self.ranges[number - 1] * self.ids_per_file
+        items = self.queryset.filter(pk__gt=first, pk__lte=first + self.ids_per_file)
         return _File([(item, language) for item in items for language in self.languages])
 
 

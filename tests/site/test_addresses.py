@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from front import sitemaps
 from states.models import State
 from tests.site.conftest import body
-from visits.models import Visit
+from visits.models import ReviewState, Visit
 from warrants.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -190,26 +190,42 @@ def test_the_visits_sitemap_files_are_ranges_of_ids_read_without_an_offset(
     reader, seeded, monkeypatch
 ):
     """A file of visits holds the published visits of one range of ids, each in both
-    languages: its cost does not grow with its number (no OFFSET over the files before)."""
+    languages: its cost does not grow with its number (no OFFSET over the files before).
+    A range with no published visit has no file: an empty urlset is not a sitemap."""
     monkeypatch.setattr(sitemaps.VisitSitemap, "ids_per_file", 7)
     published = Visit.objects.published()
-    files = -(-max(published.values_list("pk", flat=True)) // 7)
+    # Seven ids in a row that no reader sees (reports not yet verified hold visit ids too).
+    hidden = published.order_by("pk").values_list("pk", flat=True)[20]
+    hidden_range = (hidden - 1) // 7
+    Visit.objects.filter(pk__gt=hidden_range * 7, pk__lte=hidden_range * 7 + 7).update(
+        review_state=ReviewState.REPORTED
+    )
+    ranges = sorted({(pk - 1) // 7 for pk in published.values_list("pk", flat=True)})
+    assert hidden_range not in ranges and len(ranges) > 5
+    files = len(ranges)
     index = reader.get("/sitemap.xml").content.decode()
     assert f"{SITE}/sitemap-visits.xml?p={files}</loc>" in index
     assert f"sitemap-visits.xml?p={files + 1}<" not in index
 
     visits = [loc for loc in sitemap_locations(reader) if re.search(r"/visits/[^/]+/$", loc)]
     assert len(visits) == len(set(visits)) == 2 * published.count()
-    for number in range(1, files + 1):
+    for number, first in enumerate(ranges, start=1):
         with CaptureQueriesContext(connection) as queries:
             xml = body(reader.get(f"/sitemap-visits.xml?p={number}"))
         slugs = set(re.findall(r"<loc>[^<]*/visits/([^/<]+)/</loc>", xml))
-        in_range = published.filter(pk__gt=(number - 1) * 7, pk__lte=number * 7)
-        assert slugs == set(in_range.values_list("slug", flat=True))
+        in_range = published.filter(pk__gt=first * 7, pk__lte=first * 7 + 7)
+        assert slugs == set(in_range.values_list("slug", flat=True)) != set()
         assert not any("OFFSET" in query["sql"] for query in queries.captured_queries)
     assert reader.get(f"/sitemap-visits.xml?p={files + 1}").status_code == 404
     assert reader.get("/sitemap-visits.xml?p=0").status_code == 404
     assert reader.get("/sitemap-visits.xml?p=x").status_code == 404
+
+
+def test_a_sitemap_of_no_visits_is_one_file(reader, db):
+    index = reader.get("/sitemap.xml").content.decode()
+    assert f"{SITE}/sitemap-visits.xml</loc>" in index
+    assert "sitemap-visits.xml?p=2" not in index
+    assert reader.get("/sitemap-visits.xml").status_code == 200
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_staff_pages(reader, seeded):
