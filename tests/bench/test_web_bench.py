@@ -112,6 +112,22 @@ def test_the_database_settings_and_prewarm_say_what_postgresql_holds(db):
     assert loaded["blocks"] > 0
 
 
+# What bench/web.py's pick_identifiers gives, every table holding a row.
+IDENTIFIERS = {
+    "state": "MNG",
+    "state2": "HUN",
+    "person": "vladimir-putin",
+    "visit": "putin-mongolia-2024-09-03",
+    "cursor_middle": 10,
+    "cursor_end": 20,
+    "warrant": "icc-01-21-1",
+    "finding": 3,
+    "statement": 4,
+    "referral": 5,
+    "sitemap_last": 2,
+}
+
+
 def _public_routes() -> set[str]:
     """The name of every route outside a namespace: the admin, the newsroom, its alerts and the
     accounts live in namespaces and are for signed-in staff."""
@@ -129,19 +145,7 @@ def _public_routes() -> set[str]:
 
 
 def test_every_public_page_and_endpoint_is_timed_or_said_why_not():
-    identifiers = {
-        "state": "MNG",
-        "state2": "HUN",
-        "person": "vladimir-putin",
-        "visit": "putin-mongolia-2024-09-03",
-        "cursor_middle": 10,
-        "cursor_end": 20,
-        "warrant": "icc-01-21-1",
-        "finding": 3,
-        "statement": 4,
-        "referral": 5,
-        "sitemap_last": 2,
-    }
+    identifiers = dict(IDENTIFIERS)
     timed = set()
     for _, path in web.pages(identifiers):
         path = path.split("?")[0]
@@ -168,19 +172,7 @@ def test_the_benchmark_servers_environment_passes_the_production_settings_checks
 def test_a_detail_page_without_a_row_to_show_is_left_out_and_named():
     """The synthetic data holds no joint statement or referral: their detail pages are not
     timed, and the run says so rather than counting them as timed."""
-    identifiers = {
-        "state": "MNG",
-        "state2": "HUN",
-        "person": "vladimir-putin",
-        "visit": "putin-mongolia-2024-09-03",
-        "cursor_middle": 10,
-        "cursor_end": 20,
-        "warrant": "icc-01-21-1",
-        "finding": 3,
-        "statement": None,
-        "referral": None,
-        "sitemap_last": 2,
-    }
+    identifiers = {**IDENTIFIERS, "statement": None, "referral": None}
     paths = [path for _, path in web.pages(identifiers)]
     assert not any("None" in path for path in paths)
     assert not any(

@@ -424,6 +424,13 @@ def test_a_verified_report_s_review_exchange_stays_with_its_author_and_the_revie
         assert private in pages["rita-staffer"] and private in pages["rhea"]
 
 
+def _latest_change(reader, path: str) -> str:
+    """The HTML of the newest entry of the changes page at `path`."""
+    html = reader.get(path).content.decode()
+    latest = html[html.index('<ol class="changes">') :]
+    return latest[: latest.index("</li>")]
+
+
 def test_the_datasets_english_words_are_marked_on_the_french_changes_page(reader, seeded):
     """WCAG 3.1.2: a changed occasion is the dataset's English, as on the visit's page; on
     /fr/changes/ its before and after say so, the field's name and the dates are French."""
@@ -432,9 +439,7 @@ def test_the_datasets_english_words_are_marked_on_the_french_changes_page(reader
         visit.occasion = "State visit (talks with President Khurelsukh)"
         visit.end = visit.end.replace(day=4)
         visit.save()
-    french = reader.get("/fr/changes/").content.decode()
-    first = french[french.index('<ol class="changes">') :]
-    first = first[: first.index("</li>")]
+    first = _latest_change(reader, "/fr/changes/")
     assert MONGOLIA in first
     assert re.search(
         r'<tr><th scope="row">occasion</th><td lang="en">Official visit \(talks[^<]*</td>'
@@ -443,9 +448,7 @@ def test_the_datasets_english_words_are_marked_on_the_french_changes_page(reader
     ), first
     # A date is in the page's language: not marked.
     assert re.search(r"<td>3 septembre 2024</td><td>4 septembre 2024</td>", first), first
-    english = reader.get("/changes/").content.decode()
-    first = english[english.index('<ol class="changes">') :]
-    assert 'lang="en"' not in first[: first.index("</li>")]
+    assert 'lang="en"' not in _latest_change(reader, "/changes/")
 
 
 def test_an_emptied_english_field_says_none_in_the_pages_language(reader, seeded):
@@ -455,9 +458,7 @@ def test_an_emptied_english_field_says_none_in_the_pages_language(reader, seeded
     with recording(WritePath.ADMIN):
         visit.occasion = ""
         visit.save()
-    french = reader.get("/fr/changes/").content.decode()
-    first = french[french.index('<ol class="changes">') :]
-    first = first[: first.index("</li>")]
+    first = _latest_change(reader, "/fr/changes/")
     assert MONGOLIA in first
     assert re.search(
         r'<tr><th scope="row">occasion</th><td lang="en">Official visit \(talks[^<]*</td>'
