@@ -487,12 +487,7 @@ def cached_response(request, key: str | None, produce):
         # with this key (a fresh rendering may carry headers a replay does not).
         response.pagecache_replayed = version
         return response
-    token = _stale.set(False)
-    try:
-        response = produce()
-        stale = _stale.get()
-    finally:
-        _stale.reset(token)
+    response, stale = with_staleness(produce)
     if response.status_code != 200 or getattr(response, "streaming", False) or stale:
         return response
     if hasattr(response, "render") and not getattr(response, "is_rendered", True):
