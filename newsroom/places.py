@@ -11,6 +11,9 @@ from visits.models import Visit
 from warrants.models import Person
 
 MAX_PLACES = 300
+# The person box's menu lists every person up to this many; beyond, it is filled as the
+# reporter types (static/js/suggest.js), so that the form stays small at any size.
+MAX_PERSONS = 300
 
 
 @functools.cache
@@ -47,12 +50,16 @@ def place_suggestions(iso3: str | None) -> list[str]:
     return out[:MAX_PLACES]
 
 
-def person_choices() -> list[tuple[str, str]]:
-    """(value typed, hint) for every person: the name, with the other names as a hint."""
-    return [
-        (name, ", ".join(other or ()))
-        for name, other in Person.objects.order_by("name").values_list("name", "other_names")
-    ]
+def person_choices() -> list[tuple[str, str]] | None:
+    """(value typed, hint) for every person, the name with the other names as a hint, in
+    the order of the names; None when there are more than `MAX_PERSONS` (the box then asks
+    the persons search as the reporter types, and the server resolves what was typed)."""
+    rows = list(
+        Person.objects.order_by("name").values_list("name", "other_names")[: MAX_PERSONS + 1]
+    )
+    if len(rows) > MAX_PERSONS:
+        return None
+    return [(name, ", ".join(other or ())) for name, other in rows]
 
 
 def _words(text: str) -> list[str]:

@@ -299,13 +299,20 @@ def apply_service_errors(error: ValidationError, form, sources) -> list[str]:
 
 def render_form(request, *, form, sources, report=None, visit=None, status=200, **extra):
     data_host = form["host"].value() if form else None
+    person_choices = places.person_choices()
+    if person_choices is None and form is not None:
+        # Too many persons to list: the box asks the persons search as the reporter types.
+        form.fields["person"].widget.attrs.update(
+            {"data-suggest": "/api/v1/search/?kind=person&q=", "data-suggest-value": "name"}
+        )
     context = {
         "form": form,
         "sources": sources,
         "report": report,
         "visit": visit,
         "place_suggestions": places.place_suggestions(data_host),
-        "person_choices": places.person_choices(),
+        "person_choices": person_choices or [],
+        "persons_suggested": person_choices is None,
         # Colleagues' corrections or withdrawals of this visit awaiting review.
         "open_proposals": proposals_in_words(request, review.open_proposals(visit, exclude=report))
         if visit is not None

@@ -1,5 +1,6 @@
 // Progressive enhancement: a person box suggests names as the reader types, from
 // /api/v1/search/. Without this file the box still works: the server resolves the text.
+// Each suggestion's value is the person's id, or the name with data-suggest-value="name".
 (function () {
   "use strict";
 
@@ -25,7 +26,7 @@
             list.replaceChildren();
             (data.results || []).forEach(function (result) {
               var option = document.createElement("option");
-              option.value = result.id;
+              option.value = input.getAttribute("data-suggest-value") === "name" ? result.name : result.id;
               option.label = result.name;
               option.textContent = result.name;
               list.appendChild(option);

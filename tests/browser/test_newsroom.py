@@ -302,3 +302,29 @@ def test_the_keyboard_lands_on_the_preview_and_on_a_refusals_summary(site, brows
     assert "A visit needs a start date" in page.locator("#form-errors").inner_text()
     assert Report.objects.count() == 0
     assert page.problems == []  # nothing refused by the CSP, no script error
+
+
+def test_past_the_menus_bound_the_person_box_suggests_names_as_the_reporter_types(
+    site, browse, monkeypatch
+):
+    """With more persons than the menu lists, the box asks the persons search (the
+    site's own API, allowed by its CSP) and offers names, which the form files."""
+    from newsroom import places
+
+    monkeypatch.setattr(places, "MAX_PERSONS", 0)
+    account("rita", roles.REPORTERS)
+    page = browse()
+    sign_in(page, site, "rita")
+    page.goto(site + "/newsroom/reports/new/")
+    assert page.locator("#person-list option").count() == 0
+    page.locator("#id_person").press_sequentially("Puti")
+    deadline = time.monotonic() + 5
+    offered: list[str] = []
+    while not offered and time.monotonic() < deadline:
+        time.sleep(0.1)
+        offered = page.evaluate(
+            "Array.from(document.querySelectorAll('#person-list option'), o => o.value)"
+        )
+    # Best first: the name that contains what was typed, then close spellings.
+    assert offered[0] == "Vladimir Vladimirovich Putin"
+    assert page.problems == []

@@ -2324,3 +2324,40 @@ def test_a_drafts_end_without_a_start_is_kept_in_its_title():
 
     assert report_span_words(None, "2025-03-03") == "2025-03-03"
     assert report_span_words("2024-10-15", "2024-10-16") == "15–16 October 2024"
+
+
+def test_the_person_menu_lists_every_person_up_to_a_bound_then_asks_the_search(
+    seeded, reporter, signed_in, monkeypatch
+):
+    """The form's menu listed every person: 213 KB of options at 5,000 persons. Up to
+    `MAX_PERSONS` it still lists them all (no script needed); beyond, the box asks the
+    persons search as the reporter types, offering names, and the page stays small."""
+    from newsroom import places
+    from warrants.models import Person
+
+    client = signed_in(reporter)
+    persons = Person.objects.count()
+
+    def menu(page: str) -> list[str]:
+        return re.findall(
+            r"<option value=\"([^\"]*)\"", page.split('id="person-list"')[1].split("</datalist>")[0]
+        )
+
+    monkeypatch.setattr(places, "MAX_PERSONS", persons)
+    listed = text(client.get(reverse("newsroom:new")))
+    assert len(menu(listed)) == persons and "Vladimir Vladimirovich Putin" in menu(listed)
+    assert "data-suggest" not in listed and "js/suggest.js" not in listed
+
+    monkeypatch.setattr(places, "MAX_PERSONS", persons - 1)
+    asked = text(client.get(reverse("newsroom:new")))
+    assert menu(asked) == []
+    box = re.search(r"<input[^>]*id=\"id_person\"[^>]*>", asked).group(0)
+    assert 'data-suggest="/api/v1/search/?kind=person&amp;q="' in box
+    assert 'data-suggest-value="name"' in box and 'list="person-list"' in box
+    assert "js/suggest.js" in asked and len(asked) < len(listed)
+    # A refused form keeps asking the search, and a name typed in full is still filed.
+    refused = text(client.post(reverse("newsroom:new"), form_data(action="draft", person="Pootin")))
+    assert "data-suggest" in refused and menu(refused) == []
+    response = client.post(reverse("newsroom:new"), form_data(action="draft", person="Putin"))
+    assert response.status_code == 302
+    assert Report.objects.get().data["person"] == "vladimir-putin"
