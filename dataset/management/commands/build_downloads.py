@@ -1,6 +1,6 @@
 """manage.py build_downloads: the zip and SQLite files of /data/ (dataset/bulk.py)."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from dataset import bulk
 
@@ -11,7 +11,8 @@ class Command(BaseCommand):
         "history, as a zip of CSV files and as one SQLite file, with the codebook, licence, "
         "version and date) under ICCWATCH_DOWNLOADS_DIR. Does nothing when the files for the "
         "data as it is now exist, unless --force. While another process builds them, builds "
-        "nothing and says which build /data/ offers meanwhile."
+        "nothing and says which build /data/ offers meanwhile; with --force it then exits with "
+        "status 1, as the rebuild asked for did not happen."
     )
 
     def add_arguments(self, parser):
@@ -38,6 +39,8 @@ class Command(BaseCommand):
         for file in manifest["files"]:
             self.stdout.write(f"{file['name']}  {file['bytes']:,} bytes  sha256 {file['sha256']}")
         if attempt.elsewhere and force:
-            self.stdout.write(
+            # The rebuild asked for did not happen: a script or an operator must not read
+            # success (exit status 1, the message on stderr).
+            raise CommandError(
                 "Nothing was rebuilt: run the command again with --force once that build ends."
             )
