@@ -72,7 +72,18 @@ def link_builder(request, view_name: str, kwarg: str):
     """A function of an identifier giving the absolute address of `view_name` for it, as
     LinkField gives it: from the request's precomputed template (`link_template`, looked
     up once when the function is made; reversed once per request and language) for a
-    plain identifier, by reverse() for any other."""
+    plain identifier, by reverse() for any other. Made once per request, route and
+    language: a download asking for it for each of its rows gets the same function."""
+    if request is None:
+        return _builder(None, view_name, kwarg)
+    builders = request.__dict__.setdefault("_iccwatch_link_builders", {})
+    key = (view_name, kwarg, translation.get_language())
+    if key not in builders:
+        builders[key] = _builder(request, view_name, kwarg)
+    return builders[key]
+
+
+def _builder(request, view_name: str, kwarg: str):
     template = link_template(request, view_name, kwarg) if request is not None else None
 
     def link(value) -> str:

@@ -349,8 +349,16 @@ def test_a_download_builds_its_rows_addresses_from_one_reversed_address(
         return reverse(*args, **kwargs)
 
     monkeypatch.setattr(links, "reverse", counted)
+    builders = []
+    monkeypatch.setattr(
+        links, "_builder", lambda *args, make=links._builder: builders.append(args) or make(*args)
+    )
     text = body(reader.get(address))
     assert len(reversed_by_links) <= 2  # the templates (and a placeholder refused), not a row
+    if "visits" in address:  # each visit row asks for its link functions: each made once
+        routes = [args[1:] for args in builders]
+        assert 1 <= len(routes) == len(set(routes)) <= 2
+        assert text.count("http://testserver/visits/") > 50
     assert "http://testserver/" in text
     if address == "/fr/states.csv":
         assert "http://testserver/fr/states/MNG/" in text
