@@ -1329,8 +1329,18 @@ def _close(request, pk: int, act, done: str, action: str):
         }
         return _report_page(request, pk, refused=refused, status=400)
     try:
-        act(report, request.user, form.cleaned_data["comment"])
+        # The version of the report the page showed (its forms always say it): a report
+        # its author changed since is not closed unread.
+        act(report, request.user, form.cleaned_data["comment"], seen=request.POST.get("seen"))
     except ValidationError as error:
+        if "seen" in getattr(error, "error_dict", {}):
+            # The page again, as it now reads, the comment kept in its box.
+            refused = {
+                "action": action,
+                "comment": request.POST.get("comment", ""),
+                "errors": error.messages,
+            }
+            return _report_page(request, pk, refused=refused, status=400)
         messages.error(request, " ".join(error.messages))
         return redirect("newsroom:report", pk)
     messages.success(request, done)

@@ -1298,11 +1298,22 @@ def _verify_withdrawal(report: Report, reviewer) -> Visit:
     return _verified(report, reviewer, visit, changes)
 
 
-def _close(report: Report, reviewer, state: str, comment: str) -> Report:
+def _close(report: Report, reviewer, state: str, comment: str, seen: str | None) -> Report:
     report = Report.objects.select_for_update().get(pk=report.pk)
     _four_eyes(report, reviewer)
     if report.state != ReportState.SUBMITTED:
         raise ValidationError(_("Only a report awaiting review can be sent back or rejected."))
+    if seen is not None and seen != version_of(report):
+        # A comment on a version the reviewer did not read: a rejection would close, and a
+        # request for changes answer, what its author submitted since, unseen.
+        raise ValidationError(
+            {
+                "seen": _(
+                    "This report changed after you opened it (its author took it back and "
+                    "submitted it again): read it again before you send it back or reject it."
+                )
+            }
+        )
     if not comment.strip():
         raise ValidationError({"comment": _("Say why, for the author.")})
     report.state, report.comment = state, comment.strip()
@@ -1317,15 +1328,18 @@ def _close(report: Report, reviewer, state: str, comment: str) -> Report:
 
 
 @transaction.atomic
-def request_changes(report: Report, reviewer, comment: str) -> Report:
-    """Send a submitted report back to its author with a comment (four eyes)."""
-    return _close(report, reviewer, ReportState.CHANGES_REQUESTED, comment)
+def request_changes(report: Report, reviewer, comment: str, *, seen: str | None = None) -> Report:
+    """Send a submitted report back to its author with a comment (four eyes). `seen`, when
+    given (version_of the report as the reviewer read it), refuses a report saved since,
+    as `verify` does (ValidationError naming `seen`)."""
+    return _close(report, reviewer, ReportState.CHANGES_REQUESTED, comment, seen)
 
 
 @transaction.atomic
-def reject(report: Report, reviewer, reason: str) -> Report:
-    """Reject a submitted report with a reason: kept, never public (four eyes)."""
-    return _close(report, reviewer, ReportState.REJECTED, reason)
+def reject(report: Report, reviewer, reason: str, *, seen: str | None = None) -> Report:
+    """Reject a submitted report with a reason: kept, never public (four eyes). `seen`, when
+    given, refuses a report saved since the reviewer read it, as `request_changes` does."""
+    return _close(report, reviewer, ReportState.REJECTED, reason, seen)
 
 
 def may_read(user, report: Report) -> bool:

@@ -1420,6 +1420,47 @@ def test_verifying_from_a_page_opened_before_the_author_changed_the_report_is_re
     assert report.state == ReportState.SUBMITTED and report.visit is None
 
 
+@pytest.mark.parametrize(
+    ("action", "button"), [("reject", "reject-reason"), ("request-changes", "changes-comment")]
+)
+def test_rejecting_or_sending_back_from_a_page_opened_before_the_author_changed_it_is_refused(
+    tajikistan_removed, reporter, reviewer, client, action, button
+):
+    """A reviewer who opened a report, while its author took it back, changed it and
+    submitted it again, cannot close or send back the new version unread: the page comes
+    back as it now reads, the comment kept in its box; from that page, it goes through."""
+    report = file(reporter)
+    client.force_login(reviewer)
+    page = text(client.get(reverse("newsroom:report", args=[report.pk])))
+    seen = re.search(r'name="seen" value="([^"]+)"', page).group(1)
+    form = page.split(f'action="{reverse(f"newsroom:{action}", args=[report.pk])}"')[1]
+    assert f'name="seen" value="{seen}"' in form.split("</form>")[0]
+    review.take_back(report, reporter)
+    report.refresh_from_db()
+    report.data = {**report.data, "place": "Dushanbe; Khujand"}
+    report.save()
+    review.submit(report, reporter)
+    url = reverse(f"newsroom:{action}", args=[report.pk])
+    comment = "The sources do not name the city."
+    refused = client.post(url, {"seen": seen, "comment": comment})
+    assert refused.status_code == 400
+    assert "changed after you opened it" in text(refused)
+    assert re.search(
+        rf'<textarea id="{button}"[^>]*>{re.escape(comment)}</textarea>', text(refused)
+    )
+    assert "Khujand" in text(refused)
+    report.refresh_from_db()
+    assert (
+        report.state == ReportState.SUBMITTED and report.comment == "" and report.reviewer is None
+    )
+    again = re.search(r'name="seen" value="([^"]+)"', text(refused)).group(1)
+    assert again != seen
+    assert client.post(url, {"seen": again, "comment": comment}).status_code == 302
+    report.refresh_from_db()
+    expected = ReportState.REJECTED if action == "reject" else ReportState.CHANGES_REQUESTED
+    assert report.state == expected and report.comment == comment
+
+
 def test_verifying_without_saying_which_version_was_read_is_refused(
     tajikistan_removed, reporter, reviewer, signed_in, client
 ):
