@@ -324,6 +324,12 @@ def render_form(request, *, form, sources, report=None, visit=None, status=200, 
         )
         if visit is not None and (report is None or request.method == "POST")
         else "",
+        # An edit's form carries the version of the report it was filled from; shown
+        # again, it keeps the one it came with, so that a save never overwrites unseen a
+        # save made meanwhile (another window).
+        "seen": request.POST.get("seen", "")
+        if request.method == "POST"
+        else (review.version_of(report) if report is not None else ""),
         **extra,
     }
     return render(request, "newsroom/report_form.html", context, status=status)
@@ -595,6 +601,7 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
                 else None,
                 reason=form.cleaned_data["reason"] if report.is_correction else None,
                 based_on=rebased,
+                seen=request.POST.get("seen"),
             )
             if not draft:
                 report = review.submit(report, request.user)
@@ -603,6 +610,11 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
             request, duplicate.existing, _("You already filed this report: here it is.")
         )
     except ValidationError as error:
+        if "seen" in getattr(error, "error_dict", {}):
+            # Saved meanwhile: the form as typed, now carrying the report's new version,
+            # so that saving it again replaces the report knowingly.
+            current = review.version_of(Report.objects.get(pk=report.pk))
+            return again(service_errors=error.messages, seen=current)
         return again(service_errors=apply_service_errors(error, form, sources))
     if draft:
         messages.success(request, _("Draft saved. It is not sent for review yet."))

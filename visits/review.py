@@ -732,12 +732,16 @@ def update_report(
     reply: str | None = None,
     reason: str | None = None,
     based_on: datetime.datetime | None = None,
+    seen: str | None = None,
 ) -> Report:
     """The author edits a draft or a report sent back for changes; `reply` (when given)
     is their answer to the reviewer's request, at most COMMENT_MAX_LENGTH characters
     (ValidationError naming `reply` otherwise); `reason` (when given, a correction's) as
     `file_report` takes it; `based_on` (when given, a correction's) the version of the
-    visit its data was filled from again, after the visit changed (is_stale)."""
+    visit its data was filled from again, after the visit changed (is_stale); `seen`
+    (when given, version_of the report the edit began from): a report saved since (the
+    same author in another window) is not overwritten unseen (ValidationError naming
+    `seen`)."""
     if reply is not None and len(reply.strip()) > COMMENT_MAX_LENGTH:
         raise ValidationError(
             {"reply": _("Say it in at most %(max)d characters.") % {"max": COMMENT_MAX_LENGTH}}
@@ -749,6 +753,17 @@ def update_report(
     if report.is_withdrawal:
         raise ValidationError(
             _("A withdrawal keeps the visit as it is: reword its reason on its page.")
+        )
+    if seen is not None and seen != version_of(report):
+        raise ValidationError(
+            {
+                "seen": _(
+                    "This report was saved again (in another window, or on another device) "
+                    "after you opened this form: nothing was saved. The form keeps what you "
+                    "typed; compare it with the report's page, then save again to replace "
+                    "the report with it."
+                )
+            }
         )
     report.data, report.citations = normalise(data), normalise_citations(citations)
     report.fingerprint = fingerprint(data, citations, report.visit)

@@ -784,6 +784,34 @@ def test_a_draft_is_saved_edited_and_submitted(tajikistan_removed, reporter, sig
     assert (report.state, report.data["place"]) == ("submitted", "Dushanbe;Moscow")
 
 
+def test_a_draft_edited_in_two_windows_keeps_the_first_save(
+    tajikistan_removed, reporter, signed_in
+):
+    """An author with the same draft's form open twice: the second window's save does not
+    overwrite the first's unseen. It comes back as typed, saying so, and carries the
+    report's new version: saved again, it replaces the report knowingly."""
+    client = signed_in(reporter)
+    client.post(reverse("newsroom:new"), form_data(action="draft"))
+    report = Report.objects.get()
+    url = reverse("newsroom:edit", args=[report.pk])
+    first, second = (
+        re.search(r'name="seen" value="([^"]+)"', text(client.get(url))).group(1) for _ in range(2)
+    )
+    client.post(url, {**form_data(action="draft", occasion="CIS summit, Dushanbe"), "seen": first})
+    stale = client.post(
+        url, {**form_data(action="draft", notes="From the other window."), "seen": second}
+    )
+    assert "saved again (in another window" in html.unescape(text(stale))
+    assert "From the other window." in text(stale)
+    report.refresh_from_db()
+    assert (report.data["occasion"], report.data.get("notes", "")) == ("CIS summit, Dushanbe", "")
+    again = re.search(r'name="seen" value="([^"]+)"', text(stale)).group(1)
+    assert again == review.version_of(report) != second
+    client.post(url, {**form_data(action="draft", notes="From the other window."), "seen": again})
+    report.refresh_from_db()
+    assert report.data["notes"] == "From the other window."
+
+
 # --- Review ---------------------------------------------------------------------------
 
 
