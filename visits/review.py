@@ -160,6 +160,30 @@ def is_public_address(url: str) -> bool:
     return address.is_global
 
 
+def address_refusal(url) -> str | None:
+    """Why a source's address, or its archived copy's, cannot be cited, in the reader's
+    language; None when it can: an http(s) URL (`is_public_address`) without a user name
+    or password in it, which the public page would show to every reader."""
+    url = str(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 (a port that is not a number raises ValueError)
+    except ValueError:
+        parts = None
+    if parts is None or not url.startswith(("http://", "https://")):
+        return _("%(value)r is not an http(s) URL.") % {"value": url}
+    if not is_public_address(url):
+        return _("%(value)r is not a public address: a source must be one anyone can read.") % {
+            "value": url
+        }
+    if parts.username is not None or parts.password is not None:
+        return _(
+            "%(value)r carries a user name or password: cite the address without them, "
+            "as every reader opens it."
+        ) % {"value": url}
+    return None
+
+
 def fingerprint(data: dict, citations: Sequence[dict], visit: Visit | None) -> str:
     """sha256 of what a report says (and which visit it corrects): identical reports share it."""
     canonical = json.dumps(
@@ -272,15 +296,11 @@ def resolve(data: dict, citations: Sequence[dict], *, new: bool = False) -> Reso
                     "%(value)r is in the future: give the date the source was published."
                 ) % {"value": c["published"]}
                 published = None
-        if not str(c["url"]).startswith(("http://", "https://")):
-            errors[f"citations.{i}.url"] = _("%(value)r is not an http(s) URL.") % {
-                "value": c["url"]
-            }
-        elif not is_public_address(c["url"]):
-            errors[f"citations.{i}.url"] = _(
-                "%(value)r is not a public address: a source must be one anyone can read."
-            ) % {"value": c["url"]}
-        elif c["url"] in cited:
+        for field in ("url", "archived_url"):
+            refused = address_refusal(c[field]) if field == "url" or c[field] else None
+            if refused:
+                errors[f"citations.{i}.{field}"] = refused
+        if f"citations.{i}.url" not in errors and c["url"] in cited:
             # One citation per source: a second would leave which details stand to chance.
             errors[f"citations.{i}.url"] = _(
                 "%(value)r is already cited (source %(first)s): give its details once."

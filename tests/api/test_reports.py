@@ -334,6 +334,19 @@ def test_a_correction_changes_the_published_visit_only_when_verified(seeded, cli
         ({**TAJIKISTAN, "start": "2025-02-30"}, "start", "is not a date"),
         ({**TAJIKISTAN, "sources": [{"url": "not a url"}]}, "sources.0.url", "valid URL"),
         ({**TAJIKISTAN, "sources": [{"url": "ftp://x.org/a"}]}, "sources.0.url", "URL"),
+        (
+            {**TAJIKISTAN, "sources": [{"url": "https://u:p@x.org/a"}]},
+            "sources.0.url",
+            "carries a user name or password",
+        ),
+        (
+            {
+                **TAJIKISTAN,
+                "sources": [{"url": "https://x.org/a", "archived_url": "http://192.168.1.4/a"}],
+            },
+            "sources.0.archived_url",
+            "is not a public address",
+        ),
         ({k: v for k, v in TAJIKISTAN.items() if k != "sources"}, "sources", "required"),
         ({**TAJIKISTAN, "status": "cancelled"}, "outcome", "did not take place"),
         (

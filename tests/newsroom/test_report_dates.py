@@ -212,6 +212,20 @@ def test_preview_refuses_the_sources_that_filing_would_refuse(
         ({"url": "http://[fd00::1]/x", "publisher": "Example"}, "is not a public address"),
         ({"url": "https://example.org/x", "published": "1800-01-01"}, "is before 1900"),
         ({"url": "https://example.org/x", "published": future}, "is in the future"),
+        # The public page would show a user name and password to every reader.
+        (
+            {"url": "https://rita:secret@example.org/x", "publisher": "Example"},
+            "carries a user name or password",
+        ),
+        # An archived copy is checked as its source is.
+        (
+            {"url": "https://example.org/x", "archived_url": "http://10.0.0.7/copy"},
+            "&#x27;http://10.0.0.7/copy&#x27; is not a public address",
+        ),
+        (
+            {"url": "https://example.org/x", "archived_url": "https://a:b@archive.org/x"},
+            "carries a user name or password",
+        ),
     ):
         page = client.post(
             reverse("newsroom:new"), form_data(action="preview", sources=[source])
