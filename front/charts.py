@@ -65,6 +65,11 @@ TOP_WITH_EVENTS = 58  # and for the numbered treaty markers
 MAX_YEAR_LABELS = 12
 MARKER_GAP = 17  # the closest two numbered circles may be side by side
 MARKER_LANES = 3
+# The band's label is drawn at the largest size the stylesheet gives a chart's text (a
+# phone's, static/css/site.css), whose bold glyphs average about this share of it.
+LABEL_FONT_SIZE = 17
+LABEL_GLYPH_WIDTH = 0.62
+LABEL_PAD = 4
 
 
 @dataclass
@@ -120,11 +125,34 @@ class Marker:
 
 @dataclass
 class Band:
-    """A shaded span of years (the years as a State Party), with its label."""
+    """A shaded span of years (the years as a State Party), with its label.
+
+    The label starts inside the band's left edge; when it would then run past the plot's
+    right edge (a state that joined a year or two ago: its band is a sliver at the right),
+    it ends at the band's right edge instead, so that it is never cut off."""
 
     x: float
     width: float
     text: str
+    right: float = WIDTH - RIGHT
+
+    @property
+    def label_width(self) -> float:
+        """The label's width in the SVG's units, at its largest size (estimated)."""
+        return len(self.text) * LABEL_FONT_SIZE * LABEL_GLYPH_WIDTH
+
+    @property
+    def anchor(self) -> str:
+        """The label's text-anchor: "start", or "end" where starting would cut it off."""
+        fits = self.x + LABEL_PAD + self.label_width <= self.right
+        return "start" if fits else "end"
+
+    @property
+    def label_x(self) -> float:
+        """Where the label is anchored (its start, or its end: see `anchor`)."""
+        if self.anchor == "start":
+            return round(self.x + LABEL_PAD, 2)
+        return round(self.x + self.width - LABEL_PAD, 2)
 
 
 @dataclass
@@ -443,7 +471,7 @@ def country_record(state, name: str, events) -> Chart:
                 else chart.right
             )
             start = _x_of_date(chart, joined)
-            chart.band = Band(start, round(end - start, 2), _("State Party"))
+            chart.band = Band(start, round(end - start, 2), _("State Party"), chart.right)
     chart.description = " ".join(
         (
             _(
