@@ -161,7 +161,9 @@ class Chart:
 
     `rows` is [(year, [count per series], total)] for every year from the first to the
     last (years without a visit included, at 0); `undated` counts visits with no
-    start date (in the table, not on the axis).
+    start date (in the table, not on the axis). `empty` says what a chart with nothing
+    to count has none of (no incident, no trip, no visit): under a country's record that
+    also lists the Court's findings, a bare "None is recorded." read as if nothing were.
     """
 
     id: str
@@ -169,6 +171,7 @@ class Chart:
     description: str
     series: list[Series]
     rows: list[tuple[int, list[int], int]]
+    empty: str = ""
     undated: list[int] = field(default_factory=list)
     bars: list[Bar] = field(default_factory=list)
     ticks: list[tuple[int, float]] = field(default_factory=list)
@@ -252,10 +255,11 @@ def _build(
     *,
     years: tuple[int, int] | None = None,
     top: int = TOP,
+    empty: str = "",
 ) -> Chart:
     counts = dict(counts)  # a summary's value, possibly shared: read, never changed
     undated = counts.pop(None, {})
-    chart = Chart(chart_id, title, description, series, rows=[], top=top)
+    chart = Chart(chart_id, title, description, series, rows=[], top=top, empty=empty)
     if undated:
         chart.undated = [undated.get(s.key, 0) for s in series]
     known = sorted(counts)
@@ -322,7 +326,7 @@ def _sentence_of_counts(chart: Chart) -> str:
     2017 and 2025 (3 each).' Every year tied for the most is named; a chart whose visits are
     all undated says so (it has no year to name)."""
     if not chart.total:
-        return _("None is recorded.")
+        return chart.empty
     dated = [(year, total) for year, _counts, total in chart.rows if total]
     if not dated:
         return ngettext(
@@ -387,6 +391,7 @@ def incidents_per_year() -> Chart:
         "",
         counts,
         _series(counts),
+        empty=_("No incident is recorded."),
     )
     chart.description = " ".join(
         (
@@ -401,7 +406,14 @@ def trips_per_year(person) -> Chart:
     """A person's published trips per year, stacked by verdict group, from the summary
     `chart:person:<id>` (trip_counts)."""
     counts = trips_summary(person)
-    chart = _build("chart-trips", _("Trips per year, by verdict"), "", counts, _series(counts))
+    chart = _build(
+        "chart-trips",
+        _("Trips per year, by verdict"),
+        "",
+        counts,
+        _series(counts),
+        empty=_("No verified trip is recorded."),
+    )
     chart.description = " ".join(
         (
             elide(
@@ -441,6 +453,7 @@ def country_record(state, name: str, events) -> Chart:
         _series(counts),
         years=years,
         top=TOP_WITH_EVENTS if events else TOP,
+        empty=_("No verified visit is recorded."),
     )
     if chart.rows:
         lanes: list[float] = []  # the x of the last circle in each lane
