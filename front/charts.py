@@ -65,6 +65,11 @@ TOP_WITH_EVENTS = 58  # and for the numbered treaty markers
 MAX_YEAR_LABELS = 12
 MARKER_GAP = 17  # the closest two numbered circles may be side by side
 MARKER_LANES = 3
+# The band's label is drawn at the largest size the stylesheet gives a chart's text (a
+# phone's, static/css/site.css), whose bold glyphs average about this share of it.
+LABEL_FONT_SIZE = 17
+LABEL_GLYPH_WIDTH = 0.62
+LABEL_PAD = 4
 
 
 @dataclass
@@ -120,11 +125,34 @@ class Marker:
 
 @dataclass
 class Band:
-    """A shaded span of years (the years as a State Party), with its label."""
+    """A shaded span of years (the years as a State Party), with its label.
+
+    The label starts inside the band's left edge; when it would then run past the plot's
+    right edge (a state that joined a year or two ago: its band is a sliver at the right),
+    it ends at the band's right edge instead, so that it is never cut off."""
 
     x: float
     width: float
     text: str
+    right: float = WIDTH - RIGHT
+
+    @property
+    def label_width(self) -> float:
+        """The label's width in the SVG's units, at its largest size (estimated)."""
+        return len(self.text) * LABEL_FONT_SIZE * LABEL_GLYPH_WIDTH
+
+    @property
+    def anchor(self) -> str:
+        """The label's text-anchor: "start", or "end" where starting would cut it off."""
+        fits = self.x + LABEL_PAD + self.label_width <= self.right
+        return "start" if fits else "end"
+
+    @property
+    def label_x(self) -> float:
+        """Where the label is anchored (its start, or its end: see `anchor`)."""
+        if self.anchor == "start":
+            return round(self.x + LABEL_PAD, 2)
+        return round(self.x + self.width - LABEL_PAD, 2)
 
 
 @dataclass
@@ -133,7 +161,9 @@ class Chart:
 
     `rows` is [(year, [count per series], total)] for every year from the first to the
     last (years without a visit included, at 0); `undated` counts visits with no
-    start date (in the table, not on the axis).
+    start date (in the table, not on the axis). `empty` says what a chart with nothing
+    to count has none of (no incident, no trip, no visit): under a country's record that
+    also lists the Court's findings, a bare "None is recorded." read as if nothing were.
     """
 
     id: str
@@ -141,6 +171,7 @@ class Chart:
     description: str
     series: list[Series]
     rows: list[tuple[int, list[int], int]]
+    empty: str = ""
     undated: list[int] = field(default_factory=list)
     bars: list[Bar] = field(default_factory=list)
     ticks: list[tuple[int, float]] = field(default_factory=list)
@@ -224,10 +255,11 @@ def _build(
     *,
     years: tuple[int, int] | None = None,
     top: int = TOP,
+    empty: str = "",
 ) -> Chart:
     counts = dict(counts)  # a summary's value, possibly shared: read, never changed
     undated = counts.pop(None, {})
-    chart = Chart(chart_id, title, description, series, rows=[], top=top)
+    chart = Chart(chart_id, title, description, series, rows=[], top=top, empty=empty)
     if undated:
         chart.undated = [undated.get(s.key, 0) for s in series]
     known = sorted(counts)
@@ -294,7 +326,7 @@ def _sentence_of_counts(chart: Chart) -> str:
     2017 and 2025 (3 each).' Every year tied for the most is named; a chart whose visits are
     all undated says so (it has no year to name)."""
     if not chart.total:
-        return _("None is recorded.")
+        return chart.empty
     dated = [(year, total) for year, _counts, total in chart.rows if total]
     if not dated:
         return ngettext(
@@ -359,6 +391,7 @@ def incidents_per_year() -> Chart:
         "",
         counts,
         _series(counts),
+        empty=_("No incident is recorded."),
     )
     chart.description = " ".join(
         (
@@ -373,7 +406,14 @@ def trips_per_year(person) -> Chart:
     """A person's published trips per year, stacked by verdict group, from the summary
     `chart:person:<id>` (trip_counts)."""
     counts = trips_summary(person)
-    chart = _build("chart-trips", _("Trips per year, by verdict"), "", counts, _series(counts))
+    chart = _build(
+        "chart-trips",
+        _("Trips per year, by verdict"),
+        "",
+        counts,
+        _series(counts),
+        empty=_("No verified trip is recorded."),
+    )
     chart.description = " ".join(
         (
             elide(
@@ -413,6 +453,7 @@ def country_record(state, name: str, events) -> Chart:
         _series(counts),
         years=years,
         top=TOP_WITH_EVENTS if events else TOP,
+        empty=_("No verified visit is recorded."),
     )
     if chart.rows:
         lanes: list[float] = []  # the x of the last circle in each lane
@@ -443,7 +484,7 @@ def country_record(state, name: str, events) -> Chart:
                 else chart.right
             )
             start = _x_of_date(chart, joined)
-            chart.band = Band(start, round(end - start, 2), _("State Party"))
+            chart.band = Band(start, round(end - start, 2), _("State Party"), chart.right)
     chart.description = " ".join(
         (
             _(

@@ -53,3 +53,24 @@ def test_the_embed_code_shows_the_whole_card_without_a_scrollbar(site, browse, u
     assert seen["below"] <= 0 and seen["beside"] <= 0, seen
     assert seen["lines"] <= cards.SHOWN_VERDICTS + 1
     assert seen["styled"] == "border-box"  # its style sheet was read
+
+
+@pytest.mark.parametrize("url", ["/fr/states/MNG/", "/persons/vladimir-putin/"])
+def test_the_cards_preview_opens_without_an_error(site, browse, url):
+    """The page's "Preview the card" link opens the card by itself: it names its icon, so
+    the browser does not ask for /favicon.ico, which is not found (a console error; the
+    browser asks once per run, so the icon's own address is checked too)."""
+    page = browse(width=390, height=844)
+    page.goto(site + url)
+    page.locator("a[href*='/embed/']").first.click()
+    page.locator("#card").wait_for()
+    page.wait_for_load_state("networkidle")
+    assert "/embed/" in page.url
+    assert not page.problems
+    icon = page.evaluate(
+        """async () => {
+          const link = document.querySelector('link[rel=icon]');
+          return link && (await fetch(link.href)).status;
+        }"""
+    )
+    assert icon == 200

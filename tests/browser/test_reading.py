@@ -93,3 +93,20 @@ def test_a_visits_facts_read_label_above_value_on_a_phone(site, browse):
     assert values.count() > 3
     assert all(values.nth(i).bounding_box()["width"] >= 0.9 * width for i in range(values.count()))
     assert not page.problems
+
+
+@pytest.mark.parametrize("url", ["/fr/states/UKR/", "/states/UKR/", "/fr/states/MNG/"])
+def test_a_phone_reads_the_whole_state_party_label_on_a_countrys_chart(site, browse, url):
+    """Ukraine became a State Party on 1 January 2025: its band is a sliver at the chart's
+    right edge, and a label starting there was cut off ("État" for "État partie"). The label
+    must lie within the drawing, whole, at the size a phone gives it."""
+    page = browse(width=PHONE, height=844)
+    page.goto(site + url)
+    box = page.locator("#chart-record .band-label").evaluate(
+        """label => {
+          const box = label.getBBox();
+          return {left: box.x, right: box.x + box.width,
+                  width: label.ownerSVGElement.viewBox.baseVal.width};
+        }"""
+    )
+    assert box["left"] >= 0 and box["right"] <= box["width"], box

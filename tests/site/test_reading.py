@@ -270,12 +270,28 @@ def test_a_countrys_record_shows_its_treaty_steps_and_visits_per_year(reader, se
     assert re.findall(r'x="\d+\.\d+"', svg)
 
 
+def chart_figure(html: str, chart_id: str) -> str:
+    """The chart's <figure> in a page."""
+    figure = html[html.index(f'id="{chart_id}"') :]
+    return figure[: figure.index("</figure>")]
+
+
 def test_a_chart_with_nothing_to_count_says_so(reader, seeded):
+    """It names what there is none of: Sudan hosted no visit, but its page lists three of
+    the Court's findings, and "Aucune n'est enregistrée." under its record read as if
+    nothing at all were recorded."""
     quiet = State.objects.filter(visits_hosted=None).order_by("iso3").first()
     html = body(reader.get(f"/states/{quiet.iso3}/"))
-    figure = html[html.index('id="chart-record"') :]
-    figure = figure[: figure.index("</figure>")]
-    assert "None is recorded." in figure
+    assert "No verified visit is recorded." in chart_figure(html, "chart-record")
+    sudan = body(reader.get("/fr/states/SDN/"))
+    assert "Aucune visite vérifiée n’est enregistrée." in chart_figure(sudan, "chart-record")
+    assert "Aucune n’est enregistrée." not in sudan
+    assert "Constat de manquement (art. 87-7)" in sudan  # what the bare sentence seemed to deny
+    still = Person.objects.filter(visits=None).order_by("slug").first()
+    html = body(reader.get(f"/fr/persons/{still.slug}/"))
+    figure = chart_figure(html, "chart-trips")
+    assert "Aucun voyage vérifié n’est enregistré." in figure
+    assert "Aucune n’est enregistrée." not in figure
 
 
 def test_chart_colours_stand_out_from_the_page_and_from_their_patterns():
