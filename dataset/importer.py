@@ -44,7 +44,13 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils.text import slugify
 
-from compliance import SIGNATURE_CLOSED, Period, entry_into_force_for, withdrawal_effective_for
+from compliance import (
+    FOUNDING_DEPOSIT_DEADLINE,
+    SIGNATURE_CLOSED,
+    Period,
+    entry_into_force_for,
+    withdrawal_effective_for,
+)
 from core import history
 from core.identifiers import is_iso3, is_slug
 from core.models import Source, publisher_from_url
@@ -540,6 +546,13 @@ class Parsed:
             yield from getattr(self, name.removesuffix(".csv"))
 
 
+def entry_into_force_article(deposited: datetime.date) -> str:
+    """The paragraph of Art. 126 that dates the Statute's entry into force for a deposit:
+    "Art. 126(1)" up to 2002-04-11 (in force on 2002-07-01 for every such state), "Art.
+    126(2)" after (the first day of the month after the 60th day following the deposit)."""
+    return "Art. 126(1)" if deposited <= FOUNDING_DEPOSIT_DEADLINE else "Art. 126(2)"
+
+
 def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
     """Parse and check every row; returns (parsed rows, errors, warnings).
 
@@ -593,7 +606,8 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
         effective = dates["withdrawal_effective"]
         if deposited and recorded and entry_into_force_for(deposited) != recorded:
             warnings.append(
-                f"{row.file}:{row.line}: entry_into_force: {recorded} differs from the Art. 126(2) computation "
+                f"{row.file}:{row.line}: entry_into_force: {recorded} differs from the "
+                f"{entry_into_force_article(deposited)} computation "
                 f"({entry_into_force_for(deposited)} for a deposit on {deposited}); the recorded date is used"
             )
         notified = dates["withdrawal_notified"]

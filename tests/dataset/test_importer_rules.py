@@ -3,6 +3,7 @@ CSV folders written in tmp_path (see docs/DOMAIN.md, "The dataset" and "Warrant"
 
 import csv
 import io
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -421,3 +422,47 @@ def test_a_signature_after_the_statute_closed_for_signature_is_a_warning(tmp_pat
     assert any("signed: 2015-11-26 is after 31 December 2000" in w for w in warnings)
     _parsed, _errors, warnings = validate(folder(tmp_path, "ok"))
     assert not any("closed for signature" in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    ("deposited", "recorded", "article"),
+    [("2000-06-28", "2002-06-30", "Art. 126(1)"), ("2002-09-19", "2002-11-30", "Art. 126(2)")],
+)
+def test_an_entry_into_force_that_differs_from_the_computation_names_the_paragraph_used(
+    tmp_path, deposited, recorded, article
+):
+    """A deposit by 11 April 2002 entered into force on 1 July 2002 under Art. 126(1); a
+    later one under Art. 126(2). The warning named Art. 126(2) for both."""
+    belgium = {
+        "iso3": "BEL",
+        "name": "Belgium",
+        "deposited": deposited,
+        "entry_into_force": recorded,
+    }
+    path = folder(tmp_path, states=[belgium, *STATES[1:]])
+    _, errors, warnings = validate(path)
+    assert errors == []
+    assert [w for w in warnings if "entry_into_force" in w] == [
+        f"states.csv:2: entry_into_force: {recorded} differs from the {article} computation "
+        f"({'2002-07-01' if article.endswith('(1)') else '2002-12-01'} for a deposit on "
+        f"{deposited}); the recorded date is used"
+    ]
+
+
+def test_the_projects_state_notes_cite_the_paragraph_of_art_126_that_dates_their_entry_into_force(
+    dataset_dir,
+):
+    """The notes of 66 states that deposited by 11 April 2002 (Mongolia, South Africa,
+    Tajikistan, ...) said their entry into force was computed "under Art. 126(2)", shown
+    as such on their pages: it is Art. 126(1) for them, Art. 126(2) after."""
+    with (dataset_dir / "states.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    cited = {row["iso3"]: re.findall(r"Art\. 126\((\d)\)", row["notes"]) for row in rows}
+    wrong = [
+        (row["iso3"], row["deposited"], cited[row["iso3"]])
+        for row in rows
+        if row["deposited"]
+        and cited[row["iso3"]]
+        and set(cited[row["iso3"]]) != {"1" if row["deposited"] <= "2002-04-11" else "2"}
+    ]
+    assert sum(1 for row in rows if cited[row["iso3"]]) > 100 and wrong == []
