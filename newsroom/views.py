@@ -925,7 +925,9 @@ def report_edit(request, pk: int):
             try:
                 # One transaction: a submission refused leaves the reason as it was.
                 with transaction.atomic():
-                    review.update_withdrawal(report, request.user, note, reply=reply)
+                    review.update_withdrawal(
+                        report, request.user, note, reply=reply, seen=request.POST.get("seen")
+                    )
                     if request.POST.get("then") == "submit":
                         review.submit(report, request.user)
             except ValidationError as error:

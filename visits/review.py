@@ -671,12 +671,15 @@ def _withdrawal_note(note: str) -> str:
 
 
 @transaction.atomic
-def update_withdrawal(report: Report, user, note: str, reply: str | None = None) -> Report:
+def update_withdrawal(
+    report: Report, user, note: str, reply: str | None = None, *, seen: str | None = None
+) -> Report:
     """The author rewords a withdrawal's reason while it is a draft (taken back) or sent
     back for changes, with `reply` (when given) their answer to the reviewer, as
     `update_report` takes it; submit it again afterwards. PermissionDenied for anyone
     else, ValidationError for another report, another state, an empty or overlong reason,
-    or an overlong answer (naming `reply`)."""
+    or an overlong answer (naming `reply`); with `seen` (version_of the report the page
+    showed), for a report saved since (another window), naming `seen`, as `update_report`."""
     if reply is not None and len(reply.strip()) > COMMENT_MAX_LENGTH:
         raise ValidationError(
             {"reply": _("Say it in at most %(max)d characters.") % {"max": COMMENT_MAX_LENGTH}}
@@ -687,6 +690,8 @@ def update_withdrawal(report: Report, user, note: str, reply: str | None = None)
         raise ValidationError(_("Only a withdrawal has a reason to reword."))
     if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
         raise ValidationError(_("Only a draft or a report sent back for changes can be edited."))
+    if seen is not None and seen != version_of(report):
+        raise ValidationError({"seen": _stale_edit_message()})
     report.withdrawal_note = _withdrawal_note(note)
     if reply is not None:
         report.reply = reply.strip()
@@ -742,6 +747,16 @@ def _checked_reason(reason: str | None, visit: Visit | None) -> str:
     return reason
 
 
+def _stale_edit_message() -> str:
+    """The refusal of an edit begun before the report's last save, in the active language."""
+    return _(
+        "This report was saved again (in another window, or on another device) "
+        "after you opened this form: nothing was saved. The form keeps what you "
+        "typed; compare it with the report's page, then save again to replace "
+        "the report with it."
+    )
+
+
 @transaction.atomic
 def update_report(
     report: Report,
@@ -775,16 +790,7 @@ def update_report(
             _("A withdrawal keeps the visit as it is: reword its reason on its page.")
         )
     if seen is not None and seen != version_of(report):
-        raise ValidationError(
-            {
-                "seen": _(
-                    "This report was saved again (in another window, or on another device) "
-                    "after you opened this form: nothing was saved. The form keeps what you "
-                    "typed; compare it with the report's page, then save again to replace "
-                    "the report with it."
-                )
-            }
-        )
+        raise ValidationError({"seen": _stale_edit_message()})
     report.data, report.citations = normalise(data), normalise_citations(citations)
     report.fingerprint = fingerprint(data, citations, report.visit)
     twin = Report.objects.filter(twins(report.fingerprint, user)).exclude(pk=report.pk).first()

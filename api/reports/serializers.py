@@ -254,10 +254,25 @@ class ReportInputSerializer(StrictJSONTypes, serializers.Serializer):
         return data, citations
 
 
+def seen_before_closing() -> serializers.CharField:
+    """The optional `seen` of request-changes and reject (visits.review.request_changes)."""
+    return serializers.CharField(
+        max_length=64,
+        required=False,
+        help_text=(
+            "The report's `version` as the reviewer read it, unchanged (optional; the "
+            "newsroom's pages always send it). A report saved since (its author took it back, "
+            "changed it and submitted it again) is neither sent back nor rejected: 409 "
+            "`conflict`; read it again."
+        ),
+    )
+
+
 class ReviewCommentSerializer(StrictJSONTypes, serializers.Serializer):
     comment = serializers.CharField(
         max_length=COMMENT_MAX_LENGTH, help_text="What the author should change (request-changes)."
     )
+    seen = seen_before_closing()
 
 
 class VerificationSerializer(StrictJSONTypes, serializers.Serializer):
@@ -300,6 +315,7 @@ class RejectionSerializer(StrictJSONTypes, serializers.Serializer):
         max_length=COMMENT_MAX_LENGTH,
         help_text="Why the report is rejected, for its author (kept, never public).",
     )
+    seen = seen_before_closing()
 
 
 class CitedSourceSerializer(serializers.Serializer):

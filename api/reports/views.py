@@ -141,6 +141,9 @@ def service_errors(request, key: str = ""):
     except DjangoValidationError as invalid:
         if caused_by_database(invalid):
             raise Conflict(DATABASE_CONFLICT) from None
+        if "seen" in getattr(invalid, "error_dict", {}):
+            # The report changed since the version the caller read: a conflict, as verify's.
+            raise Conflict(" ".join(invalid.messages)) from None
         if hasattr(invalid, "error_dict"):
             raise exceptions.ValidationError(
                 {_api_field(k): v for k, v in invalid.message_dict.items()}
@@ -393,7 +396,8 @@ class ReportViewSet(
             "With a comment saying what to change; the author edits it, answers the comment "
             "(`reply`, required) and submits it again in "
             "the newsroom. Reviewers only, never the report's author (403 `four_eyes`). 409 "
-            "`conflict` when the report is not awaiting review."
+            "`conflict` when the report is not awaiting review, or changed since the `version` "
+            "given as `seen`."
         ),
         request=ReviewCommentSerializer,
         responses={200: ReportDetailSerializer, **ERRORS_409},
@@ -406,7 +410,12 @@ class ReportViewSet(
         body = ReviewCommentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         with service_errors(request):
-            review.request_changes(report, request.user, body.validated_data["comment"])
+            review.request_changes(
+                report,
+                request.user,
+                body.validated_data["comment"],
+                seen=body.validated_data.get("seen"),
+            )
         return self._reviewed(report)
 
     @extend_schema(
@@ -414,7 +423,7 @@ class ReportViewSet(
         description=(
             "With a reason for its author; the report is kept, never public. Reviewers only, "
             "never the report's author (403 `four_eyes`). 409 `conflict` when the report is not "
-            "awaiting review."
+            "awaiting review, or changed since the `version` given as `seen`."
         ),
         request=RejectionSerializer,
         responses={200: ReportDetailSerializer, **ERRORS_409},
@@ -427,5 +436,10 @@ class ReportViewSet(
         body = RejectionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         with service_errors(request):
-            review.reject(report, request.user, body.validated_data["reason"])
+            review.reject(
+                report,
+                request.user,
+                body.validated_data["reason"],
+                seen=body.validated_data.get("seen"),
+            )
         return self._reviewed(report)

@@ -566,3 +566,34 @@ def test_a_retried_correction_answers_as_the_first_even_after_the_visit_changed(
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "duplicate_report"
     assert again["Location"].endswith(f"/api/v1/reports/{first.json()['id']}/")
+
+
+@pytest.mark.parametrize(
+    ("action", "field"), [("request-changes", "comment"), ("reject", "reason")]
+)
+def test_a_report_changed_since_the_version_read_is_neither_sent_back_nor_rejected(
+    tajikistan_removed, clients, action, field
+):
+    """As verify's `seen`: a reviewer's client that read one version does not close or send
+    back the version its author submitted since, unread (409); without `seen` it may."""
+    url = file(clients["reporter"]).json()["url"]
+    read = clients["reviewer"].get(url).json()["version"]
+    report = Report.objects.get()
+    review.take_back(report, report.author)
+    report.refresh_from_db()
+    report.data = {**report.data, "place": "Dushanbe; Khujand"}
+    report.save()
+    review.submit(report, report.author)
+    stale = clients["reviewer"].post(
+        f"{url}{action}/", {field: "Not so.", "seen": read}, format="json"
+    )
+    assert stale.status_code == 409, stale.content
+    assert stale.json()["error"]["code"] == "conflict"
+    assert "changed after you opened it" in stale.json()["error"]["message"]
+    report.refresh_from_db()
+    assert (report.state, report.comment) == (ReportState.SUBMITTED, "")
+    current = clients["reviewer"].get(url).json()["version"]
+    closed = clients["reviewer"].post(
+        f"{url}{action}/", {field: "Not so.", "seen": current}, format="json"
+    )
+    assert closed.status_code == 200, closed.content

@@ -2430,3 +2430,34 @@ def test_the_person_menu_lists_every_person_up_to_a_bound_then_asks_the_search(
     response = client.post(reverse("newsroom:new"), form_data(action="draft", person="Putin"))
     assert response.status_code == 302
     assert Report.objects.get().data["person"] == "vladimir-putin"
+
+
+def test_a_withdrawals_reason_reworded_in_two_windows_keeps_the_first_save(
+    seeded, reporter, reviewer, signed_in
+):
+    """The reason of a withdrawal sent back, open in two windows: the second window's save
+    overwrote the first's unseen. It comes back with its words and the page as it now
+    reads; saved again from there, it replaces the reason knowingly."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason.")
+    review.request_changes(report, reviewer, "Name the source that contradicts it.")
+    client = signed_in(reporter)
+    page_url, edit = (reverse(n, args=[report.pk]) for n in ("newsroom:report", "newsroom:edit"))
+
+    def seen(page: str) -> str:
+        form = page.split('id="reword-withdrawal"')[1].split("</form>")[0]
+        return re.search(r'name="seen" value="([^"]+)"', form).group(1)
+
+    first, second = (seen(text(client.get(page_url))) for _ in range(2))
+    client.post(edit, {"withdrawal_note": "Reason one.", "reply": "Done.", "seen": first})
+    stale = client.post(edit, {"withdrawal_note": "Reason two.", "reply": "Done.", "seen": second})
+    assert stale.status_code == 400
+    assert "saved again (in another window" in html.unescape(text(stale))
+    assert "Reason two." in text(stale).split('id="reword-note"')[1].split("</textarea>")[0]
+    report.refresh_from_db()
+    assert report.withdrawal_note == "Reason one."
+    again = seen(text(stale))
+    assert again == review.version_of(report) != second
+    client.post(edit, {"withdrawal_note": "Reason two.", "reply": "Done.", "seen": again})
+    report.refresh_from_db()
+    assert report.withdrawal_note == "Reason two."
