@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, Model, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch, reverse
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
@@ -380,12 +381,22 @@ def _shortened(text: str, limit: int = TEXT_LIMIT) -> str:
 
 
 def _moment(value: datetime.datetime) -> str:
-    """'2 December 2026, 04:59 UTC', as the history writes its own times."""
+    """'2 December 2026, 04:59 UTC' ('2 décembre 2026, 04 h 59 UTC'), as the history writes
+    its own times: the time in the language's TIME_FORMAT (core/formats)."""
     utc = value.astimezone(datetime.UTC) if value.tzinfo else value
     return _("%(date)s, %(time)s UTC") % {
         "date": format_date(utc.date()),
-        "time": utc.strftime("%H:%M"),
+        "time": time_format(utc.time()),
     }
+
+
+def _stored_date(value) -> str:
+    """A date kept in a report's JSON ('2025-11-10') in the reader's words ('10 November
+    2025', '10 novembre 2025'); any other text as it is."""
+    try:
+        return format_date(datetime.date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
 
 
 def _structured(value: dict | list) -> str:
@@ -405,11 +416,16 @@ def _structured(value: dict | list) -> str:
         return f"{field_name(field)}{colon} {old} → {new}"
     if "url" in value:
         # Every detail a citation holds, so that a change to any of them shows.
-        details = [str(value[k]) for k in ("publisher", "published") if value.get(k)]
+        details = [str(value["publisher"])] if value.get("publisher") else []
+        if value.get("published"):
+            details.append(_stored_date(value["published"]))
         if value.get("archived_url"):
             details.append(_("archived copy: %(url)s") % {"url": value["archived_url"]})
         if value.get("excerpt"):
-            details.append(f"“{_shortened(str(value['excerpt']), 120)}”")
+            details.append(
+                pgettext("an excerpt quoted in a record's history", "“%(excerpt)s”")
+                % {"excerpt": _shortened(str(value["excerpt"]), 120)}
+            )
         return f"{value['url']} ({', '.join(details)})" if details else str(value["url"])
     return separator.join(
         f"{field_name(str(k))}{colon} {_shortened(causes.value_words(v, str(k)))}"

@@ -465,3 +465,43 @@ def test_an_emptied_english_field_says_none_in_the_pages_language(reader, seeded
         r"<td>néant</td></tr>",
         first,
     ), first
+
+
+def test_a_french_history_writes_a_sources_date_its_excerpt_and_its_times_in_french(client, seeded):
+    """The French history listed a report's sources with ISO dates and English quotes,
+    "(Reuters, 2024-09-02, “…”)", and its moments as "20:06 UTC" beside headings saying
+    "20 h 06 UTC"."""
+    import datetime
+
+    from django.utils import translation
+
+    from visits import history
+
+    rita = account("rita-fr", roles.REPORTERS)
+    visit = Visit.objects.get(slug=MONGOLIA)
+    citations = review.citations_of(visit)
+    with recording(WritePath.NEWSROOM, user=rita):
+        report = review.file_report(
+            author=rita,
+            data={**review.report_data_of(visit), "end": "2024-09-04"},
+            citations=citations,
+            visit=visit,
+            submit=False,
+        )
+        report.citations = [
+            {**citations[0], "published": "2024-09-02", "excerpt": "Putin landed."},
+            *citations[1:],
+        ]
+        report.save()
+    client.force_login(rita)
+    client.cookies["django_language"] = "fr"
+    page = html.unescape(
+        client.get(f"/newsroom/history/visits.report/{report.pk}/").content.decode()
+    )
+    assert "2 septembre 2024, «\u00a0Putin landed.\u00a0»)" in page
+    assert "2024-09-02," not in page and "“Putin landed.”" not in page
+    moment = datetime.datetime(2026, 12, 2, 4, 59, tzinfo=datetime.UTC)
+    with translation.override("fr"):
+        assert history._moment(moment) == "2 décembre 2026, 04\u00a0h\u00a059 UTC"
+    with translation.override("en"):
+        assert history._moment(moment) == "2 December 2026, 04:59 UTC"
