@@ -201,6 +201,9 @@ class VerdictChangeSerializer(PlainReadMixin, serializers.ModelSerializer):
 
 
 class FindingRefSerializer(PlainReadMixin, serializers.HyperlinkedModelSerializer):
+    """An ICC finding about this visit, in short: its kind, its date and where it was referred
+    (the whole decision at `url`)."""
+
     url = LinkField(view_name="api-finding-detail")
     kind = serializers.ChoiceField(choices=FindingKind.choices, read_only=True)
 

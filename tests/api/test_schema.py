@@ -611,3 +611,23 @@ def test_a_post_answers_json_only_and_files_nothing_when_asked_for_csv(seeded, r
         assert response["Content-Type"] == "application/json"
         assert response.json()["error"]["code"] == "not_acceptable"
     assert Report.objects.count() == 0
+
+
+def test_no_schema_description_is_a_base_class_docstring(openapi):
+    """A serializer without a docstring of its own inherited its base class's in the schema:
+    `FindingRef` read "A serializer's `to_representation` with less work per row...", and
+    the reviewers' requests "Input serializers: each field's value must already be...",
+    notes on the code, not on the data."""
+    import inspect
+
+    from api.base import PlainReadMixin
+    from api.reports.serializers import StrictJSONTypes
+
+    internal = {inspect.getdoc(PlainReadMixin), inspect.getdoc(StrictJSONTypes)}
+    leaked = {
+        name: component["description"][:80]
+        for name, component in openapi["components"]["schemas"].items()
+        if component.get("description") in internal
+        or "serializer" in component.get("description", "").lower()
+    }
+    assert leaked == {}
