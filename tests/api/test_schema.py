@@ -631,3 +631,39 @@ def test_no_schema_description_is_a_base_class_docstring(openapi):
         or "serializer" in component.get("description", "").lower()
     }
     assert leaked == {}
+
+
+# A value each identifier filter of the seed accepts.
+KNOWN_VALUES = {
+    "host": "MNG",
+    "nationality": "RUS",
+    "state": "SDN",
+    "signatory": "FRA",
+    "person": "vladimir-putin",
+    "situation": "ukraine",
+    "year": "2024",
+}
+
+
+def test_the_schema_says_how_many_values_each_parameter_takes(seeded, api_client):
+    """Every filter refuses more than 100 values (core.filters.MAX_VALUES), which the schema
+    did not say: `?host=` with 101 codes passed a client's validation, then was a 400."""
+    schema = api_client.get("/api/v1/schema/?format=json").json()
+    tried = 0
+    for path, item in schema["paths"].items():
+        operation = item.get("get")
+        if operation is None or "{" in path:
+            continue
+        for parameter in operation.get("parameters", []):
+            values = parameter.get("schema", {})
+            if values.get("type") != "array":
+                continue
+            name = parameter["name"]
+            one = values["items"].get("enum", [KNOWN_VALUES.get(name)])[0]
+            many = ",".join([str(one)] * 101)
+            query = f"{name}={many}" + ("&q=putin" if path == "/api/v1/search/" else "")
+            answer = api_client.get(f"{path}?{query}")
+            refused = answer.status_code == 400
+            assert refused == (values.get("maxItems", 101) < 101), (path, name, answer.content)
+            tried += 1
+    assert tried > 30
