@@ -770,10 +770,12 @@ and obligations on that day, computed from its timeline; on visits, with the ver
 iccwatch showed it at the end of that day (UTC), from the verdict's recorded history.
 
 **Languages**: `?lang=fr` (or `en`), else the `Accept-Language` header, chooses the
-language of the texts meant for readers: each verdict's `explanation`, rendered from its
-structured `reasons` (stored as the rule gave them, language-neutral), and each state's
-and situation's `translated_name`. Codes, ISO dates and `name` (the dataset's English name) stay the same
-in every language. `Content-Language` says which language the answer is in.
+language of the texts meant for readers: each verdict's `label` and `explanation`, rendered
+from its structured `reasons` (stored as the rule gave them, language-neutral), and each
+`cause` and `explanation` of a visit's `history`; each state's and situation's
+`translated_name`; each state's `treaty_status.explanation` and its obligations' `scope`;
+the site's pages linked (`page_url`, and /search/'s `page`) and /search/'s `name`. Codes,
+ISO dates and `name` (the dataset's English name) stay the same in every language. `Content-Language` says which language the answer is in.
 
 **Parameters** are checked as this schema says: an empty value (`?situation=`), a
 `page_size` outside 1–500, a boolean other than `true`/`false` or an identifier that

@@ -83,8 +83,11 @@ def lang_parameter() -> OpenApiParameter:
         OpenApiParameter.QUERY,
         enum=supported(),
         description=(
-            "The language of the texts meant for readers: each verdict's `explanation` (rendered from its "
-            "structured `reasons`) and each state's and situation's `translated_name`. Wins over the `Accept-Language` "
+            "The language of the texts meant for readers: each verdict's `label` and `explanation` "
+            "(rendered from its structured `reasons`), and each `cause` and `explanation` of a visit's "
+            "`history`; each state's and situation's `translated_name`; each state's "
+            "`treaty_status.explanation` and its obligations' `scope`; the site's pages linked "
+            "(`page_url`, and /search/'s `page`) and /search/'s `name`. Wins over the `Accept-Language` "
             "header (also honoured, e.g. `Accept-Language: fr`); the answer's `Content-Language` says "
             "which was used. Default English. Codes, ISO dates and `name` (the dataset's English name) "
             "do not change. Any other value is a 400 `invalid_filter`."

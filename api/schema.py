@@ -8,13 +8,14 @@ import re
 
 from api.base import API_DESCRIPTION
 from api.reports.serializers import ReportInputSerializer
+from core.filters import MAX_VALUES
 
 
 def describe_api(result, generator, request, public):
     """drf-spectacular postprocessing hook: the API's overview as the schema's description."""
     result["info"]["description"] = API_DESCRIPTION.strip()
     # An empty query parameter (`?situation=`) is a 400 (api.filters.reject_empty_parameters).
-    for item in result["paths"].values():
+    for path, item in result["paths"].items():
         for operation in item.values():
             for parameter in operation.get("parameters", []):
                 schema = parameter.get("schema", {})
@@ -24,6 +25,10 @@ def describe_api(result, generator, request, public):
                     schema.setdefault("minLength", 1)
                 elif schema.get("type") == "array":
                     schema.setdefault("minItems", 1)
+                    if parameter["name"] != "facets" and not path.endswith("/search/"):
+                        # A filter takes at most 100 values (core.filters.RepeatableCSVField);
+                        # `facets` and /search/'s `kind` are no filters, and take any number.
+                        schema.setdefault("maxItems", MAX_VALUES)
     # A report body is a new visit or a correction (ReportInputSerializer.validate).
     report = result.get("components", {}).get("schemas", {}).get("ReportInputRequest")
     if report is not None:

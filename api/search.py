@@ -6,6 +6,7 @@ state or words of the occasion). A person's name finds that person and their tri
 """
 
 from django.urls import reverse
+from django.utils import translation
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -187,8 +188,11 @@ class SearchViewSet(PublicReadMixin, viewsets.GenericViewSet):
 
     def list(self, request, *args, **kwargs):
         query = SearchQuerySerializer(data=request.query_params)
-        if not query.is_valid():
-            raise InvalidFilter(query.errors)
+        # A refusal is English whatever the language asked for, as every list's filters
+        # are (api.filters): DRF's own messages ("This field is required.") included.
+        with translation.override("en"):
+            if not query.is_valid():
+                raise InvalidFilter(query.errors)
         params = query.validated_data
         found = site_search.search(
             params["q"],

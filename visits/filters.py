@@ -88,7 +88,10 @@ class VisitFilterSet(NamedRecordsMixin, django_filters.FilterSet):
         "month or year begins by the day)",
     )
     changed_since = django_filters.IsoDateTimeFilter(
-        method="filter_changed_since", label="Changed since (ISO 8601)"
+        method="filter_changed_since",
+        label="Changed at or after this moment: the visit's record or its verdict (ISO 8601, "
+        "e.g. `2026-12-01T09:30:00Z`; a time without an offset is UTC, and a date alone is "
+        "its midnight UTC).",
     )
 
     NAMED = {"person": PERSON, "host": STATE, "situation": SITUATION}

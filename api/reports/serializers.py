@@ -269,6 +269,8 @@ def seen_before_closing() -> serializers.CharField:
 
 
 class ReviewCommentSerializer(StrictJSONTypes, serializers.Serializer):
+    """What a reviewer asks the report's author to change (request-changes)."""
+
     comment = serializers.CharField(
         max_length=COMMENT_MAX_LENGTH, help_text="What the author should change (request-changes)."
     )
@@ -276,6 +278,8 @@ class ReviewCommentSerializer(StrictJSONTypes, serializers.Serializer):
 
 
 class VerificationSerializer(StrictJSONTypes, serializers.Serializer):
+    """A reviewer's verification of a report: the version read, and the visits compared with it."""
+
     seen = serializers.CharField(
         max_length=64,
         help_text=(
@@ -311,6 +315,8 @@ class VerificationSerializer(StrictJSONTypes, serializers.Serializer):
 
 
 class RejectionSerializer(StrictJSONTypes, serializers.Serializer):
+    """A reviewer's rejection of a report, with the reason given to its author."""
+
     reason = serializers.CharField(
         max_length=COMMENT_MAX_LENGTH,
         help_text="Why the report is rejected, for its author (kept, never public).",

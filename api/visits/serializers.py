@@ -201,6 +201,9 @@ class VerdictChangeSerializer(PlainReadMixin, serializers.ModelSerializer):
 
 
 class FindingRefSerializer(PlainReadMixin, serializers.HyperlinkedModelSerializer):
+    """An ICC finding about this visit, in short: its kind, its date and where it was referred
+    (the whole decision at `url`)."""
+
     url = LinkField(view_name="api-finding-detail")
     kind = serializers.ChoiceField(choices=FindingKind.choices, read_only=True)
 
@@ -364,7 +367,8 @@ class FindingSerializer(serializers.HyperlinkedModelSerializer):
     `other`: a decision that only informs the Security Council or the Assembly. Most
     concern one visit; some a failure on the state's own territory with no visit (`visit`
     null: Sudan 2010 and 2015, Libya 2014). `decided` may be known only to the month or
-    year (`decided_precision`; CSV writes `2010-05`).
+    year: it is then the first day of that month or year, `decided_precision` saying how
+    much of it is known (`2010-05-01` and `month`, in JSON and CSV alike).
     """
 
     url = LinkField(view_name="api-finding-detail")

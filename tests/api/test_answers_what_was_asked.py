@@ -374,3 +374,22 @@ def test_facets_count_only_values_a_filter_can_choose(seeded, api_client):
     visits = schema["paths"]["/api/v1/visits/"]["get"]["parameters"]
     described = next(p for p in visits if p["name"] == "facets")["description"]
     assert "undated visit" in described
+
+
+@pytest.mark.parametrize(
+    "query, field, message",
+    [
+        ("lang=fr", "q", "This field is required."),
+        ("q=putin&limit=0&lang=fr", "limit", "Ensure this value is greater than or equal to 1."),
+        (f"q={'x' * 201}&lang=fr", "q", "Ensure this field has no more than 200 characters."),
+    ],
+)
+def test_the_searchs_refusals_are_english_whatever_the_language_asked(
+    seeded, api_client, query, field, message
+):
+    """/search/ checked its parameters in the reader's language: `?lang=fr` without `q`
+    was "Ce champ est obligatoire." under `Content-Language: en`."""
+    for asked in ({}, {"HTTP_ACCEPT_LANGUAGE": "fr"}):
+        answer = api_client.get(f"/api/v1/search/?{query}", **asked)
+        assert answer.status_code == 400 and answer["Content-Language"] == "en"
+        assert answer.json()["error"]["fields"] == {field: [message]}

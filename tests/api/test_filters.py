@@ -667,3 +667,26 @@ def test_an_unknown_parameter_on_a_list_names_the_parameters_its_schema_document
 
 
 _WITHOUT_FACETS = ("/api/v1/findings/", "/api/v1/statements/", "/api/v1/referrals/")
+
+
+def test_changed_since_says_which_clock_a_time_without_an_offset_is_read_on(seeded, api_client):
+    """The schema said only "Changed since (ISO 8601)": a client sending a local time, or a
+    date alone, could not know it is read as UTC (and a date as its midnight UTC)."""
+    from visits.models import Visit
+
+    moment = Visit.objects.order_by("updated_at").values_list("updated_at", flat=True)[40]
+    naive = moment.replace(tzinfo=None).isoformat()
+
+    def count(value):
+        answer = api_client.get("/api/v1/visits/", {"changed_since": value})
+        assert answer.status_code == 200, answer.content
+        return answer.json()["count"]
+
+    assert count(naive) == count(f"{naive}Z") != count(f"{naive}-14:00")
+    day = moment.date().isoformat()
+    assert count(day) == count(f"{day}T00:00:00Z")
+    schema = api_client.get("/api/v1/schema/?format=json").json()
+    for path in ("/api/v1/visits/", "/api/v1/incidents/"):
+        parameters = schema["paths"][path]["get"]["parameters"]
+        described = next(p for p in parameters if p["name"] == "changed_since")["description"]
+        assert "without an offset is UTC" in described and "midnight UTC" in described

@@ -133,3 +133,43 @@ def test_lang_is_case_insensitive(seeded, api_client):
     assert api_client.get("/api/v1/states/MNG/", {"lang": "FR"}).json()["translated_name"] == (
         "Mongolie"
     )
+
+
+def _changed_fields(english, french, found: set) -> set:
+    """The names of the fields whose values differ between two answers to one request."""
+    if isinstance(english, dict):
+        for key in english:
+            if isinstance(english[key], (dict, list)):
+                _changed_fields(english[key], french[key], found)
+            elif english[key] != french[key]:
+                found.add(key)
+    elif isinstance(english, list):
+        for one, other in zip(english, french, strict=True):
+            _changed_fields(one, other, found)
+    return found
+
+
+def test_the_lang_parameter_names_every_field_the_language_changes(seeded, api_client):
+    """The schema's `lang` named only `explanation` and `translated_name`: a client could
+    not know that `label`, a state's obligations' `scope`, the history's `cause`, the
+    `page_url` links and /search/'s `name` and `page` follow the language too."""
+    changed: set = set()
+    for url in (
+        MONGOLIA,
+        "/api/v1/states/HUN/?as_of=2026-06-02",
+        "/api/v1/visits/?host=MNG,TJK",
+        "/api/v1/persons/vladimir-putin/",
+        "/api/v1/search/?q=putin",
+    ):
+        sep = "&" if "?" in url else "?"
+        english = api_client.get(f"{url}{sep}lang=en").json()
+        french = api_client.get(f"{url}{sep}lang=fr").json()
+        _changed_fields(english, french, changed)
+    assert {"explanation", "translated_name", "label", "scope", "cause", "page_url"} <= changed
+    schema = api_client.get("/api/v1/schema/?format=json").json()
+    for path in ("/api/v1/visits/", "/api/v1/states/{iso3}/", "/api/v1/search/"):
+        parameters = schema["paths"][path]["get"]["parameters"]
+        described = next(p for p in parameters if p["name"] == "lang")["description"]
+        named = set(re.findall(r"`([a-z_.]+)`", described))
+        assert changed <= {n.rsplit(".", 1)[-1] for n in named}, path
+    assert changed <= set(re.findall(r"`([a-z_]+)`", schema["info"]["description"]))

@@ -611,3 +611,59 @@ def test_a_post_answers_json_only_and_files_nothing_when_asked_for_csv(seeded, r
         assert response["Content-Type"] == "application/json"
         assert response.json()["error"]["code"] == "not_acceptable"
     assert Report.objects.count() == 0
+
+
+def test_no_schema_description_is_a_base_class_docstring(openapi):
+    """A serializer without a docstring of its own inherited its base class's in the schema:
+    `FindingRef` read "A serializer's `to_representation` with less work per row...", and
+    the reviewers' requests "Input serializers: each field's value must already be...",
+    notes on the code, not on the data."""
+    import inspect
+
+    from api.base import PlainReadMixin
+    from api.reports.serializers import StrictJSONTypes
+
+    internal = {inspect.getdoc(PlainReadMixin), inspect.getdoc(StrictJSONTypes)}
+    leaked = {
+        name: component["description"][:80]
+        for name, component in openapi["components"]["schemas"].items()
+        if component.get("description") in internal
+        or "serializer" in component.get("description", "").lower()
+    }
+    assert leaked == {}
+
+
+# A value each identifier filter of the seed accepts.
+KNOWN_VALUES = {
+    "host": "MNG",
+    "nationality": "RUS",
+    "state": "SDN",
+    "signatory": "FRA",
+    "person": "vladimir-putin",
+    "situation": "ukraine",
+    "year": "2024",
+}
+
+
+def test_the_schema_says_how_many_values_each_parameter_takes(seeded, api_client):
+    """Every filter refuses more than 100 values (core.filters.MAX_VALUES), which the schema
+    did not say: `?host=` with 101 codes passed a client's validation, then was a 400."""
+    schema = api_client.get("/api/v1/schema/?format=json").json()
+    tried = 0
+    for path, item in schema["paths"].items():
+        operation = item.get("get")
+        if operation is None or "{" in path:
+            continue
+        for parameter in operation.get("parameters", []):
+            values = parameter.get("schema", {})
+            if values.get("type") != "array":
+                continue
+            name = parameter["name"]
+            one = values["items"].get("enum", [KNOWN_VALUES.get(name)])[0]
+            many = ",".join([str(one)] * 101)
+            query = f"{name}={many}" + ("&q=putin" if path == "/api/v1/search/" else "")
+            answer = api_client.get(f"{path}?{query}")
+            refused = answer.status_code == 400
+            assert refused == (values.get("maxItems", 101) < 101), (path, name, answer.content)
+            tried += 1
+    assert tried > 30

@@ -409,3 +409,20 @@ def test_a_visit_published_later_keeps_its_earlier_versions_private(never_publis
     Visit.objects.filter(pk=never_published.pk).update(review_state=ReviewState.REJECTED)
     Visit.objects.filter(pk=never_published.pk).update(review_state=ReviewState.VERIFIED)
     assert public_visit_events(never_published.slug) == [ReviewState.VERIFIED]
+
+
+def test_the_schema_says_how_a_findings_partial_date_is_written(sudan_findings, api_client):
+    """The Finding's description said "CSV writes `2010-05`" where the CSV, as the JSON,
+    writes the month's first day beside its precision (`2010-05-01`, `month`)."""
+    _, month = sudan_findings
+    (row,) = [
+        r
+        for r in rows(api_client.get("/api/v1/findings/", {"format": "csv"}))
+        if r["id"] == str(month)
+    ]
+    cell = (row["decided"], row["decided_precision"])
+    assert cell == ("2010-05-01", "month")
+    schema = api_client.get("/api/v1/schema/?format=json").json()
+    described = schema["components"]["schemas"]["Finding"]["description"]
+    assert "`2010-05`" not in described
+    assert f"`{cell[0]}` and `{cell[1]}`" in described
