@@ -385,13 +385,21 @@ class PublicReadMixin(EnglishRefusalsMixin):
         return f"iccwatch-{self.basename.removeprefix('api-')}s.csv"
 
     def list(self, request, *args, **kwargs):
-        """A page of JSON (with `facets` when asked for), or every row as streamed CSV."""
+        """A page of JSON (with `facets` when asked for), or every row as streamed CSV; read
+        for what changed (`?changed_since=`), with the `Changed-Until` header."""
+        # Read before the rows, so that nothing committed after it is missing from them.
+        horizon = changes_horizon() if request.query_params.get(CHANGED_SINCE) else None
         if request.accepted_renderer.format == CSVRenderer.format:
-            return self.stream_csv(request)
-        response = super().list(request, *args, **kwargs)
-        facets = facets_of(self)
-        if facets is not None and isinstance(response.data, dict):
-            response.data[FACETS] = facets
+            response = self.stream_csv(request)
+        else:
+            response = super().list(request, *args, **kwargs)
+            facets = facets_of(self)
+            if facets is not None and isinstance(response.data, dict):
+                response.data[FACETS] = facets
+        if horizon is not None and response.status_code == 200:
+            response[CHANGED_UNTIL] = horizon.isoformat(timespec="microseconds").replace(
+                "+00:00", "Z"
+            )
         return response
 
     def stream_csv(self, request) -> StreamingHttpResponse:
@@ -505,6 +513,35 @@ def negotiated(response):
         response.content_type = None
         response.headers.pop("Content-Disposition", None)
     return response
+
+
+CHANGED_SINCE = "changed_since"
+CHANGED_UNTIL = "Changed-Until"
+# How far the clocks of the servers that write (timezone.now() gives a row's updated_at
+# and a verdict's computed_at) and of the database (a transaction's start) may disagree.
+CLOCK_MARGIN = datetime.timedelta(seconds=5)
+
+
+def changes_horizon() -> datetime.datetime:
+    """The moment a client keeping a copy in step gives as `changed_since` next time: every
+    change recorded before it is committed, so it is in the rows read after this call or
+    in an earlier answer. A change is stamped (`updated_at`, `computed_at`) inside its
+    transaction but seen only once that commits: a copy that asked next from the moment
+    of its last read would miss a change stamped before it and committed after. So: the
+    start of the oldest transaction still running on this database (or now), less
+    `CLOCK_MARGIN` (aware datetime, UTC). One query.
+
+    Reads pg_stat_activity, which shows a transaction's start to sessions of the same
+    role (or of a role with pg_read_all_stats): the site, its workers and the importer
+    connect as one role (README, "Production")."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT least(statement_timestamp(), min(xact_start)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND xact_start IS NOT NULL "
+            "AND pid <> pg_backend_pid()"
+        )
+        (oldest,) = cursor.fetchone()
+    return (oldest - CLOCK_MARGIN).astimezone(datetime.UTC)
 
 
 class PublicReadViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
@@ -638,6 +675,19 @@ _RATE_LIMIT = {
 }
 
 
+# What a list read for what changed says (api.base.changes_horizon).
+_CHANGED_UNTIL_HEADER = {
+    "Changed-Until": {
+        "schema": {"type": "string", "format": "date-time"},
+        "description": "With `changed_since` only: the moment to give as `changed_since` next "
+        "time (UTC), so that no change is missed. Every change recorded before it is in this "
+        "answer or an earlier one; it is a little earlier than now (the start of the oldest "
+        "write still running, less a few seconds), so a visit may come again next time. "
+        "Reading several pages, keep the first page's.",
+    },
+}
+
+
 class ApiAutoSchema(AutoSchema):
     """drf-spectacular's schema, plus the API's error answers, optional auth on reads and CSV as text."""
 
@@ -709,6 +759,9 @@ class ApiAutoSchema(AutoSchema):
         response = super()._get_response_for_code(serializer, status_code, media_types, direction)
         if str(status_code).startswith("2") and isinstance(self.view, viewsets.GenericViewSet):
             response["headers"] = {**response.get("headers", {}), **_RATE_LIMIT}
+            filters = getattr(getattr(self.view, "filterset_class", None), "base_filters", {})
+            if CHANGED_SINCE in filters and not self._is_detail():
+                response["headers"] = {**response["headers"], **_CHANGED_UNTIL_HEADER}
         csv = response.get("content", {}).get(CSVRenderer.media_type)
         if csv is not None:
             schema = build_basic_type(OpenApiTypes.STR)

@@ -107,6 +107,8 @@ _KEPT_HEADERS = (
     "Cache-Control",
     "Vary",
     "Link",
+    # A list read for what changed: the moment to ask from next (api.base.changes_horizon).
+    "Changed-Until",
 )
 
 

@@ -419,3 +419,42 @@ def test_no_incident_is_skipped_or_repeated_when_writers_commit_out_of_order(peo
         == {v.slug for v in Visit.objects.flagged().filter(slug__in=written)}
     )
     assert len(written) == len(plans)
+
+
+@pytest.mark.parametrize("format_", ["json", "csv"])
+def test_a_copy_kept_in_step_from_changed_until_misses_no_change_committed_late(people, format_):
+    """A visit is stamped (`updated_at`) inside its transaction but seen only once that
+    commits: a client asking next from the moment of its last read missed a change stamped
+    before it and committed after. `Changed-Until` is the moment to ask from instead."""
+    from django.utils import timezone
+
+    host, slow, _ = people
+    client = APIClient()
+    since = timezone.now().isoformat()
+    writer = OpenWriter(slow, host)
+    writer.start()
+    try:
+        assert writer.written.wait(30) and writer.slug
+        first = client.get("/api/v1/visits/", {"changed_since": since, "format": format_})
+        read_at = timezone.now()
+        assert (
+            writer.slug
+            not in b"".join(
+                first.streaming_content if format_ == "csv" else [first.content]
+            ).decode()
+        )
+        horizon = datetime.datetime.fromisoformat(first["Changed-Until"])
+    finally:
+        writer.release.set()
+        writer.join(30)
+    stamped = Visit.objects.get(slug=writer.slug).updated_at
+    assert horizon <= stamped < read_at  # stamped before the read, committed after it
+
+    def ids(changed_since) -> set[str]:
+        rows = client.get("/api/v1/visits/", {"changed_since": changed_since}).json()
+        return {row["id"] for row in rows["results"]}
+
+    assert writer.slug not in ids(read_at.isoformat())  # the moment of the last read misses it
+    assert writer.slug in ids(first["Changed-Until"])
+    # A list not read for what changed says nothing of it.
+    assert not client.get("/api/v1/visits/").has_header("Changed-Until")
