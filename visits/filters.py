@@ -91,7 +91,8 @@ class VisitFilterSet(NamedRecordsMixin, django_filters.FilterSet):
         method="filter_changed_since",
         label="Changed at or after this moment: the visit's record or its verdict (ISO 8601, "
         "e.g. `2026-12-01T09:30:00Z`; a time without an offset is UTC, and a date alone is "
-        "its midnight UTC).",
+        "its midnight UTC). To keep a copy in step, give the `Changed-Until` header of "
+        "the last answer read this way, not the moment of that read.",
     )
 
     NAMED = {"person": PERSON, "host": STATE, "situation": SITUATION}
