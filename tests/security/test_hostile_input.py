@@ -431,7 +431,9 @@ def test_the_nul_refusal_speaks_the_readers_language(client):
     assert response.status_code == 400
     assert "caractère NUL" in response.content.decode()
     api = client.get("/api/v1/states/?name=%00")
-    assert api.json()["error"]["code"] == "invalid"
+    assert api.json()["error"]["code"] == "invalid_filter"
+    # In the address itself, no parameter to name.
+    assert client.get("/api/v1/states/M%00G/").json()["error"]["code"] == "invalid"
 
 
 def test_a_nul_in_a_json_body_is_a_field_error(reporter):
@@ -480,3 +482,21 @@ def test_hostile_values_in_every_site_parameter_are_never_a_5xx(client, path):
             if status >= 500:
                 failures.append((name, value[:20], status))
     assert not failures
+
+
+@pytest.mark.parametrize(
+    ("query", "fields"),
+    [
+        ("host=%00", ["host"]),
+        ("host=MNG&person=put%00in&host=%00", ["person", "host"]),
+        ("%00=1", ["\ufffd"]),
+    ],
+)
+def test_nul_in_an_api_parameter_is_an_invalid_filter_naming_it(client, query, fields):
+    """A NUL was refused with code `invalid` and no field, where every other refused
+    parameter is an `invalid_filter` naming it: a client branching on the code missed it."""
+    response = client.get(f"/api/v1/visits/?{query}")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_filter"
+    assert list(error["fields"]) == fields
