@@ -579,6 +579,7 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
         and _changed_since(report, rebased)
     ):
         return changed_since_begun(request, citations, corrected, report, **said)
+    saved = None  # the version of the report this request saved, if it did
     try:
         if report is None:
             report = review.file_report(
@@ -603,6 +604,7 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
                 based_on=rebased,
                 seen=request.POST.get("seen"),
             )
+            saved = review.version_of(report)
             if not draft:
                 report = review.submit(report, request.user)
     except review.DuplicateReport as duplicate:
@@ -615,7 +617,10 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
             # so that saving it again replaces the report knowingly.
             current = review.version_of(Report.objects.get(pk=report.pk))
             return again(service_errors=error.messages, seen=current)
-        return again(service_errors=apply_service_errors(error, form, sources))
+        # The edit saved, its submission refused: the form now answers this save, not the
+        # version it was opened at (which would read as another window's save).
+        kept = {"seen": saved} if saved is not None else {}
+        return again(service_errors=apply_service_errors(error, form, sources), **kept)
     if draft:
         messages.success(request, _("Draft saved. It is not sent for review yet."))
     else:
@@ -912,7 +917,10 @@ def report_edit(request, pk: int):
             # required to submit (visits.review.needs_an_answer).
             answering = report.state == ReportState.CHANGES_REQUESTED
             reply = request.POST.get("reply", "") if answering else None
-            kept = {"note": note, "reply": reply or ""}
+            # A refusal's page keeps the version this form was opened at, so that a save
+            # from it still cannot overwrite another window's unseen (the `seen` refusal
+            # alone gives the version as it now is).
+            kept = {"note": note, "reply": reply or "", "seen": request.POST.get("seen", "")}
             if request.POST.get("then") == "submit" and answering and not reply.strip():
                 # Said with what is wrong with the reason, if anything: refused once.
                 refused = {
@@ -937,6 +945,8 @@ def report_edit(request, pk: int):
                     "comment": reply if on_reply else note,
                     "errors": error.messages,
                 }
+                if "seen" in getattr(error, "error_dict", {}):
+                    kept = {**kept, "seen": ""}  # the page's version, as it now is
                 return _report_page(request, report.pk, refused=refused | kept, status=400)
             if request.POST.get("then") == "submit":
                 messages.success(request, submitted_message())
@@ -1340,6 +1350,8 @@ def _close(request, pk: int, act, done: str, action: str):
             "action": action,
             "comment": request.POST.get("comment", ""),
             "errors": form.errors["comment"],
+            # The version the reviewer read, kept: not the report as it may be now.
+            "seen": request.POST.get("seen", ""),
         }
         return _report_page(request, pk, refused=refused, status=400)
     try:

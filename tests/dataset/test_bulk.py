@@ -213,7 +213,7 @@ def test_the_command_and_the_task_wait_for_the_first_build_of_another_process(do
     build exists, the one that finds the lock taken says so and returns, instead of
     failing on an empty manifest (a KeyError in the command and in the task)."""
     import psycopg
-    from django.core.management import call_command
+    from django.core.management import CommandError, call_command
     from django.db import connection
 
     from dataset.tasks import build_downloads_task
@@ -223,6 +223,9 @@ def test_the_command_and_the_task_wait_for_the_first_build_of_another_process(do
         other.execute("SELECT pg_advisory_lock(%s)", [bulk.BUILD_LOCK])
         call_command("build_downloads", stdout=out)
         assert build_downloads_task() == ""
+        # Forced, the rebuild asked for did not happen: a failure (exit status 1).
+        with pytest.raises(CommandError, match="Nothing was rebuilt"):
+            call_command("build_downloads", "--force", stdout=io.StringIO())
         other.execute("SELECT pg_advisory_unlock(%s)", [bulk.BUILD_LOCK])
     assert "Another process is building the downloads" in out.getvalue()
     assert not downloads.exists() or not any(downloads.iterdir())

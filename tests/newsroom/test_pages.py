@@ -2461,3 +2461,86 @@ def test_a_withdrawals_reason_reworded_in_two_windows_keeps_the_first_save(
     client.post(edit, {"withdrawal_note": "Reason two.", "reply": "Done.", "seen": again})
     report.refresh_from_db()
     assert report.withdrawal_note == "Reason two."
+
+
+def test_a_submission_refused_after_its_edit_was_saved_is_no_conflict_with_itself(
+    tajikistan_removed, reporter, signed_in
+):
+    """The edit is saved, then its submission refused (a source address that filing
+    refuses): the form came back carrying the version from before that save, so fixing
+    the address and submitting was refused as "saved again in another window"."""
+    client = signed_in(reporter)
+    client.post(reverse("newsroom:new"), form_data(action="draft"))
+    report = Report.objects.get()
+    url = reverse("newsroom:edit", args=[report.pk])
+    seen = re.search(r'name="seen" value="([^"]+)"', text(client.get(url))).group(1)
+    bad = [{**SOURCES[0], "url": "https://rita:secret@example.org/x"}, *SOURCES[1:]]
+    refused = html.unescape(
+        text(client.post(url, {**form_data(action="submit", sources=bad), "seen": seen}))
+    )
+    assert "carries a user name or password" in refused
+    report.refresh_from_db()
+    assert report.citations[0]["url"] == "https://rita:secret@example.org/x"  # the draft saved
+    again = re.search(r'name="seen" value="([^"]+)"', refused).group(1)
+    assert again == review.version_of(report) != seen
+    fixed = client.post(url, {**form_data(action="submit"), "seen": again})
+    assert fixed.status_code == 302
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED
+
+
+def test_a_refused_reword_keeps_the_version_its_window_was_opened_at(
+    seeded, reporter, reviewer, signed_in
+):
+    """Window A, opened before window B saved the reason, is refused for another reason
+    (no answer to the reviewer): its page came back with B's version, so A's next save
+    overwrote B's reason unseen."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason.")
+    review.request_changes(report, reviewer, "Name the source.")
+    client = signed_in(reporter)
+    page_url, edit = (reverse(n, args=[report.pk]) for n in ("newsroom:report", "newsroom:edit"))
+
+    def seen(page: str) -> str:
+        form = page.split('id="reword-withdrawal"')[1].split("</form>")[0]
+        return re.search(r'name="seen" value="([^"]+)"', form).group(1)
+
+    a, b = (seen(text(client.get(page_url))) for _ in range(2))
+    client.post(edit, {"withdrawal_note": "Window B's reason.", "reply": "Done.", "seen": b})
+    refused = client.post(
+        edit, {"withdrawal_note": "Window A's reason.", "reply": "", "then": "submit", "seen": a}
+    )
+    assert refused.status_code == 400 and seen(text(refused)) == a
+    stale = client.post(
+        edit,
+        {"withdrawal_note": "Window A's reason.", "reply": "Done.", "seen": seen(text(refused))},
+    )
+    assert "saved again (in another window" in html.unescape(text(stale))
+    report.refresh_from_db()
+    assert report.withdrawal_note == "Window B's reason."
+
+
+def test_a_refused_comment_keeps_the_version_the_reviewer_read(
+    tajikistan_removed, reporter, reviewer, client
+):
+    """A comment refused (empty) came back on a page carrying the report's current
+    version: a version submitted meanwhile could then be closed as if read."""
+    report = file(reporter)
+    client.force_login(reviewer)
+    read = re.search(
+        r'name="seen" value="([^"]+)"',
+        text(client.get(reverse("newsroom:report", args=[report.pk]))),
+    ).group(1)
+    review.take_back(report, reporter)
+    report.refresh_from_db()
+    report.data = {**report.data, "place": "Dushanbe; Khujand"}
+    report.save()
+    review.submit(report, reporter)
+    url = reverse("newsroom:reject", args=[report.pk])
+    refused = client.post(url, {"seen": read, "comment": ""})
+    assert refused.status_code == 400
+    form = text(refused).split(f'action="{url}"')[1].split("</form>")[0]
+    assert f'name="seen" value="{read}"' in form
+    assert client.post(url, {"seen": read, "comment": "No."}).status_code == 400
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED

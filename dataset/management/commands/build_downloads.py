@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dataset import bulk
 
+NOT_REBUILT = "Nothing was rebuilt: run the command again with --force once that build ends."
+
 
 class Command(BaseCommand):
     help = (
@@ -27,6 +29,8 @@ class Command(BaseCommand):
                 "Another process is building the downloads; none is built yet: /data/ "
                 "offers them once it ends."
             )
+            if force:
+                raise CommandError(NOT_REBUILT)
             return
         if attempt.elsewhere:
             # Nothing was built here: the files listed are the last build's, which /data/
@@ -41,6 +45,4 @@ class Command(BaseCommand):
         if attempt.elsewhere and force:
             # The rebuild asked for did not happen: a script or an operator must not read
             # success (exit status 1, the message on stderr).
-            raise CommandError(
-                "Nothing was rebuilt: run the command again with --force once that build ends."
-            )
+            raise CommandError(NOT_REBUILT)
