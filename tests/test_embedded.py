@@ -6,8 +6,10 @@ themselves use is never touched.
 """
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -39,11 +41,18 @@ def postgres_processes_on(pgdata: Path) -> list[int]:
 
 
 @pytest.fixture(scope="module")
-def pgdata(tmp_path_factory):
-    """One data folder for the module (initialised once, by the first test that starts it)."""
-    path = tmp_path_factory.mktemp("embedded") / "pgdata"
+def pgdata():
+    """One data folder for the module (initialised once, by the first test that starts it).
+
+    Not under pytest's own temporary folder: as root, the server runs as a system user
+    that must traverse the folders above its data (devtools.embedded gives them the search
+    bit), and every pytest session started meanwhile on the machine (another developer's,
+    another checkout's) sets /tmp/pytest-of-<user> back to 0700, locking it out mid-run."""
+    folder = Path(tempfile.mkdtemp(prefix="iccwatch-embedded-test-"))
+    path = folder / "pgdata"
     yield path
     EmbeddedPostgres(path).stop()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
