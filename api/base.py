@@ -12,6 +12,7 @@
 import datetime
 import functools
 import hashlib
+import logging
 import re
 from collections.abc import Mapping
 from urllib.parse import urlencode
@@ -384,11 +385,21 @@ class PublicReadMixin(EnglishRefusalsMixin):
     def csv_filename(self) -> str:
         return f"iccwatch-{self.basename.removeprefix('api-')}s.csv"
 
+    # A list read for what changed (`?changed_since=`) that gives every change, withdrawals
+    # included, answers with the `Changed-Until` header (the visits'; not the incidents
+    # feed, which only adds, and is continued by its cursor).
+    tells_changes = False
+
     def list(self, request, *args, **kwargs):
         """A page of JSON (with `facets` when asked for), or every row as streamed CSV; read
-        for what changed (`?changed_since=`), with the `Changed-Until` header."""
+        for what changed (`?changed_since=`, `tells_changes`), with the `Changed-Until`
+        header."""
         # Read before the rows, so that nothing committed after it is missing from them.
-        horizon = changes_horizon() if request.query_params.get(CHANGED_SINCE) else None
+        horizon = (
+            changes_horizon()
+            if self.tells_changes and request.query_params.get(CHANGED_SINCE)
+            else None
+        )
         if request.accepted_renderer.format == CSVRenderer.format:
             response = self.stream_csv(request)
         else:
@@ -515,6 +526,8 @@ def negotiated(response):
     return response
 
 
+logger = logging.getLogger(__name__)
+
 CHANGED_SINCE = "changed_since"
 CHANGED_UNTIL = "Changed-Until"
 # How far the clocks of the servers that write (timezone.now() gives a row's updated_at
@@ -533,14 +546,25 @@ def changes_horizon() -> datetime.datetime:
 
     Reads pg_stat_activity, which shows a transaction's start to sessions of the same
     role (or of a role with pg_read_all_stats): the site, its workers and the importer
-    connect as one role (README, "Production")."""
+    connect as one role (README, "Production"); a session it cannot see is logged."""
     with connection.cursor() as cursor:
+        # Inside a transaction, the statistics are read once and kept (a snapshot):
+        # read them afresh, or a write begun since an earlier read would not be seen.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(
-            "SELECT least(statement_timestamp(), min(xact_start)) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND xact_start IS NOT NULL "
+            "SELECT least(statement_timestamp(), min(xact_start)), "
+            "count(*) FILTER (WHERE state IS NULL) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND backend_type = 'client backend' "
             "AND pid <> pg_backend_pid()"
         )
-        (oldest,) = cursor.fetchone()
+        oldest, hidden = cursor.fetchone()
+    if hidden:
+        # Sessions of another role, whose transactions' start this one may not read.
+        logger.warning(
+            "Changed-Until cannot see %d session(s) of another role: connect the site, its "
+            "workers and the importer as one role, or grant pg_read_all_stats.",
+            hidden,
+        )
     return (oldest - CLOCK_MARGIN).astimezone(datetime.UTC)
 
 
@@ -681,9 +705,10 @@ _CHANGED_UNTIL_HEADER = {
         "schema": {"type": "string", "format": "date-time"},
         "description": "With `changed_since` only: the moment to give as `changed_since` next "
         "time (UTC), so that no change is missed. Every change recorded before it is in this "
-        "answer or an earlier one; it is a little earlier than now (the start of the oldest "
-        "write still running, less a few seconds), so a visit may come again next time. "
-        "Reading several pages, keep the first page's.",
+        "answer or an earlier one; it is earlier than now (the start of the oldest transaction "
+        "still running on the database, less 5 seconds: a few seconds, longer while a long "
+        "transaction runs), so a visit may come again next time. Reading several pages, keep "
+        "the first page's.",
     },
 }
 
@@ -759,8 +784,7 @@ class ApiAutoSchema(AutoSchema):
         response = super()._get_response_for_code(serializer, status_code, media_types, direction)
         if str(status_code).startswith("2") and isinstance(self.view, viewsets.GenericViewSet):
             response["headers"] = {**response.get("headers", {}), **_RATE_LIMIT}
-            filters = getattr(getattr(self.view, "filterset_class", None), "base_filters", {})
-            if CHANGED_SINCE in filters and not self._is_detail():
+            if getattr(self.view, "tells_changes", False) and not self._is_detail():
                 response["headers"] = {**response["headers"], **_CHANGED_UNTIL_HEADER}
         csv = response.get("content", {}).get(CSVRenderer.media_type)
         if csv is not None:

@@ -321,6 +321,8 @@ class VisitViewSet(
 ):
     """Visits: read by anyone; POST by reporters files a report (an alias of /reports/)."""
 
+    tells_changes = True
+
     serializer_class = VisitSerializer
     filterset_class = VisitApiFilterSet
     lookup_field = "slug"

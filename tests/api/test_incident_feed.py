@@ -458,3 +458,40 @@ def test_a_copy_kept_in_step_from_changed_until_misses_no_change_committed_late(
     assert writer.slug in ids(first["Changed-Until"])
     # A list not read for what changed says nothing of it.
     assert not client.get("/api/v1/visits/").has_header("Changed-Until")
+
+
+def test_changed_until_sees_a_write_begun_since_an_earlier_read_in_the_same_transaction(
+    people, monkeypatch
+):
+    """PostgreSQL reads its activity statistics once per transaction: a second reading in
+    the same transaction would not see a write begun since the first, and put the
+    horizon after that write's stamp."""
+    from api import base
+
+    monkeypatch.setattr(base, "CLOCK_MARGIN", datetime.timedelta(0))
+    host, slow, _ = people
+    writer = OpenWriter(slow, host)
+    with transaction.atomic():
+        base.changes_horizon()
+        writer.start()
+        try:
+            assert writer.written.wait(30) and writer.slug
+            horizon = base.changes_horizon()
+        finally:
+            writer.release.set()
+            writer.join(30)
+    assert horizon <= Visit.objects.get(slug=writer.slug).updated_at
+
+
+def test_the_incidents_feed_read_for_what_changed_gives_no_changed_until(people):
+    """The feed only adds, and is continued by its cursor: the header would promise a copy
+    kept in step from it what it never gives (incidents that stopped being one)."""
+    new_incident(*people[1:2], people[0])
+    response = APIClient().get("/api/v1/incidents/", {"changed_since": "2000-01-01T00:00:00Z"})
+    assert response.status_code == 200 and response.json()["results"]
+    assert not response.has_header("Changed-Until")
+    assert (
+        APIClient()
+        .get("/api/v1/visits/", {"changed_since": "2000-01-01T00:00:00Z"})
+        .has_header("Changed-Until")
+    )
