@@ -316,6 +316,9 @@ class _Validator:
         for url in urls:
             if not re.match(r"^https?://[^\s/]+\.[^\s]*$", url):
                 self.error(row, column, f"{url!r} is not an http(s) URL")
+            elif re.match(r"^https?://[^/?#]*@", url):
+                # Shown on the public pages to every reader, as the newsroom refuses it.
+                self.error(row, column, f"{url!r} carries a user name or password")
         return urls
 
     def codes(self, row: Row, column: str) -> list[str]:

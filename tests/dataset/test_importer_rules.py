@@ -466,3 +466,14 @@ def test_the_projects_state_notes_cite_the_paragraph_of_art_126_that_dates_their
         and set(cited[row["iso3"]]) != {"1" if row["deposited"] <= "2002-04-11" else "2"}
     ]
     assert sum(1 for row in rows if cited[row["iso3"]]) > 100 and wrong == []
+
+
+def test_a_source_address_carrying_a_user_name_or_password_is_an_error(tmp_path):
+    """Shown on the public pages to every reader: refused by name, as the newsroom does."""
+    mongolia = {**STATES[1], "source_urls": f"{URL};https://ana:secret@example.org/treaty"}
+    path = folder(tmp_path, states=[STATES[0], mongolia, *STATES[2:]])
+    assert errors_of(path) == [
+        "states.csv:3: source_urls: 'https://ana:secret@example.org/treaty' carries a user name "
+        "or password"
+    ]
+    assert not State.objects.filter(iso3="MNG").exists()
