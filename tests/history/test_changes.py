@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, User
 from core import roles
 from core.history import WritePath, recording
 from visits import review
-from visits.models import ReviewState, Visit
+from visits.models import Report, ReviewState, Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -206,24 +206,28 @@ def test_an_edited_report_lists_each_fact_that_changed_not_the_whole_before_and_
     )
 
 
-def test_a_change_to_a_citations_archived_copy_shows_in_the_history(client, seeded):
-    """Only the archived copy of a report's source changes: the history shows it."""
-    rita = account("rita-staffer", roles.REPORTERS)
+def first_source_changed(author, **changed) -> Visit:
+    """Mongolia's visit, with a draft correction by `author` whose first source then
+    changes in `changed` (its report saved again): the visit."""
     visit = Visit.objects.get(slug=MONGOLIA)
     citations = review.citations_of(visit)
-    with recording(WritePath.NEWSROOM, user=rita):
+    with recording(WritePath.NEWSROOM, user=author):
         report = review.file_report(
-            author=rita,
+            author=author,
             data={**review.report_data_of(visit), "end": "2024-09-04"},
             citations=citations,
             visit=visit,
             submit=False,
         )
-        report.citations = [
-            {**citations[0], "archived_url": "https://web.archive.org/web/2024/example"},
-            *citations[1:],
-        ]
+        report.citations = [{**citations[0], **changed}, *citations[1:]]
         report.save()
+    return visit
+
+
+def test_a_change_to_a_citations_archived_copy_shows_in_the_history(client, seeded):
+    """Only the archived copy of a report's source changes: the history shows it."""
+    rita = account("rita-staffer", roles.REPORTERS)
+    visit = first_source_changed(rita, archived_url="https://web.archive.org/web/2024/example")
     client.force_login(rita)  # its author (another reporter may not read a draft)
     text = client.get(f"/newsroom/history/visits.visit/{visit.pk}/").content.decode()
     assert "archived copy: https://web.archive.org/web/2024/example" in text
@@ -478,21 +482,8 @@ def test_a_french_history_writes_a_sources_date_its_excerpt_and_its_times_in_fre
     from visits import history
 
     rita = account("rita-fr", roles.REPORTERS)
-    visit = Visit.objects.get(slug=MONGOLIA)
-    citations = review.citations_of(visit)
-    with recording(WritePath.NEWSROOM, user=rita):
-        report = review.file_report(
-            author=rita,
-            data={**review.report_data_of(visit), "end": "2024-09-04"},
-            citations=citations,
-            visit=visit,
-            submit=False,
-        )
-        report.citations = [
-            {**citations[0], "published": "2024-09-02", "excerpt": "Putin landed."},
-            *citations[1:],
-        ]
-        report.save()
+    first_source_changed(rita, published="2024-09-02", excerpt="Putin landed.")
+    report = Report.objects.get(author=rita)
     client.force_login(rita)
     client.cookies["django_language"] = "fr"
     page = html.unescape(

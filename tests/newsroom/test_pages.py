@@ -2432,23 +2432,30 @@ def test_the_person_menu_lists_every_person_up_to_a_bound_then_asks_the_search(
     assert Report.objects.get().data["person"] == "vladimir-putin"
 
 
+def withdrawal_sent_back(reporter, reviewer, signed_in):
+    """Mongolia's visit proposed for withdrawal by `reporter` and sent back by `reviewer`:
+    (the report, the author's client, its page's address, its reword address)."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason.")
+    review.request_changes(report, reviewer, "Name the source that contradicts it.")
+    urls = (reverse(n, args=[report.pk]) for n in ("newsroom:report", "newsroom:edit"))
+    return report, signed_in(reporter), *urls
+
+
+def reword_seen(page: str) -> str:
+    """The version of the report the reword form of `page` carries (its `seen`)."""
+    form = page.split('id="reword-withdrawal"')[1].split("</form>")[0]
+    return re.search(r'name="seen" value="([^"]+)"', form).group(1)
+
+
 def test_a_withdrawals_reason_reworded_in_two_windows_keeps_the_first_save(
     seeded, reporter, reviewer, signed_in
 ):
     """The reason of a withdrawal sent back, open in two windows: the second window's save
     overwrote the first's unseen. It comes back with its words and the page as it now
     reads; saved again from there, it replaces the reason knowingly."""
-    visit = Visit.objects.get(slug=MONGOLIA)
-    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason.")
-    review.request_changes(report, reviewer, "Name the source that contradicts it.")
-    client = signed_in(reporter)
-    page_url, edit = (reverse(n, args=[report.pk]) for n in ("newsroom:report", "newsroom:edit"))
-
-    def seen(page: str) -> str:
-        form = page.split('id="reword-withdrawal"')[1].split("</form>")[0]
-        return re.search(r'name="seen" value="([^"]+)"', form).group(1)
-
-    first, second = (seen(text(client.get(page_url))) for _ in range(2))
+    report, client, page_url, edit = withdrawal_sent_back(reporter, reviewer, signed_in)
+    first, second = (reword_seen(text(client.get(page_url))) for _ in range(2))
     client.post(edit, {"withdrawal_note": "Reason one.", "reply": "Done.", "seen": first})
     stale = client.post(edit, {"withdrawal_note": "Reason two.", "reply": "Done.", "seen": second})
     assert stale.status_code == 400
@@ -2456,7 +2463,7 @@ def test_a_withdrawals_reason_reworded_in_two_windows_keeps_the_first_save(
     assert "Reason two." in text(stale).split('id="reword-note"')[1].split("</textarea>")[0]
     report.refresh_from_db()
     assert report.withdrawal_note == "Reason one."
-    again = seen(text(stale))
+    again = reword_seen(text(stale))
     assert again == review.version_of(report) != second
     client.post(edit, {"withdrawal_note": "Reason two.", "reply": "Done.", "seen": again})
     report.refresh_from_db()
@@ -2495,25 +2502,20 @@ def test_a_refused_reword_keeps_the_version_its_window_was_opened_at(
     """Window A, opened before window B saved the reason, is refused for another reason
     (no answer to the reviewer): its page came back with B's version, so A's next save
     overwrote B's reason unseen."""
-    visit = Visit.objects.get(slug=MONGOLIA)
-    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason.")
-    review.request_changes(report, reviewer, "Name the source.")
-    client = signed_in(reporter)
-    page_url, edit = (reverse(n, args=[report.pk]) for n in ("newsroom:report", "newsroom:edit"))
-
-    def seen(page: str) -> str:
-        form = page.split('id="reword-withdrawal"')[1].split("</form>")[0]
-        return re.search(r'name="seen" value="([^"]+)"', form).group(1)
-
-    a, b = (seen(text(client.get(page_url))) for _ in range(2))
+    report, client, page_url, edit = withdrawal_sent_back(reporter, reviewer, signed_in)
+    a, b = (reword_seen(text(client.get(page_url))) for _ in range(2))
     client.post(edit, {"withdrawal_note": "Window B's reason.", "reply": "Done.", "seen": b})
     refused = client.post(
         edit, {"withdrawal_note": "Window A's reason.", "reply": "", "then": "submit", "seen": a}
     )
-    assert refused.status_code == 400 and seen(text(refused)) == a
+    assert refused.status_code == 400 and reword_seen(text(refused)) == a
     stale = client.post(
         edit,
-        {"withdrawal_note": "Window A's reason.", "reply": "Done.", "seen": seen(text(refused))},
+        {
+            "withdrawal_note": "Window A's reason.",
+            "reply": "Done.",
+            "seen": reword_seen(text(refused)),
+        },
     )
     assert "saved again (in another window" in html.unescape(text(stale))
     report.refresh_from_db()
