@@ -158,8 +158,21 @@ MORE_FIELDS = {
 TEXT_LIMIT = 300
 
 
-def field_name(name: str) -> str:
-    """A field's name as the reader reads it."""
+# A field whose name means another thing in one record: a report's `state` is where it
+# stands in review, not a state (the host, a finding's state).
+MODEL_FIELDS = {
+    ("visits", "report", "state"): pgettext_lazy("history field", "review status"),
+}
+
+
+def field_name(name: str, model: type[Model] | None = None) -> str:
+    """A field's name as the reader reads it; `model`, when given, the record's model (a
+    report's `state` reads "review status")."""
+    if model is not None:
+        meta = model._meta
+        label = MODEL_FIELDS.get((meta.app_label, meta.model_name, name))
+        if label:
+            return str(label)
     label = FIELDS.get(name) or MORE_FIELDS.get(name)
     if label:
         return str(label)
@@ -555,7 +568,7 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
             empty_sides.append((_empty(old), _empty(new)))
             changes.append(
                 (
-                    field_name(name),
+                    field_name(name, entry.model),
                     _words(f, old, names) if entry.before is not None else "",
                     _words(f, new, names) if entry.after is not None else "",
                 )

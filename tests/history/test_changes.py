@@ -496,3 +496,20 @@ def test_a_french_history_writes_a_sources_date_its_excerpt_and_its_times_in_fre
         assert history._moment(moment) == "2 décembre 2026, 04\u00a0h\u00a059 UTC"
     with translation.override("en"):
         assert history._moment(moment) == "2 December 2026, 04:59 UTC"
+
+
+def test_a_reports_review_status_is_not_named_as_a_state_in_its_history(client, seeded):
+    """A report's `state` (draft, submitted...) was listed as "state" ("État" in French),
+    beside the host state and a finding's state."""
+    rita = account("rita-status", roles.REPORTERS)
+    first_source_changed(rita, excerpt="Putin landed.")
+    report = Report.objects.get(author=rita)
+    with recording(WritePath.NEWSROOM, user=rita):
+        review.submit(report, rita)
+    client.force_login(rita)
+    address = f"/newsroom/history/visits.report/{report.pk}/"
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(address).content.decode()))
+    assert "Field Before After review status draft awaiting review" in words
+    client.cookies["django_language"] = "fr"
+    french = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(address).content.decode()))
+    assert "statut de relecture" in french and " État brouillon" not in french
