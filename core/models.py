@@ -37,6 +37,20 @@ class Source(models.Model):
         super().save(*args, **kwargs)
 
 
+def carries_credentials(url: str) -> bool:
+    """Whether a source's address holds a user name or password ("https://ana:pw@host/"),
+    which a public page would show to every reader: refused by the newsroom
+    (visits.review.address_refusal) and the importer alike. An address urllib cannot
+    split is not said to."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.username is not None or parts.password is not None
+
+
 def publisher_from_url(url: str) -> str:
     """A readable publisher name from a URL's host (www. dropped)."""
     from urllib.parse import urlsplit

@@ -53,7 +53,7 @@ from compliance import (
 )
 from core import history
 from core.identifiers import is_iso3, is_slug
-from core.models import Source, publisher_from_url
+from core.models import Source, carries_credentials, publisher_from_url
 from dataset.models import DatasetImport
 from states import territories
 from states.models import (
@@ -316,7 +316,7 @@ class _Validator:
         for url in urls:
             if not re.match(r"^https?://[^\s/]+\.[^\s]*$", url):
                 self.error(row, column, f"{url!r} is not an http(s) URL")
-            elif re.match(r"^https?://[^/?#]*@", url):
+            elif carries_credentials(url):
                 # Shown on the public pages to every reader, as the newsroom refuses it.
                 self.error(row, column, f"{url!r} carries a user name or password")
         return urls

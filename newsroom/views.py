@@ -30,6 +30,7 @@ from core import reasons, roles
 from core.names import country_name, format_date, in_sentence
 from front.corrections import field_name, value_words
 from front.summaries import report_names
+from front.views.warrants import PERSON_SUGGESTIONS
 from newsroom import places
 from newsroom.forms import (
     BaseSourceFormSet,
@@ -303,7 +304,7 @@ def render_form(request, *, form, sources, report=None, visit=None, status=200, 
     if person_choices is None and form is not None:
         # Too many persons to list: the box asks the persons search as the reporter types.
         form.fields["person"].widget.attrs.update(
-            {"data-suggest": "/api/v1/search/?kind=person&q=", "data-suggest-value": "name"}
+            {"data-suggest": PERSON_SUGGESTIONS, "data-suggest-value": "name"}
         )
     context = {
         "form": form,
@@ -612,7 +613,7 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
             request, duplicate.existing, _("You already filed this report: here it is.")
         )
     except ValidationError as error:
-        if "seen" in getattr(error, "error_dict", {}):
+        if review.is_stale_refusal(error):
             # Saved meanwhile: the form as typed, now carrying the report's new version,
             # so that saving it again replaces the report knowingly.
             current = review.version_of(Report.objects.get(pk=report.pk))
@@ -945,7 +946,7 @@ def report_edit(request, pk: int):
                     "comment": reply if on_reply else note,
                     "errors": error.messages,
                 }
-                if "seen" in getattr(error, "error_dict", {}):
+                if review.is_stale_refusal(error):
                     kept = {**kept, "seen": ""}  # the page's version, as it now is
                 return _report_page(request, report.pk, refused=refused | kept, status=400)
             if request.POST.get("then") == "submit":
@@ -1359,7 +1360,7 @@ def _close(request, pk: int, act, done: str, action: str):
         # its author changed since is not closed unread.
         act(report, request.user, form.cleaned_data["comment"], seen=request.POST.get("seen"))
     except ValidationError as error:
-        if "seen" in getattr(error, "error_dict", {}):
+        if review.is_stale_refusal(error):
             # The page again, as it now reads, the comment kept in its box.
             refused = {
                 "action": action,

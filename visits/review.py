@@ -45,7 +45,7 @@ from django.utils.translation import gettext_lazy
 import compliance
 from compliance import ANNOUNCED, PRESENT_STATUSES, Period
 from core import roles
-from core.models import DatePrecision
+from core.models import DatePrecision, carries_credentials
 from core.names import format_date
 from states.models import State
 from visits import flagging
@@ -176,7 +176,7 @@ def address_refusal(url) -> str | None:
         return _("%(value)r is not a public address: a source must be one anyone can read.") % {
             "value": url
         }
-    if parts.username is not None or parts.password is not None:
+    if carries_credentials(url):
         return _(
             "%(value)r carries a user name or password: cite the address without them, "
             "as every reader opens it."
@@ -745,6 +745,13 @@ def _checked_reason(reason: str | None, visit: Visit | None) -> str:
             {"reason": _("Say it in at most %(max)d characters.") % {"max": REASON_MAX_LENGTH}}
         )
     return reason
+
+
+def is_stale_refusal(error: ValidationError) -> bool:
+    """Whether `error` refused a report changed since the version given as `seen` (by
+    update_report, update_withdrawal, request_changes or reject: a ValidationError naming
+    `seen`), as opposed to a refusal of what was typed."""
+    return "seen" in getattr(error, "error_dict", {})
 
 
 def _stale_edit_message() -> str:

@@ -141,7 +141,7 @@ def service_errors(request, key: str = ""):
     except DjangoValidationError as invalid:
         if caused_by_database(invalid):
             raise Conflict(DATABASE_CONFLICT) from None
-        if "seen" in getattr(invalid, "error_dict", {}):
+        if review.is_stale_refusal(invalid):
             # The report changed since the version the caller read: a conflict, as verify's.
             raise Conflict(" ".join(invalid.messages)) from None
         if hasattr(invalid, "error_dict"):

@@ -60,6 +60,11 @@ def state_choices():
     return [("", _("any")), *sorted(named, key=lambda c: collation_key(c[1]))]
 
 
+# Where a person box asks for names as the reader types (static/js/suggest.js): the
+# persons search of the API, the typed text appended.
+PERSON_SUGGESTIONS = "/api/v1/search/?kind=person&q="
+
+
 def person_search_widget() -> forms.Widget:
     """A text box for a person, not a menu of every person: free text (a name, part of a
     name, a slug) is resolved on the server (front.search.resolve_person_names); with
@@ -69,7 +74,7 @@ def person_search_widget() -> forms.Widget:
         {
             "list": "person-options",
             "autocomplete": "off",
-            "data-suggest": "/api/v1/search/?kind=person&q=",
+            "data-suggest": PERSON_SUGGESTIONS,
         }
     )
     return widget
