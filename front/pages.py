@@ -13,18 +13,23 @@ from front import citations
 # ConditionalGetMiddleware from the content) before showing it again: a verdict can
 # change at any time, and a 304 costs the reader almost nothing.
 CACHE_CONTROL = {"public": True, "max_age": 0, "must_revalidate": True}
+# A page rendered for a signed-in account may hold what only staff see (a visit's
+# history and correction links): the browser may keep it, a shared cache never.
+STAFF_CACHE_CONTROL = {"private": True, "max_age": 0, "must_revalidate": True}
 
 
 def render_page(request, template: str, context: dict, status: int = 200):
     """Render a public page with its addresses (`page_links`). The language is named by
-    the address (core/locale.py); the page varies by the session cookie (staff see more).
+    the address (core/locale.py); the page varies by the session cookie (staff see more),
+    and one rendered for a signed-in account is `private`.
     A page whose context holds a `citation` answers `?cite=bibtex` and `?cite=ris` with
     that citation's file."""
     if "cite" in request.GET and "citation" in context:
         return finish(citations.download(context["citation"], request.GET["cite"]))
     context = {**page_links(request, context.get("canonical_query", "")), **context}
     response = render(request, template, context, status=status)
-    finish(response)
+    user = getattr(request, "user", None)
+    finish(response, signed_in=bool(user is not None and user.is_authenticated))
     return response
 
 
@@ -53,8 +58,11 @@ def page_links(request, canonical_query: str = "") -> dict:
     }
 
 
-def finish(response):
+def finish(response, signed_in: bool = False):
+    """Mark a public page as varying by the session cookie, and cacheable: by anyone
+    (CACHE_CONTROL), or by the reader's own browser alone when it was rendered for a
+    signed-in account (STAFF_CACHE_CONTROL), which a shared cache must never hand on."""
     # The address names the language (core/locale.py): no Vary on Accept-Language.
     patch_vary_headers(response, ("Cookie",))
-    patch_cache_control(response, **CACHE_CONTROL)
+    patch_cache_control(response, **(STAFF_CACHE_CONTROL if signed_in else CACHE_CONTROL))
     return response

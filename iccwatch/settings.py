@@ -8,6 +8,7 @@ DJANGO_ENV=production the settings refuse to start on an unsafe configuration.
 """
 
 import datetime
+import urllib.parse
 from pathlib import Path
 
 import dj_database_url
@@ -97,11 +98,21 @@ if PRODUCTION:
             "ICCWATCH_BASE_URL must be set in production: the site's https:// address, "
             "which links in mails start with."
         )
-    if not _base_url.startswith("https://"):
-        # Password links sent over plain HTTP could be read on the way.
-        raise ImproperlyConfigured("ICCWATCH_BASE_URL must be an https:// address in production.")
-    if not env_str("ICCWATCH_SITE_URL", default=_base_url).startswith("https://"):
-        raise ImproperlyConfigured("ICCWATCH_SITE_URL must be an https:// address in production.")
+    for _name, _url in (
+        ("ICCWATCH_BASE_URL", _base_url),
+        ("ICCWATCH_SITE_URL", env_str("ICCWATCH_SITE_URL", default=_base_url)),
+    ):
+        if not _url.startswith("https://"):
+            # Password links sent over plain HTTP could be read on the way.
+            raise ImproperlyConfigured(f"{_name} must be an https:// address in production.")
+        _parts = urllib.parse.urlsplit(_url)
+        if not _parts.hostname or _parts.username or _parts.password or _parts.query:
+            # Every mailed link starts with it: a link to no host, or one that hands a
+            # user name and password (or a query) to every recipient, is refused here.
+            raise ImproperlyConfigured(
+                f"{_name} must be the site's https:// address, a host name and nothing "
+                "else before its path (e.g. https://iccwatch.example.org), in production."
+            )
 
 INSTALLED_APPS = [
     # django.contrib.admin, with the admin site only admins may use (core/adminsite.py).

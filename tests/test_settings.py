@@ -132,6 +132,18 @@ def test_production_cookies_are_secure_and_sign_in_is_guarded():
             {"ICCWATCH_BASE_URL": "http://iccwatch.example.org"},
             "ICCWATCH_BASE_URL must be an https://",
         ),
+        (
+            {"ICCWATCH_BASE_URL": "https://"},
+            "ICCWATCH_BASE_URL must be the site's https:// address, a host name",
+        ),
+        (
+            {"ICCWATCH_BASE_URL": "https://admin:secret@iccwatch.example.org"},
+            "ICCWATCH_BASE_URL must be the site's https:// address, a host name",
+        ),
+        (
+            {"ICCWATCH_SITE_URL": "https:///alerts"},
+            "ICCWATCH_SITE_URL must be the site's https:// address, a host name",
+        ),
         ({"ICCWATCH_BASE_URL": None}, "ICCWATCH_BASE_URL must be set in production"),
         ({"ICCWATCH_BASE_URL": ""}, "ICCWATCH_BASE_URL must be set in production"),
         (
@@ -170,6 +182,9 @@ def test_production_cookies_are_secure_and_sign_in_is_guarded():
         "no-database",
         "unreadable-boolean",
         "http-base-url",
+        "base-url-without-host",
+        "base-url-with-password",
+        "site-url-without-host",
         "no-base-url",
         "empty-base-url",
         "http-site-url",

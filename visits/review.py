@@ -143,21 +143,29 @@ def normalise_citations(citations: Sequence[dict]) -> list[dict]:
     ]
 
 
+# Names that exist only inside a network, by standard: loopback (RFC 6761), multicast DNS
+# on the local link (RFC 6762), home networks (RFC 8375) and private use (ICANN, 2024).
+PRIVATE_NAME_SUFFIXES = ("localhost", "local", "home.arpa", "internal")
+
+
 def is_public_address(url: str) -> bool:
     """Whether `url` (http or https) names a host on the public internet, read from the URL
-    alone (no name is looked up): not a private, loopback, link-local or reserved IP
-    address, not `localhost` nor a name without a dot. A source is a public document that
-    a reader opens from the page; an address inside someone's network is none."""
+    alone (no name is looked up): not a private, loopback, link-local, multicast or
+    reserved IP address (an IPv4 address embedded in IPv6, such as NAT64's
+    64:ff9b::7f00:1, included), not a name without a dot nor one under a suffix that
+    names a private network (`PRIVATE_NAME_SUFFIXES`: `localhost`, `printer.local`,
+    `router.home.arpa`, `wiki.internal`). A source is a public document that a reader
+    opens from the page; an address inside someone's network is none."""
     host = (urllib.parse.urlsplit(url).hostname or "").rstrip(".").lower()
     if not host or "." not in host and ":" not in host:
         return False
-    if host == "localhost" or host.endswith(".localhost"):
+    if any(host == suffix or host.endswith("." + suffix) for suffix in PRIVATE_NAME_SUFFIXES):
         return False
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
         return True
-    return address.is_global
+    return address.is_global and not (address.is_reserved or address.is_multicast)
 
 
 def address_refusal(url) -> str | None:

@@ -17,6 +17,9 @@ filed here is public until another person verifies it.
 - POST /reports/{id}/verify/, /request-changes/ ({"comment"}), /reject/ ({"reason"})
   (reviewers): 403 `four_eyes` for the report's author; 409 `conflict` when the report is
   not awaiting review.
+
+Every answer here is `Cache-Control: private, no-store`, as the newsroom's pages are: a
+report is never public until verified, so no browser or proxy may keep a copy of one.
 """
 
 from contextlib import contextmanager
@@ -24,6 +27,7 @@ from contextlib import contextmanager
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
@@ -306,7 +310,11 @@ class ReportViewSet(
         activate_for(request)  # the preview's explanation is in the reader's language
 
     def finalize_response(self, request, response, *args, **kwargs):
-        return negotiated(super().finalize_response(request, response, *args, **kwargs))
+        response = negotiated(super().finalize_response(request, response, *args, **kwargs))
+        # Reports are their authors' and the reviewers' until verified: never kept by a
+        # browser's or a proxy's cache (as the newsroom's pages, `never_cache`).
+        add_never_cache_headers(response)
+        return response
 
     def get_queryset(self):
         user = self.request.user

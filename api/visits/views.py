@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery, Value
 from django.http import HttpResponse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
@@ -421,6 +422,13 @@ class VisitViewSet(
         if self.request is not None and self.request.method == "POST":
             return [JSONRenderer()]
         return super().get_renderers()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method == "POST":
+            # A report (or its refusal), as every answer of /reports/: never kept by a cache.
+            add_never_cache_headers(response)
+        return response
 
     def create(self, request, *args, **kwargs):
         """An alias of POST /reports/: visits are published only through review."""

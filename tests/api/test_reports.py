@@ -597,3 +597,26 @@ def test_a_report_changed_since_the_version_read_is_neither_sent_back_nor_reject
         f"{url}{action}/", {field: "Not so.", "seen": current}, format="json"
     )
     assert closed.status_code == 200, closed.content
+
+
+def test_no_cache_keeps_a_report_its_list_or_the_queue(tajikistan_removed, clients):
+    """A report is its author's and the reviewers' until verified: every answer of
+    /reports/ tells browsers and proxies to keep no copy (as the newsroom's pages do), the
+    filing's 201, a read, the lists and a review action alike."""
+    filed = file(clients["reporter"])
+    url = filed.json()["url"]
+    answers = {
+        "filed": filed,
+        "read": clients["reviewer"].get(url),
+        "own list": clients["reporter"].get("/api/v1/reports/"),
+        "queue": clients["reviewer"].get("/api/v1/reports/queue/"),
+        "unknown": clients["reviewer"].get("/api/v1/reports/999999/"),
+        "sent back": clients["reviewer"].post(
+            f"{url}request-changes/", {"comment": "Add the readout."}, format="json"
+        ),
+        # The older address, an alias of POST /reports/ (here a 409: already filed).
+        "alias": clients["reporter"].post("/api/v1/visits/", TAJIKISTAN, format="json"),
+    }
+    for name, answer in answers.items():
+        directives = {d.strip() for d in answer.get("Cache-Control", "").split(",")}
+        assert {"private", "no-store"} <= directives, (name, answer.get("Cache-Control"))

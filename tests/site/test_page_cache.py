@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection, transaction
+from django.test import Client
 from django.test.signals import template_rendered
 
 from core import pagecache
@@ -196,6 +197,21 @@ def test_pages_for_a_signed_in_reader_are_rendered_every_time(client, reviewer, 
         response = client.get("/states/MNG/")
     assert response.status_code == 200
     assert "states/state_detail.html" in renders.names
+
+
+def test_a_page_rendered_for_staff_is_for_their_browser_alone(client, reporter, seeded):
+    """A reporter's visit page holds what readers never see (the links to the visit's
+    history and to the correction form): `private`, so that no shared cache (a proxy, a
+    CDN that overlooks Vary: Cookie) hands it to anyone else; a reader's stays public."""
+    url = "/visits/vladimir-putin-mng-2024-09-02/"
+    anonymous = Client().get(url)
+    client.force_login(reporter)
+    staff = client.get(url)
+    assert "/correct/" in body(staff) and "/correct/" not in body(anonymous)
+    directives = {d.strip() for d in staff["Cache-Control"].split(",")}
+    assert "private" in directives and "public" not in directives
+    assert "must-revalidate" in directives and "Cookie" in staff["Vary"]
+    assert "public" in {d.strip() for d in anonymous["Cache-Control"].split(",")}
 
 
 def test_in_redis_every_cached_page_expires_and_the_data_version_does_not(

@@ -527,3 +527,50 @@ def test_two_reviewers_verifying_two_reports_of_one_trip_at_once_publish_one(
     assert len(published) == 1 and len(refused) == 1, outcomes
     assert "may already be recorded" in refused[0][1]
     assert Visit.objects.filter(slug__startswith="vladimir-putin-tjk-2025-10").count() == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        # Names that exist only inside a network (a reader's printer, router or intranet).
+        "http://printer.local/status",
+        "http://router.home.arpa/setup",
+        "https://wiki.internal/notes/trip",
+        "http://api.localhost/",
+        "http://PRINTER.LOCAL./status",
+        # An IPv4 address inside IPv6: NAT64's prefix before 127.0.0.1 (a reserved
+        # range whose addresses Python counts as global).
+        "http://[64:ff9b::7f00:1]/",
+        # Multicast, never a document.
+        "http://[ff0e::1]/",
+    ],
+)
+def test_a_source_inside_a_network_is_refused_and_nothing_is_filed(reporter, seeded, url):
+    """A source is a public document a reader opens from the visit's page: an address
+    that by standard names a host inside someone's network is refused, as a private IP
+    address is, next to the source's field, and no report is filed."""
+    assert not review.is_public_address(url)
+    with pytest.raises(ValidationError) as refused:
+        review.file_report(
+            author=reporter,
+            data=TAJIKISTAN,
+            citations=[{**CITATIONS[0], "url": url}],
+        )
+    assert "is not a public address" in str(refused.value.message_dict["citations.0.url"])
+    assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.org/putin-dushanbe",
+        # Only a whole label names the suffix: these are public names.
+        "https://local.example.org/x",
+        "https://internal.org/x",
+        "https://news.home.example/x",
+        "http://[2001:4860:4860::8888]/",
+    ],
+)
+def test_a_public_source_is_accepted(url):
+    assert review.is_public_address(url)
+    assert review.address_refusal(url) is None
