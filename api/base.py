@@ -31,6 +31,7 @@ from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 from rest_framework.response import Response
 
+from api.access import TokenAuthentication
 from api.errors import ErrorSerializer, InvalidFilter
 from api.filters import (
     FACETS,
@@ -680,6 +681,16 @@ _RETRY_AFTER = {
     }
 }
 
+# Every 401 challenges with the schemes a key is accepted after (api.access).
+_CHALLENGE = {
+    "WWW-Authenticate": {
+        "schema": {"type": "string", "example": ", ".join(TokenAuthentication.SCHEMES)},
+        "description": "The schemes an API key is accepted after, the security scheme's "
+        f"first: `{', '.join(TokenAuthentication.SCHEMES)}`.",
+        "required": True,
+    }
+}
+
 
 # What every answer the rate limits counted says (api.access.RateLimitHeadersMiddleware).
 _RATE_LIMIT = {
@@ -775,6 +786,8 @@ class ApiAutoSchema(AutoSchema):
                     response["headers"] = {**_RETRY_AFTER, **_RATE_LIMIT}
                 elif code == "503":
                     response["headers"] = _RETRY_AFTER
+                elif code == "401":
+                    response["headers"] = _CHALLENGE
                 responses[code] = response
         return responses
 
@@ -814,7 +827,8 @@ the warrants that decided it and its sources.
 
 **Reading** needs no account. Anonymous clients are limited per IP address; a token
 (ask the iccwatch team; send `Authorization: Bearer <key>`, or `Token <key>`) raises the
-limit; a wrong key is a `401`, never an anonymous read. Every answer the limits counted
+limit; a wrong key is a `401`, never an anonymous read. A `401` names both schemes, the
+security scheme's first: `WWW-Authenticate: Bearer, Token`. Every answer the limits counted
 (all but a 401, 403 or 406) says where the client stands against the limit that binds it:
 `RateLimit-Limit` (requests per period, a minute by default), `RateLimit-Remaining` and
 `RateLimit-Reset` (seconds until the oldest request counted leaves the period; over the
@@ -910,5 +924,7 @@ visit, is an alias of `POST /api/v1/reports/` (same body, same answers; deprecat
   `page`, `page_size` and `facets` (`400 invalid_filter`: it gives every matching row);
   an unknown `?format=` is `400 invalid_filter` (it was `406`); times in CSV have their
   microseconds, as in the JSON; `Accept` quality values are honoured; states take
-  `party=true|false`; a report's `preview` is null once it is verified or rejected.
+  `party=true|false`; a report's `preview` is null once it is verified or rejected; a
+  `401` says `WWW-Authenticate: Bearer, Token` (it said `Token`: both schemes were, and
+  are, accepted).
 """
