@@ -536,9 +536,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.ApiContentNegotiation",
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
-    # Token first, so that an anonymous write is answered 401 with WWW-Authenticate: Token.
+    # The key first, so that an anonymous write is answered 401 with its challenge
+    # (WWW-Authenticate: Bearer, Token), not 403 as SessionAuthentication would.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "api.access.TokenAuthentication",  # Token <key> or Bearer <key>
+        "api.access.TokenAuthentication",  # Bearer <key> or Token <key>
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.access.ReadOnlyUnlessReporter"],

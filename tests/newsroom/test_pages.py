@@ -2387,11 +2387,12 @@ def test_a_reports_title_gives_the_visits_dates_as_the_public_pages_do(
 
 
 def test_a_drafts_end_without_a_start_is_kept_in_its_title():
-    """A draft may hold an end and no start yet: its title shows the end as typed, not
-    "undated" (which would drop what the reporter wrote)."""
+    """A draft may hold an end and no start yet: its title says until when ("until 3 March
+    2025"), not "undated" (which would drop what the reporter wrote)."""
     from front.summaries import report_span_words
 
-    assert report_span_words(None, "2025-03-03") == "2025-03-03"
+    assert report_span_words(None, "2025-03-03") == "until 3 March 2025"
+    assert report_span_words(None, "2025-3-3") == "2025-3-3"  # unreadable: as typed
     assert report_span_words("2024-10-15", "2024-10-16") == "15–16 October 2024"
 
 
