@@ -209,6 +209,12 @@ class Chart:
         return list(zip([s.label for s in self.series], self.totals, strict=True))
 
     @property
+    def legend_series(self) -> list[Series]:
+        """The series the chart draws at least one visit of, for its legend: a chart with no
+        visit (a country that hosted none) names no verdict it does not show."""
+        return [s for s, total in zip(self.series, self.totals, strict=True) if total]
+
+    @property
     def undated_total(self) -> int:
         return sum(self.undated)
 
