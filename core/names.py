@@ -67,9 +67,14 @@ def _uninvert(name: str) -> str:
     return name
 
 
-# Where the ISO 3166 catalogue's French spelling is not the one French official usage
-# (the Journal officiel's list of country names) gives.
+# Where the ISO 3166 catalogue's spelling is not the one to write: in English, where its
+# short name is ambiguous ("Congo" beside the Democratic Republic of the Congo) and the
+# dataset names the state otherwise; in French, where the Journal officiel's list of
+# country names gives another.
 _SPELLING = {
+    "en": {
+        "COG": "Republic of the Congo",
+    },
     "fr": {
         "BLR": "Biélorussie",
         "BRN": "Brunei",
@@ -84,7 +89,7 @@ _SPELLING = {
         "VAT": "Saint-Siège",
         "VEN": "Venezuela",
         "VIR": "Îles Vierges des États-Unis",
-    }
+    },
 }
 
 

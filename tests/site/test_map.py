@@ -181,3 +181,13 @@ def test_the_maps_name_every_country_in_the_readers_language(reader, seeded):
         assert f"<title>{abbreviated}</title>" not in english + french
     assert "<title>Chypre du Nord</title>" in french
     assert "Carte des visites accueillies\u00a0: Mongolie" in french
+
+
+def test_the_maps_name_an_unvisited_congo_as_the_dataset_does(reader, seeded):
+    # ISO 3166's English short name for COG is "Congo", which a reader cannot tell from
+    # the Democratic Republic of the Congo; the map says what the dataset and its pages say.
+    english = body(reader.get("/states/MNG/"))
+    assert "<title>Republic of the Congo</title>" in english
+    assert "<title>Democratic Republic of the Congo</title>" in english
+    assert "<title>Congo</title>" not in english
+    assert "<title>Congo</title>" in body(reader.get("/fr/states/MNG/"))
