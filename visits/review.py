@@ -639,7 +639,9 @@ def _create(*, submit: bool, data: dict, citations: Sequence[dict], **fields) ->
     return report
 
 
-# A withdrawal's reason: what the visit's page will say (Visit.withdrawal_note's length).
+# A withdrawal's reason: what the visit's page will say, to every reader: a sentence at
+# least (not "x" or "dup"), at most Visit.withdrawal_note's length.
+WITHDRAWAL_NOTE_MIN = 20
 WITHDRAWAL_NOTE_MAX = 1000
 
 
@@ -654,11 +656,22 @@ def withdrawal_note_errors(note: str) -> list[str]:
 
 
 def _withdrawal_note(note: str) -> str:
-    """The reason, stripped; ValidationError({"withdrawal_note": ...}) when empty or too long."""
+    """The reason, stripped; ValidationError({"withdrawal_note": ...}) when empty, shorter
+    than WITHDRAWAL_NOTE_MIN or longer than WITHDRAWAL_NOTE_MAX characters."""
     note = (note or "").strip()
     if not note:
         raise ValidationError(
             {"withdrawal_note": _("Say why the visit leaves the record: its page will show it.")}
+        )
+    if len(note) < WITHDRAWAL_NOTE_MIN:
+        raise ValidationError(
+            {
+                "withdrawal_note": _(
+                    "Say why in at least %(min)d characters: the visit's page shows it to "
+                    "every reader."
+                )
+                % {"min": WITHDRAWAL_NOTE_MIN}
+            }
         )
     if len(note) > WITHDRAWAL_NOTE_MAX:
         raise ValidationError(
@@ -677,9 +690,10 @@ def update_withdrawal(
     """The author rewords a withdrawal's reason while it is a draft (taken back) or sent
     back for changes, with `reply` (when given) their answer to the reviewer, as
     `update_report` takes it; submit it again afterwards. PermissionDenied for anyone
-    else, ValidationError for another report, another state, an empty or overlong reason,
-    or an overlong answer (naming `reply`); with `seen` (version_of the report the page
-    showed), for a report saved since (another window), naming `seen`, as `update_report`."""
+    else, ValidationError for another report, another state, a reason empty, too short
+    or too long (`_withdrawal_note`), or an overlong answer (naming `reply`); with `seen`
+    (version_of the report the page showed), for a report saved since (another window),
+    naming `seen`, as `update_report`."""
     if reply is not None and len(reply.strip()) > COMMENT_MAX_LENGTH:
         raise ValidationError(
             {"reply": _("Say it in at most %(max)d characters.") % {"max": COMMENT_MAX_LENGTH}}
@@ -706,7 +720,8 @@ def propose_withdrawal(*, author, visit: Visit, note: str) -> Report:
     withdraws the visit (visits.reports.withdraw_visit); nothing changes before.
 
     Raises PermissionDenied for a non-reporter, ValidationError({field: message}) for a
-    visit that is not published or an empty or overlong reason, DuplicateReport when a
+    visit that is not published or a reason empty, too short or too long
+    (`_withdrawal_note`), DuplicateReport when a
     withdrawal of this visit is under review, or a draft of the author's own.
     """
     _require(roles.may_report(author), _("Only reporters may file reports."))

@@ -40,6 +40,9 @@ REPORT_DATA = {
     "outcome": "not_arrested",
 }
 CITATIONS = [{"url": s["url"], "publisher": s["publisher"]} for s in SOURCES]
+# A withdrawal's reason that may be filed (visits.review.WITHDRAWAL_NOTE_MIN and _MAX), for
+# the tests of what happens once one is open.
+ANOTHER_REASON = "Another reason, for the same visit."
 
 
 def text(response) -> str:
@@ -1164,14 +1167,14 @@ def test_a_report_taken_back_and_submitted_again_shows_its_reviewer_what_changed
 
 def test_a_withdrawal_sent_back_shows_its_reworded_reason(seeded, reporter, reviewer, signed_in):
     report = review.propose_withdrawal(
-        author=reporter, visit=Visit.objects.get(slug=MONGOLIA), note="First reason."
+        author=reporter, visit=Visit.objects.get(slug=MONGOLIA), note="First reason, given."
     )
     review.request_changes(report, reviewer, "Name the source that contradicts it.")
     review.update_withdrawal(report, reporter, note="Second reason, with its source.")
     page = text(signed_in(reporter).get(reverse("newsroom:report", args=[report.pk])))
     section = page.split('id="since-sent-back"')[1].split("</section>")[0]
     assert changed_rows(section) == [
-        ("The reason for withdrawing it", "First reason.", "Second reason, with its source.")
+        ("The reason for withdrawing it", "First reason, given.", "Second reason, with its source.")
     ]
 
 
@@ -1215,9 +1218,11 @@ def test_a_report_a_colleague_already_filed_says_who_and_never_leads_to_a_closed
 def test_a_withdrawal_a_colleague_proposed_is_named_not_linked(seeded, reporter, signed_in):
     colleague = account("carla", roles.REPORTERS)
     visit = Visit.objects.get(slug=MONGOLIA)
-    theirs = review.propose_withdrawal(author=colleague, visit=visit, note="Not sourced.")
+    theirs = review.propose_withdrawal(author=colleague, visit=visit, note="Not sourced anywhere.")
     client = signed_in(reporter)
-    again = client.post(reverse("newsroom:withdraw", args=[MONGOLIA]), {"withdrawal_note": "x"})
+    again = client.post(
+        reverse("newsroom:withdraw", args=[MONGOLIA]), {"withdrawal_note": ANOTHER_REASON}
+    )
     page = text(client.get(again["Location"]))
     assert f"already open (awaiting review): report {theirs.pk}, by carla." in page
     assert reverse("newsroom:report", args=[theirs.pk]) not in page
@@ -1228,10 +1233,12 @@ def test_a_colleagues_withdrawal_taken_back_to_a_draft_blocks_nothing(seeded, re
     the visit is filed, and the draft is not named to them; their own draft is."""
     colleague = account("carla", roles.REPORTERS)
     visit = Visit.objects.get(slug=MONGOLIA)
-    theirs = review.propose_withdrawal(author=colleague, visit=visit, note="Not sourced.")
+    theirs = review.propose_withdrawal(author=colleague, visit=visit, note="Not sourced anywhere.")
     review.take_back(theirs, colleague)
     client = signed_in(reporter)
-    filed = client.post(reverse("newsroom:withdraw", args=[MONGOLIA]), {"withdrawal_note": "x"})
+    filed = client.post(
+        reverse("newsroom:withdraw", args=[MONGOLIA]), {"withdrawal_note": ANOTHER_REASON}
+    )
     mine = Report.objects.exclude(pk=theirs.pk).get(visit=visit, author=reporter)
     assert filed["Location"] == reverse("newsroom:report", args=[mine.pk])
     assert "carla" not in text(client.get(filed["Location"]))
@@ -1239,7 +1246,10 @@ def test_a_colleagues_withdrawal_taken_back_to_a_draft_blocks_nothing(seeded, re
     with pytest.raises(review.DuplicateReport):
         review.submit(theirs, colleague)
     review.take_back(mine, reporter)
-    again = client.post(reverse("newsroom:withdraw", args=[MONGOLIA]), {"withdrawal_note": "y"})
+    again = client.post(
+        reverse("newsroom:withdraw", args=[MONGOLIA]),
+        {"withdrawal_note": "Yet another reason for it."},
+    )
     page = text(client.get(again["Location"]))
     assert f'already open (draft): <a href="/newsroom/reports/{mine.pk}/">' in page
 
@@ -1773,7 +1783,9 @@ def test_a_published_visit_is_withdrawn_only_once_another_person_verifies_it(
         True,
         MONGOLIA,
     )
-    again = client.post(reverse("newsroom:withdraw", args=[MONGOLIA]), {"withdrawal_note": "x"})
+    again = client.post(
+        reverse("newsroom:withdraw", args=[MONGOLIA]), {"withdrawal_note": ANOTHER_REASON}
+    )
     assert "already open (awaiting review)" in text(client.get(again["Location"]))
     assert Report.objects.count() == 1
     # The author may not verify it; nothing public has moved.
@@ -1812,9 +1824,47 @@ def test_a_published_visit_is_withdrawn_only_once_another_person_verifies_it(
     assert f"Why: a verified withdrawal — {reason.rstrip('.')}." in html.unescape(first)
 
 
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "Say why in at least 20 characters: the visit's page shows it to every reader."),
+        (
+            "fr",
+            "Dites pourquoi en 20 caractères au moins\u00a0: la page de la visite le montre "
+            "à tous ses lecteurs.",
+        ),
+    ],
+)
+def test_a_withdrawal_reason_too_short_for_its_readers_comes_back_in_its_box(
+    seeded, reporter, signed_in, language, said
+):
+    """A reason of a word ("Duplicate.") tells the visit's readers nothing: proposed or
+    reworded, it comes back in its box with the error beside it, in the staff's language,
+    and nothing is filed or changed."""
+    client = signed_in(reporter)
+    client.cookies["django_language"] = language
+    short = "Duplicate."
+    refused = client.post(reverse("newsroom:withdraw", args=[MONGOLIA]), {"withdrawal_note": short})
+    assert refused.status_code == 400 and not Report.objects.exists()
+    box = html.unescape(text(refused).split('id="withdrawal-note-errors"')[1])
+    assert said in box.split("</ul>")[0] and short in box.split("</textarea>")[0]
+
+    visit = Visit.objects.get(slug=MONGOLIA)
+    report = review.take_back(
+        review.propose_withdrawal(author=reporter, visit=visit, note=ANOTHER_REASON), reporter
+    )
+    edit = reverse("newsroom:edit", args=[report.pk])
+    reworded = client.post(edit, {"withdrawal_note": short, "seen": review.version_of(report)})
+    assert reworded.status_code == 400
+    box = html.unescape(text(reworded).split('id="reword-note-errors"')[1])
+    assert said in box.split("</ul>")[0] and short in box.split("</textarea>")[0]
+    report.refresh_from_db()
+    assert (report.withdrawal_note, report.state) == (ANOTHER_REASON, ReportState.DRAFT)
+
+
 def test_a_withdrawal_is_not_edited_and_only_of_a_published_visit(seeded, reporter, signed_in):
     visit = Visit.objects.get(slug=MONGOLIA)
-    report = review.propose_withdrawal(author=reporter, visit=visit, note="Not a real trip.")
+    report = review.propose_withdrawal(author=reporter, visit=visit, note="Not a real trip at all.")
     report = review.take_back(report, reporter)  # a draft again: drafts may be edited, not this
     with pytest.raises(ValidationError, match="reword its reason on its page"):
         review.update_report(report, reporter, data=report.data, citations=report.citations)
@@ -1822,31 +1872,34 @@ def test_a_withdrawal_is_not_edited_and_only_of_a_published_visit(seeded, report
     Visit.objects.filter(pk=visit.pk).update(review_state=ReviewState.REPORTED)
     visit.refresh_from_db()
     with pytest.raises(ValidationError, match="Only a published visit"):
-        review.propose_withdrawal(author=reporter, visit=visit, note="Again.")
+        review.propose_withdrawal(author=reporter, visit=visit, note="Again, the same one.")
 
 
 def test_a_withdrawal_sent_back_is_reworded_and_filed_again_or_dropped(
     seeded, reporter, reviewer, signed_in
 ):
     visit = Visit.objects.get(slug=MONGOLIA)
-    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason.")
+    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason, given.")
     review.request_changes(report, reviewer, "Name the source that contradicts it.")
     client = signed_in(reporter)
     page = text(client.get(reverse("newsroom:report", args=[report.pk])))
     assert 'id="reword-withdrawal"' in page and 'id="delete-withdrawal"' in page
     client.post(
         reverse("newsroom:edit", args=[report.pk]),
-        {"withdrawal_note": "Second reason.", "reply": "The second source says so."},
+        {"withdrawal_note": "Second reason, given.", "reply": "The second source says so."},
     )
     client.post(reverse("newsroom:submit", args=[report.pk]))
     report.refresh_from_db()
-    assert (report.withdrawal_note, report.state) == ("Second reason.", ReportState.SUBMITTED)
+    assert (report.withdrawal_note, report.state) == (
+        "Second reason, given.",
+        ReportState.SUBMITTED,
+    )
     assert report.reply == "The second source says so."
     review.request_changes(report, reviewer, "Still no.")
     client.post(reverse("newsroom:delete", args=[report.pk]))
     assert not Report.objects.filter(pk=report.pk).exists()
     # Dropped, it no longer stands in the way of another.
-    again = review.propose_withdrawal(author=reporter, visit=visit, note="Third reason.")
+    again = review.propose_withdrawal(author=reporter, visit=visit, note="Third reason, given.")
     assert again.state == ReportState.SUBMITTED
 
 
@@ -1856,7 +1909,7 @@ def test_a_withdrawal_reworded_and_submitted_in_one_go_submits_the_new_reason(
     """The box and "Submit for review" were two forms: a reason typed and submitted went
     for review without the words typed. A reason refused comes back with its error."""
     visit = Visit.objects.get(slug=MONGOLIA)
-    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason.")
+    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason, given.")
     review.request_changes(report, reviewer, "Name the source that contradicts it.")
     client = signed_in(reporter)
     edit = reverse("newsroom:edit", args=[report.pk])
@@ -1869,29 +1922,38 @@ def test_a_withdrawal_reworded_and_submitted_in_one_go_submits_the_new_reason(
     assert too_long.strip() in text(refused).split('id="reword-note"')[1]
     assert 'id="reword-note-errors"' in text(refused)
     report.refresh_from_db()
-    assert (report.withdrawal_note, report.state) == ("First reason.", "changes_requested")
+    assert (report.withdrawal_note, report.state) == ("First reason, given.", "changes_requested")
     assert "Yes." in text(refused).split('id="reword-reply"')[1].split("</textarea>")[0]
-    client.post(edit, {"withdrawal_note": "Second reason.", "reply": "Yes.", "then": "submit"})
+    client.post(
+        edit, {"withdrawal_note": "Second reason, given.", "reply": "Yes.", "then": "submit"}
+    )
     report.refresh_from_db()
-    assert (report.withdrawal_note, report.state) == ("Second reason.", ReportState.SUBMITTED)
+    assert (report.withdrawal_note, report.state) == (
+        "Second reason, given.",
+        ReportState.SUBMITTED,
+    )
 
 
 def test_a_reworded_withdrawal_whose_submission_is_refused_keeps_its_old_reason(
     seeded, reporter, reviewer, signed_in
 ):
     visit = Visit.objects.get(slug=MONGOLIA)
-    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason.")
+    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason, given.")
     review.request_changes(report, reviewer, "Which source?")
     Visit.objects.filter(pk=visit.pk).update(review_state=ReviewState.WITHDRAWN)
     client = signed_in(reporter)
     refused = client.post(
         reverse("newsroom:edit", args=[report.pk]),
-        {"withdrawal_note": "Second reason.", "reply": "Which source: see it.", "then": "submit"},
+        {
+            "withdrawal_note": "Second reason, given.",
+            "reply": "Which source: see it.",
+            "then": "submit",
+        },
     )
     assert refused.status_code == 400
     assert "Only a published visit can be withdrawn." in text(refused)
     report.refresh_from_db()
-    assert (report.withdrawal_note, report.state) == ("First reason.", "changes_requested")
+    assert (report.withdrawal_note, report.state) == ("First reason, given.", "changes_requested")
 
 
 def test_a_withdrawal_proposed_before_the_visit_changed_is_not_verified(
@@ -1900,10 +1962,12 @@ def test_a_withdrawal_proposed_before_the_visit_changed_is_not_verified(
     """Proposed for the visit as it stood: a correction since may answer it. The API shows
     the withdrawal with no preview and no duplicates (it changes no fact)."""
     visit = Visit.objects.get(slug=MONGOLIA)
-    report = review.propose_withdrawal(author=reporter, visit=visit, note="Never happened.")
+    report = review.propose_withdrawal(
+        author=reporter, visit=visit, note="The trip never happened."
+    )
     api_client.force_authenticate(reviewer)
     shown = api_client.get(f"/api/v1/reports/{report.pk}/").json()
-    assert shown["withdrawal_note"] == "Never happened."
+    assert shown["withdrawal_note"] == "The trip never happened."
     assert shown["preview"] is None and shown["possible_duplicates"] == []
     visit.place = "Ulaanbaatar, the Chinggis Khaan square"
     visit.save()
@@ -2035,20 +2099,20 @@ def test_a_withdrawal_sent_back_is_submitted_again_only_with_an_answer(
     without one, both boxes come back as typed, the answer's with its error, and nothing
     changes; the reason alone may still be saved."""
     visit = Visit.objects.get(slug=MONGOLIA)
-    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason.")
+    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason, given.")
     review.request_changes(report, reviewer, "Name the source that contradicts it.")
     client = signed_in(reporter)
     page_of, edit = (reverse(f"newsroom:{n}", args=[report.pk]) for n in ("report", "edit"))
     form = text(client.get(page_of)).split('id="reword-withdrawal"')[1].split("</form>")[0]
     assert '<textarea id="reword-reply" name="reply" rows="3">' in form  # not `required`
-    refused = client.post(edit, {"withdrawal_note": "Second reason.", "then": "submit"})
+    refused = client.post(edit, {"withdrawal_note": "Second reason, given.", "then": "submit"})
     page = html.unescape(text(refused))
     assert refused.status_code == 400
     errors = page.split('id="reword-reply-errors"')[1].split("</ul>")[0]
     assert "Answer the reviewer before submitting it again" in errors
-    assert "Second reason." in page.split('id="reword-note"')[1].split("</textarea>")[0]
+    assert "Second reason, given." in page.split('id="reword-note"')[1].split("</textarea>")[0]
     report.refresh_from_db()
-    assert (report.withdrawal_note, report.state) == ("First reason.", "changes_requested")
+    assert (report.withdrawal_note, report.state) == ("First reason, given.", "changes_requested")
     # An empty reason too: both boxes say what is wrong with them, at once.
     both = html.unescape(text(client.post(edit, {"withdrawal_note": " ", "then": "submit"})))
     assert "Answer the reviewer" in both.split('id="reword-reply-errors"')[1].split("</ul>")[0]
@@ -2061,12 +2125,16 @@ def test_a_withdrawal_sent_back_is_submitted_again_only_with_an_answer(
         review.submit(report, reporter)
     # Saved without submitting: the reason alone is kept, and the message says what is
     # still to do (the answer), then, the answer typed, that both were saved.
-    saved = client.post(edit, {"withdrawal_note": "Second reason.", "reply": ""}, follow=True)
+    saved = client.post(
+        edit, {"withdrawal_note": "Second reason, given.", "reply": ""}, follow=True
+    )
     assert "Reason saved: answer the reviewer, then submit" in html.unescape(text(saved))
     report.refresh_from_db()
-    assert (report.withdrawal_note, report.state) == ("Second reason.", "changes_requested")
+    assert (report.withdrawal_note, report.state) == ("Second reason, given.", "changes_requested")
     saved = client.post(
-        edit, {"withdrawal_note": "Second reason.", "reply": "See the second source."}, follow=True
+        edit,
+        {"withdrawal_note": "Second reason, given.", "reply": "See the second source."},
+        follow=True,
     )
     assert "Reason and answer saved: submit the withdrawal" in html.unescape(text(saved))
     client.post(reverse("newsroom:submit", args=[report.pk]))
@@ -2436,7 +2504,7 @@ def withdrawal_sent_back(reporter, reviewer, signed_in):
     """Mongolia's visit proposed for withdrawal by `reporter` and sent back by `reviewer`:
     (the report, the author's client, its page's address, its reword address)."""
     visit = Visit.objects.get(slug=MONGOLIA)
-    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason.")
+    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason, given.")
     review.request_changes(report, reviewer, "Name the source that contradicts it.")
     urls = (reverse(n, args=[report.pk]) for n in ("newsroom:report", "newsroom:edit"))
     return report, signed_in(reporter), *urls
@@ -2456,18 +2524,26 @@ def test_a_withdrawals_reason_reworded_in_two_windows_keeps_the_first_save(
     reads; saved again from there, it replaces the reason knowingly."""
     report, client, page_url, edit = withdrawal_sent_back(reporter, reviewer, signed_in)
     first, second = (reword_seen(text(client.get(page_url))) for _ in range(2))
-    client.post(edit, {"withdrawal_note": "Reason one.", "reply": "Done.", "seen": first})
-    stale = client.post(edit, {"withdrawal_note": "Reason two.", "reply": "Done.", "seen": second})
+    client.post(
+        edit, {"withdrawal_note": "Reason one of the two.", "reply": "Done.", "seen": first}
+    )
+    stale = client.post(
+        edit, {"withdrawal_note": "Reason two of the two.", "reply": "Done.", "seen": second}
+    )
     assert stale.status_code == 400
     assert "saved again (in another window" in html.unescape(text(stale))
-    assert "Reason two." in text(stale).split('id="reword-note"')[1].split("</textarea>")[0]
+    assert (
+        "Reason two of the two." in text(stale).split('id="reword-note"')[1].split("</textarea>")[0]
+    )
     report.refresh_from_db()
-    assert report.withdrawal_note == "Reason one."
+    assert report.withdrawal_note == "Reason one of the two."
     again = reword_seen(text(stale))
     assert again == review.version_of(report) != second
-    client.post(edit, {"withdrawal_note": "Reason two.", "reply": "Done.", "seen": again})
+    client.post(
+        edit, {"withdrawal_note": "Reason two of the two.", "reply": "Done.", "seen": again}
+    )
     report.refresh_from_db()
-    assert report.withdrawal_note == "Reason two."
+    assert report.withdrawal_note == "Reason two of the two."
 
 
 def test_a_submission_refused_after_its_edit_was_saved_is_no_conflict_with_itself(
@@ -2504,22 +2580,23 @@ def test_a_refused_reword_keeps_the_version_its_window_was_opened_at(
     overwrote B's reason unseen."""
     report, client, page_url, edit = withdrawal_sent_back(reporter, reviewer, signed_in)
     a, b = (reword_seen(text(client.get(page_url))) for _ in range(2))
-    client.post(edit, {"withdrawal_note": "Window B's reason.", "reply": "Done.", "seen": b})
+    client.post(edit, {"withdrawal_note": "Window B's own reason.", "reply": "Done.", "seen": b})
     refused = client.post(
-        edit, {"withdrawal_note": "Window A's reason.", "reply": "", "then": "submit", "seen": a}
+        edit,
+        {"withdrawal_note": "Window A's own reason.", "reply": "", "then": "submit", "seen": a},
     )
     assert refused.status_code == 400 and reword_seen(text(refused)) == a
     stale = client.post(
         edit,
         {
-            "withdrawal_note": "Window A's reason.",
+            "withdrawal_note": "Window A's own reason.",
             "reply": "Done.",
             "seen": reword_seen(text(refused)),
         },
     )
     assert "saved again (in another window" in html.unescape(text(stale))
     report.refresh_from_db()
-    assert report.withdrawal_note == "Window B's reason."
+    assert report.withdrawal_note == "Window B's own reason."
 
 
 def test_a_refused_comment_keeps_the_version_the_reviewer_read(

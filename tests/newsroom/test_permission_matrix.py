@@ -123,7 +123,11 @@ def test_each_role_may_do_exactly_what_the_table_says(cast, client, role, view, 
     if cast[role] is not None:
         client.force_login(cast[role])
     data = (
-        {"comment": "Because.", "reason": "Because.", "withdrawal_note": "Because."}
+        {
+            "comment": "Because.",
+            "reason": "Because.",
+            "withdrawal_note": "Because it never took place.",
+        }
         if method == "post"
         else None
     )

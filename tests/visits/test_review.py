@@ -527,3 +527,29 @@ def test_two_reviewers_verifying_two_reports_of_one_trip_at_once_publish_one(
     assert len(published) == 1 and len(refused) == 1, outcomes
     assert "may already be recorded" in refused[0][1]
     assert Visit.objects.filter(slug__startswith="vladimir-putin-tjk-2025-10").count() == 1
+
+
+def test_a_withdrawals_reason_is_at_least_a_short_sentence(seeded, reporter):
+    """A withdrawal's reason is what the visit's page tells every reader: shorter than
+    WITHDRAWAL_NOTE_MIN characters (the spaces around it not counted) it is refused, when
+    proposed and when reworded, and nothing changes; one of that length is filed."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    short = "  " + "x" * (review.WITHDRAWAL_NOTE_MIN - 1) + "  "
+    said = (
+        f"Say why in at least {review.WITHDRAWAL_NOTE_MIN} characters: the visit's page shows "
+        "it to every reader."
+    )
+    with pytest.raises(ValidationError) as refused:
+        review.propose_withdrawal(author=reporter, visit=visit, note=short)
+    assert refused.value.message_dict == {"withdrawal_note": [said]}
+    assert review.withdrawal_note_errors(short) == [said]
+    assert not Report.objects.exists()
+    enough = "x" * review.WITHDRAWAL_NOTE_MIN
+    report = review.propose_withdrawal(author=reporter, visit=visit, note=f"  {enough}  ")
+    assert report.withdrawal_note == enough and review.withdrawal_note_errors(enough) == []
+    review.take_back(report, reporter)
+    with pytest.raises(ValidationError) as refused:
+        review.update_withdrawal(report, reporter, note="Duplicate.")
+    assert refused.value.message_dict == {"withdrawal_note": [said]}
+    report.refresh_from_db()
+    assert report.withdrawal_note == enough
