@@ -15,10 +15,15 @@ from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 logger = logging.getLogger(__name__)
 
 
-def _fail_open(method_name, fallback):
+def _fail_open(method_name, fallback, passes=()):
+    """A cache method that answers `fallback` instead of raising when Redis fails; the
+    exceptions in `passes` are answers, not failures, and reach the caller."""
+
     def method(self, *args, **kwargs):
         try:
             return getattr(super(FailOpenRedisCache, self), method_name)(*args, **kwargs)
+        except passes:
+            raise
         except Exception as exc:  # noqa: BLE001 - any cache failure must not fail the page
             logger.warning("cache %s failed, serving without cache: %s", method_name, exc)
             return fallback(*args, **kwargs) if callable(fallback) else fallback
@@ -69,7 +74,9 @@ class FailOpenRedisCache(RedisCache):
     delete_many = _fail_open("delete_many", None)
     touch = _fail_open("touch", False)
     has_key = _fail_open("has_key", False)
-    incr = _fail_open("incr", None)
+    # Django's incr raises ValueError for a missing key: Redis answered, and the caller
+    # decides (core.pagecache starts a new data version), as with any other cache.
+    incr = _fail_open("incr", None, passes=(ValueError,))
     clear = _fail_open("clear", None)
 
 
