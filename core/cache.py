@@ -14,6 +14,32 @@ from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 
+# While Redis is down every cache operation of every request fails (a page makes a dozen):
+# a process warns of it once per WARN_EVERY seconds, with how many failed meanwhile, not
+# once per operation, which would bury everything else in the log.
+WARN_EVERY = 60.0
+_failures = {"warned_at": None, "since": 0}
+_failures_lock = threading.Lock()
+
+
+def _warn_of_failure(method_name: str, exc: Exception) -> None:
+    """Log that a cache operation failed, at most once per WARN_EVERY seconds per process."""
+    now = time.monotonic()
+    with _failures_lock:
+        _failures["since"] += 1
+        warned_at = _failures["warned_at"]
+        if warned_at is not None and now - warned_at < WARN_EVERY:
+            return
+        failed, _failures["since"], _failures["warned_at"] = _failures["since"], 0, now
+    logger.warning(
+        "cache %s failed, serving without cache: %s (%d cache operation(s) failed in this "
+        "process since the last such warning; the next comes in %d s at the earliest)",
+        method_name,
+        exc,
+        failed,
+        WARN_EVERY,
+    )
+
 
 def _fail_open(method_name, fallback, passes=()):
     """A cache method that answers `fallback` instead of raising when Redis fails; the
@@ -25,7 +51,7 @@ def _fail_open(method_name, fallback, passes=()):
         except passes:
             raise
         except Exception as exc:  # noqa: BLE001 - any cache failure must not fail the page
-            logger.warning("cache %s failed, serving without cache: %s", method_name, exc)
+            _warn_of_failure(method_name, exc)
             return fallback(*args, **kwargs) if callable(fallback) else fallback
 
     method.__name__ = method_name
