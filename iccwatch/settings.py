@@ -674,11 +674,27 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
+# Logs go to stderr, one line per record, dated and naming the level, the process and the
+# logger as gunicorn's own lines do (a line without its time or level cannot be matched
+# with the access log, nor filtered). The Celery worker and beat format them their way.
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_LEVEL = env_str("DJANGO_LOG_LEVEL", default="INFO").strip().upper()
+if LOG_LEVEL not in LOG_LEVELS:
+    raise ImproperlyConfigured(
+        f"DJANGO_LOG_LEVEL={env_str('DJANGO_LOG_LEVEL', default='')!r} must be one of: "
+        f"{', '.join(LOG_LEVELS)}."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", default="INFO")},
+    "formatters": {
+        "line": {
+            "format": "[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s",
+            "datefmt": "%Y-%m-%d %H:%M:%S %z",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
     },

@@ -438,3 +438,37 @@ def test_an_unknown_jit_setting_refuses_to_start():
     result = load_settings(ICCWATCH_DATABASE_JIT="maybe")
     assert result.returncode != 0
     assert "ICCWATCH_DATABASE_JIT must be off, on or server" in result.stderr
+
+
+LOG_PROBE = (
+    "import django, logging; django.setup(); "
+    "logging.getLogger('core.cache').info('an info line'); "
+    "logging.getLogger('core.cache').warning('a warning line')"
+)
+
+
+def test_a_log_line_says_when_how_severe_which_process_and_which_logger():
+    result = load_settings(LOG_PROBE)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert any(
+        re.fullmatch(
+            r"\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}\] \[\d+\] \[WARNING\] core\.cache: "
+            r"a warning line",
+            line,
+        )
+        for line in lines
+    ), lines
+    assert any(line.endswith("[INFO] core.cache: an info line") for line in lines), lines
+
+
+def test_the_log_level_is_read_in_any_case_and_an_unknown_one_is_refused():
+    quiet = load_settings(LOG_PROBE, DJANGO_LOG_LEVEL="warning")
+    assert quiet.returncode == 0, quiet.stderr
+    assert "a warning line" in quiet.stderr and "an info line" not in quiet.stderr
+    refused = load_settings(LOG_PROBE, DJANGO_LOG_LEVEL="verbose")
+    assert refused.returncode != 0
+    assert (
+        "ImproperlyConfigured: DJANGO_LOG_LEVEL='verbose' must be one of: DEBUG, INFO, "
+        "WARNING, ERROR, CRITICAL." in refused.stderr
+    )
