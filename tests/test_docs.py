@@ -15,6 +15,7 @@ files, modules, commands and sections: every one of them must be there. What is 
 """
 
 import argparse
+import ast
 import importlib
 import re
 from pathlib import Path
@@ -308,3 +309,36 @@ def test_adding_a_field_to_visit_names_every_file_that_lists_a_visits_fields():
     assert "visits/review.py" in listing and "api/visits/rows.py" in listing
     assert sorted(f for f in listing if f"`{f}`" not in guide) == []
 
+
+# Classes whose text lives elsewhere: an app's config, an admin page, a command (its
+# `help`), and DRF's serializers, viewsets and FilterSets, whose docstrings drf-spectacular
+# would make the API schema's descriptions.
+DOCUMENTED_ELSEWHERE = re.compile(
+    r"(AppConfig|ModelAdmin|BaseCommand|Serializer|ViewSet|FilterSet)$"
+)
+
+
+def undocumented(package: str) -> list[str]:
+    """The public module-level functions and classes of `package` without a docstring."""
+    missing = []
+    for path in sorted((ROOT / package).rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                continue
+            if node.name.startswith("_") or ast.get_docstring(node):
+                continue
+            if isinstance(node, ast.ClassDef) and (
+                node.name == "Command"
+                or any(DOCUMENTED_ELSEWHERE.search(ast.unparse(base)) for base in node.bases)
+            ):
+                continue
+            missing.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+    return missing
+
+
+@pytest.mark.parametrize("package", ["core", "visits", "front", "api"])
+def test_public_functions_and_classes_say_what_they_do(package):
+    assert undocumented(package) == []
