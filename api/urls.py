@@ -84,6 +84,8 @@ class ApiSchemaView(SpectacularAPIView):
 
 
 class ApiRouter(DefaultRouter):
+    """DRF's router, with the API's own root view (/api/v1/: the endpoints)."""
+
     APIRootView = ApiRootView
 
 

@@ -83,6 +83,9 @@ class Series:
 
 @dataclass
 class Segment:
+    """One verdict's part of a year's bar: its series, how many rows it counts, and its
+    top and height in SVG units."""
+
     series: Series
     count: int
     y: float

@@ -106,6 +106,7 @@ def finding_heading(finding, earlier) -> str:
 
 
 def verdict_code(visit) -> str:
+    """The code of a visit's current verdict ("non_compliance", ...); '' when it has none."""
     verdict = verdict_of(visit)
     return verdict.code if verdict else ""
 
@@ -135,6 +136,7 @@ def span(start, start_precision, end, end_precision) -> str:
 
 
 def visit_span(visit) -> str:
+    """`span` of a visit's dates, as ISO dates as precise as known."""
     return span(visit.start, visit.start_precision, visit.end, visit.end_precision)
 
 
@@ -259,6 +261,7 @@ def _one_period(period: Period) -> str:
 
 
 def visit_span_words(visit) -> str:
+    """`span_words` of a visit's dates, in the reader's language."""
     return span_words(visit.start, visit.start_precision, visit.end, visit.end_precision)
 
 

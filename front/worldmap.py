@@ -51,6 +51,9 @@ _UNCODED_NAMES = {
 
 @dataclass(frozen=True)
 class Country:
+    """One country's shape on the map: its ISO 3166-1 alpha-3 code ('' for a shape
+    without one), Natural Earth's name, its SVG path and an anchor point, in map units."""
+
     iso3: str
     name: str
     path: str  # SVG path data in map units
@@ -79,6 +82,10 @@ class Marker:
 
 @dataclass(frozen=True)
 class Shapes:
+    """Every country's shape, projected (Equal Earth) onto a map WIDTH units wide and
+    `height` tall; `scale` and the offsets place a longitude/latitude (`project`);
+    `version` names the shapes file read (a digest of its path and time)."""
+
     countries: tuple[Country, ...]
     height: float
     scale: float

@@ -134,6 +134,9 @@ def normalise(data: dict) -> dict:
 
 
 def normalise_citations(citations: Sequence[dict]) -> list[dict]:
+    """The citations with every field of CITATION_FIELDS present, in order: a missing or
+    empty value is "" (None for `published`, an ISO date otherwise), so that two lists
+    saying the same compare equal."""
     return [
         {
             field: (c.get(field) or ("" if field != "published" else None))
