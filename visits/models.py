@@ -556,6 +556,10 @@ class Verdict(models.Model):
             # The visits with a verdict (incidents: non_compliance), by id: see Visit's
             # `visits_visit_published_tally`.
             models.Index(fields=["code", "visit"], name="visits_verdict_code_visit"),
+            # The verdicts of another rule than the running one, as two ranges of it: the
+            # sweeper asks every 30 s (visits.outbox.request_outdated_rule_version), and
+            # almost always finds none (migration 0037 builds it CONCURRENTLY).
+            models.Index(fields=["rule_version"], name="visits_verdict_rule_version"),
             # (Migration 0022 adds visits_verdict_incident_start, built CONCURRENTLY: the
             # published incidents by (visit_start DESC NULLS LAST, visit_id), the incidents
             # list's default order.)
