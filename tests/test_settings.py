@@ -112,7 +112,10 @@ def test_production_cookies_are_secure_and_sign_in_is_guarded():
         ),
         ({"DJANGO_ALLOWED_HOSTS": " , "}, "DJANGO_ALLOWED_HOSTS must list the site's host names"),
         ({"DJANGO_SECURE_COOKIES": "off"}, "DJANGO_SECURE_COOKIES must be on in production."),
-        ({"DJANGO_SECURE_HSTS_SECONDS": "-1"}, "DJANGO_SECURE_HSTS_SECONDS must be 0"),
+        (
+            {"DJANGO_SECURE_HSTS_SECONDS": "-1"},
+            "DJANGO_SECURE_HSTS_SECONDS='-1' must be at least 0.",
+        ),
         (
             {"DJANGO_SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto"},
             "DJANGO_SECURE_PROXY_SSL_HEADER='X-Forwarded-Proto' must read HEADER=VALUE",
@@ -283,7 +286,27 @@ def test_the_client_address_is_the_one_the_trusted_proxy_saw_and_never_the_whole
         assert result.stdout.split()[-1] == expected, overrides
     result = load_settings(_code=code, ICCWATCH_API_NUM_PROXIES="-1")
     assert result.returncode != 0
-    assert "ICCWATCH_API_NUM_PROXIES must be 0 or more." in result.stderr
+    assert "ICCWATCH_API_NUM_PROXIES='-1' must be at least 0." in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "minimum"),
+    [
+        ("ICCWATCH_SWEEP_SECONDS", "0", 1),
+        ("ICCWATCH_SWEEP_SECONDS", "-30", 1),
+        ("ICCWATCH_DOWNLOADS_SECONDS", "0", 1),
+        ("ICCWATCH_LOGIN_COOLOFF_MINUTES", "0", 1),
+        ("DJANGO_CONN_MAX_AGE", "-1", 0),
+        ("ICCWATCH_SWEEP_GRACE_SECONDS", "-1", 0),
+    ],
+)
+def test_a_number_no_setting_can_take_is_refused_naming_its_variable(name, value, minimum):
+    """A period of 0 s would have beat send a task in a loop; a negative count or age
+    means nothing: each is refused at start, naming the variable and what it must be."""
+    result = load_settings(**{name: value})
+    assert result.returncode != 0
+    assert f"{name}={value!r} must be at least {minimum}." in result.stderr
+    assert load_settings(**{name: str(minimum + 1)}).returncode == 0
 
 
 # The variables README's "Production" section asks for (docker compose sets

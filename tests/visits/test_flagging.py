@@ -180,7 +180,7 @@ def test_a_queued_full_reevaluation_covers_every_visit_once(seeded, settings):
     assert covered == ids  # contiguous, no gap, no overlap
     out = io.StringIO()
     call_command("evaluate_visits", "--queue", stdout=out)
-    assert "Queued a full re-evaluation as 1 tasks" in out.getvalue()
+    assert "Queued a full re-evaluation as 1 task (visits.reevaluate_range)." in out.getvalue()
     assert not EvaluationRequest.objects.exists()
     assert flagging.evaluate_visits().computed == 0
 
