@@ -79,7 +79,24 @@ def unsafe_production_setting(secret_key: str, debug: bool, allowed_hosts: list[
             "DJANGO_ALLOWED_HOSTS must not contain '*' in production: list the site's host "
             "names (a leading dot, .example.org, allows its subdomains)."
         )
+    # `.com` allows every host under a whole top-level domain (`.` every host with a
+    # trailing dot): a leading dot must stand before a name of two labels or more.
+    wide = next((host for host in allowed_hosts if _spans_a_top_level_domain(host)), None)
+    if wide is not None:
+        return (
+            f"DJANGO_ALLOWED_HOSTS must not contain {wide[:40]!r} in production: it allows "
+            "every host of a top-level domain. Give the site's own name (.example.org)."
+        )
     return ""
+
+
+def _spans_a_top_level_domain(host: str) -> bool:
+    """Whether an ALLOWED_HOSTS pattern is a leading dot before a single label (`.com`,
+    `.org.`) or none (`.`): Django matches it against every host under that label."""
+    if not host.startswith("."):
+        return False
+    labels = [label for label in host[1:].rstrip(".").split(".") if label]
+    return len(labels) < 2
 
 
 if PRODUCTION:

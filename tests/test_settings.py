@@ -57,6 +57,13 @@ def test_a_safe_production_configuration_starts():
     assert result.stdout.strip() == "DEBUG False"
 
 
+def test_production_accepts_a_leading_dot_before_the_sites_own_domain():
+    """`.example.org` (the domain and its subdomains) is what the refusal of `.org` points
+    to: it starts."""
+    result = load_settings(DJANGO_ALLOWED_HOSTS=".example.org, iccwatch.example.co.uk")
+    assert result.returncode == 0, result.stderr
+
+
 def test_production_cookies_are_secure_and_sign_in_is_guarded():
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
@@ -111,6 +118,16 @@ def test_production_cookies_are_secure_and_sign_in_is_guarded():
             "DJANGO_ALLOWED_HOSTS must not contain '*'",
         ),
         ({"DJANGO_ALLOWED_HOSTS": " , "}, "DJANGO_ALLOWED_HOSTS must list the site's host names"),
+        (
+            {"DJANGO_ALLOWED_HOSTS": ".com"},
+            "DJANGO_ALLOWED_HOSTS must not contain '.com' in production: it allows every host "
+            "of a top-level domain",
+        ),
+        (
+            {"DJANGO_ALLOWED_HOSTS": "iccwatch.example.org, .ORG."},
+            "DJANGO_ALLOWED_HOSTS must not contain '.ORG.' in production",
+        ),
+        ({"DJANGO_ALLOWED_HOSTS": "."}, "DJANGO_ALLOWED_HOSTS must not contain '.' in production"),
         ({"DJANGO_SECURE_COOKIES": "off"}, "DJANGO_SECURE_COOKIES must be on in production."),
         ({"DJANGO_SECURE_HSTS_SECONDS": "-1"}, "DJANGO_SECURE_HSTS_SECONDS must be 0"),
         (
@@ -173,6 +190,9 @@ def test_production_cookies_are_secure_and_sign_in_is_guarded():
         "star-host",
         "star-among-hosts",
         "blank-hosts",
+        "top-level-domain-host",
+        "top-level-domain-among-hosts",
+        "dot-host",
         "insecure-cookies",
         "negative-hsts",
         "unreadable-proxy-header",
