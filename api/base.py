@@ -855,7 +855,9 @@ the site's pages linked (`page_url`, and /search/'s `page`) and /search/'s `name
 ISO dates and `name` (the dataset's English name) stay the same in every language. `Content-Language` says which language the answer is in.
 
 **Parameters** are checked as this schema says: an empty value (`?situation=`), a
-`page_size` outside 1–500, a boolean other than `true`/`false` or an identifier that
+`page_size` outside 1–500, a number or date written other than in the digits 0-9
+(`page`, `page_size`, `cursor`, `year` and `limit` take no `１`, `+1` or `1.0`), a
+boolean other than `true`/`false` or an identifier that
 cannot be one is a `400 invalid_filter` naming the parameter, and so is a parameter a
 list does not have (`?hosts=MNG`): a list never answers unfiltered rows for a filter it
 could not apply. Identifier and choice filters take several values, comma-separated

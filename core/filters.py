@@ -27,6 +27,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import BaseCSVField
+from django_filters.fields import IsoDateTimeField as BaseIsoDateTimeField
 from django_filters.widgets import BaseCSVWidget
 from drf_spectacular.utils import extend_schema_field
 
@@ -125,12 +126,42 @@ class AnyOfISO3Filter(AnyOfCharFilter):
         return super().filter(qs, [v.upper() for v in value] if value else value)
 
 
+class WholeNumberField(forms.IntegerField):
+    """An IntegerField that reads ASCII digits only (core.identifiers.whole_number), as the
+    API's `page` does: `2024`, never `２０２４`, `٢٠٢٤`, `+2024`, `2024.0` or `20_24`, which
+    Django's would read as 2024."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        number = value if type(value) is int else identifiers.whole_number(value)
+        if number is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+class IsoDateTimeField(BaseIsoDateTimeField):
+    """An ISO 8601 date and time in ASCII digits: Django's parse_datetime, which the field
+    tries first, reads `２０２６-１２-０１` (any script's digits) as 2026-12-01."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and not value.isascii():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """django-filter's ISO 8601 date-time filter, in ASCII digits only (IsoDateTimeField)."""
+
+    field_class = IsoDateTimeField
+
+
 @extend_schema_field({"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 9999}})
 class AnyOfYearFilter(AnyOfFilter):
     """One or more years: `?year=2024,2025`. Its schema is given here: the model field
     behind `start__year` is a transform drf-spectacular cannot resolve."""
 
-    field_class = forms.IntegerField
+    field_class = WholeNumberField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
