@@ -45,6 +45,7 @@ from api.formats import CSVRenderer, JSONRenderer, csv_columns, flat_row
 from api.lang import activate_for, lang_parameter
 from api.paging import JSON_ONLY
 from core import identifiers, pagecache, tabular
+from core.echo import echoed
 from core.links import plain_link
 from core.models import DatePrecision, Source
 
@@ -67,7 +68,7 @@ def as_of_from(request, *, future: bool = True) -> datetime.date | None:
         day = datetime.date.fromisoformat(raw)
     except ValueError:
         raise InvalidFilter(
-            {AS_OF: [f"{raw!r} is not a date: use YYYY-MM-DD, e.g. 2024-09-03."]}
+            {AS_OF: [f"{echoed(raw)!r} is not a date: use YYYY-MM-DD, e.g. 2024-09-03."]}
         ) from None
     if not future:
         not_after_today(day)
@@ -358,7 +359,7 @@ class PublicReadMixin(EnglishRefusalsMixin):
     def get_object(self):
         value = self.get_lookup_value()
         not_found = exceptions.NotFound(
-            f"No {self.resource_name} with {self.lookup_description} {value!r}."
+            f"No {self.resource_name} with {self.lookup_description} {echoed(value)!r}."
         )
         if len(value) > identifiers.SLUG_MAX_LENGTH or not re.fullmatch(
             self.lookup_value_pattern, value

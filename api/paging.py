@@ -17,6 +17,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from api.errors import InvalidFilter
 from core import pagecache
+from core.echo import echoed
 from core.identifiers import whole_number
 from core.paging import KeysFirstPaginator
 
@@ -63,7 +64,7 @@ def _whole_number(request, param: str, default: int, maximum: int, what: str) ->
     if number is not None and 1 <= number <= maximum:
         return number
     raise InvalidFilter(
-        {param: [f"{raw[:40]!r} is not {what}: use a whole number from 1 to {maximum}."]}
+        {param: [f"{echoed(raw)!r} is not {what}: use a whole number from 1 to {maximum}."]}
     )
 
 
@@ -255,7 +256,7 @@ class IncidentFeedPagination(pagination.BasePagination):
             raise InvalidFilter(
                 {
                     self.cursor_query_param: [
-                        f"{raw!r} is not a cursor: use the `next` link, or a flag_id (0 or more)."
+                        f"{echoed(raw)!r} is not a cursor: use the `next` link, or a flag_id (0 or more)."
                     ]
                 }
             )

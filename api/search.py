@@ -21,6 +21,7 @@ from api.errors import InvalidFilter
 from api.filters import GENERAL_PARAMETERS
 from api.formats import JSONRenderer
 from compliance import partial_isoformat
+from core.echo import echoed
 from core.identifiers import whole_number
 from core.names import country_name
 from front import search as site_search
@@ -108,7 +109,7 @@ class SearchQuerySerializer(serializers.Serializer):
         unknown = [k for k in kinds if k not in site_search.KINDS]
         if unknown:
             raise serializers.ValidationError(
-                f"{unknown[0]!r} is not a kind: use {', '.join(site_search.KINDS)}."
+                f"{echoed(unknown[0])!r} is not a kind: use {', '.join(site_search.KINDS)}."
             )
         return tuple(dict.fromkeys(kinds)) or site_search.KINDS
 

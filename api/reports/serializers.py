@@ -11,6 +11,7 @@ from api.base import OptionalChoiceField
 from api.lang import render_explanation
 from api.visits.serializers import VisitRefSerializer
 from core import identifiers
+from core.echo import echoed
 from visits import review
 from visits.models import (
     OPEN_REPORT_STATES,
@@ -48,6 +49,14 @@ _JSON_TYPES = (
     (serializers.ChoiceField, str, "a string"),
     (serializers.DateField, str, "a string"),
 )
+
+
+class ChoiceField(serializers.ChoiceField):
+    """DRF's ChoiceField, whose refusal (`"…" is not a valid choice.`) repeats at most
+    core.echo.ECHO_LENGTH characters of the value sent."""
+
+    def fail(self, key, **kwargs):
+        super().fail(key, **{k: echoed(v) if isinstance(v, str) else v for k, v in kwargs.items()})
 
 
 class StrictJSONTypes:
@@ -176,12 +185,12 @@ class ReportInputSerializer(StrictJSONTypes, serializers.Serializer):
     )
     place = serializers.CharField(required=False, allow_blank=True, max_length=200)
     occasion = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    status = serializers.ChoiceField(
+    status = ChoiceField(
         choices=VisitStatus.choices,
         required=False,
         help_text="`announced` for a trip not yet taken (required for a new visit).",
     )
-    outcome = serializers.ChoiceField(
+    outcome = ChoiceField(
         choices=VisitOutcome.choices,
         required=False,
         help_text="Required for a new visit. `n/a` for a trip `cancelled`, `virtual` or "
@@ -194,7 +203,7 @@ class ReportInputSerializer(StrictJSONTypes, serializers.Serializer):
     host_justification = serializers.CharField(
         required=False, allow_blank=True, max_length=JUSTIFICATION_MAX_LENGTH
     )
-    host_control = serializers.ChoiceField(
+    host_control = ChoiceField(
         choices=HostControl.choices,
         required=False,
         help_text="`none` when the host did not control the place (occupied territory).",

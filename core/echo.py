@@ -1,0 +1,20 @@
+"""What an error message repeats of a value a client sent: at most `ECHO_LENGTH` characters.
+
+A refusal names the value it refuses (`No visit with id 'vladimir-putin-mgn-2024'`), so
+that the client sees what it sent; a value of thousands of characters (an address, a
+parameter, a field of a report) is cut, so that the answer is not the value again, twice
+(in `message` and in `fields`). Every message that repeats a client's value goes through
+`echoed`: the API's errors (api.*) and the report checks the newsroom shares
+(visits.review).
+"""
+
+ECHO_LENGTH = 100
+ELLIPSIS = "…"
+
+
+def echoed(value: object) -> str:
+    """`value` as a message may repeat it: whole up to `ECHO_LENGTH` characters, else its
+    first `ECHO_LENGTH` and an ellipsis. Quote it with `!r` (or `%r`) as before: the cut
+    is inside the quotes."""
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= ECHO_LENGTH else text[:ECHO_LENGTH] + ELLIPSIS
