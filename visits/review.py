@@ -35,6 +35,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import IntegrityError, connection, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.dispatch import Signal
@@ -48,6 +49,7 @@ from core import roles
 from core.echo import echoed
 from core.models import DatePrecision, carries_credentials
 from core.names import format_date
+from core.text import refuse_bidi_controls
 from states.models import State
 from visits import flagging
 from visits.models import (
@@ -676,7 +678,20 @@ def _withdrawal_note(note: str) -> str:
                 % {"max": WITHDRAWAL_NOTE_MAX}
             }
         )
+    # The visit's page shows it.
+    _refuse_control_characters("withdrawal_note", note)
     return note
+
+
+def _refuse_control_characters(field: str, text: str) -> None:
+    """ValidationError({field: ...}) for a NUL (which PostgreSQL cannot store) or a
+    bidirectional control (core.text) in `text`: what the report's form fields refuse, for
+    a text the newsroom posts without one (a withdrawal's reason, the answer beside it)."""
+    try:
+        ProhibitNullCharactersValidator()(text)
+        refuse_bidi_controls(text)
+    except ValidationError as refused:
+        raise ValidationError({field: refused.messages}) from None
 
 
 @transaction.atomic
@@ -693,6 +708,8 @@ def update_withdrawal(
         raise ValidationError(
             {"reply": _("Say it in at most %(max)d characters.") % {"max": COMMENT_MAX_LENGTH}}
         )
+    if reply is not None:
+        _refuse_control_characters("reply", reply)
     report = Report.objects.select_for_update().get(pk=report.pk)
     _require(report.author_id == user.pk, _("Only the author may edit a report."))
     if not report.is_withdrawal:

@@ -228,7 +228,8 @@ REPORT_RULES = (
     "`controlled_by` only with `host_control` `none`, and never the host itself (checked when "
     "the report is verified)",
     "source addresses are public http(s) URLs",
-    "no text contains a NUL character",
+    "no text contains a NUL character or a bidirectional control (U+202A to U+202E, U+2066 "
+    "to U+2069), which would show the text after it reordered",
 )
 RULES_DESCRIPTION = (
     "What the schema alone cannot say, each a 400 naming the field: "
