@@ -14,7 +14,7 @@ from django_filters.constants import EMPTY_VALUES
 from django_filters.rest_framework import DjangoFilterBackend
 
 from api.errors import InvalidFilter
-from core.echo import echoed
+from core.echo import echoed, echoing_less
 from core.filters import (
     RepeatableCSVField,
     facet_counts,
@@ -177,15 +177,6 @@ def _with_the_choices(filterset, name: str, error: ValidationError) -> str:
     return f"{message} Choose from: {', '.join(choices)}."
 
 
-def _echoing_less(error: ValidationError) -> ValidationError:
-    """`error` with the values it repeats cut (core.echo): Django's "Select a valid choice.
-    %(value)s is not one of the available choices." would repeat a value of any length."""
-    if not isinstance(error.params, dict):
-        return error
-    params = {k: echoed(v) if isinstance(v, str) else v for k, v in error.params.items()}
-    return ValidationError(error.message, code=error.code, params=params)
-
-
 # A date and time whose offset's "+" arrived as a space: "2026-12-02T18:03:45 01:00".
 _UNENCODED_OFFSET = re.compile(r"T\d\d:\d\d(:\d\d(\.\d+)?)? \d\d:?\d\d$")
 
@@ -241,7 +232,7 @@ class ApiFilterBackend(DjangoFilterBackend):
                             filterset,
                             request,
                             name,
-                            _with_the_choices(filterset, name, _echoing_less(e)),
+                            _with_the_choices(filterset, name, echoing_less(e)),
                         )
                         for e in messages.as_data()
                     ]

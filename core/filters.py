@@ -32,6 +32,7 @@ from django_filters.widgets import BaseCSVWidget
 from drf_spectacular.utils import extend_schema_field
 
 from core import identifiers
+from core.echo import echoed, echoing_less
 
 MAX_VALUES = 100
 
@@ -67,7 +68,11 @@ class RepeatableCSVField(BaseCSVField):
             raise forms.ValidationError(
                 "Give at most %(max)d values.", code="max_values", params={"max": MAX_VALUES}
             )
-        cleaned = super().clean(value)
+        try:
+            cleaned = super().clean(value)
+        except forms.ValidationError as error:
+            # "Select a valid choice. <the value> is not one of…": the value cut (core.echo).
+            raise echoing_less(error) from None
         return list(dict.fromkeys(cleaned)) if cleaned else cleaned
 
 
@@ -286,7 +291,7 @@ class NamedRecordsMixin:
             ids = record_ids(getattr(self, "request", None), record, values)
             missing = [v for v, pk in ids.items() if pk is None]
             if missing:
-                errors[name] = format_lazy(record.message, value=missing[0])
+                errors[name] = format_lazy(record.message, value=echoed(missing[0]))
         return errors
 
 

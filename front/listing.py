@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from core import exports, tabular
+from core.echo import echoed
 from core.filters import facet_counts, unknown_parameters
 from core.names import country_name, format_date, situation_name
 from core.paging import may_be_null
@@ -138,7 +139,7 @@ def sort_keys(listing: Listing, requested: list[str]) -> list[str]:
             {
                 ORDERING: [
                     _("“%(key)s” is not a sort of this list; it can sort by: %(keys)s.")
-                    % {"key": unknown[0], "keys": ", ".join(listing.sorts)}
+                    % {"key": echoed(unknown[0]), "keys": ", ".join(listing.sorts)}
                 ]
             }
         )
@@ -197,7 +198,7 @@ def check_parameters(listing: Listing, request: HttpRequest) -> str:
         message = _("This list has no such parameter. Its parameters are: %(names)s.") % {
             "names": ", ".join(known)
         }
-        raise InvalidListQuery({name: [message] for name in unknown})
+        raise InvalidListQuery({echoed(name): [message] for name in unknown})
     return ",".join(sort_keys(listing, request.GET.getlist(ORDERING)))
 
 

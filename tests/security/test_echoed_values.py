@@ -1,9 +1,12 @@
 """An error repeats at most 100 characters of what the client sent (core.echo).
 
-The refusal of an unknown visit id repeated the whole id, about 5,000 characters, twice
-(in `message` and in `fields`); so did every refusal that names a client's value: a
-parameter's name or value, an address, a format, a Content-Type, a report's field.
+The API's refusal of an unknown visit id repeated the whole id, about 5,000 characters,
+twice (in `message` and in `fields`); so did every refusal that names a client's value: a
+parameter's name or value, an address, a format, a Content-Type, a report's field, and
+the site's downloads refused for their filters.
 """
+
+import json
 
 import pytest
 
@@ -20,6 +23,8 @@ SHOWN = "x" * ECHO_LENGTH + "…"
 def assert_echoes_at_most_the_cap(response, status):
     assert response.status_code == status, response.content[:300]
     text = response.content.decode()
+    if response["Content-Type"].startswith("application/json"):
+        text = json.dumps(response.json(), ensure_ascii=False)  # the site's escape "…"
     # The value, or the address or header it ends, cut (a state's code is upper-cased).
     assert "x" * (ECHO_LENGTH + 1) not in text.lower()
     assert "x…" in text.lower()
@@ -97,3 +102,29 @@ def test_an_unsupported_content_type_echoes_at_most_the_cap(reporting):
 )
 def test_echoed_keeps_a_short_value_whole_and_cuts_a_long_one(value, shown):
     assert echoed(value) == shown
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        f"/visits.csv?verdict={LONG}",
+        f"/visits.csv?verdict=deterred,{LONG}",
+        f"/visits.json?{LONG}=1",
+        f"/visits.csv?ordering={LONG}",
+        f"/incidents.csv?host_control={LONG}",
+        f"/persons.csv?status={LONG}",
+        f"/fr/visits.csv?verdict={LONG}",
+    ],
+)
+def test_a_site_download_refused_for_its_filters_echoes_at_most_the_cap(client, address):
+    assert_echoes_at_most_the_cap(client.get(address), 400)
+
+
+def test_a_name_no_person_matches_echoes_at_most_the_cap(seeded, client):
+    """The site's person box takes a name (front.search.resolve_person_names)."""
+    name = "Zq" * 2500
+    response = client.get(f"/visits.csv?person={name}")
+    assert response.status_code == 400
+    text = json.dumps(response.json(), ensure_ascii=False)
+    assert name[:101] not in text
+    assert name[:100] + "…" in text
