@@ -48,12 +48,16 @@ NO_ROLE = (
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
-    """`Authorization: Token <key>` (DRF's scheme) or `Authorization: Bearer <key>` (what
-    generated clients and most HTTP libraries send): the same key either way. Any other
-    scheme is left to the next authenticator, so a request without one reads anonymously;
-    a `Token` or `Bearer` header with a wrong key is 401 `authentication_failed`."""
+    """`Authorization: Bearer <key>` (what generated clients and most HTTP libraries send)
+    or `Authorization: Token <key>` (DRF's scheme): the same key either way, the scheme's
+    name in any case. Any other scheme is left to the next authenticator, so a request
+    without one reads anonymously; a `Bearer` or `Token` header with a wrong key is 401
+    `authentication_failed`. A 401 challenges with both, the schema's first
+    (`WWW-Authenticate: Bearer, Token`), and the schema declares the bearer scheme
+    (TokenAuthenticationScheme): one list, SCHEMES, for the three."""
 
-    KEYWORDS = (b"token", b"bearer")
+    SCHEMES = ("Bearer", "Token")
+    KEYWORDS = tuple(scheme.lower().encode() for scheme in SCHEMES)
 
     def authenticate(self, request):
         words = authentication.get_authorization_header(request).split()
@@ -69,21 +73,31 @@ class TokenAuthentication(authentication.TokenAuthentication):
             raise exceptions.AuthenticationFailed("The key must be ASCII.") from None
         return self.authenticate_credentials(key)
 
+    def authenticate_header(self, request):
+        """The 401's challenge: every scheme accepted, the one the schema declares first
+        (`Bearer, Token`; DRF's own says `Token` alone)."""
+        return ", ".join(self.SCHEMES)
+
 
 class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
     """The schema's description of TokenAuthentication: HTTP bearer, which generated
-    clients send by default (openapi-python-client's AuthenticatedClient: `Bearer`)."""
+    clients send by default (openapi-python-client's AuthenticatedClient: `Bearer`), the
+    first scheme of its 401 challenge; the description names the other one it accepts."""
 
     target_class = TokenAuthentication
     name = "tokenAuth"
 
     def get_security_definition(self, auto_schema):
+        first, *others = TokenAuthentication.SCHEMES
+        also = ", ".join(f"`{scheme} <key>`" for scheme in others)
         return {
             "type": "http",
-            "scheme": "bearer",
-            "description": "An account's API key in `Authorization: Bearer <key>` (`Token <key>` "
+            "scheme": first.lower(),
+            "description": f"An account's API key in `Authorization: {first} <key>` ({also} "
             "works too). Without the header a request reads anonymously (at the anonymous rate); "
-            "with a wrong key it is `401 authentication_failed`, never anonymous.",
+            "with a wrong key it is `401 authentication_failed`, never anonymous. A request that "
+            f"needs an account and has none is `401` with `WWW-Authenticate: "
+            f"{', '.join(TokenAuthentication.SCHEMES)}`.",
         }
 
 

@@ -31,15 +31,14 @@ from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 from rest_framework.response import Response
 
+from api.access import TokenAuthentication
 from api.errors import ErrorSerializer, InvalidFilter
 from api.filters import (
     FACETS,
     GENERAL_PARAMETERS,
     ApiFilterBackend,
+    check_parameters,
     facets_of,
-    reject_empty_parameters,
-    reject_repeated_parameters,
-    reject_unknown_parameters,
 )
 from api.formats import CSVRenderer, JSONRenderer, csv_columns, flat_row
 from api.lang import activate_for, lang_parameter
@@ -284,27 +283,16 @@ class PublicReadMixin(EnglishRefusalsMixin):
         activate_for(request)
 
     def _check_parameters(self, request) -> None:
-        """Unknown, empty and repeated parameters, all reported in one 400 (each parameter
-        by the first check it fails, an unknown one as unknown even when also empty), so a
-        client fixes its query in one go rather than one refusal at a time."""
-        checks = [
-            lambda: reject_empty_parameters(request),
-            lambda: reject_repeated_parameters(request, getattr(self, "filterset_class", None)),
-        ]
-        if self.action in ("list", "retrieve"):
-            what = "record" if self.action == "retrieve" else "list"
-            checks.insert(
-                0, lambda: reject_unknown_parameters(request, self.known_parameters(), what)
-            )
-        errors: dict = {}
-        for check in checks:
-            try:
-                check()
-            except InvalidFilter as refused:
-                for name, messages in refused.detail.items():
-                    errors.setdefault(name, messages)
-        if errors:
-            raise InvalidFilter(errors)
+        """Unknown, empty and repeated parameters, all reported in one 400
+        (api.filters.check_parameters); unknown ones on the reads, whose parameters are
+        known (`known_parameters`)."""
+        reads = self.action in ("list", "retrieve")
+        check_parameters(
+            request,
+            self.known_parameters() if reads else None,
+            filterset_class=getattr(self, "filterset_class", None),
+            what="record" if self.action == "retrieve" else "list",
+        )
 
     def known_parameters(self) -> set[str]:
         """The query parameters this action reads: a list its filters, paging, format, lang
@@ -703,6 +691,16 @@ _RETRY_AFTER = {
     }
 }
 
+# Every 401 challenges with the schemes a key is accepted after (api.access).
+_CHALLENGE = {
+    "WWW-Authenticate": {
+        "schema": {"type": "string", "example": ", ".join(TokenAuthentication.SCHEMES)},
+        "description": "The schemes an API key is accepted after, the security scheme's "
+        f"first: `{', '.join(TokenAuthentication.SCHEMES)}`.",
+        "required": True,
+    }
+}
+
 
 # What every answer the rate limits counted says (api.access.RateLimitHeadersMiddleware).
 _RATE_LIMIT = {
@@ -798,6 +796,8 @@ class ApiAutoSchema(AutoSchema):
                     response["headers"] = {**_RETRY_AFTER, **_RATE_LIMIT}
                 elif code == "503":
                     response["headers"] = _RETRY_AFTER
+                elif code == "401":
+                    response["headers"] = _CHALLENGE
                 responses[code] = response
         return responses
 
@@ -837,7 +837,8 @@ the warrants that decided it and its sources.
 
 **Reading** needs no account. Anonymous clients are limited per IP address; a token
 (ask the iccwatch team; send `Authorization: Bearer <key>`, or `Token <key>`) raises the
-limit; a wrong key is a `401`, never an anonymous read. Every answer the limits counted
+limit; a wrong key is a `401`, never an anonymous read. A `401` names both schemes, the
+security scheme's first: `WWW-Authenticate: Bearer, Token`. Every answer the limits counted
 (all but a 401, 403 or 406) says where the client stands against the limit that binds it:
 `RateLimit-Limit` (requests per period, a minute by default), `RateLimit-Remaining` and
 `RateLimit-Reset` (seconds until the oldest request counted leaves the period; over the
@@ -887,7 +888,7 @@ ISO dates and `name` (the dataset's English name) stay the same in every languag
 boolean other than `true`/`false` or an identifier that
 cannot be one is a `400 invalid_filter` naming the parameter, and so is a parameter a
 list does not have (`?hosts=MNG`): a list never answers unfiltered rows for a filter it
-could not apply. Identifier and choice filters take several values, comma-separated
+could not apply. A record and this schema (`format`, `lang`) refuse theirs alike. Identifier and choice filters take several values, comma-separated
 (`?host=MNG,TJK`) or repeated, and match any of them; `ordering` takes several keys
 (`?ordering=person,-end`); names sort with accents and case folded, and a visit's
 `host` by its `translated_name` (Türkiye before Turkmenistan; under `?lang=fr`, Afrique du
@@ -939,5 +940,9 @@ visit, is an alias of `POST /api/v1/reports/` (same body, same answers; deprecat
   `page`, `page_size` and `facets` (`400 invalid_filter`: it gives every matching row);
   an unknown `?format=` is `400 invalid_filter` (it was `406`); times in CSV have their
   microseconds, as in the JSON; `Accept` quality values are honoured; states take
-  `party=true|false`; a report's `preview` is null once it is verified or rejected.
+  `party=true|false`; a report's `preview` is null once it is verified or rejected; a
+  `401` says `WWW-Authenticate: Bearer, Token` (it said `Token`: both schemes were, and
+  are, accepted); `/api/v1/schema/` refuses a parameter other than `format` and `lang`
+  (`?version=` among them), an empty one or one given twice (`400 invalid_filter`), as
+  the lists and records do.
 """

@@ -97,6 +97,29 @@ def reject_unknown_parameters(request, known, what: str = "list") -> None:
         )
 
 
+def check_parameters(request, known=None, *, filterset_class=None, what: str = "list") -> None:
+    """Unknown (when the `known` parameters are given), empty and repeated parameters, all
+    reported in one 400 `invalid_filter` (each parameter by the first check it fails, an
+    unknown one as unknown even when also empty), so a client fixes its query in one go
+    rather than one refusal at a time. `filterset_class` says which parameters may be
+    repeated; `what` is what the address answers with ("list", "record", "schema")."""
+    checks = [
+        lambda: reject_empty_parameters(request),
+        lambda: reject_repeated_parameters(request, filterset_class),
+    ]
+    if known is not None:
+        checks.insert(0, lambda: reject_unknown_parameters(request, known, what))
+    errors: dict = {}
+    for check in checks:
+        try:
+            check()
+        except InvalidFilter as refused:
+            for name, messages in refused.detail.items():
+                errors.setdefault(name, messages)
+    if errors:
+        raise InvalidFilter(errors)
+
+
 def facets_from(request, filterset_class) -> list[str]:
     """The facets asked for with `?facets=host,verdict`; an unknown one is a 400."""
     names, unknown = requested_facets(request.query_params.getlist(FACETS), filterset_class)

@@ -30,6 +30,7 @@ LANG = "lang"
 
 
 def supported() -> list[str]:
+    """The language codes `?lang=` accepts (settings.LANGUAGES: "en", "fr")."""
     return [code for code, _ in settings.LANGUAGES]
 
 

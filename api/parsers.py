@@ -21,6 +21,9 @@ MAX_DEPTH = 32
 
 
 class BodyTooLarge(exceptions.APIException):
+    """413 `too_large`: a request body over `limit` bytes (DATA_UPLOAD_MAX_MEMORY_SIZE by
+    default), refused before it is parsed."""
+
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "too_large"
 

@@ -1,7 +1,8 @@
 """The one DRF router: every /api/v1/ endpoint is registered here.
 
 Also served under /api/v1/: the OpenAPI 3 schema (`schema/`, YAML by default, JSON with
-`?format=json` or `Accept: application/json`) and the interactive documentation
+`?format=json` or `Accept: application/json`; any other parameter is a 400, as on the
+lists and records) and the interactive documentation
 (`docs/`, Swagger UI from drf-spectacular-sidecar's files: no CDN, and its start-up
 script is a separate same-origin file, so the site's strict CSP holds).
 """
@@ -20,6 +21,8 @@ from rest_framework.routers import APIRootView, DefaultRouter
 
 from api.base import negotiated
 from api.errors import api_not_found
+from api.filters import check_parameters
+from api.lang import LANG, requested_language
 from api.reports.views import ReportViewSet
 from api.search import SearchViewSet
 from api.states.views import CouncilReferralViewSet, JointStatementViewSet, StateViewSet
@@ -48,6 +51,19 @@ class ApiSchemaView(SpectacularAPIView):
         OpenApiJsonRenderer,
     ]
 
+    # What the schema reads: its format and, as every answer, a language (which changes
+    # nothing: the schema is in English). drf-spectacular's `?version=` is not among them:
+    # the API is versioned by its path (/api/v1/).
+    known_parameters = frozenset({"format", LANG})
+
+    def initial(self, request, *args, **kwargs):
+        """A parameter the schema does not read (`?formats=json`), an empty one or one
+        given twice is a 400 `invalid_filter` naming it, and so is a `?lang=` the API does
+        not answer in, as on the lists and records (api.base.PublicReadMixin.initial)."""
+        super().initial(request, *args, **kwargs)
+        check_parameters(request, self.known_parameters, what="schema")
+        requested_language(request)
+
     def finalize_response(self, request, response, *args, **kwargs):
         return negotiated(super().finalize_response(request, response, *args, **kwargs))
 
@@ -68,6 +84,8 @@ class ApiSchemaView(SpectacularAPIView):
 
 
 class ApiRouter(DefaultRouter):
+    """DRF's router, with the API's own root view (/api/v1/: the endpoints)."""
+
     APIRootView = ApiRootView
 
 

@@ -7,4 +7,6 @@ from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
 
 
 class AdminConfig(DjangoAdminConfig):
+    """Django's admin app, serving core.adminsite.AdminSite: the admin for admins."""
+
     default_site = "core.adminsite.AdminSite"

@@ -34,6 +34,9 @@ class AdminLoginForm(AdminAuthenticationForm):
 
 
 class AdminSite(admin.AdminSite):
+    """/admin/ for admins only (the module's docstring), whose tracked records' "History"
+    opens their full history."""
+
     site_header = _("iccwatch administration")
     site_title = _("iccwatch admin")
     login_form = AdminLoginForm

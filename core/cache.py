@@ -16,13 +16,44 @@ from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 
+# While Redis is down every cache operation of every request fails (a page makes a dozen):
+# a process warns of it once per WARN_EVERY seconds, with how many failed meanwhile, not
+# once per operation, which would bury everything else in the log.
+WARN_EVERY = 60.0
+_failures = {"warned_at": None, "since": 0}
+_failures_lock = threading.Lock()
 
-def _fail_open(method_name, fallback):
+
+def _warn_of_failure(method_name: str, exc: Exception) -> None:
+    """Log that a cache operation failed, at most once per WARN_EVERY seconds per process."""
+    now = time.monotonic()
+    with _failures_lock:
+        _failures["since"] += 1
+        warned_at = _failures["warned_at"]
+        if warned_at is not None and now - warned_at < WARN_EVERY:
+            return
+        failed, _failures["since"], _failures["warned_at"] = _failures["since"], 0, now
+    logger.warning(
+        "cache %s failed, serving without cache: %s (%d cache operation(s) failed in this "
+        "process since the last such warning; the next comes in %d s at the earliest)",
+        method_name,
+        exc,
+        failed,
+        WARN_EVERY,
+    )
+
+
+def _fail_open(method_name, fallback, passes=()):
+    """A cache method that answers `fallback` instead of raising when Redis fails; the
+    exceptions in `passes` are answers, not failures, and reach the caller."""
+
     def method(self, *args, **kwargs):
         try:
             return getattr(super(FailOpenRedisCache, self), method_name)(*args, **kwargs)
+        except passes:
+            raise
         except Exception as exc:  # noqa: BLE001 - any cache failure must not fail the page
-            logger.warning("cache %s failed, serving without cache: %s", method_name, exc)
+            _warn_of_failure(method_name, exc)
             return fallback(*args, **kwargs) if callable(fallback) else fallback
 
     method.__name__ = method_name
@@ -71,7 +102,9 @@ class FailOpenRedisCache(RedisCache):
     delete_many = _fail_open("delete_many", None)
     touch = _fail_open("touch", False)
     has_key = _fail_open("has_key", False)
-    incr = _fail_open("incr", None)
+    # Django's incr raises ValueError for a missing key: Redis answered, and the caller
+    # decides (core.pagecache starts a new data version), as with any other cache.
+    incr = _fail_open("incr", None, passes=(ValueError,))
     clear = _fail_open("clear", None)
 
 

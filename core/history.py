@@ -99,6 +99,8 @@ def recording_command(name: str, **metadata):
 
 
 def os_user() -> str:
+    """The operating-system account running this process ("" where none is known), as a
+    command's changes record it."""
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no account name in this environment

@@ -17,7 +17,7 @@ import pycountry
 from django.utils import formats, translation
 from django.utils.translation import gettext, gettext_noop, pgettext
 
-from compliance import Period
+from compliance import Period, partial_isoformat
 
 # The dataset's situations, as the Court names them; translated in the project's catalogue.
 SITUATION_NAMES = {
@@ -67,9 +67,14 @@ def _uninvert(name: str) -> str:
     return name
 
 
-# Where the ISO 3166 catalogue's French spelling is not the one French official usage
-# (the Journal officiel's list of country names) gives.
+# Where the ISO 3166 catalogue's spelling is not the one to write: in English, where its
+# short name is ambiguous ("Congo" beside the Democratic Republic of the Congo) and the
+# dataset names the state otherwise; in French, where the Journal officiel's list of
+# country names gives another.
 _SPELLING = {
+    "en": {
+        "COG": "Republic of the Congo",
+    },
     "fr": {
         "BLR": "Biélorussie",
         "BRN": "Brunei",
@@ -84,7 +89,7 @@ _SPELLING = {
         "VAT": "Saint-Siège",
         "VEN": "Venezuela",
         "VIR": "Îles Vierges des États-Unis",
-    }
+    },
 }
 
 
@@ -216,6 +221,84 @@ def span_end(value: datetime.date | Period | str | None, precision: str = "day")
     return words
 
 
+def as_period(value: datetime.date | Period | str | None, precision: str = "day") -> Period | None:
+    """`value` (a date with its `precision`, a Period or an ISO string, possibly partial) as
+    a Period; None for None or ''. Raises ValueError for a string that is not a date."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        return Period.parse(value)
+    if isinstance(value, Period):
+        return value
+    # A month or a year is stored as its first day; any day of it names the same period.
+    return Period.parse(partial_isoformat(value, precision or "day"))
+
+
+def without_year(period: Period) -> str:
+    """A day or a month as a date inside its own year names it: "15 October", "October";
+    in French "15 octobre", "1er octobre", "octobre". A year gives itself."""
+    if period.precision == "year":
+        return str(period.first.year)
+    if period.precision == "month":
+        return formats.date_format(period.first, "F")
+    return format_date(period.first).rsplit(" ", 1)[0]
+
+
+def _from(words: str, precision: str) -> str:
+    if precision == "day":
+        return pgettext("from a day on", "from %(date)s") % {"date": words}
+    # French "à partir de mars", "à partir d’octobre" (elide).
+    return elide(pgettext("from a month or year on", "from %(date)s") % {"date": words})
+
+
+def until(value: datetime.date | Period | str, precision: str = "day") -> str:
+    """The last day of a span whose start is unknown, or a note on where a span ends:
+    "until 3 March 2025", "until March 2025" (French "jusqu’au 3 mars 2025", "jusqu’en
+    mars 2025", "jusqu’en 2025")."""
+    period = as_period(value, precision)
+    return _until(format_date(period), period.precision)
+
+
+def _until(words: str, precision: str) -> str:
+    if precision == "day":
+        return pgettext("until a day", "until %(date)s") % {"date": words}
+    return pgettext("until a month or year", "until %(date)s") % {"date": words}
+
+
+def nested_span(start: Period, end: Period | None) -> tuple[Period, str] | None:
+    """For a span one of whose ends falls inside the other's month or year, the wider of
+    the two and a note saying where in it the span starts or ends: a visit from October
+    2025 to some day of 2025 is (2025, "from October"), one from some day of October
+    2025 to 20 October is (October 2025, "until 20 October"); in French "à partir
+    d’octobre", "jusqu’au 20 octobre". "October 2025 – 2025" would read as going
+    backwards. None when the two ends are apart (or the same period, or there is no end).
+
+    Dates known to the day, the month or the year are calendar periods: two of them are
+    either apart or one inside the other."""
+    if end is None or end == start:
+        return None
+    if end.first <= start.first and start.last <= end.last:  # starts inside the end's period
+        return end, _from(without_year(start), start.precision)
+    if start.first <= end.first and end.last <= start.last:  # ends inside the start's period
+        return start, _until(without_year(end), end.precision)
+    return None
+
+
+def with_note(words: str, note: str, *, bracketed: bool = False) -> str:
+    """A date in words followed by a note on it (`nested_span`): "2025 (from October)", or
+    where the whole already stands inside brackets (`bracketed`), "2025, from October", so
+    that no bracket opens inside another."""
+    if bracketed:
+        return pgettext("a date and a note on it, inside brackets", "%(date)s, %(note)s") % {
+            "date": words,
+            "note": note,
+        }
+    return pgettext("a date and a note on it", "%(date)s (%(note)s)") % {
+        "date": words,
+        "note": note,
+    }
+
+
 def collation_key(name: str) -> str:
     """`name` as a list sorts it: case and accents folded ("Côte d'Ivoire" → "cote d'ivoire"),
     so that Côte d'Ivoire comes before Croatia and Åland before Albania, in English as in
@@ -290,9 +373,10 @@ def possessive(text: str, name: str) -> str:
 
 
 def elide(text: str) -> str:
-    """`text` with French elision applied after a person's name was put in ("de Omar" →
-    "d’Omar", the typographic apostrophe); unchanged in any other language. For sentences that put a person's name
-    after "de" (the catalogue cannot know the name)."""
+    """`text` with French elision applied after a person's name or a month was put in ("de
+    Omar" → "d’Omar", "à partir de octobre" → "à partir d’octobre", the typographic
+    apostrophe); unchanged in any other language. For sentences that put a name or a date
+    after "de" (the catalogue cannot know which)."""
     if _language() != "fr":
         return text
     return _ELIDED_DE.sub("\\1\u2019", text)

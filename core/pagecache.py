@@ -8,7 +8,8 @@ reader that read the version in between and rendered the old data stores it unde
 version the commit makes stale at once. The hook is a database execute wrapper
 installed on every connection (`install`, called from `core.apps`), so no write path
 can forget it. Writes to what no public page shows (sessions, sign-ins, lockouts, the
-newsroom's reports until verified: `_IGNORED_TABLES`, `_LAST_LOGIN`) leave it alone.
+newsroom's reports until verified, the outbox's evaluation requests: `_IGNORED_TABLES`,
+`_LAST_LOGIN`) leave it alone.
 
 A public page or API read is stored under its request (path, query string, host,
 scheme, language, negotiated format, today's date) and the version; its ETag is
@@ -83,6 +84,10 @@ _WRITES = ("INSERT", "UPDATE", "DELETE", "TRUNCATE", "MERGE", "COPY")
 # are their author's and the reviewers' until verified (a verified one is on its visit's
 # page: saving it moves the version, visits.signals). Were these to bump, an anonymous
 # reader would see every public page's ETag move whenever a reporter saves a draft.
+# Evaluation requests (the outbox) are no page's either: the change that records one
+# moves the version itself, and so does a verdict the request's task changes; were they
+# to bump, the beat sweeper, whose check for verdicts of an older rule runs an INSERT
+# every ICCWATCH_SWEEP_SECONDS, would empty the page cache that often with nothing changed.
 _IGNORED_TABLES = frozenset(
     {
         "django_session",
@@ -93,6 +98,7 @@ _IGNORED_TABLES = frozenset(
         "alerts_deliveryattempt",
         "visits_report",
         "visits_reportevent",
+        "visits_evaluationrequest",
     }
 )
 _IGNORED_PREFIXES = ("axes_", "otp_")

@@ -22,7 +22,17 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from core.names import country_name, format_date, in_sentence, possessive, situation_name, span_end
+from compliance import Period
+from core.names import (
+    country_name,
+    format_date,
+    in_sentence,
+    nested_span,
+    possessive,
+    situation_name,
+    span_end,
+    with_note,
+)
 
 # Situation names the Court writes with "the" in English: "the situation in the State of Palestine".
 _ENGLISH_ARTICLE = (
@@ -90,10 +100,20 @@ def _day_of_month(iso: str) -> str:
     return str(day)
 
 
+def _nested(start: str, end: str) -> tuple[Period, str] | None:
+    """core.names.nested_span of two ISO dates, possibly partial."""
+    return nested_span(Period.parse(start), Period.parse(end)) if start and end else None
+
+
 def _period(start: str, end: str) -> str:
-    """The bare dates of a visit: '2 September 2024', 'March 2009', '2024 – 2025'."""
-    if not end:
+    """The bare dates of a visit: '2 September 2024', 'March 2009', '2024 – 2025'; an end
+    inside the start's month or year, or a start inside the end's, '2025, from October'
+    (core.names.nested_span; the sentences put these dates inside brackets)."""
+    if not end or end == start:
         return format_date(start)
+    nested = _nested(start, end)
+    if nested:
+        return with_note(format_date(nested[0]), nested[1], bracketed=True)
     return pgettext("bare date span", "%(start)s – %(end)s") % {
         "start": format_date(start),
         "end": format_date(end),
@@ -101,11 +121,16 @@ def _period(start: str, end: str) -> str:
 
 
 def _when(start: str, end: str) -> str:
-    """'on 2–3 September 2024' / 'du 2 au 3 septembre 2024', 'in 2024', 'on an unknown date'."""
+    """'on 2–3 September 2024' / 'du 2 au 3 septembre 2024', 'in 2024', 'from October 2025
+    to March 2026' / 'entre octobre 2025 et mars 2026', 'in 2025 (from October)' / 'en
+    2025 (à partir d’octobre)', 'on an unknown date'."""
     if not start:
         return _("on an unknown date")
-    if not end:
+    if not end or end == start:
         return _on(start)
+    nested = _nested(start, end)
+    if nested:
+        return with_note(_on(nested[0].isoformat()), nested[1])
     if _exact(start) and _exact(end):
         if start[:7] == end[:7]:
             return pgettext("days of one month", "on %(first_day)s–%(last)s") % {
@@ -116,7 +141,7 @@ def _when(start: str, end: str) -> str:
             "start": format_date(start),
             "end": format_date(end),
         }
-    # One end may be a day: "entre avril 2025 et le 6 avril 2025" in French (span_end).
+    # One end may be a day: "entre avril 2025 et le 6 mai 2025" in French (span_end).
     return pgettext("from one month or year to another", "from %(start)s to %(end)s") % {
         "start": span_end(start),
         "end": span_end(end),
@@ -127,18 +152,24 @@ def _planned_for(start: str, end: str) -> str:
     """The dates a trip was planned for: 'for 31 March 2019', 'for June 2011', 'for 2–3
     September 2024', 'from 30 September to 2 October 2024' (French: 'le 31 mars 2019', 'en
     juin 2011', 'du 2 au 3 septembre 2024'); `start` is not empty."""
-    if not end:
-        if _exact(start):
-            return pgettext("planned for a day", "for %(date)s") % {"date": format_date(start)}
-        return pgettext("planned for a month or year", "for %(date)s") % {
-            "date": format_date(start)
-        }
+    if not end or end == start:
+        return _planned_for_one(start)
+    nested = _nested(start, end)
+    if nested:
+        return with_note(_planned_for_one(nested[0].isoformat()), nested[1])
     if _exact(start) and _exact(end) and start[:7] == end[:7]:
         return pgettext("planned for days of one month", "for %(first_day)s–%(last)s") % {
             "first_day": _day_of_month(start),
             "last": format_date(end),
         }
     return _when(start, end)
+
+
+def _planned_for_one(iso: str) -> str:
+    """'for 31 March 2019', 'for June 2011' (French 'le 31 mars 2019', 'en juin 2011')."""
+    if _exact(iso):
+        return pgettext("planned for a day", "for %(date)s") % {"date": format_date(iso)}
+    return pgettext("planned for a month or year", "for %(date)s") % {"date": format_date(iso)}
 
 
 def _and(items: Sequence[str]) -> str:

@@ -13,7 +13,8 @@
 # Beside those: ICCWATCH_BIND (gunicorn's address, default 0.0.0.0:8000),
 # WEB_CONCURRENCY (gunicorn's worker processes, gunicorn's own variable; 3 here by
 # default), ICCWATCH_WEB_THREADS (threads per worker process, default 4) and
-# ICCWATCH_BEAT_SCHEDULE (beat's state file, default /tmp/celerybeat-schedule).
+# ICCWATCH_BEAT_SCHEDULE (beat's state file, default /tmp/celerybeat-schedule). The worker
+# and beat log at DJANGO_LOG_LEVEL (INFO by default), as the web processes do.
 #
 # The web workers are threaded (gthread): a worker's main thread keeps telling gunicorn
 # it is alive while its threads answer, so a download that streams for minutes (the
@@ -74,10 +75,10 @@ case "$command" in
             "$@"
         ;;
     worker)
-        exec celery -A iccwatch worker --loglevel=INFO "$@"
+        exec celery -A iccwatch worker --loglevel="${DJANGO_LOG_LEVEL:-INFO}" "$@"
         ;;
     beat)
-        exec celery -A iccwatch beat --loglevel=INFO \
+        exec celery -A iccwatch beat --loglevel="${DJANGO_LOG_LEVEL:-INFO}" \
             --schedule="${ICCWATCH_BEAT_SCHEDULE:-/tmp/celerybeat-schedule}" "$@"
         ;;
     manage)

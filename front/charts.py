@@ -83,6 +83,9 @@ class Series:
 
 @dataclass
 class Segment:
+    """One verdict's part of a year's bar: its series, how many rows it counts, and its
+    top and height in SVG units."""
+
     series: Series
     count: int
     y: float
@@ -207,6 +210,12 @@ class Chart:
     @property
     def total_cells(self) -> list[tuple[str, int]]:
         return list(zip([s.label for s in self.series], self.totals, strict=True))
+
+    @property
+    def legend_series(self) -> list[Series]:
+        """The series the chart draws at least one visit of, for its legend: a chart with no
+        visit (a country that hosted none) names no verdict it does not show."""
+        return [s for s, total in zip(self.series, self.totals, strict=True) if total]
 
     @property
     def undated_total(self) -> int:

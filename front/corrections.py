@@ -42,6 +42,8 @@ FIELD_NAMES = {
 
 
 def field_name(field: str) -> str:
+    """A report field as a correction names it, in the reader's language ("the end
+    date"); an unknown field by its own name."""
     return str(FIELD_NAMES.get(field, field))
 
 

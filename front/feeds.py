@@ -78,6 +78,8 @@ def visit_time(visit, default: datetime.datetime) -> datetime.datetime:
 
 
 def is_new_incident(change) -> bool:
+    """Whether a VerdictChange made its visit an incident: into `non_compliance` from any
+    other code (or from none, a first evaluation)."""
     return (
         change.new_code == VerdictCode.NON_COMPLIANCE
         and change.old_code != VerdictCode.NON_COMPLIANCE
@@ -154,6 +156,10 @@ def refusal(request) -> HttpResponse | None:
 
 
 class IncidentFeed(Feed):
+    """/incidents/feed/: Atom 1.0 entries of new, changed and withdrawn incidents, built
+    from the verdict history (`incident_changes`), in the language `?lang=` names; any
+    other parameter is a 400."""
+
     feed_type = TextAtomFeed
     author_name = "iccwatch"
 
@@ -253,6 +259,8 @@ class IncidentFeed(Feed):
 
 
 class StateIncidentFeed(IncidentFeed):
+    """/states/<ISO3>/feed/: the incidents feed of one host (404 for an unknown code)."""
+
     def get_object(self, request, iso3):
         return get_object_or_404(State, iso3=iso3.upper())
 
@@ -272,6 +280,8 @@ class StateIncidentFeed(IncidentFeed):
 
 
 class PersonIncidentFeed(IncidentFeed):
+    """/persons/<slug>/feed/: the incidents feed of one person (404 for an unknown slug)."""
+
     def get_object(self, request, slug):
         return get_object_or_404(Person, slug=slug)
 

@@ -162,6 +162,8 @@ def resolve(pairs) -> dict[tuple[str, str], Place | None]:
 
 
 def vars_of(place: Place) -> dict:
+    """A Place as a plain dict: name, latitude and longitude (decimal degrees), aliases
+    (a list) and GeoNames id."""
     return {
         "name": place.name,
         "latitude": place.latitude,

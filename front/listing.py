@@ -66,6 +66,10 @@ class Column:
 
 @dataclass
 class Listing:
+    """One list of the site (/states/, /persons/, /warrants/, /visits/, /incidents/) and
+    its downloads: its FilterSet (the API's), queryset, sort keys, columns, export columns
+    and rows, template, and how its filtered title reads."""
+
     name: str  # the URL name prefix: "visits" -> visits, visits-export
     title: str
     filterset_class: type

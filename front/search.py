@@ -89,6 +89,8 @@ REASONS = ("person", "place", "host", "occasion")
 
 @dataclass
 class Results:
+    """What a search found: persons, then states, then visits, each a dict for the page."""
+
     query: str
     persons: list[dict] = field(default_factory=list)
     states: list[dict] = field(default_factory=list)

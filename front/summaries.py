@@ -20,7 +20,18 @@ from django.utils.translation import ngettext, pgettext
 from compliance import PRESENT_STATUSES, Period, StateFacts, partial_isoformat
 from core import causes
 from core import reasons as rendering
-from core.names import country_name, elide, format_date, in_sentence
+from core.names import (
+    as_period,
+    country_name,
+    elide,
+    format_date,
+    in_sentence,
+    nested_span,
+    span_end,
+    until,
+    with_note,
+    without_year,
+)
 from states import status as treaty_status
 from states.territories import NOT_STATES
 
@@ -95,6 +106,7 @@ def finding_heading(finding, earlier) -> str:
 
 
 def verdict_code(visit) -> str:
+    """The code of a visit's current verdict ("non_compliance", ...); '' when it has none."""
     verdict = verdict_of(visit)
     return verdict.code if verdict else ""
 
@@ -124,41 +136,48 @@ def span(start, start_precision, end, end_precision) -> str:
 
 
 def visit_span(visit) -> str:
+    """`span` of a visit's dates, as ISO dates as precise as known."""
     return span(visit.start, visit.start_precision, visit.end, visit.end_precision)
 
 
 def span_words(start, start_precision, end, end_precision) -> str:
     """A visit's dates in words, as short as they stay unambiguous: '2–3 September 2024',
-    '30 August – 2 September 2024', '2024-12-30' to '2025-01-02' in full, 'March 2009', 'undated'."""
+    '30 August – 2 September 2024', '30 December 2024 – 2 January 2025', 'March 2009',
+    'October 2025 – March 2026', 'undated'. An end inside the start's month or year, or a
+    start inside the end's, is a note on the wider one (core.names.nested_span): '2025
+    (from October)', 'October 2025 (until 20 October)', never 'October 2025 – 2025'. An
+    end without a start (a draft's) is 'until 3 March 2025'."""
     if start is None:
-        return _("undated")
-    first = format_date(start, start_precision)
-    last = format_date(end, end_precision) if end else ""
-    if not last or last == first:
-        return first
-    if start_precision == end_precision == "day" and start.year == end.year:
-        if start.month == end.month:
-            return f"{format_date(start).split(' ')[0]}–{last}"
-        return f"{_day_and_month(start)} – {last}"
-    return f"{first} – {last}"
+        return until(end, end_precision) if end else _("undated")
+    first = as_period(start, start_precision)
+    last = as_period(end, end_precision)
+    if last is None or last == first:
+        return format_date(first)
+    nested = nested_span(first, last)
+    if nested:
+        return with_note(format_date(nested[0]), nested[1])
+    if first.exact and last.exact and first.first.year == last.first.year:
+        if first.first.month == last.first.month:
+            return f"{format_date(first).split(' ')[0]}–{format_date(last)}"
+        return f"{without_year(first)} – {format_date(last)}"
+    return f"{format_date(first)} – {format_date(last)}"
 
 
 def report_span_words(start: str | None, end: str | None) -> str:
     """A report's dates (its data's "2025-10-15", "2025-10", "2025" or None) in words, as a
-    visit's public page writes them (`span_words`: '15–16 October 2024'); a date that
-    cannot be read (a draft's), or an end without a start, as it was typed."""
+    visit's public page writes them (`span_words`: '15–16 October 2024', '2025 (from
+    October)'); a draft's end without its start 'until 3 March 2025'. A date that cannot
+    be read (a draft's), or an end before the start, as it was typed."""
     try:
         first = Period.parse(start) if start else None
         last = Period.parse(end) if end else None
     except ValueError:
         return " – ".join(d for d in (start, end) if d)
-    if first is None and last is not None:
-        return end  # a draft's end without its start: as it was typed
-    if first is None:
-        return span_words(None, "day", None, "day")
+    if first is not None and last is not None and last.last < first.first:
+        return f"{start} – {end}"  # a draft's dates the form will refuse: as typed
     return span_words(
-        first.first,
-        first.precision,
+        first.first if first else None,
+        first.precision if first else "day",
         last.first if last else None,
         last.precision if last else "day",
     )
@@ -189,46 +208,60 @@ def report_names(reports) -> dict[int, dict[str, str]]:
     return words
 
 
-def _day_and_month(day: datetime.date) -> str:
-    """'30 November', '1er décembre': `format_date` without the year (French's "1er" kept)."""
-    return format_date(day).rsplit(" ", 1)[0]
-
-
 def span_sentence(start, start_precision, end, end_precision) -> str:
     """A visit's dates as a running sentence puts them: in English as `span_words`
-    ('1–2 December 2024'); in French a span of days reads « du 1er au 2 décembre 2024 »,
-    « du 30 novembre au 1er décembre 2024 » (the first of a month "1er", as
-    core.names.format_date writes it), never « 1er–2 décembre » mid-sentence; a single
-    day « le 8 août 2016 », a month « en août 2016 », a year « en 2016 ». English reads as
-    `span_words` does ('8 August 2016')."""
-    words = span_words(start, start_precision, end, end_precision)
-    if start is not None and (not end or (start == end and start_precision == end_precision)):
-        single = {
-            "day": pgettext("one day, in a sentence", "%(when)s"),
-            "month": pgettext("one month, in a sentence", "%(when)s"),
-            "year": pgettext("one year, in a sentence", "%(when)s"),
-        }.get(start_precision)
-        return single % {"when": words} if single else words
-    if start is None or not end or start == end or not start_precision == end_precision == "day":
-        return words
-    if start.year == end.year and start.month == end.month:
+    ('1–2 December 2024', '2025 (from October)'); in French a span of days reads « du 1er
+    au 2 décembre 2024 », « du 30 novembre au 1er décembre 2024 » (the first of a month
+    "1er", as core.names.format_date writes it), never « 1er–2 décembre » mid-sentence; a
+    single day « le 8 août 2016 », a month « en août 2016 », a year « en 2016 »; a span
+    with a month or a year at one end « entre octobre 2025 et le 20 novembre 2025 », and
+    one of whose ends falls inside the other's month or year « en 2025 (à partir
+    d’octobre) », « en octobre 2025 (jusqu’au 20 octobre) »."""
+    if start is None:
+        return span_words(start, start_precision, end, end_precision)  # "until …", "undated"
+    first = as_period(start, start_precision)
+    last = as_period(end, end_precision)
+    if last is None or last == first:
+        return _one_period(first)
+    nested = nested_span(first, last)
+    if nested:
+        return with_note(_one_period(nested[0]), nested[1])
+    if not (first.exact and last.exact):
+        return pgettext(
+            "from one month or year to another, in a sentence", "%(first)s – %(last)s"
+        ) % {
+            "first": span_end(first),
+            "last": span_end(last),
+        }
+    if first.first.year == last.first.year and first.first.month == last.first.month:
         first_day = (
             pgettext("the first day of a month, in a date span", "1")
-            if start.day == 1
-            else str(start.day)
+            if first.first.day == 1
+            else str(first.first.day)
         )
         return pgettext("days of one month, in a sentence", "%(first_day)s–%(last)s") % {
             "first_day": first_day,
-            "last": format_date(end),
+            "last": format_date(last),
         }
-    first = _day_and_month(start) if start.year == end.year else format_date(start)
     return pgettext("from one day to another, in a sentence", "%(first)s – %(last)s") % {
-        "first": first,
-        "last": format_date(end),
+        "first": without_year(first) if first.first.year == last.first.year else format_date(first),
+        "last": format_date(last),
     }
 
 
+def _one_period(period: Period) -> str:
+    """One day, month or year as a running sentence puts it: '8 August 2016'; in French
+    « le 8 août 2016 », « en août 2016 », « en 2016 »."""
+    pattern = {
+        "day": pgettext("one day, in a sentence", "%(when)s"),
+        "month": pgettext("one month, in a sentence", "%(when)s"),
+        "year": pgettext("one year, in a sentence", "%(when)s"),
+    }[period.precision]
+    return pattern % {"when": format_date(period)}
+
+
 def visit_span_words(visit) -> str:
+    """`span_words` of a visit's dates, in the reader's language."""
     return span_words(visit.start, visit.start_precision, visit.end, visit.end_precision)
 
 

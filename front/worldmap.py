@@ -26,26 +26,48 @@ import pycountry
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from core.names import country_name
 
 logger = logging.getLogger(__name__)
 
 WIDTH = 1000
-_CACHE_PREFIX = "worldmap:v2:"  # v2: a group of named links, not an image
+# v2: a group of named links, not an image; v3: shapes named by ISO 3166, not Natural Earth
+_CACHE_PREFIX = "worldmap:v3:"
 # Equal Earth constants.
 _A1, _A2, _A3, _A4 = 1.340264, -0.081106, 0.000893, 0.003796
 _M = math.sqrt(3) / 2
 # Antarctica hosts no visits and takes a fifth of the height.
 _SKIPPED = {"ATA"}
+# The shapes that have no ISO 3166-1 code, by Natural Earth's name for them (abbreviated
+# English), named in the reader's language.
+_UNCODED_NAMES = {
+    "N. Cyprus": gettext_lazy("Northern Cyprus"),
+    "Somaliland": gettext_lazy("Somaliland"),
+    "Kosovo": gettext_lazy("Kosovo"),
+}
 
 
 @dataclass(frozen=True)
 class Country:
+    """One country's shape on the map: its ISO 3166-1 alpha-3 code ('' for a shape
+    without one), Natural Earth's name, its SVG path and an anchor point, in map units."""
+
     iso3: str
     name: str
     path: str  # SVG path data in map units
     anchor: tuple[float, float]  # a point inside its largest polygon, for markers
+
+
+def shape_name(country: Country) -> str:
+    """The name a country's shape is given where its page names it no other way: the ISO
+    3166-1 name in the reader's language ("Bosnia and Herzegovina", "North Macedonia"), not
+    Natural Earth's English one, abbreviated or dated ("Bosnia and Herz.", "Macedonia"); a
+    shape without a code, its name in the reader's language ("N. Cyprus": "Chypre du Nord")."""
+    if country.iso3:
+        return country_name(country.iso3)
+    return str(_UNCODED_NAMES.get(country.name, country.name))
 
 
 @dataclass(frozen=True)
@@ -60,6 +82,10 @@ class Marker:
 
 @dataclass(frozen=True)
 class Shapes:
+    """Every country's shape, projected (Equal Earth) onto a map WIDTH units wide and
+    `height` tall; `scale` and the offsets place a longitude/latitude (`project`);
+    `version` names the shapes file read (a digest of its path and time)."""
+
     countries: tuple[Country, ...]
     height: float
     scale: float
@@ -333,7 +359,7 @@ def _draw(shapes, classes, titles, links, markers, label, description, default_c
     for country in shapes.countries:
         anchors[country.iso3] = country.anchor
         css = classes.get(country.iso3, default_class)
-        title = titles.get(country.iso3) or country_name(country.iso3, country.name)
+        title = titles.get(country.iso3) or shape_name(country)
         path = (
             f'<path class="{escape(css)}" d="{country.path}"><title>{escape(title)}</title></path>'
         )

@@ -28,15 +28,20 @@ def env_bool(name: str, *, default: bool) -> bool:
     )
 
 
-def env_int(name: str, *, default: int) -> int:
-    """A whole number."""
+def env_int(name: str, *, default: int, minimum: int = 0) -> int:
+    """A whole number, at least `minimum` (0 unless said: no setting here takes a negative
+    one, and a period or a timeout of 0 would spin or never wait). Raises
+    ImproperlyConfigured naming the variable for anything else."""
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be at least {minimum}.")
+    return value
 
 
 def env_list(name: str, *, default: list[str]) -> list[str]:

@@ -327,13 +327,13 @@ CELERY_DB_REUSE_MAX = 100
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", default=2)
+CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", default=2, minimum=1)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A hung Redis must not block a web request for minutes.
     "socket_timeout": 2,
     "socket_connect_timeout": 2,
     # A task whose worker died is redelivered after this many seconds, not an hour.
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", default=300),
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", default=300, minimum=1),
     "max_retries": 1,
 }
 # Enqueueing from the web tier: one quick attempt; the sweeper catches what fails.
@@ -341,15 +341,15 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     "sweep-evaluation-requests": {
         "task": "visits.sweep_evaluation_requests",
-        "schedule": env_int("ICCWATCH_SWEEP_SECONDS", default=30),
+        "schedule": env_int("ICCWATCH_SWEEP_SECONDS", default=30, minimum=1),
     },
     "scan-urgent-alerts": {
         "task": "alerts.scan",
-        "schedule": env_int("ICCWATCH_ALERTS_SCAN_SECONDS", default=180),
+        "schedule": env_int("ICCWATCH_ALERTS_SCAN_SECONDS", default=180, minimum=1),
     },
     "build-downloads": {
         "task": "dataset.build_downloads",
-        "schedule": env_int("ICCWATCH_DOWNLOADS_SECONDS", default=3600),
+        "schedule": env_int("ICCWATCH_DOWNLOADS_SECONDS", default=3600, minimum=1),
     },
 }
 # The bulk downloads of /data/ (dataset/bulk.py): where they are built and kept.
@@ -379,7 +379,7 @@ ICCWATCH_SITE_URL = env_str(
 ).rstrip("/")
 # Webhooks: seconds to wait for the receiver, retries after a failure (network error,
 # 408, 429, 5xx) and their back-off (first delay in seconds, doubling, capped).
-ICCWATCH_WEBHOOK_TIMEOUT = env_int("ICCWATCH_WEBHOOK_TIMEOUT", default=5)
+ICCWATCH_WEBHOOK_TIMEOUT = env_int("ICCWATCH_WEBHOOK_TIMEOUT", default=5, minimum=1)
 ICCWATCH_WEBHOOK_MAX_RETRIES = env_int("ICCWATCH_WEBHOOK_MAX_RETRIES", default=8)
 ICCWATCH_WEBHOOK_RETRY_BACKOFF = env_int("ICCWATCH_WEBHOOK_RETRY_BACKOFF", default=30)
 ICCWATCH_WEBHOOK_RETRY_BACKOFF_MAX = env_int("ICCWATCH_WEBHOOK_RETRY_BACKOFF_MAX", default=3600)
@@ -423,8 +423,10 @@ ICCWATCH_BASE_URL = env_str("ICCWATCH_BASE_URL", default="").rstrip("/")
 # the same way (`manage.py axes_reset_ip ADDRESS` unlocks it); one person retrying their own
 # account never locks out the colleagues who share their address.
 ICCWATCH_LOGIN_FAILURE_LIMIT = env_int("ICCWATCH_LOGIN_FAILURE_LIMIT", default=5)
-ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT = env_int("ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT", default=10)
-ICCWATCH_LOGIN_COOLOFF_MINUTES = env_int("ICCWATCH_LOGIN_COOLOFF_MINUTES", default=30)
+ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT = env_int(
+    "ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT", default=10, minimum=1
+)
+ICCWATCH_LOGIN_COOLOFF_MINUTES = env_int("ICCWATCH_LOGIN_COOLOFF_MINUTES", default=30, minimum=1)
 if not 1 <= ICCWATCH_LOGIN_FAILURE_LIMIT <= 100:
     raise ImproperlyConfigured("ICCWATCH_LOGIN_FAILURE_LIMIT must be between 1 and 100.")
 if not 2 <= ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT <= 10000:
@@ -454,7 +456,7 @@ OTP_TOTP_ISSUER = "iccwatch"
 # DJANGO_SESSION_COOKIE_AGE seconds (default 8 hours: a working day).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", default=8 * 3600)
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", default=8 * 3600, minimum=1)
 if not 300 <= SESSION_COOKIE_AGE <= 30 * 24 * 3600:
     raise ImproperlyConfigured(
         "DJANGO_SESSION_COOKIE_AGE must be between 300 (5 minutes) and 2592000 (30 days) seconds."
@@ -477,11 +479,11 @@ if PRODUCTION or _email_host:
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {
             "host": _email_host,
-            "port": env_int("EMAIL_PORT", default=587),
+            "port": env_int("EMAIL_PORT", default=587, minimum=1),
             "username": env_str("EMAIL_HOST_USER", default=""),
             "password": env_str("EMAIL_HOST_PASSWORD", default=""),
             "use_tls": env_bool("EMAIL_USE_TLS", default=True),
-            "timeout": env_int("EMAIL_TIMEOUT", default=10),
+            "timeout": env_int("EMAIL_TIMEOUT", default=10, minimum=1),
         },
     }
 else:
@@ -553,9 +555,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.ApiContentNegotiation",
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
-    # Token first, so that an anonymous write is answered 401 with WWW-Authenticate: Token.
+    # The key first, so that an anonymous write is answered 401 with its challenge
+    # (WWW-Authenticate: Bearer, Token), not 403 as SessionAuthentication would.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "api.access.TokenAuthentication",  # Token <key> or Bearer <key>
+        "api.access.TokenAuthentication",  # Bearer <key> or Token <key>
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.access.ReadOnlyUnlessReporter"],
@@ -642,8 +645,6 @@ if PRODUCTION and not SESSION_COOKIE_SECURE:
     raise ImproperlyConfigured("DJANGO_SECURE_COOKIES must be on in production.")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=PRODUCTION)
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", default=31536000 if PRODUCTION else 0)
-if SECURE_HSTS_SECONDS < 0:
-    raise ImproperlyConfigured("DJANGO_SECURE_HSTS_SECONDS must be 0 (no HSTS) or more.")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(
     "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION
 )
@@ -679,8 +680,6 @@ SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(
 REST_FRAMEWORK["NUM_PROXIES"] = env_int(
     "ICCWATCH_API_NUM_PROXIES", default=1 if SECURE_PROXY_SSL_HEADER else 0
 )
-if REST_FRAMEWORK["NUM_PROXIES"] < 0:
-    raise ImproperlyConfigured("ICCWATCH_API_NUM_PROXIES must be 0 or more.")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Only the site itself: no CDN, no third-party script, style, font or map tile, and
@@ -698,11 +697,27 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
+# Logs go to stderr, one line per record, dated and naming the level, the process and the
+# logger as gunicorn's own lines do (a line without its time or level cannot be matched
+# with the access log, nor filtered). The Celery worker and beat format them their way.
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_LEVEL = env_str("DJANGO_LOG_LEVEL", default="INFO").strip().upper()
+if LOG_LEVEL not in LOG_LEVELS:
+    raise ImproperlyConfigured(
+        f"DJANGO_LOG_LEVEL={env_str('DJANGO_LOG_LEVEL', default='')!r} must be one of: "
+        f"{', '.join(LOG_LEVELS)}."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", default="INFO")},
+    "formatters": {
+        "line": {
+            "format": "[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s",
+            "datefmt": "%Y-%m-%d %H:%M:%S %z",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
     },

@@ -603,7 +603,9 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
                 else None,
                 reason=form.cleaned_data["reason"] if report.is_correction else None,
                 based_on=rebased,
-                seen=request.POST.get("seen"),
+                # The version of the report the form was filled from; a form without it
+                # is refused (""), never saved unchecked (None).
+                seen=request.POST.get("seen", ""),
             )
             saved = review.version_of(report)
             if not draft:
@@ -614,8 +616,9 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
         )
     except ValidationError as error:
         if review.is_stale_refusal(error):
-            # Saved meanwhile: the form as typed, now carrying the report's new version,
-            # so that saving it again replaces the report knowingly.
+            # Saved meanwhile, or a form that did not say from which version: the form as
+            # typed, now carrying the report's version, so that saving it again replaces
+            # the report knowingly.
             current = review.version_of(Report.objects.get(pk=report.pk))
             return again(service_errors=error.messages, seen=current)
         # The edit saved, its submission refused: the form now answers this save, not the
@@ -918,11 +921,15 @@ def report_edit(request, pk: int):
             # required to submit (visits.review.needs_an_answer).
             answering = report.state == ReportState.CHANGES_REQUESTED
             reply = request.POST.get("reply", "") if answering else None
+            seen = request.POST.get("seen", "")
             # A refusal's page keeps the version this form was opened at, so that a save
             # from it still cannot overwrite another window's unseen (the `seen` refusal
             # alone gives the version as it now is).
-            kept = {"note": note, "reply": reply or "", "seen": request.POST.get("seen", "")}
-            if request.POST.get("then") == "submit" and answering and not reply.strip():
+            kept = {"note": note, "reply": reply or "", "seen": seen}
+            # A form that does not say its version is refused for that first (by
+            # visits.review.update_withdrawal, below): a refusal's page without one would
+            # carry the version as it now is, and let the next save through unchecked.
+            if request.POST.get("then") == "submit" and answering and not reply.strip() and seen:
                 # Said with what is wrong with the reason, if anything: refused once.
                 refused = {
                     "action": "reply",
@@ -934,9 +941,8 @@ def report_edit(request, pk: int):
             try:
                 # One transaction: a submission refused leaves the reason as it was.
                 with transaction.atomic():
-                    review.update_withdrawal(
-                        report, request.user, note, reply=reply, seen=request.POST.get("seen")
-                    )
+                    # A form without its version is refused (""), never saved unchecked.
+                    review.update_withdrawal(report, request.user, note, reply=reply, seen=seen)
                     if request.POST.get("then") == "submit":
                         review.submit(report, request.user)
             except ValidationError as error:
@@ -1336,11 +1342,17 @@ def report_verify(request, pk: int):
 
 def _close(request, pk: int, act, done: str, action: str):
     """Send report `pk` back or reject it (`act`) with the reviewer's comment. A comment
-    missing or too long comes back on the report's page, with its error, as written. Only
-    a report this user may read (`visible_report`)."""
+    missing or too long comes back on the report's page, with its error, as written; so
+    does one from a form that does not say which version of the report the reviewer read
+    (visits.review.UNVERSIONED_REVIEW), or that read an older one, the page then showing
+    the report as it now stands. Only a report this user may read (`visible_report`)."""
     report = visible_report(request, pk)
+    seen = request.POST.get("seen", "")
     form = CommentForm(request.POST)
-    if not form.is_valid():
+    # A form without its version is refused for that first (by `act`, below): a refusal's
+    # page without one would carry the version as it now is, and let the next comment
+    # through unread.
+    if seen and not form.is_valid():
         if report.state != ReportState.SUBMITTED:
             # No review form on the page any more (reviewed meanwhile): say it there.
             messages.error(
@@ -1352,13 +1364,16 @@ def _close(request, pk: int, act, done: str, action: str):
             "comment": request.POST.get("comment", ""),
             "errors": form.errors["comment"],
             # The version the reviewer read, kept: not the report as it may be now.
-            "seen": request.POST.get("seen", ""),
+            "seen": seen,
         }
         return _report_page(request, pk, refused=refused, status=400)
+    # Without a version, the comment is not read: the refusal comes before it.
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
     try:
         # The version of the report the page showed (its forms always say it): a report
-        # its author changed since is not closed unread.
-        act(report, request.user, form.cleaned_data["comment"], seen=request.POST.get("seen"))
+        # its author changed since is not closed unread, nor one from a form without it
+        # ("", refused; None would check nothing).
+        act(report, request.user, comment, seen=seen)
     except ValidationError as error:
         if review.is_stale_refusal(error):
             # The page again, as it now reads, the comment kept in its box.

@@ -469,3 +469,24 @@ def test_the_shipped_code_imports_only_what_the_runtime_lock_installs():
                 if not {normalize(d) for d in distributions.get(name, [name])} & runtime:
                     outside.add(f"{path.relative_to(ROOT)}: {name}")
     assert sorted(outside) == []
+
+
+@pytest.mark.parametrize("command", ["worker", "beat"])
+def test_the_worker_and_beat_log_at_the_configured_level(tmp_path, command):
+    """DJANGO_LOG_LEVEL sets the worker's and beat's level as it sets the web processes'."""
+    fake = tmp_path / "celery"
+    fake.write_text('#!/bin/sh\necho "$@"\n')
+    fake.chmod(0o755)
+    env = {"PATH": f"{tmp_path}:/usr/bin:/bin", "ICCWATCH_SKIP_BOOTSTRAP": "1"}
+    for level, expected in ((None, "--loglevel=INFO"), ("WARNING", "--loglevel=WARNING")):
+        run = subprocess.run(
+            ["sh", "docker/entrypoint.sh", command],
+            cwd=ROOT,
+            env={**env, **({"DJANGO_LOG_LEVEL": level} if level else {})},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.split()[:3] == ["-A", "iccwatch", command]
+        assert expected in run.stdout.split(), run.stdout

@@ -6,6 +6,7 @@ function (a deferred import is still a dependency), except those under
 """
 
 import ast
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -181,3 +182,59 @@ def test_the_project_package_holds_configuration_only():
         p.name for p in (ROOT / "iccwatch").iterdir() if p.is_dir() and p.name != "__pycache__"
     ]
     assert present - allowed == set() and extra_dirs == []
+
+
+# --- The layout as the documentation draws it --------------------------------------------
+
+
+def readme_layout() -> list[str]:
+    """The paths README's "Project layout" names, in order: `visits/`, `visits/reports.py`
+    (an indented line is a file of the folder above it), `templates/`, `.ci/run`, ..."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("\n## Project layout\n", 1)[1].split("```\n", 2)[1]
+    paths, folder = [], ""
+    for line in block.splitlines():
+        names = re.split(r" {2,}", line.strip())[0]
+        if line.startswith("   "):
+            continue  # the description of the line above, continued
+        if line.startswith("  ") and folder:
+            paths.append(folder + names)
+            continue
+        for name in names.split(", "):
+            paths.append(name)
+            if name.endswith("/"):
+                folder = name
+    return paths
+
+
+def ignored_by_git(name: str) -> bool:
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
+    return name in {pattern.strip("/") for pattern in ignored}
+
+
+def test_every_path_of_the_readmes_layout_exists():
+    paths = readme_layout()
+    assert {"visits/", "visits/review.py", "templates/", ".ci/run", "pyproject.toml"} <= set(paths)
+    assert [p for p in paths if not (ROOT / p).exists()] == []
+
+
+def test_the_readmes_layout_names_every_folder_of_the_project():
+    named = {p.split("/")[0] for p in readme_layout()}
+    # Hidden folders are tools' caches (.venv, .ruff_cache, ...), but for CI's.
+    folders = {
+        p.name
+        for p in ROOT.iterdir()
+        if p.is_dir()
+        and (not p.name.startswith(".") or p.name == ".ci")
+        and p.name != "__pycache__"
+        and not ignored_by_git(p.name)
+    }
+    assert sorted(folders - named) == []
+
+
+def test_the_architectures_layers_name_every_package_of_the_layout():
+    """ARCHITECTURE.md's table of layers names each package tests/layout.py places."""
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    table = text.split("\n## The layers\n", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"^\|[^|]*\| `([a-z_]+)/` \|", table, re.M))
+    assert named == set(PROJECT_PACKAGES)

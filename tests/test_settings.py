@@ -129,7 +129,10 @@ def test_production_cookies_are_secure_and_sign_in_is_guarded():
         ),
         ({"DJANGO_ALLOWED_HOSTS": "."}, "DJANGO_ALLOWED_HOSTS must not contain '.' in production"),
         ({"DJANGO_SECURE_COOKIES": "off"}, "DJANGO_SECURE_COOKIES must be on in production."),
-        ({"DJANGO_SECURE_HSTS_SECONDS": "-1"}, "DJANGO_SECURE_HSTS_SECONDS must be 0"),
+        (
+            {"DJANGO_SECURE_HSTS_SECONDS": "-1"},
+            "DJANGO_SECURE_HSTS_SECONDS='-1' must be at least 0.",
+        ),
         (
             {"DJANGO_SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto"},
             "DJANGO_SECURE_PROXY_SSL_HEADER='X-Forwarded-Proto' must read HEADER=VALUE",
@@ -303,7 +306,27 @@ def test_the_client_address_is_the_one_the_trusted_proxy_saw_and_never_the_whole
         assert result.stdout.split()[-1] == expected, overrides
     result = load_settings(_code=code, ICCWATCH_API_NUM_PROXIES="-1")
     assert result.returncode != 0
-    assert "ICCWATCH_API_NUM_PROXIES must be 0 or more." in result.stderr
+    assert "ICCWATCH_API_NUM_PROXIES='-1' must be at least 0." in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "minimum"),
+    [
+        ("ICCWATCH_SWEEP_SECONDS", "0", 1),
+        ("ICCWATCH_SWEEP_SECONDS", "-30", 1),
+        ("ICCWATCH_DOWNLOADS_SECONDS", "0", 1),
+        ("ICCWATCH_LOGIN_COOLOFF_MINUTES", "0", 1),
+        ("DJANGO_CONN_MAX_AGE", "-1", 0),
+        ("ICCWATCH_SWEEP_GRACE_SECONDS", "-1", 0),
+    ],
+)
+def test_a_number_no_setting_can_take_is_refused_naming_its_variable(name, value, minimum):
+    """A period of 0 s would have beat send a task in a loop; a negative count or age
+    means nothing: each is refused at start, naming the variable and what it must be."""
+    result = load_settings(**{name: value})
+    assert result.returncode != 0
+    assert f"{name}={value!r} must be at least {minimum}." in result.stderr
+    assert load_settings(**{name: str(minimum + 1)}).returncode == 0
 
 
 # The variables README's "Production" section asks for (docker compose sets
@@ -458,3 +481,37 @@ def test_an_unknown_jit_setting_refuses_to_start():
     result = load_settings(ICCWATCH_DATABASE_JIT="maybe")
     assert result.returncode != 0
     assert "ICCWATCH_DATABASE_JIT must be off, on or server" in result.stderr
+
+
+LOG_PROBE = (
+    "import django, logging; django.setup(); "
+    "logging.getLogger('core.cache').info('an info line'); "
+    "logging.getLogger('core.cache').warning('a warning line')"
+)
+
+
+def test_a_log_line_says_when_how_severe_which_process_and_which_logger():
+    result = load_settings(LOG_PROBE)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert any(
+        re.fullmatch(
+            r"\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}\] \[\d+\] \[WARNING\] core\.cache: "
+            r"a warning line",
+            line,
+        )
+        for line in lines
+    ), lines
+    assert any(line.endswith("[INFO] core.cache: an info line") for line in lines), lines
+
+
+def test_the_log_level_is_read_in_any_case_and_an_unknown_one_is_refused():
+    quiet = load_settings(LOG_PROBE, DJANGO_LOG_LEVEL="warning")
+    assert quiet.returncode == 0, quiet.stderr
+    assert "a warning line" in quiet.stderr and "an info line" not in quiet.stderr
+    refused = load_settings(LOG_PROBE, DJANGO_LOG_LEVEL="verbose")
+    assert refused.returncode != 0
+    assert (
+        "ImproperlyConfigured: DJANGO_LOG_LEVEL='verbose' must be one of: DEBUG, INFO, "
+        "WARNING, ERROR, CRITICAL." in refused.stderr
+    )

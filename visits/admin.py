@@ -348,6 +348,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Verdict)
 class VerdictAdmin(ReadOnlyAdmin):
+    """Verdicts, to read: derived data, written by the rule's evaluation only."""
+
     list_display = ["visit", "code", "basis", "rule_version", "computed_at", "has_self_check"]
     list_filter = ["code", "basis", "rule_version"]
     search_fields = ["visit__slug"]
@@ -360,6 +362,8 @@ class VerdictAdmin(ReadOnlyAdmin):
 
 @admin.register(VerdictChange)
 class VerdictChangeAdmin(ReadOnlyAdmin):
+    """The verdicts' history, to read: each change of a code, basis or reasons, and why."""
+
     list_display = ["visit", "changed_at", "old_code", "new_code", "cause"]
     list_filter = ["new_code", "old_code"]
     search_fields = ["visit__slug", "cause"]
@@ -369,6 +373,8 @@ class VerdictChangeAdmin(ReadOnlyAdmin):
 
 @admin.register(EvaluationRequest)
 class EvaluationRequestAdmin(ReadOnlyAdmin):
+    """The outbox, to read: visits awaiting evaluation, and why (visits.outbox)."""
+
     list_display = ["visit", "requested_at", "reason"]
     list_select_related = ["visit"]
 

@@ -603,6 +603,7 @@ def _copy(upserts, history, now) -> None:
 
 
 def chunks(ids: Sequence[int], size: int) -> Iterator[list[int]]:
+    """`ids` in consecutive lists of at most `size` (one transaction each), in order."""
     for i in range(0, len(ids), size):
         yield list(ids[i : i + size])
 

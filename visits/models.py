@@ -17,6 +17,11 @@ from core.models import DatePrecision, Source
 
 
 class VisitStatus(models.TextChoices):
+    """What became of a trip (docs/DOMAIN.md, "Visit"): it took place (`occurred`, or
+    `transit`, a stop on the territory), was called off (`cancelled`), attended by video
+    instead (`virtual`), or is publicly planned and not yet taken (`announced`, verdict
+    `upcoming`). The codes are the rule's (compliance.STATUSES)."""
+
     OCCURRED = "occurred", _("occurred")
     CANCELLED = "cancelled", _("cancelled")
     VIRTUAL = "virtual", _("attended by video")
@@ -32,6 +37,11 @@ class HostControl(models.TextChoices):
 
 
 class VisitOutcome(models.TextChoices):
+    """What the host did (docs/DOMAIN.md, "Visit"): `not_arrested`, `left_early` and
+    `released` are failures to arrest where the host was bound (Arts. 86, 89(1)),
+    `arrested` is compliance, `unknown` keeps the verdict `pending`, and `n/a` is the only
+    outcome of a trip that did not take place (visits.reports.NOT_TAKEN_STATUSES)."""
+
     NOT_ARRESTED = "not_arrested", _("not arrested")
     LEFT_EARLY = "left_early", _("left early")
     ARRESTED = "arrested", _("arrested")
@@ -78,6 +88,9 @@ def readable_visit(visit_id: str = "visit_id") -> Exists:
 
 
 class VisitQuerySet(models.QuerySet):
+    """Visits by who may see them: `published` (verified), `readable` (published, or
+    published once and since withdrawn or rejected), and `flagged` (the incidents)."""
+
     def published(self):
         """Visits a reviewer has verified: the only ones shown to the public."""
         return self.filter(review_state=ReviewState.VERIFIED)
@@ -301,6 +314,11 @@ class Citation(models.Model):
 
 
 class FindingKind(models.TextChoices):
+    """An ICC decision on cooperation (docs/DOMAIN.md, "ICC finding"): a finding of
+    non-compliance under Art. 87(7) of the Rome Statute, or any other decision (one that
+    only informs the Security Council or the Assembly, or finds no failure), which is
+    never counted as a finding."""
+
     ART_87_7 = "art_87_7", _("Art. 87(7) finding of non-compliance")
     OTHER = "other", _("other decision on cooperation (no Art. 87(7) finding)")
 
@@ -414,6 +432,11 @@ def referral_lifted():
 
 
 class VerdictCode(models.TextChoices):
+    """The verdict on a visit's host: the rule's codes (compliance.ALL_CODES), in the
+    order docs/DOMAIN.md's table applies them, and `withdrawn` for a visit that left the
+    record. A database constraint keeps Verdict.code among them. Only `non_compliance` is
+    an incident."""
+
     PENDING = "pending", _("pending")
     UPCOMING = "upcoming", _("upcoming (announced trip)")
     # Cancelled, or attended by video instead of travelling: the person did not travel.
@@ -450,6 +473,13 @@ def verdict_label(code: str, would_have_been_bound: bool | None = None) -> str:
 
 
 class Basis(models.TextChoices):
+    """Why the host was bound to arrest (docs/DOMAIN.md, "The verdict for one visit"), in
+    the rule's order, the first that applies reported (compliance.BASES): a State Party (Rome Statute Arts. 86,
+    89(1)); a withdrawn state still bound for warrants issued before its withdrawal took
+    effect (Art. 127(2)); an Art. 12(3) declaration covering the person's situation; a
+    Security Council referral under Chapter VII naming the host among the states it
+    obliges."""
+
     STATE_PARTY = "state_party", _("State Party")
     ART_127_2_RESIDUAL = "art_127_2_residual", _("Art. 127(2) residual obligation")
     ART_12_3_DECLARATION = "art_12_3_declaration", _("Art. 12(3) declaration")
@@ -526,6 +556,10 @@ class Verdict(models.Model):
             # The visits with a verdict (incidents: non_compliance), by id: see Visit's
             # `visits_visit_published_tally`.
             models.Index(fields=["code", "visit"], name="visits_verdict_code_visit"),
+            # The verdicts of another rule than the running one, as two ranges of it: the
+            # sweeper asks every 30 s (visits.outbox.request_outdated_rule_version), and
+            # almost always finds none (migration 0037 builds it CONCURRENTLY).
+            models.Index(fields=["rule_version"], name="visits_verdict_rule_version"),
             # (Migration 0022 adds visits_verdict_incident_start, built CONCURRENTLY: the
             # published incidents by (visit_start DESC NULLS LAST, visit_id), the incidents
             # list's default order.)

@@ -33,6 +33,11 @@ COMMENT_MAX_LENGTH = 5_000
 
 @dataclass(frozen=True)
 class SourceInput:
+    """One source a report cites: `url` (a public http(s) address, the Source's key),
+    and what this visit's citation says of it: `publisher`, `published` (a date, or
+    None when unknown), `excerpt` (the passage that supports the visit) and
+    `archived_url` (a copy in a web archive); "" where nothing is said."""
+
     url: str
     publisher: str = ""
     published: datetime.date | None = None

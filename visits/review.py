@@ -137,6 +137,9 @@ def normalise(data: dict) -> dict:
 
 
 def normalise_citations(citations: Sequence[dict]) -> list[dict]:
+    """The citations with every field of CITATION_FIELDS present, in order: a missing or
+    empty value is "" (None for `published`, an ISO date otherwise), so that two lists
+    saying the same compare equal."""
     return [
         {
             field: (c.get(field) or ("" if field != "published" else None))
@@ -650,7 +653,9 @@ def _create(*, submit: bool, data: dict, citations: Sequence[dict], **fields) ->
     return report
 
 
-# A withdrawal's reason: what the visit's page will say (Visit.withdrawal_note's length).
+# A withdrawal's reason: what the visit's page will say, to every reader: a sentence at
+# least (not "x" or "dup"), at most Visit.withdrawal_note's length.
+WITHDRAWAL_NOTE_MIN = 20
 WITHDRAWAL_NOTE_MAX = 1000
 
 
@@ -665,11 +670,22 @@ def withdrawal_note_errors(note: str) -> list[str]:
 
 
 def _withdrawal_note(note: str) -> str:
-    """The reason, stripped; ValidationError({"withdrawal_note": ...}) when empty or too long."""
+    """The reason, stripped; ValidationError({"withdrawal_note": ...}) when empty, shorter
+    than WITHDRAWAL_NOTE_MIN or longer than WITHDRAWAL_NOTE_MAX characters."""
     note = (note or "").strip()
     if not note:
         raise ValidationError(
             {"withdrawal_note": _("Say why the visit leaves the record: its page will show it.")}
+        )
+    if len(note) < WITHDRAWAL_NOTE_MIN:
+        raise ValidationError(
+            {
+                "withdrawal_note": _(
+                    "Say why in at least %(min)d characters: the visit's page shows it to "
+                    "every reader."
+                )
+                % {"min": WITHDRAWAL_NOTE_MIN}
+            }
         )
     if len(note) > WITHDRAWAL_NOTE_MAX:
         raise ValidationError(
@@ -701,23 +717,28 @@ def update_withdrawal(
     """The author rewords a withdrawal's reason while it is a draft (taken back) or sent
     back for changes, with `reply` (when given) their answer to the reviewer, as
     `update_report` takes it; submit it again afterwards. PermissionDenied for anyone
-    else, ValidationError for another report, another state, an empty or overlong reason,
-    or an overlong answer (naming `reply`); with `seen` (version_of the report the page
-    showed), for a report saved since (another window), naming `seen`, as `update_report`."""
-    if reply is not None and len(reply.strip()) > COMMENT_MAX_LENGTH:
-        raise ValidationError(
-            {"reply": _("Say it in at most %(max)d characters.") % {"max": COMMENT_MAX_LENGTH}}
-        )
-    if reply is not None:
-        _refuse_control_characters("reply", reply)
+    else, ValidationError for another report, another state, a reason empty, too short
+    or too long (`_withdrawal_note`), or an overlong answer (naming `reply`), or either
+    holding a NUL or a bidirectional control; with `seen` (version_of the report the page
+    showed), for a report saved since (another window), or `seen` "" (a form that did not
+    say), naming `seen`, as `update_report`."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     _require(report.author_id == user.pk, _("Only the author may edit a report."))
     if not report.is_withdrawal:
         raise ValidationError(_("Only a withdrawal has a reason to reword."))
     if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
         raise ValidationError(_("Only a draft or a report sent back for changes can be edited."))
+    # The version first: a form that did not say, or an older one, is answered with the
+    # report as it now stands, whatever else it says.
+    _require_a_version(seen, UNVERSIONED_EDIT)
     if seen is not None and seen != version_of(report):
         raise ValidationError({"seen": _stale_edit_message()})
+    if reply is not None and len(reply.strip()) > COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            {"reply": _("Say it in at most %(max)d characters.") % {"max": COMMENT_MAX_LENGTH}}
+        )
+    if reply is not None:
+        _refuse_control_characters("reply", reply)
     report.withdrawal_note = _withdrawal_note(note)
     if reply is not None:
         report.reply = reply.strip()
@@ -732,7 +753,8 @@ def propose_withdrawal(*, author, visit: Visit, note: str) -> Report:
     withdraws the visit (visits.reports.withdraw_visit); nothing changes before.
 
     Raises PermissionDenied for a non-reporter, ValidationError({field: message}) for a
-    visit that is not published or an empty or overlong reason, DuplicateReport when a
+    visit that is not published or a reason empty, too short or too long
+    (`_withdrawal_note`), DuplicateReport when a
     withdrawal of this visit is under review, or a draft of the author's own.
     """
     _require(roles.may_report(author), _("Only reporters may file reports."))
@@ -774,10 +796,35 @@ def _checked_reason(reason: str | None, visit: Visit | None) -> str:
 
 
 def is_stale_refusal(error: ValidationError) -> bool:
-    """Whether `error` refused a report changed since the version given as `seen` (by
-    update_report, update_withdrawal, request_changes or reject: a ValidationError naming
-    `seen`), as opposed to a refusal of what was typed."""
+    """Whether `error` refused a report changed since the version given as `seen`, or a
+    form that gave none (`seen` "") (by update_report, update_withdrawal, request_changes
+    or reject: a ValidationError naming `seen`), as opposed to a refusal of what was
+    typed: either way the page answers with the report as it now stands."""
     return "seen" in getattr(error, "error_dict", {})
+
+
+# A page's form that does not say which version of the report it was opened at (`seen`
+# ""; opened before the site asked for it, or altered): refused, never saved unchecked,
+# as `verify` refuses one. The API, whose `seen` is optional, gives None instead.
+UNVERSIONED_EDIT = gettext_lazy(
+    "This form does not say which version of the report it was opened at (it was opened "
+    "before an update of the site, or altered): nothing was saved. The form keeps what you "
+    "typed; compare it with the report's page, then save again to replace the report with it."
+)
+UNVERSIONED_REVIEW = gettext_lazy(
+    "This form does not say which version of the report you read (it was opened before an "
+    "update of the site, or altered): nothing was sent. The page now shows the report as it "
+    "stands: read it, then send it back or reject it again."
+)
+
+
+def _require_a_version(seen: str | None, message) -> None:
+    """ValidationError({"seen": message}) when `seen` is "": a page's form that did not
+    say which version of the report it was opened at. None (a caller that checks
+    nothing) and any version pass; whether the version is the report's own is checked
+    under the report's lock."""
+    if seen == "":
+        raise ValidationError({"seen": message})
 
 
 def _stale_edit_message() -> str:
@@ -807,13 +854,10 @@ def update_report(
     (ValidationError naming `reply` otherwise); `reason` (when given, a correction's) as
     `file_report` takes it; `based_on` (when given, a correction's) the version of the
     visit its data was filled from again, after the visit changed (is_stale); `seen`
-    (when given, version_of the report the edit began from): a report saved since (the
-    same author in another window) is not overwritten unseen (ValidationError naming
-    `seen`)."""
-    if reply is not None and len(reply.strip()) > COMMENT_MAX_LENGTH:
-        raise ValidationError(
-            {"reply": _("Say it in at most %(max)d characters.") % {"max": COMMENT_MAX_LENGTH}}
-        )
+    (version_of the report the edit began from): a report saved since (the same author
+    in another window) is not overwritten unseen (ValidationError naming `seen`); nor is
+    one edited from a form that did not say (`seen` "": UNVERSIONED_EDIT, naming `seen`
+    too). None: a caller that checks nothing (the API without it, a command, a test)."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     _require(report.author_id == user.pk, _("Only the author may edit a report."))
     if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
@@ -822,8 +866,14 @@ def update_report(
         raise ValidationError(
             _("A withdrawal keeps the visit as it is: reword its reason on its page.")
         )
+    # The version first, as update_withdrawal checks it.
+    _require_a_version(seen, UNVERSIONED_EDIT)
     if seen is not None and seen != version_of(report):
         raise ValidationError({"seen": _stale_edit_message()})
+    if reply is not None and len(reply.strip()) > COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            {"reply": _("Say it in at most %(max)d characters.") % {"max": COMMENT_MAX_LENGTH}}
+        )
     report.data, report.citations = normalise(data), normalise_citations(citations)
     report.fingerprint = fingerprint(data, citations, report.visit)
     twin = Report.objects.filter(twins(report.fingerprint, user)).exclude(pk=report.pk).first()
@@ -1377,6 +1427,7 @@ def _close(report: Report, reviewer, state: str, comment: str, seen: str | None)
     _four_eyes(report, reviewer)
     if report.state != ReportState.SUBMITTED:
         raise ValidationError(_("Only a report awaiting review can be sent back or rejected."))
+    _require_a_version(seen, UNVERSIONED_REVIEW)
     if seen is not None and seen != version_of(report):
         # A comment on a version the reviewer did not read: a rejection would close, and a
         # request for changes answer, what its author submitted since, unseen.
@@ -1405,14 +1456,16 @@ def _close(report: Report, reviewer, state: str, comment: str, seen: str | None)
 def request_changes(report: Report, reviewer, comment: str, *, seen: str | None = None) -> Report:
     """Send a submitted report back to its author with a comment (four eyes). `seen`, when
     given (version_of the report as the reviewer read it), refuses a report saved since,
-    as `verify` does (ValidationError naming `seen`)."""
+    as `verify` does, and "" (a page's form that did not say) UNVERSIONED_REVIEW: a
+    ValidationError naming `seen` either way. None checks nothing (the API without it)."""
     return _close(report, reviewer, ReportState.CHANGES_REQUESTED, comment, seen)
 
 
 @transaction.atomic
 def reject(report: Report, reviewer, reason: str, *, seen: str | None = None) -> Report:
     """Reject a submitted report with a reason: kept, never public (four eyes). `seen`, when
-    given, refuses a report saved since the reviewer read it, as `request_changes` does."""
+    given, refuses a report saved since the reviewer read it, and "" a form that did not
+    say, as `request_changes` does."""
     return _close(report, reviewer, ReportState.REJECTED, reason, seen)
 
 

@@ -76,6 +76,9 @@ def _dated_fields(model) -> list[str]:
 
 @receiver(pre_save)
 def remember_old_values(sender, instance, **kwargs):
+    """Before a tracked record is saved again, keep its TRACKED fields (and its dates) as
+    stored, as `instance._iccwatch_before`: the cause names old and new values, and the
+    earliest of the old and new dates bounds the visits a change affects."""
     fields = TRACKED.get(sender)
     if fields and instance.pk:
         extra = [f for f in _dated_fields(sender) if f not in fields]
@@ -354,6 +357,9 @@ def _affected(instance, previous: dict | None) -> tuple[str, list] | None:
 
 @receiver(post_save)
 def request_after_save(sender, instance, created, raw=False, **kwargs):
+    """After a fact the rule reads is saved (not a fixture's raw load), record an
+    evaluation request for every visit it affects (`_affected`), with its cause, in the
+    saving transaction."""
     if raw or sender not in (*TRACKED, Situation):
         return
     affected = _affected(instance, getattr(instance, "_iccwatch_before", None))
@@ -363,6 +369,8 @@ def request_after_save(sender, instance, created, raw=False, **kwargs):
 
 @receiver(post_delete)
 def request_after_delete(sender, instance, **kwargs):
+    """After a warrant, treaty event, declaration, finding or referral is deleted, record
+    an evaluation request for every visit it affected, with its cause."""
     if sender not in (Warrant, TreatyEvent, Declaration, Finding, SecurityCouncilReferral):
         return
     affected = _affected(instance, None)
@@ -372,6 +380,8 @@ def request_after_delete(sender, instance, **kwargs):
 
 @receiver(m2m_changed, sender=Visit.sources.through)
 def request_after_sources_change(sender, instance, action, **kwargs):
+    """A visit's sources added or removed: its verdict's reasons cite them, so the visit
+    is evaluated again."""
     if action in ("post_add", "post_remove", "post_clear") and isinstance(instance, Visit):
         request_evaluation("v.id = %s", [instance.pk], {"key": "sources", "name": instance.slug})
 

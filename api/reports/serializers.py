@@ -381,6 +381,7 @@ class PreviewSerializer(serializers.Serializer):
 
 
 def report_url(report: Report, request=None) -> str:
+    """A report's address in the API: absolute with a request, its path without one."""
     path = reverse("api-report-detail", kwargs={"pk": report.pk})
     return request.build_absolute_uri(path) if request is not None else path
 

@@ -73,6 +73,8 @@ IDEMPOTENCY_KEY_PATTERN = rf"^[!-~]{{0,{IDEMPOTENCY_KEY_MAX_LENGTH}}}$"
 
 
 def idempotency_key_parameter() -> OpenApiParameter:
+    """The `Idempotency-Key` header as the schema documents it (optional; printable ASCII,
+    at most IDEMPOTENCY_KEY_MAX_LENGTH characters)."""
     return OpenApiParameter(
         IDEMPOTENCY_KEY,
         str,
@@ -200,6 +202,7 @@ def file_from_request(view, request) -> Response:
 
 
 def reports():
+    """Every report with its author, reviewer and visit joined in (each view narrows it)."""
     return Report.objects.select_related("author", "reviewer", "visit")
 
 

@@ -141,6 +141,8 @@ def listed_count(statement) -> int:
 
 
 def is_complete(statement) -> bool:
+    """Whether a joint statement lists every signatory: true when its recorded count is
+    unknown or its listed signatories reach it (docs/DOMAIN.md, "Joint statement")."""
     count = statement.signatory_count
     return count is None or listed_count(statement) >= count
 

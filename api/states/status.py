@@ -51,6 +51,14 @@ from states.territories import NOT_STATES
 
 @dataclass(frozen=True)
 class Obligation:
+    """One ground on which a state is bound to arrest, on the day asked: `basis` (a
+    compliance.BASES code: State Party, Art. 127(2) residual, Art. 12(3) declaration,
+    Security Council referral), `scope` (which warrants, in the reader's language),
+    `since` (the day it began to bind, when known), and by basis: `situation` (the slug
+    a declaration or a referral covers), `warrants_issued_before` (Art. 127(2): warrants
+    issued before the withdrawal took effect) and `covers_from`/`covers_to` (a
+    declaration's period of alleged crimes)."""
+
     basis: str
     scope: str
     since: datetime.date | None = None
@@ -64,6 +72,13 @@ class Obligation:
 
 @dataclass(frozen=True)
 class TreatyStatus:
+    """A state's standing under the Rome Statute on the day `on`: `status` (a
+    states.status standing: party, withdrawing, withdrawn, not a party, territory, not a
+    state), `party` (bound as a State Party: party or withdrawing, Art. 127(1)), its entry
+    into force and the day its withdrawal took or takes effect (None when none), its
+    obligations, and `explanation`, those facts in a sentence of the reader's language
+    citing the articles."""
+
     on: datetime.date
     status: str
     party: bool

@@ -34,6 +34,8 @@ class ChangesPaginator(paging.BoundedPaginator):
 
 
 def change_list(request):
+    """/changes/: every change to a public fact, newest first, 50 a page; an unknown
+    parameter is a 400 naming the ones it has."""
     unknown = unknown_parameters(request.GET.keys(), ["page"])
     if unknown:
         message = _("This list has no such parameter. Its parameters are: %(names)s.") % {

@@ -156,6 +156,8 @@ def _json_ld(request, manifest: dict | None, entries: list[ChangelogEntry]) -> s
 
 
 def data_page(request):
+    """/data/: the bulk downloads of the latest build (each file's size and SHA-256),
+    the dataset's version and its changelog."""
     manifest = bulk.latest_manifest()
     entries = changelog_entries()
     files = []
@@ -249,6 +251,7 @@ def dictionary_page(request):
 
 
 def changelog_page(request):
+    """/data/changelog/: data/CHANGELOG.md, one entry per dataset version."""
     context = {"title": _("Data changelog"), "entries": changelog_entries()}
     return render_page(request, "data/changelog.html", context)
 

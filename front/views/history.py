@@ -24,6 +24,8 @@ from visits.models import Citation, Finding, Report, ReportState, Visit
 
 
 def record_history(request, label: str, pk: int):
+    """/newsroom/history/<app>.<model>/<pk>/: a record's whole history, for staff only
+    (a reader is sent to sign in; an account without a role is refused)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not roles_of(request.user):

@@ -126,6 +126,8 @@ def _visits_by_ids(ids: list[int]) -> dict:
 
 @cache_page_by_version
 def home(request):
+    """/: the headline counts, the latest incidents, and the world map of each state's
+    standing today with its table."""
     today = timezone.localdate()
     timelines = treaty_status.load_timelines(with_declarations=True)
     statuses = {iso3: treaty_status.status_on(facts, today) for iso3, facts in timelines.items()}
@@ -183,6 +185,7 @@ def home(request):
 
 
 def search(request):
+    """/search/?q=: persons, then states, then visits matching the query (front.search)."""
     query = site_search.clean(request.GET.get("q"))
     results = site_search.search(query) if query else None
     context = {

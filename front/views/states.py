@@ -111,6 +111,8 @@ def _with_statuses(request):
 
 
 def state_list(request):
+    """/states/: the states with their standing and counts, filtered and sorted as the
+    API's list (a 400 for a filter it cannot apply)."""
     _with_statuses(request)
     # Each count links to the visits it counts: those that took place, as `_state_row` says.
     extra = {"statuses": request.state_statuses, "hosted_statuses": ",".join(PRESENT_STATUSES)}
@@ -118,12 +120,16 @@ def state_list(request):
 
 
 def state_export(request, fmt):
+    """/states.csv and /states.json: every row of the filtered list, in its order."""
     _with_statuses(request)
     return listing.export(request, STATES, fmt)
 
 
 @cache_page_by_version
 def state_detail(request, iso3: str):
+    """/states/<ISO3>/: a state's treaty timeline, visits hosted, incidents, findings
+    and counts; a lower-case code redirects to the upper-case address, an unknown one is
+    a 404."""
     if iso3 != iso3.upper():
         return redirect("state", iso3=iso3.upper(), permanent=True)
     state = get_object_or_404(State.objects.select_related("territory_of"), iso3=iso3)

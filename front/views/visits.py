@@ -263,10 +263,14 @@ def incident_keys():
 
 
 def visit_list(request):
+    """/visits/: the published visits, filtered and sorted (a 400 for a filter it cannot
+    apply)."""
     return listing.render_list(request, VISITS, {"feed_url": None})
 
 
 def visit_export(request, fmt):
+    """/visits.csv and /visits.json: every row of the filtered list (visits.tables), in
+    its order."""
     return listing.export(request, VISITS, fmt)
 
 
@@ -304,6 +308,8 @@ def visits_matching(request):
 
 
 def incident_list(request):
+    """/incidents/: the published visits whose verdict is non_compliance, with the feed
+    of the host they are filtered by, if one."""
     feed_url, feed_label = incident_feed_of(request.GET)
     return listing.render_list(
         request,
@@ -317,6 +323,7 @@ def incident_list(request):
 
 
 def incident_export(request, fmt):
+    """/incidents.csv and /incidents.json: every row of the filtered incidents list."""
     return listing.export(request, INCIDENTS, fmt)
 
 
@@ -338,6 +345,8 @@ def cited_sources(visit) -> list[SimpleNamespace]:
 
 @cache_page_by_version
 def visit_detail(request, slug: str):
+    """/visits/<id>/: a readable visit (published, or withdrawn after it was), its
+    verdict and explanation, sources, findings and the verdict's history; 404 otherwise."""
     visit = get_object_or_404(
         Visit.objects.readable()
         .with_verdicts()

@@ -81,6 +81,7 @@ def person_search_widget() -> forms.Widget:
 
 
 def person_search_help() -> str:
+    """The person box's hint, in the reader's language."""
     return _("A name or part of one, e.g. Putin.")
 
 
@@ -162,15 +163,19 @@ PERSONS = Listing(
 
 
 def person_list(request):
+    """/persons/: the persons wanted, filtered and sorted (the person box takes a name)."""
     return listing.render_list(request, PERSONS)
 
 
 def person_export(request, fmt):
+    """/persons.csv and /persons.json: every row of the filtered list."""
     return listing.export(request, PERSONS, fmt)
 
 
 @cache_page_by_version
 def person_detail(request, slug: str):
+    """/persons/<slug>/: a person's warrants, trips and trips called off, each with its
+    verdict; 404 for an unknown slug."""
     person = get_object_or_404(Person.objects.select_related("situation", "nationality"), slug=slug)
     warrants = list(
         person.warrants.select_related("case")
@@ -336,8 +341,10 @@ WARRANTS = Listing(
 
 
 def warrant_list(request):
+    """/warrants/: the ICC arrest warrants, filtered and sorted."""
     return listing.render_list(request, WARRANTS, {"today": timezone.localdate()})
 
 
 def warrant_export(request, fmt):
+    """/warrants.csv and /warrants.json: every row of the filtered list."""
     return listing.export(request, WARRANTS, fmt)

@@ -165,14 +165,16 @@ def test_a_list_read_for_what_changed_tells_of_the_visits_withdrawn_since(
     flagging.evaluate_pending()  # what the seed left to evaluate, before the moment read
     before = timezone.now().isoformat().replace("+00:00", "Z")
     visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
-    withdrawal = review.propose_withdrawal(author=reporter, visit=visit, note="Made up.")
+    withdrawal = review.propose_withdrawal(
+        author=reporter, visit=visit, note="Made up by its source."
+    )
     review.verify(withdrawal, reviewer)
     flagging.evaluate_pending()
     changed = results(api_client, "/api/v1/visits/", changed_since=before)
     assert [(v["id"], v["verdict"]["code"]) for v in changed] == [
         ("vladimir-putin-mng-2024-09-02", "withdrawn")
     ]
-    assert changed[0]["withdrawal_note"] == "Made up."
+    assert changed[0]["withdrawal_note"] == "Made up by its source."
     # The ordinary list and the incidents feed leave it out, as documented.
     assert visit.slug not in {v["id"] for v in results(api_client, "/api/v1/visits/")}
     assert visit.slug not in {v["id"] for v in results(api_client, "/api/v1/incidents/")}

@@ -193,11 +193,19 @@ def test_a_list_page_names_the_unknown_host_in_the_readers_language(seeded, read
     assert "No state with ISO 3166-1 alpha-3 code &#x27;ZZZ&#x27;." in english.content.decode()
     french = reader.get("/fr/incidents/", {"host": "ZZZ"})
     assert french.status_code == 400
-    assert "Aucun État n’a le code ISO 3166-1 alpha-3 &#x27;ZZZ&#x27;." in french.content.decode()
+    # French quotes a value between guillemets, as its other refusals do ("« foo » n’est pas
+    # un tri"), not between the straight quotes of Python's repr ('ZZZ').
+    assert "Aucun État n’a le code ISO 3166-1 alpha-3 «\u00a0ZZZ\u00a0»." in french.content.decode()
     assert reader.get("/incidents/", {"host": "MNG"}).status_code == 200
     persons = reader.get("/fr/persons/", {"situation": "nosuch"})
     assert persons.status_code == 400
-    assert "Aucune situation n’a l’identifiant &#x27;nosuch&#x27;." in persons.content.decode()
+    assert "Aucune situation n’a l’identifiant «\u00a0nosuch\u00a0»." in persons.content.decode()
+    assert "&#x27;" not in persons.content.decode()
+    download = reader.get("/fr/visits.csv", {"situation": "nosuch"})
+    assert download.status_code == 400
+    assert download.json()["error"]["fields"]["situation"] == [
+        "Aucune situation n’a l’identifiant «\u00a0nosuch\u00a0»."
+    ]
 
 
 def test_a_partial_start_matches_a_date_range_its_period_reaches(seeded, api_client, reader):

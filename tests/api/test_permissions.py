@@ -164,7 +164,7 @@ def test_every_role_against_every_api_action(seeded, clients, targets, who):
 def test_refusals_say_why(seeded, clients):
     anonymous = clients["anonymous"].post("/api/v1/visits/", report(1), format="json")
     assert anonymous.status_code == 401
-    assert anonymous["WWW-Authenticate"] == "Token"
+    assert anonymous["WWW-Authenticate"] == "Bearer, Token"
     assert anonymous.json()["error"]["code"] == "not_authenticated"
 
     reviewer = clients["reviewer"].post("/api/v1/visits/", report(2), format="json")
@@ -217,6 +217,52 @@ def test_the_reports_other_refusals_are_english_and_say_so(seeded, clients):
     assert repeated.status_code == 400
     for response in (put, plain, repeated):
         assert response["Content-Language"] == "en"
+
+
+def test_the_challenge_the_accepted_schemes_and_the_schema_agree(seeded, api_client, reporter):
+    """A 401's WWW-Authenticate names the schemes a key is accepted after, the one the
+    schema's security scheme declares (HTTP bearer) first; each of them is accepted with a
+    good key and refused with a wrong one, whatever the 401 (no key, a wrong key), and the
+    schema documents that header on its 401s and names each scheme."""
+    from rest_framework.authtoken.models import Token
+
+    openapi = api_client.get("/api/v1/schema/", {"format": "json"}).json()
+    # The schemes sent in the Authorization header (the other is the site's session cookie).
+    security = openapi["components"]["securitySchemes"]
+    in_header = [s for s in security.values() if s["type"] == "http" or s.get("in") == "header"]
+    assert in_header == [security["tokenAuth"]]
+    declared = security["tokenAuth"]
+
+    no_key = api_client.get("/api/v1/reports/")
+    api_client.credentials(HTTP_AUTHORIZATION="Bearer not-a-real-token")
+    wrong_key = api_client.get("/api/v1/visits/")
+    assert (no_key.status_code, wrong_key.status_code) == (401, 401)
+    challenge = no_key["WWW-Authenticate"]
+    assert wrong_key["WWW-Authenticate"] == challenge
+    # RFC 7235: challenges separated by commas, each a scheme (case-insensitive).
+    schemes = [c.strip().split(" ")[0] for c in challenge.split(",")]
+    assert schemes[0].lower() == declared["scheme"].lower() == "bearer"
+
+    key = Token.objects.get_or_create(user=reporter)[0].key
+    for scheme in schemes:
+        assert f"{scheme} <key>`" in declared["description"]
+        assert f"{scheme} <key>`" in openapi["info"]["description"]
+        api_client.credentials(HTTP_AUTHORIZATION=f"{scheme} {key}")
+        assert api_client.get("/api/v1/reports/").status_code == 200, scheme
+        api_client.credentials(HTTP_AUTHORIZATION=f"{scheme} not-a-real-token")
+        refused = api_client.get("/api/v1/visits/")
+        assert refused.status_code == 401, scheme
+        assert refused.json()["error"]["code"] == "authentication_failed"
+
+    documented = [
+        response["headers"]["WWW-Authenticate"]
+        for item in openapi["paths"].values()
+        for operation in item.values()
+        for code, response in operation.get("responses", {}).items()
+        if code == "401"
+    ]
+    assert documented, "the reports' operations answer 401"
+    assert all(h["schema"]["example"] == challenge and h["required"] for h in documented)
 
 
 def test_a_wrong_token_is_refused_even_for_reading(seeded, api_client):

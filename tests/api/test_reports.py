@@ -402,7 +402,7 @@ def test_the_review_services_refusals_speak_the_clients_language(tajikistan_remo
     )
     assert response.status_code == 400
     assert response.json()["error"]["fields"]["person"] == [
-        "Aucune personne n’a l’identifiant 'nobody'."
+        "Aucune personne n’a l’identifiant «\u00a0nobody\u00a0»."
     ]
     assert Report.objects.count() == 0
 

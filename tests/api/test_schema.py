@@ -68,6 +68,57 @@ def test_the_schema_is_yaml_by_default_and_json_when_asked(db, client):
         assert json.loads(response.content)["info"]["title"] == "iccwatch API"
 
 
+@pytest.mark.parametrize(
+    ("query", "refused"),
+    [
+        ("?formats=json", "formats"),  # unknown
+        ("?version=2", "version"),  # drf-spectacular's: the API is versioned by its path
+        ("?page=2&format=json", "page"),
+        ("?lang=", "lang"),  # empty
+        ("?format=json&format=yaml", "format"),  # repeated
+        ("?lang=de", "lang"),  # a language the API does not answer in
+        ("?format=xml", "format"),
+    ],
+)
+def test_the_schema_refuses_a_parameter_as_every_endpoint_does(db, client, query, refused):
+    """A parameter the schema does not read, an empty or repeated one, or a bad value is
+    the 400 `invalid_filter` a list gives, naming it, not the schema as if it were absent."""
+    answer = client.get(f"/api/v1/schema/{query}", HTTP_ACCEPT_LANGUAGE="fr")
+    assert answer.status_code == 400, query
+    assert answer["Content-Type"] == "application/json"
+    assert answer["Content-Language"] == "en"
+    error = answer.json()["error"]
+    assert set(error) == {"code", "message", "fields"}
+    assert error["code"] == "invalid_filter"
+    assert list(error["fields"]) == [refused]
+    # The same shape and wording as a list's refusal of a parameter it does not have.
+    listed = client.get("/api/v1/states/?formats=json").json()["error"]
+    assert listed["code"] == "invalid_filter" and set(listed) == set(error)
+    if refused in ("formats", "version", "page"):
+        assert error["fields"][refused] == [
+            "This schema has no such parameter. Its parameters are: format, lang."
+        ]
+        assert listed["fields"]["formats"][0].startswith("This list has no such parameter.")
+
+
+@pytest.mark.parametrize(
+    ("query", "media_type"),
+    [
+        ("", "application/vnd.oai.openapi"),
+        ("?format=yaml", "application/vnd.oai.openapi"),
+        ("?format=json", "application/json"),
+        ("?lang=fr&format=json", "application/json"),
+        ("?lang=EN", "application/vnd.oai.openapi"),
+    ],
+)
+def test_the_schema_reads_its_format_and_a_language(db, client, query, media_type):
+    """`format` and `lang` (which changes nothing: the schema is in English) still work."""
+    answer = client.get(f"/api/v1/schema/{query}")
+    assert answer.status_code == 200, query
+    assert answer["Content-Type"].startswith(media_type)
+    assert answer["Content-Language"] == "en"
+
+
 def test_the_schema_says_under_which_licence_the_data_is_reused(openapi):
     """The licence of data/LICENSE, in the schema's `info` where a client's tooling reads
     it, with the credit to give."""

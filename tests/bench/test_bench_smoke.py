@@ -130,6 +130,20 @@ def test_the_charts_benchmark_times_each_charts_count(synthetic_data):
     assert state["counted"] == Visit.objects.published().filter(host=host).count() > 0
 
 
+def test_the_sweep_benchmark_reads_the_index_for_verdicts_of_another_rule(synthetic_data):
+    from bench import sweep
+    from compliance import RULE_VERSION
+    from visits import outbox
+
+    reevaluate.run_evaluation("first run", VISITS, profile=False)
+    Verdict.objects.filter(pk__in=Verdict.objects.values("pk")[:3]).update(rule_version="1999.1")
+    before, before_pages = sweep.explained(sweep.BEFORE, [RULE_VERSION])
+    after, after_pages = sweep.explained(outbox._OUTDATED_VERDICTS, [RULE_VERSION] * 2)
+    assert before > 0 and after > 0
+    # Every verdict's page against a few of the index's.
+    assert 0 < after_pages < before_pages
+
+
 @pytest.fixture
 def committed_synthetic_data(transactional_db):
     # The lean pass streams the visits on a second connection: they must be committed.

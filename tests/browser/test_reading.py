@@ -26,7 +26,18 @@ def overflow(page) -> dict:
 
 
 @pytest.mark.parametrize(
-    "url", ["/states/TCD/", "/states/MNG/", "/persons/omar-al-bashir/", "/fr/data/dictionary/"]
+    "url",
+    [
+        "/states/TCD/",
+        "/states/MNG/",
+        "/persons/omar-al-bashir/",
+        "/fr/data/dictionary/",
+        # A source's domain longer than the phone's line in a visit's explanation
+        # (deployproduction.d12qqqnm2tg16z.amplifyapp.com).
+        "/fr/states/USA/",
+        # A filtered list's permanent address in "Cite this page", one word of 90 letters.
+        "/visits/?person=omar-al-bashir&verdict=non_compliance,deterred&ordering=host,-start",
+    ],
 )
 def test_a_phone_sees_the_whole_page_without_scrolling_sideways(site, browse, url):
     page = browse(width=PHONE, height=844)

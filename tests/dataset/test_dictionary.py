@@ -74,3 +74,13 @@ def test_the_datasets_files_have_every_documented_column():
     for name, columns in FILES.items():
         header = (DATA / name).read_text(encoding="utf-8").splitlines()[0].split(",")
         assert [c for c in columns if c not in header] == [], name
+
+
+def test_the_export_format_documents_the_visits_tables_columns_in_order():
+    """The "Export format" section gives the columns of every visits download "in this
+    order (`visits/tables.py`)", each with its type: the table's own."""
+    from visits.tables import VISIT_TABLE
+
+    section = (DATA / "DICTIONARY.md").read_text(encoding="utf-8").split("\n## Export format\n")[1]
+    rows = re.findall(r"^\| `([a-z0-9_]+)` \| ([a-z]+) \| .+ \|$", section, re.M)
+    assert rows == [(column.name, column.type) for column in VISIT_TABLE.columns]

@@ -154,7 +154,9 @@ def test_a_visit_withdrawn_through_the_newsroom_may_not_be_listed_again(
     """The import would publish it again: an error naming the row and the withdrawal; once
     the row is gone, the import goes through and the visit stays withdrawn."""
     mongolia = Visit.objects.get(slug=MONGOLIA)
-    withdrawal = review.propose_withdrawal(author=rita, visit=mongolia, note="Never happened.")
+    withdrawal = review.propose_withdrawal(
+        author=rita, visit=mongolia, note="The trip never happened."
+    )
     review.verify(withdrawal, victor)
     path = folder(tmp_path, "v2", version="2026.12.02")
     assert errors_of(path) == [
@@ -167,7 +169,10 @@ def test_a_visit_withdrawn_through_the_newsroom_may_not_be_listed_again(
     rest = [row for row in VISITS if row["id"] != MONGOLIA]
     import_dataset(folder(tmp_path, "v3", version="2026.12.03", visits=rest))
     mongolia.refresh_from_db()
-    assert (mongolia.review_state, mongolia.withdrawal_note) == ("withdrawn", "Never happened.")
+    assert (mongolia.review_state, mongolia.withdrawal_note) == (
+        "withdrawn",
+        "The trip never happened.",
+    )
 
 
 def test_a_rejected_correction_does_not_stop_the_import(imported, tmp_path, rita, victor):

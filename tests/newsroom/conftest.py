@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from core import roles
-from visits.models import Visit
+from visits import review
+from visits.models import Report, Visit
 
 TAJIKISTAN = {
     "person": "Putin",
@@ -43,6 +44,12 @@ def form_data(action="submit", sources=SOURCES, **fields) -> dict:
         for key, value in source.items():
             data[f"source-{i}-{key}"] = value
     return data
+
+
+def version_now(report: Report) -> str:
+    """The version of `report` that its page's forms carry when opened now (their hidden
+    `seen`): visits.review.version_of the report as saved, however old `report` is."""
+    return review.version_of(Report.objects.get(pk=report.pk))
 
 
 def account(name: str, *groups: str, **extra) -> User:

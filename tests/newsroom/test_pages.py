@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 
 from core import roles
 from newsroom import views
-from tests.newsroom.conftest import SOURCES, account, form_data
+from tests.newsroom.conftest import SOURCES, account, form_data, version_now
 from visits import flagging, review
 from visits.models import Report, ReportState, ReviewState, Visit
 
@@ -40,6 +40,9 @@ REPORT_DATA = {
     "outcome": "not_arrested",
 }
 CITATIONS = [{"url": s["url"], "publisher": s["publisher"]} for s in SOURCES]
+# A withdrawal's reason that may be filed (visits.review.WITHDRAWAL_NOTE_MIN and _MAX), for
+# the tests of what happens once one is open.
+ANOTHER_REASON = "Another reason, for the same visit."
 
 
 def text(response) -> str:
@@ -779,7 +782,10 @@ def test_a_draft_is_saved_edited_and_submitted(tajikistan_removed, reporter, sig
     assert (
         'value="Vladimir Vladimirovich Putin"' in edit and "https://example.org/cis-summit" in edit
     )
-    client.post(reverse("newsroom:edit", args=[report.pk]), form_data(place="Dushanbe;Moscow"))
+    seen = re.search(r'name="seen" value="([^"]+)"', edit).group(1)
+    client.post(
+        reverse("newsroom:edit", args=[report.pk]), form_data(place="Dushanbe;Moscow", seen=seen)
+    )
     report.refresh_from_db()
     assert (report.state, report.data["place"]) == ("submitted", "Dushanbe;Moscow")
 
@@ -875,11 +881,16 @@ def test_request_changes_goes_back_to_the_author_and_reject_keeps_it(
 ):
     report = file(reporter)
     client.force_login(reviewer)
-    empty = client.post(reverse("newsroom:request-changes", args=[report.pk]), {"comment": " "})
+    seen = version_now(report)  # the page's forms say which version the reviewer read
+    empty = client.post(
+        reverse("newsroom:request-changes", args=[report.pk]), {"comment": " ", "seen": seen}
+    )
     assert empty.status_code == 400 and "Say why, for the author." in text(empty)
     # Too long: said so, on the report's page, with the reviewer's text given back.
     long = "Add the readout. " * 300
-    refused = client.post(reverse("newsroom:reject", args=[report.pk]), {"comment": long})
+    refused = client.post(
+        reverse("newsroom:reject", args=[report.pk]), {"comment": long, "seen": seen}
+    )
     page = text(refused)
     assert refused.status_code == 400 and "at most 5000 characters" in page
     assert "Say why, for the author." not in page
@@ -891,7 +902,7 @@ def test_request_changes_goes_back_to_the_author_and_reject_keeps_it(
     assert report.state == ReportState.SUBMITTED
     client.post(
         reverse("newsroom:request-changes", args=[report.pk]),
-        {"comment": "Add the Kremlin's readout."},
+        {"comment": "Add the Kremlin's readout.", "seen": seen},
     )
     report.refresh_from_db()
     assert (report.state, report.comment) == ("changes_requested", "Add the Kremlin's readout.")
@@ -904,13 +915,16 @@ def test_request_changes_goes_back_to_the_author_and_reject_keeps_it(
     more = [*SOURCES, {"url": "https://example.org/kremlin-readout", "publisher": "Kremlin"}]
     client.post(
         reverse("newsroom:edit", args=[report.pk]),
-        form_data(sources=more, reply="Added the readout."),
+        form_data(sources=more, reply="Added the readout.", seen=version_now(report)),
     )
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED and len(report.citations) == 3
 
     client.force_login(reviewer)
-    client.post(reverse("newsroom:reject", args=[report.pk]), {"comment": "Not sourced well."})
+    client.post(
+        reverse("newsroom:reject", args=[report.pk]),
+        {"comment": "Not sourced well.", "seen": version_now(report)},
+    )
     report.refresh_from_db()
     assert (report.state, report.comment) == ("rejected", "Not sourced well.")
     assert not Visit.objects.filter(person__slug="vladimir-putin", host__iso3="TJK").exists()
@@ -1164,14 +1178,14 @@ def test_a_report_taken_back_and_submitted_again_shows_its_reviewer_what_changed
 
 def test_a_withdrawal_sent_back_shows_its_reworded_reason(seeded, reporter, reviewer, signed_in):
     report = review.propose_withdrawal(
-        author=reporter, visit=Visit.objects.get(slug=MONGOLIA), note="First reason."
+        author=reporter, visit=Visit.objects.get(slug=MONGOLIA), note="First reason, given."
     )
     review.request_changes(report, reviewer, "Name the source that contradicts it.")
     review.update_withdrawal(report, reporter, note="Second reason, with its source.")
     page = text(signed_in(reporter).get(reverse("newsroom:report", args=[report.pk])))
     section = page.split('id="since-sent-back"')[1].split("</section>")[0]
     assert changed_rows(section) == [
-        ("The reason for withdrawing it", "First reason.", "Second reason, with its source.")
+        ("The reason for withdrawing it", "First reason, given.", "Second reason, with its source.")
     ]
 
 
@@ -1215,9 +1229,11 @@ def test_a_report_a_colleague_already_filed_says_who_and_never_leads_to_a_closed
 def test_a_withdrawal_a_colleague_proposed_is_named_not_linked(seeded, reporter, signed_in):
     colleague = account("carla", roles.REPORTERS)
     visit = Visit.objects.get(slug=MONGOLIA)
-    theirs = review.propose_withdrawal(author=colleague, visit=visit, note="Not sourced.")
+    theirs = review.propose_withdrawal(author=colleague, visit=visit, note="Not sourced anywhere.")
     client = signed_in(reporter)
-    again = client.post(reverse("newsroom:withdraw", args=[MONGOLIA]), {"withdrawal_note": "x"})
+    again = client.post(
+        reverse("newsroom:withdraw", args=[MONGOLIA]), {"withdrawal_note": ANOTHER_REASON}
+    )
     page = text(client.get(again["Location"]))
     assert f"already open (awaiting review): report {theirs.pk}, by carla." in page
     assert reverse("newsroom:report", args=[theirs.pk]) not in page
@@ -1228,10 +1244,12 @@ def test_a_colleagues_withdrawal_taken_back_to_a_draft_blocks_nothing(seeded, re
     the visit is filed, and the draft is not named to them; their own draft is."""
     colleague = account("carla", roles.REPORTERS)
     visit = Visit.objects.get(slug=MONGOLIA)
-    theirs = review.propose_withdrawal(author=colleague, visit=visit, note="Not sourced.")
+    theirs = review.propose_withdrawal(author=colleague, visit=visit, note="Not sourced anywhere.")
     review.take_back(theirs, colleague)
     client = signed_in(reporter)
-    filed = client.post(reverse("newsroom:withdraw", args=[MONGOLIA]), {"withdrawal_note": "x"})
+    filed = client.post(
+        reverse("newsroom:withdraw", args=[MONGOLIA]), {"withdrawal_note": ANOTHER_REASON}
+    )
     mine = Report.objects.exclude(pk=theirs.pk).get(visit=visit, author=reporter)
     assert filed["Location"] == reverse("newsroom:report", args=[mine.pk])
     assert "carla" not in text(client.get(filed["Location"]))
@@ -1239,7 +1257,10 @@ def test_a_colleagues_withdrawal_taken_back_to_a_draft_blocks_nothing(seeded, re
     with pytest.raises(review.DuplicateReport):
         review.submit(theirs, colleague)
     review.take_back(mine, reporter)
-    again = client.post(reverse("newsroom:withdraw", args=[MONGOLIA]), {"withdrawal_note": "y"})
+    again = client.post(
+        reverse("newsroom:withdraw", args=[MONGOLIA]),
+        {"withdrawal_note": "Yet another reason for it."},
+    )
     page = text(client.get(again["Location"]))
     assert f'already open (draft): <a href="/newsroom/reports/{mine.pk}/">' in page
 
@@ -1616,15 +1637,23 @@ def test_a_correction_sent_back_after_its_visit_changed_is_edited_from_the_visit
     assert "Khalkhin Gol was on his programme." in page
     rebuilt = based_on_of(page)
     # Submitted without changing it again: refused, nothing sent to review.
+    seen = version_now(older)
     posted = client.post(
-        reverse("newsroom:edit", args=[older.pk]), {**khalkhin_gol(visit), "reply": "3 Sep."}
+        reverse("newsroom:edit", args=[older.pk]),
+        {**khalkhin_gol(visit), "reply": "3 Sep.", "seen": seen},
     )
     assert posted.status_code == 200
     older.refresh_from_db()
     assert older.state == ReportState.CHANGES_REQUESTED
     posted = client.post(
         reverse("newsroom:edit", args=[older.pk]),
-        {**khalkhin_gol(visit), "end": "2024-09-04", "reply": "3 Sep.", "based_on": rebuilt},
+        {
+            **khalkhin_gol(visit),
+            "end": "2024-09-04",
+            "reply": "3 Sep.",
+            "based_on": rebuilt,
+            "seen": seen,
+        },
     )
     assert posted.status_code == 302, text(posted)[:2000]
     older.refresh_from_db()
@@ -1773,7 +1802,9 @@ def test_a_published_visit_is_withdrawn_only_once_another_person_verifies_it(
         True,
         MONGOLIA,
     )
-    again = client.post(reverse("newsroom:withdraw", args=[MONGOLIA]), {"withdrawal_note": "x"})
+    again = client.post(
+        reverse("newsroom:withdraw", args=[MONGOLIA]), {"withdrawal_note": ANOTHER_REASON}
+    )
     assert "already open (awaiting review)" in text(client.get(again["Location"]))
     assert Report.objects.count() == 1
     # The author may not verify it; nothing public has moved.
@@ -1812,9 +1843,47 @@ def test_a_published_visit_is_withdrawn_only_once_another_person_verifies_it(
     assert f"Why: a verified withdrawal — {reason.rstrip('.')}." in html.unescape(first)
 
 
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "Say why in at least 20 characters: the visit's page shows it to every reader."),
+        (
+            "fr",
+            "Dites pourquoi en 20 caractères au moins\u00a0: la page de la visite le montre "
+            "à tous ses lecteurs.",
+        ),
+    ],
+)
+def test_a_withdrawal_reason_too_short_for_its_readers_comes_back_in_its_box(
+    seeded, reporter, signed_in, language, said
+):
+    """A reason of a word ("Duplicate.") tells the visit's readers nothing: proposed or
+    reworded, it comes back in its box with the error beside it, in the staff's language,
+    and nothing is filed or changed."""
+    client = signed_in(reporter)
+    client.cookies["django_language"] = language
+    short = "Duplicate."
+    refused = client.post(reverse("newsroom:withdraw", args=[MONGOLIA]), {"withdrawal_note": short})
+    assert refused.status_code == 400 and not Report.objects.exists()
+    box = html.unescape(text(refused).split('id="withdrawal-note-errors"')[1])
+    assert said in box.split("</ul>")[0] and short in box.split("</textarea>")[0]
+
+    visit = Visit.objects.get(slug=MONGOLIA)
+    report = review.take_back(
+        review.propose_withdrawal(author=reporter, visit=visit, note=ANOTHER_REASON), reporter
+    )
+    edit = reverse("newsroom:edit", args=[report.pk])
+    reworded = client.post(edit, {"withdrawal_note": short, "seen": review.version_of(report)})
+    assert reworded.status_code == 400
+    box = html.unescape(text(reworded).split('id="reword-note-errors"')[1])
+    assert said in box.split("</ul>")[0] and short in box.split("</textarea>")[0]
+    report.refresh_from_db()
+    assert (report.withdrawal_note, report.state) == (ANOTHER_REASON, ReportState.DRAFT)
+
+
 def test_a_withdrawal_is_not_edited_and_only_of_a_published_visit(seeded, reporter, signed_in):
     visit = Visit.objects.get(slug=MONGOLIA)
-    report = review.propose_withdrawal(author=reporter, visit=visit, note="Not a real trip.")
+    report = review.propose_withdrawal(author=reporter, visit=visit, note="Not a real trip at all.")
     report = review.take_back(report, reporter)  # a draft again: drafts may be edited, not this
     with pytest.raises(ValidationError, match="reword its reason on its page"):
         review.update_report(report, reporter, data=report.data, citations=report.citations)
@@ -1822,31 +1891,38 @@ def test_a_withdrawal_is_not_edited_and_only_of_a_published_visit(seeded, report
     Visit.objects.filter(pk=visit.pk).update(review_state=ReviewState.REPORTED)
     visit.refresh_from_db()
     with pytest.raises(ValidationError, match="Only a published visit"):
-        review.propose_withdrawal(author=reporter, visit=visit, note="Again.")
+        review.propose_withdrawal(author=reporter, visit=visit, note="Again, the same one.")
 
 
 def test_a_withdrawal_sent_back_is_reworded_and_filed_again_or_dropped(
     seeded, reporter, reviewer, signed_in
 ):
     visit = Visit.objects.get(slug=MONGOLIA)
-    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason.")
+    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason, given.")
     review.request_changes(report, reviewer, "Name the source that contradicts it.")
     client = signed_in(reporter)
     page = text(client.get(reverse("newsroom:report", args=[report.pk])))
     assert 'id="reword-withdrawal"' in page and 'id="delete-withdrawal"' in page
     client.post(
         reverse("newsroom:edit", args=[report.pk]),
-        {"withdrawal_note": "Second reason.", "reply": "The second source says so."},
+        {
+            "withdrawal_note": "Second reason, given.",
+            "reply": "The second source says so.",
+            "seen": reword_seen(page),
+        },
     )
     client.post(reverse("newsroom:submit", args=[report.pk]))
     report.refresh_from_db()
-    assert (report.withdrawal_note, report.state) == ("Second reason.", ReportState.SUBMITTED)
+    assert (report.withdrawal_note, report.state) == (
+        "Second reason, given.",
+        ReportState.SUBMITTED,
+    )
     assert report.reply == "The second source says so."
     review.request_changes(report, reviewer, "Still no.")
     client.post(reverse("newsroom:delete", args=[report.pk]))
     assert not Report.objects.filter(pk=report.pk).exists()
     # Dropped, it no longer stands in the way of another.
-    again = review.propose_withdrawal(author=reporter, visit=visit, note="Third reason.")
+    again = review.propose_withdrawal(author=reporter, visit=visit, note="Third reason, given.")
     assert again.state == ReportState.SUBMITTED
 
 
@@ -1856,7 +1932,7 @@ def test_a_withdrawal_reworded_and_submitted_in_one_go_submits_the_new_reason(
     """The box and "Submit for review" were two forms: a reason typed and submitted went
     for review without the words typed. A reason refused comes back with its error."""
     visit = Visit.objects.get(slug=MONGOLIA)
-    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason.")
+    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason, given.")
     review.request_changes(report, reviewer, "Name the source that contradicts it.")
     client = signed_in(reporter)
     edit = reverse("newsroom:edit", args=[report.pk])
@@ -1864,34 +1940,53 @@ def test_a_withdrawal_reworded_and_submitted_in_one_go_submits_the_new_reason(
     form = page.split('id="reword-withdrawal"')[1].split("</form>")[0]
     assert 'name="then" value="submit" id="submit-withdrawal"' in form
     too_long = "It did not happen. " * 60
-    refused = client.post(edit, {"withdrawal_note": too_long, "reply": "Yes.", "then": "submit"})
+    seen = reword_seen(page)
+    refused = client.post(
+        edit, {"withdrawal_note": too_long, "reply": "Yes.", "then": "submit", "seen": seen}
+    )
     assert refused.status_code == 400
     assert too_long.strip() in text(refused).split('id="reword-note"')[1]
     assert 'id="reword-note-errors"' in text(refused)
     report.refresh_from_db()
-    assert (report.withdrawal_note, report.state) == ("First reason.", "changes_requested")
+    assert (report.withdrawal_note, report.state) == ("First reason, given.", "changes_requested")
     assert "Yes." in text(refused).split('id="reword-reply"')[1].split("</textarea>")[0]
-    client.post(edit, {"withdrawal_note": "Second reason.", "reply": "Yes.", "then": "submit"})
+    client.post(
+        edit,
+        {
+            "withdrawal_note": "Second reason, given.",
+            "reply": "Yes.",
+            "then": "submit",
+            "seen": seen,
+        },
+    )
     report.refresh_from_db()
-    assert (report.withdrawal_note, report.state) == ("Second reason.", ReportState.SUBMITTED)
+    assert (report.withdrawal_note, report.state) == (
+        "Second reason, given.",
+        ReportState.SUBMITTED,
+    )
 
 
 def test_a_reworded_withdrawal_whose_submission_is_refused_keeps_its_old_reason(
     seeded, reporter, reviewer, signed_in
 ):
     visit = Visit.objects.get(slug=MONGOLIA)
-    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason.")
+    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason, given.")
     review.request_changes(report, reviewer, "Which source?")
     Visit.objects.filter(pk=visit.pk).update(review_state=ReviewState.WITHDRAWN)
     client = signed_in(reporter)
     refused = client.post(
         reverse("newsroom:edit", args=[report.pk]),
-        {"withdrawal_note": "Second reason.", "reply": "Which source: see it.", "then": "submit"},
+        {
+            "withdrawal_note": "Second reason, given.",
+            "reply": "Which source: see it.",
+            "then": "submit",
+            "seen": version_now(report),
+        },
     )
     assert refused.status_code == 400
     assert "Only a published visit can be withdrawn." in text(refused)
     report.refresh_from_db()
-    assert (report.withdrawal_note, report.state) == ("First reason.", "changes_requested")
+    assert (report.withdrawal_note, report.state) == ("First reason, given.", "changes_requested")
 
 
 def test_a_withdrawal_proposed_before_the_visit_changed_is_not_verified(
@@ -1900,10 +1995,12 @@ def test_a_withdrawal_proposed_before_the_visit_changed_is_not_verified(
     """Proposed for the visit as it stood: a correction since may answer it. The API shows
     the withdrawal with no preview and no duplicates (it changes no fact)."""
     visit = Visit.objects.get(slug=MONGOLIA)
-    report = review.propose_withdrawal(author=reporter, visit=visit, note="Never happened.")
+    report = review.propose_withdrawal(
+        author=reporter, visit=visit, note="The trip never happened."
+    )
     api_client.force_authenticate(reviewer)
     shown = api_client.get(f"/api/v1/reports/{report.pk}/").json()
-    assert shown["withdrawal_note"] == "Never happened."
+    assert shown["withdrawal_note"] == "The trip never happened."
     assert shown["preview"] is None and shown["possible_duplicates"] == []
     visit.place = "Ulaanbaatar, the Chinggis Khaan square"
     visit.save()
@@ -1957,11 +2054,13 @@ def test_the_author_answers_the_reviewer_on_the_report_not_in_the_visits_notes(
     client = signed_in(reporter)
     edit = reverse("newsroom:edit", args=[report.pk])
     assert 'id="id_reply"' in text(client.get(edit))
-    too_long = client.post(edit, form_data(reply="x" * 5_001))
+    too_long = client.post(edit, form_data(seen=version_now(report), reply="x" * 5_001))
     assert too_long.status_code == 200 and 'id="id_reply-error"' in text(too_long)
     report.refresh_from_db()
     assert (report.state, report.reply) == ("changes_requested", "")
-    client.post(edit, form_data(reply="The Kremlin's readout of 8 October."))
+    client.post(
+        edit, form_data(seen=version_now(report), reply="The Kremlin's readout of 8 October.")
+    )
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED
     assert report.reply == "The Kremlin's readout of 8 October."
@@ -1974,7 +2073,7 @@ def test_the_author_answers_the_reviewer_on_the_report_not_in_the_visits_notes(
     assert report.reply == ""
     # Rejected, the report keeps the answer its reason follows.
     client = signed_in(reporter)
-    client.post(edit, form_data(reply="The date is in the readout."))
+    client.post(edit, form_data(seen=version_now(report), reply="The date is in the readout."))
     review.reject(report, reviewer, "Still not sourced.")
     report.refresh_from_db()
     assert (report.state, report.reply) == ("rejected", "The date is in the readout.")
@@ -1993,7 +2092,7 @@ def test_a_report_sent_back_is_submitted_again_only_with_an_answer_to_the_review
     edit = reverse("newsroom:edit", args=[report.pk])
     label = re.search(r'<label for="id_reply">(.*?)</label>', text(client.get(edit)), re.S)
     assert "required to submit" in label.group(1) and "optional" not in label.group(1)
-    refused = client.post(edit, form_data(place="Moscow", reply="   "))
+    refused = client.post(edit, form_data(seen=version_now(report), place="Moscow", reply="   "))
     page = html.unescape(text(refused))
     assert refused.status_code == 200
     assert 'id="id_reply-error"' in page and "Answer the reviewer before submitting" in page
@@ -2001,7 +2100,13 @@ def test_a_report_sent_back_is_submitted_again_only_with_an_answer_to_the_review
     report.refresh_from_db()
     assert (report.state, report.data["place"]) == ("changes_requested", "Dushanbe")
     # With another error on the form, the missing answer is said at once, beside it.
-    both = html.unescape(text(client.post(edit, form_data(place="Moscow", start="", reply=""))))
+    both = html.unescape(
+        text(
+            client.post(
+                edit, form_data(seen=version_now(report), place="Moscow", start="", reply="")
+            )
+        )
+    )
     summary = both.split('id="form-errors"')[1]
     assert 'href="#id_reply"' in summary and 'href="#id_start"' in summary
 
@@ -2019,11 +2124,13 @@ def test_a_report_sent_back_is_submitted_again_only_with_an_answer_to_the_review
     assert (report.state, report.submitted_at is not None) == ("changes_requested", True)
 
     # Saved as a draft without an answer: kept, not submitted.
-    client.post(edit, form_data(action="draft", place="Moscow"))
+    client.post(edit, form_data(seen=version_now(report), action="draft", place="Moscow"))
     report.refresh_from_db()
     assert (report.state, report.data["place"]) == ("changes_requested", "Moscow")
     # Answered, it goes back to review.
-    client.post(edit, form_data(place="Moscow", reply="Moscow: see the readout."))
+    client.post(
+        edit, form_data(seen=version_now(report), place="Moscow", reply="Moscow: see the readout.")
+    )
     report.refresh_from_db()
     assert (report.state, report.reply) == ("submitted", "Moscow: see the readout.")
 
@@ -2035,22 +2142,31 @@ def test_a_withdrawal_sent_back_is_submitted_again_only_with_an_answer(
     without one, both boxes come back as typed, the answer's with its error, and nothing
     changes; the reason alone may still be saved."""
     visit = Visit.objects.get(slug=MONGOLIA)
-    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason.")
+    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason, given.")
     review.request_changes(report, reviewer, "Name the source that contradicts it.")
     client = signed_in(reporter)
     page_of, edit = (reverse(f"newsroom:{n}", args=[report.pk]) for n in ("report", "edit"))
     form = text(client.get(page_of)).split('id="reword-withdrawal"')[1].split("</form>")[0]
     assert '<textarea id="reword-reply" name="reply" rows="3">' in form  # not `required`
-    refused = client.post(edit, {"withdrawal_note": "Second reason.", "then": "submit"})
+    refused = client.post(
+        edit,
+        {"seen": version_now(report), "withdrawal_note": "Second reason, given.", "then": "submit"},
+    )
     page = html.unescape(text(refused))
     assert refused.status_code == 400
     errors = page.split('id="reword-reply-errors"')[1].split("</ul>")[0]
     assert "Answer the reviewer before submitting it again" in errors
-    assert "Second reason." in page.split('id="reword-note"')[1].split("</textarea>")[0]
+    assert "Second reason, given." in page.split('id="reword-note"')[1].split("</textarea>")[0]
     report.refresh_from_db()
-    assert (report.withdrawal_note, report.state) == ("First reason.", "changes_requested")
+    assert (report.withdrawal_note, report.state) == ("First reason, given.", "changes_requested")
     # An empty reason too: both boxes say what is wrong with them, at once.
-    both = html.unescape(text(client.post(edit, {"withdrawal_note": " ", "then": "submit"})))
+    both = html.unescape(
+        text(
+            client.post(
+                edit, {"seen": version_now(report), "withdrawal_note": " ", "then": "submit"}
+            )
+        )
+    )
     assert "Answer the reviewer" in both.split('id="reword-reply-errors"')[1].split("</ul>")[0]
     note_errors = both.split('id="reword-note-errors"')[1].split("</ul>")[0]
     assert "Say why the visit leaves the record" in note_errors
@@ -2061,12 +2177,22 @@ def test_a_withdrawal_sent_back_is_submitted_again_only_with_an_answer(
         review.submit(report, reporter)
     # Saved without submitting: the reason alone is kept, and the message says what is
     # still to do (the answer), then, the answer typed, that both were saved.
-    saved = client.post(edit, {"withdrawal_note": "Second reason.", "reply": ""}, follow=True)
+    saved = client.post(
+        edit,
+        {"seen": version_now(report), "withdrawal_note": "Second reason, given.", "reply": ""},
+        follow=True,
+    )
     assert "Reason saved: answer the reviewer, then submit" in html.unescape(text(saved))
     report.refresh_from_db()
-    assert (report.withdrawal_note, report.state) == ("Second reason.", "changes_requested")
+    assert (report.withdrawal_note, report.state) == ("Second reason, given.", "changes_requested")
     saved = client.post(
-        edit, {"withdrawal_note": "Second reason.", "reply": "See the second source."}, follow=True
+        edit,
+        {
+            "seen": version_now(report),
+            "withdrawal_note": "Second reason, given.",
+            "reply": "See the second source.",
+        },
+        follow=True,
     )
     assert "Reason and answer saved: submit the withdrawal" in html.unescape(text(saved))
     client.post(reverse("newsroom:submit", args=[report.pk]))
@@ -2361,8 +2487,10 @@ def test_a_report_sent_back_leads_to_the_answer_box_not_to_a_submit_that_bounces
     edit = reverse("newsroom:edit", args=[report.pk])
     link = re.search(r'<a class="button" href="([^"]+)" id="answer-reviewer">(.*?)</a>', page)
     assert link.groups() == (f"{edit}#id_reply", "Answer the reviewer and submit")
-    assert 'id="id_reply"' in text(client.get(edit))
-    client.post(edit, form_data(action="draft", reply="Dushanbe: see the readout."))
+    form = text(client.get(edit))
+    assert 'id="id_reply"' in form
+    seen = re.search(r'name="seen" value="([^"]+)"', form).group(1)
+    client.post(edit, form_data(action="draft", reply="Dushanbe: see the readout.", seen=seen))
     page = text(client.get(page_url))
     assert f'action="{submit}"' in page and 'id="answer-reviewer"' not in page
     client.post(submit)
@@ -2387,11 +2515,12 @@ def test_a_reports_title_gives_the_visits_dates_as_the_public_pages_do(
 
 
 def test_a_drafts_end_without_a_start_is_kept_in_its_title():
-    """A draft may hold an end and no start yet: its title shows the end as typed, not
-    "undated" (which would drop what the reporter wrote)."""
+    """A draft may hold an end and no start yet: its title says until when ("until 3 March
+    2025"), not "undated" (which would drop what the reporter wrote)."""
     from front.summaries import report_span_words
 
-    assert report_span_words(None, "2025-03-03") == "2025-03-03"
+    assert report_span_words(None, "2025-03-03") == "until 3 March 2025"
+    assert report_span_words(None, "2025-3-3") == "2025-3-3"  # unreadable: as typed
     assert report_span_words("2024-10-15", "2024-10-16") == "15–16 October 2024"
 
 
@@ -2436,7 +2565,7 @@ def withdrawal_sent_back(reporter, reviewer, signed_in):
     """Mongolia's visit proposed for withdrawal by `reporter` and sent back by `reviewer`:
     (the report, the author's client, its page's address, its reword address)."""
     visit = Visit.objects.get(slug=MONGOLIA)
-    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason.")
+    report = review.propose_withdrawal(author=reporter, visit=visit, note="First reason, given.")
     review.request_changes(report, reviewer, "Name the source that contradicts it.")
     urls = (reverse(n, args=[report.pk]) for n in ("newsroom:report", "newsroom:edit"))
     return report, signed_in(reporter), *urls
@@ -2456,18 +2585,26 @@ def test_a_withdrawals_reason_reworded_in_two_windows_keeps_the_first_save(
     reads; saved again from there, it replaces the reason knowingly."""
     report, client, page_url, edit = withdrawal_sent_back(reporter, reviewer, signed_in)
     first, second = (reword_seen(text(client.get(page_url))) for _ in range(2))
-    client.post(edit, {"withdrawal_note": "Reason one.", "reply": "Done.", "seen": first})
-    stale = client.post(edit, {"withdrawal_note": "Reason two.", "reply": "Done.", "seen": second})
+    client.post(
+        edit, {"withdrawal_note": "Reason one of the two.", "reply": "Done.", "seen": first}
+    )
+    stale = client.post(
+        edit, {"withdrawal_note": "Reason two of the two.", "reply": "Done.", "seen": second}
+    )
     assert stale.status_code == 400
     assert "saved again (in another window" in html.unescape(text(stale))
-    assert "Reason two." in text(stale).split('id="reword-note"')[1].split("</textarea>")[0]
+    assert (
+        "Reason two of the two." in text(stale).split('id="reword-note"')[1].split("</textarea>")[0]
+    )
     report.refresh_from_db()
-    assert report.withdrawal_note == "Reason one."
+    assert report.withdrawal_note == "Reason one of the two."
     again = reword_seen(text(stale))
     assert again == review.version_of(report) != second
-    client.post(edit, {"withdrawal_note": "Reason two.", "reply": "Done.", "seen": again})
+    client.post(
+        edit, {"withdrawal_note": "Reason two of the two.", "reply": "Done.", "seen": again}
+    )
     report.refresh_from_db()
-    assert report.withdrawal_note == "Reason two."
+    assert report.withdrawal_note == "Reason two of the two."
 
 
 def test_a_submission_refused_after_its_edit_was_saved_is_no_conflict_with_itself(
@@ -2504,22 +2641,23 @@ def test_a_refused_reword_keeps_the_version_its_window_was_opened_at(
     overwrote B's reason unseen."""
     report, client, page_url, edit = withdrawal_sent_back(reporter, reviewer, signed_in)
     a, b = (reword_seen(text(client.get(page_url))) for _ in range(2))
-    client.post(edit, {"withdrawal_note": "Window B's reason.", "reply": "Done.", "seen": b})
+    client.post(edit, {"withdrawal_note": "Window B's own reason.", "reply": "Done.", "seen": b})
     refused = client.post(
-        edit, {"withdrawal_note": "Window A's reason.", "reply": "", "then": "submit", "seen": a}
+        edit,
+        {"withdrawal_note": "Window A's own reason.", "reply": "", "then": "submit", "seen": a},
     )
     assert refused.status_code == 400 and reword_seen(text(refused)) == a
     stale = client.post(
         edit,
         {
-            "withdrawal_note": "Window A's reason.",
+            "withdrawal_note": "Window A's own reason.",
             "reply": "Done.",
             "seen": reword_seen(text(refused)),
         },
     )
     assert "saved again (in another window" in html.unescape(text(stale))
     report.refresh_from_db()
-    assert report.withdrawal_note == "Window B's reason."
+    assert report.withdrawal_note == "Window B's own reason."
 
 
 def test_a_refused_comment_keeps_the_version_the_reviewer_read(
@@ -2546,3 +2684,120 @@ def test_a_refused_comment_keeps_the_version_the_reviewer_read(
     assert client.post(url, {"seen": read, "comment": "No."}).status_code == 400
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED
+
+
+# --- A page's form that does not say which version it was opened at --------------------
+# (a tab opened before the site asked for it, or a hand-made POST): refused as Verify
+# refuses one, what was typed kept, nothing changed; the API's `seen` stays optional.
+
+
+def test_an_edit_from_a_form_that_does_not_say_its_version_is_not_saved(
+    tajikistan_removed, reporter, signed_in
+):
+    """It was saved unchecked, over whatever another window had saved meanwhile. It comes
+    back as typed, saying so, and carries the report's version: saved again, it replaces
+    the report knowingly."""
+    client = signed_in(reporter)
+    client.post(reverse("newsroom:new"), form_data(action="draft"))
+    report = Report.objects.get()
+    url, before = reverse("newsroom:edit", args=[report.pk]), version_now(report)
+    # Refused for what was typed, it still says no version: the save after is refused too.
+    bad = client.post(url, form_data(action="draft", start="2025-13"))
+    assert bad.status_code == 200 and 'name="seen"' not in text(bad)
+    refused = client.post(url, form_data(action="draft", notes="Typed in a tab opened before."))
+    page = html.unescape(text(refused))
+    assert refused.status_code == 200
+    assert "This form does not say which version of the report it was opened at" in page
+    assert "Typed in a tab opened before." in page.split('id="id_notes"')[1]
+    assert version_now(report) == before and Report.objects.get().data["notes"] == ""
+    again = re.search(r'name="seen" value="([^"]+)"', page).group(1)
+    assert again == before
+    saved = client.post(
+        url, form_data(action="draft", notes="Typed in a tab opened before.", seen=again)
+    )
+    assert saved.status_code == 302
+    assert Report.objects.get().data["notes"] == "Typed in a tab opened before."
+
+
+def test_a_withdrawal_reworded_from_a_form_that_does_not_say_its_version_is_not_saved(
+    seeded, reporter, reviewer, signed_in
+):
+    """The reason and the answer come back in their boxes, saying so first (before what is
+    wrong with the answer), with the page as it now reads and its version; nothing is
+    saved or submitted until the form says which version it rewords."""
+    report, client, _page_url, edit = withdrawal_sent_back(reporter, reviewer, signed_in)
+    before = version_now(report)
+    reason = "The second source shows he stayed in Moscow."
+    # Said first, before what is wrong with the answer: missing, or too long.
+    for reply in ("The second source says so.", "", "Too long. " * 600):
+        refused = client.post(edit, {"withdrawal_note": reason, "reply": reply, "then": "submit"})
+        page = html.unescape(text(refused))
+        assert refused.status_code == 400
+        said = page.split('id="reword-note-errors"')[1].split("</ul>")[0]
+        assert "This form does not say which version of the report it was opened at" in said
+        assert 'id="reword-reply-errors"' not in page
+        assert reason in page.split('id="reword-note"')[1].split("</textarea>")[0]
+        assert reply in page.split('id="reword-reply"')[1].split("</textarea>")[0]
+        assert reword_seen(page) == before == version_now(report)
+    report.refresh_from_db()
+    assert (report.withdrawal_note, report.reply, report.state) == (
+        "First reason, given.",
+        "",
+        ReportState.CHANGES_REQUESTED,
+    )
+    client.post(
+        edit,
+        {
+            "withdrawal_note": reason,
+            "reply": "The second source says so.",
+            "then": "submit",
+            "seen": before,
+        },
+    )
+    report.refresh_from_db()
+    assert (report.withdrawal_note, report.state) == (reason, ReportState.SUBMITTED)
+
+
+@pytest.mark.parametrize("action", ["request-changes", "reject"])
+def test_a_review_from_a_form_that_does_not_say_which_version_was_read_is_refused(
+    tajikistan_removed, reporter, reviewer, client, action
+):
+    """Sent back or rejected unchecked, a report its author had changed since the page
+    was opened was answered unread. The page comes back as the report now reads, the
+    comment in its box, saying so; sent again from there, it goes through."""
+    report = file(reporter)
+    client.force_login(reviewer)
+    url = reverse(f"newsroom:{action}", args=[report.pk])
+    box = "reject-reason" if action == "reject" else "changes-comment"
+    comment = "Add the Kremlin's readout of the meeting."
+    # Without a comment either: the version is said first (the page gives its own).
+    for typed in (comment, ""):
+        refused = client.post(url, {"comment": typed})
+        page = html.unescape(text(refused))
+        assert refused.status_code == 400
+        said = page.split(f'id="{box}-errors"')[1].split("</ul>")[0]
+        assert "This form does not say which version of the report you read" in said
+        assert "Say why, for the author." not in said
+        assert typed in page.split(f'id="{box}"')[1].split("</textarea>")[0]
+        report.refresh_from_db()
+        assert (report.state, report.comment, report.reviewer) == (ReportState.SUBMITTED, "", None)
+    again = re.search(r'name="seen" value="([^"]+)"', page).group(1)
+    assert again == review.version_of(report)
+    assert client.post(url, {"comment": comment, "seen": again}).status_code == 302
+    report.refresh_from_db()
+    expected = ReportState.REJECTED if action == "reject" else ReportState.CHANGES_REQUESTED
+    assert (report.state, report.comment) == (expected, comment)
+
+
+def test_the_apis_seen_stays_optional(tajikistan_removed, reporter, reviewer, api_client):
+    """The API's clients may leave `seen` out (documented as optional): the report is sent
+    back, then rejected, unchecked, as before."""
+    report = file(reporter)
+    api_client.force_authenticate(reviewer)
+    url = f"/api/v1/reports/{report.pk}/"
+    sent_back = api_client.post(f"{url}request-changes/", {"comment": "Cite it."}, format="json")
+    assert sent_back.status_code == 200, sent_back.content
+    review.submit(answered(report, reporter), reporter)
+    rejected = api_client.post(f"{url}reject/", {"reason": "Not sourced."}, format="json")
+    assert rejected.status_code == 200, rejected.content
+    assert Report.objects.get(pk=report.pk).state == ReportState.REJECTED

@@ -13,7 +13,7 @@ from alerts.models import Subscription
 from core import roles
 from tests.newsroom.conftest import account
 from visits import review
-from visits.models import Visit
+from visits.models import Report, Visit
 
 MONGOLIA = "vladimir-putin-mng-2024-09-02"
 DATA = {
@@ -123,7 +123,13 @@ def test_each_role_may_do_exactly_what_the_table_says(cast, client, role, view, 
     if cast[role] is not None:
         client.force_login(cast[role])
     data = (
-        {"comment": "Because.", "reason": "Because.", "withdrawal_note": "Because."}
+        {
+            "comment": "Because.",
+            "reason": "Because.",
+            "withdrawal_note": "Because it never took place.",
+            # The version of the report its page shows, which the page's forms carry.
+            **({"seen": review.version_of(subject)} if isinstance(subject, Report) else {}),
+        }
         if method == "post"
         else None
     )

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core.pagecache import _is_write, data_version
-from tests.newsroom.conftest import form_data
+from tests.newsroom.conftest import form_data, version_now
 from tests.site.conftest import body
 from visits import flagging
 from visits.models import Report
@@ -43,12 +43,14 @@ def test_staff_at_work_leave_the_public_etags_alone_until_a_report_is_verified(
     author = sign_in(reporter)
     author.post(reverse("newsroom:new"), form_data(action="draft"))
     report = Report.objects.get()
-    author.post(reverse("newsroom:edit", args=[report.pk]), form_data(place="Dushanbe, Tajikistan"))
+    edit = reverse("newsroom:edit", args=[report.pk])
+    author.post(edit, form_data(place="Dushanbe, Tajikistan", seen=version_now(report)))
     checker = sign_in(reviewer)
     checker.post(
-        reverse("newsroom:request-changes", args=[report.pk]), {"comment": "Add the readout."}
+        reverse("newsroom:request-changes", args=[report.pk]),
+        {"comment": "Add the readout.", "seen": version_now(report)},
     )
-    author.post(reverse("newsroom:edit", args=[report.pk]), form_data(reply="Added."))
+    author.post(edit, form_data(reply="Added.", seen=version_now(report)))
     report.refresh_from_db()
     assert report.state == "submitted" and report.comment == "Add the readout."
     assert reporter.__class__.objects.get(pk=reporter.pk).last_login is not None

@@ -158,17 +158,29 @@ def test_the_newsroom_source_form_refuses_them_in_an_excerpt(newsroom):
 def test_a_withdrawals_reason_refuses_them_and_a_nul(seeded, client):
     client.force_login(member("bidi-withdrawer", "reporters"))
     url = reverse("newsroom:withdraw", args=[MONGOLIA])
-    for note in ("The trip was \u202e.desufnoc", "The trip was\x00 confused."):
+    for note, refusal in (
+        ("The trip was \u202e.desufnoc, says the source", "invisible control character (U+202E)"),
+        ("The trip was\x00 confused with another one.", "Null characters are not allowed."),
+    ):
         response = client.post(url, {"withdrawal_note": note})
         assert response.status_code == 400, note
+        assert refusal in html.unescape(response.content.decode()), note
     assert not Report.objects.exists()
-    assert client.post(url, {"withdrawal_note": "The trip was confused."}).status_code == 302
+    reason = "The trip was confused with another one."
+    assert client.post(url, {"withdrawal_note": reason}).status_code == 302
 
 
-@pytest.mark.parametrize("character", ["\u202e", "\x00"], ids=["U+202E", "NUL"])
+@pytest.mark.parametrize(
+    ("character", "refusal"),
+    [
+        ("\u202e", "invisible control character (U+202E)"),
+        ("\x00", "Null characters are not allowed."),
+    ],
+    ids=["U+202E", "NUL"],
+)
 @pytest.mark.parametrize("field", ["withdrawal_note", "reply"])
 def test_a_reworded_withdrawal_refuses_them_in_its_reason_and_its_answer(
-    seeded, client, field, character
+    seeded, client, field, character, refusal
 ):
     """The reason and the answer to the reviewer are posted without a form: a NUL in
     either was a 500 (PostgreSQL cannot store it)."""
@@ -176,13 +188,19 @@ def test_a_reworded_withdrawal_refuses_them_in_its_reason_and_its_answer(
 
     author = member("bidi-author", "reporters")
     report = review.propose_withdrawal(
-        author=author, visit=Visit.objects.get(slug=MONGOLIA), note="First reason."
+        author=author, visit=Visit.objects.get(slug=MONGOLIA), note="The first reason, given."
     )
     review.request_changes(report, member("bidi-checker", "reviewers"), "Which source?")
+    report.refresh_from_db()
     client.force_login(author)
-    posted = {"withdrawal_note": "Second reason.", "reply": "See the source."}
-    posted[field] = f"Second{character} reason."
+    posted = {
+        "withdrawal_note": "The second reason, given.",
+        "reply": "See the second source.",
+        "seen": review.version_of(report),
+    }
+    posted[field] = f"The second{character} reason, given."
     response = client.post(reverse("newsroom:edit", args=[report.pk]), posted)
     assert response.status_code == 400
+    assert refusal in html.unescape(response.content.decode())
     report.refresh_from_db()
-    assert (report.withdrawal_note, report.reply) == ("First reason.", "")
+    assert (report.withdrawal_note, report.reply) == ("The first reason, given.", "")

@@ -1,5 +1,6 @@
 """Validators, revalidation, the security policy, and a cache that fails open."""
 
+import logging
 import re
 
 import pytest
@@ -100,6 +101,32 @@ def test_the_site_renders_when_redis_is_down(reader, seeded, dead_port):
             response = reader.get(url)
             assert response.status_code == 200, url
         assert '<svg class="worldmap"' in body(reader.get("/"))
+
+
+def test_a_redis_outage_is_logged_once_a_minute_not_once_per_operation(
+    dead_port, caplog, monkeypatch
+):
+    import core.cache
+
+    monkeypatch.setattr(core.cache, "_failures", {"warned_at": None, "since": 0}, raising=False)
+    dead = {
+        "default": {
+            "BACKEND": "core.cache.FailOpenRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{dead_port}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    with override_settings(CACHES=dead), caplog.at_level(logging.WARNING, logger="core.cache"):
+        cache = caches["default"]
+        for _ in range(20):
+            assert cache.get("anything") is None
+        warned = [r.getMessage() for r in caplog.records if r.name == "core.cache"]
+        assert len(warned) == 1 and warned[0].startswith("cache get failed"), warned
+        monkeypatch.setattr(core.cache, "WARN_EVERY", 0.0, raising=False)  # a minute later
+        cache.set("anything", 1)
+        warned = [r.getMessage() for r in caplog.records if r.name == "core.cache"]
+        assert len(warned) == 2 and warned[1].startswith("cache set failed"), warned
+        assert "20 cache operation(s) failed in this process" in warned[1]
 
 
 def test_the_map_is_cached_in_redis_when_it_is_up(reader, seeded, test_redis_url):

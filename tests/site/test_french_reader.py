@@ -301,3 +301,15 @@ def test_an_explanation_names_its_host_with_a_colon_once(reader, seeded):
     ):
         paragraph = _explanation(text(reader.get(f"/fr/visits/{slug}/")))
         assert paragraph.count(f"{host}\u00a0:") <= 1, (slug, paragraph)
+
+
+def test_the_person_boxs_help_asks_for_no_english_spelling(reader, seeded):
+    """The help under a list's person box said "en graphie anglaise, par ex. Putin", which
+    the English does not say and the box does not need: a French spelling is found by how it
+    sounds ("Poutine")."""
+    french = text(reader.get("/fr/visits/"))
+    assert "graphie anglaise" not in french
+    assert "Un nom ou une partie d’un nom, par ex. Putin ou Poutine." in french
+    found = reader.get("/fr/visits/", {"person": "Poutine"})
+    assert found.status_code == 302
+    assert found["Location"].endswith("?person=vladimir-putin")

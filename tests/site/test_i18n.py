@@ -251,6 +251,27 @@ def test_french_messages_write_the_typographic_apostrophe(tmp_path):
     assert straight_apostrophes(sample) == ["l'État", "d'eux"]
 
 
+# A value put into a message by its repr (%(value)r, {value!r}) comes out between
+# straight quotes ('nobody'); French quotes a value « nobody ».
+_REPR_FIELD = re.compile(r"%\([a-z_]+\)r|\{[a-z_]+!r\}")
+
+
+def test_french_messages_quote_a_value_as_french_does_not_by_its_repr():
+    with MO.open("rb") as committed:
+        catalogue = gettext.GNUTranslations(committed)._catalog
+    by_repr = [message for key, message in catalogue.items() if key and _REPR_FIELD.search(message)]
+    assert not by_repr, by_repr[:10]
+    # The check itself: it finds both forms.
+    assert _REPR_FIELD.search("Aucune personne n’a l’identifiant %(slug)r.")
+    assert _REPR_FIELD.search("Aucun État n’a le code {value!r}.")
+    with translation.override("fr"):
+        from visits import review
+
+        assert review.address_refusal("ftp://example.org/x") == (
+            "«\u00a0ftp://example.org/x\u00a0» n’est pas une adresse http(s)."
+        )
+
+
 class _FrenchText(HTMLParser):
     """The text a reader sees on a page, without what is marked as in another language
     (lang="en": the dataset's own words), scripts and styles."""

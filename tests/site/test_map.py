@@ -164,10 +164,30 @@ def test_standings_today_from_the_dataset(seeded):
 
 
 def test_the_maps_name_every_country_in_the_readers_language(reader, seeded):
-    # A country with no visit is named from the map shapes' English name in English, and
-    # from ISO 3166's French catalogue on a French page (the cached drawing is per language).
+    # A country with no visit is named by ISO 3166 in the reader's language (the cached
+    # drawing is per language), never by the map shapes' own English names, which are
+    # abbreviated or dated; the shapes with no ISO code are named in the reader's language.
     english = body(reader.get("/states/MNG/"))
     french = body(reader.get("/fr/states/MNG/"))
     assert "<title>Fiji</title>" in english and "<title>Fiji</title>" not in french
     assert "<title>Fidji</title>" in french
+    for name, abbreviated in (
+        ("Bosnia and Herzegovina", "Bosnia and Herz."),
+        ("North Macedonia", "Macedonia"),
+        ("Western Sahara", "W. Sahara"),
+        ("Northern Cyprus", "N. Cyprus"),
+    ):
+        assert f"<title>{name}</title>" in english
+        assert f"<title>{abbreviated}</title>" not in english + french
+    assert "<title>Chypre du Nord</title>" in french
     assert "Carte des visites accueillies\u00a0: Mongolie" in french
+
+
+def test_the_maps_name_an_unvisited_congo_as_the_dataset_does(reader, seeded):
+    # ISO 3166's English short name for COG is "Congo", which a reader cannot tell from
+    # the Democratic Republic of the Congo; the map says what the dataset and its pages say.
+    english = body(reader.get("/states/MNG/"))
+    assert "<title>Republic of the Congo</title>" in english
+    assert "<title>Democratic Republic of the Congo</title>" in english
+    assert "<title>Congo</title>" not in english
+    assert "<title>Congo</title>" in body(reader.get("/fr/states/MNG/"))

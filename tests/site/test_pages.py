@@ -649,3 +649,23 @@ def test_an_empty_incidents_list_tells_of_the_visits_its_filters_match(reader, s
     assert "No incident matches these filters." in empty and "other-verdicts" not in empty
     # A list with incidents does not count the other visits (no query for it).
     assert "other-verdicts" not in body(reader.get("/incidents/"))
+
+
+def _chart_legend(page: str, chart_id: str) -> str:
+    chart = page[page.index(f'id="{chart_id}"') :]
+    return re.search(r'<ul class="legend">(.*?)</ul>', chart, re.S).group(1)
+
+
+def test_a_chart_legend_names_only_what_the_chart_draws(reader, seeded):
+    """Ukraine hosted no visit: its record's chart draws its treaty steps and its years as a
+    State Party, and its legend named "non-compliance" beside them, which nothing on the
+    chart is. A country with no visit and no year as a party (Israel) has no legend at all."""
+    ukraine = _chart_legend(body(reader.get("/states/UKR/")), "chart-record")
+    assert "chart-swatch" not in ukraine and "non-compliance" not in ukraine
+    assert "State Party" in ukraine
+    french = _chart_legend(body(reader.get("/fr/states/UKR/")), "chart-record")
+    assert "non-coopération" not in french and "État partie" in french
+    israel = body(reader.get("/states/ISR/"))
+    assert 'id="chart-record"' in israel and '<ul class="legend">' not in israel
+    mongolia = _chart_legend(body(reader.get("/states/MNG/")), "chart-record")
+    assert "chart-swatch-incident" in mongolia and "non-compliance" in mongolia

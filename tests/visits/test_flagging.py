@@ -9,6 +9,7 @@ import pytest
 import compliance
 from core import causes
 from states.models import State, TreatyEvent
+from tests.plans import plan_of
 from visits import flagging, outbox
 from visits.models import EvaluationRequest, Verdict, VerdictChange, Visit
 from warrants.models import Person, Warrant
@@ -102,6 +103,24 @@ def test_a_request_made_after_the_read_is_not_cleared(seeded):
     assert not EvaluationRequest.objects.exists()
 
 
+@pytest.mark.parametrize("version", ["1999.1", "9999.1"])
+def test_verdicts_of_another_rule_are_found_in_the_index_without_reading_every_verdict(
+    seeded, version
+):
+    """The sweeper looks for verdicts of another rule every 30 s: one of an older rule (a
+    deploy) or of a newer one (a worker of the next release) is marked, read from the two
+    ranges of visits_verdict_rule_version either side of RULE_VERSION, never by reading
+    the whole table (a million verdicts) for none."""
+    visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    Verdict.objects.filter(visit=visit).update(rule_version=version)
+    outbox.request_outdated_rule_version()
+    assert list(EvaluationRequest.objects.values_list("visit_id", flat=True)) == [visit.pk]
+    quoted = f"'{compliance.RULE_VERSION}'"
+    plan = plan_of(outbox._OUTDATED_VERDICTS.replace("%s", quoted), ("visits_verdict",))
+    assert plan.count("visits_verdict_rule_version") == 2, plan
+    assert "Seq Scan" not in plan, plan
+
+
 def test_verdicts_from_an_older_rule_version_are_marked_and_recomputed(seeded):
     visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
     Verdict.objects.filter(visit=visit).update(rule_version="1999.1")
@@ -161,7 +180,7 @@ def test_a_queued_full_reevaluation_covers_every_visit_once(seeded, settings):
     assert covered == ids  # contiguous, no gap, no overlap
     out = io.StringIO()
     call_command("evaluate_visits", "--queue", stdout=out)
-    assert "Queued a full re-evaluation as 1 tasks" in out.getvalue()
+    assert "Queued a full re-evaluation as 1 task (visits.reevaluate_range)." in out.getvalue()
     assert not EvaluationRequest.objects.exists()
     assert flagging.evaluate_visits().computed == 0
 

@@ -574,3 +574,67 @@ def test_a_source_inside_a_network_is_refused_and_nothing_is_filed(reporter, see
 def test_a_public_source_is_accepted(url):
     assert review.is_public_address(url)
     assert review.address_refusal(url) is None
+
+
+def test_a_withdrawals_reason_is_at_least_a_short_sentence(seeded, reporter):
+    """A withdrawal's reason is what the visit's page tells every reader: shorter than
+    WITHDRAWAL_NOTE_MIN characters (the spaces around it not counted) it is refused, when
+    proposed and when reworded, and nothing changes; one of that length is filed."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    short = "  " + "x" * (review.WITHDRAWAL_NOTE_MIN - 1) + "  "
+    said = (
+        f"Say why in at least {review.WITHDRAWAL_NOTE_MIN} characters: the visit's page shows "
+        "it to every reader."
+    )
+    with pytest.raises(ValidationError) as refused:
+        review.propose_withdrawal(author=reporter, visit=visit, note=short)
+    assert refused.value.message_dict == {"withdrawal_note": [said]}
+    assert review.withdrawal_note_errors(short) == [said]
+    assert not Report.objects.exists()
+    enough = "x" * review.WITHDRAWAL_NOTE_MIN
+    report = review.propose_withdrawal(author=reporter, visit=visit, note=f"  {enough}  ")
+    assert report.withdrawal_note == enough and review.withdrawal_note_errors(enough) == []
+    review.take_back(report, reporter)
+    with pytest.raises(ValidationError) as refused:
+        review.update_withdrawal(report, reporter, note="Duplicate.")
+    assert refused.value.message_dict == {"withdrawal_note": [said]}
+    report.refresh_from_db()
+    assert report.withdrawal_note == enough
+
+
+def test_a_form_that_does_not_say_which_version_it_was_opened_at_changes_nothing(
+    seeded, reporter, reviewer
+):
+    """`seen` "" (a page's form without its version) is refused by every edit and review
+    that takes one, naming `seen`, as `verify` refuses it; None (the API without it, a
+    command) checks nothing."""
+    draft = review.file_report(author=reporter, data=TAJIKISTAN, citations=CITATIONS, submit=False)
+    withdrawal = review.take_back(
+        review.propose_withdrawal(
+            author=reporter, visit=Visit.objects.get(slug=MONGOLIA), note="It never took place."
+        ),
+        reporter,
+    )
+    filed = review.file_report(
+        author=reporter, data={**TAJIKISTAN, "place": "Khujand"}, citations=CITATIONS
+    )
+    attempts = [
+        lambda seen: review.update_report(
+            draft, reporter, data={**TAJIKISTAN, "occasion": "?"}, citations=CITATIONS, seen=seen
+        ),
+        lambda seen: review.update_withdrawal(
+            withdrawal, reporter, "It never took place, say two sources.", seen=seen
+        ),
+        lambda seen: review.request_changes(filed, reviewer, "Cite the readout.", seen=seen),
+        lambda seen: review.reject(filed, reviewer, "Not sourced.", seen=seen),
+    ]
+    for attempt in attempts:
+        versions = {r.pk: review.version_of(r) for r in Report.objects.all()}
+        with pytest.raises(ValidationError) as refused:
+            attempt("")
+        assert review.is_stale_refusal(refused.value)
+        assert "does not say which version" in refused.value.message_dict["seen"][0]
+        assert {r.pk: review.version_of(r) for r in Report.objects.all()} == versions
+    for attempt in attempts[:3]:
+        attempt(None)
+    assert Report.objects.get(pk=filed.pk).state == ReportState.CHANGES_REQUESTED

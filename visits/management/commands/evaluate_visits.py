@@ -71,7 +71,8 @@ class Command(BaseCommand):
                 )
             ranges = outbox.queue_full_reevaluation(force=force)
             self.stdout.write(
-                f"Queued a full re-evaluation as {len(ranges)} tasks (visits.reevaluate_range)."
+                f"Queued a full re-evaluation as {len(ranges)} "
+                f"{'task' if len(ranges) == 1 else 'tasks'} (visits.reevaluate_range)."
             )
             return
         started = time.monotonic()
