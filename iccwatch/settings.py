@@ -574,12 +574,8 @@ REST_FRAMEWORK = {
 }
 # Streamed downloads (core/exports.py): at most this many at once from one client address,
 # and in all (shared in Redis by every web process); one more is a 429 with Retry-After.
-ICCWATCH_EXPORTS_PER_CLIENT = env_int("ICCWATCH_EXPORTS_PER_CLIENT", default=2)
-ICCWATCH_EXPORTS_AT_ONCE = env_int("ICCWATCH_EXPORTS_AT_ONCE", default=6)
-if ICCWATCH_EXPORTS_PER_CLIENT < 1 or ICCWATCH_EXPORTS_AT_ONCE < 1:
-    raise ImproperlyConfigured(
-        "ICCWATCH_EXPORTS_PER_CLIENT and ICCWATCH_EXPORTS_AT_ONCE must be 1 or more."
-    )
+ICCWATCH_EXPORTS_PER_CLIENT = env_int("ICCWATCH_EXPORTS_PER_CLIENT", default=2, minimum=1)
+ICCWATCH_EXPORTS_AT_ONCE = env_int("ICCWATCH_EXPORTS_AT_ONCE", default=6, minimum=1)
 # The licence of the data the site and the API serve (data/LICENSE): the dataset and the
 # verdicts derived from it.
 DATA_LICENCE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}

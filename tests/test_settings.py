@@ -318,6 +318,9 @@ def test_the_client_address_is_the_one_the_trusted_proxy_saw_and_never_the_whole
         ("ICCWATCH_LOGIN_COOLOFF_MINUTES", "0", 1),
         ("DJANGO_CONN_MAX_AGE", "-1", 0),
         ("ICCWATCH_SWEEP_GRACE_SECONDS", "-1", 0),
+        # No download could ever stream.
+        ("ICCWATCH_EXPORTS_PER_CLIENT", "0", 1),
+        ("ICCWATCH_EXPORTS_AT_ONCE", "0", 1),
     ],
 )
 def test_a_number_no_setting_can_take_is_refused_naming_its_variable(name, value, minimum):
