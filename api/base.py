@@ -21,7 +21,7 @@ from django.db import connection
 from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
@@ -43,7 +43,8 @@ from api.filters import (
 from api.formats import CSVRenderer, JSONRenderer, csv_columns, flat_row
 from api.lang import activate_for, lang_parameter
 from api.paging import JSON_ONLY
-from core import identifiers, pagecache, tabular
+from core import exports, identifiers, pagecache, tabular
+from core.echo import echoed
 from core.links import plain_link
 from core.models import DatePrecision, Source
 
@@ -66,7 +67,7 @@ def as_of_from(request, *, future: bool = True) -> datetime.date | None:
         day = datetime.date.fromisoformat(raw)
     except ValueError:
         raise InvalidFilter(
-            {AS_OF: [f"{raw!r} is not a date: use YYYY-MM-DD, e.g. 2024-09-03."]}
+            {AS_OF: [f"{echoed(raw)!r} is not a date: use YYYY-MM-DD, e.g. 2024-09-03."]}
         ) from None
     if not future:
         not_after_today(day)
@@ -346,7 +347,7 @@ class PublicReadMixin(EnglishRefusalsMixin):
     def get_object(self):
         value = self.get_lookup_value()
         not_found = exceptions.NotFound(
-            f"No {self.resource_name} with {self.lookup_description} {value!r}."
+            f"No {self.resource_name} with {self.lookup_description} {echoed(value)!r}."
         )
         if len(value) > identifiers.SLUG_MAX_LENGTH or not re.fullmatch(
             self.lookup_value_pattern, value
@@ -423,14 +424,22 @@ class PublicReadMixin(EnglishRefusalsMixin):
         columns = (
             self.export_table.names if self.export_table else csv_columns(self.get_serializer())
         )
-        response = StreamingHttpResponse(
-            tabular.in_pieces(
-                tabular.csv_lines(self._csv_rows(request, queryset, columns, language), columns)
-            ),
-            content_type="text/csv; charset=utf-8",
+        chunks = tabular.in_pieces(
+            tabular.csv_lines(self._csv_rows(request, queryset, columns, language), columns)
         )
-        response["Content-Disposition"] = f'attachment; filename="{self.csv_filename()}"'
         etag = self.csv_etag(request, language)
+        if etag is None or get_conditional_response(request._request, etag=etag) is None:
+            # At most so many downloads stream at once, per client and in all, as on the
+            # site (core/exports.py); a revalidation answered 304 streams nothing, and
+            # takes no slot (the 304 that replaces this answer never closes it).
+            try:
+                chunks = exports.take_slot(request).stream(chunks)
+            except exports.TooManyDownloads as busy:
+                raise exceptions.Throttled(
+                    wait=busy.retry_after, detail=too_many_downloads(busy)
+                ) from None
+        response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.csv_filename()}"'
         if etag is not None:
             response["ETag"] = etag
         return response
@@ -490,6 +499,20 @@ class PublicReadMixin(EnglishRefusalsMixin):
 
     def finalize_response(self, request, response, *args, **kwargs):
         return negotiated(super().finalize_response(request, response, *args, **kwargs))
+
+
+def too_many_downloads(busy: exports.TooManyDownloads) -> str:
+    """The 429's message when no download slot is free (DRF adds the wait)."""
+    if busy.everyone:
+        return (
+            f"The API is already streaming as many CSV downloads as it can at once "
+            f"({busy.limit}); retry shortly, or take the whole dataset's files from /data/."
+        )
+    return (
+        f"{busy.limit} CSV download{'s' if busy.limit != 1 else ''} from your address "
+        f"{'are' if busy.limit != 1 else 'is'} still streaming, the most one client may have "
+        "at once: wait until one ends."
+    )
 
 
 def _page_cached(action):
@@ -824,6 +847,10 @@ limit the answer is `429` with `Retry-After` (seconds).
 
 **Formats**: JSON everywhere; every list also as CSV with the same filters
 (`?format=csv` or `Accept: text/csv`; every matching row, unpaginated and streamed).
+A few CSV downloads stream at once from one address (2 by default, the site's
+/visits.csv and the like included), and a few more in all: one more is a `429
+throttled` with `Retry-After`, before any row is read (a revalidation answered `304`
+counts for none).
 The CSV is the site's export format, written by the same writer: visits and incidents
 have the columns of the site's /visits.csv (the incidents' `flag_id` and `flagged_at`
 in front), whose `rule_version` reads `rule 2026.12.03` (/data/dictionary/, "Export
@@ -856,7 +883,9 @@ the site's pages linked (`page_url`, and /search/'s `page`) and /search/'s `name
 ISO dates and `name` (the dataset's English name) stay the same in every language. `Content-Language` says which language the answer is in.
 
 **Parameters** are checked as this schema says: an empty value (`?situation=`), a
-`page_size` outside 1–500, a boolean other than `true`/`false` or an identifier that
+`page_size` outside 1–500, a number or date written other than in the digits 0-9
+(`page`, `page_size`, `cursor`, `year` and `limit` take no `１`, `+1` or `1.0`), a
+boolean other than `true`/`false` or an identifier that
 cannot be one is a `400 invalid_filter` naming the parameter, and so is a parameter a
 list does not have (`?hosts=MNG`): a list never answers unfiltered rows for a filter it
 could not apply. A record and this schema (`format`, `lang`) refuse theirs alike. Identifier and choice filters take several values, comma-separated

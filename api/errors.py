@@ -20,6 +20,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from api.formats import JSONRenderer
+from core.echo import echoed
 from core.tabular import error_body, invalid_values_message
 
 # Status codes whose DRF default code is too generic to be useful on its own.
@@ -121,6 +122,11 @@ def _fields(detail) -> dict:
     return fields
 
 
+def request_of(context: dict):
+    """The request DRF hands the exception handler, if any."""
+    return context.get("request") if context else None
+
+
 # The API's own messages (these and every refusal of a read) are written in English.
 _ENGLISH = {"Content-Language": "en"}
 
@@ -157,9 +163,16 @@ def api_exception_handler(exc, context):
     else:  # Django's Http404 / PermissionDenied, converted by DRF
         detail, code = response.data.get("detail", ""), None
 
+    if isinstance(exc, exceptions.UnsupportedMediaType) and request_of(context) is not None:
+        # DRF's message repeats the whole Content-Type header.
+        detail = f'Unsupported media type "{echoed(request_of(context).content_type)}" in request.'
+
     fields = {}
     if isinstance(detail, dict):
-        fields = _fields(detail)
+        # A parameter's name is the client's too (`?<5,000 characters>=1` is unknown).
+        fields = {}
+        for name, messages in _fields(detail).items():
+            fields.setdefault(echoed(name), []).extend(messages)
         non_field = fields.pop("non_field_errors", [])
         message = " ".join(non_field) if non_field else invalid_values_message(fields)
     elif isinstance(detail, list):
@@ -241,7 +254,8 @@ def api_not_found(request, *args, **kwargs):
             )
     body = error_body(
         "not_found",
-        f"There is no API endpoint at {request.path}. The list of endpoints is at /api/v1/.",
+        f"There is no API endpoint at {echoed(request.path)}. The list of endpoints is at "
+        "/api/v1/.",
     )
     # Written by the API's renderer, as every other error is (compact, UTF-8).
     return HttpResponse(

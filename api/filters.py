@@ -14,6 +14,7 @@ from django_filters.constants import EMPTY_VALUES
 from django_filters.rest_framework import DjangoFilterBackend
 
 from api.errors import InvalidFilter
+from core.echo import echoed, echoing_less
 from core.filters import (
     RepeatableCSVField,
     facet_counts,
@@ -125,7 +126,11 @@ def facets_from(request, filterset_class) -> list[str]:
     if unknown:
         offered = ", ".join(getattr(filterset_class, "FACETS", {})) or "none"
         raise InvalidFilter(
-            {FACETS: [f"No facet {', '.join(map(repr, unknown))}: this list offers {offered}."]}
+            {
+                FACETS: [
+                    f"No facet {echoed(', '.join(map(repr, unknown)))}: this list offers {offered}."
+                ]
+            }
         )
     return names
 
@@ -247,7 +252,10 @@ class ApiFilterBackend(DjangoFilterBackend):
                 errors = {
                     name: [
                         _with_a_hint(
-                            filterset, request, name, _with_the_choices(filterset, name, e)
+                            filterset,
+                            request,
+                            name,
+                            _with_the_choices(filterset, name, echoing_less(e)),
                         )
                         for e in messages.as_data()
                     ]

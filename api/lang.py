@@ -24,6 +24,7 @@ from drf_spectacular.utils import OpenApiParameter
 
 from api.errors import InvalidFilter
 from core import reasons as reasons_renderer
+from core.echo import echoed
 
 LANG = "lang"
 
@@ -43,7 +44,7 @@ def requested_language(request) -> str | None:
         raise InvalidFilter(
             {
                 LANG: [
-                    f"{raw!r} is not a language the API answers in: use one of "
+                    f"{echoed(raw)!r} is not a language the API answers in: use one of "
                     f"{', '.join(supported())}."
                 ]
             }

@@ -10,6 +10,8 @@ from rest_framework import exceptions, permissions
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.utils.mediatypes import _MediaType, order_parsed_by_precedence
 
+from core.echo import echoed
+
 
 class ApiContentNegotiation(DefaultContentNegotiation):
     """DRF's negotiation, with the Accept header's quality values honoured and `?format=`
@@ -67,12 +69,12 @@ class ApiContentNegotiation(DefaultContentNegotiation):
         available = ", ".join(sorted({r.format for r in renderers}))
         if request.method not in permissions.SAFE_METHODS:
             return exceptions.NotAcceptable(
-                f"Unknown format {format!r}: this endpoint answers in {available}."
+                f"Unknown format {echoed(format)!r}: this endpoint answers in {available}."
             )
         return InvalidFilter(
             {
                 self.settings.URL_FORMAT_OVERRIDE: [
-                    f"No format {format!r}: this endpoint answers in {available} "
+                    f"No format {echoed(format)!r}: this endpoint answers in {available} "
                     f"(`?format={renderers[0].format}`, the default)."
                 ]
             }

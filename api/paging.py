@@ -4,7 +4,6 @@ CSV is never paginated: a download holds every row that matches the filters.
 """
 
 import functools
-import re
 
 from django.db import connection, models
 from django.db.models import Func, Value
@@ -18,6 +17,8 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from api.errors import InvalidFilter
 from core import pagecache
+from core.echo import echoed
+from core.identifiers import whole_number
 from core.paging import KeysFirstPaginator
 
 MAX_PAGE_SIZE = 500
@@ -59,10 +60,11 @@ def _whole_number(request, param: str, default: int, maximum: int, what: str) ->
     raw = request.query_params.get(param)
     if raw is None:
         return default
-    if re.fullmatch(r"[0-9]{1,19}", raw) and 1 <= int(raw) <= maximum:
-        return int(raw)
+    number = whole_number(raw)
+    if number is not None and 1 <= number <= maximum:
+        return number
     raise InvalidFilter(
-        {param: [f"{raw[:40]!r} is not {what}: use a whole number from 1 to {maximum}."]}
+        {param: [f"{echoed(raw)!r} is not {what}: use a whole number from 1 to {maximum}."]}
     )
 
 
@@ -249,15 +251,12 @@ class IncidentFeedPagination(pagination.BasePagination):
         raw = request.query_params.get(self.cursor_query_param)
         if raw in (None, ""):
             return 0
-        try:
-            value = int(raw)
-        except ValueError:
-            value = -1
-        if not 0 <= value <= MAX_CURSOR:
+        value = whole_number(raw)
+        if value is None or value > MAX_CURSOR:
             raise InvalidFilter(
                 {
                     self.cursor_query_param: [
-                        f"{raw!r} is not a cursor: use the `next` link, or a flag_id (0 or more)."
+                        f"{echoed(raw)!r} is not a cursor: use the `next` link, or a flag_id (0 or more)."
                     ]
                 }
             )

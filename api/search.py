@@ -21,6 +21,8 @@ from api.errors import InvalidFilter
 from api.filters import GENERAL_PARAMETERS
 from api.formats import JSONRenderer
 from compliance import partial_isoformat
+from core.echo import echoed
+from core.identifiers import whole_number
 from core.names import country_name
 from front import search as site_search
 from front.summaries import place_words, span_words
@@ -86,17 +88,28 @@ class SearchAnswerSerializer(serializers.Serializer):
     results = SearchResultSerializer(many=True)
 
 
+class WholeNumberField(serializers.IntegerField):
+    """A query parameter read as `page` and `page_size` are (core.identifiers.whole_number):
+    ASCII digits only, where DRF's IntegerField reads `１`, ` 2`, `+2` or `2.0` too."""
+
+    def to_internal_value(self, data):
+        number = whole_number(data)
+        if number is None:
+            self.fail("invalid")
+        return number
+
+
 class SearchQuerySerializer(serializers.Serializer):
     q = serializers.CharField(max_length=site_search.MAX_QUERY_LENGTH, trim_whitespace=False)
     kind = serializers.CharField(required=False)
-    limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_LIMIT)
+    limit = WholeNumberField(required=False, min_value=1, max_value=MAX_LIMIT)
 
     def validate_kind(self, value):
         kinds = [k.strip() for k in value.split(",") if k.strip()]
         unknown = [k for k in kinds if k not in site_search.KINDS]
         if unknown:
             raise serializers.ValidationError(
-                f"{unknown[0]!r} is not a kind: use {', '.join(site_search.KINDS)}."
+                f"{echoed(unknown[0])!r} is not a kind: use {', '.join(site_search.KINDS)}."
             )
         return tuple(dict.fromkeys(kinds)) or site_search.KINDS
 

@@ -1,10 +1,12 @@
 """A Redis cache that fails open (when Redis is down, reads miss and writes are skipped),
-and the API's rate-limit logs, which hold through a Redis outage (`counters`)."""
+the API's rate-limit logs (`counters`) and the downloads' slots (`slots`), which hold
+through a Redis outage."""
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import threading
 import time
 import uuid
@@ -106,7 +108,59 @@ class FailOpenRedisCache(RedisCache):
     clear = _fail_open("clear", None)
 
 
-class CountersCache:
+class SharedInRedis:
+    """Counts every web process shares in Redis, kept in this process's memory while Redis
+    does not answer: the API's rate-limit logs (`CountersCache`) and the slots of the
+    streamed downloads (`SlotsCache`). After a failure Redis is left alone for
+    `RETRY_AFTER` seconds, so that a hung Redis costs one timeout per process, not one per
+    request; the shared counts are used again when Redis answers."""
+
+    RETRY_AFTER = 5.0
+    what = "counts"  # for the log: what goes to memory while Redis is away
+    local_name = "iccwatch-counts"  # this process's memory of them (a LocMemCache)
+
+    def __init__(self):
+        from django.core.cache.backends.locmem import LocMemCache
+
+        self.local = LocMemCache(self.local_name, {"OPTIONS": {"MAX_ENTRIES": 10000}})
+        self._down_until: dict[str, float] = {}  # Redis location -> when to try it again
+        self._scripts: dict[int, object] = {}  # id(connection pool) -> the registered script
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _default_cache():
+        from django.core.cache import caches
+
+        return caches["default"]
+
+    def _redis(self, cache) -> FailOpenRedisCache | None:
+        """`cache` when it is Redis and not left alone after a failure, else None."""
+        if not isinstance(cache, FailOpenRedisCache):
+            return None
+        if time.monotonic() < self._down_until.get(str(cache._servers), 0.0):
+            return None
+        return cache
+
+    def _failed(self, cache, exc: Exception) -> None:
+        """Log a Redis failure and leave Redis alone for RETRY_AFTER seconds."""
+        logger.warning(
+            "%s: Redis failed, counting in this process's memory for %ss: %s",
+            self.what,
+            self.RETRY_AFTER,
+            exc,
+        )
+        self._down_until[str(cache._servers)] = time.monotonic() + self.RETRY_AFTER
+
+    def _script(self, client, source: str):
+        """`source` registered once per connection pool (a Lua script run by its digest)."""
+        script = self._scripts.get(id(client.connection_pool))
+        if script is None:
+            script = client.register_script(source)
+            self._scripts[id(client.connection_pool)] = script
+        return script
+
+
+class CountersCache(SharedInRedis):
     """The request logs of the API's rate limits, which must hold through a Redis outage.
 
     A log is the times of the requests a client made within a rate's period (the sliding
@@ -116,12 +170,11 @@ class CountersCache:
     high limit a log holds thousands of times). When Redis does not answer, the logs go
     to this process's memory (a per-process limit: with N web processes a client gets at
     most N times its rate during the outage) instead of vanishing as a fail-open cache
-    would. After a failure Redis is left alone for `RETRY_AFTER` seconds, so that a
-    hung Redis costs one timeout per process, not one per request. The limit goes back
-    to the shared one in Redis when Redis answers again.
+    would (SharedInRedis).
     """
 
-    RETRY_AFTER = 5.0
+    what = "rate limits"
+    local_name = "iccwatch-counters"
 
     # KEYS: the logs; ARGV: now, then (limit, period in seconds, member) per log. Returns,
     # per log, "+" when the request is recorded, "-" when it is refused, then the log's
@@ -153,46 +206,28 @@ end
 return answers
 """
 
-    def __init__(self):
-        from django.core.cache.backends.locmem import LocMemCache
-
-        self.local = LocMemCache("iccwatch-counters", {"OPTIONS": {"MAX_ENTRIES": 10000}})
-        self._down_until: dict[str, float] = {}  # Redis location -> when to try it again
-        self._scripts: dict[int, object] = {}  # id(connection pool) -> the registered script
-        self._lock = threading.Lock()
-
     def hit(self, logs: Sequence[tuple[str, int, int]], now: float) -> list[Hit]:
         """Count a request made at `now` (seconds since the epoch) against each log
         (key, limit, period in seconds): a log with fewer than `limit` times within the
         last `period` seconds records it; a full one does not. Returns a `Hit` per log,
         in order. Never raises for Redis: it counts in memory instead (see the class).
         """
-        from django.core.cache import caches
-
-        cache = caches["default"]
+        cache = self._default_cache()
         if not logs:
             return []
         if not isinstance(cache, FailOpenRedisCache):
             return self._hit_here(cache, logs, now)
-        location = str(cache._servers)
-        if time.monotonic() >= self._down_until.get(location, 0.0):
+        redis = self._redis(cache)
+        if redis is not None:
             try:
-                return self._hit_redis(cache, logs, now)
+                return self._hit_redis(redis, logs, now)
             except Exception as exc:  # noqa: BLE001 - any Redis failure: count in memory
-                logger.warning(
-                    "rate limits: Redis failed, counting in this process's memory for %ss: %s",
-                    self.RETRY_AFTER,
-                    exc,
-                )
-                self._down_until[location] = time.monotonic() + self.RETRY_AFTER
+                self._failed(redis, exc)
         return self._hit_here(self.local, logs, now)
 
     def _hit_redis(self, cache, logs, now) -> list[Hit]:
         client = cache._cache.get_client(write=True)
-        script = self._scripts.get(id(client.connection_pool))
-        if script is None:
-            script = client.register_script(self.HIT_SCRIPT)
-            self._scripts[id(client.connection_pool)] = script
+        script = self._script(client, self.HIT_SCRIPT)
         member = f"{now!r} {uuid.uuid4().hex}"  # the time, made unique
         arguments = [repr(now)]
         for _, limit, period in logs:
@@ -273,3 +308,135 @@ class Hit:
 
 
 counters = CountersCache()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Slot:
+    """A slot taken in each of `keys` (SlotsCache.take) under `token`, in Redis when
+    `shared`, else in this process's memory."""
+
+    token: str
+    keys: tuple[str, ...]
+    shared: bool
+
+
+class SlotsCache(SharedInRedis):
+    """Leased slots: how many of something run at once across every web process (the
+    streamed downloads: core.exports).
+
+    A set of slots is a sorted set in Redis, each holder's token scored by the moment its
+    lease ends. `take` drops the leases that have ended and takes one slot in every set
+    it is given, atomically (one Lua script), or none when any of them is full. The
+    holder renews its lease while it runs (`renew`) and gives the slot back when it is
+    done (`release`); a holder that dies without a word frees its slot when its lease
+    ends. While Redis does not answer, and without Redis, the slots are counted in this
+    process's memory (SharedInRedis): a limit per process.
+    """
+
+    what = "download slots"
+    local_name = "iccwatch-slots"
+
+    # KEYS: the sets; ARGV: now, the token, the lease's end, then each set's limit.
+    # Returns 0 when a slot is taken in every set, else the (1-based) index of the first
+    # set that is full (nothing is taken then).
+    TAKE_SCRIPT = """
+local now = tonumber(ARGV[1])
+local ends = tonumber(ARGV[3])
+for i, key in ipairs(KEYS) do
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+    if redis.call('ZCARD', key) >= tonumber(ARGV[3 + i]) then
+        return i
+    end
+end
+for i, key in ipairs(KEYS) do
+    redis.call('ZADD', key, ends, ARGV[2])
+    redis.call('PEXPIRE', key, math.ceil((ends - now) * 1000))
+end
+return 0
+"""
+
+    def __init__(self):
+        super().__init__()
+        self._held: dict[str, dict[str, float]] = {}  # key -> {token: end of its lease}
+
+    def take(
+        self, sets: Sequence[tuple[str, int]], lease: float, now: float
+    ) -> tuple[Slot | None, int | None]:
+        """Take a slot in each set (key, limit) for `lease` seconds from `now`: (the Slot,
+        None), or (None, the index of the first full set) when any set holds `limit`
+        unexpired leases. Never raises for Redis: it counts in memory instead."""
+        token = uuid.uuid4().hex
+        keys = tuple(key for key, _ in sets)
+        redis = self._redis(self._default_cache())
+        if redis is not None:
+            try:
+                client = redis._cache.get_client(write=True)
+                full = self._script(client, self.TAKE_SCRIPT)(
+                    keys=[redis.make_and_validate_key(key) for key in keys],
+                    args=[repr(now), token, repr(now + lease), *(limit for _, limit in sets)],
+                    client=client,
+                )
+                if full:
+                    return None, int(full) - 1
+                return Slot(token, keys, shared=True), None
+            except Exception as exc:  # noqa: BLE001 - any Redis failure: count in memory
+                self._failed(redis, exc)
+        with self._lock:
+            for index, (key, limit) in enumerate(sets):
+                held = self._held.setdefault(key, {})
+                for other in [t for t, ends in held.items() if ends <= now]:
+                    del held[other]
+                if len(held) >= limit:
+                    return None, index
+            for key in keys:
+                self._held[key][token] = now + lease
+        return Slot(token, keys, shared=False), None
+
+    def renew(self, slot: Slot, lease: float, now: float) -> None:
+        """Extend `slot`'s lease to `lease` seconds from `now` (in each set that still
+        holds it)."""
+        if not slot.shared:
+            with self._lock:
+                for key in slot.keys:
+                    held = self._held.get(key, {})
+                    if slot.token in held:
+                        held[slot.token] = now + lease
+            return
+        self._in_redis(
+            slot,
+            lambda pipe, key: (
+                pipe.zadd(key, {slot.token: now + lease}, xx=True),
+                pipe.pexpire(key, math.ceil(lease * 1000)),
+            ),
+        )
+
+    def release(self, slot: Slot) -> None:
+        """Give `slot` back in each of its sets."""
+        if not slot.shared:
+            with self._lock:
+                for key in slot.keys:
+                    self._held.get(key, {}).pop(slot.token, None)
+            return
+        self._in_redis(slot, lambda pipe, key: pipe.zrem(key, slot.token))
+
+    def _in_redis(self, slot: Slot, command) -> None:
+        """Run `command(pipeline, key)` for each of `slot`'s sets in one round trip; a
+        failure is logged and left to the lease's end."""
+        cache = self._default_cache()
+        if not isinstance(cache, FailOpenRedisCache):
+            return
+        try:
+            pipe = cache._cache.get_client(write=True).pipeline(transaction=False)
+            for key in slot.keys:
+                command(pipe, cache.make_and_validate_key(key))
+            pipe.execute()
+        except Exception as exc:  # noqa: BLE001 - the lease ends the slot anyway
+            logger.warning("download slots: Redis failed, the lease frees the slot: %s", exc)
+
+    def forget(self) -> None:
+        """Drop every slot this process holds in memory (tests)."""
+        with self._lock:
+            self._held.clear()
+
+
+slots = SlotsCache()

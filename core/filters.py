@@ -27,10 +27,12 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import BaseCSVField
+from django_filters.fields import IsoDateTimeField as BaseIsoDateTimeField
 from django_filters.widgets import BaseCSVWidget
 from drf_spectacular.utils import extend_schema_field
 
 from core import identifiers
+from core.echo import echoed, echoing_less
 
 MAX_VALUES = 100
 
@@ -66,7 +68,11 @@ class RepeatableCSVField(BaseCSVField):
             raise forms.ValidationError(
                 "Give at most %(max)d values.", code="max_values", params={"max": MAX_VALUES}
             )
-        cleaned = super().clean(value)
+        try:
+            cleaned = super().clean(value)
+        except forms.ValidationError as error:
+            # "Select a valid choice. <the value> is not one of…": the value cut (core.echo).
+            raise echoing_less(error) from None
         return list(dict.fromkeys(cleaned)) if cleaned else cleaned
 
 
@@ -125,12 +131,42 @@ class AnyOfISO3Filter(AnyOfCharFilter):
         return super().filter(qs, [v.upper() for v in value] if value else value)
 
 
+class WholeNumberField(forms.IntegerField):
+    """An IntegerField that reads ASCII digits only (core.identifiers.whole_number), as the
+    API's `page` does: `2024`, never `２０２４`, `٢٠٢٤`, `+2024`, `2024.0` or `20_24`, which
+    Django's would read as 2024."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        number = value if type(value) is int else identifiers.whole_number(value)
+        if number is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+class IsoDateTimeField(BaseIsoDateTimeField):
+    """An ISO 8601 date and time in ASCII digits: Django's parse_datetime, which the field
+    tries first, reads `２０２６-１２-０１` (any script's digits) as 2026-12-01."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and not value.isascii():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """django-filter's ISO 8601 date-time filter, in ASCII digits only (IsoDateTimeField)."""
+
+    field_class = IsoDateTimeField
+
+
 @extend_schema_field({"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 9999}})
 class AnyOfYearFilter(AnyOfFilter):
     """One or more years: `?year=2024,2025`. Its schema is given here: the model field
     behind `start__year` is a transform drf-spectacular cannot resolve."""
 
-    field_class = forms.IntegerField
+    field_class = WholeNumberField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
@@ -255,7 +291,7 @@ class NamedRecordsMixin:
             ids = record_ids(getattr(self, "request", None), record, values)
             missing = [v for v, pk in ids.items() if pk is None]
             if missing:
-                errors[name] = format_lazy(record.message, value=missing[0])
+                errors[name] = format_lazy(record.message, value=echoed(missing[0]))
         return errors
 
 

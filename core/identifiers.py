@@ -25,12 +25,19 @@ ISO3_ANY_CASE = r"[A-Za-z]{3}"
 # written one way only (ASCII digits, no leading zero: no "01" or "١٢" beside "12").
 DATABASE_ID = r"[1-9][0-9]{0,17}"
 
+# A whole number in a query parameter (a page, a page size, a cursor, a year, a limit):
+# ASCII digits only, as many as a PostgreSQL bigint holds. Python's int() also reads a
+# sign, spaces, underscores and every script's digits ("+1", " 1", "1_0", "１", "١"),
+# each another spelling of a value the address should write one way.
+WHOLE_NUMBER = r"[0-9]{1,19}"
+
 SLUG_ANCHORED = rf"^{SLUG}$"
 ISO3_ANCHORED = rf"^{ISO3}$"
 ISO3_ANY_CASE_ANCHORED = rf"^{ISO3_ANY_CASE}$"
 
 _SLUG_RE = re.compile(SLUG)
 _ISO3_RE = re.compile(ISO3)
+_WHOLE_NUMBER_RE = re.compile(WHOLE_NUMBER)
 
 
 def is_slug(value: object) -> bool:
@@ -45,6 +52,15 @@ def is_slug(value: object) -> bool:
 def is_iso3(value: object) -> bool:
     """True for a well-formed ISO 3166-1 alpha-3 code in capitals (`MNG`)."""
     return isinstance(value, str) and _ISO3_RE.fullmatch(value) is not None
+
+
+def whole_number(raw: object) -> int | None:
+    """`raw` as an int when it is a string of 1 to 19 ASCII digits (`"42"`, `"0042"`), else
+    None: the one reading of every integer query parameter (api.paging, the year filters,
+    the API's search `limit`), so that each refuses what the others refuse."""
+    if isinstance(raw, str) and _WHOLE_NUMBER_RE.fullmatch(raw):
+        return int(raw)
+    return None
 
 
 validate_slug = RegexValidator(

@@ -35,13 +35,16 @@ from django.http import (
     QueryDict,
     StreamingHttpResponse,
 )
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from core import tabular
+from core import exports, tabular
+from core.echo import echoed
 from core.filters import facet_counts, unknown_parameters
 from core.names import country_name, format_date, situation_name
 from core.paging import may_be_null
@@ -140,7 +143,7 @@ def sort_keys(listing: Listing, requested: list[str]) -> list[str]:
             {
                 ORDERING: [
                     _("“%(key)s” is not a sort of this list; it can sort by: %(keys)s.")
-                    % {"key": unknown[0], "keys": ", ".join(listing.sorts)}
+                    % {"key": echoed(unknown[0]), "keys": ", ".join(listing.sorts)}
                 ]
             }
         )
@@ -199,7 +202,7 @@ def check_parameters(listing: Listing, request: HttpRequest) -> str:
         message = _("This list has no such parameter. Its parameters are: %(names)s.") % {
             "names": ", ".join(known)
         }
-        raise InvalidListQuery({name: [message] for name in unknown})
+        raise InvalidListQuery({echoed(name): [message] for name in unknown})
     return ",".join(sort_keys(listing, request.GET.getlist(ORDERING)))
 
 
@@ -606,9 +609,15 @@ def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
     if listing.export_queryset:
         queryset = listing.export_queryset(queryset)
     rows = _rows(listing, request, queryset, translation.get_language())
+    # At most so many downloads stream at once, per client and in all (core/exports.py);
+    # the slot goes back when the answer is closed: sent to its end, or cut.
+    try:
+        slot = exports.take_slot(request)
+    except exports.TooManyDownloads as busy:
+        return too_many_downloads(request, listing, busy)
     if fmt == "csv":
         response = StreamingHttpResponse(
-            tabular.in_pieces(tabular.csv_lines(rows, listing.export_fields)),
+            slot.stream(tabular.in_pieces(tabular.csv_lines(rows, listing.export_fields))),
             content_type="text/csv; charset=utf-8",
         )
     else:
@@ -627,7 +636,29 @@ def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
             "url": request.build_absolute_uri(),
         }
         response = StreamingHttpResponse(
-            tabular.in_pieces(tabular.json_document(head, rows)), content_type="application/json"
+            slot.stream(tabular.in_pieces(tabular.json_document(head, rows))),
+            content_type="application/json",
         )
     response["Content-Disposition"] = f'attachment; filename="iccwatch-{listing.name}.{fmt}"'
+    return response
+
+
+def too_many_downloads(
+    request: HttpRequest, listing: Listing, busy: exports.TooManyDownloads
+) -> HttpResponse:
+    """429 with Retry-After: a page in the reader's language that says whose downloads
+    are too many (the reader's own, or everyone's) and what to do, never kept by a cache."""
+    response = render(
+        request,
+        "too_many_downloads.html",
+        {
+            "listing": listing,
+            "busy": busy,
+            "list_url": reverse(listing.name),
+            "data_url": reverse("data"),
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(busy.retry_after)
+    add_never_cache_headers(response)
     return response

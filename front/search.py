@@ -48,6 +48,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from core.echo import echoed
 from core.names import collation_key, local_names
 from front import gazetteer, summaries
 from visits.models import Visit
@@ -719,7 +720,7 @@ def resolve_person_names(data) -> dict[str, list[str]]:
         return {
             "person": [
                 _("No person matches “%(text)s”. Try another spelling, or leave it empty.")
-                % {"text": missing[0]}
+                % {"text": echoed(missing[0])}
             ]
         }
     if ambiguous:
@@ -734,6 +735,6 @@ def resolve_person_names(data) -> dict[str, list[str]]:
             )
         else:
             message = _("“%(text)s” matches several persons equally: %(names)s. Give one of them.")
-        return {"person": [message % {"text": value, "names": names}]}
+        return {"person": [message % {"text": echoed(value), "names": names}]}
     data.setlist("person", [",".join(dict.fromkeys(slugs))])
     return {}

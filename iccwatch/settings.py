@@ -79,7 +79,24 @@ def unsafe_production_setting(secret_key: str, debug: bool, allowed_hosts: list[
             "DJANGO_ALLOWED_HOSTS must not contain '*' in production: list the site's host "
             "names (a leading dot, .example.org, allows its subdomains)."
         )
+    # `.com` allows every host under a whole top-level domain (`.` every host with a
+    # trailing dot): a leading dot must stand before a name of two labels or more.
+    wide = next((host for host in allowed_hosts if _spans_a_top_level_domain(host)), None)
+    if wide is not None:
+        return (
+            f"DJANGO_ALLOWED_HOSTS must not contain {wide[:40]!r} in production: it allows "
+            "every host of a top-level domain. Give the site's own name (.example.org)."
+        )
     return ""
+
+
+def _spans_a_top_level_domain(host: str) -> bool:
+    """Whether an ALLOWED_HOSTS pattern is a leading dot before a single label (`.com`,
+    `.org.`) or none (`.`): Django matches it against every host under that label."""
+    if not host.startswith("."):
+        return False
+    labels = [label for label in host[1:].rstrip(".").split(".") if label]
+    return len(labels) < 2
 
 
 if PRODUCTION:
@@ -555,6 +572,10 @@ REST_FRAMEWORK = {
     },
     # "NUM_PROXIES" is set below, with the proxy header the site trusts.
 }
+# Streamed downloads (core/exports.py): at most this many at once from one client address,
+# and in all (shared in Redis by every web process); one more is a 429 with Retry-After.
+ICCWATCH_EXPORTS_PER_CLIENT = env_int("ICCWATCH_EXPORTS_PER_CLIENT", default=2, minimum=1)
+ICCWATCH_EXPORTS_AT_ONCE = env_int("ICCWATCH_EXPORTS_AT_ONCE", default=6, minimum=1)
 # The licence of the data the site and the API serve (data/LICENSE): the dataset and the
 # verdicts derived from it.
 DATA_LICENCE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}

@@ -24,6 +24,7 @@ from compliance import Period, partial_isoformat
 from core.auth import client_ip
 from core.cache import counters
 from core.names import collation_key, country_name, elide
+from core.text import PlainTextForm
 from newsroom import places
 from newsroom.tasks import send_password_reset
 from states.models import State
@@ -81,7 +82,7 @@ def partial_date(value: str, precision: str) -> str | None:
     return partial_isoformat(period.first, min(given, precision, key=order.index))
 
 
-class ReportForm(forms.Form):
+class ReportForm(PlainTextForm, forms.Form):
     person = forms.CharField(
         label=gettext_lazy("Person"),
         max_length=200,
@@ -342,7 +343,7 @@ class ReportForm(forms.Form):
         return initial
 
 
-class SourceForm(forms.Form):
+class SourceForm(PlainTextForm, forms.Form):
     url = forms.URLField(
         label=gettext_lazy("URL"), required=False, max_length=1000, assume_scheme="https"
     )
@@ -469,7 +470,7 @@ def add_blank_source(post) -> dict:
     return data
 
 
-class CommentForm(forms.Form):
+class CommentForm(PlainTextForm, forms.Form):
     """A reviewer's comment when sending a report back or rejecting it: required, and at
     most COMMENT_MAX_LENGTH characters (visits.reports)."""
 

@@ -36,7 +36,7 @@ from django.utils import translation
 from redis.exceptions import RedisError
 from rest_framework.test import APIClient
 
-from core.cache import counters
+from core.cache import counters, slots
 from devtools.services import DEFAULT_TEST_REDIS_URL, worker_redis_url
 
 # A real Celery worker on a private Redis, for the tests that ask for `pipeline`.
@@ -91,6 +91,23 @@ def forget_rate_limit_history():
         else:  # this process's memory
             for key in [k for k in list(store._cache) if "throttle_" in k]:
                 store.delete(key.split(":", 2)[-1])
+
+
+# Far above the downloads any test streams at once.
+GENEROUS_DOWNLOADS = 10_000
+
+
+@pytest.fixture(autouse=True)
+def generous_download_slots(settings):
+    """Every test starts with no download slot held (core.exports), under limits far above
+    what it asks for: the test client closes a streamed answer, which gives its slot
+    back, only once the test has read it to its end, and most tests read a download's
+    status alone. tests/site/test_download_slots.py sets low limits."""
+    settings.ICCWATCH_EXPORTS_PER_CLIENT = GENEROUS_DOWNLOADS
+    settings.ICCWATCH_EXPORTS_AT_ONCE = GENEROUS_DOWNLOADS
+    slots.forget()
+    yield
+    slots.forget()
 
 
 @pytest.fixture

@@ -188,6 +188,21 @@ def test_a_visit_to_the_persons_own_state_is_a_form_error_not_a_500(admin_client
     assert not Report.objects.filter(author=admin_user).exists()
 
 
+@pytest.mark.parametrize(
+    ("field", "value"), [("place", "\u202eebahsuD"), ("citations-0-publisher", "\u2067Wire")]
+)
+def test_a_bidirectional_control_in_a_visits_text_is_refused_in_the_admin(
+    admin_client, admin_user, field, value
+):
+    """As in the newsroom and the API (core.text): the admin files a report too."""
+    data = new_visit_data(admin_client)
+    data[field] = value
+    response = admin_client.post(reverse("admin:visits_visit_add"), data)
+    assert response.status_code == 200
+    assert "invisible control character" in response.content.decode()
+    assert not Report.objects.filter(author=admin_user).exists()
+
+
 def test_editing_a_published_visit_files_a_correction_and_leaves_it_unchanged(
     admin_client, admin_user
 ):

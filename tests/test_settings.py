@@ -57,6 +57,13 @@ def test_a_safe_production_configuration_starts():
     assert result.stdout.strip() == "DEBUG False"
 
 
+def test_production_accepts_a_leading_dot_before_the_sites_own_domain():
+    """`.example.org` (the domain and its subdomains) is what the refusal of `.org` points
+    to: it starts."""
+    result = load_settings(DJANGO_ALLOWED_HOSTS=".example.org, iccwatch.example.co.uk")
+    assert result.returncode == 0, result.stderr
+
+
 def test_production_cookies_are_secure_and_sign_in_is_guarded():
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
@@ -111,6 +118,16 @@ def test_production_cookies_are_secure_and_sign_in_is_guarded():
             "DJANGO_ALLOWED_HOSTS must not contain '*'",
         ),
         ({"DJANGO_ALLOWED_HOSTS": " , "}, "DJANGO_ALLOWED_HOSTS must list the site's host names"),
+        (
+            {"DJANGO_ALLOWED_HOSTS": ".com"},
+            "DJANGO_ALLOWED_HOSTS must not contain '.com' in production: it allows every host "
+            "of a top-level domain",
+        ),
+        (
+            {"DJANGO_ALLOWED_HOSTS": "iccwatch.example.org, .ORG."},
+            "DJANGO_ALLOWED_HOSTS must not contain '.ORG.' in production",
+        ),
+        ({"DJANGO_ALLOWED_HOSTS": "."}, "DJANGO_ALLOWED_HOSTS must not contain '.' in production"),
         ({"DJANGO_SECURE_COOKIES": "off"}, "DJANGO_SECURE_COOKIES must be on in production."),
         (
             {"DJANGO_SECURE_HSTS_SECONDS": "-1"},
@@ -176,6 +193,9 @@ def test_production_cookies_are_secure_and_sign_in_is_guarded():
         "star-host",
         "star-among-hosts",
         "blank-hosts",
+        "top-level-domain-host",
+        "top-level-domain-among-hosts",
+        "dot-host",
         "insecure-cookies",
         "negative-hsts",
         "unreadable-proxy-header",
@@ -298,6 +318,9 @@ def test_the_client_address_is_the_one_the_trusted_proxy_saw_and_never_the_whole
         ("ICCWATCH_LOGIN_COOLOFF_MINUTES", "0", 1),
         ("DJANGO_CONN_MAX_AGE", "-1", 0),
         ("ICCWATCH_SWEEP_GRACE_SECONDS", "-1", 0),
+        # No download could ever stream.
+        ("ICCWATCH_EXPORTS_PER_CLIENT", "0", 1),
+        ("ICCWATCH_EXPORTS_AT_ONCE", "0", 1),
     ],
 )
 def test_a_number_no_setting_can_take_is_refused_naming_its_variable(name, value, minimum):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.models import DatePrecision
+from core.text import PlainTextForm
 from visits import review
 from visits.models import (
     Citation,
@@ -49,10 +50,16 @@ EDITABLE_VISIT_FIELDS = [
 ]
 
 
+class CitationAdminForm(PlainTextForm, forms.ModelForm):
+    """What this visit's record says of a source: text without bidirectional controls,
+    as the newsroom's source form (core.text)."""
+
+
 class CitationInline(admin.TabularInline):
     """The visit's sources, with what this visit's record says of each: at least one."""
 
     model = Citation
+    form = CitationAdminForm
     extra = 0
     min_num = 1
     fields = ["source", "publisher", "published", "excerpt", "archived_url"]
@@ -64,8 +71,9 @@ class CitationInline(admin.TabularInline):
         return super().get_formset(request, obj, validate_min=True, **kwargs)
 
 
-class VisitAdminForm(forms.ModelForm):
-    """The visit's fields, checked as the report they become will be (visits.reports)."""
+class VisitAdminForm(PlainTextForm, forms.ModelForm):
+    """The visit's fields, checked as the report they become will be (visits.reports), its
+    texts as the newsroom's form checks them (core.text)."""
 
     class Meta:
         model = Visit

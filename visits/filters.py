@@ -16,6 +16,7 @@ from core.filters import (
     AnyOfISO3Filter,
     AnyOfSlugFilter,
     AnyOfYearFilter,
+    IsoDateTimeFilter,
     NamedRecordsMixin,
     PartialDateAfterFilter,
     record_ids,
@@ -87,7 +88,7 @@ class VisitFilterSet(NamedRecordsMixin, django_filters.FilterSet):
         label="Starting on or before (a start known only to the month or year counts when that "
         "month or year begins by the day)",
     )
-    changed_since = django_filters.IsoDateTimeFilter(
+    changed_since = IsoDateTimeFilter(
         method="filter_changed_since",
         label="Changed at or after this moment: the visit's record or its verdict (ISO 8601, "
         "e.g. `2026-12-01T09:30:00Z`; a time without an offset is UTC, and a date alone is "

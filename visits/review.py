@@ -35,6 +35,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import IntegrityError, connection, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.dispatch import Signal
@@ -45,8 +46,10 @@ from django.utils.translation import gettext_lazy
 import compliance
 from compliance import ANNOUNCED, PRESENT_STATUSES, Period
 from core import roles
+from core.echo import echoed
 from core.models import DatePrecision, carries_credentials
 from core.names import format_date
+from core.text import refuse_bidi_controls
 from states.models import State
 from visits import flagging
 from visits.models import (
@@ -182,16 +185,16 @@ def address_refusal(url) -> str | None:
     except ValueError:
         parts = None
     if parts is None or not url.startswith(("http://", "https://")):
-        return _("%(value)r is not an http(s) URL.") % {"value": url}
+        return _("%(value)r is not an http(s) URL.") % {"value": echoed(url)}
     if not is_public_address(url):
         return _("%(value)r is not a public address: a source must be one anyone can read.") % {
-            "value": url
+            "value": echoed(url)
         }
     if carries_credentials(url):
         return _(
             "%(value)r carries a user name or password: cite the address without them, "
             "as every reader opens it."
-        ) % {"value": url}
+        ) % {"value": echoed(url)}
     return None
 
 
@@ -223,18 +226,18 @@ def resolve(data: dict, citations: Sequence[dict], *, new: bool = False) -> Reso
     errors: dict[str, str] = {}
     person = Person.objects.filter(slug=data["person"] or "").select_related("nationality").first()
     if person is None:
-        errors["person"] = _("No person with slug %(slug)r.") % {"slug": data["person"]}
+        errors["person"] = _("No person with slug %(slug)r.") % {"slug": echoed(data["person"])}
     host = State.objects.filter(iso3=data["host"] or "").first()
     if host is None:
         errors["host"] = _("No state with ISO 3166-1 alpha-3 code %(code)r.") % {
-            "code": data["host"]
+            "code": echoed(data["host"])
         }
     controlled_by = None
     if data["controlled_by"]:
         controlled_by = State.objects.filter(iso3=data["controlled_by"]).first()
         if controlled_by is None:
             errors["controlled_by"] = _("No state with code %(code)r.") % {
-                "code": data["controlled_by"]
+                "code": echoed(data["controlled_by"])
             }
     dates = {}
     for field in ("start", "end"):
@@ -246,14 +249,14 @@ def resolve(data: dict, citations: Sequence[dict], *, new: bool = False) -> Reso
             dates[field] = None
         if dates[field] is not None and dates[field].first.year < EARLIEST_YEAR:
             errors[field] = _("%(value)r is before %(year)s: give the visit's real date.") % {
-                "value": value,
+                "value": echoed(value),
                 "year": EARLIEST_YEAR,
             }
             dates[field] = None
         latest = timezone.now().year + YEARS_AHEAD
         if dates[field] is not None and dates[field].last.year > latest:
             errors[field] = _("%(value)r is after %(year)s: give the visit's real date.") % {
-                "value": value,
+                "value": echoed(value),
                 "year": latest,
             }
             dates[field] = None
@@ -295,17 +298,17 @@ def resolve(data: dict, citations: Sequence[dict], *, new: bool = False) -> Reso
                 published = datetime.date.fromisoformat(str(c["published"]))
             except ValueError:
                 errors[f"citations.{i}.published"] = _("%(value)r is not a date (YYYY-MM-DD).") % {
-                    "value": c["published"]
+                    "value": echoed(c["published"])
                 }
             if published is not None and published.year < EARLIEST_YEAR:
                 errors[f"citations.{i}.published"] = _(
                     "%(value)r is before %(year)s: give the source's real date."
-                ) % {"value": c["published"], "year": EARLIEST_YEAR}
+                ) % {"value": echoed(c["published"]), "year": EARLIEST_YEAR}
                 published = None
             elif published is not None and published > today + datetime.timedelta(days=1):
                 errors[f"citations.{i}.published"] = _(
                     "%(value)r is in the future: give the date the source was published."
-                ) % {"value": c["published"]}
+                ) % {"value": echoed(c["published"])}
                 published = None
         for field in ("url", "archived_url"):
             refused = address_refusal(c[field]) if field == "url" or c[field] else None
@@ -315,7 +318,7 @@ def resolve(data: dict, citations: Sequence[dict], *, new: bool = False) -> Reso
             # One citation per source: a second would leave which details stand to chance.
             errors[f"citations.{i}.url"] = _(
                 "%(value)r is already cited (source %(first)s): give its details once."
-            ) % {"value": c["url"], "first": cited[c["url"]] + 1}
+            ) % {"value": echoed(c["url"]), "first": cited[c["url"]] + 1}
         cited.setdefault(c["url"], i)
         sources.append(
             SourceInput(
@@ -691,7 +694,20 @@ def _withdrawal_note(note: str) -> str:
                 % {"max": WITHDRAWAL_NOTE_MAX}
             }
         )
+    # The visit's page shows it.
+    _refuse_control_characters("withdrawal_note", note)
     return note
+
+
+def _refuse_control_characters(field: str, text: str) -> None:
+    """ValidationError({field: ...}) for a NUL (which PostgreSQL cannot store) or a
+    bidirectional control (core.text) in `text`: what the report's form fields refuse, for
+    a text the newsroom posts without one (a withdrawal's reason, the answer beside it)."""
+    try:
+        ProhibitNullCharactersValidator()(text)
+        refuse_bidi_controls(text)
+    except ValidationError as refused:
+        raise ValidationError({field: refused.messages}) from None
 
 
 @transaction.atomic
@@ -702,9 +718,10 @@ def update_withdrawal(
     back for changes, with `reply` (when given) their answer to the reviewer, as
     `update_report` takes it; submit it again afterwards. PermissionDenied for anyone
     else, ValidationError for another report, another state, a reason empty, too short
-    or too long (`_withdrawal_note`), or an overlong answer (naming `reply`); with `seen`
-    (version_of the report the page showed), for a report saved since (another window),
-    or `seen` "" (a form that did not say), naming `seen`, as `update_report`."""
+    or too long (`_withdrawal_note`), or an overlong answer (naming `reply`), or either
+    holding a NUL or a bidirectional control; with `seen` (version_of the report the page
+    showed), for a report saved since (another window), or `seen` "" (a form that did not
+    say), naming `seen`, as `update_report`."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     _require(report.author_id == user.pk, _("Only the author may edit a report."))
     if not report.is_withdrawal:
@@ -720,6 +737,8 @@ def update_withdrawal(
         raise ValidationError(
             {"reply": _("Say it in at most %(max)d characters.") % {"max": COMMENT_MAX_LENGTH}}
         )
+    if reply is not None:
+        _refuse_control_characters("reply", reply)
     report.withdrawal_note = _withdrawal_note(note)
     if reply is not None:
         report.reply = reply.strip()

@@ -11,6 +11,8 @@ from api.base import OptionalChoiceField
 from api.lang import render_explanation
 from api.visits.serializers import VisitRefSerializer
 from core import identifiers
+from core.echo import echoed
+from core.text import refuse_bidi_controls
 from visits import review
 from visits.models import (
     OPEN_REPORT_STATES,
@@ -50,6 +52,29 @@ _JSON_TYPES = (
 )
 
 
+class ChoiceField(serializers.ChoiceField):
+    """DRF's ChoiceField, whose refusal (`"…" is not a valid choice.`) repeats at most
+    core.echo.ECHO_LENGTH characters of the value sent."""
+
+    def fail(self, key, **kwargs):
+        super().fail(key, **{k: echoed(v) if isinstance(v, str) else v for k, v in kwargs.items()})
+
+
+class PlainText:
+    """Input serializers: each text field refuses a bidirectional control character
+    (core.text), where DRF's refuses a NUL and a lone surrogate, as the newsroom's forms do."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            if isinstance(field, serializers.CharField):
+                field.validators = [*field.validators, refuse_bidi_controls]
+            child = getattr(field, "child", None)
+            if isinstance(child, serializers.CharField):
+                child.validators = [*child.validators, refuse_bidi_controls]
+        return fields
+
+
 class StrictJSONTypes:
     """Input serializers: each field's value must already be of the JSON type the schema gives."""
 
@@ -86,7 +111,7 @@ class SinceNineteenHundredDateField(serializers.DateField):
         return super().to_internal_value(value)
 
 
-class SourceInputSerializer(StrictJSONTypes, serializers.Serializer):
+class SourceInputSerializer(PlainText, StrictJSONTypes, serializers.Serializer):
     """A source as this report cites it: what it says of the document is the report's own."""
 
     url = serializers.URLField(max_length=1000, help_text="The document's public address.")
@@ -109,7 +134,7 @@ class SourceInputSerializer(StrictJSONTypes, serializers.Serializer):
     )
 
 
-class ReportInputSerializer(StrictJSONTypes, serializers.Serializer):
+class ReportInputSerializer(PlainText, StrictJSONTypes, serializers.Serializer):
     """A new visit, or (with `visit`) a correction of a published one.
 
     The checks that need the data (a person or state that does not exist, a date that is
@@ -176,12 +201,12 @@ class ReportInputSerializer(StrictJSONTypes, serializers.Serializer):
     )
     place = serializers.CharField(required=False, allow_blank=True, max_length=200)
     occasion = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    status = serializers.ChoiceField(
+    status = ChoiceField(
         choices=VisitStatus.choices,
         required=False,
         help_text="`announced` for a trip not yet taken (required for a new visit).",
     )
-    outcome = serializers.ChoiceField(
+    outcome = ChoiceField(
         choices=VisitOutcome.choices,
         required=False,
         help_text="Required for a new visit. `n/a` for a trip `cancelled`, `virtual` or "
@@ -194,7 +219,7 @@ class ReportInputSerializer(StrictJSONTypes, serializers.Serializer):
     host_justification = serializers.CharField(
         required=False, allow_blank=True, max_length=JUSTIFICATION_MAX_LENGTH
     )
-    host_control = serializers.ChoiceField(
+    host_control = ChoiceField(
         choices=HostControl.choices,
         required=False,
         help_text="`none` when the host did not control the place (occupied territory).",
@@ -268,7 +293,7 @@ def seen_before_closing() -> serializers.CharField:
     )
 
 
-class ReviewCommentSerializer(StrictJSONTypes, serializers.Serializer):
+class ReviewCommentSerializer(PlainText, StrictJSONTypes, serializers.Serializer):
     """What a reviewer asks the report's author to change (request-changes)."""
 
     comment = serializers.CharField(
@@ -277,7 +302,7 @@ class ReviewCommentSerializer(StrictJSONTypes, serializers.Serializer):
     seen = seen_before_closing()
 
 
-class VerificationSerializer(StrictJSONTypes, serializers.Serializer):
+class VerificationSerializer(PlainText, StrictJSONTypes, serializers.Serializer):
     """A reviewer's verification of a report: the version read, and the visits compared with it."""
 
     seen = serializers.CharField(
@@ -314,7 +339,7 @@ class VerificationSerializer(StrictJSONTypes, serializers.Serializer):
         return attrs
 
 
-class RejectionSerializer(StrictJSONTypes, serializers.Serializer):
+class RejectionSerializer(PlainText, StrictJSONTypes, serializers.Serializer):
     """A reviewer's rejection of a report, with the reason given to its author."""
 
     reason = serializers.CharField(

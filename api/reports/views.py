@@ -62,6 +62,7 @@ from api.reports.serializers import (
     report_url,
 )
 from core import identifiers
+from core.echo import echoed
 from visits import review
 from visits.models import Report, ReportState, ReviewState, Visit
 
@@ -168,7 +169,7 @@ def file_from_request(view, request) -> Response:
         visit = Visit.objects.filter(slug=attrs["visit"], review_state=ReviewState.VERIFIED).first()
         if visit is None:
             raise exceptions.ValidationError(
-                {"visit": [f"No published visit with id {attrs['visit']!r}."]}
+                {"visit": [f"No published visit with id {echoed(attrs['visit'])!r}."]}
             )
     read = attrs.get("based_on")
     # A retry of a correction already filed answers as the first did (duplicate_report),
@@ -230,7 +231,8 @@ REPORT_RULES = (
     "`controlled_by` only with `host_control` `none`, and never the host itself (checked when "
     "the report is verified)",
     "source addresses are public http(s) URLs",
-    "no text contains a NUL character",
+    "no text contains a NUL character or a bidirectional control (U+202A to U+202E, U+2066 "
+    "to U+2069), which would show the text after it reordered",
 )
 RULES_DESCRIPTION = (
     "What the schema alone cannot say, each a 400 naming the field: "
@@ -329,7 +331,7 @@ class ReportViewSet(
                     raise InvalidFilter(
                         {
                             "state": [
-                                f"{wanted[:40]!r} is not one of: {', '.join(ReportState.values)}."
+                                f"{echoed(wanted)!r} is not one of: {', '.join(ReportState.values)}."
                             ]
                         }
                     )
@@ -343,7 +345,7 @@ class ReportViewSet(
         pk = self.kwargs["pk"]
         report = self.get_queryset().filter(pk=int(pk)).first() if int(pk) < 2**63 else None
         if report is None:
-            raise exceptions.NotFound(f"No report with id {pk!r} that you may read.")
+            raise exceptions.NotFound(f"No report with id {echoed(pk)!r} that you may read.")
         return report
 
     def get_serializer_class(self):

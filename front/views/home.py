@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core import pagecache, tabular
+from core.identifiers import whole_number
 from core.locale import translate_path
 from core.names import collation_key, country_name, format_date
 from core.pagecache import cache_page_by_version
@@ -249,10 +250,12 @@ def sitemap_section(request, section: str):
     sitemap_class = sitemaps.SITEMAPS.get(section)
     if sitemap_class is None:
         raise Http404("no such sitemap section")
+    # `?p=` in ASCII digits only, as every number in an address (core.identifiers).
+    number = whole_number(request.GET.get("p", "1"))
+    if number is None:
+        raise Http404("no such page of the sitemap")
     try:
-        elements = sitemap_class().url_elements(
-            int(request.GET.get("p", "1")), f"{request.scheme}://{request.get_host()}"
-        )
+        elements = sitemap_class().url_elements(number, f"{request.scheme}://{request.get_host()}")
         first = next(elements, "")  # reads the page now: a missing page is a 404
     except (ValueError, InvalidPage):
         raise Http404("no such page of the sitemap") from None

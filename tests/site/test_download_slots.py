@@ -1,0 +1,243 @@
+"""How many downloads stream at once (core.exports): per client and in all, on the site
+and in the API's CSV alike.
+
+The site's `/visits.csv` and `/incidents.csv` streamed any number at once, each holding a
+web thread and a database connection for as long as it ran (a minute and more for the
+busiest host): a few clients could hold every thread. A download now takes a slot of its
+client's and one of all; without one it is a 429 with Retry-After, before any row is
+read, and the slot goes back when the answer is closed, read to its end or cut.
+"""
+
+import socket
+import time
+import uuid
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.cache import caches
+from django.test import Client
+from rest_framework.test import APIClient
+
+from core import exports
+from core.cache import SlotsCache, slots
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def one_each(settings):
+    """One download per client, three in all."""
+    settings.ICCWATCH_EXPORTS_PER_CLIENT = 1
+    settings.ICCWATCH_EXPORTS_AT_ONCE = 3
+
+
+def reader(address: str = "198.51.100.7") -> Client:
+    return Client(REMOTE_ADDR=address)
+
+
+def read_to_the_end(response) -> bytes:
+    """What a server does with a streamed answer: send it all, then close it."""
+    return b"".join(response.streaming_content)
+
+
+@pytest.mark.parametrize("path", ["/visits.csv", "/incidents.csv", "/visits.json"])
+def test_a_second_download_at_once_from_one_client_is_a_429_page(seeded, one_each, path):
+    client = reader()
+    first = client.get(path)
+    assert first.status_code == 200 and first.streaming
+    refused = client.get("/incidents.csv")
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == str(exports.RETRY_AFTER_SECONDS)
+    assert "no-store" in refused["Cache-Control"]
+    page = refused.content.decode()
+    assert "Too many downloads at once" in page
+    assert "A download from your address is still streaming" in page
+    assert 'href="/data/"' in page
+    # Another client is not held back by this one's download.
+    assert reader("198.51.100.8").get(path).status_code == 200
+    # Once the first is sent to its end, the client may download again.
+    assert read_to_the_end(first)
+    again = client.get(path)
+    assert again.status_code == 200
+    read_to_the_end(again)
+
+
+def test_a_download_cut_by_its_client_gives_its_slot_back(seeded, one_each):
+    client = reader()
+    cut = client.get("/visits.csv")
+    next(iter(cut.streaming_content))  # the first piece, then the client goes away
+    assert client.get("/visits.csv").status_code == 429
+    cut.close()  # what the server does when the client is gone
+    assert client.get("/visits.csv").status_code == 200
+
+
+def test_downloads_are_limited_in_all_too(seeded, settings):
+    settings.ICCWATCH_EXPORTS_PER_CLIENT = 5
+    settings.ICCWATCH_EXPORTS_AT_ONCE = 2
+    held = [reader(f"198.51.100.{n}").get("/visits.csv") for n in (1, 2)]
+    assert [r.status_code for r in held] == [200, 200]
+    refused = reader("198.51.100.3").get("/visits.csv")
+    assert refused.status_code == 429
+    assert "as many downloads as it can at once (2)" in refused.content.decode()
+    for response in held:
+        read_to_the_end(response)
+    assert reader("198.51.100.3").get("/visits.csv").status_code == 200
+
+
+def test_the_429_page_speaks_the_readers_language(seeded, one_each):
+    client = reader()
+    client.get("/fr/visits.csv")
+    refused = client.get("/fr/incidents.csv")
+    assert refused.status_code == 429
+    page = refused.content.decode()
+    assert "Trop de téléchargements à la fois" in page
+    assert 'lang="fr"' in page
+
+
+def test_a_download_refused_for_its_filters_takes_no_slot(seeded, one_each):
+    client = reader()
+    for _ in range(3):
+        assert client.get("/visits.csv?host=XXXX").status_code == 400
+    assert client.get("/visits.csv").status_code == 200
+
+
+def test_the_apis_csv_shares_the_clients_slots_and_answers_in_its_error_shape(seeded, one_each):
+    api = APIClient(REMOTE_ADDR="198.51.100.9")
+    first = api.get("/api/v1/visits/?format=csv")
+    assert first.status_code == 200
+    refused = api.get("/api/v1/incidents/?format=csv")
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == str(exports.RETRY_AFTER_SECONDS)
+    error = refused.json()["error"]
+    assert error["code"] == "throttled"
+    assert "still streaming, the most one client may have at once" in error["message"]
+    # The site's downloads count against the same client's slots.
+    assert Client(REMOTE_ADDR="198.51.100.9").get("/visits.csv").status_code == 429
+    read_to_the_end(first)
+    assert api.get("/api/v1/incidents/?format=csv").status_code == 200
+
+
+def test_an_api_csv_revalidated_with_its_etag_takes_no_slot(seeded, one_each):
+    """A 304 replaces the streamed answer, which nobody closes then: it must hold nothing."""
+    api = APIClient(REMOTE_ADDR="198.51.100.10")
+    first = api.get("/api/v1/visits/?format=csv")
+    etag = first["ETag"]
+    read_to_the_end(first)
+    held = api.get("/api/v1/incidents/?format=csv")  # the client's one slot, held
+    assert held.status_code == 200
+    for _ in range(3):
+        again = api.get("/api/v1/visits/?format=csv", headers={"If-None-Match": etag})
+        assert again.status_code == 304
+    read_to_the_end(held)
+    assert api.get("/api/v1/visits/?format=csv").status_code == 200
+
+
+# --- The slots themselves (core.cache.SlotsCache) --------------------------------------
+
+
+@pytest.fixture(params=["memory", "redis"])
+def slot_store(request, settings, test_redis_url):
+    """The slots in this process's memory, or in the real Redis (a key prefix of its own)."""
+    if request.param == "redis":
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "core.cache.FailOpenRedisCache",
+                "LOCATION": test_redis_url,
+                "KEY_PREFIX": f"download-slots-{uuid.uuid4().hex}",
+            }
+        }
+        caches["default"].set("ping", "pong")
+        assert caches["default"].get("ping") == "pong", "the tests' Redis does not answer"
+    return SlotsCache()
+
+
+def test_a_slot_is_taken_in_every_set_or_in_none(slot_store):
+    sets = [("a", 1), ("all", 2)]
+    first, _ = slot_store.take(sets, 60, 1000.0)
+    assert first is not None
+    refused, full = slot_store.take(sets, 60, 1001.0)
+    assert refused is None and full == 0
+    # "a" was full: nothing was taken in "all", which still has room for "b".
+    second, _ = slot_store.take([("b", 1), ("all", 2)], 60, 1002.0)
+    assert second is not None
+    third, full = slot_store.take([("c", 1), ("all", 2)], 60, 1003.0)
+    assert third is None and full == 1
+    slot_store.release(first)
+    assert slot_store.take([("c", 1), ("all", 2)], 60, 1004.0)[0] is not None
+
+
+def test_a_holder_that_died_frees_its_slot_when_its_lease_ends_unless_renewed(slot_store):
+    sets = [("client", 1)]
+    held, _ = slot_store.take(sets, 60, 1000.0)
+    assert slot_store.take(sets, 60, 1059.0)[0] is None
+    slot_store.renew(held, 60, 1059.0)  # a stream still running renews its lease
+    assert slot_store.take(sets, 60, 1100.0)[0] is None
+    # No renewal since: the lease ends at 1119.
+    assert slot_store.take(sets, 60, 1120.0)[0] is not None
+
+
+def test_a_streaming_download_renews_its_lease_as_it_goes(monkeypatch):
+    now = [1000.0]
+    renewed = []
+    monkeypatch.setattr(slots, "renew", lambda slot, lease, at: renewed.append(at))
+    slot = exports.DownloadSlot(slots.take([("x", 1)], 60, now[0])[0], timer=lambda: now[0])
+
+    def chunks():
+        for _ in range(4):
+            now[0] += exports.RENEW_SECONDS / 2
+            yield b"row\r\n"
+
+    assert b"".join(slot.stream(chunks())) == b"row\r\n" * 4
+    assert renewed == [1000.0 + exports.RENEW_SECONDS, 1000.0 + 2 * exports.RENEW_SECONDS]
+    assert slots.take([("x", 1)], 60, now[0])[0] is not None  # released at the end
+
+
+def test_slots_are_counted_in_memory_while_redis_does_not_answer(settings, dead_port):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache.FailOpenRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{dead_port}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    store = SlotsCache()
+    held, _ = store.take([("client", 1)], 60, 1000.0)
+    assert held is not None and not held.shared
+    assert store.take([("client", 1)], 60, 1001.0)[0] is None
+    store.release(held)
+    assert store.take([("client", 1)], 60, 1002.0)[0] is not None
+
+
+# --- On a real server: the answer is closed when its client goes away ------------------
+
+
+def status_then_hang_up(url: str) -> int:
+    """Ask for a download, read its status line, and go away without reading the rest."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+        sock.sendall(
+            f"GET {parts.path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode()
+        )
+        return int(sock.recv(64).split()[1])
+
+
+def test_a_download_cut_on_a_real_server_gives_its_slot_back(live_server, settings, monkeypatch):
+    """A client that goes away mid-stream: the server's next write fails and it closes
+    the answer (PEP 3333), which gives the slot back; no lease has to run out."""
+    from core import tabular
+
+    settings.ICCWATCH_EXPORTS_PER_CLIENT = 1
+
+    def endless(texts, size=None):
+        while True:  # far more than the socket's buffers hold: the server must write on
+            yield "x" * 65536
+
+    monkeypatch.setattr(tabular, "in_pieces", endless)
+    url = f"{live_server.url}/visits.csv"
+    assert status_then_hang_up(url) == 200
+    # Another from the same address, while the first may still be writing: 429 or, once
+    # the server found the first client gone, 200; within seconds, 200.
+    deadline = time.monotonic() + 15
+    while (answer := status_then_hang_up(url)) == 429 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert answer == 200
