@@ -733,6 +733,29 @@ def smoke(work: Path, processes: Processes) -> None:
     code, headers, _ = get(port, "/static/admin/css/base.css")
     check(code == 200, "collected app static files are served (/static/admin/css/base.css)")
 
+    # gunicorn runs with docker/gunicorn.conf.py: its access log keeps no password link's
+    # token, and it opens no control socket.
+    token = f"cz8k2a-{secrets.token_hex(10)}"
+    get(port, f"/newsroom/password-reset/MQ/{token}/")
+
+    def link_logged() -> bool:
+        return '"GET /newsroom/password-reset/MQ/[redacted]/ ' in (logs / "web.log").read_text(
+            errors="replace"
+        )
+
+    check(
+        wait_for("the access log line of a password link", link_logged, 30, processes, ["web"])
+        and token not in (logs / "web.log").read_text(errors="replace"),
+        "the access log writes a password link's token [redacted]",
+        tail(logs / "web.log"),
+    )
+    check(
+        re.search(r"control (socket|server)", (logs / "web.log").read_text(errors="replace"), re.I)
+        is None,
+        "gunicorn opened no control socket",
+        tail(logs / "web.log"),
+    )
+
     hostname = socket.gethostname()
     ping = subprocess.run(
         as_image_user(

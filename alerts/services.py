@@ -32,7 +32,7 @@ from django.utils.text import capfirst
 
 from alerts import urgent, webhooks
 from alerts.models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Subscription
-from core import roles
+from core import broker, roles
 from core.names import country_name, format_date, in_sentence
 from front.summaries import report_names
 from visits.models import Basis, Visit
@@ -50,10 +50,15 @@ class RetryableFailure(Exception):
 
 
 def enqueue(task_name: str, *args, **options) -> bool:
-    """Enqueue a task by name; a broker outage is logged, never raised (the scan catches up)."""
+    """Enqueue a task by name; False when the broker cannot take it (down, or failed a
+    moment ago: core.broker), never raised: the caller's fallback does the work (the scan
+    catches up, a mail is sent inline)."""
     try:
-        signature(task_name).apply_async(args=list(args), retry=False, **options)
+        broker.send(signature(task_name), args=list(args), retry=False, **options)
         return True
+    except broker.BrokerUnavailable:  # core.broker warned of it
+        logger.debug("%s%r not enqueued: the broker cannot take it", task_name, args)
+        return False
     except Exception as exc:  # noqa: BLE001 - a broker outage must not fail a committed change
         if settings.CELERY_TASK_ALWAYS_EAGER:
             raise

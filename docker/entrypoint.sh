@@ -20,7 +20,9 @@
 # it is alive while its threads answer, so a download that streams for minutes (the
 # visits of the busiest country as CSV) is not killed at gunicorn's 30-second worker
 # timeout, as a synchronous worker is, cut short under a 200 status; and one long
-# download occupies a thread, not a whole process.
+# download occupies a thread, not a whole process. docker/gunicorn.conf.py holds the rest
+# of gunicorn's settings: an access log without the secrets of password links, and no
+# control socket.
 set -eu
 cd "$(dirname "$0")/.."
 # The image's venv is complete: manage.py must never try to build a .venv of its own.
@@ -67,6 +69,7 @@ case "$command" in
         # at once; /data/ says when none is built yet.
         manage build_downloads &
         exec gunicorn iccwatch.wsgi \
+            --config docker/gunicorn.conf.py \
             --bind "${ICCWATCH_BIND:-0.0.0.0:8000}" \
             --workers "${WEB_CONCURRENCY:-3}" \
             --worker-class gthread \

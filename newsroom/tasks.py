@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils import translation
 
+from core import broker
 from core.management.commands.create_account import DEFAULT_BASE_URL
 
 logger = logging.getLogger(__name__)
@@ -65,13 +66,16 @@ def send_password_reset(
     email: str, language: str, subject_template_name: str, email_template_name: str
 ) -> None:
     """Enqueue `mail_password_reset` (called after commit). A mail accepted is never lost
-    to a broker outage: when the task cannot be enqueued, the failure is logged and the
-    mail is sent here, inline. Inline (no broker), a failure to send is logged, not raised:
-    an error page only for addresses that have an account would tell them apart."""
+    to a broker outage: when the task cannot be enqueued (the broker is down, or failed a
+    moment ago: core.broker), the failure is logged and the mail is sent here, inline.
+    Inline (no broker), a failure to send is logged, not raised: an error page only for
+    addresses that have an account would tell them apart."""
     arguments = [email, language, subject_template_name, email_template_name]
     try:
-        mail_password_reset.apply_async(args=arguments, retry=False)
+        broker.send(mail_password_reset, args=arguments, retry=False)
         return
+    except broker.BrokerUnavailable:  # down now or a moment ago: core.broker warned of it
+        logger.debug("the broker cannot take the password reset mail: sending it inline")
     except Exception:  # noqa: BLE001 - the answer must not depend on the address
         if settings.CELERY_TASK_ALWAYS_EAGER:
             logger.exception("password reset mail not sent")

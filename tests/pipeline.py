@@ -33,6 +33,7 @@ import redis
 from django.conf import settings
 from django.db import connection
 
+from core import broker as core_broker
 from devtools.services import PrivateRedis, database_url, redis_answers, stop_process
 from iccwatch.celery import app as celery_app
 from visits.models import EvaluationRequest
@@ -201,9 +202,12 @@ def publishing_to(broker_url: str):
     celery_app.conf.update(broker_url=broker_url, task_always_eager=False)
     settings.CELERY_TASK_ALWAYS_EAGER = False
     fresh_pools()
+    # A pause left by a broker that failed in an earlier test is not this broker's.
+    core_broker.resume()
     try:
         yield
     finally:
+        core_broker.resume()
         settings.CELERY_TASK_ALWAYS_EAGER = saved_eager
         celery_app.conf.update(saved_conf)
         if saved_env is None:

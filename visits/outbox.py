@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
 from compliance import RULE_VERSION
-from core import causes
+from core import broker, causes
 from visits.flagging import chunks, id_ranges
 
 logger = logging.getLogger(__name__)
@@ -115,15 +115,19 @@ def relay(visit_ids: Sequence[int]) -> bool:
     """Enqueue evaluation tasks for these visits; never raises (the sweeper retries later).
 
     Each chunk the broker accepted is marked relayed, so that the sweeper leaves it to
-    its task; a chunk it refused stays unmarked, for the sweeper.
+    its task; a chunk it refused stays unmarked, for the sweeper, as does every chunk
+    while this process leaves a broker that just failed alone (core.broker).
     """
     # By name, so that this module does not import the tasks that import it.
     evaluate_visits_task = signature(EVALUATE_TASK)
     try:
         for chunk in chunks(sorted(visit_ids), RELAY_BATCH):
-            evaluate_visits_task.apply_async(args=[chunk], retry=False)
+            broker.send(evaluate_visits_task, args=[chunk], retry=False)
             _mark_relayed(chunk)
         return True
+    except broker.BrokerUnavailable:  # down now or a moment ago: core.broker warned of it
+        logger.debug("evaluation of %d visits left to the sweeper", len(visit_ids))
+        return False
     except Exception as exc:  # noqa: BLE001 - a broker outage must not fail a committed change
         if settings.CELERY_TASK_ALWAYS_EAGER:
             raise

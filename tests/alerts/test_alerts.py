@@ -610,8 +610,65 @@ def test_newsroom_mails_the_broker_cannot_take_are_sent_inline_not_lost(
             review.request_changes(report, reviewer, "Which source names the summit?")
     assert mail.outbox[-1].to == [reporter.email]
     assert "Your report was sent back" in mail.outbox[-1].subject
-    assert "could not enqueue alerts.mail_reviewers" in caplog.text
-    assert "could not enqueue alerts.mail_author" in caplog.text
+    # Logged once, when the broker failed; the author's mail did not try it again.
+    failures = [r for r in caplog.records if "the broker could not take" in r.getMessage()]
+    assert len(failures) == 1 and failures[0].levelname == "WARNING"
+
+
+def test_verifying_a_report_while_the_broker_is_down_tries_it_once_and_loses_nothing(
+    reporter, reviewer, receiver, dead_port, scan, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A verification enqueues three tasks (the visit's evaluation, the author's mail, the
+    check for an urgent alert): with the broker down it waited for the broker's timeouts
+    three times (7 s). It tries the broker once; the mail is sent from the request, the
+    sweeper evaluates the visit and the scan alerts, as each does when the broker fails."""
+    import socket
+
+    from core import broker
+    from tests.pipeline import publishing_to
+    from visits import outbox
+    from visits.models import EvaluationRequest
+
+    tried = []
+    connect = socket.socket.connect
+
+    def counting_connect(sock, address):
+        if address[:2] == ("127.0.0.1", dead_port):
+            tried.append(address)
+        return connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", counting_connect)
+    putin(), mongolia()
+    subscribe(reviewer, url=receiver.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = review.file_report(author=reporter, data=report_data(), citations=CITATIONS)
+    mail.outbox.clear()
+    dead_broker = f"redis://127.0.0.1:{dead_port}/0"
+
+    with publishing_to(dead_broker):
+        with django_capture_on_commit_callbacks(execute=True):
+            visit = review.verify(report, reviewer)
+        in_the_verification = len(tried)
+        # What one task costs: a single enqueue, with the pause ended.
+        broker.resume()
+        tried.clear()
+        assert not services.enqueue("alerts.check_visit", visit.pk)
+        one_enqueue = len(tried)
+    assert one_enqueue > 0
+    assert in_the_verification == one_enqueue  # not three times as many
+
+    # Nothing is lost. The author's mail was sent from the request.
+    assert [m.to for m in mail.outbox] == [[reporter.email]]
+    assert "Your report was verified" in mail.outbox[0].subject
+    # The evaluation waits in the outbox, never relayed, for the sweeper; no alert yet.
+    assert EvaluationRequest.objects.filter(visit=visit, relayed_at__isnull=True).exists()
+    assert not Verdict.objects.filter(visit=visit).exists()
+    assert receiver.requests == []
+    # The broker back (here: tasks inline), the sweeper evaluates and the scan alerts.
+    assert outbox.sweep(grace_seconds=0) == 1
+    assert Verdict.objects.get(visit=visit).code == "non_compliance"
+    assert scan() == 1
+    assert [json.loads(r["body"])["visit"] for r in receiver.requests] == [visit.slug]
 
 
 def test_the_reviewers_mail_reads_the_report_once_whatever_the_number_of_reviewers(

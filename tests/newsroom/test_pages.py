@@ -334,7 +334,7 @@ def test_a_password_reset_the_broker_cannot_take_is_mailed_inline_not_lost(
         )
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [[rita]]
-    assert "could not enqueue the password reset mail" in caplog.text
+    assert "the broker could not take a task" in caplog.text
 
 
 # --- The report form -----------------------------------------------------------------
