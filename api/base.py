@@ -408,8 +408,8 @@ class PublicReadMixin(EnglishRefusalsMixin):
 
         A bad filter, or a parameter that applies to JSON only (`page`, `page_size`,
         `facets`: `json_only_parameters`), is a 400 before anything is sent. The ETag is a
-        digest of the request and of the data version (`csv_etag`), so a conditional GET
-        answers 304 without writing the rows.
+        digest of the request and of the data version (`csv_etag`), so a conditional GET or
+        HEAD answers 304 (or 412) without reading the rows or taking a download slot.
         """
         self.reject_json_only_parameters(request)
         queryset = self.filter_queryset(self.get_queryset())
@@ -428,20 +428,26 @@ class PublicReadMixin(EnglishRefusalsMixin):
             tabular.csv_lines(self._csv_rows(request, queryset, columns, language), columns)
         )
         etag = self.csv_etag(request, language)
-        if etag is None or get_conditional_response(request._request, etag=etag) is None:
-            # At most so many downloads stream at once, per client and in all, as on the
-            # site (core/exports.py); a revalidation answered 304 streams nothing, and
-            # takes no slot (the 304 that replaces this answer never closes it).
-            try:
-                chunks = exports.take_slot(request).stream(chunks)
-            except exports.TooManyDownloads as busy:
-                raise exceptions.Throttled(
-                    wait=busy.retry_after, detail=too_many_downloads(busy)
-                ) from None
-        response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.csv_filename()}"'
         if etag is not None:
             response["ETag"] = etag
+            # A revalidation (304) or a precondition that fails (412) is answered here,
+            # for a HEAD too (ConditionalGetMiddleware answers GETs only): no row read,
+            # no slot taken. (Given the response, Django answers with it when no
+            # condition applies.)
+            answered = get_conditional_response(request._request, etag=etag, response=response)
+            if answered is not response:
+                return answered
+        # At most so many downloads stream at once, per client and in all, as on the site
+        # (core/exports.py).
+        try:
+            slot = exports.take_slot(request)
+        except exports.TooManyDownloads as busy:
+            raise exceptions.Throttled(
+                wait=busy.retry_after, detail=too_many_downloads(busy)
+            ) from None
+        response.streaming_content = slot.stream(chunks)
         return response
 
     def json_only_parameters(self) -> tuple[str, ...]:

@@ -30,6 +30,8 @@ import datetime
 import hashlib
 import ipaddress
 import json
+import re
+import socket
 import urllib.parse
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -153,12 +155,17 @@ def normalise_citations(citations: Sequence[dict]) -> list[dict]:
 # on the local link (RFC 6762), home networks (RFC 8375) and private use (ICANN, 2024).
 PRIVATE_NAME_SUFFIXES = ("localhost", "local", "home.arpa", "internal")
 
+# A host whose last label is a number (decimal, or hexadecimal after 0x): an IPv4 address
+# to a browser (the URL Standard's "ends in a number"), never a name.
+_ENDS_IN_A_NUMBER = re.compile(r"(?:^|\.)(?:[0-9]+|0x[0-9a-f]*)$")
+
 
 def is_public_address(url: str) -> bool:
     """Whether `url` (http or https) names a host on the public internet, read from the URL
     alone (no name is looked up): not a private, loopback, link-local, multicast or
     reserved IP address (an IPv4 address embedded in IPv6, such as NAT64's
-    64:ff9b::7f00:1, included), not a name without a dot nor one under a suffix that
+    64:ff9b::7f00:1, included, and one written as browsers also read it, such as
+    127.1 or 0177.0.0.1), not a name without a dot nor one under a suffix that
     names a private network (`PRIVATE_NAME_SUFFIXES`: `localhost`, `printer.local`,
     `router.home.arpa`, `wiki.internal`). A source is a public document that a reader
     opens from the page; an address inside someone's network is none."""
@@ -170,7 +177,15 @@ def is_public_address(url: str) -> bool:
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
-        return True
+        if not _ENDS_IN_A_NUMBER.search(host):
+            return True
+        # A browser reads a name whose last label is a number as an IPv4 address, in the
+        # shorthand forms `ipaddress` refuses ("127.1", "0177.0.0.1", "0x7f.0.0.1"), as
+        # inet_aton does; one it cannot read is no address a reader can open.
+        try:
+            address = ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return False
     return address.is_global and not (address.is_reserved or address.is_multicast)
 
 

@@ -132,6 +132,32 @@ def test_an_api_csv_revalidated_with_its_etag_takes_no_slot(seeded, one_each):
     assert api.get("/api/v1/visits/?format=csv").status_code == 200
 
 
+@pytest.mark.parametrize(
+    "condition",
+    [
+        # A HEAD revalidated with its ETag: ConditionalGetMiddleware answers GETs only.
+        lambda etag: ("head", {"If-None-Match": etag}),
+        # A precondition that fails: 412, on a GET (the middleware) and a HEAD alike.
+        lambda etag: ("head", {"If-Match": '"another-version"'}),
+        lambda etag: ("get", {"If-Match": '"another-version"'}),
+    ],
+)
+def test_an_api_csv_answered_by_its_conditions_streams_nothing(seeded, one_each, condition):
+    """A conditional request the CSV's ETag answers (304, or 412) takes no slot: so it
+    must stream no rows either, or any number of them would run at once unlimited."""
+    api = APIClient(REMOTE_ADDR="198.51.100.11")
+    first = api.get("/api/v1/visits/?format=csv")
+    etag = first["ETag"]
+    read_to_the_end(first)
+    held = api.get("/api/v1/incidents/?format=csv")  # the client's one slot, held
+    assert held.status_code == 200
+    method, headers = condition(etag)
+    answer = getattr(api, method)("/api/v1/visits/?format=csv", headers=headers)
+    expected = 304 if "If-None-Match" in headers else 412
+    assert answer.status_code == expected and not answer.streaming
+    read_to_the_end(held)
+
+
 # --- The slots themselves (core.cache.SlotsCache) --------------------------------------
 
 

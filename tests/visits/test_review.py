@@ -543,6 +543,16 @@ def test_two_reviewers_verifying_two_reports_of_one_trip_at_once_publish_one(
         "http://[64:ff9b::7f00:1]/",
         # Multicast, never a document.
         "http://[ff0e::1]/",
+        # IPv4 addresses as browsers also read them (the URL Standard, as inet_aton):
+        # 127.0.0.1 and 10.0.0.1 in shorthand, octal and hexadecimal.
+        "http://127.1/",
+        "http://0177.0.0.1/",
+        "http://127.0.0.01/",
+        "http://0x7f.0.0.1/",
+        "http://10.1/",
+        # A last label that is a number but no address: no browser opens it.
+        "http://example.123/",
+        "http://1.2.3.4.5/",
     ],
 )
 def test_a_source_inside_a_network_is_refused_and_nothing_is_filed(reporter, seeded, url):
@@ -569,6 +579,11 @@ def test_a_source_inside_a_network_is_refused_and_nothing_is_filed(reporter, see
         "https://internal.org/x",
         "https://news.home.example/x",
         "http://[2001:4860:4860::8888]/",
+        # A public IPv4 address, however written; a number inside a name is no address.
+        "http://8.8.8.8/",
+        "http://8.8.2056/",
+        "https://www.example.org.123abc/x",
+        "https://2024.example.org/x",
     ],
 )
 def test_a_public_source_is_accepted(url):
