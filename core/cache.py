@@ -387,10 +387,18 @@ return 0
                 for other in [t for t, ends in held.items() if ends <= now]:
                     del held[other]
                 if len(held) >= limit:
+                    self._forget_empty(keys)
                     return None, index
             for key in keys:
                 self._held[key][token] = now + lease
         return Slot(token, keys, shared=False), None
+
+    def _forget_empty(self, keys) -> None:
+        """Drop the sets of `keys` that hold no slot (under the lock): a set per client
+        address ever seen would otherwise stay in memory for the process's life."""
+        for key in keys:
+            if not self._held.get(key, True):
+                del self._held[key]
 
     def renew(self, slot: Slot, lease: float, now: float) -> None:
         """Extend `slot`'s lease to `lease` seconds from `now` (in each set that still
@@ -416,6 +424,7 @@ return 0
             with self._lock:
                 for key in slot.keys:
                     self._held.get(key, {}).pop(slot.token, None)
+                self._forget_empty(slot.keys)
             return
         self._in_redis(slot, lambda pipe, key: pipe.zrem(key, slot.token))
 

@@ -609,17 +609,9 @@ def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
     if listing.export_queryset:
         queryset = listing.export_queryset(queryset)
     rows = _rows(listing, request, queryset, translation.get_language())
-    # At most so many downloads stream at once, per client and in all (core/exports.py);
-    # the slot goes back when the answer is closed: sent to its end, or cut.
-    try:
-        slot = exports.take_slot(request)
-    except exports.TooManyDownloads as busy:
-        return too_many_downloads(request, listing, busy)
     if fmt == "csv":
-        response = StreamingHttpResponse(
-            slot.stream(tabular.in_pieces(tabular.csv_lines(rows, listing.export_fields))),
-            content_type="text/csv; charset=utf-8",
-        )
+        pieces = tabular.in_pieces(tabular.csv_lines(rows, listing.export_fields))
+        content_type = "text/csv; charset=utf-8"
     else:
         applied = {
             k: v
@@ -635,10 +627,16 @@ def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
             "sort": key,
             "url": request.build_absolute_uri(),
         }
-        response = StreamingHttpResponse(
-            slot.stream(tabular.in_pieces(tabular.json_document(head, rows))),
-            content_type="application/json",
-        )
+        pieces = tabular.in_pieces(tabular.json_document(head, rows))
+        content_type = "application/json"
+    # At most so many downloads stream at once, per client and in all (core/exports.py);
+    # the slot goes back when the answer is closed: sent to its end, or cut. Taken last,
+    # once nothing before the answer can fail and leave it held until its lease ends.
+    try:
+        slot = exports.take_slot(request)
+    except exports.TooManyDownloads as busy:
+        return too_many_downloads(request, listing, busy)
+    response = StreamingHttpResponse(slot.stream(pieces), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="iccwatch-{listing.name}.{fmt}"'
     return response
 

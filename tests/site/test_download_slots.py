@@ -71,6 +71,25 @@ def test_a_download_cut_by_its_client_gives_its_slot_back(seeded, one_each):
     assert client.get("/visits.csv").status_code == 200
 
 
+def test_a_download_that_fails_before_its_answer_holds_no_slot(seeded, one_each, monkeypatch):
+    """The slot is taken last: a download whose answer could not be made (here its JSON
+    head) is a 500 that nothing will close, and a slot taken before it would stay held
+    until its lease ends, refusing the client's next download for two minutes."""
+    from front import listing
+
+    def broken(value):
+        raise RuntimeError("the head could not be written")
+
+    monkeypatch.setattr(listing.tabular, "text", broken)
+    client = reader()
+    client.raise_request_exception = False
+    assert client.get("/visits.json?start_after=2020-01-01").status_code == 500
+    monkeypatch.undo()
+    answer = client.get("/visits.csv")
+    assert answer.status_code == 200
+    read_to_the_end(answer)
+
+
 def test_downloads_are_limited_in_all_too(seeded, settings):
     settings.ICCWATCH_EXPORTS_PER_CLIENT = 5
     settings.ICCWATCH_EXPORTS_AT_ONCE = 2
@@ -200,6 +219,20 @@ def test_a_holder_that_died_frees_its_slot_when_its_lease_ends_unless_renewed(sl
     assert slot_store.take(sets, 60, 1100.0)[0] is None
     # No renewal since: the lease ends at 1119.
     assert slot_store.take(sets, 60, 1120.0)[0] is not None
+
+
+def test_slots_counted_in_memory_keep_nothing_of_the_clients_once_they_are_done():
+    """Counted in the process's memory (no Redis), a set per client address would
+    otherwise stay for the process's life: one per address that ever downloaded."""
+    store = SlotsCache()
+    held = [store.take([(f"client:{n}", 1), ("all", 3)], 60, 1000.0)[0] for n in range(3)]
+    # A fourth client is refused by "all": its own set, just made, is not kept either.
+    assert store.take([("client:3", 1), ("all", 3)], 60, 1001.0)[0] is None
+    assert "client:3" not in store._held
+    for slot in held:
+        assert slot is not None and not slot.shared
+        store.release(slot)
+    assert store._held == {}
 
 
 def test_a_streaming_download_renews_its_lease_as_it_goes(monkeypatch):
