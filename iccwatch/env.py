@@ -1,6 +1,7 @@
 """Small helpers that read the environment and refuse values they don't understand."""
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -35,10 +36,11 @@ def env_int(name: str, *, default: int, minimum: int = 0) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+    # ASCII digits and an optional minus, as the API reads a number: int() would also
+    # read "1_0", "+5" or "５" (fullwidth).
+    if not re.fullmatch(r"-?[0-9]+", raw.strip()):
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.")
+    value = int(raw)
     if value < minimum:
         raise ImproperlyConfigured(f"{name}={raw!r} must be at least {minimum}.")
     return value

@@ -518,3 +518,13 @@ def test_the_log_level_is_read_in_any_case_and_an_unknown_one_is_refused():
         "ImproperlyConfigured: DJANGO_LOG_LEVEL='verbose' must be one of: DEBUG, INFO, "
         "WARNING, ERROR, CRITICAL." in refused.stderr
     )
+
+
+@pytest.mark.parametrize("value", ["1_0", "+5", "\uff15", "5.0", "0x10"])
+def test_a_number_in_another_spelling_is_refused_naming_its_variable(value):
+    """Settings read a number as the API reads one, in ASCII digits: int() would take
+    '1_0' for 10 and a fullwidth '５' for 5."""
+    result = load_settings(ICCWATCH_SWEEP_SECONDS=value)
+    assert result.returncode != 0
+    assert f"ICCWATCH_SWEEP_SECONDS={value!r} is not a whole number." in result.stderr
+    assert load_settings(ICCWATCH_SWEEP_SECONDS=" 45 ").returncode == 0
