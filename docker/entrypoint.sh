@@ -27,6 +27,8 @@ set -eu
 cd "$(dirname "$0")/.."
 # The image's venv is complete: manage.py must never try to build a .venv of its own.
 export ICCWATCH_SKIP_BOOTSTRAP=1
+# The level as the settings read it, without the spaces around it (" info" passes there).
+LOG_LEVEL="$(printf '%s' "${DJANGO_LOG_LEVEL:-INFO}" | tr -d '[:space:]')"
 
 manage() {
     python manage.py "$@"
@@ -78,10 +80,10 @@ case "$command" in
             "$@"
         ;;
     worker)
-        exec celery -A iccwatch worker --loglevel="${DJANGO_LOG_LEVEL:-INFO}" "$@"
+        exec celery -A iccwatch worker --loglevel="${LOG_LEVEL:-INFO}" "$@"
         ;;
     beat)
-        exec celery -A iccwatch beat --loglevel="${DJANGO_LOG_LEVEL:-INFO}" \
+        exec celery -A iccwatch beat --loglevel="${LOG_LEVEL:-INFO}" \
             --schedule="${ICCWATCH_BEAT_SCHEDULE:-/tmp/celerybeat-schedule}" "$@"
         ;;
     manage)
