@@ -137,6 +137,26 @@ def test_redis_url(request):
 
 
 @pytest.fixture
+def own_redis_cache(settings, test_redis_url):
+    """The default cache in the tests' real Redis, under a key prefix of its own (so no
+    other test's keys are seen), checked to answer."""
+    import uuid
+
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache.FailOpenRedisCache",
+            "LOCATION": test_redis_url,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    caches["default"].set("ping", "pong")
+    assert caches["default"].get("ping") == "pong", "the tests' Redis does not answer"
+    return caches["default"]
+
+
+@pytest.fixture
 def dead_port():
     """A local TCP port where nothing listens, for as long as the test runs: a socket is
     bound to it and kept open without listening, so a connection there is refused, and no

@@ -31,20 +31,10 @@ def low_rates(settings):
 
 
 @pytest.fixture(params=["memory", "redis"])
-def throttle_cache(request, settings, test_redis_url):
+def throttle_cache(request):
     """Throttle history in the process's memory, or in the real Redis (under a key prefix of its own)."""
     if request.param == "redis":
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "core.cache.FailOpenRedisCache",
-                "LOCATION": test_redis_url,
-                "KEY_PREFIX": f"api-limits-{uuid.uuid4().hex}",
-            }
-        }
-        from django.core.cache import cache
-
-        cache.set("ping", "pong")
-        assert cache.get("ping") == "pong", "the tests' Redis does not answer"
+        request.getfixturevalue("own_redis_cache")
     return request.param
 
 

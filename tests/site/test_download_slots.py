@@ -10,11 +10,9 @@ read, and the slot goes back when the answer is closed, read to its end or cut.
 
 import socket
 import time
-import uuid
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.cache import caches
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -136,14 +134,21 @@ def test_the_apis_csv_shares_the_clients_slots_and_answers_in_its_error_shape(se
     assert api.get("/api/v1/incidents/?format=csv").status_code == 200
 
 
-def test_an_api_csv_revalidated_with_its_etag_takes_no_slot(seeded, one_each):
-    """A 304 replaces the streamed answer, which nobody closes then: it must hold nothing."""
-    api = APIClient(REMOTE_ADDR="198.51.100.10")
+def etag_then_the_one_slot_held(api) -> tuple[str, object]:
+    """The visits CSV's ETag (that download read to its end), then the client's one slot
+    held by an incidents CSV still streaming."""
     first = api.get("/api/v1/visits/?format=csv")
     etag = first["ETag"]
     read_to_the_end(first)
-    held = api.get("/api/v1/incidents/?format=csv")  # the client's one slot, held
+    held = api.get("/api/v1/incidents/?format=csv")
     assert held.status_code == 200
+    return etag, held
+
+
+def test_an_api_csv_revalidated_with_its_etag_takes_no_slot(seeded, one_each):
+    """A 304 replaces the streamed answer, which nobody closes then: it must hold nothing."""
+    api = APIClient(REMOTE_ADDR="198.51.100.10")
+    etag, held = etag_then_the_one_slot_held(api)
     for _ in range(3):
         again = api.get("/api/v1/visits/?format=csv", headers={"If-None-Match": etag})
         assert again.status_code == 304
@@ -165,11 +170,7 @@ def test_an_api_csv_answered_by_its_conditions_streams_nothing(seeded, one_each,
     """A conditional request the CSV's ETag answers (304, or 412) takes no slot: so it
     must stream no rows either, or any number of them would run at once unlimited."""
     api = APIClient(REMOTE_ADDR="198.51.100.11")
-    first = api.get("/api/v1/visits/?format=csv")
-    etag = first["ETag"]
-    read_to_the_end(first)
-    held = api.get("/api/v1/incidents/?format=csv")  # the client's one slot, held
-    assert held.status_code == 200
+    etag, held = etag_then_the_one_slot_held(api)
     method, headers = condition(etag)
     answer = getattr(api, method)("/api/v1/visits/?format=csv", headers=headers)
     expected = 304 if "If-None-Match" in headers else 412
@@ -181,18 +182,10 @@ def test_an_api_csv_answered_by_its_conditions_streams_nothing(seeded, one_each,
 
 
 @pytest.fixture(params=["memory", "redis"])
-def slot_store(request, settings, test_redis_url):
+def slot_store(request):
     """The slots in this process's memory, or in the real Redis (a key prefix of its own)."""
     if request.param == "redis":
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "core.cache.FailOpenRedisCache",
-                "LOCATION": test_redis_url,
-                "KEY_PREFIX": f"download-slots-{uuid.uuid4().hex}",
-            }
-        }
-        caches["default"].set("ping", "pong")
-        assert caches["default"].get("ping") == "pong", "the tests' Redis does not answer"
+        request.getfixturevalue("own_redis_cache")
     return SlotsCache()
 
 
