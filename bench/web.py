@@ -924,6 +924,7 @@ def main() -> None:
         # Each worker loads the map shapes and the gazetteer once: warm them all first (the
         # summaries of the home page, the pages of a country and a person, and the lists of
         # states and persons are counted once here, then recounted in the background).
+        warmup = []
         for path in (
             "/",
             f"/states/{db['state']}/",
@@ -937,6 +938,17 @@ def main() -> None:
                 bump_data_version()
                 get(cached_port, path)
                 get(uncached_port, path)
+            # Which warm-up page raised a worker's high-water mark, if one did (a run once
+            # read 2.2 GiB before its first timed page, and three probes did not).
+            warmup.append(
+                {
+                    "path": path,
+                    "cached_peak_rss_mib": peak_rss_mib(worker_pids(cached)),
+                    "uncached_peak_rss_mib": peak_rss_mib(worker_pids(uncached)),
+                }
+            )
+            print(f"warm-up {warmup[-1]}", flush=True)
+        result["warmup"] = warmup
 
         if not args.skip_single and not args.export_only:
             rows = []
