@@ -8,6 +8,7 @@ DJANGO_ENV=production the settings refuse to start on an unsafe configuration.
 """
 
 import datetime
+import functools
 import urllib.parse
 from pathlib import Path
 
@@ -46,7 +47,9 @@ def unsafe_production_setting(secret_key: str, debug: bool, allowed_hosts: list[
     """The one line that says why this configuration must not run in production ("" when safe).
 
     The secret must pass Django's own check (security.W009: 50+ characters, 5+ distinct
-    ones) and be no placeholder; the Host header must be checked against real names.
+    ones) and be no placeholder; the Host header must be checked against real names: no
+    `*`, and no leading dot before a top-level domain (`.com`, `.`) or another public
+    suffix (`.co.uk`, `.github.io`), which would allow sites of other owners.
     """
     if not secret_key:
         return "DJANGO_SECRET_KEY must be set in production (a random value of 50+ characters)."
@@ -87,16 +90,55 @@ def unsafe_production_setting(secret_key: str, debug: bool, allowed_hosts: list[
             f"DJANGO_ALLOWED_HOSTS must not contain {wide[:40]!r} in production: it allows "
             "every host of a top-level domain. Give the site's own name (.example.org)."
         )
+    # `.co.uk` or `.github.io` allows every site registered under that public suffix.
+    shared = next((host for host in allowed_hosts if _spans_a_public_suffix(host)), None)
+    if shared is not None:
+        return (
+            f"DJANGO_ALLOWED_HOSTS must not contain {shared[:40]!r} in production: a public "
+            "suffix allows every site registered under it. Give the site's own name "
+            "(.example.co.uk)."
+        )
     return ""
+
+
+def _leading_dot_labels(host: str) -> list[str] | None:
+    """The labels after an ALLOWED_HOSTS pattern's leading dot, empty ones left out
+    (`.ORG.` -> ['ORG'], `.` -> []); None for a pattern without a leading dot (one host)."""
+    if not host.startswith("."):
+        return None
+    return [label for label in host[1:].rstrip(".").split(".") if label]
 
 
 def _spans_a_top_level_domain(host: str) -> bool:
     """Whether an ALLOWED_HOSTS pattern is a leading dot before a single label (`.com`,
     `.org.`) or none (`.`): Django matches it against every host under that label."""
-    if not host.startswith("."):
+    labels = _leading_dot_labels(host)
+    return labels is not None and len(labels) < 2
+
+
+def _spans_a_public_suffix(host: str) -> bool:
+    """Whether an ALLOWED_HOSTS pattern is a leading dot before a public suffix of two
+    labels or more (`.co.uk`, `.com.au`, `.kobe.jp`, `.github.io`): Django matches it
+    against every site registered under it, each its own owner's.
+
+    The suffixes are the Public Suffix List shipped inside the `publicsuffixlist` package
+    (read from disk, never fetched; about 0.1 s, paid only when a pattern has a leading
+    dot), both its sections: the ICANN one (`co.uk`) and the private one, where a company
+    gives names under its domain to anyone (`github.io`, `herokuapp.com`): a name there is
+    as much another owner's as one under `co.uk`. A site's own name under either
+    (`.example.co.uk`, `.iccwatch.github.io`) is no public suffix."""
+    labels = _leading_dot_labels(host)
+    if labels is None or len(labels) < 2:
         return False
-    labels = [label for label in host[1:].rstrip(".").split(".") if label]
-    return len(labels) < 2
+    return _public_suffix_list().is_public(".".join(labels))
+
+
+@functools.cache
+def _public_suffix_list():
+    """The Public Suffix List the installed `publicsuffixlist` ships, parsed once."""
+    from publicsuffixlist import PublicSuffixList
+
+    return PublicSuffixList()
 
 
 if PRODUCTION:
