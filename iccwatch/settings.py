@@ -483,8 +483,10 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=ICCWATCH_LOGIN_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-# The same client address as the API's throttles (ICCWATCH_API_NUM_PROXIES).
-AXES_CLIENT_IP_CALLABLE = "core.auth.client_ip"
+# The same client as every per-client limit counts (ICCWATCH_API_NUM_PROXIES): its
+# address, or an IPv6 client's /64 written as its first address, so that the lock of a
+# username from one address cannot be dodged by the next address of the same /64.
+AXES_CLIENT_IP_CALLABLE = "core.auth.client_key"
 # The attempt log keeps no passwords; usernames are kept so that admins can unlock them.
 AXES_SENSITIVE_PARAMETERS = ["password"]
 # No start-up banner on every manage.py command; lockouts are still logged.
@@ -614,8 +616,9 @@ REST_FRAMEWORK = {
     },
     # "NUM_PROXIES" is set below, with the proxy header the site trusts.
 }
-# Streamed downloads (core/exports.py): at most this many at once from one client address,
-# and in all (shared in Redis by every web process); one more is a 429 with Retry-After.
+# Streamed downloads (core/exports.py): at most this many at once from one client address
+# (an IPv6 client's /64: core.auth.client_key), and in all (shared in Redis by every web
+# process); one more is a 429 with Retry-After.
 ICCWATCH_EXPORTS_PER_CLIENT = env_int("ICCWATCH_EXPORTS_PER_CLIENT", default=2, minimum=1)
 ICCWATCH_EXPORTS_AT_ONCE = env_int("ICCWATCH_EXPORTS_AT_ONCE", default=6, minimum=1)
 # The licence of the data the site and the API serve (data/LICENSE): the dataset and the
@@ -710,8 +713,8 @@ SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(
         "DJANGO_SECURE_PROXY_SSL_HEADER", default="X-Forwarded-Proto=https" if PRODUCTION else ""
     )
 )
-# Behind N reverse proxies, the client's address (the API's rate limits, the sign-in
-# lockout: core.auth.client_ip) is the Nth from the right in X-Forwarded-For, the one the
+# Behind N reverse proxies, the client's address (core.auth.client_ip, from which every
+# per-client limit takes its key) is the Nth from the right in X-Forwarded-For, the one the
 # nearest proxy appended. Unset: 1 where the site trusts a TLS proxy's header (production's
 # default: the proxy the README puts in front), else 0, the peer's own address. Never
 # DRF's None, which keys the limits on the whole header as any client writes it.
