@@ -30,7 +30,7 @@ from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework.settings import api_settings
 
 from core import roles
-from core.auth import client_ip
+from core.auth import client_key
 from core.cache import Hit, counters
 
 NOT_A_REPORTER = (
@@ -173,6 +173,8 @@ class RateLimits(throttling.BaseThrottle):
     - `user`: every reader, by account when signed in (a token or a session), by address
       otherwise (ICCWATCH_API_USER_RATE, 600/min by default).
 
+    "By address" is by `get_ident`: core.auth.client_key, an IPv6 client's whole /64.
+
     The same limits as DRF's `AnonRateThrottle` and `UserRateThrottle` (a sliding log of
     the requests within each rate's period; a refused request is not counted; the
     Retry-After is DRF's `wait`), kept in core.cache.counters: Redis, shared by every web
@@ -184,9 +186,10 @@ class RateLimits(throttling.BaseThrottle):
     timer = time.time
 
     def get_ident(self, request) -> str:
-        """The client's address: core.auth.client_ip, the one the sign-in lockout and the
-        password reset's limits count too (an unreadable forwarded address is the peer's)."""
-        return client_ip(request)
+        """The client: core.auth.client_key, the key the downloads' slots, the sign-in
+        lockout and the password reset's limits count too (an IPv4 address, an IPv6
+        client's /64; an unreadable forwarded address is the peer's)."""
+        return client_key(request)
 
     def allow_request(self, request, view) -> bool:
         # A request is counted once: the early page cache (core.pagecache) may have

@@ -841,10 +841,11 @@ to arrest them hosted them and did not. Each visit carries a verdict (`non_compl
 `no_obligation`, `deterred`, ...) with the treaty basis, a plain-language explanation,
 the warrants that decided it and its sources.
 
-**Reading** needs no account. Anonymous clients are limited per IP address; a token
-(ask the iccwatch team; send `Authorization: Bearer <key>`, or `Token <key>`) raises the
-limit; a wrong key is a `401`, never an anonymous read. A `401` names both schemes, the
-security scheme's first: `WWW-Authenticate: Bearer, Token`. Every answer the limits counted
+**Reading** needs no account. Anonymous clients are limited per IP address (an IPv6
+client per /64 network); a token (ask the iccwatch team; send
+`Authorization: Bearer <key>`, or `Token <key>`) raises the limit; a wrong key is a
+`401`, never an anonymous read. A `401` names both schemes, the security scheme's
+first: `WWW-Authenticate: Bearer, Token`. Every answer the limits counted
 (all but a 401, 403 or 406) says where the client stands against the limit that binds it:
 `RateLimit-Limit` (requests per period, a minute by default), `RateLimit-Remaining` and
 `RateLimit-Reset` (seconds until the oldest request counted leaves the period; over the

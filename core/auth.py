@@ -1,16 +1,19 @@
 """Signing in: the lockout of repeated failures, the admins' permissions and the second factor.
 
 - `LockoutBackend` (django-axes) comes first in AUTHENTICATION_BACKENDS: once a username
-  has failed ICCWATCH_LOGIN_FAILURE_LIMIT times from one address, every sign-in form
-  (the admin's and the newsroom's, which all call django.contrib.auth.authenticate with
-  the request) refuses it, even with the right password, until the cool-off has passed.
-  An address that has failed to sign in as ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT
-  different usernames (password spraying: a few guesses at each of many accounts) is
-  refused for every username the same way (`address_locked`); one person retrying their
-  own account, however often, never locks out their colleagues at that address.
+  has failed ICCWATCH_LOGIN_FAILURE_LIMIT times from one address (one client:
+  `client_key`, an IPv6 client's whole /64), every sign-in form (the admin's and the
+  newsroom's, which all call django.contrib.auth.authenticate with the request) refuses
+  it, even with the right password, until the cool-off has passed. An address that has
+  failed to sign in as ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT different usernames
+  (password spraying: a few guesses at each of many accounts) is refused for every
+  username the same way (`address_locked`); one person retrying their own account,
+  however often, never locks out their colleagues at that address.
 - `AdminsBackend` gives the members of the admins group (core.roles) every model
   permission, as a superuser has: the admin site is theirs, and theirs alone
   (core.adminsite).
+- `client_ip(request)`, `client_key(request)`: the client's address, and the key every
+  per-client limit of the project counts it by (an IPv6 client by its /64).
 - `second_factor_pending(user)`: the user enrolled a TOTP device (django-otp) but has not
   yet given a code in this session; staff pages then ask for one (accounts.middleware).
 """
@@ -54,17 +57,18 @@ class LockoutBackend(AxesStandaloneBackend):
 
 
 def address_locked(request) -> bool:
-    """Whether the request's client address (`client_ip`) has failed to sign in as at least
-    ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT different usernames within the cool-off: axes' own
-    attempt log (AccessAttempt, one row per username, address and browser, counted while
-    its last failure is within AXES_COOLOFF_TIME), read in one query. Usernames, not
-    failures: a colleague's thirty retries at one locked account are one username, while a
-    sprayer's few guesses at each of many accounts are many. A success clears only that
-    username's rows (AXES_RESET_ON_SUCCESS), so an address cannot wash its count by signing
-    in to an account of its own between guesses at others'."""
+    """Whether the request's client (`client_key`: its address, an IPv6 one's /64) has
+    failed to sign in as at least ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT different
+    usernames within the cool-off: axes' own attempt log (AccessAttempt, one row per
+    username, address and browser, counted while its last failure is within
+    AXES_COOLOFF_TIME), read in one query. Usernames, not failures: a colleague's thirty
+    retries at one locked account are one username, while a sprayer's few guesses at each
+    of many accounts are many. A success clears only that username's rows
+    (AXES_RESET_ON_SUCCESS), so an address cannot wash its count by signing in to an
+    account of its own between guesses at others'."""
     usernames = (
         AccessAttempt.objects.filter(
-            ip_address=client_ip(request),
+            ip_address=client_key(request),
             attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
         )
         .values("username")
@@ -85,13 +89,14 @@ class AdminsBackend(BaseBackend):
 
 
 def client_ip(request) -> str:
-    """The client's address as the API's throttles, the sign-in lockout (django-axes'
-    AXES_CLIENT_IP_CALLABLE) and the password reset's limits see it: the peer, or behind
-    ICCWATCH_API_NUM_PROXIES reverse proxies the Nth address from the right of
-    X-Forwarded-For (what the nearest trusted proxy saw). An address there that is not an
-    IPv4 or IPv6 address ('198.51.100.926', a name) counts as absent: the peer's is used,
-    as without the header, so that nothing downstream (axes writes it to a
-    GenericIPAddressField) fails on it. Returns a str, '' when the request has none."""
+    """The client's address, which `client_key` turns into the key of every per-client
+    limit (the API's throttles, the downloads' slots, the sign-in lockout, the password
+    reset's limits): the peer, or behind ICCWATCH_API_NUM_PROXIES reverse proxies the Nth
+    address from the right of X-Forwarded-For (what the nearest trusted proxy saw). An
+    address there that is not an IPv4 or IPv6 address ('198.51.100.926', a name) counts
+    as absent: the peer's is used, as without the header, so that nothing downstream
+    (axes writes it to a GenericIPAddressField) fails on it. Returns a str, '' when the
+    request has none."""
     remote = request.META.get("REMOTE_ADDR", "")
     proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES")
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
@@ -107,6 +112,37 @@ def client_ip(request) -> str:
         return str(ipaddress.ip_address(address))
     except ValueError:
         return remote
+
+
+# How much of an IPv6 address one client holds: a /64, the least a provider gives a
+# home or a server (RFC 6177), in which it may pick any address for each request.
+IPV6_CLIENT_PREFIX = 64
+
+
+def client_key(request) -> str:
+    """The key every per-client limit counts a client by: the API's rate limits, the
+    downloads' slots (core.exports), the password reset's requests per client and the
+    sign-in lockout (django-axes' AXES_CLIENT_IP_CALLABLE, and `address_locked`).
+
+    From `client_ip`: an IPv4 address is itself ('203.0.113.7'); an IPv6 address is its
+    /64 network, written as that network's first address ('2001:db8:1:2:aaaa::1' ->
+    '2001:db8:1:2::'), since a client usually holds a whole /64 and could take a fresh
+    count with each of its addresses; an IPv4 address written in IPv6 ('::ffff:1.2.3.4')
+    is the IPv4 address ('1.2.3.4'). Always an IP address (axes stores it in a
+    GenericIPAddressField), or the peer's value unchanged when it is none ('' without
+    one)."""
+    address = client_ip(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        # From the integer: a zone ('fe80::1%eth0') names no other network.
+        network = ipaddress.IPv6Network((int(parsed), IPV6_CLIENT_PREFIX), strict=False)
+        return str(network.network_address)
+    return str(parsed)
 
 
 def second_factor_pending(user) -> bool:

@@ -5,10 +5,10 @@ A download holds a web thread, and the database connection it reads its rows thr
 for as long as it streams: the busiest host's visits take a minute and more. Without a
 limit, a few clients asking for them again and again would hold every thread, and the
 pages would wait behind them. So a download first takes two slots (core.cache.slots):
-one of its client's (by address, as the rate limits see it: core.auth.client_ip;
-ICCWATCH_EXPORTS_PER_CLIENT, 2 by default) and one of all (ICCWATCH_EXPORTS_AT_ONCE, 6),
-counted in Redis across every web process (in each process's memory while Redis is
-away). When either is full the answer is a 429 with Retry-After, before any row is read.
+one of its client's (by address, an IPv6 client by its /64, as the rate limits count it:
+core.auth.client_key; ICCWATCH_EXPORTS_PER_CLIENT, 2 by default) and one of all
+(ICCWATCH_EXPORTS_AT_ONCE, 6), counted in Redis across every web process (in each
+process's memory while Redis is away). When either is full the answer is a 429 with Retry-After, before any row is read.
 
 The slots are given back when the answer is closed, which the server does once it has
 sent the last byte or found the client gone (`HeldStream.close`); a worker that dies
@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 
 from django.conf import settings
 
-from core.auth import client_ip
+from core.auth import client_key
 from core.cache import Slot, slots
 
 # A slot lives this long without a renewal: what a worker that died mid-stream holds.
@@ -53,7 +53,7 @@ def take_slot(request, *, timer=time.time) -> DownloadSlot:
     answer do it (`DownloadSlot.stream`)."""
     per_client = settings.ICCWATCH_EXPORTS_PER_CLIENT
     at_once = settings.ICCWATCH_EXPORTS_AT_ONCE
-    sets = [(f"exports:client:{client_ip(request)}", per_client), (ALL, at_once)]
+    sets = [(f"exports:client:{client_key(request)}", per_client), (ALL, at_once)]
     taken, full = slots.take(sets, LEASE_SECONDS, timer())
     if taken is None:
         raise TooManyDownloads(everyone=sets[full][0] == ALL, limit=sets[full][1])

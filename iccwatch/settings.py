@@ -8,6 +8,7 @@ DJANGO_ENV=production the settings refuse to start on an unsafe configuration.
 """
 
 import datetime
+import functools
 import urllib.parse
 from pathlib import Path
 
@@ -46,7 +47,9 @@ def unsafe_production_setting(secret_key: str, debug: bool, allowed_hosts: list[
     """The one line that says why this configuration must not run in production ("" when safe).
 
     The secret must pass Django's own check (security.W009: 50+ characters, 5+ distinct
-    ones) and be no placeholder; the Host header must be checked against real names.
+    ones) and be no placeholder; the Host header must be checked against real names: no
+    `*`, and no leading dot before a top-level domain (`.com`, `.`) or another public
+    suffix (`.co.uk`, `.github.io`), which would allow sites of other owners.
     """
     if not secret_key:
         return "DJANGO_SECRET_KEY must be set in production (a random value of 50+ characters)."
@@ -87,16 +90,55 @@ def unsafe_production_setting(secret_key: str, debug: bool, allowed_hosts: list[
             f"DJANGO_ALLOWED_HOSTS must not contain {wide[:40]!r} in production: it allows "
             "every host of a top-level domain. Give the site's own name (.example.org)."
         )
+    # `.co.uk` or `.github.io` allows every site registered under that public suffix.
+    shared = next((host for host in allowed_hosts if _spans_a_public_suffix(host)), None)
+    if shared is not None:
+        return (
+            f"DJANGO_ALLOWED_HOSTS must not contain {shared[:40]!r} in production: a public "
+            "suffix allows every site registered under it. Give the site's own name "
+            "(.example.co.uk)."
+        )
     return ""
+
+
+def _leading_dot_labels(host: str) -> list[str] | None:
+    """The labels after an ALLOWED_HOSTS pattern's leading dot, empty ones left out
+    (`.ORG.` -> ['ORG'], `.` -> []); None for a pattern without a leading dot (one host)."""
+    if not host.startswith("."):
+        return None
+    return [label for label in host[1:].rstrip(".").split(".") if label]
 
 
 def _spans_a_top_level_domain(host: str) -> bool:
     """Whether an ALLOWED_HOSTS pattern is a leading dot before a single label (`.com`,
     `.org.`) or none (`.`): Django matches it against every host under that label."""
-    if not host.startswith("."):
+    labels = _leading_dot_labels(host)
+    return labels is not None and len(labels) < 2
+
+
+def _spans_a_public_suffix(host: str) -> bool:
+    """Whether an ALLOWED_HOSTS pattern is a leading dot before a public suffix of two
+    labels or more (`.co.uk`, `.com.au`, `.kobe.jp`, `.github.io`): Django matches it
+    against every site registered under it, each its own owner's.
+
+    The suffixes are the Public Suffix List shipped inside the `publicsuffixlist` package
+    (read from disk, never fetched; about 0.1 s, paid only when a pattern has a leading
+    dot), both its sections: the ICANN one (`co.uk`) and the private one, where a company
+    gives names under its domain to anyone (`github.io`, `herokuapp.com`): a name there is
+    as much another owner's as one under `co.uk`. A site's own name under either
+    (`.example.co.uk`, `.iccwatch.github.io`) is no public suffix."""
+    labels = _leading_dot_labels(host)
+    if labels is None or len(labels) < 2:
         return False
-    labels = [label for label in host[1:].rstrip(".").split(".") if label]
-    return len(labels) < 2
+    return _public_suffix_list().is_public(".".join(labels))
+
+
+@functools.cache
+def _public_suffix_list():
+    """The Public Suffix List the installed `publicsuffixlist` ships, parsed once."""
+    from publicsuffixlist import PublicSuffixList
+
+    return PublicSuffixList()
 
 
 if PRODUCTION:
@@ -441,8 +483,10 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=ICCWATCH_LOGIN_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-# The same client address as the API's throttles (ICCWATCH_API_NUM_PROXIES).
-AXES_CLIENT_IP_CALLABLE = "core.auth.client_ip"
+# The same client as every per-client limit counts (ICCWATCH_API_NUM_PROXIES): its
+# address, or an IPv6 client's /64 written as its first address, so that the lock of a
+# username from one address cannot be dodged by the next address of the same /64.
+AXES_CLIENT_IP_CALLABLE = "core.auth.client_key"
 # The attempt log keeps no passwords; usernames are kept so that admins can unlock them.
 AXES_SENSITIVE_PARAMETERS = ["password"]
 # No start-up banner on every manage.py command; lockouts are still logged.
@@ -572,8 +616,9 @@ REST_FRAMEWORK = {
     },
     # "NUM_PROXIES" is set below, with the proxy header the site trusts.
 }
-# Streamed downloads (core/exports.py): at most this many at once from one client address,
-# and in all (shared in Redis by every web process); one more is a 429 with Retry-After.
+# Streamed downloads (core/exports.py): at most this many at once from one client address
+# (an IPv6 client's /64: core.auth.client_key), and in all (shared in Redis by every web
+# process); one more is a 429 with Retry-After.
 ICCWATCH_EXPORTS_PER_CLIENT = env_int("ICCWATCH_EXPORTS_PER_CLIENT", default=2, minimum=1)
 ICCWATCH_EXPORTS_AT_ONCE = env_int("ICCWATCH_EXPORTS_AT_ONCE", default=6, minimum=1)
 # The licence of the data the site and the API serve (data/LICENSE): the dataset and the
@@ -668,8 +713,8 @@ SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(
         "DJANGO_SECURE_PROXY_SSL_HEADER", default="X-Forwarded-Proto=https" if PRODUCTION else ""
     )
 )
-# Behind N reverse proxies, the client's address (the API's rate limits, the sign-in
-# lockout: core.auth.client_ip) is the Nth from the right in X-Forwarded-For, the one the
+# Behind N reverse proxies, the client's address (core.auth.client_ip, from which every
+# per-client limit takes its key) is the Nth from the right in X-Forwarded-For, the one the
 # nearest proxy appended. Unset: 1 where the site trusts a TLS proxy's header (production's
 # default: the proxy the README puts in front), else 0, the peer's own address. Never
 # DRF's None, which keys the limits on the whole header as any client writes it.

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from compliance import Period, partial_isoformat
-from core.auth import client_ip
+from core.auth import client_key
 from core.cache import counters
 from core.names import collation_key, country_name, elide
 from core.text import PlainTextForm
@@ -482,10 +482,11 @@ class CommentForm(PlainTextForm, forms.Form):
     )
 
 
-# A password reset mails a link: at most 10 requests an hour from one client address
-# (whatever the addresses it types), and one mail to an address every 15 minutes, whoever
-# asks (README, "The newsroom"). A request from elsewhere spends no mail its owner needs:
-# the mail it sent went to the owner, whose link stays valid for PASSWORD_RESET_TIMEOUT.
+# A password reset mails a link: at most 10 requests an hour from one client (its address,
+# an IPv6 client's /64: core.auth.client_key), whatever the addresses it types, and one
+# mail to an address every 15 minutes, whoever asks (README, "The newsroom"). A request
+# from elsewhere spends no mail its owner needs: the mail it sent went to the owner, whose
+# link stays valid for PASSWORD_RESET_TIMEOUT.
 RESET_REQUESTS_PER_CLIENT = (10, 60 * 60)  # (requests, seconds)
 RESET_MAILS_PER_ADDRESS = (1, 15 * 60)
 
@@ -512,7 +513,7 @@ class ThrottledPasswordResetForm(PasswordResetForm):
         **kwargs,
     ):
         email = self.cleaned_data["email"].strip().lower()
-        client = client_ip(request) if request is not None else ""
+        client = client_key(request) if request is not None else ""
         digest = hashlib.sha256(email.encode()).hexdigest()[:32]
         now = time.time()
         # Counted in turn, and the first refusal stops: a request one count refuses spends

@@ -59,9 +59,40 @@ def test_a_safe_production_configuration_starts():
 
 def test_production_accepts_a_leading_dot_before_the_sites_own_domain():
     """`.example.org` (the domain and its subdomains) is what the refusal of `.org` points
-    to: it starts."""
-    result = load_settings(DJANGO_ALLOWED_HOSTS=".example.org, iccwatch.example.co.uk")
+    to: it starts, and so does a site's own name under a public suffix of two labels."""
+    result = load_settings(
+        DJANGO_ALLOWED_HOSTS=".example.org, iccwatch.example.co.uk, .example.co.uk, "
+        ".iccwatch.github.io"
+    )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("pattern", "spans"),
+    [
+        (".co.uk", True),
+        (".CO.UK.", True),
+        (".com.au", True),
+        (".kobe.jp", True),  # `*.kobe.jp` makes it a suffix, and every name under it one
+        (".anything.kobe.jp", True),
+        (".公司.香港", True),
+        (".xn--55qx5d.xn--j6w193g", True),  # the same, in its ASCII form
+        (".github.io", True),  # the list's private section: anyone's site
+        (".herokuapp.com", True),
+        (".example.co.uk", False),
+        (".city.kobe.jp", False),  # an exception to `*.kobe.jp`
+        (".iccwatch.github.io", False),
+        (".example.org", False),
+        ("co.uk", False),  # no leading dot: that one host only
+        (".com", False),  # a single label: the top-level domain's refusal
+    ],
+)
+def test_a_leading_dot_before_a_public_suffix_spans_other_owners_sites(pattern, spans):
+    """Django matches `.co.uk` against every host under it: each a site of its own owner,
+    as under `.com`. The Public Suffix List the package ships says which names those are."""
+    from iccwatch.settings import _spans_a_public_suffix
+
+    assert _spans_a_public_suffix(pattern) is spans
 
 
 def test_production_cookies_are_secure_and_sign_in_is_guarded():
@@ -128,6 +159,19 @@ def test_production_cookies_are_secure_and_sign_in_is_guarded():
             "DJANGO_ALLOWED_HOSTS must not contain '.ORG.' in production",
         ),
         ({"DJANGO_ALLOWED_HOSTS": "."}, "DJANGO_ALLOWED_HOSTS must not contain '.' in production"),
+        (
+            {"DJANGO_ALLOWED_HOSTS": ".co.uk"},
+            "DJANGO_ALLOWED_HOSTS must not contain '.co.uk' in production: a public suffix "
+            "allows every site registered under it. Give the site's own name (.example.co.uk).",
+        ),
+        (
+            {"DJANGO_ALLOWED_HOSTS": "iccwatch.example.org, .example.com.au, .COM.AU."},
+            "DJANGO_ALLOWED_HOSTS must not contain '.COM.AU.' in production: a public suffix",
+        ),
+        (
+            {"DJANGO_ALLOWED_HOSTS": ".github.io"},
+            "DJANGO_ALLOWED_HOSTS must not contain '.github.io' in production: a public suffix",
+        ),
         ({"DJANGO_SECURE_COOKIES": "off"}, "DJANGO_SECURE_COOKIES must be on in production."),
         (
             {"DJANGO_SECURE_HSTS_SECONDS": "-1"},
@@ -196,6 +240,9 @@ def test_production_cookies_are_secure_and_sign_in_is_guarded():
         "top-level-domain-host",
         "top-level-domain-among-hosts",
         "dot-host",
+        "public-suffix-host",
+        "public-suffix-among-hosts",
+        "private-public-suffix-host",
         "insecure-cookies",
         "negative-hsts",
         "unreadable-proxy-header",

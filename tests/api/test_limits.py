@@ -62,6 +62,30 @@ def test_anonymous_readers_are_limited_and_told_when_to_come_back(
     )  # another address is not limited
 
 
+@pytest.mark.parametrize(
+    ("first", "same_client", "other_client"),
+    [
+        # One /64: an IPv6 client picks any of its 2**64 addresses for each request.
+        ("2001:db8:a:b::1", "2001:db8:a:b:1234:5678:9abc:def0", "2001:db8:a:c::1"),
+        # An IPv4 address written in IPv6 (a dual-stack socket's peer) is that address.
+        ("::ffff:192.0.2.55", "192.0.2.55", "192.0.2.56"),
+    ],
+    ids=["ipv6-64", "ipv4-mapped"],
+)
+def test_an_ipv6_client_has_one_bucket_across_its_64(
+    seeded, low_rates, throttle_cache, first, same_client, other_client
+):
+    """Per address, a client with a /64 had 2**64 buckets: a fresh one per request
+    (core.auth.client_key)."""
+    assert statuses(APIClient(REMOTE_ADDR=first), 2) == [200, 200]
+    reader = APIClient(REMOTE_ADDR=same_client)
+    answers = [reader.get("/api/v1/statements/") for _ in range(2)]
+    assert [a.status_code for a in answers] == [200, 429]
+    assert rate_limit(answers[0]) == ("3", "0")
+    other = APIClient(REMOTE_ADDR=other_client).get("/api/v1/statements/")
+    assert other.status_code == 200 and rate_limit(other) == ("3", "2")
+
+
 def rate_limit(response) -> tuple[str, str]:
     return response["RateLimit-Limit"], response["RateLimit-Remaining"]
 

@@ -118,6 +118,35 @@ def test_a_download_refused_for_its_filters_takes_no_slot(seeded, one_each):
     assert client.get("/visits.csv").status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("holder", "same_client", "other_client"),
+    [
+        # One /64: an IPv6 client picks any of its 2**64 addresses for each request.
+        ("2001:db8:5:6::1", "2001:db8:5:6:ffff:ffff:ffff:fffe", "2001:db8:5:7::1"),
+        # An IPv4 address written in IPv6 (a dual-stack socket's peer) is that address.
+        ("::ffff:198.51.100.20", "198.51.100.20", "::ffff:198.51.100.21"),
+    ],
+    ids=["ipv6-64", "ipv4-mapped"],
+)
+def test_an_ipv6_client_holds_one_clients_slots_across_its_64(
+    seeded, one_each, holder, same_client, other_client
+):
+    """Per address, a client with a /64 took a fresh slot per address, so as many
+    downloads at once as it liked (core.auth.client_key)."""
+    first = reader(holder).get("/visits.csv")
+    assert first.status_code == 200
+    refused = reader(same_client).get("/incidents.csv")
+    assert refused.status_code == 429
+    assert "A download from your address is still streaming" in refused.content.decode()
+    other = reader(other_client).get("/incidents.csv")
+    assert other.status_code == 200
+    read_to_the_end(other)
+    read_to_the_end(first)
+    again = reader(same_client).get("/incidents.csv")
+    assert again.status_code == 200
+    read_to_the_end(again)
+
+
 def test_the_apis_csv_shares_the_clients_slots_and_answers_in_its_error_shape(seeded, one_each):
     api = APIClient(REMOTE_ADDR="198.51.100.9")
     first = api.get("/api/v1/visits/?format=csv")

@@ -1,0 +1,150 @@
+"""Every per-client limit counts a client by one key (core.auth.client_key): an IPv4
+address by itself, an IPv6 client by its /64, an IPv4 address written in IPv6 as that
+IPv4 address.
+
+An IPv6 client usually holds a whole /64 and may send each request from another of its
+addresses: counted per address, it took a fresh sign-in lock, password-reset count, rate
+limit and download slot with each one. The rate limits' and the download slots' own
+tests are in tests/api/test_limits.py and tests/site/test_download_slots.py.
+"""
+
+import ast
+import uuid
+from pathlib import Path
+
+import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.core import mail
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from core.auth import client_key
+from tests.layout import PROJECT_PACKAGES
+from tests.security.helpers import PASSWORD, account
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+@pytest.mark.parametrize(
+    ("remote", "key"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::"),
+        ("2001:DB8:1:2::1", "2001:db8:1:2::"),
+        ("2001:db8:1:3::1", "2001:db8:1:3::"),
+        ("::ffff:1.2.3.4", "1.2.3.4"),
+        ("::ffff:102:304", "1.2.3.4"),  # the same address, in hexadecimal
+        ("fe80::1%eth0", "fe80::"),  # a zone names no other network
+        ("::1", "::"),
+        ("", ""),  # no address (a request built by hand): as before, none
+        ("not-an-address", "not-an-address"),
+    ],
+)
+def test_the_key_is_the_ipv4_address_or_the_ipv6_64(remote, key):
+    request = RequestFactory().get("/", REMOTE_ADDR=remote)
+    assert client_key(request) == key
+
+
+def test_behind_a_proxy_the_key_is_the_forwarded_addresses(settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 2001:db8:9:9:1:2:3:4"
+    )
+    assert client_key(request) == "2001:db8:9:9::"
+
+
+def _reads_of_the_client_address(path: Path) -> list[str]:
+    """Where a module reads the client's address itself: the peer's or forwarded address
+    in request.META, or core.auth.client_ip (which gives the address, not the key)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and node.value in ("REMOTE_ADDR", "HTTP_X_FORWARDED_FOR"):
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.value}")
+        name = getattr(node, "id", None) or getattr(node, "attr", None)
+        if name == "client_ip" or (isinstance(node, ast.alias) and node.name == "client_ip"):
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno} client_ip")
+    return found
+
+
+def test_nothing_but_core_auth_reads_the_client_address():
+    """Every limit counts clients by client_key: a new one that read REMOTE_ADDR or
+    client_ip would count an IPv6 client per address again."""
+    found = []
+    for package in PROJECT_PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "migrations" not in path.parts and path != ROOT / "core" / "auth.py":
+                found += _reads_of_the_client_address(path)
+    assert found == []
+    assert settings.AXES_CLIENT_IP_CALLABLE == "core.auth.client_key"
+
+
+def sign_in(url, username, password, address):
+    return Client(REMOTE_ADDR=address).post(
+        url, {"username": username, "password": password, "next": "/admin/"}
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.security.urls")
+def test_failed_sign_ins_from_one_64_lock_the_username_out_across_it():
+    """Five wrong passwords, each from another address of one /64, lock the username out
+    of the whole /64 (axes counts by client_key), and only of it; an IPv4 address written
+    in IPv6 is that IPv4 address."""
+    account("root", "admins", staff=True)
+    limit = settings.ICCWATCH_LOGIN_FAILURE_LIMIT
+    for n in range(limit):
+        sign_in("/admin/login/", "root", f"wrong-{n}", f"2001:db8:77:1::{n + 1:x}")
+    assert sign_in("/admin/login/", "root", PASSWORD, "2001:db8:77:1::abcd").status_code == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"2001:db8:77:1::"}
+    assert sign_in("/admin/login/", "root", PASSWORD, "2001:db8:77:2::1").status_code == 302
+    account("ada", "admins", staff=True)
+    for n in range(limit):
+        sign_in("/admin/login/", "ada", f"wrong-{n}", "::ffff:198.51.100.44")
+    assert sign_in("/admin/login/", "ada", PASSWORD, "198.51.100.44").status_code == 429
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.security.urls")
+def test_an_address_spraying_usernames_from_one_64_is_locked_out_across_it(settings):
+    """The spraying lock (core.auth.address_locked) reads axes' log by the same key."""
+    settings.ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT = 3
+    account("root", "admins", staff=True)
+    for n in range(3):
+        sign_in("/test-signin/", f"user-{n}", "wrong", f"2001:db8:78:1::{n + 1}")
+    response = sign_in("/admin/login/", "root", PASSWORD, "2001:db8:78:1:ffff::1")
+    assert response.status_code == 429
+    assert "Too many accounts failed to sign in from your address" in response.content.decode()
+    assert sign_in("/admin/login/", "root", PASSWORD, "2001:db8:78:2::1").status_code == 302
+
+
+@pytest.mark.django_db
+def test_password_reset_requests_from_one_64_count_as_one_clients(
+    django_user_model, django_capture_on_commit_callbacks
+):
+    """At most RESET_REQUESTS_PER_CLIENT an hour from one client: from one /64, whatever
+    address each request comes from; another /64 is another client."""
+    from newsroom.forms import RESET_REQUESTS_PER_CLIENT
+
+    # A /64 of its own: the counts of earlier runs in this process are not this test's.
+    a, b = uuid.uuid4().int % 0x10000, uuid.uuid4().int % 0xFFFF
+    network, other = f"2001:db8:{a:x}:{b:x}", f"2001:db8:{a:x}:{b + 1:x}"
+    url = reverse("newsroom:password-reset")
+    limit = RESET_REQUESTS_PER_CLIENT[0]
+    emails = [f"reset-{n}-{uuid.uuid4().hex}@example.org" for n in range(limit + 2)]
+    for email in emails:
+        django_user_model.objects.create_user(f"u-{email}", email=email, password="x-long-pass")
+
+    def ask(address, email):
+        with django_capture_on_commit_callbacks(execute=True):
+            return Client(REMOTE_ADDR=address).post(url, {"email": email})
+
+    for n, email in enumerate(emails[:limit]):
+        assert ask(f"{network}::{n + 1:x}", email).status_code == 302
+    assert len(mail.outbox) == limit
+    # The next, from yet another address of that /64, is answered the same and not sent.
+    assert ask(f"{network}:ffff::1", emails[limit]).status_code == 302
+    assert len(mail.outbox) == limit
+    assert ask(f"{other}::1", emails[limit + 1]).status_code == 302
+    assert mail.outbox[-1].to == [emails[limit + 1]]
