@@ -646,6 +646,24 @@ def test_the_urgent_email_is_in_the_subscribers_language(reviewer, scan):
     assert "Mongolie" in message.body
 
 
+def test_a_subscription_keeps_the_language_of_the_page_it_was_added_from(reviewer, scan):
+    """Its address may be a colleague's or a list's: the owner's language later on (here
+    English) is not the subscription's."""
+    browser = Client()
+    browser.force_login(reviewer)
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    with translation.override(translation.get_language()):
+        browser.post(
+            reverse("alerts:subscriptions"), {"email": "juristes@ong.example", "urgent": "on"}
+        )
+    assert Subscription.objects.get(owner=reviewer).language == "fr"
+    used_the_newsroom_in(reviewer, "en")
+    visit_today()
+    scan()
+    (message,) = mail.outbox
+    assert message.subject.startswith("[iccwatch] Urgent\u00a0: Vladimir Putin se trouve")
+
+
 def test_the_urgent_email_gives_a_country_name_its_article(reviewer, scan):
     """ "is in the Central African Republic today", and "The Central African Republic is
     bound" where the name starts a sentence; not "is in Central African Republic"."""
