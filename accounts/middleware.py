@@ -1,16 +1,25 @@
-"""A session signed in with a password whose user enrolled a second factor is not signed
-in until the code is given: staff pages (/admin/, /newsroom/, /account/) send it to the
-code page, and everywhere else (the public site, the API) it counts as anonymous."""
+"""Staff accounts in every request.
+
+- `SecondFactorMiddleware`: a session signed in with a password whose user enrolled a
+  second factor is not signed in until the code is given: staff pages (/admin/,
+  /newsroom/, /account/) send it to the code page, and everywhere else (the public site,
+  the API) it counts as anonymous.
+- `NewsroomLanguageMiddleware`: the language a signed-in account loads a newsroom page
+  in is recorded as the language of its mails (accounts.languages).
+"""
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import LogoutView
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
 from django.utils.http import urlencode
 
+from accounts import languages
 from core.auth import second_factor_pending
 
 STAFF_PREFIXES = ("/admin/", "/newsroom/", "/account/")
+NEWSROOM_PREFIX = "/newsroom/"
 
 
 def _is_exempt(request) -> bool:
@@ -26,6 +35,9 @@ def _is_exempt(request) -> bool:
 
 
 class SecondFactorMiddleware:
+    """Sends a session whose second factor is pending to the code page on staff pages,
+    and makes it anonymous elsewhere (see the module)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -35,4 +47,22 @@ class SecondFactorMiddleware:
                 query = urlencode({"next": request.get_full_path()})
                 return redirect(f"{reverse('accounts:otp-verify')}?{query}")
             request.user = AnonymousUser()
+        return self.get_response(request)
+
+
+class NewsroomLanguageMiddleware:
+    """Records the language of each newsroom page (/newsroom/..., the alerts' pages
+    included) that a signed-in account loads, as the language of its mails
+    (accounts.languages.record: written only when it changed). The language is the one
+    the page is rendered in (core.locale: the language cookie, then Accept-Language).
+    After SecondFactorMiddleware: a session that has not given its code yet is sent to
+    the code page before reaching here. Every account that can sign in is a staff
+    account (accounts are created by create_account or in the admin)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith(NEWSROOM_PREFIX) and request.user.is_authenticated:
+            languages.record(request.user, translation.get_language())
         return self.get_response(request)

@@ -30,8 +30,9 @@ def report_awaits_review(sender, report, **kwargs):
 
 @receiver(report_reviewed, dispatch_uid="alerts-mail-author")
 def tell_the_author(sender, report, action, **kwargs):
-    # In the language the reviewer acted in: the request's, active while it commits (a
-    # shell or a command acts in the site's default, English).
+    # The language the reviewer acted in (the request's, active while it commits; a shell
+    # or a command acts in the site's default, English): the mail's when the author never
+    # used the newsroom, whose language is the mail's otherwise (services.mail_author).
     if action not in AUTHOR_MAILED:
         return
     language = translation.get_language()

@@ -1,9 +1,11 @@
 """What the alerts do, called by the tasks (alerts.tasks) and the receivers.
 
 - `mail_reviewers(report)`: one email to each reviewer and admin with an address,
-  but the report's author, when a report awaits review;
+  but the report's author, when a report awaits review, in the language each last used
+  the newsroom in (accounts.languages);
 - `mail_author(report, action, language)`: one email to the report's author, when a
-  reviewer sent it back, verified or rejected it;
+  reviewer sent it back, verified or rejected it, in the language the author last used
+  the newsroom in (else `language`, the reviewer's);
 - `schedule_urgent(visit, basis)`: a Delivery per active subscription and channel,
   created once (a unique constraint on subscription, alert key and channel: a second
   scan, a redelivered task or two workers at once create nothing more), each sent by
@@ -30,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 
+from accounts.languages import language_of
 from alerts import urgent, webhooks
 from alerts.models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Subscription
 from core import broker, roles
@@ -70,13 +73,15 @@ def enqueue(task_name: str, *args, **options) -> bool:
 
 
 def reviewers_to_notify(report) -> list:
-    """Active reviewers and admins with an email address, except the report's author."""
+    """Active reviewers and admins with an email address, except the report's author, each
+    with the language it last used the newsroom in (accounts.languages), in one query."""
     User = get_user_model()
     users = (
         User.objects.filter(is_active=True)
         .exclude(email="")
         .filter(Q(is_superuser=True) | Q(groups__name__in=[roles.REVIEWERS, roles.ADMINS]))
         .exclude(pk=report.author_id)
+        .select_related("newsroom_language")
         .distinct()
         .order_by("pk")
     )
@@ -102,25 +107,33 @@ def report_words(report) -> dict:
 
 
 def mail_reviewers(report) -> int:
-    """Tell the reviewers that `report` awaits review; returns how many were mailed."""
+    """Tell the reviewers that `report` awaits review, one mail each, in the language each
+    last used the newsroom in (accounts.languages.language_of: the site's default for a
+    reviewer who never did); returns how many were mailed."""
     if report.state != "submitted":
         return 0
     recipients = reviewers_to_notify(report)
     if not recipients:
         return 0
-    # The words once, the mails over one connection: this also runs in the author's
-    # request when the broker cannot take it (alerts.receivers).
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {**report_words(report), "url": urgent.site_url(review_path(report))}
-        subject = render_to_string("alerts/mail/review_subject.txt", context).strip()
-        messages = [
-            EmailMessage(
-                subject,
-                render_to_string("alerts/mail/review_body.txt", {**context, "user": user}),
-                to=[user.email],
-            )
-            for user in recipients
-        ]
+    by_language: dict[str, list] = {}
+    for user in recipients:
+        by_language.setdefault(language_of(user), []).append(user)
+    # The words once per language, the mails over one connection: this also runs in the
+    # author's request when the broker cannot take it (alerts.receivers).
+    url = urgent.site_url(review_path(report))
+    messages = []
+    for language, users in by_language.items():
+        with translation.override(language):
+            context = {**report_words(report), "url": url}
+            subject = render_to_string("alerts/mail/review_subject.txt", context).strip()
+            messages += [
+                EmailMessage(
+                    subject,
+                    render_to_string("alerts/mail/review_body.txt", {**context, "user": user}),
+                    to=[user.email],
+                )
+                for user in users
+            ]
     return mailers.default.send_messages(messages) or 0
 
 
@@ -128,25 +141,20 @@ def mail_reviewers(report) -> int:
 AUTHOR_MAILED = ("changes_requested", "verified", "rejected")
 
 
-def author_language(language: str | None) -> str:
-    """The language of the author's mail: `language` (the one the reviewer acted in) when
-    the site has it, else the site's default (English)."""
-    code = (language or "").split("-")[0]
-    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-
-
 def mail_author(report, action: str, language: str | None = None) -> int:
     """Tell the author of `report` that a reviewer sent it back (with the reviewer's
-    question), verified or rejected it (with the reason), in `language` (author_language);
-    returns 1 when mailed, 0 when not: another action, an author without an address or no
-    longer active, or a report that stands otherwise since (sent back, then answered and
-    submitted again before the mail went out)."""
+    question), verified or rejected it (with the reason), in the language the author last
+    used the newsroom in, else in `language` (the one the reviewer acted in), else the
+    site's default (accounts.languages.language_of); returns 1 when mailed, 0 when not:
+    another action, an author without an address or no longer active, or a report that
+    stands otherwise since (sent back, then answered and submitted again before the mail
+    went out)."""
     author = report.author
     if action not in AUTHOR_MAILED or report.state != action:
         return 0
     if not author.is_active or not author.email:
         return 0
-    with translation.override(author_language(language)):
+    with translation.override(language_of(author, language)):
         context = {
             **report_words(report),
             "action": action,

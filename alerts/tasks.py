@@ -41,7 +41,11 @@ def mail_reviewers(report_id: int) -> int:
 )
 def mail_author(report_id: int, action: str, language: str | None = None) -> int:
     """Tell a report's author that it was sent back, verified or rejected."""
-    report = Report.objects.select_related("author", "reviewer").filter(pk=report_id).first()
+    report = (
+        Report.objects.select_related("author__newsroom_language", "reviewer")
+        .filter(pk=report_id)
+        .first()
+    )
     return services.mail_author(report, action, language) if report else 0
 
 

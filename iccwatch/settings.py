@@ -237,6 +237,9 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Enrolled in a second factor but no code given yet: staff pages ask for it.
     "accounts.middleware.SecondFactorMiddleware",
+    # The language a signed-in account loads a newsroom page in: its mails' (written only
+    # when it changes; accounts/languages.py).
+    "accounts.middleware.NewsroomLanguageMiddleware",
     # Every write in a request is recorded with who, which path and which address.
     "core.history.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

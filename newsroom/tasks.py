@@ -1,4 +1,5 @@
-"""The newsroom's Celery task: the password reset mail, sent outside the request.
+"""The newsroom's Celery task: the password reset mail, sent outside the request, to each
+account in its own language (AccountLanguageResetForm).
 
 The reset form (newsroom.forms.ThrottledPasswordResetForm) does the same work for every
 address it accepts, whether or not an account has it: it enqueues `mail_password_reset`
@@ -17,12 +18,31 @@ from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils import translation
 
+from accounts.languages import language_of
 from core import broker
 from core.management.commands.create_account import DEFAULT_BASE_URL
 
 logger = logging.getLogger(__name__)
 
 MAIL_PASSWORD_RESET = "newsroom.mail_password_reset"
+
+
+class AccountLanguageResetForm(PasswordResetForm):
+    """Django's PasswordResetForm, each account's mail in the language that account last
+    used the newsroom in, else in `fallback` (the language of the page the reset was asked
+    from), else the site's default (accounts.languages.language_of). One address may hold
+    several accounts: each gets its own mail, in its own language."""
+
+    def __init__(self, *args, fallback: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fallback = fallback
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        """Django's send_mail (one account's mail), in that account's language."""
+        with translation.override(language_of(context["user"], self.fallback)):
+            return super().send_mail(
+                subject_template_name, email_template_name, context, *args, **kwargs
+            )
 
 
 def base_url() -> str:
@@ -42,23 +62,24 @@ def mail_password_reset(
     email: str, language: str, subject_template_name: str, email_template_name: str
 ) -> int:
     """Mail a one-time password link to each active account of `email` that has a usable
-    password (Django's PasswordResetForm: its users and token), in `language`, linking to
-    base_url(); returns how many accounts were mailed (0 for an unknown address). An
-    OSError (the mail server, smtplib's errors) is retried with back-off."""
-    form = PasswordResetForm({"email": email})
+    password (Django's PasswordResetForm: its users and token), in the language the
+    account last used the newsroom in, else in `language` (the page's the reset was asked
+    from; AccountLanguageResetForm), linking to base_url(); returns how many accounts were
+    mailed (0 for an unknown address). An OSError (the mail server, smtplib's errors) is
+    retried with back-off."""
+    form = AccountLanguageResetForm({"email": email}, fallback=language)
     if not form.is_valid():
         return 0
     accounts = len(list(form.get_users(form.cleaned_data["email"])))
     if not accounts:
         return 0
     scheme, _, domain = base_url().partition("://")
-    with translation.override(language):
-        form.save(
-            domain_override=domain,
-            use_https=scheme == "https",
-            subject_template_name=subject_template_name,
-            email_template_name=email_template_name,
-        )
+    form.save(
+        domain_override=domain,
+        use_https=scheme == "https",
+        subject_template_name=subject_template_name,
+        email_template_name=email_template_name,
+    )
     return accounts
 
 

@@ -1,5 +1,6 @@
-"""Alerts: the reviewers' email, urgent alerts by email and signed webhook, once per visit,
-retried with back-off and logged; the newsroom's subscription pages.
+"""Alerts: the reviewers' and authors' email, each in its reader's language, urgent alerts
+by email and signed webhook, once per visit, retried with back-off and logged; the
+newsroom's subscription pages.
 
 Tasks run inline here (no broker: CELERY_TASK_ALWAYS_EAGER). An inline task retries at
 once, ignoring the countdown, with the same policy (autoretry, max_retries) as in a
@@ -12,11 +13,14 @@ import datetime
 import json
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
 from django.core import mail
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts import languages
 from alerts import services, tasks, urgent, webhooks
 from alerts.models import Delivery, DeliveryStatus, Subscription
 from core import roles
@@ -148,6 +152,61 @@ def test_reviewers_get_an_email_when_a_report_awaits_review(
     assert f"reported a visit: Vladimir Putin in Mongolia, {dates}." in message.body
 
 
+def used_the_newsroom_in(user, language: str) -> None:
+    """`user` opens the newsroom's dashboard in `language` (the language switch's cookie),
+    which records it as the language of their mails; the test's language is left as it was."""
+    browser = Client()
+    browser.force_login(user)
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    with translation.override(translation.get_language()):
+        assert browser.get(reverse("newsroom:dashboard")).status_code == 200
+
+
+def test_each_reviewer_is_asked_to_review_in_the_language_they_use_the_newsroom_in(
+    reporter, reviewer, django_capture_on_commit_callbacks
+):
+    """Reviewers who work in French get the mail in French, those who work in English, or
+    never opened the newsroom, in English, whatever language the author works in; each
+    gets one mail."""
+    putin(), mongolia()
+    francoise = account("francoise", roles.REVIEWERS, email="francoise@ngo.example")
+    ada = account("ada", roles.ADMINS, email="ada@ngo.example")
+    newcomer = account("nadia", roles.REVIEWERS, email="nadia@ngo.example")
+    used_the_newsroom_in(francoise, "fr")
+    used_the_newsroom_in(ada, "fr")
+    used_the_newsroom_in(reviewer, "en")
+    # The author files in French.
+    with translation.override("fr"), django_capture_on_commit_callbacks(execute=True):
+        review.file_report(author=reporter, data=report_data(), citations=CITATIONS)
+
+    recipients = [m.to for m in mail.outbox]
+    assert sorted(recipients) == sorted([[u.email] for u in (francoise, ada, newcomer, reviewer)])
+    by_address = {m.to[0]: m for m in mail.outbox}
+    with translation.override("fr"):
+        dates_fr = dates_of_report_data()
+    for user in (francoise, ada):
+        message = by_address[user.email]
+        assert message.subject == (
+            "[iccwatch] Un signalement attend sa relecture\u00a0: Vladimir Putin, Mongolie"
+        )
+        assert message.body.startswith(f"Bonjour {user.username},")
+        assert f"rita a signalé une visite\u00a0: Vladimir Putin, Mongolie, {dates_fr}." in (
+            message.body
+        )
+        assert "Elle attend la relecture d’une personne autre que son auteur\u00a0:" in (
+            message.body
+        )
+    for user in (reviewer, newcomer):
+        message = by_address[user.email]
+        assert message.subject == "[iccwatch] A report awaits review: Vladimir Putin in Mongolia"
+        assert message.body.startswith(f"Hello {user.username},")
+        assert (
+            f"rita reported a visit: Vladimir Putin in Mongolia, {dates_of_report_data()}."
+            in message.body
+        )
+        assert "It awaits review by someone other than its author:" in message.body
+
+
 def test_the_author_is_not_mailed_about_their_own_report(django_capture_on_commit_callbacks):
     putin(), mongolia()
     both = account("bea", roles.REPORTERS, roles.REVIEWERS, email="bea@ngo.example")
@@ -216,7 +275,7 @@ def test_the_author_is_told_their_report_was_rejected_with_the_reason(
     assert urgent.site_url(f"/newsroom/reports/{report.pk}/") in message.body
 
 
-def test_the_author_is_mailed_in_the_language_the_reviewer_acted_in(
+def test_an_author_who_never_used_the_newsroom_is_mailed_in_the_language_the_reviewer_acted_in(
     reporter, reviewer, django_capture_on_commit_callbacks
 ):
     report = filed(reporter, django_capture_on_commit_callbacks)
@@ -227,6 +286,37 @@ def test_the_author_is_mailed_in_the_language_the_reviewer_acted_in(
         "[iccwatch] Votre signalement vous est renvoyé\u00a0: Vladimir Putin, Mongolie"
     )
     assert "Quelle source ?" in message.body
+
+
+def test_the_author_is_mailed_in_the_language_they_use_the_newsroom_in_not_the_reviewers(
+    reporter, reviewer, django_capture_on_commit_callbacks
+):
+    """An author who works in French is told in French of a review done in English, and
+    one who works in English in English of a review done in French."""
+    report = filed(reporter, django_capture_on_commit_callbacks)
+    used_the_newsroom_in(reporter, "fr")
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        review.request_changes(report, reviewer, "Which source?")
+    (message,) = mail.outbox
+    assert message.to == [reporter.email]
+    assert message.subject == (
+        "[iccwatch] Votre signalement vous est renvoyé\u00a0: Vladimir Putin, Mongolie"
+    )
+    assert message.body.startswith("Bonjour rita,")
+
+    erin = account("erin", roles.REPORTERS, email="erin@ngo.example")
+    used_the_newsroom_in(erin, "en")
+    with django_capture_on_commit_callbacks(execute=True):
+        other = review.file_report(
+            author=erin, data=report_data(place="Zuunmod"), citations=CITATIONS
+        )
+    mail.outbox.clear()
+    with translation.override("fr"), django_capture_on_commit_callbacks(execute=True):
+        review.reject(other, reviewer, "Aucune source ne le dit.")
+    (message,) = mail.outbox
+    assert message.to == [erin.email]
+    assert message.subject == "[iccwatch] Your report was rejected: Vladimir Putin in Mongolia"
+    assert "The reviewer's reason:\nAucune source ne le dit." in message.body
 
 
 def test_the_author_is_mailed_only_when_a_reviewer_sent_back_verified_or_rejected(
@@ -556,6 +646,24 @@ def test_the_urgent_email_is_in_the_subscribers_language(reviewer, scan):
     assert "Mongolie" in message.body
 
 
+def test_a_subscription_keeps_the_language_of_the_page_it_was_added_from(reviewer, scan):
+    """Its address may be a colleague's or a list's: the owner's language later on (here
+    English) is not the subscription's."""
+    browser = Client()
+    browser.force_login(reviewer)
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    with translation.override(translation.get_language()):
+        browser.post(
+            reverse("alerts:subscriptions"), {"email": "juristes@ong.example", "urgent": "on"}
+        )
+    assert Subscription.objects.get(owner=reviewer).language == "fr"
+    used_the_newsroom_in(reviewer, "en")
+    visit_today()
+    scan()
+    (message,) = mail.outbox
+    assert message.subject.startswith("[iccwatch] Urgent\u00a0: Vladimir Putin se trouve")
+
+
 def test_the_urgent_email_gives_a_country_name_its_article(reviewer, scan):
     """ "is in the Central African Republic today", and "The Central African Republic is
     bound" where the name starts a sentence; not "is in Central African Republic"."""
@@ -692,3 +800,12 @@ def test_the_reviewers_mail_reads_the_report_once_whatever_the_number_of_reviewe
         assert services.mail_reviewers(report) == 5
     assert len(five) == len(one)
     assert len(mail.outbox) == 5 and len({m.to[0] for m in mail.outbox}) == 5
+    # Their languages come with them; a second language reads the report's names once more
+    # (the person's and the host's: two queries), however many reviewers work in it.
+    for user in User.objects.filter(username__in=["reviewer1", "reviewer3"]):
+        languages.record(user, "fr")
+    mail.outbox.clear()
+    with CaptureQueriesContext(connection) as two_languages:
+        assert services.mail_reviewers(report) == 5
+    assert len(two_languages) == len(one) + 2
+    assert sum("attend sa relecture" in m.subject for m in mail.outbox) == 2

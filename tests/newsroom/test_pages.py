@@ -21,15 +21,15 @@ from visits.models import Report, ReportState, ReviewState, Visit
 pytestmark = pytest.mark.django_db
 
 MONGOLIA = "vladimir-putin-mng-2024-09-02"
-# The queries of a report's page for a reviewer (the session, the user, the report, the
-# possible duplicates, the rule's preview and whether its host is a territory) before what
-# changed since it was sent back.
-QUERIES_OF_A_REPORT_PAGE = 15
+# The queries of a report's page for a reviewer (the session, the user, the language the
+# account last used the newsroom in, the report, the possible duplicates, the rule's
+# preview and whether its host is a territory) before what changed since it was sent back.
+QUERIES_OF_A_REPORT_PAGE = 16
 # A verified report's page for a reviewer: no duplicates nor review to show, no preview
 # (its published visit's verdict instead, one query), and one query for when it was
 # first submitted, which an open report's page reads with what changed since it was sent
 # back.
-QUERIES_OF_A_REVIEWED_REPORT_PAGE = 11
+QUERIES_OF_A_REVIEWED_REPORT_PAGE = 12
 REPORT_DATA = {
     "person": "vladimir-putin",
     "host": "TJK",

@@ -96,6 +96,12 @@ def test_staff_at_work_leave_the_public_etags_alone_until_a_report_is_verified(
         ('INSERT INTO "visits_visit" ("slug") VALUES (%s) ON CONFLICT DO NOTHING', True),
         ('INSERT INTO "authtoken_token" ("key", "user_id") VALUES (%s, %s)', False),
         ('INSERT INTO "alerts_subscription" ("owner_id") VALUES (%s)', False),
+        # The language an account last used the newsroom in (accounts.languages.record).
+        (
+            'INSERT INTO "accounts_newsroomlanguage" ("user_id", "language") VALUES (%s, %s) '
+            'ON CONFLICT("user_id") DO UPDATE SET "language" = EXCLUDED."language"',
+            False,
+        ),
         # A table named like an ignored one is not ignored for it.
         ('UPDATE "visits_reporting_summary" SET "n" = 1', True),
         ('SELECT * FROM "visits_visit"', False),
