@@ -223,6 +223,7 @@ REPORT_RULES = (
     "states' ISO3 codes, a published visit's id)",
     "a new visit (no `visit`) needs `person`, `host`, `status`, `outcome` and at least one "
     "source; a correction takes what it leaves out from its visit",
+    "`based_on` and `reason` only with `visit`: a new visit corrects no version of a visit",
     "`host` is not the person's state of nationality",
     "`start` and `end` are real calendar dates, none more than ten years ahead; `start` is "
     "required unless the status is `cancelled`; `end` needs a `start` and is not before it",
@@ -243,7 +244,9 @@ FILE_DESCRIPTION = (
     "Files a report of a new visit, or (with `visit`) a correction of a published one, and "
     "submits it for review. It is not public anywhere until a reviewer who is not its author "
     "verifies it. Reporters only (group `reporters`, or an admin). The same checks as the "
-    "newsroom's form: each problem is a 400 naming the field. An `Idempotency-Key` already used, "
+    "newsroom's form: each problem is a 400 naming the field, and so is a field the body does "
+    "not have (a misspelling such as `soruces`, or a key of a source such as `exerpt`): "
+    "nothing is filed. An `Idempotency-Key` already used, "
     "or a report identical to one still open, is a 409 `duplicate_report` with the existing "
     "report's URL in `existing` and Location; nothing more is filed. A correction whose "
     "`based_on` is older than the visit's `updated_at` is a 409 `conflict` (the visit changed "
