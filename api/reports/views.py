@@ -385,7 +385,10 @@ class ReportViewSet(
             "when it changed since the `version` given as `seen`, when it is a correction begun "
             "before the visit last changed (publishing it would undo that change: reject it and "
             "file it again), or when it may duplicate a published visit not listed in "
-            "`different_from`."
+            "`different_from`. A withdrawal whose reason the newsroom would not take now "
+            f"(empty, or shorter than {review.WITHDRAWAL_NOTE_MIN} characters: filed before "
+            "that minimum) is a 400 naming `withdrawal_note`, nothing published: send it back "
+            "for its author to reword it."
         ),
         request=VerificationSerializer,
         responses={200: ReportDetailSerializer, **ERRORS_409},

@@ -737,3 +737,32 @@ def test_a_read_only_field_sent_back_is_accepted_and_ignored():
         "name": ["This field is required."],
         "nmae": ["This request has no such field: did you mean 'name'?"],
     }
+
+
+def test_a_withdrawal_filed_before_its_reasons_minimum_is_a_400_naming_it_unpublished(
+    seeded, clients, reporter
+):
+    """Verified through the API, a withdrawal whose reason the newsroom would refuse now
+    (an old row's) is a 400 naming `withdrawal_note`, with the newsroom's message in the
+    reviewer's language; the visit stays published."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    report = review.propose_withdrawal(author=reporter, visit=visit, note="It never took place.")
+    Report.objects.filter(pk=report.pk).update(withdrawal_note="Duplicate.")  # an old row
+    refused = clients["reviewer"].post(
+        f"/api/v1/reports/{report.pk}/verify/",
+        {"seen": review.version_of(Report.objects.get(pk=report.pk))},
+        format="json",
+        headers={"Accept-Language": "fr"},
+    )
+    assert refused.status_code == 400, refused.content
+    assert refused.json()["error"]["fields"] == {
+        "withdrawal_note": [
+            "Dites pourquoi en 20 caractères au moins\u00a0: la page de la visite le montre "
+            "à tous ses lecteurs."
+        ]
+    }
+    visit.refresh_from_db()
+    assert (visit.review_state, Report.objects.get(pk=report.pk).state) == (
+        "verified",
+        ReportState.SUBMITTED,
+    )
