@@ -5,11 +5,14 @@
 - `ApiFilterBackend` (in api_filters): the app's FilterSets (the same as the site's); a
   bad value is a 400 `invalid_filter` naming the parameter.
 - `as_of_from`: the `?as_of=YYYY-MM-DD` parameter, parsed once for every endpoint.
-- `ApiAutoSchema`: documents the error answers, optional authentication on reads and
-  CSV as text.
+- `KnownFieldsOnly`: every serializer of a request body refuses a field it does not
+  have (a 400 naming it), never drops it unseen.
+- `ApiAutoSchema`: documents the error answers, optional authentication on reads,
+  CSV as text and the request bodies' `additionalProperties: false`.
 """
 
 import datetime
+import difflib
 import functools
 import hashlib
 import logging
@@ -22,6 +25,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
@@ -30,6 +34,7 @@ from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from api.access import TokenAuthentication
 from api.errors import ErrorSerializer, InvalidFilter
@@ -189,6 +194,80 @@ class OptionalChoiceField(serializers.ChoiceField):
         if value in ("", None):
             return None
         return super().to_representation(value)
+
+
+# --- Request bodies -------------------------------------------------------------------
+
+# How many unknown fields of one object a refusal names (a body of 100,000 made-up keys
+# gets an answer of a few lines, not the keys again with a sentence each).
+UNKNOWN_FIELDS_NAMED = 20
+
+
+class KnownFieldsOnly:
+    """Input serializers: a body field the serializer does not know is a 400 naming it,
+    never a value silently dropped (`soruces`, `end_dat`: the client would get a 201 and
+    lose what it sent). Each unknown field of the object (at most UNKNOWN_FIELDS_NAMED,
+    the first in sorted order; a non-field error then says how many there were) gets
+    "This request has no such field", with the known field it most resembles (difflib)
+    or the list of the fields it has, in the active language; `RETIRED_FIELDS` ({name:
+    message}) says what replaced a field a former version read. The refusal comes with
+    the other fields' own errors, in one 400 (DRF's ValidationError, as {field:
+    [messages]}), before the view writes anything.
+
+    A field the serializer declares read-only is known: sent back as it was read, it is
+    accepted and ignored, as DRF ignores it. Used first among the bases (so that it sees
+    the errors of the mixins after it), by every serializer of a body the API writes
+    from, nested ones included (a nested object's unknown key is named by its path,
+    `sources.1.exerpt`). The schema says so: its request component has
+    `additionalProperties: false` (ApiAutoSchema)."""
+
+    RETIRED_FIELDS: Mapping[str, str] = {}
+
+    def to_internal_value(self, data):
+        unknown = self.unknown_fields(data) if isinstance(data, Mapping) else {}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as invalid:
+            if unknown and isinstance(invalid.detail, Mapping):
+                raise serializers.ValidationError({**invalid.detail, **unknown}) from None
+            raise
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return value
+
+    def unknown_fields(self, data: Mapping) -> dict[str, list[str]]:
+        """{name: [message]} for each key of `data` this serializer has no field for ({}
+        when there is none), at most UNKNOWN_FIELDS_NAMED of them, with a
+        `non_field_errors` counting them all beyond that."""
+        fields = self.fields
+        unknown = sorted(str(name) for name in data if name not in fields)
+        if not unknown:
+            return {}
+        writable = [name for name, field in fields.items() if not field.read_only]
+        errors = {}
+        for name in unknown[:UNKNOWN_FIELDS_NAMED]:
+            if name in self.RETIRED_FIELDS:
+                errors[name] = [str(self.RETIRED_FIELDS[name])]
+                continue
+            like = difflib.get_close_matches(name, writable, n=1)
+            if like:
+                message = _("This request has no such field: did you mean %(field)r?") % {
+                    "field": like[0]
+                }
+            else:
+                message = _("This request has no such field. Its fields are: %(names)s.") % {
+                    "names": ", ".join(writable)
+                }
+            errors[name] = [message]
+        if len(unknown) > UNKNOWN_FIELDS_NAMED:
+            errors[api_settings.NON_FIELD_ERRORS_KEY] = [
+                _(
+                    "This request has %(count)d fields it does not know; the first "
+                    "%(named)d are named."
+                )
+                % {"count": len(unknown), "named": UNKNOWN_FIELDS_NAMED}
+            ]
+        return errors
 
 
 class PrecisionField(OptionalChoiceField):
@@ -788,6 +867,14 @@ class ApiAutoSchema(AutoSchema):
     def _is_detail(self) -> bool:
         return "{" in self.path
 
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        kind = serializer if isinstance(serializer, type) else type(serializer)
+        if direction == "request" and issubclass(kind, KnownFieldsOnly):
+            # A field the body's serializer does not know is a 400 (KnownFieldsOnly).
+            schema["additionalProperties"] = False
+        return schema
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if not isinstance(self.view, viewsets.GenericViewSet):
@@ -940,6 +1027,9 @@ colleague's draft is theirs alone and blocks nothing. `GET /api/v1/reports/` lis
 (`{"comment": ...}`) or `/reject/` (`{"reason": ...}`); the report's author is refused
 (`403 four_eyes`), whatever their roles. `POST /api/v1/visits/`, the older way to report a
 visit, is an alias of `POST /api/v1/reports/` (same body, same answers; deprecated).
+Each of these bodies takes only the fields its schema lists (`additionalProperties:
+false`): any other, misspelt or made up, at the top or in a source, is a `400 invalid`
+naming it, and nothing is filed or changed.
 
 **Changes to this version** (what a client written before may notice):
 - 4 December 2026: in the CSV of `/visits/` and `/incidents/`, `url` is the row's API
@@ -952,4 +1042,10 @@ visit, is an alias of `POST /api/v1/reports/` (same body, same answers; deprecat
   are, accepted); `/api/v1/schema/` refuses a parameter other than `format` and `lang`
   (`?version=` among them), an empty one or one given twice (`400 invalid_filter`), as
   the lists and records do.
+- 5 December 2026: the bodies of `POST /reports/` (and `POST /visits/`), `/verify/`,
+  `/request-changes/` and `/reject/` refuse a field they do not have (`400 invalid`
+  naming it, e.g. `soruces`, `sources.1.exerpt`; nothing is filed or changed): it was
+  ignored, and its value lost. A client that sent extra fields must leave them out. The
+  schema of a filing's `409` no longer requires `existing`, which an answer about another
+  person's report, or a `conflict`, never carried.
 """

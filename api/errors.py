@@ -227,10 +227,15 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class DuplicateReportSerializer(ErrorSerializer):
-    """409 `duplicate_report`: the error, and the report already filed."""
+    """A filing's 409: `duplicate_report`, the error and the report already filed; or
+    `conflict` (a correction based on an older version of its visit, or changing nothing),
+    the error alone."""
 
     existing = serializers.URLField(
-        help_text="The existing report's URL (also in the Location header)."
+        required=False,
+        help_text="The existing report's URL (also in the Location header), for a "
+        "`duplicate_report` the caller may read; absent for another person's report, and "
+        "for a `conflict`.",
     )
 
 

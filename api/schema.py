@@ -286,16 +286,23 @@ def _name_enum_values(result) -> None:
 
 # Properties an answer carries only when asked for: a list's `facets` (with `?facets=`).
 ON_REQUEST_ONLY = frozenset({"facets"})
+# Properties one answer carries only in some cases ("Component.property"): a filing's 409
+# names the existing report only when it is a duplicate the caller may read.
+SOMETIMES = frozenset({"DuplicateReport.existing"})
 
 
 def _require_answered_properties(result) -> None:
     """An answer carries every property its serializer declares (null when there is no
     value): in the answers' components every property is required, but those in
-    ON_REQUEST_ONLY."""
+    ON_REQUEST_ONLY and SOMETIMES."""
     for name, schema in result["components"]["schemas"].items():
         if name.endswith("Request") or "properties" not in schema:
             continue
-        schema["required"] = [p for p in schema["properties"] if p not in ON_REQUEST_ONLY]
+        schema["required"] = [
+            p
+            for p in schema["properties"]
+            if p not in ON_REQUEST_ONLY and f"{name}.{p}" not in SOMETIMES
+        ]
 
 
 def _describe_properties(result) -> None:

@@ -1259,6 +1259,15 @@ def report_submit(request, pk: int):
     try:
         review.submit(report, request.user)
     except ValidationError as error:
+        if "withdrawal_note" in getattr(error, "error_dict", {}):
+            # A withdrawal's reason refused (filed before its bounds, say): said beside the
+            # box that rewords it, as a reason refused when typed is.
+            refused = {
+                "action": "reword",
+                "comment": report.withdrawal_note,
+                "errors": error.messages,
+            }
+            return _report_page(request, pk, refused=refused, status=400)
         messages.error(request, " ".join(error.messages))
         return redirect("newsroom:report", pk)
     messages.success(
@@ -1323,6 +1332,18 @@ def report_verify(request, pk: int):
             # Said next to the tick it asks for, not only at the top of the page.
             refused = {"action": "verify", "comment": "", "errors": error.messages}
             return _report_page(request, pk, refused=refused, status=400)
+        if "withdrawal_note" in getattr(error, "error_dict", {}):
+            # Said to its author when typed; the reviewer is told what to do with it.
+            messages.error(
+                request,
+                _(
+                    "This withdrawal cannot be verified: its reason is not one the visit's "
+                    "page may show (its author is told: “%(problem)s”). Send it back for "
+                    "them to reword it."
+                )
+                % {"problem": " ".join(error.messages)},
+            )
+            return redirect("newsroom:report", pk)
         messages.error(request, " ".join(error.messages))
         return redirect("newsroom:report", pk)
     url = visit.get_absolute_url()

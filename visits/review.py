@@ -931,8 +931,10 @@ def submit(report: Report, user) -> Report:
     """The author sends a draft (or a report sent back for changes) to review.
 
     ValidationError (nothing changes) when it is not theirs to send, not a draft nor sent
-    back, would not be filed as it stands, or, sent back for changes, has no answer to
-    the reviewer yet: {"reply": [ANSWER_FIRST]} (`needs_an_answer`)."""
+    back, would not be filed as it stands (a withdrawal whose reason `_withdrawal_note`
+    refuses, naming `withdrawal_note`: one filed before the reason's bounds, or changed
+    by another path), or, sent back for changes, has no answer to the reviewer yet:
+    {"reply": [ANSWER_FIRST]} (`needs_an_answer`)."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     _require(report.author_id == user.pk, _("Only the author may submit a report."))
     if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
@@ -940,6 +942,8 @@ def submit(report: Report, user) -> Report:
     if report.is_withdrawal:
         if report.visit is None or report.visit.review_state != ReviewState.VERIFIED:
             raise ValidationError(_("Only a published visit can be withdrawn."))
+        # The reason as the visit's page would show it: checked again, not only when typed.
+        _withdrawal_note(report.withdrawal_note)
     else:
         resolved = resolve(report.data, report.citations, new=not report.is_correction)
     if report.is_correction and not report.is_withdrawal:
@@ -1277,7 +1281,12 @@ def verify(
     - a new visit that may already be recorded (possible_duplicates), unless the reviewer
       compared it with each of them and confirms it is another visit: `different_from`
       holds the slugs of the visits compared. A possible duplicate published after the
-      reviewer looked is not among them, and is refused until compared too.
+      reviewer looked is not among them, and is refused until compared too;
+    - a withdrawal whose reason `_withdrawal_note` refuses (empty, shorter than
+      WITHDRAWAL_NOTE_MIN, longer than WITHDRAWAL_NOTE_MAX, or holding a control
+      character: one filed before those bounds, or changed by another path), naming
+      `withdrawal_note` as when it was typed: the visit's page would show it to every
+      reader. It is sent back for its author to reword.
     """
     report = Report.objects.select_for_update().get(pk=report.pk)
     _four_eyes(report, reviewer)
@@ -1298,7 +1307,7 @@ def verify(
             )
         )
     if report.is_withdrawal:
-        return _verify_withdrawal(report, reviewer)
+        return _verify_withdrawal(report, reviewer, _withdrawal_note(report.withdrawal_note))
     resolved = resolve(report.data, report.citations)
     fields = resolved.fields
     changes = []
@@ -1417,9 +1426,10 @@ def _verified(report: Report, reviewer, visit: Visit, changes: list[dict]) -> Vi
     return visit
 
 
-def _verify_withdrawal(report: Report, reviewer) -> Visit:
+def _verify_withdrawal(report: Report, reviewer, note: str) -> Visit:
     """Withdraw the visit of a verified withdrawal (the report is locked, its reviewer
-    checked): ValidationError when the visit is no longer published."""
+    checked), with `note` its reason as checked (`_withdrawal_note`): ValidationError when
+    the visit is no longer published."""
     visit = Visit.objects.select_for_update().get(pk=report.visit_id)
     if visit.review_state != ReviewState.VERIFIED:
         raise ValidationError(_("Only a published visit can be withdrawn."))
@@ -1432,7 +1442,7 @@ def _verify_withdrawal(report: Report, reviewer) -> Visit:
             "now; reject the withdrawal, and propose it again if it still holds."
         ),
     )
-    withdraw_visit(visit, report.withdrawal_note, user=reviewer)
+    withdraw_visit(visit, note, user=reviewer)
     changes = [{"field": "review_state", "old": ReviewState.VERIFIED, "new": ReviewState.WITHDRAWN}]
     return _verified(report, reviewer, visit, changes)
 

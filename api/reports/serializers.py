@@ -4,10 +4,11 @@ import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.base import OptionalChoiceField
+from api.base import KnownFieldsOnly, OptionalChoiceField
 from api.lang import render_explanation
 from api.visits.serializers import VisitRefSerializer
 from core import identifiers
@@ -111,7 +112,7 @@ class SinceNineteenHundredDateField(serializers.DateField):
         return super().to_internal_value(value)
 
 
-class SourceInputSerializer(PlainText, StrictJSONTypes, serializers.Serializer):
+class SourceInputSerializer(KnownFieldsOnly, PlainText, StrictJSONTypes, serializers.Serializer):
     """A source as this report cites it: what it says of the document is the report's own."""
 
     url = serializers.URLField(max_length=1000, help_text="The document's public address.")
@@ -134,14 +135,15 @@ class SourceInputSerializer(PlainText, StrictJSONTypes, serializers.Serializer):
     )
 
 
-class ReportInputSerializer(PlainText, StrictJSONTypes, serializers.Serializer):
+class ReportInputSerializer(KnownFieldsOnly, PlainText, StrictJSONTypes, serializers.Serializer):
     """A new visit, or (with `visit`) a correction of a published one.
 
     The checks that need the data (a person or state that does not exist, a date that is
     not one, a visit to one's own state, an end before the start, ...) are the service
     layer's (visits.review), the same for the newsroom's form: each is a 400 naming the
     field. For a correction, the fields left out keep the published visit's values and
-    `sources` defaults to the visit's citations.
+    `sources` defaults to the visit's citations. A field it does not have, here or in a
+    source, is a 400 naming it (api.base.KnownFieldsOnly), never dropped unseen.
     """
 
     visit = serializers.RegexField(
@@ -293,7 +295,7 @@ def seen_before_closing() -> serializers.CharField:
     )
 
 
-class ReviewCommentSerializer(PlainText, StrictJSONTypes, serializers.Serializer):
+class ReviewCommentSerializer(KnownFieldsOnly, PlainText, StrictJSONTypes, serializers.Serializer):
     """What a reviewer asks the report's author to change (request-changes)."""
 
     comment = serializers.CharField(
@@ -302,7 +304,7 @@ class ReviewCommentSerializer(PlainText, StrictJSONTypes, serializers.Serializer
     seen = seen_before_closing()
 
 
-class VerificationSerializer(PlainText, StrictJSONTypes, serializers.Serializer):
+class VerificationSerializer(KnownFieldsOnly, PlainText, StrictJSONTypes, serializers.Serializer):
     """A reviewer's verification of a report: the version read, and the visits compared with it."""
 
     seen = serializers.CharField(
@@ -326,20 +328,16 @@ class VerificationSerializer(PlainText, StrictJSONTypes, serializers.Serializer)
         ),
     )
 
-    def validate(self, attrs):
-        if "different_visit" in self.initial_data:
-            raise serializers.ValidationError(
-                {
-                    "different_visit": [
-                        "Replaced by `different_from`: list the ids of the visits you compared "
-                        "the report with (its `possible_duplicates`)."
-                    ]
-                }
-            )
-        return attrs
+    # The tick a former version of verify read.
+    RETIRED_FIELDS = {
+        "different_visit": gettext_lazy(
+            "Replaced by `different_from`: list the ids of the visits you compared the "
+            "report with (its `possible_duplicates`)."
+        )
+    }
 
 
-class RejectionSerializer(PlainText, StrictJSONTypes, serializers.Serializer):
+class RejectionSerializer(KnownFieldsOnly, PlainText, StrictJSONTypes, serializers.Serializer):
     """A reviewer's rejection of a report, with the reason given to its author."""
 
     reason = serializers.CharField(

@@ -223,6 +223,7 @@ REPORT_RULES = (
     "states' ISO3 codes, a published visit's id)",
     "a new visit (no `visit`) needs `person`, `host`, `status`, `outcome` and at least one "
     "source; a correction takes what it leaves out from its visit",
+    "`based_on` and `reason` only with `visit`: a new visit corrects no version of a visit",
     "`host` is not the person's state of nationality",
     "`start` and `end` are real calendar dates, none more than ten years ahead; `start` is "
     "required unless the status is `cancelled`; `end` needs a `start` and is not before it",
@@ -243,7 +244,9 @@ FILE_DESCRIPTION = (
     "Files a report of a new visit, or (with `visit`) a correction of a published one, and "
     "submits it for review. It is not public anywhere until a reviewer who is not its author "
     "verifies it. Reporters only (group `reporters`, or an admin). The same checks as the "
-    "newsroom's form: each problem is a 400 naming the field. An `Idempotency-Key` already used, "
+    "newsroom's form: each problem is a 400 naming the field, and so is a field the body does "
+    "not have (a misspelling such as `soruces`, or a key of a source such as `exerpt`): "
+    "nothing is filed. An `Idempotency-Key` already used, "
     "or a report identical to one still open, is a 409 `duplicate_report` with the existing "
     "report's URL in `existing` and Location; nothing more is filed. A correction whose "
     "`based_on` is older than the visit's `updated_at` is a 409 `conflict` (the visit changed "
@@ -382,7 +385,10 @@ class ReportViewSet(
             "when it changed since the `version` given as `seen`, when it is a correction begun "
             "before the visit last changed (publishing it would undo that change: reject it and "
             "file it again), or when it may duplicate a published visit not listed in "
-            "`different_from`."
+            "`different_from`. A withdrawal whose reason the newsroom would not take now "
+            f"(empty, or shorter than {review.WITHDRAWAL_NOTE_MIN} characters: filed before "
+            "that minimum) is a 400 naming `withdrawal_note`, nothing published: send it back "
+            "for its author to reword it."
         ),
         request=VerificationSerializer,
         responses={200: ReportDetailSerializer, **ERRORS_409},

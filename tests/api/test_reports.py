@@ -620,3 +620,149 @@ def test_no_cache_keeps_a_report_its_list_or_the_queue(tajikistan_removed, clien
     for name, answer in answers.items():
         directives = {d.strip() for d in answer.get("Cache-Control", "").split(",")}
         assert {"private", "no-store"} <= directives, (name, answer.get("Cache-Control"))
+
+
+def _renamed(body: dict, old: str, new: str) -> dict:
+    return {(new if name == old else name): value for name, value in body.items()}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/reports/", "/api/v1/visits/"])
+@pytest.mark.parametrize(
+    ("body", "field", "meant"),
+    [
+        ({**TAJIKISTAN, "end_dat": "2025-10-11"}, "end_dat", "end"),
+        (_renamed(TAJIKISTAN, "sources", "soruces"), "soruces", "sources"),
+        (
+            {
+                **TAJIKISTAN,
+                "sources": [
+                    TAJIKISTAN["sources"][0],
+                    {"url": "https://a.example.org/", "exerpt": "x"},
+                ],
+            },
+            "sources.1.exerpt",
+            "excerpt",
+        ),
+    ],
+)
+def test_a_misspelt_field_is_a_400_naming_it_and_files_nothing(
+    tajikistan_removed, clients, path, body, field, meant
+):
+    """A field the body does not have is never dropped unseen (the client would get a 201
+    and lose its value): a 400 naming it, with the field it resembles, nothing filed."""
+    visits = Visit.objects.count()
+    response = clients["reporter"].post(path, body, format="json")
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "invalid"
+    assert error["fields"][field] == [f"This request has no such field: did you mean {meant!r}?"]
+    assert field in error["message"]
+    assert (Report.objects.count(), Visit.objects.count()) == (0, visits)
+
+
+def test_an_unknown_field_is_named_with_the_others_errors_and_in_french(
+    tajikistan_removed, clients
+):
+    body = {**_renamed(TAJIKISTAN, "sources", "soruces"), "start": "08/10/2025", "zzz": 1}
+    response = file(clients["reporter"], body, **{"Accept-Language": "fr"})
+    assert response.status_code == 400, response.content
+    fields = response.json()["error"]["fields"]
+    assert fields["soruces"] == [
+        "Cette requête n’a pas ce champ\u00a0: vouliez-vous dire «\u00a0sources\u00a0»\u202f?"
+    ]
+    (listed,) = fields["zzz"]
+    assert listed.startswith("Cette requête n’a pas ce champ. Ses champs sont\u00a0: visit, ")
+    # The errors of the fields the body does have, in the same answer.
+    assert set(fields) == {"soruces", "zzz", "start"}
+    assert Report.objects.count() == 0
+
+
+def test_a_body_of_made_up_fields_names_the_first_twenty_and_counts_them_all(
+    tajikistan_removed, clients
+):
+    body = {**TAJIKISTAN, **{f"extra_{n:03}": n for n in range(500)}}
+    response = file(clients["reporter"], body)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert sorted(error["fields"]) == [f"extra_{n:03}" for n in range(20)]
+    assert error["message"] == (
+        "This request has 500 fields it does not know; the first 20 are named."
+    )
+    assert Report.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("action", "body", "field"),
+    [
+        ("verify", {"different_form": []}, "different_form"),
+        ("request-changes", {"comment": "Cite the summit's page.", "commment": "x"}, "commment"),
+        ("reject", {"reason": "Not so.", "seeen": "1"}, "seeen"),
+    ],
+)
+def test_a_review_action_with_an_unknown_field_is_a_400_that_changes_nothing(
+    tajikistan_removed, clients, action, body, field
+):
+    url = file(clients["reporter"]).json()["url"]
+    report = Report.objects.get()
+    seen = review.version_of(report)
+    response = clients["reviewer"].post(f"{url}{action}/", {"seen": seen, **body}, format="json")
+    assert response.status_code == 400, response.content
+    assert field in response.json()["error"]["fields"]
+    after = Report.objects.get()
+    assert (after.state, after.comment, review.version_of(after)) == (
+        ReportState.SUBMITTED,
+        "",
+        seen,
+    )
+    assert Visit.objects.filter(person__slug="vladimir-putin", host__iso3="TJK").count() == 0
+
+
+def test_a_read_only_field_sent_back_is_accepted_and_ignored():
+    """What a client read may go back as it came: a field the serializer declares read-only
+    is known (accepted, ignored); any other is refused."""
+    from rest_framework import serializers
+
+    from api.base import KnownFieldsOnly
+
+    class Renamed(KnownFieldsOnly, serializers.Serializer):
+        id = serializers.IntegerField(read_only=True)
+        name = serializers.CharField()
+
+    sent_back = Renamed(data={"id": 7, "name": "Dushanbe"})
+    assert sent_back.is_valid(), sent_back.errors
+    assert sent_back.validated_data == {"name": "Dushanbe"}
+    misspelt = Renamed(data={"id": 7, "nmae": "Dushanbe"})
+    assert not misspelt.is_valid()
+    assert misspelt.errors == {
+        "name": ["This field is required."],
+        "nmae": ["This request has no such field: did you mean 'name'?"],
+    }
+
+
+def test_a_withdrawal_filed_before_its_reasons_minimum_is_a_400_naming_it_unpublished(
+    seeded, clients, reporter
+):
+    """Verified through the API, a withdrawal whose reason the newsroom would refuse now
+    (an old row's) is a 400 naming `withdrawal_note`, with the newsroom's message in the
+    reviewer's language; the visit stays published."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    report = review.propose_withdrawal(author=reporter, visit=visit, note="It never took place.")
+    Report.objects.filter(pk=report.pk).update(withdrawal_note="Duplicate.")  # an old row
+    refused = clients["reviewer"].post(
+        f"/api/v1/reports/{report.pk}/verify/",
+        {"seen": review.version_of(Report.objects.get(pk=report.pk))},
+        format="json",
+        headers={"Accept-Language": "fr"},
+    )
+    assert refused.status_code == 400, refused.content
+    assert refused.json()["error"]["fields"] == {
+        "withdrawal_note": [
+            "Dites pourquoi en 20 caractères au moins\u00a0: la page de la visite le montre "
+            "à tous ses lecteurs."
+        ]
+    }
+    visit.refresh_from_db()
+    assert (visit.review_state, Report.objects.get(pk=report.pk).state) == (
+        "verified",
+        ReportState.SUBMITTED,
+    )

@@ -363,6 +363,8 @@ def _fill_report(body, refs: SeedReferences, picks: dict):
     if not base:  # a new visit needs what a correction takes from its visit
         for field in ("status", "outcome"):
             body.setdefault(field, picks[field])
+        for field in ("based_on", "reason"):  # and says nothing of a visit's version
+            body.pop(field, None)
     status = body.get("status", merged.get("status"))
     # An outcome only for a trip that took place; `n/a` for one that did not.
     outcome = body.get("outcome", merged.get("outcome"))
@@ -622,6 +624,12 @@ def test_a_bad_page_size_or_boolean_is_a_400_on_the_feed_and_the_lists(seeded, a
             "sources.0.published",
         ),
         ({"host_notified": "yes"}, "host_notified"),
+        # A field the body does not have: never dropped unseen (api.base.KnownFieldsOnly).
+        ({"end_dat": "2025-10-09"}, "end_dat"),
+        (
+            {"sources": [{"url": "https://news.example.org/a", "exerpt": "x"}]},
+            "sources.0.exerpt",
+        ),
     ],
 )
 def test_a_report_the_schema_refuses_the_server_refuses(seeded, reporter, openapi, change, field):
@@ -637,6 +645,26 @@ def test_a_report_the_schema_refuses_the_server_refuses(seeded, reporter, openap
     response = token_client(reporter).post("/api/v1/reports/", body, format="json")
     _invalid(response, field, code="invalid")
     assert Report.objects.count() == 0
+
+
+def test_every_request_body_refuses_a_field_it_does_not_have(openapi):
+    """Each body the API writes from says `additionalProperties: false`, as the server
+    refuses an unknown field (a generated client's validator catches a misspelling first)."""
+    schemas = openapi["components"]["schemas"]
+    bodies = set()
+    for item in openapi["paths"].values():
+        for operation in item.values():
+            content = operation.get("requestBody", {}).get("content", {})
+            for media in content.values():
+                bodies.add(media["schema"]["$ref"].rsplit("/", 1)[-1])
+    assert bodies == {
+        "ReportInputRequest",
+        "VerificationRequest",
+        "ReviewCommentRequest",
+        "RejectionRequest",
+    }
+    for name in (*bodies, "SourceInputRequest"):
+        assert schemas[name]["additionalProperties"] is False, name
 
 
 def test_the_dates_pattern_is_the_servers(openapi):

@@ -1881,6 +1881,53 @@ def test_a_withdrawal_reason_too_short_for_its_readers_comes_back_in_its_box(
     assert (report.withdrawal_note, report.state) == (ANOTHER_REASON, ReportState.DRAFT)
 
 
+@pytest.mark.parametrize(
+    ("language", "said", "send_it_back"),
+    [
+        (
+            "en",
+            "Say why in at least 20 characters: the visit's page shows it to every reader.",
+            "This withdrawal cannot be verified: its reason is not one the visit's page may "
+            "show (its author is told: “Say why in at least 20 characters",
+        ),
+        (
+            "fr",
+            "Dites pourquoi en 20 caractères au moins\u00a0: la page de la visite le montre "
+            "à tous ses lecteurs.",
+            "Ce retrait ne peut pas être vérifié\u00a0: sa raison n’est pas de celles que la "
+            "page de la visite peut montrer (son auteur lit\u00a0: «\u00a0Dites pourquoi",
+        ),
+    ],
+)
+def test_a_withdrawal_filed_before_its_reasons_minimum_is_neither_verified_nor_submitted(
+    seeded, reporter, reviewer, signed_in, language, said, send_it_back
+):
+    """A withdrawal whose reason is shorter than the minimum (filed before the minimum
+    existed): the reviewer who verifies it is told why and to send it back, its author who
+    submits it again sees the error beside the reason's box (400), in the staff's language;
+    nothing is published or submitted."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    report = review.propose_withdrawal(author=reporter, visit=visit, note=ANOTHER_REASON)
+    Report.objects.filter(pk=report.pk).update(withdrawal_note="Duplicate.")  # an old row
+    client = signed_in(reviewer)
+    client.cookies["django_language"] = language
+    verify = reverse("newsroom:verify", args=[report.pk])
+    answer = client.post(verify, {"seen": version_now(report)}, follow=True)
+    shown = html.unescape(text(answer))
+    assert send_it_back in shown and said in shown
+    visit.refresh_from_db()
+    assert (visit.review_state, visit.withdrawal_note) == (ReviewState.VERIFIED, "")
+    assert Report.objects.get(pk=report.pk).state == ReportState.SUBMITTED
+
+    review.take_back(report, reporter)
+    client = signed_in(reporter)
+    refused = client.post(reverse("newsroom:submit", args=[report.pk]))
+    assert refused.status_code == 400
+    box = html.unescape(text(refused).split('id="reword-note-errors"')[1])
+    assert said in box.split("</ul>")[0] and "Duplicate." in box.split("</textarea>")[0]
+    assert Report.objects.get(pk=report.pk).state == ReportState.DRAFT
+
+
 def test_a_withdrawal_is_not_edited_and_only_of_a_published_visit(seeded, reporter, signed_in):
     visit = Visit.objects.get(slug=MONGOLIA)
     report = review.propose_withdrawal(author=reporter, visit=visit, note="Not a real trip at all.")

@@ -617,6 +617,42 @@ def test_a_withdrawals_reason_is_at_least_a_short_sentence(seeded, reporter):
     assert report.withdrawal_note == enough
 
 
+@pytest.mark.parametrize(
+    "note",
+    ["Duplicate.", "   ", "x" * (review.WITHDRAWAL_NOTE_MAX + 1), "It never took place\u202e."],
+    ids=["short", "blank", "long", "bidi"],
+)
+def test_a_withdrawal_whose_reason_is_refused_now_is_neither_submitted_nor_verified(
+    seeded, reporter, reviewer, note
+):
+    """A withdrawal filed before its reason's bounds (an old row), or whose reason changed
+    by another path: verify and submit check the reason again, refuse it with the message
+    it gets when typed, naming `withdrawal_note`, and change nothing."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    report = review.propose_withdrawal(author=reporter, visit=visit, note="It never took place.")
+    Report.objects.filter(pk=report.pk).update(withdrawal_note=note)  # as an old row holds it
+    said = {"withdrawal_note": review.withdrawal_note_errors(note)}
+    assert said["withdrawal_note"]
+
+    def unchanged(state: str) -> None:
+        saved = Report.objects.get(pk=report.pk)
+        assert (saved.state, saved.withdrawal_note, saved.reviewer_id) == (state, note, None)
+        visit.refresh_from_db()
+        assert (visit.review_state, visit.withdrawal_note) == ("verified", "")
+
+    report.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        review.verify(report, reviewer, seen=review.version_of(report))
+    assert refused.value.message_dict == said
+    unchanged(ReportState.SUBMITTED)
+
+    review.take_back(report, reporter)
+    with pytest.raises(ValidationError) as refused:
+        review.submit(report, reporter)
+    assert refused.value.message_dict == said
+    unchanged(ReportState.DRAFT)
+
+
 def test_a_form_that_does_not_say_which_version_it_was_opened_at_changes_nothing(
     seeded, reporter, reviewer
 ):
