@@ -13,6 +13,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, IntegrityError
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -22,6 +23,7 @@ from rest_framework.views import set_rollback
 from api.formats import JSONRenderer
 from core.echo import echoed
 from core.tabular import error_body, invalid_values_message
+from front.summaries import colon, list_separator
 
 # Status codes whose DRF default code is too generic to be useful on its own.
 _CODE_BY_STATUS = {
@@ -167,6 +169,18 @@ def api_exception_handler(exc, context):
         # DRF's message repeats the whole Content-Type header.
         detail = f'Unsupported media type "{echoed(request_of(context).content_type)}" in request.'
 
+    request, view = context.get("request"), context.get("view")
+    # A refusal is English whatever language the data would have been in
+    # (api.base.PublicReadMixin, the filters and the paginators build it so); a report's
+    # validation errors are in the reporter's language, the sentence around them included.
+    in_english = (
+        request is None
+        or request.method in ("GET", "HEAD", "OPTIONS")
+        or (
+            getattr(view, "refuses_in_english", False)
+            and (not isinstance(exc, exceptions.ValidationError) or isinstance(exc, InvalidFilter))
+        )
+    )
     fields = {}
     if isinstance(detail, dict):
         # A parameter's name is the client's too (`?<5,000 characters>=1` is unknown).
@@ -174,7 +188,14 @@ def api_exception_handler(exc, context):
         for name, messages in _fields(detail).items():
             fields.setdefault(echoed(name), []).extend(messages)
         non_field = fields.pop("non_field_errors", [])
-        message = " ".join(non_field) if non_field else invalid_values_message(fields)
+        if non_field:
+            message = " ".join(non_field)
+        elif in_english:
+            message = invalid_values_message(fields)
+        else:
+            message = invalid_values_message(
+                fields, gettext("Some values are invalid"), colon(), list_separator()
+            )
     elif isinstance(detail, list):
         message = " ".join(_flatten(detail))
     else:
@@ -189,18 +210,7 @@ def api_exception_handler(exc, context):
     if code == "invalid" and response.status_code == status.HTTP_404_NOT_FOUND:
         code = "not_found"
     response.data = error_body(code, message, fields)
-    request, view = context.get("request"), context.get("view")
-    if (
-        request is None
-        or request.method in ("GET", "HEAD", "OPTIONS")
-        or (
-            getattr(view, "refuses_in_english", False)
-            and (not isinstance(exc, exceptions.ValidationError) or isinstance(exc, InvalidFilter))
-        )
-    ):
-        # A refusal is English whatever language the data would have been in
-        # (api.base.PublicReadMixin, the filters and the paginators build it so); a
-        # report's validation errors are in the reporter's language.
+    if in_english:
         response["Content-Language"] = "en"
     existing = getattr(exc, "existing_url", None)
     if existing:

@@ -677,6 +677,23 @@ def test_an_unknown_field_is_named_with_the_others_errors_and_in_french(
     assert Report.objects.count() == 0
 
 
+def test_a_french_refusals_sentence_is_french_throughout(tajikistan_removed, clients):
+    """A report refused in French said "Some values are invalid: start: Saisissez…": the
+    sentence around the fields' messages is in the reporter's language too, with its
+    punctuation."""
+    body = {**TAJIKISTAN, "start": "08/10/2025"}
+    french = file(clients["reporter"], body, **{"Accept-Language": "fr"})
+    assert french.status_code == 400, french.content
+    assert french["Content-Language"] == "fr"
+    message = french.json()["error"]["message"]
+    assert message.startswith("Certaines valeurs ne sont pas valables\u00a0: start\u00a0: "), (
+        message
+    )
+    english = file(clients["reporter"], body)
+    assert english.json()["error"]["message"].startswith("Some values are invalid: start: ")
+    assert Report.objects.count() == 0
+
+
 def test_a_body_of_made_up_fields_names_the_first_twenty_and_counts_them_all(
     tajikistan_removed, clients
 ):
