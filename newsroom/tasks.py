@@ -7,15 +7,24 @@ after commit. The task looks the address up and mails its accounts, so a slow ma
 never tells, by the time the answer takes, which addresses have an account (README: "whether
 it has one is never told"). Without a broker tasks run inline (CELERY_TASK_ALWAYS_EAGER), as
 every task of the project does.
+
+A mail the mail server fails to take is tried again, not dropped at once (README,
+"Outages"): the form's send_mail (PasswordResetForm below) raises a failure that may pass
+to the task, which a worker retries with growing delays (`autoretry_for`, `retry_backoff`:
+at most 1, 2, 4 … 128 s apart, ICCWATCH_WEBHOOK_MAX_RETRIES times, 8); the last failure is
+logged at ERROR with the account.
 """
 
 from __future__ import annotations
 
 import logging
+import smtplib
 
 from celery import shared_task
 from django.conf import settings
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth import forms as auth_forms
+from django.core.mail import EmailMultiAlternatives
+from django.template import loader
 from django.utils import translation
 
 from accounts.languages import language_of
@@ -23,6 +32,85 @@ from core import broker
 from core.management.commands.create_account import DEFAULT_BASE_URL
 
 logger = logging.getLogger(__name__)
+
+
+def refused_for_good(error: OSError) -> bool:
+    """Whether the mail server refused the mail with a permanent answer (SMTP's 5xx: the
+    recipient, the sender or the message refused, the server's sign-in refused), which a
+    later try would get again. A lost or refused connection, a timeout or a 4xx answer
+    (greylisting, a full mailbox, a server busy) may pass: False."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _reply in error.recipients.values()]
+    elif isinstance(error, smtplib.SMTPResponseException):
+        codes = [error.smtp_code]
+    else:
+        return False
+    return bool(codes) and all(500 <= code < 600 for code in codes)
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's PasswordResetForm (its accounts, token, templates and context), whose mail,
+    when it fails, is tried again: Django's own send_mail logs any error and drops the mail.
+
+    A failure that may pass (an OSError, as smtplib's errors are, that refused_for_good
+    does not call permanent) is raised to mail_password_reset, which a worker retries with
+    back-off; each is logged at WARNING, and the last try's at ERROR before it is raised.
+    Inline (the broker down, or none: CELERY_TASK_ALWAYS_EAGER, whose eager Retry
+    propagates) the task is tried once: its failure is the last. A permanent refusal, or
+    any other error (an address the mail cannot be sent to: ValueError), is logged at ERROR
+    and the mail dropped, the address's other accounts still mailed. Every line names the
+    account (its id and username), never the link's token.
+
+    It keeps Django's name, so that the task, and any form built on it in this module, mails
+    through this send_mail."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        """Django's send_mail (the same templates, context and message), its failure raised
+        or logged as the class says."""
+        subject = loader.render_to_string(subject_template_name, context)
+        subject = "".join(subject.splitlines())  # a subject holds no newline
+        body = loader.render_to_string(email_template_name, context)
+        message = EmailMultiAlternatives(subject, body, from_email, [to_email])
+        if html_email_template_name is not None:
+            html = loader.render_to_string(html_email_template_name, context)
+            message.attach_alternative(html, "text/html")
+        try:
+            message.send()
+        except Exception as error:  # noqa: BLE001 - each is raised or logged below
+            account = f"{context['user'].pk} ({context['user'].get_username()})"
+            why = f"{type(error).__name__}: {error}".replace(context["token"], "[redacted]")
+            if not isinstance(error, OSError) or refused_for_good(error):
+                logger.error(
+                    "password reset mail to account %s not sent, not tried again: %s",
+                    account,
+                    why,
+                )
+                return
+            # Celery retries the task run by a worker; run directly (the inline fallback)
+            # or inline through Celery (no broker: its Retry propagates), it is tried once.
+            request = mail_password_reset.request
+            inline = request.called_directly or request.is_eager
+            tries = 1 if inline else mail_password_reset.max_retries + 1
+            retried = request.retries + 1 < tries
+            logger.log(
+                logging.WARNING if retried else logging.ERROR,
+                "password reset mail to account %s not sent (try %d of %d%s): %s",
+                account,
+                request.retries + 1,
+                tries,
+                ", tried again later" if retried else ", the last",
+                why,
+            )
+            raise
+
 
 MAIL_PASSWORD_RESET = "newsroom.mail_password_reset"
 

@@ -1,0 +1,242 @@
+"""A password reset mail the mail server fails to take is tried again, not dropped.
+
+The mail server is a stand-in (tests/mailserver.py): a mail backend that fails as a
+server would, as many times as a test says, then delivers. The reset is asked as a person
+does, on the page. With a broker the task runs in a real Celery worker on a private Redis
+(tests/pipeline.py), which retries it; inline (the broker down, or none) it is tried once.
+No log line, whoever writes it, holds a link's token.
+"""
+
+import logging
+import os
+import re
+import shutil
+import uuid
+from contextlib import nullcontext
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from devtools.services import PrivateRedis
+from tests import mailserver
+from tests.pipeline import CeleryProcess, broker_is_idle, publishing_to, wait_for
+
+LINK = re.compile(r"https?://\S+/newsroom/password-reset/(?P<uid>[^/\s]+)/(?P<token>[^/\s]+)/")
+# The worker's retries: the first try and 3 more, up to 1, 2 and 4 s apart.
+WORKER_MAX_RETRIES = 3
+
+
+def tokens_in(bodies: list[str]) -> set[str]:
+    """The tokens of the password links in `bodies`, one link in each."""
+    tokens = {LINK.search(body).group("token") for body in bodies}
+    assert tokens and all(len(token) > 20 for token in tokens), tokens
+    return tokens
+
+
+def account(django_user_model):
+    """An account with a usable password and an address of its own (the limits' counts
+    outlive a test)."""
+    name = f"rita-{uuid.uuid4().hex[:8]}"
+    return django_user_model.objects.create_user(
+        name, email=f"{name}-{uuid.uuid4().hex}@example.org", password="x-long-pass"
+    )
+
+
+def ask_for_a_link(email: str) -> None:
+    """Ask for a password link on the page, from a client address of its own. The answer
+    is the same whatever becomes of the mail."""
+    address = f"2001:db8::{uuid.uuid4().hex[:4]}:{uuid.uuid4().hex[:4]}"
+    response = Client(REMOTE_ADDR=address).post(
+        reverse("newsroom:password-reset"), {"email": email}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("newsroom:password-reset-done")
+
+
+def named(account) -> str:
+    """How the log names `account`."""
+    return f"account {account.pk} ({account.username})"
+
+
+# --- Inline: the broker down, or none -----------------------------------------------
+
+
+@pytest.fixture
+def mail_server(settings, tmp_path):
+    """The stand-in mail server as this process's mailer; the test lists its failures
+    with mailserver.prepare."""
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "tests.mailserver.FlakyMailServer",
+            "OPTIONS": {"folder": str(tmp_path)},
+        }
+    }
+    return mailserver.prepare(tmp_path, [])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("broker", ["none", "down"])
+def test_a_reset_mail_sent_inline_is_tried_once_its_failure_logged_with_the_account(
+    broker, django_user_model, mail_server, dead_port, caplog, django_capture_on_commit_callbacks
+):
+    """Without a broker (the task run inline through Celery, CELERY_TASK_ALWAYS_EAGER) or
+    with one that is down (the request sends the mail itself: send_password_reset), nothing
+    retries the mail: its one failure is the last, logged at ERROR with the account, and
+    never with the token."""
+    rita = account(django_user_model)
+    mailserver.prepare(mail_server, ["connection refused"])
+    caplog.set_level(logging.DEBUG)
+    with (
+        publishing_to(f"redis://127.0.0.1:{dead_port}/0") if broker == "down" else nullcontext(),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        ask_for_a_link(rita.email)
+    assert len(mailserver.tried(mail_server)) == 1
+    assert mailserver.sent(mail_server) == []
+    assert (
+        logging.ERROR,
+        f"password reset mail to {named(rita)} not sent (try 1 of 1, the last): "
+        "ConnectionRefusedError: [Errno 111] Connection refused",
+    ) in [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "newsroom.tasks"]
+    for token in tokens_in(mailserver.tried(mail_server)):
+        assert token not in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_reset_mail_refused_for_good_is_logged_and_not_tried_again(
+    django_user_model, mail_server, caplog, django_capture_on_commit_callbacks
+):
+    """A permanent refusal (a 5xx answer: no such mailbox) would be given again: it is
+    logged at ERROR with the account, the mail dropped, nothing raised (the answer is the
+    same) and, in a worker, nothing retried (the task does not fail)."""
+    rita = account(django_user_model)
+    mailserver.prepare(mail_server, ["no such user"])
+    with django_capture_on_commit_callbacks(execute=True):
+        ask_for_a_link(rita.email)
+    assert len(mailserver.tried(mail_server)) == 1
+    ours = [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "newsroom.tasks"]
+    assert ours == [
+        (
+            logging.ERROR,
+            f"password reset mail to {named(rita)} not sent, not tried again: "
+            f"SMTPRecipientsRefused: {{'{rita.email}': (550, b'5.1.1 No such user')}}",
+        )
+    ]
+
+
+# --- In a worker, which retries it ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def redis_server():
+    if not shutil.which("redis-server"):
+        pytest.fail("These tests need redis-server on PATH (Debian: apt-get install redis-server).")
+    server = PrivateRedis(database=0)
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def worker_mail_server(tmp_path_factory):
+    """The stand-in mail server's folder, which the worker's mailer uses."""
+    return mailserver.prepare(tmp_path_factory.mktemp("mail"), [])
+
+
+@pytest.fixture(scope="module")
+def worker(worker_database, redis_server, worker_mail_server, celery_logs):
+    """A worker whose mail server is the stand-in, and which retries a task 3 times."""
+    environment = {
+        "DJANGO_EMAIL_BACKEND": "tests.mailserver.FlakyMailServer",
+        "ICCWATCH_TEST_MAIL_DIR": str(worker_mail_server),
+        "ICCWATCH_WEBHOOK_MAX_RETRIES": str(WORKER_MAX_RETRIES),
+    }
+    saved = {name: os.environ.get(name) for name in environment}
+    os.environ.update(environment)  # read by the subprocess when it starts
+    process = CeleryProcess("worker", redis_server.url, worker_database, celery_logs)
+    try:
+        process.start()
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    yield process
+    process.stop()
+
+
+def lines_about(worker, account) -> list[str]:
+    """The worker's log lines about the reset mail to `account` (newsroom.tasks')."""
+    return [line for line in worker.tail_lines() if f"reset mail to {named(account)}" in line]
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_a_reset_mail_the_mail_server_fails_is_retried_by_the_worker_until_delivered(
+    worker, redis_server, worker_mail_server, django_user_model, client
+):
+    """The server hangs up, refuses the connection, then greylists the address (450): the
+    worker tries the task again after each, and the fourth try delivers a link that works.
+    Each failure is logged at WARNING with the account."""
+    rita = account(django_user_model)
+    start = len(worker.tail_lines())
+    mailserver.prepare(worker_mail_server, ["disconnected", "connection refused", "greylisted"])
+    with publishing_to(redis_server.url):
+        ask_for_a_link(rita.email)
+        (mail,) = wait_for(
+            lambda: mailserver.sent(worker_mail_server),
+            timeout=40,
+            what="the worker to deliver the mail",
+            on_timeout=worker.tail,
+            give_up=worker.failure,
+        )
+        wait_for(lambda: broker_is_idle(redis_server), timeout=20, what="the broker to drain")
+    assert mail["to"] == [rita.email]
+    assert len(mailserver.tried(worker_mail_server)) == 4
+    page = client.get(urlsplit(LINK.search(mail["body"]).group(0)).path, follow=True)
+    assert 'name="new_password1"' in page.content.decode()
+    lines = lines_about(worker, rita)
+    tries = WORKER_MAX_RETRIES + 1
+    assert len(lines) == 3 and all("WARNING" in line for line in lines), lines
+    whys = [
+        "SMTPServerDisconnected: Connection unexpectedly closed",
+        "ConnectionRefusedError: [Errno 111] Connection refused",
+        "SMTPRecipientsRefused",
+    ]
+    for n, (line, why) in enumerate(zip(lines, whys, strict=True), start=1):
+        assert f"{named(rita)} not sent (try {n} of {tries}, tried again later): {why}" in line
+    assert "\n".join(worker.tail_lines()[start:]).count(" retry: Retry in ") == 3
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_a_reset_mail_the_mail_server_never_takes_is_logged_at_error_without_its_token(
+    worker, redis_server, worker_mail_server, django_user_model
+):
+    """A mail server that stays down gets every try the task's policy allows (the first and
+    max_retries more), then the failure is logged at ERROR naming the account, and the task
+    fails. No line of the worker's log holds a link's token."""
+    rita = account(django_user_model)
+    start = len(worker.tail_lines())
+    tries = WORKER_MAX_RETRIES + 1
+    mailserver.prepare(worker_mail_server, ["disconnected"] * tries)
+    last = f"{named(rita)} not sent (try {tries} of {tries}, the last)"
+    with publishing_to(redis_server.url):
+        ask_for_a_link(rita.email)
+        wait_for(
+            lambda: any(last in line for line in lines_about(worker, rita)),
+            timeout=40,
+            what="the worker's last try",
+            on_timeout=worker.tail,
+        )
+        wait_for(lambda: broker_is_idle(redis_server), timeout=20, what="the broker to drain")
+    assert len(mailserver.tried(worker_mail_server)) == tries
+    assert mailserver.sent(worker_mail_server) == []
+    lines = lines_about(worker, rita)
+    assert [("ERROR" in line) for line in lines] == [False] * (tries - 1) + [True], lines
+    assert " raised unexpected: SMTPServerDisconnected" in "\n".join(worker.tail_lines()[start:])
+    log = worker.log.read_text()
+    for token in tokens_in(mailserver.tried(worker_mail_server)):
+        assert token not in log
