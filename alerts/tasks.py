@@ -2,9 +2,9 @@
 
 from celery import shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
 
 from alerts import services
+from core.retries import MAIL_RETRY
 from visits.models import Report
 
 
@@ -22,23 +22,13 @@ def deliver(self, delivery_id: int) -> str:
     return services.attempt(delivery_id, final=self.request.retries >= self.max_retries)
 
 
-@shared_task(
-    name="alerts.mail_reviewers",
-    autoretry_for=(OSError, OperationalError, InterfaceError),
-    retry_backoff=True,
-    max_retries=settings.ICCWATCH_WEBHOOK_MAX_RETRIES,
-)
+@shared_task(name="alerts.mail_reviewers", **MAIL_RETRY)
 def mail_reviewers(report_id: int) -> int:
     report = Report.objects.filter(pk=report_id).first()
     return services.mail_reviewers(report) if report else 0
 
 
-@shared_task(
-    name="alerts.mail_author",
-    autoretry_for=(OSError, OperationalError, InterfaceError),
-    retry_backoff=True,
-    max_retries=settings.ICCWATCH_WEBHOOK_MAX_RETRIES,
-)
+@shared_task(name="alerts.mail_author", **MAIL_RETRY)
 def mail_author(report_id: int, action: str, language: str | None = None) -> int:
     """Tell a report's author that it was sent back, verified or rejected."""
     report = (

@@ -10,9 +10,9 @@ every task of the project does.
 
 A mail the mail server fails to take is tried again, not dropped at once (README,
 "Outages"): the form's send_mail (PasswordResetForm below) raises a failure that may pass
-to the task, which a worker retries with growing delays (`autoretry_for`, `retry_backoff`:
-at most 1, 2, 4 … 128 s apart, ICCWATCH_WEBHOOK_MAX_RETRIES times, 8); the last failure is
-logged at ERROR with the account.
+to the task, which a worker retries on the mails' schedule (core.retries.MAIL_RETRY: 30 s,
+then twice as long each time, at most an hour apart, ICCWATCH_WEBHOOK_MAX_RETRIES times, 8:
+some two hours in all); the last failure is logged at ERROR with the account.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from django.utils import translation
 from accounts.languages import language_of
 from core import broker
 from core.management.commands.create_account import DEFAULT_BASE_URL
+from core.retries import MAIL_RETRY
 
 logger = logging.getLogger(__name__)
 
@@ -140,12 +141,7 @@ def base_url() -> str:
     return (settings.ICCWATCH_BASE_URL or DEFAULT_BASE_URL).rstrip("/")
 
 
-@shared_task(
-    name=MAIL_PASSWORD_RESET,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=settings.ICCWATCH_WEBHOOK_MAX_RETRIES,
-)
+@shared_task(name=MAIL_PASSWORD_RESET, **MAIL_RETRY)
 def mail_password_reset(
     email: str, language: str, subject_template_name: str, email_template_name: str
 ) -> int:
@@ -153,8 +149,8 @@ def mail_password_reset(
     password (Django's PasswordResetForm: its users and token), in the language the
     account last used the newsroom in, else in `language` (the page's the reset was asked
     from; AccountLanguageResetForm), linking to base_url(); returns how many accounts were
-    mailed (0 for an unknown address). An OSError (the mail server, smtplib's errors) is
-    retried with back-off."""
+    mailed (0 for an unknown address). An OSError (the mail server, smtplib's errors) or a
+    database out of reach is retried on the mails' schedule (core.retries.MAIL_RETRY)."""
     form = AccountLanguageResetForm({"email": email}, fallback=language)
     if not form.is_valid():
         return 0

@@ -16,10 +16,15 @@ from contextlib import nullcontext
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.test import Client
 from django.urls import reverse
 
+from alerts import tasks as alerts_tasks
+from core.retries import retry_delays
 from devtools.services import PrivateRedis
+from newsroom.tasks import mail_password_reset
 from tests import mailserver
 from tests.pipeline import CeleryProcess, broker_is_idle, publishing_to, wait_for
 
@@ -151,6 +156,8 @@ def worker(worker_database, redis_server, worker_mail_server, celery_logs):
         "DJANGO_EMAIL_BACKEND": "tests.mailserver.FlakyMailServer",
         "ICCWATCH_TEST_MAIL_DIR": str(worker_mail_server),
         "ICCWATCH_WEBHOOK_MAX_RETRIES": str(WORKER_MAX_RETRIES),
+        # 1, 2, 4 s between tries, not the production's 30, 60, 120.
+        "ICCWATCH_WEBHOOK_RETRY_BACKOFF": "1",
     }
     saved = {name: os.environ.get(name) for name in environment}
     os.environ.update(environment)  # read by the subprocess when it starts
@@ -240,3 +247,22 @@ def test_a_reset_mail_the_mail_server_never_takes_is_logged_at_error_without_its
     log = worker.log.read_text()
     for token in tokens_in(mailserver.tried(worker_mail_server)):
         assert token not in log
+
+
+@pytest.mark.parametrize(
+    "task",
+    [mail_password_reset, alerts_tasks.mail_reviewers, alerts_tasks.mail_author],
+    ids=lambda task: task.name,
+)
+def test_a_mail_outlives_a_mail_server_down_for_an_hour(task):
+    """Celery's `retry_backoff=True` waited a random 0–1, 0–2 … 0–128 s between tries: a
+    mail server down for five minutes lost every mail queued behind it. Every mail task
+    is tried again on the webhooks' schedule, over an hour in all, and when the database
+    is out of reach too (core.retries.MAIL_RETRY)."""
+    delays = retry_delays(task)
+    assert task.retry_jitter is False
+    assert len(delays) == settings.ICCWATCH_WEBHOOK_MAX_RETRIES
+    assert delays[0] == settings.ICCWATCH_WEBHOOK_RETRY_BACKOFF
+    assert max(delays) <= settings.ICCWATCH_WEBHOOK_RETRY_BACKOFF_MAX
+    assert sum(delays) > 3600, delays
+    assert {OSError, OperationalError, InterfaceError} <= set(task.autoretry_for)
