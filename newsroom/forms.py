@@ -28,7 +28,7 @@ from core.text import PlainTextForm
 from newsroom import places
 from newsroom.tasks import send_password_reset
 from states.models import State
-from visits.models import HostControl, VisitOutcome, VisitStatus
+from visits.models import Citation, HostControl, VisitOutcome, VisitStatus
 from visits.reports import (
     COMMENT_MAX_LENGTH,
     EXCERPT_MAX_LENGTH,
@@ -349,7 +349,13 @@ class SourceForm(PlainTextForm, forms.Form):
     )
     # A blank source form is left out, but a report needs at least one source's URL.
     url.required_unless = gettext_lazy("at least one source needs it")
-    publisher = forms.CharField(label=gettext_lazy("Publisher"), required=False, max_length=300)
+    # As long as a citation keeps it (visits.models.Citation, WithdrawalCitation): a longer
+    # one was filed, then failed the verification with a database error.
+    publisher = forms.CharField(
+        label=gettext_lazy("Publisher"),
+        required=False,
+        max_length=Citation._meta.get_field("publisher").max_length,
+    )
     published = forms.DateField(
         label=gettext_lazy("Publication date"),
         required=False,

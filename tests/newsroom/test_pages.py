@@ -2969,3 +2969,27 @@ def test_a_withdrawal_sent_back_is_given_a_source_on_its_page(
     added = page.split('id="since-sources-added"')[1].split("</ul>")[0]
     assert RETRACTION["url"] in added
     assert RETRACTION["url"] in page.split('id="withdrawal-sources"')[1].split("</ol>")[0]
+
+
+def test_a_publisher_longer_than_a_citation_keeps_is_refused_beside_it(
+    seeded, reporter, reviewer, signed_in
+):
+    """The form took a publisher of up to 300 characters, a citation keeps 200: filed, the
+    report (or withdrawal) then failed its verification with a database error. Now the
+    form refuses it beside the field, in the staff's words, and nothing is filed."""
+    client = signed_in(reporter)
+    long = {**RETRACTION, "publisher": "P" * 201}
+    refused = client.post(
+        reverse("newsroom:withdraw", args=[MONGOLIA]), withdrawal_post(sources=[long])
+    )
+    assert refused.status_code == 400 and not Report.objects.exists()
+    beside = text(refused).split('id="id_withdrawal_source-0-publisher-error"')[1].split("</p>")[0]
+    assert "at most 200 characters" in beside
+    report = client.post(reverse("newsroom:new"), form_data(sources=[long]))
+    assert report.status_code == 200 and not Report.objects.exists()
+    assert "at most 200 characters" in text(report).split('id="id_source-0-publisher-error"')[1]
+    # 200 characters are filed and verified.
+    fits = {**RETRACTION, "publisher": "P" * 200}
+    client.post(reverse("newsroom:withdraw", args=[MONGOLIA]), withdrawal_post(sources=[fits]))
+    review.verify(Report.objects.get(), reviewer)
+    assert Visit.objects.get(slug=MONGOLIA).withdrawal_citations.get().publisher == "P" * 200
