@@ -13,6 +13,9 @@ Method Not Allowed, whoever asks):
 | reporter + reviewer      | yes               | 201                           | own + any but others' drafts  | 200 (not own)       | 200; own report 403 `four_eyes`                       |
 | admin                    | yes               | 201                           | own + any report              | 200 (not own)       | 200; own report 403 `four_eyes`                       |
 
+POST /reports/withdrawals/ (proposing to withdraw a published visit) is a report's filing:
+who may file one may file it, with the same answers.
+
 The four-eyes rule (nobody reviews their own report) is the service layer's
 (visits.review), so the API, the newsroom, the admin and a shell all refuse it; the API
 answers it with 403 and the code `four_eyes`. Nothing filed through the API is public
@@ -126,7 +129,7 @@ class ReportAccess(permissions.BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False  # 401 with WWW-Authenticate
-        if view.action == "create":
+        if view.action in ("create", "withdrawals"):
             self.message = NOT_A_REPORTER
             return roles.may_report(user)
         if view.action in self.REVIEWER_ACTIONS:

@@ -28,7 +28,7 @@ from core.text import PlainTextForm
 from newsroom import places
 from newsroom.tasks import send_password_reset
 from states.models import State
-from visits.models import HostControl, VisitOutcome, VisitStatus
+from visits.models import Citation, HostControl, VisitOutcome, VisitStatus
 from visits.reports import (
     COMMENT_MAX_LENGTH,
     EXCERPT_MAX_LENGTH,
@@ -349,7 +349,13 @@ class SourceForm(PlainTextForm, forms.Form):
     )
     # A blank source form is left out, but a report needs at least one source's URL.
     url.required_unless = gettext_lazy("at least one source needs it")
-    publisher = forms.CharField(label=gettext_lazy("Publisher"), required=False, max_length=300)
+    # As long as a citation keeps it (visits.models.Citation, WithdrawalCitation): a longer
+    # one was filed, then failed the verification with a database error.
+    publisher = forms.CharField(
+        label=gettext_lazy("Publisher"),
+        required=False,
+        max_length=Citation._meta.get_field("publisher").max_length,
+    )
     published = forms.DateField(
         label=gettext_lazy("Publication date"),
         required=False,
@@ -412,10 +418,21 @@ class SourceForm(PlainTextForm, forms.Form):
 
 
 class BaseSourceFormSet(forms.BaseFormSet):
+    """The sources of a report: at least one (a visit's) unless `required` is False (a
+    withdrawal's, none of which is needed: OptionalSourceFormSet)."""
+
+    required = True
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if not self.required:
+            # Nothing here is needed: the URL says "(optional)" as the other fields do.
+            form.fields["url"].required_unless = None
+
     def clean(self):
         if any(self.errors):
             return
-        if not self.citations():
+        if self.required and not self.citations():
             raise forms.ValidationError(_("At least one source (a public URL) is required."))
 
     def citations(self) -> list[dict]:
@@ -442,31 +459,44 @@ class BaseSourceFormSet(forms.BaseFormSet):
         ]
 
 
+class OptionalSourceFormSet(BaseSourceFormSet):
+    """A withdrawal's sources: each checked as a visit's, none required (an error in the
+    record's own entry may have no outside source; visits.review.WITHDRAWAL_CITATIONS)."""
+
+    required = False
+
+
 SourceFormSet = forms.formset_factory(SourceForm, formset=BaseSourceFormSet, extra=0, max_num=30)
+# The prefix of a withdrawal's sources: its form shares the correction page with the
+# correction's own sources (prefix "source"), each field's id its own.
+WITHDRAWAL_SOURCES = "withdrawal_source"
 
 
-def source_formset(data=None, initial=None, extra_blank: int = 1):
-    """The sources formset with `extra_blank` empty forms after the given ones."""
+def source_formset(data=None, initial=None, extra_blank: int = 1, prefix: str = "source"):
+    """The sources formset with `extra_blank` empty forms after the given ones; with
+    `prefix` WITHDRAWAL_SOURCES, a withdrawal's (OptionalSourceFormSet)."""
+    base = OptionalSourceFormSet if prefix == WITHDRAWAL_SOURCES else BaseSourceFormSet
     if data is not None:
-        return SourceFormSet(data, prefix="source")
+        return forms.formset_factory(SourceForm, formset=base, extra=0, max_num=30)(
+            data, prefix=prefix
+        )
     initial = list(initial or [])
-    formset_class = forms.formset_factory(
-        SourceForm, formset=BaseSourceFormSet, extra=extra_blank, max_num=30
-    )
-    return formset_class(initial=initial, prefix="source")
+    formset_class = forms.formset_factory(SourceForm, formset=base, extra=extra_blank, max_num=30)
+    return formset_class(initial=initial, prefix=prefix)
 
 
-def add_blank_source(post) -> dict:
+def add_blank_source(post, prefix: str = "source") -> dict:
     """The posted data with one more (empty) source form (the "Add another source" button).
     A count of forms that is not a number (altered by hand) is taken from the source forms
     actually posted, so that none of them is lost and the page does not fail."""
     data = post.copy()
     try:
-        total = int(data.get("source-TOTAL_FORMS", "0") or 0)
+        total = int(data.get(f"{prefix}-TOTAL_FORMS", "0") or 0)
     except ValueError:
-        posted = {key.split("-")[1] for key in data if re.fullmatch(r"source-[0-9]{1,2}-\w+", key)}
+        form_field = re.compile(rf"{re.escape(prefix)}-([0-9]{{1,2}})-\w+")
+        posted = {found.group(1) for key in data if (found := form_field.fullmatch(key))}
         total = max((int(index) + 1 for index in posted), default=0)
-    data["source-TOTAL_FORMS"] = str(max(0, min(total + 1, 30)))
+    data[f"{prefix}-TOTAL_FORMS"] = str(max(0, min(total + 1, 30)))
     return data
 
 

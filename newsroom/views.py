@@ -33,6 +33,7 @@ from front.summaries import report_names
 from front.views.warrants import PERSON_SUGGESTIONS
 from newsroom import places
 from newsroom.forms import (
+    WITHDRAWAL_SOURCES,
     BaseSourceFormSet,
     CommentForm,
     ReportForm,
@@ -280,18 +281,23 @@ def completed_notes(completed_urls) -> list[str]:
     return notes
 
 
-def apply_service_errors(error: ValidationError, form, sources) -> list[str]:
-    """Put visits.review's {field: message} errors next to their fields; return the rest."""
+def apply_service_errors(
+    error: ValidationError, form, sources, cited: str = "citations"
+) -> list[str]:
+    """Put visits.review's {field: message} errors next to their fields (`form`'s, None
+    for a page without one, and the sources formset's, whose errors the service names
+    `<cited>.<index>.<field>`: a report's `citations`, a withdrawal's
+    `withdrawal_citations`); return the rest."""
     rest = []
     for field, messages_ in getattr(error, "message_dict", {"__all__": error.messages}).items():
-        if field.startswith("citations."):
+        if field.startswith(cited + "."):
             _, index, name = (field.split(".") + ["", ""])[:3]
             try:
                 sources.forms[int(index)].add_error(name or None, messages_)
                 continue
             except (IndexError, ValueError):
                 pass
-        elif field in form.fields:
+        elif form is not None and field in form.fields:
             form.add_error(field, messages_)
             continue
         rest.extend(messages_)
@@ -333,7 +339,31 @@ def render_form(request, *, form, sources, report=None, visit=None, status=200, 
         else (review.version_of(report) if report is not None else ""),
         **extra,
     }
+    if visit is not None and report is None and "withdrawal_sources" not in context:
+        # The page's other form, to withdraw the visit: its sources, none required.
+        context["withdrawal_sources"] = withdrawal_sources_form()
     return render(request, "newsroom/report_form.html", context, status=status)
+
+
+def withdrawal_sources_form(post=None, initial=None):
+    """A withdrawal's sources formset (prefix WITHDRAWAL_SOURCES, none required): bound to
+    `post`, or with `initial` (citations) and one blank source after them. A POST from a
+    form without it (opened before withdrawals cited sources) gives None: the sources are
+    left as they are."""
+    if post is None:
+        return source_formset(initial=initial, extra_blank=1, prefix=WITHDRAWAL_SOURCES)
+    if f"{WITHDRAWAL_SOURCES}-TOTAL_FORMS" not in post:
+        return None
+    return source_formset(post, prefix=WITHDRAWAL_SOURCES)
+
+
+def unchecked_sources(formset):
+    """`formset` (bound) shown as filled without its errors: nothing was checked yet."""
+    formset.is_valid()
+    for each in formset.forms:
+        each._errors = ErrorDict()
+    formset._non_form_errors = formset.error_class()
+    return formset
 
 
 def changed_since_begun(
@@ -638,13 +668,10 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
 def unchecked(post) -> tuple[ReportForm, BaseSourceFormSet]:
     """The report form and its sources bound to `post`, shown as filled without their
     errors: nothing was checked for the reporter yet."""
-    form, sources = ReportForm(post), source_formset(post)
-    form.is_valid(), sources.is_valid()
+    form = ReportForm(post)
+    form.is_valid()
     form._errors = ErrorDict()
-    for each in sources.forms:
-        each._errors = ErrorDict()
-    sources._non_form_errors = sources.error_class()
-    return form, sources
+    return form, unchecked_sources(source_formset(post))
 
 
 # How much of an unknown action the refusal quotes.
@@ -922,10 +949,18 @@ def report_edit(request, pk: int):
             answering = report.state == ReportState.CHANGES_REQUESTED
             reply = request.POST.get("reply", "") if answering else None
             seen = request.POST.get("seen", "")
+            # Its sources, as the form now lists them (None: a form without them, which
+            # leaves them as they are).
+            sources = withdrawal_sources_form(request.POST)
             # A refusal's page keeps the version this form was opened at, so that a save
             # from it still cannot overwrite another window's unseen (the `seen` refusal
             # alone gives the version as it now is).
-            kept = {"note": note, "reply": reply or "", "seen": seen}
+            kept = {"note": note, "reply": reply or "", "seen": seen, "sources": sources}
+            if request.POST.get("action") == "add_source" and sources is not None:
+                # One more source's form, nothing checked nor saved.
+                more = withdrawal_sources_form(add_blank_source(request.POST, WITHDRAWAL_SOURCES))
+                kept["sources"] = unchecked_sources(more)
+                return _report_page(request, report.pk, refused=kept)
             # A form that does not say its version is refused for that first (by
             # visits.review.update_withdrawal, below): a refusal's page without one would
             # carry the version as it now is, and let the next save through unchecked.
@@ -938,19 +973,41 @@ def report_edit(request, pk: int):
                     "note_errors": review.withdrawal_note_errors(note),
                 }
                 return _report_page(request, report.pk, refused=refused | kept, status=400)
+            if sources is not None and not sources.is_valid() and seen:
+                # A source the form itself refuses (not a URL, not a date): nothing is saved;
+                # said with what is wrong with the reason, if anything.
+                errors = review.withdrawal_note_errors(note)
+                refused = {"action": "reword" if errors else "", "comment": note, "errors": errors}
+                return _report_page(request, report.pk, refused=refused | kept, status=400)
             try:
                 # One transaction: a submission refused leaves the reason as it was.
                 with transaction.atomic():
                     # A form without its version is refused (""), never saved unchecked.
-                    review.update_withdrawal(report, request.user, note, reply=reply, seen=seen)
+                    review.update_withdrawal(
+                        report,
+                        request.user,
+                        note,
+                        reply=reply,
+                        seen=seen,
+                        citations=sources.citations()
+                        if sources is not None and sources.is_valid()
+                        else None,
+                    )
                     if request.POST.get("then") == "submit":
                         review.submit(report, request.user)
             except ValidationError as error:
                 on_reply = "reply" in getattr(error, "error_dict", {})
+                # A source refused is said beside it; the rest beside the reason (or the
+                # answer to the reviewer).
+                rest = (
+                    apply_service_errors(error, None, sources, review.WITHDRAWAL_CITATIONS)
+                    if sources is not None
+                    else error.messages
+                )
                 refused = {
-                    "action": "reply" if on_reply else "reword",
+                    "action": "reply" if on_reply else "reword" if rest else "",
                     "comment": reply if on_reply else note,
-                    "errors": error.messages,
+                    "errors": rest,
                 }
                 if review.is_stale_refusal(error):
                     kept = {**kept, "seen": ""}  # the page's version, as it now is
@@ -992,12 +1049,26 @@ def correct(request, slug: str):
 @staff_page(roles.may_report)
 def withdraw(request, slug: str):
     """Propose withdrawing a published visit (visits.review.propose_withdrawal): filed for
-    review; the correction page offers it. A reason refused comes back on that page (400),
-    in its box, with the error beside it."""
+    review, with its reason and the sources that show it, if any; the correction page
+    offers it. A reason or a source refused comes back on that page (400), in its box,
+    with the error beside it, and nothing is filed; "Add another source" (`action`
+    add_source) shows the page again with one more source's form, nothing checked."""
     visit = get_object_or_404(Visit, slug=slug, review_state=ReviewState.VERIFIED)
     note = request.POST.get("withdrawal_note", "")
+    if request.POST.get("action") == "add_source":
+        more = withdrawal_sources_form(add_blank_source(request.POST, WITHDRAWAL_SOURCES))
+        return withdrawal_again(request, visit, note, more, unchecked=True)
+    sources = withdrawal_sources_form(request.POST)
+    if sources is not None and not sources.is_valid():
+        # Said with what is wrong with the reason, if anything: refused once.
+        return withdrawal_again(request, visit, note, sources, review.withdrawal_note_errors(note))
     try:
-        report = review.propose_withdrawal(author=request.user, visit=visit, note=note)
+        report = review.propose_withdrawal(
+            author=request.user,
+            visit=visit,
+            note=note,
+            citations=sources.citations() if sources is not None else (),
+        )
     except review.DuplicateReport as duplicate:
         existing = duplicate.existing
         if may_open(request.user, existing):
@@ -1021,21 +1092,43 @@ def withdraw(request, slug: str):
         )
         return redirect("newsroom:correct", visit.slug)
     except ValidationError as error:
-        # The correction page again, the reason kept in its box with the error beside it.
-        return render_form(
-            request,
-            form=ReportForm(initial=ReportForm.initial_from(review.report_data_of(visit))),
-            sources=source_formset(initial=review.citations_of(visit), extra_blank=1),
-            visit=visit,
-            based_on=signed_version(visit),
-            refused={"action": "withdraw", "comment": note, "errors": error.messages},
-            status=400,
-        )
+        # The correction page again, the reason kept in its box and each source in its
+        # own, each with its error beside it.
+        sources = sources or withdrawal_sources_form()
+        rest = apply_service_errors(error, None, sources, review.WITHDRAWAL_CITATIONS)
+        return withdrawal_again(request, visit, note, sources, rest)
     messages.success(
         request,
         _("Withdrawal filed: the visit stays published until another person verifies it."),
     )
     return redirect("newsroom:report", report.pk)
+
+
+def withdrawal_again(request, visit: Visit, note: str, sources, errors=(), unchecked=False):
+    """The correction page again after its withdrawal form was sent: the reason as typed
+    in its box (with `errors`, the reason's refusals, beside it) and the sources in
+    theirs; 400 when anything was refused, 200 for one more source's form (`unchecked`:
+    nothing was checked, no error is shown)."""
+    if unchecked:
+        sources = unchecked_sources(sources)
+    refused = (
+        {"action": "withdraw", "comment": note, "errors": list(errors)}
+        if errors
+        else {"action": "", "comment": ""}
+    )
+    refused_sources = not unchecked and (sources.total_error_count() or sources.non_form_errors())
+    return render_form(
+        request,
+        form=ReportForm(initial=ReportForm.initial_from(review.report_data_of(visit))),
+        sources=source_formset(initial=review.citations_of(visit), extra_blank=1),
+        visit=visit,
+        based_on=signed_version(visit),
+        refused=refused,
+        withdrawal_note=note,
+        withdrawal_sources=sources,
+        withdrawal_refused=bool(errors or refused_sources),
+        status=200 if unchecked else 400,
+    )
 
 
 # --- A report and its review ---------------------------------------------------------
@@ -1237,6 +1330,11 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
         "version": review.version_of(report),
         "refused": refused or {},
     }
+    if context["may_reword"]:
+        # Its sources in the reword form: as sent back refused, or as the report cites them.
+        context["withdrawal_sources"] = (refused or {}).get("sources") or withdrawal_sources_form(
+            initial=report.withdrawal_citations
+        )
     return render(request, "newsroom/report_detail.html", context, status=status)
 
 

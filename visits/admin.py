@@ -30,6 +30,7 @@ from visits.models import (
     Verdict,
     VerdictChange,
     Visit,
+    WithdrawalCitation,
 )
 from visits.reports import validate_visit_fields
 
@@ -382,6 +383,16 @@ class EvaluationRequestAdmin(ReadOnlyAdmin):
 @admin.register(Citation)
 class CitationAdmin(ReadOnlyAdmin):
     """Citations are edited with their visit (and through reports); listed here to search them."""
+
+    list_display = ["visit", "source", "publisher", "published"]
+    search_fields = ["visit__slug", "source__url", "publisher", "excerpt"]
+    list_select_related = ["visit", "source"]
+
+
+@admin.register(WithdrawalCitation)
+class WithdrawalCitationAdmin(ReadOnlyAdmin):
+    """The sources of visits' withdrawals: written only by a verified withdrawal (the
+    newsroom, four eyes); listed here to search them."""
 
     list_display = ["visit", "source", "publisher", "published"]
     search_fields = ["visit__slug", "source__url", "publisher", "excerpt"]

@@ -7,7 +7,7 @@ through which path, for which dataset version). Things are named by their natura
 (slugs, ISO3 codes, URLs), never by database ids.
 
 The public changes are those to public facts only: verified (or withdrawn) visits and
-their citations, persons, warrants, treaty events, declarations, findings, joint
+their citations (their withdrawals' too), persons, warrants, treaty events, declarations, findings, joint
 statements and their signatories, Security Council referrals. Never a report, never an
 unverified visit, never a staff member's name: "why" is the import of a dataset version,
 a verified correction, withdrawal or report, or an edit.
@@ -48,6 +48,7 @@ from visits.models import (
     ReportState,
     ReviewState,
     Visit,
+    WithdrawalCitation,
     readable_review,
     readable_visit,
 )
@@ -59,6 +60,7 @@ TRACKED: dict[str, type[Model]] = {
     for model in (
         Visit,
         Citation,
+        WithdrawalCitation,
         Finding,
         Report,
         Person,
@@ -74,6 +76,7 @@ TRACKED: dict[str, type[Model]] = {
 KINDS = {
     Visit: gettext_lazy("visit"),
     Citation: gettext_lazy("source of a visit"),
+    WithdrawalCitation: gettext_lazy("source of a visit's withdrawal"),
     Finding: gettext_lazy("finding"),
     Report: gettext_lazy("report"),
     Person: gettext_lazy("person"),
@@ -142,6 +145,7 @@ MORE_FIELDS = {
     "is_correction": pgettext_lazy("history field", "correction"),
     "data": pgettext_lazy("history field", "what the report says"),
     "citations": pgettext_lazy("history field", "sources"),
+    "withdrawal_citations": pgettext_lazy("history field", "sources of the withdrawal"),
     "author": pgettext_lazy("history field", "author"),
     "reviewer": pgettext_lazy("history field", "reviewer"),
     "comment": pgettext_lazy("history field", "reviewer's comment"),
@@ -461,7 +465,7 @@ def _record_name(entry: Entry, names: _Names) -> str:
         return row.get("slug", "")
     if model is Warrant:
         return row.get("ref", "")
-    if model is Citation:
+    if model in (Citation, WithdrawalCitation):
         return f"{fk('visit', Visit)} — {fk('source', Source)}"
     # The state's name, for the records that belong to a state (a Report's `state` is
     # where its review stands, not a country).
@@ -499,7 +503,7 @@ def _record_link(entry: Entry, names: _Names) -> str:
     model = entry.model
     if model is Visit:
         return _page("visit", "slug", row.get("slug"))
-    if model is Citation:
+    if model in (Citation, WithdrawalCitation):
         return _page("visit", "slug", names.of(Visit, row.get("visit")))
     if model is Person:
         return _page("person", "slug", row.get("slug"))
@@ -678,8 +682,8 @@ def _report_step(entry: Entry) -> str:
 
 def history_of(model: type[Model], pk) -> list[Entry]:
     """Every event of the record `pk` of `model` (which may since have been deleted), newest
-    first, with what belongs to it: a visit's citations and reports, a joint statement's
-    signatories. For staff: names who.
+    first, with what belongs to it: a visit's citations, its withdrawal's and its reports, a
+    joint statement's signatories. For staff: names who.
 
     A visit's reports are followed over their whole life: a new visit's report had no
     visit while it was drafted and submitted, so its events before the verification
@@ -687,6 +691,7 @@ def history_of(model: type[Model], pk) -> list[Entry]:
     groups = [(model, list(_events(model).filter(pgh_obj_id=pk)))]
     if model is Visit:
         groups.append((Citation, list(_events(Citation).filter(visit_id=pk))))
+        groups.append((WithdrawalCitation, list(_events(WithdrawalCitation).filter(visit_id=pk))))
         reports = Report.pgh_event_model.objects.filter(visit_id=pk).values("pgh_obj_id")
         groups.append((Report, list(_events(Report).filter(pgh_obj_id__in=reports))))
     if model is JointStatement:
@@ -754,7 +759,7 @@ def _public_events(model):
         return events.filter(
             readable_review(review_state="review_state", visit="pgh_obj_id", version="pgh_id")
         )
-    if model is Citation:
+    if model in (Citation, WithdrawalCitation):
         return events.filter(public_visit)
     if model is Finding:
         return events.filter(Q(visit_id__isnull=True) | public_visit)

@@ -270,8 +270,31 @@ class Visit(models.Model):
         return start.first, end.last
 
 
+class CitedDetails:
+    """What a record says of a source it cites, shown with the Source's own details filling
+    what it leaves empty: `shown_publisher`, `shown_published` (a date or None),
+    `shown_excerpt`, `shown_archived_url`. For a model with `source`, `publisher`,
+    `published`, `excerpt` and `archived_url` (Citation, WithdrawalCitation)."""
+
+    @property
+    def shown_publisher(self) -> str:
+        return self.publisher or self.source.publisher
+
+    @property
+    def shown_published(self):
+        return self.published or self.source.published
+
+    @property
+    def shown_excerpt(self) -> str:
+        return self.excerpt or self.source.excerpt
+
+    @property
+    def shown_archived_url(self) -> str:
+        return self.archived_url or self.source.archived_url
+
+
 @history.track()
-class Citation(models.Model):
+class Citation(CitedDetails, models.Model):
     """A visit's citation of a source: what this visit's record says about the document.
 
     The Source row holds only what identifies the document (its URL, and the details
@@ -296,21 +319,34 @@ class Citation(models.Model):
     def __str__(self):
         return f"{self.visit_id} cites {self.source_id}"
 
-    @property
-    def shown_publisher(self) -> str:
-        return self.publisher or self.source.publisher
 
-    @property
-    def shown_published(self):
-        return self.published or self.source.published
+@history.track()
+class WithdrawalCitation(CitedDetails, models.Model):
+    """A source the withdrawal of a visit cites: what the withdrawal says of the document
+    that shows why the visit left the record (a retraction, a denial, a correction by the
+    visit's own source). A Citation in all but what it backs: the withdrawal's reason
+    (Visit.withdrawal_note), shown with it on the visit's page and in the API
+    (`withdrawal_sources`). Written by visits.reports.withdraw_visit only, from a verified
+    withdrawal; a visit restored to the record loses them with its note."""
 
-    @property
-    def shown_excerpt(self) -> str:
-        return self.excerpt or self.source.excerpt
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="withdrawal_citations")
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="withdrawal_citations"
+    )
+    publisher = models.CharField(max_length=200, blank=True, db_default="")
+    published = models.DateField(null=True, blank=True)
+    excerpt = models.TextField(blank=True, db_default="")
+    archived_url = models.URLField(max_length=1000, blank=True, db_default="")
 
-    @property
-    def shown_archived_url(self) -> str:
-        return self.archived_url or self.source.archived_url
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit", "source"], name="withdrawal_citation_once_per_visit"
+            )
+        ]
+
+    def __str__(self):
+        return f"the withdrawal of {self.visit_id} cites {self.source_id}"
 
 
 class FindingKind(models.TextChoices):
@@ -712,6 +748,16 @@ class Report(models.Model):
         help_text=(
             "A withdrawal: why the published visit leaves the record (shown on its page once "
             "verified). Empty for any other report."
+        ),
+    )
+    withdrawal_citations = models.JSONField(
+        default=list,
+        blank=True,
+        db_default=[],
+        help_text=(
+            "A withdrawal: the sources its reason cites, in `citations`' shape (none may be "
+            "given); the visit's page shows them with the reason once verified. Empty for "
+            "any other report."
         ),
     )
     reason = models.TextField(

@@ -19,7 +19,15 @@ from compliance import Period, partial_isoformat
 from core.models import DatePrecision, Source
 from states.models import State
 from visits import outbox
-from visits.models import Citation, HostControl, ReviewState, Visit, VisitOutcome, VisitStatus
+from visits.models import (
+    Citation,
+    HostControl,
+    ReviewState,
+    Visit,
+    VisitOutcome,
+    VisitStatus,
+    WithdrawalCitation,
+)
 from warrants.models import Person
 
 # The longest texts a report may carry (characters), whichever form or API files it: a
@@ -198,7 +206,8 @@ def record_visit_report(
     given by the importer only (the version of the files that list the visit), and so is
     `expected_verdict` (the researchers' column of visits.csv; a newsroom correction never
     shows it): None keeps what the visit had (blank for a new one). A visit saved with any review state but `withdrawn`
-    loses its withdrawal note (a withdrawn visit that reappears is restored).
+    loses its withdrawal note and the sources its withdrawal cited (a withdrawn visit that
+    reappears is restored).
     """
     errors = validate_visit_fields(
         person=person,
@@ -219,6 +228,12 @@ def record_visit_report(
         raise ValidationError(errors)
 
     existing = Visit.objects.filter(slug=slug).first() if slug else None
+    # Restored to the record: the withdrawal's sources go with its note (below).
+    restored = (
+        existing is not None
+        and existing.review_state == ReviewState.WITHDRAWN
+        and review_state != ReviewState.WITHDRAWN
+    )
     visit = existing or Visit(
         slug=slug or _unique_slug(visit_slug(person.slug, host.iso3, start, start_precision))
     )
@@ -246,6 +261,8 @@ def record_visit_report(
         raise ValidationError(_guard_message(exc)) from exc
 
     set_citations(visit, sources)
+    if restored:
+        set_withdrawal_citations(visit, ())
     return visit
 
 
@@ -280,6 +297,23 @@ def set_citations(visit: Visit, sources: Sequence[SourceInput]) -> bool:
     excerpt and archived copy given here belong to this visit's Citation. Citations no
     longer listed are removed.
     """
+    changed = _cite(Citation, visit, sources)
+    if changed:
+        outbox.request_evaluation("v.id = %s", [visit.pk], {"key": "sources", "name": visit.slug})
+    return changed
+
+
+def set_withdrawal_citations(visit: Visit, sources: Sequence[SourceInput]) -> bool:
+    """Make the withdrawal of `visit` cite exactly `sources` (WithdrawalCitation), as
+    `set_citations` makes the visit cite its own: Source rows shared by URL, never
+    changed; what the withdrawal says of each document kept on its citation. Returns
+    whether anything changed. The verdict does not read them: no evaluation is asked."""
+    return _cite(WithdrawalCitation, visit, sources)
+
+
+def _cite(model: type[Citation] | type[WithdrawalCitation], visit: Visit, sources) -> bool:
+    """Rows of `model` (a visit's citations or its withdrawal's) for `visit`, made to be
+    exactly `sources`; whether anything changed."""
     wanted: dict[int, dict] = {}
     for data in sources:
         wanted[upsert_source(data).pk] = {
@@ -288,7 +322,8 @@ def set_citations(visit: Visit, sources: Sequence[SourceInput]) -> bool:
             "excerpt": data.excerpt,
             "archived_url": data.archived_url,
         }
-    current = {c.source_id: c for c in visit.citations.all()}
+    related = visit.citations if model is Citation else visit.withdrawal_citations
+    current = {c.source_id: c for c in related.all()}
     changed = False
     for source_id in set(current) - set(wanted):
         current[source_id].delete()
@@ -296,34 +331,36 @@ def set_citations(visit: Visit, sources: Sequence[SourceInput]) -> bool:
     for source_id, values in wanted.items():
         citation = current.get(source_id)
         if citation is None:
-            Citation.objects.create(visit=visit, source_id=source_id, **values)
+            model.objects.create(visit=visit, source_id=source_id, **values)
             changed = True
         elif any(getattr(citation, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(citation, k, v)
             citation.save()
             changed = True
-    if changed:
-        outbox.request_evaluation("v.id = %s", [visit.pk], {"key": "sources", "name": visit.slug})
     return changed
 
 
 @transaction.atomic
-def withdraw_visit(visit: Visit, note: str, user=None) -> Visit:
+def withdraw_visit(
+    visit: Visit, note: str, user=None, sources: Sequence[SourceInput] = ()
+) -> Visit:
     """Withdraw a visit from the record without deleting it (docs/DOMAIN.md: "A visit
     removed from a newer version of the dataset, or rejected on review, is not deleted").
 
     Sets review_state `withdrawn` and `withdrawal_note` (e.g. "removed from dataset
-    version 2026.12.01"); the save schedules the evaluation, which turns the visit's
-    verdict into `withdrawn` and keeps its history. Withdrawing a visit already
-    withdrawn with the same note changes nothing. Returns the visit.
+    version 2026.12.01"), and makes the withdrawal cite `sources` (a verified
+    withdrawal's, checked by visits.review; none for an import's:
+    `set_withdrawal_citations`). The save schedules the evaluation, which turns the
+    visit's verdict into `withdrawn` and keeps its history. Withdrawing a visit already
+    withdrawn with the same note and sources changes nothing. Returns the visit.
     """
-    if visit.review_state == ReviewState.WITHDRAWN and visit.withdrawal_note == note:
-        return visit
-    visit.review_state, visit.withdrawal_note = ReviewState.WITHDRAWN, note
-    if user is not None and getattr(user, "is_authenticated", False):
-        visit.updated_by = user
-    visit.save()
+    if visit.review_state != ReviewState.WITHDRAWN or visit.withdrawal_note != note:
+        visit.review_state, visit.withdrawal_note = ReviewState.WITHDRAWN, note
+        if user is not None and getattr(user, "is_authenticated", False):
+            visit.updated_by = user
+        visit.save()
+    set_withdrawal_citations(visit, sources)
     return visit
 
 

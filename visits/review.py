@@ -11,6 +11,8 @@ functions, so that the rules hold everywhere:
 - `verify` publishes it (a new Visit, or the correction applied to its visit, with the
   fields that changed recorded for the public page), `request_changes` sends it back to
   its author with a comment, `reject` closes it with a reason (kept, never public);
+- `propose_withdrawal` files the withdrawal of a published visit: its public reason and
+  the sources that show why (none required), verified as any report;
 - the author of a report can never verify, reject or send it back: FourEyesError, a
   PermissionDenied, whoever asks and however;
 - `preview` evaluates a draft with the rule without saving anything (the rule is pure);
@@ -229,6 +231,61 @@ EARLIEST_YEAR = 1900
 YEARS_AHEAD = 10
 
 
+def resolve_citations(
+    citations: Sequence[dict], field: str = "citations"
+) -> tuple[list[SourceInput], dict[str, str]]:
+    """A report's citations (a visit's, or a withdrawal's with `field`
+    WITHDRAWAL_CITATIONS) read as the one write path takes them: (the SourceInputs, in
+    order; the refusals, {f"{field}.{index}.{name}": message} in the reader's language).
+    Each source's address and its archived copy's must be citable (`address_refusal`:
+    a public http(s) URL without credentials); its date a real one (YYYY-MM-DD), from
+    EARLIEST_YEAR and not after tomorrow; and a URL is cited once. Whether any source is
+    needed is the caller's rule (a new visit needs one; a withdrawal may give none)."""
+    today = timezone.now().date()
+    errors: dict[str, str] = {}
+    sources = []
+    cited: dict[str, int] = {}  # url -> index of its first citation
+    for i, c in enumerate(normalise_citations(citations)):
+        published = None
+        if c["published"]:
+            try:
+                published = datetime.date.fromisoformat(str(c["published"]))
+            except ValueError:
+                errors[f"{field}.{i}.published"] = _("%(value)r is not a date (YYYY-MM-DD).") % {
+                    "value": echoed(c["published"])
+                }
+            if published is not None and published.year < EARLIEST_YEAR:
+                errors[f"{field}.{i}.published"] = _(
+                    "%(value)r is before %(year)s: give the source's real date."
+                ) % {"value": echoed(c["published"]), "year": EARLIEST_YEAR}
+                published = None
+            elif published is not None and published > today + datetime.timedelta(days=1):
+                errors[f"{field}.{i}.published"] = _(
+                    "%(value)r is in the future: give the date the source was published."
+                ) % {"value": echoed(c["published"])}
+                published = None
+        for name in ("url", "archived_url"):
+            refused = address_refusal(c[name]) if name == "url" or c[name] else None
+            if refused:
+                errors[f"{field}.{i}.{name}"] = refused
+        if f"{field}.{i}.url" not in errors and c["url"] in cited:
+            # One citation per source: a second would leave which details stand to chance.
+            errors[f"{field}.{i}.url"] = _(
+                "%(value)r is already cited (source %(first)s): give its details once."
+            ) % {"value": echoed(c["url"]), "first": cited[c["url"]] + 1}
+        cited.setdefault(c["url"], i)
+        sources.append(
+            SourceInput(
+                url=c["url"],
+                publisher=c["publisher"],
+                published=published,
+                excerpt=c["excerpt"],
+                archived_url=c["archived_url"],
+            )
+        )
+    return sources, errors
+
+
 def resolve(data: dict, citations: Sequence[dict], *, new: bool = False) -> ResolvedReport:
     """Resolve slugs, codes and dates; raises ValidationError({field: message}) naming each
     problem (unknown person or state, a date that is not YYYY-MM-DD/YYYY-MM/YYYY, no source,
@@ -304,46 +361,8 @@ def resolve(data: dict, citations: Sequence[dict], *, new: bool = False) -> Reso
             "An announced trip is still to come, but these dates have passed: record whether "
             "it occurred (or was a transit stop), was cancelled or was attended by video."
         )
-    sources = []
-    cited: dict[str, int] = {}  # url -> index of its first citation
-    for i, c in enumerate(normalise_citations(citations)):
-        published = None
-        if c["published"]:
-            try:
-                published = datetime.date.fromisoformat(str(c["published"]))
-            except ValueError:
-                errors[f"citations.{i}.published"] = _("%(value)r is not a date (YYYY-MM-DD).") % {
-                    "value": echoed(c["published"])
-                }
-            if published is not None and published.year < EARLIEST_YEAR:
-                errors[f"citations.{i}.published"] = _(
-                    "%(value)r is before %(year)s: give the source's real date."
-                ) % {"value": echoed(c["published"]), "year": EARLIEST_YEAR}
-                published = None
-            elif published is not None and published > today + datetime.timedelta(days=1):
-                errors[f"citations.{i}.published"] = _(
-                    "%(value)r is in the future: give the date the source was published."
-                ) % {"value": echoed(c["published"])}
-                published = None
-        for field in ("url", "archived_url"):
-            refused = address_refusal(c[field]) if field == "url" or c[field] else None
-            if refused:
-                errors[f"citations.{i}.{field}"] = refused
-        if f"citations.{i}.url" not in errors and c["url"] in cited:
-            # One citation per source: a second would leave which details stand to chance.
-            errors[f"citations.{i}.url"] = _(
-                "%(value)r is already cited (source %(first)s): give its details once."
-            ) % {"value": echoed(c["url"]), "first": cited[c["url"]] + 1}
-        cited.setdefault(c["url"], i)
-        sources.append(
-            SourceInput(
-                url=c["url"],
-                publisher=c["publisher"],
-                published=published,
-                excerpt=c["excerpt"],
-                archived_url=c["archived_url"],
-            )
-        )
+    sources, refused = resolve_citations(citations)
+    errors.update(refused)
     if not sources:
         errors["citations"] = "At least one source (a public URL) is required."
     if person is not None and host is not None:
@@ -672,6 +691,35 @@ def _create(*, submit: bool, data: dict, citations: Sequence[dict], **fields) ->
 # least (not "x" or "dup"), at most Visit.withdrawal_note's length.
 WITHDRAWAL_NOTE_MIN = 20
 WITHDRAWAL_NOTE_MAX = 1000
+# The field of a withdrawal's sources, in a refusal's keys ("withdrawal_citations.0.url")
+# as in Report: the public documents that show why the visit leaves the record. None is
+# required: an error in the record's own entry (a trip entered twice, a typo in its
+# dates) may have no outside source; the reviewer's page then says that none was given.
+WITHDRAWAL_CITATIONS = "withdrawal_citations"
+
+
+def withdrawal_sources(citations: Sequence[dict]) -> list[SourceInput]:
+    """A withdrawal's citations (the shape of a report's, none required) as the sources
+    withdraw_visit cites: ValidationError({"withdrawal_citations.<i>.<field>": message})
+    for each refused as a visit's source would be (`resolve_citations`)."""
+    sources, refused = resolve_citations(citations, WITHDRAWAL_CITATIONS)
+    if refused:
+        raise ValidationError(refused)
+    return sources
+
+
+def _withdrawal_refusals(note: str, citations: Sequence[dict] | None) -> tuple[str, dict]:
+    """(the reason stripped, every refusal of the reason and of the sources at once, as
+    {field: messages}): a page says each beside its own box. `citations` None: not
+    given (the reason reworded alone)."""
+    errors: dict = {}
+    try:
+        note = _withdrawal_note(note)
+    except ValidationError as refused:
+        errors.update(refused.message_dict)
+    if citations is not None:
+        errors.update(resolve_citations(citations, WITHDRAWAL_CITATIONS)[1])
+    return note, errors
 
 
 def withdrawal_note_errors(note: str) -> list[str]:
@@ -727,16 +775,25 @@ def _refuse_control_characters(field: str, text: str) -> None:
 
 @transaction.atomic
 def update_withdrawal(
-    report: Report, user, note: str, reply: str | None = None, *, seen: str | None = None
+    report: Report,
+    user,
+    note: str,
+    reply: str | None = None,
+    *,
+    seen: str | None = None,
+    citations: Sequence[dict] | None = None,
 ) -> Report:
     """The author rewords a withdrawal's reason while it is a draft (taken back) or sent
     back for changes, with `reply` (when given) their answer to the reviewer, as
-    `update_report` takes it; submit it again afterwards. PermissionDenied for anyone
+    `update_report` takes it, and `citations` (when given) the sources it now cites, in
+    place of those it cited; submit it again afterwards. PermissionDenied for anyone
     else, ValidationError for another report, another state, a reason empty, too short
-    or too long (`_withdrawal_note`), or an overlong answer (naming `reply`), or either
-    holding a NUL or a bidirectional control; with `seen` (version_of the report the page
-    showed), for a report saved since (another window), or `seen` "" (a form that did not
-    say), naming `seen`, as `update_report`."""
+    or too long (`_withdrawal_note`), a source refused as `propose_withdrawal` refuses
+    it (naming `withdrawal_citations.<i>.<field>`, with the reason's refusal if any), or
+    an overlong answer (naming `reply`), or either holding a NUL or a bidirectional
+    control; with `seen` (version_of the report the page showed), for a report saved
+    since (another window), or `seen` "" (a form that did not say), naming `seen`, as
+    `update_report`."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     _require(report.author_id == user.pk, _("Only the author may edit a report."))
     if not report.is_withdrawal:
@@ -754,28 +811,55 @@ def update_withdrawal(
         )
     if reply is not None:
         _refuse_control_characters("reply", reply)
-    report.withdrawal_note = _withdrawal_note(note)
+    note, refused = _withdrawal_refusals(note, citations)
+    if refused:
+        raise ValidationError(refused)
+    report.withdrawal_note = note
+    if citations is not None:
+        report.withdrawal_citations = normalise_citations(citations)
     if reply is not None:
         report.reply = reply.strip()
     report.save()
     return report
 
 
-def propose_withdrawal(*, author, visit: Visit, note: str) -> Report:
+def propose_withdrawal(
+    *,
+    author,
+    visit: Visit,
+    note: str,
+    citations: Sequence[dict] = (),
+    idempotency_key: str = "",
+) -> Report:
     """File, for review, the withdrawal of a published visit from the record: a correction
     whose `withdrawal_note` says why (docs/DOMAIN.md: a visit found wrong is withdrawn, never
     deleted; its page stays and says why). Verified by another reviewer (`verify`), it
     withdraws the visit (visits.reports.withdraw_visit); nothing changes before.
 
+    `citations` (a report's shape: [{"url", "publisher", "published", "excerpt",
+    "archived_url"}]): the public documents that show why, none required
+    (WITHDRAWAL_CITATIONS); checked as a visit's sources are (`resolve_citations`), kept
+    as `withdrawal_citations`, shown with the reason once verified. `idempotency_key`:
+    as `file_report`'s (the API's header).
+
     Raises PermissionDenied for a non-reporter, ValidationError({field: message}) for a
-    visit that is not published or a reason empty, too short or too long
-    (`_withdrawal_note`), DuplicateReport when a
-    withdrawal of this visit is under review, or a draft of the author's own.
+    visit that is not published, a reason empty, too short or too long
+    (`_withdrawal_note`) or a source refused (`withdrawal_citations.<i>.<field>`; the
+    reason's and the sources' refusals together), DuplicateReport when the author already
+    filed one with `idempotency_key`, or a withdrawal of this visit is under review, or a
+    draft of the author's own.
     """
     _require(roles.may_report(author), _("Only reporters may file reports."))
+    if idempotency_key:
+        # A retry answers as the first request did, even once the visit is withdrawn.
+        earlier = Report.objects.filter(author=author, idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            raise DuplicateReport(earlier)
     if visit.review_state != ReviewState.VERIFIED:
         raise ValidationError({"visit": _("Only a published visit can be withdrawn.")})
-    note = _withdrawal_note(note)
+    note, refused = _withdrawal_refusals(note, citations)
+    if refused:
+        raise ValidationError(refused)
     # One open withdrawal per visit, whatever its reason or the visit's later corrections:
     # never the fingerprint of a correction.
     report_print = hashlib.sha256(f"withdrawal:{visit.pk}".encode()).hexdigest()
@@ -792,7 +876,9 @@ def propose_withdrawal(*, author, visit: Visit, note: str) -> Report:
         submit=True,
         data=report_data_of(visit),
         citations=citations_of(visit),
+        withdrawal_citations=normalise_citations(citations),
         author=author,
+        idempotency_key=idempotency_key,
         fingerprint=report_print,
     )
 
@@ -1103,7 +1189,9 @@ def since_sent_back(report: Report) -> SinceSentBack | None:
             reviewed_at=report.reviewed_at,
         )
         .order_by("pgh_id")
-        .only("data", "citations", "withdrawal_note", "reason", "reviewed_at")
+        .only(
+            "data", "citations", "withdrawal_citations", "withdrawal_note", "reason", "reviewed_at"
+        )
         .annotate(first_submitted_at=_first_submission())
         .first()
     )
@@ -1154,7 +1242,11 @@ def _since(
         old_words, new_words = getattr(then, said).strip(), getattr(report, said).strip()
         if old_words != new_words:
             fields += ({"field": said, "old": old_words, "new": new_words},)
-    added, removed, changed = citation_differences(then.citations or [], report.citations or [])
+    # A withdrawal's sources are its own (its `citations` are the visit's, unchanged).
+    cited = WITHDRAWAL_CITATIONS if report.is_withdrawal else "citations"
+    added, removed, changed = citation_differences(
+        getattr(then, cited) or [], getattr(report, cited) or []
+    )
     return SinceSentBack(
         sent_back_at=at,
         fields=fields,
@@ -1180,7 +1272,9 @@ def since_resubmitted(report: Report) -> SinceSentBack | None:
         )
         .exclude(submitted_at=report.submitted_at)
         .order_by("-pgh_id")
-        .only("data", "citations", "withdrawal_note", "reason", "submitted_at")
+        .only(
+            "data", "citations", "withdrawal_citations", "withdrawal_note", "reason", "submitted_at"
+        )
         .annotate(first_submitted_at=_first_submission())
         .first()
     )
@@ -1442,7 +1536,9 @@ def _verify_withdrawal(report: Report, reviewer, note: str) -> Visit:
             "now; reject the withdrawal, and propose it again if it still holds."
         ),
     )
-    withdraw_visit(visit, note, user=reviewer)
+    # Its sources checked again, as a report's are when it is verified.
+    sources = withdrawal_sources(report.withdrawal_citations)
+    withdraw_visit(visit, note, user=reviewer, sources=sources)
     changes = [{"field": "review_state", "old": ReviewState.VERIFIED, "new": ReviewState.WITHDRAWN}]
     return _verified(report, reviewer, visit, changes)
 
@@ -1567,6 +1663,7 @@ __all__ = [
     "report_submitted",
     "request_changes",
     "resolve",
+    "resolve_citations",
     "review_queue",
     "sent_back_by",
     "citation_differences",
@@ -1581,4 +1678,5 @@ __all__ = [
     "update_report",
     "verify",
     "version_of",
+    "withdrawal_sources",
 ]

@@ -41,6 +41,7 @@ REPORT = {
     "state": "submitted",
     "is_correction": False,
     "withdrawal_note": "",
+    "withdrawal_sources": [],
     "visit": None,
     **TAJIKISTAN,
     "sources": SOURCES,
@@ -89,6 +90,64 @@ CORRECTION = OpenApiExample(
     summary="The end date of a published visit (the other fields keep their values)",
     request_only=True,
     value={"visit": MONGOLIA["id"], "end": "2024-09-04"},
+)
+# The withdrawal of Putin's visit to Mongolia, with the source that shows why.
+WITHDRAWAL_NOTE = "Reported in error: the newspaper retracted its story the next day."
+WITHDRAWAL_SOURCES = [
+    {
+        "url": "https://news.example.org/2024/09/04/correction",
+        "publisher": "Example News",
+        "published": "2024-09-04",
+        "excerpt": "An earlier version of this article wrongly reported the visit.",
+        "archived_url": "",
+    }
+]
+WITHDRAWAL = OpenApiExample(
+    "A withdrawal",
+    summary="Withdraw a published visit, with the source that shows why",
+    request_only=True,
+    value={
+        "visit": MONGOLIA["id"],
+        "withdrawal_note": WITHDRAWAL_NOTE,
+        "withdrawal_sources": [
+            {k: v for k, v in s.items() if v not in (None, "")} for s in WITHDRAWAL_SOURCES
+        ],
+    },
+)
+WITHDRAWAL_FILED = OpenApiExample(
+    "201 Created",
+    summary="Filed and awaiting review (the visit stays published until then)",
+    response_only=True,
+    status_codes=["201"],
+    value={
+        **REPORT,
+        "url": f"{BASE}/reports/13/",
+        "id": 13,
+        "is_correction": True,
+        "withdrawal_note": WITHDRAWAL_NOTE,
+        "withdrawal_sources": WITHDRAWAL_SOURCES,
+        "visit": MONGOLIA,
+        "person": "vladimir-putin",
+        "host": "MNG",
+        "start": "2024-09-02",
+        "end": "2024-09-03",
+        "place": "Ulaanbaatar",
+        "occasion": "Official visit (talks with President Khurelsukh; Khalkhin Gol anniversary)",
+        "sources": [
+            {
+                "url": "https://babel.ua/en/news/110433",
+                "publisher": "babel.ua",
+                "published": "2024-09-03",
+                "excerpt": "",
+                "archived_url": "",
+            }
+        ],
+        "created_at": "2026-11-27T09:30:00Z",
+        "submitted_at": "2026-11-27T09:30:00Z",
+        "version": "1764235800000000",
+        "preview": None,
+        "possible_duplicates": [],
+    },
 )
 REPORT_FILED = OpenApiExample(
     "201 Created",

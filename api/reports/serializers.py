@@ -34,8 +34,10 @@ from visits.reports import (
 
 # The fields a report gives of its visit (visits.review.VISIT_FIELDS), as the request names them.
 VISIT_FIELDS = review.VISIT_FIELDS
-# What the service calls citations, the API calls sources (as the visits endpoint does).
+# What the service calls citations, the API calls sources (as the visits endpoint does),
+# a withdrawal's too.
 SOURCES, CITATIONS = "sources", "citations"
+WITHDRAWAL_SOURCES, WITHDRAWAL_CITATIONS = "withdrawal_sources", review.WITHDRAWAL_CITATIONS
 
 
 # A visit's date as reports give it (YYYY-MM-DD, YYYY-MM or YYYY), from 1900 on
@@ -281,6 +283,49 @@ class ReportInputSerializer(KnownFieldsOnly, PlainText, StrictJSONTypes, seriali
         return data, citations
 
 
+class WithdrawalInputSerializer(
+    KnownFieldsOnly, PlainText, StrictJSONTypes, serializers.Serializer
+):
+    """The withdrawal of a published visit from the record: why it leaves (its page shows
+    the reason to every reader) and the public sources that show it, if any.
+
+    Filed for review like any report: the visit stays published until a reviewer who is
+    not its author verifies the withdrawal. The sources are checked as a visit's are
+    (each a 400 naming `withdrawal_sources.<n>.<field>`); none is required, as an error
+    in the record's own entry may have no outside source (the reviewer sees that none
+    was given).
+    """
+
+    visit = serializers.RegexField(
+        identifiers.SLUG_ANCHORED,
+        max_length=identifiers.SLUG_MAX_LENGTH,
+        help_text="The id of the published visit to withdraw, e.g. "
+        "`vladimir-putin-mng-2024-09-02`.",
+    )
+    withdrawal_note = serializers.CharField(
+        min_length=review.WITHDRAWAL_NOTE_MIN,
+        max_length=review.WITHDRAWAL_NOTE_MAX,
+        help_text="Why the visit leaves the record, in a sentence or more: once verified, the "
+        "visit's page shows it to every reader.",
+    )
+    withdrawal_sources = SourceInputSerializer(
+        many=True,
+        required=False,
+        max_length=50,
+        help_text="The public documents that show why (a retraction, a denial, the source's own "
+        "correction), each as a visit's sources are given; omitted or [] for none.",
+    )
+
+    @staticmethod
+    def citations(attrs: dict) -> list[dict]:
+        """The service's citations (visits.review.propose_withdrawal) from the body's
+        `withdrawal_sources`."""
+        return [
+            {**c, "published": c["published"].isoformat() if c["published"] else None}
+            for c in attrs.get(WITHDRAWAL_SOURCES, [])
+        ]
+
+
 def seen_before_closing() -> serializers.CharField:
     """The optional `seen` of request-changes and reject (visits.review.request_changes)."""
     return serializers.CharField(
@@ -402,8 +447,15 @@ class ReportSerializer(serializers.Serializer):
     is_correction = serializers.BooleanField(read_only=True)
     withdrawal_note = serializers.CharField(
         read_only=True,
-        help_text="A withdrawal (proposed in the newsroom): why its visit leaves the record, "
-        "shown on the visit's page once verified; empty for any other report.",
+        help_text="A withdrawal (proposed in the newsroom, or with POST "
+        "/api/v1/reports/withdrawals/): why its visit leaves the record, shown on the visit's "
+        "page once verified; empty for any other report.",
+    )
+    withdrawal_sources = CitedSourceSerializer(
+        many=True,
+        help_text="A withdrawal: the sources its reason cites ([] when it gives none: the "
+        "reviewer sees that none was given), shown with the reason once verified; [] for any "
+        "other report, whose `sources` are its visit's.",
     )
     visit = serializers.SerializerMethodField(
         help_text="The visit a correction changes, or the visit a verified new report became; "
@@ -467,6 +519,7 @@ class ReportSerializer(serializers.Serializer):
             "state": report.state,
             "is_correction": report.is_correction,
             "withdrawal_note": report.withdrawal_note,
+            "withdrawal_sources": review.normalise_citations(report.withdrawal_citations or []),
             "sources": review.normalise_citations(report.citations or []),
             "author": report.author.get_username(),
             "reviewer": report.reviewer.get_username() if report.reviewer_id else None,

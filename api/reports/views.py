@@ -9,6 +9,9 @@ filed here is public until another person verifies it.
   to an open one, is a 409 `duplicate_report` naming the existing report (`existing` and
   Location). Two identical requests at the same moment: one 201, one 409 (the
   database's unique keys decide; its words never reach the client).
+- POST /reports/withdrawals/ (reporters): proposes withdrawing a published visit, with
+  the reason its page will show and the sources that show it (none required), checked
+  as a visit's are; 201, or 409 `duplicate_report` as POST /reports/.
 - GET /reports/ (reporters and reviewers): the caller's own reports, newest first.
 - GET /reports/queue/ (reviewers): reports awaiting review that the caller did not
   write, oldest first.
@@ -53,12 +56,15 @@ from api.reports import examples
 from api.reports.serializers import (
     CITATIONS,
     SOURCES,
+    WITHDRAWAL_CITATIONS,
+    WITHDRAWAL_SOURCES,
     RejectionSerializer,
     ReportDetailSerializer,
     ReportInputSerializer,
     ReportSerializer,
     ReviewCommentSerializer,
     VerificationSerializer,
+    WithdrawalInputSerializer,
     report_url,
 )
 from core import identifiers
@@ -109,9 +115,11 @@ def idempotency_key(request) -> str:
 
 
 def _api_field(name: str) -> str:
-    """The service's field names in the API's words: `citations.0.url` is `sources.0.url`."""
-    if name == CITATIONS or name.startswith(CITATIONS + "."):
-        return SOURCES + name[len(CITATIONS) :]
+    """The service's field names in the API's words: `citations.0.url` is `sources.0.url`,
+    and a withdrawal's `withdrawal_citations.0.url` is `withdrawal_sources.0.url`."""
+    for service, api in ((CITATIONS, SOURCES), (WITHDRAWAL_CITATIONS, WITHDRAWAL_SOURCES)):
+        if name == service or name.startswith(service + "."):
+            return api + name[len(service) :]
     return name
 
 
@@ -201,6 +209,30 @@ def file_from_request(view, request) -> Response:
     return Response(shown, status=status.HTTP_201_CREATED, headers={"Location": shown["url"]})
 
 
+def withdraw_from_request(view, request) -> Response:
+    """POST /reports/withdrawals/: propose withdrawing a published visit, with its reason
+    and sources, through visits.review.propose_withdrawal; 201 with the report."""
+    key = idempotency_key(request)
+    body = WithdrawalInputSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    attrs = body.validated_data
+    visit = Visit.objects.filter(slug=attrs["visit"], review_state=ReviewState.VERIFIED).first()
+    if visit is None:
+        raise exceptions.ValidationError(
+            {"visit": [f"No published visit with id {echoed(attrs['visit'])!r}."]}
+        )
+    with service_errors(request, key):
+        report = review.propose_withdrawal(
+            author=request.user,
+            visit=visit,
+            note=attrs["withdrawal_note"],
+            citations=WithdrawalInputSerializer.citations(attrs),
+            idempotency_key=key,
+        )
+    shown = ReportDetailSerializer(report, context=view.get_serializer_context()).data
+    return Response(shown, status=status.HTTP_201_CREATED, headers={"Location": shown["url"]})
+
+
 def reports():
     """Every report with its author, reviewer and visit joined in (each view narrows it)."""
     return Report.objects.select_related("author", "reviewer", "visit")
@@ -234,6 +266,20 @@ REPORT_RULES = (
     "source addresses are public http(s) URLs",
     "no text contains a NUL character or a bidirectional control (U+202A to U+202E, U+2066 "
     "to U+2069), which would show the text after it reordered",
+)
+WITHDRAWAL_DESCRIPTION = (
+    "Proposes withdrawing a published visit from the record (it should never have been "
+    "published: the trip did not take place, its sources do not hold), with the reason its "
+    "page will show to every reader (20 to 1,000 characters) and the public sources that "
+    "show it, if any: none is required, as an error in the record's own entry may have no "
+    "outside source; each source given is checked as a visit's are (a public http(s) "
+    "address, a real date; each problem a 400 naming `withdrawal_sources.<n>.<field>`). "
+    "Nothing changes until a reviewer who is not its author verifies it: the visit then "
+    "leaves the lists, its page stays, marked withdrawn, with the reason and its sources, "
+    "and the visit's `withdrawal_sources` list them. Reporters only. One withdrawal of a "
+    "visit is open at a time: another, or an `Idempotency-Key` already used, is a 409 "
+    "`duplicate_report` naming the existing report, and nothing is filed. A visit corrected "
+    "after the withdrawal was filed is not withdrawn unseen: verifying it is then a 409."
 )
 RULES_DESCRIPTION = (
     "What the schema alone cannot say, each a 400 naming the field: "
@@ -362,6 +408,18 @@ class ReportViewSet(
     def _reviewed(self, report) -> Response:
         report = reports().get(pk=report.pk)
         return Response(ReportDetailSerializer(report, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        summary="Propose withdrawing a published visit (reporters)",
+        description=WITHDRAWAL_DESCRIPTION,
+        request=WithdrawalInputSerializer,
+        responses={201: ReportDetailSerializer, **DUPLICATE_409},
+        parameters=[idempotency_key_parameter()],
+        examples=[examples.WITHDRAWAL, examples.WITHDRAWAL_FILED, examples.DUPLICATE],
+    )
+    @action(detail=False, methods=["post"])
+    def withdrawals(self, request):
+        return withdraw_from_request(self, request)
 
     @extend_schema(
         summary="Reports awaiting your review",

@@ -106,6 +106,7 @@ MONGOLIA = {
     "host_justification": "",
     "review_state": "verified",
     "withdrawal_note": "",
+    "withdrawal_sources": [],
     "expected_verdict": "non_compliance",
     "verdict": {
         "code": "non_compliance",
@@ -176,6 +177,88 @@ VISIT_DETAIL = OpenApiExample(
                 "explanation": EXPLANATION,
                 "cause": "first evaluation (dataset import)",
                 "cause_facts": {"cause": "first_evaluation", "via": "dataset import"},
+                "rule_version": "2026.11.2",
+            }
+        ],
+    },
+)
+
+_WITHDRAWAL_NOTE = "Reported in error: the newspaper retracted its story the next day."
+_WITHDRAWN_REASONS = [
+    {
+        "key": "withdrawn",
+        "why": "removed",
+        "note": _WITHDRAWAL_NOTE,
+        "person": "Vladimir Vladimirovich Putin",
+        "state": _MONGOLIA_STATE,
+        "places": ["Ulaanbaatar"],
+        "start": "2024-09-02",
+        "end": "2024-09-03",
+    },
+    REASONS[-1],
+]
+_WITHDRAWN_EXPLANATION = (
+    "The reported visit of Vladimir Vladimirovich Putin to Ulaanbaatar, Mongolia on 2–3 "
+    f"September 2024 was withdrawn from the record: {_WITHDRAWAL_NOTE} Sources: babel.ua; "
+    "pravda.com.ua."
+)
+WITHDRAWN_VISIT_DETAIL = OpenApiExample(
+    "A visit withdrawn from the record, with the sources of its withdrawal",
+    summary="A visit withdrawn from the record, with the sources of its withdrawal",
+    description=(
+        "A visit a verified withdrawal took out of the record: its verdict is `withdrawn`, "
+        "`withdrawal_note` says why and `withdrawal_sources` cites what shows it (none when "
+        "the withdrawal gave none); `sources` stay the visit's own."
+    ),
+    response_only=True,
+    value={
+        **MONGOLIA,
+        "review_state": "withdrawn",
+        "withdrawal_note": _WITHDRAWAL_NOTE,
+        "withdrawal_sources": [
+            {
+                "url": "https://news.example.org/2024/09/04/correction",
+                "publisher": "Example News",
+                "published": "2024-09-04",
+                "excerpt": "An earlier version of this article wrongly reported the visit.",
+                "archived_url": "",
+            }
+        ],
+        "verdict": {
+            **MONGOLIA["verdict"],
+            "code": "withdrawn",
+            "label": "withdrawn",
+            "basis": None,
+            "reasons": _WITHDRAWN_REASONS,
+            "explanation": _WITHDRAWN_EXPLANATION,
+            "warrants": [],
+            "since": "2026-11-27T10:02:11.418933Z",
+        },
+        "history": [
+            {
+                "changed_at": "2026-11-27T10:02:11.418933Z",
+                "old_code": "non_compliance",
+                "new_code": "withdrawn",
+                "old_basis": "state_party",
+                "new_basis": None,
+                "reasons": _WITHDRAWN_REASONS,
+                "explanation": _WITHDRAWN_EXPLANATION,
+                "cause": f"withdrawn: {_WITHDRAWAL_NOTE.rstrip('.')}",
+                "cause_facts": {
+                    "first": False,
+                    "causes": [
+                        {
+                            "key": "changed",
+                            "name": "vladimir-putin-mng-2024-09-02",
+                            "object": "visit",
+                            "changes": [
+                                {"field": "review_state", "old": "verified", "new": "withdrawn"},
+                                {"field": "withdrawal_note", "old": "", "new": _WITHDRAWAL_NOTE},
+                            ],
+                        }
+                    ],
+                    "withdrawn": _WITHDRAWAL_NOTE,
+                },
                 "rule_version": "2026.11.2",
             }
         ],

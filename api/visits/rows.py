@@ -37,15 +37,15 @@ from visits.models import verdict_label
 # of its visits' ids, filtered, ordered and sliced, as the ORM writes it): each visit's
 # columns with those of its person, situation, host, controlling state and verdict, in the
 # order `VisitRows._row` reads them, then the lists it holds as JSON arrays (NULL for
-# none): its verdict's warrants, its findings and its citations, each in the order
-# VisitSerializer reads them: the warrants as `verdict.warrants.all()` (Warrant's
-# ordering: person, issued, id), the findings as their prefetch (Finding's ordering:
-# decided, id), the citations as theirs (by the source's address), with the citation's
-# own publisher, date, excerpt and archived copy over the source's
-# (visits.models.Citation.shown_*). JSON writes dates in ISO 8601, as DRF does. The
-# verdict's reasons come as the JSON text PostgreSQL holds: the key of the parsed and
-# rendered reasons' caches. Written out rather than compiled by the ORM per request
-# (about 1 ms for its 34 columns and 5 joins); `tests/api/test_visit_rows.py` compares
+# none): its verdict's warrants, its findings, its citations and its withdrawal's, each
+# in the order VisitSerializer reads them: the warrants as `verdict.warrants.all()`
+# (Warrant's ordering: person, issued, id), the findings as their prefetch (Finding's
+# ordering: decided, id), the citations, the visit's and its withdrawal's, by the
+# source's address, with the citation's own publisher, date, excerpt and archived copy
+# over the source's (visits.models.CitedDetails.shown_*). JSON writes dates in ISO 8601,
+# as DRF does. The verdict's reasons come as the JSON text PostgreSQL holds: the key of
+# the parsed and rendered reasons' caches. Written out rather than compiled by the ORM
+# per request (about 1 ms for its 35 columns and 6 joins); `tests/api/test_visit_rows.py` compares
 # the answer with VisitSerializer's byte for byte.
 _PAGE = """
 WITH page AS MATERIALIZED (
@@ -76,6 +76,16 @@ WITH page AS MATERIALIZED (
     JOIN visits_visit_sources vs ON vs.visit_id = page.id
     JOIN core_source cs ON cs.id = vs.source_id
     GROUP BY vs.visit_id
+), withdrawal_citations AS (
+    SELECT wc.visit_id AS id,
+           json_agg(json_build_array(
+               cs.url, coalesce(nullif(wc.publisher, ''), cs.publisher),
+               coalesce(wc.published, cs.published), coalesce(nullif(wc.excerpt, ''), cs.excerpt),
+               coalesce(nullif(wc.archived_url, ''), cs.archived_url)) ORDER BY cs.url)::text AS items
+    FROM page
+    JOIN visits_withdrawalcitation wc ON wc.visit_id = page.id
+    JOIN core_source cs ON cs.id = wc.source_id
+    GROUP BY wc.visit_id
 )
 SELECT v.id, v.slug, p.slug, p.name, s.slug, s.name, h.iso3, h.name, v.host_control,
        c.iso3, c.name, v.place, v.start, v.start_precision, v."end", v.end_precision,
@@ -83,7 +93,8 @@ SELECT v.id, v.slug, p.slug, p.name, s.slug, s.name, h.iso3, h.name, v.host_cont
        v.review_state, v.withdrawal_note, v.expected_verdict,
        d.visit_id, d.code, d.basis, d.reasons::text, d.explanation,
        d.would_have_been_bound, d.rule_version, d.computed_at,
-       v.created_at, v.updated_at, warrants.items, findings.items, citations.items
+       v.created_at, v.updated_at, warrants.items, findings.items, citations.items,
+       withdrawal_citations.items
 FROM page
 JOIN visits_visit v ON v.id = page.id
 JOIN warrants_person p ON p.id = v.person_id
@@ -94,6 +105,7 @@ LEFT JOIN visits_verdict d ON d.visit_id = v.id
 LEFT JOIN warrants ON warrants.id = d.visit_id
 LEFT JOIN findings ON findings.id = v.id
 LEFT JOIN citations ON citations.id = v.id
+LEFT JOIN withdrawal_citations ON withdrawal_citations.id = v.id
 ORDER BY page.position
 """
 
@@ -169,7 +181,7 @@ class VisitRows:
     @functools.cached_property
     def data(self) -> list[dict]:
         return [
-            self._row(row[:-3], *(orjson.loads(items) if items else [] for items in row[-3:]))
+            self._row(row[:-4], *(orjson.loads(items) if items else [] for items in row[-4:]))
             for row in self.rows
         ]
 
@@ -224,7 +236,7 @@ class VisitRows:
             "as_of": None,
         }
 
-    def _row(self, row, warrants, findings, citations) -> dict:
+    def _row(self, row, warrants, findings, citations, withdrawal_citations) -> dict:
         (
             pk,
             slug,
@@ -282,6 +294,19 @@ class VisitRows:
             "host_justification": justification,
             "review_state": review_state,
             "withdrawal_note": withdrawal_note,
+            # As VisitSerializer: only a withdrawn visit's withdrawal cites any.
+            "withdrawal_sources": [
+                {
+                    "url": url,
+                    "publisher": publisher,
+                    "published": published,
+                    "excerpt": excerpt,
+                    "archived_url": archived_url,
+                }
+                for url, publisher, published, excerpt, archived_url in withdrawal_citations
+            ]
+            if review_state == "withdrawn"
+            else [],
             "expected_verdict": expected_verdict,
             "verdict": verdict,
             "findings": [

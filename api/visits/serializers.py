@@ -23,6 +23,7 @@ from visits.models import (
     Finding,
     FindingKind,
     HostControl,
+    ReviewState,
     VerdictChange,
     VerdictCode,
     Visit,
@@ -277,6 +278,12 @@ class VisitSerializer(PlainReadMixin, serializers.HyperlinkedModelSerializer):
         help_text="The sources as this visit's record cites them (publisher, date, excerpt and "
         "archived copy are this visit's, so another visit citing the same URL never changes them).",
     )
+    withdrawal_sources = serializers.SerializerMethodField(
+        help_text="For a visit withdrawn by a verified withdrawal: the sources its "
+        "`withdrawal_note` cites, as the withdrawal cites them (the same fields as `sources`); "
+        "[] otherwise, and when the withdrawal gave none (an error in the record's own entry "
+        "may have no outside source).",
+    )
     page_url = serializers.SerializerMethodField(help_text="The visit's page on the site.")
     start_precision = PrecisionField("start")
     end_precision = PrecisionField(
@@ -307,6 +314,7 @@ class VisitSerializer(PlainReadMixin, serializers.HyperlinkedModelSerializer):
             "host_justification",
             "review_state",
             "withdrawal_note",
+            "withdrawal_sources",
             "expected_verdict",
             "verdict",
             "findings",
@@ -315,6 +323,19 @@ class VisitSerializer(PlainReadMixin, serializers.HyperlinkedModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+    @extend_schema_field(CitationSerializer(many=True))
+    def get_withdrawal_sources(self, visit) -> list[dict]:
+        # Only a withdrawn visit cites any (one restored loses them): a published visit,
+        # a page of the incidents feed, asks nothing more of the database. A list that
+        # may hold withdrawn visits read them for the page
+        # (api.visits.views.with_withdrawal_sources); a withdrawn visit alone, here.
+        if visit.review_state != ReviewState.WITHDRAWN:
+            return []
+        cited = getattr(visit, "withdrawal_cited", None)
+        if cited is None:
+            cited = visit.withdrawal_citations.select_related("source").order_by("source__url")
+        return CitationSerializer(many=True, context=self.context).to_representation(cited)
 
     def get_page_url(self, visit) -> str:
         # Visit.get_absolute_url, without a reverse() per row.

@@ -56,6 +56,7 @@ from visits.models import (
     VerdictChange,
     VerdictCode,
     Visit,
+    WithdrawalCitation,
     readable_visit,
     referral_lifted,
 )
@@ -261,6 +262,20 @@ def readable_visits():
     return with_everything_shown(Visit.objects.readable())
 
 
+def with_withdrawal_sources(visits):
+    """`visits` with the sources each one's withdrawal cites (`withdrawal_cited`, by
+    address), for a list that may hold withdrawn visits: one query for the page. A
+    withdrawn visit read alone reads its own (VisitSerializer.get_withdrawal_sources), and
+    a published one none."""
+    return visits.prefetch_related(
+        Prefetch(
+            "withdrawal_citations",
+            queryset=WithdrawalCitation.objects.select_related("source").order_by("source__url"),
+            to_attr="withdrawal_cited",
+        )
+    )
+
+
 WITHDRAWN_VISITS = (
     "Withdrawn visits (published, then removed from a newer dataset version, review state "
     "`withdrawn` with a `withdrawal_note` saying why, or rejected after all, review state "
@@ -289,13 +304,14 @@ WITHDRAWN_VISITS = (
         summary="One visit, by the dataset's id",
         description=(
             "With the verdict's history: when the flag appeared, changed or was withdrawn, and why. A "
-            "withdrawn visit answers too, with its `withdrawn` verdict and `withdrawal_note`."
+            "withdrawn visit answers too, with its `withdrawn` verdict, its `withdrawal_note` and "
+            "the sources its withdrawal cites (`withdrawal_sources`)."
         ),
         parameters=[
             slug_parameter("id", "e.g. `vladimir-putin-mng-2024-09-02`.", path=True),
             as_of_parameter(AS_OF_VISITS),
         ],
-        examples=[examples.VISIT_DETAIL],
+        examples=[examples.VISIT_DETAIL, examples.WITHDRAWN_VISIT_DETAIL],
     ),
     create=extend_schema(
         summary="File a report (alias of POST /api/v1/reports/; deprecated)",
@@ -345,8 +361,10 @@ class VisitViewSet(
         # Read for what changed since a moment, the list tells of the visits withdrawn since
         # too: without them a copy kept in step would keep an incident that is no more.
         syncing = self.action == "list" and bool(self.request.query_params.get("changed_since"))
-        if self.action == "retrieve" or wants_withdrawn or syncing:
+        if self.action == "retrieve":
             queryset = readable_visits()
+        elif wants_withdrawn or syncing:
+            queryset = with_withdrawal_sources(readable_visits())
         else:
             queryset = published_visits()
         if self.exporting():

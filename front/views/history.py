@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from core.roles import may_review, roles_of
 from visits import history, review
-from visits.models import Citation, Finding, Report, ReportState, Visit
+from visits.models import Citation, Finding, Report, ReportState, Visit, WithdrawalCitation
 
 
 def record_history(request, label: str, pk: int):
@@ -109,8 +109,9 @@ def readable_by_reporter(user, model, entries: list) -> list:
     between its reviewer and its author: REVIEW_EXCHANGE). A visit: when a reader may
     open it (Visit.objects.readable: published, or withdrawn or rejected after it was) or
     the user reported it, and
-    then without the unverified reports of other people. A visit's citation or finding: as
-    its visit (a finding of no visit is a public fact). Any other record is a public fact.
+    then without the unverified reports of other people. A visit's citation (its
+    withdrawal's too) or finding: as its visit (a finding of no visit is a public fact).
+    Any other record is a public fact.
     """
     reports = [e for e in entries if e.model is Report]
     readable = {e.event.pgh_obj_id for e in reports if _author(e) == user.pk} | {
@@ -120,7 +121,7 @@ def readable_by_reporter(user, model, entries: list) -> list:
         if not readable:
             raise Http404("no such report")
         return _without_others_review(user, entries)
-    if model in (Citation, Finding):
+    if model in (Citation, WithdrawalCitation, Finding):
         visit_ids = {getattr(e.event, "visit_id", None) for e in entries} - {None}
         for visit_id in visit_ids:
             public = Visit.objects.readable().filter(pk=visit_id).exists()

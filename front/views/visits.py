@@ -330,6 +330,14 @@ def incident_export(request, fmt):
 def cited_sources(visit) -> list[SimpleNamespace]:
     """The visit's sources as its record cites them (its Citations), the Source's own
     details filling what a citation leaves empty; oldest publication first."""
+    return shown_citations(visit.citations.select_related("source"))
+
+
+def shown_citations(cited) -> list[SimpleNamespace]:
+    """Citations of sources (a visit's, or its withdrawal's: visits.models.CitedDetails)
+    as a page lists them, each with `url`, `publisher`, `published` (a date or None),
+    `excerpt` and `archived_url`, the Source's own details filling what a citation
+    leaves empty; oldest publication first (includes/cited_sources.html)."""
     shown = [
         SimpleNamespace(
             url=c.source.url,
@@ -338,7 +346,7 @@ def cited_sources(visit) -> list[SimpleNamespace]:
             excerpt=c.shown_excerpt,
             archived_url=c.shown_archived_url,
         )
-        for c in visit.citations.select_related("source")
+        for c in cited
     ]
     return sorted(shown, key=lambda s: (s.published is None, s.published or 0, s.url))
 
@@ -427,6 +435,11 @@ def visit_detail(request, slug: str):
         "page_description": Truncator(description).chars(300),
         "withdrawn": withdrawn,
         "withdrawn_on": withdrawn_on if withdrawn else None,
+        # The sources its withdrawal cites, shown with its reason (none for a visit an
+        # import withdrew, or a withdrawal that gave none).
+        "withdrawal_sources": shown_citations(visit.withdrawal_citations.select_related("source"))
+        if visit.review_state == ReviewState.WITHDRAWN
+        else [],
         "visit": visit,
         "verdict": verdict,
         "title": title,

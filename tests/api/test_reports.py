@@ -7,11 +7,12 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from core.models import Source
 from tests.api.conftest import token_client
-from visits import review
+from visits import flagging, review
 from visits.models import Citation, Report, ReportState, Visit
 
 pytestmark = pytest.mark.django_db
@@ -783,3 +784,135 @@ def test_a_withdrawal_filed_before_its_reasons_minimum_is_a_400_naming_it_unpubl
         "verified",
         ReportState.SUBMITTED,
     )
+
+
+# --- Withdrawals, with their sources ---------------------------------------------------
+
+RETRACTION = {
+    "url": "https://news.example.org/2024/09/04/correction",
+    "publisher": "Example News",
+    "published": "2024-09-04",
+    "excerpt": "An earlier version of this article wrongly reported the visit.",
+    "archived_url": "https://web.archive.org/web/2024/https://news.example.org/2024/09/04/correction",
+}
+IN_ERROR = "Reported in error: the newspaper retracted its story the next day."
+
+
+def withdraw(client, body=None, **headers):
+    body = body or {"visit": MONGOLIA, "withdrawal_note": IN_ERROR}
+    return client.post("/api/v1/reports/withdrawals/", body, format="json", headers=headers)
+
+
+def test_a_withdrawal_with_a_misspelt_field_is_a_400_naming_it_and_files_nothing(seeded, clients):
+    """A withdrawal's body refuses a field it does not have, its sources' too, as a
+    report's does (api.base.KnownFieldsOnly): a misspelt `withdrawal_sources` would file
+    a withdrawal without the sources its reporter meant to give."""
+    before = Report.objects.count()
+    for body, field in (
+        (
+            {"visit": MONGOLIA, "withdrawal_note": IN_ERROR, "withdrawal_source": [RETRACTION]},
+            "withdrawal_source",
+        ),
+        (
+            {
+                "visit": MONGOLIA,
+                "withdrawal_note": IN_ERROR,
+                "withdrawal_sources": [{**RETRACTION, "exerpt": "x"}],
+            },
+            "withdrawal_sources.0.exerpt",
+        ),
+    ):
+        response = withdraw(clients["reporter"], body)
+        assert response.status_code == 400, response.content
+        assert field in response.json()["error"]["fields"], response.json()
+    assert Report.objects.count() == before
+
+
+def test_a_withdrawal_filed_through_the_api_cites_its_sources_once_verified(seeded, clients):
+    """A reporter files the withdrawal with the source that shows why; nothing public moves
+    until another person verifies it; then the visit's record, read one by one or in the
+    list of withdrawn visits, gives the reason with its source. A retry with the same
+    Idempotency-Key files nothing more."""
+    public = f"/api/v1/visits/{MONGOLIA}/"
+    key = {"Idempotency-Key": "2f0c6f3e-withdrawal"}
+    body = {"visit": MONGOLIA, "withdrawal_note": IN_ERROR, "withdrawal_sources": [RETRACTION]}
+    filed = withdraw(clients["reporter"], body, **key)
+    assert filed.status_code == 201, filed.content
+    shown = filed.json()
+    assert filed["Location"] == shown["url"]
+    assert (shown["state"], shown["is_correction"], shown["visit"]["id"]) == (
+        "submitted",
+        True,
+        MONGOLIA,
+    )
+    assert (shown["withdrawal_note"], shown["withdrawal_sources"]) == (IN_ERROR, [RETRACTION])
+    assert shown["preview"] is None and shown["possible_duplicates"] == []
+    again = withdraw(clients["reporter"], body, **key)
+    assert again.status_code == 409 and again.json()["existing"] == shown["url"]
+    assert Report.objects.count() == 1
+    assert clients["anonymous"].get(public).json()["withdrawal_sources"] == []
+    assert verify_as(clients["reviewer"], shown["url"]).status_code == 200
+    record = clients["anonymous"].get(public).json()
+    assert (record["review_state"], record["withdrawal_note"]) == ("withdrawn", IN_ERROR)
+    assert record["withdrawal_sources"] == [RETRACTION]
+    flagging.evaluate_pending()  # its verdict becomes `withdrawn`: listed as such
+    listed = clients["anonymous"].get("/api/v1/visits/", {"verdict": "withdrawn"}).json()
+    row = next(v for v in listed["results"] if v["id"] == MONGOLIA)
+    assert row["withdrawal_sources"] == [RETRACTION]
+
+
+@pytest.mark.parametrize(
+    ("url", "language"),
+    [
+        ("http://192.168.1.10/retraction", "en"),
+        ("https://intranet.internal/retraction", "en"),
+        ("http://192.168.1.10/retraction", "fr"),
+    ],
+)
+def test_a_withdrawal_source_the_record_could_not_cite_is_a_400_and_nothing_is_filed(
+    seeded, clients, url, language
+):
+    """Each source of a withdrawal is checked as a visit's is: an address inside a network
+    is a 400 naming `withdrawal_sources.<n>.url`, in the words (and the language) a
+    visit's source gets, and nothing is filed."""
+    body = {
+        "visit": MONGOLIA,
+        "withdrawal_note": IN_ERROR,
+        "withdrawal_sources": [RETRACTION, {"url": url}],
+    }
+    response = withdraw(clients["reporter"], body, **{"Accept-Language": language})
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    with translation.override(language):
+        said = review.address_refusal(url)
+    assert error["code"] == "invalid"
+    assert error["fields"] == {"withdrawal_sources.1.url": [said]}
+    # A visit's source at that address is refused in the same words.
+    report = file(
+        clients["reporter"],
+        {**TAJIKISTAN, "sources": [{"url": url}]},
+        **{"Accept-Language": language},
+    )
+    assert report.json()["error"]["fields"]["sources.0.url"] == [said]
+    assert Report.objects.count() == 0
+
+
+def test_a_withdrawal_is_filed_by_a_reporter_of_a_published_visit_with_a_reason(seeded, clients):
+    """Reporters only; a published visit by its id; a reason the visit's page can show
+    (20 to 1,000 characters); none of these refusals files anything. Without sources it
+    is filed, and one withdrawal of a visit is open at a time."""
+    assert withdraw(clients["anonymous"]).status_code == 401
+    assert withdraw(clients["reviewer"]).status_code == 403
+    unknown = withdraw(
+        clients["reporter"], {"visit": "nobody-xyz-2024", "withdrawal_note": IN_ERROR}
+    )
+    assert unknown.status_code == 400
+    assert "No published visit" in unknown.json()["error"]["fields"]["visit"][0]
+    short = withdraw(clients["reporter"], {"visit": MONGOLIA, "withdrawal_note": "Duplicate."})
+    assert short.status_code == 400 and "withdrawal_note" in short.json()["error"]["fields"]
+    assert Report.objects.count() == 0
+    # Without sources: filed, and its report says it gives none.
+    filed = withdraw(clients["reporter"])
+    assert filed.status_code == 201 and filed.json()["withdrawal_sources"] == []
+    twice = withdraw(clients["reporter"])
+    assert twice.status_code == 409 and twice.json()["error"]["code"] == "duplicate_report"

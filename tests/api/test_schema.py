@@ -43,10 +43,13 @@ OPERATIONS = {
     ("/api/v1/reports/{id}/verify/", "post"),
     ("/api/v1/reports/{id}/reject/", "post"),
     ("/api/v1/reports/{id}/request-changes/", "post"),
+    ("/api/v1/reports/withdrawals/", "post"),
     ("/api/v1/search/", "get"),
 }
 # Filing a report answers 201; the review actions answer 200 with the report.
 CREATES = {"/api/v1/reports/", "/api/v1/visits/"}
+# Proposing a visit's withdrawal answers 201 too, with its own body.
+WITHDRAWALS = "/api/v1/reports/withdrawals/"
 
 
 @pytest.fixture
@@ -146,7 +149,7 @@ def test_the_schema_has_every_operation_with_a_summary_and_an_example(openapi):
     assert set(operations) == OPERATIONS
     for (path, method), op in operations.items():
         assert op.get("summary"), (path, method)
-        creates = method == "post" and path in CREATES
+        creates = method == "post" and (path in CREATES or path == WITHDRAWALS)
         success = op["responses"]["201" if creates else "200"]
         assert success["content"]["application/json"].get("examples"), (path, method)
         if method == "post":
@@ -394,19 +397,38 @@ def _fill_report(body, refs: SeedReferences, picks: dict):
     if not base and not body.get("sources"):
         body["sources"] = [{"url": ""}]
     if body.get("sources"):
-        sources = []
-        for source in body["sources"]:
-            source = dict(source)
-            source["url"] = f"https://news.example.org/fuzz/{next(_UNIQUE)}"
-            if source.get("archived_url"):
-                source["archived_url"] = f"https://web.archive.org/web/{next(_UNIQUE)}"
-            for field in SOURCE_TEXT_FIELDS:
-                if isinstance(source.get(field), str):
-                    source[field] = source[field].replace("\x00", "")
-            if source.get("published") is not None:
-                source["published"] = _real_date(source["published"], picks["date"])
-            sources.append(source)
-        body["sources"] = sources
+        body["sources"] = _fill_sources(body["sources"], picks)
+    return body
+
+
+def _fill_sources(sources: list, picks: dict) -> list:
+    """Generated sources made citable: public http(s) addresses, each new (no two reports
+    are identical), their texts without a NUL, their dates real ones."""
+    filled = []
+    for source in sources:
+        source = dict(source)
+        source["url"] = f"https://news.example.org/fuzz/{next(_UNIQUE)}"
+        if source.get("archived_url"):
+            source["archived_url"] = f"https://web.archive.org/web/{next(_UNIQUE)}"
+        for field in SOURCE_TEXT_FIELDS:
+            if isinstance(source.get(field), str):
+                source[field] = source[field].replace("\x00", "")
+        if source.get("published") is not None:
+            source["published"] = _real_date(source["published"], picks["date"])
+        filled.append(source)
+    return filled
+
+
+def _fill_withdrawal(body, picks: dict):
+    """A generated withdrawal made to name a published visit of the seed, with a reason
+    its page can show and citable sources (the rules its description states); the rest
+    stays as generated. A second withdrawal of the same visit is a 409, as documented."""
+    if not isinstance(body, dict):
+        return body
+    body = {**body, "visit": picks["visit"]}
+    body["withdrawal_note"] = "Reported in error: its source retracted the story."
+    if body.get("withdrawal_sources"):
+        body["withdrawal_sources"] = _fill_sources(body["withdrawal_sources"], picks)
     return body
 
 
@@ -466,8 +488,9 @@ def fill_filters_from_the_seed(schema, refs: SeedReferences) -> None:
 
 def fill_reports_from_the_seed(schema, refs: SeedReferences) -> None:
     """Positive bodies of POST /reports/ (and its alias) name a real person, host, occupier and
-    published visit, and keep the report rules the schema states in words; the rest of each
-    body stays as generated. Registered on this schema object only (not negative runs)."""
+    published visit, and keep the report rules the schema states in words; those of POST
+    /reports/withdrawals/ a published visit, with a reason and citable sources; the rest of
+    each body stays as generated. Registered on this schema object only (not negative runs)."""
     from hypothesis import strategies as st
 
     from visits.models import VisitOutcome, VisitStatus
@@ -490,9 +513,12 @@ def fill_reports_from_the_seed(schema, refs: SeedReferences) -> None:
     @schema.hook("flatmap_body")
     def report_names_the_seed(context, body):
         operation = context.operation
-        if operation is None or operation.method.upper() != "POST" or operation.path not in CREATES:
-            return st.just(body)
-        return picks.map(lambda p: _fill_report(body, refs, p))
+        if operation is not None and operation.method.upper() == "POST":
+            if operation.path in CREATES:
+                return picks.map(lambda p: _fill_report(body, refs, p))
+            if operation.path == WITHDRAWALS:
+                return picks.map(lambda p: _fill_withdrawal(body, p))
+        return st.just(body)
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
@@ -546,6 +572,29 @@ def test_the_schema_documents_duplicates_four_eyes_and_the_alias(openapi):
     )
     assert "409" in verify["responses"]
     assert "Idempotency-Key" in openapi["info"]["description"]
+
+
+def test_the_schema_documents_a_withdrawals_sources(openapi):
+    """A withdrawal is filed with its sources, shaped as a visit's are, and a visit and a
+    report read back with theirs."""
+    post = openapi["paths"][WITHDRAWALS]["post"]
+    body = post["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert body == "#/components/schemas/WithdrawalInputRequest"
+    schemas = openapi["components"]["schemas"]
+    given = schemas["WithdrawalInputRequest"]["properties"]
+    assert given["withdrawal_sources"]["items"]["$ref"].endswith("/SourceInputRequest")
+    assert given["withdrawal_note"]["minLength"] == 20
+    assert set(schemas["WithdrawalInputRequest"]["required"]) == {"visit", "withdrawal_note"}
+    assert post["responses"]["201"]["content"]["application/json"]["schema"]["$ref"] == (
+        "#/components/schemas/ReportDetail"
+    )
+    conflict = post["responses"]["409"]["content"]["application/json"]
+    assert conflict["schema"]["$ref"] == "#/components/schemas/DuplicateReport"
+    assert conflict["examples"]
+    assert "Idempotency-Key" in {p["name"] for p in post["parameters"]}
+    for read in ("Visit", "Report"):
+        shown = schemas[read]["properties"]["withdrawal_sources"]
+        assert shown["type"] == "array" and "withdrawal" in shown["description"], read
 
 
 def test_the_schema_documents_the_second_editions_values_and_lang(openapi):
@@ -662,6 +711,7 @@ def test_every_request_body_refuses_a_field_it_does_not_have(openapi):
         "VerificationRequest",
         "ReviewCommentRequest",
         "RejectionRequest",
+        "WithdrawalInputRequest",
     }
     for name in (*bodies, "SourceInputRequest"):
         assert schemas[name]["additionalProperties"] is False, name

@@ -199,3 +199,49 @@ def test_without_prepared_statements_the_page_is_the_same(api_client, seeded, se
     assert prepared_statements() > before
     assert plain_answer.status_code == 200
     assert plain_answer.content == prepared_answer.content
+
+
+def test_a_withdrawn_visits_row_gives_its_withdrawals_sources(
+    api_client, seeded, settings, monkeypatch
+):
+    """A visit withdrawn with sources: its row lists them as the serializer does (by
+    address, the withdrawal's own details over the shared source's), read as withdrawn or
+    as changed; a published visit's row gives none."""
+    from visits import flagging
+    from visits.reports import SourceInput, withdraw_visit
+
+    settings.ICCWATCH_PAGE_CACHE = False
+    visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    shared = Citation.objects.filter(visit=visit).select_related("source").first().source
+    withdraw_visit(
+        visit,
+        "Reported in error: the newspaper retracted its story.",
+        sources=[
+            SourceInput(
+                url="https://news.example.org/retraction",
+                publisher="Its own publisher",
+                published=datetime.date(2024, 9, 4),
+                excerpt="« Retracted » — in full",
+                archived_url="https://archive.example.org/r",
+            ),
+            SourceInput(url=shared.url),
+        ],
+    )
+    flagging.evaluate_pending()
+    for url in (
+        "/api/v1/visits/?verdict=withdrawn",
+        "/api/v1/visits/?changed_since=2000-01-01T00:00:00Z&page_size=500",
+    ):
+        data = assert_same_as_drf(api_client, monkeypatch, url)
+        assert visit.slug in rows_by_id(data), url
+        cited = rows_by_id(data)[visit.slug]["withdrawal_sources"]
+        assert [s["url"] for s in cited] == sorted(
+            [shared.url, "https://news.example.org/retraction"]
+        )
+        assert {"publisher": "Its own publisher", "published": "2024-09-04"}.items() <= next(
+            s for s in cited if "retraction" in s["url"]
+        ).items()
+        assert next(s for s in cited if s["url"] == shared.url)["publisher"] == shared.publisher
+        assert all(
+            row["withdrawal_sources"] == [] for row in data["results"] if row["id"] != visit.slug
+        )

@@ -34,6 +34,7 @@ PAGES = [
     ("warrants", "/warrants/", None),
     ("visits-filtered", "/visits/?host=MNG&verdict=non_compliance", None),
     ("visit", "/visits/vladimir-putin-mng-2024-09-02/", None),
+    ("visit-withdrawn", "/visits/{withdrawn}/", None),
     ("incidents", "/incidents/", None),
     ("search", "/search/?q=Ulan+Bator", None),
     ("changes", "/changes/", None),
@@ -50,6 +51,12 @@ PAGES = [
     ("newsroom-sign-in", "/newsroom/sign-in/", None),
     ("newsroom-dashboard", "/newsroom/", roles.REPORTERS),
     ("newsroom-report-form", "/newsroom/reports/new/", roles.REPORTERS),
+    # A correction's form, with the form to withdraw the visit and its sources.
+    (
+        "newsroom-correction",
+        "/newsroom/visits/vladimir-putin-mng-2024-09-02/correct/",
+        roles.REPORTERS,
+    ),
     ("newsroom-queue", "/newsroom/queue/", roles.REVIEWERS),
     ("newsroom-review", "/newsroom/reports/{report}/", roles.REVIEWERS),
     ("newsroom-record-history", "/newsroom/history/visits.visit/{visit}/", roles.REVIEWERS),
@@ -99,6 +106,25 @@ def submitted_report() -> int:
     author.groups.add(Group.objects.get_or_create(name=roles.REPORTERS)[0])
     citations = [{"url": "https://example.org/putin-dushanbe", "publisher": "Example News"}]
     return review.file_report(author=author, data=REPORT, citations=citations).pk
+
+
+def withdrawn_visit() -> str:
+    """A visit withdrawn by a verified withdrawal citing a source (its page's notice lists
+    it): the withdrawn page's subject."""
+    author = User.objects.create_user("the-withdrawing-author")
+    author.groups.add(Group.objects.get_or_create(name=roles.REPORTERS)[0])
+    reviewer = User.objects.create_user("the-withdrawal-reviewer")
+    reviewer.groups.add(Group.objects.get_or_create(name=roles.REVIEWERS)[0])
+    visit = Visit.objects.get(slug="vladimir-putin-tjk-2025-10-08")
+    retraction = {"url": "https://example.org/correction", "publisher": "Example News"}
+    withdrawal = review.propose_withdrawal(
+        author=author,
+        visit=visit,
+        note="Reported in error: the newspaper retracted its story.",
+        citations=[retraction],
+    )
+    review.verify(withdrawal, reviewer)
+    return visit.slug
 
 
 def axe_violations(page) -> list[dict]:
@@ -160,6 +186,8 @@ def test_every_page_type_passes_axe_core_wcag_aa(site, browse, name, path, group
         path = path.format(report=submitted_report())
     if "{visit}" in path:
         path = path.format(visit=Visit.objects.get(slug=MONGOLIA).pk)
+    if "{withdrawn}" in path:
+        path = path.format(withdrawn=withdrawn_visit())
     path = localized(path, language)
     response = page.goto(site + path)
     assert response.status == STATUS.get(name, 200), f"{path}: {response.status}"

@@ -35,14 +35,20 @@ SOURCES = [
 
 def form_data(action="submit", sources=SOURCES, **fields) -> dict:
     """The report form's POST: the visit's fields, the sources formset and the button pressed."""
-    data = {**TAJIKISTAN, **fields, "action": action}
-    data["source-TOTAL_FORMS"] = str(len(sources))
-    data["source-INITIAL_FORMS"] = "0"
-    data["source-MIN_NUM_FORMS"] = "0"
-    data["source-MAX_NUM_FORMS"] = "30"
+    return {**TAJIKISTAN, **fields, "action": action, **sources_data(sources)}
+
+
+def sources_data(sources, prefix: str = "source") -> dict:
+    """A sources formset's POST (`prefix` "withdrawal_source": a withdrawal's)."""
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(sources)),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "30",
+    }
     for i, source in enumerate(sources):
         for key, value in source.items():
-            data[f"source-{i}-{key}"] = value
+            data[f"{prefix}-{i}-{key}"] = value
     return data
 
 

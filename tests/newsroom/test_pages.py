@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 
 from core import roles
 from newsroom import views
-from tests.newsroom.conftest import SOURCES, account, form_data, version_now
+from tests.newsroom.conftest import SOURCES, account, form_data, sources_data, version_now
 from visits import flagging, review
 from visits.models import Report, ReportState, ReviewState, Visit
 
@@ -2848,3 +2848,195 @@ def test_the_apis_seen_stays_optional(tajikistan_removed, reporter, reviewer, ap
     rejected = api_client.post(f"{url}reject/", {"reason": "Not sourced."}, format="json")
     assert rejected.status_code == 200, rejected.content
     assert Report.objects.get(pk=report.pk).state == ReportState.REJECTED
+
+
+# --- A withdrawal's sources ---------------------------------------------------------
+
+RETRACTION = {
+    "url": "https://news.example.org/2024/09/04/correction",
+    "publisher": "Example News",
+    "published": "2024-09-04",
+    "excerpt": "An earlier version of this article wrongly reported the visit.",
+}
+IN_ERROR = "Reported in error: the newspaper retracted its story the next day."
+
+
+def withdrawal_post(note: str = IN_ERROR, sources=(), **more) -> dict:
+    """The withdrawal form's POST (the correction page's, or a withdrawal's reword form):
+    its reason and its sources."""
+    return {"withdrawal_note": note, **sources_data(list(sources), "withdrawal_source"), **more}
+
+
+def test_a_withdrawal_cites_its_sources_from_the_newsroom_to_the_visits_page(
+    seeded, reporter, reviewer, signed_in
+):
+    """A reporter proposes the withdrawal with the source that shows why; the reviewer
+    reads it beside the reason and verifies it; the visit's page then gives the reason
+    with its source, in English and in French, so does the API's visit, and the visit's
+    history records it."""
+    client = signed_in(reporter)
+    correct = text(client.get(reverse("newsroom:correct", args=[MONGOLIA])))
+    form = correct.split('id="withdraw-form"')[1].split("</form>")[0]
+    assert 'name="withdrawal_source-0-url"' in form and 'id="add-withdrawal-source"' in form
+    filed = client.post(
+        reverse("newsroom:withdraw", args=[MONGOLIA]), withdrawal_post(sources=[RETRACTION])
+    )
+    report = Report.objects.get()
+    assert filed["Location"] == reverse("newsroom:report", args=[report.pk])
+    assert report.withdrawal_citations == review.normalise_citations([RETRACTION])
+    client = signed_in(reviewer)
+    page = text(client.get(reverse("newsroom:report", args=[report.pk])))
+    section = page.split('id="withdrawal"')[1].split("</section>")[0]
+    listed = section.split('id="withdrawal-sources"')[1].split("</ol>")[0]
+    assert f'href="{RETRACTION["url"]}"' in listed and "Example News" in listed
+    assert RETRACTION["excerpt"] in listed and 'id="no-withdrawal-source"' not in section
+    seen = re.search(r'name="seen" value="([^"]+)"', page).group(1)
+    assert client.post(reverse("newsroom:verify", args=[report.pk]), {"seen": seen}).status_code
+    flagging.evaluate_pending()
+    visit = Visit.objects.get(slug=MONGOLIA)
+    assert visit.review_state == ReviewState.WITHDRAWN
+    history = html.unescape(
+        text(client.get(reverse("record-history", args=["visits.visit", visit.pk])))
+    )
+    assert "Source of a visit's withdrawal" in history and RETRACTION["url"] in history
+    client.logout()
+    for path, said in (
+        (visit.get_absolute_url(), "The sources of its withdrawal:"),
+        (f"/fr{visit.get_absolute_url()}", "Les sources de son retrait\u00a0:"),
+    ):
+        public = html.unescape(text(client.get(path)))
+        notice = public.split('id="withdrawn"')[1].split("</div>")[0]
+        assert IN_ERROR in notice and said in notice, path
+        cited = notice.split('id="withdrawal-sources"')[1].split("</ol>")[0]
+        assert f'href="{RETRACTION["url"]}"' in cited and "Example News" in cited
+        assert RETRACTION["excerpt"] in cited
+    # The public changes tell of it too, as the verified withdrawal's.
+    changes = html.unescape(text(client.get("/changes/")))
+    cited = next(e for e in changes.split('<li class="change"') if RETRACTION["url"] in e)
+    assert "Source of a visit's withdrawal" in cited and "a verified withdrawal" in cited
+    shown = client.get(f"/api/v1/visits/{MONGOLIA}/").json()
+    assert shown["withdrawal_note"] == IN_ERROR
+    assert shown["withdrawal_sources"] == [{**RETRACTION, "archived_url": ""}]
+
+
+def test_a_withdrawal_source_inside_a_network_is_refused_beside_it_and_nothing_is_filed(
+    seeded, reporter, signed_in
+):
+    """A withdrawal's source is checked as a visit's is, with the same words: an address
+    inside a private network comes back beside its own field (and in the form's summary),
+    the reason kept in its box and not said wrong, and nothing is filed."""
+    client = signed_in(reporter)
+    bad = "http://192.168.1.10/retraction"
+    refused = client.post(
+        reverse("newsroom:withdraw", args=[MONGOLIA]),
+        withdrawal_post(sources=[RETRACTION, {"url": bad, "publisher": "Intranet"}]),
+    )
+    assert refused.status_code == 400 and not Report.objects.exists()
+    page = html.unescape(text(refused))
+    said = review.address_refusal(bad)
+    assert "is not a public address: a source must be one anyone can read." in said
+    beside = page.split('id="id_withdrawal_source-1-url-error"')[1].split("</p>")[0]
+    assert said in beside
+    summary = page.split('id="withdrawal-errors"')[1].split("</div>")[0]
+    assert "Source 2 — URL" in summary and said in summary
+    box = page.split('id="withdrawal-note"')[1].split("</textarea>")[0]
+    assert IN_ERROR in box and "aria-invalid" not in box
+    # Both sources stay in their boxes, as typed.
+    assert f'value="{RETRACTION["url"]}"' in page and f'value="{bad}"' in page
+    # The same words a visit's source gets, in French too.
+    with translation.override("fr"):
+        french = review.address_refusal(bad)
+    client.cookies["django_language"] = "fr"
+    refused = client.post(
+        reverse("newsroom:withdraw", args=[MONGOLIA]), withdrawal_post(sources=[{"url": bad}])
+    )
+    assert refused.status_code == 400 and not Report.objects.exists()
+    assert french in html.unescape(text(refused)) and "n’est pas une adresse publique" in french
+
+
+def test_a_withdrawal_without_a_source_is_filed_and_its_reviewer_is_told(
+    seeded, reporter, reviewer, signed_in
+):
+    """None is required (an error in the record's own entry may have no outside source):
+    the withdrawal is filed without one, and its reviewer reads that none was given.
+    "Add another source" gives the form one more source, the reason kept, nothing filed."""
+    client = signed_in(reporter)
+    more = client.post(
+        reverse("newsroom:withdraw", args=[MONGOLIA]),
+        withdrawal_post(sources=[RETRACTION], action="add_source"),
+    )
+    assert more.status_code == 200 and not Report.objects.exists()
+    form = html.unescape(text(more)).split('id="withdraw-form"')[1].split("</form>")[0]
+    assert 'name="withdrawal_source-1-url"' in form and IN_ERROR in form
+    assert f'value="{RETRACTION["url"]}"' in form and 'class="error"' not in form
+    filed = client.post(reverse("newsroom:withdraw", args=[MONGOLIA]), withdrawal_post())
+    report = Report.objects.get()
+    assert filed.status_code == 302 and report.withdrawal_citations == []
+    page = text(signed_in(reviewer).get(reverse("newsroom:report", args=[report.pk])))
+    section = page.split('id="withdrawal"')[1].split("</section>")[0]
+    assert 'id="no-withdrawal-source"' in section and 'id="withdrawal-sources"' not in section
+
+
+def test_a_withdrawal_sent_back_is_given_a_source_on_its_page(
+    seeded, reporter, reviewer, signed_in
+):
+    """Sent back ("cite the retraction"), the withdrawal's page lists its sources in the
+    reword form: a source refused comes back beside its field and nothing changes; one
+    accepted is saved with the reason and the answer, and the next review reads it
+    among what changed."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    report = review.propose_withdrawal(author=reporter, visit=visit, note=IN_ERROR)
+    review.request_changes(report, reviewer, "Cite the retraction.")
+    client = signed_in(reporter)
+    page_of = reverse("newsroom:report", args=[report.pk])
+    form = text(client.get(page_of)).split('id="reword-withdrawal"')[1].split("</form>")[0]
+    assert 'name="withdrawal_source-0-url"' in form
+    edit = reverse("newsroom:edit", args=[report.pk])
+    bad = "http://10.0.0.7/retraction"
+    refused = client.post(
+        edit,
+        withdrawal_post(sources=[{"url": bad}], reply="Cited.", seen=version_now(report)),
+    )
+    assert refused.status_code == 400
+    page = html.unescape(text(refused))
+    assert review.address_refusal(bad) in page.split('id="id_withdrawal_source-0-url-error"')[1]
+    report.refresh_from_db()
+    assert (report.withdrawal_citations, report.reply) == ([], "")
+    saved = client.post(
+        edit,
+        withdrawal_post(
+            sources=[RETRACTION], reply="Cited.", then="submit", seen=version_now(report)
+        ),
+    )
+    assert saved.status_code == 302
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED
+    assert report.withdrawal_citations == review.normalise_citations([RETRACTION])
+    page = text(signed_in(reviewer).get(page_of))
+    added = page.split('id="since-sources-added"')[1].split("</ul>")[0]
+    assert RETRACTION["url"] in added
+    assert RETRACTION["url"] in page.split('id="withdrawal-sources"')[1].split("</ol>")[0]
+
+
+def test_a_publisher_longer_than_a_citation_keeps_is_refused_beside_it(
+    seeded, reporter, reviewer, signed_in
+):
+    """The form took a publisher of up to 300 characters, a citation keeps 200: filed, the
+    report (or withdrawal) then failed its verification with a database error. Now the
+    form refuses it beside the field, in the staff's words, and nothing is filed."""
+    client = signed_in(reporter)
+    long = {**RETRACTION, "publisher": "P" * 201}
+    refused = client.post(
+        reverse("newsroom:withdraw", args=[MONGOLIA]), withdrawal_post(sources=[long])
+    )
+    assert refused.status_code == 400 and not Report.objects.exists()
+    beside = text(refused).split('id="id_withdrawal_source-0-publisher-error"')[1].split("</p>")[0]
+    assert "at most 200 characters" in beside
+    report = client.post(reverse("newsroom:new"), form_data(sources=[long]))
+    assert report.status_code == 200 and not Report.objects.exists()
+    assert "at most 200 characters" in text(report).split('id="id_source-0-publisher-error"')[1]
+    # 200 characters are filed and verified.
+    fits = {**RETRACTION, "publisher": "P" * 200}
+    client.post(reverse("newsroom:withdraw", args=[MONGOLIA]), withdrawal_post(sources=[fits]))
+    review.verify(Report.objects.get(), reviewer)
+    assert Visit.objects.get(slug=MONGOLIA).withdrawal_citations.get().publisher == "P" * 200

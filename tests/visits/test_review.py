@@ -689,3 +689,144 @@ def test_a_form_that_does_not_say_which_version_it_was_opened_at_changes_nothing
     for attempt in attempts[:3]:
         attempt(None)
     assert Report.objects.get(pk=filed.pk).state == ReportState.CHANGES_REQUESTED
+
+
+# --- A withdrawal's sources ------------------------------------------------------------
+
+RETRACTION = {
+    "url": "https://news.example.org/2024/09/04/correction",
+    "publisher": "Example News",
+    "published": "2024-09-04",
+    "excerpt": "An earlier version of this article wrongly reported the visit.",
+}
+REPORTED_IN_ERROR = "Reported in error: the newspaper retracted its story."
+
+
+def test_a_verified_withdrawal_cites_its_sources_on_the_visit(seeded, reporter, reviewer):
+    """The sources a withdrawal gives are kept with it (none public) until a second person
+    verifies it; then the visit cites them as its withdrawal's (Source rows shared by URL,
+    what the withdrawal says of each on its own citation), beside its own sources, which
+    stay as they were."""
+    from visits.models import WithdrawalCitation
+
+    visit = Visit.objects.get(slug=MONGOLIA)
+    own = sorted(visit.citations.values_list("source__url", flat=True))
+    report = review.propose_withdrawal(
+        author=reporter, visit=visit, note=REPORTED_IN_ERROR, citations=[RETRACTION]
+    )
+    assert report.withdrawal_citations == review.normalise_citations([RETRACTION])
+    assert not WithdrawalCitation.objects.exists()
+    review.verify(report, reviewer)
+    visit.refresh_from_db()
+    cited = visit.withdrawal_citations.select_related("source").get()
+    assert (cited.source.url, cited.shown_publisher, cited.shown_published, cited.excerpt) == (
+        RETRACTION["url"],
+        "Example News",
+        datetime.date(2024, 9, 4),
+        RETRACTION["excerpt"],
+    )
+    assert sorted(visit.citations.values_list("source__url", flat=True)) == own
+
+
+def test_a_withdrawal_may_give_no_source(seeded, reporter, reviewer):
+    """An error in the record's own entry may have no outside source: the withdrawal is
+    filed and verified without one, and the visit's withdrawal cites nothing."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    report = review.propose_withdrawal(author=reporter, visit=visit, note=REPORTED_IN_ERROR)
+    assert report.withdrawal_citations == []
+    review.verify(report, reviewer)
+    assert not visit.withdrawal_citations.exists()
+
+
+@pytest.mark.parametrize(
+    ("source", "field", "said"),
+    [
+        ({"url": "http://192.168.1.10/retraction"}, "url", "is not a public address"),
+        ({"url": "http://printer.local/retraction"}, "url", "is not a public address"),
+        ({"url": "https://ana:pw@news.example.org/x"}, "url", "carries a user name or password"),
+        (
+            {"url": "https://news.example.org/x", "archived_url": "http://127.1/x"},
+            "archived_url",
+            "is not a public address",
+        ),
+        ({"url": "https://news.example.org/x", "published": "0001-01-01"}, "published", "1900"),
+    ],
+)
+def test_a_withdrawal_source_is_refused_as_a_visits_and_nothing_is_filed(
+    seeded, reporter, source, field, said
+):
+    """Each source of a withdrawal is checked as a visit's source is, with the same words
+    (visits.review.resolve_citations), named by its place among the withdrawal's
+    sources; the reason's refusal comes with it, and nothing is filed."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    cited = [RETRACTION, source]
+    _, as_a_visits = review.resolve_citations(cited)
+    with pytest.raises(ValidationError) as refused:
+        review.propose_withdrawal(author=reporter, visit=visit, note="Wrong.", citations=cited)
+    errors = refused.value.message_dict
+    assert errors[f"withdrawal_citations.1.{field}"] == [as_a_visits[f"citations.1.{field}"]]
+    assert said in errors[f"withdrawal_citations.1.{field}"][0]
+    assert "withdrawal_note" in errors
+    assert not Report.objects.exists()
+
+
+def test_a_withdrawal_sent_back_is_given_its_sources_and_its_reviewer_reads_what_changed(
+    seeded, reporter, reviewer
+):
+    """Sent back ("cite the retraction"), the withdrawal is reworded with its sources; a
+    source refused changes nothing; the next review reads the source added."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    report = review.propose_withdrawal(author=reporter, visit=visit, note=REPORTED_IN_ERROR)
+    review.request_changes(report, reviewer, "Cite the retraction.")
+    with pytest.raises(ValidationError) as refused:
+        review.update_withdrawal(
+            report, reporter, REPORTED_IN_ERROR, citations=[{"url": "http://10.0.0.7/x"}]
+        )
+    assert list(refused.value.message_dict) == ["withdrawal_citations.0.url"]
+    report.refresh_from_db()
+    assert report.withdrawal_citations == []
+    review.update_withdrawal(
+        report, reporter, REPORTED_IN_ERROR, reply="Cited.", citations=[RETRACTION]
+    )
+    review.submit(report, reporter)
+    report.refresh_from_db()
+    since = review.since_sent_back(report)
+    assert since.sources_added == (RETRACTION["url"],) and since.fields == ()
+    # Reworded alone (citations not given), it keeps them.
+    review.take_back(report, reporter)
+    review.update_withdrawal(report, reporter, REPORTED_IN_ERROR + " Twice.")
+    report.refresh_from_db()
+    assert report.withdrawal_citations == review.normalise_citations([RETRACTION])
+
+
+def test_a_withdrawn_visit_restored_to_the_record_loses_its_withdrawals_sources(
+    seeded, reporter, reviewer
+):
+    """A withdrawn visit the record takes back (a newer dataset lists it again, as
+    verified) loses its withdrawal's note and sources alike: its page would otherwise
+    give the sources of a withdrawal that no longer stands."""
+    from visits.reports import record_visit_report
+
+    visit = Visit.objects.get(slug=MONGOLIA)
+    review.verify(
+        review.propose_withdrawal(
+            author=reporter, visit=visit, note=REPORTED_IN_ERROR, citations=[RETRACTION]
+        ),
+        reviewer,
+    )
+    assert visit.withdrawal_citations.exists()
+    resolved = review.resolve(review.report_data_of(visit), review.citations_of(visit))
+    record_visit_report(
+        person=resolved.person,
+        host=resolved.host,
+        start=resolved.start.first,
+        end=resolved.end.first if resolved.end else None,
+        status=resolved.fields["status"],
+        outcome=resolved.fields["outcome"],
+        sources=resolved.sources,
+        review_state="verified",
+        slug=visit.slug,
+    )
+    visit.refresh_from_db()
+    assert (visit.review_state, visit.withdrawal_note) == ("verified", "")
+    assert not visit.withdrawal_citations.exists()
