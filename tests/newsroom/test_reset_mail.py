@@ -72,13 +72,7 @@ def named(account) -> str:
 def mail_server(settings, tmp_path):
     """The stand-in mail server as this process's mailer; the test lists its failures
     with mailserver.prepare."""
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "tests.mailserver.FlakyMailServer",
-            "OPTIONS": {"folder": str(tmp_path)},
-        }
-    }
-    return mailserver.prepare(tmp_path, [])
+    return mailserver.mailer(settings, tmp_path)
 
 
 @pytest.mark.django_db
