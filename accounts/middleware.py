@@ -36,13 +36,16 @@ def _is_exempt(request) -> bool:
 
 class SecondFactorMiddleware:
     """Sends a session whose second factor is pending to the code page on staff pages,
-    and makes it anonymous elsewhere (see the module)."""
+    and makes it anonymous elsewhere (see the module). Sets
+    `request.second_factor_pending` (a bool) for the middlewares after it: the pages it
+    lets such a session reach (the code page, signing out) see its user signed in."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if second_factor_pending(request.user) and not _is_exempt(request):
+        request.second_factor_pending = second_factor_pending(request.user)
+        if request.second_factor_pending and not _is_exempt(request):
             if request.path_info.startswith(STAFF_PREFIXES):
                 query = urlencode({"next": request.get_full_path()})
                 return redirect(f"{reverse('accounts:otp-verify')}?{query}")
@@ -55,14 +58,19 @@ class NewsroomLanguageMiddleware:
     included) that a signed-in account loads, as the language of its mails
     (accounts.languages.record: written only when it changed). The language is the one
     the page is rendered in (core.locale: the language cookie, then Accept-Language).
-    After SecondFactorMiddleware: a session that has not given its code yet is sent to
-    the code page before reaching here. Every account that can sign in is a staff
-    account (accounts are created by create_account or in the admin)."""
+    After SecondFactorMiddleware: a session that has not given its code yet records
+    nothing (its newsroom pages send it to the code page; signing out, which it may
+    reach, is not the account's use of the newsroom). Every account that can sign in is
+    a staff account (accounts are created by create_account or in the admin)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info.startswith(NEWSROOM_PREFIX) and request.user.is_authenticated:
+        if (
+            request.path_info.startswith(NEWSROOM_PREFIX)
+            and request.user.is_authenticated
+            and not getattr(request, "second_factor_pending", False)
+        ):
             languages.record(request.user, translation.get_language())
         return self.get_response(request)

@@ -1,11 +1,15 @@
 """What the alerts do, called by the tasks (alerts.tasks) and the receivers.
 
-- `mail_reviewers(report)`: one email to each reviewer and admin with an address,
+- `mail_reviewers(report, only)`: one email to each reviewer and admin with an address,
   but the report's author, when a report awaits review, in the language each last used
   the newsroom in (accounts.languages);
 - `mail_author(report, action, language)`: one email to the report's author, when a
   reviewer sent it back, verified or rejected it, in the language the author last used
   the newsroom in (else `language`, the reviewer's);
+- both send through `send_each`: a mail the server refuses for good (a 5xx) is logged
+  and dropped, the others still sent; one that fails otherwise raises `MailsNotSent`
+  naming the accounts not mailed yet, whom the task tries again (alerts.tasks), and only
+  them;
 - `schedule_urgent(visit, basis)`: a Delivery per active subscription and channel,
   created once (a unique constraint on subscription, alert key and channel: a second
   scan, a redelivered task or two workers at once create nothing more), each sent by
@@ -37,6 +41,7 @@ from alerts import urgent, webhooks
 from alerts.models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Subscription
 from core import broker, roles
 from core.names import country_name, format_date, in_sentence
+from core.retries import refused_for_good
 from front.summaries import report_names
 from visits.models import Basis, Visit
 
@@ -106,13 +111,58 @@ def report_words(report) -> dict:
     }
 
 
-def mail_reviewers(report) -> int:
-    """Tell the reviewers that `report` awaits review, one mail each, in the language each
-    last used the newsroom in (accounts.languages.language_of: the site's default for a
-    reviewer who never did); returns how many were mailed."""
+class MailsNotSent(Exception):
+    """A mail server failure that may pass (its cause: an OSError, as smtplib's errors are)
+    stopped a mail before it reached `unsent`, the ids of the accounts still to mail (the
+    one it failed for and those after it, in order); those before were mailed."""
+
+    def __init__(self, about: str, unsent: list[int]):
+        super().__init__(f"{about} not sent to account(s) {', '.join(map(str, unsent))}")
+        self.unsent = unsent
+
+
+def send_each(mails: list[tuple], about: str) -> int:
+    """Send `mails` ([(account, EmailMessage)], one recipient each) in turn over one
+    connection of the default mailer; returns how many were sent. A permanent refusal of
+    one (core.retries.refused_for_good: a 5xx answer, which a later try would get again)
+    is logged at ERROR naming the account, with `about` (what the mail is), and that mail
+    dropped: the next ones are still sent. Any other OSError (a connection refused or
+    lost, a timeout, a 4xx answer) raises MailsNotSent, from it, with the accounts not
+    mailed yet: a retry of the whole list would mail those before it again."""
+    connection = mailers.default
+    sent = 0
+    try:
+        for n, (user, message) in enumerate(mails):
+            try:
+                connection.open()  # the first time only: then it is open
+                sent += connection.send_messages([message]) or 0
+            except OSError as error:
+                if not refused_for_good(error):
+                    raise MailsNotSent(about, [u.pk for u, _ in mails[n:]]) from error
+                logger.error(
+                    "%s to account %s (%s) not sent, not tried again: %s: %s",
+                    about,
+                    user.pk,
+                    user.get_username(),
+                    type(error).__name__,
+                    error,
+                )
+    finally:
+        connection.close()
+    return sent
+
+
+def mail_reviewers(report, only: list[int] | None = None) -> int:
+    """Tell the reviewers that `report` awaits review, one mail each (send_each), in the
+    language each last used the newsroom in (accounts.languages.language_of: the site's
+    default for a reviewer who never did); only those whose account id is in `only` when
+    given (a retry: those a failure left unmailed). Returns how many were mailed; raises
+    MailsNotSent as send_each does."""
     if report.state != "submitted":
         return 0
     recipients = reviewers_to_notify(report)
+    if only is not None:
+        recipients = [user for user in recipients if user.pk in set(only)]
     if not recipients:
         return 0
     by_language: dict[str, list] = {}
@@ -121,20 +171,23 @@ def mail_reviewers(report) -> int:
     # The words once per language, the mails over one connection: this also runs in the
     # author's request when the broker cannot take it (alerts.receivers).
     url = urgent.site_url(review_path(report))
-    messages = []
+    mails = []
     for language, users in by_language.items():
         with translation.override(language):
             context = {**report_words(report), "url": url}
             subject = render_to_string("alerts/mail/review_subject.txt", context).strip()
-            messages += [
-                EmailMessage(
-                    subject,
-                    render_to_string("alerts/mail/review_body.txt", {**context, "user": user}),
-                    to=[user.email],
+            mails += [
+                (
+                    user,
+                    EmailMessage(
+                        subject,
+                        render_to_string("alerts/mail/review_body.txt", {**context, "user": user}),
+                        to=[user.email],
+                    ),
                 )
                 for user in users
             ]
-    return mailers.default.send_messages(messages) or 0
+    return send_each(mails, f"review request about report {report.pk}")
 
 
 # The reviews the author is told of (visits.review.report_reviewed's `action`).
@@ -146,9 +199,10 @@ def mail_author(report, action: str, language: str | None = None) -> int:
     question), verified or rejected it (with the reason), in the language the author last
     used the newsroom in, else in `language` (the one the reviewer acted in), else the
     site's default (accounts.languages.language_of); returns 1 when mailed, 0 when not:
-    another action, an author without an address or no longer active, or a report that
+    another action, an author without an address or no longer active, a report that
     stands otherwise since (sent back, then answered and submitted again before the mail
-    went out)."""
+    went out), or an address the mail server refuses for good (send_each, which raises
+    MailsNotSent for a failure that may pass)."""
     author = report.author
     if action not in AUTHOR_MAILED or report.state != action:
         return 0
@@ -165,7 +219,8 @@ def mail_author(report, action: str, language: str | None = None) -> int:
         }
         subject = render_to_string("alerts/mail/reviewed_subject.txt", context).strip()
         body = render_to_string("alerts/mail/reviewed_body.txt", context)
-    return send_mail(subject, body, None, [author.email])
+    message = EmailMessage(subject, body, to=[author.email])
+    return send_each([(author, message)], f"review outcome of report {report.pk}")
 
 
 # --- Urgent alerts --------------------------------------------------------------------

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 
 from alerts import services
-from core.retries import MAIL_RETRY
+from core.retries import MAIL_RETRY, retry_with
 from visits.models import Report
 
 
@@ -22,21 +22,36 @@ def deliver(self, delivery_id: int) -> str:
     return services.attempt(delivery_id, final=self.request.retries >= self.max_retries)
 
 
-@shared_task(name="alerts.mail_reviewers", **MAIL_RETRY)
-def mail_reviewers(report_id: int) -> int:
+@shared_task(bind=True, name="alerts.mail_reviewers", **MAIL_RETRY)
+def mail_reviewers(self, report_id: int, only: list[int] | None = None) -> int:
+    """Tell the reviewers that a report awaits review (`only` those account ids when
+    given). A mail the server fails to take is tried again, on MAIL_RETRY's schedule, for
+    the reviewers not mailed yet only: those mailed before the failure get no second mail."""
     report = Report.objects.filter(pk=report_id).first()
-    return services.mail_reviewers(report) if report else 0
+    if report is None:
+        return 0
+    try:
+        return services.mail_reviewers(report, only=only)
+    except services.MailsNotSent as failed:
+        raise retry_with(self, failed, kwargs={"only": failed.unsent}) from failed.__cause__
 
 
-@shared_task(name="alerts.mail_author", **MAIL_RETRY)
-def mail_author(report_id: int, action: str, language: str | None = None) -> int:
-    """Tell a report's author that it was sent back, verified or rejected."""
+@shared_task(bind=True, name="alerts.mail_author", **MAIL_RETRY)
+def mail_author(self, report_id: int, action: str, language: str | None = None) -> int:
+    """Tell a report's author that it was sent back, verified or rejected; a mail the
+    server fails to take is tried again on MAIL_RETRY's schedule (one refused for good is
+    not: services.send_each)."""
     report = (
         Report.objects.select_related("author__newsroom_language", "reviewer")
         .filter(pk=report_id)
         .first()
     )
-    return services.mail_author(report, action, language) if report else 0
+    if report is None:
+        return 0
+    try:
+        return services.mail_author(report, action, language)
+    except services.MailsNotSent as failed:
+        raise retry_with(self, failed) from failed.__cause__
 
 
 @shared_task(bind=True, name="alerts.check_visit", max_retries=24)

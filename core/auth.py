@@ -117,6 +117,23 @@ def client_ip(request) -> str:
 # How much of an IPv6 address one client holds: a /64, the least a provider gives a
 # home or a server (RFC 6177), in which it may pick any address for each request.
 IPV6_CLIENT_PREFIX = 64
+# NAT64's well-known prefix (RFC 6052): an IPv4 client translated, its address the last 32 bits.
+NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def _ipv4_inside(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address of the client an IPv6 address stands for, when it is one written
+    in IPv6 (`::ffff:1.2.3.4`) or carried through a translation (6to4, Teredo's client,
+    NAT64's well-known prefix); None otherwise."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address.teredo is not None:
+        return address.teredo[1]
+    if address in NAT64_PREFIX:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
 
 
 def client_key(request) -> str:
@@ -128,17 +145,21 @@ def client_key(request) -> str:
     /64 network, written as that network's first address ('2001:db8:1:2:aaaa::1' ->
     '2001:db8:1:2::'), since a client usually holds a whole /64 and could take a fresh
     count with each of its addresses; an IPv4 address written in IPv6 ('::ffff:1.2.3.4')
-    is the IPv4 address ('1.2.3.4'). Always an IP address (axes stores it in a
-    GenericIPAddressField), or the peer's value unchanged when it is none ('' without
-    one)."""
+    is the IPv4 address ('1.2.3.4'), and so is an IPv4 client's address carried through
+    6to4 ('2002:c000:204:…' -> '192.0.2.4': its /48 would be 65,536 /64s), Teredo (the
+    client's, not the Teredo server's shared /64) or NAT64's well-known prefix
+    ('64:ff9b::c000:221' -> '192.0.2.33': not one /64 for every IPv4 client of the
+    translator). Always an IP address (axes stores it in a GenericIPAddressField), or the
+    peer's value unchanged when it is none ('' without one)."""
     address = client_ip(request)
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:
         return address
     if parsed.version == 6:
-        if parsed.ipv4_mapped is not None:
-            return str(parsed.ipv4_mapped)
+        ipv4 = _ipv4_inside(parsed)
+        if ipv4 is not None:
+            return str(ipv4)
         # From the integer: a zone ('fe80::1%eth0') names no other network.
         network = ipaddress.IPv6Network((int(parsed), IPV6_CLIENT_PREFIX), strict=False)
         return str(network.network_address)

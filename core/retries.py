@@ -12,10 +12,18 @@ server down for an hour loses no mail. (Celery's own `retry_backoff=True` waits 
 random 0–1, 0–2 … 0–128 s: about two minutes in all.)
 
 `retry_delays(task)` gives the seconds the worker waits before each retry of a task
-declared with these options, [30, 60, …] by default.
+declared with these options, [30, 60, …] by default; `retry_with(task, error, **options)`
+retries the running task on that schedule with other arguments (the recipients a mail
+has not reached yet).
+
+`refused_for_good(error)`: whether a mail server's error is a permanent refusal (a 5xx
+answer), which no later try would change: such a mail is logged and dropped, never
+retried, and its other recipients still mailed.
 """
 
 from __future__ import annotations
+
+import smtplib
 
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
@@ -30,14 +38,39 @@ MAIL_RETRY = {
 }
 
 
-def retry_delays(task) -> list[int]:
-    """The seconds a worker waits before each retry of `task` (a Celery task declared with
-    `retry_backoff`), as Celery computes them (celery.app.autoretry); with jitter, the
-    most it may wait. One entry per retry, `task.max_retries` of them."""
+def retry_delay(task, retries: int) -> int:
+    """The seconds a worker waits before the retry that follows `retries` retries of `task`
+    (a Celery task declared with `retry_backoff`), as Celery computes it
+    (celery.app.autoretry); with jitter, the most it may wait."""
     factor = task.retry_backoff if task.retry_backoff is not True else 1
-    return [
-        get_exponential_backoff_interval(
-            factor=int(factor), retries=n, maximum=task.retry_backoff_max, full_jitter=False
-        )
-        for n in range(task.max_retries)
-    ]
+    return get_exponential_backoff_interval(
+        factor=int(factor), retries=retries, maximum=task.retry_backoff_max, full_jitter=False
+    )
+
+
+def retry_delays(task) -> list[int]:
+    """retry_delay before each retry of `task`: one entry per retry, `task.max_retries`
+    of them."""
+    return [retry_delay(task, n) for n in range(task.max_retries)]
+
+
+def retry_with(task, error: Exception, **options):
+    """Retry the running `task` (bound, declared with MAIL_RETRY) after retry_delay, as its
+    autoretry would, with `options` for Celery's Task.retry (`kwargs`: the next try's).
+    Raises celery's Retry, or `error` once the task has had its max_retries."""
+    countdown = retry_delay(task, task.request.retries)
+    return task.retry(exc=error, countdown=countdown, **options)
+
+
+def refused_for_good(error: OSError) -> bool:
+    """Whether the mail server refused the mail with a permanent answer (SMTP's 5xx: the
+    recipient, the sender or the message refused, the server's sign-in refused), which a
+    later try would get again. A lost or refused connection, a timeout or a 4xx answer
+    (greylisting, a full mailbox, a server busy) may pass: False."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _reply in error.recipients.values()]
+    elif isinstance(error, smtplib.SMTPResponseException):
+        codes = [error.smtp_code]
+    else:
+        return False
+    return bool(codes) and all(500 <= code < 600 for code in codes)

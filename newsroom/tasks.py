@@ -18,7 +18,6 @@ some two hours in all); the last failure is logged at ERROR with the account.
 from __future__ import annotations
 
 import logging
-import smtplib
 
 from celery import shared_task
 from django.conf import settings
@@ -30,23 +29,9 @@ from django.utils import translation
 from accounts.languages import language_of
 from core import broker
 from core.management.commands.create_account import DEFAULT_BASE_URL
-from core.retries import MAIL_RETRY
+from core.retries import MAIL_RETRY, refused_for_good
 
 logger = logging.getLogger(__name__)
-
-
-def refused_for_good(error: OSError) -> bool:
-    """Whether the mail server refused the mail with a permanent answer (SMTP's 5xx: the
-    recipient, the sender or the message refused, the server's sign-in refused), which a
-    later try would get again. A lost or refused connection, a timeout or a 4xx answer
-    (greylisting, a full mailbox, a server busy) may pass: False."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _reply in error.recipients.values()]
-    elif isinstance(error, smtplib.SMTPResponseException):
-        codes = [error.smtp_code]
-    else:
-        return False
-    return bool(codes) and all(500 <= code < 600 for code in codes)
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

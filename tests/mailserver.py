@@ -1,12 +1,17 @@
 """A stand-in for a mail server that fails, for the tests of the mails' retries.
 
-FlakyMailServer is a mail backend: each send raises the next failure a test listed, as a
-mail server's connection or answer would reach smtplib's caller, until none is left; the
-later sends are delivered. Its state is a folder, so that it works alike in the tests'
-process and in a Celery worker's (tests/pipeline.py), which names the backend in
-DJANGO_EMAIL_BACKEND and the folder in ICCWATCH_TEST_MAIL_DIR:
+FlakyMailServer is a mail backend: each mail it is handed raises the next failure a test
+listed, as a mail server's connection or answer would reach smtplib's caller, until none
+is left; the later mails are delivered. Like Django's SMTP backend, it takes the mails of
+one send in turn: those before a failure are delivered, those after it not tried. An
+address the test lists as refused is refused for good (550) every time. Its state is a
+folder, so that it works alike in the tests' process and in a Celery worker's
+(tests/pipeline.py), which names the backend in DJANGO_EMAIL_BACKEND and the folder in
+ICCWATCH_TEST_MAIL_DIR:
 
-- failures.json: the failures still to come, by name (FAILURES), the first next;
+- failures.json: the failures still to come, by name (FAILURES, or DELIVERED for a mail
+  that goes through), the first next;
+- refused.json: the addresses refused for good;
 - tried/: the body of every mail handed to the backend, one file each, in order;
 - sent/: the mails delivered, one JSON file each ({"to", "subject", "body"}), in order.
 """
@@ -29,16 +34,34 @@ FAILURES = {
 }
 
 
-def prepare(folder: Path, failures: list[str]) -> Path:
-    """Make `folder` a mail server that fails `failures` (names of FAILURES) in turn, and
-    has neither tried nor sent any mail yet."""
-    unknown = set(failures) - set(FAILURES)
+# In a list of failures: this mail is delivered (the next one is failed).
+DELIVERED = "delivered"
+
+
+def mailer(settings, folder: Path) -> Path:
+    """Make the stand-in in `folder` this process's mailer (`settings`: pytest-django's
+    fixture, restored after the test), with no failures yet; returns the folder."""
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "tests.mailserver.FlakyMailServer",
+            "OPTIONS": {"folder": str(folder)},
+        }
+    }
+    return prepare(folder, [])
+
+
+def prepare(folder: Path, failures: list[str], refused: tuple[str, ...] = ()) -> Path:
+    """Make `folder` a mail server that fails `failures` (names of FAILURES) in turn,
+    refuses every mail to an address of `refused`, and has neither tried nor sent any mail
+    yet."""
+    unknown = set(failures) - set(FAILURES) - {DELIVERED}
     assert not unknown, f"no such failure: {unknown}"
     for kind in ("tried", "sent"):
         (folder / kind).mkdir(parents=True, exist_ok=True)
         for path in (folder / kind).iterdir():  # a server used by an earlier test
             path.unlink()
     (folder / "failures.json").write_text(json.dumps(failures))
+    (folder / "refused.json").write_text(json.dumps(list(refused)))
     return folder
 
 
@@ -61,13 +84,16 @@ class FlakyMailServer(BaseEmailBackend):
         self.folder = Path(folder or os.environ["ICCWATCH_TEST_MAIL_DIR"])
 
     def send_messages(self, messages):
+        refused = json.loads((self.folder / "refused.json").read_text())
         for message in messages:
             self._keep("tried", message.body)
-        failures = json.loads((self.folder / "failures.json").read_text())
-        if failures:
-            (self.folder / "failures.json").write_text(json.dumps(failures[1:]))
-            raise FAILURES[failures[0]](messages[0].to[0])
-        for message in messages:
+            if message.to[0] in refused:
+                raise FAILURES["no such user"](message.to[0])
+            failures = json.loads((self.folder / "failures.json").read_text())
+            if failures:
+                (self.folder / "failures.json").write_text(json.dumps(failures[1:]))
+                if failures[0] != DELIVERED:
+                    raise FAILURES[failures[0]](message.to[0])
             mail = {"to": message.to, "subject": message.subject, "body": message.body}
             self._keep("sent", json.dumps(mail))
         return len(messages)

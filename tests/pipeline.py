@@ -73,15 +73,25 @@ def worker_database_url():
 
 
 class CeleryProcess:
-    """A `celery -A iccwatch worker|beat` subprocess on the private broker and the test database."""
+    """A `celery -A iccwatch worker|beat` subprocess on the private broker and the test
+    database; `environment` adds to (or overrides) the variables it starts with (its
+    settings: a retry schedule, a mail backend)."""
 
-    def __init__(self, kind: str, broker_url: str, database_url: str, log_dir: Path):
+    def __init__(
+        self,
+        kind: str,
+        broker_url: str,
+        database_url: str,
+        log_dir: Path,
+        environment: dict[str, str] | None = None,
+    ):
         self.kind, self.broker_url, self.database_url, self.log_dir = (
             kind,
             broker_url,
             database_url,
             log_dir,
         )
+        self.environment = dict(environment or {})
         self.process = None
         self.starts = 0
         self.application_name = f"iccwatch-test-{kind}-{os.getpid()}"
@@ -105,6 +115,7 @@ class CeleryProcess:
             "ICCWATCH_SWEEP_SECONDS": "1",
             "ICCWATCH_SWEEP_GRACE_SECONDS": "1",
             "PYTHONUNBUFFERED": "1",
+            **self.environment,
         }
         command = [sys.executable, "-m", "celery", "-A", "iccwatch", self.kind, "--loglevel=INFO"]
         if self.kind == "worker":

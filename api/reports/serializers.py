@@ -4,7 +4,7 @@ import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -48,10 +48,10 @@ FULL_DATE = r"^(?:19|[2-9][0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$"
 # The JSON type each kind of input field takes: a number where text is wanted is a 400,
 # not the number's digits (DRF would read `"excerpt": 0` as "0").
 _JSON_TYPES = (
-    (serializers.BooleanField, bool, "true or false"),
-    (serializers.CharField, str, "a string"),
-    (serializers.ChoiceField, str, "a string"),
-    (serializers.DateField, str, "a string"),
+    (serializers.BooleanField, bool, gettext_lazy("true or false")),
+    (serializers.CharField, str, gettext_lazy("a string")),
+    (serializers.ChoiceField, str, gettext_lazy("a string")),
+    (serializers.DateField, str, gettext_lazy("a string")),
 )
 
 
@@ -90,7 +90,10 @@ class StrictJSONTypes:
                     continue
                 for kind, python_type, label in _JSON_TYPES:
                     if isinstance(field, kind) and not isinstance(value, python_type):
-                        errors[name] = [f"Expected {label}, not {type(value).__name__}."]
+                        errors[name] = [
+                            gettext("Expected %(expected)s, not %(sent)s.")
+                            % {"expected": label, "sent": type(value).__name__}
+                        ]
                         break
             if errors:
                 raise serializers.ValidationError(errors)
@@ -248,13 +251,15 @@ class ReportInputSerializer(KnownFieldsOnly, PlainText, StrictJSONTypes, seriali
             return attrs
         if "based_on" in attrs:
             raise serializers.ValidationError(
-                {"based_on": ["Only a correction (with `visit`) is based on a visit's version."]}
+                {
+                    "based_on": [
+                        gettext("Only a correction (with `visit`) is based on a visit's version.")
+                    ]
+                }
             )
-        missing = {
-            name: ["This field is required."]
-            for name in self.NEW_VISIT_REQUIRES
-            if name not in attrs
-        }
+        # DRF's own words for a missing field, in the reporter's language.
+        required = serializers.Field.default_error_messages["required"]
+        missing = {name: [str(required)] for name in self.NEW_VISIT_REQUIRES if name not in attrs}
         if missing:
             raise serializers.ValidationError(missing)
         return attrs

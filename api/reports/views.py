@@ -31,6 +31,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
@@ -106,8 +107,8 @@ def idempotency_key(request) -> str:
         raise exceptions.ValidationError(
             {
                 IDEMPOTENCY_KEY: [
-                    f"Use up to {IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters "
-                    "without spaces, e.g. a UUID."
+                    _("Use up to %(max)d printable ASCII characters without spaces, e.g. a UUID.")
+                    % {"max": IDEMPOTENCY_KEY_MAX_LENGTH}
                 ]
             }
         )
@@ -177,7 +178,11 @@ def file_from_request(view, request) -> Response:
         visit = Visit.objects.filter(slug=attrs["visit"], review_state=ReviewState.VERIFIED).first()
         if visit is None:
             raise exceptions.ValidationError(
-                {"visit": [f"No published visit with id {echoed(attrs['visit'])!r}."]}
+                {
+                    "visit": [
+                        _("No published visit with id %(id)r.") % {"id": echoed(attrs["visit"])}
+                    ]
+                }
             )
     read = attrs.get("based_on")
     # A retry of a correction already filed answers as the first did (duplicate_report),

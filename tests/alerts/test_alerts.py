@@ -11,6 +11,7 @@ a delivery through a real Celery worker and Redis, back-off delays included.
 
 import datetime
 import json
+import logging
 
 import pytest
 from django.conf import settings
@@ -26,6 +27,7 @@ from alerts.models import Delivery, DeliveryStatus, Subscription
 from core import roles
 from front import summaries
 from iccwatch.celery import app as celery_app
+from tests import mailserver
 from tests.alerts.helpers import Receiver, account, china, mongolia, putin
 from tests.factories import make_state
 from tests.factories import make_visit as _make_visit
@@ -334,6 +336,94 @@ def test_the_author_is_mailed_only_when_a_reviewer_sent_back_verified_or_rejecte
     # Sent back, then submitted again before the mail went out: it no longer stands.
     assert services.mail_author(report, "changes_requested") == 0
     assert mail.outbox == []
+
+
+# --- A mail server that fails ---------------------------------------------------------
+
+
+@pytest.fixture
+def mail_server(settings, tmp_path):
+    """The stand-in mail server (tests/mailserver.py) as this process's mailer."""
+    return mailserver.mailer(settings, tmp_path)
+
+
+@pytest.fixture
+def in_a_worker():
+    """Tasks applied inline as a worker runs them: a retry is applied (at once), not raised."""
+    propagates = celery_app.conf.task_eager_propagates
+    celery_app.conf.task_eager_propagates = False
+    yield
+    celery_app.conf.task_eager_propagates = propagates
+
+
+def mail_logs(caplog) -> list[tuple[int, str]]:
+    return [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "alerts.services"]
+
+
+def three_reviewers():
+    """Three reviewers with addresses, mailed in this order (by account)."""
+    return [
+        account(name, roles.REVIEWERS, email=f"{name}@ngo.example")
+        for name in ("ada", "ben", "zoe")
+    ]
+
+
+def test_a_reviewer_whose_address_is_refused_for_good_costs_the_others_nothing(
+    reporter, mail_server, in_a_worker, caplog
+):
+    """A 5xx answer for one reviewer's address (a mailbox closed) would come again: it is
+    logged at ERROR naming the account and that mail dropped; the reviewers after it are
+    still mailed, and the task is not tried again (every reviewer before it would be
+    mailed anew, max_retries times, and none after it ever)."""
+    ada, ben, zoe = three_reviewers()
+    mailserver.prepare(mail_server, [], refused=(ben.email,))
+    putin(), mongolia()
+    report = review.file_report(author=reporter, data=report_data(), citations=CITATIONS)
+    assert tasks.mail_reviewers.apply(args=[report.pk]).get() == 2
+    assert [m["to"] for m in mailserver.sent(mail_server)] == [[ada.email], [zoe.email]]
+    assert len(mailserver.tried(mail_server)) == 3
+    assert mail_logs(caplog) == [
+        (
+            logging.ERROR,
+            f"review request about report {report.pk} to account {ben.pk} (ben) not sent, "
+            f"not tried again: SMTPRecipientsRefused: {{'{ben.email}': (550, b'5.1.1 No such "
+            "user')}",
+        )
+    ]
+
+
+def test_a_reviewers_mail_the_server_fails_is_tried_again_for_the_reviewers_not_mailed(
+    reporter, mail_server, in_a_worker
+):
+    """The server hangs up after the first reviewer's mail: the task is tried again for
+    the others only, and each reviewer gets one mail."""
+    ada, ben, zoe = three_reviewers()
+    mailserver.prepare(mail_server, [mailserver.DELIVERED, "disconnected"])
+    putin(), mongolia()
+    report = review.file_report(author=reporter, data=report_data(), citations=CITATIONS)
+    assert tasks.mail_reviewers.apply(args=[report.pk]).get() == 2  # the last try's
+    assert [m["to"] for m in mailserver.sent(mail_server)] == [
+        [ada.email],
+        [ben.email],
+        [zoe.email],
+    ]
+    assert len(mailserver.tried(mail_server)) == 4  # ben's twice
+
+
+def test_an_author_whose_address_is_refused_for_good_is_not_mailed_again(
+    reporter, reviewer, mail_server, in_a_worker, django_capture_on_commit_callbacks, caplog
+):
+    report = filed(reporter, django_capture_on_commit_callbacks)
+    review.reject(report, reviewer, "No source says so.")
+    mailserver.prepare(mail_server, [], refused=(reporter.email,))
+    assert tasks.mail_author.apply(args=[report.pk, "rejected", "en"]).get() == 0
+    assert len(mailserver.tried(mail_server)) == 1
+    ((level, line),) = mail_logs(caplog)
+    assert level == logging.ERROR
+    assert line.startswith(
+        f"review outcome of report {report.pk} to account {reporter.pk} (rita) not sent, "
+        "not tried again: SMTPRecipientsRefused"
+    )
 
 
 def test_an_author_without_an_address_is_not_mailed(reviewer, django_capture_on_commit_callbacks):

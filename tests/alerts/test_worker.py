@@ -7,8 +7,6 @@ worker's environment), every request is signed, and every attempt is in the log.
 
 import datetime
 import json
-import os
-import shutil
 
 import pytest
 from django.utils import timezone
@@ -16,7 +14,7 @@ from django.utils import timezone
 from alerts import services, webhooks
 from alerts.models import Delivery, Subscription
 from core import roles
-from devtools.services import PrivateRedis, redis_answers
+from devtools.services import redis_answers
 from tests.alerts.helpers import Receiver, account, mongolia, putin
 from tests.factories import make_visit
 from tests.pipeline import (
@@ -38,29 +36,17 @@ WORKER_ENVIRONMENT = {
 
 
 @pytest.fixture(scope="module")
-def redis_server():
-    if not shutil.which("redis-server"):
-        pytest.fail("These tests need redis-server on PATH (Debian: apt-get install redis-server).")
-    server = PrivateRedis(database=0)
-    yield server
-    server.close()
-
-
-@pytest.fixture(scope="module")
 def worker(django_db_setup, django_db_blocker, redis_server, tmp_path_factory):
     with django_db_blocker.unblock():
         database = worker_database_url()
-    saved = {name: os.environ.get(name) for name in WORKER_ENVIRONMENT}
-    os.environ.update(WORKER_ENVIRONMENT)  # read by the subprocess when it starts
-    process = CeleryProcess("worker", redis_server.url, database, tmp_path_factory.mktemp("celery"))
-    try:
-        process.start()
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    process = CeleryProcess(
+        "worker",
+        redis_server.url,
+        database,
+        tmp_path_factory.mktemp("celery"),
+        environment=WORKER_ENVIRONMENT,
+    )
+    process.start()
     yield process
     process.stop()
 

@@ -916,3 +916,58 @@ def test_a_withdrawal_is_filed_by_a_reporter_of_a_published_visit_with_a_reason(
     assert filed.status_code == 201 and filed.json()["withdrawal_sources"] == []
     twice = withdraw(clients["reporter"])
     assert twice.status_code == 409 and twice.json()["error"]["code"] == "duplicate_report"
+
+
+@pytest.mark.parametrize(
+    ("change", "headers", "field", "french"),
+    [
+        (
+            {"person": None},
+            {},
+            "person",
+            "Ce champ est obligatoire.",
+        ),
+        (
+            {"based_on": "2025-01-01T00:00:00Z"},
+            {},
+            "based_on",
+            "Seule une correction (avec `visit`) part d’une version d’une visite.",
+        ),
+        ({"place": 5}, {}, "place", "Attendu\u00a0: une chaîne, pas int."),
+        (
+            {"sources": [{"url": "https://a.example.org/", "excerpt": False}]},
+            {},
+            "sources.0.excerpt",
+            "Attendu\u00a0: une chaîne, pas bool.",
+        ),
+        (
+            {"visit": "nobody-xyz-2025-01-01"},
+            {},
+            "visit",
+            "Aucune visite publiée n’a l’identifiant «\u00a0nobody-xyz-2025-01-01\u00a0».",
+        ),
+        (
+            {},
+            {"Idempotency-Key": "not a key"},
+            "Idempotency-Key",
+            "Donnez au plus 200 caractères ASCII imprimables, sans espace, par exemple un UUID.",
+        ),
+    ],
+    ids=["required", "based-on", "type", "source-type", "visit", "idempotency-key"],
+)
+def test_each_refusal_of_a_report_in_french_is_french(
+    tajikistan_removed, clients, change, headers, field, french
+):
+    """The sentence and every field's message: none is left in English inside a French
+    answer (a missing field, a field of the wrong JSON type, a visit that does not exist,
+    a malformed Idempotency-Key)."""
+    body = {k: v for k, v in {**TAJIKISTAN, **change}.items() if v is not None}
+    response = file(clients["reporter"], body, **{"Accept-Language": "fr", **headers})
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["fields"] == {field: [french]}
+    assert (
+        error["message"] == f"Certaines valeurs ne sont pas valables\u00a0: {field}\u00a0: {french}"
+    )
+    assert response["Content-Language"] == "fr"
+    assert Report.objects.count() == 0

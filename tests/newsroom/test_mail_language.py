@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import languages
 from accounts.models import NewsroomLanguage
@@ -78,6 +79,17 @@ def test_only_a_signed_in_accounts_newsroom_pages_record_a_language(reviewer):
     assert signed_in.get("/api/v1/", {"lang": "fr"}).status_code == 200
     assert browser_in("fr").get(reverse("newsroom:sign-in")).status_code == 200
     assert not NewsroomLanguage.objects.exists()
+
+
+def test_a_session_that_has_not_given_its_second_factor_records_nothing(reviewer):
+    """The password alone does not sign in an account enrolled for a second factor: the
+    newsroom's pages send it to the code page, and the one it may reach, signing out,
+    records no language for the account either."""
+    TOTPDevice.objects.create(user=reviewer, name="phone", confirmed=True)
+    browser = browser_in("fr", reviewer)  # signed in with the password, no code given
+    assert browser.get(reverse("newsroom:dashboard")).status_code == 302
+    assert browser.post(reverse("newsroom:sign-out")).status_code == 302
+    assert recorded(reviewer) is None
 
 
 def test_the_mail_language_falls_back_to_the_callers_then_the_sites(reporter):

@@ -8,9 +8,7 @@ No log line, whoever writes it, holds a link's token.
 """
 
 import logging
-import os
 import re
-import shutil
 import uuid
 from contextlib import nullcontext
 from urllib.parse import urlsplit
@@ -23,7 +21,6 @@ from django.urls import reverse
 
 from alerts import tasks as alerts_tasks
 from core.retries import retry_delays
-from devtools.services import PrivateRedis
 from newsroom.tasks import mail_password_reset
 from tests import mailserver
 from tests.pipeline import CeleryProcess, broker_is_idle, publishing_to, wait_for
@@ -72,13 +69,7 @@ def named(account) -> str:
 def mail_server(settings, tmp_path):
     """The stand-in mail server as this process's mailer; the test lists its failures
     with mailserver.prepare."""
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "tests.mailserver.FlakyMailServer",
-            "OPTIONS": {"folder": str(tmp_path)},
-        }
-    }
-    return mailserver.prepare(tmp_path, [])
+    return mailserver.mailer(settings, tmp_path)
 
 
 @pytest.mark.django_db
@@ -135,15 +126,6 @@ def test_a_reset_mail_refused_for_good_is_logged_and_not_tried_again(
 
 
 @pytest.fixture(scope="module")
-def redis_server():
-    if not shutil.which("redis-server"):
-        pytest.fail("These tests need redis-server on PATH (Debian: apt-get install redis-server).")
-    server = PrivateRedis(database=0)
-    yield server
-    server.close()
-
-
-@pytest.fixture(scope="module")
 def worker_mail_server(tmp_path_factory):
     """The stand-in mail server's folder, which the worker's mailer uses."""
     return mailserver.prepare(tmp_path_factory.mktemp("mail"), [])
@@ -159,17 +141,10 @@ def worker(worker_database, redis_server, worker_mail_server, celery_logs):
         # 1, 2, 4 s between tries, not the production's 30, 60, 120.
         "ICCWATCH_WEBHOOK_RETRY_BACKOFF": "1",
     }
-    saved = {name: os.environ.get(name) for name in environment}
-    os.environ.update(environment)  # read by the subprocess when it starts
-    process = CeleryProcess("worker", redis_server.url, worker_database, celery_logs)
-    try:
-        process.start()
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    process = CeleryProcess(
+        "worker", redis_server.url, worker_database, celery_logs, environment=environment
+    )
+    process.start()
     yield process
     process.stop()
 

@@ -35,6 +35,14 @@ ROOT = Path(__file__).resolve().parent.parent.parent
         ("2001:db8:1:3::1", "2001:db8:1:3::"),
         ("::ffff:1.2.3.4", "1.2.3.4"),
         ("::ffff:102:304", "1.2.3.4"),  # the same address, in hexadecimal
+        # An IPv4 client reaching the site through a translation: by its IPv4 address, not
+        # the /64 every client of that relay, server or translator shares.
+        ("2002:c000:204:1::1", "192.0.2.4"),  # 6to4 (its own /48 holds 65,536 /64s)
+        ("2002:c000:204:2::1", "192.0.2.4"),
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", "192.0.2.45"),  # Teredo, its client
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd3", "192.0.2.44"),  # another, same server
+        ("64:ff9b::c000:221", "192.0.2.33"),  # NAT64's well-known prefix (RFC 6052)
+        ("64:ff9b::198.51.100.7", "198.51.100.7"),
         ("fe80::1%eth0", "fe80::"),  # a zone names no other network
         ("::1", "::"),
         ("", ""),  # no address (a request built by hand): as before, none
