@@ -16,8 +16,8 @@ declared with these options, [30, 60, …] by default; `retry_with(task, error, 
 retries the running task on that schedule with other arguments (the recipients a mail
 has not reached yet).
 
-`refused_for_good(error)`: whether a mail server's error is a permanent refusal (a 5xx
-answer), which no later try would change: such a mail is logged and dropped, never
+`refused_for_good(error)`: whether a mail server's error is a permanent refusal of the
+recipient or the message (a 5xx answer), which no later try would change: such a mail is logged and dropped, never
 retried, and its other recipients still mailed.
 """
 
@@ -64,9 +64,14 @@ def retry_with(task, error: Exception, **options):
 
 def refused_for_good(error: OSError) -> bool:
     """Whether the mail server refused the mail with a permanent answer (SMTP's 5xx: the
-    recipient, the sender or the message refused, the server's sign-in refused), which a
-    later try would get again. A lost or refused connection, a timeout or a 4xx answer
-    (greylisting, a full mailbox, a server busy) may pass: False."""
+    recipient or the message refused), which a later try would get again. A lost or
+    refused connection, a timeout or a 4xx answer (greylisting, a full mailbox, a server
+    busy) may pass: False. So may a refusal of the site's own account or sender address
+    (535 to its sign-in, a 5xx to its MAIL FROM: EMAIL_HOST_PASSWORD rotated, a sender the
+    server no longer relays), which the operator fixes and after which the same mail goes
+    through: False, retried on MAIL_RETRY's schedule, not every mail of those hours lost."""
+    if isinstance(error, (smtplib.SMTPAuthenticationError, smtplib.SMTPSenderRefused)):
+        return False
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _reply in error.recipients.values()]
     elif isinstance(error, smtplib.SMTPResponseException):

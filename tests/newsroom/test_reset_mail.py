@@ -9,6 +9,7 @@ No log line, whoever writes it, holds a link's token.
 
 import logging
 import re
+import smtplib
 import uuid
 from contextlib import nullcontext
 from urllib.parse import urlsplit
@@ -20,7 +21,7 @@ from django.test import Client
 from django.urls import reverse
 
 from alerts import tasks as alerts_tasks
-from core.retries import retry_delays
+from core.retries import refused_for_good, retry_delays
 from newsroom.tasks import mail_password_reset
 from tests import mailserver
 from tests.pipeline import CeleryProcess, broker_is_idle, publishing_to, wait_for
@@ -241,3 +242,23 @@ def test_a_mail_outlives_a_mail_server_down_for_an_hour(task):
     assert max(delays) <= settings.ICCWATCH_WEBHOOK_RETRY_BACKOFF_MAX
     assert sum(delays) > 3600, delays
     assert {OSError, OperationalError, InterfaceError} <= set(task.autoretry_for)
+
+
+@pytest.mark.parametrize(
+    ("error", "for_good"),
+    [
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"No such user")}), True),
+        (smtplib.SMTPDataError(554, b"Message refused"), True),
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (450, b"Mailbox busy")}), False),
+        (smtplib.SMTPServerDisconnected("Connection unexpectedly closed"), False),
+        (smtplib.SMTPAuthenticationError(535, b"Authentication credentials invalid"), False),
+        (smtplib.SMTPSenderRefused(553, b"Sender not allowed", "site@example.org"), False),
+    ],
+    ids=["recipient-550", "message-554", "recipient-450", "lost", "sign-in-535", "sender-553"],
+)
+def test_only_the_recipient_or_the_message_refused_is_refused_for_good(error, for_good):
+    """A 535 to the site's own sign-in (a mail password rotated) was a refusal for good:
+    every mail of the hours until the operator fixed it was dropped untried. The site's
+    own account or sender refused is tried again; a recipient or a message refused with a
+    5xx is not."""
+    assert refused_for_good(error) is for_good
