@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from axes.backends import AxesStandaloneBackend
 from axes.exceptions import AxesBackendPermissionDenied
@@ -107,11 +108,26 @@ def client_ip(request) -> str:
     addresses = [a.strip() for a in forwarded.split(",") if a.strip()]
     if not addresses:
         return remote
-    address = addresses[-min(proxies, len(addresses))]
+    address = _without_port(addresses[-min(proxies, len(addresses))])
     try:
         return str(ipaddress.ip_address(address))
     except ValueError:
         return remote
+
+
+# An address with the port a proxy saw it from: '203.0.113.7:5678', '[2001:db8::1]:5678'.
+_WITH_PORT = re.compile(r"^\[(?P<v6>[^\]]+)\](?::\d+)?$|^(?P<v4>[0-9.]+):\d+$")
+
+
+def _without_port(address: str) -> str:
+    """`address` without the port some proxies append in X-Forwarded-For ('1.2.3.4:5678'
+    -> '1.2.3.4', '[2001:db8::1]:443' -> '2001:db8::1'); any other text unchanged. Without
+    this, every client behind such a proxy fell back to the proxy's own address: one key
+    for all of them."""
+    match = _WITH_PORT.match(address)
+    if match is None:
+        return address
+    return match.group("v6") or match.group("v4")
 
 
 # How much of an IPv6 address one client holds: a /64, the least a provider gives a

@@ -62,6 +62,26 @@ def test_behind_a_proxy_the_key_is_the_forwarded_addresses(settings):
     assert client_key(request) == "2001:db8:9:9::"
 
 
+@pytest.mark.parametrize(
+    ("forwarded", "key"),
+    [
+        ("203.0.113.7:5678", "203.0.113.7"),
+        ("[2001:db8:9:9:1:2:3:4]:443", "2001:db8:9:9::"),
+        ("[2001:db8:9:9:1:2:3:4]", "2001:db8:9:9::"),
+        ("203.0.113.7", "203.0.113.7"),
+        ("2001:db8:9:9::5", "2001:db8:9:9::"),
+        ("proxy.example:80", "10.0.0.1"),
+    ],
+)
+def test_a_forwarded_address_with_its_port_is_the_clients(settings, forwarded, key):
+    """Some proxies append the port they saw a client from ('203.0.113.7:5678'): such an
+    address fell back to the peer's, so every client behind the proxy shared its key and
+    one of them could lock all of them out."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_key(request) == key
+
+
 def _reads_of_the_client_address(path: Path) -> list[str]:
     """Where a module reads the client's address itself: the peer's or forwarded address
     in request.META, or core.auth.client_ip (which gives the address, not the key)."""
