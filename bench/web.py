@@ -219,6 +219,7 @@ NOT_TIMED = {
     "api-report-reject": "a newsroom action (POST)",
     "api-report-request-changes": "a newsroom action (POST)",
     "api-report-verify": "a newsroom action (POST)",
+    "api-report-withdrawals": "a newsroom action (POST): a withdrawal filed",
 }
 
 
