@@ -31,7 +31,7 @@ from core import prepared
 from core import reasons as reasons_renderer
 from core.links import link_builder
 from core.names import country_name, situation_name
-from visits.models import verdict_label
+from visits.models import Citation, WithdrawalCitation, verdict_label
 
 # A page of visits in one statement, for the page's keys (`{keys}`: the list's own query
 # of its visits' ids, filtered, ordered and sliced, as the ORM writes it): each visit's
@@ -47,6 +47,20 @@ from visits.models import verdict_label
 # the parsed and rendered reasons' caches. Written out rather than compiled by the ORM
 # per request (about 1 ms for its 35 columns and 6 joins); `tests/api/test_visit_rows.py` compares
 # the answer with VisitSerializer's byte for byte.
+# A visit's citations, or its withdrawal's (`{table}`: Citation's or WithdrawalCitation's),
+# each as [url, publisher, published, excerpt, archived copy], by the source's address.
+_CITED = """
+    SELECT c.visit_id AS id,
+           json_agg(json_build_array(
+               cs.url, coalesce(nullif(c.publisher, ''), cs.publisher),
+               coalesce(c.published, cs.published), coalesce(nullif(c.excerpt, ''), cs.excerpt),
+               coalesce(nullif(c.archived_url, ''), cs.archived_url)) ORDER BY cs.url)::text AS items
+    FROM page
+    JOIN {table} c ON c.visit_id = page.id
+    JOIN core_source cs ON cs.id = c.source_id
+    GROUP BY c.visit_id
+"""
+
 _PAGE = """
 WITH page AS MATERIALIZED (
     SELECT id, position FROM unnest(ARRAY({keys})) WITH ORDINALITY AS page (id, position)
@@ -66,27 +80,7 @@ WITH page AS MATERIALIZED (
                     ORDER BY f.decided, f.id)::text AS items
     FROM page JOIN visits_finding f ON f.visit_id = page.id
     GROUP BY f.visit_id
-), citations AS (
-    SELECT vs.visit_id AS id,
-           json_agg(json_build_array(
-               cs.url, coalesce(nullif(vs.publisher, ''), cs.publisher),
-               coalesce(vs.published, cs.published), coalesce(nullif(vs.excerpt, ''), cs.excerpt),
-               coalesce(nullif(vs.archived_url, ''), cs.archived_url)) ORDER BY cs.url)::text AS items
-    FROM page
-    JOIN visits_visit_sources vs ON vs.visit_id = page.id
-    JOIN core_source cs ON cs.id = vs.source_id
-    GROUP BY vs.visit_id
-), withdrawal_citations AS (
-    SELECT wc.visit_id AS id,
-           json_agg(json_build_array(
-               cs.url, coalesce(nullif(wc.publisher, ''), cs.publisher),
-               coalesce(wc.published, cs.published), coalesce(nullif(wc.excerpt, ''), cs.excerpt),
-               coalesce(nullif(wc.archived_url, ''), cs.archived_url)) ORDER BY cs.url)::text AS items
-    FROM page
-    JOIN visits_withdrawalcitation wc ON wc.visit_id = page.id
-    JOIN core_source cs ON cs.id = wc.source_id
-    GROUP BY wc.visit_id
-)
+), citations AS ({visit_citations}), withdrawal_citations AS ({withdrawal_citations})
 SELECT v.id, v.slug, p.slug, p.name, s.slug, s.name, h.iso3, h.name, v.host_control,
        c.iso3, c.name, v.place, v.start, v.start_precision, v."end", v.end_precision,
        v.occasion, v.status, v.outcome, v.host_notified, v.host_justification,
@@ -108,6 +102,9 @@ LEFT JOIN citations ON citations.id = v.id
 LEFT JOIN withdrawal_citations ON withdrawal_citations.id = v.id
 ORDER BY page.position
 """
+_PAGE = _PAGE.replace("{visit_citations}", _CITED.format(table=Citation._meta.db_table)).replace(
+    "{withdrawal_citations}", _CITED.format(table=WithdrawalCitation._meta.db_table)
+)
 
 # DRF's own representation of a date and of a datetime, as the serializer's fields give them.
 _DATE = serializers.DateField()
