@@ -270,11 +270,20 @@ class Visit(models.Model):
         return start.first, end.last
 
 
-class CitedDetails:
-    """What a record says of a source it cites, shown with the Source's own details filling
-    what it leaves empty: `shown_publisher`, `shown_published` (a date or None),
-    `shown_excerpt`, `shown_archived_url`. For a model with `source`, `publisher`,
-    `published`, `excerpt` and `archived_url` (Citation, WithdrawalCitation)."""
+class CitedDetails(models.Model):
+    """What a record says of a source it cites (an abstract model: Citation,
+    WithdrawalCitation, each with its own `visit` and `source`): its publisher, date,
+    excerpt and archived copy, each empty when the record gives none, shown with the
+    Source's own details filling what it leaves empty: `shown_publisher`,
+    `shown_published` (a date or None), `shown_excerpt`, `shown_archived_url`."""
+
+    publisher = models.CharField(max_length=200, blank=True, db_default="")
+    published = models.DateField(null=True, blank=True)
+    excerpt = models.TextField(blank=True, db_default="")
+    archived_url = models.URLField(max_length=1000, blank=True, db_default="")
+
+    class Meta:
+        abstract = True
 
     @property
     def shown_publisher(self) -> str:
@@ -294,7 +303,7 @@ class CitedDetails:
 
 
 @history.track()
-class Citation(CitedDetails, models.Model):
+class Citation(CitedDetails):
     """A visit's citation of a source: what this visit's record says about the document.
 
     The Source row holds only what identifies the document (its URL, and the details
@@ -305,11 +314,6 @@ class Citation(CitedDetails, models.Model):
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="citations")
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="citations")
-    publisher = models.CharField(max_length=200, blank=True, db_default="")
-    published = models.DateField(null=True, blank=True)
-    excerpt = models.TextField(blank=True, db_default="")
-    archived_url = models.URLField(max_length=1000, blank=True, db_default="")
-
     class Meta:
         db_table = "visits_visit_sources"
         constraints = [
@@ -321,7 +325,7 @@ class Citation(CitedDetails, models.Model):
 
 
 @history.track()
-class WithdrawalCitation(CitedDetails, models.Model):
+class WithdrawalCitation(CitedDetails):
     """A source the withdrawal of a visit cites: what the withdrawal says of the document
     that shows why the visit left the record (a retraction, a denial, a correction by the
     visit's own source). A Citation in all but what it backs: the withdrawal's reason
@@ -333,11 +337,6 @@ class WithdrawalCitation(CitedDetails, models.Model):
     source = models.ForeignKey(
         Source, on_delete=models.CASCADE, related_name="withdrawal_citations"
     )
-    publisher = models.CharField(max_length=200, blank=True, db_default="")
-    published = models.DateField(null=True, blank=True)
-    excerpt = models.TextField(blank=True, db_default="")
-    archived_url = models.URLField(max_length=1000, blank=True, db_default="")
-
     class Meta:
         constraints = [
             models.UniqueConstraint(
