@@ -314,6 +314,7 @@ class Citation(CitedDetails):
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="citations")
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="citations")
+
     class Meta:
         db_table = "visits_visit_sources"
         constraints = [
@@ -337,6 +338,7 @@ class WithdrawalCitation(CitedDetails):
     source = models.ForeignKey(
         Source, on_delete=models.CASCADE, related_name="withdrawal_citations"
     )
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
