@@ -8,7 +8,8 @@
   failed to sign in as ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT different usernames
   (password spraying: a few guesses at each of many accounts) is refused for every
   username the same way (`address_locked`); one person retrying their own account,
-  however often, never locks out their colleagues at that address.
+  however often, never locks out their colleagues at that address. An IPv6 client's /48
+  is counted too, with higher limits (`network_lock`): one holder of a /48 has 65,536 /64s.
 - `AdminsBackend` gives the members of the admins group (core.roles) every model
   permission, as a superuser has: the admin site is theirs, and theirs alone
   (core.adminsite).
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from typing import NamedTuple
 
 from axes.backends import AxesStandaloneBackend
 from axes.exceptions import AxesBackendPermissionDenied
@@ -29,6 +31,7 @@ from axes.helpers import get_credentials
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.backends import BaseBackend
+from django.db.models import Count, GenericIPAddressField, Lookup, Q, Sum
 from django.utils import timezone
 
 from core import roles
@@ -45,6 +48,13 @@ class LockoutBackend(AxesStandaloneBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is None:
             return None
+        lock = network_lock(request, username)
+        if lock is not None:
+            # The same answer for a lock of the client's whole /48 (network_lock).
+            request.axes_locked_out = True
+            request.axes_credentials = get_credentials(username=username)
+            request.iccwatch_network_lock = lock
+            raise AxesBackendPermissionDenied("too many failed sign-ins from this network")
         if address_locked(request):
             # As axes does for a locked username: the middleware answers with the lockout
             # page (429), and authenticate() reports the attempt as failed (axes logs it,
@@ -77,6 +87,72 @@ def address_locked(request) -> bool:
         .count()
     )
     return usernames >= settings.ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT
+
+
+@GenericIPAddressField.register_lookup
+class WithinNetwork(Lookup):
+    """`ip_address__within="2001:db8:1::/48"`: the address lies in that network
+    (PostgreSQL's inet operator `<<=`). The network is given as text, as
+    ipaddress.IPv6Network writes it; it is passed as a parameter, never into the SQL."""
+
+    lookup_name = "within"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} <<= ({rhs})::inet", (*lhs_params, *rhs_params)
+
+
+def client_network(request) -> str | None:
+    """The IPv6 network of `IPV6_NETWORK_PREFIX` bits (a /48) the request's client lies in,
+    as text ('2001:db8:1::/48'); None for an IPv4 client (or one carried in IPv6:
+    client_key gives its IPv4 address) and for a request without an address."""
+    try:
+        key = ipaddress.ip_address(client_key(request))
+    except ValueError:
+        return None
+    if key.version != 6:
+        return None
+    return str(ipaddress.IPv6Network((int(key), IPV6_NETWORK_PREFIX), strict=False))
+
+
+class Lock(NamedTuple):
+    """A lock of a whole network (network_lock): `kind` "username" (one account, after
+    `limit` failures) or "usernames" (every account, after `limit` usernames failed)."""
+
+    kind: str
+    limit: int
+
+
+def network_lock(request, username: str | None) -> Lock | None:
+    """Whether sign-ins from the request's client's /48 (`client_network`) are refused:
+    `Lock("username", limit)` once `username` has failed ICCWATCH_LOGIN_NETWORK_FAILURE_LIMIT
+    times from addresses of that /48, `Lock("usernames", limit)` once sign-ins as
+    ICCWATCH_LOGIN_NETWORK_USERNAME_LIMIT different usernames have failed from it; None
+    otherwise, and always for an IPv4 client. Counted, as `address_locked` counts, in axes'
+    attempt log within the cool-off (AXES_COOLOFF_TIME), in one query.
+
+    Why: the lockout and `address_locked` count an IPv6 client by its /64, but one holder
+    of a /48 (what a tunnel broker hands out, or a provider to a customer) has 65,536 of
+    them, each with a fresh count: 5 guesses at a password became 327,680. Counting the
+    /48 as well caps that at ICCWATCH_LOGIN_NETWORK_FAILURE_LIMIT per username, at the cost
+    that colleagues sharing a /48 share this higher limit."""
+    network = client_network(request)
+    if network is None:
+        return None
+    recent = AccessAttempt.objects.filter(
+        ip_address__within=network,
+        attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
+    ).aggregate(
+        failures=Sum("failures_since_start", filter=Q(username=username or "")),
+        usernames=Count("username", distinct=True),
+    )
+    if (recent["failures"] or 0) >= settings.ICCWATCH_LOGIN_NETWORK_FAILURE_LIMIT:
+        return Lock("username", settings.ICCWATCH_LOGIN_NETWORK_FAILURE_LIMIT)
+    if recent["usernames"] >= settings.ICCWATCH_LOGIN_NETWORK_USERNAME_LIMIT:
+        return Lock("usernames", settings.ICCWATCH_LOGIN_NETWORK_USERNAME_LIMIT)
+    return None
 
 
 class AdminsBackend(BaseBackend):
@@ -133,6 +209,9 @@ def _without_port(address: str) -> str:
 # How much of an IPv6 address one client holds: a /64, the least a provider gives a
 # home or a server (RFC 6177), in which it may pick any address for each request.
 IPV6_CLIENT_PREFIX = 64
+# The network one holder of many /64s usually has (a provider's customer, a tunnel
+# broker's user: RFC 6177): the sign-in lockout counts it too (network_lock).
+IPV6_NETWORK_PREFIX = 48
 # NAT64's well-known prefix (RFC 6052): an IPv4 client translated, its address the last 32 bits.
 NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")
 

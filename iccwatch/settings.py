@@ -480,6 +480,27 @@ if not 1 <= ICCWATCH_LOGIN_COOLOFF_MINUTES <= 7 * 24 * 60:
     raise ImproperlyConfigured(
         "ICCWATCH_LOGIN_COOLOFF_MINUTES must be between 1 and 10080 (a week)."
     )
+# An IPv6 client counted by its /64 may hold a whole /48 (65,536 /64s: a tunnel broker
+# gives one away): within the cool-off, ICCWATCH_LOGIN_NETWORK_FAILURE_LIMIT failures for
+# one username from one /48 refuse that username from the whole /48, and failed sign-ins
+# as ICCWATCH_LOGIN_NETWORK_USERNAME_LIMIT different usernames refuse every username from
+# it (core.auth.network_lock); each at least its one-address counterpart.
+ICCWATCH_LOGIN_NETWORK_FAILURE_LIMIT = env_int(
+    "ICCWATCH_LOGIN_NETWORK_FAILURE_LIMIT", default=25, minimum=1
+)
+ICCWATCH_LOGIN_NETWORK_USERNAME_LIMIT = env_int(
+    "ICCWATCH_LOGIN_NETWORK_USERNAME_LIMIT", default=30, minimum=1
+)
+if not ICCWATCH_LOGIN_FAILURE_LIMIT <= ICCWATCH_LOGIN_NETWORK_FAILURE_LIMIT <= 10000:
+    raise ImproperlyConfigured(
+        "ICCWATCH_LOGIN_NETWORK_FAILURE_LIMIT must be between ICCWATCH_LOGIN_FAILURE_LIMIT "
+        f"({ICCWATCH_LOGIN_FAILURE_LIMIT}) and 10000."
+    )
+if not ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT <= ICCWATCH_LOGIN_NETWORK_USERNAME_LIMIT <= 10000:
+    raise ImproperlyConfigured(
+        "ICCWATCH_LOGIN_NETWORK_USERNAME_LIMIT must be between "
+        f"ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT ({ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT}) and 10000."
+    )
 AXES_ENABLED = True
 AXES_FAILURE_LIMIT = ICCWATCH_LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=ICCWATCH_LOGIN_COOLOFF_MINUTES)

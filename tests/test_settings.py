@@ -221,6 +221,15 @@ def test_production_cookies_are_secure_and_sign_in_is_guarded():
             "ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT must be between 2 and 10000",
         ),
         ({"ICCWATCH_LOGIN_COOLOFF_MINUTES": "x"}, "ICCWATCH_LOGIN_COOLOFF_MINUTES='x' is not"),
+        (
+            {"ICCWATCH_LOGIN_NETWORK_FAILURE_LIMIT": "4"},
+            "ICCWATCH_LOGIN_NETWORK_FAILURE_LIMIT must be between ICCWATCH_LOGIN_FAILURE_LIMIT (5)",
+        ),
+        (
+            {"ICCWATCH_LOGIN_NETWORK_USERNAME_LIMIT": "9"},
+            "ICCWATCH_LOGIN_NETWORK_USERNAME_LIMIT must be between "
+            "ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT (10)",
+        ),
         ({"DJANGO_ENV": "prod"}, "DJANGO_ENV='prod' must be one of: development, production."),
     ],
     ids=[
@@ -262,6 +271,8 @@ def test_production_cookies_are_secure_and_sign_in_is_guarded():
         "no-lockout",
         "address-lock-of-one-username",
         "unreadable-cooloff",
+        "network-lock-under-the-address-lock",
+        "network-spraying-lock-under-the-address-lock",
         "unknown-environment",
     ],
 )

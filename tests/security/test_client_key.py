@@ -9,6 +9,7 @@ tests are in tests/api/test_limits.py and tests/site/test_download_slots.py.
 """
 
 import ast
+import datetime
 import uuid
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.core import mail
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from core.auth import client_key
 from tests.layout import PROJECT_PACKAGES
@@ -176,3 +178,75 @@ def test_password_reset_requests_from_one_64_count_as_one_clients(
     assert len(mail.outbox) == limit
     assert ask(f"{other}::1", emails[limit + 1]).status_code == 302
     assert mail.outbox[-1].to == [emails[limit + 1]]
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.security.urls")
+def test_failed_sign_ins_from_many_64s_of_one_48_lock_the_username_out_of_the_48(settings):
+    """One holder of a /48 has 65,536 /64s, each a fresh count for the /64's lockout: the
+    /48 counts the username's failures too (core.auth.network_lock), with its own limit,
+    and another /48 is not affected."""
+    settings.ICCWATCH_LOGIN_NETWORK_FAILURE_LIMIT = 6
+    account("root", "admins", staff=True)
+    per_64 = 3  # under each /64's own lock (ICCWATCH_LOGIN_FAILURE_LIMIT, 5)
+    statuses = [
+        sign_in(
+            "/admin/login/", "root", f"wrong-{n}-{i}", f"2001:db8:80:{n + 1:x}::{i + 1:x}"
+        ).status_code
+        for n in range(2)
+        for i in range(per_64)
+    ]
+    assert statuses == [200] * (2 * per_64)
+    # A third /64 of the same /48, never used before, with the right password:
+    response = sign_in("/admin/login/", "root", PASSWORD, "2001:db8:80:ff::1")
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Too many failed sign-ins for this account from your network" in page
+    assert "The lock follows 6 failed attempts from the addresses of one network" in page
+    # Another account from that /48, and the same account from another /48, sign in.
+    account("ada", "admins", staff=True)
+    assert sign_in("/admin/login/", "ada", PASSWORD, "2001:db8:80:fe::1").status_code == 302
+    assert sign_in("/admin/login/", "root", PASSWORD, "2001:db8:81:1::1").status_code == 302
+    # After the cool-off the /48 signs in again.
+    AccessAttempt.objects.update(
+        attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - datetime.timedelta(minutes=1)
+    )
+    assert sign_in("/admin/login/", "root", PASSWORD, "2001:db8:80:ff::1").status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.security.urls")
+def test_usernames_sprayed_from_many_64s_of_one_48_lock_every_account_out_of_it(settings):
+    """The spraying lock counts the usernames failed from the whole /48 as well; an IPv4
+    client is never counted by a network."""
+    settings.ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT = 3
+    settings.ICCWATCH_LOGIN_NETWORK_USERNAME_LIMIT = 4
+    account("root", "admins", staff=True)
+    for n in range(4):  # one username from each of four /64s: no /64 near its limit
+        sign_in("/test-signin/", f"user-{n}", "wrong", f"2001:db8:82:{n + 1:x}::1")
+    response = sign_in("/admin/login/", "root", PASSWORD, "2001:db8:82:ff::1")
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Too many accounts failed to sign in from your network" in page
+    assert "as 4 different accounts from the addresses of one network" in page
+    assert sign_in("/admin/login/", "root", PASSWORD, "2001:db8:83::1").status_code == 302
+    # Four usernames failed from four addresses of one IPv4 /24 lock nothing.
+    for n in range(4):
+        sign_in("/test-signin/", f"user-{n}", "wrong", f"198.51.100.{n + 1}")
+    assert sign_in("/admin/login/", "root", PASSWORD, "198.51.100.200").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("remote", "network"),
+    [
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1::/48"),
+        ("2001:db8:1:ffff::1", "2001:db8:1::/48"),
+        ("::ffff:198.51.100.7", None),
+        ("198.51.100.7", None),
+        ("", None),
+    ],
+)
+def test_the_network_is_the_ipv6_clients_48(remote, network):
+    from core.auth import client_network
+
+    assert client_network(RequestFactory().get("/", REMOTE_ADDR=remote)) == network
