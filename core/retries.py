@@ -16,6 +16,9 @@ declared with these options, [30, 60, …] by default; `retry_with(task, error, 
 retries the running task on that schedule with other arguments (the recipients a mail
 has not reached yet).
 
+`MailNotSent(text)`: the failure a task raises in place of a mail server's error that may
+quote the mail, so that Celery's own log lines of its retries hold no secret.
+
 `refused_for_good(error)`: whether a mail server's error is a permanent refusal of the
 recipient or the message (a 5xx answer), which no later try would change: such a mail is logged and dropped, never
 retried, and its other recipients still mailed.
@@ -36,6 +39,15 @@ MAIL_RETRY = {
     "retry_jitter": False,
     "max_retries": settings.ICCWATCH_WEBHOOK_MAX_RETRIES,
 }
+
+
+class MailNotSent(OSError):
+    """A mail the server did not take, told with no secret in it: what a mail task raises in
+    place of the mail server's own error when that error may quote the mail (a content
+    filter's answer quoting a password link), since Celery writes a retried or failed
+    task's exception, and its cause, to its log as they are. An OSError, so that MAIL_RETRY
+    retries it as it would the server's error. `str()` is the text given (the error's type
+    and message, secrets replaced by '[redacted]')."""
 
 
 def retry_delay(task, retries: int) -> int:

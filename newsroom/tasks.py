@@ -12,7 +12,9 @@ A mail the mail server fails to take is tried again, not dropped at once (README
 "Outages"): the form's send_mail (PasswordResetForm below) raises a failure that may pass
 to the task, which a worker retries on the mails' schedule (core.retries.MAIL_RETRY: 30 s,
 then twice as long each time, at most an hour apart, ICCWATCH_WEBHOOK_MAX_RETRIES times, 8:
-some two hours in all); the last failure is logged at ERROR with the account.
+some two hours in all); the last failure is logged at ERROR with the account. What the task
+raises then is core.retries.MailNotSent, the failure told with the link's token taken out,
+not the server's own error, which Celery would log as it is.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from django.utils import translation
 from accounts.languages import language_of
 from core import broker
 from core.management.commands.create_account import DEFAULT_BASE_URL
-from core.retries import MAIL_RETRY, refused_for_good
+from core.retries import MAIL_RETRY, MailNotSent, refused_for_good
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +97,9 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
                 ", tried again later" if retried else ", the last",
                 why,
             )
-            raise
+            # Celery logs the exception of each retry and of the last failure, with its
+            # cause: the server's answer may quote the mail, link and token included.
+            raise MailNotSent(why) from None
 
 
 MAIL_PASSWORD_RESET = "newsroom.mail_password_reset"

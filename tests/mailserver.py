@@ -23,15 +23,29 @@ from pathlib import Path
 
 from django.core.mail.backends.base import BaseEmailBackend
 
-# What a mail server does to a mail to `to`, by the names a test lists.
+# What a mail server does to a mail (`message`, an EmailMessage to one address), by the
+# names a test lists.
 FAILURES = {
-    "disconnected": lambda to: smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
-    "connection refused": lambda to: ConnectionRefusedError(111, "Connection refused"),
-    "greylisted": lambda to: smtplib.SMTPRecipientsRefused(
-        {to: (450, b"4.2.0 Greylisted, try again later")}
+    "disconnected": lambda message: smtplib.SMTPServerDisconnected(
+        "Connection unexpectedly closed"
     ),
-    "no such user": lambda to: smtplib.SMTPRecipientsRefused({to: (550, b"5.1.1 No such user")}),
+    "connection refused": lambda message: ConnectionRefusedError(111, "Connection refused"),
+    "greylisted": lambda message: smtplib.SMTPRecipientsRefused(
+        {message.to[0]: (450, b"4.2.0 Greylisted, try again later")}
+    ),
+    # A content filter that holds the mail and quotes the line it held it for (a link).
+    "held, quoting the mail": lambda message: smtplib.SMTPDataError(
+        451, f"4.7.1 Held for review: {_quoted_link(message.body)}".encode()
+    ),
+    "no such user": lambda message: smtplib.SMTPRecipientsRefused(
+        {message.to[0]: (550, b"5.1.1 No such user")}
+    ),
 }
+
+
+def _quoted_link(body: str) -> str:
+    """The first line of `body` that holds an address, as a filter's answer quotes it."""
+    return next(line for line in body.splitlines() if "://" in line).strip()
 
 
 # In a list of failures: this mail is delivered (the next one is failed).
@@ -88,12 +102,12 @@ class FlakyMailServer(BaseEmailBackend):
         for message in messages:
             self._keep("tried", message.body)
             if message.to[0] in refused:
-                raise FAILURES["no such user"](message.to[0])
+                raise FAILURES["no such user"](message)
             failures = json.loads((self.folder / "failures.json").read_text())
             if failures:
                 (self.folder / "failures.json").write_text(json.dumps(failures[1:]))
                 if failures[0] != DELIVERED:
-                    raise FAILURES[failures[0]](message.to[0])
+                    raise FAILURES[failures[0]](message)
             mail = {"to": message.to, "subject": message.subject, "body": message.body}
             self._keep("sent", json.dumps(mail))
         return len(messages)

@@ -102,6 +102,29 @@ def test_a_reset_mail_sent_inline_is_tried_once_its_failure_logged_with_the_acco
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("broker", ["none", "down"])
+def test_a_mail_servers_answer_quoting_the_link_is_logged_without_its_token(
+    broker, django_user_model, mail_server, dead_port, caplog, django_capture_on_commit_callbacks
+):
+    """A content filter that holds the mail may quote the line it held it for, the link:
+    the line that says so, and the traceback logged with it (the error's own text and its
+    cause), hold the link with its token replaced."""
+    rita = account(django_user_model)
+    mailserver.prepare(mail_server, ["held, quoting the mail"])
+    caplog.set_level(logging.DEBUG)
+    with (
+        publishing_to(f"redis://127.0.0.1:{dead_port}/0") if broker == "down" else nullcontext(),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        ask_for_a_link(rita.email)
+    (token,) = tokens_in(mailserver.tried(mail_server))
+    ours = [r.getMessage() for r in caplog.records if r.name == "newsroom.tasks"]
+    assert any("SMTPDataError: (451, b'4.7.1 Held for review: http" in m for m in ours), ours
+    assert "/[redacted]/" in caplog.text
+    assert token not in caplog.text
+
+
+@pytest.mark.django_db
 def test_a_reset_mail_refused_for_good_is_logged_and_not_tried_again(
     django_user_model, mail_server, caplog, django_capture_on_commit_callbacks
 ):
@@ -219,7 +242,39 @@ def test_a_reset_mail_the_mail_server_never_takes_is_logged_at_error_without_its
     assert mailserver.sent(worker_mail_server) == []
     lines = lines_about(worker, rita)
     assert [("ERROR" in line) for line in lines] == [False] * (tries - 1) + [True], lines
-    assert " raised unexpected: SMTPServerDisconnected" in "\n".join(worker.tail_lines()[start:])
+    assert " raised unexpected: MailNotSent('SMTPServerDisconnected" in "\n".join(
+        worker.tail_lines()[start:]
+    )
+    log = worker.log.read_text()
+    for token in tokens_in(mailserver.tried(worker_mail_server)):
+        assert token not in log
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_celerys_own_lines_of_a_retried_reset_mail_hold_no_token(
+    worker, redis_server, worker_mail_server, django_user_model
+):
+    """Celery writes each retry's exception ("retry: Retry in 1s: ...") and the last
+    failure's, with its traceback, to the worker's log: when the mail server's answer
+    quotes the link, none of them holds its token."""
+    rita = account(django_user_model)
+    start = len(worker.tail_lines())
+    tries = WORKER_MAX_RETRIES + 1
+    mailserver.prepare(worker_mail_server, ["held, quoting the mail"] * tries)
+    last = f"{named(rita)} not sent (try {tries} of {tries}, the last)"
+    with publishing_to(redis_server.url):
+        ask_for_a_link(rita.email)
+        wait_for(
+            lambda: any(last in line for line in lines_about(worker, rita)),
+            timeout=40,
+            what="the worker's last try",
+            on_timeout=worker.tail,
+        )
+        wait_for(lambda: broker_is_idle(redis_server), timeout=20, what="the broker to drain")
+    lines = "\n".join(worker.tail_lines()[start:])
+    assert lines.count(" retry: Retry in ") == WORKER_MAX_RETRIES
+    assert "Held for review: http" in lines and "/[redacted]/" in lines
     log = worker.log.read_text()
     for token in tokens_in(mailserver.tried(worker_mail_server)):
         assert token not in log
