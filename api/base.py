@@ -1047,5 +1047,8 @@ naming it, and nothing is filed or changed.
   naming it, e.g. `soruces`, `sources.1.exerpt`; nothing is filed or changed): it was
   ignored, and its value lost. A client that sent extra fields must leave them out. The
   schema of a filing's `409` no longer requires `existing`, which an answer about another
-  person's report, or a `conflict`, never carried.
+  person's report, or a `conflict`, never carried. A withdrawn visit's `explanation`
+  gives the visit's own sources as "Sources cited for the visit: …" (and in French
+  alike), not "Sources: …", which read as its withdrawal's: those are
+  `withdrawal_sources`.
 """
