@@ -1021,8 +1021,9 @@ one (`visit`). It goes through the newsroom's checks and waits for review: nothi
 public until a reviewer who is not its author verifies it. Send an `Idempotency-Key`
 header (e.g. a UUID) so that a retry files nothing twice: a key already used, or a report
 identical to one under review (anyone's) or to a draft of your own, answers `409
-duplicate_report` with the existing report's URL (`existing`, and `Location`); a
-colleague's draft is theirs alone and blocks nothing. `GET /api/v1/reports/` lists your reports. Reviewers read
+duplicate_report` with the existing report's URL (`existing`, and `Location`) when you may
+read it: another person's report, not public until verified, is only said to be open,
+without its number or address; a colleague's draft is theirs alone and blocks nothing. `GET /api/v1/reports/` lists your reports. Reviewers read
 `GET /api/v1/reports/queue/` and `POST /api/v1/reports/{id}/verify/`, `/request-changes/`
 (`{"comment": ...}`) or `/reject/` (`{"reason": ...}`); the report's author is refused
 (`403 four_eyes`), whatever their roles. `POST /api/v1/visits/`, the older way to report a
@@ -1047,5 +1048,10 @@ naming it, and nothing is filed or changed.
   naming it, e.g. `soruces`, `sources.1.exerpt`; nothing is filed or changed): it was
   ignored, and its value lost. A client that sent extra fields must leave them out. The
   schema of a filing's `409` no longer requires `existing`, which an answer about another
-  person's report, or a `conflict`, never carried.
+  person's report, or a `conflict`, never carried: its description says when it is given
+  (a report you may read) and when not (another person's, not shown to you; a
+  `conflict`), and the 409 has an example of each. A withdrawn visit's `explanation`
+  gives the visit's own sources as "Sources cited for the visit: …" (and in French
+  alike), not "Sources: …", which read as its withdrawal's: those are
+  `withdrawal_sources`.
 """

@@ -237,15 +237,20 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class DuplicateReportSerializer(ErrorSerializer):
-    """A filing's 409: `duplicate_report`, the error and the report already filed; or
-    `conflict` (a correction based on an older version of its visit, or changing nothing),
-    the error alone."""
+    """A filing's 409: `duplicate_report`, the error and, when the caller may read it, the
+    report already filed (`existing`); or `conflict` (a correction based on an older
+    version of its visit, or changing nothing), the error alone."""
 
     existing = serializers.URLField(
         required=False,
-        help_text="The existing report's URL (also in the Location header), for a "
-        "`duplicate_report` the caller may read; absent for another person's report, and "
-        "for a `conflict`.",
+        help_text="The report already filed, by its URL (also in the `Location` header). "
+        "Present for a `duplicate_report` whose report you may read: your own (the same "
+        "`Idempotency-Key`, or an identical report of yours), or, for a reviewer or an "
+        "admin, another person's submitted one. Absent when the identical open report is "
+        "another person's that you may not read: a report is not public until verified "
+        "(`GET` of it answers you 404), so the answer says only that one is open, without "
+        "its number or address. Absent too for a `conflict`, which names no report (a "
+        "correction based on an older version of its visit: read the visit again).",
     )
 
 

@@ -244,7 +244,10 @@ class Context:
     sentence of another (the obligation that `would_be_bound` goes on with); `host_named`:
     an earlier sentence had the host as its subject (HOST_SUBJECT_KEYS), so a later one
     refers to it without naming it anew with a colon (French: « L’État hôte (Malaisie)
-    n’est pas non plus lié … », not « Malaisie : État que ne lie pas … » a second time).
+    n’est pas non plus lié … », not « Malaisie : État que ne lie pas … » a second time);
+    `withdrawn`: the verdict is about a visit withdrawn from the record or rejected on
+    review (a `withdrawn` reason), whose `sources` are those cited for the visit, not for
+    its withdrawal (`_sources` says so).
     """
 
     basis: str = ""
@@ -256,6 +259,7 @@ class Context:
     reasons: Sequence[dict] = ()
     told: list[dict] = field(default_factory=list)
     host_named: bool = False
+    withdrawn: bool = False
 
     @classmethod
     def of(cls, reasons: Sequence[dict]) -> Context:
@@ -284,6 +288,7 @@ class Context:
             called_off=called_off,
             to_tell=to_tell,
             reasons=tuple(reasons),
+            withdrawn="withdrawn" in keys,
         )
 
     def following(self, reason: dict) -> dict | None:
@@ -1445,6 +1450,11 @@ def _date_note(r: dict, ctx: Context) -> str:
 
 
 def _sources(r: dict, ctx: Context) -> str:
+    """'Sources: Reuters (3 September 2024); AP.'; after a withdrawn visit's sentence,
+    'Sources cited for the visit: …': the rule gives the visit's own sources (those that
+    reported it), which a bare 'Sources:' after "was withdrawn from the record: <note>."
+    would give as the withdrawal's (a withdrawal's own sources are the visit's
+    `withdrawal_sources`, listed apart)."""
     cited = []
     for s in r.get("sources", []):
         if s.get("date"):
@@ -1461,6 +1471,8 @@ def _sources(r: dict, ctx: Context) -> str:
             "list": listed,
             "count": more,
         }
+    if ctx.withdrawn:
+        return _("Sources cited for the visit: %(list)s.") % {"list": listed}
     return _("Sources: %(list)s.") % {"list": listed}
 
 

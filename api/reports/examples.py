@@ -171,6 +171,35 @@ DUPLICATE = OpenApiExample(
         "existing": f"{BASE}/reports/12/",
     },
 )
+DUPLICATE_BY_ANOTHER = OpenApiExample(
+    "409 Conflict, another person's report",
+    summary="Identical to another person's open report, which you may not read: not named",
+    response_only=True,
+    status_codes=["409"],
+    value={
+        "error": {
+            "code": "duplicate_report",
+            "message": "An identical report by another person is already open. Nothing more "
+            "was filed.",
+            "fields": {},
+        },
+    },
+)
+STALE_CORRECTION = OpenApiExample(
+    "409 Conflict, the visit changed",
+    summary="A correction based on an older version of its visit (`based_on`): read it again",
+    response_only=True,
+    status_codes=["409"],
+    value={
+        "error": {
+            "code": "conflict",
+            "message": "The visit changed at 2026-11-27T10:02:11.418933+00:00, after the "
+            "version you read (2026-11-20T08:15:00+00:00): read it again and base the "
+            "correction on what it says now.",
+            "fields": {},
+        },
+    },
+)
 REPORT_LISTED = OpenApiExample(
     "One of my reports",
     summary="One of my reports",

@@ -283,7 +283,8 @@ WITHDRAWAL_DESCRIPTION = (
     "leaves the lists, its page stays, marked withdrawn, with the reason and its sources, "
     "and the visit's `withdrawal_sources` list them. Reporters only. One withdrawal of a "
     "visit is open at a time: another, or an `Idempotency-Key` already used, is a 409 "
-    "`duplicate_report` naming the existing report, and nothing is filed. A visit corrected "
+    "`duplicate_report` naming the existing report in `existing` when you may read it (another "
+    "person's is only said to be open), and nothing is filed. A visit corrected "
     "after the withdrawal was filed is not withdrawn unseen: verifying it is then a 409."
 )
 RULES_DESCRIPTION = (
@@ -299,9 +300,11 @@ FILE_DESCRIPTION = (
     "not have (a misspelling such as `soruces`, or a key of a source such as `exerpt`): "
     "nothing is filed. An `Idempotency-Key` already used, "
     "or a report identical to one still open, is a 409 `duplicate_report` with the existing "
-    "report's URL in `existing` and Location; nothing more is filed. A correction whose "
-    "`based_on` is older than the visit's `updated_at` is a 409 `conflict` (the visit changed "
-    "since it was read); nothing is filed.\n\n" + RULES_DESCRIPTION
+    "report's URL in `existing` and Location when you may read it (another person's report "
+    "that you may not is only said to be open, not named); nothing more is filed. A "
+    "correction whose `based_on` is older than the visit's `updated_at` is a 409 `conflict` "
+    "(the visit changed since it was read; no `existing`: read the visit again); nothing is "
+    "filed.\n\n" + RULES_DESCRIPTION
 )
 
 
@@ -334,6 +337,8 @@ FILE_DESCRIPTION = (
             examples.CORRECTION,
             examples.REPORT_FILED,
             examples.DUPLICATE,
+            examples.DUPLICATE_BY_ANOTHER,
+            examples.STALE_CORRECTION,
         ],
     ),
 )
@@ -420,7 +425,12 @@ class ReportViewSet(
         request=WithdrawalInputSerializer,
         responses={201: ReportDetailSerializer, **DUPLICATE_409},
         parameters=[idempotency_key_parameter()],
-        examples=[examples.WITHDRAWAL, examples.WITHDRAWAL_FILED, examples.DUPLICATE],
+        examples=[
+            examples.WITHDRAWAL,
+            examples.WITHDRAWAL_FILED,
+            examples.DUPLICATE,
+            examples.DUPLICATE_BY_ANOTHER,
+        ],
     )
     @action(detail=False, methods=["post"])
     def withdrawals(self, request):

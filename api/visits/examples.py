@@ -199,8 +199,8 @@ _WITHDRAWN_REASONS = [
 ]
 _WITHDRAWN_EXPLANATION = (
     "The reported visit of Vladimir Vladimirovich Putin to Ulaanbaatar, Mongolia on 2–3 "
-    f"September 2024 was withdrawn from the record: {_WITHDRAWAL_NOTE} Sources: babel.ua; "
-    "pravda.com.ua."
+    f"September 2024 was withdrawn from the record: {_WITHDRAWAL_NOTE} Sources cited for the "
+    "visit: babel.ua; pravda.com.ua."
 )
 WITHDRAWN_VISIT_DETAIL = OpenApiExample(
     "A visit withdrawn from the record, with the sources of its withdrawal",

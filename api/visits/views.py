@@ -330,6 +330,8 @@ WITHDRAWN_VISITS = (
             report_examples.NEW_VISIT,
             report_examples.REPORT_FILED,
             report_examples.DUPLICATE,
+            report_examples.DUPLICATE_BY_ANOTHER,
+            report_examples.STALE_CORRECTION,
         ],
     ),
 )

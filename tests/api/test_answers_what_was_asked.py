@@ -312,12 +312,16 @@ def test_the_lists_default_orders_fold_accents_too(seeded, api_client, reader):
 def test_examples_of_explanations_are_what_the_api_writes(seeded, api_client):
     from api.states import examples as state_examples
     from api.visits import examples
+    from core.reasons import render
 
     visit = api_client.get("/api/v1/visits/vladimir-putin-mng-2024-09-02/").json()
     assert (
         visit["verdict"]["explanation"].split(" Sources:")[0]
         == examples.EXPLANATION.split(" Sources:")[0]
     )
+    # A withdrawn visit's, from its reasons, as the API renders them (core.reasons.render).
+    withdrawn = examples.WITHDRAWN_VISIT_DETAIL.value["verdict"]
+    assert render(withdrawn["reasons"], "en") == withdrawn["explanation"]
     hungary = api_client.get("/api/v1/states/HUN/?as_of=2026-06-02").json()["treaty_status"]
     documented = str([e.value for e in vars(state_examples).values() if hasattr(e, "value")])
     assert hungary["explanation"] in documented

@@ -971,3 +971,82 @@ def test_each_refusal_of_a_report_in_french_is_french(
     )
     assert response["Content-Language"] == "fr"
     assert Report.objects.count() == 0
+
+
+def _timeless(answer: dict) -> dict:
+    """An error answer with the times in its message written <time>."""
+    message = re.sub(
+        r"\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d)", "<time>", answer["error"]["message"]
+    )
+    return {**answer, "error": {**answer["error"], "message": message}}
+
+
+def test_the_409s_that_name_no_report_are_what_the_schema_says(tajikistan_removed, clients):
+    """The schema's 409 (DuplicateReport) said every answer carried `existing`; two never
+    do: a duplicate of another person's report, which is not shown to the caller, and a
+    correction based on an older version of its visit (`conflict`). The component does not
+    require it, says when it is absent and why, and each answer is one of the documented
+    examples and validates against the component."""
+    from django.contrib.auth.models import Group, User
+    from jsonschema import Draft4Validator
+
+    from core import roles
+
+    openapi = clients["anonymous"].get("/api/v1/schema/", {"format": "json"}).json()
+    component = openapi["components"]["schemas"]["DuplicateReport"]
+    assert component["required"] == ["error"]
+    said = component["properties"]["existing"]["description"]
+    assert "another person's that you may not read" in said and "404" in said
+    assert "Absent too for a `conflict`" in said
+    # Strict: an answer with a property the component does not list fails too.
+    validator = Draft4Validator(
+        {**component, "additionalProperties": False, "components": openapi["components"]}
+    )
+
+    other = User.objects.create_user("bruno", password="a-long-test-password")
+    other.groups.add(Group.objects.get_or_create(name=roles.REPORTERS)[0])
+    bruno = token_client(other)
+    # A correction based on what the client read before a colleague's was verified.
+    read = clients["anonymous"].get(f"/api/v1/visits/{MONGOLIA}/").json()["updated_at"]
+    first = file(clients["both"], {"visit": MONGOLIA, "end": "2024-09-04", "based_on": read})
+    assert verify_as(clients["reviewer"], first.json()["url"]).status_code == 200
+    withdrawal = {"visit": MONGOLIA, "withdrawal_note": "Reported in error: it was retracted."}
+    assert file(clients["reporter"]).status_code == 201
+    assert (
+        clients["reporter"]
+        .post("/api/v1/reports/withdrawals/", withdrawal, format="json")
+        .status_code
+        == 201
+    )
+    answers = {
+        ("/api/v1/reports/", "another person's"): file(bruno),
+        ("/api/v1/visits/", "another person's"): bruno.post(
+            "/api/v1/visits/", TAJIKISTAN, format="json"
+        ),
+        ("/api/v1/reports/withdrawals/", "another person's"): bruno.post(
+            "/api/v1/reports/withdrawals/", withdrawal, format="json"
+        ),
+        ("/api/v1/reports/", "stale"): file(
+            clients["reporter"], {"visit": MONGOLIA, "place": "Ulan Bator", "based_on": read}
+        ),
+        ("/api/v1/visits/", "stale"): clients["reporter"].post(
+            "/api/v1/visits/",
+            {"visit": MONGOLIA, "place": "Ulan Bator", "based_on": read},
+            format="json",
+        ),
+    }
+    for (path, case), answer in answers.items():
+        assert answer.status_code == 409, (path, case, answer.content)
+        body = answer.json()
+        assert "existing" not in body and "Location" not in answer, (path, case)
+        assert not [e.message for e in validator.iter_errors(body)], (path, case, body)
+        documented = openapi["paths"][path]["post"]["responses"]["409"]["content"]
+        examples = [e["value"] for e in documented["application/json"]["examples"].values()]
+        if case == "stale":  # word for word but the times
+            assert _timeless(body) in [_timeless(e) for e in examples], path
+        else:
+            assert body in examples, path  # word for word
+    # A duplicate the caller may read still names it, as documented.
+    named = file(clients["reporter"])
+    assert named.status_code == 409 and named.json()["existing"] == named["Location"]
+    assert not list(validator.iter_errors(named.json()))

@@ -369,6 +369,74 @@ def test_a_withdrawal_note_ends_where_the_sentence_quoting_it_adds_its_full_stop
     )
 
 
+def _withdrawn_with_sources(review_state: str = "withdrawn", more: int = 0):
+    """A withdrawn (or rejected) visit of Putin to Mongolia, with the sources that reported
+    it (and `more` beyond the rule's MAX_SOURCES)."""
+    from compliance.explanation import MAX_SOURCES
+
+    sources = [
+        SourceFacts("Reuters", "https://www.reuters.com/a", day("2024-09-03")),
+        SourceFacts("babel.ua", "https://babel.ua/a", None),
+    ]
+    sources += [
+        SourceFacts(f"Publisher {n}", f"https://p{n}.example.org/", None)
+        for n in range(MAX_SOURCES - 2 + more if more else 0)
+    ]
+    note = "The newspaper retracted its story the next day." if review_state == "withdrawn" else ""
+    return evaluate(
+        visit(
+            "2024-09-02",
+            "2024-09-03",
+            place="Ulaanbaatar",
+            review_state=review_state,
+            withdrawal_note=note,
+        ),
+        MONGOLIA,
+        [PUTIN],
+        sources=sources,
+    )
+
+
+def test_a_withdrawn_visits_sources_are_said_to_be_the_visits_not_its_withdrawals():
+    """ "…was withdrawn from the record: <note>. Sources: X; Y." read as the sources of the
+    withdrawal; they are those cited for the visit (a withdrawal's own are listed apart, as
+    the visit's `withdrawal_sources`)."""
+    reasons = _withdrawn_with_sources().reasons
+    assert [r["key"] for r in reasons] == ["withdrawn", "sources"]
+    assert render(reasons, "en") == (
+        "The reported visit of Vladimir Putin to Ulaanbaatar, Mongolia on 2–3 September 2024 "
+        "was withdrawn from the record: The newspaper retracted its story the next day. "
+        "Sources cited for the visit: Reuters (3 September 2024); babel.ua."
+    )
+    assert render(reasons, "fr") == (
+        "Visite signalée (Vladimir Putin\u202f; Ulaanbaatar, Mongolie) du 2 au 3 septembre 2024 "
+        "retirée du registre\u00a0: The newspaper retracted its story the next day. "
+        "Sources citées pour la visite\u00a0: Reuters (3 septembre 2024)\u202f; babel.ua."
+    )
+    # A report rejected on review: the same sources, the same words.
+    rejected = render(_withdrawn_with_sources("rejected").reasons, "en")
+    assert rejected.endswith(
+        "the report was rejected on review. Sources cited for the visit: "
+        "Reuters (3 September 2024); babel.ua."
+    )
+    # Beyond the sources the rule lists, counted as elsewhere.
+    many = render(_withdrawn_with_sources(more=3).reasons, "en")
+    assert many.endswith("; Publisher 3 and 3 more.") and "Sources cited for the visit: " in many
+    assert "Sources:" not in render(reasons, "en") + rejected + many
+
+
+def test_a_verdicts_sources_are_still_sources_when_the_visit_is_on_the_record():
+    """Only a withdrawn verdict's sources are worded apart: every other verdict's, and a
+    `sources` reason rendered alone, keep "Sources:"."""
+    from core.reasons import render_reason
+
+    reasons = _mongolia().reasons
+    assert render(reasons, "en").endswith(" Sources: Reuters (3 September 2024).")
+    assert render(reasons, "fr").endswith(" Sources\u00a0: Reuters (3 septembre 2024).")
+    (listed,) = [r for r in _withdrawn_with_sources().reasons if r["key"] == "sources"]
+    assert render_reason(listed) == "Sources: Reuters (3 September 2024); babel.ua."
+
+
 HUNGARY_REF = {"iso3": "HUN", "name": "Hungary"}
 UGANDA_REF = {"iso3": "UGA", "name": "Uganda"}
 

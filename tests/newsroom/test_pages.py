@@ -2910,6 +2910,21 @@ def test_a_withdrawal_cites_its_sources_from_the_newsroom_to_the_visits_page(
         cited = notice.split('id="withdrawal-sources"')[1].split("</ol>")[0]
         assert f'href="{RETRACTION["url"]}"' in cited and "Example News" in cited
         assert RETRACTION["excerpt"] in cited
+    # Its explanation gives the visit's own sources as such, not as the withdrawal's, on
+    # its page, in the API and in the downloads (core.reasons.render, everywhere).
+    for path, said in (
+        (f"/visits/{MONGOLIA}/", "Sources cited for the visit: "),
+        (f"/fr/visits/{MONGOLIA}/", "Sources citées pour la visite\u00a0: "),
+    ):
+        public = html.unescape(text(client.get(path)))
+        explained = public.split('id="explanation">')[1].split("</p>")[0]
+        assert said in explained and "Sources: " not in explained, path
+        assert "Sources\u00a0: " not in explained, path
+    for query, said in (("", "Sources cited for the visit: "), ("?lang=fr", "Sources citées")):
+        verdict = client.get(f"/api/v1/visits/{MONGOLIA}/{query}").json()["verdict"]
+        assert said in verdict["explanation"] and "Sources: " not in verdict["explanation"]
+    downloaded = Visit.objects.get(slug=MONGOLIA).verdict.explanation_text("en")
+    assert "Sources cited for the visit: " in downloaded and "Sources: " not in downloaded
     # The public changes tell of it too, as the verified withdrawal's.
     changes = html.unescape(text(client.get("/changes/")))
     cited = next(e for e in changes.split('<li class="change"') if RETRACTION["url"] in e)
