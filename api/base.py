@@ -1047,5 +1047,9 @@ naming it, and nothing is filed or changed.
   naming it, e.g. `soruces`, `sources.1.exerpt`; nothing is filed or changed): it was
   ignored, and its value lost. A client that sent extra fields must leave them out. The
   schema of a filing's `409` no longer requires `existing`, which an answer about another
-  person's report, or a `conflict`, never carried.
+  person's report, or a `conflict`, never carried. The CSV of `/visits/` and
+  `/incidents/` gains a column, `withdrawal_source_urls`, after `withdrawal_note`: the
+  addresses a withdrawn visit's withdrawal cites, as the JSON's `withdrawal_sources`
+  (empty for a visit not withdrawn); no other column changes, `updated_at` comes one
+  column later.
 """
