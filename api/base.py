@@ -1053,5 +1053,9 @@ naming it, and nothing is filed or changed.
   `conflict`), and the 409 has an example of each. A withdrawn visit's `explanation`
   gives the visit's own sources as "Sources cited for the visit: …" (and in French
   alike), not "Sources: …", which read as its withdrawal's: those are
-  `withdrawal_sources`.
+  `withdrawal_sources`. The CSV of `/visits/` and
+  `/incidents/` gains a column, `withdrawal_source_urls`, after `withdrawal_note`: the
+  addresses a withdrawn visit's withdrawal cites, as the JSON's `withdrawal_sources`
+  (empty for a visit not withdrawn); no other column changes, `updated_at` comes one
+  column later.
 """

@@ -4,8 +4,9 @@ history, as a zip of CSV files and as one SQLite file.
 Both hold the same tables (`TABLES`), read from the database in chunks and written by
 `core.tabular` (the export format of data/DICTIONARY.md): one table per model, keyed by
 its database `id`, with foreign keys as `<name>_id` columns and a companion table per
-many-to-many relation (`visit_sources`, `verdict_warrants`, `finding_persons`, ...), so
-that several warrants or sources are several rows, never several values in one cell.
+many-to-many relation (`visit_sources`, `verdict_warrants`, `finding_persons`, ...) and
+for the sources a withdrawal cites (`withdrawal_sources`), so that several warrants or
+sources are several rows, never several values in one cell.
 
 Only what the public sees is included: verified visits and those withdrawn from the
 record (with their `withdrawn` verdict), never a report awaiting review, nor researchers'
@@ -55,6 +56,7 @@ from visits.models import (
     Verdict,
     VerdictChange,
     Visit,
+    WithdrawalCitation,
     readable_visit,
 )
 from visits.tables import rule_version_cell
@@ -123,6 +125,13 @@ SOURCES = [
         Citation,
         rows=lambda: Citation.objects.filter(visit__in=_public_visits()),
         description="One row per source a visit cites, as that visit cites it.",
+    ),
+    TableSource(
+        "withdrawal_sources",
+        WithdrawalCitation,
+        rows=lambda: WithdrawalCitation.objects.filter(visit__in=_public_visits()),
+        description="One row per source the withdrawal of a withdrawn visit cites (its reason "
+        "is the visit's `withdrawal_note`), as that withdrawal cites it.",
     ),
     TableSource(
         "findings", Finding, description="ICC findings on failures to arrest and surrender."

@@ -7,16 +7,27 @@ meaning it has in the API's JSON, the visit's API address, and adds the page as
 `page_url`: api.visits.views.API_VISIT_TABLE); `core.tabular` writes the cells
 (data/DICTIONARY.md, "Export format"). A row needs the visit with its person, situation,
 host, controlling state and verdict joined (`VISIT_JOINS`) and its sources and the
-verdict's warrants prefetched (`VISIT_PREFETCH`): a fixed number of queries per chunk.
+verdict's warrants prefetched (`VISIT_PREFETCH`), and, in a list that may hold withdrawn
+visits, its withdrawal's sources (`with_withdrawal_sources`): a fixed number of queries
+per chunk.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.db.models import Prefetch
+
 from core import reasons as reasons_renderer
 from core.tabular import Column, Table, dated
-from visits.models import Basis, VerdictCode, VisitOutcome, VisitStatus
+from visits.models import (
+    Basis,
+    ReviewState,
+    VerdictCode,
+    VisitOutcome,
+    VisitStatus,
+    WithdrawalCitation,
+)
 
 
 def _one_of(choices) -> str:
@@ -25,6 +36,23 @@ def _one_of(choices) -> str:
 
 VISIT_JOINS = ("person", "person__situation", "host", "controlled_by", "verdict")
 VISIT_PREFETCH = ("sources", "verdict__warrants", "findings")
+
+
+def with_withdrawal_sources(visits):
+    """`visits` with the sources each one's withdrawal cites (`withdrawal_cited`: its
+    WithdrawalCitation rows with their Source, by address), one query per page or chunk,
+    for a list that may hold withdrawn visits: the API's JSON (VisitSerializer) and this
+    table's `withdrawal_source_urls` (`visit_row`) read them. Only a withdrawn visit's
+    withdrawal cites any (a visit restored to the record loses them), so a list of
+    published visits goes without, and a withdrawn visit read alone reads its own."""
+    return visits.prefetch_related(
+        Prefetch(
+            "withdrawal_citations",
+            queryset=WithdrawalCitation.objects.select_related("source").order_by("source__url"),
+            to_attr="withdrawal_cited",
+        )
+    )
+
 
 VISIT_TABLE = Table(
     name="visits",
@@ -114,6 +142,13 @@ VISIT_TABLE = Table(
             "The verdict the researchers expect (empty if none noted).",
         ),
         Column("withdrawal_note", "string", "For a withdrawn visit: why it left the record."),
+        Column(
+            "withdrawal_source_urls",
+            "json",
+            "For a withdrawn visit: the sources its withdrawal cites, a JSON array of "
+            "addresses ([] when it cited none, as for a visit an import withdrew); empty "
+            "(null in JSON) for a visit not withdrawn.",
+        ),
         Column("updated_at", "datetime", "When the visit's record last changed (UTC)."),
     ),
 )
@@ -157,10 +192,28 @@ def _verdict_then(visit):
     }
 
 
+def _withdrawal_source_urls(visit) -> list[str] | None:
+    """The addresses the withdrawal of `visit` cites, sorted as `source_urls`; None for a
+    visit not withdrawn (review state other than `withdrawn`: published, or rejected
+    after it was, which no withdrawal took out): it has no withdrawal to cite anything.
+    Read from `with_withdrawal_sources` when the list was, else in one query: a visit
+    read alone, or a withdrawn visit in a list read without it (one query per such row,
+    hence the prefetch for any list that may hold them)."""
+    if visit.review_state != ReviewState.WITHDRAWN:
+        return None
+    cited = getattr(visit, "withdrawal_cited", None)
+    if cited is None:
+        return sorted(visit.withdrawal_citations.values_list("source__url", flat=True))
+    return sorted(citation.source.url for citation in cited)
+
+
 def visit_row(visit, page_link: Callable[[str], str], language: str) -> dict:
     """One visit as a row of `VISIT_TABLE`: a value not known, or none, is None (an empty
     CSV cell, `null` in JSON, as the API's answers say it), never "", but for the texts
-    the API gives as "" too (place, occasion, justification, expected verdict, notes).
+    the API gives as "" too (place, occasion, justification, expected verdict, notes). A
+    list is None where it does not apply (a verdict's reasons before any verdict, a
+    withdrawal's sources on a visit not withdrawn) and [] where it applies and holds
+    nothing (a withdrawal that cited no source).
 
     `page_link` gives a visit's page's full URL from its slug (core.links.link_builder);
     `language` is the explanation's (the stored English when the verdict has no reasons).
@@ -210,5 +263,6 @@ def visit_row(visit, page_link: Callable[[str], str], language: str) -> dict:
         ],
         "expected_verdict": visit.expected_verdict,
         "withdrawal_note": visit.withdrawal_note,
+        "withdrawal_source_urls": _withdrawal_source_urls(visit),
         "updated_at": visit.updated_at,
     }

@@ -329,7 +329,7 @@ class VisitSerializer(PlainReadMixin, serializers.HyperlinkedModelSerializer):
         # Only a withdrawn visit cites any (one restored loses them): a published visit,
         # a page of the incidents feed, asks nothing more of the database. A list that
         # may hold withdrawn visits read them for the page
-        # (api.visits.views.with_withdrawal_sources); a withdrawn visit alone, here.
+        # (visits.tables.with_withdrawal_sources); a withdrawn visit alone, here.
         if visit.review_state != ReviewState.WITHDRAWN:
             return []
         cited = getattr(visit, "withdrawal_cited", None)

@@ -56,7 +56,6 @@ from visits.models import (
     VerdictChange,
     VerdictCode,
     Visit,
-    WithdrawalCitation,
     readable_visit,
     referral_lifted,
 )
@@ -202,13 +201,16 @@ def published_visits():
     return with_everything_shown(Visit.objects.published())
 
 
-def exported(visits):
-    """Visits with everything a row of the visits table shows (visits.tables), and nothing more."""
-    return (
+def exported(visits, *, withdrawn: bool = False):
+    """Visits with everything a row of the visits table shows (visits.tables), and nothing
+    more: with `withdrawn`, for a list that may hold withdrawn visits, their withdrawal's
+    sources too (tables.with_withdrawal_sources, one more query per chunk)."""
+    visits = (
         visits.prefetch_related(None)
         .select_related(*tables.VISIT_JOINS)
         .prefetch_related(*tables.VISIT_PREFETCH)
     )
+    return tables.with_withdrawal_sources(visits) if withdrawn else visits
 
 
 def _api_columns(table: tabular.Table) -> tuple[tabular.Column, ...]:
@@ -260,20 +262,6 @@ def readable_visits():
     ones, and those that left the record after they were published, readable by their id
     with their withdrawn verdict and their history."""
     return with_everything_shown(Visit.objects.readable())
-
-
-def with_withdrawal_sources(visits):
-    """`visits` with the sources each one's withdrawal cites (`withdrawal_cited`, by
-    address), for a list that may hold withdrawn visits: one query for the page. A
-    withdrawn visit read alone reads its own (VisitSerializer.get_withdrawal_sources), and
-    a published one none."""
-    return visits.prefetch_related(
-        Prefetch(
-            "withdrawal_citations",
-            queryset=WithdrawalCitation.objects.select_related("source").order_by("source__url"),
-            to_attr="withdrawal_cited",
-        )
-    )
 
 
 WITHDRAWN_VISITS = (
@@ -366,11 +354,12 @@ class VisitViewSet(
         if self.action == "retrieve":
             queryset = readable_visits()
         elif wants_withdrawn or syncing:
-            queryset = with_withdrawal_sources(readable_visits())
+            queryset = tables.with_withdrawal_sources(readable_visits())
         else:
             queryset = published_visits()
         if self.exporting():
-            queryset = exported(queryset)
+            listing_withdrawn = self.action == "list" and (wants_withdrawn or syncing)
+            queryset = exported(queryset, withdrawn=listing_withdrawn)
         queryset = queryset.order_by("start", "slug")
         as_of = as_of_from(self.request, future=False)
         changes = verdict_changes_until(end_of_day(as_of)) if as_of else VerdictChange.objects.all()

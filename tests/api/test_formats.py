@@ -88,6 +88,62 @@ def test_the_visits_csv_has_the_sites_columns_and_one_cell_per_list(seeded, api_
     assert mongolia["page_url"] == site_row["url"]
 
 
+def test_a_withdrawn_visits_row_gives_the_sources_its_withdrawal_cites(
+    seeded, api_client, settings
+):
+    """The visits table gave a withdrawn visit's own sources (`source_urls`) but not those
+    its withdrawal cites: `withdrawal_source_urls`, after `withdrawal_note`, gives their
+    addresses, sorted, as the JSON's `withdrawal_sources`; [] for a withdrawal that cited
+    none; an empty cell for a visit not withdrawn. In a list read as withdrawn, as
+    changed, as of a day (the verdict then), and for one visit alone."""
+    from visits import flagging
+    from visits.models import Visit
+    from visits.reports import SourceInput, withdraw_visit
+
+    settings.ICCWATCH_PAGE_CACHE = False
+    cited = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    bare = Visit.objects.get(slug="vladimir-putin-tjk-2025-10-08")
+    withdraw_visit(
+        cited,
+        "Reported in error: the newspaper retracted its story the next day.",
+        sources=[
+            SourceInput(url="https://news.example.org/retraction", publisher="Example News"),
+            SourceInput(url="https://archive.example.org/denial"),
+        ],
+    )
+    withdraw_visit(bare, "Entered twice: the same trip is recorded under another id.")
+    flagging.evaluate_pending()
+    expected = {
+        cited.slug: ["https://archive.example.org/denial", "https://news.example.org/retraction"],
+        bare.slug: [],
+    }
+    today = datetime.datetime.now(datetime.UTC).date().isoformat()
+    for params in (
+        {"verdict": "withdrawn"},
+        {"changed_since": "2000-01-01T00:00:00Z"},
+        {"verdict": "withdrawn", "as_of": today},
+    ):
+        response = api_client.get("/api/v1/visits/", {**params, "format": "csv"})
+        rows = {r["id"]: r for r in csv_rows(response)}
+        got = {slug: json.loads(rows[slug]["withdrawal_source_urls"]) for slug in expected}
+        assert got == expected, params
+        assert {rows[slug]["verdict"] for slug in expected} == {"withdrawn"}, params
+        published = [row for slug, row in rows.items() if slug not in expected]
+        assert all(row["withdrawal_source_urls"] == "" for row in published), params
+        listed = api_client.get("/api/v1/visits/", {**params, "page_size": 500}).json()
+        in_json = {
+            row["id"]: [source["url"] for source in row["withdrawal_sources"]]
+            for row in listed["results"]
+            if row["id"] in expected
+        }
+        assert in_json == expected, params
+    names = API_VISIT_TABLE.names
+    assert names[names.index("withdrawal_note") + 1] == "withdrawal_source_urls"
+    for slug, urls in expected.items():
+        (row,) = csv_rows(api_client.get(f"/api/v1/visits/{slug}/", {"format": "csv"}))
+        assert json.loads(row["withdrawal_source_urls"]) == urls
+
+
 @pytest.mark.parametrize("path", ["/api/v1/visits/", "/api/v1/incidents/"])
 def test_url_and_page_url_mean_in_the_csv_what_they_mean_in_the_json(seeded, api_client, path):
     """In the visits and incidents CSV, `url` was the site's page, the JSON's `page_url`."""

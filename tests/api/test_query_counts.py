@@ -129,6 +129,52 @@ def test_a_csv_download_costs_a_fixed_number_of_queries_per_chunk(
 
 
 @pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"verdict": "withdrawn"}, 5),
+        # + the moment up to which every change is read (api.base.changes_horizon)
+        ({"changed_since": "2000-01-01T00:00:00Z"}, 2 + 5),
+    ],
+    ids=["withdrawn", "changed"],
+)
+def test_a_csv_that_may_hold_withdrawn_visits_reads_their_withdrawals_sources_per_chunk(
+    seeded, api_client, settings, django_assert_num_queries, params, expected
+):
+    """A list that may hold withdrawn visits (`?verdict=withdrawn`, `?changed_since=`)
+    reads their withdrawals' sources (`withdrawal_source_urls`) with the rows' other
+    relations: one more query per chunk, whether one visit was withdrawn or four. The
+    lists of published visits (CSV_LISTS) read none."""
+    from visits import flagging
+    from visits.reports import SourceInput, withdraw_visit
+
+    settings.ICCWATCH_PAGE_CACHE = False
+    visits = list(Visit.objects.published().order_by("slug")[:4])
+
+    def withdraw(visit):
+        withdraw_visit(
+            visit,
+            "Reported in error: the newspaper retracted its story the next day.",
+            sources=[SourceInput(url=f"https://news.example.org/retraction/{visit.slug}")],
+        )
+
+    # The rows, their sources, their verdicts' warrants, their findings, their
+    # withdrawals' sources.
+    withdraw(visits[0])
+    flagging.evaluate_pending()
+    with django_assert_num_queries(expected):
+        response = api_client.get("/api/v1/visits/", {**params, "format": "csv"})
+        one = b"".join(response.streaming_content).decode("utf-8-sig")
+    for visit in visits[1:]:
+        withdraw(visit)
+    flagging.evaluate_pending()
+    with django_assert_num_queries(expected):
+        response = api_client.get("/api/v1/visits/", {**params, "format": "csv"})
+        four = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert one.count("news.example.org/retraction/") == 1
+    assert four.count("news.example.org/retraction/") == 4
+
+
+@pytest.mark.parametrize(
     ("url", "expected"),
     [
         ("/api/v1/states/HUN/", 7),  # the list's relations, without the COUNT

@@ -2,6 +2,7 @@
 SQLite file, with the codebook, licence, version, date and checksums (dataset/bulk.py)."""
 
 import csv
+import datetime
 import hashlib
 import io
 import json
@@ -42,6 +43,29 @@ def api_count(api_client, url, **params) -> int:
     response = api_client.get(url, {**params, "page_size": 1})
     assert response.status_code == 200
     return response.json()["count"]
+
+
+def withdraw_citing_sources() -> Visit:
+    """Withdraw the Mongolia visit with two sources, one dated by the withdrawal: the seed
+    has no withdrawn visit, so `withdrawal_sources` would be empty."""
+    from visits import flagging
+    from visits.reports import SourceInput, withdraw_visit
+
+    visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    withdraw_visit(
+        visit,
+        "Reported in error: the newspaper retracted its story the next day.",
+        sources=[
+            SourceInput(
+                url="https://news.example.org/retraction",
+                publisher="Example News",
+                published=datetime.date(2024, 9, 4),
+            ),
+            SourceInput(url="https://archive.example.org/denial"),
+        ],
+    )
+    flagging.evaluate_pending()
+    return visit
 
 
 def test_the_sqlite_file_counts_the_same_visits_and_verdicts_as_the_api(
@@ -106,14 +130,21 @@ def read_with_documented_dtypes(archive: zipfile.ZipFile, table: str, codebook: 
 
 
 def test_pandas_reads_every_csv_of_the_zip_with_the_documented_dtypes(seeded, downloads):
+    withdraw_citing_sources()  # rows in every table: an empty column is read as `object`
     archive, _, _ = built(downloads)
     codebook = list(csv.DictReader(io.StringIO(archive.read("codebook.csv").decode("utf-8-sig"))))
     tables = list(dict.fromkeys(row["table"] for row in codebook))
-    assert {"visits", "verdicts", "verdict_changes", "verdict_warrants", "visit_sources"} <= set(
-        tables
-    )
+    assert {
+        "visits",
+        "verdicts",
+        "verdict_changes",
+        "verdict_warrants",
+        "visit_sources",
+        "withdrawal_sources",
+    } <= set(tables)
     for table in tables:
         frame, columns = read_with_documented_dtypes(archive, table, codebook)
+        assert len(frame), table
         assert list(frame.columns) == [c["column"] for c in columns], table
         for column in columns:
             dtype = frame[column["column"]].dtype
@@ -295,6 +326,44 @@ def test_only_public_visits_and_no_private_field_are_published(seeded, downloads
     columns = {(row["table"], row["column"]) for row in csv.DictReader(io.StringIO(codebook))}
     for private in ("notes", "created_by_id", "updated_by_id", "self_check", "xact_id"):
         assert not [c for c in columns if c[1] == private], private
+
+
+def test_the_sources_a_withdrawal_cites_are_a_table_of_their_own(seeded, downloads):
+    """A verified withdrawal cites sources (visits.WithdrawalCitation), which the files
+    left out: `withdrawal_sources` gives one row per source, as `visit_sources` does for
+    a visit's own, with what the withdrawal says of it, joined to `sources` and `visits`;
+    none of a visit the public may not read."""
+    from core.models import Source
+    from visits.models import WithdrawalCitation
+
+    withdrawn = withdraw_citing_sources()
+    hidden = Visit.objects.published().exclude(pk=withdrawn.pk).first()
+    Visit.objects.filter(pk=hidden.pk).update(review_state=ReviewState.REPORTED)
+    WithdrawalCitation.objects.create(
+        visit=hidden, source=Source.objects.create(url="https://news.example.org/hidden")
+    )
+    archive, db, manifest = built(downloads)
+    cited = db.execute(
+        "SELECT sources.url, w.publisher, w.published FROM withdrawal_sources w "
+        "JOIN sources ON sources.id = w.source_id JOIN visits ON visits.id = w.visit_id "
+        "WHERE visits.slug = ? ORDER BY sources.url",
+        [withdrawn.slug],
+    ).fetchall()
+    assert cited == [
+        ("https://archive.example.org/denial", "", None),
+        ("https://news.example.org/retraction", "Example News", "2024-09-04"),
+    ]
+    assert db.execute("SELECT count(*) FROM withdrawal_sources").fetchone() == (2,)
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    references = db.execute("SELECT * FROM pragma_foreign_key_list('withdrawal_sources')")
+    assert {(r[2], r[3]) for r in references} == {("visits", "visit_id"), ("sources", "source_id")}
+    rows = list(
+        csv.DictReader(io.StringIO(archive.read("withdrawal_sources.csv").decode("utf-8-sig")))
+    )
+    assert {row["visit_id"] for row in rows} == {str(withdrawn.pk)}
+    assert len(rows) == 2 and manifest["tables"]["withdrawal_sources"] == len(rows[0])
+    codebook = bulk.read_codebook(archive.read("codebook.csv").decode("utf-8"))
+    assert [c["column"] for c in codebook if c["table"] == "withdrawal_sources"] == list(rows[0])
 
 
 def test_the_dictionary_documents_the_visits_table_and_every_column_type():

@@ -83,6 +83,32 @@ def test_the_visits_download_says_null_where_there_is_no_value_as_the_api_does(r
     assert cells["vladimir-putin-ind-2023-09-09"]["basis"] == ""
 
 
+def test_the_visits_download_says_no_withdrawal_for_a_published_visit(reader, seeded, settings):
+    """`withdrawal_source_urls` follows `withdrawal_note`: the sources a withdrawn visit's
+    withdrawal cites, [] for one that cited none. The site lists published visits only,
+    so each of its rows says there is no withdrawal: null in JSON, an empty cell in CSV,
+    never [] (a withdrawal that cited nothing); a visit withdrawn with its sources leaves
+    the download."""
+    from visits import flagging
+    from visits.reports import SourceInput, withdraw_visit
+
+    settings.ICCWATCH_PAGE_CACHE = False
+    withdraw_visit(
+        Visit.objects.get(slug="vladimir-putin-tjk-2025-10-08"),
+        "Reported in error: the newspaper retracted its story the next day.",
+        sources=[SourceInput(url="https://news.example.org/retraction")],
+    )
+    flagging.evaluate_pending()
+    rows = csv_rows(reader.get("/visits.csv?person=vladimir-putin"))
+    names = list(rows[0])
+    assert names[names.index("withdrawal_note") + 1] == "withdrawal_source_urls"
+    assert "vladimir-putin-tjk-2025-10-08" not in {r["id"] for r in rows}
+    assert {r["withdrawal_source_urls"] for r in rows} == {""}
+    results = json_doc(reader.get("/visits.json?person=vladimir-putin"))["results"]
+    assert [r["id"] for r in results] == [r["id"] for r in rows]
+    assert {r["withdrawal_source_urls"] for r in results} == {None}
+
+
 def _filterset_qs(query):
     from django.http import QueryDict
 
