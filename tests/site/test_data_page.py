@@ -158,3 +158,17 @@ def test_the_page_says_a_list_downloads_more_columns_than_it_shows_and_where_the
     assert "the API&#x27;s visits and incidents add page_url" in dictionary.replace(
         "the API's", "the API&#x27;s"
     )
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_page_names_each_companion_table_of_a_visits_sources_and_warrants(
+    reader, seeded, downloads, language
+):
+    """The page's "Several warrants or sources of one visit are several rows of a
+    companion table (…)" names each such table of a visit, its withdrawal's sources too."""
+    manifest = bulk.build()
+    # A visit's own sources, its withdrawal's, and its verdict's warrants.
+    companions = ["verdict_warrants", "visit_sources", "withdrawal_sources"]
+    assert set(companions) <= set(manifest["tables"])
+    html = body(reader.get("/data/" if language == "en" else "/fr/data/"))
+    assert f"({', '.join(companions)})" in html
