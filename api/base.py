@@ -1048,4 +1048,10 @@ naming it, and nothing is filed or changed.
   ignored, and its value lost. A client that sent extra fields must leave them out. The
   schema of a filing's `409` no longer requires `existing`, which an answer about another
   person's report, or a `conflict`, never carried.
+- 5 December 2026, later: a correction's `reason`, when given, has at least 20 characters
+  besides the spaces around it, as a withdrawal's `withdrawal_note` (the visit's page
+  shows it to every reader): a shorter one is a `400 invalid` naming `reason`, nothing
+  filed; an omitted or empty `reason` is still taken (the correction has none). A
+  correction filed before with a shorter reason is not verified: `/verify/` answers a
+  `400` naming `reason`, nothing published; send it back for its author to reword it.
 """
