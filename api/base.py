@@ -1058,4 +1058,10 @@ naming it, and nothing is filed or changed.
   addresses a withdrawn visit's withdrawal cites, as the JSON's `withdrawal_sources`
   (empty for a visit not withdrawn); no other column changes, `updated_at` comes one
   column later.
+- 5 December 2026, later: a correction's `reason`, when given, has at least 20 characters
+  besides the spaces around it, as a withdrawal's `withdrawal_note` (the visit's page
+  shows it to every reader): a shorter one is a `400 invalid` naming `reason`, nothing
+  filed; an omitted or empty `reason` is still taken (the correction has none). A
+  correction filed before with a shorter reason is not verified: `/verify/` answers a
+  `400` naming `reason`, nothing published; send it back for its author to reword it.
 """

@@ -28,6 +28,7 @@ from core.text import PlainTextForm
 from newsroom import places
 from newsroom.tasks import send_password_reset
 from states.models import State
+from visits import review
 from visits.models import Citation, HostControl, VisitOutcome, VisitStatus
 from visits.reports import (
     COMMENT_MAX_LENGTH,
@@ -163,7 +164,8 @@ class ReportForm(PlainTextForm, forms.Form):
     # Shown without "(optional)": a report sent back is submitted again with its answer
     # (visits.review.needs_an_answer), saved as a draft without.
     reply.required_unless = gettext_lazy("required to submit")
-    # A correction's reason (visits.review.REASON_MAX_LENGTH): the view asks for it.
+    # A correction's reason (visits.review.REASON_MAX_LENGTH, and a withdrawal's minimum:
+    # clean_reason): the view asks for it.
     reason = forms.CharField(
         label=gettext_lazy("Why the visit should change"),
         required=False,
@@ -212,6 +214,16 @@ class ReportForm(PlainTextForm, forms.Form):
         self.fields["place"].widget.attrs.update(list="place-list", autocomplete="off")
         without_maxlength(self)
         self.person_obj = None
+
+    def clean_reason(self):
+        """A correction's reason as visits.review takes it: none (a draft; the view asks for
+        one to submit), or WITHDRAWAL_NOTE_MIN characters at least, as a withdrawal's (the
+        visit's page shows both); refused beside its box, with the form's other errors."""
+        reason = self.cleaned_data["reason"]
+        refused = review.correction_reason_errors(reason)
+        if refused:
+            raise forms.ValidationError(refused)
+        return reason
 
     def clean_person(self):
         text = self.cleaned_data["person"]

@@ -1366,6 +1366,11 @@ def report_submit(request, pk: int):
                 "errors": error.messages,
             }
             return _report_page(request, pk, refused=refused, status=400)
+        if "reason" in getattr(error, "error_dict", {}):
+            # A correction's reason refused (saved before its minimum, say): on the edit
+            # form, whose box rewords it, as one saved without a reason.
+            messages.error(request, " ".join(error.messages))
+            return redirect("newsroom:edit", pk)
         messages.error(request, " ".join(error.messages))
         return redirect("newsroom:report", pk)
     messages.success(
@@ -1436,6 +1441,18 @@ def report_verify(request, pk: int):
                 request,
                 _(
                     "This withdrawal cannot be verified: its reason is not one the visit's "
+                    "page may show (its author is told: “%(problem)s”). Send it back for "
+                    "them to reword it."
+                )
+                % {"problem": " ".join(error.messages)},
+            )
+            return redirect("newsroom:report", pk)
+        if "reason" in getattr(error, "error_dict", {}):
+            # A correction's reason refused (filed before its minimum): as a withdrawal's.
+            messages.error(
+                request,
+                _(
+                    "This correction cannot be verified: its reason is not one the visit's "
                     "page may show (its author is told: “%(problem)s”). Send it back for "
                     "them to reword it."
                 )

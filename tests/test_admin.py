@@ -4,9 +4,13 @@ get in, and a visit saved there becomes a report that another reviewer must veri
 import pghistory.models
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Permission, User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import Source
 from states.models import State
@@ -254,3 +258,50 @@ def test_visits_are_not_deleted_in_the_admin(admin_client):
     )
     assert response.status_code == 403
     assert Visit.objects.filter(pk=visit.pk).exists()
+
+
+# --- Staff accounts ----------------------------------------------------------------------
+
+
+def test_the_account_pages_show_the_language_of_its_mails_read_only(client):
+    """The accounts' list and each account's page show the language recorded for its mails
+    (accounts.languages), in the page's language; read only: posting the page changes it
+    not. The list reads every account's language with the accounts (one query for all)."""
+    from accounts import languages
+    from accounts.models import NewsroomLanguage
+
+    root = User.objects.create_superuser("root", "root@example.org", PASSWORD)
+    nadia, omar = account("nadia", "reporters"), account("omar", "reviewers")
+    languages.record(nadia, "fr")
+    client.force_login(root)
+    changelist = reverse("admin:auth_user_changelist")
+    content = client.get(changelist).content.decode()
+    assert "column-mail_language" in content
+    assert '<td class="field-mail_language">French (fr)</td>' in content
+    with CaptureQueriesContext(connection) as three:
+        client.get(changelist)
+    for n in range(6):
+        languages.record(account(f"reporter{n}", "reporters"), "en")
+    with CaptureQueriesContext(connection) as nine:
+        assert client.get(changelist).content.decode().count("English (en)") == 6
+    assert len(nine.captured_queries) == len(three.captured_queries)
+
+    page = client.get(reverse("admin:auth_user_change", args=[nadia.pk]))
+    assert "mail_language" not in page.context["adminform"].form.fields
+    assert '<div class="readonly">French (fr)</div>' in page.content.decode()
+    data = admin_form_data(page)
+    data.pop("date_joined")  # a split widget: a date and a time
+    joined = timezone.localtime(nadia.date_joined)
+    data["date_joined_0"], data["date_joined_1"] = f"{joined:%Y-%m-%d}", f"{joined:%H:%M:%S}"
+    response = client.post(
+        reverse("admin:auth_user_change", args=[nadia.pk]), {**data, "mail_language": "en"}
+    )
+    assert response.status_code == 302
+    assert NewsroomLanguage.objects.get(user=nadia).language == "fr"
+    empty = client.get(reverse("admin:auth_user_change", args=[omar.pk])).content.decode()
+    assert '<div class="readonly">none recorded</div>' in empty
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    french = client.get(reverse("admin:auth_user_change", args=[nadia.pk])).content.decode()
+    assert "Langue de ses courriels" in french
+    assert '<div class="readonly">français (fr)</div>' in french

@@ -96,7 +96,8 @@ VISIT_FIELDS = (
     "notes",
 )
 CITATION_FIELDS = ("url", "publisher", "published", "excerpt", "archived_url")
-# A correction's reason: a few sentences, as a withdrawal's (WITHDRAWAL_NOTE_MAX).
+# A correction's reason: a few sentences, as a withdrawal's (WITHDRAWAL_NOTE_MAX); at least
+# a withdrawal's WITHDRAWAL_NOTE_MIN when given (`_correction_reason`).
 REASON_MAX_LENGTH = 1000
 
 
@@ -596,10 +597,13 @@ def file_report(
     reason: str = "",
 ) -> Report:
     """Create a report (a correction when `visit` is given) and submit it unless `submit` is
-    False (a draft). `reason` (a correction): why the visit should change, at most
-    REASON_MAX_LENGTH characters; the newsroom asks for it, the API takes it if given. Raises PermissionDenied for a non-reporter, ValidationError for data
-    that cannot become a visit (drafts are saved as they are), DuplicateReport when the
-    author already filed it (same idempotency key) or an identical report is open.
+    False (a draft). `reason` (a correction): why the visit should change, shown with the
+    correction on the visit's page: none, or WITHDRAWAL_NOTE_MIN to REASON_MAX_LENGTH
+    characters (`_correction_reason`, ValidationError naming `reason`, a draft's too); the
+    newsroom asks for it, the API takes it if given. Raises PermissionDenied for a
+    non-reporter, ValidationError for data that cannot become a visit (drafts are saved as
+    they are), DuplicateReport when the author already filed it (same idempotency key) or
+    an identical report is open.
 
     `based_on` (a correction): the visit's updated_at when the form was filled from it (the
     newsroom's correction page carries it); by default the visit's as `visit` was read.
@@ -688,7 +692,8 @@ def _create(*, submit: bool, data: dict, citations: Sequence[dict], **fields) ->
 
 
 # A withdrawal's reason: what the visit's page will say, to every reader: a sentence at
-# least (not "x" or "dup"), at most Visit.withdrawal_note's length.
+# least (not "x" or "dup"), at most Visit.withdrawal_note's length. A correction's reason,
+# shown with the correction on the visit's page, has the same minimum (`_correction_reason`).
 WITHDRAWAL_NOTE_MIN = 20
 WITHDRAWAL_NOTE_MAX = 1000
 # The field of a withdrawal's sources, in a refusal's keys ("withdrawal_citations.0.url")
@@ -740,16 +745,7 @@ def _withdrawal_note(note: str) -> str:
         raise ValidationError(
             {"withdrawal_note": _("Say why the visit leaves the record: its page will show it.")}
         )
-    if len(note) < WITHDRAWAL_NOTE_MIN:
-        raise ValidationError(
-            {
-                "withdrawal_note": _(
-                    "Say why in at least %(min)d characters: the visit's page shows it to "
-                    "every reader."
-                )
-                % {"min": WITHDRAWAL_NOTE_MIN}
-            }
-        )
+    _require_a_sentence("withdrawal_note", note)
     if len(note) > WITHDRAWAL_NOTE_MAX:
         raise ValidationError(
             {
@@ -760,6 +756,22 @@ def _withdrawal_note(note: str) -> str:
     # The visit's page shows it.
     _refuse_control_characters("withdrawal_note", note)
     return note
+
+
+def _require_a_sentence(field: str, text: str) -> None:
+    """ValidationError({field: ...}) when `text` (a reason the visit's page shows to every
+    reader, stripped: a withdrawal's or a correction's) is shorter than
+    WITHDRAWAL_NOTE_MIN characters."""
+    if len(text) < WITHDRAWAL_NOTE_MIN:
+        raise ValidationError(
+            {
+                field: _(
+                    "Say why in at least %(min)d characters: the visit's page shows it to "
+                    "every reader."
+                )
+                % {"min": WITHDRAWAL_NOTE_MIN}
+            }
+        )
 
 
 def _refuse_control_characters(field: str, text: str) -> None:
@@ -884,11 +896,33 @@ def propose_withdrawal(
 
 
 def _checked_reason(reason: str | None, visit: Visit | None) -> str:
-    """A correction's reason, stripped: ValidationError naming `reason` when it is too long,
-    or given for a new report (which corrects nothing)."""
+    """A correction's reason, stripped: ValidationError naming `reason` when it is given
+    for a new report (which corrects nothing), or as `_correction_reason` refuses it."""
     reason = (reason or "").strip()
     if reason and visit is None:
         raise ValidationError({"reason": _("Only a correction gives a reason to change a visit.")})
+    return _correction_reason(reason)
+
+
+def correction_reason_errors(reason: str) -> list[str]:
+    """What is wrong with `reason` as a correction's (`_correction_reason`): [] when it may
+    be saved, else its messages; for a form that says it beside its box with the others."""
+    try:
+        _correction_reason(reason)
+    except ValidationError as error:
+        return error.messages
+    return []
+
+
+def _correction_reason(reason: str | None) -> str:
+    """A correction's reason, stripped: "" (none: a draft's, or one filed through the API
+    without it), else one the visit's page may show with the correction, to every reader:
+    ValidationError({"reason": ...}) when shorter than WITHDRAWAL_NOTE_MIN characters (a
+    withdrawal's minimum, `_require_a_sentence`) or longer than REASON_MAX_LENGTH."""
+    reason = (reason or "").strip()
+    if not reason:
+        return reason
+    _require_a_sentence("reason", reason)
     if len(reason) > REASON_MAX_LENGTH:
         raise ValidationError(
             {"reason": _("Say it in at most %(max)d characters.") % {"max": REASON_MAX_LENGTH}}
@@ -1018,8 +1052,9 @@ def submit(report: Report, user) -> Report:
 
     ValidationError (nothing changes) when it is not theirs to send, not a draft nor sent
     back, would not be filed as it stands (a withdrawal whose reason `_withdrawal_note`
-    refuses, naming `withdrawal_note`: one filed before the reason's bounds, or changed
-    by another path), or, sent back for changes, has no answer to the reviewer yet:
+    refuses, naming `withdrawal_note`, or a correction whose reason `_correction_reason`
+    refuses, naming `reason`: one filed before the reason's bounds, or changed by another
+    path), or, sent back for changes, has no answer to the reviewer yet:
     {"reply": [ANSWER_FIRST]} (`needs_an_answer`)."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     _require(report.author_id == user.pk, _("Only the author may submit a report."))
@@ -1036,6 +1071,8 @@ def submit(report: Report, user) -> Report:
         if report.visit is None or report.visit.review_state != ReviewState.VERIFIED:
             raise ValidationError(_("Only a published visit can be corrected."))
         _require_a_change(resolved, report.citations, report.visit)
+        # The reason as the visit's page would show it, as a withdrawal's is checked.
+        _correction_reason(report.reason)
         # Sent to review, it could never be verified (is_stale): say so to its author now.
         _require_unchanged_since(report.visit, report, CHANGED_SINCE_BEGUN)
     if needs_an_answer(report):
@@ -1380,7 +1417,10 @@ def verify(
       WITHDRAWAL_NOTE_MIN, longer than WITHDRAWAL_NOTE_MAX, or holding a control
       character: one filed before those bounds, or changed by another path), naming
       `withdrawal_note` as when it was typed: the visit's page would show it to every
-      reader. It is sent back for its author to reword.
+      reader. It is sent back for its author to reword;
+    - a correction whose reason `_correction_reason` refuses (shorter than
+      WITHDRAWAL_NOTE_MIN or longer than REASON_MAX_LENGTH: filed before those bounds, or
+      changed by another path), naming `reason`, for the same reason.
     """
     report = Report.objects.select_for_update().get(pk=report.pk)
     _four_eyes(report, reviewer)
@@ -1402,6 +1442,8 @@ def verify(
         )
     if report.is_withdrawal:
         return _verify_withdrawal(report, reviewer, _withdrawal_note(report.withdrawal_note))
+    if report.is_correction:
+        _correction_reason(report.reason)
     resolved = resolve(report.data, report.citations)
     fields = resolved.fields
     changes = []

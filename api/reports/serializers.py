@@ -172,9 +172,10 @@ class ReportInputSerializer(KnownFieldsOnly, PlainText, StrictJSONTypes, seriali
         required=False,
         allow_blank=True,
         help_text="For a correction: why the visit should change (the new source or the error "
-        "it answers), read by the reviewer and shown with the correction on the visit's page. "
-        "The newsroom asks for it; omitted, the correction has none. Given for a new visit, "
-        "it is a 400.",
+        "it answers), read by the reviewer and shown with the correction on the visit's page: "
+        f"at least {review.WITHDRAWAL_NOTE_MIN} characters (the spaces around it not counted), "
+        "as a withdrawal's reason. The newsroom asks for it; omitted (or empty), the "
+        "correction has none. Given for a new visit, it is a 400.",
     )
     person = serializers.CharField(
         max_length=identifiers.SLUG_MAX_LENGTH,

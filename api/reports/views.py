@@ -261,6 +261,8 @@ REPORT_RULES = (
     "a new visit (no `visit`) needs `person`, `host`, `status`, `outcome` and at least one "
     "source; a correction takes what it leaves out from its visit",
     "`based_on` and `reason` only with `visit`: a new visit corrects no version of a visit",
+    f"a correction's `reason`, unless empty, has at least {review.WITHDRAWAL_NOTE_MIN} "
+    "characters besides the spaces around it, as a withdrawal's: the visit's page shows it",
     "`host` is not the person's state of nationality",
     "`start` and `end` are real calendar dates, none more than ten years ahead; `start` is "
     "required unless the status is `cancelled`; `end` needs a `start` and is not before it",
@@ -460,8 +462,10 @@ class ReportViewSet(
             "file it again), or when it may duplicate a published visit not listed in "
             "`different_from`. A withdrawal whose reason the newsroom would not take now "
             f"(empty, or shorter than {review.WITHDRAWAL_NOTE_MIN} characters: filed before "
-            "that minimum) is a 400 naming `withdrawal_note`, nothing published: send it back "
-            "for its author to reword it."
+            "that minimum) is a 400 naming `withdrawal_note`, and a correction whose reason is "
+            f"shorter than {review.WITHDRAWAL_NOTE_MIN} characters (filed before that "
+            "minimum) a 400 naming `reason`, nothing published: send it back for its author "
+            "to reword it."
         ),
         request=VerificationSerializer,
         responses={200: ReportDetailSerializer, **ERRORS_409},

@@ -508,6 +508,73 @@ def test_a_correction_filed_through_the_api_may_say_why_and_a_new_report_may_not
     assert "Only a correction" in new.json()["error"]["fields"]["reason"][0]
 
 
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "Say why in at least 20 characters: the visit's page shows it to every reader."),
+        (
+            "fr",
+            "Dites pourquoi en 20 caractères au moins\u00a0: la page de la visite le montre "
+            "à tous ses lecteurs.",
+        ),
+    ],
+)
+def test_a_corrections_reason_shorter_than_a_withdrawals_minimum_is_a_400_unfiled(
+    seeded, clients, language, said
+):
+    """A correction's reason is shown on the visit's page: given, it has a withdrawal's
+    minimum (20 characters, the spaces around it not counted), else a 400 naming `reason`
+    in the request's language, nothing filed; left out, or empty, it is still taken (the
+    correction has none)."""
+    body = {"visit": MONGOLIA, "end": "2024-09-04"}
+    for reason in ("Typo.", "   " + "x" * 19 + "   "):
+        refused = file(
+            clients["reporter"], {**body, "reason": reason}, **{"Accept-Language": language}
+        )
+        assert refused.status_code == 400, refused.content
+        error = refused.json()["error"]
+        assert (error["code"], error["fields"]) == ("invalid", {"reason": [said]})
+    assert not Report.objects.exists()
+    for given in ({"reason": ""}, {}):
+        filed = file(clients["reporter"], {**body, **given})
+        assert filed.status_code == 201, filed.content
+        assert filed.json()["reason"] == ""
+        Report.objects.all().delete()
+
+
+def test_a_correction_filed_before_its_reasons_minimum_is_a_400_naming_it_unpublished(
+    seeded, clients, reporter
+):
+    """Verified through the API, a correction whose reason the newsroom would refuse now
+    (an old row's) is a 400 naming `reason`, with the newsroom's message in the reviewer's
+    language, as a withdrawal's; the visit stays as it was."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    report = review.file_report(
+        author=reporter,
+        data={**review.report_data_of(visit), "end": "2024-09-04"},
+        citations=review.citations_of(visit),
+        visit=visit,
+        reason="The Kremlin's readout has him leave on 4 September.",
+    )
+    Report.objects.filter(pk=report.pk).update(reason="Typo.")  # an old row
+    refused = clients["reviewer"].post(
+        f"/api/v1/reports/{report.pk}/verify/",
+        {"seen": review.version_of(Report.objects.get(pk=report.pk))},
+        format="json",
+        headers={"Accept-Language": "fr"},
+    )
+    assert refused.status_code == 400, refused.content
+    assert refused.json()["error"]["fields"] == {
+        "reason": [
+            "Dites pourquoi en 20 caractères au moins\u00a0: la page de la visite le montre "
+            "à tous ses lecteurs."
+        ]
+    }
+    visit.refresh_from_db()
+    assert visit.end.isoformat() == "2024-09-03"
+    assert Report.objects.get(pk=report.pk).state == ReportState.SUBMITTED
+
+
 def test_a_correction_based_on_an_older_version_of_the_visit_is_refused_unfiled(seeded, clients):
     """A client sends the visit's `updated_at` as it read it: once a colleague's correction
     changed the visit, a correction based on what it read before is a 409, nothing filed;

@@ -343,6 +343,7 @@ def _fill_report(body, refs: SeedReferences, picks: dict):
     each rule this applies is one the operation's description states (REPORT_RULES)."""
     from compliance.facts import Period
     from visits.models import HostControl, VisitStatus
+    from visits.review import WITHDRAWAL_NOTE_MIN
 
     if not isinstance(body, dict):
         return body
@@ -368,6 +369,12 @@ def _fill_report(body, refs: SeedReferences, picks: dict):
             body.setdefault(field, picks[field])
         for field in ("based_on", "reason"):  # and says nothing of a visit's version
             body.pop(field, None)
+    elif (
+        isinstance(body.get("reason"), str)
+        and 0 < len(body["reason"].strip()) < WITHDRAWAL_NOTE_MIN
+    ):
+        # A correction's reason: none, or a sentence its visit's page can show.
+        body["reason"] = "Its source corrected the dates of the visit."
     status = body.get("status", merged.get("status"))
     # An outcome only for a trip that took place; `n/a` for one that did not.
     outcome = body.get("outcome", merged.get("outcome"))

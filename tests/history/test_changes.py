@@ -300,8 +300,12 @@ def test_researchers_notes_never_reach_the_visits_public_page_or_the_api(reader,
         Visit.objects.filter(pk=visit.pk).update(notes=old_notes)
         visit.refresh_from_db()
     for changes, reason in (
-        ({"end": "2024-09-04", "notes": "PRIVNOTE-42 researcher only"}, "END-DATE"),
-        ({"notes": "PRIVNOTE-43 researcher only"}, "NOTES-ONLY"),
+        # Reasons of a correction's length (visits.review.WITHDRAWAL_NOTE_MIN and more).
+        (
+            {"end": "2024-09-04", "notes": "PRIVNOTE-42 researcher only"},
+            "END-DATE: he left a day later.",
+        ),
+        ({"notes": "PRIVNOTE-43 researcher only"}, "NOTES-ONLY: a remark for the researchers."),
     ):
         with recording(WritePath.NEWSROOM, user=rita):
             report = review.file_report(

@@ -1023,18 +1023,116 @@ def test_a_correction_saved_without_a_reason_is_not_submitted_until_it_has_one(
     assert answer["Location"] == reverse("newsroom:edit", args=[draft.pk])
     assert Report.objects.get(pk=draft.pk).state == ReportState.DRAFT
     review.update_report(
-        draft, reporter, data=draft.data, citations=draft.citations, reason="A new readout."
+        draft,
+        reporter,
+        data=draft.data,
+        citations=draft.citations,
+        reason="A new readout of the summit.",
     )
     client.post(reverse("newsroom:submit", args=[draft.pk]))
     assert Report.objects.get(pk=draft.pk).state == ReportState.SUBMITTED
     # Sent back over its reason, a correction whose reason alone changed says so.
     review.request_changes(draft, reviewer, "Which readout?")
     review.update_report(
-        draft, reporter, data=draft.data, citations=draft.citations, reason="The Kremlin's."
+        draft,
+        reporter,
+        data=draft.data,
+        citations=draft.citations,
+        reason="The Kremlin's own readout.",
     )
     page = text(signed_in(reviewer).get(reverse("newsroom:report", args=[draft.pk])))
     section = page.split('id="since-sent-back"')[1].split("</section>")[0]
-    assert "The reason for the correction" in section and "The Kremlin&#x27;s." in section
+    assert "The reason for the correction" in section
+    assert "The Kremlin&#x27;s own readout." in section
+
+
+# A correction's reason too short for the visit's readers, and what the newsroom says of
+# it: the withdrawal's words (visits.review.WITHDRAWAL_NOTE_MIN), in the staff's language.
+SHORT_REASON = "Typo."
+SAID_OF_A_SHORT_REASON = {
+    "en": "Say why in at least 20 characters: the visit's page shows it to every reader.",
+    "fr": "Dites pourquoi en 20 caractères au moins\u00a0: la page de la visite le montre "
+    "à tous ses lecteurs.",
+}
+
+
+def reason_box(page: str) -> str:
+    """What the correction form's reason box holds."""
+    return re.search(r'<textarea[^>]*name="reason"[^>]*>(.*?)</textarea>', page, re.S)[1].strip()
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("action", ["submit", "draft"])
+def test_a_corrections_reason_too_short_for_its_readers_comes_back_beside_its_box(
+    seeded, reporter, signed_in, language, action
+):
+    """A correction's reason of a word ("Typo.") tells the visit's readers nothing, as a
+    withdrawal's would not: submitted or saved as a draft, the form comes back with the
+    error beside the reason's box, in the staff's language, the reason kept in it, and
+    nothing is filed."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    client = signed_in(reporter)
+    client.cookies["django_language"] = language
+    page = text(client.get(reverse("newsroom:correct", args=[visit.slug])))
+    refused = client.post(
+        reverse("newsroom:correct", args=[visit.slug]),
+        {
+            **khalkhin_gol(visit),
+            "action": action,
+            "based_on": based_on_of(page),
+            "reason": SHORT_REASON,
+        },
+    )
+    assert refused.status_code == 200 and not Report.objects.exists()
+    shown = html.unescape(text(refused))
+    error = shown.split('id="id_reason-error">')[1].split("</p>")[0]
+    assert error == SAID_OF_A_SHORT_REASON[language]
+    assert reason_box(shown) == SHORT_REASON
+
+
+@pytest.mark.parametrize(
+    ("language", "send_it_back"),
+    [
+        (
+            "en",
+            "This correction cannot be verified: its reason is not one the visit's page may "
+            "show (its author is told: “Say why in at least 20 characters",
+        ),
+        (
+            "fr",
+            "Cette correction ne peut pas être vérifiée\u00a0: sa raison n’est pas de celles "
+            "que la page de la visite peut montrer (son auteur lit\u00a0: «\u00a0Dites pourquoi",
+        ),
+    ],
+)
+def test_a_correction_filed_before_its_reasons_minimum_is_neither_verified_nor_submitted(
+    seeded, reporter, reviewer, signed_in, language, send_it_back
+):
+    """A correction whose reason is shorter than the minimum (filed before the minimum
+    existed): the reviewer who verifies it is told why and to send it back; its author who
+    submits it again is sent to its edit form, told why, in the staff's language; nothing
+    is published or submitted."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    report = correction_of(visit, reporter, end="2024-09-04")
+    Report.objects.filter(pk=report.pk).update(reason=SHORT_REASON)  # an old row
+    client = signed_in(reviewer)
+    client.cookies["django_language"] = language
+    verify = reverse("newsroom:verify", args=[report.pk])
+    answer = client.post(verify, {"seen": version_now(report)}, follow=True)
+    shown = html.unescape(text(answer))
+    assert send_it_back in shown and SAID_OF_A_SHORT_REASON[language] in shown
+    visit.refresh_from_db()
+    assert visit.end.isoformat() == "2024-09-03"
+    assert Report.objects.get(pk=report.pk).state == ReportState.SUBMITTED
+
+    review.take_back(report, reporter)
+    client = signed_in(reporter)
+    refused = client.post(reverse("newsroom:submit", args=[report.pk]), follow=True)
+    assert refused.redirect_chain == [(reverse("newsroom:edit", args=[report.pk]), 302)]
+    shown = html.unescape(text(refused))
+    assert SAID_OF_A_SHORT_REASON[language] in shown
+    assert reason_box(shown) == SHORT_REASON  # in the box that rewords it
+    assert Report.objects.get(pk=report.pk).state == ReportState.DRAFT
 
 
 def test_an_author_edits_a_draft_outside_any_transaction_of_the_caller(transactional_db):
@@ -2345,7 +2443,7 @@ def test_a_correction_rebuilt_after_its_visit_changed_keeps_a_source_added_meanw
         data=review.report_data_of(visit),
         citations=[*review.citations_of(visit), added],
         visit=visit,
-        reason="Another source.",
+        reason="Another source cites the summit.",
     )
     review.verify(meanwhile, reviewer)
     mine = {"url": "https://example.org/my-source", "publisher": "Mine"}
@@ -2356,7 +2454,7 @@ def test_a_correction_rebuilt_after_its_visit_changed_keeps_a_source_added_meanw
             **khalkhin_gol(visit),
             **form_data(sources=[*sources, mine]),
             "based_on": based_on,
-            "reason": "Khalkhin Gol.",
+            "reason": "Khalkhin Gol was on his programme.",
         },
     )
     page = html.unescape(text(posted))

@@ -1,5 +1,6 @@
-"""manage.py create_account: roles, no password on the command line, a one-time link to
-set it; the password validators (at least 12 characters, not common, not all digits)."""
+"""manage.py create_account: roles, the language of its mails, no password on the command
+line, a one-time link to set it; the password validators (at least 12 characters, not
+common, not all digits)."""
 
 import io
 import re
@@ -10,6 +11,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
+from accounts import languages
+from accounts.models import NewsroomLanguage
 from core import roles
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.security.urls")]
@@ -73,17 +76,55 @@ def test_the_link_sets_the_password_once(client):
         (("om ar",), {"email": "o@example.org", "role": ["reporter"]}, "Invalid username"),
         (
             ("omar",),
+            {"email": "o@example.org", "role": ["reporter"], "language": "de"},
+            "Unknown language 'de': use en, fr",
+        ),
+        (
+            ("omar", "--language", "fr-ca"),
+            {"email": "o@example.org", "role": ["reporter"]},
+            "argument --language: invalid choice: 'fr-ca'",
+        ),
+        (
+            ("omar",),
             {"email": "o@example.org", "role": ["reporter"], "base_url": "ftp://x"},
             "is not an http(s) address",
         ),
     ],
-    ids=["existing", "existing-other-case", "bad-email", "unknown-role", "bad-username", "bad-url"],
+    ids=[
+        "existing",
+        "existing-other-case",
+        "bad-email",
+        "unknown-role",
+        "bad-username",
+        "unknown-language",
+        "unknown-language-on-the-command-line",
+        "bad-url",
+    ],
 )
 def test_create_account_refuses_clearly(args, options, message):
     User.objects.create_user("nadia")
     with pytest.raises(CommandError, match=re.escape(message)):
         create(*args, **options)
     assert User.objects.count() == 1
+    assert not NewsroomLanguage.objects.exists()
+
+
+def test_create_account_records_the_language_of_the_accounts_mails():
+    """--language is recorded as the newsroom records it (accounts.languages.record): every
+    mail to the account is in it until the account uses the newsroom, whatever language
+    the mail's occasion names; without it, nothing is recorded (the mail's occasion's
+    language, else the site's default)."""
+    output = create(
+        "nadia", "--email", "nadia@example.org", "--role", "reporter", "--language", "fr"
+    )
+    nadia = User.objects.get(username="nadia")
+    assert NewsroomLanguage.objects.get(user=nadia).language == "fr"
+    assert languages.language_of(nadia, "en") == "fr"
+    assert "Its mails are in French (fr)" in output
+    create("omar", email="omar@example.org", role=["reviewer"])
+    omar = User.objects.get(username="omar")
+    assert not NewsroomLanguage.objects.filter(user=omar).exists()
+    assert languages.language_of(omar, "fr") == "fr"
 
 
 def test_there_is_no_way_to_give_a_password_on_the_command_line():

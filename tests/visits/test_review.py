@@ -653,6 +653,90 @@ def test_a_withdrawal_whose_reason_is_refused_now_is_neither_submitted_nor_verif
     unchanged(ReportState.DRAFT)
 
 
+def test_a_corrections_reason_is_none_or_at_least_a_withdrawals_minimum(seeded, reporter):
+    """A correction's reason is shown with it on the visit's page, to every reader: given,
+    it has a withdrawal's minimum (WITHDRAWAL_NOTE_MIN characters, the spaces around it not
+    counted), refused in the withdrawal's words, naming `reason`, when filed (a draft too)
+    and when edited, and nothing changes; none at all is still taken (a draft's, the
+    API's without one)."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    short = "  " + "x" * (review.WITHDRAWAL_NOTE_MIN - 1) + "  "
+    said = {"reason": review.withdrawal_note_errors(short)}
+    assert said == {
+        "reason": [
+            f"Say why in at least {review.WITHDRAWAL_NOTE_MIN} characters: the visit's page "
+            "shows it to every reader."
+        ]
+    }
+    data = {**review.report_data_of(visit), "end": "2024-09-04"}
+    for submit in (True, False):
+        with pytest.raises(ValidationError) as refused:
+            review.file_report(
+                author=reporter,
+                data=data,
+                citations=review.citations_of(visit),
+                visit=visit,
+                reason=short,
+                submit=submit,
+            )
+        assert refused.value.message_dict == said
+    assert review.correction_reason_errors(short) == said["reason"]
+    assert not Report.objects.exists()
+    enough = "x" * review.WITHDRAWAL_NOTE_MIN
+    assert review.correction_reason_errors(enough) == review.correction_reason_errors("") == []
+    draft = correct(visit, reporter, submit=False, end="2024-09-04")
+    assert draft.reason == ""
+    with pytest.raises(ValidationError) as refused:
+        review.update_report(draft, reporter, data=data, citations=draft.citations, reason="Typo.")
+    assert refused.value.message_dict == said
+    edited = review.update_report(
+        draft, reporter, data=data, citations=draft.citations, reason=f" {enough} "
+    )
+    assert Report.objects.get(pk=edited.pk).reason == enough
+
+
+@pytest.mark.parametrize(
+    "reason",
+    ["Typo.", "x" * (review.REASON_MAX_LENGTH + 1)],
+    ids=["short", "long"],
+)
+def test_a_correction_whose_reason_is_refused_now_is_neither_submitted_nor_verified(
+    seeded, reporter, reviewer, reason
+):
+    """A correction filed before its reason's minimum (an old row), or whose reason changed
+    by another path: verify and submit check the reason again, as a withdrawal's, refuse it
+    with the message it gets when typed, naming `reason`, and change nothing."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    report = review.file_report(
+        author=reporter,
+        data={**review.report_data_of(visit), "end": "2024-09-04"},
+        citations=review.citations_of(visit),
+        visit=visit,
+        reason="The Kremlin's readout dates his departure to 4 September.",
+    )
+    Report.objects.filter(pk=report.pk).update(reason=reason)  # as an old row holds it
+    said = {"reason": review.correction_reason_errors(reason)}
+    assert said["reason"]
+
+    def unchanged(state: str) -> None:
+        saved = Report.objects.get(pk=report.pk)
+        assert (saved.state, saved.reason, saved.reviewer_id) == (state, reason, None)
+        visit.refresh_from_db()
+        assert visit.end.isoformat() == "2024-09-03"
+
+    report.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        review.verify(report, reviewer, seen=review.version_of(report))
+    assert refused.value.message_dict == said
+    unchanged(ReportState.SUBMITTED)
+
+    review.take_back(report, reporter)
+    with pytest.raises(ValidationError) as refused:
+        review.submit(report, reporter)
+    assert refused.value.message_dict == said
+    unchanged(ReportState.DRAFT)
+
+
 def test_a_form_that_does_not_say_which_version_it_was_opened_at_changes_nothing(
     seeded, reporter, reviewer
 ):

@@ -1,10 +1,16 @@
 """manage.py create_account USERNAME --email E --role reporter|reviewer|admin [--role ...]
+[--language en|fr]
 
 Creates a staff account with no usable password, gives it its roles (core.roles) and
 prints a one-time link where its owner sets a password (Django's password-reset token:
 it stops working once the password is set, or after PASSWORD_RESET_TIMEOUT). No
 password is ever typed on the command line, where shell history and process lists
 would keep it.
+
+`--language` (a code of settings.LANGUAGES) is recorded as the language of the account's
+mails, as if it had used the newsroom in it (accounts.languages.record), until it loads
+a newsroom page in another; without it, its first mails are in the language of their
+occasion, else the site's default (accounts.languages.language_of).
 """
 
 from django.conf import settings
@@ -19,9 +25,15 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts import languages
 from core.roles import ROLES
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
+def language_codes() -> list[str]:
+    """The codes --language takes: settings.LANGUAGES' ("en", "fr")."""
+    return [code for code, _name in settings.LANGUAGES]
 
 
 def set_password_path(uidb64: str, token: str) -> str:
@@ -53,13 +65,20 @@ class Command(BaseCommand):
             help=f"One of {', '.join(ROLES)}; repeat for several roles.",
         )
         parser.add_argument(
+            "--language",
+            choices=language_codes(),
+            help="The language of the account's mails until it uses the newsroom (which "
+            "then records the language it works in); default: the site's "
+            f"({settings.LANGUAGE_CODE}).",
+        )
+        parser.add_argument(
             "--base-url",
             default="",
             help="The site's address for the link (default: ICCWATCH_BASE_URL, else "
             f"{DEFAULT_BASE_URL}).",
         )
 
-    def handle(self, *args, username, email, role, base_url, **options):
+    def handle(self, *args, username, email, role, base_url, language=None, **options):
         User = get_user_model()
         username = username.strip()
         if not username:
@@ -83,6 +102,9 @@ class Command(BaseCommand):
         base_url = (base_url or settings.ICCWATCH_BASE_URL or DEFAULT_BASE_URL).rstrip("/")
         if not base_url.startswith(("http://", "https://")):
             raise CommandError(f"--base-url {base_url!r} is not an http(s) address.")
+        if language is not None and language not in language_codes():
+            # argparse refuses it on the command line; call_command's keywords skip argparse.
+            raise CommandError(f"Unknown language {language!r}: use {', '.join(language_codes())}.")
         roles = list(dict.fromkeys(role))
 
         with transaction.atomic():
@@ -92,8 +114,16 @@ class Command(BaseCommand):
             for name in roles:
                 group, _created = Group.objects.get_or_create(name=ROLES[name])
                 user.groups.add(group)
+            if language is not None:
+                languages.record(user, language)
 
         self.stdout.write(f"Created {username} ({email}) with the roles: {', '.join(roles)}.")
+        if language is not None:
+            language_name = dict(settings.LANGUAGES)[language]
+            self.stdout.write(
+                f"Its mails are in {language_name} ({language}) until it uses the newsroom in another "
+                "language."
+            )
         self.stdout.write(
             "Send this one-time link to its owner to set a password (it works once, and "
             f"expires in {settings.PASSWORD_RESET_TIMEOUT // 3600} hours):"
