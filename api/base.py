@@ -1001,7 +1001,10 @@ way a reader means them, ranked, each with the reason it was found.
 
 **Errors**: every 4xx (and 503) has the body
 `{"error": {"code": "...", "message": "...", "fields": {"param": ["..."]}}}`, in English
-whatever language was asked for (`Content-Language: en`). A filter that names nothing
+whatever language was asked for (`Content-Language: en`), but for a filing's refused values
+(a report's, a correction's, a withdrawal's: `400 invalid`), which are in the language
+asked (`Accept-Language: fr` gives French, `Content-Language: fr`), the sentence around
+them included. A filter that names nothing
 (`?host=`, `?host=,`) and a parameter that takes one value given twice (`?page=1&page=2`)
 are `400 invalid_filter`, never the whole list or a guess.
 

@@ -985,6 +985,15 @@ def test_a_withdrawal_is_filed_by_a_reporter_of_a_published_visit_with_a_reason(
     assert twice.status_code == 409 and twice.json()["error"]["code"] == "duplicate_report"
 
 
+def test_the_api_description_says_a_filings_refusal_is_in_the_language_asked(clients):
+    """The description said every error was English whatever the language asked for; a
+    filing's refused values are in the reporter's (the tests above and below)."""
+    openapi = clients["anonymous"].get("/api/v1/schema/", {"format": "json"}).json()
+    errors = openapi["info"]["description"].split("**Errors**", 1)[1].split("\n\n", 1)[0]
+    assert "a filing's refused values" in errors
+    assert "`Accept-Language: fr` gives French, `Content-Language: fr`" in errors
+
+
 @pytest.mark.parametrize(
     ("change", "headers", "field", "french"),
     [
