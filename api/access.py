@@ -33,7 +33,7 @@ from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework.settings import api_settings
 
 from core import roles
-from core.auth import client_key
+from core.auth import client_key, client_network
 from core.cache import Hit, counters
 
 NOT_A_REPORTER = (
@@ -174,7 +174,11 @@ class RateLimits(throttling.BaseThrottle):
 
     - `anon`: anonymous readers, by address (ICCWATCH_API_ANON_RATE, 60/min by default);
     - `user`: every reader, by account when signed in (a token or a session), by address
-      otherwise (ICCWATCH_API_USER_RATE, 600/min by default).
+      otherwise (ICCWATCH_API_USER_RATE, 600/min by default);
+    - `network`: anonymous IPv6 readers, by /48 (core.auth.client_network;
+      ICCWATCH_API_ANON_NETWORK_RATE, 600/min by default, ten clients' `anon`): one holder
+      of a /48 has 65,536 /64s, each with an `anon` log of its own. Not checked when the
+      rates name no `network` scope.
 
     "By address" is by `get_ident`: core.auth.client_key, an IPv6 client's whole /64.
 
@@ -228,6 +232,10 @@ class RateLimits(throttling.BaseThrottle):
                 ident = address
             limit, period = _parse_rate(rate)
             logs.append((self.cache_format % {"scope": scope, "ident": ident}, limit, period))
+        network = None if signed_in or not rates.get("network") else client_network(request)
+        if network is not None:
+            limit, period = _parse_rate(rates["network"])
+            logs.append((self.cache_format % {"scope": "network", "ident": network}, limit, period))
         hits = counters.hit(logs, self.timer())
         refused = [hit for hit in hits if not hit.allowed]
         waits = [hit.wait for hit in refused if hit.wait is not None]

@@ -929,7 +929,8 @@ to arrest them hosted them and did not. Each visit carries a verdict (`non_compl
 the warrants that decided it and its sources.
 
 **Reading** needs no account. Anonymous clients are limited per IP address (an IPv6
-client per /64 network); a token (ask the iccwatch team; send
+client per /64 network, and the anonymous clients of one /48 together, at a higher
+limit); a token (ask the iccwatch team; send
 `Authorization: Bearer <key>`, or `Token <key>`) raises the limit; a wrong key is a
 `401`, never an anonymous read. A `401` names both schemes, the security scheme's
 first: `WWW-Authenticate: Bearer, Token`. Every answer the limits counted

@@ -637,6 +637,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": _api_rate("ICCWATCH_API_ANON_RATE", "60/min"),
         "user": _api_rate("ICCWATCH_API_USER_RATE", "600/min"),
+        # Anonymous IPv6 clients of one /48 together (api.access.RateLimits).
+        "network": _api_rate("ICCWATCH_API_ANON_NETWORK_RATE", "600/min"),
     },
     # "NUM_PROXIES" is set below, with the proxy header the site trusts.
 }

@@ -86,6 +86,36 @@ def test_an_ipv6_client_has_one_bucket_across_its_64(
     assert other.status_code == 200 and rate_limit(other) == ("3", "2")
 
 
+@pytest.fixture
+def network_rate(settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/min", "user": "6/min", "network": "4/min"},
+    }
+
+
+def test_the_anonymous_clients_of_one_ipv6_48_share_a_limit(
+    seeded, network_rate, throttle_cache, account
+):
+    """One holder of a /48 has 65,536 /64s, each with an `anon` log of its own: the /48's
+    anonymous requests are counted together too (4 a minute here), a fresh /64 of it
+    included; another /48, an IPv4 client and a token are not held by it."""
+    answers = [
+        APIClient(REMOTE_ADDR=f"2001:db8:48:{n:x}::1").get("/api/v1/statements/")
+        for n in range(1, 5)
+    ]
+    assert [a.status_code for a in answers] == [200] * 4
+    assert rate_limit(answers[-1]) == ("4", "0")  # the /48's limit binds now
+    refused = APIClient(REMOTE_ADDR="2001:db8:48:ff::1").get("/api/v1/statements/")
+    assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 60
+    assert APIClient(REMOTE_ADDR="2001:db8:49:1::1").get("/api/v1/statements/").status_code == 200
+    assert [anonymous_client().get("/api/v1/statements/").status_code for _ in range(5)] == [
+        200
+    ] * 5
+    signed_in = token_client(account)
+    assert signed_in.get("/api/v1/statements/", REMOTE_ADDR="2001:db8:48:fe::1").status_code == 200
+
+
 def rate_limit(response) -> tuple[str, str]:
     return response["RateLimit-Limit"], response["RateLimit-Remaining"]
 
