@@ -30,7 +30,7 @@ from django.utils import translation
 
 from accounts.languages import language_of
 from core import broker
-from core.management.commands.create_account import DEFAULT_BASE_URL
+from accounts.management.commands.create_account import DEFAULT_BASE_URL
 from core.retries import MAIL_RETRY, MailNotSent, refused_for_good
 
 logger = logging.getLogger(__name__)
