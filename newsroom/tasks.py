@@ -29,8 +29,8 @@ from django.template import loader
 from django.utils import translation
 
 from accounts.languages import language_of
-from core import broker
 from accounts.management.commands.create_account import DEFAULT_BASE_URL
+from core import broker
 from core.retries import MAIL_RETRY, MailNotSent, refused_for_good
 
 logger = logging.getLogger(__name__)
