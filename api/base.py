@@ -1002,10 +1002,13 @@ way a reader means them, ranked, each with the reason it was found.
 
 **Errors**: every 4xx (and 503) has the body
 `{"error": {"code": "...", "message": "...", "fields": {"param": ["..."]}}}`, in English
-whatever language was asked for (`Content-Language: en`), but for a filing's refused values
-(a report's, a correction's, a withdrawal's: `400 invalid`), which are in the language
-asked (`Accept-Language: fr` gives French, `Content-Language: fr`), the sentence around
-them included. A filter that names nothing
+whatever language was asked for (`Content-Language: en`), but for what the newsroom's rules
+say of a report, in the language asked
+(`Accept-Language: fr` gives French, `Content-Language: fr`): a filing's refused values (a
+report's, a correction's, a withdrawal's: `400 invalid`, the sentence around them
+included), and the `403 four_eyes` or `409 conflict` of a filing or a review (your own
+report, one not awaiting review, a correction that changes nothing); a
+`409 duplicate_report` is English. A filter that names nothing
 (`?host=`, `?host=,`) and a parameter that takes one value given twice (`?page=1&page=2`)
 are `400 invalid_filter`, never the whole list or a guess.
 
@@ -1068,4 +1071,7 @@ naming it, and nothing is filed or changed.
   filed; an omitted or empty `reason` is still taken (the correction has none). A
   correction filed before with a shorter reason is not verified: `/verify/` answers a
   `400` naming `reason`, nothing published; send it back for its author to reword it.
+  A filing's or a review's `403 four_eyes` and `409 conflict` (your own report, one not
+  awaiting review, a correction that changes nothing), in French when French was asked
+  for as they already were, are labelled `Content-Language: fr`, no longer `en`.
 """

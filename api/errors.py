@@ -179,6 +179,9 @@ def api_exception_handler(exc, context):
         or (
             getattr(view, "refuses_in_english", False)
             and (not isinstance(exc, exceptions.ValidationError) or isinstance(exc, InvalidFilter))
+            # A refusal the newsroom's rules worded, in the reader's language
+            # (api.reports.views.in_reader_language): labelled with it, never "en".
+            and not getattr(exc, "in_reader_language", False)
         )
     )
     fields = {}

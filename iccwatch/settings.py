@@ -484,12 +484,18 @@ if not 1 <= ICCWATCH_LOGIN_COOLOFF_MINUTES <= 7 * 24 * 60:
 # gives one away): within the cool-off, ICCWATCH_LOGIN_NETWORK_FAILURE_LIMIT failures for
 # one username from one /48 refuse that username from the whole /48, and failed sign-ins
 # as ICCWATCH_LOGIN_NETWORK_USERNAME_LIMIT different usernames refuse every username from
-# it (core.auth.network_lock); each at least its one-address counterpart.
+# it (core.auth.network_lock); each at least its one-address counterpart. Unset, each is
+# 25 and 30, or its counterpart when that is set higher: a configuration whose one-address
+# limits were valid before the /48 was counted still starts, the /48 never under them.
 ICCWATCH_LOGIN_NETWORK_FAILURE_LIMIT = env_int(
-    "ICCWATCH_LOGIN_NETWORK_FAILURE_LIMIT", default=25, minimum=1
+    "ICCWATCH_LOGIN_NETWORK_FAILURE_LIMIT",
+    default=max(25, ICCWATCH_LOGIN_FAILURE_LIMIT),
+    minimum=1,
 )
 ICCWATCH_LOGIN_NETWORK_USERNAME_LIMIT = env_int(
-    "ICCWATCH_LOGIN_NETWORK_USERNAME_LIMIT", default=30, minimum=1
+    "ICCWATCH_LOGIN_NETWORK_USERNAME_LIMIT",
+    default=max(30, ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT),
+    minimum=1,
 )
 if not ICCWATCH_LOGIN_FAILURE_LIMIT <= ICCWATCH_LOGIN_NETWORK_FAILURE_LIMIT <= 10000:
     raise ImproperlyConfigured(

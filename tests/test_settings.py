@@ -286,6 +286,38 @@ def test_production_refuses_an_unsafe_configuration(overrides, message):
     assert len(line) < 250
 
 
+@pytest.mark.parametrize(
+    ("overrides", "limits"),
+    [
+        ({}, "25 30"),
+        # One-address limits that were valid before the /48 was counted: the /48's
+        # defaults follow them up, and the site starts.
+        ({"ICCWATCH_LOGIN_FAILURE_LIMIT": "40"}, "40 30"),
+        ({"ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT": "50"}, "25 50"),
+        (
+            {
+                "ICCWATCH_LOGIN_FAILURE_LIMIT": "40",
+                "ICCWATCH_LOGIN_NETWORK_FAILURE_LIMIT": "60",
+                "ICCWATCH_LOGIN_NETWORK_USERNAME_LIMIT": "70",
+            },
+            "60 70",
+        ),
+    ],
+    ids=["defaults", "higher-failure-limit", "higher-username-limit", "given"],
+)
+def test_the_network_limits_unset_are_never_under_their_one_address_counterparts(overrides, limits):
+    """ICCWATCH_LOGIN_FAILURE_LIMIT may be up to 100 and ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT
+    up to 10000, but the /48's limits, unset, were 25 and 30, which must be no lower: a
+    site that had raised either would not start, blamed on a variable it never set."""
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.ICCWATCH_LOGIN_NETWORK_FAILURE_LIMIT, s.ICCWATCH_LOGIN_NETWORK_USERNAME_LIMIT)"
+    )
+    result = load_settings(_code=code, **overrides)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == limits
+
+
 def test_production_sends_hsts_redirects_to_https_and_trusts_the_proxy_header():
     code = (
         "import django; django.setup(); from django.conf import settings as s; "

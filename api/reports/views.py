@@ -124,9 +124,21 @@ def _api_field(name: str) -> str:
     return name
 
 
+def in_reader_language(refusal: exceptions.APIException) -> exceptions.APIException:
+    """`refusal`, marked as worded by the newsroom's rules (visits.review) in the language
+    the request asked for, not built in English: api.errors labels its answer with that
+    language (`Content-Language`), not "en"."""
+    refusal.in_reader_language = True
+    return refusal
+
+
 @contextmanager
 def service_errors(request, key: str = ""):
-    """The service layer's refusals as API answers (and never the database's own words)."""
+    """The service layer's refusals as API answers (and never the database's own words).
+    Those the newsroom's rules word (a four-eyes refusal, a permission, a report not
+    awaiting review, a correction that changes nothing) are in the request's language,
+    as its validation errors are, and labelled so (`in_reader_language`); the duplicate
+    and database answers are built here, in English."""
     try:
         yield
     except review.DuplicateReport as duplicate:
@@ -151,20 +163,23 @@ def service_errors(request, key: str = ""):
             )
         raise DuplicateReportConflict(message, existing_url=url) from None
     except review.FourEyesError as refusal:
-        raise FourEyes(" ".join(refusal.args) or FourEyes.default_detail) from None
+        # DRF's default words, when the refusal has none, are in that language too.
+        said = " ".join(refusal.args) or FourEyes.default_detail
+        raise in_reader_language(FourEyes(said)) from None
     except DjangoPermissionDenied as refusal:
-        raise exceptions.PermissionDenied(" ".join(map(str, refusal.args)) or None) from None
+        said = " ".join(map(str, refusal.args)) or None
+        raise in_reader_language(exceptions.PermissionDenied(said)) from None
     except DjangoValidationError as invalid:
         if caused_by_database(invalid):
             raise Conflict(DATABASE_CONFLICT) from None
         if review.is_stale_refusal(invalid):
             # The report changed since the version the caller read: a conflict, as verify's.
-            raise Conflict(" ".join(invalid.messages)) from None
+            raise in_reader_language(Conflict(" ".join(invalid.messages))) from None
         if hasattr(invalid, "error_dict"):
             raise exceptions.ValidationError(
                 {_api_field(k): v for k, v in invalid.message_dict.items()}
             ) from None
-        raise Conflict(" ".join(invalid.messages)) from None
+        raise in_reader_language(Conflict(" ".join(invalid.messages))) from None
 
 
 def file_from_request(view, request) -> Response:

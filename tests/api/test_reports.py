@@ -985,6 +985,52 @@ def test_a_withdrawal_is_filed_by_a_reporter_of_a_published_visit_with_a_reason(
     assert twice.status_code == 409 and twice.json()["error"]["code"] == "duplicate_report"
 
 
+def test_the_newsrooms_refusals_of_a_report_are_labelled_with_their_language(
+    tajikistan_removed, clients
+):
+    """A four-eyes refusal, a report not awaiting review and a correction that changes
+    nothing are worded by the newsroom's rules in the language asked, as a filing's
+    validation errors are: they came in French labelled `Content-Language: en`. The
+    answers built in English (a duplicate, a refusal to authenticate) still say "en"."""
+    french = {"Accept-Language": "fr"}
+    url = file(clients["both"]).json()["url"]
+    own = verify_as(clients["both"], url)
+    assert own.status_code == 403 and own.json()["error"]["code"] == "four_eyes"
+    assert verify_as(clients["reviewer"], url).status_code == 200
+    seen = review.version_of(Report.objects.get(pk=int(url.rstrip("/").split("/")[-1])))
+    unchanged = file(clients["reporter"], {"visit": MONGOLIA}, **french)
+    answers = {
+        "four_eyes": clients["both"].post(
+            f"{url}verify/", {"seen": seen}, format="json", headers=french
+        ),
+        "not_awaiting_review": clients["admin"].post(
+            f"{url}verify/", {"seen": seen}, format="json", headers=french
+        ),
+        "changes_nothing": unchanged,
+    }
+    said = {
+        "four_eyes": (403, "four_eyes", "Personne ne peut relire son propre signalement"),
+        "not_awaiting_review": (409, "conflict", "Seul un signalement en attente de relecture"),
+        "changes_nothing": (409, "conflict", "Cette correction ne change rien"),
+    }
+    for name, answer in answers.items():
+        error = answer.json()["error"]
+        status, code, words = said[name]
+        assert (answer.status_code, error["code"]) == (status, code), (name, error)
+        assert error["message"].startswith(words), (name, error)
+        assert answer["Content-Language"] == "fr", (name, error)
+    # Asked in English, the same refusals are English and say so.
+    english = file(clients["reporter"], {"visit": MONGOLIA})
+    assert english.status_code == 409 and english["Content-Language"] == "en"
+    assert english.json()["error"]["message"].startswith("This correction changes nothing")
+    # A duplicate's answer is built in English whatever the language: labelled so.
+    key = {"Idempotency-Key": "a-key-of-the-reporters"}
+    assert file(clients["reporter"], {**TAJIKISTAN, "place": "Khujand"}, **key).status_code == 201
+    again = file(clients["reporter"], {**TAJIKISTAN, "place": "Khujand"}, **key, **french)
+    assert again.status_code == 409 and again.json()["error"]["code"] == "duplicate_report"
+    assert again["Content-Language"] == "en"
+
+
 def test_the_api_description_says_a_filings_refusal_is_in_the_language_asked(clients):
     """The description said every error was English whatever the language asked for; a
     filing's refused values are in the reporter's (the tests above and below)."""

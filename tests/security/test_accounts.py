@@ -127,6 +127,21 @@ def test_create_account_records_the_language_of_the_accounts_mails():
     assert languages.language_of(omar, "fr") == "fr"
 
 
+def test_the_help_of_language_says_what_happens_without_it():
+    """--language's help said "default: the site's (en)": without it nothing is recorded,
+    and an account's first mails are in the language of their occasion (a password link
+    asked from a French page is French), the site's only when there is none."""
+    from django.core.management import get_commands, load_command_class
+
+    command = load_command_class(get_commands()["create_account"], "create_account")
+    parser = command.create_parser("manage.py", "create_account")
+    (language,) = [a for a in parser._actions if "--language" in a.option_strings]
+    assert language.default is None
+    assert "default: the site's" not in language.help
+    assert "Without it, nothing is recorded" in language.help
+    assert "the language of its occasion" in language.help
+
+
 def test_there_is_no_way_to_give_a_password_on_the_command_line():
     with pytest.raises(TypeError):
         create("omar", email="o@example.org", role=["reporter"], password="hunter2hunter2")

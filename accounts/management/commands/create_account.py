@@ -68,8 +68,9 @@ class Command(BaseCommand):
             "--language",
             choices=language_codes(),
             help="The language of the account's mails until it uses the newsroom (which "
-            "then records the language it works in); default: the site's "
-            f"({settings.LANGUAGE_CODE}).",
+            "then records the language it works in). Without it, nothing is recorded: a mail "
+            "is in the language of its occasion (the page a password link was asked from, "
+            f"the language a reviewer acted in), else the site's ({settings.LANGUAGE_CODE}).",
         )
         parser.add_argument(
             "--base-url",
