@@ -172,3 +172,16 @@ def test_the_page_names_each_companion_table_of_a_visits_sources_and_warrants(
     assert set(companions) <= set(manifest["tables"])
     html = body(reader.get("/data/" if language == "en" else "/fr/data/"))
     assert f"({', '.join(companions)})" in html
+
+
+def test_the_api_documentation_says_it_is_english_whatever_the_readers_language(reader, seeded):
+    """WCAG 3.1.1: the documentation's words (its schema's descriptions, Swagger UI's labels)
+    are English in every language; a French reader's page said `<html lang="fr">`, and
+    the French /fr/data/ linked it as a French page."""
+    reader.cookies["django_language"] = "fr"
+    docs = body(reader.get("/api/v1/docs/", HTTP_ACCEPT_LANGUAGE="fr"))
+    assert '<html lang="en">' in docs
+    french = body(reader.get("/fr/data/"))
+    assert '<a href="/api/v1/docs/" hreflang="en">Documentation de l’API</a> (en anglais)' in french
+    english = body(reader.get("/data/"))
+    assert '<a href="/api/v1/docs/" hreflang="en">API documentation</a></p>' in english
