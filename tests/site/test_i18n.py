@@ -76,6 +76,25 @@ def test_the_language_switch_goes_to_the_same_page_in_the_other_language(client,
     assert "Cite this page" in body(client.get("/visits/vladimir-putin-mng-2024-09-02/"))
 
 
+def test_the_switch_changes_the_language_of_a_page_not_found(client, seeded):
+    """A mistyped /fr/ address's 404 offers English: the same address without /fr/. Django's
+    translate_url leaves an address no route matches as it is, and "English" led back to
+    the French 404."""
+    html = body(client.get("/fr/stats/MNG/"))
+    assert '<html lang="fr">' in html
+    link = re.search(r'href="(/language/en/\?next=[^"]*)"', html).group(1)
+    response = client.get(link)
+    assert response["Location"] == "/stats/MNG/"
+    english = client.get(response["Location"])
+    assert english.status_code == 404 and '<html lang="en">' in body(english)
+    assert client.get("/language/en/?next=/fr/nothing%3Fx%3D1")["Location"] == "/nothing?x=1"
+    assert client.get("/language/en/?next=/fr")["Location"] == "/"
+    assert client.get("/language/en/?next=/fr-ca/states/")["Location"] == "/states/"
+    # An address outside the public site still maps to itself, a page to its translation.
+    assert client.get("/language/fr/?next=/nothing/")["Location"] == "/nothing/"
+    assert client.get("/language/en/?next=/fr/states/XXX/")["Location"] == "/states/XXX/"
+
+
 def test_the_switch_is_a_link_on_every_page_and_refuses_other_sites(client, seeded):
     html = body(client.get("/persons/?status=at_large&ordering=name&page=1"))
     assert (
