@@ -109,6 +109,25 @@ def test_a_french_changelog_marks_its_entries_english_and_their_dates_french(rea
     assert 'lang="en"' not in english[english.index(f'id="v{entry.version}"') :][:2000]
 
 
+def test_the_french_changelog_feed_gives_its_category_in_french_and_marks_the_entries_english(
+    reader, db
+):
+    """RFC 4287 and WCAG 3.1.2 as on the page: the French feed's entries said
+    `<category term="dataset"/>` in English, and their English words were marked French by
+    the feed's xml:lang="fr"."""
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    french = ET.fromstring(reader.get("/fr/data/changelog/feed/").content)
+    assert french.get(xml_lang) == "fr"
+    for entry in french.iter(f"{ATOM}entry"):
+        assert [c.get("term") for c in entry.iter(f"{ATOM}category")] == ["jeu de données"]
+        assert entry.find(f"{ATOM}summary").get(xml_lang) == "en"
+        assert entry.find(f"{ATOM}title").text.startswith("Version ")
+    english = ET.fromstring(reader.get("/data/changelog/feed/").content)
+    for entry in english.iter(f"{ATOM}entry"):
+        assert [c.get("term") for c in entry.iter(f"{ATOM}category")] == ["dataset"]
+        assert entry.find(f"{ATOM}summary").get(xml_lang) is None
+
+
 def test_the_changelog_shows_markup_as_text():
     (entry,) = changelog_entries("## 2030.01.01 — 2030-01-01\n\n<script>alert(1)</script> *new*\n")
     assert "<script>" not in entry.html and "&lt;script&gt;" in entry.html
