@@ -95,6 +95,28 @@ def test_the_switch_changes_the_language_of_a_page_not_found(client, seeded):
     assert client.get("/language/en/?next=/fr/states/XXX/")["Location"] == "/states/XXX/"
 
 
+def test_a_server_error_is_a_page_in_the_readers_language(seeded, monkeypatch):
+    """A bug on /fr/… answered Django's bare "Server Error (500)", in English and with no
+    language; the 500 page is the site's (templates/500.html), rendered without the
+    database or the request's context, as Django renders it."""
+    from django.test import Client
+
+    def broken(query):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("front.search.search", broken)
+    client = Client(raise_request_exception=False)
+    response = client.get("/fr/search/?q=putin")
+    assert response.status_code == 500
+    html = body(response)
+    assert '<html lang="fr">' in html and "<title>Erreur du serveur · iccwatch</title>" in html
+    assert "Server Error" not in html and "a bug" not in html
+    assert '<a href="/fr/">Accueil</a>' in html
+    english = body(client.get("/search/?q=putin"))
+    assert '<html lang="en">' in english and "<h1>Server error</h1>" in english
+    assert '<a href="/">Home</a>' in english
+
+
 def test_the_switch_is_a_link_on_every_page_and_refuses_other_sites(client, seeded):
     html = body(client.get("/persons/?status=at_large&ordering=name&page=1"))
     assert (
