@@ -117,6 +117,19 @@ def test_a_server_error_is_a_page_in_the_readers_language(seeded, monkeypatch):
     assert '<a href="/">Home</a>' in english
 
 
+def test_a_request_django_refuses_is_a_page_in_the_readers_language(client, seeded):
+    """More query parameters than Django reads (DATA_UPLOAD_MAX_NUMBER_FIELDS) answered its
+    bare "Bad Request (400)", in English and marked so, on /fr/… too."""
+    many = "&".join(f"x{i}=1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    response = client.get(f"/fr/visits/?{many}")
+    assert response.status_code == 400
+    html = body(response)
+    assert '<html lang="fr">' in html and "<title>Requête refusée · iccwatch</title>" in html
+    assert "Bad Request" not in html and '<a href="/fr/">Accueil</a>' in html
+    english = body(client.get(f"/visits/?{many}"))
+    assert '<html lang="en">' in english and "<h1>Request refused</h1>" in english
+
+
 def test_the_switch_is_a_link_on_every_page_and_refuses_other_sites(client, seeded):
     html = body(client.get("/persons/?status=at_large&ordering=name&page=1"))
     assert (
