@@ -161,6 +161,46 @@ class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = IsoDateTimeField
 
 
+class YesNoSelect(forms.NullBooleanSelect):
+    """A yes/no menu that reads `true` and `false` only, an empty value as "either", and hands
+    any other value on as it came (`maybe`, `1`, `True`) for YesNoField to refuse, where
+    Django's menu reads it as "either"."""
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        if value in (None, ""):
+            return None
+        return {"true": True, "false": False}.get(value, value)
+
+
+class YesNoField(forms.NullBooleanField):
+    """True, False or None ("either"); a value YesNoSelect could not read is an error naming
+    it, never the unfiltered list."""
+
+    widget = YesNoSelect
+    default_error_messages = {
+        "invalid": gettext_lazy(
+            "“%(value)s” is neither true nor false: use true (yes) or false (no)."
+        )
+    }
+
+    def to_python(self, value):
+        if value is None or isinstance(value, bool):
+            return value
+        raise forms.ValidationError(
+            self.error_messages["invalid"], code="invalid", params={"value": echoed(value)}
+        )
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    """`?name=true` or `?name=false`, as the API's schema gives its booleans; empty or absent,
+    no filter. django-filter's BooleanFilter reads any other value (`?in_force=yes`) as
+    "either" and answers every row; this one is a 400 naming the parameter (the API's
+    filter backend refuses such a value before the form reads it, in its own words)."""
+
+    field_class = YesNoField
+
+
 @extend_schema_field({"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 9999}})
 class AnyOfYearFilter(AnyOfFilter):
     """One or more years: `?year=2024,2025`. Its schema is given here: the model field

@@ -12,7 +12,7 @@ API's `?lang=` wins over both (api/lang.py).
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
@@ -46,10 +46,22 @@ def is_localized_path(path: str, urlconf=None) -> bool:
 
 def translate_path(url: str, code: str) -> str:
     """The address `url` (path, query string kept) in language `code`: "/fr/states/MNG/?a=1"
-    -> "/states/MNG/?a=1" for "en". An address outside the public site maps to itself."""
-    named = translation.get_language_from_path(urlsplit(url).path) or settings.LANGUAGE_CODE
-    with translation.override(named):
-        return translate_url(url, code)
+    -> "/states/MNG/?a=1" for "en". An address outside the public site maps to itself.
+
+    An address with a language prefix that no route matches (a mistyped "/fr/stats/MNG/",
+    whose 404 offers the switch) takes the other language's prefix ("/stats/MNG/"):
+    Django's translate_url leaves it as it is, and the switch would lead back to the
+    same page in the same language."""
+    parts = urlsplit(url)
+    prefix = translation.get_language_from_path(parts.path)
+    with translation.override(prefix or settings.LANGUAGE_CODE):
+        translated = translate_url(url, code)
+    if translated != url or prefix is None or prefix == code:
+        return translated
+    # The prefix as written ("/fr-ca/…" is French too), then the path after it.
+    rest = "/" + parts.path.lstrip("/").partition("/")[2]
+    path = rest if code == settings.LANGUAGE_CODE else f"/{code}{rest}"
+    return urlunsplit(parts._replace(path=path))
 
 
 def alternate_paths(url: str) -> dict[str, str]:

@@ -60,7 +60,13 @@ class TextAtomFeed(Atom1Feed):
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, {**item, "description": None})
         if item.get("description") is not None:
-            handler.addQuickElement("summary", item["description"], {"type": "text"})
+            attributes = {"type": "text"}
+            # A summary in another language than the feed's (the data changelog's English
+            # in a French feed) says so, as the page's lang="en" does (RFC 4287, xml:lang).
+            language = item.get("summary_language")
+            if language and language != self.feed.get("language"):
+                attributes["xml:lang"] = language
+            handler.addQuickElement("summary", item["description"], attributes)
 
     def latest_post_date(self):
         """The feed's `updated`: its newest recorded change (an entry's `recorded`), not

@@ -14,6 +14,7 @@ from core.filters import (
     NamedRecord,
     NamedRecordsMixin,
     PartialDateAfterFilter,
+    YesNoFilter,
 )
 from states.filters import STATE
 from warrants.models import Person, PersonStatus, Situation, Warrant
@@ -65,9 +66,7 @@ class WarrantFilterSet(NamedRecordsMixin, django_filters.FilterSet):
         label="Issued on or before (a date known only to the month or year counts when that "
         "month or year begins by the day)",
     )
-    in_force = django_filters.BooleanFilter(
-        field_name="ended", lookup_expr="isnull", label="Still in force"
-    )
+    in_force = YesNoFilter(field_name="ended", lookup_expr="isnull", label="Still in force")
 
     NAMED = {"person": PERSON, "situation": SITUATION}
 

@@ -26,6 +26,7 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from markdown_it import MarkdownIt
 
 from core import names
@@ -297,7 +298,8 @@ class DataChangelogFeed(IncidentFeed):
         return self._moment(entry)
 
     def item_extra_kwargs(self, entry):
-        return {"recorded": self._moment(entry)}
+        # The entries are written in English, whatever the feed's language (as on the page).
+        return {"recorded": self._moment(entry), "summary_language": "en"}
 
     def item_categories(self, entry):
-        return ["dataset"]
+        return [pgettext("a feed entry's category", "dataset")]

@@ -109,6 +109,25 @@ def test_a_french_changelog_marks_its_entries_english_and_their_dates_french(rea
     assert 'lang="en"' not in english[english.index(f'id="v{entry.version}"') :][:2000]
 
 
+def test_the_french_changelog_feed_gives_its_category_in_french_and_marks_the_entries_english(
+    reader, db
+):
+    """RFC 4287 and WCAG 3.1.2 as on the page: the French feed's entries said
+    `<category term="dataset"/>` in English, and their English words were marked French by
+    the feed's xml:lang="fr"."""
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    french = ET.fromstring(reader.get("/fr/data/changelog/feed/").content)
+    assert french.get(xml_lang) == "fr"
+    for entry in french.iter(f"{ATOM}entry"):
+        assert [c.get("term") for c in entry.iter(f"{ATOM}category")] == ["jeu de données"]
+        assert entry.find(f"{ATOM}summary").get(xml_lang) == "en"
+        assert entry.find(f"{ATOM}title").text.startswith("Version ")
+    english = ET.fromstring(reader.get("/data/changelog/feed/").content)
+    for entry in english.iter(f"{ATOM}entry"):
+        assert [c.get("term") for c in entry.iter(f"{ATOM}category")] == ["dataset"]
+        assert entry.find(f"{ATOM}summary").get(xml_lang) is None
+
+
 def test_the_changelog_shows_markup_as_text():
     (entry,) = changelog_entries("## 2030.01.01 — 2030-01-01\n\n<script>alert(1)</script> *new*\n")
     assert "<script>" not in entry.html and "&lt;script&gt;" in entry.html
@@ -172,3 +191,16 @@ def test_the_page_names_each_companion_table_of_a_visits_sources_and_warrants(
     assert set(companions) <= set(manifest["tables"])
     html = body(reader.get("/data/" if language == "en" else "/fr/data/"))
     assert f"({', '.join(companions)})" in html
+
+
+def test_the_api_documentation_says_it_is_english_whatever_the_readers_language(reader, seeded):
+    """WCAG 3.1.1: the documentation's words (its schema's descriptions, Swagger UI's labels)
+    are English in every language; a French reader's page said `<html lang="fr">`, and
+    the French /fr/data/ linked it as a French page."""
+    reader.cookies["django_language"] = "fr"
+    docs = body(reader.get("/api/v1/docs/", HTTP_ACCEPT_LANGUAGE="fr"))
+    assert '<html lang="en">' in docs
+    french = body(reader.get("/fr/data/"))
+    assert '<a href="/api/v1/docs/" hreflang="en">Documentation de l’API</a> (en anglais)' in french
+    english = body(reader.get("/data/"))
+    assert '<a href="/api/v1/docs/" hreflang="en">API documentation</a></p>' in english

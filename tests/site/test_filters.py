@@ -81,6 +81,32 @@ def test_an_impossible_value_is_a_400_not_an_empty_list(reader, seeded):
         assert 'class="error" role="alert"' in body(response)
 
 
+@pytest.mark.parametrize("value", ["maybe", "yes", "1", "oui", "True"])
+def test_a_yes_or_no_filter_refuses_what_is_neither_true_nor_false(reader, seeded, value):
+    """`/warrants/?in_force=yes` answered every warrant, in force or not, as if no filter had
+    been asked for (django-filter reads what is not `true` or `false` as "either"): a
+    journalist sharing the link would have counted ended warrants as in force."""
+    response = reader.get(f"/warrants/?in_force={value}")
+    assert response.status_code == 400
+    html = body(response)
+    assert '<a href="#id_in_force">Still in force: “' in html
+    assert "<tr data-id=" not in html
+    french = body(reader.get(f"/fr/warrants/?in_force={value}"))
+    assert f"Encore en vigueur\u00a0: «\u00a0{value}\u00a0» n’est ni true ni false" in french
+    download = reader.get(f"/fr/warrants.csv?in_force={value}")
+    assert download.status_code == 400
+    assert list(download.json()["error"]["fields"]) == ["in_force"]
+
+
+def test_a_yes_or_no_filter_reads_true_false_and_either(reader, seeded):
+    counts = {
+        value: body(reader.get(f"/warrants.csv?in_force={value}")).count("\n")
+        for value in ("true", "false", "")
+    }
+    assert counts["true"] + counts["false"] - 1 == counts[""]  # one header row each
+    assert counts["true"] > 1 and counts["false"] > 1
+
+
 def test_a_refused_value_is_said_in_the_title_and_first_in_the_form_with_a_link_to_its_box(
     reader, seeded
 ):

@@ -76,6 +76,60 @@ def test_the_language_switch_goes_to_the_same_page_in_the_other_language(client,
     assert "Cite this page" in body(client.get("/visits/vladimir-putin-mng-2024-09-02/"))
 
 
+def test_the_switch_changes_the_language_of_a_page_not_found(client, seeded):
+    """A mistyped /fr/ address's 404 offers English: the same address without /fr/. Django's
+    translate_url leaves an address no route matches as it is, and "English" led back to
+    the French 404."""
+    html = body(client.get("/fr/stats/MNG/"))
+    assert '<html lang="fr">' in html
+    link = re.search(r'href="(/language/en/\?next=[^"]*)"', html).group(1)
+    response = client.get(link)
+    assert response["Location"] == "/stats/MNG/"
+    english = client.get(response["Location"])
+    assert english.status_code == 404 and '<html lang="en">' in body(english)
+    assert client.get("/language/en/?next=/fr/nothing%3Fx%3D1")["Location"] == "/nothing?x=1"
+    assert client.get("/language/en/?next=/fr")["Location"] == "/"
+    assert client.get("/language/en/?next=/fr-ca/states/")["Location"] == "/states/"
+    # An address outside the public site still maps to itself, a page to its translation.
+    assert client.get("/language/fr/?next=/nothing/")["Location"] == "/nothing/"
+    assert client.get("/language/en/?next=/fr/states/XXX/")["Location"] == "/states/XXX/"
+
+
+def test_a_server_error_is_a_page_in_the_readers_language(seeded, monkeypatch):
+    """A bug on /fr/… answered Django's bare "Server Error (500)", in English and with no
+    language; the 500 page is the site's (templates/500.html), rendered without the
+    database or the request's context, as Django renders it."""
+    from django.test import Client
+
+    def broken(query):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("front.search.search", broken)
+    client = Client(raise_request_exception=False)
+    response = client.get("/fr/search/?q=putin")
+    assert response.status_code == 500
+    html = body(response)
+    assert '<html lang="fr">' in html and "<title>Erreur du serveur · iccwatch</title>" in html
+    assert "Server Error" not in html and "a bug" not in html
+    assert '<a href="/fr/">Accueil</a>' in html
+    english = body(client.get("/search/?q=putin"))
+    assert '<html lang="en">' in english and "<h1>Server error</h1>" in english
+    assert '<a href="/">Home</a>' in english
+
+
+def test_a_request_django_refuses_is_a_page_in_the_readers_language(client, seeded):
+    """More query parameters than Django reads (DATA_UPLOAD_MAX_NUMBER_FIELDS) answered its
+    bare "Bad Request (400)", in English and marked so, on /fr/… too."""
+    many = "&".join(f"x{i}=1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    response = client.get(f"/fr/visits/?{many}")
+    assert response.status_code == 400
+    html = body(response)
+    assert '<html lang="fr">' in html and "<title>Requête refusée · iccwatch</title>" in html
+    assert "Bad Request" not in html and '<a href="/fr/">Accueil</a>' in html
+    english = body(client.get(f"/visits/?{many}"))
+    assert '<html lang="en">' in english and "<h1>Request refused</h1>" in english
+
+
 def test_the_switch_is_a_link_on_every_page_and_refuses_other_sites(client, seeded):
     html = body(client.get("/persons/?status=at_large&ordering=name&page=1"))
     assert (

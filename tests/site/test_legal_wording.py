@@ -136,3 +136,17 @@ def test_an_incident_line_starts_with_the_hosts_name_and_its_article(seeded):
 
     visit = Visit.objects.with_verdicts().get(slug="benjamin-netanyahu-usa-2025-02-02")
     assert summaries.incident_line(visit).startswith("The United States (bound: ")
+
+
+def test_french_pages_write_the_depositarys_title_one_way(reader, seeded):
+    """« secrétaire général de l’ONU », lower case, as a state's timeline writes it (the
+    French typographic rule for a title followed by its organisation); the method page
+    wrote « Secrétaire général » in the paragraph that explains those very steps."""
+    for path, words in [
+        ("/fr/states/BDI/", "Retrait notifié au secrétaire général de l’ONU"),
+        ("/fr/states/MYS/", "Retrait de l’instrument notifié au secrétaire général de l’ONU"),
+        ("/fr/method/", "la date à laquelle le secrétaire général de l’ONU en a reçu"),
+    ]:
+        html = body(reader.get(path))
+        assert words in html, path
+        assert "Secrétaire général" not in html, path
