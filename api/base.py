@@ -1073,5 +1073,8 @@ naming it, and nothing is filed or changed.
   `400` naming `reason`, nothing published; send it back for its author to reword it.
   A filing's or a review's `403 four_eyes` and `409 conflict` (your own report, one not
   awaiting review, a correction that changes nothing), in French when French was asked
-  for as they already were, are labelled `Content-Language: fr`, no longer `en`.
+  for as they already were, are labelled `Content-Language: fr`, no longer `en`. A
+  review's `seen` that was never the version of a report submitted once is still a
+  `409 conflict`, which no longer says that its author took it back and submitted it
+  again.
 """

@@ -397,14 +397,25 @@ def _shortened(text: str, limit: int = TEXT_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _moment(value: datetime.datetime) -> str:
+def _moment(value: datetime.datetime, seconds: bool = False) -> str:
     """'2 December 2026, 04:59 UTC' ('2 décembre 2026, 04 h 59 UTC'), as the history writes
-    its own times: the time in the language's TIME_FORMAT (core/formats)."""
+    its own times: the time in the language's TIME_FORMAT (core/formats); with `seconds`,
+    '2 December 2026, 04:59:07 UTC' ('2 décembre 2026, 04 h 59 min 07 s UTC')."""
     utc = value.astimezone(datetime.UTC) if value.tzinfo else value
+    shape = pgettext("a time with its seconds, in Django's date format", "H:i:s")
     return _("%(date)s, %(time)s UTC") % {
         "date": format_date(utc.date()),
-        "time": time_format(utc.time()),
+        "time": time_format(utc.time(), shape if seconds else None),
     }
+
+
+def _changed_words(f, old, new, names: _Names) -> tuple[str, str]:
+    """A changed field's before and after in words (`_words`); two moments of the same
+    minute, which would read the same, are given to the second."""
+    was, now = _words(f, old, names), _words(f, new, names)
+    if was == now and isinstance(old, datetime.datetime) and isinstance(new, datetime.datetime):
+        return _moment(old, seconds=True), _moment(new, seconds=True)
+    return was, now
 
 
 def _stored_date(value) -> str:
@@ -570,13 +581,12 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
                 continue
             changed_fields.append(name)
             empty_sides.append((_empty(old), _empty(new)))
-            changes.append(
-                (
-                    field_name(name, entry.model),
-                    _words(f, old, names) if entry.before is not None else "",
-                    _words(f, new, names) if entry.after is not None else "",
-                )
-            )
+            if entry.action == "changed":
+                was, now = _changed_words(f, old, new, names)
+            else:
+                was = _words(f, old, names) if entry.before is not None else ""
+                now = _words(f, new, names) if entry.after is not None else ""
+            changes.append((field_name(name, entry.model), was, now))
         entry.changes, entry.changed_fields, entry.empty_sides = (
             changes,
             changed_fields,

@@ -1407,6 +1407,8 @@ def verify(
     - `seen` (version_of the report as the reviewer read it): the report was saved since
       (its author took it back and changed it, and submitted it again), or `seen` is ""
       (a form that did not say; None: a caller that checks nothing, a command or a test);
+      a report submitted once, whose author took nothing back, is refused without saying
+      so (a `seen` that was never its version: an API client's mistake);
     - a correction begun before the visit last changed (another correction verified
       meanwhile, an import): applying it would undo that change unseen; it is filed again;
     - a new visit that may already be recorded (possible_duplicates), unless the reviewer
@@ -1434,6 +1436,13 @@ def verify(
             )
         )
     if seen is not None and seen != version_of(report):
+        if since_resubmitted(report) is None:
+            raise ValidationError(
+                _(
+                    "This is not the report's version as it stands (seen): read it again "
+                    "before you verify it."
+                )
+            )
         raise ValidationError(
             _(
                 "This report changed after you opened it (its author took it back and "
@@ -1594,6 +1603,15 @@ def _close(report: Report, reviewer, state: str, comment: str, seen: str | None)
     if seen is not None and seen != version_of(report):
         # A comment on a version the reviewer did not read: a rejection would close, and a
         # request for changes answer, what its author submitted since, unseen.
+        if since_resubmitted(report) is None:
+            raise ValidationError(
+                {
+                    "seen": _(
+                        "This is not the report's version as it stands (seen): read it "
+                        "again before you send it back or reject it."
+                    )
+                }
+            )
         raise ValidationError(
             {
                 "seen": _(

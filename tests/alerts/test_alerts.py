@@ -277,6 +277,66 @@ def test_the_author_is_told_their_report_was_rejected_with_the_reason(
     assert urgent.site_url(f"/newsroom/reports/{report.pk}/") in message.body
 
 
+def published(reporter, reviewer, django_capture_on_commit_callbacks):
+    """The visit of a report by `reporter` that `reviewer` verified, the mails cleared."""
+    report = filed(reporter, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        review.verify(report, reviewer)
+    mail.outbox.clear()
+    report.refresh_from_db()
+    return report.visit
+
+
+def test_the_author_of_a_correction_or_a_withdrawal_is_told_which_it_was(
+    reporter, reviewer, django_capture_on_commit_callbacks
+):
+    """The author's mail names a correction and a withdrawal as the reviewers' mail does:
+    "your report" alone told an author of a withdrawal nothing of what was verified."""
+    visit = published(reporter, reviewer, django_capture_on_commit_callbacks)
+    end = (TODAY + datetime.timedelta(days=3)).isoformat()
+    with django_capture_on_commit_callbacks(execute=True):
+        correction = review.file_report(
+            author=reporter,
+            data=report_data(end=end),
+            citations=CITATIONS,
+            visit=visit,
+            reason="He stayed a day longer, the agency says.",
+        )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        review.verify(correction, reviewer)
+    (message,) = mail.outbox
+    assert message.subject == "[iccwatch] Your correction was verified: Vladimir Putin in Mongolia"
+    assert "victor verified your correction of a published visit: Vladimir Putin" in message.body
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        withdrawal = review.propose_withdrawal(
+            author=reporter, visit=visit, note="The newspaper retracted its story."
+        )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        review.reject(withdrawal, reviewer, "The story stands.")
+    (message,) = mail.outbox
+    assert message.subject == "[iccwatch] Your withdrawal was rejected: Vladimir Putin in Mongolia"
+    assert "victor rejected your withdrawal of a published visit: Vladimir Putin" in message.body
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        withdrawal = review.propose_withdrawal(
+            author=reporter, visit=visit, note="The agency retracted its story too."
+        )
+    mail.outbox.clear()
+    with translation.override("fr"), django_capture_on_commit_callbacks(execute=True):
+        review.request_changes(withdrawal, reviewer, "Quel journal ?")
+    (message,) = mail.outbox
+    assert message.subject == (
+        "[iccwatch] Votre retrait vous est renvoyé\u00a0: Vladimir Putin, Mongolie"
+    )
+    assert (
+        "victor vous a renvoyé pour modifications votre retrait d’une visite publiée\u00a0: "
+        "Vladimir Putin, Mongolie" in message.body
+    )
+
+
 def test_an_author_who_never_used_the_newsroom_is_mailed_in_the_language_the_reviewer_acted_in(
     reporter, reviewer, django_capture_on_commit_callbacks
 ):

@@ -667,6 +667,24 @@ def test_a_report_changed_since_the_version_read_is_neither_sent_back_nor_reject
     assert closed.status_code == 200, closed.content
 
 
+@pytest.mark.parametrize(
+    ("action", "field"), [("verify", None), ("request-changes", "comment"), ("reject", "reason")]
+)
+def test_a_seen_that_was_never_the_reports_version_blames_no_author(
+    tajikistan_removed, clients, action, field
+):
+    """A `seen` the report never had (a client's mistake) on a report submitted once was
+    answered "its author took it back and submitted it again", which its author never did."""
+    url = file(clients["reporter"]).json()["url"]
+    body = {"seen": "1"} | ({field: "Not so."} if field else {})
+    wrong = clients["reviewer"].post(f"{url}{action}/", body, format="json")
+    assert wrong.status_code == 409, wrong.content
+    message = wrong.json()["error"]["message"]
+    assert "not the report's version as it stands (seen)" in message
+    assert "took it back" not in message
+    assert Report.objects.get().state == ReportState.SUBMITTED
+
+
 def test_no_cache_keeps_a_report_its_list_or_the_queue(tajikistan_removed, clients):
     """A report is its author's and the reviewers' until verified: every answer of
     /reports/ tells browsers and proxies to keep no copy (as the newsroom's pages do), the

@@ -517,3 +517,28 @@ def test_a_reports_review_status_is_not_named_as_a_state_in_its_history(client, 
     client.cookies["django_language"] = "fr"
     french = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(address).content.decode()))
     assert "statut de relecture" in french and " État brouillon" not in french
+
+
+def test_two_moments_of_the_same_minute_are_told_apart_to_the_second(client, seeded):
+    """A report submitted again within the minute it was sent back read "submitted 5
+    December 2026, 05:03 UTC → 5 December 2026, 05:03 UTC": a change the row did not show."""
+    import datetime
+
+    rita = account("rita-seconds", roles.REPORTERS)
+    first_source_changed(rita, excerpt="Putin landed.")
+    report = Report.objects.get(author=rita)
+    first = datetime.datetime(2026, 12, 2, 4, 59, 7, tzinfo=datetime.UTC)
+    with recording(WritePath.NEWSROOM, user=rita):
+        Report.objects.filter(pk=report.pk).update(submitted_at=first)
+        Report.objects.filter(pk=report.pk).update(submitted_at=first.replace(second=41))
+        Report.objects.filter(pk=report.pk).update(submitted_at=first.replace(minute=58))
+    client.force_login(rita)
+    address = f"/newsroom/history/visits.report/{report.pk}/"
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(address).content.decode()))
+    assert "submitted 2 December 2026, 04:59:07 UTC 2 December 2026, 04:59:41 UTC" in words
+    # Minutes apart, the row keeps the history's own way of writing a time.
+    assert "submitted 2 December 2026, 04:59 UTC 2 December 2026, 04:58 UTC" in words
+    client.cookies["django_language"] = "fr"
+    french = html.unescape(client.get(address).content.decode())
+    assert "2 décembre 2026, 04\u00a0h\u00a059\u00a0min\u00a007\u00a0s UTC" in french
+    assert "2 décembre 2026, 04\u00a0h\u00a059\u00a0min\u00a041\u00a0s UTC" in french
