@@ -216,6 +216,34 @@ def test_a_reset_mail_the_mail_server_fails_is_retried_by_the_worker_until_deliv
     assert "\n".join(worker.tail_lines()[start:]).count(" retry: Retry in ") == 3
 
 
+def failed_every_try(worker, redis_server, worker_mail_server, account, failure) -> str:
+    """Ask for `account`'s link while the mail server fails every try the task's policy
+    allows (the first and max_retries more) with `failure` (a name of mailserver.FAILURES);
+    wait for the worker's last try and for the broker to drain. Returns the worker's log
+    lines written meanwhile, as one text."""
+    start = len(worker.tail_lines())
+    tries = WORKER_MAX_RETRIES + 1
+    mailserver.prepare(worker_mail_server, [failure] * tries)
+    last = f"{named(account)} not sent (try {tries} of {tries}, the last)"
+    with publishing_to(redis_server.url):
+        ask_for_a_link(account.email)
+        wait_for(
+            lambda: any(last in line for line in lines_about(worker, account)),
+            timeout=40,
+            what="the worker's last try",
+            on_timeout=worker.tail,
+        )
+        wait_for(lambda: broker_is_idle(redis_server), timeout=20, what="the broker to drain")
+    return "\n".join(worker.tail_lines()[start:])
+
+
+def assert_no_token_in_the_log(worker, worker_mail_server) -> None:
+    """No line of the worker's whole log holds the token of a link the server was handed."""
+    log = worker.log.read_text()
+    for token in tokens_in(mailserver.tried(worker_mail_server)):
+        assert token not in log
+
+
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
 def test_a_reset_mail_the_mail_server_never_takes_is_logged_at_error_without_its_token(
@@ -225,29 +253,14 @@ def test_a_reset_mail_the_mail_server_never_takes_is_logged_at_error_without_its
     max_retries more), then the failure is logged at ERROR naming the account, and the task
     fails. No line of the worker's log holds a link's token."""
     rita = account(django_user_model)
-    start = len(worker.tail_lines())
+    lines = failed_every_try(worker, redis_server, worker_mail_server, rita, "disconnected")
     tries = WORKER_MAX_RETRIES + 1
-    mailserver.prepare(worker_mail_server, ["disconnected"] * tries)
-    last = f"{named(rita)} not sent (try {tries} of {tries}, the last)"
-    with publishing_to(redis_server.url):
-        ask_for_a_link(rita.email)
-        wait_for(
-            lambda: any(last in line for line in lines_about(worker, rita)),
-            timeout=40,
-            what="the worker's last try",
-            on_timeout=worker.tail,
-        )
-        wait_for(lambda: broker_is_idle(redis_server), timeout=20, what="the broker to drain")
     assert len(mailserver.tried(worker_mail_server)) == tries
     assert mailserver.sent(worker_mail_server) == []
-    lines = lines_about(worker, rita)
-    assert [("ERROR" in line) for line in lines] == [False] * (tries - 1) + [True], lines
-    assert " raised unexpected: MailNotSent('SMTPServerDisconnected" in "\n".join(
-        worker.tail_lines()[start:]
-    )
-    log = worker.log.read_text()
-    for token in tokens_in(mailserver.tried(worker_mail_server)):
-        assert token not in log
+    ours = lines_about(worker, rita)
+    assert [("ERROR" in line) for line in ours] == [False] * (tries - 1) + [True], ours
+    assert " raised unexpected: MailNotSent('SMTPServerDisconnected" in lines
+    assert_no_token_in_the_log(worker, worker_mail_server)
 
 
 @pytest.mark.integration
@@ -259,25 +272,12 @@ def test_celerys_own_lines_of_a_retried_reset_mail_hold_no_token(
     failure's, with its traceback, to the worker's log: when the mail server's answer
     quotes the link, none of them holds its token."""
     rita = account(django_user_model)
-    start = len(worker.tail_lines())
-    tries = WORKER_MAX_RETRIES + 1
-    mailserver.prepare(worker_mail_server, ["held, quoting the mail"] * tries)
-    last = f"{named(rita)} not sent (try {tries} of {tries}, the last)"
-    with publishing_to(redis_server.url):
-        ask_for_a_link(rita.email)
-        wait_for(
-            lambda: any(last in line for line in lines_about(worker, rita)),
-            timeout=40,
-            what="the worker's last try",
-            on_timeout=worker.tail,
-        )
-        wait_for(lambda: broker_is_idle(redis_server), timeout=20, what="the broker to drain")
-    lines = "\n".join(worker.tail_lines()[start:])
+    lines = failed_every_try(
+        worker, redis_server, worker_mail_server, rita, "held, quoting the mail"
+    )
     assert lines.count(" retry: Retry in ") == WORKER_MAX_RETRIES
     assert "Held for review: http" in lines and "/[redacted]/" in lines
-    log = worker.log.read_text()
-    for token in tokens_in(mailserver.tried(worker_mail_server)):
-        assert token not in log
+    assert_no_token_in_the_log(worker, worker_mail_server)
 
 
 @pytest.mark.parametrize(
