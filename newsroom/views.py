@@ -1435,29 +1435,26 @@ def report_verify(request, pk: int):
             # Said next to the tick it asks for, not only at the top of the page.
             refused = {"action": "verify", "comment": "", "errors": error.messages}
             return _report_page(request, pk, refused=refused, status=400)
-        if "withdrawal_note" in getattr(error, "error_dict", {}):
-            # Said to its author when typed; the reviewer is told what to do with it.
-            messages.error(
-                request,
-                _(
-                    "This withdrawal cannot be verified: its reason is not one the visit's "
-                    "page may show (its author is told: “%(problem)s”). Send it back for "
-                    "them to reword it."
-                )
-                % {"problem": " ".join(error.messages)},
+        refused = getattr(error, "error_dict", {})
+        # A withdrawal's or a correction's reason the visit's page may not show (filed
+        # before its minimum): said to its author when typed; the reviewer is told what to
+        # do with it.
+        if "withdrawal_note" in refused:
+            unverifiable = _(
+                "This withdrawal cannot be verified: its reason is not one the visit's "
+                "page may show (its author is told: “%(problem)s”). Send it back for "
+                "them to reword it."
             )
-            return redirect("newsroom:report", pk)
-        if "reason" in getattr(error, "error_dict", {}):
-            # A correction's reason refused (filed before its minimum): as a withdrawal's.
-            messages.error(
-                request,
-                _(
-                    "This correction cannot be verified: its reason is not one the visit's "
-                    "page may show (its author is told: “%(problem)s”). Send it back for "
-                    "them to reword it."
-                )
-                % {"problem": " ".join(error.messages)},
+        elif "reason" in refused:
+            unverifiable = _(
+                "This correction cannot be verified: its reason is not one the visit's "
+                "page may show (its author is told: “%(problem)s”). Send it back for "
+                "them to reword it."
             )
+        else:
+            unverifiable = None
+        if unverifiable is not None:
+            messages.error(request, unverifiable % {"problem": " ".join(error.messages)})
             return redirect("newsroom:report", pk)
         messages.error(request, " ".join(error.messages))
         return redirect("newsroom:report", pk)
