@@ -408,6 +408,26 @@ def warning_line(visit) -> str:
     )
 
 
+def warrant_end_words(warrant) -> str:
+    """How an ended warrant ended, in the reader's language: "executed on 11 March 2025
+    (person surrendered)", "withdrawn on 10 June 2008", "lapsed with the person's death,
+    confirmed on 7 September 2015", and "ended on 24 July 2014 (reason not recorded)" when
+    `end_reason` is blank. The date is the warrant's `ended`, its last day in force, in
+    words. The warrant list, a person's page and a visit's page all say it so, in the words
+    of the warrant clause of a verdict's explanation (core.reasons: "the warrant was
+    executed on …"). A warrant without `ended` raises ValueError: it is in force, and the
+    caller says so."""
+    if warrant.ended is None:
+        raise ValueError(f"warrant {warrant.ref} has not ended")
+    words = {
+        "executed": _("executed on %(date)s (person surrendered)"),
+        "withdrawn": _("withdrawn on %(date)s"),
+        "deceased": _("lapsed with the person's death, confirmed on %(date)s"),
+        "other": _("ended on %(date)s, for another reason"),
+    }.get(warrant.end_reason, _("ended on %(date)s (reason not recorded)"))
+    return words % {"date": format_date(warrant.ended)}
+
+
 def standing_label(standing: str, sovereign: str = "") -> str:
     """A state's standing in words: its label ("State Party"), or for a territory of a
     State whose name (`sovereign`, in the reader's language) is given, "territory of the

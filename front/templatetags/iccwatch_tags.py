@@ -39,6 +39,14 @@ def withdrawal_note(note):
 
 
 @register.filter
+def warrant_end(warrant):
+    """{{ warrant|warrant_end }} -> how an ended warrant ended, its date in words
+    ("executed on 11 March 2025 (person surrendered)"; front.summaries.warrant_end_words).
+    Only for a warrant whose `ended` is set: ValueError otherwise."""
+    return summaries.warrant_end_words(warrant)
+
+
+@register.filter
 def places(place):
     """A visit's place in words ('Tianjin;Beijing' → 'Tianjin and Beijing')."""
     return summaries.place_words(place)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from core import tabular
 from core.filters import RepeatableCSVWidget, select_widget
 from core.links import absolute_link
-from core.names import collation_key, country_name, format_date, situation_name, sort_name
+from core.names import collation_key, country_name, situation_name, sort_name
 from core.pagecache import cache_page_by_version
 from front import cards, charts, citations, listing, maps, summaries
 from front.listing import Column, Listing
@@ -246,10 +246,7 @@ def _person_description(person, tally: summaries.VisitTally) -> str:
 
 def _warrant_state(warrant: Warrant, today) -> str:
     if warrant.ended and warrant.ended < today:
-        return _("ended on %(date)s: %(reason)s") % {
-            "date": format_date(warrant.ended),
-            "reason": warrant.get_end_reason_display() or _("reason not recorded"),
-        }
+        return summaries.warrant_end_words(warrant)
     if warrant.made_public is None:
         return _("in force; date made public not recorded")
     return _("in force")

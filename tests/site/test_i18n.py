@@ -479,22 +479,78 @@ def test_a_filter_menus_any_agrees_with_the_filters_name_in_french(client, seede
     assert menus("/visits/")["situation"] == "any"
 
 
-def test_an_ended_warrant_says_why_after_its_date_without_nested_brackets(client, seeded):
-    """ "ended 1 December 2025 (executed (person surrendered))" nested one bracket in
-    another: the reason follows the date after a colon, in both languages."""
-    import re
+# How a warrant that ended on 24 July 2014 says so, by its end_reason: (English, French).
+# « fin le 24 juillet 2014 : exécuté (personne remise) » was a note, not French; with no
+# reason, the warrant list showed « fin le 24 juillet 2014 » and "ended 24 July 2014".
+ENDINGS = {
+    "executed": (
+        "executed on 24 July 2014 (person surrendered)",
+        "exécuté le 24 juillet 2014 (personne remise)",
+    ),
+    "withdrawn": ("withdrawn on 24 July 2014", "retiré le 24 juillet 2014"),
+    "deceased": (
+        "lapsed with the person's death, confirmed on 24 July 2014",
+        "devenu caduc au décès de la personne, confirmé le 24 juillet 2014",
+    ),
+    "other": (
+        "ended on 24 July 2014, for another reason",
+        "a pris fin le 24 juillet 2014, pour un autre motif",
+    ),
+    "": (
+        "ended on 24 July 2014 (reason not recorded)",
+        "a pris fin le 24 juillet 2014 (motif non enregistré)",
+    ),
+}
 
-    for path, ended, colon in (("/warrants/", "ended", ":"), ("/fr/warrants/", "fin le", "\xa0:")):
-        response = client.get(path)
-        html = (
-            b"".join(response.streaming_content).decode()
-            if response.streaming
-            else response.content.decode()
-        )
-        cells = re.findall(rf"{ended} [^<]*", html)
-        assert cells, path
-        assert all("((" not in c and "))" not in c for c in cells), cells
-        assert any(re.fullmatch(rf"{ended} [^:]+{colon} \w.*\)", c) for c in cells), cells
+
+@pytest.mark.parametrize("reason", list(ENDINGS))
+def test_an_ended_warrant_says_how_and_on_what_day_it_ended(reason):
+    """Each end reason is said with the warrant's last day, as a sentence of each language
+    says it (front.summaries.warrant_end_words); a warrant in force has no ending."""
+    import datetime
+
+    from front.summaries import warrant_end_words
+    from warrants.models import Warrant
+
+    warrant = Warrant(ref="w", ended=datetime.date(2014, 7, 24), end_reason=reason)
+    for language, words in zip(("en", "fr"), ENDINGS[reason], strict=True):
+        with translation.override(language):
+            assert warrant_end_words(warrant) == words
+    with pytest.raises(ValueError):
+        warrant_end_words(Warrant(ref="w"))
+
+
+def test_the_lists_person_and_visit_pages_say_how_a_warrant_ended(client, seeded):
+    """The same words in the three places a warrant's ending is shown, in both languages,
+    with no reason recorded as with one."""
+    import datetime
+    from html import unescape
+
+    from core.pagecache import bump_data_version
+    from visits.models import Visit
+    from warrants.models import Warrant
+
+    warrant = (
+        Warrant.objects.filter(ended__isnull=False, verdicts__isnull=False)
+        .select_related("person")
+        .first()
+    )
+    assert warrant is not None
+    visit = Visit.objects.filter(pk__in=warrant.verdicts.values("pk")).first()
+    paths = (
+        f"/warrants/?person={warrant.person.slug}",
+        f"/persons/{warrant.person.slug}/",
+        f"/visits/{visit.slug}/",
+    )
+    for reason in ("", "executed"):
+        warrant.ended, warrant.end_reason = datetime.date(2014, 7, 24), reason
+        warrant.save()
+        bump_data_version()  # the test's writes are never committed, so never counted
+        for language, words in zip(("en", "fr"), ENDINGS[reason], strict=True):
+            for path in paths:
+                html = unescape(body(client.get(path if language == "en" else f"/fr{path}")))
+                assert words in html, (path, language)
+                assert not re.search(r"(?<!a pris )fin le 24|ended 24", html), (path, language)
 
 
 def test_a_sentence_gives_a_span_of_days_as_french_writes_it(seeded):

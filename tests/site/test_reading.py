@@ -77,8 +77,8 @@ def test_an_ended_warrant_says_when_in_words(reader, seeded):
     warrant = Warrant.objects.filter(ended__isnull=False).select_related("person").first()
     assert warrant is not None
     html = body(reader.get(f"/warrants/?person={warrant.person.slug}"))
-    assert f"ended {format_date(warrant.ended)}" in html
-    assert f"ended {warrant.ended.isoformat()}" not in html
+    assert f" on {format_date(warrant.ended)}" in html  # "executed on 11 March 2025 (…)"
+    assert f" on {warrant.ended.isoformat()}" not in html
 
 
 def test_a_person_is_shown_with_the_nationality(reader, seeded):
