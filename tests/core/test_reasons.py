@@ -410,7 +410,7 @@ def test_a_withdrawn_visits_sources_are_said_to_be_the_visits_not_its_withdrawal
     )
     assert render(reasons, "fr") == (
         "Visite signalée (Vladimir Putin\u202f; Ulaanbaatar, Mongolie) du 2 au 3 septembre 2024 "
-        "retirée du registre\u00a0: The newspaper retracted its story the next day. "
+        "retirée des données\u00a0: The newspaper retracted its story the next day. "
         "Sources citées pour la visite\u00a0: Reuters (3 septembre 2024)\u202f; babel.ua."
     )
     # A report rejected on review: the same sources, the same words.

@@ -553,6 +553,31 @@ def test_the_lists_person_and_visit_pages_say_how_a_warrant_ended(client, seeded
                 assert not re.search(r"(?<!a pris )fin le 24|ended 24", html), (path, language)
 
 
+# "The record" (the data the site publishes, which a visit enters and leaves) is one word in
+# French: « les données », as the public pages say, not also « le registre » or « le
+# dossier ». "The record" as one row of the history ("the record was confirmed", "the
+# record as it stood", "the record's history") is a row, not the data: it keeps its words.
+_THE_RECORD = re.compile(r"\bthe record\b(?! was confirmed| as it stood|'s history)", re.I)
+
+
+def test_french_calls_the_record_les_donnees_in_every_message():
+    with MO.open("rb") as committed:
+        catalogue = gettext.GNUTranslations(committed)._catalog
+    about_the_record = {
+        (key[0] if isinstance(key, tuple) else key): message
+        for key, message in catalogue.items()
+        if _THE_RECORD.search(key[0] if isinstance(key, tuple) else key)
+    }
+    assert len(about_the_record) > 12, about_the_record  # the check finds them
+    elsewhere = {
+        msgid: message
+        for msgid, message in about_the_record.items()
+        if "données" not in message or re.search(r"\b(registre|dossier)\b", message, re.I)
+    }
+    assert not elsewhere, elsewhere
+    assert not [m for m in catalogue.values() if re.search(r"\bregistre\b", m, re.I)]
+
+
 def test_a_sentence_gives_a_span_of_days_as_french_writes_it(seeded):
     """« du 1er au 2 décembre 2024 » in a French sentence (an incident's line, an early
     warning's), never « 1er–2 décembre »; the first of a month is "1er" in a span across

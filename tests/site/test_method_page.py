@@ -35,7 +35,7 @@ HEADINGS = {
         "Les verdicts",
         "Les dates connues en partie",
         "Les voyages annoncés",
-        "Les visites retirées du dossier",
+        "Les visites retirées des données",
         "Les constats de manquement de la Cour",
         "Sources, versions et corrections",
         "Citer cette page",
