@@ -593,6 +593,12 @@ def too_many_downloads(busy: exports.TooManyDownloads) -> str:
             f"The API is already streaming as many CSV downloads as it can at once "
             f"({busy.limit}); retry shortly, or take the whole dataset's files from /data/."
         )
+    if busy.network:
+        return (
+            f"{busy.limit} CSV download{'s' if busy.limit != 1 else ''} from your network "
+            f"(the addresses of one IPv6 /48) {'are' if busy.limit != 1 else 'is'} still "
+            "streaming, the most one network may have at once: wait until one ends."
+        )
     return (
         f"{busy.limit} CSV download{'s' if busy.limit != 1 else ''} from your address "
         f"{'are' if busy.limit != 1 else 'is'} still streaming, the most one client may have "
@@ -943,7 +949,8 @@ limit the answer is `429` with `Retry-After` (seconds).
 **Formats**: JSON everywhere; every list also as CSV with the same filters
 (`?format=csv` or `Accept: text/csv`; every matching row, unpaginated and streamed).
 A few CSV downloads stream at once from one address (2 by default, the site's
-/visits.csv and the like included), and a few more in all: one more is a `429
+/visits.csv and the like included), a few more from one IPv6 /48 together (4), and a
+few more in all: one more is a `429
 throttled` with `Retry-After`, before any row is read (a revalidation answered `304`
 counts for none).
 The CSV is the site's export format, written by the same writer: visits and incidents

@@ -4,11 +4,14 @@ and the API's CSV (`?format=csv`).
 A download holds a web thread, and the database connection it reads its rows through,
 for as long as it streams: the busiest host's visits take a minute and more. Without a
 limit, a few clients asking for them again and again would hold every thread, and the
-pages would wait behind them. So a download first takes two slots (core.cache.slots):
-one of its client's (by address, an IPv6 client by its /64, as the rate limits count it:
-core.auth.client_key; ICCWATCH_EXPORTS_PER_CLIENT, 2 by default) and one of all
-(ICCWATCH_EXPORTS_AT_ONCE, 6), counted in Redis across every web process (in each
-process's memory while Redis is away). When either is full the answer is a 429 with Retry-After, before any row is read.
+pages would wait behind them. So a download first takes a slot in each of its sets
+(core.cache.slots): its client's (by address, an IPv6 client by its /64, as the rate
+limits count it: core.auth.client_key; ICCWATCH_EXPORTS_PER_CLIENT, 2 by default), an
+IPv6 client's /48's (core.auth.client_network; ICCWATCH_EXPORTS_PER_NETWORK, 4: one
+holder of a /48 has 65,536 /64s, each with slots of its own, enough to take all of them)
+and all's (ICCWATCH_EXPORTS_AT_ONCE, 6), counted in Redis across every web process (in
+each process's memory while Redis is away). When any is full the answer is a 429 with
+Retry-After, before any row is read.
 
 The slots are given back when the answer is closed, which the server does once it has
 sent the last byte or found the client gone (`HeldStream.close`); a worker that dies
@@ -23,7 +26,7 @@ from collections.abc import Iterable, Iterator
 
 from django.conf import settings
 
-from core.auth import client_key
+from core.auth import client_key, client_network
 from core.cache import Slot, slots
 
 # A slot lives this long without a renewal: what a worker that died mid-stream holds.
@@ -36,27 +39,48 @@ RETRY_AFTER_SECONDS = 10
 ALL = "exports:all"
 
 
-class TooManyDownloads(Exception):
-    """No slot is free: the client's own (`everyone` False) or the site's (True), of
-    `limit`. The answer is a 429 with `Retry-After: retry_after`."""
+# Whose slots are full (TooManyDownloads.scope).
+CLIENT, NETWORK, EVERYONE = "client", "network", "all"
 
-    def __init__(self, *, everyone: bool, limit: int):
-        super().__init__(f"{'all' if everyone else 'client'} download slots full ({limit})")
-        self.everyone = everyone
+
+class TooManyDownloads(Exception):
+    """No slot is free: `scope` says whose, the client's own (CLIENT), its IPv6 /48's
+    (NETWORK) or the site's (EVERYONE), each of `limit`. The answer is a 429 with
+    `Retry-After: retry_after`."""
+
+    def __init__(self, *, scope: str, limit: int):
+        super().__init__(f"{scope} download slots full ({limit})")
+        self.scope = scope
         self.limit = limit
         self.retry_after = RETRY_AFTER_SECONDS
+
+    @property
+    def everyone(self) -> bool:
+        """The site's slots are full, not the client's nor its network's."""
+        return self.scope == EVERYONE
+
+    @property
+    def network(self) -> bool:
+        """The slots of the client's IPv6 /48 are full (its own /64 may have room)."""
+        return self.scope == NETWORK
 
 
 def take_slot(request, *, timer=time.time) -> DownloadSlot:
     """A slot for one download by the client of `request`; TooManyDownloads when its
-    own or the site's are all taken. Give it back with `release`, or let the streamed
-    answer do it (`DownloadSlot.stream`)."""
-    per_client = settings.ICCWATCH_EXPORTS_PER_CLIENT
-    at_once = settings.ICCWATCH_EXPORTS_AT_ONCE
-    sets = [(f"exports:client:{client_key(request)}", per_client), (ALL, at_once)]
+    own, its IPv6 /48's (none for an IPv4 client) or the site's are all taken, naming the
+    first full one in that order. Give it back with `release`, or let the streamed answer
+    do it (`DownloadSlot.stream`)."""
+    sets = [(f"exports:client:{client_key(request)}", settings.ICCWATCH_EXPORTS_PER_CLIENT)]
+    scopes = [CLIENT]
+    network = client_network(request)
+    if network is not None:
+        sets.append((f"exports:network:{network}", settings.ICCWATCH_EXPORTS_PER_NETWORK))
+        scopes.append(NETWORK)
+    sets.append((ALL, settings.ICCWATCH_EXPORTS_AT_ONCE))
+    scopes.append(EVERYONE)
     taken, full = slots.take(sets, LEASE_SECONDS, timer())
     if taken is None:
-        raise TooManyDownloads(everyone=sets[full][0] == ALL, limit=sets[full][1])
+        raise TooManyDownloads(scope=scopes[full], limit=sets[full][1])
     return DownloadSlot(taken, timer)
 
 

@@ -484,9 +484,10 @@ if not 1 <= ICCWATCH_LOGIN_COOLOFF_MINUTES <= 7 * 24 * 60:
 # gives one away): within the cool-off, ICCWATCH_LOGIN_NETWORK_FAILURE_LIMIT failures for
 # one username from one /48 refuse that username from the whole /48, and failed sign-ins
 # as ICCWATCH_LOGIN_NETWORK_USERNAME_LIMIT different usernames refuse every username from
-# it (core.auth.network_lock); each at least its one-address counterpart. Unset, each is
-# 25 and 30, or its counterpart when that is set higher: a configuration whose one-address
-# limits were valid before the /48 was counted still starts, the /48 never under them.
+# it (core.auth.network_lock; `manage.py unlock_network 2001:db8:1::/48` lifts both); each
+# at least its one-address counterpart. Unset, each is 25 and 30, or its counterpart when
+# that is set higher: a configuration whose one-address limits were valid before the /48
+# was counted still starts, the /48 never under them.
 ICCWATCH_LOGIN_NETWORK_FAILURE_LIMIT = env_int(
     "ICCWATCH_LOGIN_NETWORK_FAILURE_LIMIT",
     default=max(25, ICCWATCH_LOGIN_FAILURE_LIMIT),
@@ -506,6 +507,18 @@ if not ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT <= ICCWATCH_LOGIN_NETWORK_USERNAME_
     raise ImproperlyConfigured(
         "ICCWATCH_LOGIN_NETWORK_USERNAME_LIMIT must be between "
         f"ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT ({ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT}) and 10000."
+    )
+# The password reset (newsroom.forms.ThrottledPasswordResetForm) takes at most 10 requests
+# an hour from one client (newsroom.forms.RESET_REQUESTS_PER_CLIENT: an IPv6 client's /64),
+# and ICCWATCH_PASSWORD_RESET_NETWORK_LIMIT an hour from the clients of one IPv6 /48
+# together: one holder of a /48 has 65,536 /64s, each with 10 requests of its own.
+ICCWATCH_PASSWORD_RESET_NETWORK_LIMIT = env_int(
+    "ICCWATCH_PASSWORD_RESET_NETWORK_LIMIT", default=50, minimum=1
+)
+if not 10 <= ICCWATCH_PASSWORD_RESET_NETWORK_LIMIT <= 10000:
+    raise ImproperlyConfigured(
+        "ICCWATCH_PASSWORD_RESET_NETWORK_LIMIT must be between the requests one client may "
+        "make an hour (10) and 10000."
     )
 AXES_ENABLED = True
 AXES_FAILURE_LIMIT = ICCWATCH_LOGIN_FAILURE_LIMIT
@@ -653,6 +666,18 @@ REST_FRAMEWORK = {
 # process); one more is a 429 with Retry-After.
 ICCWATCH_EXPORTS_PER_CLIENT = env_int("ICCWATCH_EXPORTS_PER_CLIENT", default=2, minimum=1)
 ICCWATCH_EXPORTS_AT_ONCE = env_int("ICCWATCH_EXPORTS_AT_ONCE", default=6, minimum=1)
+# And at most this many from the clients of one IPv6 /48 together (core.auth.client_network):
+# one holder of a /48 has 65,536 /64s, each with slots of its own, enough to take every
+# slot of all. Never under ICCWATCH_EXPORTS_PER_CLIENT: unset, it is 4, or that when it is
+# set higher.
+ICCWATCH_EXPORTS_PER_NETWORK = env_int(
+    "ICCWATCH_EXPORTS_PER_NETWORK", default=max(4, ICCWATCH_EXPORTS_PER_CLIENT), minimum=1
+)
+if ICCWATCH_EXPORTS_PER_NETWORK < ICCWATCH_EXPORTS_PER_CLIENT:
+    raise ImproperlyConfigured(
+        "ICCWATCH_EXPORTS_PER_NETWORK must be at least ICCWATCH_EXPORTS_PER_CLIENT "
+        f"({ICCWATCH_EXPORTS_PER_CLIENT})."
+    )
 # The licence of the data the site and the API serve (data/LICENSE): the dataset and the
 # verdicts derived from it.
 DATA_LICENCE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}

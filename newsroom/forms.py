@@ -18,10 +18,10 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from compliance import Period, partial_isoformat
-from core.auth import client_key
+from core.auth import client_key, client_network
 from core.cache import counters
 from core.names import collation_key, country_name, elide
 from core.text import PlainTextForm
@@ -525,11 +525,15 @@ class CommentForm(PlainTextForm, forms.Form):
 
 
 # A password reset mails a link: at most 10 requests an hour from one client (its address,
-# an IPv6 client's /64: core.auth.client_key), whatever the addresses it types, and one
-# mail to an address every 15 minutes, whoever asks (README, "The newsroom"). A request
-# from elsewhere spends no mail its owner needs: the mail it sent went to the owner, whose
-# link stays valid for PASSWORD_RESET_TIMEOUT.
+# an IPv6 client's /64: core.auth.client_key), whatever the addresses it types,
+# ICCWATCH_PASSWORD_RESET_NETWORK_LIMIT (50) an hour from the clients of one IPv6 /48
+# together (core.auth.client_network: one holder of a /48 has 65,536 /64s, each with 10
+# requests of its own; the settings keep it no lower than the client's 10), and one mail to
+# an address every 15 minutes, whoever asks (README, "The newsroom"). A request from
+# elsewhere spends no mail its owner needs: the mail it sent went to the owner, whose link
+# stays valid for PASSWORD_RESET_TIMEOUT.
 RESET_REQUESTS_PER_CLIENT = (10, 60 * 60)  # (requests, seconds)
+RESET_NETWORK_PERIOD = 60 * 60  # seconds; the requests: ICCWATCH_PASSWORD_RESET_NETWORK_LIMIT
 RESET_MAILS_PER_ADDRESS = (1, 15 * 60)
 
 
@@ -537,14 +541,23 @@ class ThrottledPasswordResetForm(PasswordResetForm):
     """Django's password reset form, which cannot be used to flood an inbox: past the limits
     above (RESET_REQUESTS_PER_CLIENT, RESET_MAILS_PER_ADDRESS) it sends nothing, and answers
     as it always does (the next page says a mail is on its way if the address has an
-    account; whether it has one is never told). The counts are the API's rate-limit logs
-    (core.cache.counters: shared in Redis, in this process's memory while Redis is down).
+    account; whether it has one is never told). Past its IPv6 /48's limit
+    (ICCWATCH_PASSWORD_RESET_NETWORK_LIMIT) it sends nothing either, and says so: `save`
+    leaves the reason in `refusal`, which newsroom.views.ThrottledPasswordResetView shows
+    (a 429). That count is the client's network's, never the address typed, so saying
+    it tells nothing of whether an address has an account, and the people of a /48 that
+    someone else used up learn that no link is coming. The counts are the API's
+    rate-limit logs (core.cache.counters: shared in Redis, in this process's memory while
+    Redis is down).
 
     Within the limits it does the same for every address, known or not: after commit it
     enqueues newsroom.tasks.mail_password_reset, which looks the address up and mails its
     accounts a link built from ICCWATCH_BASE_URL (never from the request's Host header).
     The mail server's delay is the worker's, never the answer's; without a broker the task
     runs inline, as every task does."""
+
+    # Why save() sent nothing, to be shown (a translated message); None otherwise.
+    refusal: str | None = None
 
     def save(
         self,
@@ -556,18 +569,31 @@ class ThrottledPasswordResetForm(PasswordResetForm):
     ):
         email = self.cleaned_data["email"].strip().lower()
         client = client_key(request) if request is not None else ""
+        network = client_network(request) if request is not None else None
         digest = hashlib.sha256(email.encode()).hexdigest()[:32]
         now = time.time()
+        counts = [(f"client:{client}", RESET_REQUESTS_PER_CLIENT)]
+        if network is not None:
+            network_limit = settings.ICCWATCH_PASSWORD_RESET_NETWORK_LIMIT
+            counts.append((f"network:{network}", (network_limit, RESET_NETWORK_PERIOD)))
+        counts.append((f"email:{digest}", RESET_MAILS_PER_ADDRESS))
         # Counted in turn, and the first refusal stops: a request one count refuses spends
-        # none of the next (one past the client's limit must not spend the mail the
-        # address's owner may ask for next).
-        for key, limit in (
-            (f"client:{client}", RESET_REQUESTS_PER_CLIENT),
-            (f"email:{digest}", RESET_MAILS_PER_ADDRESS),
-        ):
+        # none of the next (one past the client's limit must not spend its /48's requests,
+        # nor the mail the address's owner may ask for next).
+        for key, limit in counts:
             (hit,) = counters.hit([(f"iccwatch:password-reset:{key}", *limit)], now)
             if not hit.allowed:
                 logger.warning("password reset not mailed: over its limit (%s)", key)
+                if key.startswith("network:"):
+                    self.refusal = ngettext(
+                        "%(limit)s password reset was already asked from your network (the "
+                        "addresses of one IPv6 /48) in the last hour, the most one network "
+                        "may ask: no link was sent. Try again later.",
+                        "%(limit)s password resets were already asked from your network (the "
+                        "addresses of one IPv6 /48) in the last hour, the most one network "
+                        "may ask: no link was sent. Try again later.",
+                        limit[0],
+                    ) % {"limit": limit[0]}
                 return None
         arguments = (
             self.cleaned_data["email"],

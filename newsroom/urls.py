@@ -8,7 +8,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from newsroom import views
-from newsroom.forms import ThrottledPasswordResetForm
 
 app_name = "newsroom"
 
@@ -30,8 +29,7 @@ urlpatterns = [
     ),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=ThrottledPasswordResetForm,
+        views.ThrottledPasswordResetView.as_view(
             template_name="newsroom/password_reset.html",
             email_template_name="newsroom/password_reset_email.txt",
             subject_template_name="newsroom/password_reset_subject.txt",

@@ -8,6 +8,7 @@ import datetime
 import functools
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,6 +38,7 @@ from newsroom.forms import (
     BaseSourceFormSet,
     CommentForm,
     ReportForm,
+    ThrottledPasswordResetForm,
     add_blank_source,
     source_formset,
 )
@@ -62,6 +64,22 @@ ACTIONS = ("preview", "draft", "submit", "add_source")
 ADD_TO, FILE_SOURCES = "add_to:", "file_sources:"
 # A correction or withdrawal still open to review or to its author's changes.
 OPEN_STATES = (ReportState.SUBMITTED, ReportState.CHANGES_REQUESTED)
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset page, with newsroom.forms.ThrottledPasswordResetForm: a
+    request its client's IPv6 /48 may no longer make (the form's `refusal`) is given back
+    with that reason and a 429, instead of the page that says a mail is on its way; every
+    other request is answered as Django does."""
+
+    form_class = ThrottledPasswordResetForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.refusal is None:
+            return response
+        form.add_error(None, form.refusal)
+        return self.render_to_response(self.get_context_data(form=form), status=429)
 
 
 def submitted_message() -> str:

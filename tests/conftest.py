@@ -104,6 +104,7 @@ def generous_download_slots(settings):
     back, only once the test has read it to its end, and most tests read a download's
     status alone. tests/site/test_download_slots.py sets low limits."""
     settings.ICCWATCH_EXPORTS_PER_CLIENT = GENEROUS_DOWNLOADS
+    settings.ICCWATCH_EXPORTS_PER_NETWORK = GENEROUS_DOWNLOADS
     settings.ICCWATCH_EXPORTS_AT_ONCE = GENEROUS_DOWNLOADS
     slots.forget()
     yield

@@ -618,3 +618,26 @@ def test_a_number_in_another_spelling_is_refused_naming_its_variable(value):
     assert result.returncode != 0
     assert f"ICCWATCH_SWEEP_SECONDS={value!r} is not a whole number." in result.stderr
     assert load_settings(ICCWATCH_SWEEP_SECONDS=" 45 ").returncode == 0
+
+
+def test_the_password_resets_network_limit_is_never_under_one_clients():
+    """ICCWATCH_PASSWORD_RESET_NETWORK_LIMIT counts the requests of a whole IPv6 /48; under
+    the requests one client (a /64) may make (newsroom.forms.RESET_REQUESTS_PER_CLIENT) it
+    would refuse a single client before its own limit, so the settings refuse it, naming
+    that number."""
+    from newsroom.forms import RESET_REQUESTS_PER_CLIENT
+
+    per_client = RESET_REQUESTS_PER_CLIENT[0]
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.ICCWATCH_PASSWORD_RESET_NETWORK_LIMIT)"
+    )
+    assert load_settings(_code=code).stdout.split() == ["50"]
+    given = load_settings(_code=code, ICCWATCH_PASSWORD_RESET_NETWORK_LIMIT=str(per_client))
+    assert given.stdout.split() == [str(per_client)], given.stderr
+    refused = load_settings(_code=code, ICCWATCH_PASSWORD_RESET_NETWORK_LIMIT=str(per_client - 1))
+    assert refused.returncode != 0
+    assert (
+        "ICCWATCH_PASSWORD_RESET_NETWORK_LIMIT must be between the requests one client may "
+        f"make an hour ({per_client}) and 10000." in refused.stderr
+    )

@@ -250,3 +250,58 @@ def test_the_network_is_the_ipv6_clients_48(remote, network):
     from core.auth import client_network
 
     assert client_network(RequestFactory().get("/", REMOTE_ADDR=remote)) == network
+
+
+@pytest.mark.django_db
+def test_password_reset_requests_from_many_64s_of_one_48_are_limited_and_told(
+    settings, django_user_model, django_capture_on_commit_callbacks
+):
+    """One holder of a /48 has 65,536 /64s, each with RESET_REQUESTS_PER_CLIENT of its own:
+    the /48's requests are counted together too (ICCWATCH_PASSWORD_RESET_NETWORK_LIMIT).
+    Past it nothing is mailed and the page says so (a 429, in the reader's language); a
+    request its /64 refused spends none of the /48's; another /48 is not held back."""
+    from newsroom.forms import RESET_REQUESTS_PER_CLIENT
+
+    per_client = RESET_REQUESTS_PER_CLIENT[0]
+    settings.ICCWATCH_PASSWORD_RESET_NETWORK_LIMIT = per_client + 3
+    # A /48 of its own (RFC 9637's documentation prefix, which no other test uses): the
+    # counts of earlier runs in this process are not this test's.
+    a, b = uuid.uuid4().int % 0xFFF, uuid.uuid4().int % 0xFFFF
+    network, other = f"3fff:{a:x}:{b:x}", f"3fff:{a + 1:x}:{b:x}"
+    url = reverse("newsroom:password-reset")
+    emails = [f"reset48-{n}-{uuid.uuid4().hex}@example.org" for n in range(per_client + 8)]
+    for email in emails:
+        django_user_model.objects.create_user(f"u-{email}", email=email, password="x-long-pass")
+    unused = iter(emails)
+
+    def ask(address, language="en"):
+        client = Client(REMOTE_ADDR=address)
+        client.cookies["django_language"] = language
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, {"email": next(unused)})
+
+    # One /64 up to its own limit, and once past it (refused, silently: not the /48's count).
+    assert [ask(f"{network}:1::{n + 1:x}").status_code for n in range(per_client)] == [
+        302
+    ] * per_client
+    assert ask(f"{network}:1::ffff").status_code == 302
+    assert len(mail.outbox) == per_client
+    # Three more from other /64s reach the /48's limit (the refused one spent none of it).
+    assert [ask(f"{network}:{n + 2:x}::1").status_code for n in range(3)] == [302] * 3
+    assert len(mail.outbox) == per_client + 3
+    # A /64 of that /48 never used before: refused, and told why.
+    refused = ask(f"{network}:ff::1")
+    assert refused.status_code == 429
+    page = refused.content.decode()
+    assert (
+        f"{per_client + 3} password resets were already asked from your network "
+        "(the addresses of one IPv6 /48) in the last hour" in page
+    )
+    assert "no link was sent" in page
+    french = ask(f"{network}:fe::1", language="fr")
+    assert french.status_code == 429
+    assert "depuis votre réseau" in french.content.decode()
+    assert len(mail.outbox) == per_client + 3
+    # Another /48 asks as before.
+    assert ask(f"{other}:1::1").status_code == 302
+    assert len(mail.outbox) == per_client + 4

@@ -147,6 +147,61 @@ def test_an_ipv6_client_holds_one_clients_slots_across_its_64(
     read_to_the_end(again)
 
 
+def test_the_64s_of_one_48_share_the_networks_slots(seeded, settings):
+    """One holder of an IPv6 /48 has 65,536 /64s, each with slots of its own: per /64
+    alone, a few of them took every slot of all. The /48's slots are shared by its /64s
+    (core.auth.client_network), on the site and in the API's CSV alike; another /48, and
+    IPv4 clients, are not held back by them."""
+    settings.ICCWATCH_EXPORTS_PER_CLIENT = 1
+    settings.ICCWATCH_EXPORTS_PER_NETWORK = 2
+    settings.ICCWATCH_EXPORTS_AT_ONCE = 6
+    held = [reader(f"2001:db8:70:{n}::1").get("/visits.csv") for n in (1, 2)]
+    assert [r.status_code for r in held] == [200, 200]
+    # A third /64 of that /48, never used before: its own slot is free, the /48's are not.
+    refused = reader("2001:db8:70:3::1").get("/incidents.csv")
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == str(exports.RETRY_AFTER_SECONDS)
+    page = refused.content.decode()
+    assert "2 downloads from your network (the addresses of one IPv6 /48)" in page
+    assert 'href="/data/"' in page
+    api = APIClient(REMOTE_ADDR="2001:db8:70:4::1").get("/api/v1/incidents/?format=csv")
+    assert api.status_code == 429
+    message = api.json()["error"]["message"]
+    assert "2 CSV downloads from your network (the addresses of one IPv6 /48)" in message
+    french = reader("2001:db8:70:5::1").get("/fr/incidents.csv")
+    assert french.status_code == 429
+    assert "2 téléchargements depuis votre réseau" in french.content.decode()
+    for other in ("2001:db8:71:1::1", "198.51.100.30"):
+        answer = reader(other).get("/incidents.csv")
+        assert answer.status_code == 200
+        read_to_the_end(answer)
+    read_to_the_end(held[0])
+    again = reader("2001:db8:70:3::1").get("/incidents.csv")
+    assert again.status_code == 200
+    read_to_the_end(again)
+    read_to_the_end(held[1])
+
+
+def test_the_network_limit_is_never_under_the_clients():
+    """Unset, the /48's slots follow the client's up (a site that allowed 5 per client
+    still starts, each /48 with 5); set under it, the settings refuse to start."""
+    from tests.test_settings import load_settings
+
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.ICCWATCH_EXPORTS_PER_CLIENT, s.ICCWATCH_EXPORTS_PER_NETWORK)"
+    )
+    assert load_settings(_code=code).stdout.split() == ["2", "4"]
+    higher = load_settings(_code=code, ICCWATCH_EXPORTS_PER_CLIENT="5")
+    assert higher.stdout.split() == ["5", "5"], higher.stderr
+    refused = load_settings(_code=code, ICCWATCH_EXPORTS_PER_NETWORK="1")
+    assert refused.returncode != 0
+    assert (
+        "ICCWATCH_EXPORTS_PER_NETWORK must be at least ICCWATCH_EXPORTS_PER_CLIENT (2)."
+        in refused.stderr
+    )
+
+
 def test_the_apis_csv_shares_the_clients_slots_and_answers_in_its_error_shape(seeded, one_each):
     api = APIClient(REMOTE_ADDR="198.51.100.9")
     first = api.get("/api/v1/visits/?format=csv")
