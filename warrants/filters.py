@@ -5,6 +5,7 @@ repeated): a row matches any of them (core.filters).
 """
 
 import django_filters
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import (
@@ -66,7 +67,10 @@ class WarrantFilterSet(NamedRecordsMixin, django_filters.FilterSet):
         label="Issued on or before (a date known only to the month or year counts when that "
         "month or year begins by the day)",
     )
-    in_force = YesNoFilter(field_name="ended", lookup_expr="isnull", label="Still in force")
+    in_force = YesNoFilter(
+        method="filter_in_force",
+        label="Still in force (today, UTC: issued or made public, and not ended before today)",
+    )
 
     NAMED = {"person": PERSON, "situation": SITUATION}
 
@@ -75,3 +79,8 @@ class WarrantFilterSet(NamedRecordsMixin, django_filters.FilterSet):
     class Meta:
         model = Warrant
         fields = ["person", "situation", "issued_after", "issued_before", "in_force"]
+
+    def filter_in_force(self, queryset, name, value):
+        """`?in_force=true`: the warrants in force today (UTC), the last day of an ended one
+        counting; `false`: the others (Warrant.in_force_on)."""
+        return queryset.in_force(timezone.localdate(), value)

@@ -1,5 +1,7 @@
 """People named in public ICC arrest warrants, and the warrants themselves."""
 
+import datetime
+
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
@@ -107,6 +109,17 @@ class WarrantEndReason(models.TextChoices):
     OTHER = "other", _("other (see notes)")
 
 
+class WarrantQuerySet(models.QuerySet):
+    def in_force(self, day: datetime.date, value: bool = True):
+        """The warrants in force on `day` (or, `value` False, those not in force): started
+        (issued, or made public when the issue date is unknown) on or before it and not
+        ended before it, the last day counting (Warrant.in_force_on)."""
+        condition = (Q(issued__lte=day) | Q(issued__isnull=True, made_public__lte=day)) & (
+            Q(ended__isnull=True) | Q(ended__gte=day)
+        )
+        return self.filter(condition) if value else self.exclude(condition)
+
+
 @history.track(exclude=["updated_at"])
 class Warrant(models.Model):
     """An ICC arrest warrant against one person.
@@ -138,6 +151,8 @@ class Warrant(models.Model):
     sources = models.ManyToManyField(Source, blank=True, related_name="warrants")
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = WarrantQuerySet.as_manager()
+
     class Meta:
         # The id last: two warrants of one person with the same (or no) issue date keep
         # one order everywhere they are listed.
@@ -164,3 +179,12 @@ class Warrant(models.Model):
     def __str__(self):
         when = self.issued or self.made_public
         return f"Warrant against {self.person.name} ({when})"
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        """Whether the warrant is in force on `day`: issued (or, the issue date unknown,
+        made public) on or before it, and `ended` is None or not before it, the last day
+        counting, as the rule reads a warrant (compliance.facts.in_force_on). The site's
+        lists, its exports and the API's `in_force` field and filter all say "in force
+        today" by it, today being UTC's."""
+        start = self.issued or self.made_public
+        return start is not None and start <= day and (self.ended is None or day <= self.ended)

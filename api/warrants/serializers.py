@@ -151,10 +151,4 @@ class WarrantSerializer(serializers.HyperlinkedModelSerializer):
         return warrant.issued is not None and warrant.made_public > warrant.issued
 
     def get_in_force(self, warrant) -> bool:
-        today = datetime.datetime.now(datetime.UTC).date()
-        start = warrant.issued or warrant.made_public
-        return (
-            start is not None
-            and start <= today
-            and (warrant.ended is None or today <= warrant.ended)
-        )
+        return warrant.in_force_on(datetime.datetime.now(datetime.UTC).date())

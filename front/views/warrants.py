@@ -275,7 +275,7 @@ def _warrant_row(warrant, request) -> dict:
         **tabular.dated("made_public", warrant.made_public, warrant.made_public_precision),
         "ended": warrant.ended,
         "end_reason": warrant.end_reason,
-        "in_force": warrant.ended is None,
+        "in_force": warrant.in_force_on(timezone.localdate()),
         "charges": warrant.charges,
     }
 

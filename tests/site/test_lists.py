@@ -1,6 +1,7 @@
 """Lists: the shared FilterSets, shareable URLs, sorting, pagination, and downloads that match the screen."""
 
 import csv
+import datetime
 import html
 import io
 import json
@@ -385,3 +386,42 @@ def test_a_filtered_incidents_list_links_the_feed_that_matches_it(reader, seeded
     )
     assert feed_link("/incidents/?year=2024") == ("/incidents/feed/", "Atom feed of all incidents")
     assert feed_link("/incidents/") == ("/incidents/feed/", "Atom feed")
+
+
+def test_a_warrant_is_in_force_on_its_last_day_alike_on_the_list_the_download_and_the_api(
+    reader, api_client
+):
+    """A warrant's `ended` is its last day in force (the rule counts it: compliance.facts.
+    in_force_on). The list said "ended" and the `in_force` filter and column said no as soon
+    as `ended` was set, while the API's `in_force` field said yes until the day after."""
+    from django.utils import timezone
+
+    from core.names import format_date
+    from tests.factories import make_person, make_warrant
+
+    today = timezone.localdate()
+    person = make_person("last-day-person", situation="last-day-situation")
+    last_day = make_warrant(person, issued=datetime.date(2020, 1, 6), ended=today)
+    ended = make_warrant(
+        person, issued=datetime.date(2019, 1, 6), ended=today - datetime.timedelta(days=1)
+    )
+    query = "?situation=last-day-situation"
+
+    rows = {r["ref"]: r for r in csv_rows(reader.get(f"/warrants.csv{query}"))}
+    assert (rows[last_day.ref]["in_force"], rows[ended.ref]["in_force"]) == ("true", "false")
+    assert [r["ref"] for r in csv_rows(reader.get(f"/warrants.csv{query}&in_force=true"))] == [
+        last_day.ref
+    ]
+    assert [r["ref"] for r in csv_rows(reader.get(f"/warrants.csv{query}&in_force=false"))] == [
+        ended.ref
+    ]
+    page = body(reader.get(f"/warrants/{query}"))
+    statuses = re.findall(r'<td data-label="Status">([^<]*)</td>', page)
+    assert sorted(statuses) == sorted(
+        ["in force", f"ended on {format_date(ended.ended)} (reason not recorded)"]
+    )
+
+    api = api_client.get(f"/api/v1/warrants/{query}&in_force=true").json()["results"]
+    assert [(w["ref"], w["in_force"]) for w in api] == [(last_day.ref, True)]
+    api = api_client.get(f"/api/v1/warrants/{query}&in_force=false").json()["results"]
+    assert [(w["ref"], w["in_force"]) for w in api] == [(ended.ref, False)]
