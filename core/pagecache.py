@@ -26,7 +26,9 @@ given the version's ETag, so it is not kept once the new count is in; nor is one
 says it may change without a write (`not_final`).
 
 The cache fails open (`core.cache.FailOpenRedisCache`): with Redis down the version
-reads as None and every request renders, as if there were no cache.
+reads as None and every request renders, as if there were no cache. Without Redis the
+page cache is off unless asked for (`ICCWATCH_PAGE_CACHE`): a cache in each process's
+memory would never hear of another process's write.
 
 Two shortcuts save the busiest reads most of their cost:
 
@@ -135,13 +137,18 @@ _version_lock = threading.Lock()
 
 
 def data_version() -> str | None:
-    """The current data version (a string), or None when the cache cannot be reached.
+    """The current data version (a string), or None when the cache cannot be reached or
+    the page cache is off (`ICCWATCH_PAGE_CACHE`, off by default without Redis): then
+    nothing is stored or answered under a version, no ETag is derived from one, and every
+    summary is counted in the request.
 
     A missing version (a new or flushed Redis) is created from the clock, so that a
     version is never reused after a flush. Read from Redis at most once per
     `ICCWATCH_DATA_VERSION_LOCAL_SECONDS` in a process that did not write meanwhile.
     """
     global _local_version
+    if not settings.ICCWATCH_PAGE_CACHE:
+        return None
     keep = settings.ICCWATCH_DATA_VERSION_LOCAL_SECONDS
     local = _local_version
     if keep > 0 and local is not None and time.monotonic() < local[1]:

@@ -333,8 +333,17 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Public pages and API reads cached per request under a data version every write bumps
-# (core/pagecache.py); off renders every request (benchmarks compare both).
-ICCWATCH_PAGE_CACHE = env_bool("ICCWATCH_PAGE_CACHE", default=True)
+# (core/pagecache.py); off renders every request (benchmarks compare both). On by default
+# with Redis only: the version lives in the default cache, and a cache in each process's
+# own memory never hears of another process's write (an import, a shell, the worker, a
+# second web worker), whose pages and 304s would stay as they were. Production refuses it
+# without Redis; elsewhere it may be asked for, for one process that makes every write.
+ICCWATCH_PAGE_CACHE = env_bool("ICCWATCH_PAGE_CACHE", default=bool(REDIS_URL))
+if PRODUCTION and ICCWATCH_PAGE_CACHE and not REDIS_URL:
+    raise ImproperlyConfigured(
+        "ICCWATCH_PAGE_CACHE needs REDIS_URL in production: with each process's own cache, "
+        "a write in one process would never reach the pages another serves."
+    )
 # How long (seconds; set in milliseconds) a process keeps the data version it read from
 # Redis: a write in that process forgets it at once; another process's write shows there
 # at most this late.

@@ -185,6 +185,16 @@ def _fast_password_hasher():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _page_cache_in_the_tests_process():
+    """The page cache on, as with Redis, although the tests' default cache is their own
+    process's memory (without REDIS_URL the settings turn it off, since another process's
+    write would not reach it): every write a test's pages must show is made in the
+    test's process, or bumps the version itself (`_fresh_data_version`)."""
+    with override_settings(ICCWATCH_PAGE_CACHE=True):
+        yield
+
+
 def uses_database(item) -> bool:
     """Whether a test uses the database (a django_db marker or a database fixture)."""
     return item.get_closest_marker("django_db") is not None or any(

@@ -641,3 +641,33 @@ def test_the_password_resets_network_limit_is_never_under_one_clients():
         "ICCWATCH_PASSWORD_RESET_NETWORK_LIMIT must be between the requests one client may "
         f"make an hour ({per_client}) and 10000." in refused.stderr
     )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "page_cache"),
+    [
+        ({"DJANGO_ENV": None, "REDIS_URL": None}, "False"),
+        ({"DJANGO_ENV": None, "REDIS_URL": "redis://127.0.0.1:6379/0"}, "True"),
+        ({"DJANGO_ENV": None, "REDIS_URL": None, "ICCWATCH_PAGE_CACHE": "true"}, "True"),
+        ({"REDIS_URL": "redis://127.0.0.1:6379/0"}, "True"),
+        ({"REDIS_URL": None}, "False"),
+    ],
+)
+def test_the_page_cache_is_on_by_default_only_with_a_cache_every_process_shares(
+    overrides, page_cache
+):
+    """Without Redis the data version lived in each process's memory: `manage.py up`
+    served its pages and 304s as they were after `import_dataset` ran in another terminal."""
+    result = load_settings(
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.ICCWATCH_PAGE_CACHE)",
+        **overrides,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == page_cache
+
+
+def test_production_refuses_the_page_cache_without_redis():
+    result = load_settings(REDIS_URL=None, ICCWATCH_PAGE_CACHE="true")
+    assert result.returncode != 0
+    assert "ICCWATCH_PAGE_CACHE needs REDIS_URL in production" in result.stderr

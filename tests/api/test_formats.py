@@ -382,6 +382,31 @@ def test_a_csv_s_etag_changes_when_a_record_its_rows_show_does(seeded, api_clien
     assert "Vladimir V. Putin" in b"".join(again.streaming_content).decode("utf-8-sig")
 
 
+def test_without_a_shared_cache_another_process_s_write_shows_at_once(seeded, api_client, settings):
+    """Without Redis the page cache is off (iccwatch.settings): the data version would live
+    in this process's memory, which another process's write (an import in a second
+    terminal) never bumps. A write outside Django's connection wrapper stands for it here:
+    the visit, the CSV and its revalidation show it at once, and no ETag is derived from a
+    version nobody else moves."""
+    from django.db import connection
+
+    settings.ICCWATCH_PAGE_CACHE = False
+    slug = "vladimir-putin-mng-2024-09-02"
+    detail, csv_url = f"/api/v1/visits/{slug}/", "/api/v1/visits/?host=MNG&format=csv"
+    api_client.get(detail)
+    first = api_client.get(csv_url)
+    b"".join(first.streaming_content)
+    assert "ETag" not in first
+    with connection.connection.cursor() as cursor:  # bypasses the version's bump
+        cursor.execute(
+            "UPDATE visits_visit SET occasion = 'Written elsewhere' WHERE slug = %s", [slug]
+        )
+    assert api_client.get(detail).json()["occasion"] == "Written elsewhere"
+    again = api_client.get(csv_url, HTTP_IF_NONE_MATCH=first.get("ETag", '"none"'))
+    assert again.status_code == 200
+    assert "Written elsewhere" in b"".join(again.streaming_content).decode("utf-8-sig")
+
+
 def test_json_and_csv_of_one_list_have_different_etags_and_vary_on_accept(seeded, api_client):
     as_json = api_client.get("/api/v1/visits/")
     as_csv = api_client.get("/api/v1/visits/", HTTP_ACCEPT="text/csv")
