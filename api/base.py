@@ -1084,4 +1084,10 @@ naming it, and nothing is filed or changed.
   review's `seen` that was never the version of a report submitted once is still a
   `409 conflict`, which no longer says that its author took it back and submitted it
   again.
+- 5 December 2026, findings: each finding says whether it `counts_as_finding`, the first
+  Art. 87(7) finding about its failure to arrest (false for an appeal judgment upholding
+  it, a later referral of it, and a decision of kind `other`), as the states' pages count
+  findings; `?counts_as_finding=true` lists those alone. A finding's `has_visit` refuses
+  a value other than `true` or `false` (`400 invalid_filter`): `?has_visit=yes` was no
+  filter at all. The CSV of `/findings/` gains the column after `referral_stands`.
 """

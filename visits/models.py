@@ -442,6 +442,26 @@ class Finding(models.Model):
         return gettext(referral_sentence(self.referred_to_asp, self.referred_to_unsc))
 
 
+def first_finding():
+    """An annotation for Finding querysets (a boolean expression): whether a decision is a
+    failure the Court found, the first Art. 87(7) finding of non-compliance about its
+    failure to arrest (the same visit; a decision with no visit stands alone), in (decided,
+    id) order, as a state's and a person's pages count them (front.summaries.
+    describe_findings). False for an appeal judgment upholding an earlier finding (Jordan,
+    6 May 2019), a later referral of it (Italy, 26 January 2026), any later decision on it,
+    and every decision of kind `other`."""
+    earlier = Finding.objects.filter(
+        Q(decided__lt=models.OuterRef("decided"))
+        | Q(decided=models.OuterRef("decided"), id__lt=models.OuterRef("id")),
+        visit=models.OuterRef("visit"),
+        kind=FindingKind.ART_87_7,
+    )
+    return models.ExpressionWrapper(
+        Q(kind=FindingKind.ART_87_7) & ~models.Exists(earlier),
+        output_field=models.BooleanField(),
+    )
+
+
 def referral_lifted():
     """An annotation for Finding querysets (a boolean expression): whether a finding's
     referral was lifted by a later decision about the same visit, read as the visit's

@@ -400,6 +400,15 @@ class FindingSerializer(serializers.HyperlinkedModelSerializer):
         help_text="The visit it concerns, or null (no visit, or one not published)."
     )
     sources = SourceSerializer(many=True, read_only=True)
+    counts_as_finding = serializers.BooleanField(
+        source="first_finding",
+        read_only=True,
+        help_text="Whether this decision is a failure the Court found: the first Art. 87(7) "
+        "finding about its failure to arrest (a decision with no visit stands alone). False "
+        "for an appeal judgment upholding it (Jordan, 6 May 2019), a later referral of it "
+        "(Italy, 26 January 2026) and every decision of kind `other`. A state's page counts "
+        "the rows where it is true.",
+    )
     referral_stands = serializers.SerializerMethodField(
         help_text="Whether this decision's referral (or information) to the Assembly or the "
         "Council still stands: false when it made none, or when the latest decision about the "
@@ -423,6 +432,7 @@ class FindingSerializer(serializers.HyperlinkedModelSerializer):
             "referred_to_asp",
             "referred_to_unsc",
             "referral_stands",
+            "counts_as_finding",
             "notes",
             "sources",
         ]

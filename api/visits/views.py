@@ -44,6 +44,7 @@ from core.filters import (
     AnyOfSlugFilter,
     NamedRecordsMixin,
     PartialDateAfterFilter,
+    YesNoFilter,
 )
 from core.links import link_builder
 from states.filters import STATE
@@ -56,6 +57,7 @@ from visits.models import (
     VerdictChange,
     VerdictCode,
     Visit,
+    first_finding,
     readable_visit,
     referral_lifted,
 )
@@ -571,7 +573,7 @@ class FindingFilterSet(NamedRecordsMixin, django_filters.FilterSet):
         distinct=True,
         label="Concerning this person (slug; several separated by commas).",
     )
-    has_visit = django_filters.BooleanFilter(
+    has_visit = YesNoFilter(
         field_name="visit",
         lookup_expr="isnull",
         exclude=True,
@@ -594,9 +596,19 @@ class FindingFilterSet(NamedRecordsMixin, django_filters.FilterSet):
         method="filter_referred_to",
         label="Referred to the ASP or the UN Security Council; either: `ASP,UNSC`.",
     )
+    counts_as_finding = YesNoFilter(
+        method="filter_counts_as_finding",
+        label="true: the failures the Court found, the first Art. 87(7) finding about each "
+        "(their number is a state's page's count of findings); false: the other decisions "
+        "(appeal judgments, later referrals, decisions of kind `other`).",
+    )
     ordering = ApiOrderingFilter(fields=(("decided", "decided"),))
 
     NAMED = {"state": STATE, "person": PERSON}
+
+    def filter_counts_as_finding(self, queryset, name, value):
+        """Rows whose `first_finding` annotation (visits.models.first_finding) is `value`."""
+        return queryset.filter(first_finding=value)
 
     class Meta:
         model = Finding
@@ -654,7 +666,11 @@ class FindingViewSet(NumericIdMixin, PublicReadViewSet):
     queryset = (
         Finding.objects.select_related("state", "visit")
         .prefetch_related("sources", "persons")
-        .annotate(referral_lifted=referral_lifted(), visit_readable=readable_visit())
+        .annotate(
+            referral_lifted=referral_lifted(),
+            visit_readable=readable_visit(),
+            first_finding=first_finding(),
+        )
         .order_by("decided", "id")
     )
     serializer_class = FindingSerializer

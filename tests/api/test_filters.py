@@ -698,3 +698,35 @@ def test_changed_since_says_which_clock_a_time_without_an_offset_is_read_on(seed
         parameters = schema["paths"][path]["get"]["parameters"]
         described = next(p for p in parameters if p["name"] == "changed_since")["description"]
         assert "without an offset is UTC" in described and "midnight UTC" in described
+
+
+def test_a_finding_says_whether_it_counts_as_a_failure_found_as_the_state_pages_count(
+    seeded, api_client, reader
+):
+    """Jordan and Italy each have two Art. 87(7) decisions about one visit (an appeal
+    judgment upholding the finding; a later referral): their pages say "1 ICC finding of
+    non-compliance", while summing `kind=art_87_7` rows gave 2. `counts_as_finding` marks
+    the first finding about each failure, as the pages count them, for every state."""
+    from front.summaries import describe_findings
+    from visits.models import Finding
+
+    rows = api_client.get("/api/v1/findings/", {"page_size": 500}).json()["results"]
+    by_day = {(r["state"]["iso3"], r["decided"]): r["counts_as_finding"] for r in rows}
+    assert by_day["JOR", "2017-12-11"] is True and by_day["JOR", "2019-05-06"] is False
+    assert by_day["ITA", "2025-10-17"] is True and by_day["ITA", "2026-01-26"] is False
+    pages = {f.pk for f in describe_findings(list(Finding.objects.all()))}
+    assert {r["id"] for r in rows if r["counts_as_finding"]} == pages
+    assert all(not r["counts_as_finding"] for r in rows if r["kind"] == "other")
+
+    def ids(value):
+        answer = api_client.get("/api/v1/findings/", {"counts_as_finding": value, "page_size": 500})
+        assert answer.status_code == 200, answer.content
+        return {r["id"] for r in answer.json()["results"]}
+
+    assert ids("true") == pages and ids("false") == {r["id"] for r in rows} - pages
+    assert api_client.get("/api/v1/findings/?counts_as_finding=yes").status_code == 400
+    assert api_client.get("/api/v1/findings/?has_visit=yes").status_code == 400
+    for iso3 in ("JOR", "ITA"):
+        page = reader.get(f"/states/{iso3}/").content.decode()
+        assert "<strong>1</strong> ICC finding of non-compliance" in page
+        assert len(ids("true") & {r["id"] for r in rows if r["state"]["iso3"] == iso3}) == 1
