@@ -14,7 +14,10 @@ Method Not Allowed, whoever asks):
 | admin                    | yes               | 201                           | own + any report              | 200 (not own)       | 200; own report 403 `four_eyes`                       |
 
 POST /reports/withdrawals/ (proposing to withdraw a published visit) is a report's filing:
-who may file one may file it, with the same answers.
+who may file one may file it, with the same answers. So is POST /reports/{id}/resubmit/
+(answering a request for changes): a reporter's, on their own report sent back (another
+reporter's report is a 404, as to GET; a reporter who is not its author, an admin say,
+is refused by the service layer: 403; a report not sent back, 409).
 
 The four-eyes rule (nobody reviews their own report) is the service layer's
 (visits.review), so the API, the newsroom, the admin and a shell all refuse it; the API
@@ -129,7 +132,7 @@ class ReportAccess(permissions.BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False  # 401 with WWW-Authenticate
-        if view.action in ("create", "withdrawals"):
+        if view.action in ("create", "withdrawals", "resubmit"):
             self.message = NOT_A_REPORTER
             return roles.may_report(user)
         if view.action in self.REVIEWER_ACTIONS:

@@ -1040,7 +1040,11 @@ read it: another person's report, not public until verified, is only said to be 
 without its number or address; a colleague's draft is theirs alone and blocks nothing. `GET /api/v1/reports/` lists your reports. Reviewers read
 `GET /api/v1/reports/queue/` and `POST /api/v1/reports/{id}/verify/`, `/request-changes/`
 (`{"comment": ...}`) or `/reject/` (`{"reason": ...}`); the report's author is refused
-(`403 four_eyes`), whatever their roles. `POST /api/v1/visits/`, the older way to report a
+(`403 four_eyes`), whatever their roles. The author of a report sent back answers the
+reviewer and submits it again with `POST /api/v1/reports/{id}/resubmit/` (`{"reply": ...}`
+and the fields that change), with the newsroom's checks. A new visit's `outcome` is
+required only for a trip that took place: for one `announced`, `cancelled` or `virtual`
+it is `n/a` (left out, it is `n/a`). `POST /api/v1/visits/`, the older way to report a
 visit, is an alias of `POST /api/v1/reports/` (same body, same answers; deprecated).
 Each of these bodies takes only the fields its schema lists (`additionalProperties:
 false`): any other, misspelt or made up, at the top or in a source, is a `400 invalid`
@@ -1090,4 +1094,10 @@ naming it, and nothing is filed or changed.
   findings; `?counts_as_finding=true` lists those alone. A finding's `has_visit` refuses
   a value other than `true` or `false` (`400 invalid_filter`): `?has_visit=yes` was no
   filter at all. The CSV of `/findings/` gains the column after `referral_stands`.
+- 5 December 2026, later still: `POST /reports/{id}/resubmit/` lets the author of a report
+  sent back for changes answer the reviewer (`reply`, required) and submit it again, the
+  fields left out kept (a report was read-only here). A new visit's `outcome` may be left
+  out for a trip `announced`, `cancelled` or `virtual` (it is `n/a`, as on the newsroom's
+  form; it was a `400`); left out for a trip that took place, the `400` naming `outcome`
+  now says so in the form's words, not "This field is required.".
 """

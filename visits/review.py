@@ -1096,6 +1096,63 @@ def submit(report: Report, user) -> Report:
     return report
 
 
+# What `resubmit` says of a report that is not (or no longer) sent back for changes.
+SENT_BACK_ONLY = gettext_lazy(
+    "Only a report sent back for changes can be answered and submitted again; this one's "
+    "state is “%(state)s”."
+)
+
+
+@transaction.atomic
+def resubmit(
+    report: Report,
+    user,
+    *,
+    data: dict,
+    citations: Sequence[dict],
+    reply: str,
+    reason: str | None = None,
+    based_on: datetime.datetime | None = None,
+    seen: str | None = None,
+) -> Report:
+    """The author answers a reviewer's request for changes in one step: the report sent
+    back is edited (`update_report`, with `reply` their answer to the reviewer, `reason`,
+    `based_on` and `seen` as it takes them) and submitted again (`submit`), in one
+    transaction, so that a refusal changes nothing. The API's way; the newsroom's edit
+    form calls the same two functions. Its history records the two steps as the
+    newsroom's do (the edit, then "submitted for review"), and the reviewers are mailed
+    after commit as for any submission (`report_submitted`).
+
+    Raises PermissionDenied for anyone but its author; ValidationError (SENT_BACK_ONLY)
+    for a report not sent back for changes (a draft, one awaiting review, verified or
+    rejected), or a `based_on` given for a report that corrects no visit (naming
+    `based_on`); and whatever `update_report` and `submit` refuse: a version `seen` that
+    is not the report's (naming `seen`), an answer too long (naming `reply`) or missing
+    (ANSWER_FIRST, naming `reply`), data that `resolve` refuses (naming each field), a
+    correction that changes nothing or whose visit changed since it was begun, a
+    withdrawal (reworded on its page, `update_withdrawal`); DuplicateReport when an
+    identical report is open."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _require(report.author_id == user.pk, _("Only the author may edit a report."))
+    if report.state != ReportState.CHANGES_REQUESTED:
+        raise ValidationError(SENT_BACK_ONLY % {"state": ReportState(report.state).label})
+    if based_on is not None and not report.is_correction:
+        raise ValidationError(
+            {"based_on": _("Only a correction is based on a visit's version: this report is not.")}
+        )
+    report = update_report(
+        report,
+        user,
+        data=data,
+        citations=citations,
+        reply=reply,
+        reason=reason,
+        based_on=based_on,
+        seen=seen,
+    )
+    return submit(report, user)
+
+
 @transaction.atomic
 def take_back(report: Report, user) -> Report:
     """The author takes a report awaiting review back out of the queue: a draft again, to
@@ -1722,6 +1779,7 @@ __all__ = [
     "report_reviewed",
     "report_submitted",
     "request_changes",
+    "resubmit",
     "resolve",
     "resolve_citations",
     "review_queue",

@@ -296,3 +296,104 @@ REJECTED = OpenApiExample(
         "comment": "The sources contradict each other on whether he went.",
     },
 )
+# The author's answer to CHANGES_REQUESTED: the second source replaced, and why.
+RESUBMISSION_BODY = OpenApiExample(
+    "Answer and submit again",
+    summary="The sources replaced, with the answer to the reviewer (other fields kept)",
+    request_only=True,
+    value={
+        "reply": "Replaced the 2024 article with the summit's own page.",
+        "sources": [
+            SOURCES[0],
+            {"url": "https://cis.example.org/summit-2025", "publisher": "CIS Executive Committee"},
+        ],
+        "seen": "1760089200731452",
+    },
+)
+RESUBMITTED = OpenApiExample(
+    "Submitted again",
+    summary="Back in the review queue, with the answer",
+    response_only=True,
+    status_codes=["200"],
+    value={
+        **DETAIL,
+        "state": "submitted",
+        "sources": [
+            SOURCES[0],
+            {
+                "url": "https://cis.example.org/summit-2025",
+                "publisher": "CIS Executive Committee",
+                "published": None,
+                "excerpt": "",
+                "archived_url": "",
+            },
+        ],
+        "reviewer": "victor",
+        "submitted_at": "2025-10-10T10:05:00Z",
+        "reviewed_at": "2025-10-10T09:40:00Z",
+        "comment": "The second source is about 2024: please cite one about this trip.",
+        "reply": "Replaced the 2024 article with the summit's own page.",
+        "version": "1760090700125093",
+    },
+)
+NO_ANSWER = OpenApiExample(
+    "400 Bad Request, no answer",
+    summary="Submitted again without an answer to the reviewer: nothing changes",
+    response_only=True,
+    status_codes=["400"],
+    value={
+        "error": {
+            "code": "invalid",
+            "message": "Some values are invalid: reply: Answer the reviewer before submitting "
+            "it again: say what you changed, or why you changed nothing.",
+            "fields": {
+                "reply": [
+                    "Answer the reviewer before submitting it again: say what you changed, "
+                    "or why you changed nothing."
+                ]
+            },
+        }
+    },
+)
+NOT_SENT_BACK = OpenApiExample(
+    "409 Conflict, not sent back",
+    summary="Awaiting review already (or verified, rejected): nothing changes",
+    response_only=True,
+    status_codes=["409"],
+    value={
+        "error": {
+            "code": "conflict",
+            "message": "Only a report sent back for changes can be answered and submitted "
+            "again; this one's state is “awaiting review”.",
+            "fields": {},
+        }
+    },
+)
+NOT_THE_AUTHOR = OpenApiExample(
+    "403 Forbidden, not the author",
+    summary="Only its author answers a report sent back",
+    response_only=True,
+    status_codes=["403"],
+    value={
+        "error": {
+            "code": "permission_denied",
+            "message": "Only the author may edit a report.",
+            "fields": {},
+        }
+    },
+)
+# A trip announced, not yet taken: no outcome (it is `n/a`).
+ANNOUNCED = OpenApiExample(
+    "An announced trip",
+    summary="A trip announced for later dates: no outcome yet (it is `n/a`)",
+    request_only=True,
+    value={
+        "person": "vladimir-putin",
+        "host": "TJK",
+        "start": "2030-10-08",
+        "place": "Dushanbe",
+        "occasion": "CIS summit",
+        "status": "announced",
+        "sources": [SOURCES[0]],
+    },
+)

@@ -29,7 +29,9 @@ from visits.reports import (
     COMMENT_MAX_LENGTH,
     EXCERPT_MAX_LENGTH,
     JUSTIFICATION_MAX_LENGTH,
+    NOT_TAKEN_STATUSES,
     NOTES_MAX_LENGTH,
+    outcome_needed,
 )
 
 # The fields a report gives of its visit (visits.review.VISIT_FIELDS), as the request names them.
@@ -217,9 +219,10 @@ class ReportInputSerializer(KnownFieldsOnly, PlainText, StrictJSONTypes, seriali
     outcome = ChoiceField(
         choices=VisitOutcome.choices,
         required=False,
-        help_text="Required for a new visit. `n/a` for a trip `cancelled`, `virtual` or "
-        "`announced` (and only for those); what the host did, or `unknown`, for one that "
-        "`occurred` or was a `transit` stop.",
+        help_text="What the host did, or `unknown`, for a trip that `occurred` or was a "
+        "`transit` stop (required for such a new visit). A trip `announced` (not yet taken), "
+        "`cancelled` or `virtual` did not take place: its outcome is `n/a`, and only that; "
+        "left out, a new visit's is `n/a` (any other value is a 400).",
     )
     host_notified = serializers.BooleanField(
         required=False, help_text="Whether the host was notified of a sealed warrant."
@@ -261,15 +264,30 @@ class ReportInputSerializer(KnownFieldsOnly, PlainText, StrictJSONTypes, seriali
         # DRF's own words for a missing field, in the reporter's language.
         required = serializers.Field.default_error_messages["required"]
         missing = {name: [str(required)] for name in self.NEW_VISIT_REQUIRES if name not in attrs}
+        status = attrs.get("status")
+        if "outcome" not in attrs and status is not None:
+            # As the newsroom's form (newsroom.forms.ReportForm.clean): a trip that did not
+            # take place (announced, called off, attended by video) has no outcome yet or
+            # ever: left out, it is `n/a`, the only one it takes (docs/DOMAIN.md); one that
+            # took place is asked what the host did, in the form's words.
+            if status in NOT_TAKEN_STATUSES:
+                attrs["outcome"] = VisitOutcome.NOT_APPLICABLE.value
+            else:
+                missing["outcome"] = [outcome_needed()]
         if missing:
             raise serializers.ValidationError(missing)
         return attrs
 
-    # The schema's form of validate(): a new visit names these, a correction its visit.
-    NEW_VISIT_REQUIRES = ("person", "host", "status", "outcome", SOURCES)
+    # The schema's form of validate(): a new visit names these, and the outcome of a trip
+    # that took place (NOT_TAKEN_STATUSES aside); a correction names its visit.
+    NEW_VISIT_REQUIRES = ("person", "host", "status", SOURCES)
     SCHEMA_REQUIREMENT = {
         "anyOf": [
-            {"required": list(NEW_VISIT_REQUIRES)},
+            {"required": [*NEW_VISIT_REQUIRES, "outcome"]},
+            {
+                "required": list(NEW_VISIT_REQUIRES),
+                "properties": {"status": {"enum": [s.value for s in NOT_TAKEN_STATUSES]}},
+            },
             {"required": ["visit"], "properties": {"visit": {"type": "string"}}},
         ]
     }
@@ -286,6 +304,77 @@ class ReportInputSerializer(KnownFieldsOnly, PlainText, StrictJSONTypes, seriali
             ]
         else:
             citations = review.citations_of(visit) if visit is not None else []
+        return data, citations
+
+
+class ResubmissionSerializer(ReportInputSerializer):
+    """The author's answer to a reviewer's request for changes (POST
+    /reports/{id}/resubmit/): what the report sent back now says, and the answer.
+
+    A field left out keeps the report's value (`sources`, given, replaces the report's
+    list); each field given is checked as a filing's, then the report as edited by
+    visits.review.resubmit, as the newsroom's edit form has it checked: each problem a
+    400 naming the field, and nothing changes. Which visit a correction changes stays as
+    filed (no `visit`).
+    """
+
+    visit = None
+    reply = serializers.CharField(
+        max_length=COMMENT_MAX_LENGTH,
+        error_messages={"required": review.ANSWER_FIRST, "blank": review.ANSWER_FIRST},
+        help_text="Your answer to the reviewer's `comment`: what you changed, or why you "
+        "changed nothing (required; never published). The reviewer reads it with the "
+        "report.",
+    )
+    seen = serializers.CharField(
+        max_length=64,
+        required=False,
+        help_text="The report's `version` as you read it, unchanged (optional): a report "
+        "saved since (in the newsroom, or by another request) is not overwritten: 409 "
+        "`conflict`, nothing saved; read it again.",
+    )
+
+    # The filing's help texts that say otherwise of an edit: what it leaves out, it keeps.
+    HELP = {
+        "person": "The person's slug, e.g. `vladimir-putin`; left out, the report's.",
+        "host": "The host state, ISO 3166-1 alpha-3; left out, the report's.",
+        "status": "`announced` for a trip not yet taken; left out, the report's.",
+        "outcome": "`n/a` for a trip `cancelled`, `virtual` or `announced` (and only for "
+        "those); what the host did, or `unknown`, for one that `occurred` or was a `transit` "
+        "stop; left out, the report's.",
+        "sources": "At least one public source, in place of the report's; left out, the report's.",
+        "based_on": "For a correction whose visit changed since it was begun: the visit's "
+        "`updated_at` as you read it again (GET /api/v1/visits/{id}/), the fields sent "
+        "rebuilt from it. Without it, such a correction is a 409 `conflict`, nothing saved. "
+        "Given for a new visit's report, it is a 400.",
+        "reason": "For a correction: why the visit should change, as when it was filed (at "
+        f"least {review.WITHDRAWAL_NOTE_MIN} characters besides the spaces around it); left "
+        "out, the report's. Given for a new visit's report, it is a 400.",
+    }
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, text in self.HELP.items():
+            fields[name].help_text = text
+        return fields
+
+    def validate(self, attrs):
+        # Nothing is required of the visit's fields: those left out keep the report's.
+        return attrs
+
+    @staticmethod
+    def edited(attrs: dict, report: Report) -> tuple[dict, list[dict]]:
+        """The service's (data, citations) for `report` as edited: its own, with what the
+        body gives in place."""
+        data = review.normalise(report.data or {})
+        data.update({k: v for k, v in attrs.items() if k in VISIT_FIELDS})
+        if SOURCES in attrs:
+            citations = [
+                {**c, "published": c["published"].isoformat() if c["published"] else None}
+                for c in attrs[SOURCES]
+            ]
+        else:
+            citations = list(report.citations or [])
         return data, citations
 
 
@@ -493,8 +582,9 @@ class ReportSerializer(serializers.Serializer):
     )
     reply = serializers.CharField(
         help_text="The author's answer to the reviewer's last request for changes (written in "
-        "the newsroom: on the edit page, or on a withdrawal's own page), required before the "
-        "report is submitted again; never published."
+        "the newsroom, on the edit page or a withdrawal's own page, or sent with POST "
+        "/api/v1/reports/{id}/resubmit/), required before the report is submitted again; "
+        "never published."
     )
     reason = serializers.CharField(
         help_text="A correction's reason, as its author gave it ('' for none, and for a new "

@@ -20,6 +20,9 @@ filed here is public until another person verifies it.
 - POST /reports/{id}/verify/, /request-changes/ ({"comment"}), /reject/ ({"reason"})
   (reviewers): 403 `four_eyes` for the report's author; 409 `conflict` when the report is
   not awaiting review.
+- POST /reports/{id}/resubmit/ (its author): answers a request for changes, the report
+  edited and submitted again in one step (visits.review.resubmit, as the newsroom's edit
+  form); 403 for anyone else, 409 `conflict` when it is not sent back for changes.
 
 Every answer here is `Cache-Control: private, no-store`, as the newsroom's pages are: a
 report is never public until verified, so no browser or proxy may keep a copy of one.
@@ -32,6 +35,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
@@ -63,6 +67,7 @@ from api.reports.serializers import (
     ReportDetailSerializer,
     ReportInputSerializer,
     ReportSerializer,
+    ResubmissionSerializer,
     ReviewCommentSerializer,
     VerificationSerializer,
     WithdrawalInputSerializer,
@@ -283,6 +288,8 @@ REPORT_RULES = (
     "required unless the status is `cancelled`; `end` needs a `start` and is not before it",
     "a visit that took place (status `occurred` or `transit`) does not start after tomorrow: "
     "a trip still to come is `announced`",
+    "a new visit `announced` is still to come: its last day is not before yesterday (one whose "
+    "days have passed `occurred`, was a `transit` stop, was `cancelled` or was `virtual`)",
     "`controlled_by` only with `host_control` `none`, and never the host itself (checked when "
     "the report is verified)",
     "source addresses are public http(s) URLs",
@@ -325,6 +332,31 @@ FILE_DESCRIPTION = (
 )
 
 
+STALE_RESUBMISSION = gettext_noop(
+    "This report was saved again after the version you read (seen): nothing was saved. "
+    "Read it again, then send your changes and your answer again."
+)
+RESUBMIT_DESCRIPTION = (
+    "Its author answers a reviewer's request for changes (`comment`): the report sent back "
+    "is edited and submitted for review again in one step, as the newsroom's edit form "
+    "does (the same checks, the same entries in its history, the same mail to the "
+    "reviewers). `reply`, the answer to the reviewer, is required; the report's other "
+    "fields are those of a filing, each optional: a field left out keeps the report's "
+    "value, and `sources`, given, replaces the report's list (a correction's `visit` "
+    "cannot change). Only the report's author may (anyone else who may read it: 403 "
+    "`permission_denied`; a report you may not read: 404), and only while it is sent "
+    "back for changes (`changes_requested`): a report awaiting review, verified or "
+    "rejected is a 409 `conflict`; so is a `seen` that is not the report's `version`, a "
+    "correction that would change nothing on its visit, or one begun before its visit "
+    "last changed (read the visit again, and send its `updated_at` as `based_on` with the "
+    "fields rebuilt from it). A report identical to another open one is a 409 "
+    "`duplicate_report`, as a filing. A withdrawal sent back is reworded in the newsroom, "
+    "on its page (409 `conflict` here). Each problem with a field is a 400 naming it, in "
+    "the language asked for; whatever the refusal, nothing changes: the report stays sent "
+    "back, as it was.\n\n" + RULES_DESCRIPTION
+)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="My reports",
@@ -351,6 +383,7 @@ FILE_DESCRIPTION = (
         parameters=[idempotency_key_parameter()],
         examples=[
             examples.NEW_VISIT,
+            examples.ANNOUNCED,
             examples.CORRECTION,
             examples.REPORT_FILED,
             examples.DUPLICATE,
@@ -425,7 +458,7 @@ class ReportViewSet(
         return report
 
     def get_serializer_class(self):
-        if self.action in ("retrieve", "verify", "reject", "request_changes"):
+        if self.action in ("retrieve", "verify", "reject", "request_changes", "resubmit"):
             return ReportDetailSerializer
         return ReportSerializer
 
@@ -505,8 +538,8 @@ class ReportViewSet(
         summary="Send a report back to its author",
         description=(
             "With a comment saying what to change; the author edits it, answers the comment "
-            "(`reply`, required) and submits it again in "
-            "the newsroom. Reviewers only, never the report's author (403 `four_eyes`). 409 "
+            "(`reply`, required) and submits it again, in the newsroom or with POST "
+            "/api/v1/reports/{id}/resubmit/. Reviewers only, never the report's author (403 `four_eyes`). 409 "
             "`conflict` when the report is not awaiting review, or changed since the `version` "
             "given as `seen`."
         ),
@@ -527,6 +560,46 @@ class ReportViewSet(
                 body.validated_data["comment"],
                 seen=body.validated_data.get("seen"),
             )
+        return self._reviewed(report)
+
+    @extend_schema(
+        summary="Answer a request for changes and submit the report again (its author)",
+        description=RESUBMIT_DESCRIPTION,
+        request=ResubmissionSerializer,
+        responses={200: ReportDetailSerializer, **DUPLICATE_409},
+        parameters=[REPORT_ID],
+        examples=[
+            examples.RESUBMISSION_BODY,
+            examples.RESUBMITTED,
+            examples.NO_ANSWER,
+            examples.NOT_THE_AUTHOR,
+            examples.NOT_SENT_BACK,
+        ],
+    )
+    @action(detail=True, methods=["post"])
+    def resubmit(self, request, pk=None):
+        report = self.get_object()
+        body = ResubmissionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        attrs = body.validated_data
+        data, citations = ResubmissionSerializer.edited(attrs, report)
+        with service_errors(request):
+            try:
+                review.resubmit(
+                    report,
+                    request.user,
+                    data=data,
+                    citations=citations,
+                    reply=attrs["reply"],
+                    reason=attrs.get("reason"),
+                    based_on=attrs.get("based_on"),
+                    seen=attrs.get("seen"),
+                )
+            except DjangoValidationError as refused:
+                if review.is_stale_refusal(refused):
+                    # The service's words speak of the newsroom's form.
+                    raise DjangoValidationError({"seen": _(STALE_RESUBMISSION)}) from None
+                raise
         return self._reviewed(report)
 
     @extend_schema(

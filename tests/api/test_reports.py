@@ -11,9 +11,11 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from core.models import Source
+from newsroom.forms import ReportForm
 from tests.api.conftest import token_client
+from tests.newsroom.conftest import TAJIKISTAN as NEWSROOM_FORM
 from visits import flagging, review
-from visits.models import Citation, Report, ReportState, Visit
+from visits.models import Citation, Report, ReportState, Visit, VisitStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -382,6 +384,70 @@ def test_an_invalid_report_is_a_400_naming_the_field(
     assert error["code"] == "invalid"
     assert message in " ".join(error["fields"][field]), error
     assert Report.objects.count() == 0
+
+
+ANNOUNCED = {
+    **{k: v for k, v in TAJIKISTAN.items() if k != "outcome"},
+    "start": "2030-10-08",
+    "end": "2030-10-10",
+    "status": "announced",
+}
+
+
+def test_an_announced_trip_is_filed_without_an_outcome(tajikistan_removed, clients):
+    """A trip announced, not yet taken, has no outcome yet (docs/DOMAIN.md: `n/a` for a
+    trip that did not happen): left out, it is `n/a`, as on the newsroom's form; any other
+    is refused, naming `outcome`."""
+    filed = file(clients["reporter"], ANNOUNCED)
+    assert filed.status_code == 201, filed.content
+    body = filed.json()
+    assert (body["status"], body["outcome"]) == ("announced", "n/a")
+    assert body["preview"]["code"] == "upcoming"
+    assert Report.objects.get().data["outcome"] == "n/a"
+    refused = file(clients["reporter"], {**ANNOUNCED, "place": "Khujand", "outcome": "arrested"})
+    assert refused.status_code == 400
+    assert "“not applicable”" in refused.json()["error"]["fields"]["outcome"][0]
+
+
+def test_a_trip_that_took_place_without_an_outcome_is_asked_it_in_the_forms_words(
+    tajikistan_removed, clients
+):
+    body = {k: v for k, v in TAJIKISTAN.items() if k != "outcome"}
+    refused = file(clients["reporter"], body)
+    assert refused.status_code == 400
+    assert refused.json()["error"]["fields"] == {
+        "outcome": [
+            "A trip that took place needs the host's outcome: say what the host did (or "
+            "“unknown” if it is not known)."
+        ]
+    }
+    french = file(clients["reporter"], body, **{"Accept-Language": "fr"})
+    assert "«\u00a0inconnu\u00a0»" in french.json()["error"]["fields"]["outcome"][0]
+    assert Report.objects.count() == 0
+
+
+@pytest.mark.parametrize("status", [s for s, _ in VisitStatus.choices])
+def test_an_outcome_left_out_is_what_the_newsrooms_form_makes_of_it(
+    tajikistan_removed, clients, status
+):
+    """For each status, a new report without an outcome is filed with the outcome the
+    newsroom's form gives it when left blank, or refused by its field as the form refuses
+    it."""
+    later = status == "announced"
+    dates = {"start": "2030-10-08", "end": "2030-10-10"} if later else {}
+    form = ReportForm(data={**NEWSROOM_FORM, **dates, "status": status, "outcome": ""})
+    form.is_valid()
+    api = file(
+        clients["reporter"],
+        {k: v for k, v in {**TAJIKISTAN, **dates, "status": status}.items() if k != "outcome"},
+    )
+    if "outcome" in form.errors:
+        assert api.status_code == 400
+        assert api.json()["error"]["fields"]["outcome"] == form.errors["outcome"]
+    else:
+        assert form.is_valid(), form.errors
+        assert api.status_code == 201, api.content
+        assert api.json()["outcome"] == form.cleaned_data["outcome"] == "n/a"
 
 
 def test_an_end_known_to_the_month_may_be_any_day_of_it(tajikistan_removed, clients):
@@ -1190,3 +1256,24 @@ def test_the_409s_that_name_no_report_are_what_the_schema_says(tajikistan_remove
     named = file(clients["reporter"])
     assert named.status_code == 409 and named.json()["existing"] == named["Location"]
     assert not list(validator.iter_errors(named.json()))
+
+
+def test_the_schema_files_an_announced_trip_without_an_outcome(client, db):
+    """The request schema says what the server takes: a new visit names its outcome unless
+    the trip did not take place, and one announced is an example."""
+    schema = client.get("/api/v1/schema/", {"format": "json"}).json()
+    body = schema["components"]["schemas"]["ReportInputRequest"]
+    without = [
+        branch
+        for branch in body["anyOf"]
+        if "person" in branch.get("required", ()) and "outcome" not in branch["required"]
+    ]
+    assert [branch["properties"]["status"]["enum"] for branch in without] == [
+        ["cancelled", "virtual", "announced"]
+    ]
+    examples = schema["paths"]["/api/v1/reports/"]["post"]["requestBody"]["content"][
+        "application/json"
+    ]["examples"]
+    announced = [e["value"] for e in examples.values() if e["value"].get("status") == "announced"]
+    assert announced and "outcome" not in announced[0]
+    assert "`n/a`" in body["properties"]["outcome"]["description"]

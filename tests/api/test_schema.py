@@ -43,6 +43,7 @@ OPERATIONS = {
     ("/api/v1/reports/{id}/verify/", "post"),
     ("/api/v1/reports/{id}/reject/", "post"),
     ("/api/v1/reports/{id}/request-changes/", "post"),
+    ("/api/v1/reports/{id}/resubmit/", "post"),
     ("/api/v1/reports/withdrawals/", "post"),
     ("/api/v1/search/", "get"),
 }
@@ -391,6 +392,12 @@ def _fill_report(body, refs: SeedReferences, picks: dict):
     tomorrow = datetime.date.today() + datetime.timedelta(days=1)
     if status in ("occurred", "transit") and start and Period.parse(start).first > tomorrow:
         body["start"] = start = picks["date"]  # a visit that took place is in the past
+    if not base and status == VisitStatus.ANNOUNCED and start:
+        # A new announced trip is still to come: its days have not passed.
+        last = Period.parse(end or start).last
+        if last < datetime.date.today():
+            body["start"] = start = str(datetime.date.today() + datetime.timedelta(days=30))
+            end = body["end"] = None if end is None else start
     if end is not None and Period.parse(end).first < Period.parse(start).first:
         body["end"] = start
     # An occupier only where the host did not control the place, and never the host.
@@ -719,6 +726,7 @@ def test_every_request_body_refuses_a_field_it_does_not_have(openapi):
         "ReviewCommentRequest",
         "RejectionRequest",
         "WithdrawalInputRequest",
+        "ResubmissionRequest",
     }
     for name in (*bodies, "SourceInputRequest"):
         assert schemas[name]["additionalProperties"] is False, name

@@ -1,0 +1,312 @@
+"""POST /api/v1/reports/{id}/resubmit/: the author answers a reviewer's request for changes
+through the API, as the newsroom's edit form lets them: the same checks, the same history,
+the same mail to the reviewers."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from tests.api.conftest import member, token_client
+from tests.api.test_reports import MONGOLIA, TAJIKISTAN, file
+from tests.newsroom.conftest import form_data, version_now
+from visits import history, review
+from visits.models import Report, ReportState, Visit
+from visits.reports import COMMENT_MAX_LENGTH
+
+pytestmark = pytest.mark.django_db
+
+COMMENT = "Which readout says Dushanbe? Cite the summit's own page."
+ANSWER = "Added the summit's own page; the place is the airport, as it says."
+SUMMIT_PAGE = {"url": "https://cis.example.org/summit-2025", "publisher": "CIS"}
+
+
+@pytest.fixture
+def sent_back(seeded, clients, reviewer):
+    """Putin's trip to Tajikistan, filed through the API by the reporter and sent back by
+    the reviewer (who has an address, to be mailed): its API address."""
+    Visit.objects.filter(slug__startswith="vladimir-putin-tjk-2025-10").delete()
+    reviewer.email = "reviewer@ngo.example"
+    reviewer.save()
+    url = file(clients["reporter"]).json()["url"]
+    sent = clients["reviewer"].post(f"{url}request-changes/", {"comment": COMMENT}, format="json")
+    assert sent.status_code == 200, sent.content
+    return url
+
+
+def report_of(url: str) -> Report:
+    return Report.objects.get(pk=int(url.rstrip("/").rsplit("/", 1)[-1]))
+
+
+def resubmit(client, url: str, body: dict, **headers):
+    return client.post(f"{url}resubmit/", body, format="json", headers=headers)
+
+
+def test_the_author_answers_edits_and_submits_again_through_the_api(
+    sent_back, clients, django_capture_on_commit_callbacks
+):
+    before = report_of(sent_back)
+    with django_capture_on_commit_callbacks(execute=True):
+        answered = resubmit(
+            clients["reporter"],
+            sent_back,
+            {
+                "reply": f"  {ANSWER} ",
+                "place": "Dushanbe airport",
+                "sources": [*TAJIKISTAN["sources"], SUMMIT_PAGE],
+                "seen": review.version_of(before),
+            },
+        )
+    assert answered.status_code == 200, answered.content
+    body = answered.json()
+    assert (body["state"], body["reply"], body["comment"]) == ("submitted", ANSWER, COMMENT)
+    assert body["place"] == "Dushanbe airport"
+    # What the body left out is the report's as it was sent back.
+    assert (body["start"], body["end"], body["occasion"]) == (
+        "2025-10-08",
+        "2025-10-10",
+        "CIS summit",
+    )
+    assert [s["url"] for s in body["sources"]] == [
+        *(s["url"] for s in TAJIKISTAN["sources"]),
+        SUMMIT_PAGE["url"],
+    ]
+    assert body["version"] != review.version_of(before)
+    # Back in the queue, and the reviewers told, as after any submission.
+    queue = clients["reviewer"].get("/api/v1/reports/queue/").json()["results"]
+    assert [r["url"] for r in queue] == [sent_back]
+    (message,) = [m for m in mail.outbox if m.to == ["reviewer@ngo.example"]]
+    assert message.subject == (
+        "[iccwatch] A report awaits review: Vladimir Vladimirovich Putin in Tajikistan"
+    )
+    # The reviewer reads what changed since they sent it back, as for the newsroom's edit.
+    since = review.since_sent_back(report_of(sent_back))
+    assert [f["field"] for f in since.fields] == ["place"]
+    assert since.sources_added == (SUMMIT_PAGE["url"],)
+
+
+def steps(report: Report) -> list[tuple]:
+    """A report's history as its page tells it, oldest first: for each event, why it
+    happened, who did it and which fields changed in which way (in words)."""
+    entries = history.history_of(Report, report.pk)
+    return [(e.why, e.author, e.changes) for e in reversed(entries)]
+
+
+def test_a_resubmission_through_the_api_is_recorded_and_mailed_as_the_newsrooms(
+    sent_back, clients, reporter, reviewer, client, django_capture_on_commit_callbacks
+):
+    """The same report, sent back twice, answered once in the newsroom's edit form and
+    once through the API: the same entries in its history, the same mail to its reviewer."""
+    report = report_of(sent_back)
+    mailed = []
+    for way in ("newsroom", "api"):
+        if way == "api":
+            with django_capture_on_commit_callbacks(execute=True):
+                review.request_changes(report, reviewer, COMMENT)
+        mail.outbox.clear()
+        recorded = len(history.history_of(Report, report.pk))
+        with django_capture_on_commit_callbacks(execute=True):
+            if way == "newsroom":
+                client.force_login(reporter)
+                edit = reverse("newsroom:edit", args=[report.pk])
+                # The form as the edit page shows it (the report's own sources), the place changed.
+                cited = [{k: v or "" for k, v in c.items()} for c in report.citations]
+                fields = {**form_data(sources=cited), "place": "Dushanbe airport"}
+                page = client.post(edit, {**fields, "seen": version_now(report), "reply": ANSWER})
+                assert page.status_code == 302, page.content
+            else:
+                answered = resubmit(
+                    clients["reporter"], sent_back, {"reply": ANSWER, "place": "Dushanbe"}
+                )
+                assert answered.status_code == 200, answered.content
+        mailed.append([(m.to, m.subject, m.body) for m in mail.outbox])
+        added = steps(report)[recorded:]
+        if way == "newsroom":
+            by_the_newsroom = added
+        else:
+            by_the_api = added
+    assert sorted(mailed[0]) == sorted(mailed[1])
+    assert ["reviewer@ngo.example"] in [to for to, _, _ in mailed[0]]
+    # The edit (what changed, the answer), then "submitted for review", by its author,
+    # each naming the same fields; the edits' values as they were (the places differ,
+    # and so do the times of submission).
+    assert len(by_the_api) == len(by_the_newsroom) == 2
+    assert [(why, who, [name for name, _, _ in changes]) for why, who, changes in by_the_api] == [
+        (why, who, [name for name, _, _ in changes]) for why, who, changes in by_the_newsroom
+    ]
+    edited = {"Dushanbe": "Dushanbe airport", "Dushanbe airport": "Dushanbe"}
+    assert by_the_api[0][2] == [
+        (name, edited.get(old, old), edited.get(new, new))
+        for name, old, new in by_the_newsroom[0][2]
+    ]
+    assert by_the_api[-1][0] == "submitted for review"
+
+
+def test_only_its_author_answers_a_report_and_only_once_it_is_sent_back(
+    sent_back, clients, reporter
+):
+    report = report_of(sent_back)
+    version = review.version_of(report)
+    body = {"reply": ANSWER, "place": "Dushanbe airport"}
+    # Another reporter does not see it; a reviewer, or an admin, who read it, is refused.
+    other = token_client(member("bruno", "reporters"))
+    assert resubmit(other, sent_back, body).status_code == 404
+    for who in ("admin", "reviewer"):
+        refused = resubmit(clients[who], sent_back, body)
+        assert refused.status_code == 403, (who, refused.content)
+    assert resubmit(clients["admin"], sent_back, body).json()["error"] == {
+        "code": "permission_denied",
+        "message": "Only the author may edit a report.",
+        "fields": {},
+    }
+    assert resubmit(clients["anonymous"], sent_back, body).status_code == 401
+    assert review.version_of(report_of(sent_back)) == version  # nothing changed
+
+    assert resubmit(clients["reporter"], sent_back, body).status_code == 200
+    # Awaiting review again: not the author's to change any more.
+    again = resubmit(clients["reporter"], sent_back, {**body, "place": "Dushanbe"})
+    assert again.status_code == 409
+    assert again.json()["error"] == {
+        "code": "conflict",
+        "message": "Only a report sent back for changes can be answered and submitted again; "
+        "this one's state is “awaiting review”.",
+        "fields": {},
+    }
+    assert report_of(sent_back).data["place"] == "Dushanbe airport"
+    # In French when asked, and labelled so, as the review's refusals are.
+    french = resubmit(clients["reporter"], sent_back, body, **{"Accept-Language": "fr"})
+    assert french.status_code == 409
+    assert french["Content-Language"] == "fr"
+    assert "Seul un signalement renvoyé" in french.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        # As the newsroom's form: no answer, no resubmission.
+        ({"place": "Dushanbe airport"}, "reply", "Answer the reviewer before submitting"),
+        ({"reply": "   "}, "reply", "Answer the reviewer before submitting"),
+        ({"reply": "x" * (COMMENT_MAX_LENGTH + 1)}, "reply", "no more than"),
+        # The checks of a filing, on the report as edited.
+        ({"reply": ANSWER, "start": "2025-02-30"}, "start", "is not a date"),
+        ({"reply": ANSWER, "host": "RUS"}, "host", "own state of nationality"),
+        ({"reply": ANSWER, "outcome": "n/a"}, "outcome", "took place needs the host's outcome"),
+        ({"reply": ANSWER, "sources": []}, "sources", "at least 1"),
+        ({"reply": ANSWER, "sources": [{"url": "http://10.0.0.1/a"}]}, "sources.0.url", "public"),
+        # What a new visit's report has no use for, and what no edit changes.
+        (
+            {"reply": ANSWER, "reason": "The summit's own page gives the place."},
+            "reason",
+            "Only a correction",
+        ),
+        ({"reply": ANSWER, "based_on": "2025-10-10T08:00:00Z"}, "based_on", "Only a correction"),
+        ({"reply": ANSWER, "visit": MONGOLIA}, "visit", "no such field"),
+        ({"reply": ANSWER, "plase": "Dushanbe airport"}, "plase", "did you mean 'place'"),
+    ],
+)
+def test_a_refused_resubmission_is_a_400_naming_the_field_and_changes_nothing(
+    sent_back, clients, body, field, message
+):
+    version = review.version_of(report_of(sent_back))
+    refused = resubmit(clients["reporter"], sent_back, body)
+    assert refused.status_code == 400, refused.content
+    error = refused.json()["error"]
+    assert error["code"] == "invalid"
+    assert message in " ".join(error["fields"][field]), error
+    report = report_of(sent_back)
+    assert (report.state, report.reply) == (ReportState.CHANGES_REQUESTED, "")
+    assert review.version_of(report) == version
+
+
+def test_a_resubmission_refused_says_so_in_the_language_asked(sent_back, clients):
+    refused = resubmit(
+        clients["reporter"], sent_back, {"place": "Dushanbe airport"}, **{"Accept-Language": "fr"}
+    )
+    assert refused.status_code == 400
+    assert refused["Content-Language"] == "fr"
+    assert "Répondez au relecteur" in refused.json()["error"]["fields"]["reply"][0]
+
+
+def test_a_resubmission_from_an_older_version_is_a_409_and_saves_nothing(sent_back, clients):
+    seen = review.version_of(report_of(sent_back))
+    saved = resubmit(clients["reporter"], sent_back, {"reply": ANSWER, "seen": "123"})
+    assert saved.status_code == 409
+    assert "saved again after the version you read" in saved.json()["error"]["message"]
+    assert review.version_of(report_of(sent_back)) == seen
+    # With the version as it stands, it goes through.
+    answered = resubmit(clients["reporter"], sent_back, {"reply": ANSWER, "seen": seen})
+    assert answered.status_code == 200, answered.content
+    # Unchanged but answered: the reviewer's question may need no change.
+    assert answered.json()["reply"] == ANSWER
+
+
+def test_a_correction_sent_back_is_answered_and_a_withdrawal_is_not_here(seeded, clients):
+    filed = file(
+        clients["reporter"],
+        {
+            "visit": MONGOLIA,
+            "end": "2024-09-04",
+            "reason": "The summit's own page ends on the 4th.",
+        },
+    )
+    url = filed.json()["url"]
+    clients["reviewer"].post(f"{url}request-changes/", {"comment": COMMENT}, format="json")
+    nothing = resubmit(
+        clients["reporter"], url, {"reply": ANSWER, "end": "2024-09-03", "sources": None}
+    )
+    assert nothing.status_code == 400  # `sources` is a list, not null
+    unchanged = resubmit(clients["reporter"], url, {"reply": ANSWER, "end": "2024-09-03"})
+    assert unchanged.status_code == 409
+    assert "changes nothing" in unchanged.json()["error"]["message"]
+    answered = resubmit(
+        clients["reporter"],
+        url,
+        {"reply": ANSWER, "end": "2024-09-05", "reason": "The summit's page says the 5th."},
+    )
+    assert answered.status_code == 200, answered.content
+    body = answered.json()
+    assert (body["state"], body["end"], body["reason"], body["is_correction"]) == (
+        "submitted",
+        "2024-09-05",
+        "The summit's page says the 5th.",
+        True,
+    )
+
+    withdrawal = clients["reporter"].post(
+        "/api/v1/reports/withdrawals/",
+        {"visit": MONGOLIA, "withdrawal_note": "Reported in error: the story was retracted."},
+        format="json",
+    )
+    url = withdrawal.json()["url"]
+    clients["reviewer"].post(f"{url}request-changes/", {"comment": COMMENT}, format="json")
+    refused = resubmit(clients["reporter"], url, {"reply": ANSWER})
+    assert refused.status_code == 409
+    assert "reword its reason on its page" in refused.json()["error"]["message"]
+    assert report_of(url).state == ReportState.CHANGES_REQUESTED
+
+
+def test_the_schema_documents_a_resubmission_as_the_server_answers_it(sent_back, clients, client):
+    schema = client.get("/api/v1/schema/", {"format": "json"}).json()
+    operation = schema["paths"]["/api/v1/reports/{id}/resubmit/"]["post"]
+    body = schema["components"]["schemas"]["ResubmissionRequest"]
+    assert body["required"] == ["reply"] and body["additionalProperties"] is False
+    assert "visit" not in body["properties"] and "seen" in body["properties"]
+    assert "left out, the report's" in body["properties"]["person"]["description"]
+    assert {"400", "403", "404", "409"} <= set(operation["responses"])
+
+    def documented(status: str) -> dict:
+        examples = operation["responses"][status]["content"]["application/json"]["examples"]
+        (example,) = examples.values()
+        return example["value"]
+
+    # Each refusal's example is what the server says.
+    refused = resubmit(clients["reporter"], sent_back, {"place": "Dushanbe airport"})
+    assert (refused.status_code, refused.json()) == (400, documented("400"))
+    someone_else = resubmit(clients["admin"], sent_back, {"reply": ANSWER})
+    assert (someone_else.status_code, someone_else.json()) == (403, documented("403"))
+    assert resubmit(clients["reporter"], sent_back, {"reply": ANSWER}).status_code == 200
+    not_sent_back = resubmit(clients["reporter"], sent_back, {"reply": ANSWER})
+    assert (not_sent_back.status_code, not_sent_back.json()) == (409, documented("409"))
+    # The success's example has every field the answer has.
+    answered = documented("200")
+    assert set(answered) == set(clients["reporter"].get(sent_back).json())
+    assert answered["state"] == "submitted" and answered["reply"]
