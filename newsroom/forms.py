@@ -322,22 +322,24 @@ class ReportForm(PlainTextForm, forms.Form):
         return data
 
     def report_data(self) -> dict:
-        """The report's data as visits.review reads it (call after is_valid())."""
+        """The report's data as visits.review reads it (call after is_valid()). On a form
+        with errors, what the form accepted, each field it refused blank (None for a date
+        or an occupier): what `newsroom.views.filing_refusals` checks as filing would."""
         d = self.cleaned_data
         return {
-            "person": d["person"],
-            "host": d["host"],
-            "start": d["start_value"],
-            "end": d["end_value"],
-            "place": d["place"],
-            "occasion": d["occasion"],
-            "status": d["status"],
-            "outcome": d["outcome"],
-            "host_notified": d["host_notified"],
-            "host_justification": d["host_justification"],
-            "host_control": d["host_control"],
-            "controlled_by": d["controlled_by"] or None,
-            "notes": d["notes"],
+            "person": d.get("person", ""),
+            "host": d.get("host", ""),
+            "start": d.get("start_value"),
+            "end": d.get("end_value"),
+            "place": d.get("place", ""),
+            "occasion": d.get("occasion", ""),
+            "status": d.get("status", ""),
+            "outcome": d.get("outcome", ""),
+            "host_notified": d.get("host_notified", False),
+            "host_justification": d.get("host_justification", ""),
+            "host_control": d.get("host_control", ""),
+            "controlled_by": d.get("controlled_by") or None,
+            "notes": d.get("notes", ""),
         }
 
     @classmethod
@@ -411,7 +413,12 @@ class SourceForm(PlainTextForm, forms.Form):
 
     def clean(self):
         data = super().clean()
-        others = any(data.get(f) for f in ("publisher", "published", "excerpt", "archived_url"))
+        # What was typed, read or refused: a source whose date is refused is refused for
+        # its missing URL in the same answer, not once the date is fixed.
+        others = any(
+            (self.data.get(self.add_prefix(f)) or "").strip()
+            for f in ("publisher", "published", "excerpt", "archived_url")
+        )
         if others and not data.get("url") and "url" not in self.errors:
             self.add_error("url", _("A source needs its URL."))
         return data

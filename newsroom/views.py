@@ -143,8 +143,10 @@ QUEUE_PAGE_SIZE = 50
 
 @staff_page()
 def dashboard(request):
-    """The staffer's reports in progress, the latest DASHBOARD_LIMIT reviewed ones and the
-    head of the review queue (DASHBOARD_LIMIT, with its full count and a link to it)."""
+    """The staffer's reports in progress, the latest DASHBOARD_LIMIT reviewed ones (a
+    verified one whose visit was since withdrawn says so, with a link to the visit's page,
+    which gives the withdrawal's reason) and the head of the review queue
+    (DASHBOARD_LIMIT, with its full count and a link to it)."""
     user = request.user
     mine = Report.objects.filter(author=user).select_related("visit").order_by("-updated_at")
     queue = review.review_queue(user)
@@ -169,6 +171,16 @@ def dashboard(request):
     }
     for r in context["queue"] + context["answered"] + context["sent_back"]:
         r.stale = review.is_stale(r)  # their visits are read with them: no query
+    for r in context["closed"]:
+        # Verified, then its visit withdrawn by a later withdrawal (verified: the visit's
+        # review state): "verified" alone would say the report still stands on the record.
+        # Its visit is read with it: no query.
+        r.visit_withdrawn = (
+            r.state == ReportState.VERIFIED
+            and not r.is_withdrawal
+            and r.visit is not None
+            and r.visit.review_state == ReviewState.WITHDRAWN
+        )
     describe(
         [
             r
@@ -305,13 +317,16 @@ def apply_service_errors(
     """Put visits.review's {field: message} errors next to their fields (`form`'s, None
     for a page without one, and the sources formset's, whose errors the service names
     `<cited>.<index>.<field>`: a report's `citations`, a withdrawal's
-    `withdrawal_citations`); return the rest."""
+    `withdrawal_citations`); return the rest. The service numbers the citations it was
+    given (`sources.citations()`, blank forms left out): each refusal goes to the form
+    that citation came from, not to a blank one before it."""
     rest = []
+    numbered = [index for index, _ in sources.numbered_citations()] if sources is not None else []
     for field, messages_ in getattr(error, "message_dict", {"__all__": error.messages}).items():
         if field.startswith(cited + "."):
             _, index, name = (field.split(".") + ["", ""])[:3]
             try:
-                sources.forms[int(index)].add_error(name or None, messages_)
+                sources.forms[numbered[int(index)]].add_error(name or None, messages_)
                 continue
             except (IndexError, ValueError):
                 pass
@@ -320,6 +335,44 @@ def apply_service_errors(
             continue
         rest.extend(messages_)
     return rest
+
+
+# What each of visits.review.resolve's refusals reads besides its own field (a missing or
+# refused value there would make it refuse what is not wrong: a status refused reads as an
+# outcome "unknown"). A refusal is said with the form's own errors only when its field and
+# all it reads were accepted by the form.
+FILING_READS = {
+    "host": ("person",),
+    "controlled_by": ("host", "host_control"),
+    "start": ("start_precision", "status"),
+    "end": ("start", "start_precision", "end_precision"),
+    "status": ("start", "end", "start_precision", "end_precision"),
+    "outcome": ("status",),
+}
+
+
+def filing_refusals(form: ReportForm, sources, *, new: bool) -> list[str]:
+    """Check a report the form or its sources refused as filing would check it
+    (visits.review.resolve, `new` for a report that is not a correction), on what they
+    accepted, and put each refusal beside its field (`apply_service_errors`), so that one
+    answer says every error: the form's own and the filing's (a date before 1900, a source
+    that is not public or published in the future), not the filing's only once the form's
+    are fixed. A refusal is left out when its field, or one it reads (FILING_READS), already
+    has an error, and so is "no source" (the sources formset says it); returns the
+    refusals that name no field of the page."""
+    try:
+        # The sources the form refused are not cited: the filing reads only the others.
+        review.resolve(form.report_data(), sources.citations(), new=new)
+    except ValidationError as error:
+        kept = {
+            field: messages_
+            for field, messages_ in error.message_dict.items()
+            if field != "citations"
+            and field not in form.errors
+            and not any(read in form.errors for read in FILING_READS.get(field, ()))
+        }
+        return apply_service_errors(ValidationError(kept), form, sources) if kept else []
+    return []
 
 
 def render_form(request, *, form, sources, report=None, visit=None, status=200, **extra):
@@ -522,8 +575,14 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
     form, sources = ReportForm(request.POST), source_formset(request.POST)
     form_ok, sources_ok = form.is_valid(), sources.is_valid()
     draft = action == "draft"
-    if form_ok and corrected is not None and action == "submit" and not form.cleaned_data["reason"]:
-        # A change to a fact behind a verdict says why, to its reviewer and its readers.
+    if (
+        corrected is not None
+        and action == "submit"
+        and "reason" not in form.errors
+        and not form.cleaned_data.get("reason")
+    ):
+        # A change to a fact behind a verdict says why, to its reviewer and its readers;
+        # said with the form's other errors, not once they are fixed.
         form.add_error(
             "reason",
             _("Say why the visit should change: the reviewer reads it, and readers see it."),
@@ -543,7 +602,17 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
         form.add_error("reply", review.ANSWER_FIRST)
         form_ok = False
     if not form_ok or not (sources_ok or (draft and not any(sources.errors))):
-        return render_form(request, form=form, sources=sources, report=report, visit=corrected)
+        # A draft is saved as typed; a preview or a submission is told at once what
+        # filing would refuse as well.
+        rest = [] if draft else filing_refusals(form, sources, new=corrected is None)
+        return render_form(
+            request,
+            form=form,
+            sources=sources,
+            report=report,
+            visit=corrected,
+            service_errors=rest,
+        )
     data, citations = form.report_data(), sources.citations()
     duplicates = review.possible_duplicates(data, exclude=corrected)
     if report is not None and report.visit_id and not report.is_correction:

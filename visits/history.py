@@ -4,7 +4,9 @@ staff) and the changes to public facts (for everyone, on /changes/).
 An entry is one event: a row added, changed or removed, with the row before and after
 (the previous event of the same row is the "before"), when, and the context (who,
 through which path, for which dataset version). Things are named by their natural keys
-(slugs, ISO3 codes, URLs), never by database ids.
+(slugs, ISO3 codes, URLs), never by database ids; a person or a state that a field or a
+report's facts point to reads by its label (the person's name, the state's in the
+reader's language).
 
 The public changes are those to public facts only: verified (or withdrawn) visits and
 their citations (their withdrawals' too), persons, warrants, treaty events, declarations, findings, joint
@@ -338,22 +340,63 @@ NATURAL_KEYS = {
 }
 
 
+# The facts of a report's `data` (and of a correction's `changes`) that name a record by its
+# natural key: read by that record's label (`_Names.fact`), as the report's page shows them.
+FACT_KEYS = {"person": (Person, "slug"), "host": (State, "iso3"), "controlled_by": (State, "iso3")}
+
+
 class _Names:
-    """Natural keys of the records entries point to, loaded in one query per model."""
+    """Natural keys of the records entries point to, and the labels of the persons and
+    states (`label`, `fact`), loaded in one query per model: the records the entries'
+    foreign keys point to and those their reports' facts name (FACT_KEYS)."""
 
     def __init__(self, entries: list[Entry], *, staff: bool):
         self.staff = staff
         wanted: dict[type, set] = {}
+        keys: dict[type, set] = {}
         for entry in entries:
             for row in (entry.before, entry.after):
                 for f in _fields(type(entry.event)):
                     if f.is_relation and row and row.get(f.name) is not None:
                         wanted.setdefault(f.related_model, set()).add(row[f.name])
+                if entry.model is Report and row:
+                    for facts in _facts_in(row):
+                        for part, value in facts:
+                            if part in FACT_KEYS and isinstance(value, str) and value:
+                                keys.setdefault(FACT_KEYS[part][0], set()).add(value)
         self.loaded = {}
+        self.by_key: dict[type, dict[str, Model]] = {}
         User = get_user_model()
-        for related, ids in wanted.items():
-            if related in NATURAL_KEYS or (staff and related is User):
-                self.loaded[related] = related.objects.in_bulk(ids)
+        for related in {*wanted, *keys}:
+            if related not in NATURAL_KEYS and not (staff and related is User):
+                continue
+            found = Q(pk__in=wanted.get(related, ()))
+            if keys.get(related):
+                key = dict(FACT_KEYS.values())[related]
+                found |= Q(**{f"{key}__in": keys[related]})
+            rows = list(related.objects.filter(found))
+            self.loaded[related] = {
+                obj.pk: obj for obj in rows if obj.pk in wanted.get(related, ())
+            }
+            if related in keys:
+                key = dict(FACT_KEYS.values())[related]
+                self.by_key[related] = {getattr(obj, key): obj for obj in rows}
+
+    def label(self, related, pk) -> str:
+        """What a reader calls the record `pk` of `related`: a person by name, a state by
+        its name in the reader's language ("Zambie"); any other by its natural key
+        (`of`)."""
+        obj = self.loaded.get(related, {}).get(pk) if related in (Person, State) else None
+        return _label(obj) if obj is not None else self.of(related, pk)
+
+    def fact(self, value, part: str) -> str:
+        """One fact of a report's data in words: a person's slug or a state's ISO code
+        (FACT_KEYS) by its label, as the report's page shows it; a code unknown here as
+        stored; any other fact as core.causes.value_words reads it."""
+        if part in FACT_KEYS and isinstance(value, str) and value:
+            obj = self.by_key.get(FACT_KEYS[part][0], {}).get(value)
+            return _label(obj) if obj is not None else value
+        return causes.value_words(value, part)
 
     def state(self, pk) -> str:
         """A state's name in the reader's language ("Zambie"), for a record's name."""
@@ -370,6 +413,27 @@ class _Names:
         return key(obj) if key else obj.get_username()
 
 
+def _label(obj: Person | State) -> str:
+    """A person's name, or a state's name in the reader's language."""
+    if isinstance(obj, Person):
+        return obj.name
+    return country_name(obj.iso3, obj.name)
+
+
+def _facts_in(row: dict) -> list[list[tuple[str, Any]]]:
+    """The (fact, value) pairs of a report's row that name records: its `data`, and the
+    old and new values of each of its `changes` (a correction's)."""
+    found = []
+    if isinstance(row.get("data"), dict):
+        found.append(list(row["data"].items()))
+    for change in row.get("changes") or []:
+        if isinstance(change, dict) and "field" in change:
+            found.append(
+                [(change["field"], change.get("old")), (change["field"], change.get("new"))]
+            )
+    return found
+
+
 def _empty(value) -> bool:
     """Whether a stored value is empty (said "none" by `_words`)."""
     return value is None or value == "" or value == []
@@ -379,7 +443,7 @@ def _words(f, value, names: _Names) -> str:
     if _empty(value):
         return pgettext("an empty value in a record's history", "none")
     if f.is_relation:
-        return names.of(f.related_model, value)
+        return names.label(f.related_model, value)
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -389,7 +453,7 @@ def _words(f, value, names: _Names) -> str:
     if isinstance(value, datetime.date):
         return format_date(value)
     if isinstance(value, dict | list):
-        return _structured(value)
+        return _structured(value, names)
     return _shortened(str(value))
 
 
@@ -427,20 +491,22 @@ def _stored_date(value) -> str:
         return str(value)
 
 
-def _structured(value: dict | list) -> str:
+def _structured(value: dict | list, names: _Names | None = None) -> str:
     """A JSON field's value in words, not as a Python literal: a report's `data` as
     "field: value" pairs (empty ones left out), its `citations` by their addresses (with
     publisher and date when given), its `changes` as "field: before → after"; each text
-    shortened to TEXT_LIMIT characters."""
+    shortened to TEXT_LIMIT characters. With `names`, a person or a state a fact names is
+    read by its label (`_Names.fact`)."""
+    words = names.fact if names is not None else causes.value_words
     separator = pgettext("between items of a list", "; ")
     colon = pgettext("between a label and what follows", ":")
     if isinstance(value, list):
         return separator.join(
-            _structured(v) if isinstance(v, dict | list) else str(v) for v in value
+            _structured(v, names) if isinstance(v, dict | list) else str(v) for v in value
         )
     if {"field", "old", "new"} <= value.keys():
         field = str(value["field"])
-        old, new = (_shortened(causes.value_words(value[k], field)) for k in ("old", "new"))
+        old, new = (_shortened(words(value[k], field)) for k in ("old", "new"))
         return f"{field_name(field)}{colon} {old} → {new}"
     if "url" in value:
         # Every detail a citation holds, so that a change to any of them shows.
@@ -456,7 +522,7 @@ def _structured(value: dict | list) -> str:
             )
         return f"{value['url']} ({', '.join(details)})" if details else str(value["url"])
     return separator.join(
-        f"{field_name(str(k))}{colon} {_shortened(causes.value_words(v, str(k)))}"
+        f"{field_name(str(k))}{colon} {_shortened(words(v, str(k)))}"
         for k, v in value.items()
         if v not in (None, "", [], {})
     )
@@ -574,8 +640,8 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
                         (
                             _("%(field)s, %(part)s")
                             % {"field": field_name(name), "part": field_name(part)},
-                            _fact_words(was, part),
-                            _fact_words(now, part),
+                            _fact_words(was, part, names),
+                            _fact_words(now, part, names),
                         )
                     )
                 continue
@@ -608,12 +674,13 @@ def _is_facts(value) -> bool:
     )
 
 
-def _fact_words(value, part: str) -> str:
-    """One fact of a report's `data` in words; an empty list or object reads as nothing
-    (`_is_facts` lets only empty ones through)."""
+def _fact_words(value, part: str, names: _Names) -> str:
+    """One fact of a report's `data` in words, a person or a state by its label
+    (`_Names.fact`); an empty list or object reads as nothing (`_is_facts` lets only empty
+    ones through)."""
     if isinstance(value, dict | list):
-        value = _structured(value) or None
-    return _shortened(causes.value_words(value, part))
+        value = _structured(value, names) or None
+    return _shortened(names.fact(value, part))
 
 
 def _parts_changed(old: dict, new: dict) -> list[tuple[str, tuple]]:

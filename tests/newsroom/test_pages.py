@@ -3153,3 +3153,138 @@ def test_a_publisher_longer_than_a_citation_keeps_is_refused_beside_it(
     client.post(reverse("newsroom:withdraw", args=[MONGOLIA]), withdrawal_post(sources=[fits]))
     review.verify(Report.objects.get(), reviewer)
     assert Visit.objects.get(slug=MONGOLIA).withdrawal_citations.get().publisher == "P" * 200
+
+
+def test_one_submission_says_every_error_of_the_form_at_once(
+    tajikistan_removed, reporter, signed_in
+):
+    """A report with mistakes of every kind is refused once, each beside its field: the
+    form's own checks (a person not found, an outcome missing) and the filing's (a date
+    before 1900, a source's address that is not public, a source published in the
+    future). The filing's were once said only after the form's were fixed: a second
+    round of refusals for a form that had already been corrected."""
+    client = signed_in(reporter)
+    for action in ("submit", "preview"):
+        response = client.post(
+            reverse("newsroom:new"),
+            form_data(
+                action=action,
+                person="Nobody At All",
+                outcome="",
+                start="1850-10-08",
+                sources=[
+                    {"url": "", "publisher": ""},
+                    {"url": "http://localhost/report", "publisher": "Intranet"},
+                    {**SOURCES[1], "published": "2099-01-01"},
+                    {"url": "", "published": "yesterday"},
+                ],
+            ),
+        )
+        page = html.unescape(text(response))
+        assert response.status_code == 200 and not Report.objects.exists(), action
+        for field in (
+            "id_person",
+            "id_outcome",
+            "id_start",
+            "id_source-1-url",
+            "id_source-2-published",
+            # A date refused, and no URL for it: both at once.
+            "id_source-3-published",
+            "id_source-3-url",
+        ):
+            assert f'id="{field}-error"' in page, (action, field)
+        assert 'id="id_source-0-url-error"' not in page, action
+        assert "No person wanted by the ICC is called Nobody At All." in page
+        assert "'1850-10-08' is before 1900" in page
+        assert "'2099-01-01' is in the future" in page
+        # What was typed is kept.
+        assert 'value="Nobody At All"' in page and 'value="http://localhost/report"' in page
+
+
+def test_a_correction_without_its_reason_is_told_so_with_the_forms_other_errors(
+    seeded, reporter, signed_in
+):
+    """A correction submitted without its reason and with a field refused is told both in
+    one answer; the reason was once asked for only after the rest was fixed."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    client = signed_in(reporter)
+    url = reverse("newsroom:correct", args=[visit.slug])
+    based_on = based_on_of(text(client.get(url)))
+    response = client.post(
+        url, {**khalkhin_gol(visit), "based_on": based_on, "reason": "", "start": "2024-13-40"}
+    )
+    page = text(response)
+    assert response.status_code == 200 and not Report.objects.exists()
+    assert 'id="id_start-error"' in page and 'id="id_reason-error"' in page
+
+
+def history_text(client, label: str, pk: int) -> str:
+    """A record's history page as its reader reads it: its words, without the markup."""
+    page = text(client.get(reverse("record-history", args=[label, pk])))
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split("<h1>")[1])))
+
+
+@pytest.mark.parametrize(
+    ("language", "host", "edited_host"),
+    [("en", "Tajikistan", "Kazakhstan"), ("fr", "Tadjikistan", "Kazakhstan")],
+)
+def test_a_reports_history_names_the_person_and_the_states_not_their_codes(
+    tajikistan_removed, reporter, reviewer, signed_in, language, host, edited_host
+):
+    """A report's history read "person: vladimir-putin; host: TJK", and its visit's
+    "person vladimir-putin", "host state TJK": the person is named as the report's page
+    names him, each state in the reader's language; the visit keeps its slug, which is
+    its address."""
+    draft = review.file_report(
+        author=reporter, data={**REPORT_DATA, "host": "KAZ"}, citations=CITATIONS, submit=False
+    )
+    report = review.update_report(draft, reporter, data=REPORT_DATA, citations=CITATIONS)
+    report = review.submit(report, reporter)
+    review.verify(report, reviewer, seen=version_now(report))
+    report.refresh_from_db()
+    client = signed_in(reviewer)
+    client.cookies["django_language"] = language
+    said = history_text(client, "visits.report", report.pk)
+    name = "Vladimir Vladimirovich Putin"
+    # Filed: what the report says, whole; edited: the host, before and after.
+    assert f"{name}" in said and f" {host} " in said.replace(";", " ")
+    assert f"{edited_host} {host}" in said
+    for code in ("vladimir-putin;", "TJK", "KAZ"):
+        assert code not in said, code
+    visit = history_text(client, "visits.visit", report.visit_id)
+    assert name in visit and host in visit
+    assert " TJK " not in visit and " vladimir-putin " not in visit
+    assert report.visit.slug in visit
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("en", "its visit has since been withdrawn"), ("fr", "sa visite a depuis été retirée")],
+)
+def test_a_verified_report_whose_visit_was_withdrawn_says_so_on_its_authors_dashboard(
+    tajikistan_removed, reporter, reviewer, both, signed_in, language, said
+):
+    """A report verified, then its visit withdrawn by a colleague's withdrawal, verified:
+    the author's dashboard still said "verified" alone, as if the visit stood on the
+    record. It says the visit was withdrawn since, with a link to the visit's page (which
+    gives the withdrawal's reason); a report whose visit stands says nothing of it."""
+    report = file(reporter)
+    review.verify(report, reviewer, seen=version_now(report))
+    standing = file(reporter, host="KAZ")
+    review.verify(standing, reviewer, seen=version_now(standing))
+    report.refresh_from_db()
+    withdrawal = review.propose_withdrawal(
+        author=both, visit=report.visit, note="The summit was held without him, by video."
+    )
+    review.verify(withdrawal, reviewer, seen=version_now(withdrawal))
+    client = signed_in(reporter)
+    client.cookies["django_language"] = language
+    closed = text(client.get(reverse("newsroom:dashboard"))).split('id="closed"')[1]
+    rows = {
+        pk: closed.split(f'href="{reverse("newsroom:report", args=[pk])}"')[1].split("</li>")[0]
+        for pk in (report.pk, standing.pk)
+    }
+    withdrawn = html.unescape(rows[report.pk])
+    assert said in withdrawn
+    assert f'href="{reverse("visit", args=[report.visit.slug])}"' in withdrawn
+    assert said not in html.unescape(rows[standing.pk])
