@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from alerts.models import Delivery, DeliveryAttempt, Subscription
+from alerts.models import Delivery, DeliveryAttempt, NewsroomMail, Subscription
 
 
 @admin.register(Subscription)
@@ -25,4 +25,20 @@ class DeliveryAdmin(admin.ModelAdmin):
     inlines = [AttemptInline]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(NewsroomMail)
+class NewsroomMailAdmin(admin.ModelAdmin):
+    """The newsroom mails owed and sent (alerts.services.record_mail), read only: a failed
+    one is the mail server's refusal of every try (its log says why)."""
+
+    list_display = ["report", "action", "status", "created_at", "done_at"]
+    list_filter = ["status", "action"]
+    readonly_fields = [f.name for f in NewsroomMail._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -112,3 +112,48 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self):
         return f"{self.delivery_id} #{self.number}"
+
+
+class MailStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class NewsroomMail(models.Model):
+    """A newsroom mail owed (the outbox of alerts.services.record_mail): recorded in the
+    transaction of the review action it tells of, so that a mail whose task is lost (a
+    Redis restarted empty, a worker killed) is enqueued again by the sweep
+    (`alerts.sweep_mails`) instead of lost.
+
+    `action` is the report's step: "submitted" (the reviewers' mail: "a report awaits
+    review") or one of AUTHOR_MAILED (the author's: "changes_requested", "verified",
+    "rejected"), whose `language` is the one the reviewer acted in. `unsent`: the account
+    ids still to mail, once a failure stopped a try part-way (null: every recipient, as
+    found when the mail is sent). `due_at`: when its task should have run by (recorded,
+    enqueued again by the sweep, or retried after a delay); the sweep takes a pending
+    mail only ICCWATCH_SWEEP_REDELIVER_SECONDS after that. `status`: pending until sent
+    (done: every recipient mailed, or refused for good and logged), failed once its
+    task's last retry failed."""
+
+    report = models.ForeignKey(
+        "visits.Report", on_delete=models.CASCADE, related_name="newsroom_mails"
+    )
+    action = models.CharField(max_length=20)
+    language = models.CharField(max_length=8, blank=True)
+    unsent = models.JSONField(null=True, blank=True)
+    status = models.CharField(max_length=8, choices=MailStatus.choices, default=MailStatus.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    due_at = models.DateTimeField()
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["due_at"], condition=Q(status="pending"), name="newsroom_mail_pending"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.action} · report {self.report_id} ({self.status})"

@@ -1,18 +1,21 @@
-"""Connected to visits.review's signals (sent after commit).
+"""Connected to visits.review's signals (sent in the transaction of the review action).
 
-The change they report is committed: a failure here (a mail server error, a broker
-outage) is logged and never fails the reviewer's request; the scan catches up with
-urgent alerts. A newsroom mail the broker cannot take is sent at once instead, in the
-request, rather than lost.
+A newsroom mail is recorded in that transaction (services.record_mail, the outbox): the
+action and the mail it owes are committed together or not at all, and after commit the
+mail is enqueued, or sent at once, in the request, when the broker cannot take it; the
+sweep (`alerts.sweep_mails`) enqueues again one whose task was lost. The check for an
+urgent alert is enqueued after commit: a failure then (a broker outage) is logged and
+never fails the reviewer's request; the alerts scan catches up.
 """
 
 import logging
 
+from django.db import transaction
 from django.dispatch import receiver
 from django.utils import translation
 
 from alerts import services
-from alerts.services import AUTHOR_MAILED, enqueue
+from alerts.services import AUTHOR_MAILED, REVIEWERS_MAILED, enqueue
 from visits.review import report_reviewed, report_submitted
 
 logger = logging.getLogger(__name__)
@@ -20,35 +23,30 @@ logger = logging.getLogger(__name__)
 
 @receiver(report_submitted, dispatch_uid="alerts-mail-reviewers")
 def report_awaits_review(sender, report, **kwargs):
-    try:
-        if not enqueue("alerts.mail_reviewers", report.pk):
-            # The broker could not take it: sent now, as a password reset is, not lost.
-            services.mail_reviewers(report)
-    except Exception:  # noqa: BLE001 - see the module's docstring
-        logger.exception("could not mail the reviewers about report %s", report.pk)
+    services.record_mail(report, REVIEWERS_MAILED)
 
 
 @receiver(report_reviewed, dispatch_uid="alerts-mail-author")
 def tell_the_author(sender, report, action, **kwargs):
-    # The language the reviewer acted in (the request's, active while it commits; a shell
-    # or a command acts in the site's default, English): the mail's when the author never
-    # used the newsroom, whose language is the mail's otherwise (services.mail_author).
+    # The language the reviewer acted in (the request's; a shell or a command acts in the
+    # site's default, English): the mail's when the author never used the newsroom, whose
+    # language is the mail's otherwise (services.mail_author).
     if action not in AUTHOR_MAILED:
         return
-    language = translation.get_language()
-    try:
-        if not enqueue("alerts.mail_author", report.pk, action, language):
-            # The broker could not take it: sent now, as a password reset is, not lost.
-            services.mail_author(report, action, language)
-    except Exception:  # noqa: BLE001 - see the module's docstring
-        logger.exception("could not mail the author of report %s", report.pk)
+    services.record_mail(report, action, translation.get_language())
 
 
 @receiver(report_reviewed, dispatch_uid="alerts-check-verified-visit")
 def report_was_reviewed(sender, report, action, **kwargs):
     if action != "verified" or not report.visit_id:
         return
+    transaction.on_commit(lambda: check_visit(report.visit_id), robust=True)
+
+
+def check_visit(visit_id: int) -> None:
+    """Enqueue the check of a verified visit for an urgent alert; never raises (the alerts
+    scan catches up with what it could not enqueue)."""
     try:
-        enqueue("alerts.check_visit", report.visit_id)
+        enqueue("alerts.check_visit", visit_id)
     except Exception:  # noqa: BLE001 - see the module's docstring
-        logger.exception("could not check visit %s for an urgent alert", report.visit_id)
+        logger.exception("could not check visit %s for an urgent alert", visit_id)

@@ -10,6 +10,12 @@
   and dropped, the others still sent; one that fails otherwise raises `MailsNotSent`
   naming the accounts not mailed yet, whom the task tries again (alerts.tasks), and only
   them;
+- `record_mail(report, action, language)`: the outbox of both: a NewsroomMail row in the
+  transaction of the review action, enqueued after commit (`relay_mail`: sent from the
+  request when the broker cannot take it), sent by `send_recorded_mail` (the
+  `alerts.send_mail` task), which marks it done; `sweep_mails()` (beat) enqueues again
+  the rows still pending ICCWATCH_SWEEP_REDELIVER_SECONDS after they were due (a task
+  lost with Redis's queue or never enqueued);
 - `schedule_urgent(visit, basis)`: a Delivery per active subscription and channel,
   created once (a unique constraint on subscription, alert key and channel: a second
   scan, a redelivered task or two workers at once create nothing more), each sent by
@@ -38,12 +44,20 @@ from django.utils.text import capfirst
 
 from accounts.languages import language_of
 from alerts import urgent, webhooks
-from alerts.models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Subscription
+from alerts.models import (
+    Channel,
+    Delivery,
+    DeliveryAttempt,
+    DeliveryStatus,
+    MailStatus,
+    NewsroomMail,
+    Subscription,
+)
 from core import broker, roles
 from core.names import country_name, format_date, in_sentence
 from core.retries import refused_for_good
 from front.summaries import report_names
-from visits.models import Basis, Visit
+from visits.models import Basis, Report, Visit
 
 logger = logging.getLogger(__name__)
 
@@ -221,6 +235,130 @@ def mail_author(report, action: str, language: str | None = None) -> int:
         body = render_to_string("alerts/mail/reviewed_body.txt", context)
     message = EmailMessage(subject, body, to=[author.email])
     return send_each([(author, message)], f"review outcome of report {report.pk}")
+
+
+# --- The newsroom mails' outbox -------------------------------------------------------
+
+SEND_MAIL_TASK = "alerts.send_mail"
+# The action of the reviewers' mail (visits.review.report_submitted); the author's are
+# AUTHOR_MAILED.
+REVIEWERS_MAILED = "submitted"
+# How many pending mails one sweep enqueues at most (the next sweep takes the others).
+SWEEP_BATCH = 500
+
+
+def record_mail(report, action: str, language: str = "") -> NewsroomMail:
+    """Record, in the current transaction, that the mail of `action` about `report` is owed
+    (REVIEWERS_MAILED: the reviewers'; one of AUTHOR_MAILED: the author's, `language` the
+    one the reviewer acts in), and enqueue it once the transaction commits (`relay_mail`):
+    rolled back, nothing is owed nor sent. Returns the row; ValueError for another action."""
+    if action != REVIEWERS_MAILED and action not in AUTHOR_MAILED:
+        raise ValueError(f"no newsroom mail tells of {action!r}")
+    mail = NewsroomMail.objects.create(
+        report=report, action=action, language=language or "", due_at=timezone.now()
+    )
+    transaction.on_commit(lambda: relay_mail(mail.pk), robust=True)
+    return mail
+
+
+def relay_mail(mail_id: int) -> None:
+    """Enqueue the `alerts.send_mail` task of a recorded mail; when the broker cannot take
+    it, send the mail now, from the request, as a password reset is. Never raises: a mail
+    not sent (the mail server down as well) stays pending, and the sweep enqueues it
+    later (`sweep_mails`)."""
+    try:
+        if not enqueue(SEND_MAIL_TASK, mail_id):
+            send_recorded_mail(mail_id)
+    except Exception:  # noqa: BLE001 - the change is committed; the sweep tries again
+        logger.exception("newsroom mail %s not sent now (the sweep will try again)", mail_id)
+
+
+def send_recorded_mail(mail_id: int, *, retry_in: int | None = None, final: bool = False) -> int:
+    """Send the recorded mail `mail_id` (mail_reviewers, only to the accounts still
+    `unsent` when a try stopped part-way; mail_author) and mark it done; returns how many
+    mails went out: 0 when it is done already, failed, or being sent by another process
+    (its row is locked while it is sent: a mail the sweep enqueued again while its first
+    task still waited in the queue is sent once).
+
+    A failure that may pass (MailsNotSent) is raised after the accounts not mailed yet
+    are recorded, so that the next try (the task's retry, `retry_in` seconds from now,
+    which the sweep leaves alone until then; or the sweep's) mails them only; `final`
+    (no retry follows) marks the mail failed instead. A worker that dies while sending
+    rolls its progress back: the next try mails that try's recipients again."""
+    failure = None
+    with transaction.atomic():
+        mail = (
+            NewsroomMail.objects.select_for_update(skip_locked=True)
+            .filter(pk=mail_id, status=MailStatus.PENDING)
+            .first()
+        )
+        if mail is None:
+            return 0
+        report = (
+            Report.objects.select_related("author__newsroom_language", "reviewer")
+            .filter(pk=mail.report_id)
+            .first()
+        )
+        sent = 0
+        try:
+            if report is None:
+                pass
+            elif mail.action == REVIEWERS_MAILED:
+                sent = mail_reviewers(report, only=mail.unsent)
+            else:
+                sent = mail_author(report, mail.action, mail.language or None)
+        except MailsNotSent as failed:
+            failure = failed
+            mail.unsent = failed.unsent
+            if final:
+                mail.status, mail.done_at = MailStatus.FAILED, timezone.now()
+            elif retry_in is not None:
+                mail.due_at = timezone.now() + datetime.timedelta(seconds=retry_in)
+        else:
+            mail.status, mail.done_at = MailStatus.DONE, timezone.now()
+        mail.save(update_fields=["unsent", "status", "done_at", "due_at"])
+    if failure is not None:
+        raise failure
+    return sent
+
+
+def sweep_mails(redeliver_seconds: int | None = None) -> int:
+    """Enqueue again the newsroom mails still pending `redeliver_seconds`
+    (ICCWATCH_SWEEP_REDELIVER_SECONDS: the broker's visibility timeout and a minute, by
+    when Redis has redelivered a dying worker's message) after they were due: their task
+    was lost (a Redis restarted empty) or never enqueued (the broker and the mail server
+    down at once). They are claimed first (their `due_at` moved to now), so that two
+    sweeps do not both enqueue one, and one being sent meanwhile is skipped. Returns how
+    many were enqueued; stops at the first the broker refuses (those left are taken again
+    a redelivery delay later)."""
+    redeliver = (
+        settings.ICCWATCH_SWEEP_REDELIVER_SECONDS
+        if redeliver_seconds is None
+        else redeliver_seconds
+    )
+    now = timezone.now()
+    cutoff = now - datetime.timedelta(seconds=redeliver)
+    with transaction.atomic():
+        # A mail being sent is locked (send_recorded_mail): skipped, not waited for.
+        due = list(
+            NewsroomMail.objects.select_for_update(skip_locked=True)
+            .filter(status=MailStatus.PENDING, due_at__lte=cutoff)
+            .order_by("due_at")
+            .values_list("pk", flat=True)[:SWEEP_BATCH]
+        )
+        NewsroomMail.objects.filter(pk__in=due).update(due_at=now)
+    enqueued = 0
+    for pk in due:
+        if not enqueue(SEND_MAIL_TASK, pk):
+            break
+        enqueued += 1
+    if enqueued:
+        logger.warning(
+            "%d newsroom mail(s) enqueued again: still pending %d s after they were due",
+            enqueued,
+            redeliver,
+        )
+    return enqueued
 
 
 # --- Urgent alerts --------------------------------------------------------------------

@@ -8,8 +8,8 @@ reader that read the version in between and rendered the old data stores it unde
 version the commit makes stale at once. The hook is a database execute wrapper
 installed on every connection (`install`, called from `core.apps`), so no write path
 can forget it. Writes to what no public page shows (sessions, sign-ins, lockouts, the
-newsroom's reports until verified, the outbox's evaluation requests: `_IGNORED_TABLES`,
-`_LAST_LOGIN`) leave it alone.
+newsroom's reports until verified and its mails, the outbox's evaluation requests:
+`_IGNORED_TABLES`, `_LAST_LOGIN`) leave it alone.
 
 A public page or API read is stored under its request (path, query string, host,
 scheme, language, negotiated format, today's date) and the version; its ETag is
@@ -100,6 +100,7 @@ _IGNORED_TABLES = frozenset(
         "alerts_subscription",
         "alerts_delivery",
         "alerts_deliveryattempt",
+        "alerts_newsroommail",
         "visits_report",
         "visits_reportevent",
         "visits_evaluationrequest",

@@ -361,7 +361,8 @@ ICCWATCH_SUMMARIES_IN_BACKGROUND = env_bool("ICCWATCH_SUMMARIES_IN_BACKGROUND", 
 # --- Celery ---------------------------------------------------------------------
 # Without a broker, tasks run inline in the process that schedules them. With one,
 # the outbox (visits.EvaluationRequest) makes sure no accepted change is lost: the
-# request row is committed with the change, and the relay/sweeper enqueues from it.
+# request row is committed with the change, and the relay/sweeper enqueues from it; the
+# newsroom's mails alike (alerts.NewsroomMail, alerts.sweep_mails).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -397,6 +398,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "visits.sweep_evaluation_requests",
         "schedule": env_int("ICCWATCH_SWEEP_SECONDS", default=30, minimum=1),
     },
+    # The newsroom mails' outbox (alerts.NewsroomMail), on the evaluations' period.
+    "sweep-newsroom-mails": {
+        "task": "alerts.sweep_mails",
+        "schedule": env_int("ICCWATCH_SWEEP_SECONDS", default=30, minimum=1),
+    },
     "scan-urgent-alerts": {
         "task": "alerts.scan",
         "schedule": env_int("ICCWATCH_ALERTS_SCAN_SECONDS", default=180, minimum=1),
@@ -416,7 +422,8 @@ ICCWATCH_SWEEP_GRACE_SECONDS = env_int("ICCWATCH_SWEEP_GRACE_SECONDS", default=2
 # A request the relay did enqueue is left to its task (it may wait long in the queue
 # behind a re-evaluation); only when it is still here this long after (the broker's
 # visibility timeout and a minute: Redis has redelivered a dying worker's message by
-# then) is its message taken as lost, and the sweeper enqueues it again.
+# then) is its message taken as lost, and the sweeper enqueues it again. The same delay
+# after a newsroom mail was due, its task is taken as lost (alerts.services.sweep_mails).
 ICCWATCH_SWEEP_REDELIVER_SECONDS = env_int(
     "ICCWATCH_SWEEP_REDELIVER_SECONDS",
     default=CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] + 60,

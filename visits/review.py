@@ -74,7 +74,9 @@ from visits.reports import (
 )
 from warrants.models import Person
 
-# Sent after commit: a report awaits review (alerts mail the reviewers), was verified, ...
+# Sent in the transaction of the action, before it commits, so that a receiver may record
+# what the action owes with it (alerts record the reviewers' or the author's mail, enqueued
+# after commit): a report awaits review, was verified, ...
 report_submitted = Signal()  # sender=Report, report=
 report_reviewed = (
     Signal()
@@ -664,9 +666,9 @@ def twins(report_print: str, author) -> Q:
 
 def _create(*, submit: bool, data: dict, citations: Sequence[dict], **fields) -> Report:
     """Save a new report (submitted unless `submit` is False) in its own transaction,
-    announcing a submitted one after commit. DuplicateReport when another request filed the
-    same one at the same moment: the database's unique keys (its author's idempotency key,
-    one open report per fingerprint) decide."""
+    announcing a submitted one in it (report_submitted). DuplicateReport when another
+    request filed the same one at the same moment: the database's unique keys (its
+    author's idempotency key, one open report per fingerprint) decide."""
     try:
         with transaction.atomic():
             report = Report.objects.create(
@@ -677,7 +679,7 @@ def _create(*, submit: bool, data: dict, citations: Sequence[dict], **fields) ->
                 **fields,
             )
             if submit:
-                transaction.on_commit(lambda: report_submitted.send(sender=Report, report=report))
+                report_submitted.send(sender=Report, report=report)
     except IntegrityError:
         key = fields.get("idempotency_key")
         existing = (
@@ -1092,7 +1094,7 @@ def submit(report: Report, user) -> Report:
         if twin is None:
             raise
         raise DuplicateReport(twin) from None
-    transaction.on_commit(lambda: report_submitted.send(sender=Report, report=report))
+    report_submitted.send(sender=Report, report=report)
     return report
 
 
@@ -1618,13 +1620,11 @@ def _require_unchanged_since(visit: Visit, report: Report, message: str) -> None
 
 def _verified(report: Report, reviewer, visit: Visit, changes: list[dict]) -> Visit:
     """Close `report` as verified by `reviewer`, now, with what it changed on `visit`, and
-    announce it after commit; returns the visit."""
+    announce it (report_reviewed, in the transaction); returns the visit."""
     report.visit, report.state, report.changes = visit, ReportState.VERIFIED, changes
     report.reviewer, report.reviewed_at = reviewer, timezone.now()
     report.save()  # verified: its visit's public page shows it (visits.signals)
-    transaction.on_commit(
-        lambda: report_reviewed.send(sender=Report, report=report, action="verified")
-    )
+    report_reviewed.send(sender=Report, report=report, action="verified")
     return visit
 
 
@@ -1686,7 +1686,7 @@ def _close(report: Report, reviewer, state: str, comment: str, seen: str | None)
         report.reply = ""
     report.reviewer, report.reviewed_at = reviewer, timezone.now()
     report.save()
-    transaction.on_commit(lambda: report_reviewed.send(sender=Report, report=report, action=state))
+    report_reviewed.send(sender=Report, report=report, action=state)
     return report
 
 

@@ -282,7 +282,12 @@ def test_celerys_own_lines_of_a_retried_reset_mail_hold_no_token(
 
 @pytest.mark.parametrize(
     "task",
-    [mail_password_reset, alerts_tasks.mail_reviewers, alerts_tasks.mail_author],
+    [
+        mail_password_reset,
+        alerts_tasks.send_mail,
+        alerts_tasks.mail_reviewers,
+        alerts_tasks.mail_author,
+    ],
     ids=lambda task: task.name,
 )
 def test_a_mail_outlives_a_mail_server_down_for_an_hour(task):
