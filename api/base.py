@@ -56,7 +56,6 @@ from core.models import DatePrecision, Source
 # --- as_of ----------------------------------------------------------------------------
 
 AS_OF = "as_of"
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def as_of_from(request, *, future: bool = True) -> datetime.date | None:
@@ -66,14 +65,11 @@ def as_of_from(request, *, future: bool = True) -> datetime.date | None:
     raw = request.query_params.get(AS_OF)
     if raw in (None, ""):
         return None
-    try:
-        if not _ISO_DATE.match(raw):
-            raise ValueError
-        day = datetime.date.fromisoformat(raw)
-    except ValueError:
+    day = identifiers.iso_date(raw)  # as every date filter reads a day (core.filters.IsoDateField)
+    if day is None:
         raise InvalidFilter(
             {AS_OF: [f"{echoed(raw)!r} is not a date: use YYYY-MM-DD, e.g. 2024-09-03."]}
-        ) from None
+        )
     if not future:
         not_after_today(day)
     return day
@@ -523,9 +519,14 @@ class PublicReadMixin(EnglishRefusalsMixin):
         try:
             slot = exports.take_slot(request)
         except exports.TooManyDownloads as busy:
-            raise exceptions.Throttled(
-                wait=busy.retry_after, detail=too_many_downloads(busy)
-            ) from None
+            # In English, as the rate limits' 429 (PublicReadMixin.initial) and every
+            # refusal are (api.errors): DRF adds the wait in the active language, which is
+            # by now the one asked for the data.
+            with translation.override("en"):
+                refused = exceptions.Throttled(
+                    wait=busy.retry_after, detail=too_many_downloads(busy)
+                )
+            raise refused from None
         response.streaming_content = slot.stream(chunks)
         return response
 
@@ -986,7 +987,9 @@ ISO dates and `name` (the dataset's English name) stay the same in every languag
 
 **Parameters** are checked as this schema says: an empty value (`?situation=`), a
 `page_size` outside 1–500, a number or date written other than in the digits 0-9
-(`page`, `page_size`, `cursor`, `year` and `limit` take no `１`, `+1` or `1.0`), a
+(`page`, `page_size`, `cursor`, `year` and `limit` take no `１`, `+1` or `1.0`), a date
+other than YYYY-MM-DD (every date filter and `as_of` take no `2024-1-1`, `٢٠٢٤-01-01` or
+`01/02/2024`), a
 boolean other than `true`/`false` or an identifier that
 cannot be one is a `400 invalid_filter` naming the parameter, and so is a parameter a
 list does not have (`?hosts=MNG`): a list never answers unfiltered rows for a filter it
@@ -1100,4 +1103,13 @@ naming it, and nothing is filed or changed.
   out for a trip `announced`, `cancelled` or `virtual` (it is `n/a`, as on the newsroom's
   form; it was a `400`); left out for a trip that took place, the `400` naming `outcome`
   now says so in the form's words, not "This field is required.".
+- 5 December 2026, dates: every date filter (`start_after`, `start_before`,
+  `issued_after`, `issued_before`, `decided_after`, `decided_before`, `date_after`,
+  `date_before`) takes a date written YYYY-MM-DD in the digits 0-9 only, as `as_of`
+  does: `2024-1-1`, `٢٠٢٤-01-01`, `２０２４-01-01` or `01/02/2024`, read as a date before,
+  are a `400 invalid_filter` naming the parameter. The `429` of a CSV download asked for
+  in French is English throughout, as it is labelled (`Content-Language: en`); its last
+  sentence ("Expected available in 10 seconds.") was French. `Changed-Until` is readable
+  by browser tools on other sites (CORS). The incidents feed's `changed_since` is
+  described as a filter: the feed sends no `Changed-Until` (keep its cursor).
 """

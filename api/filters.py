@@ -16,6 +16,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from api.errors import InvalidFilter
 from core.echo import echoed, echoing_less
 from core.filters import (
+    IsoDateFilter,
     RepeatableCSVField,
     facet_counts,
     requested_facets,
@@ -142,11 +143,11 @@ def facets_of(view) -> dict | None:
     return facet_counts(filterset, names) if names else None
 
 
-class AsOfFilter(django_filters.DateFilter):
-    """`as_of` as a FilterSet field: validated (YYYY-MM-DD only) and documented; the view reads it."""
+class AsOfFilter(IsoDateFilter):
+    """`as_of` as a FilterSet field: validated (YYYY-MM-DD only, core.filters.IsoDateField)
+    and documented; the view reads it."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("input_formats", ["%Y-%m-%d"])
         kwargs.setdefault("method", lambda queryset, name, value: queryset)
         super().__init__(*args, **kwargs)
 

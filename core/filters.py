@@ -161,6 +161,39 @@ class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = IsoDateTimeField
 
 
+class IsoDateField(forms.DateField):
+    """A day written YYYY-MM-DD in ASCII digits (core.identifiers.iso_date), and no other
+    way: Django's DateField reads its input formats with strptime, which takes any
+    script's digits and an unpadded month or day (`٢٠٢٤-01-01`, `２０２４-01-01`,
+    `2024-1-1`), and the locale's forms (`01/02/2024`: 2 January in English, 1 February
+    in French). Anything else is a ValidationError `invalid` saying the form, in the
+    active language; an empty value is None."""
+
+    default_error_messages = {
+        "invalid": gettext_lazy("Enter a day of the calendar as YYYY-MM-DD, e.g. 2024-09-02.")
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        day = identifiers.iso_date(value)
+        if day is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return day
+
+
+class IsoDateFilter(django_filters.DateFilter):
+    """django-filter's date filter, reading YYYY-MM-DD only (IsoDateField): every date
+    filter of the lists (`start_before`, `issued_before`, `date_after`, ...) and the API's
+    `as_of`."""
+
+    field_class = IsoDateField
+
+
 class YesNoSelect(forms.NullBooleanSelect):
     """A yes/no menu that reads `true` and `false` only, an empty value as "either", and hands
     any other value on as it came (`maybe`, `1`, `True`) for YesNoField to refuse, where
@@ -230,13 +263,13 @@ class AnyOfYearFilter(AnyOfFilter):
         return self.get_method(qs)(years)
 
 
-class PartialDateAfterFilter(django_filters.DateFilter):
+class PartialDateAfterFilter(IsoDateFilter):
     """`?…_after=YYYY-MM-DD` on a date that may be known only to the month or year, stored as
     its first day beside a precision column (`precision_field`: 'day', 'month' or 'year'):
     a partial date is some day of its month or year (docs/DOMAIN.md, "Dates"), so it
     counts when that month or year reaches the day: a warrant of "2023" matches
     `issued_after=2023-06-01`, a visit of "March 2009" matches `start_after=2009-03-15`.
-    The `…_before` filters read the stored first day with `lte`, so such a date counts on
+    The `…_before` filters (IsoDateFilter) read the stored first day with `lte`, so such a date counts on
     both sides of a day inside its period, as it may lie on either. Written as a range on
     the date (from the first of the day's year, which an index reads in order) narrowed by
     precision."""

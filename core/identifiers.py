@@ -13,6 +13,7 @@ The URL converters are registered as `<slug_id:...>` and `<iso3:...>` when the `
 app is ready.
 """
 
+import datetime
 import re
 
 from django.core.validators import RegexValidator
@@ -30,6 +31,12 @@ DATABASE_ID = r"[1-9][0-9]{0,17}"
 # sign, spaces, underscores and every script's digits ("+1", " 1", "1_0", "１", "١"),
 # each another spelling of a value the address should write one way.
 WHOLE_NUMBER = r"[0-9]{1,19}"
+# A day in a query parameter (the lists' date filters, `as_of`): YYYY-MM-DD in ASCII digits,
+# as the schema's `format: date` (RFC 3339's full-date) has it. Python's strptime and
+# Django's date parsing also read other scripts' digits and an unpadded month or day
+# ("٢٠٢٤-01-01", "２０２４-01-01", "2024-1-1"), and Django's date fields the locale's
+# forms ("01/02/2024", a different day in English and in French).
+ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
 SLUG_ANCHORED = rf"^{SLUG}$"
 ISO3_ANCHORED = rf"^{ISO3}$"
@@ -38,6 +45,7 @@ ISO3_ANY_CASE_ANCHORED = rf"^{ISO3_ANY_CASE}$"
 _SLUG_RE = re.compile(SLUG)
 _ISO3_RE = re.compile(ISO3)
 _WHOLE_NUMBER_RE = re.compile(WHOLE_NUMBER)
+_ISO_DATE_RE = re.compile(ISO_DATE)
 
 
 def is_slug(value: object) -> bool:
@@ -60,6 +68,19 @@ def whole_number(raw: object) -> int | None:
     the API's search `limit`), so that each refuses what the others refuse."""
     if isinstance(raw, str) and _WHOLE_NUMBER_RE.fullmatch(raw):
         return int(raw)
+    return None
+
+
+def iso_date(raw: object) -> datetime.date | None:
+    """`raw` as a date when it is a day of the calendar written YYYY-MM-DD in ASCII digits
+    (`"2024-09-02"`), else None (`"2024-9-2"`, `"２０２４-09-02"`, `"2024-02-30"`,
+    `"20240902"`): the one reading of every date query parameter (core.filters.IsoDateField,
+    api.base.as_of_from), so that each refuses what the others refuse."""
+    if isinstance(raw, str) and _ISO_DATE_RE.fullmatch(raw):
+        try:
+            return datetime.date.fromisoformat(raw)
+        except ValueError:  # no such day (2024-02-30, 2024-13-01, 0000-01-01)
+            return None
     return None
 
 

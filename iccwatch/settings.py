@@ -735,8 +735,8 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 # Headers a browser-based client may send: django-cors-headers' defaults, and a
 # revalidation's If-None-Match (the ETag it kept: a 304 instead of the whole answer).
 CORS_ALLOW_HEADERS = (*cors_default_headers, "if-none-match")
-# Headers a browser-based client may read: validators, rate limits, download names, and
-# the answer's language.
+# Headers a browser-based client may read: validators, rate limits, download names, the
+# answer's language, and the moment to read changes from next time (`?changed_since=`).
 CORS_EXPOSE_HEADERS = [
     "ETag",
     "Retry-After",
@@ -746,6 +746,7 @@ CORS_EXPOSE_HEADERS = [
     "RateLimit-Limit",
     "RateLimit-Remaining",
     "RateLimit-Reset",
+    "Changed-Until",
 ]
 
 # --- Security -------------------------------------------------------------------

@@ -16,6 +16,7 @@ from core.filters import (
     AnyOfISO3Filter,
     AnyOfSlugFilter,
     AnyOfYearFilter,
+    IsoDateFilter,
     IsoDateTimeFilter,
     NamedRecordsMixin,
     PartialDateAfterFilter,
@@ -24,6 +25,13 @@ from core.filters import (
 from states.filters import STATE
 from visits.models import Basis, HostControl, VerdictCode, Visit, VisitStatus
 from warrants.filters import PERSON, SITUATION
+
+# What `changed_since` keeps, on the visits and the incidents feed alike.
+CHANGED_SINCE = (
+    "Changed at or after this moment: the visit's record or its verdict (ISO 8601, e.g. "
+    "`2026-12-01T09:30:00Z`; a time without an offset is UTC, and a date alone is its "
+    "midnight UTC)."
+)
 
 
 class HostFilter(AnyOfISO3Filter):
@@ -82,7 +90,7 @@ class VisitFilterSet(NamedRecordsMixin, django_filters.FilterSet):
         label="Starting on or after (a start known only to the month or year counts when that "
         "month or year reaches the day)",
     )
-    start_before = django_filters.DateFilter(
+    start_before = IsoDateFilter(
         field_name="start",
         lookup_expr="lte",
         label="Starting on or before (a start known only to the month or year counts when that "
@@ -90,9 +98,7 @@ class VisitFilterSet(NamedRecordsMixin, django_filters.FilterSet):
     )
     changed_since = IsoDateTimeFilter(
         method="filter_changed_since",
-        label="Changed at or after this moment: the visit's record or its verdict (ISO 8601, "
-        "e.g. `2026-12-01T09:30:00Z`; a time without an offset is UTC, and a date alone is "
-        "its midnight UTC). To keep a copy in step, give the `Changed-Until` header of "
+        label=f"{CHANGED_SINCE} To keep a copy in step, give the `Changed-Until` header of "
         "the last answer read this way, not the moment of that read.",
     )
 
@@ -146,4 +152,12 @@ class IncidentFilterSet(VisitFilterSet):
         field_name="verdict__code",
         choices=[(VerdictCode.NON_COMPLIANCE, VerdictCode.NON_COMPLIANCE.label)],
         label="Verdict: every incident's is `non_compliance` (the only value taken)",
+    )
+    # The feed is continued by its cursor: it sends no `Changed-Until` (api.base.tells_changes).
+    changed_since = IsoDateTimeFilter(
+        method="filter_changed_since",
+        label=f"{CHANGED_SINCE} A filter only: the feed sends no `Changed-Until` header. To "
+        "keep up with the incidents, keep the `next` link of the last answer (or its "
+        "`cursor`) and fetch it later; to learn of those that stopped being one, read "
+        "`/api/v1/visits/?changed_since=`.",
     )

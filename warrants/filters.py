@@ -12,6 +12,7 @@ from core.filters import (
     AnyOfChoiceFilter,
     AnyOfISO3Filter,
     AnyOfSlugFilter,
+    IsoDateFilter,
     NamedRecord,
     NamedRecordsMixin,
     PartialDateAfterFilter,
@@ -61,7 +62,7 @@ class WarrantFilterSet(NamedRecordsMixin, django_filters.FilterSet):
         label="Issued on or after (a date known only to the month or year counts when that "
         "month or year reaches the day)",
     )
-    issued_before = django_filters.DateFilter(
+    issued_before = IsoDateFilter(
         field_name="issued",
         lookup_expr="lte",
         label="Issued on or before (a date known only to the month or year counts when that "

@@ -30,7 +30,7 @@ from api.states.serializers import (
     StateSerializer,
 )
 from core import identifiers
-from core.filters import AnyOfISO3Filter, AnyOfSlugFilter, NamedRecordsMixin
+from core.filters import AnyOfISO3Filter, AnyOfSlugFilter, IsoDateFilter, NamedRecordsMixin
 from core.names import sort_name
 from states import status as treaty_status
 from states.filters import STATE, StateFilterSet
@@ -203,12 +203,8 @@ class JointStatementFilterSet(NamedRecordsMixin, django_filters.FilterSet):
         distinct=True,
         label="Signed by (ISO 3166-1 alpha-3; several separated by commas: any of them).",
     )
-    date_after = django_filters.DateFilter(
-        field_name="date", lookup_expr="gte", label="Made on or after."
-    )
-    date_before = django_filters.DateFilter(
-        field_name="date", lookup_expr="lte", label="Made on or before."
-    )
+    date_after = IsoDateFilter(field_name="date", lookup_expr="gte", label="Made on or after.")
+    date_before = IsoDateFilter(field_name="date", lookup_expr="lte", label="Made on or before.")
     ordering = ApiOrderingFilter(fields=(("date", "date"),))
 
     NAMED = {"signatory": STATE}

@@ -42,6 +42,7 @@ from core.filters import (
     AnyOfChoiceFilter,
     AnyOfISO3Filter,
     AnyOfSlugFilter,
+    IsoDateFilter,
     NamedRecordsMixin,
     PartialDateAfterFilter,
     YesNoFilter,
@@ -585,7 +586,7 @@ class FindingFilterSet(NamedRecordsMixin, django_filters.FilterSet):
         label="Decided on or after (a date known only to the month or year counts when that "
         "month or year reaches the day).",
     )
-    decided_before = django_filters.DateFilter(
+    decided_before = IsoDateFilter(
         field_name="decided",
         lookup_expr="lte",
         label="Decided on or before (a date known only to the month or year counts when that "

@@ -730,3 +730,21 @@ def test_a_finding_says_whether_it_counts_as_a_failure_found_as_the_state_pages_
         page = reader.get(f"/states/{iso3}/").content.decode()
         assert "<strong>1</strong> ICC finding of non-compliance" in page
         assert len(ids("true") & {r["id"] for r in rows if r["state"]["iso3"] == iso3}) == 1
+
+
+def test_the_incidents_changed_since_says_the_feed_is_continued_by_its_cursor(seeded, api_client):
+    """The incidents' `changed_since` was documented as the visits' is, "give the
+    `Changed-Until` header of the last answer read this way": the feed sends no such
+    header (it is continued by its cursor)."""
+    answer = api_client.get("/api/v1/incidents/", {"changed_since": "2000-01-01T00:00:00Z"})
+    assert answer.status_code == 200 and "Changed-Until" not in answer
+    schema = api_client.get("/api/v1/schema/?format=json").json()
+
+    def described(path):
+        parameters = schema["paths"][path]["get"]["parameters"]
+        return next(p for p in parameters if p["name"] == "changed_since")["description"]
+
+    incidents = described("/api/v1/incidents/")
+    assert "give the `Changed-Until` header" not in incidents
+    assert "sends no `Changed-Until` header" in incidents and "`cursor`" in incidents
+    assert "give the `Changed-Until` header" in described("/api/v1/visits/")

@@ -318,6 +318,18 @@ def test_browser_tools_on_other_sites_may_read_the_api(seeded, api_client):
     assert {"etag", "retry-after", "ratelimit-remaining", "ratelimit-reset"} <= exposed
 
 
+def test_a_browser_tool_keeping_a_copy_in_step_may_read_changed_until(seeded, api_client):
+    """`?changed_since=<the last answer's Changed-Until>` is how to keep a copy in step: a
+    browser on another site was not let read that header."""
+    response = api_client.get(
+        "/api/v1/visits/?changed_since=2000-01-01T00:00:00Z",
+        HTTP_ORIGIN="https://charts.newsroom.example",
+    )
+    assert response.status_code == 200 and response["Changed-Until"]
+    exposed = {h.strip().lower() for h in response["Access-Control-Expose-Headers"].split(",")}
+    assert "changed-until" in exposed
+
+
 def test_a_cors_preflight_is_answered_for_reads(seeded, api_client):
     response = api_client.options(
         "/api/v1/visits/",

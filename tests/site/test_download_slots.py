@@ -218,6 +218,24 @@ def test_the_apis_csv_shares_the_clients_slots_and_answers_in_its_error_shape(se
     assert api.get("/api/v1/incidents/?format=csv").status_code == 200
 
 
+def test_the_apis_429_for_a_download_is_english_whatever_the_language_asked(seeded, one_each):
+    """The 429 was labelled `Content-Language: en` but ended with DRF's wait in the
+    language asked for the data ("… Disponible à nouveau dans 10 secondes."); it is
+    English throughout, as the rate limits' 429 and every refusal of the API are."""
+    api = APIClient(REMOTE_ADDR="198.51.100.12")
+    first = api.get("/api/v1/visits/?format=csv&lang=fr")
+    assert first.status_code == 200
+    refused = api.get("/api/v1/visits/?format=csv&lang=fr")
+    assert refused.status_code == 429
+    assert refused["Content-Language"] == "en"
+    message = refused.json()["error"]["message"]
+    assert message.endswith(f"Expected available in {exports.RETRY_AFTER_SECONDS} seconds."), (
+        message
+    )
+    assert "Disponible" not in message
+    read_to_the_end(first)
+
+
 def etag_then_the_one_slot_held(api) -> tuple[str, object]:
     """The visits CSV's ETag (that download read to its end), then the client's one slot
     held by an incidents CSV still streaming."""

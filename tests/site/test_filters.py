@@ -122,7 +122,10 @@ def test_a_refused_value_is_said_in_the_title_and_first_in_the_form_with_a_link_
     assert 'tabindex="-1"' in opening and 'role="alert"' in opening
     summary = html[html.index('id="filter-errors"') :]
     summary = summary[: summary.index("</div>")]
-    assert '<a href="#id_start_after">Starting on or after: Enter a valid date.</a>' in summary
+    assert (
+        '<a href="#id_start_after">Starting on or after: Enter a day of the calendar as '
+        "YYYY-MM-DD, e.g. 2024-09-02.</a>" in summary
+    )
     assert html.index('id="filter-errors"') < html.index('id="id_person"')
     assert "correct them above" not in html
     french = body(reader.get("/fr/visits/?host=MNG&start_after=foo"))
