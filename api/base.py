@@ -46,7 +46,7 @@ from api.filters import (
     facets_of,
 )
 from api.formats import CSVRenderer, JSONRenderer, csv_columns, flat_row
-from api.lang import activate_for, lang_parameter
+from api.lang import LANG, activate_for, lang_parameter
 from api.paging import JSON_ONLY
 from core import exports, identifiers, pagecache, tabular
 from core.echo import echoed
@@ -408,7 +408,9 @@ class PublicReadMixin(EnglishRefusalsMixin):
                 self.finalize_response(request, response)
             return response
 
-        key = pagecache.request_key(request, request.accepted_media_type or "", anyone=True)
+        key = pagecache.request_key(
+            request, request.accepted_media_type or "", anyone=True, any_order=True
+        )
         # The rate limits this read passed: an early answer (pagecache.EarlyPageCacheMiddleware)
         # counts it against the same ones.
         request._request.pagecache_throttles = tuple(
@@ -565,10 +567,11 @@ class PublicReadMixin(EnglishRefusalsMixin):
                     yield flat_row(serializer.to_representation(obj), columns)
 
     def csv_etag(self, request, language: str) -> str | None:
-        """A strong ETag for a streamed CSV: the URL, the language, the day (a state's
-        standing today changes with it) and the data version every write moves
-        (core.pagecache.data_version), as the cached pages' ETags: a CSV's rows also show
-        what other records hold (a visit's person, host, sources and findings), which no
+        """A strong ETag for a streamed CSV: the URL (its parameters in any order of their
+        names), the language it answers in (whether `?lang=` or the request's languages
+        chose it), the day (a state's standing today changes with it) and the data version
+        every write moves (core.pagecache.data_version), as the cached pages' ETags: a
+        CSV's rows also show what other records hold (a visit's person, host, sources and findings), which no
         count or latest `updated_at` of its own rows would see change. None (no ETag, so
         never a 304) while the version cannot be read, or while a running transaction holds
         a feed's rows back (api.paging.IncidentFeedPagination.settled): it may roll back
@@ -579,7 +582,11 @@ class PublicReadMixin(EnglishRefusalsMixin):
         if version is None:
             return None
         today = datetime.datetime.now(datetime.UTC).date().isoformat()
-        parts = [request.get_full_path(), language, today, version]
+        # The parameters in the order of their names (a CSV never writes the query string),
+        # and `lang` left to `language`, the language it answers in: `?host=MNG&lang=en` is
+        # `?host=MNG` in English (core.pagecache.names_in_order).
+        query = pagecache.names_in_order(request.META.get("QUERY_STRING", ""), leave_out=(LANG,))
+        parts = [request.path, query, language, today, version]
         digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
         return f'"csv-{digest}"'
 
@@ -995,10 +1002,13 @@ cannot be one is a `400 invalid_filter` naming the parameter, and so is a parame
 list does not have (`?hosts=MNG`): a list never answers unfiltered rows for a filter it
 could not apply. A record and this schema (`format`, `lang`) refuse theirs alike. Identifier and choice filters take several values, comma-separated
 (`?host=MNG,TJK`) or repeated, and match any of them; `ordering` takes several keys
-(`?ordering=person,-end`); names sort with accents and case folded, and a visit's
-`host` by its `translated_name` (Türkiye before Turkmenistan; under `?lang=fr`, Afrique du
-Sud among the A); `ordering=end` sorts by a visit's last day (its `end`, or its `start` for
-a one-day visit, whose `end` is null). `?facets=host,verdict,year` adds `facets`,
+(`?ordering=person,-end`), each once and in one direction (`start,-start` is a 400), and
+sorts as the site's list of the same rows, row for row: one host's, person's or verdict's
+visits by their `start`, an undated one last; names sort with accents and case folded, a
+state's and a visit's `host` by the `translated_name` (Türkiye before Turkmenistan; under
+`?lang=fr`, Afrique du Sud among the A, the states' own order too); `ordering=end` sorts by
+a visit's last day (its `end`, or its `start` for a one-day visit, whose `end` is null).
+A facet asked for twice (`facets=host,host`) is a 400. `?facets=host,verdict,year` adds `facets`,
 `{facet: {value: rows}}`: each facet counts the rows the other filters keep, its own filter
 set aside (`?host=MNG&facets=host` counts every host), so that each count says what
 choosing that value would give. A `?format=` the endpoint does not answer in (`xml`, or

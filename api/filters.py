@@ -8,12 +8,12 @@ import re
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import F
 from django.utils import translation
 from django_filters.constants import EMPTY_VALUES
 from django_filters.rest_framework import DjangoFilterBackend
 
 from api.errors import InvalidFilter
+from core import sorting
 from core.echo import echoed, echoing_less
 from core.filters import (
     IsoDateFilter,
@@ -22,8 +22,7 @@ from core.filters import (
     requested_facets,
     unknown_parameters,
 )
-from core.names import sort_name
-from core.paging import may_be_null
+from core.sorting import Sorts
 
 
 def _holds_no_value(value: str) -> bool:
@@ -122,7 +121,19 @@ def check_parameters(request, known=None, *, filterset_class=None, what: str = "
 
 
 def facets_from(request, filterset_class) -> list[str]:
-    """The facets asked for with `?facets=host,verdict`; an unknown one is a 400."""
+    """The facets asked for with `?facets=host,verdict`; an unknown one, or one asked for
+    twice (`facets=host,host`), is a 400."""
+    given = [n.strip() for v in request.query_params.getlist(FACETS) for n in v.split(",")]
+    repeated = [n for n in dict.fromkeys(given) if n and given.count(n) > 1]
+    if repeated:
+        raise InvalidFilter(
+            {
+                FACETS: [
+                    f"{echoed(', '.join(map(repr, repeated)))} asked for more than once: "
+                    "name each facet once."
+                ]
+            }
+        )
     names, unknown = requested_facets(request.query_params.getlist(FACETS), filterset_class)
     if unknown:
         offered = ", ".join(getattr(filterset_class, "FACETS", {})) or "none"
@@ -152,39 +163,43 @@ class AsOfFilter(IsoDateFilter):
         super().__init__(*args, **kwargs)
 
 
+class SortKeysField(RepeatableCSVField):
+    """The keys of `?ordering=` (comma-joined or repeated), each one of the list's; a key
+    given twice or both ways (`start,start`, `start,-start`) is a ValidationError
+    (core.sorting.check_keys), never the second dropped."""
+
+    def clean(self, value):
+        cleaned = super().clean(value)
+        given = [v.strip() for v in value.split(",")] if isinstance(value, str) else value
+        sorting.check_keys([v for v in given or () if v])
+        return cleaned
+
+
 class ApiOrderingFilter(django_filters.OrderingFilter):
-    """`?ordering=person,-end` (or repeated): the chosen orders, then the primary key so that
-    pages never overlap."""
+    """`?ordering=person,-end` (or repeated): the chosen keys of the list's `Sorts`
+    (core.sorting), the same definitions as the site's list of the same rows, tie-breakers
+    and the primary key after them, so that an API file and the site's list in the same
+    order agree row for row, and pages never overlap."""
 
-    base_field_class = RepeatableCSVField
+    base_field_class = SortKeysField
 
-    def __init__(self, *args, annotations=None, **kwargs):
-        """`annotations`: sort keys computed per query (name -> a function returning the
-        expression), added to the queryset only when a request sorts by them."""
-        self.annotations = annotations or {}
+    def __init__(self, *args, sorts: Sorts, **kwargs):
+        """`sorts`: the keys this list offers (`VISIT_SORTS`, or `STATE_SORTS.only("name",
+        ...)`), in the order the schema lists them."""
+        self.sorts = sorts
+        kwargs["fields"] = tuple((key, key) for key in sorts)
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
-        """Order by the chosen keys, then the primary key. A missing value (an undated visit's
-        `start`) comes last in either direction, as on the site (front.listing.order_by):
-        PostgreSQL would put it first in a descending order."""
-        terms = []
-        for param in value or ():
-            if param in EMPTY_VALUES:
-                continue
-            ordering = self.get_ordering_value(param)
-            path = ordering.lstrip("-")
-            if path in self.annotations:
-                qs = qs.annotate(**{path: self.annotations[path]()})
-            # A list's own names sort as a reader expects, accents and case folded
-            # ("Côte d'Ivoire" before "Croatia"), as on the site (core.names.sort_name).
-            expression = sort_name(path) if path == "name" else F(path)
-            if ordering.startswith("-"):
-                nulls_last = may_be_null(qs.model, path)
-                terms.append(expression.desc(nulls_last=True) if nulls_last else expression.desc())
-            else:
-                terms.append(expression.asc())
-        return qs.order_by(*terms, "pk") if terms else qs
+        """Order by the chosen keys (core.sorting.Sorts.order_by): a key's tie-breakers after
+        the last key, then the primary key; a missing value (an undated visit's `start`)
+        last in either direction, as on the site. Names that are no column (the host's or
+        a state's name in the answer's language) are annotated in the active language."""
+        keys = [key for key in value or () if key not in EMPTY_VALUES]
+        if not keys:
+            return qs
+        qs = self.sorts.annotated(qs, keys)
+        return qs.order_by(*self.sorts.order_by(keys, qs.model))
 
 
 def _with_the_choices(filterset, name: str, error: ValidationError) -> str:

@@ -23,6 +23,8 @@ def describe_api(result, generator, request, public):
                     continue
                 if schema.get("type") == "string":
                     schema.setdefault("minLength", 1)
+                elif parameter["name"] in ("ordering", "facets"):
+                    _once_each(parameter)
                 elif schema.get("type") == "array":
                     schema.setdefault("minItems", 1)
                     if parameter["name"] != "facets" and not path.endswith("/search/"):
@@ -41,6 +43,19 @@ def describe_api(result, generator, request, public):
     _page_examples(result)
     prepare_for_generated_clients(result)
     return result
+
+
+def _once_each(parameter) -> None:
+    """`ordering` and `facets` name each of their choices once (api.filters: a sort key
+    given twice, or both ways, and a facet asked for twice are a 400): unique items, as
+    many at most as there are keys. That a key is not given both ways (`start,-start`)
+    the schema can only say in words."""
+    schema = parameter["schema"]
+    keys = {str(value).lstrip("-") for value in schema["items"]["enum"]}
+    schema.update(minItems=1, maxItems=len(keys), uniqueItems=True)
+    if parameter["name"] == "ordering":
+        rule = "Each key at most once, in one direction: `start,-start` is a 400."
+        parameter["description"] = f"{parameter.get('description', '').rstrip()} {rule}".strip()
 
 
 def _page_examples(result) -> None:

@@ -58,6 +58,7 @@ import re
 import threading
 import time
 from types import SimpleNamespace
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.core.cache import cache
@@ -428,23 +429,48 @@ def _refresh(key: str, version: str, compute) -> None:
 # --- Cached responses ---------------------------------------------------------------
 
 
-def request_key(request, *parts: str, anyone: bool = False) -> str | None:
+def names_in_order(query_string: str, *, leave_out: tuple[str, ...] = ()) -> str:
+    """`query_string` (raw, as the request carried it) with its parameters in the order of
+    their names: `format=csv&host=MNG` and `host=MNG&format=csv` give the same string.
+
+    The sort is stable, so the values of a name given several times keep their order,
+    which may matter (`ordering=person&ordering=-end` is not `ordering=-end&ordering=
+    person`); each parameter is kept as it was written (its encoding included). The
+    parameters named in `leave_out` are dropped (what the key holds otherwise, such as
+    the answer's language)."""
+    pieces = [piece for piece in query_string.split("&") if piece]
+    named = [(unquote_plus(piece.partition("=")[0]), piece) for piece in pieces]
+    return "&".join(
+        piece for name, piece in sorted(named, key=lambda pair: pair[0]) if name not in leave_out
+    )
+
+
+def request_key(request, *parts: str, anyone: bool = False, any_order: bool = False) -> str | None:
     """The cache identity of a read: a hex digest, or None when it must not be cached.
 
     `parts` are what else the response depends on (the API's negotiated format). Only
     anonymous reads are cached unless `anyone` says the response is the same for every
-    reader (the public API).
+    reader (the public API). With `any_order`, for an answer that never writes the query
+    string as it came (the API's: its `next` and `previous` links put the parameters in
+    the order of their names), two requests whose parameters differ only in the order of
+    their names share the key, and so the stored answer and its ETag (`names_in_order`).
+    A site page keeps its raw query string: its language switch writes the address as it
+    came.
     """
     if request.method not in ("GET", "HEAD"):
         return None
     user = getattr(request, "user", None)
     if not anyone and user is not None and user.is_authenticated:
         return None
+    path = request.get_full_path()
+    if any_order:
+        query = names_in_order(request.META.get("QUERY_STRING", ""))
+        path = f"{request.path}?{query}" if query else request.path
     material = "\n".join(
         (
             request.scheme,
             request.get_host(),
-            request.get_full_path(),
+            path,
             get_language() or "",
             timezone.localdate().isoformat(),
             *parts,

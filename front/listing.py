@@ -20,12 +20,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -43,11 +43,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from core import exports, tabular
+from core import exports, sorting, tabular
 from core.echo import echoed
 from core.filters import facet_counts, unknown_parameters
 from core.names import country_name, format_date, situation_name
-from core.paging import may_be_null
+from core.sorting import Sorts
 from front import citations, paging, summaries
 from front.pages import render_page
 from warrants.models import Person
@@ -74,7 +74,9 @@ class Listing:
     title: str
     filterset_class: type
     queryset: Callable[[], QuerySet]
-    sorts: dict[str, tuple[str, ...]]
+    # The sort keys a reader may pick, and what each sorts by (core.sorting): the same
+    # definitions as the API's `ordering` of the same rows.
+    sorts: Sorts
     default_sort: str
     columns: list[Column]
     export_fields: tuple[str, ...]
@@ -98,9 +100,6 @@ class Listing:
     # Sort keys on a joined column with few values (the verdict's code), with those
     # values: a page sorted on one is read value by value (core.paging.KeysFirstPaginator).
     partitions: dict[str, tuple[str, ...] | Callable[[], list[dict]]] = field(default_factory=dict)
-    # Sort keys that are no column: name -> a factory of the expression annotated under that
-    # name, only on the requests sorted by it (the host's name in the reader's language).
-    sort_annotations: dict[str, Callable[[], Any]] = field(default_factory=dict)
     # The keys of the unfiltered list sorted by a sort key (`-start`) from a narrower
     # queryset, or None to read them from the list's own (core.paging.KeysFirstPaginator).
     unfiltered_keys: Callable[[str], QuerySet | None] | None = None
@@ -113,7 +112,8 @@ class Listing:
 ORDERING = "ordering"
 PAGE = "page"
 # `cite` asks for the page's citation as a file (front/citations.py).
-LIST_PARAMETERS = (PAGE, ORDERING, "cite")
+CITE = "cite"
+LIST_PARAMETERS = (PAGE, ORDERING, CITE)
 LEGACY_SORT = "sort"  # the older name of `ordering`: its links are redirected
 
 
@@ -135,7 +135,8 @@ def known_parameters(listing: Listing) -> list[str]:
 def sort_keys(listing: Listing, requested: list[str]) -> list[str]:
     """The requested sort keys (`?ordering=person,-start`, or repeated), else the default.
 
-    Raises InvalidListQuery naming `ordering` for a key the list does not offer."""
+    Raises InvalidListQuery naming `ordering` for a key the list does not offer, or one
+    given twice or both ways (`start,-start`: core.sorting.check_keys)."""
     keys = [k.strip() for value in requested for k in value.split(",") if k.strip()]
     unknown = [k for k in keys if k.lstrip("-") not in listing.sorts]
     if unknown:
@@ -147,7 +148,11 @@ def sort_keys(listing: Listing, requested: list[str]) -> list[str]:
                 ]
             }
         )
-    return list(dict.fromkeys(keys)) or [listing.default_sort]
+    try:
+        sorting.check_keys(keys)
+    except ValidationError as error:
+        raise InvalidListQuery({ORDERING: [str(m) for m in error.messages]}) from None
+    return keys or [listing.default_sort]
 
 
 def sort_key(listing: Listing, requested: str | None) -> str:
@@ -159,28 +164,9 @@ def sort_key(listing: Listing, requested: str | None) -> str:
 
 
 def order_by(listing: Listing, key: str) -> list:
-    """The ORDER BY for sort keys (`person,-end`); missing values (an unknown date) always come last."""
-    terms = []
-    keys = key.split(",")
-    for position, one in enumerate(keys):
-        descending = one.startswith("-")
-        names = listing.sorts[one.lstrip("-")]
-        # A key's tie-breakers (a person's trips by date) only after the last key chosen.
-        if position < len(keys) - 1:
-            names = names[:1]
-        for name in names:
-            reverse = name.startswith("-") != descending
-            expression = F(name.lstrip("-"))
-            if reverse:
-                # A column that is never empty is sorted as plainly as its index reads
-                # backwards (a person's name): "nulls last" would need a sort of every row.
-                nulls_last = listing.bounded is False or may_be_null(
-                    listing.queryset().model, name.lstrip("-")
-                )
-                terms.append(expression.desc(nulls_last=True) if nulls_last else expression.desc())
-            else:
-                terms.append(expression.asc(nulls_last=True))
-    return [*terms, "pk"]
+    """The ORDER BY for sort keys (`person,-end`), as the API's `ordering` sorts
+    (core.sorting.Sorts.order_by): missing values (an unknown date) always come last."""
+    return listing.sorts.order_by(key.split(","), listing.queryset().model)
 
 
 def _invalid_download(fields: dict) -> dict:
@@ -218,10 +204,7 @@ def filtered(listing: Listing, request: HttpRequest):
         errors = listing.resolve_query(data)
         if errors:
             raise InvalidListQuery(errors)
-    queryset = listing.queryset()
-    used = {name.lstrip("-") for one in key.split(",") for name in listing.sorts[one.lstrip("-")]}
-    for name in used & set(listing.sort_annotations):
-        queryset = queryset.annotate(**{name: listing.sort_annotations[name]()})
+    queryset = listing.sorts.annotated(listing.queryset(), key.split(","))
     filterset = listing.filterset_class(data=data or None, queryset=queryset, request=request)
     return filterset, key
 
@@ -577,7 +560,7 @@ def _rows(listing: Listing, request: HttpRequest, queryset: QuerySet, language: 
 
 def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
     """The filtered list as CSV or JSON: every matching row, in the on-screen order (so
-    `?page=` is a 400, as on the API's CSV).
+    `?page=` is a 400, as on the API's CSV, and so is `?cite=`, the list page's).
 
     Written by `core.tabular`, the API's and the exports' writer: same columns (the
     visits table is `visits.tables`, the API's too), cells, dates with their precision,
@@ -591,13 +574,21 @@ def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
         filterset, key = filtered(listing, request)
     except InvalidListQuery as error:
         return JsonResponse(_invalid_download(error.fields), status=400)
-    if PAGE in request.GET:
-        # A download holds every matching row: `?page=3` would otherwise give them all, silently.
-        message = _(
+    # A download holds every matching row: `?page=3` would otherwise give them all, silently;
+    # and it is no page to cite: `?cite=ris` would otherwise give the rows, not the citation.
+    page_only = {
+        PAGE: _(
             "This parameter applies to the list page only: a download gives every matching "
             "row. Leave it out."
-        )
-        return JsonResponse(_invalid_download({PAGE: [message]}), status=400)
+        ),
+        CITE: _(
+            "This parameter applies to the list page only, whose citation it downloads: a "
+            "download gives the rows. Leave it out, or ask the list page for its citation."
+        ),
+    }
+    given = {name: [message] for name, message in page_only.items() if name in request.GET}
+    if given:
+        return JsonResponse(_invalid_download(given), status=400)
     if filterset.is_bound and not filterset.is_valid():
         # Never hand out unfiltered rows for a filter that could not be applied.
         fields = {name: list(messages) for name, messages in filterset.errors.items()}

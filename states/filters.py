@@ -7,13 +7,33 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import AnyOfChoiceFilter, NamedRecord
-from core.names import codes_named
+from core.names import codes_named, country_sort_name
+from core.sorting import Sorts
 from states import status as treaty_status
 from states.models import State
 
 # A state named by a filter (`?host=`, `?nationality=`, `?state=`): it must exist.
 STATE = NamedRecord(
     State, "iso3", _("No state with ISO 3166-1 alpha-3 code {value!r}."), upper=True
+)
+
+# The states' sort keys (core.sorting), on the site's list and downloads (/states/) and the
+# API's `ordering` (api.states.views.StateApiFilterSet), each offering its own: a state's
+# name as the reader reads it, in the answer's language, accents and case folded
+# (core.names.country_sort_name). `entry_into_force` and the counts are the site list's own
+# columns (front.views.states).
+STATE_SORTS = Sorts(
+    {
+        "name": ("sort_name",),
+        "iso3": ("iso3",),
+        "updated": ("updated_at",),
+        "entry_into_force": ("entry_into_force",),
+        "visits": ("-visits_count", "sort_name"),
+        # The name of the column in /states.csv (the page's links say `visits`).
+        "visits_hosted": ("-visits_count", "sort_name"),
+        "incidents": ("-incidents_count", "sort_name"),
+    },
+    {"sort_name": country_sort_name},
 )
 
 

@@ -1,5 +1,6 @@
-"""Visits sorted by their host's name in the reader's language, and by their last day, for the
-site and the API.
+"""The sorts of the visits, for the site's lists and downloads and the API's `ordering` alike
+(`VISIT_SORTS`); among them by their host's name in the reader's language, and by their last
+day.
 
 A visit row holds its host's id, not its name, and the names are sorted in Python (accents
 and case folded, in the active language: "Afrique du Sud" among the A in French, Côte
@@ -15,6 +16,7 @@ from django.db.models import F, Func, IntegerField, Value
 from django.db.models.functions import Coalesce
 
 from core.names import collation_key, country_name
+from core.sorting import Sorts
 from states.models import State
 
 
@@ -48,3 +50,19 @@ def last_day() -> Coalesce:
     published visits (migration 0028): visits_visit_last_day (earliest first) and
     visits_visit_published_last_day (latest first)."""
     return Coalesce("end", "start")
+
+
+# The visits' sort keys (core.sorting), on the site's lists (/visits/, /incidents/ and their
+# downloads) and the API's `ordering` (api.visits.views.VisitApiFilterSet): one host's,
+# one person's or one verdict's visits oldest first, an undated one last.
+VISIT_SORTS = Sorts(
+    {
+        "start": ("start",),
+        "end": ("last_day",),  # the end, or the start of a one-day visit (last_day)
+        "updated": ("updated_at",),
+        "person": ("person__name", "start"),
+        "host": ("host_sort", "start"),
+        "verdict": ("verdict__code", "start"),
+    },
+    {"host_sort": host_sort, "last_day": last_day},
+)

@@ -18,12 +18,40 @@ from core.filters import (
     PartialDateAfterFilter,
     YesNoFilter,
 )
+from core.names import sort_name
+from core.sorting import Sorts
 from states.filters import STATE
 from warrants.models import Person, PersonStatus, Situation, Warrant
 
 # A person or situation named by a filter: it must exist (core.filters.NamedRecordsMixin).
 PERSON = NamedRecord(Person, "slug", _("No person with slug {value!r}."))
 SITUATION = NamedRecord(Situation, "slug", _("No situation with slug {value!r}."))
+
+# The persons' and the warrants' sort keys (core.sorting), on the site's lists and downloads
+# (/persons/, /warrants/) and the API's `ordering` (api.warrants.views), each offering its
+# own: names with accents and case folded (core.names.sort_name). The counts are the site
+# list's own columns (front.views.warrants).
+PERSON_SORTS = Sorts(
+    {
+        "name": ("sort_name",),
+        "updated": ("updated_at",),
+        "situation": ("situation__name", "sort_name"),
+        "status": ("status", "sort_name"),
+        "visits": ("-visits_count", "sort_name"),
+        "incidents": ("-incidents_count", "sort_name"),
+    },
+    {"sort_name": lambda: sort_name("name")},
+)
+WARRANT_SORTS = Sorts(
+    {
+        "issued": ("issued",),
+        "person": ("person_sort_name", "issued"),
+        "made_public": ("made_public",),
+        "ended": ("ended",),
+        "updated": ("updated_at",),
+    },
+    {"person_sort_name": lambda: sort_name("person__name")},
+)
 
 
 class PersonFilterSet(NamedRecordsMixin, django_filters.FilterSet):

@@ -31,9 +31,10 @@ from api.states.serializers import (
 )
 from core import identifiers
 from core.filters import AnyOfISO3Filter, AnyOfSlugFilter, IsoDateFilter, NamedRecordsMixin
-from core.names import sort_name
+from core.names import country_sort_name
+from core.sorting import Sorts
 from states import status as treaty_status
-from states.filters import STATE, StateFilterSet
+from states.filters import STATE, STATE_SORTS, StateFilterSet
 from states.models import Declaration, JointStatement, SecurityCouncilReferral, State
 from visits.models import Finding, readable_visit
 from warrants.filters import SITUATION
@@ -109,9 +110,9 @@ class StateApiFilterSet(StateFilterSet):
 
     as_of = AsOfFilter(label=AS_OF_STATES)
     party = django_filters.BooleanFilter(method="filter_party", label=PARTY_FILTER)
-    ordering = ApiOrderingFilter(
-        fields=(("name", "name"), ("iso3", "iso3"), ("updated_at", "updated"))
-    )
+    # The site's sorts of the states (states.filters.STATE_SORTS): `name` in the answer's
+    # language, as /states/ sorts it.
+    ordering = ApiOrderingFilter(sorts=STATE_SORTS.only("name", "iso3", "updated"))
 
     class Meta(StateFilterSet.Meta):
         fields = [*StateFilterSet.Meta.fields, "as_of"]
@@ -184,7 +185,7 @@ class StateViewSet(PublicReadViewSet):
 
     queryset = with_obligations_and_record(
         with_timeline(State.objects.select_related("territory_of").prefetch_related("sources"))
-    ).order_by(sort_name("name"), "iso3")
+    )
     serializer_class = StateSerializer
     filterset_class = StateApiFilterSet
     lookup_field = "iso3"
@@ -196,6 +197,11 @@ class StateViewSet(PublicReadViewSet):
         self.kwargs["iso3"] = self.kwargs["iso3"].upper()
         return super().get_object()
 
+    def get_queryset(self):
+        """The states by name in the answer's language, accents and case folded, as
+        `?ordering=name` and the site's list sort them (core.names.country_sort_name)."""
+        return super().get_queryset().order_by(country_sort_name(), "iso3")
+
 
 class JointStatementFilterSet(NamedRecordsMixin, django_filters.FilterSet):
     signatory = AnyOfISO3Filter(
@@ -205,7 +211,7 @@ class JointStatementFilterSet(NamedRecordsMixin, django_filters.FilterSet):
     )
     date_after = IsoDateFilter(field_name="date", lookup_expr="gte", label="Made on or after.")
     date_before = IsoDateFilter(field_name="date", lookup_expr="lte", label="Made on or before.")
-    ordering = ApiOrderingFilter(fields=(("date", "date"),))
+    ordering = ApiOrderingFilter(sorts=Sorts({"date": ("date",)}))
 
     NAMED = {"signatory": STATE}
 
@@ -251,7 +257,7 @@ class CouncilReferralFilterSet(NamedRecordsMixin, django_filters.FilterSet):
     situation = AnyOfSlugFilter(
         field_name="situation__slug", label="Situation (slug; several separated by commas)."
     )
-    ordering = ApiOrderingFilter(fields=(("adopted", "adopted"),))
+    ordering = ApiOrderingFilter(sorts=Sorts({"adopted": ("adopted",)}))
 
     NAMED = {"state": STATE, "situation": SITUATION}
 

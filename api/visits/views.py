@@ -48,6 +48,7 @@ from core.filters import (
     YesNoFilter,
 )
 from core.links import link_builder
+from core.sorting import Sorts
 from states.filters import STATE
 from visits import tables
 from visits.filters import IncidentFilterSet, VisitFilterSet
@@ -62,7 +63,7 @@ from visits.models import (
     readable_visit,
     referral_lifted,
 )
-from visits.ordering import host_parts, host_sort, last_day
+from visits.ordering import VISIT_SORTS, host_parts
 from warrants.filters import PERSON
 
 AS_OF_VISITS = (
@@ -132,21 +133,9 @@ class VisitApiFilterSet(VisitFilterSet):
     """The site's VisitFilterSet, plus `as_of` (which also moves the verdict filters) and ordering."""
 
     as_of = AsOfFilter(label=AS_OF_VISITS)
-    ordering = ApiOrderingFilter(
-        label=VISIT_ORDERING,
-        fields=(
-            ("start", "start"),
-            # The end, or the start of a one-day visit (visits.ordering.last_day).
-            ("last_day", "end"),
-            ("updated_at", "updated"),
-            ("person__name", "person"),
-            # The host's name in the answer's language, accents and case folded, as the
-            # site sorts it (visits.ordering); read host by host (sort_partitions).
-            ("host_sort", "host"),
-            ("verdict__code", "verdict"),
-        ),
-        annotations={"host_sort": host_sort, "last_day": last_day},
-    )
+    # The site's sorts of the visits (visits.ordering.VISIT_SORTS): the host's name in the
+    # answer's language, accents and case folded, read host by host (sort_partitions).
+    ordering = ApiOrderingFilter(label=VISIT_ORDERING, sorts=VISIT_SORTS)
 
     class Meta(VisitFilterSet.Meta):
         fields = [*VisitFilterSet.Meta.fields, "as_of"]
@@ -603,7 +592,7 @@ class FindingFilterSet(NamedRecordsMixin, django_filters.FilterSet):
         "(their number is a state's page's count of findings); false: the other decisions "
         "(appeal judgments, later referrals, decisions of kind `other`).",
     )
-    ordering = ApiOrderingFilter(fields=(("decided", "decided"),))
+    ordering = ApiOrderingFilter(sorts=Sorts({"decided": ("decided",)}))
 
     NAMED = {"state": STATE, "person": PERSON}
 

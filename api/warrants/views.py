@@ -7,18 +7,16 @@ from api.filters import ApiOrderingFilter
 from api.warrants import examples
 from api.warrants.serializers import PersonSerializer, WarrantSerializer
 from core.names import sort_name
-from warrants.filters import PersonFilterSet, WarrantFilterSet
+from warrants.filters import PERSON_SORTS, WARRANT_SORTS, PersonFilterSet, WarrantFilterSet
 from warrants.models import Person, Warrant
 
 
 class PersonApiFilterSet(PersonFilterSet):
-    ordering = ApiOrderingFilter(fields=(("name", "name"), ("updated_at", "updated")))
+    ordering = ApiOrderingFilter(sorts=PERSON_SORTS.only("name", "updated"))
 
 
 class WarrantApiFilterSet(WarrantFilterSet):
-    ordering = ApiOrderingFilter(
-        fields=(("issued", "issued"), ("made_public", "made_public"), ("updated_at", "updated"))
-    )
+    ordering = ApiOrderingFilter(sorts=WARRANT_SORTS.only("issued", "made_public", "updated"))
 
 
 @extend_schema_view(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from compliance import PRESENT_STATUSES, state_facts
 from core.links import absolute_link
-from core.names import country_name, country_sort_name, elide
+from core.names import country_name, elide
 from core.pagecache import cache_page_by_version
 from core.reasons import chamber_name, situation_words
 from front import cards, charts, citations, listing, maps, summaries
@@ -25,7 +25,7 @@ from front.listing import Column, Listing
 from front.pages import render_page
 from front.templatetags.iccwatch_tags import data_lang
 from states import status as treaty_status
-from states.filters import StateFilterSet
+from states.filters import STATE_SORTS, StateFilterSet
 from states.models import JointStatement, State, TreatyEvent, TreatyEventKind
 from visits.models import Finding, VerdictCode, Visit, readable_visit
 
@@ -36,7 +36,6 @@ def _states_queryset():
     ).values("date")[:1]
     return State.objects.select_related("territory_of").annotate(
         entry_into_force=Subquery(entry),
-        sort_name=country_sort_name(),
         **summaries.list_counts("host"),
     )
 
@@ -70,15 +69,9 @@ STATES = Listing(
     ),
     filterset_class=StateFilterSet,
     queryset=_states_queryset,
-    sorts={
-        "name": ("sort_name",),
-        "iso3": ("iso3",),
-        "entry_into_force": ("entry_into_force",),
-        "visits": ("-visits_count", "sort_name"),
-        # The name of the column in /states.csv (the page's links say `visits`).
-        "visits_hosted": ("-visits_count", "sort_name"),
-        "incidents": ("-incidents_count", "sort_name"),
-    },
+    sorts=STATE_SORTS.only(
+        "name", "iso3", "entry_into_force", "visits", "visits_hosted", "incidents"
+    ),
     default_sort="name",
     columns=[
         Column(gettext_lazy("State"), "name"),

@@ -45,7 +45,7 @@ from visits.models import (
     Visit,
     verdict_label,
 )
-from visits.ordering import host_parts, host_sort, last_day
+from visits.ordering import VISIT_SORTS, host_parts
 from warrants.models import Warrant
 
 
@@ -85,17 +85,6 @@ def year_choices():
 
 def _visit_row(visit, request) -> dict:
     return tables.visit_row(visit, link_builder(request, "visit", "slug"), get_language())
-
-
-# The same sort keys as the API's `ordering` (api.visits.views.VisitApiFilterSet).
-VISIT_SORTS = {
-    "start": ("start",),
-    "end": ("last_day",),  # the end, or the start of a one-day visit (visits.ordering)
-    "updated": ("updated_at",),
-    "person": ("person__name", "start"),
-    "host": ("host_sort", "start"),
-    "verdict": ("verdict__code", "start"),
-}
 
 
 VISIT_COLUMNS = [
@@ -225,7 +214,6 @@ VISITS = Listing(
     resolve_query=resolve_person_names,
     bounded=True,
     partitions={"verdict__code": tuple(VerdictCode.values), "host_sort": host_parts},
-    sort_annotations={"host_sort": host_sort, "last_day": last_day},
 )
 
 # The visits list narrowed to incidents: the same columns, filters, sorts and downloads.

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from core import tabular
 from core.filters import RepeatableCSVWidget, select_widget
 from core.links import absolute_link
-from core.names import collation_key, country_name, situation_name, sort_name
+from core.names import collation_key, country_name, situation_name
 from core.pagecache import cache_page_by_version
 from front import cards, charts, citations, listing, maps, summaries
 from front.listing import Column, Listing
@@ -22,7 +22,7 @@ from front.pages import render_page
 from front.search import resolve_person_names
 from states.models import State
 from visits.models import VerdictCode, Visit
-from warrants.filters import PersonFilterSet, WarrantFilterSet
+from warrants.filters import PERSON_SORTS, WARRANT_SORTS, PersonFilterSet, WarrantFilterSet
 from warrants.models import Person, Situation, Warrant
 
 # --- Persons ------------------------------------------------------------------
@@ -38,7 +38,6 @@ def _persons_queryset():
     )
     return Person.objects.select_related("situation", "nationality").annotate(
         warrants_count=Coalesce(Subquery(warrants), 0),
-        sort_name=sort_name("name"),
         **summaries.list_counts("person"),
     )
 
@@ -119,13 +118,7 @@ PERSONS = Listing(
     ),
     filterset_class=PersonFilterSet,
     queryset=_persons_queryset,
-    sorts={
-        "name": ("sort_name",),
-        "situation": ("situation__name", "sort_name"),
-        "status": ("status", "sort_name"),
-        "visits": ("-visits_count", "sort_name"),
-        "incidents": ("-incidents_count", "sort_name"),
-    },
+    sorts=PERSON_SORTS.only("name", "situation", "status", "visits", "incidents"),
     default_sort="name",
     columns=[
         Column(gettext_lazy("Name"), "name"),
@@ -287,15 +280,8 @@ WARRANTS = Listing(
         "Every public ICC arrest warrant: when it was issued and made public, and whether it is still in force."
     ),
     filterset_class=WarrantFilterSet,
-    queryset=lambda: Warrant.objects.select_related("person", "person__situation", "case").annotate(
-        person_sort_name=sort_name("person__name")
-    ),
-    sorts={
-        "issued": ("issued",),
-        "person": ("person_sort_name", "issued"),
-        "made_public": ("made_public",),
-        "ended": ("ended",),
-    },
+    queryset=lambda: Warrant.objects.select_related("person", "person__situation", "case"),
+    sorts=WARRANT_SORTS.only("issued", "person", "made_public", "ended"),
     default_sort="-issued",
     columns=[
         Column(gettext_lazy("Person"), "person"),

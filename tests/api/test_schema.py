@@ -487,6 +487,13 @@ def fill_filters_from_the_seed(schema, refs: SeedReferences) -> None:
             return st.just(query)
         if operation.path == "/api/v1/incidents/" and isinstance(query.get("cursor"), int):
             query = {**query, "cursor": query["cursor"] % (newest + 1)}
+        if query.get("ordering"):
+            # A key in one direction only, as the description says (`start,-start` is a 400).
+            given = query["ordering"]
+            keys = given.split(",") if isinstance(given, str) else list(given)
+            first = {str(key).lstrip("-"): key for key in reversed(keys)}
+            kept = [key for key in keys if key in first.values()]
+            query = {**query, "ordering": ",".join(kept) if isinstance(given, str) else kept}
         if query.get("format") == "csv":
             # Paging and facets are JSON only: with CSV a 400, as their descriptions say.
             query = {k: v for k, v in query.items() if k not in ("page", "page_size", "facets")}
