@@ -23,6 +23,12 @@ def _in_group(user, name: str) -> bool:
     return name in cached
 
 
+def remember_groups(user, names) -> None:
+    """Keep `names` (the user's group names, read along with the user) as what the role
+    checks below ask, sparing them their query."""
+    user._iccwatch_groups = set(names)
+
+
 def is_admin(user) -> bool:
     """Admins (the group, or a superuser) may do what reporters and reviewers do, and manage accounts."""
     return bool(getattr(user, "is_superuser", False) and user.is_active) or _in_group(user, ADMINS)
