@@ -218,6 +218,7 @@ NOT_TIMED = {
     "api-report-detail": "the newsroom's reports: signed-in staff only",
     "api-report-reject": "a newsroom action (POST)",
     "api-report-request-changes": "a newsroom action (POST)",
+    "api-report-resubmit": "a newsroom action (POST)",
     "api-report-verify": "a newsroom action (POST)",
     "api-report-withdrawals": "a newsroom action (POST): a withdrawal filed",
 }
