@@ -139,17 +139,20 @@ _version_lock = threading.Lock()
 
 
 def data_version() -> str | None:
-    """The current data version (a string), or None when the cache cannot be reached or
-    the page cache is off (`ICCWATCH_PAGE_CACHE`, off by default without Redis): then
-    nothing is stored or answered under a version, no ETag is derived from one, and every
-    summary is counted in the request.
+    """The current data version (a string), or None when the cache cannot be reached, or
+    when there is no Redis (`REDIS_URL` unset) and the page cache is not asked for
+    (`ICCWATCH_PAGE_CACHE`, off by default then): a version in each process's own memory
+    would never hear of another process's write. None: nothing is stored or answered under
+    a version, no ETag is derived from one, and every summary is counted in the request.
+    With Redis and the page cache turned off, the version still serves the summaries and
+    the CSVs' ETags.
 
     A missing version (a new or flushed Redis) is created from the clock, so that a
     version is never reused after a flush. Read from Redis at most once per
     `ICCWATCH_DATA_VERSION_LOCAL_SECONDS` in a process that did not write meanwhile.
     """
     global _local_version
-    if not settings.ICCWATCH_PAGE_CACHE:
+    if not settings.ICCWATCH_PAGE_CACHE and not settings.REDIS_URL:
         return None
     keep = settings.ICCWATCH_DATA_VERSION_LOCAL_SECONDS
     local = _local_version

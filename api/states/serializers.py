@@ -112,6 +112,12 @@ class StateFindingSerializer(serializers.HyperlinkedModelSerializer):
     visit = serializers.SerializerMethodField(
         help_text="The visit's id, or null for a failure with no (published) visit."
     )
+    counts_as_finding = serializers.BooleanField(
+        source="first_finding",
+        read_only=True,
+        help_text="Whether this decision is a failure the Court found, the first Art. 87(7) "
+        "finding about it, as /findings/ says: the state's page counts these.",
+    )
 
     class Meta:
         model = Finding
@@ -127,6 +133,7 @@ class StateFindingSerializer(serializers.HyperlinkedModelSerializer):
             "visit",
             "referred_to_asp",
             "referred_to_unsc",
+            "counts_as_finding",
         ]
 
     def get_visit(self, finding) -> str | None:

@@ -36,7 +36,7 @@ from core.sorting import Sorts
 from states import status as treaty_status
 from states.filters import STATE, STATE_SORTS, StateFilterSet
 from states.models import Declaration, JointStatement, SecurityCouncilReferral, State
-from visits.models import Finding, readable_visit
+from visits.models import Finding, first_finding, readable_visit
 from warrants.filters import SITUATION
 
 AS_OF_STATES = (
@@ -88,6 +88,7 @@ def with_obligations_and_record(states):
         Finding.objects.select_related("visit")
         .annotate(
             visit_readable=readable_visit(),
+            first_finding=first_finding(),
             person_slugs=ArrayAgg(
                 "persons__slug",
                 filter=Q(persons__isnull=False),

@@ -39,6 +39,13 @@ def withdrawal_note(note):
 
 
 @register.filter
+def in_force_on(warrant, day):
+    """{% if warrant|in_force_on:today %}: whether the warrant is in force on `day`
+    (warrants.models.Warrant.in_force_on, the last day of an ended one counting)."""
+    return warrant.in_force_on(day)
+
+
+@register.filter
 def warrant_end(warrant):
     """{{ warrant|warrant_end }} -> how an ended warrant ended, its date in words
     ("executed on 11 March 2025 (person surrendered)"; front.summaries.warrant_end_words).

@@ -238,7 +238,7 @@ def _person_description(person, tally: summaries.VisitTally) -> str:
 
 
 def _warrant_state(warrant: Warrant, today) -> str:
-    if warrant.ended and warrant.ended < today:
+    if warrant.ended and not warrant.in_force_on(today):
         return summaries.warrant_end_words(warrant)
     if warrant.made_public is None:
         return _("in force; date made public not recorded")

@@ -730,6 +730,8 @@ def test_a_finding_says_whether_it_counts_as_a_failure_found_as_the_state_pages_
         page = reader.get(f"/states/{iso3}/").content.decode()
         assert "<strong>1</strong> ICC finding of non-compliance" in page
         assert len(ids("true") & {r["id"] for r in rows if r["state"]["iso3"] == iso3}) == 1
+        state = api_client.get(f"/api/v1/states/{iso3}/").json()
+        assert [f["counts_as_finding"] for f in state["findings"]] == [True, False]
 
 
 def test_the_incidents_changed_since_says_the_feed_is_continued_by_its_cursor(seeded, api_client):

@@ -407,6 +407,23 @@ def test_without_a_shared_cache_another_process_s_write_shows_at_once(seeded, ap
     assert "Written elsewhere" in b"".join(again.streaming_content).decode("utf-8-sig")
 
 
+def test_with_redis_and_the_page_cache_off_the_version_still_serves_summaries_and_etags(
+    settings,
+):
+    """Turning the page cache off with Redis (the benchmarks' uncached runs) still keeps
+    the data version, which the summaries and the CSVs' ETags read; only without Redis,
+    the page cache not asked for, is there none (a version no other process moves)."""
+    from core.pagecache import data_version
+
+    settings.ICCWATCH_PAGE_CACHE = False
+    settings.REDIS_URL = "redis://127.0.0.1:6379/0"
+    assert data_version() is not None
+    settings.REDIS_URL = ""
+    assert data_version() is None
+    settings.ICCWATCH_PAGE_CACHE = True
+    assert data_version() is not None
+
+
 def test_json_and_csv_of_one_list_have_different_etags_and_vary_on_accept(seeded, api_client):
     as_json = api_client.get("/api/v1/visits/")
     as_csv = api_client.get("/api/v1/visits/", HTTP_ACCEPT="text/csv")
