@@ -176,7 +176,10 @@ def test_only_its_author_answers_a_report_and_only_once_it_is_sent_back(
     french = resubmit(clients["reporter"], sent_back, body, **{"Accept-Language": "fr"})
     assert french.status_code == 409
     assert french["Content-Language"] == "fr"
-    assert "Seul un signalement renvoyé" in french.json()["error"]["message"]
+    assert french.json()["error"]["message"] == (
+        "Seul un signalement renvoyé pour modification peut recevoir une réponse et être "
+        "soumis de nouveau\u202f; son état est «\u00a0en attente de vérification\u00a0»."
+    )
 
 
 @pytest.mark.parametrize(
