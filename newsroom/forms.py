@@ -34,8 +34,8 @@ from visits.reports import (
     COMMENT_MAX_LENGTH,
     EXCERPT_MAX_LENGTH,
     JUSTIFICATION_MAX_LENGTH,
-    NOT_TAKEN_STATUSES,
     NOTES_MAX_LENGTH,
+    default_outcome,
     outcome_needed,
 )
 
@@ -118,8 +118,8 @@ class ReportForm(PlainTextForm, forms.Form):
     )
     # No outcome is chosen for the reporter: a default ("not arrested") was refused for a
     # trip announced or called off, and could slip through unread for one that took place.
-    # Left blank, it is 'n/a' for a trip that did not take place (NOT_TAKEN_STATUSES) and
-    # asked for otherwise (clean).
+    # Left blank, it is 'n/a' for a trip that did not take place (visits.reports
+    # .default_outcome) and asked for otherwise (clean).
     outcome = forms.ChoiceField(
         label=gettext_lazy("Outcome"),
         required=False,
@@ -311,8 +311,9 @@ class ReportForm(PlainTextForm, forms.Form):
                 ),
             )
         if not data.get("outcome") and "outcome" not in self.errors:
-            if data.get("status") in NOT_TAKEN_STATUSES:
-                data["outcome"] = VisitOutcome.NOT_APPLICABLE
+            default = default_outcome(data.get("status"))  # 'n/a' for a trip not taken
+            if default is not None:
+                data["outcome"] = default
             elif data.get("status"):
                 self.add_error("outcome", outcome_needed())
         if data.get("controlled_by") and data.get("host_control") != HostControl.NONE:

@@ -73,6 +73,15 @@ def _unique_slug(base: str) -> str:
 NOT_TAKEN_STATUSES = (VisitStatus.CANCELLED, VisitStatus.VIRTUAL, VisitStatus.ANNOUNCED)
 
 
+def default_outcome(status: str | None) -> str | None:
+    """The outcome of a report that leaves it out, by its `status`: `n/a` for a trip that
+    did not take place (NOT_TAKEN_STATUSES: announced, called off, attended by video),
+    the only one such a trip takes; None for any other status, or none (a trip that took
+    place says what the host did: outcome_needed). The newsroom's form and the API's
+    filing and resubmission all apply it."""
+    return VisitOutcome.NOT_APPLICABLE.value if status in NOT_TAKEN_STATUSES else None
+
+
 def outcome_needed() -> str:
     """The refusal of a trip that took place (a status not in NOT_TAKEN_STATUSES) without
     an outcome saying what the host did, in the reader's language: the outcome to choose

@@ -1111,7 +1111,7 @@ def resubmit(
     user,
     *,
     data: dict,
-    citations: Sequence[dict],
+    citations: Sequence[dict] | None,
     reply: str,
     reason: str | None = None,
     based_on: datetime.datetime | None = None,
@@ -1121,9 +1121,15 @@ def resubmit(
     back is edited (`update_report`, with `reply` their answer to the reviewer, `reason`,
     `based_on` and `seen` as it takes them) and submitted again (`submit`), in one
     transaction, so that a refusal changes nothing. The API's way; the newsroom's edit
-    form calls the same two functions. Its history records the two steps as the
-    newsroom's do (the edit, then "submitted for review"), and the reviewers are mailed
-    after commit as for any submission (`report_submitted`).
+    form calls the same two functions.
+
+    `data` holds only the fields that change (any of VISIT_FIELDS), `citations` the
+    report's new list, or None to keep it: both are laid over the report as it stands
+    once locked, so that an edit saved after the caller read the report (in the
+    newsroom) is kept in every field `data` leaves out, not overwritten with what the
+    caller read. Its history records the two steps as the newsroom's do (the edit, then
+    "submitted for review"), and the reviewers are mailed after commit as for any
+    submission (`report_submitted`).
 
     Raises PermissionDenied for anyone but its author; ValidationError (SENT_BACK_ONLY)
     for a report not sent back for changes (a draft, one awaiting review, verified or
@@ -1145,8 +1151,8 @@ def resubmit(
     report = update_report(
         report,
         user,
-        data=data,
-        citations=citations,
+        data={**normalise(report.data or {}), **data},
+        citations=list(report.citations or []) if citations is None else citations,
         reply=reply,
         reason=reason,
         based_on=based_on,

@@ -31,6 +31,7 @@ from visits.reports import (
     JUSTIFICATION_MAX_LENGTH,
     NOT_TAKEN_STATUSES,
     NOTES_MAX_LENGTH,
+    default_outcome,
     outcome_needed,
 )
 
@@ -140,6 +141,29 @@ class SourceInputSerializer(KnownFieldsOnly, PlainText, StrictJSONTypes, seriali
         default="",
         help_text="An archived copy (e.g. web.archive.org).",
     )
+
+
+def as_citations(sources: list[dict]) -> list[dict]:
+    """The service's citations (visits.review) from a body's validated sources (a visit's
+    `sources`, a withdrawal's `withdrawal_sources`): the same dicts, each `published` an
+    ISO date (YYYY-MM-DD) or None."""
+    return [
+        {**c, "published": c["published"].isoformat() if c["published"] else None} for c in sources
+    ]
+
+
+def outcome_by_default(attrs: dict) -> bool:
+    """The outcome a body leaves out, as the newsroom's form has it (newsroom.forms
+    .ReportForm.clean, visits.reports.default_outcome): a trip that did not take place
+    (a `status` in NOT_TAKEN_STATUSES: announced, called off, attended by video) has no
+    outcome yet or ever, so left out it is `n/a`, the only one it takes (docs/DOMAIN.md);
+    set in `attrs` in place. Whether `attrs` has an outcome now: False when it names a
+    trip that took place, or no status, without one (a filing is then asked for it)."""
+    if "outcome" not in attrs:
+        default = default_outcome(attrs.get("status"))
+        if default is not None:
+            attrs["outcome"] = default
+    return "outcome" in attrs
 
 
 class ReportInputSerializer(KnownFieldsOnly, PlainText, StrictJSONTypes, serializers.Serializer):
@@ -264,16 +288,9 @@ class ReportInputSerializer(KnownFieldsOnly, PlainText, StrictJSONTypes, seriali
         # DRF's own words for a missing field, in the reporter's language.
         required = serializers.Field.default_error_messages["required"]
         missing = {name: [str(required)] for name in self.NEW_VISIT_REQUIRES if name not in attrs}
-        status = attrs.get("status")
-        if "outcome" not in attrs and status is not None:
-            # As the newsroom's form (newsroom.forms.ReportForm.clean): a trip that did not
-            # take place (announced, called off, attended by video) has no outcome yet or
-            # ever: left out, it is `n/a`, the only one it takes (docs/DOMAIN.md); one that
-            # took place is asked what the host did, in the form's words.
-            if status in NOT_TAKEN_STATUSES:
-                attrs["outcome"] = VisitOutcome.NOT_APPLICABLE.value
-            else:
-                missing["outcome"] = [outcome_needed()]
+        if not outcome_by_default(attrs) and attrs.get("status") is not None:
+            # One that took place is asked what the host did, in the form's words.
+            missing["outcome"] = [outcome_needed()]
         if missing:
             raise serializers.ValidationError(missing)
         return attrs
@@ -298,10 +315,7 @@ class ReportInputSerializer(KnownFieldsOnly, PlainText, StrictJSONTypes, seriali
         data = review.report_data_of(visit) if visit is not None else {}
         data.update({k: v for k, v in attrs.items() if k in VISIT_FIELDS})
         if SOURCES in attrs:
-            citations = [
-                {**c, "published": c["published"].isoformat() if c["published"] else None}
-                for c in attrs[SOURCES]
-            ]
+            citations = as_citations(attrs[SOURCES])
         else:
             citations = review.citations_of(visit) if visit is not None else []
         return data, citations
@@ -311,11 +325,13 @@ class ResubmissionSerializer(ReportInputSerializer):
     """The author's answer to a reviewer's request for changes (POST
     /reports/{id}/resubmit/): what the report sent back now says, and the answer.
 
-    A field left out keeps the report's value (`sources`, given, replaces the report's
-    list); each field given is checked as a filing's, then the report as edited by
-    visits.review.resubmit, as the newsroom's edit form has it checked: each problem a
-    400 naming the field, and nothing changes. Which visit a correction changes stays as
-    filed (no `visit`).
+    A field left out keeps the report's value as it stands when the resubmission is saved
+    (an edit saved meanwhile in the newsroom is kept), except an `outcome` left out while
+    `status` becomes a trip not taken, `n/a` as in a filing (outcome_by_default);
+    `sources`, given, replaces the report's list. Each field given is checked as a
+    filing's, then the report as edited by visits.review.resubmit, as the newsroom's edit
+    form has it checked: each problem a 400 naming the field, and nothing changes. Which
+    visit a correction changes stays as filed (no `visit`).
     """
 
     visit = None
@@ -341,7 +357,8 @@ class ResubmissionSerializer(ReportInputSerializer):
         "status": "`announced` for a trip not yet taken; left out, the report's.",
         "outcome": "`n/a` for a trip `cancelled`, `virtual` or `announced` (and only for "
         "those); what the host did, or `unknown`, for one that `occurred` or was a `transit` "
-        "stop; left out, the report's.",
+        "stop; left out, the report's (`n/a` when the body's `status` is `cancelled`, "
+        "`virtual` or `announced`).",
         "sources": "At least one public source, in place of the report's; left out, the report's.",
         "based_on": "For a correction whose visit changed since it was begun: the visit's "
         "`updated_at` as you read it again (GET /api/v1/visits/{id}/), the fields sent "
@@ -359,22 +376,19 @@ class ResubmissionSerializer(ReportInputSerializer):
         return fields
 
     def validate(self, attrs):
-        # Nothing is required of the visit's fields: those left out keep the report's.
+        # Nothing is required of the visit's fields: those left out keep the report's. A
+        # status changed to a trip not taken without an outcome has `n/a`, as in a filing.
+        outcome_by_default(attrs)
         return attrs
 
     @staticmethod
-    def edited(attrs: dict, report: Report) -> tuple[dict, list[dict]]:
-        """The service's (data, citations) for `report` as edited: its own, with what the
-        body gives in place."""
-        data = review.normalise(report.data or {})
-        data.update({k: v for k, v in attrs.items() if k in VISIT_FIELDS})
-        if SOURCES in attrs:
-            citations = [
-                {**c, "published": c["published"].isoformat() if c["published"] else None}
-                for c in attrs[SOURCES]
-            ]
-        else:
-            citations = list(report.citations or [])
+    def changes(attrs: dict) -> tuple[dict, list[dict] | None]:
+        """The service's (data, citations) for visits.review.resubmit: only what the body
+        gives, which the service lays over the report as it stands once locked (a field
+        left out keeps the report's value then, not as this request first read it);
+        citations None when the body gives no `sources` (the report's are kept)."""
+        data = {k: v for k, v in attrs.items() if k in VISIT_FIELDS}
+        citations = as_citations(attrs[SOURCES]) if SOURCES in attrs else None
         return data, citations
 
 
@@ -415,10 +429,7 @@ class WithdrawalInputSerializer(
     def citations(attrs: dict) -> list[dict]:
         """The service's citations (visits.review.propose_withdrawal) from the body's
         `withdrawal_sources`."""
-        return [
-            {**c, "published": c["published"].isoformat() if c["published"] else None}
-            for c in attrs.get(WITHDRAWAL_SOURCES, [])
-        ]
+        return as_citations(attrs.get(WITHDRAWAL_SOURCES, []))
 
 
 def seen_before_closing() -> serializers.CharField:

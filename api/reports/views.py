@@ -342,9 +342,11 @@ RESUBMIT_DESCRIPTION = (
     "does (the same checks, the same entries in its history, the same mail to the "
     "reviewers). `reply`, the answer to the reviewer, is required; the report's other "
     "fields are those of a filing, each optional: a field left out keeps the report's "
-    "value, and `sources`, given, replaces the report's list (a correction's `visit` "
-    "cannot change). Only the report's author may (anyone else who may read it: 403 "
-    "`permission_denied`; a report you may not read: 404), and only while it is sent "
+    "value as it stands when the answer is saved (an edit saved in the newsroom "
+    "meanwhile is kept), an `outcome` left out with a `status` `announced`, `cancelled` "
+    "or `virtual` is `n/a`, as in a filing, and `sources`, given, replaces the report's "
+    "list (a correction's `visit` cannot change). Only the report's author may (anyone "
+    "else who may read it: 403 `permission_denied`; a report you may not read: 404), and only while it is sent "
     "back for changes (`changes_requested`): a report awaiting review, verified or "
     "rejected is a 409 `conflict`; so is a `seen` that is not the report's `version`, a "
     "correction that would change nothing on its visit, or one begun before its visit "
@@ -582,7 +584,9 @@ class ReportViewSet(
         body = ResubmissionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         attrs = body.validated_data
-        data, citations = ResubmissionSerializer.edited(attrs, report)
+        # Only what the body gives: the service lays it over the report once locked, so
+        # that an edit saved in between (in the newsroom) is kept where the body is silent.
+        data, citations = ResubmissionSerializer.changes(attrs)
         with service_errors(request):
             try:
                 review.resubmit(

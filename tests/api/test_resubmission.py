@@ -176,7 +176,10 @@ def test_only_its_author_answers_a_report_and_only_once_it_is_sent_back(
     french = resubmit(clients["reporter"], sent_back, body, **{"Accept-Language": "fr"})
     assert french.status_code == 409
     assert french["Content-Language"] == "fr"
-    assert "Seul un signalement renvoyé" in french.json()["error"]["message"]
+    assert french.json()["error"]["message"] == (
+        "Seul un signalement renvoyé pour modification peut recevoir une réponse et être "
+        "soumis de nouveau\u202f; son état est «\u00a0en attente de vérification\u00a0»."
+    )
 
 
 @pytest.mark.parametrize(
@@ -310,3 +313,56 @@ def test_the_schema_documents_a_resubmission_as_the_server_answers_it(sent_back,
     answered = documented("200")
     assert set(answered) == set(clients["reporter"].get(sent_back).json())
     assert answered["state"] == "submitted" and answered["reply"]
+
+
+def test_a_resubmission_keeps_an_edit_saved_after_it_read_the_report(
+    sent_back, clients, reporter, monkeypatch
+):
+    """The author's newsroom tab saves the report (the occasion reworded) after the API's
+    request read it and before the service locks it: the fields the body leaves out are
+    the report's as it stands then, not as the request first read it."""
+    resubmit_now = review.resubmit
+
+    def edited_in_the_newsroom_meanwhile(report, user, **kwargs):
+        current = Report.objects.get(pk=report.pk)
+        review.update_report(
+            current,
+            user,
+            data={**current.data, "occasion": "CIS heads of state summit"},
+            citations=current.citations,
+            seen=review.version_of(current),
+        )
+        return resubmit_now(report, user, **kwargs)
+
+    monkeypatch.setattr(review, "resubmit", edited_in_the_newsroom_meanwhile)
+    answered = resubmit(
+        clients["reporter"], sent_back, {"reply": ANSWER, "place": "Dushanbe airport"}
+    )
+    assert answered.status_code == 200, answered.content
+    body = answered.json()
+    assert (body["state"], body["place"], body["occasion"]) == (
+        "submitted",
+        "Dushanbe airport",
+        "CIS heads of state summit",
+    )
+    report = report_of(sent_back)
+    assert (report.data["place"], report.data["occasion"]) == (
+        "Dushanbe airport",
+        "CIS heads of state summit",
+    )
+
+
+@pytest.mark.parametrize("status", ["announced", "cancelled", "virtual"])
+def test_a_resubmission_to_a_trip_not_taken_without_an_outcome_has_none_as_a_filing(
+    sent_back, clients, status
+):
+    """The report said the trip took place (`not_arrested`); the author answers that it
+    did not: the outcome left out is `n/a`, as when such a trip is filed, not the
+    report's outcome, which a trip not taken cannot have."""
+    body = {"status": status, "reply": ANSWER}
+    if status == "announced":  # still to come
+        body |= {"start": "2030-06-01", "end": "2030-06-02"}
+    answered = resubmit(clients["reporter"], sent_back, body)
+    assert answered.status_code == 200, answered.content
+    assert (answered.json()["status"], answered.json()["outcome"]) == (status, "n/a")
+    assert report_of(sent_back).data["outcome"] == "n/a"

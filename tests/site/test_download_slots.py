@@ -171,6 +171,10 @@ def test_the_64s_of_one_48_share_the_networks_slots(seeded, settings):
     french = reader("2001:db8:70:5::1").get("/fr/incidents.csv")
     assert french.status_code == 429
     assert "2 téléchargements depuis votre réseau" in french.content.decode()
+    assert (
+        "sont encore en cours, le maximum autorisé simultanément pour un réseau\u00a0:"
+        in french.content.decode()
+    )
     for other in ("2001:db8:71:1::1", "198.51.100.30"):
         answer = reader(other).get("/incidents.csv")
         assert answer.status_code == 200
