@@ -374,13 +374,13 @@ def _state_party_sentences() -> dict[str, str]:
         "bound_past": _("%(state)s had been bound since %(date)s (%(joined)s)."),
         "either_future": _(
             "%(state)s has been bound since %(date)s (%(joined)s); the withdrawal it has "
-            "notified takes effect on %(withdrawal)s, after which it remains bound only "
-            "for warrants issued before then (Art. 127(2))."
+            "notified takes effect on %(withdrawal)s, after which iccwatch counts it as "
+            "bound only for warrants issued before then (its reading of Art. 127(2))."
         ),
         "either_past": _(
             "%(state)s was bound from %(date)s (%(joined)s) and its withdrawal took effect "
-            "on %(withdrawal)s, after which it remained bound only for warrants issued "
-            "before then (Art. 127(2))."
+            "on %(withdrawal)s, after which iccwatch counts it as bound only for warrants "
+            "issued before then (its reading of Art. 127(2))."
         ),
         "still_future": _(
             "%(state)s has been bound since %(date)s (%(joined)s); the withdrawal it has "
@@ -682,21 +682,36 @@ def _not_yet_party(r: dict, ctx: Context) -> str:
 
 
 def _no_longer_party(r: dict, ctx: Context) -> str:
+    """The host had withdrawn before the warrant was issued: told as iccwatch's reading of
+    Art. 127(2) (DOMAIN.md: a withdrawn state is counted as bound only for warrants issued
+    before its withdrawal took effect), never as the law's last word, since Art. 127(2)
+    also keeps cooperation in investigations and proceedings begun before then."""
+    state = _state(r["state"])
+    params = {"state": state, "date": format_date(r["withdrawal_effective"])}
     if ctx.future:
-        return _(
-            "%(state)s will no longer be bound on the dates announced: its withdrawal has "
-            "effect from %(date)s and the warrant was not issued before then, so Art. 127(2) "
-            "does not apply."
-        ) % {"state": _state(r["state"]), "date": format_date(r["withdrawal_effective"])}
-    if ctx.called_off:
-        return _(
-            "%(state)s would no longer have been bound: its withdrawal had taken effect on "
-            "%(date)s and the warrant was not issued before then, so Art. 127(2) does not apply."
-        ) % {"state": _state(r["state"]), "date": format_date(r["withdrawal_effective"])}
-    return _(
-        "%(state)s was no longer bound: its withdrawal took effect on %(date)s and the warrant "
-        "was not issued before then, so Art. 127(2) does not apply."
-    ) % {"state": _state(r["state"]), "date": format_date(r["withdrawal_effective"])}
+        text = _(
+            "%(state)s's withdrawal has effect from %(date)s and the warrant was not issued "
+            "before then: iccwatch counts a withdrawn state as bound only for warrants issued "
+            "before its withdrawal took effect (its reading of Art. 127(2), which also keeps "
+            "cooperation in proceedings begun before then), so it will count %(state)s as no "
+            "longer bound on the dates announced."
+        )
+    elif ctx.called_off:
+        text = _(
+            "%(state)s's withdrawal had taken effect on %(date)s and the warrant was not issued "
+            "before then: iccwatch counts a withdrawn state as bound only for warrants issued "
+            "before its withdrawal took effect (its reading of Art. 127(2), which also keeps "
+            "cooperation in proceedings begun before then), so it would have counted %(state)s "
+            "as no longer bound."
+        )
+    else:
+        text = _(
+            "%(state)s's withdrawal took effect on %(date)s and the warrant was not issued before "
+            "then: iccwatch counts a withdrawn state as bound only for warrants issued before its "
+            "withdrawal took effect (its reading of Art. 127(2), which also keeps cooperation in "
+            "proceedings begun before then), so it counts %(state)s as no longer bound."
+        )
+    return possessive(text % params, state)
 
 
 def _not_bound(r: dict, ctx: Context) -> str:
@@ -779,13 +794,13 @@ def _state_party_clauses() -> dict[str, str]:
         "bound_past": _("it had been bound since %(date)s (%(joined)s)."),
         "either_future": _(
             "it has been bound since %(date)s (%(joined)s) and the withdrawal it has "
-            "notified takes effect on %(withdrawal)s, after which it remains bound only "
-            "for warrants issued before then (Art. 127(2))."
+            "notified takes effect on %(withdrawal)s, after which iccwatch counts it as "
+            "bound only for warrants issued before then (its reading of Art. 127(2))."
         ),
         "either_past": _(
             "it was bound from %(date)s (%(joined)s) and its withdrawal took effect on "
-            "%(withdrawal)s, after which it remained bound only for warrants issued before "
-            "then (Art. 127(2))."
+            "%(withdrawal)s, after which iccwatch counts it as bound only for warrants issued "
+            "before then (its reading of Art. 127(2))."
         ),
         "still_future": _(
             "it has been bound since %(date)s (%(joined)s) and the withdrawal it has "
@@ -938,7 +953,7 @@ def _warrant(r: dict, ctx: Context) -> str:
                 # The warrant named again, not "it": the sentence also names a person.
                 "executed": _("the warrant was executed on %(date)s"),
                 "withdrawn": _("the warrant was withdrawn on %(date)s"),
-                "deceased": _("the warrant lapsed with the person's death, confirmed on %(date)s"),
+                "deceased": _("the warrant ended on %(date)s, the person's death confirmed"),
             }.get(r.get("end_reason"), _("the warrant's last day in force was %(date)s"))
             % {"date": ended}
         )
@@ -1096,15 +1111,15 @@ def _visit_sentence(r: dict, ctx: Context) -> str:
     if transit:
         return (
             _(
-                "%(person)s stopped in transit in %(where)s %(when)s and %(outcome)s; this was no "
-                "breach of an obligation to arrest."
+                "%(person)s stopped in transit in %(where)s %(when)s and %(outcome)s; iccwatch "
+                "counts no failure to arrest."
             )
             % params
         )
     return (
         _(
-            "%(person)s visited %(where)s %(when)s and %(outcome)s; this was no breach of an "
-            "obligation to arrest."
+            "%(person)s visited %(where)s %(when)s and %(outcome)s; iccwatch counts no failure "
+            "to arrest."
         )
         % params
     )

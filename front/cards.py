@@ -187,7 +187,7 @@ def state_card(iso3: str, language: str) -> CardFacts:
             timezone.localdate(),
             territory=owner is not None,
         )
-        # Dated ("withdrawn since 2 June 2026"): "withdrawn" alone reads as never bound.
+        # Dated ("former State Party since 2 June 2026"): undated, it reads as never bound.
         label = summaries.dated_standing_label(
             standing, facts, country_name(owner.iso3, owner.name) if owner else ""
         )

@@ -410,8 +410,9 @@ def warning_line(visit) -> str:
 
 def warrant_end_words(warrant) -> str:
     """How an ended warrant ended, in the reader's language: "executed on 11 March 2025
-    (person surrendered)", "withdrawn on 10 June 2008", "lapsed with the person's death,
-    confirmed on 7 September 2015", and "ended on 24 July 2014 (reason not recorded)" when
+    (person surrendered)", "withdrawn on 10 June 2008", "ended on 7 September 2015, the
+    person's death confirmed" (a warrant does not lapse by itself: the date is the day the
+    Court confirmed the death and ended it), and "ended on 24 July 2014 (reason not recorded)" when
     `end_reason` is blank. The date is the warrant's `ended`, its last day in force, in
     words. The warrant list, a person's page and a visit's page all say it so, in the words
     of the warrant clause of a verdict's explanation (core.reasons: "the warrant was
@@ -422,7 +423,7 @@ def warrant_end_words(warrant) -> str:
     words = {
         "executed": _("executed on %(date)s (person surrendered)"),
         "withdrawn": _("withdrawn on %(date)s"),
-        "deceased": _("lapsed with the person's death, confirmed on %(date)s"),
+        "deceased": _("ended on %(date)s, the person's death confirmed"),
         "other": _("ended on %(date)s, for another reason"),
     }.get(warrant.end_reason, _("ended on %(date)s (reason not recorded)"))
     return words % {"date": format_date(warrant.ended)}
@@ -440,7 +441,7 @@ def standing_label(standing: str, sovereign: str = "") -> str:
 def dated_standing_label(standing: str, facts: StateFacts | None, sovereign: str = "") -> str:
     """`standing_label` with the date the standing took effect, read from the state's
     timeline (`facts`), where it has one: 'State Party since 1 July 2002', 'withdrawing
-    (effective on 2 June 2026)', 'withdrawn since 2 June 2026'. A card shows it: an
+    (effective on 2 June 2026)', 'former State Party since 2 June 2026'. A card shows it: an
     undated 'withdrawn' read as if the state had never been bound (Hungary hosted a
     visit in April 2025, as a party). Any other standing, or a timeline without the
     date, gives the label alone."""
@@ -458,7 +459,7 @@ def dated_standing_label(standing: str, facts: StateFacts | None, sovereign: str
     elif facts is not None and standing == treaty_status.WITHDRAWN:
         date, words = (
             facts.withdrawal_effective,
-            pgettext("a state's standing", "withdrawn since %(date)s"),
+            pgettext("a state's standing", "former State Party since %(date)s"),
         )
     if date is None:
         return standing_label(standing, sovereign)
@@ -527,7 +528,8 @@ def _standing_sentence(
     if standing == treaty_status.WITHDRAWN:
         return _(
             "%(state)s was a State Party from %(since)s until its withdrawal took effect on %(effective)s; "
-            "it stays bound for warrants issued before then (Art. 127(2))."
+            "iccwatch counts it as bound only for warrants issued before then (its reading of "
+            "Art. 127(2), which also keeps cooperation in proceedings begun before then)."
         ) % {
             "state": name,
             "since": format_date(facts.entry_into_force),

@@ -38,7 +38,8 @@ class Standing(models.TextChoices):
         "withdrawing",
         pgettext_lazy("a state's standing", "withdrawing (notified, not yet effective)"),
     )
-    WITHDRAWN = "withdrawn", pgettext_lazy("a state's standing", "withdrawn")
+    # Not "withdrawn" alone: that is also the verdict of a visit removed from the record.
+    WITHDRAWN = "withdrawn", pgettext_lazy("a state's standing", "former State Party (withdrew)")
     NON_PARTY = "non_party", pgettext_lazy("a state's standing", "not a party")
     # An ISO 3166-1 entry that is not a State (Réunion: France's): only States join.
     TERRITORY = "territory", _("territory of a State")

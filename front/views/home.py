@@ -73,9 +73,9 @@ def status_map(
         label=_("World map of each state's standing under the Rome Statute on %(date)s")
         % {"date": format_date(today)},
         description=_(
-            "States are coloured by standing: State Party, withdrawing, withdrawn, or not a party; "
-            "territories of a State, and Antarctica and Western Sahara, which are not States, are "
-            "shown apart. Dots mark the states that hosted an incident. "
+            "States are coloured by standing: State Party, withdrawing, former State Party, or not "
+            "a party; territories of a State, and Antarctica and Western Sahara, which are not "
+            "States, are shown apart. Dots mark the states that hosted an incident. "
             "The table below gives the same facts."
         ),
     )

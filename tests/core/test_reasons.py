@@ -66,7 +66,7 @@ def test_the_mongolia_explanation_in_french():
         "1er juillet 2002 (État partie\u202f; ratification du 11 avril 2002). Le mandat d’arrêt contre Vladimir Putin (situation "
         "«\u00a0Ukraine\u00a0»), délivré et public depuis le 17 mars 2023, était en vigueur le 2 septembre "
         "2024. Vladimir Putin\u00a0: visite (Ulaanbaatar, Mongolie) du 2 au 3 septembre 2024\u202f; aucune "
-        "arrestation\u00a0: un manquement à l’obligation d’arrêter et de remettre (art. 86 et 89-1). "
+        "arrestation\u00a0: un défaut d’arrestation et de remise (art. 86 et 89-1). "
         "Constat de manquement (art. 87-7) par la Chambre préliminaire II de la CPI le "
         "24 octobre 2024, qui a saisi l’Assemblée des États parties. Sources\u00a0: Reuters "
         "(3 septembre 2024)."

@@ -231,8 +231,8 @@ def test_a_long_verdict_label_wraps_instead_of_being_cut():
         (
             "2026-12-04",
             Standing.WITHDRAWN,
-            "withdrawn since 2 June 2026",
-            "État retiré du Statut de Rome depuis le 2 juin 2026",
+            "former State Party since 2 June 2026",
+            "ancien État partie depuis le 2 juin 2026",
         ),
         (
             "2026-01-15",

@@ -103,7 +103,7 @@ def test_no_finding_is_said_to_be_recorded_not_to_have_been_made(reader, seeded)
 def test_french_wording_of_standing_and_treaty_events(reader, seeded):
     burundi = text(reader.get("/fr/states/BDI/"))
     assert "Situation au " in burundi and "Statut au " not in burundi
-    assert re.search(r"Situation au \d+ \w+ \d{4}\s*: État retiré du Statut de Rome", burundi)
+    assert re.search(r"Situation au \d+ \w+ \d{4}\s*: ancien État partie \(retrait\)", burundi)
     assert "notifié au secrétaire général de l’ONU" in burundi
     assert "Secrétaire général" not in burundi
     home = text(reader.get("/fr/"))

@@ -489,8 +489,8 @@ ENDINGS = {
     ),
     "withdrawn": ("withdrawn on 24 July 2014", "retiré le 24 juillet 2014"),
     "deceased": (
-        "lapsed with the person's death, confirmed on 24 July 2014",
-        "devenu caduc au décès de la personne, confirmé le 24 juillet 2014",
+        "ended on 24 July 2014, the person's death confirmed",
+        "a pris fin le 24 juillet 2014, le décès de la personne ayant été constaté",
     ),
     "other": (
         "ended on 24 July 2014, for another reason",

@@ -150,3 +150,57 @@ def test_french_pages_write_the_depositarys_title_one_way(reader, seeded):
         html = body(reader.get(path))
         assert words in html, path
         assert "Secrétaire général" not in html, path
+
+
+@pytest.mark.parametrize("iso3", ["BDI", "PHL"])
+def test_a_withdrawn_states_summary_gives_iccwatchs_reading_of_art_127_2(reader, seeded, iso3):
+    """ "it stays bound for warrants issued before then (Art. 127(2))" read as the whole of
+    Art. 127(2), which also keeps cooperation in investigations and proceedings begun
+    before the withdrawal took effect: counting a withdrawn state as bound only for older
+    warrants is iccwatch's reading, and the summary says so; its standing reads "former
+    State Party (withdrew)", not "withdrawn", the verdict of a visit removed from the record."""
+    page = html.unescape(body(reader.get(f"/states/{iso3}/")))
+    summary = re.search(r'<p class="summary" id="summary">(.*?)</p>', page, re.S).group(1)
+    assert (
+        "iccwatch counts it as bound only for warrants issued before then (its reading of "
+        "Art. 127(2), which also keeps cooperation in proceedings begun before then)."
+    ) in summary
+    assert "stays bound" not in summary
+    assert '<span class="standing st-withdrawn">former State Party (withdrew)</span>' in page
+    french_page = html.unescape(body(reader.get(f"/fr/states/{iso3}/")))
+    french = re.search(r'<p class="summary" id="summary">(.*?)</p>', french_page, re.S).group(1)
+    assert (
+        "iccwatch ne le compte comme lié que pour les mandats délivrés avant cette date (sa "
+        "lecture de l’art. 127-2, qui maintient aussi la coopération dans les procédures "
+        "engagées avant cette date)."
+    ) in french
+    assert "reste tenu" not in french
+    assert '<span class="standing st-withdrawn">ancien État partie (retrait)</span>' in french_page
+
+
+def test_the_method_page_says_which_article_covers_which_state_and_the_mongolia_finding(
+    reader, seeded
+):
+    """Art. 87(7) concerns States Parties; for a state not party bound by an Art. 12(3)
+    declaration or an ad hoc arrangement, the Court may inform the Assembly or the Council
+    (Art. 87(5)(b)). Where the Jordan judgment's reach is "still debated", the page adds the
+    Court's own finding on Mongolia of 24 October 2024 (data/findings.csv), which applied
+    the same reasoning to the head of state of a state not party. In French, a finding is
+    made by « une chambre préliminaire », not « la Chambre préliminaire »."""
+    page = html.unescape(body(reader.get("/method/")))
+    assert "When a state bound to cooperate fails" not in page
+    assert "When a State Party fails to comply with the Court's request" in page
+    assert (
+        "the Court may inform the Assembly or, where the Security Council referred the "
+        "situation, the Council (Art. 87(5)(b))"
+    ) in page
+    assert (
+        "its reach beyond the situation in Darfur is still debated (Art. 98(1)), although the "
+        "Court applied the same reasoning to the head of state of a state not party to the "
+        "Statute in its finding on Mongolia of 24 October 2024"
+    ) in page
+    french = html.unescape(body(reader.get("/fr/method/")))
+    assert "Lorsqu’un État partie n’accède pas" in french and "(art. 87-5-b)" in french
+    assert "le plus souvent une chambre préliminaire, parfois une chambre de" in french
+    assert "la Chambre préliminaire" not in french
+    assert "dans son constat du 24 octobre 2024 sur la Mongolie" in french

@@ -57,7 +57,9 @@ def test_home_shows_counts_latest_incidents_and_the_map(reader, seeded):
         '<a href="/states/MNG/" tabindex="-1" aria-label="Mongolia: State Party — 1 incident'
         in html
     )
-    assert re.search(r'<path class="st-withdrawn"[^>]*><title>Hungary: withdrawn', html)
+    assert re.search(
+        r'<path class="st-withdrawn"[^>]*><title>Hungary: former State Party \(withdrew\)', html
+    )
     assert re.search(r'<path class="st-party"[^>]*><title>Mongolia: State Party — 1 incident', html)
     assert re.search(r'<path class="st-non_party"[^>]*><title>United States', html)
     assert '<circle class="marker m-incident"' in html

@@ -902,8 +902,8 @@ def test_an_undated_trip_to_a_state_that_withdrew_claims_no_day():
     text = english(verdict)
     assert "at the time of the planned visit" not in text and "127(1)" not in text
     assert (
-        "its withdrawal took effect on 27 October 2017, after which it remained bound only for "
-        "warrants issued before then (Art. 127(2))."
+        "its withdrawal took effect on 27 October 2017, after which iccwatch counts it as bound "
+        "only for warrants issued before then (its reading of Art. 127(2))."
     ) in text
     assert "Had the trip gone ahead, Burundi would have been bound to arrest" in text
     french = render(verdict.reasons, "fr")
@@ -922,7 +922,7 @@ def test_a_visit_dated_to_a_year_in_which_a_withdrawal_took_effect_claims_no_day
     assert verdict.code == NON_COMPLIANCE
     text = english(verdict)
     assert "127(1)" not in text and "at the time of the visit" not in text
-    assert "after which it remained bound only for warrants issued before then" in text
+    assert "after which iccwatch counts it as bound only for warrants issued before then" in text
     assert "127-1" not in render(verdict.reasons, "fr")
     # Dated to a month before the withdrawal took effect: Art. 127(1), as before.
     assert "Art. 127(1)" in english(evaluate(visit("2017-03", **BASHIR_VISIT), BURUNDI, [BASHIR]))
@@ -1041,6 +1041,95 @@ def test_the_mongolia_explanation_names_basis_dates_warrant_finding_and_sources(
         assert required in english(verdict)
 
 
+@pytest.mark.parametrize(
+    ("facts", "english_words", "french_words"),
+    [
+        pytest.param(
+            visit("2017-11-15"),
+            "so it counts Burundi as no longer bound.",
+            "Burundi\u00a0: État qu’iccwatch ne compte plus comme lié\u202f;",
+            id="visited",
+        ),
+        pytest.param(
+            visit("2017-11-15", **CALLED_OFF),
+            "so it would have counted Burundi as no longer bound.",
+            "Burundi\u00a0: État qu’iccwatch n’aurait plus compté comme lié\u202f;",
+            id="called-off",
+        ),
+        pytest.param(
+            visit("2018-06-01", **ANNOUNCED_TRIP),
+            "so it will count Burundi as no longer bound on the dates announced.",
+            "Burundi\u00a0: État qu’iccwatch ne comptera plus comme lié aux dates annoncées\u202f;",
+            id="announced",
+        ),
+    ],
+)
+def test_a_withdrawn_host_unbound_by_a_later_warrant_is_iccwatchs_reading(
+    facts, english_words, french_words
+):
+    """Burundi and a warrant issued the day its withdrawal took effect: the explanation
+    said "so Art. 127(2) does not apply" and "this was no breach of an obligation to
+    arrest", the law's last word. Art. 127(2) also keeps cooperation in investigations and
+    proceedings begun before the withdrawal took effect (Pre-Trial Chamber III on Burundi,
+    2017): that a withdrawn state is bound only for warrants issued before is iccwatch's
+    reading, and the explanation says so, in both languages."""
+    verdict = evaluate(facts, BURUNDI, [ISSUED_ON_WITHDRAWAL])
+    english_text, french = english(verdict), render(verdict.reasons, "fr")
+    assert english_words in english_text
+    assert (
+        "iccwatch counts a withdrawn state as bound only for warrants issued before its "
+        "withdrawal took effect (its reading of Art. 127(2), which also keeps cooperation in "
+        "proceedings begun before then)"
+    ) in english_text
+    assert "does not apply" not in english_text and "breach" not in english_text
+    assert (
+        "iccwatch ne compte un État qui s’est retiré comme lié que pour les mandats délivrés "
+        "avant la prise d’effet de son retrait (sa lecture de l’art. 127-2, qui maintient aussi "
+        "la coopération dans les procédures engagées avant cette date)."
+    ) in french
+    assert french_words in french
+    assert "ne s’applique" not in french and "manquement" not in french
+
+
+def test_an_unbound_hosts_visit_is_no_failure_as_iccwatch_counts_it():
+    """A visit to a host iccwatch counts as not bound ends "iccwatch counts no failure to
+    arrest", as a sealed warrant's or an uncontrolled place's does, never "this was no
+    breach of an obligation to arrest" (a legal conclusion the Court has not drawn); in
+    French, « défaut d’arrestation », not the Court's « manquement » (Art. 87(7))."""
+    for status in ("occurred", "transit"):
+        verdict = evaluate(visit("2017-11-15", status=status), BURUNDI, [ISSUED_ON_WITHDRAWAL])
+        assert english(verdict).endswith("; iccwatch counts no failure to arrest.")
+        french = render(verdict.reasons, "fr")
+        assert french.endswith("\u00a0: iccwatch ne retient aucun défaut d’arrestation.")
+
+
+def test_iccwatchs_own_failure_to_arrest_is_no_manquement_in_french():
+    """« manquement » is the Court's word for what it finds under Art. 87(7); iccwatch's
+    verdict of a failure to arrest, where the Court made no finding, reads « un défaut
+    d’arrestation et de remise », and the sentence that follows says no finding is recorded."""
+    french = render(evaluate(visit("2017", **BASHIR_VISIT), BURUNDI, [BASHIR]).reasons, "fr")
+    assert (
+        "aucune arrestation\u00a0: un défaut d’arrestation et de remise (art. 86 et 89-1)."
+        in french
+    )
+    assert "un manquement à l’obligation" not in french
+    assert "aucune décision de la CPI constatant un manquement (art. 87-7)" in french
+
+
+def test_a_warrant_ended_by_death_ended_when_the_court_confirmed_it():
+    """A warrant does not lapse by itself with the person's death: it ends on the day the
+    Court confirmed the death and ended it, which is the date the clause gives."""
+    dead = warrant("dead", "2009-03-04", "2009-03-04", ended="2020-06-09", end_reason="deceased")
+    verdict = evaluate(visit("2020-06-09", **BASHIR_VISIT), BURUNDI, [dead])
+    text, french = english(verdict), render(verdict.reasons, "fr")
+    assert "the warrant ended on 9 June 2020, the person's death confirmed" in text
+    assert "lapse" not in text
+    assert (
+        "le mandat a pris fin le 9 juin 2020, le décès de la personne ayant été constaté" in french
+    )
+    assert "caduc" not in french
+
+
 # fmt: off
 @pytest.mark.parametrize(
     ("host", "warrants", "facts", "expected"),
@@ -1064,7 +1153,7 @@ def test_the_mongolia_explanation_names_basis_dates_warrant_finding_and_sources(
                      ["not yet bound", "entered into force for it only on 1 February 2024"],
                      id="not-yet-bound"),
         pytest.param(CHINA, [PUTIN], visit("2023-10-17"),
-                     ["China is not a State Party", "not bound to arrest", "no breach of an obligation to arrest"],
+                     ["China is not a State Party", "not bound to arrest", "iccwatch counts no failure to arrest"],
                      id="never-bound"),
         pytest.param(MONGOLIA, [PUTIN], visit("2023-03-16"),
                      ["No warrant against Vladimir Putin was in force", "the warrant was issued only on 17 March 2023"],
@@ -1488,8 +1577,8 @@ def test_a_trip_called_off_before_a_withdrawal_took_effect_speaks_of_the_planned
                      "Armenia will not yet be bound on the dates announced: the Statute enters "
                      "into force for it only on 1 February 2024.", id="not-yet-a-party"),
         pytest.param(BURUNDI, [ISSUED_ON_WITHDRAWAL], visit("2018-06-01", **ANNOUNCED_TRIP),
-                     "Burundi will no longer be bound on the dates announced: its withdrawal has "
-                     "effect from 27 October 2017", id="no-longer-a-party"),
+                     "so it will count Burundi as no longer bound on the dates announced.",
+                     id="no-longer-a-party"),
         pytest.param(MALAYSIA, [BASHIR], visit("2019-06-01", **BASHIR_VISIT, **ANNOUNCED_TRIP),
                      "Malaysia is not bound: it withdrew the instrument it had deposited before "
                      "the Statute entered into force for it", id="never-a-party"),
