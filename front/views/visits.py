@@ -7,7 +7,8 @@ from types import SimpleNamespace
 
 from django import forms
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -177,14 +178,22 @@ def with_court_findings(visits):
     """`visits` annotated with the Court's own finding on each, if any: `icc_finding` and
     `icc_finding_precision`, the day of the earliest Art. 87(7) finding of non-compliance
     recorded for the visit (None for none), so that a list tells iccwatch's verdict from
-    the Court's finding. Correlated subqueries: the lists apply it to the page's rows only
-    (Listing.page_rows), never to a download of every row."""
-    findings = Finding.objects.filter(visit=OuterRef("pk"), kind=FindingKind.ART_87_7).order_by(
-        "decided", "pk"
-    )
+    the Court's finding; `icc_decisions`, how many ICC decisions on cooperation are
+    recorded for it in all (an appeal judgment, a later referral: Jordan 2017 has two);
+    `icc_other_decision` and its precision, the day of the earliest decision that made no
+    Art. 87(7) finding (one informing the Security Council: Chad and Kenya, 27 August
+    2010), for a row with no finding. Correlated subqueries: the lists apply it to the
+    page's rows only (Listing.page_rows), never to a download of every row."""
+    decisions = Finding.objects.filter(visit=OuterRef("pk"))
+    findings = decisions.filter(kind=FindingKind.ART_87_7).order_by("decided", "pk")
+    others = decisions.filter(kind=FindingKind.OTHER).order_by("decided", "pk")
+    counted = decisions.order_by().values("visit").annotate(n=Count("pk")).values("n")
     return visits.annotate(
         icc_finding=Subquery(findings.values("decided")[:1]),
         icc_finding_precision=Subquery(findings.values("decided_precision")[:1]),
+        icc_decisions=Coalesce(Subquery(counted), 0),
+        icc_other_decision=Subquery(others.values("decided")[:1]),
+        icc_other_decision_precision=Subquery(others.values("decided_precision")[:1]),
         # Rows read without it say nothing of findings, rather than "none recorded".
         icc_findings_read=Value(True),
     )

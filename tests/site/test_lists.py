@@ -190,14 +190,29 @@ def test_each_incident_says_whether_the_court_itself_found_non_compliance(reader
     assert "each row says whether the ICC itself found non-compliance" in html.unescape(page)
     mongolia = _row(page, "vladimir-putin-mng-2024-09-02")
     assert "ICC finding of non-compliance (Art. 87(7)): 24 October 2024" in mongolia
-    # Jordan 2017: found in 2017, upheld on appeal in 2019; the first finding is given.
+    # Jordan 2017: found in 2017, upheld on appeal in 2019; the first finding is given,
+    # and that the Court decided on it again (the row said nothing of the appeal).
     jordan = _row(page, "omar-al-bashir-jor-2017-03-28")
-    assert "(Art. 87(7)): 11 December 2017" in jordan
-    for slug in ("vladimir-putin-tjk-2025-10-08", "omar-al-bashir-ken-2010-08-27"):
-        assert "No Art. 87(7) finding by the ICC recorded" in _row(page, slug), slug
+    assert "(Art. 87(7)): 11 December 2017 (and 1 other ICC decision on it)" in jordan
+    assert "other ICC decision" not in mongolia
+    assert "No Art. 87(7) finding by the ICC recorded" in _row(
+        page, "vladimir-putin-tjk-2025-10-08"
+    )
+    # Kenya 2010: no finding, but the Court did decide (it informed the Council): the row
+    # said "No Art. 87(7) finding by the ICC recorded" as if the Court had been silent.
+    kenya = _row(page, "omar-al-bashir-ken-2010-08-27")
+    assert "No Art. 87(7) finding; an ICC decision on cooperation: 27 August 2010" in kenya
+    assert "by the ICC recorded" not in kenya
     french = body(reader.get("/fr/visits/?person=vladimir-putin"))
     assert "(art. 87-7)\u00a0: 24 octobre 2024" in _row(french, "vladimir-putin-mng-2024-09-02")
     assert "court-finding none" in _row(french, "vladimir-putin-tjk-2025-10-08")
+    bashir = body(reader.get("/fr/visits/?person=omar-al-bashir"))
+    assert "(et 1 autre décision de la CPI à ce sujet)" in _row(
+        bashir, "omar-al-bashir-jor-2017-03-28"
+    )
+    assert "une décision de la CPI sur la coopération : 27 août 2010" in _row(
+        bashir, "omar-al-bashir-ken-2010-08-27"
+    )
     # A visit that is no incident says nothing of findings.
     assert "court-finding" not in _row(french, "vladimir-putin-ind-2025-12-04")
 
