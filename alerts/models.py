@@ -116,6 +116,7 @@ class DeliveryAttempt(models.Model):
 
 class MailStatus(models.TextChoices):
     PENDING = "pending", _("pending")
+    SENDING = "sending", _("sending")
     DONE = "done", _("done")
     FAILED = "failed", _("failed")
 
@@ -129,12 +130,20 @@ class NewsroomMail(models.Model):
     `action` is the report's step: "submitted" (the reviewers' mail: "a report awaits
     review") or one of AUTHOR_MAILED (the author's: "changes_requested", "verified",
     "rejected"), whose `language` is the one the reviewer acted in. `unsent`: the account
-    ids still to mail, once a failure stopped a try part-way (null: every recipient, as
-    found when the mail is sent). `due_at`: when its task should have run by (recorded,
-    enqueued again by the sweep, or retried after a delay); the sweep takes a pending
-    mail only ICCWATCH_SWEEP_REDELIVER_SECONDS after that. `status`: pending until sent
-    (done: every recipient mailed, or refused for good and logged), failed once its
-    task's last retry failed."""
+    ids still to mail, written after each recipient of a try in a transaction of its own
+    (null: every recipient, as found when the mail is sent; [] once all were). `status`:
+    pending until a try claims it; sending while a worker sends it, until `lease_until`
+    (moved on after each recipient: a mail whose lease ran out was being sent by a worker
+    that died, and the sweep takes it back); done once every recipient was mailed (or
+    refused for good and logged); failed once MAIL_ATTEMPTS tries (`attempts`, counted
+    when a try claims the mail, before anything is sent) failed, whatever the cause.
+    `due_at`: when its task should have run by (recorded, retried after a delay, or
+    enqueued again by the sweep: then later each time, see `sweeps`); the sweep takes a
+    pending mail ICCWATCH_SWEEP_REDELIVER_SECONDS after that. `sweeps`: how many times
+    the sweep enqueued it since a task last claimed it, each doubling the wait before the
+    next (at most alerts.services.SWEEP_BACKOFF_MAX times), so that a queue whose backlog
+    keeps the first task waiting does not grow by one message per sweep; `enqueued_at`:
+    when the sweep last enqueued it."""
 
     report = models.ForeignKey(
         "visits.Report", on_delete=models.CASCADE, related_name="newsroom_mails"
@@ -143,6 +152,10 @@ class NewsroomMail(models.Model):
     language = models.CharField(max_length=8, blank=True)
     unsent = models.JSONField(null=True, blank=True)
     status = models.CharField(max_length=8, choices=MailStatus.choices, default=MailStatus.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    sweeps = models.PositiveIntegerField(default=0)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     due_at = models.DateTimeField()
     done_at = models.DateTimeField(null=True, blank=True)
@@ -152,7 +165,12 @@ class NewsroomMail(models.Model):
         indexes = [
             models.Index(
                 fields=["due_at"], condition=Q(status="pending"), name="newsroom_mail_pending"
-            )
+            ),
+            models.Index(
+                fields=["lease_until"],
+                condition=Q(status="sending"),
+                name="newsroom_mail_sending",
+            ),
         ]
 
     def __str__(self):

@@ -13,9 +13,13 @@
 - `record_mail(report, action, language)`: the outbox of both: a NewsroomMail row in the
   transaction of the review action, enqueued after commit (`relay_mail`: sent from the
   request when the broker cannot take it), sent by `send_recorded_mail` (the
-  `alerts.send_mail` task), which marks it done; `sweep_mails()` (beat) enqueues again
-  the rows still pending ICCWATCH_SWEEP_REDELIVER_SECONDS after they were due (a task
-  lost with Redis's queue or never enqueued);
+  `alerts.send_mail` task): claimed (sending, leased, its try counted) and committed
+  first, each recipient mailed with no transaction open and who is left written after
+  each, marked done at the end; failed after MAIL_ATTEMPTS tries whatever the cause;
+  `sweep_mails()` (beat) enqueues again the rows still pending
+  ICCWATCH_SWEEP_REDELIVER_SECONDS after they were due (a task lost with Redis's queue
+  or never enqueued), waiting twice as long after each time, and takes back those whose
+  lease ran out (a worker died while sending);
 - `schedule_urgent(visit, basis)`: a Delivery per active subscription and channel,
   created once (a unique constraint on subscription, alert key and channel: a second
   scan, a redelivered task or two workers at once create nothing more), each sent by
@@ -36,7 +40,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, mailers, send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -135,14 +139,19 @@ class MailsNotSent(Exception):
         self.unsent = unsent
 
 
-def send_each(mails: list[tuple], about: str) -> int:
+def send_each(mails: list[tuple], about: str, progress=None) -> int:
     """Send `mails` ([(account, EmailMessage)], one recipient each) in turn over one
     connection of the default mailer; returns how many were sent. A permanent refusal of
     one (core.retries.refused_for_good: a 5xx answer, which a later try would get again)
     is logged at ERROR naming the account, with `about` (what the mail is), and that mail
     dropped: the next ones are still sent. Any other OSError (a connection refused or
     lost, a timeout, a 4xx answer) raises MailsNotSent, from it, with the accounts not
-    mailed yet: a retry of the whole list would mail those before it again."""
+    mailed yet: a retry of the whole list would mail those before it again.
+
+    `progress`, when given, is called after each mail sent or dropped with the ids of the
+    accounts still to mail (a list, [] after the last), before the next is tried: what it
+    raises stops the sending and propagates (send_recorded_mail records there, in a
+    transaction of its own, who is left)."""
     connection = mailers.default
     sent = 0
     try:
@@ -161,17 +170,19 @@ def send_each(mails: list[tuple], about: str) -> int:
                     type(error).__name__,
                     error,
                 )
+            if progress is not None:
+                progress([u.pk for u, _ in mails[n + 1 :]])
     finally:
         connection.close()
     return sent
 
 
-def mail_reviewers(report, only: list[int] | None = None) -> int:
+def mail_reviewers(report, only: list[int] | None = None, progress=None) -> int:
     """Tell the reviewers that `report` awaits review, one mail each (send_each), in the
     language each last used the newsroom in (accounts.languages.language_of: the site's
     default for a reviewer who never did); only those whose account id is in `only` when
     given (a retry: those a failure left unmailed). Returns how many were mailed; raises
-    MailsNotSent as send_each does."""
+    MailsNotSent as send_each does, which calls `progress` after each mail."""
     if report.state != "submitted":
         return 0
     recipients = reviewers_to_notify(report)
@@ -201,24 +212,29 @@ def mail_reviewers(report, only: list[int] | None = None) -> int:
                 )
                 for user in users
             ]
-    return send_each(mails, f"review request about report {report.pk}")
+    return send_each(mails, f"review request about report {report.pk}", progress)
 
 
 # The reviews the author is told of (visits.review.report_reviewed's `action`).
 AUTHOR_MAILED = ("changes_requested", "verified", "rejected")
 
 
-def mail_author(report, action: str, language: str | None = None) -> int:
+def mail_author(
+    report, action: str, language: str | None = None, only: list[int] | None = None, progress=None
+) -> int:
     """Tell the author of `report` that a reviewer sent it back (with the reviewer's
     question), verified or rejected it (with the reason), in the language the author last
     used the newsroom in, else in `language` (the one the reviewer acted in), else the
     site's default (accounts.languages.language_of); returns 1 when mailed, 0 when not:
     another action, an author without an address or no longer active, a report that
     stands otherwise since (sent back, then answered and submitted again before the mail
-    went out), or an address the mail server refuses for good (send_each, which raises
-    MailsNotSent for a failure that may pass)."""
+    went out), an author not in `only` when given (mailed by an earlier try), or an
+    address the mail server refuses for good (send_each, which raises MailsNotSent for a
+    failure that may pass, and calls `progress` once the mail is sent or dropped)."""
     author = report.author
     if action not in AUTHOR_MAILED or report.state != action:
+        return 0
+    if only is not None and author.pk not in only:
         return 0
     if not author.is_active or not author.email:
         return 0
@@ -234,7 +250,7 @@ def mail_author(report, action: str, language: str | None = None) -> int:
         subject = render_to_string("alerts/mail/reviewed_subject.txt", context).strip()
         body = render_to_string("alerts/mail/reviewed_body.txt", context)
     message = EmailMessage(subject, body, to=[author.email])
-    return send_each([(author, message)], f"review outcome of report {report.pk}")
+    return send_each([(author, message)], f"review outcome of report {report.pk}", progress)
 
 
 # --- The newsroom mails' outbox -------------------------------------------------------
@@ -245,6 +261,13 @@ SEND_MAIL_TASK = "alerts.send_mail"
 REVIEWERS_MAILED = "submitted"
 # How many pending mails one sweep enqueues at most (the next sweep takes the others).
 SWEEP_BATCH = 500
+# How many times a mail is tried in all, whoever tries it (its task and the task's
+# retries, the request, the sweep): the first try and ICCWATCH_WEBHOOK_MAX_RETRIES more,
+# as a mail task's retries (core.retries.MAIL_RETRY); then it is marked failed.
+MAIL_ATTEMPTS = settings.ICCWATCH_WEBHOOK_MAX_RETRIES + 1
+# How many times the sweep's wait before enqueueing a mail again doubles (sweep_wait):
+# at most 32 × ICCWATCH_SWEEP_REDELIVER_SECONDS, some three hours by default.
+SWEEP_BACKOFF_MAX = 5
 
 
 def record_mail(report, action: str, language: str = "") -> NewsroomMail:
@@ -273,64 +296,181 @@ def relay_mail(mail_id: int) -> None:
         logger.exception("newsroom mail %s not sent now (the sweep will try again)", mail_id)
 
 
-def send_recorded_mail(mail_id: int, *, retry_in: int | None = None, final: bool = False) -> int:
-    """Send the recorded mail `mail_id` (mail_reviewers, only to the accounts still
-    `unsent` when a try stopped part-way; mail_author) and mark it done; returns how many
-    mails went out: 0 when it is done already, failed, or being sent by another process
-    (its row is locked while it is sent: a mail the sweep enqueued again while its first
-    task still waited in the queue is sent once).
+class LeaseLost(Exception):
+    """The mail was taken back from this try (its lease ran out, and another try claimed
+    it): this try stops, leaving the rest to that one."""
 
-    A failure that may pass (MailsNotSent) is raised after the accounts not mailed yet
-    are recorded, so that the next try (the task's retry, `retry_in` seconds from now,
-    which the sweep leaves alone until then; or the sweep's) mails them only; `final`
-    (no retry follows) marks the mail failed instead. A worker that dies while sending
-    rolls its progress back: the next try mails that try's recipients again."""
-    failure = None
+
+def _claim(mail_id: int) -> NewsroomMail | None:
+    """Claim the mail `mail_id` for one try, in a short transaction of its own: a pending
+    mail, or one whose lease ran out (the worker sending it died), becomes `sending`,
+    leased to this try for ICCWATCH_MAIL_LEASE_SECONDS, its `attempts` counted (before
+    anything is sent: a try that dies counts too) and its `sweeps` reset (a task did run).
+    One claimed MAIL_ATTEMPTS times already is marked failed instead. None when there is
+    nothing to send (done, failed, being sent, locked by another try, gone)."""
+    now = timezone.now()
     with transaction.atomic():
         mail = (
             NewsroomMail.objects.select_for_update(skip_locked=True)
-            .filter(pk=mail_id, status=MailStatus.PENDING)
+            .filter(
+                Q(status=MailStatus.PENDING) | Q(status=MailStatus.SENDING, lease_until__lte=now),
+                pk=mail_id,
+            )
             .first()
         )
         if mail is None:
-            return 0
+            return None
+        if mail.attempts >= MAIL_ATTEMPTS:
+            mail.status, mail.done_at, mail.lease_until = MailStatus.FAILED, now, None
+            mail.save(update_fields=["status", "done_at", "lease_until"])
+            logger.error(
+                "newsroom mail %s (%s, report %s) not sent after %d tries: marked failed",
+                mail.pk,
+                mail.action,
+                mail.report_id,
+                mail.attempts,
+            )
+            return None
+        mail.attempts += 1
+        mail.status = MailStatus.SENDING
+        mail.lease_until = now + datetime.timedelta(seconds=settings.ICCWATCH_MAIL_LEASE_SECONDS)
+        mail.sweeps = 0
+        mail.save(update_fields=["attempts", "status", "lease_until", "sweeps"])
+    return mail
+
+
+def _update_claimed(mail: NewsroomMail, **fields) -> bool:
+    """Write `fields` to `mail` in a short transaction of its own if this try still holds
+    it (sending, and claimed by this very attempt: one taken back and claimed again has
+    more attempts); whether it did."""
+    with transaction.atomic():
+        return bool(
+            NewsroomMail.objects.filter(
+                pk=mail.pk, status=MailStatus.SENDING, attempts=mail.attempts
+            ).update(**fields)
+        )
+
+
+def send_recorded_mail(mail_id: int, *, retry_in: int | None = None, final: bool = False) -> int:
+    """Send the recorded mail `mail_id` (mail_reviewers, only to the accounts still
+    `unsent`; mail_author) and mark it done; returns how many mails went out: 0 when it
+    is done already, failed, or being sent by another try (a mail the sweep enqueued again
+    while its first task still waited in the queue is sent once).
+
+    No transaction is held while the mail server is talked to: the mail is claimed first
+    (`_claim`: `sending`, leased, its attempt counted, committed), then each recipient's
+    mail is sent, and after each one the accounts still to mail are written (and the
+    lease moved on) in a short transaction; done is written last. A worker killed
+    part-way leaves the mail `sending` until its lease runs out, then the redelivered
+    task or the sweep sends it to those still `unsent`: at most the recipient in flight
+    gets a second mail.
+
+    A failed try, whatever the cause (the mail server's, a template's, the database's),
+    is recorded: with every recipient mailed already (an error after the last mail) the
+    mail is done; on the MAIL_ATTEMPTS-th try, or with `final` (no retry follows), it is
+    marked failed, logged at ERROR, and nothing raised; else it is pending again, due
+    `retry_in` seconds from now (the task's retry, which the sweep leaves alone until
+    then; now when None: the sweep's, or the next try's), and the error raised (a failure
+    that may pass of the mail server: MailsNotSent). A try whose mail was taken back
+    (LeaseLost: its lease ran out, another try claimed it) stops after the mail in flight
+    and returns 0, leaving the rest to that try."""
+    mail = _claim(mail_id)
+    if mail is None:
+        return 0
+    final = final or mail.attempts >= MAIL_ATTEMPTS
+
+    def progress(unsent: list[int]) -> None:
+        lease = timezone.now() + datetime.timedelta(seconds=settings.ICCWATCH_MAIL_LEASE_SECONDS)
+        if not _update_claimed(mail, unsent=unsent, lease_until=lease):
+            raise LeaseLost(f"newsroom mail {mail.pk} was taken back from this try")
+        mail.unsent = unsent
+
+    sent = 0
+    try:
         report = (
             Report.objects.select_related("author__newsroom_language", "reviewer")
             .filter(pk=mail.report_id)
             .first()
         )
-        sent = 0
-        try:
-            if report is None:
-                pass
-            elif mail.action == REVIEWERS_MAILED:
-                sent = mail_reviewers(report, only=mail.unsent)
-            else:
-                sent = mail_author(report, mail.action, mail.language or None)
-        except MailsNotSent as failed:
-            failure = failed
-            mail.unsent = failed.unsent
-            if final:
-                mail.status, mail.done_at = MailStatus.FAILED, timezone.now()
-            elif retry_in is not None:
-                mail.due_at = timezone.now() + datetime.timedelta(seconds=retry_in)
+        if report is None:
+            pass
+        elif mail.action == REVIEWERS_MAILED:
+            sent = mail_reviewers(report, only=mail.unsent, progress=progress)
         else:
-            mail.status, mail.done_at = MailStatus.DONE, timezone.now()
-        mail.save(update_fields=["unsent", "status", "done_at", "due_at"])
-    if failure is not None:
-        raise failure
+            sent = mail_author(
+                report, mail.action, mail.language or None, only=mail.unsent, progress=progress
+            )
+    except LeaseLost:
+        logger.warning("newsroom mail %s taken back from this try: it stops here", mail.pk)
+        return 0
+    except Exception as error:
+        if not _failed_try(mail, error, retry_in=retry_in, final=final):
+            raise
+        return sent
+    _update_claimed(mail, status=MailStatus.DONE, done_at=timezone.now(), lease_until=None)
     return sent
 
 
+def _failed_try(mail: NewsroomMail, error: Exception, *, retry_in: int | None, final: bool):
+    """Record the try of `mail` that `error` stopped (send_recorded_mail); True when no
+    other try follows (done: every recipient was mailed before it; failed: the last try),
+    False when the mail is pending again."""
+    now = timezone.now()
+    what = f"{type(error).__name__}: {error}"
+    if mail.unsent == []:  # every recipient mailed: the error came after
+        _update_claimed(mail, status=MailStatus.DONE, done_at=now, lease_until=None)
+        logger.warning("newsroom mail %s sent, then: %s", mail.pk, what)
+        return True
+    unsent = error.unsent if isinstance(error, MailsNotSent) else mail.unsent
+    if final:
+        _update_claimed(
+            mail, status=MailStatus.FAILED, done_at=now, lease_until=None, unsent=unsent
+        )
+        logger.error(
+            "newsroom mail %s (%s, report %s) not sent (try %d, the last): %s: marked failed",
+            mail.pk,
+            mail.action,
+            mail.report_id,
+            mail.attempts,
+            what,
+            exc_info=not isinstance(error, (MailsNotSent, OSError)),
+        )
+        return True
+    due = now + datetime.timedelta(seconds=retry_in or 0)
+    _update_claimed(mail, status=MailStatus.PENDING, due_at=due, lease_until=None, unsent=unsent)
+    logger.warning(
+        "newsroom mail %s (%s, report %s) not sent (try %d of %d, tried again later): %s",
+        mail.pk,
+        mail.action,
+        mail.report_id,
+        mail.attempts,
+        MAIL_ATTEMPTS,
+        what,
+    )
+    return False
+
+
+def sweep_wait(redeliver: int, sweeps: int) -> int:
+    """The seconds the sweep waits, after it enqueued a mail for the `sweeps`-th time in a
+    row, before it enqueues it again: `redeliver` (ICCWATCH_SWEEP_REDELIVER_SECONDS) the
+    first time, twice as long each time after (2, 4, ... × it, at most SWEEP_BACKOFF_MAX
+    doublings): a queue whose backlog keeps the first task waiting gets one more message
+    per doubling wait, not one per redelivery delay."""
+    return redeliver * 2 ** min(sweeps, SWEEP_BACKOFF_MAX)
+
+
 def sweep_mails(redeliver_seconds: int | None = None) -> int:
-    """Enqueue again the newsroom mails still pending `redeliver_seconds`
-    (ICCWATCH_SWEEP_REDELIVER_SECONDS: the broker's visibility timeout and a minute, by
-    when Redis has redelivered a dying worker's message) after they were due: their task
-    was lost (a Redis restarted empty) or never enqueued (the broker and the mail server
-    down at once). They are claimed first (their `due_at` moved to now), so that two
-    sweeps do not both enqueue one, and one being sent meanwhile is skipped. Returns how
-    many were enqueued; stops at the first the broker refuses (those left are taken again
-    a redelivery delay later)."""
+    """Enqueue again the newsroom mails whose task was lost: those still pending
+    `redeliver_seconds` (ICCWATCH_SWEEP_REDELIVER_SECONDS: the broker's visibility
+    timeout and a minute, by when Redis has redelivered a dying worker's message) after
+    they were due (a Redis restarted empty, or never enqueued: the broker and the mail
+    server down at once), and those being sent whose lease ran out (the worker died
+    part-way: taken back, pending again, for those still unsent). Each is claimed first,
+    in one transaction (locked rows skipped): its `sweeps` counted, `enqueued_at` set and
+    `due_at` moved so that the next sweep takes it sweep_wait later (twice as long as the
+    last time: a long backlog does not get one more message per redelivery delay); a task
+    that claims it resets the count. Returns how many were enqueued; stops at the first
+    the broker refuses (those left are taken again a redelivery delay later)."""
     redeliver = (
         settings.ICCWATCH_SWEEP_REDELIVER_SECONDS
         if redeliver_seconds is None
@@ -339,17 +479,36 @@ def sweep_mails(redeliver_seconds: int | None = None) -> int:
     now = timezone.now()
     cutoff = now - datetime.timedelta(seconds=redeliver)
     with transaction.atomic():
-        # A mail being sent is locked (send_recorded_mail): skipped, not waited for.
         due = list(
             NewsroomMail.objects.select_for_update(skip_locked=True)
-            .filter(status=MailStatus.PENDING, due_at__lte=cutoff)
-            .order_by("due_at")
-            .values_list("pk", flat=True)[:SWEEP_BATCH]
+            .filter(
+                Q(status=MailStatus.PENDING, due_at__lte=cutoff)
+                | Q(status=MailStatus.SENDING, lease_until__lte=now)
+            )
+            .order_by("due_at")[:SWEEP_BATCH]
         )
-        NewsroomMail.objects.filter(pk__in=due).update(due_at=now)
+        for mail in due:
+            if mail.status == MailStatus.SENDING:
+                logger.warning(
+                    "newsroom mail %s taken back: its try's lease ran out (a worker died)",
+                    mail.pk,
+                )
+            mail.status, mail.lease_until = MailStatus.PENDING, None
+            mail.sweeps += 1
+            mail.enqueued_at = now
+            # Taken again once sweep_wait has passed since now.
+            wait = sweep_wait(redeliver, mail.sweeps)
+            mail.due_at = now + datetime.timedelta(seconds=wait - redeliver)
+        NewsroomMail.objects.bulk_update(
+            due, ["status", "lease_until", "sweeps", "enqueued_at", "due_at"]
+        )
     enqueued = 0
-    for pk in due:
-        if not enqueue(SEND_MAIL_TASK, pk):
+    for mail in due:
+        if not enqueue(SEND_MAIL_TASK, mail.pk):
+            left = [m.pk for m in due[enqueued:]]
+            NewsroomMail.objects.filter(pk__in=left, status=MailStatus.PENDING).update(
+                due_at=now, sweeps=F("sweeps") - 1
+            )
             break
         enqueued += 1
     if enqueued:

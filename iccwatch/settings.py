@@ -428,6 +428,12 @@ ICCWATCH_SWEEP_REDELIVER_SECONDS = env_int(
     "ICCWATCH_SWEEP_REDELIVER_SECONDS",
     default=CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] + 60,
 )
+# A newsroom mail being sent is leased to its worker this long, the lease moved on after
+# each recipient (alerts.services.send_recorded_mail): far longer than one recipient's
+# SMTP conversation (EMAIL_TIMEOUT per step), shorter than the broker's visibility
+# timeout, so that the task Redis redelivers after a worker died finds the lease run out
+# and sends the rest (the sweep takes it back too).
+ICCWATCH_MAIL_LEASE_SECONDS = env_int("ICCWATCH_MAIL_LEASE_SECONDS", default=120, minimum=1)
 
 # --- Alerts (alerts/) -------------------------------------------------------------
 # The site's public address, for links in alert emails, reviewers' notices and webhook

@@ -23,6 +23,12 @@ from pathlib import Path
 
 from django.core.mail.backends.base import BaseEmailBackend
 
+
+class WorkerKilled(BaseException):
+    """What "worker killed" raises: no `except Exception` in the code stops it, as nothing
+    runs in a worker killed while it talks to the mail server."""
+
+
 # What a mail server does to a mail (`message`, an EmailMessage to one address), by the
 # names a test lists.
 FAILURES = {
@@ -40,6 +46,8 @@ FAILURES = {
     "no such user": lambda message: smtplib.SMTPRecipientsRefused(
         {message.to[0]: (550, b"5.1.1 No such user")}
     ),
+    # The worker dies while this mail is handed over (in the tests' process only).
+    "worker killed": lambda message: WorkerKilled(message.to[0]),
 }
 
 

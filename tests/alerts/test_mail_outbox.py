@@ -9,11 +9,14 @@ mail's task in a real Redis and has a real worker and beat deliver it.
 
 import datetime
 import logging
+import smtplib
 
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
+from django.template import TemplateSyntaxError
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -59,15 +62,6 @@ def reviewer():
 def mail_server(settings, tmp_path):
     """The stand-in mail server (tests/mailserver.py) as this process's mailer."""
     return mailserver.mailer(settings, tmp_path)
-
-
-@pytest.fixture
-def in_a_worker():
-    """Tasks applied inline as a worker runs them: a retry is applied (at once), not raised."""
-    propagates = celery_app.conf.task_eager_propagates
-    celery_app.conf.task_eager_propagates = False
-    yield
-    celery_app.conf.task_eager_propagates = propagates
 
 
 def file_report(reporter, django_capture_on_commit_callbacks, *, relayed=True, **kwargs):
@@ -191,21 +185,39 @@ def test_a_mail_the_request_could_not_send_is_sent_by_the_sweep_to_those_not_mai
     assert row.status == MailStatus.DONE
 
 
-def test_a_reviewers_mail_the_server_fails_is_tried_again_for_the_reviewers_not_mailed(
-    reporter, mail_server, in_a_worker, django_capture_on_commit_callbacks
+@pytest.mark.parametrize("propagates", [True, False], ids=["propagated", "applied"])
+def test_without_a_broker_a_failed_try_is_not_retried_inline_but_left_to_the_sweep(
+    propagates, reporter, mail_server, caplog, django_capture_on_commit_callbacks
 ):
-    """The server hangs up after the first reviewer's mail: the task is tried again for
-    the others only, and each reviewer gets one mail."""
+    """Inline (no broker), Celery either ran a task's retries at once, one after the other
+    (eager failures not propagated: a mail server down for a moment got every try in a
+    row, and the mail was marked failed for good), or raised the retry to the caller (the
+    settings: "Retry in 30s", which nothing would do, and a sweep stopped by it). The
+    task is tried once and returns; the mail stays pending for the reviewers not mailed,
+    and the sweep tries it again, then mails them (and only them) once the server is back."""
     ada, ben, zoe = three_reviewers()
-    mailserver.prepare(mail_server, [mailserver.DELIVERED, "disconnected"])
-    report = file_report(reporter, django_capture_on_commit_callbacks)
-    assert [m["to"] for m in mailserver.sent(mail_server)] == [
-        [ada.email],
-        [ben.email],
-        [zoe.email],
-    ]
-    assert len(mailserver.tried(mail_server)) == 4  # ben's twice
-    assert NewsroomMail.objects.get(report=report).status == MailStatus.DONE
+    down = ["connection refused"] * (services.MAIL_ATTEMPTS + 1)
+    mailserver.prepare(mail_server, [mailserver.DELIVERED, *down])
+    saved = celery_app.conf.task_eager_propagates
+    celery_app.conf.task_eager_propagates = propagates
+    try:
+        report = file_report(reporter, django_capture_on_commit_callbacks)
+        assert len(mailserver.tried(mail_server)) == 2  # ada's, then ben's once
+        row = NewsroomMail.objects.get(report=report)
+        assert (row.status, row.attempts) == (MailStatus.PENDING, 1)
+        assert (row.unsent, row.due_at <= timezone.now()) == ([ben.pk, zoe.pk], True)
+        overdue(row)
+        assert services.sweep_mails() == 1  # the server still down: pending again
+        assert len(mailserver.tried(mail_server)) == 3
+        mailserver.prepare(mail_server, [])  # the server is back
+        overdue(row)
+        assert services.sweep_mails() == 1
+    finally:
+        celery_app.conf.task_eager_propagates = saved
+    assert "Retry in" not in caplog.text
+    assert [m["to"] for m in mailserver.sent(mail_server)] == [[ben.email], [zoe.email]]
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (MailStatus.DONE, 3)
 
 
 def test_a_mail_waiting_for_its_retry_is_left_to_it_and_one_failed_for_good_to_nobody(
@@ -223,13 +235,202 @@ def test_a_mail_waiting_for_its_retry_is_left_to_it_and_one_failed_for_good_to_n
     assert row.status == MailStatus.PENDING
     assert row.due_at > timezone.now() + datetime.timedelta(seconds=590)
     assert services.sweep_mails(redeliver_seconds=0) == 0
-    with pytest.raises(services.MailsNotSent):
-        services.send_recorded_mail(row.pk, final=True)
+    assert services.send_recorded_mail(row.pk, final=True) == 0
     row.refresh_from_db()
     assert row.status == MailStatus.FAILED and row.unsent == [reviewer.pk]
     overdue(row)
     assert services.sweep_mails(redeliver_seconds=0) == 0
     assert mailserver.sent(mail_server) == []
+
+
+def test_a_try_that_fails_for_any_cause_is_counted_and_the_last_marks_the_mail_failed(
+    reporter, reviewer, mail_server, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    """Only the mail server's failures were recorded: a template's error rolled the try
+    back, left the mail due when it was, and the sweep sent it again, for ever, with fresh
+    retries. Each try is counted before it sends; a failed one, whatever the cause, puts
+    the next one `retry_in` away, and the MAIL_ATTEMPTS-th marks the mail failed."""
+    report = file_report(reporter, django_capture_on_commit_callbacks, relayed=False)
+    row = NewsroomMail.objects.get(report=report)
+
+    def broken_template(*args, **kwargs):
+        raise TemplateSyntaxError("Invalid block tag: 'endblok'")
+
+    monkeypatch.setattr(services, "render_to_string", broken_template)
+    for attempt in range(1, services.MAIL_ATTEMPTS):
+        with pytest.raises(TemplateSyntaxError):
+            services.send_recorded_mail(row.pk, retry_in=600)
+        row.refresh_from_db()
+        assert (row.status, row.attempts) == (MailStatus.PENDING, attempt)
+        assert row.due_at > timezone.now() + datetime.timedelta(seconds=590)
+        assert services.sweep_mails(redeliver_seconds=0) == 0
+    assert services.send_recorded_mail(row.pk, retry_in=600) == 0
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (MailStatus.FAILED, services.MAIL_ATTEMPTS)
+    assert any(
+        r.levelno == logging.ERROR and f"newsroom mail {row.pk} " in r.getMessage()
+        for r in caplog.records
+    )
+    overdue(row)
+    assert services.sweep_mails(redeliver_seconds=0) == 0
+    assert mailserver.tried(mail_server) == []
+
+
+def test_a_mail_that_found_its_tries_spent_is_marked_failed_unsent(
+    reporter, reviewer, mail_server, django_capture_on_commit_callbacks
+):
+    """A mail whose every try was taken (a worker died during its last) is not sent a
+    MAIL_ATTEMPTS + 1-th time: the next try marks it failed."""
+    report = file_report(reporter, django_capture_on_commit_callbacks, relayed=False)
+    row = NewsroomMail.objects.get(report=report)
+    NewsroomMail.objects.filter(pk=row.pk).update(attempts=services.MAIL_ATTEMPTS)
+    assert tasks.send_mail.apply(args=[row.pk]).get() == 0
+    row.refresh_from_db()
+    assert row.status == MailStatus.FAILED
+    assert mailserver.tried(mail_server) == []
+
+
+def test_an_error_after_the_mails_went_out_leaves_them_sent_once(
+    reporter, mail_server, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The server drops the line as the connection is closed, after every mail went
+    through: the try was rolled back, "done" with it, and every reviewer mailed again. The
+    progress is kept: the mail is done, and no try sends it again."""
+    ada, ben, zoe = three_reviewers()
+
+    def hang_up(self):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr(mailserver.FlakyMailServer, "close", hang_up)
+    report = file_report(reporter, django_capture_on_commit_callbacks)
+    row = NewsroomMail.objects.get(report=report)
+    assert (row.status, row.unsent) == (MailStatus.DONE, [])
+    overdue(row)
+    assert services.sweep_mails(redeliver_seconds=0) == 0
+    assert tasks.send_mail.apply(args=[row.pk]).get() == 0
+    assert [m["to"] for m in mailserver.sent(mail_server)] == [
+        [ada.email],
+        [ben.email],
+        [zoe.email],
+    ]
+
+
+def test_no_transaction_is_open_while_the_mail_server_is_talked_to(
+    reporter, mail_server, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The mail was sent with its row locked, in a transaction open for the whole SMTP
+    conversation (a timeout per reviewer), whose failing commit had everyone mailed
+    again. It is claimed and committed first (sending, leased), each mail is sent with no
+    transaction open, and who is left is written after each one."""
+    ada, ben, zoe = three_reviewers()
+    report = file_report(reporter, django_capture_on_commit_callbacks, relayed=False)
+    row = NewsroomMail.objects.get(report=report)
+    seen = []
+    send_messages = mailserver.FlakyMailServer.send_messages
+
+    def watched(self, messages):
+        now = timezone.now()
+        mail = NewsroomMail.objects.get(pk=row.pk)
+        assert mail.lease_until > now
+        seen.append((len(connection.atomic_blocks), mail.status, mail.unsent))
+        return send_messages(self, messages)
+
+    monkeypatch.setattr(mailserver.FlakyMailServer, "send_messages", watched)
+    outside = len(connection.atomic_blocks)  # the test's own
+    assert services.send_recorded_mail(row.pk) == 3
+    assert seen == [
+        (outside, MailStatus.SENDING, None),
+        (outside, MailStatus.SENDING, [ben.pk, zoe.pk]),
+        (outside, MailStatus.SENDING, [zoe.pk]),
+    ]
+    row.refresh_from_db()
+    assert (row.status, row.unsent, row.lease_until) == (MailStatus.DONE, [], None)
+
+
+def test_a_mail_whose_worker_died_part_way_is_taken_back_once_its_lease_ran_out(
+    reporter, mail_server, django_capture_on_commit_callbacks
+):
+    """A worker killed while it mails the second reviewer: the first stays mailed, the mail
+    stays leased to the dead worker (a task redelivered meanwhile, or the sweep, leaves it
+    alone), and once the lease ran out the sweep takes it back and the rest is mailed:
+    each reviewer once."""
+    ada, ben, zoe = three_reviewers()
+    report = file_report(reporter, django_capture_on_commit_callbacks, relayed=False)
+    row = NewsroomMail.objects.get(report=report)
+    mailserver.prepare(mail_server, [mailserver.DELIVERED, "worker killed"])
+    with pytest.raises(mailserver.WorkerKilled):
+        services.send_recorded_mail(row.pk)
+    row.refresh_from_db()
+    assert (row.status, row.unsent) == (MailStatus.SENDING, [ben.pk, zoe.pk])
+    assert tasks.send_mail.apply(args=[row.pk]).get() == 0
+    assert services.sweep_mails(redeliver_seconds=0) == 0
+    assert [m["to"] for m in mailserver.sent(mail_server)] == [[ada.email]]
+
+    NewsroomMail.objects.filter(pk=row.pk).update(lease_until=timezone.now())
+    assert services.sweep_mails() == 1
+    assert [m["to"] for m in mailserver.sent(mail_server)] == [
+        [ada.email],
+        [ben.email],
+        [zoe.email],
+    ]
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (MailStatus.DONE, 2)
+
+
+def test_a_try_whose_mail_was_taken_back_stops_sending(
+    reporter, mail_server, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A try so slow that its lease ran out, and the mail was claimed by another: it stops
+    after the mail in flight, leaving the others to that try."""
+    ada, ben, zoe = three_reviewers()
+    report = file_report(reporter, django_capture_on_commit_callbacks, relayed=False)
+    row = NewsroomMail.objects.get(report=report)
+    send_messages = mailserver.FlakyMailServer.send_messages
+
+    def slow(self, messages):
+        # Meanwhile the lease ran out and another try claimed the mail.
+        NewsroomMail.objects.filter(pk=row.pk).update(attempts=F("attempts") + 1)
+        return send_messages(self, messages)
+
+    monkeypatch.setattr(mailserver.FlakyMailServer, "send_messages", slow)
+    assert services.send_recorded_mail(row.pk) == 0
+    assert [m["to"] for m in mailserver.sent(mail_server)] == [[ada.email]]
+    row.refresh_from_db()
+    assert (row.status, row.unsent) == (MailStatus.SENDING, None)
+
+
+def test_the_sweep_waits_twice_as_long_each_time_it_enqueues_a_mail_again(
+    reporter, reviewer, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A long backlog kept a mail's first task waiting: the sweep enqueued it again every
+    redelivery delay, each message one more in the queue. It waits the delay, then twice
+    as long after each time it enqueued the mail (recording when), and starts over once a
+    task took it."""
+    report = file_report(reporter, django_capture_on_commit_callbacks, relayed=False)
+    row = NewsroomMail.objects.get(report=report)
+    enqueued = []
+    monkeypatch.setattr(services, "enqueue", lambda name, *args: enqueued.append(args) or True)
+    start, delay = row.due_at, 100
+    clock = {"now": start}
+    monkeypatch.setattr(services.timezone, "now", lambda: clock["now"])
+
+    def sweep_at(seconds: int) -> int:
+        clock["now"] = start + datetime.timedelta(seconds=seconds)
+        return services.sweep_mails(redeliver_seconds=delay)
+
+    assert [sweep_at(s) for s in (delay - 1, delay)] == [0, 1]
+    assert [sweep_at(s) for s in (3 * delay - 1, 3 * delay)] == [0, 1]  # 2 × the delay
+    assert [sweep_at(s) for s in (7 * delay - 1, 7 * delay)] == [0, 1]  # 4 ×
+    row.refresh_from_db()
+    assert row.sweeps == 3
+    assert row.enqueued_at == start + datetime.timedelta(seconds=7 * delay)
+    assert enqueued == [(row.pk,)] * 3
+    assert services.sweep_wait(delay, 50) == 2**services.SWEEP_BACKOFF_MAX * delay
+
+    monkeypatch.undo()
+    assert services.send_recorded_mail(row.pk) == 1  # a task took it: the count starts over
+    row.refresh_from_db()
+    assert (row.status, row.sweeps) == (MailStatus.DONE, 0)
 
 
 def test_beat_sweeps_the_mails_on_the_evaluations_period():
