@@ -19,7 +19,7 @@
   `sweep_mails()` (beat) enqueues again the rows still pending
   ICCWATCH_SWEEP_REDELIVER_SECONDS after they were due (a task lost with Redis's queue
   or never enqueued), waiting twice as long after each time, and takes back those whose
-  lease ran out (a worker died while sending);
+  lease ran out (its worker died or stalled while sending);
 - `schedule_urgent(visit, basis)`: a Delivery per active subscription and channel,
   created once (a unique constraint on subscription, alert key and channel: a second
   scan, a redelivered task or two workers at once create nothing more), each sent by
@@ -418,14 +418,15 @@ def _failed_try(mail: NewsroomMail, error: Exception, *, retry_in: int | None, f
     now = timezone.now()
     what = f"{type(error).__name__}: {error}"
     if mail.unsent == []:  # every recipient mailed: the error came after
-        _update_claimed(mail, status=MailStatus.DONE, done_at=now, lease_until=None)
-        logger.warning("newsroom mail %s sent, then: %s", mail.pk, what)
+        if _update_claimed(mail, status=MailStatus.DONE, done_at=now, lease_until=None):
+            logger.warning("newsroom mail %s sent, then: %s", mail.pk, what)
         return True
     unsent = error.unsent if isinstance(error, MailsNotSent) else mail.unsent
     if final:
-        _update_claimed(
+        if not _update_claimed(
             mail, status=MailStatus.FAILED, done_at=now, lease_until=None, unsent=unsent
-        )
+        ):
+            return _lost_lease(mail, what)
         logger.error(
             "newsroom mail %s (%s, report %s) not sent (try %d, the last): %s: marked failed",
             mail.pk,
@@ -437,7 +438,10 @@ def _failed_try(mail: NewsroomMail, error: Exception, *, retry_in: int | None, f
         )
         return True
     due = now + datetime.timedelta(seconds=retry_in or 0)
-    _update_claimed(mail, status=MailStatus.PENDING, due_at=due, lease_until=None, unsent=unsent)
+    if not _update_claimed(
+        mail, status=MailStatus.PENDING, due_at=due, lease_until=None, unsent=unsent
+    ):
+        return _lost_lease(mail, what)
     logger.warning(
         "newsroom mail %s (%s, report %s) not sent (try %d of %d, tried again later): %s",
         mail.pk,
@@ -450,12 +454,24 @@ def _failed_try(mail: NewsroomMail, error: Exception, *, retry_in: int | None, f
     return False
 
 
+def _lost_lease(mail: NewsroomMail, what: str) -> bool:
+    """A failed try of `mail` whose lease another try (or the sweep) took meanwhile: it
+    records nothing and asks for no retry (True), the mail being the other's now."""
+    logger.warning(
+        "newsroom mail %s: a try failed after its lease was taken back (%s); left to the "
+        "try that holds it",
+        mail.pk,
+        what,
+    )
+    return True
+
+
 def sweep_wait(redeliver: int, sweeps: int) -> int:
     """The seconds the sweep waits, after it enqueued a mail for the `sweeps`-th time in a
-    row, before it enqueues it again: `redeliver` (ICCWATCH_SWEEP_REDELIVER_SECONDS) the
-    first time, twice as long each time after (2, 4, ... × it, at most SWEEP_BACKOFF_MAX
-    doublings): a queue whose backlog keeps the first task waiting gets one more message
-    per doubling wait, not one per redelivery delay."""
+    row (1 the first time), before it enqueues it again: twice `redeliver`
+    (ICCWATCH_SWEEP_REDELIVER_SECONDS) after the first, four times after the second, and
+    so on (at most SWEEP_BACKOFF_MAX doublings): a queue whose backlog keeps the first task
+    waiting gets one more message per doubling wait, not one per redelivery delay."""
     return redeliver * 2 ** min(sweeps, SWEEP_BACKOFF_MAX)
 
 
@@ -490,7 +506,8 @@ def sweep_mails(redeliver_seconds: int | None = None) -> int:
         for mail in due:
             if mail.status == MailStatus.SENDING:
                 logger.warning(
-                    "newsroom mail %s taken back: its try's lease ran out (a worker died)",
+                    "newsroom mail %s taken back: its try's lease ran out (its worker died "
+                    "or stalled)",
                     mail.pk,
                 )
             mail.status, mail.lease_until = MailStatus.PENDING, None
@@ -505,10 +522,13 @@ def sweep_mails(redeliver_seconds: int | None = None) -> int:
     enqueued = 0
     for mail in due:
         if not enqueue(SEND_MAIL_TASK, mail.pk):
+            # Those not enqueued are due again as they were, unless a try claimed one
+            # meanwhile (its count reset, its own due time set on failing): only rows
+            # still as this sweep left them.
             left = [m.pk for m in due[enqueued:]]
-            NewsroomMail.objects.filter(pk__in=left, status=MailStatus.PENDING).update(
-                due_at=now, sweeps=F("sweeps") - 1
-            )
+            NewsroomMail.objects.filter(
+                pk__in=left, status=MailStatus.PENDING, enqueued_at=now, sweeps__gt=0
+            ).update(due_at=now, sweeps=F("sweeps") - 1, enqueued_at=None)
             break
         enqueued += 1
     if enqueued:

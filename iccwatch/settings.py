@@ -429,11 +429,22 @@ ICCWATCH_SWEEP_REDELIVER_SECONDS = env_int(
     default=CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] + 60,
 )
 # A newsroom mail being sent is leased to its worker this long, the lease moved on after
-# each recipient (alerts.services.send_recorded_mail): far longer than one recipient's
-# SMTP conversation (EMAIL_TIMEOUT per step), shorter than the broker's visibility
-# timeout, so that the task Redis redelivers after a worker died finds the lease run out
-# and sends the rest (the sweep takes it back too).
-ICCWATCH_MAIL_LEASE_SECONDS = env_int("ICCWATCH_MAIL_LEASE_SECONDS", default=120, minimum=1)
+# each recipient (alerts.services.send_recorded_mail): longer than one recipient's SMTP
+# conversation can take while the server still answers (some ten steps, connect, EHLO,
+# STARTTLS, AUTH, MAIL, RCPT, DATA..., each allowed EMAIL_TIMEOUT), so at least 15 times
+# EMAIL_TIMEOUT (the default); a slow server would otherwise see its mail taken back and
+# a recipient mailed twice. Once it ran out (a worker died part-way), the sweep takes the
+# mail back for the recipients still unsent.
+_EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=10, minimum=1)
+ICCWATCH_MAIL_LEASE_SECONDS = env_int(
+    "ICCWATCH_MAIL_LEASE_SECONDS", default=15 * _EMAIL_TIMEOUT, minimum=1
+)
+if ICCWATCH_MAIL_LEASE_SECONDS < 15 * _EMAIL_TIMEOUT:
+    raise ImproperlyConfigured(
+        f"ICCWATCH_MAIL_LEASE_SECONDS ({ICCWATCH_MAIL_LEASE_SECONDS}) must be at least 15 "
+        f"times EMAIL_TIMEOUT ({_EMAIL_TIMEOUT} s): a slow mail server's recipient would "
+        "otherwise be taken back while still being sent, and mailed twice."
+    )
 
 # --- Alerts (alerts/) -------------------------------------------------------------
 # The site's public address, for links in alert emails, reviewers' notices and webhook
@@ -592,7 +603,7 @@ if PRODUCTION or _email_host:
             "username": env_str("EMAIL_HOST_USER", default=""),
             "password": env_str("EMAIL_HOST_PASSWORD", default=""),
             "use_tls": env_bool("EMAIL_USE_TLS", default=True),
-            "timeout": env_int("EMAIL_TIMEOUT", default=10, minimum=1),
+            "timeout": _EMAIL_TIMEOUT,
         },
     }
 else:

@@ -671,3 +671,19 @@ def test_production_refuses_the_page_cache_without_redis():
     result = load_settings(REDIS_URL=None, ICCWATCH_PAGE_CACHE="true")
     assert result.returncode != 0
     assert "ICCWATCH_PAGE_CACHE needs REDIS_URL in production" in result.stderr
+
+
+def test_a_newsroom_mails_lease_shorter_than_a_slow_smtp_conversation_is_refused():
+    """The lease (120 s) was shorter than one recipient's SMTP conversation may take with
+    EMAIL_TIMEOUT 10 s a step: a slow server's mail was taken back and mailed twice."""
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.ICCWATCH_MAIL_LEASE_SECONDS)"
+    )
+    assert load_settings(code).stdout.strip() == "150"
+    assert load_settings(code, EMAIL_TIMEOUT="30").stdout.strip() == "450"
+    refused = load_settings(code, ICCWATCH_MAIL_LEASE_SECONDS="120")
+    assert refused.returncode != 0
+    assert "ICCWATCH_MAIL_LEASE_SECONDS (120) must be at least 15 times EMAIL_TIMEOUT" in (
+        refused.stderr
+    )

@@ -433,6 +433,54 @@ def test_the_sweep_waits_twice_as_long_each_time_it_enqueues_a_mail_again(
     assert (row.status, row.sweeps) == (MailStatus.DONE, 0)
 
 
+def test_a_sweep_the_broker_refuses_leaves_a_mail_a_try_took_meanwhile_as_that_try_left_it(
+    reporter, reviewer, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The broker refused the sweep's message; meanwhile an older task had claimed the mail
+    (its count reset) and failed, setting its retry's due time. Undoing the sweep's count
+    took it to -1: the table's check stopped the sweep with an IntegrityError, and the
+    retry's due time was overwritten. A mail the sweep left as it was is put back."""
+    report = file_report(reporter, django_capture_on_commit_callbacks, relayed=False)
+    row = NewsroomMail.objects.get(report=report)
+    overdue(row)
+    retry_at = timezone.now() + datetime.timedelta(seconds=600)
+
+    def refused_after_a_try_took_it(name, *args):
+        NewsroomMail.objects.filter(pk=row.pk).update(sweeps=0, due_at=retry_at)
+        return False
+
+    monkeypatch.setattr(services, "enqueue", refused_after_a_try_took_it)
+    assert services.sweep_mails(redeliver_seconds=0) == 0
+    row.refresh_from_db()
+    assert (row.status, row.sweeps, row.due_at) == (MailStatus.PENDING, 0, retry_at)
+
+    overdue(row)
+    monkeypatch.setattr(services, "enqueue", lambda name, *args: False)
+    assert services.sweep_mails(redeliver_seconds=0) == 0
+    row.refresh_from_db()  # refused with nobody else at it: as it was, due now
+    assert (row.sweeps, row.enqueued_at) == (0, None) and row.due_at <= timezone.now()
+
+
+def test_a_try_that_fails_after_its_mail_was_taken_back_leaves_it_to_the_other(
+    reporter, mail_server, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A slow try whose lease another took, then failed: it wrote nothing (the mail is
+    the other's), yet logged it "tried again later" and asked for a retry, one more try
+    that would claim the mail and spend an attempt."""
+    three_reviewers()
+    report = file_report(reporter, django_capture_on_commit_callbacks, relayed=False)
+    row = NewsroomMail.objects.get(report=report)
+
+    def taken_back_then_refused(self, messages):
+        NewsroomMail.objects.filter(pk=row.pk).update(attempts=F("attempts") + 1)
+        raise smtplib.SMTPServerDisconnected("the server hung up")
+
+    monkeypatch.setattr(mailserver.FlakyMailServer, "send_messages", taken_back_then_refused)
+    assert services.send_recorded_mail(row.pk, retry_in=30) == 0  # no retry asked for
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (MailStatus.SENDING, 2)
+
+
 def test_beat_sweeps_the_mails_on_the_evaluations_period():
     (entry,) = [
         e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "alerts.sweep_mails"
