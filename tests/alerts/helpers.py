@@ -5,6 +5,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from django.contrib.auth.models import Group, User
+from django.utils import timezone
 
 from tests.factories import make_person, make_state, make_warrant
 
@@ -70,3 +71,19 @@ def mongolia():
 def china():
     """Not a party, no declaration, no referral: not bound."""
     return make_state("CHN", "China")
+
+
+def report_data(**changes) -> dict:
+    """A filing's data for Putin in Mongolia, from yesterday to the day after tomorrow
+    (a trip that took place, not arrested), `changes` laid over it."""
+    today = timezone.localdate()
+    return {
+        "person": "vladimir-putin",
+        "host": "MNG",
+        "start": (today - datetime.timedelta(days=1)).isoformat(),
+        "end": (today + datetime.timedelta(days=2)).isoformat(),
+        "place": "Ulaanbaatar",
+        "status": "occurred",
+        "outcome": "not_arrested",
+        **changes,
+    }

@@ -28,7 +28,7 @@ from core import roles
 from front import summaries
 from iccwatch.celery import app as celery_app
 from tests import mailserver
-from tests.alerts.helpers import Receiver, account, china, mongolia, putin
+from tests.alerts.helpers import Receiver, account, china, mongolia, putin, report_data
 from tests.factories import make_state
 from tests.factories import make_visit as _make_visit
 from visits import flagging, review
@@ -98,19 +98,6 @@ def visit_today(host=None, **extra):
         end=TODAY + datetime.timedelta(days=1),
         **extra,
     )
-
-
-def report_data(**changes):
-    return {
-        "person": "vladimir-putin",
-        "host": "MNG",
-        "start": (TODAY - datetime.timedelta(days=1)).isoformat(),
-        "end": (TODAY + datetime.timedelta(days=2)).isoformat(),
-        "place": "Ulaanbaatar",
-        "status": "occurred",
-        "outcome": "not_arrested",
-        **changes,
-    }
 
 
 CITATIONS = [{"url": "https://news.example.org/putin-ulaanbaatar", "publisher": "Example News"}]

@@ -25,27 +25,13 @@ from alerts.models import MailStatus, NewsroomMail
 from core import roles
 from iccwatch.celery import app as celery_app
 from tests import mailserver
-from tests.alerts.helpers import account, mongolia, putin
+from tests.alerts.helpers import account, mongolia, putin, report_data
 from tests.pipeline import publishing_to
 from visits import review
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 CITATIONS = [{"url": "https://news.example.org/putin-ulaanbaatar", "publisher": "Example News"}]
-
-
-def report_data(**changes):
-    return {
-        "person": "vladimir-putin",
-        "host": "MNG",
-        "start": (TODAY - datetime.timedelta(days=1)).isoformat(),
-        "end": (TODAY + datetime.timedelta(days=2)).isoformat(),
-        "place": "Ulaanbaatar",
-        "status": "occurred",
-        "outcome": "not_arrested",
-        **changes,
-    }
 
 
 @pytest.fixture
