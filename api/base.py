@@ -1122,4 +1122,8 @@ naming it, and nothing is filed or changed.
   sentence ("Expected available in 10 seconds.") was French. `Changed-Until` is readable
   by browser tools on other sites (CORS). The incidents feed's `changed_since` is
   described as a filter: the feed sends no `Changed-Until` (keep its cursor).
+- 5 December 2026, host names: the CSV of `/visits/` and `/incidents/` gains a last
+  column, `host_translated_name`, the host state's name in the answer's language (`host`
+  stays the dataset's English name, as the JSON's `host.name` beside
+  `host.translated_name`); no other column moves.
 """

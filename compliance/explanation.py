@@ -60,7 +60,6 @@ from compliance.facts import (
     NO_WARRANT_IN_FORCE,
     NON_COMPLIANCE,
     REJECTED,
-    SIGNATURE_CLOSED,
     STATE_PARTY,
     UNSC_REFERRAL,
     UPCOMING,
@@ -251,15 +250,8 @@ class Reasons:
         return [{"key": "justification", "state": self._state(), "text": text}]
 
     def _joined(self) -> str:
-        """'ratified' (a signatory's instrument), 'acceded' (any other's), '' (none).
-
-        Art. 125: the Statute was open for signature until 31 December 2000; a state that
-        signed by then ratifies, any other accedes. A signature recorded after that date
-        cannot be one (the importer warns about it) and makes no ratification."""
-        if self.host.deposited is None:
-            return ""
-        signed = self.host.signed
-        return "ratified" if signed is not None and signed <= SIGNATURE_CLOSED else "acceded"
+        """'ratified', 'acceded' or '' (StateFacts.joined, Art. 125)."""
+        return self.host.joined
 
     def obligation(self, s: Reading, warrant: WarrantFacts | None) -> dict:
         """The reason that binds the host on basis `s.basis` (or why it was not bound)."""

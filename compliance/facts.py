@@ -308,6 +308,20 @@ class StateFacts:
         return self.entry_into_force is not None and not self.ever_party
 
     @property
+    def joined(self) -> str:
+        """How the state became bound by the Statute: 'ratified' (a signatory's instrument),
+        'acceded' (any other's), '' (no instrument deposited).
+
+        Art. 125: the Statute was open for signature until 31 December 2000; a state that
+        signed by then ratifies (Art. 125(2)), any other accedes (Art. 125(3)). A signature
+        recorded after that date cannot be one (the importer warns about it) and makes no
+        ratification. The dataset does not tell acceptance or approval from ratification."""
+        if self.deposited is None:
+            return ""
+        signed = self.signed
+        return "ratified" if signed is not None and signed <= SIGNATURE_CLOSED else "acceded"
+
+    @property
     def party_since(self) -> datetime.date | None:
         """The day the Statute entered into force for the state (Art. 126), or None if it
         never did: no instrument, or one withdrawn before that day."""

@@ -415,6 +415,45 @@ def embed_title(name: str) -> str:
     return _("%(name)s · iccwatch card") % {"name": name}
 
 
+PREVIEW_LENGTH = 200
+
+
+def preview_text(text: str, limit: int = PREVIEW_LENGTH) -> str:
+    """`text` short enough for a link preview (previews show about two hundred characters):
+    unchanged if it fits; else its whole sentences up to `limit` followed by " …", or,
+    when the first sentence is longer than that, its words up to the last space outside
+    parentheses followed by "…", so that a preview never stops inside a reference
+    ("(its reading of Art…"). A sentence ends at ".", "!" or "?" outside parentheses,
+    followed by a space and a capital ("2002. This state"), not at an abbreviation
+    ("Art. 127"). A text with no such space is cut at a word."""
+    if len(text) <= limit:
+        return text
+    room = limit - 2  # the ellipsis and the space before it
+    depth = 0
+    sentence_end = word_end = 0
+    for i, char in enumerate(text[: room + 1]):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(depth - 1, 0)
+        elif depth:
+            continue
+        elif char == " ":
+            word_end = i
+        elif (
+            char in ".!?"
+            and i < room
+            and text[i + 1 : i + 2] == " "
+            and text[i + 2 : i + 3].isupper()
+        ):
+            sentence_end = i + 1
+    if sentence_end:
+        return text[:sentence_end] + " …"
+    if word_end:
+        return text[:word_end].rstrip(" ,;:\u00a0\u202f") + "…"
+    return Truncator(text).chars(limit)
+
+
 def sharing(request: HttpRequest, kind: str, key: str, *, title: str, description: str) -> dict:
     """What a country or person page needs for its link preview (`social`: Open Graph
     and Twitter tags, the card image in the page's language, all addresses absolute)
@@ -431,8 +470,7 @@ def sharing(request: HttpRequest, kind: str, key: str, *, title: str, descriptio
     return {
         "social": {
             "title": title,
-            # Previews show about two hundred characters: cut at a word, not mid-word.
-            "description": Truncator(description).chars(200),
+            "description": preview_text(description),
             "url": request.build_absolute_uri(request.path),
             "image": request.build_absolute_uri(image),
             "image_alt": alt,

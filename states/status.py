@@ -158,8 +158,10 @@ def label_events(events: list) -> list:
     withdrawal is notified before it takes effect, even on the same day). Each has its
     kind's label, except for an instrument withdrawn before the Statute entered into force
     for the state (Malaysia's of 29 April 2019, Art. 126(2)): its withdrawal was no Art. 127
-    withdrawal of a State Party, and made the state one that never became a party; and for
-    a signature recorded after signature closed (Art. 125), which is none. Returns a new list."""
+    withdrawal of a State Party, and made the state one that never became a party; for
+    a signature recorded after signature closed (Art. 125), which is none; and for the
+    deposit, named an instrument of ratification or of accession (StateFacts.joined, the
+    reading the verdicts' reasons give). Returns a new list."""
     facts = state_facts("", "", {e.kind: e.date for e in events})
     never_party = facts.withdrew_before_entry_into_force
     ordered = sorted(events, key=procedure_order)
@@ -178,6 +180,11 @@ def label_events(events: list) -> list:
                 "Signature recorded after the Statute closed for signature on 31 December "
                 "2000 (Art. 125): an error in the data, not a signature"
             )
+        elif event.kind == TreatyEventKind.DEPOSITED and facts.joined == "ratified":
+            # Art. 125(2) and (3), as the verdicts' reasons read it (StateFacts.joined).
+            event.label = _("Instrument of ratification deposited")
+        elif event.kind == TreatyEventKind.DEPOSITED and facts.joined == "acceded":
+            event.label = _("Instrument of accession deposited")
         else:
             event.label = event.get_kind_display()
     return ordered

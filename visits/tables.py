@@ -17,8 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db.models import Prefetch
+from django.utils import translation
 
 from core import reasons as reasons_renderer
+from core.names import country_name
 from core.tabular import Column, Table, dated
 from visits.models import (
     Basis,
@@ -64,7 +66,11 @@ VISIT_TABLE = Table(
         Column("person", "string", "The wanted person's name."),
         Column("person_slug", "string", "The person's id (persons.slug)."),
         Column("situation", "string", "The person's situation (its slug)."),
-        Column("host", "string", "The host state's name in English."),
+        Column(
+            "host",
+            "string",
+            "The host state's name in English (`host_translated_name`: in the download's language).",
+        ),
         Column("host_iso3", "string", "The host state (ISO 3166-1 alpha-3)."),
         Column(
             "host_control",
@@ -150,6 +156,14 @@ VISIT_TABLE = Table(
             "(null in JSON) for a visit not withdrawn.",
         ),
         Column("updated_at", "datetime", "When the visit's record last changed (UTC)."),
+        # Last, so that a reader of the columns by position keeps the others' (as states.csv's
+        # translated_name beside its English name).
+        Column(
+            "host_translated_name",
+            "string",
+            "The host state's name in the download's language (`host` is the dataset's, in "
+            "English).",
+        ),
     ),
 )
 
@@ -216,7 +230,8 @@ def visit_row(visit, page_link: Callable[[str], str], language: str) -> dict:
     nothing (a withdrawal that cited no source).
 
     `page_link` gives a visit's page's full URL from its slug (core.links.link_builder);
-    `language` is the explanation's (the stored English when the verdict has no reasons).
+    `language` is the explanation's (the stored English when the verdict has no reasons)
+    and `host_translated_name`'s.
     """
     verdict = _verdict_then(visit)
     explanation = ""
@@ -265,4 +280,11 @@ def visit_row(visit, page_link: Callable[[str], str], language: str) -> dict:
         "withdrawal_note": visit.withdrawal_note,
         "withdrawal_source_urls": _withdrawal_source_urls(visit),
         "updated_at": visit.updated_at,
+        "host_translated_name": _translated_name(visit.host, language),
     }
+
+
+def _translated_name(state, language: str) -> str:
+    """`state`'s name in `language` (core.names.country_name: the dataset's in English)."""
+    with translation.override(language):
+        return country_name(state.iso3, state.name)

@@ -211,6 +211,8 @@ def chamber(name):
 # The language the dataset's own texts are written in (notes, occasions, charges,
 # statement titles): the site translates its interface, not the research.
 DATA_LANGUAGE = "en"
+# How the dataset separates the parts of one research note (data/DICTIONARY.md, `notes`).
+NOTE_SEPARATOR = " | "
 
 
 @register.simple_tag
@@ -221,6 +223,14 @@ def data_lang():
     if (get_language() or DATA_LANGUAGE).split("-")[0] == DATA_LANGUAGE:
         return ""
     return mark_safe(f' lang="{DATA_LANGUAGE}"')
+
+
+@register.filter
+def note_parts(notes: str) -> list[str]:
+    """A row's research notes as the dataset writes them, one part each: the researchers
+    separate the parts of a note with " | " (data/DICTIONARY.md, `notes`), a reader
+    follows them better as a list. Blank parts are dropped; [] for no notes."""
+    return [part.strip() for part in (notes or "").split(NOTE_SEPARATOR) if part.strip()]
 
 
 # A warrant issued in a situation before any case was opened is filed under the situation

@@ -41,7 +41,7 @@ def visible_text(html: str) -> str:
     """What a reader sees: the page without its tags (attributes such as datetime= go too)."""
     main = html[html.index("<main") : html.index("</main>")]
     # A state's notes on the record are the researchers' own text, quoted as recorded.
-    main = re.sub(r'<p class="notes" id="state-notes"[^>]*>.*?</p>', " ", main, flags=re.S)
+    main = re.sub(r'<ul class="notes" id="state-notes"[^>]*>.*?</ul>', " ", main, flags=re.S)
     main = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", main, flags=re.S)
     return unescape(re.sub(r"<[^>]+>", " ", main))
 
