@@ -83,7 +83,16 @@ def partial_date(value: str, precision: str) -> str | None:
     return partial_isoformat(period.first, min(given, precision, key=order.index))
 
 
+# The code of an error that says what a report still lacks to be submitted (a start date,
+# the outcome, a source), not that something typed is wrong: it never blocks a draft.
+MISSING = "missing"
+
+
 class ReportForm(PlainTextForm, forms.Form):
+    """A report's visit: what the newsroom's form checks before visits.review checks it
+    again. `draft=True`: the report is saved as a draft, and what it still lacks to be
+    submitted (errors with the code MISSING) is not asked; what was typed wrong is."""
+
     person = forms.CharField(
         label=gettext_lazy("Person"),
         max_length=200,
@@ -206,8 +215,11 @@ class ReportForm(PlainTextForm, forms.Form):
         "notes",
     ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, draft: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        # A draft is its reporter's work in progress: what it still lacks to be submitted (a
+        # start date, the outcome: MISSING) does not keep it from being saved.
+        self.draft = draft
         self.fields["host"].choices = state_choices(_("choose a state"))
         self.fields["controlled_by"].choices = state_choices(_("none"))
         self.fields["person"].widget.attrs.update(list="person-list", autocomplete="off")
@@ -288,9 +300,18 @@ class ReportForm(PlainTextForm, forms.Form):
         data["start_value"] = self._date("start") if "start" not in self.errors else None
         data["end_value"] = self._date("end") if "end" not in self.errors else None
         start, end = data["start_value"], data["end_value"]
-        if not start and data.get("status") != VisitStatus.CANCELLED and "start" not in self.errors:
+        if (
+            not start
+            and data.get("status") != VisitStatus.CANCELLED
+            and "start" not in self.errors
+            and not self.draft
+        ):
             self.add_error(
-                "start", _("A visit needs a start date (only a cancelled trip may have none).")
+                "start",
+                forms.ValidationError(
+                    _("A visit needs a start date (only a cancelled trip may have none)."),
+                    code=MISSING,
+                ),
             )
         if end and not start and "end" not in self.errors and "start" not in self.errors:
             self.add_error("end", _("An end date needs a start date."))
@@ -314,8 +335,8 @@ class ReportForm(PlainTextForm, forms.Form):
             default = default_outcome(data.get("status"))  # 'n/a' for a trip not taken
             if default is not None:
                 data["outcome"] = default
-            elif data.get("status"):
-                self.add_error("outcome", outcome_needed())
+            elif data.get("status") and not self.draft:
+                self.add_error("outcome", forms.ValidationError(outcome_needed(), code=MISSING))
         if data.get("controlled_by") and data.get("host_control") != HostControl.NONE:
             self.add_error(
                 "controlled_by", _("Name an occupier only when the host did not control the place.")
@@ -453,18 +474,24 @@ class BaseSourceFormSet(forms.BaseFormSet):
         if any(self.errors):
             return
         if self.required and not self.citations():
-            raise forms.ValidationError(_("At least one source (a public URL) is required."))
+            raise forms.ValidationError(
+                _("At least one source (a public URL) is required."), code=MISSING
+            )
 
     def citations(self) -> list[dict]:
         return [c for _, c in self.numbered_citations()]
 
-    def numbered_citations(self) -> list[tuple[int, dict]]:
+    def numbered_citations(self, partly: bool = False) -> list[tuple[int, dict]]:
         """(index of its form from 0, citation) for each source given, in the form's order:
-        where a refusal of one of `citations()` goes (the form's `add_error`)."""
+        where a refusal of one of `citations()` goes (the form's `add_error`). `partly`:
+        also each source the form refused for another field than its URL, that field left
+        blank (what filing is asked to check besides the form's errors, so that a URL cited
+        twice is said with a date that is not one, not once the date is fixed)."""
         return [
             (index, citation)
             for index, form in enumerate(self.forms)
-            if form.is_valid() and (citation := form.citation())
+            if (form.is_valid() or (partly and "url" not in form.errors))
+            and (citation := form.citation())
         ]
 
     def completed_urls(self) -> list[tuple[int, str, str]]:

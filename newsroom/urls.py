@@ -15,7 +15,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path(
         "sign-in/",
-        auth_views.LoginView.as_view(
+        views.SignInView.as_view(
             template_name="newsroom/sign_in.html",
             redirect_authenticated_user=True,
             next_page=reverse_lazy("newsroom:dashboard"),

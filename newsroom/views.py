@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -17,11 +18,11 @@ from django.db import transaction
 from django.forms.utils import ErrorDict
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.defaults import page_not_found
@@ -42,6 +43,7 @@ from newsroom.forms import (
     add_blank_source,
     source_formset,
 )
+from newsroom.templatetags.newsroom_tags import SAVED_FORM, field_errors, source_errors
 from states.models import State
 from visits import review
 from visits.history import field_name as citation_field_name
@@ -82,6 +84,33 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
         return self.render_to_response(self.get_context_data(form=form), status=429)
 
 
+# The sign-in page's query parameter saying that it answers a form sent after its session
+# ended (staff_page): nothing of it was saved.
+UNSAVED = "unsaved"
+# The report forms, whose typed work the form's script keeps in the browser until a save.
+REPORT_FORMS = ("new", "edit", "correct")
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in page, which says when it answers a form sent after the session
+    ended (`?unsaved=1`, staff_page) or leads back to a report form (`next`): what was sent
+    was not saved, and what was typed in this browser is restored on the form
+    (newsroom-form.js)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        target = self.get_redirect_url()
+        try:
+            match = resolve(urlsplit(target).path) if target else None
+        except Http404:
+            match = None
+        context["session_ended"] = self.request.GET.get(UNSAVED) == "1"
+        context["to_a_form"] = (
+            match is not None and match.namespace == "newsroom" and match.url_name in REPORT_FORMS
+        )
+        return context
+
+
 def submitted_message() -> str:
     """What an author is told once a report (or a withdrawal) is submitted for review."""
     return _("Submitted for review. Nothing of it is public until another person verifies it.")
@@ -103,7 +132,12 @@ def staff_page(check=None):
         def wrapped(request, *args, **kwargs):
             user = request.user
             if not user.is_authenticated:
-                return redirect_to_login(request.get_full_path(), reverse("newsroom:sign-in"))
+                sign_in = reverse("newsroom:sign-in")
+                if request.method == "POST":
+                    # Sent after the session ended: nothing of it was saved, and the sign-in
+                    # page says so (SignInView).
+                    sign_in += f"?{UNSAVED}=1"
+                return redirect_to_login(request.get_full_path(), sign_in)
             if not (roles.may_report(user) or roles.may_review(user)):
                 return forbidden(request, _("This account has no role in the newsroom."))
             if check is not None and not check(user):
@@ -312,16 +346,21 @@ def completed_notes(completed_urls) -> list[str]:
 
 
 def apply_service_errors(
-    error: ValidationError, form, sources, cited: str = "citations"
+    error: ValidationError, form, sources, cited: str = "citations", *, partly: bool = False
 ) -> list[str]:
     """Put visits.review's {field: message} errors next to their fields (`form`'s, None
     for a page without one, and the sources formset's, whose errors the service names
     `<cited>.<index>.<field>`: a report's `citations`, a withdrawal's
     `withdrawal_citations`); return the rest. The service numbers the citations it was
-    given (`sources.citations()`, blank forms left out): each refusal goes to the form
-    that citation came from, not to a blank one before it."""
+    given (`sources.citations()`, blank forms left out; with `partly`, the sources refused
+    for another field than their URL too: BaseSourceFormSet.numbered_citations): each
+    refusal goes to the form that citation came from, not to a blank one before it."""
     rest = []
-    numbered = [index for index, _ in sources.numbered_citations()] if sources is not None else []
+    numbered = (
+        [index for index, _ in sources.numbered_citations(partly=partly)]
+        if sources is not None
+        else []
+    )
     for field, messages_ in getattr(error, "message_dict", {"__all__": error.messages}).items():
         if field.startswith(cited + "."):
             _, index, name = (field.split(".") + ["", ""])[:3]
@@ -360,9 +399,12 @@ def filing_refusals(form: ReportForm, sources, *, new: bool) -> list[str]:
     are fixed. A refusal is left out when its field, or one it reads (FILING_READS), already
     has an error, and so is "no source" (the sources formset says it); returns the
     refusals that name no field of the page."""
+    # A source the form refused for its URL is not cited; one refused for another field is,
+    # that field blank: its URL cited twice, or its archived copy inside a network, is said
+    # with its date that is not one.
+    cited = [c for _, c in sources.numbered_citations(partly=True)]
     try:
-        # The sources the form refused are not cited: the filing reads only the others.
-        review.resolve(form.report_data(), sources.citations(), new=new)
+        review.resolve(form.report_data(), cited, new=new)
     except ValidationError as error:
         kept = {
             field: messages_
@@ -371,7 +413,9 @@ def filing_refusals(form: ReportForm, sources, *, new: bool) -> list[str]:
             and field not in form.errors
             and not any(read in form.errors for read in FILING_READS.get(field, ()))
         }
-        return apply_service_errors(ValidationError(kept), form, sources) if kept else []
+        return (
+            apply_service_errors(ValidationError(kept), form, sources, partly=True) if kept else []
+        )
     return []
 
 
@@ -572,9 +616,9 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
         # One more source form; not a check yet: no errors are shown.
         form, sources = unchecked(post)
         return render_form(request, form=form, sources=sources, report=report, visit=corrected)
-    form, sources = ReportForm(request.POST), source_formset(request.POST)
-    form_ok, sources_ok = form.is_valid(), sources.is_valid()
     draft = action == "draft"
+    form, sources = ReportForm(request.POST, draft=draft), source_formset(request.POST)
+    form_ok, sources_ok = form.is_valid(), sources.is_valid()
     if (
         corrected is not None
         and action == "submit"
@@ -602,8 +646,12 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
         form.add_error("reply", review.ANSWER_FIRST)
         form_ok = False
     if not form_ok or not (sources_ok or (draft and not any(sources.errors))):
-        # A draft is saved as typed; a preview or a submission is told at once what
-        # filing would refuse as well.
+        # A draft is saved as typed: only what cannot be kept as typed (a person not found,
+        # a date that is not one) holds it back, and only that is listed, never what it
+        # lacks to be submitted (a source). A preview or a submission is told at once
+        # what filing would refuse as well.
+        if draft:
+            sources._non_form_errors = sources.error_class()
         rest = [] if draft else filing_refusals(form, sources, new=corrected is None)
         return render_form(
             request,
@@ -744,12 +792,63 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
         return again(service_errors=apply_service_errors(error, form, sources), **kept)
     if draft:
         messages.success(request, _("Draft saved. It is not sent for review yet."))
+        missing = still_missing(request.POST, report=report, corrected=corrected)
+        if missing:
+            messages.warning(request, _("Before it can be submitted for review:"))
+            for item in missing:
+                messages.warning(request, item)
     else:
         messages.success(request, submitted_message())
+    forget_typed_form(request)
     # Saved without a preview: the addresses completed with https:// are said here instead.
     for note in completed_notes(sources.completed_urls()):
         messages.warning(request, note)
     return redirect("newsroom:report", report.pk)
+
+
+def still_missing(post, *, report: Report | None, corrected: Visit | None) -> list[str]:
+    """What Submit for review would refuse in the draft just saved from `post` (the report
+    form's POST), each as "Field: message" ("Source 2 — URL: …"), in the page's order: the
+    form's errors, the sources', those filing would add (`filing_refusals`), a correction's
+    missing reason and a report sent back's missing answer. [] for a draft ready to submit.
+    Said once the draft is saved, as a notice: none of it kept the draft from being saved."""
+    form, sources = ReportForm(post), source_formset(post)
+    form.is_valid()
+    sources.is_valid()
+    rest = filing_refusals(form, sources, new=corrected is None)
+    colon = pgettext("between a label and what follows", ":")
+    if (
+        corrected is not None
+        and not form.cleaned_data.get("reason")
+        and "reason" not in form.errors
+    ):
+        form.add_error(
+            "reason",
+            _("Say why the visit should change: the reviewer reads it, and readers see it."),
+        )
+    if (
+        report is not None
+        and report.state == ReportState.CHANGES_REQUESTED
+        and not form.cleaned_data.get("reply")
+        and "reply" not in form.errors
+    ):
+        form.add_error("reply", review.ANSWER_FIRST)
+    items = [f"{label}{colon} {message}" for _id, label, message in field_errors(form)]
+    for _id, number, label, message in source_errors(sources):
+        where = (
+            _("Source %(n)s — %(label)s") % {"n": number, "label": label}
+            if label
+            else _("Source %(n)s") % {"n": number}
+        )
+        items.append(f"{where}{colon} {message}")
+    return [*items, *sources.non_form_errors(), *rest]
+
+
+def forget_typed_form(request) -> None:
+    """Note that the report form at this request's path was saved: the next newsroom page
+    (newsroom/base.html, the `saved_form` tag) tells the form's script to forget what it
+    kept of it in the browser for a session that ends before a save."""
+    request.session[SAVED_FORM] = request.path
 
 
 def unchecked(post) -> tuple[ReportForm, BaseSourceFormSet]:
@@ -970,6 +1069,7 @@ def add_to_existing(
         request,
         _("The sources were added to the recorded visit as a correction, sent for review."),
     )
+    forget_typed_form(request)
     if origin is not None:
         messages.info(
             request,

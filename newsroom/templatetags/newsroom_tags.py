@@ -6,6 +6,10 @@ from core import roles
 
 register = template.Library()
 
+# The session's note of the report form whose typed work the server just saved (its path):
+# the next page tells the form's script to forget the copy it kept (newsroom-form.js).
+SAVED_FORM = "newsroom_saved_form"
+
 
 @register.simple_tag
 def widget(field, error_id=""):
@@ -77,3 +81,14 @@ def may_report(user) -> bool:
 def may_review(user) -> bool:
     """{% if user|may_review %}: whether `user` may open the review queue (core.roles)."""
     return roles.may_review(user)
+
+
+@register.simple_tag(takes_context=True)
+def saved_form(context) -> str:
+    """{% saved_form as path %}: the path of the report form whose typed work the server
+    saved just before this page (newsroom.views.forget_typed_form), once: the page tells
+    the form's script to forget the copy it kept in the browser. "" otherwise."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return ""
+    return request.session.pop(SAVED_FORM, "")

@@ -1,15 +1,146 @@
 // The newsroom's forms (a report, the sign-in, the password reset): where the keyboard's
-// focus goes when the page comes back.
+// focus goes when the page comes back; and on a report form, a warning before leaving it
+// changed, and what was typed kept in this browser until the server saves it.
 // Progressive enhancement only: without this file the form works the same, and the
 // "Preview below" link and the error summary's links lead to the same places.
 (function () {
   "use strict";
+  // Loaded twice on a page (a form's and a save's), it runs once.
+  if (window.iccwatchNewsroomForm) return;
+  window.iccwatchNewsroomForm = true;
+
+  // sessionStorage: this tab's only, gone with it (a shared computer keeps nothing).
+  var PREFIX = "iccwatch:typed:";
+  function storage() {
+    try {
+      return window.sessionStorage;
+    } catch (e) {
+      return null; // storage refused by the browser: nothing is kept
+    }
+  }
+
+  // The page after a save (newsroom/base.html): the server has what was typed in that form.
+  var saved = document.getElementById("saved-form");
+  if (saved && storage()) storage().removeItem(PREFIX + saved.getAttribute("data-saved-form"));
+
+  keepTyped(document.querySelector("form[data-keep-typed]"));
 
   // Refused (its errors listed at the top), the summary first: it links to each field.
   // Previewed, the preview's heading: the preview is below the whole form, out of sight.
+  // Restored, the note that says so.
   var target =
-    document.getElementById("form-errors") || document.querySelector("[data-focus-on-load]");
+    document.getElementById("form-errors") ||
+    document.querySelector("[data-focus-on-load]") ||
+    document.querySelector("#form-restored[data-restored]");
   if (!target) return;
   if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
   target.focus(); // and scrolled into view
+
+  // What the form holds, as [name, value] pairs (a checkbox's only when ticked), without
+  // its CSRF token, which belongs to the page.
+  function typed(form) {
+    var pairs = [];
+    new FormData(form).forEach(function (value, name) {
+      if (name !== "csrfmiddlewaretoken" && typeof value === "string") pairs.push([name, value]);
+    });
+    return pairs;
+  }
+
+  // One more source's fields, a copy of the last one renumbered (as the server's "Add
+  // another source" adds one), its errors left out.
+  function addSource(form) {
+    var all = form.querySelectorAll("fieldset.source");
+    var last = all[all.length - 1];
+    var total = form.querySelector("[name='source-TOTAL_FORMS']");
+    if (!last || !total) return false;
+    var n = parseInt(total.value, 10);
+    var copy = last.cloneNode(true);
+    var from = /source-\d+-/g;
+    copy.id = "source-" + (n + 1);
+    copy.querySelectorAll(".error").forEach(function (e) {
+      e.remove();
+    });
+    copy.querySelectorAll("*").forEach(function (e) {
+      ["id", "name", "for", "aria-describedby"].forEach(function (a) {
+        if (e.hasAttribute(a)) e.setAttribute(a, e.getAttribute(a).replace(from, "source-" + n + "-"));
+      });
+      e.removeAttribute("aria-invalid");
+      if ("value" in e && e.type !== "button" && e.type !== "submit") e.value = "";
+    });
+    var legend = copy.querySelector("legend");
+    if (legend) legend.textContent = legend.textContent.replace(/\d+/, String(n + 1));
+    last.after(copy);
+    total.value = String(n + 1);
+    return true;
+  }
+
+  // Put `pairs` back into the form; its sources as many as were typed.
+  function restore(form, pairs) {
+    var values = {};
+    pairs.forEach(function (p) {
+      (values[p[0]] = values[p[0]] || []).push(p[1]);
+    });
+    var wanted = parseInt((values["source-TOTAL_FORMS"] || ["0"])[0], 10);
+    var total = form.querySelector("[name='source-TOTAL_FORMS']");
+    while (total && parseInt(total.value, 10) < wanted && addSource(form)) {}
+    Array.prototype.forEach.call(form.elements, function (e) {
+      if (!e.name || e.name === "csrfmiddlewaretoken" || e.type === "submit") return;
+      if (/-(TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS$/.test(e.name)) return;
+      var given = values[e.name];
+      if (e.type === "checkbox") e.checked = !!given && given.indexOf(e.value) >= 0;
+      else if (given) e.value = given[0];
+    });
+  }
+
+  function keepTyped(form) {
+    var store = storage();
+    if (!form || !store) return;
+    var key = PREFIX + location.pathname;
+    var unsaved = form.hasAttribute("data-unsaved"); // given back from a POST: not saved
+    var kept = store.getItem(key);
+    var pristine = JSON.stringify(typed(form));
+    if (!unsaved && kept && kept !== pristine) {
+      // The form opened as the server has it, after a session ended before a save: what
+      // was typed comes back, and the page says so.
+      try {
+        restore(form, JSON.parse(kept));
+        var note = document.getElementById("form-restored");
+        if (note) {
+          note.className = "note";
+          note.textContent = note.getAttribute("data-message");
+          note.setAttribute("data-restored", "");
+        }
+      } catch (e) {
+        store.removeItem(key);
+      }
+    }
+    var submitting = false;
+    function keep() {
+      try {
+        store.setItem(key, JSON.stringify(typed(form)));
+      } catch (e) {
+        // full or refused: the warning before leaving still holds
+      }
+    }
+    function changed() {
+      return unsaved || JSON.stringify(typed(form)) !== pristine;
+    }
+    form.addEventListener("input", keep);
+    form.addEventListener("change", keep);
+    // Kept until the page after a successful save says so: the submission may be the
+    // one that fails (a session that ended sends to the sign-in page).
+    form.addEventListener("submit", function () {
+      submitting = true;
+      keep();
+    });
+    window.addEventListener("beforeunload", function (event) {
+      if (submitting || !changed()) return;
+      event.preventDefault();
+      event.returnValue = ""; // older browsers ask for it
+    });
+    // Left on purpose (the warning accepted, or nothing changed): nothing to restore.
+    window.addEventListener("pagehide", function () {
+      if (!submitting) store.removeItem(key);
+    });
+  }
 })();

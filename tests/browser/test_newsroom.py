@@ -328,3 +328,64 @@ def test_past_the_menus_bound_the_person_box_suggests_names_as_the_reporter_type
     # Best first: the name that contains what was typed, then close spellings.
     assert offered[0] == "Vladimir Vladimirovich Putin"
     assert page.problems == []
+
+
+def test_typed_work_is_not_lost_by_leaving_the_form_or_by_a_session_that_ended(site, browse):
+    """Leaving a changed form asked nothing; a form sent after the session ended came back
+    empty after signing in. The form's script warns before leaving it changed (not when
+    it is submitted), keeps what was typed in this tab's storage until the server saved it,
+    and restores it, saying so, when the form opens again as the server has it."""
+    account("rita", roles.REPORTERS)
+    page = browse()
+    sign_in(page, site, "rita")
+    form_url = site + "/newsroom/reports/new/"
+    page.goto(form_url)
+    dialogs = []
+
+    def dismiss(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    page.locator("#id_person").click()
+    page.locator("#id_person").press_sequentially("Putin")
+    page.locator("#id_host").select_option("BRA")
+    page.locator("#id_notes").fill("Said to attend the BRICS summit in Rio.")
+    page.get_by_role("link", name="Dashboard").click()
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"] and page.url == form_url
+
+    # The session ends; Save as draft is sent to the sign-in page, which says so.
+    page.context.clear_cookies(name="sessionid")
+    page.get_by_role("button", name="Save as draft").click()
+    page.wait_for_url("**/newsroom/sign-in/**")
+    assert dialogs == ["beforeunload"]  # a submission is not warned about
+    assert "what you sent was not saved" in page.locator("#session-ended").inner_text()
+    assert not Report.objects.exists()
+    page.get_by_label("Username").fill("rita")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(form_url)
+    note = page.locator("#form-restored")
+    assert note.inner_text() == (
+        "What you typed before signing in again was restored; check it and save."
+    )
+    assert note.get_attribute("role") == "status" and focused(page, "form-restored")
+    assert page.locator("#id_person").input_value() == "Putin"
+    assert page.locator("#id_host").input_value() == "BRA"
+    assert page.locator("#id_notes").input_value().startswith("Said to attend")
+
+    # Saved: the page after the save tells the script to forget it.
+    page.get_by_role("button", name="Save as draft").click()
+    page.wait_for_url("**/newsroom/reports/*/")
+    report = Report.objects.get()
+    assert report.state == "draft" and report.data["host"] == "BRA"
+    assert page.evaluate("sessionStorage.length") == 0
+    page.goto(form_url)
+    assert page.locator("#id_person").input_value() == ""
+    assert page.locator("#form-restored").inner_text() == ""
+    # Nothing typed: leaving asks nothing.
+    page.get_by_role("link", name="Dashboard").click()
+    page.wait_for_url(site + "/newsroom/")
+    assert dialogs == ["beforeunload"]
+    assert page.problems == []
