@@ -1122,4 +1122,11 @@ naming it, and nothing is filed or changed.
   sentence ("Expected available in 10 seconds.") was French. `Changed-Until` is readable
   by browser tools on other sites (CORS). The incidents feed's `changed_since` is
   described as a filter: the feed sends no `Changed-Until` (keep its cursor).
+- 5 December 2026, duplicates: `POST /reports/` (and `POST /visits/`) files a new visit
+  that may be one already recorded (same person and host, days that may overlap: the
+  report's `possible_duplicates`) only with `"another_visit": true`, as the newsroom's
+  form asks "This is another visit"; without it the answer is a `400 invalid` naming
+  `another_visit` and those visits, nothing filed (it was a `201`). A report with no
+  source is refused in the newsroom's words, "At least one source (a public URL) is
+  required." (it was DRF's "Ensure this field has at least 1 elements.").
 """
