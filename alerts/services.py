@@ -116,6 +116,29 @@ def review_path(report) -> str:
     return reverse("newsroom:report", kwargs={"pk": report.pk})
 
 
+def public_path(report) -> str:
+    """The public page a verified report published, corrected or withdrew: its visit's, in
+    the active language ('' when it has no visit)."""
+    if report.visit_id is None:
+        return ""
+    return reverse("visit", kwargs={"slug": report.visit.slug})
+
+
+def resubmission_words(report) -> dict:
+    """What the reviewers' mail says of a report sent back for changes and submitted again
+    (it was reviewed before and is awaiting review again): {"resubmitted", "reviewer" (who
+    sent it back), "comment" (what they asked), "reply" (the author's answer)};
+    {"resubmitted": False} for a first filing."""
+    if report.reviewed_at is None:
+        return {"resubmitted": False}
+    return {
+        "resubmitted": True,
+        "reviewer": report.reviewer.get_username() if report.reviewer_id else "",
+        "comment": report.comment.strip(),
+        "reply": report.reply.strip(),
+    }
+
+
 def report_words(report) -> dict:
     """What a mail says of `report`, in the active language: the person's name, the host's
     ("Tajikistan"), its dates as the public pages write them ("dates": '15–16 October
@@ -199,7 +222,7 @@ def mail_reviewers(report, only: list[int] | None = None, progress=None) -> int:
     mails = []
     for language, users in by_language.items():
         with translation.override(language):
-            context = {**report_words(report), "url": url}
+            context = {**report_words(report), **resubmission_words(report), "url": url}
             subject = render_to_string("alerts/mail/review_subject.txt", context).strip()
             mails += [
                 (
@@ -245,6 +268,7 @@ def mail_author(
             "reviewer": report.reviewer.get_username() if report.reviewer else "",
             "comment": report.comment.strip(),
             "url": urgent.site_url(review_path(report)),
+            "public_url": urgent.site_url(public_path(report)) if action == "verified" else "",
             "user": author,
         }
         subject = render_to_string("alerts/mail/reviewed_subject.txt", context).strip()

@@ -1126,4 +1126,11 @@ naming it, and nothing is filed or changed.
   column, `host_translated_name`, the host state's name in the answer's language (`host`
   stays the dataset's English name, as the JSON's `host.name` beside
   `host.translated_name`); no other column moves.
+- 5 December 2026, duplicates: `POST /reports/` (and `POST /visits/`) files a new visit
+  that may be one already recorded (same person and host, days that may overlap: the
+  report's `possible_duplicates`) only with `"another_visit": true`, as the newsroom's
+  form asks "This is another visit"; without it the answer is a `400 invalid` naming
+  `another_visit` and those visits, nothing filed (it was a `201`). A report with no
+  source is refused in the newsroom's words, "At least one source (a public URL) is
+  required." (it was DRF's "Ensure this field has at least 1 elements.").
 """

@@ -1552,6 +1552,65 @@ def withdrawal_note(note: str) -> str:
     return note
 
 
+def added_sources_words(urls: str, more: int = 0) -> str:
+    """The reason the newsroom writes for a correction that adds sources to a recorded visit
+    ("Add the sources to this visit instead"), in the active language: `urls` the addresses
+    it quotes, joined; `more` how many it leaves out ("and 3 more"). Stored in English and
+    read in the reader's language by `correction_reason`."""
+    if more:
+        return ngettext(
+            "Another report of this visit brought more sources: %(urls)s and %(count)d more.",
+            "Another report of this visit brought more sources: %(urls)s and %(count)d more.",
+            more,
+        ) % {"urls": urls, "count": more}
+    return _("Another report of this visit brought more sources: %(urls)s.") % {"urls": urls}
+
+
+def _pattern(template: str) -> re.Pattern:
+    """A sentence of `added_sources_words` in one language as a pattern that gives back its
+    `urls` and `count`."""
+    escaped = re.escape(template)
+    escaped = escaped.replace(re.escape("%(urls)s"), "(?P<urls>.+?)")
+    escaped = escaped.replace(re.escape("%(count)d"), "(?P<count>[0-9]+)")
+    return re.compile(f"^{escaped}$", re.DOTALL)
+
+
+@functools.cache
+def _system_reasons() -> tuple[re.Pattern, ...]:
+    """The patterns of `added_sources_words` in every language of the site (a reason stored
+    before it was kept in English is in its filer's language), those with a count first."""
+    from django.conf import settings
+
+    with_count, without = [], []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for n in (1, 2, 5, 21):
+                with_count.append(
+                    ngettext(
+                        "Another report of this visit brought more sources: %(urls)s and "
+                        "%(count)d more.",
+                        "Another report of this visit brought more sources: %(urls)s and "
+                        "%(count)d more.",
+                        n,
+                    )
+                )
+            without.append(_("Another report of this visit brought more sources: %(urls)s."))
+    return tuple(_pattern(t) for t in dict.fromkeys([*with_count, *without]))
+
+
+def correction_reason(reason: str) -> str:
+    """A correction's reason as the reader reads it: one the system wrote
+    (`added_sources_words`, in whichever language it was stored) in the active language;
+    an author's own words as written."""
+    text = (reason or "").strip()
+    for pattern in _system_reasons():
+        match = pattern.match(text)
+        if match:
+            count = match.groupdict().get("count")
+            return added_sources_words(match.group("urls"), int(count) if count else 0)
+    return reason or ""
+
+
 def _withdrawn(r: dict, ctx: Context) -> str:
     params = _visit(r)
     if r.get("why") == "rejected":

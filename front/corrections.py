@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from core import names
+from core.reasons import correction_reason
 from states.models import State
 from visits.history import PRIVATE_FIELDS_OF
 from visits.models import HostControl, Visit, VisitOutcome, VisitStatus
@@ -91,7 +92,8 @@ def public_changes(report) -> list[dict]:
 def correction_lines(reports) -> list[dict]:
     """[{when, text, why}] for a visit's verified corrections, oldest first: `text` is their
     changes as one sentence's body in the active language, clauses joined by "; " (in
-    French " ; "); `why` the reason its author gave (as written, '' for none). A change of a
+    French " ; "); `why` the reason its author gave (as written, '' for none; one the newsroom wrote in
+    the reader's language, core.reasons.correction_reason). A change of a
     private field (the notes) is never told; a correction that changed nothing else is left
     out, as /changes/ leaves out an update of private fields only."""
     separator = pgettext("between clauses of a sentence", "; ")
@@ -107,7 +109,7 @@ def correction_lines(reports) -> list[dict]:
                     [change_words(c) for c in shown]
                     or [_("the record was confirmed without a change")]
                 ),
-                "why": report.reason,
+                "why": correction_reason(report.reason),
             }
         )
     return lines

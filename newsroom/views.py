@@ -19,10 +19,10 @@ from django.forms.utils import ErrorDict
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import resolve, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.defaults import page_not_found
@@ -548,6 +548,30 @@ def proposals_in_words(request, reports: list[Report]) -> list[dict]:
     return listed
 
 
+def pending_in_words(user, reports: list[Report]) -> dict:
+    """The form's note on reports of the same trip (visits.review.pending_duplicates):
+    {"pending_count": all of them, "pending_filed": those filed (not drafts),
+    "pending_reports": [{"pk", "url", "mine", "state", "state_label", "author"}] for those
+    `user` may open (`may_open`: their own, or any filed one for a reviewer), each with a
+    link to its page, where its author takes it back from review and adds to it}."""
+    return {
+        "pending_count": len(reports),
+        "pending_filed": sum(r.state != ReportState.DRAFT for r in reports),
+        "pending_reports": [
+            {
+                "pk": r.pk,
+                "url": reverse("newsroom:report", args=[r.pk]),
+                "mine": r.author_id == user.pk,
+                "state": r.state,
+                "state_label": r.get_state_display(),
+                "author": r.author.get_username(),
+            }
+            for r in reports
+            if may_open(user, r)
+        ],
+    }
+
+
 def already_filed(request, existing: Report, mine: str):
     """Where a report identical to an open one (visits.review.DuplicateReport) leads: the
     open report's page when this user may read it, saying `mine` when it is their own, or
@@ -665,9 +689,13 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
     duplicates = review.possible_duplicates(data, exclude=corrected)
     if report is not None and report.visit_id and not report.is_correction:
         duplicates = [d for d in duplicates if d.pk != report.visit_id]
-    # Colleagues' reports of the same trip already filed: only counted here (reviewers
-    # compare them, on the report's page), so that the author can hold back.
-    pending = 0 if corrected is not None else len(review.pending_duplicates(data, exclude=report))
+    # Reports of the same trip already filed, and the author's own drafts of it: linked
+    # when the author may open them (pending_in_words), counted otherwise.
+    pending = (
+        []
+        if corrected is not None
+        else review.pending_duplicates(data, exclude=report, author=request.user)
+    )
 
     def again(**extra):
         """The form again, as filled, with `extra` (a preview, errors) and the duplicates."""
@@ -678,7 +706,7 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
             report=report,
             visit=corrected,
             duplicates=duplicates,
-            pending_count=pending,
+            **pending_in_words(request.user, pending),
             **extra,
         )
 
@@ -957,8 +985,8 @@ SOURCE_URL_SHOWN = 100
 
 def added_sources_reason(added: list[dict]) -> str:
     """The reason written for the reporter when the sources `added` (citations, each with
-    its "url") are added to a recorded visit: which sources the correction brings, in the
-    active language, at most visits.review.REASON_MAX_LENGTH characters whatever they are
+    its "url") are added to a recorded visit: which sources the correction brings, in
+    English (shown in the reader's language by core.reasons.correction_reason), at most visits.review.REASON_MAX_LENGTH characters whatever they are
     (the form takes 30 sources, each address up to 1,000 characters), so that its author
     can keep it as it stands when the correction is sent back. An address longer than
     SOURCE_URL_SHOWN is cut, ending with "…"; those that do not fit are counted ("and 3
@@ -969,16 +997,10 @@ def added_sources_reason(added: list[dict]) -> str:
     ]
     for count in range(len(shown), 0, -1):
         urls, rest = ", ".join(shown[:count]), len(shown) - count
-        if rest:
-            reason = ngettext(
-                "Another report of this visit brought more sources: %(urls)s and %(count)d more.",
-                "Another report of this visit brought more sources: %(urls)s and %(count)d more.",
-                rest,
-            ) % {"urls": urls, "count": rest}
-        else:
-            reason = _("Another report of this visit brought more sources: %(urls)s.") % {
-                "urls": urls
-            }
+        # Kept in English, whatever its filer's language: a reader reads it in theirs
+        # (core.reasons.correction_reason).
+        with translation.override("en"):
+            reason = reasons.added_sources_words(urls, rest)
         # One address (SOURCE_URL_SHOWN at most) and the sentence always fit.
         if len(reason) <= review.REASON_MAX_LENGTH or count == 1:
             return reason
@@ -1326,7 +1348,9 @@ def visible_report(request, pk: int) -> Report:
     (`may_open`). Http404 when there is none, and when there is one the user may not
     read (another reporter's, a colleague's draft): a 403 would tell which report numbers
     exist, a 404 tells nothing (README: the author is told how many, not whose)."""
-    report = get_object_or_404(Report.objects.select_related("visit", "author", "reviewer"), pk=pk)
+    report = get_object_or_404(
+        Report.objects.select_related("visit__person", "visit__host", "author", "reviewer"), pk=pk
+    )
     if not may_open(request.user, report):
         raise Http404("no such report")
     return report

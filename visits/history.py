@@ -22,7 +22,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, Model, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    DateField,
+    DateTimeField,
+    Model,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import time_format
@@ -34,7 +43,7 @@ from core.causes import FIELDS
 from core.history import WritePath
 from core.models import Source
 from core.names import country_name, format_date
-from core.reasons import withdrawal_note
+from core.reasons import correction_reason, withdrawal_note
 from states.models import (
     Declaration,
     JointStatement,
@@ -622,6 +631,22 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
             if name in HIDDEN_FIELDS or (not staff and name in private):
                 continue
             old, new = before.get(name), after.get(name)
+            if _goes_with_a_date(name, fields):
+                # A date's precision is said with the date ("March 2027"), not apart.
+                continue
+            precision = f"{name}_precision" if _is_date_field(f) else ""
+            if precision in fields:
+                old_precision, new_precision = before.get(precision), after.get(precision)
+                if entry.action == "changed" and (old, old_precision) == (new, new_precision):
+                    continue
+                if entry.action != "changed" and (old if entry.after is None else new) is None:
+                    continue  # nothing said of a date the record does not have
+                changed_fields.append(name)
+                empty_sides.append((_empty(old), _empty(new)))
+                was = _date_words(old, old_precision) if entry.before is not None else ""
+                now = _date_words(new, new_precision) if entry.after is not None else ""
+                changes.append((field_name(name, entry.model), was, now))
+                continue
             if entry.action == "changed" and old == new:
                 continue
             if entry.action != "changed" and (old if entry.after is None else new) in (
@@ -660,6 +685,24 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
         )
         entry.why = _why(entry, verified, staff=staff)
     return entries
+
+
+def _is_date_field(f) -> bool:
+    return isinstance(f, DateField) and not isinstance(f, DateTimeField)
+
+
+def _goes_with_a_date(name: str, fields: dict) -> bool:
+    """Whether `name` is the precision of a date field of the same record (a visit's
+    `start_precision`), which `_date_words` says with that date."""
+    base = name.removesuffix("_precision")
+    return base != name and base in fields and _is_date_field(fields[base])
+
+
+def _date_words(value, precision) -> str:
+    """A stored date in words at its precision ("March 2027", "2027"); none said "none"."""
+    if _empty(value):
+        return pgettext("an empty value in a record's history", "none")
+    return format_date(value, precision or "day")
 
 
 def _is_facts(value) -> bool:
@@ -720,7 +763,8 @@ def _why_words(entry: Entry, verified: dict) -> str:
         kind, said, _author = verified[entry.event.pgh_context_id]
         # The reason the visit's page shows with the correction or withdrawal, quoted here
         # too (the page's "Why: …." ends the sentence).
-        said = (withdrawal_note(said) if kind == "withdrawal" else said or "").strip().rstrip(".")
+        said = withdrawal_note(said) if kind == "withdrawal" else correction_reason(said)
+        said = said.strip().rstrip(".")
         if kind == "withdrawal":
             if said:
                 return _("a verified withdrawal — %(reason)s") % {"reason": said}

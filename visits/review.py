@@ -549,17 +549,22 @@ def _may_overlap(ours, theirs) -> bool:
     return theirs[0] <= ours[1] and ours[0] <= theirs[1]
 
 
-def pending_duplicates(data: dict, exclude: Report | None = None) -> list[Report]:
-    """Other filed reports not yet closed (awaiting review, or sent back for changes; not
-    drafts, which are their authors' own) of the same person's visit to the same host on
-    days that may overlap: two colleagues reporting one trip, which the reviewer should
-    see before verifying either (possible_duplicates sees only visits)."""
+def pending_duplicates(data: dict, exclude: Report | None = None, *, author=None) -> list[Report]:
+    """Other filed reports not yet closed (awaiting review, or sent back for changes) of the
+    same person's visit to the same host on days that may overlap: two colleagues reporting
+    one trip, which the reviewer should see before verifying either (possible_duplicates
+    sees only visits). With `author` (who is filing): their own drafts of that trip too,
+    so that they add to one rather than file the trip twice; anyone else's draft stays
+    its author's own and is never counted."""
     data = normalise(data)
     days = _possible_days(data)
     if days is False or not data["person"] or not data["host"]:
         return []
+    open_ = Q(state__in=(ReportState.SUBMITTED, ReportState.CHANGES_REQUESTED))
+    if author is not None and author.pk is not None:
+        open_ |= Q(state=ReportState.DRAFT, author=author)
     reports = Report.objects.filter(
-        state__in=(ReportState.SUBMITTED, ReportState.CHANGES_REQUESTED),
+        open_,
         data__person=data["person"],
         data__host=data["host"],
     ).select_related("author")

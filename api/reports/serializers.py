@@ -271,7 +271,21 @@ class ReportInputSerializer(KnownFieldsOnly, PlainText, StrictJSONTypes, seriali
         required=False,
         min_length=1,
         max_length=50,
+        # The newsroom's words (newsroom.forms), not DRF's "at least 1 elements".
+        error_messages={
+            "min_length": gettext_lazy("At least one source (a public URL) is required.")
+        },
         help_text="At least one public source (required for a new visit).",
+    )
+
+    another_visit = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="For a new visit: `true` to confirm that it is another visit than those "
+        "recorded of the same person to the same host on days that may overlap. "
+        "Without it, such a report is a 400 naming `another_visit` and those visits, "
+        "nothing filed (the newsroom's form asks the same): add your sources to the "
+        "recorded visit as a correction (`visit`), or send `true`. A correction ignores it.",
     )
 
     def validate(self, attrs):
@@ -335,6 +349,7 @@ class ResubmissionSerializer(ReportInputSerializer):
     """
 
     visit = None
+    another_visit = None
     reply = serializers.CharField(
         max_length=COMMENT_MAX_LENGTH,
         error_messages={"required": review.ANSWER_FIRST, "blank": review.ANSWER_FIRST},

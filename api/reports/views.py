@@ -35,7 +35,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
@@ -75,6 +75,7 @@ from api.reports.serializers import (
 )
 from core import identifiers
 from core.echo import echoed
+from front.summaries import visit_title
 from visits import review
 from visits.models import Report, ReportState, ReviewState, Visit
 
@@ -220,6 +221,8 @@ def file_from_request(view, request) -> Response:
             f"({read.isoformat()}): read it again and base the correction on what it says now."
         )
     data, citations = ReportInputSerializer.data_and_citations(attrs, visit)
+    if visit is None and not attrs.get("another_visit"):
+        refuse_unconfirmed_duplicates(data)
     with service_errors(request, key):
         report = review.file_report(
             author=request.user,
@@ -232,6 +235,33 @@ def file_from_request(view, request) -> Response:
     # The report as created, with its author and visit already in hand: not read again.
     shown = ReportDetailSerializer(report, context=view.get_serializer_context()).data
     return Response(shown, status=status.HTTP_201_CREATED, headers={"Location": shown["url"]})
+
+
+def refuse_unconfirmed_duplicates(data: dict) -> None:
+    """A new visit's report that may be a recorded visit (visits.review.possible_duplicates:
+    same person and host, days that may overlap) is not filed until the client confirms it
+    is another visit (`another_visit`), as the newsroom's form asks ("This is another
+    visit"): ValidationError naming `another_visit` and those visits, in the language asked
+    for."""
+    duplicates = review.possible_duplicates(data)
+    if not duplicates:
+        return
+    raise exceptions.ValidationError(
+        {
+            "another_visit": [
+                ngettext(
+                    "This may be a visit already recorded: %(visits)s. Add your sources to "
+                    "it as a correction (`visit`), or send `another_visit`: true if it is "
+                    "another visit.",
+                    "This may be one of these visits already recorded: %(visits)s. Add your "
+                    "sources to one as a correction (`visit`), or send `another_visit`: true "
+                    "if it is another visit.",
+                    len(duplicates),
+                )
+                % {"visits": ", ".join(f"{v.slug} ({visit_title(v)})" for v in duplicates)}
+            ]
+        }
+    )
 
 
 def withdraw_from_request(view, request) -> Response:

@@ -10,7 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 
 from compliance import partial_isoformat
-from core import names
+from core import names, reasons
 from core.reasons import situation_words
 from core.reasons import withdrawal_note as withdrawal_note_words
 from front import summaries
@@ -36,6 +36,21 @@ def withdrawal_note(note):
     reader's language where the importer wrote it, without a closing full stop
     (core.reasons.withdrawal_note)."""
     return withdrawal_note_words(note)
+
+
+@register.filter
+def correction_reason(reason):
+    """A correction's reason in the reader's language when the newsroom wrote it
+    (core.reasons.correction_reason); an author's words as written."""
+    return reasons.correction_reason(reason)
+
+
+@register.filter
+def visit_title(visit):
+    """{{ visit|visit_title }} -> 'Vladimir Putin in Armenia, 20–21 November 2026', in the
+    reader's language (front.summaries.visit_title): a visit as staff pages name it, not
+    by its id."""
+    return summaries.visit_title(visit)
 
 
 @register.filter

@@ -19,6 +19,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from core.roles import may_review, roles_of
+from front.summaries import visit_title
 from visits import history, review
 from visits.models import Citation, Finding, Report, ReportState, Visit, WithdrawalCitation
 
@@ -43,10 +44,10 @@ def record_history(request, label: str, pk: int):
     obj = model.objects.filter(pk=pk).first()
     # Named by its own events (a visit's history also holds its reports and citations).
     own = [entry for entry in entries if entry.model is model] or entries
-    title = _("History of %(kind)s %(name)s") % {
-        "kind": history.KINDS[model],
-        "name": own[-1].name if own else str(obj),
-    }
+    name = own[-1].name if own else str(obj)
+    if isinstance(obj, Visit):
+        name = visit_title(obj)  # a visit as a reader names it, not by its id
+    title = _("History of %(kind)s %(name)s") % {"kind": history.KINDS[model], "name": name}
     response = render(
         request,
         "history/record_history.html",

@@ -946,3 +946,51 @@ def test_the_reviewers_mail_reads_the_report_once_whatever_the_number_of_reviewe
         assert services.mail_reviewers(report) == 5
     assert len(two_languages) == len(one) + 2
     assert sum("attend sa relecture" in m.subject for m in mail.outbox) == 2
+
+
+def test_the_reviewers_are_told_a_report_sent_back_was_resubmitted_with_the_answer(
+    reporter, reviewer, django_capture_on_commit_callbacks
+):
+    """The reviewers' mail about a report answered and submitted again read as a new filing:
+    it now says it is the report sent back, with what was asked and the author's answer."""
+    report = filed(reporter, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        review.request_changes(report, reviewer, "Which source names the summit?")
+    mail.outbox.clear()
+    report.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        review.resubmit(
+            report,
+            reporter,
+            data=report.data,
+            citations=report.citations,
+            reply="The agency's readout names it; added.",
+        )
+    (message,) = [m for m in mail.outbox if m.to == [reviewer.email]]
+    assert message.subject == (
+        "[iccwatch] Resubmitted after changes, awaits review: Vladimir Putin in Mongolia"
+    )
+    assert (
+        "rita answered the request for changes and submitted the report sent back again: "
+        "Vladimir Putin in Mongolia" in message.body
+    )
+    assert "victor asked:\nWhich source names the summit?" in message.body
+    assert "The author's answer:\nThe agency's readout names it; added." in message.body
+    assert "reported a visit" not in message.body
+    assert urgent.site_url(f"/newsroom/reports/{report.pk}/") in message.body
+
+
+def test_the_verified_mail_links_to_the_public_page_it_published(
+    reporter, reviewer, django_capture_on_commit_callbacks
+):
+    report = filed(reporter, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        review.verify(report, reviewer)
+    (message,) = mail.outbox
+    report.refresh_from_db()
+    assert (
+        "The visit's public page, as published:\n"
+        + urgent.site_url(f"/visits/{report.visit.slug}/")
+        in message.body
+    )
+    assert urgent.site_url(f"/newsroom/reports/{report.pk}/") in message.body

@@ -497,7 +497,9 @@ def test_a_reviewer_publishes_only_the_version_read_and_confirms_each_duplicate_
     names the possible duplicates compared; one published after is a 409 naming it."""
     listed = verify_as(clients["reviewer"], file(clients["reporter"]).json()["url"])
     listed = listed.json()["visit"]["id"]
-    url = file(clients["both"], {**TAJIKISTAN, "place": "Dushanbe, the palace"}).json()["url"]
+    url = file(
+        clients["both"], {**TAJIKISTAN, "place": "Dushanbe, the palace", "another_visit": True}
+    ).json()["url"]
     read = clients["reviewer"].get(url).json()
     assert [v["id"] for v in read["possible_duplicates"]] == [listed]
     report = Report.objects.get(pk=read["id"])
@@ -524,7 +526,9 @@ def test_a_reviewer_publishes_only_the_version_read_and_confirms_each_duplicate_
     assert unconfirmed.status_code == 409 and listed in unconfirmed.json()["error"]["message"]
     meanwhile = verify_as(
         clients["admin"],
-        file(clients["reporter"], {**TAJIKISTAN, "place": "Dushanbe, Navruz"}).json()["url"],
+        file(
+            clients["reporter"], {**TAJIKISTAN, "place": "Dushanbe, Navruz", "another_visit": True}
+        ).json()["url"],
         different_from=[listed],
     )
     meanwhile = meanwhile.json()["visit"]["id"]
@@ -554,7 +558,9 @@ def test_the_duplicates_listed_are_those_verify_compares_published_or_not(
     name it in `different_from`."""
     first = verify_as(clients["reviewer"], file(clients["reporter"]).json()["url"]).json()
     Visit.objects.filter(slug=first["visit"]["id"]).update(review_state="rejected")
-    url = file(clients["both"], {**TAJIKISTAN, "place": "Dushanbe, the palace"}).json()["url"]
+    url = file(
+        clients["both"], {**TAJIKISTAN, "place": "Dushanbe, the palace", "another_visit": True}
+    ).json()["url"]
     listed = [v["id"] for v in clients["reviewer"].get(url).json()["possible_duplicates"]]
     assert listed == [first["visit"]["id"]]
     assert verify_as(clients["reviewer"], url).status_code == 409
@@ -569,7 +575,9 @@ def test_a_correction_filed_through_the_api_may_say_why_and_a_new_report_may_not
     verify_as(clients["reviewer"], filed.json()["url"])
     page = clients["anonymous"].get(f"/visits/{MONGOLIA}/").content.decode()
     assert "The Kremlin&#x27;s readout has him leave on 4 September." in page
-    new = file(clients["reporter"], {**TAJIKISTAN, "reason": "Not a correction."})
+    new = file(
+        clients["reporter"], {**TAJIKISTAN, "reason": "Not a correction.", "another_visit": True}
+    )
     assert new.status_code == 400
     assert "Only a correction" in new.json()["error"]["fields"]["reason"][0]
 
@@ -1041,7 +1049,7 @@ def test_a_withdrawal_source_the_record_could_not_cite_is_a_400_and_nothing_is_f
     # A visit's source at that address is refused in the same words.
     report = file(
         clients["reporter"],
-        {**TAJIKISTAN, "sources": [{"url": url}]},
+        {**TAJIKISTAN, "sources": [{"url": url}], "another_visit": True},
         **{"Accept-Language": language},
     )
     assert report.json()["error"]["fields"]["sources.0.url"] == [said]
@@ -1109,8 +1117,9 @@ def test_the_newsrooms_refusals_of_a_report_are_labelled_with_their_language(
     assert english.json()["error"]["message"].startswith("This correction changes nothing")
     # A duplicate's answer is built in English whatever the language: labelled so.
     key = {"Idempotency-Key": "a-key-of-the-reporters"}
-    assert file(clients["reporter"], {**TAJIKISTAN, "place": "Khujand"}, **key).status_code == 201
-    again = file(clients["reporter"], {**TAJIKISTAN, "place": "Khujand"}, **key, **french)
+    body = {**TAJIKISTAN, "place": "Khujand", "another_visit": True}
+    assert file(clients["reporter"], body, **key).status_code == 201
+    again = file(clients["reporter"], body, **key, **french)
     assert again.status_code == 409 and again.json()["error"]["code"] == "duplicate_report"
     assert again["Content-Language"] == "en"
 
@@ -1277,3 +1286,52 @@ def test_the_schema_files_an_announced_trip_without_an_outcome(client, db):
     announced = [e["value"] for e in examples.values() if e["value"].get("status") == "announced"]
     assert announced and "outcome" not in announced[0]
     assert "`n/a`" in body["properties"]["outcome"]["description"]
+
+
+def test_a_report_of_a_recorded_visit_is_filed_only_once_confirmed_as_another_visit(
+    seeded, clients
+):
+    """The API filed a report of a trip already published (201, a hint in
+    `possible_duplicates`) where the newsroom's form holds it until "This is another visit"
+    is ticked: now it is a 400 naming `another_visit` and the visit, nothing filed, until
+    the client sends `"another_visit": true`."""
+    recorded = Visit.objects.get(slug__startswith="vladimir-putin-tjk-2025-10")
+    refused = file(clients["reporter"])
+    assert refused.status_code == 400, refused.content
+    [message] = refused.json()["error"]["fields"]["another_visit"]
+    assert recorded.slug in message and "Tajikistan" in message and "`visit`" in message
+    assert not Report.objects.exists()
+    french = clients["reporter"].post(
+        "/api/v1/reports/", TAJIKISTAN, format="json", headers={"Accept-Language": "fr"}
+    )
+    [message] = french.json()["error"]["fields"]["another_visit"]
+    assert recorded.slug in message and "Tadjikistan" in message and "déjà" in message
+    confirmed = file(clients["reporter"], {**TAJIKISTAN, "another_visit": True})
+    assert confirmed.status_code == 201, confirmed.content
+    assert [v["id"] for v in confirmed.json()["possible_duplicates"]] == [recorded.slug]
+    # The schema documents the field.
+    schema = clients["reporter"].get("/api/v1/schema/", {"format": "json"}).json()
+    field = schema["components"]["schemas"]["ReportInputRequest"]["properties"]["another_visit"]
+    assert field["type"] == "boolean" and "another visit" in field["description"]
+
+
+@pytest.mark.parametrize(
+    "language, words",
+    [
+        ("en", "At least one source (a public URL) is required."),
+        ("fr", "Au moins une source (une URL publique) est requise."),
+    ],
+)
+def test_a_report_without_a_source_is_refused_in_the_newsrooms_words(
+    tajikistan_removed, clients, language, words
+):
+    """DRF's "Ensure this field has at least 1 elements." ("au moins 1 éléments") became
+    the newsroom form's sentence, in the language asked for."""
+    answer = clients["reporter"].post(
+        "/api/v1/reports/",
+        {**TAJIKISTAN, "sources": []},
+        format="json",
+        headers={"Accept-Language": language},
+    )
+    assert answer.status_code == 400
+    assert answer.json()["error"]["fields"]["sources"] == [words]

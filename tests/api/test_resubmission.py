@@ -76,7 +76,8 @@ def test_the_author_answers_edits_and_submits_again_through_the_api(
     assert [r["url"] for r in queue] == [sent_back]
     (message,) = [m for m in mail.outbox if m.to == ["reviewer@ngo.example"]]
     assert message.subject == (
-        "[iccwatch] A report awaits review: Vladimir Vladimirovich Putin in Tajikistan"
+        "[iccwatch] Resubmitted after changes, awaits review: Vladimir Vladimirovich Putin "
+        "in Tajikistan"
     )
     # The reviewer reads what changed since they sent it back, as for the newsroom's edit.
     since = review.since_sent_back(report_of(sent_back))
@@ -193,7 +194,7 @@ def test_only_its_author_answers_a_report_and_only_once_it_is_sent_back(
         ({"reply": ANSWER, "start": "2025-02-30"}, "start", "is not a date"),
         ({"reply": ANSWER, "host": "RUS"}, "host", "own state of nationality"),
         ({"reply": ANSWER, "outcome": "n/a"}, "outcome", "took place needs the host's outcome"),
-        ({"reply": ANSWER, "sources": []}, "sources", "at least 1"),
+        ({"reply": ANSWER, "sources": []}, "sources", "At least one source"),
         ({"reply": ANSWER, "sources": [{"url": "http://10.0.0.1/a"}]}, "sources.0.url", "public"),
         # What a new visit's report has no use for, and what no edit changes.
         (

@@ -543,3 +543,49 @@ def test_two_moments_of_the_same_minute_are_told_apart_to_the_second(client, see
     french = html.unescape(client.get(address).content.decode())
     assert "2 décembre 2026, 04\u00a0h\u00a059\u00a0min\u00a007\u00a0s UTC" in french
     assert "2 décembre 2026, 04\u00a0h\u00a059\u00a0min\u00a041\u00a0s UTC" in french
+
+
+def test_a_month_only_visit_is_dated_by_its_month_and_no_end_is_said(reader, seeded):
+    """A visit announced for March 2027 (month only, no end) reads "March 2027" on the
+    changes page, as on its own page: not "1 March 2027", no precision listed apart, and
+    nothing said of an end it does not have."""
+    rita = account("rita-staffer", roles.REPORTERS)
+    victor = account("victor-staffer", roles.REVIEWERS)
+    mongolia = Visit.objects.get(slug=MONGOLIA)
+    data = {**review.report_data_of(mongolia), "start": "2027-03", "end": None}
+    data.update(status="announced", outcome="n/a")
+    with recording(WritePath.NEWSROOM, user=rita):
+        report = review.file_report(author=rita, data=data, citations=review.citations_of(mongolia))
+    with recording(WritePath.NEWSROOM, user=victor):
+        review.verify(report, victor)
+
+    def visit_entry(path: str) -> str:
+        page = reader.get(path).content.decode()
+        entry = page[page.index('<li class="change" id="visits.visit-') :]
+        return entry[: entry.index("</li>")]
+
+    added = visit_entry("/changes/")
+    assert "vladimir-putin-mng-2027-03" in added, added
+    assert re.search(r'<th scope="row">start</th><td>March 2027</td>', added), added
+    assert "1 March 2027" not in added
+    assert "precision" not in added
+    assert '<th scope="row">end</th>' not in added
+    french = visit_entry("/fr/changes/")
+    assert "<td>mars 2027</td>" in french, french
+
+
+def test_a_date_whose_precision_alone_changed_shows_as_one_change_of_that_date(client, seeded):
+    """A start made exact (March 2027 to 2 March 2027) is one change of the start, at each
+    side's precision."""
+    from visits.history import history_of
+
+    visit = Visit.objects.get(slug=MONGOLIA)
+    with recording(WritePath.ADMIN):
+        visit.start_precision = "month"
+        visit.end_precision = "month"
+        visit.save()
+    changes = history_of(Visit, visit.pk)[0].changes
+    assert changes == [
+        ("start", "2 September 2024", "September 2024"),
+        ("end", "3 September 2024", "September 2024"),
+    ], changes

@@ -7,12 +7,13 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from core import roles
+from core import reasons, roles
 from newsroom import views
 from tests.newsroom.conftest import SOURCES, account, form_data, sources_data, version_now
 from visits import flagging, review
@@ -2174,9 +2175,10 @@ def test_a_second_report_of_a_trip_already_awaiting_review_asks_for_confirmation
     tajikistan_removed, reporter, both, signed_in
 ):
     """Two reports of one trip reached the queue without a word to the second author:
-    only published visits were compared. The second author is told (without seeing the
-    colleague's report, which is the reviewers' to compare) and confirms or holds back."""
-    file(reporter)  # submitted, awaiting review
+    only published visits were compared. The second author is told and confirms or holds
+    back; a reviewer, who may open the colleague's report, is given its link; a reporter
+    who may not is told only that it exists."""
+    first = file(reporter)  # submitted, awaiting review
     client = signed_in(both)
     data = form_data(place="Khujand", sources=[{"url": "https://example.org/khujand"}])
     held = client.post(reverse("newsroom:new"), data)
@@ -2184,9 +2186,61 @@ def test_a_second_report_of_a_trip_already_awaiting_review_asks_for_confirmation
     assert held.status_code == 200 and Report.objects.count() == 1
     assert 'id="pending-duplicates"' in page and "already filed and awaits review" in page
     assert 'id="id_not_duplicate-error"' in page
-    assert reverse("newsroom:report", args=[Report.objects.get().pk]) not in page
+    link = f'href="{reverse("newsroom:report", args=[first.pk])}"'
+    assert link in page and "Your report" not in page
+    colleague = signed_in(account("carl", roles.REPORTERS)).post(reverse("newsroom:new"), data)
+    assert "already filed and awaits review" in text(colleague)
+    assert link not in text(colleague)
+    client = signed_in(both)
     client.post(reverse("newsroom:new"), {**data, "not_duplicate": "1"})
     assert Report.objects.filter(state=ReportState.SUBMITTED).count() == 2
+
+
+def test_filing_a_trip_again_points_to_ones_own_report_and_drafts_of_it(
+    tajikistan_removed, reporter, signed_in
+):
+    """An author filing a trip they already reported was told only that "a report …
+    awaits review", without a link even to their own; and their own draft of it was not
+    pointed out at all. Both are linked now, the report with the way to add to it (take
+    it back from review), and the new report waits for the author's decision."""
+    mine = file(reporter)
+    draft = review.file_report(
+        author=reporter,
+        data={**REPORT_DATA, "place": "Khujand"},
+        citations=CITATIONS,
+        submit=False,
+    )
+    client = signed_in(reporter)
+    data = form_data(place="Kulob", sources=[{"url": "https://example.org/kulob"}])
+    held = client.post(reverse("newsroom:new"), data)
+    page = html.unescape(text(held))
+    assert held.status_code == 200 and Report.objects.count() == 2
+    assert 'id="id_not_duplicate-error"' in page
+    submitted = page.split(f'id="pending-duplicate-{mine.pk}"')[1].split("</li>")[0]
+    assert f'href="{reverse("newsroom:report", args=[mine.pk])}">Your report {mine.pk}</a>' in (
+        submitted
+    )
+    assert "take it back from review and add to it" in submitted
+    drafted = page.split(f'id="pending-duplicate-{draft.pk}"')[1].split("</li>")[0]
+    assert f'href="{reverse("newsroom:report", args=[draft.pk])}"' in drafted
+    assert "Your draft of this trip" in drafted
+    # Only the filed one is said to await review.
+    assert "A report of this person's visit to this host" in page
+    # The page the link opens offers to take the report back.
+    assert 'id="take-back"' in text(client.get(reverse("newsroom:report", args=[mine.pk])))
+    # In French too.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    french = html.unescape(text(client.post(reverse("newsroom:new"), data)))
+    assert f"Votre brouillon de ce voyage (signalement {draft.pk})" in french
+
+
+def test_a_colleagues_draft_of_the_trip_is_never_pointed_out(
+    tajikistan_removed, reporter, both, signed_in
+):
+    review.file_report(author=reporter, data=REPORT_DATA, citations=CITATIONS, submit=False)
+    answer = signed_in(both).post(reverse("newsroom:new"), form_data(action="preview"))
+    assert answer.status_code == 200 and 'id="preview-heading"' in text(answer)
+    assert 'id="pending-duplicates"' not in text(answer)
 
 
 def test_the_author_answers_the_reviewer_on_the_report_not_in_the_visits_notes(
@@ -3288,3 +3342,66 @@ def test_a_verified_report_whose_visit_was_withdrawn_says_so_on_its_authors_dash
     assert said in withdrawn
     assert f'href="{reverse("visit", args=[report.visit.slug])}"' in withdrawn
     assert said not in html.unescape(rows[standing.pk])
+
+
+def test_the_reason_written_for_added_sources_is_read_in_the_readers_language(
+    seeded, reporter, reviewer, signed_in
+):
+    """A French reporter's "add the sources to this visit instead" stored its reason in
+    French, and English readers of the visit read it so (and French readers an English
+    one's). It is kept in English and read in each reader's language; a reason stored in
+    French before is recognised and read in English too."""
+    client = signed_in(reporter)
+    existing = Visit.objects.get(slug="vladimir-putin-tjk-2025-10-08")
+    sources = [{"url": "https://example.org/new-angle", "publisher": "Example Daily"}]
+    with translation.override("fr"):  # whatever the filer's language
+        assert views.added_sources_reason(sources) == (
+            "Another report of this visit brought more sources: https://example.org/new-angle."
+        )
+    asked = client.post(
+        reverse("newsroom:new"), form_data(action=f"add_to:{existing.pk}", sources=sources)
+    )
+    client.post(reverse("newsroom:new"), carried_by(text(asked), "file-sources"))
+    report = Report.objects.get()
+    review.verify(report, reviewer)
+    french = html.unescape(text(client.get(f"/fr/visits/{existing.slug}/")))
+    assert (
+        "Un autre signalement de cette visite a apporté d’autres sources\u00a0: "
+        "https://example.org/new-angle." in french
+    )
+    assert "Another report of this visit" not in french
+    # A reason stored in French before reads in English on the English page.
+    Report.objects.filter(pk=report.pk).update(
+        reason="Un autre signalement de cette visite a apporté d’autres sources\u00a0: "
+        "https://example.org/a, https://example.org/b."
+    )
+    english = html.unescape(text(client.get(f"/visits/{existing.slug}/")))
+    assert (
+        "Another report of this visit brought more sources: https://example.org/a, "
+        "https://example.org/b." in english
+    )
+    # An author's own words are shown as written.
+    assert reasons.correction_reason("Le communiqué date le départ au 4.") == (
+        "Le communiqué date le départ au 4."
+    )
+
+
+def test_staff_pages_name_a_visit_as_readers_do_not_by_its_id(seeded, reporter, signed_in):
+    """The correction form's heading, the duplicates box and a visit's history named the
+    visit by its id ("vladimir-putin-tjk-2025-10-08"): now by who, where and when."""
+    client = signed_in(reporter)
+    visit = Visit.objects.get(slug="vladimir-putin-tjk-2025-10-08")
+    label = f"{visit.person.name} in Tajikistan, 8–10 October 2025"
+    form = html.unescape(text(client.get(reverse("newsroom:correct", args=[visit.slug]))))
+    assert f"<h1>Suggest a correction: {label}</h1>" in form
+    preview = html.unescape(text(client.post(reverse("newsroom:new"), form_data(action="preview"))))
+    box = preview.split('id="duplicates"')[1].split("</section>")[0]
+    assert f">{label}</a>" in box and f">{visit.slug}</a>" not in box
+    history = html.unescape(text(client.get(f"/newsroom/history/visits.visit/{visit.pk}/")))
+    assert f"<h1>History of visit {label}</h1>" in history
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    french = html.unescape(text(client.get(reverse("newsroom:correct", args=[visit.slug]))))
+    assert (
+        f"<h1>Proposer une correction\u00a0: {visit.person.name}, Tadjikistan, 8–10 octobre 2025</h1>"
+        in (french)
+    )
