@@ -113,7 +113,7 @@ def test_map_links_are_not_tab_stops(reader, seeded):
         ("/persons/vladimir-putin/", "The travel timeline on this page"),
     ],
 )
-def test_a_screen_reader_hears_the_map_as_one_image_that_names_its_text_alternative(
+def test_a_screen_reader_hears_the_map_as_one_group_that_names_its_text_alternative(
     reader, seeded, url, alternative
 ):
     """The countries' links (173 on the home page, in the shapes' file order) are hidden
