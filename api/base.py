@@ -939,7 +939,7 @@ class ApiAutoSchema(AutoSchema):
 API_DESCRIPTION = """
 Where people wanted under ICC arrest warrants travel, and every visit where a state bound
 to arrest them hosted them and did not. Each visit carries a verdict (`non_compliance`,
-`no_obligation`, `deterred`, ...) with the treaty basis, a plain-language explanation,
+`no_obligation`, `deterred`, ...) with the basis of the obligation, a plain-language explanation,
 the warrants that decided it and its sources.
 
 **Reading** needs no account. Anonymous clients are limited per IP address (an IPv6

@@ -483,12 +483,22 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
             query = request.GET.copy()
             query.pop(PAGE, None)
             query[ORDERING] = f"-{column.sort}" if current and not reversed_key else column.sort
+            # What following the link does, said by the link (its description), not by the
+            # column's header, which names the column in every cell a screen reader reads.
+            most_first = listing.sorts[column.sort][0].startswith("-")  # a count column
+            next_descending = query[ORDERING].startswith("-") != most_first
+            action = (
+                _("Sort by %(column)s, descending")
+                if next_descending
+                else _("Sort by %(column)s, ascending")
+            ) % {"column": column.heading}
             for k in [k for k, values in query.lists() if not any(values)]:
                 query.pop(k)
             header.update(
                 url="?" + query.urlencode(),
                 current=current,
                 aria_sort=("descending" if descending else "ascending") if current else "",
+                action=action,
             )
         headers.append(header)
     title, description = str(listing.title), str(listing.intro)

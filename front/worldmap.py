@@ -318,11 +318,13 @@ def render(
 
     `classes` maps ISO3 to a CSS class (states not listed get `default_class`),
     `titles` to the tooltip text, `links` to the page a click opens. To assistive
-    technology the SVG is a group named by its title and description, holding one
-    link per linked country, named by its tooltip (a role="img" would hide links
-    inside an image: WCAG 4.1.2, axe's nested-interactive). The links stay out of the
-    Tab order (hundreds of stops); the page carries the same facts, and the same
-    links, as a table.
+    technology the SVG is a group named by its title and description, which says where
+    the page gives the same facts as text (WCAG 1.1.1); the countries' shapes, links and
+    dots are hidden from it (aria-hidden), as they are from the Tab order (a role="img"
+    holding links, even hidden ones, is axe's nested-interactive).
+    Read out, they were a list of up to 173 links in the shapes' file order, with no way
+    past them; the page's table or timeline has the same facts, and the same links, in
+    an order a reader can follow.
     """
     shapes = load_shapes()
     if shapes is None:
@@ -353,6 +355,8 @@ def _draw(shapes, classes, titles, links, markers, label, description, default_c
         f'<svg class="worldmap" viewBox="0 0 {WIDTH} {shapes.height:g}" role="group" '
         f'aria-labelledby="map-title map-desc" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="map-title">{escape(label)}</title><desc id="map-desc">{escape(description)}</desc>',
+        # The drawing, for the eye and the mouse only: its text alternative is the page's.
+        '<g class="shapes" aria-hidden="true">',
         '<rect class="sea" x="0" y="0" width="100%" height="100%"/>',
     ]
     anchors = {}
@@ -378,5 +382,5 @@ def _draw(shapes, classes, titles, links, markers, label, description, default_c
             f'<circle class="marker {escape(marker.css_class)}" cx="{x:.1f}" cy="{y:.1f}" r="5">'
             f"<title>{escape(marker.title)}</title></circle>"
         )
-    out.append("</svg>")
+    out.append("</g></svg>")
     return "".join(out)

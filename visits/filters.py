@@ -77,7 +77,9 @@ class VisitFilterSet(NamedRecordsMixin, django_filters.FilterSet):
         field_name="verdict__code", choices=VerdictCode.choices, label="Verdict (one or more)"
     )
     basis = AnyOfChoiceFilter(
-        field_name="verdict__basis", choices=Basis.choices, label="Treaty basis (one or more)"
+        field_name="verdict__basis",
+        choices=Basis.choices,
+        label="Basis of the obligation (one or more)",
     )
     status = AnyOfChoiceFilter(choices=VisitStatus.choices, label="Status (one or more)")
     host_control = AnyOfChoiceFilter(

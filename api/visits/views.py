@@ -271,7 +271,7 @@ WITHDRAWN_VISITS = (
     list=extend_schema(
         summary="Visits and their verdicts",
         description=(
-            "Published (verified) visits, each with its current verdict: code, treaty basis, structured "
+            "Published (verified) visits, each with its current verdict: code, basis of the obligation, structured "
             "reasons and their explanation in the reader's language, the warrants that decided it, and links. "
             "Filter by person, host, situation, verdict, basis, status (`announced` for trips not yet taken), "
             "host_control, start date range and changed_since; `?as_of=` shows the verdicts as they stood "

@@ -58,12 +58,17 @@ def change_list(request):
     if moved is not None:
         return moved
     entries = history.public_entries(list(page.object_list))
+    # The page's number in its title, as the lists have it ("Visits, page 2"): a reader
+    # with several pages open, or a screen reader's first words, tells them apart.
+    title = _("Changes")
+    if page.number > 1:
+        title = _("%(title)s, page %(number)d") % {"title": title, "number": page.number}
     return render_page(
         request,
         "history/change_list.html",
         {
             "title": _("Changes"),
-            "page_title": _("Changes"),
+            "page_title": title,
             "page_description": _(
                 "Every change to a public fact behind the verdicts: what changed, when, and why."
             ),

@@ -76,7 +76,8 @@ def status_map(
             "States are coloured by standing: State Party, withdrawing, former State Party, or not "
             "a party; territories of a State, and Antarctica and Western Sahara, which are not "
             "States, are shown apart. Dots mark the states that hosted an incident. "
-            "The table below gives the same facts."
+            "The table right after the map (open it from its summary) gives the same facts "
+            "and links."
         ),
     )
     table = [

@@ -101,7 +101,7 @@ VISIT_LABELS = {
     "host": gettext_lazy("Host state"),
     "situation": gettext_lazy("Situation"),
     "verdict": gettext_lazy("Verdict"),
-    "basis": gettext_lazy("Treaty basis"),
+    "basis": gettext_lazy("Basis of the obligation"),
     "status": gettext_lazy("Status"),
     "year": gettext_lazy("Year"),
     "host_control": gettext_lazy("Host's control of the place"),

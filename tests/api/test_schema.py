@@ -216,7 +216,8 @@ def test_the_docs_page_needs_nothing_but_the_sites_own_files(db, client):
     assert scripts and all('src="' in attributes for attributes in scripts), (
         "inline scripts break the CSP"
     )
-    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    # Every file the page loads (a link to a place on the page, the skip link's, is none).
+    assets = re.findall(r'(?:src|href)="([^"#][^"]*)"', html)
     for url in assets:
         assert url.startswith("/"), f"{url} is not served by the site"
         if url.startswith("/static/"):
@@ -224,6 +225,17 @@ def test_the_docs_page_needs_nothing_but_the_sites_own_files(db, client):
     init = client.get(next(u for u in assets if "script" in u))
     assert init["Content-Type"].startswith("application/javascript")
     assert "/api/v1/schema/" in init.content.decode()
+
+
+def test_the_docs_page_leads_back_to_the_site_past_its_own_header(db, client):
+    """Swagger UI draws its own <main>: the page's wrapper is a plain box, not a second
+    main landmark; a skip link comes first, and a header links back to the site."""
+    html = client.get("/api/v1/docs/").content.decode()
+    assert "<main" not in html
+    assert '<div id="swagger-ui" tabindex="-1"></div>' in html
+    page = html[html.index("<body>") :]
+    assert re.match(r'<body>\s*(\{#.*?#\}\s*)?<a class="skip" href="#swagger-ui">', page, re.S)
+    assert '<header class="docs-header">\n  <a href="/" class="brand">iccwatch</a>' in page
 
 
 def render_docs(playwright, chromium: str, url: str) -> tuple[int, list[str]]:

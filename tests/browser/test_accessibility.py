@@ -420,3 +420,48 @@ def test_a_refused_sign_in_gives_the_focus_to_its_reason(site, browse):
     page.wait_for_selector("#form-errors")
     page.wait_for_function("() => document.activeElement.id === 'form-errors'")
     assert "correct username and password" in page.locator("#form-errors").inner_text()
+
+
+# --- Forced colours (Windows high contrast) ---------------------------------------------
+
+FORCED_COLOURS = (
+    """
+() => {
+  const luminance = """
+    + RELATIVE_LUMINANCE
+    + """;
+  const ratio = (x, y) => {
+    const [a, b] = [luminance(x), luminance(y)].sort((p, q) => q - p);
+    return (a + 0.05) / (b + 0.05);
+  };
+  const page = getComputedStyle(document.body).backgroundColor;
+  const words = Array.from(document.querySelectorAll('.chart-svg text'))
+    .map(t => ({text: t.textContent, fill: getComputedStyle(t).fill}))
+    .filter(t => ratio(t.fill, page) < 4.5);
+  const blank = Array.from(document.querySelectorAll('.legend .swatch, .legend .dot'))
+    .map(s => ({cls: s.className, style: getComputedStyle(s)}))
+    .filter(s => s.style.backgroundImage === 'none'
+      && (s.style.backgroundColor === page || s.style.backgroundColor === 'rgba(0, 0, 0, 0)')
+      && !s.cls.includes('chart-band'))
+    .map(s => s.cls);
+  return {page, words, blank};
+}
+"""
+)
+
+
+@pytest.mark.parametrize("path", ["/persons/omar-al-bashir/", "/fr/states/HUN/", "/"])
+def test_legends_and_charts_keep_their_meaning_in_forced_colours(site, chromium, path):
+    """With Windows' high contrast (black background): the charts' numbers and years are
+    drawn in the reader's text colour, and every legend swatch keeps the colour or pattern
+    that matches the map or the bars (a swatch drawn as a background became an empty box)."""
+    context = chromium.new_context(forced_colors="active", color_scheme="dark")
+    try:
+        page = context.new_page()
+        page.goto(site + path)
+        found = page.evaluate(FORCED_COLOURS)
+    finally:
+        context.close()
+    assert found["page"] == "rgb(0, 0, 0)"  # the forced colours are on
+    assert found["words"] == [], f"chart words unreadable on {found['page']}: {found['words']}"
+    assert found["blank"] == [], f"legend swatches left empty: {found['blank']}"

@@ -49,7 +49,7 @@ def test_a_phone_sees_the_whole_page_without_scrolling_sideways(site, browse, ur
 def test_the_country_pages_visits_become_labelled_cards_on_a_phone(site, browse):
     page = browse(width=PHONE, height=844)
     page.goto(site + "/states/TCD/")
-    cell = page.locator("#hosted-visits tbody tr").first.locator("td").first
+    cell = page.locator("#hosted-visits tbody tr").first.locator("th").first  # the row's header
     label = cell.evaluate("td => getComputedStyle(td, '::before').content")
     assert label == '"Dates"'
     assert cell.evaluate("td => getComputedStyle(td).display") == "block"
@@ -58,7 +58,7 @@ def test_the_country_pages_visits_become_labelled_cards_on_a_phone(site, browse)
 
     wide = browse(width=1280)
     wide.goto(site + "/states/TCD/")
-    cell = wide.locator("#hosted-visits tbody tr").first.locator("td").first
+    cell = wide.locator("#hosted-visits tbody tr").first.locator("th").first
     assert cell.evaluate("td => getComputedStyle(td).display") == "table-cell"
 
 
@@ -121,3 +121,43 @@ def test_a_phone_reads_the_whole_state_party_label_on_a_countrys_chart(site, bro
         }"""
     )
     assert box["left"] >= 0 and box["right"] <= box["width"], box
+
+
+# WCAG 2.1, 1.4.10 (reflow): at 320 CSS px wide (a 1280 px screen at 400 % zoom) and at
+# 640 px (200 % zoom), nothing makes the page scroll sideways. A wide table may scroll
+# inside its own box (.table-wrap); the page may not. Every <details> is opened: the
+# home page's map table, the charts' numbers.
+REFLOW_PAGES = [
+    "/",
+    "/states/",
+    "/persons/",
+    "/visits/",
+    "/persons/vladimir-putin/",
+    "/persons/omar-al-bashir/",
+    "/states/HUN/",
+    "/states/ZAF/",
+]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("width", [320, 640])
+def test_no_page_scrolls_sideways_at_400_or_200_percent_zoom(site, browse, width, language):
+    page = browse(width=width, height=800)
+    wide = {}
+    for url in REFLOW_PAGES:
+        page.goto(site + (url if language == "en" else f"/{language}{url}"))
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        reach = page.evaluate("document.documentElement.scrollWidth")
+        if reach > width:
+            wide[url] = reach
+    assert wide == {}, f"pages wider than {width} px ({language}): {wide}"
+    assert not page.problems
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_headers_search_button_stays_on_a_320_px_screen(site, browse, language):
+    """The French "Rechercher" is longer than "Search": the search row shrinks, not the page."""
+    page = browse(width=320, height=800)
+    page.goto(site + ("/" if language == "en" else f"/{language}/"))
+    button = page.locator(".site-header .search button").bounding_box()
+    assert button["x"] >= 0 and button["x"] + button["width"] <= 320, button

@@ -1,6 +1,7 @@
 """Accessible structure: landmarks, one h1, labelled controls, text alternatives for the maps."""
 
 import re
+from html import unescape
 
 import pytest
 
@@ -40,7 +41,8 @@ def test_pages_have_landmarks_one_title_and_labelled_controls(reader, seeded, ur
             assert attrs.get("id") in labelled or attrs.get("aria-label"), (url, attrs)
     for tag, attrs in tags:
         if tag == "svg":
-            # A chart is one image; the world map is a group of links (one per country).
+            # A chart is one image; the world map a group, named and described, whose
+            # countries' links are hidden from assistive technology (the page's table has them).
             assert attrs.get("role") in ("img", "group")
             assert all(part in ids for part in attrs["aria-labelledby"].split())
         if tag == "img":
@@ -103,6 +105,32 @@ def test_map_links_are_not_tab_stops(reader, seeded):
     assert svg.count("<a ") == svg.count('tabindex="-1"') > 100
 
 
+@pytest.mark.parametrize(
+    ("url", "alternative"),
+    [
+        ("/", "The table right after the map (open it from its summary)"),
+        ("/fr/", "Le tableau qui suit la carte (à ouvrir depuis son intitulé)"),
+        ("/persons/vladimir-putin/", "The travel timeline on this page"),
+    ],
+)
+def test_a_screen_reader_hears_the_map_as_one_group_that_names_its_text_alternative(
+    reader, seeded, url, alternative
+):
+    """The countries' links (173 on the home page, in the shapes' file order) are hidden
+    from assistive technology, as they are from the Tab order: the map is a group named by
+    its title and a description that says where the same facts are as text."""
+    html = body(reader.get(url))
+    svg = html[html.index('<svg class="worldmap"') : html.index("</svg>", html.index("worldmap"))]
+    assert re.match(
+        r'<svg class="worldmap"[^>]* role="group" aria-labelledby="map-title map-desc"', svg
+    )
+    drawing = svg[svg.index("</desc>") + len("</desc>") :]
+    assert drawing.startswith('<g class="shapes" aria-hidden="true">'), drawing[:80]
+    assert drawing.count("<g ") == 1 and "<a " in drawing
+    description = re.search(r'<desc id="map-desc">([^<]*)</desc>', svg).group(1)
+    assert alternative in unescape(description)
+
+
 def test_colours_meet_contrast_minimums():
     """WCAG 2.1: 4.5:1 for text, 3:1 for the map's colours against the sea."""
     from pathlib import Path
@@ -148,3 +176,149 @@ def test_the_embedded_cards_focus_ring_stands_out_on_its_white_card():
 
     lighter, darker = sorted((luminance(colours["focus"]), luminance(background)), reverse=True)
     assert (lighter + 0.05) / (darker + 0.05) >= 3, colours["focus"]
+
+
+def first_cells(html: str, table_id: str) -> list[str]:
+    """The opening tag of each body row's first cell in the table `table_id`."""
+    table = html[html.index(f'id="{table_id}"') :]
+    table = table[table.index("<tbody>") : table.index("</tbody>")]
+    return re.findall(r"<tr data-id=[^>]*>\s*(<t[hd][^>]*>)", table)
+
+
+@pytest.mark.parametrize(
+    ("url", "table_id"),
+    [
+        ("/states/", "results"),
+        ("/fr/persons/", "results"),
+        ("/warrants/", "results"),
+        ("/visits/", "results"),
+        ("/incidents/", "results"),
+        ("/states/TCD/", "hosted-visits"),
+    ],
+)
+def test_each_row_of_a_list_has_a_row_header(reader, seeded, url, table_id):
+    """A row's counts are links whose text is a number ("1" → the visits of one person):
+    a screen reader names their row by its header (the state, the person, the dates), which
+    the first cell is, keeping its label for the phone's cards."""
+    cells = first_cells(body(reader.get(url)), table_id)
+    assert len(cells) > 3
+    for cell in cells:
+        assert cell.startswith('<th scope="row"') and "data-label=" in cell, cell
+
+
+def accessible_names(html: str, pattern: str) -> list[str]:
+    """The accessible names of the links whose opening tag matches `pattern`: their
+    aria-label, the text of the elements aria-labelledby names, or their own text."""
+    texts = {}
+    # Overlapping matches (a link inside a list item), each element by its own id.
+    element = r'(?=<([a-z]+)\b[^>]*\sid="([^"]+)"[^>]*>(.*?)</\1>)'
+    for _tag, tag_id, text in re.findall(element, html, re.S):
+        texts[tag_id] = re.sub(r"<[^>]+>", "", text).strip()
+    names = []
+    for tag, text in re.findall(rf"(<a {pattern}[^>]*>)(.*?)</a>", html, re.S):
+        label = re.search(r'aria-label="([^"]*)"', tag)
+        labelledby = re.search(r'aria-labelledby="([^"]*)"', tag)
+        if label:
+            names.append(unescape(label.group(1)))
+        elif labelledby:
+            names.append(" ".join(unescape(texts[i]) for i in labelledby.group(1).split()))
+        else:
+            names.append(unescape(re.sub(r"<[^>]+>", "", text)).strip())
+    return names
+
+
+def test_a_persons_trips_are_links_named_with_their_dates(reader, seeded):
+    """Omar al-Bashir went to Chad (N'Djamena) five times: five links of that one text
+    said nothing of which trip each opens."""
+    html = body(reader.get("/persons/omar-al-bashir/"))
+    timeline = html[
+        html.index('id="travel-timeline"') : html.index("</ol>", html.index('id="travel-timeline"'))
+    ]
+    names = accessible_names(timeline, r'href="/visits/[^"]+"')
+    chad = [
+        n for n in names if n.startswith("Chad (N’Djamena)") or n.startswith("Chad (N'Djamena)")
+    ]
+    assert len(chad) >= 5
+    assert len(set(names)) == len(names), names
+    assert re.fullmatch(r"Chad \(N.Djamena\) \d.*\d{4}", chad[0]), chad[0]
+
+
+@pytest.mark.parametrize("url", ["/visits/", "/fr/incidents/", "/states/TCD/"])
+def test_a_lists_visit_links_are_named_apart_when_they_share_their_dates(reader, seeded, url):
+    """Two visits of 6 December 2023 (the United Arab Emirates, Saudi Arabia): each date
+    link is named with the person and the host too, its visible dates first."""
+    html = body(reader.get(url))
+    table = html[html.index('id="results"' if "/states/" not in url else 'id="hosted-visits"') :]
+    table = table[table.index("<tbody>") : table.index("</tbody>")]
+    names = accessible_names(table, r'href="/(?:fr/)?visits/[^"?]+"[^>]*aria-label')
+    assert len(names) > 3
+    assert len(set(names)) == len(names), names
+    if url == "/visits/":
+        assert "6 December 2023: Vladimir Vladimirovich Putin, Saudi Arabia" in names
+
+
+def test_a_persons_feed_link_is_named_apart_from_the_sites(reader, seeded):
+    html = body(reader.get("/persons/vladimir-putin/"))
+    assert ">Atom feed of this person's incidents</a>" in html.replace("&#x27;", "'")
+    assert html.count(">Atom feed of incidents</a>") == 1  # the footer's, for the whole site
+
+
+def test_a_sortable_columns_header_is_named_by_its_column_alone(reader, seeded):
+    """Every cell was announced "Visits hosted — sort, 0": the header's name is the
+    column's; its link says, as its description, what following it does."""
+    html = body(reader.get("/states/?ordering=visits"))
+    thead = html[html.index("<thead>") : html.index("</thead>")]
+    assert "sort</span>" not in thead and "— " not in thead
+    links = re.findall(r'<a href="\?[^"]*" aria-describedby="(sort-[a-z_]+)">', thead)
+    assert links
+    descriptions = dict(re.findall(r'<span id="(sort-[a-z_]+)" hidden>([^<]*)</span>', thead))
+    assert set(links) <= set(descriptions)
+    # Sorted by visits, most first: following the header's link sorts them the other way.
+    assert 'aria-sort="descending"><a href="?ordering=-visits"' in thead
+    assert descriptions["sort-visits"] == "Sort by Visits hosted, ascending"
+    assert descriptions["sort-name"] == "Sort by State, ascending"
+    french = body(reader.get("/fr/states/?ordering=visits"))
+    assert re.search(
+        r'<span id="sort-visits" hidden>Trier par [^<]+, ordre croissant</span>', french
+    )
+
+
+def test_an_english_alias_is_marked_as_english_on_a_french_page(reader, seeded):
+    """ "The Terminator" (Bosco Ntaganda): a French voice mangled it."""
+    listing = body(reader.get("/fr/persons/"))
+    assert re.search(r'<small lang="en">The Terminator</small>', listing)
+    person = body(reader.get("/fr/persons/bosco-ntaganda/"))
+    assert '<dd lang="en">The Terminator</dd>' in person
+    assert "<dd>The Terminator</dd>" in body(reader.get("/persons/bosco-ntaganda/"))
+
+
+def test_the_changes_page_title_has_its_page_number(reader, seeded):
+    html = body(reader.get("/changes/?page=2"))
+    assert "<title>Changes, page 2 · iccwatch</title>" in html
+    assert "<title>Changes · iccwatch</title>" in body(reader.get("/changes/"))
+
+
+def test_a_refused_sign_in_says_so_in_the_pages_title(reader, seeded):
+    page = body(reader.post("/newsroom/sign-in/", {"username": "nobody", "password": "wrong"}))
+    assert "<title>Sign in: refused · Newsroom</title>" in page
+
+
+@pytest.mark.parametrize(
+    ("url", "line"),
+    [
+        ("/states/HUN/", "— basis: State Party</li>"),
+        ("/fr/states/HUN/", "— fondement\u00a0: État partie</li>"),
+    ],
+)
+def test_a_countrys_incidents_label_their_basis(reader, seeded, url, line):
+    """« Benjamin Netanyahu, 3–6 avril 2025 — État partie » read as his status."""
+    html = body(reader.get(url))
+    section = html[html.index('id="incidents-heading"') :]
+    assert line in section[: section.index("</ul>")]
+
+
+def test_the_visits_filter_names_the_basis_of_the_obligation(reader, seeded):
+    """A Security Council referral or an Art. 12(3) declaration is no treaty."""
+    assert '<label for="id_basis">Basis of the obligation</label>' in body(reader.get("/visits/"))
+    french = body(reader.get("/fr/visits/"))
+    assert '<label for="id_basis">Fondement de l’obligation</label>' in french

@@ -82,7 +82,7 @@ def test_the_french_country_page_previews_in_french(reader, seeded):
         "Mongolie\u00a0: État partie depuis le 1er juillet 2002."
     )
     # No "de" before a country name (it would need its article: "des États-Unis").
-    assert tags["og:image:alt"][0].startswith("Carte — Mongolie\u00a0:")
+    assert tags["og:image:alt"][0].startswith("Fiche — Mongolie\u00a0:")
 
 
 def test_other_pages_carry_no_card(reader, seeded):
