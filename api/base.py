@@ -1122,4 +1122,12 @@ naming it, and nothing is filed or changed.
   sentence ("Expected available in 10 seconds.") was French. `Changed-Until` is readable
   by browser tools on other sites (CORS). The incidents feed's `changed_since` is
   described as a filter: the feed sends no `Changed-Until` (keep its cursor).
+- 5 December 2026, bodies: a JSON body whose object gives a key twice, at any depth
+  (`{"person": ..., "person": ...}`), is a `400 parse_error` naming the key, and nothing
+  is filed or changed: the last one was taken silently. A source's `url` or
+  `archived_url` (a visit's or a withdrawal's) holding a character no URL may hold (`"`,
+  `<`, `>`, `\\`, `^`, a backtick, `{`, `|`, `}`, a control or bidirectional character)
+  is a `400 invalid` naming the field and the character: it was published as typed.
+  Send it percent-encoded (`%22`, `%3C`); letters outside ASCII (an article's Cyrillic
+  or Arabic slug) are taken as before.
 """
