@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alerts import webhooks
 from alerts.models import Subscription
+from core.models import url_character_refusal
 
 
 class SubscriptionForm(forms.ModelForm):
@@ -20,6 +21,10 @@ class SubscriptionForm(forms.ModelForm):
     def clean_webhook_url(self):
         url = self.cleaned_data.get("webhook_url", "").strip()
         if url:
+            if refused := url_character_refusal(url):
+                # Named, as a source's address is refused: the generic sentence below
+                # would leave the subscriber looking for what is wrong with the address.
+                raise forms.ValidationError(refused, code="invalid")
             try:
                 webhooks.check_url(url)
             except webhooks.UnsafeTarget:

@@ -31,6 +31,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from core.models import character_no_url_holds, shown_character
+
 SIGNATURE_HEADER = "X-Iccwatch-Signature"
 TIMESTAMP_HEADER = "X-Iccwatch-Timestamp"
 USER_AGENT = "iccwatch-alerts/1"
@@ -75,12 +77,15 @@ def _allowed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 
 
 def check_url(url: str) -> None:
-    """Raise UnsafeTarget unless `url` is http(s) with a host; no DNS (for forms)."""
+    """Raise UnsafeTarget unless `url` is http(s) with a host, no user name or password and
+    no character a URL may not hold (core.models.character_no_url_holds); no DNS (for forms)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UnsafeTarget("only http and https URLs are allowed")
     if parts.username or parts.password:
         raise UnsafeTarget("the URL must not carry a user name or password")
+    if (char := character_no_url_holds(url)) is not None:
+        raise UnsafeTarget(f"the URL contains {shown_character(char)}, which no URL may hold")
     try:
         literal = ipaddress.ip_address(parts.hostname)
     except ValueError:

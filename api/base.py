@@ -1133,4 +1133,12 @@ naming it, and nothing is filed or changed.
   `another_visit` and those visits, nothing filed (it was a `201`). A report with no
   source is refused in the newsroom's words, "At least one source (a public URL) is
   required." (it was DRF's "Ensure this field has at least 1 elements.").
+- 5 December 2026, bodies: a JSON body whose object gives a key twice, at any depth
+  (`{"person": ..., "person": ...}`), is a `400 parse_error` naming the key, and nothing
+  is filed or changed: the last one was taken silently. A source's `url` or
+  `archived_url` (a visit's or a withdrawal's) holding a character no URL may hold (`"`,
+  `<`, `>`, `\\`, `^`, a backtick, `{`, `|`, `}`, a control or bidirectional character)
+  is a `400 invalid` naming the field and the character: it was published as typed.
+  Send it percent-encoded (`%22`, `%3C`); letters outside ASCII (an article's Cyrillic
+  or Arabic slug) are taken as before.
 """

@@ -6,6 +6,11 @@
 - **Depth**: arrays and objects nested deeper than `MAX_DEPTH` are refused with
   `400 parse_error` (100,000 nested arrays would otherwise exhaust Python's recursion
   limit: a 500).
+- **Repeated keys**: an object that gives a key twice (at any depth) is refused with
+  `400 parse_error` naming the key. JSON leaves the meaning of a repeated name open
+  (RFC 8259, 4) and Python keeps the last one silently: `{"person": "vladimir-putin",
+  ..., "person": "benjamin-netanyahu"}` would file against the second person while a
+  reader of the body (or another parser, which may keep the first) sees the first.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ import json
 from django.conf import settings
 from rest_framework import exceptions, parsers, status
 from rest_framework.settings import api_settings
+
+from core.echo import echoed
 
 # No report or visit body nests deeper than a handful of levels; this leaves ample room.
 MAX_DEPTH = 32
@@ -56,8 +63,27 @@ def too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
     return False
 
 
+class RepeatedKey(ValueError):
+    """A JSON object that gives the same key twice; `key` is that key."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def object_without_repeated_keys(pairs: list[tuple[str, object]]) -> dict:
+    """`json.loads`'s `object_pairs_hook`: the object's pairs as a dict; raises
+    `RepeatedKey` for the first key given twice (compared exactly, as Python's dict does)."""
+    result = {}
+    for key, value in pairs:
+        if key in result:
+            raise RepeatedKey(key)
+        result[key] = value
+    return result
+
+
 class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser with the size and depth bounds above."""
+    """DRF's JSON parser with the size and depth bounds and the refusal of repeated keys above."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
@@ -85,7 +111,14 @@ class JSONParser(parsers.JSONParser):
             )
         parse_constant = parsers.json.strict_constant if api_settings.STRICT_JSON else None
         try:
-            return json.loads(text, parse_constant=parse_constant)
+            return json.loads(
+                text, parse_constant=parse_constant, object_pairs_hook=object_without_repeated_keys
+            )
+        except RepeatedKey as exc:
+            raise exceptions.ParseError(
+                f"JSON parse error - the key {echoed(exc.key)!r} is given twice in one object: "
+                "give each key once."
+            ) from exc
         except RecursionError as exc:  # the depth check above should make this unreachable
             raise exceptions.ParseError("JSON parse error - nested too deeply.") from exc
         except ValueError as exc:

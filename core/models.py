@@ -51,6 +51,60 @@ def carries_credentials(url: str) -> bool:
     return parts.username is not None or parts.password is not None
 
 
+# Characters RFC 3986 (section 2 and appendix A) allows nowhere in a URI, whose ASCII
+# forms browsers and data users' tools read differently (a quote ends an attribute, `<`
+# starts a tag): the space, `"`, `<`, `>`, backslash, `^`, backtick, `{`, `|`, `}`; and
+# control characters (C0, DEL, C1) and the bidirectional formatting characters RFC 3987
+# (section 4.1) forbids in an IRI: core.text's BIDI_CONTROLS and the marks below. Any
+# other character outside ASCII is an IRI's (a Cyrillic or Arabic article's slug) and
+# stays: it is what the publisher's address is.
+_NO_URL_CHARACTERS = frozenset(' "<>\\^`{|}\u200e\u200f\u061c')
+
+
+def character_no_url_holds(url: str) -> str | None:
+    """The first character of `url` that no URI may hold (`_NO_URL_CHARACTERS`, a control
+    character or a bidirectional one); None when there is none. The one check of every
+    public address the site takes (a source's, its archived copy's, a withdrawal's
+    source's, a webhook's): such a character was published as typed, a non-URL carrying
+    markup to every data user. Percent-encoded forms (`%22`, `%3C`) are URI characters
+    and pass."""
+    import unicodedata
+
+    from core.text import BIDI_CONTROLS
+
+    for char in url:
+        if (
+            char in _NO_URL_CHARACTERS
+            or unicodedata.category(char) == "Cc"
+            or BIDI_CONTROLS.match(char)
+        ):
+            return char
+    return None
+
+
+def shown_character(char: str) -> str:
+    """A character as a message names it: `'"' (U+0022)` for a visible ASCII one,
+    `U+000A` alone for one nothing shows (a control, a space, a bidirectional mark)."""
+    code = f"U+{ord(char):04X}"
+    return f"'{char}' ({code})" if "!" <= char <= "~" else code
+
+
+def url_character_refusal(url: str) -> str | None:
+    """Why `url` cannot be taken as a public address, in the reader's language, when it
+    holds a character no URL holds (`character_no_url_holds`); None when it holds none."""
+    from urllib.parse import quote
+
+    from core.echo import echoed
+
+    char = character_no_url_holds(url)
+    if char is None:
+        return None
+    return _(
+        "%(value)r contains %(character)s, which no web address may hold: write it "
+        "percent-encoded (%(encoded)s)."
+    ) % {"value": echoed(url), "character": shown_character(char), "encoded": quote(char, safe="")}
+
+
 def publisher_from_url(url: str) -> str:
     """A readable publisher name from a URL's host (www. dropped)."""
     from urllib.parse import urlsplit

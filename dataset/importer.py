@@ -35,6 +35,7 @@ import csv
 import datetime
 import io
 import re
+import urllib.parse
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,7 +54,13 @@ from compliance import (
 )
 from core import history
 from core.identifiers import is_iso3, is_slug
-from core.models import Source, carries_credentials, publisher_from_url
+from core.models import (
+    Source,
+    carries_credentials,
+    character_no_url_holds,
+    publisher_from_url,
+    shown_character,
+)
 from dataset.models import DatasetImport
 from states import territories
 from states.models import (
@@ -316,6 +323,14 @@ class _Validator:
         for url in urls:
             if not re.match(r"^https?://[^\s/]+\.[^\s]*$", url):
                 self.error(row, column, f"{url!r} is not an http(s) URL")
+            elif (char := character_no_url_holds(url)) is not None:
+                # Published as typed in the API and the downloads, as the newsroom refuses it.
+                self.error(
+                    row,
+                    column,
+                    f"{url!r} contains {shown_character(char)}, which no web address may "
+                    f"hold: write it percent-encoded ({urllib.parse.quote(char, safe='')})",
+                )
             elif carries_credentials(url):
                 # Shown on the public pages to every reader, as the newsroom refuses it.
                 self.error(row, column, f"{url!r} carries a user name or password")

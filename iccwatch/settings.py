@@ -43,13 +43,19 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 
-def unsafe_production_setting(secret_key: str, debug: bool, allowed_hosts: list[str]) -> str:
+def unsafe_production_setting(
+    secret_key: str,
+    debug: bool,
+    allowed_hosts: list[str],
+    csrf_trusted_origins: list[str] = (),
+) -> str:
     """The one line that says why this configuration must not run in production ("" when safe).
 
     The secret must pass Django's own check (security.W009: 50+ characters, 5+ distinct
     ones) and be no placeholder; the Host header must be checked against real names: no
     `*`, and no leading dot before a top-level domain (`.com`, `.`) or another public
-    suffix (`.co.uk`, `.github.io`), which would allow sites of other owners.
+    suffix (`.co.uk`, `.github.io`), which would allow sites of other owners. Each
+    trusted origin is held to the same (see `_unsafe_trusted_origin`).
     """
     if not secret_key:
         return "DJANGO_SECRET_KEY must be set in production (a random value of 50+ characters)."
@@ -98,6 +104,61 @@ def unsafe_production_setting(secret_key: str, debug: bool, allowed_hosts: list[
             "suffix allows every site registered under it. Give the site's own name "
             "(.example.co.uk)."
         )
+    for origin in csrf_trusted_origins:
+        if unsafe := _unsafe_trusted_origin(origin):
+            return unsafe
+    return ""
+
+
+def _unsafe_trusted_origin(origin: str) -> str:
+    """Why one DJANGO_CSRF_TRUSTED_ORIGINS entry must not run in production ("" when safe).
+
+    Django trusts a form post whose Origin (or, over HTTPS, Referer) matches an entry:
+    `scheme://host[:port]`, where `*.` before the host trusts every subdomain. An entry
+    must be an https:// origin (the CSRF cookie is sent over HTTPS only, so an http://
+    one is a mistake or a downgrade), with a host and nothing after it (Django compares
+    scheme and host only: a path would read as a restriction it never applies), and a
+    `*.` only before a name of the site's own (`https://*.example.org`): `*.com` or
+    `*.co.uk` would trust sites of every other owner, as `.com` does in ALLOWED_HOSTS.
+    """
+    shown = repr(origin[:60])
+    parts = urllib.parse.urlsplit(origin)
+    if parts.scheme == "http":
+        return (
+            f"DJANGO_CSRF_TRUSTED_ORIGINS must not contain {shown} in production: cookies are "
+            "sent over HTTPS only, so a trusted origin is an https:// one."
+        )
+    try:
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        port_ok = False
+    host = parts.hostname or ""
+    wildcard = host.startswith("*.")
+    if (
+        parts.scheme != "https"
+        or not host
+        or not port_ok
+        or parts.username is not None
+        or parts.path
+        or parts.query
+        or parts.fragment
+        or origin.endswith(("?", "#"))
+        or "*" in host.removeprefix("*.")
+    ):
+        return (
+            f"DJANGO_CSRF_TRUSTED_ORIGINS must not contain {shown}: an entry is an origin, "
+            "https:// and a host name with nothing after it (https://iccwatch.example.org)."
+        )
+    if wildcard and _spans_a_top_level_domain(host[1:]):
+        return (
+            f"DJANGO_CSRF_TRUSTED_ORIGINS must not contain {shown} in production: it trusts "
+            "every site of a top-level domain. Give the site's own name (https://*.example.org)."
+        )
+    if wildcard and _spans_a_public_suffix(host[1:]):
+        return (
+            f"DJANGO_CSRF_TRUSTED_ORIGINS must not contain {shown} in production: a public "
+            "suffix trusts every site registered under it. Give the site's own name."
+        )
     return ""
 
 
@@ -142,9 +203,10 @@ def _public_suffix_list():
 
 
 if PRODUCTION:
-    # A production server must never start with a guessable key, debug pages or an
-    # open Host header: each would leak data or allow cache poisoning.
-    _unsafe = unsafe_production_setting(SECRET_KEY, DEBUG, ALLOWED_HOSTS)
+    # A production server must never start with a guessable key, debug pages, an open
+    # Host header or form posts trusted from other sites: each would leak data or allow
+    # cache poisoning or cross-site requests.
+    _unsafe = unsafe_production_setting(SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS)
     if _unsafe:
         raise ImproperlyConfigured(_unsafe)
     if not env_str("DATABASE_URL", default=""):

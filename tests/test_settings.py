@@ -67,6 +67,31 @@ def test_production_accepts_a_leading_dot_before_the_sites_own_domain():
     assert result.returncode == 0, result.stderr
 
 
+def test_production_trusts_https_origins_of_the_sites_own_names():
+    """What the refusals of `https://*.com` and `http://` point to starts: the site's own
+    https:// origins, a port, and `*.` before its own domain or its own name under a
+    public suffix."""
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.CSRF_TRUSTED_ORIGINS)"
+    )
+    result = load_settings(
+        code,
+        DJANGO_CSRF_TRUSTED_ORIGINS="https://iccwatch.example.org, https://*.example.org, "
+        "https://admin.example.org:8443, https://*.example.co.uk, https://*.iccwatch.github.io",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(
+        [
+            "https://iccwatch.example.org",
+            "https://*.example.org",
+            "https://admin.example.org:8443",
+            "https://*.example.co.uk",
+            "https://*.iccwatch.github.io",
+        ]
+    )
+
+
 @pytest.mark.parametrize(
     ("pattern", "spans"),
     [
@@ -231,6 +256,51 @@ def test_production_cookies_are_secure_and_sign_in_is_guarded():
             "ICCWATCH_LOGIN_ADDRESS_USERNAME_LIMIT (10)",
         ),
         ({"DJANGO_ENV": "prod"}, "DJANGO_ENV='prod' must be one of: development, production."),
+        (
+            {"DJANGO_CSRF_TRUSTED_ORIGINS": "https://*.com,http://iccwatch.example.org"},
+            "DJANGO_CSRF_TRUSTED_ORIGINS must not contain 'https://*.com' in production: it "
+            "trusts every site of a top-level domain.",
+        ),
+        (
+            {"DJANGO_CSRF_TRUSTED_ORIGINS": "https://*.co.uk"},
+            "DJANGO_CSRF_TRUSTED_ORIGINS must not contain 'https://*.co.uk' in production: a "
+            "public suffix",
+        ),
+        (
+            {"DJANGO_CSRF_TRUSTED_ORIGINS": "https://iccwatch.example.org, https://*.github.io"},
+            "DJANGO_CSRF_TRUSTED_ORIGINS must not contain 'https://*.github.io' in production: "
+            "a public suffix",
+        ),
+        (
+            {"DJANGO_CSRF_TRUSTED_ORIGINS": "http://iccwatch.example.org"},
+            "DJANGO_CSRF_TRUSTED_ORIGINS must not contain 'http://iccwatch.example.org' in "
+            "production: cookies are sent over HTTPS only",
+        ),
+        (
+            {"DJANGO_CSRF_TRUSTED_ORIGINS": "iccwatch.example.org"},
+            "DJANGO_CSRF_TRUSTED_ORIGINS must not contain 'iccwatch.example.org': an entry is an "
+            "origin",
+        ),
+        (
+            {"DJANGO_CSRF_TRUSTED_ORIGINS": "https://iccwatch.example.org/newsroom/"},
+            "DJANGO_CSRF_TRUSTED_ORIGINS must not contain 'https://iccwatch.example.org/newsroom/':",
+        ),
+        (
+            {"DJANGO_CSRF_TRUSTED_ORIGINS": "https://*"},
+            "DJANGO_CSRF_TRUSTED_ORIGINS must not contain 'https://*':",
+        ),
+        (
+            {"DJANGO_CSRF_TRUSTED_ORIGINS": "https://ic*.example.org"},
+            "DJANGO_CSRF_TRUSTED_ORIGINS must not contain 'https://ic*.example.org':",
+        ),
+        (
+            {"DJANGO_CSRF_TRUSTED_ORIGINS": "https://admin@iccwatch.example.org"},
+            "DJANGO_CSRF_TRUSTED_ORIGINS must not contain 'https://admin@iccwatch.example.org':",
+        ),
+        (
+            {"DJANGO_CSRF_TRUSTED_ORIGINS": "https://iccwatch.example.org:https"},
+            "DJANGO_CSRF_TRUSTED_ORIGINS must not contain 'https://iccwatch.example.org:https':",
+        ),
     ],
     ids=[
         "missing-secret",
@@ -274,6 +344,16 @@ def test_production_cookies_are_secure_and_sign_in_is_guarded():
         "network-lock-under-the-address-lock",
         "network-spraying-lock-under-the-address-lock",
         "unknown-environment",
+        "trusted-origin-over-a-top-level-domain",
+        "trusted-origin-over-a-public-suffix",
+        "trusted-origin-over-a-private-public-suffix",
+        "http-trusted-origin",
+        "trusted-origin-without-scheme",
+        "trusted-origin-with-path",
+        "trusted-origin-of-every-host",
+        "trusted-origin-with-a-star-inside-a-label",
+        "trusted-origin-with-a-user-name",
+        "trusted-origin-with-an-unreadable-port",
     ],
 )
 def test_production_refuses_an_unsafe_configuration(overrides, message):

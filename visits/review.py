@@ -51,7 +51,7 @@ import compliance
 from compliance import ANNOUNCED, PRESENT_STATUSES, Period
 from core import roles
 from core.echo import echoed
-from core.models import DatePrecision, carries_credentials
+from core.models import DatePrecision, carries_credentials, url_character_refusal
 from core.names import format_date
 from core.text import refuse_bidi_controls
 from states.models import State
@@ -197,7 +197,9 @@ def is_public_address(url: str) -> bool:
 def address_refusal(url) -> str | None:
     """Why a source's address, or its archived copy's, cannot be cited, in the reader's
     language; None when it can: an http(s) URL (`is_public_address`) without a user name
-    or password in it, which the public page would show to every reader."""
+    or password in it, which the public page would show to every reader, nor a
+    character no URL holds (`core.models.url_character_refusal`: `"`, `<`, a control
+    character...), which would be published as typed to every data user."""
     url = str(url)
     try:
         parts = urllib.parse.urlsplit(url)
@@ -206,6 +208,8 @@ def address_refusal(url) -> str | None:
         parts = None
     if parts is None or not url.startswith(("http://", "https://")):
         return _("%(value)r is not an http(s) URL.") % {"value": echoed(url)}
+    if refused := url_character_refusal(url):
+        return refused
     if not is_public_address(url):
         return _("%(value)r is not a public address: a source must be one anyone can read.") % {
             "value": echoed(url)

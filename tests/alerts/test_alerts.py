@@ -10,6 +10,7 @@ a delivery through a real Celery worker and Redis, back-off delays included.
 """
 
 import datetime
+import html
 import json
 import logging
 
@@ -742,6 +743,24 @@ def test_the_form_shows_its_errors_next_to_the_fields(client, reporter):
     response = client.post(reverse("alerts:subscriptions"), {"webhook_url": "http://10.1.2.3/x"})
     assert b"Only public http or https addresses may receive webhooks." in response.content
     assert not Subscription.objects.exists()
+
+
+def test_a_webhook_address_with_a_character_no_url_holds_is_refused_naming_it(client, reporter):
+    """As a source's address is: a `"` or `<` in the address is named, and never called."""
+    client.force_login(reporter)
+    url = 'https://hooks.ngo.example/x"><script>'
+    response = client.post(reverse("alerts:subscriptions"), {"webhook_url": url})
+    assert response.status_code == 200
+    assert (
+        html.unescape(response.content.decode()).count(
+            f"{url!r} contains '\"' (U+0022), which no web address may hold: write it "
+            "percent-encoded (%22)."
+        )
+        == 1
+    )
+    assert not Subscription.objects.exists()
+    with pytest.raises(webhooks.UnsafeTarget, match=r"contains '<' \(U\+003C\)"):
+        webhooks.check_url("https://hooks.ngo.example/<x>")
 
 
 def test_nobody_sees_or_changes_anothers_subscription(client, reporter, reviewer):

@@ -1026,6 +1026,8 @@ def test_a_withdrawal_filed_through_the_api_cites_its_sources_once_verified(seed
         ("http://192.168.1.10/retraction", "en"),
         ("https://intranet.internal/retraction", "en"),
         ("http://192.168.1.10/retraction", "fr"),
+        ('https://example.org/retraction"><script>alert(3)</script>', "en"),
+        ("https://example.org/retraction<b>", "fr"),
     ],
 )
 def test_a_withdrawal_source_the_record_could_not_cite_is_a_400_and_nothing_is_filed(

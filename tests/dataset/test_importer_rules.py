@@ -477,3 +477,24 @@ def test_a_source_address_carrying_a_user_name_or_password_is_an_error(tmp_path)
         "or password"
     ]
     assert not State.objects.filter(iso3="MNG").exists()
+
+
+def test_a_source_address_with_a_character_no_url_holds_is_an_error(tmp_path):
+    """Published as typed in the API and the downloads: a `"` or `<` is refused by name,
+    as the newsroom does; an IRI's characters (a Cyrillic slug) and percent-encoded
+    ones are the publisher's address and are taken."""
+    hostile = 'https://example.org/treaty"><script>alert(3)</script>'
+    mongolia = {**STATES[1], "source_urls": f"{URL};{hostile}"}
+    path = folder(tmp_path, states=[STATES[0], mongolia, *STATES[2:]])
+    assert errors_of(path) == [
+        f"states.csv:3: source_urls: {hostile!r} contains '\"' (U+0022), which no web address "
+        "may hold: write it percent-encoded (%22)"
+    ]
+    assert not State.objects.filter(iso3="MNG").exists()
+
+    iri = "https://ria.example/договор-монголия;https://example.org/treaty%22%3E"
+    mongolia = {**STATES[1], "source_urls": f"{URL};{iri}"}
+    import_dataset(folder(tmp_path, "iri", states=[STATES[0], mongolia, *STATES[2:]]))
+    assert set(State.objects.get(iso3="MNG").sources.values_list("url", flat=True)) >= set(
+        iri.split(";")
+    )

@@ -212,6 +212,51 @@ def test_a_30_mb_body_to_a_read_only_endpoint_is_json_too():
     assert response["Content-Type"].startswith("application/json")
 
 
+@pytest.mark.parametrize(
+    ("body", "key"),
+    [
+        (
+            '{"person": "vladimir-putin", "host": "MNG", "start": "2024-09-02", '
+            '"place": "Ulaanbaatar", "status": "occurred", "outcome": "not_arrested", '
+            '"sources": [{"url": "https://example.org/a", "publisher": "Example"}], '
+            '"person": "benjamin-netanyahu"}',
+            "person",
+        ),
+        (
+            '{"person": "vladimir-putin", "sources": [{"url": "https://example.org/a", '
+            '"publisher": "Example", "url": "https://example.org/b"}]}',
+            "url",
+        ),
+        ('{"notes": {"a": [{"b": {"deep": 1, "deep": 2}}]}}', "deep"),
+    ],
+    ids=["top-level", "in-a-source", "deeper"],
+)
+def test_a_key_given_twice_is_the_apis_400_naming_it(reporter, body, key):
+    """A repeated key was merged, the last one kept: a body naming Putin first and
+    Netanyahu last filed against Netanyahu, while a reader of the body sees Putin."""
+    from visits.models import Report
+
+    for path in ("/api/v1/reports/", "/api/v1/visits/"):
+        response = token_client(reporter).post(path, body, content_type="application/json")
+        assert response.status_code == 400, (path, response.status_code)
+        error = response.json()["error"]
+        assert error["code"] == "parse_error"
+        assert error["message"] == (
+            f"JSON parse error - the key {key!r} is given twice in one object: give each key once."
+        )
+    assert not Report.objects.exists()
+
+
+def test_the_same_key_in_two_objects_is_no_repetition(reporter):
+    response = token_client(reporter).post(
+        "/api/v1/reports/",
+        '{"sources": [{"url": "https://example.org/a"}, {"url": "https://example.org/b"}]}',
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid"
+
+
 def test_an_ordinary_report_body_is_still_parsed(reporter):
     response = token_client(reporter).post("/api/v1/reports/", {"sources": [[[[]]]]}, format="json")
     assert response.status_code == 400

@@ -584,11 +584,61 @@ def test_a_source_inside_a_network_is_refused_and_nothing_is_filed(reporter, see
         "http://8.8.2056/",
         "https://www.example.org.123abc/x",
         "https://2024.example.org/x",
+        # An IRI: a slug in Cyrillic or Arabic, or a curly apostrophe, is the publisher's
+        # address as readers see it; percent-encoded characters are URI characters.
+        "https://ria.example/politika/путин-визит-монголия",
+        "https://www.aljazeera.example/news/بوتين-منغوليا",
+        "https://asp.icc-cpi.int/press-releases/tunisia-joins-the-icc’s-governing-body",
+        "https://example.org/news/putin-dushanbe%22%3E%3Cscript%3E",
+        "https://example.org/search?q=a%20b&page=2#part-1",
     ],
 )
 def test_a_public_source_is_accepted(url):
     assert review.is_public_address(url)
     assert review.address_refusal(url) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "named", "encoded"),
+    [
+        (
+            'https://example.org/news/putin-dushanbe"><script>alert(3)</script>',
+            "'\"' (U+0022)",
+            "%22",
+        ),
+        ("https://example.org/news/<b>", "'<' (U+003C)", "%3C"),
+        ("https://example.org/news>", "'>' (U+003E)", "%3E"),
+        ("https://example.org/a\\b", "'\\' (U+005C)", "%5C"),
+        ("https://example.org/a^b", "'^' (U+005E)", "%5E"),
+        ("https://example.org/a`b", "'`' (U+0060)", "%60"),
+        ("https://example.org/a{b}", "'{' (U+007B)", "%7B"),
+        ("https://example.org/a|b", "'|' (U+007C)", "%7C"),
+        ("https://example.org/a}", "'}' (U+007D)", "%7D"),
+        ("https://example.org/a\x7fb", "U+007F", "%7F"),
+        ("https://example.org/a\x85b", "U+0085", "%C2%85"),
+        ("https://example.org/a\u200fb", "U+200F", "%E2%80%8F"),
+    ],
+)
+def test_a_source_address_with_a_character_no_url_holds_is_refused_naming_it(
+    reporter, seeded, url, named, encoded
+):
+    """A source's address was published as typed in the API, the downloads and the feeds:
+    one holding `"` or `<` gave data users a non-URL carrying markup. A character RFC
+    3986 allows nowhere is refused, named, beside the source's field (the one check the
+    newsroom's form, the API and a withdrawal's sources go through), and nothing is filed;
+    in the archived copy's address too."""
+    said = review.address_refusal(url)
+    assert said == (
+        f"{url!r} contains {named}, which no web address may hold: write it "
+        f"percent-encoded ({encoded})."
+    )
+    for field in ("url", "archived_url"):
+        with pytest.raises(ValidationError) as refused:
+            review.file_report(
+                author=reporter, data=TAJIKISTAN, citations=[{**CITATIONS[0], field: url}]
+            )
+        assert refused.value.message_dict[f"citations.0.{field}"] == [said]
+    assert not Report.objects.exists()
 
 
 def test_a_withdrawals_reason_is_at_least_a_short_sentence(seeded, reporter):
