@@ -260,6 +260,52 @@ def test_visits_are_not_deleted_in_the_admin(admin_client):
     assert Visit.objects.filter(pk=visit.pk).exists()
 
 
+@pytest.mark.parametrize(
+    "field, url",
+    [
+        ("url", 'https://example.org/news/putin"><script>alert(3)</script>'),
+        ("url", "https://ana:secret@example.org/news"),
+        ("url", "http://10.0.0.1/news"),
+        ("archived_url", "https://web.archive.org/web/2024/https://example.org/a b"),
+    ],
+)
+def test_a_source_edited_in_the_admin_keeps_to_the_newsrooms_address_rule(admin_client, field, url):
+    """The admin's source form refuses what the newsroom, the API and the importer refuse
+    (visits.review.address_refusal), and changes nothing."""
+    source = Source.objects.order_by("pk").first()
+    before = (source.url, source.archived_url)
+    path = reverse("admin:core_source_change", args=[source.pk])
+    data = {
+        "url": source.url,
+        "publisher": source.publisher,
+        "published": source.published.isoformat() if source.published else "",
+        "excerpt": source.excerpt,
+        "archived_url": source.archived_url,
+        field: url,
+    }
+    response = admin_client.post(path, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field]
+    source.refresh_from_db()
+    assert (source.url, source.archived_url) == before
+
+
+def test_a_source_with_a_good_address_is_saved_in_the_admin(admin_client):
+    source = Source.objects.order_by("pk").first()
+    path = reverse("admin:core_source_change", args=[source.pk])
+    data = {
+        "url": source.url,
+        "publisher": "Edited publisher",
+        "published": source.published.isoformat() if source.published else "",
+        "excerpt": source.excerpt,
+        "archived_url": "https://web.archive.org/web/2024/https://example.org/%D0%BD%D0%BE%D0%B2",
+    }
+    response = admin_client.post(path, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    source.refresh_from_db()
+    assert source.publisher == "Edited publisher"
+
+
 # --- Staff accounts ----------------------------------------------------------------------
 
 
