@@ -64,7 +64,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PATH=/opt/venv/bin:$PATH \
     ICCWATCH_SKIP_BOOTSTRAP=1 \
-    DJANGO_ENV=production
+    DJANGO_ENV=production \
+    ICCWATCH_BIND=0.0.0.0:8000
 RUN useradd --system --uid 10001 --no-create-home --home-dir /nonexistent iccwatch
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /app /app
@@ -74,6 +75,9 @@ WORKDIR /app
 # mounts one volume there for web and worker, which starts with this folder's owner.
 RUN mkdir -p /app/var/downloads && chown iccwatch /app/var/downloads
 USER iccwatch
+# gunicorn listens on every interface of the container (ICCWATCH_BIND; without Docker
+# the entrypoint's default is 127.0.0.1:8000): compose publishes the port on the host's
+# 127.0.0.1 only, for the TLS proxy whose X-Forwarded-For the site trusts.
 EXPOSE 8000
 ENTRYPOINT ["/app/docker/entrypoint.sh"]
 CMD ["web"]

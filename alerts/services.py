@@ -157,9 +157,23 @@ class MailsNotSent(Exception):
     stopped a mail before it reached `unsent`, the ids of the accounts still to mail (the
     one it failed for and those after it, in order); those before were mailed."""
 
-    def __init__(self, about: str, unsent: list[int]):
-        super().__init__(f"{about} not sent to account(s) {', '.join(map(str, unsent))}")
+    def __init__(self, about: str, unsent: list[int], cause: str = ""):
+        told = f"{about} not sent to account(s) {', '.join(map(str, unsent))}"
+        super().__init__(f"{told}: {cause}" if cause else told)
         self.unsent = unsent
+
+
+def failure_words(error: BaseException, connection=None) -> str:
+    """What stopped a mail, for the log: the error's class and message
+    ("ConnectionRefusedError: [Errno 111] Connection refused", an SMTP answer's code and
+    words), and the mail server it came from ("smtp.example.org:587") when `connection`
+    is an SMTP connection. Never the account's password: only the host and port are read
+    from the connection, and an SMTP answer holds no password."""
+    words = f"{type(error).__name__}: {error}"
+    host, port = getattr(connection, "host", None), getattr(connection, "port", None)
+    if host:
+        words += f" (mail server {host}:{port})" if port else f" (mail server {host})"
+    return words
 
 
 def send_each(mails: list[tuple], about: str, progress=None) -> int:
@@ -184,14 +198,15 @@ def send_each(mails: list[tuple], about: str, progress=None) -> int:
                 sent += connection.send_messages([message]) or 0
             except OSError as error:
                 if not refused_for_good(error):
-                    raise MailsNotSent(about, [u.pk for u, _ in mails[n:]]) from error
+                    raise MailsNotSent(
+                        about, [u.pk for u, _ in mails[n:]], failure_words(error, connection)
+                    ) from error
                 logger.error(
-                    "%s to account %s (%s) not sent, not tried again: %s: %s",
+                    "%s to account %s (%s) not sent, not tried again: %s",
                     about,
                     user.pk,
                     user.get_username(),
-                    type(error).__name__,
-                    error,
+                    failure_words(error, connection),
                 )
             if progress is not None:
                 progress([u.pk for u, _ in mails[n + 1 :]])
@@ -527,8 +542,12 @@ def sweep_mails(redeliver_seconds: int | None = None) -> int:
             )
             .order_by("due_at")[:SWEEP_BATCH]
         )
+        # Why each is enqueued again, for the log: taken back from a try whose lease ran
+        # out, or still pending the redelivery delay after it was due.
+        taken_back = set()
         for mail in due:
             if mail.status == MailStatus.SENDING:
+                taken_back.add(mail.pk)
                 logger.warning(
                     "newsroom mail %s taken back: its try's lease ran out (its worker died "
                     "or stalled)",
@@ -556,11 +575,14 @@ def sweep_mails(redeliver_seconds: int | None = None) -> int:
             break
         enqueued += 1
     if enqueued:
-        logger.warning(
-            "%d newsroom mail(s) enqueued again: still pending %d s after they were due",
-            enqueued,
-            redeliver,
-        )
+        sent_off = [mail.pk for mail in due[:enqueued]]
+        leased = sum(1 for pk in sent_off if pk in taken_back)
+        causes = []
+        if leased:
+            causes.append(f"{leased} taken back as their lease ran out")
+        if enqueued - leased:
+            causes.append(f"{enqueued - leased} still pending {redeliver} s after they were due")
+        logger.warning("%d newsroom mail(s) enqueued again: %s", enqueued, ", ".join(causes))
     return enqueued
 
 

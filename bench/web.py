@@ -306,6 +306,8 @@ def server_env(database_url: str, redis_url: str, cache: bool) -> dict:
         # Production's default, stated: a worker keeps the data version it read this long.
         ICCWATCH_DATA_VERSION_LOCAL_MS=str(VERSION_HOLD_MS),
         CELERY_BROKER_URL="",
+        # Production refuses to run without a broker unless inline tasks are asked for.
+        ICCWATCH_TASKS_INLINE="on",
         # The rate limits stay on (their cost is measured) but far above the benchmark's load.
         # Both apply to an anonymous reader (DRF's user throttle counts anonymous readers
         # by address too).

@@ -15,12 +15,17 @@ show; a key a client sends in the query string all the same (`?api_key=...`, whi
 site ignores or refuses) is redacted too, as are the values of the other parameters
 SECRET_PARAMETERS names.
 
+The client's address (`h`) is the one the site counts (client_address): behind the proxy
+the README puts in front, gunicorn's peer is the proxy, 127.0.0.1 on every line.
+
 This module imports gunicorn alone, not Django: gunicorn's master process loads it.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
+from types import SimpleNamespace
 from urllib.parse import unquote
 
 from gunicorn.glogging import Logger
@@ -61,14 +66,51 @@ def _redact_decoded(text: str) -> str:
     return _SECRET_PARAMETER.sub(rf"\g<1>{REDACTED}", text)
 
 
+def client_address(environ: dict, trusted_peer: bool) -> str:
+    """The client's address as the site counts it (core.auth.client_ip: behind
+    ICCWATCH_API_NUM_PROXIES proxies, from X-Forwarded-For) when the peer is a proxy
+    gunicorn trusts (`trusted_peer`: its forwarded_allow_ips, 127.0.0.1 and ::1 unless
+    set); else the peer's own address, whatever X-Forwarded-For says: a client that
+    reached gunicorn directly writes what it likes there. Django is read only here, in a
+    worker that serves requests, which has loaded it; without it, the peer's."""
+    peer = environ.get("REMOTE_ADDR", "") or "-"
+    if not trusted_peer or not environ.get("HTTP_X_FORWARDED_FOR"):
+        return peer
+    try:
+        from django.conf import settings
+
+        if not settings.configured:
+            return peer
+        from core.auth import client_ip
+
+        return client_ip(SimpleNamespace(META=environ)) or peer
+    except Exception:  # noqa: BLE001 - a log line must never fail a request
+        return peer
+
+
 class RedactingLogger(Logger):
     """gunicorn's logger, whose access log lines hold no password link's token and no
-    credential in a query string (see the module's docstring); the error log is gunicorn's."""
+    credential in a query string (see the module's docstring), and whose client address
+    (`h`) is the one the site counts behind its proxy (client_address), not the proxy's
+    127.0.0.1 on every line; the error log is gunicorn's."""
 
     def atoms(self, resp, req, environ, request_time):
-        """gunicorn's atoms (the fields of an access log format), each redacted."""
+        """gunicorn's atoms (the fields of an access log format), each redacted, `h` the
+        client's address (client_address)."""
         atoms = super().atoms(resp, req, environ, request_time)
         for name, value in atoms.items():
             if isinstance(value, str):
                 atoms[name] = redact(value)
+        atoms["h"] = client_address(environ, self._trusts(environ.get("REMOTE_ADDR", "")))
         return atoms
+
+    def _trusts(self, peer: str) -> bool:
+        """Whether gunicorn trusts `peer`'s forwarding headers (forwarded_allow_ips)."""
+        allowed = self.cfg.forwarded_allow_ips
+        if "*" in allowed:
+            return True
+        try:
+            address = ipaddress.ip_address(peer)
+        except ValueError:
+            return not peer  # a UNIX socket has no address: gunicorn trusts it
+        return any(address in network for network in self.cfg.forwarded_allow_networks())

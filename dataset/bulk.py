@@ -35,7 +35,6 @@ import os
 import sqlite3
 import stat
 import tempfile
-import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -298,7 +297,9 @@ def tables() -> list[BulkTable]:
 def rows(bulk: BulkTable) -> Iterator[dict]:
     """The table's rows as mappings of column -> value, read `CHUNK` rows at a time."""
     names = bulk.table.names
-    queryset = bulk.queryset.order_by(*bulk.attnames[:1])
+    # In the order of the whole primary key (a companion table's is both its columns), so
+    # that two builds of the same data write the same bytes.
+    queryset = bulk.queryset.order_by(*bulk.attnames[: len(bulk.table.primary_key)])
     attnames = list(bulk.attnames)
     if bulk.table.name == "findings":
         # A finding about a visit that is not public shows no visit.
@@ -404,11 +405,36 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _about(version: str, built: datetime.datetime) -> dict:
+def data_as_of() -> datetime.datetime:
+    """When the data the files hold last changed: the latest change to a visit, person,
+    warrant or state, verdict change or import (1980-01-01 UTC, the earliest date a zip
+    member can carry, on an empty database). The files carry this date, never the time
+    they were built, so that two builds of the same data are the same bytes: a file name
+    and SHA-256 once cited stay true."""
+    moments = [
+        model.objects.aggregate(m=Max(field))["m"]
+        for model, field in (
+            (Visit, "updated_at"),
+            (Person, "updated_at"),
+            (Warrant, "updated_at"),
+            (State, "updated_at"),
+            (VerdictChange, "changed_at"),
+            (DatasetImport, "imported_at"),
+        )
+    ]
+    known = [m for m in moments if m is not None]
+    return max(known, default=EARLIEST_ZIP_TIME).astimezone(datetime.UTC).replace(microsecond=0)
+
+
+# A zip member's date cannot be earlier (MS-DOS time).
+EARLIEST_ZIP_TIME = datetime.datetime(1980, 1, 1, tzinfo=datetime.UTC)
+
+
+def _about(version: str, as_of: datetime.datetime) -> dict:
     return {
         "title": "iccwatch: visits of persons wanted under ICC arrest warrants, with verdicts",
         "version": version,
-        "built_at": tabular.text(built),
+        "data_as_of": tabular.text(as_of),
         "licence": "Creative Commons Attribution 4.0 International (CC BY 4.0); see LICENSE",
         "dictionary": "codebook.csv (every column's type and meaning) and DICTIONARY.md",
     }
@@ -421,11 +447,12 @@ def write_zip(path: Path, all_tables: list[BulkTable], about: dict) -> None:
     """A zip of one CSV per table, the codebook, DICTIONARY.md, LICENSE, VERSION, CHANGELOG.md
     and README.txt (what it is, when it was built, the SHA-256 of every member)."""
     checksums = []
+    dated = datetime.datetime.fromisoformat(about["data_as_of"])
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
 
         def add_lines(name: str, lines) -> None:
             digest = hashlib.sha256()
-            with archive.open(_member(name), "w") as member:
+            with archive.open(_member(name, dated), "w") as member:
                 for line in lines:
                     data = line.encode("utf-8")
                     digest.update(data)
@@ -445,7 +472,7 @@ def write_zip(path: Path, all_tables: list[BulkTable], about: dict) -> None:
             about["title"],
             "",
             f"Version: {about['version']}",
-            f"Built: {about['built_at']}",
+            f"Data as of: {about['data_as_of']}",
             f"Licence: {about['licence']}",
             "Columns, types and meanings: codebook.csv and DICTIONARY.md (Export format).",
             "CSV: UTF-8 with a byte order mark, RFC 4180; dates ISO 8601 with a <name>_precision "
@@ -455,13 +482,15 @@ def write_zip(path: Path, all_tables: list[BulkTable], about: dict) -> None:
             *(f"{digest}  {name}" for name, digest in checksums),
             "",
         ]
-        archive.writestr(_member("README.txt"), "\n".join(readme))
+        archive.writestr(_member("README.txt", dated), "\n".join(readme))
 
 
-def _member(name: str) -> zipfile.ZipInfo:
-    """A zip member dated now, deflated, readable by everyone (`-rw-r--r--`): zipfile
-    gives a member opened or written by name the mode 0600."""
-    info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
+def _member(name: str, dated: datetime.datetime) -> zipfile.ZipInfo:
+    """A zip member dated `dated` (the data's date, in UTC: the same data, the same bytes),
+    deflated, readable by everyone (`-rw-r--r--`): zipfile gives a member opened or
+    written by name the mode 0600."""
+    moment = max(dated.astimezone(datetime.UTC), EARLIEST_ZIP_TIME)
+    info = zipfile.ZipInfo(name, date_time=moment.timetuple()[:6])
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = (stat.S_IFREG | 0o644) << 16
     return info
@@ -588,7 +617,6 @@ def _build(*, force: bool) -> dict:
     if not force and up_to_date and all((folder / f["name"]).exists() for f in current["files"]):
         return current
     built = timezone.now().replace(microsecond=0)
-    about = _about(version, built)
     all_tables = tables()
     files = []
     # One snapshot for every table of both files (REPEATABLE READ): a change committed
@@ -600,6 +628,7 @@ def _build(*, force: bool) -> dict:
         if outermost:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        about = _about(version, data_as_of())
         for suffix, writer, media_type in (
             ("zip", write_zip, "application/zip"),
             ("sqlite", write_sqlite, "application/vnd.sqlite3"),
@@ -626,6 +655,7 @@ def _build(*, force: bool) -> dict:
         "version": version,
         "key": key,
         "built_at": tabular.text(built),
+        "data_as_of": about["data_as_of"],
         "files": files,
         "tables": {b.table.name: len(b.table.columns) for b in all_tables},
     }

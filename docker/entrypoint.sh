@@ -10,7 +10,9 @@
 #   anything else is run as it is (e.g. `sh`).
 #
 # Configuration comes from the environment (.env.example lists every variable).
-# Beside those: ICCWATCH_BIND (gunicorn's address, default 0.0.0.0:8000),
+# Beside those: ICCWATCH_BIND (gunicorn's address, default 127.0.0.1:8000: the site trusts
+# the X-Forwarded-For of the proxy in front, so gunicorn must be reachable through that
+# proxy only; the image sets 0.0.0.0:8000, its port published on the host's 127.0.0.1),
 # WEB_CONCURRENCY (gunicorn's worker processes, gunicorn's own variable; 3 here by
 # default), ICCWATCH_WEB_THREADS (threads per worker process, default 4) and
 # ICCWATCH_BEAT_SCHEDULE (beat's state file, default /tmp/celerybeat-schedule). The worker
@@ -34,6 +36,16 @@ manage() {
     python manage.py "$@"
 }
 
+# A worker or beat without CELERY_BROKER_URL would use Celery's default broker
+# (amqp://guest@localhost:5672//), whatever answers there: refused, as iccwatch/celery.py
+# refuses it for `celery worker` and `celery beat` started by hand.
+require_broker() {
+    if [ -z "$(printf '%s' "${CELERY_BROKER_URL:-}" | tr -d '[:space:]')" ]; then
+        echo "CELERY_BROKER_URL is not set: the $1 needs the broker web enqueues into (e.g. redis://127.0.0.1:6379/0)." >&2
+        exit 1
+    fi
+}
+
 command="${1:-web}"
 [ "$#" -gt 0 ] && shift
 
@@ -50,6 +62,7 @@ case "$command" in
         export DJANGO_ALLOWED_HOSTS="${DJANGO_ALLOWED_HOSTS:-build}"
         export ICCWATCH_BASE_URL="${ICCWATCH_BASE_URL:-https://build.invalid}"
         export DATABASE_URL="${DATABASE_URL:-postgres://build@localhost/build}"
+        export CELERY_BROKER_URL="${CELERY_BROKER_URL:-redis://build.invalid:6379/0}"
         manage compilemessages --verbosity 1
         manage collectstatic --noinput --verbosity 1
         ;;
@@ -72,7 +85,7 @@ case "$command" in
         manage build_downloads &
         exec gunicorn iccwatch.wsgi \
             --config docker/gunicorn.conf.py \
-            --bind "${ICCWATCH_BIND:-0.0.0.0:8000}" \
+            --bind "${ICCWATCH_BIND:-127.0.0.1:8000}" \
             --workers "${WEB_CONCURRENCY:-3}" \
             --worker-class gthread \
             --threads "${ICCWATCH_WEB_THREADS:-4}" \
@@ -80,9 +93,11 @@ case "$command" in
             "$@"
         ;;
     worker)
+        require_broker worker
         exec celery -A iccwatch worker --loglevel="${LOG_LEVEL:-INFO}" "$@"
         ;;
     beat)
+        require_broker beat
         exec celery -A iccwatch beat --loglevel="${LOG_LEVEL:-INFO}" \
             --schedule="${ICCWATCH_BEAT_SCHEDULE:-/tmp/celerybeat-schedule}" "$@"
         ;;

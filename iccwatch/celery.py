@@ -3,13 +3,40 @@
 import os
 
 from celery import Celery
-from celery.signals import task_prerun
+from celery.signals import beat_init, celeryd_init, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iccwatch.settings")
 
 app = Celery("iccwatch")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+NO_BROKER = (
+    "CELERY_BROKER_URL is not set: the {program} needs the broker web enqueues into "
+    "(e.g. redis://127.0.0.1:6379/0). Without it Celery would use its default, "
+    "amqp://guest@localhost:5672//, and whatever answers there."
+)
+
+
+@celeryd_init.connect
+def refuse_a_worker_without_a_broker(**kwargs):
+    """Stop a worker started without CELERY_BROKER_URL (SystemExit, status 1, naming the
+    variable): Celery would consume from its default broker, never the one web enqueues
+    into, and the tasks would wait for the sweeps while the worker seemed to run."""
+    _require_broker("worker")
+
+
+@beat_init.connect
+def refuse_beat_without_a_broker(**kwargs):
+    """Stop beat started without CELERY_BROKER_URL, as a worker is
+    (refuse_a_worker_without_a_broker)."""
+    _require_broker("beat")
+
+
+def _require_broker(program: str) -> None:
+    # Celery's signals log what a receiver raises and go on, except SystemExit.
+    if not str(app.conf.broker_url or "").strip():
+        raise SystemExit(NO_BROKER.format(program=program))
 
 
 @task_prerun.connect

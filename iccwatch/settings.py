@@ -425,7 +425,18 @@ ICCWATCH_SUMMARIES_IN_BACKGROUND = env_bool("ICCWATCH_SUMMARIES_IN_BACKGROUND", 
 # the outbox (visits.EvaluationRequest) makes sure no accepted change is lost: the
 # request row is committed with the change, and the relay/sweeper enqueues from it; the
 # newsroom's mails alike (alerts.NewsroomMail, alerts.sweep_mails).
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", default="")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", default="").strip()
+# Production runs its tasks on a worker: without a broker, every evaluation would run in the
+# request that caused it and every newsroom mail be sent from it, the reader waiting for
+# the mail server. Inline tasks in production must be asked for (ICCWATCH_TASKS_INLINE:
+# one process that does all, a benchmark); the worker and beat refuse to start without a
+# broker whatever this says (iccwatch/celery.py).
+ICCWATCH_TASKS_INLINE = env_bool("ICCWATCH_TASKS_INLINE", default=not PRODUCTION)
+if PRODUCTION and not CELERY_BROKER_URL and not ICCWATCH_TASKS_INLINE:
+    raise ImproperlyConfigured(
+        "CELERY_BROKER_URL must be set in production (e.g. redis://127.0.0.1:6379/0), or "
+        "ICCWATCH_TASKS_INLINE=on to run every task inline, in the request."
+    )
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
@@ -449,7 +460,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A hung Redis must not block a web request for minutes.
     "socket_timeout": 2,
     "socket_connect_timeout": 2,
-    # A task whose worker died is redelivered after this many seconds, not an hour.
+    # A task whose worker died is redelivered once this many seconds have passed since it
+    # was taken (not an hour), when a worker next looks for such tasks: kombu does every
+    # 100 s or so, some five to seven minutes in all by default.
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", default=300, minimum=1),
     "max_retries": 1,
 }
@@ -910,10 +923,15 @@ LOGGING = {
             "datefmt": "%Y-%m-%d %H:%M:%S %z",
         }
     },
+    "filters": {"one_line_warning": {"()": "core.logfilters.OneLineWarning"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # A request with a Host header outside ALLOWED_HOSTS (a probe sent to the bare
+        # address, a scanner) is answered 400 and logged as one WARNING line, not as an
+        # ERROR with a traceback (core.logfilters.OneLineWarning).
+        "django.security.DisallowedHost": {"filters": ["one_line_warning"]},
     },
 }
 

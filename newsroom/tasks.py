@@ -24,6 +24,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.template import loader
 from django.utils import translation
@@ -51,6 +52,26 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
     It keeps Django's name, so that the task, and any form built on it in this module, mails
     through this send_mail."""
+
+    def get_users(self, email):
+        """Django's accounts to mail (active, the address matching in any case, a usable
+        password), and also the active accounts of that address whose password was never
+        set: created by `create_account` without one (an unusable password) and never
+        signed in. The link is how such an account sets its first password; when the one
+        create_account printed expired or was lost, asking here is the way back. An
+        account whose password was made unusable after it signed in (last_login set), and
+        an inactive one, still gets nothing."""
+        UserModel = get_user_model()
+        email_field = UserModel.get_email_field_name()
+        accounts = UserModel._default_manager.filter(
+            **{f"{email_field}__iexact": email, "is_active": True}
+        )
+        return (
+            account
+            for account in accounts
+            if (account.has_usable_password() or account.last_login is None)
+            and auth_forms._unicode_ci_compare(email, getattr(account, email_field))
+        )
 
     def send_mail(
         self,
@@ -135,7 +156,7 @@ def mail_password_reset(
     email: str, language: str, subject_template_name: str, email_template_name: str
 ) -> int:
     """Mail a one-time password link to each active account of `email` that has a usable
-    password (Django's PasswordResetForm: its users and token), in the language the
+    password or never had one set (PasswordResetForm.get_users; Django's token), in the language the
     account last used the newsroom in, else in `language` (the page's the reset was asked
     from; AccountLanguageResetForm), linking to base_url(); returns how many accounts were
     mailed (0 for an unknown address). An OSError (the mail server, smtplib's errors) or a

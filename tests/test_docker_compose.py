@@ -7,7 +7,9 @@ smoke test itself (`bash .ci/production-smoke`) builds the tree and runs it.
 
 import ast
 import importlib.util
+import os
 import re
+import shlex
 import subprocess
 import sys
 import tomllib
@@ -103,6 +105,7 @@ def stages():
                     "user": "root",
                     "entrypoint": None,
                     "cmd": None,
+                    "env": {},
                 }
             )
         elif keyword == "WORKDIR":
@@ -115,6 +118,10 @@ def stages():
             found[-1]["copies"].append((origin, sources, absolute, destination.endswith("/")))
         elif keyword == "RUN":
             found[-1]["runs"].append(arguments)
+        elif keyword == "ENV":
+            for word in shlex.split(arguments):
+                name, _, value = word.partition("=")
+                found[-1]["env"][name] = value
         elif keyword == "USER":
             found[-1]["user"] = arguments
         elif keyword == "ENTRYPOINT":
@@ -477,7 +484,11 @@ def test_the_worker_and_beat_log_at_the_configured_level(tmp_path, command):
     fake = tmp_path / "celery"
     fake.write_text('#!/bin/sh\necho "$@"\n')
     fake.chmod(0o755)
-    env = {"PATH": f"{tmp_path}:/usr/bin:/bin", "ICCWATCH_SKIP_BOOTSTRAP": "1"}
+    env = {
+        "PATH": f"{tmp_path}:/usr/bin:/bin",
+        "ICCWATCH_SKIP_BOOTSTRAP": "1",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
+    }
     for level, expected in (
         (None, "--loglevel=INFO"),
         ("WARNING", "--loglevel=WARNING"),
@@ -495,3 +506,66 @@ def test_the_worker_and_beat_log_at_the_configured_level(tmp_path, command):
         assert run.returncode == 0, run.stderr
         assert run.stdout.split()[:3] == ["-A", "iccwatch", command]
         assert expected in run.stdout.split(), run.stdout
+
+
+@pytest.mark.parametrize("command", ["worker", "beat"])
+def test_the_entrypoint_refuses_a_worker_or_beat_without_a_broker(tmp_path, command):
+    """Started without CELERY_BROKER_URL, Celery would take its default broker
+    (amqp://guest@localhost:5672//) and whatever answers there: the entrypoint stops first,
+    naming the variable, and never starts Celery."""
+    fake = tmp_path / "celery"
+    fake.write_text('#!/bin/sh\necho started "$@"\n')
+    fake.chmod(0o755)
+    env = {"PATH": f"{tmp_path}:/usr/bin:/bin", "ICCWATCH_SKIP_BOOTSTRAP": "1"}
+    for broker in (None, " "):
+        run = subprocess.run(
+            ["sh", "docker/entrypoint.sh", command],
+            cwd=ROOT,
+            env={**env, **({"CELERY_BROKER_URL": broker} if broker is not None else {})},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert run.returncode == 1
+        assert "started" not in run.stdout
+        assert f"CELERY_BROKER_URL is not set: the {command} needs the broker" in run.stderr
+
+
+@pytest.mark.parametrize("command", ["worker", "beat"])
+def test_celery_itself_refuses_a_worker_or_beat_without_a_broker(tmp_path, command):
+    """`celery -A iccwatch worker` (or beat) started by hand, not through the entrypoint
+    (README: workers on several machines), stops at once without CELERY_BROKER_URL, with
+    the same sentence (iccwatch/celery.py), instead of consuming from Celery's default."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "CELERY_", "REDIS_URL", "ICCWATCH_"))
+    }
+    env.update(
+        ICCWATCH_SKIP_BOOTSTRAP="1",
+        DATABASE_URL="postgres://unused@127.0.0.1:1/unused",
+    )
+    arguments = ["--schedule", str(tmp_path / "schedule")] if command == "beat" else []
+    run = subprocess.run(
+        [str(Path(sys.executable).parent / "celery"), "-A", "iccwatch", command, *arguments],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert f"CELERY_BROKER_URL is not set: the {command} needs the broker" in run.stderr
+
+
+def test_gunicorn_listens_on_the_loopback_unless_told_and_the_image_tells_it(tmp_path, stages):
+    """The site trusts X-Forwarded-For from the proxy in front (ICCWATCH_API_NUM_PROXIES):
+    a gunicorn anyone can reach directly would let a client write its own address there
+    and dodge every per-client limit. Without Docker gunicorn binds 127.0.0.1:8000 unless
+    ICCWATCH_BIND says otherwise; the image, whose port compose publishes on the host's
+    127.0.0.1 only, sets 0.0.0.0:8000 itself."""
+    web = (ROOT / "docker" / "entrypoint.sh").read_text().split("    web)", 1)[1].split(";;", 1)[0]
+    assert '--bind "${ICCWATCH_BIND:-127.0.0.1:8000}"' in web
+    assert "0.0.0.0" not in web
+    final = stages[-1]
+    assert final["env"].get("ICCWATCH_BIND") == "0.0.0.0:8000", final["env"]

@@ -19,6 +19,7 @@ SAFE_PRODUCTION = {
     "ICCWATCH_BASE_URL": "https://iccwatch.example.org",
     # Never connected to: loading the settings opens no connection.
     "DATABASE_URL": "postgres://iccwatch:secret@db.invalid:5432/iccwatch",
+    "CELERY_BROKER_URL": "redis://redis.invalid:6379/0",
 }
 
 
@@ -55,6 +56,25 @@ def test_a_safe_production_configuration_starts():
     result = load_settings()
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "DEBUG False"
+
+
+def test_production_refuses_to_start_without_a_broker_unless_inline_tasks_are_asked_for():
+    """Without CELERY_BROKER_URL every task would run in the request that caused it (the
+    newsroom's mails sent from it): production asks for a broker, or for that on purpose."""
+    refused = load_settings(CELERY_BROKER_URL=None)
+    assert refused.returncode != 0
+    assert "CELERY_BROKER_URL must be set in production" in refused.stderr
+    assert "ICCWATCH_TASKS_INLINE=on" in refused.stderr
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.CELERY_TASK_ALWAYS_EAGER)"
+    )
+    inline = load_settings(code, CELERY_BROKER_URL=None, ICCWATCH_TASKS_INLINE="on")
+    assert inline.returncode == 0, inline.stderr
+    assert inline.stdout.strip() == "True"
+    queued = load_settings(code)
+    assert queued.returncode == 0, queued.stderr
+    assert queued.stdout.strip() == "False"
 
 
 def test_production_accepts_a_leading_dot_before_the_sites_own_domain():
@@ -510,6 +530,7 @@ DOCUMENTED_PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "iccwatch.example.org",
     "ICCWATCH_BASE_URL": "https://iccwatch.example.org",
     "DATABASE_URL": "postgres://iccwatch:secret@db.invalid:5432/iccwatch",
+    "CELERY_BROKER_URL": "redis://redis.invalid:6379/0",
     "ICCWATCH_SKIP_BOOTSTRAP": "1",
 }
 

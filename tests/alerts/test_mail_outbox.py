@@ -10,6 +10,9 @@ mail's task in a real Redis and has a real worker and beat deliver it.
 import datetime
 import logging
 import smtplib
+import socket
+import socketserver
+import threading
 
 import pytest
 from django.conf import settings
@@ -487,3 +490,137 @@ def test_the_admin_lists_the_newsroom_mails_read_only(
     page = admin_client.get(reverse("admin:alerts_newsroommail_change", args=[row.pk]))
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
     assert admin_client.get(reverse("admin:alerts_newsroommail_add")).status_code == 403
+
+
+def test_the_sweep_says_why_it_enqueues_each_mail_again_with_the_count_of_each_cause(
+    reporter, mail_server, caplog, django_capture_on_commit_callbacks
+):
+    """A mail taken back because its try's lease ran out is not one "still pending after
+    it was due": the sweep's line counts each cause apart."""
+    ada, ben, zoe = three_reviewers()
+    report = file_report(reporter, django_capture_on_commit_callbacks, relayed=False)
+    leased = NewsroomMail.objects.get(report=report)
+    mailserver.prepare(mail_server, [mailserver.DELIVERED, "worker killed"])
+    with pytest.raises(mailserver.WorkerKilled):
+        services.send_recorded_mail(leased.pk)
+    NewsroomMail.objects.filter(pk=leased.pk).update(lease_until=timezone.now())
+    lost = services.record_mail(report, services.REVIEWERS_MAILED)  # its task never ran
+    overdue(lost)
+    caplog.set_level(logging.WARNING, logger="alerts.services")
+    assert services.sweep_mails() == 2
+    redeliver = settings.ICCWATCH_SWEEP_REDELIVER_SECONDS
+    assert (
+        "2 newsroom mail(s) enqueued again: 1 taken back as their lease ran out, "
+        f"1 still pending {redeliver} s after they were due"
+    ) in caplog.messages
+
+    caplog.clear()
+    NewsroomMail.objects.filter(pk=lost.pk).update(
+        status=MailStatus.SENDING, lease_until=timezone.now()
+    )
+    assert services.sweep_mails() == 1
+    assert "1 newsroom mail(s) enqueued again: 1 taken back as their lease ran out" in (
+        caplog.messages
+    )
+    assert not any("still pending" in line for line in caplog.messages)
+
+
+def test_a_failed_try_logs_what_the_mail_server_did_and_which_server_never_its_password(
+    reporter, settings, caplog, django_capture_on_commit_callbacks
+):
+    """A mail server that refuses the connection: the try's WARNING and the last try's
+    ERROR say so (the error's class and words) and name the server (host:port), never the
+    site's mail password."""
+    three_reviewers()
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there: the connection is refused
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": "127.0.0.1",
+                "port": port,
+                "username": "iccwatch",
+                "password": "the-sites-mail-password",
+                "use_tls": False,
+                "timeout": 2,
+            },
+        }
+    }
+    report = file_report(reporter, django_capture_on_commit_callbacks, relayed=False)
+    row = NewsroomMail.objects.get(report=report)
+    caplog.set_level(logging.WARNING, logger="alerts.services")
+    with pytest.raises(services.MailsNotSent):
+        services.send_recorded_mail(row.pk)
+    (line,) = [r.getMessage() for r in caplog.records if "tried again later" in r.getMessage()]
+    assert "ConnectionRefusedError" in line and "Connection refused" in line
+    assert f"(mail server 127.0.0.1:{port})" in line
+
+    caplog.clear()
+    assert services.send_recorded_mail(row.pk, final=True) == 0
+    (line,) = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert "marked failed" in line and "ConnectionRefusedError" in line
+    assert f"127.0.0.1:{port}" in line
+    assert "the-sites-mail-password" not in caplog.text
+
+
+class CountingSMTPHandler(socketserver.StreamRequestHandler):
+    """Just enough of an SMTP server for Django's SMTP backend: accepts every mail, and
+    counts the connections and the messages in its server's `connections` and `mails`."""
+
+    def handle(self):
+        self.server.connections += 1
+        self.wfile.write(b"220 test ESMTP\r\n")
+        in_data = False
+        for raw in self.rfile:
+            line = raw.decode("utf-8", "replace").rstrip("\r\n")
+            if in_data:
+                if line == ".":
+                    in_data = False
+                    self.server.mails += 1
+                    self.wfile.write(b"250 queued\r\n")
+                continue
+            verb = line[:4].upper()
+            if verb == "EHLO":
+                self.wfile.write(b"250 test\r\n")
+            elif verb == "DATA":
+                in_data = True
+                self.wfile.write(b"354 go on\r\n")
+            elif verb == "QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:  # HELO, MAIL, RCPT, RSET, NOOP
+                self.wfile.write(b"250 ok\r\n")
+
+
+def test_the_reviewers_mails_go_out_over_one_smtp_connection(
+    reporter, settings, django_capture_on_commit_callbacks
+):
+    """Sent from the request while Redis is down, the reviewers' mails wait for the mail
+    server: at least they share one connection (one connect, greeting and sign-in), not
+    one each."""
+    three_reviewers()
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), CountingSMTPHandler)
+    server.connections = server.mails = 0
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings.MAILERS = {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {
+                    "host": "127.0.0.1",
+                    "port": server.server_address[1],
+                    "use_tls": False,
+                    "timeout": 5,
+                },
+            }
+        }
+        report = file_report(reporter, django_capture_on_commit_callbacks, relayed=False)
+        row = NewsroomMail.objects.get(report=report)
+        assert services.send_recorded_mail(row.pk) == 3
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert (server.connections, server.mails) == (1, 3)

@@ -21,7 +21,15 @@ def reset_link(uidb64: str = "MQ", token: str = TOKEN) -> str:
     return reverse("newsroom:password-reset-confirm", kwargs={"uidb64": uidb64, "token": token})
 
 
-def access_line(tmp_path, path: str, query: str = "", referer: str = "-", status="302 Found"):
+def access_line(
+    tmp_path,
+    path: str,
+    query: str = "",
+    referer: str = "-",
+    status="302 Found",
+    peer: str = "203.0.113.7",
+    forwarded_for: str = "",
+):
     """The line RedactingLogger writes for a GET of `path` (gunicorn's default format)."""
     log_file = tmp_path / "access.log"
     cfg = Config()
@@ -34,10 +42,12 @@ def access_line(tmp_path, path: str, query: str = "", referer: str = "-", status
         "PATH_INFO": path,
         "QUERY_STRING": query,
         "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "203.0.113.7",
+        "REMOTE_ADDR": peer,
         "HTTP_REFERER": referer,
         "HTTP_USER_AGENT": "Mail/1.0",
     }
+    if forwarded_for:
+        environ["HTTP_X_FORWARDED_FOR"] = forwarded_for
     request = types.SimpleNamespace(
         headers=[("HOST", "iccwatch.example.org"), ("REFERER", referer)]
     )
@@ -113,3 +123,24 @@ def test_the_credential_parameters_are_redacted_and_no_other(text, redacted):
 )
 def test_addresses_without_a_secret_are_logged_as_they_are(text):
     assert redact(text) == text
+
+
+def test_behind_the_proxy_the_access_log_shows_the_client_the_site_counts(tmp_path, settings):
+    """Behind one proxy (ICCWATCH_API_NUM_PROXIES=1), gunicorn's peer is the proxy: the line
+    shows the address the proxy appended to X-Forwarded-For, the one every per-client limit
+    counts, not 127.0.0.1 on every request; whatever a client wrote before it is not read."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    line = access_line(
+        tmp_path, "/", status="200 OK", peer="127.0.0.1", forwarded_for="10.9.9.9, 198.51.100.23"
+    )
+    assert line.startswith("198.51.100.23 - - [")
+
+
+def test_a_client_that_reaches_gunicorn_directly_is_logged_by_its_own_address(tmp_path, settings):
+    """A peer that is no proxy gunicorn trusts (forwarded_allow_ips: 127.0.0.1 and ::1 by
+    default) writes what it likes in X-Forwarded-For: the line shows the peer."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    line = access_line(
+        tmp_path, "/", status="200 OK", peer="192.0.2.44", forwarded_for="198.51.100.23"
+    )
+    assert line.startswith("192.0.2.44 - - [")

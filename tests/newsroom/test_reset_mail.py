@@ -7,6 +7,7 @@ does, on the page. With a broker the task runs in a real Celery worker on a priv
 No log line, whoever writes it, holds a link's token.
 """
 
+import io
 import logging
 import re
 import smtplib
@@ -16,9 +17,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import InterfaceError, OperationalError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from alerts import tasks as alerts_tasks
 from core.retries import refused_for_good, retry_delays
@@ -322,3 +325,45 @@ def test_only_the_recipient_or_the_message_refused_is_refused_for_good(error, fo
     own account or sender refused is tried again; a recipient or a message refused with a
     5xx is not."""
     assert refused_for_good(error) is for_good
+
+
+# --- An account whose first password was never set -----------------------------------
+
+
+@pytest.mark.django_db
+def test_an_account_whose_first_link_expired_gets_a_new_one_on_the_reset_page(
+    django_user_model, mail_server, django_capture_on_commit_callbacks
+):
+    """create_account makes an account without a usable password and prints a link valid
+    for three days: when it expired or was lost, the reset page mails a new one, where its
+    owner sets a first password. An inactive account, and one whose password was made
+    unusable after it signed in, still get nothing."""
+    email = f"nadia-{uuid.uuid4().hex}@example.org"
+    call_command("create_account", "nadia", email=email, role=["reporter"], stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        ask_for_a_link(email)
+    (message,) = mailserver.sent(mail_server)
+    assert message["to"] == [email]
+    link = urlsplit(LINK.search(message["body"]).group(0)).path
+    client = Client()
+    form = client.get(link, follow=True)
+    assert form.status_code == 200
+    done = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "a first password, long", "new_password2": "a first password, long"},
+    )
+    assert done.status_code == 302
+    nadia = django_user_model.objects.get(username="nadia")
+    assert nadia.check_password("a first password, long")
+
+    for name, change in (
+        ("inactive", {"is_active": False}),
+        ("disabled", {"last_login": timezone.now()}),
+    ):
+        address = f"{name}-{uuid.uuid4().hex}@example.org"
+        other = django_user_model.objects.create_user(name, email=address)
+        django_user_model.objects.filter(pk=other.pk).update(**change)
+        mailserver.prepare(mail_server, [])
+        with django_capture_on_commit_callbacks(execute=True):
+            ask_for_a_link(address)
+        assert mailserver.sent(mail_server) == [], name
