@@ -1128,9 +1128,14 @@ naming it, and nothing is filed or changed.
   `host.translated_name`); no other column moves.
 - 5 December 2026, duplicates: `POST /reports/` (and `POST /visits/`) files a new visit
   that may be one already recorded (same person and host, days that may overlap: the
-  report's `possible_duplicates`) only with `"another_visit": true`, as the newsroom's
-  form asks "This is another visit"; without it the answer is a `400 invalid` naming
-  `another_visit` and those visits, nothing filed (it was a `201`). A report with no
+  report's `possible_duplicates`), or whose trip a report already filed and awaiting
+  review (or sent back for changes) or the caller's own draft describes, only with
+  `"another_visit": true`, as the newsroom's form asks "This is another visit"; without
+  it the answer is a `400 invalid` naming `another_visit`, those visits, how many such
+  reports were filed and those the caller may read (id and address; a colleague's draft
+  is never counted), with the body's other errors in the same answer, nothing filed (it
+  was a `201`). The same report again stays a `409 duplicate_report`, and a retry with
+  its `Idempotency-Key` is answered as the first request was. A report with no
   source is refused in the newsroom's words, "At least one source (a public URL) is
   required." (it was DRF's "Ensure this field has at least 1 elements.").
 - 5 December 2026, bodies: a JSON body whose object gives a key twice, at any depth

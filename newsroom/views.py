@@ -8,6 +8,7 @@ import datetime
 import functools
 from urllib.parse import urlsplit
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
@@ -111,6 +112,32 @@ class SignInView(auth_views.LoginView):
         return context
 
 
+# The newsroom's addresses that answer only a POST (a button's), each with the page its
+# button is on: a report's actions are on the report's page, a withdrawal's form on the
+# visit's correction page.
+BUTTON_PAGES = {
+    "submit": "report",
+    "take-back": "report",
+    "delete": "report",
+    "verify": "report",
+    "request-changes": "report",
+    "reject": "report",
+    "withdraw": "correct",
+}
+
+
+def page_of_button(path: str) -> str | None:
+    """The page whose button posts to newsroom address `path` when that address answers
+    only a POST (BUTTON_PAGES), None for any other address."""
+    try:
+        match = resolve(path)
+    except Http404:
+        return None
+    if match.namespace != "newsroom" or match.url_name not in BUTTON_PAGES:
+        return None
+    return reverse(f"newsroom:{BUTTON_PAGES[match.url_name]}", kwargs=match.kwargs)
+
+
 def submitted_message() -> str:
     """What an author is told once a report (or a withdrawal) is submitted for review."""
     return _("Submitted for review. Nothing of it is public until another person verifies it.")
@@ -133,11 +160,14 @@ def staff_page(check=None):
             user = request.user
             if not user.is_authenticated:
                 sign_in = reverse("newsroom:sign-in")
+                back = request.get_full_path()
                 if request.method == "POST":
                     # Sent after the session ended: nothing of it was saved, and the sign-in
-                    # page says so (SignInView).
+                    # page says so (SignInView). An address that answers only a POST (a
+                    # button's) leads back to the page the button was on, not to a 405.
                     sign_in += f"?{UNSAVED}=1"
-                return redirect_to_login(request.get_full_path(), sign_in)
+                    back = page_of_button(request.path) or back
+                return redirect_to_login(back, sign_in)
             if not (roles.may_report(user) or roles.may_review(user)):
                 return forbidden(request, _("This account has no role in the newsroom."))
             if check is not None and not check(user):
@@ -615,6 +645,20 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
                 reason=report.reason,
                 reply=report.reply,
             )
+        if report is not None and request.session.pop(CHECKED_ON_EDIT, None) == report.pk:
+            # Sent here by Submit for review on the report's page (report_submit): the
+            # draft as saved, with every error Submit on this form would give.
+            form, sources, rest = submit_check(
+                posted_from(report), report=report, corrected=corrected
+            )
+            return render_form(
+                request,
+                form=form,
+                sources=sources,
+                report=report,
+                visit=corrected,
+                service_errors=rest,
+            )
         if report is not None:
             initial, citations = ReportForm.initial_from(report.data), report.citations
             initial["reply"], initial["reason"] = report.reply, report.reason
@@ -834,17 +878,17 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
     return redirect("newsroom:report", report.pk)
 
 
-def still_missing(post, *, report: Report | None, corrected: Visit | None) -> list[str]:
-    """What Submit for review would refuse in the draft just saved from `post` (the report
-    form's POST), each as "Field: message" ("Source 2 — URL: …"), in the page's order: the
-    form's errors, the sources', those filing would add (`filing_refusals`), a correction's
-    missing reason and a report sent back's missing answer. [] for a draft ready to submit.
-    Said once the draft is saved, as a notice: none of it kept the draft from being saved."""
+def submit_check(
+    post, *, report: Report | None, corrected: Visit | None
+) -> tuple[ReportForm, BaseSourceFormSet, list[str]]:
+    """The report form and its sources bound to `post` (the report form's POST) and checked
+    as Submit for review checks them: each error beside its field (the form's, the
+    sources', those filing would add: `filing_refusals`, a correction's missing reason, a
+    report sent back's missing answer), with the refusals that name no field of the page."""
     form, sources = ReportForm(post), source_formset(post)
     form.is_valid()
     sources.is_valid()
     rest = filing_refusals(form, sources, new=corrected is None)
-    colon = pgettext("between a label and what follows", ":")
     if (
         corrected is not None
         and not form.cleaned_data.get("reason")
@@ -861,6 +905,17 @@ def still_missing(post, *, report: Report | None, corrected: Visit | None) -> li
         and "reply" not in form.errors
     ):
         form.add_error("reply", review.ANSWER_FIRST)
+    return form, sources, rest
+
+
+def still_missing(post, *, report: Report | None, corrected: Visit | None) -> list[str]:
+    """What Submit for review would refuse in the draft just saved from `post` (the report
+    form's POST: `submit_check`), each as "Field: message" ("Source 2 — URL: …"), in the
+    page's order: the form's errors, the sources', then the rest. [] for a draft ready to
+    submit. Said once the draft is saved, as a notice: none of it kept the draft from being
+    saved."""
+    form, sources, rest = submit_check(post, report=report, corrected=corrected)
+    colon = pgettext("between a label and what follows", ":")
     items = [f"{label}{colon} {message}" for _id, label, message in field_errors(form)]
     for _id, number, label, message in source_errors(sources):
         where = (
@@ -870,6 +925,31 @@ def still_missing(post, *, report: Report | None, corrected: Visit | None) -> li
         )
         items.append(f"{where}{colon} {message}")
     return [*items, *sources.non_form_errors(), *rest]
+
+
+def posted_from(report: Report) -> dict:
+    """The POST the edit form of `report` (a report's, not a withdrawal's) sends when
+    nothing in it is changed: its fields as the form shows them, and its sources with the
+    blank ones the form adds after them."""
+    initial = ReportForm.initial_from(report.data)
+    initial["reply"], initial["reason"] = report.reply, report.reason
+    form = ReportForm(initial=initial)
+    sources = source_formset(initial=report.citations, extra_blank=1 if report.citations else 2)
+    post = {}
+    for shown in (form, sources.management_form, *sources.forms):
+        for field in shown:
+            value = field.value()
+            if isinstance(field.field, forms.BooleanField):
+                if value:
+                    post[field.html_name] = "on"
+            else:
+                post[field.html_name] = "" if value is None else str(value)
+    return post
+
+
+def refused_on_submit(form: ReportForm, sources: BaseSourceFormSet, rest: list[str]) -> bool:
+    """Whether `submit_check`'s answer holds an error, beside a field or not."""
+    return bool(form.errors or sources.total_error_count() or rest)
 
 
 def forget_typed_form(request) -> None:
@@ -1549,10 +1629,38 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
     return render(request, "newsroom/report_detail.html", context, status=status)
 
 
+# The session's note that the next opening of a report's edit form (its id) shows the
+# report checked as Submit for review checks it (report_submit).
+CHECKED_ON_EDIT = "newsroom:checked_on_edit"
+
+
 @require_POST
 @staff_page(roles.may_report)
 def report_submit(request, pk: int):
+    """Submit a report for review from its page. A report (not a withdrawal) that Submit
+    on its edit form would refuse (`submit_check`: an unfinished draft, a correction
+    without its reason, a report sent back without its answer) is not submitted: its
+    author is sent to its edit form, which shows every error beside its field and in its
+    summary, as the form's own Submit does."""
     report = visible_report(request, pk)
+    if (
+        not report.is_withdrawal
+        and report.author_id == request.user.pk
+        and report.state in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED)
+        and refused_on_submit(
+            *submit_check(
+                posted_from(report),
+                report=report,
+                corrected=report.visit if report.is_correction else None,
+            )
+        )
+    ):
+        messages.error(
+            request,
+            _("Not submitted for review: complete what the form lists, then submit it."),
+        )
+        request.session[CHECKED_ON_EDIT] = report.pk
+        return redirect("newsroom:edit", pk)
     if report.is_correction and not report.is_withdrawal and not report.reason.strip():
         # Saved as a draft without one: the newsroom still asks why before review.
         messages.error(

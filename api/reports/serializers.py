@@ -282,10 +282,15 @@ class ReportInputSerializer(KnownFieldsOnly, PlainText, StrictJSONTypes, seriali
         required=False,
         default=False,
         help_text="For a new visit: `true` to confirm that it is another visit than those "
-        "recorded of the same person to the same host on days that may overlap. "
-        "Without it, such a report is a 400 naming `another_visit` and those visits, "
-        "nothing filed (the newsroom's form asks the same): add your sources to the "
-        "recorded visit as a correction (`visit`), or send `true`. A correction ignores it.",
+        "recorded of the same person to the same host on days that may overlap, and than "
+        "the reports of that trip already filed and awaiting review (or sent back for "
+        "changes) or your own drafts of it. Without it, such a report is a 400 naming "
+        "`another_visit`, those visits, how many such reports were filed and those you may "
+        "read (id and address; a colleague's draft is never counted), with the body's other "
+        "errors in the same answer, nothing filed (the newsroom's form asks the same): add "
+        "your sources to the recorded visit as a correction (`visit`) or to your own report, "
+        "or send `true`. The same report again is a 409 `duplicate_report`. A correction "
+        "ignores it.",
     )
 
     def validate(self, attrs):

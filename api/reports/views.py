@@ -221,8 +221,10 @@ def file_from_request(view, request) -> Response:
             f"({read.isoformat()}): read it again and base the correction on what it says now."
         )
     data, citations = ReportInputSerializer.data_and_citations(attrs, visit)
-    if visit is None and not attrs.get("another_visit"):
-        refuse_unconfirmed_duplicates(data)
+    # A retry (a key already used) answers as the first request did: file_report says so.
+    retried = key and Report.objects.filter(author=request.user, idempotency_key=key).exists()
+    if visit is None and not attrs.get("another_visit") and not retried:
+        refuse_unconfirmed_duplicates(request, data, citations)
     with service_errors(request, key):
         report = review.file_report(
             author=request.user,
@@ -237,31 +239,94 @@ def file_from_request(view, request) -> Response:
     return Response(shown, status=status.HTTP_201_CREATED, headers={"Location": shown["url"]})
 
 
-def refuse_unconfirmed_duplicates(data: dict) -> None:
-    """A new visit's report that may be a recorded visit (visits.review.possible_duplicates:
-    same person and host, days that may overlap) is not filed until the client confirms it
-    is another visit (`another_visit`), as the newsroom's form asks ("This is another
-    visit"): ValidationError naming `another_visit` and those visits, in the language asked
-    for."""
+def refuse_unconfirmed_duplicates(request, data: dict, citations: list[dict]) -> None:
+    """A new visit's report that may repeat a trip already known is not filed until the
+    client confirms it is another visit (`another_visit`), as the newsroom's form asks
+    ("This is another visit"): a visit recorded (visits.review.possible_duplicates: same
+    person and host, days that may overlap), or a report of that trip already filed and
+    not yet closed, or the caller's own draft of it (visits.review.pending_duplicates). The
+    reports are named only when the caller may read them (visits.review.may_read), as the
+    form links them; the others are counted, as the form counts them, and a colleague's
+    draft is never counted. ValidationError naming `another_visit`, in the language asked
+    for, with every error filing would give the body too (visits.review.resolve, each under
+    its API field): one answer says all that is wrong with it."""
     duplicates = review.possible_duplicates(data)
-    if not duplicates:
+    # The same report again is file_report's to refuse (409, naming it when readable).
+    same = review.fingerprint(data, citations, None)
+    pending = [
+        r for r in review.pending_duplicates(data, author=request.user) if r.fingerprint != same
+    ]
+    if not duplicates and not pending:
         return
-    raise exceptions.ValidationError(
-        {
-            "another_visit": [
-                ngettext(
-                    "This may be a visit already recorded: %(visits)s. Add your sources to "
-                    "it as a correction (`visit`), or send `another_visit`: true if it is "
-                    "another visit.",
-                    "This may be one of these visits already recorded: %(visits)s. Add your "
-                    "sources to one as a correction (`visit`), or send `another_visit`: true "
-                    "if it is another visit.",
-                    len(duplicates),
+    said = []
+    if duplicates:
+        said.append(
+            ngettext(
+                "This may be a visit already recorded: %(visits)s. Add your sources to "
+                "it as a correction (`visit`), or send `another_visit`: true if it is "
+                "another visit.",
+                "This may be one of these visits already recorded: %(visits)s. Add your "
+                "sources to one as a correction (`visit`), or send `another_visit`: true "
+                "if it is another visit.",
+                len(duplicates),
+            )
+            % {"visits": ", ".join(f"{v.slug} ({visit_title(v)})" for v in duplicates)}
+        )
+    if pending:
+        said.append(pending_in_words(request, pending))
+    errors = {}
+    try:
+        review.resolve(data, citations, new=True)
+    except DjangoValidationError as invalid:
+        if hasattr(invalid, "error_dict"):
+            errors = {_api_field(k): v for k, v in invalid.message_dict.items()}
+        else:
+            errors = {"non_field_errors": invalid.messages}
+    raise exceptions.ValidationError({**errors, "another_visit": said})
+
+
+def pending_in_words(request, pending: list[Report]) -> str:
+    """The `another_visit` refusal's words for reports of the same trip not yet closed
+    (visits.review.pending_duplicates): how many were filed and await review, then those
+    the caller may read, by id and address (their own drafts among them); a report the
+    caller may not read is counted, never named."""
+    filed = [r for r in pending if r.state != ReportState.DRAFT]
+    readable = [r for r in pending if review.may_read(request.user, r)]
+    parts = []
+    if filed:
+        parts.append(
+            ngettext(
+                "A report of this person's visit to this host, on days that may overlap, "
+                "was already filed and awaits review.",
+                "%(counter)s reports of this person's visit to this host, on days that may "
+                "overlap, were already filed and await review.",
+                len(filed),
+            )
+            % {"counter": len(filed)}
+        )
+    if readable:
+        parts.append(
+            _("Reports of this trip you may read: %(reports)s.")
+            % {
+                "reports": ", ".join(
+                    _("report %(pk)s (%(url)s, %(state)s%(yours)s)")
+                    % {
+                        "pk": r.pk,
+                        "url": report_url(r, request),
+                        "state": r.state,
+                        "yours": _(", yours") if r.author_id == request.user.pk else "",
+                    }
+                    for r in readable
                 )
-                % {"visits": ", ".join(f"{v.slug} ({visit_title(v)})" for v in duplicates)}
-            ]
-        }
+            }
+        )
+    parts.append(
+        _(
+            "Add to a report of yours rather than file the trip twice, or send "
+            "`another_visit`: true if it is another visit."
+        )
     )
+    return " ".join(parts)
 
 
 def withdraw_from_request(view, request) -> Response:

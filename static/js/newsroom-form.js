@@ -23,6 +23,18 @@
   var saved = document.getElementById("saved-form");
   if (saved && storage()) storage().removeItem(PREFIX + saved.getAttribute("data-saved-form"));
 
+  // The sign-in page's promise that the form opens with what was typed holds only where
+  // this script runs and the browser keeps what is typed: said then, and the wording for
+  // a browser that keeps nothing hidden.
+  if (storage()) {
+    document.querySelectorAll("[data-typed-kept]").forEach(function (e) {
+      e.hidden = false;
+    });
+    document.querySelectorAll("[data-typed-lost]").forEach(function (e) {
+      e.hidden = true;
+    });
+  }
+
   keepTyped(document.querySelector("form[data-keep-typed]"));
 
   // Refused (its errors listed at the top), the summary first: it links to each field.

@@ -146,7 +146,10 @@ def test_changes_requested_and_rejection_need_a_reason_and_are_kept(tajikistan_r
     late = clients["reviewer"].post(f"{url}reject/", {"reason": "No."}, format="json")
     assert late.status_code == 409
 
-    other = file(clients["reporter"], {**TAJIKISTAN, "place": "Dushanbe airport"}).json()["url"]
+    # Another report of the trip the first describes (still open): confirmed as another visit.
+    other = file(
+        clients["reporter"], {**TAJIKISTAN, "place": "Dushanbe airport", "another_visit": True}
+    ).json()["url"]
     rejected = clients["reviewer"].post(f"{other}reject/", {"reason": "Not so."}, format="json")
     assert (rejected.status_code, rejected.json()["state"]) == (200, "rejected")
     states = {r["state"] for r in clients["reporter"].get("/api/v1/reports/").json()["results"]}
@@ -246,7 +249,11 @@ def test_four_identical_posts_at_once_make_one_201_and_three_409s(tajikistan_rem
 
     for body, headers in (
         (TAJIKISTAN, {}),
-        ({**TAJIKISTAN, "place": "Dushanbe, again"}, {"Idempotency-Key": "same-key"}),
+        # Another report of the trip the first round filed: confirmed as another visit.
+        (
+            {**TAJIKISTAN, "place": "Dushanbe, again", "another_visit": True},
+            {"Idempotency-Key": "same-key"},
+        ),
     ):
         answers = race(body, headers)
         assert sorted(a.status_code for a in answers) == [201, 409, 409, 409]
@@ -1337,3 +1344,51 @@ def test_a_report_without_a_source_is_refused_in_the_newsrooms_words(
     )
     assert answer.status_code == 400
     assert answer.json()["error"]["fields"]["sources"] == [words]
+
+
+def test_a_duplicate_trip_with_a_bad_source_gets_every_error_at_once(seeded, clients):
+    """The `another_visit` refusal came alone, and the source that filing refuses only
+    once the client had sent `another_visit`: now both are in one 400."""
+    body = {**TAJIKISTAN, "sources": [{"url": "http://10.0.0.1/putin"}]}
+    refused = file(clients["reporter"], body)
+    assert refused.status_code == 400, refused.content
+    fields = refused.json()["error"]["fields"]
+    assert "another_visit" in fields
+    assert any(name.startswith("sources") for name in fields), fields
+    assert not Report.objects.exists()
+
+
+def test_a_trip_already_filed_and_awaiting_review_asks_for_another_visit(
+    tajikistan_removed, clients, reporter, both
+):
+    """The newsroom's form asked "another visit?" when a report of the trip was already
+    filed and awaited review; the API filed it again without a word. A colleague's report
+    is counted, never named; one's own is named with its address."""
+    first = file(clients["both"])
+    assert first.status_code == 201, first.content
+    theirs = first.json()["id"]
+    again = {**TAJIKISTAN, "place": "Dushanbe, the palace"}
+    refused = file(clients["reporter"], again)
+    assert refused.status_code == 400, refused.content
+    [message] = refused.json()["error"]["fields"]["another_visit"]
+    assert "was already filed and awaits review" in message
+    assert f"report {theirs}" not in message and both.username not in message
+    assert Report.objects.count() == 1
+    french = file(clients["reporter"], again, **{"Accept-Language": "fr"})
+    [message] = french.json()["error"]["fields"]["another_visit"]
+    assert "déjà" in message and "`another_visit`" in message
+    # The filer's own report is named, with its address.
+    own = file(clients["both"], again)
+    [message] = own.json()["error"]["fields"]["another_visit"]
+    assert f"report {theirs} (http" in message and "yours" in message
+    # Confirmed, it is filed.
+    assert file(clients["reporter"], {**again, "another_visit": True}).status_code == 201
+    # A colleague's draft is neither counted nor named.
+    Report.objects.all().delete()
+    data = {k: v for k, v in TAJIKISTAN.items() if k != "sources"}
+    review.file_report(author=both, data=data, citations=[], submit=False)
+    assert file(clients["reporter"], again).status_code == 201
+    # The schema says so.
+    schema = clients["reporter"].get("/api/v1/schema/", {"format": "json"}).json()
+    field = schema["components"]["schemas"]["ReportInputRequest"]["properties"]["another_visit"]
+    assert "awaiting review" in field["description"]

@@ -360,7 +360,10 @@ def test_typed_work_is_not_lost_by_leaving_the_form_or_by_a_session_that_ended(s
     page.get_by_role("button", name="Save as draft").click()
     page.wait_for_url("**/newsroom/sign-in/**")
     assert dialogs == ["beforeunload"]  # a submission is not warned about
-    assert "what you sent was not saved" in page.locator("#session-ended").inner_text()
+    said = page.locator("#session-ended").inner_text()
+    assert "what you sent was not saved" in said
+    # With the script, the promise that the form opens with what was typed, and only it.
+    assert "the form opens with what you typed" in said and "JavaScript" not in said, said
     assert not Report.objects.exists()
     page.get_by_label("Username").fill("rita")
     page.get_by_label("Password").fill(PASSWORD)

@@ -8,9 +8,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
-from tests.newsroom.conftest import form_data
-from visits.models import Report, ReportState
+from tests.newsroom.conftest import SOURCES, TAJIKISTAN, form_data
+from visits import review
+from visits.models import Report, ReportState, Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +167,142 @@ def test_the_page_after_a_save_tells_the_script_to_forget_what_it_kept(
     assert f'data-saved-form="{reverse("newsroom:new")}"' in page
     assert "js/newsroom-form.js" in page
     assert "data-saved-form" not in text(client.get(response["Location"]))  # said once
+
+
+def test_submit_on_an_unfinished_drafts_page_leads_to_its_form_with_every_error(
+    reporter, signed_in, tajikistan_removed
+):
+    """Submit for review on the draft's own page once gave the service's raw refusals
+    ("Unknown outcome ''") on that page; it now leads to the edit form, each missing field
+    said beside it and in the summary, as the form's own Submit says them."""
+    client = signed_in(reporter)
+    client.post(reverse("newsroom:new"), {**UNFINISHED, "host": "TJK"})
+    report = Report.objects.get()
+    answer = client.post(reverse("newsroom:submit", args=[report.pk]), follow=True)
+    assert answer.redirect_chain == [(reverse("newsroom:edit", args=[report.pk]), 302)]
+    assert Report.objects.get().state == ReportState.DRAFT
+    page, said = text(answer), summary(answer)
+    assert "Not submitted for review" in page and "Unknown outcome" not in page
+    assert "Start date: A visit needs a start date" in said
+    assert "Outcome: A trip that took place needs the host" in said
+    assert "At least one source (a public URL) is required." in said
+    # Beside their fields too, and the draft's notes as saved.
+    assert re.search(r'id="id_start-error">A visit needs a start date', page)
+    assert re.search(r'id="id_outcome-error">A trip that took place needs the host', page)
+    assert "Said to attend the BRICS summit in Rio." in page
+    # Opened again, the form is the draft as saved, without the errors.
+    assert summary(client.get(reverse("newsroom:edit", args=[report.pk]))) == ""
+
+
+def test_submit_on_a_complete_drafts_page_submits_it(reporter, signed_in, tajikistan_removed):
+    client = signed_in(reporter)
+    client.post(reverse("newsroom:new"), form_data(action="draft"))
+    report = Report.objects.get()
+    answer = client.post(reverse("newsroom:submit", args=[report.pk]))
+    assert answer["Location"] == reverse("newsroom:report", args=[report.pk])
+    assert Report.objects.get().state == ReportState.SUBMITTED
+
+
+def hidden_text(page: str) -> str:
+    """The text of the elements marked `hidden` in `page` (no nesting in them)."""
+    return " ".join(re.findall(r"<span[^>]*\bhidden\b[^>]*>(.*?)</span>", page, re.S))
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_without_javascript_the_sign_in_page_promises_no_restored_form(client, db, language):
+    """The note said the form "opens with what you typed", which only the form's script
+    does: that sentence is hidden until the script shows it, and the page says otherwise
+    what holds without it (README, "The newsroom")."""
+    sign_in = reverse("newsroom:sign-in")
+    for query in (
+        {"unsaved": "1", "next": reverse("newsroom:new")},
+        {"next": "/newsroom/reports/new/"},
+    ):
+        page = text(client.get(sign_in, query, HTTP_ACCEPT_LANGUAGE=language))
+        note = page.split('id="session-ended"')[1].split("</div>")[0]
+        with translation.override(language):
+            kept = (
+                _(
+                    "Sign in again: the form opens with what you typed, kept by this browser, for "
+                    "you to check and save."
+                )
+                if "unsaved" in query
+                else _(
+                    "If your session ended while you were typing, what you typed in this browser "
+                    "is restored there, for you to check and save."
+                )
+            )
+        assert kept in hidden_text(note), note
+        assert "js/newsroom-form.js" in page
+    unsaved = {"unsaved": "1", "next": reverse("newsroom:new")}
+    note = text(client.get(sign_in, unsaved, HTTP_ACCEPT_LANGUAGE=language))
+    lost = re.search(r"<span data-typed-lost>(.*?)</span>", note).group(1)
+    assert "JavaScript" in lost
+
+
+@pytest.mark.parametrize(
+    "action", ["submit", "take-back", "delete", "verify", "request-changes", "reject"]
+)
+def test_a_button_pressed_after_the_session_ended_leads_back_to_its_page(
+    client, reporter, tajikistan_removed, action
+):
+    """Sent back to the address a button posts to, signing in answered a GET there with a
+    405; it now returns to the report's page, and the sign-in page says nothing was done."""
+    report = review.file_report(
+        author=reporter, data={**TAJIKISTAN, "person": "vladimir-putin"}, citations=SOURCES
+    )
+    response = client.post(reverse(f"newsroom:{action}", args=[report.pk]))
+    where = urlsplit(response["Location"])
+    assert where.path == reverse("newsroom:sign-in")
+    back = reverse("newsroom:report", args=[report.pk])
+    assert parse_qs(where.query) == {"unsaved": ["1"], "next": [back]}
+    page = text(client.get(response["Location"]))
+    assert "Your session had ended: what you asked was not done." in page
+    assert "the form opens" not in page
+    client.force_login(reporter)
+    assert client.get(back).status_code == 200
+
+
+def test_a_withdrawal_sent_after_the_session_ended_leads_back_to_the_correction_page(
+    client, seeded
+):
+    visit = Visit.objects.filter(review_state="verified").first()
+    response = client.post(reverse("newsroom:withdraw", args=[visit.slug]))
+    assert parse_qs(urlsplit(response["Location"]).query)["next"] == [
+        reverse("newsroom:correct", args=[visit.slug])
+    ]
+
+
+def title_of(response) -> str:
+    return re.search(r"<title>(.*?)</title>", text(response), re.S).group(1)
+
+
+@pytest.mark.parametrize(
+    ("language", "refused", "plain"),
+    [
+        ("en", "Report a visit: refused · Newsroom", "Report a visit · Newsroom"),
+        ("fr", "Signaler une visite\u00a0: refusé", "Signaler une visite ·"),
+    ],
+)
+def test_the_report_forms_title_says_it_was_refused(
+    reporter, signed_in, seeded, language, refused, plain
+):
+    """The sign-in page's title says "Sign in: refused"; the report form's said nothing."""
+    client = signed_in(reporter)
+    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+    assert title_of(client.get(reverse("newsroom:new"), **headers)).startswith(plain)
+    answer = client.post(reverse("newsroom:new"), {**UNFINISHED, "action": "submit"}, **headers)
+    assert title_of(answer).startswith(refused), title_of(answer)
+    client.post(reverse("newsroom:new"), {**UNFINISHED, "host": "TJK"}, **headers)
+    edit = reverse("newsroom:edit", args=[Report.objects.get().pk])
+    client.post(reverse("newsroom:submit", args=[Report.objects.get().pk]), **headers)
+    with translation.override(language):
+        assert title_of(client.get(edit, **headers)).startswith(_("Edit the report: refused"))
+
+
+def test_the_correction_pages_title_says_a_withdrawal_was_refused(reporter, signed_in, seeded):
+    client = signed_in(reporter)
+    visit = Visit.objects.filter(review_state="verified").first()
+    answer = client.post(reverse("newsroom:withdraw", args=[visit.slug]), {"withdrawal_note": ""})
+    assert answer.status_code == 400
+    assert title_of(answer).startswith("Withdraw the visit: refused")

@@ -243,6 +243,21 @@ def test_a_persons_trips_are_links_named_with_their_dates(reader, seeded):
     assert re.fullmatch(r"Chad \(N.Djamena\) \d.*\d{4}", chad[0]), chad[0]
 
 
+def test_a_states_timeline_names_its_visit_links_with_their_dates(reader, seeded):
+    """Chad's timeline listed Omar al-Bashir's trips to N'Djamena as links of one text,
+    which said nothing of which trip each opens."""
+    html = body(reader.get("/states/TCD/"))
+    timeline = html[html.index('id="timeline"') : html.index("</ol>", html.index('id="timeline"'))]
+    names = accessible_names(timeline, r'href="/visits/[^"]+"')
+    texts = [
+        unescape(re.sub(r"<[^>]+>", "", t)).strip()
+        for t in re.findall(r'<a href="/visits/[^"]+"[^>]*>(.*?)</a>', timeline, re.S)
+    ]
+    assert len(texts) > len(set(texts)), texts  # the same words for several trips
+    assert len(set(names)) == len(names), names
+    assert all(re.search(r"\d{4}$", n) for n in names), names
+
+
 @pytest.mark.parametrize("url", ["/visits/", "/fr/incidents/", "/states/TCD/"])
 def test_a_lists_visit_links_are_named_apart_when_they_share_their_dates(reader, seeded, url):
     """Two visits of 6 December 2023 (the United Arab Emirates, Saudi Arabia): each date
