@@ -266,7 +266,8 @@ def test_visits_are_not_deleted_in_the_admin(admin_client):
         ("url", 'https://example.org/news/putin"><script>alert(3)</script>'),
         ("url", "https://ana:secret@example.org/news"),
         ("url", "http://10.0.0.1/news"),
-        ("archived_url", "https://web.archive.org/web/2024/https://example.org/a b"),
+        ("archived_url", "https://web.archive.org/web/2024/https://example.org/a^b"),
+        ("archived_url", "https://web.archive.org/web/2024/https://example.org/a|b"),
     ],
 )
 def test_a_source_edited_in_the_admin_keeps_to_the_newsrooms_address_rule(admin_client, field, url):
