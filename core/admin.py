@@ -1,21 +1,20 @@
 from django import forms
 from django.contrib import admin
 
+from core.addresses import address_refusal
 from core.models import Source
 
 
 class SourceAdminForm(forms.ModelForm):
     """A source's addresses checked as every other way in checks them: an http(s) address
     anyone can read, without credentials or a character no URL holds
-    (visits.review.address_refusal, the newsroom's, the API's and the importer's rule)."""
+    (core.addresses.address_refusal, the newsroom's, the API's and the importer's rule)."""
 
     class Meta:
         model = Source
         fields = ["url", "publisher", "published", "excerpt", "archived_url"]
 
     def _checked(self, field: str) -> str:
-        from visits.review import address_refusal
-
         url = self.cleaned_data.get(field) or ""
         if url and (refused := address_refusal(url)):
             raise forms.ValidationError(refused)

@@ -40,7 +40,7 @@ class Source(models.Model):
 def carries_credentials(url: str) -> bool:
     """Whether a source's address holds a user name or password ("https://ana:pw@host/"),
     which a public page would show to every reader: refused by the newsroom
-    (visits.review.address_refusal) and the importer alike. An address urllib cannot
+    (core.addresses.address_refusal) and the importer alike. An address urllib cannot
     split is not said to."""
     from urllib.parse import urlsplit
 
