@@ -627,6 +627,24 @@ def pending_in_words(user, reports: list[Report]) -> dict:
     }
 
 
+def duplicate_question(duplicates: list, pending: list[Report]) -> str:
+    """What a Submit held back by the same trip asks, by what matched it: a visit already
+    recorded (`duplicates`), a report already filed by anyone (`pending` not drafts), or
+    only the author's own drafts of it (pending_duplicates with `author`)."""
+    if duplicates:
+        return _(
+            "Add the source to the visit already recorded, or confirm that this is another visit."
+        )
+    if any(r.state != ReportState.DRAFT for r in pending):
+        return _(
+            "Confirm that this is another visit, or keep it as a draft until the report "
+            "already filed is reviewed."
+        )
+    return _(
+        "You have a draft of this trip: add to it instead, or confirm that this is another visit."
+    )
+
+
 def already_filed(request, existing: Report, mine: str):
     """Where a report identical to an open one (visits.review.DuplicateReport) leads: the
     open report's page when this user may read it, saying `mine` when it is their own, or
@@ -807,14 +825,7 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
         return again(
             preview=preview_of(data, citations, sources.completed_urls(), corrected),
             previewed=True,
-            duplicate_error=_(
-                "Add the source to the visit already recorded, or confirm that this is another visit."
-            )
-            if duplicates
-            else _(
-                "Confirm that this is another visit, or keep it as a draft until the report "
-                "already filed is reviewed."
-            ),
+            duplicate_error=duplicate_question(duplicates, pending),
         )
     based_on = _based_on(request, corrected) if report is None and corrected is not None else None
     if report is None and corrected is not None and based_on is None:

@@ -102,4 +102,6 @@ def typed_work_owner(user) -> str:
     script keeps in the tab is tagged with it and given back only to the same account
     (newsroom-form.js), and forgotten when another account signs in on that tab
     (newsroom-account.js)."""
-    return salted_hmac("iccwatch.newsroom.typed-work", str(user.pk), algorithm="sha256").hexdigest()[:32]
+    return salted_hmac(
+        "iccwatch.newsroom.typed-work", str(user.pk), algorithm="sha256"
+    ).hexdigest()[:32]

@@ -396,9 +396,7 @@ def test_typed_work_is_not_lost_by_leaving_the_form_or_by_a_session_that_ended(s
 
 def typed_copies(page) -> list[str]:
     """The keys of the report forms' copies of what was typed, kept in the tab."""
-    return page.evaluate(
-        "Object.keys(sessionStorage).filter(k => k.startsWith('iccwatch:typed:'))"
-    )
+    return page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('iccwatch:typed:'))")
 
 
 def test_typed_work_is_given_back_only_to_the_account_that_typed_it(site, browse):
