@@ -1566,13 +1566,21 @@ def added_sources_words(urls: str, more: int = 0) -> str:
     return _("Another report of this visit brought more sources: %(urls)s.") % {"urls": urls}
 
 
+# The addresses the newsroom quotes in `added_sources_words` (newsroom.views
+# .added_sources_reason): http(s) addresses, none with a space (a long one cut, ending
+# with "…"), joined by ", ". Nothing else is read as the system's sentence: an author
+# who starts a reason with its words ("… more sources: the Reuters piece. It also
+# shows…") keeps their own text as written, never half translated.
+_QUOTED_URLS = r"https?://\S+(?:, https?://\S+)*"
+
+
 def _pattern(template: str) -> re.Pattern:
-    """A sentence of `added_sources_words` in one language as a pattern that gives back its
-    `urls` and `count`."""
+    """A sentence of `added_sources_words` in one language as a pattern, anchored at both
+    ends, that gives back its `urls` (_QUOTED_URLS only) and `count`."""
     escaped = re.escape(template)
-    escaped = escaped.replace(re.escape("%(urls)s"), "(?P<urls>.+?)")
+    escaped = escaped.replace(re.escape("%(urls)s"), f"(?P<urls>{_QUOTED_URLS})")
     escaped = escaped.replace(re.escape("%(count)d"), "(?P<count>[0-9]+)")
-    return re.compile(f"^{escaped}$", re.DOTALL)
+    return re.compile(rf"\A{escaped}\Z")
 
 
 @functools.cache

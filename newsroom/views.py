@@ -86,17 +86,38 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
 
 
 # The sign-in page's query parameter saying that it answers a form sent after its session
-# ended (staff_page): nothing of it was saved.
+# ended (staff_page): nothing of it was saved. TYPED when it was a report form's, whose
+# typed work its script keeps in the browser (restored on the form after signing in);
+# PRESSED when it was a button's or a form whose fields nothing keeps (a withdrawal's).
 UNSAVED = "unsaved"
+TYPED = "1"
+PRESSED = "pressed"
 # The report forms, whose typed work the form's script keeps in the browser until a save.
 REPORT_FORMS = ("new", "edit", "correct")
 
 
+def sent_from_a_kept_form(request) -> bool:
+    """Whether POST `request` came from a report form whose fields its script keeps
+    (report_form.html's #report-form, posting to its own address): not a button's address
+    (BUTTON_PAGES), nor a withdrawal's reason reworded on its report's page, which posts
+    to the edit address but is not that form (its `withdrawal_note`)."""
+    try:
+        match = resolve(request.path)
+    except Http404:
+        return False
+    return (
+        match.namespace == "newsroom"
+        and match.url_name in REPORT_FORMS
+        and "withdrawal_note" not in request.POST
+    )
+
+
 class SignInView(auth_views.LoginView):
     """Django's sign-in page, which says when it answers a form sent after the session
-    ended (`?unsaved=1`, staff_page) or leads back to a report form (`next`): what was sent
-    was not saved, and what was typed in this browser is restored on the form
-    (newsroom-form.js)."""
+    ended (`?unsaved=…`, staff_page) or leads back to a report form (`next`): what was sent
+    was not saved, and, only when it was that report form's (TYPED), that what was typed
+    in this browser is restored on the form (newsroom-form.js); a button's or a
+    withdrawal's (PRESSED) was not done, to be asked again."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -105,10 +126,13 @@ class SignInView(auth_views.LoginView):
             match = resolve(urlsplit(target).path) if target else None
         except Http404:
             match = None
-        context["session_ended"] = self.request.GET.get(UNSAVED) == "1"
+        ended = self.request.GET.get(UNSAVED)
+        context["session_ended"] = ended in (TYPED, PRESSED)
         context["to_a_form"] = (
             match is not None and match.namespace == "newsroom" and match.url_name in REPORT_FORMS
         )
+        # What was typed is restored only on the report form it was typed in.
+        context["typed_kept"] = context["to_a_form"] and ended != PRESSED
         return context
 
 
@@ -165,7 +189,8 @@ def staff_page(check=None):
                     # Sent after the session ended: nothing of it was saved, and the sign-in
                     # page says so (SignInView). An address that answers only a POST (a
                     # button's) leads back to the page the button was on, not to a 405.
-                    sign_in += f"?{UNSAVED}=1"
+                    kept = sent_from_a_kept_form(request)
+                    sign_in += f"?{UNSAVED}={TYPED if kept else PRESSED}"
                     back = page_of_button(request.path) or back
                 return redirect_to_login(back, sign_in)
             if not (roles.may_report(user) or roles.may_review(user)):
@@ -602,6 +627,24 @@ def pending_in_words(user, reports: list[Report]) -> dict:
     }
 
 
+def duplicate_question(duplicates: list, pending: list[Report]) -> str:
+    """What a Submit held back by the same trip asks, by what matched it: a visit already
+    recorded (`duplicates`), a report already filed by anyone (`pending` not drafts), or
+    only the author's own drafts of it (pending_duplicates with `author`)."""
+    if duplicates:
+        return _(
+            "Add the source to the visit already recorded, or confirm that this is another visit."
+        )
+    if any(r.state != ReportState.DRAFT for r in pending):
+        return _(
+            "Confirm that this is another visit, or keep it as a draft until the report "
+            "already filed is reviewed."
+        )
+    return _(
+        "You have a draft of this trip: add to it instead, or confirm that this is another visit."
+    )
+
+
 def already_filed(request, existing: Report, mine: str):
     """Where a report identical to an open one (visits.review.DuplicateReport) leads: the
     open report's page when this user may read it, saying `mine` when it is their own, or
@@ -782,14 +825,7 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
         return again(
             preview=preview_of(data, citations, sources.completed_urls(), corrected),
             previewed=True,
-            duplicate_error=_(
-                "Add the source to the visit already recorded, or confirm that this is another visit."
-            )
-            if duplicates
-            else _(
-                "Confirm that this is another visit, or keep it as a draft until the report "
-                "already filed is reviewed."
-            ),
+            duplicate_error=duplicate_question(duplicates, pending),
         )
     based_on = _based_on(request, corrected) if report is None and corrected is not None else None
     if report is None and corrected is not None and based_on is None:

@@ -457,10 +457,13 @@ def preview_facts(host: State, person: Person):
 def possible_duplicates(data: dict, exclude: Visit | None = None) -> list[Visit]:
     """The person's visits to the host whose possible days overlap the report's (a visit
     dated only to a month or year covers the whole period); undated visits to that
-    host count as possible duplicates of an undated report."""
+    host count as possible duplicates of an undated report. Each with its person and host
+    (the form and the API name it by them: front.summaries.visit_title), in one query."""
     data = normalise(data)
-    visits = Visit.objects.filter(person__slug=data["person"], host__iso3=data["host"]).exclude(
-        review_state=ReviewState.WITHDRAWN
+    visits = (
+        Visit.objects.filter(person__slug=data["person"], host__iso3=data["host"])
+        .exclude(review_state=ReviewState.WITHDRAWN)
+        .select_related("person", "host")
     )
     if exclude is not None:
         visits = visits.exclude(pk=exclude.pk)

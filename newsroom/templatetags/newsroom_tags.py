@@ -1,6 +1,7 @@
 """Form fields with their labels, help and errors tied together (aria-describedby)."""
 
 from django import template
+from django.utils.crypto import salted_hmac
 
 from core import roles
 
@@ -92,3 +93,15 @@ def saved_form(context) -> str:
     if request is None or not request.user.is_authenticated:
         return ""
     return request.session.pop(SAVED_FORM, "")
+
+
+@register.filter
+def typed_work_owner(user) -> str:
+    """An opaque mark of the signed-in account (a keyed hash of its id with SECRET_KEY,
+    never the id itself), on every newsroom page it signs in to: what a report form's
+    script keeps in the tab is tagged with it and given back only to the same account
+    (newsroom-form.js), and forgotten when another account signs in on that tab
+    (newsroom-account.js)."""
+    return salted_hmac(
+        "iccwatch.newsroom.typed-work", str(user.pk), algorithm="sha256"
+    ).hexdigest()[:32]

@@ -9,7 +9,10 @@
   if (window.iccwatchNewsroomForm) return;
   window.iccwatchNewsroomForm = true;
 
-  // sessionStorage: this tab's only, gone with it (a shared computer keeps nothing).
+  // sessionStorage: this tab's only, gone when the tab closes, when the form is saved or
+  // left, and when its account signs out or another signs in on the tab
+  // (newsroom-account.js). Until then it is in the tab, for whoever uses it to read with
+  // the browser's tools: the form gives it back only to the account that typed it.
   var PREFIX = "iccwatch:typed:";
   function storage() {
     try {
@@ -109,13 +112,26 @@
     if (!form || !store) return;
     var key = PREFIX + location.pathname;
     var unsaved = form.hasAttribute("data-unsaved"); // given back from a POST: not saved
-    var kept = store.getItem(key);
+    // The signed-in account's opaque mark (newsroom/base.html): each copy is tagged with
+    // it, and one kept for another account (the tab shared) is forgotten, never shown.
+    var nav = document.querySelector("[data-account]");
+    var owner = nav ? nav.getAttribute("data-account") : "";
+    var kept = null;
+    try {
+      kept = JSON.parse(store.getItem(key));
+    } catch (e) {
+      kept = null;
+    }
+    if (kept && (!owner || kept.by !== owner || !Array.isArray(kept.typed))) {
+      store.removeItem(key);
+      kept = null;
+    }
     var pristine = JSON.stringify(typed(form));
-    if (!unsaved && kept && kept !== pristine) {
+    if (!unsaved && kept && JSON.stringify(kept.typed) !== pristine) {
       // The form opened as the server has it, after a session ended before a save: what
-      // was typed comes back, and the page says so.
+      // the same account typed comes back, and the page says so.
       try {
-        restore(form, JSON.parse(kept));
+        restore(form, kept.typed);
         var note = document.getElementById("form-restored");
         if (note) {
           note.className = "note";
@@ -129,7 +145,7 @@
     var submitting = false;
     function keep() {
       try {
-        store.setItem(key, JSON.stringify(typed(form)));
+        if (owner) store.setItem(key, JSON.stringify({ by: owner, typed: typed(form) }));
       } catch (e) {
         // full or refused: the warning before leaving still holds
       }

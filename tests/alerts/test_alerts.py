@@ -999,6 +999,74 @@ def test_the_reviewers_are_told_a_report_sent_back_was_resubmitted_with_the_answ
     assert urgent.site_url(f"/newsroom/reports/{report.pk}/") in message.body
 
 
+@pytest.mark.parametrize(
+    ("kind", "language", "subject", "body"),
+    [
+        (
+            "withdrawal",
+            "en",
+            "[iccwatch] A withdrawal resubmitted after changes awaits review: Vladimir Putin in "
+            "Mongolia",
+            "rita answered the request for changes and submitted again the withdrawal sent back, "
+            "which asks to withdraw a published visit: Vladimir Putin in Mongolia, 2 September "
+            "2024.",
+        ),
+        (
+            "correction",
+            "en",
+            "[iccwatch] A correction resubmitted after changes awaits review: Vladimir Putin in "
+            "Mongolia",
+            "rita answered the request for changes and submitted again the correction sent back, "
+            "which asks to correct a published visit: Vladimir Putin in Mongolia, 2 September "
+            "2024.",
+        ),
+        (
+            "withdrawal",
+            "fr",
+            "[iccwatch] Un retrait soumis à nouveau après modifications attend sa "
+            "relecture\u00a0: Vladimir Putin, Mongolie",
+            "rita a répondu à la demande de modifications et soumis à nouveau le retrait "
+            "renvoyé, qui demande de retirer une visite publiée\u00a0: Vladimir Putin, "
+            "Mongolie, 2 septembre 2024.",
+        ),
+        (
+            "correction",
+            "fr",
+            "[iccwatch] Une correction soumise à nouveau après modifications attend sa "
+            "relecture\u00a0: Vladimir Putin, Mongolie",
+            "rita a répondu à la demande de modifications et soumis à nouveau la correction "
+            "renvoyée, qui demande de corriger une visite publiée\u00a0: Vladimir Putin, "
+            "Mongolie, 2 septembre 2024.",
+        ),
+    ],
+)
+def test_the_resubmission_mail_says_it_is_a_withdrawal_or_a_correction(
+    kind, language, subject, body
+):
+    """The reviewers' mail about a withdrawal or a correction resubmitted after changes
+    said only "Resubmitted after changes": what it asks was left out."""
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    context = {
+        "resubmitted": True,
+        "withdrawal": kind == "withdrawal",
+        "correction": True,  # a withdrawal is a correction too (Report.is_correction)
+        "person": "Vladimir Putin",
+        "host": "Mongolia" if language == "en" else "Mongolie",
+        "dates": "2 September 2024" if language == "en" else "2 septembre 2024",
+        "report": SimpleNamespace(author=SimpleNamespace(get_username=lambda: "rita")),
+        "user": SimpleNamespace(get_short_name=lambda: "Victor", get_username=lambda: "victor"),
+        "url": "https://iccwatch.example/newsroom/reports/1/",
+    }
+    with translation.override(language):
+        said = render_to_string("alerts/mail/review_subject.txt", context).strip()
+        mailed = render_to_string("alerts/mail/review_body.txt", context)
+    assert said == subject
+    assert body in mailed
+
+
 def test_the_verified_mail_links_to_the_public_page_it_published(
     reporter, reviewer, django_capture_on_commit_callbacks
 ):

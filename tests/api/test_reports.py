@@ -1297,6 +1297,25 @@ def test_the_schema_files_an_announced_trip_without_an_outcome(client, db):
     assert "`n/a`" in body["properties"]["outcome"]["description"]
 
 
+def test_a_retry_after_the_first_report_was_verified_answers_as_the_first(
+    tajikistan_removed, clients
+):
+    """The report filed, then verified (its visit now recorded): a retry with the same
+    Idempotency-Key was answered 400 `another_visit` about the visit the first report
+    made. The key is looked up first: the answer names the first report, nothing more
+    is filed."""
+    key = {"Idempotency-Key": "retry-after-verified"}
+    first = file(clients["reporter"], **key)
+    assert first.status_code == 201, first.content
+    url = first.json()["url"]
+    assert verify_as(clients["reviewer"], url).status_code == 200
+    again = file(clients["reporter"], **key)
+    assert again.status_code == 409, again.content
+    assert again.json()["error"]["code"] == "duplicate_report"
+    assert again.json()["existing"] == url
+    assert Report.objects.count() == 1
+
+
 def test_a_report_of_a_recorded_visit_is_filed_only_once_confirmed_as_another_visit(
     seeded, clients
 ):

@@ -383,7 +383,7 @@ def test_typed_work_is_not_lost_by_leaving_the_form_or_by_a_session_that_ended(s
     page.wait_for_url("**/newsroom/reports/*/")
     report = Report.objects.get()
     assert report.state == "draft" and report.data["host"] == "BRA"
-    assert page.evaluate("sessionStorage.length") == 0
+    assert typed_copies(page) == []
     page.goto(form_url)
     assert page.locator("#id_person").input_value() == ""
     assert page.locator("#form-restored").inner_text() == ""
@@ -391,4 +391,52 @@ def test_typed_work_is_not_lost_by_leaving_the_form_or_by_a_session_that_ended(s
     page.get_by_role("link", name="Dashboard").click()
     page.wait_for_url(site + "/newsroom/")
     assert dialogs == ["beforeunload"]
+    assert page.problems == []
+
+
+def typed_copies(page) -> list[str]:
+    """The keys of the report forms' copies of what was typed, kept in the tab."""
+    return page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('iccwatch:typed:'))")
+
+
+def test_typed_work_is_given_back_only_to_the_account_that_typed_it(site, browse):
+    """Rita's notes, typed before her session ended on a shared tab, were "restored" into
+    Bob's form when he signed in on it. Each copy is now the account's: another account
+    signing in gets the form as the server has it and the copy is forgotten, on the
+    report form and on a correction's; signing out forgets every copy too."""
+    account("rita", roles.REPORTERS)
+    account("bob", roles.REPORTERS)
+    visit = make_visit(
+        Person.objects.get(slug="vladimir-putin"),
+        State.objects.get(iso3="TJK"),
+        start=datetime.date(2023, 1, 5),
+    )
+    page = browse()
+    page.on("dialog", lambda dialog: dialog.accept())
+    for form_url, box in (
+        (site + "/newsroom/reports/new/", "#id_notes"),
+        (f"{site}/newsroom/visits/{visit.slug}/correct/", "#id_notes"),
+    ):
+        sign_in(page, site, "rita")
+        page.goto(form_url)
+        page.locator(box).fill("Rita's own notes, not for Bob.")
+        assert len(typed_copies(page)) == 1
+        # Her session ends; her Save is sent to the sign-in page; she walks away.
+        page.context.clear_cookies(name="sessionid")
+        page.get_by_role("button", name="Save as draft").click()
+        page.wait_for_url("**/newsroom/sign-in/**")
+        page.get_by_label("Username").fill("bob")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(form_url)
+        assert "Rita" not in page.locator(box).input_value()
+        assert page.locator("#form-restored").inner_text() == ""
+        assert typed_copies(page) == []
+        # Bob types, and signs out: nothing of his stays in the tab.
+        page.locator(box).fill("Bob's notes.")
+        assert len(typed_copies(page)) == 1
+        page.get_by_role("button", name="Sign out").click()
+        page.wait_for_url("**/newsroom/sign-in/**")
+        assert typed_copies(page) == []
+    assert not Report.objects.exists()
     assert page.problems == []

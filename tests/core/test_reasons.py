@@ -615,3 +615,62 @@ def test_a_host_named_with_a_colon_is_not_named_so_again_in_the_same_explanation
     # Told alone (no sentence before it named the host), the referral names it with a colon.
     alone = render([{**DARFUR_1593, "bound": bound}], "fr")
     assert alone.startswith("Malaisie\u00a0: État que ne lie pas la résolution"), alone
+
+
+AUTHORS_OWN = (
+    "Another report of this visit brought more sources: the Reuters piece. It also shows the "
+    "trip ended a day later, so the end date is wrong."
+)
+CUT = "https://example.org/" + "a" * 79 + "…"
+
+
+@pytest.mark.parametrize(
+    ("reason", "french"),
+    [
+        # The system's own sentences: read in the reader's language.
+        (
+            "Another report of this visit brought more sources: https://example.org/a.",
+            "Un autre signalement de cette visite a apporté d’autres sources\u00a0: "
+            "https://example.org/a.",
+        ),
+        (
+            f"Another report of this visit brought more sources: http://example.org/a?b=1,2, "
+            f"{CUT} and 3 more.",
+            "Un autre signalement de cette visite a apporté d’autres sources\u00a0: "
+            f"http://example.org/a?b=1,2, {CUT} et 3 autres.",
+        ),
+        # An author who starts with the same words: shown as written, never half translated.
+        (AUTHORS_OWN, AUTHORS_OWN),
+        (
+            "Another report of this visit brought more sources: two local papers and 2 more.",
+            "Another report of this visit brought more sources: two local papers and 2 more.",
+        ),
+        (
+            "Another report of this visit brought more sources: https://example.org/a. "
+            "And the end date is wrong.",
+            "Another report of this visit brought more sources: https://example.org/a. "
+            "And the end date is wrong.",
+        ),
+        (
+            "Another report of this visit brought more sources: https://example.org/a.\nSee it.",
+            "Another report of this visit brought more sources: https://example.org/a.\nSee it.",
+        ),
+    ],
+    ids=[
+        "system",
+        "system-cut-and-more",
+        "author-prose",
+        "author-and-more",
+        "author-after",
+        "lines",
+    ],
+)
+def test_only_the_sentence_the_system_writes_is_read_as_its_own(reason, french):
+    """A correction's reason that merely began with the system's words ("… more sources:
+    the Reuters piece. It also shows…", "… two local papers and 2 more.") was read as the
+    system's sentence and half translated ("… two local papers et 2 autres."). Only a list
+    of http(s) addresses, as the newsroom writes it, is the system's."""
+    from core.reasons import correction_reason
+
+    with translation.override("fr"):
+        assert correction_reason(reason) == french

@@ -2234,6 +2234,41 @@ def test_filing_a_trip_again_points_to_ones_own_report_and_drafts_of_it(
     assert f"Votre brouillon de ce voyage (signalement {draft.pk})" in french
 
 
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_submitting_a_trip_one_has_a_draft_of_asks_about_that_draft_not_a_filed_report(
+    tajikistan_removed, reporter, signed_in, language
+):
+    """With only the author's own draft of the trip matching, Submit was held back "until
+    the report already filed is reviewed": no report was filed. It now speaks of the draft;
+    with a report filed too, of the filed report."""
+    draft = review.file_report(
+        author=reporter, data={**REPORT_DATA, "place": "Khujand"}, citations=CITATIONS, submit=False
+    )
+    client = signed_in(reporter)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    data = form_data(place="Kulob", sources=[{"url": "https://example.org/kulob"}])
+    with translation.override(language):
+        own = _error(client.post(reverse("newsroom:new"), data))
+        assert own == translation.gettext(
+            "You have a draft of this trip: add to it instead, or confirm that this is another "
+            "visit."
+        )
+        assert Report.objects.get().pk == draft.pk
+        file(reporter)  # and now a report of it filed
+        filed = _error(client.post(reverse("newsroom:new"), data))
+        assert filed == translation.gettext(
+            "Confirm that this is another visit, or keep it as a draft until the report "
+            "already filed is reviewed."
+        )
+
+
+def _error(response) -> str:
+    """The text of the "not a duplicate" box's error on a form held back."""
+    assert response.status_code == 200
+    found = re.search(r'id="id_not_duplicate-error">(.*?)</', text(response), re.S)
+    return html.unescape(found.group(1)).strip()
+
+
 def test_a_colleagues_draft_of_the_trip_is_never_pointed_out(
     tajikistan_removed, reporter, both, signed_in
 ):

@@ -255,7 +255,7 @@ def test_a_button_pressed_after_the_session_ended_leads_back_to_its_page(
     where = urlsplit(response["Location"])
     assert where.path == reverse("newsroom:sign-in")
     back = reverse("newsroom:report", args=[report.pk])
-    assert parse_qs(where.query) == {"unsaved": ["1"], "next": [back]}
+    assert parse_qs(where.query) == {"unsaved": ["pressed"], "next": [back]}
     page = text(client.get(response["Location"]))
     assert "Your session had ended: what you asked was not done." in page
     assert "the form opens" not in page
@@ -306,3 +306,57 @@ def test_the_correction_pages_title_says_a_withdrawal_was_refused(reporter, sign
     answer = client.post(reverse("newsroom:withdraw", args=[visit.slug]), {"withdrawal_note": ""})
     assert answer.status_code == 400
     assert title_of(answer).startswith("Withdraw the visit: refused")
+
+
+MONGOLIA = "vladimir-putin-mng-2024-09-02"
+
+
+def test_a_withdrawal_sent_after_the_session_ended_promises_no_restored_form(client, seeded):
+    """A withdrawal's form posts to its own address and leads back to the visit's
+    correction page, a report form: the sign-in page promised that "the form opens with
+    what you typed", which its script never kept (its fields are outside the report
+    form). It now says the withdrawal was not done, to be proposed again."""
+    response = client.post(
+        reverse("newsroom:withdraw", args=[MONGOLIA]), {"withdrawal_note": "It never happened."}
+    )
+    where = urlsplit(response["Location"])
+    back = reverse("newsroom:correct", args=[MONGOLIA])
+    assert parse_qs(where.query) == {"unsaved": ["pressed"], "next": [back]}
+    for language in ("en", "fr"):
+        page = text(client.get(response["Location"], HTTP_ACCEPT_LANGUAGE=language))
+        with translation.override(language):
+            assert _("Your session had ended: what you asked was not done.") in page
+            assert _("Your session had ended: what you sent was not saved.") not in page
+            assert "data-typed-kept" not in page
+    assert not Report.objects.exists()
+
+
+def test_a_withdrawals_reason_reworded_after_the_session_ended_promises_no_restored_form(
+    client, reporter, seeded
+):
+    """Rewording a withdrawal's reason posts to its edit address from the report's page,
+    whose box no script keeps: nothing is promised back."""
+    report = review.propose_withdrawal(
+        author=reporter,
+        visit=Visit.objects.get(slug=MONGOLIA),
+        note="It never happened: the sources were about another trip.",
+    )
+    response = client.post(
+        reverse("newsroom:edit", args=[report.pk]),
+        {"withdrawal_note": "It did not happen: the sources are about another trip."},
+    )
+    where = urlsplit(response["Location"])
+    assert parse_qs(where.query)["unsaved"] == ["pressed"]
+    page = text(client.get(response["Location"]))
+    assert "Your session had ended: what you asked was not done." in page
+    assert "the form opens with what you typed" not in page
+
+
+def test_a_correction_sent_after_the_session_ended_still_promises_its_form_back(client, seeded):
+    response = client.post(
+        reverse("newsroom:correct", args=[MONGOLIA]), {"notes": "A day later.", "action": "draft"}
+    )
+    where = urlsplit(response["Location"])
+    assert parse_qs(where.query)["unsaved"] == ["1"]
+    page = text(client.get(response["Location"]))
+    assert "the form opens with what you typed" in page

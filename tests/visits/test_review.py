@@ -298,6 +298,23 @@ def test_possible_duplicates_overlap_the_possible_days(seeded):
     assert review.possible_duplicates({**TAJIKISTAN, "start": "2025-11-01", "end": None}) == []
 
 
+def test_naming_the_possible_duplicates_costs_one_query_however_many_there_are(seeded):
+    """The form's duplicates box and the API's refusal name each duplicate visit by its
+    person and host (visit_title): two more queries per visit, until they were read with
+    the visits."""
+    from django.test.utils import CaptureQueriesContext
+
+    from front.summaries import visit_title
+
+    putin, tajikistan = Person.objects.get(slug="vladimir-putin"), State.objects.get(iso3="TJK")
+    for day in (11, 12, 13):
+        make_visit(putin, tajikistan, start=datetime.date(2025, 10, day), review_state="reported")
+    october = {**TAJIKISTAN, "start": "2025-10", "end": None}
+    with CaptureQueriesContext(connection) as queries:
+        titles = [visit_title(v) for v in review.possible_duplicates(october)]
+    assert len(titles) >= 4 and len(queries) == 1, [q["sql"] for q in queries]
+
+
 def test_a_visit_known_to_the_month_without_an_end_covers_the_whole_month(
     seeded, reporter, reviewer
 ):
