@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import IntegrityError, connection, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -114,6 +114,19 @@ class DuplicateReport(Exception):
     def __init__(self, existing: Report):
         super().__init__(_("report %(pk)s already says this") % {"pk": existing.pk})
         self.existing = existing
+
+
+class PossibleDuplicates(Exception):
+    """A new visit's report that may repeat a trip already known, filed without the
+    author's word that it is another visit (file_report's `refuse_duplicates`): `visits`,
+    those recorded (possible_duplicates), and `pending`, the reports of that trip not yet
+    closed and the author's own drafts of it (pending_duplicates), none identical to it
+    (an identical one is a DuplicateReport)."""
+
+    def __init__(self, visits: list[Visit], pending: list[Report]):
+        super().__init__(_("this may be a visit already known"))
+        self.visits = visits
+        self.pending = pending
 
 
 # --- Reading what a report says -------------------------------------------------------
@@ -499,21 +512,31 @@ def pending_duplicates(data: dict, exclude: Report | None = None, *, author=None
     so that they add to one rather than file the trip twice; anyone else's draft stays
     its author's own and is never counted."""
     data = normalise(data)
-    days = _possible_days(data)
-    if days is False or not data["person"] or not data["host"]:
+    same_trip = _same_trip(data, author)
+    if same_trip is None:
         return []
+    reports = Report.objects.filter(same_trip).select_related("author")
+    if exclude is not None:
+        reports = reports.exclude(pk=exclude.pk)
+    return _overlapping(data, reports.order_by("submitted_at", "pk"))
+
+
+def _same_trip(data: dict, author) -> Q | None:
+    """pending_duplicates' filter on Report for normalised report data, but for the days
+    (`_overlapping`); None when the data names no trip to look for."""
+    if _possible_days(data) is False or not data["person"] or not data["host"]:
+        return None
     open_ = Q(state__in=(ReportState.SUBMITTED, ReportState.CHANGES_REQUESTED))
     if author is not None and author.pk is not None:
         open_ |= Q(state=ReportState.DRAFT, author=author)
-    reports = Report.objects.filter(
-        open_,
-        data__person=data["person"],
-        data__host=data["host"],
-    ).select_related("author")
-    if exclude is not None:
-        reports = reports.exclude(pk=exclude.pk)
+    return open_ & Q(data__person=data["person"], data__host=data["host"])
+
+
+def _overlapping(data: dict, reports: Iterable[Report]) -> list[Report]:
+    """Those of `reports` whose possible days may overlap normalised report data's."""
+    days = _possible_days(data)
     found = []
-    for report in reports.order_by("submitted_at", "pk"):
+    for report in reports:
         theirs = _possible_days(normalise(report.data))
         if theirs is not False and _may_overlap(days, theirs):
             found.append(report)
@@ -544,6 +567,7 @@ def file_report(
     idempotency_key: str = "",
     based_on: datetime.datetime | None = None,
     reason: str = "",
+    refuse_duplicates: bool = False,
 ) -> Report:
     """Create a report (a correction when `visit` is given) and submit it unless `submit` is
     False (a draft). `reason` (a correction): why the visit should change, shown with the
@@ -554,11 +578,19 @@ def file_report(
     they are), DuplicateReport when the author already filed it (same idempotency key) or
     an identical report is open.
 
+    `refuse_duplicates` (a new visit's report whose author has not said it is another
+    visit, as the API's `another_visit`): PossibleDuplicates when it may repeat a visit
+    recorded (possible_duplicates) or a report of that trip not yet closed, or the author's
+    own draft of it (pending_duplicates), nothing saved; a retry (the same key) is a
+    DuplicateReport first, as the first request's answer was.
+
     `based_on` (a correction): the visit's updated_at when the form was filled from it (the
     newsroom's correction page carries it); by default the visit's as `visit` was read.
 
     The report comes back with `resolved` (its ResolvedReport, None for a draft), so that
-    the answer's preview does not read the person and the host again. One write, in its
+    the answer's preview does not read the person and the host again, and, when it
+    looked for them (`refuse_duplicates`), `possible_duplicates` (the visits it may repeat:
+    none once filed), not read again for the answer either. One write, in its
     own transaction: the checks before it read, and the database's unique keys decide
     between two identical reports filed at the same moment.
     """
@@ -567,16 +599,35 @@ def file_report(
         raise ValidationError({"visit": _("Only a published visit can be corrected.")})
     reason = _checked_reason(reason, visit)
     report_print = fingerprint(data, citations, visit)
-    # The same key from this author, or the same report open: one query for both.
+    # The same key from this author, the same report open, and (refuse_duplicates) the
+    # reports of the same trip not yet closed: one query for all.
     same_key = Q(author=author, idempotency_key=idempotency_key) if idempotency_key else Q()
-    open_twin = twins(report_print, author)
-    earlier = list(Report.objects.filter(same_key | open_twin if same_key else open_twin)[:2])
+    wanted = same_key | twins(report_print, author) if same_key else twins(report_print, author)
+    looking = refuse_duplicates and visit is None
+    same_trip = _same_trip(normalise(data), author) if looking else None
+    reports = Report.objects.filter(wanted)
+    if same_trip is not None:
+        reports = (
+            Report.objects.filter(wanted | same_trip)
+            .annotate(of_the_trip=ExpressionWrapper(same_trip, output_field=BooleanField()))
+            .select_related("author")
+        )
+    earlier = list(reports.order_by("submitted_at", "pk"))
     for existing in earlier:
         if idempotency_key and (existing.author_id, existing.idempotency_key) == (
             author.pk,
             idempotency_key,
         ):
             raise DuplicateReport(existing)
+    if looking:
+        visits = possible_duplicates(data)
+        pending = []
+        if same_trip is not None:
+            # An identical report is a DuplicateReport (below), not another visit to confirm.
+            trip = [r for r in earlier if r.of_the_trip and r.fingerprint != report_print]
+            pending = _overlapping(normalise(data), trip)
+        if visits or pending:
+            raise PossibleDuplicates(visits, pending)
     resolved = resolve(data, citations, new=visit is None) if submit else None
     if submit and visit is not None:
         _require_a_change(resolved, citations, visit)
@@ -598,6 +649,8 @@ def file_report(
         fingerprint=report_print,
     )
     report.resolved = resolved
+    if looking:
+        report.possible_duplicates = visits
     return report
 
 

@@ -711,9 +711,12 @@ class ReportDetailSerializer(ReportSerializer):
     def get_possible_duplicates(self, report):
         if report.is_withdrawal:
             return []
-        visits = review.possible_duplicates(
-            report.data or {}, exclude=report.visit if report.is_correction else None
-        )
+        # Read already when filing looked for them (review.file_report's refuse_duplicates).
+        visits = getattr(report, "possible_duplicates", None)
+        if visits is None:
+            visits = review.possible_duplicates(
+                report.data or {}, exclude=report.visit if report.is_correction else None
+            )
         # The visits verify compares a new report with (any not withdrawn), so that a
         # client can name each in `different_from`.
         listed = [v for v in visits if v.pk != report.visit_id]

@@ -29,6 +29,7 @@ report is never public until verified, so no browser or proxy may keep a copy of
 """
 
 from contextlib import contextmanager
+from typing import NoReturn
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -221,25 +222,29 @@ def file_from_request(view, request) -> Response:
             f"({read.isoformat()}): read it again and base the correction on what it says now."
         )
     data, citations = ReportInputSerializer.data_and_citations(attrs, visit)
-    # A retry (a key already used) answers as the first request did: file_report says so.
-    retried = key and Report.objects.filter(author=request.user, idempotency_key=key).exists()
-    if visit is None and not attrs.get("another_visit") and not retried:
-        refuse_unconfirmed_duplicates(request, data, citations)
     with service_errors(request, key):
-        report = review.file_report(
-            author=request.user,
-            data=data,
-            citations=citations,
-            visit=visit,
-            idempotency_key=key,
-            reason=attrs.get("reason", ""),
-        )
+        try:
+            report = review.file_report(
+                author=request.user,
+                data=data,
+                citations=citations,
+                visit=visit,
+                idempotency_key=key,
+                reason=attrs.get("reason", ""),
+                # A retry (a key already used) answers as the first request did: file_report
+                # looks the key up before the duplicates, in the same query.
+                refuse_duplicates=not attrs.get("another_visit"),
+            )
+        except review.PossibleDuplicates as possible:
+            refuse_unconfirmed_duplicates(request, data, citations, possible)
     # The report as created, with its author and visit already in hand: not read again.
     shown = ReportDetailSerializer(report, context=view.get_serializer_context()).data
     return Response(shown, status=status.HTTP_201_CREATED, headers={"Location": shown["url"]})
 
 
-def refuse_unconfirmed_duplicates(request, data: dict, citations: list[dict]) -> None:
+def refuse_unconfirmed_duplicates(
+    request, data: dict, citations: list[dict], possible: review.PossibleDuplicates
+) -> NoReturn:
     """A new visit's report that may repeat a trip already known is not filed until the
     client confirms it is another visit (`another_visit`), as the newsroom's form asks
     ("This is another visit"): a visit recorded (visits.review.possible_duplicates: same
@@ -250,14 +255,8 @@ def refuse_unconfirmed_duplicates(request, data: dict, citations: list[dict]) ->
     draft is never counted. ValidationError naming `another_visit`, in the language asked
     for, with every error filing would give the body too (visits.review.resolve, each under
     its API field): one answer says all that is wrong with it."""
-    duplicates = review.possible_duplicates(data)
-    # The same report again is file_report's to refuse (409, naming it when readable).
-    same = review.fingerprint(data, citations, None)
-    pending = [
-        r for r in review.pending_duplicates(data, author=request.user) if r.fingerprint != same
-    ]
-    if not duplicates and not pending:
-        return
+    # Found by file_report (`refuse_duplicates`), the same report again left to it (409).
+    duplicates, pending = possible.visits, possible.pending
     said = []
     if duplicates:
         said.append(
@@ -387,6 +386,8 @@ REPORT_RULES = (
     "days have passed `occurred`, was a `transit` stop, was `cancelled` or was `virtual`)",
     "`controlled_by` only with `host_control` `none`, and never the host itself (checked when "
     "the report is verified)",
+    "a new visit that may be one already recorded, or a trip already filed and not yet "
+    "closed (the same person and host, on days that may overlap), has `another_visit` `true`",
     "source addresses are public http(s) URLs",
     "no text contains a NUL character or a bidirectional control (U+202A to U+202E, U+2066 "
     "to U+2069), which would show the text after it reordered",

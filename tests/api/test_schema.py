@@ -380,6 +380,9 @@ def _fill_report(body, refs: SeedReferences, picks: dict):
     if not base:  # a new visit needs what a correction takes from its visit
         for field in ("status", "outcome"):
             body.setdefault(field, picks[field])
+        # Another visit than those recorded or filed of the same trip: the fuzzing files
+        # many reports of one person's visits to one host.
+        body["another_visit"] = True
         for field in ("based_on", "reason"):  # and says nothing of a visit's version
             body.pop(field, None)
     elif (

@@ -82,6 +82,13 @@ def keep(name: str) -> None:
     shutil.copy(ARTIFACTS / f"{name}.png", SCREENSHOTS / f"{name}.png")
 
 
+def names_the_visit(box, slug: str, title: str) -> None:
+    """The duplicate box `box` names the visit by its title, linked to its page."""
+    link = box.get_by_role("link", name=title, exact=True)
+    assert link.count() == 1, box.inner_text()
+    assert f"/{slug}/" in link.get_attribute("href")
+
+
 def evaluations_done(worker) -> int:
     """How many evaluation tasks the worker has finished, by its log."""
     return sum(EVALUATED in line and " succeeded in " in line for line in worker.tail_lines())
@@ -90,12 +97,14 @@ def evaluations_done(worker) -> int:
 def test_a_report_is_filed_reviewed_by_another_person_and_published(site, pipeline, browse):
     Visit.objects.filter(slug__startswith="vladimir-putin-tjk-2025-10").delete()
     # An overlapping visit already recorded (reported, not public): the duplicate warning.
-    make_visit(
+    recorded = make_visit(
         Person.objects.get(slug="vladimir-putin"),
         State.objects.get(iso3="TJK"),
         start=datetime.date(2025, 10, 9),
         review_state="reported",
     )
+    assert recorded.slug == "vladimir-putin-tjk-2025-10-09"
+    title = "Vladimir Vladimirovich Putin in Tajikistan, 9 October 2025"
     account("rita", roles.REPORTERS)
     account("victor", roles.REVIEWERS)
 
@@ -123,7 +132,8 @@ def test_a_report_is_filed_reviewed_by_another_person_and_published(site, pipeli
     assert page.locator("#preview-verdict").get_attribute("data-code") == "non_compliance"
     assert "Tajikistan" in page.locator("#preview-explanation").inner_text()
     duplicates = page.locator("#duplicates")
-    assert "vladimir-putin-tjk-2025-10-09" in duplicates.inner_text()
+    names_the_visit(duplicates, recorded.slug, title)
+    assert f"{title} (reported)" in duplicates.inner_text()
     snap(page, "newsroom-report-form")
     keep("newsroom-report-form")
     assert Report.objects.count() == 0  # a preview saves nothing
@@ -166,7 +176,7 @@ def test_a_report_is_filed_reviewed_by_another_person_and_published(site, pipeli
     keep("newsroom-review")
     evaluated_before = evaluations_done(pipeline)
     # The overlapping visit recorded earlier: the reviewer confirms this is another one.
-    assert "vladimir-putin-tjk-2025-10-09" in other.locator("#duplicates").inner_text()
+    names_the_visit(other.locator("#duplicates"), recorded.slug, title)
     other.locator("#different-visit").check()
     other.get_by_role("button", name="Verify and publish").click()
     other.wait_for_url(f"**/newsroom/reports/{report.pk}/")
@@ -213,7 +223,12 @@ def test_a_report_is_filed_reviewed_by_another_person_and_published(site, pipeli
 
     # The visit's history, for staff: who reported, who verified, and when.
     other.goto(f"{site}/newsroom/history/visits.visit/{visit.pk}/")
-    assert NEW_SLUG in other.locator("h1").inner_text()
+    # Named as a reader names it, with a link to its public page.
+    assert other.locator("h1").inner_text() == (
+        "History of visit Vladimir Vladimirovich Putin in Tajikistan, 8–10 October 2025"
+    )
+    public_page = other.get_by_role("link", name="The public page")
+    assert public_page.get_attribute("href") == f"/visits/{NEW_SLUG}/"
     entries = other.locator("ol.changes > li.change")
     authors = entries.locator(".author").all_inner_texts()
     assert "rita" in authors and "victor" in authors, authors

@@ -315,6 +315,67 @@ def test_naming_the_possible_duplicates_costs_one_query_however_many_there_are(s
     assert len(titles) >= 4 and len(queries) == 1, [q["sql"] for q in queries]
 
 
+def test_filing_that_refuses_duplicates_names_the_visits_and_the_open_reports_of_the_trip(
+    seeded, reporter, both
+):
+    """file_report(refuse_duplicates=True), the API's filing without `another_visit`: the
+    visits the report may repeat and the reports of the trip not yet closed, as
+    possible_duplicates and pending_duplicates find them (the filer's own draft among
+    them, never a colleague's; not one identical to it, nor one of other days), nothing
+    saved. A retry with the same key answers as the first did, before any of it."""
+    recorded = Visit.objects.get(slug__startswith="vladimir-putin-tjk-2025-10")
+    theirs = review.file_report(
+        author=both, data={**TAJIKISTAN, "place": "Dushanbe airport"}, citations=CITATIONS
+    )
+    identical = review.file_report(author=both, data=TAJIKISTAN, citations=CITATIONS)
+    own_draft = review.file_report(
+        author=reporter,
+        data={**TAJIKISTAN, "place": "Dushanbe, a draft"},
+        citations=[],
+        submit=False,
+    )
+    review.file_report(
+        author=both, data={**TAJIKISTAN, "place": "A colleague's draft"}, citations=[], submit=False
+    )
+    review.file_report(
+        author=both, data={**TAJIKISTAN, "start": "2025-11-20", "end": None}, citations=CITATIONS
+    )
+    filed = Report.objects.count()
+    with pytest.raises(review.PossibleDuplicates) as possible:
+        review.file_report(
+            author=reporter, data=TAJIKISTAN, citations=CITATIONS, refuse_duplicates=True
+        )
+    assert possible.value.visits == [recorded]
+    assert possible.value.pending == [theirs, own_draft]
+    # pending_duplicates lists the identical one too: filing it again is a DuplicateReport.
+    assert review.pending_duplicates(TAJIKISTAN, author=reporter) == [theirs, identical, own_draft]
+    assert Report.objects.count() == filed
+    # A retry of a report filed with that key, whatever it may repeat: the first answer.
+    keyed = review.file_report(
+        author=reporter,
+        data={**TAJIKISTAN, "place": "Khujand"},
+        citations=CITATIONS,
+        idempotency_key="k-1",
+    )
+    with pytest.raises(review.DuplicateReport) as retried:
+        review.file_report(
+            author=reporter,
+            data=TAJIKISTAN,
+            citations=CITATIONS,
+            idempotency_key="k-1",
+            refuse_duplicates=True,
+        )
+    assert retried.value.existing == keyed
+    # A trip nothing may repeat is filed, with the visits it may repeat (none) in hand.
+    report = review.file_report(
+        author=reporter,
+        data={**TAJIKISTAN, "start": "2025-06-02", "end": None},
+        citations=CITATIONS,
+        refuse_duplicates=True,
+    )
+    assert report.state == ReportState.SUBMITTED and report.possible_duplicates == []
+
+
 def test_a_visit_known_to_the_month_without_an_end_covers_the_whole_month(
     seeded, reporter, reviewer
 ):
