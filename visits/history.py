@@ -540,6 +540,11 @@ def _structured(value: dict | list, names: _Names | None = None) -> str:
 _STATE_RECORDS = (TreatyEvent, Declaration, Finding, JointStatementSignatory)
 
 
+def _iso_day(value: datetime.date | str | None) -> datetime.date | None:
+    """A date field of a history row (a date, an ISO day or None) as a date."""
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def _record_name(entry: Entry, names: _Names) -> str:
     row = entry.after or entry.before or {}
     model = entry.model
@@ -561,9 +566,12 @@ def _record_name(entry: Entry, names: _Names) -> str:
         kind = str(kind)
         return f"{state}, {kind[:1].lower()}{kind[1:]}"
     if model is Declaration:
-        return f"{state} {row.get('lodged')} ({fk('situation', Situation)})"
+        lodged = format_date(_iso_day(row.get("lodged")))
+        return f"{state}, {lodged} ({fk('situation', Situation)})"
     if model is Finding:
-        return f"{state} {row.get('decided')} ({row.get('kind')})"
+        kind = str(dict(Finding._meta.get_field("kind").flatchoices).get(row.get("kind"), ""))
+        decided = format_date(_iso_day(row.get("decided")), row.get("decided_precision") or "day")
+        return f"{state}, {kind}, {decided}"
     if model is SecurityCouncilReferral:
         return row.get("resolution", "")
     if model is JointStatement:

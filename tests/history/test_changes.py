@@ -589,3 +589,35 @@ def test_a_date_whose_precision_alone_changed_shows_as_one_change_of_that_date(c
         ("start", "2 September 2024", "September 2024"),
         ("end", "3 September 2024", "September 2024"),
     ], changes
+
+
+def test_a_finding_and_a_declaration_are_named_in_words_not_by_their_codes(reader, seeded):
+    """A change to an Art. 87(7) finding reads "Mongolia, Art. 87(7) finding of
+    non-compliance, 24 October 2024" on the changes page (in French too), never the
+    stored kind code `art_87_7` or an ISO date; a declaration is dated in words."""
+    from core.history import recording as record
+    from states.models import Declaration
+    from visits.models import Finding
+
+    finding = Finding.objects.get(state__iso3="MNG", kind="art_87_7")
+    declaration = Declaration.objects.first()
+    with record(WritePath.ADMIN):
+        Finding.objects.filter(pk=finding.pk).update(notes="Checked against the decision.")
+        finding.refresh_from_db()
+        finding.notes = "Checked against the decision again."
+        finding.save()
+        declaration.notes = "Checked against the registry."
+        declaration.save()
+
+    def entry(path: str, model: str) -> str:
+        page = reader.get(path).content.decode()
+        start = page.index(f'<li class="change" id="{model}-')
+        return html.unescape(page[start : page.index("</li>", start)])
+
+    english = entry("/changes/", "visits.finding")
+    assert "Art. 87(7) finding of non-compliance, 24 October 2024" in english, english
+    assert "art_87_7" not in english and "2024-10-24" not in english
+    french = entry("/fr/changes/", "visits.finding")
+    assert "24 octobre 2024" in french and "art_87_7" not in french, french
+    lodged = entry("/changes/", "states.declaration")
+    assert str(declaration.lodged) not in lodged.split("</h")[0], lodged
