@@ -48,6 +48,7 @@ from django.utils import timezone
 from core import reasons, tabular
 from core.models import Source
 from dataset.models import DatasetImport
+from dataset.state import data_state
 from states.models import Declaration, JointStatement, SecurityCouncilReferral, State, TreatyEvent
 from visits.models import (
     Citation,
@@ -407,23 +408,12 @@ def sha256_of(path: Path) -> str:
 
 def data_as_of() -> datetime.datetime:
     """When the data the files hold last changed: the latest change to a visit, person,
-    warrant or state, verdict change or import (1980-01-01 UTC, the earliest date a zip
-    member can carry, on an empty database). The files carry this date, never the time
-    they were built, so that two builds of the same data are the same bytes: a file name
-    and SHA-256 once cited stay true."""
-    moments = [
-        model.objects.aggregate(m=Max(field))["m"]
-        for model, field in (
-            (Visit, "updated_at"),
-            (Person, "updated_at"),
-            (Warrant, "updated_at"),
-            (State, "updated_at"),
-            (VerdictChange, "changed_at"),
-            (DatasetImport, "imported_at"),
-        )
-    ]
-    known = [m for m in moments if m is not None]
-    return max(known, default=EARLIEST_ZIP_TIME).astimezone(datetime.UTC).replace(microsecond=0)
+    warrant or state, verdict change or import (`dataset.state`, which a citation of a
+    page names too), in UTC to the second (1980-01-01 UTC, the earliest date a zip member
+    can carry, on an empty database). The files carry this date, never the time they
+    were built, so that two builds of the same data are the same bytes: a file name and
+    SHA-256 once cited stay true."""
+    return data_state().changed_at or EARLIEST_ZIP_TIME
 
 
 # A zip member's date cannot be earlier (MS-DOS time).

@@ -9,7 +9,8 @@ pytestmark = pytest.mark.django_db
 
 # (address, queries). The numbers are the joins each view spells out; they must not
 # grow with the data (no query per row). Every page with "Cite this page" reads the
-# latest import's dataset version (front.citations.cite): one query.
+# data's state (front.citations.cite: the latest import's dataset version and when the data
+# last changed): one query.
 PAGES = [
     # timelines, declarations, Security Council referrals, names, counts, people at large,
     # latest incidents, early warnings, incident hosts; incidents per year (the chart); the
@@ -52,7 +53,7 @@ PAGES = [
     ("/states/MNG/feed/", 2),
     ("/persons/vladimir-putin/feed/", 2),
     ("/search/?q=Ulan+Bator", 4),
-    # How verdicts are decided: the dataset's version, for its citation.
+    # How verdicts are decided: the data's state, for its citation.
     ("/method/", 1),
     # Cards: the state (or person), its treaty events (or warrants), visits by verdict (the
     # page's summary, recounted here after the write; cached otherwise).
