@@ -15,9 +15,11 @@ so a citation names the build of /data/ that holds what the page showed.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.db import connection
+from django.utils import timezone
 
 from dataset.models import DatasetImport
 from states.models import State
@@ -91,3 +93,16 @@ def data_state() -> DataState:
         ),
         changed_since_import=bool(changed_since),
     )
+
+
+def download_name(
+    stem: str, extension: str, state: DataState, made: datetime.datetime | None = None
+) -> str:
+    """A download's file name: `stem`, the data's dataset version (left out when no import
+    recorded one), the day the file was made (`made`, UTC; now by default) and
+    `extension`: 'iccwatch-visits-2026.12.04-2026-12-05.csv'. A file saved from the site
+    or the API says which data it holds and when it was taken, as its citation does."""
+    made = made or timezone.now()
+    version = re.sub(r"[^A-Za-z0-9._-]+", "-", state.version or "").strip("-.")
+    day = made.astimezone(datetime.UTC).date().isoformat()
+    return "-".join(part for part in (stem, version, day) if part) + f".{extension}"
