@@ -159,6 +159,12 @@ def test_state_address_is_case_insensitive_and_unknown_states_are_404(reader, se
     response = reader.get("/states/mng/")
     assert response.status_code == 301 and response["Location"] == "/states/MNG/"
     assert reader.get("/states/XXX/").status_code == 404
+    # The query goes along: a citation format or a campaign tag asked of a lower-case
+    # address is still asked of the page it redirects to, in either language.
+    cited = reader.get("/states/mng/?cite=bibtex")
+    assert cited.status_code == 301 and cited["Location"] == "/states/MNG/?cite=bibtex"
+    french = reader.get("/fr/states/Mng/?utm_source=newsletter&cite=ris")
+    assert french["Location"] == "/fr/states/MNG/?utm_source=newsletter&cite=ris"
 
 
 def test_withdrawn_and_never_party_states_are_described_as_such(reader, seeded):
