@@ -445,8 +445,13 @@ def visit_detail(request, slug: str):
         "findings": findings,
         "history": history,
         "warrants": warrants,
-        "events": events,
-        "declarations": declarations,
+        # The host's treaty steps and Art. 12(3) declarations in one list, in date order
+        # (Ukraine's declarations of 2014 and 2015 before its ratification of 2024).
+        "treaty_dates": sorted(
+            [("event", e.date, e) for e in events]
+            + [("declaration", d.lodged, d) for d in declarations],
+            key=lambda item: item[1],
+        ),
         "permalink": permalink,
         "citation": citation,
         "today": today,

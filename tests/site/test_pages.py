@@ -677,3 +677,22 @@ def test_a_chart_legend_names_only_what_the_chart_draws(reader, seeded):
     assert 'id="chart-record"' in israel and '<ul class="legend">' not in israel
     mongolia = _chart_legend(body(reader.get("/states/MNG/")), "chart-record")
     assert "chart-swatch-incident" in mongolia and "non-compliance" in mongolia
+
+
+def test_a_visits_host_timeline_lists_treaty_steps_and_declarations_in_date_order(reader, seeded):
+    """Ukraine's Art. 12(3) declarations (2014, 2015) come before its ratification (2024)
+    on a visit's page, as they happened: not after every treaty step."""
+    from states.models import State
+    from warrants.models import Person
+
+    visit = make_visit(
+        Person.objects.get(slug="vladimir-putin"),
+        State.objects.get(iso3="UKR"),
+        start=datetime.date(2025, 6, 1),
+    )
+    html = body(reader.get(f"/visits/{visit.slug}/"))
+    listed = html[html.index('id="treaty-dates"') :]
+    listed = listed[: listed.index("</ul>")]
+    days = re.findall(r'<time datetime="([0-9-]+)"', listed)
+    assert len(days) >= 4 and "2014-04-17" in days, days
+    assert days == sorted(days), days
