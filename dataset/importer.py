@@ -1579,14 +1579,14 @@ def import_dataset(directory: Path) -> ImportReport:
     with history.recording(
         history.WritePath.IMPORT, dataset_version=parsed.version or UNKNOWN_VERSION
     ):
-        with outbox.relay_deferred(), transaction.atomic():
+        # The history of each verdict that a change of this version moves names the import.
+        imported = {"key": "import", "version": report.version}
+        with outbox.relay_deferred(), outbox.caused_by(imported), transaction.atomic():
             load(parsed, report)
         # Verdicts computed by an older rule say so in their history, not "dataset import".
         outbox.request_outdated_rule_version()
         # Verdicts are derived: evaluate everything (cheap at this size); only changes are written.
-        report.evaluation = flagging.evaluate_visits(
-            cause={"key": "import", "version": report.version}
-        )
+        report.evaluation = flagging.evaluate_visits(cause=imported)
         report.warnings += self_check_warnings(parsed)
         DatasetImport.objects.create(
             version=report.version,
