@@ -914,13 +914,24 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
             )
 
     findings: dict[tuple, int] = {}
+    withdrawn = newsroom_withdrawals(
+        {row.values["visit_id"] for row in rows["findings.csv"]} - set(visits) - {""}
+    )
     for row in rows["findings.csv"]:
         state = v.iso3(row, "state_iso3")
         decided = v.period(row, "decided", required=True)
         slugs = [s.strip() for s in row.values["persons"].split(";") if s.strip()]
         found = [known_person(row, "persons", slug) for slug in slugs]
         visit_id = row.values["visit_id"]
-        if visit_id and visit_id not in visits:
+        if visit_id and visit_id in withdrawn:
+            v.error(
+                row,
+                "visit_id",
+                f"{visit_id} was withdrawn through the newsroom ({_by(withdrawn[visit_id])}), "
+                "so visits.csv no longer lists it: empty this visit_id to keep the decision "
+                "without its visit, or remove this row if the decision goes with the visit",
+            )
+        elif visit_id and visit_id not in visits:
             v.error(row, "visit_id", f"{visit_id!r} is not a visit of visits.csv")
         elif visit_id and state and visits[visit_id]["host"] not in (None, state):
             v.error(
@@ -1013,6 +1024,25 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
 
 def _by(report: Report) -> str:
     return f"report {report.pk}, {report.state}, by {report.author.get_username()}"
+
+
+def newsroom_withdrawals(slugs: set[str]) -> dict[str, Report]:
+    """The visits among `slugs` withdrawn through the newsroom (review state `withdrawn` by
+    a verified withdrawal), each with that withdrawal (the latest): visits.csv may not list
+    them again (`newsroom_collisions`), so a finding naming one is told why, and what its
+    row can do instead. One query."""
+    if not slugs:
+        return {}
+    withdrawals = Report.objects.filter(
+        visit__slug__in=slugs,
+        visit__review_state=ReviewState.WITHDRAWN,
+        state=ReportState.VERIFIED,
+        is_correction=True,
+    ).exclude(withdrawal_note="")
+    return {
+        report.visit.slug: report
+        for report in withdrawals.select_related("visit", "author").order_by("reviewed_at", "id")
+    }
 
 
 def refuse_unpublishing(v: _Validator, visits: dict[str, dict]) -> None:
@@ -1549,14 +1579,14 @@ def import_dataset(directory: Path) -> ImportReport:
     with history.recording(
         history.WritePath.IMPORT, dataset_version=parsed.version or UNKNOWN_VERSION
     ):
-        with outbox.relay_deferred(), transaction.atomic():
+        # The history of each verdict that a change of this version moves names the import.
+        imported = {"key": "import", "version": report.version}
+        with outbox.relay_deferred(), outbox.caused_by(imported), transaction.atomic():
             load(parsed, report)
         # Verdicts computed by an older rule say so in their history, not "dataset import".
         outbox.request_outdated_rule_version()
         # Verdicts are derived: evaluate everything (cheap at this size); only changes are written.
-        report.evaluation = flagging.evaluate_visits(
-            cause={"key": "import", "version": report.version}
-        )
+        report.evaluation = flagging.evaluate_visits(cause=imported)
         report.warnings += self_check_warnings(parsed)
         DatasetImport.objects.create(
             version=report.version,

@@ -35,6 +35,7 @@ from front.views.warrants import (
 )
 from states.models import Declaration, State, TreatyEvent
 from states.status import label_events
+from visits import history as visit_history
 from visits import review, tables
 from visits.filters import IncidentFilterSet, VisitFilterSet
 from visits.models import (
@@ -356,8 +357,12 @@ def visit_detail(request, slug: str):
         Visit.objects.readable()
         .with_verdicts()
         .select_related("host", "controlled_by")
-        # Whether a verified correction exists, in the same query: most visits have none.
-        .annotate(corrected=Exists(review.corrections_of(OuterRef("pk")))),
+        # Whether a verified correction exists, or an import changed what readers could
+        # already read, in the same query: most visits have neither.
+        .annotate(
+            corrected=Exists(review.corrections_of(OuterRef("pk"))),
+            import_corrected=Exists(visit_history.import_updates(OuterRef("pk"))),
+        ),
         slug=slug,
     )
     verdict = summaries.verdict_of(visit)
@@ -368,10 +373,11 @@ def visit_detail(request, slug: str):
     summaries.describe_findings(findings)
     history = list(visit.verdict_changes.order_by("changed_at", "id"))
     previous = None
-    names = summaries.cause_names(history, [visit])
     for change in history:
         change.visit = visit  # the cause of a withdrawal quotes the visit's note
-        change.cause_names = names
+    # Each row names the visit as it was when the row was recorded, not as it is now.
+    summaries.name_causes(history, [visit])
+    for change in history:
         change.label = change.new_label()
         # A row whose verdict and basis stay as they were records new reasons (a source,
         # a finding): "non-compliance → non-compliance" read as a change that was none.
@@ -455,9 +461,13 @@ def visit_detail(request, slug: str):
         "permalink": permalink,
         "citation": citation,
         "today": today,
-        # Verified corrections ("corrected on …: the end date changed from … to …"), and
-        # for signed-in reporters a link to suggest one (the newsroom's correction form).
-        "corrections": correction_lines(review.corrections_of(visit)) if visit.corrected else [],
+        # Verified corrections ("corrected on …: the end date changed from … to …") and the
+        # imports' changes ("corrected on … by dataset version …"), and for signed-in
+        # reporters a link to suggest one (the newsroom's correction form).
+        "corrections": correction_lines(
+            review.corrections_of(visit) if visit.corrected else (),
+            visit_history.import_corrections(visit) if visit.import_corrected else (),
+        ),
         "may_correct": visit.review_state == ReviewState.VERIFIED
         and roles.may_report(request.user),
         # Staff (any role) may open the visit's full history: who changed what, and when.

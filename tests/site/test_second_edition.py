@@ -202,3 +202,34 @@ def test_a_withdrawn_visit_is_withdrawn_in_the_incident_feed_and_on_its_page(rea
     assert french.find(f"{ATOM}entry/{ATOM}title").text.startswith(
         "Incident retiré\u00a0: Vladimir"
     )
+
+
+def test_a_state_pages_finding_marks_its_withdrawn_visit_as_withdrawn(reader, seeded):
+    """Mongolia's visit withdrawn through the newsroom, /states/MNG/ said no visit was
+    recorded, but its finding still linked "Visit: Vladimir Vladimirovich Putin, 2–3
+    September 2024" as if it stood: the link stays (the visit's page says what became of
+    it), marked withdrawn in words."""
+    from django.contrib.auth.models import Group, User
+
+    from core import roles
+    from visits import review
+
+    rita = User.objects.create_user("rita", password="a-long-test-password")
+    rita.groups.add(Group.objects.get_or_create(name=roles.REPORTERS)[0])
+    victor = User.objects.create_user("victor", password="a-long-test-password")
+    victor.groups.add(Group.objects.get_or_create(name=roles.REVIEWERS)[0])
+    visit = Visit.objects.get(slug=PUTIN_MNG)
+    findings = section(body(reader.get("/states/MNG/")), "findings", "</ul>")
+    assert f'href="/visits/{PUTIN_MNG}/"' in findings and "withdrawn" not in findings
+    withdrawal = review.propose_withdrawal(
+        author=rita, visit=visit, note="The trip never took place as reported."
+    )
+    review.verify(withdrawal, victor)
+    findings = section(body(reader.get("/states/MNG/")), "findings", "</ul>")
+    link = f'href="/visits/{PUTIN_MNG}/">Vladimir Vladimirovich Putin, 2–3 September 2024</a>'
+    assert f'{link} <span class="withdrawn">(withdrawn from the record)</span>' in findings
+    french = section(body(reader.get("/fr/states/MNG/")), "findings", "</ul>")
+    assert '2–3 septembre 2024</a> <span class="withdrawn">(retirée des données)</span>' in french
+    # A finding of a visit that stands is not marked.
+    chad = section(body(reader.get("/states/TCD/")), "findings", "</ul>")
+    assert "Visit:" in chad and "withdrawn" not in chad
