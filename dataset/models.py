@@ -16,6 +16,12 @@ class DatasetImport(models.Model):
     counts = models.JSONField(
         default=dict, help_text='Rows per kind and outcome, e.g. {"visits": {"created": 97}}.'
     )
+    digest = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The fingerprint of the rows imported (dataset.importer.rows_digest): "
+        "changed files under the same version are refused. Empty for imports made before.",
+    )
     visits_evaluated = models.PositiveIntegerField(default=0)
     verdicts_changed = models.PositiveIntegerField(default=0)
 
