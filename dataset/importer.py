@@ -1881,7 +1881,8 @@ def self_check_warnings(parsed: Parsed) -> list[str]:
     """The self-check of docs/DOMAIN.md after evaluation, as warnings naming the row:
     a visit whose verdict differs from its structured `expected_verdict`, a visit whose
     host is a territory of a State (states.territories), and an Art. 87(7) finding tied
-    to a visit whose verdict is not `non_compliance`."""
+    to a visit whose verdict is not `non_compliance`. A withdrawn verdict (a visit rejected
+    on review) is checked against neither: it has left the record (compliance.self_check)."""
     codes = dict(Visit.objects.values_list("slug", "verdict__code"))
     owners = dict(
         State.objects.filter(territory_of__isnull=False).values_list("iso3", "territory_of__iso3")
@@ -1889,7 +1890,7 @@ def self_check_warnings(parsed: Parsed) -> list[str]:
     warnings = []
     for row, data in parsed.visits:
         expected, actual = data["expected_verdict"], codes.get(data["slug"])
-        if expected and actual != expected:
+        if expected and actual != expected and actual != VerdictCode.WITHDRAWN:
             warnings.append(
                 f"{row.where}: expected_verdict: the rule gives {actual or '(no verdict)'}, "
                 f"the researcher expected {expected} (self-check)"
@@ -1905,7 +1906,7 @@ def self_check_warnings(parsed: Parsed) -> list[str]:
     for row, data in parsed.findings:
         if data["visit"] and data["kind"] == FindingKind.ART_87_7:
             actual = codes.get(data["visit"])
-            if actual != VerdictCode.NON_COMPLIANCE:
+            if actual not in (VerdictCode.NON_COMPLIANCE, VerdictCode.WITHDRAWN):
                 warnings.append(
                     f"{row.where}: visit_id: an Art. 87(7) finding of non-compliance, but the "
                     f"verdict on {data['visit']} is {actual or '(none)'} (self-check)"

@@ -10,7 +10,9 @@ Dates in prose are words in the reader's language ("2 septembre 2024", "mars 200
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.text import capfirst, get_text_list
@@ -116,6 +118,69 @@ def verdict_words(code: str, would_have_been_bound: bool | None = None) -> str:
     from visits.models import verdict_label
 
     return verdict_label(code, would_have_been_bound)
+
+
+# The sentences of compliance.self_check, as the rule writes them (English, stored with the
+# verdict), each read back as a pattern: `data_check_words` says them in the reader's words.
+_DATA_CHECKS = (
+    (
+        re.compile(
+            r"The ICC found non-compliance for this visit, but the verdict is (?P<code>\w+)\."
+        ),
+        "finding",
+    ),
+    (
+        re.compile(
+            r"The researcher expected the verdict (?P<expected>\S+?), but the rule gives "
+            r"(?P<code>\w+)\."
+        ),
+        "expected",
+    ),
+)
+
+
+def _label_or_code(code: str) -> str:
+    """A verdict code's label in the reader's language; the code as written when it is none
+    (a researcher's note may name a code that does not exist)."""
+    try:
+        return verdict_words(code)
+    except ValueError:
+        return code
+
+
+def data_check_words(text: str) -> SimpleNamespace:
+    """A verdict's stored self-check (compliance.self_check: English, for staff; docs/DOMAIN.md,
+    "Self-check") as staff read it on the visit's page: `text`, each of the rule's sentences in
+    the reader's language with verdict labels ("the rule gives “non-compliance”"), never
+    codes; `translated` False when some part is not one of them (a check stored by an
+    older rule), then `text` is the stored English as it is (its element marked as such)."""
+    text = (text or "").strip()
+    said, rest = [], text
+    while rest:
+        found = next(
+            ((kind, m) for pattern, kind in _DATA_CHECKS if (m := pattern.match(rest))), None
+        )
+        if found is None:
+            return SimpleNamespace(text=text, translated=False)
+        kind, match = found
+        verdict = _label_or_code(match.group("code"))
+        if kind == "finding":
+            said.append(
+                _(
+                    "The ICC found non-compliance on this visit (Art. 87(7)), but the verdict is "
+                    "“%(verdict)s”."
+                )
+                % {"verdict": verdict}
+            )
+        else:
+            said.append(
+                _(
+                    "The researcher expected the verdict “%(expected)s”, but the rule gives “%(verdict)s”."
+                )
+                % {"expected": _label_or_code(match.group("expected")), "verdict": verdict}
+            )
+        rest = rest[match.end() :].lstrip()
+    return SimpleNamespace(text=" ".join(said), translated=True)
 
 
 def visit_verdict_words(visit) -> str:

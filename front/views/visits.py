@@ -412,6 +412,10 @@ def visit_detail(request, slug: str):
         verdict=summaries.visit_verdict_words(visit) or _("not yet evaluated"),
     )
     withdrawn = visit.review_state in (ReviewState.WITHDRAWN, ReviewState.REJECTED)
+    # Staff: any role. Their pages are never stored in the page cache (core.pagecache
+    # .request_key caches anonymous reads only), so what only staff see is never replayed
+    # to the public.
+    staff = bool(roles.roles_of(request.user))
     # The day it left the record: its verdict's last withdrawal in the history.
     withdrawn_on = next(
         (
@@ -471,6 +475,12 @@ def visit_detail(request, slug: str):
         "may_correct": visit.review_state == ReviewState.VERIFIED
         and roles.may_report(request.user),
         # Staff (any role) may open the visit's full history: who changed what, and when.
-        "may_see_history": bool(roles.roles_of(request.user)),
+        "may_see_history": staff,
+        # The self-check, a disagreement of the verdict with an ICC finding or a researcher's
+        # note, is for staff only (docs/DOMAIN.md, "Self-check": import warnings and the
+        # staff view), in the reader's words.
+        "data_check": summaries.data_check_words(verdict.self_check)
+        if staff and verdict is not None and verdict.self_check
+        else None,
     }
     return render_page(request, "visits/visit_detail.html", context)

@@ -269,6 +269,27 @@ def test_the_projects_dataset_validates_without_errors(dataset_dir):
 # --- Writing: these evaluate the verdicts (visits.flagging) after the load. ---------------
 
 
+def test_the_self_check_leaves_a_visit_rejected_on_review_alone(tmp_path):
+    """A visit rejected on review has the verdict `withdrawn`: a researcher's expected verdict
+    or an Art. 87(7) finding of the trip it was is no disagreement with the rule
+    (compliance.self_check), and the import warns of neither; a verified visit still is."""
+    finding = {
+        "state_iso3": "MNG",
+        "decided": "2024-10-24",
+        "chamber": "PTC II",
+        "persons": "vladimir-putin",
+        "visit_id": "vladimir-putin-mng-2024-09-02",
+        "kind": "art_87_7",
+        "referred_to": "asp",
+    }
+    rejected = {**VISITS[0], "review_state": "rejected", "expected_verdict": "non_compliance"}
+    bemba = {**VISITS[1], "expected_verdict": "no_obligation"}
+    report = import_dataset(folder(tmp_path, visits=[rejected, bemba], findings=[finding]))
+    checks = [w for w in report.warnings if "(self-check)" in w]
+    assert Visit.objects.get(slug=rejected["id"]).verdict.code == "withdrawn"
+    assert len(checks) == 1 and "the researcher expected no_obligation" in checks[0], checks
+
+
 def run_import(path) -> str:
     out = io.StringIO()
     call_command("import_dataset", str(path), stdout=out, stderr=io.StringIO())

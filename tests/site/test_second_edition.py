@@ -164,6 +164,75 @@ def test_an_announced_trip_to_a_bound_state_is_an_early_warning(reader, seeded):
     assert visit.get_absolute_url() not in body(reader.get("/"))
 
 
+@pytest.mark.parametrize(
+    ("bound", "basis", "said", "not_said"),
+    [
+        (
+            True,
+            "state_party",
+            "France will be bound to arrest and surrender on those days (State Party).",
+            "will not be bound",
+        ),
+        (
+            False,
+            "",
+            "France will not be bound to arrest on those days, as far as the record shows.",
+            "will be bound",
+        ),
+        (
+            None,
+            "",
+            "whether France will be bound to arrest depends on its exact dates, which are not "
+            "known (see the explanation).",
+            "will not be bound",
+        ),
+    ],
+)
+def test_an_announced_trips_banner_says_what_the_verdict_records(
+    reader, seeded, bound, basis, said, not_said
+):
+    """The banner read an unknown answer (`would_have_been_bound` null: a trip dated only
+    "2027" to a state bound from 1 March 2027) as "will not be bound … as far as the record
+    shows", while the explanation below said it depends on the dates."""
+    putin = Person.objects.get(slug="vladimir-putin")
+    start = timezone.localdate() + datetime.timedelta(days=60)
+    visit = make_visit(
+        putin, State.objects.get(iso3="FRA"), start=start, status="announced", outcome="n/a"
+    )
+    set_verdict(visit, "upcoming", basis=basis, bound=bound)
+    banner = section(body(reader.get(visit.get_absolute_url())), "upcoming", "</p>")
+    assert said in banner and not_said not in banner
+    french = section(body(reader.get(f"/fr/visits/{visit.slug}/")), "upcoming", "</p>")
+    if bound is None:
+        assert "dépend de ses dates exactes" in french and "ne sera pas tenu" not in french
+
+
+def test_a_data_check_is_shown_to_staff_only_and_never_to_the_public_from_the_cache(
+    reader, seeded, reviewer
+):
+    """A withdrawn visit's page showed "Data check: The researcher expected the verdict
+    non_compliance, but the rule gives withdrawn." to everyone. The self-check is for the
+    import warnings and the staff view (docs/DOMAIN.md); a page staff read is never stored
+    in the public page cache."""
+    visit = Visit.objects.get(slug=PUTIN_MNG)
+    Verdict.objects.filter(visit=visit).update(
+        self_check="The ICC found non-compliance for this visit, but the verdict is pending."
+    )
+    url = visit.get_absolute_url()
+    assert 'id="data-check"' not in body(reader.get(url))  # now in the public cache
+    reader.force_login(reviewer)
+    staff = section(body(reader.get(url)), "data-check", "</p>")
+    assert (
+        "The ICC found non-compliance on this visit (Art. 87(7)), but the verdict is "
+        "“pending”." in staff
+    )
+    reader.logout()
+    for path in (url, f"/fr{url}"):
+        public = body(reader.get(path))
+        assert 'id="data-check"' not in public and "Data check" not in public, path
+        assert "Contrôle des données" not in public, path
+
+
 def test_a_withdrawn_visit_is_withdrawn_in_the_incident_feed_and_on_its_page(reader, seeded):
     visit = Visit.objects.get(slug=PUTIN_MNG)
     note = "removed from dataset version 2026.12.01"
