@@ -3,8 +3,10 @@
 Files (UTF-8 with or without a byte-order mark, header row, ISO dates possibly partial,
 `;` between list items): states.csv, declarations.csv, referrals.csv, persons.csv,
 warrants.csv, visits.csv, findings.csv, statements.csv (data/DICTIONARY.md documents
-every column). An optional VERSION file names the dataset's version; each import is
-recorded (DatasetImport) with that version, or with an empty one when the folder has none.
+every column). An optional VERSION file names the dataset's version; each import that
+changes something is recorded (DatasetImport) with that version, or with an empty one when
+the folder has none, and with the folder's CHANGELOG.md, DICTIONARY.md and LICENSE, which
+the site and the downloads show (`read_documents`).
 
 The contract (docs/DOMAIN.md, "The dataset"):
 
@@ -64,7 +66,7 @@ from core.models import (
     publisher_from_url,
     shown_character,
 )
-from dataset.models import DatasetImport
+from dataset.models import DOCUMENTS, PROJECT_DATA, DatasetImport
 from states import territories
 from states.models import (
     Declaration,
@@ -239,6 +241,8 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     evaluation: flagging.EvaluationStats | None = None
     version: str = ""
+    # Whether the import was recorded (DatasetImport): not when it changed nothing.
+    recorded: bool = False
 
     def count(self, model: str, outcome: str) -> None:
         self.counts[model][outcome] += 1
@@ -382,6 +386,24 @@ def read_version(directory: Path, validator: _Validator) -> str:
         )
         return ""
     return lines[0]
+
+
+def read_documents(directory: Path, validator: _Validator) -> dict[str, str]:
+    """The folder's documentation, as DatasetImport keeps it ({"changelog", "dictionary",
+    "licence": text}): its CHANGELOG.md ("" without one), its DICTIONARY.md and LICENSE (the
+    project's data/ files without them: the format the importer reads, the site's licence).
+    A file that is not UTF-8 is an error."""
+    documents = {}
+    for name, file in DOCUMENTS.items():
+        path = directory / file
+        if path.is_file():
+            text = _decode(file, path.read_bytes(), validator)
+        elif name == "changelog":
+            text = ""
+        else:
+            text = (PROJECT_DATA / file).read_text(encoding="utf-8")
+        documents[name] = text or ""
+    return documents
 
 
 def _field(model, name: str):
@@ -547,6 +569,8 @@ class Parsed:
     """The validated rows, as (Row, values) pairs per file, and what the import removes."""
 
     version: str = ""
+    # The folder's changelog, dictionary and licence (read_documents).
+    documents: dict[str, str] = field(default_factory=dict)
     states: list[tuple[Row, dict]] = field(default_factory=list)
     declarations: list[tuple[Row, dict]] = field(default_factory=list)
     referrals: list[tuple[Row, dict]] = field(default_factory=list)
@@ -584,7 +608,7 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
     v = _Validator()
     warnings: list[str] = v.warnings
     rows = read_rows(directory, v)
-    parsed = Parsed(version=read_version(directory, v))
+    parsed = Parsed(version=read_version(directory, v), documents=read_documents(directory, v))
 
     seen_states: dict[str, int] = {}
     for row in rows["states.csv"]:
@@ -1751,7 +1775,8 @@ def self_check_warnings(parsed: Parsed) -> list[str]:
 
 def import_dataset(directory: Path) -> ImportReport:
     """Validate the files in `directory`, load them in one transaction, evaluate every visit,
-    and record the import (version, time, counts).
+    and record the import (version, time, counts, documentation) unless it changed nothing
+    (`unchanged`).
 
     Returns the ImportReport (counts per kind of row and outcome: created, updated,
     unchanged, deleted, withdrawn; warnings; evaluation statistics). Raises ImportFailed
@@ -1775,10 +1800,28 @@ def import_dataset(directory: Path) -> ImportReport:
             cause={"key": "import", "version": report.version}
         )
         report.warnings += self_check_warnings(parsed)
-        DatasetImport.objects.create(
-            version=report.version,
-            counts={str(model): dict(counts) for model, counts in report.counts.items()},
-            visits_evaluated=report.evaluation.evaluated,
-            verdicts_changed=report.evaluation.changed,
-        )
+        report.recorded = not unchanged(report, parsed.documents)
+        if report.recorded:
+            DatasetImport.objects.create(
+                version=report.version,
+                counts={str(model): dict(counts) for model, counts in report.counts.items()},
+                visits_evaluated=report.evaluation.evaluated,
+                verdicts_changed=report.evaluation.changed,
+                **parsed.documents,
+            )
     return report
+
+
+def unchanged(report: ImportReport, documents: dict[str, str]) -> bool:
+    """Whether an import changed nothing the public sees: no row, no verdict, and the same
+    version and documentation as the latest import recorded. Such an import is not
+    recorded, so that the date the data last changed, the downloads' names and their
+    bytes stay as they were."""
+    if report.changed or (report.evaluation and report.evaluation.changed):
+        return False
+    latest = DatasetImport.objects.order_by("-imported_at", "-pk").first()
+    return (
+        latest is not None
+        and latest.version == report.version
+        and all(getattr(latest, name) == text for name, text in documents.items())
+    )
