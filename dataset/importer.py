@@ -397,12 +397,18 @@ def read_documents(directory: Path, validator: _Validator) -> dict[str, str]:
     for name, file in DOCUMENTS.items():
         path = directory / file
         if path.is_file():
-            text = _decode(file, path.read_bytes(), validator)
+            try:
+                text = path.read_bytes().decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                validator.errors.append(
+                    f"{file}:0: (file): not valid UTF-8 ({exc.reason} at byte {exc.start})"
+                )
+                text = ""
         elif name == "changelog":
             text = ""
         else:
             text = (PROJECT_DATA / file).read_text(encoding="utf-8")
-        documents[name] = text or ""
+        documents[name] = text
     return documents
 
 

@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from django.apps import apps
 from django.core.cache import cache
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from dataset import bulk
 from dataset.models import DatasetImport
@@ -101,6 +101,18 @@ def test_a_folder_without_a_changelog_has_none_and_keeps_the_projects_dictionary
     html = body(reader.get("/data/"))
     assert "Latest version" not in html
     assert 'id="v2026.12.04"' not in body(reader.get("/data/changelog/"))
+
+
+def test_a_changelog_that_is_not_utf8_is_refused(dataset_dir, tmp_path):
+    copy = next_version(dataset_dir, tmp_path)
+    (copy / "CHANGELOG.md").write_bytes(b"# changelog\n\n## 2026.12.05\n\nR\xe9sum\xe9\n")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_dataset", str(copy), stdout=io.StringIO(), stderr=err)
+    assert err.getvalue().splitlines() == [
+        "CHANGELOG.md:0: (file): not valid UTF-8 (invalid continuation byte at byte 29)"
+    ]
+    assert not DatasetImport.objects.exists()
 
 
 def test_the_imports_recorded_before_get_the_projects_documentation(seeded, dataset_dir):
