@@ -17,6 +17,9 @@ class DatasetImportAdmin(admin.ModelAdmin):
         "visits_evaluated",
         "verdicts_changed",
         "digest",
+        "changelog",
+        "dictionary",
+        "licence",
     ]
 
     def has_add_permission(self, request):

@@ -3,9 +3,10 @@
 Files (UTF-8 with or without a byte-order mark, header row, ISO dates possibly partial,
 `;` between list items): states.csv, declarations.csv, referrals.csv, persons.csv,
 warrants.csv, visits.csv, findings.csv, statements.csv (data/DICTIONARY.md documents
-every column). An optional VERSION file names the dataset's version; each import is
-recorded (DatasetImport) with that version, or with an empty one when the folder has none,
-and the digest of its rows.
+every column). An optional VERSION file names the dataset's version; each import that
+changes something is recorded (DatasetImport) with that version, or with an empty one when
+the folder has none, with the digest of its rows, and with the folder's CHANGELOG.md,
+DICTIONARY.md and LICENSE, which the site and the downloads show (`read_documents`).
 
 The contract (docs/DOMAIN.md, "The dataset"):
 
@@ -36,6 +37,9 @@ The contract (docs/DOMAIN.md, "The dataset"):
   is rolled back: the report is a real import's, nothing is kept or sent.
 - The counts are exact: a row whose sources, signatories, persons or notes changed
   is `updated`.
+- A warrant's identifier is never a line number: a row listed twice is an error naming
+  both lines, and a corrected date keeps the warrant and its identifier
+  (`assign_warrant_refs`).
 
 Art. 126(2) mismatches and the self-check of docs/DOMAIN.md (an Art. 87(7) finding,
 or the researcher's `expected_verdict`, disagreeing with the verdict) are warnings.
@@ -79,7 +83,7 @@ from core.models import (
     publisher_from_url,
     shown_character,
 )
-from dataset.models import DatasetImport
+from dataset.models import DOCUMENTS, PROJECT_DATA, DatasetImport
 from states import territories
 from states.models import (
     Declaration,
@@ -264,6 +268,8 @@ class ImportReport:
     version: str = ""
     # A dry run: everything was checked and counted, then rolled back.
     dry_run: bool = False
+    # Whether the import was recorded (DatasetImport): not when it changed nothing.
+    recorded: bool = False
 
     def count(self, model: str, outcome: str) -> None:
         self.counts[model][outcome] += 1
@@ -413,6 +419,30 @@ def read_version(directory: Path, validator: _Validator) -> str:
         )
         return ""
     return lines[0]
+
+
+def read_documents(directory: Path, validator: _Validator) -> dict[str, str]:
+    """The folder's documentation, as DatasetImport keeps it ({"changelog", "dictionary",
+    "licence": text}): its CHANGELOG.md ("" without one), its DICTIONARY.md and LICENSE (the
+    project's data/ files without them: the format the importer reads, the site's licence).
+    A file that is not UTF-8 is an error."""
+    documents = {}
+    for name, file in DOCUMENTS.items():
+        path = directory / file
+        if path.is_file():
+            try:
+                text = path.read_bytes().decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                validator.errors.append(
+                    f"{file}:0: (file): not valid UTF-8 ({exc.reason} at byte {exc.start})"
+                )
+                text = ""
+        elif name == "changelog":
+            text = ""
+        else:
+            text = (PROJECT_DATA / file).read_text(encoding="utf-8")
+        documents[name] = text
+    return documents
 
 
 def _field(model, name: str):
@@ -666,6 +696,8 @@ class Parsed:
     """The validated rows, as (Row, values) pairs per file, and what the import removes."""
 
     version: str = ""
+    # The folder's changelog, dictionary and licence (read_documents).
+    documents: dict[str, str] = field(default_factory=dict)
     states: list[tuple[Row, dict]] = field(default_factory=list)
     declarations: list[tuple[Row, dict]] = field(default_factory=list)
     referrals: list[tuple[Row, dict]] = field(default_factory=list)
@@ -707,7 +739,11 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
     v = _Validator()
     warnings: list[str] = v.warnings
     rows = read_rows(directory, v)
-    parsed = Parsed(version=read_version(directory, v), digest=rows_digest(rows))
+    parsed = Parsed(
+        version=read_version(directory, v),
+        digest=rows_digest(rows),
+        documents=read_documents(directory, v),
+    )
     check_absent_files(v, directory)
     check_version(v, parsed)
     # Checks of one file against another that could not be read are skipped: every row
@@ -905,7 +941,6 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
             return None
         return persons[slug]
 
-    refs: dict[str, int] = {}
     for row in rows["warrants.csv"]:
         person = known_person(row, "person_slug")
         issued = v.period(row, "issued")
@@ -944,17 +979,12 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
                 f"{person['slug']}'s status as {person['status']}: a person not at large "
                 "has no warrant without an end",
             )
-        ref = slugify(
-            f"{row.values['person_slug']}-{row.values['issued'] or row.values['made_public']}"
-        )
-        if ref in refs:
-            ref = f"{ref}-{row.line}"
-        refs[ref] = row.line
         parsed.warrants.append(
             (
                 row,
                 {
-                    "ref": ref,
+                    # Given by assign_warrant_refs, once every row is read.
+                    "ref": "",
                     "person": person,
                     "case_name": row.values["case_name"],
                     "case_number": row.values["case_number"],
@@ -968,6 +998,8 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
                 },
             )
         )
+
+    assign_warrant_refs(v, parsed.warrants)
 
     visits: dict[str, dict] = {}
     for row in rows["visits.csv"]:
@@ -1345,6 +1377,224 @@ def skipped_checks(unreadable: set[str]) -> list[str]:
         for name in FILES
         if name in unreadable and name in DEPENDENT_CHECKS
     ]
+
+
+# --- Warrants: their identifiers --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Recorded:
+    """A warrant already in the database, as assign_warrant_refs compares it with a row."""
+
+    pk: int
+    ref: str
+    person: str
+    case_name: str
+    case_number: str
+    issued: Period | None
+    made_public: Period | None
+
+    @property
+    def start(self) -> tuple[str, Period]:
+        return ("issued", self.issued) if self.issued else ("made_public", self.made_public)
+
+
+def _start(data: dict) -> tuple[str, Period] | None:
+    """The column a warrant counts from and its date: ("issued", ...), or ("made_public",
+    ...) when the issue date is unknown; None when neither could be read."""
+    if data["issued"]:
+        return "issued", data["issued"]
+    if data["made_public"]:
+        return "made_public", data["made_public"]
+    return None
+
+
+def _case_slug(number: str) -> str:
+    """A case number as the end of an identifier: ICC-02/17-02/25 -> icc-02-17-02-25."""
+    return slugify(number.replace("/", "-"))
+
+
+def _overlap(a: Period | None, b: Period | None) -> bool:
+    return a is not None and b is not None and a.first <= b.last and b.first <= a.last
+
+
+def _same_case(data: dict, recorded: _Recorded) -> bool:
+    """Whether a row and a recorded warrant may be of one case: the same number where both
+    give one, else the same name where both name one (either naming none: they may)."""
+    if data["case_number"] and recorded.case_number:
+        return data["case_number"] == recorded.case_number
+    if data["case_name"] and recorded.case_name:
+        return data["case_name"] == recorded.case_name
+    return True
+
+
+def _corrects(data: dict, recorded: _Recorded) -> bool:
+    """Whether the row's dates may be a correction of the recorded warrant's: their issue
+    dates overlap (2023-03-17 and 2023-03), or, when either has no issue date, their
+    dates of publication do."""
+    if data["issued"] and recorded.issued:
+        return _overlap(data["issued"], recorded.issued)
+    return _overlap(data["made_public"], recorded.made_public)
+
+
+def _pair(candidates: dict[int, list[_Recorded]]) -> dict[int, _Recorded]:
+    """{row index: recorded warrant} for each row with a single candidate that no other
+    row has: a one-to-one match, never a guess."""
+    wanted = defaultdict(int)
+    for found in candidates.values():
+        for recorded in found:
+            wanted[recorded.pk] += 1
+    return {
+        index: found[0]
+        for index, found in candidates.items()
+        if len(found) == 1 and wanted[found[0].pk] == 1
+    }
+
+
+def assign_warrant_refs(v: _Validator, warrants: list[tuple[Row, dict]]) -> None:
+    """Give each row of warrants.csv its identifier (`data["ref"]`), reporting problems to `v`.
+
+    A new warrant's identifier is its person and the day it counts from, as written
+    (`issued`, or `made_public` when the issue date is unknown): `vladimir-putin-2023-03-17`.
+    Never a line number:
+
+    - Two rows of one person with the same date are one warrant listed twice: an error
+      naming both lines, unless each gives its own `case_number` (two warrants of one
+      person issued the same day are of two cases); each such identifier then ends with
+      its case number (`...-2013-11-20-icc-01-05-01-13`).
+    - A row is the recorded warrant of the same person with the same date; failing that,
+      the one recorded warrant of the same person (and case, `_same_case`) whose date
+      overlaps the row's (`_corrects`: 2023-03-17 corrected to 2023-03, or 2023 found to
+      be 2023-03-17): its date was corrected. Either way the row keeps the warrant, its
+      identifier (and so its address) and its history; the verdicts citing it stay.
+    - A row whose date overlaps several recorded warrants' (or one that several rows'
+      overlap) is none of them, with a warning: it is a new warrant, and the recorded
+      ones no row lists are deleted.
+    - A new warrant whose identifier is already another's (a warrant whose date was
+      corrected keeps the identifier of its first date) is an error, unless its case
+      number tells it apart.
+    """
+    recorded = [
+        _Recorded(
+            pk,
+            ref,
+            person,
+            case_name or "",
+            case_number or "",
+            Period.from_stored(issued, issued_precision) if issued else None,
+            Period.from_stored(public, public_precision) if public else None,
+        )
+        for pk, ref, person, case_name, case_number, issued, issued_precision, public, public_precision in (
+            Warrant.objects.order_by("pk").values_list(
+                "pk",
+                "ref",
+                "person__slug",
+                "case__name",
+                "case__number",
+                "issued",
+                "issued_precision",
+                "made_public",
+                "made_public_precision",
+            )
+        )
+    ]
+    by_person: dict[str, list[_Recorded]] = defaultdict(list)
+    for warrant in recorded:
+        by_person[warrant.person].append(warrant)
+
+    # The rows that can be identified (a known person and a date), by person and date.
+    rows: dict[int, tuple[Row, dict, str, Period]] = {}
+    same_day: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, (row, data) in enumerate(warrants):
+        start = _start(data)
+        if data["person"] is None or start is None:
+            continue
+        rows[index] = (row, data, *start)
+        same_day[data["person"]["slug"], start[1].isoformat()].append(index)
+    wanted: dict[int, str] = {}
+    for (slug, day), indexes in same_day.items():
+        base = slugify(f"{slug}-{day}")
+        numbers = [rows[i][1]["case_number"] for i in indexes]
+        if len(indexes) == 1:
+            wanted[indexes[0]] = base
+        elif all(numbers) and len(set(numbers)) == len(numbers):
+            for i in indexes:
+                wanted[i] = f"{base}-{_case_slug(rows[i][1]['case_number'])}"
+        else:
+            first = rows[indexes[0]][0]
+            for i in indexes[1:]:
+                row, _data, column, _period = rows[i]
+                v.error(
+                    row,
+                    column,
+                    f"{slug}'s warrant of {day} is already on line {first.line} "
+                    f"({first.where}): a warrant listed twice; if these are two warrants "
+                    "of one day, give each its own case_number, which tells them apart",
+                )
+
+    # The recorded warrant each row is: the one of the same date, else the one with the
+    # identifier the row would give (a date corrected back), else a corrected one.
+    def same_date(index: int, warrant: _Recorded) -> bool:
+        return warrant.start == rows[index][2:]
+
+    def same_ref(index: int, warrant: _Recorded) -> bool:
+        return warrant.ref == wanted.get(index)
+
+    def corrected(index: int, warrant: _Recorded) -> bool:
+        data = rows[index][1]
+        return _same_case(data, warrant) and _corrects(data, warrant)
+
+    matched: dict[int, _Recorded] = {}
+    for test in (same_date, same_ref, corrected):
+        taken = {w.pk for w in matched.values()}
+        candidates: dict[int, list[_Recorded]] = {}
+        for index, (_row, data, _column, period) in rows.items():
+            if index in matched:
+                continue
+            found = [
+                w for w in by_person[data["person"]["slug"]] if w.pk not in taken and test(index, w)
+            ]
+            one_day = same_day[data["person"]["slug"], period.isoformat()]
+            if test is same_date and (len(found) > 1 or len(one_day) > 1):
+                # Two warrants of one day: their cases tell them apart.
+                found = [w for w in found if _same_case(data, w)]
+            if found:
+                candidates[index] = found
+        pairs = _pair(candidates)
+        matched.update(pairs)
+        if test is corrected:
+            for index in sorted(set(candidates) - set(pairs)):
+                row, data, column, _period = rows[index]
+                refs = ", ".join(w.ref for w in candidates[index])
+                v.warnings.append(
+                    f"{row.where}: {column}: its date overlaps the recorded warrants "
+                    f"{refs}, or another row's does: which one it corrects cannot be told, "
+                    "so it is recorded as a new warrant"
+                )
+
+    held = {w.ref: w for w in recorded}
+    given: set[str] = set()
+    for index, (row, data, column, period) in rows.items():
+        if index in matched:
+            data["ref"] = matched[index].ref
+        elif index in wanted:
+            ref = wanted[index]
+            alone = len(same_day[data["person"]["slug"], period.isoformat()]) == 1
+            if ref in held and data["case_number"] and alone:
+                ref = f"{ref}-{_case_slug(data['case_number'])}"
+            if ref in held or ref in given:
+                holder = held.get(ref)
+                now = f" (its date now {holder.start[1].isoformat()})" if holder else ""
+                v.error(
+                    row,
+                    column,
+                    f"{ref}, the identifier this warrant would get, is already another "
+                    f"warrant's{now}: give this row its case_number to tell them apart",
+                )
+                continue
+            data["ref"] = ref
+        if data["ref"]:
+            given.add(data["ref"])
 
 
 def _by(report: Report) -> str:
@@ -1972,7 +2222,8 @@ def import_dataset(
     directory: Path, *, dry_run: bool = False, allow_mass_removal: bool = False
 ) -> ImportReport:
     """Validate the files in `directory`, load them in one transaction, evaluate every visit,
-    and record the import (version, time, counts, digest).
+    and record the import (version, time, counts, digest, documentation) unless it changed
+    nothing (`unchanged`).
 
     Returns the ImportReport (counts per kind of row and outcome: created, updated,
     unchanged, deleted, withdrawn; warnings; evaluation statistics). Raises ImportFailed
@@ -2012,13 +2263,31 @@ def import_dataset(
             # are written.
             report.evaluation = flagging.evaluate_visits(cause=imported)
             report.warnings += self_check_warnings(parsed)
-            DatasetImport.objects.create(
-                version=report.version,
-                digest=parsed.digest,
-                counts={str(model): dict(counts) for model, counts in report.counts.items()},
-                visits_evaluated=report.evaluation.evaluated,
-                verdicts_changed=report.evaluation.changed,
-            )
+            report.recorded = not unchanged(report, parsed.documents)
+            if report.recorded:
+                DatasetImport.objects.create(
+                    version=report.version,
+                    digest=parsed.digest,
+                    counts={str(model): dict(counts) for model, counts in report.counts.items()},
+                    visits_evaluated=report.evaluation.evaluated,
+                    verdicts_changed=report.evaluation.changed,
+                    **parsed.documents,
+                )
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def unchanged(report: ImportReport, documents: dict[str, str]) -> bool:
+    """Whether an import changed nothing the public sees: no row, no verdict, and the same
+    version and documentation as the latest import recorded. Such an import is not
+    recorded, so that the date the data last changed, the downloads' names and their
+    bytes stay as they were."""
+    if report.changed or (report.evaluation and report.evaluation.changed):
+        return False
+    latest = DatasetImport.objects.order_by("-imported_at", "-pk").first()
+    return (
+        latest is not None
+        and latest.version == report.version
+        and all(getattr(latest, name) == text for name, text in documents.items())
+    )

@@ -1,7 +1,8 @@
 """manage.py import_dataset DIR: validate and load the CSV dataset, then evaluate every visit.
 
 The report starts with the folder's dataset version (from its VERSION file, "unknown"
-when there is none); the import is recorded with that version in DatasetImport.
+when there is none); the import is recorded with that version in DatasetImport, unless it
+changed nothing (no row, no verdict, the same version and documentation).
 Then one line per kind of row: created, updated, unchanged, and deleted or withdrawn
 when a newer version removed rows.
 
@@ -90,7 +91,17 @@ class Command(BaseCommand):
             )
         elif report.changed or stats.changed:
             self.stdout.write(self.style.SUCCESS("Import complete."))
+        elif report.recorded:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "Nothing changed in the rows: the database already matches these files; "
+                    "the import is recorded for its new version or documentation."
+                )
+            )
         else:
             self.stdout.write(
-                self.style.SUCCESS("Nothing changed: the database already matches these files.")
+                self.style.SUCCESS(
+                    "Nothing changed: the database already matches these files "
+                    "(the import is not recorded)."
+                )
             )
