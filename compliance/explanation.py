@@ -15,7 +15,8 @@ Conventions for the params:
 The keys and their own params (see REASON_KEYS):
 - obligation: `bound_state_party` (entry_into_force, deposited, joined "ratified" |
   "acceded" | "", withdrawal_effective, day), `bound_residual` (withdrawal_effective,
-  warrant_issued), `bound_declaration` (situation, lodged, covers_from, covers_to),
+  warrant_issued: "" when unknown, then warrant_public: the day it was made public, from
+  which alone it is taken to be in force), `bound_declaration` (situation, lodged, covers_from, covers_to),
   `bound_referral` (situation, resolution, adopted); each with `state`;
 - no obligation: `never_party` (deposited), `not_party` and `not_yet_party`
   (situation, entry_into_force, deposited, declaration_lodged_later,
@@ -23,8 +24,11 @@ The keys and their own params (see REASON_KEYS):
   `referral_not_binding` (state, situation, resolution, adopted, bound: the states the
   resolution obliges, [] for none) after any of them, where the Security Council referred
   the person's situation by a resolution that does not oblige this host;
-- `would_be_bound` (code, state, known) and `would_not_be_bound` (code, state, person,
-  why "no_warrant" | "sealed") for upcoming, deterred and no_control;
+- `would_be_bound` (code, state, known; day_unknown for an undated trip; where `known` is
+  False because a warrant was under seal on some possible days, public_from: the day it was
+  made public, and bound_throughout: the host was bound on every possible day a warrant was
+  in force) and `would_not_be_bound` (code, state, person, why "no_warrant" | "sealed") for
+  upcoming, deterred and no_control;
 - `warrant` (person, situation, issued, made_public, day, start, end, uniform, ended,
   end_reason, notified: a state or None), `no_warrant_in_force` (visit, issued_after,
   ended_before, several), `warrant_sealed` (visit, issued, made_public, outcome);
@@ -273,13 +277,17 @@ class Reasons:
                 **({"day_unknown": True} if self._may_fall_after_withdrawal() else {}),
             }
         if s.basis == ART_127_2_RESIDUAL:
-            issued = warrant and (warrant.issued or warrant.made_public)
-            return {
+            residual = {
                 "key": "bound_residual",
                 "state": state,
                 "withdrawal_effective": _iso(h.withdrawal_effective),
-                "warrant_issued": _iso(issued),
+                "warrant_issued": _iso(warrant.issued) if warrant else "",
             }
+            if warrant is not None and warrant.issued is None:
+                # An unknown issue date is only taken to be in force from publication
+                # (DOMAIN.md, "Dates"): the reasons say so, never give that day as its issue.
+                residual["warrant_public"] = _iso(warrant.made_public)
+            return residual
         if s.basis == ART_12_3_DECLARATION and s.grounds is not None:
             d = s.grounds
             return {
@@ -473,11 +481,21 @@ class Reasons:
             "several": len(self.warrants) > 1,
         }
 
-    def _would(self, s: Reading, warrant: WarrantFacts | None, uniform: bool) -> list[dict]:
-        """For upcoming, deterred and no_control: whether, and why, the host would be bound."""
+    def _would(
+        self,
+        s: Reading,
+        warrant: WarrantFacts | None,
+        uniform: bool,
+        public_from: Period | None = None,
+        bound_throughout: bool = False,
+    ) -> list[dict]:
+        """For upcoming, deterred and no_control: whether, and why, the host would be bound.
+        Where that depends on the day (`uniform` False), `public_from` and
+        `bound_throughout` say what varies (compliance.facts.Decision)."""
         state = self._state()
         if not uniform or s.bound:
             would = {"key": "would_be_bound", "code": s.code, "state": state, "known": uniform}
+            would.update(self._varies(uniform, public_from, bound_throughout))
             return [would, self.obligation(s, warrant)]
         if not s.in_force:
             why = "no_warrant"
@@ -495,6 +513,17 @@ class Reasons:
                 "why": why,
             }
         ]
+
+    @staticmethod
+    def _varies(known: bool, public_from: Period | None, bound_throughout: bool) -> dict:
+        """The params of a `would_be_bound` reason whose answer depends on the day because of
+        a warrant under seal on some possible days: `public_from` (the day it was made
+        public) and `bound_throughout` (the host was bound on every possible day on which a
+        warrant was in force: the seal alone decides). None where the host's obligation
+        alone varies, so that those reasons stay as they were."""
+        if known or public_from is None:
+            return {}
+        return {"public_from": _iso(public_from), "bound_throughout": bound_throughout}
 
     # Whole explanations ------------------------------------------------------------
 
@@ -519,12 +548,19 @@ class Reasons:
         }
         return (reason, *self._sources())
 
-    def undated(self, reading: Reading | None = None, known: bool = True) -> tuple[dict, ...]:
+    def undated(
+        self,
+        reading: Reading | None = None,
+        known: bool = True,
+        public_from: Period | None = None,
+        bound_throughout: bool = False,
+    ) -> tuple[dict, ...]:
         """A trip that did not happen (cancelled, virtual, announced) with no known date;
         `reading`, when every day with a warrant in force gives the same answer: one that
         binds the host (its basis: `_would`), or one that tells why no day does, as a dated
         trip's (no warrant in force, a sealed one, or a host not bound). `known` False when
         the answer depends on the day (would_have_been_bound None): the reasons say so, and
+        what varies (`public_from`, `bound_throughout`: compliance.facts.Decision), and
         `reading` is not used."""
         trip = {"key": "trip", **self._visit_ref(), "status": self.visit.status}
         why = []
@@ -538,6 +574,7 @@ class Reasons:
                     "state": self._state(),
                     "known": False,
                     "day_unknown": True,
+                    **self._varies(False, public_from, bound_throughout),
                 }
             ]
         elif reading is not None:
@@ -546,9 +583,17 @@ class Reasons:
         return (trip, *why, *self._findings(), *self._sources())
 
     def explain(
-        self, s: Reading, uniform: bool = True, several_readings: bool = True
+        self,
+        s: Reading,
+        uniform: bool = True,
+        several_readings: bool = True,
+        public_from: Period | None = None,
+        bound_throughout: bool = False,
     ) -> tuple[dict, ...]:
-        """The reasons for reading `s`; `uniform` False when the possible dates disagree."""
+        """The reasons for reading `s`; `uniform` False when the possible dates disagree
+        (for a trip not made or a place out of the host's control, what varies:
+        `public_from` and `bound_throughout`, compliance.facts.Decision)."""
+        varies = {"public_from": public_from, "bound_throughout": bound_throughout}
         v = self.visit
         warrant = self.warrants.get(s.warrants[0]) if s.warrants else None
         # Every warrant the reading cites, in its order (al-Bashir's of 2009 and of 2010).
@@ -565,7 +610,7 @@ class Reasons:
         visit = {"key": "visit", **self._visit_ref(), "status": v.status, "outcome": v.outcome}
         if s.code in (UPCOMING, DETERRED):
             trip = {"key": "trip", **self._visit_ref(), "status": v.status}
-            return (trip, *self._would(s, warrant, uniform), *tail)
+            return (trip, *self._would(s, warrant, uniform, **varies), *tail)
         if s.code == NO_WARRANT_IN_FORCE:
             return (self._no_warrant(), *tail)
         if s.code == WARRANT_NOT_PUBLIC:
@@ -586,7 +631,7 @@ class Reasons:
                 "outcome": v.outcome,
                 "controlled_by": controlled_by,
             }
-            would = self._would(s, warrant, uniform)
+            would = self._would(s, warrant, uniform, **varies)
             return (no_control, *wreason, *would, *self._justification(), *tail)
         if s.code == COMPLIED:
             if s.basis:

@@ -58,7 +58,14 @@ from dataclasses import dataclass, field
 #   verdict's code, so that it says the host was bound on some possible days and not on
 #   others, not "on none"; an undated trip whose answer depends on the day says so
 #   (`would_be_bound`, not known) instead of giving no reason.
-RULE_VERSION = "2026.12.04.3"
+# 2026.12.05: a trip not made (or a place out of the host's control) whose answer depends on
+#   the day because a warrant was under seal, and not notified, on some possible days says so
+#   (`public_from`, `bound_throughout` on `would_be_bound`: Mongolia, a party since 2002, and a
+#   trip called off in March 2023 under a warrant made public on 17 March), not only that the
+#   host was bound on some days; an Art. 127(2) obligation for a warrant whose issue date is
+#   unknown gives the day it was made public as such (`warrant_public`), never as its issue
+#   date; a researcher's expected verdict is not checked against a withdrawn verdict.
+RULE_VERSION = "2026.12.05"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that
 # deposited its instrument by 2002-04-11 (the 60th instrument's deposit).
@@ -472,9 +479,15 @@ class Decision:
     `decisive_day`, `reason`: see Verdict), and what its reasons are built from:
     `told` (one of the TOLD_* names above), the pending kind (`pending_why`, with
     `changed_on` for an imprecise date), or the `reading` explained with its `uniform`
-    and `several_readings` flags. compliance.decide builds it from the facts the verdict
-    depends on; compliance.explain turns it into the reasons with the facts that only
-    explain (findings, sources), so that the decision costs nothing it does not need.
+    and `several_readings` flags. Where whether the host would have been bound depends on
+    the day (`would_have_been_bound` None), what makes it depend: `public_from`, the day
+    (possibly partial) a warrant in force, but sealed and not notified to the host on some
+    possible days on which the host was bound, was made public (None when no seal
+    decides it), and `bound_throughout`, whether the host was bound, on some basis, on
+    every possible day on which a warrant was in force (so that the seal alone decides).
+    compliance.decide builds it from the facts the verdict depends on; compliance.explain
+    turns it into the reasons with the facts that only explain (findings, sources), so
+    that the decision costs nothing it does not need.
     """
 
     code: str
@@ -489,3 +502,5 @@ class Decision:
     reading: Reading | None = field(default=None, compare=False)
     uniform: bool = True
     several_readings: bool = True
+    public_from: Period | None = None
+    bound_throughout: bool = False

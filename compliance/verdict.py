@@ -307,8 +307,9 @@ def _changed_on(
 
 def _undated_reading(
     visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]
-) -> tuple[bool | None, Reading | None]:
-    """For a trip with no date (called off or announced): (would_have_been_bound, reading).
+) -> tuple[bool | None, Reading | None, list[Reading]]:
+    """For a trip with no date (called off or announced): (would_have_been_bound, reading,
+    every reading tried).
 
     Any day is possible; the trip is read on each day where a fact changes, as a dated
     trip's possible days are read, and only the days on which a warrant of the person was
@@ -323,7 +324,7 @@ def _undated_reading(
     readings = [
         _scenario(visit, host, warrants, day, day, late) for day in points for late in (False, True)
     ]
-    return _would_have_been_bound(readings)
+    return (*_would_have_been_bound(readings), readings)
 
 
 def _would_have_been_bound(readings: Sequence[Reading]) -> tuple[bool | None, Reading | None]:
@@ -339,6 +340,36 @@ def _would_have_been_bound(readings: Sequence[Reading]) -> tuple[bool | None, Re
         why = next((r for r in in_force if r.host_bound), in_force[0] if in_force else readings[0])
         return False, why
     return None, None
+
+
+def _what_varies(
+    readings: Sequence[Reading], warrants: Sequence[WarrantFacts]
+) -> tuple[Period | None, bool]:
+    """For a trip not made (or a place out of the host's control) whose answer depends on
+    the day (`_would_have_been_bound` gave None): what makes it depend, as
+    (public_from, bound_throughout). `bound_throughout`: the host was bound, on some basis,
+    on every reading with a warrant in force. `public_from`: the day (a Period, possibly
+    partial) the warrant was made public that was in force but under seal, and not notified
+    to the host, on a reading on which the host was bound but not bound to arrest (the
+    earliest such publication); None when no seal decides any reading (the host's
+    obligation alone varies). Mongolia, a party since 2002, and a trip called off in March
+    2023 under a warrant issued on 10 January and made public on 17 March: (17 March 2023,
+    True), the warrant, not the host's standing, is what the day decides."""
+    in_force = [r for r in readings if r.in_force]
+    bound_throughout = bool(in_force) and all(r.host_bound for r in in_force)
+    by_id = {w.id: w for w in warrants}
+    sealed = [
+        w.made_public
+        for r in in_force
+        if r.host_bound and not r.bound
+        for wid in r.in_force
+        if (w := by_id.get(wid)) is not None
+        and w.made_public is not None
+        and r.day is not None
+        and r.day < w.made_public.last
+    ]
+    public_from = min(sealed, key=lambda p: (p.first, p.last)) if sealed else None
+    return public_from, bound_throughout
 
 
 def decide(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]) -> Decision:
@@ -373,8 +404,11 @@ def decide(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]
             # warrant of the person was usable while the host was bound: it would not have
             # been (or will not be) bound (DOMAIN.md, "Dates"). Otherwise the answer depends
             # on a date nobody knows.
-            would, reading = _undated_reading(visit, host, warrants)
+            would, reading, readings = _undated_reading(visit, host, warrants)
             bound = reading if would else Reading(code="")
+            public_from, throughout = (
+                _what_varies(readings, warrants) if would is None else (None, False)
+            )
             return Decision(
                 code=UPCOMING if visit.status == ANNOUNCED else DETERRED,
                 basis=bound.basis,
@@ -382,6 +416,8 @@ def decide(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]
                 told=TOLD_UNDATED,
                 would_have_been_bound=would,
                 reading=reading,
+                public_from=public_from,
+                bound_throughout=throughout,
             )
         reason = "the visit has no date"
         return Decision(code=PENDING, told=TOLD_PENDING, pending_why="no_date", reason=reason)
@@ -451,8 +487,14 @@ def decide(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]
         would, reading = _would_have_been_bound(scenarios)
         if would is None:
             example = next(s for s in scenarios if s.bound)
+            public_from, throughout = _what_varies(scenarios, warrants)
             return Decision(
-                code=chosen.code, warrant_ids=example.warrants, reading=example, uniform=False
+                code=chosen.code,
+                warrant_ids=example.warrants,
+                reading=example,
+                uniform=False,
+                public_from=public_from,
+                bound_throughout=throughout,
             )
         # The reading that tells why: the basis of the earliest day that binds the host,
         # or, when none does, a day with a warrant in force (not a possible day before any
@@ -493,10 +535,16 @@ def explain(
         return why.withdrawn()
     if decision.told == TOLD_PENDING:
         return why.pending(decision.pending_why, changed_on=decision.changed_on)
+    varies = {"public_from": decision.public_from, "bound_throughout": decision.bound_throughout}
     if decision.told == TOLD_UNDATED:
-        return why.undated(decision.reading, known=decision.would_have_been_bound is not None)
+        return why.undated(
+            decision.reading, known=decision.would_have_been_bound is not None, **varies
+        )
     return why.explain(
-        decision.reading, uniform=decision.uniform, several_readings=decision.several_readings
+        decision.reading,
+        uniform=decision.uniform,
+        several_readings=decision.several_readings,
+        **varies,
     )
 
 
@@ -536,7 +584,10 @@ def self_check(
     `has_art_87_7_finding`: the data records an ICC Art. 87(7) non-compliance finding
     for this visit; `expected_verdict`: the verdict code a researcher expects (the
     optional `expected_verdict` column of visits.csv; '' for none). Such a disagreement
-    means the data or the rule is wrong somewhere (docs/DOMAIN.md, "Self-check").
+    means the data or the rule is wrong somewhere (docs/DOMAIN.md, "Self-check"). A
+    withdrawn verdict (a visit rejected on review or removed from the dataset) is checked
+    against neither: it has left the record, and no finding or note about it is a
+    disagreement.
     """
     problems = []
     if has_art_87_7_finding and verdict.code not in (NON_COMPLIANCE, WITHDRAWN):
@@ -544,7 +595,8 @@ def self_check(
             f"The ICC found non-compliance for this visit, but the verdict is {verdict.code}."
         )
     expected = (expected_verdict or "").strip()
-    if expected and expected != verdict.code:
+    # A visit that left the record has no verdict to compare a researcher's note with.
+    if expected and expected != verdict.code and verdict.code != WITHDRAWN:
         problems.append(
             f"The researcher expected the verdict {expected}, but the rule gives {verdict.code}."
         )

@@ -25,6 +25,7 @@ from django.utils.translation import ngettext, pgettext
 from compliance import Period
 from core.names import (
     country_name,
+    elide,
     format_date,
     in_sentence,
     nested_span,
@@ -351,7 +352,11 @@ def _party_case(r: dict, ctx: Context) -> tuple[str, dict]:
     undated or dated to a month or a year some possible day of which fell on or after the
     withdrawal took effect: bound as a party until then, and after it only for warrants
     issued before, Art. 127(2); which applied is not known) or "still" (the withdrawal had
-    not yet taken effect, Art. 127(1)), each "_future" (an announced trip) or "_past"."""
+    not yet taken effect, Art. 127(1)), each "_future" (an announced trip) or "_past". The
+    "_future" sentences say the host is bound *from* the day the Statute entered (or enters)
+    into force for it, never "has been bound since": that day may still be ahead (a state
+    that deposited its instrument last week), and the explanation is rendered from the
+    stored reasons whenever it is read, so its words must stay true as the days pass."""
     params = {"date": format_date(r["entry_into_force"]), "joined": _joined(r)}
     tense = "future" if ctx.future else "past"
     if not r.get("withdrawal_effective"):
@@ -370,10 +375,10 @@ def _party_case(r: dict, ctx: Context) -> tuple[str, dict]:
 def _state_party_sentences() -> dict[str, str]:
     """`_party_case`'s sentences, the state named."""
     return {
-        "bound_future": _("%(state)s has been bound since %(date)s (%(joined)s)."),
+        "bound_future": _("%(state)s is bound from %(date)s (%(joined)s)."),
         "bound_past": _("%(state)s had been bound since %(date)s (%(joined)s)."),
         "either_future": _(
-            "%(state)s has been bound since %(date)s (%(joined)s); the withdrawal it has "
+            "%(state)s is bound from %(date)s (%(joined)s); the withdrawal it has "
             "notified takes effect on %(withdrawal)s, after which iccwatch counts it as "
             "bound only for warrants issued before then (its reading of Art. 127(2))."
         ),
@@ -383,7 +388,7 @@ def _state_party_sentences() -> dict[str, str]:
             "issued before then (its reading of Art. 127(2))."
         ),
         "still_future": _(
-            "%(state)s has been bound since %(date)s (%(joined)s); the withdrawal it has "
+            "%(state)s is bound from %(date)s (%(joined)s); the withdrawal it has "
             "notified takes effect only on %(withdrawal)s (Art. 127(1)), so it will still "
             "be bound %(when)s."
         ),
@@ -398,7 +403,7 @@ def _state_party_sentences() -> dict[str, str]:
 def _bound_state_party(r: dict, ctx: Context) -> str:
     """The State Party's obligation, in the tense of the visit: a past visit's host "had been
     bound" (true whatever the state did later: a withdrawal since does not undo it), an
-    announced trip's "has been bound"."""
+    announced trip's "is bound from" (true whether that day has come or not)."""
     case, params = _party_case(r, ctx)
     return _state_party_sentences()[case] % {**params, "state": _state(r["state"])}
 
@@ -419,17 +424,34 @@ def _bound_residual(r: dict, ctx: Context) -> str:
     return possessive(_residual_text(r, issued, state), state)
 
 
+def _from(iso: str) -> str:
+    """'from 1 February 2019', 'from February 2019' (French 'à partir du 1er février 2019',
+    'à partir de février 2019')."""
+    if _exact(iso):
+        return pgettext("from a day on", "from %(date)s") % {"date": format_date(iso)}
+    return elide(pgettext("from a month or year on", "from %(date)s") % {"date": format_date(iso)})
+
+
 def _residual_text(r: dict, issued: str, state: str) -> str:
+    """Art. 127(2): the host that withdrew stays bound for a warrant issued before its
+    withdrawal took effect. A warrant whose issue date is unknown is only *taken* to be in
+    force from the day it was made public (DOMAIN.md, "Dates"): that day is given as
+    such (`warrant_public`), never as its issue date."""
+    params = {"state": state, "withdrawal": format_date(r["withdrawal_effective"])}
+    public = r.get("warrant_public", "")
+    if not issued and public:
+        return _(
+            "%(state)s's withdrawal from the Rome Statute took effect on %(withdrawal)s, but a "
+            "withdrawal does not discharge obligations that arose while the state was a party "
+            "(Art. 127(2)): %(state)s remains bound for warrants issued before then; the issue "
+            "date of this one is not known, but it was public %(public)s, before then."
+        ) % {**params, "public": _from(public)}
     return _(
         "%(state)s's withdrawal from the Rome Statute took effect on %(withdrawal)s, but a "
         "withdrawal does not discharge obligations that arose while the state was a party "
         "(Art. 127(2)): %(state)s remains bound for warrants issued before then, and this one "
         "was issued %(issued)s."
-    ) % {
-        "state": state,
-        "withdrawal": format_date(r["withdrawal_effective"]),
-        "issued": _on(issued) if issued else _("earlier"),
-    }
+    ) % {**params, "issued": _on(issued) if issued else _("earlier")}
 
 
 def coverage(r: dict) -> str:
@@ -732,19 +754,68 @@ def _would_be_bound(r: dict, ctx: Context) -> str:
     """Whether the host of a trip not made (or of a place it did not control) would have
     been bound, and, in the same sentence, on what obligation: "Had the trip gone ahead,
     Hungary would have been bound to arrest: it was bound from …" (the obligation's own
-    reason, which follows, is then told here and not again: the name said once, one colon)."""
+    reason, which follows, is then told here and not again: the name said once, one colon).
+    Where the answer depends on the day because a warrant was under seal on some possible
+    days (`public_from`), a sentence says so (`_sealed_on_some_days`)."""
     head = _would_be_bound_head(r)
     following = ctx.following(r)
     clause = _OBLIGATION_CLAUSES.get((following or {}).get("key", ""))
-    if not head.endswith(":") or clause is None:
-        return head
-    ctx.told.append(following)
-    return f"{head} {clause(following, ctx)}"
+    if head.endswith(":") and clause is not None:
+        ctx.told.append(following)
+        head = f"{head} {clause(following, ctx)}"
+    sealed = _sealed_on_some_days(r)
+    return f"{head} {sealed}" if sealed else head
+
+
+def _sealed_on_some_days(r: dict) -> str:
+    """Why whether the host would have been bound depends on the day, when a warrant under
+    seal (and not notified to it) on some possible days decides it: "It was bound on every
+    possible day on which a warrant was in force, but the warrant was made public only on
+    17 March 2023 …" (`bound_throughout`: the seal alone decides), or "Moreover, the warrant
+    was made public only …" (the host's obligation varies too); '' when no seal decides."""
+    public = r.get("public_from", "")
+    if not public:
+        return ""
+    params = {"state": _state(r["state"]), "on": _on(public)}
+    if not r.get("bound_throughout"):
+        return (
+            _(
+                "Moreover, the warrant was made public only %(on)s and %(state)s is not known to "
+                "have been notified of it before then."
+            )
+            % params
+        )
+    if r.get("code") == "upcoming":
+        return (
+            _(
+                "It is bound on every possible day on which a warrant is in force, but the "
+                "warrant was made public only %(on)s and %(state)s is not known to have been "
+                "notified of it before then: on any possible day before then, it is not bound "
+                "to arrest."
+            )
+            % params
+        )
+    return (
+        _(
+            "It was bound on every possible day on which a warrant was in force, but the "
+            "warrant was made public only %(on)s and %(state)s is not known to have been "
+            "notified of it before then: on any possible day before then, it would not have "
+            "been bound to arrest."
+        )
+        % params
+    )
 
 
 def _would_be_bound_head(r: dict) -> str:
+    """The sentence (or its head, ending with a colon, that the obligation's clause goes on
+    from) saying whether the host will be, would have been, or would otherwise have been
+    bound. An undated trip (`day_unknown`: only a trip not made has no date) says that the
+    answer depends on its day; a place out of the host's control is never undated (an
+    undated visit that took place has no verdict)."""
     params = {"state": _state(r["state"])}
     code, known = r.get("code"), r.get("known", True)
+    if r.get("day_unknown"):
+        return _undated_head(r, params)
     if code == "upcoming":
         if known:
             return _("If the trip goes ahead, %(state)s will be bound to arrest:") % params
@@ -763,37 +834,59 @@ def _would_be_bound_head(r: dict) -> str:
         )
     if known:
         return _("Had the trip gone ahead, %(state)s would have been bound to arrest:") % params
-    if r.get("day_unknown"):
-        # An undated trip: bound on some days a warrant was in force, not on others.
-        if code == "upcoming":
+    return (
+        _("Whether %(state)s would have been bound to arrest depends on the exact dates:") % params
+    )
+
+
+def _undated_head(r: dict, params: dict) -> str:
+    """An undated trip whose answer depends on its day: the host bound on some of the days a
+    warrant was in force and not on others, or, where it was bound on all of them and a seal
+    alone decides (`bound_throughout`), no more than that the day decides (the sentence
+    on the seal follows: `_sealed_on_some_days`)."""
+    future = r.get("code") == "upcoming"
+    if r.get("public_from") and r.get("bound_throughout"):
+        if future:
             return (
                 _(
                     "Whether %(state)s will be bound to arrest depends on the day of the trip, "
-                    "which is not known: it is bound on some of the days a warrant is in force "
-                    "and not on others."
+                    "which is not known."
                 )
                 % params
             )
         return (
             _(
                 "Whether %(state)s would have been bound to arrest depends on the day of the "
-                "trip, which is not known: it was bound on some of the days a warrant was in "
-                "force and not on others."
+                "trip, which is not known."
+            )
+            % params
+        )
+    if future:
+        return (
+            _(
+                "Whether %(state)s will be bound to arrest depends on the day of the trip, "
+                "which is not known: it is bound on some of the days a warrant is in force "
+                "and not on others."
             )
             % params
         )
     return (
-        _("Whether %(state)s would have been bound to arrest depends on the exact dates:") % params
+        _(
+            "Whether %(state)s would have been bound to arrest depends on the day of the "
+            "trip, which is not known: it was bound on some of the days a warrant was in "
+            "force and not on others."
+        )
+        % params
     )
 
 
 def _state_party_clauses() -> dict[str, str]:
     """`_party_case`'s sentences as clauses, the state already named ("it had been bound since …")."""
     return {
-        "bound_future": _("it has been bound since %(date)s (%(joined)s)."),
+        "bound_future": _("it is bound from %(date)s (%(joined)s)."),
         "bound_past": _("it had been bound since %(date)s (%(joined)s)."),
         "either_future": _(
-            "it has been bound since %(date)s (%(joined)s) and the withdrawal it has "
+            "it is bound from %(date)s (%(joined)s) and the withdrawal it has "
             "notified takes effect on %(withdrawal)s, after which iccwatch counts it as "
             "bound only for warrants issued before then (its reading of Art. 127(2))."
         ),
@@ -803,7 +896,7 @@ def _state_party_clauses() -> dict[str, str]:
             "before then (its reading of Art. 127(2))."
         ),
         "still_future": _(
-            "it has been bound since %(date)s (%(joined)s) and the withdrawal it has "
+            "it is bound from %(date)s (%(joined)s) and the withdrawal it has "
             "notified takes effect only on %(withdrawal)s (Art. 127(1)), so it will still "
             "be bound %(when)s."
         ),
@@ -823,26 +916,81 @@ def _state_party_clause(r: dict, ctx: Context) -> str:
 
 
 def _residual_clause(r: dict, ctx: Context) -> str:
-    """`_bound_residual` as a clause that goes on from `_would_be_bound`'s sentence."""
-    issued = r.get("warrant_issued", "")
-    return _(
-        "although its withdrawal from the Rome Statute took effect on %(withdrawal)s, it "
-        "remains bound for warrants issued before then, as a withdrawal does not discharge "
-        "obligations that arose while the state was a party (Art. 127(2)), and this one was "
-        "issued %(issued)s."
-    ) % {
-        "withdrawal": format_date(r["withdrawal_effective"]),
-        "issued": _on(issued) if issued else _("earlier"),
-    }
+    """`_bound_residual` as a clause that goes on from `_would_be_bound`'s sentence; for an
+    announced trip the withdrawal "has effect from" its day, which may still be ahead."""
+    issued, public = r.get("warrant_issued", ""), r.get("warrant_public", "")
+    params = {"withdrawal": format_date(r["withdrawal_effective"])}
+    if not issued and public:
+        params["public"] = _from(public)
+        if ctx.future:
+            return (
+                _(
+                    "although its withdrawal from the Rome Statute has effect from "
+                    "%(withdrawal)s, it remains bound for warrants issued before then, as a "
+                    "withdrawal does not discharge obligations that arose while the state was a "
+                    "party (Art. 127(2)); the issue date of this one is not known, but it was "
+                    "public %(public)s, before then."
+                )
+                % params
+            )
+        return (
+            _(
+                "although its withdrawal from the Rome Statute took effect on %(withdrawal)s, it "
+                "remains bound for warrants issued before then, as a withdrawal does not "
+                "discharge obligations that arose while the state was a party (Art. 127(2)); the "
+                "issue date of this one is not known, but it was public %(public)s, before then."
+            )
+            % params
+        )
+    params["issued"] = _on(issued) if issued else _("earlier")
+    if ctx.future:
+        return (
+            _(
+                "although its withdrawal from the Rome Statute has effect from %(withdrawal)s, "
+                "it remains bound for warrants issued before then, as a withdrawal does not "
+                "discharge obligations that arose while the state was a party (Art. 127(2)), "
+                "and this one was issued %(issued)s."
+            )
+            % params
+        )
+    return (
+        _(
+            "although its withdrawal from the Rome Statute took effect on %(withdrawal)s, it "
+            "remains bound for warrants issued before then, as a withdrawal does not discharge "
+            "obligations that arose while the state was a party (Art. 127(2)), and this one was "
+            "issued %(issued)s."
+        )
+        % params
+    )
 
 
 def _declaration_clause(r: dict, ctx: Context) -> str:
-    """`_bound_declaration` as a clause that goes on from `_would_be_bound`'s sentence."""
+    """`_bound_declaration` as a clause that goes on from `_would_be_bound`'s sentence; for
+    an announced trip, of the dates announced, which may still be ahead."""
     params = {
         "lodged": format_date(r["lodged"]),
         "situation": situation_words(r["situation"]),
         "coverage": coverage(r),
     }
+    if ctx.future and params["coverage"]:
+        return (
+            _(
+                "it is not a State Party on the dates announced, but by a declaration lodged on "
+                "%(lodged)s (%(coverage)s) it has accepted the Court's jurisdiction over the "
+                '%(situation)s and is bound to cooperate "without any delay or exception" '
+                "(Art. 12(3))."
+            )
+            % params
+        )
+    if ctx.future:
+        return (
+            _(
+                "it is not a State Party on the dates announced, but by a declaration lodged on "
+                "%(lodged)s it has accepted the Court's jurisdiction over the %(situation)s and "
+                'is bound to cooperate "without any delay or exception" (Art. 12(3)).'
+            )
+            % params
+        )
     if params["coverage"]:
         return (
             _(
@@ -864,15 +1012,28 @@ def _declaration_clause(r: dict, ctx: Context) -> str:
 
 def _referral_clause(r: dict, ctx: Context) -> str:
     """`_bound_referral` as a clause that goes on from `_would_be_bound`'s sentence."""
-    return _(
-        "it was bound to cooperate fully with the Court in the %(situation)s by UN Security "
-        "Council resolution %(resolution)s, adopted on %(adopted)s under Chapter VII, whatever "
-        "its status under the Rome Statute."
-    ) % {
+    params = {
         "situation": situation_words(r["situation"]),
         "resolution": r["resolution"],
         "adopted": format_date(r["adopted"]),
     }
+    if ctx.future:
+        return (
+            _(
+                "it is bound to cooperate fully with the Court in the %(situation)s by UN "
+                "Security Council resolution %(resolution)s, adopted on %(adopted)s under "
+                "Chapter VII, whatever its status under the Rome Statute."
+            )
+            % params
+        )
+    return (
+        _(
+            "it was bound to cooperate fully with the Court in the %(situation)s by UN Security "
+            "Council resolution %(resolution)s, adopted on %(adopted)s under Chapter VII, "
+            "whatever its status under the Rome Statute."
+        )
+        % params
+    )
 
 
 # The obligations `_would_be_bound` goes on with, as clauses (compliance.explanation: the
@@ -1422,7 +1583,16 @@ def _date_note(r: dict, ctx: Context) -> str:
                 _("The visit is dated only %(period)s; the verdict is the same whatever its day.")
                 % params
             )
-        if r.get("code") in ("upcoming", "deterred", "no_control"):
+        if r.get("code") == "upcoming":
+            # An announced trip: its possible days may still be ahead.
+            return (
+                _(
+                    "The trip is dated only %(period)s; %(state)s is bound to arrest on some of "
+                    "its possible days and not on others."
+                )
+                % params
+            )
+        if r.get("code") in ("deterred", "no_control"):
             # Not uniform for a trip not made or a place out of the host's control: bound on
             # some possible days and not on others (would_have_been_bound None).
             return (
@@ -1447,7 +1617,15 @@ def _date_note(r: dict, ctx: Context) -> str:
             )
             % params
         )
-    if r.get("code") in ("upcoming", "deterred", "no_control"):
+    if r.get("code") == "upcoming":
+        return (
+            _(
+                "Some warrant dates are known only to the month or year; %(state)s is bound to "
+                "arrest on some readings of them and not on others."
+            )
+            % params
+        )
+    if r.get("code") in ("deterred", "no_control"):
         return (
             _(
                 "Some warrant dates are known only to the month or year; %(state)s was bound to "

@@ -10,7 +10,17 @@ class DatasetImportAdmin(admin.ModelAdmin):
     """Which dataset version was imported when, and what each import changed."""
 
     list_display = ["imported_at", "version", "visits_evaluated", "verdicts_changed"]
-    readonly_fields = ["version", "imported_at", "counts", "visits_evaluated", "verdicts_changed"]
+    readonly_fields = [
+        "version",
+        "imported_at",
+        "counts",
+        "visits_evaluated",
+        "verdicts_changed",
+        "digest",
+        "changelog",
+        "dictionary",
+        "licence",
+    ]
 
     def has_add_permission(self, request):
         return False

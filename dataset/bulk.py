@@ -11,8 +11,9 @@ sources are several rows, never several values in one cell.
 Only what the public sees is included: verified visits and those withdrawn from the
 record (with their `withdrawn` verdict), never a report awaiting review, nor researchers'
 notes, nor who edited what. Each file carries the data dictionary (`codebook.csv`, every
-column with its type and meaning, and data/DICTIONARY.md), data/LICENSE, the dataset's
-VERSION, the build date and, in the zip, the SHA-256 of each member. The SQLite file is
+column with its type and meaning, and DICTIONARY.md), LICENSE, the dataset's VERSION, the
+build date and, in the zip, CHANGELOG.md and the SHA-256 of each member: the documentation
+is that of the folder the latest import read (DatasetImport.documents). The SQLite file is
 plain tables with primary and foreign keys (Datasette opens it as it is), plus `_meta`
 (version, date, licence) and `_codebook`.
 
@@ -524,8 +525,14 @@ def write_zip(path: Path, all_tables: list[BulkTable], about: dict) -> None:
         for bulk in all_tables:
             add_lines(f"{bulk.table.name}.csv", tabular.csv_lines(rows(bulk), bulk.table.names))
         add_lines("codebook.csv", tabular.csv_lines(codebook_rows(all_tables), CODEBOOK.names))
-        for name in ("DICTIONARY.md", "LICENSE", "CHANGELOG.md"):
-            add_text(name, (DATA_DIR / name).read_text())
+        # The documentation of the folder the latest import read, as the site shows it.
+        documents = DatasetImport.documents()
+        for name, document in (
+            ("DICTIONARY.md", "dictionary"),
+            ("LICENSE", "licence"),
+            ("CHANGELOG.md", "changelog"),
+        ):
+            add_text(name, documents[document])
         add_text("VERSION", about["version"] + "\n")
         readme = [
             about["title"],

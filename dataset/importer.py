@@ -3,8 +3,10 @@
 Files (UTF-8 with or without a byte-order mark, header row, ISO dates possibly partial,
 `;` between list items): states.csv, declarations.csv, referrals.csv, persons.csv,
 warrants.csv, visits.csv, findings.csv, statements.csv (data/DICTIONARY.md documents
-every column). An optional VERSION file names the dataset's version; each import is
-recorded (DatasetImport) with that version, or with an empty one when the folder has none.
+every column). An optional VERSION file names the dataset's version; each import that
+changes something is recorded (DatasetImport) with that version, or with an empty one when
+the folder has none, with the digest of its rows, and with the folder's CHANGELOG.md,
+DICTIONARY.md and LICENSE, which the site and the downloads show (`read_documents`).
 
 The contract (docs/DOMAIN.md, "The dataset"):
 
@@ -15,14 +17,29 @@ The contract (docs/DOMAIN.md, "The dataset"):
   of the model field it is stored in, is an error; a cell a spreadsheet would run as a
   formula (`=`, `+`, `-`, `@` before something that is not a number) is a warning.
 - When any row is invalid nothing is written.
+- A file-wide problem is `file: (file): message`. A file that cannot be read whole (not
+  UTF-8, separated by semicolons or tabs, a required one missing or holding its header
+  only) is named once, and the checks of other files against it are skipped, with a
+  note saying which (ImportFailed.notes), never reported as hundreds of false problems.
 - Importing the same files again changes nothing; a newer version updates what changed.
+  A version older than the latest import's, and other files under the same version
+  (`rows_digest`, recorded with each import), are refused (`check_version`).
   A visit the files no longer list is withdrawn (review state `withdrawn`, note
   "removed from dataset version X"), never deleted, and restored if it comes back;
   only visits an import wrote are withdrawn, never those reported on the site. Other
   rows the files no longer list are deleted when nothing depends on them; otherwise
-  the import is refused naming what depends on them.
+  the import is refused naming what depends on them. Situations and cases no row names
+  any more are deleted when nothing refers to them. An optional file that is absent
+  lists nothing only when nothing of its kind is recorded (`check_absent_files`); an
+  import that would remove most rows of a kind is refused unless asked for
+  (`check_mass_removal`).
+- A dry run (`import_dataset(..., dry_run=True)`) does all of it in a transaction that
+  is rolled back: the report is a real import's, nothing is kept or sent.
 - The counts are exact: a row whose sources, signatories, persons or notes changed
   is `updated`.
+- A warrant's identifier is never a line number: a row listed twice is an error naming
+  both lines, and a corrected date keeps the warrant and its identifier
+  (`assign_warrant_refs`).
 
 Art. 126(2) mismatches and the self-check of docs/DOMAIN.md (an Art. 87(7) finding,
 or the researcher's `expected_verdict`, disagreeing with the verdict) are warnings.
@@ -31,9 +48,13 @@ or the researcher's `expected_verdict`, disagreeing with the verdict) are warnin
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime
+import difflib
+import hashlib
 import io
+import json
 import re
 import urllib.parse
 from collections import defaultdict
@@ -42,7 +63,8 @@ from pathlib import Path
 
 import pycountry
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, ProtectedError, Q, RestrictedError
+from django.utils import timezone
 from django.utils.text import slugify
 
 from compliance import (
@@ -61,7 +83,7 @@ from core.models import (
     publisher_from_url,
     shown_character,
 )
-from dataset.models import DatasetImport
+from dataset.models import DOCUMENTS, PROJECT_DATA, DatasetImport
 from states import territories
 from states.models import (
     Declaration,
@@ -170,7 +192,8 @@ FILES = {
     ],
     "statements.csv": ["date", "title", "signatories_iso3", "count", "source_urls"],
 }
-# Files a folder may lack (nothing of that kind is then recorded: a missing file is empty).
+# Files a folder may lack: read as empty while nothing of their kind is recorded (a missing
+# file must not delete what an earlier import recorded: check_absent_files).
 OPTIONAL_FILES = {"declarations.csv", "referrals.csv", "findings.csv", "statements.csv"}
 # The values each coded column accepts; empty is allowed where the validation below says so.
 # FILES and VOCABULARIES are what data/DICTIONARY.md documents (a test keeps them equal).
@@ -206,11 +229,18 @@ OUTCOMES = ("created", "updated", "unchanged", "deleted", "withdrawn")
 
 
 class ImportFailed(Exception):
-    """Raised with the full list of problems when any row is invalid."""
+    """Raised with the full list of problems when any row is invalid, or when the import
+    would remove too much (`check_mass_removal`).
 
-    def __init__(self, errors: list[str]):
+    `errors` are the problems, one `file:line: column: message` each (`file: (file):
+    message` for a whole file); `notes` say which checks were skipped because a file could
+    not be read (not problems of their own, not counted).
+    """
+
+    def __init__(self, errors: list[str], notes: list[str] | None = None):
         super().__init__(f"{len(errors)} problem(s) in the dataset")
         self.errors = errors
+        self.notes = notes or []
 
 
 @dataclass
@@ -236,6 +266,10 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     evaluation: flagging.EvaluationStats | None = None
     version: str = ""
+    # A dry run: everything was checked and counted, then rolled back.
+    dry_run: bool = False
+    # Whether the import was recorded (DatasetImport): not when it changed nothing.
+    recorded: bool = False
 
     def count(self, model: str, outcome: str) -> None:
         self.counts[model][outcome] += 1
@@ -256,6 +290,12 @@ class _Validator:
     def __init__(self):
         self.errors: list[str] = []
         self.warnings: list[str] = []
+        # Files that could not be read whole (missing, not UTF-8, an unusable header, no
+        # rows, a row that is not one record): the checks of other files against them
+        # are skipped, not reported as hundreds of false problems.
+        self.unreadable: set[str] = set()
+        # Optional files the folder lacks (and holds nothing that looks like them).
+        self.absent: set[str] = set()
 
     def error(self, row: Row, column: str, message: str) -> None:
         self.errors.append(f"{row.file}:{row.line}: {column}: {message}")
@@ -369,7 +409,7 @@ def read_version(directory: Path, validator: _Validator) -> str:
         ]
     except UnicodeDecodeError as exc:
         validator.errors.append(
-            f"{VERSION_FILE}:0: (file): not valid UTF-8 ({exc.reason} at byte {exc.start})"
+            f"{VERSION_FILE}: (file): not valid UTF-8 ({exc.reason} at byte {exc.start})"
         )
         return ""
     if len(lines) != 1 or not VERSION_RE.match(lines[0]):
@@ -379,6 +419,30 @@ def read_version(directory: Path, validator: _Validator) -> str:
         )
         return ""
     return lines[0]
+
+
+def read_documents(directory: Path, validator: _Validator) -> dict[str, str]:
+    """The folder's documentation, as DatasetImport keeps it ({"changelog", "dictionary",
+    "licence": text}): its CHANGELOG.md ("" without one), its DICTIONARY.md and LICENSE (the
+    project's data/ files without them: the format the importer reads, the site's licence).
+    A file that is not UTF-8 is an error."""
+    documents = {}
+    for name, file in DOCUMENTS.items():
+        path = directory / file
+        if path.is_file():
+            try:
+                text = path.read_bytes().decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                validator.errors.append(
+                    f"{file}:0: (file): not valid UTF-8 ({exc.reason} at byte {exc.start})"
+                )
+                text = ""
+        elif name == "changelog":
+            text = ""
+        else:
+            text = (PROJECT_DATA / file).read_text(encoding="utf-8")
+        documents[name] = text
+    return documents
 
 
 def _field(model, name: str):
@@ -486,28 +550,108 @@ def _decode(name: str, data: bytes, validator: _Validator) -> str | None:
         return None
 
 
+# Files of a dataset folder the importer does not read, but knows (never taken for a
+# misspelling of a CSV file's name).
+KNOWN_OTHER_FILES = {
+    VERSION_FILE,
+    "CHANGELOG.md",
+    "DATA-NOTES.md",
+    "DICTIONARY.md",
+    "LICENSE",
+    "README.md",
+    "UNCERTAIN.md",
+}
+
+
+def lookalikes(name: str, present: set[str]) -> list[str]:
+    """The files of `present` (names in a folder) that look like a misspelling of `name`,
+    one of FILES: the same name in another case (`Referrals.csv`), with another or a
+    further extension (`findings.csv.txt`, `findings.txt`), or a letter or two off
+    (`referals.csv`). Never another file the importer reads or knows."""
+    stem = name.removesuffix(".csv")
+    found = []
+    for other in sorted(present):
+        if other in FILES or other in KNOWN_OTHER_FILES:
+            continue
+        lowered = other.lower()
+        if (
+            lowered.split(".")[0].strip() == stem
+            or difflib.SequenceMatcher(None, lowered, name).ratio() >= 0.85
+        ):
+            found.append(other)
+    return found
+
+
+def _separator_of(header_line: str) -> str | None:
+    """The separator of a header row split by something else than commas: "semicolons" or
+    "tabs" (a spreadsheet's regional CSV, a tab-separated export); None otherwise."""
+    if ";" in header_line:
+        return "semicolons"
+    if "\t" in header_line:
+        return "tabs"
+    return None
+
+
 def read_rows(directory: Path, validator: _Validator) -> dict[str, list[Row]]:
     """Read every file; missing files, bad encodings, missing and unknown columns are errors,
     and so are NUL characters and values too long for their field (`check_cells`).
 
-    Returns {file name: [Row]}; an optional file that is absent reads as no rows.
+    Returns {file name: [Row]}. An optional file that is absent reads as no rows and is
+    put in `validator.absent` (`check_absent_files` refuses it when rows of its kind are
+    recorded); a missing file is an error when it is required, or when the folder holds a
+    file that looks like a misspelling of its name (`lookalikes`). A required file with a
+    header but no rows is an error (a truncated save), and so is a header split by
+    semicolons or tabs (a spreadsheet's regional CSV), named once rather than column by
+    column. Every file that could not be read whole goes to `validator.unreadable`.
     """
     rows: dict[str, list[Row]] = {}
     limits = _text_limits()
+    present = {p.name for p in directory.iterdir() if p.is_file()} if directory.is_dir() else set()
     for name, columns in FILES.items():
         path = directory / name
         rows[name] = []
         if not path.exists():
-            if name not in OPTIONAL_FILES:
-                validator.errors.append(f"{name}:0: (file): the file is missing from {directory}")
+            similar = lookalikes(name, present)
+            if similar:
+                names = ", ".join(similar)
+                validator.errors.append(
+                    f"{name}: (file): the file is missing from {directory}, which holds "
+                    f"{names} instead: the importer reads {name} only (lower case, ending in "
+                    f".csv); rename the file {name}"
+                )
+                validator.unreadable.add(name)
+            elif name not in OPTIONAL_FILES:
+                validator.errors.append(f"{name}: (file): the file is missing from {directory}")
+                validator.unreadable.add(name)
+            else:
+                validator.absent.add(name)
             continue
         # A byte-order mark (spreadsheets write one) is accepted and dropped.
         text = _decode(name, path.read_bytes(), validator)
         if text is None:
+            validator.unreadable.add(name)
             continue
         reader = csv.reader(io.StringIO(text, newline=""))
         header = [h.strip() for h in next(reader, [])]
+        if not any(header):
+            validator.errors.append(
+                f"{name}:1: (header): the file is empty, without even its header row; "
+                f"restore it (data/DICTIONARY.md documents the columns of {name})"
+            )
+            validator.unreadable.add(name)
+            continue
         missing = [c for c in columns if c not in header]
+        first_line = text.split("\n", 1)[0].strip()
+        separator = _separator_of(first_line)
+        if missing and separator:
+            shown = first_line if len(first_line) <= 60 else first_line[:60] + "..."
+            validator.errors.append(
+                f"{name}:1: (header): the file looks separated by {separator}, not commas "
+                f"(its header reads {shown!r}): save it as comma-separated UTF-8 (a "
+                "spreadsheet's 'CSV UTF-8 (comma delimited)'), then import again"
+            )
+            validator.unreadable.add(name)
+            continue
         for column in missing:
             validator.errors.append(f"{name}:1: {column}: the column is missing from the header")
         unknown = [c for c in header if c not in columns]
@@ -517,6 +661,7 @@ def read_rows(directory: Path, validator: _Validator) -> dict[str, list[Row]]:
                 f"(data/DICTIONARY.md documents the columns of {name})"
             )
         if missing or unknown:
+            validator.unreadable.add(name)
             continue
         parsed, line = [], reader.line_num
         for record in reader:
@@ -527,11 +672,18 @@ def read_rows(directory: Path, validator: _Validator) -> dict[str, list[Row]]:
                 validator.errors.append(
                     f"{name}:{start_line}: (row): has {len(record)} fields, the header has {len(header)}"
                 )
+                validator.unreadable.add(name)
                 continue
             values = {k: v.strip() for k, v in zip(header, record, strict=True)}
             row = Row(name, start_line, values)
             check_cells(row, validator, limits)
             parsed.append(row)
+        if not parsed and name not in OPTIONAL_FILES and name not in validator.unreadable:
+            validator.errors.append(
+                f"{name}: (file): the file has its header row but no rows (a truncated "
+                f"save?): {name} must list at least one row; restore it from the last version"
+            )
+            validator.unreadable.add(name)
         rows[name] = parsed
     return rows
 
@@ -544,6 +696,8 @@ class Parsed:
     """The validated rows, as (Row, values) pairs per file, and what the import removes."""
 
     version: str = ""
+    # The folder's changelog, dictionary and licence (read_documents).
+    documents: dict[str, str] = field(default_factory=dict)
     states: list[tuple[Row, dict]] = field(default_factory=list)
     declarations: list[tuple[Row, dict]] = field(default_factory=list)
     referrals: list[tuple[Row, dict]] = field(default_factory=list)
@@ -557,6 +711,10 @@ class Parsed:
     # Imported visits a verified newsroom correction changed: {slug: (row, message)}; the
     # import may list them again unchanged, but a row that would change them is refused.
     corrected_visits: dict[str, tuple[Row, str]] = field(default_factory=dict)
+    # The rows' fingerprint (`rows_digest`), recorded with the import (DatasetImport.digest).
+    digest: str = ""
+    # One line per file that could not be read: the checks skipped for want of it.
+    skipped: list[str] = field(default_factory=list)
 
     def rows(self):
         """Every (Row, values) pair of every file."""
@@ -581,7 +739,17 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
     v = _Validator()
     warnings: list[str] = v.warnings
     rows = read_rows(directory, v)
-    parsed = Parsed(version=read_version(directory, v))
+    parsed = Parsed(
+        version=read_version(directory, v),
+        digest=rows_digest(rows),
+        documents=read_documents(directory, v),
+    )
+    check_absent_files(v, directory)
+    check_version(v, parsed)
+    # Checks of one file against another that could not be read are skipped: every row
+    # would name a person, situation or visit "unknown" (see `skipped_checks`).
+    persons_read = "persons.csv" not in v.unreadable
+    visits_read = "visits.csv" not in v.unreadable
 
     seen_states: dict[str, int] = {}
     for row in rows["states.csv"]:
@@ -687,6 +855,7 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
         situation = v.required(row, column)
         if (
             situation
+            and persons_read
             and situation not in situations
             and not Situation.objects.filter(name=situation).exists()
         ):
@@ -697,18 +866,32 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
             )
         return situation
 
+    declarations: dict[tuple, int] = {}
     for row in rows["declarations.csv"]:
         situation = known_situation(row, "situation")
         covers_from, covers_to = v.period(row, "covers_from"), v.period(row, "covers_to")
         v.in_order(row, "covers_from", "covers_to", covers_from, covers_to)
         if covers_to and not covers_from:
             v.error(row, "covers_to", "a covered period's end needs its start (covers_from)")
+        iso3, lodged = v.iso3(row, "iso3"), v.day(row, "lodged", required=True)
+        # Matched by these three when loading: a second row would overwrite the first.
+        key = (iso3, lodged, situation)
+        if None not in key:
+            if key in declarations:
+                v.error(
+                    row,
+                    "lodged",
+                    f"the same declaration ({iso3}, lodged {lodged}, {situation}) is already "
+                    f"on line {declarations[key]}: list it once (its sources `;`-separated)",
+                )
+            else:
+                declarations[key] = row.line
         parsed.declarations.append(
             (
                 row,
                 {
-                    "iso3": v.iso3(row, "iso3"),
-                    "lodged": v.day(row, "lodged", required=True),
+                    "iso3": iso3,
+                    "lodged": lodged,
                     "situation": situation,
                     "covers_from": covers_from,
                     "covers_to": covers_to,
@@ -745,17 +928,19 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
                 },
             )
         )
+    check_situation_slugs(v, parsed)
 
     def known_person(row: Row, column: str, slug: str | None = None) -> dict | None:
         slug = v.required(row, column) if slug is None else slug
         if slug is None:
             return None
+        if slug not in persons and not persons_read:
+            return None  # persons.csv could not be read: not this row's problem
         if slug not in persons:
             v.error(row, column, f"{slug!r} is not a known person (not in persons.csv)")
             return None
         return persons[slug]
 
-    refs: dict[str, int] = {}
     for row in rows["warrants.csv"]:
         person = known_person(row, "person_slug")
         issued = v.period(row, "issued")
@@ -794,17 +979,12 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
                 f"{person['slug']}'s status as {person['status']}: a person not at large "
                 "has no warrant without an end",
             )
-        ref = slugify(
-            f"{row.values['person_slug']}-{row.values['issued'] or row.values['made_public']}"
-        )
-        if ref in refs:
-            ref = f"{ref}-{row.line}"
-        refs[ref] = row.line
         parsed.warrants.append(
             (
                 row,
                 {
-                    "ref": ref,
+                    # Given by assign_warrant_refs, once every row is read.
+                    "ref": "",
                     "person": person,
                     "case_name": row.values["case_name"],
                     "case_number": row.values["case_number"],
@@ -818,6 +998,8 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
                 },
             )
         )
+
+    assign_warrant_refs(v, parsed.warrants)
 
     visits: dict[str, dict] = {}
     for row in rows["visits.csv"]:
@@ -898,7 +1080,7 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
 
     # A nationality must not make a visit already recorded, and no longer listed in
     # visits.csv (withdrawn, or reported on the site), one to the person's own state.
-    nationals = {p["slug"]: p for p in persons.values() if p["nationality"]}
+    nationals = {p["slug"]: p for p in persons.values() if p["nationality"] and visits_read}
     for visit_slug, person_slug, host_iso3 in (
         Visit.objects.filter(person__slug__in=nationals)
         .exclude(slug__in=visits)
@@ -914,14 +1096,26 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
             )
 
     findings: dict[tuple, int] = {}
+    withdrawn = newsroom_withdrawals(
+        {row.values["visit_id"] for row in rows["findings.csv"]} - set(visits) - {""}
+    )
     for row in rows["findings.csv"]:
         state = v.iso3(row, "state_iso3")
         decided = v.period(row, "decided", required=True)
         slugs = [s.strip() for s in row.values["persons"].split(";") if s.strip()]
         found = [known_person(row, "persons", slug) for slug in slugs]
         visit_id = row.values["visit_id"]
-        if visit_id and visit_id not in visits:
-            v.error(row, "visit_id", f"{visit_id!r} is not a visit of visits.csv")
+        if visit_id and visit_id in withdrawn:
+            v.error(
+                row,
+                "visit_id",
+                f"{visit_id} was withdrawn through the newsroom ({_by(withdrawn[visit_id])}), "
+                "so visits.csv no longer lists it: empty this visit_id to keep the decision "
+                "without its visit, or remove this row if the decision goes with the visit",
+            )
+        elif visit_id and visit_id not in visits:
+            if visits_read:  # else not this row's problem: visits.csv could not be read
+                v.error(row, "visit_id", f"{visit_id!r} is not a visit of visits.csv")
         elif visit_id and state and visits[visit_id]["host"] not in (None, state):
             v.error(
                 row,
@@ -967,8 +1161,21 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
             )
         )
 
+    statements: dict[tuple, int] = {}
     for row in rows["statements.csv"]:
         signatories = v.codes(row, "signatories_iso3")
+        date, title = v.day(row, "date", required=True), v.required(row, "title")
+        # Matched by these two when loading: a second row would overwrite the first.
+        if date is not None and title is not None:
+            if (date, title) in statements:
+                v.error(
+                    row,
+                    "title",
+                    f"the same statement ({date}, {title!r}) is already on line "
+                    f"{statements[date, title]}: list it once (its sources `;`-separated)",
+                )
+            else:
+                statements[date, title] = row.line
         count = row.values["count"]
         if count and not count.isdigit():
             v.error(row, "count", f"{count!r} is not a whole number")
@@ -978,8 +1185,8 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
             (
                 row,
                 {
-                    "date": v.day(row, "date", required=True),
-                    "title": v.required(row, "title"),
+                    "date": date,
+                    "title": title,
                     "signatories": signatories,
                     "count": int(count) if count.isdigit() else None,
                     "urls": v.urls(row),
@@ -995,24 +1202,422 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
         .exclude(review_state=ReviewState.WITHDRAWN)
         .values_list("pk", flat=True)
     )
-    dependents: dict[str, list[str]] = defaultdict(list)
+    if persons_read:
+        refuse_removing_persons(v, persons, visits)
+    parsed.skipped = skipped_checks(v.unreadable)
+    return parsed, v.errors, warnings
+
+
+def rows_digest(rows: dict[str, list[Row]]) -> str:
+    """The fingerprint (SHA-256, hex) of what the files list: every row's cells in FILES'
+    column order. The same data gives the same digest whatever a spreadsheet changed
+    around it (a byte-order mark, line ends, the order of the columns, blank lines,
+    spaces around cells); an absent optional file and one with its header only are alike.
+    `check_version` compares it with the digest recorded by the import of the same version.
+    """
+    digest = hashlib.sha256()
+    for name, columns in FILES.items():
+        cells = [[row.values[c] for c in columns] for row in rows.get(name, [])]
+        digest.update(json.dumps([name, cells], ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def version_key(version: str) -> tuple:
+    """How versions sort: part by part between `.`, `-`, `+` and `_`, numbers as numbers
+    (2026.12.05 < 2026.12.05.2 < 2026.12.10), a part with letters after every number."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        for part in re.split(r"[._+-]", version)
+    )
+
+
+def next_version(latest: str, today: datetime.date) -> str:
+    """A version newer than `latest` to suggest: today's date (YYYY.MM.DD) when it is newer,
+    else the same day's next release (2026.12.05 -> 2026.12.05.2 -> 2026.12.05.3)."""
+    dated = today.strftime("%Y.%m.%d")
+    if version_key(dated) > version_key(latest):
+        return dated
+    parts = latest.split(".")
+    if len(parts) == 4 and parts[3].isdigit():
+        return ".".join([*parts[:3], str(int(parts[3]) + 1)])
+    return f"{latest}.2"
+
+
+def check_version(v: _Validator, parsed: Parsed) -> None:
+    """The folder's VERSION against the latest import that had one (data/README.md,
+    "Versions"): an older version is an error (the site would cite it for newer facts),
+    and so are changed files under the same version (two different datasets would carry
+    one name); the same files under the same version are the re-import that changes
+    nothing. A folder without VERSION (a third party's) is not compared; nor is a
+    version whose latest import recorded no digest (one made before digests were kept),
+    nor a folder with a file that could not be read (its digest says nothing yet).
+    """
+    if not parsed.version:
+        return
+    latest = DatasetImport.objects.exclude(version="").order_by("-imported_at", "-pk").first()
+    if latest is None:
+        return
+    when = timezone.localtime(latest.imported_at).date().isoformat()
+    suggestion = next_version(latest.version, timezone.localdate())
+    what_to_do = (
+        f"write a newer version to {VERSION_FILE} (such as {suggestion}) and add its entry "
+        "at the top of CHANGELOG.md, saying what changed"
+    )
+    ours, theirs = version_key(parsed.version), version_key(latest.version)
+    if ours < theirs:
+        v.errors.append(
+            f"{VERSION_FILE}:1: (version): {parsed.version} is older than {latest.version}, "
+            f"the version imported last (on {when}): the site would cite an older version for "
+            f"newer facts. To publish these files, {what_to_do}"
+        )
+    elif ours == theirs and latest.digest and not v.unreadable and parsed.digest != latest.digest:
+        v.errors.append(
+            f"{VERSION_FILE}:1: (version): these files differ from version {latest.version} "
+            f"as imported on {when}: changed data needs a new version, or two datasets would "
+            f"carry one name. {what_to_do[0].upper()}{what_to_do[1:]}"
+        )
+
+
+# The optional files' kinds of rows: an absent file must not delete those recorded.
+OPTIONAL_KINDS = {
+    "declarations.csv": Declaration,
+    "referrals.csv": SecurityCouncilReferral,
+    "findings.csv": Finding,
+    "statements.csv": JointStatement,
+}
+
+
+def check_absent_files(v: _Validator, directory: Path) -> None:
+    """An error for each optional file the folder lacks while rows of its kind are recorded:
+    read as "lists nothing", the import would delete them all (a file renamed
+    `findings.csv.txt` by an editor deleted every finding). A file with its header row
+    only says that on purpose."""
+    for name in FILES:
+        if name not in v.absent:
+            continue
+        model = OPTIONAL_KINDS[name]
+        count = model.objects.count()
+        if count:
+            v.errors.append(
+                f"{name}: (file): the file is missing from {directory}, but {count} "
+                f"{model._meta.verbose_name_plural} recorded by earlier imports come from it, "
+                f"and a missing file is not an empty one: put {name} back (to delete them "
+                "all, keep its header row only)"
+            )
+
+
+def check_situation_slugs(v: _Validator, parsed: Parsed) -> None:
+    """An error for two situation names the files list whose addresses (slugs) would be
+    the same ("Ukraine" and "ukraine"): they would be one situation. Names the rows."""
+    first: dict[str, tuple[str, Row]] = {}
+    for row, data in [*parsed.persons, *parsed.declarations, *parsed.referrals]:
+        name = data["situation"]
+        if not name:
+            continue
+        slug = slugify(name)
+        if slug in first and first[slug][0] != name:
+            other_name, other_row = first[slug]
+            v.error(
+                row,
+                "situation",
+                f"{name!r} and {other_name!r} ({other_row.where}) would be the same situation "
+                f"(both {slug}): write the name the same way in every row",
+            )
+        else:
+            first.setdefault(slug, (name, row))
+
+
+def refuse_removing_persons(v: _Validator, persons: dict[str, dict], visits: dict[str, dict]):
+    """An error for each person persons.csv no longer lists while visits recorded in the
+    database depend on him (a removed visit is withdrawn, not deleted, so it keeps its
+    person). Named by the file alone (the row is gone); the visits by the line of
+    visits.csv that still lists them, or as in the database only (withdrawn, or reported
+    on the site). `persons` and `visits` are the files' rows by slug."""
+    listed: dict[str, list[str]] = defaultdict(list)
+    stored: dict[str, list[str]] = defaultdict(list)
     for person_slug, visit_slug in (
         Visit.objects.exclude(person__slug__in=persons)
         .order_by("slug")
         .values_list("person__slug", "slug")
     ):
-        dependents[person_slug].append(visit_slug)
-    for person_slug, visit_slugs in sorted(dependents.items()):
+        if visit_slug in visits:
+            listed[person_slug].append(f"{visits[visit_slug]['row'].where} ({visit_slug})")
+        else:
+            stored[person_slug].append(visit_slug)
+    for person_slug in sorted({*listed, *stored}):
+        named = listed[person_slug][:]
+        if stored[person_slug]:
+            named.append(
+                f"{', '.join(stored[person_slug])} (in the database only: withdrawn, or "
+                "reported on the site)"
+            )
         v.errors.append(
-            f"persons.csv:0: slug: {person_slug} is no longer listed, but visits recorded in the "
-            f"database depend on it: {', '.join(visit_slugs)} (a removed visit is withdrawn, "
-            "not deleted; keep the person)"
+            f"persons.csv: slug: {person_slug} is no longer listed, but visits depend on it: "
+            f"{'; '.join(named)}. Keep the person in persons.csv (a removed visit is "
+            "withdrawn, not deleted, and keeps its person)"
         )
-    return parsed, v.errors, warnings
+
+
+# The checks of other files against a file that could not be read (skipped, `validate`).
+DEPENDENT_CHECKS = {
+    "persons.csv": "the persons and situations named in warrants.csv, visits.csv, "
+    "findings.csv, declarations.csv and referrals.csv, and the persons the import "
+    "would remove",
+    "visits.csv": "the visits named in findings.csv, and the nationalities of "
+    "persons.csv against the visits recorded",
+}
+
+
+def skipped_checks(unreadable: set[str]) -> list[str]:
+    """One line per file that could not be read, saying which checks were skipped for
+    want of it (they run once it is fixed)."""
+    return [
+        f"{name} could not be read, so these checks were skipped: {DEPENDENT_CHECKS[name]} "
+        "(they run once it is fixed)"
+        for name in FILES
+        if name in unreadable and name in DEPENDENT_CHECKS
+    ]
+
+
+# --- Warrants: their identifiers --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Recorded:
+    """A warrant already in the database, as assign_warrant_refs compares it with a row."""
+
+    pk: int
+    ref: str
+    person: str
+    case_name: str
+    case_number: str
+    issued: Period | None
+    made_public: Period | None
+
+    @property
+    def start(self) -> tuple[str, Period]:
+        return ("issued", self.issued) if self.issued else ("made_public", self.made_public)
+
+
+def _start(data: dict) -> tuple[str, Period] | None:
+    """The column a warrant counts from and its date: ("issued", ...), or ("made_public",
+    ...) when the issue date is unknown; None when neither could be read."""
+    if data["issued"]:
+        return "issued", data["issued"]
+    if data["made_public"]:
+        return "made_public", data["made_public"]
+    return None
+
+
+def _case_slug(number: str) -> str:
+    """A case number as the end of an identifier: ICC-02/17-02/25 -> icc-02-17-02-25."""
+    return slugify(number.replace("/", "-"))
+
+
+def _overlap(a: Period | None, b: Period | None) -> bool:
+    return a is not None and b is not None and a.first <= b.last and b.first <= a.last
+
+
+def _same_case(data: dict, recorded: _Recorded) -> bool:
+    """Whether a row and a recorded warrant may be of one case: the same number where both
+    give one, else the same name where both name one (either naming none: they may)."""
+    if data["case_number"] and recorded.case_number:
+        return data["case_number"] == recorded.case_number
+    if data["case_name"] and recorded.case_name:
+        return data["case_name"] == recorded.case_name
+    return True
+
+
+def _corrects(data: dict, recorded: _Recorded) -> bool:
+    """Whether the row's dates may be a correction of the recorded warrant's: their issue
+    dates overlap (2023-03-17 and 2023-03), or, when either has no issue date, their
+    dates of publication do."""
+    if data["issued"] and recorded.issued:
+        return _overlap(data["issued"], recorded.issued)
+    return _overlap(data["made_public"], recorded.made_public)
+
+
+def _pair(candidates: dict[int, list[_Recorded]]) -> dict[int, _Recorded]:
+    """{row index: recorded warrant} for each row with a single candidate that no other
+    row has: a one-to-one match, never a guess."""
+    wanted = defaultdict(int)
+    for found in candidates.values():
+        for recorded in found:
+            wanted[recorded.pk] += 1
+    return {
+        index: found[0]
+        for index, found in candidates.items()
+        if len(found) == 1 and wanted[found[0].pk] == 1
+    }
+
+
+def assign_warrant_refs(v: _Validator, warrants: list[tuple[Row, dict]]) -> None:
+    """Give each row of warrants.csv its identifier (`data["ref"]`), reporting problems to `v`.
+
+    A new warrant's identifier is its person and the day it counts from, as written
+    (`issued`, or `made_public` when the issue date is unknown): `vladimir-putin-2023-03-17`.
+    Never a line number:
+
+    - Two rows of one person with the same date are one warrant listed twice: an error
+      naming both lines, unless each gives its own `case_number` (two warrants of one
+      person issued the same day are of two cases); each such identifier then ends with
+      its case number (`...-2013-11-20-icc-01-05-01-13`).
+    - A row is the recorded warrant of the same person with the same date; failing that,
+      the one recorded warrant of the same person (and case, `_same_case`) whose date
+      overlaps the row's (`_corrects`: 2023-03-17 corrected to 2023-03, or 2023 found to
+      be 2023-03-17): its date was corrected. Either way the row keeps the warrant, its
+      identifier (and so its address) and its history; the verdicts citing it stay.
+    - A row whose date overlaps several recorded warrants' (or one that several rows'
+      overlap) is none of them, with a warning: it is a new warrant, and the recorded
+      ones no row lists are deleted.
+    - A new warrant whose identifier is already another's (a warrant whose date was
+      corrected keeps the identifier of its first date) is an error, unless its case
+      number tells it apart.
+    """
+    recorded = [
+        _Recorded(
+            pk,
+            ref,
+            person,
+            case_name or "",
+            case_number or "",
+            Period.from_stored(issued, issued_precision) if issued else None,
+            Period.from_stored(public, public_precision) if public else None,
+        )
+        for pk, ref, person, case_name, case_number, issued, issued_precision, public, public_precision in (
+            Warrant.objects.order_by("pk").values_list(
+                "pk",
+                "ref",
+                "person__slug",
+                "case__name",
+                "case__number",
+                "issued",
+                "issued_precision",
+                "made_public",
+                "made_public_precision",
+            )
+        )
+    ]
+    by_person: dict[str, list[_Recorded]] = defaultdict(list)
+    for warrant in recorded:
+        by_person[warrant.person].append(warrant)
+
+    # The rows that can be identified (a known person and a date), by person and date.
+    rows: dict[int, tuple[Row, dict, str, Period]] = {}
+    same_day: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, (row, data) in enumerate(warrants):
+        start = _start(data)
+        if data["person"] is None or start is None:
+            continue
+        rows[index] = (row, data, *start)
+        same_day[data["person"]["slug"], start[1].isoformat()].append(index)
+    wanted: dict[int, str] = {}
+    for (slug, day), indexes in same_day.items():
+        base = slugify(f"{slug}-{day}")
+        numbers = [rows[i][1]["case_number"] for i in indexes]
+        if len(indexes) == 1:
+            wanted[indexes[0]] = base
+        elif all(numbers) and len(set(numbers)) == len(numbers):
+            for i in indexes:
+                wanted[i] = f"{base}-{_case_slug(rows[i][1]['case_number'])}"
+        else:
+            first = rows[indexes[0]][0]
+            for i in indexes[1:]:
+                row, _data, column, _period = rows[i]
+                v.error(
+                    row,
+                    column,
+                    f"{slug}'s warrant of {day} is already on line {first.line} "
+                    f"({first.where}): a warrant listed twice; if these are two warrants "
+                    "of one day, give each its own case_number, which tells them apart",
+                )
+
+    # The recorded warrant each row is: the one of the same date, else the one with the
+    # identifier the row would give (a date corrected back), else a corrected one.
+    def same_date(index: int, warrant: _Recorded) -> bool:
+        return warrant.start == rows[index][2:]
+
+    def same_ref(index: int, warrant: _Recorded) -> bool:
+        return warrant.ref == wanted.get(index)
+
+    def corrected(index: int, warrant: _Recorded) -> bool:
+        data = rows[index][1]
+        return _same_case(data, warrant) and _corrects(data, warrant)
+
+    matched: dict[int, _Recorded] = {}
+    for test in (same_date, same_ref, corrected):
+        taken = {w.pk for w in matched.values()}
+        candidates: dict[int, list[_Recorded]] = {}
+        for index, (_row, data, _column, period) in rows.items():
+            if index in matched:
+                continue
+            found = [
+                w for w in by_person[data["person"]["slug"]] if w.pk not in taken and test(index, w)
+            ]
+            one_day = same_day[data["person"]["slug"], period.isoformat()]
+            if test is same_date and (len(found) > 1 or len(one_day) > 1):
+                # Two warrants of one day: their cases tell them apart.
+                found = [w for w in found if _same_case(data, w)]
+            if found:
+                candidates[index] = found
+        pairs = _pair(candidates)
+        matched.update(pairs)
+        if test is corrected:
+            for index in sorted(set(candidates) - set(pairs)):
+                row, data, column, _period = rows[index]
+                refs = ", ".join(w.ref for w in candidates[index])
+                v.warnings.append(
+                    f"{row.where}: {column}: its date overlaps the recorded warrants "
+                    f"{refs}, or another row's does: which one it corrects cannot be told, "
+                    "so it is recorded as a new warrant"
+                )
+
+    held = {w.ref: w for w in recorded}
+    given: set[str] = set()
+    for index, (row, data, column, period) in rows.items():
+        if index in matched:
+            data["ref"] = matched[index].ref
+        elif index in wanted:
+            ref = wanted[index]
+            alone = len(same_day[data["person"]["slug"], period.isoformat()]) == 1
+            if ref in held and data["case_number"] and alone:
+                ref = f"{ref}-{_case_slug(data['case_number'])}"
+            if ref in held or ref in given:
+                holder = held.get(ref)
+                now = f" (its date now {holder.start[1].isoformat()})" if holder else ""
+                v.error(
+                    row,
+                    column,
+                    f"{ref}, the identifier this warrant would get, is already another "
+                    f"warrant's{now}: give this row its case_number to tell them apart",
+                )
+                continue
+            data["ref"] = ref
+        if data["ref"]:
+            given.add(data["ref"])
 
 
 def _by(report: Report) -> str:
     return f"report {report.pk}, {report.state}, by {report.author.get_username()}"
+
+
+def newsroom_withdrawals(slugs: set[str]) -> dict[str, Report]:
+    """The visits among `slugs` withdrawn through the newsroom (review state `withdrawn` by
+    a verified withdrawal), each with that withdrawal (the latest): visits.csv may not list
+    them again (`newsroom_collisions`), so a finding naming one is told why, and what its
+    row can do instead. One query."""
+    if not slugs:
+        return {}
+    withdrawals = Report.objects.filter(
+        visit__slug__in=slugs,
+        visit__review_state=ReviewState.WITHDRAWN,
+        state=ReportState.VERIFIED,
+        is_correction=True,
+    ).exclude(withdrawal_note="")
+    return {
+        report.visit.slug: report
+        for report in withdrawals.select_related("visit", "author").order_by("reviewed_at", "id")
+    }
 
 
 def refuse_unpublishing(v: _Validator, visits: dict[str, dict]) -> None:
@@ -1190,6 +1795,18 @@ class _Loader:
             obj.delete()
             self.report.count(label, "deleted")
 
+    def delete_unreferenced(self, queryset, keep: set[int]) -> None:
+        """Delete the rows of `queryset` not in `keep` (pks) that no other row refers to
+        (a situation no person, case, declaration or referral names); keep the others."""
+        label = queryset.model._meta.verbose_name_plural
+        for obj in queryset.exclude(pk__in=keep):
+            try:
+                with transaction.atomic():
+                    obj.delete()
+            except (ProtectedError, RestrictedError):
+                continue
+            self.report.count(label, "deleted")
+
     def listed(self, model) -> set[int]:
         """The pks of `model` the files list (those upserted in this run)."""
         return {pk for (m, pk) in self.outcomes if m is model}
@@ -1236,7 +1853,8 @@ def load(parsed: Parsed, report: ImportReport) -> None:
     """Write the validated rows (inside the caller's transaction); counts go to `report`.
 
     Rows are matched by their natural keys (iso3, slug, visit id, resolution, ...);
-    rows the files no longer list are deleted, and visits withdrawn (see the module).
+    rows the files no longer list are deleted (situations and cases when nothing refers
+    to them any more), and visits withdrawn (see the module).
     """
     urls = {u for _, data in parsed.rows() for u in data["urls"]}
     loader = _Loader(report, urls)
@@ -1285,10 +1903,19 @@ def load(parsed: Parsed, report: ImportReport) -> None:
         | {d["situation"] for _, d in parsed.declarations}
         | {d["situation"] for _, d in parsed.referrals}
     )
-    situations = {
-        name: loader.upsert(Situation, {"name": name}, {"slug": slugify(name)})
-        for name in sorted(situation_names)
-    }
+    # A listed name new to the database whose slug is that of a situation no longer listed
+    # renames it ("ukraine" for "Ukraine"): the same situation, at the same address.
+    stored = {s.name: s for s in Situation.objects.all()}
+    unlisted_by_slug = {s.slug: s for s in stored.values() if s.name not in situation_names}
+    situations = {}
+    for name in sorted(situation_names):
+        renamed = None if name in stored else unlisted_by_slug.pop(slugify(name), None)
+        if renamed is not None:
+            situations[name] = loader.upsert(
+                Situation, {"pk": renamed.pk}, {"name": name, "slug": slugify(name)}
+            )
+        else:
+            situations[name] = loader.upsert(Situation, {"name": name}, {"slug": slugify(name)})
     situations.update({s.name: s for s in Situation.objects.exclude(name__in=situations)})
 
     for _, data in parsed.declarations:
@@ -1434,6 +2061,10 @@ def load(parsed: Parsed, report: ImportReport) -> None:
 
     # Persons last: validation refused the run if a recorded visit depends on one removed.
     loader.delete_unlisted(Person.objects.all(), loader.listed(Person))
+    # Then the cases and situations no row names any more, when nothing refers to them
+    # (a renamed situation would otherwise stay in every filter, with nobody in it).
+    loader.delete_unreferenced(Case.objects.all(), loader.listed(Case))
+    loader.delete_unreferenced(Situation.objects.all(), loader.listed(Situation))
     loader.flush_links()
     loader.finish()
 
@@ -1500,7 +2131,8 @@ def self_check_warnings(parsed: Parsed) -> list[str]:
     """The self-check of docs/DOMAIN.md after evaluation, as warnings naming the row:
     a visit whose verdict differs from its structured `expected_verdict`, a visit whose
     host is a territory of a State (states.territories), and an Art. 87(7) finding tied
-    to a visit whose verdict is not `non_compliance`."""
+    to a visit whose verdict is not `non_compliance`. A withdrawn verdict (a visit rejected
+    on review) is checked against neither: it has left the record (compliance.self_check)."""
     codes = dict(Visit.objects.values_list("slug", "verdict__code"))
     owners = dict(
         State.objects.filter(territory_of__isnull=False).values_list("iso3", "territory_of__iso3")
@@ -1508,7 +2140,7 @@ def self_check_warnings(parsed: Parsed) -> list[str]:
     warnings = []
     for row, data in parsed.visits:
         expected, actual = data["expected_verdict"], codes.get(data["slug"])
-        if expected and actual != expected:
+        if expected and actual != expected and actual != VerdictCode.WITHDRAWN:
             warnings.append(
                 f"{row.where}: expected_verdict: the rule gives {actual or '(no verdict)'}, "
                 f"the researcher expected {expected} (self-check)"
@@ -1524,7 +2156,7 @@ def self_check_warnings(parsed: Parsed) -> list[str]:
     for row, data in parsed.findings:
         if data["visit"] and data["kind"] == FindingKind.ART_87_7:
             actual = codes.get(data["visit"])
-            if actual != VerdictCode.NON_COMPLIANCE:
+            if actual not in (VerdictCode.NON_COMPLIANCE, VerdictCode.WITHDRAWN):
                 warnings.append(
                     f"{row.where}: visit_id: an Art. 87(7) finding of non-compliance, but the "
                     f"verdict on {data['visit']} is {actual or '(none)'} (self-check)"
@@ -1532,36 +2164,130 @@ def self_check_warnings(parsed: Parsed) -> list[str]:
     return warnings
 
 
-def import_dataset(directory: Path) -> ImportReport:
+# An import that would delete or withdraw more than this share of the rows of a kind
+# recorded, and more than MASS_REMOVAL_MINIMUM of them, is refused unless asked for
+# (`allow_mass_removal`): a truncated or emptied file, not a new version.
+MASS_REMOVAL_SHARE = 0.5
+MASS_REMOVAL_MINIMUM = 5
+
+
+def removable_kinds() -> dict[str, tuple[str, object]]:
+    """{kind (as the report counts it): (the file that lists it, the rows recorded that the
+    import may delete or withdraw)}. Visits: those an import wrote and not withdrawn."""
+    kinds = {
+        TreatyEvent: "states.csv",
+        Declaration: "declarations.csv",
+        SecurityCouncilReferral: "referrals.csv",
+        Situation: "persons.csv",
+        Person: "persons.csv",
+        Case: "warrants.csv",
+        Warrant: "warrants.csv",
+        Finding: "findings.csv",
+        JointStatement: "statements.csv",
+    }
+    removable = {
+        model._meta.verbose_name_plural: (name, model.objects.all())
+        for model, name in kinds.items()
+    }
+    removable["visits"] = (
+        "visits.csv",
+        Visit.objects.exclude(dataset_version="").exclude(review_state=ReviewState.WITHDRAWN),
+    )
+    return removable
+
+
+def check_mass_removal(recorded: dict[str, int], report: ImportReport) -> None:
+    """Raise ImportFailed when the import removed (deleted or withdrew) more than
+    MASS_REMOVAL_SHARE of the rows of a kind `recorded` before it ({kind: count}), and
+    more than MASS_REMOVAL_MINIMUM: one message per kind, naming the file, how many rows
+    of how many would go, and the option that allows it."""
+    problems = []
+    for kind, (name, _rows) in removable_kinds().items():
+        counts = report.counts.get(kind, {})
+        removed = counts.get("deleted", 0) + counts.get("withdrawn", 0)
+        total = recorded.get(kind, 0)
+        if removed > MASS_REMOVAL_MINIMUM and removed > total * MASS_REMOVAL_SHARE:
+            verb = "withdraw" if kind == "visits" else "delete"
+            problems.append(
+                f"{name}: (file): the import would {verb} {removed} of the {total} {kind} "
+                f"recorded, which {name} no longer lists: is the file complete (not a "
+                "truncated save, not another folder's)? If the removal is meant, import "
+                "again with --allow-mass-removal"
+            )
+    if problems:
+        raise ImportFailed(problems)
+
+
+def import_dataset(
+    directory: Path, *, dry_run: bool = False, allow_mass_removal: bool = False
+) -> ImportReport:
     """Validate the files in `directory`, load them in one transaction, evaluate every visit,
-    and record the import (version, time, counts).
+    and record the import (version, time, counts, digest, documentation) unless it changed
+    nothing (`unchanged`).
 
     Returns the ImportReport (counts per kind of row and outcome: created, updated,
     unchanged, deleted, withdrawn; warnings; evaluation statistics). Raises ImportFailed
-    (and writes nothing) when any row is invalid. The rules are docs/DOMAIN.md's.
+    (and writes nothing) when any row is invalid, when the version is older than the
+    latest import's or the same with other files (`check_version`), or when the import
+    would delete or withdraw most of the rows of a kind (`check_mass_removal`) unless
+    `allow_mass_removal`. The rules are docs/DOMAIN.md's.
+
+    `dry_run`: everything is checked, loaded, evaluated and counted in a transaction that
+    is then rolled back, the report returned as a real import's: nothing is kept, and
+    nothing leaves (the evaluation requests and every task enqueued after commit go with
+    the rollback).
     """
     parsed, errors, warnings = validate(directory)
     if errors:
-        raise ImportFailed(errors)
-    report = ImportReport(warnings=warnings, version=parsed.version)
-    # Every change the import writes is recorded in the history as made by the import of
-    # this dataset version (core.history).
-    with history.recording(
-        history.WritePath.IMPORT, dataset_version=parsed.version or UNKNOWN_VERSION
-    ):
-        with outbox.relay_deferred(), transaction.atomic():
-            load(parsed, report)
-        # Verdicts computed by an older rule say so in their history, not "dataset import".
-        outbox.request_outdated_rule_version()
-        # Verdicts are derived: evaluate everything (cheap at this size); only changes are written.
-        report.evaluation = flagging.evaluate_visits(
-            cause={"key": "import", "version": report.version}
-        )
-        report.warnings += self_check_warnings(parsed)
-        DatasetImport.objects.create(
-            version=report.version,
-            counts={str(model): dict(counts) for model, counts in report.counts.items()},
-            visits_evaluated=report.evaluation.evaluated,
-            verdicts_changed=report.evaluation.changed,
-        )
+        raise ImportFailed(errors, parsed.skipped)
+    report = ImportReport(warnings=warnings, version=parsed.version, dry_run=dry_run)
+    with contextlib.ExitStack() as stack:
+        if dry_run:
+            stack.enter_context(transaction.atomic())
+        # Every change the import writes is recorded in the history as made by the import
+        # of this dataset version (core.history).
+        with history.recording(
+            history.WritePath.IMPORT, dataset_version=parsed.version or UNKNOWN_VERSION
+        ):
+            # The history of each verdict that a change of this version moves names the
+            # import.
+            imported = {"key": "import", "version": report.version}
+            with outbox.relay_deferred(), outbox.caused_by(imported), transaction.atomic():
+                recorded = {kind: rows.count() for kind, (_, rows) in removable_kinds().items()}
+                load(parsed, report)
+                if not allow_mass_removal:
+                    check_mass_removal(recorded, report)
+            # Verdicts computed by an older rule say so in their history, not "dataset import".
+            outbox.request_outdated_rule_version()
+            # Verdicts are derived: evaluate everything (cheap at this size); only changes
+            # are written.
+            report.evaluation = flagging.evaluate_visits(cause=imported)
+            report.warnings += self_check_warnings(parsed)
+            report.recorded = not unchanged(report, parsed.documents)
+            if report.recorded:
+                DatasetImport.objects.create(
+                    version=report.version,
+                    digest=parsed.digest,
+                    counts={str(model): dict(counts) for model, counts in report.counts.items()},
+                    visits_evaluated=report.evaluation.evaluated,
+                    verdicts_changed=report.evaluation.changed,
+                    **parsed.documents,
+                )
+        if dry_run:
+            transaction.set_rollback(True)
     return report
+
+
+def unchanged(report: ImportReport, documents: dict[str, str]) -> bool:
+    """Whether an import changed nothing the public sees: no row, no verdict, and the same
+    version and documentation as the latest import recorded. Such an import is not
+    recorded, so that the date the data last changed, the downloads' names and their
+    bytes stay as they were."""
+    if report.changed or (report.evaluation and report.evaluation.changed):
+        return False
+    latest = DatasetImport.objects.order_by("-imported_at", "-pk").first()
+    return (
+        latest is not None
+        and latest.version == report.version
+        and all(getattr(latest, name) == text for name, text in documents.items())
+    )

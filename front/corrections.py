@@ -4,10 +4,13 @@ A verified correction (visits.Report with is_correction) records what changed as
 [{field, old, new}] in the report's data shape (ISO dates that may be partial, ISO3
 codes, status and outcome codes). This module turns each change into words in the
 reader's language: "the end date changed from 3 September 2024 to 4 September 2024".
+A public fact an import of the dataset changed is told the same way, with the dataset
+version that changed it (visits.history.import_corrections).
 """
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -89,15 +92,31 @@ def public_changes(report) -> list[dict]:
     return [c for c in report.changes or () if c.get("field") not in PRIVATE_FIELDS]
 
 
-def correction_lines(reports) -> list[dict]:
-    """[{when, text, why}] for a visit's verified corrections, oldest first: `text` is their
-    changes as one sentence's body in the active language, clauses joined by "; " (in
-    French " ; "); `why` the reason its author gave (as written, '' for none; one the newsroom wrote in
-    the reader's language, core.reasons.correction_reason). A change of a
+def correction_lines(reports, imported=()) -> list[dict]:
+    """[{when, text, why, version, changelog}] for a visit's verified corrections and the
+    changes the imports of the dataset made to its public facts (`imported`:
+    visits.history.import_corrections), oldest first: `text` is their changes as one
+    sentence's body in the active language, clauses joined by "; " (in French " ; "); `why`
+    the reason its author gave (as written, '' for none; one the newsroom wrote in the
+    reader's language, core.reasons.correction_reason); for an import, `version` the
+    dataset version it read ('' when unknown) and `changelog` the address of that version's
+    entry in the data changelog ('' for a correction of the newsroom). A change of a
     private field (the notes) is never told; a correction that changed nothing else is left
     out, as /changes/ leaves out an update of private fields only."""
     separator = pgettext("between clauses of a sentence", "; ")
     lines = []
+    for correction in imported:
+        version = "" if correction.version in ("", "unknown") else correction.version
+        changelog = reverse("data-changelog")
+        lines.append(
+            {
+                "when": correction.at,
+                "text": separator.join(change_words(c) for c in correction.changes),
+                "why": "",
+                "version": version,
+                "changelog": f"{changelog}#v{version}" if version else changelog,
+            }
+        )
     for report in reports:
         shown = public_changes(report)
         if report.changes and not shown:
@@ -110,6 +129,8 @@ def correction_lines(reports) -> list[dict]:
                     or [_("the record was confirmed without a change")]
                 ),
                 "why": correction_reason(report.reason),
+                "version": "",
+                "changelog": "",
             }
         )
-    return lines
+    return sorted(lines, key=lambda line: line["when"])

@@ -201,14 +201,15 @@ class IncidentFeed(Feed):
 
     def items(self, obj=None):
         changes = list(self.changes(obj)[:FEED_LENGTH])
-        # The visits their causes name: their own, already read, and any other in one query.
-        names = summaries.cause_names(changes, {change.visit for change in changes})
-        for change in changes:
-            change.cause_names = names
+        # The visits their causes name: their own, already read, and any other in one query;
+        # each entry's own visit as it was when the entry was recorded (`recorded_visit`).
+        summaries.name_causes(changes, {change.visit for change in changes})
         return changes
 
     def item_title(self, change):
-        visit = change.visit
+        # The visit as the entry recorded it: a later correction of its dates does not
+        # rename an entry whose summary and `updated` are of that moment.
+        visit = change.recorded_visit
         what = (
             f"{visit.person.name} — {summaries.state_name(visit.host)}, "
             f"{summaries.visit_span_words(visit)}"
@@ -246,15 +247,16 @@ class IncidentFeed(Feed):
         return change.changed_at
 
     def item_pubdate(self, change):
-        """When the visit the entry reports on began (the event, not its import)."""
-        return visit_time(change.visit, change.changed_at)
+        """When the visit the entry reports on began (the event, not its import), as the
+        entry recorded it."""
+        return visit_time(change.recorded_visit, change.changed_at)
 
     def item_extra_kwargs(self, change):
         return {"recorded": change.changed_at}
 
     def item_categories(self, change):
-        """The verdict and the host country, in words."""
-        return [change.new_label(), summaries.state_name(change.visit.host)]
+        """The verdict and the host country, in words (the host as the entry recorded it)."""
+        return [change.new_label(), summaries.state_name(change.recorded_visit.host)]
 
     def get_feed(self, obj, request):
         # Atom ids must be absolute IRIs: Feed absolutises links but not guids.

@@ -40,6 +40,19 @@ VERSIONS: tuple[RuleVersion, ...] = tuple(
     RuleVersion(version, datetime.date.fromisoformat(day), summary)
     for version, day, summary in (
         (
+            "2026.12.05",
+            "2026-12-05",
+            _(
+                "Explanations: where the answer depends on the day because a warrant was "
+                "under seal on some possible days, the day it was made public is named as "
+                "what varies; a warrant whose issue date is unknown no longer has another "
+                "date written as its issue date; an announced trip's entry into force is "
+                "written in words true whatever the tense; an undated trip's text says what "
+                "the record says. The self-check no longer flags the expected verdict of a "
+                "withdrawn visit."
+            ),
+        ),
+        (
             "2026.12.04.3",
             "2026-12-04",
             _(

@@ -10,7 +10,9 @@ Dates in prose are words in the reader's language ("2 septembre 2024", "mars 200
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.text import capfirst, get_text_list
@@ -116,6 +118,69 @@ def verdict_words(code: str, would_have_been_bound: bool | None = None) -> str:
     from visits.models import verdict_label
 
     return verdict_label(code, would_have_been_bound)
+
+
+# The sentences of compliance.self_check, as the rule writes them (English, stored with the
+# verdict), each read back as a pattern: `data_check_words` says them in the reader's words.
+_DATA_CHECKS = (
+    (
+        re.compile(
+            r"The ICC found non-compliance for this visit, but the verdict is (?P<code>\w+)\."
+        ),
+        "finding",
+    ),
+    (
+        re.compile(
+            r"The researcher expected the verdict (?P<expected>\S+?), but the rule gives "
+            r"(?P<code>\w+)\."
+        ),
+        "expected",
+    ),
+)
+
+
+def _label_or_code(code: str) -> str:
+    """A verdict code's label in the reader's language; the code as written when it is none
+    (a researcher's note may name a code that does not exist)."""
+    try:
+        return verdict_words(code)
+    except ValueError:
+        return code
+
+
+def data_check_words(text: str) -> SimpleNamespace:
+    """A verdict's stored self-check (compliance.self_check: English, for staff; docs/DOMAIN.md,
+    "Self-check") as staff read it on the visit's page: `text`, each of the rule's sentences in
+    the reader's language with verdict labels ("the rule gives “non-compliance”"), never
+    codes; `translated` False when some part is not one of them (a check stored by an
+    older rule), then `text` is the stored English as it is (its element marked as such)."""
+    text = (text or "").strip()
+    said, rest = [], text
+    while rest:
+        found = next(
+            ((kind, m) for pattern, kind in _DATA_CHECKS if (m := pattern.match(rest))), None
+        )
+        if found is None:
+            return SimpleNamespace(text=text, translated=False)
+        kind, match = found
+        verdict = _label_or_code(match.group("code"))
+        if kind == "finding":
+            said.append(
+                _(
+                    "The ICC found non-compliance on this visit (Art. 87(7)), but the verdict is "
+                    "“%(verdict)s”."
+                )
+                % {"verdict": verdict}
+            )
+        else:
+            said.append(
+                _(
+                    "The researcher expected the verdict “%(expected)s”, but the rule gives “%(verdict)s”."
+                )
+                % {"expected": _label_or_code(match.group("expected")), "verdict": verdict}
+            )
+        rest = rest[match.end() :].lstrip()
+    return SimpleNamespace(text=" ".join(said), translated=True)
 
 
 def visit_verdict_words(visit) -> str:
@@ -300,7 +365,8 @@ def cause_names(changes, visits=()) -> dict[tuple[str, str], str]:
     (core.causes.render's `names`): a visit as its page's title names it ("Vladimir
     Vladimirovich Putin in Mongolia, 2–3 September 2024"), a person by name. `visits`, with
     their person and host, are already at hand (the changes' own): one query per kind of
-    thing for the others; a thing no longer recorded keeps its slug."""
+    thing for the others; a thing no longer recorded keeps its slug. These are today's
+    words: `name_causes` gives each change its own visit as it was then."""
     from visits.models import Visit
     from warrants.models import Person
 
@@ -320,6 +386,116 @@ def cause_names(changes, visits=()) -> dict[tuple[str, str], str]:
     return names
 
 
+# The reasons that name the visit as the rule read it: compliance.explanation's visit
+# reference (person, state, places, start, end), which a verdict's reasons hold.
+VISIT_REASONS = frozenset(
+    {"visit", "trip", "withdrawn", "pending", "no_warrant_in_force", "warrant_sealed", "no_control"}
+)
+
+
+@dataclass(frozen=True)
+class RecordedVisit:
+    """A visit as a verdict change recorded it (`recorded_visits`): what `visit_title`,
+    `visit_span_words` and `state_name` read of a visit, as it was when the change was
+    recorded."""
+
+    slug: str
+    person: object  # has `name`
+    host: object  # has `iso3` and `name`
+    start: datetime.date | None
+    start_precision: str
+    end: datetime.date | None
+    end_precision: str
+
+
+@dataclass(frozen=True)
+class _Named:
+    """A person (`name`) or a state (`iso3`, `name`) as a recorded reason names it."""
+
+    name: str
+    iso3: str = ""
+
+
+def _visit_in_reasons(reasons, visit) -> RecordedVisit | None:
+    """The visit as the rule read it, from a change's `reasons` (their visit reference: ISO
+    dates at their precision, "" for an end on the start day); None when they hold none or
+    one that cannot be read."""
+    for reason in reasons or ():
+        if not isinstance(reason, dict) or reason.get("key") not in VISIT_REASONS:
+            continue
+        if "start" not in reason or "person" not in reason:
+            continue
+        try:
+            first = Period.parse(reason["start"]) if reason["start"] else None
+            last = Period.parse(reason["end"]) if reason.get("end") else None
+        except (TypeError, ValueError):
+            return None
+        state = reason.get("state") or {}
+        host = (
+            _Named(name=state.get("name") or "", iso3=state.get("iso3") or "")
+            if state.get("iso3")
+            else visit.host
+        )
+        return RecordedVisit(
+            slug=visit.slug,
+            person=_Named(name=reason["person"] or visit.person.name),
+            host=host,
+            start=first.first if first else None,
+            start_precision=first.precision if first else "day",
+            end=last.first if last else None,
+            end_precision=last.precision if last else "day",
+        )
+    return None
+
+
+def recorded_visits(changes) -> None:
+    """Give each of `changes` (VerdictChanges, their visit with its person and host at hand)
+    its `recorded_visit`: the visit as it was when the change was recorded, so that a
+    history row or a feed entry never reads today's facts into an older record (a visit
+    whose end was corrected from 3 to 4 September was "2–3 September" when first
+    evaluated). Read from the change's own reasons (the facts the rule read); for a change
+    recorded before reasons were kept, the visit's version in its history (core.history)
+    at the change's time, all of them read in one query; else the visit as it is now."""
+    missing = []
+    for change in changes:
+        change.recorded_visit = _visit_in_reasons(change.reasons, change.visit)
+        if change.recorded_visit is None:
+            missing.append(change)
+    if not missing:
+        return
+    from visits.models import Visit
+
+    versions: dict[int, list] = {}
+    for version in (
+        Visit.pgh_event_model.objects.filter(
+            pgh_obj_id__in={c.visit_id for c in missing},
+            pgh_created_at__lte=max(c.changed_at for c in missing),
+        )
+        .exclude(pgh_label="delete")
+        .select_related("person", "host")
+        .order_by("pgh_created_at", "pgh_id")
+    ):
+        versions.setdefault(version.pgh_obj_id, []).append(version)
+    for change in missing:
+        then = [
+            v for v in versions.get(change.visit_id, ()) if v.pgh_created_at <= change.changed_at
+        ]
+        change.recorded_visit = then[-1] if then else change.visit
+
+
+def name_causes(changes, visits=()) -> None:
+    """Prepare `changes` (VerdictChanges, their visit at hand) to be told: each gets its
+    `recorded_visit` (`recorded_visits`) and its `cause_names`, the words for the things
+    its causes name (`cause_names`, read once for all of them), its own visit named as
+    it was when the change was recorded (its title then, not today's)."""
+    changes = list(changes)
+    recorded_visits(changes)
+    shared = cause_names(changes, visits or {change.visit for change in changes})
+    for change in changes:
+        then = change.recorded_visit
+        change.cause_names = {**shared, ("visit", change.visit.slug): visit_title(then)}
+
+
 def visit_title(visit) -> str:
     """'Vladimir Vladimirovich Putin in Mongolia, 2–3 September 2024': who, where and when."""
     return _("%(person)s in %(host)s, %(dates)s") % {
@@ -332,8 +508,8 @@ def visit_title(visit) -> str:
 def change_cause(change) -> str:
     """Why a verdict changed, in the reader's language: the structured `cause_facts`
     rendered by core.causes ("withdrawn: removed from dataset version X" for a
-    withdrawal, visits and persons named as a reader knows them: `cause_names`, which a
-    caller showing many changes gives once as the change's `cause_names`); a change
+    withdrawal, visits and persons named as a reader knows them, its own visit as it was
+    then: `name_causes`, which a caller showing many changes runs once for all); a change
     recorded before causes were structured shows its stored `cause`, a withdrawal among
     them its note.
     """
@@ -341,7 +517,8 @@ def change_cause(change) -> str:
     if facts:
         names = getattr(change, "cause_names", None)
         if names is None:
-            names = cause_names([change], [change.visit])
+            name_causes([change])
+            names = change.cause_names
         text = causes.render(facts, names=names)
         if text:
             return text

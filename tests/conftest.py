@@ -318,6 +318,13 @@ def _committed_seed(request, django_db_setup, django_db_blocker, dataset_dir):
     with django_db_blocker.unblock():
         # Never seed (nor later flush) the developer's own database.
         assert connection.settings_dict["NAME"].startswith("test_"), connection.settings_dict
+        # A database kept (--reuse-db) by a run that was stopped before it emptied it still
+        # holds that run's import, perhaps of other files under the same version, which
+        # the importer refuses: the seed is always imported into an empty database.
+        from dataset.models import DatasetImport
+
+        if _seed_is_committed() or DatasetImport.objects.exists():
+            call_command("flush", interactive=False, verbosity=0)
         call_command("import_dataset", str(dataset_dir), verbosity=0)
         take_seed_snapshot()
     yield

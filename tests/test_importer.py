@@ -118,9 +118,15 @@ def test_second_import_of_the_same_files_changes_nothing(seeded, dataset_dir):
     assert "Nothing changed" in output
 
 
+def newer_copy(dataset_dir, path):
+    """A copy of data/ at `path` under a newer version, as changed files must be."""
+    shutil.copytree(dataset_dir, path)
+    (path / "VERSION").write_text("2099.01.01\n", encoding="utf-8")
+    return path
+
+
 def test_a_newer_version_of_the_files_updates_what_changed(seeded, dataset_dir, tmp_path):
-    copy = tmp_path / "data"
-    shutil.copytree(dataset_dir, copy)
+    copy = newer_copy(dataset_dir, tmp_path / "data")
     # Move Mongolia's entry into force after the visit: the incident must disappear,
     # and the verdict's history must say why.
     text = (copy / "states.csv").read_text(encoding="utf-8")
@@ -160,8 +166,7 @@ def test_a_broken_copy_is_rejected_with_one_precise_message_per_problem(
     )
     mongolia_before = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02").end
 
-    copy = tmp_path / "broken"
-    shutil.copytree(dataset_dir, copy)
+    copy = newer_copy(dataset_dir, tmp_path / "broken")
     visits_lines = (copy / "visits.csv").read_text(encoding="utf-8").splitlines()
     mng_line = next(
         i + 1

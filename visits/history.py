@@ -37,6 +37,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
+from compliance import partial_isoformat
 from core import causes
 from core.causes import FIELDS
 from core.history import WritePath
@@ -943,3 +944,100 @@ def public_entries(rows) -> list[Entry]:
             entry.before = None
     # A change to private fields only (a researcher's note) says nothing the public may read.
     return [e for e in _describe(entries, staff=False) if e.changes or e.action != "changed"]
+
+
+# --- a visit's corrections by the imports of the dataset ---------------------------------
+
+# The fields of a visit a correction names (front.corrections.FIELD_NAMES), with the
+# precision of the dates: its identifier, review state and withdrawal are told apart
+# (withdrawn, restored), and its private fields (PRIVATE_FIELDS_OF) never.
+CORRECTED_FIELDS = (
+    "person",
+    "host",
+    "start",
+    "end",
+    "place",
+    "occasion",
+    "status",
+    "outcome",
+    "host_notified",
+    "host_justification",
+    "host_control",
+    "controlled_by",
+)
+
+
+@dataclass(frozen=True)
+class ImportCorrection:
+    """What one import of the dataset changed in a visit a reader could already open: when,
+    which dataset version (as its import recorded it: "unknown" for a folder without a
+    VERSION), and the changes [{field, old, new}] in a report's data shape (a person by
+    name, a state by ISO3 code, dates as ISO strings at their precision, codes)."""
+
+    at: datetime.datetime
+    version: str
+    changes: list[dict]
+
+
+def import_updates(visit: OuterRef | int):
+    """The recorded versions of `visit` (an id, or an `OuterRef` to one) that an import
+    wrote over an earlier one: an `Exists` of them tells, in the visit's own query, whether
+    `import_corrections` can find any."""
+    return Visit.pgh_event_model.objects.filter(
+        pgh_obj_id=visit, pgh_label="update", pgh_context__metadata__path=WritePath.IMPORT.value
+    )
+
+
+def _fact(version, name: str):
+    """A field of a visit's recorded version as a correction names it (ImportCorrection)."""
+    if name in ("start", "end"):
+        value = getattr(version, name)
+        return partial_isoformat(value, getattr(version, f"{name}_precision") or "day")
+    if name == "person":
+        return version.person.name if version.person_id else ""
+    if name in ("host", "controlled_by"):
+        state = getattr(version, name)
+        return state.iso3 if state is not None else ""
+    return getattr(version, name)
+
+
+def import_corrections(visit: Visit) -> list[ImportCorrection]:
+    """What the imports of the dataset changed in `visit` once a reader could open it (a
+    version of it was verified before), oldest first: each import that changed a public
+    fact of it (CORRECTED_FIELDS), with its dataset version. Read from the visit's recorded
+    versions (core.history) in one query. A change in the newsroom is a verified
+    correction (visits.review.corrections_of), told by its report instead; an import
+    that withdrew the visit or restored it changed no such fact unless it changed one too."""
+    versions = list(
+        Visit.pgh_event_model.objects.filter(pgh_obj_id=visit.pk)
+        .exclude(pgh_label="baseline")
+        .select_related("pgh_context", "person", "host", "controlled_by")
+        .order_by("pgh_id")
+    )
+    corrections = []
+    published = False
+    previous = None
+    for version in versions:
+        context = (version.pgh_context.metadata if version.pgh_context else None) or {}
+        if (
+            previous is not None
+            and published
+            and version.pgh_label == "update"
+            and context.get("path") == WritePath.IMPORT
+        ):
+            changes = [
+                {"field": name, "old": old, "new": new}
+                for name in CORRECTED_FIELDS
+                if (old := _fact(previous, name)) != (new := _fact(version, name))
+            ]
+            if changes:
+                corrections.append(
+                    ImportCorrection(
+                        at=version.pgh_created_at,
+                        version=str(context.get("dataset_version") or ""),
+                        changes=changes,
+                    )
+                )
+        published = published or version.review_state == ReviewState.VERIFIED
+        previous = version
+    return corrections

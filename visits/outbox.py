@@ -55,15 +55,31 @@ def relay_deferred():
         _relay_state.deferred = previous
 
 
+@contextlib.contextmanager
+def caused_by(cause: dict):
+    """Name `cause` first among the causes of every evaluation request recorded inside: the
+    import of a dataset version (core.causes: {"key": "import", "version": ...}), so that the
+    verdict history row of a change the import wrote says which version made it."""
+    previous = getattr(_relay_state, "causes", ())
+    _relay_state.causes = (*previous, cause)
+    try:
+        yield
+    finally:
+        _relay_state.causes = previous
+
+
 def request_evaluation(where_sql: str, params: Sequence, cause: str | dict) -> None:
     """Record, in the current transaction, that the visits matching `where_sql` need evaluation.
 
     `where_sql` is a condition on visits_visit (alias v); `cause` says why (a structured
-    cause of core.causes, or words). A visit already requested keeps its causes and
-    gains this one (at most core.causes.MAX_CAUSES). After commit the relay enqueues
-    the work; if that fails, the sweeper will.
+    cause of core.causes, or words), after the causes `caused_by` names. A visit already
+    requested keeps its causes and gains those it did not have (at most
+    core.causes.MAX_CAUSES). After commit the relay enqueues the work; if that fails, the
+    sweeper will.
     """
-    reason = causes.dumps(causes.as_causes(cause))
+    given = causes.as_causes(cause)
+    extra = [c for c in getattr(_relay_state, "causes", ()) if c not in given]
+    reason = causes.dumps([*extra, *given])
     with connection.cursor() as cur:
         cur.execute(
             f"""
@@ -76,7 +92,15 @@ def request_evaluation(where_sql: str, params: Sequence, cause: str | dict) -> N
                     WHEN visits_evaluationrequest.reason::jsonb @> EXCLUDED.reason::jsonb
                       OR jsonb_array_length(visits_evaluationrequest.reason::jsonb) >= {causes.MAX_CAUSES}
                     THEN visits_evaluationrequest.reason
-                    ELSE (visits_evaluationrequest.reason::jsonb || EXCLUDED.reason::jsonb)::text
+                    -- Only the causes it did not have (an import's, named by every request
+                    -- of its changes, once).
+                    ELSE (visits_evaluationrequest.reason::jsonb || COALESCE((
+                        SELECT jsonb_agg(given.cause ORDER BY given.position)
+                        FROM jsonb_array_elements(EXCLUDED.reason::jsonb)
+                             WITH ORDINALITY AS given(cause, position)
+                        WHERE NOT visits_evaluationrequest.reason::jsonb
+                                  @> jsonb_build_array(given.cause)
+                    ), '[]'::jsonb))::text
                 END
             RETURNING visit_id, pg_current_xact_id()::text
             """,

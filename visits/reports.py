@@ -166,9 +166,9 @@ def validate_visit_fields(
     if review_state not in ReviewState.values:
         errors["review_state"] = f"Unknown review state {review_state!r}."
     if start is None and status != VisitStatus.CANCELLED:
-        errors["start"] = (
-            "A visit that took place needs a start date (only a cancelled trip may have none)."
-        )
+        # Every status but a cancelled trip: one that took place, is announced or was
+        # attended by video needs a date (docs/DOMAIN.md, "Dates").
+        errors["start"] = _("A visit needs a start date (only a cancelled trip may have none).")
     if (
         end is not None
         and start is not None
@@ -282,7 +282,7 @@ GUARD_MESSAGES = {
     },
     "visit_ends_after_start": {"end": "The end date is before the start date."},
     "visit_dated_unless_cancelled": {
-        "start": "A visit that took place needs a start date (only a cancelled trip may have none)."
+        "start": "A visit needs a start date (only a cancelled trip may have none)."
     },
     "visits_visit_slug_key": {"slug": "Another visit already has this id."},
 }

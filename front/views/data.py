@@ -5,8 +5,9 @@ The files themselves are built by `dataset.bulk` (a management command and a bea
 this page lists the latest build from its manifest, with each file's size and SHA-256,
 and the earlier builds still kept (a file no longer kept answers 410 Gone with a page
 that says so), and describes the dataset in schema.org terms (a `Dataset` with its distributions) for
-search engines and data catalogues. The changelog is data/CHANGELOG.md: one entry per
-dataset version, newest first.
+search engines and data catalogues. The changelog is the CHANGELOG.md of the folder the
+latest import read (DatasetImport.documents; data/CHANGELOG.md before any import): one entry
+per dataset version, newest first. The dictionary is that folder's DICTIONARY.md.
 """
 
 from __future__ import annotations
@@ -37,8 +38,6 @@ from front.feeds import IncidentFeed
 from front.pages import render_page
 from visits.models import VerdictChange, Visit
 
-CHANGELOG = bulk.DATA_DIR / "CHANGELOG.md"
-DICTIONARY = bulk.DATA_DIR / "DICTIONARY.md"
 # "## 2026.11.30.2 — 2026-11-30": a version and its release date.
 ENTRY_HEADING = re.compile(r"^## (?P<version>\S+)(?:\s+[—-]+\s+(?P<date>\d{4}-\d{2}-\d{2}))?\s*$")
 LAST_UPDATED_KEY = "front:last-updated"
@@ -51,7 +50,7 @@ _markdown_with_tables = MarkdownIt("commonmark", {"html": False}).enable("table"
 
 @dataclass(frozen=True)
 class ChangelogEntry:
-    """One version's entry of data/CHANGELOG.md: its version, release date and text (Markdown)."""
+    """One version's entry of the data changelog: its version, release date and text (Markdown)."""
 
     version: str
     date: datetime.date | None
@@ -67,8 +66,9 @@ class ChangelogEntry:
 
 
 def changelog_entries(text: str | None = None) -> list[ChangelogEntry]:
-    """data/CHANGELOG.md's entries, newest first (as the file lists them)."""
-    text = CHANGELOG.read_text() if text is None else text
+    """The entries of `text`, or of the latest import's changelog (DatasetImport.documents),
+    newest first (as the file lists them)."""
+    text = DatasetImport.documents()["changelog"] if text is None else text
     entries, current, lines = [], None, []
     for line in text.splitlines():
         match = ENTRY_HEADING.match(line)
@@ -252,11 +252,15 @@ def gone(request, name: str, file: dict, build: dict):
     return render_page(request, "data/gone.html", context, status=410)
 
 
-@functools.lru_cache(maxsize=1)
 def dictionary_html(text: str | None = None) -> str:
-    """data/DICTIONARY.md as HTML (its tables included; raw HTML shown as text), read once
-    per process: the file changes only with a release of the code and data."""
-    text = DICTIONARY.read_text() if text is None else text
+    """`text`, or the latest import's DICTIONARY.md (DatasetImport.documents), as HTML (its
+    tables included; raw HTML shown as text)."""
+    return _dictionary_html(DatasetImport.documents()["dictionary"] if text is None else text)
+
+
+@functools.lru_cache(maxsize=1)
+def _dictionary_html(text: str) -> str:
+    """The dictionary's HTML, rendered once per process for the text an import kept."""
     # The file's own title is the page's heading.
     body = re.sub(r"\A# [^\n]*\n", "", text)
     tokens = _reflowing(_markdown_with_tables.parse(body))
@@ -296,7 +300,7 @@ def dictionary_page(request):
 
 
 def changelog_page(request):
-    """/data/changelog/: data/CHANGELOG.md, one entry per dataset version."""
+    """/data/changelog/: the latest import's changelog, one entry per dataset version."""
     context = {"title": _("Data changelog"), "entries": changelog_entries()}
     return render_page(request, "data/changelog.html", context)
 

@@ -124,7 +124,10 @@ def state_detail(request, iso3: str):
     and counts; a lower-case code redirects to the upper-case address, an unknown one is
     a 404."""
     if iso3 != iso3.upper():
-        return redirect("state", iso3=iso3.upper(), permanent=True)
+        # The query stays: "/states/mng/?cite=bibtex" is still asking for the BibTeX.
+        address = reverse("state", kwargs={"iso3": iso3.upper()})
+        query = request.META.get("QUERY_STRING", "")
+        return redirect(f"{address}?{query}" if query else address, permanent=True)
     state = get_object_or_404(State.objects.select_related("territory_of"), iso3=iso3)
     name = country_name(state.iso3, state.name)
     today = timezone.localdate()

@@ -35,6 +35,7 @@ from front.views.warrants import (
 )
 from states.models import Declaration, State, TreatyEvent
 from states.status import label_events
+from visits import history as visit_history
 from visits import review, tables
 from visits.filters import IncidentFilterSet, VisitFilterSet
 from visits.models import (
@@ -356,8 +357,12 @@ def visit_detail(request, slug: str):
         Visit.objects.readable()
         .with_verdicts()
         .select_related("host", "controlled_by")
-        # Whether a verified correction exists, in the same query: most visits have none.
-        .annotate(corrected=Exists(review.corrections_of(OuterRef("pk")))),
+        # Whether a verified correction exists, or an import changed what readers could
+        # already read, in the same query: most visits have neither.
+        .annotate(
+            corrected=Exists(review.corrections_of(OuterRef("pk"))),
+            import_corrected=Exists(visit_history.import_updates(OuterRef("pk"))),
+        ),
         slug=slug,
     )
     verdict = summaries.verdict_of(visit)
@@ -368,10 +373,11 @@ def visit_detail(request, slug: str):
     summaries.describe_findings(findings)
     history = list(visit.verdict_changes.order_by("changed_at", "id"))
     previous = None
-    names = summaries.cause_names(history, [visit])
     for change in history:
         change.visit = visit  # the cause of a withdrawal quotes the visit's note
-        change.cause_names = names
+    # Each row names the visit as it was when the row was recorded, not as it is now.
+    summaries.name_causes(history, [visit])
+    for change in history:
         change.label = change.new_label()
         # A row whose verdict and basis stay as they were records new reasons (a source,
         # a finding): "non-compliance → non-compliance" read as a change that was none.
@@ -406,6 +412,10 @@ def visit_detail(request, slug: str):
         verdict=summaries.visit_verdict_words(visit) or _("not yet evaluated"),
     )
     withdrawn = visit.review_state in (ReviewState.WITHDRAWN, ReviewState.REJECTED)
+    # Staff: any role. Their pages are never stored in the page cache (core.pagecache
+    # .request_key caches anonymous reads only), so what only staff see is never replayed
+    # to the public.
+    staff = bool(roles.roles_of(request.user))
     # The day it left the record: its verdict's last withdrawal in the history.
     withdrawn_on = next(
         (
@@ -445,17 +455,32 @@ def visit_detail(request, slug: str):
         "findings": findings,
         "history": history,
         "warrants": warrants,
-        "events": events,
-        "declarations": declarations,
+        # The host's treaty steps and Art. 12(3) declarations in one list, in date order
+        # (Ukraine's declarations of 2014 and 2015 before its ratification of 2024).
+        "treaty_dates": sorted(
+            [("event", e.date, e) for e in events]
+            + [("declaration", d.lodged, d) for d in declarations],
+            key=lambda item: item[1],
+        ),
         "permalink": permalink,
         "citation": citation,
         "today": today,
-        # Verified corrections ("corrected on …: the end date changed from … to …"), and
-        # for signed-in reporters a link to suggest one (the newsroom's correction form).
-        "corrections": correction_lines(review.corrections_of(visit)) if visit.corrected else [],
+        # Verified corrections ("corrected on …: the end date changed from … to …") and the
+        # imports' changes ("corrected on … by dataset version …"), and for signed-in
+        # reporters a link to suggest one (the newsroom's correction form).
+        "corrections": correction_lines(
+            review.corrections_of(visit) if visit.corrected else (),
+            visit_history.import_corrections(visit) if visit.import_corrected else (),
+        ),
         "may_correct": visit.review_state == ReviewState.VERIFIED
         and roles.may_report(request.user),
         # Staff (any role) may open the visit's full history: who changed what, and when.
-        "may_see_history": bool(roles.roles_of(request.user)),
+        "may_see_history": staff,
+        # The self-check, a disagreement of the verdict with an ICC finding or a researcher's
+        # note, is for staff only (docs/DOMAIN.md, "Self-check": import warnings and the
+        # staff view), in the reader's words.
+        "data_check": summaries.data_check_words(verdict.self_check)
+        if staff and verdict is not None and verdict.self_check
+        else None,
     }
     return render_page(request, "visits/visit_detail.html", context)

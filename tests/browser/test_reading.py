@@ -161,3 +161,35 @@ def test_the_headers_search_button_stays_on_a_320_px_screen(site, browse, langua
     page.goto(site + ("/" if language == "en" else f"/{language}/"))
     button = page.locator(".site-header .search button").bounding_box()
     assert button["x"] >= 0 and button["x"] + button["width"] <= 320, button
+
+
+@pytest.mark.parametrize("url", ["/states/MNG/", "/fr/persons/vladimir-putin/"])
+def test_a_printed_page_keeps_the_facts_and_the_sources_addresses_not_the_screens_tools(
+    site, browse, url
+):
+    """On paper (print media), a country or person page drops what only a screen can use
+    (the header, the copy buttons, the embed code, the feed link, the closed research
+    notes, the map's picture) and writes each source's address after its name, so that
+    "babel.ua" on paper can still be looked up; the citation stays."""
+    page = browse()
+    page.goto(site + url)
+    page.emulate_media(media="print")
+    for hidden in [
+        ".site-header",
+        "section.embed",
+        "button",
+        'a[type="application/atom+xml"]',
+        "figure.map",
+        "details:not([open])",
+    ]:
+        shown = page.locator(hidden).evaluate_all(
+            "els => els.filter(e => e.getClientRects().length > 0).length"
+        )
+        assert shown == 0, f"{hidden} is printed on {url}"
+    assert page.locator("#citation").is_visible()
+    after = page.locator('main a[href^="http"]:not(#permalink)').evaluate_all(
+        "els => els.map(e => [e.href, getComputedStyle(e, '::after').content])"
+    )
+    assert after, f"no source link on {url}"
+    assert all(href in content for href, content in after), after[:3]
+    assert not page.problems

@@ -9,7 +9,7 @@ import re
 import pytest
 from django.utils import translation
 
-from compliance import FindingFacts, Period, SourceFacts, evaluate
+from compliance import FindingFacts, Period, SourceFacts, StateFacts, evaluate
 from core.reasons import finding_sentences, render
 from tests.visits.test_compliance import (
     BASHIR,
@@ -147,16 +147,121 @@ def _english(verdict) -> str:
     return render(verdict.reasons, "en")
 
 
-def test_a_past_visits_host_had_been_bound_and_an_announced_trips_has_been():
+def test_a_past_visits_host_had_been_bound_and_an_announced_trips_is_bound_from():
     # "Hungary has been bound since 1 July 2002" was false once its withdrawal took effect
     # (2 June 2026): a past visit's host *had* been bound, whatever happened since.
     past = evaluate(visit("2024-09-02"), MONGOLIA, [PUTIN])
     assert "Mongolia had been bound since 1 July 2002" in _english(past)
     assert "has been bound" not in _english(past)
     announced = evaluate(visit("2027-03-02", status="announced", outcome="n/a"), MONGOLIA, [PUTIN])
-    assert "Mongolia will be bound to arrest: it has been bound since 1 July 2002" in _english(
-        announced
-    )
+    assert "Mongolia will be bound to arrest: it is bound from 1 July 2002" in _english(announced)
+
+
+# Deposited on 20 December 2026: the Statute enters into force for it on 1 March 2027
+# (Art. 126(2)), a day still ahead when an announced trip's explanation is first read.
+KAZAKHSTAN = StateFacts(
+    "KAZ", "Kazakhstan", deposited=day("2026-12-20"), entry_into_force=day("2027-03-01")
+)
+ANNOUNCED = {"status": "announced", "outcome": "n/a"}
+
+
+@pytest.mark.parametrize(
+    ("trip", "english", "french"),
+    [
+        pytest.param(
+            visit("2027-06-01", **ANNOUNCED),
+            "If the trip goes ahead, Kazakhstan will be bound to arrest: it is bound from "
+            "1 March 2027 (State Party; acceded 20 December 2026).",
+            "Si le voyage a lieu, l’État hôte (Kazakhstan) sera tenu d’arrêter\u00a0: il est lié "
+            "par le Statut de Rome à compter du 1er mars 2027 (État partie\u202f; adhésion du "
+            "20 décembre 2026).",
+            id="bound",
+        ),
+        pytest.param(
+            visit("2027", **ANNOUNCED),
+            "Whether Kazakhstan will be bound to arrest depends on the exact dates: it is bound "
+            "from 1 March 2027 (State Party; acceded 20 December 2026). The trip is dated only "
+            "2027; Kazakhstan is bound to arrest on some of its possible days and not on others.",
+            "Selon les dates exactes, l’État hôte (Kazakhstan) pourrait être tenu d’arrêter\u00a0: "
+            "il est lié par le Statut de Rome à compter du 1er mars 2027 (État partie\u202f; "
+            "adhésion du 20 décembre 2026). Le voyage n’est daté qu’approximativement "
+            "(2027)\u202f; l’État hôte (Kazakhstan) est tenu d’arrêter certains des jours "
+            "possibles, et non d’autres.",
+            id="depends-on-the-dates",
+        ),
+    ],
+)
+def test_an_announced_trip_never_says_the_host_has_been_bound_since_a_day_still_ahead(
+    trip, english, french
+):
+    """Today (5 December 2026) Kazakhstan is not yet a party: "it has been bound since
+    1 March 2027" (« il est lié … depuis le 1er mars 2027 ») is false until that day. An
+    announced trip's host is bound *from* that day, which stays true once it has passed
+    (the explanation is rendered from the stored reasons whenever it is read)."""
+    verdict = evaluate(trip, KAZAKHSTAN, [PUTIN])
+    assert verdict.code == "upcoming"
+    text, texte = render(verdict.reasons, "en"), render(verdict.reasons, "fr")
+    assert english in text, text
+    assert french in texte, texte
+    assert "since" not in text and " was " not in text
+    assert "depuis" not in texte and "était" not in texte
+
+
+@pytest.mark.parametrize(
+    ("obligation", "english", "french"),
+    [
+        pytest.param(
+            {
+                "key": "bound_residual",
+                "withdrawal_effective": "2027-03-17",
+                "warrant_issued": "2024-11-21",
+            },
+            "although its withdrawal from the Rome Statute has effect from 17 March 2027, it "
+            "remains bound for warrants issued before then",
+            "bien que son retrait du Statut de Rome ait effet à compter du 17 mars 2027, il reste "
+            "lié pour les mandats délivrés avant cette date",
+            id="residual",
+        ),
+        pytest.param(
+            {
+                "key": "bound_declaration",
+                "situation": "Ukraine",
+                "lodged": "2015-09-08",
+                "covers_from": "2014-02-20",
+                "covers_to": "",
+            },
+            "it is not a State Party on the dates announced, but by a declaration lodged on "
+            "8 September 2015 (covering alleged crimes from 20 February 2014) it has accepted "
+            "the Court's jurisdiction over the situation in Ukraine and is bound to cooperate",
+            "il n’est pas partie au Statut de Rome aux dates annoncées, mais, par une déclaration "
+            "déposée le 8 septembre 2015",
+            id="declaration",
+        ),
+        pytest.param(
+            {
+                "key": "bound_referral",
+                "situation": "Darfur, Sudan",
+                "resolution": "S/RES/1593 (2005)",
+                "adopted": "2005-03-31",
+            },
+            "it is bound to cooperate fully with the Court in the situation in Darfur, Sudan",
+            "il est tenu de coopérer pleinement avec la Cour",
+            id="referral",
+        ),
+    ],
+)
+def test_an_announced_trips_obligation_is_told_of_the_dates_announced(obligation, english, french):
+    """An announced trip read "it was not then a State Party", "took effect on 17 March 2027":
+    a past tense for the dates of a trip still to come, or for a withdrawal that may not have
+    taken effect yet."""
+    reasons = [
+        {"key": "would_be_bound", "code": "upcoming", "state": HUNGARY_REF, "known": True},
+        {**obligation, "state": HUNGARY_REF},
+    ]
+    text, texte = render(reasons, "en"), render(reasons, "fr")
+    assert english in text, text
+    assert french in texte, texte
+    assert "was not then" not in text and "took effect" not in text
 
 
 def test_a_withdrawal_pending_at_the_visit_is_told_in_a_tense_true_after_it_took_effect():
@@ -452,11 +557,11 @@ UGANDA_REF = {"iso3": "UGA", "name": "Uganda"}
                 "deposited": "2001-11-29",
                 "joined": "ratified",
             },
-            "If the trip goes ahead, Hungary will be bound to arrest: it has been bound since "
+            "If the trip goes ahead, Hungary will be bound to arrest: it is bound from "
             "1 July 2002 (State Party; ratified 29 November 2001).",
             "Si le voyage a lieu, l’État hôte (Hongrie) sera tenu d’arrêter\u00a0: il est lié par "
-            "le Statut de Rome depuis le 1er juillet 2002 (État partie\u202f; ratification du 29 "
-            "novembre 2001).",
+            "le Statut de Rome à compter du 1er juillet 2002 (État partie\u202f; ratification du "
+            "29 novembre 2001).",
         ),
         (
             "deterred",
@@ -674,3 +779,34 @@ def test_only_the_sentence_the_system_writes_is_read_as_its_own(reason, french):
 
     with translation.override("fr"):
         assert correction_reason(reason) == french
+
+
+def test_a_place_out_of_the_hosts_control_whose_answer_a_seal_decides_names_the_seal():
+    """The sentence on a warrant under seal on some possible days goes on from any
+    `would_be_bound` whose answer depends on the day, a place out of the host's control's
+    included (compliance.verdict._what_varies feeds the three verdicts alike)."""
+    reasons = [
+        {
+            "key": "would_be_bound",
+            "code": "no_control",
+            "state": UGANDA_REF,
+            "known": False,
+            "public_from": "2005-10",
+            "bound_throughout": True,
+        },
+        {
+            "key": "bound_state_party",
+            "state": UGANDA_REF,
+            "entry_into_force": "2002-09-01",
+            "deposited": "2002-06-14",
+            "joined": "ratified",
+        },
+    ]
+    assert render(reasons, "en") == (
+        "Whether Uganda would otherwise have been bound to arrest depends on the exact dates: it "
+        "had been bound since 1 September 2002 (State Party; ratified 14 June 2002). It was "
+        "bound on every possible day on which a warrant was in force, but the warrant was made "
+        "public only in October 2005 and Uganda is not known to have been notified of it before "
+        "then: on any possible day before then, it would not have been bound to arrest."
+    )
+    assert "rendu public seulement en octobre 2005" in render(reasons, "fr")

@@ -179,14 +179,14 @@ def test_a_nationality_that_makes_a_recorded_visit_one_to_the_own_state_is_refus
     )
     # Making Putin Mongolian: the file's visit to Mongolia names both rows.
     mongolian = [PERSONS[0], {**PERSONS[1], "nationality_iso3": "MNG"}]
-    path = folder(tmp_path, "mng", persons=mongolian)
+    path = folder(tmp_path, "mng", version="2026.12.02", persons=mongolian)
     assert errors_of(path) == [
         "visits.csv:2: host_iso3: MNG is vladimir-putin's own state of nationality "
         "(persons.csv:3): a visit to one's own state is not a visit"
     ]
     # Making him Belgian: the site's visit, not in the files, is named by its id.
     belgian = [PERSONS[0], {**PERSONS[1], "nationality_iso3": "BEL"}]
-    path = folder(tmp_path, "bel", persons=belgian)
+    path = folder(tmp_path, "bel", version="2026.12.02", persons=belgian)
     assert errors_of(path) == [
         "persons.csv:3: nationality_iso3: BEL would make visit vladimir-putin-bel-site "
         "(recorded in the database, not in visits.csv) one to vladimir-putin's own state "
@@ -195,7 +195,7 @@ def test_a_nationality_that_makes_a_recorded_visit_one_to_the_own_state_is_refus
     assert Person.objects.get(slug="vladimir-putin").nationality.iso3 == "RUS"
     # Another nationality is fine.
     ukrainian = [PERSONS[0], {**PERSONS[1], "nationality_iso3": "UKR"}]
-    assert validate(folder(tmp_path, "ukr", persons=ukrainian))[1] == []
+    assert validate(folder(tmp_path, "ukr", version="2026.12.02", persons=ukrainian))[1] == []
 
 
 def test_an_unknown_column_is_an_error(tmp_path):
@@ -267,6 +267,27 @@ def test_the_projects_dataset_validates_without_errors(dataset_dir):
 
 
 # --- Writing: these evaluate the verdicts (visits.flagging) after the load. ---------------
+
+
+def test_the_self_check_leaves_a_visit_rejected_on_review_alone(tmp_path):
+    """A visit rejected on review has the verdict `withdrawn`: a researcher's expected verdict
+    or an Art. 87(7) finding of the trip it was is no disagreement with the rule
+    (compliance.self_check), and the import warns of neither; a verified visit still is."""
+    finding = {
+        "state_iso3": "MNG",
+        "decided": "2024-10-24",
+        "chamber": "PTC II",
+        "persons": "vladimir-putin",
+        "visit_id": "vladimir-putin-mng-2024-09-02",
+        "kind": "art_87_7",
+        "referred_to": "asp",
+    }
+    rejected = {**VISITS[0], "review_state": "rejected", "expected_verdict": "non_compliance"}
+    bemba = {**VISITS[1], "expected_verdict": "no_obligation"}
+    report = import_dataset(folder(tmp_path, visits=[rejected, bemba], findings=[finding]))
+    checks = [w for w in report.warnings if "(self-check)" in w]
+    assert Visit.objects.get(slug=rejected["id"]).verdict.code == "withdrawn"
+    assert len(checks) == 1 and "the researcher expected no_obligation" in checks[0], checks
 
 
 def run_import(path) -> str:
@@ -374,7 +395,13 @@ def test_the_counts_are_exact_and_removed_rows_are_deleted(tmp_path):
     states = [{**STATES[0], "notes": "Belgian note."}, *STATES[1:]]
     output = run_import(
         folder(
-            tmp_path, "v2", visits=noted, states=states, findings=[finding], referrals=[referral]
+            tmp_path,
+            "v2",
+            version="2026.12.02",
+            visits=noted,
+            states=states,
+            findings=[finding],
+            referrals=[referral],
         )
     )
     assert "visits: 0 created, 1 updated, 1 unchanged" in output
@@ -384,12 +411,28 @@ def test_the_counts_are_exact_and_removed_rows_are_deleted(tmp_path):
     resourced = {**finding, "source_urls": f"{URL};https://example.org/other"}
     output = run_import(
         folder(
-            tmp_path, "v3", visits=noted, states=states, findings=[resourced], referrals=[referral]
+            tmp_path,
+            "v3",
+            version="2026.12.03",
+            visits=noted,
+            states=states,
+            findings=[resourced],
+            referrals=[referral],
         )
     )
     assert "findings: 0 created, 1 updated, 0 unchanged" in output
-    # The finding and the referral removed: deleted.
-    output = run_import(folder(tmp_path, "v4", visits=noted, states=states))
+    # The finding and the referral removed (their files' header rows only): deleted.
+    output = run_import(
+        folder(
+            tmp_path,
+            "v4",
+            version="2026.12.04",
+            visits=noted,
+            states=states,
+            findings=[],
+            referrals=[],
+        )
+    )
     assert "findings: 0 created, 0 updated, 0 unchanged, 1 deleted" in output
     assert not Finding.objects.exists() and not SecurityCouncilReferral.objects.exists()
     assert DatasetImport.objects.first().counts["findings"] == {"deleted": 1}
@@ -397,13 +440,22 @@ def test_the_counts_are_exact_and_removed_rows_are_deleted(tmp_path):
 
 def test_a_removed_person_a_recorded_visit_depends_on_is_an_error(tmp_path):
     run_import(folder(tmp_path, "v1"))
-    path = folder(tmp_path, "v2", persons=PERSONS[1:], warrants=WARRANTS[1:], visits=VISITS[:1])
+    path = folder(
+        tmp_path,
+        "v2",
+        version="2026.12.02",
+        persons=PERSONS[1:],
+        warrants=WARRANTS[1:],
+        visits=VISITS[:1],
+    )
     with pytest.raises(CommandError):
         call_command("import_dataset", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    # Named by the file alone (the row is gone), the visits by where they are.
     assert errors_of(path) == [
-        "persons.csv:0: slug: jean-pierre-bemba-gombo is no longer listed, but visits recorded "
-        "in the database depend on it: jean-pierre-bemba-gombo-bel-2008-05-24 (a removed "
-        "visit is withdrawn, not deleted; keep the person)"
+        "persons.csv: slug: jean-pierre-bemba-gombo is no longer listed, but visits depend on "
+        "it: jean-pierre-bemba-gombo-bel-2008-05-24 (in the database only: withdrawn, or "
+        "reported on the site). Keep the person in persons.csv (a removed visit is "
+        "withdrawn, not deleted, and keeps its person)"
     ]
     assert Person.objects.filter(slug="jean-pierre-bemba-gombo").exists()
 

@@ -175,6 +175,50 @@ def test_a_visit_withdrawn_through_the_newsroom_may_not_be_listed_again(
     )
 
 
+def test_a_finding_of_a_visit_withdrawn_through_the_newsroom_says_so_and_what_to_do(
+    tmp_path, rita, victor
+):
+    """Once the visit's row is removed (as the import asks of a visit withdrawn through the
+    newsroom), a finding naming it failed with "'…' is not a visit of visits.csv", which
+    did not say why: it now names the withdrawal and the row's two ways out, and the
+    import still writes nothing until one is taken."""
+    finding = {
+        "state_iso3": "MNG",
+        "decided": "2024-10-24",
+        "decision_ref": "ICC-01/22-90",
+        "chamber": "PTC II",
+        "persons": "vladimir-putin",
+        "visit_id": MONGOLIA,
+        "kind": "art_87_7",
+        "referred_to": "asp",
+    }
+    import_dataset(folder(tmp_path, "v1", version="2026.12.01", findings=[finding]))
+    mongolia = Visit.objects.get(slug=MONGOLIA)
+    withdrawal = review.propose_withdrawal(
+        author=rita, visit=mongolia, note="The trip never happened."
+    )
+    review.verify(withdrawal, victor)
+    rest = [row for row in VISITS if row["id"] != MONGOLIA]
+    unknown = {**finding, "visit_id": "vladimir-putin-xyz-2024-09-02", "decided": "2024-11-01"}
+    path = folder(tmp_path, "v2", version="2026.12.02", visits=rest, findings=[finding, unknown])
+    assert errors_of(path) == [
+        f"findings.csv:2: visit_id: {MONGOLIA} was withdrawn through the newsroom (report "
+        f"{withdrawal.pk}, verified, by rita), so visits.csv no longer lists it: empty this "
+        "visit_id to keep the decision without its visit, or remove this row if the decision "
+        "goes with the visit",
+        "findings.csv:3: visit_id: 'vladimir-putin-xyz-2024-09-02' is not a visit of visits.csv",
+    ]
+    from dataset.models import DatasetImport
+
+    assert list(DatasetImport.objects.values_list("version", flat=True)) == ["2026.12.01"]
+    # Either way out goes through; the visit stays withdrawn.
+    kept = {**finding, "visit_id": ""}
+    import_dataset(folder(tmp_path, "v3", version="2026.12.03", visits=rest, findings=[kept]))
+    mongolia.refresh_from_db()
+    assert mongolia.review_state == "withdrawn"
+    assert mongolia.findings.count() == 0
+
+
 def test_a_rejected_correction_does_not_stop_the_import(imported, tmp_path, rita, victor):
     mongolia = Visit.objects.get(slug=MONGOLIA)
     correction = review.file_report(

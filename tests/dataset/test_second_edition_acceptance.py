@@ -25,6 +25,9 @@ pytestmark = pytest.mark.django_db
 
 DATA = Path(__file__).resolve().parent.parent.parent / "data"
 SOURCE = "https://example.org/acceptance-source"
+# The copies' version: newer than data/'s, as a changed dataset must be (the importer
+# refuses changed files under the version imported last).
+NEWER = "2099.01.01"
 NEXT_YEAR = datetime.date.today().year + 1
 
 
@@ -34,9 +37,11 @@ def generous_rate_limits(generous_rate_limits):
 
 
 def with_rows(tmp_path: Path, **rows: list[dict]) -> Path:
-    """A copy of data/ with `rows` appended to the named files (visits=[...], persons=[...])."""
+    """A copy of data/ with `rows` appended to the named files (visits=[...], persons=[...]),
+    under a newer version (NEWER)."""
     folder = tmp_path / "data"
     shutil.copytree(DATA, folder)
+    (folder / "VERSION").write_text(f"{NEWER}\n", encoding="utf-8")
     for name, extra in rows.items():
         path = folder / f"{name}.csv"
         with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -219,7 +224,6 @@ def test_reimporting_without_a_visit_withdraws_it_and_the_incident_feed_says_so(
     seeded, tmp_path, client
 ):
     folder = with_rows(tmp_path)
-    (folder / "VERSION").write_text("2026.12.01\n", encoding="utf-8")
     with (folder / "findings.csv").open(encoding="utf-8") as handle:
         with_finding = {row["visit_id"] for row in csv.DictReader(handle)}
     # An incident no finding rests on (a finding's visit cannot leave the files alone).
@@ -244,15 +248,15 @@ def test_reimporting_without_a_visit_withdraws_it_and_the_incident_feed_says_so(
     assert (visit.review_state, visit.verdict.code) == ("withdrawn", "withdrawn")
     change = visit.verdict_changes.latest("changed_at", "id")
     assert (change.old_code, change.new_code) == ("non_compliance", "withdrawn")
-    assert change.cause == "withdrawn: removed from dataset version 2026.12.01"
+    assert change.cause == f"withdrawn: removed from dataset version {NEWER}"
     feed = client.get("/incidents/feed/").content.decode()
-    assert "withdrawn: removed from dataset version 2026.12.01" in feed
+    assert f"withdrawn: removed from dataset version {NEWER}" in feed
     french = client.get("/incidents/feed/", {"lang": "fr"}).content.decode()
-    assert "retirée de la version 2026.12.01 du jeu de données" in french
+    assert f"retirée de la version {NEWER} du jeu de données" in french
     response = client.get(f"/api/v1/visits/{slug}/")
     assert response.status_code == 200, response.content
     api = response.json()
-    assert api["history"][-1]["cause"] == "withdrawn: removed from dataset version 2026.12.01"
+    assert api["history"][-1]["cause"] == f"withdrawn: removed from dataset version {NEWER}"
 
 
 def test_a_new_rule_version_recomputes_every_verdict_and_its_history_says_why(seeded):

@@ -59,11 +59,18 @@ def test_a_warrant_filed_under_its_situation_names_it_in_the_readers_language(se
     assert "Situation in Ukraine" in english.split("Warrants that decided it", 1)[1]
 
 
-def test_a_hosts_justification_and_a_data_check_are_marked_on_a_french_page(seeded, client):
+def test_a_hosts_justification_is_marked_and_a_data_check_is_in_the_staff_readers_words(
+    seeded, client, reviewer
+):
     """The host's stated justification is the dataset's English (its dictionary's example:
-    "Energy dependence on Russia (government spokesman)"), and a verdict's data check is
-    the rule's English sentence for staff: on a French page both say so (WCAG 3.1.2)."""
-    from visits.models import Verdict, Visit
+    "Energy dependence on Russia (government spokesman)"): on a French page it says so
+    (WCAG 3.1.2). A verdict's data check is for staff (docs/DOMAIN.md, "Self-check"), in
+    their language and with verdict labels: « Contrôle des données : » followed by the rule's
+    English sentence with its raw codes was the French page's. A check the page does not
+    know keeps the stored English, marked as such."""
+    from django.utils import translation
+
+    from visits.models import Verdict, Visit, verdict_label
 
     slug = "vladimir-putin-mng-2024-09-02"
     Visit.objects.filter(slug=slug).update(
@@ -75,7 +82,23 @@ def test_a_hosts_justification_and_a_data_check_are_marked_on_a_french_page(seed
     )
     french = client.get(f"/fr/visits/{slug}/").content.decode()
     assert re.search(r'<blockquote class="justification" lang="en">\s*<p>Energy dependence', french)
-    assert re.search(r'<span lang="en">The researcher expected', french)
     english = client.get(f"/visits/{slug}/").content.decode()
     assert '<blockquote class="justification">' in english
-    assert "Data check: <span>The researcher expected" in english
+    assert 'id="data-check"' not in french and 'id="data-check"' not in english
+    client.force_login(reviewer)
+    english = client.get(f"/visits/{slug}/").content.decode()
+    assert (
+        "Data check (staff): The researcher expected the verdict “no obligation”, but the rule "
+        "gives “non-compliance”."
+    ) in english
+    french = client.get(f"/fr/visits/{slug}/").content.decode()
+    with translation.override("fr"):
+        expected, given = verdict_label("no_obligation"), verdict_label("non_compliance")
+    assert (
+        f"Contrôle des données (équipe)\u00a0: Les chercheurs attendaient le verdict "
+        f"«\u00a0{expected}\u00a0», mais la règle donne «\u00a0{given}\u00a0»."
+    ) in french
+    assert "no_obligation" not in french and "The researcher" not in french
+    Verdict.objects.filter(visit__slug=slug).update(self_check="A check from an older rule.")
+    french = client.get(f"/fr/visits/{slug}/").content.decode()
+    assert '<span lang="en">A check from an older rule.</span>' in french

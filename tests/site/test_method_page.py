@@ -227,3 +227,49 @@ def test_the_method_page_is_in_the_sitemap_in_both_languages(reader, seeded):
         for line in robots.splitlines()
         if line.startswith("Disallow: ")
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "only_cancelled", "wrong"),
+    [
+        (
+            "en",
+            "A trip that was called off may have no date at all",
+            "(called off, attended by video, or announced) may have no date at all",
+        ),
+        (
+            "fr",
+            "Un voyage annulé peut n’avoir aucune date",
+            "(annulé, suivi par vidéo ou annoncé) peut n’avoir aucune date",
+        ),
+    ],
+)
+def test_the_method_page_says_only_a_trip_called_off_may_be_undated(
+    reader, seeded, language, only_cancelled, wrong
+):
+    """The page said "A trip that did not happen (called off, attended by video, or
+    announced) may have no date at all": only a cancelled trip may (docs/DOMAIN.md, "Dates";
+    every other report is refused without a start date, and the database holds to it)."""
+    html = body(reader.get(PREFIX[language] + "/method/"))
+    dates = html[html.index('id="dates"') :].split("</section>")[0]
+    text = re.sub(r"\s+", " ", dates).replace("&#x27;", "'")
+    assert only_cancelled in text and wrong not in text
+    # Where the answer depends on the day, what the day changes is said.
+    assert ("under seal" if language == "en" else "sous scellés") in text
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "wrong"),
+    [
+        ("en", "iccwatch's staff are warned", "the visit's page shows a data check"),
+        ("fr", "l’équipe d’iccwatch en est avertie", "la page de la visite affiche un contrôle"),
+    ],
+)
+def test_the_method_page_says_a_data_check_is_for_staff(reader, seeded, language, said, wrong):
+    """The page said "the visit's page shows a data check", as if the public read it: the
+    self-check is for the import warnings and the staff view only (docs/DOMAIN.md,
+    "Self-check")."""
+    html = body(reader.get(PREFIX[language] + "/method/"))
+    findings = html[html.index('id="findings"') :].split("</section>")[0]
+    text = re.sub(r"\s+", " ", findings).replace("&#x27;", "'")
+    assert said in text and wrong not in text

@@ -160,6 +160,12 @@ def test_state_address_is_case_insensitive_and_unknown_states_are_404(reader, se
     response = reader.get("/states/mng/")
     assert response.status_code == 301 and response["Location"] == "/states/MNG/"
     assert reader.get("/states/XXX/").status_code == 404
+    # The query goes along: a citation format or a campaign tag asked of a lower-case
+    # address is still asked of the page it redirects to, in either language.
+    cited = reader.get("/states/mng/?cite=bibtex")
+    assert cited.status_code == 301 and cited["Location"] == "/states/MNG/?cite=bibtex"
+    french = reader.get("/fr/states/Mng/?utm_source=newsletter&cite=ris")
+    assert french["Location"] == "/fr/states/MNG/?utm_source=newsletter&cite=ris"
 
 
 def test_withdrawn_and_never_party_states_are_described_as_such(reader, seeded):
@@ -672,3 +678,22 @@ def test_a_chart_legend_names_only_what_the_chart_draws(reader, seeded):
     assert 'id="chart-record"' in israel and '<ul class="legend">' not in israel
     mongolia = _chart_legend(body(reader.get("/states/MNG/")), "chart-record")
     assert "chart-swatch-incident" in mongolia and "non-compliance" in mongolia
+
+
+def test_a_visits_host_timeline_lists_treaty_steps_and_declarations_in_date_order(reader, seeded):
+    """Ukraine's Art. 12(3) declarations (2014, 2015) come before its ratification (2024)
+    on a visit's page, as they happened: not after every treaty step."""
+    from states.models import State
+    from warrants.models import Person
+
+    visit = make_visit(
+        Person.objects.get(slug="vladimir-putin"),
+        State.objects.get(iso3="UKR"),
+        start=datetime.date(2025, 6, 1),
+    )
+    html = body(reader.get(f"/visits/{visit.slug}/"))
+    listed = html[html.index('id="treaty-dates"') :]
+    listed = listed[: listed.index("</ul>")]
+    days = re.findall(r'<time datetime="([0-9-]+)"', listed)
+    assert len(days) >= 4 and "2014-04-17" in days, days
+    assert days == sorted(days), days

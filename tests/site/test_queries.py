@@ -90,8 +90,9 @@ def test_downloads_read_a_fixed_number_of_queries_per_chunk(
     reader, seeded, more_data, django_assert_num_queries
 ):
     more_data(8)
-    # The filtered rows in one chunk, then their sources, verdicts' warrants and findings.
-    with django_assert_num_queries(4):
+    # The data's state (dataset.state: the file's name, the JSON's head), the filtered rows
+    # in one chunk, then their sources, verdicts' warrants and findings.
+    with django_assert_num_queries(5):
         body(reader.get("/visits.csv"))
-    with django_assert_num_queries(5):  # + the host's id
+    with django_assert_num_queries(6):  # + the host's id
         body(reader.get("/visits.json?host=MNG"))

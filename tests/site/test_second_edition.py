@@ -164,6 +164,75 @@ def test_an_announced_trip_to_a_bound_state_is_an_early_warning(reader, seeded):
     assert visit.get_absolute_url() not in body(reader.get("/"))
 
 
+@pytest.mark.parametrize(
+    ("bound", "basis", "said", "not_said"),
+    [
+        (
+            True,
+            "state_party",
+            "France will be bound to arrest and surrender on those days (State Party).",
+            "will not be bound",
+        ),
+        (
+            False,
+            "",
+            "France will not be bound to arrest on those days, as far as the record shows.",
+            "will be bound",
+        ),
+        (
+            None,
+            "",
+            "whether France will be bound to arrest depends on its exact dates, which are not "
+            "known (see the explanation).",
+            "will not be bound",
+        ),
+    ],
+)
+def test_an_announced_trips_banner_says_what_the_verdict_records(
+    reader, seeded, bound, basis, said, not_said
+):
+    """The banner read an unknown answer (`would_have_been_bound` null: a trip dated only
+    "2027" to a state bound from 1 March 2027) as "will not be bound … as far as the record
+    shows", while the explanation below said it depends on the dates."""
+    putin = Person.objects.get(slug="vladimir-putin")
+    start = timezone.localdate() + datetime.timedelta(days=60)
+    visit = make_visit(
+        putin, State.objects.get(iso3="FRA"), start=start, status="announced", outcome="n/a"
+    )
+    set_verdict(visit, "upcoming", basis=basis, bound=bound)
+    banner = section(body(reader.get(visit.get_absolute_url())), "upcoming", "</p>")
+    assert said in banner and not_said not in banner
+    french = section(body(reader.get(f"/fr/visits/{visit.slug}/")), "upcoming", "</p>")
+    if bound is None:
+        assert "dépend de ses dates exactes" in french and "ne sera pas tenu" not in french
+
+
+def test_a_data_check_is_shown_to_staff_only_and_never_to_the_public_from_the_cache(
+    reader, seeded, reviewer
+):
+    """A withdrawn visit's page showed "Data check: The researcher expected the verdict
+    non_compliance, but the rule gives withdrawn." to everyone. The self-check is for the
+    import warnings and the staff view (docs/DOMAIN.md); a page staff read is never stored
+    in the public page cache."""
+    visit = Visit.objects.get(slug=PUTIN_MNG)
+    Verdict.objects.filter(visit=visit).update(
+        self_check="The ICC found non-compliance for this visit, but the verdict is pending."
+    )
+    url = visit.get_absolute_url()
+    assert 'id="data-check"' not in body(reader.get(url))  # now in the public cache
+    reader.force_login(reviewer)
+    staff = section(body(reader.get(url)), "data-check", "</p>")
+    assert (
+        "The ICC found non-compliance on this visit (Art. 87(7)), but the verdict is "
+        "“pending”." in staff
+    )
+    reader.logout()
+    for path in (url, f"/fr{url}"):
+        public = body(reader.get(path))
+        assert 'id="data-check"' not in public and "Data check" not in public, path
+        assert "Contrôle des données" not in public, path
+
+
 def test_a_withdrawn_visit_is_withdrawn_in_the_incident_feed_and_on_its_page(reader, seeded):
     visit = Visit.objects.get(slug=PUTIN_MNG)
     note = "removed from dataset version 2026.12.01"
@@ -202,3 +271,34 @@ def test_a_withdrawn_visit_is_withdrawn_in_the_incident_feed_and_on_its_page(rea
     assert french.find(f"{ATOM}entry/{ATOM}title").text.startswith(
         "Incident retiré\u00a0: Vladimir"
     )
+
+
+def test_a_state_pages_finding_marks_its_withdrawn_visit_as_withdrawn(reader, seeded):
+    """Mongolia's visit withdrawn through the newsroom, /states/MNG/ said no visit was
+    recorded, but its finding still linked "Visit: Vladimir Vladimirovich Putin, 2–3
+    September 2024" as if it stood: the link stays (the visit's page says what became of
+    it), marked withdrawn in words."""
+    from django.contrib.auth.models import Group, User
+
+    from core import roles
+    from visits import review
+
+    rita = User.objects.create_user("rita", password="a-long-test-password")
+    rita.groups.add(Group.objects.get_or_create(name=roles.REPORTERS)[0])
+    victor = User.objects.create_user("victor", password="a-long-test-password")
+    victor.groups.add(Group.objects.get_or_create(name=roles.REVIEWERS)[0])
+    visit = Visit.objects.get(slug=PUTIN_MNG)
+    findings = section(body(reader.get("/states/MNG/")), "findings", "</ul>")
+    assert f'href="/visits/{PUTIN_MNG}/"' in findings and "withdrawn" not in findings
+    withdrawal = review.propose_withdrawal(
+        author=rita, visit=visit, note="The trip never took place as reported."
+    )
+    review.verify(withdrawal, victor)
+    findings = section(body(reader.get("/states/MNG/")), "findings", "</ul>")
+    link = f'href="/visits/{PUTIN_MNG}/">Vladimir Vladimirovich Putin, 2–3 September 2024</a>'
+    assert f'{link} <span class="withdrawn">(withdrawn from the record)</span>' in findings
+    french = section(body(reader.get("/fr/states/MNG/")), "findings", "</ul>")
+    assert '2–3 septembre 2024</a> <span class="withdrawn">(retirée des données)</span>' in french
+    # A finding of a visit that stands is not marked.
+    chad = section(body(reader.get("/states/TCD/")), "findings", "</ul>")
+    assert "Visit:" in chad and "withdrawn" not in chad

@@ -952,6 +952,101 @@ def test_a_trip_not_made_whose_answer_depends_on_the_day_says_so():
     ) in english(undated)
 
 
+@pytest.mark.parametrize("trip", [CALLED_OFF, BY_VIDEO, ANNOUNCED_TRIP])
+def test_an_undated_trip_whose_answer_depends_on_the_day_says_so_in_full(trip):
+    """An undated trip (only one called off may be, but the rule reads any) to Tunisia, a
+    party from 1 September 2011: its reasons ended on a bare colon for an announced one
+    ("Whether Tunisia will be bound to arrest depends on the exact dates:")."""
+    verdict = evaluate(visit(None, **BASHIR_VISIT, **trip), JOINED_IN_2011, [BASHIR])
+    assert verdict.would_have_been_bound is None
+    for text in (english(verdict), render(verdict.reasons, "fr")):
+        assert not text.endswith(":"), text
+        assert text.endswith("."), text
+    will = "will be" if trip is ANNOUNCED_TRIP else "would have been"
+    assert f"Whether Tunisia {will} bound to arrest" in english(verdict)
+    assert "depends on the day of the trip, which is not known" in english(verdict)
+
+
+# Hypothetical: a warrant issued under seal on 10 January 2023 and made public on 17 March.
+SEALED_UNTIL_17_MARCH_2023 = warrant("sealed-until-march", "2023-01-10", "2023-03-17")
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("trip", "english_words", "french_words"),
+    [
+        pytest.param(
+            visit("2023-03", **CALLED_OFF),
+            "Whether Mongolia would have been bound to arrest depends on the exact dates: it had "
+            "been bound since 1 July 2002 (State Party; ratified 11 April 2002). It was bound on "
+            "every possible day on which a warrant was in force, but the warrant was made public "
+            "only on 17 March 2023 and Mongolia is not known to have been notified of it before "
+            "then: on any possible day before then, it would not have been bound to arrest.",
+            "Il était lié chaque jour possible où un mandat était en vigueur, mais le mandat a été "
+            "rendu public seulement le 17 mars 2023 et rien n’indique que l’État hôte (Mongolie) "
+            "en ait reçu notification auparavant\u00a0: il n’aurait été tenu d’arrêter aucun des "
+            "jours possibles antérieurs.",
+            id="called-off-in-march-2023",
+        ),
+        pytest.param(
+            visit("2023-03", **ANNOUNCED_TRIP),
+            "Whether Mongolia will be bound to arrest depends on the exact dates: it is bound "
+            "from 1 July 2002 (State Party; ratified 11 April 2002). It is bound on every "
+            "possible day on which a warrant is in force, but the warrant was made public only on "
+            "17 March 2023",
+            "Il est lié chaque jour possible où un mandat est en vigueur, mais le mandat a été "
+            "rendu public seulement le 17 mars 2023",
+            id="announced-for-march-2023",
+        ),
+        pytest.param(
+            visit(None, **CALLED_OFF),
+            "Whether Mongolia would have been bound to arrest depends on the day of the trip, "
+            "which is not known. It was bound on every possible day on which a warrant was in "
+            "force, but the warrant was made public only on 17 March 2023",
+            "L’obligation d’arrêter de l’État hôte (Mongolie) aurait dépendu du jour du "
+            "déplacement, qui n’est pas connu. Il était lié chaque jour possible",
+            id="called-off-undated",
+        ),
+    ],
+)
+# fmt: on
+def test_a_trip_not_made_whose_answer_a_seal_decides_names_the_seal(
+    trip, english_words, french_words
+):
+    """Mongolia, a State Party since 2002, and a trip not made in March 2023 under a warrant
+    sealed until 17 March: whether it would have been bound to arrest depends on the day
+    (None: before 17 March the warrant could not be executed), but not because Mongolia
+    "was bound on some of its possible days and not on others": it was bound throughout, and
+    the warrant was public only from 17 March (DOMAIN.md, "Dates")."""
+    verdict = evaluate(trip, MONGOLIA, [SEALED_UNTIL_17_MARCH_2023])
+    assert verdict.would_have_been_bound is None
+    would = next(r for r in verdict.reasons if r["key"] == "would_be_bound")
+    assert (would["public_from"], would["bound_throughout"]) == ("2023-03-17", True)
+    assert english_words in english(verdict)
+    assert french_words in render(verdict.reasons, "fr")
+
+
+def test_a_trip_not_made_whose_answer_the_obligation_and_a_seal_decide_names_both():
+    """Hypothetical: Armenia as if it had become a party on 1 February 2023, and the warrant
+    sealed until 17 March: bound on some days only, and the seal on top of it."""
+    joined = StateFacts(
+        "ARM", "Armenia", deposited=day("2022-11-14"), entry_into_force=day("2023-02-01")
+    )
+    for trip in (visit("2023", **CALLED_OFF), visit(None, **CALLED_OFF)):
+        verdict = evaluate(trip, joined, [SEALED_UNTIL_17_MARCH_2023])
+        assert verdict.would_have_been_bound is None
+        text = english(verdict)
+        assert (
+            "Moreover, the warrant was made public only on 17 March 2023 and Armenia is not known "
+            "to have been notified of it before then."
+        ) in text
+        assert "It was bound on every possible day" not in text
+    # Where the obligation alone varies, no seal is named, and the reasons stay as they were.
+    alone = evaluate(visit("2011", **BASHIR_VISIT, **CALLED_OFF), JOINED_IN_2011, [BASHIR])
+    would = next(r for r in alone.reasons if r["key"] == "would_be_bound")
+    assert "public_from" not in would and "made public only" not in english(alone)
+
+
 def test_an_undated_trip_s_reason_is_the_one_its_reading_day_gives():
     """A warrant in force only before Burundi became a party: no day binds Burundi, and the
     reason is the one a trip dated while the warrant was in force gets (not yet a party), not
@@ -1457,6 +1552,13 @@ NOT_OBLIGED = Verdict(NO_OBLIGATION)
         pytest.param(Verdict(PENDING), True, "", ["ICC found non-compliance", "pending"],
                      id="finding-but-pending"),
         pytest.param(Verdict(WITHDRAWN), True, "", [], id="withdrawn-visit-is-not-checked"),
+        # A withdrawn visit has left the record: a researcher's note expecting a verdict of
+        # the visit it was is no disagreement ("expected non_compliance, the rule gives
+        # withdrawn" was shown on the withdrawn visit's page).
+        pytest.param(Verdict(WITHDRAWN), False, "non_compliance", [],
+                     id="withdrawn-visit-is-not-checked-against-the-expected-verdict"),
+        pytest.param(Verdict(WITHDRAWN), True, "non_compliance", [],
+                     id="withdrawn-visit-is-checked-against-neither"),
         pytest.param(NOT_OBLIGED, False, "non_compliance",
                      ["expected the verdict non_compliance", "no_obligation"],
                      id="expected-verdict-disagrees"),
@@ -1593,6 +1695,59 @@ def test_an_announced_trip_says_what_will_be_not_what_was(host, warrants, trip, 
     assert expected in explanation
     assert " was not bound" not in explanation and "was not yet bound" not in explanation
 # fmt: on
+
+
+# Signed 28 December 2000, deposited 30 August 2011; withdrawal notified 17 March 2018,
+# effective 17 March 2019.
+PHILIPPINES = StateFacts(
+    "PHL",
+    "Philippines",
+    signed=day("2000-12-28"),
+    deposited=day("2011-08-30"),
+    entry_into_force=day("2011-11-01"),
+    withdrawal_notified=day("2018-03-17"),
+    withdrawal_effective=day("2019-03-17"),
+)
+# Hypothetical: a warrant whose issue date is unknown, public from 1 February 2019.
+ISSUE_UNKNOWN_PUBLIC_FEBRUARY_2019 = warrant("issue-unknown", None, "2019-02-01")
+
+
+def test_art_127_2_never_gives_the_publication_of_a_warrant_as_its_issue():
+    """A warrant whose issue date is unknown is only *taken* to be in force from the day it was
+    public (DOMAIN.md, "Dates"): the Philippines stays bound for it under Art. 127(2), and the
+    reasons said it "was issued on 1 February 2019", a date nobody recorded."""
+    verdict = evaluate(
+        visit("2020-01-10", person="A hypothetical suspect", situation="Philippines"),
+        PHILIPPINES,
+        [ISSUE_UNKNOWN_PUBLIC_FEBRUARY_2019],
+    )
+    assert (verdict.code, verdict.basis) == (NON_COMPLIANCE, ART_127_2_RESIDUAL)
+    residual = verdict.reasons[0]
+    assert (residual["warrant_issued"], residual["warrant_public"]) == ("", "2019-02-01")
+    text, texte = english(verdict), render(verdict.reasons, "fr")
+    assert "was issued on 1 February 2019" not in text
+    assert (
+        "the Philippines remains bound for warrants issued before then; the issue date of this "
+        "one is not known, but it was public from 1 February 2019, before then."
+    ) in text
+    assert "délivré le 1er février 2019" not in texte
+    assert (
+        "la date de délivrance de celui-ci n’est pas connue, mais il était public à partir du "
+        "1er février 2019, avant cette date."
+    ) in texte
+    # A trip called off: the same, in the clause that goes on from "would have been bound".
+    called_off = evaluate(
+        visit("2020-01-10", person="A hypothetical suspect", situation="Philippines", **CALLED_OFF),
+        PHILIPPINES,
+        [ISSUE_UNKNOWN_PUBLIC_FEBRUARY_2019],
+    )
+    assert "the issue date of this one is not known, but it was public from 1 February 2019" in (
+        english(called_off)
+    )
+    # A known issue date is given as such, and no `warrant_public` is recorded.
+    known = evaluate(visit("2020-01-10", **BASHIR_VISIT), BURUNDI, [ISSUED_EVE_OF_WITHDRAWAL])
+    assert "warrant_public" not in known.reasons[0]
+    assert "and this one was issued on 26 October 2017." in english(known)
 
 
 # --- Every warrant usable on the decisive day --------------------------------------------

@@ -132,6 +132,41 @@ def test_bad_data_is_refused_field_by_field_and_nothing_is_saved(seeded, reporte
     assert not Report.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("status", "outcome"),
+    [
+        ("announced", "n/a"),
+        ("virtual", "n/a"),
+        ("occurred", "not_arrested"),
+        ("transit", "not_arrested"),
+    ],
+)
+def test_only_a_cancelled_trip_may_be_undated_and_the_refusal_is_true_of_every_status(
+    seeded, status, outcome
+):
+    """An announced trip without a date was refused with "A visit that took place needs a
+    start date": it has not taken place. The refusal says what holds for every status
+    (docs/DOMAIN.md, "Dates": only a cancelled trip may have no date), in the reader's
+    language."""
+    from django.utils import translation
+
+    from visits.reports import validate_visit_fields
+
+    facts = {
+        "person": Person.objects.get(slug="vladimir-putin"),
+        "host": State.objects.get(iso3="TJK"),
+        "start": None,
+        "end": None,
+        "review_state": "verified",
+    }
+    errors = validate_visit_fields(**facts, status=status, outcome=outcome)
+    assert errors["start"] == "A visit needs a start date (only a cancelled trip may have none)."
+    with translation.override("fr"):
+        french = validate_visit_fields(**facts, status=status, outcome=outcome)["start"]
+    assert french.startswith("Une visite a besoin d’une date de début")
+    assert "start" not in validate_visit_fields(**facts, status="cancelled", outcome="n/a")
+
+
 def test_changes_requested_go_back_to_the_author_and_a_rejection_is_kept(
     tajikistan_removed, reporter, reviewer
 ):

@@ -1,9 +1,15 @@
 """manage.py import_dataset DIR: validate and load the CSV dataset, then evaluate every visit.
 
 The report starts with the folder's dataset version (from its VERSION file, "unknown"
-when there is none); the import is recorded with that version in DatasetImport.
+when there is none); the import is recorded with that version in DatasetImport, unless it
+changed nothing (no row, no verdict, the same version and documentation).
 Then one line per kind of row: created, updated, unchanged, and deleted or withdrawn
 when a newer version removed rows.
+
+`--dry-run` checks, counts and reports everything, then rolls the import back: nothing
+is kept, no task, mail or webhook leaves. `--allow-mass-removal` lets an import delete
+or withdraw most of the rows of a kind, which is otherwise refused as the sign of a
+truncated or emptied file (dataset.importer.check_mass_removal).
 """
 
 from pathlib import Path
@@ -11,29 +17,54 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.history import recording_command
-from dataset.importer import OUTCOMES, ImportFailed, import_dataset
+from dataset.importer import (
+    MASS_REMOVAL_MINIMUM,
+    OUTCOMES,
+    ImportFailed,
+    import_dataset,
+)
 
 
 class Command(BaseCommand):
     help = (
         "Import states, declarations, referrals, persons, warrants, visits, findings and "
-        "statements from a folder of CSV files (data/DICTIONARY.md)."
+        "statements from a folder of CSV files (data/DICTIONARY.md). A version older than "
+        "the one imported last, or changed files under the same version, are refused: "
+        "write a newer version to VERSION and add its entry to CHANGELOG.md."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "directory", type=Path, help="Folder holding states.csv, persons.csv, ..."
         )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check everything and print the report (what would be created, updated, "
+            "deleted, withdrawn; the verdicts that would change), then roll the import back: "
+            "nothing is kept, and no evaluation task, mail or webhook is sent.",
+        )
+        parser.add_argument(
+            "--allow-mass-removal",
+            action="store_true",
+            help="Let the import delete or withdraw more than half of the rows of a kind "
+            f"recorded (and more than {MASS_REMOVAL_MINIMUM}), which is otherwise refused as "
+            "the sign of a truncated or emptied file.",
+        )
 
-    def handle(self, *args, directory: Path, **options):
+    def handle(self, *args, directory: Path, dry_run: bool, allow_mass_removal: bool, **options):
         if not directory.is_dir():
             raise CommandError(f"{directory} is not a folder.")
         try:
             with recording_command("import_dataset"):
-                report = import_dataset(directory)
+                report = import_dataset(
+                    directory, dry_run=dry_run, allow_mass_removal=allow_mass_removal
+                )
         except ImportFailed as failure:
             for line in failure.errors:
                 self.stderr.write(line)
+            for line in failure.notes:
+                self.stderr.write(f"note: {line}")
             raise CommandError(
                 f"{len(failure.errors)} problem(s) found; nothing was imported. Fix them and run the import again."
             ) from None
@@ -51,9 +82,26 @@ class Command(BaseCommand):
             self.stdout.write(f"{model}: {parts}")
         stats = report.evaluation
         self.stdout.write(f"verdicts: {stats.evaluated} visits evaluated, {stats.changed} changed")
-        if report.changed or stats.changed:
+        if report.dry_run:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "Dry run: nothing was imported (the import was rolled back). "
+                    "Run the command again without --dry-run to import."
+                )
+            )
+        elif report.changed or stats.changed:
             self.stdout.write(self.style.SUCCESS("Import complete."))
+        elif report.recorded:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "Nothing changed in the rows: the database already matches these files; "
+                    "the import is recorded for its new version or documentation."
+                )
+            )
         else:
             self.stdout.write(
-                self.style.SUCCESS("Nothing changed: the database already matches these files.")
+                self.style.SUCCESS(
+                    "Nothing changed: the database already matches these files "
+                    "(the import is not recorded)."
+                )
             )
