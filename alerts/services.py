@@ -666,6 +666,12 @@ def _send_email(delivery: Delivery) -> tuple[int | None, str]:
             "basis": Basis(basis).label if basis in Basis.values else basis,
             "first": format_date(alert["dates"]["first_day"]),
             "last": format_date(alert["dates"]["last_day"]),
+            # The start as precisely as it is known: "June 2027" for a trip known to the
+            # month, never its first day "1 June 2027" as if that day were known.
+            "start": format_date(
+                datetime.date.fromisoformat(alert["dates"]["start"]),
+                alert["dates"].get("start_precision") or "day",
+            ),
         }
         subject = render_to_string("alerts/mail/urgent_subject.txt", context).strip()
         body = render_to_string("alerts/mail/urgent_body.txt", context)

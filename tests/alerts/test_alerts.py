@@ -820,6 +820,28 @@ def test_a_subscription_keeps_the_language_of_the_page_it_was_added_from(reviewe
     assert message.subject.startswith("[iccwatch] Urgent\u00a0: Vladimir Putin se trouve")
 
 
+@pytest.mark.parametrize(("language", "day"), [("en", "(June {year})"), ("fr", "(juin {year})")])
+def test_the_urgent_subject_dates_an_announced_trip_as_precisely_as_it_is_known(
+    reviewer, scan, language, day
+):
+    """A trip announced for a month is dated by its month, as the body dates it by its
+    first and last possible days: never "(1 June 2027)", a day nobody announced."""
+    Subscription.objects.create(owner=reviewer, email="legal@ngo.example", language=language)
+    month = datetime.date(TODAY.year + 1, 6, 1)
+    make_visit(
+        putin(),
+        mongolia(),
+        start=month,
+        start_precision="month",
+        status="announced",
+        outcome="n/a",
+    )
+    scan()
+    (message,) = mail.outbox
+    assert message.subject.endswith(day.format(year=month.year)), message.subject
+    assert f" 1 {'' if language == 'en' else 'er '}" not in message.subject
+
+
 def test_the_urgent_email_gives_a_country_name_its_article(reviewer, scan):
     """ "is in the Central African Republic today", and "The Central African Republic is
     bound" where the name starts a sentence; not "is in Central African Republic"."""
