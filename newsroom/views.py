@@ -891,9 +891,12 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
         if review.is_stale_refusal(error):
             # Saved meanwhile, or a form that did not say from which version: the form as
             # typed, now carrying the report's version, so that saving it again replaces
-            # the report knowingly.
+            # the report knowingly. The summary gives that reason only: a draft is never
+            # told what it lacks to be submitted (a source), which did not hold it back.
             current = review.version_of(Report.objects.get(pk=report.pk))
-            return again(service_errors=error.messages, seen=current)
+            if draft:
+                sources._non_form_errors = sources.error_class()
+            return again(service_errors=error.message_dict["seen"], seen=current)
         # The edit saved, its submission refused: the form now answers this save, not the
         # version it was opened at (which would read as another window's save).
         kept = {"seen": saved} if saved is not None else {}

@@ -819,6 +819,29 @@ def test_a_draft_edited_in_two_windows_keeps_the_first_save(
     assert report.data["notes"] == "From the other window."
 
 
+def test_a_draft_refused_as_saved_in_another_window_lists_only_that_reason(
+    tajikistan_removed, reporter, signed_in
+):
+    """A draft without a source yet, saved in two windows: the second save is refused
+    because of the first, and that is all its summary says; never "At least one source
+    is required", which does not hold a draft back and was not why nothing was saved."""
+    client = signed_in(reporter)
+    client.post(reverse("newsroom:new"), form_data(action="draft", sources=[]))
+    report = Report.objects.get()
+    url = reverse("newsroom:edit", args=[report.pk])
+    first, second = (
+        re.search(r'name="seen" value="([^"]+)"', text(client.get(url))).group(1) for _ in range(2)
+    )
+    client.post(url, {**form_data(action="draft", sources=[]), "seen": first})
+    stale = html.unescape(
+        text(client.post(url, {**form_data(action="draft", sources=[]), "seen": second}))
+    )
+    summary = stale.split('id="form-errors"', 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r"<li>", summary) == ["<li>"]
+    assert "saved again (in another window" in summary
+    assert "source" not in summary.lower()
+
+
 # --- Review ---------------------------------------------------------------------------
 
 
