@@ -2705,6 +2705,36 @@ def test_a_corrections_preview_reads_the_icc_findings_on_its_visit(
         assert NO_FINDING not in preview
 
 
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "The rule cannot evaluate this report yet: complete or correct the outcome."),
+        (
+            "fr",
+            "La règle ne peut pas encore évaluer ce signalement\u00a0: complétez ou corrigez "
+            "l’issue.",
+        ),
+    ],
+)
+def test_a_drafts_preview_names_what_the_rule_lacks(
+    tajikistan_removed, reporter, signed_in, language, said
+):
+    """A draft with its person, host and start (a month) but no outcome: its page's
+    preview asks for the outcome, not for "the person, host and dates", which are there."""
+    client = signed_in(reporter)
+    client.cookies["django_language"] = language
+    client.post(
+        reverse("newsroom:new"),
+        form_data(action="draft", start="2025-09", start_precision="month", end="", outcome=""),
+    )
+    report = Report.objects.get()
+    assert (report.data["start"], report.data["outcome"]) == ("2025-09", "")
+    page = html.unescape(text(client.get(reverse("newsroom:report", args=[report.pk]))))
+    preview = page.split('id="preview"', 1)[1].split("</section>", 1)[0]
+    assert said in preview
+    assert 'id="preview-verdict"' not in preview
+
+
 def test_a_verified_report_shows_its_published_visit_and_a_rejected_one_no_preview(
     tajikistan_removed, reporter, reviewer, signed_in
 ):
