@@ -1685,10 +1685,23 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
         "version": review.version_of(report),
         "refused": refused or {},
     }
+    # A form of the page refused what was sent: its title says so first, as a refused
+    # form's does.
+    context["page_refused"] = status == 400
     if context["may_reword"]:
         # Its sources in the reword form: as sent back refused, or as the report cites them.
-        context["withdrawal_sources"] = (refused or {}).get("sources") or withdrawal_sources_form(
+        sources = (refused or {}).get("sources") or withdrawal_sources_form(
             initial=report.withdrawal_citations
+        )
+        context["withdrawal_sources"] = sources
+        # The summary of what the reword form was refused for, whatever it was: the
+        # answer to the reviewer, the reason, a source.
+        said = context["refused"]
+        context["reword_refused"] = bool(
+            (said.get("action") in ("reword", "reply") and said.get("errors"))
+            or said.get("note_errors")
+            or sources.total_error_count()
+            or sources.non_form_errors()
         )
     return render(request, "newsroom/report_detail.html", context, status=status)
 

@@ -3493,3 +3493,37 @@ def test_staff_pages_name_a_visit_as_readers_do_not_by_its_id(seeded, reporter, 
         f"<h1>Proposer une correction\u00a0: {visit.person.name}, Tadjikistan, 8–10 octobre 2025</h1>"
         in (french)
     )
+
+
+def test_a_withdrawal_sent_back_and_refused_lists_the_missing_answer_in_its_summary(
+    seeded, reporter, reviewer, signed_in
+):
+    """Its author submits it again without an answer to the reviewer and with a source's
+    date that is not one: the page's title says it was refused and its summary (which
+    takes the focus) lists both, the answer first as its box comes first; without the
+    source's error, the summary still lists the answer."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    report = review.propose_withdrawal(author=reporter, visit=visit, note=IN_ERROR)
+    review.request_changes(report, reviewer, "Name the source that contradicts it.")
+    client = signed_in(reporter)
+    client.cookies["django_language"] = "fr"
+    edit = reverse("newsroom:edit", args=[report.pk])
+    bad_date = {**RETRACTION, "published": "4 sept."}
+    for sources, listed in (([bad_date], 2), ([RETRACTION], 1)):
+        refused = client.post(
+            edit,
+            withdrawal_post(sources=sources, seen=version_now(report), reply="", then="submit"),
+        )
+        assert refused.status_code == 400
+        page = html.unescape(text(refused))
+        title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+        assert f"Signalement {report.pk}\u00a0: refusé" in title, title
+        summary = page.split('id="withdrawal-errors"', 1)[1].split("</ul>", 1)[0]
+        items = re.findall(r'<li><a href="#([^"]+)">([^<]*)</a></li>', summary)
+        assert len(items) == listed, items
+        assert items[0][0] == "reword-reply"
+        assert items[0][1].startswith("Votre réponse au relecteur\u00a0: Répondez au relecteur")
+        if listed == 2:
+            assert items[1][0] == "id_withdrawal_source-0-published"
+    report.refresh_from_db()
+    assert report.state == "changes_requested"
