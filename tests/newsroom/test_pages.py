@@ -991,6 +991,35 @@ def test_two_proposals_on_one_visit_are_told_of_each_other_before_either_is_veri
         review.verify(second, reviewer)
 
 
+def test_a_correction_that_went_out_of_date_tells_each_reader_what_is_theirs_to_do(
+    seeded, reporter, reviewer, signed_in
+):
+    """Two corrections of one visit by its reporter, the first verified: the reviewer is
+    told to send the second back; its author, who cannot, to take it back from review and
+    edit it (sent back, to edit it), in French too."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    first = correction_of(visit, reporter, end="2024-09-04")
+    second = correction_of(visit, reporter, place="Ulaanbaatar, Chinggis Square")
+    review.verify(first, reviewer)
+    url = reverse("newsroom:report", args=[second.pk])
+
+    def stale(user, language="en"):
+        client = signed_in(user)
+        client.cookies["django_language"] = language
+        page = html.unescape(text(client.get(url)))
+        return page.split('id="stale"', 1)[1].split("</div>", 1)[0]
+
+    assert "Send it back: its author" in stale(reviewer)
+    said = stale(reporter)
+    assert "Take it back from review and edit it: your edit starts from the visit" in said
+    assert "Send it back" not in said
+    french = stale(reporter, "fr")
+    assert "Retirez-la de la relecture et modifiez-la" in french and "Renvoyez-la" not in french
+    review.request_changes(second, reviewer, "The visit changed: start again from it.")
+    said = stale(reporter)
+    assert "Edit it: your edit starts from the visit" in said and "Take it back" not in said
+
+
 def test_the_queue_says_which_corrections_can_no_longer_be_verified(
     seeded, reporter, reviewer, signed_in
 ):
