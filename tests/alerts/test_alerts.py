@@ -13,6 +13,7 @@ import datetime
 import html
 import json
 import logging
+import re
 
 import pytest
 from django.conf import settings
@@ -25,7 +26,7 @@ from django.utils import timezone, translation
 from accounts import languages
 from alerts import services, tasks, urgent, webhooks
 from alerts.models import Delivery, DeliveryStatus, Subscription
-from core import roles
+from core import names, roles
 from front import summaries
 from iccwatch.celery import app as celery_app
 from tests import mailserver
@@ -783,6 +784,34 @@ def test_the_delivery_log_shows_each_attempt(client, reviewer, scan):
     client.force_login(reviewer)
     page = client.get(reverse("alerts:deliveries")).content.decode()
     assert "HTTP 502" in page and "HTTP 200" in page and "Vladimir Putin" in page
+
+
+def test_the_delivery_log_is_in_french(client, reviewer, scan):
+    """The country named in French, the times in words with their time zone as the other
+    staff pages write them ("5 décembre 2026, 11 h 32 UTC"), and a delivered alert
+    « envoyée », never « remise », which next to a wanted person reads as surrendered."""
+    server = Receiver(statuses=[502, 200])
+    try:
+        sub = subscribe(reviewer, url=server.url)
+        visit_today()
+        scan()
+    finally:
+        server.close()
+    delivery = Delivery.objects.get()
+    assert delivery.status == DeliveryStatus.DELIVERED
+    client.force_login(reviewer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    for url in (reverse("alerts:deliveries"), reverse("alerts:subscription", args=[sub.pk])):
+        page = html.unescape(client.get(url).content.decode())
+        log = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+        assert "Vladimir Putin — Mongolie</a>" in log and "Mongolia" not in log
+        at = timezone.localtime(delivery.created_at)
+        with translation.override("fr"):
+            day = names.format_date(at.date())
+        assert f">{day}, {at:%H}\u00a0h\u00a0{at:%M} UTC</time>" in log, log
+        assert re.search(r"\d\d\u00a0h\u00a0\d\d\u00a0min\u00a0\d\d\u00a0s UTC</time>", log)
+        assert not re.search(r"\d{4}-\d\d-\d\d", re.sub(r'"[^"]*"', '""', log))
+        assert "<td>envoyée</td>" in log and "remise" not in log
 
 
 def test_the_pages_are_in_french(client, reporter):
