@@ -184,7 +184,7 @@ def test_each_reviewer_is_asked_to_review_in_the_language_they_use_the_newsroom_
         assert f"rita a signalé une visite\u00a0: Vladimir Putin, Mongolie, {dates_fr}." in (
             message.body
         )
-        assert "Elle attend la relecture d’une personne autre que son auteur\u00a0:" in (
+        assert "Ce signalement attend la relecture d’une personne autre que son auteur\u00a0:" in (
             message.body
         )
     for user in (reviewer, newcomer):
@@ -1116,6 +1116,59 @@ def test_the_resubmission_mail_says_it_is_a_withdrawal_or_a_correction(
         mailed = render_to_string("alerts/mail/review_body.txt", context)
     assert said == subject
     assert body in mailed
+
+
+@pytest.mark.parametrize("resubmitted", [False, True])
+@pytest.mark.parametrize("kind", ["report", "correction", "withdrawal"])
+def test_the_french_review_mail_agrees_whatever_the_kind(kind, resubmitted):
+    """« amina demande le retrait d’une visite publiée. Elle attend… »: the sentence after
+    the first said « Elle » (or « Il ») whatever it followed, a withdrawal (le retrait) or a
+    correction (la correction); it names the report instead."""
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    context = {
+        "resubmitted": resubmitted,
+        "withdrawal": kind == "withdrawal",
+        "correction": kind != "report",
+        "person": "Vladimir Putin",
+        "host": "Mongolie",
+        "dates": "2 septembre 2024",
+        "report": SimpleNamespace(author=SimpleNamespace(get_username=lambda: "amina")),
+        "user": SimpleNamespace(get_short_name=lambda: "Victor", get_username=lambda: "victor"),
+        "url": "https://iccwatch.example/fr/newsroom/reports/1/",
+    }
+    with translation.override("fr"):
+        mailed = render_to_string("alerts/mail/review_body.txt", context)
+    again = "de nouveau " if resubmitted else ""
+    said = f"Ce signalement attend {again}la relecture d’une personne autre que son auteur\u00a0:"
+    assert said in mailed
+    assert not re.search(r"^(Il|Elle) attend", mailed, re.M)
+
+
+def test_the_french_urgent_mail_agrees_whoever_the_person_is(reviewer, scan):
+    """A woman is wanted too (Maria Lvova-Belova): the French alert says « une visite de …
+    est annoncée », « qui fait l’objet d’un mandat », and that the address is subscribed,
+    never « visé », « annoncé en visite » or « vous êtes abonné »."""
+    Subscription.objects.create(owner=reviewer, email="juristes@ong.example", language="fr")
+    make_visit(
+        putin(),
+        mongolia(),
+        start=TODAY + datetime.timedelta(days=10),
+        status="announced",
+        outcome="n/a",
+    )
+    scan()
+    (message,) = mail.outbox
+    assert message.subject.startswith("[iccwatch] Urgent\u00a0: visite annoncée de Vladimir Putin")
+    assert "Une visite de Vladimir Putin, qui fait l’objet d’un mandat d’arrêt de la CPI, " in (
+        message.body
+    )
+    assert "est annoncée dans l’État suivant\u00a0: Mongolie" in message.body
+    assert "cette adresse est abonnée" in message.body
+    for gendered in ("visé ", "annoncé ", "êtes abonné"):
+        assert gendered not in message.subject + message.body, gendered
 
 
 def test_the_verified_mail_links_to_the_public_page_it_published(

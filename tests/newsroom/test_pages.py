@@ -966,6 +966,23 @@ def test_the_form_names_and_sorts_the_states_in_the_staffs_language(seeded, repo
     assert ">Allemagne</option>" in occupier
 
 
+def test_the_french_forms_words_agree(tajikistan_removed, reporter, reviewer, signed_in):
+    """The status's help quotes the option as the list words it (« annoncé », not
+    « annoncée »), and the answer to the reviewer is « obligatoire », which agrees with
+    « Votre réponse » as with the correction's reason, not « requis »."""
+    client = signed_in(reporter)
+    client.cookies["django_language"] = "fr"
+    page = html.unescape(text(client.get(reverse("newsroom:new"))))
+    option = re.search(r'<option value="announced"[^>]*>([^<]+)</option>', page).group(1)
+    help_ = page.split('id="id_status-help"', 1)[1].split("</", 1)[0]
+    assert f"«\u00a0{option}\u00a0»" in help_, (option, help_)
+    report = file(reporter)
+    review.request_changes(report, reviewer, "Which readout says Dushanbe?")
+    form = html.unescape(text(client.get(reverse("newsroom:edit", args=[report.pk]))))
+    label = form.split('<label for="id_reply">', 1)[1].split("</label>", 1)[0]
+    assert label == "Votre réponse au relecteur <small>(obligatoire pour l’envoi)</small>"
+
+
 def test_two_proposals_on_one_visit_are_told_of_each_other_before_either_is_verified(
     seeded, reporter, reviewer, signed_in
 ):
