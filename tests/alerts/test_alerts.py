@@ -198,6 +198,49 @@ def test_each_reviewer_is_asked_to_review_in_the_language_they_use_the_newsroom_
         assert "It awaits review by someone other than its author:" in message.body
 
 
+def test_the_links_of_a_mail_are_in_its_language(
+    reporter, reviewer, scan, django_capture_on_commit_callbacks
+):
+    """A reviewer who works in French is sent /fr/newsroom/reports/N/, which opens the page
+    in French whatever language the browser was left in (and records French again as the
+    account's); one who works in English the unprefixed address. The author's mail and the
+    urgent alert link their pages in their own language too."""
+    putin(), mongolia()
+    francoise = account("francoise", roles.REVIEWERS, email="francoise@ngo.example")
+    used_the_newsroom_in(francoise, "fr")
+    used_the_newsroom_in(reviewer, "en")
+    used_the_newsroom_in(reporter, "fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        report = review.file_report(author=reporter, data=report_data(), citations=CITATIONS)
+    by_address = {m.to[0]: m.body for m in mail.outbox}
+    page = f"/newsroom/reports/{report.pk}/"
+    assert urgent.site_url(f"/fr{page}") in by_address[francoise.email]
+    assert urgent.site_url(page) in by_address[reviewer.email]
+    assert "/fr/" not in by_address[reviewer.email]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        review.verify(report, reviewer)
+    (message,) = mail.outbox
+    report.refresh_from_db()
+    assert urgent.site_url(f"/fr{page}") in message.body
+    assert urgent.site_url(f"/fr/visits/{report.visit.slug}/") in message.body
+    # Opened, the French link switches to French and comes back to the page.
+    browser = Client()
+    browser.force_login(francoise)
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override(translation.get_language()):
+        opened = browser.get(f"/fr{page}", follow=True)
+    assert (opened.status_code, opened.redirect_chain[-1][0]) == (200, page)
+    assert browser.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
+    assert '<html lang="fr"' in opened.content.decode()
+    mail.outbox.clear()
+    # The visit verified is taking place in a host bound to arrest: an urgent alert.
+    Subscription.objects.create(owner=francoise, email="juristes@ong.example", language="fr")
+    scan()
+    (alert,) = mail.outbox
+    assert urgent.site_url(f"/fr/visits/{report.visit.slug}/") in alert.body
+
+
 def test_the_author_is_not_mailed_about_their_own_report(django_capture_on_commit_callbacks):
     putin(), mongolia()
     both = account("bea", roles.REPORTERS, roles.REVIEWERS, email="bea@ngo.example")
