@@ -116,6 +116,19 @@ def review_path(report) -> str:
     return reverse("newsroom:report", kwargs={"pk": report.pk})
 
 
+def newsroom_url(path: str) -> str:
+    """The full address of the newsroom's page at `path` ("/newsroom/reports/3/") for a
+    mail in the active language: prefixed with it in a language other than the site's
+    default ("/fr/newsroom/reports/3/", which switches the reader's browser to French and
+    opens the page: iccwatch.urls), so that the link opens the page in the mail's
+    language, not in whatever language the browser was left in, and the reader's next
+    newsroom page records that language as their mails' (accounts.languages)."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if language != settings.LANGUAGE_CODE and language in dict(settings.LANGUAGES):
+        path = f"/{language}{path}"
+    return urgent.site_url(path)
+
+
 def public_path(report) -> str:
     """The public page a verified report published, corrected or withdrew: its visit's, in
     the active language ('' when it has no visit)."""
@@ -233,11 +246,15 @@ def mail_reviewers(report, only: list[int] | None = None, progress=None) -> int:
         by_language.setdefault(language_of(user), []).append(user)
     # The words once per language, the mails over one connection: this also runs in the
     # author's request when the broker cannot take it (alerts.receivers).
-    url = urgent.site_url(review_path(report))
+    path = review_path(report)
     mails = []
     for language, users in by_language.items():
         with translation.override(language):
-            context = {**report_words(report), **resubmission_words(report), "url": url}
+            context = {
+                **report_words(report),
+                **resubmission_words(report),
+                "url": newsroom_url(path),
+            }
             subject = render_to_string("alerts/mail/review_subject.txt", context).strip()
             mails += [
                 (
@@ -282,7 +299,7 @@ def mail_author(
             "action": action,
             "reviewer": report.reviewer.get_username() if report.reviewer else "",
             "comment": report.comment.strip(),
-            "url": urgent.site_url(review_path(report)),
+            "url": newsroom_url(review_path(report)),
             "public_url": urgent.site_url(public_path(report)) if action == "verified" else "",
             "user": author,
         }
@@ -664,8 +681,19 @@ def _send_email(delivery: Delivery) -> tuple[int | None, str]:
             "host": host,
             "host_first": capfirst(host),
             "basis": Basis(basis).label if basis in Basis.values else basis,
+            # The visit's public page in the subscription's language (/fr/visits/…); the
+            # webhook's payload keeps the one address it was given.
+            "url": urgent.site_url(reverse("visit", kwargs={"slug": alert["visit"]}))
+            if alert.get("visit")
+            else alert.get("url", ""),
             "first": format_date(alert["dates"]["first_day"]),
             "last": format_date(alert["dates"]["last_day"]),
+            # The start as precisely as it is known: "June 2027" for a trip known to the
+            # month, never its first day "1 June 2027" as if that day were known.
+            "start": format_date(
+                datetime.date.fromisoformat(alert["dates"]["start"]),
+                alert["dates"].get("start_precision") or "day",
+            ),
         }
         subject = render_to_string("alerts/mail/urgent_subject.txt", context).strip()
         body = render_to_string("alerts/mail/urgent_body.txt", context)

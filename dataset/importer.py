@@ -1210,14 +1210,15 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
 
 def rows_digest(rows: dict[str, list[Row]]) -> str:
     """The fingerprint (SHA-256, hex) of what the files list: every row's cells in FILES'
-    column order. The same data gives the same digest whatever a spreadsheet changed
-    around it (a byte-order mark, line ends, the order of the columns, blank lines,
-    spaces around cells); an absent optional file and one with its header only are alike.
+    column order, the rows sorted. The same data gives the same digest whatever a
+    spreadsheet changed around it (a byte-order mark, line ends, the order of the columns
+    or of the rows, blank lines, spaces around cells); an absent optional file and one with
+    its header only are alike.
     `check_version` compares it with the digest recorded by the import of the same version.
     """
     digest = hashlib.sha256()
     for name, columns in FILES.items():
-        cells = [[row.values[c] for c in columns] for row in rows.get(name, [])]
+        cells = sorted([row.values[c] for c in columns] for row in rows.get(name, []))
         digest.update(json.dumps([name, cells], ensure_ascii=False).encode("utf-8"))
     return digest.hexdigest()
 

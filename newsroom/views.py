@@ -31,7 +31,7 @@ from django.views.defaults import page_not_found
 from compliance import Period
 from core import reasons, roles
 from core.names import country_name, format_date, in_sentence
-from front.corrections import field_name, value_words
+from front.corrections import FIELD_NAMES, field_name, value_words
 from front.summaries import report_names
 from front.views.warrants import PERSON_SUGGESTIONS
 from newsroom import places
@@ -347,18 +347,19 @@ def source_doubts(data: dict, citations) -> list[str]:
     return doubts
 
 
-def preview_of(data: dict, citations=(), completed_urls=(), visit=None) -> dict | None:
+def preview_of(data: dict, citations=(), completed_urls=(), visit=None) -> dict:
     """The rule's verdict on the report's data, with its explanation in the reader's language,
     and, when the host is a territory of a State, that State's name (`territory_of`): the
     rule reads such a host by its own timeline, as a state that is not a party.
     `completed_urls`: (source number, field, address) of the addresses typed without a
     scheme (BaseSourceFormSet.completed_urls), said in the preview so the reporter checks
     them. `visit`: the published visit a correction changes, whose ICC findings the
-    verdict reads as the published verdict does."""
+    verdict reads as the published verdict does. Data the rule cannot evaluate yet gives
+    {"code": "", "unready": a sentence naming the fields it lacks or refuses}."""
     try:
         verdict = review.preview(data, visit=visit)
-    except ValidationError:
-        return None
+    except ValidationError as error:
+        return {"code": "", "unready": unready(error)}
     owner = (
         State.objects.filter(iso3=data.get("host") or "", territory_of__isnull=False)
         .values_list("territory_of__iso3", "territory_of__name")
@@ -376,6 +377,30 @@ def preview_of(data: dict, citations=(), completed_urls=(), visit=None) -> dict 
         # A host that is a territory of a State (states.territories), as the importer warns.
         "territory_of": in_sentence(country_name(*owner)) if owner else "",
         "source_doubts": [*completed_notes(completed_urls), *source_doubts(data, citations)],
+    }
+
+
+def in_a_list(items: list[str]) -> str:
+    """Words joined as a sentence lists them: "a", "a and b", "a, b and c"."""
+    if len(items) < 2:
+        return "".join(items)
+    return pgettext("list", "%(items)s and %(last)s") % {
+        "items": ", ".join(items[:-1]),
+        "last": items[-1],
+    }
+
+
+def unready(error: ValidationError) -> str:
+    """Why the rule cannot evaluate a report yet, from visits.review.preview's refusal
+    (`error`, {field: messages}): the report's fields it lacks or refuses, named as a
+    correction names them ("complete or correct the outcome"), in the form's order; the
+    fields the rule needs when it names none of them."""
+    refused = getattr(error, "error_dict", {}).keys()
+    named = [field_name(field) for field in FIELD_NAMES if field in refused]
+    if not named:
+        return _("The rule cannot evaluate this report yet: complete the person, host and dates.")
+    return _("The rule cannot evaluate this report yet: complete or correct %(fields)s.") % {
+        "fields": in_a_list(named)
     }
 
 
@@ -891,9 +916,12 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
         if review.is_stale_refusal(error):
             # Saved meanwhile, or a form that did not say from which version: the form as
             # typed, now carrying the report's version, so that saving it again replaces
-            # the report knowingly.
+            # the report knowingly. The summary gives that reason only: a draft is never
+            # told what it lacks to be submitted (a source), which did not hold it back.
             current = review.version_of(Report.objects.get(pk=report.pk))
-            return again(service_errors=error.messages, seen=current)
+            if draft:
+                sources._non_form_errors = sources.error_class()
+            return again(service_errors=error.message_dict["seen"], seen=current)
         # The edit saved, its submission refused: the form now answers this save, not the
         # version it was opened at (which would read as another window's save).
         kept = {"seen": saved} if saved is not None else {}
@@ -1657,10 +1685,23 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
         "version": review.version_of(report),
         "refused": refused or {},
     }
+    # A form of the page refused what was sent: its title says so first, as a refused
+    # form's does.
+    context["page_refused"] = status == 400
     if context["may_reword"]:
         # Its sources in the reword form: as sent back refused, or as the report cites them.
-        context["withdrawal_sources"] = (refused or {}).get("sources") or withdrawal_sources_form(
+        sources = (refused or {}).get("sources") or withdrawal_sources_form(
             initial=report.withdrawal_citations
+        )
+        context["withdrawal_sources"] = sources
+        # The summary of what the reword form was refused for, whatever it was: the
+        # answer to the reviewer, the reason, a source.
+        said = context["refused"]
+        context["reword_refused"] = bool(
+            (said.get("action") in ("reword", "reply") and said.get("errors"))
+            or said.get("note_errors")
+            or sources.total_error_count()
+            or sources.non_form_errors()
         )
     return render(request, "newsroom/report_detail.html", context, status=status)
 

@@ -4,10 +4,11 @@ reader's language, explanations, standings."""
 import re
 
 from django import template
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 
 from compliance import partial_isoformat
 from core import names, reasons
@@ -121,6 +122,18 @@ def span_end(value, precision="day"):
     """{{ d.covers_from|span_end:d.covers_from_precision }} -> a date as one end of a span of
     dates, as core.names.span_end writes it ("le 4 mars 2004", "mars 2004" in French)."""
     return names.span_end(value, precision or "day")
+
+
+@register.filter(expects_localtime=True)
+def time_with_seconds(value):
+    """{{ attempt.at|time_with_seconds }} -> a time of day to the second in the reader's
+    language ("15:07:42", French "15 h 07 min 42 s"), for a log whose entries may be
+    seconds apart; '' for None."""
+    if not value:
+        return ""
+    return formats.time_format(
+        value, pgettext("a time with its seconds, in Django's date format", "H:i:s")
+    )
 
 
 @register.filter

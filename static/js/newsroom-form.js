@@ -1,6 +1,7 @@
 // The newsroom's forms (a report, the sign-in, the password reset): where the keyboard's
 // focus goes when the page comes back; and on a report form, a warning before leaving it
-// changed, and what was typed kept in this browser until the server saves it.
+// changed, and what was typed kept in this browser until the server saves it, and carried
+// over to the same form in another language by the header's language switch.
 // Progressive enhancement only: without this file the form works the same, and the
 // "Preview below" link and the error summary's links lead to the same places.
 (function () {
@@ -10,9 +11,10 @@
   window.iccwatchNewsroomForm = true;
 
   // sessionStorage: this tab's only, gone when the tab closes, when the form is saved or
-  // left, and when its account signs out or another signs in on the tab
-  // (newsroom-account.js). Until then it is in the tab, for whoever uses it to read with
-  // the browser's tools: the form gives it back only to the account that typed it.
+  // left (but for the same form in another language), and when its account signs out or
+  // another signs in on the tab (newsroom-account.js). Until then it is in the tab, for
+  // whoever uses it to read with the browser's tools: the form gives it back only to the
+  // account that typed it.
   var PREFIX = "iccwatch:typed:";
   function storage() {
     try {
@@ -128,14 +130,17 @@
     }
     var pristine = JSON.stringify(typed(form));
     if (!unsaved && kept && JSON.stringify(kept.typed) !== pristine) {
-      // The form opened as the server has it, after a session ended before a save: what
-      // the same account typed comes back, and the page says so.
+      // The form opened as the server has it, after a session ended before a save, or in
+      // the other language after the language switch: what the same account typed comes
+      // back, and the page says which.
       try {
         restore(form, kept.typed);
         var note = document.getElementById("form-restored");
         if (note) {
           note.className = "note";
-          note.textContent = note.getAttribute("data-message");
+          note.textContent =
+            (kept.switched && note.getAttribute("data-message-switched")) ||
+            note.getAttribute("data-message");
           note.setAttribute("data-restored", "");
         }
       } catch (e) {
@@ -143,11 +148,18 @@
       }
     }
     var submitting = false;
-    function keep() {
+    var switching = false; // leaving by the language switch, what was typed kept for it
+    // Keeps what the form holds; `switched`: for the same form in another language.
+    // Returns whether it was kept.
+    function keep(switched) {
       try {
-        if (owner) store.setItem(key, JSON.stringify({ by: owner, typed: typed(form) }));
+        if (!owner) return false;
+        var copy = { by: owner, typed: typed(form) };
+        if (switched === true) copy.switched = true;
+        store.setItem(key, JSON.stringify(copy));
+        return true;
       } catch (e) {
-        // full or refused: the warning before leaving still holds
+        return false; // full or refused: the warning before leaving still holds
       }
     }
     function changed() {
@@ -161,14 +173,30 @@
       submitting = true;
       keep();
     });
+    // The header's language switch (newsroom/base.html: to the same address, in the other
+    // language): the form opens again as the server has it, so what was typed is kept for
+    // it and given back there, without the warning before leaving, which would have it
+    // thrown away. A click that opens another tab or window leaves this page as it is.
+    document.querySelectorAll("nav.languages a[hreflang]").forEach(function (link) {
+      if (link.getAttribute("aria-current") === "true") return; // this page's language
+      link.addEventListener("click", function (event) {
+        if (event.defaultPrevented || event.button !== 0) return;
+        if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+        if (changed()) switching = keep(true);
+      });
+    });
     window.addEventListener("beforeunload", function (event) {
-      if (submitting || !changed()) return;
+      if (submitting || switching || !changed()) return;
       event.preventDefault();
       event.returnValue = ""; // older browsers ask for it
     });
     // Left on purpose (the warning accepted, or nothing changed): nothing to restore.
     window.addEventListener("pagehide", function () {
-      if (!submitting) store.removeItem(key);
+      if (!submitting && !switching) store.removeItem(key);
+    });
+    // Come back to from the browser's history (its back/forward cache): the switch is over.
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) switching = false;
     });
   }
 })();

@@ -13,6 +13,7 @@ import datetime
 import html
 import json
 import logging
+import re
 
 import pytest
 from django.conf import settings
@@ -25,7 +26,7 @@ from django.utils import timezone, translation
 from accounts import languages
 from alerts import services, tasks, urgent, webhooks
 from alerts.models import Delivery, DeliveryStatus, Subscription
-from core import roles
+from core import names, roles
 from front import summaries
 from iccwatch.celery import app as celery_app
 from tests import mailserver
@@ -183,7 +184,7 @@ def test_each_reviewer_is_asked_to_review_in_the_language_they_use_the_newsroom_
         assert f"rita a signalé une visite\u00a0: Vladimir Putin, Mongolie, {dates_fr}." in (
             message.body
         )
-        assert "Elle attend la relecture d’une personne autre que son auteur\u00a0:" in (
+        assert "Ce signalement attend la relecture d’une personne autre que son auteur\u00a0:" in (
             message.body
         )
     for user in (reviewer, newcomer):
@@ -195,6 +196,49 @@ def test_each_reviewer_is_asked_to_review_in_the_language_they_use_the_newsroom_
             in message.body
         )
         assert "It awaits review by someone other than its author:" in message.body
+
+
+def test_the_links_of_a_mail_are_in_its_language(
+    reporter, reviewer, scan, django_capture_on_commit_callbacks
+):
+    """A reviewer who works in French is sent /fr/newsroom/reports/N/, which opens the page
+    in French whatever language the browser was left in (and records French again as the
+    account's); one who works in English the unprefixed address. The author's mail and the
+    urgent alert link their pages in their own language too."""
+    putin(), mongolia()
+    francoise = account("francoise", roles.REVIEWERS, email="francoise@ngo.example")
+    used_the_newsroom_in(francoise, "fr")
+    used_the_newsroom_in(reviewer, "en")
+    used_the_newsroom_in(reporter, "fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        report = review.file_report(author=reporter, data=report_data(), citations=CITATIONS)
+    by_address = {m.to[0]: m.body for m in mail.outbox}
+    page = f"/newsroom/reports/{report.pk}/"
+    assert urgent.site_url(f"/fr{page}") in by_address[francoise.email]
+    assert urgent.site_url(page) in by_address[reviewer.email]
+    assert "/fr/" not in by_address[reviewer.email]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        review.verify(report, reviewer)
+    (message,) = mail.outbox
+    report.refresh_from_db()
+    assert urgent.site_url(f"/fr{page}") in message.body
+    assert urgent.site_url(f"/fr/visits/{report.visit.slug}/") in message.body
+    # Opened, the French link switches to French and comes back to the page.
+    browser = Client()
+    browser.force_login(francoise)
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override(translation.get_language()):
+        opened = browser.get(f"/fr{page}", follow=True)
+    assert (opened.status_code, opened.redirect_chain[-1][0]) == (200, page)
+    assert browser.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
+    assert '<html lang="fr"' in opened.content.decode()
+    mail.outbox.clear()
+    # The visit verified is taking place in a host bound to arrest: an urgent alert.
+    Subscription.objects.create(owner=francoise, email="juristes@ong.example", language="fr")
+    scan()
+    (alert,) = mail.outbox
+    assert urgent.site_url(f"/fr/visits/{report.visit.slug}/") in alert.body
 
 
 def test_the_author_is_not_mailed_about_their_own_report(django_capture_on_commit_callbacks):
@@ -785,6 +829,34 @@ def test_the_delivery_log_shows_each_attempt(client, reviewer, scan):
     assert "HTTP 502" in page and "HTTP 200" in page and "Vladimir Putin" in page
 
 
+def test_the_delivery_log_is_in_french(client, reviewer, scan):
+    """The country named in French, the times in words with their time zone as the other
+    staff pages write them ("5 décembre 2026, 11 h 32 UTC"), and a delivered alert
+    « envoyée », never « remise », which next to a wanted person reads as surrendered."""
+    server = Receiver(statuses=[502, 200])
+    try:
+        sub = subscribe(reviewer, url=server.url)
+        visit_today()
+        scan()
+    finally:
+        server.close()
+    delivery = Delivery.objects.get()
+    assert delivery.status == DeliveryStatus.DELIVERED
+    client.force_login(reviewer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    for url in (reverse("alerts:deliveries"), reverse("alerts:subscription", args=[sub.pk])):
+        page = html.unescape(client.get(url).content.decode())
+        log = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+        assert "Vladimir Putin — Mongolie</a>" in log and "Mongolia" not in log
+        at = timezone.localtime(delivery.created_at)
+        with translation.override("fr"):
+            day = names.format_date(at.date())
+        assert f">{day}, {at:%H}\u00a0h\u00a0{at:%M} UTC</time>" in log, log
+        assert re.search(r"\d\d\u00a0h\u00a0\d\d\u00a0min\u00a0\d\d\u00a0s UTC</time>", log)
+        assert not re.search(r"\d{4}-\d\d-\d\d", re.sub(r'"[^"]*"', '""', log))
+        assert "<td>envoyée</td>" in log and "remise" not in log
+
+
 def test_the_pages_are_in_french(client, reporter):
     client.force_login(reporter)
     client.cookies["django_language"] = "fr"
@@ -818,6 +890,28 @@ def test_a_subscription_keeps_the_language_of_the_page_it_was_added_from(reviewe
     scan()
     (message,) = mail.outbox
     assert message.subject.startswith("[iccwatch] Urgent\u00a0: Vladimir Putin se trouve")
+
+
+@pytest.mark.parametrize(("language", "day"), [("en", "(June {year})"), ("fr", "(juin {year})")])
+def test_the_urgent_subject_dates_an_announced_trip_as_precisely_as_it_is_known(
+    reviewer, scan, language, day
+):
+    """A trip announced for a month is dated by its month, as the body dates it by its
+    first and last possible days: never "(1 June 2027)", a day nobody announced."""
+    Subscription.objects.create(owner=reviewer, email="legal@ngo.example", language=language)
+    month = datetime.date(TODAY.year + 1, 6, 1)
+    make_visit(
+        putin(),
+        mongolia(),
+        start=month,
+        start_precision="month",
+        status="announced",
+        outcome="n/a",
+    )
+    scan()
+    (message,) = mail.outbox
+    assert message.subject.endswith(day.format(year=month.year)), message.subject
+    assert f" 1 {'' if language == 'en' else 'er '}" not in message.subject
 
 
 def test_the_urgent_email_gives_a_country_name_its_article(reviewer, scan):
@@ -1065,6 +1159,59 @@ def test_the_resubmission_mail_says_it_is_a_withdrawal_or_a_correction(
         mailed = render_to_string("alerts/mail/review_body.txt", context)
     assert said == subject
     assert body in mailed
+
+
+@pytest.mark.parametrize("resubmitted", [False, True])
+@pytest.mark.parametrize("kind", ["report", "correction", "withdrawal"])
+def test_the_french_review_mail_agrees_whatever_the_kind(kind, resubmitted):
+    """« amina demande le retrait d’une visite publiée. Elle attend… »: the sentence after
+    the first said « Elle » (or « Il ») whatever it followed, a withdrawal (le retrait) or a
+    correction (la correction); it names the report instead."""
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    context = {
+        "resubmitted": resubmitted,
+        "withdrawal": kind == "withdrawal",
+        "correction": kind != "report",
+        "person": "Vladimir Putin",
+        "host": "Mongolie",
+        "dates": "2 septembre 2024",
+        "report": SimpleNamespace(author=SimpleNamespace(get_username=lambda: "amina")),
+        "user": SimpleNamespace(get_short_name=lambda: "Victor", get_username=lambda: "victor"),
+        "url": "https://iccwatch.example/fr/newsroom/reports/1/",
+    }
+    with translation.override("fr"):
+        mailed = render_to_string("alerts/mail/review_body.txt", context)
+    again = "de nouveau " if resubmitted else ""
+    said = f"Ce signalement attend {again}la relecture d’une personne autre que son auteur\u00a0:"
+    assert said in mailed
+    assert not re.search(r"^(Il|Elle) attend", mailed, re.M)
+
+
+def test_the_french_urgent_mail_agrees_whoever_the_person_is(reviewer, scan):
+    """A woman is wanted too (Maria Lvova-Belova): the French alert says « une visite de …
+    est annoncée », « qui fait l’objet d’un mandat », and that the address is subscribed,
+    never « visé », « annoncé en visite » or « vous êtes abonné »."""
+    Subscription.objects.create(owner=reviewer, email="juristes@ong.example", language="fr")
+    make_visit(
+        putin(),
+        mongolia(),
+        start=TODAY + datetime.timedelta(days=10),
+        status="announced",
+        outcome="n/a",
+    )
+    scan()
+    (message,) = mail.outbox
+    assert message.subject.startswith("[iccwatch] Urgent\u00a0: visite annoncée de Vladimir Putin")
+    assert "Une visite de Vladimir Putin, qui fait l’objet d’un mandat d’arrêt de la CPI, " in (
+        message.body
+    )
+    assert "est annoncée dans l’État suivant\u00a0: Mongolie" in message.body
+    assert "cette adresse est abonnée" in message.body
+    for gendered in ("visé ", "annoncé ", "êtes abonné"):
+        assert gendered not in message.subject + message.body, gendered
 
 
 def test_the_verified_mail_links_to_the_public_page_it_published(

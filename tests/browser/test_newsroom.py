@@ -455,3 +455,89 @@ def test_typed_work_is_given_back_only_to_the_account_that_typed_it(site, browse
         assert typed_copies(page) == []
     assert not Report.objects.exists()
     assert page.problems == []
+
+
+def test_typed_work_follows_the_form_into_the_other_language(site, browse):
+    """The header's "Français" link on a changed report form warned that leaving would
+    lose what was typed, and the French form opened empty. Now the switch leaves without
+    the warning, the same form opens in the other language with what was typed, saying
+    so, and back again; a previewed (or refused) form's too, and a draft's edit form."""
+    from visits import review
+
+    rita = account("rita", roles.REPORTERS)
+    page = browse()
+    dialogs = []
+
+    def dismiss(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    sign_in(page, site, "rita")
+    form_url = site + "/newsroom/reports/new/"
+    page.goto(form_url)
+    page.locator("#id_person").fill("Putin")
+    page.locator("#id_host").select_option("BRA")
+    page.locator("#id_notes").fill("Said to attend the BRICS summit in Rio.")
+
+    def switch(code: str) -> None:
+        """Click the header's link to language `code`; the form's page in it, within 5 s
+        (polled from here: the page's CSP refuses what wait_for_function evaluates)."""
+        page.locator(f"nav.languages a[hreflang={code}]").click()
+        deadline = time.monotonic() + 5
+        while page.evaluate("document.documentElement.lang") != code or page.url != form_url:
+            assert time.monotonic() < deadline, (page.url, dialogs)
+            time.sleep(0.1)
+        page.wait_for_load_state()
+
+    switch("fr")
+    assert dialogs == []
+    note = page.locator("#form-restored")
+    assert note.inner_text() == (
+        "Ce que vous aviez saisi avant de changer de langue a été rétabli\u202f; vérifiez-le "
+        "et enregistrez."
+    )
+    assert focused(page, "form-restored")
+    assert page.locator("#id_person").input_value() == "Putin"
+    assert page.locator("#id_host").input_value() == "BRA"
+    assert page.locator("#id_notes").input_value().startswith("Said to attend")
+    page.locator("#id_notes").fill("Said to attend the BRICS summit in Rio; Kremlin denies.")
+    switch("en")
+    assert dialogs == []
+    assert "switching languages was restored" in page.locator("#form-restored").inner_text()
+    assert page.locator("#id_notes").input_value().endswith("Kremlin denies.")
+    assert page.locator("#id_host").input_value() == "BRA"
+
+    # Refused on Preview (an announced trip whose dates have passed), a page the server
+    # gave back, not saved: its form follows as well.
+    page.locator("#id_start").fill("2025-07-06")
+    page.locator("#id_status").select_option("announced")
+    page.get_by_role("button", name="Preview").last.click()
+    page.locator("#form-errors").wait_for()
+    assert "these dates have passed" in page.locator("#form-errors").inner_text()
+    switch("fr")
+    assert dialogs == []
+    assert page.locator("#id_start").input_value() == "2025-07-06"
+    assert page.locator("#id_notes").input_value().endswith("Kremlin denies.")
+    # Left on purpose, with the warning accepted: nothing of it is kept.
+    page.remove_listener("dialog", dismiss)
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("link", name="Tableau de bord").click()
+    page.wait_for_url(site + "/newsroom/")
+    assert typed_copies(page) == []
+    assert not Report.objects.exists()
+
+    # A draft's edit form, in French, switched to English.
+    draft = review.file_report(
+        author=rita,
+        data={"person": "vladimir-putin", "host": "BRA", "status": "announced"},
+        citations=[],
+        submit=False,
+    )
+    form_url = f"{site}/newsroom/reports/{draft.pk}/edit/"
+    page.goto(form_url)
+    page.locator("#id_place").fill("Rio de Janeiro")
+    switch("en")
+    assert page.locator("#id_place").input_value() == "Rio de Janeiro"
+    assert "switching languages was restored" in page.locator("#form-restored").inner_text()
+    assert page.problems == []

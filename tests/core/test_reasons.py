@@ -810,3 +810,16 @@ def test_a_place_out_of_the_hosts_control_whose_answer_a_seal_decides_names_the_
         "then: on any possible day before then, it would not have been bound to arrest."
     )
     assert "rendu public seulement en octobre 2005" in render(reasons, "fr")
+
+
+def test_a_warrant_issued_only_in_a_later_month_reads_as_french_writes_it():
+    """A visit before the warrant, issued in a month only: French says « délivré seulement
+    en mars 2023 », never « que en mars 2023 » (which French elides)."""
+    from compliance import WarrantFacts
+
+    warrant = WarrantFacts(1, Period.parse("2023-03"), Period.parse("2023-03"))
+    verdict = evaluate(visit("2022-06-01", "2022-06-02"), MONGOLIA, [warrant])
+    assert verdict.code == "no_warrant_in_force"
+    french = render(verdict.reasons, "fr")
+    assert "mars 2023" in french, french
+    assert "que en" not in french, french

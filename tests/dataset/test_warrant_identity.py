@@ -30,9 +30,23 @@ def refused(path) -> list[str]:
 
 
 def copy_of(dataset_dir, tmp_path):
+    """A copy of the dataset under a newer version, as changed data must carry one."""
     copy = tmp_path / "data"
     shutil.copytree(dataset_dir, copy)
+    newer_version(copy)
     return copy
+
+
+def newer_version(copy) -> None:
+    """Give the copy the next version (2099.01.01, then .2, .3...): each import of changed
+    rows names a version newer than the last one imported."""
+    path = copy / "VERSION"
+    current = path.read_text(encoding="utf-8").strip()
+    if current.startswith("2099.01.01"):
+        part = int(current.split(".")[3]) + 1 if current.count(".") == 3 else 2
+        path.write_text(f"2099.01.01.{part}\n", encoding="utf-8")
+    else:
+        path.write_text("2099.01.01\n", encoding="utf-8")
 
 
 def warrant_line(copy, slug: str) -> str:
@@ -133,10 +147,14 @@ def test_a_corrected_issue_date_keeps_the_warrant_its_address_and_its_verdicts(
     assert api_client.get("/api/v1/warrants/vladimir-putin-2023-03/").status_code == 404
     assert list(mongolia.warrants.values_list("pk", flat=True)) == [warrant.pk]
     causes = set(VerdictChange.objects.order_by("pk")[changes:].values_list("cause", flat=True))
-    assert causes == {"warrant vladimir-putin-2023-03-17: issued 17 March 2023 → March 2023"}
+    assert causes == {
+        "import of dataset version 2099.01.01; "
+        "warrant vladimir-putin-2023-03-17: issued 17 March 2023 → March 2023"
+    }
 
     # The day found again: the same warrant, still under its first identifier.
     replace_line(copy, ",2023-03,2023-03-17,", ",2023-03-17,2023-03-17,")
+    newer_version(copy)
     output, _err = run_import(copy)
     assert "warrants: 0 created, 1 updated, 68 unchanged" in output
     assert Warrant.objects.get(person__slug="vladimir-putin").pk == warrant.pk
@@ -191,6 +209,7 @@ def test_a_new_warrant_may_not_take_the_identifier_a_corrected_one_kept(
     replace_line(copy, line, corrected)
     run_import(copy)
     append_line(copy, line)
+    newer_version(copy)
 
     errors = refused(copy)
 

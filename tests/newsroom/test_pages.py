@@ -819,6 +819,29 @@ def test_a_draft_edited_in_two_windows_keeps_the_first_save(
     assert report.data["notes"] == "From the other window."
 
 
+def test_a_draft_refused_as_saved_in_another_window_lists_only_that_reason(
+    tajikistan_removed, reporter, signed_in
+):
+    """A draft without a source yet, saved in two windows: the second save is refused
+    because of the first, and that is all its summary says; never "At least one source
+    is required", which does not hold a draft back and was not why nothing was saved."""
+    client = signed_in(reporter)
+    client.post(reverse("newsroom:new"), form_data(action="draft", sources=[]))
+    report = Report.objects.get()
+    url = reverse("newsroom:edit", args=[report.pk])
+    first, second = (
+        re.search(r'name="seen" value="([^"]+)"', text(client.get(url))).group(1) for _ in range(2)
+    )
+    client.post(url, {**form_data(action="draft", sources=[]), "seen": first})
+    stale = html.unescape(
+        text(client.post(url, {**form_data(action="draft", sources=[]), "seen": second}))
+    )
+    summary = stale.split('id="form-errors"', 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r"<li>", summary) == ["<li>"]
+    assert "saved again (in another window" in summary
+    assert "source" not in summary.lower()
+
+
 # --- Review ---------------------------------------------------------------------------
 
 
@@ -943,6 +966,23 @@ def test_the_form_names_and_sorts_the_states_in_the_staffs_language(seeded, repo
     assert ">Allemagne</option>" in occupier
 
 
+def test_the_french_forms_words_agree(tajikistan_removed, reporter, reviewer, signed_in):
+    """The status's help quotes the option as the list words it (« annoncé », not
+    « annoncée »), and the answer to the reviewer is « obligatoire », which agrees with
+    « Votre réponse » as with the correction's reason, not « requis »."""
+    client = signed_in(reporter)
+    client.cookies["django_language"] = "fr"
+    page = html.unescape(text(client.get(reverse("newsroom:new"))))
+    option = re.search(r'<option value="announced"[^>]*>([^<]+)</option>', page).group(1)
+    help_ = page.split('id="id_status-help"', 1)[1].split("</", 1)[0]
+    assert f"«\u00a0{option}\u00a0»" in help_, (option, help_)
+    report = file(reporter)
+    review.request_changes(report, reviewer, "Which readout says Dushanbe?")
+    form = html.unescape(text(client.get(reverse("newsroom:edit", args=[report.pk]))))
+    label = form.split('<label for="id_reply">', 1)[1].split("</label>", 1)[0]
+    assert label == "Votre réponse au relecteur <small>(obligatoire pour l’envoi)</small>"
+
+
 def test_two_proposals_on_one_visit_are_told_of_each_other_before_either_is_verified(
     seeded, reporter, reviewer, signed_in
 ):
@@ -966,6 +1006,35 @@ def test_two_proposals_on_one_visit_are_told_of_each_other_before_either_is_veri
     assert 'id="open-proposals"' not in page
     with pytest.raises(ValidationError):
         review.verify(second, reviewer)
+
+
+def test_a_correction_that_went_out_of_date_tells_each_reader_what_is_theirs_to_do(
+    seeded, reporter, reviewer, signed_in
+):
+    """Two corrections of one visit by its reporter, the first verified: the reviewer is
+    told to send the second back; its author, who cannot, to take it back from review and
+    edit it (sent back, to edit it), in French too."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    first = correction_of(visit, reporter, end="2024-09-04")
+    second = correction_of(visit, reporter, place="Ulaanbaatar, Chinggis Square")
+    review.verify(first, reviewer)
+    url = reverse("newsroom:report", args=[second.pk])
+
+    def stale(user, language="en"):
+        client = signed_in(user)
+        client.cookies["django_language"] = language
+        page = html.unescape(text(client.get(url)))
+        return page.split('id="stale"', 1)[1].split("</div>", 1)[0]
+
+    assert "Send it back: its author" in stale(reviewer)
+    said = stale(reporter)
+    assert "Take it back from review and edit it: your edit starts from the visit" in said
+    assert "Send it back" not in said
+    french = stale(reporter, "fr")
+    assert "Retirez-la de la relecture et modifiez-la" in french and "Renvoyez-la" not in french
+    review.request_changes(second, reviewer, "The visit changed: start again from it.")
+    said = stale(reporter)
+    assert "Edit it: your edit starts from the visit" in said and "Take it back" not in said
 
 
 def test_the_queue_says_which_corrections_can_no_longer_be_verified(
@@ -2682,6 +2751,36 @@ def test_a_corrections_preview_reads_the_icc_findings_on_its_visit(
         assert NO_FINDING not in preview
 
 
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "The rule cannot evaluate this report yet: complete or correct the outcome."),
+        (
+            "fr",
+            "La règle ne peut pas encore évaluer ce signalement\u00a0: complétez ou corrigez "
+            "l’issue.",
+        ),
+    ],
+)
+def test_a_drafts_preview_names_what_the_rule_lacks(
+    tajikistan_removed, reporter, signed_in, language, said
+):
+    """A draft with its person, host and start (a month) but no outcome: its page's
+    preview asks for the outcome, not for "the person, host and dates", which are there."""
+    client = signed_in(reporter)
+    client.cookies["django_language"] = language
+    client.post(
+        reverse("newsroom:new"),
+        form_data(action="draft", start="2025-09", start_precision="month", end="", outcome=""),
+    )
+    report = Report.objects.get()
+    assert (report.data["start"], report.data["outcome"]) == ("2025-09", "")
+    page = html.unescape(text(client.get(reverse("newsroom:report", args=[report.pk]))))
+    preview = page.split('id="preview"', 1)[1].split("</section>", 1)[0]
+    assert said in preview
+    assert 'id="preview-verdict"' not in preview
+
+
 def test_a_verified_report_shows_its_published_visit_and_a_rejected_one_no_preview(
     tajikistan_removed, reporter, reviewer, signed_in
 ):
@@ -3440,3 +3539,37 @@ def test_staff_pages_name_a_visit_as_readers_do_not_by_its_id(seeded, reporter, 
         f"<h1>Proposer une correction\u00a0: {visit.person.name}, Tadjikistan, 8–10 octobre 2025</h1>"
         in (french)
     )
+
+
+def test_a_withdrawal_sent_back_and_refused_lists_the_missing_answer_in_its_summary(
+    seeded, reporter, reviewer, signed_in
+):
+    """Its author submits it again without an answer to the reviewer and with a source's
+    date that is not one: the page's title says it was refused and its summary (which
+    takes the focus) lists both, the answer first as its box comes first; without the
+    source's error, the summary still lists the answer."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    report = review.propose_withdrawal(author=reporter, visit=visit, note=IN_ERROR)
+    review.request_changes(report, reviewer, "Name the source that contradicts it.")
+    client = signed_in(reporter)
+    client.cookies["django_language"] = "fr"
+    edit = reverse("newsroom:edit", args=[report.pk])
+    bad_date = {**RETRACTION, "published": "4 sept."}
+    for sources, listed in (([bad_date], 2), ([RETRACTION], 1)):
+        refused = client.post(
+            edit,
+            withdrawal_post(sources=sources, seen=version_now(report), reply="", then="submit"),
+        )
+        assert refused.status_code == 400
+        page = html.unescape(text(refused))
+        title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+        assert f"Signalement {report.pk}\u00a0: refusé" in title, title
+        summary = page.split('id="withdrawal-errors"', 1)[1].split("</ul>", 1)[0]
+        items = re.findall(r'<li><a href="#([^"]+)">([^<]*)</a></li>', summary)
+        assert len(items) == listed, items
+        assert items[0][0] == "reword-reply"
+        assert items[0][1].startswith("Votre réponse au relecteur\u00a0: Répondez au relecteur")
+        if listed == 2:
+            assert items[1][0] == "id_withdrawal_source-0-published"
+    report.refresh_from_db()
+    assert report.state == "changes_requested"
