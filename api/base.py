@@ -52,6 +52,7 @@ from core import exports, identifiers, pagecache, tabular
 from core.echo import echoed
 from core.links import plain_link
 from core.models import DatePrecision, Source
+from dataset.state import data_state, download_name
 
 # --- as_of ----------------------------------------------------------------------------
 
@@ -449,7 +450,11 @@ class PublicReadMixin(EnglishRefusalsMixin):
         raise NotImplementedError  # set with export_table
 
     def csv_filename(self) -> str:
-        return f"iccwatch-{self.basename.removeprefix('api-')}s.csv"
+        """The CSV's file name: the list, the dataset version of the data and the day it was
+        made ('iccwatch-visits-2026.12.04-2026-12-05.csv', dataset.state.download_name), as
+        the site's downloads are named. One query (the data's state)."""
+        stem = f"iccwatch-{self.basename.removeprefix('api-')}s"
+        return download_name(stem, "csv", data_state())
 
     # A list read for what changed (`?changed_since=`) that gives every change, withdrawals
     # included, answers with the `Changed-Until` header (the visits'; not the incidents
@@ -506,7 +511,6 @@ class PublicReadMixin(EnglishRefusalsMixin):
         )
         etag = self.csv_etag(request, language)
         response = StreamingHttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{self.csv_filename()}"'
         if etag is not None:
             response["ETag"] = etag
             # A revalidation (304) or a precondition that fails (412) is answered here,
@@ -516,6 +520,8 @@ class PublicReadMixin(EnglishRefusalsMixin):
             answered = get_conditional_response(request._request, etag=etag, response=response)
             if answered is not response:
                 return answered
+        # Named once no 304 or 412 answers instead: its name reads the data's state.
+        response["Content-Disposition"] = f'attachment; filename="{self.csv_filename()}"'
         # At most so many downloads stream at once, per client and in all, as on the site
         # (core/exports.py).
         try:

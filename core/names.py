@@ -206,6 +206,19 @@ def format_date(value: datetime.date | Period | str | None, precision: str = "da
     return formats.date_format(value, "j F Y")
 
 
+def format_moment(value: datetime.datetime, seconds: bool = False) -> str:
+    """A moment in words, in UTC: '2 December 2026, 04:59 UTC' ('2 décembre 2026, 04 h 59
+    UTC'), the time in the language's TIME_FORMAT (core/formats); with `seconds`,
+    '2 December 2026, 04:59:07 UTC' ('2 décembre 2026, 04 h 59 min 07 s UTC'). A naive
+    `value` is read as UTC."""
+    utc = value.astimezone(datetime.UTC) if value.tzinfo else value
+    shape = pgettext("a time with its seconds, in Django's date format", "H:i:s")
+    return gettext("%(date)s, %(time)s UTC") % {
+        "date": format_date(utc.date()),
+        "time": formats.time_format(utc.time(), shape if seconds else None),
+    }
+
+
 def span_end(value: datetime.date | Period | str | None, precision: str = "day") -> str:
     """A date as one end of a span of dates (`format_date`'s arguments): "4 March 2004",
     "March 2004"; in French "le 4 mars 2004" for a day, "mars 2004" or "2011" for a month or

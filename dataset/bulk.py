@@ -22,6 +22,12 @@ version and a digest of its state (`data_key`), with a manifest (`manifest.json`
 names, sizes, SHA-256, version, date). It does nothing when the files for the current
 state exist: `manage.py build_downloads` and the beat task call it, the page reads the
 manifest (`latest_manifest`).
+
+A file name once published stays true: a new build keeps the builds it supersedes, the
+`ICCWATCH_DOWNLOADS_KEEP` latest of them, listed in the manifest (`earlier`) and still
+served; the files of an older one are removed, and recorded first (`removed.json`: name,
+version, dates, SHA-256), so that /data/ answers such a name 410 Gone with a page that
+says what it was (`published`), never a bare 404.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ import io
 import json
 import logging
 import os
+import re
 import sqlite3
 import stat
 import tempfile
@@ -49,6 +56,7 @@ from django.utils import timezone
 from core import reasons, tabular
 from core.models import Source
 from dataset.models import DatasetImport
+from dataset.state import data_state
 from states.models import Declaration, JointStatement, SecurityCouncilReferral, State, TreatyEvent
 from visits.models import (
     Citation,
@@ -67,6 +75,10 @@ logger = logging.getLogger(__name__)
 DATA_DIR = Path(settings.BASE_DIR) / "data"
 CHUNK = 2000
 MANIFEST = "manifest.json"
+# The files a build removed (no longer kept): what /data/ says of their names (`published`).
+REMOVED = "removed.json"
+# A build's file name: the dataset's version and the data's key (`data_key`).
+BUILD_NAME = re.compile(r"^iccwatch-data-(?P<version>.+)-(?P<key>[0-9a-f]{12})\.(?:zip|sqlite)$")
 
 # Fields never published: who edited a record, researchers' notes, bookkeeping.
 PRIVATE_FIELDS = {
@@ -398,6 +410,64 @@ def latest_manifest() -> dict | None:
         return None
 
 
+def removed_files() -> list[dict]:
+    """The files builds removed, oldest first: each with its `name`, `sha256`, `bytes`, its
+    build's `version`, `key`, `built_at` and `data_as_of`, and `removed_at` ([] before any)."""
+    try:
+        return json.loads((downloads_dir() / REMOVED).read_text())["files"]
+    except (FileNotFoundError, json.JSONDecodeError, KeyError, TypeError):
+        return []
+
+
+@dataclass(frozen=True)
+class Published:
+    """A file name /data/ offers or once offered: its manifest entry (`file`: name, format,
+    media type, bytes, SHA-256; what was recorded of it when removed), its build (`build`:
+    version, key, built_at, data_as_of), whether it is the current build's (`current`) and
+    whether it is still served (`kept`: the current build's, or one of the earlier builds
+    the manifest still lists)."""
+
+    file: dict
+    build: dict
+    current: bool = False
+    kept: bool = True
+
+
+def published(name: str) -> Published | None:
+    """What /data/ says of the file `name`: a file of the current build or of an earlier one
+    still kept (served), one a build removed (gone), or None for a name it never recorded.
+    A name of the current build is read from the manifest alone; removed.json is read only
+    for a name the manifest does not list."""
+    manifest = latest_manifest() or {}
+    builds = [(manifest, True), *((b, False) for b in manifest.get("earlier", []))]
+    for build, current in builds:
+        for file in build.get("files", []):
+            if file["name"] == name:
+                return Published(file=file, build=_build_of(build), current=current)
+    for file in reversed(removed_files()):
+        if file.get("name") == name:
+            return Published(file=file, build=_build_of(file), kept=False)
+    return None
+
+
+def _build_of(entry: dict) -> dict:
+    return {k: entry.get(k) for k in ("version", "key", "built_at", "data_as_of")}
+
+
+def named_like_a_build(name: str) -> str | None:
+    """The dataset version a file name gives when it is named as builds are
+    (`iccwatch-data-<version>-<12 hex digits>.zip|sqlite`) and names a version the site
+    imported ("unversioned" included): a build removed before builds recorded what they
+    removed (removed.json) may have been published under it. None otherwise. One query."""
+    match = BUILD_NAME.match(name)
+    if match is None:
+        return None
+    version = match["version"]
+    if version == "unversioned" or DatasetImport.objects.filter(version=version).exists():
+        return version
+    return None
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:
@@ -408,23 +478,12 @@ def sha256_of(path: Path) -> str:
 
 def data_as_of() -> datetime.datetime:
     """When the data the files hold last changed: the latest change to a visit, person,
-    warrant or state, verdict change or import (1980-01-01 UTC, the earliest date a zip
-    member can carry, on an empty database). The files carry this date, never the time
-    they were built, so that two builds of the same data are the same bytes: a file name
-    and SHA-256 once cited stay true."""
-    moments = [
-        model.objects.aggregate(m=Max(field))["m"]
-        for model, field in (
-            (Visit, "updated_at"),
-            (Person, "updated_at"),
-            (Warrant, "updated_at"),
-            (State, "updated_at"),
-            (VerdictChange, "changed_at"),
-            (DatasetImport, "imported_at"),
-        )
-    ]
-    known = [m for m in moments if m is not None]
-    return max(known, default=EARLIEST_ZIP_TIME).astimezone(datetime.UTC).replace(microsecond=0)
+    warrant or state, verdict change or import (`dataset.state`, which a citation of a
+    page names too), in UTC to the second (1980-01-01 UTC, the earliest date a zip member
+    can carry, on an empty database). The files carry this date, never the time they
+    were built, so that two builds of the same data are the same bytes: a file name and
+    SHA-256 once cited stay true."""
+    return data_state().changed_at or EARLIEST_ZIP_TIME
 
 
 # A zip member's date cannot be earlier (MS-DOS time).
@@ -590,7 +649,9 @@ def attempt_build(*, force: bool = False) -> BuildAttempt:
 
     Nothing is written when the files of the current `data_key` exist (unless `force`).
     Files are written under a temporary name and renamed, so a reader never downloads half
-    a file; the previous build's files are removed. While another process builds
+    a file; the builds it supersedes stay, the `ICCWATCH_DOWNLOADS_KEEP` latest (the
+    manifest's `earlier`), and the files of older ones are recorded in removed.json, then
+    removed (`_retire`). While another process builds
     (`BUILD_LOCK`), nothing is written and the manifest of the last build comes back ({}
     before any): two builds of different data into one folder would remove each other's
     files.
@@ -658,6 +719,20 @@ def _build(*, force: bool) -> dict:
                     "sha256": sha256_of(final),
                 }
             )
+    # The builds this one supersedes, newest first: the one /data/ offered until now (unless
+    # it is this data's, rebuilt in place) and those it kept.
+    earlier = [
+        build
+        for build in [
+            *([_superseded(current, built)] if current and current.get("files") else []),
+            *((current or {}).get("earlier", [])),
+        ]
+        if build["key"] != key
+    ]
+    kept, dropped = (
+        earlier[: settings.ICCWATCH_DOWNLOADS_KEEP],
+        earlier[settings.ICCWATCH_DOWNLOADS_KEEP :],
+    )
     manifest = {
         "version": version,
         "key": key,
@@ -665,14 +740,70 @@ def _build(*, force: bool) -> dict:
         "data_as_of": about["data_as_of"],
         "files": files,
         "tables": {b.table.name: len(b.table.columns) for b in all_tables},
+        "earlier": kept,
     }
-    (folder / (MANIFEST + ".part")).write_text(json.dumps(manifest, indent=2))
-    os.replace(folder / (MANIFEST + ".part"), folder / MANIFEST)
-    keep = {f["name"] for f in files} | {MANIFEST}
+    _retire(folder, dropped, keep={f["name"] for b in [manifest, *kept] for f in b["files"]})
+    _write_json(folder / MANIFEST, manifest)
+    _remove_unlisted(folder, keep={f["name"] for b in [manifest, *kept] for f in b["files"]})
+    return manifest
+
+
+def _superseded(build: dict, at: datetime.datetime) -> dict:
+    """A manifest as an entry of a later one's `earlier`: what /data/ lists of it."""
+    return {
+        **_build_of(build),
+        "superseded_at": tabular.text(at),
+        "files": build["files"],
+    }
+
+
+def _write_json(path: Path, value) -> None:
+    """`value` as JSON at `path`, written whole under another name and renamed: a reader
+    reads the old file or the new one, never half of one."""
+    part = path.with_name(path.name + ".part")
+    part.write_text(json.dumps(value, indent=2))
+    os.replace(part, path)
+
+
+def _retire(folder: Path, dropped: list[dict], keep: set[str]) -> None:
+    """Record in removed.json every file about to be removed (those of the builds no longer
+    kept, and any other build file in the folder: a build of a release that kept none),
+    before any is: a reader asking for one meanwhile is told it is gone, never that it
+    never existed."""
+    removed = removed_files()
+    known = {file["name"] for file in removed}
+    now = tabular.text(timezone.now().replace(microsecond=0))
+    records = [
+        {**_build_of(build), **file, "removed_at": now}
+        for build in dropped
+        for file in build["files"]
+        if file["name"] not in known
+    ]
+    listed = known | {record["name"] for record in records}
+    for path in sorted(folder.iterdir()):
+        name = path.name
+        match = BUILD_NAME.match(name)
+        if match and name not in keep and name not in listed:
+            records.append(
+                {
+                    "name": name,
+                    "version": match["version"],
+                    "key": match["key"],
+                    "sha256": sha256_of(path),
+                    "bytes": path.stat().st_size,
+                    "removed_at": now,
+                }
+            )
+    if records:
+        _write_json(folder / REMOVED, {"files": [*removed, *records]})
+
+
+def _remove_unlisted(folder: Path, keep: set[str]) -> None:
+    """Remove the build files that neither the current build nor an earlier one kept lists
+    (`_retire` recorded them)."""
     for old in folder.iterdir():
         if old.name.startswith("iccwatch-data-") and old.name not in keep:
             old.unlink()
-    return manifest
 
 
 def read_codebook(text: str) -> list[dict]:

@@ -2,8 +2,12 @@
 
 A verdict can change (a new fact, a new dataset version, a new version of the rule), so
 every citation names the day of the verdicts it saw, the rule version that produced
-them and the version of the dataset the page was built from (the latest import's,
-dataset.DatasetImport), next to the address and the day the reader accessed it. The page itself offers the
+them and the data the page was built from: the latest import's dataset version, and the
+moment the data last changed (dataset.state), said as changes after that version when
+the newsroom, the admin or a new verdict changed anything since the import (a dataset
+version's files do not hold a correction made after it). That moment is the `data_as_of`
+of the bulk files of /data/ built from the same data. Next to these, the address and the
+day the reader accessed it. The page itself offers the
 text; `?cite=bibtex` and `?cite=ris` on the same address download the same citation for a
 reference manager (BibTeX written by bibtexparser, RIS by rispy).
 """
@@ -24,8 +28,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from compliance import RULE_VERSION
-from core.names import format_date
-from dataset.models import DatasetImport
+from core.names import format_date, format_moment
+from dataset.state import data_state
 from front import summaries
 from visits.models import ReviewState, Verdict
 
@@ -64,8 +68,10 @@ def latex_text(value: str) -> str:
 class Citation:
     """What one page cites: its title and address, the day the reader accessed it, the
     day of the newest verdict it shows (None when it shows none), the rule version, the
-    dataset's version (the latest import's VERSION, "" when none is recorded), and for a
-    visit page the verdict itself (its label, in the page's language)."""
+    dataset's version (the latest import's VERSION, "" when none is recorded), when the
+    data last changed (`data_as_of`, UTC, None on an empty database) and whether that was
+    after the import (`changed_since_import`), and for a visit page the verdict itself
+    (its label, in the page's language)."""
 
     title: str
     url: str
@@ -77,6 +83,8 @@ class Citation:
     language: str
     verdict: str = ""
     dataset_version: str = ""
+    data_as_of: datetime.datetime | None = None
+    changed_since_import: bool = False
 
     @property
     def key(self) -> str:
@@ -90,14 +98,43 @@ class Citation:
     @property
     def note(self) -> str:
         """'Verdicts as of 30 November 2026, rule version 2026.11.30, dataset version
-        2026.12.03', in the page's language (without the dataset's version when no import
-        recorded one)."""
-        if not self.dataset_version:
+        2026.12.03 with later changes up to 5 December 2026, 11:40:17 UTC', in the page's
+        language (`data_note`)."""
+        data = self.data_note
+        if not data:
             return self._verdicts_note()
-        return _("%(note)s, dataset version %(version)s") % {
-            "note": self._verdicts_note(),
-            "version": self.dataset_version,
-        }
+        return _("%(note)s, %(data)s") % {"note": self._verdicts_note(), "data": data}
+
+    @property
+    def data_note(self) -> str:
+        """The data the page was built from, in the page's language: 'dataset version
+        2026.12.04 with later changes up to 5 December 2026, 11:40:17 UTC' when the data
+        changed after the latest import, 'dataset version 2026.12.04, data as of 4
+        December 2026, 09:12:03 UTC' when it did not, 'data as of …' when no import
+        recorded a version; '' on an empty database."""
+        moment = format_moment(self.data_as_of, seconds=True) if self.data_as_of else ""
+        if self.dataset_version and moment and self.changed_since_import:
+            return _("dataset version %(version)s with later changes up to %(moment)s") % {
+                "version": self.dataset_version,
+                "moment": moment,
+            }
+        if self.dataset_version and moment:
+            return _("dataset version %(version)s, data as of %(moment)s") % {
+                "version": self.dataset_version,
+                "moment": moment,
+            }
+        if self.dataset_version:
+            return _("dataset version %(version)s") % {"version": self.dataset_version}
+        if moment:
+            return _("data as of %(moment)s") % {"moment": moment}
+        return ""
+
+    @property
+    def data_as_of_iso(self) -> str:
+        """`data_as_of` as ISO 8601 in UTC ('2026-12-05T11:40:17Z'), for <time datetime>."""
+        if self.data_as_of is None:
+            return ""
+        return self.data_as_of.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
 
     def _verdicts_note(self) -> str:
         if self.verdict:
@@ -200,14 +237,15 @@ def cite(
 ) -> Citation:
     """The citation of the page answering `request`: its address (with a list's filters,
     without `cite` or `page`), accessed today; `verdicts_as_of` is a datetime (a
-    verdict's computed_at, read in UTC) or a date. One query: the version of the latest
-    dataset import (DatasetImport.latest_version)."""
+    verdict's computed_at, read in UTC) or a date. One query: the data's state
+    (dataset.state.data_state: the latest import's version, when the data last changed)."""
     if isinstance(verdicts_as_of, datetime.datetime):
         verdicts_as_of = timezone.localdate(verdicts_as_of)
     query = request.GET.copy()
     for name in _NOT_CITED:
         query.pop(name, None)
     encoded = query.urlencode()
+    state = data_state()
     return Citation(
         title=str(title),
         url=request.build_absolute_uri(request.path) + (f"?{encoded}" if encoded else ""),
@@ -218,7 +256,9 @@ def cite(
         rule_version=rule_version,
         language=get_language() or "en",
         verdict=str(verdict),
-        dataset_version=DatasetImport.latest_version() or "",
+        dataset_version=state.version or "",
+        data_as_of=state.changed_at,
+        changed_since_import=state.changed_since_import,
     )
 
 

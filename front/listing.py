@@ -37,7 +37,7 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -48,6 +48,7 @@ from core.echo import echoed
 from core.filters import facet_counts, unknown_parameters
 from core.names import country_name, format_date, situation_name
 from core.sorting import Sorts
+from dataset.state import data_state, download_name
 from front import citations, paging, summaries
 from front.pages import render_page
 from warrants.models import Person
@@ -576,6 +577,12 @@ def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
     visits table is `visits.tables`, the API's too), cells, dates with their precision,
     lists as JSON arrays, formula guard, BOM and error body. Streamed, `tabular.EXPORT_CHUNK`
     rows at a time: memory stays flat whatever the number of rows.
+
+    The file is named by the list, the dataset version and the day it was made
+    (`iccwatch-visits-2026.12.04-2026-12-05.csv`); the JSON's head, besides the list, its
+    filters, sort and address, says which data it holds as a citation does
+    (`dataset_version`, `data_as_of`, `changed_since_import`: dataset.state) and when it
+    was made (`generated_at`, UTC).
     """
     redirect = _legacy_sort_redirect(request)
     if redirect:
@@ -610,6 +617,9 @@ def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
     if listing.export_queryset:
         queryset = listing.export_queryset(queryset)
     rows = _rows(listing, request, queryset, translation.get_language())
+    # Which data the rows are, and when they were taken: in the file's name, and in the
+    # JSON's head (dataset.state, as a citation names them).
+    state, generated = data_state(), timezone.now()
     if fmt == "csv":
         pieces = tabular.in_pieces(tabular.csv_lines(rows, listing.export_fields))
         content_type = "text/csv; charset=utf-8"
@@ -627,6 +637,10 @@ def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
             },
             "sort": key,
             "url": request.build_absolute_uri(),
+            "dataset_version": state.version or None,
+            "data_as_of": tabular.text(state.changed_at) or None,
+            "changed_since_import": state.changed_since_import,
+            "generated_at": tabular.text(generated),
         }
         pieces = tabular.in_pieces(tabular.json_document(head, rows))
         content_type = "application/json"
@@ -638,7 +652,8 @@ def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
     except exports.TooManyDownloads as busy:
         return too_many_downloads(request, listing, busy)
     response = StreamingHttpResponse(slot.stream(pieces), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="iccwatch-{listing.name}.{fmt}"'
+    name = download_name(f"iccwatch-{listing.name}", fmt, state, generated)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

@@ -491,6 +491,10 @@ CELERY_BEAT_SCHEDULE = {
 ICCWATCH_DOWNLOADS_DIR = Path(
     env_str("ICCWATCH_DOWNLOADS_DIR", default=str(BASE_DIR / "var" / "downloads"))
 )
+# How many superseded builds of the bulk downloads are kept, and still served, beside the
+# current one (0: none), so that a file name and SHA-256 once cited stay true; a file no
+# longer kept answers 410 Gone with a page that says so (dataset/bulk.py).
+ICCWATCH_DOWNLOADS_KEEP = env_int("ICCWATCH_DOWNLOADS_KEEP", default=30)
 # How old an outbox row must be before the sweeper re-enqueues it (the relay
 # normally enqueues it at once; this catches what the relay could not).
 ICCWATCH_SWEEP_GRACE_SECONDS = env_int("ICCWATCH_SWEEP_GRACE_SECONDS", default=20)

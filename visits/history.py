@@ -34,7 +34,6 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch, reverse
-from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
@@ -43,7 +42,7 @@ from core import causes
 from core.causes import FIELDS
 from core.history import WritePath
 from core.models import Source
-from core.names import country_name, format_date
+from core.names import country_name, format_date, format_moment
 from core.reasons import correction_reason, withdrawal_note
 from states.models import (
     Declaration,
@@ -472,15 +471,9 @@ def _shortened(text: str, limit: int = TEXT_LIMIT) -> str:
 
 
 def _moment(value: datetime.datetime, seconds: bool = False) -> str:
-    """'2 December 2026, 04:59 UTC' ('2 décembre 2026, 04 h 59 UTC'), as the history writes
-    its own times: the time in the language's TIME_FORMAT (core/formats); with `seconds`,
-    '2 December 2026, 04:59:07 UTC' ('2 décembre 2026, 04 h 59 min 07 s UTC')."""
-    utc = value.astimezone(datetime.UTC) if value.tzinfo else value
-    shape = pgettext("a time with its seconds, in Django's date format", "H:i:s")
-    return _("%(date)s, %(time)s UTC") % {
-        "date": format_date(utc.date()),
-        "time": time_format(utc.time(), shape if seconds else None),
-    }
+    """'2 December 2026, 04:59 UTC', as the history writes its own times (core.names
+    .format_moment)."""
+    return format_moment(value, seconds)
 
 
 def _changed_words(f, old, new, names: _Names) -> tuple[str, str]:

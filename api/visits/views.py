@@ -49,6 +49,7 @@ from core.filters import (
 )
 from core.links import link_builder
 from core.sorting import Sorts
+from dataset.state import data_state, download_name
 from states.filters import STATE
 from visits import tables
 from visits.filters import IncidentFilterSet, VisitFilterSet
@@ -379,7 +380,8 @@ class VisitViewSet(
             "".join(tabular.csv_lines([self.export_row(visit, request, language)], columns)),
             content_type="text/csv; charset=utf-8",
         )
-        response["Content-Disposition"] = f'attachment; filename="iccwatch-visit-{visit.slug}.csv"'
+        name = download_name(f"iccwatch-visit-{visit.slug}", "csv", data_state())
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 
     def plain_rows(self) -> bool:

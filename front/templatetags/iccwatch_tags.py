@@ -14,7 +14,7 @@ from compliance import partial_isoformat
 from core import names, reasons
 from core.reasons import situation_words
 from core.reasons import withdrawal_note as withdrawal_note_words
-from front import summaries
+from front import rule_versions, summaries
 from states.status import Standing
 
 register = template.Library()
@@ -29,6 +29,14 @@ VERDICT_CLASSES = {
     "upcoming": "v-upcoming",
     "withdrawn": "v-withdrawn",
 }
+
+
+@register.filter
+def rule_version_link(version):
+    """{{ verdict.rule_version|rule_version_link }} -> the version as a link to its entry
+    in /method/'s "Versions of the rule" (front.rule_versions.url; the list itself for a
+    version it does not list), e.g. '<a href="/method/#rule-2026.12.04.3">2026.12.04.3</a>'."""
+    return format_html('<a href="{}">{}</a>', rule_versions.url(version), version)
 
 
 @register.filter
@@ -100,6 +108,13 @@ def when(value, precision="day"):
     `value` is a date (with its precision), a Period or an ISO string, possibly partial.
     """
     return names.format_date(value, precision or "day")
+
+
+@register.filter
+def moment_with_seconds(value):
+    """{{ citation.data_as_of|moment_with_seconds }} -> "5 December 2026, 11:40:17 UTC"
+    ("5 décembre 2026, 11 h 40 min 17 s UTC"): core.names.format_moment."""
+    return names.format_moment(value, seconds=True) if value else ""
 
 
 @register.filter

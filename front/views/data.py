@@ -3,7 +3,8 @@ the "last updated" date of every page's footer.
 
 The files themselves are built by `dataset.bulk` (a management command and a beat task);
 this page lists the latest build from its manifest, with each file's size and SHA-256,
-and describes the dataset in schema.org terms (a `Dataset` with its distributions) for
+and the earlier builds still kept (a file no longer kept answers 410 Gone with a page
+that says so), and describes the dataset in schema.org terms (a `Dataset` with its distributions) for
 search engines and data catalogues. The changelog is the CHANGELOG.md of the folder the
 latest import read (DatasetImport.documents; data/CHANGELOG.md before any import): one entry
 per dataset version, newest first. The dictionary is that folder's DICTIONARY.md.
@@ -157,8 +158,9 @@ def _json_ld(request, manifest: dict | None, entries: list[ChangelogEntry]) -> s
 
 
 def data_page(request):
-    """/data/: the bulk downloads of the latest build (each file's size and SHA-256),
-    the dataset's version and its changelog."""
+    """/data/: the bulk downloads of the latest build (each file's size and SHA-256), the
+    earlier builds still kept (bulk: a cited file stays available), the dataset's version
+    and its changelog."""
     manifest = bulk.latest_manifest()
     entries = changelog_entries()
     files = []
@@ -173,11 +175,31 @@ def data_page(request):
                 else _("The whole dataset as one SQLite database"),
             }
         )
+    earlier = [
+        {
+            **build,
+            "data_as_of": datetime.datetime.fromisoformat(build["data_as_of"]),
+            "files": [
+                {
+                    **file,
+                    "url": reverse("data-file", kwargs={"name": file["name"]}),
+                    "size": size_words(file["bytes"]),
+                }
+                for file in build["files"]
+            ],
+        }
+        for build in (manifest or {}).get("earlier", [])
+    ]
     context = {
         "title": _("Data"),
         "manifest": manifest,
         "built_at": datetime.datetime.fromisoformat(manifest["built_at"]) if manifest else None,
+        "data_as_of": (
+            datetime.datetime.fromisoformat(manifest["data_as_of"]) if manifest else None
+        ),
         "files": files,
+        "earlier": earlier,
+        "keep": settings.ICCWATCH_DOWNLOADS_KEEP,
         "latest": entries[0] if entries else None,
         "json_ld": format_html(
             '<script type="application/ld+json">{}</script>',
@@ -188,24 +210,46 @@ def data_page(request):
 
 
 def data_file(request, name: str):
-    """A file of the latest build (only a name its manifest lists), as an attachment."""
-    manifest = bulk.latest_manifest() or {"files": []}
-    listed = {file["name"]: file for file in manifest["files"]}
-    if name not in listed:
-        raise Http404(_("No such file."))
+    """A file of the current build, or of an earlier one still kept (bulk.published), as an
+    attachment. A name /data/ once published but no longer keeps is a 410 Gone page in the
+    reader's language that names the file, says a newer build superseded it, and links the
+    current downloads and the data changelog (`gone`); only a name never published is a 404."""
+    found = bulk.published(name)
     path = bulk.downloads_dir() / name
-    if not path.exists():
-        raise Http404(_("No such file."))
-    response = FileResponse(
-        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
-        as_attachment=True,
-        filename=name,
-        content_type=listed[name]["media_type"],
-    )
-    # RFC 9530: the file's SHA-256 (as the page shows it in hex), for clients that check it.
-    digest = base64.b64encode(bytes.fromhex(listed[name]["sha256"])).decode()
-    response["Repr-Digest"] = f"sha-256=:{digest}:"
-    return response
+    if found is not None and found.kept and path.exists():
+        response = FileResponse(
+            open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+            as_attachment=True,
+            filename=name,
+            content_type=found.file["media_type"],
+        )
+        # RFC 9530: the file's SHA-256 (as the page shows it in hex), for clients that check it.
+        digest = base64.b64encode(bytes.fromhex(found.file["sha256"])).decode()
+        response["Repr-Digest"] = f"sha-256=:{digest}:"
+        return response
+    if found is not None:
+        return gone(request, name, found.file, found.build)
+    version = bulk.named_like_a_build(name)
+    if version is not None:
+        # Removed before builds recorded what they removed: only its name is known.
+        return gone(request, name, {"name": name}, {"version": version})
+    raise Http404(_("No such file."))
+
+
+def gone(request, name: str, file: dict, build: dict):
+    """410 Gone: the file `name` was a build of the dataset (`build`: its version, and when
+    known the moment its data is of) that newer builds superseded, and it is no longer
+    kept; with its SHA-256 when recorded, and links to the current files and the
+    changelog."""
+    as_of = build.get("data_as_of")
+    context = {
+        "title": _("File no longer kept"),
+        "name": name,
+        "version": build.get("version") or "",
+        "data_as_of": datetime.datetime.fromisoformat(as_of) if as_of else None,
+        "sha256": file.get("sha256") or "",
+    }
+    return render_page(request, "data/gone.html", context, status=410)
 
 
 def dictionary_html(text: str | None = None) -> str:

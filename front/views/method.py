@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 import compliance
 from compliance import RULE_VERSION
 from core.pagecache import cache_page_by_version
-from front import citations
+from front import citations, rule_versions
 from front.pages import render_page
 from visits.models import Basis, VerdictCode, VisitOutcome, VisitStatus, verdict_label
 
@@ -189,7 +189,8 @@ def _choice_terms(choices, meanings: dict) -> list[Term]:
 
 @cache_page_by_version
 def method_page(request):
-    """/method/: how a verdict is decided. One query: the dataset's version, for the page's
+    """/method/: how a verdict is decided, and the versions of the rule. One query: the
+    data's version and when it last changed (dataset.state), for the page's
     citation (front.citations.cite)."""
     title = _("How verdicts are decided")
     citation = citations.cite(request, title, verdicts_as_of=None)
@@ -206,6 +207,7 @@ def method_page(request):
         "statuses": _choice_terms(VisitStatus, STATUS_MEANINGS),
         "outcomes": _choice_terms(VisitOutcome, OUTCOME_MEANINGS),
         "rule_version": RULE_VERSION,
+        "rule_versions": rule_versions.VERSIONS,
         "dataset_version": citation.dataset_version,
         "licence": settings.DATA_LICENCE,
         "citation": citation,

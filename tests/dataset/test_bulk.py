@@ -212,10 +212,11 @@ def test_a_build_is_kept_until_the_data_changes(seeded, downloads):
     visit.save()
     second = bulk.build()
     assert second["key"] != first["key"]
-    # The previous build's files are gone; only the new ones and the manifest remain.
+    # The previous build's files stay (a cited name stays true), listed as an earlier build.
     assert sorted(p.name for p in downloads.iterdir()) == sorted(
-        [*(f["name"] for f in second["files"]), bulk.MANIFEST]
+        [*(f["name"] for f in [*second["files"], *first["files"]]), bulk.MANIFEST]
     )
+    assert [b["key"] for b in second["earlier"]] == [first["key"]]
 
 
 def test_a_build_leaves_the_files_to_another_process_building_them(seeded, downloads):
@@ -469,3 +470,56 @@ def test_two_builds_of_the_same_data_are_the_same_bytes(seeded, downloads):
     as_of = datetime.datetime.fromisoformat(second["data_as_of"])
     dated = as_of.replace(second=as_of.second // 2 * 2)  # MS-DOS time: 2-second steps
     assert {info.date_time for info in archive.infolist()} == {dated.timetuple()[:6]}
+
+
+def change_the_data(n: int) -> None:
+    visit = Visit.objects.published().first()
+    visit.place = f"Elsewhere {n}"
+    visit.save()
+
+
+def test_superseded_builds_are_kept_up_to_the_setting_and_the_removed_ones_recorded(
+    seeded, downloads, settings
+):
+    """ICCWATCH_DOWNLOADS_KEEP earlier builds stay beside the current one, newest first;
+    an older one's files are removed, and recorded first (removed.json), so that /data/
+    answers their names 410 Gone, never 404."""
+    settings.ICCWATCH_DOWNLOADS_KEEP = 2
+    builds = [bulk.build()]
+    for n in range(3):
+        change_the_data(n)
+        builds.append(bulk.build())
+    current = builds[-1]
+    assert [b["key"] for b in current["earlier"]] == [builds[2]["key"], builds[1]["key"]]
+    kept = {f["name"] for b in builds[1:] for f in b["files"]}
+    on_disk = {p.name for p in downloads.iterdir()}
+    assert on_disk == kept | {bulk.MANIFEST, bulk.REMOVED}
+    removed = bulk.removed_files()
+    assert [f["name"] for f in removed] == [f["name"] for f in builds[0]["files"]]
+    assert [f["sha256"] for f in removed] == [f["sha256"] for f in builds[0]["files"]]
+    assert {f["version"] for f in removed} == {builds[0]["version"]}
+    assert {f["data_as_of"] for f in removed} == {builds[0]["data_as_of"]}
+    gone = bulk.published(builds[0]["files"][0]["name"])
+    assert gone is not None and not gone.kept and gone.build["key"] == builds[0]["key"]
+    earlier = bulk.published(builds[1]["files"][1]["name"])
+    assert earlier.kept and not earlier.current and earlier.file["format"] == "sqlite"
+    assert bulk.published(current["files"][0]["name"]).current
+    # A rebuild of the same data replaces its files in place: not an earlier build of itself.
+    assert [b["key"] for b in bulk.build(force=True)["earlier"]] == [
+        builds[2]["key"],
+        builds[1]["key"],
+    ]
+
+
+def test_with_no_build_kept_the_superseded_one_is_recorded_and_removed(seeded, downloads, settings):
+    settings.ICCWATCH_DOWNLOADS_KEEP = 0
+    first = bulk.build()
+    change_the_data(1)
+    second = bulk.build()
+    assert second["earlier"] == []
+    assert {p.name for p in downloads.iterdir()} == {
+        *(f["name"] for f in second["files"]),
+        bulk.MANIFEST,
+        bulk.REMOVED,
+    }
+    assert [f["name"] for f in bulk.removed_files()] == [f["name"] for f in first["files"]]

@@ -1,5 +1,6 @@
 """ "Cite this page" on country, person, visit and list pages: text, BibTeX and RIS, each
-with the date of the verdicts and the rule version."""
+with the date of the verdicts, the rule version and the data the page was built from (the
+dataset version, and when the data last changed: after it, as changes made since)."""
 
 import datetime
 import html as html_module
@@ -13,13 +14,20 @@ from django.test import RequestFactory
 from django.utils import timezone, translation
 
 from compliance import RULE_VERSION
-from core.names import format_date
+from core import roles
+from core.history import WritePath, recording
+from core.names import format_date, format_moment
 from core.pagecache import bump_data_version
+from dataset import bulk
 from dataset.models import DatasetImport
 from front import citations
+from states.models import State
+from tests.history.test_changes import MONGOLIA, account
 from tests.site.conftest import body
 from tests.site.test_cards import in_language
-from visits.models import Verdict
+from visits import review
+from visits.models import Verdict, VerdictChange, Visit
+from warrants.models import Person, Warrant
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +59,28 @@ def verdicts_as_of(**filters) -> datetime.date:
     return timezone.localdate(latest)
 
 
+def data_changed_at() -> datetime.datetime:
+    """When the data last changed, read here on its own: the latest change to a visit,
+    person, warrant or state, verdict change or import, in UTC to the second."""
+    moments = [
+        model.objects.aggregate(m=Max(name))["m"]
+        for model, name in (
+            (Visit, "updated_at"),
+            (Person, "updated_at"),
+            (Warrant, "updated_at"),
+            (State, "updated_at"),
+            (VerdictChange, "changed_at"),
+            (DatasetImport, "imported_at"),
+        )
+    ]
+    return max(m for m in moments if m).astimezone(datetime.UTC).replace(microsecond=0)
+
+
+def data_words(version: str) -> str:
+    """What a citation says of the seed's data, just imported: its version and its moment."""
+    return f"dataset version {version}, data as of {format_moment(data_changed_at(), True)}"
+
+
 def bibtex_entry(text: str):
     library = bibtexparser.parse_string(text)
     assert library.failed_blocks == [] and len(library.entries) == 1
@@ -70,10 +100,15 @@ def test_each_page_cites_itself_with_the_verdict_date_and_rule_version(
     version = DatasetImport.latest_version()
     assert version  # the seed's data/VERSION
     assert (
-        f"as of {as_of}, rule version {RULE_VERSION}, dataset version {version}. "
+        f"as of {as_of}, rule version {RULE_VERSION}, {data_words(version)}. "
         f"http://testserver{url} (accessed {today})."
     ) in text
-    assert f"Dataset version {version}." in html[html.index('id="cite-verdicts"') :]
+    iso = data_changed_at().isoformat().replace("+00:00", "Z")
+    moment = format_moment(data_changed_at(), seconds=True)
+    assert (
+        f'Dataset version {version}, data as of <time datetime="{iso}">{moment}</time>.'
+        in html[html.index('id="cite-verdicts"') :]
+    )
     assert f'href="{url}?cite=bibtex"' in html and f'href="{url}?cite=ris"' in html
 
 
@@ -95,7 +130,7 @@ def test_each_page_downloads_its_citation_as_bibtex_and_ris(reader, seeded, url,
     assert fields["urldate"] == today.isoformat()
     version = DatasetImport.latest_version()
     assert (
-        f"as of {format_date(as_of)}, rule version {RULE_VERSION}, dataset version {version}"
+        f"as of {format_date(as_of)}, rule version {RULE_VERSION}, {data_words(version)}"
         in fields["note"]
     )
 
@@ -109,7 +144,7 @@ def test_each_page_downloads_its_citation_as_bibtex_and_ris(reader, seeded, url,
     assert reference["urls"] == [f"http://testserver{url}"]
     assert reference["access_date"] == today.strftime("%Y/%m/%d")
     assert reference["date"] == as_of.strftime("%Y/%m/%d")
-    assert f"rule version {RULE_VERSION}, dataset version {version}" in reference["notes"][0]
+    assert f"rule version {RULE_VERSION}, {data_words(version)}" in reference["notes"][0]
 
 
 def test_a_visit_cites_its_own_verdict_and_the_rule_version_that_made_it(reader, seeded):
@@ -120,7 +155,11 @@ def test_a_visit_cites_its_own_verdict_and_the_rule_version_that_made_it(reader,
     )
     html = body(reader.get(PUTIN_MNG))
     assert "Verdict: non-compliance, as of 4 March 2025, rule version 2025.01.01, dataset" in html
-    assert "Verdict as of 4 March 2025, rule version 2025.01.01." in html
+    # A version the list of versions does not name links to the list.
+    assert (
+        'Verdict as of 4 March 2025, rule version <a href="/method/#rule-versions">2025.01.01</a>.'
+        in html
+    )
 
 
 def test_a_list_cites_its_filters_but_not_its_page(reader, seeded):
@@ -166,12 +205,13 @@ def test_the_citation_follows_the_readers_language(reader, seeded):
     html = body(in_language(reader, "/states/MNG/", "fr")[0])
     with translation.override("fr"):
         as_of = format_date(verdicts_as_of(visit__host__iso3="MNG"))
+        moment = format_moment(data_changed_at(), seconds=True)
     version = DatasetImport.latest_version()
     assert (
         f"iccwatch, «\u00a0Mongolie\u00a0». Verdicts au {as_of}, version de la règle "
-        f"{RULE_VERSION}, version des données {version}." in html
+        f"{RULE_VERSION}, version des données {version}, données au {moment}." in html
     )
-    assert f"Version des données\u00a0: {version}." in html
+    assert f"Version des données\u00a0: {version}, données au <time " in html
     fields = {
         f.key: f.value
         for f in bibtex_entry(
@@ -218,9 +258,79 @@ def test_the_citation_names_the_latest_imports_dataset_version(reader, seeded):
     DatasetImport.objects.create(version="2027.01.15")
     bump_data_version()  # as the import's writes do
     html = body(reader.get("/states/MNG/"))
-    assert f"rule version {RULE_VERSION}, dataset version 2027.01.15. http" in html
-    assert "Dataset version 2027.01.15." in html
+    moment = format_moment(data_changed_at(), seconds=True)
+    assert f"{RULE_VERSION}, dataset version 2027.01.15, data as of {moment}. http" in html
+    assert "Dataset version 2027.01.15, data as of <time" in html
     DatasetImport.objects.create(version="")
     bump_data_version()
     html = body(reader.get("/states/MNG/"))
     assert "dataset version" not in html and "Dataset version" not in html
+    # The data is still named, by when it last changed.
+    moment = format_moment(data_changed_at(), seconds=True)
+    assert f"rule version {RULE_VERSION}, data as of {moment}. http" in html
+
+
+def correct_mongolia() -> Visit:
+    """Mongolia's end date corrected through the newsroom by one person, verified by another."""
+    rita = account("rita-staffer", roles.REPORTERS)
+    victor = account("victor-staffer", roles.REVIEWERS)
+    visit = Visit.objects.get(slug=MONGOLIA)
+    with recording(WritePath.NEWSROOM, user=rita):
+        report = review.file_report(
+            author=rita,
+            data={**review.report_data_of(visit), "end": "2024-09-04"},
+            citations=review.citations_of(visit),
+            visit=visit,
+            reason="The Kremlin's readout dates his departure to 4 September.",
+        )
+    with recording(WritePath.NEWSROOM, user=victor):
+        review.verify(report, victor)
+    visit.refresh_from_db()
+    return visit
+
+
+@pytest.mark.parametrize("url", [PUTIN_MNG, "/states/MNG/", "/visits/"])
+def test_a_citation_after_a_newsroom_correction_names_the_changes_since_the_dataset_version(
+    reader, seeded, url
+):
+    """The dataset version's files hold the visit as it was before the correction: a
+    citation naming the version alone would name data that is not what the page shows.
+    Text, BibTeX and RIS say "with later changes up to" the moment the data last changed,
+    the `data_as_of` of the bulk files built from the same data; in French too."""
+    version = DatasetImport.latest_version()
+    visit = correct_mongolia()
+    assert visit.end == datetime.date(2024, 9, 4)
+    changed = data_changed_at()
+    assert changed >= visit.updated_at.replace(microsecond=0)
+    assert bulk.data_as_of() == changed  # the build of /data/ that holds this page's data
+    later = f"dataset version {version} with later changes up to {format_moment(changed, True)}"
+
+    html = body(reader.get(url))
+    area = html[html.index('<textarea id="citation"') :]
+    text = area[area.index(">") + 1 : area.index("</textarea>")]
+    assert f"{RULE_VERSION}, {later}. http://testserver{url} (accessed " in text
+    iso = changed.isoformat().replace("+00:00", "Z")
+    assert (
+        f'Dataset version {version}, with <a href="/changes/">later changes</a> up to '
+        f'<time datetime="{iso}">{format_moment(changed, True)}</time>.'
+    ) in html
+    fields = {
+        f.key: f.value
+        for f in bibtex_entry(reader.get(url, {"cite": "bibtex"}).content.decode()).fields
+    }
+    assert fields["note"].endswith(later) and fields["urldate"] == timezone.localdate().isoformat()
+    [reference] = rispy.loads(reader.get(url, {"cite": "ris"}).content.decode())
+    assert reference["notes"][0].endswith(later)
+    assert reference["access_date"] == timezone.localdate().strftime("%Y/%m/%d")
+
+    french = body(in_language(reader, url, "fr")[0])
+    with translation.override("fr"):
+        moment = format_moment(changed, True)
+    assert (
+        f"version des données {version} avec les modifications ultérieures jusqu’au {moment}."
+        in french
+    )
+    assert (
+        f'Version des données\u00a0: {version}, avec les <a href="/fr/changes/">modifications '
+        f'ultérieures</a> jusqu’au <time datetime="{iso}">{moment}</time>.'
+    ) in french

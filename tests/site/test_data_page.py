@@ -204,3 +204,86 @@ def test_the_api_documentation_says_it_is_english_whatever_the_readers_language(
     assert '<a href="/api/v1/docs/" hreflang="en">Documentation de l’API</a> (en anglais)' in french
     english = body(reader.get("/data/"))
     assert '<a href="/api/v1/docs/" hreflang="en">API documentation</a></p>' in english
+
+
+def change_the_data(n: int) -> None:
+    from visits.models import Visit
+
+    visit = Visit.objects.published().first()
+    visit.place = f"Elsewhere {n}"
+    visit.save()
+
+
+def test_a_superseded_build_is_still_served_and_listed_as_an_earlier_build(
+    reader, seeded, downloads
+):
+    """A cited file name and SHA-256 stay true after `build_downloads` builds newer files."""
+    first = bulk.build()
+    change_the_data(1)
+    second = bulk.build()
+    assert second["key"] != first["key"]
+    for file in first["files"]:
+        response = reader.get(f"/data/{file['name']}")
+        assert response.status_code == 200
+        content = b"".join(response.streaming_content)
+        assert hashlib.sha256(content).hexdigest() == file["sha256"]
+        digest = base64.b64encode(hashlib.sha256(content).digest()).decode()
+        assert response["Repr-Digest"] == f"sha-256=:{digest}:"
+    html = body(reader.get("/data/"))
+    earlier = html[html.index('id="earlier-builds"') :]
+    for file in first["files"]:
+        assert f'href="/data/{file["name"]}"' in earlier and file["sha256"] in earlier
+    assert first["data_as_of"].replace(".000000Z", "Z") in earlier  # <time datetime>
+    # The current build's line says what its data is of, as a citation names it.
+    current = html[: html.index('id="earlier-builds"')]
+    assert "data as of <time datetime=" in current
+    assert all(f'href="/data/{f["name"]}"' in current for f in second["files"])
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_file_no_longer_kept_is_gone_with_a_page_that_says_so(
+    reader, seeded, downloads, settings, language
+):
+    settings.ICCWATCH_DOWNLOADS_KEEP = 0
+    first = bulk.build()
+    change_the_data(1)
+    bulk.build()
+    prefix = "/fr" if language == "fr" else ""
+    for file in first["files"]:
+        response = reader.get(f"{prefix}/data/{file['name']}")
+        assert response.status_code == 410
+        assert response["Content-Type"].startswith("text/html")
+        assert response["Content-Language"] == language
+        html = body(response)
+        said = html[html.index('id="gone-file"') :]
+        assert f"<code>{file['name']}</code>" in said
+        assert file["sha256"] in html
+        assert f'href="{prefix}/data/"' in html and f'href="{prefix}/data/changelog/"' in html
+        if language == "en":
+            assert "<title>File no longer kept · iccwatch</title>" in html
+            assert f"version {first['version']}, data as of <time" in said
+            assert "Newer builds have superseded it, and it is no longer kept." in said
+        else:
+            assert "<title>Fichier qui n’est plus conservé · iccwatch</title>" in html
+            assert "Des compilations plus récentes l’ont remplacé" in said
+
+
+def test_a_build_removed_before_removals_were_recorded_is_gone_not_missing(
+    reader, seeded, downloads
+):
+    """A name shaped as a build's, of a dataset version the site imported, may have been
+    published by a build removed before removed.json existed: 410, never a bare 404."""
+    from dataset.models import DatasetImport
+
+    bulk.build()
+    version = DatasetImport.latest_version()
+    for name in (
+        f"iccwatch-data-{version}-75fe54630b17.zip",
+        f"iccwatch-data-{version}-75fe54630b17.sqlite",
+    ):
+        response = reader.get(f"/data/{name}")
+        assert response.status_code == 410
+        assert f"<code>{name}</code>" in body(response)
+    # Never a build's name: a version never imported, or no key.
+    assert reader.get("/data/iccwatch-data-1999.01.01-75fe54630b17.zip").status_code == 404
+    assert reader.get(f"/data/iccwatch-data-{version}-abc.zip").status_code == 404

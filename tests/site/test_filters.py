@@ -236,7 +236,13 @@ def test_the_visit_list_does_not_grow_with_the_number_of_persons(reader, seeded)
     """Issue 12: the filter form listed every person (293 KB a page at 5,000 persons)."""
     from warrants.models import Person, Situation
 
-    before = len(reader.get("/visits/").content)
+    def without_citation(response) -> str:
+        # The citation names when the data last changed, which the new persons move.
+        page = response.content.decode()
+        start = page.index('<section aria-labelledby="cite-heading"')
+        return page[:start] + page[page.index("</section>", start) :]
+
+    before = len(without_citation(reader.get("/visits/")))
     situation = Situation.objects.get(slug="ukraine")
     Person.objects.bulk_create(
         Person(slug=f"bulk-person-{i}", name=f"Person {i}", situation=situation, status="at_large")
@@ -244,7 +250,7 @@ def test_the_visit_list_does_not_grow_with_the_number_of_persons(reader, seeded)
     )
     for path in ("/visits/", "/warrants/"):
         assert "bulk-person-1999" not in reader.get(path).content.decode()
-    assert len(reader.get("/visits/").content) == before
+    assert len(without_citation(reader.get("/visits/"))) == before
 
 
 @pytest.mark.parametrize("path", ["/visits/", "/incidents/", "/visits.csv", "/api/v1/visits/"])

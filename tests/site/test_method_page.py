@@ -26,6 +26,7 @@ HEADINGS = {
         "Visits withdrawn from the record",
         "The Court's findings of non-compliance",
         "Sources, versions and corrections",
+        "Versions of the rule",
         "Cite this page",
     ],
     "fr": [
@@ -38,6 +39,7 @@ HEADINGS = {
         "Les visites retirées des données",
         "Les constats de manquement de la Cour",
         "Sources, versions et corrections",
+        "Versions de la règle",
         "Citer cette page",
     ],
 }

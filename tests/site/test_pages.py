@@ -12,6 +12,7 @@ from core.names import format_date
 from dataset.models import DatasetImport
 from tests.factories import make_person, make_state, make_visit, make_warrant
 from tests.site.conftest import body
+from tests.site.test_citations import data_words
 from visits import flagging
 from visits.models import Verdict, Visit
 
@@ -274,8 +275,8 @@ def test_visit_page_explains_the_verdict_and_cites_its_sources(reader, seeded):
     verdict = Verdict.objects.get(visit__slug=PUTIN_MNG.split("/")[2])
     as_of = format_date(timezone.localdate(verdict.computed_at))
     assert (
-        f"Verdict: non-compliance, as of {as_of}, rule version {RULE_VERSION}, dataset version "
-        f"{DatasetImport.latest_version()}. "
+        f"Verdict: non-compliance, as of {as_of}, rule version {RULE_VERSION}, "
+        f"{data_words(DatasetImport.latest_version())}. "
         f"http://testserver{PUTIN_MNG} (accessed {format_date(timezone.localdate())})."
     ) in html
 

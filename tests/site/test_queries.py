@@ -9,7 +9,8 @@ pytestmark = pytest.mark.django_db
 
 # (address, queries). The numbers are the joins each view spells out; they must not
 # grow with the data (no query per row). Every page with "Cite this page" reads the
-# latest import's dataset version (front.citations.cite): one query.
+# data's state (front.citations.cite: the latest import's dataset version and when the data
+# last changed): one query.
 PAGES = [
     # timelines, declarations, Security Council referrals, names, counts, people at large,
     # latest incidents, early warnings, incident hosts; incidents per year (the chart); the
@@ -52,7 +53,7 @@ PAGES = [
     ("/states/MNG/feed/", 2),
     ("/persons/vladimir-putin/feed/", 2),
     ("/search/?q=Ulan+Bator", 4),
-    # How verdicts are decided: the dataset's version, for its citation.
+    # How verdicts are decided: the data's state, for its citation.
     ("/method/", 1),
     # Cards: the state (or person), its treaty events (or warrants), visits by verdict (the
     # page's summary, recounted here after the write; cached otherwise).
@@ -89,8 +90,9 @@ def test_downloads_read_a_fixed_number_of_queries_per_chunk(
     reader, seeded, more_data, django_assert_num_queries
 ):
     more_data(8)
-    # The filtered rows in one chunk, then their sources, verdicts' warrants and findings.
-    with django_assert_num_queries(4):
+    # The data's state (dataset.state: the file's name, the JSON's head), the filtered rows
+    # in one chunk, then their sources, verdicts' warrants and findings.
+    with django_assert_num_queries(5):
         body(reader.get("/visits.csv"))
-    with django_assert_num_queries(5):  # + the host's id
+    with django_assert_num_queries(6):  # + the host's id
         body(reader.get("/visits.json?host=MNG"))
