@@ -24,7 +24,7 @@ from django.db import connection
 from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_basic_type
@@ -48,7 +48,7 @@ from api.filters import (
 from api.formats import CSVRenderer, JSONRenderer, csv_columns, flat_row
 from api.lang import LANG, activate_for, lang_parameter
 from api.paging import JSON_ONLY
-from core import exports, identifiers, pagecache, tabular
+from core import conditional, exports, identifiers, pagecache, tabular
 from core.echo import echoed
 from core.links import plain_link
 from core.models import DatePrecision, Source
@@ -509,13 +509,13 @@ class PublicReadMixin(EnglishRefusalsMixin):
         response["Content-Disposition"] = f'attachment; filename="{self.csv_filename()}"'
         if etag is not None:
             response["ETag"] = etag
-            # A revalidation (304) or a precondition that fails (412) is answered here,
-            # for a HEAD too (ConditionalGetMiddleware answers GETs only): no row read,
-            # no slot taken. (Given the response, Django answers with it when no
-            # condition applies.)
-            answered = get_conditional_response(request._request, etag=etag, response=response)
-            if answered is not response:
-                return answered
+        # A revalidation (304) or a precondition that fails (412: an If-Match naming
+        # another ETag, or any ETag when the CSV has none) is answered here, before a row
+        # is read or a slot taken (core.conditional; it answers with the response itself
+        # when no condition applies).
+        answered = conditional.conditional_response(request._request, response, etag=etag)
+        if answered is not response:
+            return answered
         # At most so many downloads stream at once, per client and in all, as on the site
         # (core/exports.py).
         try:
@@ -1040,7 +1040,9 @@ CC BY 4.0" (the version the site serves is on /data/, and each release in
 publishers' works.
 
 **Caching**: every GET has an `ETag`; send it back in `If-None-Match` to get `304 Not
-Modified` when nothing changed.
+Modified` when nothing changed. `If-Match` answers only if the current `ETag` is one of
+those given (`*`: any answer), otherwise `412 precondition_failed`, before any `304`, for
+a CSV too; `If-Unmodified-Since` is ignored (no answer has a `Last-Modified`).
 
 **Reports** (an account is required; roles are groups: `reporters`, `reviewers`,
 `admins`): reporters `POST /api/v1/reports/` a new visit, or a correction of a published
@@ -1146,4 +1148,9 @@ naming it, and nothing is filed or changed.
   is a `400 invalid` naming the field and the character: it was published as typed.
   Send it percent-encoded (`%22`, `%3C`); letters outside ASCII (an article's Cyrillic
   or Arabic slug) are taken as before.
+- 5 December 2026, the schema checked: `If-Unmodified-Since` is ignored (no answer has
+  a `Last-Modified`; it made every GET a `412`); an `If-Match` naming no current `ETag`
+  is a `412 precondition_failed` with the error body and `Vary: Accept` (it was an
+  empty HTML answer, and a CSV without an ETag answered `200`), declared on every GET
+  with the `If-Match` header.
 """

@@ -4,6 +4,7 @@ Kept apart from api.base, which the serializers import: the hook reads the repor
 serializer's body rules, so it sits above both.
 """
 
+import copy
 import re
 
 from api.base import API_DESCRIPTION
@@ -119,6 +120,22 @@ IF_NONE_MATCH = {
     "description": "The `ETag` of an earlier answer to the same request: if nothing changed "
     "since, the answer is `304 Not Modified` with no body.",
     "schema": {"type": "string"},
+}
+IF_MATCH = {
+    "name": "If-Match",
+    "in": "header",
+    "required": False,
+    "description": "Answer only if the current answer's `ETag` is one of these (strong "
+    "comparison), or with `*` if there is one at all: otherwise `412 precondition_failed` "
+    "(RFC 9110, 13.1.1). `If-Unmodified-Since` is ignored: no answer has a `Last-Modified`.",
+    "schema": {"type": "string"},
+}
+PRECONDITION_FAILED = {
+    "description": "Precondition Failed (`precondition_failed`): the `If-Match` header named "
+    "no entity tag of the current answer (a list of tags matches only the current strong "
+    "`ETag`; an answer without one, such as a CSV of a site run without Redis, matches "
+    "only `*`). It comes before a `304`.",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
 }
 ETAG = {
     "schema": {"type": "string"},
@@ -263,16 +280,18 @@ def _each_operation(result):
 
 
 def _describe_revalidation(result) -> None:
-    """Every GET answers 304 to a matching If-None-Match (Django's ConditionalGetMiddleware)."""
+    """Every GET answers 304 to a matching If-None-Match, and 412 to an If-Match that
+    matches no current answer (core.conditional; a POST reads neither)."""
     for method, operation in _each_operation(result):
         if method != "get":
             continue
-        operation.setdefault("parameters", []).append(dict(IF_NONE_MATCH))
+        operation.setdefault("parameters", []).extend([dict(IF_NONE_MATCH), dict(IF_MATCH)])
         responses = operation["responses"]
         ok = responses.get("200")
         if ok is not None:
             ok.setdefault("headers", {})["ETag"] = dict(ETAG)
         responses["304"] = dict(NOT_MODIFIED)
+        responses["412"] = copy.deepcopy(PRECONDITION_FAILED)
 
 
 def _varname(value: str) -> str:
