@@ -771,16 +771,19 @@ class NumericIdMixin:
 
 _ERRORS = {
     "400": "A query parameter or a field of the body is invalid (`invalid_filter`, `invalid`).",
-    "401": "Authentication is required (`not_authenticated`) or the token is wrong (`authentication_failed`).",
+    "401": "Authentication is required (`not_authenticated`), or the `Authorization` header "
+    "cannot be read or its key is wrong (`authentication_failed`): on a read too, which needs "
+    "no account but never reads a wrong key as none.",
     "403": "Authenticated, but not allowed to do this (`permission_denied`; `four_eyes`: the "
     "author of a report may not review it).",
     "404": "No such object (`not_found`), or a page beyond the last.",
     "409": "Conflicts with what is recorded (`conflict`): e.g. a report no longer awaiting review.",
     "406": "No format the Accept header asks for is available here (`not_acceptable`); an "
     "unknown `?format=` is a 400.",
+    "413": "The body is larger than the API accepts (`too_large`).",
     "415": "The body is not JSON (`unsupported_media_type`).",
     "429": "Too many requests (`throttled`): wait the number of seconds in Retry-After.",
-    "503": "The data is being rewritten right now (`busy`): retry after the seconds in Retry-After.",
+    "503": "The database cannot answer right now (`busy`): retry after the seconds in Retry-After.",
 }
 _RETRY_AFTER = {
     "Retry-After": {
@@ -865,15 +868,19 @@ class ApiAutoSchema(AutoSchema):
         return parameters
 
     def _error_codes(self) -> list[str]:
-        codes = ["406", "429"]
-        if getattr(self.view, "may_be_busy", False):
-            codes.append("503")
+        """The error statuses this operation may answer (tests/api/test_declared_statuses.py
+        provokes each): on every one a parameter (400), a wrong key (401, even on a read
+        that needs none), an Accept header nothing matches (406), the rate limits (429) and
+        a database that cannot answer (503); on a POST the access (403), a body too large
+        (413) or not JSON (415); on a read an identifier or a page that names nothing (404).
+        A GET's 412 is declared with its 304 (api.schema)."""
+        codes = ["400", "401", "406", "429", "503"]
         if self.method == "POST":
-            codes += ["400", "401", "403", "415"]
+            codes += ["403", "413", "415"]
         else:
-            codes += ["400", "404"]
+            codes += ["404"]
         if getattr(self.view, "requires_account", False):
-            codes += ["401", "403"]
+            codes += ["403"]
             if self.method == "POST" and self._is_detail():
                 codes.append("404")
         return sorted(set(codes))
@@ -1152,5 +1159,7 @@ naming it, and nothing is filed or changed.
   a `Last-Modified`; it made every GET a `412`); an `If-Match` naming no current `ETag`
   is a `412 precondition_failed` with the error body and `Vary: Accept` (it was an
   empty HTML answer, and a CSV without an ETag answered `200`), declared on every GET
-  with the `If-Match` header.
+  with the `If-Match` header. Every operation declares, with the error body, the
+  statuses any of them may answer: `401` (a wrong key, on a read too: it was declared on
+  `/reports/` only), `400`, `429` and `503`; every POST its `413`.
 """
