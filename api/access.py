@@ -38,6 +38,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework.settings import api_settings
 
+from api.negotiation import FORMAT_REFUSAL
 from core import roles
 from core.auth import client_key, client_network
 from core.cache import Hit, counters
@@ -226,18 +227,25 @@ class RateLimits(throttling.BaseThrottle):
         return client_key(request)
 
     def allow_request(self, request, view) -> bool:
+        """Whether the request is within the limits (counted once). Within them, a read
+        whose `?format=` the endpoint does not have is refused here, once counted: the
+        InvalidFilter (400) content negotiation kept on it (api.negotiation), so that an
+        unknown format costs a client's requests as any other 400 does."""
         # A request is counted once: the early page cache (core.pagecache) may have
         # counted it already, before the view checks it again.
         http_request = getattr(request, "_request", request)
         counted = getattr(http_request, "_rate_limits_counted", None)
         if counted is not None:
             allowed, self._wait = counted
-            return allowed
-        allowed = self._count(request)
-        with contextlib.suppress(AttributeError):
-            http_request._rate_limits_counted = (allowed, self._wait)
-            # For the answer's RateLimit headers (RateLimitHeadersMiddleware).
-            http_request.rate_limit = self._tightest
+        else:
+            allowed = self._count(request)
+            with contextlib.suppress(AttributeError):
+                http_request._rate_limits_counted = (allowed, self._wait)
+                # For the answer's RateLimit headers (RateLimitHeadersMiddleware).
+                http_request.rate_limit = self._tightest
+        refusal = getattr(request, FORMAT_REFUSAL, None)
+        if allowed and refusal is not None:
+            raise refusal
         return allowed
 
     def _count(self, request) -> bool:

@@ -1019,7 +1019,8 @@ A facet asked for twice (`facets=host,host`) is a 400. `?facets=host,verdict,yea
 `{facet: {value: rows}}`: each facet counts the rows the other filters keep, its own filter
 set aside (`?host=MNG&facets=host` counts every host), so that each count says what
 choosing that value would give. A `?format=` the endpoint does not answer in (`xml`, or
-`csv` on search) is a `400 invalid_filter` naming the formats it has; an `Accept` header
+`csv` on search) is a `400 invalid_filter` naming the formats it has, counted by the
+rate limits as any 400; an `Accept` header
 is read with its quality values (`application/json;q=0.1, text/csv` gets CSV), and one
 nothing matches is a `406`. A POST answers in JSON only: `?format=csv` on a POST is a
 `406`, before anything is filed.
@@ -1161,5 +1162,7 @@ naming it, and nothing is filed or changed.
   empty HTML answer, and a CSV without an ETag answered `200`), declared on every GET
   with the `If-Match` header. Every operation declares, with the error body, the
   statuses any of them may answer: `401` (a wrong key, on a read too: it was declared on
-  `/reports/` only), `400`, `429` and `503`; every POST its `413`.
+  `/reports/` only), `400`, `429` and `503`; every POST its `413`. An unknown `?format=`
+  (`400 invalid_filter`) is counted by the rate limits, with the `RateLimit-*` headers,
+  as any `400` (it was answered before them, free however often).
 """

@@ -188,3 +188,21 @@ def test_every_get_answers_its_declared_412(seeded):
         answer = client.get(url + query, headers={**key, "If-Match": '"nope"'})
         assert answer.status_code == 412, (url, answer.content[:200])
         declared(operation, 412, path, method)
+
+
+def test_every_read_refuses_an_unknown_format_as_a_counted_400(seeded, settings):
+    """`?format=xml` is a 400 `invalid_filter` on every GET, counted by the rate limits
+    (RateLimit headers), never answered in the first format it has."""
+    openapi = schema()
+    admin = member("walker", "admins")
+    key = {"Authorization": f"Token {Token.objects.create(user=admin).key}"}
+    client = Client()
+    for path, method, operation in operations(openapi):
+        if method != "get":
+            continue
+        answer = client.get(address(path, ANY_VALUES) + "?format=xml", headers=key)
+        assert answer.status_code == 400, (path, answer.content[:200])
+        assert answer.json()["error"]["fields"].keys() == {"format"}, path
+        assert "RateLimit-Remaining" in answer, path
+        declared(operation, 400, path, method)
+    forget_rate_limit_history()
