@@ -1164,5 +1164,7 @@ naming it, and nothing is filed or changed.
   statuses any of them may answer: `401` (a wrong key, on a read too: it was declared on
   `/reports/` only), `400`, `429` and `503`; every POST its `413`. An unknown `?format=`
   (`400 invalid_filter`) is counted by the rate limits, with the `RateLimit-*` headers,
-  as any `400` (it was answered before them, free however often).
+  as any `400` (it was answered before them, free however often). The format suffix
+  addresses nothing documented (`/api/v1/visits.json`, `/api/v1/states/MNG.csv`, their
+  suffix taken over `?format=` unchecked) are a `404`: ask with `?format=` or `Accept`.
 """

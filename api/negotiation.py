@@ -37,7 +37,8 @@ class ApiContentNegotiation(DefaultContentNegotiation):
     """
 
     def select_renderer(self, request, renderers, format_suffix=None):
-        format = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+        # No address has a format suffix (api.urls.ApiRouter): `?format=` alone names one.
+        format = request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
         if format:
             matching = [r for r in renderers if r.format == format]
             if not matching:

@@ -84,9 +84,13 @@ class ApiSchemaView(SpectacularAPIView):
 
 
 class ApiRouter(DefaultRouter):
-    """DRF's router, with the API's own root view (/api/v1/: the endpoints)."""
+    """DRF's router, with the API's own root view (/api/v1/: the endpoints), and without
+    its format suffix addresses (`/visits.json`, `/states/MNG.csv`): never documented,
+    their suffix won over `?format=` unchecked. A format is asked for with `?format=` or
+    the Accept header (api.negotiation); such an address is a 404 (api_not_found)."""
 
     APIRootView = ApiRootView
+    include_format_suffixes = False
 
 
 # A path without its trailing slash is redirected to it by api_not_found.
