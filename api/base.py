@@ -231,6 +231,18 @@ class KnownFieldsOnly:
             raise serializers.ValidationError(unknown)
         return value
 
+    def meant_fields(self, data: Mapping) -> set[str]:
+        """The fields the unknown keys of `data` resemble, as their refusals name them
+        (`soruces`: {"sources"}): given, though misspelt, not missing."""
+        writable = [name for name, field in self.fields.items() if not field.read_only]
+        unknown = sorted(str(name) for name in data if name not in self.fields)
+        return {
+            like
+            for name in unknown[:UNKNOWN_FIELDS_NAMED]
+            if name not in self.RETIRED_FIELDS
+            for like in difflib.get_close_matches(name, writable, n=1)
+        }
+
     def unknown_fields(self, data: Mapping) -> dict[str, list[str]]:
         """{name: [message]} for each key of `data` this serializer has no field for ({}
         when there is none), at most UNKNOWN_FIELDS_NAMED of them, with a
@@ -1167,4 +1179,7 @@ naming it, and nothing is filed or changed.
   as any `400` (it was answered before them, free however often). The format suffix
   addresses nothing documented (`/api/v1/visits.json`, `/api/v1/states/MNG.csv`, their
   suffix taken over `?format=` unchecked) are a `404`: ask with `?format=` or `Accept`.
+  A refused `POST /reports/` (and `POST /visits/`) names every problem of its body in
+  one `400` (a source's address, an unknown person or host, a date that is not one),
+  where the person, host and dates came in a second round trip, once the rest passed.
 """
