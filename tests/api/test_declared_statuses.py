@@ -29,7 +29,7 @@ def schema() -> dict:
 def address(path: str, values: dict[str, str]) -> str:
     """`path` with each `{name}` given a value: `values[path]` for the first of the path
     (its own id), else by name."""
-    for name, value in values.items():
+    for name, value in sorted(values.items(), key=lambda item: not item[0].startswith("/")):
         if name.startswith("/"):
             if path.startswith(name):
                 path = path.replace("{id}", value, 1)
