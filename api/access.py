@@ -189,7 +189,7 @@ def _parse_rate(rate: str) -> tuple[int, int]:
 class RateLimitHeadersMiddleware:
     """Tells an API client where it stands against the rate limit that binds it, on every
     answer the limits counted (a 429 included, and an answer the page cache replayed; not
-    a 401, 403 or 406, which DRF answers before it checks the limits):
+    a 401, 403, 405 or 406, answered before the limits are checked):
     `RateLimit-Limit` (requests per period), `RateLimit-Remaining` (still allowed now) and
     `RateLimit-Reset` (whole seconds until the oldest request counted leaves the period;
     over the limit, until one more is allowed), the fields of the IETF

@@ -336,9 +336,18 @@ def page_url(context, obj) -> str:
 class EnglishRefusalsMixin:
     """A view whose refusals (authentication, permission, throttling, negotiation, method,
     filters, paging) are built in English, whatever the reader's language: api.errors says
-    so in Content-Language."""
+    so in Content-Language. A method the address does not have is refused first, a 405
+    whatever else the request says (a `?format=`, a key, the limits: uncounted, as a 401,
+    403 or 406), where DRF checks it after them (`POST /visits/<id>/?format=csv` was a 406,
+    the same POST without the format a 405)."""
 
     refuses_in_english = True
+
+    def initial(self, request, *args, **kwargs):
+        if request.method not in self.allowed_methods:
+            with translation.override("en"):
+                raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
 
     def http_method_not_allowed(self, request, *args, **kwargs):
         with translation.override("en"):
@@ -968,7 +977,7 @@ limit); a token (ask the iccwatch team; send
 `401`, never an anonymous read, and so is a header of another scheme (a key alone,
 `Basic`, `ApiKey`). A `401` names both schemes, the security scheme's
 first: `WWW-Authenticate: Bearer, Token`. Every answer the limits counted
-(all but a 401, 403 or 406) says where the client stands against the limit that binds it:
+(all but a 401, 403, 405 or 406) says where the client stands against the limit that binds it:
 `RateLimit-Limit` (requests per period, a minute by default), `RateLimit-Remaining` and
 `RateLimit-Reset` (seconds until the oldest request counted leaves the period; over the
 limit, until one more is allowed). Over the
@@ -1036,7 +1045,8 @@ choosing that value would give. A `?format=` the endpoint does not answer in (`x
 rate limits as any 400; an `Accept` header
 is read with its quality values (`application/json;q=0.1, text/csv` gets CSV), and one
 nothing matches is a `406`. A POST answers in JSON only: `?format=csv` on a POST is a
-`406`, before anything is filed.
+`406`, before anything is filed. A method an address does not have (a POST to a record)
+is a `405` whatever else the request says.
 
 **Search**: `/api/v1/search/?q=` finds persons (and their trips), states and visits the
 way a reader means them, ranked, each with the reason it was found.
@@ -1185,5 +1195,7 @@ naming it, and nothing is filed or changed.
   where the person, host and dates came in a second round trip, once the rest passed.
   An `Authorization` header of a scheme the API does not read (a key alone, `ApiKey`,
   `Basic`) is a `401 authentication_failed` naming `Bearer` and `Token`: it was read as
-  no header (an anonymous read, at the anonymous limit).
+  no header (an anonymous read, at the anonymous limit). A method an address does not
+  have is a `405` before anything else is checked (`POST /visits/<id>/?format=csv` was a
+  `406`), uncounted by the limits as a `406` is.
 """

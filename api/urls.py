@@ -19,7 +19,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.reverse import reverse
 from rest_framework.routers import APIRootView, DefaultRouter
 
-from api.base import negotiated
+from api.base import EnglishRefusalsMixin, negotiated
 from api.errors import api_not_found
 from api.filters import check_parameters
 from api.lang import LANG, requested_language
@@ -30,7 +30,7 @@ from api.visits.views import FindingViewSet, IncidentViewSet, VisitViewSet
 from api.warrants.views import PersonViewSet, WarrantViewSet
 
 
-class ApiRootView(APIRootView):
+class ApiRootView(EnglishRefusalsMixin, APIRootView):
     """The endpoints of iccwatch's API, its schema and its documentation."""
 
     def get(self, request, *args, **kwargs):
@@ -40,7 +40,7 @@ class ApiRootView(APIRootView):
         return response
 
 
-class ApiSchemaView(SpectacularAPIView):
+class ApiSchemaView(EnglishRefusalsMixin, SpectacularAPIView):
     """The OpenAPI 3 schema: YAML by default, JSON with ?format=json or Accept: application/json."""
 
     # application/json before application/vnd.oai.openapi+json: ?format=json gives plain JSON.

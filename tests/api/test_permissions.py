@@ -330,3 +330,31 @@ def test_no_authorization_header_or_an_empty_one_reads_anonymously(seeded, api_c
     assert api_client.get("/api/v1/states/MNG/").status_code == 200
     api_client.credentials(HTTP_AUTHORIZATION="")
     assert api_client.get("/api/v1/states/MNG/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "/api/v1/visits/vladimir-putin-mng-2024-09-02/?format=csv"),
+        ("post", "/api/v1/states/MNG/?format=xml"),
+        ("put", "/api/v1/visits/?format=csv"),
+        ("delete", "/api/v1/reports/1/?format=csv"),
+        ("post", "/api/v1/search/?q=putin&format=csv"),
+        ("post", "/api/v1/schema/?format=xml"),
+        ("post", "/api/v1/?format=csv"),
+    ],
+)
+def test_a_method_an_address_does_not_have_is_a_405_whatever_else_the_request_says(
+    seeded, api_client, method, path
+):
+    """`POST /visits/<id>/?format=csv` was a 406 (the format was checked first), while the
+    same POST without it was a 405: the method is checked before the format, the key and
+    the limits."""
+    for credentials in (None, "Bearer not-a-real-token"):
+        if credentials:
+            api_client.credentials(HTTP_AUTHORIZATION=credentials)
+        answer = getattr(api_client, method)(path, {}, format="json")
+        assert answer.status_code == 405, (path, credentials, answer.content[:200])
+        assert answer.json()["error"]["code"] == "method_not_allowed"
+        assert method.upper() not in answer["Allow"] and "GET" in answer["Allow"]
+        assert answer["Content-Type"] == "application/json"
