@@ -898,7 +898,7 @@ class ApiAutoSchema(AutoSchema):
         codes = ["400", "401", "406", "429", "503"]
         if self.method == "POST":
             codes += ["403", "413", "415"]
-        else:
+        elif getattr(self.view, "answers_not_found", True):
             codes += ["404"]
         if getattr(self.view, "requires_account", False):
             codes += ["403"]
@@ -908,6 +908,11 @@ class ApiAutoSchema(AutoSchema):
 
     def _is_detail(self) -> bool:
         return "{" in self.path
+
+    def _is_the_apis(self) -> bool:
+        """Whether the view is one of the API's own (its viewsets, the root), whose answers
+        carry the rate limits' headers and whose refusals are the API's errors."""
+        return isinstance(self.view, (viewsets.GenericViewSet, EnglishRefusalsMixin))
 
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
@@ -919,7 +924,7 @@ class ApiAutoSchema(AutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        if not isinstance(self.view, viewsets.GenericViewSet):
+        if not self._is_the_apis():
             return responses
         for code in self._error_codes():
             if code not in responses:
@@ -940,9 +945,15 @@ class ApiAutoSchema(AutoSchema):
         self, serializer, status_code, media_types=None, direction="response"
     ):
         response = super()._get_response_for_code(serializer, status_code, media_types, direction)
-        if str(status_code).startswith("2") and isinstance(self.view, viewsets.GenericViewSet):
+        if str(status_code).startswith("2") and self._is_the_apis():
             response["headers"] = {**response.get("headers", {}), **_RATE_LIMIT}
-            if getattr(self.view, "tells_changes", False) and not self._is_detail():
+            # Only a list read for what changed sends it (PublicReadMixin.list), not the
+            # POST of the same address (the alias of POST /reports/).
+            if (
+                getattr(self.view, "tells_changes", False)
+                and self.method == "GET"
+                and not self._is_detail()
+            ):
                 response["headers"] = {**response["headers"], **_CHANGED_UNTIL_HEADER}
         csv = response.get("content", {}).get(CSVRenderer.media_type)
         if csv is not None:
@@ -1029,7 +1040,8 @@ other than YYYY-MM-DD (every date filter and `as_of` take no `2024-1-1`, `٢٠٢
 boolean other than `true`/`false` or an identifier that
 cannot be one is a `400 invalid_filter` naming the parameter, and so is a parameter a
 list does not have (`?hosts=MNG`): a list never answers unfiltered rows for a filter it
-could not apply. A record and this schema (`format`, `lang`) refuse theirs alike. Identifier and choice filters take several values, comma-separated
+could not apply. A record, the list of endpoints (`/api/v1/`) and this schema (`format`, `lang`)
+refuse theirs alike. Identifier and choice filters take several values, comma-separated
 (`?host=MNG,TJK`) or repeated, and match any of them; `ordering` takes several keys
 (`?ordering=person,-end`), each once and in one direction (`start,-start` is a 400), and
 sorts as the site's list of the same rows, row for row: one host's, person's or verdict's
@@ -1182,20 +1194,23 @@ naming it, and nothing is filed or changed.
 - 5 December 2026, the schema checked: `If-Unmodified-Since` is ignored (no answer has
   a `Last-Modified`; it made every GET a `412`); an `If-Match` naming no current `ETag`
   is a `412 precondition_failed` with the error body and `Vary: Accept` (it was an
-  empty HTML answer, and a CSV without an ETag answered `200`), declared on every GET
-  with the `If-Match` header. Every operation declares, with the error body, the
-  statuses any of them may answer: `401` (a wrong key, on a read too: it was declared on
-  `/reports/` only), `400`, `429` and `503`; every POST its `413`. An unknown `?format=`
-  (`400 invalid_filter`) is counted by the rate limits, with the `RateLimit-*` headers,
-  as any `400` (it was answered before them, free however often). The format suffix
-  addresses nothing documented (`/api/v1/visits.json`, `/api/v1/states/MNG.csv`, their
-  suffix taken over `?format=` unchecked) are a `404`: ask with `?format=` or `Accept`.
-  A refused `POST /reports/` (and `POST /visits/`) names every problem of its body in
-  one `400` (a source's address, an unknown person or host, a date that is not one),
-  where the person, host and dates came in a second round trip, once the rest passed.
-  An `Authorization` header of a scheme the API does not read (a key alone, `ApiKey`,
+  empty HTML answer, and a CSV without an ETag answered `200`), declared on every GET.
+  Every operation declares, with the error body, the statuses any of them may answer:
+  `401` (a wrong key, on a read too: it was declared on `/reports/` only), `400`, `429`
+  and `503`; every POST its `413`. An unknown `?format=` (`400 invalid_filter`) is
+  counted by the rate limits, with the `RateLimit-*` headers, as any `400` (it was
+  answered before them, free however often). The format suffix addresses nothing
+  documented (`/api/v1/visits.json`, `/api/v1/states/MNG.csv`, their suffix taken over
+  `?format=` unchecked) are a `404`: ask with `?format=` or `Accept`. A refused `POST
+  /reports/` (and `POST /visits/`) names every problem of its body in one `400` (a
+  source's address, an unknown person or host, a date that is not one), where the
+  person, host and dates came in a second round trip, once the rest passed. An
+  `Authorization` header of a scheme the API does not read (a key alone, `ApiKey`,
   `Basic`) is a `401 authentication_failed` naming `Bearer` and `Token`: it was read as
   no header (an anonymous read, at the anonymous limit). A method an address does not
   have is a `405` before anything else is checked (`POST /visits/<id>/?format=csv` was a
-  `406`), uncounted by the limits as a `406` is.
+  `406`), uncounted by the limits as a `406` is. The schema names its `servers` (the
+  site it was read from) and documents `/api/v1/`, the list of endpoints, which now
+  refuses a parameter other than `format` and `lang` (`400 invalid_filter`, as every
+  address); `POST /visits/` no longer declares a `Changed-Until` header it never sent.
 """

@@ -7,6 +7,8 @@ serializer's body rules, so it sits above both.
 import copy
 import re
 
+from django.conf import settings
+
 from api.base import API_DESCRIPTION
 from api.reports.serializers import ReportInputSerializer
 from core.filters import MAX_VALUES
@@ -15,6 +17,15 @@ from core.filters import MAX_VALUES
 def describe_api(result, generator, request, public):
     """drf-spectacular postprocessing hook: the API's overview as the schema's description."""
     result["info"]["description"] = API_DESCRIPTION.strip()
+    # Where a generated client sends its requests: the site the schema was read from (its
+    # paths begin with /api/v1/), else, written without a request, the site's address.
+    base = request.build_absolute_uri("/") if request is not None else settings.ICCWATCH_BASE_URL
+    result["servers"] = [
+        {
+            "url": base.rstrip("/") or "/",
+            "description": "The iccwatch site this schema was read from.",
+        }
+    ]
     # An empty query parameter (`?situation=`) is a 400 (api.filters.reject_empty_parameters).
     for path, item in result["paths"].items():
         for operation in item.values():
@@ -121,20 +132,12 @@ IF_NONE_MATCH = {
     "since, the answer is `304 Not Modified` with no body.",
     "schema": {"type": "string"},
 }
-IF_MATCH = {
-    "name": "If-Match",
-    "in": "header",
-    "required": False,
-    "description": "Answer only if the current answer's `ETag` is one of these (strong "
-    "comparison), or with `*` if there is one at all: otherwise `412 precondition_failed` "
-    "(RFC 9110, 13.1.1). `If-Unmodified-Since` is ignored: no answer has a `Last-Modified`.",
-    "schema": {"type": "string"},
-}
 PRECONDITION_FAILED = {
-    "description": "Precondition Failed (`precondition_failed`): the `If-Match` header named "
-    "no entity tag of the current answer (a list of tags matches only the current strong "
-    "`ETag`; an answer without one, such as a CSV of a site run without Redis, matches "
-    "only `*`). It comes before a `304`.",
+    "description": "Precondition Failed (`precondition_failed`): an `If-Match` header named "
+    "no entity tag of the current answer (RFC 9110, 13.1.1: a list of tags matches only the "
+    "current strong `ETag`; an answer without one, such as a CSV of a site run without "
+    "Redis, matches only `*`). It comes before a `304`. `If-Unmodified-Since` is ignored: "
+    "no answer has a `Last-Modified`.",
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
 }
 ETAG = {
@@ -285,7 +288,9 @@ def _describe_revalidation(result) -> None:
     for method, operation in _each_operation(result):
         if method != "get":
             continue
-        operation.setdefault("parameters", []).extend([dict(IF_NONE_MATCH), dict(IF_MATCH)])
+        # If-Match is not a parameter: most values a client could send are refused (412),
+        # which no parameter's schema can say; the 412 says what it is for.
+        operation.setdefault("parameters", []).append(dict(IF_NONE_MATCH))
         responses = operation["responses"]
         ok = responses.get("200")
         if ok is not None:
