@@ -38,6 +38,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework.settings import api_settings
 
+from api.negotiation import FORMAT_REFUSAL
 from core import roles
 from core.auth import client_key, client_network
 from core.cache import Hit, counters
@@ -59,19 +60,31 @@ NO_ROLE = (
 class TokenAuthentication(authentication.TokenAuthentication):
     """`Authorization: Bearer <key>` (what generated clients and most HTTP libraries send)
     or `Authorization: Token <key>` (DRF's scheme): the same key either way, the scheme's
-    name in any case. Any other scheme is left to the next authenticator, so a request
-    without one reads anonymously; a `Bearer` or `Token` header with a wrong key is 401
-    `authentication_failed`. A 401 challenges with both, the schema's first
+    name in any case. A request without the header (or with an empty one) reads
+    anonymously, through the next authenticator (the site's session); one with a header
+    the API cannot read, a key without a scheme, another scheme (`Basic`, `ApiKey`), or a
+    `Bearer` or `Token` with a wrong key, is 401 `authentication_failed`, never an
+    anonymous read: no other authenticator of the project reads the header (the session
+    is a cookie, the admin signs in with it, and the API has no browsable pages). The
+    refusal names the schemes it takes, never the header's words (a key sent alone would
+    be its "scheme"). A 401 challenges with both, the schema's first
     (`WWW-Authenticate: Bearer, Token`), and the schema declares the bearer scheme
     (TokenAuthenticationScheme): one list, SCHEMES, for the three."""
 
     SCHEMES = ("Bearer", "Token")
     KEYWORDS = tuple(scheme.lower().encode() for scheme in SCHEMES)
+    UNREADABLE = (
+        "The Authorization header names no scheme this API reads: send your key as "
+        "`Authorization: Bearer <key>` (or `Token <key>`), or no Authorization header "
+        "to read anonymously."
+    )
 
     def authenticate(self, request):
         words = authentication.get_authorization_header(request).split()
-        if not words or words[0].lower() not in self.KEYWORDS:
+        if not words:
             return None
+        if words[0].lower() not in self.KEYWORDS:
+            raise exceptions.AuthenticationFailed(self.UNREADABLE)
         if len(words) != 2:
             raise exceptions.AuthenticationFailed(
                 "Send one key after the scheme: `Authorization: Bearer <key>` (or `Token <key>`)."
@@ -125,7 +138,8 @@ class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
             "scheme": first.lower(),
             "description": f"An account's API key in `Authorization: {first} <key>` ({also} "
             "works too). Without the header a request reads anonymously (at the anonymous rate); "
-            "with a wrong key it is `401 authentication_failed`, never anonymous. A request that "
+            "with a wrong key, or a header of another scheme (a key alone, `Basic`, `ApiKey`), it "
+            "is `401 authentication_failed`, never anonymous. A request that "
             f"needs an account and has none is `401` with `WWW-Authenticate: "
             f"{', '.join(TokenAuthentication.SCHEMES)}`.",
         }
@@ -175,7 +189,7 @@ def _parse_rate(rate: str) -> tuple[int, int]:
 class RateLimitHeadersMiddleware:
     """Tells an API client where it stands against the rate limit that binds it, on every
     answer the limits counted (a 429 included, and an answer the page cache replayed; not
-    a 401, 403 or 406, which DRF answers before it checks the limits):
+    a 401, 403, 405 or 406, answered before the limits are checked):
     `RateLimit-Limit` (requests per period), `RateLimit-Remaining` (still allowed now) and
     `RateLimit-Reset` (whole seconds until the oldest request counted leaves the period;
     over the limit, until one more is allowed), the fields of the IETF
@@ -226,18 +240,25 @@ class RateLimits(throttling.BaseThrottle):
         return client_key(request)
 
     def allow_request(self, request, view) -> bool:
+        """Whether the request is within the limits (counted once). Within them, a read
+        whose `?format=` the endpoint does not have is refused here, once counted: the
+        InvalidFilter (400) content negotiation kept on it (api.negotiation), so that an
+        unknown format costs a client's requests as any other 400 does."""
         # A request is counted once: the early page cache (core.pagecache) may have
         # counted it already, before the view checks it again.
         http_request = getattr(request, "_request", request)
         counted = getattr(http_request, "_rate_limits_counted", None)
         if counted is not None:
             allowed, self._wait = counted
-            return allowed
-        allowed = self._count(request)
-        with contextlib.suppress(AttributeError):
-            http_request._rate_limits_counted = (allowed, self._wait)
-            # For the answer's RateLimit headers (RateLimitHeadersMiddleware).
-            http_request.rate_limit = self._tightest
+        else:
+            allowed = self._count(request)
+            with contextlib.suppress(AttributeError):
+                http_request._rate_limits_counted = (allowed, self._wait)
+                # For the answer's RateLimit headers (RateLimitHeadersMiddleware).
+                http_request.rate_limit = self._tightest
+        refusal = getattr(request, FORMAT_REFUSAL, None)
+        if allowed and refusal is not None:
+            raise refusal
         return allowed
 
     def _count(self, request) -> bool:

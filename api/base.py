@@ -24,7 +24,7 @@ from django.db import connection
 from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_basic_type
@@ -48,7 +48,7 @@ from api.filters import (
 from api.formats import CSVRenderer, JSONRenderer, csv_columns, flat_row
 from api.lang import LANG, activate_for, lang_parameter
 from api.paging import JSON_ONLY
-from core import exports, identifiers, pagecache, tabular
+from core import conditional, exports, identifiers, pagecache, tabular
 from core.echo import echoed
 from core.links import plain_link
 from core.models import DatePrecision, Source
@@ -232,6 +232,18 @@ class KnownFieldsOnly:
             raise serializers.ValidationError(unknown)
         return value
 
+    def meant_fields(self, data: Mapping) -> set[str]:
+        """The fields the unknown keys of `data` resemble, as their refusals name them
+        (`soruces`: {"sources"}): given, though misspelt, not missing."""
+        writable = [name for name, field in self.fields.items() if not field.read_only]
+        unknown = sorted(str(name) for name in data if name not in self.fields)
+        return {
+            like
+            for name in unknown[:UNKNOWN_FIELDS_NAMED]
+            if name not in self.RETIRED_FIELDS
+            for like in difflib.get_close_matches(name, writable, n=1)
+        }
+
     def unknown_fields(self, data: Mapping) -> dict[str, list[str]]:
         """{name: [message]} for each key of `data` this serializer has no field for ({}
         when there is none), at most UNKNOWN_FIELDS_NAMED of them, with a
@@ -325,9 +337,18 @@ def page_url(context, obj) -> str:
 class EnglishRefusalsMixin:
     """A view whose refusals (authentication, permission, throttling, negotiation, method,
     filters, paging) are built in English, whatever the reader's language: api.errors says
-    so in Content-Language."""
+    so in Content-Language. A method the address does not have is refused first, a 405
+    whatever else the request says (a `?format=`, a key, the limits: uncounted, as a 401,
+    403 or 406), where DRF checks it after them (`POST /visits/<id>/?format=csv` was a 406,
+    the same POST without the format a 405)."""
 
     refuses_in_english = True
+
+    def initial(self, request, *args, **kwargs):
+        if request.method not in self.allowed_methods:
+            with translation.override("en"):
+                raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
 
     def http_method_not_allowed(self, request, *args, **kwargs):
         with translation.override("en"):
@@ -513,13 +534,13 @@ class PublicReadMixin(EnglishRefusalsMixin):
         response = StreamingHttpResponse(content_type="text/csv; charset=utf-8")
         if etag is not None:
             response["ETag"] = etag
-            # A revalidation (304) or a precondition that fails (412) is answered here,
-            # for a HEAD too (ConditionalGetMiddleware answers GETs only): no row read,
-            # no slot taken. (Given the response, Django answers with it when no
-            # condition applies.)
-            answered = get_conditional_response(request._request, etag=etag, response=response)
-            if answered is not response:
-                return answered
+        # A revalidation (304) or a precondition that fails (412: an If-Match naming
+        # another ETag, or any ETag when the CSV has none) is answered here, before a row
+        # is read or a slot taken (core.conditional; it answers with the response itself
+        # when no condition applies).
+        answered = conditional.conditional_response(request._request, response, etag=etag)
+        if answered is not response:
+            return answered
         # Named once no 304 or 412 answers instead: its name reads the data's state.
         response["Content-Disposition"] = f'attachment; filename="{self.csv_filename()}"'
         # At most so many downloads stream at once, per client and in all, as on the site
@@ -777,16 +798,19 @@ class NumericIdMixin:
 
 _ERRORS = {
     "400": "A query parameter or a field of the body is invalid (`invalid_filter`, `invalid`).",
-    "401": "Authentication is required (`not_authenticated`) or the token is wrong (`authentication_failed`).",
+    "401": "Authentication is required (`not_authenticated`), or the `Authorization` header "
+    "cannot be read or its key is wrong (`authentication_failed`): on a read too, which needs "
+    "no account but never reads a wrong key as none.",
     "403": "Authenticated, but not allowed to do this (`permission_denied`; `four_eyes`: the "
     "author of a report may not review it).",
     "404": "No such object (`not_found`), or a page beyond the last.",
     "409": "Conflicts with what is recorded (`conflict`): e.g. a report no longer awaiting review.",
     "406": "No format the Accept header asks for is available here (`not_acceptable`); an "
     "unknown `?format=` is a 400.",
+    "413": "The body is larger than the API accepts (`too_large`).",
     "415": "The body is not JSON (`unsupported_media_type`).",
     "429": "Too many requests (`throttled`): wait the number of seconds in Retry-After.",
-    "503": "The data is being rewritten right now (`busy`): retry after the seconds in Retry-After.",
+    "503": "The database cannot answer right now (`busy`): retry after the seconds in Retry-After.",
 }
 _RETRY_AFTER = {
     "Retry-After": {
@@ -871,21 +895,30 @@ class ApiAutoSchema(AutoSchema):
         return parameters
 
     def _error_codes(self) -> list[str]:
-        codes = ["406", "429"]
-        if getattr(self.view, "may_be_busy", False):
-            codes.append("503")
+        """The error statuses this operation may answer (tests/api/test_declared_statuses.py
+        provokes each): on every one a parameter (400), a wrong key (401, even on a read
+        that needs none), an Accept header nothing matches (406), the rate limits (429) and
+        a database that cannot answer (503); on a POST the access (403), a body too large
+        (413) or not JSON (415); on a read an identifier or a page that names nothing (404).
+        A GET's 412 is declared with its 304 (api.schema)."""
+        codes = ["400", "401", "406", "429", "503"]
         if self.method == "POST":
-            codes += ["400", "401", "403", "415"]
-        else:
-            codes += ["400", "404"]
+            codes += ["403", "413", "415"]
+        elif getattr(self.view, "answers_not_found", True):
+            codes += ["404"]
         if getattr(self.view, "requires_account", False):
-            codes += ["401", "403"]
+            codes += ["403"]
             if self.method == "POST" and self._is_detail():
                 codes.append("404")
         return sorted(set(codes))
 
     def _is_detail(self) -> bool:
         return "{" in self.path
+
+    def _is_the_apis(self) -> bool:
+        """Whether the view is one of the API's own (its viewsets, the root), whose answers
+        carry the rate limits' headers and whose refusals are the API's errors."""
+        return isinstance(self.view, (viewsets.GenericViewSet, EnglishRefusalsMixin))
 
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
@@ -897,7 +930,7 @@ class ApiAutoSchema(AutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        if not isinstance(self.view, viewsets.GenericViewSet):
+        if not self._is_the_apis():
             return responses
         for code in self._error_codes():
             if code not in responses:
@@ -918,9 +951,15 @@ class ApiAutoSchema(AutoSchema):
         self, serializer, status_code, media_types=None, direction="response"
     ):
         response = super()._get_response_for_code(serializer, status_code, media_types, direction)
-        if str(status_code).startswith("2") and isinstance(self.view, viewsets.GenericViewSet):
+        if str(status_code).startswith("2") and self._is_the_apis():
             response["headers"] = {**response.get("headers", {}), **_RATE_LIMIT}
-            if getattr(self.view, "tells_changes", False) and not self._is_detail():
+            # Only a list read for what changed sends it (PublicReadMixin.list), not the
+            # POST of the same address (the alias of POST /reports/).
+            if (
+                getattr(self.view, "tells_changes", False)
+                and self.method == "GET"
+                and not self._is_detail()
+            ):
                 response["headers"] = {**response["headers"], **_CHANGED_UNTIL_HEADER}
         csv = response.get("content", {}).get(CSVRenderer.media_type)
         if csv is not None:
@@ -952,9 +991,10 @@ the warrants that decided it and its sources.
 client per /64 network, and the anonymous clients of one /48 together, at a higher
 limit); a token (ask the iccwatch team; send
 `Authorization: Bearer <key>`, or `Token <key>`) raises the limit; a wrong key is a
-`401`, never an anonymous read. A `401` names both schemes, the security scheme's
+`401`, never an anonymous read, and so is a header of another scheme (a key alone,
+`Basic`, `ApiKey`). A `401` names both schemes, the security scheme's
 first: `WWW-Authenticate: Bearer, Token`. Every answer the limits counted
-(all but a 401, 403 or 406) says where the client stands against the limit that binds it:
+(all but a 401, 403, 405 or 406) says where the client stands against the limit that binds it:
 `RateLimit-Limit` (requests per period, a minute by default), `RateLimit-Remaining` and
 `RateLimit-Reset` (seconds until the oldest request counted leaves the period; over the
 limit, until one more is allowed). Over the
@@ -1006,7 +1046,8 @@ other than YYYY-MM-DD (every date filter and `as_of` take no `2024-1-1`, `٢٠٢
 boolean other than `true`/`false` or an identifier that
 cannot be one is a `400 invalid_filter` naming the parameter, and so is a parameter a
 list does not have (`?hosts=MNG`): a list never answers unfiltered rows for a filter it
-could not apply. A record and this schema (`format`, `lang`) refuse theirs alike. Identifier and choice filters take several values, comma-separated
+could not apply. A record, the list of endpoints (`/api/v1/`) and this schema (`format`, `lang`)
+refuse theirs alike. Identifier and choice filters take several values, comma-separated
 (`?host=MNG,TJK`) or repeated, and match any of them; `ordering` takes several keys
 (`?ordering=person,-end`), each once and in one direction (`start,-start` is a 400), and
 sorts as the site's list of the same rows, row for row: one host's, person's or verdict's
@@ -1018,10 +1059,12 @@ A facet asked for twice (`facets=host,host`) is a 400. `?facets=host,verdict,yea
 `{facet: {value: rows}}`: each facet counts the rows the other filters keep, its own filter
 set aside (`?host=MNG&facets=host` counts every host), so that each count says what
 choosing that value would give. A `?format=` the endpoint does not answer in (`xml`, or
-`csv` on search) is a `400 invalid_filter` naming the formats it has; an `Accept` header
+`csv` on search) is a `400 invalid_filter` naming the formats it has, counted by the
+rate limits as any 400; an `Accept` header
 is read with its quality values (`application/json;q=0.1, text/csv` gets CSV), and one
 nothing matches is a `406`. A POST answers in JSON only: `?format=csv` on a POST is a
-`406`, before anything is filed.
+`406`, before anything is filed. A method an address does not have (a POST to a record)
+is a `405` whatever else the request says.
 
 **Search**: `/api/v1/search/?q=` finds persons (and their trips), states and visits the
 way a reader means them, ranked, each with the reason it was found.
@@ -1046,7 +1089,9 @@ CC BY 4.0" (the version the site serves is on /data/, and each release in
 publishers' works.
 
 **Caching**: every GET has an `ETag`; send it back in `If-None-Match` to get `304 Not
-Modified` when nothing changed.
+Modified` when nothing changed. `If-Match` answers only if the current `ETag` is one of
+those given (`*`: any answer), otherwise `412 precondition_failed`, before any `304`, for
+a CSV too; `If-Unmodified-Since` is ignored (no answer has a `Last-Modified`).
 
 **Reports** (an account is required; roles are groups: `reporters`, `reviewers`,
 `admins`): reporters `POST /api/v1/reports/` a new visit, or a correction of a published
@@ -1152,4 +1197,26 @@ naming it, and nothing is filed or changed.
   is a `400 invalid` naming the field and the character: it was published as typed.
   Send it percent-encoded (`%22`, `%3C`); letters outside ASCII (an article's Cyrillic
   or Arabic slug) are taken as before.
+- 5 December 2026, the schema checked: `If-Unmodified-Since` is ignored (no answer has
+  a `Last-Modified`; it made every GET a `412`); an `If-Match` naming no current `ETag`
+  is a `412 precondition_failed` with the error body and `Vary: Accept` (it was an
+  empty HTML answer, and a CSV without an ETag answered `200`), declared on every GET.
+  Every operation declares, with the error body, the statuses any of them may answer:
+  `401` (a wrong key, on a read too: it was declared on `/reports/` only), `400`, `429`
+  and `503`; every POST its `413`. An unknown `?format=` (`400 invalid_filter`) is
+  counted by the rate limits, with the `RateLimit-*` headers, as any `400` (it was
+  answered before them, free however often). The format suffix addresses nothing
+  documented (`/api/v1/visits.json`, `/api/v1/states/MNG.csv`, their suffix taken over
+  `?format=` unchecked) are a `404`: ask with `?format=` or `Accept`. A refused `POST
+  /reports/` (and `POST /visits/`) names every problem of its body in one `400` (a
+  source's address, an unknown person or host, a date that is not one), where the
+  person, host and dates came in a second round trip, once the rest passed. An
+  `Authorization` header of a scheme the API does not read (a key alone, `ApiKey`,
+  `Basic`) is a `401 authentication_failed` naming `Bearer` and `Token`: it was read as
+  no header (an anonymous read, at the anonymous limit). A method an address does not
+  have is a `405` before anything else is checked (`POST /visits/<id>/?format=csv` was a
+  `406`), uncounted by the limits as a `406` is. The schema names its `servers` (the
+  site it was read from) and documents `/api/v1/`, the list of endpoints, which now
+  refuses a parameter other than `format` and `lang` (`400 invalid_filter`, as every
+  address); `POST /visits/` no longer declares a `Changed-Until` header it never sent.
 """

@@ -12,6 +12,10 @@ from rest_framework.utils.mediatypes import _MediaType, order_parsed_by_preceden
 
 from core.echo import echoed
 
+# The attribute of a read's request holding the refusal of its `?format=` (an
+# InvalidFilter), raised by api.access.RateLimits after counting the request.
+FORMAT_REFUSAL = "format_refusal"
+
 
 class ApiContentNegotiation(DefaultContentNegotiation):
     """DRF's negotiation, with the Accept header's quality values honoured and `?format=`
@@ -19,8 +23,12 @@ class ApiContentNegotiation(DefaultContentNegotiation):
 
     - An explicit `?format=` wins over the Accept header. On a read, a format this
       endpoint does not answer in (`?format=xml`, `?format=csv` on search) is a 400
-      `invalid_filter` naming the formats it has, as any impossible parameter value is;
-      on a POST, which answers in JSON only, it is a 406 before anything is filed.
+      `invalid_filter` naming the formats it has, as any impossible parameter value is,
+      and counted by the rate limits as any 400: the refusal is kept on the request
+      (`FORMAT_REFUSAL`) and raised by api.access.RateLimits once it has counted the
+      request (after the access checks, as every refusal of a parameter), the answer
+      meanwhile negotiated as the endpoint's first format; on a POST, which answers in
+      JSON only, it is a 406 before anything is filed (uncounted, as every 406).
     - The Accept header's media types are tried by quality value, highest first (`q`,
       1 when not given; a type with `q=0` is refused), in the header's order for equal
       ones, a specific type before a wildcard of the same quality as DRF does:
@@ -29,11 +37,17 @@ class ApiContentNegotiation(DefaultContentNegotiation):
     """
 
     def select_renderer(self, request, renderers, format_suffix=None):
-        format = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+        # No address has a format suffix (api.urls.ApiRouter): `?format=` alone names one.
+        format = request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
         if format:
             matching = [r for r in renderers if r.format == format]
             if not matching:
-                raise self._unknown_format(request, renderers, format)
+                refusal = self._unknown_format(request, renderers, format)
+                if request.method not in permissions.SAFE_METHODS:
+                    raise refusal
+                # Raised once the rate limits have counted the request (see the class).
+                setattr(request, FORMAT_REFUSAL, refusal)
+                return renderers[0], renderers[0].media_type
             return matching[0], matching[0].media_type
         accepts = self._get_parsed_accept_list(request)
         for quality in sorted({_quality(m) for m in accepts} - {0.0}, reverse=True):

@@ -4,7 +4,10 @@ Kept apart from api.base, which the serializers import: the hook reads the repor
 serializer's body rules, so it sits above both.
 """
 
+import copy
 import re
+
+from django.conf import settings
 
 from api.base import API_DESCRIPTION
 from api.reports.serializers import ReportInputSerializer
@@ -14,6 +17,15 @@ from core.filters import MAX_VALUES
 def describe_api(result, generator, request, public):
     """drf-spectacular postprocessing hook: the API's overview as the schema's description."""
     result["info"]["description"] = API_DESCRIPTION.strip()
+    # Where a generated client sends its requests: the site the schema was read from (its
+    # paths begin with /api/v1/), else, written without a request, the site's address.
+    base = request.build_absolute_uri("/") if request is not None else settings.ICCWATCH_BASE_URL
+    result["servers"] = [
+        {
+            "url": base.rstrip("/") or "/",
+            "description": "The iccwatch site this schema was read from.",
+        }
+    ]
     # An empty query parameter (`?situation=`) is a 400 (api.filters.reject_empty_parameters).
     for path, item in result["paths"].items():
         for operation in item.values():
@@ -119,6 +131,14 @@ IF_NONE_MATCH = {
     "description": "The `ETag` of an earlier answer to the same request: if nothing changed "
     "since, the answer is `304 Not Modified` with no body.",
     "schema": {"type": "string"},
+}
+PRECONDITION_FAILED = {
+    "description": "Precondition Failed (`precondition_failed`): an `If-Match` header named "
+    "no entity tag of the current answer (RFC 9110, 13.1.1: a list of tags matches only the "
+    "current strong `ETag`; an answer without one, such as a CSV of a site run without "
+    "Redis, matches only `*`). It comes before a `304`. `If-Unmodified-Since` is ignored: "
+    "no answer has a `Last-Modified`.",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
 }
 ETAG = {
     "schema": {"type": "string"},
@@ -263,16 +283,20 @@ def _each_operation(result):
 
 
 def _describe_revalidation(result) -> None:
-    """Every GET answers 304 to a matching If-None-Match (Django's ConditionalGetMiddleware)."""
+    """Every GET answers 304 to a matching If-None-Match, and 412 to an If-Match that
+    matches no current answer (core.conditional; a POST reads neither)."""
     for method, operation in _each_operation(result):
         if method != "get":
             continue
+        # If-Match is not a parameter: most values a client could send are refused (412),
+        # which no parameter's schema can say; the 412 says what it is for.
         operation.setdefault("parameters", []).append(dict(IF_NONE_MATCH))
         responses = operation["responses"]
         ok = responses.get("200")
         if ok is not None:
             ok.setdefault("headers", {})["ETag"] = dict(ETAG)
         responses["304"] = dict(NOT_MODIFIED)
+        responses["412"] = copy.deepcopy(PRECONDITION_FAILED)
 
 
 def _varname(value: str) -> str:

@@ -15,32 +15,114 @@ from drf_spectacular.renderers import (
     OpenApiYamlRenderer,
     OpenApiYamlRenderer2,
 )
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import serializers
 from rest_framework.reverse import reverse
 from rest_framework.routers import APIRootView, DefaultRouter
 
-from api.base import negotiated
+from api.base import ApiAutoSchema, EnglishRefusalsMixin, negotiated
 from api.errors import api_not_found
 from api.filters import check_parameters
-from api.lang import LANG, requested_language
+from api.lang import LANG, lang_parameter, requested_language
 from api.reports.views import ReportViewSet
 from api.search import SearchViewSet
 from api.states.views import CouncilReferralViewSet, JointStatementViewSet, StateViewSet
 from api.visits.views import FindingViewSet, IncidentViewSet, VisitViewSet
 from api.warrants.views import PersonViewSet, WarrantViewSet
 
+# What the root lists besides the router's endpoints.
+ROOT_EXTRAS = ("schema", "docs")
+ROOT_ENDPOINTS = (
+    "states",
+    "persons",
+    "warrants",
+    "visits",
+    "incidents",
+    "findings",
+    "statements",
+    "referrals",
+    "reports",
+    "search",
+)
 
-class ApiRootView(APIRootView):
+
+ApiRootSerializer = type(
+    "ApiRootSerializer",
+    (serializers.Serializer,),
+    {
+        "__doc__": "/api/v1/'s answer: the address of each endpoint, of the schema and of its "
+        "documentation (ApiRootView; tests/api/test_schema.py checks it against the answer).",
+        "__module__": __name__,
+        **{
+            name: serializers.URLField(help_text=f"The address of `/api/v1/{name}/`.")
+            for name in (*ROOT_ENDPOINTS, *ROOT_EXTRAS)
+        },
+    },
+)
+
+
+ROOT_SCHEMA = extend_schema(
+    summary="The endpoints",
+    description="The address of every endpoint of this API, of this schema (`schema`) and of "
+    "its interactive documentation (`docs`). Reads `format` (`json`, the only one) and "
+    "`lang` (which changes nothing here), and refuses any other parameter with a 400 "
+    "`invalid_filter`, as every address does.",
+    operation_id="root",
+    tags=["root"],
+    parameters=[
+        OpenApiParameter(
+            "format",
+            {"type": "string", "enum": ["json"]},
+            OpenApiParameter.QUERY,
+            description="The root answers in JSON only; any other format is a 400.",
+        ),
+        lang_parameter(),
+    ],
+    responses={200: ApiRootSerializer},
+    examples=[
+        OpenApiExample(
+            "The endpoints",
+            value={
+                name: f"https://iccwatch.example.org/api/v1/{name}/"
+                for name in (*ROOT_ENDPOINTS, *ROOT_EXTRAS)
+            },
+            response_only=True,
+        )
+    ],
+)
+
+
+class ApiRootView(EnglishRefusalsMixin, APIRootView):
     """The endpoints of iccwatch's API, its schema and its documentation."""
 
+    schema = ApiAutoSchema()
+    # Its one address answers or refuses; an address it does not have is api_not_found's.
+    answers_not_found = False
+    known_parameters = frozenset({"format", LANG})
+
+    def initial(self, request, *args, **kwargs):
+        """A parameter the root does not read, an empty one or one given twice is a 400
+        `invalid_filter` naming it, and so is a `?lang=` the API does not answer in, as on
+        the schema (ApiSchemaView.initial)."""
+        super().initial(request, *args, **kwargs)
+        with translation.override("en"):
+            check_parameters(request, self.known_parameters, what="list of endpoints")
+            requested_language(request)
+
+    @ROOT_SCHEMA
     def get(self, request, *args, **kwargs):
+        """The router's endpoints, the schema and its documentation."""
         response = super().get(request, *args, **kwargs)
         response.data["schema"] = reverse("api-schema", request=request)
         response.data["docs"] = reverse("api-docs", request=request)
         return response
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        return negotiated(super().finalize_response(request, response, *args, **kwargs))
 
-class ApiSchemaView(SpectacularAPIView):
+
+class ApiSchemaView(EnglishRefusalsMixin, SpectacularAPIView):
     """The OpenAPI 3 schema: YAML by default, JSON with ?format=json or Accept: application/json."""
 
     # application/json before application/vnd.oai.openapi+json: ?format=json gives plain JSON.
@@ -84,9 +166,13 @@ class ApiSchemaView(SpectacularAPIView):
 
 
 class ApiRouter(DefaultRouter):
-    """DRF's router, with the API's own root view (/api/v1/: the endpoints)."""
+    """DRF's router, with the API's own root view (/api/v1/: the endpoints), and without
+    its format suffix addresses (`/visits.json`, `/states/MNG.csv`): never documented,
+    their suffix won over `?format=` unchecked. A format is asked for with `?format=` or
+    the Accept header (api.negotiation); such an address is a 404 (api_not_found)."""
 
     APIRootView = ApiRootView
+    include_format_suffixes = False
 
 
 # A path without its trailing slash is redirected to it by api_not_found.

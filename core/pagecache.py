@@ -490,9 +490,12 @@ def etag_for(key: str, version: str) -> str:
 def not_modified(request, etag: str, exists: bool = False) -> bool:
     """Whether the reader's If-None-Match already names `etag`. `*` names any current
     representation (RFC 9110, 13.1.2): it matches only when one is known to `exist`
-    (a stored 200), never a page that may be a 404."""
+    (a stored 200), never a page that may be a 404. Never with an If-Match, which
+    core.conditional evaluates first."""
     header = request.META.get("HTTP_IF_NONE_MATCH", "")
-    if not header:
+    if not header or "HTTP_IF_MATCH" in request.META:
+        # An If-Match is evaluated first, and may make it a 412 (RFC 9110, 13.2.2): the
+        # answer goes to core.conditional, which evaluates both.
         return False
     if header.strip() == "*":
         return exists

@@ -29,9 +29,9 @@ At scale (a million visits) the work is bounded whatever the query, be it one le
 word in every occasion or a place with 100,000 visits: each way a visit can match
 yields only its best `limit` visits (its best is the latest, read in order off an index
 of the published visits and stopped there: visits migrations 0016 and 0018), so the best
-of their union are the best of all the matches; nothing is counted or ranked over every match. Four queries
+of their union are the best of all the matches; nothing is counted or ranked over every match. Three queries
 whatever the data: the persons (whose best few also give the trips listed), the states,
-the places (cached), the visits.
+the visits; a fourth reads the places once per data version (place_list).
 """
 
 from __future__ import annotations
@@ -42,12 +42,12 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from core import pagecache
 from core.echo import echoed
 from core.names import collation_key, local_names
 from front import gazetteer, summaries
@@ -428,7 +428,10 @@ _VISITS = f"""
 """
 
 
-PLACES_CACHE_SECONDS = 600
+# The places' lists, a summary of the data (core.pagecache.summary): kept under the data
+# version every write moves, so a place edited on an existing visit is seen as soon as a
+# new visit is.
+PLACES_SUMMARY = "search:places:v3"
 
 
 def place_list() -> tuple[list[tuple[str, str, int]], list[tuple[str, str, str]]]:
@@ -436,20 +439,17 @@ def place_list() -> tuple[list[tuple[str, str, int]], list[tuple[str, str, str]]
     published place, and (host ISO3, place, other spelling) for those GeoNames knows.
 
     Reading every distinct place takes a pass over the visits (a second at a million), so
-    the lists are cached (core.cache fails open) under the highest visit id: a new visit
-    brings its place at once; a place edited on an existing visit (and the number of
-    visits of a place whose visits are edited) within PLACES_CACHE_SECONDS. One query
-    when cached, two when not.
+    the lists are a summary (core.pagecache.summary): kept under the data version, which
+    every write a public page shows moves (a new visit, a place edited on an existing one,
+    a visit published or withdrawn), and counted again for the next. After a write, in
+    production, the previous lists serve while one thread reads the new ones, and an
+    answer built from them is marked as not final (neither the API's nor any page's cache
+    keeps it, nor gives it the version's ETag); elsewhere they are read in the request.
+    Without a data version (no Redis, the page cache off) they are read on every search:
+    a copy kept in one process's memory would never hear of another process's write. No
+    query when kept, one when read.
     """
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT max(id) FROM visits_visit")
-        (newest,) = cursor.fetchone()
-    key = f"search:places:v2:{newest}"
-    lists = cache.get(key)
-    if lists is None:
-        lists = _place_list()
-        cache.set(key, lists, PLACES_CACHE_SECONDS)
-    return lists
+    return pagecache.summary(PLACES_SUMMARY, _place_list)
 
 
 def place_aliases() -> list[tuple[str, str, str]]:

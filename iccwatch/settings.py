@@ -292,7 +292,9 @@ MIDDLEWARE = [
     # or the database sees it.
     "core.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.http.ConditionalGetMiddleware",
+    # 304 and 412 for GETs and HEADs as RFC 9110 says, the API's 412 in its error shape
+    # (core/conditional.py).
+    "core.conditional.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): whether this session gave a second-factor code.

@@ -456,18 +456,9 @@ def apply_service_errors(
     return rest
 
 
-# What each of visits.review.resolve's refusals reads besides its own field (a missing or
-# refused value there would make it refuse what is not wrong: a status refused reads as an
-# outcome "unknown"). A refusal is said with the form's own errors only when its field and
-# all it reads were accepted by the form.
-FILING_READS = {
-    "host": ("person",),
-    "controlled_by": ("host", "host_control"),
-    "start": ("start_precision", "status"),
-    "end": ("start", "start_precision", "end_precision"),
-    "status": ("start", "end", "start_precision", "end_precision"),
-    "outcome": ("status",),
-}
+# A refusal of filing is said with the form's own errors only when its field and all it
+# reads (visits.review.FILING_READS) were accepted by the form.
+FILING_READS = review.FILING_READS
 
 
 def filing_refusals(form: ReportForm, sources, *, new: bool) -> list[str]:

@@ -241,6 +241,21 @@ def resolve_citations(
     return sources, errors
 
 
+# What each of `resolve`'s refusals reads besides its own field (a missing or refused
+# value there would make it refuse what is not wrong: a status refused reads as an
+# outcome "unknown"). A page or an answer that says resolve's refusals with those of its
+# own checks (the newsroom's form, the API's filing) leaves out one whose field, or a
+# field it reads, it refused already.
+FILING_READS = {
+    "host": ("person",),
+    "controlled_by": ("host", "host_control"),
+    "start": ("start_precision", "status"),
+    "end": ("start", "start_precision", "end_precision"),
+    "status": ("start", "end", "start_precision", "end_precision"),
+    "outcome": ("status",),
+}
+
+
 def resolve(data: dict, citations: Sequence[dict], *, new: bool = False) -> ResolvedReport:
     """Resolve slugs, codes and dates; raises ValidationError({field: message}) naming each
     problem (unknown person or state, a date that is not YYYY-MM-DD/YYYY-MM/YYYY, no source,

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import SkipField
 
 from api.base import KnownFieldsOnly, OptionalChoiceField
 from api.lang import render_explanation
@@ -294,25 +295,75 @@ class ReportInputSerializer(KnownFieldsOnly, PlainText, StrictJSONTypes, seriali
     )
 
     def validate(self, attrs):
-        if attrs.get("visit"):
-            return attrs
+        refused = self.new_visit_refusals(attrs)
+        if refused:
+            raise serializers.ValidationError(refused)
+        return attrs
+
+    @classmethod
+    def new_visit_refusals(cls, attrs: dict, *, refused=()) -> dict[str, list[str]]:
+        """{field: [message]} for what a new visit's body (no `visit`) lacks or may not
+        give: a `based_on`, a field of NEW_VISIT_REQUIRES, the outcome of a trip that took
+        place; {} for a correction. `attrs` are the validated values (an outcome left out
+        of a trip not taken is set to `n/a` in it, outcome_by_default); a field named in
+        `refused` was given, and refused for its value: it is not missing."""
+        if attrs.get("visit") or "visit" in refused:
+            return {}
+        errors = {}
         if "based_on" in attrs:
-            raise serializers.ValidationError(
-                {
-                    "based_on": [
-                        gettext("Only a correction (with `visit`) is based on a visit's version.")
-                    ]
-                }
-            )
+            errors["based_on"] = [
+                gettext("Only a correction (with `visit`) is based on a visit's version.")
+            ]
         # DRF's own words for a missing field, in the reporter's language.
         required = serializers.Field.default_error_messages["required"]
-        missing = {name: [str(required)] for name in self.NEW_VISIT_REQUIRES if name not in attrs}
-        if not outcome_by_default(attrs) and attrs.get("status") is not None:
+        for name in cls.NEW_VISIT_REQUIRES:
+            if name not in attrs and name not in refused:
+                errors[name] = [str(required)]
+        if (
+            "outcome" not in refused
+            and not outcome_by_default(attrs)
+            and attrs.get("status") is not None
+        ):
             # One that took place is asked what the host did, in the form's words.
-            missing["outcome"] = [outcome_needed()]
-        if missing:
-            raise serializers.ValidationError(missing)
-        return attrs
+            errors["outcome"] = [outcome_needed()]
+        return errors
+
+    def each_field(self) -> tuple[dict, dict]:
+        """After `is_valid()` refused the body: each field the refusal did not name,
+        checked alone: (the validated value of each one accepted, {name: detail} of each
+        one refused; a refusal of the JSON types stops before the fields' own checks, so
+        these may be more). ({}, {}) when the body is no object. For the checks of filing
+        to read what can be read (api.reports.views.refuse_with_every_error)."""
+        data = self.initial_data
+        if not isinstance(data, dict):
+            return {}, {}
+        accepted, refused = {}, {}
+        for name, field in self.fields.items():
+            if field.read_only or name in self.errors:
+                continue
+            try:
+                accepted[name] = field.run_validation(field.get_value(data))
+            except SkipField:
+                continue
+            except serializers.ValidationError as invalid:
+                refused[name] = invalid.detail
+        return accepted, refused
+
+    def accepted_citations(self) -> list[dict]:
+        """After `is_valid()` refused the body's `sources`: the service's citations of
+        each source it accepted, at its own index; a refused source's place holds a
+        citation without an address, whose refusals the caller leaves to the body's."""
+        given = self.initial_data.get(SOURCES) if isinstance(self.initial_data, dict) else None
+        if not isinstance(given, list):
+            return []
+        child = self.fields[SOURCES].child
+        citations = []
+        for item in given:
+            try:
+                citations.extend(as_citations([child.run_validation(item)]))
+            except serializers.ValidationError:
+                citations.append({"url": "", "published": None})
+        return citations
 
     # The schema's form of validate(): a new visit names these, and the outcome of a trip
     # that took place (NOT_TAKEN_STATUSES aside); a correction names its visit.

@@ -189,23 +189,86 @@ def service_errors(request, key: str = ""):
         raise in_reader_language(Conflict(" ".join(invalid.messages))) from None
 
 
+def published_visit(slug: str) -> Visit:
+    """The published visit a correction names; ValidationError (400) naming `visit`."""
+    visit = Visit.objects.filter(slug=slug, review_state=ReviewState.VERIFIED).first()
+    if visit is None:
+        raise exceptions.ValidationError(
+            {"visit": [_("No published visit with id %(id)r.") % {"id": echoed(slug)}]}
+        )
+    return visit
+
+
+def refuse_with_every_error(body: ReportInputSerializer) -> NoReturn:
+    """A body the serializer refused: one 400 (ValidationError) with its refusals and those
+    filing would give what it accepted (visits.review.resolve: a person or state nobody
+    has, a date that is not one, a source that is not public, ...), as the newsroom's form
+    says both at once (newsroom.views.filing_refusals), so that a client fixes the body in
+    one round trip, not one stage at a time; and, for a new visit, the fields it lacks
+    (ReportInputSerializer.new_visit_refusals; not one a misspelt key resembles, which its
+    refusal names). A refusal of filing is left out when its
+    field, or one it reads (visits.review.FILING_READS), was refused already, and so are
+    those of a source refused already. A correction of a visit that is not one published
+    (or not named by a valid id) is refused for that, its fields not read. Costs the
+    checks' queries, on a refused body only."""
+    errors = dict(body.errors)
+    accepted, refused = body.each_field()
+    errors.update(refused)
+    if not isinstance(body.initial_data, dict) or "visit" in errors:
+        raise exceptions.ValidationError(errors)
+    visit = None
+    if accepted.get("visit"):
+        try:
+            visit = published_visit(accepted["visit"])
+        except exceptions.ValidationError as unknown:
+            raise exceptions.ValidationError({**errors, **unknown.detail}) from None
+    # A field misspelt (`soruces`) is named with the one it resembles, not also as missing,
+    # nor refused by filing for its absence: refused already.
+    misspelt = {name: errors.get(name, [""]) for name in body.meant_fields(body.initial_data)}
+    for name, messages in ReportInputSerializer.new_visit_refusals(
+        dict(accepted), refused={**misspelt, **errors}
+    ).items():
+        errors.setdefault(name, messages)
+    data, citations = ReportInputSerializer.data_and_citations(accepted, visit)
+    if SOURCES in errors:
+        citations = body.accepted_citations()
+    try:
+        review.resolve(data, citations, new=visit is None)
+    except DjangoValidationError as invalid:
+        before = {**misspelt, **errors}
+        for field, messages in getattr(invalid, "message_dict", {}).items():
+            name = _api_field(field)
+            if not _refused_already(name, before):
+                errors[name] = messages
+    raise exceptions.ValidationError(errors)
+
+
+def _refused_already(name: str, errors: dict) -> bool:
+    """Whether the serializer's `errors` already refuse the field `name` (an API field:
+    `host`, `sources`, `sources.1.url`) or one its check reads (visits.review.FILING_READS):
+    a source by its index, `sources` itself (no source) when any source was refused."""
+    if name == SOURCES or not name.startswith(SOURCES + "."):
+        return name in errors or any(read in errors for read in review.FILING_READS.get(name, ()))
+    refused = errors.get(SOURCES)
+    if not refused:
+        return False
+    index = int(name.split(".")[1])
+    if isinstance(refused, dict):  # {index: its refusals}, as DRF gives a list's
+        return bool(refused.get(index))
+    if isinstance(refused, list) and all(isinstance(item, dict) for item in refused):
+        return index < len(refused) and bool(refused[index])
+    return True  # the list itself (none given, too many, not a list)
+
+
 def file_from_request(view, request) -> Response:
-    """POST /reports/ (and its alias POST /visits/): file a report through visits.review."""
+    """POST /reports/ (and its alias POST /visits/): file a report through visits.review.
+    A body refused is refused with every error it has at once (refuse_with_every_error)."""
     key = idempotency_key(request)
     body = ReportInputSerializer(data=request.data)
-    body.is_valid(raise_exception=True)
+    if not body.is_valid():
+        refuse_with_every_error(body)
     attrs = body.validated_data
-    visit = None
-    if attrs.get("visit"):
-        visit = Visit.objects.filter(slug=attrs["visit"], review_state=ReviewState.VERIFIED).first()
-        if visit is None:
-            raise exceptions.ValidationError(
-                {
-                    "visit": [
-                        _("No published visit with id %(id)r.") % {"id": echoed(attrs["visit"])}
-                    ]
-                }
-            )
+    visit = published_visit(attrs["visit"]) if attrs.get("visit") else None
     read = attrs.get("based_on")
     # A retry of a correction already filed answers as the first did (duplicate_report),
     # even if the visit changed since: the key is looked up first, in file_report.
@@ -417,7 +480,8 @@ FILE_DESCRIPTION = (
     "submits it for review. It is not public anywhere until a reviewer who is not its author "
     "verifies it. Reporters only (group `reporters`, or an admin). The same checks as the "
     "newsroom's form: each problem is a 400 naming the field, and so is a field the body does "
-    "not have (a misspelling such as `soruces`, or a key of a source such as `exerpt`): "
+    "not have (a misspelling such as `soruces`, or a key of a source such as `exerpt`), all "
+    "in one answer (a source's address, the person, the host and the dates together): "
     "nothing is filed. An `Idempotency-Key` already used, "
     "or a report identical to one still open, is a 409 `duplicate_report` with the existing "
     "report's URL in `existing` and Location when you may read it (another person's report "

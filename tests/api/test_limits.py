@@ -388,3 +388,30 @@ def test_a_forwarded_for_header_does_not_escape_the_limit_unless_a_proxy_is_decl
         for n in range(5)
     ]
     assert seen == [200] * 5
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/visits/?format=xml",
+        "/api/v1/states/MNG/?format=xml",
+        "/api/v1/search/?q=putin&format=csv",
+        "/api/v1/schema/?format=xml",
+        "/api/v1/?format=xml",
+    ],
+)
+def test_an_unknown_format_is_counted_by_the_limits_as_any_400(seeded, low_rates, url):
+    """`?format=xml` was refused during content negotiation, before the limits: every one
+    a free 400, without RateLimit headers, however many a client sent."""
+    reader = anonymous_client()
+    answers = [reader.get(url) for _ in range(4)]
+    assert [a.status_code for a in answers] == [400, 400, 400, 429], url
+    assert answers[0].json()["error"]["code"] == "invalid_filter"
+    assert "format" in answers[0].json()["error"]["fields"]
+    assert [rate_limit(a) for a in answers] == [("3", "2"), ("3", "1"), ("3", "0"), ("3", "0")]
+
+
+def test_an_unknown_format_on_a_read_that_needs_an_account_is_a_401_first(seeded, low_rates):
+    """As every refusal of access, answered before the limits count it."""
+    answer = anonymous_client().get("/api/v1/reports/?format=xml")
+    assert answer.status_code == 401 and "RateLimit-Limit" not in answer

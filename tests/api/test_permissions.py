@@ -299,3 +299,62 @@ def test_a_report_posted_to_visits_is_filed_for_review_and_stays_unpublished(
         .json()["results"]
     )
     assert "Dushanbe 7" not in {v["place"] for v in listed}
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["{key}", "ApiKey {key}", "Basic YTpi", "Digest username=x", "Bearer{key}", "bearer: {key}"],
+)
+def test_an_authorization_the_api_cannot_read_is_a_401_never_an_anonymous_read(
+    seeded, api_client, reporter, settings, header
+):
+    """A key sent without a scheme the API knows was read as no key at all: 200, anonymous,
+    at the anonymous limit. It is a 401 naming the schemes it takes, the key never quoted."""
+    from rest_framework.authtoken.models import Token
+
+    key = Token.objects.get_or_create(user=reporter)[0].key
+    api_client.credentials(HTTP_AUTHORIZATION=header.format(key=key))
+    for path in ("/api/v1/visits/?host=MNG", "/api/v1/states/MNG/", "/api/v1/reports/"):
+        refused = api_client.get(path)
+        assert refused.status_code == 401, (path, refused.status_code)
+        assert refused["WWW-Authenticate"] == "Bearer, Token"
+        error = refused.json()["error"]
+        assert error["code"] == "authentication_failed"
+        assert "`Authorization: Bearer <key>`" in error["message"]
+        assert "`Token <key>`" in error["message"]
+        assert key not in refused.content.decode()
+        assert "RateLimit-Limit" not in refused
+
+
+def test_no_authorization_header_or_an_empty_one_reads_anonymously(seeded, api_client):
+    assert api_client.get("/api/v1/states/MNG/").status_code == 200
+    api_client.credentials(HTTP_AUTHORIZATION="")
+    assert api_client.get("/api/v1/states/MNG/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "/api/v1/visits/vladimir-putin-mng-2024-09-02/?format=csv"),
+        ("post", "/api/v1/states/MNG/?format=xml"),
+        ("put", "/api/v1/visits/?format=csv"),
+        ("delete", "/api/v1/reports/1/?format=csv"),
+        ("post", "/api/v1/search/?q=putin&format=csv"),
+        ("post", "/api/v1/schema/?format=xml"),
+        ("post", "/api/v1/?format=csv"),
+    ],
+)
+def test_a_method_an_address_does_not_have_is_a_405_whatever_else_the_request_says(
+    seeded, api_client, method, path
+):
+    """`POST /visits/<id>/?format=csv` was a 406 (the format was checked first), while the
+    same POST without it was a 405: the method is checked before the format, the key and
+    the limits."""
+    for credentials in (None, "Bearer not-a-real-token"):
+        if credentials:
+            api_client.credentials(HTTP_AUTHORIZATION=credentials)
+        answer = getattr(api_client, method)(path, {}, format="json")
+        assert answer.status_code == 405, (path, credentials, answer.content[:200])
+        assert answer.json()["error"]["code"] == "method_not_allowed"
+        assert method.upper() not in answer["Allow"] and "GET" in answer["Allow"]
+        assert answer["Content-Type"] == "application/json"

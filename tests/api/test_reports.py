@@ -1411,3 +1411,46 @@ def test_a_trip_already_filed_and_awaiting_review_asks_for_another_visit(
     schema = clients["reporter"].get("/api/v1/schema/", {"format": "json"}).json()
     field = schema["components"]["schemas"]["ReportInputRequest"]["properties"]["another_visit"]
     assert "awaiting review" in field["description"]
+
+
+def test_a_body_with_errors_at_every_stage_is_refused_with_all_of_them_at_once(
+    tajikistan_removed, clients
+):
+    """A bad source address was named alone; fixed, the person, the host and the start
+    came in a second round trip (the serializer's checks, then filing's): one 400 says all."""
+    body = {
+        **TAJIKISTAN,
+        "person": "nobody",
+        "host": "XXX",
+        "start": "2026-13-45",
+        "sources": [{"url": "not a url"}, {"url": "http://10.0.0.1/putin"}],
+    }
+    refused = file(clients["reporter"], body)
+    assert refused.status_code == 400, refused.content
+    fields = refused.json()["error"]["fields"]
+    assert {"sources.0.url", "sources.1.url", "person", "host", "start"} <= set(fields), fields
+    assert "No person with slug 'nobody'." in fields["person"]
+    assert "XXX" in fields["host"][0]
+    assert not Report.objects.exists()
+    # In French too, each in the reporter's language.
+    french = file(clients["reporter"], body, **{"Accept-Language": "fr"})
+    assert {"sources.0.url", "person", "host", "start"} <= set(french.json()["error"]["fields"])
+    # A type refused stops nothing either; a new visit's missing fields are named with them
+    # (and a check that reads a field missing is left out: the start's reads the status).
+    lacking = {k: v for k, v in body.items() if k not in ("status", "outcome")}
+    error = file(clients["reporter"], {**lacking, "host_notified": "yes"}).json()["error"]
+    assert {"host_notified", "sources.0.url", "person", "host", "status"} <= set(error["fields"]), (
+        error
+    )
+    assert "start" not in error["fields"]
+
+
+def test_a_corrections_errors_of_every_stage_are_refused_at_once(seeded, clients):
+    refused = file(
+        clients["reporter"],
+        {"visit": MONGOLIA, "end": "2024-13-45", "controlled_by": "XXX", "notes": 5},
+    )
+    assert refused.status_code == 400, refused.content
+    assert {"notes", "end", "controlled_by"} <= set(refused.json()["error"]["fields"])
+    unknown = file(clients["reporter"], {"visit": "no-such-visit", "notes": 5})
+    assert {"notes", "visit"} <= set(unknown.json()["error"]["fields"])

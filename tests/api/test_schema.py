@@ -20,6 +20,7 @@ from rest_framework.authtoken.models import Token
 from schemathesis.generation.modes import GenerationMode
 
 OPERATIONS = {
+    ("/api/v1/", "get"),
     ("/api/v1/states/", "get"),
     ("/api/v1/states/{iso3}/", "get"),
     ("/api/v1/persons/", "get"),
@@ -833,3 +834,43 @@ def test_the_schema_says_how_many_values_each_parameter_takes(seeded, api_client
             assert refused == (values.get("maxItems", 101) < 101), (path, name, answer.content)
             tried += 1
     assert tried > 30
+
+
+def test_the_schema_names_the_server_it_was_read_from(openapi):
+    """No `servers`: a client generated from it did not know where to send its requests."""
+    assert openapi["servers"] == [
+        {"url": "http://testserver", "description": "The iccwatch site this schema was read from."}
+    ]
+
+
+def test_the_api_root_is_documented_as_it_answers(seeded, api_client, openapi):
+    """`/api/v1/` answers (the README's first example), and the schema did not have it."""
+    from openapi_schema_validator import OAS30Validator
+
+    root = openapi["paths"]["/api/v1/"]["get"]
+    assert root["summary"] and {} in root["security"]
+    content = root["responses"]["200"]["content"]["application/json"]
+    answer = api_client.get("/api/v1/")
+    assert answer.status_code == 200
+    check = OAS30Validator({**content["schema"], "components": openapi["components"]})
+    assert list(check.iter_errors(answer.json())) == []
+    (example,) = content["examples"].values()
+    assert set(example["value"]) == set(answer.json())
+    assert {"400", "401", "406", "412", "429", "503", "304"} <= set(root["responses"])
+    assert {p["name"] for p in root["parameters"]} >= {"format", "lang"}
+    # It refuses a parameter it does not read, as the schema and the lists do.
+    refused = api_client.get("/api/v1/", {"formats": "json"})
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "invalid_filter"
+    assert api_client.get("/api/v1/", {"lang": "fr", "format": "json"}).status_code == 200
+
+
+def test_only_a_read_for_what_changed_declares_changed_until(openapi):
+    """`POST /visits/` (the alias of `POST /reports/`) declared a `Changed-Until` header it
+    never sends: only the list read for what changed sends one."""
+    visits = openapi["paths"]["/api/v1/visits/"]
+    assert "Changed-Until" in visits["get"]["responses"]["200"]["headers"]
+    for path, item in openapi["paths"].items():
+        for method, operation in item.items():
+            for response in operation["responses"].values():
+                if (path, method) != ("/api/v1/visits/", "get"):
+                    assert "Changed-Until" not in response.get("headers", {}), (path, method)

@@ -68,7 +68,8 @@ def test_the_reports_state_filter_and_id_echo_at_most_the_cap(reporting):
 
 
 @pytest.mark.parametrize("field", ["status", "outcome", "host_control"])
-def test_a_report_field_out_of_its_choices_echoes_at_most_the_cap(reporting, field):
+def test_a_report_field_out_of_its_choices_echoes_at_most_the_cap(seeded, reporting, field):
+    # With the seed: the person and the host exist (a refusal names every error of the body).
     response = reporting.post("/api/v1/reports/", {**TAJIKISTAN, field: LONG}, format="json")
     assert_echoes_at_most_the_cap(response, 400)
     assert list(response.json()["error"]["fields"]) == [field]

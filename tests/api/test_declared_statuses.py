@@ -1,0 +1,208 @@
+"""Every status an operation can answer is one its schema declares: a walk over the
+schema's operations that provokes, on each, the refusals every request may meet (a wrong
+key, a rate limit, a parameter, an Accept header, a precondition, a database away)."""
+
+from django.test import Client
+from rest_framework.authtoken.models import Token
+
+from tests.api.conftest import member
+from tests.conftest import forget_rate_limit_history
+
+WRONG_KEY = {"Authorization": "Bearer not-a-key-of-anyone"}
+
+
+def operations(openapi) -> list[tuple[str, str, dict]]:
+    return [
+        (path, method, operation)
+        for path, item in openapi["paths"].items()
+        for method, operation in item.items()
+        if method in ("get", "post")
+    ]
+
+
+def schema() -> dict:
+    answer = Client().get("/api/v1/schema/", {"format": "json"})
+    assert answer.status_code == 200
+    return answer.json()
+
+
+def address(path: str, values: dict[str, str]) -> str:
+    """`path` with each `{name}` given a value: `values[path]` for the first of the path
+    (its own id), else by name."""
+    for name, value in sorted(values.items(), key=lambda item: not item[0].startswith("/")):
+        if name.startswith("/"):
+            if path.startswith(name):
+                path = path.replace("{id}", value, 1)
+        else:
+            path = path.replace("{" + name + "}", value)
+    return path
+
+
+# Values refusals before any lookup accept (the path's pattern only).
+ANY_VALUES = {
+    "/api/v1/visits/": "vladimir-putin-mng-2024-09-02",
+    "id": "1",
+    "iso3": "MNG",
+    "slug": "vladimir-putin",
+    "ref": "vladimir-putin-2023-03-17",
+}
+
+
+def declared(operation: dict, status: int, path: str, method: str) -> None:
+    responses = operation["responses"]
+    assert str(status) in responses, f"{method.upper()} {path} answers {status}, undeclared"
+    if status >= 400:
+        content = responses[str(status)]["content"]["application/json"]["schema"]
+        assert content["$ref"].endswith(("/Error", "/DuplicateReport")), (path, method, status)
+
+
+def send(client, method: str, url: str, **kwargs):
+    if method == "post":
+        return client.post(url, data=b"{}", content_type="application/json", **kwargs)
+    return client.get(url, **kwargs)
+
+
+def test_a_wrong_key_a_parameter_an_accept_header_and_a_rate_limit_are_declared_everywhere(
+    seeded, settings
+):
+    """A wrong token is a 401 on every operation (the schema declared it on /reports/
+    only); a bad parameter a 400, an Accept nothing matches a 406, one request over the
+    limit a 429 (counted after the access checks: an admin, who passes them all)."""
+    openapi = schema()
+    admin = member("walker", "admins")
+    key = {"Authorization": f"Token {Token.objects.create(user=admin).key}"}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "1000/min", "user": "1/min"},
+    }
+    client = Client()
+    walked = 0
+    for path, method, operation in operations(openapi):
+        url = address(path, ANY_VALUES)
+        answer = send(client, method, url, headers=WRONG_KEY)
+        assert answer.status_code == 401, (method, url, answer.content[:200])
+        assert answer["WWW-Authenticate"] == "Bearer, Token"
+        declared(operation, 401, path, method)
+
+        answer = send(client, method, url, headers={"Accept": "image/png"})
+        assert answer.status_code == 406, (method, url, answer.content[:200])
+        declared(operation, 406, path, method)
+
+        forget_rate_limit_history()
+        # An unknown parameter (a read's) or one given twice (any).
+        answer = send(client, method, f"{url}?lang=en&lang=en", headers=key)
+        assert answer.status_code == 400, (method, url, answer.content[:200])
+        declared(operation, 400, path, method)
+        answer = send(client, method, f"{url}?lang=en&lang=en", headers=key)
+        assert answer.status_code == 429, (method, url, answer.content[:200])
+        declared(operation, 429, path, method)
+        assert {"Retry-After", "RateLimit-Limit"} <= set(operation["responses"]["429"]["headers"])
+        walked += 1
+    forget_rate_limit_history()
+    assert walked == len(operations(openapi)) > 20
+
+
+def test_a_posts_access_and_body_refusals_are_declared(seeded, settings):
+    """On each POST: an account without the role (403), a body over the limit (413) or
+    not JSON (415)."""
+    openapi = schema()
+    nobody = member("no-role")
+    admin = member("walker", "admins")
+    no_role = {"Authorization": f"Token {Token.objects.create(user=nobody).key}"}
+    key = {"Authorization": f"Token {Token.objects.create(user=admin).key}"}
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    client = Client()
+    posts = [(p, m, o) for p, m, o in operations(openapi) if m == "post"]
+    for path, method, operation in posts:
+        url = address(path, ANY_VALUES)
+        answer = send(client, method, url, headers=no_role)
+        assert answer.status_code == 403, (url, answer.content[:200])
+        declared(operation, 403, path, method)
+        answer = client.post(url, data=b"{}", content_type="text/plain", headers=key)
+        assert answer.status_code == 415, (url, answer.content[:200])
+        declared(operation, 415, path, method)
+        body = b'{"comment": "' + b"x" * 200 + b'"}'
+        answer = client.post(url, data=body, content_type="application/json", headers=key)
+        assert answer.status_code == 413, (url, answer.content[:200])
+        declared(operation, 413, path, method)
+    assert len(posts) > 5
+
+
+def test_a_database_away_is_a_503_every_operation_declares(django_db_blocker, dead_port):
+    """Every operation reads the database (a token, at least): away, each answers `503
+    busy` with Retry-After, which the schema declared on none."""
+    from django.db import connections
+
+    openapi = schema()
+    connection = connections["default"]
+    saved = dict(connection.settings_dict)
+    client = Client()
+    with django_db_blocker.unblock():
+        connection.close()
+        connection.settings_dict.update(HOST="127.0.0.1", PORT=str(dead_port))
+        try:
+            for path, method, operation in operations(openapi):
+                url = address(path, ANY_VALUES)
+                answer = send(client, method, url, headers={"Authorization": "Token abc"})
+                assert answer.status_code == 503, (method, url, answer.content[:200])
+                assert answer.json()["error"]["code"] == "busy"
+                declared(operation, 503, path, method)
+                assert "Retry-After" in operation["responses"]["503"]["headers"]
+        finally:
+            connection.close()
+            connection.settings_dict.clear()
+            connection.settings_dict.update(saved)
+
+
+def test_every_get_answers_its_declared_412(seeded):
+    """A failed If-Match on each GET, read as an admin (who may read every report)."""
+    from states.models import JointStatement, SecurityCouncilReferral
+    from visits import review
+    from visits.models import Finding
+
+    openapi = schema()
+    admin = member("walker", "admins")
+    key = {"Authorization": f"Token {Token.objects.create(user=admin).key}"}
+    report = review.file_report(
+        author=admin,
+        data={"person": "vladimir-putin", "host": "TJK", "start": "2030-01-01"},
+        citations=[],
+        submit=False,
+    )
+    values = {
+        **ANY_VALUES,
+        "/api/v1/findings/": str(Finding.objects.values_list("pk", flat=True).first()),
+        "/api/v1/statements/": str(JointStatement.objects.values_list("pk", flat=True).first()),
+        "/api/v1/referrals/": str(
+            SecurityCouncilReferral.objects.values_list("pk", flat=True).first()
+        ),
+        "/api/v1/reports/": str(report.pk),
+    }
+    client = Client()
+    for path, method, operation in operations(openapi):
+        if method != "get":
+            continue
+        url = address(path, values)
+        query = "?q=putin" if path.endswith("/search/") else ""
+        assert client.get(url + query, headers=key).status_code == 200, url
+        answer = client.get(url + query, headers={**key, "If-Match": '"nope"'})
+        assert answer.status_code == 412, (url, answer.content[:200])
+        declared(operation, 412, path, method)
+
+
+def test_every_read_refuses_an_unknown_format_as_a_counted_400(seeded, settings):
+    """`?format=xml` is a 400 `invalid_filter` on every GET, counted by the rate limits
+    (RateLimit headers), never answered in the first format it has."""
+    openapi = schema()
+    admin = member("walker", "admins")
+    key = {"Authorization": f"Token {Token.objects.create(user=admin).key}"}
+    client = Client()
+    for path, method, operation in operations(openapi):
+        if method != "get":
+            continue
+        answer = client.get(address(path, ANY_VALUES) + "?format=xml", headers=key)
+        assert answer.status_code == 400, (path, answer.content[:200])
+        assert answer.json()["error"]["fields"].keys() == {"format"}, path
+        assert "RateLimit-Remaining" in answer, path
+        declared(operation, 400, path, method)
+    forget_rate_limit_history()

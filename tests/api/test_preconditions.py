@@ -1,0 +1,94 @@
+"""Conditional reads as RFC 9110 says (core.conditional): If-Unmodified-Since without a
+Last-Modified is ignored; an If-Match no current representation matches is a 412 in the
+API's error shape, for JSON and CSV alike, and the schema declares it."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+NOPE = '"nope"'
+LONG_AGO = "Mon, 01 Jan 2001 00:00:00 GMT"
+
+
+def refused(response):
+    assert response.status_code == 412, (response.status_code, response.content[:200])
+    assert response["Content-Type"] == "application/json"
+    assert response["Content-Language"] == "en"
+    assert "Accept" in response["Vary"]
+    error = response.json()["error"]
+    assert error["code"] == "precondition_failed" and error["fields"] == {}
+    return error
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/states/MNG/", "/api/v1/visits/?host=MNG", "/api/v1/visits/?format=csv"]
+)
+def test_if_unmodified_since_is_ignored_where_no_answer_has_a_last_modified(
+    seeded, api_client, path
+):
+    """It was a 412 on every API answer (none has Last-Modified; RFC 9110 13.1.4: ignore it)."""
+    answer = api_client.get(path, headers={"If-Unmodified-Since": LONG_AGO})
+    assert answer.status_code == 200
+    assert "Last-Modified" not in answer
+
+
+def test_if_unmodified_since_is_ignored_on_the_sites_pages_too(seeded, reader):
+    assert reader.get("/states/MNG/", headers={"If-Unmodified-Since": LONG_AGO}).status_code == 200
+
+
+@pytest.mark.parametrize("page_cache", [True, False], ids=["etag", "no-data-version"])
+@pytest.mark.parametrize("query", ["?host=MNG", "?host=MNG&format=csv"], ids=["json", "csv"])
+def test_an_if_match_naming_no_current_answer_is_a_412_in_the_apis_shape(
+    seeded, api_client, settings, query, page_cache
+):
+    """It was a 412 with an empty text/html body and no `Vary: Accept` (JSON), and a 200
+    (a CSV streamed without an ETag, without a data version): the RFC (13.1.1) matches a
+    list of entity tags only to the current one, and `*` to any current answer."""
+    settings.ICCWATCH_PAGE_CACHE = page_cache
+    path = f"/api/v1/visits/{query}"
+    current = api_client.get(path)
+    assert current.status_code == 200
+    error = refused(api_client.get(path, headers={"If-Match": NOPE}))
+    assert "If-Match" in error["message"]
+    assert "RateLimit-Remaining" in api_client.get(path, headers={"If-Match": NOPE})
+    head = api_client.head(path, headers={"If-Match": NOPE})
+    assert head.status_code == 412 and head["Content-Type"] == "application/json"
+    assert api_client.get(path, headers={"If-Match": "*"}).status_code == 200
+    etag = current.get("ETag")
+    if etag is not None:
+        assert api_client.get(path, headers={"If-Match": etag}).status_code == 200
+        assert api_client.get(path, headers={"If-Match": f"W/{etag}"}).status_code == 412
+        # If-Match first (RFC 9110 13.2.2): a 412, not the 304 the If-None-Match asks for.
+        both = api_client.get(path, headers={"If-Match": NOPE, "If-None-Match": etag})
+        refused(both)
+        assert api_client.get(path, headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_an_answer_that_is_no_success_ignores_its_preconditions(seeded, api_client):
+    """RFC 9110 13.2.1: a 404 or a 400 stays what it is."""
+    assert api_client.get("/api/v1/states/XXX/", headers={"If-Match": NOPE}).status_code == 404
+    assert api_client.get("/api/v1/visits/?host=", headers={"If-Match": NOPE}).status_code == 400
+
+
+def test_every_get_of_the_schema_declares_its_412(client, db):
+    openapi = client.get("/api/v1/schema/", {"format": "json"}).json()
+    for path, item in openapi["paths"].items():
+        for method, operation in item.items():
+            responses = operation["responses"]
+            if method == "get":
+                schema = responses["412"]["content"]["application/json"]["schema"]
+                assert schema == {"$ref": "#/components/schemas/Error"}, path
+                assert "If-Match" in responses["412"]["description"], path
+            else:
+                assert "412" not in responses, (path, method)
+
+
+def test_if_unmodified_since_is_still_read_against_a_last_modified(seeded, reader):
+    """A feed has a Last-Modified (its newest entry's): a date before it is a 412 (on the
+    site, an empty answer, as before), one after it reads the feed."""
+    feed = reader.get("/incidents/feed/")
+    assert feed.status_code == 200 and feed.has_header("Last-Modified")
+    failed = reader.get("/incidents/feed/", headers={"If-Unmodified-Since": LONG_AGO})
+    assert failed.status_code == 412 and failed.content == b""
+    later = "Fri, 01 Jan 2100 00:00:00 GMT"
+    assert reader.get("/incidents/feed/", headers={"If-Unmodified-Since": later}).status_code == 200
