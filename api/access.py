@@ -61,11 +61,14 @@ class TokenAuthentication(authentication.TokenAuthentication):
     """`Authorization: Bearer <key>` (what generated clients and most HTTP libraries send)
     or `Authorization: Token <key>` (DRF's scheme): the same key either way, the scheme's
     name in any case. A request without the header (or with an empty one) reads
-    anonymously, through the next authenticator (the site's session); one with a header
-    the API cannot read, a key without a scheme, another scheme (`Basic`, `ApiKey`), or a
-    `Bearer` or `Token` with a wrong key, is 401 `authentication_failed`, never an
-    anonymous read: no other authenticator of the project reads the header (the session
-    is a cookie, the admin signs in with it, and the API has no browsable pages). The
+    anonymously, through the next authenticator (the site's session), and so does one
+    with HTTP `Basic` credentials, which are a proxy's (a staging site behind a password
+    sends them with every request, the site's own scripts' calls to the API included),
+    never an API key. One with a header the API cannot read, a key without a scheme,
+    another scheme (`ApiKey`), or a `Bearer` or `Token` with a wrong key, is 401
+    `authentication_failed`, never an anonymous read: no other authenticator of the
+    project reads the header (the session is a cookie, the admin signs in with it, and
+    the API has no browsable pages). The
     refusal names the schemes it takes, never the header's words (a key sent alone would
     be its "scheme"). A 401 challenges with both, the schema's first
     (`WWW-Authenticate: Bearer, Token`), and the schema declares the bearer scheme
@@ -81,8 +84,8 @@ class TokenAuthentication(authentication.TokenAuthentication):
 
     def authenticate(self, request):
         words = authentication.get_authorization_header(request).split()
-        if not words:
-            return None
+        if not words or words[0].lower() == b"basic":
+            return None  # no API key: a proxy's password (see above), or nothing
         if words[0].lower() not in self.KEYWORDS:
             raise exceptions.AuthenticationFailed(self.UNREADABLE)
         if len(words) != 2:
@@ -138,8 +141,9 @@ class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
             "scheme": first.lower(),
             "description": f"An account's API key in `Authorization: {first} <key>` ({also} "
             "works too). Without the header a request reads anonymously (at the anonymous rate); "
-            "with a wrong key, or a header of another scheme (a key alone, `Basic`, `ApiKey`), it "
-            "is `401 authentication_failed`, never anonymous. A request that "
+            "with a wrong key, or a header of another scheme (a key alone, `ApiKey`), it is "
+            "`401 authentication_failed`, never anonymous; HTTP `Basic` credentials (a proxy's "
+            "password) read as no key. A request that "
             f"needs an account and has none is `401` with `WWW-Authenticate: "
             f"{', '.join(TokenAuthentication.SCHEMES)}`.",
         }

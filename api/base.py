@@ -992,7 +992,8 @@ client per /64 network, and the anonymous clients of one /48 together, at a high
 limit); a token (ask the iccwatch team; send
 `Authorization: Bearer <key>`, or `Token <key>`) raises the limit; a wrong key is a
 `401`, never an anonymous read, and so is a header of another scheme (a key alone,
-`Basic`, `ApiKey`). A `401` names both schemes, the security scheme's
+`ApiKey`; HTTP `Basic` credentials, a proxy's password, read as no key). A `401` names
+both schemes, the security scheme's
 first: `WWW-Authenticate: Bearer, Token`. Every answer the limits counted
 (all but a 401, 403, 405 or 406) says where the client stands against the limit that binds it:
 `RateLimit-Limit` (requests per period, a minute by default), `RateLimit-Remaining` and
@@ -1211,9 +1212,10 @@ naming it, and nothing is filed or changed.
   /reports/` (and `POST /visits/`) names every problem of its body in one `400` (a
   source's address, an unknown person or host, a date that is not one), where the
   person, host and dates came in a second round trip, once the rest passed. An
-  `Authorization` header of a scheme the API does not read (a key alone, `ApiKey`,
-  `Basic`) is a `401 authentication_failed` naming `Bearer` and `Token`: it was read as
-  no header (an anonymous read, at the anonymous limit). A method an address does not
+  `Authorization` header of a scheme the API does not read (a key alone, `ApiKey`) is a
+  `401 authentication_failed` naming `Bearer` and `Token`: it was read as no header (an
+  anonymous read, at the anonymous limit); HTTP `Basic` credentials (a proxy's
+  password) still read as no key. A method an address does not
   have is a `405` before anything else is checked (`POST /visits/<id>/?format=csv` was a
   `406`), uncounted by the limits as a `406` is. The schema names its `servers` (the
   site it was read from) and documents `/api/v1/`, the list of endpoints, which now

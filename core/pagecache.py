@@ -256,6 +256,8 @@ def wrote(connection) -> None:
     wrapper sees (the evaluation's COPY and bulk statements, visits.flagging), calls it
     itself after such a write.
     """
+    if getattr(connection, "pagecache_rolled_back", False):
+        return  # work that is rolled back whatever happens (rolled_back_writes)
     if not connection.in_atomic_block:
         bump_data_version()  # autocommit: the statement is committed already
         return
@@ -272,6 +274,23 @@ def wrote(connection) -> None:
         transaction.on_commit(
             functools.partial(_committed, connection.alias), using=connection.alias
         )
+
+
+@contextlib.contextmanager
+def rolled_back_writes(using: str = "default"):
+    """Within this block, writes on the connection `using` move no data version: for work
+    in a transaction that is rolled back whatever happens (an import's dry run,
+    dataset.importer.import_dataset), whose writes no reader ever sees, so that every
+    cached page stays valid."""
+    from django.db import connections
+
+    connection = connections[using]
+    previous = getattr(connection, "pagecache_rolled_back", False)
+    connection.pagecache_rolled_back = True
+    try:
+        yield
+    finally:
+        connection.pagecache_rolled_back = previous
 
 
 def _bump_after_commit(execute, sql, params, many, context):

@@ -74,7 +74,7 @@ from compliance import (
     entry_into_force_for,
     withdrawal_effective_for,
 )
-from core import history
+from core import history, pagecache
 from core.identifiers import is_iso3, is_slug
 from core.models import (
     Source,
@@ -2245,6 +2245,8 @@ def import_dataset(
     with contextlib.ExitStack() as stack:
         if dry_run:
             stack.enter_context(transaction.atomic())
+            # Rolled back at the end: no cached page, summary or search list is dropped.
+            stack.enter_context(pagecache.rolled_back_writes())
         # Every change the import writes is recorded in the history as made by the import
         # of this dataset version (core.history).
         with history.recording(

@@ -62,11 +62,17 @@ class DatasetImport(models.Model):
     @classmethod
     def documents(cls) -> dict[str, str]:
         """The documentation of the data the site holds, {"changelog", "dictionary",
-        "licence": text}: the latest import's (from the folder it read), or the project's
-        data/ files (CHANGELOG.md, DICTIONARY.md, LICENSE) before any import."""
+        "licence": text}: the latest import's changelog and licence (from the folder it
+        read), or the project's data/ files (CHANGELOG.md, DICTIONARY.md, LICENSE) before
+        any import. The dictionary is the project's own whenever it has one: it documents
+        the columns this code reads and writes (the importer's, the exports'), which a
+        release of the code may change without a new import."""
         latest = cls.objects.order_by("-imported_at", "-pk").values(*DOCUMENTS).first()
         if latest is None:
             return project_documents()
+        dictionary = PROJECT_DATA / DOCUMENTS["dictionary"]
+        if dictionary.is_file():
+            latest["dictionary"] = dictionary.read_text(encoding="utf-8")
         return latest
 
 

@@ -157,6 +157,12 @@ def _json_ld(request, manifest: dict | None, entries: list[ChangelogEntry]) -> s
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def _moment(value: str | None) -> datetime.datetime | None:
+    """A manifest's ISO 8601 time as a datetime; None when the manifest has none (a build
+    recorded before builds kept their data's date, or no build yet)."""
+    return datetime.datetime.fromisoformat(value) if value else None
+
+
 def data_page(request):
     """/data/: the bulk downloads of the latest build (each file's size and SHA-256), the
     earlier builds still kept (bulk: a cited file stays available), the dataset's version
@@ -178,7 +184,8 @@ def data_page(request):
     earlier = [
         {
             **build,
-            "data_as_of": datetime.datetime.fromisoformat(build["data_as_of"]),
+            # None for a build recorded before builds kept their data's date.
+            "data_as_of": _moment(build.get("data_as_of")),
             "files": [
                 {
                     **file,
@@ -194,9 +201,7 @@ def data_page(request):
         "title": _("Data"),
         "manifest": manifest,
         "built_at": datetime.datetime.fromisoformat(manifest["built_at"]) if manifest else None,
-        "data_as_of": (
-            datetime.datetime.fromisoformat(manifest["data_as_of"]) if manifest else None
-        ),
+        "data_as_of": _moment((manifest or {}).get("data_as_of")),
         "files": files,
         "earlier": earlier,
         "keep": settings.ICCWATCH_DOWNLOADS_KEEP,

@@ -176,7 +176,12 @@ def test_a_dry_run_reports_what_the_import_would_do_and_keeps_nothing(
         text.replace(line, line.replace(",2002-07-01,", ",2025-01-01,", 1)), encoding="utf-8"
     )
     before = record()
+    from core.pagecache import data_version
+
+    version = data_version()
     output, _ = command(path, "--dry-run")
+    # Nothing it wrote is kept: no cached page, summary or search list is dropped for it.
+    assert data_version() == version
     assert output.splitlines()[0] == f"dataset version: {NEWER}"
     assert "treaty events: 0 created, 1 updated," in output
     assert "verdicts: 97 visits evaluated, 1 changed" in output

@@ -287,3 +287,18 @@ def test_a_build_removed_before_removals_were_recorded_is_gone_not_missing(
     # Never a build's name: a version never imported, or no key.
     assert reader.get("/data/iccwatch-data-1999.01.01-75fe54630b17.zip").status_code == 404
     assert reader.get(f"/data/iccwatch-data-{version}-abc.zip").status_code == 404
+
+
+def test_a_build_recorded_before_builds_kept_their_datas_date_still_shows(
+    reader, seeded, downloads
+):
+    """A manifest written before builds recorded `data_as_of` (the current build's, and an
+    earlier build's kept beside it) gave /data/ a 500 after the upgrade: it shows, without
+    that date."""
+    manifest = bulk.build()
+    old = {k: v for k, v in manifest.items() if k != "data_as_of"}
+    old["earlier"] = [{k: v for k, v in old.items() if k not in ("earlier",)}]
+    (bulk.downloads_dir() / bulk.MANIFEST).write_text(json.dumps(old))
+    response = reader.get("/data/")
+    assert response.status_code == 200
+    assert manifest["files"][0]["sha256"] in body(response)
