@@ -52,6 +52,7 @@ from states.models import (
     State,
     TreatyEvent,
 )
+from visits import review
 from visits.models import (
     Citation,
     Finding,
@@ -951,19 +952,8 @@ def public_entries(rows) -> list[Entry]:
 # The fields of a visit a correction names (front.corrections.FIELD_NAMES), with the
 # precision of the dates: its identifier, review state and withdrawal are told apart
 # (withdrawn, restored), and its private fields (PRIVATE_FIELDS_OF) never.
-CORRECTED_FIELDS = (
-    "person",
-    "host",
-    "start",
-    "end",
-    "place",
-    "occasion",
-    "status",
-    "outcome",
-    "host_notified",
-    "host_justification",
-    "host_control",
-    "controlled_by",
+CORRECTED_FIELDS = tuple(
+    name for name in review.VISIT_FIELDS if name not in PRIVATE_FIELDS_OF[Visit]
 )
 
 
