@@ -1221,4 +1221,13 @@ naming it, and nothing is filed or changed.
   site it was read from) and documents `/api/v1/`, the list of endpoints, which now
   refuses a parameter other than `format` and `lang` (`400 invalid_filter`, as every
   address); `POST /visits/` no longer declares a `Changed-Until` header it never sent.
+- 5 December 2026, refusals in one answer: `POST /reports/{id}/resubmit/` and `POST
+  /reports/withdrawals/` name every problem of a refused body in one `400`, as a filing
+  does: a field of the wrong type or one the body does not have was named alone, and the
+  host, the dates, the reason, the visit or a source's address came once it was fixed (a
+  resubmission the service refused went one step at a time too). A filing's `reason`
+  refused is named with the body's other problems, and a trip not taken (`cancelled`,
+  `virtual`, `announced`) filed without an `outcome` and refused for another field is no
+  longer also refused its outcome. A withdrawal naming no published visit says so in the
+  language asked for (it was English).
 """
