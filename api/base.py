@@ -899,8 +899,10 @@ class ApiAutoSchema(AutoSchema):
         provokes each): on every one a parameter (400), a wrong key (401, even on a read
         that needs none), an Accept header nothing matches (406), the rate limits (429) and
         a database that cannot answer (503); on a POST the access (403), a body too large
-        (413) or not JSON (415); on a read an identifier or a page that names nothing (404).
-        A GET's 412 is declared with its 304 (api.schema)."""
+        (413) or not JSON (415); on a read an identifier or a page that names nothing (404),
+        unless the view has neither (`answers_not_found` False: the root, search, the
+        incidents feed, read by its cursor). A GET's 412 is declared with its 304
+        (api.schema)."""
         codes = ["400", "401", "406", "429", "503"]
         if self.method == "POST":
             codes += ["403", "413", "415"]
@@ -1229,5 +1231,8 @@ naming it, and nothing is filed or changed.
   refused is named with the body's other problems, and a trip not taken (`cancelled`,
   `virtual`, `announced`) filed without an `outcome` and refused for another field is no
   longer also refused its outcome. A withdrawal naming no published visit says so in the
-  language asked for (it was English).
+  language asked for (it was English). `/search/` and `/incidents/` no longer declare a
+  `404`, which neither answered: search has no identifier and no pages (a query that
+  finds nothing is a `200` without results), the feed is read by its cursor (one beyond
+  the newest change is a `400`).
 """
