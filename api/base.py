@@ -899,8 +899,10 @@ class ApiAutoSchema(AutoSchema):
         provokes each): on every one a parameter (400), a wrong key (401, even on a read
         that needs none), an Accept header nothing matches (406), the rate limits (429) and
         a database that cannot answer (503); on a POST the access (403), a body too large
-        (413) or not JSON (415); on a read an identifier or a page that names nothing (404).
-        A GET's 412 is declared with its 304 (api.schema)."""
+        (413) or not JSON (415); on a read an identifier or a page that names nothing (404),
+        unless the view has neither (`answers_not_found` False: the root, search, the
+        incidents feed, read by its cursor). A GET's 412 is declared with its 304
+        (api.schema)."""
         codes = ["400", "401", "406", "429", "503"]
         if self.method == "POST":
             codes += ["403", "413", "415"]
@@ -1221,4 +1223,16 @@ naming it, and nothing is filed or changed.
   site it was read from) and documents `/api/v1/`, the list of endpoints, which now
   refuses a parameter other than `format` and `lang` (`400 invalid_filter`, as every
   address); `POST /visits/` no longer declares a `Changed-Until` header it never sent.
+- 5 December 2026, refusals in one answer: `POST /reports/{id}/resubmit/` and `POST
+  /reports/withdrawals/` name every problem of a refused body in one `400`, as a filing
+  does: a field of the wrong type or one the body does not have was named alone, and the
+  host, the dates, the reason, the visit or a source's address came once it was fixed (a
+  resubmission the service refused went one step at a time too). A filing's `reason`
+  refused is named with the body's other problems, and a trip not taken (`cancelled`,
+  `virtual`, `announced`) filed without an `outcome` and refused for another field is no
+  longer also refused its outcome. A withdrawal naming no published visit says so in the
+  language asked for (it was English). `/search/` and `/incidents/` no longer declare a
+  `404`, which neither answered: search has no identifier and no pages (a query that
+  finds nothing is a `200` without results), the feed is read by its cursor (one beyond
+  the newest change is a `400`).
 """

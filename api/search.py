@@ -195,6 +195,9 @@ class SearchViewSet(PublicReadMixin, viewsets.GenericViewSet):
     filter_backends = []
     serializer_class = SearchAnswerSerializer
     resource_name = "search result"
+    # No identifier and no pages: a query that finds nothing is a 200 with no results,
+    # never a 404 (the schema declares none: api.base.ApiAutoSchema._error_codes).
+    answers_not_found = False
 
     def known_parameters(self) -> set[str]:
         return {"q", "kind", "limit", *GENERAL_PARAMETERS} - {"facets"}

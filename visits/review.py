@@ -1120,6 +1120,12 @@ SENT_BACK_ONLY = gettext_lazy(
 )
 
 
+# What `resubmit` says of a `based_on` given for a report that corrects no visit.
+NOT_A_CORRECTION = gettext_lazy(
+    "Only a correction is based on a visit's version: this report is not."
+)
+
+
 @transaction.atomic
 def resubmit(
     report: Report,
@@ -1160,9 +1166,7 @@ def resubmit(
     if report.state != ReportState.CHANGES_REQUESTED:
         raise ValidationError(SENT_BACK_ONLY % {"state": ReportState(report.state).label})
     if based_on is not None and not report.is_correction:
-        raise ValidationError(
-            {"based_on": _("Only a correction is based on a visit's version: this report is not.")}
-        )
+        raise ValidationError({"based_on": NOT_A_CORRECTION})
     report = update_report(
         report,
         user,
@@ -1174,6 +1178,58 @@ def resubmit(
         seen=seen,
     )
     return submit(report, user)
+
+
+def resubmission_refusals(
+    report: Report,
+    *,
+    data: dict,
+    citations: Sequence[dict] | None,
+    reason: str | None = None,
+    based_on: datetime.datetime | None = None,
+) -> dict[str, list[str]]:
+    """Every refusal `resubmit` would give a field of `report` answered with these values
+    (`data`, `citations`, `reason` and `based_on` as it takes them: laid over the report
+    as it stands), all at once, where `resubmit` stops at the first step that refuses:
+    {field: [messages]} in the active language ({} for none), named as the service names
+    them (`citations.0.url`). A `based_on` for a report that corrects no visit
+    (NOT_A_CORRECTION), a reason `_checked_reason` refuses (one given for a new visit's
+    report, or a correction's shorter than WITHDRAWAL_NOTE_MIN characters), and what
+    `resolve` refuses of the report as edited (`new` unless it is a correction; nothing
+    for a withdrawal, reworded on its page). Not the refusals of the request itself (who
+    may, the report's state and version, a correction that changes nothing or begun
+    before its visit changed): `resubmit` says those. Reads only: for an answer that says
+    every error of a refused body at once (api.reports.views, POST /reports/{id}/resubmit/)."""
+    errors: dict[str, list[str]] = {}
+    if based_on is not None and not report.is_correction:
+        errors["based_on"] = [str(NOT_A_CORRECTION)]
+    if reason is not None:
+        try:
+            _checked_reason(reason, report.visit if report.is_correction else None)
+        except ValidationError as refused:
+            errors.update(refused.message_dict)
+    if not report.is_withdrawal:
+        try:
+            resolve(
+                {**normalise(report.data or {}), **data},
+                list(report.citations or []) if citations is None else citations,
+                new=not report.is_correction,
+            )
+        except ValidationError as refused:
+            errors.update(refused.message_dict)
+    return errors
+
+
+def reason_errors(reason: str | None, visit: Visit | None) -> list[str]:
+    """What is wrong with `reason` as the reason of a report that corrects `visit` (None:
+    a new visit's, which has none to give) as `file_report` checks it (`_checked_reason`):
+    [] when it may be filed, else its messages; for an answer that says every refusal at
+    once (the API's filing)."""
+    try:
+        _checked_reason(reason, visit)
+    except ValidationError as error:
+        return error.messages
+    return []
 
 
 @transaction.atomic

@@ -167,7 +167,55 @@ def outcome_by_default(attrs: dict) -> bool:
     return "outcome" in attrs
 
 
-class ReportInputSerializer(KnownFieldsOnly, PlainText, StrictJSONTypes, serializers.Serializer):
+class EachFieldChecked:
+    """Input serializers whose refusal is said with every error of the body at once
+    (api.reports.views: a filing, a resubmission, a withdrawal): after `is_valid()`, what
+    each field says checked alone, so that the checks of the service layer read what the
+    body gives that can be read."""
+
+    def each_field(self) -> tuple[dict, dict]:
+        """After `is_valid()`: each field the refusal did not name, checked alone: (the
+        validated value of each one accepted, {name: detail} of each one refused; a
+        refusal of the JSON types stops before the fields' own checks, so these may be
+        more). ({}, {}) when the body is no object. For the checks of the service layer to
+        read what can be read (api.reports.views.refuse_with_every_error and its kin)."""
+        data = self.initial_data
+        if not isinstance(data, dict):
+            return {}, {}
+        accepted, refused = {}, {}
+        for name, field in self.fields.items():
+            if field.read_only or name in self.errors:
+                continue
+            try:
+                accepted[name] = field.run_validation(field.get_value(data))
+            except SkipField:
+                continue
+            except serializers.ValidationError as invalid:
+                refused[name] = invalid.detail
+        return accepted, refused
+
+    def accepted_citations(self, name: str = SOURCES) -> list[dict]:
+        """After `is_valid()` refused the body's list of sources `name` (a visit's
+        `sources`, a withdrawal's `withdrawal_sources`): the service's citations of each
+        source it accepted, at its own index; a refused source's place holds a citation
+        without an address, whose refusals the caller leaves to the body's. [] when the
+        body gives no list."""
+        given = self.initial_data.get(name) if isinstance(self.initial_data, dict) else None
+        if not isinstance(given, list):
+            return []
+        child = self.fields[name].child
+        citations = []
+        for item in given:
+            try:
+                citations.extend(as_citations([child.run_validation(item)]))
+            except serializers.ValidationError:
+                citations.append({"url": "", "published": None})
+        return citations
+
+
+class ReportInputSerializer(
+    KnownFieldsOnly, EachFieldChecked, PlainText, StrictJSONTypes, serializers.Serializer
+):
     """A new visit, or (with `visit`) a correction of a published one.
 
     The checks that need the data (a person or state that does not exist, a date that is
@@ -328,43 +376,6 @@ class ReportInputSerializer(KnownFieldsOnly, PlainText, StrictJSONTypes, seriali
             errors["outcome"] = [outcome_needed()]
         return errors
 
-    def each_field(self) -> tuple[dict, dict]:
-        """After `is_valid()` refused the body: each field the refusal did not name,
-        checked alone: (the validated value of each one accepted, {name: detail} of each
-        one refused; a refusal of the JSON types stops before the fields' own checks, so
-        these may be more). ({}, {}) when the body is no object. For the checks of filing
-        to read what can be read (api.reports.views.refuse_with_every_error)."""
-        data = self.initial_data
-        if not isinstance(data, dict):
-            return {}, {}
-        accepted, refused = {}, {}
-        for name, field in self.fields.items():
-            if field.read_only or name in self.errors:
-                continue
-            try:
-                accepted[name] = field.run_validation(field.get_value(data))
-            except SkipField:
-                continue
-            except serializers.ValidationError as invalid:
-                refused[name] = invalid.detail
-        return accepted, refused
-
-    def accepted_citations(self) -> list[dict]:
-        """After `is_valid()` refused the body's `sources`: the service's citations of
-        each source it accepted, at its own index; a refused source's place holds a
-        citation without an address, whose refusals the caller leaves to the body's."""
-        given = self.initial_data.get(SOURCES) if isinstance(self.initial_data, dict) else None
-        if not isinstance(given, list):
-            return []
-        child = self.fields[SOURCES].child
-        citations = []
-        for item in given:
-            try:
-                citations.extend(as_citations([child.run_validation(item)]))
-            except serializers.ValidationError:
-                citations.append({"url": "", "published": None})
-        return citations
-
     # The schema's form of validate(): a new visit names these, and the outcome of a trip
     # that took place (NOT_TAKEN_STATUSES aside); a correction names its visit.
     NEW_VISIT_REQUIRES = ("person", "host", "status", SOURCES)
@@ -464,7 +475,7 @@ class ResubmissionSerializer(ReportInputSerializer):
 
 
 class WithdrawalInputSerializer(
-    KnownFieldsOnly, PlainText, StrictJSONTypes, serializers.Serializer
+    KnownFieldsOnly, EachFieldChecked, PlainText, StrictJSONTypes, serializers.Serializer
 ):
     """The withdrawal of a published visit from the record: why it leaves (its page shows
     the reason to every reader) and the public sources that show it, if any.

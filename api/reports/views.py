@@ -64,6 +64,7 @@ from api.reports.serializers import (
     SOURCES,
     WITHDRAWAL_CITATIONS,
     WITHDRAWAL_SOURCES,
+    EachFieldChecked,
     RejectionSerializer,
     ReportDetailSerializer,
     ReportInputSerializer,
@@ -72,6 +73,7 @@ from api.reports.serializers import (
     ReviewCommentSerializer,
     VerificationSerializer,
     WithdrawalInputSerializer,
+    outcome_by_default,
     report_url,
 )
 from core import identifiers
@@ -199,21 +201,69 @@ def published_visit(slug: str) -> Visit:
     return visit
 
 
-def refuse_with_every_error(body: ReportInputSerializer) -> NoReturn:
-    """A body the serializer refused: one 400 (ValidationError) with its refusals and those
+def refuses_fields(invalid: DjangoValidationError) -> bool:
+    """Whether the service layer's `invalid` refuses fields of the body (a 400 naming
+    them), as service_errors answers it: not a refusal of the request as a whole (a 409),
+    not a report changed since the version read (`seen`, a 409), never the database's."""
+    return (
+        hasattr(invalid, "error_dict")
+        and not caused_by_database(invalid)
+        and not review.is_stale_refusal(invalid)
+    )
+
+
+def _add_refusals(errors: dict, refusals: dict, before: dict) -> None:
+    """The service layer's `refusals` ({field: message or [messages]}, named as the service
+    names them: `citations.0.url`) added to `errors` under their API names (_api_field),
+    but for those whose field, or one it reads, `before` refuses already
+    (_refused_already); a field `errors` names already keeps its own."""
+    for field, messages in refusals.items():
+        name = _api_field(field)
+        if not _refused_already(name, before):
+            errors.setdefault(name, [messages] if isinstance(messages, str) else list(messages))
+
+
+def _body_refusals(
+    body: EachFieldChecked, refused: DjangoValidationError | dict | None
+) -> tuple[dict, dict, dict]:
+    """(errors, accepted, misspelt) of a body refused, by its serializer or (`refused`) by
+    the service layer after the serializer accepted it: `errors` the refusals so far, the
+    serializer's and each field's checked alone (EachFieldChecked.each_field), the
+    service's under their API names; `accepted` the validated value of each field
+    accepted; `misspelt` the fields the body's unknown keys resemble (`soruces`:
+    `sources`), each refused already: named with its misspelling, not as missing nor as
+    what filing makes of its absence."""
+    errors = dict(body.errors)
+    if isinstance(refused, DjangoValidationError):
+        refused = refused.message_dict
+    for field, messages in (refused or {}).items():
+        errors.setdefault(_api_field(field), messages)
+    accepted, refused_alone = body.each_field()
+    for name, detail in refused_alone.items():
+        errors.setdefault(name, detail)
+    data = body.initial_data
+    meant = body.meant_fields(data) if isinstance(data, dict) else set()
+    misspelt = {name: errors.get(name, [""]) for name in meant}
+    return errors, accepted, misspelt
+
+
+def refuse_with_every_error(
+    body: ReportInputSerializer, refused: DjangoValidationError | None = None
+) -> NoReturn:
+    """A body the serializer refused, or (`refused`) one whose filing visits.review
+    refused for its fields: one 400 (ValidationError) with its refusals and those
     filing would give what it accepted (visits.review.resolve: a person or state nobody
-    has, a date that is not one, a source that is not public, ...), as the newsroom's form
-    says both at once (newsroom.views.filing_refusals), so that a client fixes the body in
-    one round trip, not one stage at a time; and, for a new visit, the fields it lacks
+    has, a date that is not one, a source that is not public, ...; a reason
+    visits.review.reason_errors refuses), as the newsroom's form says both at once
+    (newsroom.views.filing_refusals), so that a client fixes the body in one round trip,
+    not one stage at a time; and, for a new visit, the fields it lacks
     (ReportInputSerializer.new_visit_refusals; not one a misspelt key resembles, which its
     refusal names). A refusal of filing is left out when its
     field, or one it reads (visits.review.FILING_READS), was refused already, and so are
     those of a source refused already. A correction of a visit that is not one published
     (or not named by a valid id) is refused for that, its fields not read. Costs the
     checks' queries, on a refused body only."""
-    errors = dict(body.errors)
-    accepted, refused = body.each_field()
-    errors.update(refused)
+    errors, accepted, misspelt = _body_refusals(body, refused)
     if not isinstance(body.initial_data, dict) or "visit" in errors:
         raise exceptions.ValidationError(errors)
     visit = None
@@ -222,34 +272,37 @@ def refuse_with_every_error(body: ReportInputSerializer) -> NoReturn:
             visit = published_visit(accepted["visit"])
         except exceptions.ValidationError as unknown:
             raise exceptions.ValidationError({**errors, **unknown.detail}) from None
-    # A field misspelt (`soruces`) is named with the one it resembles, not also as missing,
-    # nor refused by filing for its absence: refused already.
-    misspelt = {name: errors.get(name, [""]) for name in body.meant_fields(body.initial_data)}
+    # A trip not taken has its outcome left out set to `n/a` in `accepted`, as
+    # ReportInputSerializer.validate sets it: not read as an outcome '' by filing.
     for name, messages in ReportInputSerializer.new_visit_refusals(
-        dict(accepted), refused={**misspelt, **errors}
+        accepted, refused={**misspelt, **errors}
     ).items():
         errors.setdefault(name, messages)
+    before = {**misspelt, **errors}
+    said = review.reason_errors(accepted["reason"], visit) if "reason" in accepted else []
+    if said:
+        _add_refusals(errors, {"reason": said}, before)
     data, citations = ReportInputSerializer.data_and_citations(accepted, visit)
     if SOURCES in errors:
         citations = body.accepted_citations()
     try:
         review.resolve(data, citations, new=visit is None)
     except DjangoValidationError as invalid:
-        before = {**misspelt, **errors}
-        for field, messages in getattr(invalid, "message_dict", {}).items():
-            name = _api_field(field)
-            if not _refused_already(name, before):
-                errors[name] = messages
+        _add_refusals(errors, getattr(invalid, "message_dict", {}), before)
     raise exceptions.ValidationError(errors)
 
 
 def _refused_already(name: str, errors: dict) -> bool:
-    """Whether the serializer's `errors` already refuse the field `name` (an API field:
-    `host`, `sources`, `sources.1.url`) or one its check reads (visits.review.FILING_READS):
-    a source by its index, `sources` itself (no source) when any source was refused."""
-    if name == SOURCES or not name.startswith(SOURCES + "."):
+    """Whether the body's `errors` already refuse the field `name` (an API field: `host`,
+    `sources`, `sources.1.url`, `withdrawal_sources.0.url`) or one its check reads
+    (visits.review.FILING_READS): a source by its index, the list itself (`sources`: no
+    source) when any source was refused."""
+    listed = next(
+        (kind for kind in (SOURCES, WITHDRAWAL_SOURCES) if name.startswith(kind + ".")), None
+    )
+    if listed is None:
         return name in errors or any(read in errors for read in review.FILING_READS.get(name, ()))
-    refused = errors.get(SOURCES)
+    refused = errors.get(listed)
     if not refused:
         return False
     index = int(name.split(".")[1])
@@ -258,6 +311,80 @@ def _refused_already(name: str, errors: dict) -> bool:
     if isinstance(refused, list) and all(isinstance(item, dict) for item in refused):
         return index < len(refused) and bool(refused[index])
     return True  # the list itself (none given, too many, not a list)
+
+
+def refuse_resubmission_with_every_error(
+    report: Report,
+    user,
+    body: ResubmissionSerializer,
+    refused: DjangoValidationError | None = None,
+) -> NoReturn:
+    """POST /reports/{id}/resubmit/: a body the serializer refused, or (`refused`) one
+    whose resubmission visits.review.resubmit refused for its fields: one 400
+    (ValidationError) with its refusals and every one the resubmission would give what
+    it accepted, laid over the report (visits.review.resubmission_refusals: a `based_on`
+    or a `reason` a new visit's report has no use for, a correction's reason too short,
+    and what filing refuses of the report as edited), as refuse_with_every_error says a
+    filing's, so that a client fixes the body in one round trip, not one stage at a
+    time. A refusal whose field, or one it reads (visits.review.FILING_READS), was
+    refused already is left out, as are those of a source refused already. Only the
+    author's report sent back for changes is read so: anyone else's body, or one to a
+    report not sent back, is refused with its own errors (what the service would refuse
+    of the request itself comes once the body is right). Reads, never writes: nothing
+    changes. Costs the checks' queries, on a refused body only."""
+    errors, accepted, misspelt = _body_refusals(body, refused)
+    if (
+        not isinstance(body.initial_data, dict)
+        or report.author_id != user.pk
+        or report.state != ReportState.CHANGES_REQUESTED
+    ):
+        raise exceptions.ValidationError(errors)
+    before = {**misspelt, **errors}
+    outcome_by_default(accepted)  # as ResubmissionSerializer.validate sets it
+    data, citations = ResubmissionSerializer.changes(accepted)
+    if SOURCES in errors:
+        citations = body.accepted_citations()
+    refusals = review.resubmission_refusals(
+        report,
+        data=data,
+        citations=citations,
+        reason=accepted.get("reason"),
+        based_on=accepted.get("based_on"),
+    )
+    _add_refusals(errors, refusals, before)
+    raise exceptions.ValidationError(errors)
+
+
+def refuse_withdrawal_with_every_error(
+    body: WithdrawalInputSerializer, refused: dict | None = None
+) -> NoReturn:
+    """POST /reports/withdrawals/: a body the serializer refused, or (`refused`, as
+    {field: [messages]}) one that names no published visit: one 400 (ValidationError)
+    with its refusals and every one filing the withdrawal would give what it accepted
+    (visits.review.propose_withdrawal: a visit that is not one published, a reason too
+    short or too long, a source that is not public, a date that is not one, an address
+    cited twice), as refuse_with_every_error says a filing's, so that a client fixes
+    the body in one round trip. Those of a source refused already are left out. Reads,
+    never writes: nothing is filed. Costs the checks' queries, on a refused body only."""
+    errors, accepted, misspelt = _body_refusals(body, refused)
+    if not isinstance(body.initial_data, dict):
+        raise exceptions.ValidationError(errors)
+    if accepted.get("visit") and "visit" not in errors:
+        try:
+            published_visit(accepted["visit"])
+        except exceptions.ValidationError as unknown:
+            errors.update(unknown.detail)
+    before = {**misspelt, **errors}
+    if "withdrawal_note" in accepted:
+        said = review.withdrawal_note_errors(accepted["withdrawal_note"])
+        if said:
+            _add_refusals(errors, {"withdrawal_note": said}, before)
+    if WITHDRAWAL_SOURCES in errors:
+        citations = body.accepted_citations(WITHDRAWAL_SOURCES)
+    else:
+        citations = WithdrawalInputSerializer.citations(accepted)
+    _add_refusals(errors, review.resolve_citations(citations, WITHDRAWAL_CITATIONS)[1], before)
+    raise exceptions.ValidationError(errors)
 
 
 def file_from_request(view, request) -> Response:
@@ -300,6 +427,11 @@ def file_from_request(view, request) -> Response:
             )
         except review.PossibleDuplicates as possible:
             refuse_unconfirmed_duplicates(request, data, citations, possible)
+        except DjangoValidationError as refused:
+            if refuses_fields(refused):
+                # Filing stops at its first check that refuses: the others say theirs too.
+                refuse_with_every_error(body, refused)
+            raise
     # The report as created, with its author and visit already in hand: not read again.
     shown = ReportDetailSerializer(report, context=view.get_serializer_context()).data
     return Response(shown, status=status.HTTP_201_CREATED, headers={"Location": shown["url"]})
@@ -396,13 +528,13 @@ def withdraw_from_request(view, request) -> Response:
     and sources, through visits.review.propose_withdrawal; 201 with the report."""
     key = idempotency_key(request)
     body = WithdrawalInputSerializer(data=request.data)
-    body.is_valid(raise_exception=True)
+    if not body.is_valid():
+        refuse_withdrawal_with_every_error(body)
     attrs = body.validated_data
-    visit = Visit.objects.filter(slug=attrs["visit"], review_state=ReviewState.VERIFIED).first()
-    if visit is None:
-        raise exceptions.ValidationError(
-            {"visit": [f"No published visit with id {echoed(attrs['visit'])!r}."]}
-        )
+    try:
+        visit = published_visit(attrs["visit"])
+    except exceptions.ValidationError as unknown:
+        refuse_withdrawal_with_every_error(body, unknown.detail)
     with service_errors(request, key):
         report = review.propose_withdrawal(
             author=request.user,
@@ -462,6 +594,8 @@ WITHDRAWAL_DESCRIPTION = (
     "show it, if any: none is required, as an error in the record's own entry may have no "
     "outside source; each source given is checked as a visit's are (a public http(s) "
     "address, a real date; each problem a 400 naming `withdrawal_sources.<n>.<field>`). "
+    "Every problem of the body is in one answer (a field it does not have or of the wrong "
+    "type, the visit, the reason and each source together), and nothing is filed. "
     "Nothing changes until a reviewer who is not its author verifies it: the visit then "
     "leaves the lists, its page stays, marked withdrawn, with the reason and its sources, "
     "and the visit's `withdrawal_sources` list them. Reporters only. One withdrawal of a "
@@ -481,7 +615,8 @@ FILE_DESCRIPTION = (
     "verifies it. Reporters only (group `reporters`, or an admin). The same checks as the "
     "newsroom's form: each problem is a 400 naming the field, and so is a field the body does "
     "not have (a misspelling such as `soruces`, or a key of a source such as `exerpt`), all "
-    "in one answer (a source's address, the person, the host and the dates together): "
+    "in one answer (a source's address, the person, the host, the dates and the reason "
+    "together): "
     "nothing is filed. An `Idempotency-Key` already used, "
     "or a report identical to one still open, is a 409 `duplicate_report` with the existing "
     "report's URL in `existing` and Location when you may read it (another person's report "
@@ -514,7 +649,9 @@ RESUBMIT_DESCRIPTION = (
     "fields rebuilt from it). A report identical to another open one is a 409 "
     "`duplicate_report`, as a filing. A withdrawal sent back is reworded in the newsroom, "
     "on its page (409 `conflict` here). Each problem with a field is a 400 naming it, in "
-    "the language asked for; whatever the refusal, nothing changes: the report stays sent "
+    "the language asked for, every problem of the body in one answer (a field it does not "
+    "have or of the wrong type with a source's address, the host, the dates and the reason "
+    "together); whatever the refusal, nothing changes: the report stays sent "
     "back, as it was.\n\n" + RULES_DESCRIPTION
 )
 
@@ -742,7 +879,8 @@ class ReportViewSet(
     def resubmit(self, request, pk=None):
         report = self.get_object()
         body = ResubmissionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        if not body.is_valid():
+            refuse_resubmission_with_every_error(report, request.user, body)
         attrs = body.validated_data
         # Only what the body gives: the service lays it over the report once locked, so
         # that an edit saved in between (in the newsroom) is kept where the body is silent.
@@ -763,6 +901,9 @@ class ReportViewSet(
                 if review.is_stale_refusal(refused):
                     # The service's words speak of the newsroom's form.
                     raise DjangoValidationError({"seen": _(STALE_RESUBMISSION)}) from None
+                if refuses_fields(refused):
+                    # The service stops at its first step that refuses: the others say theirs too.
+                    refuse_resubmission_with_every_error(report, request.user, body, refused)
                 raise
         return self._reviewed(report)
 

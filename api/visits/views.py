@@ -487,6 +487,9 @@ class IncidentViewSet(
     filterset_class = IncidentFilterSet
     pagination_class = IncidentFeedPagination
     resource_name = "incident"
+    # A feed read by its cursor, not by pages: a cursor beyond the newest change is a 400
+    # naming it, never a 404 (the schema declares none: api.base.ApiAutoSchema._error_codes).
+    answers_not_found = False
     export_table = INCIDENT_FEED_TABLE
 
     def export_row(self, visit, request, language: str) -> dict:

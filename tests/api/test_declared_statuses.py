@@ -1,6 +1,7 @@
 """Every status an operation can answer is one its schema declares: a walk over the
 schema's operations that provokes, on each, the refusals every request may meet (a wrong
-key, a rate limit, a parameter, an Accept header, a precondition, a database away)."""
+key, a rate limit, a parameter, an Accept header, a precondition, a database away); and
+the other way round, a 404 declared is one some request gets."""
 
 from django.test import Client
 from rest_framework.authtoken.models import Token
@@ -206,3 +207,40 @@ def test_every_read_refuses_an_unknown_format_as_a_counted_400(seeded, settings)
         assert "RateLimit-Remaining" in answer, path
         declared(operation, 400, path, method)
     forget_rate_limit_history()
+
+
+# Values each path's pattern accepts that name no record.
+NO_RECORD = {
+    "/api/v1/visits/": "nobody-xyz-2024-01-01",
+    "id": "999999999",
+    "iso3": "ZZZ",
+    "slug": "nobody-xyz",
+    "ref": "nobody-xyz-2023-03-17",
+}
+
+
+def test_every_declared_404_is_answered(seeded):
+    """The other way round: an operation that declares a 404 answers one to some request,
+    an identifier that names no record (on a GET or a report's action) or, on a list, a
+    page beyond the last. /api/v1/search/ declared a 404 it never gave: it has neither
+    identifier nor pages, and a query that finds nothing is a 200 without results."""
+    openapi = schema()
+    admin = member("walker", "admins")
+    key = {"Authorization": f"Token {Token.objects.create(user=admin).key}"}
+    client = Client()
+    provoked = []
+    for path, method, operation in operations(openapi):
+        if "404" not in operation["responses"]:
+            continue
+        if "{" in path:
+            url = address(path, NO_RECORD)
+            answer = send(client, method, url, headers=key)
+        else:
+            assert method == "get", (method, path)
+            url = f"{path}?page=999999"
+            answer = client.get(url, headers=key)
+        assert answer.status_code == 404, (method, url, answer.content[:200])
+        declared(operation, 404, path, method)
+        provoked.append(path)
+    assert "/api/v1/search/" not in provoked
+    assert len(provoked) > 15

@@ -1454,3 +1454,77 @@ def test_a_corrections_errors_of_every_stage_are_refused_at_once(seeded, clients
     assert {"notes", "end", "controlled_by"} <= set(refused.json()["error"]["fields"])
     unknown = file(clients["reporter"], {"visit": "no-such-visit", "notes": 5})
     assert {"notes", "visit"} <= set(unknown.json()["error"]["fields"])
+
+
+def test_a_filings_reason_is_refused_with_the_bodys_other_errors(tajikistan_removed, clients):
+    """A reason filing refuses (a new visit's, which has none to give; a correction's
+    shorter than a sentence) came alone, or only once the body's own errors were fixed:
+    one 400 names it with the others now."""
+    reason = "The summit's own page gives the place."
+    for body, expected in (
+        ({**TAJIKISTAN, "reason": reason, "host": "RUS"}, {"reason", "host"}),
+        ({**TAJIKISTAN, "reason": reason, "host": "RUS", "notes": 5}, {"reason", "host", "notes"}),
+        ({"visit": MONGOLIA, "reason": "Too short.", "end": "2024-13-45"}, {"reason", "end"}),
+        (
+            {"visit": MONGOLIA, "reason": "Too short.", "end": "2024-13-45", "notes": 5},
+            {"reason", "end", "notes"},
+        ),
+    ):
+        refused = file(clients["reporter"], body)
+        assert refused.status_code == 400, refused.content
+        assert set(refused.json()["error"]["fields"]) == expected, refused.content
+    assert not Report.objects.exists()
+
+
+def test_a_trip_not_taken_refused_for_another_field_is_not_refused_its_outcome(
+    tajikistan_removed, clients
+):
+    """A cancelled trip filed without an outcome has `n/a`; refused for another field, the
+    answer also refused its outcome as '' (what filing read without the default)."""
+    body = {k: v for k, v in TAJIKISTAN.items() if k != "outcome"}
+    refused = file(clients["reporter"], {**body, "status": "cancelled", "notes": 5})
+    assert refused.status_code == 400, refused.content
+    assert set(refused.json()["error"]["fields"]) == {"notes"}
+    assert not Report.objects.exists()
+
+
+def test_a_withdrawal_with_errors_of_every_kind_gets_them_all_in_one_answer(seeded, clients):
+    """A withdrawal's body with a field it does not have, or of the wrong type, and
+    values filing it refuses (a visit nobody published, a source inside a network or
+    published in the future) was refused for the first kind alone; fixed, the second
+    came in another round trip. One 400 says all now, and nothing is filed."""
+    sources = [
+        {"url": "http://10.0.0.1/retraction"},
+        {**RETRACTION, "exerpt": "x"},
+        {"url": "https://news.example.org/later", "published": "2999-01-01"},
+        {"url": "https://news.example.org/typed", "published": 5},
+    ]
+    refused = withdraw(
+        clients["reporter"],
+        {"visit": MONGOLIA, "withdrawal_note": "Retracted.", "withdrawal_sources": sources},
+    )
+    assert refused.status_code == 400, refused.content
+    error = refused.json()["error"]
+    assert error["code"] == "invalid"
+    assert set(error["fields"]) == {
+        "withdrawal_note",
+        "withdrawal_sources.0.url",
+        "withdrawal_sources.1.exerpt",
+        "withdrawal_sources.2.published",
+        "withdrawal_sources.3.published",
+    }, error
+    # A visit nobody published, with a source refused, and a field the body does not have.
+    unknown = {
+        "visit": "no-such-visit",
+        "withdrawal_note": IN_ERROR,
+        "withdrawal_sources": sources[:1],
+    }
+    for body in (unknown, {**unknown, "reson": "x"}):
+        refused = withdraw(clients["reporter"], body, **{"Accept-Language": "fr"})
+        assert refused.status_code == 400, refused.content
+        fields = refused.json()["error"]["fields"]
+        assert set(fields) == {"visit", "withdrawal_sources.0.url", *body.keys() - unknown.keys()}
+        assert fields["visit"] == [
+            "Aucune visite publiée n’a l’identifiant «\u00a0no-such-visit\u00a0»."
+        ]
+    assert not Report.objects.exists()

@@ -367,3 +367,99 @@ def test_a_resubmission_to_a_trip_not_taken_without_an_outcome_has_none_as_a_fil
     assert answered.status_code == 200, answered.content
     assert (answered.json()["status"], answered.json()["outcome"]) == (status, "n/a")
     assert report_of(sent_back).data["outcome"] == "n/a"
+
+
+def test_a_resubmission_with_errors_of_every_kind_gets_them_all_in_one_answer(sent_back, clients):
+    """A body with a field of the wrong type, or one it does not have, and values the
+    filing's checks refuse was refused for the first kind alone; fixed, the second came in
+    another round trip. One 400 says all of them now, and nothing changes."""
+    version = review.version_of(report_of(sent_back))
+    body = {
+        "reply": ANSWER,
+        "notes": 5,
+        "plase": "Dushanbe airport",
+        "host": "RUS",
+        "sources": [{"url": "http://10.0.0.1/putin"}],
+        "reason": "The summit's own page gives the place.",
+    }
+    refused = resubmit(clients["reporter"], sent_back, body)
+    assert refused.status_code == 400, refused.content
+    error = refused.json()["error"]
+    assert error["code"] == "invalid"
+    assert set(error["fields"]) == {"notes", "plase", "host", "sources.0.url", "reason"}, error
+    assert "own state of nationality" in error["fields"]["host"][0]
+    assert "Only a correction" in error["fields"]["reason"][0]
+    # In French too, each in the reporter's language.
+    french = resubmit(clients["reporter"], sent_back, body, **{"Accept-Language": "fr"})
+    assert french["Content-Language"] == "fr"
+    assert set(french.json()["error"]["fields"]) == set(error["fields"])
+    assert "Seule une correction" in french.json()["error"]["fields"]["reason"][0]
+    # A missing answer with a date that is not one and a type refused.
+    lacking = resubmit(
+        clients["reporter"], sent_back, {"start": "2025-02-30", "host_notified": "yes"}
+    )
+    assert {"reply", "start", "host_notified"} <= set(lacking.json()["error"]["fields"])
+    # A check that reads a field refused already is left out: the outcome's reads the status.
+    status = resubmit(
+        clients["reporter"], sent_back, {"reply": ANSWER, "status": 5, "outcome": "n/a"}
+    )
+    assert set(status.json()["error"]["fields"]) == {"status"}, status.content
+    report = report_of(sent_back)
+    assert (report.state, report.reply, report.data["host"]) == (
+        ReportState.CHANGES_REQUESTED,
+        "",
+        "TJK",
+    )
+    assert review.version_of(report) == version
+
+
+def test_a_resubmission_the_service_refuses_names_every_field_at_once(seeded, clients):
+    """A body of the right shape was refused one step of the service at a time: the
+    `based_on` of a new visit's report, then its reason, then its host; a correction's
+    short reason, then its date. Each answer says all now; nothing changes."""
+    Visit.objects.filter(slug__startswith="vladimir-putin-tjk-2025-10").delete()
+    new = file(clients["reporter"]).json()["url"]
+    correction = file(
+        clients["reporter"],
+        {
+            "visit": MONGOLIA,
+            "end": "2024-09-04",
+            "reason": "The summit's own page ends on the 4th.",
+        },
+    ).json()["url"]
+    for url in (new, correction):
+        sent = clients["reviewer"].post(
+            f"{url}request-changes/", {"comment": COMMENT}, format="json"
+        )
+        assert sent.status_code == 200, sent.content
+    versions = {url: review.version_of(report_of(url)) for url in (new, correction)}
+    refused = resubmit(
+        clients["reporter"],
+        new,
+        {
+            "reply": ANSWER,
+            "based_on": "2025-10-10T08:00:00Z",
+            "reason": "The summit's own page gives the place.",
+            "host": "RUS",
+        },
+    )
+    assert refused.status_code == 400, refused.content
+    assert set(refused.json()["error"]["fields"]) == {"based_on", "reason", "host"}
+    refused = resubmit(
+        clients["reporter"],
+        correction,
+        {"reply": ANSWER, "reason": "Too short.", "end": "2024-13-45"},
+    )
+    assert refused.status_code == 400, refused.content
+    assert set(refused.json()["error"]["fields"]) == {"reason", "end"}
+    # With a type refused besides, the same answer names it too.
+    both = resubmit(
+        clients["reporter"],
+        correction,
+        {"reply": ANSWER, "reason": "Too short.", "end": "2024-13-45", "notes": 5},
+    )
+    assert set(both.json()["error"]["fields"]) == {"reason", "end", "notes"}
+    for url, version in versions.items():
+        report = report_of(url)
+        assert (report.state, report.reply) == (ReportState.CHANGES_REQUESTED, "")
+        assert review.version_of(report) == version
