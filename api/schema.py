@@ -12,6 +12,7 @@ from django.conf import settings
 from api.base import API_DESCRIPTION
 from api.reports.serializers import ReportInputSerializer
 from core.filters import MAX_VALUES
+from visits.reports import SOURCES_MAX
 
 
 def describe_api(result, generator, request, public):
@@ -52,6 +53,13 @@ def describe_api(result, generator, request, public):
             body = item.get("post", {}).get("requestBody", {})
             if "ReportInputRequest" in str(body.get("content", {}).get("application/json", {})):
                 body["required"] = True
+    # Each body's sources: at most SOURCES_MAX (its serializer's max_length, which the
+    # generator does not carry over from a list of objects).
+    for name, body in result.get("components", {}).get("schemas", {}).items():
+        for field in ("sources", "withdrawal_sources") if name.endswith("Request") else ():
+            listed = body.get("properties", {}).get(field)
+            if listed is not None and listed.get("type") == "array":
+                listed["maxItems"] = SOURCES_MAX
     _page_examples(result)
     prepare_for_generated_clients(result)
     return result

@@ -35,6 +35,8 @@ from visits.reports import (
     EXCERPT_MAX_LENGTH,
     JUSTIFICATION_MAX_LENGTH,
     NOTES_MAX_LENGTH,
+    SOURCES_MAX,
+    TOO_MANY_SOURCES,
     default_outcome,
     outcome_needed,
 )
@@ -458,11 +460,27 @@ class SourceForm(PlainTextForm, forms.Form):
         }
 
 
+# The code of the refusal of a report citing more than visits.reports.SOURCES_MAX sources
+# (Django's own for a formset posting too many forms, which says it in the same words): it
+# holds back a draft as well as a submission.
+TOO_MANY = "too_many_forms"
+# The most source forms read from one POST: every form a newsroom page may show (a
+# correction rebuilt after its visit changed lists the visit's sources and the reporter's
+# own, each list at most SOURCES_MAX), so that a form shown with too many sources can be
+# sent back with some of them blanked. A POST counting more forms is refused (TOO_MANY)
+# without reading those past it.
+SOURCE_FORMS_READ = 2 * SOURCES_MAX
+
+
 class BaseSourceFormSet(forms.BaseFormSet):
     """The sources of a report: at least one (a visit's) unless `required` is False (a
-    withdrawal's, none of which is needed: OptionalSourceFormSet)."""
+    withdrawal's, none of which is needed: OptionalSourceFormSet), and at most
+    visits.reports.SOURCES_MAX, the API's limit too (api.reports.serializers), a draft's
+    as a submission's: more is a non-form error with the code TOO_MANY, and nothing is
+    saved. Bound, it reads at most SOURCE_FORMS_READ forms."""
 
     required = True
+    default_error_messages = {TOO_MANY: TOO_MANY_SOURCES}
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
@@ -471,6 +489,13 @@ class BaseSourceFormSet(forms.BaseFormSet):
             form.fields["url"].required_unless = None
 
     def clean(self):
+        # Counted as given, a blank form left out: blanking a source is how the form
+        # removes one, so a form that is blank does not hold a report back (which
+        # Django's validate_max, counting the forms, would).
+        if sum(form.has_changed() for form in self.forms) > SOURCES_MAX:
+            raise forms.ValidationError(
+                self.error_messages[TOO_MANY] % {"num": SOURCES_MAX}, code=TOO_MANY
+            )
         if any(self.errors):
             return
         if self.required and not self.citations():
@@ -480,6 +505,21 @@ class BaseSourceFormSet(forms.BaseFormSet):
 
     def citations(self) -> list[dict]:
         return [c for _, c in self.numbered_citations()]
+
+    def too_many(self) -> bool:
+        """Whether the sources were refused for their number (TOO_MANY: more than
+        SOURCES_MAX), which keeps even a draft from being saved. Validates the formset."""
+        return any(e.code == TOO_MANY for e in self.non_form_errors().as_data())
+
+    def keep_draft_errors(self) -> None:
+        """Forget the refusals of the sources as a whole that a draft is not told (none
+        given yet: MISSING), keeping those that held it back (TOO_MANY). Validates the
+        formset."""
+        self._non_form_errors = self.error_class(
+            [e for e in self.non_form_errors().as_data() if e.code == TOO_MANY],
+            error_class="nonform",
+            renderer=self.renderer,
+        )
 
     def numbered_citations(self, partly: bool = False) -> list[tuple[int, dict]]:
         """(index of its form from 0, citation) for each source given, in the form's order:
@@ -513,7 +553,22 @@ class OptionalSourceFormSet(BaseSourceFormSet):
     required = False
 
 
-SourceFormSet = forms.formset_factory(SourceForm, formset=BaseSourceFormSet, extra=0, max_num=30)
+def source_formset_class(base: type[BaseSourceFormSet] = BaseSourceFormSet, extra: int = 0):
+    """The formset class of a report's sources (`base`: BaseSourceFormSet, or
+    OptionalSourceFormSet for a withdrawal's) showing `extra` blank forms after the given
+    ones, never more forms than SOURCES_MAX in all (unless more sources are given) and
+    reading at most SOURCE_FORMS_READ forms of a POST. How many sources a report may cite
+    is BaseSourceFormSet.clean's check (counting those given, not the forms)."""
+    return forms.formset_factory(
+        SourceForm,
+        formset=base,
+        extra=extra,
+        max_num=SOURCES_MAX,
+        absolute_max=SOURCE_FORMS_READ,
+    )
+
+
+SourceFormSet = source_formset_class()
 # The prefix of a withdrawal's sources: its form shares the correction page with the
 # correction's own sources (prefix "source"), each field's id its own.
 WITHDRAWAL_SOURCES = "withdrawal_source"
@@ -524,18 +579,17 @@ def source_formset(data=None, initial=None, extra_blank: int = 1, prefix: str = 
     `prefix` WITHDRAWAL_SOURCES, a withdrawal's (OptionalSourceFormSet)."""
     base = OptionalSourceFormSet if prefix == WITHDRAWAL_SOURCES else BaseSourceFormSet
     if data is not None:
-        return forms.formset_factory(SourceForm, formset=base, extra=0, max_num=30)(
-            data, prefix=prefix
-        )
-    initial = list(initial or [])
-    formset_class = forms.formset_factory(SourceForm, formset=base, extra=extra_blank, max_num=30)
-    return formset_class(initial=initial, prefix=prefix)
+        return source_formset_class(base)(data, prefix=prefix)
+    return source_formset_class(base, extra_blank)(initial=list(initial or []), prefix=prefix)
 
 
 def add_blank_source(post, prefix: str = "source") -> dict:
-    """The posted data with one more (empty) source form (the "Add another source" button).
-    A count of forms that is not a number (altered by hand) is taken from the source forms
-    actually posted, so that none of them is lost and the page does not fail."""
+    """The posted data with one more (empty) source form (the "Add another source" button),
+    none past SOURCES_MAX forms: a form holding that many already (or more, up to the
+    SOURCE_FORMS_READ read: a correction rebuilt from its visit's sources and the
+    reporter's) keeps its forms and gets none. A count of forms that is not a number
+    (altered by hand) is taken from the source forms actually posted, so that none of them
+    is lost and the page does not fail."""
     data = post.copy()
     try:
         total = int(data.get(f"{prefix}-TOTAL_FORMS", "0") or 0)
@@ -543,7 +597,8 @@ def add_blank_source(post, prefix: str = "source") -> dict:
         form_field = re.compile(rf"{re.escape(prefix)}-([0-9]{{1,2}})-\w+")
         posted = {found.group(1) for key in data if (found := form_field.fullmatch(key))}
         total = max((int(index) + 1 for index in posted), default=0)
-    data[f"{prefix}-TOTAL_FORMS"] = str(max(0, min(total + 1, 30)))
+    more = total + 1 if total < SOURCES_MAX else min(total, SOURCE_FORMS_READ)
+    data[f"{prefix}-TOTAL_FORMS"] = str(max(0, more))
     return data
 
 

@@ -772,13 +772,15 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
         # other errors, so that the author is not refused twice.
         form.add_error("reply", review.ANSWER_FIRST)
         form_ok = False
-    if not form_ok or not (sources_ok or (draft and not any(sources.errors))):
+    if not form_ok or not (
+        sources_ok or (draft and not any(sources.errors) and not sources.too_many())
+    ):
         # A draft is saved as typed: only what cannot be kept as typed (a person not found,
-        # a date that is not one) holds it back, and only that is listed, never what it
-        # lacks to be submitted (a source). A preview or a submission is told at once
-        # what filing would refuse as well.
+        # a date that is not one, more sources than a report may cite) holds it back, and
+        # only that is listed, never what it lacks to be submitted (a source). A preview or
+        # a submission is told at once what filing would refuse as well.
         if draft:
-            sources._non_form_errors = sources.error_class()
+            sources.keep_draft_errors()
         rest = [] if draft else filing_refusals(form, sources, new=corrected is None)
         return render_form(
             request,
@@ -1121,9 +1123,10 @@ SOURCE_URL_SHOWN = 100
 def added_sources_reason(added: list[dict]) -> str:
     """The reason written for the reporter when the sources `added` (citations, each with
     its "url") are added to a recorded visit: which sources the correction brings, in
-    English (shown in the reader's language by core.reasons.correction_reason), at most visits.review.REASON_MAX_LENGTH characters whatever they are
-    (the form takes 30 sources, each address up to 1,000 characters), so that its author
-    can keep it as it stands when the correction is sent back. An address longer than
+    English (shown in the reader's language by core.reasons.correction_reason), at most
+    visits.review.REASON_MAX_LENGTH characters whatever they are (the form takes
+    visits.reports.SOURCES_MAX sources, each address up to 1,000 characters), so that its
+    author can keep it as it stands when the correction is sent back. An address longer than
     SOURCE_URL_SHOWN is cut, ending with "…"; those that do not fit are counted ("and 3
     more"). The report's sources keep every address whole, and the reviewer reads them."""
     shown = [

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 
 from compliance import Period, partial_isoformat
 from core.models import DatePrecision, Source
@@ -37,6 +38,24 @@ JUSTIFICATION_MAX_LENGTH = 5_000
 EXCERPT_MAX_LENGTH = 5_000
 # A reviewer's comment when sending a report back or rejecting it.
 COMMENT_MAX_LENGTH = 5_000
+# The most sources one report cites (a visit's, or a withdrawal's), whichever form or API
+# files it: each is checked by a reviewer, then shown on the visit's page, in the API and in
+# the downloads. The API has refused more since it took reports; the newsroom's forms
+# (newsroom.forms) and the service (visits.review.resolve_citations) refuse them too.
+SOURCES_MAX = 50
+# Said of a report that cites more, formatted with `{"num": SOURCES_MAX}` (lazy: the
+# reader's language when said).
+TOO_MANY_SOURCES = ngettext_lazy(
+    "At most %(num)d source can be cited: keep the most telling and leave out the rest.",
+    "At most %(num)d sources can be cited: keep the most telling and leave out the rest.",
+    "num",
+)
+
+
+def too_many_sources() -> str:
+    """TOO_MANY_SOURCES for SOURCES_MAX, in the active language: the one refusal of a
+    report citing more than SOURCES_MAX sources, from the form, the API or the service."""
+    return str(TOO_MANY_SOURCES % {"num": SOURCES_MAX})
 
 
 @dataclass(frozen=True)

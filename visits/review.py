@@ -68,8 +68,10 @@ from visits.models import (
 )
 from visits.reports import (
     COMMENT_MAX_LENGTH,
+    SOURCES_MAX,
     SourceInput,
     record_visit_report,
+    too_many_sources,
     validate_visit_fields,
     withdraw_visit,
 )
@@ -194,10 +196,16 @@ def resolve_citations(
     order; the refusals, {f"{field}.{index}.{name}": message} in the reader's language).
     Each source's address and its archived copy's must be citable (`address_refusal`:
     a public http(s) URL without credentials); its date a real one (YYYY-MM-DD), from
-    EARLIEST_YEAR and not after tomorrow; and a URL is cited once. Whether any source is
-    needed is the caller's rule (a new visit needs one; a withdrawal may give none)."""
+    EARLIEST_YEAR and not after tomorrow; and a URL is cited once. More than
+    visits.reports.SOURCES_MAX citations are refused under `field` itself (the forms and
+    the API refuse them first; this holds for what they do not see: a form's sources added
+    to a recorded visit's own, a report filed before the limit, when verified). Whether
+    any source is needed is the caller's rule (a new visit needs one; a withdrawal may
+    give none)."""
     today = timezone.now().date()
     errors: dict[str, str] = {}
+    if len(citations) > SOURCES_MAX:
+        errors[field] = too_many_sources()
     sources = []
     cited: dict[str, int] = {}  # url -> index of its first citation
     for i, c in enumerate(normalise_citations(citations)):

@@ -4,6 +4,7 @@ import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -32,8 +33,10 @@ from visits.reports import (
     JUSTIFICATION_MAX_LENGTH,
     NOT_TAKEN_STATUSES,
     NOTES_MAX_LENGTH,
+    SOURCES_MAX,
     default_outcome,
     outcome_needed,
+    too_many_sources,
 )
 
 # The fields a report gives of its visit (visits.review.VISIT_FIELDS), as the request names them.
@@ -48,6 +51,11 @@ WITHDRAWAL_SOURCES, WITHDRAWAL_CITATIONS = "withdrawal_sources", review.WITHDRAW
 # (visits.review.EARLIEST_YEAR): the schema's pattern is the server's.
 PARTIAL_DATE = r"^(?:19|[2-9][0-9])[0-9]{2}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
 FULL_DATE = r"^(?:19|[2-9][0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$"
+
+# A body citing more than SOURCES_MAX sources: the newsroom's words (newsroom.forms,
+# visits.reports.too_many_sources) in the reader's language, not DRF's "Ensure this field
+# has no more than 50 elements." (DRF's `.format(max_length=…)` leaves them as they are).
+TOO_MANY_SOURCES = lazy(too_many_sources, str)()
 
 # The JSON type each kind of input field takes: a number where text is wanted is a 400,
 # not the number's digits (DRF would read `"excerpt": 0` as "0").
@@ -319,12 +327,13 @@ class ReportInputSerializer(
         many=True,
         required=False,
         min_length=1,
-        max_length=50,
+        max_length=SOURCES_MAX,
         # The newsroom's words (newsroom.forms), not DRF's "at least 1 elements".
         error_messages={
-            "min_length": gettext_lazy("At least one source (a public URL) is required.")
+            "min_length": gettext_lazy("At least one source (a public URL) is required."),
+            "max_length": TOO_MANY_SOURCES,
         },
-        help_text="At least one public source (required for a new visit).",
+        help_text=f"At least one public source (required for a new visit), at most {SOURCES_MAX}.",
     )
 
     another_visit = serializers.BooleanField(
@@ -441,7 +450,8 @@ class ResubmissionSerializer(ReportInputSerializer):
         "those); what the host did, or `unknown`, for one that `occurred` or was a `transit` "
         "stop; left out, the report's (`n/a` when the body's `status` is `cancelled`, "
         "`virtual` or `announced`).",
-        "sources": "At least one public source, in place of the report's; left out, the report's.",
+        "sources": f"At least one public source (at most {SOURCES_MAX}), in place of the "
+        "report's; left out, the report's.",
         "based_on": "For a correction whose visit changed since it was begun: the visit's "
         "`updated_at` as you read it again (GET /api/v1/visits/{id}/), the fields sent "
         "rebuilt from it. Without it, such a correction is a 409 `conflict`, nothing saved. "
@@ -502,9 +512,11 @@ class WithdrawalInputSerializer(
     withdrawal_sources = SourceInputSerializer(
         many=True,
         required=False,
-        max_length=50,
+        max_length=SOURCES_MAX,
+        error_messages={"max_length": TOO_MANY_SOURCES},
         help_text="The public documents that show why (a retraction, a denial, the source's own "
-        "correction), each as a visit's sources are given; omitted or [] for none.",
+        f"correction), each as a visit's sources are given; omitted or [] for none, at most "
+        f"{SOURCES_MAX}.",
     )
 
     @staticmethod

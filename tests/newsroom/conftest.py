@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group, User
 from core import roles
 from visits import review
 from visits.models import Report, Visit
+from visits.reports import SOURCES_MAX
 
 TAJIKISTAN = {
     "person": "Putin",
@@ -44,7 +45,7 @@ def sources_data(sources, prefix: str = "source") -> dict:
         f"{prefix}-TOTAL_FORMS": str(len(sources)),
         f"{prefix}-INITIAL_FORMS": "0",
         f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "30",
+        f"{prefix}-MAX_NUM_FORMS": str(SOURCES_MAX),
     }
     for i, source in enumerate(sources):
         for key, value in source.items():

@@ -18,6 +18,7 @@ from newsroom import views
 from tests.newsroom.conftest import SOURCES, account, form_data, sources_data, version_now
 from visits import flagging, review
 from visits.models import Report, ReportState, ReviewState, Visit
+from visits.reports import SOURCES_MAX
 
 pytestmark = pytest.mark.django_db
 
@@ -656,14 +657,15 @@ def test_any_sources_the_form_takes_can_be_added_to_a_recorded_visit(
 @pytest.mark.parametrize("language", ["en", "fr"])
 @pytest.mark.parametrize("length", [views.SOURCE_URL_SHOWN + 1, 1000])
 def test_the_reason_written_for_added_sources_fits_in_every_language(language, length):
-    """The most the form takes (30 sources, addresses up to 1,000 characters) still gives
-    a reason within the limit, in French (longer) as in English, naming one at least."""
-    urls = [f"https://example.org/{n:02d}-" + "a" * (length - 23) for n in range(30)]
+    """The most the form takes (SOURCES_MAX sources, addresses up to 1,000 characters)
+    still gives a reason within the limit, in French (longer) as in English, naming one at
+    least."""
+    urls = [f"https://example.org/{n:02d}-" + "a" * (length - 23) for n in range(SOURCES_MAX)]
     with translation.override(language):
         reason = views.added_sources_reason([{"url": u} for u in urls])
     assert len(reason) <= review.REASON_MAX_LENGTH
     named = reason.count("https://example.org/")
-    assert 1 <= named < 30 and f" {30 - named} " in reason[-20:]
+    assert 1 <= named < SOURCES_MAX and f" {SOURCES_MAX - named} " in reason[-20:]
     assert urls[0][: views.SOURCE_URL_SHOWN - 1] + "…" in reason
 
 
