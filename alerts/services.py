@@ -58,6 +58,7 @@ from alerts.models import (
     Subscription,
 )
 from core import broker, roles
+from core.locale import staff_path
 from core.names import country_name, format_date, in_sentence
 from core.retries import refused_for_good
 from front.summaries import report_names
@@ -118,15 +119,9 @@ def review_path(report) -> str:
 
 def newsroom_url(path: str) -> str:
     """The full address of the newsroom's page at `path` ("/newsroom/reports/3/") for a
-    mail in the active language: prefixed with it in a language other than the site's
-    default ("/fr/newsroom/reports/3/", which switches the reader's browser to French and
-    opens the page: iccwatch.urls), so that the link opens the page in the mail's
-    language, not in whatever language the browser was left in, and the reader's next
-    newsroom page records that language as their mails' (accounts.languages)."""
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    if language != settings.LANGUAGE_CODE and language in dict(settings.LANGUAGES):
-        path = f"/{language}{path}"
-    return urgent.site_url(path)
+    mail in the active language: "/fr/newsroom/reports/3/" in French (core.locale.staff_path),
+    so that the link opens the page in the mail's language."""
+    return urgent.site_url(staff_path(path))
 
 
 def public_path(report) -> str:

@@ -64,6 +64,21 @@ def translate_path(url: str, code: str) -> str:
     return urlunsplit(parts._replace(path=path))
 
 
+def staff_path(path: str) -> str:
+    """The address of a staff page (the newsroom, /account/, the admin: one address in every
+    language, the language being the reader's choice) at `path` ("/newsroom/reports/3/")
+    for a link written in the active language, a mail's: prefixed with that language when
+    it is not the site's default ("/fr/newsroom/reports/3/", which switches the reader's
+    browser to French and opens the page: front.views.home.staff_page_in_language), as it
+    is otherwise. The link then opens the page in the language it was written in, not in
+    whatever language the browser was left in, and the reader's next newsroom page records
+    that language as their mails' (accounts.languages)."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if language != settings.LANGUAGE_CODE and language in dict(settings.LANGUAGES):
+        return f"/{language}{path}"
+    return path
+
+
 def alternate_paths(url: str) -> dict[str, str]:
     """The same public page in each language: {"en": "/states/MNG/", "fr": "/fr/states/MNG/"}
     (see `translate_path`)."""

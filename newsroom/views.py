@@ -1455,7 +1455,10 @@ def withdrawal_again(request, visit: Visit, note: str, sources, errors=(), unche
     """The correction page again after its withdrawal form was sent: the reason as typed
     in its box (with `errors`, the reason's refusals, beside it) and the sources in
     theirs; 400 when anything was refused, 200 for one more source's form (`unchecked`:
-    nothing was checked, no error is shown)."""
+    nothing was checked, no error is shown). Its language switch leads to the correction
+    page (`language_next`, base.html), where the form's script gives back what the
+    withdrawal's form holds (newsroom-form.js), not to the withdrawal's address, which
+    answers only a POST."""
     if unchecked:
         sources = unchecked_sources(sources)
     refused = (
@@ -1474,6 +1477,12 @@ def withdrawal_again(request, visit: Visit, note: str, sources, errors=(), unche
         withdrawal_note=note,
         withdrawal_sources=sources,
         withdrawal_refused=bool(errors or refused_sources),
+        # The withdrawal's form was sent, not the correction's: what the server gives back
+        # in it is unsaved, the correction's form as the visit has it.
+        withdrawal_sent=True,
+        # This answers a POST to an address that answers nothing else: the language
+        # switch leads to the correction page, in the other language.
+        language_next=reverse("newsroom:correct", args=[visit.slug]),
         status=200 if unchecked else 400,
     )
 
@@ -1678,6 +1687,13 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
         "may_act": may_act,
         "version": review.version_of(report),
         "refused": refused or {},
+        # Answering a POST (a refused review, reason or answer, one more source's form) on
+        # the address it was sent to, which answers only a POST or leads to this page: the
+        # language switch leads to this page, in the other language (base.html), where
+        # the forms' script gives back what their boxes hold (newsroom-form.js).
+        "language_next": reverse("newsroom:report", args=[report.pk])
+        if request.method == "POST"
+        else None,
     }
     # A form of the page refused what was sent: its title says so first, as a refused
     # form's does.

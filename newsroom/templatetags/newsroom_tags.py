@@ -4,6 +4,7 @@ from django import template
 from django.utils.crypto import salted_hmac
 
 from core import roles
+from core.locale import staff_path
 
 register = template.Library()
 
@@ -93,6 +94,14 @@ def saved_form(context) -> str:
     if request is None or not request.user.is_authenticated:
         return ""
     return request.session.pop(SAVED_FORM, "")
+
+
+@register.filter
+def in_language(path: str) -> str:
+    """{{ path|in_language }}: the staff page at `path` ("/newsroom/password-reset/…/")
+    for a link written in the active language, a mail's: "/fr/newsroom/…" in French, which
+    opens the page in French (core.locale.staff_path), `path` itself in English."""
+    return staff_path(path)
 
 
 @register.filter

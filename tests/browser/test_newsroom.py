@@ -541,3 +541,134 @@ def test_typed_work_follows_the_form_into_the_other_language(site, browse):
     assert page.locator("#id_place").input_value() == "Rio de Janeiro"
     assert "switching languages was restored" in page.locator("#form-restored").inner_text()
     assert page.problems == []
+
+
+SWITCHED_OTHER_FORM = {
+    "en": "What you typed before switching languages was restored; check it before sending it.",
+    "fr": "Ce que vous aviez saisi avant de changer de langue a été rétabli\u202f; vérifiez-le "
+    "avant de l’envoyer.",
+}
+
+
+# What the browser's console says of a page answered 400 (a form refused).
+REFUSED_400 = "Failed to load resource: the server responded with a status of 400 (Bad Request)"
+
+
+def switch_language(page, code: str, url: str, dialogs: list) -> None:
+    """Click the header's link to language `code`: the page at `url` in it, within 5 s
+    (polled from here: the page's CSP refuses what wait_for_function evaluates)."""
+    page.locator(f"nav.languages a[hreflang={code}]").click()
+    deadline = time.monotonic() + 5
+    while page.evaluate("document.documentElement.lang") != code or page.url != url:
+        assert time.monotonic() < deadline, (page.url, dialogs)
+        time.sleep(0.1)
+    page.wait_for_load_state()
+
+
+def test_typed_work_in_a_withdrawal_or_a_review_follows_it_into_the_other_language(site, browse):
+    """Only the report form kept what was typed over the header's language switch: a
+    withdrawal's reason and sources typed on a visit's correction page, a withdrawal's
+    reason reworded on its report's page and a reviewer's comment opened empty in the other
+    language, and from such a form refused (or given one more source's fields) the switch
+    led to the address it was sent to, which answers only a POST. Now each of these forms
+    opens in the other language with what was typed, on the page it is on, saying so
+    beside it; without a warning, and nothing of it kept once the page is left."""
+    from visits import review
+
+    rita = account("rita", roles.REPORTERS)
+    account("victor", roles.REVIEWERS)
+    visit = make_visit(
+        Person.objects.get(slug="vladimir-putin"),
+        State.objects.get(iso3="TJK"),
+        start=datetime.date(2023, 1, 5),
+    )
+    page = browse()
+    dialogs = []
+
+    def dismiss(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    sign_in(page, site, "rita")
+
+    # The withdrawal's form on the visit's correction page, beside the correction's.
+    correct_url = f"{site}/newsroom/visits/{visit.slug}/correct/"
+    page.goto(correct_url)
+    reason = "The summit was cancelled; he stayed in Moscow that week."
+    page.locator("#withdrawal-note").fill(reason)
+    page.locator("#id_withdrawal_source-0-url").fill("https://example.org/summit-cancelled")
+    switch_language(page, "fr", correct_url, dialogs)
+    assert page.locator("#withdraw-restored").inner_text() == SWITCHED_OTHER_FORM["fr"]
+    assert focused(page, "withdraw-restored")
+    assert page.locator("#withdrawal-note").input_value() == reason
+    assert page.locator("#id_withdrawal_source-0-url").input_value().endswith("/summit-cancelled")
+    # The correction's own form, untouched, opens as the server has it, and says nothing.
+    assert page.locator("#form-restored").inner_text() == ""
+    # One more source's fields (the server's answer to the withdrawal's address), the
+    # second source typed: the switch leads to the correction page, with both sources.
+    page.locator("#add-withdrawal-source").click()
+    page.locator("#id_withdrawal_source-1-url").fill("https://example.org/kremlin-schedule")
+    switch_language(page, "en", correct_url, dialogs)
+    assert page.locator("#withdraw-restored").inner_text() == SWITCHED_OTHER_FORM["en"]
+    assert page.locator("#withdrawal-note").input_value() == reason
+    assert page.locator("#id_withdrawal_source-1-url").input_value().endswith("/kremlin-schedule")
+    assert page.locator("#withdrawal-source-2").is_visible()
+    # Refused (a reason too short for the visit's readers), given back: it follows too.
+    page.locator("#withdrawal-note").fill("Duplicate.")
+    page.locator("#propose-withdrawal").click()
+    page.locator("#withdrawal-errors").wait_for()
+    assert page.url == f"{site}/newsroom/visits/{visit.slug}/withdraw/"
+    switch_language(page, "fr", correct_url, dialogs)
+    assert page.locator("#withdrawal-note").input_value() == "Duplicate."
+    assert page.locator("#id_withdrawal_source-1-url").input_value().endswith("/kremlin-schedule")
+    assert not Report.objects.exists()
+
+    # A withdrawal taken back: its reason reworded on its report's page.
+    withdrawal = review.take_back(
+        review.propose_withdrawal(author=rita, visit=visit, note=reason), rita
+    )
+    report_url = f"{site}/newsroom/reports/{withdrawal.pk}/"
+    page.goto(report_url)
+    reworded = "Reworded: the summit was cancelled, and he stayed in Moscow."
+    page.locator("#reword-note").fill(reworded)
+    switch_language(page, "en", report_url, dialogs)
+    assert page.locator("#reword-restored").inner_text() == SWITCHED_OTHER_FORM["en"]
+    assert page.locator("#reword-note").input_value() == reworded
+    page.get_by_role("link", name="Dashboard").click()
+    page.wait_for_url(site + "/newsroom/")
+    assert typed_copies(page) == []
+    withdrawal.refresh_from_db()
+    assert withdrawal.withdrawal_note == reason
+
+    # A reviewer's comment, to send the withdrawal back or to reject it.
+    review.submit(withdrawal, rita)
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/newsroom/sign-in/**")
+    sign_in(page, site, "victor")
+    page.goto(report_url)
+    page.locator("#changes-comment").fill("Which source says he stayed in Moscow?")
+    page.locator("#reject-reason").fill("The summit did take place.")
+    switch_language(page, "fr", report_url, dialogs)
+    assert page.locator("#changes-restored").inner_text() == SWITCHED_OTHER_FORM["fr"]
+    assert page.locator("#reject-restored").inner_text() == SWITCHED_OTHER_FORM["fr"]
+    assert focused(page, "changes-restored")
+    assert (
+        page.locator("#changes-comment").input_value() == "Which source says he stayed in Moscow?"
+    )
+    assert page.locator("#reject-reason").input_value() == "The summit did take place."
+    # Refused (longer than a comment may be), given back on the address it was sent to.
+    too_long = "Which source? " * 400
+    page.locator("#changes-comment").fill(too_long)
+    page.locator("#request-changes").click()
+    page.locator("#changes-comment-errors").wait_for()
+    assert page.url == f"{site}/newsroom/reports/{withdrawal.pk}/request-changes/"
+    switch_language(page, "en", report_url, dialogs)
+    assert page.locator("#changes-comment").input_value() == too_long
+    assert page.locator("#reject-reason").input_value() == ""
+    withdrawal.refresh_from_db()
+    assert withdrawal.state == "submitted"
+    assert dialogs == []
+    # Nothing refused by the CSP, no script error: the browser's console says only that the
+    # two refusals were answered 400.
+    assert page.problems == [REFUSED_400] * 2, page.problems

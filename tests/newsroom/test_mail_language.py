@@ -2,6 +2,7 @@
 when a signed-in account loads a newsroom page (accounts.languages), written only when it
 changes; a password link is mailed in it too."""
 
+import re
 import uuid
 
 import pytest
@@ -123,6 +124,10 @@ def test_a_password_link_is_mailed_in_each_accounts_language_else_the_pages(db):
     assert [m.to for m in mail.outbox] == [[address], [address]]
     french = next(m for m in mail.outbox if m.subject.startswith("Rédaction"))
     assert "francoise" in french.body and "newcomer" not in french.body
+    # Each link in its mail's language, whatever the page's.
+    english = next(m for m in mail.outbox if m is not french)
+    assert "/fr/newsroom/password-reset/" in french.body
+    assert "/fr/" not in english.body and "/newsroom/password-reset/" in english.body
 
     mail.outbox.clear()
     erin_address = f"erin-{uuid.uuid4().hex}@example.org"
@@ -133,3 +138,41 @@ def test_a_password_link_is_mailed_in_each_accounts_language_else_the_pages(db):
     (message,) = mail.outbox
     assert message.subject == "iccwatch newsroom: choose your password"
     assert "Open this link to choose it (it works once):" in message.body
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "prefix"),
+    [
+        ("fr", "Rédaction d’iccwatch\u00a0: choisissez votre mot de passe", "/fr"),
+        ("en", "iccwatch newsroom: choose your password", ""),
+    ],
+)
+def test_a_password_link_asked_in_french_opens_the_french_page(
+    db, language, subject, prefix, django_capture_on_commit_callbacks
+):
+    """Asked on the French reset page (/fr/newsroom/password-reset/) by an account that
+    never used the newsroom, the mail was French but its link, /newsroom/password-reset/…,
+    opened the page in whatever language the browser it was opened in had: it is
+    /fr/newsroom/password-reset/…, which opens the French page, as the newsroom's other
+    mails link their pages. Asked in English, the link is as it was."""
+    address = f"sam-{uuid.uuid4().hex}@example.org"  # the limits' counts outlive a test
+    account("sam", roles.REPORTERS, email=address)
+    browser = Client(REMOTE_ADDR=f"2001:db8::{uuid.uuid4().hex[:4]}:{uuid.uuid4().hex[:4]}")
+    form = browser.get(f"{prefix}/newsroom/password-reset/", follow=True)
+    assert form.status_code == 200 and f'<html lang="{language}">' in form.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = browser.post(reverse("newsroom:password-reset"), {"email": address})
+    assert sent.status_code == 302
+    (message,) = mail.outbox
+    assert message.subject == subject
+    link = re.search(r"https?://[^/\s]+(/\S+)", message.body).group(1)
+    assert re.fullmatch(rf"{prefix}/newsroom/password-reset/[^/]+/[^/]+/", link), link
+
+    # Opened in a browser that never chose a language (its own says English): the page
+    # to choose the password, in the mail's language.
+    elsewhere = Client(HTTP_ACCEPT_LANGUAGE="en")
+    page = elsewhere.get(link, follow=True)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'name="new_password1"' in body and f'<html lang="{language}">' in body
+    assert page.redirect_chain[-1][0].endswith("/set-password/")  # the token left the address

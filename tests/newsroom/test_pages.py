@@ -4,7 +4,7 @@ duplicates, review and its four-eyes rule, corrections on the public page, Frenc
 import datetime
 import html
 import re
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from django.conf import settings
@@ -2109,6 +2109,71 @@ def test_a_withdrawal_is_not_edited_and_only_of_a_published_visit(seeded, report
     visit.refresh_from_db()
     with pytest.raises(ValidationError, match="Only a published visit"):
         review.propose_withdrawal(author=reporter, visit=visit, note="Again, the same one.")
+
+
+def language_switch(page: str) -> dict[str, str]:
+    """Where the header's language switch of `page` leads: {language: the page's address}."""
+    return {
+        code: unquote(html.unescape(after))
+        for code, after in re.findall(r'<a href="/language/(\w+)/\?next=([^"]*)"', page)
+    }
+
+
+def form_tag(page: str, form_id: str) -> str:
+    """The opening tag of the form whose id is `form_id` in `page`."""
+    return re.search(rf'<form [^>]*id="{form_id}"[^>]*>', page).group(0)
+
+
+def test_the_language_switch_of_a_refused_form_opens_the_page_the_form_is_on(
+    seeded, reporter, reviewer, client
+):
+    """A withdrawal refused (or given one more source's fields) and a reviewer's comment
+    refused are answered on the address they were sent to, which answers only a POST: the
+    header's language switch led there, to a 405. It leads to the page the form is on (the
+    visit's correction page, the report's), where the forms' script gives back what was
+    typed in the form the server gave back, marked unsaved, and in it only."""
+    client.force_login(reporter)
+    withdraw = reverse("newsroom:withdraw", args=[MONGOLIA])
+    correct = reverse("newsroom:correct", args=[MONGOLIA])
+    assert client.get(withdraw).status_code == 405
+    opened = text(client.get(correct))
+    assert language_switch(opened) == {"en": correct, "fr": correct}
+    assert "data-unsaved" not in form_tag(opened, "withdraw-form")
+    assert f'data-keep-over-switch="{correct}"' in form_tag(opened, "withdraw-form")
+    for answer in (
+        client.post(withdraw, {"withdrawal_note": "Duplicate."}),
+        client.post(
+            withdraw,
+            {
+                "withdrawal_note": "Duplicate.",
+                "action": "add_source",
+                **sources_data([{"url": ""}], prefix="withdrawal_source"),
+            },
+        ),
+    ):
+        assert answer.status_code in (200, 400)
+        page = text(answer)
+        assert language_switch(page) == {"en": correct, "fr": correct}
+        assert "data-unsaved" in form_tag(page, "withdraw-form")
+        # The correction's form, not sent, is as the visit has it.
+        assert "data-unsaved" not in form_tag(page, "report-form")
+
+    visit = Visit.objects.get(slug=MONGOLIA)
+    withdrawal = review.propose_withdrawal(author=reporter, visit=visit, note=ANOTHER_REASON)
+    report_page = reverse("newsroom:report", args=[withdrawal.pk])
+    client.force_login(reviewer)
+    for action in ("request-changes", "reject"):
+        sent = reverse(f"newsroom:{action}", args=[withdrawal.pk])
+        refused = client.post(sent, {"comment": " ", "seen": version_now(withdrawal)})
+        assert refused.status_code == 400
+        page = text(refused)
+        assert language_switch(page) == {"en": report_page, "fr": report_page}
+        given_back, other = (
+            ("changes", "reject") if action == "request-changes" else ("reject", "changes")
+        )
+        assert "data-unsaved" in form_tag(page, f"{given_back}-form")
+        assert "data-unsaved" not in form_tag(page, f"{other}-form")
+    assert language_switch(text(client.get(report_page))) == {"en": report_page, "fr": report_page}
 
 
 def test_a_withdrawal_sent_back_is_reworded_and_filed_again_or_dropped(
