@@ -6,6 +6,7 @@ were recorded, and a title whose bare comma joins alternatives as it introduces 
 import html
 import re
 
+from front import search
 from tests.site.conftest import body
 from visits.models import Finding
 
@@ -168,3 +169,52 @@ def test_a_change_to_a_decision_without_a_finding_is_not_listed_as_a_finding(rea
     english = entry("/changes/")
     assert english.strip().startswith("ICC decision Kenya, other decision"), english
     assert "Finding" not in english
+
+
+# --- 2. A state's own name first ---------------------------------------------------------
+
+
+def states_found(reader, address: str) -> list[str]:
+    page = body(reader.get(address))
+    found = page[page.index('id="results-states"') :]
+    found = found[: found.index("</ul>")]
+    return re.findall(r'href="(?:/fr)?/states/([A-Z]{3})/"', found)
+
+
+def test_search_lists_the_state_of_the_name_before_those_whose_names_contain_it(reader, seeded):
+    assert states_found(reader, "/fr/search/?q=Soudan")[:2] == ["SDN", "SSD"]
+    assert states_found(reader, "/fr/search/?q=Congo")[:2] == ["COG", "COD"]
+    assert states_found(reader, "/fr/search/?q=Guin%C3%A9e")[0] == "GIN"
+    assert states_found(reader, "/fr/search/?q=guinee")[0] == "GIN"
+    assert states_found(reader, "/search/?q=Sudan")[:2] == ["SDN", "SSD"]
+    assert states_found(reader, "/search/?q=Guinea")[0] == "GIN"
+    # A French name typed on an English page is a name too.
+    assert states_found(reader, "/search/?q=Soudan")[:2] == ["SDN", "SSD"]
+
+
+def test_states_found_alike_are_in_the_order_of_the_names_the_page_shows(reader, seeded):
+    """« Sud » is a word of four French names and none of them is the query: they are in
+    the order of the names a French page shows (« Corée du Sud » before « Géorgie du Sud »),
+    not of their English names ("South Georgia" before "South Korea"), which an English
+    page follows."""
+    assert states_found(reader, "/fr/search/?q=Sud") == ["ZAF", "KOR", "SGS", "SSD"]
+    assert states_found(reader, "/search/?q=Sud") == ["ZAF", "SGS", "KOR", "SSD"]
+    # Guinea itself, then the others by their names.
+    assert states_found(reader, "/fr/search/?q=Guin%C3%A9e") == ["GIN", "GNQ", "GNB", "PNG"]
+
+
+def test_search_lists_the_person_of_the_name_before_those_whose_names_contain_it(seeded):
+    """A person whose whole name (or one of their other names) is the query comes before a
+    person whose names merely hold its words, whatever the alphabet says."""
+    from tests.factories import make_person
+
+    make_person("zainab-ali", "Zainab Ali")
+    make_person("ali-zainab-hamid", "Ali Zainab Hamid")
+    other = make_person("hamid-zainab", "Hamid Zainab Ali")
+    assert [p["slug"] for p in search.search("zainab ali").persons][:2] == [
+        "zainab-ali",
+        "ali-zainab-hamid",
+    ]
+    other.other_names = ["Zainab-Ali Hamid"]
+    other.save()
+    assert search.search("Zaïnab Ali Hamid").persons[0]["slug"] == "hamid-zainab"
