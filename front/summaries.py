@@ -913,6 +913,25 @@ class VisitTally:
         return self.by_verdict.get("deterred", 0)
 
 
+def person_record_words(tally: VisitTally) -> str:
+    """A person's record in words, from their VisitTally: "28 recorded trips, of which 5
+    called off or attended by video; 2 incidents" (« 28 voyages enregistrés, dont 5
+    annulés ou remplacés par une vidéo ; 2 incidents »). The trips called off or attended
+    by video (their status) are among the recorded trips, and the sentence says so: beside
+    them, as a third count, they read as more trips. None called off: no such clause."""
+    said = ngettext("%(n)s recorded trip", "%(n)s recorded trips", tally.total) % {"n": tally.total}
+    if tally.called_off_status:
+        said = ngettext(
+            "%(trips)s, of which %(n)s called off or attended by video",
+            "%(trips)s, of which %(n)s called off or attended by video",
+            tally.called_off_status,
+        ) % {"trips": said, "n": tally.called_off_status}
+    incidents = ngettext("%(n)s incident", "%(n)s incidents", tally.incidents) % {
+        "n": tally.incidents
+    }
+    return pgettext("between clauses of a sentence", "; ").join((said, incidents))
+
+
 def visit_tally(visits) -> VisitTally:
     """One grouped query over a visits QuerySet: its VisitTally."""
     from django.db.models import Count

@@ -6,9 +6,12 @@ were recorded, and a title whose bare comma joins alternatives as it introduces 
 import html
 import re
 
-from front import search
+import pytest
+from django.utils import translation
+
+from front import search, summaries
 from tests.site.conftest import body
-from visits.models import Finding
+from visits.models import Finding, Visit
 
 KENYA = "omar-al-bashir-ken-2010-08-27"
 # The decisions that informed the Security Council or the Assembly and made no Art. 87(7)
@@ -218,3 +221,60 @@ def test_search_lists_the_person_of_the_name_before_those_whose_names_contain_it
     other.other_names = ["Zainab-Ali Hamid"]
     other.save()
     assert search.search("Zaïnab Ali Hamid").persons[0]["slug"] == "hamid-zainab"
+
+
+# --- 3. The trips called off are among the trips recorded --------------------------------
+
+
+def test_a_persons_record_says_the_trips_called_off_are_among_those_recorded(reader, seeded):
+    trips = Visit.objects.published().filter(person__slug="vladimir-putin")
+    total = trips.count()
+    called_off = trips.filter(status__in=["cancelled", "virtual"]).count()
+    incidents = trips.filter(verdict__code="non_compliance").count()
+    assert called_off > 1 and incidents > 1
+    french = text(reader.get("/fr/persons/vladimir-putin/"))
+    assert (
+        f"{total} voyages enregistrés, dont {called_off} annulés ou remplacés par une "
+        f"vidéo\u202f; {incidents} incidents"
+    ) in french, french
+    english = text(reader.get("/persons/vladimir-putin/"))
+    assert (
+        f"{total} recorded trips, of which {called_off} called off or attended by video; "
+        f"{incidents} incidents"
+    ) in english, english
+
+
+@pytest.mark.parametrize(
+    ("total", "called_off", "incidents", "english", "french"),
+    [
+        (0, 0, 0, "0 recorded trips; 0 incidents", "0 voyage enregistré\u202f; 0 incident"),
+        (
+            1,
+            1,
+            0,
+            "1 recorded trip, of which 1 called off or attended by video; 0 incidents",
+            "1 voyage enregistré, dont 1 annulé ou remplacé par une vidéo\u202f; 0 incident",
+        ),
+        (
+            28,
+            5,
+            2,
+            "28 recorded trips, of which 5 called off or attended by video; 2 incidents",
+            "28 voyages enregistrés, dont 5 annulés ou remplacés par une vidéo\u202f; 2 incidents",
+        ),
+        (3, 0, 1, "3 recorded trips; 1 incident", "3 voyages enregistrés\u202f; 1 incident"),
+    ],
+)
+def test_a_persons_record_is_counted_in_words_for_any_number(
+    total, called_off, incidents, english, french
+):
+    tally = summaries.VisitTally(
+        total=total,
+        hosted=total - called_off,
+        called_off_status=called_off,
+        by_verdict={"non_compliance": incidents} if incidents else {},
+    )
+    with translation.override("en"):
+        assert summaries.person_record_words(tally) == english
+    with translation.override("fr"):
+        assert summaries.person_record_words(tally) == french
