@@ -278,3 +278,36 @@ def test_a_persons_record_is_counted_in_words_for_any_number(
         assert summaries.person_record_words(tally) == english
     with translation.override("fr"):
         assert summaries.person_record_words(tally) == french
+
+
+# --- 4. A filter's several values are alternatives ----------------------------------------
+
+
+def title(reader, address: str) -> str:
+    page = html.unescape(body(reader.get(address)))
+    return re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1).strip()
+
+
+def test_a_titles_several_values_of_a_filter_read_as_alternatives(reader, seeded):
+    """« Visites de Vladimir Vladimirovich Putin, Omar Hassan Ahmad Al Bashir »: the list
+    holds the visits of either (core.filters.AnyOfFilter), and the comma also introduces
+    the title's years. The title is what a citation quotes."""
+    putin, bashir = "Vladimir Vladimirovich Putin", "Omar Hassan Ahmad Al Bashir"
+    both = "person=vladimir-putin,omar-al-bashir"
+    french = title(reader, f"/fr/visits/?{both}&verdict=non_compliance")
+    assert french.startswith(f"Visites de {putin} ou {bashir}"), french
+    assert f"{putin}, {bashir}" not in french
+    english = title(reader, f"/visits/?{both}&verdict=non_compliance")
+    assert english.startswith(f"Visits by {putin} or {bashir}"), english
+    french = title(reader, f"/fr/incidents/?{both}&start_after=2024-01-01&start_before=2024-12-31")
+    assert french == f"Incidents impliquant {putin} ou {bashir}, 2024", french
+    assert (
+        title(reader, "/fr/visits/?host=TCD,UGA") == "Visites — État hôte\u00a0: Tchad ou Ouganda"
+    )
+    assert title(reader, "/visits/?host=TCD,UGA,KEN&year=2010,2011") == (
+        "Visits to Chad, Uganda or Kenya — Year: 2010 or 2011"
+    )
+    three = title(reader, "/fr/visits/?verdict=non_compliance,deterred,complied")
+    assert three == (
+        "Visites — Verdict\u00a0: non-coopération, pas de déplacement ou coopération (arrestation)"
+    ), three
