@@ -8,6 +8,8 @@ ref), never by a database id:
 - {"key": "added" | "deleted" | "edited", "object": OBJECT, "name": str}
 - {"key": "changed", "object": OBJECT, "name": str,
    "changes": [{"field": str, "old": str, "new": str}, ...]}  ("" is "none")
+  An ICC decision (object "finding") also records its "kind" (visits.models.FindingKind:
+  "art_87_7" or "other"; causes recorded before it did have none).
 - {"key": "sources", "name": visit slug}
 - {"key": "rule", "version": str}: the compliance rule changed
 - {"key": "import", "version": str}: an import of the dataset (version "" if unknown)
@@ -36,11 +38,20 @@ OBJECTS = {
     "warrant": gettext_noop("warrant"),
     "person": gettext_noop("person"),
     "state": gettext_noop("state"),
-    "finding": gettext_noop("finding"),
+    # The Finding records hold every ICC decision on a state's cooperation: the object is
+    # named by its kind (FINDING_KINDS), this only when the kind is not known.
+    "finding": gettext_noop("ICC decision"),
     "declaration": gettext_noop("declaration"),
     "treaty event": gettext_noop("treaty event"),
     "situation": gettext_noop("situation"),
     "referral": gettext_noop("Security Council referral"),
+}
+# An ICC decision by its kind (visits.models.FindingKind): only an Art. 87(7) decision is
+# a finding; one that informs the Security Council or the Assembly, or finds no failure,
+# is another kind of decision, never called a finding (docs/DOMAIN.md, "ICC finding").
+FINDING_KINDS = {
+    "art_87_7": gettext_noop("ICC finding of non-compliance under Art. 87(7)"),
+    "other": gettext_noop("ICC decision on cooperation"),
 }
 TREATY_EVENTS = {
     "signed": gettext_noop("signature"),
@@ -122,8 +133,9 @@ def loads(stored: str | None) -> list[dict]:
     return as_causes(value) if isinstance(value, list | dict) else [text_cause(stored)]
 
 
-# A finding or a declaration is named by its state and day ("MNG 2024-10-24").
-_STATE_AND_DAY = re.compile(r"(?P<iso3>[A-Z]{3}) (?P<day>\d{4}-\d{2}-\d{2})")
+# A finding or a declaration is named by its state and day ("MNG 2024-10-24"), a day
+# known only to the month or year as far as it is known ("SDN 2015-06").
+_STATE_AND_DAY = re.compile(r"(?P<iso3>[A-Z]{3}) (?P<day>\d{4}(?:-\d{2}(?:-\d{2})?)?)")
 
 
 def named_things(causes: Sequence[dict]) -> set[tuple[str, str]]:
@@ -138,9 +150,37 @@ def named_things(causes: Sequence[dict]) -> set[tuple[str, str]]:
     return things
 
 
+def finding_noun(cause: dict, names: Mapping[tuple[str, str], str] | None = None) -> str:
+    """What a cause about an ICC decision (object "finding") calls it, in the active
+    language: "ICC finding of non-compliance under Art. 87(7)" for kind art_87_7, "ICC
+    decision on cooperation" for kind other (one that informs the Security Council or the
+    Assembly, or finds no failure: never a finding, docs/DOMAIN.md "ICC finding"), plain
+    "ICC decision" when its kind is not known or is what changed.
+
+    The kind is the cause's own ("kind"); a cause recorded before causes named it takes
+    the one `names` gives under ("finding kind", name) (front.summaries.cause_names)."""
+    name = cause.get("name", "")
+    if any(c.get("field") == "kind" for c in cause.get("changes", ())):
+        # "ICC decision (…): kind other decision → Art. 87(7) finding": it was both.
+        return _(OBJECTS["finding"])
+    kind = cause.get("kind") or (names or {}).get(("finding kind", name))
+    return _(FINDING_KINDS.get(kind, OBJECTS["finding"]))
+
+
 def _label(cause: dict, names: Mapping[tuple[str, str], str] | None = None) -> str:
     obj = cause.get("object", "")
     name = cause.get("name", "")
+    if obj == "finding":
+        noun = finding_noun(cause, names)
+        match = _STATE_AND_DAY.fullmatch(name)
+        if match:
+            # "finding MNG 2024-10-24" reads "… (Mongolia, 24 October 2024)".
+            return "%s (%s, %s)" % (  # noqa: UP031 (the one form every language shares)
+                noun,
+                country_name(match["iso3"]),
+                format_date(match["day"]),
+            )
+        return f"{noun} {name}".strip()
     words = (names or {}).get((obj, name))
     if words:
         # "visit (Vladimir Putin in Mongolia, 2–3 September 2024)", not its slug.
@@ -155,8 +195,8 @@ def _label(cause: dict, names: Mapping[tuple[str, str], str] | None = None) -> s
             "state": iso3,
         }
     match = _STATE_AND_DAY.fullmatch(name)
-    if obj in ("finding", "declaration") and match:
-        # "finding MNG 2024-10-24" reads "finding (Mongolia, 24 October 2024)".
+    if obj == "declaration" and match:
+        # "declaration MNG 2024-10-24" reads "declaration (Mongolia, 24 October 2024)".
         return "%s (%s, %s)" % (  # noqa: UP031 (the one form every language shares)
             _(OBJECTS[obj]),
             country_name(match["iso3"]),

@@ -40,6 +40,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
@@ -337,7 +338,8 @@ def _query_without(request: HttpRequest, *names: str) -> str:
 
 def filters_in_words(form: forms.Form) -> dict[str, str]:
     """The filters a valid bound form applies, each in words in the reader's language, in
-    the form's order: {"host": "Mongolie", "start_after": "1er janvier 2024"}.
+    the form's order: {"host": "Mongolie", "start_after": "1er janvier 2024"}; a filter's
+    several values as the alternatives they are: {"host": "Tchad ou Ouganda"}.
 
     States are named by `core.names.country_name`, situations by `situation_name`,
     choices by their translated label, dates in words.
@@ -350,7 +352,12 @@ def filters_in_words(form: forms.Form) -> dict[str, str]:
             continue
         choices = {str(k): v for k, v in getattr(form_field.widget, "choices", None) or ()}
         values = value if isinstance(value, (list, tuple)) else [value]
-        words[name] = ", ".join(_value_in_words(name, one, choices, persons) for one in values)
+        # A filter's values are alternatives (core.filters.AnyOfFilter: rows matching any of
+        # them): "Vladimir Putin or Omar Al Bashir", "Chad, Uganda or Kenya", never a bare
+        # comma, which a title also writes before its years.
+        words[name] = str(
+            get_text_list([_value_in_words(name, one, choices, persons) for one in values], _("or"))
+        )
     return words
 
 

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -125,6 +126,16 @@ def _fold(expression: str) -> str:
 _TEXT = _fold("%(q)s")
 _TSQ = f"websearch_to_tsquery('simple', {_TEXT})"
 
+
+def _bare(expression: str) -> str:
+    """SQL of `expression` folded (`_fold`) with every run of other characters than letters
+    and digits made one space, trimmed: a name as a whole, however it is punctuated
+    ("Guinea-Bissau" is "guinea bissau", "Côte d’Ivoire" "cote d ivoire")."""
+    return f"btrim(regexp_replace({_fold(expression)}, '[^[:alnum:]]+', ' ', 'g'))"
+
+
+_BARE = _bare("%(q)s")
+
 # A person is also found by how the query sounds: when each of its words (`sounded_words`:
 # three Latin letters or more, not a particle) has a Double Metaphone code, primary or
 # alternate, shared with a word of the person's names (`sounds`, warrants migration 0005),
@@ -136,7 +147,7 @@ _PERSONS_MATCHED = f"""
         SELECT ARRAY[public.dmetaphone(w.word), public.dmetaphone_alt(w.word)] AS codes
         FROM public.sounded_words(%(q)s) AS w(word)
     )
-    SELECT p.id, d.score
+    SELECT p.id, d.score, d.named
     FROM warrants_person p
     CROSS JOIN LATERAL (
         SELECT {_fold("p.name || ' ' || array_to_string(p.other_names, ' ')")} AS doc
@@ -152,7 +163,13 @@ _PERSONS_MATCHED = f"""
     CROSS JOIN LATERAL (
         SELECT greatest(CASE WHEN m.words THEN 1.0 ELSE 0 END, m.similar,
                         CASE WHEN m.sounds THEN %(sounds_score)s + 0.05 * m.similar ELSE 0 END)
-               AS score
+               AS score,
+               -- The query is the person's whole name or one of their other names: first
+               -- among those whose names hold its words (only those are compared).
+               CASE WHEN m.words THEN EXISTS (
+                   SELECT 1 FROM unnest(array_prepend(p.name, p.other_names)) AS n
+                   WHERE {_bare("n")} = {_BARE}
+               ) ELSE false END AS named
     ) d
     WHERE m.words OR m.similar >= %(threshold)s OR m.sounds
 """
@@ -169,11 +186,17 @@ _PERSONS_MATCHED = f"""
 # word begins a word of the name ("Tajik", "Afgh") is measured on that stretch
 # (word_similarity), as a shortened name is.
 _STATES_MATCHED = f"""
-    SELECT st.id, d.score FROM (
-        SELECT st.id, d.score, m.code OR m.words AS exact, bool_or(m.code OR m.words) OVER () AS any_exact
+    SELECT st.id, d.score, d.named FROM (
+        SELECT st.id, d.score, m.code OR m.words AS exact, bool_or(m.code OR m.words) OVER () AS any_exact,
+               -- The query is the state's whole name, English or another language's
+               -- (only compared where its words are the name's).
+               CASE WHEN m.words
+                    THEN {_BARE} = ANY(array_prepend({_bare("st.name")}, coalesce(local.names, '{{}}')))
+                    ELSE false END AS named
         FROM states_state st
         LEFT JOIN (
-            SELECT e->>0 AS iso3, string_agg(e->>1, ' ') AS name
+            SELECT e->>0 AS iso3, string_agg(e->>1, ' ') AS name,
+                   array_agg({_bare("e->>1")}) AS names
             FROM json_array_elements(%(local_names)s::json) AS e
             GROUP BY 1
         ) local ON local.iso3 = st.iso3
@@ -227,16 +250,25 @@ _PERSONS = f"""
     JOIN warrants_person p ON p.id = matched.id
     JOIN warrants_situation s ON s.id = p.situation_id
     LEFT JOIN states_state n ON n.id = p.nationality_id
-    ORDER BY matched.score DESC, p.name, p.id
+    ORDER BY matched.score DESC, matched.named DESC, p.name, p.id
     LIMIT %(limit)s
 """
 
+# The states found: a code first, then a state's whole name ("Soudan": Sudan before South
+# Sudan, "Congo": the Republic of the Congo before the Democratic Republic), then the
+# states whose names hold the query's words, then near spellings; each group in the order
+# of the names the page shows (`page_names`: JSON [[ISO3, name], ...] in the reader's
+# language, [] in English, whose names are the dataset's).
 _STATES = f"""
     WITH matched AS ({_STATES_MATCHED})
     SELECT st.iso3, st.name, matched.score
     FROM matched
     JOIN states_state st ON st.id = matched.id
-    ORDER BY matched.score DESC, st.name
+    LEFT JOIN (
+        SELECT e->>0 AS iso3, e->>1 AS name FROM json_array_elements(%(page_names)s::json) AS e
+    ) page ON page.iso3 = st.iso3
+    ORDER BY matched.score DESC, matched.named DESC, {_fold("coalesce(page.name, st.name)")},
+             st.iso3
     LIMIT %(limit)s
 """
 
@@ -262,7 +294,7 @@ _VISITS = f"""
     WITH persons AS (
         SELECT * FROM unnest(%(trip_ids)s::bigint[], %(trip_scores)s::float8[]) AS t(id, score)
     ),
-    states AS ({_STATES_MATCHED} ORDER BY d.score DESC, st.id LIMIT %(host_states)s),
+    states AS ({_STATES_MATCHED} ORDER BY d.score DESC, d.named DESC, st.id LIMIT %(host_states)s),
     pairs AS (
         SELECT e->>0 AS iso3, e->>1 AS place, (e->>2)::int AS visits
         FROM json_array_elements(%(places)s::json) AS e
@@ -530,6 +562,14 @@ def _local_names_json() -> str:
     return _names_json(tuple(code for code, _name in settings.LANGUAGES if code != "en"))
 
 
+def _page_names() -> str:
+    """The countries' names in the reader's language as the states' search orders them
+    (`page_names`): JSON [[ISO3, name], ...]; "[]" in English, where the page shows the
+    dataset's names."""
+    language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return "[]" if language == "en" else _names_json((language,))
+
+
 @functools.lru_cache(maxsize=8)
 def _names_json(languages: tuple[str, ...]) -> str:
     pairs = [list(pair) for language in languages for pair in local_names(language)]
@@ -588,7 +628,7 @@ def search(query: str, *, limit: int = LIMIT, kinds: tuple[str, ...] = KINDS) ->
     # letters (Saint Martin, Hong Kong) is noise, as a near state is beside an exact one.
     named_person = any(p["score"] >= 1.0 for p in persons)
     if "state" in kinds:
-        results.states = _rows(_STATES, {**params, "limit": limit})
+        results.states = _rows(_STATES, {**params, "limit": limit, "page_names": _page_names()})
         if any(state["score"] >= 1.0 for state in results.states):
             # A state's own name or code: persons who merely sound like it are noise.
             persons = [p for p in persons if not p["by_sound"]]

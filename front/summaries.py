@@ -360,22 +360,36 @@ def _facts_causes(facts) -> list[dict]:
     return list(facts or [])
 
 
-def cause_names(changes, visits=()) -> dict[tuple[str, str], str]:
+def cause_names(changes, visits=(), findings=()) -> dict[tuple[str, str], str]:
     """Words for the visits and persons that the causes of `changes` name by their slugs
     (core.causes.render's `names`): a visit as its page's title names it ("Vladimir
     Vladimirovich Putin in Mongolia, 2–3 September 2024"), a person by name. `visits`, with
     their person and host, are already at hand (the changes' own): one query per kind of
     thing for the others; a thing no longer recorded keeps its slug. These are today's
-    words: `name_causes` gives each change its own visit as it was then."""
+    words: `name_causes` gives each change its own visit as it was then.
+
+    The ICC decisions named by causes recorded before a cause gave a decision's kind ("KEN
+    2010-08-27") get it under ("finding kind", name), "art_87_7" or "other"
+    (`finding_kinds`: one query, none when `findings` at hand hold them all or no such
+    cause is told): a decision that made no Art. 87(7) finding is never called a
+    finding."""
     from visits.models import Visit
     from warrants.models import Person
 
-    things = set()
+    things, unknown_kinds = set(), set()
     for change in changes:
-        things |= causes.named_things(_facts_causes(getattr(change, "cause_facts", None)))
+        told = _facts_causes(getattr(change, "cause_facts", None))
+        things |= causes.named_things(told)
+        unknown_kinds |= {
+            c.get("name", "") for c in told if c.get("object") == "finding" and not c.get("kind")
+        }
+    names: dict[tuple[str, str], str] = {
+        ("finding kind", name): kind
+        for name, kind in finding_kinds(unknown_kinds, findings).items()
+    }
     named = {slug for obj, slug in things if obj == "visit"}
-    names = {("visit", v.slug): visit_title(v) for v in visits if v.slug in named}
-    others = named - {slug for _obj, slug in names}
+    names |= {("visit", v.slug): visit_title(v) for v in visits if v.slug in named}
+    others = named - {slug for obj, slug in names if obj == "visit"}
     if others:
         for visit in Visit.objects.filter(slug__in=others).select_related("person", "host"):
             names["visit", visit.slug] = visit_title(visit)
@@ -483,14 +497,46 @@ def recorded_visits(changes) -> None:
         change.recorded_visit = then[-1] if then else change.visit
 
 
-def name_causes(changes, visits=()) -> None:
+def finding_kinds(named, findings=()) -> dict[str, str]:
+    """The kind ("art_87_7" or "other", visits.models.FindingKind) of each ICC decision
+    that a cause names by its state and date ("KEN 2010-08-27", the date as far as it is
+    known: visits.signals._name), by name. `findings` are decisions already at hand, with
+    their state; the others are read in one query (none when all are at hand). A name no
+    decision has any longer, or that two decisions of different kinds share, is left out:
+    the cause then calls it an ICC decision, which both kinds are."""
+    from visits.models import Finding
+
+    def key(state_iso3, decided, precision) -> str:
+        return f"{state_iso3} {partial_isoformat(decided, precision or 'day')}"
+
+    named = set(named)
+    if not named:
+        return {}
+    rows = [(key(f.state.iso3, f.decided, f.decided_precision), f.kind) for f in findings]
+    if named - {name for name, _kind in rows}:
+        states = {name.partition(" ")[0] for name in named}
+        rows = [
+            (key(*row[:3]), row[3])
+            for row in Finding.objects.filter(state__iso3__in=states).values_list(
+                "state__iso3", "decided", "decided_precision", "kind"
+            )
+        ]
+    kinds: dict[str, set[str]] = {}
+    for name, kind in rows:
+        if name in named:
+            kinds.setdefault(name, set()).add(kind)
+    return {name: next(iter(found)) for name, found in kinds.items() if len(found) == 1}
+
+
+def name_causes(changes, visits=(), findings=()) -> None:
     """Prepare `changes` (VerdictChanges, their visit at hand) to be told: each gets its
     `recorded_visit` (`recorded_visits`) and its `cause_names`, the words for the things
     its causes name (`cause_names`, read once for all of them), its own visit named as
-    it was when the change was recorded (its title then, not today's)."""
+    it was when the change was recorded (its title then, not today's). `findings`: ICC
+    decisions already at hand, with their state (`finding_kinds`)."""
     changes = list(changes)
     recorded_visits(changes)
-    shared = cause_names(changes, visits or {change.visit for change in changes})
+    shared = cause_names(changes, visits or {change.visit for change in changes}, findings)
     for change in changes:
         then = change.recorded_visit
         change.cause_names = {**shared, ("visit", change.visit.slug): visit_title(then)}
@@ -865,6 +911,25 @@ class VisitTally:
         """Visits whose verdict is `deterred`: trips called off or attended by video (the
         record does not say why)."""
         return self.by_verdict.get("deterred", 0)
+
+
+def person_record_words(tally: VisitTally) -> str:
+    """A person's record in words, from their VisitTally: "28 recorded trips, of which 5
+    called off or attended by video; 2 incidents" (« 28 voyages enregistrés, dont 5
+    annulés ou remplacés par une vidéo ; 2 incidents »). The trips called off or attended
+    by video (their status) are among the recorded trips, and the sentence says so: beside
+    them, as a third count, they read as more trips. None called off: no such clause."""
+    said = ngettext("%(n)s recorded trip", "%(n)s recorded trips", tally.total) % {"n": tally.total}
+    if tally.called_off_status:
+        said = ngettext(
+            "%(trips)s, of which %(n)s called off or attended by video",
+            "%(trips)s, of which %(n)s called off or attended by video",
+            tally.called_off_status,
+        ) % {"trips": said, "n": tally.called_off_status}
+    incidents = ngettext("%(n)s incident", "%(n)s incidents", tally.incidents) % {
+        "n": tally.incidents
+    }
+    return pgettext("between clauses of a sentence", "; ").join((said, incidents))
 
 
 def visit_tally(visits) -> VisitTally:

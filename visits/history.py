@@ -89,7 +89,9 @@ KINDS = {
     Visit: gettext_lazy("visit"),
     Citation: gettext_lazy("source of a visit"),
     WithdrawalCitation: gettext_lazy("source of a visit's withdrawal"),
-    Finding: gettext_lazy("finding"),
+    # Every ICC decision on a state's cooperation, an Art. 87(7) finding or not: the
+    # record's name gives its kind (`_record_name`).
+    Finding: gettext_lazy("ICC decision"),
     Report: gettext_lazy("report"),
     Person: gettext_lazy("person"),
     Warrant: gettext_lazy("warrant"),

@@ -90,7 +90,17 @@ def remember_old_values(sender, instance, **kwargs):
 def describe_change(instance, created: bool, deleted: bool = False) -> dict:
     """The cause a change records (core.causes), naming things by their natural keys:
     {"key": "changed", "object": "warrant", "name": "putin-2023",
-     "changes": [{"field": "issued", "old": "2023-03-17", "new": "2023-03-18"}]}."""
+     "changes": [{"field": "issued", "old": "2023-03-17", "new": "2023-03-18"}]}.
+    An ICC decision's cause also gives its kind ({"object": "finding", "name": "KEN
+    2010-08-27", "kind": "other", ...}): a reader is told a finding under Art. 87(7) from
+    a decision that made none (core.causes.finding_noun)."""
+    cause = _describe_change(instance, created, deleted)
+    if isinstance(instance, Finding):
+        cause["kind"] = instance.kind
+    return cause
+
+
+def _describe_change(instance, created: bool, deleted: bool) -> dict:
     if isinstance(instance, TreatyEvent):
         # "withdrawal_effective of BDI" says more to a reader than "treaty event of BDI".
         obj, name = "treaty event", f"{instance.kind} of {instance.state.iso3}"

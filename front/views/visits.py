@@ -368,7 +368,10 @@ def visit_detail(request, slug: str):
     verdict = summaries.verdict_of(visit)
     sources = cited_sources(visit)
     findings = list(
-        Finding.objects.filter(visit=visit).prefetch_related("sources").order_by("decided", "pk")
+        Finding.objects.filter(visit=visit)
+        .select_related("state")
+        .prefetch_related("sources")
+        .order_by("decided", "pk")
     )
     summaries.describe_findings(findings)
     history = list(visit.verdict_changes.order_by("changed_at", "id"))
@@ -376,7 +379,8 @@ def visit_detail(request, slug: str):
     for change in history:
         change.visit = visit  # the cause of a withdrawal quotes the visit's note
     # Each row names the visit as it was when the row was recorded, not as it is now.
-    summaries.name_causes(history, [visit])
+    # The decisions its causes name are the visit's own: their kinds are at hand.
+    summaries.name_causes(history, [visit], findings)
     for change in history:
         change.label = change.new_label()
         # A row whose verdict and basis stay as they were records new reasons (a source,

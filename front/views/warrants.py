@@ -207,6 +207,7 @@ def person_detail(request, slug: str):
         "warrants": [(w, _warrant_state(w, today)) for w in warrants],
         "visits": visits,
         "tally": tally,
+        "record": summaries.person_record_words(tally),
         "shown": summaries.LATEST_TRIPS if tally.total > summaries.LATEST_TRIPS else None,
         "warnings": [(v, summaries.warning_line(v)) for v in warnings],
         "map_svg": maps.travel_map(person, visits),

@@ -88,3 +88,58 @@ def test_a_cause_names_a_visit_a_person_and_a_state_as_a_reader_knows_them():
     # Without words for it (a visit no longer recorded), the key still names it.
     with translation.override("en"):
         assert "vladimir-putin-mng-2024-09-02" in causes.render([added])
+
+
+@pytest.mark.parametrize(
+    ("kind", "english", "french"),
+    [
+        (
+            "art_87_7",
+            "ICC finding of non-compliance under Art. 87(7) (Mongolia, 24 October 2024) was added",
+            "ajout\u00a0: constat de manquement de la CPI au titre de l’art. 87-7 (Mongolie, "
+            "24 octobre 2024)",
+        ),
+        (
+            "other",
+            "ICC decision on cooperation (Mongolia, 24 October 2024) was added",
+            "ajout\u00a0: décision de la CPI sur la coopération (Mongolie, 24 octobre 2024)",
+        ),
+        # Not known (a cause recorded before causes gave it, and no words for it): an ICC
+        # decision, which both kinds are.
+        (
+            None,
+            "ICC decision (Mongolia, 24 October 2024) was added",
+            "ajout\u00a0: décision de la CPI (Mongolie, 24 octobre 2024)",
+        ),
+    ],
+)
+def test_an_icc_decision_is_named_by_its_kind_never_a_finding_when_it_made_none(
+    kind, english, french
+):
+    """A decision that informs the Council or the Assembly, or finds no failure, is
+    another kind of decision, never a finding (docs/DOMAIN.md, "ICC finding"): a cause
+    called every decision « constat »."""
+    added = {"key": "added", "object": "finding", "name": "MNG 2024-10-24"}
+    given = {**added, "kind": kind} if kind else added
+    # A cause recorded without the kind takes the one a caller read from the decision.
+    told = {("finding kind", "MNG 2024-10-24"): kind} if kind else {}
+    for cause, names in ((given, None), (added, told)):
+        with translation.override("en"):
+            assert causes.render_one(cause, names) == english
+        with translation.override("fr"):
+            assert causes.render_one(cause, names) == french
+            assert kind == "art_87_7" or "constat" not in causes.render_one(cause, names)
+
+
+def test_a_change_of_a_decisions_kind_calls_it_an_icc_decision():
+    """Neither kind names a decision whose kind is what changed."""
+    changed = {
+        "key": "changed",
+        "object": "finding",
+        "name": "KEN 2010-08",
+        "kind": "art_87_7",
+        "changes": [{"field": "kind", "old": "other", "new": "art_87_7"}],
+    }
+    with translation.override("en"):
+        text = causes.render_one(changed)
+    assert text.startswith("ICC decision (Kenya, August 2010): kind other decision"), text

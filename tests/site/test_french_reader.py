@@ -70,7 +70,10 @@ def test_a_verdicts_history_names_the_visit_and_the_finding_and_writes_french_ti
         "ajout\u00a0: visite (Vladimir Vladimirovich Putin, Mongolie, 2–3 septembre 2024)"
         in history
     )
-    assert "ajout\u00a0: constat (Mongolie, 24 octobre 2024)" in history
+    assert (
+        "ajout\u00a0: constat de manquement de la CPI au titre de l’art. 87-7 "
+        "(Mongolie, 24 octobre 2024)"
+    ) in history
     assert "vladimir-putin-mng-2024-09-02)" not in history
     assert re.search(r"\d\d\u00a0h\u00a0\d\d UTC", history)
     assert not re.search(r"\d\d:\d\d UTC", history)

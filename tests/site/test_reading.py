@@ -127,7 +127,7 @@ def test_feed_entries_are_published_on_their_visit_with_categories_in_words(read
         "Mongolia",
     ]
     summary = entry.find(f"{ATOM}summary").text
-    assert "finding (Mongolia, 24 October 2024)" in summary
+    assert "ICC finding of non-compliance under Art. 87(7) (Mongolia, 24 October 2024)" in summary
     assert not ISO_DAY.findall(summary)
     # The feed itself is as new as its newest change, not its newest visit.
     assert root.find(f"{ATOM}updated").text.startswith(str(timezone.now().year))
