@@ -24,6 +24,7 @@ from django.utils import timezone
 
 import compliance
 from compliance import Period, VisitFacts
+from core import tabular
 from visits import flagging
 from visits.models import EvaluationRequest, Visit, VisitStatus
 
@@ -123,6 +124,9 @@ def site_url(path: str) -> str:
 def payload(visit: Visit, basis: str) -> dict:
     """The alert as the webhook receives it (and the email says)."""
     first, last = days_of(visit)
+    # A visit that ends on its start has no end, however it is stored, as in the API's
+    # answers and the downloads (tabular.dated_span).
+    dates = tabular.dated_span(visit.start, visit.start_precision, visit.end, visit.end_precision)
     return {
         "alert": URGENT,
         "visit": visit.slug,
@@ -131,8 +135,8 @@ def payload(visit: Visit, basis: str) -> dict:
         "dates": {
             "start": visit.start.isoformat(),
             "start_precision": visit.start_precision,
-            "end": visit.end.isoformat() if visit.end else None,
-            "end_precision": visit.end_precision if visit.end else None,
+            "end": dates["end"].isoformat() if dates["end"] else None,
+            "end_precision": dates["end_precision"],
             "first_day": first.isoformat(),
             "last_day": last.isoformat(),
         },

@@ -21,6 +21,7 @@ from api.errors import InvalidFilter
 from api.filters import GENERAL_PARAMETERS
 from api.formats import JSONRenderer
 from compliance import partial_isoformat
+from core import tabular
 from core.echo import echoed
 from core.identifiers import whole_number
 from core.names import country_name
@@ -266,9 +267,13 @@ class SearchViewSet(PublicReadMixin, viewsets.GenericViewSet):
 
     def _visit(self, row: dict) -> dict:
         # The data's partial ISO date (`2025-10`), and in words for the name, in the
-        # answer's language ("octobre 2025").
-        start = partial_isoformat(row["start"], row["start_precision"])
-        end = partial_isoformat(row["end"], row["end_precision"])
+        # answer's language ("octobre 2025"); a visit that ends on its start has no end,
+        # however it is stored (tabular.dated_span).
+        dates = tabular.dated_span(
+            row["start"], row["start_precision"], row["end"], row["end_precision"]
+        )
+        start = partial_isoformat(dates["start"], dates["start_precision"])
+        end = partial_isoformat(dates["end"], dates["end_precision"])
         host = country_name(row["host_iso3"], row["host"]) if row["host"] else ""
         where = ", ".join(x for x in (place_words(row["place"]), host) if x)
         # Every day of it, as the visit's page says ("2–3 September 2024"), not the first only.
@@ -288,6 +293,6 @@ class SearchViewSet(PublicReadMixin, viewsets.GenericViewSet):
             "person": row["person_slug"],
             "host": row["host_iso3"],
             "start": start or None,
-            "end": end if end and end != start else None,
+            "end": end or None,
             "verdict": row["verdict"],
         }

@@ -436,6 +436,12 @@ def facet_counts(
     standing). Rows without a value (no verdict yet, no basis: NULL or '') are not counted. A FilterSet with a
     `facet_spec(name, spec)` method may replace a facet's column for the request.
 
+    A value whose choice brings rows into the list besides filtering it (`WIDENING`,
+    {facet: values}, of the FilterSet: the visits' `verdict=withdrawn` brings in the
+    withdrawn visits, which the list otherwise leaves out) is counted by the FilterSet
+    choosing it gives (one more query), not among the rows the other filters keep,
+    where it would count none of them.
+
     With a `limit`, a facet reads at most `limit` + 1 rows, and is None when there are
     more (a site menu then shows its choices without counts); `count_...` facets are
     always counted.
@@ -477,11 +483,37 @@ def facet_counts(
                     .values_list("facet_value", "facet_rows")
                 )
                 found = dict(rows)
+        if not _count_widening(filterset, name, others, found, limit):
+            counts[name] = None
+            continue
         found.pop("", None)  # a blank value (a verdict without a basis) is no value
         counts[name] = {
             str(v): n for v, n in sorted(found.items(), key=lambda item: (-item[1], str(item[0])))
         }
     return counts
+
+
+def _count_widening(filterset, name: str, others, found: dict, limit: int | None) -> bool:
+    """Counts into `found` each value of facet `name` that brings rows into the list
+    (the FilterSet's `WIDENING`) by the FilterSet choosing it gives, besides the filters
+    `others`; False when one counts more than `limit` rows (the facet is then shown
+    without counts, as facet_counts does for any)."""
+    cls = type(filterset)
+    for value in getattr(cls, "WIDENING", {}).get(name, ()):
+        chosen = others.copy()
+        chosen[name] = str(value)
+        alone = cls(data=chosen, queryset=filterset.queryset, request=filterset.request)
+        if not alone.is_valid():
+            continue
+        rows = alone.qs.order_by()
+        count = rows[: limit + 1].count() if limit is not None else rows.count()
+        if limit is not None and count > limit:
+            return False
+        if count:
+            found[str(value)] = count
+        else:
+            found.pop(str(value), None)
+    return True
 
 
 def _first_rows_by_value(queryset, expression, rows: int) -> dict:

@@ -7,7 +7,8 @@ format", is the reader's side of this):
 - **dates** are full ISO 8601 dates (`2024-09-02`); a date known only to the month or
   the year is written as its first day (`2009-03-01`, `2012-01-01`) with the precision
   in a companion column `<name>_precision` (`day`, `month`, `year`): `dated()` gives both
-  cells. **Moments** are ISO 8601 in UTC, to the microsecond as in the API's JSON
+  cells; a visit that ends on its start day has no `end` (`dated_span()`: one form,
+  whichever way it was stored). **Moments** are ISO 8601 in UTC, to the microsecond as in the API's JSON
   (`2024-09-02T10:00:00.123456Z`; always six digits, `.000000` included, which the JSON
   leaves out);
 - **lists** are JSON arrays: in JSON as they are, in CSV as one cell holding the JSON
@@ -139,6 +140,39 @@ def dated(name: str, day: datetime.date | None, precision: str = "day") -> dict:
     Both are None when the date is unknown.
     """
     return {name: day, f"{name}_precision": (precision or "day") if day is not None else None}
+
+
+def ends_on_start(
+    start: datetime.date | None, start_precision: str, end: datetime.date | None, end_precision: str
+) -> bool:
+    """Whether a stored span (`start`..`end`, each a first day and its precision) ends on
+    its start: no end (the data dictionary's `end`, "empty: the start day"), or an end that
+    repeats the start, the same date to the same precision (a visit of one day stored
+    with `end` = `start`; "March 2009" to "March 2009"). An end inside the start's month
+    but more precise than it (`2009-03` to `2009-03-05`) does not."""
+    if end is None:
+        return True
+    return (end, end_precision or "day") == (start, start_precision or "day")
+
+
+def dated_span(
+    start: datetime.date | None,
+    start_precision: str,
+    end: datetime.date | None,
+    end_precision: str,
+) -> dict:
+    """A visit's stored dates as their four cells, `start`, `start_precision`, `end` and
+    `end_precision` (each pair as `dated` gives it), in the one form every output gives
+    them (the API's JSON and CSV, the site's downloads, the bulk files,
+    `export_verdicts`): `end` and `end_precision` are None for a visit that ends on its
+    start (`ends_on_start`), which the store may hold either way (the importer keeps an
+    `end` as given), as the schema's `end` says ("Null for a visit of one day"). Read at
+    output only: a stored row keeps its value (rewriting it would record a correction
+    the record never made), and `?ordering=end` sorts both forms alike (its last day:
+    the end, else the start)."""
+    if ends_on_start(start, start_precision, end, end_precision):
+        end = None
+    return {**dated("start", start, start_precision), **dated("end", end, end_precision)}
 
 
 def partial_date(day: datetime.date | None, precision: str = "day") -> Period | None:

@@ -109,6 +109,8 @@ class TableSource:
     rows: object = None  # a callable giving the queryset; default: every row
     exclude: tuple[str, ...] = ()
     description: str = ""
+    # What a column means where its model field says too little (column -> meaning).
+    columns: tuple[tuple[str, str], ...] = ()
 
     def queryset(self):
         return self.rows() if self.rows else self.model._default_manager.all()
@@ -131,6 +133,13 @@ SOURCES = [
         rows=_public_visits,
         description="Visits: verified ones, and those withdrawn from the record after they "
         "were published.",
+        columns=(
+            (
+                "end",
+                "The last day (a partial date's first day; see end_precision); empty for a "
+                "visit that ended on its start day, and for an undated one.",
+            ),
+        ),
     ),
     TableSource(
         "visit_sources",
@@ -246,7 +255,8 @@ def tables() -> list[BulkTable]:
         columns, attnames, foreign_keys = [], [], {}
         for field in fields:
             name = field.attname
-            columns.append(tabular.Column(name, _type_of(field), _describe(field)))
+            meaning = dict(source.columns).get(name) or _describe(field)
+            columns.append(tabular.Column(name, _type_of(field), meaning))
             attnames.append(field.attname)
             if isinstance(field, models.ForeignKey):
                 target = field.target_field.attname
@@ -334,8 +344,17 @@ def rows(bulk: BulkTable) -> Iterator[dict]:
         for name in names
         if name.endswith("_precision") and name.removesuffix("_precision") in names
     ]
+    # A visit that ends on its start has no end, however it is stored, as in every other
+    # export (tabular.dated_span).
+    spans = bulk.table.name == _table_of(Visit)
     for values in queryset.values_list(*attnames).iterator(chunk_size=CHUNK):
         row = dict(zip(names, values, strict=True))
+        if spans:
+            row.update(
+                tabular.dated_span(
+                    row["start"], row["start_precision"], row["end"], row["end_precision"]
+                )
+            )
         for name, dated in precisions:
             row.update(tabular.dated(dated, row[dated], row[name]))
         for name in versions:  # as in the visits table: text no tool reads as a date
@@ -382,9 +401,17 @@ def dataset_version() -> str:
     return DatasetImport.latest_version() or "unversioned"
 
 
+# What the files write of the same rows: raised when that changes, so that the files of
+# the same data in the new layout get a new name (`data_key`) and a name once published
+# keeps its bytes; the next build writes them, as for a change of the data. 2: a visit that
+# ends on its start has an empty `end` however it is stored (tabular.dated_span).
+LAYOUT = 2
+
+
 def data_key() -> str:
-    """A short digest of the public data's state: changes whenever a row the files hold does."""
-    parts = [dataset_version()]
+    """A short digest of the public data's state and of the files' `LAYOUT`: changes
+    whenever a row the files hold does, or what they write of it."""
+    parts = [f"layout {LAYOUT}", dataset_version()]
     for model, field in (
         (Visit, "updated_at"),
         (Person, "updated_at"),

@@ -23,6 +23,7 @@ from core.filters import (
     record_ids,
 )
 from states.filters import STATE
+from visits import tables
 from visits.models import Basis, HostControl, VerdictCode, Visit, VisitStatus
 from warrants.filters import PERSON, SITUATION
 
@@ -60,7 +61,9 @@ class HostFilter(AnyOfISO3Filter):
 
 class VisitFilterSet(NamedRecordsMixin, django_filters.FilterSet):
     """The visits' filters; a person, host or situation named must exist (a 400 naming it
-    otherwise: core.filters.NamedRecordsMixin)."""
+    otherwise: core.filters.NamedRecordsMixin). Given the published visits, they add the
+    withdrawn ones where the list holds them (`holds_withdrawn`, `listed`) before they
+    narrow it."""
 
     person = AnyOfSlugFilter(
         field_name="person__slug", label="Person (slug; several separated by commas)"
@@ -118,6 +121,12 @@ class VisitFilterSet(NamedRecordsMixin, django_filters.FilterSet):
         "year": ExtractYear("start"),
     }
 
+    # The values of a facet whose choice brings rows into the list besides filtering it:
+    # `verdict=withdrawn` brings in the withdrawn visits (holds_withdrawn), so its count is
+    # that of the list choosing it gives, not of the published visits whose verdict it is
+    # (core.filters.facet_counts).
+    WIDENING = {"verdict": (VerdictCode.WITHDRAWN,)}
+
     class Meta:
         model = Visit
         fields = [
@@ -132,6 +141,35 @@ class VisitFilterSet(NamedRecordsMixin, django_filters.FilterSet):
             "start_after",
             "start_before",
         ]
+
+    def holds_withdrawn(self) -> bool:
+        """Whether the list these filters select holds the visits withdrawn from the record
+        (published, then withdrawn or rejected: Visit.objects.withdrawn) besides the
+        published ones: when its `verdict` filter names `withdrawn`, or when it is read for
+        what changed (`changed_since`), so that a copy kept in step learns of each visit
+        withdrawn since and takes it out. Read from the validated filters (False before
+        they are, or without them).
+
+        The one rule for every list of visits: the site's /visits/ and its downloads, and
+        the API's /api/v1/visits/ in JSON and CSV (`listed`), so that `/visits.csv?…` and
+        `/api/v1/visits/?…&format=csv` hold the same rows (README, "Export format")."""
+        data = getattr(self.form, "cleaned_data", None) or {}
+        return (
+            VerdictCode.WITHDRAWN in (data.get("verdict") or ())
+            or data.get("changed_since") is not None
+        )
+
+    def listed(self, queryset):
+        """The visits the list holds before its filters narrow it: `queryset`, published
+        visits with what the list reads of each, and, when the list holds withdrawn visits
+        (`holds_withdrawn`), those too, with the sources each one's withdrawal cites (a row
+        shows them: tables.with_withdrawal_sources). Never narrows `queryset`."""
+        if not self.holds_withdrawn():
+            return queryset
+        return tables.with_withdrawal_sources(queryset | Visit.objects.withdrawn())
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(self.listed(queryset))
 
     def filter_changed_since(self, queryset, name, value):
         # Compared in UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 allows.
@@ -150,6 +188,9 @@ class IncidentFilterSet(VisitFilterSet):
     takes that value alone, so `?verdict=no_obligation` is a 400 naming it rather than an
     empty feed that reads as "no such incident"."""
 
+    # No value brings a withdrawn visit in: its verdict is `withdrawn`, never an incident.
+    WIDENING = {}
+
     verdict = AnyOfChoiceFilter(
         field_name="verdict__code",
         choices=[(VerdictCode.NON_COMPLIANCE, VerdictCode.NON_COMPLIANCE.label)],
@@ -163,3 +204,9 @@ class IncidentFilterSet(VisitFilterSet):
         "`cursor`) and fetch it later; to learn of those that stopped being one, read "
         "`/api/v1/visits/?changed_since=`.",
     )
+
+    def holds_withdrawn(self) -> bool:
+        """Never: an incident is a published visit whose verdict is non-compliance; a list
+        of incidents read for what changed learns of those withdrawn from the visits'
+        (`/api/v1/visits/?changed_since=`)."""
+        return False

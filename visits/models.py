@@ -89,7 +89,8 @@ def readable_visit(visit_id: str = "visit_id") -> Exists:
 
 class VisitQuerySet(models.QuerySet):
     """Visits by who may see them: `published` (verified), `readable` (published, or
-    published once and since withdrawn or rejected), and `flagged` (the incidents)."""
+    published once and since withdrawn or rejected), `withdrawn` (readable, not
+    published), and `flagged` (the incidents)."""
 
     def published(self):
         """Visits a reviewer has verified: the only ones shown to the public."""
@@ -105,6 +106,13 @@ class VisitQuerySet(models.QuerySet):
         verified it) stays unreadable. "Published once" is read from the visit's own
         history: a recorded version of it whose review state was `verified`."""
         return self.filter(readable_review(review_state="review_state", visit="pk"))
+
+    def withdrawn(self):
+        """The readable visits that are not published: those that left the record (review
+        state `withdrawn` or `rejected`) after they were published, whose verdict is
+        `withdrawn`. A list of visits holds them only when asked for
+        (visits.filters.VisitFilterSet.holds_withdrawn)."""
+        return self.readable().filter(review_state__in=LEFT_THE_RECORD)
 
     def with_verdicts(self):
         """Visits with their person (situation, nationality), host and current verdict joined in."""

@@ -21,7 +21,7 @@ from django.utils import translation
 
 from core import reasons as reasons_renderer
 from core.names import country_name
-from core.tabular import Column, Table, dated
+from core.tabular import Column, Table, dated, dated_span
 from visits.models import (
     Basis,
     ReviewState,
@@ -87,8 +87,17 @@ VISIT_TABLE = Table(
         Column(
             "start_precision", "string", "`day`, `month` or `year`: how much of start is known."
         ),
-        Column("end", "date", "Last day (a partial date's first day; see end_precision)."),
-        Column("end_precision", "string", "`day`, `month` or `year`: how much of end is known."),
+        Column(
+            "end",
+            "date",
+            "Last day (a partial date's first day; see end_precision); empty for a visit that "
+            "ended on its start day (and for an undated one).",
+        ),
+        Column(
+            "end_precision",
+            "string",
+            "`day`, `month` or `year`: how much of end is known; empty when end is.",
+        ),
         Column("occasion", "string", "Why the person travelled."),
         Column("status", "string", "What became of the trip. " + _one_of(VisitStatus)),
         Column("outcome", "string", "What the host did. " + _one_of(VisitOutcome)),
@@ -250,8 +259,8 @@ def visit_row(visit, page_link: Callable[[str], str], language: str) -> dict:
         "host_control": visit.host_control,
         "controlled_by_iso3": visit.controlled_by.iso3 if visit.controlled_by_id else None,
         "place": visit.place,
-        **dated("start", visit.start, visit.start_precision),
-        **dated("end", visit.end, visit.end_precision),
+        # A one-day visit's `end` is empty however it is stored (tabular.dated_span).
+        **dated_span(visit.start, visit.start_precision, visit.end, visit.end_precision),
         "occasion": visit.occasion,
         "status": visit.status,
         "outcome": visit.outcome,

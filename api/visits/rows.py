@@ -27,7 +27,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from api.lang import answer_language
-from core import prepared
+from core import prepared, tabular
 from core import reasons as reasons_renderer
 from core.links import link_builder
 from core.names import country_name, situation_name
@@ -267,6 +267,8 @@ class VisitRows:
         verdict = None
         if verdict_id is not None:
             verdict = self._verdict(*verdict_columns, warrants)
+        # A one-day visit's `end` is null however it is stored (tabular.dated_span).
+        dates = tabular.dated_span(start, start_precision, end, end_precision)
         return {
             "url": self.visit_link(slug),
             "id": slug,
@@ -280,10 +282,10 @@ class VisitRows:
             "host_control": host_control,
             "controlled_by": self._state(controlled_iso3, controlled_name),
             "place": place,
-            "start": _date(start),
-            "start_precision": start_precision if start is not None else None,
-            "end": _date(end),
-            "end_precision": end_precision if end is not None else None,
+            "start": _date(dates["start"]),
+            "start_precision": dates["start_precision"],
+            "end": _date(dates["end"]),
+            "end_precision": dates["end_precision"],
             "occasion": occasion,
             "status": status,
             "outcome": outcome,

@@ -17,7 +17,7 @@ from api.base import (
 from api.lang import answer_language, render_explanation
 from api.states.serializers import StateRefSerializer, finding_visit
 from api.warrants.serializers import PersonRefSerializer, SituationSerializer, WarrantRefSerializer
-from core import causes
+from core import causes, tabular
 from visits.models import (
     Basis,
     Finding,
@@ -323,6 +323,17 @@ class VisitSerializer(PlainReadMixin, serializers.HyperlinkedModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # A visit that ends on its start has a null `end` (and `end_precision`) however it
+        # is stored, as in every other output (core.tabular.dated_span).
+        dates = tabular.dated_span(
+            instance.start, instance.start_precision, instance.end, instance.end_precision
+        )
+        if dates["end"] is None:
+            data["end"] = data["end_precision"] = None
+        return data
 
     @extend_schema_field(CitationSerializer(many=True))
     def get_withdrawal_sources(self, visit) -> list[dict]:

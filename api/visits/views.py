@@ -152,7 +152,10 @@ class VisitApiFilterSet(VisitFilterSet):
         as_of = self.form.cleaned_data.get(AS_OF)
         if as_of is None:
             return super().filter_queryset(queryset)
-        # The verdict and basis filters read the verdict as it stood at the end of that day.
+        # The same visits as without `as_of` (the withdrawn ones too, where the list holds
+        # them); the verdict and basis filters read the verdict as it stood at the end of
+        # that day.
+        queryset = self.listed(queryset)
         latest = (
             verdict_changes_until(end_of_day(as_of))
             .filter(visit=OuterRef("pk"))
@@ -194,16 +197,15 @@ def published_visits():
     return with_everything_shown(Visit.objects.published())
 
 
-def exported(visits, *, withdrawn: bool = False):
+def exported(visits):
     """Visits with everything a row of the visits table shows (visits.tables), and nothing
-    more: with `withdrawn`, for a list that may hold withdrawn visits, their withdrawal's
-    sources too (tables.with_withdrawal_sources, one more query per chunk)."""
-    visits = (
+    more; a list that holds withdrawn visits reads their withdrawal's sources too, which
+    its filters add with them (VisitFilterSet.listed)."""
+    return (
         visits.prefetch_related(None)
         .select_related(*tables.VISIT_JOINS)
         .prefetch_related(*tables.VISIT_PREFETCH)
     )
-    return tables.with_withdrawal_sources(visits) if withdrawn else visits
 
 
 def _api_columns(table: tabular.Table) -> tuple[tabular.Column, ...]:
@@ -338,21 +340,12 @@ class VisitViewSet(
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
-        wants_withdrawn = VerdictCode.WITHDRAWN in ",".join(
-            self.request.query_params.getlist("verdict")
-        ).split(",")
-        # Read for what changed since a moment, the list tells of the visits withdrawn since
-        # too: without them a copy kept in step would keep an incident that is no more.
-        syncing = self.action == "list" and bool(self.request.query_params.get("changed_since"))
-        if self.action == "retrieve":
-            queryset = readable_visits()
-        elif wants_withdrawn or syncing:
-            queryset = tables.with_withdrawal_sources(readable_visits())
-        else:
-            queryset = published_visits()
+        # A list starts from the published visits; its filters add the withdrawn ones where
+        # it holds them (`verdict=withdrawn`, `changed_since`: VisitFilterSet.holds_withdrawn,
+        # the rule of the site's list and downloads too).
+        queryset = readable_visits() if self.action == "retrieve" else published_visits()
         if self.exporting():
-            listing_withdrawn = self.action == "list" and (wants_withdrawn or syncing)
-            queryset = exported(queryset, withdrawn=listing_withdrawn)
+            queryset = exported(queryset)
         queryset = queryset.order_by("start", "slug")
         as_of = as_of_from(self.request, future=False)
         changes = verdict_changes_until(end_of_day(as_of)) if as_of else VerdictChange.objects.all()

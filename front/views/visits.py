@@ -1,4 +1,7 @@
-"""Visit and incident pages and lists. The public sees verified visits only."""
+"""Visit and incident pages and lists. The public sees verified visits, and those withdrawn
+from the record after they were published: on their own page, and in a list that asks for
+them (`verdict=withdrawn`, `changed_since`: visits.filters.VisitFilterSet.holds_withdrawn,
+the API's rule too)."""
 
 from __future__ import annotations
 
@@ -207,6 +210,8 @@ VISITS = Listing(
         "Every verified trip of a person wanted by the ICC, including trips called off, with the verdict on the host."
     ),
     filterset_class=VisitFilterSet,
+    # The published visits; the filters add the withdrawn ones where the list holds them
+    # (VisitFilterSet.listed), as the API's list does.
     queryset=lambda: Visit.objects.published().with_verdicts(),
     page_rows=with_court_findings,
     sorts=VISIT_SORTS,
@@ -261,8 +266,8 @@ def incident_keys():
 
 
 def visit_list(request):
-    """/visits/: the published visits, filtered and sorted (a 400 for a filter it cannot
-    apply)."""
+    """/visits/: the published visits (and the withdrawn ones, where its filters ask for
+    them), filtered and sorted (a 400 for a filter it cannot apply)."""
     return listing.render_list(request, VISITS, {"feed_url": None})
 
 

@@ -86,10 +86,10 @@ def test_the_visits_download_says_null_where_there_is_no_value_as_the_api_does(r
 
 def test_the_visits_download_says_no_withdrawal_for_a_published_visit(reader, seeded, settings):
     """`withdrawal_source_urls` follows `withdrawal_note`: the sources a withdrawn visit's
-    withdrawal cites, [] for one that cited none. The site lists published visits only,
-    so each of its rows says there is no withdrawal: null in JSON, an empty cell in CSV,
-    never [] (a withdrawal that cited nothing); a visit withdrawn with its sources leaves
-    the download."""
+    withdrawal cites, [] for one that cited none. A list that does not ask for withdrawn
+    visits (`verdict=withdrawn`, `changed_since`) holds published ones only, so each of
+    its rows says there is no withdrawal: null in JSON, an empty cell in CSV, never [] (a
+    withdrawal that cited nothing); a visit withdrawn with its sources leaves it."""
     from visits import flagging
     from visits.reports import SourceInput, withdraw_visit
 

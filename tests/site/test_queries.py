@@ -37,11 +37,12 @@ PAGES = [
     ("/persons/extra-person-{n}/", 8),
     ("/warrants/", 6),  # persons and situations for the form, count, page, newest verdict
     # states, situations, years for the form, count, page, one count per menu (host,
-    # situation, verdict, basis, status, host control, year); no list of every person;
-    # the newest verdict (cited)
-    ("/visits/", 14),
+    # situation, verdict, basis, status, host control, year) and the withdrawn visits the
+    # verdict menu's `withdrawn` would list (core.filters.facet_counts, WIDENING); no list
+    # of every person; the newest verdict (cited)
+    ("/visits/", 15),
     # + the host's id, looked up once (visits.filters.HostFilter)
-    ("/visits/?host=MNG&verdict=non_compliance&ordering=person", 15),
+    ("/visits/?host=MNG&verdict=non_compliance&ordering=person", 16),
     (
         "/visits/vladimir-putin-mng-2024-09-02/",
         9,

@@ -11,7 +11,8 @@ ever appended:
 
 - dates are full ISO dates; a date known only to the month or year is its first day
   (`2009-03-01`) and `start_precision`/`end_precision` say so (`day`, `month`, `year`),
-  as in every export (`core.tabular`);
+  as in every export (`core.tabular`); `end` is empty for a visit that ended on its
+  start day, however it is stored (`core.tabular.dated_span`);
 - `explanation` is rendered from the verdict's reasons in `--lang` (default `en`);
   a verdict without reasons keeps its stored English explanation;
 - `reasons` is the verdict's structured reasons as one JSON array (keys sorted, UTF-8),
@@ -73,8 +74,7 @@ def verdict_row(visit, language: str = "en") -> dict:
         "id": visit.slug,
         "person_slug": visit.person.slug,
         "host_iso3": visit.host.iso3,
-        **tabular.dated("start", visit.start, visit.start_precision),
-        **tabular.dated("end", visit.end, visit.end_precision),
+        **tabular.dated_span(visit.start, visit.start_precision, visit.end, visit.end_precision),
         "status": visit.status,
         "outcome": visit.outcome,
         "verdict": verdict.code if verdict else "",
