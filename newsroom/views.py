@@ -1057,16 +1057,10 @@ def _changed_since(report: Report, rebased: datetime.datetime | None = None) -> 
     return report.visit.updated_at > (rebased or report.based_on or report.created_at)
 
 
-# The salt of the token a correction's form carries in its hidden `based_on` field.
-_BASED_ON_SALT = "newsroom.correction.based_on"
-
-
 def signed_version(visit: Visit) -> str:
-    """The visit's id and version (its updated_at, ISO 8601), signed with the site's key:
-    what the correction form carries in its hidden `based_on` field."""
-    return signing.dumps(
-        {"visit": visit.pk, "version": visit.updated_at.isoformat()}, salt=_BASED_ON_SALT
-    )
+    """What the correction form carries in its hidden `based_on` field
+    (visits.review.signed_version)."""
+    return review.signed_version(visit)
 
 
 # The salt of the version a correction's edit form carries once rebuilt from its visit as
@@ -1099,18 +1093,8 @@ def _rebuilt_from(request, visit: Visit, report: Report) -> datetime.datetime | 
 def _based_on(request, visit: Visit) -> datetime.datetime | None:
     """The version of `visit` the correction page was filled from (its hidden, signed
     `based_on` field), None when absent, altered, not signed by the site or signed for
-    another visit. Signed and bound to the visit, so that no one can claim a later version
-    than the one they were shown (one taken from another visit's form, say) and have a
-    correction pass the check that it would undo no change made since
-    (visits.review.is_stale)."""
-    try:
-        token = signing.loads(request.POST.get("based_on", ""), salt=_BASED_ON_SALT)
-        value = datetime.datetime.fromisoformat(token["version"])
-    except (signing.BadSignature, ValueError, TypeError, KeyError):
-        return None
-    if token.get("visit") != visit.pk or value.tzinfo is None:
-        return None
-    return value
+    another visit (visits.review.signed_version_of)."""
+    return review.signed_version_of(request.POST.get("based_on", ""), visit)
 
 
 # How much of a source's address the reason written for "Add the sources to this visit

@@ -34,6 +34,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import IntegrityError, connection, transaction
@@ -1041,6 +1042,37 @@ def update_report(
     return report
 
 
+# The salt of the token a correction's form (the newsroom's, the admin's) carries in its
+# hidden `based_on` field.
+_BASED_ON_SALT = "newsroom.correction.based_on"
+
+
+def signed_version(visit: Visit) -> str:
+    """The visit's id and version (its updated_at, ISO 8601), signed with the site's key:
+    what a correction's form carries in its hidden `based_on` field (the newsroom's
+    correction page, the admin's visit form), read back by `signed_version_of`."""
+    return signing.dumps(
+        {"visit": visit.pk, "version": visit.updated_at.isoformat()}, salt=_BASED_ON_SALT
+    )
+
+
+def signed_version_of(token: str, visit: Visit) -> datetime.datetime | None:
+    """The version of `visit` a correction's form was filled from (`token`, its hidden
+    `based_on` field, from `signed_version`): an aware datetime, to give `file_report` as
+    `based_on`; None when the token is absent, altered, not signed by the site or signed
+    for another visit. Signed and bound to the visit, so that no one can claim a later
+    version than the one they were shown (one taken from another visit's form, say) and
+    have a correction pass the check that it would undo no change made since (`is_stale`)."""
+    try:
+        read = signing.loads(token or "", salt=_BASED_ON_SALT)
+        value = datetime.datetime.fromisoformat(read["version"])
+    except (signing.BadSignature, ValueError, TypeError, KeyError):
+        return None
+    if read.get("visit") != visit.pk or value.tzinfo is None:
+        return None
+    return value
+
+
 # A correction submitted after its visit changed: verifying it would undo that change unseen.
 CHANGED_SINCE_BEGUN = gettext_lazy(
     "The visit changed after this correction was begun: nothing was sent to review. Edit "
@@ -1805,6 +1837,8 @@ __all__ = [
     "resolve_citations",
     "review_queue",
     "sent_back_by",
+    "signed_version",
+    "signed_version_of",
     "citation_differences",
     "field_differences",
     "is_stale",
