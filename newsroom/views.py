@@ -645,11 +645,18 @@ def pending_in_words(user, reports: list[Report]) -> dict:
 
 def duplicate_question(duplicates: list, pending: list[Report]) -> str:
     """What a Submit held back by the same trip asks, by what matched it: a visit already
-    recorded (`duplicates`), a report already filed by anyone (`pending` not drafts), or
-    only the author's own drafts of it (pending_duplicates with `author`)."""
-    if duplicates:
+    recorded (`duplicates` not withdrawn), a visit of the trip withdrawn from the record
+    (visits.review.possible_duplicates' `withdrawn_on`), a report already filed by anyone
+    (`pending` not drafts), or only the author's own drafts of it (pending_duplicates with
+    `author`)."""
+    if any(d.withdrawn_on is None for d in duplicates):
         return _(
             "Add the source to the visit already recorded, or confirm that this is another visit."
+        )
+    if duplicates:
+        return _(
+            "A visit of this trip was withdrawn from the record: read why, then confirm that "
+            "this is another visit, or that the trip belongs on the record all the same."
         )
     if any(r.state != ReportState.DRAFT for r in pending):
         return _(
@@ -789,7 +796,9 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
             service_errors=rest,
         )
     data, citations = form.report_data(), sources.citations()
-    duplicates = review.possible_duplicates(data, exclude=corrected)
+    # A new visit's: withdrawn visits of the trip too, told as such (not published again
+    # unseen); a correction's: the others not withdrawn.
+    duplicates = review.possible_duplicates(data, exclude=corrected, withdrawn=corrected is None)
     if report is not None and report.visit_id and not report.is_correction:
         duplicates = [d for d in duplicates if d.pk != report.visit_id]
     # Reports of the same trip already filed, and the author's own drafts of it: linked
@@ -1608,7 +1617,9 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
         ReportState.SUBMITTED,
         ReportState.CHANGES_REQUESTED,
     ):
-        duplicates = review.possible_duplicates(report.data, exclude=report.visit)
+        duplicates = review.possible_duplicates(
+            report.data, exclude=report.visit, withdrawn=not report.is_correction
+        )
         if roles.may_review(user):  # colleagues' reports are the reviewers' to compare
             pending = review.pending_duplicates(report.data, exclude=report)
     describe([report])

@@ -2265,6 +2265,51 @@ def test_a_second_report_of_a_trip_already_awaiting_review_asks_for_confirmation
     assert Report.objects.filter(state=ReportState.SUBMITTED).count() == 2
 
 
+def test_a_trip_withdrawn_from_the_record_is_told_to_the_reporter_and_the_reviewer(
+    tajikistan_removed, reporter, reviewer, both, signed_in
+):
+    """Measured defect: a trip whose visit was withdrawn, with a reason, was reported and
+    published again with no word of it: no notice in the preview, no confirmation asked,
+    nothing on the reviewer's page. Both are now told when it was withdrawn and why, and
+    each confirms it as they confirm another visit."""
+    from core.names import format_date
+
+    published = review.verify(file(reporter), both)
+    why = "The summit took place by video: Putin stayed in Moscow."
+    review.verify(review.propose_withdrawal(author=reporter, visit=published, note=why), both)
+    on = format_date(review.withdrawn_on(Visit.objects.get(pk=published.pk)))
+    told = f"A visit of this trip was withdrawn on {on}: <q>{why.removesuffix('.')}</q>"
+    filed = Report.objects.count()
+
+    client = signed_in(reporter)
+    preview = text(client.post(reverse("newsroom:new"), form_data(action="preview")))
+    listed = preview.split('id="withdrawn-duplicates"')[1].split("</ul>")[0]
+    assert told in listed and f'href="/visits/{published.slug}/"' in listed
+    assert f"add_to:{published.pk}" not in preview  # a withdrawn visit takes no source
+    refused = text(client.post(reverse("newsroom:new"), form_data()))
+    said = refused.split('id="id_not_duplicate-error"')[1].split("</p>")[0]
+    assert "A visit of this trip was withdrawn from the record: read why" in said
+    assert Report.objects.count() == filed
+    confirmed = client.post(reverse("newsroom:new"), form_data(not_duplicate="1"))
+    assert confirmed.status_code == 302 and Report.objects.count() == filed + 1
+    report = Report.objects.latest("pk")
+
+    client = signed_in(reviewer)
+    url = reverse("newsroom:report", args=[report.pk])
+    page = text(client.get(url))
+    section = page.split('id="duplicates"')[1].split("</section>")[0]
+    assert "Possibly already recorded" in section and told in section
+    carried = re.findall(r'name="different_from" value="([^"]+)"', page)
+    assert carried == [published.slug] and 'id="different-visit"' in page
+    seen = re.search(r'name="seen" value="([^"]+)"', page).group(1)
+    unticked = client.post(reverse("newsroom:verify", args=[report.pk]), {"seen": seen})
+    assert unticked.status_code == 400 and "was withdrawn from the record" in text(unticked)
+    assert Report.objects.get(pk=report.pk).state == ReportState.SUBMITTED
+    ticked = {"seen": seen, "different_from": carried, "different_visit": "yes"}
+    client.post(reverse("newsroom:verify", args=[report.pk]), ticked)
+    assert Report.objects.get(pk=report.pk).state == ReportState.VERIFIED
+
+
 def test_filing_a_trip_again_points_to_ones_own_report_and_drafts_of_it(
     tajikistan_removed, reporter, signed_in
 ):
