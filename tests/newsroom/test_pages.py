@@ -1082,6 +1082,38 @@ def test_the_queue_says_which_corrections_can_no_longer_be_verified(
     assert note in row_of(sent_back, third)
 
 
+def test_a_report_sent_back_then_out_of_date_is_said_to_be_its_authors_to_bring_up_to_date(
+    seeded, reporter, reviewer, signed_in
+):
+    """Measured defect: a correction the reviewer had sent back, out of date since, was
+    listed under "Sent back by you, waiting for the author" with "send it back or reject
+    it", which the reviewer can do to neither (it is with its author). Each state says
+    what is to be done with it; one awaiting review keeps its words."""
+    colleague = account("carla", roles.REPORTERS)
+    other = account("otto", roles.REVIEWERS)
+    visit = Visit.objects.get(slug=MONGOLIA)
+    sent_back = correction_of(visit, reporter, place="Ulaanbaatar, Chinggis Square")
+    withdrawal = review.propose_withdrawal(author=reporter, visit=visit, note=ANOTHER_REASON)
+    queued = correction_of(visit, colleague, place="Ulaanbaatar, Government Palace")
+    review.request_changes(sent_back, reviewer, "Which source?")
+    review.request_changes(withdrawal, reviewer, "Which source says so?")
+    review.verify(correction_of(visit, colleague, end="2024-09-04"), other)
+    dashboard = html.unescape(text(signed_in(reviewer).get(reverse("newsroom:dashboard"))))
+
+    def row_of(section, report):
+        listed = dashboard.split(f'id="{section}"')[1].split("</ul>")[0]
+        return listed.split(f'href="/newsroom/reports/{report.pk}/"')[1].split("</li>")[0]
+
+    said = row_of("sent-back", sent_back)
+    assert "Out of date: the visit changed since this correction was begun" in said
+    assert "it is its author's to bring up to date" in said and "reject" not in said
+    said = row_of("sent-back", withdrawal)
+    assert "Out of date: the visit changed since this withdrawal was proposed" in said
+    assert "its author drops it" in said and "send it back" not in said
+    said = row_of("queue", queued)
+    assert "send it back or reject it" in said
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_correction_saved_without_a_reason_is_not_submitted_until_it_has_one(
     seeded, reporter, reviewer, signed_in
