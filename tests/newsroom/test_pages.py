@@ -1037,6 +1037,41 @@ def test_a_correction_that_went_out_of_date_tells_each_reader_what_is_theirs_to_
     assert "Edit it: your edit starts from the visit" in said and "Take it back" not in said
 
 
+def test_an_out_of_date_proposals_verify_button_is_disabled_saying_why(
+    seeded, reporter, reviewer, signed_in
+):
+    """Measured defect: the page of a correction out of date said "it cannot be verified
+    as it is" above an active "Verify and publish" (pressed, it was refused). The button
+    is disabled, and says why (aria-describedby); a withdrawal's alike. verify still
+    refuses it, whoever asks."""
+    colleague = account("carla", roles.REPORTERS)
+    other = account("otto", roles.REVIEWERS)
+    visit = Visit.objects.get(slug=MONGOLIA)
+    correction = correction_of(visit, reporter, place="Ulaanbaatar, Chinggis Square")
+    withdrawal = review.propose_withdrawal(author=reporter, visit=visit, note=ANOTHER_REASON)
+    client = signed_in(reviewer)
+
+    def button(report):
+        page = html.unescape(text(client.get(reverse("newsroom:report", args=[report.pk]))))
+        tag = re.search(r'<button type="submit" id="verify"[^>]*>', page).group(0)
+        return page, tag
+
+    page, tag = button(correction)
+    assert "disabled" not in tag and 'id="verify-stale"' not in page
+    review.verify(correction_of(visit, colleague, end="2024-09-04"), other)
+    page, tag = button(correction)
+    assert " disabled" in tag and 'aria-describedby="verify-stale"' in tag
+    why = page.split('id="verify-stale">')[1].split("</p>")[0]
+    assert "Verify is unavailable: the visit changed after this correction was begun" in why
+    assert "Send it back or reject it." in why
+    page, tag = button(withdrawal)
+    assert " disabled" in tag and 'aria-describedby="verify-stale"' in tag
+    why = page.split('id="verify-stale">')[1].split("</p>")[0]
+    assert "after this withdrawal was proposed" in why and "Reject it." in why
+    with pytest.raises(ValidationError):
+        review.verify(correction, reviewer)
+
+
 def test_the_queue_says_which_corrections_can_no_longer_be_verified(
     seeded, reporter, reviewer, signed_in
 ):
