@@ -1235,4 +1235,11 @@ naming it, and nothing is filed or changed.
   `404`, which neither answered: search has no identifier and no pages (a query that
   finds nothing is a `200` without results), the feed is read by its cursor (one beyond
   the newest change is a `400`).
+- 5 December 2026, withdrawn trips: a new visit whose trip was withdrawn from the record
+  (a withdrawn visit of the same person to the same host on days that may overlap) is
+  filed only with `"another_visit": true`, as one that may be a visit recorded: without
+  it the `400 invalid` naming `another_visit` says when that visit was withdrawn and
+  why. Such a visit is among a new report's `possible_duplicates`, and `verify` publishes
+  the report only when `different_from` names it too (`409 conflict` otherwise): a trip
+  taken out of the record was published again with no one told.
 """

@@ -645,11 +645,18 @@ def pending_in_words(user, reports: list[Report]) -> dict:
 
 def duplicate_question(duplicates: list, pending: list[Report]) -> str:
     """What a Submit held back by the same trip asks, by what matched it: a visit already
-    recorded (`duplicates`), a report already filed by anyone (`pending` not drafts), or
-    only the author's own drafts of it (pending_duplicates with `author`)."""
-    if duplicates:
+    recorded (`duplicates` not withdrawn), a visit of the trip withdrawn from the record
+    (visits.review.possible_duplicates' `withdrawn_on`), a report already filed by anyone
+    (`pending` not drafts), or only the author's own drafts of it (pending_duplicates with
+    `author`)."""
+    if any(d.withdrawn_on is None for d in duplicates):
         return _(
             "Add the source to the visit already recorded, or confirm that this is another visit."
+        )
+    if duplicates:
+        return _(
+            "A visit of this trip was withdrawn from the record: read why, then confirm that "
+            "this is another visit, or that the trip belongs on the record all the same."
         )
     if any(r.state != ReportState.DRAFT for r in pending):
         return _(
@@ -791,7 +798,9 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
             service_errors=rest,
         )
     data, citations = form.report_data(), sources.citations()
-    duplicates = review.possible_duplicates(data, exclude=corrected)
+    # A new visit's: withdrawn visits of the trip too, told as such (not published again
+    # unseen); a correction's: the others not withdrawn.
+    duplicates = review.possible_duplicates(data, exclude=corrected, withdrawn=corrected is None)
     if report is not None and report.visit_id and not report.is_correction:
         duplicates = [d for d in duplicates if d.pk != report.visit_id]
     # Reports of the same trip already filed, and the author's own drafts of it: linked
@@ -1059,16 +1068,10 @@ def _changed_since(report: Report, rebased: datetime.datetime | None = None) -> 
     return report.visit.updated_at > (rebased or report.based_on or report.created_at)
 
 
-# The salt of the token a correction's form carries in its hidden `based_on` field.
-_BASED_ON_SALT = "newsroom.correction.based_on"
-
-
 def signed_version(visit: Visit) -> str:
-    """The visit's id and version (its updated_at, ISO 8601), signed with the site's key:
-    what the correction form carries in its hidden `based_on` field."""
-    return signing.dumps(
-        {"visit": visit.pk, "version": visit.updated_at.isoformat()}, salt=_BASED_ON_SALT
-    )
+    """What the correction form carries in its hidden `based_on` field
+    (visits.review.signed_version)."""
+    return review.signed_version(visit)
 
 
 # The salt of the version a correction's edit form carries once rebuilt from its visit as
@@ -1101,18 +1104,8 @@ def _rebuilt_from(request, visit: Visit, report: Report) -> datetime.datetime | 
 def _based_on(request, visit: Visit) -> datetime.datetime | None:
     """The version of `visit` the correction page was filled from (its hidden, signed
     `based_on` field), None when absent, altered, not signed by the site or signed for
-    another visit. Signed and bound to the visit, so that no one can claim a later version
-    than the one they were shown (one taken from another visit's form, say) and have a
-    correction pass the check that it would undo no change made since
-    (visits.review.is_stale)."""
-    try:
-        token = signing.loads(request.POST.get("based_on", ""), salt=_BASED_ON_SALT)
-        value = datetime.datetime.fromisoformat(token["version"])
-    except (signing.BadSignature, ValueError, TypeError, KeyError):
-        return None
-    if token.get("visit") != visit.pk or value.tzinfo is None:
-        return None
-    return value
+    another visit (visits.review.signed_version_of)."""
+    return review.signed_version_of(request.POST.get("based_on", ""), visit)
 
 
 # How much of a source's address the reason written for "Add the sources to this visit
@@ -1636,7 +1629,9 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
         ReportState.SUBMITTED,
         ReportState.CHANGES_REQUESTED,
     ):
-        duplicates = review.possible_duplicates(report.data, exclude=report.visit)
+        duplicates = review.possible_duplicates(
+            report.data, exclude=report.visit, withdrawn=not report.is_correction
+        )
         if roles.may_review(user):  # colleagues' reports are the reviewers' to compare
             pending = review.pending_duplicates(report.data, exclude=report)
     describe([report])

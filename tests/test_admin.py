@@ -214,17 +214,107 @@ def test_editing_a_published_visit_files_a_correction_and_leaves_it_unchanged(
     url = reverse("admin:visits_visit_change", args=[visit.pk])
     data = admin_form_data(admin_client.get(url))
     assert "review_state" not in data  # read-only: not a field of the form
-    data.update({"place": "Somewhere else", "review_state": ReviewState.REPORTED})
+    data.update({"place": "Somewhere else", "review_state": ReviewState.REPORTED, "reason": WHY})
     response = admin_client.post(url, data)
     assert response.status_code == 302
     report = Report.objects.get(author=admin_user)
     assert report.is_correction and report.visit == visit
     assert report.data["place"] == "Somewhere else"
+    # Filed as the newsroom files a correction: with its reason, from the version read.
+    assert report.reason == WHY and report.based_on == visit.updated_at
     visit.refresh_from_db()
     assert visit.place != "Somewhere else" and visit.review_state == ReviewState.VERIFIED
     # Saving it again unchanged files nothing more.
-    response = admin_client.post(url, admin_form_data(admin_client.get(url)))
+    data = admin_form_data(admin_client.get(url))
+    response = admin_client.post(url, {**data, "reason": WHY}, follow=True)
+    assert "Nothing changed: no report was filed." in response.content.decode()
     assert Report.objects.filter(author=admin_user).count() == 1
+
+
+# Why an edit in the admin changes the visit: a correction's reason, as the newsroom asks.
+WHY = "The ministry's statement names another place."
+
+
+def test_a_form_opened_before_another_correction_was_published_cannot_revert_it(
+    admin_client, admin_user
+):
+    """Measured defect: an admin's form opened before a newsroom correction was verified,
+    saved with a note only, filed (and could publish) a correction carrying the old
+    occasion back, dated as of the save: it read as up to date. It is refused, as the
+    newsroom refuses a correction begun before the visit changed, and nothing is filed."""
+    visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    url = reverse("admin:visits_visit_change", args=[visit.pk])
+    page = admin_client.get(url)
+    # The form carries the version it was opened on, and asks why.
+    shown = page.content.decode()
+    assert 'type="hidden" name="based_on"' in shown and 'name="reason"' in shown
+    opened = admin_form_data(page)
+    # Meanwhile a reporter corrects the occasion, and a reviewer verifies it.
+    reporter, reviewer = account("rita", "reporters"), account("vera", "reviewers")
+    newsroom = review.file_report(
+        author=reporter,
+        data={**review.report_data_of(visit), "occasion": "Talks on energy"},
+        citations=review.citations_of(visit),
+        visit=visit,
+        reason="The official programme gives the talks' subject.",
+    )
+    review.verify(newsroom, reviewer)
+    opened.update({"notes": "A note typed in the form opened before.", "reason": WHY})
+    response = admin_client.post(url, opened)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.non_field_errors()
+    assert any("after this correction was begun" in e for e in errors), errors
+    assert "would undo that change" in response.content.decode()
+    assert not Report.objects.filter(author=admin_user).exists()
+    assert Visit.objects.get(pk=visit.pk).occasion == "Talks on energy"
+    # Opened again, the form starts from the visit as it stands, and files the note.
+    again = admin_form_data(admin_client.get(url))
+    assert again["occasion"] == "Talks on energy"
+    again.update({"notes": "A note typed in the form opened after.", "reason": WHY})
+    assert admin_client.post(url, again).status_code == 302
+    filed = Report.objects.get(author=admin_user)
+    assert filed.data["occasion"] == "Talks on energy" and not review.is_stale(filed)
+
+
+def test_a_form_that_does_not_say_which_version_it_was_opened_on_files_nothing(
+    admin_client, admin_user
+):
+    visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    url = reverse("admin:visits_visit_change", args=[visit.pk])
+    data = admin_form_data(admin_client.get(url))
+    other = Visit.objects.exclude(pk=visit.pk).filter(review_state=ReviewState.VERIFIED).first()
+    for based_on in ("", "forged", review.signed_version(other)):
+        data.update({"place": "Somewhere else", "reason": WHY, "based_on": based_on})
+        response = admin_client.post(url, data)
+        assert response.status_code == 200, based_on
+        errors = response.context["adminform"].form.non_field_errors()
+        assert any("does not say which version" in e for e in errors), errors
+    assert not Report.objects.filter(author=admin_user).exists()
+
+
+@pytest.mark.parametrize(
+    ("reason", "said"),
+    [
+        ("", "Say why the visit should change"),
+        ("   ", "Say why the visit should change"),
+        ("Typo.", "at least 20 characters"),
+    ],
+)
+def test_a_correction_filed_in_the_admin_says_why_as_the_newsrooms_does(
+    admin_client, admin_user, reason, said
+):
+    """Measured defect: the admin filed corrections with no reason, published without a
+    "Why:", where the newsroom asks for a sentence of at least 20 characters
+    (visits.review.correction_reason_errors)."""
+    visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    url = reverse("admin:visits_visit_change", args=[visit.pk])
+    data = admin_form_data(admin_client.get(url))
+    data.update({"place": "Somewhere else", "reason": reason})
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["reason"]
+    assert any(said in e for e in errors), errors
+    assert not Report.objects.filter(author=admin_user).exists()
 
 
 def test_a_reviewers_own_report_cannot_be_verified_through_the_admin(client, seeded):

@@ -6,7 +6,8 @@ directly: saving the visit form files a report through the newsroom's service la
 for an edited published one. Nothing is public until another reviewer verifies it in
 the newsroom (four eyes). The form refuses what the report would refuse (a visit to the
 person's own state, no source, ...) next to the field concerned; review_state is never a
-form field.
+form field. An edit is a correction as the newsroom's: with its reason, and refused when
+the visit changed after the form was opened (VisitAdminForm).
 """
 
 from django import forms
@@ -14,10 +15,12 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.models import DatePrecision
+from core.names import format_date
 from core.text import PlainTextForm
 from visits import review
 from visits.models import (
@@ -72,9 +75,36 @@ class CitationInline(admin.TabularInline):
         return super().get_formset(request, obj, validate_min=True, **kwargs)
 
 
+# The fields of a correction that are not the visit's: why it should change, and the
+# version of the visit the form was opened on (hidden). Only an edit's form shows them.
+CORRECTION_FIELDS = ["reason"]
+HIDDEN_CORRECTION_FIELDS = ["based_on"]
+
+
 class VisitAdminForm(PlainTextForm, forms.ModelForm):
     """The visit's fields, checked as the report they become will be (visits.reports), its
-    texts as the newsroom's form checks them (core.text)."""
+    texts as the newsroom's form checks them (core.text).
+
+    An edit of a published visit files a correction, asked for what the newsroom's
+    correction page asks: `reason`, why the visit should change (required, checked by
+    visits.review.correction_reason_errors: the visit's page shows it to every reader), and
+    `based_on`, the version of the visit the form was opened on (hidden, signed:
+    visits.review.signed_version). A form opened before the visit last changed (another
+    correction verified meanwhile, an import) is refused, nothing filed: saving it would
+    undo that change unseen (visits.review.is_stale). `based_on_version` then holds the
+    version read (an aware datetime, None when the form did not say), for file_report."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Why the visit should change"),
+        required=False,
+        max_length=review.REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "The new source or the error the correction answers: the reviewer reads it, and "
+            "readers see it with the correction on the visit's page."
+        ),
+    )
+    based_on = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Visit
@@ -83,6 +113,12 @@ class VisitAdminForm(PlainTextForm, forms.ModelForm):
             for entry in EDITABLE_VISIT_FIELDS
             for name in (entry if isinstance(entry, tuple) else (entry,))
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.based_on_version = None
+        if self.instance.pk:
+            self.fields["based_on"].initial = review.signed_version(self.instance)
 
     def clean(self):
         cleaned = super().clean()
@@ -94,6 +130,8 @@ class VisitAdminForm(PlainTextForm, forms.ModelForm):
                 ),
                 params={"state": self.instance.get_review_state_display()},
             )
+        if self.instance.pk:
+            self._clean_correction(cleaned)
         person, host = cleaned.get("person"), cleaned.get("host")
         if person is None or host is None:
             return cleaned
@@ -117,6 +155,46 @@ class VisitAdminForm(PlainTextForm, forms.ModelForm):
             elif field not in self.fields:
                 self.add_error(None, message)
         return cleaned
+
+    def _clean_correction(self, cleaned: dict) -> None:
+        """An edit's correction fields, as the newsroom's correction page checks them: the
+        visit unchanged since the version the form was opened on, and a reason."""
+        visit = self.instance  # as it stands: the form's values are laid on it after clean
+        self.based_on_version = review.signed_version_of(cleaned.get("based_on") or "", visit)
+        if self.based_on_version is None:
+            self.add_error(
+                None,
+                _(
+                    "This form does not say which version of the visit it was opened on (it "
+                    "was opened before an update of the site, or altered): nothing was filed. "
+                    "Open the visit again, which shows it as it stands, and make your change "
+                    "there."
+                ),
+            )
+        elif visit.updated_at > self.based_on_version:
+            when = timezone.localtime(visit.updated_at)
+            self.add_error(
+                None,
+                _(
+                    "The visit changed on %(date)s at %(time)s UTC, after this correction was "
+                    "begun (when this form was opened): saving it would undo that change. "
+                    "Nothing was filed. Open the visit again, which shows it as it stands, "
+                    "and make your change there."
+                )
+                % {"date": format_date(when.date()), "time": when.strftime("%H:%M")},
+            )
+        if "reason" in self.errors:
+            return
+        reason = (cleaned.get("reason") or "").strip()
+        if not reason:
+            # The newsroom's words (newsroom.views.submit_check): the same rule.
+            self.add_error(
+                "reason",
+                _("Say why the visit should change: the reviewer reads it, and readers see it."),
+            )
+        else:
+            for message in review.correction_reason_errors(reason):
+                self.add_error("reason", message)
 
 
 class FindingInline(admin.TabularInline):
@@ -202,7 +280,14 @@ class VisitAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return EDITABLE_VISIT_FIELDS
-        return ["slug", "review_state", *EDITABLE_VISIT_FIELDS, *self.readonly_fields[2:]]
+        return [
+            "slug",
+            "review_state",
+            *CORRECTION_FIELDS,
+            *EDITABLE_VISIT_FIELDS,
+            *self.readonly_fields[2:],
+            *HIDDEN_CORRECTION_FIELDS,
+        ]
 
     def has_delete_permission(self, request, obj=None):
         # A published fact is withdrawn (review, import), never deleted from the record.
@@ -265,6 +350,11 @@ class VisitAdmin(admin.ModelAdmin):
                 data=data,
                 citations=citations,
                 visit=Visit.objects.get(pk=visit.pk) if change else None,
+                # A correction: from the version the form was opened on, with its reason,
+                # as the newsroom files one (file_report refuses it if the visit changed
+                # since, between the form's check and this).
+                based_on=form.based_on_version if change else None,
+                reason=form.cleaned_data.get("reason", "") if change else "",
             )
         except review.DuplicateReport as exc:
             request._visit_report = exc.existing

@@ -16,8 +16,9 @@ functions, so that the rules hold everywhere:
 - the author of a report can never verify, reject or send it back: FourEyesError, a
   PermissionDenied, whoever asks and however;
 - `preview` evaluates a draft with the rule without saving anything (the rule is pure);
-  `possible_duplicates` finds the person's published visits to that host on days that
-  may overlap.
+  `possible_duplicates` finds the person's visits to that host on days that may
+  overlap (for a new visit, those withdrawn too: its trip is not published again
+  unseen).
 
 Data shape (`data`): {"person": slug, "host": ISO3, "start": "2025-10-08" | "2025-10" |
 "2025" | None, "end": same or None, "place", "occasion", "status", "outcome",
@@ -34,6 +35,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import IntegrityError, connection, transaction
@@ -121,7 +123,8 @@ class DuplicateReport(Exception):
 class PossibleDuplicates(Exception):
     """A new visit's report that may repeat a trip already known, filed without the
     author's word that it is another visit (file_report's `refuse_duplicates`): `visits`,
-    those recorded (possible_duplicates), and `pending`, the reports of that trip not yet
+    those recorded (possible_duplicates: withdrawn ones too, each with its
+    `withdrawn_on`), and `pending`, the reports of that trip not yet
     closed and the author's own drafts of it (pending_duplicates), none identical to it
     (an identical one is a DuplicateReport)."""
 
@@ -490,23 +493,44 @@ def preview_facts(host: State, person: Person):
     )
 
 
-def possible_duplicates(data: dict, exclude: Visit | None = None) -> list[Visit]:
+def possible_duplicates(
+    data: dict, exclude: Visit | None = None, *, withdrawn: bool = True
+) -> list[Visit]:
     """The person's visits to the host whose possible days overlap the report's (a visit
     dated only to a month or year covers the whole period); undated visits to that
     host count as possible duplicates of an undated report. Each with its person and host
-    (the form and the API name it by them: front.summaries.visit_title), in one query."""
+    (the form and the API name it by them: front.summaries.visit_title), in one query.
+
+    `withdrawn` (a new visit's report): the withdrawn visits of that trip too, each with
+    `withdrawn_on` (`withdrawn_on`, the date; None on the others): a trip taken out of the
+    record is not published again unseen (docs/DOMAIN.md: withdrawn, never deleted), so
+    the reporter and the reviewer are told of it, with its reason, and confirm as they
+    confirm another visit (file_report's `refuse_duplicates`, verify's `different_from`).
+    False (a correction's pages, whose visit a withdrawn duplicate of it does not concern):
+    the visits not withdrawn only."""
     data = normalise(data)
-    visits = (
-        Visit.objects.filter(person__slug=data["person"], host__iso3=data["host"])
-        .exclude(review_state=ReviewState.WITHDRAWN)
-        .select_related("person", "host")
-    )
+    visits = Visit.objects.filter(person__slug=data["person"], host__iso3=data["host"])
+    if not withdrawn:
+        visits = visits.exclude(review_state=ReviewState.WITHDRAWN)
+    visits = visits.select_related("person", "host")
     if exclude is not None:
         visits = visits.exclude(pk=exclude.pk)
     days = _possible_days(data)
     if days is False:
         return []
-    return [v for v in visits.order_by("start", "pk") if _may_overlap(days, v.possible_days())]
+    found = [v for v in visits.order_by("start", "pk") if _may_overlap(days, v.possible_days())]
+    for visit in found:
+        visit.withdrawn_on = (
+            withdrawn_on(visit) if visit.review_state == ReviewState.WITHDRAWN else None
+        )
+    return found
+
+
+def withdrawn_on(visit: Visit) -> datetime.date:
+    """The day (UTC) withdrawn `visit` left the record: its last change, as nothing
+    changes a withdrawn visit (visits.reports.withdraw_visit; an import may not list it
+    again, and one restoring it makes it a visit of the record again)."""
+    return timezone.localtime(visit.updated_at).date()
 
 
 def _possible_days(data: dict):
@@ -603,9 +627,10 @@ def file_report(
 
     `refuse_duplicates` (a new visit's report whose author has not said it is another
     visit, as the API's `another_visit`): PossibleDuplicates when it may repeat a visit
-    recorded (possible_duplicates) or a report of that trip not yet closed, or the author's
-    own draft of it (pending_duplicates), nothing saved; a retry (the same key) is a
-    DuplicateReport first, as the first request's answer was.
+    recorded, or one withdrawn (possible_duplicates: a withdrawn trip is not published
+    again unseen), or a report of that trip not yet closed, or the author's own draft of
+    it (pending_duplicates), nothing saved; a retry (the same key) is a DuplicateReport
+    first, as the first request's answer was.
 
     `based_on` (a correction): the visit's updated_at when the form was filled from it (the
     newsroom's correction page carries it); by default the visit's as `visit` was read.
@@ -1047,6 +1072,37 @@ def update_report(
         report.based_on = based_on
     report.save()
     return report
+
+
+# The salt of the token a correction's form (the newsroom's, the admin's) carries in its
+# hidden `based_on` field.
+_BASED_ON_SALT = "newsroom.correction.based_on"
+
+
+def signed_version(visit: Visit) -> str:
+    """The visit's id and version (its updated_at, ISO 8601), signed with the site's key:
+    what a correction's form carries in its hidden `based_on` field (the newsroom's
+    correction page, the admin's visit form), read back by `signed_version_of`."""
+    return signing.dumps(
+        {"visit": visit.pk, "version": visit.updated_at.isoformat()}, salt=_BASED_ON_SALT
+    )
+
+
+def signed_version_of(token: str, visit: Visit) -> datetime.datetime | None:
+    """The version of `visit` a correction's form was filled from (`token`, its hidden
+    `based_on` field, from `signed_version`): an aware datetime, to give `file_report` as
+    `based_on`; None when the token is absent, altered, not signed by the site or signed
+    for another visit. Signed and bound to the visit, so that no one can claim a later
+    version than the one they were shown (one taken from another visit's form, say) and
+    have a correction pass the check that it would undo no change made since (`is_stale`)."""
+    try:
+        read = signing.loads(token or "", salt=_BASED_ON_SALT)
+        value = datetime.datetime.fromisoformat(read["version"])
+    except (signing.BadSignature, ValueError, TypeError, KeyError):
+        return None
+    if read.get("visit") != visit.pk or value.tzinfo is None:
+        return None
+    return value
 
 
 # A correction submitted after its visit changed: verifying it would undo that change unseen.
@@ -1555,9 +1611,10 @@ def verify(
       so (a `seen` that was never its version: an API client's mistake);
     - a correction begun before the visit last changed (another correction verified
       meanwhile, an import): applying it would undo that change unseen; it is filed again;
-    - a new visit that may already be recorded (possible_duplicates), unless the reviewer
-      compared it with each of them and confirms it is another visit: `different_from`
-      holds the slugs of the visits compared. A possible duplicate published after the
+    - a new visit that may already be recorded (possible_duplicates), or whose trip was
+      withdrawn from the record (a withdrawn visit of it), unless the reviewer compared it
+      with each of them and confirms it is another visit: `different_from` holds the slugs
+      of the visits compared. A possible duplicate published (or withdrawn) after the
       reviewer looked is not among them, and is refused until compared too;
     - a withdrawal whose reason `_withdrawal_note` refuses (empty, shorter than
       WITHDRAWAL_NOTE_MIN, longer than WITHDRAWAL_NOTE_MAX, or holding a control
@@ -1627,15 +1684,34 @@ def verify(
         _lock_trips_of(resolved.person, resolved.host)
         compared = set(different_from)
         twins = [v for v in possible_duplicates(report.data) if v.slug not in compared]
-        if twins:
-            raise ValidationError(
-                _(
-                    "This visit may already be recorded (%(visits)s): compare them, and "
-                    "confirm that the report is a different visit to publish it."
+        live = [v for v in twins if v.withdrawn_on is None]
+        gone = [v for v in twins if v.withdrawn_on is not None]
+        refusals = []
+        if live:
+            refusals.append(
+                ValidationError(
+                    _(
+                        "This visit may already be recorded (%(visits)s): compare them, and "
+                        "confirm that the report is a different visit to publish it."
+                    )
+                    % {"visits": ", ".join(v.slug for v in live)},
+                    code="possible_duplicate",
                 )
-                % {"visits": ", ".join(v.slug for v in twins)},
-                code="possible_duplicate",
             )
+        if gone:
+            refusals.append(
+                ValidationError(
+                    _(
+                        "A visit of this trip was withdrawn from the record (%(visits)s): "
+                        "read why, and confirm that the report is a different visit, or that "
+                        "the trip belongs on the record all the same, to publish it."
+                    )
+                    % {"visits": ", ".join(v.slug for v in gone)},
+                    code="possible_duplicate",
+                )
+            )
+        if refusals:
+            raise ValidationError(refusals)
     visit = record_visit_report(
         person=resolved.person,
         host=resolved.host,
@@ -1869,6 +1945,8 @@ __all__ = [
     "resolve_citations",
     "review_queue",
     "sent_back_by",
+    "signed_version",
+    "signed_version_of",
     "citation_differences",
     "field_differences",
     "is_stale",
@@ -1882,4 +1960,5 @@ __all__ = [
     "verify",
     "version_of",
     "withdrawal_sources",
+    "withdrawn_on",
 ]

@@ -342,8 +342,10 @@ class ReportInputSerializer(
         help_text="For a new visit: `true` to confirm that it is another visit than those "
         "recorded of the same person to the same host on days that may overlap, and than "
         "the reports of that trip already filed and awaiting review (or sent back for "
-        "changes) or your own drafts of it. Without it, such a report is a 400 naming "
-        "`another_visit`, those visits, how many such reports were filed and those you may "
+        "changes) or your own drafts of it, or, when a visit of that trip was withdrawn "
+        "from the record, that it belongs on the record all the same. Without it, such a "
+        "report is a 400 naming `another_visit`, those visits (a withdrawn one with when "
+        "and why it was withdrawn), how many such reports were filed and those you may "
         "read (id and address; a colleague's draft is never counted), with the body's other "
         "errors in the same answer, nothing filed (the newsroom's form asks the same): add "
         "your sources to the recorded visit as a correction (`visit`) or to your own report, "
@@ -566,10 +568,10 @@ class VerificationSerializer(KnownFieldsOnly, PlainText, StrictJSONTypes, serial
         default=list,
         max_length=100,
         help_text=(
-            "The ids of the published visits the reviewer compared the report with (its "
-            "`possible_duplicates`: same person and host, days that may overlap), confirming "
-            "it is another visit. A report that may duplicate a visit not listed here is not "
-            "published (409 `conflict`, naming it)."
+            "The ids of the visits the reviewer compared the report with (its "
+            "`possible_duplicates`: same person and host, days that may overlap, withdrawn "
+            "ones of the trip included), confirming it is another visit. A report that may "
+            "duplicate a visit not listed here is not published (409 `conflict`, naming it)."
         ),
     )
 
@@ -752,9 +754,10 @@ class ReportDetailSerializer(ReportSerializer):
         "a verified report's verdict is its visit's)."
     )
     possible_duplicates = serializers.SerializerMethodField(
-        help_text="Visits of the person to the host on days that may overlap (any not "
-        "withdrawn, published or not): the ids a reviewer compares a new report with and "
-        "names in `different_from` when verifying."
+        help_text="Visits of the person to the host on days that may overlap (published "
+        "or not, and for a new visit those withdrawn from the record too: its trip is not "
+        "published again unseen): the ids a reviewer compares a new report with and names "
+        "in `different_from` when verifying."
     )
 
     @extend_schema_field(PreviewSerializer(allow_null=True))
@@ -789,9 +792,11 @@ class ReportDetailSerializer(ReportSerializer):
         visits = getattr(report, "possible_duplicates", None)
         if visits is None:
             visits = review.possible_duplicates(
-                report.data or {}, exclude=report.visit if report.is_correction else None
+                report.data or {},
+                exclude=report.visit if report.is_correction else None,
+                withdrawn=not report.is_correction,
             )
-        # The visits verify compares a new report with (any not withdrawn), so that a
-        # client can name each in `different_from`.
+        # The visits verify compares a new report with (withdrawn ones of its trip too), so
+        # that a client can name each in `different_from`.
         listed = [v for v in visits if v.pk != report.visit_id]
         return VisitRefSerializer(listed, many=True, context=self.context).data

@@ -78,6 +78,8 @@ from api.reports.serializers import (
 )
 from core import identifiers
 from core.echo import echoed
+from core.names import format_date
+from core.reasons import withdrawal_note as withdrawal_note_words
 from front.summaries import visit_title
 from visits import review
 from visits.models import Report, ReportState, ReviewState, Visit
@@ -443,7 +445,8 @@ def refuse_unconfirmed_duplicates(
     """A new visit's report that may repeat a trip already known is not filed until the
     client confirms it is another visit (`another_visit`), as the newsroom's form asks
     ("This is another visit"): a visit recorded (visits.review.possible_duplicates: same
-    person and host, days that may overlap), or a report of that trip already filed and
+    person and host, days that may overlap), or one of that trip withdrawn from the record
+    (said with when and why), or a report of that trip already filed and
     not yet closed, or the caller's own draft of it (visits.review.pending_duplicates). The
     reports are named only when the caller may read them (visits.review.may_read), as the
     form links them; the others are counted, as the form counts them, and a colleague's
@@ -451,7 +454,9 @@ def refuse_unconfirmed_duplicates(
     for, with every error filing would give the body too (visits.review.resolve, each under
     its API field): one answer says all that is wrong with it."""
     # Found by file_report (`refuse_duplicates`), the same report again left to it (409).
-    duplicates, pending = possible.visits, possible.pending
+    duplicates = [v for v in possible.visits if v.withdrawn_on is None]
+    withdrawn = [v for v in possible.visits if v.withdrawn_on is not None]
+    pending = possible.pending
     said = []
     if duplicates:
         said.append(
@@ -465,6 +470,28 @@ def refuse_unconfirmed_duplicates(
                 len(duplicates),
             )
             % {"visits": ", ".join(f"{v.slug} ({visit_title(v)})" for v in duplicates)}
+        )
+    for visit in withdrawn:
+        # A trip taken out of the record is not published again unseen: its reason first.
+        said.append(
+            (
+                _(
+                    "A visit of this trip was withdrawn on %(date)s: %(reason)s (%(visit)s). "
+                    "Read why; send `another_visit`: true if this is another visit, or if the "
+                    "trip belongs on the record all the same."
+                )
+                if visit.withdrawal_note
+                else _(
+                    "A visit of this trip was withdrawn on %(date)s (%(visit)s). Read why; "
+                    "send `another_visit`: true if this is another visit, or if the trip "
+                    "belongs on the record all the same."
+                )
+            )
+            % {
+                "date": format_date(visit.withdrawn_on),
+                "reason": withdrawal_note_words(visit.withdrawal_note),
+                "visit": f"{visit.slug}, {visit_title(visit)}",
+            }
         )
     if pending:
         said.append(pending_in_words(request, pending))

@@ -85,6 +85,21 @@ def may_review(user) -> bool:
     return roles.may_review(user)
 
 
+@register.filter
+def recorded_visits(visits) -> list:
+    """{% with live=duplicates|recorded_visits %}: those of visits.review.possible_duplicates
+    that are not withdrawn (a visit of the record, reported or published)."""
+    return [v for v in visits if getattr(v, "withdrawn_on", None) is None]
+
+
+@register.filter
+def withdrawn_visits(visits) -> list:
+    """{% with gone=duplicates|withdrawn_visits %}: those of
+    visits.review.possible_duplicates withdrawn from the record (each with its
+    `withdrawn_on`), which the newsroom names as such, with their reason."""
+    return [v for v in visits if getattr(v, "withdrawn_on", None) is not None]
+
+
 @register.simple_tag(takes_context=True)
 def saved_form(context) -> str:
     """{% saved_form as path %}: the path of the report form whose typed work the server

@@ -574,6 +574,37 @@ def test_the_duplicates_listed_are_those_verify_compares_published_or_not(
     assert verify_as(clients["reviewer"], url, different_from=listed).status_code == 200
 
 
+def test_a_trip_withdrawn_from_the_record_is_filed_and_verified_only_once_confirmed(
+    tajikistan_removed, clients
+):
+    """Measured defect: a trip whose visit was withdrawn was filed again (201) and could be
+    verified with no word of the withdrawal. The filing is now a 400 naming
+    `another_visit`, saying when the visit was withdrawn and why, and the visit is among
+    the report's `possible_duplicates`, which `different_from` must name to publish it."""
+    first = verify_as(clients["reviewer"], file(clients["reporter"]).json()["url"]).json()
+    withdrawn = Visit.objects.get(slug=first["visit"]["id"])
+    why = "The summit took place by video: Putin stayed in Moscow."
+    proposed = review.propose_withdrawal(
+        author=Report.objects.get(pk=first["id"]).author, visit=withdrawn, note=why
+    )
+    verify_as(clients["reviewer"], f"/api/v1/reports/{proposed.pk}/")
+    withdrawn.refresh_from_db()
+    assert withdrawn.review_state == "withdrawn"
+    filed = Report.objects.count()
+    refused = file(clients["reporter"])
+    assert refused.status_code == 400, refused.content
+    [message] = refused.json()["error"]["fields"]["another_visit"]
+    on = withdrawn.updated_at.date()
+    assert f"A visit of this trip was withdrawn on {on.day} {on:%B %Y}: {why[:-1]} (" in message
+    assert withdrawn.slug in message and Report.objects.count() == filed
+    url = file(clients["reporter"], {**TAJIKISTAN, "another_visit": True}).json()["url"]
+    listed = [v["id"] for v in clients["reviewer"].get(url).json()["possible_duplicates"]]
+    assert listed == [withdrawn.slug]
+    unnamed = verify_as(clients["reviewer"], url)
+    assert unnamed.status_code == 409 and withdrawn.slug in unnamed.json()["error"]["message"]
+    assert verify_as(clients["reviewer"], url, different_from=listed).status_code == 200
+
+
 def test_a_correction_filed_through_the_api_may_say_why_and_a_new_report_may_not(seeded, clients):
     reason = "The Kremlin's readout has him leave on 4 September."
     filed = file(clients["reporter"], {"visit": MONGOLIA, "end": "2024-09-04", "reason": reason})

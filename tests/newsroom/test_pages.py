@@ -1039,6 +1039,41 @@ def test_a_correction_that_went_out_of_date_tells_each_reader_what_is_theirs_to_
     assert "Edit it: your edit starts from the visit" in said and "Take it back" not in said
 
 
+def test_an_out_of_date_proposals_verify_button_is_disabled_saying_why(
+    seeded, reporter, reviewer, signed_in
+):
+    """Measured defect: the page of a correction out of date said "it cannot be verified
+    as it is" above an active "Verify and publish" (pressed, it was refused). The button
+    is disabled, and says why (aria-describedby); a withdrawal's alike. verify still
+    refuses it, whoever asks."""
+    colleague = account("carla", roles.REPORTERS)
+    other = account("otto", roles.REVIEWERS)
+    visit = Visit.objects.get(slug=MONGOLIA)
+    correction = correction_of(visit, reporter, place="Ulaanbaatar, Chinggis Square")
+    withdrawal = review.propose_withdrawal(author=reporter, visit=visit, note=ANOTHER_REASON)
+    client = signed_in(reviewer)
+
+    def button(report):
+        page = html.unescape(text(client.get(reverse("newsroom:report", args=[report.pk]))))
+        tag = re.search(r'<button type="submit" id="verify"[^>]*>', page).group(0)
+        return page, tag
+
+    page, tag = button(correction)
+    assert "disabled" not in tag and 'id="verify-stale"' not in page
+    review.verify(correction_of(visit, colleague, end="2024-09-04"), other)
+    page, tag = button(correction)
+    assert " disabled" in tag and 'aria-describedby="verify-stale"' in tag
+    why = page.split('id="verify-stale">')[1].split("</p>")[0]
+    assert "Verify is unavailable: the visit changed after this correction was begun" in why
+    assert "Send it back or reject it." in why
+    page, tag = button(withdrawal)
+    assert " disabled" in tag and 'aria-describedby="verify-stale"' in tag
+    why = page.split('id="verify-stale">')[1].split("</p>")[0]
+    assert "after this withdrawal was proposed" in why and "Reject it." in why
+    with pytest.raises(ValidationError):
+        review.verify(correction, reviewer)
+
+
 def test_the_queue_says_which_corrections_can_no_longer_be_verified(
     seeded, reporter, reviewer, signed_in
 ):
@@ -1082,6 +1117,38 @@ def test_the_queue_says_which_corrections_can_no_longer_be_verified(
     dashboard = text(client.get(reverse("newsroom:dashboard")))
     sent_back = dashboard.split('id="sent-back"')[1].split("</ul>")[0]
     assert note in row_of(sent_back, third)
+
+
+def test_a_report_sent_back_then_out_of_date_is_said_to_be_its_authors_to_bring_up_to_date(
+    seeded, reporter, reviewer, signed_in
+):
+    """Measured defect: a correction the reviewer had sent back, out of date since, was
+    listed under "Sent back by you, waiting for the author" with "send it back or reject
+    it", which the reviewer can do to neither (it is with its author). Each state says
+    what is to be done with it; one awaiting review keeps its words."""
+    colleague = account("carla", roles.REPORTERS)
+    other = account("otto", roles.REVIEWERS)
+    visit = Visit.objects.get(slug=MONGOLIA)
+    sent_back = correction_of(visit, reporter, place="Ulaanbaatar, Chinggis Square")
+    withdrawal = review.propose_withdrawal(author=reporter, visit=visit, note=ANOTHER_REASON)
+    queued = correction_of(visit, colleague, place="Ulaanbaatar, Government Palace")
+    review.request_changes(sent_back, reviewer, "Which source?")
+    review.request_changes(withdrawal, reviewer, "Which source says so?")
+    review.verify(correction_of(visit, colleague, end="2024-09-04"), other)
+    dashboard = html.unescape(text(signed_in(reviewer).get(reverse("newsroom:dashboard"))))
+
+    def row_of(section, report):
+        listed = dashboard.split(f'id="{section}"')[1].split("</ul>")[0]
+        return listed.split(f'href="/newsroom/reports/{report.pk}/"')[1].split("</li>")[0]
+
+    said = row_of("sent-back", sent_back)
+    assert "Out of date: the visit changed since this correction was begun" in said
+    assert "it is its author's to bring up to date" in said and "reject" not in said
+    said = row_of("sent-back", withdrawal)
+    assert "Out of date: the visit changed since this withdrawal was proposed" in said
+    assert "its author drops it" in said and "send it back" not in said
+    said = row_of("queue", queued)
+    assert "send it back or reject it" in said
 
 
 @pytest.mark.django_db(transaction=True)
@@ -2330,6 +2397,51 @@ def test_a_second_report_of_a_trip_already_awaiting_review_asks_for_confirmation
     client = signed_in(both)
     client.post(reverse("newsroom:new"), {**data, "not_duplicate": "1"})
     assert Report.objects.filter(state=ReportState.SUBMITTED).count() == 2
+
+
+def test_a_trip_withdrawn_from_the_record_is_told_to_the_reporter_and_the_reviewer(
+    tajikistan_removed, reporter, reviewer, both, signed_in
+):
+    """Measured defect: a trip whose visit was withdrawn, with a reason, was reported and
+    published again with no word of it: no notice in the preview, no confirmation asked,
+    nothing on the reviewer's page. Both are now told when it was withdrawn and why, and
+    each confirms it as they confirm another visit."""
+    from core.names import format_date
+
+    published = review.verify(file(reporter), both)
+    why = "The summit took place by video: Putin stayed in Moscow."
+    review.verify(review.propose_withdrawal(author=reporter, visit=published, note=why), both)
+    on = format_date(review.withdrawn_on(Visit.objects.get(pk=published.pk)))
+    told = f"A visit of this trip was withdrawn on {on}: <q>{why.removesuffix('.')}</q>"
+    filed = Report.objects.count()
+
+    client = signed_in(reporter)
+    preview = text(client.post(reverse("newsroom:new"), form_data(action="preview")))
+    listed = preview.split('id="withdrawn-duplicates"')[1].split("</ul>")[0]
+    assert told in listed and f'href="/visits/{published.slug}/"' in listed
+    assert f"add_to:{published.pk}" not in preview  # a withdrawn visit takes no source
+    refused = text(client.post(reverse("newsroom:new"), form_data()))
+    said = refused.split('id="id_not_duplicate-error"')[1].split("</p>")[0]
+    assert "A visit of this trip was withdrawn from the record: read why" in said
+    assert Report.objects.count() == filed
+    confirmed = client.post(reverse("newsroom:new"), form_data(not_duplicate="1"))
+    assert confirmed.status_code == 302 and Report.objects.count() == filed + 1
+    report = Report.objects.latest("pk")
+
+    client = signed_in(reviewer)
+    url = reverse("newsroom:report", args=[report.pk])
+    page = text(client.get(url))
+    section = page.split('id="duplicates"')[1].split("</section>")[0]
+    assert "Possibly already recorded" in section and told in section
+    carried = re.findall(r'name="different_from" value="([^"]+)"', page)
+    assert carried == [published.slug] and 'id="different-visit"' in page
+    seen = re.search(r'name="seen" value="([^"]+)"', page).group(1)
+    unticked = client.post(reverse("newsroom:verify", args=[report.pk]), {"seen": seen})
+    assert unticked.status_code == 400 and "was withdrawn from the record" in text(unticked)
+    assert Report.objects.get(pk=report.pk).state == ReportState.SUBMITTED
+    ticked = {"seen": seen, "different_from": carried, "different_visit": "yes"}
+    client.post(reverse("newsroom:verify", args=[report.pk]), ticked)
+    assert Report.objects.get(pk=report.pk).state == ReportState.VERIFIED
 
 
 def test_filing_a_trip_again_points_to_ones_own_report_and_drafts_of_it(

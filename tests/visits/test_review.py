@@ -411,6 +411,52 @@ def test_filing_that_refuses_duplicates_names_the_visits_and_the_open_reports_of
     assert report.state == ReportState.SUBMITTED and report.possible_duplicates == []
 
 
+def test_a_trip_withdrawn_from_the_record_is_not_published_again_unseen(
+    seeded, reporter, reviewer, both
+):
+    """Measured defect: possible_duplicates left withdrawn visits out, so that a trip
+    withdrawn with a reason was reported and published again with neither the reporter
+    nor the reviewer told. A new report of it now meets the withdrawn visit, with the day
+    it was withdrawn, and is filed and verified only once confirmed, as another visit
+    is; a correction of another visit of the trip is not held up by it."""
+    Visit.objects.filter(slug__startswith="vladimir-putin-tjk-2025-10").delete()
+    published = review.verify(
+        review.file_report(author=reporter, data=TAJIKISTAN, citations=CITATIONS), both
+    )
+    why = "The summit took place by video: Putin stayed in Moscow."
+    review.verify(review.propose_withdrawal(author=reporter, visit=published, note=why), both)
+    published.refresh_from_db()
+    assert published.review_state == "withdrawn"
+
+    found = review.possible_duplicates(TAJIKISTAN)
+    assert found == [published] and found[0].withdrawn_on == review.withdrawn_on(published)
+    assert found[0].withdrawn_on == published.updated_at.date()
+    with pytest.raises(review.PossibleDuplicates) as possible:
+        review.file_report(
+            author=reporter, data=TAJIKISTAN, citations=CITATIONS, refuse_duplicates=True
+        )
+    assert possible.value.visits == [published] and possible.value.pending == []
+    again = review.file_report(author=reporter, data=TAJIKISTAN, citations=CITATIONS)
+    with pytest.raises(ValidationError, match="was withdrawn from the record") as refused:
+        review.verify(again, reviewer)
+    assert published.slug in str(refused.value)
+    assert [e.code for e in refused.value.error_list] == ["possible_duplicate"]
+    republished = review.verify(again, reviewer, different_from=[published.slug])
+    assert republished.review_state == "verified" and republished.pk != published.pk
+    # A visit recorded and one withdrawn: each is said, and both must be compared.
+    third = review.file_report(
+        author=reporter, data={**TAJIKISTAN, "place": "Dushanbe, a palace"}, citations=CITATIONS
+    )
+    with pytest.raises(ValidationError) as refused:
+        review.verify(third, reviewer, different_from=[published.slug])
+    assert refused.value.messages == [
+        f"This visit may already be recorded ({republished.slug}): compare them, and confirm "
+        "that the report is a different visit to publish it."
+    ]
+    # A correction of the visit of the trip on the record: the withdrawn one is no question.
+    assert review.possible_duplicates(TAJIKISTAN, exclude=republished, withdrawn=False) == []
+
+
 def test_a_visit_known_to_the_month_without_an_end_covers_the_whole_month(
     seeded, reporter, reviewer
 ):
