@@ -487,11 +487,7 @@ class PublicReadMixin(EnglishRefusalsMixin):
         for what changed (`?changed_since=`, `tells_changes`), with the `Changed-Until`
         header."""
         # Read before the rows, so that nothing committed after it is missing from them.
-        horizon = (
-            changes_horizon()
-            if self.tells_changes and request.query_params.get(CHANGED_SINCE)
-            else None
-        )
+        horizon = changes_horizon() if self.tells_changes and self.reads_changes(request) else None
         if request.accepted_renderer.format == CSVRenderer.format:
             response = self.stream_csv(request)
         else:
@@ -504,6 +500,16 @@ class PublicReadMixin(EnglishRefusalsMixin):
                 "+00:00", "Z"
             )
         return response
+
+    def reads_changes(self, request) -> bool:
+        """Whether this read of a list that tells its changes answers with `Changed-Until`:
+        read for what changed (`?changed_since=`), or copied whole by its cursor (`?cursor=`,
+        api.paging.PageOrCursorPagination), which then goes on with `changed_since` from
+        the first page's."""
+        cursor = getattr(self.paginator, "cursor_query_param", None)
+        return bool(request.query_params.get(CHANGED_SINCE)) or (
+            cursor is not None and cursor in request.query_params
+        )
 
     def stream_csv(self, request) -> StreamingHttpResponse:
         """Every row matching the filters as CSV, streamed: read `tabular.EXPORT_CHUNK` rows at a time
@@ -561,11 +567,12 @@ class PublicReadMixin(EnglishRefusalsMixin):
 
     def json_only_parameters(self) -> tuple[str, ...]:
         """The parameters of this list that shape a JSON answer only: its paging (`page`,
-        `page_size`; not the feed's `cursor`, from which its CSV streams) and `facets`."""
-        names = [
-            getattr(self.paginator, attribute, None)
-            for attribute in ("page_query_param", "page_size_query_param")
-        ]
+        `page_size`, the visits' `cursor`; not the feed's `cursor`, from which its CSV
+        streams) and `facets`."""
+        attributes = ["page_query_param", "page_size_query_param"]
+        if not hasattr(self.paginator, "export_queryset"):
+            attributes.append("cursor_query_param")
+        names = [getattr(self.paginator, attribute, None) for attribute in attributes]
         return tuple(name for name in (*names, FACETS) if name)
 
     def reject_json_only_parameters(self, request) -> None:
@@ -853,12 +860,14 @@ _RATE_LIMIT = {
 _CHANGED_UNTIL_HEADER = {
     "Changed-Until": {
         "schema": {"type": "string", "format": "date-time"},
-        "description": "With `changed_since` only: the moment to give as `changed_since` next "
-        "time (UTC), so that no change is missed. Every change recorded before it is in this "
-        "answer or an earlier one; it is earlier than now (the start of the oldest transaction "
+        "description": "With `changed_since` or `cursor` only: the moment to give as "
+        "`changed_since` next time (UTC), so that no change is missed. Every change recorded "
+        "before it is in this answer or an earlier one; it is earlier than now (the start of the oldest transaction "
         "still running on the database, less 5 seconds: a few seconds, longer while a long "
         "transaction runs), so a visit may come again next time. Reading several pages, keep "
-        "the first page's.",
+        "the first page's: after a copy by `cursor`, it gives every visit that changed "
+        "while the copy was read (added, withdrawn or redated: one the copy may have missed "
+        "or given twice).",
     },
 }
 
@@ -1028,6 +1037,12 @@ begins with an apostrophe. Other lists flatten nested objects into dotted column
 
 **Pages**: `?page=` and `?page_size=` (up to 500). The incidents feed uses a cursor
 instead: follow its `next` link, now or later, to get exactly the incidents flagged since.
+To copy the whole list of visits, follow `next` from `/api/v1/visits/?cursor=0`: page
+numbers can skip a row if data changes between requests (a visit of page 1 withdrawn
+before page 2 is read moves the first of page 2 onto page 1, and no page gives it); a
+cursor holds the place of the last visit given, so every visit still listed comes
+exactly once. Then keep the copy in step with `?changed_since=` from its first page's
+`Changed-Until`.
 
 **As of a date**: `?as_of=YYYY-MM-DD` on states answers with each state's treaty status
 and obligations on that day, computed from its timeline; on visits, with the verdict as
@@ -1242,4 +1257,11 @@ naming it, and nothing is filed or changed.
   why. Such a visit is among a new report's `possible_duplicates`, and `verify` publishes
   the report only when `different_from` names it too (`409 conflict` otherwise): a trip
   taken out of the record was published again with no one told.
+- 5 December 2026, a cursor for the visits: `/api/v1/visits/?cursor=0`, then each
+  answer's `next`, copies the whole list with every visit still listed exactly once,
+  however visits are withdrawn or added between two requests (by page number, a visit
+  withdrawn from page 1 moved the first of page 2 onto it, and no page gave it). Read by
+  cursor, the answer has `previous` null, a `cursor` field (the place `next` holds) and
+  the `Changed-Until` header; `cursor` with `page`, `ordering` or CSV is a `400
+  invalid_filter`. Page numbers answer as before.
 """

@@ -1,9 +1,13 @@
-"""Pagination: page numbers for browsing, and a cursor for the incidents feed.
+"""Pagination: page numbers for browsing, a cursor for the incidents feed, and page numbers
+or a cursor for the visits (a full copy that data changing between requests cannot shift).
 
 CSV is never paginated: a download holds every row that matches the filters.
 """
 
+import dataclasses
+import datetime
 import functools
+import re
 
 from django.db import connection, models
 from django.db.models import Func, Value
@@ -18,7 +22,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from api.errors import InvalidFilter
 from core import pagecache
 from core.echo import echoed
-from core.identifiers import whole_number
+from core.identifiers import SLUG_MAX_LENGTH, iso_date, whole_number
 from core.paging import KeysFirstPaginator
 
 MAX_PAGE_SIZE = 500
@@ -362,9 +366,7 @@ class IncidentFeedPagination(pagination.BasePagination):
         return self.page
 
     def get_next_link(self) -> str:
-        url = self.request.build_absolute_uri()
-        url = remove_query_param(url, "page")
-        return replace_query_param(url, self.cursor_query_param, self.position)
+        return link_after(self.request, self.cursor_query_param, self.position)
 
     def get_paginated_response(self, data):
         # `cursor` is `next`'s position on its own, for generated clients: pass it back as
@@ -430,6 +432,240 @@ class IncidentFeedPagination(pagination.BasePagination):
                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
             },
         ]
+
+
+# `?cursor=0`: a cursor's first page, before the first row (as the incidents feed's).
+FROM_THE_FIRST = "0"
+# A position's date part for a row whose date is missing (an undated visit).
+UNDATED = "undated"
+# A slug as a SlugField may hold it (Django's slug_re), at most as long as a visit's.
+_SLUG_CHARACTERS = rf"[-a-zA-Z0-9_]{{1,{SLUG_MAX_LENGTH}}}"
+_POSITION_SLUG = re.compile(_SLUG_CHARACTERS)
+POSITION_PATTERN = (
+    rf"^(?:{FROM_THE_FIRST}|(?:[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}|{UNDATED})\.{_SLUG_CHARACTERS})$"
+)
+POSITION_MAX_LENGTH = len("2011-06-01.") + SLUG_MAX_LENGTH
+POSITION_EXAMPLE = "2011-06-01.omar-al-bashir-mys-2011-06"
+
+
+@dataclasses.dataclass(frozen=True)
+class ListPosition:
+    """A place in a list sorted by a date whose missing values come last, then by a unique
+    slug: the visits' default order, `start` then `slug` (api.visits.views.VisitViewSet).
+
+    Written in a cursor as `<YYYY-MM-DD>.<slug>` (`2011-06-01.omar-al-bashir-mys-2011-06`),
+    or `undated.<slug>` for a row without a date (`str(position)`); `0` is the place before
+    the first row (`parse` gives None)."""
+
+    day: datetime.date | None
+    slug: str
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat() if self.day else UNDATED}.{self.slug}"
+
+    @classmethod
+    def parse(cls, raw: str) -> "ListPosition | None":
+        """The position `raw` writes; None for `0`. Raises ValueError for anything else (a
+        date that is no day of the calendar, a slug with characters no slug has)."""
+        if raw == FROM_THE_FIRST:
+            return None
+        day_part, dot, slug = raw.partition(".")
+        if not dot or not _POSITION_SLUG.fullmatch(slug):
+            raise ValueError(raw)
+        if day_part == UNDATED:
+            return cls(None, slug)
+        day = iso_date(day_part)
+        if day is None:
+            raise ValueError(raw)
+        return cls(day, slug)
+
+
+class PageOrCursorPagination(PagePagination):
+    """`?page=` as PagePagination, or `?cursor=`: a cursor over the list's default order,
+    with which a client copies a whole list while its data changes.
+
+    A page number counts rows: when a row of page 1 leaves the list (a visit withdrawn)
+    between two requests, every later row moves back by one, the first row of page 2 onto
+    page 1, already read, and no page gives it (a row arriving gives one twice); every
+    count still agrees. A cursor is the place of the last row given, the values of its
+    sort keys (ListPosition), not a count: the next page holds the rows after that place,
+    whatever left or arrived before it. So a row that keeps its place gives itself exactly
+    once over the whole copy; one that arrives, leaves or moves meanwhile (its `start`
+    corrected) has changed, and `?changed_since=` from the first page's `Changed-Until`
+    (api.base.PublicReadMixin.list) gives it.
+
+    For the list's default order only, `position_fields`: a date whose missing values sort
+    last (`start`), then a unique slug, the order of an index (the published visits':
+    visits_visit_published_order; one host's: visits_visit_published_host_order) that
+    reads a page as a range from the cursor on, whatever its depth. `?ordering=` or
+    `?page=` with a cursor is a 400 naming it. `?cursor=0` begins; each answer's `next`
+    carries the place of its last row as `cursor` (the same position on its own, as a
+    `cursor` field), both null on the last page; `previous` is always null (a cursor goes
+    forward). The answer keeps the page-number shape: `count` counts the rows matching now.
+
+    Not DRF's CursorPagination: it positions by the first sort key alone (`start`, which
+    many visits share) and an offset among the rows sharing it, which a row leaving
+    shifts as it shifts page numbers; and it never reaches a row whose key is missing (an
+    undated visit). The incidents feed's (IncidentFeedPagination) positions rows by the
+    transaction that flagged them, which a visit's place in this order does not depend on.
+    """
+
+    cursor_query_param = "cursor"
+    position_fields = ("start", "slug")
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.by_cursor = False
+        raw = request.query_params.get(self.cursor_query_param)
+        if raw is None:
+            return super().paginate_queryset(queryset, request, view)
+        self.request = request
+        position = self.get_position(raw)
+        size = self.get_page_size(request)
+        self._refuse_with_a_cursor(queryset, request)
+        if _wants_everything(request):
+            return None  # a CSV giving a cursor is refused before (api.base.json_only_parameters)
+        self.by_cursor = True
+        keys = self.keys_after(queryset, position, size + 1)
+        more = len(keys) > size
+        keys = keys[:size]
+        self.position = ListPosition(*keys[-1][1:]) if more else None
+        self.count = queryset.count()
+        page_keys = queryset.filter(pk__in=[key[0] for key in keys]).values("pk")
+        read = getattr(view, "page_rows", None)
+        rows = read(queryset, page_keys) if read else queryset.filter(pk__in=page_keys)
+        return list(rows)
+
+    def get_position(self, raw: str) -> ListPosition | None:
+        """`?cursor=` read (None for `0`); InvalidFilter (a 400 naming `cursor`) for a value
+        no answer gave."""
+        try:
+            return ListPosition.parse(raw)
+        except ValueError:
+            raise InvalidFilter(
+                {
+                    self.cursor_query_param: [
+                        f"{echoed(raw)!r} is not a cursor: use `0` for the first page, then "
+                        "the `next` link (or the `cursor`) of each answer."
+                    ]
+                }
+            ) from None
+
+    def _refuse_with_a_cursor(self, queryset, request) -> None:
+        """InvalidFilter naming `page` or `ordering` when given with a cursor: a page number
+        is another way to page, and the cursor follows the default order alone."""
+        refused = {}
+        if self.page_query_param in request.query_params:
+            refused[self.page_query_param] = [
+                "Give `page` or `cursor`, not both: a cursor pages by itself (follow `next`)."
+            ]
+        if "ordering" in request.query_params:
+            refused["ordering"] = [
+                "A cursor follows the default order (by start, then id; undated last) "
+                "only: leave `ordering` out to page with `cursor`, or page with `page`."
+            ]
+        if refused:
+            raise InvalidFilter(refused)
+        if tuple(queryset.query.order_by) != self.position_fields:
+            raise ValueError(
+                f"a cursor needs the list ordered by {self.position_fields}, "
+                f"not {queryset.query.order_by}"
+            )
+
+    def keys_after(self, queryset, position: ListPosition | None, limit: int) -> list[tuple]:
+        """(pk, date, slug) of the first `limit` rows of `queryset` after `position` (from
+        the first for None), in the list's order: one read of the index in the order's
+        order from the cursor on (`ROW(start, slug) > ROW(...)`, a range of the index), and
+        a second, of the undated rows, only when the dated ones end within the page."""
+        day, slug = self.position_fields
+        fields = ("pk", day, slug)
+        keys = []
+        if position is None or position.day is not None:
+            dated = queryset.filter(**{f"{day}__isnull": False})
+            if position is not None:
+                dated = dated.filter(
+                    GreaterThan(Row(day, slug), Row(Value(position.day), Value(position.slug)))
+                )
+            keys = list(dated.order_by(day, slug).values_list(*fields)[:limit])
+        if len(keys) < limit:
+            undated = queryset.filter(**{f"{day}__isnull": True})
+            if position is not None and position.day is None:
+                undated = undated.filter(**{f"{slug}__gt": position.slug})
+            # By the date too, all missing: the index's order, so no sort.
+            keys += undated.order_by(day, slug).values_list(*fields)[: limit - len(keys)]
+        return keys
+
+    def get_paginated_response(self, data):
+        if not self.by_cursor:
+            return super().get_paginated_response(data)
+        cursor = None if self.position is None else str(self.position)
+        return Response(
+            {
+                "count": self.count,
+                "next": None
+                if cursor is None
+                else link_after(self.request, self.cursor_query_param, cursor),
+                "previous": None,
+                "cursor": cursor,
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        answer = super().get_paginated_response_schema(schema)
+        properties = answer["properties"]
+        properties["next"]["description"] = (
+            "The next page, null on the last. With `cursor`, the rows after this page's "
+            "last, `cursor` set to its place (`page` never appears): follow it to copy the "
+            "whole list."
+        )
+        properties["previous"]["description"] = (
+            "The previous page, null on the first; always null with `cursor`."
+        )
+        # After `previous`, as the answer gives it.
+        answer["properties"] = {
+            **{k: v for k, v in properties.items() if k not in ("results", "facets")},
+            "cursor": {
+                "type": "string",
+                "nullable": True,
+                "description": "With `cursor` only: the place `next` holds (this page's last "
+                "row), to give as `cursor` for the next page; null on the last page.",
+                "example": POSITION_EXAMPLE,
+            },
+            **{k: v for k, v in properties.items() if k in ("results", "facets")},
+        }
+        return answer
+
+    def get_schema_operation_parameters(self, view):
+        page, page_size = super().get_schema_operation_parameters(view)
+        cursor = {
+            "name": self.cursor_query_param,
+            "required": False,
+            "in": "query",
+            "description": "Page with a cursor instead of page numbers, to copy the whole list: "
+            "`0` for the first page, then follow each answer's `next` (or give its "
+            "`cursor`) until it is null. Each page holds the rows after the last one given, "
+            "in the default order (by start, then id; undated last), so a row that stays "
+            "listed comes exactly once however rows are withdrawn or added meanwhile "
+            "(page numbers shift: a row withdrawn from page 1 moves the first of page 2 "
+            "onto it, and no page gives it). A row added, withdrawn or redated during the "
+            "copy has changed: read `changed_since` from the first page's `Changed-Until` "
+            "to get it. Not with `page` nor `ordering` (a 400 naming it); a value no answer "
+            "gave is a 400. JSON only: " + JSON_ONLY,
+            "schema": {
+                "type": "string",
+                "pattern": POSITION_PATTERN,
+                "maxLength": POSITION_MAX_LENGTH,
+                "example": FROM_THE_FIRST,
+            },
+        }
+        return [page, page_size, cursor]
+
+
+def link_after(request, param: str, position) -> str:
+    """The address of this request with `param` set to `position` and without `page`: the
+    `next` link of a cursor (the incidents feed's, the visits')."""
+    url = remove_query_param(request.build_absolute_uri(), "page")
+    return replace_query_param(url, param, position)
 
 
 def _wants_everything(request) -> bool:

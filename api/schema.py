@@ -334,8 +334,9 @@ def _name_enum_values(result) -> None:
 # Properties an answer carries only when asked for: a list's `facets` (with `?facets=`).
 ON_REQUEST_ONLY = frozenset({"facets"})
 # Properties one answer carries only in some cases ("Component.property"): a filing's 409
-# names the existing report only when it is a duplicate the caller may read.
-SOMETIMES = frozenset({"DuplicateReport.existing"})
+# names the existing report only when it is a duplicate the caller may read; a page of
+# visits has its `cursor` only when read by cursor (api.paging.PageOrCursorPagination).
+SOMETIMES = frozenset({"DuplicateReport.existing", "PaginatedVisitList.cursor"})
 
 
 def _require_answered_properties(result) -> None:

@@ -118,6 +118,11 @@ def pages(db) -> list[tuple[str, str]]:
         ("API visits, page 2000", "/api/v1/visits/?page=2000"),
         ("API visits of the country", f"/api/v1/visits/?host={db['state']}&page_size=50"),
         ("API visits of the country, page 1000", f"/api/v1/visits/?host={db['state']}&page=1000"),
+        ("API visits by cursor, first page", "/api/v1/visits/?cursor=0&page_size=500"),
+        (
+            "API visits by cursor, middle",
+            f"/api/v1/visits/?cursor={db['visit_cursor_middle']}&page_size=500",
+        ),
         ("API visits by verdict", "/api/v1/visits/?ordering=verdict"),
         ("API visits by last day, page 2000", "/api/v1/visits/?ordering=-end&page=2000"),
         (
@@ -676,6 +681,15 @@ def pick_identifiers() -> dict:
         visit = cur.fetchone()[0]
         cur.execute("SELECT count(*) FROM visits_visit")
         visits = cur.fetchone()[0]
+        # A visits cursor half-way through the published visits in their default order
+        # (api.paging.ListPosition: the start, or `undated`, then the slug).
+        cur.execute(
+            "SELECT coalesce(start::text, 'undated') || '.' || slug FROM visits_visit "
+            "WHERE review_state = 'verified' ORDER BY start, slug "
+            "OFFSET (SELECT count(*) / 2 FROM visits_visit WHERE review_state = 'verified') "
+            "LIMIT 1"
+        )
+        visit_cursor_middle = (cur.fetchone() or ("0",))[0]
         # Incidents feed cursors (a change's id) half-way and near the end of the feed.
         cur.execute(
             "SELECT id FROM visits_verdictchange WHERE new_code = 'non_compliance' "
@@ -698,6 +712,7 @@ def pick_identifiers() -> dict:
         "visit": visit,
         "visits": visits,
         "incident_changes": len(changes),
+        "visit_cursor_middle": visit_cursor_middle,
         "cursor_middle": changes[len(changes) // 2] if changes else 0,
         "cursor_end": changes[-3] if len(changes) > 3 else 0,
         "warrant": warrant,

@@ -23,7 +23,7 @@ from api.base import (
 from api.errors import DuplicateReportSerializer
 from api.filters import ApiOrderingFilter, AsOfFilter
 from api.formats import JSONRenderer
-from api.paging import IncidentFeedPagination, NotEqual
+from api.paging import IncidentFeedPagination, NotEqual, PageOrCursorPagination
 from api.parsers import JSONParser
 from api.reports import examples as report_examples
 from api.reports.serializers import ReportDetailSerializer, ReportInputSerializer
@@ -278,7 +278,10 @@ WITHDRAWN_VISITS = (
             "reasons and their explanation in the reader's language, the warrants that decided it, and links. "
             "Filter by person, host, situation, verdict, basis, status (`announced` for trips not yet taken), "
             "host_control, start date range and changed_since; `?as_of=` shows the verdicts as they stood "
-            "then. " + WITHDRAWN_VISITS
+            "then. " + WITHDRAWN_VISITS + " To copy the whole list, follow `next` from "
+            "`?cursor=0`, then keep the copy in step with `?changed_since=` from the first "
+            "page's `Changed-Until`: page numbers can skip a visit, or give one twice, when "
+            "visits are withdrawn or added between two requests; a cursor cannot."
         ),
         parameters=COMMON_FILTERS,
         examples=[examples.VISIT],
@@ -328,6 +331,9 @@ class VisitViewSet(
     serializer_class = VisitSerializer
     filterset_class = VisitApiFilterSet
     lookup_field = "slug"
+    # Page numbers, or a cursor with which a copy of the whole list loses no visit while
+    # visits are withdrawn or added (api.paging.PageOrCursorPagination).
+    pagination_class = PageOrCursorPagination
     keys_first_paging = True  # a deep page skips over ids, not joined rows (api.paging)
     # Sorted by verdict or host, a page is read one code or one host at a time
     # (core.paging.KeysFirstPaginator).

@@ -73,6 +73,33 @@ def test_a_deep_visits_page_finds_its_ids_in_the_index_alone(seeded, api_client)
     assert "Seq Scan on visits_visit" not in count_plan, count_plan
 
 
+@pytest.mark.parametrize("host", [None, "USA"])
+def test_a_visits_cursor_page_is_a_range_of_the_published_visits_index(seeded, api_client, host):
+    """A page by cursor reads its keys from the cursor's place on, a range of the index in
+    the default order (start, slug), whatever its depth: no OFFSET, no sort; one host's
+    from that host's index."""
+    params = {"page_size": 3, **({"host": host} if host else {})}
+    middle = api_client.get(VISITS, {**params, "page_size": 4, "cursor": "0"}).json()["cursor"]
+    queries = page_queries(api_client, VISITS, {**params, "cursor": middle})
+    (keys,) = [sql for sql in queries if "ROW(" in sql and "LIMIT" in sql]
+    assert "OFFSET" not in keys, keys
+    plan = plan_of(keys)
+    index = "visits_visit_published_host_order" if host else "visits_visit_published_order"
+    assert f"Index Only Scan using {index}" in plan, plan
+    assert "ROW(start, slug) > ROW(" in plan and "Sort" not in plan, plan
+
+
+def test_the_undated_visits_of_a_cursor_page_are_read_in_the_index_order(seeded, api_client):
+    """Past the dated visits, the undated ones: the same index, its NULL starts, by slug."""
+    last_dated = Visit.objects.published().exclude(start=None).order_by("start", "slug").last()
+    cursor = f"{last_dated.start.isoformat()}.{last_dated.slug}"
+    queries = page_queries(api_client, VISITS, {"page_size": 2, "cursor": cursor})
+    (undated,) = [sql for sql in queries if "IS NULL" in sql and "LIMIT" in sql]
+    plan = plan_of(undated)
+    assert "Index Only Scan using visits_visit_published_order" in plan, plan
+    assert "Sort" not in plan, plan
+
+
 def test_a_deep_page_started_after_a_day_finds_its_ids_in_the_index_alone(seeded, api_client):
     """`start_after` reads the start's precision (a partial start is some day of its month
     or year): without it in the index, page 2000 of the visits started after a day read

@@ -42,6 +42,10 @@ LISTS = [
     ("/api/v1/visits/", FLAGGED_THEN, 6),  # + the verdict as of that day
     # + the host's id, looked up first (visits.filters.HostFilter)
     ("/api/v1/visits/", {"host": "MNG", "ordering": "-start"}, 3),
+    # By cursor: the horizon (Changed-Until: two statements), the page's keys from the
+    # cursor on, the count, the rows (api.paging.PageOrCursorPagination)
+    ("/api/v1/visits/", {"cursor": "0"}, 2 + 3),
+    ("/api/v1/visits/", {"cursor": "2011-06-01.omar-al-bashir-mys-2011-06"}, 2 + 3),
     ("/api/v1/incidents/", {}, 1 + 4),  # + the horizon
     ("/api/v1/findings/", {}, 4),  # sources, persons
     ("/api/v1/referrals/", {}, 4),  # bound states, sources

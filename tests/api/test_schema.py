@@ -478,8 +478,8 @@ NAMED_FILTERS = {
 
 def fill_filters_from_the_seed(schema, refs: SeedReferences) -> None:
     """Positive queries of the lists name persons, states and situations that exist (their
-    descriptions say a value nobody has is a 400), and a feed cursor a position that
-    exists; the rest stays as generated."""
+    descriptions say a value nobody has is a 400), a feed cursor a position that exists
+    and a visits cursor one a page hands out, alone; the rest stays as generated."""
     from hypothesis import strategies as st
 
     picks = st.fixed_dictionaries(
@@ -495,6 +495,7 @@ def fill_filters_from_the_seed(schema, refs: SeedReferences) -> None:
     # A feed cursor is a position some page handed out: none beyond the newest change (the
     # cursor's description says that is a 400).
     newest = VerdictChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    visit_cursors = ["0", "2011-06-01.omar-al-bashir-mys-2011-06", "undated.omar-al-bashir-caf"]
 
     @schema.hook("flatmap_query")
     def filters_name_the_seed(context, query):
@@ -503,6 +504,15 @@ def fill_filters_from_the_seed(schema, refs: SeedReferences) -> None:
             return st.just(query)
         if operation.path == "/api/v1/incidents/" and isinstance(query.get("cursor"), int):
             query = {**query, "cursor": query["cursor"] % (newest + 1)}
+        if operation.path == "/api/v1/visits/" and "cursor" in query:
+            # A visits cursor is `0` or a place some page handed out (a date of the
+            # calendar), and pages alone, in the default order: not with `page` or
+            # `ordering`, nor with CSV (its description says each is a 400).
+            if query.get("format") == "csv":
+                query = {k: v for k, v in query.items() if k != "cursor"}
+            else:
+                query = {k: v for k, v in query.items() if k not in ("page", "ordering")}
+                query["cursor"] = visit_cursors[len(str(query["cursor"])) % len(visit_cursors)]
         if query.get("ordering"):
             # A key in one direction only, as the description says (`start,-start` is a 400).
             given = query["ordering"]

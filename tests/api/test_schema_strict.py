@@ -81,6 +81,18 @@ def test_the_seeds_answers_are_what_the_schema_says(seeded, api_client, openapi,
     assert errors(validator(openapi, schema["schema"]), answer) == []
 
 
+@pytest.mark.parametrize("cursor", ["0", "undated.omar-al-bashir-tur-undated"])
+def test_a_page_of_visits_read_by_cursor_is_what_the_schema_says(
+    seeded, api_client, openapi, cursor
+):
+    """With its `cursor` (a string, and null on the last page), which a page by number
+    leaves out."""
+    schema = openapi["paths"]["/api/v1/visits/"]["get"]["responses"]["200"]["content"]
+    answer = api_client.get("/api/v1/visits/", {"cursor": cursor, "page_size": 3}).json()
+    assert "cursor" in answer and answer["results"]
+    assert errors(validator(openapi, schema["application/json"]["schema"]), answer) == []
+
+
 def test_a_visit_without_an_occupier_is_valid_and_a_wrong_occupier_is_not(
     seeded, api_client, openapi
 ):
