@@ -299,6 +299,8 @@ _SCAN = f"""
     WHERE v.id > %(after)s AND v.id <= %(upto)s
 """
 _READ_LOCKED = f"SELECT {_VISIT_COLUMNS} {_VISIT_FROM} WHERE v.id = ANY(%(ids)s) ORDER BY v.id FOR NO KEY UPDATE OF v"
+# The visits of a chunk locked, in id order (as _READ_LOCKED locks them), before they are read.
+_LOCK = "SELECT v.id FROM visits_visit v WHERE v.id = ANY(%s) ORDER BY v.id FOR NO KEY UPDATE"
 # Visits per range of ids a full re-evaluation checks at once (ids, not rows: ids may be sparse).
 SCAN_SIZE = 50_000
 _LAST_ID = 2**63 - 1
@@ -659,6 +661,13 @@ def _evaluate_ids(ids, facts, cause, chunk_size, progress, stats) -> EvaluationS
         # Bound on the server: the digests' arrays (one entry per person, state and visit
         # with findings) are sent in binary, not quoted into the SQL for every chunk.
         with transaction.atomic(), _bound_cursor() as cur:
+            # Lock first, then read in a statement of its own: a visit locked by another
+            # transaction (a verification evaluating its withdrawal, another worker's
+            # chunk) is waited for, and its verdict and request are then read as that
+            # transaction committed them. Read in the locking statement, they would be as
+            # they stood before it (PostgreSQL re-reads only the locked row), and the
+            # change it recorded would be recorded a second time.
+            cur.execute(_LOCK, [chunk])
             cur.execute(_READ_LOCKED, {**facts.digests, "ids": chunk}, binary=True)
             stats += _evaluate_rows(cur, cur.fetchall(), facts, cause, timezone.now())
         if progress:
