@@ -88,10 +88,12 @@ _WRITES = ("INSERT", "UPDATE", "DELETE", "TRUNCATE", "MERGE", "COPY")
 # are their author's and the reviewers' until verified (a verified one is on its visit's
 # page: saving it moves the version, visits.signals). Were these to bump, an anonymous
 # reader would see every public page's ETag move whenever a reporter saves a draft.
-# Evaluation requests (the outbox) are no page's either: the change that records one
-# moves the version itself, and so does a verdict the request's task changes; were they
-# to bump, the beat sweeper, whose check for verdicts of an older rule runs an INSERT
-# every ICCWATCH_SWEEP_SECONDS, would empty the page cache that often with nothing changed.
+# Evaluation requests (the outbox) are written without moving it too: the beat sweeper's
+# check for verdicts of an older rule runs an INSERT every ICCWATCH_SWEEP_SECONDS, and the
+# relay marks requests relayed, neither changing anything shown. A page does show whether
+# a visit's verdict awaits re-evaluation (visits.models.reevaluation_pending), so the code
+# that records requests (visits.outbox.request_evaluation, when it recorded any) and the
+# evaluation that clears them (visits.flagging) move the version themselves.
 _IGNORED_TABLES = frozenset(
     {
         "django_session",

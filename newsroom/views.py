@@ -56,6 +56,7 @@ from visits.models import (
     Verdict,
     VerdictCode,
     Visit,
+    reevaluation_pending,
     verdict_label,
 )
 from warrants.models import Person
@@ -1601,10 +1602,16 @@ CLOSED_STATES = (ReportState.VERIFIED, ReportState.REJECTED)
 def published_verdict(report: Report) -> dict | None:
     """For a verified report that published or corrected a visit (not a withdrawal): its
     visit and that visit's verdict as the public page shows it ({"visit", "verdict"}; the
-    verdict None while it is being computed); None for any other report."""
+    verdict None while it is being computed, and with `reevaluation_pending` true while it
+    was decided before a change not evaluated yet, such as this correction:
+    visits.models.reevaluation_pending); None for any other report."""
     if report.state != ReportState.VERIFIED or report.is_withdrawal or report.visit is None:
         return None
-    verdict = Verdict.objects.filter(visit=report.visit).first()
+    verdict = (
+        Verdict.objects.filter(visit=report.visit)
+        .annotate(reevaluation_pending=reevaluation_pending("visit"))
+        .first()
+    )
     return {"visit": report.visit, "verdict": verdict}
 
 

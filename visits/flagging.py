@@ -299,6 +299,8 @@ _SCAN = f"""
     WHERE v.id > %(after)s AND v.id <= %(upto)s
 """
 _READ_LOCKED = f"SELECT {_VISIT_COLUMNS} {_VISIT_FROM} WHERE v.id = ANY(%(ids)s) ORDER BY v.id FOR NO KEY UPDATE OF v"
+# The visits of a chunk locked, in id order (as _READ_LOCKED locks them), before they are read.
+_LOCK = "SELECT v.id FROM visits_visit v WHERE v.id = ANY(%s) ORDER BY v.id FOR NO KEY UPDATE"
 # Visits per range of ids a full re-evaluation checks at once (ids, not rows: ids may be sparse).
 SCAN_SIZE = 50_000
 _LAST_ID = 2**63 - 1
@@ -454,6 +456,9 @@ def _evaluate_rows(cur, rows, facts: FactBook, cause, now) -> EvaluationStats:
                     cause_text,
                     reasons_json,
                     cause_facts,
+                    # When the change that caused it was recorded (the request's time):
+                    # the history dates a withdrawal by its verification, not by this run.
+                    requested_at,
                 )
             )
     _write(
@@ -469,6 +474,10 @@ def _evaluate_rows(cur, rows, facts: FactBook, cause, now) -> EvaluationStats:
                 [[r[0] for r in refreshed], [r[1] for r in refreshed]],
             )
     if satisfied:
+        # A verdict with an outstanding request is told as out of date (visits.models
+        # .reevaluation_pending): clearing it changes what pages say even when no verdict
+        # changed, so the cached pages' data version moves (this cursor is not Django's).
+        pagecache.wrote(connection)
         # Only the requests that were read are cleared: a newer one (another change
         # committed meanwhile) has a different requested_at and stays for the next run.
         with _bound_cursor() as bound:
@@ -555,14 +564,16 @@ def _write(upserts, history, now, first: bool = False) -> None:
             cur.execute(
                 """
                 INSERT INTO visits_verdictchange (visit_id, changed_at, old_code, new_code, old_basis, new_basis,
-                                                  explanation, cause, reasons, cause_facts, rule_version)
+                                                  explanation, cause, reasons, cause_facts, rule_version,
+                                                  caused_at)
                 SELECT h.visit_id, %b, h.old_code, h.new_code, h.old_basis, h.new_basis, h.explanation, h.cause,
-                       h.reasons::jsonb, h.cause_facts::jsonb, %b
+                       h.reasons::jsonb, h.cause_facts::jsonb, %b, h.caused_at
                 FROM unnest(%b::bigint[], %b::text[], %b::text[], %b::text[], %b::text[], %b::text[], %b::text[],
-                            %b::text[], %b::text[])
-                     AS h(visit_id, old_code, new_code, old_basis, new_basis, explanation, cause, reasons, cause_facts)
+                            %b::text[], %b::text[], %b::timestamptz[])
+                     AS h(visit_id, old_code, new_code, old_basis, new_basis, explanation, cause, reasons, cause_facts,
+                          caused_at)
                 """,
-                [now, compliance.RULE_VERSION, *([h[i] for h in history] for i in range(9))],
+                [now, compliance.RULE_VERSION, *([h[i] for h in history] for i in range(10))],
             )
 
 
@@ -596,7 +607,7 @@ def _copy(upserts, history, now) -> None:
         if history:
             with cur.copy(
                 "COPY visits_verdictchange (visit_id, changed_at, old_code, new_code, old_basis, new_basis, "
-                "explanation, cause, reasons, cause_facts, rule_version) FROM STDIN"
+                "explanation, cause, reasons, cause_facts, caused_at, rule_version) FROM STDIN"
             ) as copy:
                 for h in history:
                     copy.write_row((h[0], now, *h[1:], rule))
@@ -650,6 +661,13 @@ def _evaluate_ids(ids, facts, cause, chunk_size, progress, stats) -> EvaluationS
         # Bound on the server: the digests' arrays (one entry per person, state and visit
         # with findings) are sent in binary, not quoted into the SQL for every chunk.
         with transaction.atomic(), _bound_cursor() as cur:
+            # Lock first, then read in a statement of its own: a visit locked by another
+            # transaction (a verification evaluating its withdrawal, another worker's
+            # chunk) is waited for, and its verdict and request are then read as that
+            # transaction committed them. Read in the locking statement, they would be as
+            # they stood before it (PostgreSQL re-reads only the locked row), and the
+            # change it recorded would be recorded a second time.
+            cur.execute(_LOCK, [chunk])
             cur.execute(_READ_LOCKED, {**facts.digests, "ids": chunk}, binary=True)
             stats += _evaluate_rows(cur, cur.fetchall(), facts, cause, timezone.now())
         if progress:
@@ -724,6 +742,31 @@ def id_ranges(parts: int) -> list[tuple[int, int]]:
         return []
     cuts = [0, *sorted(set(inner or [])), last]
     return [(lo, hi) for lo, hi in zip(cuts, cuts[1:], strict=False) if hi > lo]
+
+
+def evaluate_now(visit_ids: Sequence[int]) -> bool:
+    """Evaluate these visits at once, in the caller's transaction, as the worker would: each
+    visit's outstanding request (recorded earlier in that transaction) gives the history
+    its causes and time, and is cleared. For a change whose verdict the rule decides from
+    the change alone (a verified withdrawal: compliance.decide answers `withdrawn` for a
+    visit that left the record, whatever its other facts), so that no page shows the old
+    verdict meanwhile, and the history records the withdrawal in the transaction that
+    made it, whether a worker runs or not.
+
+    Inside a savepoint: when the evaluation fails (an error is logged), nothing of it is
+    kept and the requests stay in the outbox for the worker, which will evaluate them
+    after the commit as for any change; the caller's transaction goes on. Returns whether
+    the visits were evaluated."""
+    try:
+        with transaction.atomic():
+            evaluate_visits(visit_ids, cause="a change to its facts")
+    except Exception:  # noqa: BLE001 - the worker evaluates it later: nothing is lost
+        logger.exception(
+            "could not evaluate visits %s at once; their evaluation is left to the worker",
+            list(visit_ids),
+        )
+        return False
+    return True
 
 
 def evaluate_pending(

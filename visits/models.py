@@ -124,6 +124,12 @@ class VisitQuerySet(models.QuerySet):
         """Visits whose current verdict is non-compliance: the incidents."""
         return self.filter(verdict__code="non_compliance")
 
+    def with_pending_reevaluation(self):
+        """Visits with `reevaluation_pending`: whether the verdict shown was decided before a
+        change to the visit's facts not evaluated yet (`reevaluation_pending`), read in the
+        same query (a look into the outbox's primary key per row)."""
+        return self.annotate(reevaluation_pending=reevaluation_pending())
+
 
 @history.track(exclude=[*history.BOOKKEEPING, "dataset_version"])
 class Visit(models.Model):
@@ -662,6 +668,17 @@ class VerdictChange(models.Model):
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="verdict_changes")
     changed_at = models.DateTimeField()
+    caused_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=(
+            "When the change of facts that caused it was recorded (its evaluation request's "
+            "time, the latest change's when several waited for one evaluation: a verified "
+            "correction's or withdrawal's, however long the evaluation waited for a worker); "
+            "empty when no recorded change caused it (a full re-evaluation) or for a change "
+            "recorded before this was kept: then changed_at."
+        ),
+    )
     old_code = models.CharField(max_length=24, choices=VerdictCode.choices, blank=True)
     new_code = models.CharField(max_length=24, choices=VerdictCode.choices)
     old_basis = models.CharField(max_length=24, choices=Basis.choices, blank=True)
@@ -695,6 +712,14 @@ class VerdictChange(models.Model):
 
     def __str__(self):
         return f"{self.visit_id}: {self.old_code or '-'} -> {self.new_code}"
+
+    @property
+    def happened_at(self) -> datetime.datetime:
+        """When what it records happened, as a reader dates it: the time the change of facts
+        that caused it was recorded (`caused_at`: a verified withdrawal's or correction's),
+        else the time the verdict changed (`changed_at`). An evaluation that waited for a
+        worker (an outage) does not move a withdrawal to the day the worker came back."""
+        return self.caused_at or self.changed_at
 
     def new_label(self) -> str:
         """The new verdict's label (verdict_label), its reasons telling whether the host of a
@@ -731,6 +756,51 @@ class EvaluationRequest(models.Model):
 
     def __str__(self):
         return f"evaluate {self.visit_id}: {self.reason}"
+
+    @staticmethod
+    def may_change_verdict(causes) -> bool:
+        """Whether a request with these causes (core.causes dicts, as `reason` stores them)
+        may change what its visit's verdict says: any cause but a bare edit of the visit
+        (`{"key": "edited", "object": "visit"}`: a save that changed none of the fields the
+        verdict's history tracks, visits.signals.TRACKED, such as its researcher's notes,
+        its occasion or the verdict a researcher expects, which the rule does not read or
+        reads for the staff's self-check only). Such a request is evaluated all the same;
+        its verdict is not told as out of date meanwhile. `CHANGES_A_VERDICT_SQL` is the
+        same test in SQL."""
+        return any(
+            not (cause.get("key") == "edited" and cause.get("object") == "visit")
+            for cause in causes
+        )
+
+
+# EvaluationRequest.may_change_verdict in SQL, on visits_evaluationrequest's `reason`
+# (alias `er`): a cause other than a bare edit of the visit.
+CHANGES_A_VERDICT_SQL = (
+    'jsonb_path_exists(er.reason::jsonb, \'$[*] ? (!(@.key == "edited" && @.object == "visit"))\')'
+)
+
+
+class _OutstandingRequest(models.Func):
+    """Whether the visit whose id is the expression has an evaluation request that may change
+    its verdict (EvaluationRequest.may_change_verdict): one look into the requests' primary
+    key."""
+
+    template = (
+        "EXISTS (SELECT 1 FROM visits_evaluationrequest er "
+        f"WHERE er.visit_id = %(expressions)s AND {CHANGES_A_VERDICT_SQL})"
+    )
+    output_field = models.BooleanField()
+
+
+def reevaluation_pending(visit: str = "pk") -> models.Func:
+    """An annotation: whether the visit a row names (`visit`, a field or lookup path to its
+    id) has a verdict decided before a change to its facts that has not been evaluated yet
+    (an outstanding EvaluationRequest that may change it, recorded in the transaction of the
+    change: a correction or withdrawal verified while no worker ran). Every page, list and
+    API answer showing such a verdict says it is out of date, and the evaluation that
+    clears the request moves the data version (visits.flagging), so no cached page keeps
+    saying so. A correlated subquery per row read: a page's rows, never a whole table."""
+    return _OutstandingRequest(models.F(visit))
 
 
 class ReportState(models.TextChoices):

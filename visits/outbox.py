@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
 from compliance import RULE_VERSION
-from core import broker, causes
+from core import broker, causes, pagecache
 from visits.flagging import chunks, id_ranges
 
 logger = logging.getLogger(__name__)
@@ -107,6 +107,13 @@ def request_evaluation(where_sql: str, params: Sequence, cause: str | dict) -> N
             [reason, *params],
         )
         rows = cur.fetchall()
+    if rows:
+        # A visit with an outstanding request is told as awaiting re-evaluation
+        # (visits.models.reevaluation_pending): the cached pages' data version moves, as
+        # for the change itself (most changes moved it already; the sweeper's request of
+        # the verdicts of an older rule moves it only here). Requests are otherwise no
+        # page's (core.pagecache._IGNORED_TABLES): marking one relayed changes nothing shown.
+        pagecache.wrote(connection)
     if rows and not getattr(_relay_state, "deferred", False):
         _relay_after_commit(rows[0][1], [r[0] for r in rows])
 

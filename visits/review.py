@@ -1808,6 +1808,13 @@ def _verify_withdrawal(report: Report, reviewer, note: str) -> Visit:
     # Its sources checked again, as a report's are when it is verified.
     sources = withdrawal_sources(report.withdrawal_citations)
     withdraw_visit(visit, note, user=reviewer, sources=sources)
+    # Its verdict is withdrawn now, in this transaction, rather than by a worker after the
+    # commit: the rule withdraws the verdict of a visit that left the record whatever its
+    # other facts, so no reader sees the withdrawn visit keep its old verdict (an incident,
+    # say) while a worker is awaited, and the history dates the withdrawal by this
+    # verification. Should that evaluation fail, its request stays in the outbox for the
+    # worker (flagging.evaluate_now), and the page says the verdict is out of date until then.
+    flagging.evaluate_now([visit.pk])
     changes = [{"field": "review_state", "old": ReviewState.VERIFIED, "new": ReviewState.WITHDRAWN}]
     return _verified(report, reviewer, visit, changes)
 

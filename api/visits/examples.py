@@ -125,6 +125,7 @@ MONGOLIA = {
         ],
         "rule_version": "2026.11.2",
         "since": "2026-11-26T21:16:03.122700Z",
+        "reevaluation_pending": False,
         "as_of": None,
     },
     "findings": [
@@ -169,6 +170,7 @@ VISIT_DETAIL = OpenApiExample(
         "history": [
             {
                 "changed_at": "2026-11-26T21:16:03.122700Z",
+                "caused_at": "2026-11-26T21:16:03.122700Z",
                 "old_code": None,
                 "new_code": "non_compliance",
                 "old_basis": None,
@@ -237,6 +239,7 @@ WITHDRAWN_VISIT_DETAIL = OpenApiExample(
         "history": [
             {
                 "changed_at": "2026-11-27T10:02:11.418933Z",
+                "caused_at": "2026-11-27T10:02:11.401215Z",
                 "old_code": "non_compliance",
                 "new_code": "withdrawn",
                 "old_basis": "state_party",
@@ -341,6 +344,7 @@ VISIT_REPORTED = OpenApiExample(
             "warrants": [],
             "rule_version": "2026.11.2",
             "since": "2026-11-27T09:00:00Z",
+            "reevaluation_pending": False,
             "as_of": None,
         },
         "findings": [],

@@ -31,7 +31,12 @@ from core import prepared, tabular
 from core import reasons as reasons_renderer
 from core.links import link_builder
 from core.names import country_name, situation_name
-from visits.models import Citation, WithdrawalCitation, verdict_label
+from visits.models import (
+    CHANGES_A_VERDICT_SQL,
+    Citation,
+    WithdrawalCitation,
+    verdict_label,
+)
 
 # A page of visits in one statement, for the page's keys (`{keys}`: the list's own query
 # of its visits' ids, filtered, ordered and sliced, as the ORM writes it): each visit's
@@ -87,6 +92,8 @@ SELECT v.id, v.slug, p.slug, p.name, s.slug, s.name, h.iso3, h.name, v.host_cont
        v.review_state, v.withdrawal_note, v.expected_verdict,
        d.visit_id, d.code, d.basis, d.reasons::text, d.explanation,
        d.would_have_been_bound, d.rule_version, d.computed_at,
+       EXISTS (SELECT 1 FROM visits_evaluationrequest er
+               WHERE er.visit_id = v.id AND {changes_a_verdict}),
        v.created_at, v.updated_at, warrants.items, findings.items, citations.items,
        withdrawal_citations.items
 FROM page
@@ -102,8 +109,11 @@ LEFT JOIN citations ON citations.id = v.id
 LEFT JOIN withdrawal_citations ON withdrawal_citations.id = v.id
 ORDER BY page.position
 """
-_PAGE = _PAGE.replace("{visit_citations}", _CITED.format(table=Citation._meta.db_table)).replace(
-    "{withdrawal_citations}", _CITED.format(table=WithdrawalCitation._meta.db_table)
+_PAGE = (
+    _PAGE.replace("{visit_citations}", _CITED.format(table=Citation._meta.db_table))
+    .replace("{withdrawal_citations}", _CITED.format(table=WithdrawalCitation._meta.db_table))
+    # Whether the verdict awaits re-evaluation (visits.models.reevaluation_pending).
+    .replace("{changes_a_verdict}", CHANGES_A_VERDICT_SQL)
 )
 
 # DRF's own representation of a date and of a datetime, as the serializer's fields give them.
@@ -204,7 +214,7 @@ class VisitRows:
         return {"slug": slug, "name": name, "translated_name": translated}
 
     def _verdict(
-        self, code, basis, reasons_text, stored, would, rule_version, computed_at, warrants
+        self, code, basis, reasons_text, stored, would, rule_version, computed_at, pending, warrants
     ):
         """VisitVerdictSerializer's dict for the current verdict."""
         # As api.lang.render_explanation: the reasons rendered in the answer's language,
@@ -230,6 +240,7 @@ class VisitRows:
             ],
             "rule_version": rule_version,
             "since": self.datetime(computed_at),
+            "reevaluation_pending": pending,
             "as_of": None,
         }
 

@@ -95,6 +95,15 @@ class VisitVerdictSerializer(PlainReadMixin, serializers.Serializer):
     )
     rule_version = serializers.CharField()
     since = serializers.DateTimeField(help_text="When iccwatch recorded this verdict.")
+    reevaluation_pending = serializers.BooleanField(
+        help_text="true when this verdict was decided before a change to the facts it rests on "
+        "(a verified correction of the visit, a warrant's or a state's change, a new rule "
+        "version) that has not been evaluated yet: it may not follow from the visit's fields "
+        "beside it, and will be replaced as soon as a worker evaluates the change (seconds "
+        "normally; longer while no worker runs). The visit's page says so too. A change "
+        "that cannot alter the verdict (an edit of the researchers' notes) does not count. "
+        "false for a verdict that is up to date, and for a past verdict (`as_of`).",
+    )
     as_of = serializers.DateField(
         allow_null=True, help_text="The as_of date asked for, or null for the current verdict."
     )
@@ -115,6 +124,7 @@ class VisitVerdictSerializer(PlainReadMixin, serializers.Serializer):
                 "warrants": verdict.warrants.all(),
                 "rule_version": verdict.rule_version,
                 "since": verdict.computed_at,
+                "reevaluation_pending": reevaluation_pending_of(visit),
                 "as_of": None,
             }
         else:
@@ -131,6 +141,7 @@ class VisitVerdictSerializer(PlainReadMixin, serializers.Serializer):
                 "warrants": None,
                 "rule_version": change.rule_version,
                 "since": change.changed_at,
+                "reevaluation_pending": False,
                 "as_of": as_of,
                 # What the change's reasons say of a called-off trip's host, as its page does.
                 "label": change.new_label(),
@@ -138,6 +149,22 @@ class VisitVerdictSerializer(PlainReadMixin, serializers.Serializer):
         if "label" not in data:
             data["label"] = verdict_label(data["code"], data["would_have_been_bound"])
         return super().to_representation(data)
+
+
+def reevaluation_pending_of(visit) -> bool:
+    """Whether `visit`'s current verdict awaits re-evaluation (visits.models
+    .reevaluation_pending): its `reevaluation_pending` annotation, which every list and
+    detail reads with the row (api.visits.views.with_everything_shown); one query for a
+    visit read without it."""
+    pending = getattr(visit, "reevaluation_pending", None)
+    if pending is None:
+        pending = (
+            Visit.objects.filter(pk=visit.pk)
+            .with_pending_reevaluation()
+            .values_list("reevaluation_pending", flat=True)
+            .first()
+        )
+    return bool(pending)
 
 
 class VerdictChangeSerializer(PlainReadMixin, serializers.ModelSerializer):
@@ -176,11 +203,23 @@ class VerdictChangeSerializer(PlainReadMixin, serializers.ModelSerializer):
         read_only=True,
         help_text="Why it changed, structured (what changed, named by natural keys; empty for older changes).",
     )
+    caused_at = serializers.DateTimeField(
+        source="happened_at",
+        read_only=True,
+        help_text="When the change of facts that caused it was recorded (UTC; the latest, when "
+        "several waited for one evaluation): a verified correction's or withdrawal's time, "
+        "however long its evaluation waited for a worker, so the day a visit was withdrawn is "
+        "the day its withdrawal was verified. Before `changed_at`, the moment the verdict "
+        "itself changed (which `as_of` reads), by as long as the evaluation waited; equal to "
+        "it for a change no recorded change of facts caused (a full re-evaluation) and for "
+        "changes recorded before this was kept.",
+    )
 
     class Meta:
         model = VerdictChange
         fields = [
             "changed_at",
+            "caused_at",
             "old_code",
             "new_code",
             "old_basis",

@@ -180,6 +180,7 @@ def with_everything_shown(visits):
     """Visits with everything the serializer shows, in a fixed number of queries."""
     return (
         visits.with_verdicts()
+        .with_pending_reevaluation()
         .select_related("controlled_by")
         .prefetch_related(
             Prefetch(

@@ -111,6 +111,13 @@ def when(value, precision="day"):
 
 
 @register.filter
+def moment(value):
+    """{{ verdict.computed_at|moment }} -> "5 December 2026, 11:40 UTC" ("5 décembre 2026,
+    11 h 40 UTC"): core.names.format_moment."""
+    return names.format_moment(value) if value else ""
+
+
+@register.filter
 def moment_with_seconds(value):
     """{{ citation.data_as_of|moment_with_seconds }} -> "5 December 2026, 11:40:17 UTC"
     ("5 décembre 2026, 11 h 40 min 17 s UTC"): core.names.format_moment."""

@@ -255,10 +255,14 @@ def _sovereign(state) -> tuple[str, object] | None:
 def _hosted_visits(hosted_visits, tally):
     """(visits shown, incidents shown): all of them, or the latest past summaries.LATEST_VISITS."""
     if tally.total <= summaries.LATEST_VISITS:
-        visits = list(hosted_visits.with_verdicts().order_by("start", "pk"))
+        visits = list(
+            hosted_visits.with_verdicts().with_pending_reevaluation().order_by("start", "pk")
+        )
         incidents = [v for v in visits if summaries.verdict_code(v) == VerdictCode.NON_COMPLIANCE]
         return visits, incidents
-    visits = summaries.latest(hosted_visits.with_verdicts(), summaries.LATEST_VISITS)
+    visits = summaries.latest(
+        hosted_visits.with_verdicts().with_pending_reevaluation(), summaries.LATEST_VISITS
+    )
     incidents = summaries.latest(hosted_visits.with_verdicts().flagged(), summaries.LATEST_VISITS)
     return visits, incidents
 

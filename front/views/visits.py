@@ -6,6 +6,7 @@ the API's rule too)."""
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from types import SimpleNamespace
 
 from django import forms
@@ -20,10 +21,10 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from compliance import RULE_VERSION
-from core import roles
+from core import causes, roles
 from core.filters import select_widget
 from core.links import link_builder
-from core.names import elide, in_sentence
+from core.names import elide, format_moment, in_sentence
 from core.pagecache import cache_page_by_version
 from front import citations, listing, summaries
 from front.corrections import correction_lines
@@ -42,6 +43,7 @@ from visits import history as visit_history
 from visits import review, tables
 from visits.filters import IncidentFilterSet, VisitFilterSet
 from visits.models import (
+    EvaluationRequest,
     Finding,
     FindingKind,
     ReviewState,
@@ -186,13 +188,15 @@ def with_court_findings(visits):
     recorded for it in all (an appeal judgment, a later referral: Jordan 2017 has two);
     `icc_other_decision` and its precision, the day of the earliest decision that made no
     Art. 87(7) finding (one informing the Security Council: Chad and Kenya, 27 August
-    2010), for a row with no finding. Correlated subqueries: the lists apply it to the
-    page's rows only (Listing.page_rows), never to a download of every row."""
+    2010), for a row with no finding; and `reevaluation_pending`, whether its verdict
+    awaits re-evaluation after a change (VisitQuerySet.with_pending_reevaluation).
+    Correlated subqueries: the lists apply it to the page's rows only
+    (Listing.page_rows), never to a download of every row."""
     decisions = Finding.objects.filter(visit=OuterRef("pk"))
     findings = decisions.filter(kind=FindingKind.ART_87_7).order_by("decided", "pk")
     others = decisions.filter(kind=FindingKind.OTHER).order_by("decided", "pk")
     counted = decisions.order_by().values("visit").annotate(n=Count("pk")).values("n")
-    return visits.annotate(
+    return visits.with_pending_reevaluation().annotate(
         icc_finding=Subquery(findings.values("decided")[:1]),
         icc_finding_precision=Subquery(findings.values("decided_precision")[:1]),
         icc_decisions=Coalesce(Subquery(counted), 0),
@@ -354,6 +358,32 @@ def shown_citations(cited) -> list[SimpleNamespace]:
     return sorted(shown, key=lambda s: (s.published is None, s.published or 0, s.url))
 
 
+# A history row whose evaluation came this long after the change that caused it also says
+# when the verdict was updated.
+EVALUATED_LATER = datetime.timedelta(minutes=1)
+
+
+def pending_reevaluation(visit) -> SimpleNamespace | None:
+    """What the page says of a verdict decided before a change to its visit's facts that no
+    worker has evaluated yet (visits.models.reevaluation_pending), read from the visit's
+    `reevaluation_requested_at` and `reevaluation_reason` (its EvaluationRequest's, None
+    for none): None when there is no such change, else `since` (when the change was
+    recorded, in words: the latest, when several wait) and `what` (the changes, in the
+    reader's language, as the verdict's history will tell them: core.causes). A request
+    whose causes cannot change the verdict (a bare edit: EvaluationRequest
+    .may_change_verdict) is none."""
+    pending = causes.loads(getattr(visit, "reevaluation_reason", None))
+    if not pending or not EvaluationRequest.may_change_verdict(pending):
+        return None
+    told = [c for c in pending if EvaluationRequest.may_change_verdict([c])]
+    names = summaries.cause_names([SimpleNamespace(cause_facts=told)], [visit])
+    return SimpleNamespace(
+        since=format_moment(visit.reevaluation_requested_at),
+        # (The sentence ends after it: a withdrawal's note may end with its own stop.)
+        what=causes.render(told, names=names).rstrip("."),
+    )
+
+
 @cache_page_by_version
 def visit_detail(request, slug: str):
     """/visits/<id>/: a readable visit (published, or withdrawn after it was), its
@@ -367,10 +397,19 @@ def visit_detail(request, slug: str):
         .annotate(
             corrected=Exists(review.corrections_of(OuterRef("pk"))),
             import_corrected=Exists(visit_history.import_updates(OuterRef("pk"))),
+            # Its outstanding evaluation request, if any (most visits have none): a change
+            # recorded since its verdict was decided, which no worker has evaluated yet.
+            **{
+                f"reevaluation_{column}": Subquery(
+                    EvaluationRequest.objects.filter(visit=OuterRef("pk")).values(column)[:1]
+                )
+                for column in ("requested_at", "reason")
+            },
         ),
         slug=slug,
     )
     verdict = summaries.verdict_of(visit)
+    reevaluation = pending_reevaluation(visit) if verdict is not None else None
     sources = cited_sources(visit)
     findings = list(
         Finding.objects.filter(visit=visit)
@@ -396,6 +435,10 @@ def visit_detail(request, slug: str):
             change.kind = "same"
         else:
             change.kind = "changed"
+        # Dated by the change that caused it (a verified withdrawal or correction), and by
+        # the evaluation as well when that waited for a worker (an outage) a minute or more.
+        change.when = change.happened_at
+        change.evaluated_later = change.changed_at - change.when >= EVALUATED_LATER
         # The verdict it replaced, labelled as its own row labelled it (a called-off trip's
         # host bound or not), or by its code when no earlier row is kept.
         if previous is not None and previous.new_code == change.old_code:
@@ -425,10 +468,11 @@ def visit_detail(request, slug: str):
     # .request_key caches anonymous reads only), so what only staff see is never replayed
     # to the public.
     staff = bool(roles.roles_of(request.user))
-    # The day it left the record: its verdict's last withdrawal in the history.
+    # The day it left the record: its verdict's last withdrawal in the history, dated by
+    # the withdrawal itself (its verification), not by the evaluation that followed it.
     withdrawn_on = next(
         (
-            timezone.localtime(c.changed_at).date()
+            timezone.localtime(c.happened_at).date()
             for c in reversed(history)
             if c.new_code == VerdictCode.WITHDRAWN and c.old_code != VerdictCode.WITHDRAWN
         ),
@@ -458,6 +502,7 @@ def visit_detail(request, slug: str):
         else [],
         "visit": visit,
         "verdict": verdict,
+        "reevaluation": reevaluation,
         "title": title,
         "crumb": crumb,
         "sources": sources,

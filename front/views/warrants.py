@@ -178,14 +178,16 @@ def person_detail(request, slug: str):
     trips = Visit.objects.published().filter(person=person)
     tally, warning_ids = summaries.person_counts(person)
     if tally.total <= summaries.LATEST_TRIPS:
-        visits = list(trips.with_verdicts().order_by("start", "pk"))
+        visits = list(trips.with_verdicts().with_pending_reevaluation().order_by("start", "pk"))
         warnings = [
             v
             for v in visits
             if summaries.verdict_code(v) == VerdictCode.UPCOMING and v.verdict.would_have_been_bound
         ]
     else:
-        visits = summaries.latest(trips.with_verdicts(), summaries.LATEST_TRIPS)
+        visits = summaries.latest(
+            trips.with_verdicts().with_pending_reevaluation(), summaries.LATEST_TRIPS
+        )
         found = {v.pk: v for v in trips.with_verdicts().filter(pk__in=warning_ids)}
         warnings = [found[pk] for pk in warning_ids if pk in found]
     sources = list(person.sources.all())

@@ -409,3 +409,44 @@ def test_changing_a_referral_re_evaluates_the_visits_of_its_situation(seeded):
     sudan.save()
     hosted = set(Visit.objects.filter(host=sudan).values_list("slug", flat=True))
     assert requested_slugs() == darfur | hosted
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_evaluation_waiting_for_a_locked_visit_reads_what_its_holder_committed():
+    """A verification evaluates its withdrawal in its own transaction (flagging.evaluate_now)
+    while a worker evaluates the same visit (an earlier change's task): the worker waits for
+    the lock, then reads the verdict and the request as the verification committed them.
+    Read in its locking statement, they were as they stood before (PostgreSQL re-reads only
+    the locked row): the withdrawal found the old verdict and was recorded twice."""
+    import threading
+    import time
+
+    from django.db import connections, transaction
+
+    from tests.factories import make_person, make_state, make_visit, make_warrant
+    from visits.reports import withdraw_visit
+
+    person = make_person("vladimir-putin", "Vladimir Putin")
+    make_warrant(person, issued=datetime.date(2023, 3, 17))
+    visit = make_visit(person, make_state("MNG", entry_into_force=datetime.date(2002, 7, 1)))
+    flagging.evaluate_pending()
+    assert Verdict.objects.get(visit=visit).code == "non_compliance"
+
+    def worker():
+        try:
+            flagging.evaluate_visits([visit.pk], cause="a change to its facts")
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        locked = Visit.objects.select_for_update().get(pk=visit.pk)
+        withdraw_visit(locked, "Reported in error: the newspaper retracted its story.")
+        assert flagging.evaluate_now([visit.pk])
+        thread = threading.Thread(target=worker)
+        thread.start()
+        time.sleep(0.5)  # the worker is waiting for the visit's lock
+        assert thread.is_alive()
+    thread.join(timeout=10)
+    assert not thread.is_alive()
+    changes = list(VerdictChange.objects.filter(visit=visit).values_list("old_code", "new_code"))
+    assert changes == [("", "non_compliance"), ("non_compliance", "withdrawn")], changes
