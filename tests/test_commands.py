@@ -4,13 +4,17 @@ import io
 import os
 import re
 import shutil
+import signal
+import socket
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
+from django.core.management.base import BaseCommand
 
 from devtools import services
+from devtools.management.commands import up
 from devtools.management.commands.test import MAX_WORKERS, needs_the_terminal, parallel
 from devtools.management.commands.up import DATASET
 from devtools.management.commands.up import Command as UpCommand
@@ -70,6 +74,79 @@ def test_up_starts_an_empty_site_when_the_seed_folder_is_missing(tmp_path):
     command = up_command()
     command.seed(tmp_path / "no-such-folder")
     assert "is missing: starting with an empty site" in command.stdout.getvalue()
+
+
+def test_up_refuses_a_port_in_use_before_it_starts_anything(dead_port):
+    """With another program on port 8000 (`python3 -m http.server 8000`), `up` migrated,
+    built the downloads, collected the static files and said "iccwatch is at
+    http://127.0.0.1:8000/" before Django's runserver ended it with "Error: That port is
+    already in use.". It refuses first now, naming the port and `--port`. Its database is
+    one where nothing answers: had it gone on, it would have failed there instead."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_manage(
+            "up",
+            "--noreload",
+            "--port",
+            str(port),
+            env={**os.environ, "DATABASE_URL": f"postgres://nobody@127.0.0.1:{dead_port}/none"},
+            timeout=60,
+        )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stderr.startswith(
+        f"CommandError: The port {port} on 127.0.0.1 is already in use (another program "
+        f"listens there). Stop that program, or choose another port: "
+        f"`python3 manage.py up --port {port + 1}`. Nothing was started."
+    ), result.stderr
+    assert "==>" not in result.stdout and "iccwatch is at" not in result.stdout, result.stdout
+
+
+def test_up_refuses_a_host_that_is_not_this_machines():
+    problem = up.listening_problem("192.0.2.1", 8000)  # TEST-NET-1: no machine's address
+    assert problem == (
+        "192.0.2.1 is not an address of this machine: choose another with `--host` "
+        "(127.0.0.1 by default)."
+    )
+    assert up.listening_problem("127.0.0.1", 0) is None
+
+
+@pytest.mark.django_db
+def test_up_says_where_the_site_is_once_the_server_listens(monkeypatch):
+    """`up` said "iccwatch is at ..." before runserver had tried the port. The line now
+    comes from runserver's on_bind, called once its socket is bound; the server itself
+    (django.core.servers.basehttp.run) is replaced by one that binds nothing."""
+    command = up_command()
+    for step in ("seed", "recompute_outdated", "build_downloads", "ensure_admin"):
+        monkeypatch.setattr(command, step, lambda *args: None)
+    monkeypatch.setattr(up, "embedded_server", lambda: None)
+    monkeypatch.setattr(signal, "signal", lambda *args: None)  # no SIGTERM handler here
+    monkeypatch.setenv("DJANGO_CONN_MAX_AGE", "30")  # the test database's setting unchanged
+    call_command = up.call_command
+    monkeypatch.setattr(  # migrate and collectstatic left out, runserver run
+        up,
+        "call_command",
+        lambda name, *args, **kwargs: (
+            call_command(name, *args, **kwargs) if isinstance(name, BaseCommand) else None
+        ),
+    )
+    said = {}
+
+    def run(address, port, handler, *, on_bind, **kwargs):
+        said["before"] = command.stdout.getvalue()
+        on_bind(port)  # what basehttp.run does once the socket is bound
+        said["after"] = command.stdout.getvalue()
+
+    monkeypatch.setattr("django.core.management.commands.runserver.run", run)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command.handle(host="127.0.0.1", port=port, data=DATASET, noreload=True)
+    assert "iccwatch is at" not in said["before"], said["before"]
+    assert said["after"].endswith(
+        f"iccwatch is at http://127.0.0.1:{port}/  (admin: /admin/). Ctrl-C stops it.\n"
+    ), said["after"]
 
 
 def test_the_test_command_passes_its_arguments_to_pytest():
