@@ -228,6 +228,34 @@ def is_transactional(item) -> bool:
 
 
 @pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session):
+    """A path on the command line that does not exist ends the run before any worker
+    starts, with pytest's own message and exit code: `ERROR: file or directory not
+    found: tests/site/nosuchfile.py`, exit code 4 (a usage error).
+
+    Under pytest-xdist (`manage.py test` runs in worker processes by default) the
+    controller collects nothing itself, and a worker's usage error does not reach it
+    (pytest-xdist issue #109): a mistyped path ran no test, said only "no tests ran"
+    (exit code 5), and only after every worker had started. Each argument is resolved
+    here by the function pytest's collection uses (`resolve_collection_argument`), so
+    that the check is pytest's own, `::` selections and --pyargs included.
+    """
+    from _pytest.main import resolve_collection_argument
+
+    config = session.config
+    if hasattr(config, "workerinput"):  # a worker: the controller has checked
+        return
+    for index, argument in enumerate(config.args):
+        resolve_collection_argument(
+            config.invocation_params.dir,
+            argument,
+            index,
+            as_pypath=config.option.pyargs,
+            consider_namespace_packages=config.getini("consider_namespace_packages"),
+        )
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """Order the tests so that the seed is imported as few times as possible.
 

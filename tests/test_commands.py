@@ -161,6 +161,18 @@ def test_the_test_command_fails_with_pytests_code_when_no_test_is_collected():
     assert "pytest collected no tests: that counts as a failure" in result.stderr
 
 
+@pytest.mark.parametrize("workers", [[], ["-n", "0"]], ids=["in-workers", "in-one-process"])
+def test_the_test_command_names_a_path_that_does_not_exist(workers):
+    """In worker processes (the default), a mistyped path ran no test and said only "no
+    tests ran" and "pytest collected no tests" (exit code 5): pytest-xdist's workers lost
+    pytest's own message. It is pytest's usage error in both modes now, before any worker
+    starts."""
+    result = run_manage("test", *workers, "-p", "no:cacheprovider", "tests/site/nosuchfile.py")
+    assert result.returncode == 4, result.stdout + result.stderr
+    assert "ERROR: file or directory not found: tests/site/nosuchfile.py" in result.stderr
+    assert "created:" not in result.stdout  # no worker was started
+
+
 @pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server on PATH")
 def test_a_private_redis_answers_while_it_runs_and_is_gone_after():
     redis = PrivateRedis()
