@@ -161,6 +161,28 @@ def test_the_test_command_fails_with_pytests_code_when_no_test_is_collected():
     assert "pytest collected no tests: that counts as a failure" in result.stderr
 
 
+def test_the_test_commands_help_says_what_it_does_before_pytests_options():
+    """`manage.py test --help` printed pytest's help alone ("usage: python -m pytest"),
+    nothing about the services the command starts nor its workers, and `manage.py help
+    test` sent the reader back to it. Its own usage now comes first, and asking for help
+    starts nothing: here no Redis answers where the tests' would be."""
+    dead_redis = {**os.environ, "ICCWATCH_TEST_REDIS_URL": "redis://127.0.0.1:1/15"}
+    result = run_manage("test", "--help", env=dead_redis)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("usage: python3 manage.py test [pytest's options]")
+    own, _, pytests = result.stdout.partition("pytest's own help follows.")
+    assert f"(-n auto\n--maxprocesses {MAX_WORKERS})" in own, own
+    assert "the embedded PostgreSQL" in own and "redis-server" in own, own
+    assert "python3 manage.py test tests/site/test_map.py::test_x" in own, own
+    assert pytests.lstrip().startswith("usage: python -m pytest"), pytests[:200]
+    assert "Starting the embedded PostgreSQL" not in result.stdout + result.stderr
+
+    described = run_manage("help", "test")
+    assert described.returncode == 0, described.stderr
+    assert described.stdout.startswith("usage: python3 manage.py test [pytest's options]")
+    assert described.stdout.rstrip().endswith("pytest's own options: python3 manage.py test --help")
+
+
 @pytest.mark.parametrize("workers", [[], ["-n", "0"]], ids=["in-workers", "in-one-process"])
 def test_the_test_command_names_a_path_that_does_not_exist(workers):
     """In worker processes (the default), a mistyped path ran no test and said only "no
