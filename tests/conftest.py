@@ -37,7 +37,12 @@ from redis.exceptions import RedisError
 from rest_framework.test import APIClient
 
 from core.cache import counters, slots
-from devtools.services import DEFAULT_TEST_REDIS_URL, worker_redis_url
+from devtools.services import (
+    DEFAULT_TEST_REDIS_URL,
+    in_ci,
+    npm_package_files,
+    worker_redis_url,
+)
 
 # A real Celery worker on a private Redis, for the tests that ask for `pipeline`.
 from tests.pipeline import (  # noqa: F401 - fixtures offered to every test module
@@ -253,6 +258,32 @@ def pytest_sessionstart(session):
             as_pypath=config.option.pyargs,
             consider_namespace_packages=config.getini("consider_namespace_packages"),
         )
+
+
+def pytest_runtest_setup(item):
+    """A test marked `npm(package, ...)` reads those npm packages (package-lock.json's,
+    installed by `npm ci`; devtools.services.npm_package_files): without them it is
+    skipped, the reason naming the missing package, its file and `npm ci`. Where CI is set
+    (`devtools.services.in_ci`) it fails with the same words instead: CI installs npm, and
+    a test it skipped would never be seen to pass."""
+    packages = [name for marker in item.iter_markers("npm") for name in marker.args]
+    if not packages:
+        return
+    files = npm_package_files()
+    missing = [name for name in dict.fromkeys(packages) if not files[name].exists()]
+    if not missing:
+        return
+    reason = (
+        f"needs the npm package{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+        f"({', '.join(str(files[name]) for name in missing)} missing): run `npm ci` "
+        "(Debian: apt-get install npm)"
+    )
+    if in_ci():
+        pytest.fail(
+            f"{reason}; CI is set: a test that needs npm fails rather than being skipped",
+            pytrace=False,
+        )
+    pytest.skip(reason)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -2,6 +2,7 @@
 itself there, and there installs the npm packages (or says once what is lost without them)."""
 
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,24 @@ def test_the_npm_packages_are_those_package_lock_pins():
     for name, path in bootstrap.NPM_PACKAGES.items():
         assert f"node_modules/{name}" in pinned, name
         assert path.is_relative_to(ROOT / "node_modules" / name), path
+
+
+def test_the_readme_names_every_test_file_that_needs_npm():
+    """README's list of the tests that need npm is the list of the files with tests marked
+    `npm`, each mark naming a package the project reads (devtools.services)."""
+    from devtools.services import npm_package_files
+
+    bootstrap = load_bootstrap()
+    assert set(bootstrap.NPM_PACKAGES) == set(npm_package_files())
+    marked, packages = set(), set()
+    for path in (ROOT / "tests").rglob("test_*.py"):
+        found = re.findall(r"mark\.npm\(([^)]*)\)", path.read_text())
+        if found:
+            marked.add(str(path.relative_to(ROOT)))
+            packages.update(re.findall(r'"([^"]+)"', " ".join(found)))
+    assert packages == set(npm_package_files()), packages
+    readme = (ROOT / "README.md").read_text()
+    section = readme[
+        readme.index("**The tests that need npm**") : readme.index("**The tests also need")
+    ]
+    assert set(re.findall(r"`(tests/[^`]+\.py)`", section)) == marked

@@ -183,6 +183,43 @@ def test_the_test_commands_help_says_what_it_does_before_pytests_options():
     assert described.stdout.rstrip().endswith("pytest's own options: python3 manage.py test --help")
 
 
+@pytest.mark.parametrize("ci", ["", "true"], ids=["here", "in-ci"])
+def test_a_test_that_needs_an_npm_package_says_so_when_it_is_missing(tmp_path, ci):
+    """Without npm (no node_modules/), tests/site/test_map.py failed six tests with
+    "AttributeError: 'NoneType' object has no attribute 'countries'" and
+    test_territories.py with KeyError 'REU': nothing said that the npm packages were
+    missing. Such a test is marked `npm`: it is skipped, saying which package is missing
+    and `npm ci`; where CI is set it fails with the same words (CI installs npm)."""
+    missing = tmp_path / "countries-110m.json"
+    result = run_manage(
+        "test",
+        "-n",
+        "0",
+        "-p",
+        "no:cacheprovider",
+        "tests/site/test_map.py::test_no_country_path_streaks_across_the_map",
+        env={**os.environ, "ICCWATCH_WORLD_ATLAS_PATH": str(missing), "CI": ci},
+    )
+    output = result.stdout + result.stderr
+    reason = (
+        f"needs the npm package world-atlas ({missing} missing): run `npm ci` "
+        "(Debian: apt-get install npm)"
+    )
+    assert result.stdout.startswith(
+        "Note: the npm package world-atlas is not installed (`npm ci`; Debian: apt-get "
+        "install npm): the tests marked `npm` "
+    ), output
+    if ci:
+        assert result.returncode == 1, output
+        assert f"{reason}; CI is set: a test that needs npm fails" in result.stdout, output
+        assert "1 error" in result.stdout, output
+    else:
+        assert result.returncode == 0, output
+        assert "SKIPPED [1] tests/conftest.py:" in result.stdout, output
+        assert reason in result.stdout, output
+        assert "1 skipped" in result.stdout, output
+
+
 @pytest.mark.parametrize("workers", [[], ["-n", "0"]], ids=["in-workers", "in-one-process"])
 def test_the_test_command_names_a_path_that_does_not_exist(workers):
     """In worker processes (the default), a mistyped path ran no test and said only "no

@@ -38,6 +38,8 @@ from devtools.services import (
     DEFAULT_TEST_REDIS_URL,
     PrivateRedis,
     embedded_server,
+    in_ci,
+    missing_npm_packages,
     redis_answers,
     with_database,
 )
@@ -71,7 +73,8 @@ Redis answers at ICCWATCH_TEST_REDIS_URL (else REDIS_URL, CELERY_BROKER_URL or
 127.0.0.1:6379). The tests run in worker processes, one per core (-n auto
 --maxprocesses {MAX_WORKERS}), unless you name an option of pytest-xdist (-n 0: one process)
 or one that needs the terminal (-s, --pdb, --trace). The browser tests need Debian's
-chromium.
+chromium; the tests marked `npm` need the npm packages (`npm ci`), and are skipped
+without them (they fail where CI is set).
 
   python3 manage.py test                                   the whole suite
   python3 manage.py test tests/site/test_map.py            one file
@@ -181,6 +184,14 @@ class Command(BaseCommand):
         if not shutil.which("chromium"):
             self.stdout.write(
                 "Note: no `chromium` on PATH; the browser tests need Debian's chromium (apt-get install chromium)."
+            )
+        missing = missing_npm_packages()
+        if missing:
+            self.stdout.write(
+                f"Note: the npm package{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                f"{'are' if len(missing) > 1 else 'is'} not installed (`npm ci`; Debian: "
+                "apt-get install npm): the tests marked `npm` "
+                + ("fail, CI being set." if in_ci() else "are skipped, each saying why.")
             )
         try:
             code = subprocess.call(
