@@ -83,41 +83,80 @@ MAP_SHAPES = ROOT / "node_modules" / "world-atlas" / "countries-110m.json"
 TERRITORIES = (
     ROOT / "node_modules" / "@rapideditor" / "country-coder" / "src" / "data" / "borders.json"
 )
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # What package-lock.json installs: the map's shapes and which entries are territories (the
-# site) and axe-core (the browser tests' accessibility check); npm ci runs again when one
-# is missing.
-NODE_FILES = (MAP_SHAPES, TERRITORIES, ROOT / "node_modules" / "axe-core" / "axe.min.js")
+# site) and axe-core (the browser tests' accessibility check), by package; npm ci runs
+# again when one is missing.
+NPM_PACKAGES = {
+    "world-atlas": MAP_SHAPES,
+    "@rapideditor/country-coder": TERRITORIES,
+    "axe-core": AXE,
+}
+
+# What is lost without the npm packages, said once per command (on stderr: a command's
+# output, such as an export, stays its own).
+WITHOUT_NPM = (
+    "the npm packages that package-lock.json pins are missing (node_modules/).\n"
+    "Without them the world map is shown as a table only, territories (Réunion, Greenland)\n"
+    "are not told apart from States not party, and the tests that need them (marked `npm`)\n"
+    "are skipped (they fail where CI is set)."
+)
+
+
+def missing_npm_packages() -> list[str]:
+    """The npm packages of NPM_PACKAGES whose file is missing, by name (`[]` when all are
+    installed)."""
+    return [name for name, path in NPM_PACKAGES.items() if not path.exists()]
 
 
 def ensure_map_shapes():
-    """Install the npm packages pinned in package-lock.json: the world map's country shapes
-    (world-atlas), which ISO 3166-1 entries are territories (country-coder) and axe-core
-    for the browser tests.
+    """Install the npm packages pinned in package-lock.json when one is missing: the world
+    map's country shapes (world-atlas), which ISO 3166-1 entries are territories
+    (country-coder) and axe-core for the browser tests.
 
-    Without npm the site still works: the map is replaced by its table.
+    Without npm, or when `npm ci` fails, it says once, on stderr, what is lost (WITHOUT_NPM)
+    and how to get it; the site still works, with tables instead of maps.
     """
-    if all(path.exists() for path in NODE_FILES) or not (ROOT / "package-lock.json").exists():
+    if not missing_npm_packages() or not (ROOT / "package-lock.json").exists():
         return
     npm = shutil.which("npm")
     if npm is None:
-        print("npm is not installed: the world map will be shown as a table only.", flush=True)
+        print(
+            f"npm is not installed: {WITHOUT_NPM}\n"
+            "Install npm (Debian: apt-get install npm): the next manage.py command runs "
+            "`npm ci`.",
+            file=sys.stderr,
+            flush=True,
+        )
         return
-    print("Installing the map shapes and axe-core (npm ci) ...", flush=True)
+    print("Installing the map shapes, the territories and axe-core (npm ci) ...", flush=True)
     result = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=ROOT)
     if result.returncode != 0:
-        print("npm ci failed: the world map will be shown as a table only.", flush=True)
+        print(
+            f"npm ci failed (its messages are above): {WITHOUT_NPM}\n"
+            "The next manage.py command runs `npm ci` again.",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+def _lock_installed():
+    """Whether .venv holds the dependencies of the current lock (its stamp matches LOCK)."""
+    stamp = VENV / ".lock-installed"
+    return stamp.exists() and stamp.read_text() == LOCK.read_text()
 
 
 def ensure_environment():
-    """Re-run this command inside .venv, building it first if needed."""
+    """Re-run this command inside .venv, building it first if needed; there, install the
+    npm packages when one is missing (`ensure_map_shapes`).
+
+    The npm packages are looked at in the process that runs the command only: looked at
+    before the switch into .venv as well, a missing npm was reported twice.
+    """
     if os.environ.get("ICCWATCH_SKIP_BOOTSTRAP"):
         return
+    if not (_in_project_venv() and _lock_installed()):
+        build_venv()
+        if not _in_project_venv():
+            os.execv(str(_venv_python()), [str(_venv_python()), *sys.argv])
     ensure_map_shapes()
-    if _in_project_venv():
-        stamp = VENV / ".lock-installed"
-        if stamp.exists() and stamp.read_text() == LOCK.read_text():
-            return
-    build_venv()
-    if _in_project_venv():
-        return
-    os.execv(str(_venv_python()), [str(_venv_python()), *sys.argv])

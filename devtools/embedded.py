@@ -37,6 +37,39 @@ _MAX_SOCKET_PATH = 103
 _SYSTEM_USER = "embedded_postgres"
 
 
+class ServerInUse(RuntimeError):
+    """The embedded server was not stopped: manage.py commands use it. `pids` are their
+    process ids (None where the system does not tell), `users` names them in words."""
+
+    def __init__(self, server: "EmbeddedPostgres", pids: list[int] | None):
+        self.server = server
+        self.pids = pids
+        self.users = describe_processes(pids) if pids else "other manage.py commands"
+        super().__init__(f"The embedded PostgreSQL at {server.pgdata} is in use by {self.users}.")
+
+
+def describe_process(pid: int) -> str:
+    """`pid 1234 (manage.py up)`: a process by its id and, where /proc tells it, its
+    command from the script on (`manage.py up --port 8001`), else `pid 1234` alone."""
+    try:
+        arguments = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return f"pid {pid}"
+    words = [word for word in arguments.split("\0") if word]
+    scripts = [n for n, word in enumerate(words) if word.endswith("manage.py")]
+    words = [Path(words[scripts[0]]).name, *words[scripts[0] + 1 :]] if scripts else words
+    command = " ".join(" ".join(words).split())  # on one line
+    if len(command) > 60:
+        command = command[:59] + "…"
+    return f"pid {pid} ({command})" if command else f"pid {pid}"
+
+
+def describe_processes(pids: list[int]) -> str:
+    """`1 manage.py process: pid 1234 (manage.py up)`, `2 manage.py processes: pid …, pid …`."""
+    named = ", ".join(describe_process(pid) for pid in pids)
+    return f"{len(pids)} manage.py process{'es' if len(pids) != 1 else ''}: {named}"
+
+
 class EmbeddedPostgres:
     """The embedded server whose data is in `pgdata`: where it listens, whether it runs, start, stop."""
 
@@ -238,16 +271,45 @@ class EmbeddedPostgres:
 
     def user_count(self) -> int | None:
         """How many processes hold the server in use now (None where the system does not tell)."""
+        pids = self.user_pids()
+        return None if pids is None else len(pids)
+
+    def user_pids(self) -> list[int] | None:
+        """The ids of the processes that hold the server in use now (`in_use`,
+        `use_in_this_process`), sorted; None where the system does not tell (no
+        /proc/locks: not Linux)."""
         users = Path(f"{self.pgdata}.users")
         if not users.exists():
-            return 0
+            return []
         try:
             locks = Path("/proc/locks").read_text().splitlines()
         except OSError:
             return None
-        # One line per lock: "1: FLOCK ADVISORY READ <pid> <major>:<minor>:<inode> 0 EOF".
+        # One line per lock held: "1: FLOCK ADVISORY READ <pid> <major>:<minor>:<inode> 0 EOF";
+        # a request still waiting for it reads "1: -> FLOCK ..." and holds nothing.
         inode = f":{users.stat().st_ino}"
-        return sum(1 for line in locks if "FLOCK" in line and line.split()[5].endswith(inode))
+        pids = set()
+        for line in locks:
+            fields = line.split()
+            if len(fields) >= 6 and fields[1] == "FLOCK" and fields[5].endswith(inode):
+                pids.add(int(fields[4]))
+        return sorted(pids)
+
+    def stop_unless_in_use(self) -> bool:
+        """Stop the server if it runs and no process holds it in use; True if it was stopped.
+
+        Raises ServerInUse (naming the users' process ids where the system tells them)
+        while a manage.py command uses it: stopping it would end that command's
+        sessions (a running `up` would answer 503 to every page). Holds the users' lock
+        exclusively meanwhile, as the last user does when it stops the server, so that
+        no command starts using it halfway through.
+        """
+        if not self.is_running():
+            return False
+        with _locked(Path(f"{self.pgdata}.users"), fcntl.LOCK_EX | fcntl.LOCK_NB) as alone:
+            if not alone:
+                raise ServerInUse(self, self.user_pids())
+            return self.stop()
 
 
 def _useradd() -> str:

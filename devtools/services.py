@@ -3,6 +3,7 @@
 Standard library, redis-py and devtools/embedded.py only; no Django models.
 """
 
+import os
 import re
 import shutil
 import signal
@@ -77,6 +78,36 @@ def database_url(settings_dict: dict) -> str:
     if port:
         netloc += f":{port}"
     return f"postgres://{netloc}/{quote(settings_dict['NAME'], safe='')}"
+
+
+# --- The npm packages and CI ----------------------------------------------------
+
+
+def npm_package_files() -> dict[str, Path]:
+    """The file the project reads from each npm package that package-lock.json pins, by
+    package name: the settings' paths for the map's shapes (WORLD_ATLAS_PATH) and the
+    territories (COUNTRY_CODER_BORDERS), which variables may move, and axe-core's script
+    in node_modules/ for the browser tests (devtools.bootstrap.AXE)."""
+    from devtools.bootstrap import AXE
+
+    return {
+        "world-atlas": Path(settings.WORLD_ATLAS_PATH),
+        "@rapideditor/country-coder": Path(settings.COUNTRY_CODER_BORDERS),
+        "axe-core": AXE,
+    }
+
+
+def missing_npm_packages() -> list[str]:
+    """The npm packages of `npm_package_files` whose file is missing (`npm ci` installs
+    them), by name; `[]` when every one is there."""
+    return [name for name, path in npm_package_files().items() if not path.exists()]
+
+
+def in_ci() -> bool:
+    """Whether this runs in CI: the variable CI is set to a value other than an empty one,
+    0, false, no or off (CI services set CI=true, as .ci/run's caller does). There a test
+    is never skipped for want of what CI installs: it fails, saying what is missing."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no", "off")
 
 
 # --- Redis -------------------------------------------------------------------------

@@ -933,6 +933,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own records go to the root's handler only. Django's default handlers
+        # (a plain console one while DEBUG is on; mail to ADMINS, which this project does
+        # not set) wrote each record once more: `up` printed "Watching for file changes
+        # with StatReloader" twice, plain and as a log line. Its level stays INFO.
+        "django": {"handlers": []},
         "django.db.backends": {"level": "INFO"},
         # A request with a Host header outside ALLOWED_HOSTS (a probe sent to the bare
         # address, a scanner) is answered 400 and logged as one WARNING line, not as an

@@ -37,7 +37,12 @@ from redis.exceptions import RedisError
 from rest_framework.test import APIClient
 
 from core.cache import counters, slots
-from devtools.services import DEFAULT_TEST_REDIS_URL, worker_redis_url
+from devtools.services import (
+    DEFAULT_TEST_REDIS_URL,
+    in_ci,
+    npm_package_files,
+    worker_redis_url,
+)
 
 # A real Celery worker on a private Redis, for the tests that ask for `pipeline`.
 from tests.pipeline import (  # noqa: F401 - fixtures offered to every test module
@@ -225,6 +230,60 @@ def is_transactional(item) -> bool:
     return bool(
         marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
     ) or any(name in item.fixturenames for name in ("transactional_db", "live_server"))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session):
+    """A path on the command line that does not exist ends the run before any worker
+    starts, with pytest's own message and exit code: `ERROR: file or directory not
+    found: tests/site/nosuchfile.py`, exit code 4 (a usage error).
+
+    Under pytest-xdist (`manage.py test` runs in worker processes by default) the
+    controller collects nothing itself, and a worker's usage error does not reach it
+    (pytest-xdist issue #109): a mistyped path ran no test, said only "no tests ran"
+    (exit code 5), and only after every worker had started. Each argument is resolved
+    here by the function pytest's collection uses (`resolve_collection_argument`), so
+    that the check is pytest's own, `::` selections and --pyargs included.
+    """
+    from _pytest.main import resolve_collection_argument
+
+    config = session.config
+    if hasattr(config, "workerinput"):  # a worker: the controller has checked
+        return
+    for index, argument in enumerate(config.args):
+        resolve_collection_argument(
+            config.invocation_params.dir,
+            argument,
+            index,
+            as_pypath=config.option.pyargs,
+            consider_namespace_packages=config.getini("consider_namespace_packages"),
+        )
+
+
+def pytest_runtest_setup(item):
+    """A test marked `npm(package, ...)` reads those npm packages (package-lock.json's,
+    installed by `npm ci`; devtools.services.npm_package_files): without them it is
+    skipped, the reason naming the missing package, its file and `npm ci`. Where CI is set
+    (`devtools.services.in_ci`) it fails with the same words instead: CI installs npm, and
+    a test it skipped would never be seen to pass."""
+    packages = [name for marker in item.iter_markers("npm") for name in marker.args]
+    if not packages:
+        return
+    files = npm_package_files()
+    missing = [name for name in dict.fromkeys(packages) if not files[name].exists()]
+    if not missing:
+        return
+    reason = (
+        f"needs the npm package{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+        f"({', '.join(str(files[name]) for name in missing)} missing): run `npm ci` "
+        "(Debian: apt-get install npm)"
+    )
+    if in_ci():
+        pytest.fail(
+            f"{reason}; CI is set: a test that needs npm fails rather than being skipped",
+            pytrace=False,
+        )
+    pytest.skip(reason)
 
 
 @pytest.hookimpl(tryfirst=True)

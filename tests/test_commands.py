@@ -4,13 +4,17 @@ import io
 import os
 import re
 import shutil
+import signal
+import socket
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
+from django.core.management.base import BaseCommand
 
 from devtools import services
+from devtools.management.commands import up
 from devtools.management.commands.test import MAX_WORKERS, needs_the_terminal, parallel
 from devtools.management.commands.up import DATASET
 from devtools.management.commands.up import Command as UpCommand
@@ -72,6 +76,79 @@ def test_up_starts_an_empty_site_when_the_seed_folder_is_missing(tmp_path):
     assert "is missing: starting with an empty site" in command.stdout.getvalue()
 
 
+def test_up_refuses_a_port_in_use_before_it_starts_anything(dead_port):
+    """With another program on port 8000 (`python3 -m http.server 8000`), `up` migrated,
+    built the downloads, collected the static files and said "iccwatch is at
+    http://127.0.0.1:8000/" before Django's runserver ended it with "Error: That port is
+    already in use.". It refuses first now, naming the port and `--port`. Its database is
+    one where nothing answers: had it gone on, it would have failed there instead."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_manage(
+            "up",
+            "--noreload",
+            "--port",
+            str(port),
+            env={**os.environ, "DATABASE_URL": f"postgres://nobody@127.0.0.1:{dead_port}/none"},
+            timeout=60,
+        )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stderr.startswith(
+        f"CommandError: The port {port} on 127.0.0.1 is already in use (another program "
+        f"listens there). Stop that program, or choose another port: "
+        f"`python3 manage.py up --port {port + 1}`. Nothing was started."
+    ), result.stderr
+    assert "==>" not in result.stdout and "iccwatch is at" not in result.stdout, result.stdout
+
+
+def test_up_refuses_a_host_that_is_not_this_machines():
+    problem = up.listening_problem("192.0.2.1", 8000)  # TEST-NET-1: no machine's address
+    assert problem == (
+        "192.0.2.1 is not an address of this machine: choose another with `--host` "
+        "(127.0.0.1 by default)."
+    )
+    assert up.listening_problem("127.0.0.1", 0) is None
+
+
+@pytest.mark.django_db
+def test_up_says_where_the_site_is_once_the_server_listens(monkeypatch):
+    """`up` said "iccwatch is at ..." before runserver had tried the port. The line now
+    comes from runserver's on_bind, called once its socket is bound; the server itself
+    (django.core.servers.basehttp.run) is replaced by one that binds nothing."""
+    command = up_command()
+    for step in ("seed", "recompute_outdated", "build_downloads", "ensure_admin"):
+        monkeypatch.setattr(command, step, lambda *args: None)
+    monkeypatch.setattr(up, "embedded_server", lambda: None)
+    monkeypatch.setattr(signal, "signal", lambda *args: None)  # no SIGTERM handler here
+    monkeypatch.setenv("DJANGO_CONN_MAX_AGE", "30")  # the test database's setting unchanged
+    call_command = up.call_command
+    monkeypatch.setattr(  # migrate and collectstatic left out, runserver run
+        up,
+        "call_command",
+        lambda name, *args, **kwargs: (
+            call_command(name, *args, **kwargs) if isinstance(name, BaseCommand) else None
+        ),
+    )
+    said = {}
+
+    def run(address, port, handler, *, on_bind, **kwargs):
+        said["before"] = command.stdout.getvalue()
+        on_bind(port)  # what basehttp.run does once the socket is bound
+        said["after"] = command.stdout.getvalue()
+
+    monkeypatch.setattr("django.core.management.commands.runserver.run", run)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command.handle(host="127.0.0.1", port=port, data=DATASET, noreload=True)
+    assert "iccwatch is at" not in said["before"], said["before"]
+    assert said["after"].endswith(
+        f"iccwatch is at http://127.0.0.1:{port}/  (admin: /admin/). Ctrl-C stops it.\n"
+    ), said["after"]
+
+
 def test_the_test_command_passes_its_arguments_to_pytest():
     result = run_manage("test", "--collect-only", "-q", "tests/test_healthz.py")
     assert result.returncode == 0, result.stderr
@@ -82,6 +159,77 @@ def test_the_test_command_fails_with_pytests_code_when_no_test_is_collected():
     result = run_manage("test", "-q", "-k", "no_test_has_this_name", "tests/test_healthz.py")
     assert result.returncode == 5
     assert "pytest collected no tests: that counts as a failure" in result.stderr
+
+
+def test_the_test_commands_help_says_what_it_does_before_pytests_options():
+    """`manage.py test --help` printed pytest's help alone ("usage: python -m pytest"),
+    nothing about the services the command starts nor its workers, and `manage.py help
+    test` sent the reader back to it. Its own usage now comes first, and asking for help
+    starts nothing: here no Redis answers where the tests' would be."""
+    dead_redis = {**os.environ, "ICCWATCH_TEST_REDIS_URL": "redis://127.0.0.1:1/15"}
+    result = run_manage("test", "--help", env=dead_redis)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("usage: python3 manage.py test [pytest's options]")
+    own, _, pytests = result.stdout.partition("pytest's own help follows.")
+    assert f"(-n auto\n--maxprocesses {MAX_WORKERS})" in own, own
+    assert "the embedded PostgreSQL" in own and "redis-server" in own, own
+    assert "python3 manage.py test tests/site/test_map.py::test_x" in own, own
+    assert pytests.lstrip().startswith("usage: python -m pytest"), pytests[:200]
+    assert "Starting the embedded PostgreSQL" not in result.stdout + result.stderr
+
+    described = run_manage("help", "test")
+    assert described.returncode == 0, described.stderr
+    assert described.stdout.startswith("usage: python3 manage.py test [pytest's options]")
+    assert described.stdout.rstrip().endswith("pytest's own options: python3 manage.py test --help")
+
+
+@pytest.mark.parametrize("ci", ["", "true"], ids=["here", "in-ci"])
+def test_a_test_that_needs_an_npm_package_says_so_when_it_is_missing(tmp_path, ci):
+    """Without npm (no node_modules/), tests/site/test_map.py failed six tests with
+    "AttributeError: 'NoneType' object has no attribute 'countries'" and
+    test_territories.py with KeyError 'REU': nothing said that the npm packages were
+    missing. Such a test is marked `npm`: it is skipped, saying which package is missing
+    and `npm ci`; where CI is set it fails with the same words (CI installs npm)."""
+    missing = tmp_path / "countries-110m.json"
+    result = run_manage(
+        "test",
+        "-n",
+        "0",
+        "-p",
+        "no:cacheprovider",
+        "tests/site/test_map.py::test_no_country_path_streaks_across_the_map",
+        env={**os.environ, "ICCWATCH_WORLD_ATLAS_PATH": str(missing), "CI": ci},
+    )
+    output = result.stdout + result.stderr
+    reason = (
+        f"needs the npm package world-atlas ({missing} missing): run `npm ci` "
+        "(Debian: apt-get install npm)"
+    )
+    assert result.stdout.startswith(
+        "Note: the npm package world-atlas is not installed (`npm ci`; Debian: apt-get "
+        "install npm): the tests marked `npm` "
+    ), output
+    if ci:
+        assert result.returncode == 1, output
+        assert f"{reason}; CI is set: a test that needs npm fails" in result.stdout, output
+        assert "1 error" in result.stdout, output
+    else:
+        assert result.returncode == 0, output
+        assert "SKIPPED [1] tests/conftest.py:" in result.stdout, output
+        assert reason in result.stdout, output
+        assert "1 skipped" in result.stdout, output
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "0"]], ids=["in-workers", "in-one-process"])
+def test_the_test_command_names_a_path_that_does_not_exist(workers):
+    """In worker processes (the default), a mistyped path ran no test and said only "no
+    tests ran" and "pytest collected no tests" (exit code 5): pytest-xdist's workers lost
+    pytest's own message. It is pytest's usage error in both modes now, before any worker
+    starts."""
+    result = run_manage("test", *workers, "-p", "no:cacheprovider", "tests/site/nosuchfile.py")
+    assert result.returncode == 4, result.stdout + result.stderr
+    assert "ERROR: file or directory not found: tests/site/nosuchfile.py" in result.stderr
+    assert "created:" not in result.stdout  # no worker was started
 
 
 @pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server on PATH")

@@ -126,6 +126,36 @@ def test_db_status_and_db_stop(server):
     assert result.stdout == f"The embedded PostgreSQL at {server.pgdata} was not running.\n"
 
 
+def test_db_stop_refuses_while_a_command_uses_the_server_unless_forced(server):
+    """`db stop` stopped the server under a running `up` (`db status`: "used by: 2
+    manage.py processes"), and every page answered 503 until `up` was restarted. It now
+    names the processes that use it and stops it only with --force. Here the test's own
+    process holds it, as `up` would."""
+    with server.in_use():
+        pid = server.pid()
+        status = manage(server.pgdata, "db", "status")
+        assert f"used by:   1 manage.py process: pid {os.getpid()} (" in status.stdout, status
+
+        refused = manage(server.pgdata, "db", "stop")
+        assert refused.returncode == 1, refused.stdout + refused.stderr
+        assert refused.stderr.startswith(
+            f"CommandError: The embedded PostgreSQL at {server.pgdata} is in use by "
+            f"1 manage.py process: pid {os.getpid()} ("
+        ), refused.stderr
+        assert "`python3 manage.py db stop --force`" in refused.stderr
+        assert refused.stdout == ""
+        assert server.pid() == pid  # still running, the same server
+
+        forced = manage(server.pgdata, "db", "stop", "--force")
+        assert forced.returncode == 0, forced.stderr
+        assert forced.stdout.startswith(
+            f"Stopped the embedded PostgreSQL at {server.pgdata}. It was in use by "
+            f"1 manage.py process: pid {os.getpid()} ("
+        ), forced.stdout
+        assert not server.is_running()
+    assert postgres_processes_on(server.pgdata) == []
+
+
 def test_outside_manage_py_a_stopped_server_is_reported_in_one_line(server):
     """A Celery worker or a bare pytest run does not start the server: it names the command that does."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}

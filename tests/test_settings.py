@@ -595,8 +595,10 @@ def test_the_scan_finds_the_variables_the_settings_read():
 def test_every_variable_the_code_reads_is_listed_in_env_example():
     example = (ROOT / ".env.example").read_text()
     listed = set(re.findall(r"^#?([A-Z][A-Z0-9_]*)=", example, flags=re.MULTILINE))
-    # The operating system's own (a test hands PATH on to a process it starts).
-    system = {"PATH"}
+    # The operating system's own (a test hands PATH on to a process it starts), and CI
+    # services' CI, which no one configures iccwatch with (.ci/run unsets the variables
+    # .env.example lists, and must keep it: devtools.services.in_ci).
+    system = {"PATH", "CI"}
     assert sorted(variables_read_by_the_code() - listed - system) == []
 
 
@@ -697,6 +699,27 @@ def test_a_log_line_says_when_how_severe_which_process_and_which_logger():
         for line in lines
     ), lines
     assert any(line.endswith("[INFO] core.cache: an info line") for line in lines), lines
+
+
+@pytest.mark.parametrize("debug", ["on", "off"])
+def test_a_record_of_django_itself_is_written_once(debug):
+    """`manage.py up` printed the autoreloader's "Watching for file changes with
+    StatReloader" twice: Django's own console handler (DEBUG on) wrote it plain, then the
+    root's handler as a log line. A request's error was written twice the same way."""
+    code = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('django.utils.autoreload').info('Watching for file changes'); "
+        "logging.getLogger('django.request').error('Internal Server Error: /probe/')"
+    )
+    result = load_settings(code, DJANGO_ENV="development", DJANGO_DEBUG=debug)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    watching = [line for line in lines if "Watching for file changes" in line]
+    assert len(watching) == 1, lines
+    assert watching[0].endswith("[INFO] django.utils.autoreload: Watching for file changes")
+    errors = [line for line in lines if "Internal Server Error" in line]
+    assert len(errors) == 1, lines
+    assert errors[0].endswith("[ERROR] django.request: Internal Server Error: /probe/")
 
 
 def test_the_log_level_is_read_in_any_case_and_an_unknown_one_is_refused():

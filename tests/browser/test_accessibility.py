@@ -180,12 +180,14 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.npm("axe-core")
 def test_axe_core_is_installed():
     assert AXE.exists(), "axe-core is missing: run `npm ci` (package.json's devDependencies)"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize(("name", "path", "group"), PAGES, ids=[p[0] for p in PAGES])
+@pytest.mark.npm("axe-core")
 def test_every_page_type_passes_axe_core_wcag_aa(site, browse, name, path, group, language):
     page = browse(locale=language)
     if group:
@@ -287,6 +289,7 @@ def tab_to(page, href: str, rings: list[dict], limit: int = 400) -> None:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.npm("world-atlas")
 def test_the_keyboard_goes_from_the_home_page_to_a_country_with_a_visible_focus_ring(
     site, browse, language
 ):
@@ -316,6 +319,7 @@ def tab_to_map_table(page, rings: list[dict], limit: int = 400) -> None:
     pytest.fail(f"Tab never reached the map's table ({limit} presses)")
 
 
+@pytest.mark.npm("world-atlas")
 def test_the_maps_table_opens_from_its_summary_and_its_address(site, browse):
     page = browse()
     page.goto(site + "/")

@@ -12,6 +12,7 @@ from visits.models import Visit
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.npm("world-atlas")
 def test_home_to_mongolia_to_the_visit_to_putin(site, browse):
     page = browse()
     page.goto(site + "/")
@@ -167,6 +168,7 @@ def test_the_french_interface(site, browse):
     assert page.problems == []
 
 
+@pytest.mark.npm("world-atlas")
 def test_the_site_works_without_javascript(site, browse):
     page = browse(javascript=False)
     page.goto(site + "/visits/")

@@ -2739,6 +2739,7 @@ def test_a_records_history_opens_in_the_newsrooms_frame(seeded, reviewer, signed
     assert page.count("<h1>") == 1 and "Every change recorded for this record" in page
 
 
+@pytest.mark.npm("@rapideditor/country-coder")
 def test_the_preview_warns_of_a_host_that_is_a_territory(tajikistan_removed, reporter, signed_in):
     """The rule reads Greenland by its own timeline, as a state that is not a party: the
     reporter is told, as the importer tells a researcher, that Denmark may be the host."""

@@ -91,6 +91,7 @@ def test_breadcrumbs_say_where_the_reader_is_and_keep_their_arrows_silent(
     assert re.sub(r'<span aria-hidden="true">›</span>', "", trail).count("›") == 0, trail
 
 
+@pytest.mark.npm("world-atlas")
 def test_maps_have_the_same_facts_as_text(reader, seeded):
     home = body(reader.get("/"))
     assert '<details id="map-table"' in home  # right after the map, its summary the one offer
@@ -99,6 +100,7 @@ def test_maps_have_the_same_facts_as_text(reader, seeded):
     assert '<a href="#travel-timeline">' in person and 'id="travel-timeline"' in person
 
 
+@pytest.mark.npm("world-atlas")
 def test_map_links_are_not_tab_stops(reader, seeded):
     html = body(reader.get("/"))
     svg = html[html.index("<svg") : html.index("</svg>")]
@@ -113,6 +115,7 @@ def test_map_links_are_not_tab_stops(reader, seeded):
         ("/persons/vladimir-putin/", "The travel timeline on this page"),
     ],
 )
+@pytest.mark.npm("world-atlas")
 def test_a_screen_reader_hears_the_map_as_one_group_that_names_its_text_alternative(
     reader, seeded, url, alternative
 ):

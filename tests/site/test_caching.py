@@ -84,6 +84,7 @@ def test_pages_allow_only_the_site_itself(reader, seeded, url):
         assert asset.startswith("/static/")
 
 
+@pytest.mark.npm("world-atlas")
 def test_the_site_renders_when_redis_is_down(reader, seeded, dead_port):
     dead = {
         "default": {
@@ -129,6 +130,7 @@ def test_a_redis_outage_is_logged_once_a_minute_not_once_per_operation(
         assert "20 cache operation(s) failed in this process" in warned[1]
 
 
+@pytest.mark.npm("world-atlas")
 def test_the_map_is_cached_in_redis_when_it_is_up(reader, seeded, test_redis_url):
     live = {"default": {"BACKEND": "core.cache.FailOpenRedisCache", "LOCATION": test_redis_url}}
     with override_settings(CACHES=live):
@@ -143,6 +145,7 @@ def test_the_map_is_cached_in_redis_when_it_is_up(reader, seeded, test_redis_url
         cache.clear()
 
 
+@pytest.mark.npm("world-atlas")
 def test_map_cache_key_changes_with_the_colours():
     shapes = worldmap.load_shapes()
     assert shapes is not None

@@ -109,6 +109,7 @@ def test_titles_name_a_country_as_an_english_sentence_does(reader, seeded):
     assert f"<h1>{bashir}, République démocratique du Congo, 26–27 février 2014</h1>" in french
 
 
+@pytest.mark.npm("world-atlas")
 def test_captions_and_sentences_give_a_country_name_its_article(reader, seeded):
     """ "Visits hosted by the Central African Republic", "The United States controlled the
     place.": the template filter `in_sentence` and the charts', maps' and incident lines'

@@ -13,6 +13,7 @@ from tests.site.conftest import body
 D = datetime.date
 
 
+@pytest.mark.npm("world-atlas")
 def test_shapes_come_from_the_installed_world_atlas_package():
     path = worldmap.shapes_path()
     assert path.parts[-3:] == ("node_modules", "world-atlas", "countries-110m.json"), path
@@ -43,6 +44,7 @@ def test_rings_crossing_the_antimeridian_are_cut_in_two():
     assert worldmap.split_at_antimeridian(plain) == [plain]
 
 
+@pytest.mark.npm("world-atlas")
 def test_no_country_path_streaks_across_the_map():
     shapes = worldmap.load_shapes()
     for country in shapes.countries:
@@ -53,6 +55,7 @@ def test_no_country_path_streaks_across_the_map():
             assert abs(int(dx)) < worldmap.WIDTH / 2, country.iso3
 
 
+@pytest.mark.npm("world-atlas")
 def test_markers_use_the_city_or_fall_back_to_the_country():
     svg = worldmap.render(
         classes={},
@@ -83,6 +86,7 @@ def test_without_shapes_the_pages_show_the_table_instead(reader, seeded, tmp_pat
         assert '<svg class="worldmap"' not in country and 'id="hosted-visits"' in country
 
 
+@pytest.mark.npm("world-atlas")
 def test_the_country_page_maps_the_visits_it_hosted(reader, seeded):
     html = body(reader.get("/states/MNG/"))
     start = html.index('<figure class="map">')
@@ -163,6 +167,7 @@ def test_standings_today_from_the_dataset(seeded):
     assert status.statuses_on(D(2025, 12, 1))["HUN"] == status.WITHDRAWING
 
 
+@pytest.mark.npm("world-atlas")
 def test_the_maps_name_every_country_in_the_readers_language(reader, seeded):
     # A country with no visit is named by ISO 3166 in the reader's language (the cached
     # drawing is per language), never by the map shapes' own English names, which are
@@ -183,6 +188,7 @@ def test_the_maps_name_every_country_in_the_readers_language(reader, seeded):
     assert "Carte des visites accueillies\u00a0: Mongolie" in french
 
 
+@pytest.mark.npm("world-atlas")
 def test_the_maps_name_an_unvisited_congo_as_the_dataset_does(reader, seeded):
     # ISO 3166's English short name for COG is "Congo", which a reader cannot tell from
     # the Democratic Republic of the Congo; the map says what the dataset and its pages say.

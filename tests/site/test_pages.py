@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 PUTIN_MNG = "/visits/vladimir-putin-mng-2024-09-02/"
 
 
+@pytest.mark.npm("world-atlas")
 def test_home_shows_counts_latest_incidents_and_the_map(reader, seeded):
     html = body(reader.get("/"))
     counts = {
@@ -86,6 +87,7 @@ def test_every_page_says_a_trip_missing_from_the_record_may_still_have_happened(
     assert "un voyage absent d’ici a pu avoir lieu" in body(reader.get("/fr/states/MNG/"))
 
 
+@pytest.mark.npm("world-atlas")
 def test_withdrawing_state_is_shown_as_withdrawing_until_its_withdrawal_takes_effect(
     reader, seeded
 ):
@@ -335,6 +337,7 @@ def test_unverified_visits_are_not_published(reader, seeded):
     assert visit.slug not in body(reader.get("/search/?q=Darkhan"))
 
 
+@pytest.mark.npm("world-atlas")
 def test_person_page_lists_warrants_and_a_travel_timeline_with_a_map(reader, seeded):
     html = body(reader.get("/persons/vladimir-putin/"))
     assert "<h1>Vladimir Vladimirovich Putin</h1>" in html

@@ -17,6 +17,7 @@ from tests.site.conftest import body
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.npm("@rapideditor/country-coder")
 def test_the_borders_dataset_of_the_installed_package_names_each_territorys_state():
     found = territories.sovereigns()  # the file named by settings: the npm package's
     assert found["REU"] == "FRA"
@@ -42,6 +43,7 @@ def test_a_missing_or_foreign_borders_file_is_refused_by_name(tmp_path):
         territories.sovereigns(missing)
 
 
+@pytest.mark.npm("@rapideditor/country-coder")
 def test_the_import_marks_territories_but_never_a_state_the_dataset_lists(seeded):
     marked = dict(
         State.objects.filter(territory_of__isnull=False).values_list("iso3", "territory_of__iso3")
@@ -59,6 +61,7 @@ def test_the_import_marks_territories_but_never_a_state_the_dataset_lists(seeded
     )
 
 
+@pytest.mark.npm("@rapideditor/country-coder")
 def test_an_import_without_the_borders_file_keeps_the_marks_and_says_why(
     seeded, dataset_dir, settings, tmp_path
 ):
@@ -69,6 +72,7 @@ def test_an_import_without_the_borders_file_keeps_the_marks_and_says_why(
     assert State.objects.get(iso3="REU").territory_of.iso3 == "FRA"
 
 
+@pytest.mark.npm("@rapideditor/country-coder")
 def test_a_state_listed_again_loses_a_territory_mark_a_later_dataset_would_contradict(seeded):
     cook = State.objects.get(iso3="COK")
     cook.territory_of = State.objects.get(iso3="NZL")
@@ -78,6 +82,7 @@ def test_a_state_listed_again_loses_a_territory_mark_a_later_dataset_would_contr
     assert cook.territory_of is None
 
 
+@pytest.mark.npm("@rapideditor/country-coder")
 def test_a_territory_page_names_its_state_and_claims_nothing_about_the_statute(seeded, reader):
     page = body(reader.get("/states/REU/"))
     assert "is not a party" not in page
@@ -92,7 +97,9 @@ def test_a_territory_page_names_its_state_and_claims_nothing_about_the_statute(s
     assert "ratification covers" not in page
 
 
-@pytest.mark.parametrize("iso3", ["REU", "ATA"])
+@pytest.mark.parametrize(
+    "iso3", [pytest.param("REU", marks=pytest.mark.npm("@rapideditor/country-coder")), "ATA"]
+)
 def test_a_territory_page_calls_it_a_territory_not_this_state(seeded, reader, iso3):
     """A territory of a State and an entry that is not a State are "this territory" in the
     page's own sentences (its empty sections, its links to incidents), never "this state"."""
@@ -106,6 +113,7 @@ def test_a_territory_page_calls_it_a_territory_not_this_state(seeded, reader, is
     assert "Atom feed of incidents in this state" in body(reader.get("/states/MNG/"))
 
 
+@pytest.mark.npm("@rapideditor/country-coder")
 def test_a_territory_page_in_french(seeded, reader):
     page = body(reader.get("/fr/states/GRL/"))
     assert "Groenland\u00a0: pas un État, mais un territoire relevant d’un État (Danemark)." in page
@@ -113,6 +121,7 @@ def test_a_territory_page_in_french(seeded, reader):
     assert "territoire (Danemark)" in page
 
 
+@pytest.mark.npm("@rapideditor/country-coder")
 def test_the_states_list_counts_territories_apart_from_states_not_party(seeded, reader):
     marked = State.objects.filter(territory_of__isnull=False).count()
     states = State.objects.count()
@@ -132,6 +141,7 @@ def test_the_states_list_counts_territories_apart_from_states_not_party(seeded, 
     assert counts[status.TERRITORY] == marked
 
 
+@pytest.mark.npm("@rapideditor/country-coder")
 def test_the_states_download_gives_each_territorys_state(seeded, reader):
     lines = body(reader.get("/states.csv?status=territory")).removeprefix("\ufeff").splitlines()
     assert lines[0].split(",")[4:6] == ["status_today", "territory_of"]
@@ -139,6 +149,7 @@ def test_the_states_download_gives_each_territorys_state(seeded, reader):
     assert ",territory,FRA," in reunion
 
 
+@pytest.mark.npm("@rapideditor/country-coder")
 def test_the_api_gives_a_territory_its_state_and_the_territory_status(seeded, api_client):
     reunion = api_client.get("/api/v1/states/REU/").json()
     assert reunion["territory_of"]["iso3"] == "FRA"
@@ -160,12 +171,14 @@ def test_the_api_gives_a_territory_its_state_and_the_territory_status(seeded, ap
     assert "REU" not in {s["iso3"] for s in not_party["results"]}
 
 
+@pytest.mark.npm("world-atlas", "@rapideditor/country-coder")
 def test_the_world_map_shows_greenland_as_denmarks_territory(seeded, reader):
     page = body(reader.get("/"))
     assert 'class="swatch st-territory"' in page
     assert "Greenland: territory of Denmark" in page
 
 
+@pytest.mark.npm("@rapideditor/country-coder")
 def test_an_import_warns_of_a_visit_hosted_by_a_territory(dataset_dir, tmp_path):
     copy = tmp_path / "data"
     shutil.copytree(dataset_dir, copy)
@@ -213,6 +226,7 @@ def test_antarctica_and_western_sahara_are_not_states_that_are_not_parties(
     assert cards.state_card(iso3, "en").status == "not a State"
 
 
+@pytest.mark.npm("world-atlas")
 def test_the_entries_that_are_not_states_are_counted_apart(seeded, reader):
     page = body(reader.get("/states/"))
     assert "not a State (2)" in page

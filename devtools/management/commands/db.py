@@ -1,14 +1,16 @@
 """manage.py db status | stop: the embedded PostgreSQL server (used when DATABASE_URL is unset).
 
 `db status` says whether it runs, where its data and socket are, the DATABASE_URL
-that reaches it, its databases and how many manage.py commands use it; `db stop`
-stops it (ending every open session). Neither starts anything.
+that reaches it, its databases and which manage.py commands use it; `db stop` stops
+it when no manage.py command uses it (a command that was killed holds it no more), and
+refuses otherwise, naming them, unless `--force` (which ends every open session: a
+running `up` then answers 503 to every page). Neither starts anything.
 """
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from devtools.embedded import EmbeddedPostgres
+from devtools.embedded import EmbeddedPostgres, ServerInUse, describe_processes
 from devtools.services import embedded_server
 
 
@@ -32,9 +34,17 @@ class Command(BaseCommand):
         actions.add_parser(
             "status", help="Whether the embedded server runs, where, its URL and its databases."
         )
-        actions.add_parser("stop", help="Stop the embedded server (its data is kept).")
+        stop = actions.add_parser(
+            "stop",
+            help="Stop the embedded server (its data is kept), unless a manage.py command uses it.",
+        )
+        stop.add_argument(
+            "--force",
+            action="store_true",
+            help="Stop it even while manage.py commands use it (their sessions end).",
+        )
 
-    def handle(self, *args, action, **options):
+    def handle(self, *args, action, force=False, **options):
         server = embedded_server()
         if server is None:
             # DATABASE_URL is set: the embedded server is not this configuration's
@@ -47,7 +57,7 @@ class Command(BaseCommand):
         if action == "status":
             self.status(server)
         else:
-            self.stop(server)
+            self.stop(server, force=force)
 
     def status(self, server: EmbeddedPostgres):
         pid = server.pid()
@@ -66,16 +76,31 @@ class Command(BaseCommand):
         except Exception as error:  # noqa: BLE001 - reported, not raised: status must always answer
             names = f"unknown ({str(error).strip().splitlines()[0]})"
         self.stdout.write(f"  databases: {names}")
-        users = server.user_count()
-        if users is not None:
-            self.stdout.write(f"  used by:   {users} manage.py process{'es' if users != 1 else ''}")
+        pids = server.user_pids()
+        if pids is not None:
+            users = describe_processes(pids) if pids else "0 manage.py processes"
+            self.stdout.write(f"  used by:   {users}")
 
-    def stop(self, server: EmbeddedPostgres):
+    def stop(self, server: EmbeddedPostgres, *, force: bool):
+        """Stop the server unless manage.py commands use it (then refuse, naming them,
+        unless `force`)."""
+        ended = ""
         try:
-            stopped = server.stop()
+            try:
+                stopped = server.stop_unless_in_use()
+            except ServerInUse as in_use:
+                if not force:
+                    raise CommandError(
+                        f"{in_use} Stopping it would end their database sessions (a running "
+                        "`up` would answer 503 to every page until restarted). End those "
+                        "commands instead (Ctrl-C stops `up`; the last one to end stops the "
+                        "server), or stop it anyway with `python3 manage.py db stop --force`."
+                    ) from None
+                stopped = server.stop()
+                ended = f" It was in use by {in_use.users}: their sessions were ended."
         except RuntimeError as error:
             raise CommandError(str(error)) from None
         if stopped:
-            self.stdout.write(f"Stopped the embedded PostgreSQL at {server.pgdata}.")
+            self.stdout.write(f"Stopped the embedded PostgreSQL at {server.pgdata}.{ended}")
         else:
             self.stdout.write(f"The embedded PostgreSQL at {server.pgdata} was not running.")

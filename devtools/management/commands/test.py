@@ -18,6 +18,9 @@ most MAX_WORKERS, each with a test database (`test_<name>_gw<N>`) and a Redis da
 of its own (tests.conftest's `test_redis_url`). Any pytest-xdist option on the command
 line (`-n 0`, `-n 2`, `--dist ...`, `-p no:xdist`) leaves the choice to the caller, and
 what needs this terminal (`-s`, `--pdb`, `--trace`) runs in one process.
+
+`manage.py test --help` prints this command's usage (USAGE) before pytest's help, and
+starts nothing; `manage.py help test` prints USAGE.
 """
 
 import itertools
@@ -35,6 +38,8 @@ from devtools.services import (
     DEFAULT_TEST_REDIS_URL,
     PrivateRedis,
     embedded_server,
+    in_ci,
+    missing_npm_packages,
     redis_answers,
     with_database,
 )
@@ -56,6 +61,33 @@ XDIST_OPTIONS = (
     "--tx",
     "-d",
 )
+
+
+USAGE = f"""\
+usage: python3 manage.py test [pytest's options] [file_or_dir[::test_name] ...]
+
+Runs iccwatch's tests with pytest: every argument goes to pytest, and the command exits
+with pytest's exit code. It first starts what the tests need: the embedded PostgreSQL
+when DATABASE_URL is unset (stopped after the run), and a private redis-server when no
+Redis answers at ICCWATCH_TEST_REDIS_URL (else REDIS_URL, CELERY_BROKER_URL or
+127.0.0.1:6379). The tests run in worker processes, one per core (-n auto
+--maxprocesses {MAX_WORKERS}), unless you name an option of pytest-xdist (-n 0: one process)
+or one that needs the terminal (-s, --pdb, --trace). The browser tests need Debian's
+chromium; the tests marked `npm` need the npm packages (`npm ci`), and are skipped
+without them (they fail where CI is set).
+
+  python3 manage.py test                                   the whole suite
+  python3 manage.py test tests/site/test_map.py            one file
+  python3 manage.py test tests/site/test_map.py::test_x    one test
+  python3 manage.py test -k territories                    tests whose names match
+  python3 manage.py test -x -n 0 tests/visits              stop at the first failure
+  python3 manage.py test -m integration                    the tests with a Celery worker
+"""  # noqa: E501 - laid out as printed
+
+
+def wants_help(args: list[str]) -> bool:
+    """Whether pytest's arguments ask for its help (`-h`, `--help`) rather than a run."""
+    return any(arg in ("-h", "--help") for arg in args)
 
 
 def needs_the_terminal(args: list[str]) -> bool:
@@ -85,12 +117,30 @@ def parallel(pytest_args: list[str]) -> list[str]:
 
 
 class Command(BaseCommand):
-    help = "Run the test suite with pytest; every argument is passed to pytest (try `manage.py test --help`)."
+    help = "Run the test suite with pytest; every argument is passed to pytest."
 
     def run_from_argv(self, argv):
         # Django would parse the arguments; pytest's must reach pytest untouched.
+        if wants_help(argv[2:]):
+            sys.exit(self.pytest_help(argv[2:]))
         code = self.run_pytest(argv[2:])
         sys.exit(code)
+
+    def print_help(self, prog_name, subcommand):
+        """`manage.py help test`: this command's own usage (USAGE), and where pytest's
+        options are listed."""
+        self.stdout.write(USAGE)
+        self.stdout.write("pytest's own options: python3 manage.py test --help")
+
+    def pytest_help(self, pytest_args: list[str]) -> int:
+        """`manage.py test --help`: this command's usage (USAGE), then pytest's help, with
+        no service started."""
+        self.stdout.write(USAGE)
+        self.stdout.write("pytest's own help follows.\n", self.style.MIGRATE_HEADING)
+        self.stdout.flush()
+        return subprocess.call(
+            [sys.executable, "-m", "pytest", *pytest_args], cwd=settings.BASE_DIR
+        )
 
     def handle(self, *args, **options):
         # Reached through call_command("test"): run the whole suite.
@@ -134,6 +184,14 @@ class Command(BaseCommand):
         if not shutil.which("chromium"):
             self.stdout.write(
                 "Note: no `chromium` on PATH; the browser tests need Debian's chromium (apt-get install chromium)."
+            )
+        missing = missing_npm_packages()
+        if missing:
+            self.stdout.write(
+                f"Note: the npm package{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                f"{'are' if len(missing) > 1 else 'is'} not installed (`npm ci`; Debian: "
+                "apt-get install npm): the tests marked `npm` "
+                + ("fail, CI being set." if in_ci() else "are skipped, each saying why.")
             )
         try:
             code = subprocess.call(

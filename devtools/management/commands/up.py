@@ -6,16 +6,25 @@ Django's development server (and runs a Celery worker with beat when CELERY_BROK
 is set). Without DATABASE_URL it first starts the embedded PostgreSQL. Ctrl-C stops the
 server, the worker and the embedded PostgreSQL (unless another manage.py command still
 uses it).
+
+Before any of that it checks that the server will be able to listen on --host/--port
+(`listening_problem`), and refuses at once, naming the port and the option, when it
+could not; it says where the site is once the server listens (`AnnouncingRunserver`).
 """
 
+import errno
 import os
 import secrets
 import signal
+import socket
 import sys
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.staticfiles.management.commands.runserver import (
+    Command as StaticfilesRunserver,
+)
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
@@ -46,6 +55,87 @@ def close_connections_after_each_request() -> None:
         database["CONN_MAX_AGE"] = 0
 
 
+def listening_problem(host: str, port: int) -> str | None:
+    """Why the development server could not listen on `host`:`port` now, as a sentence
+    that names the address and the option to change (`--port`, `--host`), or None when it
+    can.
+
+    Binds a socket there as runserver's server does (IPv6 for a host with a colon, as
+    `serve` asks; SO_REUSEADDR: a port whose last connections linger in TIME_WAIT counts
+    as free) and closes it at once. A port taken between this check and the server's
+    start is still reported by runserver itself ("Error: That port is already in use.").
+    """
+    where = f"port {port} on {host}"
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        addresses = socket.getaddrinfo(host, port, family=family, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        return f"--host {host} --port {port} names no address of this machine ({error})."
+    family, kind, protocol, _, address = addresses[0]
+    try:
+        with socket.socket(family, kind, protocol) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            return (
+                f"The {where} is already in use (another program listens there). "
+                f"Stop that program, or choose another port: "
+                f"`python3 manage.py up --port {port + 1 if port < 65535 else 8001}`."
+            )
+        if error.errno == errno.EACCES:
+            return (
+                f"This user may not listen on {where} (ports below 1024 need more "
+                f"rights): choose another port with `--port`, such as `--port 8000`."
+            )
+        if error.errno == errno.EADDRNOTAVAIL:
+            return (
+                f"{host} is not an address of this machine: choose another with `--host` "
+                "(127.0.0.1 by default)."
+            )
+        return f"Cannot listen on {where} ({error.strerror}): choose another with `--port`."
+    return None
+
+
+def port_number(text: str) -> int:
+    """`--port`'s value: a TCP port number, 0 to 65535 (0: any free port); raises
+    argparse.ArgumentTypeError otherwise (a larger number would be taken modulo 65536 by
+    the system's address lookup)."""
+    import argparse
+
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
+    return int(text)
+
+
+def site_address(host: str, port: int) -> str:
+    """The site's address as a reader types it: http://127.0.0.1:8000/, http://[::1]:8000/."""
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+class AnnouncingRunserver(StaticfilesRunserver):
+    """Django's runserver (with staticfiles' serving of static files, as `runserver`
+    runs it here), which says where iccwatch is once its server listens: runserver calls
+    `on_bind` after binding the port, so the line is never printed for a server that
+    could not start. With the autoreloader it is the child process that serves, and it
+    says it again after each restart.
+    """
+
+    def __init__(self, *args, site_host: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.site_host = site_host
+
+    def on_bind(self, server_port):
+        super().on_bind(server_port)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"iccwatch is at {site_address(self.site_host, server_port)}  "
+                "(admin: /admin/). Ctrl-C stops it."
+            )
+        )
+        self.stdout.flush()
+
+
 class Command(BaseCommand):
     help = "Run iccwatch here: migrate, import the seed data, create the admin, and serve the site."
     # Checked once below, not again in the autoreloader's child (runserver checks there).
@@ -56,7 +146,7 @@ class Command(BaseCommand):
             "--host", default="127.0.0.1", help="Address to serve on (default 127.0.0.1)."
         )
         parser.add_argument(
-            "--port", type=int, default=8000, help="Port to serve on (default 8000)."
+            "--port", type=port_number, default=8000, help="Port to serve on (default 8000)."
         )
         parser.add_argument(
             "--data",
@@ -70,17 +160,24 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, data, noreload, **options):
         address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        # Each line as it is written, also to a pipe or a file (the admin's password, the
+        # address): a newcomer may run this in the background with its output in a log.
+        # The autoreloader's child too: it is the one that says where the site is.
+        for stream in (sys.stdout, sys.stderr):
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(line_buffering=True)
         if os.environ.get(autoreload.DJANGO_AUTORELOAD_ENV) == "true":
             # The autoreloader re-runs this command in a child process that only serves;
             # the parent has already prepared everything and owns the worker.
             self.serve(address, host, noreload)
             return
 
-        # Each line as it is written, also to a pipe or a file (the admin's password, the
-        # address): a newcomer may run this in the background with its output in a log.
-        for stream in (sys.stdout, sys.stderr):
-            if hasattr(stream, "reconfigure"):
-                stream.reconfigure(line_buffering=True)
+        # Before anything is started or changed: a port another program holds would
+        # otherwise end the run only after the migrations, the downloads and the static
+        # files, when runserver tries it.
+        problem = listening_problem(host, port)
+        if problem is not None:
+            raise CommandError(f"{problem} Nothing was started.")
         self.check()
         server = embedded_server()
         if server is not None:
@@ -107,11 +204,7 @@ class Command(BaseCommand):
         # A plain `kill` must clean up like Ctrl-C does.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"iccwatch is at http://{address}/  (admin: /admin/). Ctrl-C stops it."
-                )
-            )
+            # "iccwatch is at ..." comes once the server listens (AnnouncingRunserver).
             self.serve(address, host, noreload)
         except KeyboardInterrupt:
             pass
@@ -199,5 +292,9 @@ class Command(BaseCommand):
     def serve(self, address, host, noreload):
         close_connections_after_each_request()
         call_command(
-            "runserver", address, use_reloader=not noreload, use_ipv6=":" in host, skip_checks=False
+            AnnouncingRunserver(stdout=self.stdout, stderr=self.stderr, site_host=host),
+            address,
+            use_reloader=not noreload,
+            use_ipv6=":" in host,
+            skip_checks=False,
         )
