@@ -118,6 +118,7 @@ IDENTIFIERS = {
     "state2": "HUN",
     "person": "vladimir-putin",
     "visit": "putin-mongolia-2024-09-03",
+    "visit_cursor_middle": "2015-06-13.omar-al-bashir-zaf-2015-06-13",
     "cursor_middle": 10,
     "cursor_end": 20,
     "warrant": "icc-01-21-1",
