@@ -193,6 +193,8 @@ class Command(BaseCommand):
                 "apt-get install npm): the tests marked `npm` "
                 + ("fail, CI being set." if in_ci() else "are skipped, each saying why.")
             )
+        # Written before pytest's own output: stdout is block-buffered when it is a pipe.
+        self.stdout.flush()
         try:
             code = subprocess.call(
                 [sys.executable, "-m", "pytest", *parallel(pytest_args), *pytest_args],
