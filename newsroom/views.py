@@ -494,6 +494,15 @@ def filing_refusals(
     return []
 
 
+def withdrawn_among(duplicates) -> bool:
+    """Whether a visit withdrawn from the record is among `duplicates` (the visits
+    visits.review.possible_duplicates lists, each with its `withdrawn_on`): the
+    confirmation asked of the reporter ("another visit") and of the reviewer ("a
+    different visit") then also says the withdrawn trip belongs on the record all the
+    same, as the refusal asks (duplicate_question, visits.review.verify)."""
+    return any(getattr(d, "withdrawn_on", None) is not None for d in duplicates)
+
+
 def render_form(request, *, form, sources, report=None, visit=None, status=200, **extra):
     data_host = form["host"].value() if form else None
     person_choices = places.person_choices()
@@ -529,6 +538,9 @@ def render_form(request, *, form, sources, report=None, visit=None, status=200, 
         else (review.version_of(report) if report is not None else ""),
         **extra,
     }
+    # A withdrawn visit of the trip among those listed: the "another visit" tick covers
+    # putting the trip back on the record too (duplicate_question asks either).
+    context["withdrawn_among"] = withdrawn_among(context.get("duplicates") or ())
     if visit is not None and report is None and "withdrawal_sources" not in context:
         # The page's other form, to withdraw the visit: its sources, none required.
         context["withdrawal_sources"] = withdrawal_sources_form()
@@ -1676,6 +1688,7 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
         else None,
         "published": published_verdict(report),
         "duplicates": duplicates,
+        "withdrawn_among": withdrawn_among(duplicates),
         "pending_duplicates": pending,
         "differences": differences(report),
         "source_differences": source_differences(report),
