@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
 from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
@@ -39,6 +40,8 @@ from visits.reports import (
     TOO_MANY_SOURCES,
     default_outcome,
     outcome_needed,
+    sources_limit,
+    too_many_sources,
 )
 
 PRECISIONS = [
@@ -475,11 +478,15 @@ SOURCE_FORMS_READ = 2 * SOURCES_MAX
 class BaseSourceFormSet(forms.BaseFormSet):
     """The sources of a report: at least one (a visit's) unless `required` is False (a
     withdrawal's, none of which is needed: OptionalSourceFormSet), and at most
-    visits.reports.SOURCES_MAX, the API's limit too (api.reports.serializers), a draft's
-    as a submission's: more is a non-form error with the code TOO_MANY, and nothing is
-    saved. Bound, it reads at most SOURCE_FORMS_READ forms."""
+    `limit` (visits.reports.sources_limit: SOURCES_MAX, the API's limit too
+    (api.reports.serializers); for a correction of a visit already citing more, as many as
+    it cites), a draft's as a submission's: more is a non-form error with the code
+    TOO_MANY, and nothing is saved. Bound, it reads at most SOURCE_FORMS_READ forms (or
+    twice `limit`, if more)."""
 
     required = True
+    limit = SOURCES_MAX
+    # Also Django's refusal of a post counting more forms than it reads (absolute_max).
     default_error_messages = {TOO_MANY: TOO_MANY_SOURCES}
 
     def add_fields(self, form, index):
@@ -492,10 +499,8 @@ class BaseSourceFormSet(forms.BaseFormSet):
         # Counted as given, a blank form left out: blanking a source is how the form
         # removes one, so a form that is blank does not hold a report back (which
         # Django's validate_max, counting the forms, would).
-        if sum(form.has_changed() for form in self.forms) > SOURCES_MAX:
-            raise forms.ValidationError(
-                self.error_messages[TOO_MANY] % {"num": SOURCES_MAX}, code=TOO_MANY
-            )
+        if sum(form.has_changed() for form in self.forms) > self.limit:
+            raise forms.ValidationError(too_many_sources(self.limit), code=TOO_MANY)
         if any(self.errors):
             return
         if self.required and not self.citations():
@@ -553,18 +558,30 @@ class OptionalSourceFormSet(BaseSourceFormSet):
     required = False
 
 
-def source_formset_class(base: type[BaseSourceFormSet] = BaseSourceFormSet, extra: int = 0):
+def source_formset_class(
+    base: type[BaseSourceFormSet] = BaseSourceFormSet, extra: int = 0, limit: int = SOURCES_MAX
+):
     """The formset class of a report's sources (`base`: BaseSourceFormSet, or
     OptionalSourceFormSet for a withdrawal's) showing `extra` blank forms after the given
-    ones, never more forms than SOURCES_MAX in all (unless more sources are given) and
-    reading at most SOURCE_FORMS_READ forms of a POST. How many sources a report may cite
-    is BaseSourceFormSet.clean's check (counting those given, not the forms)."""
+    ones, never more forms than `limit` (visits.reports.sources_limit) in all (unless more
+    sources are given) and reading at most SOURCE_FORMS_READ forms of a POST (twice
+    `limit`, if more). How many sources a report may cite is BaseSourceFormSet.clean's
+    check (counting those given, not the forms, against `limit`)."""
     return forms.formset_factory(
         SourceForm,
-        formset=base,
+        formset=base
+        if limit == base.limit
+        else type(
+            base.__name__,
+            (base,),
+            {
+                "limit": limit,
+                "default_error_messages": {TOO_MANY: lazy(too_many_sources, str)(limit)},
+            },
+        ),
         extra=extra,
-        max_num=SOURCES_MAX,
-        absolute_max=SOURCE_FORMS_READ,
+        max_num=limit,
+        absolute_max=max(SOURCE_FORMS_READ, 2 * limit),
     )
 
 
@@ -574,13 +591,20 @@ SourceFormSet = source_formset_class()
 WITHDRAWAL_SOURCES = "withdrawal_source"
 
 
-def source_formset(data=None, initial=None, extra_blank: int = 1, prefix: str = "source"):
+def source_formset(
+    data=None, initial=None, extra_blank: int = 1, prefix: str = "source", visit=None
+):
     """The sources formset with `extra_blank` empty forms after the given ones; with
-    `prefix` WITHDRAWAL_SOURCES, a withdrawal's (OptionalSourceFormSet)."""
+    `prefix` WITHDRAWAL_SOURCES, a withdrawal's (OptionalSourceFormSet). `visit`: the
+    visit a correction corrects, whose sources it may keep however many
+    (visits.reports.sources_limit); None for a new visit's report or a withdrawal's."""
     base = OptionalSourceFormSet if prefix == WITHDRAWAL_SOURCES else BaseSourceFormSet
+    limit = sources_limit(visit if base is BaseSourceFormSet else None)
     if data is not None:
-        return source_formset_class(base)(data, prefix=prefix)
-    return source_formset_class(base, extra_blank)(initial=list(initial or []), prefix=prefix)
+        return source_formset_class(base, limit=limit)(data, prefix=prefix)
+    return source_formset_class(base, extra_blank, limit)(
+        initial=list(initial or []), prefix=prefix
+    )
 
 
 def add_blank_source(post, prefix: str = "source") -> dict:

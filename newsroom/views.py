@@ -462,9 +462,12 @@ def apply_service_errors(
 FILING_READS = review.FILING_READS
 
 
-def filing_refusals(form: ReportForm, sources, *, new: bool) -> list[str]:
+def filing_refusals(
+    form: ReportForm, sources, *, new: bool, visit: Visit | None = None
+) -> list[str]:
     """Check a report the form or its sources refused as filing would check it
-    (visits.review.resolve, `new` for a report that is not a correction), on what they
+    (visits.review.resolve, `new` for a report that is not a correction, `visit` the visit
+    a correction corrects), on what they
     accepted, and put each refusal beside its field (`apply_service_errors`), so that one
     answer says every error: the form's own and the filing's (a date before 1900, a source
     that is not public or published in the future), not the filing's only once the form's
@@ -476,7 +479,7 @@ def filing_refusals(form: ReportForm, sources, *, new: bool) -> list[str]:
     # with its date that is not one.
     cited = [c for _, c in sources.numbered_citations(partly=True)]
     try:
-        review.resolve(form.report_data(), cited, new=new)
+        review.resolve(form.report_data(), cited, new=new, visit=visit)
     except ValidationError as error:
         kept = {
             field: messages_
@@ -489,6 +492,15 @@ def filing_refusals(form: ReportForm, sources, *, new: bool) -> list[str]:
             apply_service_errors(ValidationError(kept), form, sources, partly=True) if kept else []
         )
     return []
+
+
+def withdrawn_among(duplicates) -> bool:
+    """Whether a visit withdrawn from the record is among `duplicates` (the visits
+    visits.review.possible_duplicates lists, each with its `withdrawn_on`): the
+    confirmation asked of the reporter ("another visit") and of the reviewer ("a
+    different visit") then also says the withdrawn trip belongs on the record all the
+    same, as the refusal asks (duplicate_question, visits.review.verify)."""
+    return any(getattr(d, "withdrawn_on", None) is not None for d in duplicates)
 
 
 def render_form(request, *, form, sources, report=None, visit=None, status=200, **extra):
@@ -526,6 +538,9 @@ def render_form(request, *, form, sources, report=None, visit=None, status=200, 
         else (review.version_of(report) if report is not None else ""),
         **extra,
     }
+    # A withdrawn visit of the trip among those listed: the "another visit" tick covers
+    # putting the trip back on the record too (duplicate_question asks either).
+    context["withdrawn_among"] = withdrawn_among(context.get("duplicates") or ())
     if visit is not None and report is None and "withdrawal_sources" not in context:
         # The page's other form, to withdraw the visit: its sources, none required.
         context["withdrawal_sources"] = withdrawal_sources_form()
@@ -573,7 +588,7 @@ def changed_since_begun(
     return render_form(
         request,
         form=ReportForm(initial=initial),
-        sources=source_formset(initial=citations, extra_blank=1),
+        sources=source_formset(initial=citations, extra_blank=1, visit=visit),
         report=report,
         visit=visit,
         based_on=signed_version(visit) if report is None else rebuilt_version(visit, report),
@@ -716,7 +731,7 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
             # Sent here by Submit for review on the report's page (report_submit): the
             # draft as saved, with every error Submit on this form would give.
             form, sources, rest = submit_check(
-                posted_from(report), report=report, corrected=corrected
+                posted_from(report, corrected), report=report, corrected=corrected
             )
             return render_form(
                 request,
@@ -738,7 +753,9 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
         return render_form(
             request,
             form=ReportForm(initial=initial),
-            sources=source_formset(initial=citations, extra_blank=1 if citations else 2),
+            sources=source_formset(
+                initial=citations, extra_blank=1 if citations else 2, visit=corrected
+            ),
             report=report,
             visit=corrected,
         )
@@ -749,10 +766,11 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
     if action == "add_source":
         post = add_blank_source(request.POST)
         # One more source form; not a check yet: no errors are shown.
-        form, sources = unchecked(post)
+        form, sources = unchecked(post, corrected)
         return render_form(request, form=form, sources=sources, report=report, visit=corrected)
     draft = action == "draft"
-    form, sources = ReportForm(request.POST, draft=draft), source_formset(request.POST)
+    form = ReportForm(request.POST, draft=draft)
+    sources = source_formset(request.POST, visit=corrected)
     form_ok, sources_ok = form.is_valid(), sources.is_valid()
     if (
         corrected is not None
@@ -789,7 +807,9 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
         # a submission is told at once what filing would refuse as well.
         if draft:
             sources.keep_draft_errors()
-        rest = [] if draft else filing_refusals(form, sources, new=corrected is None)
+        rest = (
+            [] if draft else filing_refusals(form, sources, new=corrected is None, visit=corrected)
+        )
         return render_form(
             request,
             form=form,
@@ -842,7 +862,10 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
             # future, a source's address or date) is said next to its field now, not only on
             # Submit; a form without a source yet is previewed all the same.
             review.resolve(
-                data, citations or [{"url": "https://preview.invalid/"}], new=corrected is None
+                data,
+                citations or [{"url": "https://preview.invalid/"}],
+                new=corrected is None,
+                visit=corrected,
             )
         except ValidationError as error:
             return again(service_errors=apply_service_errors(error, form, sources))
@@ -952,10 +975,10 @@ def submit_check(
     as Submit for review checks them: each error beside its field (the form's, the
     sources', those filing would add: `filing_refusals`, a correction's missing reason, a
     report sent back's missing answer), with the refusals that name no field of the page."""
-    form, sources = ReportForm(post), source_formset(post)
+    form, sources = ReportForm(post), source_formset(post, visit=corrected)
     form.is_valid()
     sources.is_valid()
-    rest = filing_refusals(form, sources, new=corrected is None)
+    rest = filing_refusals(form, sources, new=corrected is None, visit=corrected)
     if (
         corrected is not None
         and not form.cleaned_data.get("reason")
@@ -994,14 +1017,16 @@ def still_missing(post, *, report: Report | None, corrected: Visit | None) -> li
     return [*items, *sources.non_form_errors(), *rest]
 
 
-def posted_from(report: Report) -> dict:
+def posted_from(report: Report, corrected: Visit | None = None) -> dict:
     """The POST the edit form of `report` (a report's, not a withdrawal's) sends when
     nothing in it is changed: its fields as the form shows them, and its sources with the
-    blank ones the form adds after them."""
+    blank ones the form adds after them (`corrected`: the visit a correction corrects)."""
     initial = ReportForm.initial_from(report.data)
     initial["reply"], initial["reason"] = report.reply, report.reason
     form = ReportForm(initial=initial)
-    sources = source_formset(initial=report.citations, extra_blank=1 if report.citations else 2)
+    sources = source_formset(
+        initial=report.citations, extra_blank=1 if report.citations else 2, visit=corrected
+    )
     post = {}
     for shown in (form, sources.management_form, *sources.forms):
         for field in shown:
@@ -1026,13 +1051,14 @@ def forget_typed_form(request) -> None:
     request.session[SAVED_FORM] = request.path
 
 
-def unchecked(post) -> tuple[ReportForm, BaseSourceFormSet]:
+def unchecked(post, corrected: Visit | None = None) -> tuple[ReportForm, BaseSourceFormSet]:
     """The report form and its sources bound to `post`, shown as filled without their
-    errors: nothing was checked for the reporter yet."""
+    errors: nothing was checked for the reporter yet (`corrected`: the visit a correction
+    corrects, whose sources it may keep however many)."""
     form = ReportForm(post)
     form.is_valid()
     form._errors = ErrorDict()
-    return form, unchecked_sources(source_formset(post))
+    return form, unchecked_sources(source_formset(post, visit=corrected))
 
 
 # How much of an unknown action the refusal quotes.
@@ -1043,7 +1069,7 @@ def unknown_action(request, action: str, *, report: Report | None, visit: Visit 
     """The report form again, as filled, with status 400, for an `action` that is none of
     its buttons (ACTIONS, "add_to:<id>"): nothing is previewed, saved or submitted. It was
     once read as Submit, without the duplicates check that Submit asks for."""
-    form, sources = unchecked(request.POST)
+    form, sources = unchecked(request.POST, visit)
     shown = action if len(action) <= ACTION_SHOWN else action[: ACTION_SHOWN - 1] + "…"
     return render_form(
         request,
@@ -1200,7 +1226,7 @@ def add_to_existing(
     try:
         if not confirmed:
             # What filing would refuse is said now, rather than after confirming.
-            review.resolve(review.report_data_of(visit), filed, new=False)
+            review.resolve(review.report_data_of(visit), filed, new=False, visit=visit)
             return confirm_adding(request, visit, data, added)
         report = review.file_report(
             author=request.user,
@@ -1464,7 +1490,7 @@ def withdrawal_again(request, visit: Visit, note: str, sources, errors=(), unche
     return render_form(
         request,
         form=ReportForm(initial=ReportForm.initial_from(review.report_data_of(visit))),
-        sources=source_formset(initial=review.citations_of(visit), extra_blank=1),
+        sources=source_formset(initial=review.citations_of(visit), extra_blank=1, visit=visit),
         visit=visit,
         based_on=signed_version(visit),
         refused=refused,
@@ -1662,6 +1688,7 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
         else None,
         "published": published_verdict(report),
         "duplicates": duplicates,
+        "withdrawn_among": withdrawn_among(duplicates),
         "pending_duplicates": pending,
         "differences": differences(report),
         "source_differences": source_differences(report),
@@ -1738,7 +1765,7 @@ def report_submit(request, pk: int):
         and report.state in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED)
         and refused_on_submit(
             *submit_check(
-                posted_from(report),
+                posted_from(report, report.visit if report.is_correction else None),
                 report=report,
                 corrected=report.visit if report.is_correction else None,
             )

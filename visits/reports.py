@@ -41,7 +41,8 @@ COMMENT_MAX_LENGTH = 5_000
 # The most sources one report cites (a visit's, or a withdrawal's), whichever form or API
 # files it: each is checked by a reviewer, then shown on the visit's page, in the API and in
 # the downloads. The API has refused more since it took reports; the newsroom's forms
-# (newsroom.forms) and the service (visits.review.resolve_citations) refuse them too.
+# (newsroom.forms) and the service (visits.review.resolve_citations) refuse them too. A
+# correction of a visit that already cites more may keep them (`sources_limit`).
 SOURCES_MAX = 50
 # Said of a report that cites more, formatted with `{"num": SOURCES_MAX}` (lazy: the
 # reader's language when said).
@@ -52,10 +53,37 @@ TOO_MANY_SOURCES = ngettext_lazy(
 )
 
 
-def too_many_sources() -> str:
-    """TOO_MANY_SOURCES for SOURCES_MAX, in the active language: the one refusal of a
-    report citing more than SOURCES_MAX sources, from the form, the API or the service."""
-    return str(TOO_MANY_SOURCES % {"num": SOURCES_MAX})
+# Said of a correction that would leave a visit citing more sources than it does already,
+# when it cites more than SOURCES_MAX (recorded before the limit, or imported): formatted
+# with `{"num": <the visit's count>, "max": SOURCES_MAX}`.
+TOO_MANY_SOURCES_HELD = ngettext_lazy(
+    "This visit already cites %(num)d source, more than a report may bring (%(max)d): a "
+    "correction may keep it or leave some out, but not add any.",
+    "This visit already cites %(num)d sources, more than a report may bring (%(max)d): a "
+    "correction may keep them or leave some out, but not add any.",
+    "num",
+)
+
+
+def sources_limit(visit=None) -> int:
+    """The most sources a report may cite (an int): SOURCES_MAX for a new visit's
+    (`visit` None); for a correction of `visit` (a Visit), SOURCES_MAX or the number the
+    visit cites already, whichever is more. The limit bounds what a report brings, not
+    what the record holds: a visit recorded with more (imported, or before the limit) can
+    be corrected without leaving any source out, but not given more. One count for the
+    newsroom's forms, the API and the service (visits.review.resolve)."""
+    if visit is None or visit.pk is None:
+        return SOURCES_MAX
+    return max(SOURCES_MAX, visit.citations.count())
+
+
+def too_many_sources(limit: int = SOURCES_MAX) -> str:
+    """The refusal of a report citing more than `limit` sources (`sources_limit`), in the
+    active language, from the form, the API or the service: TOO_MANY_SOURCES for
+    SOURCES_MAX, TOO_MANY_SOURCES_HELD for a correction of a visit already citing more."""
+    if limit <= SOURCES_MAX:
+        return str(TOO_MANY_SOURCES % {"num": SOURCES_MAX})
+    return str(TOO_MANY_SOURCES_HELD % {"num": limit, "max": SOURCES_MAX})
 
 
 @dataclass(frozen=True)

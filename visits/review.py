@@ -73,6 +73,7 @@ from visits.reports import (
     SOURCES_MAX,
     SourceInput,
     record_visit_report,
+    sources_limit,
     too_many_sources,
     validate_visit_fields,
     withdraw_visit,
@@ -192,23 +193,25 @@ YEARS_AHEAD = 10
 
 
 def resolve_citations(
-    citations: Sequence[dict], field: str = "citations"
+    citations: Sequence[dict], field: str = "citations", *, limit: int = SOURCES_MAX
 ) -> tuple[list[SourceInput], dict[str, str]]:
     """A report's citations (a visit's, or a withdrawal's with `field`
     WITHDRAWAL_CITATIONS) read as the one write path takes them: (the SourceInputs, in
     order; the refusals, {f"{field}.{index}.{name}": message} in the reader's language).
     Each source's address and its archived copy's must be citable (`address_refusal`:
     a public http(s) URL without credentials); its date a real one (YYYY-MM-DD), from
-    EARLIEST_YEAR and not after tomorrow; and a URL is cited once. More than
-    visits.reports.SOURCES_MAX citations are refused under `field` itself (the forms and
-    the API refuse them first; this holds for what they do not see: a form's sources added
-    to a recorded visit's own, a report filed before the limit, when verified). Whether
+    EARLIEST_YEAR and not after tomorrow; and a URL is cited once. More than `limit`
+    citations (visits.reports.SOURCES_MAX; for a correction, visits.reports.sources_limit
+    of its visit: as many as the visit cites already, if more) are refused under `field`
+    itself (the forms and the API refuse them first; this holds for what they do not see:
+    a form's sources added to a recorded visit's own, a report filed before the limit,
+    when verified). Whether
     any source is needed is the caller's rule (a new visit needs one; a withdrawal may
     give none)."""
     today = timezone.now().date()
     errors: dict[str, str] = {}
-    if len(citations) > SOURCES_MAX:
-        errors[field] = too_many_sources()
+    if len(citations) > limit:
+        errors[field] = too_many_sources(limit)
     sources = []
     cited: dict[str, int] = {}  # url -> index of its first citation
     for i, c in enumerate(normalise_citations(citations)):
@@ -267,14 +270,19 @@ FILING_READS = {
 }
 
 
-def resolve(data: dict, citations: Sequence[dict], *, new: bool = False) -> ResolvedReport:
+def resolve(
+    data: dict, citations: Sequence[dict], *, new: bool = False, visit: Visit | None = None
+) -> ResolvedReport:
     """Resolve slugs, codes and dates; raises ValidationError({field: message}) naming each
     problem (unknown person or state, a date that is not YYYY-MM-DD/YYYY-MM/YYYY, no source,
     and everything validate_visit_fields refuses: a visit to one's own state, ...).
 
     `new`: a new report being filed or submitted, which may not announce a trip whose
     dates have passed; a correction of a published early warning, or a report verified
-    after its dates passed while it waited for review, is not refused for it."""
+    after its dates passed while it waited for review, is not refused for it.
+
+    `visit`: the visit a correction corrects, whose sources it may keep however many
+    (visits.reports.sources_limit); None for a new visit's report (at most SOURCES_MAX)."""
     data = normalise(data)
     errors: dict[str, str] = {}
     person = Person.objects.filter(slug=data["person"] or "").select_related("nationality").first()
@@ -342,7 +350,7 @@ def resolve(data: dict, citations: Sequence[dict], *, new: bool = False) -> Reso
             "An announced trip is still to come, but these dates have passed: record whether "
             "it occurred (or was a transit stop), was cancelled or was attended by video."
         )
-    sources, refused = resolve_citations(citations)
+    sources, refused = resolve_citations(citations, limit=sources_limit(visit))
     errors.update(refused)
     if not sources:
         errors["citations"] = "At least one source (a public URL) is required."
@@ -676,7 +684,7 @@ def file_report(
             pending = _overlapping(normalise(data), trip)
         if visits or pending:
             raise PossibleDuplicates(visits, pending)
-    resolved = resolve(data, citations, new=visit is None) if submit else None
+    resolved = resolve(data, citations, new=visit is None, visit=visit) if submit else None
     if submit and visit is not None:
         _require_a_change(resolved, citations, visit)
         if based_on is not None and visit.updated_at > based_on:
@@ -1147,7 +1155,12 @@ def submit(report: Report, user) -> Report:
         # The reason as the visit's page would show it: checked again, not only when typed.
         _withdrawal_note(report.withdrawal_note)
     else:
-        resolved = resolve(report.data, report.citations, new=not report.is_correction)
+        resolved = resolve(
+            report.data,
+            report.citations,
+            new=not report.is_correction,
+            visit=report.visit if report.is_correction else None,
+        )
     if report.is_correction and not report.is_withdrawal:
         if report.visit is None or report.visit.review_state != ReviewState.VERIFIED:
             raise ValidationError(_("Only a published visit can be corrected."))
@@ -1278,6 +1291,7 @@ def resubmission_refusals(
                 {**normalise(report.data or {}), **data},
                 list(report.citations or []) if citations is None else citations,
                 new=not report.is_correction,
+                visit=report.visit if report.is_correction else None,
             )
         except ValidationError as refused:
             errors.update(refused.message_dict)
@@ -1654,7 +1668,9 @@ def verify(
         return _verify_withdrawal(report, reviewer, _withdrawal_note(report.withdrawal_note))
     if report.is_correction:
         _correction_reason(report.reason)
-    resolved = resolve(report.data, report.citations)
+    resolved = resolve(
+        report.data, report.citations, visit=report.visit if report.is_correction else None
+    )
     fields = resolved.fields
     changes = []
     if report.is_correction:

@@ -288,7 +288,7 @@ def refuse_with_every_error(
     if SOURCES in errors:
         citations = body.accepted_citations()
     try:
-        review.resolve(data, citations, new=visit is None)
+        review.resolve(data, citations, new=visit is None, visit=visit)
     except DjangoValidationError as invalid:
         _add_refusals(errors, getattr(invalid, "message_dict", {}), before)
     raise exceptions.ValidationError(errors)

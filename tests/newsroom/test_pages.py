@@ -1769,6 +1769,11 @@ def test_the_reviewers_tick_confirms_only_the_duplicates_the_page_listed(
     page = text(client.get(reverse("newsroom:report", args=[mine.pk])))
     carried = re.findall(r'name="different_from" value="([^"]+)"', page)
     assert carried == [listed.slug]
+    # No withdrawn visit listed: the tick says only that it is a different visit.
+    label = page.split('id="different-visit"')[1].split("</label>")[0]
+    assert label.split(">", 1)[1].strip() == (
+        "I compared it with the visits listed above: it is a different visit."
+    )
     form = {
         "seen": re.search(r'name="seen" value="([^"]+)"', page).group(1),
         "different_from": carried,
@@ -2420,6 +2425,12 @@ def test_a_trip_withdrawn_from_the_record_is_told_to_the_reporter_and_the_review
     listed = preview.split('id="withdrawn-duplicates"')[1].split("</ul>")[0]
     assert told in listed and f'href="/visits/{published.slug}/"' in listed
     assert f"add_to:{published.pk}" not in preview  # a withdrawn visit takes no source
+    # The reporter's tick says what the refusal asks: another visit, or the trip back.
+    label = preview.split('<label for="id_not_duplicate">')[1].split("</label>")[0]
+    assert label == (
+        "This is another visit, or the withdrawn trip belongs on the record all the same: "
+        "submit it as a new report"
+    )
     refused = text(client.post(reverse("newsroom:new"), form_data()))
     said = refused.split('id="id_not_duplicate-error"')[1].split("</p>")[0]
     assert "A visit of this trip was withdrawn from the record: read why" in said
@@ -2435,6 +2446,15 @@ def test_a_trip_withdrawn_from_the_record_is_told_to_the_reporter_and_the_review
     assert "Possibly already recorded" in section and told in section
     carried = re.findall(r'name="different_from" value="([^"]+)"', page)
     assert carried == [published.slug] and 'id="different-visit"' in page
+    label = page.split('id="different-visit"')[1].split("</label>")[0]
+    assert label.split(">", 1)[1].strip() == (
+        "I compared it with the visits listed above: it is a different visit, or the "
+        "withdrawn trip belongs on the record all the same."
+    )
+    client.cookies["django_language"] = "fr"
+    french = text(client.get(url)).split('id="different-visit"')[1].split("</label>")[0]
+    assert "ou le voyage retiré a sa place dans les données malgré tout." in french
+    del client.cookies["django_language"]
     seen = re.search(r'name="seen" value="([^"]+)"', page).group(1)
     unticked = client.post(reverse("newsroom:verify", args=[report.pk]), {"seen": seen})
     assert unticked.status_code == 400 and "was withdrawn from the record" in text(unticked)

@@ -7,14 +7,17 @@ words, in French too, and nothing is written."""
 import html
 
 import pytest
+from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from core.models import Source
 from newsroom.forms import SOURCE_FORMS_READ, WITHDRAWAL_SOURCES, add_blank_source
 from tests.api.conftest import token_client
 from tests.newsroom.conftest import form_data, sources_data
+from tests.security.helpers import admin_form_data
 from visits import review
-from visits.models import Report, ReportState, Visit
+from visits.models import Citation, Report, ReportState, Visit
 from visits.reports import SOURCES_MAX
 
 pytestmark = pytest.mark.django_db
@@ -285,3 +288,117 @@ def test_the_api_schema_says_the_limit(client, db):
         ("WithdrawalInputRequest", "withdrawal_sources"),
     ):
         assert schemas[name]["properties"][field]["maxItems"] == SOURCES_MAX, name
+
+
+# A visit recorded with more sources than a report may bring: the importer sets no limit.
+HELD = SOURCES_MAX + 10
+HELD_SAID = {
+    "en": f"This visit already cites {HELD} sources, more than a report may bring "
+    f"({SOURCES_MAX}): a correction may keep them or leave some out, but not add any.",
+    "fr": f"Cette visite cite déjà {HELD} sources, plus qu\u2019un signalement ne peut en "
+    f"apporter ({SOURCES_MAX})\u00a0: une correction peut les garder ou en écarter, mais pas "
+    "en ajouter.",
+}
+WHY = "The ministry's statement gives another last day."
+
+
+@pytest.fixture
+def crowded(seeded) -> Visit:
+    """The Mongolian visit citing HELD sources, recorded as the importer records them."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    for n in range(visit.citations.count(), HELD):
+        source = Source.objects.create(url=f"https://example.org/held-{n}")
+        Citation.objects.create(visit=visit, source=source, publisher="Example News")
+    assert visit.citations.count() == HELD
+    return visit
+
+
+def correction_form(client) -> dict:
+    """What the newsroom's correction form of the crowded visit posts back as shown."""
+    page = client.get(reverse("newsroom:correct", args=[MONGOLIA]))
+    data = {}
+    sources = page.context["sources"]
+    for shown in (page.context["form"], sources.management_form, *sources.forms):
+        for field in shown:
+            value = field.value()
+            if isinstance(field.field, forms.BooleanField):
+                if value:
+                    data[field.html_name] = "on"
+            else:
+                data[field.html_name] = "" if value is None else str(value)
+    data["based_on"] = page_of(page).split('name="based_on" value="')[1].split('"')[0]
+    return data
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_visit_citing_more_than_the_limit_is_corrected_in_the_newsroom_keeping_them(
+    crowded, reporter, client, language
+):
+    """Its correction form shows every source it cites: a change of its last day is filed
+    with them all; one source more is refused, in words that say why."""
+    client.force_login(reporter)
+    client.cookies["django_language"] = language
+    data = correction_form(client)
+    assert sum(bool(v) for k, v in data.items() if k.endswith("-url")) == HELD
+    data.update({"end": "2024-09-04", "reason": WHY, "action": "submit"})
+    answer = client.post(reverse("newsroom:correct", args=[MONGOLIA]), data)
+    assert answer.status_code == 302, page_of(answer)
+    report = Report.objects.get()
+    assert report.is_correction and len(report.citations) == HELD
+    assert report.data["end"] == "2024-09-04"
+    report.delete()
+    more = int(data["source-TOTAL_FORMS"])
+    data.update(
+        {"source-TOTAL_FORMS": str(more + 1), f"source-{more}-url": "https://example.org/one-more"}
+    )
+    before = written()
+    answer = client.post(reverse("newsroom:correct", args=[MONGOLIA]), data)
+    assert answer.status_code == 200
+    page = page_of(answer)
+    assert HELD_SAID[language] in page.split('id="sources-error"')[1].split("</p>")[0]
+    assert written() == before
+
+
+def test_a_visit_citing_more_than_the_limit_is_corrected_through_the_api(crowded, reporter):
+    """A correction sending no `sources` keeps the visit's, however many."""
+    client = token_client(reporter)
+    answer = client.post(
+        "/api/v1/reports/", {"visit": MONGOLIA, "end": "2024-09-04"}, format="json"
+    )
+    assert answer.status_code == 201, answer.content
+    assert len(Report.objects.get().citations) == HELD
+
+
+def test_a_visit_citing_more_than_the_limit_is_corrected_in_the_admin(crowded, admin_client):
+    url = reverse("admin:visits_visit_change", args=[crowded.pk])
+    data = admin_form_data(admin_client.get(url))
+    data.update({"end": "2024-09-04", "reason": WHY})
+    answer = admin_client.post(url, data)
+    assert answer.status_code == 302, answer.context and answer.context["errors"]
+    report = Report.objects.get()
+    assert report.is_correction and len(report.citations) == HELD
+
+
+def test_the_service_keeps_a_crowded_visits_sources_but_takes_no_more(crowded, reporter):
+    """The limit bounds what a report brings: a correction may keep the visit's HELD
+    sources or leave some out, not cite more; a new visit's report still stops at
+    SOURCES_MAX."""
+    data = review.report_data_of(crowded)
+    held = review.citations_of(crowded)
+    with pytest.raises(ValidationError) as refused:
+        review.file_report(
+            author=reporter,
+            data={**data, "end": "2024-09-04"},
+            citations=[*held, *cited(1)],
+            visit=crowded,
+            reason=WHY,
+        )
+    assert refused.value.message_dict["citations"] == [HELD_SAID["en"]]
+    assert not Report.objects.exists()
+    fewer = review.file_report(
+        author=reporter, data=data, citations=held[:-1], visit=crowded, reason=WHY
+    )
+    assert len(fewer.citations) == HELD - 1
+    with pytest.raises(ValidationError) as refused:
+        review.resolve({**data, "start": "2024-10-02", "end": ""}, cited(SOURCES_MAX + 1), new=True)
+    assert refused.value.message_dict["citations"] == [SAID["en"]]
