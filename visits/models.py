@@ -673,7 +673,8 @@ class VerdictChange(models.Model):
         blank=True,
         help_text=(
             "When the change of facts that caused it was recorded (its evaluation request's "
-            "time, the latest change's when several waited for one evaluation: a verified "
+            "change_recorded_at: the latest change that may change a verdict when several "
+            "waited for one evaluation, never a bare edit's: a verified "
             "correction's or withdrawal's, however long the evaluation waited for a worker); "
             "empty when no recorded change caused it (a full re-evaluation) or for a change "
             "recorded before this was kept: then changed_at."
@@ -747,6 +748,18 @@ class EvaluationRequest(models.Model):
     )
     requested_at = models.DateTimeField()
     reason = models.TextField()
+    change_recorded_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=(
+            "When the latest change among its causes that may change the verdict was "
+            "recorded (may_change_verdict: a verified correction's or withdrawal's, never a "
+            "bare edit's); empty when its only causes are bare edits. The history row of the "
+            "change it causes is dated by it (VerdictChange.caused_at), as is the notice of "
+            "a verdict awaiting it. requested_at, by contrast, moves with every request: it "
+            "tells the evaluation that read the request whether another came meanwhile."
+        ),
+    )
     relayed_at = models.DateTimeField(
         null=True, blank=True, help_text="When a task for it was last enqueued (empty: never)."
     )
