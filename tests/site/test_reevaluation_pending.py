@@ -234,7 +234,9 @@ def test_a_withdrawal_the_worker_evaluates_days_later_is_dated_by_its_verificati
     assert "non-compliance → withdrawn" in row, row
     last = api_client.get(API).json()["history"][-1]
     assert last["caused_at"] < last["changed_at"]
-    assert last["caused_at"].startswith(timezone.localtime(request.change_recorded_at).date().isoformat())
+    assert last["caused_at"].startswith(
+        timezone.localtime(request.change_recorded_at).date().isoformat()
+    )
 
 
 def test_a_correction_evaluated_after_an_outage_is_dated_by_its_verification(
