@@ -190,8 +190,11 @@ def with_court_findings(visits):
     Art. 87(7) finding (one informing the Security Council: Chad and Kenya, 27 August
     2010), for a row with no finding; and `reevaluation_pending`, whether its verdict
     awaits re-evaluation after a change (VisitQuerySet.with_pending_reevaluation).
-    Correlated subqueries: the lists apply it to the page's rows only
-    (Listing.page_rows), never to a download of every row."""
+    Correlated subqueries, one of each per row: the lists apply it to the rows of the page
+    shown (Listing.page_rows: at most a page's size), never to a download (its CSV and JSON
+    files, like the API's CSV and the bulk files, carry the verdict as stored, without the
+    pending mark). The person's and state's pages read `reevaluation_pending` alone, for
+    at most summaries.LATEST_TRIPS or LATEST_VISITS rows."""
     decisions = Finding.objects.filter(visit=OuterRef("pk"))
     findings = decisions.filter(kind=FindingKind.ART_87_7).order_by("decided", "pk")
     others = decisions.filter(kind=FindingKind.OTHER).order_by("decided", "pk")
