@@ -272,3 +272,41 @@ def test_a_bare_edit_does_not_re_date_the_change_it_joins(reader, seeded, staff)
     change = VerdictChange.objects.filter(visit=visit).latest("id")
     assert (change.old_code, change.new_code) == ("non_compliance", "complied")
     assert change.caused_at == verified and change.happened_at == verified
+
+
+def test_the_state_timeline_and_the_search_results_tell_a_pending_verdict(
+    reader, api_client, seeded, staff
+):
+    """The state page's timeline, the site's search results and the API's search show a
+    visit's verdict too: each says it awaits re-evaluation (read with the rows, no query
+    more), and stops once it is evaluated."""
+
+    def api_result() -> dict:
+        answer = api_client.get("/api/v1/search/", {"q": "Putin Mongolia"}).json()
+        return {r["id"]: r for r in answer["results"]}[MONGOLIA]
+
+    def timeline_entry() -> str:
+        page = body(reader.get("/states/MNG/"))
+        timeline = re.search(r'<ol class="timeline" id="timeline">.*?</ol>', page, re.S).group(0)
+        return re.search(
+            rf"<li [^>]*>(?:(?!</li>).)*?/visits/{MONGOLIA}/.*?</li>", timeline, re.S
+        ).group(0)
+
+    def search_result() -> str:
+        page = body(reader.get("/search/", {"q": "Putin Mongolia"}))
+        found = re.search(r'<ul class="results" id="results-visits">.*?</ul>', page, re.S)
+        return re.search(rf'<li><a href="/visits/{MONGOLIA}/".*?</li>', found.group(0), re.S).group(
+            0
+        )
+
+    verify_correction(staff, outcome="arrested")
+    for entry in (timeline_entry(), search_result()):
+        assert "v-stale" in entry and "re-evaluation pending" in entry, entry
+        assert "v-incident" not in entry, entry
+    found = api_result()
+    assert (found["verdict"], found["reevaluation_pending"]) == ("non_compliance", True)
+    flagging.evaluate_pending()
+    found = api_result()
+    assert (found["verdict"], found["reevaluation_pending"]) == ("complied", False)
+    for entry in (timeline_entry(), search_result()):
+        assert "v-stale" not in entry and "re-evaluation pending" not in entry, entry
