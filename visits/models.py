@@ -809,10 +809,12 @@ def reevaluation_pending(visit: str = "pk") -> models.Func:
     """An annotation: whether the visit a row names (`visit`, a field or lookup path to its
     id) has a verdict decided before a change to its facts that has not been evaluated yet
     (an outstanding EvaluationRequest that may change it, recorded in the transaction of the
-    change: a correction or withdrawal verified while no worker ran). Every page, list and
-    API answer showing such a verdict says it is out of date, and the evaluation that
-    clears the request moves the data version (visits.flagging), so no cached page keeps
-    saying so. A correlated subquery per row read: a page's rows, never a whole table."""
+    change: a correction or withdrawal verified while no worker ran). The site's pages and
+    lists, the search results and the API's JSON answers showing such a verdict say it is
+    out of date (the downloads carry the verdict as stored, without it), and the
+    evaluation that clears the request moves the data version (visits.flagging), so no
+    cached page keeps saying so. A correlated subquery per row read: a page's rows, never
+    a whole table."""
     return _OutstandingRequest(models.F(visit))
 
 
