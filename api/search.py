@@ -79,6 +79,12 @@ class SearchResultSerializer(serializers.Serializer):
         allow_null=True,
         help_text="For a visit: its current verdict (null if not yet evaluated, and for others).",
     )
+    reevaluation_pending = serializers.BooleanField(
+        allow_null=True,
+        help_text="For a visit: true when its verdict was decided before a change to the "
+        "facts it rests on that has not been evaluated yet (as a visit's "
+        "`verdict.reevaluation_pending`), else false; null for others.",
+    )
 
 
 @extend_schema_serializer(many=False)  # one answer, though served by a "list" action
@@ -134,6 +140,7 @@ EXAMPLE = OpenApiExample(
                 "start": "2024-09-02",
                 "end": "2024-09-03",
                 "verdict": "non_compliance",
+                "reevaluation_pending": False,
             }
         ],
     },
@@ -247,6 +254,7 @@ class SearchViewSet(PublicReadMixin, viewsets.GenericViewSet):
             "start": None,
             "end": None,
             "verdict": None,
+            "reevaluation_pending": None,
         }
 
     def _state(self, row: dict) -> dict:
@@ -263,6 +271,7 @@ class SearchViewSet(PublicReadMixin, viewsets.GenericViewSet):
             "start": None,
             "end": None,
             "verdict": None,
+            "reevaluation_pending": None,
         }
 
     def _visit(self, row: dict) -> dict:
@@ -295,4 +304,6 @@ class SearchViewSet(PublicReadMixin, viewsets.GenericViewSet):
             "start": start or None,
             "end": end or None,
             "verdict": row["verdict"],
+            # Read with the row (front.search._VISITS): no query more.
+            "reevaluation_pending": row["reevaluation_pending"],
         }

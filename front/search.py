@@ -52,7 +52,7 @@ from core import pagecache
 from core.echo import echoed
 from core.names import collation_key, local_names
 from front import gazetteer, summaries
-from visits.models import Visit
+from visits.models import CHANGES_A_VERDICT_SQL, Visit
 from warrants.models import Person, PersonStatus
 
 THRESHOLD = 0.5
@@ -449,7 +449,11 @@ _VISITS = f"""
     )
     SELECT v.slug, v.place, v.occasion, v.start, v.start_precision, v."end", v.end_precision, v.status,
            p.name AS person, p.slug AS person_slug, h.name AS host, h.iso3 AS host_iso3,
-           vd.code AS verdict, vd.would_have_been_bound, best.score, best.reason, best.matched
+           vd.code AS verdict, vd.would_have_been_bound, best.score, best.reason, best.matched,
+           -- Whether the verdict awaits re-evaluation (visits.models.reevaluation_pending):
+           -- a look into the outbox's primary key for each of the few rows found.
+           EXISTS (SELECT 1 FROM visits_evaluationrequest er
+                   WHERE er.visit_id = v.id AND {CHANGES_A_VERDICT_SQL}) AS reevaluation_pending
     FROM best
     JOIN visits_visit v ON v.id = best.id
     JOIN warrants_person p ON p.id = v.person_id

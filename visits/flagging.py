@@ -254,7 +254,7 @@ _VISIT_COLUMNS = """
     er.requested_at, er.reason, vd.rule_version,
     v.host_control, cb.iso3,
     v.expected_verdict, v.withdrawal_note, vd.reasons,
-    vd.inputs_fingerprint, {fingerprint}
+    vd.inputs_fingerprint, {fingerprint}, er.change_recorded_at
 """
 # The digest of a verdict's inputs (Verdict.inputs_fingerprint): the visit's columns that
 # the rule reads, with the digests of its person's warrants, its host's timeline and its
@@ -456,9 +456,10 @@ def _evaluate_rows(cur, rows, facts: FactBook, cause, now) -> EvaluationStats:
                     cause_text,
                     reasons_json,
                     cause_facts,
-                    # When the change that caused it was recorded (the request's time):
-                    # the history dates a withdrawal by its verification, not by this run.
-                    requested_at,
+                    # When the change that caused it was recorded (the request's
+                    # change_recorded_at, which a bare edit does not move): the history
+                    # dates a withdrawal by its verification, not by this run.
+                    row[31],
                 )
             )
     _write(

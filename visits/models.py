@@ -673,7 +673,8 @@ class VerdictChange(models.Model):
         blank=True,
         help_text=(
             "When the change of facts that caused it was recorded (its evaluation request's "
-            "time, the latest change's when several waited for one evaluation: a verified "
+            "change_recorded_at: the latest change that may change a verdict when several "
+            "waited for one evaluation, never a bare edit's: a verified "
             "correction's or withdrawal's, however long the evaluation waited for a worker); "
             "empty when no recorded change caused it (a full re-evaluation) or for a change "
             "recorded before this was kept: then changed_at."
@@ -747,6 +748,18 @@ class EvaluationRequest(models.Model):
     )
     requested_at = models.DateTimeField()
     reason = models.TextField()
+    change_recorded_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=(
+            "When the latest change among its causes that may change the verdict was "
+            "recorded (may_change_verdict: a verified correction's or withdrawal's, never a "
+            "bare edit's); empty when its only causes are bare edits. The history row of the "
+            "change it causes is dated by it (VerdictChange.caused_at), as is the notice of "
+            "a verdict awaiting it. requested_at, by contrast, moves with every request: it "
+            "tells the evaluation that read the request whether another came meanwhile."
+        ),
+    )
     relayed_at = models.DateTimeField(
         null=True, blank=True, help_text="When a task for it was last enqueued (empty: never)."
     )
@@ -796,10 +809,12 @@ def reevaluation_pending(visit: str = "pk") -> models.Func:
     """An annotation: whether the visit a row names (`visit`, a field or lookup path to its
     id) has a verdict decided before a change to its facts that has not been evaluated yet
     (an outstanding EvaluationRequest that may change it, recorded in the transaction of the
-    change: a correction or withdrawal verified while no worker ran). Every page, list and
-    API answer showing such a verdict says it is out of date, and the evaluation that
-    clears the request moves the data version (visits.flagging), so no cached page keeps
-    saying so. A correlated subquery per row read: a page's rows, never a whole table."""
+    change: a correction or withdrawal verified while no worker ran). The site's pages and
+    lists, the search results and the API's JSON answers showing such a verdict say it is
+    out of date (the downloads carry the verdict as stored, without it), and the
+    evaluation that clears the request moves the data version (visits.flagging), so no
+    cached page keeps saying so. A correlated subquery per row read: a page's rows, never
+    a whole table."""
     return _OutstandingRequest(models.F(visit))
 
 

@@ -28,6 +28,7 @@ from django.db import DatabaseError, connection, transaction
 from compliance import RULE_VERSION
 from core import broker, causes, pagecache
 from visits.flagging import chunks, id_ranges
+from visits.models import EvaluationRequest
 
 logger = logging.getLogger(__name__)
 
@@ -74,19 +75,31 @@ def request_evaluation(where_sql: str, params: Sequence, cause: str | dict) -> N
     `where_sql` is a condition on visits_visit (alias v); `cause` says why (a structured
     cause of core.causes, or words), after the causes `caused_by` names. A visit already
     requested keeps its causes and gains those it did not have (at most
-    core.causes.MAX_CAUSES). After commit the relay enqueues the work; if that fails, the
+    core.causes.MAX_CAUSES). `change_recorded_at` moves to now only if `cause` may change
+    the verdict (not a bare edit): the history and the pending notice date the verdict's
+    change by it. After commit the relay enqueues the work; if that fails, the
     sweeper will.
     """
     given = causes.as_causes(cause)
     extra = [c for c in getattr(_relay_state, "causes", ()) if c not in given]
     reason = causes.dumps([*extra, *given])
+    # When a change that may change the verdict was recorded; a bare edit of the visit
+    # (EvaluationRequest.may_change_verdict) is evaluated all the same but dates nothing:
+    # it neither re-dates the history row of the change it joins nor its pending notice.
+    recorded = EvaluationRequest.may_change_verdict([*extra, *given])
     with connection.cursor() as cur:
         cur.execute(
             f"""
-            INSERT INTO visits_evaluationrequest (visit_id, requested_at, reason, relayed_at)
-            SELECT v.id, clock_timestamp(), %s, NULL FROM visits_visit v WHERE {where_sql}
+            INSERT INTO visits_evaluationrequest
+                (visit_id, requested_at, change_recorded_at, reason, relayed_at)
+            SELECT v.id, t.at, CASE WHEN %s THEN t.at END, %s, NULL
+            FROM (SELECT clock_timestamp() AS at) t, visits_visit v WHERE {where_sql}
             ON CONFLICT (visit_id) DO UPDATE SET
                 requested_at = EXCLUDED.requested_at,
+                -- A bare edit keeps the time of the change it joins (None of its own).
+                change_recorded_at = COALESCE(
+                    EXCLUDED.change_recorded_at, visits_evaluationrequest.change_recorded_at
+                ),
                 relayed_at = NULL,
                 reason = CASE
                     WHEN visits_evaluationrequest.reason::jsonb @> EXCLUDED.reason::jsonb
@@ -104,7 +117,7 @@ def request_evaluation(where_sql: str, params: Sequence, cause: str | dict) -> N
                 END
             RETURNING visit_id, pg_current_xact_id()::text
             """,
-            [reason, *params],
+            [recorded, reason, *params],
         )
         rows = cur.fetchall()
     if rows:

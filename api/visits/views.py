@@ -176,11 +176,14 @@ class VisitApiFilterSet(VisitFilterSet):
         return queryset
 
 
-def with_everything_shown(visits):
-    """Visits with everything the serializer shows, in a fixed number of queries."""
+def with_everything_shown(visits, *, pending: bool = True):
+    """Visits with everything the serializer shows, in a fixed number of queries; without
+    `reevaluation_pending` when `pending` is false (an export: a CSV row does not show it,
+    and its subquery per row would read the outbox for every visit exported)."""
+    if pending:
+        visits = visits.with_pending_reevaluation()
     return (
         visits.with_verdicts()
-        .with_pending_reevaluation()
         .select_related("controlled_by")
         .prefetch_related(
             Prefetch(
@@ -193,9 +196,9 @@ def with_everything_shown(visits):
     )
 
 
-def published_visits():
-    """Verified visits, with everything the serializer shows."""
-    return with_everything_shown(Visit.objects.published())
+def published_visits(*, pending: bool = True):
+    """Verified visits, with everything the serializer shows (`pending`: with_everything_shown)."""
+    return with_everything_shown(Visit.objects.published(), pending=pending)
 
 
 def exported(visits):
@@ -253,11 +256,11 @@ class VisitTableMixin:
         return self.action in ("list", "retrieve") and getattr(renderer, "format", None) == "csv"
 
 
-def readable_visits():
+def readable_visits(*, pending: bool = True):
     """The visits a reader may open on the site (`VisitQuerySet.readable`): the published
     ones, and those that left the record after they were published, readable by their id
-    with their withdrawn verdict and their history."""
-    return with_everything_shown(Visit.objects.readable())
+    with their withdrawn verdict and their history (`pending`: with_everything_shown)."""
+    return with_everything_shown(Visit.objects.readable(), pending=pending)
 
 
 WITHDRAWN_VISITS = (
@@ -350,7 +353,12 @@ class VisitViewSet(
         # A list starts from the published visits; its filters add the withdrawn ones where
         # it holds them (`verdict=withdrawn`, `changed_since`: VisitFilterSet.holds_withdrawn,
         # the rule of the site's list and downloads too).
-        queryset = readable_visits() if self.action == "retrieve" else published_visits()
+        # An export carries the verdict as stored, without the pending mark (with_everything_shown).
+        pending = not self.exporting()
+        if self.action == "retrieve":
+            queryset = readable_visits(pending=pending)
+        else:
+            queryset = published_visits(pending=pending)
         if self.exporting():
             queryset = exported(queryset)
         queryset = queryset.order_by("start", "slug")
@@ -498,7 +506,7 @@ class IncidentViewSet(
 
     def incidents(self):
         """Published visits whose current verdict is non-compliance, with what a row shows."""
-        visits = published_visits()
+        visits = published_visits(pending=not self.exporting())
         if self.exporting():
             visits = exported(visits)
         return visits.flagged()

@@ -190,8 +190,11 @@ def with_court_findings(visits):
     Art. 87(7) finding (one informing the Security Council: Chad and Kenya, 27 August
     2010), for a row with no finding; and `reevaluation_pending`, whether its verdict
     awaits re-evaluation after a change (VisitQuerySet.with_pending_reevaluation).
-    Correlated subqueries: the lists apply it to the page's rows only
-    (Listing.page_rows), never to a download of every row."""
+    Correlated subqueries, one of each per row: the lists apply it to the rows of the page
+    shown (Listing.page_rows: at most a page's size), never to a download (its CSV and JSON
+    files, like the API's CSV and the bulk files, carry the verdict as stored, without the
+    pending mark). The person's and state's pages read `reevaluation_pending` alone, for
+    at most summaries.LATEST_TRIPS or LATEST_VISITS rows."""
     decisions = Finding.objects.filter(visit=OuterRef("pk"))
     findings = decisions.filter(kind=FindingKind.ART_87_7).order_by("decided", "pk")
     others = decisions.filter(kind=FindingKind.OTHER).order_by("decided", "pk")
@@ -366,9 +369,10 @@ EVALUATED_LATER = datetime.timedelta(minutes=1)
 def pending_reevaluation(visit) -> SimpleNamespace | None:
     """What the page says of a verdict decided before a change to its visit's facts that no
     worker has evaluated yet (visits.models.reevaluation_pending), read from the visit's
-    `reevaluation_requested_at` and `reevaluation_reason` (its EvaluationRequest's, None
-    for none): None when there is no such change, else `since` (when the change was
-    recorded, in words: the latest, when several wait) and `what` (the changes, in the
+    `reevaluation_change_recorded_at` and `reevaluation_reason` (its EvaluationRequest's,
+    None for none): None when there is no such change, else `since` (when the change was
+    recorded, in words: the latest that may change the verdict, when several wait; a bare
+    edit never moves it) and `what` (the changes, in the
     reader's language, as the verdict's history will tell them: core.causes). A request
     whose causes cannot change the verdict (a bare edit: EvaluationRequest
     .may_change_verdict) is none."""
@@ -378,7 +382,7 @@ def pending_reevaluation(visit) -> SimpleNamespace | None:
     told = [c for c in pending if EvaluationRequest.may_change_verdict([c])]
     names = summaries.cause_names([SimpleNamespace(cause_facts=told)], [visit])
     return SimpleNamespace(
-        since=format_moment(visit.reevaluation_requested_at),
+        since=format_moment(visit.reevaluation_change_recorded_at),
         # (The sentence ends after it: a withdrawal's note may end with its own stop.)
         what=causes.render(told, names=names).rstrip("."),
     )
@@ -403,7 +407,7 @@ def visit_detail(request, slug: str):
                 f"reevaluation_{column}": Subquery(
                     EvaluationRequest.objects.filter(visit=OuterRef("pk")).values(column)[:1]
                 )
-                for column in ("requested_at", "reason")
+                for column in ("change_recorded_at", "reason")
             },
         ),
         slug=slug,

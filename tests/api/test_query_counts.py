@@ -247,3 +247,28 @@ def test_the_preview_reads_the_same_facts_as_the_evaluation(seeded):
         assert state == facts.states[host_id]
         assert situation == facts.persons[person_id][1]
         assert warrants == list(facts.warrants.get(person_id, []))
+
+
+# The downloads carry each verdict as stored, without the pending mark (visits.models
+# .reevaluation_pending): its subquery per row would read the outbox for every row of the
+# file, for a column no CSV or JSON download writes.
+VISIT_DOWNLOADS = [
+    "/api/v1/visits/?format=csv",
+    "/api/v1/visits/?format=csv&verdict=withdrawn",
+    "/api/v1/visits/vladimir-putin-mng-2024-09-02/?format=csv",
+    "/api/v1/incidents/?format=csv",
+    "/visits.csv",
+    "/visits.json",
+    "/incidents.csv",
+]
+
+
+@pytest.mark.parametrize("url", VISIT_DOWNLOADS)
+def test_a_download_of_visits_does_not_read_the_evaluation_requests(more_rows, client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        assert response.status_code == 200
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+    assert content
+    read = [q["sql"] for q in queries.captured_queries if "visits_evaluationrequest" in q["sql"]]
+    assert read == []

@@ -22,7 +22,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from core import roles
-from core.names import format_date
+from core.names import format_date, format_moment
 from core.pagecache import data_version
 from tests.site.conftest import body
 from visits import flagging, outbox, review
@@ -224,8 +224,8 @@ def test_a_withdrawal_the_worker_evaluates_days_later_is_dated_by_its_verificati
     flagging.evaluate_pending()
     change = VerdictChange.objects.filter(visit=visit).latest("id")
     assert (change.old_code, change.new_code) == ("non_compliance", "withdrawn")
-    assert change.changed_at == evaluated and change.caused_at == request.requested_at
-    verified_on = format_date(timezone.localtime(request.requested_at).date())
+    assert change.changed_at == evaluated and change.caused_at == request.change_recorded_at
+    verified_on = format_date(timezone.localtime(request.change_recorded_at).date())
     page = body(reader.get(PAGE))
     assert f"This visit was withdrawn from the record on {verified_on}." in words(page)
     row = words(re.search(rf'<tr id="change-{change.pk}">.*?</tr>', page, re.S).group(0))
@@ -234,16 +234,79 @@ def test_a_withdrawal_the_worker_evaluates_days_later_is_dated_by_its_verificati
     assert "non-compliance → withdrawn" in row, row
     last = api_client.get(API).json()["history"][-1]
     assert last["caused_at"] < last["changed_at"]
-    assert last["caused_at"].startswith(timezone.localtime(request.requested_at).date().isoformat())
+    assert last["caused_at"].startswith(
+        timezone.localtime(request.change_recorded_at).date().isoformat()
+    )
 
 
 def test_a_correction_evaluated_after_an_outage_is_dated_by_its_verification(
     reader, seeded, staff, monkeypatch
 ):
     verify_correction(staff, outcome="arrested")
-    requested = EvaluationRequest.objects.get(visit__slug=MONGOLIA).requested_at
+    requested = EvaluationRequest.objects.get(visit__slug=MONGOLIA).change_recorded_at
     later(monkeypatch, days=2)
     flagging.evaluate_pending()
     change = VerdictChange.objects.filter(visit__slug=MONGOLIA).latest("id")
     assert change.new_code == "complied" and change.happened_at == requested
     assert (change.changed_at - change.caused_at).days == 2
+
+
+def test_a_bare_edit_does_not_re_date_the_change_it_joins(reader, seeded, staff):
+    """A correction verified at 10:00 while no worker runs, the researchers' notes edited at
+    15:00 (a bare edit, which cannot change the verdict), the worker back at 16:00: the
+    history dates the verdict's change at 10:00, and the notice meanwhile tells the change
+    recorded at 10:00, not the edit's time."""
+    verify_correction(staff, outcome="arrested")
+    verified = timezone.now() - datetime.timedelta(hours=5)
+    EvaluationRequest.objects.filter(visit__slug=MONGOLIA).update(
+        requested_at=verified, change_recorded_at=verified
+    )
+    visit = Visit.objects.get(slug=MONGOLIA)
+    visit.notes = "Checked against the Kremlin's readout."
+    visit.save()
+    request = EvaluationRequest.objects.get(visit=visit)
+    assert request.requested_at > verified  # the edit is evaluated all the same
+    told = notice(body(reader.get(PAGE)))
+    assert told is not None and format_moment(verified) in told, told
+    flagging.evaluate_pending()
+    change = VerdictChange.objects.filter(visit=visit).latest("id")
+    assert (change.old_code, change.new_code) == ("non_compliance", "complied")
+    assert change.caused_at == verified and change.happened_at == verified
+
+
+def test_the_state_timeline_and_the_search_results_tell_a_pending_verdict(
+    reader, api_client, seeded, staff
+):
+    """The state page's timeline, the site's search results and the API's search show a
+    visit's verdict too: each says it awaits re-evaluation (read with the rows, no query
+    more), and stops once it is evaluated."""
+
+    def api_result() -> dict:
+        answer = api_client.get("/api/v1/search/", {"q": "Putin Mongolia"}).json()
+        return {r["id"]: r for r in answer["results"]}[MONGOLIA]
+
+    def timeline_entry() -> str:
+        page = body(reader.get("/states/MNG/"))
+        timeline = re.search(r'<ol class="timeline" id="timeline">.*?</ol>', page, re.S).group(0)
+        return re.search(
+            rf"<li [^>]*>(?:(?!</li>).)*?/visits/{MONGOLIA}/.*?</li>", timeline, re.S
+        ).group(0)
+
+    def search_result() -> str:
+        page = body(reader.get("/search/", {"q": "Putin Mongolia"}))
+        found = re.search(r'<ul class="results" id="results-visits">.*?</ul>', page, re.S)
+        return re.search(rf'<li><a href="/visits/{MONGOLIA}/".*?</li>', found.group(0), re.S).group(
+            0
+        )
+
+    verify_correction(staff, outcome="arrested")
+    for entry in (timeline_entry(), search_result()):
+        assert "v-stale" in entry and "re-evaluation pending" in entry, entry
+        assert "v-incident" not in entry, entry
+    found = api_result()
+    assert (found["verdict"], found["reevaluation_pending"]) == ("non_compliance", True)
+    flagging.evaluate_pending()
+    found = api_result()
+    assert (found["verdict"], found["reevaluation_pending"]) == ("complied", False)
+    for entry in (timeline_entry(), search_result()):
+        assert "v-stale" not in entry and "re-evaluation pending" not in entry, entry
