@@ -786,11 +786,13 @@ class EvaluationRequest(models.Model):
         )
 
 
-# EvaluationRequest.may_change_verdict in SQL, on visits_evaluationrequest's `reason`
-# (alias `er`): a cause other than a bare edit of the visit.
-CHANGES_A_VERDICT_SQL = (
-    'jsonb_path_exists(er.reason::jsonb, \'$[*] ? (!(@.key == "edited" && @.object == "visit"))\')'
-)
+# EvaluationRequest.may_change_verdict in SQL, on visits_evaluationrequest (alias `er`): a
+# cause other than a bare edit of the visit. visits.outbox.request_evaluation, the only
+# writer of requests, sets `change_recorded_at` exactly then and keeps it when a bare edit
+# joins (migration 0040 set it on the requests outstanding before): read from that column,
+# not from `reason` parsed again for every row shown (whose causes are cut at
+# core.causes.MAX_CAUSES, which could drop the one that decides).
+CHANGES_A_VERDICT_SQL = "er.change_recorded_at IS NOT NULL"
 
 
 class _OutstandingRequest(models.Func):
