@@ -30,7 +30,9 @@ The keys and their own params (see REASON_KEYS):
   in force) and `would_not_be_bound` (code, state, person, why "no_warrant" | "sealed") for
   upcoming, deterred and no_control;
 - `warrant` (person, situation, issued, made_public, day, start, end, uniform, ended,
-  end_reason, notified: a state or None), `no_warrant_in_force` (visit, issued_after,
+  end_reason, notified: a state or None; maybe: True, present only where the warrant may
+  not yet have been in force then, its issue date (or, that unknown, the day it was made
+  public) being known only to the month or year), `no_warrant_in_force` (visit, issued_after,
   ended_before, several), `warrant_sealed` (visit, issued, made_public, outcome);
 - `visit` (visit, status, outcome, conclusion "non_compliance" | "no_obligation" |
   "complied"), `trip` (visit, status "cancelled" | "virtual" | "announced"),
@@ -74,6 +76,7 @@ from compliance.facts import (
     StateFacts,
     WarrantFacts,
     in_force_on,
+    warrant_start,
 )
 
 REASON_KEYS = (
@@ -396,6 +399,7 @@ class Reasons:
                 and in_force_on(w, v.start.first, late=True)
                 and in_force_on(w, self._last_possible_day(), late=True)
             )
+        certain = self._certainly_in_force(w, day)
         notified = v.host_notified and not (w.made_public and day and day >= w.made_public.first)
         ref = self._visit_ref()
         return {
@@ -411,7 +415,27 @@ class Reasons:
             "ended": _iso(w.ended),
             "end_reason": w.end_reason if w.ended else "",
             "notified": self._state() if notified else None,
+            # Omitted when certain, so that the reasons of every other warrant stay as they were.
+            **({} if certain else {"maybe": True}),
         }
+
+    def _certainly_in_force(self, w: WarrantFacts, day: datetime.date | None) -> bool:
+        """Whether `w` was in force on `day` (an exact visit) or on some possible day of the
+        visit (one dated to a period) however its partial dates are read, i.e. on the latest
+        reading of its start (DOMAIN.md, "Dates": a partial date is "some day in that period").
+
+        A warrant whose issue date is unknown and that was made public in June 2020 is taken
+        to be in force from some day in June 2020: on 9 June 2020 it may not yet have been
+        (Kushayb's second warrant, cited beside the first, which decided the verdict). The
+        warrant's reason then says it *may* have been in force (`maybe`), never that it was."""
+        v = self.visit
+        if v.start is None:
+            return True
+        if self._exact:
+            return day is None or in_force_on(w, day, late=True)
+        start = warrant_start(w, late=True)
+        first, last = v.start.first, self._last_possible_day()
+        return start is not None and start <= last and (w.ended is None or w.ended >= first)
 
     def _date_note(self, s: Reading, uniform: bool, several_readings: bool) -> list[dict]:
         """What the imprecision of the dates means for this verdict, if anything."""

@@ -65,7 +65,13 @@ from dataclasses import dataclass, field
 #   host was bound on some days; an Art. 127(2) obligation for a warrant whose issue date is
 #   unknown gives the day it was made public as such (`warrant_public`), never as its issue
 #   date; a researcher's expected verdict is not checked against a withdrawn verdict.
-RULE_VERSION = "2026.12.05"
+# 2026.12.05.2: a warrant whose being in force on the visit's day is uncertain (its issue
+#   date, or its publication where the issue date is unknown, known only to the month or
+#   year, and its latest reading after that day) is cited with `maybe` on its `warrant`
+#   reason, so that the explanation says it may have been in force, never that it was
+#   (Kushayb's second warrant, made public in June 2020, cited beside the warrant of 2007
+#   for his surrender on 9 June 2020). No verdict code changes.
+RULE_VERSION = "2026.12.05.2"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that
 # deposited its instrument by 2002-04-11 (the 60th instrument's deposit).

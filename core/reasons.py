@@ -1126,6 +1126,8 @@ def _warrant(r: dict, ctx: Context) -> str:
         "since": _warrant_since(r),
         "on": on,
     }
+    if r.get("maybe"):
+        return _maybe_in_force(r, params, clauses)
     if clauses:
         separator = pgettext("between clauses of a sentence", "; ")
         return _(
@@ -1134,6 +1136,32 @@ def _warrant(r: dict, ctx: Context) -> str:
         ) % {**params, "details": separator.join(clauses)}
     return (
         _("The warrant against %(person)s (%(situation)s), %(since)s, was in force %(on)s.")
+        % params
+    )
+
+
+def _maybe_in_force(r: dict, params: dict, clauses: list[str]) -> str:
+    """`_warrant`'s sentence for a warrant that may not yet have been in force on the
+    visit's days (`maybe`): its issue date, or the day it was made public when the issue
+    date is unknown, is known only to the month or year, "some day in that period"
+    (DOMAIN.md, "Dates"). It *may* have been in force; a warrant known only to have been
+    made public in June 2020 is said "made public in June 2020", not "public since"."""
+    if not r.get("issued") and r.get("made_public"):
+        params = {
+            **params,
+            "since": _("made public %(on)s (issue date unknown)") % {"on": _on(r["made_public"])},
+        }
+    if clauses:
+        separator = pgettext("between clauses of a sentence", "; ")
+        return _(
+            "The warrant against %(person)s (%(situation)s), %(since)s, may have been in force "
+            "%(on)s; %(details)s."
+        ) % {**params, "details": separator.join(clauses)}
+    return (
+        _(
+            "The warrant against %(person)s (%(situation)s), %(since)s, may have been in force "
+            "%(on)s."
+        )
         % params
     )
 
@@ -1557,6 +1585,10 @@ def _finding_sentence(r: dict, ctx: Context) -> str:
 
 
 def _date_note(r: dict, ctx: Context) -> str:
+    """What the imprecision of the visit's or the warrants' dates means for the verdict, in
+    the trip's tense: a trip called off or attended by video "would have been" bound on
+    some possible days (or readings) and not on others, a place out of the host's control
+    "would otherwise have been", an announced trip "is"."""
     params = {
         "state": _state(r.get("state")),
         "period": _period(r.get("start", ""), r.get("end", "")),
@@ -1592,13 +1624,24 @@ def _date_note(r: dict, ctx: Context) -> str:
                 )
                 % params
             )
-        if r.get("code") in ("deterred", "no_control"):
-            # Not uniform for a trip not made or a place out of the host's control: bound on
-            # some possible days and not on others (would_have_been_bound None).
+        if r.get("code") == "deterred":
+            # Not uniform for a trip not made: it would have been bound on some possible days
+            # and not on others (would_have_been_bound None); never "was bound", for a trip
+            # that did not happen (DOMAIN.md, "The verdict for one visit").
             return (
                 _(
-                    "The visit is dated only %(period)s; %(state)s was bound to arrest on some "
-                    "of its possible days and not on others."
+                    "The trip is dated only %(period)s; %(state)s would have been bound to "
+                    "arrest on some of its possible days and not on others."
+                )
+                % params
+            )
+        if r.get("code") == "no_control":
+            # A place out of the host's control, as `_would_be_bound_head` says it: it would
+            # otherwise have been bound on some possible days and not on others.
+            return (
+                _(
+                    "The visit is dated only %(period)s; %(state)s would otherwise have been "
+                    "bound to arrest on some of its possible days and not on others."
                 )
                 % params
             )
@@ -1625,11 +1668,19 @@ def _date_note(r: dict, ctx: Context) -> str:
             )
             % params
         )
-    if r.get("code") in ("deterred", "no_control"):
+    if r.get("code") == "deterred":
         return (
             _(
-                "Some warrant dates are known only to the month or year; %(state)s was bound to "
-                "arrest on some readings of them and not on others."
+                "Some warrant dates are known only to the month or year; %(state)s would have "
+                "been bound to arrest on some readings of them and not on others."
+            )
+            % params
+        )
+    if r.get("code") == "no_control":
+        return (
+            _(
+                "Some warrant dates are known only to the month or year; %(state)s would "
+                "otherwise have been bound to arrest on some readings of them and not on others."
             )
             % params
         )

@@ -40,6 +40,17 @@ VERSIONS: tuple[RuleVersion, ...] = tuple(
     RuleVersion(version, datetime.date.fromisoformat(day), summary)
     for version, day, summary in (
         (
+            "2026.12.05.2",
+            "2026-12-05",
+            _(
+                "Explanations: a warrant whose issue date (or, where that is unknown, the "
+                "day it was made public) is known only to the month or year may not yet "
+                "have been in force on the day of a visit; it is now said that it may have "
+                "been in force that day, no longer that it was (a warrant made public some "
+                "day in June 2020, and a surrender on 9 June 2020). No verdict changes."
+            ),
+        ),
+        (
             "2026.12.05",
             "2026-12-05",
             _(

@@ -30,7 +30,7 @@ STATE = OpenApiExample(
             "obligations": [
                 {
                     "basis": "art_127_2_residual",
-                    "scope": "warrants issued before 2 June 2026",
+                    "scope": "warrants issued before 2 June 2026 (iccwatch's reading of Art. 127(2))",
                     "since": "2026-06-02",
                     "situation": None,
                     "warrants_issued_before": "2026-06-02",
@@ -40,8 +40,9 @@ STATE = OpenApiExample(
             ],
             "explanation": (
                 "On 2 June 2026 Hungary was no longer a State Party: its withdrawal took effect on 2 June 2026 "
-                "(Art. 127(1)). It remains bound to arrest and surrender on warrants issued before 2 June 2026, "
-                "because a withdrawal does not discharge obligations that arose while it was a party (Art. 127(2))."
+                "(Art. 127(1)). iccwatch counts it as bound to arrest and surrender only on warrants issued "
+                "before 2 June 2026 (its reading of Art. 127(2), which also keeps cooperation in proceedings "
+                "begun before then)."
             ),
         },
         "timeline": [

@@ -188,7 +188,10 @@ class ObligationSerializer(serializers.Serializer):
         help_text="For an Art. 12(3) declaration or a Security Council referral: the situation (slug).",
     )
     warrants_issued_before = serializers.DateField(
-        allow_null=True, help_text="For Art. 127(2): bound for warrants issued before this date."
+        allow_null=True,
+        help_text="For Art. 127(2): counted as bound only for warrants issued before this date "
+        "(iccwatch's reading of Art. 127(2), which also keeps cooperation in proceedings begun "
+        "before then).",
     )
     covers_from = serializers.CharField(
         allow_null=True,

@@ -10,8 +10,9 @@ state that day and a sentence explaining them.
 
 - `party` and `withdrawing` (notified, not yet effective): bound as a State Party for
   every warrant; on the day a withdrawal takes effect the state is no longer a party;
-- `withdrawn`: still bound for warrants issued before the withdrawal took effect
-  (Art. 127(2));
+- `withdrawn`: counted as bound only for warrants issued before the withdrawal took
+  effect, which is iccwatch's reading of Art. 127(2) (docs/DOMAIN.md, "Treaty
+  arithmetic"), and the explanation says so, never as the law's last word;
 - `non_party`: never joined, not yet in force, or an instrument withdrawn before entry
   into force (Malaysia, 2019);
 - `territory`: an ISO 3166-1 entry that is a territory of a State, not a State
@@ -176,16 +177,19 @@ def treaty_status_on(timeline: Timeline, day: datetime.date) -> TreatyStatus:
         obligations.append(
             Obligation(
                 compliance.ART_127_2_RESIDUAL,
-                _("warrants issued before %(date)s") % {"date": format_date(effective)},
+                _("warrants issued before %(date)s (iccwatch's reading of Art. 127(2))")
+                % {"date": format_date(effective)},
                 since=effective,
                 warrants_issued_before=effective,
             )
         )
+        # iccwatch's reading of Art. 127(2), said as such, as the state's page says it
+        # (front.summaries): the article also keeps cooperation in proceedings begun before.
         explanation = _(
             "On %(day)s %(state)s was no longer a State Party: its withdrawal took effect on "
-            "%(effective)s (Art. 127(1)). It remains bound to arrest and surrender on warrants "
-            "issued before %(effective)s, because a withdrawal does not discharge obligations "
-            "that arose while it was a party (Art. 127(2))."
+            "%(effective)s (Art. 127(1)). iccwatch counts it as bound to arrest and surrender "
+            "only on warrants issued before %(effective)s (its reading of Art. 127(2), which "
+            "also keeps cooperation in proceedings begun before then)."
         ) % {"day": on, "state": name, "effective": format_date(effective)}
     else:
         effective = None

@@ -43,7 +43,8 @@ AS_OF_STATES = (
     "Answer with each state's treaty status and obligations as they stood on this day (YYYY-MM-DD; "
     "default: today, UTC), computed from its timeline: `party` from entry into force; `withdrawing` "
     "once a withdrawal is notified (still a full party, Art. 127(1)); `withdrawn` from the day the "
-    "withdrawal takes effect, still bound for warrants issued before then (Art. 127(2)); Art. 12(3) "
+    "withdrawal takes effect, counted as bound only for warrants issued before then (iccwatch's "
+    "reading of Art. 127(2), which also keeps cooperation in proceedings begun before then); Art. 12(3) "
     "declarations lodged by that day are listed as obligations for their situation. With `status`, "
     "the filter applies to that day too."
 )

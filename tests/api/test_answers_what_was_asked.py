@@ -224,7 +224,9 @@ def test_a_states_standing_is_explained_in_the_answers_language(seeded, api_clie
     each obligation's scope, in French with `?lang=fr`, with dates in words."""
     english = api_client.get("/api/v1/states/HUN/?as_of=2026-06-02").json()["treaty_status"]
     assert english["explanation"].startswith("On 2 June 2026 Hungary was no longer a State Party")
-    assert english["obligations"][0]["scope"] == "warrants issued before 2 June 2026"
+    assert english["obligations"][0]["scope"] == (
+        "warrants issued before 2 June 2026 (iccwatch's reading of Art. 127(2))"
+    )
     french = api_client.get("/api/v1/states/HUN/?as_of=2026-06-02&lang=fr")
     assert french["Content-Language"] == "fr"
     status = french.json()["treaty_status"]
@@ -232,7 +234,9 @@ def test_a_states_standing_is_explained_in_the_answers_language(seeded, api_clie
         "Le 2 juin 2026, Hongrie\u00a0: État qui n’était plus partie\u202f; son retrait a pris effet le "
         "2 juin 2026"
     )
-    assert status["obligations"][0]["scope"] == "les mandats délivrés avant le 2 juin 2026"
+    assert status["obligations"][0]["scope"] == (
+        "les mandats délivrés avant le 2 juin 2026 (lecture de l’art. 127-2 par iccwatch)"
+    )
     mongolia = api_client.get("/api/v1/states/MNG/?as_of=2024-09-03&lang=fr").json()
     assert mongolia["treaty_status"]["obligations"][0]["scope"] == "tout mandat d’arrêt de la CPI"
     assert "Mongolie" in mongolia["treaty_status"]["explanation"]

@@ -9,7 +9,7 @@ import re
 import pytest
 from django.utils import translation
 
-from compliance import FindingFacts, Period, SourceFacts, StateFacts, evaluate
+from compliance import FindingFacts, Period, SourceFacts, StateFacts, WarrantFacts, evaluate
 from core.reasons import finding_sentences, render
 from tests.visits.test_compliance import (
     BASHIR,
@@ -205,6 +205,87 @@ def test_an_announced_trip_never_says_the_host_has_been_bound_since_a_day_still_
     assert french in texte, texte
     assert "since" not in text and " was " not in text
     assert "depuis" not in texte and "était" not in texte
+
+
+# Hypothetical: a warrant issued under seal on 10 January 2023 and made public on 17 March,
+# and one made public some day in March 2023 (DOMAIN.md, "Dates").
+SEALED_UNTIL_17_MARCH = WarrantFacts(
+    "sealed", Period.parse("2023-01-10"), Period.parse("2023-03-17")
+)
+PUBLIC_IN_MARCH = WarrantFacts("march", Period.parse("2023-01-10"), Period.parse("2023-03"))
+CALLED_OFF = {"status": "cancelled", "outcome": "n/a"}
+BY_VIDEO = {"status": "virtual", "outcome": "n/a"}
+
+
+@pytest.mark.parametrize(
+    ("trip", "warrant", "english", "french"),
+    [
+        pytest.param(
+            visit("2023-03", **CALLED_OFF),
+            SEALED_UNTIL_17_MARCH,
+            "The trip is dated only March 2023; Mongolia would have been bound to arrest on some "
+            "of its possible days and not on others.",
+            "Le voyage n’est daté qu’approximativement (mars 2023)\u202f; l’État hôte (Mongolie) "
+            "aurait été tenu d’arrêter certains des jours possibles, et non d’autres.",
+            id="called-off-in-march-2023",
+        ),
+        pytest.param(
+            visit("2023-03", **BY_VIDEO),
+            SEALED_UNTIL_17_MARCH,
+            "The trip is dated only March 2023; Mongolia would have been bound to arrest on some "
+            "of its possible days and not on others.",
+            "Le voyage n’est daté qu’approximativement (mars 2023)\u202f; l’État hôte (Mongolie) "
+            "aurait été tenu d’arrêter certains des jours possibles, et non d’autres.",
+            id="by-video-in-march-2023",
+        ),
+        pytest.param(
+            visit("2023-03-10", **CALLED_OFF),
+            PUBLIC_IN_MARCH,
+            "Some warrant dates are known only to the month or year; Mongolia would have been "
+            "bound to arrest on some readings of them and not on others.",
+            "selon certaines de leurs lectures possibles l’État hôte (Mongolie) aurait été tenu "
+            "d’arrêter, et non selon d’autres.",
+            id="called-off-on-a-day-under-a-warrant-public-in-march-2023",
+        ),
+    ],
+)
+def test_a_trip_not_made_whose_answer_depends_on_the_day_would_have_bound_the_host(
+    trip, warrant, english, french
+):
+    """Mongolia, a party since 2002, and a trip in March 2023 that did not take place, under
+    a warrant sealed until 17 March (or made public some day in March): whether Mongolia
+    would have been bound to arrest depends on the day. The date note ended "The visit is
+    dated only March 2023; Mongolia was bound to arrest on some of its possible days" (« La
+    visite … était tenu d’arrêter »): for a trip that never happened, it *would have been*
+    (DOMAIN.md, "The verdict for one visit")."""
+    verdict = evaluate(trip, MONGOLIA, [warrant])
+    assert (verdict.code, verdict.would_have_been_bound) == ("deterred", None)
+    text, texte = render(verdict.reasons, "en"), render(verdict.reasons, "fr")
+    assert english in text, text
+    assert french in texte, texte
+    assert "The visit is dated" not in text and "was bound to arrest on some" not in text
+    assert "La visite" not in texte and "était tenu d’arrêter" not in texte
+
+
+def test_a_place_out_of_the_hosts_control_would_otherwise_have_bound_it_on_some_days():
+    """Al-Bashir some day of 2011 in a place of Tunisia (a party from 1 September 2011) that
+    Tunisia did not control: the date note says what its first sentence says, "would
+    otherwise have been bound", not "was bound"."""
+    verdict = evaluate(
+        visit("2011", **BASHIR_VISIT, host_control="none", controlled_by="RUS"),
+        StateFacts(
+            "TUN", "Tunisia", deposited=day("2011-06-24"), entry_into_force=day("2011-09-01")
+        ),
+        [BASHIR],
+    )
+    assert (verdict.code, verdict.would_have_been_bound) == ("no_control", None)
+    assert (
+        "The visit is dated only 2011; Tunisia would otherwise have been bound to arrest on some "
+        "of its possible days and not on others."
+    ) in render(verdict.reasons, "en")
+    assert "aurait, sinon, été tenu d’arrêter certains des jours possibles" in render(
+        verdict.reasons, "fr"
+    )
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,7 @@ def test_a_state_bound_by_a_security_council_referral_says_so(reader, seeded):
 def test_the_home_page_counts_states_bound_only_by_a_referral(reader, seeded):
     def partly_bound() -> int:
         html = body(reader.get("/"))
-        return int(re.search(r"(\d+) more (?:is|are) bound only", html).group(1))
+        return int(re.search(r"iccwatch counts (\d+) more as bound only", html).group(1))
 
     counted = partly_bound()
     assert "Security Council referrals" in body(reader.get("/"))
@@ -179,15 +179,99 @@ def test_a_withdrawn_states_summary_gives_iccwatchs_reading_of_art_127_2(reader,
     assert '<span class="standing st-withdrawn">ancien État partie (retrait)</span>' in french_page
 
 
+def test_the_home_page_counts_states_bound_for_older_warrants_only_as_iccwatchs_reading(
+    reader, seeded
+):
+    """The home page's card said "5 more are bound only for some warrants or situations
+    (Art. 127(2), …)", the law's last word on states that withdrew; counting them bound only
+    for warrants issued before their withdrawal is iccwatch's reading of Art. 127(2)
+    (docs/DOMAIN.md, "Treaty arithmetic"), as the state pages and /method/ say."""
+    page = html.unescape(body(reader.get("/")))
+    card = re.search(r"States Parties on [^<]*", page).group(0)
+    assert re.search(
+        r"; iccwatch counts \d+ more as bound only for some warrants or situations \(Art\. "
+        r"12\(3\), Security Council referrals, and its reading of Art\. 127\(2\)\)\.$",
+        card,
+    ), card
+    french_page = html.unescape(body(reader.get("/fr/")))
+    french = re.search(r"États parties le [^<]*", french_page).group(0)
+    assert re.search(
+        r"iccwatch compte \d+ autres? États? comme tenus? seulement pour certains mandats ou "
+        r"situations \(art\. 12-3, renvois du Conseil de sécurité, et sa lecture de l’art\. "
+        r"127-2\)\.$",
+        french,
+    ), french
+
+
+@pytest.mark.parametrize("iso3", ["BDI", "PHL", "HUN"])
+def test_the_apis_status_of_a_withdrawn_state_gives_iccwatchs_reading_of_art_127_2(
+    api_client, seeded, iso3
+):
+    """`treaty_status.explanation` said "It remains bound to arrest and surrender on warrants
+    issued before 27 October 2017, because a withdrawal does not discharge obligations that
+    arose while it was a party (Art. 127(2))", as the law's last word: Art. 127(2) also
+    keeps cooperation in proceedings begun before then. The explanation and the obligation's
+    scope say it is iccwatch's reading, as the state's page does; so do the API's documents."""
+    status = api_client.get(f"/api/v1/states/{iso3}/").json()["treaty_status"]
+    assert status["status"] == "withdrawn"
+    explanation = status["explanation"]
+    assert re.search(
+        r"iccwatch counts it as bound to arrest and surrender only on warrants issued before "
+        r"\d+ \w+ \d{4} \(its reading of Art\. 127\(2\), which also keeps cooperation in "
+        r"proceedings begun before then\)\.$",
+        explanation,
+    ), explanation
+    assert "remains bound" not in explanation and "does not discharge" not in explanation
+    (residual,) = status["obligations"]
+    assert residual["basis"] == "art_127_2_residual"
+    assert residual["scope"].endswith(" (iccwatch's reading of Art. 127(2))"), residual
+    french = api_client.get(f"/api/v1/states/{iso3}/?lang=fr").json()["treaty_status"]
+    assert (
+        "iccwatch ne compte l’État comme tenu d’arrêter et de remettre que pour les mandats "
+        "délivrés avant le"
+    ) in french["explanation"]
+    assert "sa lecture de l’art. 127-2, qui maintient aussi la coopération" in french["explanation"]
+    assert "reste tenu" not in french["explanation"]
+    assert french["obligations"][0]["scope"].endswith("(lecture de l’art. 127-2 par iccwatch)")
+    schema = api_client.get("/api/v1/schema/?format=json").json()
+    as_of = next(
+        p for p in schema["paths"]["/api/v1/states/"]["get"]["parameters"] if p["name"] == "as_of"
+    )
+    assert "still bound for warrants issued before" not in as_of["description"]
+    assert "iccwatch's reading of Art. 127(2)" in as_of["description"]
+    before = schema["components"]["schemas"]["Obligation"]["properties"]["warrants_issued_before"]
+    assert "iccwatch's reading of Art. 127(2)" in before["description"]
+
+
+def test_a_warrant_that_may_not_yet_have_been_in_force_is_said_to_have_possibly_been(
+    reader, seeded
+):
+    """Kushayb's surrender on 9 June 2020: his second warrant, issue date unknown, was made
+    public some day in June 2020, so it may not yet have been in force that day (alone, it
+    leaves the verdict pending). The page said it "was in force on 9 June 2020"."""
+    page = html.unescape(body(reader.get("/visits/ali-kushayb-caf-2020-06-09/")))
+    assert (
+        "made public in June 2020 (issue date unknown), may have been in force on 9 June 2020"
+    ) in page
+    assert "public since June 2020 (issue date unknown), was in force" not in page
+    french = html.unescape(body(reader.get("/fr/visits/ali-kushayb-caf-2020-06-09/")))
+    assert (
+        "rendu public en juin 2020 (date de délivrance inconnue), était peut-être en vigueur"
+        in (french)
+    )
+
+
 def test_the_method_page_says_which_article_covers_which_state_and_the_mongolia_finding(
     reader, seeded
 ):
     """Art. 87(7) concerns States Parties; for a state not party bound by an Art. 12(3)
     declaration or an ad hoc arrangement, the Court may inform the Assembly or the Council
     (Art. 87(5)(b)). Where the Jordan judgment's reach is "still debated", the page adds the
-    Court's own finding on Mongolia of 24 October 2024 (data/findings.csv), which applied
-    the same reasoning to the head of state of a state not party. In French, a finding is
-    made by « une chambre préliminaire », not « la Chambre préliminaire »."""
+    Court's own finding on Mongolia of 24 October 2024 (data/findings.csv). Al-Bashir, too,
+    was the head of a state not party: what was new is that no Security Council resolution
+    binds Russia, as resolution 1593 binds Sudan, and the page says that, not that the Court
+    applied the Jordan reasoning "to the head of state of a state not party". In French, a
+    finding is made by « une chambre préliminaire », not « la Chambre préliminaire »."""
     page = html.unescape(body(reader.get("/method/")))
     assert "When a state bound to cooperate fails" not in page
     assert "When a State Party fails to comply with the Court's request" in page
@@ -196,12 +280,21 @@ def test_the_method_page_says_which_article_covers_which_state_and_the_mongolia_
         "situation, the Council (Art. 87(5)(b))"
     ) in page
     assert (
-        "its reach beyond the situation in Darfur is still debated (Art. 98(1)), although the "
-        "Court applied the same reasoning to the head of state of a state not party to the "
-        "Statute in its finding on Mongolia of 24 October 2024"
-    ) in page
+        "iccwatch applies that holding to every host. Whether it extends to the head of a state "
+        "that, unlike Sudan, no Security Council resolution binds is still debated (Art. 98(1)); "
+        "in its finding on Mongolia of 24 October 2024, about Vladimir Putin's visit, a "
+        "Pre-Trial Chamber held that the immunity of the head of state of Russia, a state not "
+        "party that no such resolution binds, is not opposable before the Court and did not "
+        "relieve Mongolia, a State Party, of its duty to arrest and surrender him (Art. 27(2))."
+    ) in " ".join(page.split())
+    assert "applied the same reasoning to the head of state of a state not party" not in page
     french = html.unescape(body(reader.get("/fr/method/")))
     assert "Lorsqu’un État partie n’accède pas" in french and "(art. 87-5-b)" in french
     assert "le plus souvent une chambre préliminaire, parfois une chambre de" in french
     assert "la Chambre préliminaire" not in french
     assert "dans son constat du 24 octobre 2024 sur la Mongolie" in french
+    assert (
+        "Sa portée à l’égard du chef d’un État qu’aucune résolution du Conseil de sécurité ne "
+        "lie, à la différence du Soudan, reste discutée (art. 98-1)"
+    ) in " ".join(french.split())
+    assert "au chef d’État d’un État non partie au Statut dans son constat" not in french

@@ -157,10 +157,11 @@ def test_the_page_states_the_articles_the_versions_the_licence_and_where_to_find
         assert article in html, article
     # What the law says is told apart from what iccwatch applies: Art. 127(2) reaches
     # proceedings begun before a withdrawal took effect, the site counts warrants issued
-    # before; Art. 27 is about the Court's jurisdiction, the Jordan judgment's reach debated.
+    # before; Art. 27 is about the Court's jurisdiction, the Jordan judgment's reach debated
+    # where no Security Council resolution binds the person's state.
     assert "iccwatch applies a narrower rule" in html
     assert "exempts no one from arrest" not in html
-    assert "its reach beyond the situation in Darfur is still debated" in html
+    assert "no Security Council resolution binds is still debated" in html
     assert compliance.RULE_VERSION in html
     version = DatasetImport.latest_version()
     assert version and f"dataset, version {version}," in html

@@ -941,7 +941,9 @@ def test_a_trip_not_made_whose_answer_depends_on_the_day_says_so():
     assert (verdict.code, verdict.would_have_been_bound) == (DETERRED, None)
     text = english(verdict)
     assert "on none of its possible days" not in text
-    assert "Tunisia was bound to arrest on some of its possible days and not on others" in text
+    assert (
+        "Tunisia would have been bound to arrest on some of its possible days and not on others"
+    ) in text
     assert "sur aucun" not in render(verdict.reasons, "fr")
     # Undated, the same: it says why there is no answer instead of nothing.
     undated = evaluate(visit(None, **BASHIR_VISIT, **CALLED_OFF), JOINED_IN_2011, [BASHIR])
@@ -1059,6 +1061,55 @@ def test_an_undated_trip_s_reason_is_the_one_its_reading_day_gives():
     assert undated.reasons[1] == next(r for r in dated.reasons if r["key"] == "not_yet_party")
     assert "would not yet have been bound" in english(undated)
     assert "withdrawal" not in english(undated)
+
+
+# Kushayb's second warrant: issue date unknown, made public some day in June 2020, executed
+# with the first on his surrender in the Central African Republic on 9 June 2020.
+KUSHAYB_SECOND = warrant("kushayb-2", None, "2020-06", ended="2020-06-09", end_reason="executed")
+
+
+def test_a_warrant_that_may_not_yet_have_been_in_force_is_not_said_to_have_been():
+    """Kushayb surrendered in the Central African Republic on 9 June 2020, under the warrant
+    of 2007 and a second one known only to have been made public in June 2020, "some day in
+    that period" (DOMAIN.md, "Dates"): alone, that warrant leaves the verdict pending, yet
+    the explanation said it "was in force on 9 June 2020", from the early reading of its
+    date only. It may have been; the reasons say so, and the verdict is the same."""
+    arrested = {**KUSHAYB_VISIT, "outcome": "arrested"}
+    alone = evaluate(visit("2020-06-09", **arrested), CENTRAL_AFRICAN_REPUBLIC, [KUSHAYB_SECOND])
+    assert alone.code == PENDING
+    both = evaluate(
+        visit("2020-06-09", **arrested), CENTRAL_AFRICAN_REPUBLIC, [KUSHAYB, KUSHAYB_SECOND]
+    )
+    assert (both.code, both.basis, both.warrant_ids) == (
+        COMPLIED,
+        STATE_PARTY,
+        ("kushayb", "kushayb-2"),
+    )
+    first, second = [r for r in both.reasons if r["key"] == "warrant"]
+    assert "maybe" not in first and second["maybe"] is True
+    text = english(both)
+    assert (
+        "The warrant against Ali Kushayb (situation in Darfur, Sudan), issued and public since "
+        "27 April 2007, was in force on 9 June 2020;"
+    ) in text
+    assert (
+        "The warrant against Ali Kushayb (situation in Darfur, Sudan), made public in June 2020 "
+        "(issue date unknown), may have been in force on 9 June 2020; the warrant was executed "
+        "on 9 June 2020."
+    ) in text
+    assert "public since June 2020 (issue date unknown), was in force" not in text
+    french = render(both.reasons, "fr")
+    assert (
+        "rendu public en juin 2020 (date de délivrance inconnue), était peut-être en vigueur le "
+        "9 juin 2020"
+    ) in french
+    # On the last day of June such a warrant was in force however its date is read: said so.
+    later = evaluate(
+        visit("2020-06-30", **arrested), CENTRAL_AFRICAN_REPUBLIC, [PUBLIC_SOME_DAY_IN_JUNE_2020]
+    )
+    assert later.code == COMPLIED
+    assert "maybe" not in next(r for r in later.reasons if r["key"] == "warrant")
+    assert "may have been in force" not in english(later)
 
 
 def test_a_sealed_warrant_s_reasons_say_the_person_was_arrested_all_the_same():
