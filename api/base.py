@@ -1264,4 +1264,13 @@ naming it, and nothing is filed or changed.
   cursor, the answer has `previous` null, a `cursor` field (the place `next` holds) and
   the `Changed-Until` header; `cursor` with `page`, `ordering` or CSV is a `400
   invalid_filter`. Page numbers answer as before.
+- 5 December 2026, informing decisions: a decision of kind `other`, which makes no Art.
+  87(7) finding and only informed the Security Council or the Assembly, refers nothing:
+  its `referred_to_asp`, `referred_to_unsc` and `referral_stands` are false (they said
+  true for Kenya and Chad, 27 August 2010, and Djibouti, 12 May 2011). What it informed
+  is in new fields, `informed_asp` and `informed_unsc` (false for every Art. 87(7)
+  finding), on `/findings/`, a visit's `findings` and a state's `findings`.
+  `?referred_to=` lists Art. 87(7) findings only; `?informed=` lists the decisions that
+  informed. The CSV of `/findings/` gains `informed_asp` and `informed_unsc` after
+  `referral_stands`: `counts_as_finding` and the columns after it come two columns later.
 """

@@ -216,10 +216,14 @@ GLOSSARY = {
     "decided_precision": "How much of `decided` is known: day, month or year.",
     "chamber": "The ICC chamber that decided ('' if not recorded).",
     "decision_reference": "The decision's ICC document number ('' if not recorded).",
-    "referred_to_asp": "Whether the chamber referred its finding to the Assembly of States "
-    "Parties (Art. 87(7)); for a decision of kind `other`, whether it informed the Assembly.",
-    "referred_to_unsc": "Whether the chamber referred its finding to the Security Council "
-    "(Art. 87(7)); for a decision of kind `other`, whether it informed the Council.",
+    "referred_to_asp": "Whether the chamber referred its Art. 87(7) finding to the Assembly of "
+    "States Parties; always false for a decision of kind `other` (see `informed_asp`).",
+    "referred_to_unsc": "Whether the chamber referred its Art. 87(7) finding to the Security "
+    "Council; always false for a decision of kind `other` (see `informed_unsc`).",
+    "informed_asp": "Whether a decision of kind `other` informed the Assembly of States Parties "
+    "(no finding, no referral); always false for an Art. 87(7) finding.",
+    "informed_unsc": "Whether a decision of kind `other` informed the Security Council (no "
+    "finding, no referral); always false for an Art. 87(7) finding.",
     "date": "The day it happened (ISO 8601).",
     "precision": "How much of `date` is known: day, month or year.",
     "title": "The statement's title as published.",

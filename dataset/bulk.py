@@ -65,6 +65,7 @@ from visits.models import (
     VerdictChange,
     Visit,
     WithdrawalCitation,
+    decision_body_expressions,
     readable_visit,
 )
 from visits.tables import rule_version_cell
@@ -101,6 +102,20 @@ def _public_visits():
 
 
 @dataclass(frozen=True)
+class Computed:
+    """A column of a bulk table read from a database expression rather than a model field:
+    in place of the field of the same name, or, for a name no field has, a new column
+    after the column `after`. `expression` is a callable giving the expression to annotate
+    each row with (visits.models.decision_body_expressions)."""
+
+    name: str
+    type: str  # a tabular type: "boolean", "string", ...
+    meaning: str
+    expression: object
+    after: str | None = None
+
+
+@dataclass(frozen=True)
 class TableSource:
     """One table of the bulk files: the model it reads, which rows, and the fields left out."""
 
@@ -111,6 +126,8 @@ class TableSource:
     description: str = ""
     # What a column means where its model field says too little (column -> meaning).
     columns: tuple[tuple[str, str], ...] = ()
+    # Columns read from an expression (`Computed`), in place of a field or new.
+    computed: tuple[Computed, ...] = ()
 
     def queryset(self):
         return self.rows() if self.rows else self.model._default_manager.all()
@@ -155,7 +172,45 @@ SOURCES = [
         "is the visit's `withdrawal_note`), as that withdrawal cites it.",
     ),
     TableSource(
-        "findings", Finding, description="ICC findings on failures to arrest and surrender."
+        "findings",
+        Finding,
+        description="ICC decisions on failures to arrest and surrender: Art. 87(7) findings "
+        "of non-compliance (`kind` `art_87_7`) and other decisions on a state's cooperation "
+        "(`other`), which make no finding and refer nothing.",
+        # As the API says them (visits.models.decision_bodies): only an Art. 87(7) finding
+        # refers; what a decision of kind `other` did is said in columns of its own.
+        computed=(
+            Computed(
+                "referred_to_asp",
+                "boolean",
+                "Whether the chamber referred its Art. 87(7) finding to the Assembly of States "
+                "Parties. Always false for a decision of kind `other` (see informed_asp).",
+                lambda: decision_body_expressions()["referred_to_asp"],
+            ),
+            Computed(
+                "referred_to_unsc",
+                "boolean",
+                "Whether the chamber referred its Art. 87(7) finding to the UN Security "
+                "Council. Always false for a decision of kind `other` (see informed_unsc).",
+                lambda: decision_body_expressions()["referred_to_unsc"],
+            ),
+            Computed(
+                "informed_asp",
+                "boolean",
+                "Whether a decision of kind `other` informed the Assembly of States Parties "
+                "(no finding, no referral). Always false for an Art. 87(7) finding.",
+                lambda: decision_body_expressions()["informed_asp"],
+                after="referred_to_unsc",
+            ),
+            Computed(
+                "informed_unsc",
+                "boolean",
+                "Whether a decision of kind `other` informed the UN Security Council (no "
+                "finding, no referral). Always false for an Art. 87(7) finding.",
+                lambda: decision_body_expressions()["informed_unsc"],
+                after="informed_asp",
+            ),
+        ),
     ),
     TableSource(
         "verdicts",
@@ -261,6 +316,20 @@ def tables() -> list[BulkTable]:
             if isinstance(field, models.ForeignKey):
                 target = field.target_field.attname
                 foreign_keys[name] = (_table_of(field.related_model), target)
+        queryset = source.queryset()
+        for computed in source.computed:
+            # Read as an annotation named apart from the model's fields.
+            alias = f"computed_{computed.name}"
+            queryset = queryset.annotate(**{alias: computed.expression()})
+            column = tabular.Column(computed.name, computed.type, computed.meaning)
+            names = [c.name for c in columns]
+            if computed.name in names:
+                place = names.index(computed.name)
+                columns[place], attnames[place] = column, alias
+            else:
+                place = names.index(computed.after) + 1
+                columns.insert(place, column)
+                attnames.insert(place, alias)
         result.append(
             BulkTable(
                 tabular.Table(
@@ -271,7 +340,7 @@ def tables() -> list[BulkTable]:
                 ),
                 tuple(attnames),
                 foreign_keys,
-                source.queryset(),
+                queryset,
             )
         )
         # One companion table per many-to-many relation without its own model.
@@ -404,8 +473,10 @@ def dataset_version() -> str:
 # What the files write of the same rows: raised when that changes, so that the files of
 # the same data in the new layout get a new name (`data_key`) and a name once published
 # keeps its bytes; the next build writes them, as for a change of the data. 2: a visit that
-# ends on its start has an empty `end` however it is stored (tabular.dated_span).
-LAYOUT = 2
+# ends on its start has an empty `end` however it is stored (tabular.dated_span). 3: a
+# finding's `referred_to_*` are false for a decision of kind `other`, whose bodies are its
+# `informed_asp` and `informed_unsc` (visits.models.decision_bodies).
+LAYOUT = 3
 
 
 def data_key() -> str:

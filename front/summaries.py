@@ -632,19 +632,22 @@ def warning_line(visit) -> str:
 
 
 def warrant_end_words(warrant) -> str:
-    """How an ended warrant ended, in the reader's language: "executed on 11 March 2025
-    (person surrendered)", "withdrawn on 10 June 2008", "ended on 7 September 2015, the
-    person's death confirmed" (a warrant does not lapse by itself: the date is the day the
-    Court confirmed the death and ended it), and "ended on 24 July 2014 (reason not recorded)" when
-    `end_reason` is blank. The date is the warrant's `ended`, its last day in force, in
-    words. The warrant list, a person's page and a visit's page all say it so, in the words
+    """How an ended warrant ended, in the reader's language: "executed on 11 March 2025",
+    "withdrawn on 10 June 2008", "ended on 7 September 2015, the person's death confirmed"
+    (a warrant does not lapse by itself: the date is the day the Court confirmed the death
+    and ended it), and "ended on 24 July 2014 (reason not recorded)" when `end_reason` is
+    blank. The date is the warrant's `ended`, its last day in force, in words: for an
+    executed warrant the day of its execution, the arrest under it (docs/DOMAIN.md, "Dates":
+    an arrest on that day executes it), which may come before the person's surrender to
+    the Court (Duterte: arrested in Manila on 11 March 2025, in the Court's custody from 12
+    March, as the person's status says), so it is never called the surrender's date. The warrant list, a person's page and a visit's page all say it so, in the words
     of the warrant clause of a verdict's explanation (core.reasons: "the warrant was
     executed on …"). A warrant without `ended` raises ValueError: it is in force, and the
     caller says so."""
     if warrant.ended is None:
         raise ValueError(f"warrant {warrant.ref} has not ended")
     words = {
-        "executed": _("executed on %(date)s (person surrendered)"),
+        "executed": _("executed on %(date)s"),
         "withdrawn": _("withdrawn on %(date)s"),
         "deceased": _("ended on %(date)s, the person's death confirmed"),
         "other": _("ended on %(date)s, for another reason"),

@@ -45,7 +45,9 @@ class VisitOutcome(models.TextChoices):
     NOT_ARRESTED = "not_arrested", _("not arrested")
     LEFT_EARLY = "left_early", _("left early")
     ARRESTED = "arrested", _("arrested")
-    RELEASED = "released", _("arrested, then released")
+    # Let go, or handed to another state instead of the Court (Blé Goudé, extradited from
+    # Ghana to Côte d'Ivoire in 2013): the label says both, not "released" alone.
+    RELEASED = "released", _("arrested, then released or handed elsewhere")
     UNKNOWN = "unknown", _("unknown")
     NOT_APPLICABLE = "n/a", _("not applicable")
 
@@ -433,8 +435,17 @@ class Finding(models.Model):
 
     @property
     def referred(self) -> bool:
-        """Whether the Chamber referred the finding to the ASP or the UN Security Council."""
-        return self.referred_to_asp or self.referred_to_unsc
+        """Whether the Chamber referred the finding to the ASP or the UN Security Council:
+        an Art. 87(7) finding's referral; never a decision of kind `other`, which informs
+        (`decision_bodies`)."""
+        bodies = self.bodies
+        return bodies["referred_to_asp"] or bodies["referred_to_unsc"]
+
+    @property
+    def bodies(self) -> dict[str, bool]:
+        """What this decision did with the Assembly and the Council, as the public outputs
+        say it: `decision_bodies` of its kind and stored bodies."""
+        return decision_bodies(self.kind, self.referred_to_asp, self.referred_to_unsc)
 
     def as_reason(self) -> dict:
         """This decision as the rule's `finding` reason (compliance.explanation.finding_reason):
@@ -452,8 +463,49 @@ class Finding(models.Model):
 
     @property
     def referral_sentence(self) -> str:
-        """'Referred to the Assembly of States Parties.' (or 'Not referred.') in the reader's language."""
-        return gettext(referral_sentence(self.referred_to_asp, self.referred_to_unsc))
+        """'Referred to the Assembly of States Parties.' (or 'Not referred.') in the reader's
+        language: a decision of kind `other` referred nothing (`decision_bodies`)."""
+        bodies = self.bodies
+        return gettext(referral_sentence(bodies["referred_to_asp"], bodies["referred_to_unsc"]))
+
+
+def decision_bodies(kind: str, asp: bool, unsc: bool) -> dict[str, bool]:
+    """What an ICC decision did with the Assembly of States Parties and the UN Security
+    Council, from its `kind` and the bodies stored with it (Finding.referred_to_asp and
+    referred_to_unsc, the dataset's `referred_to`): {"referred_to_asp", "referred_to_unsc",
+    "informed_asp", "informed_unsc"}, each a bool, as the API and the bulk downloads give
+    them. Only an Art. 87(7) finding refers a failure (Rome Statute, Art. 87(7);
+    docs/DOMAIN.md, "ICC finding"): its bodies are where it was referred, and it informed
+    none. A decision of kind `other` refers nothing: its bodies are those it only informed
+    (Kenya and Chad, 27 August 2010; Djibouti, 12 May 2011)."""
+    finding = kind == FindingKind.ART_87_7
+    return {
+        "referred_to_asp": finding and bool(asp),
+        "referred_to_unsc": finding and bool(unsc),
+        "informed_asp": not finding and bool(asp),
+        "informed_unsc": not finding and bool(unsc),
+    }
+
+
+def decision_body_conditions() -> dict[str, Q]:
+    """`decision_bodies` as conditions on a Finding queryset's rows (column name -> Q), for
+    the filters and annotations that must say the same."""
+    finding = Q(kind=FindingKind.ART_87_7)
+    return {
+        "referred_to_asp": finding & Q(referred_to_asp=True),
+        "referred_to_unsc": finding & Q(referred_to_unsc=True),
+        "informed_asp": ~finding & Q(referred_to_asp=True),
+        "informed_unsc": ~finding & Q(referred_to_unsc=True),
+    }
+
+
+def decision_body_expressions() -> dict:
+    """`decision_body_conditions` as boolean expressions (column name -> an expression), to
+    annotate a Finding queryset with."""
+    return {
+        name: models.ExpressionWrapper(condition, output_field=models.BooleanField())
+        for name, condition in decision_body_conditions().items()
+    }
 
 
 def first_finding():

@@ -103,7 +103,10 @@ class SourceInput:
 def visit_slug(
     person_slug: str, host_iso3: str, start: datetime.date | None, precision: str
 ) -> str:
-    """The stable id: person-host-date, the date as precise as it is known ('undated' without one)."""
+    """The stable id of a new visit: person-host-date, the start date as precise as it is
+    known when the visit is first recorded ('undated' without one). It is given once: a
+    later correction of the dates keeps it (data/DICTIONARY.md, `visits.csv` `id`), so the
+    date in an id may differ from the visit's `start`."""
     when = partial_isoformat(start, precision) if start is not None else "undated"
     return slugify(f"{person_slug}-{host_iso3.lower()}-{when}")
 

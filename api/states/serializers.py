@@ -34,6 +34,49 @@ def finding_visit(finding):
     return visit if visit is not None and finding.visit_readable else None
 
 
+# What a decision did with the Assembly and the Council (visits.models.decision_bodies):
+# only an Art. 87(7) finding refers; a decision of kind `other` informs.
+REFERRED_TO_ASP = (
+    "Whether the chamber referred its Art. 87(7) finding of non-compliance to the Assembly of "
+    "States Parties. Always false for a decision of kind `other`, which makes no finding and "
+    "refers nothing (see `informed_asp`)."
+)
+REFERRED_TO_UNSC = (
+    "Whether the chamber referred its Art. 87(7) finding of non-compliance to the UN Security "
+    "Council. Always false for a decision of kind `other`, which makes no finding and refers "
+    "nothing (see `informed_unsc`)."
+)
+INFORMED_ASP = (
+    "Whether a decision of kind `other` informed the Assembly of States Parties (of a visit, "
+    "for it to take any measure it deems appropriate): no finding, no referral (Kenya and "
+    "Chad, 27 August 2010). Always false for an Art. 87(7) finding (see `referred_to_asp`)."
+)
+INFORMED_UNSC = (
+    "Whether a decision of kind `other` informed the UN Security Council (of a visit, for it to "
+    "take any measure it deems appropriate): no finding, no referral (Kenya and Chad, 27 August "
+    "2010). Always false for an Art. 87(7) finding (see `referred_to_unsc`)."
+)
+
+
+class DecisionBodiesMixin(serializers.Serializer):
+    """A decision's `referred_to_asp`, `referred_to_unsc`, `informed_asp` and `informed_unsc`
+    (visits.models.decision_bodies, from a visits.Finding's `bodies`): a decision that is
+    not an Art. 87(7) finding refers nothing, and what it informed is said apart."""
+
+    referred_to_asp = serializers.BooleanField(
+        source="bodies.referred_to_asp", read_only=True, help_text=REFERRED_TO_ASP
+    )
+    referred_to_unsc = serializers.BooleanField(
+        source="bodies.referred_to_unsc", read_only=True, help_text=REFERRED_TO_UNSC
+    )
+    informed_asp = serializers.BooleanField(
+        source="bodies.informed_asp", read_only=True, help_text=INFORMED_ASP
+    )
+    informed_unsc = serializers.BooleanField(
+        source="bodies.informed_unsc", read_only=True, help_text=INFORMED_UNSC
+    )
+
+
 TRANSLATED_NAME = (
     "The country's name in the answer's language (`?lang=` or Accept-Language), from the ISO 3166-1 "
     "catalogue; in English, the dataset's name."
@@ -98,7 +141,7 @@ class CouncilReferralRefSerializer(serializers.HyperlinkedModelSerializer):
         fields = ["url", "resolution", "adopted", "situation", "situation_name"]
 
 
-class StateFindingSerializer(serializers.HyperlinkedModelSerializer):
+class StateFindingSerializer(DecisionBodiesMixin, serializers.HyperlinkedModelSerializer):
     """An ICC finding about this state, with or without a visit (see /findings/ for the details)."""
 
     url = LinkField(view_name="api-finding-detail")
@@ -133,6 +176,8 @@ class StateFindingSerializer(serializers.HyperlinkedModelSerializer):
             "visit",
             "referred_to_asp",
             "referred_to_unsc",
+            "informed_asp",
+            "informed_unsc",
             "counts_as_finding",
         ]
 

@@ -136,6 +136,8 @@ MONGOLIA = {
             "decided_precision": "day",
             "referred_to_asp": True,
             "referred_to_unsc": False,
+            "informed_asp": False,
+            "informed_unsc": False,
         }
     ],
     "sources": [
@@ -401,6 +403,10 @@ FINDING = OpenApiExample(
         "decision_reference": "ICC-01/22-90",
         "referred_to_asp": True,
         "referred_to_unsc": False,
+        "referral_stands": True,
+        "informed_asp": False,
+        "informed_unsc": False,
+        "counts_as_finding": True,
         "notes": "",
         "sources": [],
     },
@@ -420,7 +426,7 @@ FINDING_WITHOUT_VISIT = OpenApiExample(
             "name": "Sudan",
             "translated_name": "Sudan",
         },
-        "kind": "other",
+        "kind": "art_87_7",
         "visit": None,
         "persons": [
             {
@@ -435,6 +441,10 @@ FINDING_WITHOUT_VISIT = OpenApiExample(
         "decision_reference": "ICC-02/05-01/07-57",
         "referred_to_asp": False,
         "referred_to_unsc": True,
+        "referral_stands": True,
+        "informed_asp": False,
+        "informed_unsc": False,
+        "counts_as_finding": True,
         "notes": "",
         "sources": [],
     },

@@ -35,6 +35,7 @@ from visits.models import (
     CHANGES_A_VERDICT_SQL,
     Citation,
     WithdrawalCitation,
+    decision_bodies,
     verdict_label,
 )
 
@@ -325,8 +326,8 @@ class VisitRows:
                     "kind": kind,
                     "decided": decided,
                     "decided_precision": precision,
-                    "referred_to_asp": asp,
-                    "referred_to_unsc": unsc,
+                    # As FindingRefSerializer: a decision of kind `other` refers nothing.
+                    **decision_bodies(kind, asp, unsc),
                 }
                 for finding_id, kind, decided, precision, asp, unsc in findings
             ],

@@ -15,7 +15,7 @@ from api.base import (
     plain_link,
 )
 from api.lang import answer_language, render_explanation
-from api.states.serializers import StateRefSerializer, finding_visit
+from api.states.serializers import DecisionBodiesMixin, StateRefSerializer, finding_visit
 from api.warrants.serializers import PersonRefSerializer, SituationSerializer, WarrantRefSerializer
 from core import causes, tabular
 from visits.models import (
@@ -240,9 +240,12 @@ class VerdictChangeSerializer(PlainReadMixin, serializers.ModelSerializer):
         return causes.render(change.cause_facts, answer_language())
 
 
-class FindingRefSerializer(PlainReadMixin, serializers.HyperlinkedModelSerializer):
-    """An ICC finding about this visit, in short: its kind, its date and where it was referred
-    (the whole decision at `url`)."""
+class FindingRefSerializer(
+    PlainReadMixin, DecisionBodiesMixin, serializers.HyperlinkedModelSerializer
+):
+    """An ICC finding about this visit, in short: its kind, its date, where it was referred
+    (an Art. 87(7) finding) or which bodies it informed (a decision of kind `other`); the
+    whole decision at `url`."""
 
     url = LinkField(view_name="api-finding-detail")
     kind = serializers.ChoiceField(choices=FindingKind.choices, read_only=True)
@@ -256,6 +259,8 @@ class FindingRefSerializer(PlainReadMixin, serializers.HyperlinkedModelSerialize
             "decided_precision",
             "referred_to_asp",
             "referred_to_unsc",
+            "informed_asp",
+            "informed_unsc",
         ]
 
 
@@ -281,7 +286,13 @@ class VisitSerializer(PlainReadMixin, serializers.HyperlinkedModelSerializer):
     """
 
     url = LinkField(view_name="api-visit-detail", lookup_field="slug", lookup_url_kwarg="id")
-    id = serializers.CharField(source="slug", read_only=True, help_text="The dataset's stable id.")
+    id = serializers.CharField(
+        source="slug",
+        read_only=True,
+        help_text="The visit's stable id: its person, host and the start known when it was "
+        "first recorded, kept when its dates are corrected (`omar-al-bashir-zaf-2015-06-14` "
+        "began on 13 June 2015). Read the dates from `start` and `end`, not from the id.",
+    )
     person = PersonRefSerializer(read_only=True)
     situation = SituationSerializer(source="person.situation", read_only=True)
     host = StateRefSerializer(read_only=True)
@@ -431,11 +442,13 @@ class VisitRefSerializer(serializers.HyperlinkedModelSerializer):
         fields = ["url", "id"]
 
 
-class FindingSerializer(serializers.HyperlinkedModelSerializer):
+class FindingSerializer(DecisionBodiesMixin, serializers.HyperlinkedModelSerializer):
     """An ICC decision on a state's failure to arrest and surrender.
 
-    `kind` `art_87_7`: a Pre-Trial Chamber finding of non-compliance under Art. 87(7);
-    `other`: a decision that only informs the Security Council or the Assembly. Most
+    `kind` `art_87_7`: a Pre-Trial Chamber finding of non-compliance under Art. 87(7),
+    which may be referred (`referred_to_asp`, `referred_to_unsc`); `other`: a decision that
+    makes no such finding and refers nothing, most of which only inform the Security
+    Council or the Assembly (`informed_unsc`, `informed_asp`). Most
     concern one visit; some a failure on the state's own territory with no visit (`visit`
     null: Sudan 2010 and 2015, Libya 2014). `decided` may be known only to the month or
     year: it is then the first day of that month or year, `decided_precision` saying how
@@ -460,9 +473,10 @@ class FindingSerializer(serializers.HyperlinkedModelSerializer):
         "the rows where it is true.",
     )
     referral_stands = serializers.SerializerMethodField(
-        help_text="Whether this decision's referral (or information) to the Assembly or the "
-        "Council still stands: false when it made none, or when the latest decision about the "
-        "same visit came after it and made none (Jordan: referred in 2017, the referral reversed on appeal on "
+        help_text="Whether this decision's referral to the Assembly or the Council still "
+        "stands: false when it made none (a decision of kind `other` never does: informing a "
+        "body is no referral), or when the latest decision about the same visit came after "
+        "it and made none (Jordan: referred in 2017, the referral reversed on appeal on "
         "6 May 2019), as the visit's explanation says."
     )
 
@@ -482,13 +496,15 @@ class FindingSerializer(serializers.HyperlinkedModelSerializer):
             "referred_to_asp",
             "referred_to_unsc",
             "referral_stands",
+            "informed_asp",
+            "informed_unsc",
             "counts_as_finding",
             "notes",
             "sources",
         ]
 
     def get_referral_stands(self, finding) -> bool:
-        if not (finding.referred_to_asp or finding.referred_to_unsc):
+        if not finding.referred:  # no referral, or a decision that only informed
             return False
         # Annotated by FindingViewSet's queryset (visits.models.referral_lifted), in the
         # list's own query: never a query per row.

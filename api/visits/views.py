@@ -60,6 +60,7 @@ from visits.models import (
     VerdictChange,
     VerdictCode,
     Visit,
+    decision_body_conditions,
     first_finding,
     readable_visit,
     referral_lifted,
@@ -597,7 +598,14 @@ class FindingFilterSet(NamedRecordsMixin, django_filters.FilterSet):
     referred_to = AnyOfChoiceFilter(
         choices=[("ASP", referral_bodies(True, False)), ("UNSC", referral_bodies(False, True))],
         method="filter_referred_to",
-        label="Referred to the ASP or the UN Security Council; either: `ASP,UNSC`.",
+        label="Art. 87(7) findings referred to the ASP or the UN Security Council; either: "
+        "`ASP,UNSC`. A decision of kind `other` refers nothing (see `informed`).",
+    )
+    informed = AnyOfChoiceFilter(
+        choices=[("ASP", referral_bodies(True, False)), ("UNSC", referral_bodies(False, True))],
+        method="filter_informed",
+        label="Decisions of kind `other` that informed the ASP or the UN Security Council, "
+        "without a finding or a referral; either: `ASP,UNSC`.",
     )
     counts_as_finding = YesNoFilter(
         method="filter_counts_as_finding",
@@ -623,15 +631,29 @@ class FindingFilterSet(NamedRecordsMixin, django_filters.FilterSet):
             "decided_after",
             "decided_before",
             "referred_to",
+            "informed",
         ]
 
     def filter_referred_to(self, queryset, name, value):
-        """Findings referred to (or informing) any of the bodies named."""
+        """Art. 87(7) findings referred to any of the bodies named (`referred_to_asp`,
+        `referred_to_unsc` true: visits.models.decision_bodies)."""
+        return self._any_body(queryset, value, "referred_to")
+
+    def filter_informed(self, queryset, name, value):
+        """Decisions of kind `other` that informed any of the bodies named (`informed_asp`,
+        `informed_unsc` true: visits.models.decision_bodies)."""
+        return self._any_body(queryset, value, "informed")
+
+    @staticmethod
+    def _any_body(queryset, value, prefix):
+        """Rows whose `<prefix>_asp` or `<prefix>_unsc` (decision_body_conditions) is true
+        for any body of `value` (["ASP", "UNSC"])."""
         if not value:
             return queryset
+        conditions = decision_body_conditions()
         either = Q()
         for body in value:
-            either |= Q(**{"referred_to_asp" if body == "ASP" else "referred_to_unsc": True})
+            either |= conditions[f"{prefix}_{body.lower()}"]
         return queryset.filter(either)
 
 
@@ -640,8 +662,10 @@ class FindingFilterSet(NamedRecordsMixin, django_filters.FilterSet):
         summary="ICC findings on failures to arrest and surrender",
         description=(
             "Art. 87(7) findings of non-compliance and other decisions informing the Security Council or "
-            "the Assembly, with or without a visit. Filter by state, kind, person, has_visit, decision "
-            "date and referral; `decided` may be partial (`decided_precision`)."
+            "the Assembly, with or without a visit. Only a finding is referred (`referred_to_asp`, "
+            "`referred_to_unsc`); what another decision informed is `informed_asp`, `informed_unsc`. "
+            "Filter by state, kind, person, has_visit, decision date, referral and bodies informed; "
+            "`decided` may be partial (`decided_precision`)."
         ),
         parameters=[
             iso3_parameter(

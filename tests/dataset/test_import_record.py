@@ -20,7 +20,7 @@ from tests.site.conftest import body
 pytestmark = pytest.mark.django_db
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-NEW = "2026.12.05"
+NEW = "2026.12.06"
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def run_import(path) -> str:
 
 
 def next_version(dataset_dir, tmp_path):
-    """A copy of data/ released as 2026.12.05, with its own changelog entry, dictionary
+    """A copy of data/ released as 2026.12.06, with its own changelog entry, dictionary
     and licence (the project's data/ has none of them; the site shows the project's
     dictionary still)."""
     copy = tmp_path / "data"
@@ -44,7 +44,7 @@ def next_version(dataset_dir, tmp_path):
     (copy / "VERSION").write_text(NEW + "\n", encoding="utf-8")
     changelog = (copy / "CHANGELOG.md").read_text(encoding="utf-8")
     at = changelog.index("\n## ")
-    entry = f"\n## {NEW} — 2026-12-05\n\nA release of another folder: nothing else changed.\n"
+    entry = f"\n## {NEW} — 2026-12-06\n\nA release of another folder: nothing else changed.\n"
     (copy / "CHANGELOG.md").write_text(changelog[:at] + entry + changelog[at:], encoding="utf-8")
     for name in ("DICTIONARY.md", "LICENSE"):
         path = copy / name
@@ -63,16 +63,16 @@ def zip_member(manifest: dict, downloads, name: str) -> str:
 def test_the_changelog_dictionary_and_licence_are_the_imported_folders(
     seeded, dataset_dir, tmp_path, reader, downloads
 ):
-    """A folder of version 2026.12.05 with its own changelog entry was imported: visit
-    pages said version 2026.12.05, but /data/ said "Latest version: 2026.12.04", the
-    changelog topped at 2026.12.04, and the zip's CHANGELOG.md had no 2026.12.05: they
-    were read from the project's data/, never from the folder imported."""
+    """A folder of a version newer than data/'s, with its own changelog entry, was
+    imported: visit pages said the new version, but /data/ said "Latest version:" and
+    the changelog topped at data/'s, and the zip's CHANGELOG.md had no entry for the new
+    one: they were read from the project's data/, never from the folder imported."""
     assert NEW not in (dataset_dir / "CHANGELOG.md").read_text(encoding="utf-8")
     run_import(next_version(dataset_dir, tmp_path))
 
     assert f"Latest version: {NEW}." in body(reader.get("/data/"))
     changelog = body(reader.get("/data/changelog/"))
-    assert changelog.index(f'id="v{NEW}"') < changelog.index('id="v2026.12.04"')
+    assert changelog.index(f'id="v{NEW}"') < changelog.index('id="v2026.12.05"')
     feed = ET.fromstring(reader.get("/data/changelog/feed/").content)
     first = next(feed.iter(f"{ATOM}entry")).find(f"{ATOM}id").text
     assert first == f"http://testserver/data/changelog/#v{NEW}"
@@ -83,7 +83,7 @@ def test_the_changelog_dictionary_and_licence_are_the_imported_folders(
 
     manifest = bulk.build()
     assert zip_member(manifest, downloads, "VERSION").strip() == NEW
-    assert f"## {NEW} — 2026-12-05" in zip_member(manifest, downloads, "CHANGELOG.md")
+    assert f"## {NEW} — 2026-12-06" in zip_member(manifest, downloads, "CHANGELOG.md")
     assert zip_member(manifest, downloads, "DICTIONARY.md") == (
         dataset_dir / "DICTIONARY.md"
     ).read_text(encoding="utf-8")
@@ -104,12 +104,12 @@ def test_a_folder_without_a_changelog_has_none_and_keeps_the_projects_dictionary
     assert record.licence == (dataset_dir / "LICENSE").read_text(encoding="utf-8")
     html = body(reader.get("/data/"))
     assert "Latest version" not in html
-    assert 'id="v2026.12.04"' not in body(reader.get("/data/changelog/"))
+    assert 'id="v2026.12.05"' not in body(reader.get("/data/changelog/"))
 
 
 def test_a_changelog_that_is_not_utf8_is_refused(dataset_dir, tmp_path):
     copy = next_version(dataset_dir, tmp_path)
-    (copy / "CHANGELOG.md").write_bytes(b"# changelog\n\n## 2026.12.05\n\nR\xe9sum\xe9\n")
+    (copy / "CHANGELOG.md").write_bytes(b"# changelog\n\n## 2026.12.06\n\nR\xe9sum\xe9\n")
     err = io.StringIO()
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import_dataset", str(copy), stdout=io.StringIO(), stderr=err)

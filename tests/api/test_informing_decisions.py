@@ -1,0 +1,131 @@
+"""A decision that only informed the Security Council or the Assembly is no Art. 87(7)
+finding and refers nothing (docs/DOMAIN.md, "ICC finding"): every output that gives a
+decision's referral says it apart from what such a decision informed
+(visits.models.decision_bodies).
+
+The seed's three informing decisions (kind `other`): Kenya and Chad, 27 August 2010, and
+Djibouti, 12 May 2011, each of which informed both bodies."""
+
+import csv
+import io
+import sqlite3
+
+import pytest
+
+from dataset import bulk
+
+pytestmark = pytest.mark.django_db
+
+INFORMING = {("KEN", "2010-08-27"), ("TCD", "2010-08-27"), ("DJI", "2011-05-12")}
+
+
+@pytest.fixture(autouse=True)
+def generous_rate_limits(generous_rate_limits):
+    """As in tests/api: the API's limits far above what a test sends."""
+
+
+def findings(api_client, **params) -> list[dict]:
+    response = api_client.get("/api/v1/findings/", {**params, "page_size": 500})
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+def test_an_informing_decision_refers_nothing_and_says_what_it_informed(seeded, api_client):
+    rows = findings(api_client)
+    by_key = {(r["state"]["iso3"], r["decided"]): r for r in rows}
+    for key in INFORMING:
+        row = by_key[key]
+        assert row["kind"] == "other"
+        assert (row["referred_to_asp"], row["referred_to_unsc"]) == (False, False), key
+        assert row["referral_stands"] is False, key
+        assert (row["informed_asp"], row["informed_unsc"]) == (True, True), key
+    # An Art. 87(7) finding informs nothing: its bodies are where it was referred.
+    assert not any(r["informed_asp"] or r["informed_unsc"] for r in rows if r["kind"] == "art_87_7")
+    malawi = by_key["MWI", "2011-12-12"]
+    assert malawi["referred_to_unsc"] and malawi["referral_stands"] is True
+    detail = api_client.get(f"/api/v1/findings/{by_key['KEN', '2010-08-27']['id']}/").json()
+    assert (detail["referred_to_unsc"], detail["informed_unsc"]) == (False, True)
+
+
+def test_counting_referrals_to_the_council_counts_art_87_7_findings_only(seeded, api_client):
+    """Summing `referred_to_unsc`, or filtering `referred_to=UNSC`, gives the findings
+    referred to the Council, no informing decision; `informed=UNSC` gives those."""
+    from visits.models import Finding
+
+    referred = set(
+        Finding.objects.filter(kind="art_87_7", referred_to_unsc=True).values_list("pk", flat=True)
+    )
+    rows = findings(api_client)
+    assert {r["id"] for r in rows if r["referred_to_unsc"]} == referred
+    assert {r["id"] for r in findings(api_client, referred_to="UNSC")} == referred
+    informed = findings(api_client, informed="UNSC")
+    assert {(r["state"]["iso3"], r["decided"]) for r in informed} == INFORMING
+    assert {r["id"] for r in findings(api_client, informed="ASP,UNSC")} == {
+        r["id"] for r in informed
+    }
+    assert not {r["id"] for r in findings(api_client, referred_to="ASP,UNSC")} & {
+        r["id"] for r in informed
+    }
+
+
+def test_the_findings_csv_has_the_informed_columns(seeded, api_client):
+    response = api_client.get("/api/v1/findings/", {"format": "csv", "state": "KEN"})
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    (row,) = list(csv.DictReader(io.StringIO(text)))
+    assert (row["referred_to_asp"], row["referred_to_unsc"], row["referral_stands"]) == (
+        "false",
+        "false",
+        "false",
+    )
+    assert (row["informed_asp"], row["informed_unsc"]) == ("true", "true")
+
+
+def test_a_visit_and_a_state_give_the_same_bodies(seeded, api_client):
+    """The visit's findings (its record, and the list's rows, built apart: api.visits.rows)
+    and the state's findings say the same as /findings/."""
+    expected = {"referred_to_asp": False, "referred_to_unsc": False}
+    expected |= {"informed_asp": True, "informed_unsc": True}
+    slug = "omar-al-bashir-ken-2010-08-27"
+    (in_record,) = api_client.get(f"/api/v1/visits/{slug}/").json()["findings"]
+    listed = api_client.get("/api/v1/visits/", {"host": "KEN", "person": "omar-al-bashir"})
+    (in_list,) = next(v for v in listed.json()["results"] if v["id"] == slug)["findings"]
+    (in_state,) = api_client.get("/api/v1/states/KEN/").json()["findings"]
+    for finding in (in_record, in_list, in_state):
+        assert {key: finding[key] for key in expected} == expected
+
+
+def test_the_schema_describes_the_informed_fields(seeded, api_client):
+    schema = api_client.get("/api/v1/schema/", {"format": "json"}).json()
+    components = schema["components"]["schemas"]
+    for name in ("Finding", "FindingRef", "StateFinding"):
+        properties = components[name]["properties"]
+        assert "informed_unsc" in properties["referred_to_unsc"]["description"], name
+        assert "kind `other`" in properties["informed_unsc"]["description"], name
+        assert properties["informed_asp"]["type"] == "boolean"
+
+
+def test_the_bulk_files_say_the_same(seeded, settings, tmp_path):
+    settings.ICCWATCH_DOWNLOADS_DIR = tmp_path
+    manifest = bulk.build()
+    sqlite = next(f for f in manifest["files"] if f["format"] == "sqlite")
+    db = sqlite3.connect(tmp_path / sqlite["name"])
+    rows = db.execute(
+        "SELECT s.iso3, f.decided, f.kind, f.referred_to_asp, f.referred_to_unsc, "
+        "f.informed_asp, f.informed_unsc FROM findings f JOIN states s ON s.id = f.state_id"
+    ).fetchall()
+    for iso3, decided, kind, *bodies in rows:
+        if (iso3, decided) in INFORMING:
+            assert bodies == [0, 0, 1, 1], (iso3, decided)
+        elif kind == "art_87_7":
+            assert bodies[2:] == [0, 0], (iso3, decided)
+    codebook = {
+        row[0]: row[1]
+        for row in db.execute(
+            'SELECT "column", description FROM _codebook WHERE "table" = \'findings\''
+        )
+    }
+    assert "Always false for a decision of kind `other`" in codebook["referred_to_unsc"]
+    columns = [row[1] for row in db.execute("PRAGMA table_info(findings)")]
+    place = columns.index("referred_to_unsc")
+    assert columns[place + 1 : place + 3] == ["informed_asp", "informed_unsc"]
