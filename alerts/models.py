@@ -38,7 +38,11 @@ class Subscription(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(email="") | ~Q(webhook_url=""), name="subscription_has_a_target"
+                condition=~Q(email="") | ~Q(webhook_url=""),
+                name="subscription_has_a_target",
+                # Said in words wherever a form checks it (the admin's, say), not by name.
+                violation_error_code="no_target",
+                violation_error_message=_("Give an email address, a webhook URL, or both."),
             )
         ]
 

@@ -1,4 +1,4 @@
-"""Signed webhook requests, sent only to public http(s) addresses.
+"""Signed webhook requests, sent only to public https addresses.
 
 A request carries the JSON body and two headers:
 
@@ -12,8 +12,10 @@ The host name is resolved once, every address is checked (no private, loopback,
 link-local, multicast or reserved targets, so that a webhook cannot reach the
 servers behind the site), and the connection goes to the checked address, so a
 second DNS answer cannot point it elsewhere. Loopback is allowed only when
-ICCWATCH_WEBHOOK_ALLOW_LOOPBACK is on (tests; refused in production). Redirects
-are not followed.
+ICCWATCH_WEBHOOK_ALLOW_LOOPBACK is on (local development and tests; refused in
+production), and plain http only to loopback then (a receiver on the developer's own
+machine, or a test's): every other address is https, so that what goes out, a
+subscriber's signed alert, is read by its receiver alone. Redirects are not followed.
 """
 
 from __future__ import annotations
@@ -40,6 +42,11 @@ USER_AGENT = "iccwatch-alerts/1"
 
 class UnsafeTarget(ValueError):
     """The URL is not http(s), or its host resolves to an address the site must not call."""
+
+
+class PlainHttp(UnsafeTarget):
+    """The URL is plain http to an address other than this machine's loopback (where
+    ICCWATCH_WEBHOOK_ALLOW_LOOPBACK allows it): webhooks go over https."""
 
 
 def body_of(payload: dict) -> bytes:
@@ -77,23 +84,37 @@ def _allowed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 
 
 def check_url(url: str) -> None:
-    """Raise UnsafeTarget unless `url` is http(s) with a host, no user name or password and
-    no character a URL may not hold (core.models.character_no_url_holds); no DNS (for forms)."""
+    """Raise UnsafeTarget unless `url` is https with a host, no user name or password and
+    no character a URL may not hold (core.models.character_no_url_holds), and its host is
+    not a literal private, loopback or reserved address (nor `localhost`); no DNS (for
+    forms: `resolve` checks what the name resolves to). Where
+    ICCWATCH_WEBHOOK_ALLOW_LOOPBACK is on (local development and tests, never production:
+    iccwatch.settings), loopback is allowed, and plain http to it only: PlainHttp (an
+    UnsafeTarget) for any other http URL."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UnsafeTarget("only http and https URLs are allowed")
+        raise UnsafeTarget("only https URLs are allowed")
     if parts.username or parts.password:
         raise UnsafeTarget("the URL must not carry a user name or password")
     if (char := character_no_url_holds(url)) is not None:
         raise UnsafeTarget(f"the URL contains {shown_character(char)}, which no URL may hold")
+    host = parts.hostname.lower()
     try:
-        literal = ipaddress.ip_address(parts.hostname)
+        literal = ipaddress.ip_address(host)
     except ValueError:
-        if parts.hostname.lower() == "localhost" and not settings.ICCWATCH_WEBHOOK_ALLOW_LOOPBACK:
+        literal = None
+        if host == "localhost" and not settings.ICCWATCH_WEBHOOK_ALLOW_LOOPBACK:
             raise UnsafeTarget("local addresses are not allowed") from None
-        return
-    if not _allowed(literal):
+    if literal is not None and not _allowed(literal):
         raise UnsafeTarget("private, loopback and reserved addresses are not allowed")
+    # Here a loopback host is one ICCWATCH_WEBHOOK_ALLOW_LOOPBACK allowed.
+    loopback = host == "localhost" or (literal is not None and _loopback(literal))
+    if parts.scheme == "http" and not loopback:
+        raise PlainHttp("only https URLs are allowed (plain http only to this machine's loopback)")
+
+
+def _loopback(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return (getattr(address, "ipv4_mapped", None) or address).is_loopback
 
 
 def resolve(url: str) -> str:

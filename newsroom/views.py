@@ -953,7 +953,19 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
         kept = {"seen": saved} if saved is not None else {}
         return again(service_errors=apply_service_errors(error, form, sources), **kept)
     if draft:
-        messages.success(request, _("Draft saved. It is not sent for review yet."))
+        if report.state == ReportState.CHANGES_REQUESTED:
+            # Saved, it is still the reviewer's request to answer: it stays sent back (in
+            # the author's "Changes requested of me", the reviewer's "Sent back by you"),
+            # not a draft, until it is submitted again or deleted.
+            messages.success(
+                request,
+                _(
+                    "Saved. It stays sent back to you: the reviewer reads it again once "
+                    "you submit it."
+                ),
+            )
+        else:
+            messages.success(request, _("Draft saved. It is not sent for review yet."))
         missing = still_missing(request.POST, report=report, corrected=corrected)
         if missing:
             messages.warning(request, _("Before it can be submitted for review:"))
@@ -1079,10 +1091,19 @@ def unknown_action(request, action: str, *, report: Report | None, visit: Visit 
         visit=visit,
         status=400,
         service_errors=[
-            _(
-                "The form was sent with an action it does not know (“%(action)s”): nothing "
-                "was saved or submitted. Press one of its buttons: Preview, Save as draft or "
-                "Submit for review."
+            (
+                # Its buttons by their labels (a report sent back is saved, never a draft).
+                _(
+                    "The form was sent with an action it does not know (“%(action)s”): "
+                    "nothing was saved or submitted. Press one of its buttons: Preview, Save "
+                    "without submitting or Submit for review."
+                )
+                if report is not None and report.state == ReportState.CHANGES_REQUESTED
+                else _(
+                    "The form was sent with an action it does not know (“%(action)s”): "
+                    "nothing was saved or submitted. Press one of its buttons: Preview, Save "
+                    "as draft or Submit for review."
+                )
             )
             % {"action": shown}
         ],
@@ -1708,11 +1729,10 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
         and report.is_withdrawal
         and report.state in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED),
         "may_take_back": is_author and report.state == ReportState.SUBMITTED,
+        # A draft, or a report of any kind sent back: its author may abandon it
+        # (visits.review.delete_report).
         "may_delete": is_author
-        and (
-            report.state == ReportState.DRAFT
-            or (report.is_withdrawal and report.state == ReportState.CHANGES_REQUESTED)
-        ),
+        and report.state in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED),
         "may_act": may_act,
         "version": review.version_of(report),
         "refused": refused or {},
@@ -1815,16 +1835,18 @@ def report_submit(request, pk: int):
     return redirect("newsroom:report", pk)
 
 
-def _author_step(request, pk: int, step, done: str, then: str = "newsroom:report"):
-    """Run an author's `step` (visits.review.take_back, delete_draft) on report `pk`: its
-    refusal as an error message on the report's page, else `done` and the page `then`."""
+def _author_step(request, pk: int, step, done, then: str = "newsroom:report"):
+    """Run an author's `step` (visits.review.take_back, delete_report) on report `pk`: its
+    refusal as an error message on the report's page, else `done` (a message, or a
+    function of the report as it stood before the step that gives it) and the page
+    `then`."""
     report = visible_report(request, pk)
     try:
         step(report, request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("newsroom:report", pk)
-    messages.success(request, done)
+    messages.success(request, done(report) if callable(done) else done)
     return redirect(then, pk) if then == "newsroom:report" else redirect(then)
 
 
@@ -1842,8 +1864,19 @@ def report_take_back(request, pk: int):
 @require_POST
 @staff_page(roles.may_report)
 def report_delete(request, pk: int):
+    """Delete report `pk`, its author's draft or a report sent back to them
+    (visits.review.delete_report), from the confirmation on its page; then the dashboard,
+    saying which was deleted."""
     return _author_step(
-        request, pk, review.delete_draft, _("Draft deleted."), then="newsroom:dashboard"
+        request,
+        pk,
+        review.delete_report,
+        lambda report: (
+            _("Report deleted: it no longer waits for your changes. Its history keeps it.")
+            if report.state == ReportState.CHANGES_REQUESTED
+            else _("Draft deleted.")
+        ),
+        then="newsroom:dashboard",
     )
 
 

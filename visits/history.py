@@ -790,6 +790,10 @@ def _report_step(entry: Entry) -> str:
     before = (entry.before or {}).get("state")
     after = (entry.after or {}).get("state")
     if entry.after is None:
+        # Only its author deletes a report (visits.review.delete_report): a draft, or one
+        # sent back that they abandoned instead of answering.
+        if before == ReportState.CHANGES_REQUESTED:
+            return _("deleted by its author after it was sent back")
         return _("the draft was deleted by its author")
     if entry.before is None:
         return _("filed for review") if after == ReportState.SUBMITTED else _("saved as a draft")

@@ -1325,21 +1325,21 @@ def take_back(report: Report, user) -> Report:
 
 
 @transaction.atomic
-def delete_draft(report: Report, user) -> None:
-    """The author deletes a draft (never filed, or taken back): it was never public; its
-    history keeps that it existed and who deleted it. PermissionDenied for anyone else,
-    ValidationError for a report that is not a draft."""
+def delete_report(report: Report, user) -> None:
+    """The author deletes a report of theirs that is theirs to change: a draft (never
+    filed, or taken back), or a report of any kind (a new visit, a correction, a
+    withdrawal) a reviewer sent back to them, which they abandon rather than answer (its
+    sources filed on a recorded visit instead, say). Nothing of it was ever public: it
+    leaves the newsroom's lists (the author's, and the reviewer's "Sent back by you"),
+    and its history (core.history: the delete event, by the request's account) keeps that
+    it existed, as it last stood (the reviewer's comment and the author's answer with it),
+    and who deleted it. PermissionDenied for anyone else; ValidationError for a report
+    awaiting review (its author takes it back first) or closed (verified or rejected:
+    kept, README "The newsroom")."""
     report = Report.objects.select_for_update().get(pk=report.pk)
-    _require(report.author_id == user.pk, _("Only the author may delete a draft."))
-    # A withdrawal sent back for changes may be abandoned as well (it has nothing else to
-    # change but its reason).
-    deletable = (
-        (ReportState.DRAFT, ReportState.CHANGES_REQUESTED)
-        if report.is_withdrawal
-        else (ReportState.DRAFT,)
-    )
-    if report.state not in deletable:
-        raise ValidationError(_("Only a draft can be deleted."))
+    _require(report.author_id == user.pk, _("Only the author may delete a report."))
+    if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
+        raise ValidationError(_("Only a draft, or a report sent back to you, can be deleted."))
     report.delete()
 
 
@@ -1951,6 +1951,7 @@ __all__ = [
     "FourEyesError",
     "citations_of",
     "corrections_of",
+    "delete_report",
     "file_report",
     "propose_withdrawal",
     "update_withdrawal",

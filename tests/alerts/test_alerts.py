@@ -19,6 +19,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -699,6 +700,7 @@ def test_an_unreachable_webhook_is_retried_with_the_error_logged(reviewer, monke
         "http://127.0.0.1:8000/hook",
         "http://localhost/hook",
         "http://user:pw@example.org/hook",
+        "http://insecure.example.org/hook",
     ],
 )
 def test_private_and_loopback_targets_are_refused_unless_allowed(url):
@@ -785,8 +787,90 @@ def test_the_form_shows_its_errors_next_to_the_fields(client, reporter):
     assert response.status_code == 200
     assert b"Give an email address, a webhook URL, or both." in response.content
     response = client.post(reverse("alerts:subscriptions"), {"webhook_url": "http://10.1.2.3/x"})
-    assert b"Only public http or https addresses may receive webhooks." in response.content
+    assert b"Only public https addresses may receive webhooks." in response.content
+    assert 'id="id_webhook_url-error"' in response.content.decode()
     assert not Subscription.objects.exists()
+
+
+def test_a_subscription_without_a_target_is_refused_once_in_words_its_reasons_first(
+    client, reporter
+):
+    """Found by a tester: Subscribe with neither an email address nor a webhook said "Give
+    an email address, a webhook URL, or both." and "Constraint “subscription_has_a_target”
+    is violated.", and left the focus on the page's body, its title unchanged. Refused
+    once now, in words, as the newsroom's other forms refuse: the title says so, and the
+    summary of its reasons comes first (newsroom-form.js gives it the focus), both boxes
+    marked as answering it."""
+    client.force_login(reporter)
+    page = client.post(reverse("alerts:subscriptions"), {"label": "x", "urgent": "on"})
+    said = html.unescape(page.content.decode())
+    assert said.count("Give an email address, a webhook URL, or both.") == 1
+    assert "subscription_has_a_target" not in said and "Constraint" not in said
+    assert "<title>Alerts: subscription refused · iccwatch</title>" in said
+    form = said.split('id="subscription-form"')[1].split("</form>")[0]
+    summary = re.search(r'<div class="error-summary" role="alert" id="form-errors"[^>]*>', form)
+    assert 'tabindex="-1"' in summary.group(0)
+    assert summary.start() < form.index("Give an email address") < form.index('name="email"')
+    assert "js/newsroom-form.js" in form
+    for name in ("email", "webhook_url"):
+        box = re.search(rf'<input [^>]*name="{name}"[^>]*>', form).group(0)
+        assert 'aria-invalid="true"' in box and "form-errors" in box
+    assert "(required without a webhook URL)" in form
+    assert not Subscription.objects.exists()
+    # Added, the page has no summary and its title is the page's.
+    client.post(reverse("alerts:subscriptions"), {"email": "team@ngo.example"})
+    page = client.get(reverse("alerts:subscriptions")).content.decode()
+    assert "<title>Alerts · iccwatch</title>" in page and 'id="form-errors"' not in page
+
+
+def test_the_constraint_itself_says_what_is_missing_in_words():
+    """Any other form of the model (the admin's) is told in words too, not the name."""
+    with pytest.raises(ValidationError) as refused:
+        Subscription(owner=account("nobody"), label="x").validate_constraints()
+    assert refused.value.messages == ["Give an email address, a webhook URL, or both."]
+
+
+@pytest.mark.parametrize("allowed", [True, False])
+def test_a_webhook_goes_over_https_plain_http_only_to_loopback_in_development(
+    client, reporter, allowed
+):
+    """Found by a tester: `http://insecure.example.org/hook` was accepted while the help
+    said "https address". Webhooks go to https addresses; plain http only to this machine
+    where ICCWATCH_WEBHOOK_ALLOW_LOOPBACK is on (local development and tests, refused in
+    production), and the help text says so there only."""
+    client.force_login(reporter)
+    with override_settings(ICCWATCH_WEBHOOK_ALLOW_LOOPBACK=allowed):
+        page = client.post(
+            reverse("alerts:subscriptions"), {"webhook_url": "http://insecure.example.org/hook"}
+        )
+        said = html.unescape(page.content.decode())
+        assert "Give an https address: alerts are not sent to a webhook over plain http." in said
+        assert not Subscription.objects.exists()
+        with pytest.raises(webhooks.PlainHttp):
+            webhooks.check_url("http://insecure.example.org/hook")
+        help_text = re.search(r'id="id_webhook_url-help">(.*?)</small>', said).group(1)
+        assert "this https address" in help_text
+        assert ("http address on this machine" in help_text) is allowed
+        assert ("never in production" in help_text) is allowed
+        local = client.post(
+            reverse("alerts:subscriptions"), {"webhook_url": "http://127.0.0.1:8000/hook"}
+        )
+        assert (local.status_code == 302) is allowed
+        client.post(reverse("alerts:subscriptions"), {"webhook_url": "https://hooks.ngo.example/x"})
+    urls = set(Subscription.objects.values_list("webhook_url", flat=True))
+    assert urls == {"https://hooks.ngo.example/x"} | (
+        {"http://127.0.0.1:8000/hook"} if allowed else set()
+    )
+
+
+def test_a_webhook_saved_before_over_plain_http_is_refused_when_delivered(reviewer, scan):
+    """Subscribed before https was required: its alert is not sent over plain http."""
+    subscribe(reviewer, url="http://hooks.ngo.example/iccwatch")
+    visit_today()
+    scan()
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("failed", 1)
+    assert delivery.error.startswith("refused: only https URLs are allowed")
 
 
 def test_a_webhook_address_with_a_character_no_url_holds_is_refused_naming_it(client, reporter):
@@ -795,13 +879,16 @@ def test_a_webhook_address_with_a_character_no_url_holds_is_refused_naming_it(cl
     url = 'https://hooks.ngo.example/x"><script>'
     response = client.post(reverse("alerts:subscriptions"), {"webhook_url": url})
     assert response.status_code == 200
-    assert (
-        html.unescape(response.content.decode()).count(
-            f"{url!r} contains '\"' (U+0022), which no web address may hold: write it "
-            "percent-encoded (%22)."
-        )
-        == 1
+    page = html.unescape(response.content.decode())
+    said = (
+        f"{url!r} contains '\"' (U+0022), which no web address may hold: write it "
+        "percent-encoded (%22)."
     )
+    # Once beside its box, and once in the summary of the form's reasons, linking to it.
+    box = page.split('id="id_webhook_url-error">')[1].split("</p>")[0]
+    summary = page.split('id="form-errors"')[1].split("</div>")[0]
+    assert box.count(said) == 1 and summary.count(said) == 1 and page.count(said) == 2
+    assert '<a href="#id_webhook_url">' in summary
     assert not Subscription.objects.exists()
     with pytest.raises(webhooks.UnsafeTarget, match=r"contains '<' \(U\+003C\)"):
         webhooks.check_url("https://hooks.ngo.example/<x>")

@@ -436,6 +436,22 @@ def test_a_refused_sign_in_gives_the_focus_to_its_reason(site, browse):
     assert "correct username and password" in page.locator("#form-errors").inner_text()
 
 
+def test_a_refused_alert_subscription_gives_the_focus_to_its_reason(site, browse):
+    """It left the focus on the page's body, and its title unchanged: a screen reader said
+    nothing of why. As the sign-in's, its reasons come first and take the focus."""
+    page = browse()
+    signed_in(page, site, roles.REPORTERS)
+    page.goto(site + "/newsroom/alerts/")
+    page.fill("#id_label", "legal team")
+    page.get_by_role("button", name="Subscribe").click()
+    page.wait_for_selector("#form-errors")
+    page.wait_for_function("() => document.activeElement.id === 'form-errors'")
+    assert page.locator("#form-errors").inner_text() == (
+        "Give an email address, a webhook URL, or both."
+    )
+    assert page.title().startswith("Alerts: subscription refused")
+
+
 # --- Forced colours (Windows high contrast) ---------------------------------------------
 
 FORCED_COLOURS = (

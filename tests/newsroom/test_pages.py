@@ -774,6 +774,96 @@ def test_sources_added_from_a_draft_say_the_draft_stays_open(seeded, reporter, s
     assert Report.objects.filter(pk=draft.pk, state=ReportState.DRAFT).exists()
 
 
+def test_a_report_sent_back_is_abandoned_by_its_author_its_history_kept(
+    seeded, reporter, reviewer, signed_in
+):
+    """Found by a tester: a new visit's report sent back ("same trip as the one on record:
+    add your source to it instead?"), its sources filed on the recorded visit, was told
+    to "delete it from its page", which had no Delete button; the delete address answered
+    "Only a draft can be deleted." and the report stayed forever in the author's and the
+    reviewer's lists. Its author deletes it from its page now, behind a confirmation; the
+    reviewer's list drops it, and its history keeps that it existed, the reviewer's
+    comment, and who deleted it."""
+    existing = Visit.objects.get(slug="vladimir-putin-tjk-2025-10-08")
+    report = file(reporter)
+    comment = "Same trip as the Dushanbe visit on record: add your source to it instead?"
+    review.request_changes(report, reviewer, comment)
+    client = signed_in(reporter)
+    edit = reverse("newsroom:edit", args=[report.pk])
+    typed = form_data(
+        action=f"add_to:{existing.pk}",
+        sources=[{"url": "https://example.org/new-angle", "publisher": "Example Daily"}],
+    )
+    page = text(client.post(edit, typed))
+    said = html.unescape(text(client.post(edit, carried_by(page, "file-sources"), follow=True)))
+    assert "delete it from its page" in said
+    page_url = reverse("newsroom:report", args=[report.pk])
+    page = text(client.get(page_url))
+    # One click does not delete it: the button shows once its confirmation is opened.
+    confirm = page.split('<details class="confirm" id="confirm-delete">')[1].split("</details>")[0]
+    assert "Delete this report" in confirm and 'id="delete-report"' in confirm
+    assert f'action="{reverse("newsroom:delete", args=[report.pk])}"' in confirm
+    assert "the reviewer's comment" in html.unescape(confirm)
+    dashboard = text(signed_in(reviewer).get(reverse("newsroom:dashboard")))
+    assert page_url in dashboard.split('id="sent-back"')[1].split("</ul>")[0]
+
+    client = signed_in(reporter)
+    deleted = client.post(reverse("newsroom:delete", args=[report.pk]), follow=True)
+    assert deleted.redirect_chain == [(reverse("newsroom:dashboard"), 302)]
+    assert "Report deleted: it no longer waits for your changes." in html.unescape(text(deleted))
+    assert not Report.objects.filter(pk=report.pk).exists()
+    assert page_url not in text(deleted).split('id="changes-requested"')[1].split("</ul>")[0]
+    # The correction its sources became stays under review.
+    assert Report.objects.get(visit=existing, is_correction=True).state == ReportState.SUBMITTED
+
+    client = signed_in(reviewer)
+    assert not review.sent_back_by(reviewer)[0].exists()
+    dashboard = text(client.get(reverse("newsroom:dashboard")))
+    assert page_url not in dashboard.split('id="sent-back"')[1].split("</ul>")[0]
+    for reader in (reviewer, reporter):
+        history = history_text(signed_in(reader), "visits.report", report.pk)
+        # Newest first: the deletion, by whom, and the report as it stood, comment and all.
+        deletion = history.split(" : removed. ")[1].split("Report no.")[0]
+        assert "Why: deleted by its author after it was sent back." in deletion
+        assert f"Path: newsroom, by {reporter.get_username()} ," in deletion
+        assert "review status changes requested" in deletion
+        assert f"reviewer's comment {comment}" in deletion
+        assert "Why: sent back to its author for changes." in history
+
+
+def test_a_report_sent_back_saved_without_submitting_says_it_stays_sent_back(
+    tajikistan_removed, reporter, reviewer, signed_in
+):
+    """Its form's "Save as draft" said "Draft saved. It is not sent for review yet." while
+    the report stayed sent back, not a draft (and so could not be deleted as one). Saved,
+    it stays sent back, and the button and the message say so."""
+    report = file(reporter)
+    review.request_changes(report, reviewer, "Which readout says Dushanbe?")
+    client = signed_in(reporter)
+    edit = reverse("newsroom:edit", args=[report.pk])
+    form = text(client.get(edit))
+    button = re.search(r'<button[^>]*id="save-draft">(.*?)</button>', form).group(1)
+    assert button == "Save without submitting"
+    saved = client.post(
+        edit, form_data(action="draft", place="Khujand", seen=version_now(report)), follow=True
+    )
+    said = html.unescape(text(saved))
+    assert "Saved. It stays sent back to you" in said and "Draft saved" not in said
+    report.refresh_from_db()
+    assert (report.state, report.data["place"]) == (ReportState.CHANGES_REQUESTED, "Khujand")
+    # A form sent with no button's action names its buttons as they read.
+    refused = client.post(edit, form_data(action="save", seen=version_now(report)))
+    assert refused.status_code == 400
+    assert "Preview, Save without submitting or Submit for review." in text(refused)
+    # A draft's button and message are a draft's.
+    client.post(
+        reverse("newsroom:new"), form_data(action="draft", start="2025-11-20", end="2025-11-21")
+    )
+    draft = Report.objects.get(state=ReportState.DRAFT)
+    form = text(client.get(reverse("newsroom:edit", args=[draft.pk])))
+    assert re.search(r'id="save-draft">Save as draft</button>', form)
+
+
 def test_a_draft_is_saved_edited_and_submitted(tajikistan_removed, reporter, signed_in):
     client = signed_in(reporter)
     client.post(reverse("newsroom:new"), form_data(action="draft"))

@@ -190,6 +190,34 @@ def test_changes_requested_go_back_to_the_author_and_a_rejection_is_kept(
     assert not Visit.objects.filter(person__slug="vladimir-putin", host__iso3="TJK").exists()
 
 
+def test_its_author_deletes_a_report_sent_back_of_any_kind_never_one_under_review_or_closed(
+    seeded, reporter, reviewer
+):
+    """Only a draft could be deleted, and a withdrawal sent back: a new visit's report or a
+    correction sent back could only be answered, or stay open for good. Its author may
+    abandon any of them now; nobody else may, and a report awaiting review (taken back
+    first) or closed stays."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    sent_back = [
+        review.file_report(author=reporter, data=TAJIKISTAN, citations=CITATIONS),
+        correct(visit, reporter, place="Ulaanbaatar, Government Palace"),
+    ]
+    for report in sent_back:
+        review.request_changes(report, reviewer, "Same trip as the one on record.")
+        with pytest.raises(PermissionDenied):
+            review.delete_report(report, reviewer)
+        review.delete_report(report, reporter)
+        assert not Report.objects.filter(pk=report.pk).exists()
+    assert not review.sent_back_by(reviewer)[0].exists()
+    awaiting = review.file_report(author=reporter, data=TAJIKISTAN, citations=CITATIONS)
+    with pytest.raises(ValidationError, match="Only a draft, or a report sent back to you"):
+        review.delete_report(awaiting, reporter)
+    review.reject(awaiting, reviewer, "Duplicate of the visit on record.")
+    with pytest.raises(ValidationError):
+        review.delete_report(awaiting, reporter)
+    assert Report.objects.get(pk=awaiting.pk).state == ReportState.REJECTED
+
+
 def test_an_identical_report_or_the_same_idempotency_key_is_a_duplicate(
     tajikistan_removed, reporter
 ):
