@@ -12,9 +12,43 @@ from core.names import elide, in_sentence
 from front import gazetteer, summaries, worldmap
 from visits.models import VerdictCode
 
-# The most serious verdict shades a state: an incident outranks an arrest, which
-# outranks a trip called off, which outranks every other verdict.
-_RANK = {VerdictCode.NON_COMPLIANCE: 4, VerdictCode.COMPLIED: 3, VerdictCode.DETERRED: 2}
+# The verdicts in the order they shade a state, the most serious first (shade_rank).
+_SHADE_ORDER = (
+    (VerdictCode.NON_COMPLIANCE,),
+    (VerdictCode.COMPLIED,),
+    (
+        VerdictCode.NO_CONTROL,
+        VerdictCode.NO_OBLIGATION,
+        VerdictCode.WARRANT_NOT_PUBLIC,
+        VerdictCode.NO_WARRANT_IN_FORCE,
+        VerdictCode.PENDING,
+        VerdictCode.UPCOMING,
+    ),
+    (VerdictCode.DETERRED,),
+    (VerdictCode.WITHDRAWN,),
+)
+_RANK = {code: len(_SHADE_ORDER) - i for i, tier in enumerate(_SHADE_ORDER) for code in tier}
+
+
+def shade_rank(code: str) -> int:
+    """How serious a verdict is on a map, where a state that hosted several visits is
+    shaded by the most serious: the higher rank wins (0 for '' or an unknown code).
+
+    The order, over docs/DOMAIN.md's verdicts ("The verdict for one visit"):
+
+    1. `non_compliance`: an incident, a bound host that did not arrest;
+    2. `complied`: the person was arrested;
+    3. every other verdict on a trip that took place, or is announced or not yet decided
+       (`no_control`, `no_obligation`, `warrant_not_public`, `no_warrant_in_force`,
+       `pending`, `upcoming`): the legend's "other verdicts", all one shade;
+    4. `deterred`: the person did not travel. Its shade says that no trip there took
+       place, so it is shown only where every trip there was called off: Putin's state
+       visit to India in December 2025 outranks the trip he called off in September 2023;
+    5. `withdrawn`: a visit that left the record (the maps show published visits only).
+
+    The maps' descriptions (travel_map, hosted_map) say the same order.
+    """
+    return _RANK.get(code, 0)
 
 
 def verdict_css(code: str) -> str:
@@ -27,7 +61,8 @@ def verdict_css(code: str) -> str:
 
 
 def _visit_layers(visits) -> tuple[dict[str, str], dict[str, list[str]], list[worldmap.Marker]]:
-    """(worst verdict per host ISO3, tooltip lines per host ISO3, one marker per visit)."""
+    """(most serious verdict per host ISO3 by shade_rank, tooltip lines per host ISO3,
+    one marker per visit)."""
     worst: dict[str, str] = {}
     titles: dict[str, list[str]] = {}
     markers = []
@@ -35,7 +70,7 @@ def _visit_layers(visits) -> tuple[dict[str, str], dict[str, list[str]], list[wo
     for visit in visits:
         code = summaries.verdict_code(visit) or VerdictCode.PENDING
         iso3 = visit.host.iso3
-        if _RANK.get(code, 1) > _RANK.get(worst.get(iso3, ""), 0):
+        if iso3 not in worst or shade_rank(code) > shade_rank(worst[iso3]):
             worst[iso3] = code
         span = summaries.visit_span_words(visit)
         host = summaries.state_name(visit.host)
@@ -60,7 +95,8 @@ def _visit_layers(visits) -> tuple[dict[str, str], dict[str, list[str]], list[wo
 
 
 def travel_map(person, visits) -> str | None:
-    """A person's map: host states shaded by the most serious verdict, a dot per trip.
+    """A person's map: host states shaded by the most serious verdict (shade_rank), a dot
+    per trip.
 
     `visits` are the person's published visits with their hosts and verdicts loaded;
     returns the SVG, or None when the map shapes are not installed.
@@ -77,15 +113,18 @@ def travel_map(person, visits) -> str | None:
         markers=markers,
         label=elide(_("Map of the recorded trips of %(person)s") % {"person": person.name}),
         description=_(
-            "Host states are shaded by the most serious verdict on a visit there; each dot is a trip, "
-            "placed at its city when known. The travel timeline on this page lists the same trips."
+            "Host states are shaded by the most serious verdict on a visit there: non-compliance, "
+            "then an arrest, then any other verdict on a trip that took place or is announced; "
+            "a state is shaded “did not travel” only where every trip there was called off. "
+            "Each dot is a trip, placed at its city when known. The travel timeline on this "
+            "page lists the same trips."
         ),
     )
 
 
 def hosted_map(state, visits) -> str | None:
-    """A country's map: the state shaded by the most serious verdict on a visit it hosted,
-    a dot per visit at its city when known.
+    """A country's map: the state shaded by the most serious verdict on a visit it hosted
+    (shade_rank), a dot per visit at its city when known.
 
     `visits` are the state's published hosted visits with their verdicts loaded; returns
     the SVG, or None when the map shapes are not installed.
@@ -101,8 +140,10 @@ def hosted_map(state, visits) -> str | None:
         label=_("Map of the visits hosted by %(state)s")
         % {"state": in_sentence(summaries.state_name(state))},
         description=_(
-            "The state is shaded by the most serious verdict on a visit it hosted; each dot is "
-            "a visit, placed at its city when known. The table of visits on this page lists the "
-            "same visits."
+            "The state is shaded by the most serious verdict on a visit it hosted: "
+            "non-compliance, then an arrest, then any other verdict on a trip that took place "
+            "or is announced; it is shaded “did not travel” only where every trip was "
+            "called off. Each dot is a visit, placed at its city when known. The table of "
+            "visits on this page lists the same visits."
         ),
     )

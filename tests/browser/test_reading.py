@@ -186,10 +186,84 @@ def test_a_printed_page_keeps_the_facts_and_the_sources_addresses_not_the_screen
             "els => els.filter(e => e.getClientRects().length > 0).length"
         )
         assert shown == 0, f"{hidden} is printed on {url}"
-    assert page.locator("#citation").is_visible()
+    cite = page.locator("section[aria-labelledby=cite-heading]")
+    assert cite.inner_text().count(page.locator("#citation").input_value()) == 1
     after = page.locator('main a[href^="http"]:not(#permalink)').evaluate_all(
         "els => els.map(e => [e.href, getComputedStyle(e, '::after').content])"
     )
     assert after, f"no source link on {url}"
     assert all(href in content for href, content in after), after[:3]
+    assert not page.problems
+
+
+# On paper a page cannot scroll sideways: what passes the right edge of its box is lost.
+# A4 is 794 CSS px wide; less a printer's default margins, 718 px are left for the page.
+PRINTED_WIDTHS = (794, 718)
+PRINTED_TABLE_PAGES = [
+    "/incidents/",
+    "/states/",
+    "/persons/",
+    "/warrants/",
+    "/visits/",
+    "/visits/?person=omar-al-bashir",
+    "/states/MNG/",
+    "/persons/vladimir-putin/",
+    "/visits/vladimir-putin-mng-2024-09-02/",
+    "/",
+    "/data/dictionary/",
+]
+PRINTED_CUTS = """() => {
+  const main = document.querySelector('main');
+  const edge = main.getBoundingClientRect().right - parseFloat(getComputedStyle(main).paddingRight);
+  const shown = Array.from(main.querySelectorAll('table, .table-wrap, pre'))
+    .filter(e => e.getClientRects().length);
+  return shown.map(e => [
+    e.id || e.querySelector('caption')?.textContent.trim() || e.tagName,
+    Math.max(Math.ceil(e.getBoundingClientRect().right - edge), e.scrollWidth - e.clientWidth),
+  ]).filter(([, cut]) => cut > 0);
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_printed_table_fits_the_page_width(site, browse, language):
+    """Printed on A4, every list and every table of a page keeps its right-hand columns
+    (the incidents' verdict, a country's explanations): none is wider than the page or cut
+    off by its box, which scrolls on a screen only; nor is the data dictionary's code."""
+    page = browse()
+    page.emulate_media(media="print")
+    cut = {}
+    for width in PRINTED_WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        for url in PRINTED_TABLE_PAGES:
+            page.goto(site + (url if language == "en" else f"/{language}{url}"))
+            if found := page.evaluate(PRINTED_CUTS):
+                cut[(width, url)] = found
+    assert cut == {}, f"printed tables cut off at their right edge (px): {cut}"
+    assert not page.problems
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_printed_citation_is_whole(site, browse, language):
+    """A visit's citation (its title, verdict, dates, address and date of access) runs
+    longer than the three rows of its box on a screen: on paper it is printed whole, once.
+    Either way it is read out once (a screen reader on the page, a PDF's reader)."""
+    url = "/visits/vladimir-putin-mng-2024-09-02/"
+    page = browse(width=PRINTED_WIDTHS[-1])
+    page.goto(site + (url if language == "en" else f"/{language}{url}"))
+    cite = page.locator("section[aria-labelledby=cite-heading]")
+    text = page.locator("#citation").input_value()
+    assert text.endswith(")."), text  # "… (accessed 5 December 2026)."
+    assert cite.inner_text().count(text) == 0  # only in the box
+    # The accessibility tree writes a no-break space as a space.
+    heard = " ".join(text.split())
+    assert " ".join(cite.aria_snapshot().split()).count(heard) == 1
+    page.emulate_media(media="print")
+    printed = cite.inner_text()
+    assert printed.count(text) == 1, printed
+    clipped = cite.locator("*").evaluate_all(
+        "els => els.filter(e => e.getClientRects().length && e.scrollHeight > e.clientHeight)"
+        ".map(e => [e.tagName, e.clientHeight, e.scrollHeight])"
+    )
+    assert clipped == []
+    assert " ".join(cite.aria_snapshot().split()).count(heard) == 1
     assert not page.problems

@@ -1,14 +1,16 @@
 """The world map: shapes from the world-atlas package, projected in Python; the standing rule it shows."""
 
 import datetime
+import re
 
 import pytest
 from django.test import override_settings
 
 from compliance import StateFacts
-from front import worldmap
+from front import maps, worldmap
 from states import status
 from tests.site.conftest import body
+from visits.models import VerdictCode
 
 D = datetime.date
 
@@ -97,6 +99,56 @@ def test_the_country_page_maps_the_visits_it_hosted(reader, seeded):
     assert "vh-incident" in figure
     french = body(reader.get("/fr/states/MNG/"))
     assert "Carte des visites accueillies\u00a0: Mongolie" in french
+
+
+def test_every_verdict_has_its_place_in_the_maps_shading_order():
+    """A new verdict code must be placed in the order, not fall to the bottom unseen; a trip
+    that took place (whatever its verdict) outranks one called off, and an arrest and an
+    incident outrank both."""
+    ranks = {code: maps.shade_rank(code) for code in VerdictCode.values}
+    assert all(maps._RANK.get(code) for code in VerdictCode.values), ranks
+    assert maps.shade_rank("") == 0
+    incident, arrest, called_off = (
+        ranks[VerdictCode.NON_COMPLIANCE],
+        ranks[VerdictCode.COMPLIED],
+        ranks[VerdictCode.DETERRED],
+    )
+    others = [VerdictCode.NO_OBLIGATION, VerdictCode.NO_CONTROL, VerdictCode.WARRANT_NOT_PUBLIC]
+    others += [VerdictCode.NO_WARRANT_IN_FORCE, VerdictCode.PENDING, VerdictCode.UPCOMING]
+    assert incident > arrest > max(ranks[c] for c in others)
+    assert min(ranks[c] for c in others) > called_off > ranks[VerdictCode.WITHDRAWN]
+
+
+def _shade(html: str, name: str) -> tuple[str, str]:
+    """(the class, the tooltip) of a state's shape on a page's map."""
+    found = re.search(rf'<path class="([\w-]+)"[^>]*><title>({name}\n[^<]*)</title>', html)
+    assert found, f"{name} is not on the map"
+    return found.group(1), found.group(2)
+
+
+@pytest.mark.npm("world-atlas")
+def test_a_trip_that_took_place_shades_a_state_over_a_trip_called_off(reader, seeded):
+    """Putin called off his trip to India of 9-10 September 2023 (the G20 summit) and made
+    a state visit there on 4-5 December 2025: India is shaded by that visit's verdict, not
+    "did not travel", on his map and on India's own; Brazil, where both of his trips were
+    called off, keeps "did not travel". Each description says the order."""
+    person = body(reader.get("/persons/vladimir-putin/"))
+    shade, title = _shade(person, "India")
+    assert "9–10 September 2023: did not travel" in title
+    assert "4–5 December 2025: no obligation" in title
+    assert shade == "vh-other"
+    assert _shade(person, "Brazil")[0] == "vh-deterred"
+    assert _shade(person, "Mongolia")[0] == "vh-incident"
+    assert "shaded “did not travel” only where every trip there was called off" in person
+    india = body(reader.get("/states/IND/"))
+    assert _shade(india, "India")[0] == "vh-other"
+    assert "it is shaded “did not travel” only where every trip was called off" in india
+    assert _shade(body(reader.get("/states/BRA/")), "Brazil")[0] == "vh-deterred"
+    # South Africa: Al Bashir's visit of 2015, an incident, outranks Putin's trip by video.
+    assert _shade(body(reader.get("/states/ZAF/")), "South Africa")[0] == "vh-incident"
+    french = body(reader.get("/fr/persons/vladimir-putin/"))
+    assert _shade(french, "Inde")[0] == "vh-other"
+    assert "«\u00a0pas de déplacement\u00a0»" in french
 
 
 def test_a_country_that_hosted_no_visit_has_no_map(reader, seeded):
