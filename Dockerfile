@@ -26,9 +26,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gettext \
     && rm -rf /var/lib/apt/lists/*
-COPY requirements/runtime.txt /tmp/requirements/runtime.txt
+# Into the project's tree, which keeps it: production refuses to start unless the installed
+# packages are the ones it pins (iccwatch/installed.py).
+COPY requirements/runtime.txt /app/requirements/runtime.txt
 RUN python -m venv /opt/venv \
-    && /opt/venv/bin/pip install --no-cache-dir --require-hashes -r /tmp/requirements/runtime.txt
+    && /opt/venv/bin/pip install --no-cache-dir --require-hashes -r /app/requirements/runtime.txt
 ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /app
 COPY manage.py pyproject.toml ./

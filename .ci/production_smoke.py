@@ -16,7 +16,8 @@ Run as `bash .ci/production-smoke` from the project root. Standard library only.
    DJANGO_ENV=production and production-valid variables, against a fresh PostgreSQL
    database (created and dropped here) and a Redis database of its own.
 3. Checks: /healthz; /fr/states/MNG/ in French; the home page's SVG world map (not its
-   table fallback); static files served by whitenoise; `celery inspect ping`; a task
+   table fallback); static files served by whitenoise, the pages linking them by hashed
+   names served gzipped with a long immutable cache; `celery inspect ping`; a task
    enqueued by the web tier processed by the worker; a beat-scheduled task run.
 4. Stops everything and removes the database, the Redis keys and the temporary folder,
    whatever happened; the whole run is bounded by ICCWATCH_SMOKE_TIMEOUT seconds.
@@ -626,7 +627,9 @@ def smoke(work: Path, processes: Processes) -> None:
         "node_modules/world-atlas/countries-110m.json",
         "node_modules/@rapideditor/country-coder/src/data/borders.json",
         "staticfiles/css/site.css",
+        "staticfiles/staticfiles.json",
         "staticfiles/admin/css/base.css",
+        "requirements/runtime.txt",
         "data/states.csv",
     ):
         check((app / needed).is_file(), f"the image holds {needed}")
@@ -725,6 +728,25 @@ def smoke(work: Path, processes: Processes) -> None:
         "the home page draws the SVG world map (world-atlas shapes), not the table fallback",
     )
 
+    # The pages link the static files by their hashed names (the manifest `assets`
+    # wrote), which whitenoise serves with a cache of ten years, gzipped when asked.
+    stylesheets = re.findall(r'<link rel="stylesheet" href="(/static/css/site\.[^"]+)"', page)
+    check(
+        len(stylesheets) == 1 and re.search(r"\.[0-9a-f]{12}\.css$", stylesheets[0]) is not None,
+        f"/fr/ links its stylesheet by a hashed name ({stylesheets})",
+    )
+    code, headers, _ = get(port, stylesheets[0], **{"Accept-Encoding": "gzip"})
+    cache = headers.get("Cache-Control", "")
+    max_age = re.search(r"max-age=(\d+)", cache)
+    check(
+        code == 200
+        and "text/css" in headers.get("Content-Type", "")
+        and "immutable" in cache
+        and max_age is not None
+        and int(max_age.group(1)) >= 365 * 24 * 3600
+        and headers.get("Content-Encoding") == "gzip",
+        f"{stylesheets[0]} is served gzipped with a long immutable cache ({cache})",
+    )
     code, headers, css = get(port, "/static/css/site.css")
     check(
         code == 200 and "text/css" in headers.get("Content-Type", ""),

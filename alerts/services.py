@@ -60,7 +60,7 @@ from alerts.models import (
 from core import broker, roles
 from core.locale import staff_path
 from core.names import country_name, format_date, in_sentence
-from core.retries import refused_for_good
+from core.retries import failure_words, refused_for_good
 from front.summaries import report_names
 from visits.models import Basis, Report, Visit
 
@@ -169,19 +169,6 @@ class MailsNotSent(Exception):
         told = f"{about} not sent to account(s) {', '.join(map(str, unsent))}"
         super().__init__(f"{told}: {cause}" if cause else told)
         self.unsent = unsent
-
-
-def failure_words(error: BaseException, connection=None) -> str:
-    """What stopped a mail, for the log: the error's class and message
-    ("ConnectionRefusedError: [Errno 111] Connection refused", an SMTP answer's code and
-    words), and the mail server it came from ("smtp.example.org:587") when `connection`
-    is an SMTP connection. Never the account's password: only the host and port are read
-    from the connection, and an SMTP answer holds no password."""
-    words = f"{type(error).__name__}: {error}"
-    host, port = getattr(connection, "host", None), getattr(connection, "port", None)
-    if host:
-        words += f" (mail server {host}:{port})" if port else f" (mail server {host})"
-    return words
 
 
 def send_each(mails: list[tuple], about: str, progress=None) -> int:

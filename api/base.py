@@ -1087,7 +1087,7 @@ is a `405` whatever else the request says.
 **Search**: `/api/v1/search/?q=` finds persons (and their trips), states and visits the
 way a reader means them, ranked, each with the reason it was found.
 
-**Errors**: every 4xx (and 503) has the body
+**Errors**: every 4xx (and 5xx: `503 busy`, the database out of reach; `500 server_error`) has the body
 `{"error": {"code": "...", "message": "...", "fields": {"param": ["..."]}}}`, in English
 whatever language was asked for (`Content-Language: en`), but for what the newsroom's rules
 say of a report, in the language asked

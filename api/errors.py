@@ -23,6 +23,7 @@ from rest_framework.views import set_rollback
 from api.formats import JSONRenderer
 from core.echo import echoed
 from core.tabular import error_body, invalid_values_message
+from core.unavailable import api_server_error_body, database_unreachable
 from front.summaries import colon, list_separator
 
 # Status codes whose DRF default code is too generic to be useful on its own.
@@ -141,11 +142,15 @@ def api_exception_handler(exc, context):
         set_rollback()
         if isinstance(exc, IntegrityError):
             return Response(error_body("conflict", DATABASE_CONFLICT), status=409, headers=_ENGLISH)
-        return Response(
-            error_body("busy", DATABASE_BUSY),
-            status=503,
-            headers={"Retry-After": "5", **_ENGLISH},
-        )
+        if database_unreachable(exc):
+            # Only a database out of reach is worth a retry, as the site's pages say it.
+            return Response(
+                error_body("busy", DATABASE_BUSY),
+                status=503,
+                headers={"Retry-After": "5", **_ENGLISH},
+            )
+        # Any other (a missing table, a bug in a query) is a 500, as on the site's pages.
+        return Response(api_server_error_body(), status=500, headers=_ENGLISH)
     if isinstance(exc, RequestDataTooBig):
         # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE; say so in the API's shape.
         return Response(
@@ -234,7 +239,7 @@ class ErrorDetailSerializer(serializers.Serializer):
 
 
 class ErrorSerializer(serializers.Serializer):
-    """The body of every 4xx (and 503) answer."""
+    """The body of every 4xx (and 5xx: 503 `busy`, 500 `server_error`) answer."""
 
     error = ErrorDetailSerializer()
 

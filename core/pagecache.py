@@ -12,7 +12,8 @@ newsroom's reports until verified and its mails, the outbox's evaluation request
 `_IGNORED_TABLES`, `_LAST_LOGIN`) leave it alone.
 
 A public page or API read is stored under its request (path, query string, host,
-scheme, language, negotiated format, today's date) and the version; its ETag is
+scheme, language, negotiated format, today's date), the static files' release (the hash
+of their manifest in production: `static_release`) and the version; its ETag is
 derived from the same key, so `If-None-Match` is answered 304 before the view runs
 (nothing is queried or rendered). A page is only cached for anonymous readers, whose
 pages do not depend on who asks.
@@ -61,6 +62,7 @@ from types import SimpleNamespace
 from urllib.parse import unquote_plus
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
@@ -469,6 +471,16 @@ def names_in_order(query_string: str, *, leave_out: tuple[str, ...] = ()) -> str
     )
 
 
+def static_release() -> str:
+    """Which collected static files this process's pages link to: the hash of the static
+    files' manifest where they have hashed names (production's storage, written by
+    `collectstatic`), "" elsewhere. Part of every cached answer's key (`request_key`,
+    `early_identity`): a page cached before a release links to the hashed names of that
+    release's static files, which the new release's static files need not hold (a
+    stylesheet that changed has another name), so it is rendered again, not replayed."""
+    return getattr(staticfiles_storage, "manifest_hash", "") or ""
+
+
 def request_key(request, *parts: str, anyone: bool = False, any_order: bool = False) -> str | None:
     """The cache identity of a read: a hex digest, or None when it must not be cached.
 
@@ -497,6 +509,7 @@ def request_key(request, *parts: str, anyone: bool = False, any_order: bool = Fa
             path,
             get_language() or "",
             timezone.localdate().isoformat(),
+            static_release(),
             *parts,
         )
     )
@@ -647,6 +660,7 @@ def early_identity(request) -> str | None:
             ",".join(sorted(cookies)),
             meta.get("HTTP_ORIGIN", ""),
             timezone.localdate().isoformat(),
+            static_release(),
         )
     )
     return hashlib.sha256(material.encode("utf-8", "surrogateescape")).hexdigest()[:32]

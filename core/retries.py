@@ -22,6 +22,9 @@ quote the mail, so that Celery's own log lines of its retries hold no secret.
 `refused_for_good(error)`: whether a mail server's error is a permanent refusal of the
 recipient or the message (a 5xx answer), which no later try would change: such a mail is logged and dropped, never
 retried, and its other recipients still mailed.
+
+`failure_words(error, connection)`: what stopped a mail, as every mail's log line tells it
+(README, "Logs"): the error's class and words and the mail server it came from.
 """
 
 from __future__ import annotations
@@ -91,3 +94,18 @@ def refused_for_good(error: OSError) -> bool:
     else:
         return False
     return bool(codes) and all(500 <= code < 600 for code in codes)
+
+
+def failure_words(error: BaseException, connection=None) -> str:
+    """What stopped a mail, for the log: the error's class and message
+    ("ConnectionRefusedError: [Errno 111] Connection refused", an SMTP answer's code and
+    words), and the mail server it came from ("smtp.example.org:587") when `connection`
+    is an SMTP connection (a mail backend with `host` and `port`, such as Django's
+    smtp.EmailBackend). Never the account's password: only the host and port are read
+    from the connection, and an SMTP answer holds no password. The words of an error that
+    may quote the mail (a content filter's answer) are the caller's to redact."""
+    words = f"{type(error).__name__}: {error}"
+    host, port = getattr(connection, "host", None), getattr(connection, "port", None)
+    if host:
+        words += f" (mail server {host}:{port})" if port else f" (mail server {host})"
+    return words

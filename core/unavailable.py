@@ -11,9 +11,12 @@ Two places catch it, as Django hands exceptions to two places:
 - `server_error`, the site's handler500, for one raised by a middleware (a session or
   a user loaded from the database) once Django has turned it into an error response.
 
-The API's views answer database errors themselves (api.errors, 503 `busy`); a path under
-/api/ gets the API's error body here too. With DJANGO_DEBUG on, Django's debug page
-still shows what happened in a middleware.
+The API's views answer database errors themselves (api.errors, with `database_unreachable`
+too: 503 `busy`), a path under /api/ gets the API's error body here too. Any other error is
+a 500: the site's page (templates/500.html), and under /api/ the API's error body, code
+`server_error` (`api_server_error_body`), which api.errors gives the other database errors
+(a missing table, a bug in a query) as well, never the database's text. With DJANGO_DEBUG
+on, Django's debug page still shows what happened in a middleware.
 """
 
 import logging
@@ -36,10 +39,17 @@ RETRY_AFTER_SECONDS = 5
 TITLE = _("Temporarily unavailable")
 TEXT = _("The site cannot reach its database right now. Please retry in a few seconds.")
 API_MESSAGE = "The database could not answer right now; retry in a few seconds."
+API_SERVER_ERROR = (
+    "Something went wrong on our side and this request could not be answered; it was "
+    "logged. Please try again later."
+)
 
 
 def database_unreachable(exc: BaseException | None) -> bool:
-    """Whether the database could not be reached behind `exc` (its causes included)."""
+    """Whether the database could not be reached behind `exc` (its causes included): an
+    OperationalError or InterfaceError (connection refused or lost, a server restarting),
+    which the site and the API answer 503 with Retry-After. Any other database error (a
+    missing table, a bug in a query: ProgrammingError, DataError...) is not, and is a 500."""
     seen = set()
     while exc is not None and id(exc) not in seen:
         if isinstance(exc, (OperationalError, InterfaceError)):
@@ -47,6 +57,11 @@ def database_unreachable(exc: BaseException | None) -> bool:
         seen.add(id(exc))
         exc = exc.__cause__ or exc.__context__
     return False
+
+
+def api_server_error_body() -> dict:
+    """The API's body of a 500 (`server_error`): a sentence, never what failed."""
+    return error_body("server_error", API_SERVER_ERROR)
 
 
 def unavailable_response(request) -> HttpResponse:
@@ -86,8 +101,12 @@ class DatabaseUnavailableMiddleware:
 
 
 def server_error(request, *args, **kwargs):
-    """handler500: 503 with Retry-After when the database is unreachable, else Django's 500."""
+    """handler500: 503 with Retry-After when the database is unreachable, else a 500: the
+    API's error body under /api/ (`server_error`, in English as every API refusal), the
+    site's page elsewhere (templates/500.html, through Django's view)."""
     if database_unreachable(sys.exc_info()[1]):
         logger.warning("database unreachable for %s: %s", request.path, sys.exc_info()[1])
         return unavailable_response(request)
+    if request.path_info.startswith("/api/"):
+        return JsonResponse(api_server_error_body(), status=500, headers={"Content-Language": "en"})
     return defaults.server_error(request, *args, **kwargs)

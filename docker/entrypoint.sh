@@ -5,7 +5,8 @@
 #            pages' summaries in the background (warm_summaries), then gunicorn
 #   worker   the Celery worker
 #   beat     the Celery beat scheduler (it enqueues the outbox sweep)
-#   assets   build time: compile the translations and collect the static files
+#   assets   build time: compile the translations and collect the static files (web
+#            refuses to start in production without them)
 #   manage   python manage.py with the remaining arguments
 #   anything else is run as it is (e.g. `sh`).
 #
@@ -67,6 +68,13 @@ case "$command" in
         manage collectstatic --noinput --verbosity 1
         ;;
     web)
+        # Production's pages link to the static files by their hashed names, which
+        # `assets` writes into staticfiles/staticfiles.json: without it every page is a 500.
+        if [ "$(printf '%s' "${DJANGO_ENV:-}" | tr -d '[:space:]')" = production ] \
+            && [ ! -f staticfiles/staticfiles.json ]; then
+            echo "staticfiles/staticfiles.json is missing: run docker/entrypoint.sh assets (once per release) before web." >&2
+            exit 1
+        fi
         manage migrate --noinput
         states="$(manage shell --verbosity 0 --command 'from states.models import State; print(State.objects.count())')"
         if [ "$states" = "0" ]; then

@@ -202,6 +202,46 @@ def _public_suffix_list():
     return PublicSuffixList()
 
 
+def site_address_is_sound(url: str) -> bool:
+    """Whether `url` (an https:// ICCWATCH_BASE_URL or ICCWATCH_SITE_URL) can start every
+    link mailed: a valid host name (DNS labels, as Django's DomainNameValidator reads them,
+    internationalized ones included) or IP address, a port from 1 to 65535 if any, and a
+    path at most: no user name or password (handed to every recipient), no query and no
+    fragment, even empty (a link `https://host#x/newsroom/password-reset/...` puts its whole
+    path in the fragment, and the browser opens the home page), and no space or control
+    character anywhere."""
+    import ipaddress
+
+    from django.core.exceptions import ValidationError
+    from django.core.validators import DomainNameValidator
+
+    try:
+        parts = urllib.parse.urlsplit(url)  # ValueError: a bracketed host that is no IPv6
+        port_ok = parts.port is None or parts.port > 0  # ValueError: no number, over 65535
+    except ValueError:
+        return False
+    if (
+        not port_ok
+        or not parts.hostname
+        or parts.username is not None
+        or "?" in url
+        or "#" in url
+        or any(char.isspace() or not char.isprintable() for char in url)
+    ):
+        return False
+    host = parts.hostname
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    try:
+        DomainNameValidator()(host)
+    except ValidationError:
+        return False
+    return True
+
+
 if PRODUCTION:
     # A production server must never start with a guessable key, debug pages, an open
     # Host header or form posts trusted from other sites: each would leak data or allow
@@ -226,8 +266,7 @@ if PRODUCTION:
         if not _url.startswith("https://"):
             # Password links sent over plain HTTP could be read on the way.
             raise ImproperlyConfigured(f"{_name} must be an https:// address in production.")
-        _parts = urllib.parse.urlsplit(_url)
-        if not _parts.hostname or _parts.username or _parts.password or _parts.query:
+        if not site_address_is_sound(_url):
             # Every mailed link starts with it: a link to no host, or one that hands a
             # user name and password (or a query) to every recipient, is refused here.
             raise ImproperlyConfigured(
@@ -708,6 +747,17 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+if PRODUCTION:
+    # Static files are collected (`docker/entrypoint.sh assets`) under names that hold a
+    # hash of their content (css/site.295607ce4cf8.css, with a manifest, staticfiles.json,
+    # that `{% static %}` reads), each with a gzip copy beside it; whitenoise serves a
+    # hashed name with a cache of ten years (`immutable`), since another content gets
+    # another name, and the gzip copy to a browser that accepts it. Elsewhere the files
+    # keep their names and are read where they are: the tests and `up` collect nothing.
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
 # The world map's country shapes (TopoJSON, 1:110m), installed by npm with world-atlas;
 # without the file the pages show the map's table alone.
 WORLD_ATLAS_PATH = Path(

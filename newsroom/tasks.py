@@ -22,17 +22,18 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from celery.exceptions import Retry
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.template import loader
 from django.utils import translation
 
 from accounts.languages import language_of
 from accounts.management.commands.create_account import DEFAULT_BASE_URL
 from core import broker
-from core.retries import MAIL_RETRY, MailNotSent, refused_for_good
+from core.retries import MAIL_RETRY, MailNotSent, failure_words, refused_for_good
 
 logger = logging.getLogger(__name__)
 
@@ -91,11 +92,15 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         if html_email_template_name is not None:
             html = loader.render_to_string(html_email_template_name, context)
             message.attach_alternative(html, "text/html")
+        # The default mailer, as message.send() would use it, kept to name its server.
+        connection = mailers.default
         try:
-            message.send()
+            connection.send_messages([message])
         except Exception as error:  # noqa: BLE001 - each is raised or logged below
             account = f"{context['user'].pk} ({context['user'].get_username()})"
-            why = f"{type(error).__name__}: {error}".replace(context["token"], "[redacted]")
+            # The mail server named for its own failures (OSError, smtplib's errors) only.
+            server = connection if isinstance(error, OSError) else None
+            why = failure_words(error, server).replace(context["token"], "[redacted]")
             if not isinstance(error, OSError) or refused_for_good(error):
                 logger.error(
                     "password reset mail to account %s not sent, not tried again: %s",
@@ -191,12 +196,24 @@ def send_password_reset(
         return
     except broker.BrokerUnavailable:  # down now or a moment ago: core.broker warned of it
         logger.debug("the broker cannot take the password reset mail: sending it inline")
-    except Exception:  # noqa: BLE001 - the answer must not depend on the address
+    except Exception as error:  # noqa: BLE001 - the answer must not depend on the address
         if settings.CELERY_TASK_ALWAYS_EAGER:
-            logger.exception("password reset mail not sent")
+            _log_unsent(error)
             return
         logger.exception("could not enqueue the password reset mail: sending it inline")
     try:
         mail_password_reset.run(*arguments)
-    except Exception:  # noqa: BLE001 - as above
-        logger.exception("password reset mail not sent")
+    except Exception as error:  # noqa: BLE001 - as above
+        _log_unsent(error)
+
+
+def _log_unsent(error: Exception) -> None:
+    """Log a reset mail's failure in the request, once: a mail server's failure was logged
+    at ERROR by PasswordResetForm.send_mail already (the account, why, the mail server),
+    which raised MailNotSent, here as it is (the task run directly) or in Celery's Retry
+    (inline through Celery: its eager retry), and is not logged again; any other error (a
+    template's, the database's) is logged here, with its traceback."""
+    raised = error.exc if isinstance(error, Retry) else error
+    if isinstance(raised, MailNotSent):
+        return
+    logger.error("password reset mail not sent", exc_info=error)

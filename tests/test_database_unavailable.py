@@ -98,3 +98,64 @@ def test_other_errors_are_still_500(closed_database, monkeypatch):
     response = Client(raise_request_exception=False).get("/healthz")
     assert response.status_code == 500
     assert "Retry-After" not in response
+
+
+# --- Any other database error: a 500, never a 503 nor the database's words --------------
+
+
+MISSING_TABLE = 'relation "visits_visit" does not exist'
+
+
+def missing_table(*args, **kwargs):
+    """What every read of an unmigrated database raises."""
+    from django.db import ProgrammingError
+
+    raise ProgrammingError(MISSING_TABLE)
+
+
+def assert_server_error(response):
+    assert response.status_code == 500, response.content[:500]
+    assert "Retry-After" not in response
+    text = response.content.decode()
+    assert "visits_visit" not in text and "relation" not in text and "Programming" not in text
+    return text
+
+
+@pytest.mark.django_db
+def test_another_database_error_is_the_apis_500_not_503_busy(monkeypatch, caplog):
+    """An unmigrated database ("relation does not exist") answered the API's `503 busy`
+    with Retry-After, while the site's pages gave it a 500: only a database out of reach is
+    a 503 (core.unavailable.database_unreachable, which the API asks too)."""
+    from api.visits.views import VisitViewSet
+
+    monkeypatch.setattr(VisitViewSet, "list", missing_table)
+    response = Client(raise_request_exception=False).get("/api/v1/visits/")
+    assert_server_error(response)
+    assert response.json()["error"]["code"] == "server_error"
+    assert response["Content-Language"] == "en"
+    # Logged in full for the operator.
+    assert MISSING_TABLE in caplog.text
+
+
+@pytest.mark.django_db
+def test_another_database_error_is_a_500_page_on_the_site_as_before(monkeypatch):
+    monkeypatch.setattr("front.search.search", missing_table)
+    response = Client(raise_request_exception=False).get("/search/?q=putin")
+    assert "<h1>Server error</h1>" in assert_server_error(response)
+
+
+@pytest.mark.django_db
+def test_an_api_error_no_view_answers_is_the_apis_500_too(monkeypatch):
+    """One shape for an API 500, whichever place answers it: Django's handler500 (an error
+    raised outside DRF's handler, here a bug in a view's code) gives the API's error body
+    under /api/, as api.errors gives it to a database error."""
+    from api.visits.views import VisitViewSet
+
+    def bug(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(VisitViewSet, "list", bug)
+    response = Client(raise_request_exception=False).get("/api/v1/visits/")
+    assert_server_error(response)
+    assert response.json()["error"]["code"] == "server_error"
+    assert "a bug" not in response.content.decode()

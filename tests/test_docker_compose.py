@@ -10,6 +10,7 @@ import importlib.util
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -192,7 +193,11 @@ def test_the_image_holds_every_project_package(image_app):
     assert missing == [], f"the image lacks the packages {missing}"
 
 
-@pytest.mark.parametrize("needed", ["manage.py", "templates", "static", "locale", "data", "docker"])
+@pytest.mark.parametrize(
+    "needed",
+    # requirements/runtime.txt: what production checks the installed packages against.
+    ["manage.py", "templates", "static", "locale", "data", "docker", "requirements/runtime.txt"],
+)
 def test_the_image_holds_what_the_site_reads_at_run_time(image_app, needed):
     assert image_app.get(needed) == needed
 
@@ -569,3 +574,40 @@ def test_gunicorn_listens_on_the_loopback_unless_told_and_the_image_tells_it(tmp
     assert "0.0.0.0" not in web
     final = stages[-1]
     assert final["env"].get("ICCWATCH_BIND") == "0.0.0.0:8000", final["env"]
+
+
+@pytest.mark.parametrize("collected", [False, True])
+def test_production_web_refuses_to_start_before_the_static_files_are_collected(tmp_path, collected):
+    """Production's pages link to static files by the hashed names of the manifest that
+    `assets` writes (staticfiles/staticfiles.json): without it every page would be a 500, so
+    web stops first, saying which step to run. The entrypoint runs from a copy of the tree
+    here, with a `python` and a `gunicorn` that only say they were run."""
+    tree = tmp_path / "app"
+    (tree / "docker").mkdir(parents=True)
+    shutil.copy(ROOT / "docker" / "entrypoint.sh", tree / "docker" / "entrypoint.sh")
+    if collected:
+        (tree / "staticfiles").mkdir()
+        (tree / "staticfiles" / "staticfiles.json").write_text("{}")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("python", "gunicorn"):
+        (bin_dir / tool).write_text(f'#!/bin/sh\necho "{tool} $*" >> "{tmp_path}/ran"\n')
+        (bin_dir / tool).chmod(0o755)
+    run = subprocess.run(
+        ["sh", "docker/entrypoint.sh", "web"],
+        cwd=tree,
+        env={"PATH": f"{bin_dir}:/usr/bin:/bin", "DJANGO_ENV": "production"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    ran = (tmp_path / "ran").read_text() if (tmp_path / "ran").exists() else ""
+    if collected:
+        assert run.returncode == 0, run.stderr
+        assert "python manage.py migrate --noinput" in ran and "gunicorn iccwatch.wsgi" in ran
+    else:
+        assert run.returncode == 1
+        assert ran == ""
+        assert (
+            "staticfiles/staticfiles.json is missing: run docker/entrypoint.sh assets" in run.stderr
+        )

@@ -176,7 +176,16 @@ def test_every_project_app_has_a_place_in_the_layout():
 
 
 def test_the_project_package_holds_configuration_only():
-    allowed = {"__init__.py", "settings.py", "env.py", "urls.py", "celery.py", "wsgi.py", "asgi.py"}
+    allowed = {
+        "__init__.py",
+        "settings.py",
+        "env.py",
+        "installed.py",
+        "urls.py",
+        "celery.py",
+        "wsgi.py",
+        "asgi.py",
+    }
     present = {p.name for p in (ROOT / "iccwatch").iterdir() if p.suffix == ".py"}
     extra_dirs = [
         p.name for p in (ROOT / "iccwatch").iterdir() if p.is_dir() and p.name != "__pycache__"

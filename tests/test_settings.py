@@ -387,6 +387,68 @@ def test_production_refuses_an_unsafe_configuration(overrides, message):
 
 
 @pytest.mark.parametrize(
+    ("name", "url"),
+    [
+        # A fragment: the link became https://iccwatch.example.org#x/newsroom/password-reset/…
+        ("ICCWATCH_BASE_URL", "https://iccwatch.example.org#x"),
+        ("ICCWATCH_BASE_URL", "https://iccwatch.example.org#"),
+        ("ICCWATCH_BASE_URL", "https://iccwatch.example.org?"),
+        # No host name: a space, a label that starts with a hyphen, an empty label.
+        ("ICCWATCH_BASE_URL", "https://ex ample.org"),
+        ("ICCWATCH_BASE_URL", "https://-iccwatch.example.org"),
+        ("ICCWATCH_SITE_URL", "https://iccwatch..example.org"),
+        # No port: over 65535, 0, not a number.
+        ("ICCWATCH_BASE_URL", "https://iccwatch.example.org:99999"),
+        ("ICCWATCH_BASE_URL", "https://iccwatch.example.org:0"),
+        ("ICCWATCH_SITE_URL", "https://iccwatch.example.org:https"),
+        # A space in the path breaks the link where a mail program cuts it.
+        ("ICCWATCH_BASE_URL", "https://iccwatch.example.org/ice watch"),
+    ],
+)
+def test_production_refuses_a_site_address_a_mailed_link_cannot_start_with(name, url):
+    """Each was accepted, and every password link mailed was broken: in the fragment, to a
+    host no resolver can look up, or to a port that cannot be."""
+    result = load_settings(**{name: url})
+    assert result.returncode != 0
+    message = (
+        f"{name} must be the site's https:// address, a host name and nothing else before its "
+        "path (e.g. https://iccwatch.example.org), in production."
+    )
+    assert message in result.stderr, result.stderr[-2000:]
+
+
+@pytest.mark.parametrize(
+    ("url", "sound"),
+    [
+        ("https://iccwatch.example.org", True),
+        ("https://iccwatch.example.org/", True),
+        ("https://iccwatch.example.org:8443", True),
+        ("https://iccwatch.example.org/iccwatch", True),
+        ("https://iccwatch.example.org.", True),
+        ("https://ICCWATCH.Example.org", True),
+        ("https://cour-pénale.example.org", True),
+        ("https://xn--cour-pnale-f7a.example.org", True),
+        ("https://203.0.113.7", True),
+        ("https://[2001:db8::7]:8443", True),
+        ("https://iccwatch.example.org:65535", True),
+        ("https://iccwatch.example.org:65536", False),
+        ("https://[2001:db8::zz]", False),
+        ("https://iccwatch_example.org", False),
+        ("https://iccwatch.example.org\t", False),
+        ("https://@iccwatch.example.org", False),
+        ("https://admin:secret@iccwatch.example.org", False),
+        ("https://iccwatch.example.org/#/newsroom", False),
+        ("https://iccwatch.example.org/?next=/", False),
+        ("https://", False),
+    ],
+)
+def test_a_site_address_is_a_host_an_optional_port_and_path(url, sound):
+    from iccwatch.settings import site_address_is_sound
+
+    assert site_address_is_sound(url) is sound
+
+
+@pytest.mark.parametrize(
     ("overrides", "limits"),
     [
         ({}, "25 30"),

@@ -106,6 +106,48 @@ def test_a_reset_mail_sent_inline_is_tried_once_its_failure_logged_with_the_acco
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("broker", ["none", "down"])
+def test_a_reset_mail_sent_inline_is_logged_once_naming_the_mail_server(
+    broker, django_user_model, settings, dead_port, caplog, django_capture_on_commit_callbacks
+):
+    """A real SMTP connection refused: the failure is one ERROR line that names the mail
+    server, as the alerts' mails do (README, "Logs"), never the site's mail password. The
+    request's fallback logged it a second time, "password reset mail not sent", with a
+    traceback, and the line named no server."""
+    rita = account(django_user_model)
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": "127.0.0.1",
+                "port": dead_port,
+                "username": "iccwatch",
+                "password": "the-sites-mail-password",
+                "use_tls": False,
+                "timeout": 2,
+            },
+        }
+    }
+    caplog.set_level(logging.DEBUG)
+    with (
+        publishing_to(f"redis://127.0.0.1:{dead_port}/0") if broker == "down" else nullcontext(),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        ask_for_a_link(rita.email)
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [(r.name, r.getMessage()) for r in errors] == [
+        (
+            "newsroom.tasks",
+            f"password reset mail to {named(rita)} not sent (try 1 of 1, the last): "
+            "ConnectionRefusedError: [Errno 111] Connection refused "
+            f"(mail server 127.0.0.1:{dead_port})",
+        )
+    ]
+    assert errors[0].exc_info is None
+    assert "the-sites-mail-password" not in caplog.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("broker", ["none", "down"])
 def test_a_mail_servers_answer_quoting_the_link_is_logged_without_its_token(
     broker, django_user_model, mail_server, dead_port, caplog, django_capture_on_commit_callbacks
 ):
