@@ -1273,4 +1273,12 @@ naming it, and nothing is filed or changed.
   `?referred_to=` lists Art. 87(7) findings only; `?informed=` lists the decisions that
   informed. The CSV of `/findings/` gains `informed_asp` and `informed_unsc` after
   `referral_stands`: `counts_as_finding` and the columns after it come two columns later.
+- 5 December 2026, sources of a state's records: each entry of a state's `timeline` and
+  each of its `declarations` gains `sources` (the shape of the state's own: `url`,
+  `publisher`, `published`, `excerpt`, `archived_url`), the records they rest on, which
+  the API gave nowhere: a treaty date's are its state's `source_urls`, as the importer
+  stores them, a declaration's its own. The CSV of `/states/` keeps its columns: the
+  JSON arrays of its `timeline` and `declarations` cells carry them. A state's
+  `council_referrals` and `statements` link their records (`url`), whose `sources` are
+  given there, as before.
 """

@@ -85,6 +85,18 @@ def alternate_paths(url: str) -> dict[str, str]:
     return {code: translate_path(url, code) for code, _name in settings.LANGUAGES}
 
 
+def canonical_url(request, canonical_query: str = "") -> str:
+    """The absolute canonical address of the public page answering `request`, in the
+    page's language: its path with `canonical_query` (a list's known filters, normalized
+    by front.listing.canonical_query; "" for a record's page) and nothing else of the
+    query string the reader came with (no `utm_source`, `fbclid`, `lang`, sort or page).
+    The page's <link rel="canonical"> (front.pages.page_links) and its citation
+    (front.citations.cite) are both this address."""
+    path = request.path + (f"?{canonical_query}" if canonical_query else "")
+    paths = alternate_paths(path)
+    return request.build_absolute_uri(paths.get(translation.get_language(), path))
+
+
 class SiteLocaleMiddleware(LocaleMiddleware):
     """Django's LocaleMiddleware, with the language of a public page taken from its
     address only: a prefix (/fr/...) names it, no prefix means English. Sets

@@ -6,10 +6,11 @@ them and the data the page was built from: the latest import's dataset version, 
 moment the data last changed (dataset.state), said as changes after that version when
 the newsroom, the admin or a new verdict changed anything since the import (a dataset
 version's files do not hold a correction made after it). That moment is the `data_as_of`
-of the bulk files of /data/ built from the same data. Next to these, the address and the
-day the reader accessed it. The page itself offers the
-text; `?cite=bibtex` and `?cite=ris` on the same address download the same citation for a
-reference manager (BibTeX written by bibtexparser, RIS by rispy).
+of the bulk files of /data/ built from the same data. Next to these, the address (the
+page's canonical one, as its <link rel="canonical">: a list's filters and nothing else of
+the query string the reader came with) and the day the reader accessed it. The page
+itself offers the text; `?cite=bibtex` and `?cite=ris` on the same address download the
+same citation for a reference manager (BibTeX written by bibtexparser, RIS by rispy).
 """
 
 from __future__ import annotations
@@ -28,19 +29,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from compliance import RULE_VERSION
+from core.locale import canonical_url
 from core.names import format_date, format_moment
 from dataset.state import data_state
 from front import summaries
-from visits.models import ReviewState, Verdict
 
 # ?cite=<format>: (content type, file extension).
 FORMATS = {
     "bibtex": ("application/x-bibtex", "bib"),
     "ris": ("application/x-research-info-systems", "ris"),
 }
-
-# Query parameters that never change what a page cites.
-_NOT_CITED = ("cite", "page")
 
 # LaTeX's special characters, escaped so that BibTeX reads them as text.
 _LATEX = {
@@ -66,8 +64,10 @@ def latex_text(value: str) -> str:
 
 @dataclass(frozen=True)
 class Citation:
-    """What one page cites: its title and address, the day the reader accessed it, the
-    day of the newest verdict it shows (None when it shows none), the rule version, the
+    """What one page cites: its title and address (its canonical one: `url`; `path` and
+    `query`, a list's filters, for the download links), the day the reader accessed it,
+    the day of the newest verdict it shows (on a list, among the rows on screen; None
+    when it shows none), the rule version, the
     dataset's version (the latest import's VERSION, "" when none is recorded), when the
     data last changed (`data_as_of`, UTC, None on an empty database) and whether that was
     after the import (`changed_since_import`), and for a visit page the verdict itself
@@ -85,6 +85,10 @@ class Citation:
     dataset_version: str = ""
     data_as_of: datetime.datetime | None = None
     changed_since_import: bool = False
+    # A list's sort and page when the reader chose them ("ordering=person&page=3"): kept by
+    # the download links (the file cites the newest verdict of the same rows), never by
+    # the cited address.
+    rows_query: str = ""
 
     @property
     def key(self) -> str:
@@ -204,8 +208,10 @@ class Citation:
         return rispy.dumps([reference], implementation=_RisWriter)
 
     def download_url(self, fmt: str) -> str:
-        """This page's address with ?cite=<fmt> (relative, the filters of a list kept)."""
-        return f"{self.path}?{self.query + '&' if self.query else ''}cite={fmt}"
+        """This page's address with ?cite=<fmt> (relative; a list's filters kept, and its
+        sort and page when the reader chose them: `rows_query`)."""
+        query = "&".join(q for q in (self.query, self.rows_query, f"cite={fmt}") if q)
+        return f"{self.path}?{query}"
 
     @property
     def bibtex_url(self) -> str:
@@ -232,25 +238,30 @@ def cite(
     title: str,
     *,
     verdicts_as_of: datetime.datetime | datetime.date | None,
+    canonical_query: str = "",
+    rows_query: str = "",
     rule_version: str = RULE_VERSION,
     verdict: str = "",
 ) -> Citation:
-    """The citation of the page answering `request`: its address (with a list's filters,
-    without `cite` or `page`), accessed today; `verdicts_as_of` is a datetime (a
-    verdict's computed_at, read in UTC) or a date. One query: the data's state
-    (dataset.state.data_state: the latest import's version, when the data last changed)."""
+    """The citation of the page answering `request`, accessed today. Its address is the
+    page's canonical one (core.locale.canonical_url, as its <link rel="canonical">): the
+    path with `canonical_query`, a list's known filters sorted (front.listing
+    .canonical_query; "" on a record's page), never the rest of the query string the
+    reader arrived with (`utm_source`, `fbclid`, `lang`, the sort, the page, `cite`).
+    `rows_query` is a list's sort and page, kept by the download links alone
+    (Citation.rows_query). `verdicts_as_of` is a datetime (a verdict's computed_at, read
+    in UTC) or a date: the newest verdict the page shows (on a list, among the rows on
+    screen), None when it shows none. One
+    query: the data's state (dataset.state.data_state: the latest import's version, when
+    the data last changed)."""
     if isinstance(verdicts_as_of, datetime.datetime):
         verdicts_as_of = timezone.localdate(verdicts_as_of)
-    query = request.GET.copy()
-    for name in _NOT_CITED:
-        query.pop(name, None)
-    encoded = query.urlencode()
     state = data_state()
     return Citation(
         title=str(title),
-        url=request.build_absolute_uri(request.path) + (f"?{encoded}" if encoded else ""),
+        url=canonical_url(request, canonical_query),
         path=request.path,
-        query=encoded,
+        query=canonical_query,
         accessed=timezone.localdate(),
         verdicts_as_of=verdicts_as_of,
         rule_version=rule_version,
@@ -259,6 +270,7 @@ def cite(
         dataset_version=state.version or "",
         data_as_of=state.changed_at,
         changed_since_import=state.changed_since_import,
+        rows_query=rows_query,
     )
 
 
@@ -266,18 +278,6 @@ def latest_verdict(visits) -> datetime.datetime | None:
     """When the newest verdict among `visits` (loaded with their verdicts) was computed."""
     verdicts = (summaries.verdict_of(v) for v in visits)
     return max((v.computed_at for v in verdicts if v is not None), default=None)
-
-
-def latest_published_verdict() -> datetime.datetime | None:
-    """When the newest verdict of a published visit was computed. One query, read
-    backwards on the verdicts' `computed_at` index until a published visit's (not a
-    maximum over every verdict)."""
-    return (
-        Verdict.objects.filter(visit__review_state=ReviewState.VERIFIED)
-        .order_by("-computed_at")
-        .values_list("computed_at", flat=True)
-        .first()
-    )
 
 
 def download(citation: Citation, fmt: str) -> HttpResponse:

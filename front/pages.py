@@ -3,10 +3,9 @@ as varying by what it varies by."""
 
 from django.conf import settings
 from django.shortcuts import render
-from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from core.locale import alternate_paths, translate_path
+from core.locale import alternate_paths, canonical_url, translate_path
 from front import citations
 
 # Browsers and proxies may keep a page but must revalidate it (ETag, added by
@@ -45,12 +44,11 @@ def page_links(request, canonical_query: str = "") -> dict:
     """
     path = request.path + (f"?{canonical_query}" if canonical_query else "")
     paths = alternate_paths(path)
-    current = translation.get_language()
     alternates = [(code, request.build_absolute_uri(url)) for code, url in paths.items()]
     alternates.append(("x-default", request.build_absolute_uri(paths[settings.LANGUAGE_CODE])))
     full_path = request.get_full_path()
     return {
-        "canonical_url": request.build_absolute_uri(paths.get(current, path)),
+        "canonical_url": canonical_url(request, canonical_query),
         "alternates": alternates,
         "language_links": [
             (code, translate_path(full_path, code)) for code, _name in settings.LANGUAGES

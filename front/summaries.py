@@ -1086,3 +1086,14 @@ def counted(counts_json: str, key: str = "pk"):
         arg_joiner=" ->> ",
         output_field=IntegerField(),
     )
+
+
+def sources_beyond(sources, cited) -> list:
+    """`sources` (core.models.Source rows: a treaty date's) when one of them is not among
+    `cited` (the state's own, already cited on the page), else []: the importer gives
+    each treaty date its state's `source_urls` (data/DICTIONARY.md, `states.csv`), which
+    a page cites once for them all rather than again by every date; a date whose sources
+    differ (set in the admin) cites its own."""
+    sources = list(sources)
+    urls = {s.url for s in cited}
+    return sources if any(s.url not in urls for s in sources) else []

@@ -4,6 +4,15 @@ from drf_spectacular.utils import OpenApiExample
 
 BASE = "https://iccwatch.example.org/api/v1"
 
+# Hungary's row of states.csv cites it; the importer gives each of its treaty dates the same.
+HUNGARY_SOURCE = {
+    "url": "https://github.com/theNewDynamic/aba-icc/blob/gh-pages/_countries/hungary.md",
+    "publisher": "github.com",
+    "published": None,
+    "excerpt": "",
+    "archived_url": "",
+}
+
 STATE = OpenApiExample(
     "Hungary on the day its withdrawal took effect",
     summary="Hungary on the day its withdrawal took effect",
@@ -46,11 +55,20 @@ STATE = OpenApiExample(
             ),
         },
         "timeline": [
-            {"kind": "signed", "date": "1999-01-14", "precision": "day", "note": ""},
-            {"kind": "deposited", "date": "2001-11-29", "precision": "day", "note": ""},
-            {"kind": "entry_into_force", "date": "2002-07-01", "precision": "day", "note": ""},
-            {"kind": "withdrawal_notified", "date": "2025-06-02", "precision": "day", "note": ""},
-            {"kind": "withdrawal_effective", "date": "2026-06-02", "precision": "day", "note": ""},
+            {
+                "kind": kind,
+                "date": date,
+                "precision": "day",
+                "note": "",
+                "sources": [HUNGARY_SOURCE],
+            }
+            for kind, date in (
+                ("signed", "1999-01-14"),
+                ("deposited", "2001-11-29"),
+                ("entry_into_force", "2002-07-01"),
+                ("withdrawal_notified", "2025-06-02"),
+                ("withdrawal_effective", "2026-06-02"),
+            )
         ],
         "declarations": [],
         "council_referrals": [],
@@ -69,15 +87,7 @@ STATE = OpenApiExample(
         "visits_url": f"{BASE}/visits/?host=HUN",
         "page_url": "https://iccwatch.example.org/states/HUN/",
         "notes": "Announced its withdrawal in April 2025 and notified it on 2025-06-02.",
-        "sources": [
-            {
-                "url": "https://github.com/theNewDynamic/aba-icc/blob/gh-pages/_countries/hungary.md",
-                "publisher": "github.com",
-                "published": None,
-                "excerpt": "",
-                "archived_url": "",
-            }
-        ],
+        "sources": [HUNGARY_SOURCE],
         "updated_at": "2026-11-26T21:16:01.741192Z",
     },
 )

@@ -98,13 +98,19 @@ class StateRefSerializer(PlainReadMixin, serializers.HyperlinkedModelSerializer)
 
 
 class TreatyEventSerializer(serializers.ModelSerializer):
+    """One dated step of the state's Rome Statute timeline, with the sources it rests on
+    (the importer gives each its state's `source_urls`: data/DICTIONARY.md, `states.csv`)."""
+
+    sources = SourceSerializer(many=True, read_only=True)
+
     class Meta:
         model = TreatyEvent
-        fields = ["kind", "date", "precision", "note"]
+        fields = ["kind", "date", "precision", "note", "sources"]
 
 
 class DeclarationSerializer(serializers.ModelSerializer):
-    """An Art. 12(3) declaration: bound from `lodged` for that situation only.
+    """An Art. 12(3) declaration: bound from `lodged` for that situation only, with the
+    sources it rests on.
 
     `covers_from`/`covers_to` are the period of alleged crimes it accepts jurisdiction
     over (possibly partial: see the `_precision` fields; `covers_to` null: open-ended).
@@ -114,6 +120,7 @@ class DeclarationSerializer(serializers.ModelSerializer):
     situation_name = serializers.CharField(source="situation.name", read_only=True)
     covers_from_precision = PrecisionField("covers_from")
     covers_to_precision = PrecisionField("covers_to")
+    sources = SourceSerializer(many=True, read_only=True)
 
     class Meta:
         model = Declaration
@@ -126,6 +133,7 @@ class DeclarationSerializer(serializers.ModelSerializer):
             "covers_to",
             "covers_to_precision",
             "notes",
+            "sources",
         ]
 
 

@@ -35,7 +35,13 @@ from core.names import country_sort_name
 from core.sorting import Sorts
 from states import status as treaty_status
 from states.filters import STATE, STATE_SORTS, StateFilterSet
-from states.models import Declaration, JointStatement, SecurityCouncilReferral, State
+from states.models import (
+    Declaration,
+    JointStatement,
+    SecurityCouncilReferral,
+    State,
+    TreatyEvent,
+)
 from visits.models import Finding, first_finding, readable_visit
 from warrants.filters import SITUATION
 
@@ -59,9 +65,13 @@ PARTY_FILTER = (
 
 
 def with_timeline(states):
-    """States with their treaty events and declarations (and their situations) in two queries."""
-    declarations = Declaration.objects.select_related("situation")
-    return states.prefetch_related("treaty_events", Prefetch("declarations", queryset=declarations))
+    """States with their treaty events and declarations (and their situations), and the
+    sources of each, in four queries whatever the number of states."""
+    declarations = Declaration.objects.select_related("situation").prefetch_related("sources")
+    return states.prefetch_related(
+        Prefetch("treaty_events", queryset=TreatyEvent.objects.prefetch_related("sources")),
+        Prefetch("declarations", queryset=declarations),
+    )
 
 
 def with_listed_count(statements):

@@ -128,12 +128,22 @@ def state_detail(request, iso3: str):
         address = reverse("state", kwargs={"iso3": iso3.upper()})
         query = request.META.get("QUERY_STRING", "")
         return redirect(f"{address}?{query}" if query else address, permanent=True)
-    state = get_object_or_404(State.objects.select_related("territory_of"), iso3=iso3)
+    state = get_object_or_404(
+        State.objects.select_related("territory_of").prefetch_related("sources"), iso3=iso3
+    )
     name = country_name(state.iso3, state.name)
     today = timezone.localdate()
-    events = treaty_status.label_events(list(state.treaty_events.all()))
-    declarations = list(state.declarations.select_related("situation"))
-    referrals = list(state.council_referrals.select_related("situation").order_by("adopted"))
+    # Each record's sources come with it, one query per kind whatever their number (none
+    # for a kind the state has no record of): the page cites the state's own (its row of
+    # states.csv, which the importer gives each treaty date too) once above its timeline,
+    # and each declaration's, referral's and statement's by it.
+    events = treaty_status.label_events(list(state.treaty_events.prefetch_related("sources")))
+    declarations = list(state.declarations.select_related("situation").prefetch_related("sources"))
+    referrals = list(
+        state.council_referrals.select_related("situation")
+        .prefetch_related("sources")
+        .order_by("adopted")
+    )
     facts = state_facts(
         state.iso3,
         state.name,
@@ -161,7 +171,9 @@ def state_detail(request, iso3: str):
         JointStatement.objects.annotate(
             signed=Exists(through.filter(jointstatement=OuterRef("pk"), state=state)),
             listed=Count("signatories"),
-        ).order_by("date")
+        )
+        .prefetch_related("sources")
+        .order_by("date")
     )
     standing = treaty_status.status_on(facts, today, territory=sovereign is not None)
     signed = [s for s in statements if s.signed]
@@ -187,6 +199,7 @@ def state_detail(request, iso3: str):
         findings,
         signed,
         unknown,
+        state.sources.all(),
     )
     if years is not None:
         timeline = _with_years(timeline, state, years)
@@ -332,10 +345,12 @@ def _with_years(timeline: list[dict], state, years) -> list[dict]:
 
 
 def _timeline(
-    name, events, declarations, referrals, visits, findings, signed, unknown
+    name, events, declarations, referrals, visits, findings, signed, unknown, state_sources=()
 ) -> list[dict]:
     """Everything dated about a state on one line of time, oldest first (`events` labelled
-    by states.status.label_events)."""
+    by states.status.label_events, with their sources prefetched; a treaty date's
+    `sources` are those not among `state_sources`, the state's own: front.summaries
+    .sources_beyond)."""
     entries = []
     for event in events:
         entries.append(
@@ -345,6 +360,8 @@ def _timeline(
                 "kind": "treaty",
                 "text": event.label,
                 "note": event.note,
+                # The state's sources, cited once above the timeline, are not repeated here.
+                "sources": summaries.sources_beyond(event.sources.all(), state_sources),
             }
         )
     for d in declarations:

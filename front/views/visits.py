@@ -236,6 +236,7 @@ VISITS = Listing(
     resolve_query=resolve_person_names,
     bounded=True,
     partitions={"verdict__code": tuple(VerdictCode.values), "host_sort": host_parts},
+    shows_verdicts=True,
 )
 
 # The visits list narrowed to incidents: the same columns, filters, sorts and downloads.
@@ -453,8 +454,24 @@ def visit_detail(request, slug: str):
     warrants = list(
         Warrant.objects.filter(verdicts=visit.pk).select_related("case").order_by("issued")
     )
-    events = label_events(list(TreatyEvent.objects.filter(state=visit.host_id).order_by("date")))
-    declarations = list(Declaration.objects.filter(state=visit.host_id).select_related("situation"))
+    # The host's treaty dates and declarations with their sources, and the host's own (one
+    # query each, whatever their number), cited as the state's page cites them: the host's
+    # once, a date's when it has others (front.summaries.sources_beyond), a declaration's by it.
+    host_sources = list(visit.host.sources.all())
+    events = label_events(
+        list(
+            TreatyEvent.objects.filter(state=visit.host_id)
+            .prefetch_related("sources")
+            .order_by("date")
+        )
+    )
+    for event in events:
+        event.own_sources = summaries.sources_beyond(event.sources.all(), host_sources)
+    declarations = list(
+        Declaration.objects.filter(state=visit.host_id)
+        .select_related("situation")
+        .prefetch_related("sources")
+    )
     today = timezone.localdate()
     title = summaries.visit_title(visit)
     # The breadcrumb's last step, after the person's: where and when, not the address's id.
@@ -520,6 +537,7 @@ def visit_detail(request, slug: str):
             + [("declaration", d.lodged, d) for d in declarations],
             key=lambda item: item[1],
         ),
+        "host_sources": host_sources,
         "permalink": permalink,
         "citation": citation,
         "today": today,

@@ -57,9 +57,10 @@ def test_a_person_with_more_trips_than_the_limit_shows_the_latest(
 
 @pytest.mark.parametrize(
     # + 1 each: the chart's query (visits or trips per year and verdict); + 1 each: the
-    # dataset's version the citation names (front.citations.cite)
+    # dataset's version the citation names (front.citations.cite); + 3 for the state: the
+    # sources of the state, of its treaty events and of its statements
     ("url", "queries"),
-    [("/states/MNG/", 14), ("/persons/extra-person-{n}/", 9)],
+    [("/states/MNG/", 17), ("/persons/extra-person-{n}/", 9)],
 )
 def test_summarised_pages_read_a_fixed_number_of_queries(
     reader, seeded, more_data, small_limits, django_assert_num_queries, url, queries

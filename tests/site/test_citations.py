@@ -23,7 +23,7 @@ from dataset.models import DatasetImport
 from front import citations
 from states.models import State
 from tests.history.test_changes import MONGOLIA, account
-from tests.site.conftest import body
+from tests.site.conftest import body, row_ids
 from tests.site.test_cards import in_language
 from visits import review
 from visits.models import Verdict, VerdictChange, Visit
@@ -44,11 +44,14 @@ PAGES = [
         "Vladimir Vladimirovich Putin in Mongolia, 2–3 September 2024",
         {"visit__slug": "vladimir-putin-mng-2024-09-02"},
     ),
+    # A list of visits names the newest verdict of the rows on screen: the seed's, all
+    # computed as it was imported, are of one day.
     ("/visits/", "Visits", {}),
-    ("/incidents/", "Incidents", {}),
-    ("/states/", "States", {}),
-    ("/persons/", "Persons", {}),
-    ("/warrants/", "Warrants", {}),
+    ("/incidents/", "Incidents", {"code": "non_compliance"}),
+    # Lists of states, persons and warrants show no verdict (a count is none), and name none.
+    ("/states/", "States", None),
+    ("/persons/", "Persons", None),
+    ("/warrants/", "Warrants", None),
 ]
 
 
@@ -57,6 +60,14 @@ def verdicts_as_of(**filters) -> datetime.date:
         at=Max("computed_at")
     )["at"]
     return timezone.localdate(latest)
+
+
+def verdicts_words(filters) -> str:
+    """What a citation says of the verdicts of a page whose verdicts `filters` select (None:
+    the page shows none), up to the rule version."""
+    if filters is None:
+        return f"No verdict on this page, rule version {RULE_VERSION}"
+    return f"as of {format_date(verdicts_as_of(**filters))}, rule version {RULE_VERSION}"
 
 
 def data_changed_at() -> datetime.datetime:
@@ -92,7 +103,6 @@ def test_each_page_cites_itself_with_the_verdict_date_and_rule_version(
     reader, seeded, url, title, filters
 ):
     html = body(reader.get(url))
-    as_of = format_date(verdicts_as_of(**filters))
     today = format_date(timezone.localdate())
     area = html[html.index('<textarea id="citation"') :]
     text = area[area.index(">") + 1 : area.index("</textarea>")]
@@ -100,7 +110,7 @@ def test_each_page_cites_itself_with_the_verdict_date_and_rule_version(
     version = DatasetImport.latest_version()
     assert version  # the seed's data/VERSION
     assert (
-        f"as of {as_of}, rule version {RULE_VERSION}, {data_words(version)}. "
+        f"{verdicts_words(filters)}, {data_words(version)}. "
         f"http://testserver{url} (accessed {today})."
     ) in text
     iso = data_changed_at().isoformat().replace("+00:00", "Z")
@@ -114,7 +124,7 @@ def test_each_page_cites_itself_with_the_verdict_date_and_rule_version(
 
 @pytest.mark.parametrize(("url", "title", "filters"), PAGES)
 def test_each_page_downloads_its_citation_as_bibtex_and_ris(reader, seeded, url, title, filters):
-    as_of = verdicts_as_of(**filters)
+    as_of = verdicts_as_of(**filters) if filters is not None else None
     today = timezone.localdate()
 
     response = reader.get(url, {"cite": "bibtex"})
@@ -129,10 +139,8 @@ def test_each_page_downloads_its_citation_as_bibtex_and_ris(reader, seeded, url,
     assert fields["url"] == f"http://testserver{url}"
     assert fields["urldate"] == today.isoformat()
     version = DatasetImport.latest_version()
-    assert (
-        f"as of {format_date(as_of)}, rule version {RULE_VERSION}, {data_words(version)}"
-        in fields["note"]
-    )
+    assert f"{verdicts_words(filters)}, {data_words(version)}" in fields["note"]
+    assert fields["year"] == str((as_of or today).year)
 
     response = reader.get(url, {"cite": "ris"})
     assert response.status_code == 200
@@ -143,7 +151,10 @@ def test_each_page_downloads_its_citation_as_bibtex_and_ris(reader, seeded, url,
     assert reference["title"] == title
     assert reference["urls"] == [f"http://testserver{url}"]
     assert reference["access_date"] == today.strftime("%Y/%m/%d")
-    assert reference["date"] == as_of.strftime("%Y/%m/%d")
+    if as_of is None:
+        assert "date" not in reference
+    else:
+        assert reference["date"] == as_of.strftime("%Y/%m/%d")
     assert f"rule version {RULE_VERSION}, {data_words(version)}" in reference["notes"][0]
 
 
@@ -334,3 +345,123 @@ def test_a_citation_after_a_newsroom_correction_names_the_changes_since_the_data
         f'Version des données\u00a0: {version}, avec les <a href="/fr/changes/">modifications '
         f'ultérieures</a> jusqu’au <time datetime="{iso}">{moment}</time>.'
     ) in french
+
+
+def citation_text(html: str) -> str:
+    """The citation a page offers as text."""
+    area = html[html.index('<textarea id="citation"') :]
+    return html_module.unescape(area[area.index(">") + 1 : area.index("</textarea>")])
+
+
+def canonical_link(html: str) -> str:
+    return html_module.unescape(re.search(r'<link rel="canonical" href="([^"]+)"', html).group(1))
+
+
+@pytest.mark.parametrize(
+    ("url", "query", "canonical"),
+    [
+        (PUTIN_MNG, {"utm_source": "twitter", "fbclid": "abc"}, f"http://testserver{PUTIN_MNG}"),
+        ("/persons/vladimir-putin/", {"lang": "fr"}, "http://testserver/persons/vladimir-putin/"),
+        (
+            f"/fr{PUTIN_MNG}",
+            {"utm_source": "twitter"},
+            f"http://testserver/fr{PUTIN_MNG}",
+        ),
+        ("/states/MNG/", {"utm_campaign": "x"}, "http://testserver/states/MNG/"),
+    ],
+)
+def test_a_record_is_cited_at_its_canonical_address_not_the_one_the_reader_came_by(
+    reader, seeded, url, query, canonical
+):
+    """The address cited is the page's canonical link: a shared link's tracking
+    parameters, or a `lang` the site does not read, are not part of what is cited."""
+    html = body(reader.get(url, query))
+    assert canonical_link(html) == canonical
+    cite = html[html.index('id="cite-heading"') :]
+    cite = cite[: cite.index("</section>")]
+    assert f'<a href="{canonical}" id="permalink">{canonical}</a>' in cite
+    assert f" {canonical} (" in citation_text(html)
+    for name in query:
+        assert name not in cite
+    fields = {
+        f.key: f.value
+        for f in bibtex_entry(reader.get(url, {**query, "cite": "bibtex"}).content.decode()).fields
+    }
+    assert fields["url"] == canonical
+    assert fields["howpublished"] == rf"\url{{{canonical}}}"
+    [reference] = rispy.loads(reader.get(url, {**query, "cite": "ris"}).content.decode())
+    assert reference["urls"] == [canonical]
+
+
+def test_a_list_is_cited_by_its_filters_sorted_as_its_canonical_link(reader, seeded):
+    """The sort is not cited (nor any parameter but the filters), and the filters are in
+    the canonical link's order, whatever the reader's; the download links keep the sort,
+    which chooses the rows whose newest verdict the citation names."""
+    query = "ordering=person&person=vladimir-putin&host=MNG"
+    html = body(reader.get(f"/visits/?{query}"))
+    canonical = "http://testserver/visits/?host=MNG&person=vladimir-putin"
+    assert canonical_link(html) == canonical
+    assert f" {canonical} (accessed " in citation_text(html)
+    assert (
+        'href="/visits/?host=MNG&amp;person=vladimir-putin&amp;ordering=person&amp;cite=bibtex"'
+        in html
+    )
+    fields = {
+        f.key: f.value
+        for f in bibtex_entry(reader.get(f"/visits/?{query}&cite=bibtex").content.decode()).fields
+    }
+    assert fields["url"] == canonical
+    [reference] = rispy.loads(reader.get(f"/visits/?{query}&cite=ris").content.decode())
+    assert reference["urls"] == [canonical]
+
+
+def test_an_empty_list_names_no_verdict(reader, seeded):
+    html = body(reader.get("/visits/", {"host": "ARE", "year": "2020"}))
+    assert "No visit matches these filters." in html
+    text = citation_text(html)
+    assert f"No verdict on this page, rule version {RULE_VERSION}, dataset version" in text
+    assert "Verdicts as of" not in html and "Verdict as of" not in html
+    response = reader.get("/visits/", {"host": "ARE", "year": "2020", "cite": "ris"})
+    [reference] = rispy.loads(response.content.decode())
+    assert "date" not in reference and "No verdict on this page" in reference["notes"][0]
+
+
+@pytest.mark.parametrize(
+    "url", ["/states/MNG/", PUTIN_MNG, "/visits/?host=MNG", "/incidents/?host=MNG"]
+)
+def test_a_list_names_the_newest_verdict_of_its_rows_not_the_sites(reader, seeded, url):
+    """Mongolia's one visit's verdict is older than others: the lists narrowed to it name
+    its day, as the state's page and the visit's do."""
+    day = datetime.datetime(2025, 1, 10, 12, tzinfo=datetime.UTC)
+    Verdict.objects.filter(visit__slug=MONGOLIA).update(computed_at=day)
+    bump_data_version()
+    assert verdicts_as_of() > day.date()  # the site's newest is another's
+    text = citation_text(body(reader.get(url)))
+    assert "as of 10 January 2025, rule version" in text, text
+    assert f"as of {format_date(verdicts_as_of())}, rule version" not in text
+
+
+def test_a_list_names_the_newest_verdict_of_the_rows_on_its_page(reader, seeded):
+    """Over every row a filter keeps, the newest verdict is no bounded query at a million
+    visits: a list names the newest of the rows it shows, page by page, and the download
+    links of a later page keep it, so that the file names the same."""
+    first = row_ids(body(reader.get("/visits/")))
+    second = row_ids(body(reader.get("/visits/", {"page": "2"})))
+    assert first and second and not set(first) & set(second)
+    at = datetime.datetime(2025, 1, 1, 12, tzinfo=datetime.UTC)
+    Verdict.objects.filter(visit__review_state="verified").update(computed_at=at)
+    Verdict.objects.filter(visit__slug=second[0]).update(computed_at=at.replace(month=6, day=15))
+    Verdict.objects.filter(visit__slug=first[-1]).update(computed_at=at.replace(month=9, day=9))
+    bump_data_version()
+
+    assert "Verdicts as of 9 September 2025," in citation_text(body(reader.get("/visits/")))
+    html = body(reader.get("/visits/", {"page": "2"}))
+    text = citation_text(html)
+    assert "Verdicts as of 15 June 2025," in text
+    assert " http://testserver/visits/ (accessed " in text  # the list's address, no page
+    assert 'href="/visits/?page=2&amp;cite=bibtex"' in html
+    fields = {
+        f.key: f.value
+        for f in bibtex_entry(reader.get("/visits/?page=2&cite=bibtex").content.decode()).fields
+    }
+    assert "as of 15 June 2025" in fields["note"] and fields["url"] == "http://testserver/visits/"
