@@ -5,7 +5,8 @@ the previous count is served while one thread recounts. Only when the cache hold
 (a new deployment, an emptied Redis) does the first reader of a page wait for its counts
 in the request: at 1,000,000 visits the home page then took 1.19 s and the busiest
 country's page 1.02 s. `warm()` counts them all before anyone asks: the home page's,
-the lists of states and persons', and each state's and person's page and chart; and it
+the lists of states and persons', and each state's and person's page and chart (and
+the map of a person with more trips than the page lists); and it
 resolves every published place in the gazetteer, which the search and the maps read.
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from core import pagecache
-from front import charts, search, summaries
+from front import charts, maps, search, summaries
 from front.views import home
 from states.models import State
 from warrants.models import Person
@@ -39,7 +40,15 @@ def summaries_to_count() -> list[tuple[str, Callable[[], object]]]:
     for person in Person.objects.order_by("slug"):
         work.append((f"person {person.slug}", lambda p=person: summaries.person_counts(p)))
         work.append((f"chart of {person.slug}", lambda p=person: charts.trips_summary(p)))
+        work.append((f"map of {person.slug}", lambda p=person: _map_summary(p)))
     return work
+
+
+def _map_summary(person) -> None:
+    """The shades of the person's map over all the trips (maps.person_host_shades), for a
+    person whose page draws the latest trips only: the others' maps need none."""
+    if summaries.person_counts(person)[0].total > summaries.LATEST_TRIPS:
+        maps.person_host_shades(person)
 
 
 def warm(progress: Callable[[int, int, str], None] | None = None) -> int:

@@ -177,6 +177,7 @@ def person_detail(request, slug: str):
     )
     trips = Visit.objects.published().filter(person=person)
     tally, warning_ids = summaries.person_counts(person)
+    hosts = None  # every trip is drawn on the map, and shades it
     if tally.total <= summaries.LATEST_TRIPS:
         visits = list(trips.with_verdicts().with_pending_reevaluation().order_by("start", "pk"))
         warnings = [
@@ -190,6 +191,8 @@ def person_detail(request, slug: str):
         )
         found = {v.pk: v for v in trips.with_verdicts().filter(pk__in=warning_ids)}
         warnings = [found[pk] for pk in warning_ids if pk in found]
+        # The map draws the latest trips, and shades every host state by all the trips there.
+        hosts = maps.person_host_shades(person)
     sources = list(person.sources.all())
     today = timezone.localdate()
     description = _(
@@ -212,7 +215,7 @@ def person_detail(request, slug: str):
         "record": summaries.person_record_words(tally),
         "shown": summaries.LATEST_TRIPS if tally.total > summaries.LATEST_TRIPS else None,
         "warnings": [(v, summaries.warning_line(v)) for v in warnings],
-        "map_svg": maps.travel_map(person, visits),
+        "map_svg": maps.travel_map(person, visits, hosts),
         "sources": sources,
         "citation": citations.cite(
             request, person.name, verdicts_as_of=citations.latest_verdict(visits)

@@ -58,16 +58,17 @@ def test_a_person_with_more_trips_than_the_limit_shows_the_latest(
 @pytest.mark.parametrize(
     # + 1 each: the chart's query (visits or trips per year and verdict); + 1 each: the
     # dataset's version the citation names (front.citations.cite); + 3 for the state: the
-    # sources of the state, of its treaty events and of its statements
+    # sources of the state, of its treaty events and of its statements; + 1 for a person:
+    # the map's shades over every trip, one row per host state (front.maps.host_shades)
     ("url", "queries"),
-    [("/states/MNG/", 17), ("/persons/extra-person-{n}/", 9)],
+    [("/states/MNG/", 17), ("/persons/extra-person-{n}/", 10)],
 )
 def test_summarised_pages_read_a_fixed_number_of_queries(
     reader, seeded, more_data, small_limits, django_assert_num_queries, url, queries
 ):
     # Summarised: counts, the latest visits, the latest incidents and the years (country);
-    # counts, the early warnings' ids and the latest trips (person; the warnings
-    # themselves are read only when there are some).
+    # counts, the early warnings' ids, the latest trips and the shades of their hosts
+    # (person; the warnings themselves are read only when there are some).
     more_data(2)
     for n in (4, 8):
         more_data(n)

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from core.pagecache import bump_data_version
-from front import charts, summaries
+from front import charts, maps, summaries
 from front.views import home, states
 from states.models import State
 from warrants.models import Person
@@ -34,6 +34,7 @@ COUNTERS = [
     (charts, "record_counts"),
     (charts, "trip_counts"),
     (summaries, "visit_counts"),
+    (maps, "host_shades"),
 ]
 PAGES = [
     "/",
@@ -62,11 +63,32 @@ def test_after_warming_no_page_counts_a_summary_in_the_request(seeded, reader, m
     bump_data_version()  # nothing counted under this version
     out = io.StringIO()
     call_command("warm_summaries", stdout=out)
-    expected = 5 + 2 * State.objects.count() + 2 * Person.objects.count()
+    # Each person's: the page's counts, the chart's, the map's (counted past LATEST_TRIPS).
+    expected = 5 + 2 * State.objects.count() + 3 * Person.objects.count()
     assert f"{expected} summaries current in" in out.getvalue()
     refuse_to_count(monkeypatch)
     for url in PAGES:
         assert reader.get(url).status_code == 200, url
+
+
+@pytest.mark.npm("world-atlas")
+def test_a_person_page_listing_the_latest_trips_finds_its_map_counted(seeded, reader, monkeypatch):
+    """Past LATEST_TRIPS trips the person's map is shaded by all of them
+    (front.maps.person_host_shades): warmed too, and only for such a person."""
+    monkeypatch.setattr(summaries, "LATEST_TRIPS", 2)
+    putin = Person.objects.get(slug="vladimir-putin")
+    assert summaries.person_counts(putin)[0].total > 2
+    bump_data_version()
+    call_command("warm_summaries", stdout=io.StringIO())
+    from core import pagecache
+
+    few = [p for p in Person.objects.all() if summaries.person_counts(p)[0].total <= 2]
+    assert few
+    for person in few:  # their pages draw every trip: no shades over all of them to count
+        assert pagecache.cache.get(f"iccwatch:summary:map:person:{person.pk}") is None
+    refuse_to_count(monkeypatch)
+    html = reader.get("/persons/vladimir-putin/").content.decode()
+    assert "Only the latest trips have a dot (2 of" in html
 
 
 def test_without_warming_the_first_reader_counts_them(seeded, reader, monkeypatch):
