@@ -381,14 +381,15 @@ class PublicReadMixin(EnglishRefusalsMixin):
 
     def _check_parameters(self, request) -> None:
         """Unknown, empty and repeated parameters, all reported in one 400
-        (api.filters.check_parameters); unknown ones on the reads, whose parameters are
-        known (`known_parameters`)."""
+        (api.filters.check_parameters): on the reads, those `known_parameters` does not
+        name; on any other request (the visits' POST, an alias of POST /reports/, and
+        OPTIONS), any but `format` and `lang`, as on /reports/ (its body is read apart)."""
         reads = self.action in ("list", "retrieve")
         check_parameters(
             request,
-            self.known_parameters() if reads else None,
+            self.known_parameters() if reads else {api_settings.URL_FORMAT_OVERRIDE, LANG},
             filterset_class=getattr(self, "filterset_class", None),
-            what="record" if self.action == "retrieve" else "list",
+            what={"retrieve": "record", "list": "list"}.get(self.action, "address"),
         )
 
     def known_parameters(self) -> set[str]:
@@ -430,8 +431,16 @@ class PublicReadMixin(EnglishRefusalsMixin):
                 self.finalize_response(request, response)
             return response
 
+        # A CSV (one visit's row) is the same bytes whether `?format=csv` or an Accept
+        # header (`text/csv`, `text/*`, ...) chose it: one key, so one ETag, as a streamed
+        # list's (csv_etag). JSON keeps both: its page links repeat `?format=json`, and
+        # `Accept: application/json; indent=4` indents it.
+        if getattr(request.accepted_renderer, "format", None) == CSVRenderer.format:
+            media_type, leave_out = CSVRenderer.media_type, (api_settings.URL_FORMAT_OVERRIDE,)
+        else:
+            media_type, leave_out = request.accepted_media_type or "", ()
         key = pagecache.request_key(
-            request, request.accepted_media_type or "", anyone=True, any_order=True
+            request, media_type, anyone=True, any_order=True, leave_out=leave_out
         )
         # The rate limits this read passed: an early answer (pagecache.EarlyPageCacheMiddleware)
         # counts it against the same ones.
@@ -602,8 +611,8 @@ class PublicReadMixin(EnglishRefusalsMixin):
 
     def csv_etag(self, request, language: str) -> str | None:
         """A strong ETag for a streamed CSV: the URL (its parameters in any order of their
-        names), the language it answers in (whether `?lang=` or the request's languages
-        chose it), the day (a state's standing today changes with it) and the data version
+        names, `format` aside: the representation, not how it was asked for), the language
+        it answers in (whether `?lang=` or the request's languages chose it), the day (a state's standing today changes with it) and the data version
         every write moves (core.pagecache.data_version), as the cached pages' ETags: a
         CSV's rows also show what other records hold (a visit's person, host, sources and findings), which no
         count or latest `updated_at` of its own rows would see change. None (no ETag, so
@@ -617,9 +626,14 @@ class PublicReadMixin(EnglishRefusalsMixin):
             return None
         today = datetime.datetime.now(datetime.UTC).date().isoformat()
         # The parameters in the order of their names (a CSV never writes the query string),
-        # and `lang` left to `language`, the language it answers in: `?host=MNG&lang=en` is
-        # `?host=MNG` in English (core.pagecache.names_in_order).
-        query = pagecache.names_in_order(request.META.get("QUERY_STRING", ""), leave_out=(LANG,))
+        # `lang` left to `language`, the language it answers in (`?host=MNG&lang=en` is
+        # `?host=MNG` in English), and `format` left out: once CSV is chosen, the bytes are
+        # the same whether `?format=csv` or `Accept: text/csv` asked for them, and so is
+        # their ETag (core.pagecache.names_in_order).
+        query = pagecache.names_in_order(
+            request.META.get("QUERY_STRING", ""),
+            leave_out=(LANG, api_settings.URL_FORMAT_OVERRIDE),
+        )
         parts = [request.path, query, language, today, version]
         digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
         return f'"csv-{digest}"'
@@ -838,8 +852,11 @@ _CHALLENGE = {
 }
 
 
-# What every answer the rate limits counted says (api.access.RateLimitHeadersMiddleware).
-_RATE_LIMIT = {
+# What every answer the rate limits counted says (api.access.RateLimitHeadersMiddleware):
+# a success, and every refusal made after the limits counted the request
+# (COUNTED_REFUSALS, a 429; not a 401, 403, 405 or 406, answered before them, nor a 503,
+# whose database the limits' count needs). api.schema gives them to a GET's 304 and 412.
+RATE_LIMIT_HEADERS = {
     "RateLimit-Limit": {
         "schema": {"type": "integer"},
         "description": "Requests allowed per period by the limit that binds this client now.",
@@ -855,6 +872,10 @@ _RATE_LIMIT = {
     },
 }
 
+# The refusals an operation answers once the rate limits counted the request, with
+# their headers: a parameter (400), an identifier or page that names nothing (404), a
+# conflict (409), a body too large (413) or not JSON (415).
+COUNTED_REFUSALS = frozenset({"400", "404", "409", "413", "415"})
 
 # What a list read for what changed says (api.base.changes_horizon).
 _CHANGED_UNTIL_HEADER = {
@@ -872,8 +893,20 @@ _CHANGED_UNTIL_HEADER = {
 }
 
 
+# The mark ApiAutoSchema leaves on the operations of a view whose answers are never
+# cached (`never_cached`: the reports'), for api.schema, which takes it off: such a GET
+# sends no ETag, so it declares no 304.
+NEVER_CACHED = "x-iccwatch-never-cached"
+
+
 class ApiAutoSchema(AutoSchema):
     """drf-spectacular's schema, plus the API's error answers, optional auth on reads and CSV as text."""
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        if operation and getattr(self.view, "never_cached", False):
+            operation[NEVER_CACHED] = True
+        return operation
 
     def get_auth(self):
         auths = super().get_auth()
@@ -950,7 +983,7 @@ class ApiAutoSchema(AutoSchema):
                 )
                 response["description"] = _ERRORS[code]
                 if code == "429":
-                    response["headers"] = {**_RETRY_AFTER, **_RATE_LIMIT}
+                    response["headers"] = {**_RETRY_AFTER, **RATE_LIMIT_HEADERS}
                 elif code == "503":
                     response["headers"] = _RETRY_AFTER
                 elif code == "401":
@@ -962,12 +995,14 @@ class ApiAutoSchema(AutoSchema):
         self, serializer, status_code, media_types=None, direction="response"
     ):
         response = super()._get_response_for_code(serializer, status_code, media_types, direction)
-        if str(status_code).startswith("2") and self._is_the_apis():
-            response["headers"] = {**response.get("headers", {}), **_RATE_LIMIT}
+        success = str(status_code).startswith("2")
+        if (success or str(status_code) in COUNTED_REFUSALS) and self._is_the_apis():
+            response["headers"] = {**response.get("headers", {}), **RATE_LIMIT_HEADERS}
             # Only a list read for what changed sends it (PublicReadMixin.list), not the
             # POST of the same address (the alias of POST /reports/).
             if (
-                getattr(self.view, "tells_changes", False)
+                success
+                and getattr(self.view, "tells_changes", False)
                 and self.method == "GET"
                 and not self._is_detail()
             ):
@@ -1065,7 +1100,8 @@ boolean other than `true`/`false` or an identifier that
 cannot be one is a `400 invalid_filter` naming the parameter, and so is a parameter a
 list does not have (`?hosts=MNG`): a list never answers unfiltered rows for a filter it
 could not apply. A record, the list of endpoints (`/api/v1/`) and this schema (`format`, `lang`)
-refuse theirs alike. Identifier and choice filters take several values, comma-separated
+refuse theirs alike, and so do the reports' addresses and every POST.
+Identifier and choice filters take several values, comma-separated
 (`?host=MNG,TJK`) or repeated, and match any of them; `ordering` takes several keys
 (`?ordering=person,-end`), each once and in one direction (`start,-start` is a 400), and
 sorts as the site's list of the same rows, row for row: one host's, person's or verdict's
@@ -1079,9 +1115,10 @@ set aside (`?host=MNG&facets=host` counts every host), so that each count says w
 choosing that value would give. A `?format=` the endpoint does not answer in (`xml`, or
 `csv` on search) is a `400 invalid_filter` naming the formats it has, counted by the
 rate limits as any 400; an `Accept` header
-is read with its quality values (`application/json;q=0.1, text/csv` gets CSV), and one
-nothing matches is a `406`. A POST answers in JSON only: `?format=csv` on a POST is a
-`406`, before anything is filed. A method an address does not have (a POST to a record)
+is read with its quality values (`application/json;q=0.1, text/csv` gets CSV; a wildcard
+matches only the formats no more specific range names, so `application/json;q=0, */*`
+gets CSV, or a `406` where JSON is all there is), and one nothing matches is a `406`. A
+POST answers in JSON only: `?format=csv` on a POST is a `406`, before anything is filed. A method an address does not have (a POST to a record)
 is a `405` whatever else the request says.
 
 **Search**: `/api/v1/search/?q=` finds persons (and their trips), states and visits the
@@ -1106,10 +1143,12 @@ CC BY 4.0" (the version the site serves is on /data/, and each release in
 /data/changelog/) and say what you changed. The sources each record cites remain their
 publishers' works.
 
-**Caching**: every GET has an `ETag`; send it back in `If-None-Match` to get `304 Not
-Modified` when nothing changed. `If-Match` answers only if the current `ETag` is one of
-those given (`*`: any answer), otherwise `412 precondition_failed`, before any `304`, for
-a CSV too; `If-Unmodified-Since` is ignored (no answer has a `Last-Modified`).
+**Caching**: every GET has an `ETag`, but for the reports' (`Cache-Control: private,
+no-store`: never kept, never revalidated); send it back in `If-None-Match` to get `304 Not
+Modified` when nothing changed (a CSV has the same one however it was asked for).
+`If-Match` answers only if the current `ETag` is one of those given (`*`: any answer),
+otherwise `412 precondition_failed`, before any `304`, for a CSV too;
+`If-Unmodified-Since` is ignored (no answer has a `Last-Modified`).
 
 **Reports** (an account is required; roles are groups: `reporters`, `reviewers`,
 `admins`): reporters `POST /api/v1/reports/` a new visit, or a correction of a published
@@ -1281,4 +1320,29 @@ naming it, and nothing is filed or changed.
   JSON arrays of its `timeline` and `declarations` cells carry them. A state's
   `council_referrals` and `statements` link their records (`url`), whose `sources` are
   given there, as before.
+- 5 December 2026, the contract checked again: `/reports/`, `/reports/queue/`, a report
+  and its actions refuse a query parameter they do not read (`400 invalid_filter` naming
+  it), as every other address does: `?stat=verified`, `?facets=` or `?ordering=` listed
+  every report. The lists read `page`, `page_size`, `format` and `lang`, your own list
+  `state` too (the queue has none); a report, each POST (`POST /visits/` included) and
+  OPTIONS read `format` and `lang` only. A report's id that cannot be one (`0`, `abc`,
+  more than 18 digits) is the `404` of an id no report has ("No report with id …"): it
+  was "There is no API endpoint at …". An `Accept` wildcard matches only the formats no
+  more specific range of the header names (RFC 9110, 12.5.1): `application/json;q=0,
+  */*` is answered in CSV where the address has it, and is a `406` where JSON is all
+  it has (it was JSON, the type refused); `application/json;q=0.1, */*` is CSV. OPTIONS
+  describes under `actions.POST` the body each POST reads, the fields of its schema's
+  request body (`seen` and `different_from` for `/verify/`), to a caller who may make
+  it: it listed the fields of the answer, read-only ones as writable and required. The
+  schema declares the `Location` of a filing's `201` (`POST /reports/`, `/visits/`,
+  `/reports/withdrawals/`) and of a `409 duplicate_report` that names the report, the
+  `Link` (rel `successor-version`) of `POST /visits/`'s `201`, and the `RateLimit-*`
+  headers on every answer the limits counted (a `400`, `404`, `409`, `413` or `415`, a
+  GET's `304` and `412`), not only on a success and a `429`. The reports' reads (`GET
+  /reports/`, `/reports/queue/`, `/reports/{id}/`), private and never cached, declare
+  no `304`, `ETag` or `If-None-Match`: they never send an ETag (their `412` stays). A
+  report's `end` is null for a visit of one day, as the visit's own is: a correction of
+  a one-day visit whose record repeats its `start` as its end gave that day (the
+  report's data keeps it as filed). A CSV has one `ETag` whether `?format=csv` or
+  `Accept: text/csv` asked for it: it had one for each.
 """

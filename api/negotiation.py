@@ -32,8 +32,12 @@ class ApiContentNegotiation(DefaultContentNegotiation):
     - The Accept header's media types are tried by quality value, highest first (`q`,
       1 when not given; a type with `q=0` is refused), in the header's order for equal
       ones, a specific type before a wildcard of the same quality as DRF does:
-      `application/json;q=0.1, text/csv` is answered in CSV. A header nothing matches is
-      a 406.
+      `application/json;q=0.1, text/csv` is answered in CSV. A format's quality is that
+      of the most specific range naming it (RFC 9110, 12.5.1): a wildcard (`*/*`,
+      `text/*`) matches only the formats no more specific range of the header names, so
+      `application/json;q=0, */*` is answered in CSV where the endpoint has it (a 406
+      where JSON is all it has), and `application/json;q=0.1, */*` in CSV too. A header
+      nothing matches is a 406.
     """
 
     def select_renderer(self, request, renderers, format_suffix=None):
@@ -51,21 +55,25 @@ class ApiContentNegotiation(DefaultContentNegotiation):
             return matching[0], matching[0].media_type
         accepts = self._get_parsed_accept_list(request)
         for quality in sorted({_quality(m) for m in accepts} - {0.0}, reverse=True):
-            chosen = self._match([m for m in accepts if _quality(m) == quality], renderers)
+            chosen = self._match([m for m in accepts if _quality(m) == quality], renderers, accepts)
             if chosen is not None:
                 return chosen
         raise exceptions.NotAcceptable(available_renderers=renderers)
 
     @staticmethod
-    def _match(accepts, renderers):
-        """(renderer, media type) for the first of these media types (all of one quality,
-        the most specific first, else in the header's order) that a renderer answers in, as DRF
-        matches them; None."""
-        for media_type_set in order_parsed_by_precedence(accepts):
-            for wanted in sorted(media_type_set, key=accepts.index):
+    def _match(wanted_types, renderers, accepts):
+        """(renderer, media type) for the first of `wanted_types` (all of one quality, the
+        most specific first, else in the header's order) that a renderer answers in, as
+        DRF matches them, but for a renderer that a more specific range of the whole
+        header (`accepts`) names: its quality is that range's (`_named_more_precisely`),
+        tried at that quality, or refused with `q=0`; None."""
+        for media_type_set in order_parsed_by_precedence(wanted_types):
+            for wanted in sorted(media_type_set, key=wanted_types.index):
                 for renderer in renderers:
                     renderer_type = _MediaType(renderer.media_type)
                     if not renderer_type.match(wanted):
+                        continue
+                    if _named_more_precisely(renderer_type, wanted, accepts):
                         continue
                     if renderer_type.precedence > wanted.precedence:
                         # `*/*` asked for: the renderer's own type, with the asked parameters.
@@ -93,6 +101,18 @@ class ApiContentNegotiation(DefaultContentNegotiation):
                 ]
             }
         )
+
+
+def _named_more_precisely(renderer_type: _MediaType, wanted: _MediaType, accepts) -> bool:
+    """Whether a range of the Accept header (`accepts`) more specific than `wanted` names
+    the renderer's type (`application/json` or `application/*` beside `*/*`): that range
+    gives it its quality (RFC 9110, 12.5.1), not `wanted`. A range with parameters other
+    than `q` names a variant (`application/json; indent=4`), not the type a wildcard
+    gets: it decides nothing here."""
+    return any(
+        wanted.precedence < other.precedence <= 2 and renderer_type.match(other)
+        for other in accepts
+    )
 
 
 def _quality(media_type: _MediaType) -> float:

@@ -9,7 +9,7 @@ import re
 
 from django.conf import settings
 
-from api.base import API_DESCRIPTION
+from api.base import API_DESCRIPTION, NEVER_CACHED, RATE_LIMIT_HEADERS
 from api.reports.serializers import ReportInputSerializer
 from core.filters import MAX_VALUES
 from visits.reports import SOURCES_MAX
@@ -152,6 +152,18 @@ ETAG = {
     "schema": {"type": "string"},
     "description": "The answer's entity tag: send it back in `If-None-Match` to revalidate.",
 }
+CURRENT_ETAG = {
+    "schema": {"type": "string"},
+    "description": "The current answer's entity tag, which `If-Match` did not name (absent "
+    "when the answer has none, such as a CSV of a site run without Redis).",
+}
+
+REPORT_END = (
+    "The last day, as filed (ISO 8601, possibly partial), or null: null for a visit of one "
+    "day, which ends on its `start`, as the visit's own `end` is (a correction of a one-day "
+    "visit copies its `end` as stored, which may repeat the `start`: shown null all the "
+    "same), and when the report gives no end."
+)
 
 # Descriptions of the properties whose serializer field has no help_text, by property
 # name, or by "Component.property" where a name means something else in one place.
@@ -250,8 +262,8 @@ GLOSSARY = {
     "ReportDetail.host": "The host's ISO3 code, as filed.",
     "Report.start": "The first day, as filed (ISO 8601, possibly partial: 2024, 2024-09).",
     "ReportDetail.start": "The first day, as filed (ISO 8601, possibly partial: 2024, 2024-09).",
-    "Report.end": "The last day, as filed (ISO 8601, possibly partial), or null.",
-    "ReportDetail.end": "The last day, as filed (ISO 8601, possibly partial), or null.",
+    "Report.end": REPORT_END,
+    "ReportDetail.end": REPORT_END,
     "submitted_at": "When the report was submitted for review (UTC), or null for a draft.",
     "reviewed_at": "When a reviewer verified, rejected or sent back the report (UTC), or null.",
     "signed": "When the state signed the Rome Statute, or null.",
@@ -295,20 +307,32 @@ def _each_operation(result):
 
 
 def _describe_revalidation(result) -> None:
-    """Every GET answers 304 to a matching If-None-Match, and 412 to an If-Match that
-    matches no current answer (core.conditional; a POST reads neither)."""
+    """Every GET answers 304 to a matching If-None-Match, with an ETag on its 200, and 412
+    to an If-Match that matches no current answer (core.conditional; a POST reads neither),
+    both with the rate limits' headers and the ETag of the answer they replace; but a GET
+    whose view never lets its answers be cached (api.base.NEVER_CACHED: the reports',
+    `Cache-Control: private, no-store`) sends no ETag, so it never answers 304: only its
+    412 (nothing but `*` matches an answer without an ETag)."""
     for method, operation in _each_operation(result):
+        never_cached = operation.pop(NEVER_CACHED, False)
         if method != "get":
             continue
-        # If-Match is not a parameter: most values a client could send are refused (412),
-        # which no parameter's schema can say; the 412 says what it is for.
-        operation.setdefault("parameters", []).append(dict(IF_NONE_MATCH))
         responses = operation["responses"]
-        ok = responses.get("200")
-        if ok is not None:
-            ok.setdefault("headers", {})["ETag"] = dict(ETAG)
-        responses["304"] = dict(NOT_MODIFIED)
+        if not never_cached:
+            operation.setdefault("parameters", []).append(dict(IF_NONE_MATCH))
+            ok = responses.get("200")
+            if ok is not None:
+                ok.setdefault("headers", {})["ETag"] = dict(ETAG)
+            responses["304"] = copy.deepcopy(NOT_MODIFIED)
+            responses["304"]["headers"].update(RATE_LIMIT_HEADERS)
+        # If-Match is not a parameter: most values a client could send are refused (412),
+        # which no parameter's schema can say; the 412 says what it is for. It keeps the
+        # current answer's ETag (core.conditional.precondition_failed), where there is one.
         responses["412"] = copy.deepcopy(PRECONDITION_FAILED)
+        responses["412"]["headers"] = {
+            **({} if never_cached else {"ETag": dict(CURRENT_ETAG)}),
+            **RATE_LIMIT_HEADERS,  # counted, as the answer it replaces
+        }
 
 
 def _varname(value: str) -> str:

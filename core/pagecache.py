@@ -481,7 +481,13 @@ def static_release() -> str:
     return getattr(staticfiles_storage, "manifest_hash", "") or ""
 
 
-def request_key(request, *parts: str, anyone: bool = False, any_order: bool = False) -> str | None:
+def request_key(
+    request,
+    *parts: str,
+    anyone: bool = False,
+    any_order: bool = False,
+    leave_out: tuple[str, ...] = (),
+) -> str | None:
     """The cache identity of a read: a hex digest, or None when it must not be cached.
 
     `parts` are what else the response depends on (the API's negotiated format). Only
@@ -489,7 +495,9 @@ def request_key(request, *parts: str, anyone: bool = False, any_order: bool = Fa
     reader (the public API). With `any_order`, for an answer that never writes the query
     string as it came (the API's: its `next` and `previous` links put the parameters in
     the order of their names), two requests whose parameters differ only in the order of
-    their names share the key, and so the stored answer and its ETag (`names_in_order`).
+    their names share the key, and so the stored answer and its ETag (`names_in_order`);
+    the parameters named in `leave_out` are then not part of it (the API's `format` once
+    a CSV is chosen, which `parts` says: its bytes are the same however it was asked for).
     A site page keeps its raw query string: its language switch writes the address as it
     came.
     """
@@ -500,7 +508,7 @@ def request_key(request, *parts: str, anyone: bool = False, any_order: bool = Fa
         return None
     path = request.get_full_path()
     if any_order:
-        query = names_in_order(request.META.get("QUERY_STRING", ""))
+        query = names_in_order(request.META.get("QUERY_STRING", ""), leave_out=leave_out)
         path = f"{request.path}?{query}" if query else request.path
     material = "\n".join(
         (

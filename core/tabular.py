@@ -175,6 +175,26 @@ def dated_span(
     return {**dated("start", start, start_precision), **dated("end", end, end_precision)}
 
 
+def shown_end(start: str | None, end: str | None) -> str | None:
+    """A report's `end` as every output gives a visit's (`dated_span`): None when the span
+    ends on its start (`ends_on_start`), else `end` as it is. Both are the partial ISO
+    dates a report keeps (`2010-08-27`, `2009-03`, `2009`; visits.review), so a
+    correction of a one-day visit stored with its `end` repeating its `start` shows no
+    end, as the visit itself does ("Null for a visit of one day"). Text that is no date
+    (a draft's) is given as it is. Read at output only: the report's data keeps it."""
+    if end in (None, ""):
+        return end
+    try:
+        first, last = Period.parse(start) if start else None, Period.parse(end)
+    except (ValueError, AttributeError):  # no date, or no text
+        return end
+    if first is None:
+        return end
+    if ends_on_start(first.first, first.precision, last.first, last.precision):
+        return None
+    return end
+
+
 def partial_date(day: datetime.date | None, precision: str = "day") -> Period | None:
     """A stored (first day, precision) pair as a Period (for prose); None when the date is unknown."""
     return Period.from_stored(day, precision) if day is not None else None

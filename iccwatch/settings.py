@@ -805,6 +805,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["api.formats.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.ApiContentNegotiation",
+    # OPTIONS describes the body each POST reads, not the serializer of its answer.
+    "DEFAULT_METADATA_CLASS": "api.metadata.ApiMetadata",
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
     # The key first, so that an anonymous write is answered 401 with its challenge
     # (WWW-Authenticate: Bearer, Token), not 403 as SessionAuthentication would.

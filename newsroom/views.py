@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 from django.views.defaults import page_not_found
 
 from compliance import Period
-from core import reasons, roles
+from core import reasons, roles, tabular
 from core.names import country_name, format_date, in_sentence
 from front.corrections import FIELD_NAMES, field_name, value_words
 from front.summaries import report_names
@@ -1622,6 +1622,10 @@ def since_sent_back(report: Report, since: review.SinceSentBack | None) -> dict 
 
 
 def facts_of(data: dict) -> list[tuple[str, str]]:
+    """A report's facts in words, [(label, value)], as its page lists them; a one-day
+    visit's end is none, as the API and the downloads give a visit's (core.tabular.shown_end),
+    whether the report left it out or repeats its start (a correction copies its visit's)."""
+    data = {**data, "end": tabular.shown_end(data.get("start"), data.get("end"))}
     person = Person.objects.filter(slug=data.get("person") or "").first()
     rows = [(_("Person"), person.name if person else data.get("person") or "—")]
     for field, label in (

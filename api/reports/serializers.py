@@ -13,7 +13,7 @@ from rest_framework.fields import SkipField
 from api.base import KnownFieldsOnly, OptionalChoiceField
 from api.lang import render_explanation
 from api.visits.serializers import VisitRefSerializer
-from core import identifiers
+from core import identifiers, tabular
 from core.echo import echoed
 from core.text import refuse_bidi_controls
 from visits import review
@@ -666,7 +666,7 @@ class ReportSerializer(serializers.Serializer):
     person = serializers.CharField(allow_null=True)
     host = serializers.CharField(allow_null=True)
     start = serializers.CharField(allow_null=True)
-    end = serializers.CharField(allow_null=True)
+    end = serializers.CharField(allow_null=True)  # described in api.schema.GLOSSARY
     place = serializers.CharField()
     occasion = serializers.CharField()
     status = serializers.CharField(allow_null=True)
@@ -716,6 +716,9 @@ class ReportSerializer(serializers.Serializer):
 
     def to_representation(self, report):
         data = review.normalise(report.data or {})
+        # A one-day visit's `end` is null, as GET /visits/{id}/ gives it, whether the
+        # report left it out or repeats its `start` (a correction copies its visit's row).
+        data["end"] = tabular.shown_end(data["start"], data["end"])
         shown = {
             **data,
             "id": report.pk,

@@ -28,6 +28,7 @@ Every answer here is `Cache-Control: private, no-store`, as the newsroom's pages
 report is never public until verified, so no browser or proxy may keep a copy of one.
 """
 
+import re
 from contextlib import contextmanager
 from typing import NoReturn
 
@@ -37,10 +38,12 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from api.access import ReportAccess
 from api.base import EnglishRefusalsMixin, negotiated
@@ -54,9 +57,9 @@ from api.errors import (
     InvalidFilter,
     caused_by_database,
 )
-from api.filters import reject_empty_parameters, reject_repeated_parameters
+from api.filters import check_parameters
 from api.formats import JSONRenderer
-from api.lang import activate_for
+from api.lang import LANG, activate_for
 from api.parsers import JSONParser
 from api.reports import examples
 from api.reports.serializers import (
@@ -84,6 +87,10 @@ from front.summaries import visit_title
 from visits import review
 from visits.models import Report, ReportState, ReviewState, Visit
 
+# What a refused query parameter's message calls the address ("This list has no such
+# parameter"): a list, a record, or a POST's (and OPTIONS') address.
+PARAMETER_OWNERS = {"list": "list", "queue": "list", "retrieve": "record"}
+
 IDEMPOTENCY_KEY = "Idempotency-Key"
 IDEMPOTENCY_KEY_MAX_LENGTH = 200
 # Printable ASCII without spaces, as idempotency_key() checks (empty: no key): the schema says it too.
@@ -106,6 +113,29 @@ def idempotency_key_parameter() -> OpenApiParameter:
             "already filed in `existing` and Location."
         ),
     )
+
+
+# The headers a filing's answers carry besides the rate limits' (declared by
+# api.base.ApiAutoSchema): a 201's Location (file_from_request, withdraw_from_request),
+# and a `duplicate_report` 409's when it names the report (api.errors.api_exception_handler).
+CREATED_LOCATION = OpenApiParameter(
+    "Location",
+    OpenApiTypes.URI,
+    OpenApiParameter.HEADER,
+    response=[201],
+    required=True,
+    description="The new report's address, as its `url`.",
+)
+DUPLICATE_LOCATION = OpenApiParameter(
+    "Location",
+    OpenApiTypes.URI,
+    OpenApiParameter.HEADER,
+    response=[409],
+    required=False,
+    description="With a `duplicate_report` that names the report already filed (a report "
+    "you may read): its address, as `existing`. Absent when `existing` is (another "
+    "person's report; a `conflict`).",
+)
 
 
 def idempotency_key(request) -> str:
@@ -706,7 +736,7 @@ RESUBMIT_DESCRIPTION = (
         description=FILE_DESCRIPTION,
         request=ReportInputSerializer,
         responses={201: ReportDetailSerializer, **DUPLICATE_409},
-        parameters=[idempotency_key_parameter()],
+        parameters=[idempotency_key_parameter(), CREATED_LOCATION, DUPLICATE_LOCATION],
         examples=[
             examples.NEW_VISIT,
             examples.ANNOUNCED,
@@ -732,9 +762,21 @@ class ReportViewSet(
     renderer_classes = [JSONRenderer]
     serializer_class = ReportSerializer
     filter_backends = []
-    lookup_value_regex = identifiers.DATABASE_ID
     http_method_names = ["get", "post", "head", "options"]
     requires_account = True  # the schema: no anonymous reading here (api.base.ApiAutoSchema)
+    # Private, never kept by a cache (finalize_response): no ETag, so the schema declares
+    # no 304 on its reads (api.schema).
+    never_cached = True
+    # The serializer each POST reads its body with, as its action does: what OPTIONS
+    # describes (api.metadata.ApiMetadata), and the schema's `request` of each action.
+    request_serializers = {
+        "create": ReportInputSerializer,
+        "withdrawals": WithdrawalInputSerializer,
+        "verify": VerificationSerializer,
+        "request_changes": ReviewCommentSerializer,
+        "reject": RejectionSerializer,
+        "resubmit": ResubmissionSerializer,
+    }
 
     def initial(self, request, *args, **kwargs):
         # Refusals (authentication, permission, throttling, parameters) are English, as on
@@ -742,12 +784,29 @@ class ReportViewSet(
         # and its preview are in the reader's language.
         with translation.override("en"):
             super().initial(request, *args, **kwargs)
-            reject_empty_parameters(request)
-            # `?state=a&state=b` or `?page=1&page=2` would be read from the last value.
-            reject_repeated_parameters(request, None)
+            # An unknown parameter (`?stat=verified`), an empty one, or one given twice
+            # (`?state=a&state=b`, `?page=1&page=2`: read from the last value) is a 400
+            # naming it, as on every address: never every report, unfiltered.
+            check_parameters(
+                request,
+                self.known_parameters(),
+                what=PARAMETER_OWNERS.get(self.action, "address"),
+            )
             if request.method in ("POST", "PUT", "PATCH"):
                 request.data  # noqa: B018 - parsed here: a 415 or a malformed body, in English
         activate_for(request)  # the preview's explanation is in the reader's language
+
+    def known_parameters(self) -> set[str]:
+        """The query parameters this action reads: every one `format` and `lang`; the
+        lists (`list`, `queue`) their paging, and the caller's own list `state`. A POST's
+        body is read apart (its serializer refuses a field it does not have)."""
+        known = {api_settings.URL_FORMAT_OVERRIDE, LANG}
+        if self.action in ("list", "queue"):
+            paginator = self.paginator
+            known |= {paginator.page_query_param, paginator.page_size_query_param}
+        if self.action == "list":
+            known.add(STATE_FILTER.name)
+        return known
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = negotiated(super().finalize_response(request, response, *args, **kwargs))
@@ -777,8 +836,14 @@ class ReportViewSet(
         return reports().filter(review.readable_reports(user)).order_by("id")
 
     def get_object(self):
+        """The report the address names, if the caller may read it; any other id (one no
+        report has, one that cannot be an id: `0`, `abc`, `99999999999999999999`) is the
+        same 404 naming it, without a query when it cannot be one (the router takes any
+        segment, as the other records' do: api.base.PublicReadMixin.get_object)."""
         pk = self.kwargs["pk"]
-        report = self.get_queryset().filter(pk=int(pk)).first() if int(pk) < 2**63 else None
+        report = None
+        if re.fullmatch(identifiers.DATABASE_ID, pk):
+            report = self.get_queryset().filter(pk=int(pk)).first()
         if report is None:
             raise exceptions.NotFound(f"No report with id {echoed(pk)!r} that you may read.")
         return report
@@ -800,7 +865,7 @@ class ReportViewSet(
         description=WITHDRAWAL_DESCRIPTION,
         request=WithdrawalInputSerializer,
         responses={201: ReportDetailSerializer, **DUPLICATE_409},
-        parameters=[idempotency_key_parameter()],
+        parameters=[idempotency_key_parameter(), CREATED_LOCATION, DUPLICATE_LOCATION],
         examples=[
             examples.WITHDRAWAL,
             examples.WITHDRAWAL_FILED,
@@ -893,7 +958,7 @@ class ReportViewSet(
         description=RESUBMIT_DESCRIPTION,
         request=ResubmissionSerializer,
         responses={200: ReportDetailSerializer, **DUPLICATE_409},
-        parameters=[REPORT_ID],
+        parameters=[REPORT_ID, DUPLICATE_LOCATION],
         examples=[
             examples.RESUBMISSION_BODY,
             examples.RESUBMITTED,

@@ -27,7 +27,13 @@ from api.paging import IncidentFeedPagination, NotEqual, PageOrCursorPagination
 from api.parsers import JSONParser
 from api.reports import examples as report_examples
 from api.reports.serializers import ReportDetailSerializer, ReportInputSerializer
-from api.reports.views import RULES_DESCRIPTION, file_from_request, idempotency_key_parameter
+from api.reports.views import (
+    CREATED_LOCATION,
+    DUPLICATE_LOCATION,
+    RULES_DESCRIPTION,
+    file_from_request,
+    idempotency_key_parameter,
+)
 from api.visits import examples
 from api.visits import rows as visit_rows
 from api.visits.serializers import (
@@ -316,7 +322,20 @@ WITHDRAWN_VISITS = (
         deprecated=True,
         request=ReportInputSerializer,
         responses={201: ReportDetailSerializer, 409: DuplicateReportSerializer},
-        parameters=[idempotency_key_parameter()],
+        parameters=[
+            idempotency_key_parameter(),
+            CREATED_LOCATION,
+            DUPLICATE_LOCATION,
+            OpenApiParameter(
+                "Link",
+                str,
+                OpenApiParameter.HEADER,
+                response=[201],
+                required=True,
+                description=f'`<https://…{REPORTS_PATH}>; rel="successor-version"`: the '
+                "address that replaces this deprecated one, `POST /api/v1/reports/`.",
+            ),
+        ],
         examples=[
             report_examples.NEW_VISIT,
             report_examples.REPORT_FILED,
@@ -349,6 +368,8 @@ class VisitViewSet(
     detail_parameters = (AS_OF,)
     parser_classes = [JSONParser]
     http_method_names = ["get", "post", "head", "options"]
+    # The body POST reads, as POST /reports/ (api.metadata.ApiMetadata describes it).
+    request_serializers = {"create": ReportInputSerializer}
 
     def get_queryset(self):
         # A list starts from the published visits; its filters add the withdrawn ones where

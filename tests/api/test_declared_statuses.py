@@ -94,6 +94,10 @@ def test_a_wrong_key_a_parameter_an_accept_header_and_a_rate_limit_are_declared_
         answer = send(client, method, f"{url}?lang=en&lang=en", headers=key)
         assert answer.status_code == 400, (method, url, answer.content[:200])
         declared(operation, 400, path, method)
+        # With the rate limits' headers, which the schema gave a success and a 429 only.
+        limits = {name for name in answer.headers if name.startswith("RateLimit-")}
+        assert limits <= set(operation["responses"]["400"].get("headers", {})), (method, path)
+        assert limits, (method, path)
         answer = send(client, method, f"{url}?lang=en&lang=en", headers=key)
         assert answer.status_code == 429, (method, url, answer.content[:200])
         declared(operation, 429, path, method)
@@ -189,6 +193,135 @@ def test_every_get_answers_its_declared_412(seeded):
         answer = client.get(url + query, headers={**key, "If-Match": '"nope"'})
         assert answer.status_code == 412, (url, answer.content[:200])
         declared(operation, 412, path, method)
+        headers = set(operation["responses"]["412"]["headers"])
+        assert set(answer.headers) - EVERY_ANSWER <= headers, (path, set(answer.headers))
+
+
+def _get_values(admin) -> dict[str, str]:
+    """ANY_VALUES, with a record of each resource read by its database id (a report of
+    `admin`'s among them)."""
+    from states.models import JointStatement, SecurityCouncilReferral
+    from visits import review
+    from visits.models import Finding
+
+    report = review.file_report(
+        author=admin,
+        data={"person": "vladimir-putin", "host": "TJK", "start": "2030-01-01"},
+        citations=[],
+        submit=False,
+    )
+    return {
+        **ANY_VALUES,
+        "/api/v1/findings/": str(Finding.objects.values_list("pk", flat=True).first()),
+        "/api/v1/statements/": str(JointStatement.objects.values_list("pk", flat=True).first()),
+        "/api/v1/referrals/": str(
+            SecurityCouncilReferral.objects.values_list("pk", flat=True).first()
+        ),
+        "/api/v1/reports/": str(report.pk),
+    }
+
+
+def test_a_get_declares_its_304_and_etag_exactly_when_it_sends_an_etag(seeded):
+    """The reports' reads (`Cache-Control: private, no-store`) send no ETag, so they never
+    answer 304, which the schema declared on them as on every GET, with an ETag on their
+    200 and an If-None-Match to send: a generated client revalidated what it could not.
+    Every other GET sends its ETag and answers 304 to it."""
+    openapi = schema()
+    admin = member("walker", "admins")
+    key = {"Authorization": f"Token {Token.objects.create(user=admin).key}"}
+    values = _get_values(admin)
+    client = Client()
+    private = []
+    for path, method, operation in operations(openapi):
+        if method != "get":
+            continue
+        url = address(path, values) + ("?q=putin" if path.endswith("/search/") else "")
+        answer = client.get(url, headers=key)
+        assert answer.status_code == 200, url
+        sends = answer.has_header("ETag")
+        responses = operation["responses"]
+        asks = [p["name"] for p in operation["parameters"] if p["in"] == "header"]
+        assert sends == ("304" in responses), (path, sends)
+        assert sends == ("ETag" in responses["200"].get("headers", {})), path
+        assert sends == ("If-None-Match" in asks), path
+        if sends:
+            again = client.get(url, headers={**key, "If-None-Match": answer["ETag"]})
+            assert again.status_code == 304, url
+            assert set(again.headers) - EVERY_ANSWER <= set(responses["304"]["headers"]), path
+        else:
+            assert "no-store" in answer["Cache-Control"], path
+            private.append(path)
+    assert sorted(private) == [
+        "/api/v1/reports/",
+        "/api/v1/reports/queue/",
+        "/api/v1/reports/{id}/",
+    ]
+
+
+# Headers HTTP and the site's middleware give every answer, which no operation declares:
+# its body's type, length and language, what it varies on, the methods of the address,
+# the security headers and, on a report's answers, that no cache may keep it.
+EVERY_ANSWER = {
+    "Allow",
+    "Cache-Control",
+    "Content-Language",
+    "Content-Length",
+    "Content-Security-Policy",
+    "Content-Type",
+    "Cross-Origin-Opener-Policy",
+    "Expires",
+    "Referrer-Policy",
+    "Vary",
+    "X-Content-Type-Options",
+    "X-Frame-Options",
+}
+
+
+def test_every_header_a_filing_answers_with_is_declared(seeded):
+    """A filing's 201 sends `Location` (and POST /visits/, the deprecated alias, `Link`
+    rel="successor-version", which the README promises), and its `409 duplicate_report`
+    the existing report's `Location`: the schema declared only the RateLimit headers on
+    the 201, and none on the 409. Every header each answer carries, beyond those every
+    answer does, is now one its operation's response declares."""
+    from tests.api.test_reports import MONGOLIA, TAJIKISTAN
+    from visits.models import Visit
+
+    Visit.objects.filter(slug__startswith="vladimir-putin-tjk-2025-10").delete()
+    openapi = schema()
+    reporter = member("filer", "reporters")
+    key = {"Authorization": f"Token {Token.objects.create(user=reporter).key}"}
+    client = Client()
+    filings = [
+        ("/api/v1/reports/", TAJIKISTAN),
+        ("/api/v1/visits/", {**TAJIKISTAN, "place": "Khujand", "another_visit": True}),
+        (
+            "/api/v1/reports/withdrawals/",
+            {"visit": MONGOLIA, "withdrawal_note": "The newspaper retracted its story."},
+        ),
+    ]
+    checked = []
+    for path, body in filings:
+        for status in (201, 409):  # the same key again: a duplicate, named
+            answer = client.post(
+                path,
+                body,
+                content_type="application/json",
+                headers={**key, "Idempotency-Key": f"key-{path}"},
+            )
+            assert answer.status_code == status, (path, answer.content[:300])
+            sent = set(answer.headers) - EVERY_ANSWER
+            response = openapi["paths"][path]["post"]["responses"][str(status)]
+            assert sent <= set(response.get("headers", {})), (path, status, sent)
+            assert "Location" in sent
+            checked.append((path, status, sent))
+    assert "Link" in checked[2][2]  # the alias's 201
+    # What a 201 always sends is required; a 409 names the report only when it may.
+    for path, _ in filings:
+        responses = openapi["paths"][path]["post"]["responses"]
+        assert responses["201"]["headers"]["Location"]["required"] is True
+        assert not responses["409"]["headers"]["Location"].get("required")
+    resubmit = openapi["paths"]["/api/v1/reports/{id}/resubmit/"]["post"]["responses"]
+    assert "Location" in resubmit["409"]["headers"]  # a duplicate, as a filing's
 
 
 def test_every_read_refuses_an_unknown_format_as_a_counted_400(seeded, settings):

@@ -2,6 +2,8 @@
 
 import pytest
 
+from core.echo import echoed
+
 pytestmark = pytest.mark.django_db
 
 MONGOLIA = "/api/v1/visits/vladimir-putin-mng-2024-09-02/"
@@ -102,6 +104,56 @@ def test_unknown_identifiers_are_a_clear_404(seeded, api_client, url, message):
     response = api_client.get(url)
     assert response.status_code == 404
     assert response.json() == {"error": {"code": "not_found", "message": message, "fields": {}}}
+
+
+def test_every_integer_id_that_names_nothing_is_the_same_404(seeded, api_client, clients):
+    """`/reports/99999999999999999999/` was "There is no API endpoint at …", where an id
+    no report has is "No report with id …": the reports' addresses took only ids of 18
+    digits at most, so a longer one (or `0`, `abc`) fell through to no address at all.
+    Every operation whose path has an integer id answers each of them as it answers a
+    missing one, the id named, reads and POSTs alike."""
+    schema = api_client.get("/api/v1/schema/", {"format": "json"}).json()
+    admin = clients["admin"]  # may read and review any report
+    walked = set()
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            ids = [
+                p
+                for p in operation.get("parameters", [])
+                if p["in"] == "path" and p["schema"].get("type") == "integer"
+            ]
+            if not ids:
+                continue
+            client = admin if path.startswith("/api/v1/reports/") else api_client
+
+            def answer(value, client=client, path=path, method=method):
+                url = path.replace("{id}", value)
+                if method == "post":
+                    return client.post(url, {}, format="json")
+                return client.get(url)
+
+            missing = answer("999999")
+            assert missing.status_code == 404, (method, path)
+            said = missing.json()["error"]["message"]
+            assert "'999999'" in said
+            for value in ("99999999999999999999", "0", "abc", "9" * 200):
+                got = answer(value)
+                assert got.status_code == 404, (method, path, value)
+                named = repr(echoed(value))  # a long one shortened, as every echo
+                assert got.json()["error"]["message"] == said.replace("'999999'", named), (
+                    method,
+                    path,
+                    value,
+                )
+            walked.add((method, path))
+    assert {
+        ("get", "/api/v1/reports/{id}/"),
+        ("post", "/api/v1/reports/{id}/verify/"),
+        ("post", "/api/v1/reports/{id}/resubmit/"),
+        ("get", "/api/v1/findings/{id}/"),
+        ("get", "/api/v1/statements/{id}/"),
+        ("get", "/api/v1/referrals/{id}/"),
+    } <= walked
 
 
 def test_a_database_id_has_one_address_only(seeded, api_client):

@@ -247,6 +247,14 @@ def test_an_unknown_format_parameter_is_a_400_naming_the_formats(
         ("application/json;q=0, text/csv;q=0.1", "text/csv; charset=utf-8"),
         ("text/csv;q=0.7, application/json;q=0.7", "text/csv; charset=utf-8"),
         ("application/json;q=0.7, text/csv;q=0.7", "application/json"),
+        # A wildcard matches only what no more specific range names (RFC 9110, 12.5.1).
+        ("application/json;q=0, */*", "text/csv; charset=utf-8"),
+        ("*/*, application/json;q=0", "text/csv; charset=utf-8"),
+        ("application/*;q=0, */*", "text/csv; charset=utf-8"),
+        ("application/json;q=0.1, */*", "text/csv; charset=utf-8"),
+        ("text/csv;q=0, */*", "application/json"),
+        ("text/*;q=0, text/csv, */*;q=0.1", "text/csv; charset=utf-8"),
+        ("application/json;q=0.5, */*;q=0.1", "application/json"),
     ],
 )
 def test_the_accept_headers_quality_values_choose_the_format(
@@ -261,6 +269,25 @@ def test_the_accept_headers_quality_values_choose_the_format(
         "/api/v1/visits/", {"host": "MNG", "format": "json"}, HTTP_ACCEPT=accept
     )
     assert explicit["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize("accept", ["application/json;q=0, */*", "*/*;q=0.5, application/*;q=0"])
+def test_a_format_refused_with_q_0_is_never_what_a_wildcard_gets(
+    seeded, api_client, clients, accept
+):
+    """`Accept: application/json;q=0, */*` was answered in JSON, the type it refuses: the
+    wildcard matched it first. Where JSON is all an address has (search, the reports),
+    nothing acceptable is left: a 406."""
+    assert api_client.get("/api/v1/warrants/", HTTP_ACCEPT=accept)["Content-Type"] == (
+        "text/csv; charset=utf-8"
+    )
+    for client, path in (
+        (api_client, "/api/v1/search/?q=putin"),
+        (clients["reporter"], "/api/v1/reports/"),
+    ):
+        response = client.get(path, HTTP_ACCEPT=accept)
+        assert response.status_code == 406, (path, response["Content-Type"])
+        assert response.json()["error"]["code"] == "not_acceptable"
 
 
 def test_an_error_asked_for_as_csv_is_still_json(seeded, api_client):
@@ -429,6 +456,40 @@ def test_json_and_csv_of_one_list_have_different_etags_and_vary_on_accept(seeded
     as_csv = api_client.get("/api/v1/visits/", HTTP_ACCEPT="text/csv")
     assert as_json["ETag"] != as_csv["ETag"]
     assert "Accept" in as_json["Vary"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/visits/?host=MNG",
+        "/api/v1/warrants/",
+        "/api/v1/incidents/",
+        "/api/v1/visits/vladimir-putin-mng-2024-09-02/",
+    ],
+)
+def test_a_csv_has_one_etag_however_it_was_asked_for(seeded, api_client, path):
+    """`?format=csv` and `Accept: text/csv` give the same bytes, which had two ETags (the
+    `format` parameter was part of the key): a client revalidating one with the other's
+    got the whole CSV again. Both still vary on Accept: the address without `format`
+    answers JSON to another Accept."""
+    joined = "&" if "?" in path else "?"
+    asked = {
+        "format": api_client.get(f"{path}{joined}format=csv"),
+        "format first": api_client.get(f"{path}{joined}format=csv", HTTP_ACCEPT="text/html"),
+        "accept": api_client.get(path, HTTP_ACCEPT="text/csv"),
+        "wildcard": api_client.get(path, HTTP_ACCEPT="text/*"),
+    }
+    contents = {name: csv_rows(answer) for name, answer in asked.items()}
+    etags = {name: answer["ETag"] for name, answer in asked.items()}
+    assert len({json.dumps(rows) for rows in contents.values()}) == 1
+    assert len(set(etags.values())) == 1, etags
+    for name, answer in asked.items():
+        assert "Accept" in answer["Vary"], name
+        assert answer["Content-Type"] == "text/csv; charset=utf-8", name
+    etag = etags["format"]
+    assert api_client.get(path, HTTP_ACCEPT="text/csv", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    as_json = api_client.get(path, HTTP_IF_NONE_MATCH=etag)
+    assert as_json.status_code == 200 and as_json["ETag"] != etag
 
 
 def test_the_schema_is_english_whatever_the_language_asked(seeded, api_client):

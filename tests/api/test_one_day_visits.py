@@ -11,6 +11,7 @@ import csv
 import datetime
 import io
 import json
+import re
 import sqlite3
 import zipfile
 from io import StringIO
@@ -162,3 +163,49 @@ def test_ordering_by_end_sorts_both_stored_forms_alike(seeded, api_client, setti
     api, site = before
     assert api.index(STORED_WITHOUT_END) > api.index(STORED_WITH_ITS_START)
     assert site.index(STORED_WITHOUT_END) < site.index(STORED_WITH_ITS_START)
+
+
+@pytest.mark.parametrize(
+    ("slug", "stored_end", "shown_end"),
+    [
+        # Its stored `end` repeats its start: the correction copies it as stored.
+        (STORED_WITH_ITS_START, "2010-08-27", None),
+        (STORED_WITHOUT_END, None, None),
+        # Two days: its end stays.
+        ("vladimir-putin-mng-2024-09-02", "2024-09-03", "2024-09-03"),
+    ],
+)
+def test_a_correction_of_a_one_day_visit_shows_no_end_as_the_visit_does(
+    seeded, clients, client, reviewer, slug, stored_end, shown_end
+):
+    """A correction copies its visit's row (visits.review.report_data_of): of a one-day
+    visit stored with its end repeating its start, GET /reports/{id}/ gave that `end`
+    (`2010-08-27`) where GET /visits/{id}/ gives none, and so did the newsroom's page of
+    the report. Both read it as every output reads a visit's (core.tabular.shown_end); the
+    report's data keeps it as filed."""
+    from visits.models import Report
+
+    visit = clients["anonymous"].get(f"/api/v1/visits/{slug}/").json()
+    assert visit["end"] == shown_end
+    filed = clients["reporter"].post(
+        "/api/v1/reports/", {"visit": slug, "notes": "A note the visit lacks."}, format="json"
+    )
+    assert filed.status_code == 201, filed.content
+    report = Report.objects.get(pk=filed.json()["id"])
+    assert report.data["end"] == stored_end  # untouched
+    for reader in ("reporter", "reviewer"):
+        for answer in (
+            filed,
+            clients[reader].get(f"/api/v1/reports/{report.pk}/"),
+            clients[reader].get(
+                "/api/v1/reports/queue/" if reader == "reviewer" else "/api/v1/reports/"
+            ),
+        ):
+            body = answer.json()
+            (row,) = [r for r in body.get("results", [body]) if r["id"] == report.pk]
+            assert (row["start"], row["end"]) == (visit["start"], shown_end), (reader, row)
+    client.force_login(reviewer)
+    page = client.get(f"/newsroom/reports/{report.pk}/").content.decode()
+    listed = page.split('id="report-facts"')[1].split("</dl>")[0]
+    facts = dict(re.findall(r"<dt>([^<]*)</dt><dd>([^<]*)</dd>", listed))
+    assert (facts["End date"] == "none") == (shown_end is None), facts["End date"]

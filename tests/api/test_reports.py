@@ -820,6 +820,56 @@ def test_no_cache_keeps_a_report_its_list_or_the_queue(tajikistan_removed, clien
         assert {"private", "no-store"} <= directives, (name, answer.get("Cache-Control"))
 
 
+def test_every_reports_address_refuses_a_parameter_it_does_not_read(tajikistan_removed, clients):
+    """`?stat=verified` (for `state`) listed every report, as did `?states=`, `?facets=`,
+    `?ordering=` or `?bogus=1`, on the list, the queue and a record: /reports/ checked
+    only empty and repeated parameters, where every other address refuses an unknown one
+    with a 400 `invalid_filter` naming it (README). So do its POSTs, and the alias POST
+    /visits/, before anything is filed or changed (their bodies are checked apart)."""
+    reporter, reviewer = clients["reporter"], clients["reviewer"]
+    filed = file(reporter)
+    url = filed.json()["url"]
+    # What each address reads, and its refusal's own words.
+    reads = {
+        "/api/v1/reports/": ("list", "format, lang, page, page_size, state"),
+        "/api/v1/reports/queue/": ("list", "format, lang, page, page_size"),
+        url: ("record", "format, lang"),
+    }
+    assert reporter.get("/api/v1/reports/", {"state": "verified"}).json()["count"] == 0
+    for address, (what, known) in reads.items():
+        caller = reporter if address != "/api/v1/reports/queue/" else reviewer
+        assert caller.get(address, {"page_size": 5} if what == "list" else {}).status_code == 200
+        for wrong in ("stat", "states", "facets", "ordering", "bogus"):
+            answer = caller.get(address, {wrong: "verified"})
+            assert answer.status_code == 400, (address, wrong, answer.content[:200])
+            error = answer.json()["error"]
+            assert error["code"] == "invalid_filter"
+            assert error["fields"] == {
+                wrong: [f"This {what} has no such parameter. Its parameters are: {known}."]
+            }
+    # The queue has no `state`: it lists those awaiting review.
+    assert reviewer.get("/api/v1/reports/queue/", {"state": "submitted"}).status_code == 400
+    posts = {
+        "/api/v1/reports/": (reporter, TAJIKISTAN),
+        "/api/v1/visits/": (reporter, TAJIKISTAN),
+        "/api/v1/reports/withdrawals/": (reporter, {"visit": MONGOLIA}),
+        f"{url}verify/": (reviewer, {"seen": filed.json()["version"]}),
+        f"{url}request-changes/": (reviewer, {"comment": "Add the readout."}),
+        f"{url}reject/": (reviewer, {"reason": "Not a visit."}),
+        f"{url}resubmit/": (reporter, {"reply": "Done."}),
+    }
+    before = review.version_of(Report.objects.get(pk=filed.json()["id"]))
+    for address, (caller, body) in posts.items():
+        answer = caller.post(f"{address}?bogus=1", body, format="json")
+        assert answer.status_code == 400, (address, answer.content[:200])
+        assert answer.json()["error"]["fields"] == {
+            "bogus": ["This address has no such parameter. Its parameters are: format, lang."]
+        }
+    assert Report.objects.count() == 1
+    assert review.version_of(Report.objects.get()) == before
+    assert reporter.options("/api/v1/reports/?bogus=1").status_code == 400
+
+
 def _renamed(body: dict, old: str, new: str) -> dict:
     return {(new if name == old else name): value for name, value in body.items()}
 
