@@ -108,6 +108,21 @@ def text_cause(text: str) -> dict:
     return {"key": "text", "text": text}
 
 
+def rule_cause(version: str) -> dict:
+    """The cause of a verdict decided again because the compliance rule changed: the rule
+    now in force is `version` (compliance.RULE_VERSION), rendered "the compliance rule
+    changed (now version <version>)"."""
+    return {"key": "rule", "version": version}
+
+
+def with_rule_change(found: Sequence[dict], version: str) -> list[dict]:
+    """`found` (the causes of a change to a verdict) with the rule change to `version` named
+    first (`rule_cause`), once, in place of any rule change `found` named (an earlier
+    version's is out of date): for a verdict that was recorded under another version of
+    the rule, whatever else moved it."""
+    return [rule_cause(version), *(c for c in found if c.get("key") != "rule")]
+
+
 def as_causes(value: str | dict | Sequence[dict]) -> list[dict]:
     """Normalise what callers pass as a cause (words, one cause, or several) to a list."""
     if isinstance(value, str):

@@ -2261,7 +2261,11 @@ def import_dataset(
                 if not allow_mass_removal:
                     check_mass_removal(recorded, report)
             # Verdicts computed by an older rule say so in their history, not "dataset import".
-            outbox.request_outdated_rule_version()
+            # Deferred: the pass below evaluates and counts them (relayed as this commits,
+            # the workers, or the task run at once without a broker, would take them first
+            # and the import would report them unchanged); the sweeper relays what remains.
+            with outbox.relay_deferred():
+                outbox.request_outdated_rule_version()
             # Verdicts are derived: evaluate everything (cheap at this size); only changes
             # are written.
             report.evaluation = flagging.evaluate_visits(cause=imported)

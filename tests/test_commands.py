@@ -452,3 +452,29 @@ def test_up_serves_with_a_connection_per_request_unless_told_otherwise(
 def test_the_development_server_as_up_runs_it_keeps_no_connection_after_a_burst():
     """With `up`'s setting, a burst of 60 requests at once leaves no connection open."""
     assert _connections_left_by_a_burst({**os.environ, "DJANGO_CONN_MAX_AGE": "0"}) <= 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_up_recomputes_the_verdicts_of_an_older_rule_and_says_what_it_wrote(
+    seeded, monkeypatch, settings
+):
+    """Without a broker `up` said nothing after a rule change: the requests it made for the
+    older rule's verdicts were relayed as they committed and evaluated inline by the task,
+    so that its own evaluation found none. Transactional: the relay runs on commit."""
+    import compliance
+    from visits import outbox
+    from visits.models import Verdict, Visit
+
+    assert settings.CELERY_TASK_ALWAYS_EAGER
+    monkeypatch.setattr(compliance, "RULE_VERSION", "2999.1")
+    monkeypatch.setattr(outbox, "RULE_VERSION", "2999.1")
+    command = up_command()
+
+    command.recompute_outdated()
+
+    visits = Visit.objects.count()
+    assert command.stdout.getvalue().strip() == (
+        f"==> Recomputed {visits} verdicts for the rule's new version: 0 verdicts changed, "
+        f"0 explanations reworded, {visits} unchanged but recorded under rule version 2999.1"
+    )
+    assert set(Verdict.objects.values_list("rule_version", flat=True)) == {"2999.1"}

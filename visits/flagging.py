@@ -310,17 +310,55 @@ _LAST_ID = 2**63 - 1
 class EvaluationStats:
     """Counts of one evaluation: visits checked, verdicts written, and (of those checked)
     visits the rule ran on; a full re-evaluation skips the visits whose inputs' digest did
-    not change, so `computed` can be far below `evaluated`."""
+    not change, so `computed` can be far below `evaluated`.
+
+    `changed` counts every verdict written, whichever path wrote it (a full re-evaluation,
+    an import, a worker); each falls in exactly one of the kinds after it, which `summary`
+    tells apart: a visit's first verdict (`first`), another code or basis (`redecided`,
+    a history entry), the same code and basis with other reasons (`reworded`, a history
+    entry: "its explanation was updated"), the same decision and reasons recorded again
+    under compliance.RULE_VERSION because the stored one was another rule version's
+    (`restamped`, no history entry), and the same decision, reasons and rule version with
+    other warrant links, self-check or would-have-been-bound (`other`).
+    """
 
     evaluated: int = 0
     changed: int = 0
     computed: int = 0
+    first: int = 0
+    redecided: int = 0
+    reworded: int = 0
+    restamped: int = 0
+    other: int = 0
 
     def __iadd__(self, other):
-        self.evaluated += other.evaluated
-        self.changed += other.changed
-        self.computed += other.computed
+        for field in dataclasses.fields(self):
+            setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
         return self
+
+    def summary(self) -> str:
+        """What was written, in English, as the commands print it (evaluate_visits,
+        import_dataset, up): e.g. "0 verdicts changed, 2 explanations reworded, 95 unchanged
+        but recorded under rule version 2026.12.05.2", with the first verdicts before and
+        the verdicts otherwise updated after when there are any. The parts add up to
+        `changed`."""
+        parts = [
+            _count(self.redecided, "verdict changed", "verdicts changed"),
+            _count(self.reworded, "explanation reworded", "explanations reworded"),
+            f"{self.restamped} unchanged but recorded under rule version {compliance.RULE_VERSION}",
+        ]
+        if self.first:
+            parts.insert(0, _count(self.first, "new verdict", "new verdicts"))
+        if self.other:
+            parts.append(
+                f"{self.other} otherwise updated (the warrants cited, the self-check or "
+                "whether the host would have been bound)"
+            )
+        return ", ".join(parts)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 # Periods are immutable and visits share their dates (some 10,000 distinct days over
@@ -387,10 +425,16 @@ def _evaluate_rows(cur, rows, facts: FactBook, cause, now) -> EvaluationStats:
     """Compute verdicts for locked visit rows and write those that changed.
 
     `cause` (words or core.causes dicts) is what the history records when a visit
-    has no evaluation request of its own saying why.
+    has no evaluation request of its own saying why. A verdict stored under another
+    RULE_VERSION is decided again because the rule changed: its history names the rule
+    change instead (with its request's causes, if any: core.causes.with_rule_change),
+    read from the row's stored version, so whichever path evaluates it (a full
+    re-evaluation, an import, the sweeper's requests) says the same.
     """
     if not rows:
         return EvaluationStats()
+    stats = EvaluationStats(evaluated=len(rows), computed=len(rows))
+    rule = compliance.RULE_VERSION
     sources = _load_sources(cur, [r[0] for r in rows])
     upserts, history, satisfied, refreshed = [], [], [], []
     for row in rows:
@@ -429,7 +473,7 @@ def _evaluate_rows(cur, rows, facts: FactBook, cause, now) -> EvaluationStats:
                 and old_would == verdict.would_have_been_bound
                 and old_check == check
                 and list(old_warrants) == warrant_ids
-                and row[23] == compliance.RULE_VERSION
+                and row[23] == rule
             ):
                 if row[29] != fingerprint:
                     refreshed.append((visit_id, fingerprint))
@@ -437,11 +481,28 @@ def _evaluate_rows(cur, rows, facts: FactBook, cause, now) -> EvaluationStats:
         # No prose is stored: readers render `reasons` in their language at read time
         # (Verdict.explanation_text); `explanation` stays blank.
         upserts.append((visit_id, verdict, check, warrant_ids, reasons_json, "", fingerprint))
-        if old_code != verdict.code or old_basis != verdict.basis or not same_reasons:
-            why = {
-                "first": old_code is None,
-                "causes": causes.loads(reason) if reason else causes.as_causes(cause),
-            }
+        # A verdict stored by another version of the rule (row[23], read with the visit:
+        # no query of its own) is decided again because the rule changed, whatever path
+        # got here: its history names the rule change, not the pass that found it.
+        outdated = old_code is not None and row[23] != rule
+        redecided = old_code != verdict.code or old_basis != verdict.basis
+        if old_code is None:
+            stats.first += 1
+        elif redecided:
+            stats.redecided += 1
+        elif not same_reasons:
+            stats.reworded += 1
+        elif outdated:
+            stats.restamped += 1
+        else:
+            stats.other += 1
+        if redecided or not same_reasons:
+            found = causes.loads(reason) if reason else causes.as_causes(cause)
+            if outdated:
+                # The visit's own request (a change to its facts) keeps its causes; the
+                # caller's, which only says which pass found it, gives way.
+                found = causes.with_rule_change(found if reason else (), rule)
+            why = {"first": old_code is None, "causes": found}
             if verdict.code == compliance.WITHDRAWN:
                 why["withdrawn"] = facts_visit.withdrawal_note
             cause_text, cause_facts = _cause_columns(why)
@@ -487,7 +548,8 @@ def _evaluate_rows(cur, rows, facts: FactBook, cause, now) -> EvaluationStats:
                 "WHERE er.visit_id = s.visit_id AND er.requested_at = s.at",
                 [[s[0] for s in satisfied], [s[1] for s in satisfied]],
             )
-    return EvaluationStats(evaluated=len(rows), changed=len(upserts), computed=len(rows))
+    stats.changed = len(upserts)
+    return stats
 
 
 @functools.lru_cache(maxsize=1024)

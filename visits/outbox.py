@@ -213,7 +213,7 @@ def request_outdated_rule_version() -> None:
             f"v.id IN ({_OUTDATED_VERDICTS}) "
             "AND NOT EXISTS (SELECT 1 FROM visits_evaluationrequest er WHERE er.visit_id = v.id)",
             [RULE_VERSION, RULE_VERSION],
-            {"key": "rule", "version": RULE_VERSION},
+            causes.rule_cause(RULE_VERSION),
         )
 
 

@@ -1,6 +1,7 @@
 """What an import records (DatasetImport): the documentation of the folder it read, which
 /data/ and the downloads show, and nothing at all when it changed nothing."""
 
+import datetime
 import importlib
 import io
 import shutil
@@ -13,14 +14,31 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
 from dataset import bulk
+from dataset.importer import version_key
 from dataset.models import DatasetImport
 from front.views.data import last_updated
+from tests.conftest import DATASET
 from tests.site.conftest import body
 
 pytestmark = pytest.mark.django_db
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-NEW = "2026.12.06"
+
+
+def released_after(version: str) -> tuple[str, datetime.date]:
+    """A version newer than `version` (data/CHANGELOG.md's `YYYY.MM.DD`, with a fourth part
+    for a second release the same day) and its release date: the day after `version`'s
+    date, which `dataset.importer.version_key` sorts after any release of that day.
+    Raises ValueError for a version that does not start with a date."""
+    day = datetime.datetime.strptime(".".join(version.split(".")[:3]), "%Y.%m.%d").date()
+    after = day + datetime.timedelta(days=1)
+    return after.strftime("%Y.%m.%d"), after
+
+
+# data/'s version, and one newer than it: derived, so that a new release of data/ (a
+# new VERSION and its CHANGELOG.md entry) leaves these tests meaningful.
+CURRENT = (DATASET / "VERSION").read_text(encoding="utf-8").strip()
+NEW, NEW_DATE = released_after(CURRENT)
 
 
 @pytest.fixture
@@ -36,7 +54,7 @@ def run_import(path) -> str:
 
 
 def next_version(dataset_dir, tmp_path):
-    """A copy of data/ released as 2026.12.06, with its own changelog entry, dictionary
+    """A copy of data/ released as NEW, with its own changelog entry, dictionary
     and licence (the project's data/ has none of them; the site shows the project's
     dictionary still)."""
     copy = tmp_path / "data"
@@ -44,7 +62,7 @@ def next_version(dataset_dir, tmp_path):
     (copy / "VERSION").write_text(NEW + "\n", encoding="utf-8")
     changelog = (copy / "CHANGELOG.md").read_text(encoding="utf-8")
     at = changelog.index("\n## ")
-    entry = f"\n## {NEW} — 2026-12-06\n\nA release of another folder: nothing else changed.\n"
+    entry = f"\n## {NEW} — {NEW_DATE.isoformat()}\n\nA release of another folder: nothing else changed.\n"
     (copy / "CHANGELOG.md").write_text(changelog[:at] + entry + changelog[at:], encoding="utf-8")
     for name in ("DICTIONARY.md", "LICENSE"):
         path = copy / name
@@ -67,12 +85,13 @@ def test_the_changelog_dictionary_and_licence_are_the_imported_folders(
     imported: visit pages said the new version, but /data/ said "Latest version:" and
     the changelog topped at data/'s, and the zip's CHANGELOG.md had no entry for the new
     one: they were read from the project's data/, never from the folder imported."""
+    assert version_key(NEW) > version_key(CURRENT)
     assert NEW not in (dataset_dir / "CHANGELOG.md").read_text(encoding="utf-8")
     run_import(next_version(dataset_dir, tmp_path))
 
     assert f"Latest version: {NEW}." in body(reader.get("/data/"))
     changelog = body(reader.get("/data/changelog/"))
-    assert changelog.index(f'id="v{NEW}"') < changelog.index('id="v2026.12.05"')
+    assert changelog.index(f'id="v{NEW}"') < changelog.index(f'id="v{CURRENT}"')
     feed = ET.fromstring(reader.get("/data/changelog/feed/").content)
     first = next(feed.iter(f"{ATOM}entry")).find(f"{ATOM}id").text
     assert first == f"http://testserver/data/changelog/#v{NEW}"
@@ -83,7 +102,7 @@ def test_the_changelog_dictionary_and_licence_are_the_imported_folders(
 
     manifest = bulk.build()
     assert zip_member(manifest, downloads, "VERSION").strip() == NEW
-    assert f"## {NEW} — 2026-12-06" in zip_member(manifest, downloads, "CHANGELOG.md")
+    assert f"## {NEW} — {NEW_DATE.isoformat()}" in zip_member(manifest, downloads, "CHANGELOG.md")
     assert zip_member(manifest, downloads, "DICTIONARY.md") == (
         dataset_dir / "DICTIONARY.md"
     ).read_text(encoding="utf-8")
@@ -104,7 +123,7 @@ def test_a_folder_without_a_changelog_has_none_and_keeps_the_projects_dictionary
     assert record.licence == (dataset_dir / "LICENSE").read_text(encoding="utf-8")
     html = body(reader.get("/data/"))
     assert "Latest version" not in html
-    assert 'id="v2026.12.05"' not in body(reader.get("/data/changelog/"))
+    assert f'id="v{CURRENT}"' not in body(reader.get("/data/changelog/"))
 
 
 def test_a_changelog_that_is_not_utf8_is_refused(dataset_dir, tmp_path):
@@ -154,3 +173,12 @@ def test_importing_the_same_files_again_moves_nothing_public(
         (f["name"], f["sha256"]) for f in before["files"]
     ]
     assert after["data_as_of"] == before["data_as_of"]
+
+
+@pytest.mark.parametrize(
+    ("version", "newer"),
+    [("2026.12.05", "2026.12.06"), ("2026.12.31.2", "2027.01.01"), ("2028.02.28", "2028.02.29")],
+)
+def test_the_version_these_tests_release_is_newer_than_datas(version, newer):
+    assert released_after(version)[0] == newer
+    assert version_key(newer) > version_key(version)

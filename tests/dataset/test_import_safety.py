@@ -13,6 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from compliance import RULE_VERSION
 from dataset.importer import (
     FILES,
     TREATY_COLUMNS,
@@ -184,7 +185,7 @@ def test_a_dry_run_reports_what_the_import_would_do_and_keeps_nothing(
     assert data_version() == version
     assert output.splitlines()[0] == f"dataset version: {NEWER}"
     assert "treaty events: 0 created, 1 updated," in output
-    assert "verdicts: 97 visits evaluated, 1 changed" in output
+    assert "verdicts: 97 visits evaluated: 1 verdict changed, 0 explanations reworded" in output
     assert output.splitlines()[-1] == (
         "Dry run: nothing was imported (the import was rolled back). "
         "Run the command again without --dry-run to import."
@@ -195,7 +196,7 @@ def test_a_dry_run_reports_what_the_import_would_do_and_keeps_nothing(
     )
     # The real import does what the dry run said.
     output, _ = command(path)
-    assert "verdicts: 97 visits evaluated, 1 changed" in output
+    assert "verdicts: 97 visits evaluated: 1 verdict changed, 0 explanations reworded" in output
     assert Visit.objects.get(slug="vladimir-putin-mng-2024-09-02").verdict.code == ("no_obligation")
 
 
@@ -207,7 +208,7 @@ def test_nothing_a_dry_run_enqueues_leaves_it(
     never runs, and no request is left for the sweeper."""
     relayed = []
     monkeypatch.setattr(outbox, "relay", lambda ids: relayed.append(sorted(ids)) or True)
-    # Verdicts of an older rule: the import requests their evaluation, relayed after commit.
+    # Verdicts of an older rule: the import requests their evaluation.
     Verdict.objects.filter(visit__slug="vladimir-putin-mng-2024-09-02").update(rule_version="0")
     path = newer_copy(dataset_dir, tmp_path / "data")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -215,11 +216,17 @@ def test_nothing_a_dry_run_enqueues_leaves_it(
     assert (callbacks, relayed) == ([], [])
     assert not EvaluationRequest.objects.exists()
     assert Verdict.objects.get(visit__slug="vladimir-putin-mng-2024-09-02").rule_version == "0"
-    # The same import for real relays the request after its commit.
+    # The same import for real evaluates that request in its own pass, which counts it
+    # (relayed at the commit of the request, it went to the workers, or to the task run at
+    # once without a broker, and the import said its verdicts were unchanged).
     with django_capture_on_commit_callbacks(execute=True):
-        command(path)
-    mongolia = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
-    assert relayed == [[mongolia.pk]]
+        output, _ = command(path)
+    assert relayed == []
+    assert not EvaluationRequest.objects.exists()
+    assert Verdict.objects.get(visit__slug="vladimir-putin-mng-2024-09-02").rule_version == (
+        RULE_VERSION
+    )
+    assert f"1 unchanged but recorded under rule version {RULE_VERSION}" in output
 
 
 # --- 2. A missing or misnamed optional file ------------------------------------------

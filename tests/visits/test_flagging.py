@@ -450,3 +450,117 @@ def test_an_evaluation_waiting_for_a_locked_visit_reads_what_its_holder_committe
     assert not thread.is_alive()
     changes = list(VerdictChange.objects.filter(visit=visit).values_list("old_code", "new_code"))
     assert changes == [("", "non_compliance"), ("non_compliance", "withdrawn")], changes
+
+
+NEW_RULE = "2999.1"
+MONGOLIA = "vladimir-putin-mng-2024-09-02"
+KYRGYZSTAN = "vladimir-putin-kgz-2023-10-12"
+
+
+def as_an_older_rule_left_them(monkeypatch) -> dict[str, str]:
+    """The rule moves to NEW_RULE; the stored verdicts are an older version's, one of them
+    another code and one other reasons (as a rule change leaves them). Returns the codes
+    they end with."""
+    flagging.evaluate_visits()
+    monkeypatch.setattr(compliance, "RULE_VERSION", NEW_RULE)
+    monkeypatch.setattr(outbox, "RULE_VERSION", NEW_RULE)
+    Verdict.objects.update(rule_version="2026.1")
+    mongolia = Verdict.objects.get(visit__slug=MONGOLIA)
+    kyrgyzstan = Verdict.objects.get(visit__slug=KYRGYZSTAN)
+    assert mongolia.code == "non_compliance"
+    Verdict.objects.filter(pk=mongolia.pk).update(code="no_obligation")
+    Verdict.objects.filter(pk=kyrgyzstan.pk).update(reasons=[])
+    return {MONGOLIA: mongolia.code, KYRGYZSTAN: kyrgyzstan.code}
+
+
+def evaluate_all() -> str:
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("evaluate_visits", "--all", stdout=out)
+    (line,) = out.getvalue().splitlines()
+    return line.split(": ", 1)[1].split(", in ")[0]
+
+
+def import_again(dataset_dir) -> str:
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("import_dataset", str(dataset_dir), stdout=out, stderr=io.StringIO())
+    (line,) = [x for x in out.getvalue().splitlines() if x.startswith("verdicts: ")]
+    return line.split(": ", 2)[2]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("path", ["evaluate_visits --all", "import_dataset"])
+def test_a_rule_change_is_named_and_counted_alike_by_every_path(
+    seeded, monkeypatch, dataset_dir, path
+):
+    """After a rule change, `evaluate_visits --all` recorded "Why: full re-evaluation"
+    (its own pass) where the sweeper, `up` and an import record "the compliance rule
+    changed", and printed "97 verdicts changed" for 95 verdicts that only moved to the new
+    rule version. An import printed "0 changed" and was not recorded: the requests it made
+    for the older rule's verdicts were relayed as it committed them, and evaluated by the
+    workers (at once without a broker), not by the import's own pass. Both now name the
+    rule change and count the same things. Transactional: the relay runs on commit."""
+    codes = as_an_older_rule_left_them(monkeypatch)
+    history = VerdictChange.objects.count()
+
+    said = evaluate_all() if path == "evaluate_visits --all" else import_again(dataset_dir)
+
+    assert set(Verdict.objects.values_list("rule_version", flat=True)) == {NEW_RULE}
+    changes = VerdictChange.objects.order_by("id")[history:]
+    assert {c.visit.slug: (c.old_code, c.new_code) for c in changes} == {
+        MONGOLIA: ("no_obligation", codes[MONGOLIA]),
+        KYRGYZSTAN: (codes[KYRGYZSTAN], codes[KYRGYZSTAN]),
+    }
+    for change in changes:
+        assert change.cause == f"the compliance rule changed (now version {NEW_RULE})"
+        assert change.cause_facts["causes"] == [{"key": "rule", "version": NEW_RULE}]
+        assert change.rule_version == NEW_RULE
+    others = Visit.objects.count() - 2
+    assert said == (
+        "1 verdict changed, 1 explanation reworded, "
+        f"{others} unchanged but recorded under rule version {NEW_RULE}"
+    )
+
+
+def test_a_visits_own_change_is_named_with_the_rule_change(seeded, monkeypatch):
+    """A visit with a change of its own waiting (its request's causes) keeps them, the rule
+    change named first; once its verdict is of the running rule, a full re-evaluation
+    names itself again."""
+    as_an_older_rule_left_them(monkeypatch)
+    mongolia = Visit.objects.get(slug=MONGOLIA)
+    outbox.request_evaluation("v.id = %s", [mongolia.pk], "a change to its facts")
+
+    flagging.evaluate_visits()
+
+    change = mongolia.verdict_changes.latest("changed_at", "id")
+    assert change.cause_facts["causes"] == [
+        {"key": "rule", "version": NEW_RULE},
+        causes.text_cause("a change to its facts"),
+    ]
+    Verdict.objects.filter(visit=mongolia).update(code="no_obligation")
+    flagging.evaluate_visits(force=True)
+    change = mongolia.verdict_changes.latest("changed_at", "id")
+    assert change.cause_facts["causes"] == [causes.text_cause(flagging.FULL_REEVALUATION)]
+
+
+def test_with_rule_change_names_the_rule_in_force_once():
+    fact = causes.text_cause("a change to its facts")
+    old, new = causes.rule_cause("2026.1"), causes.rule_cause(NEW_RULE)
+    assert causes.with_rule_change([old, fact, new], NEW_RULE) == [new, fact]
+    assert causes.with_rule_change([], NEW_RULE) == [new]
+
+
+def test_the_counts_add_up_to_the_verdicts_written():
+    stats = flagging.EvaluationStats(
+        evaluated=9, changed=6, computed=7, first=1, redecided=2, reworded=1, restamped=1, other=1
+    )
+    stats += flagging.EvaluationStats(evaluated=1, changed=1, computed=1, redecided=1)
+    assert stats.summary() == (
+        "1 new verdict, 3 verdicts changed, 1 explanation reworded, "
+        f"1 unchanged but recorded under rule version {compliance.RULE_VERSION}, 1 otherwise "
+        "updated (the warrants cited, the self-check or whether the host would have been bound)"
+    )
+    assert (stats.evaluated, stats.changed, stats.computed) == (10, 7, 8)

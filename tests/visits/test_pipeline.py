@@ -197,12 +197,16 @@ def test_the_command_evaluates_stale_visits_or_all_of_them_without_a_worker(puti
 
     out = io.StringIO()
     call_command("evaluate_visits", "--stale", stdout=out)
-    assert out.getvalue().startswith("Evaluated 2 stale visits: 2 verdicts changed, in ")
+    assert out.getvalue().startswith(
+        "Evaluated 2 stale visits: 2 new verdicts, 0 verdicts changed, "
+    )
     assert not EvaluationRequest.objects.exists()
 
     out = io.StringIO()
     call_command("evaluate_visits", "--chunk-size", "1", stdout=out)
-    assert out.getvalue().startswith("Evaluated 2 visits: 0 verdicts changed, in ")
+    assert out.getvalue().startswith(
+        "Evaluated 2 visits: 0 verdicts changed, 0 explanations reworded, 0 unchanged "
+    )
 
 
 # --- With the worker --------------------------------------------------------------------
@@ -424,7 +428,7 @@ def test_a_hung_broker_does_not_block_a_save(putin, mongolia):
     # The command drains what the broker never took, with no worker at all.
     out = io.StringIO()
     call_command("evaluate_visits", "--stale", stdout=out)
-    assert out.getvalue().startswith("Evaluated 1 stale visits: 1 verdicts changed")
+    assert out.getvalue().startswith("Evaluated 1 stale visits: 1 new verdict, 0 verdicts changed")
     assert Verdict.objects.get(visit=visit).code == "non_compliance"
 
 

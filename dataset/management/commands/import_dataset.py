@@ -81,7 +81,7 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"{model}: {parts}")
         stats = report.evaluation
-        self.stdout.write(f"verdicts: {stats.evaluated} visits evaluated, {stats.changed} changed")
+        self.stdout.write(f"verdicts: {stats.evaluated} visits evaluated: {stats.summary()}")
         if report.dry_run:
             self.stdout.write(
                 self.style.SUCCESS(

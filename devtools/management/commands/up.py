@@ -258,14 +258,19 @@ class Command(BaseCommand):
         names the rule change): inline without a broker, by the worker with one."""
         from visits import flagging, outbox
 
-        outbox.request_outdated_rule_version()
-        if settings.CELERY_TASK_ALWAYS_EAGER:
-            stats = flagging.evaluate_pending()
-            if stats.evaluated:
-                self.step(
-                    f"Recomputed {stats.evaluated} verdicts for the rule's new version "
-                    f"({stats.changed} changed)"
-                )
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            outbox.request_outdated_rule_version()
+            return
+        # Deferred, and evaluated here: relayed as they commit, they would be evaluated
+        # inline by the task, uncounted, and this would find none left to tell.
+        with outbox.relay_deferred():
+            outbox.request_outdated_rule_version()
+        stats = flagging.evaluate_pending()
+        if stats.evaluated:
+            self.step(
+                f"Recomputed {stats.evaluated} verdicts for the rule's new version: "
+                f"{stats.summary()}"
+            )
 
     def ensure_admin(self):
         """On the first run, an admin account with a random password, shown once and kept in .local/."""

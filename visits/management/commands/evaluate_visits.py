@@ -3,7 +3,10 @@
 `--all` (the default) re-evaluates every visit, e.g. after the rule changed;
 `--stale` evaluates only the visits with an outstanding evaluation request (what
 the workers would do next), e.g. to drain the outbox while the broker is down.
-Both call the same functions as the Celery tasks and write only what changed.
+Both call the same functions as the Celery tasks and write only what changed; the
+summary counts what was written as an import's does (flagging.EvaluationStats.summary):
+verdicts changed, explanations reworded, and verdicts unchanged but recorded under the
+current rule version.
 A full re-evaluation skips the visits whose inputs did not change since their verdict
 (its stored fingerprint); `--force` runs the rule on every visit all the same.
 `--queue` splits the full re-evaluation into Celery tasks (visits.reevaluate_range)
@@ -89,13 +92,14 @@ class Command(BaseCommand):
         )
         what = "stale visits" if stale else "visits"
         self.stdout.write(
-            f"Evaluated {stats.evaluated} {what}: {stats.changed} verdicts changed, in {elapsed:.2f} s{rate}."
+            f"Evaluated {stats.evaluated} {what}: {stats.summary()}, in {elapsed:.2f} s{rate}."
         )
 
     def _progress(self, started: float):
         def report(stats: flagging.EvaluationStats) -> None:
             self.stdout.write(
-                f"  {stats.evaluated} evaluated, {stats.changed} changed ({time.monotonic() - started:.1f} s)"
+                f"  {stats.evaluated} evaluated, {stats.changed} verdicts written "
+                f"({time.monotonic() - started:.1f} s)"
             )
 
         return report
