@@ -1264,4 +1264,12 @@ naming it, and nothing is filed or changed.
   cursor, the answer has `previous` null, a `cursor` field (the place `next` holds) and
   the `Changed-Until` header; `cursor` with `page`, `ordering` or CSV is a `400
   invalid_filter`. Page numbers answer as before.
+- 5 December 2026, the language of a visit's words: a visit gives `text_language` (`en`
+  or `fr`), the language its `occasion`, `host_justification` and notes are written in,
+  `en` for every visit recorded before and every one an import loads; the CSV of
+  `/visits/` and `/incidents/` gains it as its last column, after `host_translated_name`
+  (no other column moves). A report takes it: left out, a new visit's is the request's
+  language (`?lang=`, else `Accept-Language`; `en` for any other), a correction keeps its
+  visit's, a resubmission its report's; another value is a `400 invalid` naming it. A
+  report gives it back (`en` for one filed before).
 """

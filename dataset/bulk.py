@@ -404,8 +404,9 @@ def dataset_version() -> str:
 # What the files write of the same rows: raised when that changes, so that the files of
 # the same data in the new layout get a new name (`data_key`) and a name once published
 # keeps its bytes; the next build writes them, as for a change of the data. 2: a visit that
-# ends on its start has an empty `end` however it is stored (tabular.dated_span).
-LAYOUT = 2
+# ends on its start has an empty `end` however it is stored (tabular.dated_span). 3: the
+# visits table's last column, `text_language` (the language of a visit's own words).
+LAYOUT = 3
 
 
 def data_key() -> str:
