@@ -1345,4 +1345,12 @@ naming it, and nothing is filed or changed.
   a one-day visit whose record repeats its `start` as its end gave that day (the
   report's data keeps it as filed). A CSV has one `ETag` whether `?format=csv` or
   `Accept: text/csv` asked for it: it had one for each.
+- 5 December 2026, the language of a visit's words: a visit gives `text_language` (`en`
+  or `fr`), the language its `occasion`, `host_justification` and notes are written in,
+  `en` for every visit recorded before and every one an import loads; the CSV of
+  `/visits/` and `/incidents/` gains it as its last column, after `host_translated_name`
+  (no other column moves). A report takes it: left out, a new visit's is the request's
+  language (`?lang=`, else `Accept-Language`; `en` for any other), a correction keeps its
+  visit's, a resubmission its report's; another value is a `400 invalid` naming it. A
+  report gives it back (`en` for one filed before).
 """

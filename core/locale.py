@@ -20,6 +20,8 @@ from django.urls import URLResolver, get_resolver, translate_url
 from django.urls.exceptions import Resolver404
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils import translation
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
 
 
 def _localized_resolvers(urlconf) -> list[URLResolver]:
@@ -121,3 +123,24 @@ class SiteLocaleMiddleware(LocaleMiddleware):
             response.headers.setdefault("Content-Language", translation.get_language())
             return response
         return super().process_response(request, response)
+
+
+def language_to_mark(language: str | None) -> str:
+    """The `lang` an element holding words written in `language` (a BCP 47 code: "en",
+    "fr") needs on the page being made: `language` when the page (the active language) is
+    in another, so that a screen reader reads them with the right voice (WCAG 2.2 SC 3.1.2,
+    language of parts); "" when the page is in the same language or `language` is empty
+    (words in the page's own language)."""
+    if not language:
+        return ""
+    page = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0].lower()
+    return "" if str(language).split("-")[0].lower() == page else str(language)
+
+
+def in_language(words: str, language: str | None) -> SafeString:
+    """`words` as HTML, escaped, in `<span lang="…">` when written in another `language`
+    than the page's (`language_to_mark`); as they are, escaped, otherwise."""
+    lang = language_to_mark(language)
+    return (
+        format_html('<span lang="{}">{}</span>', lang, words) if lang else conditional_escape(words)
+    )

@@ -18,11 +18,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.utils import translation
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from compliance import Period
+from core.locale import language_to_mark
 from core.names import (
     country_name,
     elide,
@@ -1957,6 +1960,44 @@ def _render(reasons: Sequence[dict], language: str | None) -> str:
         return " ".join(text for text in (render_reason(r, context) for r in reasons or ()) if text)
 
 
+# Stands for the host's stated justification while `render_html` renders an explanation:
+# a Unicode noncharacter (U+FDD0), for a program's own use, never a text's.
+_QUOTATION = "\ufdd0"
+
+
+def render_html(
+    reasons: Sequence[dict] | None, text_language: str | None, language: str | None = None
+) -> SafeString:
+    """The explanation paragraph for a page, as HTML: `render`'s text in `language` (None:
+    the active one), escaped, with the host's stated justification it quotes (a
+    `justification` reason's `text`: the visit's own words, written in `text_language`,
+    visits.models.Visit.text_language) in `<span lang="…">` when that language is not the
+    page's, so that a screen reader reads the quotation with the right voice (WCAG 2.2 SC
+    3.1.2, language of parts: a French justification inside an English explanation, an
+    English one inside a French). The quotation reads as `render` gives it (`_quoted`).
+    `text_language` None or the page's: the text escaped, nothing marked. The rule's
+    reasons are not changed: the quotation is marked as it is rendered."""
+    scope = translation.override(language) if language else contextlib.nullcontext()
+    with scope:
+        lang = language_to_mark(text_language)
+    quoting = [
+        i
+        for i, r in enumerate(reasons or ())
+        if isinstance(r, dict) and r.get("key") == "justification" and (r.get("text") or "")
+    ]
+    if not quoting or not lang:
+        return conditional_escape(render(reasons or (), language))
+    # Rendered with a stand-in for each quotation, then each put back, escaped and marked.
+    stand_ins = [
+        {**r, "text": _QUOTATION} if i in quoting else r for i, r in enumerate(reasons or ())
+    ]
+    escaped = str(conditional_escape(render(stand_ins, language)))
+    for i in quoting:
+        quotation = format_html('<span lang="{}">{}</span>', lang, _quoted(reasons[i]["text"]))
+        escaped = escaped.replace(_QUOTATION, quotation, 1)
+    return mark_safe(escaped.replace(_QUOTATION, ""))  # every part escaped above
+
+
 # The reasons that say a host was not (or would not have been) bound, and why
 # (compliance.explanation: `not_bound`, `_would`).
 NOT_BOUND_KEYS = frozenset(
@@ -1988,7 +2029,14 @@ def host_would_be_bound(reasons: Sequence[dict] | None) -> bool | None:
     return told
 
 
-__all__ = ["RENDERERS", "host_would_be_bound", "render", "render_reason", "render_text"]
+__all__ = [
+    "RENDERERS",
+    "host_would_be_bound",
+    "render",
+    "render_html",
+    "render_reason",
+    "render_text",
+]
 
 
 def explanation_or_stored(

@@ -475,8 +475,9 @@ def dataset_version() -> str:
 # keeps its bytes; the next build writes them, as for a change of the data. 2: a visit that
 # ends on its start has an empty `end` however it is stored (tabular.dated_span). 3: a
 # finding's `referred_to_*` are false for a decision of kind `other`, whose bodies are its
-# `informed_asp` and `informed_unsc` (visits.models.decision_bodies).
-LAYOUT = 3
+# `informed_asp` and `informed_unsc` (visits.models.decision_bodies). 4: the visits table's
+# last column, `text_language` (the language of a visit's own words).
+LAYOUT = 4
 
 
 def data_key() -> str:

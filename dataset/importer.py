@@ -95,7 +95,9 @@ from states.models import (
 )
 from visits import flagging, outbox
 from visits.models import (
+    DATASET_LANGUAGE,
     OPEN_REPORT_STATES,
+    TEXT_FIELDS,
     Finding,
     FindingKind,
     HostControl,
@@ -2105,6 +2107,14 @@ def load_visit(
         "notes": data["notes"],
     }
     existing = Visit.objects.filter(slug=data["slug"]).first()
+    # visits.csv has no column for the language of a visit's text: the dataset's words are
+    # English (data/DICTIONARY.md), but a row that repeats a visit's words as recorded (a
+    # newsroom correction in French carried into the file) keeps the language they are in.
+    fields["text_language"] = (
+        existing.text_language
+        if existing is not None and all(getattr(existing, f) == data[f] for f in TEXT_FIELDS)
+        else DATASET_LANGUAGE
+    )
     same_sources = existing is not None and set(
         existing.sources.values_list("url", flat=True)
     ) == set(data["urls"])

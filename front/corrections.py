@@ -11,14 +11,25 @@ version that changed it (visits.history.import_corrections).
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from core import names
+from core.locale import in_language
 from core.reasons import correction_reason
 from states.models import State
+from visits import review
 from visits.history import PRIVATE_FIELDS_OF
-from visits.models import HostControl, Visit, VisitOutcome, VisitStatus
+from visits.models import (
+    TEXT_FIELDS,
+    HostControl,
+    TextLanguage,
+    Visit,
+    VisitOutcome,
+    VisitStatus,
+)
 
 # What a correction changed that readers never see: a visit's private fields (its notes, the
 # researchers' own), from the one definition /changes/, the API and the exports follow.
@@ -38,6 +49,7 @@ FIELD_NAMES = {
     "host_control": gettext_lazy("the host's control of the place"),
     "controlled_by": gettext_lazy("who controlled the place"),
     "notes": gettext_lazy("the notes"),
+    "text_language": gettext_lazy("the language of the text"),
     "sources": gettext_lazy("the sources"),
     # A withdrawal's reason, which its author may reword when it is sent back.
     "withdrawal_note": gettext_lazy("the reason for withdrawing it"),
@@ -66,24 +78,49 @@ def value_words(field: str, value) -> str:
         return str(VisitOutcome(value).label)
     if field == "host_control" and value in HostControl.values:
         return str(HostControl(value).label)
+    if field == "text_language" and value in TextLanguage.values:
+        return str(TextLanguage(value).label)
     if field == "host_notified":
         return _("yes") if value else _("no")
     return str(value)
 
 
-def change_words(change: dict) -> str:
-    """One change as a clause: 'the end date changed from … to …'."""
+def change_words(
+    change: dict, languages: tuple[str | None, str | None] = (None, None)
+) -> SafeString:
+    """One change as a clause, as HTML (escaped): 'the end date changed from … to …'.
+    `languages`: the language the visit's own words were written in before the change and
+    after it (Visit.text_language); a change of its free text (TEXT_FIELDS) gives its old
+    and new words each marked with theirs where the page is in another (WCAG 3.1.2; None:
+    unmarked)."""
     field = change.get("field", "")
     if field == "sources":
-        return _("the sources were revised (%(old)s before, %(new)s now)") % {
-            "old": change.get("old"),
-            "new": change.get("new"),
+        return conditional_escape(
+            _("the sources were revised (%(old)s before, %(new)s now)")
+            % {"old": change.get("old"), "new": change.get("new")}
+        )
+    old, new = change.get("old"), change.get("new")
+    old_lang, new_lang = languages if field in TEXT_FIELDS else (None, None)
+    clause = conditional_escape(_("%(field)s changed from %(old)s to %(new)s"))
+    return mark_safe(  # every part escaped
+        clause
+        % {
+            "field": conditional_escape(field_name(field)),
+            "old": in_language(value_words(field, old), old_lang if old else None),
+            "new": in_language(value_words(field, new), new_lang if new else None),
         }
-    return _("%(field)s changed from %(old)s to %(new)s") % {
-        "field": field_name(field),
-        "old": value_words(field, change.get("old")),
-        "new": value_words(field, change.get("new")),
-    }
+    )
+
+
+def text_languages(report) -> tuple[str, str]:
+    """The language a verified correction's visit had its free text in before it and after
+    it: its report's `text_language` (the dataset's for a report filed before reports said
+    it), and the one it changed, if it changed it."""
+    after = review.normalise(report.data or {})["text_language"]
+    before = next(
+        (c.get("old") for c in report.changes or () if c.get("field") == "text_language"), after
+    )
+    return before or after, after
 
 
 def public_changes(report) -> list[dict]:
@@ -92,11 +129,18 @@ def public_changes(report) -> list[dict]:
     return [c for c in report.changes or () if c.get("field") not in PRIVATE_FIELDS]
 
 
+def _joined(separator: str, clauses: list[str]) -> SafeString:
+    """`clauses` (HTML, or text to escape) joined by `separator`, as HTML."""
+    return mark_safe(conditional_escape(separator).join(conditional_escape(c) for c in clauses))
+
+
 def correction_lines(reports, imported=()) -> list[dict]:
     """[{when, text, why, version, changelog}] for a visit's verified corrections and the
     changes the imports of the dataset made to its public facts (`imported`:
     visits.history.import_corrections), oldest first: `text` is their changes as one
-    sentence's body in the active language, clauses joined by "; " (in French " ; "); `why`
+    sentence's body in the active language, clauses joined by "; " (in French " ; "), as
+    HTML, a visit's own words marked with the language they were written in
+    (`change_words`); `why`
     the reason its author gave (as written, '' for none; one the newsroom wrote in the
     reader's language, core.reasons.correction_reason); for an import, `version` the
     dataset version it read ('' when unknown) and `changelog` the address of that version's
@@ -111,7 +155,10 @@ def correction_lines(reports, imported=()) -> list[dict]:
         lines.append(
             {
                 "when": correction.at,
-                "text": separator.join(change_words(c) for c in correction.changes),
+                "text": _joined(
+                    separator,
+                    [change_words(c, correction.text_languages) for c in correction.changes],
+                ),
                 "why": "",
                 "version": version,
                 "changelog": f"{changelog}#v{version}" if version else changelog,
@@ -124,9 +171,10 @@ def correction_lines(reports, imported=()) -> list[dict]:
         lines.append(
             {
                 "when": report.reviewed_at,
-                "text": separator.join(
-                    [change_words(c) for c in shown]
-                    or [_("the record was confirmed without a change")]
+                "text": _joined(
+                    separator,
+                    [change_words(c, text_languages(report)) for c in shown]
+                    or [_("the record was confirmed without a change")],
                 ),
                 "why": correction_reason(report.reason),
                 "version": "",

@@ -340,16 +340,21 @@ def state_name(state) -> str:
     return country_name(state.iso3, state.name) if state is not None else ""
 
 
-def explanation(verdict) -> str:
+def explanation(verdict, text_language: str | None = None) -> str:
     """A Verdict's (or VerdictChange's) explanation in the reader's language.
 
     Rendered from its structured reasons where present; the stored English rendering
-    otherwise (verdicts computed before reasons were recorded).
+    otherwise (verdicts computed before reasons were recorded). `text_language`, the
+    language of its visit's own words (Visit.text_language): the explanation as HTML, the
+    host's justification it quotes marked with that language where the page is in
+    another (core.reasons.render_html); None, the plain text.
     """
     if verdict is None:
         return ""
     reasons = getattr(verdict, "reasons", None)
     if reasons:
+        if text_language is not None:
+            return rendering.render_html(reasons, text_language)
         return rendering.render(reasons)
     return getattr(verdict, "explanation", "") or ""
 

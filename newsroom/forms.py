@@ -30,7 +30,14 @@ from newsroom import places
 from newsroom.tasks import send_password_reset
 from states.models import State
 from visits import review
-from visits.models import Citation, HostControl, VisitOutcome, VisitStatus
+from visits.models import (
+    DATASET_LANGUAGE,
+    Citation,
+    HostControl,
+    TextLanguage,
+    VisitOutcome,
+    VisitStatus,
+)
 from visits.reports import (
     COMMENT_MAX_LENGTH,
     EXCERPT_MAX_LENGTH,
@@ -86,6 +93,14 @@ def partial_date(value: str, precision: str) -> str | None:
     given = {4: "year", 7: "month"}.get(len(value), "day")
     order = ["year", "month", "day"]
     return partial_isoformat(period.first, min(given, precision, key=order.index))
+
+
+def form_language() -> str:
+    """The language a report's text is taken to be written in when its form does not say
+    (visits.models.TextLanguage): the form's own, the active language, or the dataset's
+    (English) for one the menu does not offer."""
+    language = (translation.get_language() or DATASET_LANGUAGE).split("-")[0].lower()
+    return language if language in TextLanguage.values else DATASET_LANGUAGE
 
 
 # The code of an error that says what a report still lacks to be submitted (a start date,
@@ -162,6 +177,18 @@ class ReportForm(PlainTextForm, forms.Form):
         max_length=JUSTIFICATION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # The language of the words typed in the occasion, the justification and the notes
+    # (visits.models.TEXT_FIELDS): the public pages mark them with it where they are shown
+    # in another language. A form sent without it (opened before the form asked) reads as
+    # written in the form's language (`__init__`).
+    text_language = forms.ChoiceField(
+        label=gettext_lazy("Language of the text you type"),
+        choices=TextLanguage.choices,
+        help_text=gettext_lazy(
+            "The occasion, the host's justification and the notes: pages in another language "
+            "say so, for screen readers."
+        ),
+    )
     occasion = forms.CharField(label=gettext_lazy("Occasion"), required=False, max_length=300)
     # Shown only on a report sent back for changes (report_form.html); not part of the
     # report's data (report_data), kept on the report (Report.reply).
@@ -212,6 +239,7 @@ class ReportForm(PlainTextForm, forms.Form):
         "end_precision",
         "status",
         "outcome",
+        "text_language",
         "occasion",
         "host_control",
         "controlled_by",
@@ -225,6 +253,13 @@ class ReportForm(PlainTextForm, forms.Form):
         # A draft is its reporter's work in progress: what it still lacks to be submitted (a
         # start date, the outcome: MISSING) does not keep it from being saved.
         self.draft = draft
+        # The text is in the form's language unless the reporter says otherwise, and so is
+        # that of a form sent without the menu (opened before it was added).
+        language = form_language()
+        self.fields["text_language"].initial = language
+        if self.is_bound and not self.data.get(self.add_prefix("text_language")):
+            self.data = self.data.copy()
+            self.data[self.add_prefix("text_language")] = language
         self.fields["host"].choices = state_choices(_("choose a state"))
         self.fields["controlled_by"].choices = state_choices(_("none"))
         self.fields["person"].widget.attrs.update(list="person-list", autocomplete="off")
@@ -367,6 +402,7 @@ class ReportForm(PlainTextForm, forms.Form):
             "host_control": d.get("host_control", ""),
             "controlled_by": d.get("controlled_by") or None,
             "notes": d.get("notes", ""),
+            "text_language": d.get("text_language") or form_language(),
         }
 
     @classmethod
@@ -375,6 +411,8 @@ class ReportForm(PlainTextForm, forms.Form):
         from warrants.models import Person
 
         initial = {k: v for k, v in data.items() if v is not None}
+        # A report filed before the form asked is in the dataset's language (review.normalise).
+        initial["text_language"] = review.normalise(data)["text_language"]
         person = Person.objects.filter(slug=data.get("person") or "").first()
         if person is not None:
             initial["person"] = person.name

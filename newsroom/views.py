@@ -49,6 +49,7 @@ from states.models import State
 from visits import review
 from visits.history import field_name as citation_field_name
 from visits.models import (
+    TEXT_FIELDS,
     Basis,
     Report,
     ReportState,
@@ -374,7 +375,11 @@ def preview_of(data: dict, citations=(), completed_urls=(), visit=None) -> dict:
             else ""
         ),
         "basis": Basis(verdict.basis).label if verdict.basis in Basis.values else "",
-        "explanation": reasons.render(verdict.reasons),
+        # The host's justification it quotes marked with the language the report says it
+        # is in, where the page is in another (core.reasons.render_html).
+        "explanation": reasons.render_html(
+            verdict.reasons, review.normalise(data)["text_language"]
+        ),
         # A host that is a territory of a State (states.territories), as the importer warns.
         "territory_of": in_sentence(country_name(*owner)) if owner else "",
         "source_doubts": [*completed_notes(completed_urls), *source_doubts(data, citations)],
@@ -1297,6 +1302,9 @@ def confirm_adding(request, visit: Visit, data: dict, added: list[dict]):
             "field": field_name(c["field"]),
             "typed": value_words(c["field"], c["new"]),
             "published": value_words(c["field"], c["old"]),
+            # Each in its own language: the reporter's and the visit's (`text_lang`).
+            "typed_lang": text_lang(c["field"], c["new"], typed["text_language"]),
+            "published_lang": text_lang(c["field"], c["old"], visit.text_language),
         }
         for c in review.field_differences(review.report_data_of(visit), typed)
     ]
@@ -1544,21 +1552,39 @@ def visible_report(request, pk: int) -> Report:
     return report
 
 
+def text_lang(field: str, value, language: str) -> str | None:
+    """The language a report's `field` holding `value` is written in, for the page to mark
+    it (`data_lang`): `language` for a visit's free text (visits.models.TEXT_FIELDS) that
+    holds words; None for any other field, and for an empty one (said "none", in the
+    page's words)."""
+    return language if field in TEXT_FIELDS and value not in (None, "") else None
+
+
 def differences(report: Report) -> list[dict]:
-    """A correction field by field: [{field, old, new}] in words (what verify would change)."""
+    """A correction field by field: [{field, old, new, old_lang, new_lang}] in words (what
+    verify would change); `old_lang` and `new_lang` the language the visit's free text was
+    written in before (the visit's, or for a verified correction the one it changed) and
+    the report's, for a free text's old and new words (`text_lang`; None otherwise)."""
     if not report.is_correction or report.visit is None:
         return []
+    new_language = review.normalise(report.data)["text_language"]
     if report.state == ReportState.VERIFIED:
         changes = report.changes
+        old_language = next(
+            (c["old"] for c in changes if c.get("field") == "text_language"), new_language
+        )
     else:
         changes = review.field_differences(
             review.report_data_of(report.visit), review.normalise(report.data)
         )
+        old_language = report.visit.text_language
     return [
         {
             "field": field_name(c["field"]),
             "old": value_words(c["field"], c["old"]) if c["field"] != "sources" else c["old"],
             "new": value_words(c["field"], c["new"]) if c["field"] != "sources" else c["new"],
+            "old_lang": text_lang(c["field"], c["old"], old_language),
+            "new_lang": text_lang(c["field"], c["new"], new_language),
         }
         for c in changes
     ]
@@ -1580,8 +1606,10 @@ def citation_words(field: str, value) -> str:
 
 def since_sent_back(report: Report, since: review.SinceSentBack | None) -> dict | None:
     """visits.review.since_sent_back (`since`) in words: {"at", "changed", "fields":
-    [{field, old, new}], "added", "removed", "changed_sources": [{url, changes: [{field,
-    old, new}]}]}, or None. One query to name each person and state it shows."""
+    [{field, old, new, old_lang, new_lang}], "added", "removed", "changed_sources": [{url,
+    changes: [{field, old, new}]}]}, or None; a free text's old words in the language the
+    report said then, its new words in the one it says now (`text_lang`). One query to
+    name each person and state it shows."""
     if since is None:
         return None
 
@@ -1599,6 +1627,8 @@ def since_sent_back(report: Report, since: review.SinceSentBack | None) -> dict 
                 "field": field_name(c["field"]),
                 "old": words(c["field"], c["old"]),
                 "new": words(c["field"], c["new"]),
+                "old_lang": text_lang(c["field"], c["old"], since.text_languages[0]),
+                "new_lang": text_lang(c["field"], c["new"], since.text_languages[1]),
             }
             for c in since.fields
         ],
@@ -1621,13 +1651,16 @@ def since_sent_back(report: Report, since: review.SinceSentBack | None) -> dict 
     }
 
 
-def facts_of(data: dict) -> list[tuple[str, str]]:
-    """A report's facts in words, [(label, value)], as its page lists them; a one-day
-    visit's end is none, as the API and the downloads give a visit's (core.tabular.shown_end),
-    whether the report left it out or repeats its start (a correction copies its visit's)."""
+def facts_of(data: dict) -> list[tuple[str, str, str | None]]:
+    """What a report says, as its page lists it: (label, value in words, the language the
+    value is written in for the page to mark it: the report's `text_language` for its free
+    text, `text_lang`; None for the rest, in the page's words). A one-day visit's end is
+    none, as the API and the downloads give a visit's (core.tabular.shown_end), whether the
+    report left it out or repeats its start (a correction copies its visit's)."""
+    language = review.normalise(data)["text_language"]
     data = {**data, "end": tabular.shown_end(data.get("start"), data.get("end"))}
     person = Person.objects.filter(slug=data.get("person") or "").first()
-    rows = [(_("Person"), person.name if person else data.get("person") or "—")]
+    rows = [(_("Person"), person.name if person else data.get("person") or "—", None)]
     for field, label in (
         ("host", _("Host state")),
         ("place", _("Place")),
@@ -1641,8 +1674,10 @@ def facts_of(data: dict) -> list[tuple[str, str]]:
         ("host_justification", _("The host's stated justification")),
         ("occasion", _("Occasion")),
         ("notes", _("Notes")),
+        ("text_language", _("Language of the text")),
     ):
-        rows.append((label, value_words(field, data.get(field))))
+        value = language if field == "text_language" else data.get(field)
+        rows.append((label, value_words(field, value), text_lang(field, value, language)))
     return rows
 
 

@@ -51,6 +51,7 @@ EDITABLE_VISIT_FIELDS = [
     "host_control",
     "controlled_by",
     "notes",
+    "text_language",
 ]
 
 

@@ -54,6 +54,8 @@ from states.models import (
 )
 from visits import review
 from visits.models import (
+    DATASET_LANGUAGE,
+    TEXT_FIELDS,
     Citation,
     Finding,
     Report,
@@ -117,7 +119,8 @@ HIDDEN_FIELDS = {"fingerprint"}
 # The fields whose values are the dataset's own words, in English whatever the reader's
 # language (data/DICTIONARY.md), as the pages that show them mark them (`data_lang`): notes,
 # occasions, roles, charges, the Court's decision titles, statement titles, the host's
-# stated justification. A report's facts are its author's words, in any language.
+# stated justification; a visit's own (TEXT_FIELDS) in the language its version records
+# (`text_language`, Entry.rows). A report's facts are its author's words, in any language.
 ENGLISH_FIELDS = {
     "notes",
     "note",
@@ -172,6 +175,7 @@ MORE_FIELDS = {
     "based_on": pgettext_lazy("history field", "filled from the visit as of"),
     "reason": pgettext_lazy("history field", "reason for the correction"),
     "reply": pgettext_lazy("history field", "author's answer"),
+    "text_language": pgettext_lazy("history field", "language of the text"),
 }
 TEXT_LIMIT = 300
 
@@ -222,17 +226,31 @@ class Entry:
     link: str = ""
 
     @property
-    def rows(self) -> list[tuple[str, str, str, bool, bool]]:
-        """`changes` as (field's name, before, after, whether the before and whether the
-        after are the dataset's English words: ENGLISH_FIELDS, not empty), for a page to
-        mark their language."""
+    def rows(self) -> list[tuple[str, str, str, str | None, str | None]]:
+        """`changes` as (field's name, before, after, the language the before and the
+        after are written in, for a page to mark it: `data_lang`): the dataset's own words
+        (ENGLISH_FIELDS, not empty) are in English, but a visit's free text (TEXT_FIELDS) in
+        the language its version says (`text_language`: the before's for the before, the
+        after's for the after); None for anything else (words in the reader's language)."""
         rows = []
         for field_, (name, old, new), (old_empty, new_empty) in zip(
             self.changed_fields, self.changes, self.empty_sides, strict=True
         ):
-            english = self.model is not Report and field_ in ENGLISH_FIELDS
-            rows.append((name, old, new, english and not old_empty, english and not new_empty))
+            if self.model is Report or field_ not in ENGLISH_FIELDS:
+                rows.append((name, old, new, None, None))
+                continue
+            old_lang = None if old_empty else self._text_language(field_, self.before)
+            new_lang = None if new_empty else self._text_language(field_, self.after)
+            rows.append((name, old, new, old_lang, new_lang))
         return rows
+
+    def _text_language(self, field_: str, version: dict | None) -> str:
+        """The language `field_` of a version of the record (`before` or `after`) is
+        written in: a visit's free text in its `text_language`, the rest of the dataset's
+        words in English (DATASET_LANGUAGE)."""
+        if self.model is Visit and field_ in TEXT_FIELDS and version:
+            return version.get("text_language") or DATASET_LANGUAGE
+        return DATASET_LANGUAGE
 
     @property
     def at(self) -> datetime.datetime:
@@ -973,6 +991,9 @@ class ImportCorrection:
     at: datetime.datetime
     version: str
     changes: list[dict]
+    # The language the visit's free text (TEXT_FIELDS) was written in before the import, and
+    # after it (its versions' `text_language`): the old and the new words each in their own.
+    text_languages: tuple[str, str] = (DATASET_LANGUAGE, DATASET_LANGUAGE)
 
 
 def import_updates(visit: OuterRef | int):
@@ -1032,6 +1053,7 @@ def import_corrections(visit: Visit) -> list[ImportCorrection]:
                         at=version.pgh_created_at,
                         version=str(context.get("dataset_version") or ""),
                         changes=changes,
+                        text_languages=(previous.text_language, version.text_language),
                     )
                 )
         published = published or version.review_state == ReviewState.VERIFIED

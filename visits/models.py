@@ -64,6 +64,26 @@ class ReviewState(models.TextChoices):
 LEFT_THE_RECORD = (ReviewState.WITHDRAWN, ReviewState.REJECTED)
 
 
+class TextLanguage(models.TextChoices):
+    """The language a visit's own words are written in (`Visit.text_language`): one of the
+    site's languages (settings.LANGUAGES), by its BCP 47 code. A page in another language
+    marks those words with it (`lang`, WCAG 2.2 SC 3.1.2, language of parts), so that a
+    screen reader reads them with the right voice."""
+
+    ENGLISH = "en", _("English")
+    FRENCH = "fr", _("French")
+
+
+# The language the dataset's own words are written in (data/DICTIONARY.md): every visit an
+# import loads, and every visit recorded before a report said its language.
+DATASET_LANGUAGE = TextLanguage.ENGLISH.value
+# A visit's free text, in its `text_language`: what its reporter wrote in their own words.
+# Not its place, a name as the gazetteer spells it (a proper name: WCAG 3.1.2 asks no mark
+# of one), nor the withdrawal's reason or a correction's, the words of the report that
+# gave them.
+TEXT_FIELDS = ("occasion", "host_justification", "notes")
+
+
 def readable_review(*, review_state: str, visit: str, version: str | None = None) -> Q:
     """The condition `VisitQuerySet.readable` puts on a visit, for any query that names
     its review state and its id: the field `review_state` is `verified`, or `withdrawn`
@@ -215,6 +235,18 @@ class Visit(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Last, so that the bulk files' visits table (dataset.bulk, a column per field in this
+    # order) keeps every other column in its place.
+    text_language = models.CharField(
+        max_length=8,
+        choices=TextLanguage.choices,
+        default=DATASET_LANGUAGE,
+        db_default=DATASET_LANGUAGE,
+        help_text=(
+            "The language its occasion, host_justification and notes are written in (BCP 47: "
+            "`en`, `fr`): the dataset's are English, a report's those its author chose."
+        ),
+    )
 
     objects = VisitQuerySet.as_manager()
 
@@ -236,6 +268,10 @@ class Visit(models.Model):
             models.CheckConstraint(
                 condition=Q(start__isnull=False) | Q(status="cancelled"),
                 name="visit_dated_unless_cancelled",
+            ),
+            models.CheckConstraint(
+                condition=Q(text_language__in=TextLanguage.values),
+                name="visit_text_language_known",
             ),
         ]
         indexes = [

@@ -21,9 +21,11 @@ from core.models import DatePrecision, Source
 from states.models import State
 from visits import outbox
 from visits.models import (
+    DATASET_LANGUAGE,
     Citation,
     HostControl,
     ReviewState,
+    TextLanguage,
     Visit,
     VisitOutcome,
     VisitStatus,
@@ -169,11 +171,13 @@ def validate_visit_fields(
     controlled_by: State | None = None,
     start_precision: str = DatePrecision.DAY,
     end_precision: str = DatePrecision.DAY,
+    text_language: str = DATASET_LANGUAGE,
 ) -> dict[str, str]:
     """Field errors as {field: message}; empty when the report is acceptable.
 
     The checks every write path shares (docs/DOMAIN.md, "Visit"): not a visit to one's own
-    state; known status, outcome, control and review state; an outcome only for a trip that
+    state; known status, outcome, control, review state and language of its text (one of
+    TextLanguage: the site's languages); an outcome only for a trip that
     took place (`n/a` for one cancelled, attended by video or still announced, and only
     for those); an occupier only where the host did not control the place, and never the
     host itself; a start date unless the trip was cancelled; an end that can fall on or
@@ -215,6 +219,10 @@ def validate_visit_fields(
         )
     if review_state not in ReviewState.values:
         errors["review_state"] = f"Unknown review state {review_state!r}."
+    if text_language not in TextLanguage.values:
+        errors["text_language"] = _(
+            "Unknown language %(value)r for the text; expected one of %(languages)s."
+        ) % {"value": text_language, "languages": ", ".join(TextLanguage.values)}
     if start is None and status != VisitStatus.CANCELLED:
         # Every status but a cancelled trip: one that took place, is announced or was
         # attended by video needs a date (docs/DOMAIN.md, "Dates").
@@ -257,6 +265,7 @@ def record_visit_report(
     controlled_by: State | None = None,
     expected_verdict: str | None = None,
     dataset_version: str | None = None,
+    text_language: str = DATASET_LANGUAGE,
 ) -> Visit:
     """Create or update (by slug) a visit report with its sources; raises ValidationError.
 
@@ -264,7 +273,10 @@ def record_visit_report(
     verifies them. Nothing is saved when anything is invalid. `dataset_version` is
     given by the importer only (the version of the files that list the visit), and so is
     `expected_verdict` (the researchers' column of visits.csv; a newsroom correction never
-    shows it): None keeps what the visit had (blank for a new one). A visit saved with any review state but `withdrawn`
+    shows it): None keeps what the visit had (blank for a new one). `text_language` is the
+    language its occasion, justification and notes are written in (visits.models
+    .TEXT_FIELDS; TextLanguage's codes): the dataset's, English, unless a report says
+    otherwise. A visit saved with any review state but `withdrawn`
     loses its withdrawal note and the sources its withdrawal cited (a withdrawn visit that
     reappears is restored).
     """
@@ -280,6 +292,7 @@ def record_visit_report(
         controlled_by=controlled_by,
         start_precision=start_precision,
         end_precision=end_precision,
+        text_language=text_language,
     )
     if not sources:
         errors["sources"] = "At least one source (a public URL) is required."
@@ -304,6 +317,7 @@ def record_visit_report(
     visit.host_notified, visit.host_justification = host_notified, host_justification
     visit.notes, visit.review_state = notes, review_state
     visit.host_control, visit.controlled_by = host_control, controlled_by
+    visit.text_language = text_language
     if expected_verdict is not None:
         visit.expected_verdict = expected_verdict
     if review_state != ReviewState.WITHDRAWN:

@@ -23,8 +23,10 @@ functions, so that the rules hold everywhere:
 Data shape (`data`): {"person": slug, "host": ISO3, "start": "2025-10-08" | "2025-10" |
 "2025" | None, "end": same or None, "place", "occasion", "status", "outcome",
 "host_notified": bool, "host_justification", "host_control": "effective" | "none",
-"controlled_by": ISO3 | None, "notes"}. Citations: [{"url", "publisher", "published":
-ISO date | None, "excerpt", "archived_url"}].
+"controlled_by": ISO3 | None, "notes", "text_language": the language the occasion, the
+justification and the notes are written in (visits.models.TextLanguage; DATASET_LANGUAGE,
+English, when a report filed before it was asked says none)}. Citations: [{"url",
+"publisher", "published": ISO date | None, "excerpt", "archived_url"}].
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ from core.text import refuse_bidi_controls
 from states.models import State
 from visits import flagging
 from visits.models import (
+    DATASET_LANGUAGE,
     OPEN_REPORT_STATES,
     UNDER_REVIEW_STATES,
     HostControl,
@@ -102,6 +105,7 @@ VISIT_FIELDS = (
     "host_control",
     "controlled_by",
     "notes",
+    "text_language",
 )
 CITATION_FIELDS = ("url", "publisher", "published", "excerpt", "archived_url")
 # A correction's reason: a few sentences, as a withdrawal's (WITHDRAWAL_NOTE_MAX); at least
@@ -160,6 +164,7 @@ def normalise(data: dict) -> dict:
     out["controlled_by"] = (out["controlled_by"] or "").upper() or None
     out["host_notified"] = bool(out["host_notified"])
     out["host_control"] = out["host_control"] or HostControl.EFFECTIVE
+    out["text_language"] = out["text_language"] or DATASET_LANGUAGE
     return out
 
 
@@ -177,9 +182,15 @@ def normalise_citations(citations: Sequence[dict]) -> list[dict]:
 
 
 def fingerprint(data: dict, citations: Sequence[dict], visit: Visit | None) -> str:
-    """sha256 of what a report says (and which visit it corrects): identical reports share it."""
+    """sha256 of what a report says (and which visit it corrects): identical reports share it.
+    A text in the dataset's language (DATASET_LANGUAGE) leaves `text_language` out, so that
+    a report filed before reports said their language keeps the fingerprint it was filed
+    with (an identical one filed since is still found)."""
+    said = normalise(data)
+    if said["text_language"] == DATASET_LANGUAGE:
+        del said["text_language"]
     canonical = json.dumps(
-        [visit.pk if visit else None, normalise(data), normalise_citations(citations)],
+        [visit.pk if visit else None, said, normalise_citations(citations)],
         sort_keys=True,
         default=str,
     )
@@ -367,6 +378,7 @@ def resolve(
             controlled_by=controlled_by,
             start_precision=dates["start"].precision if dates["start"] else DatePrecision.DAY,
             end_precision=dates["end"].precision if dates["end"] else DatePrecision.DAY,
+            text_language=data["text_language"],
         )
         # A date that could not be read says so, not "needs a start date".
         errors.update({k: v for k, v in checked.items() if k not in errors})
@@ -1410,6 +1422,10 @@ class SinceSentBack:
     # When the report was first submitted for review (its history's earliest submitted_at,
     # read by the same query), None when its history does not say (first_submitted_at).
     first_submitted_at: datetime.datetime | None = None
+    # The language its free text (visits.models.TEXT_FIELDS) was written in then, and is now
+    # (its `text_language`, as `normalise` reads it): the old and the new words of `fields`
+    # are each in their own.
+    text_languages: tuple[str, str] = (DATASET_LANGUAGE, DATASET_LANGUAGE)
 
     @property
     def changed(self) -> bool:
@@ -1488,7 +1504,8 @@ def _since(
     then, report: Report, *, at: datetime.datetime, taken_back: bool = False
 ) -> SinceSentBack:
     """SinceSentBack between `then` (a row of the report's history) and `report` now."""
-    fields = field_differences(normalise(then.data), normalise(report.data))
+    before, after = normalise(then.data), normalise(report.data)
+    fields = field_differences(before, after)
     for said in ("withdrawal_note", "reason"):  # a withdrawal's or a correction's words
         old_words, new_words = getattr(then, said).strip(), getattr(report, said).strip()
         if old_words != new_words:
@@ -1506,6 +1523,7 @@ def _since(
         sources_changed=changed,
         taken_back=taken_back,
         first_submitted_at=getattr(then, "first_submitted_at", None),
+        text_languages=(before["text_language"], after["text_language"]),
     )
 
 
@@ -1586,6 +1604,7 @@ def report_data_of(visit: Visit) -> dict:
             "host_control": visit.host_control,
             "controlled_by": visit.controlled_by.iso3 if visit.controlled_by_id else None,
             "notes": visit.notes,
+            "text_language": visit.text_language,
         }
     )
 
@@ -1744,6 +1763,7 @@ def verify(
         host_control=fields["host_control"],
         controlled_by=resolved.controlled_by,
         notes=fields["notes"],
+        text_language=fields["text_language"],
         sources=resolved.sources,
         review_state=ReviewState.VERIFIED,
         slug=slug,

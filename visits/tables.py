@@ -25,6 +25,7 @@ from core.tabular import Column, Table, dated, dated_span
 from visits.models import (
     Basis,
     ReviewState,
+    TextLanguage,
     VerdictCode,
     VisitOutcome,
     VisitStatus,
@@ -165,13 +166,21 @@ VISIT_TABLE = Table(
             "(null in JSON) for a visit not withdrawn.",
         ),
         Column("updated_at", "datetime", "When the visit's record last changed (UTC)."),
-        # Last, so that a reader of the columns by position keeps the others' (as states.csv's
-        # translated_name beside its English name).
+        # After the others, so that a reader of the columns by position keeps theirs (as
+        # states.csv's translated_name beside its English name).
         Column(
             "host_translated_name",
             "string",
             "The host state's name in the download's language (`host` is the dataset's, in "
             "English).",
+        ),
+        # Appended after it, for the same reason.
+        Column(
+            "text_language",
+            "string",
+            "The language `occasion` and `host_justification` are written in (BCP 47): `en` "
+            "for the dataset's, the one its report gave for a visit reported in the newsroom "
+            "or the API. " + _one_of(TextLanguage),
         ),
     ),
 )
@@ -290,6 +299,7 @@ def visit_row(visit, page_link: Callable[[str], str], language: str) -> dict:
         "withdrawal_source_urls": _withdrawal_source_urls(visit),
         "updated_at": visit.updated_at,
         "host_translated_name": _translated_name(visit.host, language),
+        "text_language": visit.text_language,
     }
 
 

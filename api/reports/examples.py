@@ -34,6 +34,7 @@ TAJIKISTAN = {
     "host_control": "effective",
     "controlled_by": None,
     "notes": "",
+    "text_language": "en",
 }
 REPORT = {
     "url": f"{BASE}/reports/12/",

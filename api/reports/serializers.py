@@ -11,7 +11,7 @@ from rest_framework import serializers
 from rest_framework.fields import SkipField
 
 from api.base import KnownFieldsOnly, OptionalChoiceField
-from api.lang import render_explanation
+from api.lang import answer_language, render_explanation
 from api.visits.serializers import VisitRefSerializer
 from core import identifiers, tabular
 from core.echo import echoed
@@ -23,6 +23,7 @@ from visits.models import (
     HostControl,
     Report,
     ReportState,
+    TextLanguage,
     VerdictCode,
     VisitOutcome,
     VisitStatus,
@@ -323,6 +324,15 @@ class ReportInputSerializer(
         help_text="Where host_control is `none`: the state that controlled the place (ISO3).",
     )
     notes = serializers.CharField(required=False, allow_blank=True, max_length=NOTES_MAX_LENGTH)
+    text_language = ChoiceField(
+        choices=TextLanguage.choices,
+        required=False,
+        help_text="The language `occasion`, `host_justification` and `notes` are written in "
+        "(BCP 47: `en` or `fr`), which the site's pages mark them with where they show them in "
+        "another (a screen reader then reads them with the right voice). Left out, a new "
+        "visit's is the request's language (`?lang=`, else `Accept-Language`; `en` for any "
+        "other), and a correction keeps the visit's.",
+    )
     sources = SourceInputSerializer(
         many=True,
         required=False,
@@ -403,8 +413,12 @@ class ReportInputSerializer(
 
     @staticmethod
     def data_and_citations(attrs: dict, visit=None) -> tuple[dict, list[dict]]:
-        """The service's (data, citations): a correction starts from the visit's own."""
+        """The service's (data, citations): a correction starts from the visit's own; a new
+        visit's text is in the request's language unless the body says (`text_language`:
+        api.lang.answer_language, English for a language the API does not answer in)."""
         data = review.report_data_of(visit) if visit is not None else {}
+        if visit is None:
+            data["text_language"] = answer_language()
         data.update({k: v for k, v in attrs.items() if k in VISIT_FIELDS})
         if SOURCES in attrs:
             citations = as_citations(attrs[SOURCES])
@@ -461,6 +475,8 @@ class ResubmissionSerializer(ReportInputSerializer):
         "reason": "For a correction: why the visit should change, as when it was filed (at "
         f"least {review.WITHDRAWAL_NOTE_MIN} characters besides the spaces around it); left "
         "out, the report's. Given for a new visit's report, it is a 400.",
+        "text_language": "The language `occasion`, `host_justification` and `notes` are "
+        "written in (`en` or `fr`); left out, the report's.",
     }
 
     def get_fields(self):
@@ -676,6 +692,10 @@ class ReportSerializer(serializers.Serializer):
     host_control = serializers.CharField()
     controlled_by = serializers.CharField(allow_null=True)
     notes = serializers.CharField()
+    text_language = serializers.CharField(
+        help_text="The language its `occasion`, `host_justification` and `notes` are written "
+        "in (`en` or `fr`; `en` for a report filed before reports said it)."
+    )
     sources = CitedSourceSerializer(many=True, help_text="The sources as this report cites them.")
     author = serializers.CharField(help_text="The reporter's username.")
     reviewer = serializers.CharField(

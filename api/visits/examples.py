@@ -104,6 +104,7 @@ MONGOLIA = {
     "outcome": "not_arrested",
     "host_notified": False,
     "host_justification": "",
+    "text_language": "en",
     "review_state": "verified",
     "withdrawal_note": "",
     "withdrawal_sources": [],

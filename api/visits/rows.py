@@ -90,7 +90,7 @@ WITH page AS MATERIALIZED (
 SELECT v.id, v.slug, p.slug, p.name, s.slug, s.name, h.iso3, h.name, v.host_control,
        c.iso3, c.name, v.place, v.start, v.start_precision, v."end", v.end_precision,
        v.occasion, v.status, v.outcome, v.host_notified, v.host_justification,
-       v.review_state, v.withdrawal_note, v.expected_verdict,
+       v.text_language, v.review_state, v.withdrawal_note, v.expected_verdict,
        d.visit_id, d.code, d.basis, d.reasons::text, d.explanation,
        d.would_have_been_bound, d.rule_version, d.computed_at,
        EXISTS (SELECT 1 FROM visits_evaluationrequest er
@@ -268,6 +268,7 @@ class VisitRows:
             outcome,
             notified,
             justification,
+            text_language,
             review_state,
             withdrawal_note,
             expected_verdict,
@@ -303,6 +304,7 @@ class VisitRows:
             "outcome": outcome,
             "host_notified": notified,
             "host_justification": justification,
+            "text_language": text_language,
             "review_state": review_state,
             "withdrawal_note": withdrawal_note,
             # As VisitSerializer: only a withdrawn visit's withdrawal cites any.

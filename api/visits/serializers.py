@@ -24,6 +24,7 @@ from visits.models import (
     FindingKind,
     HostControl,
     ReviewState,
+    TextLanguage,
     VerdictChange,
     VerdictCode,
     Visit,
@@ -307,6 +308,13 @@ class VisitSerializer(PlainReadMixin, serializers.HyperlinkedModelSerializer):
         allow_null=True,
         help_text="Where `host_control` is `none`: the state that controlled the place, if known.",
     )
+    text_language = serializers.ChoiceField(
+        choices=TextLanguage.choices,
+        read_only=True,
+        help_text="The language `occasion` and `host_justification` are written in (BCP 47: `en` "
+        "or `fr`): `en` for the dataset's, the one its report gave for a visit reported in the "
+        "newsroom or the API. A page in another language marks them with it.",
+    )
     verdict = VisitVerdictSerializer(source="*", read_only=True, allow_null=True)
     findings = FindingRefSerializer(
         many=True, read_only=True, help_text="ICC findings (Art. 87(7) or other) about this visit."
@@ -362,6 +370,7 @@ class VisitSerializer(PlainReadMixin, serializers.HyperlinkedModelSerializer):
             "outcome",
             "host_notified",
             "host_justification",
+            "text_language",
             "review_state",
             "withdrawal_note",
             "withdrawal_sources",

@@ -6,12 +6,12 @@ import re
 from django import template
 from django.utils import formats
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import pgettext
 
 from compliance import partial_isoformat
 from core import names, reasons
+from core.locale import language_to_mark
 from core.reasons import situation_words
 from core.reasons import withdrawal_note as withdrawal_note_words
 from front import rule_versions, summaries
@@ -197,10 +197,13 @@ def span(visit):
 
 
 @register.filter
-def explanation(verdict):
+def explanation(verdict, text_language=None):
     """{{ visit.verdict|explanation }}: the verdict's (or a change's) reasons in the reader's
-    language; the stored English explanation where no structured reasons are recorded."""
-    return summaries.explanation(verdict)
+    language; the stored English explanation where no structured reasons are recorded.
+    {{ visit.verdict|explanation:visit.text_language }}: the host's justification it
+    quotes, the visit's own words, marked with their language where the page is in
+    another (WCAG 3.1.2; core.reasons.render_html)."""
+    return summaries.explanation(verdict, text_language or None)
 
 
 @register.filter
@@ -266,13 +269,17 @@ NOTE_SEPARATOR = " | "
 
 
 @register.simple_tag
-def data_lang():
+def data_lang(language=DATA_LANGUAGE):
     """` lang="en"` on an element holding the dataset's own words, when the page is in
     another language, so that a screen reader reads them with the right voice (WCAG 3.1.2,
-    language of parts); nothing on an English page."""
-    if (get_language() or DATA_LANGUAGE).split("-")[0] == DATA_LANGUAGE:
-        return ""
-    return mark_safe(f' lang="{DATA_LANGUAGE}"')
+    language of parts); nothing on an English page.
+
+    {% data_lang visit.text_language %}: words written in `language` (a visit's own, in
+    the language its report gave: visits.models.Visit.text_language), marked with it when
+    the page is in another (` lang="fr"` on an English page); nothing for a `language`
+    empty or None (words in the page's own language: a value said in words, "none")."""
+    lang = language_to_mark(language)
+    return format_html(' lang="{}"', lang) if lang else ""
 
 
 @register.filter

@@ -10,7 +10,7 @@ import pytest
 from django.utils import translation
 
 from compliance import FindingFacts, Period, SourceFacts, StateFacts, WarrantFacts, evaluate
-from core.reasons import finding_sentences, render
+from core.reasons import finding_sentences, render, render_html
 from tests.visits.test_compliance import (
     BASHIR,
     BASHIR_VISIT,
@@ -387,6 +387,33 @@ def test_a_justification_ending_its_own_sentence_does_not_end_the_explanations_t
     assert f"China's stated justification: {said}" in text
     if recorded[-2].islower():
         assert ".”." not in text
+
+
+def test_a_justification_quoted_in_another_language_than_the_pages_is_marked_with_it():
+    """WCAG 2.2 SC 3.1.2: the host's words, quoted in the explanation, keep the language they
+    were written in (the visit's text_language); the rest of the paragraph is the page's.
+    Everything is escaped; nothing is marked where the languages agree."""
+    french = "Le Kazakhstan n’est pas partie au Statut de Rome <b>."
+    reasons = evaluate(visit("2023-10-17", justification=french), CHINA, [PUTIN]).reasons
+    with translation.override("en"):
+        marked = render_html(reasons, "fr")
+        plain = render_html(reasons, "en")
+    quotation = (
+        '“<span lang="fr">Le Kazakhstan n’est pas partie au Statut de Rome &lt;b&gt;.</span>”'
+    )
+    assert f"China&#x27;s stated justification: {quotation}." in marked
+    assert "<span" not in plain and "&lt;b&gt;" in plain and "<b>" not in plain
+    assert re.sub(r"</?span[^>]*>", "", marked) == plain
+    with translation.override("fr"):
+        french_page = render_html(reasons, "fr")
+        english_quoted = render_html(reasons, "en")
+    assert "<span" not in french_page
+    assert '<span lang="en">Le Kazakhstan' in english_quoted
+    # A language the caller does not know marks nothing; neither does a verdict quoting none.
+    with translation.override("en"):
+        assert "<span" not in render_html(reasons, None)
+        none = evaluate(visit("2023-10-17"), CHINA, [PUTIN]).reasons
+        assert render_html(none, "fr") == render_html(none, "en")
 
 
 def _jordan(*findings):

@@ -550,3 +550,25 @@ def test_a_source_address_with_a_character_no_url_holds_is_an_error(tmp_path):
     assert set(State.objects.get(iso3="MNG").sources.values_list("url", flat=True)) >= set(
         iri.split(";")
     )
+
+
+def test_a_row_repeating_a_visits_words_keeps_their_language_and_new_words_are_english(
+    tmp_path,
+):
+    """visits.csv has no column for the language of a visit's words: they are English (the
+    dataset's), but a row that repeats them as recorded (a newsroom correction written in
+    French, carried into the file) keeps the language they are in, rather than mark French
+    words as English."""
+    run_import(folder(tmp_path, "v1", version="2026.12.01"))
+    mongolia = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    assert mongolia.text_language == "en"
+    Visit.objects.filter(pk=mongolia.pk).update(occasion="Visite officielle", text_language="fr")
+    french = [{**VISITS[0], "occasion": "Visite officielle"}, *VISITS[1:]]
+    output = run_import(folder(tmp_path, "v2", version="2026.12.02", visits=french))
+    assert "visits: 0 created, 0 updated, 2 unchanged" in output
+    mongolia.refresh_from_db()
+    assert (mongolia.occasion, mongolia.text_language) == ("Visite officielle", "fr")
+    english = [{**VISITS[0], "occasion": "Official visit"}, *VISITS[1:]]
+    run_import(folder(tmp_path, "v3", version="2026.12.03", visits=english))
+    mongolia.refresh_from_db()
+    assert (mongolia.occasion, mongolia.text_language) == ("Official visit", "en")

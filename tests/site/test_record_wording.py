@@ -108,11 +108,15 @@ def csv_rows(response) -> list[dict]:
 def test_the_visits_downloads_name_the_host_in_their_language_in_a_last_column(
     reader, api_client, seeded
 ):
-    """`host` is the dataset's English name; `host_translated_name`, the last column (a
-    reader by position keeps the others), names it in the download's language, as
-    /states.csv's `translated_name` does."""
+    """`host` is the dataset's English name; `host_translated_name`, a column appended after
+    the others (a reader by position keeps them; `text_language` was appended after it),
+    names it in the download's language, as /states.csv's `translated_name` does."""
     french = csv_rows(reader.get("/fr/visits.csv?host=HUN"))
-    assert french and list(french[0])[-1] == "host_translated_name"
+    assert french and list(french[0])[-3:] == [
+        "updated_at",
+        "host_translated_name",
+        "text_language",
+    ]
     assert {(r["host"], r["host_translated_name"]) for r in french} == {("Hungary", "Hongrie")}
     english = csv_rows(reader.get("/visits.csv?host=HUN"))
     assert {(r["host"], r["host_translated_name"]) for r in english} == {("Hungary", "Hungary")}
@@ -123,7 +127,7 @@ def test_the_visits_downloads_name_the_host_in_their_language_in_a_last_column(
     api = csv_rows(
         api_client.get("/api/v1/visits/", {"host": "HUN", "format": "csv", "lang": "fr"})
     )
-    assert list(api[0])[-1] == "host_translated_name"
+    assert list(api[0])[-2:] == ["host_translated_name", "text_language"]
     assert {r["host_translated_name"] for r in api} == {"Hongrie"}
     feed = body(reader.get("/fr/visits.json?host=HUN"))
     assert "Hongrie" in html.unescape(feed)

@@ -1151,3 +1151,23 @@ def test_a_withdrawn_visit_restored_to_the_record_loses_its_withdrawals_sources(
     visit.refresh_from_db()
     assert (visit.review_state, visit.withdrawal_note) == ("verified", "")
     assert not visit.withdrawal_citations.exists()
+
+
+def test_a_report_in_the_datasets_language_keeps_the_fingerprint_it_was_filed_with():
+    """A report filed before reports said the language of their words (no `text_language`:
+    English, the dataset's) keeps its fingerprint, so that an identical report filed since
+    is still found; one in French is another report."""
+    import hashlib
+    import json
+
+    said = {k: v for k, v in review.normalise(TAJIKISTAN).items() if k != "text_language"}
+    filed_before = hashlib.sha256(
+        json.dumps(
+            [None, said, review.normalise_citations(CITATIONS)], sort_keys=True, default=str
+        ).encode()
+    ).hexdigest()
+    assert review.fingerprint(TAJIKISTAN, CITATIONS, None) == filed_before
+    english = {**TAJIKISTAN, "text_language": "en"}
+    assert review.fingerprint(english, CITATIONS, None) == filed_before
+    french = {**TAJIKISTAN, "text_language": "fr"}
+    assert review.fingerprint(french, CITATIONS, None) != filed_before
