@@ -42,10 +42,10 @@ def test_a_new_visits_text_is_in_the_requests_language_unless_the_body_says(
     )
     assert french.data["text_language"] == "fr"
     assert client.get(f"/api/v1/reports/{french.pk}/").json()["text_language"] == "fr"
-    review.delete_draft(review.take_back(french, reporter), reporter)
+    review.delete_report(review.take_back(french, reporter), reporter)
     english = filed(client.post("/api/v1/reports/", ASTANA, format="json"))
     assert english.data["text_language"] == "en"
-    review.delete_draft(review.take_back(english, reporter), reporter)
+    review.delete_report(review.take_back(english, reporter), reporter)
     said = filed(
         client.post("/api/v1/reports/?lang=en", {**ASTANA, "text_language": "fr"}, format="json")
     )
@@ -96,7 +96,7 @@ def test_a_correction_keeps_its_visits_language_unless_it_says(seeded, reporter)
         )
     )
     assert kept.data["text_language"] == Visit.objects.get(slug=MONGOLIA).text_language == "en"
-    review.delete_draft(review.take_back(kept, reporter), reporter)
+    review.delete_report(review.take_back(kept, reporter), reporter)
     changed = filed(
         client.post(
             "/api/v1/reports/",
