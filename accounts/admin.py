@@ -1,6 +1,10 @@
 """The admin's page for staff accounts: Django's own (django.contrib.auth.admin.UserAdmin)
 with the language of the account's mails (accounts.languages), shown read-only in its
-list and on its page.
+list and on its page; its forms refuse a username or an email address another account
+holds, in any case (accounts.forms); its "History" page shows, above the admin's own
+log, everything the database recorded of the account (accounts.history: roles given
+and taken, turned off and on, tokens, by whom and through which path); and the admin's
+log of a change names the roles given and taken, not only "Changed Groups".
 
 Read-only: the newsroom records the language each time the account loads a page in
 another (accounts.middleware.NewsroomLanguageMiddleware), so a language typed here
@@ -12,8 +16,11 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ObjectDoesNotExist
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import AccountChangeForm, AccountCreationForm
+from accounts.history import ROLE_OF_GROUP, account_history
 
 User = get_user_model()
 
@@ -30,9 +37,33 @@ def recorded_language(user) -> str:
     return f"{name} ({code})" if name else code
 
 
-class AccountAdmin(UserAdmin):
-    """Django's user admin, with the language of the account's mails (the module)."""
+# The name of a role in the admin's log ("Added role “reviewer”."), translated when the
+# log is read (LogEntry.get_change_message), as Django's own names are.
+ROLE = gettext_noop("role")
 
+
+def role_name(group) -> str:
+    """A group as the admin's log names it: its role ("reviewer"), else its own name."""
+    return ROLE_OF_GROUP.get(group.name, group.name)
+
+
+class AccountAdmin(UserAdmin):
+    """Django's user admin, with the language of the account's mails, its forms refusing
+    a username or email address another account holds, and the account's history (the
+    module)."""
+
+    form = AccountChangeForm
+    add_form = AccountCreationForm
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "email", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
+    object_history_template = "accounts/admin/account_history.html"
     list_display = (*UserAdmin.list_display, "mail_language")
     list_select_related = ("newsroom_language",)
     readonly_fields = (*UserAdmin.readonly_fields, "mail_language")
@@ -56,6 +87,30 @@ class AccountAdmin(UserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("newsroom_language")
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        """Django's message ("Changed Active and Groups."), followed by each role given
+        ("Added role “reviewer”.") and taken ("Deleted role “reporter”."), in the shape
+        Django's log reads in the reader's language."""
+        message = super().construct_change_message(request, form, formsets, add)
+        if add or "groups" not in form.changed_data:
+            return message
+        before = {group.pk: group for group in form.initial.get("groups") or []}
+        after = {group.pk: group for group in form.cleaned_data.get("groups") or []}
+        given = sorted(role_name(after[pk]) for pk in after.keys() - before.keys())
+        taken = sorted(role_name(before[pk]) for pk in before.keys() - after.keys())
+        message += [{"added": {"name": ROLE, "object": name}} for name in given]
+        message += [{"deleted": {"name": ROLE, "object": name}} for name in taken]
+        return message
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The admin's history page of an account, with what the database recorded of it
+        (accounts.history) above the admin's own log."""
+        response = super().history_view(request, object_id, extra_context)
+        account = getattr(response, "context_data", {}).get("object")
+        if account is not None:
+            response.context_data["account_history"] = account_history(account.pk)
+        return response
 
     @admin.display(description=_("Language of its mails"))
     def mail_language(self, user):

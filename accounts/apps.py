@@ -2,7 +2,11 @@ from django.apps import AppConfig
 
 
 class AccountsConfig(AppConfig):
-    """Staff accounts' own pages: the second factor (TOTP) and the sign-in lockout page."""
+    """Staff accounts' own pages (the second factor, the sign-in lockout page), their
+    history, and their end when turned off (accounts.offboarding)."""
 
     name = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self):
+        from accounts import offboarding  # noqa: F401 - connects its signal receivers

@@ -1,8 +1,35 @@
 """What the project keeps of a staff account beyond Django's user: the language it last
-used the newsroom in (accounts.languages), the language of its mails."""
+used the newsroom in (accounts.languages), the language of its mails; and the history
+of its security-relevant changes (core.history, read by accounts.history).
 
+The history of an account is pghistory's, as every fact's: database triggers on the
+proxies below write an event for each change, whatever made it (the admin, a command,
+the shell, psql), with the request's or the command's context (who, which path):
+
+- `Account` (Django's user): created, deleted, and each change of its username, names,
+  email, active, staff and superuser flags; never its password hash nor its last
+  sign-in (an update of only those records nothing). `SESSIONS_ENDED` is written by
+  accounts.offboarding when it signs the account out of its sessions.
+- `AccountRole` (the user–group link): each role given ("role.add") or taken ("role.remove").
+- `AccountToken` (Django REST framework's API token): each token created ("token.add") or
+  deleted ("token.remove"), by its account and creation time, never its key.
+
+A change of an account's active flag, either way, also deletes its API tokens, in the
+same statement (the trigger `tokens_end_with_activity`): a token must be created again
+for an account turned back on (README, "Accounts, roles and signing in").
+"""
+
+import pghistory
+import pgtrigger
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
+from rest_framework.authtoken.models import Token
+
+from core import history
+
+# The label of the event accounts.offboarding writes when it ends an account's sessions.
+SESSIONS_ENDED = "sessions.end"
 
 
 class NewsroomLanguage(models.Model):
@@ -23,3 +50,56 @@ class NewsroomLanguage(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.language}"
+
+
+# The triggers sit on proxies of Django's (and REST framework's) tables, so that their
+# migrations are this app's. The proxies add no permissions of their own.
+@history.track(
+    pghistory.ManualEvent(SESSIONS_ENDED),
+    exclude=["password", "last_login"],
+    model_name="AccountEvent",
+)
+class Account(User):
+    """A staff account (Django's user), as its history records it (the module)."""
+
+    class Meta:
+        proxy = True
+        default_permissions = ()
+        triggers = [
+            pgtrigger.Trigger(
+                name="tokens_end_with_activity",
+                when=pgtrigger.After,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange("is_active"),
+                func=f'DELETE FROM "{Token._meta.db_table}" WHERE "user_id" = NEW."id"; RETURN NULL;',
+            )
+        ]
+
+
+@pghistory.track(
+    pghistory.InsertEvent("role.add"),
+    pghistory.DeleteEvent("role.remove"),
+    obj_field=None,
+    model_name="AccountRoleEvent",
+)
+class AccountRole(User.groups.through):
+    """An account's membership of a group (a role, core.roles), as its history records it."""
+
+    class Meta:
+        proxy = True
+        default_permissions = ()
+
+
+@pghistory.track(
+    pghistory.InsertEvent("token.add"),
+    pghistory.DeleteEvent("token.remove"),
+    fields=["user", "created"],
+    obj_field=None,
+    model_name="AccountTokenEvent",
+)
+class AccountToken(Token):
+    """An account's API token, as its history records it: who and when, never the key."""
+
+    class Meta:
+        proxy = True
+        default_permissions = ()

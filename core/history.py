@@ -58,13 +58,15 @@ REQUEST_PATHS = (
 )
 
 
-def track(*, exclude: list[str] | None = None, **options):
+def track(*trackers, exclude: list[str] | None = None, **options):
     """Record every insert, update and delete of the decorated model, except the fields in
-    `exclude` (an update that changes only those records nothing)."""
+    `exclude` (an update that changes only those records nothing); `trackers`, more of
+    pghistory's (a ManualEvent the code writes itself), are added to those three."""
     return pghistory.track(
         pghistory.InsertEvent(),
         pghistory.UpdateEvent(),
         pghistory.DeleteEvent(),
+        *trackers,
         exclude=exclude or [],
         **options,
     )

@@ -85,7 +85,8 @@ MAX_SIZE = 2 * 1024 * 1024
 # Statements that change data. A read (SELECT, SAVEPOINT, SET) never bumps.
 _WRITES = ("INSERT", "UPDATE", "DELETE", "TRUNCATE", "MERGE", "COPY")
 # Tables whose writes change no public page: sessions and sign-in bookkeeping (by
-# prefix: "axes_", "otp_"), the language each account last used the newsroom in, API
+# prefix: "axes_", "otp_"), the language each account last used the newsroom in, the
+# accounts' history (accounts.offboarding writes its "sessions ended" events), API
 # tokens, e-mail alerts, and the newsroom's reports, which
 # are their author's and the reviewers' until verified (a verified one is on its visit's
 # page: saving it moves the version, visits.signals). Were these to bump, an anonymous
@@ -101,6 +102,9 @@ _IGNORED_TABLES = frozenset(
         "django_session",
         "django_admin_log",
         "accounts_newsroomlanguage",
+        "accounts_accountevent",
+        "accounts_accountroleevent",
+        "accounts_accounttokenevent",
         "authtoken_token",
         "alerts_subscription",
         "alerts_delivery",

@@ -277,6 +277,10 @@ if PRODUCTION:
 INSTALLED_APPS = [
     # django.contrib.admin, with the admin site only admins may use (core/adminsite.py).
     "core.admin_app.AdminConfig",
+    # Staff accounts (accounts/), before django.contrib.auth and rest_framework.authtoken
+    # so that its createsuperuser and drf_create_token, theirs recording who ran them in
+    # the accounts' history, are the commands found by those names.
+    "accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -297,7 +301,8 @@ INSTALLED_APPS = [
     # The history of every fact: database triggers (pgtrigger) writing events (pghistory).
     "pgtrigger",
     "pghistory",
-    # The project's own apps, from the bottom of the layout up (ARCHITECTURE.md).
+    # The project's own apps, from the bottom of the layout up (ARCHITECTURE.md); accounts
+    # is listed first, above.
     "core",
     "states",
     "warrants",
@@ -306,7 +311,6 @@ INSTALLED_APPS = [
     "front",
     "dataset",
     "alerts",
-    "accounts",
     "newsroom",
     "devtools",
 ]
@@ -690,10 +694,20 @@ AXES_VERBOSE = False
 
 # Second factor (django-otp, TOTP): optional, for reviewers and admins (/account/otp/).
 OTP_TOTP_ISSUER = "iccwatch"
+# After a wrong code the next is refused for OTP_TOTP_THROTTLE_FACTOR seconds, doubling
+# with each wrong code in a row (1 s, 2 s, 4 s ... 128 s after the 8th, 34 minutes after
+# the 12th), with no cap, until a right code: django-otp's own throttling. The code step
+# comes after the password (locked out by django-axes), so a wait this long is met only by
+# someone guessing codes; an admin lifts it in the admin (TOTP devices: "Throttling
+# failure count" 0). The page says how long to wait (accounts.views.throttled).
+OTP_TOTP_THROTTLE_FACTOR = 1
 
-# Sessions: the cookie is never readable by scripts, is not sent on cross-site
-# subrequests or posts (SameSite=Lax), only over HTTPS in production, and lasts
-# DJANGO_SESSION_COOKIE_AGE seconds (default 8 hours: a working day).
+# Sessions are kept in the database (Django's default engine): turning an account off
+# ends its sessions by finding them there (accounts.offboarding.end_sessions).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The cookie is never readable by scripts, is not sent on cross-site subrequests or posts
+# (SameSite=Lax), only over HTTPS in production, and lasts DJANGO_SESSION_COOKIE_AGE
+# seconds (default 8 hours: a working day).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", default=8 * 3600, minimum=1)

@@ -102,6 +102,12 @@ def test_staff_at_work_leave_the_public_etags_alone_until_a_report_is_verified(
             'ON CONFLICT("user_id") DO UPDATE SET "language" = EXCLUDED."language"',
             False,
         ),
+        # An account's history: the "sessions ended" event accounts.offboarding writes.
+        (
+            'INSERT INTO "accounts_accountevent" ("pgh_label", "pgh_context_id") '
+            "VALUES (%s, _pgh_attach_context())",
+            False,
+        ),
         # A table named like an ignored one is not ignored for it.
         ('UPDATE "visits_reporting_summary" SET "n" = 1', True),
         ('SELECT * FROM "visits_visit"', False),

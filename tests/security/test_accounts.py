@@ -72,6 +72,11 @@ def test_the_link_sets_the_password_once(client):
         (("nadia",), {"email": "x@example.org", "role": ["reporter"]}, "already exists"),
         (("NADIA",), {"email": "x@example.org", "role": ["reporter"]}, "already exists"),
         (("omar",), {"email": "not-an-address", "role": ["reporter"]}, "is not an email address"),
+        (
+            ("omar",),
+            {"email": " Nadia@Example.org", "role": ["reporter"]},
+            "Another account has the email address 'Nadia@Example.org'",
+        ),
         (("omar",), {"email": "o@example.org", "role": ["editor"]}, "Unknown role 'editor'"),
         (("om ar",), {"email": "o@example.org", "role": ["reporter"]}, "Invalid username"),
         (
@@ -94,6 +99,7 @@ def test_the_link_sets_the_password_once(client):
         "existing",
         "existing-other-case",
         "bad-email",
+        "email-of-another-account",
         "unknown-role",
         "bad-username",
         "unknown-language",
@@ -102,7 +108,7 @@ def test_the_link_sets_the_password_once(client):
     ],
 )
 def test_create_account_refuses_clearly(args, options, message):
-    User.objects.create_user("nadia")
+    User.objects.create_user("nadia", "nadia@example.org")
     with pytest.raises(CommandError, match=re.escape(message)):
         create(*args, **options)
     assert User.objects.count() == 1
@@ -171,3 +177,83 @@ def test_weak_passwords_are_refused(password):
 
 def test_a_long_uncommon_password_is_accepted():
     validate_password("correct horse battery 42", User(username="nadia"))
+
+
+# --- One account per username and per email address, in the admin too -------------------
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(User.objects.create_superuser("adm1", "adm1@example.org", "x" * 20))
+    return client
+
+
+def change_page_post(client, user, **changes):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from tests.security.helpers import admin_form_data
+
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    data = admin_form_data(client.get(url))
+    data.pop("date_joined")  # a split widget: a date and a time
+    joined = timezone.localtime(user.date_joined)
+    data["date_joined_0"], data["date_joined_1"] = f"{joined:%Y-%m-%d}", f"{joined:%H:%M:%S}"
+    return client.post(url, {**data, **changes})
+
+
+def test_the_admin_refuses_a_username_another_account_holds_in_any_case(admin_client):
+    """Measured defect: renaming an account "Rep1" while "rep1" existed was accepted on the
+    admin's page of an account (its add form refused it), and both signed in."""
+    User.objects.create_user("rep1", "rep1@example.org")
+    rep5 = User.objects.create_user("rep5", "rep5@example.org")
+    response = change_page_post(admin_client, rep5, username="Rep1")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["username"] == [
+        "A user with that username already exists."
+    ]
+    rep5.refresh_from_db()
+    assert rep5.username == "rep5"
+    # Its own name in another case is its own.
+    assert change_page_post(admin_client, rep5, username="Rep5").status_code == 302
+
+
+def test_the_admin_refuses_an_email_address_another_account_holds_in_any_case(admin_client):
+    """A password reset mails a link to every account of the address: an address given to
+    two accounts would let its mailbox's owner set both passwords."""
+    from django.urls import reverse
+
+    User.objects.create_user("rep1", "rep1@example.org")
+    rep5 = User.objects.create_user("rep5", "rep5@example.org")
+    response = change_page_post(admin_client, rep5, email="REP1@example.org")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["email"] == [
+        "Another account has this email address."
+    ]
+    assert change_page_post(admin_client, rep5, email="Rep5@Example.org").status_code == 302
+    assert change_page_post(admin_client, rep5, email="").status_code == 302
+    User.objects.create_user("rep6")  # no address: nobody's
+    assert change_page_post(admin_client, rep5, email="").status_code == 302
+
+    add = reverse("admin:auth_user_add")
+    fields = {"usable_password": "false", "password1": "", "password2": ""}
+    response = admin_client.post(
+        add, {"username": "newbie2", "email": " rep1@EXAMPLE.org", **fields}
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["email"] == [
+        "Another account has this email address."
+    ]
+    response = admin_client.post(add, {"username": "newbie2", **fields})
+    assert response.context["adminform"].form.errors["email"] == ["This field is required."]
+    response = admin_client.post(
+        add, {"username": "newbie2", "email": "newbie2@example.org", **fields}
+    )
+    assert response.status_code == 302
+    assert User.objects.get(username="newbie2").email == "newbie2@example.org"
+
+    admin_client.cookies["django_language"] = "fr"
+    response = change_page_post(admin_client, rep5, email="rep1@example.org")
+    assert response.context["adminform"].form.errors["email"] == [
+        "Un autre compte a cette adresse électronique."
+    ]

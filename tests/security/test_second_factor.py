@@ -1,8 +1,12 @@
 """The optional second factor (TOTP, django-otp) of reviewers and admins: enrolment with a
 QR code, then every sign-in asks for the code before any staff page."""
 
+import datetime
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.utils import timezone, translation
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -86,7 +90,7 @@ def test_a_code_works_once_and_wrong_codes_are_throttled(client, enrolled_admin)
     # Right after a wrong code, even the next right one waits (django-otp's throttling).
     response = client.post("/account/otp/verify/", {"token": current_code(device, offset=1)})
     assert response.status_code == 200
-    assert "Too many wrong codes" in response.content.decode()
+    assert "Too many wrong codes: try again in 1 second." in response.content.decode()
 
 
 def test_the_next_address_after_the_code_stays_on_the_site(client, enrolled_admin):
@@ -101,3 +105,58 @@ def test_the_next_address_after_the_code_stays_on_the_site(client, enrolled_admi
 def test_a_user_without_a_device_signs_in_with_the_password_alone(client):
     client.force_login(User.objects.create_superuser("root", "root@example.org", PASSWORD))
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("failures", "english", "french"),
+    [
+        (1, "try again in 1 second.", "réessayez dans 1 seconde."),
+        (8, "try again in 3 minutes.", "réessayez dans 3 minutes."),
+        (7, "try again in 64 seconds.", "réessayez dans 64 secondes."),
+        (13, "try again in 69 minutes.", "réessayez dans 69 minutes."),
+    ],
+    ids=["first", "eighth", "seventh", "thirteenth"],
+)
+def test_the_wait_after_wrong_codes_is_the_real_one(
+    client, enrolled_admin, failures, english, french
+):
+    """Measured defect: the page said "wait a minute" whatever the wait, which django-otp
+    doubles with each wrong code (1 s, 2 s ... 128 s after the 8th, with no cap)."""
+    user, device = enrolled_admin
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_count=failures, throttling_failure_timestamp=timezone.now()
+    )
+    client.force_login(user)
+    response = client.post("/account/otp/verify/", {"token": current_code(device)})
+    content = response.content.decode()
+    assert response.status_code == 200 and "Too many wrong codes: " + english in content
+    assert "wait a minute" not in content
+    if french:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+        content = client.post("/account/otp/verify/", {"token": current_code(device)}).content
+        assert "Trop de codes erronés\u00a0: " + french in content.decode()
+
+
+def test_a_wait_of_hours_says_until_when(enrolled_admin):
+    from accounts.views import throttled
+
+    now = timezone.now().replace(year=2026, month=12, day=5, hour=10, minute=0, second=0)
+    locked_until = now + datetime.timedelta(seconds=2**19)  # after the 20th wrong code
+    assert throttled({"locked_until": locked_until}, now) == (
+        "Too many wrong codes: try again after 11 December 2026, 11:38 UTC."
+    )
+    with translation.override("fr"):
+        assert throttled({"locked_until": locked_until}, now) == (
+            "Trop de codes erronés\u00a0: réessayez après le 11 décembre 2026, 11\u00a0h\u00a038 UTC."
+        )
+
+
+def test_enrolment_says_the_wait_too(client):
+    reviewer = account("rita", "reviewers")
+    client.force_login(reviewer)
+    client.get("/account/otp/")
+    TOTPDevice.objects.filter(user=reviewer).update(
+        throttling_failure_count=3, throttling_failure_timestamp=timezone.now()
+    )
+    response = client.post("/account/otp/", {"token": "123456"})
+    assert "Too many wrong codes: try again in 4 seconds." in response.content.decode()

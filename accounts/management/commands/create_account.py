@@ -5,7 +5,9 @@ Creates a staff account with no usable password, gives it its roles (core.roles)
 prints a one-time link where its owner sets a password (Django's password-reset token:
 it stops working once the password is set, or after PASSWORD_RESET_TIMEOUT). No
 password is ever typed on the command line, where shell history and process lists
-would keep it.
+would keep it. A username or an email address another account holds, in any case, is
+refused (accounts.forms). The account's history (accounts.history) records that this
+command created it, with its roles, and which operating-system account ran it.
 
 `--language` (a code of settings.LANGUAGES) is recorded as the language of the account's
 mails, as if it had used the newsroom in it (accounts.languages.record), until it loads
@@ -26,6 +28,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts import languages
+from accounts.forms import email_taken, username_taken
+from core.history import recording_command
 from core.roles import ROLES
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
@@ -88,13 +92,18 @@ class Command(BaseCommand):
             User._meta.get_field(User.USERNAME_FIELD).run_validators(username)
         except ValidationError as exc:
             raise CommandError(f"Invalid username {username!r}: {' '.join(exc.messages)}") from None
-        if User.objects.filter(**{f"{User.USERNAME_FIELD}__iexact": username}).exists():
+        if username_taken(username):
             raise CommandError(f"An account named {username!r} already exists.")
         email = email.strip()
         try:
             validate_email(email)
         except ValidationError:
             raise CommandError(f"{email!r} is not an email address.") from None
+        if email_taken(email):
+            raise CommandError(
+                f"Another account has the email address {email!r}: a password link would "
+                "go to both."
+            )
         unknown = sorted({r for r in role if r not in ROLES})
         if unknown:
             raise CommandError(
@@ -108,7 +117,7 @@ class Command(BaseCommand):
             raise CommandError(f"Unknown language {language!r}: use {', '.join(language_codes())}.")
         roles = list(dict.fromkeys(role))
 
-        with transaction.atomic():
+        with transaction.atomic(), recording_command("create_account"):
             user = User.objects.create_user(username, email=email)  # unusable password
             user.is_staff = "admin" in roles  # the admin's templates show its links to staff
             user.save(update_fields=["is_staff"])

@@ -1,0 +1,210 @@
+"""An account's history, for admins (the admin's history page of an account): what the
+database recorded of it (accounts.models: its creation, each role given or taken, its
+active, staff and superuser flags, its username, names and email address, its API
+tokens created or deleted, its sessions ended), in words in the reader's language, with
+when, who and through which path (core.history's context: the admin, a command, the
+shell, the newsroom). Never a password hash nor a token's key: neither is recorded.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from accounts.models import SESSIONS_ENDED, Account, AccountRole, AccountToken
+from core.history import WritePath
+from core.names import format_moment
+from core.roles import ROLES
+
+# A group's role name ("reviewers" → "reviewer"); another group reads by its own name.
+ROLE_OF_GROUP = {group: role for role, group in ROLES.items()}
+# The order of an account's events recorded in one transaction (the same moment): the
+# account itself (created, turned off), then its roles, then its tokens, then its sessions.
+_ACCOUNT, _ROLE, _TOKEN, _SESSIONS = range(4)
+# The fields of an account whose changes read "<field> changed from “a” to “b”".
+TEXT_FIELDS = ("username", "email", "first_name", "last_name", "date_joined")
+# The flags of an account whose changes read as given or taken away.
+FLAGS = ("is_staff", "is_superuser")
+
+
+@dataclass(frozen=True)
+class AccountEntry:
+    """One thing recorded of an account: when (`at`; `when` in words, UTC), what happened
+    (`what`, in words), who did it (`who`: the signed-in user's username, or the
+    operating-system account that ran a command or the shell; "" when nothing says), and
+    through which path (`through`: "admin", "command create_account", ...)."""
+
+    at: datetime.datetime
+    what: str
+    who: str
+    through: str
+
+    @property
+    def when(self) -> str:
+        return format_moment(self.at)
+
+
+def _context(event) -> dict:
+    return dict((event.pgh_context.metadata if event.pgh_context_id else None) or {})
+
+
+def _who(context: dict) -> str:
+    return context.get("username") or context.get("os_user") or ""
+
+
+def _through(context: dict) -> str:
+    path = context.get("path") or ""
+    words = str(WritePath(path).label) if path in WritePath.values else path
+    if context.get("command"):
+        return f"{words} {context['command']}"
+    return words
+
+
+def _flag_words(name: str, value: bool) -> str:
+    return {
+        ("is_staff", True): _("staff status given"),
+        ("is_staff", False): _("staff status taken away"),
+        ("is_superuser", True): _("superuser status given"),
+        ("is_superuser", False): _("superuser status taken away"),
+    }[name, value]
+
+
+def _value_words(name: str, value) -> str:
+    if value in (None, ""):
+        return pgettext("an empty value in a record's history", "none")
+    if isinstance(value, datetime.datetime):
+        return format_moment(value)
+    return str(value)
+
+
+def _state_words(row: dict) -> str:
+    """An account as it stands, in words: "active, staff status, username “nadia”, ..."."""
+    parts = [
+        pgettext("an account", "active") if row["is_active"] else pgettext("an account", "inactive")
+    ]
+    if row["is_staff"]:
+        parts.append(_("staff status"))
+    if row["is_superuser"]:
+        parts.append(_("superuser status"))
+    parts.append(_("username “%(value)s”") % {"value": row["username"]})
+    if row["email"]:
+        parts.append(_("email address “%(value)s”") % {"value": row["email"]})
+    else:
+        parts.append(_("no email address"))
+    return ", ".join(parts)
+
+
+def _changes_words(before: dict, after: dict) -> str:
+    """What an update changed, in words ("deactivated; staff status given; ...")."""
+    User = get_user_model()
+    parts = []
+    if before["is_active"] != after["is_active"]:
+        parts.append(_("reactivated") if after["is_active"] else _("deactivated"))
+    parts += [_flag_words(name, after[name]) for name in FLAGS if before[name] != after[name]]
+    for name in TEXT_FIELDS:
+        old, new = _value_words(name, before[name]), _value_words(name, after[name])
+        # A change too small to read (the admin's form drops a date's microseconds) is none.
+        if old != new:
+            parts.append(
+                _("%(field)s changed from “%(old)s” to “%(new)s”")
+                % {"field": User._meta.get_field(name).verbose_name, "old": old, "new": new}
+            )
+    return "; ".join(parts)
+
+
+def _row(event) -> dict:
+    return {name: getattr(event, name) for name in ("is_active", *FLAGS, *TEXT_FIELDS)}
+
+
+def _account_entries(user_id) -> list[tuple]:
+    events = (
+        Account.pgh_event_model.objects.filter(pgh_obj_id=user_id)
+        .select_related("pgh_context")
+        .order_by("pgh_id")
+    )
+    entries, before = [], None
+    for event in events:
+        row = _row(event)
+        label = event.pgh_label
+        if label == SESSIONS_ENDED:
+            entries.append((event, _SESSIONS, _("signed out of its sessions")))
+            continue
+        if label == "baseline":
+            what = _("as it stood when the history began: %(state)s") % {"state": _state_words(row)}
+        elif label == "insert":
+            what = _("account created: %(state)s") % {"state": _state_words(row)}
+        elif label == "delete":
+            what = _("account deleted")
+        else:
+            what = _changes_words(before, row) if before is not None else ""
+        if what:
+            entries.append((event, _ACCOUNT, what))
+        before = row
+    return entries
+
+
+def _role_entries(user_id) -> list[tuple]:
+    events = list(
+        AccountRole.pgh_event_model.objects.filter(user_id=user_id)
+        .select_related("pgh_context")
+        .order_by("pgh_id")
+    )
+    groups = Group.objects.in_bulk({e.group_id for e in events})
+    entries = []
+    for event in events:
+        group = groups.get(event.group_id)
+        role = ROLE_OF_GROUP.get(group.name, group.name) if group else f"#{event.group_id}"
+        what = {
+            "baseline": _("role %(role)s held when the history began"),
+            "role.add": _("role %(role)s given"),
+            "role.remove": _("role %(role)s taken away"),
+        }[event.pgh_label] % {"role": role}
+        entries.append((event, _ROLE, what))
+    return entries
+
+
+def _token_entries(user_id) -> list[tuple]:
+    events = list(
+        AccountToken.pgh_event_model.objects.filter(user_id=user_id)
+        .select_related("pgh_context")
+        .order_by("pgh_id")
+    )
+    # A token deleted and another created in one context (drf_create_token -r): replaced.
+    removed = {e.pgh_context_id for e in events if e.pgh_label == "token.remove"}
+    replaced = {
+        e.pgh_context_id
+        for e in events
+        if e.pgh_label == "token.add" and e.pgh_context_id and e.pgh_context_id in removed
+    }
+    entries = []
+    for event in events:
+        if event.pgh_context_id in replaced:
+            if event.pgh_label == "token.add":
+                entries.append((event, _TOKEN, _("API token replaced by a new one")))
+            continue
+        what = {
+            "baseline": _("API token held when the history began"),
+            "token.add": _("API token created"),
+            "token.remove": _("API token deleted"),
+        }[event.pgh_label]
+        entries.append((event, _TOKEN, what))
+    return entries
+
+
+def account_history(user_id) -> list[AccountEntry]:
+    """Everything recorded of the account `user_id` (which may since have been deleted),
+    oldest first, as the admin's history page lists its own log; what one transaction
+    recorded (one moment) in the order it happened: the account, its roles, its tokens,
+    its sessions. Four queries."""
+    found = _account_entries(user_id) + _role_entries(user_id) + _token_entries(user_id)
+    found.sort(key=lambda item: (item[0].pgh_created_at, item[1], item[0].pgh_id))
+    entries = []
+    for event, _kind, what in found:
+        context = _context(event)
+        entries.append(AccountEntry(event.pgh_created_at, what, _who(context), _through(context)))
+    return entries
