@@ -1143,9 +1143,10 @@ CC BY 4.0" (the version the site serves is on /data/, and each release in
 /data/changelog/) and say what you changed. The sources each record cites remain their
 publishers' works.
 
-**Caching**: every GET has an `ETag`, but for the reports' (`Cache-Control: private,
-no-store`: never kept, never revalidated); send it back in `If-None-Match` to get `304 Not
-Modified` when nothing changed (a CSV has the same one however it was asked for).
+**Caching**: every successful GET has an `ETag`, but for the reports' (`Cache-Control:
+private, no-store`: never kept, never revalidated); send it back in `If-None-Match` to get
+`304 Not Modified` when nothing changed (a CSV has the same one however it was asked for).
+An error (a `400`, a `404`) has none: it is no answer to revalidate.
 `If-Match` answers only if the current `ETag` is one of those given (`*`: any answer),
 otherwise `412 precondition_failed`, before any `304`, for a CSV too;
 `If-Unmodified-Since` is ignored (no answer has a `Last-Modified`).
@@ -1353,4 +1354,16 @@ naming it, and nothing is filed or changed.
   language (`?lang=`, else `Accept-Language`; `en` for any other), a correction keeps its
   visit's, a resubmission its report's; another value is a `400 invalid` naming it. A
   report gives it back (`en` for one filed before).
+- 5 December 2026, one-day visits corrected, and errors: a correction's `end` null where
+  the visit's record repeats its `start` as its end (as `GET /visits/{id}/` and the
+  report give it), or its `start` given as its `end` where the record has none, is the
+  same end: a correction that changes nothing else is the `409 conflict` of a correction
+  that changes nothing (it was filed, and verified, as a change of the end), and one that
+  changes another field lists that field alone in its `changes`, the review and the
+  visit's history; the verified visit keeps its end as stored (its verdict is not
+  evaluated again for it). An `end` listed in `changes` is given as the visit gives it,
+  null for a one-day visit. A `400` or `404` answer to a GET no longer has an `ETag` (it
+  had one from its body, as if an error could be revalidated; the schema declared none):
+  a `200` has its own, a `304` repeats it, a `412` gives the current one. The site's
+  pages likewise.
 """

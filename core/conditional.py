@@ -25,8 +25,11 @@ no representation, such as OPTIONS, may), so the API's schema declares the 412 o
 GET (api.schema). An unsafe request (POST) is answered by its view without evaluating
 its preconditions, as Django's middleware did ("too late to prevent" it: the view has
 run). An answer that is not a 2xx ignores them all (13.2.1). `If-None-Match` and
-`If-Modified-Since` give 304s as Django gives them; an answer without an `ETag` gets one
-from its content, as Django's (but for a streamed one, or one marked `no-store`).
+`If-Modified-Since` give 304s as Django gives them; a 2xx answer without an `ETag` gets
+one from its content, as Django's (but for a streamed one, or one marked `no-store`). An
+error or a redirect gets none (Django's gave a 404 or a 400 one, as if it were a
+representation to revalidate): only a 2xx, a 304 and a 412 carry an `ETag`
+(`carries_an_etag`).
 """
 
 from __future__ import annotations
@@ -147,10 +150,26 @@ def conditional_response(request, response, *, etag=None, last_modified=None):
     return response
 
 
+# The answers that are no representation of the resource but may carry its `ETag`: a 304
+# (the representation the client holds, RFC 9110 15.4.5) and a 412 (the current one, for
+# the client to read again: `precondition_failed`).
+_KEEPS_ETAG = (304, 412)
+
+
+def carries_an_etag(status: int) -> bool:
+    """Whether an answer with HTTP `status` may carry an `ETag`: a 2xx (a representation
+    to revalidate), a 304 or a 412 (the representation they stand for). An error (a 400,
+    a 404, a 5xx) or a redirect is no representation of the resource: an `ETag` on it
+    would let a client revalidate the error (`If-None-Match` with it), or take it for
+    the resource's version, and the API's schema declares none there (api.schema)."""
+    return 200 <= status < 300 or status in _KEEPS_ETAG
+
+
 class ConditionalGetMiddleware:
     """Django's ConditionalGetMiddleware as RFC 9110 asks (see the module): an `ETag` from
-    the content for an answer without one (not streamed, not `no-store`), then
-    `conditional_response` for every GET and HEAD."""
+    the content for a 2xx answer without one (not streamed, not `no-store`), then
+    `conditional_response` for every GET and HEAD. An answer that `carries_an_etag`
+    refuses (an error, a redirect) gets none, and loses one a view gave it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -159,8 +178,13 @@ class ConditionalGetMiddleware:
         response = self.get_response(request)
         if request.method not in ("GET", "HEAD"):
             return response
+        if not carries_an_etag(response.status_code):
+            if response.has_header("ETag"):
+                del response["ETag"]
+            return response
         if (
-            not response.streaming
+            200 <= response.status_code < 300
+            and not response.streaming
             and not response.has_header("ETag")
             and "no-store" not in split_directive_names(response.get("Cache-Control", ""))
         ):

@@ -49,7 +49,7 @@ from django.utils.translation import gettext_lazy
 
 import compliance
 from compliance import ANNOUNCED, PRESENT_STATUSES, Period
-from core import roles
+from core import roles, tabular
 from core.addresses import (  # noqa: F401 - the address rule, read here by the newsroom and the API
     PRIVATE_NAME_SUFFIXES,
     address_refusal,
@@ -1356,13 +1356,9 @@ def delete_report(report: Report, user) -> None:
 
 
 def _changes(visit: Visit, fields: dict) -> list[dict]:
-    """[{field, old, new}] between a published visit and what a correction says."""
-    current = report_data_of(visit)
-    return [
-        {"field": f, "old": current[f], "new": fields[f]}
-        for f in VISIT_FIELDS
-        if current[f] != fields[f]
-    ]
+    """[{field, old, new}] between a published visit and what a correction says
+    (`field_differences`: an end that repeats the start and no end are one fact)."""
+    return list(field_differences(report_data_of(visit), fields))
 
 
 def _require_a_change(resolved: ResolvedReport, citations: Sequence[dict], visit: Visit) -> None:
@@ -1552,9 +1548,23 @@ def since_resubmitted(report: Report) -> SinceSentBack | None:
     return _since(then, report, at=then.submitted_at, taken_back=True)
 
 
+def as_compared(data: dict) -> dict:
+    """A report's data in `normalise`'s form as two are compared: its `end` as every
+    output gives a visit's (core.tabular.shown_end), None when it repeats the start, so
+    that a one-day visit stored with its end repeating its start and one without an end
+    say the same ("Null for a visit of one day"). A client that copies a visit's `end:
+    null` (GET /api/v1/visits/{id}/), or a form whose end is left empty, changes nothing
+    of a visit stored with `end` = `start`, and the reverse. For comparing only: a
+    report's data keeps what was filed, a visit's row what was stored."""
+    return {**data, "end": tabular.shown_end(data["start"], data["end"])}
+
+
 def field_differences(old: dict, new: dict) -> tuple[dict, ...]:
-    """The visit's fields that differ between two reports' data in `normalise`'s form:
-    ({"field", "old", "new"}, ...) in VISIT_FIELDS order."""
+    """The visit's fields that differ between two reports' data in `normalise`'s form
+    (or a visit's, `report_data_of`), compared `as_compared` (an end that repeats its
+    start is no end): ({"field", "old", "new"}, ...) in VISIT_FIELDS order, each value
+    in that form, so that an `end` listed reads as the visit's page and the API give it."""
+    old, new = as_compared(old), as_compared(new)
     return tuple(
         {"field": f, "old": old[f], "new": new[f]} for f in VISIT_FIELDS if old[f] != new[f]
     )
@@ -1692,6 +1702,8 @@ def verify(
     )
     fields = resolved.fields
     changes = []
+    end = resolved.end.first if resolved.end else None
+    end_precision = resolved.end.precision if resolved.end else DatePrecision.DAY
     if report.is_correction:
         visit = Visit.objects.select_for_update().get(pk=report.visit_id)
         if visit.review_state != ReviewState.VERIFIED:
@@ -1708,6 +1720,11 @@ def verify(
             ),
         )
         changes = _changes(visit, fields)
+        if not {"start", "end"} & {c["field"] for c in changes}:
+            # The same span (an end that repeats the start is no end: `as_compared`):
+            # the visit keeps its stored form, so that its history records no change of
+            # its end and its verdict is not evaluated again for none.
+            end, end_precision = visit.end, visit.end_precision
         old_citations = citations_of(visit)
         if old_citations != normalise_citations(report.citations):
             changes.append(
@@ -1752,8 +1769,8 @@ def verify(
         host=resolved.host,
         start=resolved.start.first if resolved.start else None,
         start_precision=resolved.start.precision if resolved.start else DatePrecision.DAY,
-        end=resolved.end.first if resolved.end else None,
-        end_precision=resolved.end.precision if resolved.end else DatePrecision.DAY,
+        end=end,
+        end_precision=end_precision,
         status=fields["status"],
         outcome=fields["outcome"],
         place=fields["place"],
@@ -1993,6 +2010,7 @@ __all__ = [
     "signed_version_of",
     "citation_differences",
     "field_differences",
+    "as_compared",
     "is_stale",
     "open_proposals",
     "SinceSentBack",

@@ -22,6 +22,7 @@ from django.core.management import call_command
 from alerts import urgent
 from core import tabular
 from dataset import bulk
+from front.corrections import field_name
 from visits.models import Visit
 
 pytestmark = pytest.mark.django_db
@@ -209,3 +210,183 @@ def test_a_correction_of_a_one_day_visit_shows_no_end_as_the_visit_does(
     listed = page.split('id="report-facts"')[1].split("</dl>")[0]
     facts = dict(re.findall(r"<dt>([^<]*)</dt><dd>([^<]*)</dd>", listed))
     assert (facts["End date"] == "none") == (shown_end is None), facts["End date"]
+
+
+# What a correction's body takes of a visit's (GET /api/v1/visits/{id}/), as a client
+# copies it: each field as the visit gives it, a person or a state by its key.
+COPIED = (
+    "start",
+    "end",
+    "place",
+    "occasion",
+    "status",
+    "outcome",
+    "host_notified",
+    "host_justification",
+    "host_control",
+)
+REASON = "The ceremony's programme names the venue's hall: the notes say so."
+
+
+def copied_body(visit: dict) -> dict:
+    """A correction of `visit` (its API representation) that repeats every field of it:
+    a date known to the month or the year written as the input takes it (`2009-03`)."""
+    controlled_by = visit["controlled_by"]
+    body = {
+        "visit": visit["id"],
+        "person": visit["person"]["slug"],
+        "host": visit["host"]["iso3"],
+        "controlled_by": controlled_by["iso3"] if controlled_by else None,
+        **{field: visit[field] for field in COPIED},
+    }
+    for field in ("start", "end"):
+        if body[field]:
+            body[field] = body[field][: {"year": 4, "month": 7}.get(visit[f"{field}_precision"])]
+    return body
+
+
+def changes_of_the_visit(slug: str) -> list[str]:
+    """The fields of the visit that its newest history entry records as changed."""
+    from visits import history
+
+    visit = Visit.objects.get(slug=slug)
+    newest = next(e for e in history.history_of(Visit, visit.pk) if e.model is Visit)
+    return newest.changed_fields
+
+
+@pytest.mark.parametrize(
+    ("slug", "stored", "end_sent"),
+    [
+        # Stored with its end repeating its start; the client copies the visit's `end: null`.
+        (STORED_WITH_ITS_START, {}, "copied"),
+        # Stored without an end; the client writes the end out as its start.
+        (STORED_WITHOUT_END, {}, "start"),
+        # Known to the month, stored with its end repeating it; `end: null` copied.
+        (
+            MONTH_WITHOUT_END,
+            {"end": datetime.date(2009, 3, 1), "end_precision": "month"},
+            "copied",
+        ),
+    ],
+)
+def test_a_correction_copying_a_one_day_visits_end_changes_no_end(
+    seeded, clients, client, reviewer, django_capture_on_commit_callbacks, slug, stored, end_sent
+):
+    """A one-day visit's end is null in every output, whether its row has no end or one
+    that repeats its start: a correction that copies the visit as the API gives it
+    (or writes the end out as the start) says the same end. It changed nothing but the
+    end: refused, as a correction that changes nothing is. With a real change: the
+    report's `changes`, the review's differences and the visit's history list that change
+    alone, and the visit keeps its stored end (no change to evaluate again)."""
+    from visits.models import Report
+
+    Visit.objects.filter(slug=slug).update(**stored)
+    before = Visit.objects.values("end", "end_precision").get(slug=slug)
+    visit = clients["anonymous"].get(f"/api/v1/visits/{slug}/").json()
+    assert visit["end"] is None
+    body = copied_body(visit)
+    if end_sent == "start":
+        body["end"] = visit["start"]
+    same = clients["reporter"].post("/api/v1/reports/", body, format="json")
+    assert same.status_code == 409, same.content
+    assert same.json()["error"]["message"].startswith("This correction changes nothing")
+    assert not Report.objects.exists()
+
+    notes = f"{Visit.objects.get(slug=slug).notes} Held in the hall of the ceremony.".strip()
+    filed = clients["reporter"].post(
+        "/api/v1/reports/", {**body, "notes": notes, "reason": REASON}, format="json"
+    )
+    assert filed.status_code == 201, filed.content
+    report = Report.objects.get(pk=filed.json()["id"])
+    client.force_login(reviewer)
+    page = client.get(f"/newsroom/reports/{report.pk}/")
+    assert [d["field"] for d in page.context["differences"]] == [field_name("notes")]
+    url = filed.json()["url"]
+    with django_capture_on_commit_callbacks(execute=True):
+        verified = clients["reviewer"].post(
+            f"{url}verify/", {"seen": filed.json()["version"]}, format="json"
+        )
+    assert verified.status_code == 200, verified.content
+    changes = clients["reviewer"].get(url).json()["changes"]
+    assert [c["field"] for c in changes] == ["notes"], changes
+    assert Visit.objects.values("end", "end_precision").get(slug=slug) == before
+    assert changes_of_the_visit(slug) == ["notes"]
+    assert clients["anonymous"].get(f"/api/v1/visits/{slug}/").json()["end"] is None
+
+
+def correction_form(client, slug: str) -> dict:
+    """What the newsroom's correction form of `slug` posts back as shown (its fields, its
+    sources and the signed version it was filled from)."""
+    from django import forms
+
+    page = client.get(f"/newsroom/visits/{slug}/correct/")
+    assert page.status_code == 200
+    data = {}
+    sources = page.context["sources"]
+    for shown in (page.context["form"], sources.management_form, *sources.forms):
+        for field in shown:
+            value = field.value()
+            if isinstance(field.field, forms.BooleanField):
+                if value:
+                    data[field.html_name] = "on"
+            else:
+                data[field.html_name] = "" if value is None else str(value)
+    data["based_on"] = page.content.decode().split('name="based_on" value="')[1].split('"')[0]
+    return data
+
+
+def test_a_newsroom_correction_leaving_a_one_day_visits_end_empty_changes_no_end(
+    seeded, client, reporter, reviewer
+):
+    """The newsroom's correction form of a visit stored with its end repeating its start
+    shows that end; left empty ("the start day", as the visit's page says it), it is the
+    same end: alone, the correction changes nothing and is refused; with a change of the
+    notes, the review lists the notes alone and the verified visit keeps its stored end."""
+    from visits import review
+    from visits.models import Report
+
+    slug = STORED_WITH_ITS_START
+    client.force_login(reporter)
+    data = correction_form(client, slug)
+    assert data["end"] == data["start"] == "2010-08-27"
+    data.update({"end": "", "reason": REASON, "action": "submit"})
+    refused = client.post(f"/newsroom/visits/{slug}/correct/", data)
+    assert refused.status_code == 200
+    assert "This correction changes nothing on the visit" in refused.content.decode()
+    assert not Report.objects.exists()
+
+    data["notes"] = f"{data['notes']} Held in the hall of the ceremony.".strip()
+    filed = client.post(f"/newsroom/visits/{slug}/correct/", data)
+    assert filed.status_code == 302, filed.content.decode()
+    report = Report.objects.get()
+    client.force_login(reviewer)
+    page = client.get(f"/newsroom/reports/{report.pk}/")
+    assert [d["field"] for d in page.context["differences"]] == [field_name("notes")]
+    review.verify(report, reviewer)
+    report.refresh_from_db()
+    assert [c["field"] for c in report.changes] == ["notes"]
+    assert Visit.objects.get(slug=slug).end == datetime.date(2010, 8, 27)
+    assert changes_of_the_visit(slug) == ["notes"]
+
+
+def test_a_corrections_change_of_a_one_day_visits_end_reads_as_the_visit_gave_it(
+    seeded, clients, reviewer
+):
+    """A real change of the end of a visit stored with its end repeating its start is
+    listed from the end the visit showed, none (`end: null`), not from the day its row
+    repeats; the verified visit stores the new end."""
+    visit = clients["anonymous"].get(f"/api/v1/visits/{STORED_WITH_ITS_START}/").json()
+    filed = clients["reporter"].post(
+        "/api/v1/reports/",
+        {**copied_body(visit), "end": "2010-08-28", "reason": REASON},
+        format="json",
+    )
+    assert filed.status_code == 201, filed.content
+    url = filed.json()["url"]
+    verified = clients["reviewer"].post(
+        f"{url}verify/", {"seen": filed.json()["version"]}, format="json"
+    )
+    assert verified.status_code == 200, verified.content
+    changes = clients["reviewer"].get(url).json()["changes"]
+    assert changes == [{"field": "end", "old": None, "new": "2010-08-28"}]
+    assert Visit.objects.get(slug=STORED_WITH_ITS_START).end == datetime.date(2010, 8, 28)

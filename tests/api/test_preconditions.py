@@ -92,3 +92,65 @@ def test_if_unmodified_since_is_still_read_against_a_last_modified(seeded, reade
     assert failed.status_code == 412 and failed.content == b""
     later = "Fri, 01 Jan 2100 00:00:00 GMT"
     assert reader.get("/incidents/feed/", headers={"If-Unmodified-Since": later}).status_code == 200
+
+
+API_ERRORS = [
+    ("/api/v1/states/XXX/", 404),
+    ("/api/v1/visits/nobody-xxx-2010-01-01/", 404),
+    ("/api/v1/nothing-here/", 404),
+    ("/api/v1/visits/?host=", 400),
+    ("/api/v1/visits/?ordering=nonsense", 400),
+    ("/api/v1/visits/?host=&format=csv", 400),
+]
+SITE_ERRORS = [
+    ("/states/XXX/", 404),
+    ("/visits/nobody-xxx-2010-01-01/", 404),
+    ("/nothing-here/", 404),
+    ("/visits.csv?ordering=nonsense", 400),
+]
+
+
+@pytest.mark.parametrize("page_cache", [True, False], ids=["page-cache", "no-page-cache"])
+@pytest.mark.parametrize(("path", "status"), API_ERRORS + SITE_ERRORS)
+def test_an_error_carries_no_etag(seeded, client, settings, path, status, page_cache):
+    """A 404 or a 400 is no representation of the resource to revalidate: it had an ETag
+    from its content (core.conditional's middleware, as Django's), which the API's schema
+    declares on no error; GET and HEAD alike, with or without the page cache."""
+    settings.ICCWATCH_PAGE_CACHE = page_cache
+    for read in (client.get, client.head):
+        answer = read(path)
+        assert answer.status_code == status, (path, answer.status_code)
+        assert not answer.has_header("ETag"), (path, read.__name__, answer["ETag"])
+        # Asked again with what a client might send: still the error, still no ETag.
+        again = read(path, headers={"If-None-Match": "*", "If-Match": NOPE})
+        assert again.status_code == status and not again.has_header("ETag"), path
+
+
+@pytest.mark.parametrize("page_cache", [True, False], ids=["page-cache", "no-page-cache"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/states/MNG/", "/api/v1/visits/?host=MNG", "/states/MNG/", "/"]
+)
+def test_a_success_keeps_its_etag_and_its_304_and_412_carry_it(
+    seeded, client, settings, path, page_cache
+):
+    """A 200 still has its ETag, a 304 repeats it, and the API's 412 gives the current one
+    (the schema's `412`: "the current answer's ETag"; the site's is an empty answer)."""
+    settings.ICCWATCH_PAGE_CACHE = page_cache
+    current = client.get(path)
+    assert current.status_code == 200 and current.has_header("ETag"), path
+    etag = current["ETag"]
+    unchanged = client.get(path, headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304 and unchanged["ETag"] == etag
+    failed = client.get(path, headers={"If-Match": NOPE})
+    assert failed.status_code == 412
+    if path.startswith("/api/"):
+        assert failed["ETag"] == etag
+
+
+def test_the_schema_declares_an_etag_on_no_error_but_the_412(client, db):
+    openapi = client.get("/api/v1/schema/", {"format": "json"}).json()
+    for path, item in openapi["paths"].items():
+        for method, operation in item.items():
+            for status, response in operation.get("responses", {}).items():
+                if status.startswith(("4", "5")) and status != "412":
+                    assert "ETag" not in response.get("headers", {}), (path, method, status)
