@@ -1334,7 +1334,12 @@ naming it, and nothing is filed or changed.
   it has (it was JSON, the type refused); `application/json;q=0.1, */*` is CSV. OPTIONS
   describes under `actions.POST` the body each POST reads, the fields of its schema's
   request body (`seen` and `different_from` for `/verify/`), to a caller who may make
-  it: it listed the fields of the answer, read-only ones as writable and required. The
+  it now, on the report the address names as the POST would judge it: its author
+  alone, on a report sent back, for `/resubmit/`; a reviewer who is not its author, on
+  a report awaiting review, for `/verify/`, `/request-changes/` and `/reject/`. It
+  listed the fields of the answer, read-only ones as writable and required, to anyone
+  with the role, on any id: OPTIONS on the actions of an id that names no report the
+  caller may read is the `404` GET gives it (it was a `200`). The
   schema declares the `Location` of a filing's `201` (`POST /reports/`, `/visits/`,
   `/reports/withdrawals/`) and of a `409 duplicate_report` that names the report, the
   `Link` (rel `successor-version`) of `POST /visits/`'s `201`, and the `RateLimit-*`

@@ -1215,6 +1215,18 @@ NOT_A_CORRECTION = gettext_lazy(
 )
 
 
+def check_resubmission(report: Report, user) -> None:
+    """Whether `user` may answer `report`'s request for changes and submit it again now
+    (`resubmit`'s own check, before it edits the report): None when they may; else
+    PermissionDenied for anyone but its author (an admin included), ValidationError
+    (SENT_BACK_ONLY) for a report not sent back for changes. Reads `report` as given
+    (`resubmit` locks it first); also what the API's OPTIONS and its refusal of a body
+    ask (api.reports.views), so that every path applies the one rule."""
+    _require(report.author_id == user.pk, _("Only the author may edit a report."))
+    if report.state != ReportState.CHANGES_REQUESTED:
+        raise ValidationError(SENT_BACK_ONLY % {"state": ReportState(report.state).label})
+
+
 @transaction.atomic
 def resubmit(
     report: Report,
@@ -1251,9 +1263,7 @@ def resubmit(
     withdrawal (reworded on its page, `update_withdrawal`); DuplicateReport when an
     identical report is open."""
     report = Report.objects.select_for_update().get(pk=report.pk)
-    _require(report.author_id == user.pk, _("Only the author may edit a report."))
-    if report.state != ReportState.CHANGES_REQUESTED:
-        raise ValidationError(SENT_BACK_ONLY % {"state": ReportState(report.state).label})
+    check_resubmission(report, user)
     if based_on is not None and not report.is_correction:
         raise ValidationError({"based_on": NOT_A_CORRECTION})
     report = update_report(
@@ -1669,9 +1679,7 @@ def verify(
       changed by another path), naming `reason`, for the same reason.
     """
     report = Report.objects.select_for_update().get(pk=report.pk)
-    _four_eyes(report, reviewer)
-    if report.state != ReportState.SUBMITTED:
-        raise ValidationError(_("Only a report awaiting review can be verified."))
+    check_verification(report, reviewer)
     if seen == "":
         raise ValidationError(
             _(
@@ -1872,11 +1880,41 @@ def _verify_withdrawal(report: Report, reviewer, note: str) -> Visit:
     return _verified(report, reviewer, visit, changes)
 
 
-def _close(report: Report, reviewer, state: str, comment: str, seen: str | None) -> Report:
-    report = Report.objects.select_for_update().get(pk=report.pk)
+def check_verification(report: Report, reviewer) -> None:
+    """Whether `reviewer` may verify `report` now (`verify`'s own check, before it reads
+    what was seen): None when they may; else FourEyesError for its author,
+    PermissionDenied for an account that may not review, ValidationError for a report
+    not awaiting review. Reads `report` as given (`verify` locks it first); also what
+    the API's OPTIONS asks (api.reports.views), so that every path applies one rule."""
+    _four_eyes(report, reviewer)
+    if report.state != ReportState.SUBMITTED:
+        raise ValidationError(_("Only a report awaiting review can be verified."))
+
+
+def check_closing(report: Report, reviewer) -> None:
+    """Whether `reviewer` may send `report` back (`request_changes`) or reject it now:
+    None when they may; else FourEyesError for its author, PermissionDenied for an
+    account that may not review, ValidationError for a report not awaiting review, as
+    `check_verification` (in the words of these two)."""
     _four_eyes(report, reviewer)
     if report.state != ReportState.SUBMITTED:
         raise ValidationError(_("Only a report awaiting review can be sent back or rejected."))
+
+
+def allows(check, report: Report, user) -> bool:
+    """Whether `check` (`check_verification`, `check_closing`, `check_resubmission`: a
+    function of (report, user) that raises PermissionDenied or ValidationError) lets
+    `user` act on `report` now."""
+    try:
+        check(report, user)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
+
+
+def _close(report: Report, reviewer, state: str, comment: str, seen: str | None) -> Report:
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    check_closing(report, reviewer)
     _require_a_version(seen, UNVERSIONED_REVIEW)
     if seen is not None and seen != version_of(report):
         # A comment on a version the reviewer did not read: a rejection would close, and a
@@ -1986,6 +2024,10 @@ def corrections_of(visit: Visit):
 __all__ = [
     "DuplicateReport",
     "FourEyesError",
+    "allows",
+    "check_closing",
+    "check_resubmission",
+    "check_verification",
     "citations_of",
     "corrections_of",
     "delete_report",

@@ -365,10 +365,8 @@ def refuse_resubmission_with_every_error(
     of the request itself comes once the body is right). Reads, never writes: nothing
     changes. Costs the checks' queries, on a refused body only."""
     errors, accepted, misspelt = _body_refusals(body, refused)
-    if (
-        not isinstance(body.initial_data, dict)
-        or report.author_id != user.pk
-        or report.state != ReportState.CHANGES_REQUESTED
+    if not isinstance(body.initial_data, dict) or not review.allows(
+        review.check_resubmission, report, user
     ):
         raise exceptions.ValidationError(errors)
     before = {**misspelt, **errors}
@@ -776,6 +774,15 @@ class ReportViewSet(
         "request_changes": ReviewCommentSerializer,
         "reject": RejectionSerializer,
         "resubmit": ResubmissionSerializer,
+    }
+    # Who may make each action on a report now, the report as it stands: the check the
+    # service applies when the action is made (visits.review), so that OPTIONS describes
+    # the action's body only to a caller it would let make it (api.metadata.ApiMetadata).
+    action_rules = {
+        "verify": review.check_verification,
+        "request_changes": review.check_closing,
+        "reject": review.check_closing,
+        "resubmit": review.check_resubmission,
     }
 
     def initial(self, request, *args, **kwargs):

@@ -51,20 +51,33 @@ def same_fields(described: dict, component: dict, schema: dict, where: str) -> N
         same_fields(children, item, schema, f"{where}.{name}")
 
 
+RESUBMIT = "/api/v1/reports/{id}/resubmit/"
+
+
 def test_options_describes_the_body_each_post_reads(tajikistan_removed, clients):
     schema = clients["anonymous"].get("/api/v1/schema/", {"format": "json"}).json()
     report = file(clients["reporter"]).json()
-    admin = clients["admin"]  # reports and reviews: may make every POST
+    # An admin reports and reviews: may make every POST but a resubmission, its author's
+    # once the report is sent back (walked last, when it is).
+    caller = clients["admin"]
     walked = []
-    for path, operation in posts(schema):
+    for path, operation in sorted(posts(schema), key=lambda post: post[0] == RESUBMIT):
         url = path.replace("{id}", str(report["id"]))
-        answer = admin.options(url)
+        if path == RESUBMIT:
+            sent_back = caller.post(
+                url.replace("resubmit", "request-changes"), {"comment": "Which day?"}, format="json"
+            )
+            assert sent_back.status_code == 200, sent_back.content[:300]
+            caller = clients["reporter"]
+        answer = caller.options(url)
         assert answer.status_code == 200, (url, answer.content[:200])
         described = answer.json()["actions"]["POST"]
         same_fields(described, body_component(schema, operation), schema, path)
+        if path.endswith("/verify/"):
+            assert list(described) == ["seen", "different_from"]
         # The fields the view reads the body with: its refusal of one it does not have
         # lists them (api.base.KnownFieldsOnly), in the serializer's order, as OPTIONS does.
-        refused = admin.post(url, {UNKNOWN: 1}, format="json")
+        refused = caller.post(url, {UNKNOWN: 1}, format="json")
         assert refused.status_code == 400, (url, refused.content[:300])
         writable = ", ".join(name for name, info in described.items() if not info["read_only"])
         assert refused.json()["error"]["fields"][UNKNOWN] == [
@@ -80,8 +93,6 @@ def test_options_describes_the_body_each_post_reads(tajikistan_removed, clients)
         "/api/v1/reports/{id}/verify/",
         "/api/v1/visits/",
     ]
-    verify = admin.options(f"/api/v1/reports/{report['id']}/verify/").json()["actions"]
-    assert list(verify["POST"]) == ["seen", "different_from"]
 
 
 def test_options_describes_only_the_posts_the_caller_may_make(tajikistan_removed, clients):
@@ -97,3 +108,67 @@ def test_options_describes_only_the_posts_the_caller_may_make(tajikistan_removed
     # A read-only address, and anyone without the role: no body to describe.
     assert "actions" not in clients["anonymous"].options("/api/v1/visits/").json()
     assert "actions" not in clients["anonymous"].options("/api/v1/states/").json()
+
+
+def test_options_on_ones_own_report_lists_no_review(tajikistan_removed, clients):
+    """Nobody reviews their own report (visits.review's four eyes): a reporter who is also
+    a reviewer is not shown POST on their own report's verify, request-changes or reject."""
+    report = file(clients["both"]).json()
+    for action in ("verify", "request-changes", "reject"):
+        answer = clients["both"].options(f"/api/v1/reports/{report['id']}/{action}/")
+        assert answer.status_code == 200, (action, answer.content[:200])
+        assert "actions" not in answer.json(), action
+
+
+def test_options_lists_resubmit_to_its_author_only(tajikistan_removed, clients):
+    """Only the author answers a request for changes: an admin who did not write the
+    report is not shown POST on its resubmit, nor is its author while it awaits review."""
+    report = file(clients["reporter"]).json()
+    resubmit = f"/api/v1/reports/{report['id']}/resubmit/"
+    assert "actions" not in clients["reporter"].options(resubmit).json()  # not sent back
+    sent_back = clients["reviewer"].post(
+        f"/api/v1/reports/{report['id']}/request-changes/",
+        {"comment": "Which day did he land?"},
+        format="json",
+    )
+    assert sent_back.status_code == 200, sent_back.content
+    assert "actions" not in clients["admin"].options(resubmit).json()
+    assert "POST" in clients["reporter"].options(resubmit).json()["actions"]
+    # Sent back, it awaits no review: nobody is shown POST to verify it.
+    verify = clients["admin"].options(f"/api/v1/reports/{report['id']}/verify/")
+    assert "actions" not in verify.json()
+
+
+@pytest.mark.parametrize("pk", ["999999999", "abc", "0"])
+def test_options_on_a_report_that_is_none_is_the_404_of_get(tajikistan_removed, clients, pk):
+    """One 404 for any id that names nothing (api.reports.views, get_object), OPTIONS
+    included: never an answer describing a POST to a report that is not."""
+    admin = clients["admin"]
+    read = admin.get(f"/api/v1/reports/{pk}/")
+    assert read.status_code == 404
+    for action in ("verify", "request-changes", "reject", "resubmit"):
+        answer = admin.options(f"/api/v1/reports/{pk}/{action}/")
+        assert answer.status_code == 404, (action, answer.content[:200])
+        assert answer.json() == read.json(), action
+
+
+def test_options_on_a_report_the_caller_may_not_read_is_the_404_of_get(
+    tajikistan_removed, clients, reporter
+):
+    """Another reporter's report is a 404 to GET, and to OPTIONS on its actions."""
+    report = file(clients["both"]).json()
+    url = f"/api/v1/reports/{report['id']}/"
+    assert clients["reporter"].get(url).status_code == 404
+    answer = clients["reporter"].options(f"{url}resubmit/")
+    assert answer.status_code == 404, answer.content[:200]
+
+
+def test_options_lists_a_review_of_someone_elses_submitted_report(tajikistan_removed, clients):
+    """A reviewer (or a reporter who also reviews) on another person's report awaiting
+    review is shown each review's body."""
+    report = file(clients["reporter"]).json()
+    for caller in ("reviewer", "both", "admin"):
+        for action in ("verify", "request-changes", "reject"):
+            answer = clients[caller].options(f"/api/v1/reports/{report['id']}/{action}/")
+            assert answer.status_code == 200, (caller, action, answer.content[:200])
+            assert "POST" in answer.json()["actions"], (caller, action)
