@@ -1352,8 +1352,11 @@ naming it, and nothing is filed or changed.
   report's data keeps it as filed). A CSV has one `ETag` whether `?format=csv` or
   `Accept: text/csv` asked for it: it had one for each.
 - 5 December 2026, the language of a visit's words: a visit gives `text_language` (`en`
-  or `fr`), the language its `occasion`, `host_justification` and notes are written in,
-  `en` for every visit recorded before and every one an import loads; the CSV of
+  or `fr`), the language its `occasion` and `host_justification` are written in (and its
+  notes, which no answer gives, as its report wrote them): `en` for every visit recorded
+  before, and for every visit an import creates or whose `occasion` or
+  `host_justification` it changes; an import that leaves both as recorded keeps the
+  visit's, even when it changes the notes (data/DICTIONARY.md); the CSV of
   `/visits/` and `/incidents/` gains it as its last column, after `host_translated_name`
   (no other column moves). A report takes it: left out, a new visit's is the request's
   language (`?lang=`, else `Accept-Language`; `en` for any other), a correction keeps its
@@ -1371,4 +1374,12 @@ naming it, and nothing is filed or changed.
   had one from its body, as if an error could be revalidated; the schema declared none):
   a `200` has its own, a `304` repeats it, a `412` gives the current one. The site's
   pages likewise.
+- 5 December 2026, referrals that stand: a finding's `referral_stands` is false once the
+  latest Art. 87(7) finding about the same visit came after it and referred nothing
+  (Jordan's referral of 2017, reversed on appeal in 2019); a decision of kind `other`,
+  which only informed a body, neither makes a referral nor lifts one. A referral followed
+  only by such a decision stands (it said false when that decision informed no body), and
+  one reversed on appeal stays reversed when such a decision follows (it said true when
+  that decision informed a body). No decision of the dataset's changes. A visit's
+  explanation reads them the same way (rule 2026.12.05.3).
 """

@@ -39,7 +39,7 @@ The keys and their own params (see REASON_KEYS):
   `no_control` (visit, status, outcome, controlled_by: a state or None);
 - `justification` (state, text); `finding` (decided, kind, chamber, reference,
   referred_to_asp, referred_to_unsc); `no_standing_referral` (decided: the later
-  decision that left no referral standing); `no_court_finding` (other_decision: a
+  Art. 87(7) finding, made without referral, that left no referral standing); `no_court_finding` (other_decision: a
   decision on the visit that made no Art. 87(7) finding follows; a `non_compliance`
   verdict on a visit of which the Court has made no such finding is iccwatch's reading
   of the facts, not the Court's); `date_note` (kind "visit" | "warrant", uniform,
@@ -232,13 +232,18 @@ class Reasons:
     def _findings(self) -> list[dict]:
         """The findings in date order; when a later decision lifted an earlier referral
         (Jordan: referred in 2017, the referral reversed on appeal in 2019), a
-        `no_standing_referral` reason (decided: the later decision's date) says so."""
+        `no_standing_referral` reason (decided: the later decision's date) says so.
+
+        Only Art. 87(7) findings refer a failure (FindingFacts.referred) and so only they
+        lift a referral: the latest of them, made without referral after one that referred.
+        A decision of kind `other` that informed the Assembly or the Council is neither
+        the referral nor what lifts it."""
         ordered = sorted(self.findings, key=lambda f: f.decided.first)
         reasons = [finding_reason(f) for f in ordered]
-        if ordered:
-            last = ordered[-1]
-            referred_before = any(f.referred_to_asp or f.referred_to_unsc for f in ordered[:-1])
-            if referred_before and not (last.referred_to_asp or last.referred_to_unsc):
+        found = [f for f in ordered if f.is_finding]
+        if found:
+            last = found[-1]
+            if any(f.referred for f in found[:-1]) and not last.referred:
                 reasons.append({"key": "no_standing_referral", "decided": _iso(last.decided)})
         return reasons
 

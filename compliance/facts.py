@@ -71,7 +71,13 @@ from dataclasses import dataclass, field
 #   reason, so that the explanation says it may have been in force, never that it was
 #   (Kushayb's second warrant, made public in June 2020, cited beside the warrant of 2007
 #   for his surrender on 9 June 2020). No verdict code changes.
-RULE_VERSION = "2026.12.05.2"
+# 2026.12.05.3: a referral stands or is lifted by Art. 87(7) findings alone: a decision of
+#   kind `other`, which only informed the Assembly or the Security Council, neither refers
+#   the failure nor lifts a referral (`no_standing_referral`). An informing decision followed
+#   by a finding made without referral no longer says that no referral stands, as though one
+#   had been made; a referral followed by an informing decision still stands. No verdict
+#   code changes.
+RULE_VERSION = "2026.12.05.3"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that
 # deposited its instrument by 2002-04-11 (the 60th instrument's deposit).
@@ -385,7 +391,11 @@ class FindingFacts:
     """An ICC decision about a state's failure to cooperate (Art. 87(7) when `kind` is
     'art_87_7'), possibly referred to the Assembly of States Parties and/or the UN
     Security Council. `decided` may be partial (known to the month or year); `chamber`
-    e.g. 'Pre-Trial Chamber II'; `reference` the decision's ICC document number."""
+    e.g. 'Pre-Trial Chamber II'; `reference` the decision's ICC document number.
+
+    `referred_to_asp` and `referred_to_unsc` are the bodies stored with the decision (the
+    dataset's `referred_to`): where an Art. 87(7) finding was referred, and the bodies a
+    decision of kind `other` only informed, which is no referral (`referred`)."""
 
     decided: Period
     referred_to_asp: bool = False
@@ -393,6 +403,20 @@ class FindingFacts:
     kind: str = ART_87_7
     chamber: str = ""
     reference: str = ""
+
+    @property
+    def is_finding(self) -> bool:
+        """Whether the decision is an Art. 87(7) finding of non-compliance (kind
+        'art_87_7'), the only decision that refers a failure or lifts a referral."""
+        return self.kind == ART_87_7
+
+    @property
+    def referred(self) -> bool:
+        """Whether the decision referred the failure to the Assembly of States Parties or
+        the Security Council: an Art. 87(7) finding with a body stored (Rome Statute,
+        Art. 87(7)). Never a decision of kind `other`, whose bodies it only informed
+        (Kenya and Chad, 27 August 2010): visits.models.decision_bodies says the same."""
+        return self.is_finding and (self.referred_to_asp or self.referred_to_unsc)
 
 
 @dataclass(frozen=True, slots=True)

@@ -476,8 +476,10 @@ def dataset_version() -> str:
 # ends on its start has an empty `end` however it is stored (tabular.dated_span). 3: a
 # finding's `referred_to_*` are false for a decision of kind `other`, whose bodies are its
 # `informed_asp` and `informed_unsc` (visits.models.decision_bodies). 4: the visits table's
-# last column, `text_language` (the language of a visit's own words).
-LAYOUT = 4
+# last column, `text_language` (the language of a visit's own words). 5: the codebook's
+# `text_language` says what decides it (its occasion and justification; an import keeps it
+# unless it changes one of them).
+LAYOUT = 5
 
 
 def data_key() -> str:

@@ -97,7 +97,7 @@ from visits import flagging, outbox
 from visits.models import (
     DATASET_LANGUAGE,
     OPEN_REPORT_STATES,
-    TEXT_FIELDS,
+    PUBLIC_TEXT_FIELDS,
     Finding,
     FindingKind,
     HostControl,
@@ -2108,11 +2108,13 @@ def load_visit(
     }
     existing = Visit.objects.filter(slug=data["slug"]).first()
     # visits.csv has no column for the language of a visit's text: the dataset's words are
-    # English (data/DICTIONARY.md), but a row that repeats a visit's words as recorded (a
-    # newsroom correction in French carried into the file) keeps the language they are in.
+    # English (data/DICTIONARY.md), but a row that repeats a visit's occasion and host
+    # justification as recorded (a newsroom correction in French carried into the file)
+    # keeps the language they are in, whatever its notes say: a researcher's note, in the
+    # dataset's English and never published, does not make French words English.
     fields["text_language"] = (
         existing.text_language
-        if existing is not None and all(getattr(existing, f) == data[f] for f in TEXT_FIELDS)
+        if existing is not None and all(getattr(existing, f) == data[f] for f in PUBLIC_TEXT_FIELDS)
         else DATASET_LANGUAGE
     )
     same_sources = existing is not None and set(

@@ -40,6 +40,18 @@ VERSIONS: tuple[RuleVersion, ...] = tuple(
     RuleVersion(version, datetime.date.fromisoformat(day), summary)
     for version, day, summary in (
         (
+            "2026.12.05.3",
+            "2026-12-05",
+            _(
+                "Explanations: only a finding of non-compliance under Art. 87(7) refers a "
+                "failure to arrest, or lifts an earlier referral. A decision that only "
+                "informed the Assembly of States Parties or the Security Council, followed by "
+                "a finding made without referral, is no longer said to leave no referral "
+                "standing, as though one had been made; a referral followed by such a "
+                "decision still stands. No verdict changes."
+            ),
+        ),
+        (
             "2026.12.05.2",
             "2026-12-05",
             _(

@@ -74,14 +74,21 @@ class TextLanguage(models.TextChoices):
     FRENCH = "fr", _("French")
 
 
-# The language the dataset's own words are written in (data/DICTIONARY.md): every visit an
-# import loads, and every visit recorded before a report said its language.
+# The language the dataset's own words are written in (data/DICTIONARY.md): every visit
+# recorded before a report said its language, and every visit whose occasion or host
+# justification an import writes (dataset.importer).
 DATASET_LANGUAGE = TextLanguage.ENGLISH.value
-# A visit's free text, in its `text_language`: what its reporter wrote in their own words.
-# Not its place, a name as the gazetteer spells it (a proper name: WCAG 3.1.2 asks no mark
-# of one), nor the withdrawal's reason or a correction's, the words of the report that
-# gave them.
-TEXT_FIELDS = ("occasion", "host_justification", "notes")
+# A visit's free text its pages show (its occasion and its host's stated justification),
+# in its `text_language`: the words that decide that language. An import that writes
+# either gives them in the dataset's English; one that keeps both as recorded keeps their
+# language, whatever it does to the notes.
+PUBLIC_TEXT_FIELDS = ("occasion", "host_justification")
+# A visit's free text, in its `text_language`: what its reporter wrote in their own words,
+# its notes included as its report gave them (the researchers' own, never published:
+# visits.history.PRIVATE_FIELDS_OF). Not its place, a name as the gazetteer spells it (a
+# proper name: WCAG 3.1.2 asks no mark of one), nor the withdrawal's reason or a
+# correction's, the words of the report that gave them.
+TEXT_FIELDS = (*PUBLIC_TEXT_FIELDS, "notes")
 
 
 def readable_review(*, review_state: str, visit: str, version: str | None = None) -> Q:
@@ -243,8 +250,10 @@ class Visit(models.Model):
         default=DATASET_LANGUAGE,
         db_default=DATASET_LANGUAGE,
         help_text=(
-            "The language its occasion, host_justification and notes are written in (BCP 47: "
-            "`en`, `fr`): the dataset's are English, a report's those its author chose."
+            "The language its occasion and host_justification are written in, and its notes as "
+            "its report gave them (BCP 47: `en`, `fr`): a report's the one its author chose; "
+            "`en`, the dataset's, once an import writes its occasion or host_justification. An "
+            "import that changes only its notes (the researchers' own, never published) keeps it."
         ),
     )
 
@@ -568,9 +577,14 @@ def referral_lifted():
     """An annotation for Finding querysets (a boolean expression): whether a finding's
     referral was lifted by a later decision about the same visit, read as the visit's
     explanation reads it (compliance.explanation: `no_standing_referral`): the visit's
-    latest decision, in the order (decided, id) the explanation sorts them, came after this
-    one and made no referral (Jordan: referred on 11 December 2017, the referral reversed
-    on appeal on 6 May 2019). False for a finding with no visit."""
+    latest Art. 87(7) finding, in the order (decided, id) the explanation sorts them, came
+    after this one and made no referral (Jordan: referred on 11 December 2017, the referral
+    reversed on appeal on 6 May 2019). What a decision referred is `decision_bodies`'s (its
+    conditions, `decision_body_conditions`): a decision of kind `other`, which only informed
+    the Assembly or the Council, neither refers nor lifts a referral. False for a finding
+    with no visit."""
+    bodies = decision_body_conditions()
+    finding = Q(kind=FindingKind.ART_87_7)
 
     def after(outer) -> Q:
         # Later than the finding `outer` (an OuterRef) in (decided, id) order.
@@ -578,13 +592,12 @@ def referral_lifted():
 
     latest_after = Finding.objects.filter(
         after(models.OuterRef),
+        finding & ~bodies["referred_to_asp"] & ~bodies["referred_to_unsc"],
         visit=models.OuterRef("visit"),
-        referred_to_asp=False,
-        referred_to_unsc=False,
     ).exclude(
-        # Nothing after it: the visit's latest decision.
+        # No finding after it: the visit's latest Art. 87(7) finding.
         models.Exists(
-            Finding.objects.filter(after(models.OuterRef), visit=models.OuterRef("visit"))
+            Finding.objects.filter(after(models.OuterRef), finding, visit=models.OuterRef("visit"))
         )
     )
     return models.Exists(latest_after)

@@ -274,9 +274,10 @@ def record_visit_report(
     given by the importer only (the version of the files that list the visit), and so is
     `expected_verdict` (the researchers' column of visits.csv; a newsroom correction never
     shows it): None keeps what the visit had (blank for a new one). `text_language` is the
-    language its occasion, justification and notes are written in (visits.models
-    .TEXT_FIELDS; TextLanguage's codes): the dataset's, English, unless a report says
-    otherwise. A visit saved with any review state but `withdrawn`
+    language its occasion and justification are written in, and its notes as its report
+    gave them (visits.models.TEXT_FIELDS; TextLanguage's codes): the dataset's, English,
+    unless a report says otherwise (the importer keeps a visit's unless its row changes
+    the occasion or the justification: dataset.importer). A visit saved with any review state but `withdrawn`
     loses its withdrawal note and the sources its withdrawal cited (a withdrawn visit that
     reappears is restored).
     """

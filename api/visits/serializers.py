@@ -312,8 +312,10 @@ class VisitSerializer(PlainReadMixin, serializers.HyperlinkedModelSerializer):
         choices=TextLanguage.choices,
         read_only=True,
         help_text="The language `occasion` and `host_justification` are written in (BCP 47: `en` "
-        "or `fr`): `en` for the dataset's, the one its report gave for a visit reported in the "
-        "newsroom or the API. A page in another language marks them with it.",
+        "or `fr`): the one its report gave for a visit reported in the newsroom or the API, "
+        "kept by an import that leaves both as recorded; `en`, the dataset's, for a visit "
+        "recorded before and once an import writes either of them. A page in another language "
+        "marks them with it.",
     )
     verdict = VisitVerdictSerializer(source="*", read_only=True, allow_null=True)
     findings = FindingRefSerializer(
@@ -484,9 +486,10 @@ class FindingSerializer(DecisionBodiesMixin, serializers.HyperlinkedModelSeriali
     referral_stands = serializers.SerializerMethodField(
         help_text="Whether this decision's referral to the Assembly or the Council still "
         "stands: false when it made none (a decision of kind `other` never does: informing a "
-        "body is no referral), or when the latest decision about the same visit came after "
-        "it and made none (Jordan: referred in 2017, the referral reversed on appeal on "
-        "6 May 2019), as the visit's explanation says."
+        "body is no referral), or when the latest Art. 87(7) finding about the same visit "
+        "came after it and made none (Jordan: referred in 2017, the referral reversed on "
+        "appeal on 6 May 2019), as the visit's explanation says. A decision of kind `other` "
+        "neither refers nor lifts a referral."
     )
 
     class Meta:

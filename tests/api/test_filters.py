@@ -304,10 +304,11 @@ def test_a_finding_says_whether_its_referral_still_stands(seeded, api_client):
     assert detail["referral_stands"] is False
 
 
-def test_a_referral_stands_unless_the_visit_s_latest_decision_referred_nothing(seeded, api_client):
-    """The latest decision in (decided, id) order, as the explanation reads them: a decision
-    of the same day recorded after a referral lifts it; a later one that refers again
-    restores it."""
+def test_a_referral_stands_unless_the_visit_s_latest_finding_referred_nothing(seeded, api_client):
+    """The latest Art. 87(7) finding in (decided, id) order, as the explanation reads them:
+    a decision of kind `other` recorded after a referral, even the same day, lifts nothing
+    (it refers nothing and rules on no referral); a later finding made without referral
+    lifts it; a later one that refers again restores it."""
     from core.pagecache import bump_data_version
     from visits.models import Finding, Visit
 
@@ -322,6 +323,10 @@ def test_a_referral_stands_unless_the_visit_s_latest_decision_referred_nothing(s
         bump_data_version()  # the test's writes are never committed, so never counted
         return api_client.get(f"/api/v1/findings/{referred.pk}/").json()["referral_stands"]
 
+    assert stands() is True
+    Finding.objects.create(
+        state=visit.host, visit=visit, decided=datetime.date(2020, 9, 1), kind="art_87_7"
+    )
     assert stands() is False
     Finding.objects.create(
         state=visit.host,

@@ -7,6 +7,7 @@ The seed's three informing decisions (kind `other`): Kenya and Chad, 27 August 2
 Djibouti, 12 May 2011, each of which informed both bodies."""
 
 import csv
+import datetime
 import io
 import sqlite3
 
@@ -66,6 +67,57 @@ def test_counting_referrals_to_the_council_counts_art_87_7_findings_only(seeded,
     assert not {r["id"] for r in findings(api_client, referred_to="ASP,UNSC")} & {
         r["id"] for r in informed
     }
+
+
+def test_an_informing_decision_neither_makes_a_referral_nor_lifts_one(seeded, api_client):
+    """As the rule reads the findings the database holds (visits.flagging.load_findings)
+    and the findings API says whether a referral stands (visits.models.referral_lifted):
+    a decision that informed the Assembly, then a finding made without referral, leaves
+    no referral to have been lifted; a referral reversed on appeal stays lifted when a
+    decision that informed the Council follows; one followed only by such a decision
+    stands."""
+    from core.pagecache import bump_data_version
+    from visits import flagging
+    from visits.models import Finding, Verdict, Visit
+
+    informed_first, reversed_, informed_after = (
+        Visit.objects.published()
+        .filter(findings__isnull=True, verdict__code="non_compliance")
+        .order_by("slug")[:3]
+    )
+
+    def decision(visit, days: int, kind: str = "art_87_7", **fields) -> Finding:
+        day = visit.start + datetime.timedelta(days=days)
+        return Finding.objects.create(
+            state=visit.host, visit=visit, decided=day, kind=kind, **fields
+        )
+
+    decision(informed_first, 30, "other", referred_to_asp=True, chamber="Pre-Trial Chamber II")
+    decision(informed_first, 60, chamber="Pre-Trial Chamber II")
+    referred = decision(reversed_, 30, referred_to_asp=True, chamber="Pre-Trial Chamber II")
+    appeal = decision(reversed_, 60, chamber="Appeals Chamber")
+    decision(reversed_, 90, "other", referred_to_unsc=True)
+    standing = decision(informed_after, 30, referred_to_asp=True, chamber="Pre-Trial Chamber II")
+    decision(informed_after, 60, "other", referred_to_unsc=True)
+    visits = (informed_first, reversed_, informed_after)
+    flagging.evaluate_visits([v.pk for v in visits], cause="test")
+
+    def lifted(visit) -> list[str]:
+        reasons = Verdict.objects.get(visit=visit).reasons
+        return [r["decided"] for r in reasons if r["key"] == "no_standing_referral"]
+
+    assert lifted(informed_first) == []
+    assert "no referral stands" not in Verdict.objects.get(visit=informed_first).explanation
+    assert lifted(reversed_) == [appeal.decided.isoformat()]
+    assert lifted(informed_after) == []
+    bump_data_version()  # the test's writes are never committed, so never counted
+    stands = {r["id"]: r["referral_stands"] for r in findings(api_client)}
+    assert (stands[referred.pk], stands[standing.pk]) == (False, True)
+    for visit in visits:
+        record = api_client.get(f"/api/v1/visits/{visit.slug}/").json()
+        assert [r for r in record["verdict"]["reasons"] if r["key"] == "no_standing_referral"] == [
+            {"key": "no_standing_referral", "decided": d} for d in lifted(visit)
+        ]
 
 
 def test_the_findings_csv_has_the_informed_columns(seeded, api_client):

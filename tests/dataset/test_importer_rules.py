@@ -572,3 +572,27 @@ def test_a_row_repeating_a_visits_words_keeps_their_language_and_new_words_are_e
     run_import(folder(tmp_path, "v3", version="2026.12.03", visits=english))
     mongolia.refresh_from_db()
     assert (mongolia.occasion, mongolia.text_language) == ("Official visit", "en")
+
+
+def test_a_researchers_english_note_leaves_a_french_visits_words_french(tmp_path):
+    """A visit reported in French (its occasion and its host's justification), carried into
+    visits.csv, where a researcher adds a note in the dataset's English: its occasion and
+    justification, unchanged, stay French (`lang="fr"` on its pages, WCAG 3.1.2). Only a
+    row that changes either of them gives them in English."""
+    run_import(folder(tmp_path, "v1", version="2026.12.01"))
+    mongolia = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    french = {"occasion": "Visite officielle", "host_justification": "Dépendance énergétique"}
+    Visit.objects.filter(pk=mongolia.pk).update(**french, text_language="fr")
+    noted = [{**VISITS[0], **french, "notes": "Dates from the Kremlin's schedule."}, *VISITS[1:]]
+    output = run_import(folder(tmp_path, "v2", version="2026.12.02", visits=noted))
+    assert "visits: 0 created, 1 updated, 1 unchanged" in output
+    mongolia.refresh_from_db()
+    assert (mongolia.notes, mongolia.occasion, mongolia.text_language) == (
+        "Dates from the Kremlin's schedule.",
+        "Visite officielle",
+        "fr",
+    )
+    translated = [{**noted[0], "host_justification": "Energy dependence"}, *VISITS[1:]]
+    run_import(folder(tmp_path, "v3", version="2026.12.03", visits=translated))
+    mongolia.refresh_from_db()
+    assert (mongolia.host_justification, mongolia.text_language) == ("Energy dependence", "en")

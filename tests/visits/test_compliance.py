@@ -1361,6 +1361,47 @@ def test_a_finding_recorded_without_a_referral_says_so():
     )
 
 
+def _no_standing_referral(findings: list[FindingFacts]) -> list[dict]:
+    """The `no_standing_referral` reasons of the Mongolia visit with `findings`."""
+    verdict = evaluate(visit("2024-09-02"), MONGOLIA, [PUTIN], findings=findings)
+    return [r for r in verdict.reasons if r["key"] == "no_standing_referral"]
+
+
+def test_a_decision_that_only_informed_is_no_referral_a_later_finding_could_lift():
+    """A decision of kind `other` that informed the Assembly refers nothing (FindingFacts.
+    referred, as visits.models.decision_bodies): a later Art. 87(7) finding made without
+    referral leaves no referral that "no longer stands", since none was ever made."""
+    informed = FindingFacts(
+        Period.parse("2024-09-20"), referred_to_asp=True, kind="other", chamber="PTC II"
+    )
+    found = FindingFacts(Period.parse("2024-10-24"), chamber="PTC II")
+    assert (informed.referred, found.referred) == (False, False)
+    assert _no_standing_referral([informed, found]) == []
+    explanation = english(
+        evaluate(visit("2024-09-02"), MONGOLIA, [PUTIN], findings=[informed, found])
+    )
+    assert "no referral stands" not in explanation
+    assert (
+        "informed the Assembly of States Parties of the visit on 20 September 2024" in explanation
+    )
+
+
+def test_only_an_art_87_7_finding_lifts_a_referral():
+    """A referral stands until a later Art. 87(7) finding on the visit makes none (the
+    appeal's, Jordan 2019); a decision that only informed the Council after it neither
+    lifts it nor hides the finding that did."""
+    referred = FindingFacts(Period.parse("2024-10-24"), referred_to_asp=True, chamber="PTC II")
+    informed = FindingFacts(Period.parse("2025-03-01"), referred_to_unsc=True, kind="other")
+    appeal = FindingFacts(Period.parse("2025-01-15"), chamber="Appeals Chamber")
+    assert _no_standing_referral([referred, informed]) == []
+    assert _no_standing_referral([referred, appeal, informed]) == [
+        {"key": "no_standing_referral", "decided": "2025-01-15"}
+    ]
+    assert _no_standing_referral([referred, appeal]) == [
+        {"key": "no_standing_referral", "decided": "2025-01-15"}
+    ]
+
+
 def _every_explanation_in_this_module() -> list[str]:
     explanations = [english(evaluate(*p.values[:3])) for p in VERDICT_ROWS]
     for host, warrants, facts, _ in (p.values for p in BASIS_ROWS):
