@@ -6,6 +6,14 @@ log, everything the database recorded of the account (accounts.history: roles gi
 and taken, turned off and on, tokens, by whom and through which path); and the admin's
 log of a change names the roles given and taken, not only "Changed Groups".
 
+API tokens (REST framework's, README "Tokens and limits") are shown by their account,
+never their key, a password for the API: "API token of nadia" (accounts.models.ApiToken)
+in the admin's lists, titles, breadcrumbs, messages, delete pages and log
+(django_admin_log, read on "Recent actions" and each record's history), where REST
+framework's own token admin showed the key. The only page that shows a key is the answer
+to the admin who adds the token, once (ApiTokenAdmin.response_add); `drf_create_token`
+prints it likewise.
+
 Read-only: the newsroom records the language each time the account loads a page in
 another (accounts.middleware.NewsroomLanguageMiddleware), so a language typed here
 would hold only until then; `create_account --language` records the first one.
@@ -16,11 +24,17 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ObjectDoesNotExist
+from django.template.response import TemplateResponse
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import Token, TokenProxy
 
 from accounts.forms import AccountChangeForm, AccountCreationForm
 from accounts.history import ROLE_OF_GROUP, account_history
+from accounts.models import ApiToken, api_token_name
 
 User = get_user_model()
 
@@ -116,6 +130,65 @@ class AccountAdmin(UserAdmin):
     def mail_language(self, user):
         return recorded_language(user)
 
+    def get_deleted_objects(self, objs, request):
+        """Django's list of what deleting the accounts `objs` deletes (the delete page and
+        the "delete selected" action), with each API token named by its account, not by
+        its key (REST framework's Token's str())."""
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        names = {
+            key: api_token_name(username)
+            for key, username in Token.objects.filter(user__in=objs).values_list(
+                "key", f"user__{User.USERNAME_FIELD}"
+            )
+        }
+        return _without_keys(to_delete, names), model_count, perms_needed, protected
+
+
+def _without_keys(items: list, names: dict[str, str]) -> list:
+    """`items`, a nested list of the admin's descriptions of objects ("Token: <key>"),
+    with each key of `names` replaced by its name."""
+    cleaned = []
+    for item in items:
+        if isinstance(item, list):
+            cleaned.append(_without_keys(item, names))
+            continue
+        for key, name in names.items():
+            if key in item:
+                # An item the admin made HTML (a link) stays HTML, the name escaped in it.
+                safe = isinstance(item, SafeData)
+                item = item.replace(key, conditional_escape(name) if safe else name)
+                item = mark_safe(item) if safe else item
+        cleaned.append(item)
+    return cleaned
+
+
+class ApiTokenAdmin(TokenAdmin):
+    """REST framework's token admin (one token per account, its pages addressed by the
+    account's id), showing a token by its account and creation time, never its key, but
+    once: on the page that answers its creation (the module)."""
+
+    list_display = ("user", "created")
+    list_select_related = ("user",)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """The page that answers the token's creation: its key, to copy now and give to
+        the account's owner, shown on no other page; links back to the list and to add
+        another. Instead of the admin's redirect to the list with "The token “<str>” was
+        added successfully.", whichever save button was used."""
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("The key of the new API token"),
+            "token": obj,
+            "key": obj.key,
+            "account": obj.user.get_username(),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "accounts/admin/token_created.html", context)
+
 
 admin.site.unregister(User)
 admin.site.register(User, AccountAdmin)
+# REST framework's admin.py, imported above, registered TokenProxy with its TokenAdmin.
+admin.site.unregister(TokenProxy)
+admin.site.register(ApiToken, ApiTokenAdmin)

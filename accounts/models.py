@@ -14,6 +14,9 @@ the shell, psql), with the request's or the command's context (who, which path):
 - `AccountToken` (Django REST framework's API token): each token created ("token.add") or
   deleted ("token.remove"), by its account and creation time, never its key.
 
+`ApiToken` is the API token as the admin shows it (accounts.admin), named by its account
+("API token of nadia") where REST framework's own token names itself by its key.
+
 A change of an account's active flag, either way, also deletes its API tokens, in the
 same statement (the trigger `tokens_end_with_activity`): a token must be created again
 for an account turned back on (README, "Accounts, roles and signing in").
@@ -24,7 +27,9 @@ import pgtrigger
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import models
-from rest_framework.authtoken.models import Token
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import Token, TokenProxy
 
 from core import history
 
@@ -103,3 +108,30 @@ class AccountToken(Token):
     class Meta:
         proxy = True
         default_permissions = ()
+
+
+class ApiToken(TokenProxy):
+    """An account's API token as the admin shows it (accounts.admin.ApiTokenAdmin): REST
+    framework's TokenProxy (whose pk is its account's, one token per account), named by
+    its account, "API token of nadia", in the language of the moment.
+
+    The admin writes an object's str() into its log (django_admin_log.object_repr, read on
+    "Recent actions" and each record's history) and shows it in its titles, breadcrumbs,
+    messages and delete pages; REST framework's Token's is its key, a password for the
+    API. No permissions of its own: admins hold every permission (core.auth.AdminsBackend).
+    """
+
+    class Meta:
+        proxy = True
+        default_permissions = ()
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return api_token_name(self.user.get_username())
+
+
+def api_token_name(username: str) -> str:
+    """The name of the API token of the account `username`, never its key: "API token of
+    nadia", in the active language."""
+    return gettext("API token of %(username)s") % {"username": username}

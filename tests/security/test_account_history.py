@@ -183,7 +183,7 @@ def test_api_tokens_created_replaced_and_deleted_are_recorded_never_their_key(cl
     second = Token.objects.get(user=nadia).key
     client.force_login(adm1)
     response = client.post(
-        reverse("admin:authtoken_tokenproxy_delete", args=[nadia.pk]), {"post": "yes"}
+        reverse("admin:accounts_apitoken_delete", args=[nadia.pk]), {"post": "yes"}
     )
     assert response.status_code == 302 and not Token.objects.filter(user=nadia).exists()
 
