@@ -1356,7 +1356,7 @@ naming it, and nothing is filed or changed.
   notes, which no answer gives, as its report wrote them): `en` for every visit recorded
   before, and for every visit an import creates or whose `occasion` or
   `host_justification` it changes; an import that leaves both as recorded keeps the
-  visit's, even when it changes the notes (data/DICTIONARY.md); the CSV of
+  visit's, even when it changes the notes (/data/dictionary/); the CSV of
   `/visits/` and `/incidents/` gains it as its last column, after `host_translated_name`
   (no other column moves). A report takes it: left out, a new visit's is the request's
   language (`?lang=`, else `Accept-Language`; `en` for any other), a correction keeps its

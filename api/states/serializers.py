@@ -99,7 +99,7 @@ class StateRefSerializer(PlainReadMixin, serializers.HyperlinkedModelSerializer)
 
 class TreatyEventSerializer(serializers.ModelSerializer):
     """One dated step of the state's Rome Statute timeline, with the sources it rests on
-    (the importer gives each its state's `source_urls`: data/DICTIONARY.md, `states.csv`)."""
+    (the importer gives each its state's `source_urls`: /data/dictionary/, `states.csv`)."""
 
     sources = SourceSerializer(many=True, read_only=True)
 
