@@ -10,7 +10,8 @@ API tokens (REST framework's, README "Tokens and limits") are shown by their acc
 never their key, a password for the API: "API token of nadia" (accounts.models.ApiToken)
 in the admin's lists, titles, breadcrumbs, messages, delete pages and log
 (django_admin_log, read on "Recent actions" and each record's history), where REST
-framework's own token admin showed the key. The only page that shows a key is the answer
+framework's own token admin showed the key. A token's account cannot be changed (delete
+it and add another). The only page that shows a key is the answer
 to the admin who adds the token, once (ApiTokenAdmin.response_add); `drf_create_token`
 prints it likewise.
 
@@ -169,6 +170,15 @@ class ApiTokenAdmin(TokenAdmin):
 
     list_display = ("user", "created")
     list_select_related = ("user",)
+
+    def get_readonly_fields(self, request, obj=None):
+        """The account of an existing token, read-only: a token moved to another account
+        would let whoever was given its key act as that account. A token for another
+        account is deleted and another added (the database refuses a move by any other
+        path, accounts.models.AccountToken)."""
+        if obj is not None:
+            return ("user", *super().get_readonly_fields(request, obj))
+        return super().get_readonly_fields(request, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
         """The page that answers the token's creation: its key, to copy now and give to

@@ -9,4 +9,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
+        from django.core import checks
+
         from accounts import offboarding  # noqa: F401 - connects its signal receivers
+        from accounts.checks import shared_names_and_addresses
+
+        checks.register(shared_names_and_addresses, checks.Tags.database)

@@ -174,18 +174,25 @@ def _token_entries(user_id) -> list[tuple]:
         .select_related("pgh_context")
         .order_by("pgh_id")
     )
-    # A token deleted and another created in one context (drf_create_token -r): replaced.
-    removed = {e.pgh_context_id for e in events if e.pgh_label == "token.remove"}
-    replaced = {
-        e.pgh_context_id
-        for e in events
-        if e.pgh_label == "token.add" and e.pgh_context_id and e.pgh_context_id in removed
-    }
+    # A token deleted, then another created in the same context (drf_create_token -r):
+    # replaced, read once at the creation. Paired one to one, in the order recorded; a
+    # creation followed by a deletion (the account turned off) is each on its own.
+    unpaired: dict[int, list] = {}
+    paired, replacing = set(), set()
+    for event in events:
+        if not event.pgh_context_id:
+            continue
+        if event.pgh_label == "token.remove":
+            unpaired.setdefault(event.pgh_context_id, []).append(event.pgh_id)
+        elif event.pgh_label == "token.add" and unpaired.get(event.pgh_context_id):
+            paired.add(unpaired[event.pgh_context_id].pop(0))
+            replacing.add(event.pgh_id)
     entries = []
     for event in events:
-        if event.pgh_context_id in replaced:
-            if event.pgh_label == "token.add":
-                entries.append((event, _TOKEN, _("API token replaced by a new one")))
+        if event.pgh_id in paired:
+            continue
+        if event.pgh_id in replacing:
+            entries.append((event, _TOKEN, _("API token replaced by a new one")))
             continue
         what = {
             "baseline": _("API token held when the history began"),

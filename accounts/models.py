@@ -12,7 +12,8 @@ the shell, psql), with the request's or the command's context (who, which path):
   accounts.offboarding when it signs the account out of its sessions.
 - `AccountRole` (the user–group link): each role given ("role.add") or taken ("role.remove").
 - `AccountToken` (Django REST framework's API token): each token created ("token.add") or
-  deleted ("token.remove"), by its account and creation time, never its key.
+  deleted ("token.remove"), by its account and creation time, never its key. A token is
+  never moved to another account: the database refuses it (`token_keeps_its_account`).
 
 `ApiToken` is the API token as the admin shows it (accounts.admin), named by its account
 ("API token of nadia") where REST framework's own token names itself by its key.
@@ -103,11 +104,30 @@ class AccountRole(User.groups.through):
     model_name="AccountTokenEvent",
 )
 class AccountToken(Token):
-    """An account's API token, as its history records it: who and when, never the key."""
+    """An account's API token, as its history records it: who and when, never the key.
+
+    A token never changes account: the database refuses an update of its `user_id` (the
+    trigger `token_keeps_its_account`, raising "API token ... cannot be moved to another
+    account"), whatever makes it, since whoever holds the key would act as the other
+    account. A token for another account is deleted and another created, both recorded."""
 
     class Meta:
         proxy = True
         default_permissions = ()
+        triggers = [
+            pgtrigger.Trigger(
+                name="token_keeps_its_account",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange("user"),
+                func=(
+                    "RAISE EXCEPTION 'API token of account % cannot be moved to another "
+                    'account (%): delete it and create another\', OLD."user_id", '
+                    "NEW.\"user_id\" USING ERRCODE = 'integrity_constraint_violation'; "
+                    "RETURN NULL;"
+                ),
+            )
+        ]
 
 
 class ApiToken(TokenProxy):

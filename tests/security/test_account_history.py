@@ -209,6 +209,37 @@ def test_api_tokens_created_replaced_and_deleted_are_recorded_never_their_key(cl
     assert first not in page and second not in page
 
 
+def test_a_token_created_then_deleted_in_one_context_is_not_replaced():
+    """Measured defect: in one context, a token created and then deleted (the account
+    turned off) read "API token replaced by a new one", as if the account still held
+    one. Replaced is a token deleted then another created, paired one to one."""
+    from accounts.history import account_history
+
+    nadia = account("nadia", roles.REPORTERS)
+    with recording(WritePath.SHELL, os_user="ops"):
+        Token.objects.create(user=nadia)
+        nadia.is_active = False
+        nadia.save()
+    assert not Token.objects.filter(user=nadia).exists()
+    tokens = [e.what for e in account_history(nadia.pk) if "API token" in e.what]
+    assert tokens == ["API token created", "API token deleted"]
+    assert "deactivated" in [e.what for e in account_history(nadia.pk)]
+
+    omar = account("omar", roles.REPORTERS)
+    with recording(WritePath.SHELL, os_user="ops"):
+        Token.objects.create(user=omar)
+        Token.objects.filter(user=omar).delete()
+        Token.objects.create(user=omar)
+        Token.objects.filter(user=omar).delete()
+        Token.objects.create(user=omar)
+    tokens = [e.what for e in account_history(omar.pk) if "API token" in e.what]
+    assert tokens == [
+        "API token created",
+        "API token replaced by a new one",
+        "API token replaced by a new one",
+    ]
+
+
 def test_the_history_page_is_for_admins(client, adm1):
     nadia = account("nadia", roles.REVIEWERS, staff=True)
     client.force_login(nadia)
@@ -223,3 +254,14 @@ def test_the_admins_log_of_an_account_is_json_django_reads():
 
     entry = LogEntry(change_message=json.dumps([{"deleted": {"name": ROLE, "object": "reviewer"}}]))
     assert entry.get_change_message() == "Deleted role “reviewer”."
+
+
+def test_the_french_history_page_says_whatever_made_the_change(client, adm1):
+    """Measured defect: "whatever made the change" read "quoi qu’ait fait la
+    modification" ("whatever the change did")."""
+    nadia = account("nadia")
+    client.force_login(adm1)
+    client.cookies["django_language"] = "fr"
+    page = history_page(client, nadia)
+    assert "quelle que soit l’origine de la modification (cette administration" in page
+    assert "quoi qu" not in page

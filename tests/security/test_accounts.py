@@ -257,3 +257,79 @@ def test_the_admin_refuses_an_email_address_another_account_holds_in_any_case(ad
     assert response.context["adminform"].form.errors["email"] == [
         "Un autre compte a cette adresse électronique."
     ]
+
+
+def test_accounts_already_sharing_an_address_or_a_name_can_still_be_saved(admin_client):
+    """Measured defect: two accounts made before the rule (one address in two cases, one
+    name in two cases) could no longer be saved in the admin, not even to turn one off:
+    the forms checked the address and the name even unchanged. They check them only
+    when changed, and the system check `accounts.W001` names such accounts."""
+    from django.core import checks
+
+    from accounts.checks import shared_names_and_addresses
+
+    User.objects.create_user("rep1", "shared@example.org")
+    twin = User.objects.create_user("Rep1", "SHARED@example.org")
+    User.objects.create_user("rep2", "")
+    User.objects.create_user("rep3", "")  # no address: nobody's, never reported
+    response = change_page_post(admin_client, twin, is_active="")
+    assert response.status_code == 302
+    twin.refresh_from_db()
+    assert not twin.is_active
+    # A change to another taken name or address is still refused.
+    response = change_page_post(admin_client, twin, username="REP2")
+    assert response.context["adminform"].form.errors["username"]
+    response = change_page_post(admin_client, twin, email="Shared@example.org")
+    assert response.context["adminform"].form.errors["email"]
+
+    found = shared_names_and_addresses(None)
+    assert [(w.level, w.id) for w in found] == [(checks.WARNING, "accounts.W001")] * 2
+    messages = " ".join(w.msg for w in found)
+    assert "“rep1”, “Rep1”" in messages and "shared@example.org" in messages
+    assert "rep2" not in messages and "rep3" not in messages
+    assert any(
+        w.id == "accounts.W001" for w in checks.run_checks(tags=["database"], databases=["default"])
+    )
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+@pytest.mark.parametrize(
+    "username, email, message",
+    [
+        ("USER0", "root@example.org", "Another account has the username 'USER0'"),
+        ("root", "U0@X.org", "Another account has the email address 'U0@X.org'"),
+    ],
+)
+def test_createsuperuser_refuses_a_taken_username_or_address(username, email, message):
+    """Measured defect: `createsuperuser --noinput --username USER0 --email u0@x.org`
+    created a second account while "user0" (u0@x.org) existed: the project's command
+    skipped the rules of the admin's forms and `create_account`."""
+    User.objects.create_user("user0", "u0@x.org")
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command(
+            "createsuperuser",
+            "--noinput",
+            "--username",
+            username,
+            "--email",
+            email,
+            stdout=io.StringIO(),
+        )
+    assert User.objects.count() == 1
+
+
+def test_createsuperuser_asks_again_for_a_taken_username_or_address(monkeypatch):
+    User.objects.create_user("user0", "u0@x.org")
+    answers = iter(["User0", "root", "U0@x.org", "root@example.org"])
+    monkeypatch.setattr("builtins.input", lambda message="": next(answers))
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "a-long-uncommon-pass-phrase")
+    stderr = io.StringIO()
+    call_command("createsuperuser", stdin=_Terminal(), stdout=io.StringIO(), stderr=stderr)
+    assert "Another account has the username 'User0'" in stderr.getvalue()
+    assert "Another account has the email address 'U0@x.org'" in stderr.getvalue()
+    root = User.objects.get(username="root")
+    assert root.is_superuser and root.email == "root@example.org"

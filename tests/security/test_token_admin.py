@@ -12,6 +12,7 @@ from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.safestring import SafeData, mark_safe
 from rest_framework.authtoken.models import Token, TokenProxy
@@ -101,26 +102,68 @@ def test_the_admin_shows_a_tokens_key_once_at_its_creation_and_never_logs_it(cli
     )
     assert "API token of nadia" in selected.content.decode()
 
-    # A change: the token given to another account.
+    # Its page saved back: the token stays nadia's (its account is read-only there).
     changed = seen.post(token_url("change", nadia.pk), {"user": omar.pk}, "change")
-    assert changed.status_code == 200 and Token.objects.get(key=key).user == omar
-    assert "API token of omar" in changed.content.decode()
-    seen.get(token_url("change", omar.pk))
+    assert changed.status_code == 200 and Token.objects.get(key=key).user == nadia
+    assert "API token of nadia" in changed.content.decode()
 
-    deleted = seen.post(token_url("delete", omar.pk), {"post": "yes"}, "delete")
+    deleted = seen.post(token_url("delete", nadia.pk), {"post": "yes"}, "delete")
     assert deleted.status_code == 200 and not Token.objects.filter(key=key).exists()
-    assert "API token of omar" in deleted.content.decode()
+    assert "API token of nadia" in deleted.content.decode()
     seen.get(reverse("admin:index"))
 
     assert seen.holding(key) == []
     log = list(LogEntry.objects.order_by("pk"))
     assert [(e.action_flag, e.object_repr) for e in log if e.object_repr.startswith("API")] == [
         (ADDITION, "API token of nadia"),
-        (CHANGE, "API token of omar"),
-        (DELETION, "API token of omar"),
+        (CHANGE, "API token of nadia"),
+        (DELETION, "API token of nadia"),
     ]
     for entry in log:
         assert key not in f"{entry.object_id} {entry.object_repr} {entry.change_message}"
+
+
+def test_a_token_cannot_be_moved_to_another_account(client, adm1):
+    """Measured defect: the token's page kept REST framework's editable account, so posting
+    another account to it (302) gave nadia's key to omar, unrecorded. The account is
+    read-only on an existing token's page (another account: delete and add), and the
+    database refuses any other path (accounts.models.AccountToken)."""
+    nadia = account("nadia")
+    omar = account("omar")
+    token = Token.objects.create(user=nadia)
+    client.force_login(adm1)
+
+    page = client.get(token_url("change", nadia.pk))
+    assert "user" not in page.context["adminform"].form.fields
+    response = client.post(token_url("change", nadia.pk), {"user": omar.pk})
+    assert response.status_code == 302
+    assert Token.objects.get(key=token.key).user == nadia
+    assert not Token.objects.filter(user=omar).exists()
+    # The add page still asks for the account.
+    assert "user" in client.get(token_url("add")).context["adminform"].form.fields
+
+    for move in (
+        lambda: Token.objects.filter(pk=token.pk).update(user=omar),
+        lambda: Token.objects.filter(pk=token.pk).update(user_id=omar.pk),
+    ):
+        with pytest.raises(IntegrityError, match="cannot be moved"), transaction.atomic():
+            move()
+    assert Token.objects.get(key=token.key).user == nadia
+    # Its other changes, and its deletion, still go through.
+    Token.objects.filter(pk=token.pk).update(created=token.created)
+    Token.objects.filter(pk=token.pk).delete()
+    assert not Token.objects.exists()
+
+
+def test_the_page_of_a_new_tokens_key_is_never_cached(client, adm1):
+    """The page showing a key (a password for the API) is kept by no browser or proxy."""
+    nadia = account("nadia")
+    client.force_login(adm1)
+    response = client.post(token_url("add"), {"user": nadia.pk, "_save": "Save"})
+    assert response.status_code == 200
+    assert Token.objects.get(user=nadia).key in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
 
 
 def test_the_admin_names_a_token_by_its_account_in_french(client, adm1):
