@@ -890,11 +890,17 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
 
     from core.pagecache import bump_data_version
 
-    call_command("collectstatic", "--noinput", verbosity=0)
+    # Collected as production collects them (`docker/entrypoint.sh assets`): hashed names
+    # and the manifest the servers' `{% static %}` reads (iccwatch.settings, STORAGES),
+    # which this process's own settings, not production's, would not write.
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"],
+        env=server_env(args.database_url, args.redis_url, cache=False),
+        check=True,
+    )
     from django.conf import settings
     from django.db import connection
 
