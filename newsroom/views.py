@@ -1715,7 +1715,9 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
     report = visible_report(request, pk)
     user = request.user
     is_author = report.author_id == user.pk
-    may_act = roles.may_review(user) and not is_author and report.state == ReportState.SUBMITTED
+    # The rule the service applies to sending back and rejecting (verifying adds only what
+    # a verification reads): one place, review.check_closing.
+    may_act = review.allows(review.check_closing, report, user)
     duplicates, pending = [], []
     if not report.is_withdrawal and report.state in (
         ReportState.DRAFT,
