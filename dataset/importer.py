@@ -18,9 +18,16 @@ The contract (docs/DOMAIN.md, "The dataset"):
   formula (`=`, `+`, `-`, `@` before something that is not a number) is a warning.
 - When any row is invalid nothing is written.
 - A file-wide problem is `file: (file): message`. A file that cannot be read whole (not
-  UTF-8, separated by semicolons or tabs, a required one missing or holding its header
-  only) is named once, and the checks of other files against it are skipped, with a
-  note saying which (ImportFailed.notes), never reported as hundreds of false problems.
+  UTF-8, separated by semicolons or tabs, a column named twice, a required one missing
+  or holding its header only) is named once, and the checks of other files against it
+  are skipped, with a note saying which (ImportFailed.notes), never reported as hundreds
+  of false problems. A file that may have been cut short (no line break at its end, or
+  ending inside a quoted cell: `check_complete`) is an error on its last line.
+- A visit's row is refused for what the newsroom would refuse (one rule for both): a
+  date out of the years a visit can have, a trip that took place starting after
+  tomorrow (visits.review), an outcome that does not go with the status
+  (visits.reports.outcome_fits); so is what the database would refuse while loading (a
+  situation's address too long, a count out of its column's range), never a traceback.
 - Importing the same files again changes nothing; a newer version updates what changed.
   A version older than the latest import's, and other files under the same version
   (`rows_digest`, recorded with each import), are refused (`check_version`).
@@ -32,7 +39,8 @@ The contract (docs/DOMAIN.md, "The dataset"):
   any more are deleted when nothing refers to them. An optional file that is absent
   lists nothing only when nothing of its kind is recorded (`check_absent_files`); an
   import that would remove most rows of a kind is refused unless asked for
-  (`check_mass_removal`).
+  (`check_mass_removal`), and said among the other problems of a run refused for them
+  (`unlisted_counts`).
 - A dry run (`import_dataset(..., dry_run=True)`) does all of it in a transaction that
   is rolled back: the report is a real import's, nothing is kept or sent.
 - The counts are exact: a row whose sources, signatories, persons or notes changed
@@ -62,9 +70,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pycountry
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, ProtectedError, Q, RestrictedError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from compliance import (
@@ -109,7 +118,8 @@ from visits.models import (
     VisitOutcome,
     VisitStatus,
 )
-from visits.reports import SourceInput, record_visit_report, withdraw_visit
+from visits.reports import SourceInput, outcome_fits, record_visit_report, withdraw_visit
+from visits.review import visit_date_out_of_range, visit_started_too_late
 from warrants.models import Case, Person, PersonStatus, Situation, Warrant, WarrantEndReason
 
 # The columns of each file, in the dictionary's order. A column not listed here is an error.
@@ -330,6 +340,18 @@ class _Validator:
             return None
         return period
 
+    def visit_date(self, row: Row, column: str, *, required: bool = False) -> Period | None:
+        """A visit's start or end: a partial date within the years a visit can have, the
+        newsroom's rule (visits.review.visit_date_out_of_range: from 1900 to ten years
+        ahead), or None after the error."""
+        period = self.period(row, column, required=required)
+        if period is not None and (
+            refused := english(visit_date_out_of_range, period, row.values[column])
+        ):
+            self.error(row, column, refused)
+            return None
+        return period
+
     def day(self, row: Row, column: str, *, required: bool = False) -> datetime.date | None:
         period = self.period(row, column, partial=False, required=required)
         return period.first if period else None
@@ -395,6 +417,30 @@ def _first(value) -> datetime.date:
     return value.first if isinstance(value, Period) else value
 
 
+def english(rule, *args):
+    """What a rule shared with the newsroom (`rule(*args)`, a refusal in the active
+    language, or None) says, in the dataset's language, English, as the importer's other
+    messages are."""
+    with translation.override(DATASET_LANGUAGE):
+        return rule(*args)
+
+
+def outcome_mismatch(status: str, outcome: str) -> str:
+    """The refusal of a visits.csv row whose `outcome` does not go with its `status`
+    (visits.reports.outcome_fits, the rule of every write path): `n/a` for a trip that
+    did not take place, and only for one."""
+    if outcome == VisitOutcome.NOT_APPLICABLE:
+        taken = [o for o in VisitOutcome.values if o not in (outcome, VisitOutcome.UNKNOWN)]
+        return (
+            f"a trip with the status {status} took place: its outcome says what the host did "
+            f"({', '.join(taken)}, or {VisitOutcome.UNKNOWN} if it is not known), not {outcome}"
+        )
+    return (
+        f"a trip with the status {status} did not take place: its outcome is "
+        f"{VisitOutcome.NOT_APPLICABLE}, not {outcome}"
+    )
+
+
 def read_version(directory: Path, validator: _Validator) -> str:
     """The dataset's version from the folder's VERSION file; "" (unknown) when there is none.
 
@@ -449,6 +495,17 @@ def read_documents(directory: Path, validator: _Validator) -> dict[str, str]:
 
 def _field(model, name: str):
     return model._meta.get_field(name)
+
+
+def out_of_range(model, name: str, value: int) -> str | None:
+    """What the validators of `model`'s integer field `name` (the range its database
+    column holds) say of `value`, in English; None when it holds it."""
+    try:
+        with translation.override(DATASET_LANGUAGE):
+            _field(model, name).run_validators(value)
+    except ValidationError as refused:
+        return f"{value}: {' '.join(refused.messages)} ({model.__name__}.{name})"
+    return None
 
 
 def _text_limits() -> dict[tuple[str, str], tuple[object, bool]]:
@@ -594,6 +651,62 @@ def _separator_of(header_line: str) -> str | None:
     return None
 
 
+def check_complete(name: str, text: str, validator: _Validator) -> None:
+    """An error, on the last line of `name` (its `text`), when the file may have been cut
+    short: it does not end with a line break, or it ends inside a quoted cell (a `"`
+    never closed, the rest of a cell holding line breaks lost). A save or a copy cut short
+    stops anywhere, most often inside a row, and a row cut inside its last cell (a
+    source's URL cut short) still reads as a whole row, while the rows after it are lost
+    (the import would withdraw or delete them). Every file the project writes, and every
+    spreadsheet's CSV, ends its last row with a line break; a file found complete is
+    confirmed so by ending it with one."""
+    if not text:
+        return
+    line = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if not text.endswith(("\n", "\r")):
+        cause, remedy = "does not end with a line break", "end the file with a line break"
+    elif '"' in text and _ends_inside_quotes(text):
+        cause, remedy = "ends inside a quoted cell", 'close its quote (")'
+    else:
+        return
+    validator.errors.append(
+        f"{name}:{line}: (file): the file {cause}, so it may have been cut short (a save or "
+        f"a copy interrupted): compare it with the last version; if its last row is "
+        f"complete, {remedy}"
+    )
+
+
+def _ends_inside_quotes(text: str) -> bool:
+    """Whether CSV `text` ends inside a quoted cell (what a strict reader calls an
+    unexpected end of data); other faults of quoting are the reading's to report."""
+    try:
+        for _record in csv.reader(io.StringIO(text, newline=""), strict=True):
+            pass
+    except csv.Error as exc:
+        return str(exc) == "unexpected end of data"
+    return False
+
+
+def repeated_columns(name: str, header: list[str], validator: _Validator) -> list[str]:
+    """The columns of FILES[name] that `header` names more than once, in the header's
+    order, each an error naming their positions: a row would keep one copy's value and
+    drop the other's without a word."""
+    repeated = [
+        column
+        for i, column in enumerate(header)
+        if column in FILES[name] and header.index(column) == i and header.count(column) > 1
+    ]
+    for column in repeated:
+        positions = [str(i + 1) for i, c in enumerate(header) if c == column]
+        times = "twice" if len(positions) == 2 else f"{len(positions)} times"
+        validator.errors.append(
+            f"{name}:1: {column}: the column appears {times} (columns "
+            f"{', '.join(positions[:-1])} and {positions[-1]}): keep one of them, holding "
+            "the values to import"
+        )
+    return repeated
+
+
 def read_rows(directory: Path, validator: _Validator) -> dict[str, list[Row]]:
     """Read every file; missing files, bad encodings, missing and unknown columns are errors,
     and so are NUL characters and values too long for their field (`check_cells`).
@@ -604,7 +717,10 @@ def read_rows(directory: Path, validator: _Validator) -> dict[str, list[Row]]:
     file that looks like a misspelling of its name (`lookalikes`). A required file with a
     header but no rows is an error (a truncated save), and so is a header split by
     semicolons or tabs (a spreadsheet's regional CSV), named once rather than column by
-    column. Every file that could not be read whole goes to `validator.unreadable`.
+    column, and a header naming a column twice (`repeated_columns`). Every file that
+    could not be read whole goes to `validator.unreadable`. A file whose last line has no
+    line break, or that ends inside a quoted cell, is an error too (`check_complete`: it
+    may have been cut short); its rows are still read and checked.
     """
     rows: dict[str, list[Row]] = {}
     limits = _text_limits()
@@ -633,6 +749,7 @@ def read_rows(directory: Path, validator: _Validator) -> dict[str, list[Row]]:
         if text is None:
             validator.unreadable.add(name)
             continue
+        check_complete(name, text, validator)
         reader = csv.reader(io.StringIO(text, newline=""))
         header = [h.strip() for h in next(reader, [])]
         if not any(header):
@@ -662,7 +779,8 @@ def read_rows(directory: Path, validator: _Validator) -> dict[str, list[Row]]:
                 f"{name}:1: {column or '(empty)'}: unknown column "
                 f"(data/DICTIONARY.md documents the columns of {name})"
             )
-        if missing or unknown:
+        repeated = repeated_columns(name, header, validator)
+        if missing or unknown or repeated:
             validator.unreadable.add(name)
             continue
         parsed, line = [], reader.line_num
@@ -717,6 +835,9 @@ class Parsed:
     digest: str = ""
     # One line per file that could not be read: the checks skipped for want of it.
     skipped: list[str] = field(default_factory=list)
+    # The files not read whole (unreadable, or optional and absent): what they no longer
+    # list is not known (`unlisted_counts`).
+    unread: set[str] = field(default_factory=set)
 
     def rows(self):
         """Every (Row, values) pair of every file."""
@@ -1013,11 +1134,16 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
         person = known_person(row, "person_slug")
         host = v.iso3(row, "host_iso3")
         status = v.choice(row, "status", VOCABULARIES["visits.csv", "status"])
-        start = v.period(row, "start", required=status not in (None, VisitStatus.CANCELLED))
-        end = v.period(row, "end")
+        start = v.visit_date(row, "start", required=status not in (None, VisitStatus.CANCELLED))
+        end = v.visit_date(row, "end")
+        if start and status and (refused := english(visit_started_too_late, start, status)):
+            v.error(row, "start", refused)
         if end and not row.values["start"]:
             v.error(row, "end", "an end date needs a start date")
         v.in_order(row, "start", "end", start, end)
+        outcome = v.choice(row, "outcome", VOCABULARIES["visits.csv", "outcome"])
+        if status and outcome and outcome_fits(status, outcome) is False:
+            v.error(row, "outcome", outcome_mismatch(status, outcome))
         if person and host and person["nationality"] == host:
             v.error(
                 row,
@@ -1051,7 +1177,7 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
             "end": end,
             "occasion": row.values["occasion"],
             "status": status,
-            "outcome": v.choice(row, "outcome", VOCABULARIES["visits.csv", "outcome"]),
+            "outcome": outcome,
             "host_notified": v.choice(
                 row, "host_notified", VOCABULARIES["visits.csv", "host_notified"], required=False
             )
@@ -1125,6 +1251,16 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
                 f"{visit_id}'s host is {visits[visit_id]['host']} "
                 f"({visits[visit_id]['row'].where}), not {state}",
             )
+        if visit_id in visits and (named := [p["slug"] for p in found if p]):
+            # The decision on a visit concerns the arrest of the person who made it.
+            traveller = visits[visit_id]["person"]
+            if traveller and traveller["slug"] not in named:
+                v.error(
+                    row,
+                    "persons",
+                    f"{visit_id}'s person is {traveller['slug']} "
+                    f"({visits[visit_id]['row'].where}), not {' or '.join(named)}",
+                )
         kind = v.choice(row, "kind", VOCABULARIES["findings.csv", "kind"])
         bodies = [b.strip() for b in row.values["referred_to"].split(";") if b.strip()]
         for body in bodies:
@@ -1179,10 +1315,13 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
             else:
                 statements[date, title] = row.line
         count = row.values["count"]
-        if count and not count.isdigit():
+        if count and not (count.isascii() and count.isdigit()):
             v.error(row, "count", f"{count!r} is not a whole number")
+            count = ""
         elif count and int(count) < len(signatories):
             v.error(row, "count", f"{count} is fewer than the {len(signatories)} states listed")
+        elif count and (refused := out_of_range(JointStatement, "signatory_count", int(count))):
+            v.error(row, "count", refused)
         parsed.statements.append(
             (
                 row,
@@ -1190,7 +1329,7 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
                     "date": date,
                     "title": title,
                     "signatories": signatories,
-                    "count": int(count) if count.isdigit() else None,
+                    "count": int(count) if count else None,
                     "urls": v.urls(row),
                 },
             )
@@ -1207,6 +1346,7 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
     if persons_read:
         refuse_removing_persons(v, persons, visits)
     parsed.skipped = skipped_checks(v.unreadable)
+    parsed.unread = v.unreadable | v.absent
     return parsed, v.errors, warnings
 
 
@@ -1311,14 +1451,24 @@ def check_absent_files(v: _Validator, directory: Path) -> None:
 
 def check_situation_slugs(v: _Validator, parsed: Parsed) -> None:
     """An error for two situation names the files list whose addresses (slugs) would be
-    the same ("Ukraine" and "ukraine"): they would be one situation. Names the rows."""
+    the same ("Ukraine" and "ukraine"): they would be one situation. Names the rows. And
+    an error for a name whose address would be longer than Situation.slug holds (a name
+    may be longer than its address may: the database would refuse it while loading)."""
     first: dict[str, tuple[str, Row]] = {}
+    longest = _field(Situation, "slug").max_length
     for row, data in [*parsed.persons, *parsed.declarations, *parsed.referrals]:
         name = data["situation"]
         if not name:
             continue
         slug = slugify(name)
-        if slug in first and first[slug][0] != name:
+        if len(slug) > longest:
+            v.error(
+                row,
+                "situation",
+                f"{name[:40]!r}... would have an address {len(slug)} characters long "
+                f"({slug[:40]}...); at most {longest} (Situation.slug): shorten the name",
+            )
+        elif slug in first and first[slug][0] != name:
             other_name, other_row = first[slug]
             v.error(
                 row,
@@ -2209,26 +2359,107 @@ def removable_kinds() -> dict[str, tuple[str, object]]:
     return removable
 
 
-def check_mass_removal(recorded: dict[str, int], report: ImportReport) -> None:
-    """Raise ImportFailed when the import removed (deleted or withdrew) more than
-    MASS_REMOVAL_SHARE of the rows of a kind `recorded` before it ({kind: count}), and
-    more than MASS_REMOVAL_MINIMUM: one message per kind, naming the file, how many rows
-    of how many would go, and the option that allows it."""
+def mass_removal_problems(recorded: dict[str, int], removed: dict[str, int]) -> list[str]:
+    """The refusals of a removal (deletion or withdrawal) of more than MASS_REMOVAL_SHARE
+    of the rows of a kind `recorded` before the import ({kind: count}, as
+    `removable_kinds` names them), and more than MASS_REMOVAL_MINIMUM, `removed` being
+    {kind: rows removed}: one message per kind, naming the file, how many rows of how many
+    would go, and the option that allows it."""
     problems = []
     for kind, (name, _rows) in removable_kinds().items():
-        counts = report.counts.get(kind, {})
-        removed = counts.get("deleted", 0) + counts.get("withdrawn", 0)
-        total = recorded.get(kind, 0)
-        if removed > MASS_REMOVAL_MINIMUM and removed > total * MASS_REMOVAL_SHARE:
+        count, total = removed.get(kind, 0), recorded.get(kind, 0)
+        if count > MASS_REMOVAL_MINIMUM and count > total * MASS_REMOVAL_SHARE:
             verb = "withdraw" if kind == "visits" else "delete"
             problems.append(
-                f"{name}: (file): the import would {verb} {removed} of the {total} {kind} "
+                f"{name}: (file): the import would {verb} {count} of the {total} {kind} "
                 f"recorded, which {name} no longer lists: is the file complete (not a "
                 "truncated save, not another folder's)? If the removal is meant, import "
                 "again with --allow-mass-removal"
             )
-    if problems:
+    return problems
+
+
+def check_mass_removal(recorded: dict[str, int], report: ImportReport) -> None:
+    """Raise ImportFailed when the import removed (deleted or withdrew) more than
+    MASS_REMOVAL_SHARE of the rows of a kind `recorded` before it ({kind: count}), and
+    more than MASS_REMOVAL_MINIMUM (`mass_removal_problems`)."""
+    removed = {
+        kind: counts.get("deleted", 0) + counts.get("withdrawn", 0)
+        for kind, counts in report.counts.items()
+    }
+    if problems := mass_removal_problems(recorded, removed):
         raise ImportFailed(problems)
+
+
+def unlisted_counts(parsed: Parsed) -> dict[str, int]:
+    """{kind (as `removable_kinds` names it): how many of the rows recorded the files no
+    longer list}, matched by the keys `load` matches them by, read without loading: what
+    an import refused for other problems would have removed, so that a file cut short
+    is told even then (`check_mass_removal` counts what a load removed). A kind whose file
+    was not read whole (`Parsed.unread`; warrants and situations need persons.csv too) is
+    left out: its own error says why. Situations and cases are counted as if nothing else
+    referred to them."""
+    unread = parsed.unread
+    listed = {
+        TreatyEvent: (
+            ("state__iso3", "kind"),
+            {
+                (d["iso3"], TREATY_COLUMNS[column])
+                for _, d in parsed.states
+                for column, date in d["dates"].items()
+                if date
+            },
+            {"states.csv"},
+        ),
+        Declaration: (
+            ("state__iso3", "lodged", "situation__name"),
+            {(d["iso3"], d["lodged"], d["situation"]) for _, d in parsed.declarations},
+            {"declarations.csv"},
+        ),
+        SecurityCouncilReferral: (
+            ("resolution",),
+            {(d["resolution"],) for _, d in parsed.referrals},
+            {"referrals.csv"},
+        ),
+        Situation: (
+            ("slug",),
+            {
+                (slugify(d["situation"]),)
+                for _, d in [*parsed.persons, *parsed.declarations, *parsed.referrals]
+                if d["situation"]
+            },
+            {"persons.csv", "declarations.csv", "referrals.csv"},
+        ),
+        Person: (("slug",), {(d["slug"],) for _, d in parsed.persons}, {"persons.csv"}),
+        Case: (("name",), {(d["case_name"],) for _, d in parsed.warrants}, {"warrants.csv"}),
+        Warrant: (
+            ("ref",),
+            {(d["ref"],) for _, d in parsed.warrants},
+            {"warrants.csv", "persons.csv"},
+        ),
+        Finding: (
+            ("state__iso3", "visit__slug", "decided", "kind"),
+            {
+                (d["state"], d["visit"] or None, d["decided"] and d["decided"].first, d["kind"])
+                for _, d in parsed.findings
+            },
+            {"findings.csv"},
+        ),
+        JointStatement: (
+            ("date", "title"),
+            {(d["date"], d["title"]) for _, d in parsed.statements},
+            {"statements.csv"},
+        ),
+    }
+    counts = {}
+    for model, (key, keys, files) in listed.items():
+        if not files & unread:
+            counts[model._meta.verbose_name_plural] = sum(
+                1 for values in model.objects.values_list(*key) if values not in keys
+            )
+    if "visits.csv" not in unread:
+        counts["visits"] = len(parsed.withdrawn_visits)
+    return counts
 
 
 def import_dataset(
@@ -2252,6 +2483,10 @@ def import_dataset(
     """
     parsed, errors, warnings = validate(directory)
     if errors:
+        if not allow_mass_removal:
+            # What the files lost is told with the problems it may have caused.
+            recorded = {kind: rows.count() for kind, (_, rows) in removable_kinds().items()}
+            errors += mass_removal_problems(recorded, unlisted_counts(parsed))
         raise ImportFailed(errors, parsed.skipped)
     report = ImportReport(warnings=warnings, version=parsed.version, dry_run=dry_run)
     with contextlib.ExitStack() as stack:

@@ -158,6 +158,19 @@ def outcome_not_applicable(status: str) -> str:
     }
 
 
+def outcome_fits(status: str, outcome: str) -> bool | None:
+    """Whether a visit's `outcome` may go with its `status` (both codes): `n/a` is the
+    outcome of a trip that did not take place (NOT_TAKEN_STATUSES: announced, cancelled,
+    attended by video), and only of such a trip; any other says what the host did on a
+    trip that took place (docs/DOMAIN.md, "Visit"). None when either code is unknown (its
+    own refusal). The one rule of every write path (`validate_visit_fields`) and of the
+    importer's check of visits.csv (dataset.importer), which must refuse what this path
+    would."""
+    if status not in VisitStatus.values or outcome not in VisitOutcome.values:
+        return None
+    return (status in NOT_TAKEN_STATUSES) == (outcome == VisitOutcome.NOT_APPLICABLE)
+
+
 def validate_visit_fields(
     *,
     person: Person,
@@ -197,13 +210,9 @@ def validate_visit_fields(
         errors["outcome"] = (
             f"Unknown outcome {outcome!r}; expected one of {', '.join(VisitOutcome.values)}."
         )
-    elif status in NOT_TAKEN_STATUSES and outcome != VisitOutcome.NOT_APPLICABLE:
+    elif status in NOT_TAKEN_STATUSES and not outcome_fits(status, outcome):
         errors["outcome"] = outcome_not_applicable(status)
-    elif (
-        status in VisitStatus.values
-        and status not in NOT_TAKEN_STATUSES
-        and outcome == VisitOutcome.NOT_APPLICABLE
-    ):
+    elif outcome_fits(status, outcome) is False:
         errors["outcome"] = outcome_needed()
     if host_control not in HostControl.values:
         errors["host_control"] = (

@@ -203,6 +203,43 @@ EARLIEST_YEAR = 1900
 YEARS_AHEAD = 10
 
 
+def visit_date_out_of_range(period: Period, written: str) -> str | None:
+    """The refusal of a visit's start or end date (`period`, as parsed from `written`, the
+    value as typed) outside the years a visit can have: before EARLIEST_YEAR, or after
+    the current year plus YEARS_AHEAD (a typo: `0001`, `2062` for 2026). A message in the
+    active language, naming the value and the bound; None for a date within them. The
+    newsroom's and the API's reports (`resolve`) and the importer's visits.csv
+    (dataset.importer) are refused by this one rule."""
+    if period.first.year < EARLIEST_YEAR:
+        return _("%(value)r is before %(year)s: give the visit's real date.") % {
+            "value": echoed(written),
+            "year": EARLIEST_YEAR,
+        }
+    latest = timezone.now().year + YEARS_AHEAD
+    if period.last.year > latest:
+        return _("%(value)r is after %(year)s: give the visit's real date.") % {
+            "value": echoed(written),
+            "year": latest,
+        }
+    return None
+
+
+def visit_started_too_late(start: Period, status: str | None) -> str | None:
+    """The refusal of a trip that took place (`status` in compliance.PRESENT_STATUSES:
+    occurred, transit) whose `start` falls after tomorrow (UTC, a day's grace for the time
+    zones): a trip in the future is announced (the rule gives it `upcoming`, an early
+    warning, never an incident; docs/DOMAIN.md, "Visit"). A message in the active
+    language; None when the date may stand. One rule for the newsroom and the API
+    (`resolve`) and the importer (dataset.importer)."""
+    tomorrow = timezone.now().date() + datetime.timedelta(days=1)
+    if status not in PRESENT_STATUSES or start.first <= tomorrow:
+        return None
+    return _(
+        "A visit that took place cannot start after tomorrow (%(tomorrow)s): record a "
+        "planned trip as announced."
+    ) % {"tomorrow": format_date(tomorrow)}
+
+
 def resolve_citations(
     citations: Sequence[dict], field: str = "citations", *, limit: int = SOURCES_MAX
 ) -> tuple[list[SourceInput], dict[str, str]]:
@@ -319,33 +356,17 @@ def resolve(
         except ValueError as exc:
             errors[field] = str(exc)
             dates[field] = None
-        if dates[field] is not None and dates[field].first.year < EARLIEST_YEAR:
-            errors[field] = _("%(value)r is before %(year)s: give the visit's real date.") % {
-                "value": echoed(value),
-                "year": EARLIEST_YEAR,
-            }
-            dates[field] = None
-        latest = timezone.now().year + YEARS_AHEAD
-        if dates[field] is not None and dates[field].last.year > latest:
-            errors[field] = _("%(value)r is after %(year)s: give the visit's real date.") % {
-                "value": echoed(value),
-                "year": latest,
-            }
+        if dates[field] is not None and (refused := visit_date_out_of_range(dates[field], value)):
+            errors[field] = refused
             dates[field] = None
     today = timezone.now().date()
     if (
         dates["start"] is not None
-        and data["status"] in PRESENT_STATUSES
-        and dates["start"].first > today + datetime.timedelta(days=1)
         and "start" not in errors
+        and (refused := visit_started_too_late(dates["start"], data["status"]))
     ):
-        # A trip that took place is in the past: a future one is announced (the rule gives
-        # it `upcoming`, an early warning, not an incident). A day's grace: it is already
-        # tomorrow somewhere when it is today in UTC.
-        errors["start"] = _(
-            "A visit that took place cannot start after tomorrow (%(tomorrow)s): record a "
-            "planned trip as announced."
-        ) % {"tomorrow": format_date(today + datetime.timedelta(days=1))}
+        # A trip that took place is in the past: a future one is announced.
+        errors["start"] = refused
     last_day = dates["end"] or dates["start"]
     if (
         new
