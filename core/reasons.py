@@ -436,24 +436,27 @@ def _from(iso: str) -> str:
 
 
 def _residual_text(r: dict, issued: str, state: str) -> str:
-    """Art. 127(2): the host that withdrew stays bound for a warrant issued before its
-    withdrawal took effect. A warrant whose issue date is unknown is only *taken* to be in
-    force from the day it was made public (DOMAIN.md, "Dates"): that day is given as
-    such (`warrant_public`), never as its issue date."""
+    """Art. 127(2): the host that withdrew is counted as bound for a warrant issued before its
+    withdrawal took effect. That count (and only it) is iccwatch's reading of Art. 127(2),
+    never the law's last word (DOMAIN.md, "Treaty arithmetic"), and the sentence says so,
+    citing what the article itself provides. A warrant whose issue date is unknown is only
+    *taken* to be in force from the day it was made public (DOMAIN.md, "Dates"): that day
+    is given as such (`warrant_public`), never as its issue date."""
     params = {"state": state, "withdrawal": format_date(r["withdrawal_effective"])}
     public = r.get("warrant_public", "")
     if not issued and public:
         return _(
-            "%(state)s's withdrawal from the Rome Statute took effect on %(withdrawal)s, but a "
-            "withdrawal does not discharge obligations that arose while the state was a party "
-            "(Art. 127(2)): %(state)s remains bound for warrants issued before then; the issue "
-            "date of this one is not known, but it was public %(public)s, before then."
+            "%(state)s's withdrawal from the Rome Statute took effect on %(withdrawal)s, but "
+            "iccwatch counts it as still bound for warrants issued before then (its reading of "
+            "Art. 127(2), under which a withdrawal does not discharge obligations that arose "
+            "while the state was a party); the issue date of this one is not known, but it was "
+            "public %(public)s, before then."
         ) % {**params, "public": _from(public)}
     return _(
-        "%(state)s's withdrawal from the Rome Statute took effect on %(withdrawal)s, but a "
-        "withdrawal does not discharge obligations that arose while the state was a party "
-        "(Art. 127(2)): %(state)s remains bound for warrants issued before then, and this one "
-        "was issued %(issued)s."
+        "%(state)s's withdrawal from the Rome Statute took effect on %(withdrawal)s, but "
+        "iccwatch counts it as still bound for warrants issued before then (its reading of "
+        "Art. 127(2), under which a withdrawal does not discharge obligations that arose "
+        "while the state was a party), and this one was issued %(issued)s."
     ) % {**params, "issued": _on(issued) if issued else _("earlier")}
 
 
@@ -919,8 +922,9 @@ def _state_party_clause(r: dict, ctx: Context) -> str:
 
 
 def _residual_clause(r: dict, ctx: Context) -> str:
-    """`_bound_residual` as a clause that goes on from `_would_be_bound`'s sentence; for an
-    announced trip the withdrawal "has effect from" its day, which may still be ahead."""
+    """`_bound_residual` as a clause that goes on from `_would_be_bound`'s sentence, told as
+    iccwatch's reading of Art. 127(2) as `_residual_text` tells it; for an announced trip
+    the withdrawal "has effect from" its day, which may still be ahead."""
     issued, public = r.get("warrant_issued", ""), r.get("warrant_public", "")
     params = {"withdrawal": format_date(r["withdrawal_effective"])}
     if not issued and public:
@@ -929,19 +933,20 @@ def _residual_clause(r: dict, ctx: Context) -> str:
             return (
                 _(
                     "although its withdrawal from the Rome Statute has effect from "
-                    "%(withdrawal)s, it remains bound for warrants issued before then, as a "
-                    "withdrawal does not discharge obligations that arose while the state was a "
-                    "party (Art. 127(2)); the issue date of this one is not known, but it was "
-                    "public %(public)s, before then."
+                    "%(withdrawal)s, iccwatch counts it as still bound for warrants issued "
+                    "before then (its reading of Art. 127(2), under which a withdrawal does not "
+                    "discharge obligations that arose while the state was a party); the issue "
+                    "date of this one is not known, but it was public %(public)s, before then."
                 )
                 % params
             )
         return (
             _(
-                "although its withdrawal from the Rome Statute took effect on %(withdrawal)s, it "
-                "remains bound for warrants issued before then, as a withdrawal does not "
-                "discharge obligations that arose while the state was a party (Art. 127(2)); the "
-                "issue date of this one is not known, but it was public %(public)s, before then."
+                "although its withdrawal from the Rome Statute took effect on %(withdrawal)s, "
+                "iccwatch counts it as still bound for warrants issued before then (its reading "
+                "of Art. 127(2), under which a withdrawal does not discharge obligations that "
+                "arose while the state was a party); the issue date of this one is not known, "
+                "but it was public %(public)s, before then."
             )
             % params
         )
@@ -950,18 +955,18 @@ def _residual_clause(r: dict, ctx: Context) -> str:
         return (
             _(
                 "although its withdrawal from the Rome Statute has effect from %(withdrawal)s, "
-                "it remains bound for warrants issued before then, as a withdrawal does not "
-                "discharge obligations that arose while the state was a party (Art. 127(2)), "
-                "and this one was issued %(issued)s."
+                "iccwatch counts it as still bound for warrants issued before then (its reading "
+                "of Art. 127(2), under which a withdrawal does not discharge obligations that "
+                "arose while the state was a party), and this one was issued %(issued)s."
             )
             % params
         )
     return (
         _(
-            "although its withdrawal from the Rome Statute took effect on %(withdrawal)s, it "
-            "remains bound for warrants issued before then, as a withdrawal does not discharge "
-            "obligations that arose while the state was a party (Art. 127(2)), and this one was "
-            "issued %(issued)s."
+            "although its withdrawal from the Rome Statute took effect on %(withdrawal)s, "
+            "iccwatch counts it as still bound for warrants issued before then (its reading of "
+            "Art. 127(2), under which a withdrawal does not discharge obligations that arose "
+            "while the state was a party), and this one was issued %(issued)s."
         )
         % params
     )

@@ -297,10 +297,12 @@ def test_a_place_out_of_the_hosts_control_would_otherwise_have_bound_it_on_some_
                 "withdrawal_effective": "2027-03-17",
                 "warrant_issued": "2024-11-21",
             },
-            "although its withdrawal from the Rome Statute has effect from 17 March 2027, it "
-            "remains bound for warrants issued before then",
-            "bien que son retrait du Statut de Rome ait effet à compter du 17 mars 2027, il reste "
-            "lié pour les mandats délivrés avant cette date",
+            "although its withdrawal from the Rome Statute has effect from 17 March 2027, "
+            "iccwatch counts it as still bound for warrants issued before then (its reading of "
+            "Art. 127(2)",
+            "bien que son retrait du Statut de Rome ait effet à compter du 17 mars 2027, iccwatch "
+            "le compte toujours comme lié pour les mandats délivrés avant cette date (sa lecture "
+            "de l’art. 127-2",
             id="residual",
         ),
         pytest.param(
@@ -679,11 +681,12 @@ UGANDA_REF = {"iso3": "UGA", "name": "Uganda"}
                 "warrant_issued": "2024-11-21",
             },
             "Had the trip gone ahead, Hungary would have been bound to arrest: although its "
-            "withdrawal from the Rome Statute took effect on 2 June 2026, it remains bound for "
-            "warrants issued before then",
+            "withdrawal from the Rome Statute took effect on 2 June 2026, iccwatch counts it as "
+            "still bound for warrants issued before then (its reading of Art. 127(2)",
             "Si le voyage avait eu lieu, l’État hôte (Hongrie) aurait été tenu d’arrêter\u00a0: "
-            "bien que son retrait du Statut de Rome ait pris effet le 2 juin 2026, il reste lié "
-            "pour les mandats délivrés avant cette date",
+            "bien que son retrait du Statut de Rome ait pris effet le 2 juin 2026, iccwatch le "
+            "compte toujours comme lié pour les mandats délivrés avant cette date (sa lecture de "
+            "l’art. 127-2",
         ),
         (
             "deterred",

@@ -1819,8 +1819,10 @@ def test_art_127_2_never_gives_the_publication_of_a_warrant_as_its_issue():
     text, texte = english(verdict), render(verdict.reasons, "fr")
     assert "was issued on 1 February 2019" not in text
     assert (
-        "the Philippines remains bound for warrants issued before then; the issue date of this "
-        "one is not known, but it was public from 1 February 2019, before then."
+        "iccwatch counts it as still bound for warrants issued before then (its reading of "
+        "Art. 127(2), under which a withdrawal does not discharge obligations that arose while "
+        "the state was a party); the issue date of this one is not known, but it was public "
+        "from 1 February 2019, before then."
     ) in text
     assert "délivré le 1er février 2019" not in texte
     assert (
@@ -1840,6 +1842,88 @@ def test_art_127_2_never_gives_the_publication_of_a_warrant_as_its_issue():
     known = evaluate(visit("2020-01-10", **BASHIR_VISIT), BURUNDI, [ISSUED_EVE_OF_WITHDRAWAL])
     assert "warrant_public" not in known.reasons[0]
     assert "and this one was issued on 26 October 2017." in english(known)
+
+
+# Hypothetical: issued before Burundi's withdrawal took effect, executed on 1 March 2018;
+# and one issued after it, on 10 January 2018.
+ENDED_MARCH_2018 = warrant(
+    "ended-march-2018", "2017-10-26", "2017-10-26", ended="2018-03-01", end_reason="executed"
+)
+ISSUED_AFTER_WITHDRAWAL = warrant("after", "2018-01-10", "2018-01-10")
+
+# Every verdict whose reasons tell an Art. 127(2) residual obligation, by what it tells:
+# (visit's fields, verdict code, whether the host would have been bound).
+RESIDUAL_TELLINGS = {
+    "visited": ({}, NON_COMPLIANCE, None),
+    "transit": ({"status": "transit"}, NON_COMPLIANCE, None),
+    "arrested": ({"outcome": "arrested"}, COMPLIED, None),
+    "called-off": (CALLED_OFF, DETERRED, True),
+    "by-video": (BY_VIDEO, DETERRED, True),
+    "announced": (ANNOUNCED_TRIP, UPCOMING, True),
+    "out-of-control": (OCCUPIED, NO_CONTROL, True),
+}
+
+
+@pytest.mark.parametrize("telling", list(RESIDUAL_TELLINGS))
+@pytest.mark.parametrize(
+    ("host", "person", "issued", "when"),
+    [
+        pytest.param(BURUNDI, BASHIR_VISIT, ISSUED_EVE_OF_WITHDRAWAL, "2018-06-01", id="issued"),
+        pytest.param(
+            PHILIPPINES,
+            {"person": "A hypothetical suspect", "situation": "Philippines"},
+            ISSUE_UNKNOWN_PUBLIC_FEBRUARY_2019,
+            "2020-01-10",
+            id="issue-unknown",
+        ),
+    ],
+)
+def test_a_residual_obligation_is_told_as_iccwatchs_reading_of_art_127_2(
+    telling, host, person, issued, when
+):
+    """Hungary's obligation after its withdrawal took effect, told for a visit, a transit, an
+    arrest, a trip called off, attended by video or announced, or a place out of its
+    control: "a withdrawal does not discharge obligations that arose while the state was a
+    party (Art. 127(2)): Hungary remains bound for warrants issued before then" gave
+    iccwatch's simplification as the law's last word. Counting a withdrawn state bound for
+    those warrants (and only those) is iccwatch's reading of Art. 127(2) (docs/DOMAIN.md,
+    "Treaty arithmetic"), and every explanation that tells it says so, in both languages."""
+    fields, code, would = RESIDUAL_TELLINGS[telling]
+    verdict = evaluate(visit(when, **person, **fields), host, [issued])
+    assert (verdict.code, verdict.basis) == (code, ART_127_2_RESIDUAL)
+    assert verdict.would_have_been_bound is would
+    text, french = english(verdict), render(verdict.reasons, "fr")
+    assert (
+        "iccwatch counts it as still bound for warrants issued before then (its reading of "
+        "Art. 127(2), under which a withdrawal does not discharge obligations that arose while "
+        "the state was a party)"
+    ) in text, text
+    assert "remains bound" not in text and "party (Art. 127(2))" not in text
+    assert "iccwatch compte toujours l’État comme lié" in french or (
+        "iccwatch le compte toujours comme lié" in french
+    ), french
+    assert (
+        "comme lié pour les mandats délivrés avant cette date (sa lecture de l’art. 127-2, "
+        "selon lequel un retrait ne dégage pas l’État des obligations nées lorsqu’il était "
+        "partie)"
+    ) in french, french
+    assert "reste lié" not in french and "partie (art. 127-2)" not in french
+
+
+def test_a_residual_obligation_on_some_days_only_is_told_as_iccwatchs_reading():
+    """A trip to Burundi called off, dated only 2018: bound under Art. 127(2) while the
+    warrant of 26 October 2017 was in force (until 1 March), not for the one issued on
+    10 January 2018, after its withdrawal: whether it would have been bound depends on the
+    day, and the obligation it would have had is iccwatch's reading of Art. 127(2)."""
+    trip = visit("2018", **BASHIR_VISIT, **CALLED_OFF)
+    verdict = evaluate(trip, BURUNDI, [ENDED_MARCH_2018, ISSUED_AFTER_WITHDRAWAL])
+    assert (verdict.code, verdict.would_have_been_bound) == (DETERRED, None)
+    text, french = english(verdict), render(verdict.reasons, "fr")
+    assert text.count("its reading of Art. 127(2)") == 1, text
+    assert "Whether Burundi would have been bound to arrest depends on the exact dates" in text
+    assert "remains bound" not in text and "party (Art. 127(2))" not in text
+    assert "sa lecture de l’art. 127-2, selon lequel" in french, french
+    assert "reste lié" not in french
 
 
 # --- Every warrant usable on the decisive day --------------------------------------------
