@@ -32,7 +32,9 @@ The keys and their own params (see REASON_KEYS):
 - `warrant` (person, situation, issued, made_public, day, start, end, uniform, ended,
   end_reason, notified: a state or None; maybe: True, present only where the warrant may
   not yet have been in force then, its issue date (or, that unknown, the day it was made
-  public) being known only to the month or year), `no_warrant_in_force` (visit, issued_after,
+  public) being known only to the month or year; for a trip not made that would bind the
+  host, the warrants it would have been bound to execute, after the obligation; `day` and
+  `start` both "" for an undated one), `no_warrant_in_force` (visit, issued_after,
   ended_before, several), `warrant_sealed` (visit, issued, made_public, outcome);
 - `visit` (visit, status, outcome, conclusion "non_compliance" | "no_obligation" |
   "complied"), `trip` (visit, status "cancelled" | "virtual" | "announced"),
@@ -43,7 +45,10 @@ The keys and their own params (see REASON_KEYS):
   decision on the visit that made no Art. 87(7) finding follows; a `non_compliance`
   verdict on a visit of which the Court has made no such finding is iccwatch's reading
   of the facts, not the Court's); `date_note` (kind "visit" | "warrant", uniform,
-  state, start, end, span: a visit read over the spans it may have covered); `sources`
+  state, start, end, span: a visit read over the spans it may have covered;
+  in_force_throughout: False, present only for a trip not made that would have bound the
+  host on every possible day (or reading) with a warrant in force while on some none was,
+  start "" for an undated one); `sources`
   (sources: [{publisher, date, url}], more);
 - `pending` (visit, why "not_verified" | "outcome_unknown" | "no_date" |
   "outcome_not_judgeable" | "imprecise", changed_on, imprecise_warrant: {issued,
@@ -442,8 +447,15 @@ class Reasons:
         first, last = v.start.first, self._last_possible_day()
         return start is not None and start <= last and (w.ended is None or w.ended >= first)
 
-    def _date_note(self, s: Reading, uniform: bool, several_readings: bool) -> list[dict]:
-        """What the imprecision of the dates means for this verdict, if anything."""
+    def _date_note(
+        self, s: Reading, uniform: bool, several_readings: bool, in_force_throughout: bool = True
+    ) -> list[dict]:
+        """What the imprecision of the dates means for this verdict, if anything.
+        `in_force_throughout` False (compliance.facts.Decision): a trip not made would have
+        bound the host on every possible day with a warrant in force, and on some possible
+        days (or readings) none was: said so, never "the same whatever its day"."""
+        # Present only where it is False, so that every other note stays as it was.
+        throughout = {} if in_force_throughout else {"in_force_throughout": False}
         if not self._exact:
             ref = self._visit_ref()
             return [
@@ -459,6 +471,7 @@ class Reasons:
                     "end": ref["end"],
                     # Read over the spans it may have covered, not day by day.
                     "span": self.visit.end is not None and self.visit.end != self.visit.start,
+                    **throughout,
                 }
             ]
         # An exact visit has several readings only when some warrant date is imprecise.
@@ -466,7 +479,7 @@ class Reasons:
         decisive_imprecise = warrant is not None and any(
             p is not None and not p.exact for p in (warrant.issued, warrant.made_public)
         )
-        if not several_readings or (uniform and not decisive_imprecise):
+        if not several_readings or (uniform and not decisive_imprecise and in_force_throughout):
             return []
         return [
             {
@@ -477,6 +490,7 @@ class Reasons:
                 "state": self._state(),
                 "start": "",
                 "end": "",
+                **throughout,
             }
         ]
 
@@ -543,6 +557,11 @@ class Reasons:
             }
         ]
 
+    def _cited(self, s: Reading) -> list[str]:
+        """The ids of the warrants reading `s` cites that are among the person's, in its order
+        (al-Bashir's of 2009 and of 2010)."""
+        return [wid for wid in s.warrants if wid in self.warrants]
+
     @staticmethod
     def _varies(known: bool, public_from: Period | None, bound_throughout: bool) -> dict:
         """The params of a `would_be_bound` reason whose answer depends on the day because of
@@ -583,6 +602,7 @@ class Reasons:
         known: bool = True,
         public_from: Period | None = None,
         bound_throughout: bool = False,
+        in_force_throughout: bool = True,
     ) -> tuple[dict, ...]:
         """A trip that did not happen (cancelled, virtual, announced) with no known date;
         `reading`, when every day with a warrant in force gives the same answer: one that
@@ -590,9 +610,12 @@ class Reasons:
         trip's (no warrant in force, a sealed one, or a host not bound). `known` False when
         the answer depends on the day (would_have_been_bound None): the reasons say so, and
         what varies (`public_from`, `bound_throughout`: compliance.facts.Decision), and
-        `reading` is not used."""
+        `reading` is not used. A host that would have been bound is told with the warrants
+        it would have been bound to execute and, no warrant being in force on every possible
+        day (`in_force_throughout` False), a date note that says it was bound on those with
+        one."""
         trip = {"key": "trip", **self._visit_ref(), "status": self.visit.status}
-        why = []
+        why, note = [], []
         if not known:
             # Bound on some of the days a warrant was in force and not on others: the
             # answer depends on the day, which nobody knows (DOMAIN.md, "Dates").
@@ -609,7 +632,10 @@ class Reasons:
         elif reading is not None:
             warrant = self.warrants.get(reading.warrants[0]) if reading.warrants else None
             why = self._would(reading, warrant, True)
-        return (trip, *why, *self._findings(), *self._sources())
+            if why[0]["key"] == "would_be_bound":
+                why += [self.warrant(self.warrants[w], reading.day) for w in self._cited(reading)]
+                note = self._date_note(reading, True, True, in_force_throughout)
+        return (trip, *why, *self._findings(), *note, *self._sources())
 
     def explain(
         self,
@@ -618,28 +644,33 @@ class Reasons:
         several_readings: bool = True,
         public_from: Period | None = None,
         bound_throughout: bool = False,
+        in_force_throughout: bool = True,
     ) -> tuple[dict, ...]:
         """The reasons for reading `s`; `uniform` False when the possible dates disagree
         (for a trip not made or a place out of the host's control, what varies:
-        `public_from` and `bound_throughout`, compliance.facts.Decision)."""
+        `public_from` and `bound_throughout`, compliance.facts.Decision); for a trip not made
+        that would have bound the host, `in_force_throughout` False when on some possible
+        day (or reading) no warrant was in force (its date note says so)."""
         varies = {"public_from": public_from, "bound_throughout": bound_throughout}
         v = self.visit
         warrant = self.warrants.get(s.warrants[0]) if s.warrants else None
         # Every warrant the reading cites, in its order (al-Bashir's of 2009 and of 2010).
-        wreason = [
-            self.warrant(self.warrants[wid], s.day, uniform)
-            for wid in s.warrants
-            if wid in self.warrants
-        ]
+        wreason = [self.warrant(self.warrants[wid], s.day, uniform) for wid in self._cited(s)]
         tail = [
             *self._findings(),
-            *self._date_note(s, uniform, several_readings),
+            *self._date_note(s, uniform, several_readings, in_force_throughout),
             *self._sources(),
         ]
         visit = {"key": "visit", **self._visit_ref(), "status": v.status, "outcome": v.outcome}
         if s.code in (UPCOMING, DETERRED):
             trip = {"key": "trip", **self._visit_ref(), "status": v.status}
-            return (trip, *self._would(s, warrant, uniform, **varies), *tail)
+            would = self._would(s, warrant, uniform, **varies)
+            # The warrants the host would have been (or will be) bound to execute, cited as
+            # every other verdict cites them; none where it would not have been bound. Each
+            # is said in force throughout the trip's possible days by its own dates alone:
+            # where the answer depends on the day, the host's obligation may be what varies.
+            cited = [self.warrant(self.warrants[wid], s.day) for wid in self._cited(s)]
+            return (trip, *would, *(cited if would[0]["key"] == "would_be_bound" else []), *tail)
         if s.code == NO_WARRANT_IN_FORCE:
             return (self._no_warrant(), *tail)
         if s.code == WARRANT_NOT_PUBLIC:

@@ -77,7 +77,15 @@ from dataclasses import dataclass, field
 #   by a finding made without referral no longer says that no referral stands, as though one
 #   had been made; a referral followed by an informing decision still stands. No verdict
 #   code changes.
-RULE_VERSION = "2026.12.05.3"
+# 2026.12.05.4: a trip not made (called off, by video, announced) that would have bound the
+#   host cites the warrant(s) of the reading that binds it (`warrant` reasons, after the
+#   obligation), as every other verdict does; where some of its possible days (or readings
+#   of a warrant's partial date) had no warrant in force, its date note records it
+#   (`in_force_throughout` False: bound on every possible day on which a warrant was in
+#   force, none on the others), instead of "the same whatever its day", and an undated one
+#   gets that note too (Netanyahu, a trip to France dated only 2024, and a warrant of
+#   21 November 2024). No verdict code changes.
+RULE_VERSION = "2026.12.05.4"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that
 # deposited its instrument by 2002-04-11 (the 60th instrument's deposit).
@@ -515,6 +523,11 @@ class Decision:
     possible days on which the host was bound, was made public (None when no seal
     decides it), and `bound_throughout`, whether the host was bound, on some basis, on
     every possible day on which a warrant was in force (so that the seal alone decides).
+    Where a trip not made would have bound the host (`would_have_been_bound` True),
+    `in_force_throughout`: whether a warrant was in force on every possible day (or reading
+    of a warrant's partial date), False when on some none was (a trip dated only 2024 and
+    a warrant of 21 November 2024, or any undated trip): the host was then bound on every
+    possible day on which a warrant was in force, and not "whatever the day".
     compliance.decide builds it from the facts the verdict depends on; compliance.explain
     turns it into the reasons with the facts that only explain (findings, sources), so
     that the decision costs nothing it does not need.
@@ -534,3 +547,4 @@ class Decision:
     several_readings: bool = True
     public_from: Period | None = None
     bound_throughout: bool = False
+    in_force_throughout: bool = True

@@ -342,6 +342,15 @@ def _would_have_been_bound(readings: Sequence[Reading]) -> tuple[bool | None, Re
     return None, None
 
 
+def _in_force_throughout(readings: Sequence[Reading]) -> bool:
+    """Whether some warrant of the person was in force on every one of a trip's possible
+    `readings`: False when, on some possible day (or reading of a warrant's partial date),
+    none was, so that a host that would have been bound on every day with a warrant in
+    force (docs/DOMAIN.md, "Dates") was bound on those days only, not whatever the day
+    (Netanyahu's warrant of 21 November 2024 and a trip dated only 2024)."""
+    return all(r.in_force for r in readings)
+
+
 def _what_varies(
     readings: Sequence[Reading], warrants: Sequence[WarrantFacts]
 ) -> tuple[Period | None, bool]:
@@ -418,6 +427,7 @@ def decide(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]
                 reading=reading,
                 public_from=public_from,
                 bound_throughout=throughout,
+                in_force_throughout=_in_force_throughout(readings) if would else True,
             )
         reason = "the visit has no date"
         return Decision(code=PENDING, told=TOLD_PENDING, pending_why="no_date", reason=reason)
@@ -479,6 +489,7 @@ def decide(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]
         )
 
     would = None
+    in_force_throughout = True
     if chosen.code in WOULD_HAVE_BEEN_CODES:
         # Upcoming, deterred or out of the host's control whatever the day: bound on every
         # possible day on which a warrant was in force (True), on none (False), or on only
@@ -500,6 +511,7 @@ def decide(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]
         # or, when none does, a day with a warrant in force (not a possible day before any
         # warrant was issued, which would give "no warrant in force" as the reason).
         chosen = reading
+        in_force_throughout = not would or _in_force_throughout(scenarios)
     has_basis = chosen.code in (*WOULD_HAVE_BEEN_CODES, COMPLIED, NON_COMPLIANCE)
     return Decision(
         code=chosen.code,
@@ -510,6 +522,7 @@ def decide(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]
         reason=PENDING_OUTCOME_REASON if chosen.code == PENDING else "",
         reading=chosen,
         several_readings=len(scenarios) > 1,
+        in_force_throughout=in_force_throughout,
     )
 
 
@@ -536,14 +549,19 @@ def explain(
     if decision.told == TOLD_PENDING:
         return why.pending(decision.pending_why, changed_on=decision.changed_on)
     varies = {"public_from": decision.public_from, "bound_throughout": decision.bound_throughout}
+    throughout = decision.in_force_throughout
     if decision.told == TOLD_UNDATED:
         return why.undated(
-            decision.reading, known=decision.would_have_been_bound is not None, **varies
+            decision.reading,
+            known=decision.would_have_been_bound is not None,
+            in_force_throughout=throughout,
+            **varies,
         )
     return why.explain(
         decision.reading,
         uniform=decision.uniform,
         several_readings=decision.several_readings,
+        in_force_throughout=throughout,
         **varies,
     )
 

@@ -436,24 +436,27 @@ def _from(iso: str) -> str:
 
 
 def _residual_text(r: dict, issued: str, state: str) -> str:
-    """Art. 127(2): the host that withdrew stays bound for a warrant issued before its
-    withdrawal took effect. A warrant whose issue date is unknown is only *taken* to be in
-    force from the day it was made public (DOMAIN.md, "Dates"): that day is given as
-    such (`warrant_public`), never as its issue date."""
+    """Art. 127(2): the host that withdrew is counted as bound for a warrant issued before its
+    withdrawal took effect. That count (and only it) is iccwatch's reading of Art. 127(2),
+    never the law's last word (DOMAIN.md, "Treaty arithmetic"), and the sentence says so,
+    citing what the article itself provides. A warrant whose issue date is unknown is only
+    *taken* to be in force from the day it was made public (DOMAIN.md, "Dates"): that day
+    is given as such (`warrant_public`), never as its issue date."""
     params = {"state": state, "withdrawal": format_date(r["withdrawal_effective"])}
     public = r.get("warrant_public", "")
     if not issued and public:
         return _(
-            "%(state)s's withdrawal from the Rome Statute took effect on %(withdrawal)s, but a "
-            "withdrawal does not discharge obligations that arose while the state was a party "
-            "(Art. 127(2)): %(state)s remains bound for warrants issued before then; the issue "
-            "date of this one is not known, but it was public %(public)s, before then."
+            "%(state)s's withdrawal from the Rome Statute took effect on %(withdrawal)s, but "
+            "iccwatch counts it as still bound for warrants issued before then (its reading of "
+            "Art. 127(2), under which a withdrawal does not discharge obligations that arose "
+            "while the state was a party); the issue date of this one is not known, but it was "
+            "public %(public)s, before then."
         ) % {**params, "public": _from(public)}
     return _(
-        "%(state)s's withdrawal from the Rome Statute took effect on %(withdrawal)s, but a "
-        "withdrawal does not discharge obligations that arose while the state was a party "
-        "(Art. 127(2)): %(state)s remains bound for warrants issued before then, and this one "
-        "was issued %(issued)s."
+        "%(state)s's withdrawal from the Rome Statute took effect on %(withdrawal)s, but "
+        "iccwatch counts it as still bound for warrants issued before then (its reading of "
+        "Art. 127(2), under which a withdrawal does not discharge obligations that arose "
+        "while the state was a party), and this one was issued %(issued)s."
     ) % {**params, "issued": _on(issued) if issued else _("earlier")}
 
 
@@ -919,8 +922,9 @@ def _state_party_clause(r: dict, ctx: Context) -> str:
 
 
 def _residual_clause(r: dict, ctx: Context) -> str:
-    """`_bound_residual` as a clause that goes on from `_would_be_bound`'s sentence; for an
-    announced trip the withdrawal "has effect from" its day, which may still be ahead."""
+    """`_bound_residual` as a clause that goes on from `_would_be_bound`'s sentence, told as
+    iccwatch's reading of Art. 127(2) as `_residual_text` tells it; for an announced trip
+    the withdrawal "has effect from" its day, which may still be ahead."""
     issued, public = r.get("warrant_issued", ""), r.get("warrant_public", "")
     params = {"withdrawal": format_date(r["withdrawal_effective"])}
     if not issued and public:
@@ -929,19 +933,20 @@ def _residual_clause(r: dict, ctx: Context) -> str:
             return (
                 _(
                     "although its withdrawal from the Rome Statute has effect from "
-                    "%(withdrawal)s, it remains bound for warrants issued before then, as a "
-                    "withdrawal does not discharge obligations that arose while the state was a "
-                    "party (Art. 127(2)); the issue date of this one is not known, but it was "
-                    "public %(public)s, before then."
+                    "%(withdrawal)s, iccwatch counts it as still bound for warrants issued "
+                    "before then (its reading of Art. 127(2), under which a withdrawal does not "
+                    "discharge obligations that arose while the state was a party); the issue "
+                    "date of this one is not known, but it was public %(public)s, before then."
                 )
                 % params
             )
         return (
             _(
-                "although its withdrawal from the Rome Statute took effect on %(withdrawal)s, it "
-                "remains bound for warrants issued before then, as a withdrawal does not "
-                "discharge obligations that arose while the state was a party (Art. 127(2)); the "
-                "issue date of this one is not known, but it was public %(public)s, before then."
+                "although its withdrawal from the Rome Statute took effect on %(withdrawal)s, "
+                "iccwatch counts it as still bound for warrants issued before then (its reading "
+                "of Art. 127(2), under which a withdrawal does not discharge obligations that "
+                "arose while the state was a party); the issue date of this one is not known, "
+                "but it was public %(public)s, before then."
             )
             % params
         )
@@ -950,18 +955,18 @@ def _residual_clause(r: dict, ctx: Context) -> str:
         return (
             _(
                 "although its withdrawal from the Rome Statute has effect from %(withdrawal)s, "
-                "it remains bound for warrants issued before then, as a withdrawal does not "
-                "discharge obligations that arose while the state was a party (Art. 127(2)), "
-                "and this one was issued %(issued)s."
+                "iccwatch counts it as still bound for warrants issued before then (its reading "
+                "of Art. 127(2), under which a withdrawal does not discharge obligations that "
+                "arose while the state was a party), and this one was issued %(issued)s."
             )
             % params
         )
     return (
         _(
-            "although its withdrawal from the Rome Statute took effect on %(withdrawal)s, it "
-            "remains bound for warrants issued before then, as a withdrawal does not discharge "
-            "obligations that arose while the state was a party (Art. 127(2)), and this one was "
-            "issued %(issued)s."
+            "although its withdrawal from the Rome Statute took effect on %(withdrawal)s, "
+            "iccwatch counts it as still bound for warrants issued before then (its reading of "
+            "Art. 127(2), under which a withdrawal does not discharge obligations that arose "
+            "while the state was a party), and this one was issued %(issued)s."
         )
         % params
     )
@@ -1099,6 +1104,11 @@ def _warrant_since(r: dict) -> str:
 
 
 def _warrant(r: dict, ctx: Context) -> str:
+    """The warrant in force on the visit's days: its dates, how it ended, whether the host was
+    notified. For an announced trip (`ctx.future`), in the present: "is in force on 20
+    December 2026", a day that may still be ahead; for a trip with no date (only one not
+    made has none), on some of the days it may have been planned for (any day is possible,
+    docs/DOMAIN.md, "Dates")."""
     if r.get("day"):
         on = _on(r["day"])
     elif r.get("start"):
@@ -1106,6 +1116,10 @@ def _warrant(r: dict, ctx: Context) -> str:
         on = (
             _("throughout %(period)s") if r.get("uniform", True) else _("during part of %(period)s")
         ) % {"period": period}
+    elif ctx.future:
+        on = _("on some of the days on which the trip may take place")
+    elif ctx.called_off:
+        on = _("on some of the days the trip may have been planned for")
     else:
         on = _("at the time")
     clauses = []
@@ -1130,9 +1144,19 @@ def _warrant(r: dict, ctx: Context) -> str:
         "on": on,
     }
     if r.get("maybe"):
-        return _maybe_in_force(r, params, clauses)
+        return _maybe_in_force(r, params, clauses, ctx)
+    separator = pgettext("between clauses of a sentence", "; ")
+    if ctx.future and clauses:
+        return _(
+            "The warrant against %(person)s (%(situation)s), %(since)s, is in force %(on)s; "
+            "%(details)s."
+        ) % {**params, "details": separator.join(clauses)}
+    if ctx.future:
+        return (
+            _("The warrant against %(person)s (%(situation)s), %(since)s, is in force %(on)s.")
+            % params
+        )
     if clauses:
-        separator = pgettext("between clauses of a sentence", "; ")
         return _(
             "The warrant against %(person)s (%(situation)s), %(since)s, was in force %(on)s; "
             "%(details)s."
@@ -1143,19 +1167,30 @@ def _warrant(r: dict, ctx: Context) -> str:
     )
 
 
-def _maybe_in_force(r: dict, params: dict, clauses: list[str]) -> str:
+def _maybe_in_force(r: dict, params: dict, clauses: list[str], ctx: Context) -> str:
     """`_warrant`'s sentence for a warrant that may not yet have been in force on the
     visit's days (`maybe`): its issue date, or the day it was made public when the issue
     date is unknown, is known only to the month or year, "some day in that period"
     (DOMAIN.md, "Dates"). It *may* have been in force; a warrant known only to have been
-    made public in June 2020 is said "made public in June 2020", not "public since"."""
+    made public in June 2020 is said "made public in June 2020", not "public since". For an
+    announced trip, in the present: it "may be in force"."""
     if not r.get("issued") and r.get("made_public"):
         params = {
             **params,
             "since": _("made public %(on)s (issue date unknown)") % {"on": _on(r["made_public"])},
         }
+    separator = pgettext("between clauses of a sentence", "; ")
+    if ctx.future and clauses:
+        return _(
+            "The warrant against %(person)s (%(situation)s), %(since)s, may be in force "
+            "%(on)s; %(details)s."
+        ) % {**params, "details": separator.join(clauses)}
+    if ctx.future:
+        return (
+            _("The warrant against %(person)s (%(situation)s), %(since)s, may be in force %(on)s.")
+            % params
+        )
     if clauses:
-        separator = pgettext("between clauses of a sentence", "; ")
         return _(
             "The warrant against %(person)s (%(situation)s), %(since)s, may have been in force "
             "%(on)s; %(details)s."
@@ -1591,7 +1626,12 @@ def _date_note(r: dict, ctx: Context) -> str:
     """What the imprecision of the visit's or the warrants' dates means for the verdict, in
     the trip's tense: a trip called off or attended by video "would have been" bound on
     some possible days (or readings) and not on others, a place out of the host's control
-    "would otherwise have been", an announced trip "is"."""
+    "would otherwise have been", an announced trip "is". A trip not made that would have
+    bound the host on every possible day with a warrant in force, while on some none was
+    (`in_force_throughout` False), says so (`_in_force_on_some_days`), never "the verdict is
+    the same whatever its day"."""
+    if r.get("in_force_throughout", True) is False:
+        return _in_force_on_some_days(r, ctx)
     params = {
         "state": _state(r.get("state")),
         "period": _period(r.get("start", ""), r.get("end", "")),
@@ -1691,6 +1731,69 @@ def _date_note(r: dict, ctx: Context) -> str:
         _(
             "Some warrant dates are known only to the month or year; on no reading of them was "
             "%(state)s bound to arrest."
+        )
+        % params
+    )
+
+
+def _in_force_on_some_days(r: dict, ctx: Context) -> str:
+    """`_date_note` for a trip not made whose host would have been (or will be) bound on every
+    possible day (or reading of a warrant's partial date) on which a warrant was in force,
+    while on some none was (`would_have_been_bound` True, docs/DOMAIN.md, "Dates"):
+    Netanyahu's warrant of 21 November 2024 and a trip to France dated only 2024, which, on a
+    day before it, would have found nothing to execute. An undated trip (no `start`) has
+    its possible days told without a period."""
+    params = {"state": _state(r.get("state"))}
+    future = ctx.future or r.get("code") == "upcoming"
+    if r.get("kind") == "warrant":
+        if future:
+            return (
+                _(
+                    "Some warrant dates are known only to the month or year; %(state)s is bound "
+                    "to arrest on every reading of them on which a warrant is in force, and no "
+                    "warrant is in force on the others."
+                )
+                % params
+            )
+        return (
+            _(
+                "Some warrant dates are known only to the month or year; %(state)s would have "
+                "been bound to arrest on every reading of them on which a warrant was in force, "
+                "and no warrant was in force on the others."
+            )
+            % params
+        )
+    if not r.get("start"):
+        if future:
+            return (
+                _(
+                    "%(state)s is bound to arrest on every possible day on which a warrant is in "
+                    "force, and no warrant is in force on the others."
+                )
+                % params
+            )
+        return (
+            _(
+                "%(state)s would have been bound to arrest on every possible day on which a "
+                "warrant was in force, and no warrant was in force on the others."
+            )
+            % params
+        )
+    params["period"] = _period(r["start"], r.get("end", ""))
+    if future:
+        return (
+            _(
+                "The trip is dated only %(period)s; %(state)s is bound to arrest on every "
+                "possible day of it on which a warrant is in force, and no warrant is in force "
+                "on the others."
+            )
+            % params
+        )
+    return (
+        _(
+            "The trip is dated only %(period)s; %(state)s would have been bound to arrest on "
+            "every possible day of it on which a warrant was in force, and no warrant was in "
+            "force on the others."
         )
         % params
     )

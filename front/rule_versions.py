@@ -40,6 +40,19 @@ VERSIONS: tuple[RuleVersion, ...] = tuple(
     RuleVersion(version, datetime.date.fromisoformat(day), summary)
     for version, day, summary in (
         (
+            "2026.12.05.4",
+            "2026-12-05",
+            _(
+                "Explanations: a trip called off, attended by video or announced that would "
+                "have bound the host now names the warrant it would have been bound to "
+                "execute, with its dates. Where some of the trip's possible days came before "
+                "any warrant was in force (a trip dated only 2024 and a warrant of 21 November "
+                "2024), it says that the host would have been bound on every possible day on "
+                "which a warrant was in force and that none was in force on the others, no "
+                "longer that the verdict is the same whatever the day. No verdict changes."
+            ),
+        ),
+        (
             "2026.12.05.3",
             "2026-12-05",
             _(

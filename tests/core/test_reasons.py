@@ -180,11 +180,15 @@ ANNOUNCED = {"status": "announced", "outcome": "n/a"}
         pytest.param(
             visit("2027", **ANNOUNCED),
             "Whether Kazakhstan will be bound to arrest depends on the exact dates: it is bound "
-            "from 1 March 2027 (State Party; acceded 20 December 2026). The trip is dated only "
-            "2027; Kazakhstan is bound to arrest on some of its possible days and not on others.",
+            "from 1 March 2027 (State Party; acceded 20 December 2026). The warrant against "
+            "Vladimir Putin (situation in Ukraine), issued and public since 17 March 2023, is in "
+            "force throughout 2027. The trip is dated only 2027; Kazakhstan is bound to arrest on "
+            "some of its possible days and not on others.",
             "Selon les dates exactes, l’État hôte (Kazakhstan) pourrait être tenu d’arrêter\u00a0: "
             "il est lié par le Statut de Rome à compter du 1er mars 2027 (État partie\u202f; "
-            "adhésion du 20 décembre 2026). Le voyage n’est daté qu’approximativement "
+            "adhésion du 20 décembre 2026). Le mandat d’arrêt contre Vladimir Putin (situation "
+            "«\u00a0Ukraine\u00a0»), délivré et public depuis le 17 mars 2023, est en vigueur sur "
+            "toute la période (2027). Le voyage n’est daté qu’approximativement "
             "(2027)\u202f; l’État hôte (Kazakhstan) est tenu d’arrêter certains des jours "
             "possibles, et non d’autres.",
             id="depends-on-the-dates",
@@ -197,14 +201,17 @@ def test_an_announced_trip_never_says_the_host_has_been_bound_since_a_day_still_
     """Today (5 December 2026) Kazakhstan is not yet a party: "it has been bound since
     1 March 2027" (« il est lié … depuis le 1er mars 2027 ») is false until that day. An
     announced trip's host is bound *from* that day, which stays true once it has passed
-    (the explanation is rendered from the stored reasons whenever it is read)."""
+    (the explanation is rendered from the stored reasons whenever it is read). The warrant
+    it will be bound to execute, public since a day already past, "is in force" then."""
     verdict = evaluate(trip, KAZAKHSTAN, [PUTIN])
     assert verdict.code == "upcoming"
     text, texte = render(verdict.reasons, "en"), render(verdict.reasons, "fr")
     assert english in text, text
     assert french in texte, texte
-    assert "since" not in text and " was " not in text
-    assert "depuis" not in texte and "était" not in texte
+    assert "since 1 March 2027" not in text and " was " not in text
+    assert "depuis le 1er mars 2027" not in texte and "était" not in texte
+    assert "issued and public since 17 March 2023, is in force " in text, text
+    assert "délivré et public depuis le 17 mars 2023, est en vigueur " in texte, texte
 
 
 # Hypothetical: a warrant issued under seal on 10 January 2023 and made public on 17 March,
@@ -297,10 +304,12 @@ def test_a_place_out_of_the_hosts_control_would_otherwise_have_bound_it_on_some_
                 "withdrawal_effective": "2027-03-17",
                 "warrant_issued": "2024-11-21",
             },
-            "although its withdrawal from the Rome Statute has effect from 17 March 2027, it "
-            "remains bound for warrants issued before then",
-            "bien que son retrait du Statut de Rome ait effet à compter du 17 mars 2027, il reste "
-            "lié pour les mandats délivrés avant cette date",
+            "although its withdrawal from the Rome Statute has effect from 17 March 2027, "
+            "iccwatch counts it as still bound for warrants issued before then (its reading of "
+            "Art. 127(2)",
+            "bien que son retrait du Statut de Rome ait effet à compter du 17 mars 2027, iccwatch "
+            "le compte toujours comme lié pour les mandats délivrés avant cette date (sa lecture "
+            "de l’art. 127-2",
             id="residual",
         ),
         pytest.param(
@@ -679,11 +688,12 @@ UGANDA_REF = {"iso3": "UGA", "name": "Uganda"}
                 "warrant_issued": "2024-11-21",
             },
             "Had the trip gone ahead, Hungary would have been bound to arrest: although its "
-            "withdrawal from the Rome Statute took effect on 2 June 2026, it remains bound for "
-            "warrants issued before then",
+            "withdrawal from the Rome Statute took effect on 2 June 2026, iccwatch counts it as "
+            "still bound for warrants issued before then (its reading of Art. 127(2)",
             "Si le voyage avait eu lieu, l’État hôte (Hongrie) aurait été tenu d’arrêter\u00a0: "
-            "bien que son retrait du Statut de Rome ait pris effet le 2 juin 2026, il reste lié "
-            "pour les mandats délivrés avant cette date",
+            "bien que son retrait du Statut de Rome ait pris effet le 2 juin 2026, iccwatch le "
+            "compte toujours comme lié pour les mandats délivrés avant cette date (sa lecture de "
+            "l’art. 127-2",
         ),
         (
             "deterred",

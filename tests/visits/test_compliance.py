@@ -928,6 +928,159 @@ def test_a_visit_dated_to_a_year_in_which_a_withdrawal_took_effect_claims_no_day
     assert "Art. 127(1)" in english(evaluate(visit("2017-03", **BASHIR_VISIT), BURUNDI, [BASHIR]))
 
 
+# --- A trip not made names the warrant the host would have been bound under ------------
+
+NETANYAHU = warrant("netanyahu", "2024-11-21", "2024-11-21")
+NETANYAHU_TRIP = {"person": "Benjamin Netanyahu", "situation": "State of Palestine"}
+NETANYAHU_WARRANT = (
+    "The warrant against Benjamin Netanyahu (situation in the State of Palestine), issued and "
+    "public since 21 November 2024, "
+)
+NETANYAHU_MANDAT = (
+    "Le mandat d’arrêt contre Benjamin Netanyahu (situation «\u00a0État de Palestine\u00a0»), "
+    "délivré et public depuis le 21 novembre 2024, "
+)
+
+
+@pytest.mark.parametrize(
+    ("when", "fields", "english_words", "french_words"),
+    [
+        pytest.param("2025-03-10", CALLED_OFF, "was in force on 10 March 2025.",
+                     "était en vigueur le 10 mars 2025.", id="called-off-on-a-day"),
+        pytest.param("2025", CALLED_OFF, "was in force throughout 2025.",
+                     "était en vigueur sur toute la période (2025).", id="called-off-in-a-year"),
+        pytest.param("2025", BY_VIDEO, "was in force throughout 2025.",
+                     "était en vigueur sur toute la période (2025).", id="by-video-in-a-year"),
+        pytest.param("2027-01-10", ANNOUNCED_TRIP, "is in force on 10 January 2027.",
+                     "est en vigueur le 10 janvier 2027.", id="announced-for-a-day"),
+        pytest.param("2024", ANNOUNCED_TRIP, "is in force during part of 2024.",
+                     "est en vigueur sur une partie de la période (2024).",
+                     id="announced-in-a-year"),
+        pytest.param(None, CALLED_OFF,
+                     "was in force on some of the days the trip may have been planned for.",
+                     "était en vigueur certains des jours pour lesquels le voyage a pu être prévu.",
+                     id="called-off-undated"),
+    ],
+)  # fmt: skip
+def test_a_trip_not_made_names_the_warrant_the_host_would_have_been_bound_under(
+    when, fields, english_words, french_words
+):
+    """Netanyahu's trip to Argentina, planned for 2025 and called off: "Had the trip gone
+    ahead, Argentina would have been bound to arrest: it had been bound since 1 July 2002"
+    named no warrant, though an explanation names the warrant(s) and the dates that decided
+    it (docs/DOMAIN.md, "The verdict for one visit"). A trip called off, attended by video
+    or announced names the warrant the host would have been (or will be) bound to execute,
+    with its dates, in the trip's tense."""
+    verdict = evaluate(visit(when, **NETANYAHU_TRIP, **fields), FRANCE, [NETANYAHU])
+    assert verdict.code in (DETERRED, UPCOMING) and verdict.basis == STATE_PARTY
+    assert verdict.warrant_ids == ("netanyahu",)
+    (cited,) = [r for r in verdict.reasons if r["key"] == "warrant"]
+    assert (cited["issued"], cited["made_public"]) == ("2024-11-21", "2024-11-21")
+    text, french = english(verdict), render(verdict.reasons, "fr")
+    assert NETANYAHU_WARRANT + english_words in text, text
+    assert NETANYAHU_MANDAT + french_words in french, french
+
+
+def test_a_trip_dated_to_a_year_the_warrant_came_late_in_is_not_the_same_whatever_its_day():
+    """Netanyahu's trip to France, dated only 2024 and called off: France would have been
+    bound on every possible day on which his warrant (21 November 2024) was in force, so
+    `would_have_been_bound` is true (docs/DOMAIN.md, "Dates"); but for a trip planned before
+    21 November there was no warrant to execute. The explanation said "the verdict is the
+    same whatever its day" and named no warrant: it names the warrant, in force during part
+    of 2024, and says on which possible days France would have been bound."""
+    verdict = evaluate(visit("2024", **NETANYAHU_TRIP, **CALLED_OFF), FRANCE, [NETANYAHU])
+    assert (verdict.code, verdict.basis, verdict.would_have_been_bound) == (
+        DETERRED,
+        STATE_PARTY,
+        True,
+    )
+    text, french = english(verdict), render(verdict.reasons, "fr")
+    assert "the same whatever its day" not in text and "quel qu’en soit le jour" not in french
+    assert NETANYAHU_WARRANT + "was in force during part of 2024." in text, text
+    assert (
+        "The trip is dated only 2024; France would have been bound to arrest on every possible "
+        "day of it on which a warrant was in force, and no warrant was in force on the others."
+    ) in text, text
+    assert NETANYAHU_MANDAT + "était en vigueur sur une partie de la période (2024)." in french
+    assert (
+        "Le voyage n’est daté qu’approximativement (2024)\u202f; l’État hôte (France) aurait été "
+        "tenu d’arrêter chacun des jours possibles où un mandat était en vigueur, et aucun "
+        "mandat n’était en vigueur les autres jours."
+    ) in french, french
+    # Announced for 2024: the same, in the present.
+    announced = english(
+        evaluate(visit("2024", **NETANYAHU_TRIP, **ANNOUNCED_TRIP), FRANCE, [NETANYAHU])
+    )
+    assert "the same whatever its day" not in announced
+    assert (
+        "The trip is dated only 2024; France is bound to arrest on every possible day of it on "
+        "which a warrant is in force, and no warrant is in force on the others."
+    ) in announced, announced
+    # Dated only 2025, every possible day after the warrant: the same whatever its day.
+    later = evaluate(visit("2025", **NETANYAHU_TRIP, **CALLED_OFF), FRANCE, [NETANYAHU])
+    assert later.would_have_been_bound is True
+    assert english(later).endswith(
+        "was in force throughout 2025. The trip is dated only 2025; the verdict is the same "
+        "whatever its day."
+    ), english(later)
+    # Dated only November 2024: a day before the 21st is possible.
+    november = english(
+        evaluate(visit("2024-11", **NETANYAHU_TRIP, **CALLED_OFF), FRANCE, [NETANYAHU])
+    )
+    assert "the same whatever its day" not in november
+    assert "and no warrant was in force on the others." in november
+
+
+def test_an_undated_trip_called_off_says_on_which_days_the_host_would_have_been_bound():
+    """Any day is possible for a trip called off with no date: France would have been bound on
+    every one on which the warrant was in force, and on none before 21 November 2024."""
+    verdict = evaluate(visit(None, **NETANYAHU_TRIP, **CALLED_OFF), FRANCE, [NETANYAHU])
+    assert verdict.would_have_been_bound is True
+    text = english(verdict)
+    assert text.endswith(
+        "France would have been bound to arrest on every possible day on which a warrant was in "
+        "force, and no warrant was in force on the others."
+    ), text
+    assert render(verdict.reasons, "fr").endswith(
+        "L’État hôte (France) aurait été tenu d’arrêter chacun des jours possibles où un mandat "
+        "était en vigueur, et aucun mandat n’était en vigueur les autres jours."
+    )
+
+
+def test_a_trip_on_a_day_a_warrant_known_to_the_month_may_not_yet_have_covered():
+    """A trip called off, planned for 15 November 2024, under a warrant known only to have been
+    issued (and made public) some day in November 2024: France would have been bound on every
+    reading of that date on which the warrant was in force, and on the others there was none;
+    not "every possible reading of them gives this verdict"."""
+    in_november = warrant("november", "2024-11", "2024-11")
+    verdict = evaluate(visit("2024-11-15", **NETANYAHU_TRIP, **CALLED_OFF), FRANCE, [in_november])
+    assert (verdict.code, verdict.would_have_been_bound) == (DETERRED, True)
+    text, french = english(verdict), render(verdict.reasons, "fr")
+    assert "every possible reading of them gives this verdict" not in text
+    assert "may have been in force on 15 November 2024" in text, text
+    assert text.endswith(
+        "Some warrant dates are known only to the month or year; France would have been bound "
+        "to arrest on every reading of them on which a warrant was in force, and no warrant was "
+        "in force on the others."
+    ), text
+    assert french.endswith(
+        "Certaines dates de mandat ne sont connues qu’au mois ou à l’année près\u202f; l’État "
+        "hôte (France) aurait été tenu d’arrêter selon chacune des lectures de ces dates où un "
+        "mandat était en vigueur, et aucun mandat n’était en vigueur selon les autres."
+    ), french
+    # Announced for that day: the same, in the present.
+    announced = evaluate(
+        visit("2024-11-15", **NETANYAHU_TRIP, **ANNOUNCED_TRIP), FRANCE, [in_november]
+    )
+    text = english(announced)
+    assert "may be in force on 15 November 2024" in text, text
+    assert text.endswith(
+        "France is bound to arrest on every reading of them on which a warrant is in force, and "
+        "no warrant is in force on the others."
+    ), text
+    assert "est peut-être en vigueur le 15 novembre 2024" in render(announced.reasons, "fr")
+
+
 JOINED_IN_2011 = StateFacts(
     "TUN", "Tunisia", deposited=day("2011-06-24"), entry_into_force=day("2011-09-01")
 )
@@ -1819,8 +1972,10 @@ def test_art_127_2_never_gives_the_publication_of_a_warrant_as_its_issue():
     text, texte = english(verdict), render(verdict.reasons, "fr")
     assert "was issued on 1 February 2019" not in text
     assert (
-        "the Philippines remains bound for warrants issued before then; the issue date of this "
-        "one is not known, but it was public from 1 February 2019, before then."
+        "iccwatch counts it as still bound for warrants issued before then (its reading of "
+        "Art. 127(2), under which a withdrawal does not discharge obligations that arose while "
+        "the state was a party); the issue date of this one is not known, but it was public "
+        "from 1 February 2019, before then."
     ) in text
     assert "délivré le 1er février 2019" not in texte
     assert (
@@ -1840,6 +1995,88 @@ def test_art_127_2_never_gives_the_publication_of_a_warrant_as_its_issue():
     known = evaluate(visit("2020-01-10", **BASHIR_VISIT), BURUNDI, [ISSUED_EVE_OF_WITHDRAWAL])
     assert "warrant_public" not in known.reasons[0]
     assert "and this one was issued on 26 October 2017." in english(known)
+
+
+# Hypothetical: issued before Burundi's withdrawal took effect, executed on 1 March 2018;
+# and one issued after it, on 10 January 2018.
+ENDED_MARCH_2018 = warrant(
+    "ended-march-2018", "2017-10-26", "2017-10-26", ended="2018-03-01", end_reason="executed"
+)
+ISSUED_AFTER_WITHDRAWAL = warrant("after", "2018-01-10", "2018-01-10")
+
+# Every verdict whose reasons tell an Art. 127(2) residual obligation, by what it tells:
+# (visit's fields, verdict code, whether the host would have been bound).
+RESIDUAL_TELLINGS = {
+    "visited": ({}, NON_COMPLIANCE, None),
+    "transit": ({"status": "transit"}, NON_COMPLIANCE, None),
+    "arrested": ({"outcome": "arrested"}, COMPLIED, None),
+    "called-off": (CALLED_OFF, DETERRED, True),
+    "by-video": (BY_VIDEO, DETERRED, True),
+    "announced": (ANNOUNCED_TRIP, UPCOMING, True),
+    "out-of-control": (OCCUPIED, NO_CONTROL, True),
+}
+
+
+@pytest.mark.parametrize("telling", list(RESIDUAL_TELLINGS))
+@pytest.mark.parametrize(
+    ("host", "person", "issued", "when"),
+    [
+        pytest.param(BURUNDI, BASHIR_VISIT, ISSUED_EVE_OF_WITHDRAWAL, "2018-06-01", id="issued"),
+        pytest.param(
+            PHILIPPINES,
+            {"person": "A hypothetical suspect", "situation": "Philippines"},
+            ISSUE_UNKNOWN_PUBLIC_FEBRUARY_2019,
+            "2020-01-10",
+            id="issue-unknown",
+        ),
+    ],
+)
+def test_a_residual_obligation_is_told_as_iccwatchs_reading_of_art_127_2(
+    telling, host, person, issued, when
+):
+    """Hungary's obligation after its withdrawal took effect, told for a visit, a transit, an
+    arrest, a trip called off, attended by video or announced, or a place out of its
+    control: "a withdrawal does not discharge obligations that arose while the state was a
+    party (Art. 127(2)): Hungary remains bound for warrants issued before then" gave
+    iccwatch's simplification as the law's last word. Counting a withdrawn state bound for
+    those warrants (and only those) is iccwatch's reading of Art. 127(2) (docs/DOMAIN.md,
+    "Treaty arithmetic"), and every explanation that tells it says so, in both languages."""
+    fields, code, would = RESIDUAL_TELLINGS[telling]
+    verdict = evaluate(visit(when, **person, **fields), host, [issued])
+    assert (verdict.code, verdict.basis) == (code, ART_127_2_RESIDUAL)
+    assert verdict.would_have_been_bound is would
+    text, french = english(verdict), render(verdict.reasons, "fr")
+    assert (
+        "iccwatch counts it as still bound for warrants issued before then (its reading of "
+        "Art. 127(2), under which a withdrawal does not discharge obligations that arose while "
+        "the state was a party)"
+    ) in text, text
+    assert "remains bound" not in text and "party (Art. 127(2))" not in text
+    assert "iccwatch compte toujours l’État comme lié" in french or (
+        "iccwatch le compte toujours comme lié" in french
+    ), french
+    assert (
+        "comme lié pour les mandats délivrés avant cette date (sa lecture de l’art. 127-2, "
+        "selon lequel un retrait ne dégage pas l’État des obligations nées lorsqu’il était "
+        "partie)"
+    ) in french, french
+    assert "reste lié" not in french and "partie (art. 127-2)" not in french
+
+
+def test_a_residual_obligation_on_some_days_only_is_told_as_iccwatchs_reading():
+    """A trip to Burundi called off, dated only 2018: bound under Art. 127(2) while the
+    warrant of 26 October 2017 was in force (until 1 March), not for the one issued on
+    10 January 2018, after its withdrawal: whether it would have been bound depends on the
+    day, and the obligation it would have had is iccwatch's reading of Art. 127(2)."""
+    trip = visit("2018", **BASHIR_VISIT, **CALLED_OFF)
+    verdict = evaluate(trip, BURUNDI, [ENDED_MARCH_2018, ISSUED_AFTER_WITHDRAWAL])
+    assert (verdict.code, verdict.would_have_been_bound) == (DETERRED, None)
+    text, french = english(verdict), render(verdict.reasons, "fr")
+    assert text.count("its reading of Art. 127(2)") == 1, text
+    assert "Whether Burundi would have been bound to arrest depends on the exact dates" in text
+    assert "remains bound" not in text and "party (Art. 127(2))" not in text
+    assert "sa lecture de l’art. 127-2, selon lequel" in french, french
+    assert "reste lié" not in french
 
 
 # --- Every warrant usable on the decisive day --------------------------------------------
