@@ -13,6 +13,7 @@ from django.contrib.auth.views import LogoutView
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 
 from accounts import languages
@@ -48,7 +49,10 @@ class SecondFactorMiddleware:
         if request.second_factor_pending and not _is_exempt(request):
             if request.path_info.startswith(STAFF_PREFIXES):
                 query = urlencode({"next": request.get_full_path()})
-                return redirect(f"{reverse('accounts:otp-verify')}?{query}")
+                response = redirect(f"{reverse('accounts:otp-verify')}?{query}")
+                # Never cached, as the staff page it answers for.
+                add_never_cache_headers(response)
+                return response
             request.user = AnonymousUser()
         return self.get_response(request)
 

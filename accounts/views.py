@@ -23,6 +23,7 @@ from django.utils.html import mark_safe
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import verify_token
@@ -106,10 +107,13 @@ def _check_code(user, device, token: str):
     return verified, ""
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def otp_setup(request):
-    """Enrol an authenticator app, or remove the one enrolled (with a current code)."""
+    """Enrol an authenticator app, or remove the one enrolled (with a current code). The
+    page shows the seed (as a QR code and in base 32): never cached, by the browser or a
+    proxy."""
     user = request.user
     if not roles.may_review(user):
         raise PermissionDenied(_("A second factor is offered to reviewers and admins."))
@@ -154,10 +158,12 @@ def otp_setup(request):
     return render(request, "accounts/otp_setup.html", context)
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def otp_verify(request):
-    """The code page: the second step of signing in for a user with a second factor."""
+    """The code page: the second step of signing in for a user with a second factor. Never
+    cached, as every staff page."""
     next_url = _next_url(request, "/newsroom/")
     if not second_factor_pending(request.user):
         return redirect(next_url)

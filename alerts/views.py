@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alerts.forms import SubscriptionForm
@@ -23,6 +24,12 @@ from core import roles
 
 
 def newsroom_member(view):
+    """Reporters, reviewers and admins only: anonymous readers go to the sign-in page, a
+    signed-in account without a newsroom role gets a 403 (PermissionDenied). The page is
+    never cached, by the browser or a proxy (a webhook's page shows its signing secret), as
+    every newsroom page (newsroom.views.staff_page)."""
+
+    @never_cache
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:

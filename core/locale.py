@@ -12,6 +12,7 @@ API's `?lang=` wins over both (api/lang.py).
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
@@ -46,6 +47,35 @@ def is_localized_path(path: str, urlconf=None) -> bool:
     return False
 
 
+# What opens an address a browser reads as another host's: two slashes or backslashes in
+# any mix ("//evil.example", "/\\evil.example"; WHATWG URL Standard, "special authority
+# slashes" state), and what it drops before reading it wherever it is (ASCII tab or
+# newline: "/\t/evil.example" is "//evil.example").
+LEADING_SLASHES = re.compile(r"^[/\\]+")
+DROPPED = str.maketrans("", "", "\t\n\r")
+
+
+def site_path(url: str) -> str:
+    """`url` as an address of this site, for a link or a redirect: its path (with its query
+    string and fragment), without a scheme or host, without tab or newline, and with one
+    slash where its path, or the path after a language prefix, opens with slashes or
+    backslashes: "/fr//evil.example/x?a=1" -> "/fr/evil.example/x?a=1",
+    "https://evil.example/x" -> "/x", "/\\evil.example" -> "/evil.example", "" -> "/".
+
+    A browser reads an address opening with two slashes or backslashes as another host's
+    (`LEADING_SLASHES`), and the language switch drops a "/fr" prefix (`translate_path`):
+    "/fr//evil.example" would lead to http://evil.example/. A path like any other is
+    returned as it is."""
+    parts = urlsplit(url.translate(DROPPED))
+    path = LEADING_SLASHES.sub("/", parts.path) if parts.path else "/"
+    if not path.startswith("/"):
+        path = "/" + path
+    if translation.get_language_from_path(path) is not None:
+        prefix, slash, rest = path[1:].partition("/")
+        path = f"/{prefix}" + (LEADING_SLASHES.sub("/", slash + rest) if slash else "")
+    return urlunsplit(("", "", path, parts.query, parts.fragment))
+
+
 def translate_path(url: str, code: str) -> str:
     """The address `url` (path, query string kept) in language `code`: "/fr/states/MNG/?a=1"
     -> "/states/MNG/?a=1" for "en". An address outside the public site maps to itself.
@@ -53,7 +83,11 @@ def translate_path(url: str, code: str) -> str:
     An address with a language prefix that no route matches (a mistyped "/fr/stats/MNG/",
     whose 404 offers the switch) takes the other language's prefix ("/stats/MNG/"):
     Django's translate_url leaves it as it is, and the switch would lead back to the
-    same page in the same language."""
+    same page in the same language.
+
+    Always an address of this site (`site_path`), never one a browser reads as another
+    host's: "/fr//evil.example" is "/evil.example" in English, not "//evil.example"."""
+    url = site_path(url)
     parts = urlsplit(url)
     prefix = translation.get_language_from_path(parts.path)
     with translation.override(prefix or settings.LANGUAGE_CODE):
@@ -61,7 +95,7 @@ def translate_path(url: str, code: str) -> str:
     if translated != url or prefix is None or prefix == code:
         return translated
     # The prefix as written ("/fr-ca/…" is French too), then the path after it.
-    rest = "/" + parts.path.lstrip("/").partition("/")[2]
+    rest = LEADING_SLASHES.sub("/", "/" + parts.path.lstrip("/").partition("/")[2])
     path = rest if code == settings.LANGUAGE_CODE else f"/{code}{rest}"
     return urlunsplit(parts._replace(path=path))
 

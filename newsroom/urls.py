@@ -1,11 +1,15 @@
 """The newsroom under /newsroom/: sign-in, password reset, dashboard, reports and their review.
 
 Sign-in, sign-out and the password reset are Django's auth views with the newsroom's
-templates, so that lockout and second-factor checks can wrap them.
+templates, so that lockout and second-factor checks can wrap them. Every page here is
+never cached, by the browser or a proxy: the newsroom's by newsroom.views.staff_page,
+Django's sign-in, sign-out and new-password pages by Django, the other password reset
+pages by `never_cache` below.
 """
 
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+from django.views.decorators.cache import never_cache
 
 from newsroom import views
 
@@ -29,17 +33,23 @@ urlpatterns = [
     ),
     path(
         "password-reset/",
-        views.ThrottledPasswordResetView.as_view(
-            template_name="newsroom/password_reset.html",
-            email_template_name="newsroom/password_reset_email.txt",
-            subject_template_name="newsroom/password_reset_subject.txt",
-            success_url=reverse_lazy("newsroom:password-reset-done"),
+        never_cache(
+            views.ThrottledPasswordResetView.as_view(
+                template_name="newsroom/password_reset.html",
+                email_template_name="newsroom/password_reset_email.txt",
+                subject_template_name="newsroom/password_reset_subject.txt",
+                success_url=reverse_lazy("newsroom:password-reset-done"),
+            )
         ),
         name="password-reset",
     ),
     path(
         "password-reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(template_name="newsroom/password_reset_done.html"),
+        never_cache(
+            auth_views.PasswordResetDoneView.as_view(
+                template_name="newsroom/password_reset_done.html"
+            )
+        ),
         name="password-reset-done",
     ),
     path(
@@ -52,8 +62,10 @@ urlpatterns = [
     ),
     path(
         "password-reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(
-            template_name="newsroom/password_reset_complete.html"
+        never_cache(
+            auth_views.PasswordResetCompleteView.as_view(
+                template_name="newsroom/password_reset_complete.html"
+            )
         ),
         name="password-reset-complete",
     ),

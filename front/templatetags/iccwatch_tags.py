@@ -12,6 +12,7 @@ from django.utils.translation import pgettext
 from compliance import partial_isoformat
 from core import names, reasons
 from core.locale import language_to_mark
+from core.locale import site_path as site_path_of
 from core.reasons import situation_words
 from core.reasons import withdrawal_note as withdrawal_note_words
 from front import rule_versions, summaries
@@ -37,6 +38,14 @@ def rule_version_link(version):
     in /method/'s "Versions of the rule" (front.rule_versions.url; the list itself for a
     version it does not list), e.g. '<a href="/method/#rule-2026.12.04.3">2026.12.04.3</a>'."""
     return format_html('<a href="{}">{}</a>', rule_versions.url(version), version)
+
+
+@register.filter
+def site_path(url):
+    """{{ request.get_full_path|site_path }} -> the address as one of this site, for a link's
+    `next` (core.locale.site_path): "/fr//evil.example" -> "/fr/evil.example", never one
+    a browser, or the language switch once it drops "/fr", reads as another host's."""
+    return site_path_of(str(url))
 
 
 @register.filter

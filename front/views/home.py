@@ -205,15 +205,26 @@ def set_language(request, code: str):
     """Switch the interface language with a plain link (no form, so pages carry no CSRF
     token and keep a stable ETag): to `next` in that language (/fr/... for a public page,
     query string kept), the choice remembered in Django's language cookie for the pages
-    whose address names no language (the newsroom, the admin)."""
+    whose address names no language (the newsroom, the admin).
+
+    `next` and the address it becomes in that language are both checked to be this
+    site's: another site's, or one a browser reads as another host's ("//evil.example",
+    "/\\evil.example"), leads to the home page in that language instead. Raises Http404
+    for a language the site does not have."""
     if code not in dict(settings.LANGUAGES):
         raise Http404("unknown language")
+    home = translate_path("/", code)
+
+    def on_this_site(url: str) -> bool:
+        return url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+
     target = request.GET.get("next", "/")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = "/"
-    response = HttpResponseRedirect(translate_path(target, code))
+    destination = translate_path(target, code) if on_this_site(target) else home
+    if not on_this_site(destination):
+        destination = home
+    response = HttpResponseRedirect(destination)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         code,
