@@ -1297,6 +1297,11 @@ naming it, and nothing is filed or changed.
   why. Such a visit is among a new report's `possible_duplicates`, and `verify` publishes
   the report only when `different_from` names it too (`409 conflict` otherwise): a trip
   taken out of the record was published again with no one told.
+- 5 December 2026, trips with no known day: a called-off trip whose date nobody gave
+  may have been planned for any day, so an undated report may be any visit, or report,
+  of the same person to the same host, and a dated one an undated visit or report of
+  that trip: each is among its `possible_duplicates` and named by the `another_visit`
+  refusal (only two undated ones were compared).
 - 5 December 2026, a cursor for the visits: `/api/v1/visits/?cursor=0`, then each
   answer's `next`, copies the whole list with every visit still listed exactly once,
   however visits are withdrawn or added between two requests (by page number, a visit

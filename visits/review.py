@@ -517,8 +517,10 @@ def possible_duplicates(
     data: dict, exclude: Visit | None = None, *, withdrawn: bool = True
 ) -> list[Visit]:
     """The person's visits to the host whose possible days overlap the report's (a visit
-    dated only to a month or year covers the whole period); undated visits to that
-    host count as possible duplicates of an undated report. Each with its person and host
+    dated only to a month or year covers the whole period); a visit or a report with no
+    known day may be any of them (`_may_overlap`): an undated visit to that host is a
+    possible duplicate of every report of the person's visit there, and every visit to
+    that host one of an undated report. Each with its person and host
     (the form and the API name it by them: front.summaries.visit_title), in one query.
 
     `withdrawn` (a new visit's report): the withdrawn visits of that trip too, each with
@@ -565,15 +567,20 @@ def _possible_days(data: dict):
 
 
 def _may_overlap(ours, theirs) -> bool:
-    """Two spans of possible days may be one trip: they overlap, or both are undated."""
+    """Whether two spans of possible days ((first, last) dates, or None when undated) may
+    be one trip: they overlap, or either is undated. A trip with no known day (one called
+    off, the only kind that may have no date) may have been planned for any day
+    (docs/DOMAIN.md, "Dates"), so it may be any visit of the same person to the same
+    host, dated or not."""
     if ours is None or theirs is None:
-        return ours is None and theirs is None
+        return True
     return theirs[0] <= ours[1] and ours[0] <= theirs[1]
 
 
 def pending_duplicates(data: dict, exclude: Report | None = None, *, author=None) -> list[Report]:
     """Other filed reports not yet closed (awaiting review, or sent back for changes) of the
-    same person's visit to the same host on days that may overlap: two colleagues reporting
+    same person's visit to the same host on days that may overlap (an undated one may be
+    any of them: `_may_overlap`): two colleagues reporting
     one trip, which the reviewer should see before verifying either (possible_duplicates
     sees only visits). With `author` (who is filing): their own drafts of that trip too,
     so that they add to one rather than file the trip twice; anyone else's draft stays

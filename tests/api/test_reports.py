@@ -1424,6 +1424,39 @@ def test_a_report_of_a_recorded_visit_is_filed_only_once_confirmed_as_another_vi
     assert field["type"] == "boolean" and "another visit" in field["description"]
 
 
+def test_a_trip_with_no_known_day_asks_for_another_visit_whichever_is_dated(seeded, clients):
+    """Measured defect: a report dated to May 2012 of al-Bashir's trip to Türkiye was filed
+    without a word of his undated called-off trip there, and an undated report of Putin's
+    called-off trip to Hungary without one of October 2025's: a trip with no known day may
+    be any trip of the person to that host (docs/DOMAIN.md, "Dates"), as the form says."""
+    called_off = {
+        "occasion": "Planned visit",
+        "status": "cancelled",
+        "outcome": "n/a",
+        "sources": TAJIKISTAN["sources"],
+    }
+    cases = [
+        (
+            {"person": "omar-al-bashir", "host": "TUR", "start": "2012-05"},
+            "omar-al-bashir-tur-undated",
+        ),
+        ({"person": "vladimir-putin", "host": "HUN"}, "vladimir-putin-hun-2025-10"),
+    ]
+    for fields, recorded in cases:
+        refused = file(clients["reporter"], {**called_off, **fields})
+        assert refused.status_code == 400, refused.content
+        [message] = refused.json()["error"]["fields"]["another_visit"]
+        assert recorded in message
+        confirmed = file(clients["reporter"], {**called_off, **fields, "another_visit": True})
+        assert confirmed.status_code == 201, confirmed.content
+        assert [v["id"] for v in confirmed.json()["possible_duplicates"]] == [recorded]
+    # A dated report of the trip to Hungary may repeat the undated one just filed.
+    again = file(clients["both"], {**called_off, **cases[1][0], "start": "2025-10-20"})
+    said = again.json()["error"]["fields"]["another_visit"]
+    assert "vladimir-putin-hun-2025-10" in said[0]
+    assert "was already filed and awaits review" in said[1]
+
+
 @pytest.mark.parametrize(
     "language, words",
     [

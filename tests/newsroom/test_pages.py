@@ -514,6 +514,43 @@ def test_a_month_precision_keeps_the_month_only(tajikistan_removed, reporter, si
     assert Report.objects.order_by("pk").last().data["start"] == "2025-11"
 
 
+@pytest.mark.parametrize(
+    "fields, recorded",
+    [
+        # A report to the month against a called-off trip with no date on record...
+        (
+            {"person": "Omar al-Bashir", "host": "TUR", "start": "2012-05", "end": ""},
+            "omar-al-bashir-tur-undated",
+        ),
+        # ... and an undated report against a called-off trip dated to its month.
+        ({"host": "HUN", "start": "", "end": ""}, "vladimir-putin-hun-2025-10"),
+    ],
+)
+def test_a_trip_with_no_known_day_is_possibly_already_recorded(
+    seeded, reporter, signed_in, fields, recorded
+):
+    """Measured defect: the preview said nothing of a recorded trip when the report or the
+    visit had no date and the other one had (only two undated ones were compared): a trip
+    called off on a day nobody knows may be any trip of the person to that host."""
+    data = form_data(
+        action="preview",
+        **{
+            "place": "",
+            "occasion": "Planned visit",
+            "status": "cancelled",
+            "outcome": "n/a",
+            "start_precision": "month",
+            "end_precision": "day",
+            **fields,
+        },
+    )
+    page = text(signed_in(reporter).post(reverse("newsroom:new"), data))
+    assert 'id="duplicates"' in page
+    section = page.split('id="duplicates"')[1].split("</section>")[0]
+    assert "Possibly already recorded" in section
+    assert f'href="/visits/{recorded}/"' in section
+
+
 def test_another_source_form_without_javascript(tajikistan_removed, reporter, signed_in):
     client = signed_in(reporter)
     response = client.post(reverse("newsroom:new"), form_data(action="add_source"))

@@ -300,10 +300,11 @@ def test_the_outcome_is_not_chosen_for_the_reporter(tajikistan_removed, reporter
     )
     assert Report.objects.get().data["outcome"] == "n/a"
 
-    # A chosen outcome that contradicts the status is still refused, not overwritten.
+    # A chosen outcome that contradicts the status is still refused, not overwritten. (A
+    # trip with no known day may be the one just reported: the reporter says it is not.)
     response = client.post(
         reverse("newsroom:new"),
-        form_data(outcome="arrested", status="cancelled", start="", end=""),
+        form_data(outcome="arrested", status="cancelled", start="", end="", not_duplicate="1"),
     )
     assert "did not take place: its outcome is “not applicable”." in html_text(response)
     assert "n/a" not in html_text(response).split('id="form-errors"')[1].split("</div>")[0]
