@@ -211,7 +211,9 @@ def resolve_citations(
     order; the refusals, {f"{field}.{index}.{name}": message} in the reader's language).
     Each source's address and its archived copy's must be citable (`address_refusal`:
     a public http(s) URL without credentials); its date a real one (YYYY-MM-DD), from
-    EARLIEST_YEAR and not after tomorrow; and a URL is cited once. More than `limit`
+    EARLIEST_YEAR and not after tomorrow; and a URL is cited once (a later citation of it
+    is refused by `cited_twice`, naming the first by its place in `citations` from 1).
+    More than `limit`
     citations (visits.reports.SOURCES_MAX; for a correction, visits.reports.sources_limit
     of its visit: as many as the visit cites already, if more) are refused under `field`
     itself (the forms and the API refuse them first; this holds for what they do not see:
@@ -249,10 +251,7 @@ def resolve_citations(
             if refused:
                 errors[f"{field}.{i}.{name}"] = refused
         if f"{field}.{i}.url" not in errors and c["url"] in cited:
-            # One citation per source: a second would leave which details stand to chance.
-            errors[f"{field}.{i}.url"] = _(
-                "%(value)r is already cited (source %(first)s): give its details once."
-            ) % {"value": echoed(c["url"]), "first": cited[c["url"]] + 1}
+            errors[f"{field}.{i}.url"] = cited_twice(c["url"], cited[c["url"]] + 1)
         cited.setdefault(c["url"], i)
         sources.append(
             SourceInput(
@@ -264,6 +263,19 @@ def resolve_citations(
             )
         )
     return sources, errors
+
+
+def cited_twice(url: str, first: int) -> str:
+    """The refusal of a source whose address `url` an earlier source of the report cites
+    (one citation per source: a second would leave which details stand to chance), in the
+    reader's language, naming that earlier source by `first`, its number as the reader
+    sees it: its place in the citations given, from 1 (`resolve_citations`: the API's
+    `sources.0` is source 1), or the newsroom form's source number, which counts the
+    blank forms before it too (newsroom.forms.BaseSourceFormSet)."""
+    return _("%(value)r is already cited (source %(first)s): give its details once.") % {
+        "value": echoed(url),
+        "first": first,
+    }
 
 
 # What each of `resolve`'s refusals reads besides its own field (a missing or refused
@@ -2036,6 +2048,7 @@ __all__ = [
     "check_resubmission",
     "check_verification",
     "citations_of",
+    "cited_twice",
     "corrections_of",
     "delete_report",
     "file_report",

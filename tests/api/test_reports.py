@@ -1642,3 +1642,77 @@ def test_a_withdrawal_with_errors_of_every_kind_gets_them_all_in_one_answer(seed
             "Aucune visite publiée n’a l’identifiant «\u00a0no-such-visit\u00a0»."
         ]
     assert not Report.objects.exists()
+
+
+def test_an_address_cited_twice_names_the_first_by_its_place_in_the_list(seeded, clients):
+    """The refusal of an address cited twice names the first citation by its place in the
+    request's list counted from 1 (`sources.0` is source 1, as the schema says), whatever
+    was refused before it: a report's sources, a resubmission's and a withdrawal's."""
+    dup = "https://news.example.org/dup"
+    sources = [{"url": "https://example.org/a b"}, {"url": dup}, {"url": dup}]
+    refused = file(clients["reporter"], {**TAJIKISTAN, "sources": sources})
+    assert refused.status_code == 400, refused.content
+    fields = refused.json()["error"]["fields"]
+    assert fields["sources.2.url"] == [
+        f"'{dup}' is already cited (source 2): give its details once."
+    ]
+    assert "sources.1.url" not in fields and "contains a space" in fields["sources.0.url"][0]
+    refused = withdraw(
+        clients["reporter"],
+        {"visit": MONGOLIA, "withdrawal_note": IN_ERROR, "withdrawal_sources": sources},
+    )
+    assert refused.status_code == 400, refused.content
+    fields = refused.json()["error"]["fields"]
+    assert fields["withdrawal_sources.2.url"] == [
+        f"'{dup}' is already cited (source 2): give its details once."
+    ]
+    schema = clients["reporter"].get("/api/v1/schema/", {"format": "json"}).json()
+    field = schema["components"]["schemas"]["ReportInputRequest"]["properties"]["sources"]
+    assert "`sources.0` is source 1" in field["description"]
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        (
+            "https://example.org/a b",
+            "'https://example.org/a b' contains a space after 'https://example.org/a', which "
+            "no web address may hold: write each space percent-encoded (%20).",
+        ),
+        (
+            "http://intranet/x",
+            "'http://intranet/x' is not a public address: 'intranet', a name without a dot, "
+            "is known only inside a network; a source must be a public web address, one "
+            "anyone can read.",
+        ),
+    ],
+)
+def test_a_source_address_that_is_no_url_says_why_with_the_sources_other_problems(
+    tajikistan_removed, clients, url, said
+):
+    """Measured defect: an address with a space or a host without a dot was DRF's "Enter a
+    valid URL." alone, and the same source's publication date in the future or archived
+    copy inside a network came only once it was fixed. One 400 says all, in the
+    newsroom's words; a report's, a withdrawal's and a resubmission's sources alike."""
+    source = {"url": url, "published": "2999-01-01", "archived_url": "http://10.0.0.7/copy"}
+    refused = file(clients["reporter"], {**TAJIKISTAN, "sources": [source]})
+    assert refused.status_code == 400, refused.content
+    fields = refused.json()["error"]["fields"]
+    assert fields["sources.0.url"] == [said]
+    assert "is in the future" in fields["sources.0.published"][0]
+    assert "is not a public address" in fields["sources.0.archived_url"][0]
+    refused = file(
+        clients["reporter"], {**TAJIKISTAN, "sources": [{"url": "x", "archived_url": url}]}
+    )
+    assert refused.json()["error"]["fields"]["sources.0.archived_url"] == [said]
+    refused = withdraw(
+        clients["reporter"],
+        {"visit": MONGOLIA, "withdrawal_note": IN_ERROR, "withdrawal_sources": [source]},
+    )
+    fields = refused.json()["error"]["fields"]
+    assert fields["withdrawal_sources.0.url"] == [said]
+    assert "is in the future" in fields["withdrawal_sources.0.published"][0]
+    # An address that is no URL at all keeps DRF's words.
+    refused = file(clients["reporter"], {**TAJIKISTAN, "sources": [{"url": "not a url"}]})
+    assert refused.json()["error"]["fields"]["sources.0.url"] == ["Enter a valid URL."]
+    assert not Report.objects.exists()

@@ -3582,6 +3582,34 @@ def test_a_withdrawal_source_inside_a_network_is_refused_beside_it_and_nothing_i
     assert french in html.unescape(text(refused)) and "n’est pas une adresse publique" in french
 
 
+def test_a_withdrawal_source_is_refused_with_every_problem_at_once(seeded, reporter, signed_in):
+    """A withdrawal's source whose address holds a space was "Enter a valid URL." alone:
+    its publication date in the future, and an address cited again, came once it was
+    fixed, the latter naming the first by the place the service gave it. All are said in
+    one answer now, in the newsroom's words and by the form's numbers."""
+    future = (timezone.now() + datetime.timedelta(days=30)).date().isoformat()
+    sources = [
+        {"url": "https://example.org/a b", "published": future},
+        {"url": ""},
+        {"url": RETRACTION["url"]},
+        {"url": RETRACTION["url"]},
+    ]
+    client = signed_in(reporter)
+    refused = client.post(
+        reverse("newsroom:withdraw", args=[MONGOLIA]), withdrawal_post(sources=sources)
+    )
+    assert refused.status_code == 400 and not Report.objects.exists()
+    page = html.unescape(text(refused))
+
+    def beside(field):
+        return page.split(f'id="id_withdrawal_source-{field}-error"')[1].split("</p>")[0]
+
+    assert "contains a space after 'https://example.org/a'" in beside("0-url")
+    assert "%20" in beside("0-url")
+    assert "is in the future" in beside("0-published")
+    assert "is already cited (source 3)" in beside("3-url")
+
+
 def test_a_withdrawal_without_a_source_is_filed_and_its_reviewer_is_told(
     seeded, reporter, reviewer, signed_in
 ):
