@@ -1297,6 +1297,20 @@ naming it, and nothing is filed or changed.
   why. Such a visit is among a new report's `possible_duplicates`, and `verify` publishes
   the report only when `different_from` names it too (`409 conflict` otherwise): a trip
   taken out of the record was published again with no one told.
+- 5 December 2026, trips with no known day: a called-off trip whose date nobody gave
+  may have been planned for any day, so an undated report may be any visit, or report,
+  of the same person to the same host, and a dated one an undated visit or report of
+  that trip: each is among its `possible_duplicates` and named by the `another_visit`
+  refusal (only two undated ones were compared).
+- 5 December 2026, source addresses: a source's `url` or `archived_url` (a report's, a
+  resubmission's, a withdrawal's) holding a space, or naming a host without a dot
+  (`http://intranet/x`), is a `400 invalid` in the newsroom's words: the space said with
+  where it is and to send it as `%20`, the host as known only inside a network (it was
+  DRF's "Enter a valid URL.", kept for an address that is no URL at all). The same `400`
+  says every other problem of that source (a publication date in the future, an
+  archived copy inside a network), which came only once the address was fixed. An
+  address cited twice is refused at each later `sources.<n>.url`, naming the first by
+  its place counted from 1 (`sources.0` is source 1).
 - 5 December 2026, a cursor for the visits: `/api/v1/visits/?cursor=0`, then each
   answer's `next`, copies the whole list with every visit still listed exactly once,
   however visits are withdrawn or added between two requests (by page number, a visit

@@ -53,10 +53,11 @@ def is_public_address(url: str) -> bool:
 
 def address_refusal(url) -> str | None:
     """Why a source's address, or its archived copy's, cannot be cited, in the reader's
-    language; None when it can: an http(s) URL (`is_public_address`) without a user name
-    or password in it, which the public page would show to every reader, nor a
-    character no URL holds (`core.models.url_character_refusal`: `"`, `<`, a control
-    character...), which would be published as typed to every data user."""
+    language; None when it can: an http(s) URL (`is_public_address`; a name without a
+    dot, such as `intranet`, is said as such) without a user name or password in it,
+    which the public page would show to every reader, nor a character no URL holds
+    (`core.models.url_character_refusal`: `"`, `<`, a control character, a space, said
+    with where it is...), which would be published as typed to every data user."""
     url = str(url)
     try:
         parts = urllib.parse.urlsplit(url)
@@ -68,6 +69,14 @@ def address_refusal(url) -> str | None:
     if refused := url_character_refusal(url):
         return refused
     if not is_public_address(url):
+        host = (parts.hostname or "").rstrip(".")
+        if host and "." not in host and ":" not in host:
+            # `intranet`, `wiki`: a name that only a network's own DNS knows.
+            return _(
+                "%(value)r is not a public address: %(host)r, a name without a dot, is known "
+                "only inside a network; a source must be a public web address, one anyone "
+                "can read."
+            ) % {"value": echoed(url), "host": echoed(host)}
         return _("%(value)r is not a public address: a source must be one anyone can read.") % {
             "value": echoed(url)
         }
@@ -77,3 +86,21 @@ def address_refusal(url) -> str | None:
             "as every reader opens it."
         ) % {"value": echoed(url)}
     return None
+
+
+def typed_address_refusal(url: str) -> str | None:
+    """Why an address that Django's URL check refuses (the newsroom's and the API's URL
+    fields: "Enter a valid URL.") cannot be cited, in the project's words, when the
+    address rule can say it (`address_refusal`): a space, or another character no URL
+    holds, after the host (an address pasted from a PDF: where it is, and what to write
+    instead); a host without a dot (`http://intranet/x`). None when it cannot (a host
+    that is no name, such as `not an address` read as `https://not an address`): the
+    field's own message then stands. `url` as the field read it (its scheme added when
+    typed without one)."""
+    try:
+        host = urllib.parse.urlsplit(url).netloc
+    except ValueError:
+        return None
+    if not host or any(char.isspace() for char in host):
+        return None
+    return address_refusal(url)

@@ -99,10 +99,33 @@ def url_character_refusal(url: str) -> str | None:
     char = character_no_url_holds(url)
     if char is None:
         return None
+    if char == " ":
+        # A space is how an address pasted from a PDF or a mail comes broken, invisible at
+        # its end of a line: said by where it is, and what to write instead.
+        return _(
+            "%(value)r contains a space after %(before)r, which no web address may hold: "
+            "write each space percent-encoded (%(encoded)s)."
+        ) % {
+            "value": echoed(url),
+            "before": shown_before(url, url.index(char)),
+            "encoded": quote(char, safe=""),
+        }
     return _(
         "%(value)r contains %(character)s, which no web address may hold: write it "
         "percent-encoded (%(encoded)s)."
     ) % {"value": echoed(url), "character": shown_character(char), "encoded": quote(char, safe="")}
+
+
+# How much of an address a message quotes before the place it names (`shown_before`).
+BEFORE_LENGTH = 40
+
+
+def shown_before(url: str, index: int) -> str:
+    """What comes before position `index` of `url`, as a message says where in it something
+    is: the text itself when it is at most BEFORE_LENGTH characters, else an ellipsis and
+    its last BEFORE_LENGTH ("…/2024/05/putin-visit")."""
+    before = url[:index]
+    return before if len(before) <= BEFORE_LENGTH else "…" + before[-BEFORE_LENGTH:]
 
 
 def publisher_from_url(url: str) -> str:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from compliance import Period, partial_isoformat
+from core.addresses import typed_address_refusal
 from core.auth import client_key, client_network
 from core.cache import counters
 from core.names import collation_key, country_name, elide
@@ -422,10 +423,36 @@ class ReportForm(PlainTextForm, forms.Form):
         return initial
 
 
+class AddressField(forms.URLField):
+    """A source's address, or its archived copy's: Django's URLField (its scheme `https`
+    when typed without one), whose refusal of an address that is no URL says why in the
+    project's words when the address rule can (core.addresses.typed_address_refusal: a
+    space after the host, and where it is, to write %20; a host without a dot, which
+    only a network knows), not "Enter a valid URL." alone. The rest of the address rule
+    (a private network, a user name or password, a `"`) is visits.review's, checked
+    with the report's other refusals (newsroom.views.filing_refusals)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=1000, assume_scheme="https", **kwargs)
+
+    def run_validators(self, value):
+        try:
+            super().run_validators(value)
+        except forms.ValidationError as refused:
+            said = typed_address_refusal(value)
+            if said is None:
+                raise
+            # Only the URL check's refusal is reworded: another (its length) stands.
+            raise forms.ValidationError(
+                [
+                    forms.ValidationError(said, code="invalid") if e.code == "invalid" else e
+                    for e in refused.error_list
+                ]
+            ) from None
+
+
 class SourceForm(PlainTextForm, forms.Form):
-    url = forms.URLField(
-        label=gettext_lazy("URL"), required=False, max_length=1000, assume_scheme="https"
-    )
+    url = AddressField(label=gettext_lazy("URL"), required=False)
     # A blank source form is left out, but a report needs at least one source's URL.
     url.required_unless = gettext_lazy("at least one source needs it")
     # As long as a citation keeps it (visits.models.Citation, WithdrawalCitation): a longer
@@ -448,12 +475,7 @@ class SourceForm(PlainTextForm, forms.Form):
         max_length=EXCERPT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    archived_url = forms.URLField(
-        label=gettext_lazy("Archived copy (URL)"),
-        required=False,
-        max_length=1000,
-        assume_scheme="https",
-    )
+    archived_url = AddressField(label=gettext_lazy("Archived copy (URL)"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -488,12 +510,17 @@ class SourceForm(PlainTextForm, forms.Form):
             self.add_error("url", _("A source needs its URL."))
         return data
 
-    def citation(self) -> dict | None:
+    def citation(self, partly: bool = False) -> dict | None:
+        """The citation this source gives ({"url", "publisher", "published": ISO date or
+        None, "excerpt", "archived_url"}), None for one without a URL. `partly`: a
+        source the form refused gives what it accepted, each refused field blank, its
+        URL "" when that was refused (so that filing checks the rest of it:
+        BaseSourceFormSet.numbered_citations)."""
         d = self.cleaned_data
-        if not d.get("url"):
+        if not d.get("url") and not (partly and "url" in self.errors):
             return None
         return {
-            "url": d["url"],
+            "url": d.get("url") or "",
             "publisher": d.get("publisher", ""),
             "published": d["published"].isoformat() if d.get("published") else None,
             "excerpt": d.get("excerpt", ""),
@@ -527,6 +554,13 @@ class BaseSourceFormSet(forms.BaseFormSet):
     # Also Django's refusal of a post counting more forms than it reads (absolute_max).
     default_error_messages = {TOO_MANY: TOO_MANY_SOURCES}
 
+    def __init__(self, *args, draft: bool = False, **kwargs):
+        """`draft`: a draft's sources, saved as typed: an address given twice is said
+        when the draft is submitted, not held against it (as ReportForm's `draft` lets
+        through what a draft still lacks)."""
+        super().__init__(*args, **kwargs)
+        self.draft = draft
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if not self.required:
@@ -534,6 +568,8 @@ class BaseSourceFormSet(forms.BaseFormSet):
             form.fields["url"].required_unless = None
 
     def clean(self):
+        if not self.draft:
+            self._refuse_repeated_urls()
         # Counted as given, a blank form left out: blanking a source is how the form
         # removes one, so a form that is blank does not hold a report back (which
         # Django's validate_max, counting the forms, would).
@@ -545,6 +581,22 @@ class BaseSourceFormSet(forms.BaseFormSet):
             raise forms.ValidationError(
                 _("At least one source (a public URL) is required."), code=MISSING
             )
+
+    def _refuse_repeated_urls(self) -> None:
+        """A URL given by an earlier source is refused beside each later one, naming the
+        first by the number the form shows it with ("Source 2", blank forms before it
+        counted): visits.review.resolve_citations' rule (`cited_twice`), which numbers
+        only the citations it is given (no blank form, no source refused for its URL),
+        said here first in the form's numbers, with the sources' other errors."""
+        first: dict[str, int] = {}
+        for number, form in enumerate(self.forms, start=1):
+            url = getattr(form, "cleaned_data", {}).get("url")
+            if not url or "url" in form.errors:
+                continue
+            if url in first:
+                form.add_error("url", review.cited_twice(url, first[url]))
+            else:
+                first[url] = number
 
     def citations(self) -> list[dict]:
         return [c for _, c in self.numbered_citations()]
@@ -567,15 +619,22 @@ class BaseSourceFormSet(forms.BaseFormSet):
     def numbered_citations(self, partly: bool = False) -> list[tuple[int, dict]]:
         """(index of its form from 0, citation) for each source given, in the form's order:
         where a refusal of one of `citations()` goes (the form's `add_error`). `partly`:
-        also each source the form refused for another field than its URL, that field left
-        blank (what filing is asked to check besides the form's errors, so that a URL cited
-        twice is said with a date that is not one, not once the date is fixed)."""
-        return [
-            (index, citation)
-            for index, form in enumerate(self.forms)
-            if (form.is_valid() or (partly and "url" not in form.errors))
-            and (citation := form.citation())
-        ]
+        also each source the form refused, each refused field left blank, its URL ""
+        when that was refused (SourceForm.citation): what filing is asked to check
+        besides the form's errors, so that every problem of a source is said at once (a
+        date that is not one with its address cited twice, an address with a space with
+        a publication date in the future), not once the first is fixed."""
+        numbered = []
+        for index, form in enumerate(self.forms):
+            if form.is_valid():
+                citation = form.citation()
+            elif partly:
+                citation = form.citation(partly=True)
+            else:
+                continue
+            if citation:
+                numbered.append((index, citation))
+        return numbered
 
     def completed_urls(self) -> list[tuple[int, str, str]]:
         """(source number from 1, field, the address as read) for each address typed
@@ -630,16 +689,22 @@ WITHDRAWAL_SOURCES = "withdrawal_source"
 
 
 def source_formset(
-    data=None, initial=None, extra_blank: int = 1, prefix: str = "source", visit=None
+    data=None,
+    initial=None,
+    extra_blank: int = 1,
+    prefix: str = "source",
+    visit=None,
+    draft: bool = False,
 ):
     """The sources formset with `extra_blank` empty forms after the given ones; with
     `prefix` WITHDRAWAL_SOURCES, a withdrawal's (OptionalSourceFormSet). `visit`: the
     visit a correction corrects, whose sources it may keep however many
-    (visits.reports.sources_limit); None for a new visit's report or a withdrawal's."""
+    (visits.reports.sources_limit); None for a new visit's report or a withdrawal's.
+    `draft`: bound to a draft's POST (BaseSourceFormSet's `draft`)."""
     base = OptionalSourceFormSet if prefix == WITHDRAWAL_SOURCES else BaseSourceFormSet
     limit = sources_limit(visit if base is BaseSourceFormSet else None)
     if data is not None:
-        return source_formset_class(base, limit=limit)(data, prefix=prefix)
+        return source_formset_class(base, limit=limit)(data, prefix=prefix, draft=draft)
     return source_formset_class(base, extra_blank, limit)(
         initial=list(initial or []), prefix=prefix
     )

@@ -438,9 +438,11 @@ def apply_service_errors(
     for a page without one, and the sources formset's, whose errors the service names
     `<cited>.<index>.<field>`: a report's `citations`, a withdrawal's
     `withdrawal_citations`); return the rest. The service numbers the citations it was
-    given (`sources.citations()`, blank forms left out; with `partly`, the sources refused
-    for another field than their URL too: BaseSourceFormSet.numbered_citations): each
-    refusal goes to the form that citation came from, not to a blank one before it."""
+    given (`sources.citations()`, blank forms left out; with `partly`, the sources the form
+    refused too, each refused field blank: BaseSourceFormSet.numbered_citations): each
+    refusal goes to the form that citation came from, not to a blank one before it; one
+    of a field that form refused already is left out (the form said it: a URL refused
+    for its space is given as "", which filing refuses too)."""
     rest = []
     numbered = (
         [index for index, _ in sources.numbered_citations(partly=partly)]
@@ -451,10 +453,13 @@ def apply_service_errors(
         if field.startswith(cited + "."):
             _, index, name = (field.split(".") + ["", ""])[:3]
             try:
-                sources.forms[numbered[int(index)]].add_error(name or None, messages_)
-                continue
+                source = sources.forms[numbered[int(index)]]
             except (IndexError, ValueError):
                 pass
+            else:
+                if not name or name not in source.errors:
+                    source.add_error(name or None, messages_)
+                continue
         elif form is not None and field in form.fields:
             form.add_error(field, messages_)
             continue
@@ -479,9 +484,9 @@ def filing_refusals(
     are fixed. A refusal is left out when its field, or one it reads (FILING_READS), already
     has an error, and so is "no source" (the sources formset says it); returns the
     refusals that name no field of the page."""
-    # A source the form refused for its URL is not cited; one refused for another field is,
-    # that field blank: its URL cited twice, or its archived copy inside a network, is said
-    # with its date that is not one.
+    # A source the form refused is cited with what it accepted, each refused field blank
+    # (its URL ""): its URL cited twice, or its archived copy inside a network, is said with
+    # its date that is not one, and its date in the future with its URL holding a space.
     cited = [c for _, c in sources.numbered_citations(partly=True)]
     try:
         review.resolve(form.report_data(), cited, new=new, visit=visit)
@@ -497,6 +502,22 @@ def filing_refusals(
             apply_service_errors(ValidationError(kept), form, sources, partly=True) if kept else []
         )
     return []
+
+
+def withdrawal_source_refusals(sources) -> None:
+    """Check a withdrawal's sources that the form refused (`sources`, its formset) as
+    filing would check them (visits.review.resolve_citations), on what the form accepted
+    of each, and put each refusal beside its field (`apply_service_errors`): a source's
+    publication date in the future is said with its address holding a space, not once
+    that is fixed, as a report's are (`filing_refusals`)."""
+    cited = [c for _, c in sources.numbered_citations(partly=True)]
+    refused = review.resolve_citations(cited, review.WITHDRAWAL_CITATIONS)[1]
+    # Their number (too many) is the formset's own refusal, said already.
+    kept = {field: said for field, said in refused.items() if "." in field}
+    if kept:
+        apply_service_errors(
+            ValidationError(kept), None, sources, review.WITHDRAWAL_CITATIONS, partly=True
+        )
 
 
 def withdrawn_among(duplicates) -> bool:
@@ -775,7 +796,7 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
         return render_form(request, form=form, sources=sources, report=report, visit=corrected)
     draft = action == "draft"
     form = ReportForm(request.POST, draft=draft)
-    sources = source_formset(request.POST, visit=corrected)
+    sources = source_formset(request.POST, visit=corrected, draft=draft)
     form_ok, sources_ok = form.is_valid(), sources.is_valid()
     if (
         corrected is not None
@@ -1371,7 +1392,9 @@ def report_edit(request, pk: int):
                 return _report_page(request, report.pk, refused=refused | kept, status=400)
             if sources is not None and not sources.is_valid() and seen:
                 # A source the form itself refuses (not a URL, not a date): nothing is saved;
-                # said with what is wrong with the reason, if anything.
+                # said with what filing refuses of the sources, and what is wrong with the
+                # reason, if anything.
+                withdrawal_source_refusals(sources)
                 errors = review.withdrawal_note_errors(note)
                 refused = {"action": "reword" if errors else "", "comment": note, "errors": errors}
                 return _report_page(request, report.pk, refused=refused | kept, status=400)
@@ -1456,7 +1479,9 @@ def withdraw(request, slug: str):
         return withdrawal_again(request, visit, note, more, unchecked=True)
     sources = withdrawal_sources_form(request.POST)
     if sources is not None and not sources.is_valid():
-        # Said with what is wrong with the reason, if anything: refused once.
+        # Said with what filing refuses of the sources, and what is wrong with the reason,
+        # if anything: refused once.
+        withdrawal_source_refusals(sources)
         return withdrawal_again(request, visit, note, sources, review.withdrawal_note_errors(note))
     try:
         report = review.propose_withdrawal(

@@ -248,7 +248,9 @@ def resolve_citations(
     order; the refusals, {f"{field}.{index}.{name}": message} in the reader's language).
     Each source's address and its archived copy's must be citable (`address_refusal`:
     a public http(s) URL without credentials); its date a real one (YYYY-MM-DD), from
-    EARLIEST_YEAR and not after tomorrow; and a URL is cited once. More than `limit`
+    EARLIEST_YEAR and not after tomorrow; and a URL is cited once (a later citation of it
+    is refused by `cited_twice`, naming the first by its place in `citations` from 1).
+    More than `limit`
     citations (visits.reports.SOURCES_MAX; for a correction, visits.reports.sources_limit
     of its visit: as many as the visit cites already, if more) are refused under `field`
     itself (the forms and the API refuse them first; this holds for what they do not see:
@@ -286,10 +288,7 @@ def resolve_citations(
             if refused:
                 errors[f"{field}.{i}.{name}"] = refused
         if f"{field}.{i}.url" not in errors and c["url"] in cited:
-            # One citation per source: a second would leave which details stand to chance.
-            errors[f"{field}.{i}.url"] = _(
-                "%(value)r is already cited (source %(first)s): give its details once."
-            ) % {"value": echoed(c["url"]), "first": cited[c["url"]] + 1}
+            errors[f"{field}.{i}.url"] = cited_twice(c["url"], cited[c["url"]] + 1)
         cited.setdefault(c["url"], i)
         sources.append(
             SourceInput(
@@ -301,6 +300,19 @@ def resolve_citations(
             )
         )
     return sources, errors
+
+
+def cited_twice(url: str, first: int) -> str:
+    """The refusal of a source whose address `url` an earlier source of the report cites
+    (one citation per source: a second would leave which details stand to chance), in the
+    reader's language, naming that earlier source by `first`, its number as the reader
+    sees it: its place in the citations given, from 1 (`resolve_citations`: the API's
+    `sources.0` is source 1), or the newsroom form's source number, which counts the
+    blank forms before it too (newsroom.forms.BaseSourceFormSet)."""
+    return _("%(value)r is already cited (source %(first)s): give its details once.") % {
+        "value": echoed(url),
+        "first": first,
+    }
 
 
 # What each of `resolve`'s refusals reads besides its own field (a missing or refused
@@ -538,8 +550,10 @@ def possible_duplicates(
     data: dict, exclude: Visit | None = None, *, withdrawn: bool = True
 ) -> list[Visit]:
     """The person's visits to the host whose possible days overlap the report's (a visit
-    dated only to a month or year covers the whole period); undated visits to that
-    host count as possible duplicates of an undated report. Each with its person and host
+    dated only to a month or year covers the whole period); a visit or a report with no
+    known day may be any of them (`_may_overlap`): an undated visit to that host is a
+    possible duplicate of every report of the person's visit there, and every visit to
+    that host one of an undated report. Each with its person and host
     (the form and the API name it by them: front.summaries.visit_title), in one query.
 
     `withdrawn` (a new visit's report): the withdrawn visits of that trip too, each with
@@ -586,15 +600,20 @@ def _possible_days(data: dict):
 
 
 def _may_overlap(ours, theirs) -> bool:
-    """Two spans of possible days may be one trip: they overlap, or both are undated."""
+    """Whether two spans of possible days ((first, last) dates, or None when undated) may
+    be one trip: they overlap, or either is undated. A trip with no known day (one called
+    off, the only kind that may have no date) may have been planned for any day
+    (docs/DOMAIN.md, "Dates"), so it may be any visit of the same person to the same
+    host, dated or not."""
     if ours is None or theirs is None:
-        return ours is None and theirs is None
+        return True
     return theirs[0] <= ours[1] and ours[0] <= theirs[1]
 
 
 def pending_duplicates(data: dict, exclude: Report | None = None, *, author=None) -> list[Report]:
     """Other filed reports not yet closed (awaiting review, or sent back for changes) of the
-    same person's visit to the same host on days that may overlap: two colleagues reporting
+    same person's visit to the same host on days that may overlap (an undated one may be
+    any of them: `_may_overlap`): two colleagues reporting
     one trip, which the reviewer should see before verifying either (possible_duplicates
     sees only visits). With `author` (who is filing): their own drafts of that trip too,
     so that they add to one rather than file the trip twice; anyone else's draft stays
@@ -2050,6 +2069,7 @@ __all__ = [
     "check_resubmission",
     "check_verification",
     "citations_of",
+    "cited_twice",
     "corrections_of",
     "delete_report",
     "file_report",

@@ -8,12 +8,14 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.fields import SkipField
 
 from api.base import KnownFieldsOnly, OptionalChoiceField
 from api.lang import answer_language, render_explanation
 from api.visits.serializers import VisitRefSerializer
 from core import identifiers, tabular
+from core.addresses import typed_address_refusal
 from core.echo import echoed
 from core.text import refuse_bidi_controls
 from visits import review
@@ -130,10 +132,34 @@ class SinceNineteenHundredDateField(serializers.DateField):
         return super().to_internal_value(value)
 
 
+class AddressField(serializers.URLField):
+    """A source's address, or its archived copy's: DRF's URLField, whose refusal of an
+    address that is no URL says why in the project's words when the address rule can
+    (core.addresses.typed_address_refusal: a space after the host, and where it is, to
+    send as %20; a host without a dot, which only a network knows), as the newsroom's
+    form says it (newsroom.forms.AddressField), not "Enter a valid URL." alone. The rest
+    of the address rule is visits.review's, said with the body's other refusals."""
+
+    def run_validators(self, value):
+        try:
+            super().run_validators(value)
+        except serializers.ValidationError as refused:
+            said = typed_address_refusal(value) if isinstance(refused.detail, list) else None
+            if said is None:
+                raise
+            # Only the URL check's refusal is reworded: another (its length) stands.
+            raise serializers.ValidationError(
+                [
+                    ErrorDetail(said, code="invalid") if e.code == "invalid" else e
+                    for e in refused.detail
+                ]
+            ) from None
+
+
 class SourceInputSerializer(KnownFieldsOnly, PlainText, StrictJSONTypes, serializers.Serializer):
     """A source as this report cites it: what it says of the document is the report's own."""
 
-    url = serializers.URLField(max_length=1000, help_text="The document's public address.")
+    url = AddressField(max_length=1000, help_text="The document's public address.")
     publisher = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     published = SinceNineteenHundredDateField(
         required=False,
@@ -144,7 +170,7 @@ class SourceInputSerializer(KnownFieldsOnly, PlainText, StrictJSONTypes, seriali
     excerpt = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=EXCERPT_MAX_LENGTH
     )
-    archived_url = serializers.URLField(
+    archived_url = AddressField(
         max_length=1000,
         required=False,
         allow_blank=True,
@@ -206,9 +232,12 @@ class EachFieldChecked:
     def accepted_citations(self, name: str = SOURCES) -> list[dict]:
         """After `is_valid()` refused the body's list of sources `name` (a visit's
         `sources`, a withdrawal's `withdrawal_sources`): the service's citations of each
-        source it accepted, at its own index; a refused source's place holds a citation
-        without an address, whose refusals the caller leaves to the body's. [] when the
-        body gives no list."""
+        source, at its own index: one it accepted as it is; of one it refused, what each
+        of its fields gives checked alone (`accepted_fields`), each refused field blank
+        (its `url` ""), so that the service checks the rest of it (a publication date in
+        the future beside an address holding a space), and the caller leaves the refusals
+        of a field refused already to the body's; a source that is no object, a citation
+        without an address. [] when the body gives no list."""
         given = self.initial_data.get(name) if isinstance(self.initial_data, dict) else None
         if not isinstance(given, list):
             return []
@@ -218,8 +247,26 @@ class EachFieldChecked:
             try:
                 citations.extend(as_citations([child.run_validation(item)]))
             except serializers.ValidationError:
-                citations.append({"url": "", "published": None})
+                citations.extend(as_citations([accepted_fields(child, item)]))
         return citations
+
+
+def accepted_fields(source: serializers.Serializer, item) -> dict:
+    """What each field of a source the body gives (`item`, refused by `source`, its
+    SourceInputSerializer) says checked alone: {field: validated value}, a field refused
+    or left out blank ("", `published` None); every field blank when `item` is no
+    object."""
+    accepted = {"url": "", "publisher": "", "published": None, "excerpt": "", "archived_url": ""}
+    if not isinstance(item, dict):
+        return accepted
+    for field_name, field in source.fields.items():
+        try:
+            value = field.run_validation(field.get_value(item))
+        except (serializers.ValidationError, SkipField):
+            continue
+        if value is not None:
+            accepted[field_name] = value
+    return accepted
 
 
 class ReportInputSerializer(
@@ -343,7 +390,10 @@ class ReportInputSerializer(
             "min_length": gettext_lazy("At least one source (a public URL) is required."),
             "max_length": TOO_MANY_SOURCES,
         },
-        help_text=f"At least one public source (required for a new visit), at most {SOURCES_MAX}.",
+        help_text=f"At least one public source (required for a new visit), at most {SOURCES_MAX}. "
+        "Each address is cited once: a later source giving it again is refused at its "
+        "`sources.<n>.url`, naming the first by its place in the list counted from 1 "
+        "(`sources.0` is source 1).",
     )
 
     another_visit = serializers.BooleanField(
@@ -534,7 +584,8 @@ class WithdrawalInputSerializer(
         error_messages={"max_length": TOO_MANY_SOURCES},
         help_text="The public documents that show why (a retraction, a denial, the source's own "
         f"correction), each as a visit's sources are given; omitted or [] for none, at most "
-        f"{SOURCES_MAX}.",
+        f"{SOURCES_MAX}. An address given twice is refused as in `sources` (the first named "
+        "by its place counted from 1: `withdrawal_sources.0` is source 1).",
     )
 
     @staticmethod

@@ -327,8 +327,10 @@ def refuse_with_every_error(
 def _refused_already(name: str, errors: dict) -> bool:
     """Whether the body's `errors` already refuse the field `name` (an API field: `host`,
     `sources`, `sources.1.url`, `withdrawal_sources.0.url`) or one its check reads
-    (visits.review.FILING_READS): a source by its index, the list itself (`sources`: no
-    source) when any source was refused."""
+    (visits.review.FILING_READS): a source's field when that field of it was refused
+    (its other fields are still checked: SourceInputSerializer's accepted_citations), a
+    whole source when it was refused as a whole (no object), the list itself
+    (`sources`: no source) when any source was refused."""
     listed = next(
         (kind for kind in (SOURCES, WITHDRAWAL_SOURCES) if name.startswith(kind + ".")), None
     )
@@ -337,12 +339,19 @@ def _refused_already(name: str, errors: dict) -> bool:
     refused = errors.get(listed)
     if not refused:
         return False
-    index = int(name.split(".")[1])
+    index, _dot, field = name.split(".", 1)[1].partition(".")
+    index = int(index)
     if isinstance(refused, dict):  # {index: its refusals}, as DRF gives a list's
-        return bool(refused.get(index))
-    if isinstance(refused, list) and all(isinstance(item, dict) for item in refused):
-        return index < len(refused) and bool(refused[index])
-    return True  # the list itself (none given, too many, not a list)
+        said = refused.get(index)
+    elif isinstance(refused, list) and all(isinstance(item, dict) for item in refused):
+        said = refused[index] if index < len(refused) else None
+    else:
+        return True  # the list itself (none given, too many, not a list)
+    if not said:
+        return False
+    if isinstance(said, dict) and field and "non_field_errors" not in said:
+        return field in said  # the source's other fields were checked alone
+    return True
 
 
 def refuse_resubmission_with_every_error(

@@ -1424,6 +1424,39 @@ def test_a_report_of_a_recorded_visit_is_filed_only_once_confirmed_as_another_vi
     assert field["type"] == "boolean" and "another visit" in field["description"]
 
 
+def test_a_trip_with_no_known_day_asks_for_another_visit_whichever_is_dated(seeded, clients):
+    """Measured defect: a report dated to May 2012 of al-Bashir's trip to Türkiye was filed
+    without a word of his undated called-off trip there, and an undated report of Putin's
+    called-off trip to Hungary without one of October 2025's: a trip with no known day may
+    be any trip of the person to that host (docs/DOMAIN.md, "Dates"), as the form says."""
+    called_off = {
+        "occasion": "Planned visit",
+        "status": "cancelled",
+        "outcome": "n/a",
+        "sources": TAJIKISTAN["sources"],
+    }
+    cases = [
+        (
+            {"person": "omar-al-bashir", "host": "TUR", "start": "2012-05"},
+            "omar-al-bashir-tur-undated",
+        ),
+        ({"person": "vladimir-putin", "host": "HUN"}, "vladimir-putin-hun-2025-10"),
+    ]
+    for fields, recorded in cases:
+        refused = file(clients["reporter"], {**called_off, **fields})
+        assert refused.status_code == 400, refused.content
+        [message] = refused.json()["error"]["fields"]["another_visit"]
+        assert recorded in message
+        confirmed = file(clients["reporter"], {**called_off, **fields, "another_visit": True})
+        assert confirmed.status_code == 201, confirmed.content
+        assert [v["id"] for v in confirmed.json()["possible_duplicates"]] == [recorded]
+    # A dated report of the trip to Hungary may repeat the undated one just filed.
+    again = file(clients["both"], {**called_off, **cases[1][0], "start": "2025-10-20"})
+    said = again.json()["error"]["fields"]["another_visit"]
+    assert "vladimir-putin-hun-2025-10" in said[0]
+    assert "was already filed and awaits review" in said[1]
+
+
 @pytest.mark.parametrize(
     "language, words",
     [
@@ -1608,4 +1641,78 @@ def test_a_withdrawal_with_errors_of_every_kind_gets_them_all_in_one_answer(seed
         assert fields["visit"] == [
             "Aucune visite publiée n’a l’identifiant «\u00a0no-such-visit\u00a0»."
         ]
+    assert not Report.objects.exists()
+
+
+def test_an_address_cited_twice_names_the_first_by_its_place_in_the_list(seeded, clients):
+    """The refusal of an address cited twice names the first citation by its place in the
+    request's list counted from 1 (`sources.0` is source 1, as the schema says), whatever
+    was refused before it: a report's sources, a resubmission's and a withdrawal's."""
+    dup = "https://news.example.org/dup"
+    sources = [{"url": "https://example.org/a b"}, {"url": dup}, {"url": dup}]
+    refused = file(clients["reporter"], {**TAJIKISTAN, "sources": sources})
+    assert refused.status_code == 400, refused.content
+    fields = refused.json()["error"]["fields"]
+    assert fields["sources.2.url"] == [
+        f"'{dup}' is already cited (source 2): give its details once."
+    ]
+    assert "sources.1.url" not in fields and "contains a space" in fields["sources.0.url"][0]
+    refused = withdraw(
+        clients["reporter"],
+        {"visit": MONGOLIA, "withdrawal_note": IN_ERROR, "withdrawal_sources": sources},
+    )
+    assert refused.status_code == 400, refused.content
+    fields = refused.json()["error"]["fields"]
+    assert fields["withdrawal_sources.2.url"] == [
+        f"'{dup}' is already cited (source 2): give its details once."
+    ]
+    schema = clients["reporter"].get("/api/v1/schema/", {"format": "json"}).json()
+    field = schema["components"]["schemas"]["ReportInputRequest"]["properties"]["sources"]
+    assert "`sources.0` is source 1" in field["description"]
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        (
+            "https://example.org/a b",
+            "'https://example.org/a b' contains a space after 'https://example.org/a', which "
+            "no web address may hold: write each space percent-encoded (%20).",
+        ),
+        (
+            "http://intranet/x",
+            "'http://intranet/x' is not a public address: 'intranet', a name without a dot, "
+            "is known only inside a network; a source must be a public web address, one "
+            "anyone can read.",
+        ),
+    ],
+)
+def test_a_source_address_that_is_no_url_says_why_with_the_sources_other_problems(
+    tajikistan_removed, clients, url, said
+):
+    """Measured defect: an address with a space or a host without a dot was DRF's "Enter a
+    valid URL." alone, and the same source's publication date in the future or archived
+    copy inside a network came only once it was fixed. One 400 says all, in the
+    newsroom's words; a report's, a withdrawal's and a resubmission's sources alike."""
+    source = {"url": url, "published": "2999-01-01", "archived_url": "http://10.0.0.7/copy"}
+    refused = file(clients["reporter"], {**TAJIKISTAN, "sources": [source]})
+    assert refused.status_code == 400, refused.content
+    fields = refused.json()["error"]["fields"]
+    assert fields["sources.0.url"] == [said]
+    assert "is in the future" in fields["sources.0.published"][0]
+    assert "is not a public address" in fields["sources.0.archived_url"][0]
+    refused = file(
+        clients["reporter"], {**TAJIKISTAN, "sources": [{"url": "x", "archived_url": url}]}
+    )
+    assert refused.json()["error"]["fields"]["sources.0.archived_url"] == [said]
+    refused = withdraw(
+        clients["reporter"],
+        {"visit": MONGOLIA, "withdrawal_note": IN_ERROR, "withdrawal_sources": [source]},
+    )
+    fields = refused.json()["error"]["fields"]
+    assert fields["withdrawal_sources.0.url"] == [said]
+    assert "is in the future" in fields["withdrawal_sources.0.published"][0]
+    # An address that is no URL at all keeps DRF's words.
+    refused = file(clients["reporter"], {**TAJIKISTAN, "sources": [{"url": "not a url"}]})
+    assert refused.json()["error"]["fields"]["sources.0.url"] == ["Enter a valid URL."]
     assert not Report.objects.exists()

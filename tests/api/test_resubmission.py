@@ -221,6 +221,27 @@ def test_a_refused_resubmission_is_a_400_naming_the_field_and_changes_nothing(
     assert review.version_of(report) == version
 
 
+def test_a_resubmissions_source_is_refused_with_every_problem_at_once(sent_back, clients):
+    """A source's address with a space is said in the newsroom's words, with its date in
+    the future and its address cited twice naming the first by its place from 1, in one
+    400 (it was DRF's "Enter a valid URL." alone)."""
+    dup = "https://cis.example.org/dup"
+    sources = [
+        {"url": "https://example.org/a b", "published": "2999-01-01"},
+        {"url": dup},
+        {"url": dup},
+    ]
+    refused = resubmit(clients["reporter"], sent_back, {"reply": ANSWER, "sources": sources})
+    assert refused.status_code == 400, refused.content
+    fields = refused.json()["error"]["fields"]
+    assert "contains a space after 'https://example.org/a'" in fields["sources.0.url"][0]
+    assert "is in the future" in fields["sources.0.published"][0]
+    assert fields["sources.2.url"] == [
+        f"'{dup}' is already cited (source 2): give its details once."
+    ]
+    assert report_of(sent_back).state == ReportState.CHANGES_REQUESTED
+
+
 def test_a_resubmission_refused_says_so_in_the_language_asked(sent_back, clients):
     refused = resubmit(
         clients["reporter"], sent_back, {"place": "Dushanbe airport"}, **{"Accept-Language": "fr"}

@@ -514,6 +514,43 @@ def test_a_month_precision_keeps_the_month_only(tajikistan_removed, reporter, si
     assert Report.objects.order_by("pk").last().data["start"] == "2025-11"
 
 
+@pytest.mark.parametrize(
+    "fields, recorded",
+    [
+        # A report to the month against a called-off trip with no date on record...
+        (
+            {"person": "Omar al-Bashir", "host": "TUR", "start": "2012-05", "end": ""},
+            "omar-al-bashir-tur-undated",
+        ),
+        # ... and an undated report against a called-off trip dated to its month.
+        ({"host": "HUN", "start": "", "end": ""}, "vladimir-putin-hun-2025-10"),
+    ],
+)
+def test_a_trip_with_no_known_day_is_possibly_already_recorded(
+    seeded, reporter, signed_in, fields, recorded
+):
+    """Measured defect: the preview said nothing of a recorded trip when the report or the
+    visit had no date and the other one had (only two undated ones were compared): a trip
+    called off on a day nobody knows may be any trip of the person to that host."""
+    data = form_data(
+        action="preview",
+        **{
+            "place": "",
+            "occasion": "Planned visit",
+            "status": "cancelled",
+            "outcome": "n/a",
+            "start_precision": "month",
+            "end_precision": "day",
+            **fields,
+        },
+    )
+    page = text(signed_in(reporter).post(reverse("newsroom:new"), data))
+    assert 'id="duplicates"' in page
+    section = page.split('id="duplicates"')[1].split("</section>")[0]
+    assert "Possibly already recorded" in section
+    assert f'href="/visits/{recorded}/"' in section
+
+
 def test_another_source_form_without_javascript(tajikistan_removed, reporter, signed_in):
     client = signed_in(reporter)
     response = client.post(reverse("newsroom:new"), form_data(action="add_source"))
@@ -3543,6 +3580,34 @@ def test_a_withdrawal_source_inside_a_network_is_refused_beside_it_and_nothing_i
     )
     assert refused.status_code == 400 and not Report.objects.exists()
     assert french in html.unescape(text(refused)) and "n’est pas une adresse publique" in french
+
+
+def test_a_withdrawal_source_is_refused_with_every_problem_at_once(seeded, reporter, signed_in):
+    """A withdrawal's source whose address holds a space was "Enter a valid URL." alone:
+    its publication date in the future, and an address cited again, came once it was
+    fixed, the latter naming the first by the place the service gave it. All are said in
+    one answer now, in the newsroom's words and by the form's numbers."""
+    future = (timezone.now() + datetime.timedelta(days=30)).date().isoformat()
+    sources = [
+        {"url": "https://example.org/a b", "published": future},
+        {"url": ""},
+        {"url": RETRACTION["url"]},
+        {"url": RETRACTION["url"]},
+    ]
+    client = signed_in(reporter)
+    refused = client.post(
+        reverse("newsroom:withdraw", args=[MONGOLIA]), withdrawal_post(sources=sources)
+    )
+    assert refused.status_code == 400 and not Report.objects.exists()
+    page = html.unescape(text(refused))
+
+    def beside(field):
+        return page.split(f'id="id_withdrawal_source-{field}-error"')[1].split("</p>")[0]
+
+    assert "contains a space after 'https://example.org/a'" in beside("0-url")
+    assert "%20" in beside("0-url")
+    assert "is in the future" in beside("0-published")
+    assert "is already cited (source 3)" in beside("3-url")
 
 
 def test_a_withdrawal_without_a_source_is_filed_and_its_reviewer_is_told(

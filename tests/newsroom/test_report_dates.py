@@ -300,10 +300,11 @@ def test_the_outcome_is_not_chosen_for_the_reporter(tajikistan_removed, reporter
     )
     assert Report.objects.get().data["outcome"] == "n/a"
 
-    # A chosen outcome that contradicts the status is still refused, not overwritten.
+    # A chosen outcome that contradicts the status is still refused, not overwritten. (A
+    # trip with no known day may be the one just reported: the reporter says it is not.)
     response = client.post(
         reverse("newsroom:new"),
-        form_data(outcome="arrested", status="cancelled", start="", end=""),
+        form_data(outcome="arrested", status="cancelled", start="", end="", not_duplicate="1"),
     )
     assert "did not take place: its outcome is “not applicable”." in html_text(response)
     assert "n/a" not in html_text(response).split('id="form-errors"')[1].split("</div>")[0]
@@ -424,4 +425,142 @@ def test_a_sources_errors_in_the_summary_name_their_field(tajikistan_removed, re
     response = client.post(reverse("newsroom:new"), form_data(sources=sources[1:]))
     summary = html_text(response).split('id="form-errors"')[1].split("</ul>")[0]
     assert "Source 1 — Copie archivée (URL)\u00a0: " in summary
+    assert not Report.objects.exists()
+
+
+def source_errors(response) -> dict[str, str]:
+    """{field id: its error} of the sources' fields beside them (`id_source-2-url`)."""
+    page = html_text(response)
+    return {
+        field: re.sub(r"<[^>]+>", "", said).strip()
+        for field, said in re.findall(
+            r'<p class="error" id="(id_source-\d+-\w+)-error">(.*?)</p>', page, re.S
+        )
+    }
+
+
+@pytest.mark.parametrize("action", ["preview", "submit"])
+def test_an_address_cited_twice_names_the_first_by_the_forms_number(
+    tajikistan_removed, reporter, signed_in, action
+):
+    """Measured defect: with Source 1 left blank and Sources 2 and 3 citing the same
+    address, Source 3 said "already cited (source 1)"; with a first source refused for
+    its address, Source 6 said "(source 4)" of Source 5. The service numbered the
+    citations it was given, blank sources and refused addresses left out; the form now
+    names the number it shows."""
+    client = signed_in(reporter)
+    dup = "https://example.org/dup"
+    response = client.post(
+        reverse("newsroom:new"),
+        form_data(action=action, sources=[{"url": ""}, {"url": dup}, {"url": dup}]),
+    )
+    errors = source_errors(response)
+    assert errors == {
+        "id_source-2-url": f"'{dup}' is already cited (source 2): give its details once."
+    }
+    six = [
+        {"url": "https://example.org/a b"},
+        {"url": "https://example.org/b"},
+        {"url": "https://example.org/c"},
+        {"url": "https://example.org/d"},
+        {"url": "https://example.org/e"},
+        {"url": "https://example.org/e"},
+    ]
+    errors = source_errors(
+        client.post(reverse("newsroom:new"), form_data(action=action, sources=six))
+    )
+    assert errors["id_source-5-url"] == (
+        "'https://example.org/e' is already cited (source 5): give its details once."
+    )
+    assert set(errors) == {"id_source-0-url", "id_source-5-url"}
+    # The same address typed without its scheme is the same source.
+    errors = source_errors(
+        client.post(
+            reverse("newsroom:new"),
+            form_data(
+                action=action, sources=[{"url": ""}, {"url": dup}, {"url": "example.org/dup"}]
+            ),
+        )
+    )
+    assert "already cited (source 2)" in errors["id_source-2-url"]
+    assert not Report.objects.exists()
+    # A draft is saved as typed: it is told when submitted.
+    saved = client.post(
+        reverse("newsroom:new"),
+        form_data(action="draft", sources=[{"url": ""}, {"url": dup}, {"url": dup}]),
+    )
+    assert saved.status_code == 302 and Report.objects.get().citations[1]["url"] == dup
+
+
+def test_an_address_cited_twice_in_a_withdrawal_names_the_first_by_the_forms_number(db):
+    """A withdrawal's sources are the same formset's (its prefix `withdrawal_source`)."""
+    from newsroom.forms import WITHDRAWAL_SOURCES, source_formset
+    from tests.newsroom.conftest import sources_data
+
+    dup = "https://example.org/retraction"
+    sources = source_formset(
+        sources_data([{"url": ""}, {"url": dup}, {"url": dup}], WITHDRAWAL_SOURCES),
+        prefix=WITHDRAWAL_SOURCES,
+    )
+    assert not sources.is_valid()
+    assert sources.forms[2].errors["url"] == [
+        f"'{dup}' is already cited (source 2): give its details once."
+    ]
+    assert not sources.forms[1].errors
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        (
+            "https://example.org/a b",
+            "'https://example.org/a b' contains a space after 'https://example.org/a', which "
+            "no web address may hold: write each space percent-encoded (%20).",
+        ),
+        (
+            # Typed without its scheme, and long: where the space is, by what precedes it.
+            "example.org/reports/2024/05/the-putin-visit-to-mongolia final.pdf",
+            "'https://example.org/reports/2024/05/the-putin-visit-to-mongolia final.pdf' "
+            "contains a space after '…orts/2024/05/the-putin-visit-to-mongolia', which no "
+            "web address may hold: write each space percent-encoded (%20).",
+        ),
+        (
+            "http://intranet/x",
+            "'http://intranet/x' is not a public address: 'intranet', a name without a dot, "
+            "is known only inside a network; a source must be a public web address, one "
+            "anyone can read.",
+        ),
+    ],
+)
+def test_a_source_address_that_is_no_url_says_why_with_the_sources_other_problems(
+    tajikistan_removed, reporter, signed_in, typed, said
+):
+    """Measured defect: an address with a space (pasted from a PDF) or a host without a dot
+    got Django's "Enter a valid URL." alone, and the source's other problems (a
+    publication date in the future, an archived copy inside a network) came only once
+    it was fixed. The form says why, in the project's words, with every other problem of
+    the source in the same answer; in French too."""
+    future = (timezone.now() + datetime.timedelta(days=30)).date().isoformat()
+    source = {"url": typed, "published": future, "archived_url": "http://10.0.0.7/copy"}
+    client = signed_in(reporter)
+    for action in ("preview", "submit"):
+        errors = source_errors(
+            client.post(reverse("newsroom:new"), form_data(action=action, sources=[source]))
+        )
+        assert errors["id_source-0-url"] == said
+        assert "is in the future" in errors["id_source-0-published"]
+        assert "is not a public address" in errors["id_source-0-archived_url"]
+    # The archived copy's address is read alike.
+    errors = source_errors(
+        client.post(
+            reverse("newsroom:new"),
+            form_data(sources=[{"url": "https://example.org/x", "archived_url": typed}]),
+        )
+    )
+    assert errors == {"id_source-0-archived_url": said}
+    client.cookies["django_language"] = "fr"
+    errors = source_errors(client.post(reverse("newsroom:new"), form_data(sources=[source])))
+    assert "Enter a valid URL" not in errors["id_source-0-url"]
+    assert "«\u00a0http" in errors["id_source-0-url"] and "\u00a0: " in errors["id_source-0-url"]
+    assert "dans le futur" in errors["id_source-0-published"]
     assert not Report.objects.exists()

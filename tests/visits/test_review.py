@@ -361,6 +361,73 @@ def test_possible_duplicates_overlap_the_possible_days(seeded):
     assert review.possible_duplicates({**TAJIKISTAN, "start": "2025-11-01", "end": None}) == []
 
 
+BASHIR_TURKEY = {
+    "person": "omar-al-bashir",
+    "host": "TUR",
+    "start": "2012-05",
+    "end": None,
+    "occasion": "Planned visit",
+    "status": "cancelled",
+    "outcome": "n/a",
+}
+PUTIN_HUNGARY = {
+    "person": "vladimir-putin",
+    "host": "HUN",
+    "start": None,
+    "end": None,
+    "place": "Budapest",
+    "occasion": "Summit",
+    "status": "cancelled",
+    "outcome": "n/a",
+}
+
+
+def test_a_visit_with_no_known_day_may_be_any_visit_of_the_trip(seeded):
+    """Measured defect: only an undated report and an undated visit were compared; a
+    called-off trip with no date may have been planned for any day (docs/DOMAIN.md,
+    "Dates"), so it may be the dated trip of the same person to the same host, and the
+    reverse: al-Bashir's report of May 2012 against his undated trip to Türkiye, an
+    undated report of Putin's called-off trip against the one of October 2025. Another
+    host's visits stay apart."""
+    dated = review.possible_duplicates(BASHIR_TURKEY)
+    assert [v.slug for v in dated] == ["omar-al-bashir-tur-undated"]
+    undated = review.possible_duplicates(PUTIN_HUNGARY)
+    assert [v.slug for v in undated] == ["vladimir-putin-hun-2025-10"]
+    assert review.possible_duplicates({**PUTIN_HUNGARY, "host": "TJK"}) == [
+        Visit.objects.get(slug__startswith="vladimir-putin-tjk-2025-10")
+    ]
+    # A date that cannot be read is compared with nothing (the form refuses it first).
+    assert review.possible_duplicates({**BASHIR_TURKEY, "start": "2012-13"}) == []
+
+
+def test_a_report_with_no_known_day_may_be_any_report_of_the_trip(seeded, reporter, both):
+    """pending_duplicates, as possible_duplicates: a dated report and an undated one of the
+    same person's trip to the same host may be one trip, whichever is filed first; a report
+    of another host is not."""
+    Visit.objects.filter(person__slug="vladimir-putin", host__iso3="HUN").delete()
+    dated = review.file_report(
+        author=both, data={**PUTIN_HUNGARY, "start": "2025-10"}, citations=CITATIONS
+    )
+    elsewhere = review.file_report(
+        author=both, data={**PUTIN_HUNGARY, "host": "MNG"}, citations=CITATIONS
+    )
+    assert review.pending_duplicates(PUTIN_HUNGARY) == [dated]
+    undated = review.file_report(
+        author=both, data={**PUTIN_HUNGARY, "place": "Budapest, undated"}, citations=CITATIONS
+    )
+    assert review.pending_duplicates({**PUTIN_HUNGARY, "start": "2025-10-20"}) == [dated, undated]
+    assert review.pending_duplicates(elsewhere.data, exclude=elsewhere) == []
+    # Filing without the author's word that it is another visit names both.
+    with pytest.raises(review.PossibleDuplicates) as possible:
+        review.file_report(
+            author=reporter,
+            data={**PUTIN_HUNGARY, "start": "2025-10-21"},
+            citations=CITATIONS,
+            refuse_duplicates=True,
+        )
+    assert possible.value.visits == [] and possible.value.pending == [dated, undated]
+
+
 def test_naming_the_possible_duplicates_costs_one_query_however_many_there_are(seeded):
     """The form's duplicates box and the API's refusal name each duplicate visit by its
     person and host (visit_title): two more queries per visit, until they were read with
