@@ -2,7 +2,7 @@
 
 import django_filters
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,30 +10,41 @@ from core.filters import AnyOfChoiceFilter, NamedRecord
 from core.names import codes_named, country_sort_name
 from core.sorting import Sorts
 from states import status as treaty_status
-from states.models import State
+from states.models import State, TreatyEvent, TreatyEventKind
 
 # A state named by a filter (`?host=`, `?nationality=`, `?state=`): it must exist.
 STATE = NamedRecord(
     State, "iso3", _("No state with ISO 3166-1 alpha-3 code {value!r}."), upper=True
 )
 
-# The states' sort keys (core.sorting), on the site's list and downloads (/states/) and the
-# API's `ordering` (api.states.views.StateApiFilterSet), each offering its own: a state's
-# name as the reader reads it, in the answer's language, accents and case folded
-# (core.names.country_sort_name). `entry_into_force` and the counts are the site list's own
-# columns (front.views.states).
+
+def entry_into_force():
+    """A state's entry into force of the Rome Statute (Art. 126): the date of its
+    `entry_into_force` treaty event, None for a state that has none (one subquery)."""
+    entry = TreatyEvent.objects.filter(
+        state=OuterRef("pk"), kind=TreatyEventKind.ENTRY_INTO_FORCE
+    ).values("date")[:1]
+    return Subquery(entry)
+
+
+# The states' sort keys (core.sorting): every one of them on the site's list and downloads
+# (/states/) and the API's `ordering` (api.states.views.StateApiFilterSet). A state's name
+# as the reader reads it, in the answer's language, accents and case folded
+# (core.names.country_sort_name); its entry into force; its visits hosted and incidents,
+# most first, as the site's list counts them (their expressions, which read the visits,
+# are added above the data apps: front.summaries.STATE_LIST_SORTS).
 STATE_SORTS = Sorts(
     {
         "name": ("sort_name",),
         "iso3": ("iso3",),
-        "updated": ("updated_at",),
         "entry_into_force": ("entry_into_force",),
         "visits": ("-visits_count", "sort_name"),
         # The name of the column in /states.csv (the page's links say `visits`).
         "visits_hosted": ("-visits_count", "sort_name"),
         "incidents": ("-incidents_count", "sort_name"),
+        "updated": ("updated_at",),
     },
-    {"sort_name": country_sort_name},
+    {"sort_name": country_sort_name, "entry_into_force": entry_into_force},
 )
 
 

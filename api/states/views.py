@@ -33,8 +33,9 @@ from core import identifiers
 from core.filters import AnyOfISO3Filter, AnyOfSlugFilter, IsoDateFilter, NamedRecordsMixin
 from core.names import country_sort_name
 from core.sorting import Sorts
+from front.summaries import STATE_LIST_SORTS
 from states import status as treaty_status
-from states.filters import STATE, STATE_SORTS, StateFilterSet
+from states.filters import STATE, StateFilterSet
 from states.models import (
     Declaration,
     JointStatement,
@@ -53,6 +54,17 @@ AS_OF_STATES = (
     "reading of Art. 127(2), which also keeps cooperation in proceedings begun before then); Art. 12(3) "
     "declarations lodged by that day are listed as obligations for their situation. With `status`, "
     "the filter applies to that day too."
+)
+
+
+STATE_ORDERING = (
+    "Sort keys, comma-separated or repeated, `-` before one for descending (default: `name`), "
+    "the same as the site's /states/ and its downloads: `name` (the `translated_name`, in the "
+    "answer's language, accents and case folded); `iso3`; `entry_into_force` (the date of its "
+    "`entry_into_force` event; a state without one sorts last in either direction); `visits` "
+    "(or `visits_hosted`, the column of /states.csv), the visits it hosted that took place "
+    "(not trips called off, attended by video or only announced), and `incidents`, both most "
+    "first, as the site's list counts them (ties by name); `updated` (`updated_at`)."
 )
 
 
@@ -122,9 +134,9 @@ class StateApiFilterSet(StateFilterSet):
 
     as_of = AsOfFilter(label=AS_OF_STATES)
     party = django_filters.BooleanFilter(method="filter_party", label=PARTY_FILTER)
-    # The site's sorts of the states (states.filters.STATE_SORTS): `name` in the answer's
-    # language, as /states/ sorts it.
-    ordering = ApiOrderingFilter(sorts=STATE_SORTS.only("name", "iso3", "updated"))
+    # The site's sorts of the states (front.summaries.STATE_LIST_SORTS), every key: `name`
+    # in the answer's language, as /states/ sorts it.
+    ordering = ApiOrderingFilter(label=STATE_ORDERING, sorts=STATE_LIST_SORTS)
 
     class Meta(StateFilterSet.Meta):
         fields = [*StateFilterSet.Meta.fields, "as_of"]
