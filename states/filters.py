@@ -6,7 +6,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import AnyOfChoiceFilter, NamedRecord
+from core.filters import AnyOfChoiceFilter, NamedRecord, YesNoFilter
 from core.names import codes_named, country_sort_name
 from core.sorting import Sorts
 from states import status as treaty_status
@@ -48,6 +48,14 @@ STATE_SORTS = Sorts(
 )
 
 
+PARTY_FILTER = (
+    "`true`: the states bound as States Parties on the `as_of` day (default today, UTC), "
+    "whose `treaty_status.party` is true: status `party` or `withdrawing` (a withdrawal "
+    "notified but not yet effective leaves the state a full party, Art. 127(1)); `false`: "
+    "every other."
+)
+
+
 class StateFilterSet(django_filters.FilterSet):
     name = django_filters.CharFilter(
         method="filter_name",
@@ -58,6 +66,7 @@ class StateFilterSet(django_filters.FilterSet):
         method="filter_status",
         label="Standing under the Rome Statute today (one or more)",
     )
+    party = YesNoFilter(method="filter_party", label=PARTY_FILTER)
 
     # `status` is not a column: its counts come from the standings (see `count_status`).
     FACETS = {"status": "count_status"}
@@ -106,6 +115,16 @@ class StateFilterSet(django_filters.FilterSet):
         if treaty_status.NON_PARTY in wanted:
             return queryset.exclude(iso3__in=[c for c, s in statuses.items() if s not in wanted])
         return queryset.filter(iso3__in=[c for c, s in statuses.items() if s in wanted])
+
+    def filter_party(self, queryset, name, value):
+        """`?party=true`: the states bound as States Parties on `standing_day()`, `party` or
+        `withdrawing` (a withdrawal notified but not yet effective leaves the state a full
+        party, Art. 127(1)), as `treaty_status.party` says; `false`: every other (none given:
+        no filter). The site's list and the API's read it alike."""
+        if value is None:
+            return queryset
+        parties = [c for c, s in self.standings().items() if s in treaty_status.BOUND_AS_PARTY]
+        return queryset.filter(iso3__in=parties) if value else queryset.exclude(iso3__in=parties)
 
     def count_status(self, queryset) -> dict[str, int]:
         """{standing: number of these states} on `standing_day()`."""

@@ -35,7 +35,7 @@ from core.names import country_sort_name
 from core.sorting import Sorts
 from front.summaries import STATE_LIST_SORTS
 from states import status as treaty_status
-from states.filters import STATE, StateFilterSet
+from states.filters import PARTY_FILTER, STATE, StateFilterSet
 from states.models import (
     Declaration,
     JointStatement,
@@ -65,14 +65,6 @@ STATE_ORDERING = (
     "(or `visits_hosted`, the column of /states.csv), the visits it hosted that took place "
     "(not trips called off, attended by video or only announced), and `incidents`, both most "
     "first, as the site's list counts them (ties by name); `updated` (`updated_at`)."
-)
-
-
-PARTY_FILTER = (
-    "`true`: the states bound as States Parties on the `as_of` day (default today, UTC), "
-    "whose `treaty_status.party` is true: status `party` or `withdrawing` (a withdrawal "
-    "notified but not yet effective leaves the state a full party, Art. 127(1)); `false`: "
-    "every other."
 )
 
 
@@ -130,10 +122,10 @@ def with_obligations_and_record(states):
 
 
 class StateApiFilterSet(StateFilterSet):
-    """The site's StateFilterSet, plus `as_of` (which `status` then reads) and ordering."""
+    """The site's StateFilterSet (`party` and `status` among its filters), plus `as_of`
+    (which `status` and `party` then read) and ordering."""
 
     as_of = AsOfFilter(label=AS_OF_STATES)
-    party = django_filters.BooleanFilter(method="filter_party", label=PARTY_FILTER)
     # The site's sorts of the states (front.summaries.STATE_LIST_SORTS), every key: `name`
     # in the answer's language, as /states/ sorts it.
     ordering = ApiOrderingFilter(label=STATE_ORDERING, sorts=STATE_LIST_SORTS)
@@ -144,14 +136,6 @@ class StateApiFilterSet(StateFilterSet):
     def standing_day(self):
         # The site's filter (and facet), on the as_of day instead of today.
         return self.form.cleaned_data.get("as_of") or datetime.datetime.now(datetime.UTC).date()
-
-    def filter_party(self, queryset, name, value):
-        """`?party=true`: the states bound as parties on the standing day, `party` or
-        `withdrawing` (Art. 127(1)), as `treaty_status.party` says; `false`: every other."""
-        if value is None:
-            return queryset
-        parties = [c for c, s in self.standings().items() if s in treaty_status.BOUND_AS_PARTY]
-        return queryset.filter(iso3__in=parties) if value else queryset.exclude(iso3__in=parties)
 
 
 @extend_schema_view(

@@ -56,6 +56,14 @@ def _state_row(state, request) -> dict:
     }
 
 
+def _state_form(form) -> None:
+    """The `party` menu says what "yes" takes in, as `status` reads it apart."""
+    form.fields["party"].help_text = _(
+        "Yes: a State Party, or one withdrawing, still a full party until its withdrawal "
+        "takes effect (Art. 127(1))."
+    )
+
+
 STATES = Listing(
     name="states",
     title=gettext_lazy("States"),
@@ -89,7 +97,12 @@ STATES = Listing(
     ),
     export_row=_state_row,
     template="states/state_list.html",
-    labels={"name": gettext_lazy("Name contains"), "status": gettext_lazy("Standing today")},
+    labels={
+        "name": gettext_lazy("Name contains"),
+        "status": gettext_lazy("Standing today"),
+        "party": gettext_lazy("State Party today"),
+    },
+    prepare_form=_state_form,
 )
 
 
