@@ -1390,4 +1390,8 @@ naming it, and nothing is filed or changed.
   (each was a `400 invalid_filter`). A count sorts most first, ties by name, by the counts
   the site's list shows (a state's visits that took place, a person's recorded trips),
   which the records do not give.
+- 5 December 2026, search's dates: a visit found by `/search/` gives its `start` and `end`
+  as `/visits/` does, a date with `start_precision` and `end_precision` beside it
+  (`"start": "2025-10-01", "start_precision": "month"`): it gave the partial date
+  (`"2025-10"`) and no precision. A person's or a state's result has the four null.
 """
