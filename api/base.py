@@ -1103,8 +1103,9 @@ could not apply. A record, the list of endpoints (`/api/v1/`) and this schema (`
 refuse theirs alike, and so do the reports' addresses and every POST.
 Identifier and choice filters take several values, comma-separated
 (`?host=MNG,TJK`) or repeated, and match any of them; `ordering` takes several keys
-(`?ordering=person,-end`), each once and in one direction (`start,-start` is a 400), and
-sorts as the site's list of the same rows, row for row: one host's, person's or verdict's
+(`?ordering=person,-end`), each once and in one direction (`start,-start` is a 400),
+takes every key the site's list of the same rows takes (each list's `ordering` names them),
+and sorts as that list, row for row: one host's, person's or verdict's
 visits by their `start`, an undated one last; names sort with accents and case folded, a
 state's and a visit's `host` by the `translated_name` (Türkiye before Turkmenistan; under
 `?lang=fr`, Afrique du Sud among the A, the states' own order too); `ordering=end` sorts by
@@ -1396,4 +1397,15 @@ naming it, and nothing is filed or changed.
   one reversed on appeal stays reversed when such a decision follows (it said true when
   that decision informed a body). No decision of the dataset's changes. A visit's
   explanation reads them the same way (rule 2026.12.05.3).
+- 5 December 2026, the site's keys: each list's `ordering` takes every sort key of the
+  site's list of the same rows, as the site's lists now take the API's: `/states/` adds
+  `entry_into_force`, `visits` (or `visits_hosted`) and `incidents`; `/persons/`
+  `situation`, `status`, `visits` and `incidents`; `/warrants/` `person` and `ended`
+  (each was a `400 invalid_filter`). A count sorts most first, ties by name, by the counts
+  the site's list shows (a state's visits that took place, a person's recorded trips),
+  which the records do not give.
+- 5 December 2026, search's dates: a visit found by `/search/` gives its `start` and `end`
+  as `/visits/` does, a date with `start_precision` and `end_precision` beside it
+  (`"start": "2025-10-01", "start_precision": "month"`): it gave the partial date
+  (`"2025-10"`) and no precision. A person's or a state's result has the four null.
 """

@@ -184,8 +184,9 @@ class ApiOrderingFilter(django_filters.OrderingFilter):
     base_field_class = SortKeysField
 
     def __init__(self, *args, sorts: Sorts, **kwargs):
-        """`sorts`: the keys this list offers (`VISIT_SORTS`, or `STATE_SORTS.only("name",
-        ...)`), in the order the schema lists them."""
+        """`sorts`: the list's keys, every one the site's list of the same rows takes
+        (`VISIT_SORTS`, `front.summaries.STATE_LIST_SORTS`), in the order the schema lists
+        them."""
         self.sorts = sorts
         kwargs["fields"] = tuple((key, key) for key in sorts)
         super().__init__(*args, **kwargs)

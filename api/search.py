@@ -20,16 +20,18 @@ from api.base import PublicReadMixin
 from api.errors import InvalidFilter
 from api.filters import GENERAL_PARAMETERS
 from api.formats import JSONRenderer
-from compliance import partial_isoformat
 from core import tabular
 from core.echo import echoed
 from core.identifiers import whole_number
+from core.models import DatePrecision
 from core.names import country_name
 from front import search as site_search
 from front.summaries import place_words, span_words
 from visits.models import VerdictCode
 
 MAX_LIMIT = 100
+# A person's or a state's result has no dates.
+NO_DATES = {"start": None, "start_precision": None, "end": None, "end_precision": None}
 REASONS = ("name", "sound", "code", *site_search.REASONS)
 
 
@@ -65,14 +67,27 @@ class SearchResultSerializer(serializers.Serializer):
     host = serializers.CharField(
         allow_null=True, help_text="For a visit: the host state's ISO3 code; otherwise null."
     )
-    start = serializers.CharField(
+    start = serializers.DateField(
         allow_null=True,
-        help_text="For a visit: its first day, as precise as known (`2024-09`); otherwise null.",
+        help_text="For a visit: its first day, as `/api/v1/visits/` gives it: a date known "
+        "only to the month or year is its first day (`2025-10-01`), `start_precision` saying "
+        "how much is known; null for an undated visit, and for others.",
     )
-    end = serializers.CharField(
+    start_precision = serializers.ChoiceField(
+        choices=DatePrecision.choices,
         allow_null=True,
-        help_text="For a visit: its last day, as precise as known; null for a one-day visit, "
-        "one whose end is not recorded, and for others.",
+        help_text="How much of `start` is known: `day`, `month` or `year`; null when `start` is.",
+    )
+    end = serializers.DateField(
+        allow_null=True,
+        help_text="For a visit: its last day, as `/api/v1/visits/` gives it (`end_precision` "
+        "beside it); null for a visit of one day (it ends on its start), an undated one, and "
+        "for others.",
+    )
+    end_precision = serializers.ChoiceField(
+        choices=DatePrecision.choices,
+        allow_null=True,
+        help_text="How much of `end` is known: `day`, `month` or `year`; null when `end` is.",
     )
     verdict = serializers.ChoiceField(
         choices=VerdictCode.choices,
@@ -138,7 +153,9 @@ EXAMPLE = OpenApiExample(
                 "person": "vladimir-putin",
                 "host": "MNG",
                 "start": "2024-09-02",
+                "start_precision": "day",
                 "end": "2024-09-03",
+                "end_precision": "day",
                 "verdict": "non_compliance",
                 "reevaluation_pending": False,
             }
@@ -251,8 +268,7 @@ class SearchViewSet(PublicReadMixin, viewsets.GenericViewSet):
             **self._links("api-person-detail", row["slug"], "person", "slug"),
             "person": None,
             "host": None,
-            "start": None,
-            "end": None,
+            **NO_DATES,
             "verdict": None,
             "reevaluation_pending": None,
         }
@@ -268,27 +284,24 @@ class SearchViewSet(PublicReadMixin, viewsets.GenericViewSet):
             **self._links("api-state-detail", row["iso3"], "state", "iso3"),
             "person": None,
             "host": None,
-            "start": None,
-            "end": None,
+            **NO_DATES,
             "verdict": None,
             "reevaluation_pending": None,
         }
 
     def _visit(self, row: dict) -> dict:
-        # The data's partial ISO date (`2025-10`), and in words for the name, in the
-        # answer's language ("octobre 2025"); a visit that ends on its start has no end,
-        # however it is stored (tabular.dated_span).
+        # The dates as every other answer gives a visit's (`2025-10-01`, `month`), and in
+        # words for the name, in the answer's language ("octobre 2025"); a visit that ends
+        # on its start has no end, however it is stored (tabular.dated_span).
         dates = tabular.dated_span(
             row["start"], row["start_precision"], row["end"], row["end_precision"]
         )
-        start = partial_isoformat(dates["start"], dates["start_precision"])
-        end = partial_isoformat(dates["end"], dates["end_precision"])
         host = country_name(row["host_iso3"], row["host"]) if row["host"] else ""
         where = ", ".join(x for x in (place_words(row["place"]), host) if x)
         # Every day of it, as the visit's page says ("2–3 September 2024"), not the first only.
         when = (
             span_words(row["start"], row["start_precision"], row["end"], row["end_precision"])
-            if start
+            if dates["start"] is not None
             else ""
         )
         return {
@@ -301,8 +314,7 @@ class SearchViewSet(PublicReadMixin, viewsets.GenericViewSet):
             **self._links("api-visit-detail", row["slug"], "visit", "slug"),
             "person": row["person_slug"],
             "host": row["host_iso3"],
-            "start": start or None,
-            "end": end or None,
+            **dates,
             "verdict": row["verdict"],
             # Read with the row (front.search._VISITS): no query more.
             "reevaluation_pending": row["reevaluation_pending"],

@@ -10,13 +10,16 @@ between), and the primary key ends every order, so pages never overlap. A missin
 (an undated visit's `start`, a visit not yet evaluated for `verdict`) comes last in
 either direction.
 
-Names that are no column (the host's name in the reader's language) come with a factory
-of the expression annotated under that name, only on the requests that sort by it.
+Names that are no column (the host's name in the reader's language, a state's visits
+counted) come with a factory of the expression annotated under that name, only on the
+requests that sort by it and whose queryset does not already hold it (the site's list of
+states shows its counts, and annotates them for every page).
 
-The site's lists (front.listing.Listing.sorts) and the API's `ordering`
-(api.filters.ApiOrderingFilter) read the same `Sorts` of each resource, so that
-`/visits.csv?ordering=host` and `/api/v1/visits/?ordering=host&format=csv` list the same
-rows in the same order.
+The site's lists (front.listing.Listing.sorts), their downloads and the API's `ordering`
+(api.filters.ApiOrderingFilter) read the same `Sorts` of each resource, every key of it
+on both sides, so that `/visits.csv?ordering=host` and
+`/api/v1/visits/?ordering=host&format=csv` list the same rows in the same order, and a key
+one of them takes the other takes too.
 """
 
 from __future__ import annotations
@@ -56,10 +59,11 @@ class Sorts(Mapping):
     def __repr__(self) -> str:
         return f"Sorts({self.keys!r})"
 
-    def only(self, *names: str) -> Sorts:
-        """These keys alone, in this order, with the same definitions (what one side offers
-        of a resource's sorts). Raises KeyError for a key these sorts do not define."""
-        return Sorts({name: self.keys[name] for name in names}, self.annotations)
+    def annotating(self, **factories: Callable[[], Any]) -> Sorts:
+        """The same keys, with more names that are no column annotated by these factories
+        (`visits_count=...`): for names whose expression a lower layer cannot build (the
+        lists' counts of visits, front.summaries.list_counts)."""
+        return Sorts(self.keys, {**self.annotations, **factories})
 
     def names(self, chosen: Sequence[str]) -> list[str]:
         """The ORDER BY names, without direction, that the chosen keys (`-host` or `host`)
@@ -67,8 +71,12 @@ class Sorts(Mapping):
         return [name.lstrip("-") for key in chosen for name in self.keys[key.lstrip("-")]]
 
     def annotated(self, queryset: QuerySet, chosen: Sequence[str]) -> QuerySet:
-        """`queryset` with the annotations the chosen keys sort by (and no other)."""
-        wanted = dict.fromkeys(n for n in self.names(chosen) if n in self.annotations)
+        """`queryset` with the annotations the chosen keys sort by (and no other), but those
+        it already holds (a list that shows a state's counts annotates them itself)."""
+        held = queryset.query.annotations
+        wanted = dict.fromkeys(
+            n for n in self.names(chosen) if n in self.annotations and n not in held
+        )
         if not wanted:
             return queryset
         return queryset.annotate(**{name: self.annotations[name]() for name in wanted})

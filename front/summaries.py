@@ -34,8 +34,11 @@ from core.names import (
     with_note,
     without_year,
 )
+from core.sorting import Sorts
 from states import status as treaty_status
+from states.filters import STATE_SORTS
 from states.territories import NOT_STATES
+from warrants.filters import PERSON_SORTS
 
 
 def colon() -> str:
@@ -1020,6 +1023,24 @@ def list_counts(field: str) -> dict:
     by them."""
     visits, incidents = list_summary(field)
     return {"visits_count": counted(visits), "incidents_count": counted(incidents)}
+
+
+def with_list_counts(sorts: Sorts, field: str) -> Sorts:
+    """`sorts` (a data app's) whose count keys read the list's counts: `visits_count` and
+    `incidents_count` as `list_counts(field)` gives them, annotated only on a request that
+    sorts by them and whose rows do not hold them already (the API's; the site's lists
+    show them on every row). The data apps define the keys; their counts read the visits,
+    which a state or a person may not import (ARCHITECTURE.md)."""
+    return sorts.annotating(
+        visits_count=lambda: list_counts(field)["visits_count"],
+        incidents_count=lambda: list_counts(field)["incidents_count"],
+    )
+
+
+# The sorts of the lists of states and persons, the site's (its page and downloads) and the
+# API's `ordering` alike: the same keys, a count sorting by the same counts.
+STATE_LIST_SORTS = with_list_counts(STATE_SORTS, "host")
+PERSON_LIST_SORTS = with_list_counts(PERSON_SORTS, "person")
 
 
 # A country page lists at most this many visits and incidents (the latest); a state that

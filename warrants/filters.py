@@ -27,18 +27,19 @@ from warrants.models import Person, PersonStatus, Situation, Warrant
 PERSON = NamedRecord(Person, "slug", _("No person with slug {value!r}."))
 SITUATION = NamedRecord(Situation, "slug", _("No situation with slug {value!r}."))
 
-# The persons' and the warrants' sort keys (core.sorting), on the site's lists and downloads
-# (/persons/, /warrants/) and the API's `ordering` (api.warrants.views), each offering its
-# own: names with accents and case folded (core.names.sort_name). The counts are the site
-# list's own columns (front.views.warrants).
+# The persons' and the warrants' sort keys (core.sorting): every one of them on the site's
+# lists and downloads (/persons/, /warrants/) and the API's `ordering` (api.warrants.views).
+# Names with accents and case folded (core.names.sort_name); a person's trips and incidents
+# most first, as the site's list counts them (their expressions, which read the visits, are
+# added above the data apps: front.summaries.PERSON_LIST_SORTS).
 PERSON_SORTS = Sorts(
     {
         "name": ("sort_name",),
-        "updated": ("updated_at",),
         "situation": ("situation__name", "sort_name"),
         "status": ("status", "sort_name"),
         "visits": ("-visits_count", "sort_name"),
         "incidents": ("-incidents_count", "sort_name"),
+        "updated": ("updated_at",),
     },
     {"sort_name": lambda: sort_name("name")},
 )

@@ -33,8 +33,9 @@ from core import identifiers
 from core.filters import AnyOfISO3Filter, AnyOfSlugFilter, IsoDateFilter, NamedRecordsMixin
 from core.names import country_sort_name
 from core.sorting import Sorts
+from front.summaries import STATE_LIST_SORTS
 from states import status as treaty_status
-from states.filters import STATE, STATE_SORTS, StateFilterSet
+from states.filters import PARTY_FILTER, STATE, StateFilterSet
 from states.models import (
     Declaration,
     JointStatement,
@@ -56,11 +57,14 @@ AS_OF_STATES = (
 )
 
 
-PARTY_FILTER = (
-    "`true`: the states bound as States Parties on the `as_of` day (default today, UTC), "
-    "whose `treaty_status.party` is true: status `party` or `withdrawing` (a withdrawal "
-    "notified but not yet effective leaves the state a full party, Art. 127(1)); `false`: "
-    "every other."
+STATE_ORDERING = (
+    "Sort keys, comma-separated or repeated, `-` before one for descending (default: `name`), "
+    "the same as the site's /states/ and its downloads: `name` (the `translated_name`, in the "
+    "answer's language, accents and case folded); `iso3`; `entry_into_force` (the date of its "
+    "`entry_into_force` event; a state without one sorts last in either direction); `visits` "
+    "(or `visits_hosted`, the column of /states.csv), the visits it hosted that took place "
+    "(not trips called off, attended by video or only announced), and `incidents`, both most "
+    "first, as the site's list counts them (ties by name); `updated` (`updated_at`)."
 )
 
 
@@ -118,13 +122,13 @@ def with_obligations_and_record(states):
 
 
 class StateApiFilterSet(StateFilterSet):
-    """The site's StateFilterSet, plus `as_of` (which `status` then reads) and ordering."""
+    """The site's StateFilterSet (`party` and `status` among its filters), plus `as_of`
+    (which `status` and `party` then read) and ordering."""
 
     as_of = AsOfFilter(label=AS_OF_STATES)
-    party = django_filters.BooleanFilter(method="filter_party", label=PARTY_FILTER)
-    # The site's sorts of the states (states.filters.STATE_SORTS): `name` in the answer's
-    # language, as /states/ sorts it.
-    ordering = ApiOrderingFilter(sorts=STATE_SORTS.only("name", "iso3", "updated"))
+    # The site's sorts of the states (front.summaries.STATE_LIST_SORTS), every key: `name`
+    # in the answer's language, as /states/ sorts it.
+    ordering = ApiOrderingFilter(label=STATE_ORDERING, sorts=STATE_LIST_SORTS)
 
     class Meta(StateFilterSet.Meta):
         fields = [*StateFilterSet.Meta.fields, "as_of"]
@@ -132,14 +136,6 @@ class StateApiFilterSet(StateFilterSet):
     def standing_day(self):
         # The site's filter (and facet), on the as_of day instead of today.
         return self.form.cleaned_data.get("as_of") or datetime.datetime.now(datetime.UTC).date()
-
-    def filter_party(self, queryset, name, value):
-        """`?party=true`: the states bound as parties on the standing day, `party` or
-        `withdrawing` (Art. 127(1)), as `treaty_status.party` says; `false`: every other."""
-        if value is None:
-            return queryset
-        parties = [c for c, s in self.standings().items() if s in treaty_status.BOUND_AS_PARTY]
-        return queryset.filter(iso3__in=parties) if value else queryset.exclude(iso3__in=parties)
 
 
 @extend_schema_view(

@@ -7,16 +7,35 @@ from api.filters import ApiOrderingFilter
 from api.warrants import examples
 from api.warrants.serializers import PersonSerializer, WarrantSerializer
 from core.names import sort_name
-from warrants.filters import PERSON_SORTS, WARRANT_SORTS, PersonFilterSet, WarrantFilterSet
+from front.summaries import PERSON_LIST_SORTS
+from warrants.filters import WARRANT_SORTS, PersonFilterSet, WarrantFilterSet
 from warrants.models import Person, Warrant
+
+PERSON_ORDERING = (
+    "Sort keys, comma-separated or repeated, `-` before one for descending (default: `name`), "
+    "the same as the site's /persons/ and its downloads: `name` (accents and case folded); "
+    "`situation` (its name, then the person's); `status`; `visits`, the person's recorded "
+    "trips (those called off, attended by video or only announced too), and `incidents`, "
+    "both most first, as the site's list counts them (ties by name); `updated` (`updated_at`)."
+)
+WARRANT_ORDERING = (
+    "Sort keys, comma-separated or repeated, `-` before one for descending (default: "
+    "`issued`, then `made_public`), the same as the site's /warrants/ and its downloads: "
+    "`issued`; `person` (the person's name, accents and case folded, then `issued`); "
+    "`made_public`; `ended`; `updated` (`updated_at`). A partial date sorts by its first "
+    "day; a missing value (a warrant not made public, or not ended) sorts last in either "
+    "direction."
+)
 
 
 class PersonApiFilterSet(PersonFilterSet):
-    ordering = ApiOrderingFilter(sorts=PERSON_SORTS.only("name", "updated"))
+    # The site's sorts of the persons (front.summaries.PERSON_LIST_SORTS): every key.
+    ordering = ApiOrderingFilter(label=PERSON_ORDERING, sorts=PERSON_LIST_SORTS)
 
 
 class WarrantApiFilterSet(WarrantFilterSet):
-    ordering = ApiOrderingFilter(sorts=WARRANT_SORTS.only("issued", "made_public", "updated"))
+    # The site's sorts of the warrants (warrants.filters.WARRANT_SORTS): every key.
+    ordering = ApiOrderingFilter(label=WARRANT_ORDERING, sorts=WARRANT_SORTS)
 
 
 @extend_schema_view(

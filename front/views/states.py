@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -25,17 +25,14 @@ from front.listing import Column, Listing
 from front.pages import render_page
 from front.templatetags.iccwatch_tags import data_lang
 from states import status as treaty_status
-from states.filters import STATE_SORTS, StateFilterSet
-from states.models import JointStatement, State, TreatyEvent, TreatyEventKind
+from states.filters import StateFilterSet, entry_into_force
+from states.models import JointStatement, State
 from visits.models import Finding, VerdictCode, Visit, readable_visit
 
 
 def _states_queryset():
-    entry = TreatyEvent.objects.filter(
-        state=OuterRef("pk"), kind=TreatyEventKind.ENTRY_INTO_FORCE
-    ).values("date")[:1]
     return State.objects.select_related("territory_of").annotate(
-        entry_into_force=Subquery(entry),
+        entry_into_force=entry_into_force(),
         **summaries.list_counts("host"),
     )
 
@@ -59,6 +56,14 @@ def _state_row(state, request) -> dict:
     }
 
 
+def _state_form(form) -> None:
+    """The `party` menu says what "yes" takes in, as `status` reads it apart."""
+    form.fields["party"].help_text = _(
+        "Yes: a State Party, or one withdrawing, still a full party until its withdrawal "
+        "takes effect (Art. 127(1))."
+    )
+
+
 STATES = Listing(
     name="states",
     title=gettext_lazy("States"),
@@ -69,9 +74,7 @@ STATES = Listing(
     ),
     filterset_class=StateFilterSet,
     queryset=_states_queryset,
-    sorts=STATE_SORTS.only(
-        "name", "iso3", "entry_into_force", "visits", "visits_hosted", "incidents"
-    ),
+    sorts=summaries.STATE_LIST_SORTS,
     default_sort="name",
     columns=[
         Column(gettext_lazy("State"), "name"),
@@ -94,7 +97,12 @@ STATES = Listing(
     ),
     export_row=_state_row,
     template="states/state_list.html",
-    labels={"name": gettext_lazy("Name contains"), "status": gettext_lazy("Standing today")},
+    labels={
+        "name": gettext_lazy("Name contains"),
+        "status": gettext_lazy("Standing today"),
+        "party": gettext_lazy("State Party today"),
+    },
+    prepare_form=_state_form,
 )
 
 

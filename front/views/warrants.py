@@ -22,7 +22,7 @@ from front.pages import render_page
 from front.search import resolve_person_names
 from states.models import State
 from visits.models import VerdictCode, Visit
-from warrants.filters import PERSON_SORTS, WARRANT_SORTS, PersonFilterSet, WarrantFilterSet
+from warrants.filters import WARRANT_SORTS, PersonFilterSet, WarrantFilterSet
 from warrants.models import Person, Situation, Warrant
 
 # --- Persons ------------------------------------------------------------------
@@ -118,7 +118,7 @@ PERSONS = Listing(
     ),
     filterset_class=PersonFilterSet,
     queryset=_persons_queryset,
-    sorts=PERSON_SORTS.only("name", "situation", "status", "visits", "incidents"),
+    sorts=summaries.PERSON_LIST_SORTS,
     default_sort="name",
     columns=[
         Column(gettext_lazy("Name"), "name"),
@@ -287,7 +287,7 @@ WARRANTS = Listing(
     ),
     filterset_class=WarrantFilterSet,
     queryset=lambda: Warrant.objects.select_related("person", "person__situation", "case"),
-    sorts=WARRANT_SORTS.only("issued", "person", "made_public", "ended"),
+    sorts=WARRANT_SORTS,
     default_sort="-issued",
     columns=[
         Column(gettext_lazy("Person"), "person"),

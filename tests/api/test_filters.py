@@ -452,11 +452,13 @@ def test_search_says_a_person_was_found_by_how_the_name_sounds(seeded, api_clien
     assert (named["id"], named["reason"]) == ("vladimir-putin", "name")
 
 
-def test_search_gives_a_visits_start_as_a_partial_iso_date_and_in_words_in_its_name(
+def test_search_gives_a_visits_dates_as_the_visits_endpoint_does_and_in_words_in_its_name(
     seeded, api_client
 ):
-    """`start` is data (`2025-10`, as the schema says); the name is prose in the answer's
-    language ("octobre 2025"), never an ISO date nor an English month in French."""
+    """`start` and `end` are data, a date with its precision as every other endpoint gives
+    them (`2025-10-01`, `start_precision` `month`: search gave `2025-10` and no precision);
+    the name is prose in the answer's language ("octobre 2025"), never an ISO date nor an
+    English month in French."""
     import re
 
     results = api_client.get("/api/v1/search/?q=Budapest&lang=fr").json()["results"]
@@ -464,11 +466,21 @@ def test_search_gives_a_visits_start_as_a_partial_iso_date_and_in_words_in_its_n
     assert visits
     months = "January|February|March|April|May|June|July|August|September|October|November|December"
     for visit in visits:
-        assert re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", visit["start"]), visit
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d", visit["start"]), visit
         assert not re.search(months, visit["name"]), visit
-        if len(visit["start"]) > 4:  # a year reads the same in words
-            assert visit["start"] not in visit["name"], visit
-    assert any(len(v["start"]) == 7 for v in visits), visits  # a month-precision visit
+        assert visit["start"] not in visit["name"], visit
+    assert any(v["start_precision"] == "month" for v in visits), visits
+    fields = ("start", "start_precision", "end", "end_precision")
+    searched = api_client.get("/api/v1/search/", {"q": "putin", "limit": 100}).json()["results"]
+    found = {r["id"]: r for r in searched if r["kind"] == "visit"}
+    assert "vladimir-putin-hun-2025-10" in found
+    for slug, result in found.items():
+        visit = api_client.get(f"/api/v1/visits/{slug}/").json()
+        assert {f: result[f] for f in fields} == {f: visit[f] for f in fields}, slug
+    hungary = found["vladimir-putin-hun-2025-10"]
+    assert (hungary["start"], hungary["start_precision"]) == ("2025-10-01", "month")
+    others = [r for r in searched if r["kind"] != "visit"]
+    assert others and all(r[f] is None for r in others for f in fields)
 
 
 def test_search_gives_every_day_of_a_visit_as_its_page_does(seeded, api_client):

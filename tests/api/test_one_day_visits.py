@@ -94,15 +94,12 @@ def outputs(client, slug: str) -> dict:
 
 
 def ends(found: dict) -> dict:
-    """Each output's (end, end_precision), None for an empty cell (the search gives no
-    precision)."""
+    """Each output's (end, end_precision), None for an empty cell."""
     pairs = {}
     for name, record in found.items():
         if name == "api search":
-            (item,) = record
-            pairs[name] = (item["end"], None)
-        else:
-            pairs[name] = tuple(record[k] or None for k in ("end", "end_precision"))
+            (record,) = record
+        pairs[name] = tuple(record[k] or None for k in ("end", "end_precision"))
     return pairs
 
 

@@ -1,6 +1,7 @@
 """Strict, composable filters on the site's lists: unknown parameters, several values, two sorts,
 counts beside the choices, and a person box that takes a name."""
 
+import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -271,3 +272,37 @@ def test_a_filter_no_row_can_match_counts_nothing(reader, seeded, path):
     response = reader.get(path, {"changed_since": "9999-12-31T23:00:00-05:00"})
     assert response.status_code == 200
     assert "<tr data-id=" not in body(response)
+
+
+def test_the_states_list_and_its_downloads_take_party_as_the_api_does(reader, api_client, seeded):
+    """`/api/v1/states/?party=true` listed the States Parties (withdrawing ones too, Art.
+    127(1)); `/states/?party=true` and `/states.csv?party=true` were a 400."""
+    for value in ("true", "false"):
+        from_api = api_client.get("/api/v1/states/", {"party": value, "page_size": 500}).json()
+        expected = sorted(state["iso3"] for state in from_api["results"])
+        assert expected
+        listed = []
+        for number in range(1, 8):
+            page = reader.get("/states/", {"party": value, "ordering": "iso3", "page": number})
+            assert page.status_code in (200, 302), body(page)
+            if page.status_code == 302:
+                break
+            listed += row_ids(body(page))
+        assert sorted(set(listed)) == expected, value
+        download = body(reader.get("/states.csv", {"party": value, "ordering": "iso3"}))
+        assert [line.split(",")[0] for line in download.splitlines()[1:]] == expected
+        downloaded = json.loads(body(reader.get("/states.json", {"party": value})))
+        assert sorted(row["iso3"] for row in downloaded["results"]) == expected
+        assert downloaded["filters"] == {"party": value}
+    refused = reader.get("/states/", {"party": "yes"})
+    assert refused.status_code == 400
+    french = body(reader.get("/fr/states/", {"party": "true"}))
+    assert ">État partie aujourd’hui</label>" in french
+    assert "<h1>États — État partie aujourd’hui\u00a0: oui</h1>" in french
+
+
+def test_party_and_status_agree_on_the_states_list(reader, seeded):
+    """`party=true` is `status=party,withdrawing`: a withdrawal notified leaves a State a
+    full party until it takes effect (Art. 127(1))."""
+    both = body(reader.get("/states.csv", {"status": "party,withdrawing"}))
+    assert body(reader.get("/states.csv", {"party": "true"})) == both
