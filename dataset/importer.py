@@ -83,6 +83,7 @@ from core.models import (
     publisher_from_url,
     shown_character,
 )
+from dataset import changelog
 from dataset.models import DOCUMENTS, PROJECT_DATA, DatasetImport
 from states import territories
 from states.models import (
@@ -215,7 +216,13 @@ VOCABULARIES = {
 }
 # The dataset's version: one line in this file of the folder (optional; missing = unknown).
 VERSION_FILE = "VERSION"
-VERSION_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._+-]{0,63}$")
+# Its form (data/DICTIONARY.md, "Other files"): the day of the release, YYYY.MM.DD, with a
+# fourth part from 2 for a later release the same day (2026.11.30.2).
+VERSION_RE = re.compile(r"^(?P<day>\d{4}\.\d{2}\.\d{2})(?:\.(?:[2-9]|[1-9]\d+))?$")
+VERSION_FORM = (
+    "YYYY.MM.DD, the day of the release (2026.11.30), with a fourth part from 2 for a later "
+    "release the same day (2026.11.30.2)"
+)
 # What Visit.dataset_version records for a folder without VERSION (blank means "from the site").
 UNKNOWN_VERSION = "unknown"
 TREATY_COLUMNS = {
@@ -398,7 +405,9 @@ def _first(value) -> datetime.date:
 def read_version(directory: Path, validator: _Validator) -> str:
     """The dataset's version from the folder's VERSION file; "" (unknown) when there is none.
 
-    A VERSION file that is present must hold one line, a version such as `2026.11.30`.
+    A VERSION file that is present must hold one line, a version of the documented form
+    (`version_problem`: data/DICTIONARY.md, "Other files"); anything else is an error, and
+    the version is then "".
     """
     path = directory / VERSION_FILE
     if not path.is_file():
@@ -414,13 +423,40 @@ def read_version(directory: Path, validator: _Validator) -> str:
             f"{VERSION_FILE}: (file): not valid UTF-8 ({exc.reason} at byte {exc.start})"
         )
         return ""
-    if len(lines) != 1 or not VERSION_RE.match(lines[0]):
+    if len(lines) != 1:
         validator.errors.append(
-            f"{VERSION_FILE}:1: (version): must be one line such as 2026.11.30 "
-            "(letters, digits, '.', '-', '+', '_'; at most 64 characters)"
+            f"{VERSION_FILE}:1: (version): must be one line, the version: {VERSION_FORM}"
         )
         return ""
+    problem = version_problem(lines[0], timezone.now().astimezone(datetime.UTC).date())
+    if problem:
+        validator.errors.append(f"{VERSION_FILE}:1: (version): {problem}")
+        return ""
     return lines[0]
+
+
+def version_problem(version: str, today: datetime.date) -> str:
+    """What is wrong with `version` as a dataset version, "" when nothing is: it must be of
+    the documented form (VERSION_RE, data/DICTIONARY.md), its day one of the calendar, and
+    not after the day after `today` (UTC; a release dated tomorrow is someone's today).
+    A version dated later, or mistyped (2027.O4.03, which sorts after every version of
+    digits), would have every correct version until then refused as older
+    (`check_version`)."""
+    match = VERSION_RE.match(version)
+    if match is None:
+        return f"{version!r} is not a version of the form {VERSION_FORM}"
+    try:
+        day = datetime.datetime.strptime(match["day"], "%Y.%m.%d").date()
+    except ValueError:
+        return f"{version!r} is not a day of the calendar: write the version as {VERSION_FORM}"
+    tomorrow = today + datetime.timedelta(days=1)
+    if day > tomorrow:
+        return (
+            f"{version} is after tomorrow ({tomorrow.isoformat()}, UTC): a version is the day "
+            "of its release, and a version dated later would have every correct version "
+            "until that day refused as older"
+        )
+    return ""
 
 
 def read_documents(directory: Path, validator: _Validator) -> dict[str, str]:
@@ -1254,11 +1290,17 @@ def check_version(v: _Validator, parsed: Parsed) -> None:
     nothing. A folder without VERSION (a third party's) is not compared; nor is a
     version whose latest import recorded no digest (one made before digests were kept),
     nor a folder with a file that could not be read (its digest says nothing yet).
+
+    A new version (newer than the latest import's, or the first) needs its entry at the
+    top of the folder's CHANGELOG.md (`check_changelog`). When the version imported last
+    is itself none a release could have (recorded before the importer checked versions:
+    `version_problem`), the error for an older one says how to undo that import.
     """
     if not parsed.version:
         return
     latest = DatasetImport.objects.exclude(version="").order_by("-imported_at", "-pk").first()
     if latest is None:
+        check_changelog(v, parsed)
         return
     when = timezone.localtime(latest.imported_at).date().isoformat()
     suggestion = next_version(latest.version, timezone.localdate())
@@ -1267,11 +1309,22 @@ def check_version(v: _Validator, parsed: Parsed) -> None:
         "at the top of CHANGELOG.md, saying what changed"
     )
     ours, theirs = version_key(parsed.version), version_key(latest.version)
-    if ours < theirs:
+    if ours > theirs:
+        check_changelog(v, parsed)
+    elif ours < theirs:
+        wrong = version_problem(latest.version, timezone.now().astimezone(datetime.UTC).date())
+        if wrong:
+            what_to_do = (
+                f"But {latest.version} is itself wrong ({wrong}): if it was recorded by "
+                "mistake, an admin deletes its import in the admin (Dataset imports), then "
+                "imports again"
+            )
+        else:
+            what_to_do = f"To publish these files, {what_to_do}"
         v.errors.append(
             f"{VERSION_FILE}:1: (version): {parsed.version} is older than {latest.version}, "
             f"the version imported last (on {when}): the site would cite an older version for "
-            f"newer facts. To publish these files, {what_to_do}"
+            f"newer facts. {what_to_do}"
         )
     elif ours == theirs and latest.digest and not v.unreadable and parsed.digest != latest.digest:
         v.errors.append(
@@ -1279,6 +1332,41 @@ def check_version(v: _Validator, parsed: Parsed) -> None:
             f"as imported on {when}: changed data needs a new version, or two datasets would "
             f"carry one name. {what_to_do[0].upper()}{what_to_do[1:]}"
         )
+
+
+def check_changelog(v: _Validator, parsed: Parsed) -> None:
+    """An error when the folder's CHANGELOG.md does not give the new version of VERSION as
+    its newest entry (README: changed data "needs a newer version in VERSION and its entry
+    in CHANGELOG.md"): /data/, its changelog and the bulk files' VERSION and CHANGELOG.md
+    would otherwise name two versions as the latest. The entry's heading is as
+    dataset.changelog reads it (`## 2026.11.30 — 2026-11-30`). A folder without a
+    CHANGELOG.md (a third party's: the site then shows no changelog) is not asked for one.
+    """
+    text = parsed.documents.get("changelog", "")
+    if not text:
+        return
+    listed = changelog.versions(text)
+    if listed and listed[0] == parsed.version:
+        return
+    day = parsed.version.split(".")[:3]
+    heading = f"## {parsed.version} — {'-'.join(day)}"
+    what_to_do = (
+        f"Add the entry of {parsed.version} at the top of CHANGELOG.md, under the heading "
+        f"'{heading}' (the version, a dash and the day of the release), saying what changed"
+    )
+    if parsed.version in listed:
+        v.errors.append(
+            f"{VERSION_FILE}:1: (version): CHANGELOG.md's newest entry is {listed[0]}, not "
+            f"{parsed.version}, the version in {VERSION_FILE}: the newest entry comes first, "
+            f"and it is the version imported. Move the entry of {parsed.version} to the top "
+            "of CHANGELOG.md, or write the newest version to VERSION"
+        )
+        return
+    newest = f"its newest entry is {listed[0]}" if listed else "it has no entry at all"
+    v.errors.append(
+        f"{VERSION_FILE}:1: (version): CHANGELOG.md has no entry for {parsed.version}, the "
+        f"version in {VERSION_FILE}: {newest}. {what_to_do}"
+    )
 
 
 # The optional files' kinds of rows: an absent file must not delete those recorded.
