@@ -63,7 +63,7 @@ from pathlib import Path
 
 import pycountry
 from django.db import transaction
-from django.db.models import Prefetch, ProtectedError, Q, RestrictedError
+from django.db.models import F, Prefetch, ProtectedError, Q, RestrictedError
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -105,6 +105,7 @@ from visits.models import (
     Report,
     ReportState,
     ReviewState,
+    VerdictChange,
     VerdictCode,
     Visit,
     VisitOutcome,
@@ -233,8 +234,11 @@ TREATY_COLUMNS = {
     "withdrawal_revoked": TreatyEventKind.WITHDRAWAL_REVOKED,
     "withdrawal_effective": TreatyEventKind.WITHDRAWAL_EFFECTIVE,
 }
-# The outcomes a report counts, in the order the command prints them.
-OUTCOMES = ("created", "updated", "unchanged", "deleted", "withdrawn")
+# The outcomes a report counts, in the order the command prints them. `restored`: a visit
+# withdrawn by an earlier import that the files list again.
+OUTCOMES = ("created", "updated", "unchanged", "restored", "deleted", "withdrawn")
+# The outcomes whose rows the report also names (ImportReport.named).
+NAMED_OUTCOMES = ("restored", "deleted", "withdrawn")
 
 
 class ImportFailed(Exception):
@@ -264,14 +268,34 @@ class Row:
         return f"{self.file}:{self.line}"
 
 
+@dataclass(frozen=True)
+class ChangedVerdict:
+    """A verdict an import changed: the visit's id (its slug), and the verdict's code and
+    basis before ("" for a visit that had no verdict, "" for no basis) and after."""
+
+    visit: str
+    old_code: str
+    new_code: str
+    old_basis: str = ""
+    new_basis: str = ""
+
+
 @dataclass
 class ImportReport:
-    """What an import did: counts per kind of row and outcome (OUTCOMES), warnings,
-    the evaluation's statistics and the dataset's version."""
+    """What an import did: counts per kind of row and outcome (OUTCOMES), the ids of the
+    rows restored, deleted or withdrawn (`named`), the verdicts whose code or basis
+    changed (`verdicts`), warnings, the evaluation's statistics and the dataset's
+    version."""
 
     counts: dict[str, dict[str, int]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(int))
     )
+    # {kind: {outcome of NAMED_OUTCOMES: [the rows' ids (`row_name`), in the order met]}}.
+    named: dict[str, dict[str, list[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list))
+    )
+    # The verdicts whose code or basis changed (`changed_verdicts`).
+    verdicts: list[ChangedVerdict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     evaluation: flagging.EvaluationStats | None = None
     version: str = ""
@@ -280,8 +304,12 @@ class ImportReport:
     # Whether the import was recorded (DatasetImport): not when it changed nothing.
     recorded: bool = False
 
-    def count(self, model: str, outcome: str) -> None:
+    def count(self, model: str, outcome: str, name: str = "") -> None:
+        """Count a row of `model` (a kind, as verbose_name_plural) under `outcome`; `name`,
+        the row's id, is kept for an outcome of NAMED_OUTCOMES."""
         self.counts[model][outcome] += 1
+        if name and outcome in NAMED_OUTCOMES:
+            self.named[model][outcome].append(name)
 
     @property
     def changed(self) -> bool:
@@ -1813,6 +1841,10 @@ class _Loader:
     def __init__(self, report: ImportReport, urls: set[str]):
         self.report = report
         self.sources: dict[str, Source] = {s.url: s for s in Source.objects.filter(url__in=urls)}
+        # A source is never changed by an import (what a row says of it is its citation's):
+        # each one the files cite that is recorded already is unchanged.
+        for _ in self.sources:
+            report.count("sources", "unchanged")
         missing = [
             Source(url=u, publisher=publisher_from_url(u)) for u in sorted(urls - set(self.sources))
         ]
@@ -1883,20 +1915,22 @@ class _Loader:
         """Delete the rows of `queryset` not in `keep` (pks): rows a newer version removed."""
         label = queryset.model._meta.verbose_name_plural
         for obj in queryset.exclude(pk__in=keep):
+            name = row_name(obj)
             obj.delete()
-            self.report.count(label, "deleted")
+            self.report.count(label, "deleted", name)
 
     def delete_unreferenced(self, queryset, keep: set[int]) -> None:
         """Delete the rows of `queryset` not in `keep` (pks) that no other row refers to
         (a situation no person, case, declaration or referral names); keep the others."""
         label = queryset.model._meta.verbose_name_plural
         for obj in queryset.exclude(pk__in=keep):
+            name = row_name(obj)
             try:
                 with transaction.atomic():
                     obj.delete()
             except (ProtectedError, RestrictedError):
                 continue
-            self.report.count(label, "deleted")
+            self.report.count(label, "deleted", name)
 
     def listed(self, model) -> set[int]:
         """The pks of `model` the files list (those upserted in this run)."""
@@ -1911,6 +1945,13 @@ class _Loader:
         """Count each row's outcome."""
         for (model, _), outcome in self.outcomes.items():
             self.report.count(model._meta.verbose_name_plural, outcome)
+
+
+def row_name(obj) -> str:
+    """The id a report names a row by: a warrant's `ref`, a person's, visit's or
+    situation's `slug`, else the row's text (a treaty event: "MNG Entry into force
+    2002-07-01")."""
+    return getattr(obj, "ref", None) or getattr(obj, "slug", None) or str(obj)
 
 
 def _stored(period: Period | None) -> tuple[datetime.date | None, str]:
@@ -1972,16 +2013,18 @@ def load(parsed: Parsed, report: ImportReport) -> None:
             date = data["dates"][column]
             if date is None:
                 if kind in current:
+                    name = row_name(current[kind])
                     current[kind].delete()
-                    report.count("treaty events", "deleted")
+                    report.count("treaty events", "deleted", name)
                 continue
             event = loader.upsert(TreatyEvent, {"state": state, "kind": kind}, {"date": date})
             loader.set_sources(event, data["urls"])
     # A state no longer listed keeps its name (every country exists) but loses its timeline
     # and notes.
-    for event in TreatyEvent.objects.exclude(state__iso3__in=listed):
+    for event in TreatyEvent.objects.exclude(state__iso3__in=listed).select_related("state"):
+        name = row_name(event)
         event.delete()
-        report.count("treaty events", "deleted")
+        report.count("treaty events", "deleted", name)
     for state in State.objects.exclude(iso3__in=listed).exclude(notes=""):
         state.notes = ""
         state.save()
@@ -2113,9 +2156,9 @@ def load(parsed: Parsed, report: ImportReport) -> None:
     Visit.objects.filter(slug__in=visits).exclude(dataset_version=version).update(
         dataset_version=version
     )
-    for visit in Visit.objects.filter(pk__in=parsed.withdrawn_visits):
+    for visit in Visit.objects.filter(pk__in=parsed.withdrawn_visits).order_by("slug"):
         withdraw_visit(visit, f"removed from dataset version {version}")
-        report.count("visits", "withdrawn")
+        report.count("visits", "withdrawn", visit.slug)
 
     for _, data in parsed.findings:
         decided, decided_precision = _stored(data["decided"])
@@ -2171,7 +2214,8 @@ def load_visit(
 ) -> Visit:
     """Visits go through the one write path, record_visit_report, like every other report.
 
-    A withdrawn visit listed again is restored (its review state is the file's again).
+    A withdrawn visit listed again is restored (its review state is the file's again),
+    and counted `restored`.
     """
     start, start_precision = _stored(data["start"])
     end, end_precision = _stored(data["end"])
@@ -2224,7 +2268,12 @@ def load_visit(
         dataset_version=version,
         **fields,
     )
-    report.count("visits", "updated" if existing else "created")
+    if existing is None:
+        report.count("visits", "created")
+    elif existing.review_state == ReviewState.WITHDRAWN:
+        report.count("visits", "restored", visit.slug)
+    else:
+        report.count("visits", "updated")
     return visit
 
 
@@ -2355,6 +2404,8 @@ def import_dataset(
             # The history of each verdict that a change of this version moves names the
             # import.
             imported = {"key": "import", "version": report.version}
+            # The verdicts changed from here on are those the report lists.
+            started = timezone.now()
             with outbox.relay_deferred(), outbox.caused_by(imported), transaction.atomic():
                 recorded = {kind: rows.count() for kind, (_, rows) in removable_kinds().items()}
                 load(parsed, report)
@@ -2369,6 +2420,7 @@ def import_dataset(
             # Verdicts are derived: evaluate everything (cheap at this size); only changes
             # are written.
             report.evaluation = flagging.evaluate_visits(cause=imported)
+            report.verdicts = changed_verdicts(started)
             report.warnings += self_check_warnings(parsed)
             report.recorded = not unchanged(report, parsed.documents)
             if report.recorded:
@@ -2383,6 +2435,28 @@ def import_dataset(
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def changed_verdicts(since: datetime.datetime) -> list[ChangedVerdict]:
+    """The verdicts whose code or basis changed from `since` on (an import's start), read
+    from the history the evaluation wrote (VerdictChange), one per visit: its code and
+    basis before the first change and after the last, a visit changed back left out. The
+    verdicts that changed come first, then the new ones (a visit that had none), each by
+    visit id."""
+    found: dict[str, ChangedVerdict] = {}
+    history = (
+        VerdictChange.objects.filter(changed_at__gte=since)
+        .exclude(old_code=F("new_code"), old_basis=F("new_basis"))
+        .order_by("changed_at", "id")
+        .values_list("visit__slug", "old_code", "new_code", "old_basis", "new_basis")
+    )
+    for slug, old_code, new_code, old_basis, new_basis in history:
+        before = found.get(slug)
+        if before is not None:
+            old_code, old_basis = before.old_code, before.old_basis
+        found[slug] = ChangedVerdict(slug, old_code, new_code, old_basis, new_basis)
+    changed = [c for c in found.values() if (c.old_code, c.old_basis) != (c.new_code, c.new_basis)]
+    return sorted(changed, key=lambda c: (c.old_code == "", c.visit))
 
 
 def unchanged(report: ImportReport, documents: dict[str, str]) -> bool:
