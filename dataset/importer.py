@@ -105,6 +105,7 @@ from visits.models import (
     Report,
     ReportState,
     ReviewState,
+    Verdict,
     VerdictChange,
     VerdictCode,
     Visit,
@@ -1270,6 +1271,10 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
     )
     if persons_read:
         refuse_removing_persons(v, persons, visits)
+    if persons_read and "warrants.csv" not in v.unreadable:
+        refuse_at_large_without_warrant(v, parsed)
+        if not v.errors:  # else a row not identified would look removed
+            warn_of_removed_warrants(v, parsed)
     parsed.skipped = skipped_checks(v.unreadable)
     return parsed, v.errors, warnings
 
@@ -1474,6 +1479,56 @@ def refuse_removing_persons(v: _Validator, persons: dict[str, dict], visits: dic
             f"persons.csv: slug: {person_slug} is no longer listed, but visits depend on it: "
             f"{'; '.join(named)}. Keep the person in persons.csv (a removed visit is "
             "withdrawn, not deleted, and keeps its person)"
+        )
+
+
+def refuse_at_large_without_warrant(v: _Validator, parsed: Parsed) -> None:
+    """An error for each person of persons.csv whose status is `at_large` while no row of
+    warrants.csv names them. data/DICTIONARY.md makes it a rule: persons.csv lists only
+    persons named in a public ICC arrest warrant, and `at_large` means a warrant is
+    outstanding. Such a person is a warrant's row removed by mistake (the import would
+    delete the warrant, and the verdicts on the person's trips with it) or a status not
+    brought up to date. Names the person's row."""
+    named = {row.values["person_slug"] for row, _ in parsed.warrants}
+    for row, data in parsed.persons:
+        if data["slug"] and data["status"] == PersonStatus.AT_LARGE and data["slug"] not in named:
+            v.error(
+                row,
+                "status",
+                f"at_large, but no row of warrants.csv names {data['slug']}: persons.csv "
+                "lists only persons named in a public ICC arrest warrant, and at_large means "
+                "a warrant is outstanding (data/DICTIONARY.md); keep the warrant's row, or "
+                "give the person's status as it now is",
+            )
+
+
+def warn_of_removed_warrants(v: _Validator, parsed: Parsed) -> None:
+    """A warning for each warrant recorded that no row of warrants.csv is any more (by its
+    identifier, `assign_warrant_refs`) while it decided the verdict of a published visit
+    (Verdict.warrants, the bulk files' `verdict_warrants`): the import deletes it, and those
+    verdicts are evaluated again without it. Named by the file alone (the row is gone):
+    the person, the warrant's identifier, and each visit with its verdict as it stands."""
+    listed = {data["ref"] for _, data in parsed.warrants if data["ref"]}
+    decided: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for ref, person, visit, code in (
+        Verdict.warrants.through.objects.filter(
+            # Published: Visit.objects.published().
+            verdict__visit__review_state=ReviewState.VERIFIED
+        )
+        .exclude(warrant__ref__in=listed)
+        .order_by("warrant__ref", "verdict__visit__slug")
+        .values_list(
+            "warrant__ref", "warrant__person__slug", "verdict__visit__slug", "verdict__code"
+        )
+    ):
+        decided[ref, person].append(f"{visit} ({code})")
+    for (ref, person), visits in decided.items():
+        published = "1 published visit" if len(visits) == 1 else f"{len(visits)} published visits"
+        v.warnings.append(
+            f"warrants.csv: person_slug: {person}'s warrant {ref} is no longer listed, so the "
+            f"import deletes it: it decided the verdicts of {published}: {', '.join(visits)}. "
+            "They are evaluated again without it; if the warrant stands, keep its row (a "
+            "corrected date keeps the warrant)"
         )
 
 

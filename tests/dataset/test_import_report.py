@@ -1,5 +1,6 @@
-"""What the import's report names: the visits withdrawn and restored, the rows deleted,
-each verdict that changes (also in a dry run), and the sources."""
+"""What the import's report names, and what it warns of: the visits withdrawn and
+restored, the rows deleted, each verdict that changes (also in a dry run), the sources,
+and a warrant removed while published verdicts stand on it."""
 
 import csv
 import datetime
@@ -7,13 +8,14 @@ import io
 import shutil
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from dataset.importer import FILES
 from dataset.models import DatasetImport
 from tests.dataset.test_importer_rules import PERSONS, STATES, VISITS, WARRANTS, folder
 from tests.releases import NEWER, release
-from visits.models import Visit
+from visits.models import Verdict, Visit
+from warrants.models import Warrant
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +161,64 @@ def test_the_sources_line_counts_the_sources_cited_already_as_unchanged(
     assert len(cited_urls(copy)) == cited + 1
     output, _ = command(copy, "--dry-run")
     assert f"sources: 1 created, 0 updated, {cited} unchanged" in output
+
+
+def without_warrant(dataset_dir, tmp_path, person: str, issued: str):
+    """A copy of data/, released, without the row of warrants.csv of `person`'s warrant
+    issued on `issued`."""
+    copy = tmp_path / "data"
+    shutil.copytree(dataset_dir, copy)
+    release(copy, NEWER)
+    text = (copy / "warrants.csv").read_text(encoding="utf-8")
+    (line,) = [
+        li
+        for li in text.splitlines(keepends=True)
+        if li.startswith(f"{person},") and f",{issued},{issued}," in li
+    ]
+    (copy / "warrants.csv").write_text(text.replace(line, ""), encoding="utf-8")
+    return copy
+
+
+def test_a_removed_warrant_that_decided_published_verdicts_is_named_in_a_warning(
+    seeded, dataset_dir, tmp_path
+):
+    """A warrant row removed was deleted without a word, with the verdicts it decided."""
+    ref = "omar-al-bashir-2010-07-12"
+    decided = (
+        Verdict.objects.filter(warrants__ref=ref, visit__review_state="verified")
+        .order_by("visit__slug")
+        .values_list("visit__slug", "code")
+    )
+    assert len(decided) > 1
+    # Of Omar al-Bashir's two warrants (2009, 2010), the 2010 one's row is removed.
+    path = without_warrant(dataset_dir, tmp_path, "omar-al-bashir", "2010-07-12")
+
+    output, err = command(path, "--dry-run")
+    visits = ", ".join(f"{slug} ({code})" for slug, code in decided)
+    assert (
+        f"warning: warrants.csv: person_slug: omar-al-bashir's warrant {ref} is no longer "
+        f"listed, so the import deletes it: it decided the verdicts of {len(decided)} "
+        f"published visits: {visits}. They are evaluated again without it; if the warrant "
+        "stands, keep its row (a corrected date keeps the warrant)"
+    ) in err.splitlines()
+    assert "warrants: 0 created, 0 updated" in output and "1 deleted" in output
+    assert lines_under(output, "warrants:") == [f"  deleted: {ref}"]
+    assert Warrant.objects.filter(ref=ref).exists()
+
+
+def test_a_person_at_large_left_without_a_warrant_is_refused(seeded, dataset_dir, tmp_path):
+    """Putin's only warrant removed: the import deleted it, his Mongolia verdict changed,
+    and he stayed at large with no warrant, which persons.csv's definition rules out."""
+    path = without_warrant(dataset_dir, tmp_path, "vladimir-putin", "2023-03-17")
+    lines = (path / "persons.csv").read_text(encoding="utf-8").splitlines()
+    (line,) = [n for n, li in enumerate(lines, start=1) if li.startswith("vladimir-putin,")]
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_dataset", str(path), stdout=io.StringIO(), stderr=err)
+    assert err.getvalue().splitlines() == [
+        f"persons.csv:{line}: status: at_large, but no row of warrants.csv names "
+        "vladimir-putin: persons.csv lists only persons named in a public ICC arrest "
+        "warrant, and at_large means a warrant is outstanding (data/DICTIONARY.md); keep "
+        "the warrant's row, or give the person's status as it now is"
+    ]
+    assert Warrant.objects.filter(ref="vladimir-putin-2023-03-17").exists()
