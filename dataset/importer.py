@@ -72,7 +72,7 @@ from pathlib import Path
 import pycountry
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, ProtectedError, Q, RestrictedError
+from django.db.models import F, Prefetch, ProtectedError, Q, RestrictedError
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
@@ -92,6 +92,7 @@ from core.models import (
     publisher_from_url,
     shown_character,
 )
+from dataset import changelog
 from dataset.models import DOCUMENTS, PROJECT_DATA, DatasetImport
 from states import territories
 from states.models import (
@@ -113,6 +114,8 @@ from visits.models import (
     Report,
     ReportState,
     ReviewState,
+    Verdict,
+    VerdictChange,
     VerdictCode,
     Visit,
     VisitOutcome,
@@ -225,7 +228,13 @@ VOCABULARIES = {
 }
 # The dataset's version: one line in this file of the folder (optional; missing = unknown).
 VERSION_FILE = "VERSION"
-VERSION_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._+-]{0,63}$")
+# Its form (data/DICTIONARY.md, "Other files"): the day of the release, YYYY.MM.DD, with a
+# fourth part from 2 for a later release the same day (2026.11.30.2).
+VERSION_RE = re.compile(r"^(?P<day>\d{4}\.\d{2}\.\d{2})(?:\.(?:[2-9]|[1-9]\d+))?$")
+VERSION_FORM = (
+    "YYYY.MM.DD, the day of the release (2026.11.30), with a fourth part from 2 for a later "
+    "release the same day (2026.11.30.2)"
+)
 # What Visit.dataset_version records for a folder without VERSION (blank means "from the site").
 UNKNOWN_VERSION = "unknown"
 TREATY_COLUMNS = {
@@ -236,8 +245,11 @@ TREATY_COLUMNS = {
     "withdrawal_revoked": TreatyEventKind.WITHDRAWAL_REVOKED,
     "withdrawal_effective": TreatyEventKind.WITHDRAWAL_EFFECTIVE,
 }
-# The outcomes a report counts, in the order the command prints them.
-OUTCOMES = ("created", "updated", "unchanged", "deleted", "withdrawn")
+# The outcomes a report counts, in the order the command prints them. `restored`: a visit
+# withdrawn by an earlier import that the files list again.
+OUTCOMES = ("created", "updated", "unchanged", "restored", "deleted", "withdrawn")
+# The outcomes whose rows the report also names (ImportReport.named).
+NAMED_OUTCOMES = ("restored", "deleted", "withdrawn")
 
 
 class ImportFailed(Exception):
@@ -267,14 +279,34 @@ class Row:
         return f"{self.file}:{self.line}"
 
 
+@dataclass(frozen=True)
+class ChangedVerdict:
+    """A verdict an import changed: the visit's id (its slug), and the verdict's code and
+    basis before ("" for a visit that had no verdict, "" for no basis) and after."""
+
+    visit: str
+    old_code: str
+    new_code: str
+    old_basis: str = ""
+    new_basis: str = ""
+
+
 @dataclass
 class ImportReport:
-    """What an import did: counts per kind of row and outcome (OUTCOMES), warnings,
-    the evaluation's statistics and the dataset's version."""
+    """What an import did: counts per kind of row and outcome (OUTCOMES), the ids of the
+    rows restored, deleted or withdrawn (`named`), the verdicts whose code or basis
+    changed (`verdicts`), warnings, the evaluation's statistics and the dataset's
+    version."""
 
     counts: dict[str, dict[str, int]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(int))
     )
+    # {kind: {outcome of NAMED_OUTCOMES: [the rows' ids (`row_name`), in the order met]}}.
+    named: dict[str, dict[str, list[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list))
+    )
+    # The verdicts whose code or basis changed (`changed_verdicts`).
+    verdicts: list[ChangedVerdict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     evaluation: flagging.EvaluationStats | None = None
     version: str = ""
@@ -283,8 +315,12 @@ class ImportReport:
     # Whether the import was recorded (DatasetImport): not when it changed nothing.
     recorded: bool = False
 
-    def count(self, model: str, outcome: str) -> None:
+    def count(self, model: str, outcome: str, name: str = "") -> None:
+        """Count a row of `model` (a kind, as verbose_name_plural) under `outcome`; `name`,
+        the row's id, is kept for an outcome of NAMED_OUTCOMES."""
         self.counts[model][outcome] += 1
+        if name and outcome in NAMED_OUTCOMES:
+            self.named[model][outcome].append(name)
 
     @property
     def changed(self) -> bool:
@@ -444,7 +480,9 @@ def outcome_mismatch(status: str, outcome: str) -> str:
 def read_version(directory: Path, validator: _Validator) -> str:
     """The dataset's version from the folder's VERSION file; "" (unknown) when there is none.
 
-    A VERSION file that is present must hold one line, a version such as `2026.11.30`.
+    A VERSION file that is present must hold one line, a version of the documented form
+    (`version_problem`: data/DICTIONARY.md, "Other files"); anything else is an error, and
+    the version is then "".
     """
     path = directory / VERSION_FILE
     if not path.is_file():
@@ -460,13 +498,40 @@ def read_version(directory: Path, validator: _Validator) -> str:
             f"{VERSION_FILE}: (file): not valid UTF-8 ({exc.reason} at byte {exc.start})"
         )
         return ""
-    if len(lines) != 1 or not VERSION_RE.match(lines[0]):
+    if len(lines) != 1:
         validator.errors.append(
-            f"{VERSION_FILE}:1: (version): must be one line such as 2026.11.30 "
-            "(letters, digits, '.', '-', '+', '_'; at most 64 characters)"
+            f"{VERSION_FILE}:1: (version): must be one line, the version: {VERSION_FORM}"
         )
         return ""
+    problem = version_problem(lines[0], timezone.now().astimezone(datetime.UTC).date())
+    if problem:
+        validator.errors.append(f"{VERSION_FILE}:1: (version): {problem}")
+        return ""
     return lines[0]
+
+
+def version_problem(version: str, today: datetime.date) -> str:
+    """What is wrong with `version` as a dataset version, "" when nothing is: it must be of
+    the documented form (VERSION_RE, data/DICTIONARY.md), its day one of the calendar, and
+    not after the day after `today` (UTC; a release dated tomorrow is someone's today).
+    A version dated later, or mistyped (2027.O4.03, which sorts after every version of
+    digits), would have every correct version until then refused as older
+    (`check_version`)."""
+    match = VERSION_RE.match(version)
+    if match is None:
+        return f"{version!r} is not a version of the form {VERSION_FORM}"
+    try:
+        day = datetime.datetime.strptime(match["day"], "%Y.%m.%d").date()
+    except ValueError:
+        return f"{version!r} is not a day of the calendar: write the version as {VERSION_FORM}"
+    tomorrow = today + datetime.timedelta(days=1)
+    if day > tomorrow:
+        return (
+            f"{version} is after tomorrow ({tomorrow.isoformat()}, UTC): a version is the day "
+            "of its release, and a version dated later would have every correct version "
+            "until that day refused as older"
+        )
+    return ""
 
 
 def read_documents(directory: Path, validator: _Validator) -> dict[str, str]:
@@ -1345,6 +1410,10 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
     )
     if persons_read:
         refuse_removing_persons(v, persons, visits)
+    if persons_read and "warrants.csv" not in v.unreadable:
+        refuse_at_large_without_warrant(v, parsed)
+        if not v.errors:  # else a row not identified would look removed
+            warn_of_removed_warrants(v, parsed)
     parsed.skipped = skipped_checks(v.unreadable)
     parsed.unread = v.unreadable | v.absent
     return parsed, v.errors, warnings
@@ -1394,11 +1463,17 @@ def check_version(v: _Validator, parsed: Parsed) -> None:
     nothing. A folder without VERSION (a third party's) is not compared; nor is a
     version whose latest import recorded no digest (one made before digests were kept),
     nor a folder with a file that could not be read (its digest says nothing yet).
+
+    A new version (newer than the latest import's, or the first) needs its entry at the
+    top of the folder's CHANGELOG.md (`check_changelog`). When the version imported last
+    is itself none a release could have (recorded before the importer checked versions:
+    `version_problem`), the error for an older one says how to undo that import.
     """
     if not parsed.version:
         return
     latest = DatasetImport.objects.exclude(version="").order_by("-imported_at", "-pk").first()
     if latest is None:
+        check_changelog(v, parsed)
         return
     when = timezone.localtime(latest.imported_at).date().isoformat()
     suggestion = next_version(latest.version, timezone.localdate())
@@ -1407,11 +1482,22 @@ def check_version(v: _Validator, parsed: Parsed) -> None:
         "at the top of CHANGELOG.md, saying what changed"
     )
     ours, theirs = version_key(parsed.version), version_key(latest.version)
-    if ours < theirs:
+    if ours > theirs:
+        check_changelog(v, parsed)
+    elif ours < theirs:
+        wrong = version_problem(latest.version, timezone.now().astimezone(datetime.UTC).date())
+        if wrong:
+            what_to_do = (
+                f"But {latest.version} is itself wrong ({wrong}): if it was recorded by "
+                "mistake, an admin deletes its import in the admin (Dataset imports), then "
+                "imports again"
+            )
+        else:
+            what_to_do = f"To publish these files, {what_to_do}"
         v.errors.append(
             f"{VERSION_FILE}:1: (version): {parsed.version} is older than {latest.version}, "
             f"the version imported last (on {when}): the site would cite an older version for "
-            f"newer facts. To publish these files, {what_to_do}"
+            f"newer facts. {what_to_do}"
         )
     elif ours == theirs and latest.digest and not v.unreadable and parsed.digest != latest.digest:
         v.errors.append(
@@ -1419,6 +1505,41 @@ def check_version(v: _Validator, parsed: Parsed) -> None:
             f"as imported on {when}: changed data needs a new version, or two datasets would "
             f"carry one name. {what_to_do[0].upper()}{what_to_do[1:]}"
         )
+
+
+def check_changelog(v: _Validator, parsed: Parsed) -> None:
+    """An error when the folder's CHANGELOG.md does not give the new version of VERSION as
+    its newest entry (README: changed data "needs a newer version in VERSION and its entry
+    in CHANGELOG.md"): /data/, its changelog and the bulk files' VERSION and CHANGELOG.md
+    would otherwise name two versions as the latest. The entry's heading is as
+    dataset.changelog reads it (`## 2026.11.30 — 2026-11-30`). A folder without a
+    CHANGELOG.md (a third party's: the site then shows no changelog) is not asked for one.
+    """
+    text = parsed.documents.get("changelog", "")
+    if not text:
+        return
+    listed = changelog.versions(text)
+    if listed and listed[0] == parsed.version:
+        return
+    day = parsed.version.split(".")[:3]
+    heading = f"## {parsed.version} — {'-'.join(day)}"
+    what_to_do = (
+        f"Add the entry of {parsed.version} at the top of CHANGELOG.md, under the heading "
+        f"'{heading}' (the version, a dash and the day of the release), saying what changed"
+    )
+    if parsed.version in listed:
+        v.errors.append(
+            f"{VERSION_FILE}:1: (version): CHANGELOG.md's newest entry is {listed[0]}, not "
+            f"{parsed.version}, the version in {VERSION_FILE}: the newest entry comes first, "
+            f"and it is the version imported. Move the entry of {parsed.version} to the top "
+            "of CHANGELOG.md, or write the newest version to VERSION"
+        )
+        return
+    newest = f"its newest entry is {listed[0]}" if listed else "it has no entry at all"
+    v.errors.append(
+        f"{VERSION_FILE}:1: (version): CHANGELOG.md has no entry for {parsed.version}, the "
+        f"version in {VERSION_FILE}: {newest}. {what_to_do}"
+    )
 
 
 # The optional files' kinds of rows: an absent file must not delete those recorded.
@@ -1508,6 +1629,56 @@ def refuse_removing_persons(v: _Validator, persons: dict[str, dict], visits: dic
             f"persons.csv: slug: {person_slug} is no longer listed, but visits depend on it: "
             f"{'; '.join(named)}. Keep the person in persons.csv (a removed visit is "
             "withdrawn, not deleted, and keeps its person)"
+        )
+
+
+def refuse_at_large_without_warrant(v: _Validator, parsed: Parsed) -> None:
+    """An error for each person of persons.csv whose status is `at_large` while no row of
+    warrants.csv names them. data/DICTIONARY.md makes it a rule: persons.csv lists only
+    persons named in a public ICC arrest warrant, and `at_large` means a warrant is
+    outstanding. Such a person is a warrant's row removed by mistake (the import would
+    delete the warrant, and the verdicts on the person's trips with it) or a status not
+    brought up to date. Names the person's row."""
+    named = {row.values["person_slug"] for row, _ in parsed.warrants}
+    for row, data in parsed.persons:
+        if data["slug"] and data["status"] == PersonStatus.AT_LARGE and data["slug"] not in named:
+            v.error(
+                row,
+                "status",
+                f"at_large, but no row of warrants.csv names {data['slug']}: persons.csv "
+                "lists only persons named in a public ICC arrest warrant, and at_large means "
+                "a warrant is outstanding (data/DICTIONARY.md); keep the warrant's row, or "
+                "give the person's status as it now is",
+            )
+
+
+def warn_of_removed_warrants(v: _Validator, parsed: Parsed) -> None:
+    """A warning for each warrant recorded that no row of warrants.csv is any more (by its
+    identifier, `assign_warrant_refs`) while it decided the verdict of a published visit
+    (Verdict.warrants, the bulk files' `verdict_warrants`): the import deletes it, and those
+    verdicts are evaluated again without it. Named by the file alone (the row is gone):
+    the person, the warrant's identifier, and each visit with its verdict as it stands."""
+    listed = {data["ref"] for _, data in parsed.warrants if data["ref"]}
+    decided: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for ref, person, visit, code in (
+        Verdict.warrants.through.objects.filter(
+            # Published: Visit.objects.published().
+            verdict__visit__review_state=ReviewState.VERIFIED
+        )
+        .exclude(warrant__ref__in=listed)
+        .order_by("warrant__ref", "verdict__visit__slug")
+        .values_list(
+            "warrant__ref", "warrant__person__slug", "verdict__visit__slug", "verdict__code"
+        )
+    ):
+        decided[ref, person].append(f"{visit} ({code})")
+    for (ref, person), visits in decided.items():
+        published = "1 published visit" if len(visits) == 1 else f"{len(visits)} published visits"
+        v.warnings.append(
+            f"warrants.csv: person_slug: {person}'s warrant {ref} is no longer listed, so the "
+            f"import deletes it: it decided the verdicts of {published}: {', '.join(visits)}. "
+            "They are evaluated again without it; if the warrant stands, keep its row (a "
+            "corrected date keeps the warrant)"
         )
 
 
@@ -1875,6 +2046,10 @@ class _Loader:
     def __init__(self, report: ImportReport, urls: set[str]):
         self.report = report
         self.sources: dict[str, Source] = {s.url: s for s in Source.objects.filter(url__in=urls)}
+        # A source is never changed by an import (what a row says of it is its citation's):
+        # each one the files cite that is recorded already is unchanged.
+        for _ in self.sources:
+            report.count("sources", "unchanged")
         missing = [
             Source(url=u, publisher=publisher_from_url(u)) for u in sorted(urls - set(self.sources))
         ]
@@ -1945,20 +2120,22 @@ class _Loader:
         """Delete the rows of `queryset` not in `keep` (pks): rows a newer version removed."""
         label = queryset.model._meta.verbose_name_plural
         for obj in queryset.exclude(pk__in=keep):
+            name = row_name(obj)
             obj.delete()
-            self.report.count(label, "deleted")
+            self.report.count(label, "deleted", name)
 
     def delete_unreferenced(self, queryset, keep: set[int]) -> None:
         """Delete the rows of `queryset` not in `keep` (pks) that no other row refers to
         (a situation no person, case, declaration or referral names); keep the others."""
         label = queryset.model._meta.verbose_name_plural
         for obj in queryset.exclude(pk__in=keep):
+            name = row_name(obj)
             try:
                 with transaction.atomic():
                     obj.delete()
             except (ProtectedError, RestrictedError):
                 continue
-            self.report.count(label, "deleted")
+            self.report.count(label, "deleted", name)
 
     def listed(self, model) -> set[int]:
         """The pks of `model` the files list (those upserted in this run)."""
@@ -1973,6 +2150,13 @@ class _Loader:
         """Count each row's outcome."""
         for (model, _), outcome in self.outcomes.items():
             self.report.count(model._meta.verbose_name_plural, outcome)
+
+
+def row_name(obj) -> str:
+    """The id a report names a row by: a warrant's `ref`, a person's, visit's or
+    situation's `slug`, else the row's text (a treaty event: "MNG Entry into force
+    2002-07-01")."""
+    return getattr(obj, "ref", None) or getattr(obj, "slug", None) or str(obj)
 
 
 def _stored(period: Period | None) -> tuple[datetime.date | None, str]:
@@ -2034,16 +2218,18 @@ def load(parsed: Parsed, report: ImportReport) -> None:
             date = data["dates"][column]
             if date is None:
                 if kind in current:
+                    name = row_name(current[kind])
                     current[kind].delete()
-                    report.count("treaty events", "deleted")
+                    report.count("treaty events", "deleted", name)
                 continue
             event = loader.upsert(TreatyEvent, {"state": state, "kind": kind}, {"date": date})
             loader.set_sources(event, data["urls"])
     # A state no longer listed keeps its name (every country exists) but loses its timeline
     # and notes.
-    for event in TreatyEvent.objects.exclude(state__iso3__in=listed):
+    for event in TreatyEvent.objects.exclude(state__iso3__in=listed).select_related("state"):
+        name = row_name(event)
         event.delete()
-        report.count("treaty events", "deleted")
+        report.count("treaty events", "deleted", name)
     for state in State.objects.exclude(iso3__in=listed).exclude(notes=""):
         state.notes = ""
         state.save()
@@ -2175,9 +2361,9 @@ def load(parsed: Parsed, report: ImportReport) -> None:
     Visit.objects.filter(slug__in=visits).exclude(dataset_version=version).update(
         dataset_version=version
     )
-    for visit in Visit.objects.filter(pk__in=parsed.withdrawn_visits):
+    for visit in Visit.objects.filter(pk__in=parsed.withdrawn_visits).order_by("slug"):
         withdraw_visit(visit, f"removed from dataset version {version}")
-        report.count("visits", "withdrawn")
+        report.count("visits", "withdrawn", visit.slug)
 
     for _, data in parsed.findings:
         decided, decided_precision = _stored(data["decided"])
@@ -2233,7 +2419,8 @@ def load_visit(
 ) -> Visit:
     """Visits go through the one write path, record_visit_report, like every other report.
 
-    A withdrawn visit listed again is restored (its review state is the file's again).
+    A withdrawn visit listed again is restored (its review state is the file's again),
+    and counted `restored`.
     """
     start, start_precision = _stored(data["start"])
     end, end_precision = _stored(data["end"])
@@ -2286,7 +2473,12 @@ def load_visit(
         dataset_version=version,
         **fields,
     )
-    report.count("visits", "updated" if existing else "created")
+    if existing is None:
+        report.count("visits", "created")
+    elif existing.review_state == ReviewState.WITHDRAWN:
+        report.count("visits", "restored", visit.slug)
+    else:
+        report.count("visits", "updated")
     return visit
 
 
@@ -2502,6 +2694,8 @@ def import_dataset(
             # The history of each verdict that a change of this version moves names the
             # import.
             imported = {"key": "import", "version": report.version}
+            # The verdicts changed from here on are those the report lists.
+            started = timezone.now()
             with outbox.relay_deferred(), outbox.caused_by(imported), transaction.atomic():
                 recorded = {kind: rows.count() for kind, (_, rows) in removable_kinds().items()}
                 load(parsed, report)
@@ -2516,6 +2710,7 @@ def import_dataset(
             # Verdicts are derived: evaluate everything (cheap at this size); only changes
             # are written.
             report.evaluation = flagging.evaluate_visits(cause=imported)
+            report.verdicts = changed_verdicts(started)
             report.warnings += self_check_warnings(parsed)
             report.recorded = not unchanged(report, parsed.documents)
             if report.recorded:
@@ -2530,6 +2725,28 @@ def import_dataset(
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def changed_verdicts(since: datetime.datetime) -> list[ChangedVerdict]:
+    """The verdicts whose code or basis changed from `since` on (an import's start), read
+    from the history the evaluation wrote (VerdictChange), one per visit: its code and
+    basis before the first change and after the last, a visit changed back left out. The
+    verdicts that changed come first, then the new ones (a visit that had none), each by
+    visit id."""
+    found: dict[str, ChangedVerdict] = {}
+    history = (
+        VerdictChange.objects.filter(changed_at__gte=since)
+        .exclude(old_code=F("new_code"), old_basis=F("new_basis"))
+        .order_by("changed_at", "id")
+        .values_list("visit__slug", "old_code", "new_code", "old_basis", "new_basis")
+    )
+    for slug, old_code, new_code, old_basis, new_basis in history:
+        before = found.get(slug)
+        if before is not None:
+            old_code, old_basis = before.old_code, before.old_basis
+        found[slug] = ChangedVerdict(slug, old_code, new_code, old_basis, new_basis)
+    changed = [c for c in found.values() if (c.old_code, c.old_basis) != (c.new_code, c.new_basis)]
+    return sorted(changed, key=lambda c: (c.old_code == "", c.visit))
 
 
 def unchanged(report: ImportReport, documents: dict[str, str]) -> bool:

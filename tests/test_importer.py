@@ -12,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from states.models import State, TreatyEvent
+from tests.releases import release
 from visits.models import Finding, Verdict, VerdictChange, Visit
 from warrants.models import Person, Warrant
 
@@ -121,7 +122,7 @@ def test_second_import_of_the_same_files_changes_nothing(seeded, dataset_dir):
 def newer_copy(dataset_dir, path):
     """A copy of data/ at `path` under a newer version, as changed files must be."""
     shutil.copytree(dataset_dir, path)
-    (path / "VERSION").write_text("2099.01.01\n", encoding="utf-8")
+    release(path)
     return path
 
 

@@ -33,13 +33,12 @@ from markdown_it import MarkdownIt
 
 from core import names
 from dataset import bulk
+from dataset.changelog import ENTRY_HEADING
 from dataset.models import DatasetImport
 from front.feeds import IncidentFeed
 from front.pages import render_page
 from visits.models import VerdictChange, Visit
 
-# "## 2026.11.30.2 — 2026-11-30": a version and its release date.
-ENTRY_HEADING = re.compile(r"^## (?P<version>\S+)(?:\s+[—-]+\s+(?P<date>\d{4}-\d{2}-\d{2}))?\s*$")
 LAST_UPDATED_KEY = "front:last-updated"
 LAST_UPDATED_SECONDS = 300
 # Raw HTML in the changelog is shown as text, never as markup.
@@ -118,8 +117,9 @@ def size_words(size: int) -> str:
     return _("%(n)d kB") % {"n": max(1, round(size / 1000))}
 
 
-def _json_ld(request, manifest: dict | None, entries: list[ChangelogEntry]) -> str:
-    """The schema.org Dataset describing the bulk downloads, as `<script>`-safe JSON."""
+def _json_ld(request, manifest: dict | None, version: str | None) -> str:
+    """The schema.org Dataset describing the bulk downloads, as `<script>`-safe JSON: its
+    `version` the build's (`manifest`), or before a build the latest import's (`version`)."""
     page = request.build_absolute_uri(reverse("data"))
     dataset = {
         "@context": "https://schema.org",
@@ -135,8 +135,8 @@ def _json_ld(request, manifest: dict | None, entries: list[ChangelogEntry]) -> s
         "creator": {"@type": "Organization", "name": "iccwatch"},
         "isAccessibleForFree": True,
     }
-    if entries:
-        dataset["version"] = entries[0].version
+    if version:
+        dataset["version"] = version
     if manifest:
         dataset["version"] = manifest["version"]
         dataset["dateModified"] = manifest["built_at"]
@@ -166,8 +166,15 @@ def _moment(value: str | None) -> datetime.datetime | None:
 def data_page(request):
     """/data/: the bulk downloads of the latest build (each file's size and SHA-256), the
     earlier builds still kept (bulk: a cited file stays available), the dataset's version
-    and its changelog."""
+    and its changelog.
+
+    The version is the latest import's (DatasetImport), as the build names its files by
+    it: "Latest version" under Changes is that version's entry of the changelog, left out
+    when the changelog has none (an import recorded before the importer asked a new
+    version for its entry, or a folder without CHANGELOG.md), never the changelog's
+    newest entry whatever the data is."""
     manifest = bulk.latest_manifest()
+    version = DatasetImport.latest_version()
     entries = changelog_entries()
     files = []
     for file in (manifest or {}).get("files", []):
@@ -205,10 +212,10 @@ def data_page(request):
         "files": files,
         "earlier": earlier,
         "keep": settings.ICCWATCH_DOWNLOADS_KEEP,
-        "latest": entries[0] if entries else None,
+        "latest": next((e for e in entries if version and e.version == version), None),
         "json_ld": format_html(
             '<script type="application/ld+json">{}</script>',
-            mark_safe(_json_ld(request, manifest, entries)),  # noqa: S308 - escaped above
+            mark_safe(_json_ld(request, manifest, version)),  # noqa: S308 - escaped above
         ),
     }
     return render_page(request, "data/data.html", context)

@@ -33,14 +33,13 @@ from tests.dataset.test_importer_rules import (
     line_of,
     write_csv,
 )
+from tests.releases import NEWER, release
 from visits import outbox
 from visits.models import EvaluationRequest, Finding, Verdict, VerdictChange, Visit
 from warrants.models import Case, Person, Situation, Warrant
 
 pytestmark = pytest.mark.django_db
 
-# Newer than data/VERSION: the version a changed copy of data/ must carry.
-NEWER = "2099.01.01"
 FINDING = {
     "state_iso3": "MNG",
     "decided": "2024-10-24",
@@ -59,9 +58,10 @@ STATEMENT = {"date": "2024-06-14", "title": "Joint statement in support of the I
 
 
 def newer_copy(dataset_dir, path, version=NEWER):
-    """A copy of data/ at `path`, under `version`."""
+    """A copy of data/ at `path`, released as `version` (newer than data/'s: the version a
+    changed copy of data/ must carry), with its changelog entry."""
     shutil.copytree(dataset_dir, path)
-    (path / "VERSION").write_text(f"{version}\n", encoding="utf-8")
+    release(path, version)
     return path
 
 
@@ -351,10 +351,10 @@ def test_an_older_version_is_refused(tmp_path):
     )
     assert record() == before
     assert DatasetImport.latest_version() == "2026.12.05"
-    # Versions compare part by part, as numbers: 2026.12.10 is newer than 2026.12.9.
-    import_dataset(folder(tmp_path, "v9", version="2026.12.9"))
-    import_dataset(folder(tmp_path, "v10", version="2026.12.10"))
-    assert DatasetImport.latest_version() == "2026.12.10"
+    # Versions compare part by part, as numbers: 2026.12.05.10 is newer than 2026.12.05.9.
+    import_dataset(folder(tmp_path, "v9", version="2026.12.05.9"))
+    import_dataset(folder(tmp_path, "v10", version="2026.12.05.10"))
+    assert DatasetImport.latest_version() == "2026.12.05.10"
 
 
 def test_changed_files_under_the_same_version_are_refused_the_same_ones_import_again(tmp_path):

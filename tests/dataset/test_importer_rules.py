@@ -152,7 +152,8 @@ def test_a_person_not_at_large_with_a_warrant_without_end_is_refused_naming_both
     ]
     # At large, the same open warrant is fine.
     at_large = [{**PERSONS[0], "status": "at_large", "status_date": ""}, PERSONS[1]]
-    assert validate(folder(tmp_path, "ok", persons=at_large, warrants=[open_warrant]))[1] == []
+    path = folder(tmp_path, "ok", persons=at_large, warrants=[open_warrant, WARRANTS[1]])
+    assert validate(path)[1] == []
 
 
 def test_an_end_reason_without_an_end_date_is_refused_naming_both_rows(tmp_path):

@@ -19,15 +19,15 @@ from django.utils import translation
 
 from core.reasons import render
 from dataset.importer import ImportFailed, import_dataset
+from tests.releases import NEWER, release
 from visits.models import Visit
 
 pytestmark = pytest.mark.django_db
 
 DATA = Path(__file__).resolve().parent.parent.parent / "data"
 SOURCE = "https://example.org/acceptance-source"
-# The copies' version: newer than data/'s, as a changed dataset must be (the importer
-# refuses changed files under the version imported last).
-NEWER = "2099.01.01"
+# The copies' version (tests.releases.NEWER): newer than data/'s, as a changed dataset must
+# be (the importer refuses changed files under the version imported last).
 NEXT_YEAR = datetime.date.today().year + 1
 
 
@@ -41,7 +41,7 @@ def with_rows(tmp_path: Path, **rows: list[dict]) -> Path:
     under a newer version (NEWER)."""
     folder = tmp_path / "data"
     shutil.copytree(DATA, folder)
-    (folder / "VERSION").write_text(f"{NEWER}\n", encoding="utf-8")
+    release(folder, NEWER)
     for name, extra in rows.items():
         path = folder / f"{name}.csv"
         with path.open(encoding="utf-8-sig", newline="") as handle:

@@ -7,6 +7,7 @@ import shutil
 import pytest
 from django.core.management import CommandError, call_command
 
+from tests.releases import release
 from visits.models import Verdict, VerdictChange
 from warrants.models import Warrant
 
@@ -37,16 +38,11 @@ def copy_of(dataset_dir, tmp_path):
     return copy
 
 
-def newer_version(copy) -> None:
-    """Give the copy the next version (2099.01.01, then .2, .3...): each import of changed
-    rows names a version newer than the last one imported."""
-    path = copy / "VERSION"
-    current = path.read_text(encoding="utf-8").strip()
-    if current.startswith("2099.01.01"):
-        part = int(current.split(".")[3]) + 1 if current.count(".") == 3 else 2
-        path.write_text(f"2099.01.01.{part}\n", encoding="utf-8")
-    else:
-        path.write_text("2099.01.01\n", encoding="utf-8")
+def newer_version(copy) -> str:
+    """Release the copy as a version newer than its own, with its changelog entry (today's
+    date, then .2, .3...): each import of changed rows names a version newer than the last
+    one imported. Returns the version."""
+    return release(copy)
 
 
 def warrant_line(copy, slug: str) -> str:
@@ -129,6 +125,7 @@ def test_a_corrected_issue_date_keeps_the_warrant_its_address_and_its_verdicts(
     `vladimir-putin-2023-03`: the README's own example address answered 404, and every
     visit's history said one warrant was deleted and another added."""
     copy = copy_of(dataset_dir, tmp_path)
+    version = (copy / "VERSION").read_text(encoding="utf-8").strip()
     line = warrant_line(copy, "vladimir-putin")
     replace_line(copy, line, line.replace(",2023-03-17,2023-03-17,", ",2023-03,2023-03-17,", 1))
     warrant = Warrant.objects.get(ref="vladimir-putin-2023-03-17")
@@ -148,7 +145,7 @@ def test_a_corrected_issue_date_keeps_the_warrant_its_address_and_its_verdicts(
     assert list(mongolia.warrants.values_list("pk", flat=True)) == [warrant.pk]
     causes = set(VerdictChange.objects.order_by("pk")[changes:].values_list("cause", flat=True))
     assert causes == {
-        "import of dataset version 2099.01.01; "
+        f"import of dataset version {version}; "
         "warrant vladimir-putin-2023-03-17: issued 17 March 2023 → March 2023"
     }
 

@@ -15,6 +15,7 @@ from core import causes, roles
 from core.history import WritePath, recording
 from core.names import format_date
 from dataset.importer import import_dataset
+from tests.releases import NEWER, release
 from visits import flagging, outbox, review
 from visits.models import EvaluationRequest, VerdictChange, Visit
 
@@ -122,12 +123,12 @@ def test_a_feed_entry_names_the_visit_as_it_was_when_it_was_recorded(reader, see
         assert later.find(f"{ATOM}title").text.endswith(new), later.find(f"{ATOM}title").text
 
 
-def import_with_tajikistan_ending(dataset_dir, tmp_path, end: str, version: str = "2099.01.01"):
-    """Import a copy of data/ as dataset version `version`, the Tajikistan visit ending on
-    `end`."""
+def import_with_tajikistan_ending(dataset_dir, tmp_path, end: str, version: str = NEWER):
+    """Import a copy of data/ as dataset version `version` (released with its changelog
+    entry), the Tajikistan visit ending on `end`."""
     copy = tmp_path / "data"
     shutil.copytree(dataset_dir, copy)
-    (copy / "VERSION").write_text(version + "\n")
+    release(copy, version)
     text = (copy / "visits.csv").read_text(encoding="utf-8")
     line = next(li for li in text.splitlines() if li.startswith(TAJIKISTAN + ","))
     assert ",2025-10-08,2025-10-10," in line
@@ -153,20 +154,20 @@ def test_a_correction_an_import_brings_is_noticed_on_the_visit_page(
     english = corrections(reader, f"/visits/{TAJIKISTAN}/")
     assert (
         f'Corrected on {today} by the import of dataset version <a href="/data/changelog/'
-        '#v2099.01.01">2099.01.01</a>: the end date changed from 10 October 2025 to 11 '
+        f'#v{NEWER}">{NEWER}</a>: the end date changed from 10 October 2025 to 11 '
         "October 2025." in english
     ), english
     with translation.override("fr"):
         today = format_date(timezone.now().date())
     french = corrections(reader, f"/fr/visits/{TAJIKISTAN}/")
     assert f"Corrigé le {today} par l’import de la version" in french, french
-    assert '<a href="/fr/data/changelog/#v2099.01.01">2099.01.01</a>' in french
+    assert f'<a href="/fr/data/changelog/#v{NEWER}">{NEWER}</a>' in french
     assert "la date de fin passe de «\u00a010 octobre 2025\u00a0» à «\u00a011 octobre" in french
     last = history_rows(reader, f"/visits/{TAJIKISTAN}/")[-1]
-    assert "import of dataset version 2099.01.01" in last, last
+    assert f"import of dataset version {NEWER}" in last, last
     assert "end 10 October 2025 → 11 October 2025" in last, last
     last = history_rows(reader, f"/fr/visits/{TAJIKISTAN}/")[-1]
-    assert "import de la version 2099.01.01 du jeu de données" in last, last
+    assert f"import de la version {NEWER} du jeu de données" in last, last
     # A visit the import left alone has no such notice.
     assert 'id="corrections"' not in reader.get(f"/visits/{MONGOLIA}/").content.decode()
 

@@ -25,6 +25,7 @@ from states.models import (
     State,
     TreatyEvent,
 )
+from tests.releases import release
 from visits import review
 from visits.models import Citation, Finding, Report, Visit
 from warrants.models import Person, Warrant
@@ -224,7 +225,7 @@ def test_the_seed_import_is_recorded_as_the_import_of_its_version(seeded, datase
 def test_a_newer_dataset_version_records_what_it_changed(seeded, dataset_dir, tmp_path):
     copy = tmp_path / "data"
     shutil.copytree(dataset_dir, copy)
-    (copy / "VERSION").write_text("2099.01.01\n")
+    version = release(copy)
     text = (copy / "visits.csv").read_text(encoding="utf-8")
     line = next(li for li in text.splitlines() if li.startswith(MONGOLIA + ","))
     fields = line.split(",")
@@ -237,7 +238,7 @@ def test_a_newer_dataset_version_records_what_it_changed(seeded, dataset_dir, tm
     event = last_event(visit)
     assert before_and_after(visit, "place")[1] == "Ulaanbaatar (imported)"
     assert before_and_after(visit, "place")[0] != "Ulaanbaatar (imported)"
-    assert event.pgh_context.metadata == {"path": "import", "dataset_version": "2099.01.01"}
+    assert event.pgh_context.metadata == {"path": "import", "dataset_version": version}
 
 
 def test_the_shell_records_its_path(seeded):

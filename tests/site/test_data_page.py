@@ -302,3 +302,32 @@ def test_a_build_recorded_before_builds_kept_their_datas_date_still_shows(
     response = reader.get("/data/")
     assert response.status_code == 200
     assert manifest["files"][0]["sha256"] in body(response)
+
+
+def test_the_page_gives_the_latest_imports_version_everywhere(reader, seeded, downloads):
+    """An import recorded under a version its changelog had no entry for (the importer did
+    not ask for one then): /data/ said "Dataset version X" above its files but "Latest
+    version: <the changelog's newest entry>" under Changes, and described the dataset,
+    before a build, with the changelog's version."""
+    from dataset.models import DatasetImport
+    from tests.releases import CURRENT, NEWER, changelog_heading
+
+    assert f"Latest version: {CURRENT}." in body(reader.get("/data/"))
+    seed = DatasetImport.objects.latest()
+    kept = {name: getattr(seed, name) for name in ("changelog", "dictionary", "licence")}
+    DatasetImport.objects.create(version=NEWER, digest=seed.digest, **kept)
+
+    html = body(reader.get("/data/"))
+    assert "Latest version:" not in html  # the changelog has no entry for it
+    assert json_ld(html)["version"] == NEWER
+    bulk.build()
+    html = body(reader.get("/data/"))
+    assert f"Dataset version {NEWER}," in html and "Latest version:" not in html
+    assert json_ld(html)["version"] == NEWER
+
+    # Its entry written (above it, a newer one the data is not of): the import's version.
+    entry = f"{changelog_heading(NEWER)}\n\nA release.\n\n"
+    changelog = kept["changelog"].replace("\n## ", f"\n## 2099.01.01\n\nNot yet.\n\n{entry}## ", 1)
+    DatasetImport.objects.filter(version=NEWER).update(changelog=changelog)
+    html = body(reader.get("/data/"))
+    assert f"Latest version: {NEWER}." in html and "2099.01.01." not in html

@@ -3,8 +3,11 @@
 The report starts with the folder's dataset version (from its VERSION file, "unknown"
 when there is none); the import is recorded with that version in DatasetImport, unless it
 changed nothing (no row, no verdict, the same version and documentation).
-Then one line per kind of row: created, updated, unchanged, and deleted or withdrawn
-when a newer version removed rows.
+Then one line per kind of row: created, updated, unchanged, and restored, deleted or
+withdrawn when there are any, each followed by the ids of the rows restored, deleted or
+withdrawn; then the verdicts evaluated, followed by each verdict whose code or basis
+changed (the visit's id, its code before and after). A list longer than LISTED is cut
+there with the count of the rest at the default verbosity; `-v 2` prints it whole.
 
 `--dry-run` checks, counts and reports everything, then rolls the import back: nothing
 is kept, no task, mail or webhook leaves. `--allow-mass-removal` lets an import delete
@@ -19,10 +22,25 @@ from django.core.management.base import BaseCommand, CommandError
 from core.history import recording_command
 from dataset.importer import (
     MASS_REMOVAL_MINIMUM,
+    NAMED_OUTCOMES,
     OUTCOMES,
+    ChangedVerdict,
     ImportFailed,
     import_dataset,
 )
+
+# How many ids of a list (rows deleted, verdicts changed, ...) the report prints at the
+# default verbosity; `-v 2` prints them all.
+LISTED = 50
+
+
+def verdict_line(change: ChangedVerdict) -> str:
+    """'vladimir-putin-mng-2024-09-02: non_compliance -> withdrawn'; a new verdict's
+    code before is '(none)', and a change of basis alone gives the bases."""
+    line = f"{change.visit}: {change.old_code or '(none)'} -> {change.new_code}"
+    if change.old_code == change.new_code:
+        line += f" (basis {change.old_basis or '(none)'} -> {change.new_basis or '(none)'})"
+    return line
 
 
 class Command(BaseCommand):
@@ -41,8 +59,9 @@ class Command(BaseCommand):
             "--dry-run",
             action="store_true",
             help="Check everything and print the report (what would be created, updated, "
-            "deleted, withdrawn; the verdicts that would change), then roll the import back: "
-            "nothing is kept, and no evaluation task, mail or webhook is sent.",
+            "restored, deleted, withdrawn, naming the rows restored, deleted or withdrawn; the "
+            "verdicts that would change, each with its code before and after), then roll the "
+            "import back: nothing is kept, and no evaluation task, mail or webhook is sent.",
         )
         parser.add_argument(
             "--allow-mass-removal",
@@ -51,6 +70,17 @@ class Command(BaseCommand):
             f"recorded (and more than {MASS_REMOVAL_MINIMUM}), which is otherwise refused as "
             "the sign of a truncated or emptied file.",
         )
+
+    def listed(self, lines: list[str], verbosity: int) -> None:
+        """Print `lines` indented, the first LISTED of them unless `verbosity` is 2 or more,
+        then how many more there are."""
+        shown = lines if verbosity >= 2 else lines[:LISTED]
+        for line in shown:
+            self.stdout.write(f"  {line}")
+        if len(shown) < len(lines):
+            self.stdout.write(
+                f"  and {len(lines) - len(shown)} more (run with -v 2 to list them all)"
+            )
 
     def handle(self, *args, directory: Path, dry_run: bool, allow_mass_removal: bool, **options):
         if not directory.is_dir():
@@ -68,6 +98,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(failure.errors)} problem(s) found; nothing was imported. Fix them and run the import again."
             ) from None
+        verbosity = options.get("verbosity", 1)
         version = report.version or "unknown (the folder has no VERSION file)"
         self.stdout.write(f"dataset version: {version}")
         for warning in report.warnings:
@@ -80,8 +111,12 @@ class Command(BaseCommand):
                 if k in ("created", "updated", "unchanged") or counts.get(k)
             )
             self.stdout.write(f"{model}: {parts}")
+            named = report.named.get(model, {})
+            for outcome in NAMED_OUTCOMES:
+                self.listed([f"{outcome}: {name}" for name in named.get(outcome, [])], verbosity)
         stats = report.evaluation
         self.stdout.write(f"verdicts: {stats.evaluated} visits evaluated: {stats.summary()}")
+        self.listed([verdict_line(change) for change in report.verdicts], verbosity)
         if report.dry_run:
             self.stdout.write(
                 self.style.SUCCESS(
