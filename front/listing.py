@@ -47,6 +47,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 from core import exports, sorting, tabular
 from core.echo import echoed
 from core.filters import facet_counts, unknown_parameters
+from core.locale import canonical_query_string
 from core.names import country_name, format_date, situation_name
 from core.sorting import Sorts
 from dataset.state import data_state, download_name
@@ -427,14 +428,15 @@ def describe(listing: Listing, form: forms.Form) -> str:
 
 def canonical_query(request: HttpRequest, names) -> str:
     """The query string of a view's canonical address: only the parameters in `names`
-    (its filters; not the sort or the page), empty values dropped, sorted."""
+    (its filters; not the sort or the page), empty values dropped, sorted, written by
+    core.locale.canonical_query_string (a comma kept: "host=TCD,DJI")."""
     pairs = sorted(
         (name, value.strip())
         for name in set(names)
         for value in request.GET.getlist(name)
         if value.strip()
     )
-    return urlencode(pairs)
+    return canonical_query_string(pairs)
 
 
 def _narrowed(filterset) -> bool:
