@@ -13,7 +13,7 @@ API's `?lang=` wins over both (api/lang.py).
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
@@ -119,6 +119,21 @@ def alternate_paths(url: str) -> dict[str, str]:
     """The same public page in each language: {"en": "/states/MNG/", "fr": "/fr/states/MNG/"}
     (see `translate_path`)."""
     return {code: translate_path(url, code) for code, _name in settings.LANGUAGES}
+
+
+# The characters a canonical query string keeps as they are: a comma needs no
+# percent-encoding in a query (RFC 3986, section 3.4: a sub-delimiter, not a separator
+# of parameters), and a list's filter of several values is written with it
+# ("?host=TCD,DJI"), as the reader's own address ("Link to this view") shows it.
+QUERY_SAFE = ","
+
+
+def canonical_query_string(pairs) -> str:
+    """The query string of a canonical address from [(name, value)] (or {name: value}),
+    percent-encoded as a form would be ("q=Ulan+Bator"), the characters of QUERY_SAFE
+    kept ("host=TCD,DJI"); "" for no pairs. Every canonical address is written with it:
+    a list's filters (front.listing.canonical_query) and the search's query."""
+    return urlencode(pairs, safe=QUERY_SAFE)
 
 
 def canonical_url(request, canonical_query: str = "") -> str:

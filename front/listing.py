@@ -39,14 +39,17 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import escape, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
 from core import exports, sorting, tabular
 from core.echo import echoed
 from core.filters import facet_counts, unknown_parameters
+from core.locale import QUERY_SAFE, canonical_query_string
 from core.names import country_name, format_date, situation_name
 from core.sorting import Sorts
 from dataset.state import data_state, download_name
@@ -121,6 +124,41 @@ PAGE = "page"
 CITE = "cite"
 LIST_PARAMETERS = (PAGE, ORDERING, CITE)
 LEGACY_SORT = "sort"  # the older name of `ordering`: its links are redirected
+
+
+class Choices(str):
+    """A message refusing a filter's value that may mean several things ("Gaddafi":
+    Muammar or Saif al-Islam), plain text wherever a message goes (a download's error,
+    `str`), which a list's 400 page writes with each choice a link to the same list with
+    that choice in place of the value (`html`).
+
+    `template` is the message in the reader's language with `%(text)s` (the value, said as
+    core.echo.echoed repeats it) and `%(names)s` (the choices, "label (value)" joined by
+    the language's list separator); `value` is what the reader gave, as typed;
+    `choices` [(label, value)]: [("Saif Al-Islam Gaddafi", "saif-al-islam-gaddafi"), …]."""
+
+    def __new__(cls, template: str, value: str, choices: list[tuple[str, str]]):
+        words = [f"{label} ({choice})" for label, choice in choices]
+        text = template % {"text": echoed(value), "names": _separator().join(words)}
+        message = super().__new__(cls, text)
+        message.template, message.value, message.choices = template, value, list(choices)
+        return message
+
+    def html(self, link: Callable[[str], str]) -> SafeString:
+        """The message as HTML, each choice's label a link to `link(choice)`, an address."""
+        names = format_html_join(
+            _separator(),
+            '<a href="{}">{}</a> ({})',
+            ((link(c), label, c) for label, c in self.choices),
+        )
+        return mark_safe(
+            escape(self.template) % {"text": escape(echoed(self.value)), "names": names}
+        )
+
+
+def _separator() -> str:
+    """Between the items of a list, in the reader's language ("; ", " ; ")."""
+    return pgettext("between items of a list", "; ")
 
 
 class InvalidListQuery(Exception):
@@ -237,8 +275,22 @@ def _resolved_redirect(request: HttpRequest, listing: Listing) -> HttpResponse |
 
 
 def _invalid_query_page(request: HttpRequest, listing: Listing, error: InvalidListQuery):
+    """The 400 page naming each parameter the list could not apply, and why: a value that
+    may mean several things (`Choices`) offers each as a link (`_with_choice`)."""
     labels = listing.labels or {}
-    named = [(labels.get(name, ""), name, messages) for name, messages in error.fields.items()]
+    named = [
+        (
+            labels.get(name, ""),
+            name,
+            [
+                m.html(lambda choice, m=m, name=name: _with_choice(request, name, m.value, choice))
+                if isinstance(m, Choices)
+                else m
+                for m in messages
+            ],
+        )
+        for name, messages in error.fields.items()
+    ]
     return render_page(
         request,
         "invalid_filter.html",
@@ -250,6 +302,24 @@ def _invalid_query_page(request: HttpRequest, listing: Listing, error: InvalidLi
         },
         status=400,
     )
+
+
+def _with_choice(request: HttpRequest, name: str, value: str, choice: str) -> str:
+    """The address of the same list with `choice` in place of `value` among the values of
+    the parameter `name` (one or several, comma-separated: "vladimir-putin,Gaddafi" ->
+    "vladimir-putin,muammar-gaddafi"), every other parameter kept but the page (a new
+    list starts on its first) and `cite`; its commas kept (core.locale.QUERY_SAFE)."""
+    query = request.GET.copy()
+    for dropped in (PAGE, CITE):
+        query.pop(dropped, None)
+    query.setlist(
+        name,
+        [
+            ",".join(choice if part.strip() == value else part.strip() for part in given.split(","))
+            for given in query.getlist(name)
+        ],
+    )
+    return f"{request.path}?{query.urlencode(safe=QUERY_SAFE)}"
 
 
 # A menu longer than this (host states, nationalities) lists only the values that would give
@@ -427,14 +497,15 @@ def describe(listing: Listing, form: forms.Form) -> str:
 
 def canonical_query(request: HttpRequest, names) -> str:
     """The query string of a view's canonical address: only the parameters in `names`
-    (its filters; not the sort or the page), empty values dropped, sorted."""
+    (its filters; not the sort or the page), empty values dropped, sorted, written by
+    core.locale.canonical_query_string (a comma kept: "host=TCD,DJI")."""
     pairs = sorted(
         (name, value.strip())
         for name in set(names)
         for value in request.GET.getlist(name)
         if value.strip()
     )
-    return urlencode(pairs)
+    return canonical_query_string(pairs)
 
 
 def _narrowed(filterset) -> bool:

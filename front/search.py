@@ -46,12 +46,12 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from core import pagecache
 from core.echo import echoed
 from core.names import collation_key, local_names
 from front import gazetteer, summaries
+from front.listing import Choices
 from visits.models import CHANGES_A_VERDICT_SQL, Visit
 from warrants.models import Person, PersonStatus
 
@@ -770,9 +770,6 @@ def resolve_person_names(data) -> dict[str, list[str]]:
         }
     if ambiguous:
         value, best = ambiguous[0]
-        names = pgettext("between items of a list", "; ").join(
-            f"{p['name']} ({p['slug']})" for p in best[:AMBIGUOUS_NAMES]
-        )
         if len(best) > AMBIGUOUS_NAMES:
             message = _(
                 "“%(text)s” matches many persons equally, among them %(names)s. Give one name "
@@ -780,6 +777,8 @@ def resolve_person_names(data) -> dict[str, list[str]]:
             )
         else:
             message = _("“%(text)s” matches several persons equally: %(names)s. Give one of them.")
-        return {"person": [message % {"text": echoed(value), "names": names}]}
+        # Each person a link to the list of that person, on the list's 400 page.
+        choices = [(p["name"], p["slug"]) for p in best[:AMBIGUOUS_NAMES]]
+        return {"person": [Choices(message, value, choices)]}
     data.setlist("person", [",".join(dict.fromkeys(slugs))])
     return {}

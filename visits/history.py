@@ -34,6 +34,8 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
@@ -41,6 +43,7 @@ from compliance import partial_isoformat
 from core import causes
 from core.causes import FIELDS
 from core.history import WritePath
+from core.locale import in_language
 from core.models import Source
 from core.names import country_name, format_date, format_moment
 from core.reasons import correction_reason, withdrawal_note
@@ -213,17 +216,34 @@ class Entry:
     before: dict | None
     after: dict | None
     context: dict = field(default_factory=dict)
-    # Filled by `_describe`: the record's name, each changed field's before and after in
-    # words, and why it changed.
-    name: str = ""
+    # Filled by `_describe`: the record's name in parts (`Words`), each changed field's
+    # before and after in words, and why it changed.
+    name_parts: Words = field(default_factory=list)
     changes: list[tuple[str, str, str]] = field(default_factory=list)
     # The model field each of `changes` is about, in the same order.
     changed_fields: list[str] = field(default_factory=list)
     # For each of `changes`: whether its before and its after are an empty value (said
     # "none" in the reader's language, so never the dataset's English words).
     empty_sides: list[tuple[bool, bool]] = field(default_factory=list)
+    # By the index of one of `changes`: its before and its after in parts (`Words`), when
+    # they name a record partly in another language (a joint statement: its date in words,
+    # its English title), for a page to mark that part; None for a side not said.
+    value_parts: dict[int, tuple[Words | None, Words | None]] = field(default_factory=dict)
     why: str = ""
     link: str = ""
+
+    @property
+    def name(self) -> str:
+        """The record's name as plain text ("2 November 2020, Joint statement of … —
+        Mongolia"): a feed's title, which cannot mark the language of a part."""
+        return _plain(self.name_parts)
+
+    @property
+    def name_html(self) -> SafeString:
+        """The record's name as HTML, each part written in another language than the
+        page's in `<span lang="…">` (core.locale.in_language): a joint statement's English
+        title on /fr/changes/, as the state's page marks it (WCAG 3.1.2)."""
+        return _html(self.name_parts)
 
     @property
     def rows(self) -> list[tuple[str, str, str, str | None, str | None]]:
@@ -231,11 +251,19 @@ class Entry:
         after are written in, for a page to mark it: `data_lang`): the dataset's own words
         (ENGLISH_FIELDS, not empty) are in English, but a visit's free text (TEXT_FIELDS) in
         the language its version says (`text_language`: the before's for the before, the
-        after's for the after); None for anything else (words in the reader's language)."""
+        after's for the after); None for anything else (words in the reader's language). A
+        value in parts (`value_parts`: a joint statement named) is HTML that marks its own
+        parts, with None."""
         rows = []
-        for field_, (name, old, new), (old_empty, new_empty) in zip(
-            self.changed_fields, self.changes, self.empty_sides, strict=True
+        for index, (field_, (name, old, new), (old_empty, new_empty)) in enumerate(
+            zip(self.changed_fields, self.changes, self.empty_sides, strict=True)
         ):
+            if index in self.value_parts:
+                old_parts, new_parts = self.value_parts[index]
+                old = _html(old_parts) if old_parts is not None else old
+                new = _html(new_parts) if new_parts is not None else new
+                rows.append((name, old, new, None, None))
+                continue
             if self.model is Report or field_ not in ENGLISH_FIELDS:
                 rows.append((name, old, new, None, None))
                 continue
@@ -358,6 +386,32 @@ def _events(model):
 
 # --- naming things by their natural keys ---------------------------------------------
 
+# A name in parts, [(words, the language they are written in)]: None for words in the
+# reader's language, DATASET_LANGUAGE for the dataset's own (a joint statement's title).
+Words = list[tuple[str, str | None]]
+
+
+def _plain(parts: Words) -> str:
+    """A name in parts as plain text."""
+    return "".join(words for words, _language in parts)
+
+
+def _html(parts: Words) -> SafeString:
+    """A name in parts as HTML, escaped, each part in another language than the page's
+    marked with it (core.locale.in_language)."""
+    return format_html_join(
+        "", "{}", ((in_language(words, language),) for words, language in parts)
+    )
+
+
+def _statement_name(date: datetime.date | str | None, title: str) -> Words:
+    """A joint statement by its date in words in the reader's language and its title, as
+    the dataset writes it (English): "2 November 2020, Joint statement of …", « 2
+    novembre 2020, Joint statement of … » (core.names.format_date); the state's page
+    names it by the same two."""
+    return [(format_date(_iso_day(date)), None), (", ", None), (title, DATASET_LANGUAGE)]
+
+
 NATURAL_KEYS = {
     State: lambda o: o.iso3,
     Person: lambda o: o.slug,
@@ -414,10 +468,23 @@ class _Names:
 
     def label(self, related, pk) -> str:
         """What a reader calls the record `pk` of `related`: a person by name, a state by
-        its name in the reader's language ("Zambie"); any other by its natural key
-        (`of`)."""
+        its name in the reader's language ("Zambie"), a joint statement by its date in
+        words and its title (`parts`); any other by its natural key (`of`)."""
+        if related is JointStatement:
+            return _plain(self.parts(related, pk))
         obj = self.loaded.get(related, {}).get(pk) if related in (Person, State) else None
         return _label(obj) if obj is not None else self.of(related, pk)
+
+    def parts(self, related, pk) -> Words:
+        """`label` in parts (`Words`): a joint statement's English title apart from its
+        date in words (`_statement_name`); any other label whole, in the reader's
+        language."""
+        obj = self.loaded.get(related, {}).get(pk) if related is JointStatement else None
+        if obj is not None:
+            return _statement_name(obj.date, obj.title)
+        if related is JointStatement:
+            return [(self.of(related, pk), None)]
+        return [(self.label(related, pk), None)]
 
     def fact(self, value, part: str) -> str:
         """One fact of a report's data in words: a person's slug or a state's ISO code
@@ -552,7 +619,7 @@ def _structured(value: dict | list, names: _Names | None = None) -> str:
     )
 
 
-_STATE_RECORDS = (TreatyEvent, Declaration, Finding, JointStatementSignatory)
+_STATE_RECORDS = (TreatyEvent, Declaration, Finding)
 
 
 def _iso_day(value: datetime.date | str | None) -> datetime.date | None:
@@ -560,7 +627,22 @@ def _iso_day(value: datetime.date | str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _record_name(entry: Entry, names: _Names) -> str:
+def _record_name(entry: Entry, names: _Names) -> Words:
+    """What the changes call the record of `entry`, in parts (`Words`): by its natural
+    key, a state's record by the state's name and its date in words, a joint statement
+    by its date in words and its English title (`_statement_name`)."""
+    row = entry.after or entry.before or {}
+    model = entry.model
+    if model is JointStatement:
+        return _statement_name(row.get("date"), row.get("title", ""))
+    if model is JointStatementSignatory:
+        state = names.state(row.get("state"))
+        return [*names.parts(JointStatement, row.get("jointstatement")), (f" — {state}", None)]
+    return [(_record_words(entry, names), None)]
+
+
+def _record_words(entry: Entry, names: _Names) -> str:
+    """`_record_name` of a record named in the reader's language alone."""
     row = entry.after or entry.before or {}
     model = entry.model
 
@@ -589,10 +671,6 @@ def _record_name(entry: Entry, names: _Names) -> str:
         return f"{state}, {kind}, {decided}"
     if model is SecurityCouncilReferral:
         return row.get("resolution", "")
-    if model is JointStatement:
-        return f"{row.get('date')} {row.get('title', '')}"
-    if model is JointStatementSignatory:
-        return f"{fk('jointstatement', JointStatement)} — {state}"
     if model is Report:
         # Shown after the kind ("Report no. 3"), not as "Report report 3".
         return _("no. %(number)s") % {"number": row.get("id")}
@@ -646,10 +724,10 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
     for entry in entries:
         fields = {f.name: f for f in _fields(type(entry.event))}
         private = PRIVATE_FIELDS | PRIVATE_FIELDS_OF.get(entry.model, set())
-        entry.name = _record_name(entry, names)
+        entry.name_parts = _record_name(entry, names)
         entry.link = "" if entry.action == "removed" else _record_link(entry, names)
         before, after = entry.before or {}, entry.after or {}
-        changes, changed_fields, empty_sides = [], [], []
+        changes, changed_fields, empty_sides, value_parts = [], [], [], {}
         for name, f in fields.items():
             if name in HIDDEN_FIELDS or (not staff and name in private):
                 continue
@@ -700,11 +778,20 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
             else:
                 was = _words(f, old, names) if entry.before is not None else ""
                 now = _words(f, new, names) if entry.after is not None else ""
+            if f.is_relation and f.related_model is JointStatement:
+                value_parts[len(changes)] = tuple(
+                    names.parts(JointStatement, value) if said and not _empty(value) else None
+                    for value, said in (
+                        (old, entry.before is not None),
+                        (new, entry.after is not None),
+                    )
+                )
             changes.append((field_name(name, entry.model), was, now))
-        entry.changes, entry.changed_fields, entry.empty_sides = (
+        entry.changes, entry.changed_fields, entry.empty_sides, entry.value_parts = (
             changes,
             changed_fields,
             empty_sides,
+            value_parts,
         )
         entry.why = _why(entry, verified, staff=staff)
     return entries

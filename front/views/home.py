@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from core import pagecache, tabular
 from core.identifiers import whole_number
-from core.locale import translate_path
+from core.locale import canonical_query_string, translate_path
 from core.names import collation_key, country_name, format_date
 from core.pagecache import cache_page_by_version
 from front import charts, sitemaps, summaries, worldmap
@@ -194,7 +194,7 @@ def search(request):
         "page_description": _("Persons, states and visits matching “%(query)s”.") % {"query": query}
         if query
         else _("Search persons, states and visits: spelling variants are fine."),
-        "canonical_query": urlencode({"q": query}) if query else "",
+        "canonical_query": canonical_query_string({"q": query}) if query else "",
         "query": query,
         "results": results,
     }

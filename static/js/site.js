@@ -51,6 +51,21 @@
   window.addEventListener("hashchange", function () { openDetailsAt(location.hash); });
   openDetailsAt(location.hash);
 
+  // The language switch goes to the same place on the page in the other language: the
+  // fragment ("#verdict-non_compliance", a rule version's "#rule-…") never reaches the
+  // server, which writes the switch's links, so it is added to them here, kept up to date
+  // as the reader follows links within the page, and once more on the click itself.
+  var languageLinks = document.querySelectorAll("nav.languages a[href]");
+  function keepFragment() {
+    languageLinks.forEach(function (link) {
+      var href = link.getAttribute("href").split("#")[0];
+      link.setAttribute("href", href + (location.hash.length > 1 ? location.hash : ""));
+    });
+  }
+  languageLinks.forEach(function (link) { link.addEventListener("click", keepFragment); });
+  window.addEventListener("hashchange", keepFragment);
+  keepFragment();
+
   // "Cite this page" and "Embed this": a button that copies the citation or the code.
   document.querySelectorAll("textarea[data-copy]").forEach(function (area) {
     if (!navigator.clipboard) return;

@@ -168,6 +168,30 @@ def test_the_french_interface(site, browse):
     assert page.problems == []
 
 
+def test_the_language_switch_keeps_the_place_on_the_page(site, browse):
+    """The fragment never reaches the server, so the switch's links cannot carry it: the
+    site's script adds it to them, the one the page was opened at as the one a link on the
+    page went to since (a rule version's `#rule-…`)."""
+    page = browse(locale="fr-FR")
+    page.goto(site + "/fr/method/#verdict-non_compliance")
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url(site + "/method/#verdict-non_compliance")
+    assert page.locator("html").get_attribute("lang") == "en"
+
+    anchor = page.locator("#rule-version-list dt").first.get_attribute("id")
+    assert anchor and anchor.startswith("rule-")
+    page.goto(site + "/method/")
+    page.evaluate("anchor => { location.hash = anchor; }", anchor)
+    page.get_by_role("link", name="Français").click()
+    page.wait_for_url(site + f"/fr/method/#{anchor}")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    # A page opened without a fragment switches to the other page's top.
+    page.goto(site + "/fr/states/MNG/")
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url(site + "/states/MNG/")
+    assert page.problems == []
+
+
 @pytest.mark.npm("world-atlas")
 def test_the_site_works_without_javascript(site, browse):
     page = browse(javascript=False)

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.utils import translation
 
 from core import roles
 from core.history import WritePath, recording
@@ -621,3 +622,57 @@ def test_a_finding_and_a_declaration_are_named_in_words_not_by_their_codes(reade
     assert "24 octobre 2024" in french and "art_87_7" not in french, french
     lodged = entry("/changes/", "states.declaration")
     assert str(declaration.lodged) not in lodged.split("</h")[0], lodged
+
+
+def test_a_joint_statement_is_named_by_its_date_in_words_and_its_title_marked_english(
+    reader, seeded
+):
+    """A joint statement and its signatories read "2 November 2020, Joint statement of …"
+    on the changes page, as every other record is dated: « 2 novembre 2020 » on
+    /fr/changes/, never its ISO date, with its English title marked `lang="en"` (as the
+    state's page marks it); the feed's titles name it the same way."""
+    from django.utils.html import escape
+
+    from core.history import recording as record
+    from core.names import format_date
+    from states.models import JointStatement, State
+
+    mongolia = State.objects.get(iso3="MNG")
+    statement = JointStatement.objects.filter(signatories=mongolia).first()
+    with record(WritePath.ADMIN):
+        statement.signatory_count = (statement.signatory_count or 0) + 1
+        statement.save()
+        statement.signatories.remove(mongolia)
+        statement.signatories.add(mongolia)
+    iso = statement.date.isoformat()
+    title = escape(statement.title)
+
+    for path, language, state in (
+        ("/changes/", "en", "Mongolia"),
+        ("/fr/changes/", "fr", "Mongolie"),
+    ):
+        with translation.override(language):
+            day = format_date(statement.date)
+        page = reader.get(path).content.decode()
+        # The signature added, the signature removed, the statement changed: newest first.
+        items = re.findall(r'<li class="change" id="states\.joint[^"]*">(.*?)</li>', page, re.S)
+        entries = [item[: item.index("</p>")] for item in items[:3]]
+        assert len(entries) == 3, entries
+        for entry in entries:
+            assert iso not in entry, entry
+            assert f"{day}, " in entry, entry
+            if language == "fr":
+                assert f'<span lang="en">{title}</span>' in entry, entry
+            else:
+                assert 'lang="en"' not in entry and title in entry, entry
+        assert all(state in entry for entry in entries[:2]), entries
+        # The signature's statement, in its table of fields, is named the same way.
+        marked = f'<span lang="en">{title}</span>' if language == "fr" else title
+        assert f"<td>{day}, {marked}</td>" in items[0], items[0]
+
+    feed = reader.get("/fr/changes/feed/").content.decode()
+    with translation.override("fr"):
+        day = format_date(statement.date)
+    titles = re.findall(r"<entry><title>(.*?)</title>", feed, re.S)[:3]
+    assert len(titles) == 3, titles
+    assert all(f"{day}, " in t and iso not in t for t in titles), titles

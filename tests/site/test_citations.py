@@ -465,3 +465,40 @@ def test_a_list_names_the_newest_verdict_of_the_rows_on_its_page(reader, seeded)
         for f in bibtex_entry(reader.get("/visits/?page=2&cite=bibtex").content.decode()).fields
     }
     assert "as of 15 June 2025" in fields["note"] and fields["url"] == "http://testserver/visits/"
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        ("/fr/incidents/?host=TCD,DJI", "http://testserver/fr/incidents/?host=TCD,DJI"),
+        (
+            "/visits/?person=omar-al-bashir&host=TCD,DJI",
+            "http://testserver/visits/?host=TCD,DJI&person=omar-al-bashir",
+        ),
+    ],
+)
+def test_a_comma_in_a_query_is_cited_as_a_comma(reader, seeded, url, canonical):
+    """A comma needs no percent-encoding in a query (RFC 3986, 3.4): the permanent address,
+    the canonical link, the alternates, BibTeX and RIS keep "host=TCD,DJI" as the reader's
+    own "Link to this view" shows it, never "host=TCD%2CDJI"."""
+    html = body(reader.get(url))
+    assert canonical_link(html) == canonical
+    assert f'<a href="{canonical}" id="permalink">{canonical}</a>' in html_module.unescape(html)
+    assert f" {canonical} (" in citation_text(html)
+    alternates = re.findall(r'<link rel="alternate" hreflang="[^"]+" href="([^"]+)"', html)
+    assert len(alternates) == 3 and all("host=TCD,DJI" in a for a in alternates), alternates
+    view = re.search(r'<p class="share">.*?<a href="[^"]*">([^<]*)</a>', html, re.S).group(1)
+    assert "host=TCD,DJI" in view
+    fields = {
+        f.key: f.value
+        for f in bibtex_entry(reader.get(f"{url}&cite=bibtex").content.decode()).fields
+    }
+    assert fields["url"] == canonical
+    [reference] = rispy.loads(reader.get(f"{url}&cite=ris").content.decode())
+    assert reference["urls"] == [canonical]
+
+
+def test_a_comma_in_a_search_is_kept_in_its_canonical_address(reader, seeded):
+    """The search's canonical address is written as a list's: its comma kept."""
+    html = body(reader.get("/search/", {"q": "Ulan Bator, Mongolia"}))
+    assert canonical_link(html) == "http://testserver/search/?q=Ulan+Bator,+Mongolia"

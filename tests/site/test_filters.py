@@ -210,6 +210,67 @@ def test_a_name_several_persons_match_equally_is_refused_naming_them(reader, see
     )
 
 
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/fr/visits/", "person=Kadhafi"),
+        ("/visits/", "host=LBY,TCD&person=vladimir-putin,%20Gaddafi&ordering=person&page=2"),
+        ("/fr/warrants/", "person=Gaddafi"),
+    ],
+)
+def test_each_person_an_ambiguous_name_may_mean_is_a_link_to_the_list_of_that_person(
+    reader, seeded, path, query
+):
+    """« Kadhafi » names Muammar and Saif al-Islam: the 400 page links each to the same
+    list with that person's slug in place of the name typed, the other filters (and the
+    other persons, and the sort) kept, the page left out; a download's error and the
+    words of the message stay as they were."""
+    response = reader.get(f"{path}?{query}")
+    assert response.status_code == 400
+    html = body(response)
+    errors = html[html.index('id="invalid-parameters"') :]
+    errors = errors[: errors.index("</ul>")]
+    found = re.findall(r'<a href="([^"]+)">([^<]+)</a> \(([a-z-]+)\)', errors)
+    links = {slug: (href.replace("&amp;", "&"), name) for href, name, slug in found}
+    assert set(links) == {"muammar-gaddafi", "saif-al-islam-gaddafi"}, errors
+    given = parse_qs(query)
+    for slug, (href, name) in links.items():
+        parts = urlsplit(href)
+        assert parts.path == path and name.endswith("Gaddafi"), href
+        wanted = {
+            key: [
+                ",".join(
+                    slug if v.strip() in ("Kadhafi", "Gaddafi") else v.strip()
+                    for v in values[0].split(",")
+                )
+            ]
+            if key == "person"
+            else values
+            for key, values in given.items()
+            if key != "page"
+        }
+        assert parse_qs(parts.query) == wanted, href
+        # Each link opens the list of that person (the visits' list of one at least).
+        followed = reader.get(href)
+        assert followed.status_code == 200, href
+    if "host=" in query:
+        # The comma of a list's values as the reader wrote it (core.locale.QUERY_SAFE).
+        assert all("host=LBY,TCD" in href for href, _name in links.values()), links
+    download = reader.get(f"{path.rstrip('/')}.csv?{query}")
+    assert download.status_code == 400
+    assert "(muammar-gaddafi)" in download.content.decode()
+    assert "<a " not in download.content.decode()
+
+
+def test_the_links_of_an_ambiguous_name_never_write_what_was_typed_as_markup(reader, seeded):
+    """The value typed is said escaped beside the links; each link holds the slug alone."""
+    response = reader.get("/visits/", {"person": "<i>Gaddafi"})
+    html = body(response)
+    assert response.status_code == 400
+    assert "<i>Gaddafi" not in html and "“&lt;i&gt;Gaddafi” matches several persons" in html
+    assert '<a href="/visits/?person=muammar-gaddafi">' in html
+
+
 def test_every_link_of_a_list_page_uses_parameters_the_list_knows(reader, seeded, monkeypatch):
     from front import listing
 

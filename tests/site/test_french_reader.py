@@ -316,3 +316,56 @@ def test_the_person_boxs_help_asks_for_no_english_spelling(reader, seeded):
     found = reader.get("/fr/visits/", {"person": "Poutine"})
     assert found.status_code == 302
     assert found["Location"].endswith("?person=vladimir-putin")
+
+
+def test_the_method_page_names_persons_as_french_readers_know_them(reader, seeded):
+    """/fr/method/'s own prose said « la visite d'Omar al-Bashir en Jordanie » and « à
+    propos de la visite de Vladimir Putin »: in the project's French, Omar el-Béchir and
+    Vladimir Poutine, as the French press writes them."""
+    french = text(reader.get("/fr/method/"))
+    assert "à propos de la visite d’Omar el-Béchir en Jordanie en mars 2017" in french
+    assert "à propos de la visite de Vladimir Poutine," in french
+    assert "(Omar el-Béchir en Afrique du Sud en 2015," in french
+    assert "(el-Béchir après le 12 juillet 2010" in french
+    assert not re.search(r"Putin|Bashir", french), re.findall(r".{60}(?:Putin|Bashir).{20}", french)
+    english = text(reader.get("/method/"))
+    assert "about Omar al-Bashir's visit to Jordan" in english
+    assert "about Vladimir Putin's visit" in english
+
+
+# The French of an address's hints may give the spelling to type: the newsroom's person box
+# takes a listed name ("Putin"), a list's takes both.
+SPELLING_HINTS = {
+    "A name or part of one, e.g. Putin.",
+    "Type a name or another name (e.g. Putin, al-Bashir).",
+}
+
+
+def test_the_projects_french_names_persons_in_french():
+    """Every French sentence of the project names Vladimir Poutine, Omar el-Béchir and
+    Benyamin Nétanyahou so, not by the English spelling of its source: the names from
+    the dataset (a person's record) are data and stay as recorded, but they are not in the
+    catalogue."""
+    from django.utils import translation
+    from django.utils.translation import trans_real
+
+    english = re.compile(r"\bPutin\b|\bal-Bashir\b|\bAl[ -]Bashir\b|\bNetanyahu\b", re.I)
+    with translation.override("fr"):
+        catalog = trans_real.translation("fr")._catalog
+        found = [
+            (msgid, french)
+            for msgid, french in catalog.items()
+            if isinstance(msgid, str)
+            and msgid not in SPELLING_HINTS
+            and english.search(french or "")
+        ]
+    assert not found, found
+
+
+def test_the_searchs_french_hint_gives_a_spelling_it_finds(reader, seeded):
+    """« Les variantes d’orthographe sont acceptées : « el-Béchir » … »: the French name
+    the hint gives finds Omar al-Bashir."""
+    page = body(reader.get("/fr/search/"))
+    assert "«\u00a0el-Béchir\u00a0»" in page
+    found = body(reader.get("/fr/search/", {"q": "el-Béchir"}))
+    assert 'href="/fr/persons/omar-al-bashir/"' in found

@@ -5,6 +5,8 @@ state's page; the host's treaty dates and declarations on a visit's page; and th
 sources in the API's state record."""
 
 import html as html_module
+import re
+from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -141,3 +143,39 @@ def test_the_api_state_carries_the_sources_of_its_dates_and_declarations(reader,
             "excerpt",
             "archived_url",
         }
+
+
+@pytest.mark.parametrize(
+    "url", [MONGOLIA_VISIT, "/visits/omar-al-bashir-dji-2016-05-08/"], ids=["MNG", "DJI"]
+)
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_findings_sources_are_not_labelled_as_the_hosts_treaty_dates(
+    reader, seeded, url, language
+):
+    """The host's treaty dates name their sources "Sources of the host’s treaty dates:";
+    an ICC decision's own sources, further down the page, are plain "Sources:"."""
+    html = body(in_language(reader, url, language)[0])
+    findings = block(html, "findings", "</ul>")
+    with translation.override(language):
+        host_label = translation.gettext("Sources of the host’s treaty dates:")
+        plain_label = translation.gettext("Sources:")
+    assert host_label in block(html, "host-sources", "</small>")
+    assert findings.count("source-links") >= 1
+    assert host_label not in findings
+    assert findings.count(plain_label) == findings.count("source-links")
+
+
+def test_every_list_of_sources_is_given_its_label_and_nothing_else():
+    """`{% translate … as label %}` sets the label for the rest of the block it is in: each
+    include of the sources' line is `only`, so that no other record's sources take it."""
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    includes = [
+        (path.relative_to(templates), tag)
+        for path in sorted(templates.rglob("*.html"))
+        for tag in re.findall(
+            r"\{%\s*include\s+\"includes/source_links\.html\"[^%]*%\}", path.read_text()
+        )
+    ]
+    assert len(includes) >= 10
+    leaky = [(str(path), tag) for path, tag in includes if not re.search(r"\bonly\s*%\}$", tag)]
+    assert not leaky, leaky
