@@ -464,6 +464,17 @@ class Finding(models.Model):
     )
     notes = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="findings")
+    # Last, so that the bulk files' findings table keeps every other column in its place.
+    slug = models.SlugField(
+        max_length=100,
+        blank=True,
+        db_index=False,  # looked up by the unique index of the non-empty ones
+        default="",
+        db_default="",
+        help_text="The decision's identifier in the dataset (findings.csv `id`), by which an "
+        "import finds it whatever else a newer version corrects, so that it keeps its `id` "
+        "and address; empty until an import that gives it one.",
+    )
 
     class Meta:
         ordering = ["decided", "id"]
@@ -472,6 +483,9 @@ class Finding(models.Model):
                 fields=["state", "visit", "decided", "kind"],
                 name="finding_unique",
                 nulls_distinct=False,
+            ),
+            models.UniqueConstraint(
+                fields=["slug"], condition=~Q(slug=""), name="finding_slug_unique"
             ),
         ]
 
