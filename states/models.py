@@ -55,6 +55,9 @@ class State(models.Model):
     )
     notes = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="states")
+    # Also moved by the database whenever what the state's record shows of other rows
+    # changes (its timeline, declarations, referrals, findings, joint statements, sources),
+    # however written: visits migration 0045.
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = StateQuerySet.as_manager()

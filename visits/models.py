@@ -235,6 +235,9 @@ class Visit(models.Model):
     notes = models.TextField(blank=True, help_text="Researcher's notes.")
     sources = models.ManyToManyField(Source, through="Citation", blank=True, related_name="visits")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Also moved by the database when what the visit's record shows of other rows changes
+    # (its person, host, findings, citations), however written, while it is published:
+    # migration 0045.
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
