@@ -478,8 +478,9 @@ def dataset_version() -> str:
 # `informed_asp` and `informed_unsc` (visits.models.decision_bodies). 4: the visits table's
 # last column, `text_language` (the language of a visit's own words). 5: the codebook's
 # `text_language` says what decides it (its occasion and justification; an import keeps it
-# unless it changes one of them).
-LAYOUT = 5
+# unless it changes one of them). 6: the findings and statements tables' last column,
+# `slug` (the row's `id` in the dataset's files).
+LAYOUT = 6
 
 
 def data_key() -> str:

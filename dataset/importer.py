@@ -47,7 +47,9 @@ The contract (docs/DOMAIN.md, "The dataset"):
   is `updated`.
 - A warrant's identifier is never a line number: a row listed twice is an error naming
   both lines, and a corrected date keeps the warrant and its identifier
-  (`assign_warrant_refs`).
+  (`assign_warrant_refs`). A finding and a joint statement are found by their `id`
+  column, so a newer version correcting any other column keeps the row, its `id` and
+  its address (`identified`).
 
 Art. 126(2) mismatches and the self-check of docs/DOMAIN.md (an Art. 87(7) finding,
 or the researcher's `expected_verdict`, disagreeing with the verdict) are warnings.
@@ -194,6 +196,7 @@ FILES = {
         "source_urls",
     ],
     "findings.csv": [
+        "id",
         "state_iso3",
         "decided",
         "decision_ref",
@@ -205,7 +208,7 @@ FILES = {
         "notes",
         "source_urls",
     ],
-    "statements.csv": ["date", "title", "signatories_iso3", "count", "source_urls"],
+    "statements.csv": ["id", "date", "title", "signatories_iso3", "count", "source_urls"],
 }
 # Files a folder may lack: read as empty while nothing of their kind is recorded (a missing
 # file must not delete what an earlier import recorded: check_absent_files).
@@ -917,6 +920,21 @@ def entry_into_force_article(deposited: datetime.date) -> str:
     return "Art. 126(1)" if deposited <= FOUNDING_DEPOSIT_DEADLINE else "Art. 126(2)"
 
 
+def row_id(v: _Validator, row: Row, seen: dict[str, int]) -> str | None:
+    """A findings.csv or statements.csv row's `id` (data/DICTIONARY.md): required, a slug,
+    once in its file (`seen`: {id: line}, filled here). None when it is not usable."""
+    rid = v.required(row, "id")
+    if rid and not is_slug(rid):
+        v.error(row, "id", f"{rid!r} must be lower-case words joined by hyphens")
+        return None
+    if rid in seen:
+        v.error(row, "id", f"{rid} is already used on line {seen[rid]}")
+        return None
+    if rid:
+        seen[rid] = row.line
+    return rid
+
+
 def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
     """Parse and check every row; returns (parsed rows, errors, warnings).
 
@@ -1292,7 +1310,9 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
     withdrawn = newsroom_withdrawals(
         {row.values["visit_id"] for row in rows["findings.csv"]} - set(visits) - {""}
     )
+    finding_ids: dict[str, int] = {}
     for row in rows["findings.csv"]:
+        fid = row_id(v, row, finding_ids)
         state = v.iso3(row, "state_iso3")
         decided = v.period(row, "decided", required=True)
         slugs = [s.strip() for s in row.values["persons"].split(";") if s.strip()]
@@ -1349,6 +1369,7 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
             (
                 row,
                 {
+                    "slug": fid,
                     "state": state,
                     "decided": decided,
                     "reference": row.values["decision_ref"],
@@ -1365,7 +1386,9 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
         )
 
     statements: dict[tuple, int] = {}
+    statement_ids: dict[str, int] = {}
     for row in rows["statements.csv"]:
+        sid = row_id(v, row, statement_ids)
         signatories = v.codes(row, "signatories_iso3")
         date, title = v.day(row, "date", required=True), v.required(row, "title")
         # Matched by these two when loading: a second row would overwrite the first.
@@ -1391,6 +1414,7 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
             (
                 row,
                 {
+                    "slug": sid,
                     "date": date,
                     "title": title,
                     "signatories": signatories,
@@ -2186,10 +2210,27 @@ def _mark_territories(listed: set[str], report: ImportReport) -> None:
     State.objects.bulk_update(changed, ["territory_of"])
 
 
+def identified(model, slug: str, natural: dict) -> tuple[dict, dict]:
+    """How `_Loader.upsert` finds a row of findings.csv or statements.csv: by its `id`, the
+    model's `slug`, so that a newer version correcting any other column updates the same
+    row, which keeps its primary key (the API's `id` and address). A row recorded before
+    the files had ids is found once by what identified it then (`natural`: a finding's
+    state, visit, date and kind; a statement's date and title) and given its `id`.
+
+    Returns (the lookup, the values to set besides): ({"slug": slug}, {}), or
+    ({"pk": pk}, {"slug": slug}) for a row recorded without one."""
+    if not model.objects.filter(slug=slug).exists():
+        earlier = model.objects.filter(slug="", **natural).values_list("pk", flat=True).first()
+        if earlier is not None:
+            return {"pk": earlier}, {"slug": slug}
+    return {"slug": slug}, {}
+
+
 def load(parsed: Parsed, report: ImportReport) -> None:
     """Write the validated rows (inside the caller's transaction); counts go to `report`.
 
-    Rows are matched by their natural keys (iso3, slug, visit id, resolution, ...);
+    Rows are matched by their natural keys (iso3, slug, visit id, resolution, ...), findings
+    and statements by their `id` (`identified`);
     rows the files no longer list are deleted (situations and cases when nothing refers
     to them any more), and visits withdrawn (see the module).
     """
@@ -2367,15 +2408,19 @@ def load(parsed: Parsed, report: ImportReport) -> None:
 
     for _, data in parsed.findings:
         decided, decided_precision = _stored(data["decided"])
+        natural = {
+            "state": states[data["state"]],
+            "visit": visits[data["visit"]] if data["visit"] else None,
+            "decided": decided,
+            "kind": data["kind"],
+        }
+        lookup, slug = identified(Finding, data["slug"], natural)
         finding = loader.upsert(
             Finding,
+            lookup,
             {
-                "state": states[data["state"]],
-                "visit": visits[data["visit"]] if data["visit"] else None,
-                "decided": decided,
-                "kind": data["kind"],
-            },
-            {
+                **slug,
+                **natural,
                 "decided_precision": decided_precision,
                 "chamber": data["chamber"],
                 "decision_reference": data["reference"],
@@ -2389,10 +2434,10 @@ def load(parsed: Parsed, report: ImportReport) -> None:
     loader.delete_unlisted(Finding.objects.all(), loader.listed(Finding))
 
     for _, data in parsed.statements:
+        natural = {"date": data["date"], "title": data["title"]}
+        lookup, slug = identified(JointStatement, data["slug"], natural)
         statement = loader.upsert(
-            JointStatement,
-            {"date": data["date"], "title": data["title"]},
-            {"signatory_count": data["count"]},
+            JointStatement, lookup, {**slug, **natural, "signatory_count": data["count"]}
         )
         loader.set_many(statement, "signatories", {states[c].pk for c in data["signatories"]})
         loader.set_sources(statement, data["urls"])

@@ -55,6 +55,9 @@ class State(models.Model):
     )
     notes = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="states")
+    # Also moved by the database whenever what the state's record shows of other rows
+    # changes (its timeline, declarations, referrals, findings, joint statements, sources),
+    # however written: visits migration 0045.
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = StateQuerySet.as_manager()
@@ -179,10 +182,26 @@ class JointStatement(models.Model):
     signatory_count = models.PositiveIntegerField(null=True, blank=True)
     signatories = models.ManyToManyField(State, blank=True, related_name="joint_statements")
     sources = models.ManyToManyField(Source, blank=True, related_name="joint_statements")
+    # Last, so that the bulk files' statements table keeps every other column in its place.
+    slug = models.SlugField(
+        max_length=100,
+        blank=True,
+        db_index=False,  # looked up by the unique index of the non-empty ones
+        default="",
+        db_default="",
+        help_text="The statement's identifier in the dataset (statements.csv `id`), by which "
+        "an import finds it whatever else a newer version corrects, so that it keeps its `id` "
+        "and address; empty until an import that gives it one.",
+    )
 
     class Meta:
         ordering = ["date"]
-        constraints = [models.UniqueConstraint(fields=["date", "title"], name="statement_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["date", "title"], name="statement_unique"),
+            models.UniqueConstraint(
+                fields=["slug"], condition=~Q(slug=""), name="statement_slug_unique"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.date}: {self.title}"

@@ -235,6 +235,9 @@ class Visit(models.Model):
     notes = models.TextField(blank=True, help_text="Researcher's notes.")
     sources = models.ManyToManyField(Source, through="Citation", blank=True, related_name="visits")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Also moved by the database when what the visit's record shows of other rows changes
+    # (its person, host, findings, citations), however written, while it is published:
+    # migration 0045.
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -464,6 +467,17 @@ class Finding(models.Model):
     )
     notes = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="findings")
+    # Last, so that the bulk files' findings table keeps every other column in its place.
+    slug = models.SlugField(
+        max_length=100,
+        blank=True,
+        db_index=False,  # looked up by the unique index of the non-empty ones
+        default="",
+        db_default="",
+        help_text="The decision's identifier in the dataset (findings.csv `id`), by which an "
+        "import finds it whatever else a newer version corrects, so that it keeps its `id` "
+        "and address; empty until an import that gives it one.",
+    )
 
     class Meta:
         ordering = ["decided", "id"]
@@ -472,6 +486,9 @@ class Finding(models.Model):
                 fields=["state", "visit", "decided", "kind"],
                 name="finding_unique",
                 nulls_distinct=False,
+            ),
+            models.UniqueConstraint(
+                fields=["slug"], condition=~Q(slug=""), name="finding_slug_unique"
             ),
         ]
 

@@ -84,6 +84,8 @@ class Person(models.Model):
     status_date = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="persons")
+    # Also moved by the database when its nationality's or situation's name, its warrants
+    # or its sources change, however written: visits migration 0045.
     updated_at = models.DateTimeField(auto_now=True)
     # Filled by PostgreSQL on every write (warrants migration 0005), whatever is written
     # here; an instance just saved still holds its old value (only search reads it).
@@ -149,6 +151,8 @@ class Warrant(models.Model):
     end_reason = models.CharField(max_length=16, choices=WarrantEndReason.choices, blank=True)
     notes = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="warrants")
+    # Also moved by the database when its person's name, their situation, its case or its
+    # sources change, however written: visits migration 0045.
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = WarrantQuerySet.as_manager()

@@ -41,6 +41,7 @@ from warrants.models import Case, Person, Situation, Warrant
 pytestmark = pytest.mark.django_db
 
 FINDING = {
+    "id": "mng-2024-10-24",
     "state_iso3": "MNG",
     "decided": "2024-10-24",
     "persons": "vladimir-putin",
@@ -54,7 +55,11 @@ REFERRAL = {
     "bound_iso3": "MNG",
 }
 DECLARATION = {"iso3": "MNG", "lodged": "2015-09-08", "situation": "Ukraine"}
-STATEMENT = {"date": "2024-06-14", "title": "Joint statement in support of the ICC"}
+STATEMENT = {
+    "id": "2024-06-14",
+    "date": "2024-06-14",
+    "title": "Joint statement in support of the ICC",
+}
 
 
 def newer_copy(dataset_dir, path, version=NEWER):
@@ -411,7 +416,9 @@ def test_a_declaration_listed_twice_is_refused_naming_both_lines(tmp_path):
 
 
 def test_a_statement_listed_twice_is_refused_naming_both_lines(tmp_path):
-    path = folder(tmp_path, statements=[STATEMENT, {**STATEMENT, "signatories_iso3": "BEL"}])
+    path = folder(
+        tmp_path, statements=[STATEMENT, {**STATEMENT, "id": "again", "signatories_iso3": "BEL"}]
+    )
     assert failure_of(path).errors == [
         "statements.csv:3: title: the same statement (2024-06-14, 'Joint statement in support "
         "of the ICC') is already on line 2: list it once (its sources `;`-separated)"

@@ -218,6 +218,7 @@ def test_a_byte_order_mark_is_accepted(tmp_path):
 
 def test_findings_and_referrals_link_to_visits_persons_and_states(tmp_path):
     finding = {
+        "id": "mng-2024-10",
         "state_iso3": "MNG",
         "decided": "2024-10",
         "chamber": "PTC II",
@@ -275,6 +276,7 @@ def test_the_self_check_leaves_a_visit_rejected_on_review_alone(tmp_path):
     or an Art. 87(7) finding of the trip it was is no disagreement with the rule
     (compliance.self_check), and the import warns of neither; a verified visit still is."""
     finding = {
+        "id": "mng-2024-10-24",
         "state_iso3": "MNG",
         "decided": "2024-10-24",
         "chamber": "PTC II",
@@ -383,6 +385,7 @@ def test_the_counts_are_exact_and_removed_rows_are_deleted(tmp_path):
         "bound_iso3": "MNG",
     }
     finding = {
+        "id": "mng-2024-10-24",
         "state_iso3": "MNG",
         "decided": "2024-10-24",
         "persons": "vladimir-putin",

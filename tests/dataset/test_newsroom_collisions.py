@@ -183,6 +183,7 @@ def test_a_finding_of_a_visit_withdrawn_through_the_newsroom_says_so_and_what_to
     did not say why: it now names the withdrawal and the row's two ways out, and the
     import still writes nothing until one is taken."""
     finding = {
+        "id": "mng-2024-10-24",
         "state_iso3": "MNG",
         "decided": "2024-10-24",
         "decision_ref": "ICC-01/22-90",
@@ -199,7 +200,12 @@ def test_a_finding_of_a_visit_withdrawn_through_the_newsroom_says_so_and_what_to
     )
     review.verify(withdrawal, victor)
     rest = [row for row in VISITS if row["id"] != MONGOLIA]
-    unknown = {**finding, "visit_id": "vladimir-putin-xyz-2024-09-02", "decided": "2024-11-01"}
+    unknown = {
+        **finding,
+        "id": "mng-2024-11-01",
+        "visit_id": "vladimir-putin-xyz-2024-09-02",
+        "decided": "2024-11-01",
+    }
     path = folder(tmp_path, "v2", version="2026.12.02", visits=rest, findings=[finding, unknown])
     assert errors_of(path) == [
         f"findings.csv:2: visit_id: {MONGOLIA} was withdrawn through the newsroom (report "
