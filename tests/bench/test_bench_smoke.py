@@ -35,6 +35,23 @@ def test_the_generator_writes_what_it_reports_without_requesting_evaluations(syn
     assert not Verdict.objects.exists()
 
 
+def test_the_generator_writes_its_snapshot_untouched_and_leaves_the_triggers_on(synthetic_data):
+    """The `updated_at` triggers (migration visits 0045) are off while it copies: no row
+    of the snapshot is rewritten (every stamp stays EPOCH, where each citation copied
+    stamped its visit anew) and every one of them is on again afterwards."""
+    from django.db import connection
+
+    assert not Visit.objects.exclude(updated_at=synthetic.EPOCH).exists()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgname, tgenabled FROM pg_trigger "
+            "WHERE NOT tgisinternal AND tgname LIKE '%%\\_touch%%' ESCAPE '\\'"
+        )
+        triggers = dict(cursor.fetchall())
+    assert "visits_citation_touch" in triggers and len(triggers) > 20
+    assert set(triggers.values()) == {"O"}  # O: fires (origin and local)
+
+
 def test_the_benchmark_evaluates_every_visit_then_finds_nothing_changed(synthetic_data):
     first = reevaluate.run_evaluation("first run", VISITS, profile=False)
     second = reevaluate.run_evaluation("second run", VISITS, profile=False)
