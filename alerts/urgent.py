@@ -20,6 +20,7 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 import compliance
@@ -118,11 +119,20 @@ def candidates(today: datetime.date | None = None) -> Iterator[tuple[Visit, str]
 
 
 def site_url(path: str) -> str:
+    """The absolute address of `path` ("/visits/x/") on the site: ICCWATCH_SITE_URL's,
+    never a request's Host."""
     return settings.ICCWATCH_SITE_URL.rstrip("/") + path
 
 
+def api_url(visit: Visit) -> str:
+    """The absolute address of the visit's record in the API (/api/v1/visits/<id>/), from
+    ICCWATCH_SITE_URL as the site's page is."""
+    return site_url(reverse("api-visit-detail", kwargs={"id": visit.slug}))
+
+
 def payload(visit: Visit, basis: str) -> dict:
-    """The alert as the webhook receives it (and the email says)."""
+    """The alert as the webhook receives it (and the email says): `url` is the visit's
+    page on the site, `api_url` its record in the API, both absolute."""
     first, last = days_of(visit)
     # A visit that ends on its start has no end, however it is stored, as in the API's
     # answers and the downloads (tabular.dated_span).
@@ -145,4 +155,5 @@ def payload(visit: Visit, basis: str) -> dict:
         "verdict": visit.verdict.code,
         "basis": basis,
         "url": site_url(visit.get_absolute_url()),
+        "api_url": api_url(visit),
     }

@@ -731,6 +731,24 @@ def test_the_signature_is_hmac_sha256_of_timestamp_dot_body():
     assert not webhooks.verify("s3cret", "1700000000", body, f"sha256={expected}")  # too old
 
 
+def test_the_payload_links_the_visits_api_record_from_the_configured_address(
+    reviewer, receiver, scan, client, settings
+):
+    """The payload carried the visit's id and its page on the site (`url`) only: a
+    receiver wanting the record, its verdict's reasons and sources, built the API's
+    address itself. `api_url` is that address, absolute, from ICCWATCH_SITE_URL as `url`
+    is, whatever Host a request named."""
+    settings.ICCWATCH_SITE_URL = "https://alerts.example.org"
+    subscribe(reviewer, url=receiver.url)
+    visit = visit_today()
+    scan()
+    body = json.loads(receiver.requests[0]["body"])
+    assert body["url"] == f"https://alerts.example.org/visits/{visit.slug}/"
+    assert body["api_url"] == f"https://alerts.example.org/api/v1/visits/{visit.slug}/"
+    record = client.get(body["api_url"].removeprefix("https://alerts.example.org"))
+    assert record.status_code == 200 and record.json()["id"] == visit.slug
+
+
 def test_the_payload_names_the_dates_with_their_precision():
     visit = make_visit(
         putin(), mongolia(), start=datetime.date(2025, 10, 1), start_precision="month"
