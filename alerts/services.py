@@ -24,7 +24,12 @@
   created once (a unique constraint on subscription, alert key and channel: a second
   scan, a redelivered task or two workers at once create nothing more), each sent by
   the `alerts.deliver` task after commit;
-- `scan()`: every visit that calls for an urgent alert now (alerts.urgent);
+- `schedule_follow_ups(visit)`: the follow-up of each delivery of the visit's urgent
+  alert not refused for good (alerts.urgent.follow_up: the trip called off, the visit
+  withdrawn from the record, its dates changed), to the same subscription and channel,
+  created once and sent as the alert is;
+- `scan()`: every visit that calls for an urgent alert now, and every visit alerted
+  about that changed since (alerts.urgent);
 - `attempt(delivery)`: one try, logged as a DeliveryAttempt; raises RetryableFailure
   when another try may succeed (network error, timeout, 408, 429, 5xx).
 """
@@ -62,7 +67,7 @@ from core.locale import staff_path
 from core.names import country_name, format_date, in_sentence
 from core.retries import failure_words, refused_for_good
 from front.summaries import report_names
-from visits.models import Basis, Report, Visit
+from visits.models import Basis, Report, VerdictCode, Visit, VisitStatus
 
 logger = logging.getLogger(__name__)
 
@@ -593,6 +598,27 @@ def _owner_may_receive(subscription: Subscription) -> bool:
     return owner.is_active and (roles.may_report(owner) or roles.may_review(owner))
 
 
+def _deliver_once(subscription: Subscription, key: str, channel: str, data: dict):
+    """The delivery of alert `key` to `subscription` through `channel`, created with
+    `data` unless it exists (the unique constraint: a second scan, a redelivered task or
+    two workers at once create nothing more), and sent by the `alerts.deliver` task after
+    commit; None when it existed."""
+    try:
+        with transaction.atomic():
+            delivery, new = Delivery.objects.get_or_create(
+                subscription=subscription,
+                alert_key=key,
+                channel=channel,
+                defaults={"payload": data},
+            )
+    except IntegrityError:  # another scan created it at the same moment
+        return None
+    if not new:
+        return None
+    transaction.on_commit(lambda pk=delivery.pk: enqueue(DELIVER_TASK, pk), robust=True)
+    return delivery
+
+
 def schedule_urgent(visit: Visit, basis: str) -> list[Delivery]:
     """Create the deliveries of this visit's urgent alert that do not exist yet, and send them."""
     key = urgent.alert_key(visit)
@@ -603,27 +629,68 @@ def schedule_urgent(visit: Visit, basis: str) -> list[Delivery]:
         if not _owner_may_receive(subscription):
             continue
         for channel in subscription.channels:
-            try:
-                with transaction.atomic():
-                    delivery, new = Delivery.objects.get_or_create(
-                        subscription=subscription,
-                        alert_key=key,
-                        channel=channel,
-                        defaults={"payload": data},
-                    )
-            except IntegrityError:  # another scan created it at the same moment
-                continue
-            if new:
+            delivery = _deliver_once(subscription, key, channel, data)
+            if delivery is not None:
                 created.append(delivery)
-                transaction.on_commit(lambda pk=delivery.pk: enqueue(DELIVER_TASK, pk), robust=True)
+    return created
+
+
+def schedule_follow_ups(visit: Visit) -> list[Delivery]:
+    """Create and send the follow-ups `visit` (with its verdict) is owed: to each
+    subscription and channel its urgent alert went to, unless that delivery failed (the
+    alert never reached it), the follow-up of the last alert or follow-up it got about the
+    visit (alerts.urgent.follow_up), when something its reader must learn of changed since
+    (the trip called off, the visit withdrawn from the record, its dates changed, or
+    their reverse). Sent as an urgent alert is (signed, retried, logged: `attempt`), to a
+    subscription still active, taking urgent alerts, whose owner may still receive them,
+    through a channel it still has. Once per alert followed (alerts.urgent.follow_up_key).
+    Returns the deliveries created."""
+    alerted = urgent.alert_key(visit)
+    deliveries = (
+        Delivery.objects.filter(
+            Q(alert_key=alerted) | Q(alert_key__startswith=urgent.follow_up_prefix(visit))
+        )
+        .select_related("subscription__owner")
+        .order_by("created_at", "pk")
+    )
+    first: dict[tuple[int, str], Delivery] = {}
+    last: dict[tuple[int, str], Delivery] = {}
+    for delivery in deliveries:
+        pair = (delivery.subscription_id, delivery.channel)
+        if delivery.alert_key == alerted:
+            first[pair] = delivery
+        last[pair] = delivery
+    created = []
+    for pair, delivery in last.items():
+        alert = first.get(pair)
+        if alert is None or alert.status == DeliveryStatus.FAILED:
+            continue
+        subscription = delivery.subscription
+        if not (
+            subscription.active
+            and subscription.urgent
+            and _owner_may_receive(subscription)
+            and delivery.channel in subscription.channels
+        ):
+            continue
+        data = urgent.follow_up(visit, delivery.payload)
+        if data is None:
+            continue
+        key = urgent.follow_up_key(visit, delivery)
+        made = _deliver_once(subscription, key, delivery.channel, data)
+        if made is not None:
+            created.append(made)
     return created
 
 
 def scan(today: datetime.date | None = None) -> int:
-    """Alert about every visit that calls for it now; returns how many deliveries were created."""
+    """Alert about every visit that calls for it now, and follow up every visit alerted
+    about that changed since; returns how many deliveries were created."""
     count = 0
     for visit, basis in urgent.candidates(today):
         count += len(schedule_urgent(visit, basis))
+    for visit in urgent.followed_visits():
+        count += len(schedule_follow_ups(visit))
     stale = Delivery.objects.filter(
         status=DeliveryStatus.PENDING, attempts=0, created_at__lt=timezone.now() - STALE_AFTER
     ).values_list("pk", flat=True)
@@ -633,7 +700,9 @@ def scan(today: datetime.date | None = None) -> int:
 
 
 def check_visit(visit_id: int) -> int | None:
-    """Alert about one visit (just verified) if it calls for it; None while its verdict is due."""
+    """Alert about one visit (just verified: a report, a correction or a withdrawal) if it
+    calls for it, and send the follow-ups it is owed (schedule_follow_ups); returns how
+    many deliveries were created, None while its verdict is due."""
     from visits.models import EvaluationRequest
 
     visit = Visit.objects.with_verdicts().filter(pk=visit_id).first()
@@ -644,15 +713,19 @@ def check_visit(visit_id: int) -> int | None:
     ):
         return None
     basis = urgent.urgency(visit)
-    return len(schedule_urgent(visit, basis)) if basis else 0
+    created = len(schedule_urgent(visit, basis)) if basis else 0
+    return created + len(schedule_follow_ups(visit))
 
 
 # --- Sending --------------------------------------------------------------------------
 
 
 def _send_email(delivery: Delivery) -> tuple[int | None, str]:
+    """Mail the delivery's alert (an urgent alert, or its follow-up) to its subscription's
+    address, in the subscription's language."""
     subscription = delivery.subscription
     alert = delivery.payload
+    kind = "follow_up" if alert.get("alert") == urgent.FOLLOW_UP else "urgent"
     with translation.override(subscription.language or settings.LANGUAGE_CODE):
         basis = alert.get("basis", "")
         # "the Central African Republic" inside a sentence, "The Central African Republic"
@@ -668,19 +741,48 @@ def _send_email(delivery: Delivery) -> tuple[int | None, str]:
             "url": urgent.site_url(reverse("visit", kwargs={"slug": alert["visit"]}))
             if alert.get("visit")
             else alert.get("url", ""),
-            "first": format_date(alert["dates"]["first_day"]),
-            "last": format_date(alert["dates"]["last_day"]),
+            "first": _day(alert["dates"]["first_day"]),
+            "last": _day(alert["dates"]["last_day"]),
             # The start as precisely as it is known: "June 2027" for a trip known to the
-            # month, never its first day "1 June 2027" as if that day were known.
-            "start": format_date(
-                datetime.date.fromisoformat(alert["dates"]["start"]),
-                alert["dates"].get("start_precision") or "day",
-            ),
+            # month, never its first day "1 June 2027" as if that day were known. A
+            # follow-up of a trip whose dates were struck: the start its alert gave.
+            "start": _start(alert["dates"]) or _start(alert.get("previous_dates") or {}),
         }
-        subject = render_to_string("alerts/mail/urgent_subject.txt", context).strip()
-        body = render_to_string("alerts/mail/urgent_body.txt", context)
+        if kind == "follow_up":
+            context.update(_follow_up_words(alert))
+        subject = render_to_string(f"alerts/mail/{kind}_subject.txt", context).strip()
+        body = render_to_string(f"alerts/mail/{kind}_body.txt", context)
     send_mail(subject, body, None, [subscription.email])
     return None, ""
+
+
+def _day(value: str | None) -> str:
+    """An ISO day of an alert in words ("2 September 2024"); '' for none."""
+    return format_date(value) if value else ""
+
+
+def _start(dates: dict) -> str:
+    """The start of an alert's `dates` in words, as precisely as it is known; '' for none."""
+    if not dates.get("start"):
+        return ""
+    return format_date(
+        datetime.date.fromisoformat(dates["start"]), dates.get("start_precision") or "day"
+    )
+
+
+def _follow_up_words(alert: dict) -> dict:
+    """What a follow-up's email says besides an urgent alert's, in the active language:
+    the first event (its subject's), the visit's status and verdict by their labels, the
+    withdrawal note, and the first and last days the alert followed gave."""
+    status, verdict = alert.get("status", ""), alert.get("verdict", "")
+    return {
+        "event": alert["events"][0],
+        "status": VisitStatus(status).label if status in VisitStatus.values else status,
+        "verdict": VerdictCode(verdict).label if verdict in VerdictCode.values else verdict,
+        "note": (alert.get("withdrawal_note") or "").strip(),
+        "previous_first": _day(alert["previous_dates"]["first_day"]),
+        "previous_last": _day(alert["previous_dates"]["last_day"]),
+    }
 
 
 def attempt(delivery_id: int, *, final: bool) -> str:

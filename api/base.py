@@ -893,6 +893,19 @@ _CHANGED_UNTIL_HEADER = {
 }
 
 
+# What a CSV answer says of itself (PublicReadMixin.list and retrieve): a file to save,
+# and its name.
+_CSV_DISPOSITION = {
+    "Content-Disposition": {
+        "schema": {"type": "string"},
+        "description": "With CSV only (`?format=csv` or `Accept: text/csv`): `attachment; "
+        'filename="iccwatch-visits-2026.12.04-2026-12-05.csv"`, a file to save, named by '
+        "its list, the dataset version of the data and the day it was made (UTC), as the "
+        "site's downloads are.",
+    }
+}
+
+
 # The mark ApiAutoSchema leaves on the operations of a view whose answers are never
 # cached (`never_cached`: the reports'), for api.schema, which takes it off: such a GET
 # sends no ETag, so it declares no 304.
@@ -1024,6 +1037,7 @@ class ApiAutoSchema(AutoSchema):
                 "/data/dictionary/ (DICTIONARY.md in the downloads)."
             )
             response["content"][CSVRenderer.media_type] = {"schema": schema}
+            response["headers"] = {**response.get("headers", {}), **_CSV_DISPOSITION}
         return response
 
 
@@ -1408,4 +1422,14 @@ naming it, and nothing is filed or changed.
   as `/visits/` does, a date with `start_precision` and `end_precision` beside it
   (`"start": "2025-10-01", "start_precision": "month"`): it gave the partial date
   (`"2025-10"`) and no precision. A person's or a state's result has the four null.
+- 5 December 2026, the documentation: the schema declares `Content-Language` on every
+  answer (the language of its words, `en` or `fr`) and `Content-Disposition` on every
+  `200` that may be CSV (the file's name), which every answer, and every CSV, sent
+  undeclared. "Try it out" in `/api/v1/docs/` no longer fills in a parameter's box with
+  its example, which Execute then sent unasked (`?cursor=0` on `/visits/`, refused with
+  `ordering`; `?as_of=2026-06-01` on `/states/`): the cursor's schema and `as_of` carry no
+  example, their descriptions say it. The example of a new visit of `POST /reports/` and
+  `POST /visits/` is one the dataset does not record (it was Putin's visit to Tajikistan
+  of October 2025, always refused as a possible duplicate); nothing the API answers
+  changes.
 """

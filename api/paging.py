@@ -655,7 +655,8 @@ class PageOrCursorPagination(PagePagination):
                 "type": "string",
                 "pattern": POSITION_PATTERN,
                 "maxLength": POSITION_MAX_LENGTH,
-                "example": FROM_THE_FIRST,
+                # No `example`: Swagger UI would fill the box with it, and "Try it out"
+                # send `?cursor=0` unasked (the description says where to start).
             },
         }
         return [page, page_size, cursor]

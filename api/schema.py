@@ -415,9 +415,34 @@ def _type_nullable_references(result) -> None:
         node["oneOf"] = [{"$ref": ref}, {"$ref": "#/components/schemas/NullEnum"}]
 
 
+# Every answer says the language it is in (Django's LocaleMiddleware, or the view's own:
+# the schema, and refusals in English whatever was asked).
+CONTENT_LANGUAGE = {
+    "Content-Language": {
+        "schema": {"type": "string", "enum": [code for code, _name in settings.LANGUAGES]},
+        "description": "The language of the answer's words: the one `?lang=` asked for, "
+        "else `Accept-Language`'s, else `en`; `en` for a refusal that is English whatever "
+        "was asked for (see the API's description). Codes, ISO dates and `name` are the "
+        "same in every language.",
+        "required": True,
+    }
+}
+
+
+def _describe_language(result) -> None:
+    """Every response of every operation declares `Content-Language`, which every answer
+    sends (tests/api/test_declared_statuses.py compares each answer's headers with its
+    response's)."""
+    for _method, operation in _each_operation(result):
+        for response in operation.get("responses", {}).values():
+            response["headers"] = {**response.get("headers", {}), **CONTENT_LANGUAGE}
+
+
 def prepare_for_generated_clients(result) -> None:
-    """304s, enum names, required and described properties (see the comment above)."""
+    """304s, every answer's language, enum names, required and described properties (see
+    the comment above)."""
     _describe_revalidation(result)
+    _describe_language(result)
     _name_enum_values(result)
     _require_answered_properties(result)
     _describe_properties(result)

@@ -1,19 +1,25 @@
-"""OpenAPI examples for /api/v1/reports/ (Putin in Tajikistan, October 2025; trimmed)."""
+"""OpenAPI examples for /api/v1/reports/ (trimmed).
+
+The new visit they file, Putin in Tajikistan on 14-15 April 2026, is an illustration, not a
+recorded trip: it is no possible duplicate of a visit of the dataset (visits.review's
+possible_duplicates: same person and host, days that may overlap), so that "Try it out"
+files it as it is (tests/api/test_report_examples.py files every filing example on the
+shipped data). Its `preview` is the rule's answer to it."""
 
 from drf_spectacular.utils import OpenApiExample
 
-from api.visits.examples import BASE, EXPLANATION
+from api.visits.examples import BASE
 
 SOURCES = [
     {
-        "url": "https://news.example.org/putin-dushanbe",
+        "url": "https://news.example.org/putin-dushanbe-2026",
         "publisher": "Example News",
-        "published": "2025-10-09",
-        "excerpt": "Putin arrived in Dushanbe for the CIS summit.",
-        "archived_url": "https://web.archive.org/web/2025/https://news.example.org/putin-dushanbe",
+        "published": "2026-04-14",
+        "excerpt": "Putin arrived in Dushanbe for talks with President Rahmon.",
+        "archived_url": "https://web.archive.org/web/2026/https://news.example.org/putin-dushanbe-2026",
     },
     {
-        "url": "https://wire.example.org/cis-summit",
+        "url": "https://wire.example.org/putin-tajikistan",
         "publisher": "Example Wire",
         "published": None,
         "excerpt": "",
@@ -23,10 +29,10 @@ SOURCES = [
 TAJIKISTAN = {
     "person": "vladimir-putin",
     "host": "TJK",
-    "start": "2025-10-08",
-    "end": "2025-10-10",
+    "start": "2026-04-14",
+    "end": "2026-04-15",
     "place": "Dushanbe",
-    "occasion": "CIS summit",
+    "occasion": "Official visit",
     "status": "occurred",
     "outcome": "not_arrested",
     "host_notified": False,
@@ -48,28 +54,64 @@ REPORT = {
     "sources": SOURCES,
     "author": "rita",
     "reviewer": None,
-    "created_at": "2025-10-10T08:15:00Z",
-    "submitted_at": "2025-10-10T08:15:00Z",
+    "created_at": "2026-04-15T08:15:00Z",
+    "submitted_at": "2026-04-15T08:15:00Z",
     "reviewed_at": None,
     "comment": "",
     "reply": "",
     "reason": "",
     "changes": [],
-    "version": "1760084100412306",
+    "version": "1776240900412306",
 }
+_TAJIKISTAN_STATE = {"iso3": "TJK", "name": "Tajikistan"}
 PREVIEW = {
     "code": "non_compliance",
     "basis": "state_party",
     "reasons": [
         {
             "key": "bound_state_party",
-            "state": "TJK",
-            "state_name": "Tajikistan",
-            "since": "2000-08-05",
+            "state": _TAJIKISTAN_STATE,
+            "entry_into_force": "2002-07-01",
+            "deposited": "2000-05-05",
+            "joined": "ratified",
+            "withdrawal_effective": "",
+            "day": "2026-04-14",
         },
-        {"key": "warrant_in_force", "warrant": "vladimir-putin-2023-03-17", "on": "2025-10-08"},
+        {
+            "key": "warrant",
+            "person": "Vladimir Vladimirovich Putin",
+            "situation": "Ukraine",
+            "issued": "2023-03-17",
+            "made_public": "2023-03-17",
+            "day": "2026-04-14",
+            "start": "",
+            "end": "",
+            "uniform": True,
+            "ended": "",
+            "end_reason": "",
+            "notified": None,
+        },
+        {
+            "key": "visit",
+            "person": "Vladimir Vladimirovich Putin",
+            "state": _TAJIKISTAN_STATE,
+            "places": ["Dushanbe"],
+            "start": "2026-04-14",
+            "end": "2026-04-15",
+            "status": "occurred",
+            "outcome": "not_arrested",
+            "conclusion": "non_compliance",
+        },
+        {"key": "no_court_finding", "other_decision": False},
     ],
-    "explanation": EXPLANATION.replace("Mongolia", "Tajikistan"),
+    "explanation": (
+        "Tajikistan had been bound since 1 July 2002 (State Party; ratified 5 May 2000). The "
+        "warrant against Vladimir Vladimirovich Putin (situation in Ukraine), issued and public "
+        "since 17 March 2023, was in force on 14 April 2026. Vladimir Vladimirovich Putin "
+        "visited Dushanbe, Tajikistan on 14–15 April 2026 and was not arrested: a failure to "
+        "arrest and surrender (Arts. 86, 89(1)). This verdict is iccwatch's reading of the "
+        "facts: no ICC finding of non-compliance (Art. 87(7)) on this visit is recorded."
+    ),
 }
 DETAIL = {**REPORT, "preview": PREVIEW, "possible_duplicates": []}
 MONGOLIA = {
@@ -79,7 +121,7 @@ MONGOLIA = {
 
 NEW_VISIT = OpenApiExample(
     "A new visit",
-    summary="Putin in Tajikistan, with two sources",
+    summary="Putin in Tajikistan (an illustration, not a recorded trip), with two sources",
     request_only=True,
     value={
         **{k: v for k, v in TAJIKISTAN.items() if v not in (None, "", False)},
@@ -231,11 +273,11 @@ VERIFIED = OpenApiExample(
         **DETAIL,
         "state": "verified",
         "visit": {
-            "url": f"{BASE}/visits/vladimir-putin-tjk-2025-10-08/",
-            "id": "vladimir-putin-tjk-2025-10-08",
+            "url": f"{BASE}/visits/vladimir-putin-tjk-2026-04-14/",
+            "id": "vladimir-putin-tjk-2026-04-14",
         },
         "reviewer": "victor",
-        "reviewed_at": "2025-10-10T09:40:00Z",
+        "reviewed_at": "2026-04-15T09:40:00Z",
         "possible_duplicates": [],
     },
 )
@@ -254,17 +296,17 @@ FOUR_EYES = OpenApiExample(
 )
 VERIFY_BODY = OpenApiExample(
     "Verify",
-    summary="The version read, and the possible duplicates compared",
+    summary="The version read, and the possible duplicates compared (none for this report)",
+    description="`different_from` lists the ids of the report's `possible_duplicates` the "
+    'reviewer compared it with, e.g. `["vladimir-putin-tjk-2025-10-08"]` for a report '
+    "of a trip that may be that visit.",
     request_only=True,
-    value={
-        "seen": "1760084100412306",
-        "different_from": ["vladimir-putin-tjk-2025-10-08"],
-    },
+    value={"seen": "1776240900412306", "different_from": []},
 )
 CHANGES_REQUESTED_BODY = OpenApiExample(
     "Request changes",
     request_only=True,
-    value={"comment": "The second source is about 2024: please cite one about this trip."},
+    value={"comment": "The second source is about 2025: please cite one about this trip."},
 )
 CHANGES_REQUESTED = OpenApiExample(
     "Sent back",
@@ -275,8 +317,8 @@ CHANGES_REQUESTED = OpenApiExample(
         **DETAIL,
         "state": "changes_requested",
         "reviewer": "victor",
-        "reviewed_at": "2025-10-10T09:40:00Z",
-        "comment": "The second source is about 2024: please cite one about this trip.",
+        "reviewed_at": "2026-04-15T09:40:00Z",
+        "comment": "The second source is about 2025: please cite one about this trip.",
     },
 )
 REJECTION_BODY = OpenApiExample(
@@ -293,7 +335,7 @@ REJECTED = OpenApiExample(
         **DETAIL,
         "state": "rejected",
         "reviewer": "victor",
-        "reviewed_at": "2025-10-10T09:40:00Z",
+        "reviewed_at": "2026-04-15T09:40:00Z",
         "comment": "The sources contradict each other on whether he went.",
     },
 )
@@ -303,12 +345,15 @@ RESUBMISSION_BODY = OpenApiExample(
     summary="The sources replaced, with the answer to the reviewer (other fields kept)",
     request_only=True,
     value={
-        "reply": "Replaced the 2024 article with the summit's own page.",
+        "reply": "Replaced the 2025 article with the government's own page.",
         "sources": [
             SOURCES[0],
-            {"url": "https://cis.example.org/summit-2025", "publisher": "CIS Executive Committee"},
+            {
+                "url": "https://government.example.org/putin-visit-2026",
+                "publisher": "Government of Tajikistan",
+            },
         ],
-        "seen": "1760089200731452",
+        "seen": "1776246000731452",
     },
 )
 RESUBMITTED = OpenApiExample(
@@ -322,19 +367,19 @@ RESUBMITTED = OpenApiExample(
         "sources": [
             SOURCES[0],
             {
-                "url": "https://cis.example.org/summit-2025",
-                "publisher": "CIS Executive Committee",
+                "url": "https://government.example.org/putin-visit-2026",
+                "publisher": "Government of Tajikistan",
                 "published": None,
                 "excerpt": "",
                 "archived_url": "",
             },
         ],
         "reviewer": "victor",
-        "submitted_at": "2025-10-10T10:05:00Z",
-        "reviewed_at": "2025-10-10T09:40:00Z",
-        "comment": "The second source is about 2024: please cite one about this trip.",
-        "reply": "Replaced the 2024 article with the summit's own page.",
-        "version": "1760090700125093",
+        "submitted_at": "2026-04-15T10:05:00Z",
+        "reviewed_at": "2026-04-15T09:40:00Z",
+        "comment": "The second source is about 2025: please cite one about this trip.",
+        "reply": "Replaced the 2025 article with the government's own page.",
+        "version": "1776247500125093",
     },
 )
 NO_ANSWER = OpenApiExample(
@@ -395,6 +440,12 @@ ANNOUNCED = OpenApiExample(
         "place": "Dushanbe",
         "occasion": "CIS summit",
         "status": "announced",
-        "sources": [SOURCES[0]],
+        "sources": [
+            {
+                "url": "https://news.example.org/cis-summit-2030",
+                "publisher": "Example News",
+                "published": "2026-11-20",
+            }
+        ],
     },
 )

@@ -7,7 +7,6 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from drf_spectacular.utils import (
-    OpenApiExample,
     OpenApiParameter,
     extend_schema,
     extend_schema_view,
@@ -165,13 +164,12 @@ class StateApiFilterSet(StateFilterSet):
                 "both.",
             ),
             OpenApiParameter("party", bool, description=PARTY_FILTER),
+            # The example in words only: Swagger UI fills a parameter's box with its
+            # example, and "Try it out" then sends it unasked.
             OpenApiParameter(
                 "as_of",
                 datetime.date,
-                description=AS_OF_STATES,
-                examples=[
-                    OpenApiExample("Hungary's last day as a party", value="2026-06-01"),
-                ],
+                description=AS_OF_STATES + " E.g. `2026-06-01`: Hungary's last day as a party.",
             ),
         ],
         examples=[examples.STATE],

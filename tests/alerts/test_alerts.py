@@ -34,7 +34,7 @@ from tests import mailserver
 from tests.alerts.helpers import Receiver, account, china, mongolia, putin, report_data
 from tests.factories import make_state
 from tests.factories import make_visit as _make_visit
-from visits import flagging, review
+from visits import flagging, reports, review
 from visits.models import Report, Verdict
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("allow_loopback")]
@@ -731,6 +731,24 @@ def test_the_signature_is_hmac_sha256_of_timestamp_dot_body():
     assert not webhooks.verify("s3cret", "1700000000", body, f"sha256={expected}")  # too old
 
 
+def test_the_payload_links_the_visits_api_record_from_the_configured_address(
+    reviewer, receiver, scan, client, settings
+):
+    """The payload carried the visit's id and its page on the site (`url`) only: a
+    receiver wanting the record, its verdict's reasons and sources, built the API's
+    address itself. `api_url` is that address, absolute, from ICCWATCH_SITE_URL as `url`
+    is, whatever Host a request named."""
+    settings.ICCWATCH_SITE_URL = "https://alerts.example.org"
+    subscribe(reviewer, url=receiver.url)
+    visit = visit_today()
+    scan()
+    body = json.loads(receiver.requests[0]["body"])
+    assert body["url"] == f"https://alerts.example.org/visits/{visit.slug}/"
+    assert body["api_url"] == f"https://alerts.example.org/api/v1/visits/{visit.slug}/"
+    record = client.get(body["api_url"].removeprefix("https://alerts.example.org"))
+    assert record.status_code == 200 and record.json()["id"] == visit.slug
+
+
 def test_the_payload_names_the_dates_with_their_precision():
     visit = make_visit(
         putin(), mongolia(), start=datetime.date(2025, 10, 1), start_precision="month"
@@ -1315,3 +1333,235 @@ def test_the_verified_mail_links_to_the_public_page_it_published(
         in message.body
     )
     assert urgent.site_url(f"/newsroom/reports/{report.pk}/") in message.body
+
+
+# --- Follow-ups of an urgent alert -------------------------------------------------------
+
+
+def announced_visit(**extra):
+    """Putin announced in Mongolia (bound) ten and eleven days from today."""
+    return make_visit(
+        putin(),
+        mongolia(),
+        start=TODAY + datetime.timedelta(days=10),
+        end=TODAY + datetime.timedelta(days=11),
+        status="announced",
+        outcome="n/a",
+        place="Ulaanbaatar",
+        **extra,
+    )
+
+
+def bodies(receiver) -> list[dict]:
+    return [json.loads(request["body"]) for request in receiver.requests]
+
+
+def corrected(visit, reporter, reviewer, capture, **changes):
+    """`visit` after a correction of `changes` by `reporter`, verified by `reviewer`, its
+    after-commit work (evaluation, the alerts' check, the deliveries) run inline."""
+    data = {
+        "person": "vladimir-putin",
+        "host": "MNG",
+        "start": visit.start.isoformat(),
+        "end": visit.end.isoformat() if visit.end else None,
+        "place": visit.place,
+        "status": visit.status,
+        "outcome": visit.outcome,
+        **changes,
+    }
+    propagates = celery_app.conf.task_eager_propagates
+    celery_app.conf.task_eager_propagates = False
+    try:
+        with capture(execute=True):
+            report = review.file_report(
+                author=reporter,
+                data=data,
+                citations=CITATIONS,
+                visit=visit,
+                reason="The agency's later dispatch says otherwise.",
+            )
+        with capture(execute=True):
+            review.verify(report, reviewer)
+    finally:
+        celery_app.conf.task_eager_propagates = propagates
+    visit.refresh_from_db()
+    return visit
+
+
+def test_a_trip_called_off_after_its_urgent_alert_is_followed_up_to_those_alerted_only(
+    reporter, reviewer, receiver, scan, django_capture_on_commit_callbacks
+):
+    """ "Putin announced in Mongolia", then a verified correction calling the trip off:
+    nothing followed, and a newsroom that ran the alert never learnt of it. The
+    subscriptions that got the alert (webhook and email) get a follow-up saying what
+    changed, signed and logged as the alert was, at once; one added since, or whose
+    alert was refused for good, gets none."""
+    alerted = subscribe(reviewer, url=receiver.url, email="desk@ngo.example")
+    refusing = Receiver(statuses=[410])
+    try:
+        refused = subscribe(account("rosa", roles.REVIEWERS), url=refusing.url)
+        visit = announced_visit()
+        assert scan() == 3
+        assert Delivery.objects.get(subscription=refused).status == DeliveryStatus.FAILED
+        later = subscribe(account("lena", roles.REPORTERS), url=receiver.url)
+        assert [body["alert"] for body in bodies(receiver)] == ["urgent"]
+        mail.outbox.clear()
+
+        visit = corrected(
+            visit, reporter, reviewer, django_capture_on_commit_callbacks, status="cancelled"
+        )
+    finally:
+        refusing.close()
+    assert Verdict.objects.get(visit=visit).code == "deterred"
+    alert, follow_up = bodies(receiver)
+    assert signature_is_valid(receiver.requests[1], alerted.secret)
+    assert follow_up["alert"] == "follow_up" and follow_up["follows"] == "urgent"
+    assert follow_up["visit"] == alert["visit"] == visit.slug
+    assert follow_up["events"] == ["called_off"]
+    assert follow_up["changes"] == [{"field": "status", "old": "announced", "new": "cancelled"}]
+    assert (follow_up["status"], follow_up["verdict"]) == ("cancelled", "deterred")
+    assert follow_up["dates"] == follow_up["previous_dates"] == alert["dates"]
+    assert follow_up["url"] == alert["url"] and follow_up["api_url"] == alert["api_url"]
+    # Besides the newsroom's own mails about the correction (its reviewers', its author's).
+    (message,) = [m for m in mail.outbox if m.to == ["desk@ngo.example"]]
+    assert message.subject == "[iccwatch] Follow-up: Vladimir Putin's trip to Mongolia called off"
+    assert "The trip was called off (status now: cancelled)." in message.body
+    assert visit.get_absolute_url() in message.body
+    # Logged as any delivery, to the subscriptions alerted only; once.
+    follow_ups = Delivery.objects.filter(alert_key__startswith="follow_up:")
+    assert {(d.subscription, d.channel, d.status) for d in follow_ups} == {
+        (alerted, "webhook", DeliveryStatus.DELIVERED),
+        (alerted, "email", DeliveryStatus.DELIVERED),
+    }
+    assert not Delivery.objects.filter(
+        subscription__in=[later, refused], alert_key__startswith="follow_up:"
+    )
+    assert scan() == 0 and services.check_visit(visit.pk) == 0
+    assert len(receiver.requests) == 2
+    assert [m.to for m in mail.outbox].count(["desk@ngo.example"]) == 1
+
+
+def test_a_visit_withdrawn_from_the_record_is_followed_up_by_the_scan_with_retries(
+    reviewer, scan, client
+):
+    """A visit withdrawn by another way than a report (an import, the admin) is followed
+    up by the next scan; a follow-up the receiver fails is retried as an alert is."""
+    server = Receiver(statuses=[200, 503, 200])
+    try:
+        subscribe(reviewer, url=server.url)
+        visit = visit_today()
+        assert scan() == 1
+        reports.withdraw_visit(visit, "Removed from dataset version 2026.12.06: retracted.")
+        flagging.evaluate_pending()
+        assert scan() == 1
+    finally:
+        server.close()
+    alert, failed, follow_up = (json.loads(r["body"]) for r in server.requests)
+    assert failed == follow_up
+    assert follow_up["events"] == ["withdrawn"]
+    assert follow_up["changes"] == [
+        {"field": "review_state", "old": "verified", "new": "withdrawn"}
+    ]
+    assert follow_up["review_state"] == "withdrawn" and follow_up["verdict"] == "withdrawn"
+    assert follow_up["withdrawal_note"] == "Removed from dataset version 2026.12.06: retracted."
+    delivery = Delivery.objects.get(alert_key__startswith="follow_up:")
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.DELIVERED, 2)
+    assert server.requests[1]["headers"]["X-Iccwatch-Delivery"] == str(delivery.pk)
+    assert scan() == 0
+    # The delivery log tells the follow-up from the alert.
+    client.force_login(reviewer)
+    page = client.get(reverse("alerts:deliveries")).content.decode()
+    assert page.count("Vladimir Putin — Mongolia") == 2 and page.count("(follow-up)") == 1
+
+
+def test_new_dates_are_followed_up_each_time_they_change(
+    reporter, reviewer, receiver, scan, django_capture_on_commit_callbacks
+):
+    """Each change of the dates after the last alert or follow-up is one follow-up, with
+    the dates it said before: moved, then moved back, are two."""
+    subscribe(reviewer, url=receiver.url)
+    visit = announced_visit()
+    scan()
+    start, end = visit.start, visit.end
+    later = {
+        "start": (start + datetime.timedelta(days=20)).isoformat(),
+        "end": (end + datetime.timedelta(days=20)).isoformat(),
+    }
+    visit = corrected(visit, reporter, reviewer, django_capture_on_commit_callbacks, **later)
+    visit = corrected(
+        visit,
+        reporter,
+        reviewer,
+        django_capture_on_commit_callbacks,
+        start=start.isoformat(),
+        end=end.isoformat(),
+    )
+    alert, moved, back = bodies(receiver)
+    assert moved["events"] == back["events"] == ["dates_changed"]
+    assert moved["previous_dates"] == alert["dates"] and moved["dates"]["start"] == later["start"]
+    assert [c["field"] for c in moved["changes"]] == ["start", "end"]
+    assert moved["changes"][0] == {
+        "field": "start",
+        "old": start.isoformat(),
+        "new": later["start"],
+    }
+    assert back["previous_dates"] == moved["dates"] and back["dates"] == alert["dates"]
+    assert scan() == 0
+
+
+def test_no_follow_up_for_another_change_nor_for_a_visit_never_alerted(
+    reporter, reviewer, receiver, scan, django_capture_on_commit_callbacks
+):
+    subscribe(reviewer, url=receiver.url)
+    visit = announced_visit()
+    scan()
+    corrected(visit, reporter, reviewer, django_capture_on_commit_callbacks, place="Erdenet")
+    to_china = make_visit(
+        putin(),
+        china(),
+        start=TODAY + datetime.timedelta(days=10),
+        status="announced",
+        outcome="n/a",
+    )
+    reports.withdraw_visit(to_china, "Reported in error: it was another delegation.")
+    flagging.evaluate_pending()
+    assert scan() == 0
+    assert [body["alert"] for body in bodies(receiver)] == ["urgent"]
+
+
+def test_the_follow_up_email_is_in_the_subscribers_language(reviewer, scan):
+    Subscription.objects.create(owner=reviewer, email="juristes@ong.example", language="fr")
+    visit = visit_today()
+    scan()
+    mail.outbox.clear()
+    reports.withdraw_visit(visit, "Retiré de la version 2026.12.06 du jeu de données : démenti.")
+    flagging.evaluate_pending()
+    scan()
+    (message,) = mail.outbox
+    assert message.subject == (
+        "[iccwatch] Suite\u00a0: visite de Vladimir Putin retirée des données (Mongolie)"
+    )
+    assert "Cette visite a été retirée des données\u00a0: Retiré de la version" in message.body
+    assert "/fr/visits/" in message.body
+
+
+def test_dates_no_longer_known_are_followed_up_without_failing_the_scan(reviewer, scan):
+    """A trip alerted about, then called off with its dates struck (no longer known: only
+    a trip called off may be undated), is followed up with null dates, in words in its
+    email; the scan does not fail on it."""
+    subscribe(reviewer, email="desk@ngo.example")
+    visit = announced_visit()
+    scan()
+    mail.outbox.clear()
+    visit.start = visit.end = None
+    visit.status = "cancelled"
+    visit.save()
+    flagging.evaluate_pending()
+    assert scan() == 1
+    (message,) = mail.outbox
+    assert message.subject == "[iccwatch] Follow-up: Vladimir Putin's trip to Mongolia called off"
+    assert "Its dates are no longer known (the alert before said from " in message.body
+    follow_up = Delivery.objects.get(alert_key__startswith="follow_up:").payload
+    assert follow_up["events"] == ["called_off", "dates_changed"]
+    assert follow_up["dates"]["start"] is None and follow_up["dates"]["first_day"] is None
+    assert scan() == 0

@@ -57,6 +57,12 @@ def declared(operation: dict, status: int, path: str, method: str) -> None:
         assert content["$ref"].endswith(("/Error", "/DuplicateReport")), (path, method, status)
 
 
+def undeclared(answer, response: dict) -> set[str]:
+    """The headers `answer` sends that its status's `response` in the schema does not
+    declare, beyond those every answer carries (EVERY_ANSWER)."""
+    return set(answer.headers) - EVERY_ANSWER - set(response.get("headers", {}))
+
+
 def send(client, method: str, url: str, **kwargs):
     if method == "post":
         return client.post(url, data=b"{}", content_type="application/json", **kwargs)
@@ -84,10 +90,12 @@ def test_a_wrong_key_a_parameter_an_accept_header_and_a_rate_limit_are_declared_
         assert answer.status_code == 401, (method, url, answer.content[:200])
         assert answer["WWW-Authenticate"] == "Bearer, Token"
         declared(operation, 401, path, method)
+        assert not undeclared(answer, operation["responses"]["401"]), (method, path)
 
         answer = send(client, method, url, headers={"Accept": "image/png"})
         assert answer.status_code == 406, (method, url, answer.content[:200])
         declared(operation, 406, path, method)
+        assert not undeclared(answer, operation["responses"]["406"]), (method, path)
 
         forget_rate_limit_history()
         # An unknown parameter (a read's) or one given twice (any).
@@ -96,12 +104,13 @@ def test_a_wrong_key_a_parameter_an_accept_header_and_a_rate_limit_are_declared_
         declared(operation, 400, path, method)
         # With the rate limits' headers, which the schema gave a success and a 429 only.
         limits = {name for name in answer.headers if name.startswith("RateLimit-")}
-        assert limits <= set(operation["responses"]["400"].get("headers", {})), (method, path)
+        assert not undeclared(answer, operation["responses"]["400"]), (method, path)
         assert limits, (method, path)
         answer = send(client, method, f"{url}?lang=en&lang=en", headers=key)
         assert answer.status_code == 429, (method, url, answer.content[:200])
         declared(operation, 429, path, method)
         assert {"Retry-After", "RateLimit-Limit"} <= set(operation["responses"]["429"]["headers"])
+        assert not undeclared(answer, operation["responses"]["429"]), (method, path)
         walked += 1
     forget_rate_limit_history()
     assert walked == len(operations(openapi)) > 20
@@ -153,6 +162,7 @@ def test_a_database_away_is_a_503_every_operation_declares(django_db_blocker, de
                 assert answer.json()["error"]["code"] == "busy"
                 declared(operation, 503, path, method)
                 assert "Retry-After" in operation["responses"]["503"]["headers"]
+                assert not undeclared(answer, operation["responses"]["503"]), (method, path)
         finally:
             connection.close()
             connection.settings_dict.clear()
@@ -193,8 +203,7 @@ def test_every_get_answers_its_declared_412(seeded):
         answer = client.get(url + query, headers={**key, "If-Match": '"nope"'})
         assert answer.status_code == 412, (url, answer.content[:200])
         declared(operation, 412, path, method)
-        headers = set(operation["responses"]["412"]["headers"])
-        assert set(answer.headers) - EVERY_ANSWER <= headers, (path, set(answer.headers))
+        assert not undeclared(answer, operation["responses"]["412"]), (path, set(answer.headers))
 
 
 def _get_values(admin) -> dict[str, str]:
@@ -225,13 +234,17 @@ def test_a_get_declares_its_304_and_etag_exactly_when_it_sends_an_etag(seeded):
     """The reports' reads (`Cache-Control: private, no-store`) send no ETag, so they never
     answer 304, which the schema declared on them as on every GET, with an ETag on their
     200 and an If-None-Match to send: a generated client revalidated what it could not.
-    Every other GET sends its ETag and answers 304 to it."""
+    Every other GET sends its ETag and answers 304 to it. Every header a 200 sends, in
+    JSON and in CSV where the operation has it, is one the schema declares: its language
+    (`Content-Language`) and a CSV's file name (`Content-Disposition`) were declared
+    nowhere."""
     openapi = schema()
     admin = member("walker", "admins")
     key = {"Authorization": f"Token {Token.objects.create(user=admin).key}"}
     values = _get_values(admin)
     client = Client()
     private = []
+    csvs = 0
     for path, method, operation in operations(openapi):
         if method != "get":
             continue
@@ -240,6 +253,13 @@ def test_a_get_declares_its_304_and_etag_exactly_when_it_sends_an_etag(seeded):
         assert answer.status_code == 200, url
         sends = answer.has_header("ETag")
         responses = operation["responses"]
+        assert not undeclared(answer, responses["200"]), (path, set(answer.headers))
+        if "text/csv" in responses["200"]["content"]:
+            as_csv = client.get(url + ("&" if "?" in url else "?") + "format=csv", headers=key)
+            assert as_csv["Content-Type"].startswith("text/csv"), path
+            assert "Content-Disposition" in as_csv, path
+            assert not undeclared(as_csv, responses["200"]), (path, set(as_csv.headers))
+            csvs += 1
         asks = [p["name"] for p in operation["parameters"] if p["in"] == "header"]
         assert sends == ("304" in responses), (path, sends)
         assert sends == ("ETag" in responses["200"].get("headers", {})), path
@@ -247,7 +267,7 @@ def test_a_get_declares_its_304_and_etag_exactly_when_it_sends_an_etag(seeded):
         if sends:
             again = client.get(url, headers={**key, "If-None-Match": answer["ETag"]})
             assert again.status_code == 304, url
-            assert set(again.headers) - EVERY_ANSWER <= set(responses["304"]["headers"]), path
+            assert not undeclared(again, responses["304"]), path
         else:
             assert "no-store" in answer["Cache-Control"], path
             private.append(path)
@@ -256,15 +276,17 @@ def test_a_get_declares_its_304_and_etag_exactly_when_it_sends_an_etag(seeded):
         "/api/v1/reports/queue/",
         "/api/v1/reports/{id}/",
     ]
+    assert csvs > 10
 
 
 # Headers HTTP and the site's middleware give every answer, which no operation declares:
-# its body's type, length and language, what it varies on, the methods of the address,
-# the security headers and, on a report's answers, that no cache may keep it.
+# its body's type and length, what it varies on, the methods of the address, the
+# security headers and, on a report's answers, that no cache may keep it. Not its
+# language (`Content-Language`), which the schema declares on every answer: a client
+# reads it.
 EVERY_ANSWER = {
     "Allow",
     "Cache-Control",
-    "Content-Language",
     "Content-Length",
     "Content-Security-Policy",
     "Content-Type",
@@ -339,6 +361,7 @@ def test_every_read_refuses_an_unknown_format_as_a_counted_400(seeded, settings)
         assert answer.json()["error"]["fields"].keys() == {"format"}, path
         assert "RateLimit-Remaining" in answer, path
         declared(operation, 400, path, method)
+        assert not undeclared(answer, operation["responses"]["400"]), path
     forget_rate_limit_history()
 
 

@@ -200,6 +200,68 @@ def test_the_schema_explains_as_of_and_reads_need_no_account(openapi):
     )
 
 
+def _resolved(openapi: dict, schema: dict | None) -> dict:
+    """`schema` with its `$ref` (to #/components/schemas/...) followed."""
+    while schema and "$ref" in schema:
+        schema = openapi["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema or {}
+
+
+def prefilled(openapi: dict, parameter: dict):
+    """The value Swagger UI (drf-spectacular-sidecar's, 5.x) writes into a parameter's box
+    when "Try it out" opens the form, and sends on Execute unless the reader clears it
+    (its ParameterRow.setDefaultValue, for OpenAPI 3): the first of `examples`, the
+    content's `example`, the parameter's `example`, its schema's `example`, its schema's
+    `default`, the parameter's `default`; failing all, a sample made up from the schema of
+    an object (or an array of objects) without `examples`. None: the box is left empty."""
+    for example in parameter.get("examples", {}).values():
+        if "value" in example:
+            return example["value"]
+    for content in parameter.get("content", {}).values():
+        if "example" in content:
+            return content["example"]
+    schema = _resolved(openapi, parameter.get("schema"))
+    for holder, key in (
+        (parameter, "example"),
+        (schema, "example"),
+        (schema, "default"),
+        (parameter, "default"),
+    ):
+        if key in holder:
+            return holder[key]
+    items = _resolved(openapi, schema.get("items"))
+    if schema.get("type") == "object" or (
+        schema.get("type") == "array" and items.get("type") == "object"
+    ):
+        return "a sample of the object"
+    return None
+
+
+def test_try_it_out_sends_no_parameter_the_reader_did_not_fill_in(openapi):
+    """Swagger UI fills a parameter's box with its example (prefilled), so Execute with an
+    untouched form sent it: `?cursor=0` on the visits (adding `ordering` then made it a
+    `400 invalid_filter`), `?as_of=2026-06-01` on the states. No query or header parameter
+    gives Swagger UI a value to prefill; its examples are in its description."""
+    # The rule read, on what the schema held before.
+    assert prefilled(openapi, {"schema": {"type": "string", "example": "0"}}) == "0"
+    assert prefilled(openapi, {"examples": {"Hungary": {"value": "2026-06-01"}}}) == "2026-06-01"
+    assert prefilled(openapi, {"schema": {"type": "integer"}}) is None
+    boxes = 0
+    for path, item in openapi["paths"].items():
+        for method, operation in item.items():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path":  # a box the reader must fill in anyway
+                    continue
+                boxes += 1
+                value = prefilled(openapi, parameter)
+                assert value is None, (method, path, parameter["name"], value)
+    assert boxes > 100
+    visits = {p["name"]: p for p in openapi["paths"]["/api/v1/visits/"]["get"]["parameters"]}
+    assert "`0` for the first page" in visits["cursor"]["description"]
+    states = {p["name"]: p for p in openapi["paths"]["/api/v1/states/"]["get"]["parameters"]}
+    assert "`2026-06-01`" in states["as_of"]["description"]
+
+
 # --- The documentation page -------------------------------------------------------------
 
 
