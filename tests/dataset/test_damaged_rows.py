@@ -121,11 +121,14 @@ def test_a_file_cut_inside_a_row_is_refused_as_possibly_cut_short(seeded, datase
         MESSAGE_CUT.format(name="visits.csv", line=visits_line),
     ]
     # What the cut did besides is told too (the last row's cell cut short, the findings
-    # of the visits lost), never taken for a smaller dataset.
+    # of the visits lost, the persons at large left with no warrant), never taken for a
+    # smaller dataset.
     assert all(
         p.startswith((f"visits.csv:{visits_line}: ", f"warrants.csv:{warrants_line}: "))
         or p.startswith("findings.csv:")
         and "is not a visit of visits.csv" in p
+        or p.startswith("persons.csv:")
+        and "keep the warrant's row" in p
         for p in problems[2:]
     ), problems
     assert record() == before
@@ -174,7 +177,7 @@ def test_what_a_cut_file_lost_is_told_with_the_problems_it_caused(seeded, datase
         "truncated save, not another folder's)? If the removal is meant, import again with "
         "--allow-mass-removal"
     )
-    finding = line_of(path, "findings.csv", "MNG,")
+    finding = line_of(path, "findings.csv", "mng-2024-10-24,MNG,")
     assert f"findings.csv:{finding}: visit_id: '{MONGOLIA}' is not a visit of visits.csv" in (
         problems
     )
@@ -320,7 +323,7 @@ def test_a_finding_naming_another_person_than_its_visits_is_refused_naming_both_
     edit(path, "visits.csv", "id", MONGOLIA, person_slug="maria-lvova-belova")
     before = record()
     assert refusals(path, "--dry-run") == [
-        f"findings.csv:{line_of(path, 'findings.csv', 'MNG,')}: persons: {MONGOLIA}'s person "
+        f"findings.csv:{line_of(path, 'findings.csv', 'mng-2024-10-24,MNG,')}: persons: {MONGOLIA}'s person "
         f"is maria-lvova-belova (visits.csv:{line_of(path, 'visits.csv', MONGOLIA)}), not "
         "vladimir-putin"
     ]
