@@ -1382,4 +1382,11 @@ naming it, and nothing is filed or changed.
   one reversed on appeal stays reversed when such a decision follows (it said true when
   that decision informed a body). No decision of the dataset's changes. A visit's
   explanation reads them the same way (rule 2026.12.05.3).
+- 5 December 2026, verdicts awaiting re-evaluation in CSV: the CSV of `/visits/`, a
+  visit's and `/incidents/` gains a last column, `reevaluation_pending`, the JSON's
+  `verdict.reevaluation_pending`: `true` while the verdict was decided before a change
+  not evaluated yet (a correction verified while no worker ran: the row's corrected
+  `start` beside an `explanation` that names the old day), `false` once evaluated and
+  for a past verdict (`as_of`), empty for a visit without a verdict; no other column
+  moves.
 """
