@@ -1432,4 +1432,11 @@ naming it, and nothing is filed or changed.
   `POST /visits/` is one the dataset does not record (it was Putin's visit to Tajikistan
   of October 2025, always refused as a possible duplicate); nothing the API answers
   changes.
+- 5 December 2026, verdicts awaiting re-evaluation in CSV: the CSV of `/visits/`, a
+  visit's and `/incidents/` gains a last column, `reevaluation_pending`, the JSON's
+  `verdict.reevaluation_pending`: `true` while the verdict was decided before a change
+  not evaluated yet (a correction verified while no worker ran: the row's corrected
+  `start` beside an `explanation` that names the old day), `false` once evaluated and
+  for a past verdict (`as_of`), empty for a visit without a verdict; no other column
+  moves.
 """

@@ -66,7 +66,9 @@ from visits.models import (
     Visit,
     WithdrawalCitation,
     decision_body_expressions,
+    outstanding_requests,
     readable_visit,
+    reevaluation_pending,
 )
 from visits.tables import rule_version_cell
 from warrants.models import Case, Person, Situation, Warrant
@@ -105,8 +107,9 @@ def _public_visits():
 class Computed:
     """A column of a bulk table read from a database expression rather than a model field:
     in place of the field of the same name, or, for a name no field has, a new column
-    after the column `after`. `expression` is a callable giving the expression to annotate
-    each row with (visits.models.decision_body_expressions)."""
+    after the column `after` (None: after every other, the table's last). `expression` is
+    a callable giving the expression to annotate each row with
+    (visits.models.decision_body_expressions, visits.models.reevaluation_pending)."""
 
     name: str
     type: str  # a tabular type: "boolean", "string", ...
@@ -155,6 +158,24 @@ SOURCES = [
                 "end",
                 "The last day (a partial date's first day; see end_precision); empty for a "
                 "visit that ended on its start day, and for an undated one.",
+            ),
+        ),
+        # Whether its verdict (in `verdicts`) awaits re-evaluation: the downloads' column
+        # (visits.tables), empty for a visit without a verdict, after the others.
+        computed=(
+            Computed(
+                "reevaluation_pending",
+                "boolean",
+                "Whether the visit's verdict (in `verdicts`) awaits re-evaluation: true when "
+                "it was decided before a change to the facts it rests on that has not been "
+                "evaluated yet, so that it may not follow from the visit's other columns (the "
+                "verdicts' column of the same name); false for a verdict that is up to date; "
+                "empty for a visit without a verdict.",
+                lambda: models.Case(
+                    models.When(verdict__isnull=True, then=models.Value(None)),
+                    default=reevaluation_pending(),
+                    output_field=models.BooleanField(),
+                ),
             ),
         ),
     ),
@@ -219,6 +240,21 @@ SOURCES = [
         # Copies of the visit's columns, kept for one index (the visits table has them).
         exclude=("visit_start", "visit_published"),
         description="The current verdict on each visit (docs/DOMAIN.md).",
+        # As the downloads' visits table says it (visits.tables), after the other columns.
+        computed=(
+            Computed(
+                "reevaluation_pending",
+                "boolean",
+                "Whether this verdict awaits re-evaluation: true when it was decided before a "
+                "change to the facts it rests on (a verified correction of the visit, a change "
+                "to a warrant or to the host's record, a new rule version) that has not been "
+                "evaluated yet, so that it may not follow from the visit's columns in `visits` "
+                "(the API's `verdict.reevaluation_pending`, the downloads' "
+                "`reevaluation_pending`); false for a verdict that is up to date (an edit the "
+                "rule does not read, such as the researchers' notes, does not count).",
+                lambda: reevaluation_pending("visit_id"),
+            ),
+        ),
     ),
     TableSource(
         "verdict_changes",
@@ -326,6 +362,9 @@ def tables() -> list[BulkTable]:
             if computed.name in names:
                 place = names.index(computed.name)
                 columns[place], attnames[place] = column, alias
+            elif computed.after is None:
+                columns.append(column)
+                attnames.append(alias)
             else:
                 place = names.index(computed.after) + 1
                 columns.insert(place, column)
@@ -479,13 +518,15 @@ def dataset_version() -> str:
 # last column, `text_language` (the language of a visit's own words). 5: the codebook's
 # `text_language` says what decides it (its occasion and justification; an import keeps it
 # unless it changes one of them). 6: the findings and statements tables' last column,
-# `slug` (the row's `id` in the dataset's files).
-LAYOUT = 6
+# `slug` (the row's `id` in the dataset's files). 7: the last column of the visits and the
+# verdicts, `reevaluation_pending` (whether a verdict awaits re-evaluation after a change).
+LAYOUT = 7
 
 
 def data_key() -> str:
     """A short digest of the public data's state and of the files' `LAYOUT`: changes
-    whenever a row the files hold does, or what they write of it."""
+    whenever a row the files hold does, or what they write of it (which verdicts await
+    re-evaluation among them)."""
     parts = [f"layout {LAYOUT}", dataset_version()]
     for model, field in (
         (Visit, "updated_at"),
@@ -497,6 +538,13 @@ def data_key() -> str:
     parts.append(str(VerdictChange.objects.aggregate(latest=Max("pk"))))
     parts.append(str(DatasetImport.objects.aggregate(latest=Max("pk"))))
     parts.append(str(Finding.objects.aggregate(latest=Max("pk"), n=models.Count("pk"))))
+    # Which verdicts await re-evaluation (`reevaluation_pending`): an evaluation that
+    # clears a request changes the files even when it changes no verdict.
+    parts.append(
+        str(
+            outstanding_requests().aggregate(latest=Max("change_recorded_at"), n=models.Count("pk"))
+        )
+    )
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:12]
 
 

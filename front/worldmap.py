@@ -7,9 +7,10 @@ the Equal Earth projection (Šavrič, Patterson & Jenny, 2018), once per process
 ISO 3166-1 numeric ids become ISO3 codes through pycountry.
 
 A page gives each state a CSS class (its standing, or a verdict) and optional
-markers; the SVG for a given set of classes is cached (the cache fails open). When
-the shapes are missing the map is simply not drawn: every page shows the same
-facts as a table, which is the map's text alternative anyway.
+markers; a shape that is no state of iccwatch's records (`NOT_RECORDED_CLASS`) is drawn
+as no data on every map. The SVG for a given set of classes is cached (the cache fails
+open). When the shapes are missing the map is simply not drawn: every page shows the
+same facts as a table, which is the map's text alternative anyway.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import pycountry
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.names import country_name
@@ -33,20 +35,27 @@ from core.names import country_name
 logger = logging.getLogger(__name__)
 
 WIDTH = 1000
-# v2: a group of named links, not an image; v3: shapes named by ISO 3166, not Natural Earth
-_CACHE_PREFIX = "worldmap:v3:"
+# v2: a group of named links, not an image; v3: shapes named by ISO 3166, not Natural Earth;
+# v4: the shapes of no state of the records drawn as no data (NOT_RECORDED_CLASS)
+_CACHE_PREFIX = "worldmap:v4:"
 # Equal Earth constants.
 _A1, _A2, _A3, _A4 = 1.340264, -0.081106, 0.000893, 0.003796
 _M = math.sqrt(3) / 2
 # Antarctica hosts no visits and takes a fifth of the height.
 _SKIPPED = {"ATA"}
 # The shapes that have no ISO 3166-1 code, by Natural Earth's name for them (abbreviated
-# English), named in the reader's language.
+# English), named in the reader's language. None is a state of iccwatch's records (every
+# state and territory there has its ISO 3166-1 code): Northern Cyprus is de jure part of
+# Cyprus, a State Party, and Somaliland of Somalia; Kosovo has no row of its own.
 _UNCODED_NAMES = {
     "N. Cyprus": gettext_lazy("Northern Cyprus"),
     "Somaliland": gettext_lazy("Somaliland"),
     "Kosovo": gettext_lazy("Kosovo"),
 }
+# The class of a shape that is no state of iccwatch's records, on every map: no data, never
+# a standing or a verdict (site.css draws it blank, outlined; the maps' legends name it:
+# templates/includes/map_not_recorded_legend.html).
+NOT_RECORDED_CLASS = "not-recorded"
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,15 @@ def shape_name(country: Country) -> str:
     if country.iso3:
         return country_name(country.iso3)
     return str(_UNCODED_NAMES.get(country.name, country.name))
+
+
+def not_recorded_title(country: Country) -> str:
+    """The tooltip of a shape that is no state of iccwatch's records (NOT_RECORDED_CLASS):
+    its name, and that no count or table of the page holds it ("Kosovo: not a state in
+    iccwatch's records; not counted"), in the reader's language."""
+    return _("%(name)s: not a state in iccwatch's records; not counted") % {
+        "name": shape_name(country)
+    }
 
 
 @dataclass(frozen=True)
@@ -317,11 +335,15 @@ def render(
     """The map as an SVG element, or None without shapes.
 
     `classes` maps ISO3 to a CSS class (states not listed get `default_class`),
-    `titles` to the tooltip text, `links` to the page a click opens. To assistive
-    technology the SVG is a group named by its title and description, which says where
-    the page gives the same facts as text (WCAG 1.1.1); the countries' shapes, links and
-    dots are hidden from it (aria-hidden), as they are from the Tab order (a role="img"
-    holding links, even hidden ones, is axe's nested-interactive).
+    `titles` to the tooltip text, `links` to the page a click opens. A shape without an
+    ISO 3166-1 code is no state of iccwatch's records: it gets NOT_RECORDED_CLASS, and
+    not_recorded_title for its tooltip, whatever the map; so does a shape given that class
+    (as `default_class`: the home map's, whose `classes` name every state of its table)
+    without a title of its own. To assistive technology the SVG is a group named by its
+    title and description, which says where the page gives the same facts as text (WCAG
+    1.1.1); the countries' shapes, links and dots are hidden from it (aria-hidden), as
+    they are from the Tab order (a role="img" holding links, even hidden ones, is axe's
+    nested-interactive).
     Read out, they were a list of up to 173 links in the shapes' file order, with no way
     past them; the page's table or timeline has the same facts, and the same links, in
     an order a reader can follow.
@@ -362,8 +384,15 @@ def _draw(shapes, classes, titles, links, markers, label, description, default_c
     anchors = {}
     for country in shapes.countries:
         anchors[country.iso3] = country.anchor
-        css = classes.get(country.iso3, default_class)
-        title = titles.get(country.iso3) or shape_name(country)
+        if country.iso3:
+            css = classes.get(country.iso3, default_class)
+            title = titles.get(country.iso3)
+        else:
+            css, title = NOT_RECORDED_CLASS, None
+        if not title:
+            title = (
+                not_recorded_title(country) if css == NOT_RECORDED_CLASS else shape_name(country)
+            )
         path = (
             f'<path class="{escape(css)}" d="{country.path}"><title>{escape(title)}</title></path>'
         )

@@ -47,6 +47,7 @@ def test_the_first_ten_columns_keep_their_places_and_the_new_ones_follow():
         "expected_verdict",
         "start_precision",
         "end_precision",
+        "reevaluation_pending",
     ]
 
 

@@ -930,12 +930,40 @@ def reevaluation_pending(visit: str = "pk") -> models.Func:
     id) has a verdict decided before a change to its facts that has not been evaluated yet
     (an outstanding EvaluationRequest that may change it, recorded in the transaction of the
     change: a correction or withdrawal verified while no worker ran). The site's pages and
-    lists, the search results and the API's JSON answers showing such a verdict say it is
-    out of date (the downloads carry the verdict as stored, without it), and the
-    evaluation that clears the request moves the data version (visits.flagging), so no
-    cached page keeps saying so. A correlated subquery per row read: a page's rows, never
-    a whole table."""
+    lists, the search results, the API's JSON answers and every download of visits (the
+    site's CSV and JSON, the API's CSV, the bulk files, `export_verdicts`) showing such a
+    verdict say it is out of date, and the evaluation that clears the request moves the data
+    version (visits.flagging), so no cached page or download keeps saying so.
+
+    An `EXISTS` in the rows' own query, never a query per row: PostgreSQL hashes the
+    outstanding requests once when they are few, or looks each row's visit up in their
+    primary key (a few microseconds a row, when a new rule version has queued one per
+    visit), so a download streamed in chunks stays in flat memory."""
     return _OutstandingRequest(models.F(visit))
+
+
+def reevaluation_pending_of(visit) -> bool:
+    """Whether `visit`'s current verdict awaits re-evaluation (`reevaluation_pending`): its
+    `reevaluation_pending` annotation (VisitQuerySet.with_pending_reevaluation), which every
+    list, detail and download of visits reads with its rows; one query for a visit read
+    without it. What the API's `verdict.reevaluation_pending` and the downloads'
+    `reevaluation_pending` column (visits.tables.visit_row) both say."""
+    pending = getattr(visit, "reevaluation_pending", None)
+    if pending is None:
+        pending = (
+            Visit.objects.filter(pk=visit.pk)
+            .with_pending_reevaluation()
+            .values_list("reevaluation_pending", flat=True)
+            .first()
+        )
+    return bool(pending)
+
+
+def outstanding_requests():
+    """The evaluation requests that tell their visit's verdict as awaiting re-evaluation
+    (`reevaluation_pending`: CHANGES_A_VERDICT_SQL, as a queryset), e.g. for a digest of
+    which verdicts are out of date (dataset.bulk.data_key)."""
+    return EvaluationRequest.objects.filter(change_recorded_at__isnull=False)
 
 
 class ReportState(models.TextChoices):

@@ -6,10 +6,11 @@ has the same columns wherever it is downloaded from (the API's CSV gives `url` t
 meaning it has in the API's JSON, the visit's API address, and adds the page as
 `page_url`: api.visits.views.API_VISIT_TABLE); `core.tabular` writes the cells
 (data/DICTIONARY.md, "Export format"). A row needs the visit with its person, situation,
-host, controlling state and verdict joined (`VISIT_JOINS`) and its sources and the
-verdict's warrants prefetched (`VISIT_PREFETCH`), and, in a list that may hold withdrawn
-visits, its withdrawal's sources (`with_withdrawal_sources`): a fixed number of queries
-per chunk.
+host, controlling state and verdict joined (`VISIT_JOINS`), its sources and the
+verdict's warrants prefetched (`VISIT_PREFETCH`) and whether its verdict awaits
+re-evaluation read in the same query (`reevaluation_pending`, as the API's JSON reads it):
+`with_table_rows`; and, in a list that may hold withdrawn visits, its withdrawal's
+sources (`with_withdrawal_sources`): a fixed number of queries per chunk.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from visits.models import (
     VisitOutcome,
     VisitStatus,
     WithdrawalCitation,
+    reevaluation_pending_of,
 )
 
 
@@ -39,6 +41,16 @@ def _one_of(choices) -> str:
 
 VISIT_JOINS = ("person", "person__situation", "host", "controlled_by", "verdict")
 VISIT_PREFETCH = ("sources", "verdict__warrants", "findings")
+
+
+def with_table_rows(visits):
+    """`visits` with everything a row of `VISIT_TABLE` reads (`visit_row`): the joins, the
+    prefetches, and whether each verdict awaits re-evaluation (`reevaluation_pending`,
+    VisitQuerySet.with_pending_reevaluation: an `EXISTS` in the rows' own query, as the
+    API's JSON reads it), in a fixed number of queries per chunk of a streamed download."""
+    if "reevaluation_pending" not in visits.query.annotations:
+        visits = visits.with_pending_reevaluation()
+    return visits.select_related(*VISIT_JOINS).prefetch_related(*VISIT_PREFETCH)
 
 
 def with_withdrawal_sources(visits):
@@ -182,6 +194,18 @@ VISIT_TABLE = Table(
             "for the dataset's, the one its report gave for a visit reported in the newsroom "
             "or the API. " + _one_of(TextLanguage),
         ),
+        # Appended last too.
+        Column(
+            "reevaluation_pending",
+            "boolean",
+            "Whether the verdict awaits re-evaluation: true when it was decided before a change to "
+            "the facts it rests on (a verified correction of the visit, a change to a warrant or to "
+            "the host's record, a new rule version) that has not been evaluated yet, so that it may "
+            "not follow from the visit's other columns (the API's `verdict.reevaluation_pending`, "
+            "the notice on the visit's page); false for a verdict that is up to date (an edit the "
+            "rule does not read, such as the researchers' notes, does not count) and for a past "
+            "verdict (`as_of`); empty (null in JSON) when there is no verdict.",
+        ),
     ),
 )
 
@@ -207,6 +231,8 @@ def _verdict_then(visit):
             "warrants": None,
             "rule_version": change.rule_version,
             "since": change.changed_at,
+            # What iccwatch said then: never pending (as the API's JSON says it).
+            "reevaluation_pending": False,
         }
     try:
         verdict = visit.verdict
@@ -221,6 +247,7 @@ def _verdict_then(visit):
         "warrants": [w.ref for w in verdict.warrants.all()],
         "rule_version": verdict.rule_version,
         "since": verdict.computed_at,
+        "reevaluation_pending": reevaluation_pending_of(visit),
     }
 
 
@@ -245,7 +272,10 @@ def visit_row(visit, page_link: Callable[[str], str], language: str) -> dict:
     the API gives as "" too (place, occasion, justification, expected verdict, notes). A
     list is None where it does not apply (a verdict's reasons before any verdict, a
     withdrawal's sources on a visit not withdrawn) and [] where it applies and holds
-    nothing (a withdrawal that cited no source).
+    nothing (a withdrawal that cited no source). `reevaluation_pending` is the API's
+    `verdict.reevaluation_pending` (visits.models.reevaluation_pending_of: the annotation
+    `with_table_rows` reads with the rows, else one query), false for a past verdict
+    (as_of), None without a verdict.
 
     `page_link` gives a visit's page's full URL from its slug (core.links.link_builder);
     `language` is the explanation's (the stored English when the verdict has no reasons)
@@ -300,6 +330,7 @@ def visit_row(visit, page_link: Callable[[str], str], language: str) -> dict:
         "updated_at": visit.updated_at,
         "host_translated_name": _translated_name(visit.host, language),
         "text_language": visit.text_language,
+        "reevaluation_pending": verdict["reevaluation_pending"] if verdict else None,
     }
 
 

@@ -28,6 +28,7 @@ from visits.models import (
     VerdictChange,
     VerdictCode,
     Visit,
+    reevaluation_pending_of,
     verdict_label,
 )
 
@@ -101,7 +102,8 @@ class VisitVerdictSerializer(PlainReadMixin, serializers.Serializer):
         "(a verified correction of the visit, a warrant's or a state's change, a new rule "
         "version) that has not been evaluated yet: it may not follow from the visit's fields "
         "beside it, and will be replaced as soon as a worker evaluates the change (seconds "
-        "normally; longer while no worker runs). The visit's page says so too. A change "
+        "normally; longer while no worker runs). The visit's page says so too, and so "
+        "does the CSV's last column, `reevaluation_pending`. A change "
         "that cannot alter the verdict (an edit of the researchers' notes) does not count. "
         "false for a verdict that is up to date, and for a past verdict (`as_of`).",
     )
@@ -150,22 +152,6 @@ class VisitVerdictSerializer(PlainReadMixin, serializers.Serializer):
         if "label" not in data:
             data["label"] = verdict_label(data["code"], data["would_have_been_bound"])
         return super().to_representation(data)
-
-
-def reevaluation_pending_of(visit) -> bool:
-    """Whether `visit`'s current verdict awaits re-evaluation (visits.models
-    .reevaluation_pending): its `reevaluation_pending` annotation, which every list and
-    detail reads with the row (api.visits.views.with_everything_shown); one query for a
-    visit read without it."""
-    pending = getattr(visit, "reevaluation_pending", None)
-    if pending is None:
-        pending = (
-            Visit.objects.filter(pk=visit.pk)
-            .with_pending_reevaluation()
-            .values_list("reevaluation_pending", flat=True)
-            .first()
-        )
-    return bool(pending)
 
 
 class VerdictChangeSerializer(PlainReadMixin, serializers.ModelSerializer):

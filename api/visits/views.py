@@ -183,14 +183,13 @@ class VisitApiFilterSet(VisitFilterSet):
         return queryset
 
 
-def with_everything_shown(visits, *, pending: bool = True):
-    """Visits with everything the serializer shows, in a fixed number of queries; without
-    `reevaluation_pending` when `pending` is false (an export: a CSV row does not show it,
-    and its subquery per row would read the outbox for every visit exported)."""
-    if pending:
-        visits = visits.with_pending_reevaluation()
+def with_everything_shown(visits):
+    """Visits with everything the serializer shows, in a fixed number of queries: whether
+    each verdict awaits re-evaluation (`reevaluation_pending`) read in the rows' own query,
+    as a CSV row shows it too (visits.tables.with_table_rows)."""
     return (
-        visits.with_verdicts()
+        visits.with_pending_reevaluation()
+        .with_verdicts()
         .select_related("controlled_by")
         .prefetch_related(
             Prefetch(
@@ -203,20 +202,16 @@ def with_everything_shown(visits, *, pending: bool = True):
     )
 
 
-def published_visits(*, pending: bool = True):
-    """Verified visits, with everything the serializer shows (`pending`: with_everything_shown)."""
-    return with_everything_shown(Visit.objects.published(), pending=pending)
+def published_visits():
+    """Verified visits, with everything the serializer shows (with_everything_shown)."""
+    return with_everything_shown(Visit.objects.published())
 
 
 def exported(visits):
-    """Visits with everything a row of the visits table shows (visits.tables), and nothing
-    more; a list that holds withdrawn visits reads their withdrawal's sources too, which
-    its filters add with them (VisitFilterSet.listed)."""
-    return (
-        visits.prefetch_related(None)
-        .select_related(*tables.VISIT_JOINS)
-        .prefetch_related(*tables.VISIT_PREFETCH)
-    )
+    """Visits with everything a row of the visits table shows (visits.tables
+    .with_table_rows), and nothing more; a list that holds withdrawn visits reads their
+    withdrawal's sources too, which its filters add with them (VisitFilterSet.listed)."""
+    return tables.with_table_rows(visits.prefetch_related(None))
 
 
 def _api_columns(table: tabular.Table) -> tuple[tabular.Column, ...]:
@@ -263,11 +258,11 @@ class VisitTableMixin:
         return self.action in ("list", "retrieve") and getattr(renderer, "format", None) == "csv"
 
 
-def readable_visits(*, pending: bool = True):
+def readable_visits():
     """The visits a reader may open on the site (`VisitQuerySet.readable`): the published
     ones, and those that left the record after they were published, readable by their id
-    with their withdrawn verdict and their history (`pending`: with_everything_shown)."""
-    return with_everything_shown(Visit.objects.readable(), pending=pending)
+    with their withdrawn verdict and their history (with_everything_shown)."""
+    return with_everything_shown(Visit.objects.readable())
 
 
 WITHDRAWN_VISITS = (
@@ -375,12 +370,7 @@ class VisitViewSet(
         # A list starts from the published visits; its filters add the withdrawn ones where
         # it holds them (`verdict=withdrawn`, `changed_since`: VisitFilterSet.holds_withdrawn,
         # the rule of the site's list and downloads too).
-        # An export carries the verdict as stored, without the pending mark (with_everything_shown).
-        pending = not self.exporting()
-        if self.action == "retrieve":
-            queryset = readable_visits(pending=pending)
-        else:
-            queryset = published_visits(pending=pending)
+        queryset = readable_visits() if self.action == "retrieve" else published_visits()
         if self.exporting():
             queryset = exported(queryset)
         queryset = queryset.order_by("start", "slug")
@@ -528,7 +518,7 @@ class IncidentViewSet(
 
     def incidents(self):
         """Published visits whose current verdict is non-compliance, with what a row shows."""
-        visits = published_visits(pending=not self.exporting())
+        visits = published_visits()
         if self.exporting():
             visits = exported(visits)
         return visits.flagged()

@@ -42,7 +42,10 @@ def status_map(
 ):
     """The home page's map (SVG or None) and its table: each state's standing today, incident
     hosts marked. `territory_of` maps a territory's ISO3 to its State's (states.territories),
-    whose name its title gives."""
+    whose name its title gives. The map colours each state of the table (`names`) as its
+    row does (a state with no standing given is not a party, in both) and nothing else: a
+    shape that is none of them (Northern Cyprus, Somaliland, Kosovo) is no data
+    (worldmap.NOT_RECORDED_CLASS), never "not a party"."""
     territory_of = territory_of or {}
     groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for iso3, name in sorted(names.items(), key=lambda item: collation_key(item[1])):
@@ -65,8 +68,8 @@ def status_map(
         if iso3 in names
     ]
     svg = worldmap.render(
-        classes={iso3: f"st-{s}" for iso3, s in statuses.items()},
-        default_class=f"st-{treaty_status.NON_PARTY}",
+        classes={iso3: f"st-{statuses.get(iso3, treaty_status.NON_PARTY)}" for iso3 in names},
+        default_class=worldmap.NOT_RECORDED_CLASS,
         titles=titles,
         links={iso3: reverse("state", kwargs={"iso3": iso3}) for iso3 in names},
         markers=markers,
@@ -75,7 +78,9 @@ def status_map(
         description=_(
             "States are coloured by standing: State Party, withdrawing, former State Party, or not "
             "a party; territories of a State, and Antarctica and Western Sahara, which are not "
-            "States, are shown apart. Dots mark the states that hosted an incident. "
+            "States, are shown apart. Shapes that are not a state in iccwatch's records "
+            "(Northern Cyprus, Somaliland, Kosovo) are left blank as no data, and not counted. "
+            "Dots mark the states that hosted an incident. "
             "The table right after the map (open it from its summary) gives the same facts "
             "and links."
         ),

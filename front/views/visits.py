@@ -191,10 +191,10 @@ def with_court_findings(visits):
     2010), for a row with no finding; and `reevaluation_pending`, whether its verdict
     awaits re-evaluation after a change (VisitQuerySet.with_pending_reevaluation).
     Correlated subqueries, one of each per row: the lists apply it to the rows of the page
-    shown (Listing.page_rows: at most a page's size), never to a download (its CSV and JSON
-    files, like the API's CSV and the bulk files, carry the verdict as stored, without the
-    pending mark). The person's and state's pages read `reevaluation_pending` alone, for
-    at most summaries.LATEST_TRIPS or LATEST_VISITS rows."""
+    shown (Listing.page_rows: at most a page's size), never to a download, which reads
+    `reevaluation_pending` alone with its rows (visits.tables.with_table_rows). The
+    person's and state's pages read `reevaluation_pending` alone, for at most
+    summaries.LATEST_TRIPS or LATEST_VISITS rows."""
     decisions = Finding.objects.filter(visit=OuterRef("pk"))
     findings = decisions.filter(kind=FindingKind.ART_87_7).order_by("decided", "pk")
     others = decisions.filter(kind=FindingKind.OTHER).order_by("decided", "pk")
@@ -226,9 +226,7 @@ VISITS = Listing(
     columns=VISIT_COLUMNS,
     export_fields=tuple(tables.VISIT_TABLE.names),
     export_row=_visit_row,
-    export_queryset=lambda qs: qs.select_related(*tables.VISIT_JOINS).prefetch_related(
-        *tables.VISIT_PREFETCH
-    ),
+    export_queryset=tables.with_table_rows,
     template="visits/visit_list.html",
     labels=VISIT_LABELS,
     prepare_form=_visit_form,

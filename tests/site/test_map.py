@@ -1,6 +1,7 @@
 """The world map: shapes from the world-atlas package, projected in Python; the standing rule it shows."""
 
 import datetime
+import html
 import re
 
 import pytest
@@ -336,7 +337,8 @@ def test_standings_today_from_the_dataset(seeded):
 def test_the_maps_name_every_country_in_the_readers_language(reader, seeded):
     # A country with no visit is named by ISO 3166 in the reader's language (the cached
     # drawing is per language), never by the map shapes' own English names, which are
-    # abbreviated or dated; the shapes with no ISO code are named in the reader's language.
+    # abbreviated or dated; the shapes with no ISO code are named in the reader's language
+    # (their tooltip goes on to say they are no state of the records).
     english = body(reader.get("/states/MNG/"))
     french = body(reader.get("/fr/states/MNG/"))
     assert "<title>Fiji</title>" in english and "<title>Fiji</title>" not in french
@@ -345,11 +347,11 @@ def test_the_maps_name_every_country_in_the_readers_language(reader, seeded):
         ("Bosnia and Herzegovina", "Bosnia and Herz."),
         ("North Macedonia", "Macedonia"),
         ("Western Sahara", "W. Sahara"),
-        ("Northern Cyprus", "N. Cyprus"),
     ):
         assert f"<title>{name}</title>" in english
         assert f"<title>{abbreviated}</title>" not in english + french
-    assert "<title>Chypre du Nord</title>" in french
+    assert "<title>Northern Cyprus: " in english and "N. Cyprus" not in english + french
+    assert "<title>Chypre du Nord\u00a0: " in french
     assert "Carte des visites accueillies\u00a0: Mongolie" in french
 
 
@@ -362,3 +364,88 @@ def test_the_maps_name_an_unvisited_congo_as_the_dataset_does(reader, seeded):
     assert "<title>Democratic Republic of the Congo</title>" in english
     assert "<title>Congo</title>" not in english
     assert "<title>Congo</title>" in body(reader.get("/fr/states/MNG/"))
+
+
+# The shapes of the map that are no state of iccwatch's records: they have no ISO 3166-1
+# code (Natural Earth's "N. Cyprus", "Somaliland", "Kosovo").
+NOT_RECORDED = {"en": ("Northern Cyprus", "Somaliland", "Kosovo"), "fr": ("Chypre du Nord",)}
+
+
+def html_text(text: str) -> str:
+    return html.unescape(text)
+
+
+def _map(page: str) -> str:
+    start = page.index('<svg class="worldmap"')
+    return page[start : page.index("</svg>", start)]
+
+
+def _legend(page: str) -> str:
+    """The legend of the map's figure."""
+    start = page.index('<ul class="legend">', page.index('<figure class="map">'))
+    return page[start : page.index("</ul>", start)]
+
+
+def _shape_class(svg: str, name: str) -> tuple[str, str]:
+    """(class, tooltip) of the shape whose tooltip starts with `name`."""
+    found = re.search(rf'<path class="([^"]*)"[^>]*><title>({re.escape(name)}[^<]*)</title>', svg)
+    assert found, name
+    return found.group(1), found.group(2)
+
+
+@pytest.mark.npm("world-atlas")
+def test_the_home_map_colours_each_state_as_its_table_and_no_other_shape(reader, seeded):
+    """The map and its table say the same: each state drawn has its table row's standing
+    and nothing else has one. Northern Cyprus (de jure part of Cyprus, a State Party),
+    Somaliland and Kosovo are none of the table's states: they were coloured "not a
+    party"; they are shown as no data, outlined, their tooltip saying they are not
+    counted, with their own entry in the legend."""
+    html = body(reader.get("/"))
+    svg = _map(html)
+    table = html[html.index('id="map-table"') :]
+    standing = {
+        iso3: row_status
+        for row_status, cells in re.findall(r'<tr class="st-row-([a-z_]+)">(.*?)</tr>', table, re.S)
+        for iso3 in re.findall(r'href="/states/([A-Z]{3})/"', cells)
+    }
+    drawn = re.findall(r'<a href="/states/([A-Z]{3})/"[^>]*><path class="([^"]*)"', svg)
+    assert len(drawn) > 150
+    assert dict(drawn) == {iso3: f"st-{standing[iso3]}" for iso3, _ in drawn}
+    unlinked = re.findall(r'(?<!">)<path class="([^"]*)"[^>]*><title>([^<]*)</title>', svg)
+    assert sorted(name.split(":")[0] for _, name in unlinked) == sorted(NOT_RECORDED["en"])
+    for name in NOT_RECORDED["en"]:
+        css, title = _shape_class(svg, name)
+        assert css == worldmap.NOT_RECORDED_CLASS, (name, css)
+        assert html_text(title) == f"{name}: not a state in iccwatch's records; not counted"
+        assert f">{name}<" not in table  # in no row of the table
+    legend = _legend(html)
+    assert (
+        f'<span class="swatch {worldmap.NOT_RECORDED_CLASS}" aria-hidden="true"></span>'
+        "no data: not a state in iccwatch's records" in html_text(legend)
+    )
+
+    french = body(reader.get("/fr/"))
+    css, title = _shape_class(_map(french), "Chypre du Nord")
+    assert css == worldmap.NOT_RECORDED_CLASS
+    assert html_text(title) == (
+        "Chypre du Nord\u00a0: pas un État des registres d’iccwatch\u202f; non compté"
+    )
+    legend = _legend(french)
+    assert "pas de données\u00a0: pas un État des registres d’iccwatch" in html_text(legend)
+
+
+@pytest.mark.npm("world-atlas")
+def test_the_person_and_country_maps_show_the_shapes_of_no_state_as_no_data(reader, seeded):
+    """The maps of visits shade the states with none as "no visit" (vh-none); a shape that
+    is no state of the records is no data there too, with the same tooltip and legend."""
+    for address in ("/persons/vladimir-putin/", "/states/MNG/"):
+        html = body(reader.get(address))
+        svg = _map(html)
+        for name in NOT_RECORDED["en"]:
+            css, title = _shape_class(svg, name)
+            assert css == worldmap.NOT_RECORDED_CLASS, (address, name, css)
+            assert html_text(title).endswith(": not a state in iccwatch's records; not counted")
+        assert _shape_class(svg, "Fiji")[0] == "vh-none"  # a state with no visit
+        start = html.index('<figure class="map">')
+        figure = html[start : html.index("</figure>", start)]
+        assert f'<span class="swatch {worldmap.NOT_RECORDED_CLASS}"' in figure, address

@@ -7,7 +7,7 @@ ever appended:
 
     id, person_slug, host_iso3, start, end, status, outcome, verdict, basis, explanation,
     review_state, host_control, controlled_by_iso3, would_have_been_bound, reasons,
-    withdrawal_note, expected_verdict, start_precision, end_precision
+    withdrawal_note, expected_verdict, start_precision, end_precision, reevaluation_pending
 
 - dates are full ISO dates; a date known only to the month or year is its first day
   (`2009-03-01`) and `start_precision`/`end_precision` say so (`day`, `month`, `year`),
@@ -16,7 +16,11 @@ ever appended:
 - `explanation` is rendered from the verdict's reasons in `--lang` (default `en`);
   a verdict without reasons keeps its stored English explanation;
 - `reasons` is the verdict's structured reasons as one JSON array (keys sorted, UTF-8),
-  language-neutral: what a program should read instead of the explanation.
+  language-neutral: what a program should read instead of the explanation;
+- `reevaluation_pending` is `true` when the verdict was decided before a change to the
+  facts it rests on that no worker has evaluated yet (it may not follow from the row's
+  other columns), `false` when it is up to date, empty without a verdict: the visits
+  table's column (visits.tables) and the API's `verdict.reevaluation_pending`.
 """
 
 import json
@@ -27,7 +31,7 @@ from django.utils import translation
 
 from core import reasons as reasons_renderer
 from core import tabular
-from visits.models import Visit
+from visits.models import Visit, reevaluation_pending_of
 
 COLUMNS = [
     "id",
@@ -51,6 +55,8 @@ COLUMNS = [
     # Third edition: the precision of each date (the dates themselves are full ISO dates).
     "start_precision",
     "end_precision",
+    # Fourth edition: whether the verdict awaits re-evaluation.
+    "reevaluation_pending",
 ]
 
 
@@ -68,7 +74,9 @@ def reasons_cell(reasons) -> str:
 
 
 def verdict_row(visit, language: str = "en") -> dict:
-    """One visit's row: its identifiers, dates, what happened and its current verdict."""
+    """One visit's row: its identifiers, dates, what happened and its current verdict, and
+    whether that verdict awaits re-evaluation (the `reevaluation_pending` annotation the
+    command reads with the rows: visits.models.reevaluation_pending_of)."""
     verdict = getattr(visit, "verdict", None)
     return {
         "id": visit.slug,
@@ -89,6 +97,7 @@ def verdict_row(visit, language: str = "en") -> dict:
         "reasons": reasons_cell(verdict.reasons) if verdict else "",
         "withdrawal_note": visit.withdrawal_note,
         "expected_verdict": visit.expected_verdict,
+        "reevaluation_pending": reevaluation_pending_of(visit) if verdict else None,
     }
 
 
@@ -100,7 +109,8 @@ class Command(BaseCommand):
         + ", ".join(COLUMNS)
         + ". The first ten keep "
         "their places; new columns are appended. `reasons` is the verdict's structured reasons as a "
-        "JSON array; `explanation` is their rendering in --lang."
+        "JSON array; `explanation` is their rendering in --lang; `reevaluation_pending` is true "
+        "when the verdict awaits re-evaluation after a change not evaluated yet."
     )
 
     def add_arguments(self, parser):
@@ -115,9 +125,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, lang="en", **options):
         visits = tabular.streamed(
-            Visit.objects.select_related("person", "host", "controlled_by", "verdict").order_by(
-                "start", "person__slug", "host__iso3", "slug"
-            ),
+            Visit.objects.with_pending_reevaluation()
+            .select_related("person", "host", "controlled_by", "verdict")
+            .order_by("start", "person__slug", "host__iso3", "slug"),
             2000,
         )
         with translation.override(lang):
