@@ -135,13 +135,15 @@ def _describe_change(instance, created: bool, deleted: bool) -> dict:
 
 
 def _name(instance) -> str:
+    # A finding by its state and day, which a reader's words are made of ("ICC finding …
+    # (Mongolia, 24 October 2024)", core.causes), not by its dataset id.
+    if isinstance(instance, Finding):
+        return f"{instance.state.iso3} {partial_isoformat(instance.decided, instance.decided_precision)}"
     for attr in ("slug", "ref", "iso3"):
         if getattr(instance, attr, None):
             return getattr(instance, attr)
     if isinstance(instance, Declaration):
         return f"{instance.state.iso3} {instance.lodged.isoformat()}"
-    if isinstance(instance, Finding):
-        return f"{instance.state.iso3} {partial_isoformat(instance.decided, instance.decided_precision)}"
     if isinstance(instance, Situation):
         return instance.name
     return str(instance.pk)

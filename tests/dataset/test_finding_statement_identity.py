@@ -15,6 +15,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from states.models import JointStatement
+from tests.releases import release
 from visits.models import Finding
 
 pytestmark = pytest.mark.django_db
@@ -23,11 +24,12 @@ SUDAN_2010 = "sdn-2010-05-25"
 STATEMENT_2020 = "2020-06-23"
 
 
-def copy_of(dataset_dir, tmp_path, version="2099.01.01"):
-    """A copy of the dataset under a newer version, as changed data must carry one."""
-    copy = tmp_path / version
+def copy_of(dataset_dir, tmp_path, version=None):
+    """A copy of the dataset released under a newer version (tests.releases: its
+    VERSION and CHANGELOG entry), as changed data must carry one."""
+    copy = tmp_path / (version or "data")
     shutil.copytree(dataset_dir, copy)
-    (copy / "VERSION").write_text(version + "\n", encoding="utf-8")
+    release(copy, version)
     return copy
 
 

@@ -24,6 +24,7 @@ from states.models import (
     TreatyEvent,
     TreatyEventKind,
 )
+from tests.releases import release
 from visits.models import Citation, Finding, Visit
 from warrants.models import Case, Person, Situation, Warrant
 
@@ -36,10 +37,11 @@ PUBLISHED = {"review_state": "verified"}
 
 
 def copy_of(dataset_dir, tmp_path):
-    """A copy of the dataset under a newer version, as changed data must carry one."""
+    """A copy of the dataset released under a newer version (tests.releases: its VERSION
+    and CHANGELOG entry), as changed data must carry one."""
     copy = tmp_path / "data"
     shutil.copytree(dataset_dir, copy)
-    (copy / "VERSION").write_text("2099.01.01\n", encoding="utf-8")
+    release(copy)
     return copy
 
 
