@@ -27,7 +27,7 @@ JORDAN = "omar-al-bashir-jor-2017-03-28"
 HUNGARY = "benjamin-netanyahu-hun-2025-04-03"
 
 
-def edit(path, name, key, match, **values):
+def edit(path, name, key, match, /, **values):
     """Set `values` in the row of `name` (a file of the folder `path`) whose `key` column
     is `match`, writing the file back as CSV with a line break after each row."""
     with (path / name).open(encoding="utf-8", newline="") as file:

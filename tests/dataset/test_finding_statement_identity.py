@@ -7,7 +7,6 @@ by one day was deleted and created again under a new number ("created", "deleted
 import's report), `/api/v1/findings/1/` answered 404, and a word added to the 2020
 statement's title made `/api/v1/statements/1/` a 404 too."""
 
-import csv
 import io
 import shutil
 
@@ -15,6 +14,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from states.models import JointStatement
+from tests.dataset.test_damaged_rows import edit as edit_row
 from tests.releases import release
 from visits.models import Finding
 
@@ -35,17 +35,7 @@ def copy_of(dataset_dir, tmp_path, version=None):
 
 def edit(copy, name: str, row_id: str, **cells) -> None:
     """Set `cells` of the row of `name` whose `id` is `row_id`."""
-    path = copy / name
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        columns, rows = reader.fieldnames, list(reader)
-    (row,) = [r for r in rows if r["id"] == row_id]
-    row.update(cells)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
+    edit_row(copy, name, "id", row_id, **cells)
 
 
 def run_import(path) -> str:

@@ -7,7 +7,6 @@ change markers. Importing a version that changed only Argentina's `signed` date 
 events: 1 updated") left `GET /api/v1/states/ARG/`'s `updated_at` as it was; so did a
 warrant whose person was renamed, and a visit whose decision was corrected."""
 
-import csv
 import datetime
 import io
 import shutil
@@ -24,6 +23,7 @@ from states.models import (
     TreatyEvent,
     TreatyEventKind,
 )
+from tests.dataset.test_damaged_rows import edit
 from tests.releases import release
 from visits.models import Citation, Finding, Visit
 from warrants.models import Case, Person, Situation, Warrant
@@ -43,21 +43,6 @@ def copy_of(dataset_dir, tmp_path):
     shutil.copytree(dataset_dir, copy)
     release(copy)
     return copy
-
-
-def edit(copy, file: str, key: str, value: str, **cells) -> None:
-    """Set `cells` of the one row of `file` whose column `key` is `value`."""
-    path = copy / file
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        columns, rows = reader.fieldnames, list(reader)
-    (row,) = [r for r in rows if r[key] == value]
-    row.update(cells)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
 
 
 def run_import(path) -> str:
