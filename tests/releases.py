@@ -10,7 +10,11 @@ that a new release of data/ leaves the tests that use them meaningful.
 from __future__ import annotations
 
 import datetime
+import io
 from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
 
 from dataset.importer import next_version
 from tests.conftest import DATASET
@@ -60,3 +64,28 @@ def release(folder: Path, version: str | None = None, text: str = "A test releas
         entry = f"\n{changelog_heading(version)}\n\n{text}\n"
         changelog.write_text(old[:at] + entry + old[at:], encoding="utf-8")
     return version
+
+
+# --- Running the importer as its command does ---------------------------------------
+
+
+def command(path, *args, verbosity: int = 1) -> tuple[str, str]:
+    """Run `import_dataset path *args` as `manage.py` would; returns (stdout, stderr).
+    Raises CommandError when the import is refused."""
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_dataset", str(path), *args, verbosity=verbosity, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def run_import(path, *args) -> str:
+    """The report an accepted import prints (stdout)."""
+    return command(path, *args)[0]
+
+
+def refused(path, *args) -> list[str]:
+    """The lines the command printed to stderr before refusing the import; fails the test
+    when the import was not refused."""
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_dataset", str(path), *args, stdout=io.StringIO(), stderr=err)
+    return err.getvalue().splitlines()

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from states.models import State, TreatyEvent
-from tests.releases import release
+from tests.releases import release, run_import
 from visits.models import Finding, Verdict, VerdictChange, Visit
 from warrants.models import Person, Warrant
 
@@ -25,12 +25,6 @@ def export_rows() -> dict[str, dict]:
     return {
         row["id"]: row for row in csv.DictReader(io.StringIO(out.getvalue().removeprefix("\ufeff")))
     }
-
-
-def run_import(path) -> str:
-    out, err = io.StringIO(), io.StringIO()
-    call_command("import_dataset", str(path), stdout=out, stderr=err)
-    return out.getvalue()
 
 
 def test_seed_import_gives_the_verdicts_journalists_quote(seeded):

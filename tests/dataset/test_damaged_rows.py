@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from core.names import format_date
 from dataset.importer import import_dataset
-from tests.dataset.test_import_safety import newer_copy, record, refused
+from tests.dataset.test_import_safety import newer_copy, record
 from tests.dataset.test_importer_rules import line_of
+from tests.releases import refused
 from visits.models import ReviewState, Visit
 from visits.review import YEARS_AHEAD
 from warrants.models import Warrant

@@ -7,15 +7,13 @@ by one day was deleted and created again under a new number ("created", "deleted
 import's report), `/api/v1/findings/1/` answered 404, and a word added to the 2020
 statement's title made `/api/v1/statements/1/` a 404 too."""
 
-import io
 import shutil
 
 import pytest
-from django.core.management import CommandError, call_command
 
 from states.models import JointStatement
 from tests.dataset.test_damaged_rows import edit as edit_row
-from tests.releases import release
+from tests.releases import refused, release, run_import
 from visits.models import Finding
 
 pytestmark = pytest.mark.django_db
@@ -36,19 +34,6 @@ def copy_of(dataset_dir, tmp_path, version=None):
 def edit(copy, name: str, row_id: str, **cells) -> None:
     """Set `cells` of the row of `name` whose `id` is `row_id`."""
     edit_row(copy, name, "id", row_id, **cells)
-
-
-def run_import(path) -> str:
-    out = io.StringIO()
-    call_command("import_dataset", str(path), stdout=out, stderr=io.StringIO())
-    return out.getvalue()
-
-
-def refused(path) -> list[str]:
-    err = io.StringIO()
-    with pytest.raises(CommandError, match="nothing was imported"):
-        call_command("import_dataset", str(path), stdout=io.StringIO(), stderr=err)
-    return err.getvalue().splitlines()
 
 
 def test_the_shipped_files_give_every_finding_and_statement_its_id(seeded):

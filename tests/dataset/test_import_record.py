@@ -18,6 +18,7 @@ from dataset.importer import version_key
 from dataset.models import DatasetImport
 from front.views.data import last_updated
 from tests.conftest import DATASET
+from tests.releases import run_import
 from tests.site.conftest import body
 
 pytestmark = pytest.mark.django_db
@@ -45,12 +46,6 @@ NEW, NEW_DATE = released_after(CURRENT)
 def downloads(settings, tmp_path):
     settings.ICCWATCH_DOWNLOADS_DIR = tmp_path / "downloads"
     return settings.ICCWATCH_DOWNLOADS_DIR
-
-
-def run_import(path) -> str:
-    out = io.StringIO()
-    call_command("import_dataset", str(path), stdout=out, stderr=io.StringIO())
-    return out.getvalue()
 
 
 def next_version(dataset_dir, tmp_path):

@@ -13,19 +13,13 @@ from django.core.management import CommandError, call_command
 from dataset.importer import FILES
 from dataset.models import DatasetImport
 from tests.dataset.test_importer_rules import PERSONS, STATES, VISITS, WARRANTS, folder
-from tests.releases import NEWER, release
+from tests.releases import NEWER, command, release
 from visits.models import Verdict, Visit
 from warrants.models import Warrant
 
 pytestmark = pytest.mark.django_db
 
 MONGOLIA = "vladimir-putin-mng-2024-09-02"
-
-
-def command(path, *args, verbosity: int = 1) -> tuple[str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    call_command("import_dataset", str(path), *args, verbosity=verbosity, stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
 
 
 def lines_under(output: str, heading: str) -> list[str]:

@@ -10,7 +10,6 @@ import io
 import shutil
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from compliance import RULE_VERSION
@@ -33,7 +32,7 @@ from tests.dataset.test_importer_rules import (
     line_of,
     write_csv,
 )
-from tests.releases import NEWER, release
+from tests.releases import NEWER, command, refused, release
 from visits import outbox
 from visits.models import EvaluationRequest, Finding, Verdict, VerdictChange, Visit
 from warrants.models import Case, Person, Situation, Warrant
@@ -79,20 +78,6 @@ def failure_of(path, **options) -> ImportFailed:
     with pytest.raises(ImportFailed) as failure:
         import_dataset(path, **options)
     return failure.value
-
-
-def command(path, *args) -> tuple[str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    call_command("import_dataset", str(path), *args, stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
-
-
-def refused(path, *args) -> list[str]:
-    """The lines the command printed to stderr before refusing the import."""
-    err = io.StringIO()
-    with pytest.raises(CommandError, match="nothing was imported"):
-        call_command("import_dataset", str(path), *args, stdout=io.StringIO(), stderr=err)
-    return err.getvalue().splitlines()
 
 
 def record():

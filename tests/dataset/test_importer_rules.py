@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from dataset.importer import FILES, ImportFailed, import_dataset, validate
 from dataset.models import DatasetImport
 from states.models import SecurityCouncilReferral, State
+from tests.releases import run_import
 from visits.models import Finding, ReviewState, Visit
 from visits.reports import SourceInput, record_visit_report
 from warrants.models import Person, Warrant
@@ -291,12 +292,6 @@ def test_the_self_check_leaves_a_visit_rejected_on_review_alone(tmp_path):
     checks = [w for w in report.warnings if "(self-check)" in w]
     assert Visit.objects.get(slug=rejected["id"]).verdict.code == "withdrawn"
     assert len(checks) == 1 and "the researcher expected no_obligation" in checks[0], checks
-
-
-def run_import(path) -> str:
-    out = io.StringIO()
-    call_command("import_dataset", str(path), stdout=out, stderr=io.StringIO())
-    return out.getvalue()
 
 
 def test_a_visit_removed_from_a_newer_version_is_withdrawn_and_restored_when_it_returns(

@@ -8,11 +8,9 @@ events: 1 updated") left `GET /api/v1/states/ARG/`'s `updated_at` as it was; so 
 warrant whose person was renamed, and a visit whose decision was corrected."""
 
 import datetime
-import io
 import shutil
 
 import pytest
-from django.core.management import call_command
 
 from core.models import Source
 from states.models import (
@@ -24,7 +22,7 @@ from states.models import (
     TreatyEventKind,
 )
 from tests.dataset.test_damaged_rows import edit
-from tests.releases import release
+from tests.releases import release, run_import
 from visits.models import Citation, Finding, Visit
 from warrants.models import Case, Person, Situation, Warrant
 
@@ -43,12 +41,6 @@ def copy_of(dataset_dir, tmp_path):
     shutil.copytree(dataset_dir, copy)
     release(copy)
     return copy
-
-
-def run_import(path) -> str:
-    out = io.StringIO()
-    call_command("import_dataset", str(path), stdout=out, stderr=io.StringIO())
-    return out.getvalue()
 
 
 def stamps(model, **lookup) -> dict:

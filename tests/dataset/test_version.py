@@ -12,15 +12,9 @@ from django.urls import reverse
 
 from dataset.models import DatasetImport
 from states.models import State
-from tests.releases import CURRENT, NEWER, changelog_heading, release, today
+from tests.releases import CURRENT, NEWER, changelog_heading, refused, release, run_import, today
 
 pytestmark = pytest.mark.django_db
-
-
-def run_import(path) -> str:
-    out = io.StringIO()
-    call_command("import_dataset", str(path), stdout=out, stderr=io.StringIO())
-    return out.getvalue()
 
 
 def test_the_projects_dataset_has_a_version_a_changelog_entry_and_a_licence(dataset_dir):
@@ -77,14 +71,6 @@ def test_a_malformed_version_is_reported_and_nothing_is_imported(dataset_dir, tm
 
 
 # --- A new version needs its changelog entry ---------------------------------------------
-
-
-def refused(path) -> list[str]:
-    """The lines the command printed to stderr before refusing the import."""
-    err = io.StringIO()
-    with pytest.raises(CommandError, match="nothing was imported"):
-        call_command("import_dataset", str(path), stdout=io.StringIO(), stderr=err)
-    return err.getvalue().splitlines()
 
 
 def test_a_new_version_without_its_changelog_entry_is_refused(seeded, dataset_dir, tmp_path):

@@ -1,13 +1,11 @@
 """A warrant's identifier (`ref`, its address in the API): built from its person and date,
 never from a line number, and kept when a later version of warrants.csv corrects the date."""
 
-import io
 import shutil
 
 import pytest
-from django.core.management import CommandError, call_command
 
-from tests.releases import release
+from tests.releases import command, refused, release
 from visits.models import Verdict, VerdictChange
 from warrants.models import Warrant
 
@@ -15,19 +13,6 @@ pytestmark = pytest.mark.django_db
 
 LAST = "abdul-hakim-haqqani"  # the last row of the project's warrants.csv
 AFGHANISTAN = "Situation in Afghanistan,"  # its case_name, and no case_number
-
-
-def run_import(path) -> tuple[str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    call_command("import_dataset", str(path), stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
-
-
-def refused(path) -> list[str]:
-    err = io.StringIO()
-    with pytest.raises(CommandError, match="nothing was imported"):
-        call_command("import_dataset", str(path), stdout=io.StringIO(), stderr=err)
-    return err.getvalue().splitlines()
 
 
 def copy_of(dataset_dir, tmp_path):
@@ -103,7 +88,7 @@ def test_two_warrants_of_one_day_are_told_apart_by_their_case_numbers(
         last.replace(AFGHANISTAN, "The Prosecutor v. Abdul Hakim Haqqani (II),ICC-02/17-02/25", 1),
     )
 
-    output, _err = run_import(copy)
+    output, _err = command(copy)
 
     assert "warrants: 1 created, 0 updated, 69 unchanged" in output
     refs = set(Warrant.objects.filter(person__slug=LAST).values_list("ref", flat=True))
@@ -114,7 +99,7 @@ def test_two_warrants_of_one_day_are_told_apart_by_their_case_numbers(
     path = copy / "warrants.csv"
     lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
     path.write_text("\n".join([lines[0], lines[-1], *lines[1:-1]]) + "\n", encoding="utf-8")
-    output, _err = run_import(copy)
+    output, _err = command(copy)
     assert "warrants: 0 created, 0 updated, 70 unchanged" in output
 
 
@@ -132,7 +117,7 @@ def test_a_corrected_issue_date_keeps_the_warrant_its_address_and_its_verdicts(
     mongolia = Verdict.objects.get(visit__slug="vladimir-putin-mng-2024-09-02")
     changes = VerdictChange.objects.count()
 
-    output, _err = run_import(copy)
+    output, _err = command(copy)
 
     assert "warrants: 0 created, 1 updated, 68 unchanged" in output
     kept = Warrant.objects.get(person__slug="vladimir-putin")
@@ -152,7 +137,7 @@ def test_a_corrected_issue_date_keeps_the_warrant_its_address_and_its_verdicts(
     # The day found again: the same warrant, still under its first identifier.
     replace_line(copy, ",2023-03,2023-03-17,", ",2023-03-17,2023-03-17,")
     newer_version(copy)
-    output, _err = run_import(copy)
+    output, _err = command(copy)
     assert "warrants: 0 created, 1 updated, 68 unchanged" in output
     assert Warrant.objects.get(person__slug="vladimir-putin").pk == warrant.pk
 
@@ -164,7 +149,7 @@ def test_a_date_found_to_the_day_keeps_the_warrant(seeded, dataset_dir, tmp_path
     warrant = Warrant.objects.get(ref="nasser-daou-2023")
     replace_line(copy, line, line.replace(",2023,2024-10-04,", ",2023-06-05,2024-10-04,", 1))
 
-    output, _err = run_import(copy)
+    output, _err = command(copy)
 
     assert "warrants: 0 created, 1 updated, 68 unchanged" in output
     kept = Warrant.objects.get(person__slug="nasser-daou")
@@ -188,7 +173,7 @@ def test_a_date_that_could_correct_either_of_two_warrants_corrects_neither(
         copy, ",ICC-01/05-01/08,2008-06-10,2008-06-10,", ",ICC-01/05-01/08,2008,2008-06-10,"
     )
 
-    _output, err = run_import(copy)
+    _output, err = command(copy)
 
     assert "its date overlaps the recorded warrants" in err
     refs = set(
@@ -204,7 +189,7 @@ def test_a_new_warrant_may_not_take_the_identifier_a_corrected_one_kept(
     line = warrant_line(copy, "vladimir-putin")
     corrected = line.replace(",2023-03-17,2023-03-17,", ",2023-03,2023-03-17,", 1)
     replace_line(copy, line, corrected)
-    run_import(copy)
+    command(copy)
     append_line(copy, line)
     newer_version(copy)
 
