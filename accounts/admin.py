@@ -11,9 +11,10 @@ never their key, a password for the API: "API token of nadia" (accounts.models.A
 in the admin's lists, titles, breadcrumbs, messages, delete pages and log
 (django_admin_log, read on "Recent actions" and each record's history), where REST
 framework's own token admin showed the key. A token's account cannot be changed (delete
-it and add another). The only page that shows a key is the answer
-to the admin who adds the token, once (ApiTokenAdmin.response_add); `drf_create_token`
-prints it likewise.
+it and add another). An admin adds a token for their own account only (ApiTokenAdmin):
+another account's is created on the server with `drf_create_token`. The only page that
+shows a key is the answer to the admin who adds their token, once
+(ApiTokenAdmin.response_add); `drf_create_token` prints it likewise.
 
 Read-only: the newsroom records the language each time the account loads a page in
 another (accounts.middleware.NewsroomLanguageMiddleware), so a language typed here
@@ -24,7 +25,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
@@ -166,10 +167,38 @@ def _without_keys(items: list, names: dict[str, str]) -> list:
 class ApiTokenAdmin(TokenAdmin):
     """REST framework's token admin (one token per account, its pages addressed by the
     account's id), showing a token by its account and creation time, never its key, but
-    once: on the page that answers its creation (the module)."""
+    once: on the page that answers its creation (the module).
+
+    An admin adds a token for their own account only. A key is a password for the API,
+    and the API checks four eyes by account (visits.review): an admin who could add a
+    token for a reviewer, and read its key, could verify their own report as that
+    reviewer. Another account's token is created by an operator on the server
+    (`drf_create_token`); an admin may delete any token, never read its key. Each token
+    created or deleted is mailed to its account's owner (alerts.receivers)."""
 
     list_display = ("user", "created")
     list_select_related = ("user",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """The account of a new token: the signed-in admin's, the only one offered; another
+        posted is refused as any choice not offered ("Select a valid choice")."""
+        if db_field.name == "user":
+            kwargs["queryset"] = User._default_manager.filter(pk=request.user.pk)
+            kwargs["initial"] = request.user.pk
+            kwargs["empty_label"] = None
+            kwargs["help_text"] = _(
+                "Your own account: an admin adds an API token for no other. Another "
+                "account's token is created on the server, with “python3 manage.py "
+                "drf_create_token USERNAME”."
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        """Save the token; a new one for another account than the admin's is refused
+        (PermissionDenied), whatever form posted it."""
+        if not change and obj.user_id != request.user.pk:
+            raise PermissionDenied(_("An admin adds an API token for their own account only."))
+        super().save_model(request, obj, form, change)
 
     def get_readonly_fields(self, request, obj=None):
         """The account of an existing token, read-only: a token moved to another account
@@ -181,10 +210,10 @@ class ApiTokenAdmin(TokenAdmin):
         return super().get_readonly_fields(request, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
-        """The page that answers the token's creation: its key, to copy now and give to
-        the account's owner, shown on no other page; links back to the list and to add
-        another. Instead of the admin's redirect to the list with "The token “<str>” was
-        added successfully.", whichever save button was used."""
+        """The page that answers the token's creation: its key, the admin's own, to copy
+        now, shown on no other page; links back to the list. Instead of the admin's
+        redirect to the list with "The token “<str>” was added successfully.", whichever
+        save button was used."""
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
