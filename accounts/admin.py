@@ -16,20 +16,31 @@ another account's is created on the server with `drf_create_token`. The only pag
 shows a key is the answer to the admin who adds their token, once
 (ApiTokenAdmin.response_add); `drf_create_token` prints it likewise.
 
+Groups are Django's own admin (GroupAdmin), but for the role groups (core.roles:
+reporters, reviewers, admins), which the project finds by their names: their names are
+read-only and they cannot be deleted (RoleGroupAdmin), as renaming or deleting one would
+take the role from every member at once, unrecorded (and the admins' group, every admin
+but the superusers out of the admin).
+
 Read-only: the newsroom records the language each time the account loads a page in
 another (accounts.middleware.NewsroomLanguageMiddleware), so a language typed here
 would hold only until then; `create_account --language` records the first one.
 """
 
+from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import Token, TokenProxy
@@ -226,8 +237,121 @@ class ApiTokenAdmin(TokenAdmin):
         return TemplateResponse(request, "accounts/admin/token_created.html", context)
 
 
+def role_group_words(group) -> str:
+    """Why the role group `group` (its name one of core.roles.ROLES's groups) cannot be
+    renamed or deleted, in the active language, for the admin's page and messages."""
+    return gettext(
+        "The group “%(name)s” is the role %(role)s: iccwatch finds the role by this name, "
+        "so the group cannot be renamed or deleted (every member would lose the role at "
+        "once). Give or take the role on each account's page."
+    ) % {"name": group.name, "role": ROLE_OF_GROUP[group.name]}
+
+
+def is_role_group(group) -> bool:
+    """Whether `group` is one of the role groups (core.roles.ROLES), found by its name."""
+    return group.name in ROLE_OF_GROUP
+
+
+class GroupForm(forms.ModelForm):
+    """The admin's form of a group (its name and permissions), refusing to rename another
+    group to a role's name: all its members would hold the role at once, and no account's
+    history would say so (a role given is recorded by account, accounts.models.AccountRole).
+    A new group may take it: a role group deleted outside the admin is added again so."""
+
+    class Meta:
+        model = Group
+        fields = ("name", "permissions")
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        renamed = self.instance.pk is not None and name != self.initial.get("name")
+        if renamed and name in ROLE_OF_GROUP:
+            raise forms.ValidationError(
+                _(
+                    "“%(name)s” is the name of the role %(role)s: a group renamed to it would "
+                    "give that role to all its members at once. Add a group of that name "
+                    "instead, and give the role on each account's page."
+                ),
+                code="role_name",
+                params={"name": name, "role": ROLE_OF_GROUP[name]},
+            )
+        return name
+
+
+def _delete_selected_groups(modeladmin, request, queryset):
+    """Django's "Delete selected groups", refusing the whole selection, with a message,
+    when it holds a role group: nothing is deleted."""
+    held = sorted(group.name for group in queryset if is_role_group(group))
+    if held:
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "Nothing was deleted: the group %(groups)s is a role, which iccwatch finds "
+                "by its group's name; it cannot be renamed or deleted.",
+                "Nothing was deleted: the groups %(groups)s are roles, which iccwatch finds "
+                "by their groups' names; they cannot be renamed or deleted.",
+                len(held),
+            )
+            % {"groups": ", ".join(f"“{name}”" for name in held)},
+            messages.ERROR,
+        )
+        return None
+    return delete_selected(modeladmin, request, queryset)
+
+
+class RoleGroupAdmin(GroupAdmin):
+    """Django's group admin, whose role groups (core.roles: reporters, reviewers, admins)
+    keep their names and cannot be deleted: core.roles finds a role by its group's name,
+    so renaming or deleting the group took the role from every member at once, and the
+    admins' group locked every admin but the superusers out of the admin. Their pages say
+    why; their delete page, and "Delete selected groups" with one of them selected, answer
+    with that message and delete nothing. Another group is renamed (to no role's name:
+    GroupForm) and deleted as before."""
+
+    form = GroupForm
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and is_role_group(obj):
+            return ("name", *fields)
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        """A role group's page says why its name is read-only and it has no delete button."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not is_role_group(obj):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        # The admin shows a fieldset's description as HTML.
+        description = conditional_escape(role_group_words(obj))
+        return [(name, {**options, "description": description}), *rest]
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and is_role_group(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """A role group's delete page: back to its page, with why it cannot be deleted
+        (instead of Django's 403 with no reason); another group's, Django's."""
+        group = self.get_object(request, unquote(object_id))
+        if group is not None and is_role_group(group):
+            self.message_user(request, role_group_words(group), messages.ERROR)
+            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", group.pk)
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _func, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (_delete_selected_groups, name, description)
+        return actions
+
+
 admin.site.unregister(User)
 admin.site.register(User, AccountAdmin)
+admin.site.unregister(Group)
+admin.site.register(Group, RoleGroupAdmin)
 # REST framework's admin.py, imported above, registered TokenProxy with its TokenAdmin.
 admin.site.unregister(TokenProxy)
 admin.site.register(ApiToken, ApiTokenAdmin)
