@@ -42,6 +42,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import Token, TokenProxy
 
@@ -348,6 +350,20 @@ class RoleGroupAdmin(GroupAdmin):
         return actions
 
 
+class SecondFactorAdmin(TOTPDeviceAdmin):
+    """django-otp's admin of TOTP devices (the second factor), an existing device's
+    account read-only: a device moved to another account would be a factor its owner
+    does not hold (the database refuses the move by any other path,
+    accounts.models.AccountDevice). Each device added, confirmed or deleted here is in
+    the account's history and mailed to its owner (alerts.receivers)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None:
+            return ("user", *fields)
+        return fields
+
+
 admin.site.unregister(User)
 admin.site.register(User, AccountAdmin)
 admin.site.unregister(Group)
@@ -355,3 +371,5 @@ admin.site.register(Group, RoleGroupAdmin)
 # REST framework's admin.py, imported above, registered TokenProxy with its TokenAdmin.
 admin.site.unregister(TokenProxy)
 admin.site.register(ApiToken, ApiTokenAdmin)
+admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, SecondFactorAdmin)
