@@ -1,9 +1,11 @@
 """An account's history, for admins (the admin's history page of an account): what the
 database recorded of it (accounts.models: its creation, each role given or taken, its
 active, staff and superuser flags, its username, names and email address, its API
-tokens created or deleted, its sessions ended), in words in the reader's language, with
-when, who and through which path (core.history's context: the admin, a command, the
-shell, the newsroom). Never a password hash nor a token's key: neither is recorded.
+tokens created or deleted, its second factor enrolled, confirmed or removed, its
+sessions ended), in words in the reader's language, with when, who and through which
+path (core.history's context: the admin, a command, the shell, the newsroom, the
+account's own pages). Never a password hash, a token's key nor a device's seed: none is
+recorded.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from accounts.models import SESSIONS_ENDED, Account, AccountRole, AccountToken
+from accounts.models import SESSIONS_ENDED, Account, AccountDevice, AccountRole, AccountToken
 from core.history import WritePath
 from core.names import format_moment
 from core.roles import ROLES
@@ -24,8 +26,9 @@ from core.roles import ROLES
 # A group's role name ("reviewers" → "reviewer"); another group reads by its own name.
 ROLE_OF_GROUP = {group: role for role, group in ROLES.items()}
 # The order of an account's events recorded in one transaction (the same moment): the
-# account itself (created, turned off), then its roles, then its tokens, then its sessions.
-_ACCOUNT, _ROLE, _TOKEN, _SESSIONS = range(4)
+# account itself (created, turned off), then its roles, its tokens, its second factors,
+# then its sessions.
+_ACCOUNT, _ROLE, _TOKEN, _DEVICE, _SESSIONS = range(5)
 # The fields of an account whose changes read "<field> changed from “a” to “b”".
 TEXT_FIELDS = ("username", "email", "first_name", "last_name", "date_joined")
 # The flags of an account whose changes read as given or taken away.
@@ -53,11 +56,16 @@ def _context(event) -> dict:
     return dict((event.pgh_context.metadata if event.pgh_context_id else None) or {})
 
 
-def _who(context: dict) -> str:
+def changed_by(context: dict) -> str:
+    """Who made a change, from its history context (core.history): the signed-in user's
+    username, else the operating-system account that ran a command or the shell; ""
+    when nothing says."""
     return context.get("username") or context.get("os_user") or ""
 
 
-def _through(context: dict) -> str:
+def changed_through(context: dict) -> str:
+    """Through which path a change was made, from its history context, in words in the
+    active language: "admin", "account pages", "command drf_create_token", ..."""
     path = context.get("path") or ""
     words = str(WritePath(path).label) if path in WritePath.values else path
     if context.get("command"):
@@ -203,15 +211,55 @@ def _token_entries(user_id) -> list[tuple]:
     return entries
 
 
+def _device_words(event) -> str:
+    device = {"name": event.name}
+    if event.pgh_label == "baseline":
+        if event.confirmed:
+            return (
+                _("second factor held when the history began (authenticator “%(name)s”)") % device
+            )
+        return (
+            _("unconfirmed second factor held when the history began (authenticator “%(name)s”)")
+            % device
+        )
+    if event.pgh_label == "device.add":
+        if event.confirmed:
+            return _("second factor added, confirmed (authenticator “%(name)s”)") % device
+        return _("second factor enrolment begun (authenticator “%(name)s”)") % device
+    if event.pgh_label == "device.remove" and not event.confirmed:
+        return _("unconfirmed second factor removed (authenticator “%(name)s”)") % device
+    return {
+        "device.confirm": _("second factor confirmed (authenticator “%(name)s”)"),
+        "device.unconfirm": _("second factor no longer confirmed (authenticator “%(name)s”)"),
+        "device.remove": _("second factor removed (authenticator “%(name)s”)"),
+    }[event.pgh_label] % device
+
+
+def _device_entries(user_id) -> list[tuple]:
+    events = (
+        AccountDevice.pgh_event_model.objects.filter(user_id=user_id)
+        .select_related("pgh_context")
+        .order_by("pgh_id")
+    )
+    return [(event, _DEVICE, _device_words(event)) for event in events]
+
+
 def account_history(user_id) -> list[AccountEntry]:
     """Everything recorded of the account `user_id` (which may since have been deleted),
     oldest first, as the admin's history page lists its own log; what one transaction
     recorded (one moment) in the order it happened: the account, its roles, its tokens,
-    its sessions. Four queries."""
-    found = _account_entries(user_id) + _role_entries(user_id) + _token_entries(user_id)
+    its second factors, its sessions. Five queries."""
+    found = (
+        _account_entries(user_id)
+        + _role_entries(user_id)
+        + _token_entries(user_id)
+        + _device_entries(user_id)
+    )
     found.sort(key=lambda item: (item[0].pgh_created_at, item[1], item[0].pgh_id))
     entries = []
     for event, _kind, what in found:
         context = _context(event)
-        entries.append(AccountEntry(event.pgh_created_at, what, _who(context), _through(context)))
+        entries.append(
+            AccountEntry(event.pgh_created_at, what, changed_by(context), changed_through(context))
+        )
     return entries

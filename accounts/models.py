@@ -14,6 +14,13 @@ the shell, psql), with the request's or the command's context (who, which path):
 - `AccountToken` (Django REST framework's API token): each token created ("token.add") or
   deleted ("token.remove"), by its account and creation time, never its key. A token is
   never moved to another account: the database refuses it (`token_keeps_its_account`).
+- `AccountDevice` (django-otp's TOTP device, the second factor): each device created
+  ("device.add": the enrolment begun, confirmed only when the admin adds it so),
+  confirmed ("device.confirm": from then on signing in asks for its code), no longer
+  confirmed ("device.unconfirm", in the admin: signing in stops asking for it) and
+  deleted ("device.remove"), by its account, name and confirmation, never its seed. A
+  device is never moved to another account: the database refuses it
+  (`device_keeps_its_account`).
 
 `ApiToken` is the API token as the admin shows it (accounts.admin), named by its account
 ("API token of nadia") where REST framework's own token names itself by its key.
@@ -30,6 +37,7 @@ from django.contrib.auth.models import User
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token, TokenProxy
 
 from core import history
@@ -56,6 +64,23 @@ class NewsroomLanguage(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.language}"
+
+
+def _refuse_a_move(what: str, constraint: str) -> pgtrigger.Trigger:
+    """A trigger (named `constraint`) refusing an update of a row's `user_id`: `what` ("API
+    token", "Second factor") of one account moved to another."""
+    return pgtrigger.Trigger(
+        name=constraint,
+        when=pgtrigger.Before,
+        operation=pgtrigger.Update,
+        condition=pgtrigger.AnyChange("user"),
+        func=(
+            f"RAISE EXCEPTION '{what} of account % cannot be moved to another "
+            'account (%): delete it and create another\', OLD."user_id", '
+            "NEW.\"user_id\" USING ERRCODE = 'integrity_constraint_violation'; "
+            "RETURN NULL;"
+        ),
+    )
 
 
 # The triggers sit on proxies of Django's (and REST framework's) tables, so that their
@@ -114,20 +139,37 @@ class AccountToken(Token):
     class Meta:
         proxy = True
         default_permissions = ()
-        triggers = [
-            pgtrigger.Trigger(
-                name="token_keeps_its_account",
-                when=pgtrigger.Before,
-                operation=pgtrigger.Update,
-                condition=pgtrigger.AnyChange("user"),
-                func=(
-                    "RAISE EXCEPTION 'API token of account % cannot be moved to another "
-                    'account (%): delete it and create another\', OLD."user_id", '
-                    "NEW.\"user_id\" USING ERRCODE = 'integrity_constraint_violation'; "
-                    "RETURN NULL;"
-                ),
-            )
-        ]
+        triggers = [_refuse_a_move("API token", "token_keeps_its_account")]
+
+
+@pghistory.track(
+    pghistory.InsertEvent("device.add"),
+    pghistory.UpdateEvent(
+        "device.confirm", condition=pgtrigger.Q(old__confirmed=False, new__confirmed=True)
+    ),
+    pghistory.UpdateEvent(
+        "device.unconfirm", condition=pgtrigger.Q(old__confirmed=True, new__confirmed=False)
+    ),
+    pghistory.DeleteEvent("device.remove"),
+    fields=["user", "name", "confirmed"],
+    obj_field=pghistory.ObjForeignKey(related_name="events"),
+    model_name="AccountDeviceEvent",
+)
+class AccountDevice(TOTPDevice):
+    """An account's second factor (django-otp's TOTP device: an authenticator app), as its
+    history records it: created, confirmed, no longer confirmed, deleted; its name and
+    account, never its seed (`key`), nor what changes at each code given (its drift,
+    throttling and last use).
+
+    A device never changes account: the database refuses an update of its `user_id` (the
+    trigger `device_keeps_its_account`), whatever makes it. Moved, it would be a factor
+    of an account its owner does not hold (the other account locked out, or signed in
+    with a code the mover reads), recorded as neither's removal nor addition."""
+
+    class Meta:
+        proxy = True
+        default_permissions = ()
+        triggers = [_refuse_a_move("Second factor", "device_keeps_its_account")]
 
 
 class ApiToken(TokenProxy):

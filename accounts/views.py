@@ -1,9 +1,11 @@
 """The second factor: enrolment (a QR code for an authenticator app) and the code page.
 
-Reviewers and admins may enrol one TOTP device (django-otp). From then on, signing in
-with the password is not enough: the next staff page asks for the current code
-(accounts.middleware), and /admin/ is refused until it is given (core.adminsite). Wrong
-codes are throttled by django-otp, and the page says how long to wait (`throttled`).
+Reviewers and admins may enrol one TOTP device (django-otp). Its enrolment and removal
+are in the account's history (accounts.models.AccountDevice), and mailed to its owner
+(alerts.receivers). From then on, signing in with the password is not enough: the next
+staff page asks for the current code (accounts.middleware), and /admin/ is refused
+until it is given (core.adminsite). Wrong codes are throttled by django-otp, and the
+page says how long to wait (`throttled`).
 """
 
 import datetime
@@ -29,7 +31,7 @@ from django_otp import login as otp_login
 from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core import roles
+from core import history, roles
 from core.auth import second_factor_pending
 from core.names import format_moment
 
@@ -132,7 +134,10 @@ def otp_setup(request):
 
     pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
     if pending is None:
-        pending = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+        # Made when the page is first opened (a GET, which the history's middleware leaves
+        # alone): recorded as the account's own doing, on its pages.
+        with history.recording(history.request_path(request.path), user=user, url=request.path):
+            pending = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
     if request.method == "POST" and form.is_valid():
         allowed, data = pending.verify_is_allowed()
         if allowed and pending.verify_token(form.cleaned_data["token"]):

@@ -30,10 +30,11 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 @admin.register(NewsroomMail)
 class NewsroomMailAdmin(admin.ModelAdmin):
-    """The newsroom mails owed and sent (alerts.services.record_mail), read only: a failed
-    one failed every try it had (alerts.services.MAIL_ATTEMPTS; the log says why)."""
+    """The newsroom mails owed and sent (alerts.services.record_mail, and the mails to an
+    account's owner, record_account_mail), read only: a failed one failed every try it had
+    (alerts.services.MAIL_ATTEMPTS; the log says why)."""
 
-    list_display = ["report", "action", "status", "attempts", "created_at", "done_at"]
+    list_display = ["report", "account", "action", "status", "attempts", "created_at", "done_at"]
     list_filter = ["status", "action"]
     readonly_fields = [f.name for f in NewsroomMail._meta.fields]
 

@@ -126,14 +126,21 @@ class MailStatus(models.TextChoices):
 
 
 class NewsroomMail(models.Model):
-    """A newsroom mail owed (the outbox of alerts.services.record_mail): recorded in the
-    transaction of the review action it tells of, so that a mail whose task is lost (a
-    Redis restarted empty, a worker killed) is enqueued again by the sweep
-    (`alerts.sweep_mails`) instead of lost.
+    """A newsroom mail owed (the outbox of alerts.services.record_mail and
+    record_account_mail): recorded in the transaction of the action it tells of, so that
+    a mail whose task is lost (a Redis restarted empty, a worker killed) is enqueued again
+    by the sweep (`alerts.sweep_mails`) instead of lost.
 
-    `action` is the report's step: "submitted" (the reviewers' mail: "a report awaits
-    review") or one of AUTHOR_MAILED (the author's: "changes_requested", "verified",
-    "rejected"), whose `language` is the one the reviewer acted in. `unsent`: the account
+    A mail is about a `report` or an `account`, never both (`mail_about_a_report_or_an_account`).
+    About a report, `action` is the report's step: "submitted" (the reviewers' mail: "a
+    report awaits review") or one of AUTHOR_MAILED (the author's: "changes_requested",
+    "verified", "rejected"), whose `language` is the one the reviewer acted in. About an
+    account, it is one of ACCOUNT_MAILED, the mail to its owner when an API token is
+    created or deleted for it, or a second factor added to or removed from it
+    ("token_created", "token_deleted", "device_added", "device_removed"): `details`
+    holds who made the change and through which path (core.history's context: `user`,
+    `username`, `path`, `command`, `os_user`) and the device's `device` name, and
+    `language` is the one they acted in. `unsent`: the account
     ids still to mail, written after each recipient of a try in a transaction of its own
     (null: every recipient, as found when the mail is sent; [] once all were). `status`:
     pending until a try claims it; sending while a worker sends it, until `lease_until`
@@ -150,10 +157,22 @@ class NewsroomMail(models.Model):
     when the sweep last enqueued it."""
 
     report = models.ForeignKey(
-        "visits.Report", on_delete=models.CASCADE, related_name="newsroom_mails"
+        "visits.Report",
+        on_delete=models.CASCADE,
+        related_name="newsroom_mails",
+        null=True,
+        blank=True,
+    )
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="security_mails",
+        null=True,
+        blank=True,
     )
     action = models.CharField(max_length=20)
     language = models.CharField(max_length=8, blank=True)
+    details = models.JSONField(default=dict, blank=True)
     unsent = models.JSONField(null=True, blank=True)
     status = models.CharField(max_length=8, choices=MailStatus.choices, default=MailStatus.PENDING)
     attempts = models.PositiveIntegerField(default=0)
@@ -166,6 +185,13 @@ class NewsroomMail(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(report__isnull=False, account__isnull=True)
+                | Q(report__isnull=True, account__isnull=False),
+                name="mail_about_a_report_or_an_account",
+            )
+        ]
         indexes = [
             models.Index(
                 fields=["due_at"], condition=Q(status="pending"), name="newsroom_mail_pending"
@@ -178,4 +204,5 @@ class NewsroomMail(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.action} · report {self.report_id} ({self.status})"
+        about = f"report {self.report_id}" if self.report_id else f"account {self.account_id}"
+        return f"{self.action} · {about} ({self.status})"

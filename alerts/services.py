@@ -10,8 +10,13 @@
   and dropped, the others still sent; one that fails otherwise raises `MailsNotSent`
   naming the accounts not mailed yet, whom the task tries again (alerts.tasks), and only
   them;
-- `record_mail(report, action, language)`: the outbox of both: a NewsroomMail row in the
-  transaction of the review action, enqueued after commit (`relay_mail`: sent from the
+- `mail_account_owner(mail)`: one email to an account's owner when an API token was
+  created or deleted for the account, or a second factor added to or removed from it
+  (ACCOUNT_MAILED), saying by whom and through which path, in the language the owner
+  last used the newsroom in; recorded by `record_account_mail` (alerts.receivers);
+- `record_mail(report, action, language)`: the outbox of all three: a NewsroomMail row in
+  the transaction of the review action (of the account's change: `record_account_mail`),
+  enqueued after commit (`relay_mail`: sent from the
   request when the broker cannot take it), sent by `send_recorded_mail` (the
   `alerts.send_mail` task): claimed (sending, leased, its try counted) and committed
   first, each recipient mailed with no transaction open and who is left written after
@@ -50,7 +55,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 
+from accounts.history import changed_by, changed_through
 from accounts.languages import language_of
 from alerts import urgent, webhooks
 from alerts.models import (
@@ -63,8 +70,9 @@ from alerts.models import (
     Subscription,
 )
 from core import broker, roles
+from core.history import WritePath
 from core.locale import staff_path
-from core.names import country_name, format_date, in_sentence
+from core.names import country_name, format_date, format_moment, in_sentence
 from core.retries import failure_words, refused_for_good
 from front.summaries import report_names
 from visits.models import Basis, Report, VerdictCode, Visit, VisitStatus
@@ -296,6 +304,92 @@ def mail_author(
     return send_each([(author, message)], f"review outcome of report {report.pk}", progress)
 
 
+# --- Account owners --------------------------------------------------------------------
+
+# The changes of an account its owner is told of (record_account_mail): an API token
+# created or deleted for it (whoever holds a key acts as the account in the API, without
+# its password or second factor), a second factor added to it or removed from it.
+TOKEN_CREATED = "token_created"
+TOKEN_DELETED = "token_deleted"
+DEVICE_ADDED = "device_added"
+DEVICE_REMOVED = "device_removed"
+ACCOUNT_MAILED = (TOKEN_CREATED, TOKEN_DELETED, DEVICE_ADDED, DEVICE_REMOVED)
+
+
+def changed_by_owner(details: dict, owner) -> bool:
+    """Whether `owner` made the change `details` (core.history's context) tells of: signed
+    in as themselves (a command or the shell is never the owner's)."""
+    return details.get("user") is not None and details.get("user") == owner.pk
+
+
+def changer_words(details: dict, owner) -> str:
+    """Who changed `owner`'s account and through which path, from `details` (core.history's
+    context), in the active language, as the owner's mail says it: "you (vera), on your
+    account's second-factor page", "adm1, in the admin", "ops, running the command
+    drf_create_token on the server"; what the context does not say is left out."""
+    who = changed_by(details)
+    if changed_by_owner(details, owner):
+        who = gettext("you (%(username)s)") % {"username": who}
+    command = details.get("command") or ""
+    path = details.get("path") or ""
+    if not who:
+        who = gettext("someone whose name was not recorded")
+    words = {
+        WritePath.ADMIN: gettext("%(who)s, in the admin"),
+        WritePath.ACCOUNT: gettext("%(who)s, on your account's second-factor page"),
+        WritePath.NEWSROOM: gettext("%(who)s, in the newsroom"),
+        WritePath.API: gettext("%(who)s, through the API"),
+        WritePath.SHELL: gettext("%(who)s, in the server's shell"),
+    }.get(path)
+    if path == WritePath.COMMAND and command:
+        return gettext("%(who)s, running the command %(command)s on the server") % {
+            "who": who,
+            "command": command,
+        }
+    if words is None:
+        through = changed_through(details)
+        return f"{who} ({through})" if through else who
+    return words % {"who": who}
+
+
+def mail_account_owner(mail: NewsroomMail, progress=None) -> int:
+    """Tell the owner of `mail`'s account of its `action` (one of ACCOUNT_MAILED): what
+    changed, when (the mail's recording, in UTC), by whom and through which path
+    (changer_words), and what to do if they did not expect it, in the language the owner
+    last used the newsroom in, else the mail's (the one the change was made in), else the
+    site's default; never a token's key nor a device's seed (neither is recorded). Returns
+    1 when mailed, 0 when not: an account deleted since, turned off or without an address,
+    one not in the mail's `unsent` (mailed by an earlier try), or an address the mail
+    server refuses for good (send_each, which raises MailsNotSent for a failure that may
+    pass, and calls `progress` once the mail is sent or dropped)."""
+    owner = (
+        get_user_model()
+        .objects.select_related("newsroom_language")
+        .filter(pk=mail.account_id)
+        .first()
+    )
+    if owner is None or not owner.is_active or not owner.email:
+        return 0
+    if mail.unsent is not None and owner.pk not in mail.unsent:
+        return 0
+    details = mail.details or {}
+    with translation.override(language_of(owner, mail.language or None)):
+        context = {
+            "action": mail.action,
+            "user": owner,
+            "username": owner.get_username(),
+            "when": format_moment(mail.created_at),
+            "by": changer_words(details, owner),
+            "by_owner": changed_by_owner(details, owner),
+            "device": details.get("device") or "",
+            "otp_url": newsroom_url(reverse("accounts:otp-setup")),
+        }
+        subject = render_to_string("alerts/mail/account_subject.txt", context).strip()
+        body = render_to_string("alerts/mail/account_body.txt", context)
+    message = EmailMessage(subject, body, to=[owner.email])
+    return send_each([(owner, message)], f"account mail {mail.action} {mail.pk}", progress)
+
+
 # --- The newsroom mails' outbox -------------------------------------------------------
 
 SEND_MAIL_TASK = "alerts.send_mail"
@@ -320,11 +414,31 @@ def record_mail(report, action: str, language: str = "") -> NewsroomMail:
     rolled back, nothing is owed nor sent. Returns the row; ValueError for another action."""
     if action != REVIEWERS_MAILED and action not in AUTHOR_MAILED:
         raise ValueError(f"no newsroom mail tells of {action!r}")
-    mail = NewsroomMail.objects.create(
-        report=report, action=action, language=language or "", due_at=timezone.now()
-    )
+    return _owe(report=report, action=action, language=language or "")
+
+
+def record_account_mail(
+    account_id: int, action: str, *, details: dict, language: str = ""
+) -> NewsroomMail:
+    """Record, in the current transaction, that the owner of the account `account_id` is
+    owed the mail of `action` (one of ACCOUNT_MAILED), `details` saying who made the
+    change and through which path (core.history's context, and the device's name), and
+    `language` the one they acted in; enqueued once the transaction commits, as
+    record_mail's. Returns the row; ValueError for another action."""
+    if action not in ACCOUNT_MAILED:
+        raise ValueError(f"no account mail tells of {action!r}")
+    return _owe(account_id=account_id, action=action, details=details, language=language or "")
+
+
+def _owe(**fields) -> NewsroomMail:
+    mail = NewsroomMail.objects.create(due_at=timezone.now(), **fields)
     transaction.on_commit(lambda: relay_mail(mail.pk), robust=True)
     return mail
+
+
+def _about(mail: NewsroomMail) -> str:
+    """What `mail` is about, for the log: "report 12" or "account 7"."""
+    return f"report {mail.report_id}" if mail.report_id else f"account {mail.account_id}"
 
 
 def relay_mail(mail_id: int) -> None:
@@ -367,10 +481,10 @@ def _claim(mail_id: int) -> NewsroomMail | None:
             mail.status, mail.done_at, mail.lease_until = MailStatus.FAILED, now, None
             mail.save(update_fields=["status", "done_at", "lease_until"])
             logger.error(
-                "newsroom mail %s (%s, report %s) not sent after %d tries: marked failed",
+                "newsroom mail %s (%s, %s) not sent after %d tries: marked failed",
                 mail.pk,
                 mail.action,
-                mail.report_id,
+                _about(mail),
                 mail.attempts,
             )
             return None
@@ -434,8 +548,12 @@ def send_recorded_mail(mail_id: int, *, retry_in: int | None = None, final: bool
             Report.objects.select_related("author__newsroom_language", "reviewer")
             .filter(pk=mail.report_id)
             .first()
+            if mail.report_id
+            else None
         )
-        if report is None:
+        if mail.account_id:
+            sent = mail_account_owner(mail, progress=progress)
+        elif report is None:
             pass
         elif mail.action == REVIEWERS_MAILED:
             sent = mail_reviewers(report, only=mail.unsent, progress=progress)
@@ -471,10 +589,10 @@ def _failed_try(mail: NewsroomMail, error: Exception, *, retry_in: int | None, f
         ):
             return _lost_lease(mail, what)
         logger.error(
-            "newsroom mail %s (%s, report %s) not sent (try %d, the last): %s: marked failed",
+            "newsroom mail %s (%s, %s) not sent (try %d, the last): %s: marked failed",
             mail.pk,
             mail.action,
-            mail.report_id,
+            _about(mail),
             mail.attempts,
             what,
             exc_info=not isinstance(error, (MailsNotSent, OSError)),
@@ -486,10 +604,10 @@ def _failed_try(mail: NewsroomMail, error: Exception, *, retry_in: int | None, f
     ):
         return _lost_lease(mail, what)
     logger.warning(
-        "newsroom mail %s (%s, report %s) not sent (try %d of %d, tried again later): %s",
+        "newsroom mail %s (%s, %s) not sent (try %d of %d, tried again later): %s",
         mail.pk,
         mail.action,
-        mail.report_id,
+        _about(mail),
         mail.attempts,
         MAIL_ATTEMPTS,
         what,

@@ -10,8 +10,9 @@ event of the same row.
 Each event points to its context (pghistory's `Context`: one row per request, import
 or command), whose metadata says who and how:
 
-- `path`: newsroom | api | admin | site (a request, by its address), import (the
-  dataset importer), shell, command (a management command);
+- `path`: newsroom | api | admin | account (a staff account's own pages under /account/:
+  its second factor) | site (a request, by its address), import (the dataset importer),
+  shell, command (a management command);
 - `user` and `username` for a signed-in request (a user id may later be deleted: the
   name is kept);
 - `url` for a request, `dataset_version` for an import, `command` for a command.
@@ -44,6 +45,7 @@ class WritePath(models.TextChoices):
     NEWSROOM = "newsroom", _("newsroom")
     API = "api", _("API")
     ADMIN = "admin", _("admin")
+    ACCOUNT = "account", _("account pages")
     SITE = "site", _("site")
     IMPORT = "import", _("import")
     SHELL = "shell", _("shell")
@@ -55,6 +57,7 @@ REQUEST_PATHS = (
     ("/newsroom/", WritePath.NEWSROOM),
     ("/api/", WritePath.API),
     ("/admin/", WritePath.ADMIN),
+    ("/account/", WritePath.ACCOUNT),
 )
 
 
@@ -100,6 +103,16 @@ def recording_command(name: str, **metadata):
         yield context
 
 
+def current_context() -> dict:
+    """The metadata of the context the code runs in (a request's, a command's, the
+    shell's: `path`, `user`, `username`, `command`, `os_user`, ... as the module says), as
+    the history records it with each change made now; {} outside any."""
+    # Entered inside a context, pghistory's context adds nothing and yields that one;
+    # outside any, a new and empty one, left at once.
+    with pghistory.context() as context:
+        return dict(context.metadata)
+
+
 def os_user() -> str:
     """The operating-system account running this process ("" where none is known), as a
     command's changes record it."""
@@ -110,7 +123,7 @@ def os_user() -> str:
 
 
 def request_path(address: str) -> str:
-    """The write path of a request to `address`: newsroom, api, admin or site."""
+    """The write path of a request to `address`: newsroom, api, admin, account or site."""
     for prefix, path in REQUEST_PATHS:
         if address.startswith(prefix):
             return path

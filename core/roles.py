@@ -1,6 +1,8 @@
 """Who may do what: readers (anonymous), reporters, reviewers and admins.
 
-Roles are Django groups, created by a migration (core 0004) with their permissions.
+Roles are Django groups, created by a migration (core 0004) with their permissions,
+and found by their names: the admin neither renames nor deletes them
+(accounts.admin.RoleGroupAdmin).
 One person may hold several roles, but never reviews their own work: the four-eyes
 rule is enforced where reports are verified (visits.review), whatever the path
 (newsroom, API, admin, shell).

@@ -265,3 +265,80 @@ def test_the_french_history_page_says_whatever_made_the_change(client, adm1):
     page = history_page(client, nadia)
     assert "quelle que soit l’origine de la modification (cette administration" in page
     assert "quoi qu" not in page
+
+
+def test_second_factor_enrolment_confirmation_and_removal_are_recorded_never_the_seed(client, adm1):
+    """Measured defect: a reviewer's authenticator enrolled (/account/otp/), then deleted
+    by an admin in the admin (TOTP devices), left nothing in the account's history."""
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import AccountDevice
+    from tests.security.test_second_factor import current_code
+
+    vera = account("vera", roles.REVIEWERS)
+    client.force_login(vera)
+    client.get("/account/otp/")
+    device = TOTPDevice.objects.get(user=vera)
+    assert client.post("/account/otp/", {"token": current_code(device)}).status_code == 302
+    admin_client = Client()
+    admin_client.force_login(adm1)
+    response = admin_client.post(
+        reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302 and not TOTPDevice.objects.filter(user=vera).exists()
+
+    events = AccountDevice.pgh_event_model.objects.filter(user_id=vera.pk).order_by("pgh_id")
+    assert [(e.pgh_label, e.confirmed) for e in events] == [
+        ("device.add", False),
+        ("device.confirm", True),
+        ("device.remove", True),
+    ]
+    contexts = [e.pgh_context.metadata for e in events]
+    assert [(c["path"], c["username"]) for c in contexts] == [
+        ("account", "vera"),
+        ("account", "vera"),
+        ("admin", "adm1"),
+    ]
+    recorded_fields = {f.name for f in AccountDevice.pgh_event_model._meta.fields}
+    assert "key" not in recorded_fields
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT metadata::text FROM pghistory_context")
+        assert device.key not in " ".join(row[0] for row in cursor.fetchall())
+
+    page = recorded_part(history_page(admin_client, vera))
+    assert "second factor enrolment begun (authenticator “authenticator”)" in page
+    assert "second factor confirmed (authenticator “authenticator”)" in page
+    assert "second factor removed (authenticator “authenticator”)" in page
+    assert "<td>vera</td>" in page and "<td>account pages</td>" in page
+    assert "<td>adm1</td>" in page and "<td>admin</td>" in page
+    assert page.index("enrolment begun") < page.index("confirmed (") < page.index("removed (")
+
+    admin_client.cookies["django_language"] = "fr"
+    french = recorded_part(history_page(admin_client, vera))
+    assert (
+        "second facteur retiré (application d’authentification «\u00a0authenticator\u00a0»)"
+        in french
+    )
+
+
+def test_a_second_factor_never_moves_to_another_account(client, adm1):
+    """A device moved to another account would give that account a factor its owner does
+    not hold, the move recorded as neither's removal nor addition: its account is
+    read-only on its admin page, and the database refuses the move, as a token's."""
+    from django.db import IntegrityError, transaction
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    vera = account("vera", roles.REVIEWERS)
+    device = TOTPDevice.objects.create(user=vera, name="phone", confirmed=True)
+    client.force_login(adm1)
+    url = reverse("admin:otp_totp_totpdevice_change", args=[device.pk])
+    page = client.get(url)
+    assert "user" not in page.context["adminform"].form.fields
+    client.post(url, {**admin_form_data(page), "user": adm1.pk})
+    device.refresh_from_db()
+    assert device.user == vera
+    with pytest.raises(IntegrityError, match="cannot be moved"), transaction.atomic():
+        TOTPDevice.objects.filter(pk=device.pk).update(user=adm1)
+    device.refresh_from_db()
+    assert device.user == vera

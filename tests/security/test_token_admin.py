@@ -12,12 +12,16 @@ from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils.safestring import SafeData, mark_safe
 from rest_framework.authtoken.models import Token, TokenProxy
 
 from accounts.admin import _without_keys
+from accounts.models import ApiToken
+from core import roles
 from tests.security.helpers import PASSWORD, account
 
 pytestmark = pytest.mark.django_db
@@ -76,14 +80,17 @@ def test_the_admin_shows_a_tokens_key_once_at_its_creation_and_never_logs_it(cli
     client.force_login(adm1)
     seen = Seen(client)
 
-    created = client.post(token_url("add"), {"user": nadia.pk, "_save": "Save"})
-    key = Token.objects.get(user=nadia).key
+    created = client.post(token_url("add"), {"user": adm1.pk, "_save": "Save"})
+    own = Token.objects.get(user=adm1).key
     # The one place: the answer to the admin who created it, which says it is shown once.
     assert created.status_code == 200
     page = created.content.decode()
-    assert page.count(key) == 1
-    assert "will not be shown again" in page and "API token of nadia" in page
-    assert not seen.holding(key)
+    assert page.count(own) == 1
+    assert "will not be shown again" in page and "API token of adm1" in page
+    assert not seen.holding(own)
+    seen.get(token_url("change", adm1.pk))
+    # Another account's token, made on the server (drf_create_token), is never shown.
+    key = Token.objects.create(user=nadia).key
 
     seen.get(token_url("changelist"))
     seen.get(reverse("admin:index"))
@@ -112,15 +119,16 @@ def test_the_admin_shows_a_tokens_key_once_at_its_creation_and_never_logs_it(cli
     assert "API token of nadia" in deleted.content.decode()
     seen.get(reverse("admin:index"))
 
-    assert seen.holding(key) == []
+    assert seen.holding(key) == [] and seen.holding(own) == []
     log = list(LogEntry.objects.order_by("pk"))
     assert [(e.action_flag, e.object_repr) for e in log if e.object_repr.startswith("API")] == [
-        (ADDITION, "API token of nadia"),
+        (ADDITION, "API token of adm1"),
         (CHANGE, "API token of nadia"),
         (DELETION, "API token of nadia"),
     ]
     for entry in log:
-        assert key not in f"{entry.object_id} {entry.object_repr} {entry.change_message}"
+        logged = f"{entry.object_id} {entry.object_repr} {entry.change_message}"
+        assert key not in logged and own not in logged
 
 
 def test_a_token_cannot_be_moved_to_another_account(client, adm1):
@@ -157,11 +165,10 @@ def test_a_token_cannot_be_moved_to_another_account(client, adm1):
 
 def test_the_page_of_a_new_tokens_key_is_never_cached(client, adm1):
     """The page showing a key (a password for the API) is kept by no browser or proxy."""
-    nadia = account("nadia")
     client.force_login(adm1)
-    response = client.post(token_url("add"), {"user": nadia.pk, "_save": "Save"})
+    response = client.post(token_url("add"), {"user": adm1.pk, "_save": "Save"})
     assert response.status_code == 200
-    assert Token.objects.get(user=nadia).key in response.content.decode()
+    assert Token.objects.get(user=adm1).key in response.content.decode()
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
 
@@ -228,3 +235,56 @@ def test_an_accounts_delete_list_keeps_its_links_and_names_its_token():
     ]
     assert isinstance(cleaned[0], SafeData) and isinstance(cleaned[1][1], SafeData)
     assert not isinstance(cleaned[1][0], SafeData)
+
+
+def test_an_admin_adds_an_api_token_for_their_own_account_only(client):
+    """Measured defect: an admin who also files reports (edith) added, at
+    /admin/accounts/apitoken/add/, a token for the reviewer vera and was shown its key;
+    with it she verified her own report through /api/v1/reports/N/verify/, which checks
+    four eyes by account. The add page offers the admin's own account only: another
+    account posted is refused, no token is created and no key shown."""
+    edith = account("edith", roles.ADMINS, roles.REPORTERS)
+    vera = account("vera", roles.REVIEWERS)
+    client.force_login(edith)
+
+    page = client.get(token_url("add"))
+    field = page.context["adminform"].form.fields["user"]
+    assert list(field.queryset) == [edith]
+    assert page.context["adminform"].form["user"].value() == edith.pk
+
+    refused = client.post(token_url("add"), {"user": vera.pk, "_save": "Save"})
+    assert refused.status_code == 200
+    assert "user" in refused.context["adminform"].form.errors
+    assert not Token.objects.filter(user=vera).exists()
+    assert "api-token-key" not in refused.content.decode()
+
+    created = client.post(token_url("add"), {"user": edith.pk, "_save": "Save"})
+    assert created.status_code == 200
+    assert Token.objects.get(user=edith).key in created.content.decode()
+    assert not Token.objects.filter(user=vera).exists()
+
+    # Whatever form reaches the save, a new token for another account is refused.
+    model_admin = admin.site._registry[ApiToken]
+    request = RequestFactory().post(token_url("add"))
+    request.user = edith
+    with pytest.raises(PermissionDenied):
+        model_admin.save_model(request, ApiToken(user=vera), None, change=False)
+    assert not Token.objects.filter(user=vera).exists()
+
+
+def test_an_admin_revokes_another_accounts_token_without_seeing_its_key(client, adm1):
+    """Another account's token (made by an operator with `drf_create_token`) is listed,
+    opened and deleted in the admin, its key shown on none of those pages."""
+    vera = account("vera", roles.REVIEWERS)
+    key = Token.objects.create(user=vera).key
+    client.force_login(adm1)
+    for url in (
+        token_url("changelist"),
+        token_url("change", vera.pk),
+        token_url("delete", vera.pk),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200 and key not in response.content.decode()
+    deleted = client.post(token_url("delete", vera.pk), {"post": "yes"}, follow=True)
+    assert deleted.status_code == 200 and key not in deleted.content.decode()
+    assert not Token.objects.filter(user=vera).exists()
