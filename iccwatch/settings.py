@@ -701,6 +701,9 @@ OTP_TOTP_ISSUER = "iccwatch"
 # someone guessing codes; an admin lifts it in the admin (TOTP devices: "Throttling
 # failure count" 0). The page says how long to wait (accounts.views.throttled).
 OTP_TOTP_THROTTLE_FACTOR = 1
+# The admin never shows a device's seed, its configuration page or its QR code: with them,
+# an admin could sign in as the account's owner with its second factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Sessions are kept in the database (Django's default engine): turning an account off
 # ends its sessions by finding them there (accounts.offboarding.end_sessions).
