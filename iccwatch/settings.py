@@ -574,7 +574,8 @@ if ICCWATCH_MAIL_LEASE_SECONDS < 15 * _EMAIL_TIMEOUT:
 # The site's public address, for links in alert emails, reviewers' notices and webhook
 # payloads: the same address as ICCWATCH_BASE_URL, which it defaults to (set it only to
 # send alerts' readers elsewhere); without either, http://127.0.0.1:8000 (development:
-# production requires ICCWATCH_BASE_URL).
+# `manage.py up` sets both to the address it serves; production requires
+# ICCWATCH_BASE_URL).
 ICCWATCH_SITE_URL = env_str(
     "ICCWATCH_SITE_URL",
     default=env_str("ICCWATCH_BASE_URL", default="") or "http://127.0.0.1:8000",
@@ -611,7 +612,8 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 # The site's public address, for links printed or mailed (manage.py create_account, the
 # password reset mail: never the request's Host header; alerts through ICCWATCH_SITE_URL);
-# unset: http://127.0.0.1:8000 (development; production requires it, https://).
+# unset: http://127.0.0.1:8000 (development, where `manage.py up` sets it to the address
+# it serves; production requires it, https://).
 ICCWATCH_BASE_URL = env_str("ICCWATCH_BASE_URL", default="").rstrip("/")
 
 # Lockout of repeated failed sign-ins (django-axes), on every sign-in form: after
