@@ -140,6 +140,79 @@ def test_a_leading_dot_before_a_public_suffix_spans_other_owners_sites(pattern, 
     assert _spans_a_public_suffix(pattern) is spans
 
 
+SAFE_KEY = SAFE_PRODUCTION["DJANGO_SECRET_KEY"]
+HOW_TO_GENERATE = "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+
+
+def refusal_of_key(key: str) -> str:
+    """Why production refuses DJANGO_SECRET_KEY=`key`, the rest of the configuration safe
+    ("" when it starts)."""
+    from iccwatch.settings import unsafe_production_setting
+
+    return unsafe_production_setting(key, False, ["iccwatch.example.org"])
+
+
+@pytest.mark.parametrize(
+    ("key", "why"),
+    [
+        ("secret" * 9, "it repeats the same 6 characters"),
+        ("1234567890" * 5, "it repeats the same 10 characters"),
+        ("your-secret-key-here-" * 3, "it reads 'secretkey'"),
+        ("Change_Me_" * 6, "it reads 'changeme'"),
+        ("CHANGE ME " * 6, "it reads 'changeme'"),
+        (
+            "django_insecure_" + "q8Zr2LwX9kTn4VbY7mHc3JpD6sFa1GeU5oRi0NtK-_Qz",
+            "it reads 'djangoinsecure'",
+        ),
+        ("my.Example.key." + "q8Zr2LwX9kTn4VbY7mHc3JpD6sFa1GeU5oRi0NtK", "it reads 'example'"),
+        ("DEFAULT-" + "q8Zr2LwX9kTn4VbY7mHc3JpD6sFa1GeU5oRi0NtK-_QzWx", "it reads 'default'"),
+        ("test_" + "q8Zr2LwX9kTn4VbY7mHc3JpD6sFa1GeU5oRi0NtK-_QzWx", "it reads 'test'"),
+        ("your_key_" + "q8Zr2LwX9kTn4VbY7mHc3JpD6sFa1GeU5oRi0NtK-_QzWx", "it reads 'yourkey'"),
+        ("abcdefghijklmnopqrs" + "srqponmlkjihgfedcba" + "acegikmoqsbdfhjlnpr", "19 distinct"),
+    ],
+    ids=[
+        "secret-nine-times",
+        "fifty-digits",
+        "your-secret-key-here",
+        "change-me",
+        "change-me-in-capitals-with-spaces",
+        "django-insecure-with-underscores",
+        "example-with-dots",
+        "default",
+        "test",
+        "your-key",
+        "nineteen-distinct-characters",
+    ],
+)
+def test_production_refuses_a_weak_secret_key_and_says_why_and_how_to_make_one(key, why):
+    """Each was accepted: 50 characters or more, 5 distinct or more (Django's own check,
+    security.W009) and none of the few markers matched, as written (`Change_Me_`,
+    `your-secret-key-here`) or at all (`secret` nine times, fifty digits)."""
+    assert len(key) >= 50
+    refusal = refusal_of_key(key)
+    assert refusal.startswith("DJANGO_SECRET_KEY "), refusal
+    assert why in refusal, refusal
+    assert HOW_TO_GENERATE in refusal, refusal
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: __import__("secrets").token_urlsafe(50),
+        lambda: __import__("secrets").token_urlsafe(48),  # .ci/production_smoke.py's
+        lambda: __import__(
+            "django.core.management.utils"
+        ).core.management.utils.get_random_secret_key(),
+    ],
+    ids=["token_urlsafe-50", "token_urlsafe-48", "django-get_random_secret_key"],
+)
+def test_production_accepts_the_keys_it_says_to_generate(make):
+    for _ in range(200):
+        key = make()
+        assert refusal_of_key(key) == "", key
+    assert refusal_of_key(SAFE_KEY) == ""
+
+
 def test_production_cookies_are_secure_and_sign_in_is_guarded():
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
@@ -169,25 +242,29 @@ def test_production_cookies_are_secure_and_sign_in_is_guarded():
         ({"DJANGO_SECRET_KEY": ""}, "DJANGO_SECRET_KEY must be set in production"),
         (
             {"DJANGO_SECRET_KEY": "insecure-development-key-change-me"},
-            "DJANGO_SECRET_KEY is a placeholder or build-time key",
+            "DJANGO_SECRET_KEY is a placeholder or build-time key written in iccwatch's code.",
         ),
         (
             # The key docker/entrypoint.sh's build step used to set.
             {"DJANGO_SECRET_KEY": "build-time-placeholder-never-used-to-sign-anything-0000"},
-            "DJANGO_SECRET_KEY is a placeholder or build-time key",
+            "DJANGO_SECRET_KEY is a placeholder or build-time key written in iccwatch's code.",
         ),
         (
             {"DJANGO_SECRET_KEY": "please-change-me-" + "0123456789abcdefghij" * 3},
-            "DJANGO_SECRET_KEY is a placeholder or build-time key",
+            "DJANGO_SECRET_KEY is a placeholder or example key: it reads 'changeme'",
         ),
         (
             {"DJANGO_SECRET_KEY": "django-insecure-" + "0123456789abcdefghij" * 3},
-            "DJANGO_SECRET_KEY is a placeholder or build-time key",
+            "DJANGO_SECRET_KEY is a placeholder or example key: it reads 'djangoinsecure'",
         ),
         ({"DJANGO_SECRET_KEY": "too-short-0123456789"}, "DJANGO_SECRET_KEY is 20 characters"),
         ({"DJANGO_SECRET_KEY": "a" * 40}, "DJANGO_SECRET_KEY is 40 characters"),
         ({"DJANGO_SECRET_KEY": "0123456789" * 4 + "abcdefghi"}, "DJANGO_SECRET_KEY is 49"),
-        ({"DJANGO_SECRET_KEY": "abab" * 20}, "DJANGO_SECRET_KEY uses 2 distinct characters"),
+        (
+            {"DJANGO_SECRET_KEY": "abab" * 20},
+            "DJANGO_SECRET_KEY is no random value: it repeats the same 2 characters over its 80. "
+            "Generate one with python3 -c 'import secrets; print(secrets.token_urlsafe(50))'.",
+        ),
         ({"DJANGO_ALLOWED_HOSTS": "*"}, "DJANGO_ALLOWED_HOSTS must not contain '*'"),
         (
             {"DJANGO_ALLOWED_HOSTS": "iccwatch.example.org, *"},
@@ -207,15 +284,19 @@ def test_production_cookies_are_secure_and_sign_in_is_guarded():
         (
             {"DJANGO_ALLOWED_HOSTS": ".co.uk"},
             "DJANGO_ALLOWED_HOSTS must not contain '.co.uk' in production: a public suffix "
-            "allows every site registered under it. Give the site's own name (.example.co.uk).",
+            "allows every site registered under it. Give the site's own name (.yoursite.co.uk).",
         ),
         (
             {"DJANGO_ALLOWED_HOSTS": "iccwatch.example.org, .example.com.au, .COM.AU."},
-            "DJANGO_ALLOWED_HOSTS must not contain '.COM.AU.' in production: a public suffix",
+            "DJANGO_ALLOWED_HOSTS must not contain '.COM.AU.' in production: a public suffix "
+            "allows every site registered under it. Give the site's own name (.yoursite.com.au).",
         ),
         (
+            # It suggested (.example.co.uk), no name under .github.io.
             {"DJANGO_ALLOWED_HOSTS": ".github.io"},
-            "DJANGO_ALLOWED_HOSTS must not contain '.github.io' in production: a public suffix",
+            "DJANGO_ALLOWED_HOSTS must not contain '.github.io' in production: a public suffix "
+            "allows every site registered under it. Give the site's own name "
+            "(.yoursite.github.io).",
         ),
         ({"DJANGO_SECURE_COOKIES": "off"}, "DJANGO_SECURE_COOKIES must be on in production."),
         (
