@@ -549,19 +549,29 @@ ICCWATCH_SUMMARIES_IN_BACKGROUND = env_bool("ICCWATCH_SUMMARIES_IN_BACKGROUND", 
 # the outbox (visits.EvaluationRequest) makes sure no accepted change is lost: the
 # request row is committed with the change, and the relay/sweeper enqueues from it; the
 # newsroom's mails alike (alerts.NewsroomMail, alerts.sweep_mails).
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", default="").strip()
+_BROKER_URL = env_str("CELERY_BROKER_URL", default="").strip()
 # Production runs its tasks on a worker: without a broker, every evaluation would run in the
 # request that caused it and every newsroom mail be sent from it, the reader waiting for
 # the mail server. Inline tasks in production must be asked for (ICCWATCH_TASKS_INLINE:
 # one process that does all, a benchmark); the worker and beat refuse to start without a
 # broker whatever this says (iccwatch/celery.py).
 ICCWATCH_TASKS_INLINE = env_bool("ICCWATCH_TASKS_INLINE", default=not PRODUCTION)
-if PRODUCTION and not CELERY_BROKER_URL and not ICCWATCH_TASKS_INLINE:
+if PRODUCTION and not _BROKER_URL and not ICCWATCH_TASKS_INLINE:
     raise ImproperlyConfigured(
         "CELERY_BROKER_URL must be set in production (e.g. redis://127.0.0.1:6379/0), or "
         "ICCWATCH_TASKS_INLINE=on to run every task inline, in the request."
     )
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Whether tasks run inline, in the process that schedules them: without CELERY_BROKER_URL.
+# Ask this, never CELERY_BROKER_URL, which is never empty.
+CELERY_TASK_ALWAYS_EAGER = not _BROKER_URL
+# Inline, Celery still takes a producer's connection before it runs a task (Celery 5.7's
+# apply_async), and a broker left unset is its default, amqp://localhost: kombu warned "No
+# hostname was supplied. Reverting to default 'localhost'" at every task. Kombu's
+# in-memory transport connects to nothing (the host named is its own default: without
+# one, kombu warns the same). The worker and beat refuse to start on it
+# (iccwatch/celery.py): no other process could enqueue there.
+INLINE_BROKER_URL = "memory://localhost/"
+CELERY_BROKER_URL = _BROKER_URL or INLINE_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True

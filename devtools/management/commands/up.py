@@ -219,7 +219,7 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
 
         worker = None
-        if settings.CELERY_BROKER_URL:
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
             self.step("Starting a Celery worker with beat (CELERY_BROKER_URL is set)")
             worker = start_celery_worker(beat=True)
         else:
