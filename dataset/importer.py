@@ -2187,16 +2187,19 @@ def _stored(period: Period | None) -> tuple[datetime.date | None, str]:
     return (period.first, period.precision) if period else (None, "day")
 
 
-def _mark_territories(listed: set[str], report: ImportReport) -> None:
+def _mark_territories(listed: set[str], report: ImportReport) -> list[State]:
     """Set each state's `territory_of` from states.territories: Réunion is France's, and
     a row of states.csv is a State whatever the borders dataset says. Without that
     dataset (npm packages not installed) the marks already stored are kept, with a
-    warning, so an import never unmarks territories for want of a file."""
+    warning, so an import never unmarks territories for want of a file.
+
+    Returns the states whose mark changed, for the caller to count: a state this import
+    created is counted once, as created, and one it updated otherwise, once."""
     try:
         sovereign_of = territories.sovereigns()
     except territories.TerritoriesUnavailable as error:
         report.warnings.append(f"territories not marked: {error}")
-        return
+        return []
     ids = dict(State.objects.values_list("iso3", "id"))
     wanted = {iso3: ids.get(sovereign_of.get(iso3)) if iso3 not in listed else None for iso3 in ids}
     changed = [
@@ -2206,8 +2209,8 @@ def _mark_territories(listed: set[str], report: ImportReport) -> None:
     ]
     for state in changed:
         state.territory_of_id = wanted[state.iso3]
-        report.count("states", "updated")
     State.objects.bulk_update(changed, ["territory_of"])
+    return changed
 
 
 def identified(model, slug: str, natural: dict) -> tuple[dict, dict]:
@@ -2249,6 +2252,9 @@ def load(parsed: Parsed, report: ImportReport) -> None:
     State.objects.bulk_create(new_states)
     for _ in new_states:
         report.count("states", "created")
+    # Each state is counted once: as created, or updated by a change of its row, its notes
+    # or its territory mark (the first import marks the territories it just created).
+    counted = {state.iso3 for state in new_states}
     for _, data in parsed.states:
         state = loader.upsert(
             State, {"iso3": data["iso3"]}, {"name": data["name"], "notes": data["notes"]}
@@ -2275,7 +2281,12 @@ def load(parsed: Parsed, report: ImportReport) -> None:
         state.notes = ""
         state.save()
         report.count("states", "updated")
-    _mark_territories(listed, report)
+        counted.add(state.iso3)
+    for state in _mark_territories(listed, report):
+        if state.iso3 in listed:
+            loader.touched(state)  # its row's outcome, counted by loader.finish: once
+        elif state.iso3 not in counted:
+            report.count("states", "updated")
     states = {s.iso3: s for s in State.objects.all()}
 
     situation_names = (

@@ -35,12 +35,48 @@ def _version_of(python):
         return None
 
 
-def find_python():
-    """A Python >= 3.12: $ICCWATCH_PYTHON, this one, python3.14/3.13/3.12/python3 on PATH, or pyenv's."""
-    candidates = []
-    if os.environ.get("ICCWATCH_PYTHON"):
-        candidates.append(os.environ["ICCWATCH_PYTHON"])
-    candidates.append(sys.executable)
+def why_refused(python):
+    """Why `python` (a path, or a name looked up on PATH) cannot build .venv, as words
+    that follow "was refused: " ("it does not exist", "it is not on PATH", "it is not
+    executable", "it is Python 3.10, older than 3.12", "it did not answer as a Python
+    does"), or None when it is a Python >= MIN_VERSION."""
+    if os.sep not in python:
+        found = shutil.which(python)
+        if found is None:
+            return "it is not on PATH"
+        python = found
+    if not os.path.exists(python):
+        return "it does not exist"
+    if os.path.isdir(python) or not os.access(python, os.X_OK):
+        return "it is not executable"
+    version = _version_of(python)
+    if version is None:
+        return "it did not answer as a Python does (it printed no version)"
+    if version < MIN_VERSION:
+        wanted = ".".join(map(str, MIN_VERSION))
+        return "it is Python {}.{}, older than {}".format(*version, wanted)
+    return None
+
+
+def chosen_python():
+    """$ICCWATCH_PYTHON, spaces around it left out ("" when unset or empty)."""
+    return os.environ.get("ICCWATCH_PYTHON", "").strip()
+
+
+def refusal_of_the_chosen_python():
+    """The sentence that says $ICCWATCH_PYTHON was set and why it cannot build .venv
+    ("ICCWATCH_PYTHON=/usr/bin/python3.10 was refused: it is Python 3.10, older than
+    3.12."), or "" when it is unset or fit."""
+    chosen = chosen_python()
+    why = why_refused(chosen) if chosen else None
+    return f"ICCWATCH_PYTHON={chosen} was refused: {why}." if why else ""
+
+
+def other_pythons():
+    """Where a Python is looked for after $ICCWATCH_PYTHON, in order: the one running this,
+    python3.14/3.13/3.12/python3 on PATH, then pyenv's installed versions (newest name
+    first) under $PYENV_ROOT (~/.pyenv by default)."""
+    candidates = [sys.executable]
     for name in ("python3.14", "python3.13", "python3.12", "python3"):
         found = shutil.which(name)
         if found:
@@ -49,9 +85,15 @@ def find_python():
     if (pyenv_root / "versions").is_dir():
         for version_dir in sorted((pyenv_root / "versions").iterdir(), reverse=True):
             candidates.append(str(version_dir / "bin" / "python3"))
-    for candidate in candidates:
-        version = _version_of(candidate)
-        if version and version >= MIN_VERSION:
+    return candidates
+
+
+def find_python():
+    """A Python >= 3.12: $ICCWATCH_PYTHON, else the first of `other_pythons` (None when none
+    is). A refused $ICCWATCH_PYTHON is said by `refusal_of_the_chosen_python`."""
+    chosen = chosen_python()
+    for candidate in ([chosen] if chosen else []) + other_pythons():
+        if why_refused(candidate) is None:
             return candidate
     return None
 
@@ -64,11 +106,23 @@ def build_venv():
         return
     if not _venv_python().exists() or (_version_of(_venv_python()) or (0, 0)) < MIN_VERSION:
         python = find_python()
+        refusal = refusal_of_the_chosen_python()
         if python is None:
+            if refusal:
+                sys.exit(
+                    "iccwatch needs Python 3.12 or newer (Django 6 requires it).\n"
+                    f"{refusal}\n"
+                    "No other was found (the Python running this, python3.14 to python3 on "
+                    "PATH, pyenv's versions).\n"
+                    "Point ICCWATCH_PYTHON at a Python 3.12 or newer (e.g. after "
+                    "`pyenv install 3.12`), then run again."
+                )
             sys.exit(
                 "iccwatch needs Python 3.12 or newer (Django 6 requires it) and none was found.\n"
                 "Install one (e.g. `pyenv install 3.12`) or point ICCWATCH_PYTHON at it, then run again."
             )
+        if refusal:
+            print(f"{refusal} Using {python} instead.", file=sys.stderr, flush=True)
         print(f"Creating .venv with {python} ...", flush=True)
         if VENV.exists():
             shutil.rmtree(VENV)

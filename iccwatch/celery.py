@@ -21,8 +21,9 @@ NO_BROKER = (
 @celeryd_init.connect
 def refuse_a_worker_without_a_broker(**kwargs):
     """Stop a worker started without CELERY_BROKER_URL (SystemExit, status 1, naming the
-    variable): Celery would consume from its default broker, never the one web enqueues
-    into, and the tasks would wait for the sweeps while the worker seemed to run."""
+    variable): it would consume from the settings' inline broker (memory://, in its own
+    process) or Celery's default, never the one web enqueues into, and the tasks would wait
+    for the sweeps while the worker seemed to run."""
     _require_broker("worker")
 
 
@@ -34,8 +35,10 @@ def refuse_beat_without_a_broker(**kwargs):
 
 
 def _require_broker(program: str) -> None:
-    # Celery's signals log what a receiver raises and go on, except SystemExit.
-    if not str(app.conf.broker_url or "").strip():
+    # Celery's signals log what a receiver raises and go on, except SystemExit. Without
+    # CELERY_BROKER_URL the settings run tasks inline (task_always_eager) on an in-memory
+    # broker, of this process only: no other process could enqueue there.
+    if app.conf.task_always_eager or not str(app.conf.broker_url or "").strip():
         raise SystemExit(NO_BROKER.format(program=program))
 
 

@@ -27,13 +27,40 @@ PRODUCTION = DJANGO_ENV == "production"
 
 _PLACEHOLDER_SECRET = "insecure-development-key-change-me"
 # Keys that were ever written down (the development default, the build-time key the
-# image's `assets` step used to set) and words that mark a key as a placeholder:
-# production refuses them whatever their length.
+# image's `assets` step used to set) and words that mark a key as a placeholder or an
+# example copied from a guide: production refuses them whatever their length. A marker is
+# looked for in the key in lower case with its separators left out (`Change_Me_`,
+# `your-secret-key-here`, `CHANGE ME`: `changeme`, `secretkey`), anywhere in it; a short
+# one (`test`) only as the key's first or last letters or a word of its own, where a
+# random key has it by chance one time in a million (anywhere: one in some 15,000).
 _KNOWN_PLACEHOLDER_SECRETS = {
     _PLACEHOLDER_SECRET,
     "build-time-placeholder-never-used-to-sign-anything-0000",
 }
-_PLACEHOLDER_MARKERS = ("placeholder", "change-me", "changeme", "insecure", "build-time")
+_PLACEHOLDER_MARKERS = (
+    "djangoinsecure",
+    "placeholder",
+    "changeme",
+    "insecure",
+    "buildtime",
+    "secretkey",
+    "yourkey",
+    "example",
+    "default",
+    "test",
+)
+_SHORT_MARKER = 6  # letters: a marker shorter than this is looked for at the ends only
+_KEY_SEPARATORS = "-_ ."
+# How a production key is made; every refusal of DJANGO_SECRET_KEY ends with it.
+_GENERATE_SECRET = (
+    "Generate one with python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
+)
+# Stricter than Django's own check (security.W009: 50+ characters, 5+ distinct, no
+# `django-insecure-` prefix), which `secret` nine times or fifty digits pass: a random key
+# of 50 characters (token_urlsafe's 64 symbols, get_random_secret_key's 50) has some 30
+# distinct ones and fewer than 20 about never, while a key typed by hand (a word or a
+# pattern, repeated to the length asked) has fewer.
+_MIN_DISTINCT_SECRET_CHARACTERS = 20
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", default="" if PRODUCTION else _PLACEHOLDER_SECRET)
 DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list(
@@ -51,34 +78,13 @@ def unsafe_production_setting(
 ) -> str:
     """The one line that says why this configuration must not run in production ("" when safe).
 
-    The secret must pass Django's own check (security.W009: 50+ characters, 5+ distinct
-    ones) and be no placeholder; the Host header must be checked against real names: no
-    `*`, and no leading dot before a top-level domain (`.com`, `.`) or another public
-    suffix (`.co.uk`, `.github.io`), which would allow sites of other owners. Each
-    trusted origin is held to the same (see `_unsafe_trusted_origin`).
+    The secret must be random (`_weak_secret`); the Host header must be checked against
+    real names: no `*`, and no leading dot before a top-level domain (`.com`, `.`) or
+    another public suffix (`.co.uk`, `.github.io`), which would allow sites of other
+    owners. Each trusted origin is held to the same (see `_unsafe_trusted_origin`).
     """
-    if not secret_key:
-        return "DJANGO_SECRET_KEY must be set in production (a random value of 50+ characters)."
-    lowered = secret_key.lower()
-    if (
-        secret_key in _KNOWN_PLACEHOLDER_SECRETS
-        or any(marker in lowered for marker in _PLACEHOLDER_MARKERS)
-        or secret_key.startswith("django-insecure-")
-    ):
-        return (
-            "DJANGO_SECRET_KEY is a placeholder or build-time key: set a random value of 50+ "
-            "characters in production."
-        )
-    if len(secret_key) < 50:
-        return (
-            f"DJANGO_SECRET_KEY is {len(secret_key)} characters long: production needs a random "
-            "value of at least 50."
-        )
-    if len(set(secret_key)) < 5:
-        return (
-            f"DJANGO_SECRET_KEY uses {len(set(secret_key))} distinct characters: production "
-            "needs a random value (at least 5 distinct characters)."
-        )
+    if weak := _weak_secret(secret_key):
+        return f"{weak} {_GENERATE_SECRET}"
     if debug:
         return "DJANGO_DEBUG must be off in production."
     if not allowed_hosts:
@@ -102,12 +108,79 @@ def unsafe_production_setting(
         return (
             f"DJANGO_ALLOWED_HOSTS must not contain {shared[:40]!r} in production: a public "
             "suffix allows every site registered under it. Give the site's own name "
-            "(.example.co.uk)."
+            f"({_own_name_under(shared)[:60]})."
         )
     for origin in csrf_trusted_origins:
         if unsafe := _unsafe_trusted_origin(origin):
             return unsafe
     return ""
+
+
+def _weak_secret(secret_key: str) -> str:
+    """Why DJANGO_SECRET_KEY is no random key fit for production, in one sentence that
+    names it ("" when it is fit): unset; written in iccwatch's code; holding a placeholder's
+    or an example's word (`_PLACEHOLDER_MARKERS`, in any case, separators left out);
+    shorter than 50 characters; one short block repeated (a period of at most half its
+    length: `secret` nine times, `1234567890` five); or fewer than
+    `_MIN_DISTINCT_SECRET_CHARACTERS` distinct characters. Never repeats the key."""
+    if not secret_key:
+        return "DJANGO_SECRET_KEY must be set in production (a random value of 50+ characters)."
+    if secret_key in _KNOWN_PLACEHOLDER_SECRETS:
+        return "DJANGO_SECRET_KEY is a placeholder or build-time key written in iccwatch's code."
+    if marker := _placeholder_marker(secret_key):
+        return (
+            f"DJANGO_SECRET_KEY is a placeholder or example key: it reads {marker!r} (in any "
+            "case, separators left out)."
+        )
+    if len(secret_key) < 50:
+        return (
+            f"DJANGO_SECRET_KEY is {len(secret_key)} characters long: production needs a random "
+            "value of at least 50."
+        )
+    period = _smallest_period(secret_key)
+    if period <= len(secret_key) // 2:
+        return (
+            f"DJANGO_SECRET_KEY is no random value: it repeats the same {period} characters "
+            f"over its {len(secret_key)}."
+        )
+    distinct = len(set(secret_key))
+    if distinct < _MIN_DISTINCT_SECRET_CHARACTERS:
+        return (
+            f"DJANGO_SECRET_KEY uses {distinct} distinct characters: production needs at least "
+            f"{_MIN_DISTINCT_SECRET_CHARACTERS} (a random value of 50 has some 30)."
+        )
+    return ""
+
+
+def _placeholder_marker(secret_key: str) -> str:
+    """The first of `_PLACEHOLDER_MARKERS` that `secret_key` holds, compared in lower case
+    with its separators (-, _, space, .) left out, "" when none: a long marker anywhere, a
+    short one as the key's first or last letters or one of its words."""
+    words = secret_key.lower()
+    for separator in _KEY_SEPARATORS:
+        words = words.replace(separator, " ")
+    words = words.split()
+    letters = "".join(words)
+    for marker in _PLACEHOLDER_MARKERS:
+        if len(marker) >= _SHORT_MARKER:
+            if marker in letters:
+                return marker
+        elif marker in words or letters.startswith(marker) or letters.endswith(marker):
+            return marker
+    return ""
+
+
+def _smallest_period(text: str) -> int:
+    """The smallest p > 0 such that text[i] == text[i + p] wherever both exist: `text` is
+    its first p characters repeated, the last time perhaps in part (`abcab`: 3; a text
+    with no repetition: its length). Knuth-Morris-Pratt's failure function, O(len)."""
+    border = [0] * len(text)
+    for i in range(1, len(text)):
+        k = border[i - 1]
+        while k and text[i] != text[k]:
+            k = border[k - 1]
+        border[i] = k + (text[i] == text[k])
+    return len(text) - (border[-1] if text else 0)
 
 
 def _unsafe_trusted_origin(origin: str) -> str:
@@ -160,6 +233,12 @@ def _unsafe_trusted_origin(origin: str) -> str:
             "suffix trusts every site registered under it. Give the site's own name."
         )
     return ""
+
+
+def _own_name_under(suffix: str) -> str:
+    """An example of a site's own name under a refused public suffix, for the refusal to
+    suggest: `.github.io` -> `.yoursite.github.io`, `.CO.UK.` -> `.yoursite.co.uk`."""
+    return ".yoursite." + ".".join(_leading_dot_labels(suffix.lower()) or ["example", "org"])
 
 
 def _leading_dot_labels(host: str) -> list[str] | None:
@@ -470,19 +549,29 @@ ICCWATCH_SUMMARIES_IN_BACKGROUND = env_bool("ICCWATCH_SUMMARIES_IN_BACKGROUND", 
 # the outbox (visits.EvaluationRequest) makes sure no accepted change is lost: the
 # request row is committed with the change, and the relay/sweeper enqueues from it; the
 # newsroom's mails alike (alerts.NewsroomMail, alerts.sweep_mails).
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", default="").strip()
+_BROKER_URL = env_str("CELERY_BROKER_URL", default="").strip()
 # Production runs its tasks on a worker: without a broker, every evaluation would run in the
 # request that caused it and every newsroom mail be sent from it, the reader waiting for
 # the mail server. Inline tasks in production must be asked for (ICCWATCH_TASKS_INLINE:
 # one process that does all, a benchmark); the worker and beat refuse to start without a
 # broker whatever this says (iccwatch/celery.py).
 ICCWATCH_TASKS_INLINE = env_bool("ICCWATCH_TASKS_INLINE", default=not PRODUCTION)
-if PRODUCTION and not CELERY_BROKER_URL and not ICCWATCH_TASKS_INLINE:
+if PRODUCTION and not _BROKER_URL and not ICCWATCH_TASKS_INLINE:
     raise ImproperlyConfigured(
         "CELERY_BROKER_URL must be set in production (e.g. redis://127.0.0.1:6379/0), or "
         "ICCWATCH_TASKS_INLINE=on to run every task inline, in the request."
     )
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Whether tasks run inline, in the process that schedules them: without CELERY_BROKER_URL.
+# Ask this, never CELERY_BROKER_URL, which is never empty.
+CELERY_TASK_ALWAYS_EAGER = not _BROKER_URL
+# Inline, Celery still takes a producer's connection before it runs a task (Celery 5.7's
+# apply_async), and a broker left unset is its default, amqp://localhost: kombu warned "No
+# hostname was supplied. Reverting to default 'localhost'" at every task. Kombu's
+# in-memory transport connects to nothing (the host named is its own default: without
+# one, kombu warns the same). The worker and beat refuse to start on it
+# (iccwatch/celery.py): no other process could enqueue there.
+INLINE_BROKER_URL = "memory://localhost/"
+CELERY_BROKER_URL = _BROKER_URL or INLINE_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -574,7 +663,8 @@ if ICCWATCH_MAIL_LEASE_SECONDS < 15 * _EMAIL_TIMEOUT:
 # The site's public address, for links in alert emails, reviewers' notices and webhook
 # payloads: the same address as ICCWATCH_BASE_URL, which it defaults to (set it only to
 # send alerts' readers elsewhere); without either, http://127.0.0.1:8000 (development:
-# production requires ICCWATCH_BASE_URL).
+# `manage.py up` sets both to the address it serves; production requires
+# ICCWATCH_BASE_URL).
 ICCWATCH_SITE_URL = env_str(
     "ICCWATCH_SITE_URL",
     default=env_str("ICCWATCH_BASE_URL", default="") or "http://127.0.0.1:8000",
@@ -611,7 +701,8 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 # The site's public address, for links printed or mailed (manage.py create_account, the
 # password reset mail: never the request's Host header; alerts through ICCWATCH_SITE_URL);
-# unset: http://127.0.0.1:8000 (development; production requires it, https://).
+# unset: http://127.0.0.1:8000 (development, where `manage.py up` sets it to the address
+# it serves; production requires it, https://).
 ICCWATCH_BASE_URL = env_str("ICCWATCH_BASE_URL", default="").rstrip("/")
 
 # Lockout of repeated failed sign-ins (django-axes), on every sign-in form: after

@@ -192,6 +192,15 @@ def wait_for(
         time.sleep(interval)
 
 
+def fresh_broker_pools() -> None:
+    """Close the app's broker connection and producer pools (kombu keeps them in a
+    registry keyed by the URL), so that the next publish connects afresh to the broker
+    now configured."""
+    kombu.pools.reset()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
 @contextlib.contextmanager
 def publishing_to(broker_url: str):
     """Make this process enqueue tasks to `broker_url` instead of running them inline."""
@@ -199,20 +208,12 @@ def publishing_to(broker_url: str):
     saved_conf = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
     saved_eager = settings.CELERY_TASK_ALWAYS_EAGER
 
-    def fresh_pools():
-        # The app caches its broker connection and producer pools (kombu keeps them in
-        # a registry keyed by the URL): close them all, so that the next publish
-        # connects afresh to the broker now configured.
-        kombu.pools.reset()
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-
     # Celery reads CELERY_BROKER_URL from the environment before its configuration;
     # the relay reads Django's setting to decide whether a failure may propagate.
     os.environ["CELERY_BROKER_URL"] = broker_url
     celery_app.conf.update(broker_url=broker_url, task_always_eager=False)
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    fresh_pools()
+    fresh_broker_pools()
     # A pause left by a broker that failed in an earlier test is not this broker's.
     core_broker.resume()
     try:
@@ -221,6 +222,7 @@ def publishing_to(broker_url: str):
         core_broker.resume()
         settings.CELERY_TASK_ALWAYS_EAGER = saved_eager
         celery_app.conf.update(saved_conf)
+        fresh_broker_pools()  # no connection to this broker is left for the next publish
         if saved_env is None:
             os.environ.pop("CELERY_BROKER_URL", None)
         else:

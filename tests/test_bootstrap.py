@@ -90,3 +90,84 @@ def test_the_readme_names_every_test_file_that_needs_npm():
         readme.index("**The tests that need npm**") : readme.index("**The tests also need")
     ]
     assert set(re.findall(r"`(tests/[^`]+\.py)`", section)) == marked
+
+
+def fake_python(path: Path, version: str) -> str:
+    """An executable at `path` that answers the version probe as Python `version` would."""
+    major, minor = version.split(".")
+    path.write_text(f"#!/bin/sh\necho {major} {minor}\n")
+    path.chmod(0o755)
+    return str(path)
+
+
+@pytest.fixture
+def elsewhere(monkeypatch, tmp_path):
+    """The other places the bootstrap looks in (the Python running it, PATH, pyenv's
+    folder), holding only a Python 3.11: `elsewhere(name, version)` adds one to PATH."""
+    import sys
+
+    path = tmp_path / "bin"
+    path.mkdir()
+    monkeypatch.setenv("PATH", str(path))
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "no-pyenv"))
+    monkeypatch.setattr(sys, "executable", fake_python(path / "python3", "3.11"))
+    return lambda name, version: fake_python(path / name, version)
+
+
+@pytest.fixture
+def refused_choice(tmp_path):
+    """ICCWATCH_PYTHON values refused, each with the words that must say why."""
+    not_executable = tmp_path / "python3.12-not-executable"
+    not_executable.write_text("#!/bin/sh\necho 3 12\n")
+    old = fake_python(tmp_path / "python3.10", "3.10")
+    return {
+        "missing": (str(tmp_path / "no-such-python3.12"), "it does not exist"),
+        "not-on-path": ("python3.99", "it is not on PATH"),
+        "not-executable": (str(not_executable), "it is not executable"),
+        "too-old": (old, "it is Python 3.10, older than 3.12"),
+    }
+
+
+@pytest.mark.parametrize("case", ["missing", "not-on-path", "not-executable", "too-old"])
+def test_a_refused_iccwatch_python_is_named_with_why_when_none_is_found(
+    monkeypatch, tmp_path, elsewhere, refused_choice, case
+):
+    """With ICCWATCH_PYTHON set to a 3.10 or a missing path, the command said "none was
+    found ... point ICCWATCH_PYTHON at it", although it was set: it now names the value and
+    why it was refused (missing, not executable, or its version)."""
+    bootstrap = load_bootstrap()
+    value, why = refused_choice[case]
+    monkeypatch.setenv("ICCWATCH_PYTHON", value)
+    monkeypatch.setattr(bootstrap, "VENV", tmp_path / ".venv")
+    with pytest.raises(SystemExit) as stopped:
+        bootstrap.build_venv()
+    said = str(stopped.value.code)
+    assert f"ICCWATCH_PYTHON={value} was refused: {why}." in said, said
+    assert "iccwatch needs Python 3.12 or newer" in said, said
+    assert "none was found" not in said, said
+    assert not (tmp_path / ".venv").exists()
+
+
+def test_a_refused_iccwatch_python_is_named_when_another_is_used(
+    monkeypatch, elsewhere, refused_choice
+):
+    bootstrap = load_bootstrap()
+    value, why = refused_choice["too-old"]
+    monkeypatch.setenv("ICCWATCH_PYTHON", value)
+    newer = elsewhere("python3.13", "3.13")
+    assert bootstrap.find_python() == newer
+    assert (
+        bootstrap.refusal_of_the_chosen_python() == f"ICCWATCH_PYTHON={value} was refused: {why}."
+    )
+
+
+def test_without_iccwatch_python_the_message_says_to_set_it(monkeypatch, tmp_path, elsewhere):
+    bootstrap = load_bootstrap()
+    monkeypatch.delenv("ICCWATCH_PYTHON", raising=False)
+    monkeypatch.setattr(bootstrap, "VENV", tmp_path / ".venv")
+    with pytest.raises(SystemExit) as stopped:
+        bootstrap.build_venv()
+    said = str(stopped.value.code)
+    assert "iccwatch needs Python 3.12 or newer" in said and "ICCWATCH_PYTHON" in said, said
+    assert "was refused" not in said, said
+    assert bootstrap.refusal_of_the_chosen_python() == ""

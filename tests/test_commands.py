@@ -123,6 +123,7 @@ def test_up_says_where_the_site_is_once_the_server_listens(monkeypatch):
     monkeypatch.setattr(up, "embedded_server", lambda: None)
     monkeypatch.setattr(signal, "signal", lambda *args: None)  # no SIGTERM handler here
     monkeypatch.setenv("DJANGO_CONN_MAX_AGE", "30")  # the test database's setting unchanged
+    monkeypatch.setenv("ICCWATCH_BASE_URL", "https://iccwatch.example.org")  # kept as it is
     call_command = up.call_command
     monkeypatch.setattr(  # migrate and collectstatic left out, runserver run
         up,
@@ -147,6 +148,77 @@ def test_up_says_where_the_site_is_once_the_server_listens(monkeypatch):
     assert said["after"].endswith(
         f"iccwatch is at http://127.0.0.1:{port}/  (admin: /admin/). Ctrl-C stops it.\n"
     ), said["after"]
+
+
+def serve_with_up(monkeypatch, host: str, port: int) -> UpCommand:
+    """Run `up`'s handle as far as the server's start, every step before it left out and
+    the server itself replaced by one that binds nothing but says it did (on_bind)."""
+    command = up_command()
+    for step in ("seed", "recompute_outdated", "build_downloads", "ensure_admin"):
+        monkeypatch.setattr(command, step, lambda *args: None)
+    monkeypatch.setattr(up, "embedded_server", lambda: None)
+    monkeypatch.setattr(signal, "signal", lambda *args: None)
+    monkeypatch.setenv("DJANGO_CONN_MAX_AGE", "30")
+    call_command = up.call_command
+    monkeypatch.setattr(
+        up,
+        "call_command",
+        lambda name, *args, **kwargs: (
+            call_command(name, *args, **kwargs) if isinstance(name, BaseCommand) else None
+        ),
+    )
+    monkeypatch.setattr(
+        "django.core.management.commands.runserver.run",
+        lambda address, port, handler, *, on_bind, **kwargs: on_bind(port),
+    )
+    command.handle(host=host, port=port, data=DATASET, noreload=True)
+    return command
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("chosen_site_url", [None, "https://alerts.example.org"])
+def test_up_on_another_port_links_to_that_port_unless_told_otherwise(
+    monkeypatch, settings, chosen_site_url
+):
+    """`up --port 8106` mailed password links, and create_account printed them, to
+    http://127.0.0.1:8000/, where nothing answered: ICCWATCH_BASE_URL and ICCWATCH_SITE_URL
+    fell back to a fixed address. `up` now sets both, unset, to the server it starts, for
+    this process and the autoreloader's child (the environment); a chosen
+    ICCWATCH_SITE_URL is kept."""
+    from accounts.management.commands.create_account import link_base
+    from newsroom.tasks import base_url
+
+    for name in ("ICCWATCH_BASE_URL", "ICCWATCH_SITE_URL"):
+        monkeypatch.setenv(name, "")  # restored after the test, whatever `up` sets
+        monkeypatch.delenv(name)
+    if chosen_site_url:
+        monkeypatch.setenv("ICCWATCH_SITE_URL", chosen_site_url)
+    settings.ICCWATCH_BASE_URL = ""
+    settings.ICCWATCH_SITE_URL = chosen_site_url or "http://127.0.0.1:8000"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    serve_with_up(monkeypatch, "127.0.0.1", port)
+
+    address = f"http://127.0.0.1:{port}"
+    assert os.environ["ICCWATCH_BASE_URL"] == settings.ICCWATCH_BASE_URL == address
+    assert base_url() == address  # the password reset mail's links
+    site_url = chosen_site_url or address
+    assert site_url == settings.ICCWATCH_SITE_URL  # the alerts' links
+    assert os.environ.get("ICCWATCH_SITE_URL") == chosen_site_url
+    assert link_base("") == (address, "ICCWATCH_BASE_URL")  # create_account's link
+
+
+@pytest.mark.django_db
+def test_up_leaves_a_chosen_base_url_as_it_is(monkeypatch, settings):
+    monkeypatch.setenv("ICCWATCH_BASE_URL", "https://iccwatch.example.org")
+    settings.ICCWATCH_BASE_URL = "https://iccwatch.example.org"
+    settings.ICCWATCH_SITE_URL = "https://iccwatch.example.org"
+    serve_with_up(monkeypatch, "127.0.0.1", 0)
+    assert os.environ["ICCWATCH_BASE_URL"] == "https://iccwatch.example.org"
+    assert settings.ICCWATCH_BASE_URL == settings.ICCWATCH_SITE_URL
+    assert settings.ICCWATCH_SITE_URL == "https://iccwatch.example.org"
 
 
 def test_the_test_command_passes_its_arguments_to_pytest():

@@ -275,3 +275,18 @@ def test_import_reports_art_126_2_disagreements_as_warnings(dataset_dir):
     assert "states.csv:" in err.getvalue()
     assert "differs from the Art. 126(2) computation" in err.getvalue()
     assert Visit.objects.count() > 0
+
+
+@pytest.mark.npm("@rapideditor/country-coder")
+def test_a_first_import_counts_each_state_once_as_created(dataset_dir):
+    """The first import into an empty database reported `states: 249 created, 49 updated`:
+    the territories it had just created (Réunion, Greenland) were counted again as
+    updated when marked as a State's. A state created by the import is created, only."""
+    from dataset.models import DatasetImport
+
+    assert not State.objects.exists()  # no seed: the database a fresh clone's `up` finds
+    output = run_import(dataset_dir)
+    created = State.objects.count()
+    assert State.objects.filter(territory_of__isnull=False).exists()  # marks were set
+    assert f"\nstates: {created} created, 0 updated, 0 unchanged\n" in output, output
+    assert DatasetImport.objects.get().counts["states"] == {"created": created}

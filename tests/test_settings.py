@@ -140,6 +140,79 @@ def test_a_leading_dot_before_a_public_suffix_spans_other_owners_sites(pattern, 
     assert _spans_a_public_suffix(pattern) is spans
 
 
+SAFE_KEY = SAFE_PRODUCTION["DJANGO_SECRET_KEY"]
+HOW_TO_GENERATE = "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+
+
+def refusal_of_key(key: str) -> str:
+    """Why production refuses DJANGO_SECRET_KEY=`key`, the rest of the configuration safe
+    ("" when it starts)."""
+    from iccwatch.settings import unsafe_production_setting
+
+    return unsafe_production_setting(key, False, ["iccwatch.example.org"])
+
+
+@pytest.mark.parametrize(
+    ("key", "why"),
+    [
+        ("secret" * 9, "it repeats the same 6 characters"),
+        ("1234567890" * 5, "it repeats the same 10 characters"),
+        ("your-secret-key-here-" * 3, "it reads 'secretkey'"),
+        ("Change_Me_" * 6, "it reads 'changeme'"),
+        ("CHANGE ME " * 6, "it reads 'changeme'"),
+        (
+            "django_insecure_" + "q8Zr2LwX9kTn4VbY7mHc3JpD6sFa1GeU5oRi0NtK-_Qz",
+            "it reads 'djangoinsecure'",
+        ),
+        ("my.Example.key." + "q8Zr2LwX9kTn4VbY7mHc3JpD6sFa1GeU5oRi0NtK", "it reads 'example'"),
+        ("DEFAULT-" + "q8Zr2LwX9kTn4VbY7mHc3JpD6sFa1GeU5oRi0NtK-_QzWx", "it reads 'default'"),
+        ("test_" + "q8Zr2LwX9kTn4VbY7mHc3JpD6sFa1GeU5oRi0NtK-_QzWx", "it reads 'test'"),
+        ("your_key_" + "q8Zr2LwX9kTn4VbY7mHc3JpD6sFa1GeU5oRi0NtK-_QzWx", "it reads 'yourkey'"),
+        ("abcdefghijklmnopqrs" + "srqponmlkjihgfedcba" + "acegikmoqsbdfhjlnpr", "19 distinct"),
+    ],
+    ids=[
+        "secret-nine-times",
+        "fifty-digits",
+        "your-secret-key-here",
+        "change-me",
+        "change-me-in-capitals-with-spaces",
+        "django-insecure-with-underscores",
+        "example-with-dots",
+        "default",
+        "test",
+        "your-key",
+        "nineteen-distinct-characters",
+    ],
+)
+def test_production_refuses_a_weak_secret_key_and_says_why_and_how_to_make_one(key, why):
+    """Each was accepted: 50 characters or more, 5 distinct or more (Django's own check,
+    security.W009) and none of the few markers matched, as written (`Change_Me_`,
+    `your-secret-key-here`) or at all (`secret` nine times, fifty digits)."""
+    assert len(key) >= 50
+    refusal = refusal_of_key(key)
+    assert refusal.startswith("DJANGO_SECRET_KEY "), refusal
+    assert why in refusal, refusal
+    assert HOW_TO_GENERATE in refusal, refusal
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: __import__("secrets").token_urlsafe(50),
+        lambda: __import__("secrets").token_urlsafe(48),  # .ci/production_smoke.py's
+        lambda: __import__(
+            "django.core.management.utils"
+        ).core.management.utils.get_random_secret_key(),
+    ],
+    ids=["token_urlsafe-50", "token_urlsafe-48", "django-get_random_secret_key"],
+)
+def test_production_accepts_the_keys_it_says_to_generate(make):
+    for _ in range(200):
+        key = make()
+        assert refusal_of_key(key) == "", key
+    assert refusal_of_key(SAFE_KEY) == ""
+
+
 def test_production_cookies_are_secure_and_sign_in_is_guarded():
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
@@ -169,25 +242,29 @@ def test_production_cookies_are_secure_and_sign_in_is_guarded():
         ({"DJANGO_SECRET_KEY": ""}, "DJANGO_SECRET_KEY must be set in production"),
         (
             {"DJANGO_SECRET_KEY": "insecure-development-key-change-me"},
-            "DJANGO_SECRET_KEY is a placeholder or build-time key",
+            "DJANGO_SECRET_KEY is a placeholder or build-time key written in iccwatch's code.",
         ),
         (
             # The key docker/entrypoint.sh's build step used to set.
             {"DJANGO_SECRET_KEY": "build-time-placeholder-never-used-to-sign-anything-0000"},
-            "DJANGO_SECRET_KEY is a placeholder or build-time key",
+            "DJANGO_SECRET_KEY is a placeholder or build-time key written in iccwatch's code.",
         ),
         (
             {"DJANGO_SECRET_KEY": "please-change-me-" + "0123456789abcdefghij" * 3},
-            "DJANGO_SECRET_KEY is a placeholder or build-time key",
+            "DJANGO_SECRET_KEY is a placeholder or example key: it reads 'changeme'",
         ),
         (
             {"DJANGO_SECRET_KEY": "django-insecure-" + "0123456789abcdefghij" * 3},
-            "DJANGO_SECRET_KEY is a placeholder or build-time key",
+            "DJANGO_SECRET_KEY is a placeholder or example key: it reads 'djangoinsecure'",
         ),
         ({"DJANGO_SECRET_KEY": "too-short-0123456789"}, "DJANGO_SECRET_KEY is 20 characters"),
         ({"DJANGO_SECRET_KEY": "a" * 40}, "DJANGO_SECRET_KEY is 40 characters"),
         ({"DJANGO_SECRET_KEY": "0123456789" * 4 + "abcdefghi"}, "DJANGO_SECRET_KEY is 49"),
-        ({"DJANGO_SECRET_KEY": "abab" * 20}, "DJANGO_SECRET_KEY uses 2 distinct characters"),
+        (
+            {"DJANGO_SECRET_KEY": "abab" * 20},
+            "DJANGO_SECRET_KEY is no random value: it repeats the same 2 characters over its 80. "
+            "Generate one with python3 -c 'import secrets; print(secrets.token_urlsafe(50))'.",
+        ),
         ({"DJANGO_ALLOWED_HOSTS": "*"}, "DJANGO_ALLOWED_HOSTS must not contain '*'"),
         (
             {"DJANGO_ALLOWED_HOSTS": "iccwatch.example.org, *"},
@@ -207,15 +284,19 @@ def test_production_cookies_are_secure_and_sign_in_is_guarded():
         (
             {"DJANGO_ALLOWED_HOSTS": ".co.uk"},
             "DJANGO_ALLOWED_HOSTS must not contain '.co.uk' in production: a public suffix "
-            "allows every site registered under it. Give the site's own name (.example.co.uk).",
+            "allows every site registered under it. Give the site's own name (.yoursite.co.uk).",
         ),
         (
             {"DJANGO_ALLOWED_HOSTS": "iccwatch.example.org, .example.com.au, .COM.AU."},
-            "DJANGO_ALLOWED_HOSTS must not contain '.COM.AU.' in production: a public suffix",
+            "DJANGO_ALLOWED_HOSTS must not contain '.COM.AU.' in production: a public suffix "
+            "allows every site registered under it. Give the site's own name (.yoursite.com.au).",
         ),
         (
+            # It suggested (.example.co.uk), no name under .github.io.
             {"DJANGO_ALLOWED_HOSTS": ".github.io"},
-            "DJANGO_ALLOWED_HOSTS must not contain '.github.io' in production: a public suffix",
+            "DJANGO_ALLOWED_HOSTS must not contain '.github.io' in production: a public suffix "
+            "allows every site registered under it. Give the site's own name "
+            "(.yoursite.github.io).",
         ),
         ({"DJANGO_SECURE_COOKIES": "off"}, "DJANGO_SECURE_COOKIES must be on in production."),
         (
@@ -622,6 +703,8 @@ def variables_read_by_the_code():
     """Names passed to the env_* helpers or os.environ/os.getenv reads in the project's code."""
     readers = {"env_str", "env_bool", "env_int", "env_list", "env_choice", "getenv", "get"}
     files = [ROOT / "manage.py", *(ROOT / "tests").rglob("*.py")]
+    for folder in (".ci", "bench", "docker"):  # the smoke test, the benchmarks, gunicorn's
+        files += (ROOT / folder).glob("*.py")
     for package in PROJECT_PACKAGES:
         files += [p for p in (ROOT / package).rglob("*.py") if "migrations" not in p.parts]
     names = set()
@@ -654,14 +737,88 @@ def test_the_scan_finds_the_variables_the_settings_read():
     assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "ICCWATCH_PYTHON"} <= names
 
 
-def test_every_variable_the_code_reads_is_listed_in_env_example():
+def variables_listed_in_env_example() -> set[str]:
+    """The names .env.example gives a line to (`NAME=` or `#NAME=`), as .ci/run reads them."""
     example = (ROOT / ".env.example").read_text()
-    listed = set(re.findall(r"^#?([A-Z][A-Z0-9_]*)=", example, flags=re.MULTILINE))
-    # The operating system's own (a test hands PATH on to a process it starts), and CI
-    # services' CI, which no one configures iccwatch with (.ci/run unsets the variables
-    # .env.example lists, and must keep it: devtools.services.in_ci).
-    system = {"PATH", "CI"}
-    assert sorted(variables_read_by_the_code() - listed - system) == []
+    return set(re.findall(r"^#?([A-Z][A-Z0-9_]*)=", example, flags=re.MULTILINE))
+
+
+def test_every_variable_the_code_reads_is_listed_in_env_example():
+    """CI (devtools.services.in_ci) was left out on purpose, .ci/run unsetting what the
+    file lists: the file said it listed every variable, and did not. It is listed, and
+    .ci/run sets it itself (test_ci_runs_the_tests_with_ci_set)."""
+    system = {"PATH"}  # the operating system's own (a test hands it to a process it starts)
+    assert sorted(variables_read_by_the_code() - variables_listed_in_env_example() - system) == []
+
+
+def names_of_python_code() -> set[str]:
+    """Every name the project's Python code assigns, defines or imports (RULE_VERSION,
+    PAGES, ...), and Django's settings: the upper-case names a README passage may give in
+    backticks that are no environment variable."""
+    from django.conf import global_settings
+
+    names = set(dir(global_settings))
+    for path in ROOT.rglob("*.py"):
+        if {".venv", "node_modules"} & set(path.relative_to(ROOT).parts):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Name | ast.arg):
+                names.add(getattr(node, "id", None) or node.arg)
+            elif isinstance(node, ast.Attribute):
+                names.add(node.attr)
+            elif isinstance(node, ast.FunctionDef | ast.ClassDef):
+                names.add(node.name)
+    return names
+
+
+def variables_the_readme_names() -> set[str]:
+    """The environment variables README.md names in inline code: upper-case names with an
+    underscore (`FORWARDED_ALLOW_IPS`) or set to a value (`CI=true`), less those that are
+    names of the code or Django's settings (`RULE_VERSION`, `PASSWORD_RESET_TIMEOUT`)."""
+    readme = (ROOT / "README.md").read_text()
+    named = set()
+    for code in re.findall(r"`([^`\n]+)`", readme):
+        named |= set(re.findall(r"(?<![\w.$/])([A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])(?![\w(])", code))
+        named |= set(re.findall(r"(?<![\w.])([A-Z][A-Z0-9_]*)=", code))
+    # A member of the generated API client's enum (`ordering=-start` is `START_DESC`).
+    not_variables = {"START_DESC"}
+    return named - names_of_python_code() - not_variables
+
+
+def test_the_readme_names_the_variables_read_by_the_programs_it_runs():
+    names = variables_the_readme_names()
+    assert {"FORWARDED_ALLOW_IPS", "CI", "DJANGO_SECRET_KEY", "WEB_CONCURRENCY"} <= names
+    assert not {"RULE_VERSION", "PASSWORD_RESET_TIMEOUT", "SESSION_ENGINE"} & names
+
+
+def test_every_variable_the_readme_names_is_listed_in_env_example():
+    """README named FORWARDED_ALLOW_IPS (gunicorn reads it, not iccwatch's code) and CI
+    (`CI=true`), and said that .env.example lists every variable: it listed neither."""
+    assert sorted(variables_the_readme_names() - variables_listed_in_env_example()) == []
+
+
+def test_ci_runs_the_tests_with_ci_set(tmp_path):
+    """README: where CI is set (CI=true) the tests that need npm fail instead of being
+    skipped, since CI installs npm. .ci/run unsets every variable .env.example lists, CI
+    now among them: it sets CI=true itself, whatever its caller set, for the commands
+    after (its start, to the line before its first service, run with a variable of each
+    kind set by its caller)."""
+    script = (ROOT / ".ci" / "run").read_text()
+    start = script[: script.index('step "PostgreSQL')]
+    (tmp_path / ".ci").mkdir()
+    (tmp_path / ".ci" / "run").write_text(
+        start + 'echo "CI=${CI-unset} DJANGO_DEBUG=${DJANGO_DEBUG-unset}"\n'
+    )
+    (tmp_path / ".env.example").write_text((ROOT / ".env.example").read_text())
+    for caller_ci in (None, "", "false", "true"):
+        env = {"PATH": os.environ["PATH"], "DJANGO_DEBUG": "true"}
+        if caller_ci is not None:
+            env["CI"] = caller_ci
+        run = subprocess.run(
+            ["bash", str(tmp_path / ".ci" / "run")], env=env, capture_output=True, text=True
+        )
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.split() == ["CI=true", "DJANGO_DEBUG=unset"], (caller_ci, run.stdout)
 
 
 def test_every_variable_in_env_example_has_a_comment_line_above_it():

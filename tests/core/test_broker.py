@@ -12,7 +12,7 @@ from celery import signature
 from kombu.exceptions import EncodeError
 
 from core import broker
-from tests.pipeline import publishing_to
+from tests.pipeline import fresh_broker_pools, publishing_to
 
 WARNING = "the broker could not take a task"
 
@@ -101,3 +101,39 @@ def test_tasks_run_inline_without_a_broker_whatever_the_state(db, dead_port):
         assert result.successful() and result.result == 0
     finally:
         broker.resume()
+
+
+class Records(logging.Handler):
+    """The records a logger and its children emit, whatever the project's handlers."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+def test_an_inline_task_looks_for_no_broker(db, connections_to):
+    """Without CELERY_BROKER_URL, kombu warned "No hostname was supplied. Reverting to
+    default 'localhost'" at every inline task (`up`'s log, once per password reset mail):
+    Celery takes a producer's connection before it runs a task eagerly, and the broker
+    unset is amqp://localhost. Inline, the broker is Celery's in-memory one."""
+    from iccwatch.celery import app
+
+    assert app.conf.task_always_eager
+    fresh_broker_pools()  # a connection an earlier test made would hide the first one's
+    records = Records()
+    kombu_logger = logging.getLogger("kombu")
+    kombu_logger.addHandler(records)
+    level = kombu_logger.level
+    kombu_logger.setLevel(logging.DEBUG)
+    try:
+        result = broker.send(check_visit(), retry=False)
+    finally:
+        kombu_logger.removeHandler(records)
+        kombu_logger.setLevel(level)
+    assert result.successful() and result.result == 0
+    assert [record.getMessage() for record in records.records] == []
+    assert app.conf.broker_url == "memory://localhost/"
+    assert connections_to(5672)() == 0  # AMQP's port: nothing was tried

@@ -44,6 +44,38 @@ def test_create_account_gives_roles_and_no_usable_password():
     assert roles.is_admin(ada) and ada.is_staff and not ada.is_superuser
 
 
+@pytest.mark.parametrize(
+    ("configured", "given", "said"),
+    [
+        (
+            "",
+            "",
+            "The link starts with http://127.0.0.1:8000, the development default: set "
+            "ICCWATCH_BASE_URL (or give --base-url) to the address its owner opens the site at.",
+        ),
+        (
+            "http://127.0.0.1:8106",
+            "",
+            "The link starts with http://127.0.0.1:8106 (ICCWATCH_BASE_URL).",
+        ),
+        (
+            "http://127.0.0.1:8106",
+            "https://iccwatch.example.org/",
+            "The link starts with https://iccwatch.example.org (--base-url).",
+        ),
+    ],
+    ids=["default", "variable", "option"],
+)
+def test_create_account_says_which_address_its_link_starts_with(settings, configured, given, said):
+    """A newcomer serving the site on another port (`up --port 8106`) got a link to
+    http://127.0.0.1:8000/ and no word of where that address came from, nor how to change it."""
+    settings.ICCWATCH_BASE_URL = configured
+    output = create("nadia", email="nadia@example.org", role=["reporter"], base_url=given)
+    lines = output.splitlines()
+    assert lines[-1] == said, output
+    assert link_in(lines[-2]).startswith(said.split()[4].rstrip(",") + "/newsroom/")
+
+
 def test_the_link_sets_the_password_once(client):
     link = link_in(create("nadia", email="nadia@example.org", role=["reporter"]))
     path = link.removeprefix("http://127.0.0.1:8000")

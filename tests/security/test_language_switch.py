@@ -8,6 +8,7 @@ opens as http://evil.example/phish. The sign-in page's `next` led to the switch,
 """
 
 import re
+from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
@@ -165,3 +166,20 @@ def test_signing_in_on_the_way_to_the_switch_lands_on_this_site(client):
     assert response.status_code == 302
     assert on_this_site(response["Location"]), response["Location"]
     assert response["Location"] == "/evil.example/phish"
+
+
+def test_the_readmes_examples_of_the_switch_are_what_it_does(client):
+    """README said `?next=/fr//evil.example` "leads to /evil.example on this site": the
+    English switch's answer, while the French one leads to /fr/evil.example. Each example
+    it gives, `/language/<code>/?next=…` leads to `…`, is the switch's answer; one without
+    a language would have to be every language's."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme[readme.index("## The site") : readme.index("## The newsroom")]
+    examples = re.findall(
+        r"`(?:/language/(\w+)/)?\?next=([^`]+)` leads to `([^`]+)`", " ".join(section.split())
+    )
+    assert examples, "the README gives no example of the switch"
+    for code, target, location in examples:
+        for language in [code] if code else CODES:
+            response = client.get(reverse("set-language", args=[language]), {"next": target})
+            assert response["Location"] == location, (language, target, response["Location"])

@@ -170,19 +170,43 @@ def test_a_new_rule_version_recomputes_every_verdict(seeded, monkeypatch):
 
 
 def test_a_queued_full_reevaluation_covers_every_visit_once(seeded, settings):
-    from django.core.management import call_command
-
     assert settings.CELERY_TASK_ALWAYS_EAGER  # the tasks run inline here
     ranges = outbox.queue_full_reevaluation(visits_per_task=7, force=True)
     assert len(ranges) > 1
     ids = sorted(Visit.objects.values_list("pk", flat=True))
     covered = [i for i in ids for lo, hi in ranges if lo < i <= hi]
     assert covered == ids  # contiguous, no gap, no overlap
-    out = io.StringIO()
-    call_command("evaluate_visits", "--queue", stdout=out)
-    assert "Queued a full re-evaluation as 1 task (visits.reevaluate_range)." in out.getvalue()
     assert not EvaluationRequest.objects.exists()
     assert flagging.evaluate_visits().computed == 0
+
+
+def test_queue_without_a_broker_is_refused_and_names_what_does_the_same_here(
+    seeded, settings, monkeypatch
+):
+    """Without CELERY_BROKER_URL `evaluate_visits --queue` printed "Queued a full
+    re-evaluation as 1 task" while it had run the whole pass inline, in the command: no
+    worker can take a task there. It refuses now, before any work, naming the variable
+    and `--all`, which does the same work in this process and counts what it wrote."""
+    from django.core.management import CommandError, call_command
+
+    assert settings.CELERY_TASK_ALWAYS_EAGER  # no broker, as the tests run
+    monkeypatch.setattr(
+        outbox, "queue_full_reevaluation", lambda **kwargs: pytest.fail("work was done")
+    )
+    with pytest.raises(CommandError) as refused:
+        call_command("evaluate_visits", "--queue", "--force", stdout=io.StringIO())
+    assert str(refused.value) == (
+        "--queue enqueues tasks for Celery workers, and CELERY_BROKER_URL is not set: no "
+        "worker can take them. Set it to the workers' broker, or re-evaluate here with "
+        "`python3 manage.py evaluate_visits --all --force`."
+    )
+
+    # With a broker, the tasks go to the workers and the command says how many.
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setattr(outbox, "queue_full_reevaluation", lambda **kwargs: [(0, 10), (10, 20)])
+    out = io.StringIO()
+    call_command("evaluate_visits", "--queue", stdout=out)
+    assert out.getvalue() == "Queued a full re-evaluation as 2 tasks (visits.reevaluate_range).\n"
 
 
 def test_a_share_of_a_pass_scans_in_one_postgresql_process(seeded):

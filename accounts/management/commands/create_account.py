@@ -3,7 +3,8 @@
 
 Creates a staff account with no usable password, gives it its roles (core.roles) and
 prints a one-time link where its owner sets a password (Django's password-reset token:
-it stops working once the password is set, or after PASSWORD_RESET_TIMEOUT). No
+it stops working once the password is set, or after PASSWORD_RESET_TIMEOUT), and which
+address the link starts with and what chose it (`link_base`). No
 password is ever typed on the command line, where shell history and process lists
 would keep it. A username or an email address another account holds, in any case, is
 refused (accounts.forms). The account's history (accounts.history) records that this
@@ -50,6 +51,17 @@ def password_link(user, base_url: str) -> str:
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     return base_url.rstrip("/") + set_password_path(uidb64, token)
+
+
+def link_base(given: str) -> tuple[str, str | None]:
+    """The address a password link starts with, without a trailing slash, and what chose
+    it: `given` (--base-url), else ICCWATCH_BASE_URL, else DEFAULT_BASE_URL, the
+    development server's default address (None: nothing chose it)."""
+    chosen = ((given, "--base-url"), (settings.ICCWATCH_BASE_URL, "ICCWATCH_BASE_URL"))
+    for address, source in chosen:
+        if address.strip():
+            return address.strip().rstrip("/"), source
+    return DEFAULT_BASE_URL, None
 
 
 class Command(BaseCommand):
@@ -109,9 +121,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Unknown role {', '.join(map(repr, unknown))}: use {', '.join(ROLES)}."
             )
-        base_url = (base_url or settings.ICCWATCH_BASE_URL or DEFAULT_BASE_URL).rstrip("/")
+        base_url, base_url_from = link_base(base_url)
         if not base_url.startswith(("http://", "https://")):
-            raise CommandError(f"--base-url {base_url!r} is not an http(s) address.")
+            raise CommandError(f"{base_url_from} {base_url!r} is not an http(s) address.")
         if language is not None and language not in language_codes():
             # argparse refuses it on the command line; call_command's keywords skip argparse.
             raise CommandError(f"Unknown language {language!r}: use {', '.join(language_codes())}.")
@@ -139,3 +151,11 @@ class Command(BaseCommand):
             f"expires in {settings.PASSWORD_RESET_TIMEOUT // 3600} hours):"
         )
         self.stdout.write(password_link(user, base_url))
+        if base_url_from is None:
+            self.stdout.write(
+                f"The link starts with {base_url}, the development default: set "
+                "ICCWATCH_BASE_URL (or give --base-url) to the address its owner opens the "
+                "site at."
+            )
+        else:
+            self.stdout.write(f"The link starts with {base_url} ({base_url_from}).")

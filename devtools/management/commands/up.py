@@ -10,6 +10,8 @@ uses it).
 Before any of that it checks that the server will be able to listen on --host/--port
 (`listening_problem`), and refuses at once, naming the port and the option, when it
 could not; it says where the site is once the server listens (`AnnouncingRunserver`).
+Links printed or mailed while it serves start with that address, unless ICCWATCH_BASE_URL
+chooses another (`link_to_the_served_site`).
 """
 
 import errno
@@ -113,6 +115,27 @@ def site_address(host: str, port: int) -> str:
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
+def link_to_the_served_site(host: str, port: int) -> None:
+    """Have every link printed or mailed start with the address of the server `up` runs,
+    http://<host>:<port> (`site_address`, without its trailing slash), unless one was chosen.
+
+    ICCWATCH_BASE_URL (the password reset mail, create_account run in this process) and
+    ICCWATCH_SITE_URL (alerts, reviewers' notices, webhooks), when unset or empty, fell back
+    to http://127.0.0.1:8000 whatever --port said: `up --port 8106` mailed links to an
+    address where nothing answered. Sets the variables too, for the autoreloader's child
+    and the Celery worker, which read the settings anew; a chosen ICCWATCH_SITE_URL is
+    kept. With --port 0 (any free port) only the server knows its port: the serving
+    process calls this again once bound (`AnnouncingRunserver.on_bind`).
+    """
+    if os.environ.get("ICCWATCH_BASE_URL", "").strip():
+        return  # chosen: settings.ICCWATCH_BASE_URL and ICCWATCH_SITE_URL follow it already
+    address = site_address(host, port).rstrip("/")
+    os.environ["ICCWATCH_BASE_URL"] = address
+    settings.ICCWATCH_BASE_URL = address
+    if not os.environ.get("ICCWATCH_SITE_URL", "").strip():
+        settings.ICCWATCH_SITE_URL = address  # its default is ICCWATCH_BASE_URL
+
+
 class AnnouncingRunserver(StaticfilesRunserver):
     """Django's runserver (with staticfiles' serving of static files, as `runserver`
     runs it here), which says where iccwatch is once its server listens: runserver calls
@@ -127,6 +150,7 @@ class AnnouncingRunserver(StaticfilesRunserver):
 
     def on_bind(self, server_port):
         super().on_bind(server_port)
+        link_to_the_served_site(self.site_host, server_port)
         self.stdout.write(
             self.style.SUCCESS(
                 f"iccwatch is at {site_address(self.site_host, server_port)}  "
@@ -179,6 +203,8 @@ class Command(BaseCommand):
         if problem is not None:
             raise CommandError(f"{problem} Nothing was started.")
         self.check()
+        if port:  # with --port 0 the port is known once the server listens (on_bind)
+            link_to_the_served_site(host, port)
         server = embedded_server()
         if server is not None:
             # Stopped when this command ends, unless another manage.py command still uses it.
@@ -193,7 +219,7 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
 
         worker = None
-        if settings.CELERY_BROKER_URL:
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
             self.step("Starting a Celery worker with beat (CELERY_BROKER_URL is set)")
             worker = start_celery_worker(beat=True)
         else:

@@ -10,11 +10,13 @@ current rule version.
 A full re-evaluation skips the visits whose inputs did not change since their verdict
 (its stored fingerprint); `--force` runs the rule on every visit all the same.
 `--queue` splits the full re-evaluation into Celery tasks (visits.reevaluate_range)
-for the workers instead, on however many machines they run.
+for the workers instead, on however many machines they run; without CELERY_BROKER_URL
+(no worker can take them) it is refused, naming `--all`.
 """
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from visits import flagging, outbox
@@ -71,6 +73,16 @@ class Command(BaseCommand):
             if stale:
                 raise CommandError(
                     "--queue re-evaluates every visit; it cannot be combined with --stale."
+                )
+            if settings.CELERY_TASK_ALWAYS_EAGER:
+                # Each task would run inline, here, the whole pass before the command
+                # returned; "Queued" would be untrue, and a pass meant for many workers
+                # would run in this one process.
+                raise CommandError(
+                    "--queue enqueues tasks for Celery workers, and CELERY_BROKER_URL is not "
+                    "set: no worker can take them. Set it to the workers' broker, or "
+                    "re-evaluate here with `python3 manage.py evaluate_visits --all"
+                    f"{' --force' if force else ''}`."
                 )
             ranges = outbox.queue_full_reevaluation(force=force)
             self.stdout.write(
