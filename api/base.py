@@ -42,6 +42,7 @@ from api.filters import (
     FACETS,
     GENERAL_PARAMETERS,
     ApiFilterBackend,
+    ApiOrderingFilter,
     check_parameters,
     facets_of,
 )
@@ -910,6 +911,10 @@ _CSV_DISPOSITION = {
 # cached (`never_cached`: the reports'), for api.schema, which takes it off: such a GET
 # sends no ETag, so it declares no 304.
 NEVER_CACHED = "x-iccwatch-never-cached"
+# The mark ApiAutoSchema leaves on the members of an `ordering` parameter that list the
+# fewest first (a count key reversed, `-visits`: ApiOrderingFilter.fewest_first), for
+# api.schema, which names them so for generated clients (not `..._DESC`) and takes it off.
+FEWEST_FIRST = "x-iccwatch-fewest-first"
 
 
 class ApiAutoSchema(AutoSchema):
@@ -942,11 +947,18 @@ class ApiAutoSchema(AutoSchema):
 
     def _get_filter_parameters(self):
         parameters = super()._get_filter_parameters()
+        filters = getattr(getattr(self.view, "filterset_class", None), "base_filters", {})
         for parameter in parameters:
             schema = parameter.get("schema", {})
             if schema.get("type") == "array":
                 # `?verdict=` (no value) is a 400: a multi-valued filter holds one value or more.
                 schema["minItems"] = 1
+            ordering = filters.get(parameter["name"])
+            if isinstance(ordering, ApiOrderingFilter) and "items" in schema:
+                members = schema["items"].get("enum", ())
+                fewest = [m for m in members if ordering.fewest_first(m)]
+                if fewest:
+                    schema["items"][FEWEST_FIRST] = fewest
         return parameters
 
     def _error_codes(self) -> list[str]:
@@ -1439,4 +1451,10 @@ naming it, and nothing is filed or changed.
   `start` beside an `explanation` that names the old day), `false` once evaluated and
   for a past verdict (`as_of`), empty for a visit without a verdict; no other column
   moves.
+- 6 December 2026, the sort orders said: a count key (`visits`, `visits_hosted`,
+  `incidents`) lists the most first and `-` before it the fewest, as before; the schema
+  labelled `-visits` "(descending)". Each choice of `ordering` now says the order it
+  gives ("Visits (most first)", "Visits (fewest first)", "Name (descending)"), and a
+  generated client's name for `-visits` is `VISITS_FEWEST_FIRST` (it was `VISITS_DESC`;
+  `-incidents` and `-visits_hosted` likewise).
 """
