@@ -196,6 +196,7 @@ class StateViewSet(PublicReadViewSet):
     )
     serializer_class = StateSerializer
     filterset_class = StateApiFilterSet
+    facets_example = examples.STATE_FACETS
     lookup_field = "iso3"
     lookup_value_pattern = identifiers.ISO3_ANY_CASE
     resource_name = "state"

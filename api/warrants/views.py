@@ -70,6 +70,7 @@ class PersonViewSet(PublicReadViewSet):
     )
     serializer_class = PersonSerializer
     filterset_class = PersonApiFilterSet
+    facets_example = examples.PERSON_FACETS
     lookup_field = "slug"
     resource_name = "person"
     lookup_description = "slug"
@@ -106,6 +107,7 @@ class WarrantViewSet(PublicReadViewSet):
     )
     serializer_class = WarrantSerializer
     filterset_class = WarrantApiFilterSet
+    facets_example = examples.WARRANT_FACETS
     lookup_field = "ref"
     resource_name = "warrant"
     lookup_description = "ref"
