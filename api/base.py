@@ -20,6 +20,7 @@ import re
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
@@ -42,12 +43,13 @@ from api.filters import (
     FACETS,
     GENERAL_PARAMETERS,
     ApiFilterBackend,
+    ApiOrderingFilter,
     check_parameters,
     facets_of,
 )
 from api.formats import CSVRenderer, JSONRenderer, csv_columns, flat_row
 from api.lang import LANG, activate_for, lang_parameter
-from api.paging import JSON_ONLY
+from api.paging import JSON_ONLY, facets_schema
 from core import conditional, exports, identifiers, pagecache, tabular
 from core.echo import echoed
 from core.links import plain_link
@@ -910,6 +912,10 @@ _CSV_DISPOSITION = {
 # cached (`never_cached`: the reports'), for api.schema, which takes it off: such a GET
 # sends no ETag, so it declares no 304.
 NEVER_CACHED = "x-iccwatch-never-cached"
+# The mark ApiAutoSchema leaves on the members of an `ordering` parameter that list the
+# fewest first (a count key reversed, `-visits`: ApiOrderingFilter.fewest_first), for
+# api.schema, which names them so for generated clients (not `..._DESC`) and takes it off.
+FEWEST_FIRST = "x-iccwatch-fewest-first"
 
 
 class ApiAutoSchema(AutoSchema):
@@ -931,22 +937,56 @@ class ApiAutoSchema(AutoSchema):
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
-        if self.method == "GET" and (
-            isinstance(self.view, PublicReadMixin) or getattr(self.view, "requires_account", False)
-        ):
+        if self._reads_the_apis():
             parameters = [*parameters, lang_parameter()]
-            facets = getattr(getattr(self.view, "filterset_class", None), "FACETS", None)
-            if facets and not self._is_detail():
+            facets = self._offered_facets()
+            if facets:
                 parameters = [*parameters, facets_parameter(facets)]
         return parameters
 
+    def _reads_the_apis(self) -> bool:
+        """A GET of the public reads or of the reports: `lang`, and `facets` on a list."""
+        return self.method == "GET" and (
+            isinstance(self.view, PublicReadMixin) or getattr(self.view, "requires_account", False)
+        )
+
+    def _offered_facets(self) -> list[str]:
+        """The facets this operation's `?facets=` takes: its FilterSet's FACETS on a list
+        the API reads, none elsewhere (a record, a POST, a list without FACETS)."""
+        if not self._reads_the_apis() or self._is_detail():
+            return []
+        return list(getattr(getattr(self.view, "filterset_class", None), "FACETS", None) or ())
+
+    def _get_paginator(self):
+        """The view's paginator, told what its pages' `facets` are in the schema: the list's
+        own facets, with the view's `facets_example` (api.paging.facets_schema), or none
+        where the list has no `facets` parameter. ImproperlyConfigured for a list that
+        offers facets without an example of them."""
+        paginator = super()._get_paginator()
+        facets = self._offered_facets()
+        if paginator is not None and facets:
+            example = getattr(self.view, "facets_example", None)
+            if example is None:
+                raise ImproperlyConfigured(
+                    f"{type(self.view).__name__} offers facets but has no facets_example."
+                )
+            paginator.facets_schema = facets_schema(self.path, facets, example)
+        return paginator
+
     def _get_filter_parameters(self):
         parameters = super()._get_filter_parameters()
+        filters = getattr(getattr(self.view, "filterset_class", None), "base_filters", {})
         for parameter in parameters:
             schema = parameter.get("schema", {})
             if schema.get("type") == "array":
                 # `?verdict=` (no value) is a 400: a multi-valued filter holds one value or more.
                 schema["minItems"] = 1
+            ordering = filters.get(parameter["name"])
+            if isinstance(ordering, ApiOrderingFilter) and "items" in schema:
+                members = schema["items"].get("enum", ())
+                fewest = [m for m in members if ordering.fewest_first(m)]
+                if fewest:
+                    schema["items"][FEWEST_FIRST] = fewest
         return parameters
 
     def _error_codes(self) -> list[str]:
@@ -1439,4 +1479,15 @@ naming it, and nothing is filed or changed.
   `start` beside an `explanation` that names the old day), `false` once evaluated and
   for a past verdict (`as_of`), empty for a visit without a verdict; no other column
   moves.
+- 6 December 2026, the sort orders said: a count key (`visits`, `visits_hosted`,
+  `incidents`) lists the most first and `-` before it the fewest, as before; the schema
+  labelled `-visits` "(descending)". Each choice of `ordering` now says the order it
+  gives ("Visits (most first)", "Visits (fewest first)", "Name (descending)"), and a
+  generated client's name for `-visits` is `VISITS_FEWEST_FIRST` (it was `VISITS_DESC`;
+  `-incidents` and `-visits_hosted` likewise).
+- 6 December 2026, each list's facets in the schema: a page's `facets` showed the
+  visits' (`verdict`, `host`) on every list. It shows the list's own, as the list
+  answers the query its description names, and no `facets` at all where the list takes
+  no `?facets=` (findings, statements, referrals, reports). Nothing the API answers
+  changes.
 """

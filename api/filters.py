@@ -8,7 +8,10 @@ import re
 
 import django_filters
 from django.core.exceptions import ValidationError
+from django.forms.utils import pretty_name
 from django.utils import translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 from django_filters.constants import EMPTY_VALUES
 from django_filters.rest_framework import DjangoFilterBackend
 
@@ -175,6 +178,14 @@ class SortKeysField(RepeatableCSVField):
         return cleaned
 
 
+# What each member of `?ordering=` is called in the schema's list of choices: the order it
+# gives, a count's by how many (ApiOrderingFilter.build_choices).
+ASCENDING = gettext_lazy("{key} (ascending)")
+DESCENDING = gettext_lazy("{key} (descending)")
+MOST_FIRST = gettext_lazy("{key} (most first)")
+FEWEST_FIRST = gettext_lazy("{key} (fewest first)")
+
+
 class ApiOrderingFilter(django_filters.OrderingFilter):
     """`?ordering=person,-end` (or repeated): the chosen keys of the list's `Sorts`
     (core.sorting), the same definitions as the site's list of the same rows, tie-breakers
@@ -189,7 +200,35 @@ class ApiOrderingFilter(django_filters.OrderingFilter):
         them."""
         self.sorts = sorts
         kwargs["fields"] = tuple((key, key) for key in sorts)
+        # The schema's words for a list that says no more of its keys than their choices.
+        kwargs.setdefault(
+            "label", "Sort keys, comma-separated or repeated, `-` before one to reverse its order."
+        )
         super().__init__(*args, **kwargs)
+
+    def build_choices(self, fields, labels):
+        """[(member, label)]: each key, then its reverse (`name`, `-name`), in the keys'
+        order, each label saying the order that member gives. A count key lists the most
+        first (core.sorting.Sorts.most_first): `visits` "Visits (most first)", `-visits`
+        "Visits (fewest first)"; any other key `name` "Name (ascending)", `-name` "Name
+        (descending)". django-filter labelled every `-key` "(descending)", which `-visits`
+        is not. `fields` is {field: key}, `labels` {key or -key: label}, both as
+        django_filters.OrderingFilter passes them."""
+        choices = []
+        for key in fields.values():
+            name = labels.get(key) or gettext_lazy(pretty_name(key))
+            if self.sorts.most_first(key):
+                orders = (MOST_FIRST, FEWEST_FIRST)
+            else:
+                orders = (ASCENDING, DESCENDING)
+            for member, order in zip((key, f"-{key}"), orders, strict=True):
+                choices.append((member, labels.get(member) or format_lazy(order, key=name)))
+        return choices
+
+    def fewest_first(self, member: str) -> bool:
+        """Whether `member` (`-visits`, `name`) lists the fewest first: a count key reversed,
+        which is no descending order (a generated client's name for it says so)."""
+        return member.startswith("-") and self.sorts.most_first(member[1:])
 
     def filter(self, qs, value):
         """Order by the chosen keys (core.sorting.Sorts.order_by): a key's tie-breakers after

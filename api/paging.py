@@ -8,7 +8,10 @@ import dataclasses
 import datetime
 import functools
 import re
+from collections.abc import Sequence
+from urllib.parse import urlencode
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models
 from django.db.models import Func, Value
 from django.db.models.lookups import GreaterThan, Lookup
@@ -20,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from api.errors import InvalidFilter
+from api.filters import FACETS
 from core import pagecache
 from core.echo import echoed
 from core.identifiers import SLUG_MAX_LENGTH, iso_date, whole_number
@@ -35,28 +39,46 @@ JSON_ONLY = (
     "with `format=csv` (or `Accept: text/csv`) it is a 400, the CSV giving every matching row."
 )
 
-# The example is a real answer: /api/v1/visits/?person=vladimir-putin&verdict=non_compliance
-# &facets=verdict,host (tests/api/test_filters.py checks it against the data).
-FACETS_EXAMPLE_QUERY = {
-    "person": "vladimir-putin",
-    "verdict": "non_compliance",
-    "facets": "verdict,host",
-}
-FACETS_SCHEMA = {
-    "type": "object",
-    "description": "Only with `?facets=`: for each facet asked for, `{value: rows}`, most rows "
-    "first. A facet counts the rows that the other filters keep, its own filter set aside, so "
-    "that its counts say what choosing each value would give; a facet whose parameter is not "
-    "given counts the rows listed. E.g. (visits) "
-    "`?person=vladimir-putin&verdict=non_compliance&facets=verdict,host` lists 2 visits: "
-    "`verdict` counts all of that person's visits by verdict, `host` the hosts of the 2. Rows "
-    "without a value for a facet (an undated visit for `year`) are not counted.",
-    "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}},
-    "example": {
-        "verdict": {"no_obligation": 21, "deterred": 5, "non_compliance": 2},
-        "host": {"MNG": 1, "TJK": 1},
-    },
-}
+
+@dataclasses.dataclass(frozen=True)
+class FacetsExample:
+    """The `facets` a list's schema shows: what the list answers to `filters` (`{"person":
+    "vladimir-putin"}`) with every facet it offers asked for, read from the project's
+    dataset (tests/api/test_facets_schema.py asks again and compares). `counts` is
+    {facet: {value: rows}}, a facet's most rows first; `note`, what the example shows,
+    in words (optional)."""
+
+    filters: dict[str, str]
+    counts: dict[str, dict[str, int]]
+    note: str = ""
+
+
+def facets_schema(path: str, facets: Sequence[str], example: FacetsExample) -> dict:
+    """The `facets` property of the pages of the list at `path` (`/api/v1/persons/`), which
+    offers `facets` (its FilterSet's FACETS, in their order): described, and its example
+    the list's own facets, each as `example` counts it. Raises ImproperlyConfigured when
+    the example leaves out one of them or counts another (a facet added to a FilterSet
+    needs its example), as the schema is made."""
+    facets = list(facets)
+    if set(example.counts) != set(facets):
+        raise ImproperlyConfigured(
+            f"The facets example of {path} counts {sorted(example.counts)}, "
+            f"but the list offers {sorted(facets)}."
+        )
+    query = urlencode({**example.filters, FACETS: ",".join(facets)}, safe=",")
+    return {
+        "type": "object",
+        "description": "Only with `?facets=`: for each facet asked for, `{value: rows}`, most "
+        "rows first. A facet counts the rows that the other filters keep, its own filter set "
+        "aside, so that its counts say what choosing each value would give; a facet whose "
+        "parameter is not given counts the rows listed. Rows without a value for a facet (an "
+        "undated visit, for the visits' `year`) are not counted. This list's facets: "
+        + ", ".join(f"`{name}`" for name in facets)
+        + f". The example is the `facets` of `{path}?{query}`"
+        + (f": {example.note}" if example.note else "."),
+        "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "example": {name: example.counts[name] for name in facets},
+    }
 
 
 def _whole_number(request, param: str, default: int, maximum: int, what: str) -> int:
@@ -104,6 +126,9 @@ class PagePagination(pagination.PageNumberPagination):
     `sort_partitions`, if any, are the sort keys read value by value (core.paging).
     """
 
+    # The `facets` property of this list's pages in the schema (facets_schema), set by
+    # api.base.ApiAutoSchema for a list that offers facets; None: the pages have none.
+    facets_schema: dict | None = None
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
     invalid_page_message = "There is no page {page_number} ({message}); pages are numbered from 1."
@@ -148,7 +173,8 @@ class PagePagination(pagination.PageNumberPagination):
 
     def get_paginated_response_schema(self, schema):
         answer = super().get_paginated_response_schema(schema)
-        answer["properties"]["facets"] = FACETS_SCHEMA
+        if self.facets_schema is not None:
+            answer["properties"]["facets"] = self.facets_schema
         return answer
 
     def get_page_number(self, request, paginator) -> int:
@@ -222,6 +248,10 @@ class IncidentFeedPagination(pagination.BasePagination):
     page_size = 50
     max_page_size = MAX_PAGE_SIZE
     ordering = ("flag_xact", "flag_id")
+    # The `facets` property of this list's pages in the schema (facets_schema), set by
+    # api.base.ApiAutoSchema for a list that offers facets; None: the pages have none.
+    facets_schema: dict | None = None
+
     # The oldest transaction still running, other than the reader's own (PostgreSQL counts
     # its own in pg_snapshot_xmin, but its rows are visible to it) and other than those
     # shown to run in another database of the cluster, which cannot write this table
@@ -404,7 +434,7 @@ class IncidentFeedPagination(pagination.BasePagination):
                     "example": False,
                 },
                 "results": schema,
-                "facets": FACETS_SCHEMA,
+                **({"facets": self.facets_schema} if self.facets_schema is not None else {}),
             },
         }
 

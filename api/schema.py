@@ -9,7 +9,7 @@ import re
 
 from django.conf import settings
 
-from api.base import API_DESCRIPTION, NEVER_CACHED, RATE_LIMIT_HEADERS
+from api.base import API_DESCRIPTION, FEWEST_FIRST, NEVER_CACHED, RATE_LIMIT_HEADERS
 from api.reports.serializers import ReportInputSerializer
 from core.filters import MAX_VALUES
 from visits.reports import SOURCES_MAX
@@ -74,8 +74,10 @@ def _once_each(parameter) -> None:
     keys = {str(value).lstrip("-") for value in schema["items"]["enum"]}
     schema.update(minItems=1, maxItems=len(keys), uniqueItems=True)
     if parameter["name"] == "ordering":
+        # Before the list of choices, not glued to its last one.
         rule = "Each key at most once, in one direction: `start,-start` is a 400."
-        parameter["description"] = f"{parameter.get('description', '').rstrip()} {rule}".strip()
+        said, listed, choices = parameter.get("description", "").partition("\n\n*")
+        parameter["description"] = f"{said.rstrip()} {rule}".strip() + listed + choices
 
 
 def _page_examples(result) -> None:
@@ -335,9 +337,12 @@ def _describe_revalidation(result) -> None:
         }
 
 
-def _varname(value: str) -> str:
-    """`-decided` -> DECIDED_DESC, `n/a` -> N_A: an enum member's name in generated code."""
+def _varname(value: str, *, fewest_first: bool = False) -> str:
+    """`-decided` -> DECIDED_DESC, `n/a` -> N_A: an enum member's name in generated code; a
+    sort key that lists the fewest first (`-visits`, a count reversed) -> VISITS_FEWEST_FIRST."""
     name = re.sub(r"[^0-9A-Za-z]+", "_", value.lstrip("-")).strip("_").upper() or "BLANK"
+    if fewest_first:
+        return f"{name}_FEWEST_FIRST"
     return f"{name}_DESC" if value.startswith("-") else name
 
 
@@ -352,11 +357,13 @@ def _walk(node):
 
 
 def _name_enum_values(result) -> None:
-    """x-enum-varnames on every enum of strings, so that descending orders read as such."""
-    for schema in _walk(result):
+    """x-enum-varnames on every enum of strings, so that descending orders read as such,
+    and the orders that list the fewest first (api.base.FEWEST_FIRST) as those."""
+    for schema in list(_walk(result)):
+        fewest = schema.pop(FEWEST_FIRST, ())
         values = schema.get("enum")
         if isinstance(values, list) and values and all(isinstance(v, str) for v in values):
-            schema["x-enum-varnames"] = [_varname(v) for v in values]
+            schema["x-enum-varnames"] = [_varname(v, fewest_first=v in fewest) for v in values]
 
 
 # Properties an answer carries only when asked for: a list's `facets` (with `?facets=`).

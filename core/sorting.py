@@ -65,6 +65,12 @@ class Sorts(Mapping):
         lists' counts of visits, front.summaries.list_counts)."""
         return Sorts(self.keys, {**self.annotations, **factories})
 
+    def most_first(self, key: str) -> bool:
+        """Whether `key` (without a `-`) lists the largest values first on its own: a count,
+        whose first ORDER BY name has a `-` (`"visits": ("-visits_count", ...)`), so that
+        `-key` lists the fewest first. KeyError for a key the list does not offer."""
+        return self.keys[key][0].startswith("-")
+
     def names(self, chosen: Sequence[str]) -> list[str]:
         """The ORDER BY names, without direction, that the chosen keys (`-host` or `host`)
         sort by."""

@@ -10,12 +10,15 @@ sources are several rows, never several values in one cell.
 
 Only what the public sees is included: verified visits and those withdrawn from the
 record (with their `withdrawn` verdict), never a report awaiting review, nor researchers'
-notes, nor who edited what. Each file carries the data dictionary (`codebook.csv`, every
-column with its type and meaning, and DICTIONARY.md), LICENSE, the dataset's VERSION, the
-build date and, in the zip, CHANGELOG.md and the SHA-256 of each member: the documentation
-is that of the folder the latest import read (DatasetImport.documents). The SQLite file is
-plain tables with primary and foreign keys (Datasette opens it as it is), plus `_meta`
-(version, date, licence) and `_codebook`.
+notes, nor who edited what. Each file carries the codebook (every column with its type
+and meaning), DICTIONARY.md, LICENSE, CHANGELOG.md, the dataset's version and the date
+the data last changed (`data_as_of`, never the build's time: `data_as_of()`), and the zip
+the SHA-256 of each member: the documentation is that of the folder the latest import
+read (DatasetImport.documents). In the zip they are members (`codebook.csv`, `VERSION`,
+`README.txt` with the version, date and checksums); the SQLite file is plain tables with
+primary and foreign keys (Datasette opens it as it is), plus `_meta` (title, version,
+data_as_of, and where the licence, dictionary and changelog are), `_codebook` and
+`_documents` (name, content: the three documents).
 
 `build()` writes both files under `settings.ICCWATCH_DOWNLOADS_DIR`, named by the data's
 version and a digest of its state (`data_key`), with a manifest (`manifest.json`: file
@@ -55,7 +58,7 @@ from django.utils import timezone
 
 from core import reasons, tabular
 from core.models import Source
-from dataset.models import DatasetImport
+from dataset.models import DOCUMENTS, DatasetImport
 from dataset.state import data_state
 from states.models import Declaration, JointStatement, SecurityCouncilReferral, State, TreatyEvent
 from visits.models import (
@@ -520,7 +523,9 @@ def dataset_version() -> str:
 # unless it changes one of them). 6: the findings and statements tables' last column,
 # `slug` (the row's `id` in the dataset's files). 7: the last column of the visits and the
 # verdicts, `reevaluation_pending` (whether a verdict awaits re-evaluation after a change).
-LAYOUT = 7
+# 8: the SQLite file holds DICTIONARY.md, LICENSE and CHANGELOG.md (`_documents`), and its
+# `_meta` says where they are (`licence`, `dictionary`, `changelog`).
+LAYOUT = 8
 
 
 def data_key() -> str:
@@ -641,13 +646,23 @@ EARLIEST_ZIP_TIME = datetime.datetime(1980, 1, 1, tzinfo=datetime.UTC)
 
 
 def _about(version: str, as_of: datetime.datetime) -> dict:
+    """What both files say of themselves: title, `version`, `data_as_of` (the date the data
+    last changed, ISO 8601 UTC: never the build's time, so that the same data makes the
+    same bytes) and `licence` (its name; each file says where its text is)."""
     return {
         "title": "iccwatch: visits of persons wanted under ICC arrest warrants, with verdicts",
         "version": version,
         "data_as_of": tabular.text(as_of),
-        "licence": "Creative Commons Attribution 4.0 International (CC BY 4.0); see LICENSE",
-        "dictionary": "codebook.csv (every column's type and meaning) and DICTIONARY.md",
+        "licence": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
     }
+
+
+def documents() -> list[tuple[str, str]]:
+    """[(file name, text)] of the documentation both files hold, DICTIONARY.md, LICENSE
+    and CHANGELOG.md, those of the folder the latest import read
+    (DatasetImport.documents): the zip's members, the SQLite file's `_documents` rows."""
+    texts = DatasetImport.documents()
+    return [(DOCUMENTS[field], texts[field]) for field in ("dictionary", "licence", "changelog")]
 
 
 # --- Writing ----------------------------------------------------------------------------
@@ -655,7 +670,8 @@ def _about(version: str, as_of: datetime.datetime) -> dict:
 
 def write_zip(path: Path, all_tables: list[BulkTable], about: dict) -> None:
     """A zip of one CSV per table, the codebook, DICTIONARY.md, LICENSE, VERSION, CHANGELOG.md
-    and README.txt (what it is, when it was built, the SHA-256 of every member)."""
+    and README.txt (what it is, its version, the date the data last changed, the SHA-256
+    of every other member)."""
     checksums = []
     dated = datetime.datetime.fromisoformat(about["data_as_of"])
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -676,20 +692,15 @@ def write_zip(path: Path, all_tables: list[BulkTable], about: dict) -> None:
             add_lines(f"{bulk.table.name}.csv", tabular.csv_lines(rows(bulk), bulk.table.names))
         add_lines("codebook.csv", tabular.csv_lines(codebook_rows(all_tables), CODEBOOK.names))
         # The documentation of the folder the latest import read, as the site shows it.
-        documents = DatasetImport.documents()
-        for name, document in (
-            ("DICTIONARY.md", "dictionary"),
-            ("LICENSE", "licence"),
-            ("CHANGELOG.md", "changelog"),
-        ):
-            add_text(name, documents[document])
+        for name, text in documents():
+            add_text(name, text)
         add_text("VERSION", about["version"] + "\n")
         readme = [
             about["title"],
             "",
             f"Version: {about['version']}",
             f"Data as of: {about['data_as_of']}",
-            f"Licence: {about['licence']}",
+            f"Licence: {about['licence']}; see LICENSE",
             "Columns, types and meanings: codebook.csv and DICTIONARY.md (Export format).",
             "CSV: UTF-8 with a byte order mark, RFC 4180; dates ISO 8601 with a <name>_precision "
             "column; lists as JSON arrays; one row per item in the companion tables.",
@@ -733,7 +744,9 @@ def _sqlite_value(value, column_type: str):
 
 def write_sqlite(path: Path, all_tables: list[BulkTable], about: dict) -> None:
     """One SQLite file: a table per bulk table with its primary and foreign keys, `_meta`
-    (version, date, licence, ...) and `_codebook`."""
+    (title, version, data_as_of, and where the licence, dictionary and changelog are),
+    `_codebook` (every column's type and meaning, as codebook.csv) and `_documents`
+    (name, content: DICTIONARY.md, LICENSE and CHANGELOG.md, as the zip holds them)."""
     db = sqlite3.connect(path)
     try:
         for bulk in all_tables:
@@ -761,8 +774,17 @@ def write_sqlite(path: Path, all_tables: list[BulkTable], about: dict) -> None:
                 db.executemany(f'INSERT INTO "{table.name}" VALUES ({placeholders})', batch)
             for column in bulk.foreign_keys:
                 db.execute(f'CREATE INDEX "{table.name}_{column}" ON "{table.name}" ("{column}")')
+        meta = {
+            **about,
+            "licence": f"{about['licence']}; its text: the row LICENSE of _documents",
+            "dictionary": "_codebook (every column's type and meaning) and the row "
+            "DICTIONARY.md of _documents",
+            "changelog": "the row CHANGELOG.md of _documents (what each dataset version changed)",
+        }
         db.execute("CREATE TABLE _meta (key TEXT PRIMARY KEY, value TEXT)")
-        db.executemany("INSERT INTO _meta VALUES (?, ?)", list(about.items()))
+        db.executemany("INSERT INTO _meta VALUES (?, ?)", list(meta.items()))
+        db.execute("CREATE TABLE _documents (name TEXT PRIMARY KEY, content TEXT)")
+        db.executemany("INSERT INTO _documents VALUES (?, ?)", documents())
         db.execute(
             'CREATE TABLE _codebook ("table" TEXT, "column" TEXT, type TEXT, pandas_dtype TEXT, '
             'description TEXT, PRIMARY KEY ("table", "column"))'

@@ -562,13 +562,13 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
             reversed_key = current and key.startswith("-")
             # The arrow shows the rows' order, not the key's: a count column's key sorts the
             # largest first (`incidents` is -incidents_count), so it points down.
-            descending = current and (reversed_key != listing.sorts[column.sort][0].startswith("-"))
+            most_first = listing.sorts.most_first(column.sort)  # a count column
+            descending = current and (reversed_key != most_first)
             query = request.GET.copy()
             query.pop(PAGE, None)
             query[ORDERING] = f"-{column.sort}" if current and not reversed_key else column.sort
             # What following the link does, said by the link (its description), not by the
             # column's header, which names the column in every cell a screen reader reads.
-            most_first = listing.sorts[column.sort][0].startswith("-")  # a count column
             next_descending = query[ORDERING].startswith("-") != most_first
             action = (
                 _("Sort by %(column)s, descending")

@@ -2,6 +2,8 @@
 
 from drf_spectacular.utils import OpenApiExample
 
+from api.paging import FacetsExample
+
 BASE = "https://iccwatch.example.org/api/v1"
 
 # Hungary's row of states.csv cites it; the importer gives each of its treaty dates the same.
@@ -156,4 +158,14 @@ REFERRAL = OpenApiExample(
             }
         ],
     },
+)
+
+
+STATE_FACETS = FacetsExample(
+    filters={"status": "withdrawn", "as_of": "2026-06-02"},
+    counts={
+        "status": {"party": 124, "non_party": 71, "territory": 49, "withdrawn": 3, "not_a_state": 2}
+    },
+    note="it lists the 3 states withdrawn on the day Hungary's withdrawal took effect; "
+    "`status` counts every state by its standing that day.",
 )

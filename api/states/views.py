@@ -57,13 +57,15 @@ AS_OF_STATES = (
 
 
 STATE_ORDERING = (
-    "Sort keys, comma-separated or repeated, `-` before one for descending (default: `name`), "
-    "the same as the site's /states/ and its downloads: `name` (the `translated_name`, in the "
-    "answer's language, accents and case folded); `iso3`; `entry_into_force` (the date of its "
-    "`entry_into_force` event; a state without one sorts last in either direction); `visits` "
-    "(or `visits_hosted`, the column of /states.csv), the visits it hosted that took place "
-    "(not trips called off, attended by video or only announced), and `incidents`, both most "
-    "first, as the site's list counts them (ties by name); `updated` (`updated_at`)."
+    "Sort keys, comma-separated or repeated, `-` before one to reverse its order (default: "
+    "`name`), the same as the site's /states/ and its downloads: `name` (the "
+    "`translated_name`, in the answer's language, accents and case folded); `iso3`; "
+    "`entry_into_force` (the date of its `entry_into_force` event; a state without one sorts "
+    "last in either direction); `updated` (`updated_at`): ascending, and descending with `-`. "
+    "`visits` (or `visits_hosted`, the column of /states.csv), the visits it hosted that took "
+    "place (not trips called off, attended by video or only announced), and `incidents`, as "
+    "the site's list counts them: most first, and fewest first with `-` (`-visits`); ties by "
+    "name."
 )
 
 
@@ -194,6 +196,7 @@ class StateViewSet(PublicReadViewSet):
     )
     serializer_class = StateSerializer
     filterset_class = StateApiFilterSet
+    facets_example = examples.STATE_FACETS
     lookup_field = "iso3"
     lookup_value_pattern = identifiers.ISO3_ANY_CASE
     resource_name = "state"

@@ -2,6 +2,8 @@
 
 from drf_spectacular.utils import OpenApiExample
 
+from api.paging import FacetsExample
+
 BASE = "https://iccwatch.example.org/api/v1"
 EXPLANATION = (
     "Mongolia had been bound since 1 July 2002 (State Party; ratified 11 April 2002). The warrant against "
@@ -356,4 +358,47 @@ FINDING_WITHOUT_VISIT = OpenApiExample(
         "notes": "",
         "sources": [],
     },
+)
+
+
+# What `/api/v1/visits/` counts of Putin's visits flagged as incidents: `verdict`, its own
+# filter set aside, counts all his visits, `person` the incidents of every person.
+VISIT_FACETS = FacetsExample(
+    filters={"person": "vladimir-putin", "verdict": "non_compliance"},
+    counts={
+        "person": {
+            "omar-al-bashir": 15,
+            "vladimir-putin": 2,
+            "benjamin-netanyahu": 1,
+            "osama-elmasry-njeem": 1,
+        },
+        "host": {"MNG": 1, "TJK": 1},
+        "situation": {"ukraine": 2},
+        "verdict": {"no_obligation": 21, "deterred": 5, "non_compliance": 2},
+        "basis": {"state_party": 2},
+        "status": {"occurred": 2},
+        "host_control": {"effective": 2},
+        "year": {"2024": 1, "2025": 1},
+    },
+    note="it lists 2 visits; `verdict` counts all of that person's visits by verdict, "
+    "`person` the visits of every person with that verdict, the other facets the 2.",
+)
+INCIDENT_FACETS = FacetsExample(
+    filters={"person": "vladimir-putin"},
+    counts={
+        "person": {
+            "omar-al-bashir": 15,
+            "vladimir-putin": 2,
+            "benjamin-netanyahu": 1,
+            "osama-elmasry-njeem": 1,
+        },
+        "host": {"MNG": 1, "TJK": 1},
+        "situation": {"ukraine": 2},
+        "verdict": {"non_compliance": 2},
+        "basis": {"state_party": 2},
+        "status": {"occurred": 2},
+        "host_control": {"effective": 2},
+        "year": {"2024": 1, "2025": 1},
+    },
+    note="it lists 2 incidents; `person` counts the incidents of every person.",
 )

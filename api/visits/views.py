@@ -349,6 +349,7 @@ class VisitViewSet(
 
     serializer_class = VisitSerializer
     filterset_class = VisitApiFilterSet
+    facets_example = examples.VISIT_FACETS
     lookup_field = "slug"
     # Page numbers, or a cursor with which a copy of the whole list loses no visit while
     # visits are withdrawn or added (api.paging.PageOrCursorPagination).
@@ -505,6 +506,7 @@ class IncidentViewSet(
 
     serializer_class = IncidentSerializer
     filterset_class = IncidentFilterSet
+    facets_example = examples.INCIDENT_FACETS
     pagination_class = IncidentFeedPagination
     resource_name = "incident"
     # A feed read by its cursor, not by pages: a cursor beyond the newest change is a 400

@@ -2,6 +2,8 @@
 
 from drf_spectacular.utils import OpenApiExample
 
+from api.paging import FacetsExample
+
 BASE = "https://iccwatch.example.org/api/v1"
 SOURCE = {
     "url": "https://en.wikipedia.org/wiki/International_Criminal_Court_arrest_warrants_for_Russian_leaders",
@@ -71,4 +73,30 @@ WARRANT = OpenApiExample(
         "sources": [SOURCE],
         "updated_at": "2026-11-26T21:16:02.460008Z",
     },
+)
+
+
+PERSON_FACETS = FacetsExample(
+    filters={"nationality": "RUS", "situation": "ukraine"},
+    counts={
+        "situation": {"ukraine": 6, "georgia": 2},
+        "status": {"at_large": 6},
+        "nationality": {"RUS": 6},
+    },
+    note="it lists 6 persons; `situation` counts the Russian nationals of every situation.",
+)
+WARRANT_FACETS = FacetsExample(
+    filters={"person": "vladimir-putin", "situation": "ukraine"},
+    counts={
+        "person": {
+            "maria-lvova-belova": 1,
+            "sergei-kobylash": 1,
+            "sergei-shoigu": 1,
+            "valery-gerasimov": 1,
+            "viktor-sokolov": 1,
+            "vladimir-putin": 1,
+        },
+        "situation": {"ukraine": 1},
+    },
+    note="it lists 1 warrant; `person` counts the warrants of every person of the situation.",
 )

@@ -12,11 +12,12 @@ from warrants.filters import WARRANT_SORTS, PersonFilterSet, WarrantFilterSet
 from warrants.models import Person, Warrant
 
 PERSON_ORDERING = (
-    "Sort keys, comma-separated or repeated, `-` before one for descending (default: `name`), "
-    "the same as the site's /persons/ and its downloads: `name` (accents and case folded); "
-    "`situation` (its name, then the person's); `status`; `visits`, the person's recorded "
-    "trips (those called off, attended by video or only announced too), and `incidents`, "
-    "both most first, as the site's list counts them (ties by name); `updated` (`updated_at`)."
+    "Sort keys, comma-separated or repeated, `-` before one to reverse its order (default: "
+    "`name`), the same as the site's /persons/ and its downloads: `name` (accents and case "
+    "folded); `situation` (its name, then the person's); `status`; `updated` (`updated_at`): "
+    "ascending, and descending with `-`. `visits`, the person's recorded trips (those called "
+    "off, attended by video or only announced too), and `incidents`, as the site's list "
+    "counts them: most first, and fewest first with `-` (`-visits`); ties by name."
 )
 WARRANT_ORDERING = (
     "Sort keys, comma-separated or repeated, `-` before one for descending (default: "
@@ -69,6 +70,7 @@ class PersonViewSet(PublicReadViewSet):
     )
     serializer_class = PersonSerializer
     filterset_class = PersonApiFilterSet
+    facets_example = examples.PERSON_FACETS
     lookup_field = "slug"
     resource_name = "person"
     lookup_description = "slug"
@@ -105,6 +107,7 @@ class WarrantViewSet(PublicReadViewSet):
     )
     serializer_class = WarrantSerializer
     filterset_class = WarrantApiFilterSet
+    facets_example = examples.WARRANT_FACETS
     lookup_field = "ref"
     resource_name = "warrant"
     lookup_description = "ref"

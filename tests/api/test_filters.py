@@ -392,13 +392,15 @@ def test_facets_count_the_rows_by_each_field(seeded, api_client):
 def test_the_schema_describes_facets_as_a_real_answer_gives_them(seeded, api_client):
     """The schema said facets count "the matching rows", with an example no answer gives
     (`?host=MNG,TJK` counts every host, its own filter set aside)."""
-    from api.paging import FACETS_EXAMPLE_QUERY
+    from api.visits.examples import VISIT_FACETS
+    from visits.filters import VisitFilterSet
 
     schema = api_client.get("/api/v1/schema/", {"format": "json"}).json()
     page = schema["components"]["schemas"]["PaginatedVisitList"]
     facets = page["properties"]["facets"]
     assert "the other filters keep, its own filter set aside" in facets["description"]
-    answer = api_client.get("/api/v1/visits/", FACETS_EXAMPLE_QUERY).json()
+    query = {**VISIT_FACETS.filters, "facets": ",".join(VisitFilterSet.FACETS)}
+    answer = api_client.get("/api/v1/visits/", query).json()
     assert answer["facets"] == facets["example"]
     assert f"lists {answer['count']} visits" in facets["description"]
     # The rule the example shows: `verdict` ignores `?verdict=`, `host` counts the rows listed.

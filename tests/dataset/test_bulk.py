@@ -115,6 +115,29 @@ def test_the_sqlite_file_has_primary_and_foreign_keys_that_hold(seeded, download
     assert documented == sum(len(b.table.columns) for b in bulk.tables())
 
 
+def test_the_sqlite_file_holds_the_dictionary_licence_and_changelog_it_names(seeded, downloads):
+    """README and DICTIONARY.md said each file holds DICTIONARY.md and LICENSE, but the
+    SQLite file's `_meta` only named them ("see LICENSE"), and neither was inside."""
+    from dataset.models import DatasetImport
+
+    archive, db, manifest = built(downloads)
+    documents = dict(db.execute("SELECT name, content FROM _documents").fetchall())
+    expected = DatasetImport.documents()
+    assert documents == {
+        "DICTIONARY.md": expected["dictionary"],
+        "LICENSE": expected["licence"],
+        "CHANGELOG.md": expected["changelog"],
+    }
+    # The same text as the zip's members of the same names.
+    assert documents == {name: archive.read(name).decode() for name in documents}
+    assert "Creative Commons Attribution 4.0" in documents["LICENSE"]
+    # `_meta` says where each is, in this file.
+    meta = dict(db.execute("SELECT key, value FROM _meta").fetchall())
+    assert "_codebook" in meta["dictionary"] and "_documents" in meta["dictionary"]
+    assert "_documents" in meta["licence"] and "_documents" in meta["changelog"]
+    assert (meta["version"], meta["data_as_of"]) == (manifest["version"], manifest["data_as_of"])
+
+
 def read_with_documented_dtypes(archive: zipfile.ZipFile, table: str, codebook: list[dict]):
     columns = [row for row in codebook if row["table"] == table]
     dates = [c["column"] for c in columns if c["type"] in ("date", "datetime")]
