@@ -9,7 +9,7 @@ import re
 
 from django.conf import settings
 
-from api.base import API_DESCRIPTION, NEVER_CACHED, RATE_LIMIT_HEADERS
+from api.base import API_DESCRIPTION, NEVER_CACHED, RATE_LIMIT_HEADERS, api_version
 from api.reports.serializers import ReportInputSerializer
 from core.filters import MAX_VALUES
 from visits.reports import SOURCES_MAX
@@ -18,6 +18,8 @@ from visits.reports import SOURCES_MAX
 def describe_api(result, generator, request, public):
     """drf-spectacular postprocessing hook: the API's overview as the schema's description."""
     result["info"]["description"] = API_DESCRIPTION.strip()
+    # The version is the date of the change log's latest entry (api.base.api_version).
+    result["info"]["version"] = api_version()
     # Where a generated client sends its requests: the site the schema was read from (its
     # paths begin with /api/v1/), else, written without a request, the site's address.
     base = request.build_absolute_uri("/") if request is not None else settings.ICCWATCH_BASE_URL
