@@ -1441,6 +1441,11 @@ from the version alone whether the contract moved since it was written):
   `start` beside an `explanation` that names the old day), `false` once evaluated and
   for a past verdict (`as_of`), empty for a visit without a verdict; no other column
   moves.
+- 5 December 2026, a source's `archived_url` in the schema: one string schema
+  (`default: ""`, `maxLength: 1000`) that is `anyOf` a `uri` or empty, where a `oneOf`
+  put the `""` default on its `uri` branch (the document failed openapi-spec-validator
+  with formats checked, and the new visit's example failed the `oneOf`); the server
+  accepts what it accepted.
 - 5 December 2026, the schema's version: `info.version` is the date of the latest entry
   of this list (`2026.12.05`); it read `1.0.0` across every change above.
 """

@@ -62,9 +62,37 @@ def describe_api(result, generator, request, public):
             listed = body.get("properties", {}).get(field)
             if listed is not None and listed.get("type") == "array":
                 listed["maxItems"] = SOURCES_MAX
+    _blank_or_formatted(result)
     _page_examples(result)
     prepare_for_generated_clients(result)
     return result
+
+
+def _blank_or_formatted(result) -> None:
+    """A string field with a format that may also be blank (a source's `archived_url`:
+    DRF's URLField with allow_blank) as one string schema, its `default` and length on
+    it, and `anyOf` a formatted string or an empty one.
+
+    drf-spectacular writes `oneOf: [{format: uri, default: "", ...}, {maxLength: 0}]`:
+    the `""` default sits on the `uri` branch, which no empty string is (the document
+    fails openapi-spec-validator once formats are checked), and a validator that reads
+    formats as annotations finds `""` valid under both branches, so under no `oneOf`
+    (the new visit's example refused). Changed in place."""
+    for node in _walk(result.get("components", {})):
+        branches = node.get("oneOf")
+        if not (isinstance(branches, list) and len(branches) == 2):
+            continue
+        formatted, blank = branches
+        if blank != {"type": "string", "maxLength": 0} or "format" not in formatted:
+            continue
+        if formatted.get("type") != "string":
+            continue
+        del node["oneOf"]
+        node["type"] = "string"
+        for key in ("default", "maxLength", "minLength"):
+            if key in formatted:
+                node[key] = formatted[key]
+        node["anyOf"] = [{"format": formatted["format"]}, {"maxLength": 0}]
 
 
 def _once_each(parameter) -> None:
