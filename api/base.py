@@ -1227,7 +1227,9 @@ Each of these bodies takes only the fields its schema lists (`additionalProperti
 false`): any other, misspelt or made up, at the top or in a source, is a `400 invalid`
 naming it, and nothing is filed or changed.
 
-**Changes to this version** (what a client written before may notice):
+**Changes to this version** (what a client written before may notice; the schema's
+`info.version` is the date of the latest entry below, `YYYY.MM.DD`, so a client can tell
+from the version alone whether the contract moved since it was written):
 - 4 December 2026: in the CSV of `/visits/` and `/incidents/`, `url` is the row's API
   address, as in the JSON (it was the site's page, now `page_url`); a CSV refuses
   `page`, `page_size` and `facets` (`400 invalid_filter`: it gives every matching row);
@@ -1479,6 +1481,13 @@ naming it, and nothing is filed or changed.
   `start` beside an `explanation` that names the old day), `false` once evaluated and
   for a past verdict (`as_of`), empty for a visit without a verdict; no other column
   moves.
+- 5 December 2026, a source's `archived_url` in the schema: one string schema
+  (`default: ""`, `maxLength: 1000`) that is `anyOf` a `uri` or empty, where a `oneOf`
+  put the `""` default on its `uri` branch (the document failed openapi-spec-validator
+  with formats checked, and the new visit's example failed the `oneOf`); the server
+  accepts what it accepted.
+- 5 December 2026, the schema's version: `info.version` is the date of the latest entry
+  of this list; it read `1.0.0` across every change above.
 - 6 December 2026, the sort orders said: a count key (`visits`, `visits_hosted`,
   `incidents`) lists the most first and `-` before it the fewest, as before; the schema
   labelled `-visits` "(descending)". Each choice of `ordering` now says the order it
@@ -1491,3 +1500,19 @@ naming it, and nothing is filed or changed.
   no `?facets=` (findings, statements, referrals, reports). Nothing the API answers
   changes.
 """
+
+
+def api_version(description: str = API_DESCRIPTION) -> str:
+    """The API's version, the schema's `info.version`: the date of the latest entry of
+    "Changes to this version" in `description`, as `YYYY.MM.DD` (e.g. "2026.12.05").
+
+    The change log is the one source of truth: an entry logged moves the version. Raises
+    ValueError if the description has no dated entry (`- 5 December 2026...`)."""
+    log = description.split("**Changes to this version**", 1)[-1]
+    dates = [
+        datetime.datetime.strptime(found, "%d %B %Y").date()
+        for found in re.findall(r"^- (\d{1,2} [A-Z][a-z]+ \d{4})\b", log, flags=re.MULTILINE)
+    ]
+    if not dates:
+        raise ValueError("the API description's change log has no dated entry")
+    return max(dates).strftime("%Y.%m.%d")

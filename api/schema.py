@@ -9,7 +9,7 @@ import re
 
 from django.conf import settings
 
-from api.base import API_DESCRIPTION, FEWEST_FIRST, NEVER_CACHED, RATE_LIMIT_HEADERS
+from api.base import API_DESCRIPTION, FEWEST_FIRST, NEVER_CACHED, RATE_LIMIT_HEADERS, api_version
 from api.reports.serializers import ReportInputSerializer
 from core.filters import MAX_VALUES
 from visits.reports import SOURCES_MAX
@@ -18,6 +18,8 @@ from visits.reports import SOURCES_MAX
 def describe_api(result, generator, request, public):
     """drf-spectacular postprocessing hook: the API's overview as the schema's description."""
     result["info"]["description"] = API_DESCRIPTION.strip()
+    # The version is the date of the change log's latest entry (api.base.api_version).
+    result["info"]["version"] = api_version()
     # Where a generated client sends its requests: the site the schema was read from (its
     # paths begin with /api/v1/), else, written without a request, the site's address.
     base = request.build_absolute_uri("/") if request is not None else settings.ICCWATCH_BASE_URL
@@ -60,9 +62,37 @@ def describe_api(result, generator, request, public):
             listed = body.get("properties", {}).get(field)
             if listed is not None and listed.get("type") == "array":
                 listed["maxItems"] = SOURCES_MAX
+    _blank_or_formatted(result)
     _page_examples(result)
     prepare_for_generated_clients(result)
     return result
+
+
+def _blank_or_formatted(result) -> None:
+    """A string field with a format that may also be blank (a source's `archived_url`:
+    DRF's URLField with allow_blank) as one string schema, its `default` and length on
+    it, and `anyOf` a formatted string or an empty one.
+
+    drf-spectacular writes `oneOf: [{format: uri, default: "", ...}, {maxLength: 0}]`:
+    the `""` default sits on the `uri` branch, which no empty string is (the document
+    fails openapi-spec-validator once formats are checked), and a validator that reads
+    formats as annotations finds `""` valid under both branches, so under no `oneOf`
+    (the new visit's example refused). Changed in place."""
+    for node in _walk(result.get("components", {})):
+        branches = node.get("oneOf")
+        if not (isinstance(branches, list) and len(branches) == 2):
+            continue
+        formatted, blank = branches
+        if blank != {"type": "string", "maxLength": 0} or "format" not in formatted:
+            continue
+        if formatted.get("type") != "string":
+            continue
+        del node["oneOf"]
+        node["type"] = "string"
+        for key in ("default", "maxLength", "minLength"):
+            if key in formatted:
+                node[key] = formatted[key]
+        node["anyOf"] = [{"format": formatted["format"]}, {"maxLength": 0}]
 
 
 def _once_each(parameter) -> None:

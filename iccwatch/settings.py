@@ -960,7 +960,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "iccwatch API",
     "DESCRIPTION": "Visits of people wanted under ICC arrest warrants, and the verdicts on their hosts.",
     "LICENSE": DATA_LICENCE,
-    "VERSION": "1.0.0",
+    # Replaced by api.schema.describe_api with the date of the API change log's latest
+    # entry (api.base.api_version); "" here so no stale number can be read.
+    "VERSION": "",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

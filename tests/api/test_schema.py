@@ -946,3 +946,18 @@ def test_only_a_read_for_what_changed_declares_changed_until(openapi):
             for response in operation["responses"].values():
                 if (path, method) != ("/api/v1/visits/", "get"):
                     assert "Changed-Until" not in response.get("headers", {}), (path, method)
+
+
+def test_the_schemas_version_is_the_date_of_the_latest_change(openapi):
+    """`info.version` is the date of the latest entry of "Changes to this version" in the
+    schema's own description (YYYY.MM.DD): a breaking change logged there moves it, so the
+    version cannot stay behind the contract (it read 1.0.0 across every change)."""
+    description = openapi["info"]["description"]
+    log = description.split("**Changes to this version**", 1)[1]
+    dates = [
+        datetime.datetime.strptime(found, "%d %B %Y").date()
+        for found in re.findall(r"^- (\d{1,2} [A-Z][a-z]+ \d{4})\b", log, flags=re.MULTILINE)
+    ]
+    assert len(dates) >= 2
+    assert openapi["info"]["version"] == max(dates).strftime("%Y.%m.%d")
+    assert isinstance(openapi["info"]["version"], str)

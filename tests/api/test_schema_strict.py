@@ -4,7 +4,11 @@ pipelines run). A `nullable` beside a reference without a `type` let no null thr
 every visit without an occupier was refused; examples had `next: null` where the schema
 says it is always present, and states' declarations without their covered period."""
 
+import re
+import urllib.parse
+
 import pytest
+from jsonschema import FormatChecker
 from openapi_schema_validator import OAS30Validator
 
 pytestmark = pytest.mark.django_db
@@ -17,10 +21,30 @@ def openapi(client):
     return response.json()
 
 
-def validator(openapi: dict, schema: dict) -> OAS30Validator:
+def _is_uri(value) -> bool:
+    """RFC 3986's URI (section 3): a scheme, then `:`, no space or control character;
+    what openapi-spec-validator asserts of `format: uri` once rfc3987 is installed (an
+    empty string is none)."""
+    if not isinstance(value, str):
+        return True
+    if re.search(r"[\x00-\x20\x7f]", value):
+        return False
+    return bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", urllib.parse.urlsplit(value).scheme))
+
+
+# jsonschema's formats (dates, times...) and `uri`, asserted rather than annotations.
+FORMATS = FormatChecker()
+FORMATS.checks("uri")(_is_uri)
+
+
+def validator(openapi: dict, schema: dict, formats: bool = True) -> OAS30Validator:
     """`schema` (a response's, with `#/components/...` references) checked against the
-    whole document, read as OpenAPI 3.0 (`nullable`, `readOnly`)."""
-    return OAS30Validator({**schema, "components": openapi["components"]})
+    whole document, read as OpenAPI 3.0 (`nullable`, `readOnly`), with its formats
+    asserted (FORMATS), or, `formats` False, read as annotations, as many clients do."""
+    return OAS30Validator(
+        {**schema, "components": openapi["components"]},
+        format_checker=FORMATS if formats else None,
+    )
 
 
 def json_responses(openapi: dict):
@@ -57,6 +81,56 @@ def test_every_example_is_an_answer_the_schema_allows(openapi):
                 wrong[f"{operation} {status} {name}"] = problems[:3]
     assert found >= 20
     assert wrong == {}
+
+
+@pytest.mark.parametrize("formats", [True, False], ids=["formats-asserted", "formats-annotated"])
+def test_every_request_example_is_a_body_the_schema_allows(openapi, formats):
+    """A request body's examples (a new visit's `archived_url: ""` among them) validate,
+    formats asserted (as openapi-spec-validator checks them) or not: read without formats,
+    the empty address was valid under both branches of a `oneOf`, so under none."""
+    found = 0
+    wrong = {}
+    for path, item in openapi["paths"].items():
+        for method, operation in item.items():
+            content = operation.get("requestBody", {}).get("content", {})
+            for media, body in content.items():
+                check = validator(openapi, body["schema"], formats)
+                for name, example in body.get("examples", {}).items():
+                    found += 1
+                    problems = errors(check, example["value"])
+                    if problems:
+                        wrong[f"{method.upper()} {path} {media} {name}"] = problems[:3]
+    assert found >= 5
+    assert wrong == {}
+
+
+def _defaults(node, where=""):
+    """(where, schema) of every schema in `node` that gives a `default`."""
+    if isinstance(node, dict):
+        if "default" in node and isinstance(node.get("type", ""), str):
+            yield where, node
+        for key, value in node.items():
+            yield from _defaults(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _defaults(value, f"{where}/{index}")
+
+
+def test_every_default_is_a_value_its_own_schema_allows(openapi):
+    """openapi-spec-validator checks each `default` against the schema that gives it:
+    `archived_url`'s `""` sat on the `format: uri` branch, which no empty string is."""
+    wrong = {
+        where: errors(validator(openapi, schema), schema["default"])
+        for where, schema in _defaults(openapi["components"])
+        if errors(validator(openapi, schema), schema["default"])
+    }
+    assert wrong == {}
+
+
+def test_the_format_check_can_fail():
+    assert not FORMATS.conforms("", "uri")
+    assert not FORMATS.conforms("news.example.org/a", "uri")
+    assert FORMATS.conforms("https://web.archive.org/web/2026/https://example.org/", "uri")
 
 
 LISTS = {
