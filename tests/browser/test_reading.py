@@ -113,7 +113,9 @@ def test_a_phone_reads_the_whole_state_party_label_on_a_countrys_chart(site, bro
     must lie within the drawing, whole, at the size a phone gives it."""
     page = browse(width=PHONE, height=844)
     page.goto(site + url)
-    box = page.locator("#chart-record .band-label").evaluate(
+    label = page.locator('#chart-record .chart-svg[data-frame="narrow"] .band-label')
+    assert label.is_visible()  # the phone's drawing (front/charts.py, NARROW)
+    box = label.evaluate(
         """label => {
           const box = label.getBBox();
           return {left: box.x, right: box.x + box.width,
@@ -266,4 +268,33 @@ def test_a_printed_citation_is_whole(site, browse, language):
     )
     assert clipped == []
     assert " ".join(cite.aria_snapshot().split()).count(heard) == 1
+    assert not page.problems
+
+
+# Every chart text's size on the screen (CSS px): its font size times the drawing's scale.
+CHART_TEXT_SIZES = """() => Array.from(document.querySelectorAll('svg.chart-svg'))
+  .filter(svg => svg.getClientRects().length)
+  .flatMap(svg => Array.from(svg.querySelectorAll('text')).map(t => ({
+    text: t.textContent, size: parseFloat(getComputedStyle(t).fontSize) * svg.getScreenCTM().a,
+  })))"""
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+@pytest.mark.parametrize(
+    "url", ["/", "/persons/vladimir-putin/", "/fr/states/HUN/", "/states/UKR/"]
+)
+def test_a_charts_words_are_at_least_12_px_on_a_phone(site, browse, url, width):
+    """A chart drawn 560 units wide and scaled to a 360 px screen wrote its years and
+    totals at 7 to 10 px. A phone gets a drawing in a narrower frame, one per chart."""
+    page = browse(width=width, height=900)
+    page.goto(site + url)
+    sizes = page.evaluate(CHART_TEXT_SIZES)
+    assert sizes, url
+    small = [s for s in sizes if s["size"] < 12]
+    assert small == [], f"chart text under 12 px at {width} px: {small[:5]}"
+    shown = page.locator("figure.chart").evaluate_all(
+        "figures => figures.map(f => Array.from(f.querySelectorAll('svg.chart-svg'))"
+        ".filter(s => s.getClientRects().length).length)"
+    )
+    assert set(shown) <= {0, 1}, shown  # one drawing of each chart (none: nothing to draw)
     assert not page.problems
