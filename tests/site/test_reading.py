@@ -323,6 +323,24 @@ def test_chart_colours_stand_out_from_the_page_and_from_their_patterns():
     assert ratio("#14233c", band) >= 4.5
 
 
+def test_the_stylesheet_and_the_scripts_share_their_breakpoints():
+    """The script that closes the filter panel on a phone read 40rem (640 px), the
+    stylesheet drew a phone below 37.5em (600 px): between the two the panel closed on a
+    wide layout. Each breakpoint is a custom property of the stylesheet's root, every
+    media query of a maximum width uses one of them, and a script reads them (none writes
+    a width of its own)."""
+    from pathlib import Path
+
+    css = Path("static/css/site.css").read_text()
+    declared = dict(re.findall(r"--([a-z-]+-width): ([\d.]+em);", css))
+    assert set(declared) == {"phone-width", "list-card-width", "desktop-width"}
+    used = set(re.findall(r"@media[^{]*\(max-width: ([^)]+)\)", css))
+    assert used == set(declared.values())
+    scripts = {path.name: path.read_text() for path in Path("static/js").glob("*.js")}
+    assert [name for name, code in scripts.items() if re.search(r"\d(?:r?em|px)\)", code)] == []
+    assert "--phone-width" in scripts["closed-on-phone.js"]
+
+
 def test_several_places_read_as_a_list_in_words(reader, seeded):
     from visits.models import Visit
 
