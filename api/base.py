@@ -1204,7 +1204,11 @@ private, no-store`: never kept, never revalidated); send it back in `If-None-Mat
 An error (a `400`, a `404`) has none: it is no answer to revalidate.
 `If-Match` answers only if the current `ETag` is one of those given (`*`: any answer),
 otherwise `412 precondition_failed`, before any `304`, for a CSV too;
-`If-Unmodified-Since` is ignored (no answer has a `Last-Modified`).
+`If-Unmodified-Since` is ignored (no answer has a `Last-Modified`). With
+`Accept-Encoding: gzip` an answer comes gzipped, with a strong `ETag` of its own: the
+identity one with `-gzip` inside its quotes (`"abc"`, `"abc-gzip"`). Both are current:
+either passes `If-Match` and revalidates in `If-None-Match` (the `304` repeats the tag
+sent), whichever encoding is asked for.
 
 **Reports** (an account is required; roles are groups: `reporters`, `reviewers`,
 `admins`): reporters `POST /api/v1/reports/` a new visit, or a correction of a published
@@ -1499,6 +1503,14 @@ from the version alone whether the contract moved since it was written):
   answers the query its description names, and no `facets` at all where the list takes
   no `?facets=` (findings, statements, referrals, reports). Nothing the API answers
   changes.
+- 6 December 2026, compression: an answer in JSON or CSV is gzipped for a client whose
+  `Accept-Encoding` accepts gzip (`Content-Encoding: gzip`; a CSV still streamed), and
+  says `Vary: Accept-Encoding`. A gzip answer has a strong `ETag` of its own, the identity
+  answer's with `-gzip` inside its quotes (`"abc"`, `"abc-gzip"`), never a weak one
+  (`W/"abc"`, which no `If-Match` matches). `If-Match` and `If-None-Match` take either as
+  current, whatever the request's encoding: a `304` repeats the tag it was sent, a `412`
+  gives the one a `200` to the same request carries. Without `Accept-Encoding: gzip`,
+  the body and the tags are those of before.
 """
 
 

@@ -156,11 +156,12 @@ def _page_examples(result) -> None:
 
 NOT_MODIFIED = {
     "description": "Not Modified: the `If-None-Match` header named this answer's current "
-    "`ETag`, so the copy the client holds is still good. No body.",
+    "`ETag` (its identity one or its gzip one), so the copy the client holds is still "
+    "good. No body.",
     "headers": {
         "ETag": {
             "schema": {"type": "string"},
-            "description": "The unchanged answer's entity tag.",
+            "description": "The unchanged answer's entity tag, as `If-None-Match` named it.",
         }
     },
 }
@@ -168,26 +169,29 @@ IF_NONE_MATCH = {
     "name": "If-None-Match",
     "in": "header",
     "required": False,
-    "description": "The `ETag` of an earlier answer to the same request: if nothing changed "
-    "since, the answer is `304 Not Modified` with no body.",
+    "description": "The `ETag` of an earlier answer to the same request, gzipped or not: if "
+    "nothing changed since, the answer is `304 Not Modified` with no body.",
     "schema": {"type": "string"},
 }
 PRECONDITION_FAILED = {
     "description": "Precondition Failed (`precondition_failed`): an `If-Match` header named "
-    "no entity tag of the current answer (RFC 9110, 13.1.1: a list of tags matches only the "
-    "current strong `ETag`; an answer without one, such as a CSV of a site run without "
-    "Redis, matches only `*`). It comes before a `304`. `If-Unmodified-Since` is ignored: "
-    "no answer has a `Last-Modified`.",
+    "no entity tag of the current answer (RFC 9110, 13.1.1: a list of tags matches only a "
+    "current strong `ETag`, the identity answer's or the gzip one's; an answer without one, "
+    "such as a CSV of a site run without Redis, matches only `*`). It comes before a `304`. "
+    "`If-Unmodified-Since` is ignored: no answer has a `Last-Modified`.",
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
 }
 ETAG = {
     "schema": {"type": "string"},
-    "description": "The answer's entity tag: send it back in `If-None-Match` to revalidate.",
+    "description": "The answer's entity tag, strong: send it back in `If-None-Match` to "
+    "revalidate. A gzipped answer (`Accept-Encoding: gzip`) has its own, the identity one "
+    'with `-gzip` inside the quotes (`"abc"`, `"abc-gzip"`); either is current.',
 }
 CURRENT_ETAG = {
     "schema": {"type": "string"},
-    "description": "The current answer's entity tag, which `If-Match` did not name (absent "
-    "when the answer has none, such as a CSV of a site run without Redis).",
+    "description": "The current answer's entity tag, which `If-Match` did not name, as a "
+    "`200` to the same request would carry it (the gzip one when it would be gzipped; "
+    "absent when the answer has none, such as a CSV of a site run without Redis).",
 }
 
 REPORT_END = (

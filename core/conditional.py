@@ -30,6 +30,12 @@ one from its content, as Django's (but for a streamed one, or one marked `no-sto
 error or a redirect gets none (Django's gave a 404 or a 400 one, as if it were a
 representation to revalidate): only a 2xx, a 304 and a 412 carry an `ETag`
 (`carries_an_etag`).
+
+A resource answered in two content codings has two current representations, identity and
+gzip (core.compression), each with its strong tag (`"abc"`, `"abc-gzip"`): an entity tag
+of either matches, in `If-Match` as in `If-None-Match`, whichever coding the request asks
+for (13.1.1: "any current representation"). A 304 repeats the tag it validated; a 412
+gives the current one a 200 to the same request would carry (`representation_etag`).
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import set_response_etag
 from django.utils.http import parse_etags, parse_http_date_safe, split_directive_names
 
+from core.compression import current_etags, representation_etag
 from core.tabular import error_body
 
 API_PREFIX = "/api/"
@@ -58,47 +65,62 @@ _NOT_MODIFIED_HEADERS = (
 
 def if_match_passes(etag: str | None, wanted: list[str]) -> bool:
     """Whether `If-Match`'s entity tags (`wanted`, parsed: `["*"]` or quoted tags) match
-    a current representation whose `ETag` is `etag` (None: it has none), by strong
-    comparison (RFC 9110, 13.1.1 and 8.8.3.2): `*` matches any, a tag only the same
-    strong tag, never a weak one."""
+    a current representation of the answer whose `ETag` is `etag` (None: it has none), by
+    strong comparison (RFC 9110, 13.1.1 and 8.8.3.2): `*` matches any, a tag only the
+    strong tag of its identity or its gzip representation (`current_etags`), never a weak
+    one."""
     if wanted == ["*"]:
         return True
     if not etag or etag.startswith("W/"):
         return False
-    return etag in wanted
+    return any(tag in wanted for tag in current_etags(etag))
+
+
+def if_none_match_validates(etag: str | None, wanted: list[str]) -> str | None:
+    """The tag of a current representation (`current_etags` of `etag`) that
+    `If-None-Match`'s entity tags name (weak comparison, RFC 9110 13.1.2: a `W/` prefix
+    aside), which a 304 repeats; `"*"` for `*`; None when they name none, or when there is
+    no `etag` to compare."""
+    if not etag:
+        return None
+    if wanted == ["*"]:
+        return "*"
+    named = {tag.removeprefix("W/") for tag in wanted}
+    return next((tag for tag in current_etags(etag.removeprefix("W/")) if tag in named), None)
 
 
 def if_none_match_passes(etag: str | None, wanted: list[str]) -> bool:
-    """Whether `If-None-Match`'s entity tags match none of the current representation's
-    (weak comparison, RFC 9110 13.1.2): false for `*`, and for a tag equal to `etag` but
-    for a `W/` prefix; true when there is no `etag` to compare."""
-    if not etag:
-        return True
-    if wanted == ["*"]:
-        return False
-    return etag.removeprefix("W/") not in {tag.removeprefix("W/") for tag in wanted}
+    """Whether `If-None-Match`'s entity tags match none of the current representations'
+    (`if_none_match_validates`): false for `*`, and for a tag equal to `etag` or its gzip
+    one but for a `W/` prefix; true when there is no `etag` to compare."""
+    return if_none_match_validates(etag, wanted) is None
 
 
-def precondition_failed(request, response, message: str) -> HttpResponse:
+def precondition_failed(request, response, message: str, etag: str | None = None) -> HttpResponse:
     """The 412 replacing `response`: under /api/, the API's error body in JSON with
-    `message` (in English, `Content-Language: en`), the answer's `Vary` and `ETag` kept;
-    elsewhere an empty answer."""
+    `message` (in English, `Content-Language: en`), the answer's `Vary` kept and `etag`,
+    the current tag (the answer's own when not given); elsewhere an empty answer."""
     if not request.path_info.startswith(API_PREFIX):
         return HttpResponse(status=412)
     body = json.dumps(error_body(PRECONDITION_FAILED, message), ensure_ascii=False)
     failed = HttpResponse(body, status=412, content_type="application/json")
     failed["Content-Language"] = "en"
-    for header in ("Vary", "ETag"):
-        if response.has_header(header):
-            failed[header] = response[header]
+    if response.has_header("Vary"):
+        failed["Vary"] = response["Vary"]
+    etag = etag or response.get("ETag")
+    if etag:
+        failed["ETag"] = etag
     return failed
 
 
-def _not_modified(response) -> HttpResponseNotModified:
+def _not_modified(response, etag: str | None) -> HttpResponseNotModified:
+    """The 304 replacing `response`, with the headers it keeps and `etag` as its `ETag`."""
     answer = HttpResponseNotModified()
     for header in _NOT_MODIFIED_HEADERS:
         if response.has_header(header):
             answer[header] = response[header]
+    if etag:
+        answer["ETag"] = etag
     answer.cookies = response.cookies
     return answer
 
@@ -109,25 +131,29 @@ def conditional_response(request, response, *, etag=None, last_modified=None):
     representation matches, or, without `If-Match`, an `If-Unmodified-Since` before
     `last_modified`; else a 304 for an `If-None-Match` naming `etag`, or, without
     `If-None-Match`, an `If-Modified-Since` not before `last_modified`. `etag` is the
-    quoted entity tag, `last_modified` seconds since the epoch, None when the answer has
-    none: `If-Unmodified-Since` and `If-Modified-Since` are then ignored. A `response`
-    that is not a 2xx, or a request that is not a GET or HEAD, is returned as it is."""
+    quoted entity tag of the identity answer (its gzip one matches too, and is the one a
+    304 or 412 gives a request answered in gzip: core.compression), `last_modified`
+    seconds since the epoch, None when the answer has none: `If-Unmodified-Since` and
+    `If-Modified-Since` are then ignored. A `response` that is not a 2xx, or a request
+    that is not a GET or HEAD, is returned as it is."""
     if request.method not in ("GET", "HEAD") or not 200 <= response.status_code < 300:
         return response
     meta = request.META
+    # The tag a 200 to this request carries: the gzip one when it is compressed.
+    current = representation_etag(request, response, etag)
     if_match = parse_etags(meta.get("HTTP_IF_MATCH", ""))
     if if_match and not if_match_passes(etag, if_match):
         if etag:
             message = (
                 f"If-Match names no current representation of this resource: its ETag is "
-                f"now {etag}. Read it again."
+                f"now {current}. Read it again."
             )
         else:
             message = (
                 "If-Match names an entity tag, but this answer has none to compare it with: "
                 "only `If-Match: *` matches it."
             )
-        return precondition_failed(request, response, message)
+        return precondition_failed(request, response, message, current)
     unmodified_since = parse_http_date_safe(meta.get("HTTP_IF_UNMODIFIED_SINCE", "")) or None
     if (
         not if_match
@@ -140,13 +166,17 @@ def conditional_response(request, response, *, etag=None, last_modified=None):
             response,
             "The resource was modified after the date in If-Unmodified-Since "
             f"(Last-Modified: {response.get('Last-Modified', '')}).",
+            current,
         )
     if_none_match = parse_etags(meta.get("HTTP_IF_NONE_MATCH", ""))
     if if_none_match:
-        return response if if_none_match_passes(etag, if_none_match) else _not_modified(response)
+        validated = if_none_match_validates(etag, if_none_match)
+        if validated is None:
+            return response
+        return _not_modified(response, current if validated == "*" else validated)
     modified_since = parse_http_date_safe(meta.get("HTTP_IF_MODIFIED_SINCE", "")) or None
     if last_modified and modified_since is not None and last_modified <= modified_since:
-        return _not_modified(response)
+        return _not_modified(response, current)
     return response
 
 

@@ -70,6 +70,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 
+from core import compression
+
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "iccwatch:data-version"
@@ -533,20 +535,23 @@ def etag_for(key: str, version: str) -> str:
     return '"' + hashlib.sha256(f"{key}:{version}".encode()).hexdigest()[:24] + '"'
 
 
-def not_modified(request, etag: str, exists: bool = False) -> bool:
-    """Whether the reader's If-None-Match already names `etag`. `*` names any current
-    representation (RFC 9110, 13.1.2): it matches only when one is known to `exist`
-    (a stored 200), never a page that may be a 404. Never with an If-Match, which
-    core.conditional evaluates first."""
+def validated_etag(request, etag: str, *, star: str | None = None) -> str | None:
+    """The entity tag a 304 repeats when the reader's If-None-Match already names a current
+    representation of the answer whose ETag is `etag`: its identity or its gzip one
+    (core.compression.current_etags), as the reader named it; None when it names neither.
+    `*` names any current representation (RFC 9110, 13.1.2): it matches only when one is
+    known to exist, whose tag (as a 200 to this request would carry it) is `star`, never a
+    page that may be a 404. Never with an If-Match, which core.conditional evaluates
+    first."""
     header = request.META.get("HTTP_IF_NONE_MATCH", "")
     if not header or "HTTP_IF_MATCH" in request.META:
         # An If-Match is evaluated first, and may make it a 412 (RFC 9110, 13.2.2): the
         # answer goes to core.conditional, which evaluates both.
-        return False
+        return None
     if header.strip() == "*":
-        return exists
-    tags = {t.strip().removeprefix("W/") for t in header.split(",")}
-    return etag in tags
+        return star
+    named = {t.strip().removeprefix("W/") for t in header.split(",")}
+    return next((tag for tag in compression.current_etags(etag) if tag in named), None)
 
 
 def _not_modified_replay(etag: str, version: str) -> HttpResponseNotModified:
@@ -567,18 +572,22 @@ def cached_response(request, key: str | None, produce):
     if version is None:
         return produce()
     etag = etag_for(key, version)
-    if not_modified(request, etag):
-        return _not_modified_replay(etag, version)
+    validated = validated_etag(request, etag)
+    if validated:
+        return _not_modified_replay(validated, version)
     store_key = f"iccwatch:page:{key}:{version}"
     stored = cache.get(store_key)
-    if stored is not None and not_modified(request, etag, exists=True):
-        return _not_modified_replay(etag, version)
     if stored is not None:
         content, headers = stored
         response = HttpResponse(content)
         for name, value in headers:
             response[name] = value
         response["ETag"] = etag
+        # If-None-Match: *, now that the page is known to exist.
+        star = compression.representation_etag(request, response, etag)
+        validated = validated_etag(request, etag, star=star)
+        if validated:
+            return _not_modified_replay(validated, version)
         # What the early middleware may keep whole: a replay, the same for every request
         # with this key (a fresh rendering may carry headers a replay does not).
         response.pagecache_replayed = version
@@ -667,6 +676,9 @@ def early_identity(request) -> str | None:
             request.path,
             meta.get("QUERY_STRING", ""),
             meta.get("HTTP_ACCEPT", ""),
+            # The answer is kept as sent: gzip for a client that accepts it (core.compression),
+            # which must never be replayed to one that does not.
+            "gzip" if compression.accepts_gzip(request) else "identity",
             meta.get("HTTP_ACCEPT_LANGUAGE", ""),
             language_cookie,
             ",".join(sorted(cookies)),
@@ -768,12 +780,14 @@ class EarlyPageCacheMiddleware:
             stored, not_modified_entry = cache.get(key), None
         if stored is not None:
             status, headers, content, etag, throttles = stored
-            if conditional and not_modified(request, etag, exists=True):
-                entry = not_modified_entry
-            else:
-                entry = (status, headers, content)
+            # `etag`: the answer's as sent, the gzip one for an answer kept compressed.
+            validated = validated_etag(request, etag, star=etag) if conditional else None
+            entry = not_modified_entry if validated else (status, headers, content)
             if entry is not None and not _throttled(request, throttles):
-                return _replay(*entry)
+                replayed = _replay(*entry)
+                if validated:
+                    replayed["ETag"] = validated  # the tag the reader named, as a 304 says
+                return replayed
         response = self.get_response(request)
         self._keep(request, identity, response)
         return response

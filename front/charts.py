@@ -12,7 +12,15 @@ after an unrelated write does not count a million visits again:
 A chart is a `Chart`: the counts (what the table shows) and the geometry of its bars
 in the SVG's own units (what `templates/includes/chart_years.html` draws). Colour is
 never the only channel: each verdict group has its own pattern, its name in the
-legend, and every bar its total written above it; the table gives every number.
+legend, and every bar its total written above it (where the next total leaves it room:
+`Bar.show_total`); the table gives every number.
+
+Each chart is drawn twice, in two frames (`Frame`): `WIDE`, 560 units across, for a tablet
+or a desktop, and `NARROW`, 320 units across with larger words and fewer year labels, for
+a phone (`Chart.narrow`; the stylesheet shows one of them, by the width of the screen). A
+drawing scales to the width of the page, its words with it: the wide one on a 360 px
+phone wrote its years and totals at 7 to 10 px; the narrow one writes them at 12 px or
+more there.
 """
 
 from __future__ import annotations
@@ -56,20 +64,51 @@ GROUP_OF_CODE = {
     VerdictCode.NO_OBLIGATION: "no_obligation",
 }
 
-# The SVG's coordinate system (it scales to the width of the page).
-WIDTH = 560
-HEIGHT = 240
 LEFT, RIGHT, BOTTOM = 40, 12, 34
 TOP = 22  # room for the totals above the bars
-TOP_WITH_EVENTS = 58  # and for the numbered treaty markers
-MAX_YEAR_LABELS = 12
-MARKER_GAP = 17  # the closest two numbered circles may be side by side
 MARKER_LANES = 3
-# The band's label is drawn at the largest size the stylesheet gives a chart's text (a
-# phone's, static/css/site.css), whose bold glyphs average about this share of it.
-LABEL_FONT_SIZE = 17
+# A label's bold glyphs average about this share of its font size.
 LABEL_GLYPH_WIDTH = 0.62
 LABEL_PAD = 4
+# A total's digits: about this share of the font size each; and the room (SVG units) left
+# between two totals, so that two years' "1" and "1" never read as "11".
+DIGIT_WIDTH = 0.6
+TOTAL_GAP = 5
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A coordinate system a chart is drawn in (the SVG's viewBox, which the page scales to
+    its width), with the sizes its drawing uses, in its own units: its words' (`text_size`,
+    the stylesheet's font size for `.chart-svg[data-frame=<name>] text`, which places the
+    band's label and the bars' totals), the numbered circles' radius, how far apart two of
+    them must be to sit side by side and how far below each other their lanes are, the top
+    of the plot under them, and how many years may be written under the axis."""
+
+    name: str
+    width: int
+    height: int
+    text_size: int
+    max_year_labels: int
+    marker_radius: int
+    marker_gap: int
+    lane_height: int
+    top_with_events: int
+
+    @property
+    def marker_top(self) -> int:
+        """The centre of a numbered circle in the first lane."""
+        return self.marker_radius + 3
+
+
+# A tablet's or a desktop's: at 600 px and wider, its words are 12 px or more (the numbered
+# steps' 12 units, the rest 13).
+WIDE = Frame("wide", 560, 240, 13, 12, 8, 17, 17, 58)
+# A phone's (static/css/site.css shows it below --phone-width): at 360 px, 328 px of page
+# draw its 320 units at 1.02 px each, its words at 13 to 14 px (the steps' 13 units).
+NARROW = Frame("narrow", 320, 260, 14, 6, 10, 21, 21, 72)
+# The frames each chart is drawn in: its own (WIDE), then the narrow one (Chart.narrow).
+FRAMES = (WIDE, NARROW)
 
 
 @dataclass
@@ -103,6 +142,7 @@ class Bar:
     segments: list[Segment]
     label: bool  # whether the year is written under the axis (thinned when many)
     label_x: float = 0.0
+    show_total: bool = True  # whether its total is written above it (`_place_totals`)
 
     @property
     def top(self) -> float:
@@ -137,12 +177,13 @@ class Band:
     x: float
     width: float
     text: str
-    right: float = WIDTH - RIGHT
+    right: float = WIDE.width - RIGHT
+    font_size: float = WIDE.text_size
 
     @property
     def label_width(self) -> float:
-        """The label's width in the SVG's units, at its largest size (estimated)."""
-        return len(self.text) * LABEL_FONT_SIZE * LABEL_GLYPH_WIDTH
+        """The label's width in the SVG's units, at its frame's font size (estimated)."""
+        return len(self.text) * self.font_size * LABEL_GLYPH_WIDTH
 
     @property
     def anchor(self) -> str:
@@ -167,6 +208,8 @@ class Chart:
     start date (in the table, not on the axis). `empty` says what a chart with nothing
     to count has none of (no incident, no trip, no visit): under a country's record that
     also lists the Court's findings, a bare "None is recorded." read as if nothing were.
+    Its geometry is in its `frame`'s units; `narrow` is the same chart drawn in the
+    NARROW frame, for a phone (None on that drawing itself).
     """
 
     id: str
@@ -180,14 +223,35 @@ class Chart:
     ticks: list[tuple[int, float]] = field(default_factory=list)
     markers: list[Marker] = field(default_factory=list)
     band: Band | None = None
-    width: int = WIDTH
-    height: int = HEIGHT
+    frame: Frame = WIDE
     top: int = TOP
     left: int = LEFT
-    right: int = WIDTH - RIGHT
-    baseline: int = HEIGHT - BOTTOM
     slot: float = 0.0  # the width of one year
     first_year: int = 0
+    narrow: Chart | None = None
+
+    @property
+    def width(self) -> int:
+        return self.frame.width
+
+    @property
+    def height(self) -> int:
+        return self.frame.height
+
+    @property
+    def right(self) -> int:
+        return self.frame.width - RIGHT
+
+    @property
+    def baseline(self) -> int:
+        return self.frame.height - BOTTOM
+
+    @property
+    def svg_id(self) -> str:
+        """The prefix of the ids in its drawing (title, description, patterns): the chart's
+        id, with the frame's name after it but for the wide one, so that both drawings of
+        a chart may be in one page."""
+        return self.id if self.frame is WIDE else f"{self.id}-{self.frame.name}"
 
     @property
     def total(self) -> int:
@@ -263,12 +327,17 @@ def _build(
     series: list[Series],
     *,
     years: tuple[int, int] | None = None,
-    top: int = TOP,
+    events: bool = False,
     empty: str = "",
+    frame: Frame = WIDE,
 ) -> Chart:
+    """The chart of `counts` ({year or None: {series key: count}}) drawn in `frame`, its
+    plot lowered under the numbered treaty steps when it has `events`, every year from the
+    first to the last counted (or `years`, widened to them)."""
     counts = dict(counts)  # a summary's value, possibly shared: read, never changed
     undated = counts.pop(None, {})
-    chart = Chart(chart_id, title, description, series, rows=[], top=top, empty=empty)
+    top = frame.top_with_events if events else TOP
+    chart = Chart(chart_id, title, description, series, rows=[], top=top, empty=empty, frame=frame)
     if undated:
         chart.undated = [undated.get(s.key, 0) for s in series]
     known = sorted(counts)
@@ -290,7 +359,7 @@ def _build(
 
     chart.ticks = [(v, y_of(v)) for v in range(0, ymax + 1, step)]
     slot = (chart.right - chart.left) / len(chart.rows)
-    every = math.ceil(len(chart.rows) / MAX_YEAR_LABELS)
+    every = math.ceil(len(chart.rows) / frame.max_year_labels)
     for i, (year, row, total) in enumerate(chart.rows):
         x = chart.left + slot * i
         width = max(1.0, slot * 0.7)
@@ -314,7 +383,23 @@ def _build(
         )
     chart.slot = slot
     chart.first_year = first
+    _place_totals(chart)
     return chart
+
+
+def _place_totals(chart: Chart) -> None:
+    """Write a bar's total above it only where it keeps its distance (`TOTAL_GAP`) from the
+    last one written, from the left: in the narrow frame a year is 9.6 units wide on a
+    record of 28 years, and two years' totals side by side ran together ("1" and "1" read
+    "11"). The axis's ticks still give the bar's height, and the table every number."""
+    last_right = -math.inf
+    for bar in chart.bars:
+        if not bar.total:
+            continue
+        half = len(str(bar.total)) * chart.frame.text_size * DIGIT_WIDTH / 2
+        bar.show_total = bar.label_x - half >= last_right + TOTAL_GAP
+        if bar.show_total:
+            last_right = bar.label_x + half
 
 
 def _x_of_date(chart: Chart, day: datetime.date) -> float:
@@ -394,43 +479,52 @@ def incidents_per_year() -> Chart:
     """The incidents (published visits with a non-compliance verdict) per year of the visit,
     from the summary `chart:incidents` (incident_counts)."""
     counts = incidents_summary()
-    chart = _build(
+    chart = _drawn(
         "chart-incidents",
         _("Incidents per year"),
-        "",
         counts,
         _series(counts),
         empty=_("No incident is recorded."),
     )
-    chart.description = " ".join(
-        (
-            _("Failures to arrest and surrender, by the year the visit began."),
-            _sentence_of_counts(chart),
-        )
-    )
+    _describe(chart, _("Failures to arrest and surrender, by the year the visit began."))
     return chart
+
+
+def _drawn(chart_id: str, title: str, counts, series: list[Series], **options) -> Chart:
+    """The chart drawn in each of `FRAMES`: the wide drawing, with the narrow one as its
+    `narrow` (`options` as `_build`'s)."""
+    wide, narrow = (
+        _build(chart_id, title, "", counts, series, frame=frame, **options) for frame in FRAMES
+    )
+    wide.narrow = narrow
+    return wide
+
+
+def _describe(chart: Chart, words: str) -> None:
+    """Give both drawings of `chart` its description: `words`, then its point in numbers
+    (`_sentence_of_counts`)."""
+    chart.description = " ".join((words, _sentence_of_counts(chart)))
+    if chart.narrow is not None:
+        chart.narrow.description = chart.description
 
 
 def trips_per_year(person) -> Chart:
     """A person's published trips per year, stacked by verdict group, from the summary
     `chart:person:<id>` (trip_counts)."""
     counts = trips_summary(person)
-    chart = _build(
+    chart = _drawn(
         "chart-trips",
         _("Trips per year, by verdict"),
-        "",
         counts,
         _series(counts),
         empty=_("No verified trip is recorded."),
     )
-    chart.description = " ".join(
-        (
-            elide(
-                _("%(person)s's recorded trips, by the year each began, stacked by verdict.")
-                % {"person": person.name}
-            ),
-            _sentence_of_counts(chart),
-        )
+    _describe(
+        chart,
+        elide(
+            _("%(person)s's recorded trips, by the year each began, stacked by verdict.")
+            % {"person": person.name}
+        ),
     )
     return chart
 
@@ -448,7 +542,7 @@ def country_record(state, name: str, events) -> Chart:
     if events:
         this_year = timezone.localdate().year
         years = (events[0].date.year, max(this_year, *(e.date.year for e in events)))
-    chart = _build(
+    chart = _drawn(
         "chart-record",
         # "The Philippines' record over time": the name with its article, as in a sentence.
         capfirst(
@@ -457,52 +551,58 @@ def country_record(state, name: str, events) -> Chart:
                 in_sentence(name),
             )
         ),
-        "",
         counts,
         _series(counts),
         years=years,
-        top=TOP_WITH_EVENTS if events else TOP,
+        events=bool(events),
         empty=_("No verified visit is recorded."),
     )
-    if chart.rows:
-        lanes: list[float] = []  # the x of the last circle in each lane
-        for number, event in enumerate(events, start=1):
-            x = _x_of_date(chart, event.date)
-            lane = next((i for i, last in enumerate(lanes) if x - last >= MARKER_GAP), None)
-            if lane is None:
-                lane = len(lanes) if len(lanes) < MARKER_LANES else len(lanes) - 1
-                lanes.extend([x] * (lane + 1 - len(lanes)))
-            lanes[lane] = x
-            chart.markers.append(
-                Marker(
-                    number,
-                    x,
-                    event.date,
-                    event.precision,
-                    getattr(event, "label", None) or event.get_kind_display(),
-                    cy=11 + 17 * lane,
-                )
-            )
-        by_kind = {e.kind: e.date for e in events}
-        joined = by_kind.get("entry_into_force")
-        if joined:
-            left = by_kind.get("withdrawal_effective")
-            end = (
-                min(_x_of_date(chart, left), chart.right)
-                if left and left >= joined
-                else chart.right
-            )
-            start = _x_of_date(chart, joined)
-            chart.band = Band(start, round(end - start, 2), _("State Party"), chart.right)
-    chart.description = " ".join(
-        (
-            _(
-                "Recorded visits to %(state)s (trips called off included), by year and "
-                "verdict, with its Rome Statute steps numbered and its years as a State "
-                "Party shaded."
-            )
-            % {"state": in_sentence(name)},
-            _sentence_of_counts(chart),
+    for drawing in (chart, chart.narrow):
+        _mark_treaty_steps(drawing, events)
+    _describe(
+        chart,
+        _(
+            "Recorded visits to %(state)s (trips called off included), by year and "
+            "verdict, with its Rome Statute steps numbered and its years as a State "
+            "Party shaded."
         )
+        % {"state": in_sentence(name)},
     )
     return chart
+
+
+def _mark_treaty_steps(chart: Chart, events) -> None:
+    """Draw a state's treaty steps (`events`, in the order of the procedure) on `chart` as
+    numbered markers, staggered in lanes where two are closer than the frame's
+    `marker_gap`, and shade its years as a State Party (entry into force to the
+    withdrawal's effect)."""
+    if not chart.rows:
+        return
+    frame = chart.frame
+    lanes: list[float] = []  # the x of the last circle in each lane
+    for number, event in enumerate(events, start=1):
+        x = _x_of_date(chart, event.date)
+        lane = next((i for i, last in enumerate(lanes) if x - last >= frame.marker_gap), None)
+        if lane is None:
+            lane = len(lanes) if len(lanes) < MARKER_LANES else len(lanes) - 1
+            lanes.extend([x] * (lane + 1 - len(lanes)))
+        lanes[lane] = x
+        chart.markers.append(
+            Marker(
+                number,
+                x,
+                event.date,
+                event.precision,
+                getattr(event, "label", None) or event.get_kind_display(),
+                cy=frame.marker_top + frame.lane_height * lane,
+            )
+        )
+    by_kind = {e.kind: e.date for e in events}
+    joined = by_kind.get("entry_into_force")
+    if joined:
+        left = by_kind.get("withdrawal_effective")
+        end = min(_x_of_date(chart, left), chart.right) if left and left >= joined else chart.right
+        start = _x_of_date(chart, joined)
+        chart.band = Band(
+            start, round(end - start, 2), _("State Party"), chart.right, frame.text_size
+        )

@@ -406,6 +406,11 @@ MIDDLEWARE = [
     "core.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # gzip for a client that accepts it, with a strong ETag of its own (core/compression.py):
+    # below the early page cache, which keeps each encoding's answer apart; below WhiteNoise,
+    # which serves the static files' compressed copies; above ConditionalGetMiddleware,
+    # whose ETag is the identity answer's.
+    "core.compression.GZipMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language of a public page is in its address (/fr/...), elsewhere cookie or header.

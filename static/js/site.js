@@ -11,13 +11,7 @@
     });
   });
 
-  // On a phone the filters (a dozen fields) would push the results a screen down: their
-  // panel starts closed there, unless a field has an error to show.
-  if (window.matchMedia && window.matchMedia("(max-width: 40rem)").matches) {
-    document.querySelectorAll("details[data-close-on-phone]").forEach(function (panel) {
-      if (!panel.querySelector(".invalid, .errors")) panel.open = false;
-    });
-  }
+  // On a phone a list's filter panel is closed before the page is drawn: closed-on-phone.js.
 
   // A filter refused: its reasons, listed before the boxes, take the focus, so that a screen
   // reader says them first (the panel stays open above: it holds an error).

@@ -2,6 +2,9 @@
 Last-Modified is ignored; an If-Match no current representation matches is a 412 in the
 API's error shape, for JSON and CSV alike, and the schema declares it."""
 
+import gzip
+import json
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +157,54 @@ def test_the_schema_declares_an_etag_on_no_error_but_the_412(client, db):
             for status, response in operation.get("responses", {}).items():
                 if status.startswith(("4", "5")) and status != "412":
                     assert "ETag" not in response.get("headers", {}), (path, method, status)
+
+
+GZIP = {"Accept-Encoding": "gzip"}
+
+
+@pytest.mark.parametrize("page_cache", [True, False], ids=["page-cache", "no-page-cache"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/states/MNG/",
+        "/api/v1/visits/?host=MNG",
+        "/api/v1/visits/?host=MNG&format=csv",
+        "/states/MNG/",
+        "/visits/",
+    ],
+)
+def test_the_etag_of_a_gzip_answer_passes_its_preconditions(
+    seeded, client, settings, path, page_cache
+):
+    """A client that accepts gzip gets a strong ETag of its own (`"…-gzip"`, RFC 9110
+    8.8.3: another content coding, another validator) and sends it back: `If-Match` with it
+    reads the answer (Django's GZipMiddleware made it weak, W/"…", which If-Match never
+    matches: every echo was a 412), `If-None-Match` with it is a 304. Both current
+    representations, identity and gzip, are matched (13.1.1), whichever the request asks
+    for; a stale tag is still a 412."""
+    settings.ICCWATCH_PAGE_CACHE = page_cache
+    packed = client.get(path, headers=GZIP)
+    assert packed.status_code == 200 and packed["Content-Encoding"] == "gzip", path
+    if not packed.has_header("ETag"):  # a CSV streamed without a data version has none
+        assert client.get(path, headers={**GZIP, "If-Match": '"csv-gzip"'}).status_code == 412
+        return
+    etag = packed["ETag"]
+    identity = client.get(path)["ETag"]
+    assert etag == identity[:-1] + '-gzip"' and not etag.startswith("W/")
+    for tag in (etag, identity):
+        for headers in (GZIP, {}):
+            matched = client.get(path, headers={**headers, "If-Match": tag})
+            assert matched.status_code == 200, (tag, headers)
+            assert client.head(path, headers={**headers, "If-Match": tag}).status_code == 200
+            unchanged = client.get(path, headers={**headers, "If-None-Match": tag})
+            assert unchanged.status_code == 304, (tag, headers)
+            assert unchanged["ETag"] == tag
+    assert client.get(path, headers={**GZIP, "If-Match": f"W/{etag}"}).status_code == 412
+    stale = client.get(path, headers={**GZIP, "If-Match": '"stale-gzip"'})
+    assert stale.status_code == 412
+    if path.startswith("/api/"):
+        # The current one, as a 200 to this request would carry it.
+        assert stale["ETag"] == etag
+        assert etag in json.loads(gzip.decompress(stale.content))["error"]["message"]
+        plain = client.get(path, headers={"If-Match": '"stale"'})
+        assert plain["ETag"] == identity

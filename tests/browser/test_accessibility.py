@@ -354,6 +354,35 @@ def test_the_menu_language_and_footer_links_are_large_enough_to_tap_on_a_phone(
     assert not small, f"links smaller than 24×24 px at 375 px wide: {small}"
 
 
+# The sort links (a list's header, or its sort bar on a phone) and page links shown.
+SORT_AND_PAGE_LINKS = """() => Array.from(
+    document.querySelectorAll('thead th a, .sort-bar a, .pagination a'))
+  .filter(a => a.getClientRects().length && getComputedStyle(a).visibility !== 'hidden')
+  .map(a => {
+    const box = a.getBoundingClientRect();
+    return {text: a.textContent.trim(), width: box.width, height: box.height};
+  })"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("path", ["/visits/", "/fr/states/"])
+def test_sort_and_page_links_are_targets_of_44_px(site, browse, path, width):
+    """WCAG 2.5.5 (target size, enhanced): a sort link or a page link was 18 px tall, a
+    miss for a thumb. Each is 44 × 44 CSS px at least, on a phone and on a desktop, where
+    the table still fits and its header stays one row of links."""
+    page = browse(width=width, height=900)
+    page.goto(site + path)
+    boxes = page.evaluate(SORT_AND_PAGE_LINKS)
+    assert len(boxes) >= 4 and page.locator(".pagination a").count() >= 1
+    small = [b for b in boxes if b["width"] < 44 or b["height"] < 44]
+    assert not small, f"links smaller than 44×44 px at {width} px wide: {small}"
+    if width == 1280:
+        header = page.locator("table.list thead").bounding_box()
+        assert header["height"] <= 64, header
+        wrap = page.locator(".table-wrap").first
+        assert wrap.evaluate("w => w.scrollWidth - w.clientWidth") == 0
+
+
 # --- What a screen reader is told after an action ---------------------------------------
 
 # Every text the live region next to a textarea shows, in order, trimmed.

@@ -255,7 +255,8 @@ def test_a_countrys_record_shows_its_treaty_steps_and_visits_per_year(reader, se
     markers = re.findall(r'<ol class="chart-markers">(.*?)</ol>', figure, flags=re.S)[0]
     assert markers.count("<li>") == events.count() >= 4
     assert '<time datetime="2026-06-02">2 June 2026</time>' in markers  # withdrawal effective
-    assert figure.count('class="marker"') == events.count()
+    # Each step once in each drawing: a tablet's or a desktop's, and a phone's.
+    assert figure.count('class="marker"') == 2 * events.count()
     assert 'class="band"' in figure and "State Party" in figure
     visits = Visit.objects.published().with_verdicts().filter(host__iso3="HUN")
     table = chart_table(html, "chart-record")
@@ -320,6 +321,24 @@ def test_chart_colours_stand_out_from_the_page_and_from_their_patterns():
         assert ratio(colour, "#ffffff") >= 3, key
     band = re.search(r"\.chart-svg \.band, \.swatch\.chart-band \{ fill: (#[0-9a-f]{6});", css)[1]
     assert ratio("#14233c", band) >= 4.5
+
+
+def test_the_stylesheet_and_the_scripts_share_their_breakpoints():
+    """The script that closes the filter panel on a phone read 40rem (640 px), the
+    stylesheet drew a phone below 37.5em (600 px): between the two the panel closed on a
+    wide layout. Each breakpoint is a custom property of the stylesheet's root, every
+    media query of a maximum width uses one of them, and a script reads them (none writes
+    a width of its own)."""
+    from pathlib import Path
+
+    css = Path("static/css/site.css").read_text()
+    declared = dict(re.findall(r"--([a-z-]+-width): ([\d.]+em);", css))
+    assert set(declared) == {"phone-width", "list-card-width", "desktop-width"}
+    used = set(re.findall(r"@media[^{]*\(max-width: ([^)]+)\)", css))
+    assert used == set(declared.values())
+    scripts = {path.name: path.read_text() for path in Path("static/js").glob("*.js")}
+    assert [name for name, code in scripts.items() if re.search(r"\d(?:r?em|px)\)", code)] == []
+    assert "--phone-width" in scripts["closed-on-phone.js"]
 
 
 def test_several_places_read_as_a_list_in_words(reader, seeded):
