@@ -48,6 +48,8 @@ PAGES = [
     ("not-found", "/states/XXX/", None),
     ("invalid-filter", "/visits/?hosts=MNG", None),
     ("refused-filter-value", "/visits/?host=MNG&start_after=foo", None),
+    # A name several persons bear: refused in the list's form, each person offered.
+    ("refused-person", "/incidents/?person=Gaddafi&year=2011", None),
     ("embed-state", "/embed/states/MNG/", None),
     ("embed-person", "/embed/persons/vladimir-putin/", None),
     ("api-docs", "/api/v1/docs/", None),
@@ -72,6 +74,7 @@ STATUS = {
     "not-found": 404,
     "invalid-filter": 400,
     "refused-filter-value": 400,
+    "refused-person": 400,
     "data-file-gone": 410,
 }
 # Addresses with one language (the reader's cookie or browser); the public pages name
