@@ -908,7 +908,8 @@ def test_a_report_sent_back_is_abandoned_by_its_author_its_history_kept(
     for reader in (reviewer, reporter):
         history = history_text(signed_in(reader), "visits.report", report.pk)
         # Newest first: the deletion, by whom, and the report as it stood, comment and all.
-        deletion = history.split(" : removed. ")[1].split("Report no.")[0]
+        # From its heading ("Report no. 1: removed") to the next entry's.
+        deletion = history.split(": removed ")[1].split(": changed ")[0]
         assert "Why: deleted by its author after it was sent back." in deletion
         assert f"Path: newsroom, by {reporter.get_username()} ," in deletion
         assert "review status changes requested" in deletion
