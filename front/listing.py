@@ -129,8 +129,8 @@ LEGACY_SORT = "sort"  # the older name of `ordering`: its links are redirected
 class Choices(str):
     """A message refusing a filter's value that may mean several things ("Gaddafi":
     Muammar or Saif al-Islam), plain text wherever a message goes (a download's error,
-    `str`), which a list's 400 page writes with each choice a link to the same list with
-    that choice in place of the value (`html`).
+    `str`), which a list page's filter form writes under the box refused with each choice a
+    link to the same list with that choice in place of the value (`html`).
 
     `template` is the message in the reader's language with `%(text)s` (the value, said as
     core.echo.echoed repeats it) and `%(names)s` (the choices, "label (value)" joined by
@@ -239,18 +239,55 @@ def check_parameters(listing: Listing, request: HttpRequest) -> str:
 def filtered(listing: Listing, request: HttpRequest):
     """The bound FilterSet and the sort keys for this request's query string.
 
+    Raises InvalidListQuery for an unknown parameter or sort, or for a value the list's
+    `resolve_query` could not resolve (a person's name that nobody, or several persons,
+    bear): a download refuses it in its error body."""
+    filterset, key, unresolved = _bound(listing, request)
+    if unresolved:
+        raise InvalidListQuery(unresolved)
+    return filterset, key
+
+
+def _bound(listing: Listing, request: HttpRequest):
+    """The bound FilterSet, the sort keys and the values left unresolved, for this request's
+    query string: the last is {parameter: [messages]} for each value `listing.resolve_query`
+    could not resolve, which the FilterSet is given as the reader typed it ({} when every
+    value was resolved).
+
     Raises InvalidListQuery for an unknown parameter or sort."""
     key = check_parameters(listing, request)
     data = request.GET.copy()
     for name in LIST_PARAMETERS:
         data.pop(name, None)
-    if listing.resolve_query:
-        errors = listing.resolve_query(data)
-        if errors:
-            raise InvalidListQuery(errors)
+    unresolved = listing.resolve_query(data) if listing.resolve_query else {}
     queryset = listing.sorts.annotated(listing.queryset(), key.split(","))
     filterset = listing.filterset_class(data=data or None, queryset=queryset, request=request)
-    return filterset, key
+    return filterset, key, unresolved or {}
+
+
+def _refuse_unresolved(
+    request: HttpRequest, form: forms.Form, unresolved: dict[str, list[str]]
+) -> None:
+    """Puts on the validated filter form the values its list could not resolve
+    (`Listing.resolve_query`: {parameter: [messages]}), each on its box in place of what
+    the box's own check said of the value as typed: the list page then shows them as any
+    refused filter (WCAG 3.3.1), its form keeping every value, the box marked invalid and
+    described by its error, the error summary linking to it. A value that may mean several
+    things (`Choices`) is said under its box with each choice a link to the same list with
+    that choice in its place (`_with_choice`); the bound field's `linked_errors`, which the
+    form's template writes there (the summary says it in words, itself a link to the box)."""
+    for name, messages in unresolved.items():
+        if name not in form.fields:
+            form.add_error(None, [str(m) for m in messages])
+            continue
+        form.errors.pop(name, None)
+        form.add_error(name, [str(m) for m in messages])
+        form[name].linked_errors = [
+            m.html(lambda choice, m=m, name=name: _with_choice(request, name, m.value, choice))
+            if isinstance(m, Choices)
+            else m
+            for m in messages
+        ]
 
 
 def _legacy_sort_redirect(request: HttpRequest) -> HttpResponse | None:
@@ -275,22 +312,10 @@ def _resolved_redirect(request: HttpRequest, listing: Listing) -> HttpResponse |
 
 
 def _invalid_query_page(request: HttpRequest, listing: Listing, error: InvalidListQuery):
-    """The 400 page naming each parameter the list could not apply, and why: a value that
-    may mean several things (`Choices`) offers each as a link (`_with_choice`)."""
+    """The 400 page naming each parameter the list does not know (or its unknown sort), and
+    why; a value it knows but could not apply is said on the list page, in its form."""
     labels = listing.labels or {}
-    named = [
-        (
-            labels.get(name, ""),
-            name,
-            [
-                m.html(lambda choice, m=m, name=name: _with_choice(request, name, m.value, choice))
-                if isinstance(m, Choices)
-                else m
-                for m in messages
-            ],
-        )
-        for name, messages in error.fields.items()
-    ]
+    named = [(labels.get(name, ""), name, messages) for name, messages in error.fields.items()]
     return render_page(
         request,
         "invalid_filter.html",
@@ -516,16 +541,22 @@ def _narrowed(filterset) -> bool:
 
 
 def render_list(request: HttpRequest, listing: Listing, extra: dict | None = None) -> HttpResponse:
-    """The list page; a query it cannot apply is a 400 page naming the parameter."""
+    """The list page. A parameter or sort it does not know is a 400 page naming it; a value
+    it cannot apply (a bad date, a person's name nobody or several persons bear) is the list
+    page's 400, its form saying why on the box at fault."""
     redirect = _legacy_sort_redirect(request) or _resolved_redirect(request, listing)
     if redirect:
         return redirect
     try:
-        filterset, key = filtered(listing, request)
+        filterset, key, unresolved = _bound(listing, request)
     except InvalidListQuery as error:
         return _invalid_query_page(request, listing, error)
     form = _prepare_form(listing, filterset)
     valid = filterset.is_valid() if filterset.is_bound else True
+    if unresolved:
+        # A name the person box could not resolve is refused as a bad date is: in the form.
+        _refuse_unresolved(request, form, unresolved)
+        valid = False
     page = described = None
     if valid:
         rows = filterset.qs.order_by(*order_by(listing, key))

@@ -710,6 +710,17 @@ def source_formset(
     )
 
 
+def posted_source_count(post, prefix: str = "source") -> int:
+    """How many source forms of formset `prefix` `post` holds: its TOTAL_FORMS, or, when
+    that is not a number (altered by hand), the source forms actually posted."""
+    try:
+        return int(post.get(f"{prefix}-TOTAL_FORMS", "0") or 0)
+    except ValueError:
+        form_field = re.compile(rf"{re.escape(prefix)}-([0-9]{{1,2}})-\w+")
+        posted = {found.group(1) for key in post if (found := form_field.fullmatch(key))}
+        return max((int(index) + 1 for index in posted), default=0)
+
+
 def add_blank_source(post, prefix: str = "source") -> dict:
     """The posted data with one more (empty) source form (the "Add another source" button),
     none past SOURCES_MAX forms: a form holding that many already (or more, up to the
@@ -718,15 +729,23 @@ def add_blank_source(post, prefix: str = "source") -> dict:
     (altered by hand) is taken from the source forms actually posted, so that none of them
     is lost and the page does not fail."""
     data = post.copy()
-    try:
-        total = int(data.get(f"{prefix}-TOTAL_FORMS", "0") or 0)
-    except ValueError:
-        form_field = re.compile(rf"{re.escape(prefix)}-([0-9]{{1,2}})-\w+")
-        posted = {found.group(1) for key in data if (found := form_field.fullmatch(key))}
-        total = max((int(index) + 1 for index in posted), default=0)
+    total = posted_source_count(post, prefix)
     more = total + 1 if total < SOURCES_MAX else min(total, SOURCE_FORMS_READ)
     data[f"{prefix}-TOTAL_FORMS"] = str(max(0, more))
     return data
+
+
+def mark_added_source(formset, post):
+    """`formset` (bound to what add_blank_source made of `post`), its last source form marked
+    `added` when "Add another source" added it (none past the limit): its page gives that
+    source's fieldset the keyboard's focus (data-focus-on-load, newsroom-form.js), which a
+    screen reader announces by its legend ("Source 3"), rather than leaving the focus at the
+    top of the page (WCAG 2.4.3). Returns `formset`; None stays None (a form without it)."""
+    if formset is not None and len(formset.forms) > max(
+        0, posted_source_count(post, formset.prefix)
+    ):
+        formset.forms[-1].added = True
+    return formset
 
 
 class CommentForm(PlainTextForm, forms.Form):

@@ -42,6 +42,7 @@ from newsroom.forms import (
     ReportForm,
     ThrottledPasswordResetForm,
     add_blank_source,
+    mark_added_source,
     source_formset,
 )
 from newsroom.templatetags.newsroom_tags import SAVED_FORM, field_errors, source_errors
@@ -791,8 +792,9 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
         return unknown_action(request, action, report=report, visit=corrected)
     if action == "add_source":
         post = add_blank_source(request.POST)
-        # One more source form; not a check yet: no errors are shown.
+        # One more source form, which takes the focus; not a check yet: no errors are shown.
         form, sources = unchecked(post, corrected)
+        mark_added_source(sources, request.POST)
         return render_form(request, form=form, sources=sources, report=report, visit=corrected)
     draft = action == "draft"
     form = ReportForm(request.POST, draft=draft)
@@ -1376,7 +1378,7 @@ def report_edit(request, pk: int):
             if request.POST.get("action") == "add_source" and sources is not None:
                 # One more source's form, nothing checked nor saved.
                 more = withdrawal_sources_form(add_blank_source(request.POST, WITHDRAWAL_SOURCES))
-                kept["sources"] = unchecked_sources(more)
+                kept["sources"] = mark_added_source(unchecked_sources(more), request.POST)
                 return _report_page(request, report.pk, refused=kept)
             # A form that does not say its version is refused for that first (by
             # visits.review.update_withdrawal, below): a refusal's page without one would
@@ -1476,6 +1478,7 @@ def withdraw(request, slug: str):
     note = request.POST.get("withdrawal_note", "")
     if request.POST.get("action") == "add_source":
         more = withdrawal_sources_form(add_blank_source(request.POST, WITHDRAWAL_SOURCES))
+        mark_added_source(more, request.POST)
         return withdrawal_again(request, visit, note, more, unchecked=True)
     sources = withdrawal_sources_form(request.POST)
     if sources is not None and not sources.is_valid():

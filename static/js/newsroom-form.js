@@ -49,6 +49,8 @@
 
   // Refused (its errors listed at the top), the summary first: it links to each field.
   // Previewed, the preview's heading: the preview is below the whole form, out of sight.
+  // One more source's fields added ("Add another source"), their fieldset, named by its
+  // legend ("Source 3"): the page comes back at its top.
   // Restored, the (first) note that says so.
   var target =
     document.getElementById("form-errors") ||

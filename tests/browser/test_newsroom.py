@@ -319,6 +319,35 @@ def test_the_keyboard_lands_on_the_preview_and_on_a_refusals_summary(site, brows
     assert page.problems == []  # nothing refused by the CSP, no script error
 
 
+def test_the_keyboard_lands_on_the_source_another_source_added(site, browse):
+    """After "Add another source" the page came back with the focus on its body, at the top:
+    a screen reader user had to find the new source among the whole form again. The form's
+    script gives the focus to the new source's fieldset, named by its legend, in the report
+    form and in the correction page's withdrawal form (whose button the browser refused
+    while the reason, required to send the withdrawal, was still empty)."""
+    account("rita", roles.REPORTERS)
+    page = browse(height=700)
+    sign_in(page, site, "rita")
+    page.goto(site + "/newsroom/reports/new/")
+    page.locator("#id_source-0-url").fill("https://example.org/putin-dushanbe")
+    page.locator("#sources-fields").get_by_role("button", name="Add another source").click()
+    page.wait_for_load_state()
+    page.locator("#source-3").wait_for()
+    assert focused(page, "source-3")
+    assert page.get_by_role("group", name="Source 3").evaluate("e => e === document.activeElement")
+    # The next Tab goes into the new source, to its address.
+    page.keyboard.press("Tab")
+    assert focused(page, "id_source-2-url")
+
+    page.goto(site + "/newsroom/visits/vladimir-putin-mng-2024-09-02/correct/")
+    page.locator("#add-withdrawal-source").click()
+    page.wait_for_load_state()
+    page.locator("#withdrawal-source-2").wait_for()
+    assert focused(page, "withdrawal-source-2")
+    assert page.locator(":focus > legend").inner_text() == "Source 2"
+    assert page.problems == []
+
+
 def test_past_the_menus_bound_the_person_box_suggests_names_as_the_reporter_types(
     site, browse, monkeypatch
 ):

@@ -111,6 +111,60 @@ def test_the_changes_page_and_feed_in_french(reader, corrected):
     assert "une correction vérifiée" in feed
 
 
+def entries_of(page: str) -> list[str]:
+    """Each entry of a history page (<li class="change">), as HTML."""
+    return re.findall(r'<li class="change" id="[^"]*">(.*?)</li>', page, re.S)
+
+
+def words_of(fragment: str) -> str:
+    """An HTML fragment's text, as a screen reader reads it: tags dropped, spaces joined."""
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", fragment))).strip()
+
+
+@pytest.mark.parametrize(
+    ("path", "language", "caption"),
+    [
+        ("/changes/", "en", "{title}, field by field"),
+        ("/fr/changes/", "fr", "{title}, champ par champ"),
+        ("/newsroom/history/visits.visit/{pk}/", "en", "{title}, field by field"),
+        ("/newsroom/history/visits.visit/{pk}/", "fr", "{title}, champ par champ"),
+    ],
+)
+def test_each_change_is_a_heading_under_the_pages_and_its_table_is_captioned(
+    client, corrected, path, language, caption
+):
+    """WCAG 1.3.1 and 2.4.6: each entry's title was bold text in a paragraph and its table of
+    fields had no caption, so a screen reader could neither jump from change to change by
+    heading nor tell one "Field / After" table from the next. Each title is a heading one
+    level below the page's (h2 under its h1), naming the record and what happened to it;
+    each table's caption names the same, on the Changes page and on a record's history
+    (staff), in English and in French."""
+    client.force_login(account("sam", roles.REPORTERS))
+    client.cookies["django_language"] = language
+    page = client.get(path.format(pk=corrected.pk), HTTP_ACCEPT_LANGUAGE=language)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert len(re.findall(r"<h1\b", text)) == 1
+    assert "<strong>" not in "".join(entries_of(text))
+    tables = 0
+    for entry in entries_of(text):
+        heading = re.match(r'\s*<h2 class="change-title">(.*?)</h2>', entry, re.S)
+        assert heading, entry[:300]
+        title = words_of(heading.group(1))
+        assert title and title[0].isupper(), title
+        for found in re.findall(r"<table[^>]*>\s*<caption[^>]*>(.*?)</caption>", entry, re.S):
+            assert words_of(found) == caption.format(title=title), (found, title)
+            tables += 1
+        assert entry.count("<table") == len(re.findall(r"<caption", entry)), entry
+    assert tables >= 1
+    # The verified correction's entry: the visit named, and what happened to it.
+    corrected_title = "Visit" if language == "en" else "Visite"
+    assert any(
+        words_of(h).startswith(corrected_title)
+        for h in re.findall(r'<h2 class="change-title">(.*?)</h2>', text, re.S)
+    )
+
+
 def test_staff_see_who_changed_a_record_and_readers_do_not(client, corrected):
     address = f"/newsroom/history/visits.visit/{corrected.pk}/"
     assert client.get(address).status_code == 302  # sign in first
@@ -201,8 +255,9 @@ def test_an_edited_report_lists_each_fact_that_changed_not_the_whole_before_and_
     client.force_login(account("vera", roles.REVIEWERS))
     text = client.get(f"/newsroom/history/visits.report/{pending.pk}/").content.decode()
     words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text))
-    edit = words.split("Why: an edit.")[1].split("Report no.")[0]
-    assert edit.split("Field Before After ")[1].strip() == (
+    # The edit's table, from its header to the next entry (its caption names the report too).
+    edit = words.split("Why: an edit.")[1].split("Field Before After ")[1].split("Report no.")[0]
+    assert edit.strip() == (
         "what the report says, place Pending Place Nobody Verified Ulan Bator "
         "what the report says, outcome not arrested left early"
     )

@@ -559,6 +559,54 @@ def test_another_source_form_without_javascript(tajikistan_removed, reporter, si
     assert not Report.objects.exists()
 
 
+def focus_marks(page: str) -> list[str]:
+    """The ids of the elements the form's script gives the focus when the page loads
+    (data-focus-on-load, newsroom-form.js), in the page's order."""
+    tags = re.findall(r"<[a-z0-9]+\b([^>]*)>", page)
+    return [
+        re.search(r'\bid="([^"]*)"', attributes).group(1)
+        for attributes in tags
+        if re.search(r"\sdata-focus-on-load(\s|=|$)", attributes)
+    ]
+
+
+def test_another_source_gives_the_focus_to_the_source_it_added(
+    tajikistan_removed, reporter, reviewer, signed_in
+):
+    """WCAG 2.4.3: "Add another source" brought the page back with the focus at its top; the
+    new source's fieldset now takes it (its legend, "Source 3", says which), in the report
+    form, a correction's, and a withdrawal's (on the correction page and on the page of a
+    withdrawal sent back); none is marked when the form opens, nor past the limit of sources,
+    when no source was added."""
+    client = signed_in(reporter)
+    assert focus_marks(text(client.get(reverse("newsroom:new")))) == []
+    added = client.post(reverse("newsroom:new"), form_data(action="add_source"))
+    assert focus_marks(text(added)) == ["source-3"]
+    full = [{"url": f"https://example.org/{i}"} for i in range(SOURCES_MAX)]
+    at_limit = client.post(reverse("newsroom:new"), form_data(action="add_source", sources=full))
+    assert f'id="source-{SOURCES_MAX}"' in text(at_limit)
+    assert focus_marks(text(at_limit)) == []
+    correct = reverse("newsroom:correct", args=[MONGOLIA])
+    assert focus_marks(text(client.get(correct))) == []
+    assert focus_marks(text(client.post(correct, form_data(action="add_source")))) == ["source-3"]
+    withdrawal = client.post(
+        reverse("newsroom:withdraw", args=[MONGOLIA]),
+        withdrawal_post(sources=[RETRACTION], action="add_source"),
+    )
+    assert focus_marks(text(withdrawal)) == ["withdrawal-source-2"]
+    report = review.propose_withdrawal(
+        author=reporter, visit=Visit.objects.get(slug=MONGOLIA), note=IN_ERROR
+    )
+    review.request_changes(report, reviewer, "Cite the retraction.")
+    again = client.post(
+        reverse("newsroom:edit", args=[report.pk]),
+        withdrawal_post(
+            sources=[RETRACTION], action="add_source", reply="", seen=version_now(report)
+        ),
+    )
+    assert focus_marks(text(again)) == ["withdrawal-source-2"]
+
+
 def test_an_action_the_form_does_not_know_is_refused_and_changes_nothing(
     seeded, reporter, signed_in
 ):
@@ -860,7 +908,8 @@ def test_a_report_sent_back_is_abandoned_by_its_author_its_history_kept(
     for reader in (reviewer, reporter):
         history = history_text(signed_in(reader), "visits.report", report.pk)
         # Newest first: the deletion, by whom, and the report as it stood, comment and all.
-        deletion = history.split(" : removed. ")[1].split("Report no.")[0]
+        # From its heading ("Report no. 1: removed") to the next entry's.
+        deletion = history.split(": removed ")[1].split(": changed ")[0]
         assert "Why: deleted by its author after it was sent back." in deletion
         assert f"Path: newsroom, by {reporter.get_username()} ," in deletion
         assert "review status changes requested" in deletion

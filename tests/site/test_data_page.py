@@ -164,6 +164,28 @@ def test_the_data_dictionary_is_a_page_the_data_page_and_the_api_link(reader, se
     assert "/data/dictionary/" in described and "data/DICTIONARY.md" not in described
 
 
+def test_each_code_example_of_the_dictionary_is_a_named_region_the_keyboard_reaches(reader, seeded):
+    """WCAG 2.1.1 (axe's scrollable-region-focusable): the pandas example scrolls sideways on
+    a phone, and its <pre> took no focus, so a keyboard could not scroll it. Each code
+    example is in the tab order, a region named in the reader's language (each language
+    its own, whichever was asked first); indented code too."""
+    from django.utils import translation
+
+    from front.views.data import dictionary_html
+
+    for path, name in (
+        ("/data/dictionary/", "Code example (python)"),
+        ("/fr/data/dictionary/", "Exemple de code (python)"),
+        ("/data/dictionary/", "Code example (python)"),
+    ):
+        html = body(reader.get(path))
+        pres = re.findall(r"<pre\b[^>]*>", html)
+        assert pres == [f'<pre tabindex="0" role="region" aria-label="{name}">'], (path, pres)
+    with translation.override("fr"):
+        indented = dictionary_html("Read it:\n\n    import pandas\n")
+    assert '<pre tabindex="0" role="region" aria-label="Exemple de code">' in indented
+
+
 def test_the_page_says_a_list_downloads_more_columns_than_it_shows_and_where_the_api_differs(
     reader, seeded, downloads
 ):

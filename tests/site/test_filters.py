@@ -210,6 +210,83 @@ def test_a_name_several_persons_match_equally_is_refused_naming_them(reader, see
     )
 
 
+def _tag(html: str, pattern: str) -> str:
+    """The first start tag matching `pattern` (a regular expression), which must exist."""
+    found = re.search(pattern, html)
+    assert found, pattern
+    return found.group(0)
+
+
+def _person_error(html: str) -> str:
+    """What the page says under the person box: its error block (id_person_error)."""
+    block = html[html.index('<div id="id_person_error">') :]
+    return block[: block.index("</div>")]
+
+
+@pytest.mark.parametrize("path", ["/visits/", "/incidents/", "/fr/visits/", "/fr/incidents/"])
+def test_a_person_no_one_matches_is_refused_on_the_list_page_with_the_form_kept(
+    reader, seeded, path
+):
+    """WCAG 3.3.1 and 3.3.3: a name the person box cannot resolve replaced the list and its
+    form by a bare 400 page; as for a bad date, the list page answers 400 with the form
+    keeping every value, the box marked invalid and described by its error, and the error
+    summary linking to it."""
+    response = reader.get(f"{path}?person=Zzyzx&host=RUS&year=2025")
+    assert response.status_code == 400
+    html = body(response)
+    assert 'id="invalid-parameters"' not in html and "<form" in html
+    french = path.startswith("/fr/")
+    message = (
+        "Aucune personne ne correspond à «\u00a0Zzyzx\u00a0». Essayez une autre orthographe, "
+        "ou laissez le champ vide."
+        if french
+        else "No person matches “Zzyzx”. Try another spelling, or leave it empty."
+    )
+    box = _tag(html, r'<input[^>]*name="person"[^>]*>')
+    assert 'value="Zzyzx"' in box and 'aria-invalid="true"' in box, box
+    described = re.search(r'aria-describedby="([^"]*)"', box).group(1).split()
+    assert "id_person_error" in described, box
+    assert message in _person_error(html)
+    summary = html[html.index('id="filter-errors"') :]
+    summary = summary[: summary.index("</div>")]
+    label = "Personne" if french else "Person"
+    colon = "\u00a0:" if french else ":"
+    assert f'<a href="#id_person">{label}{colon} {message}</a>' in summary, summary
+    # Every other value stays chosen.
+    assert re.search(r'<option value="RUS" selected>', html)
+    assert re.search(r'<option value="2025" selected>', html)
+    title = re.search(r"<title>([^<]*)</title>", html).group(1)
+    assert ("n’a pas pu être appliqué" if french else "a filter could not be applied") in title
+
+
+@pytest.mark.parametrize("path", ["/visits/", "/incidents/", "/fr/visits/", "/fr/incidents/"])
+def test_a_name_several_persons_match_is_refused_on_the_list_page_offering_each_of_them(
+    reader, seeded, path
+):
+    """« Gaddafi » names Muammar and Saif al-Islam: the list page answers 400 with its form,
+    the year kept, the person box marked invalid, and under it each person a link to the
+    same list with that person chosen."""
+    response = reader.get(f"{path}?person=Gaddafi&year=2011")
+    assert response.status_code == 400
+    html = body(response)
+    assert 'id="invalid-parameters"' not in html and "<form" in html
+    box = _tag(html, r'<input[^>]*name="person"[^>]*>')
+    assert 'value="Gaddafi"' in box and 'aria-invalid="true"' in box, box
+    assert "id_person_error" in re.search(r'aria-describedby="([^"]*)"', box).group(1)
+    assert re.search(r'<option value="2011" selected>', html)
+    error = _person_error(html)
+    found = re.findall(r'<a href="([^"]+)">([^<]+)</a> \(([a-z-]+)\)', error)
+    links = {slug: href.replace("&amp;", "&") for href, _name, slug in found}
+    assert set(links) == {"muammar-gaddafi", "saif-al-islam-gaddafi"}, error
+    for slug, href in links.items():
+        assert href == f"{path}?person={slug}&year=2011", href
+    summary = html[html.index('id="filter-errors"') :]
+    summary = summary[: summary.index("</div>")]
+    assert '<a href="#id_person">' in summary and "(saif-al-islam-gaddafi)" in summary, summary
+    # A link within the summary's link would be no link a screen reader can follow.
+    assert summary.count("<a ") == 1, summary
+
+
 @pytest.mark.parametrize(
     ("path", "query"),
     [
@@ -221,15 +298,14 @@ def test_a_name_several_persons_match_equally_is_refused_naming_them(reader, see
 def test_each_person_an_ambiguous_name_may_mean_is_a_link_to_the_list_of_that_person(
     reader, seeded, path, query
 ):
-    """« Kadhafi » names Muammar and Saif al-Islam: the 400 page links each to the same
-    list with that person's slug in place of the name typed, the other filters (and the
-    other persons, and the sort) kept, the page left out; a download's error and the
-    words of the message stay as they were."""
+    """« Kadhafi » names Muammar and Saif al-Islam: the list page's 400, under the person box,
+    links each to the same list with that person's slug in place of the name typed, the
+    other filters (and the other persons, and the sort) kept, the page left out; a
+    download's error and the words of the message stay as they were."""
     response = reader.get(f"{path}?{query}")
     assert response.status_code == 400
     html = body(response)
-    errors = html[html.index('id="invalid-parameters"') :]
-    errors = errors[: errors.index("</ul>")]
+    errors = _person_error(html)
     found = re.findall(r'<a href="([^"]+)">([^<]+)</a> \(([a-z-]+)\)', errors)
     links = {slug: (href.replace("&amp;", "&"), name) for href, name, slug in found}
     assert set(links) == {"muammar-gaddafi", "saif-al-islam-gaddafi"}, errors

@@ -177,10 +177,10 @@ def test_the_changes_name_a_treaty_event_by_its_state_in_the_readers_language(se
     with translation.override("fr"):
         french_name = country_name(state.iso3, state.name)
     assert f"Étape du traité {french_name}, signature" in re.sub("<[^>]+>", "", html)
-    entries = re.findall(r"<strong>Étape du traité (.*?)</strong>", html)
+    entries = re.findall(r'<h2 class="change-title">Étape du traité (.*?)</h2>', html)
     assert entries, "no treaty event on the first page of changes"
     assert not any(re.match(r"[A-Z]{3}\b", re.sub("<[^>]+>", "", e)) for e in entries)
-    assert "\u00a0: ajout." in html
+    assert "\u00a0: ajout</h2>" in html
 
 
 def test_a_failed_csrf_check_is_a_page_of_the_site_in_the_readers_language(seeded):
