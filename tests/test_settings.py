@@ -780,8 +780,10 @@ def variables_the_readme_names() -> set[str]:
     for code in re.findall(r"`([^`\n]+)`", readme):
         named |= set(re.findall(r"(?<![\w.$/])([A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])(?![\w(])", code))
         named |= set(re.findall(r"(?<![\w.])([A-Z][A-Z0-9_]*)=", code))
-    # A member of the generated API client's enum (`ordering=-start` is `START_DESC`).
-    not_variables = {"START_DESC"}
+    # Members of the generated API client's ordering enum (`ordering=-start` is
+    # `START_DESC`, `ordering=-visits` `VISITS_FEWEST_FIRST`) are not variables.
+    enum_member = re.compile(r"_(?:ASC|DESC|MOST_FIRST|FEWEST_FIRST)$")
+    not_variables = {name for name in named if enum_member.search(name)}
     return named - names_of_python_code() - not_variables
 
 
