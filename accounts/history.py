@@ -4,6 +4,7 @@ active, staff and superuser flags, its username, names and email address, its AP
 tokens created or deleted, its sessions ended), in words in the reader's language, with
 when, who and through which path (core.history's context: the admin, a command, the
 shell, the newsroom). Never a password hash nor a token's key: neither is recorded.
+The same entries download as CSV or JSON from that page (ACCOUNT_HISTORY_TABLE).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from accounts.models import SESSIONS_ENDED, Account, AccountRole, AccountToken
+from core import tabular
 from core.history import WritePath
 from core.names import format_moment
 from core.roles import ROLES
@@ -215,3 +217,23 @@ def account_history(user_id) -> list[AccountEntry]:
         context = _context(event)
         entries.append(AccountEntry(event.pgh_created_at, what, _who(context), _through(context)))
     return entries
+
+
+# An account's history as its downloads give it (CSV and JSON, through core.tabular): one
+# row per entry, in the words of its page.
+ACCOUNT_HISTORY_TABLE = tabular.Table(
+    "account_history",
+    (
+        tabular.Column("at", "datetime", "When it was recorded (UTC)."),
+        tabular.Column("what", "string", "What happened, in words."),
+        tabular.Column("by", "string", "Who did it: a username, or the system account."),
+        tabular.Column("path", "string", "Through which path: admin, command …, shell, ..."),
+    ),
+    "What the database recorded of a staff account, oldest first.",
+)
+
+
+def account_history_rows(entries: list[AccountEntry]):
+    """`entries` (`account_history`'s) as ACCOUNT_HISTORY_TABLE's rows, in the same order."""
+    for entry in entries:
+        yield {"at": entry.at, "what": entry.what, "by": entry.who, "path": entry.through}

@@ -46,7 +46,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from compliance import partial_isoformat
-from core import causes
+from core import causes, tabular
 from core.causes import FIELDS
 from core.history import WritePath
 from core.locale import in_language
@@ -240,6 +240,9 @@ class Entry:
     value_parts: dict[int, tuple[Words | None, Words | None]] = field(default_factory=dict)
     why: str = ""
     link: str = ""
+    # The newsroom report the event is of, or that made it (a verified report's
+    # verification), by its number; None for an import, an edit, ...
+    report: int | None = None
 
     @property
     def name(self) -> str:
@@ -759,20 +762,30 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
     names = _Names(entries, staff=staff)
     contexts = {e.event.pgh_context_id for e in entries if e.event.pgh_context_id}
     # {context: (kind, the reason readers see with it on the visit's page, its author)}
-    verified = {
-        context: (
+    verified, verified_reports = {}, {}
+    for (
+        context,
+        report,
+        correction,
+        withdrawal,
+        reason,
+        author,
+    ) in Report.pgh_event_model.objects.filter(
+        pgh_context_id__in=contexts, state=ReportState.VERIFIED
+    ).values_list(
+        "pgh_context_id",
+        "pgh_obj_id",
+        "is_correction",
+        "withdrawal_note",
+        "reason",
+        "author__username",
+    ):
+        verified[context] = (
             "withdrawal" if withdrawal else "correction" if correction else "report",
             withdrawal or (reason if correction else ""),
             author or "",
         )
-        for context, correction, withdrawal, reason, author in (
-            Report.pgh_event_model.objects.filter(
-                pgh_context_id__in=contexts, state=ReportState.VERIFIED
-            ).values_list(
-                "pgh_context_id", "is_correction", "withdrawal_note", "reason", "author__username"
-            )
-        )
-    }
+        verified_reports[context] = report
     for entry in entries:
         fields = {f.name: f for f in _fields(type(entry.event))}
         private = PRIVATE_FIELDS | PRIVATE_FIELDS_OF.get(entry.model, set())
@@ -846,6 +859,10 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
             value_parts,
         )
         entry.why = _why(entry, verified, staff=staff)
+        if entry.model is Report:
+            entry.report = entry.event.pgh_obj_id
+        else:
+            entry.report = verified_reports.get(entry.event.pgh_context_id)
     return entries
 
 
@@ -1017,6 +1034,57 @@ def _cited_source_events(citations: list) -> list:
 # The events of a source told with the facts that cite it: its changes, never its creation
 # (the citation that brought it tells it) nor its baseline.
 SOURCE_CHANGES = ("update", "delete")
+
+
+# One row per change of a record's history, as its downloads give it (CSV and JSON, through
+# core.tabular): the words of the history page, in the reader's language, but for the codes.
+HISTORY_TABLE = tabular.Table(
+    "history",
+    (
+        tabular.Column("at", "datetime", "When the change was recorded (UTC)."),
+        tabular.Column("record_kind", "string", "What kind of record changed, in words."),
+        tabular.Column("record", "string", "The record, by its natural key or its name."),
+        tabular.Column("action", "string", "added, changed, removed, or baseline."),
+        tabular.Column("by", "string", "Who made it: a username, or the system account."),
+        tabular.Column(
+            "path",
+            "string",
+            "Through which way: newsroom, api, admin, site, import, shell, command.",
+        ),
+        tabular.Column("address", "string", "The address of the request that made it."),
+        tabular.Column("why", "string", "Why, in words: a verified report, an import, ..."),
+        tabular.Column(
+            "report", "integer", "The newsroom report it is of, or that made it, by number."
+        ),
+        tabular.Column("field", "string", "The field that changed, in words."),
+        tabular.Column("before", "string", "Its value before, in words."),
+        tabular.Column("after", "string", "Its value after, in words."),
+    ),
+    "A record's history, one row per change of a field (an event that changed none: one row).",
+)
+
+
+def history_rows(entries: list[Entry]):
+    """`entries` (`history_of`'s, as the page shows them) as HISTORY_TABLE's rows, in the
+    same order: a row per changed field, with the event's when, who, path, address, why
+    and report; an event that lists no field (a removal told by its record's name) is one
+    row with no field."""
+    for entry in entries:
+        event = {
+            "at": entry.at,
+            "record_kind": entry.kind,
+            "record": entry.name,
+            "action": entry.action,
+            "by": entry.author,
+            "path": entry.path,
+            "address": entry.context.get("url") or "",
+            "why": entry.why,
+            "report": entry.report,
+        }
+        if not entry.changes:
+            yield {**event, "field": "", "before": "", "after": ""}
+        for name, old, new in entry.changes:
+            yield {**event, "field": name, "before": old, "after": new}
 
 
 # --- the public changes -----------------------------------------------------------------
