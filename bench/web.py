@@ -227,6 +227,7 @@ NOT_TIMED = {
     "api-report-resubmit": "a newsroom action (POST)",
     "api-report-verify": "a newsroom action (POST)",
     "api-report-withdrawals": "a newsroom action (POST): a withdrawal filed",
+    "api-report-restorations": "a newsroom action (POST): a restoration filed",
 }
 
 

@@ -626,6 +626,7 @@ class ReportAdmin(ReadOnlyAdmin):
         "state",
         "is_correction",
         "is_withdrawal",
+        "is_restoration",
         "visit",
         "author",
         "reviewer",
@@ -636,6 +637,10 @@ class ReportAdmin(ReadOnlyAdmin):
     @admin.display(boolean=True, description=gettext_lazy("withdrawal"))
     def is_withdrawal(self, report) -> bool:
         return report.is_withdrawal
+
+    @admin.display(boolean=True, description=gettext_lazy("restoration"))
+    def is_restoration(self, report) -> bool:
+        return report.is_restoration
 
     search_fields = ["visit__slug", "author__username", "comment"]
     list_select_related = ["visit", "author", "reviewer"]

@@ -763,26 +763,25 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
     contexts = {e.event.pgh_context_id for e in entries if e.event.pgh_context_id}
     # {context: (kind, the reason readers see with it on the visit's page, its author)}
     verified, verified_reports = {}, {}
-    for (
-        context,
-        report,
-        correction,
-        withdrawal,
-        reason,
-        author,
-    ) in Report.pgh_event_model.objects.filter(
+    rows = Report.pgh_event_model.objects.filter(
         pgh_context_id__in=contexts, state=ReportState.VERIFIED
     ).values_list(
         "pgh_context_id",
         "pgh_obj_id",
         "is_correction",
         "withdrawal_note",
+        "restoration_note",
         "reason",
         "author__username",
-    ):
+    )
+    for context, report, correction, withdrawal, restoration, reason, author in rows:
+        if withdrawal or restoration:
+            kind = "withdrawal" if withdrawal else "restoration"
+        else:
+            kind = "correction" if correction else "report"
         verified[context] = (
-            "withdrawal" if withdrawal else "correction" if correction else "report",
-            withdrawal or (reason if correction else ""),
+            kind,
+            withdrawal or restoration or (reason if correction else ""),
             author or "",
         )
         verified_reports[context] = report
@@ -948,6 +947,9 @@ def _why_words(entry: Entry, verified: dict) -> str:
             if said:
                 return _("a verified withdrawal — %(reason)s") % {"reason": said}
             return _("a verified withdrawal")
+        if kind == "restoration":
+            # Its reason is never empty (visits.review.propose_restoration).
+            return _("a verified restoration — %(reason)s") % {"reason": said}
         if kind == "correction":
             if said:
                 return _("a verified correction — %(reason)s") % {"reason": said}
