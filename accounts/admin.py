@@ -3,8 +3,9 @@ with the language of the account's mails (accounts.languages), shown read-only i
 list and on its page; its forms refuse a username or an email address another account
 holds, in any case (accounts.forms); its "History" page shows, above the admin's own
 log, everything the database recorded of the account (accounts.history: roles given
-and taken, turned off and on, tokens, by whom and through which path); and the admin's
-log of a change names the roles given and taken, not only "Changed Groups".
+and taken, turned off and on, tokens, by whom and through which path), which downloads
+as CSV or JSON from there (`history.csv`, `history.json` beside the page); and the
+admin's log of a change names the roles given and taken, not only "Changed Groups".
 
 API tokens (REST framework's, README "Tokens and limits") are shown by their account,
 never their key, a password for the API: "API token of nadia" (accounts.models.ApiToken)
@@ -36,8 +37,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import re_path, reverse
+from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext, gettext_noop, ngettext
@@ -48,8 +52,14 @@ from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import Token, TokenProxy
 
 from accounts.forms import AccountChangeForm, AccountCreationForm
-from accounts.history import ROLE_OF_GROUP, account_history
+from accounts.history import (
+    ACCOUNT_HISTORY_TABLE,
+    ROLE_OF_GROUP,
+    account_history,
+    account_history_rows,
+)
 from accounts.models import ApiToken, api_token_name
+from core import tabular
 
 User = get_user_model()
 
@@ -134,11 +144,61 @@ class AccountAdmin(UserAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         """The admin's history page of an account, with what the database recorded of it
-        (accounts.history) above the admin's own log."""
+        (accounts.history) above the admin's own log, and links to download it."""
         response = super().history_view(request, object_id, extra_context)
         account = getattr(response, "context_data", {}).get("object")
         if account is not None:
             response.context_data["account_history"] = account_history(account.pk)
+            response.context_data["history_downloads"] = {
+                fmt: reverse(
+                    f"{self.admin_site.name}:{self._history_download_name()}",
+                    args=[account.pk, fmt],
+                )
+                for fmt in ("csv", "json")
+            }
+        return response
+
+    def _history_download_name(self) -> str:
+        return f"{self.opts.app_label}_{self.opts.model_name}_history_download"
+
+    def get_urls(self):
+        """Django's addresses for accounts, and the downloads of an account's history
+        (`<id>/history.csv`, `<id>/history.json`), before them."""
+        download = re_path(
+            r"^(?P<object_id>[^/]+)/history\.(?P<fmt>csv|json)$",
+            self.admin_site.admin_view(self.history_download),
+            name=self._history_download_name(),
+        )
+        return [download, *super().get_urls()]
+
+    def history_download(self, request, object_id: str, fmt: str):
+        """An account's recorded history (accounts.history.account_history), as its history
+        page lists it, for whoever may open that page: a CSV (with its BOM) or a JSON
+        object naming the account (`account`: id, username) with `results` and `count`,
+        one row per entry (ACCOUNT_HISTORY_TABLE), written by core.tabular. Http404 for no
+        such account, PermissionDenied for an admin who may not view it; never cached."""
+        account = self.get_object(request, unquote(object_id))
+        if account is None:
+            raise Http404("no such account")
+        if not self.has_view_or_change_permission(request, account):
+            raise PermissionDenied
+        rows = account_history_rows(account_history(account.pk))
+        generated = timezone.now()
+        if fmt == "csv":
+            pieces = tabular.in_pieces(tabular.csv_lines(rows, ACCOUNT_HISTORY_TABLE.names))
+            content_type = "text/csv; charset=utf-8"
+        else:
+            head = {
+                "account": {"id": account.pk, "username": account.get_username()},
+                "url": request.build_absolute_uri(),
+                "generated_at": generated,
+            }
+            pieces = tabular.in_pieces(tabular.json_document(head, rows))
+            content_type = "application/json"
+        response = StreamingHttpResponse(pieces, content_type=content_type)
+        name = f"iccwatch-account-history-{account.pk}-{generated:%Y-%m-%d}.{fmt}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Cache-Control"] = "private, no-store"
         return response
 
     @admin.display(description=_("Language of its mails"))

@@ -5,7 +5,7 @@ tokens created or deleted, its second factor enrolled, confirmed or removed, its
 sessions ended), in words in the reader's language, with when, who and through which
 path (core.history's context: the admin, a command, the shell, the newsroom, the
 account's own pages). Never a password hash, a token's key nor a device's seed: none is
-recorded.
+recorded. The same entries download as CSV or JSON from that page (ACCOUNT_HISTORY_TABLE).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from accounts.models import SESSIONS_ENDED, Account, AccountDevice, AccountRole, AccountToken
+from core import tabular
 from core.history import WritePath
 from core.names import format_moment
 from core.roles import ROLES
@@ -263,3 +264,23 @@ def account_history(user_id) -> list[AccountEntry]:
             AccountEntry(event.pgh_created_at, what, changed_by(context), changed_through(context))
         )
     return entries
+
+
+# An account's history as its downloads give it (CSV and JSON, through core.tabular): one
+# row per entry, in the words of its page.
+ACCOUNT_HISTORY_TABLE = tabular.Table(
+    "account_history",
+    (
+        tabular.Column("at", "datetime", "When it was recorded (UTC)."),
+        tabular.Column("what", "string", "What happened, in words."),
+        tabular.Column("by", "string", "Who did it: a username, or the system account."),
+        tabular.Column("path", "string", "Through which path: admin, command …, shell, ..."),
+    ),
+    "What the database recorded of a staff account, oldest first.",
+)
+
+
+def account_history_rows(entries: list[AccountEntry]):
+    """`entries` (`account_history`'s) as ACCOUNT_HISTORY_TABLE's rows, in the same order."""
+    for entry in entries:
+        yield {"at": entry.at, "what": entry.what, "by": entry.who, "path": entry.through}

@@ -163,13 +163,14 @@ def resubmission_words(report) -> dict:
 def report_words(report) -> dict:
     """What a mail says of `report`, in the active language: the person's name, the host's
     ("Tajikistan"), its dates as the public pages write them ("dates": '15–16 October
-    2024'), and whether it is a correction or a withdrawal; a slug or code the dataset does
-    not know is given as the report has it."""
+    2024'), and whether it is a correction, a withdrawal or a restoration; a slug or code
+    the dataset does not know is given as the report has it."""
     return {
         "report": report,
         **report_names([report])[report.pk],
         "correction": report.is_correction,
         "withdrawal": report.is_withdrawal,
+        "restoration": report.is_restoration,
     }
 
 

@@ -1511,6 +1511,17 @@ from the version alone whether the contract moved since it was written):
   current, whatever the request's encoding: a `304` repeats the tag it was sent, a `412`
   gives the one a `200` to the same request carries. Without `Accept-Encoding: gzip`,
   the body and the tags are those of before.
+- 6 December 2026, restorations: `POST /reports/restorations/` (reporters) proposes
+  restoring a withdrawn visit to the record, when it was withdrawn by mistake (`{"visit":
+  "<its id>", "restoration_note": "<why, 20 to 1,000 characters>"}`); reviewed as every
+  report (`/verify/`, four eyes), it puts the same visit back under its own id
+  (`review_state` `verified`, its `withdrawal_note` and `withdrawal_sources` emptied),
+  where filing the trip again made another visit, under another id. Every report gains
+  `restoration_note` (`""` but for a restoration), after `withdrawal_sources`; a
+  restoration's `is_correction` is true, its `preview` null, its `possible_duplicates` the
+  visits of its trip on the record, which `different_from` names when verifying. A
+  visit restored has in its `changes` (and its report's) `{"field": "review_state",
+  "old": "withdrawn", "new": "verified"}`.
 """
 
 

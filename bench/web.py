@@ -218,6 +218,7 @@ NOT_TIMED = {
     "set-language": "a redirect that sets a cookie, no data read",
     "set_language": "Django's form endpoint behind the language switch, no data read",
     "record-history": "the newsroom's record history: signed-in staff only",
+    "record-history-download": "the newsroom's record history, downloaded: signed-in staff only",
     "api-report-list": "the newsroom's reports: signed-in staff only",
     "api-report-queue": "the newsroom's queue: signed-in staff only",
     "api-report-detail": "the newsroom's reports: signed-in staff only",
@@ -226,6 +227,7 @@ NOT_TIMED = {
     "api-report-resubmit": "a newsroom action (POST)",
     "api-report-verify": "a newsroom action (POST)",
     "api-report-withdrawals": "a newsroom action (POST): a withdrawal filed",
+    "api-report-restorations": "a newsroom action (POST): a restoration filed",
 }
 
 

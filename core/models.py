@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core import history
+
 
 class DatePrecision(models.TextChoices):
     """How much of a date the sources give: a partial date means "some day in that period"."""
@@ -12,11 +14,16 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", _("year")
 
 
+@history.track()
 class Source(models.Model):
     """A public document that backs a fact: a news report, a court decision, a treaty record.
 
     One row per URL; visits, warrants, treaty events, declarations, findings and
-    statements point at the sources they rest on.
+    statements point at the sources they rest on. Its history is recorded as every fact's
+    (core.history): a change to a cited document is an event of its own, with who, when
+    and through which path, never credited to the report that cited it. What a reader
+    reads of a document a public visit cites is read only in the admin
+    (visits.admin.SourceAdmin): it changes through a correction of the visit.
     """
 
     url = models.URLField(max_length=1000, unique=True)

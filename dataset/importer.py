@@ -74,7 +74,7 @@ from pathlib import Path
 import pycountry
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Prefetch, ProtectedError, Q, RestrictedError
+from django.db.models import F, Max, Prefetch, ProtectedError, Q, RestrictedError
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
@@ -1432,6 +1432,7 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
         .exclude(review_state=ReviewState.WITHDRAWN)
         .values_list("pk", flat=True)
     )
+    refuse_withdrawing_restorations(v, parsed.withdrawn_visits)
     if persons_read:
         refuse_removing_persons(v, persons, visits)
     if persons_read and "warrants.csv" not in v.unreadable:
@@ -1947,6 +1948,36 @@ def assign_warrant_refs(v: _Validator, warrants: list[tuple[Row, dict]]) -> None
 
 def _by(report: Report) -> str:
     return f"report {report.pk}, {report.state}, by {report.author.get_username()}"
+
+
+def refuse_withdrawing_restorations(v: _Validator, withdrawn: list[int]) -> None:
+    """An error for each visit the import would withdraw (`withdrawn`, the ids of those
+    visits.csv no longer lists) that a verified restoration put back on the record through
+    the newsroom after the latest import (visits.review.propose_restoration: withdrawn by
+    mistake): leaving it out would take it off the record again, unseen, as listing a
+    visit withdrawn through the newsroom would publish it again (`newsroom_collisions`).
+    Named by the file alone (the visit has no row). Once an import has listed it again,
+    a later version may leave it out: its removal is then the dataset's. Two queries."""
+    if not withdrawn:
+        return
+    restorations = Report.objects.filter(
+        visit_id__in=withdrawn, state=ReportState.VERIFIED, is_correction=True
+    ).exclude(restoration_note="")
+    latest = DatasetImport.objects.aggregate(at=Max("imported_at"))["at"]
+    if latest is not None:
+        restorations = restorations.filter(reviewed_at__gt=latest)
+    seen = set()
+    for report in restorations.select_related("visit", "author").order_by(
+        "visit__slug", "-reviewed_at"
+    ):
+        if report.visit_id in seen:
+            continue
+        seen.add(report.visit_id)
+        v.errors.append(
+            f"visits.csv: id: {report.visit.slug} was restored to the record through the "
+            f"newsroom ({_by(report)}) after the last import: leaving it out would withdraw "
+            "it again; list it in visits.csv as it stands, or withdraw it through the newsroom"
+        )
 
 
 def newsroom_withdrawals(slugs: set[str]) -> dict[str, Report]:

@@ -94,6 +94,12 @@ def change_words(
     and new words each marked with theirs where the page is in another (WCAG 3.1.2; None:
     unmarked)."""
     field = change.get("field", "")
+    if field == "review_state":
+        # A withdrawn visit put back on the record (visits.review.propose_restoration): the
+        # only change of its review state a verified report records.
+        return conditional_escape(
+            _("the visit was restored to the record, from which it had been withdrawn")
+        )
     if field == "sources":
         return conditional_escape(
             _("the sources were revised (%(old)s before, %(new)s now)")
@@ -176,7 +182,8 @@ def correction_lines(reports, imported=()) -> list[dict]:
                     [change_words(c, text_languages(report)) for c in shown]
                     or [_("the record was confirmed without a change")],
                 ),
-                "why": correction_reason(report.reason),
+                # A restoration's reason is its own (Report.restoration_note).
+                "why": correction_reason(report.reason or report.restoration_note),
                 "version": "",
                 "changelog": "",
             }

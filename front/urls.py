@@ -70,4 +70,9 @@ unlocalized_patterns = [
     path("sitemap-<section>.xml", site_views.sitemap_section, name="sitemap-section"),
     # Staff only: a record's history (who, when, through which path, before and after).
     path("newsroom/history/<str:label>/<int:pk>/", history.record_history, name="record-history"),
+    re_path(
+        rf"^newsroom/history/(?P<label>[A-Za-z0-9_.]+)/(?P<pk>[0-9]+)\.{EXPORT}$",
+        history.record_history_download,
+        name="record-history-download",
+    ),
 ]

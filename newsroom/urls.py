@@ -81,4 +81,5 @@ urlpatterns = [
     path("reports/<int:pk>/reject/", views.report_reject, name="reject"),
     path("visits/<slug_id:slug>/correct/", views.correct, name="correct"),
     path("visits/<slug_id:slug>/withdraw/", views.withdraw, name="withdraw"),
+    path("visits/<slug_id:slug>/restore/", views.restore, name="restore"),
 ]

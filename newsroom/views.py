@@ -102,8 +102,9 @@ REPORT_FORMS = ("new", "edit", "correct")
 def sent_from_a_kept_form(request) -> bool:
     """Whether POST `request` came from a report form whose fields its script keeps
     (report_form.html's #report-form, posting to its own address): not a button's address
-    (BUTTON_PAGES), nor a withdrawal's reason reworded on its report's page, which posts
-    to the edit address but is not that form (its `withdrawal_note`)."""
+    (BUTTON_PAGES), nor a withdrawal's or a restoration's reason reworded on its report's
+    page, which posts to the edit address but is not that form (its `withdrawal_note`,
+    `restoration_note`)."""
     try:
         match = resolve(request.path)
     except Http404:
@@ -112,6 +113,7 @@ def sent_from_a_kept_form(request) -> bool:
         match.namespace == "newsroom"
         and match.url_name in REPORT_FORMS
         and "withdrawal_note" not in request.POST
+        and "restoration_note" not in request.POST
     )
 
 
@@ -650,7 +652,12 @@ def proposals_in_words(request, reports: list[Report]) -> list[dict]:
     for one this user may open (`may_open`)."""
     listed = []
     for r in reports:
-        kind = _("a withdrawal") if r.is_withdrawal else _("a correction")
+        if r.is_withdrawal:
+            kind = _("a withdrawal")
+        elif r.is_restoration:
+            kind = _("a restoration")
+        else:
+            kind = _("a correction")
         label = _("report %(pk)s, %(kind)s by %(author)s, %(state)s") % {
             "pk": r.pk,
             "kind": kind,
@@ -1357,6 +1364,8 @@ def report_edit(request, pk: int):
     if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
         messages.error(request, _("Only a draft or a report sent back for changes can be edited."))
         return redirect("newsroom:report", report.pk)
+    if report.is_restoration:
+        return reword_restoration(request, report)
     if report.is_withdrawal:
         # A withdrawal has only its reason to reword, on its own page, saved alone or
         # saved and submitted ("then=submit": one form, so the reason submitted is the
@@ -1456,14 +1465,125 @@ def report_edit(request, pk: int):
     return report_form(request, report=report)
 
 
+def reword_restoration(request, report: Report):
+    """A restoration's reason reworded by its author on its page (POST to its edit
+    address), saved alone or saved and submitted (`then` submit), with their answer to
+    the reviewer when it was sent back (`reply`, required to submit); a refusal comes back
+    on its page, in its box (400), nothing saved. Any other method: its page."""
+    if request.method != "POST":
+        return redirect("newsroom:report", report.pk)
+    note = request.POST.get("restoration_note", "")
+    answering = report.state == ReportState.CHANGES_REQUESTED
+    reply = request.POST.get("reply", "") if answering else None
+    seen = request.POST.get("seen", "")
+    kept = {"note": note, "reply": reply or "", "seen": seen}
+    if request.POST.get("then") == "submit" and answering and not reply.strip() and seen:
+        refused = {
+            "action": "reply",
+            "comment": reply,
+            "errors": [review.ANSWER_FIRST],
+            "note_errors": review.restoration_note_errors(note),
+        }
+        return _report_page(request, report.pk, refused=refused | kept, status=400)
+    try:
+        # One transaction: a submission refused leaves the reason as it was.
+        with transaction.atomic():
+            review.update_restoration(report, request.user, note, reply=reply, seen=seen)
+            if request.POST.get("then") == "submit":
+                review.submit(report, request.user)
+    except ValidationError as error:
+        on_reply = "reply" in getattr(error, "error_dict", {})
+        refused = {
+            "action": "reply" if on_reply else "reword",
+            "comment": reply if on_reply else note,
+            "errors": error.messages,
+        }
+        if review.is_stale_refusal(error):
+            kept = {**kept, "seen": ""}  # the page's version, as it now is
+        return _report_page(request, report.pk, refused=refused | kept, status=400)
+    if request.POST.get("then") == "submit":
+        messages.success(request, submitted_message())
+    elif answering and not reply.strip():
+        messages.success(
+            request,
+            _("Reason saved: answer the reviewer, then submit the restoration for review again."),
+        )
+    else:
+        messages.success(request, _("Reason saved: submit the restoration for review again."))
+    return redirect("newsroom:report", report.pk)
+
+
 @staff_page(roles.may_report)
 def correct(request, slug: str):
+    """The correction page of a published visit (`report_form`); a withdrawn visit's leads
+    to its restoration page (`restore`), the one way its own record comes back."""
     visit = get_object_or_404(
         Visit.objects.select_related("person", "host", "controlled_by"),
         slug=slug,
-        review_state=ReviewState.VERIFIED,
+        review_state__in=(ReviewState.VERIFIED, ReviewState.WITHDRAWN),
     )
+    if visit.review_state == ReviewState.WITHDRAWN:
+        return redirect("newsroom:restore", visit.slug)
     return report_form(request, visit=visit)
+
+
+@staff_page(roles.may_report)
+def restore(request, slug: str):
+    """/newsroom/visits/<id>/restore/: propose putting a withdrawn visit back on the record
+    (visits.review.propose_restoration), for one withdrawn by mistake: the page says when
+    and why it was withdrawn and asks why it returns (shown on its page once verified).
+    Filed for review (another person verifies it); verified, the same visit returns
+    under its own address. A reason refused comes back in its box (400), nothing filed;
+    one already open is named. 404 for a visit that is not withdrawn (a published one is
+    corrected or withdrawn on its correction page)."""
+    visit = get_object_or_404(
+        Visit.objects.select_related("person", "host"),
+        slug=slug,
+        review_state=ReviewState.WITHDRAWN,
+    )
+    note, errors = "", []
+    if request.method == "POST":
+        note = request.POST.get("restoration_note", "")
+        try:
+            report = review.propose_restoration(author=request.user, visit=visit, note=note)
+        except review.DuplicateReport as duplicate:
+            existing = duplicate.existing
+            if may_open(request.user, existing):
+                link = format_html(
+                    '<a href="{}">{}</a>',
+                    reverse("newsroom:report", args=[existing.pk]),
+                    _("report %(pk)s") % {"pk": existing.pk},
+                )
+            else:
+                link = _("report %(pk)s, by %(author)s") % {
+                    "pk": existing.pk,
+                    "author": existing.author.get_username(),
+                }
+            messages.error(
+                request,
+                format_html(
+                    _("A restoration of this visit is already open ({state}): {link}."),
+                    state=existing.get_state_display(),
+                    link=link,
+                ),
+            )
+            return redirect("newsroom:restore", visit.slug)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(
+                request,
+                _("Restoration filed: the visit stays withdrawn until another person verifies it."),
+            )
+            return redirect("newsroom:report", report.pk)
+    context = {
+        "visit": visit,
+        "withdrawn_on": review.withdrawn_on(visit),
+        "note": note,
+        "refused": {"action": "restore", "comment": note, "errors": errors} if errors else {},
+        "open_proposals": proposals_in_words(request, review.open_proposals(visit)),
+    }
+    return render(request, "newsroom/restore.html", context, status=400 if errors else 200)
 
 
 @require_POST
@@ -1747,6 +1867,8 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
     # a verification reads): one place, review.check_closing.
     may_act = review.allows(review.check_closing, report, user)
     duplicates, pending = [], []
+    # A restoration is compared with the visits of its trip on the record (its verify
+    # asks the reviewer to confirm them), a withdrawal with none.
     if not report.is_withdrawal and report.state in (
         ReportState.DRAFT,
         ReportState.SUBMITTED,
@@ -1774,7 +1896,7 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
             report.citations,
             visit=report.visit if report.is_correction else None,
         )
-        if not report.is_withdrawal and report.state not in CLOSED_STATES
+        if not report.keeps_facts and report.state not in CLOSED_STATES
         else None,
         "published": published_verdict(report),
         "duplicates": duplicates,
@@ -1789,13 +1911,14 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
         else [],
         "is_author": is_author,
         "may_edit": is_author
-        and not report.is_withdrawal
+        and not report.keeps_facts
         and report.state in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED),
         # Sent back and not yet answered: Submit would be refused; the answer box comes first.
         "needs_an_answer": review.needs_an_answer(report),
-        # A withdrawal taken back or sent back: its reason reworded, submitted, or dropped.
+        # A withdrawal or a restoration taken back or sent back: its reason reworded,
+        # submitted, or dropped.
         "may_reword": is_author
-        and report.is_withdrawal
+        and report.keeps_facts
         and report.state in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED),
         "may_take_back": is_author and report.state == ReportState.SUBMITTED,
         # A draft, or a report of any kind sent back: its author may abandon it
@@ -1816,7 +1939,13 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
     # A form of the page refused what was sent: its title says so first, as a refused
     # form's does.
     context["page_refused"] = status == 400
-    if context["may_reword"]:
+    if context["may_reword"] and report.is_restoration:
+        said = context["refused"]
+        context["reword_refused"] = bool(
+            (said.get("action") in ("reword", "reply") and said.get("errors"))
+            or said.get("note_errors")
+        )
+    elif context["may_reword"]:
         # Its sources in the reword form: as sent back refused, or as the report cites them.
         sources = (refused or {}).get("sources") or withdrawal_sources_form(
             initial=report.withdrawal_citations
@@ -1849,7 +1978,7 @@ def report_submit(request, pk: int):
     summary, as the form's own Submit does."""
     report = visible_report(request, pk)
     if (
-        not report.is_withdrawal
+        not report.keeps_facts
         and report.author_id == request.user.pk
         and report.state in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED)
         and refused_on_submit(
@@ -1866,7 +1995,7 @@ def report_submit(request, pk: int):
         )
         request.session[CHECKED_ON_EDIT] = report.pk
         return redirect("newsroom:edit", pk)
-    if report.is_correction and not report.is_withdrawal and not report.reason.strip():
+    if report.is_correction and not report.keeps_facts and not report.reason.strip():
         # Saved as a draft without one: the newsroom still asks why before review.
         messages.error(
             request,
@@ -1877,16 +2006,17 @@ def report_submit(request, pk: int):
         # Sent back for changes: the edit form has the box for the answer to the reviewer
         # (a withdrawal's, its page).
         messages.error(request, review.ANSWER_FIRST)
-        return redirect("newsroom:report" if report.is_withdrawal else "newsroom:edit", pk)
+        return redirect("newsroom:report" if report.keeps_facts else "newsroom:edit", pk)
     try:
         review.submit(report, request.user)
     except ValidationError as error:
-        if "withdrawal_note" in getattr(error, "error_dict", {}):
-            # A withdrawal's reason refused (filed before its bounds, say): said beside the
-            # box that rewords it, as a reason refused when typed is.
+        said = getattr(error, "error_dict", {})
+        if "withdrawal_note" in said or review.RESTORATION_NOTE in said:
+            # A withdrawal's or a restoration's reason refused (filed before its bounds,
+            # say): said beside the box that rewords it, as a reason refused when typed is.
             refused = {
                 "action": "reword",
-                "comment": report.withdrawal_note,
+                "comment": report.withdrawal_note or report.restoration_note,
                 "errors": error.messages,
             }
             return _report_page(request, pk, refused=refused, status=400)
@@ -1982,6 +2112,12 @@ def report_verify(request, pk: int):
                 "page may show (its author is told: “%(problem)s”). Send it back for "
                 "them to reword it."
             )
+        elif review.RESTORATION_NOTE in refused:
+            unverifiable = _(
+                "This restoration cannot be verified: its reason is not one the visit's "
+                "page may show (its author is told: “%(problem)s”). Send it back for "
+                "them to reword it."
+            )
         elif "reason" in refused:
             unverifiable = _(
                 "This correction cannot be verified: its reason is not one the visit's "
@@ -1996,11 +2132,12 @@ def report_verify(request, pk: int):
         messages.error(request, " ".join(error.messages))
         return redirect("newsroom:report", pk)
     url = visit.get_absolute_url()
-    done = (
-        _("Verified: the visit left the record; its page stays, marked withdrawn: {link}")
-        if report.is_withdrawal
-        else _("Verified and published: {link}")
-    )
+    if report.is_withdrawal:
+        done = _("Verified: the visit left the record; its page stays, marked withdrawn: {link}")
+    elif report.is_restoration:
+        done = _("Verified: the visit is back on the record, under its own address: {link}")
+    else:
+        done = _("Verified and published: {link}")
     messages.success(
         request,
         format_html(

@@ -350,6 +350,72 @@ def test_visits_are_not_deleted_in_the_admin(admin_client):
     assert Visit.objects.filter(pk=visit.pk).exists()
 
 
+def uncited_source() -> Source:
+    """A source no record cites (added in the admin, say): the admin may still edit it."""
+    return Source.objects.create(
+        url="https://example.org/uncited-story",
+        publisher="Example News",
+        archived_url="https://web.archive.org/web/2024/https://example.org/uncited-story",
+    )
+
+
+SOURCE_FIELDS = ("url", "publisher", "published", "excerpt", "archived_url")
+
+
+def test_a_source_a_published_visit_cites_is_read_only_in_the_admin(admin_client):
+    """Measured defect: an admin changed a cited source's address, and the published visit's
+    evidence changed at once, reviewed by nobody. What a reader reads of the document (its
+    address, archived copy, publisher, date, excerpt: a citation falls back to them) is read
+    only (the page shows it, no form to save); the page says to file a correction, linking
+    the visit's correction page. Nor may the source be deleted (its citations would go with
+    it), alone or with others from the list."""
+    visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
+    source = visit.citations.select_related("source").first().source
+    before = [getattr(source, name) for name in SOURCE_FIELDS]
+    path = reverse("admin:core_source_change", args=[source.pk])
+
+    page = admin_client.get(path)
+    assert page.status_code == 200
+    assert not set(SOURCE_FIELDS) & set(page.context["adminform"].form.fields)
+    content = page.content.decode()
+    assert f'href="/newsroom/visits/{visit.slug}/correct/"' in content
+    assert "correction" in content
+
+    response = admin_client.post(
+        path,
+        {
+            "url": "https://example.org/another-story-altogether",
+            "publisher": "Someone Else",
+            "published": "2001-01-01",
+            "excerpt": "Words nobody reviewed.",
+            "archived_url": "https://web.archive.org/web/2001/https://example.org/other",
+        },
+    )
+    assert response.status_code == 403
+    source.refresh_from_db()
+    assert [getattr(source, name) for name in SOURCE_FIELDS] == before
+
+    delete = reverse("admin:core_source_delete", args=[source.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    changelist = reverse("admin:core_source_changelist")
+    admin_client.post(
+        changelist, {"action": "delete_selected", "_selected_action": [source.pk], "post": "yes"}
+    )
+    assert Source.objects.filter(pk=source.pk).exists()
+
+
+def test_a_source_no_visit_cites_stays_editable_in_the_admin(admin_client):
+    source = uncited_source()
+    path = reverse("admin:core_source_change", args=[source.pk])
+    assert set(SOURCE_FIELDS) <= set(admin_client.get(path).context["adminform"].form.fields)
+    response = admin_client.post(
+        path, {"url": "https://example.org/uncited-story-moved", "publisher": "Example News"}
+    )
+    assert response.status_code == 302
+    source.refresh_from_db()
+    assert source.url == "https://example.org/uncited-story-moved"
+
+
 @pytest.mark.parametrize(
     "field, url",
     [
@@ -363,7 +429,7 @@ def test_visits_are_not_deleted_in_the_admin(admin_client):
 def test_a_source_edited_in_the_admin_keeps_to_the_newsrooms_address_rule(admin_client, field, url):
     """The admin's source form refuses what the newsroom, the API and the importer refuse
     (visits.review.address_refusal), and changes nothing."""
-    source = Source.objects.order_by("pk").first()
+    source = uncited_source()
     before = (source.url, source.archived_url)
     path = reverse("admin:core_source_change", args=[source.pk])
     data = {
@@ -382,7 +448,7 @@ def test_a_source_edited_in_the_admin_keeps_to_the_newsrooms_address_rule(admin_
 
 
 def test_a_source_with_a_good_address_is_saved_in_the_admin(admin_client):
-    source = Source.objects.order_by("pk").first()
+    source = uncited_source()
     path = reverse("admin:core_source_change", args=[source.pk])
     data = {
         "url": source.url,

@@ -8,18 +8,27 @@ the newsroom (four eyes). The form refuses what the report would refuse (a visit
 person's own state, no source, ...) next to the field concerned; review_state is never a
 form field. An edit is a correction as the newsroom's: with its reason, and refused when
 the visit changed after the form was opened (VisitAdminForm).
+
+The sources (core.models.Source) are edited here too, with the visits that cite them: a
+source a public visit cites is the visit's evidence, read only (SourceAdmin): it changes
+through a correction of the visit, reviewed by a second person, never by an edit no one
+reviews; a source no public visit cites stays editable.
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.models import DatePrecision
+from core.addresses import address_refusal
+from core.models import DatePrecision, Source
 from core.names import format_date
 from core.text import PlainTextForm
 from visits import review
@@ -490,6 +499,124 @@ class WithdrawalCitationAdmin(ReadOnlyAdmin):
     list_select_related = ["visit", "source"]
 
 
+class SourceAdminForm(forms.ModelForm):
+    """A source's addresses checked as every other way in checks them: an http(s) address
+    anyone can read, without credentials or a character no URL holds
+    (core.addresses.address_refusal, the newsroom's, the API's and the importer's rule)."""
+
+    class Meta:
+        model = Source
+        fields = ["url", "publisher", "published", "excerpt", "archived_url"]
+
+    def _checked(self, field: str) -> str:
+        url = self.cleaned_data.get(field) or ""
+        if url and (refused := address_refusal(url)):
+            raise forms.ValidationError(refused)
+        return url
+
+    def clean_url(self) -> str:
+        return self._checked("url")
+
+    def clean_archived_url(self) -> str:
+        return self._checked("archived_url")
+
+
+def public_visits_citing(sources) -> models.QuerySet:
+    """The visits a reader may open (Visit.objects.readable: published, or withdrawn after
+    it was) that cite one of `sources` (Source rows or ids), or whose withdrawal does,
+    with their slugs: the visits whose evidence the sources are."""
+    return (
+        Visit.objects.readable()
+        .filter(Q(citations__source__in=sources) | Q(withdrawal_citations__source__in=sources))
+        .distinct()
+        .order_by("slug")
+    )
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    """The sources: a source that a visit a reader may open cites (or whose withdrawal it
+    backs) is read only, and cannot be deleted (its citations would go with it): what a
+    reader reads of it (its address, archived copy, publisher, date and excerpt, which a
+    citation that says none falls back to) changed here would change the published
+    evidence at once, reviewed by nobody, while the visit's history credited the new
+    address to the report that cited the old. Its page says so, with a link to each such
+    visit's correction page (the newsroom's: a correction, reviewed by a second person).
+    A source no such visit cites is edited as before, its addresses checked
+    (SourceAdminForm). Every change of a source is recorded (core.history)."""
+
+    form = SourceAdminForm
+    list_display = ["url", "publisher", "published"]
+    search_fields = ["url", "publisher", "excerpt"]
+    list_filter = ["published"]
+
+    def get_fields(self, request, obj=None):
+        fields = list(SourceAdminForm.Meta.fields)
+        return fields if obj is None else [*fields, "cited_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["cited_by"]
+
+    def has_change_permission(self, request, obj=None):
+        """Not for a source a public visit cites (`public_visits_citing`): the page shows
+        it, read only."""
+        if obj is not None and public_visits_citing([obj]).exists():
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and public_visits_citing([obj]).exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        """Django's list of what deleting `objs` deletes, each source a public visit cites
+        among the protected objects: "delete selected" on the list refuses them too."""
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        cited = Source.objects.filter(
+            pk__in=[obj.pk for obj in objs], citations__visit__in=Visit.objects.readable()
+        ) | Source.objects.filter(
+            pk__in=[obj.pk for obj in objs],
+            withdrawal_citations__visit__in=Visit.objects.readable(),
+        )
+        for source in cited.distinct().order_by("url"):
+            protected.append(
+                _("%(source)s: cited by a published visit; correct the visit instead")
+                % {"source": source.url}
+            )
+        return to_delete, model_count, perms_needed, protected
+
+    @admin.display(description=gettext_lazy("Cited by"))
+    def cited_by(self, source):
+        """The public visits that cite `source`, each linked to its correction page (a
+        published one) or to its page (one withdrawn), with what to do; or that none does."""
+        visits = list(public_visits_citing([source]))
+        if not visits:
+            return _("No published visit cites this source: it may be edited here.")
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            (
+                (
+                    reverse("newsroom:correct", args=[v.slug])
+                    if v.review_state == ReviewState.VERIFIED
+                    else v.get_absolute_url(),
+                    v.slug,
+                )
+                for v in visits
+            ),
+        )
+        return format_html(
+            "{} {}",
+            _(
+                "This source is the evidence of a published visit: it is read only here. To "
+                "change what the visit cites, file a correction of the visit (another person "
+                "reviews it):"
+            ),
+            links,
+        )
+
+
 @admin.register(Report)
 class ReportAdmin(ReadOnlyAdmin):
     """Newsroom reports: reviewed in the newsroom (four eyes), browsed here."""
@@ -499,6 +626,7 @@ class ReportAdmin(ReadOnlyAdmin):
         "state",
         "is_correction",
         "is_withdrawal",
+        "is_restoration",
         "visit",
         "author",
         "reviewer",
@@ -509,6 +637,10 @@ class ReportAdmin(ReadOnlyAdmin):
     @admin.display(boolean=True, description=gettext_lazy("withdrawal"))
     def is_withdrawal(self, report) -> bool:
         return report.is_withdrawal
+
+    @admin.display(boolean=True, description=gettext_lazy("restoration"))
+    def is_restoration(self, report) -> bool:
+        return report.is_restoration
 
     search_fields = ["visit__slug", "author__username", "comment"]
     list_select_related = ["visit", "author", "reviewer"]

@@ -10,9 +10,14 @@ reader's language).
 
 The public changes are those to public facts only: verified (or withdrawn) visits and
 their citations (their withdrawals' too), persons, warrants, treaty events, declarations, findings, joint
-statements and their signatories, Security Council referrals. Never a report, never an
-unverified visit, never a staff member's name: "why" is the import of a dataset version,
-a verified correction, withdrawal or report, or an edit.
+statements and their signatories, Security Council referrals, and the changes to a source
+a public fact cites (its creation is told by the citation that brought it). Never a
+report, never an unverified visit, never a staff member's name: "why" is the import of a
+dataset version, a verified correction, withdrawal, restoration or report, or an edit.
+
+A source (core.models.Source) is named by its address as it stood when the entry was
+recorded (`_Names.of`): an address changed later is the source's own event, never credited
+to the report that cited the document.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from django.db.models import (
     BooleanField,
     DateField,
     DateTimeField,
+    Exists,
     Model,
     OuterRef,
     Q,
@@ -40,7 +46,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from compliance import partial_isoformat
-from core import causes
+from core import causes, tabular
 from core.causes import FIELDS
 from core.history import WritePath
 from core.locale import in_language
@@ -76,6 +82,7 @@ TRACKED: dict[str, type[Model]] = {
     model._meta.label_lower: model
     for model in (
         Visit,
+        Source,
         Citation,
         WithdrawalCitation,
         Finding,
@@ -92,6 +99,7 @@ TRACKED: dict[str, type[Model]] = {
 # What each kind of record is called, in the reader's language.
 KINDS = {
     Visit: gettext_lazy("visit"),
+    Source: gettext_lazy("source"),
     Citation: gettext_lazy("source of a visit"),
     WithdrawalCitation: gettext_lazy("source of a visit's withdrawal"),
     # Every ICC decision on a state's cooperation, an Art. 87(7) finding or not: the
@@ -140,6 +148,7 @@ MORE_FIELDS = {
     "note": pgettext_lazy("history field", "note"),
     "occasion": pgettext_lazy("history field", "occasion"),
     "source": pgettext_lazy("history field", "source"),
+    "url": pgettext_lazy("history field", "address"),
     "publisher": pgettext_lazy("history field", "publisher"),
     "published": pgettext_lazy("history field", "published"),
     "excerpt": pgettext_lazy("history field", "excerpt"),
@@ -231,6 +240,9 @@ class Entry:
     value_parts: dict[int, tuple[Words | None, Words | None]] = field(default_factory=dict)
     why: str = ""
     link: str = ""
+    # The newsroom report the event is of, or that made it (a verified report's
+    # verification), by its number; None for an import, an edit, ...
+    report: int | None = None
 
     @property
     def name(self) -> str:
@@ -432,7 +444,9 @@ FACT_KEYS = {"person": (Person, "slug"), "host": (State, "iso3"), "controlled_by
 class _Names:
     """Natural keys of the records entries point to, and the labels of the persons and
     states (`label`, `fact`), loaded in one query per model: the records the entries'
-    foreign keys point to and those their reports' facts name (FACT_KEYS)."""
+    foreign keys point to and those their reports' facts name (FACT_KEYS); and the
+    recorded versions of the sources they point to, so that a source is named by its
+    address as it stood when an entry's event was recorded (`of`), in one query more."""
 
     def __init__(self, entries: list[Entry], *, staff: bool):
         self.staff = staff
@@ -465,15 +479,27 @@ class _Names:
             if related in keys:
                 key = dict(FACT_KEYS.values())[related]
                 self.by_key[related] = {getattr(obj, key): obj for obj in rows}
+        # {source id: [(when, context, address)], oldest first}: each recorded version of
+        # the sources.
+        self.source_versions: dict[int, list[tuple]] = {}
+        if wanted.get(Source):
+            versions = (
+                Source.pgh_event_model.objects.filter(pgh_obj_id__in=wanted[Source])
+                .order_by("pgh_id")
+                .values_list("pgh_obj_id", "pgh_created_at", "pgh_context_id", "url")
+            )
+            for pk, at, context, url in versions:
+                self.source_versions.setdefault(pk, []).append((at, context, url))
 
-    def label(self, related, pk) -> str:
+    def label(self, related, pk, event=None) -> str:
         """What a reader calls the record `pk` of `related`: a person by name, a state by
         its name in the reader's language ("Zambie"), a joint statement by its date in
-        words and its title (`parts`); any other by its natural key (`of`)."""
+        words and its title (`parts`); any other by its natural key (`of`), a source by
+        its address when `event` (a recorded event naming it) was recorded, if given."""
         if related is JointStatement:
             return _plain(self.parts(related, pk))
         obj = self.loaded.get(related, {}).get(pk) if related in (Person, State) else None
-        return _label(obj) if obj is not None else self.of(related, pk)
+        return _label(obj) if obj is not None else self.of(related, pk, event)
 
     def parts(self, related, pk) -> Words:
         """`label` in parts (`Words`): a joint statement's English title apart from its
@@ -500,14 +526,39 @@ class _Names:
         obj = self.loaded.get(State, {}).get(pk)
         return country_name(obj.iso3, obj.name) if obj is not None else self.of(State, pk)
 
-    def of(self, related, pk) -> str:
+    def of(self, related, pk, event=None) -> str:
+        """The natural key of the record `pk` of `related` ("" for none, "(removed)" for
+        one deleted since); a source's address as it stood when `event` (a recorded event
+        naming it) was recorded, if given (`source_address`), whatever became of it since."""
         if pk is None:
             return ""
+        if related is Source and event is not None:
+            address = self.source_address(pk, event)
+            if address is not None:
+                return address
         obj = self.loaded.get(related, {}).get(pk)
         if obj is None:
             return _("(removed)") if related in NATURAL_KEYS else ""
         key = NATURAL_KEYS.get(related)
         return key(obj) if key else obj.get_username()
+
+    def source_address(self, pk, event) -> str | None:
+        """The address of source `pk` as it stood when `event` (a recorded event of another
+        record, a citation's) was recorded: its last version recorded before, or at the
+        same moment through the same context (a report's verification records the source,
+        then the citation; the moment of a transaction is that of its start, which a
+        change made in another context of the same transaction shares); its first one
+        when none was (a citation older than the source's history, which began with its
+        baseline); None when none is recorded."""
+        versions = self.source_versions.get(pk)
+        if not versions:
+            return None
+        at, context = event.pgh_created_at, event.pgh_context_id
+        address = versions[0][2]
+        for when, recorded_in, url in versions:
+            if when < at or (when == at and recorded_in == context):
+                address = url
+        return address
 
 
 def _label(obj: Person | State) -> str:
@@ -536,11 +587,13 @@ def _empty(value) -> bool:
     return value is None or value == "" or value == []
 
 
-def _words(f, value, names: _Names) -> str:
+def _words(f, value, names: _Names, event=None) -> str:
+    """A stored value in words: a related record by its label (a source by its address
+    when `event`, the entry's, was recorded), a choice by its label, a date in words, ..."""
     if _empty(value):
         return pgettext("an empty value in a record's history", "none")
     if f.is_relation:
-        return names.label(f.related_model, value)
+        return names.label(f.related_model, value, event)
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -564,10 +617,10 @@ def _moment(value: datetime.datetime, seconds: bool = False) -> str:
     return format_moment(value, seconds)
 
 
-def _changed_words(f, old, new, names: _Names) -> tuple[str, str]:
-    """A changed field's before and after in words (`_words`); two moments of the same
-    minute, which would read the same, are given to the second."""
-    was, now = _words(f, old, names), _words(f, new, names)
+def _changed_words(f, old, new, names: _Names, event=None) -> tuple[str, str]:
+    """A changed field's before and after in words (`_words`, as of the entry's `event`);
+    two moments of the same minute, which would read the same, are given to the second."""
+    was, now = _words(f, old, names, event), _words(f, new, names, event)
     if was == now and isinstance(old, datetime.datetime) and isinstance(new, datetime.datetime):
         return _moment(old, seconds=True), _moment(new, seconds=True)
     return was, now
@@ -647,10 +700,12 @@ def _record_words(entry: Entry, names: _Names) -> str:
     model = entry.model
 
     def fk(name, related):
-        return names.of(related, row.get(name))
+        return names.of(related, row.get(name), entry.event)
 
     if model in (Visit, Person):
         return row.get("slug", "")
+    if model is Source:
+        return row.get("url", "")
     if model is Warrant:
         return row.get("ref", "")
     if model in (Citation, WithdrawalCitation):
@@ -707,20 +762,29 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
     names = _Names(entries, staff=staff)
     contexts = {e.event.pgh_context_id for e in entries if e.event.pgh_context_id}
     # {context: (kind, the reason readers see with it on the visit's page, its author)}
-    verified = {
-        context: (
-            "withdrawal" if withdrawal else "correction" if correction else "report",
-            withdrawal or (reason if correction else ""),
+    verified, verified_reports = {}, {}
+    rows = Report.pgh_event_model.objects.filter(
+        pgh_context_id__in=contexts, state=ReportState.VERIFIED
+    ).values_list(
+        "pgh_context_id",
+        "pgh_obj_id",
+        "is_correction",
+        "withdrawal_note",
+        "restoration_note",
+        "reason",
+        "author__username",
+    )
+    for context, report, correction, withdrawal, restoration, reason, author in rows:
+        if withdrawal or restoration:
+            kind = "withdrawal" if withdrawal else "restoration"
+        else:
+            kind = "correction" if correction else "report"
+        verified[context] = (
+            kind,
+            withdrawal or restoration or (reason if correction else ""),
             author or "",
         )
-        for context, correction, withdrawal, reason, author in (
-            Report.pgh_event_model.objects.filter(
-                pgh_context_id__in=contexts, state=ReportState.VERIFIED
-            ).values_list(
-                "pgh_context_id", "is_correction", "withdrawal_note", "reason", "author__username"
-            )
-        )
-    }
+        verified_reports[context] = report
     for entry in entries:
         fields = {f.name: f for f in _fields(type(entry.event))}
         private = PRIVATE_FIELDS | PRIVATE_FIELDS_OF.get(entry.model, set())
@@ -774,10 +838,10 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
             changed_fields.append(name)
             empty_sides.append((_empty(old), _empty(new)))
             if entry.action == "changed":
-                was, now = _changed_words(f, old, new, names)
+                was, now = _changed_words(f, old, new, names, entry.event)
             else:
-                was = _words(f, old, names) if entry.before is not None else ""
-                now = _words(f, new, names) if entry.after is not None else ""
+                was = _words(f, old, names, entry.event) if entry.before is not None else ""
+                now = _words(f, new, names, entry.event) if entry.after is not None else ""
             if f.is_relation and f.related_model is JointStatement:
                 value_parts[len(changes)] = tuple(
                     names.parts(JointStatement, value) if said and not _empty(value) else None
@@ -794,6 +858,10 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
             value_parts,
         )
         entry.why = _why(entry, verified, staff=staff)
+        if entry.model is Report:
+            entry.report = entry.event.pgh_obj_id
+        else:
+            entry.report = verified_reports.get(entry.event.pgh_context_id)
     return entries
 
 
@@ -879,6 +947,9 @@ def _why_words(entry: Entry, verified: dict) -> str:
             if said:
                 return _("a verified withdrawal — %(reason)s") % {"reason": said}
             return _("a verified withdrawal")
+        if kind == "restoration":
+            # Its reason is never empty (visits.review.propose_restoration).
+            return _("a verified restoration — %(reason)s") % {"reason": said}
         if kind == "correction":
             if said:
                 return _("a verified correction — %(reason)s") % {"reason": said}
@@ -917,16 +988,20 @@ def _report_step(entry: Entry) -> str:
 
 def history_of(model: type[Model], pk) -> list[Entry]:
     """Every event of the record `pk` of `model` (which may since have been deleted), newest
-    first, with what belongs to it: a visit's citations, its withdrawal's and its reports, a
-    joint statement's signatories. For staff: names who.
+    first, with what belongs to it: a visit's citations, its withdrawal's and its reports,
+    and the changes to the sources it cites (`_cited_source_events`); a joint statement's
+    signatories. For staff: names who.
 
     A visit's reports are followed over their whole life: a new visit's report had no
     visit while it was drafted and submitted, so its events before the verification
     (who reported it, and when) are found through the report, not the visit."""
     groups = [(model, list(_events(model).filter(pgh_obj_id=pk)))]
     if model is Visit:
-        groups.append((Citation, list(_events(Citation).filter(visit_id=pk))))
-        groups.append((WithdrawalCitation, list(_events(WithdrawalCitation).filter(visit_id=pk))))
+        citations = list(_events(Citation).filter(visit_id=pk))
+        withdrawal_citations = list(_events(WithdrawalCitation).filter(visit_id=pk))
+        groups.append((Citation, citations))
+        groups.append((WithdrawalCitation, withdrawal_citations))
+        groups.append((Source, _cited_source_events([*citations, *withdrawal_citations])))
         reports = Report.pgh_event_model.objects.filter(visit_id=pk).values("pgh_obj_id")
         groups.append((Report, list(_events(Report).filter(pgh_obj_id__in=reports))))
     if model is JointStatement:
@@ -939,6 +1014,79 @@ def history_of(model: type[Model], pk) -> list[Entry]:
     entries = [entry for m, events in groups for entry in _entries(m, events)]
     entries.sort(key=lambda e: (e.at, e.event.pk), reverse=True)
     return _describe(entries, staff=True)
+
+
+def _cited_source_events(citations: list) -> list:
+    """The changes (updates and deletions) to the sources that `citations` (the recorded
+    versions of a visit's citations, its withdrawal's too) name, made once the visit cited
+    each: the document's own events, made by whoever changed it. Its creation and what it
+    was before the visit cited it are not the visit's (the citation's entry tells the
+    source as it stood then). One query."""
+    first_cited: dict[int, datetime.datetime] = {}
+    for event in citations:
+        at = first_cited.get(event.source_id)
+        if at is None or event.pgh_created_at < at:
+            first_cited[event.source_id] = event.pgh_created_at
+    if not first_cited:
+        return []
+    events = _events(Source).filter(pgh_obj_id__in=first_cited, pgh_label__in=SOURCE_CHANGES)
+    return [e for e in events if e.pgh_created_at >= first_cited[e.pgh_obj_id]]
+
+
+# The events of a source told with the facts that cite it: its changes, never its creation
+# (the citation that brought it tells it) nor its baseline.
+SOURCE_CHANGES = ("update", "delete")
+
+
+# One row per change of a record's history, as its downloads give it (CSV and JSON, through
+# core.tabular): the words of the history page, in the reader's language, but for the codes.
+HISTORY_TABLE = tabular.Table(
+    "history",
+    (
+        tabular.Column("at", "datetime", "When the change was recorded (UTC)."),
+        tabular.Column("record_kind", "string", "What kind of record changed, in words."),
+        tabular.Column("record", "string", "The record, by its natural key or its name."),
+        tabular.Column("action", "string", "added, changed, removed, or baseline."),
+        tabular.Column("by", "string", "Who made it: a username, or the system account."),
+        tabular.Column(
+            "path",
+            "string",
+            "Through which way: newsroom, api, admin, site, import, shell, command.",
+        ),
+        tabular.Column("address", "string", "The address of the request that made it."),
+        tabular.Column("why", "string", "Why, in words: a verified report, an import, ..."),
+        tabular.Column(
+            "report", "integer", "The newsroom report it is of, or that made it, by number."
+        ),
+        tabular.Column("field", "string", "The field that changed, in words."),
+        tabular.Column("before", "string", "Its value before, in words."),
+        tabular.Column("after", "string", "Its value after, in words."),
+    ),
+    "A record's history, one row per change of a field (an event that changed none: one row).",
+)
+
+
+def history_rows(entries: list[Entry]):
+    """`entries` (`history_of`'s, as the page shows them) as HISTORY_TABLE's rows, in the
+    same order: a row per changed field, with the event's when, who, path, address, why
+    and report; an event that lists no field (a removal told by its record's name) is one
+    row with no field."""
+    for entry in entries:
+        event = {
+            "at": entry.at,
+            "record_kind": entry.kind,
+            "record": entry.name,
+            "action": entry.action,
+            "by": entry.author,
+            "path": entry.path,
+            "address": entry.context.get("url") or "",
+            "why": entry.why,
+            "report": entry.report,
+        }
+        if not entry.changes:
+            yield {**event, "field": "", "before": "", "after": ""}
+        for name, old, new in entry.changes:
+            yield {**event, "field": name, "before": old, "after": new}
 
 
 # --- the public changes -----------------------------------------------------------------
@@ -982,6 +1130,26 @@ def _with_a_public_change(events, model):
     return events.filter(changed)
 
 
+def _public_source(source: str = "pgh_obj_id") -> Q:
+    """Whether a source (`source`, an `OuterRef` name to its id) backs a public fact: a
+    visit a reader may open cites it (or its withdrawal does), or a record of the dataset
+    does (a person, a warrant, a state, a treaty event, a declaration, a referral, a joint
+    statement, a finding of no visit or of a visit a reader may open)."""
+    ref = OuterRef(source)
+    readable = Visit.objects.readable()
+    cited = Exists(Citation.objects.filter(source_id=ref, visit__in=readable)) | Exists(
+        WithdrawalCitation.objects.filter(source_id=ref, visit__in=readable)
+    )
+    cited |= Exists(
+        Finding.sources.through.objects.filter(source_id=ref).filter(
+            Q(finding__visit__isnull=True) | Q(finding__visit__in=readable)
+        )
+    )
+    for model in (Person, Warrant, State, TreatyEvent, Declaration, SecurityCouncilReferral):
+        cited |= Exists(model.sources.through.objects.filter(source_id=ref))
+    return cited | Exists(JointStatement.sources.through.objects.filter(source_id=ref))
+
+
 def _public_events(model):
     """The events of `model` that are changes to public facts."""
     events = _with_a_public_change(
@@ -998,6 +1166,8 @@ def _public_events(model):
         return events.filter(public_visit)
     if model is Finding:
         return events.filter(Q(visit_id__isnull=True) | public_visit)
+    if model is Source:
+        return events.filter(_public_source(), pgh_label__in=SOURCE_CHANGES)
     return events
 
 

@@ -983,14 +983,16 @@ UNDER_REVIEW_STATES = (ReportState.SUBMITTED, ReportState.CHANGES_REQUESTED)
 
 @history.track(exclude=["updated_at"])
 class Report(models.Model):
-    """A report from the newsroom: a new visit, a correction to a published one, or the
-    withdrawal of a published one (a correction with a `withdrawal_note`).
+    """A report from the newsroom: a new visit, a correction to a published one, the
+    withdrawal of a published one (a correction with a `withdrawal_note`), or the
+    restoration of a withdrawn one (a correction with a `restoration_note`).
 
     Nothing of it is public until a reviewer who is not its author verifies it
     (visits.review): a new report then becomes a published Visit with its citations,
     a correction changes its visit and records what changed (`changes`), a withdrawal
     takes its visit out of the record (docs/DOMAIN.md: withdrawn, never deleted, its page
-    saying why). `data` holds
+    saying why), a restoration puts a withdrawn visit back on it, under its own address
+    (withdrawn by mistake: its page then says when it came back, and why). `data` holds
     the visit's fields as the API writes them (person slug, host ISO3, ISO dates that
     may be partial, ...); `citations` the sources with what this report says of them.
     """
@@ -1020,6 +1022,15 @@ class Report(models.Model):
             "A withdrawal: the sources its reason cites, in `citations`' shape (none may be "
             "given); the visit's page shows them with the reason once verified. Empty for "
             "any other report."
+        ),
+    )
+    restoration_note = models.TextField(
+        blank=True,
+        db_default="",
+        help_text=(
+            "A restoration: why the withdrawn visit returns to the record (withdrawn by "
+            "mistake), shown with it on the visit's page once verified. Empty for any other "
+            "report."
         ),
     )
     reason = models.TextField(
@@ -1106,6 +1117,15 @@ class Report(models.Model):
                 condition=Q(withdrawal_note="") | Q(is_correction=True),
                 name="report_withdrawal_is_of_a_visit",
             ),
+            models.CheckConstraint(
+                condition=Q(restoration_note="") | Q(is_correction=True),
+                name="report_restoration_is_of_a_visit",
+            ),
+            # A report withdraws its visit or restores it, never both.
+            models.CheckConstraint(
+                condition=Q(restoration_note="") | Q(withdrawal_note=""),
+                name="report_withdraws_or_restores",
+            ),
         ]
         indexes = [models.Index(fields=["state", "submitted_at"])]
 
@@ -1113,8 +1133,22 @@ class Report(models.Model):
         what = f"correction of {self.visit}" if self.is_correction else "new visit"
         if self.is_withdrawal:
             what = f"withdrawal of {self.visit}"
+        if self.is_restoration:
+            what = f"restoration of {self.visit}"
         return f"report {self.pk} ({what}, {self.state})"
 
     @property
     def is_withdrawal(self) -> bool:
         return bool(self.withdrawal_note)
+
+    @property
+    def is_restoration(self) -> bool:
+        """The restoration of a withdrawn visit to the record (its `restoration_note`)."""
+        return bool(self.restoration_note)
+
+    @property
+    def keeps_facts(self) -> bool:
+        """A withdrawal or a restoration: it moves its visit off the record or back onto
+        it and changes none of its facts; its author rewords its reason on its page,
+        never in the report form."""
+        return self.is_withdrawal or self.is_restoration

@@ -447,6 +447,49 @@ def withdraw_visit(
     return visit
 
 
+@transaction.atomic
+def restore_visit(visit: Visit, user=None) -> Visit:
+    """Put withdrawn `visit` back on the record as it stands, under its own address (slug):
+    what an import that lists a withdrawn visit again does (record_visit_report with the
+    visit's slug, review state `verified`), from the visit's own facts and citations, so
+    that the one write path checks them again (a ValidationError for a visit the rules
+    now refuse). The visit loses its withdrawal's note and sources; its verdict is
+    evaluated again as after any change (the save asks for it). `user`: who restores it
+    (a verified restoration's reviewer), recorded as its last editor. Returns the visit."""
+    sources = [
+        SourceInput(
+            url=citation.source.url,
+            publisher=citation.publisher,
+            published=citation.published,
+            excerpt=citation.excerpt,
+            archived_url=citation.archived_url,
+        )
+        for citation in visit.citations.select_related("source").order_by("id")
+    ]
+    return record_visit_report(
+        person=visit.person,
+        host=visit.host,
+        start=visit.start,
+        start_precision=visit.start_precision,
+        end=visit.end,
+        end_precision=visit.end_precision,
+        status=visit.status,
+        outcome=visit.outcome,
+        place=visit.place,
+        occasion=visit.occasion,
+        host_notified=visit.host_notified,
+        host_justification=visit.host_justification,
+        notes=visit.notes,
+        host_control=visit.host_control,
+        controlled_by=visit.controlled_by,
+        text_language=visit.text_language,
+        sources=sources,
+        review_state=ReviewState.VERIFIED,
+        slug=visit.slug,
+        user=user,
+    )
+
+
 def upsert_source(data: SourceInput) -> Source:
     """The Source row for a URL: created with this citation's details when new, never
     changed when it exists (what a report says of it belongs to its Citation)."""

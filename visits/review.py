@@ -13,6 +13,9 @@ functions, so that the rules hold everywhere:
   its author with a comment, `reject` closes it with a reason (kept, never public);
 - `propose_withdrawal` files the withdrawal of a published visit: its public reason and
   the sources that show why (none required), verified as any report;
+- `propose_restoration` files the restoration of a withdrawn visit (withdrawn by
+  mistake): its public reason, verified as any report; verified, the same visit returns
+  to the record under its own address (visits.reports.restore_visit);
 - the author of a report can never verify, reject or send it back: FourEyesError, a
   PermissionDenied, whoever asks and however;
 - `preview` evaluates a draft with the rule without saving anything (the rule is pure);
@@ -76,6 +79,7 @@ from visits.reports import (
     SOURCES_MAX,
     SourceInput,
     record_visit_report,
+    restore_visit,
     sources_limit,
     too_many_sources,
     validate_visit_fields,
@@ -1005,6 +1009,108 @@ def propose_withdrawal(
     )
 
 
+# The field of a restoration's reason, in its refusals, the Report's and the API's.
+RESTORATION_NOTE = "restoration_note"
+
+
+def _restoration_note(note: str) -> str:
+    """A restoration's reason, stripped, as a withdrawal's is checked (`_withdrawal_note`:
+    the visit's page shows it to every reader, from WITHDRAWAL_NOTE_MIN to
+    WITHDRAWAL_NOTE_MAX characters, no control character), its refusals naming
+    `restoration_note`."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(
+            {RESTORATION_NOTE: _("Say why the visit returns to the record: its page will show it.")}
+        )
+    try:
+        return _withdrawal_note(note)
+    except ValidationError as refused:
+        raise ValidationError({RESTORATION_NOTE: refused.message_dict["withdrawal_note"]}) from None
+
+
+def restoration_note_errors(note: str) -> list[str]:
+    """What is wrong with `note` as a restoration's reason (`_restoration_note`): [] when
+    it may be saved, else its messages; for a page that says every refusal at once."""
+    try:
+        _restoration_note(note)
+    except ValidationError as error:
+        return error.messages
+    return []
+
+
+def propose_restoration(*, author, visit: Visit, note: str, idempotency_key: str = "") -> Report:
+    """File, for review, the restoration of a withdrawn visit to the record (one withdrawn
+    by mistake): a correction whose `restoration_note` says why, shown on the visit's page
+    once verified. Verified by another reviewer (`verify`), it puts the same visit back on
+    the record, under its own address (visits.reports.restore_visit, as an import that
+    lists it again does); nothing changes before. Filing the trip again as a new report
+    would make another visit, under another address, the old one still withdrawn.
+
+    Raises PermissionDenied for a non-reporter; ValidationError for a visit that is not
+    withdrawn (naming `visit`), or a reason empty, shorter than WITHDRAWAL_NOTE_MIN or
+    longer than WITHDRAWAL_NOTE_MAX characters (naming `restoration_note`); DuplicateReport
+    when the author already filed one with `idempotency_key` (the API's header), or a
+    restoration of this visit is under review, or a draft of the author's own."""
+    _require(roles.may_report(author), _("Only reporters may file reports."))
+    if idempotency_key:
+        earlier = Report.objects.filter(author=author, idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            raise DuplicateReport(earlier)
+    if visit.review_state != ReviewState.WITHDRAWN:
+        raise ValidationError({"visit": _("Only a withdrawn visit can be restored.")})
+    note = _restoration_note(note)
+    # One open restoration per visit, whatever its reason (`twins`).
+    report_print = hashlib.sha256(f"restoration:{visit.pk}".encode()).hexdigest()
+    existing = Report.objects.filter(twins(report_print, author)).first()
+    if existing is not None:
+        raise DuplicateReport(existing)
+    return _create(
+        visit=visit,
+        is_correction=True,
+        restoration_note=note,
+        based_on=visit.updated_at,
+        submit=True,
+        data=report_data_of(visit),
+        citations=citations_of(visit),
+        author=author,
+        idempotency_key=idempotency_key,
+        fingerprint=report_print,
+    )
+
+
+@transaction.atomic
+def update_restoration(
+    report: Report, user, note: str, reply: str | None = None, *, seen: str | None = None
+) -> Report:
+    """The author rewords a restoration's reason while it is a draft (taken back) or sent
+    back for changes, with `reply` (when given) their answer to the reviewer; submit it
+    again afterwards. As `update_withdrawal`, whose checks it shares (the author only, the
+    report's state, its version `seen`, the answer's length), its reason checked by
+    `_restoration_note` (naming `restoration_note`); a restoration cites no source of its
+    own (the visit's are those it restores)."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _require(report.author_id == user.pk, _("Only the author may edit a report."))
+    if not report.is_restoration:
+        raise ValidationError(_("Only a restoration has a reason to reword here."))
+    if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
+        raise ValidationError(_("Only a draft or a report sent back for changes can be edited."))
+    _require_a_version(seen, UNVERSIONED_EDIT)
+    if seen is not None and seen != version_of(report):
+        raise ValidationError({"seen": _stale_edit_message()})
+    if reply is not None and len(reply.strip()) > COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            {"reply": _("Say it in at most %(max)d characters.") % {"max": COMMENT_MAX_LENGTH}}
+        )
+    if reply is not None:
+        _refuse_control_characters("reply", reply)
+    report.restoration_note = _restoration_note(note)
+    if reply is not None:
+        report.reply = reply.strip()
+    report.save()
+    return report
+
+
 def _checked_reason(reason: str | None, visit: Visit | None) -> str:
     """A correction's reason, stripped: ValidationError naming `reason` when it is given
     for a new report (which corrects nothing), or as `_correction_reason` refuses it."""
@@ -1111,6 +1217,10 @@ def update_report(
         raise ValidationError(
             _("A withdrawal keeps the visit as it is: reword its reason on its page.")
         )
+    if report.is_restoration:
+        raise ValidationError(
+            _("A restoration keeps the visit as it is: reword its reason on its page.")
+        )
     # The version first, as update_withdrawal checks it.
     _require_a_version(seen, UNVERSIONED_EDIT)
     if seen is not None and seen != version_of(report):
@@ -1206,6 +1316,10 @@ def submit(report: Report, user) -> Report:
             raise ValidationError(_("Only a published visit can be withdrawn."))
         # The reason as the visit's page would show it: checked again, not only when typed.
         _withdrawal_note(report.withdrawal_note)
+    elif report.is_restoration:
+        if report.visit is None or report.visit.review_state != ReviewState.WITHDRAWN:
+            raise ValidationError(_("Only a withdrawn visit can be restored."))
+        _restoration_note(report.restoration_note)
     else:
         resolved = resolve(
             report.data,
@@ -1213,7 +1327,7 @@ def submit(report: Report, user) -> Report:
             new=not report.is_correction,
             visit=report.visit if report.is_correction else None,
         )
-    if report.is_correction and not report.is_withdrawal:
+    if report.is_correction and not report.keeps_facts:
         if report.visit is None or report.visit.review_state != ReviewState.VERIFIED:
             raise ValidationError(_("Only a published visit can be corrected."))
         _require_a_change(resolved, report.citations, report.visit)
@@ -1347,7 +1461,7 @@ def resubmission_refusals(
             _checked_reason(reason, report.visit if report.is_correction else None)
         except ValidationError as refused:
             errors.update(refused.message_dict)
-    if not report.is_withdrawal:
+    if not report.keeps_facts:
         try:
             resolve(
                 {**normalise(report.data or {}), **data},
@@ -1452,7 +1566,7 @@ class SinceSentBack:
     `sent_back_at`: when it was sent back (aware datetime); `fields`: the visit's fields
     that differ, each {"field", "old", "new"} in `normalise`'s form (old as sent back,
     new as now), in VISIT_FIELDS order, then "withdrawal_note" for a withdrawal's
-    reworded reason and "reason" for a correction's; `sources_added`, `sources_removed`: the URLs of the citations added
+    reworded reason, "restoration_note" for a restoration's and "reason" for a correction's; `sources_added`, `sources_removed`: the URLs of the citations added
     or dropped; `sources_changed`: the citations kept with other details, each {"url",
     "changes": ({"field", "old", "new"}, ...)} over CITATION_FIELDS (publisher, date,
     excerpt, archived copy). A citation without a URL (a draft's) is left out."""
@@ -1503,7 +1617,13 @@ def since_sent_back(report: Report) -> SinceSentBack | None:
         )
         .order_by("pgh_id")
         .only(
-            "data", "citations", "withdrawal_citations", "withdrawal_note", "reason", "reviewed_at"
+            "data",
+            "citations",
+            "withdrawal_citations",
+            "withdrawal_note",
+            "restoration_note",
+            "reason",
+            "reviewed_at",
         )
         .annotate(first_submitted_at=_first_submission())
         .first()
@@ -1552,7 +1672,8 @@ def _since(
     """SinceSentBack between `then` (a row of the report's history) and `report` now."""
     before, after = normalise(then.data), normalise(report.data)
     fields = field_differences(before, after)
-    for said in ("withdrawal_note", "reason"):  # a withdrawal's or a correction's words
+    # A withdrawal's, a restoration's or a correction's words.
+    for said in ("withdrawal_note", "restoration_note", "reason"):
         old_words, new_words = getattr(then, said).strip(), getattr(report, said).strip()
         if old_words != new_words:
             fields += ({"field": said, "old": old_words, "new": new_words},)
@@ -1588,7 +1709,13 @@ def since_resubmitted(report: Report) -> SinceSentBack | None:
         .exclude(submitted_at=report.submitted_at)
         .order_by("-pgh_id")
         .only(
-            "data", "citations", "withdrawal_citations", "withdrawal_note", "reason", "submitted_at"
+            "data",
+            "citations",
+            "withdrawal_citations",
+            "withdrawal_note",
+            "restoration_note",
+            "reason",
+            "submitted_at",
         )
         .annotate(first_submitted_at=_first_submission())
         .first()
@@ -1716,7 +1843,12 @@ def verify(
       reader. It is sent back for its author to reword;
     - a correction whose reason `_correction_reason` refuses (shorter than
       WITHDRAWAL_NOTE_MIN or longer than REASON_MAX_LENGTH: filed before those bounds, or
-      changed by another path), naming `reason`, for the same reason.
+      changed by another path), naming `reason`, for the same reason;
+    - a restoration (`_verify_restoration`) of a visit no longer withdrawn, or that changed
+      since it was proposed, whose reason `_restoration_note` refuses (naming
+      `restoration_note`), or whose trip is on the record again meanwhile (a visit of it
+      not withdrawn: `possible_duplicates`), unless the reviewer compared them and
+      confirms it is another visit (`different_from`, as for a new visit).
     """
     report = Report.objects.select_for_update().get(pk=report.pk)
     check_verification(report, reviewer)
@@ -1743,6 +1875,9 @@ def verify(
         )
     if report.is_withdrawal:
         return _verify_withdrawal(report, reviewer, _withdrawal_note(report.withdrawal_note))
+    if report.is_restoration:
+        _restoration_note(report.restoration_note)
+        return _verify_restoration(report, reviewer, set(different_from))
     if report.is_correction:
         _correction_reason(report.reason)
     resolved = resolve(
@@ -1920,6 +2055,51 @@ def _verify_withdrawal(report: Report, reviewer, note: str) -> Visit:
     return _verified(report, reviewer, visit, changes)
 
 
+def _verify_restoration(report: Report, reviewer, compared: set[str]) -> Visit:
+    """Restore the visit of a verified restoration (the report is locked, its reviewer and
+    its reason checked) to the record, under its own address
+    (visits.reports.restore_visit): ValidationError when the visit is no longer withdrawn,
+    changed since the restoration was proposed, or when a visit of its trip is on the
+    record again meanwhile (filed again as a new report, say) that the reviewer did not
+    confirm is another one (`compared`: the slugs in verify's `different_from`), code
+    `possible_duplicate`. Its verdict is evaluated in this transaction, as a withdrawal's
+    (flagging.evaluate_now): no reader sees it back with its `withdrawn` verdict."""
+    visit = Visit.objects.select_for_update().get(pk=report.visit_id)
+    if visit.review_state != ReviewState.WITHDRAWN:
+        raise ValidationError(_("Only a withdrawn visit can be restored."))
+    _require_unchanged_since(
+        visit,
+        report,
+        _(
+            "The visit changed after this restoration was proposed: read it as it stands "
+            "now; reject the restoration, and propose it again if it still holds."
+        ),
+    )
+    _lock_trips_of(visit.person, visit.host)
+    live = [
+        v
+        for v in possible_duplicates(report.data, exclude=visit, withdrawn=False)
+        if v.slug not in compared
+    ]
+    if live:
+        raise ValidationError(
+            [
+                ValidationError(
+                    _(
+                        "This trip is on the record again (%(visits)s): compare them, and "
+                        "confirm that the visit restored is a different visit, to restore it."
+                    )
+                    % {"visits": ", ".join(v.slug for v in live)},
+                    code="possible_duplicate",
+                )
+            ]
+        )
+    restore_visit(visit, user=reviewer)
+    flagging.evaluate_now([visit.pk])
+    changes = [{"field": "review_state", "old": ReviewState.WITHDRAWN, "new": ReviewState.VERIFIED}]
+    return _verified(report, reviewer, visit, changes)
+
+
 def check_verification(report: Report, reviewer) -> None:
     """Whether `reviewer` may verify `report` now (`verify`'s own check, before it reads
     what was seen): None when they may; else FourEyesError for its author,
@@ -2054,8 +2234,9 @@ def sent_back_by(reviewer) -> tuple:
 
 
 def corrections_of(visit: Visit):
-    """The verified corrections of a published visit, oldest first (for its public page); a
-    withdrawal is not one (the page says the visit was withdrawn, and why)."""
+    """The verified corrections of a published visit, oldest first (for its public page),
+    its restorations to the record among them (front.corrections tells one); a withdrawal
+    is not one (the page says the visit was withdrawn, and why)."""
     return Report.objects.filter(
         visit=visit, is_correction=True, withdrawal_note="", state=ReportState.VERIFIED
     ).order_by("reviewed_at", "id")
@@ -2075,6 +2256,9 @@ __all__ = [
     "file_report",
     "propose_withdrawal",
     "update_withdrawal",
+    "propose_restoration",
+    "update_restoration",
+    "restoration_note_errors",
     "possible_duplicates",
     "may_read",
     "preview",

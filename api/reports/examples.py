@@ -49,6 +49,7 @@ REPORT = {
     "is_correction": False,
     "withdrawal_note": "",
     "withdrawal_sources": [],
+    "restoration_note": "",
     "visit": None,
     **TAJIKISTAN,
     "sources": SOURCES,
@@ -190,6 +191,31 @@ WITHDRAWAL_FILED = OpenApiExample(
         "version": "1764235800000000",
         "preview": None,
         "possible_duplicates": [],
+    },
+)
+# The restoration of Putin's visit to Mongolia, withdrawn by mistake.
+RESTORATION_NOTE = "Withdrawn by mistake: the Kremlin's readout and three agencies report the trip."
+RESTORATION = OpenApiExample(
+    "A restoration",
+    summary="Restore a visit withdrawn by mistake to the record, under its own id",
+    request_only=True,
+    value={"visit": MONGOLIA["id"], "restoration_note": RESTORATION_NOTE},
+)
+RESTORATION_FILED = OpenApiExample(
+    "201 Created",
+    summary="Filed and awaiting review (the visit stays withdrawn until then)",
+    response_only=True,
+    status_codes=["201"],
+    value={
+        **WITHDRAWAL_FILED.value,
+        "url": f"{BASE}/reports/14/",
+        "id": 14,
+        "withdrawal_note": "",
+        "withdrawal_sources": [],
+        "restoration_note": RESTORATION_NOTE,
+        "created_at": "2026-12-01T10:00:00Z",
+        "submitted_at": "2026-12-01T10:00:00Z",
+        "version": "1764583200000000",
     },
 )
 REPORT_FILED = OpenApiExample(

@@ -595,6 +595,30 @@ class WithdrawalInputSerializer(
         return as_citations(attrs.get(WITHDRAWAL_SOURCES, []))
 
 
+class RestorationInputSerializer(
+    KnownFieldsOnly, PlainText, StrictJSONTypes, serializers.Serializer
+):
+    """The restoration of a withdrawn visit to the record (withdrawn by mistake): why it
+    returns (its page shows the reason to every reader once verified).
+
+    Filed for review like any report: the visit stays withdrawn until a reviewer who is not
+    its author verifies the restoration; verified, the same visit returns to the record
+    under its own id (visits.review.propose_restoration).
+    """
+
+    visit = serializers.RegexField(
+        identifiers.SLUG_ANCHORED,
+        max_length=identifiers.SLUG_MAX_LENGTH,
+        help_text="The id of the withdrawn visit to restore, e.g. `vladimir-putin-mng-2024-09-02`.",
+    )
+    restoration_note = serializers.CharField(
+        min_length=review.WITHDRAWAL_NOTE_MIN,
+        max_length=review.WITHDRAWAL_NOTE_MAX,
+        help_text="Why the visit returns to the record (it was withdrawn by mistake), in a "
+        "sentence or more: once verified, the visit's page shows it to every reader.",
+    )
+
+
 def seen_before_closing() -> serializers.CharField:
     """The optional `seen` of request-changes and reject (visits.review.request_changes)."""
     return serializers.CharField(
@@ -699,8 +723,8 @@ def report_url(report: Report, request=None) -> str:
 
 
 class ReportSerializer(serializers.Serializer):
-    """A report: a new visit, a correction or a withdrawal, its state in review, and what
-    the review said.
+    """A report: a new visit, a correction, a withdrawal or a restoration, its state in
+    review, and what the review said.
 
     Never public: only its author, the reviewers (once it is submitted) and the admins read it.
     """
@@ -725,6 +749,12 @@ class ReportSerializer(serializers.Serializer):
         help_text="A withdrawal: the sources its reason cites ([] when it gives none: the "
         "reviewer sees that none was given), shown with the reason once verified; [] for any "
         "other report, whose `sources` are its visit's.",
+    )
+    restoration_note = serializers.CharField(
+        read_only=True,
+        help_text="A restoration (proposed in the newsroom, or with POST "
+        "/api/v1/reports/restorations/): why its withdrawn visit returns to the record, under "
+        "its own id, shown on the visit's page once verified; empty for any other report.",
     )
     visit = serializers.SerializerMethodField(
         help_text="The visit a correction changes, or the visit a verified new report became; "
@@ -797,6 +827,7 @@ class ReportSerializer(serializers.Serializer):
             "is_correction": report.is_correction,
             "withdrawal_note": report.withdrawal_note,
             "withdrawal_sources": review.normalise_citations(report.withdrawal_citations or []),
+            "restoration_note": report.restoration_note,
             "sources": review.normalise_citations(report.citations or []),
             "author": report.author.get_username(),
             "reviewer": report.reviewer.get_username() if report.reviewer_id else None,
@@ -824,8 +855,8 @@ class ReportDetailSerializer(ReportSerializer):
 
     preview = serializers.SerializerMethodField(
         help_text="The verdict the rule would give if it were verified (null when the data "
-        "cannot be evaluated, for a withdrawal, and once the report is verified or rejected: "
-        "a verified report's verdict is its visit's)."
+        "cannot be evaluated, for a withdrawal or a restoration, and once the report is "
+        "verified or rejected: a verified report's verdict is its visit's)."
     )
     possible_duplicates = serializers.SerializerMethodField(
         help_text="Visits of the person to the host on days that may overlap (published "
@@ -836,7 +867,7 @@ class ReportDetailSerializer(ReportSerializer):
 
     @extend_schema_field(PreviewSerializer(allow_null=True))
     def get_preview(self, report):
-        if report.is_withdrawal:  # it changes no fact: the rule's answer does not move
+        if report.keeps_facts:  # it changes no fact: the rule's answer does not move
             return None
         if report.state not in OPEN_REPORT_STATES:
             # Verified, its verdict is the published visit's; rejected, it has none (as the

@@ -12,6 +12,9 @@ filed here is public until another person verifies it.
 - POST /reports/withdrawals/ (reporters): proposes withdrawing a published visit, with
   the reason its page will show and the sources that show it (none required), checked
   as a visit's are; 201, or 409 `duplicate_report` as POST /reports/.
+- POST /reports/restorations/ (reporters): proposes restoring a withdrawn visit to the
+  record (withdrawn by mistake), with the reason its page will show; verified, the same
+  visit returns under its own id; 201, or 409 `duplicate_report` as POST /reports/.
 - GET /reports/ (reporters and reviewers): the caller's own reports, newest first.
 - GET /reports/queue/ (reviewers): reports awaiting review that the caller did not
   write, oldest first.
@@ -72,6 +75,7 @@ from api.reports.serializers import (
     ReportDetailSerializer,
     ReportInputSerializer,
     ReportSerializer,
+    RestorationInputSerializer,
     ResubmissionSerializer,
     ReviewCommentSerializer,
     VerificationSerializer,
@@ -229,6 +233,17 @@ def published_visit(slug: str) -> Visit:
     if visit is None:
         raise exceptions.ValidationError(
             {"visit": [_("No published visit with id %(id)r.") % {"id": echoed(slug)}]}
+        )
+    return visit
+
+
+def withdrawn_visit(slug: str) -> Visit:
+    """The withdrawn visit a restoration names; ValidationError (400) naming `visit` for any
+    other id (a published visit is corrected or withdrawn, not restored)."""
+    visit = Visit.objects.filter(slug=slug, review_state=ReviewState.WITHDRAWN).first()
+    if visit is None:
+        raise exceptions.ValidationError(
+            {"visit": [_("No withdrawn visit with id %(id)r.") % {"id": echoed(slug)}]}
         )
     return visit
 
@@ -611,6 +626,34 @@ def withdraw_from_request(view, request) -> Response:
     return Response(shown, status=status.HTTP_201_CREATED, headers={"Location": shown["url"]})
 
 
+def restore_from_request(view, request) -> Response:
+    """POST /reports/restorations/: propose restoring a withdrawn visit to the record, with
+    its reason, through visits.review.propose_restoration; 201 with the report. A body
+    refused is a 400 naming each field (the visit's id, the reason), nothing filed."""
+    key = idempotency_key(request)
+    body = RestorationInputSerializer(data=request.data)
+    errors = {} if body.is_valid() else dict(body.errors)
+    attrs = body.validated_data if not errors else {}
+    visit = None
+    slug = body.initial_data.get("visit") if isinstance(body.initial_data, dict) else None
+    if "visit" not in errors and isinstance(slug, str):
+        try:
+            visit = withdrawn_visit(slug)
+        except exceptions.ValidationError as unknown:
+            errors.update(unknown.detail)
+    if errors:
+        raise exceptions.ValidationError(errors)
+    with service_errors(request, key):
+        report = review.propose_restoration(
+            author=request.user,
+            visit=visit,
+            note=attrs["restoration_note"],
+            idempotency_key=key,
+        )
+    shown = ReportDetailSerializer(report, context=view.get_serializer_context()).data
+    return Response(shown, status=status.HTTP_201_CREATED, headers={"Location": shown["url"]})
+
+
 def reports():
     """Every report with its author, reviewer and visit joined in (each view narrows it)."""
     return Report.objects.select_related("author", "reviewer", "visit")
@@ -667,6 +710,21 @@ WITHDRAWAL_DESCRIPTION = (
     "`duplicate_report` naming the existing report in `existing` when you may read it (another "
     "person's is only said to be open), and nothing is filed. A visit corrected "
     "after the withdrawal was filed is not withdrawn unseen: verifying it is then a 409."
+)
+RESTORATION_DESCRIPTION = (
+    "Proposes restoring a withdrawn visit to the record, when it was withdrawn by mistake, "
+    "with the reason its page will show to every reader (20 to 1,000 characters). Nothing "
+    "changes until a reviewer who is not its author verifies it: the same visit then "
+    "returns to the record under its own id (`review_state` `verified`, no "
+    "`withdrawal_note` nor `withdrawal_sources` any more), its verdict evaluated again, "
+    "and its page says when it came back and why. Filing the trip again with POST "
+    "/reports/ would make another visit, under another id. A visit of the trip on the "
+    "record meanwhile is among the report's `possible_duplicates`, to name in "
+    "`different_from` when verifying. Reporters only. An id that is no withdrawn visit, or "
+    "a reason too short or too long, is a 400 naming the field, and nothing is filed. One "
+    "restoration of a visit is open at a time: another, or an `Idempotency-Key` already "
+    "used, is a 409 `duplicate_report`, as a withdrawal's. A visit changed after the "
+    "restoration was filed is not restored unseen: verifying it is then a 409."
 )
 RULES_DESCRIPTION = (
     "What the schema alone cannot say, each a 400 naming the field: "
@@ -779,6 +837,7 @@ class ReportViewSet(
     request_serializers = {
         "create": ReportInputSerializer,
         "withdrawals": WithdrawalInputSerializer,
+        "restorations": RestorationInputSerializer,
         "verify": VerificationSerializer,
         "request_changes": ReviewCommentSerializer,
         "reject": RejectionSerializer,
@@ -892,6 +951,23 @@ class ReportViewSet(
     @action(detail=False, methods=["post"])
     def withdrawals(self, request):
         return withdraw_from_request(self, request)
+
+    @extend_schema(
+        summary="Propose restoring a withdrawn visit (reporters)",
+        description=RESTORATION_DESCRIPTION,
+        request=RestorationInputSerializer,
+        responses={201: ReportDetailSerializer, **DUPLICATE_409},
+        parameters=[idempotency_key_parameter(), CREATED_LOCATION, DUPLICATE_LOCATION],
+        examples=[
+            examples.RESTORATION,
+            examples.RESTORATION_FILED,
+            examples.DUPLICATE,
+            examples.DUPLICATE_BY_ANOTHER,
+        ],
+    )
+    @action(detail=False, methods=["post"])
+    def restorations(self, request):
+        return restore_from_request(self, request)
 
     @extend_schema(
         summary="Reports awaiting your review",

@@ -8,28 +8,53 @@ admins read every record; a reporter reads what a reporter may read elsewhere (t
 newsroom, the API): public facts, their own reports, and the visits that are public or
 that they reported, without other people's reports; a record they may not read answers
 404, as one that does not exist does, so that its number tells nothing.
+
+The same history downloads as CSV or JSON (`/newsroom/history/<app>.<model>/<pk>.csv`,
+`.json`; the page's `?format=csv` or `json` leads there), for whoever may read the page
+and as it reads to them: one row per change (visits.history.HISTORY_TABLE), written by
+the site's one table writer (core.tabular).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import render
+from django.db.models import Model
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import tabular
 from core.roles import may_review, roles_of
 from front.summaries import visit_title
 from visits import history, review
 from visits.models import Citation, Finding, Report, ReportState, Visit, WithdrawalCitation
 
+# The formats a record's history downloads in (its address's suffix, `?format=` on its page).
+FORMATS = ("csv", "json")
 
-def record_history(request, label: str, pk: int):
-    """/newsroom/history/<app>.<model>/<pk>/: a record's whole history, for staff only
-    (a reader is sent to sign in; an account without a role is refused)."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not roles_of(request.user):
+
+@dataclass
+class ReadableHistory:
+    """A record's history as `user` may read it: its model, its events (visits.history.Entry,
+    newest first), the record itself (None once deleted) and its name."""
+
+    model: type[Model]
+    entries: list
+    obj: Model | None
+    name: str
+
+
+def readable_history(user, label: str, pk: int) -> ReadableHistory:
+    """The history of the record `pk` of the model `label` ("visits.visit") that `user`, a
+    signed-in account with a role, may read: PermissionDenied for an account without a
+    role; Http404 for an unknown model, a record that never existed, or one theirs not to
+    read (`readable_by_reporter`, `without_unreadable_reports`)."""
+    if not roles_of(user):
         raise PermissionDenied
     model = history.TRACKED.get(label.lower())
     if model is None:
@@ -37,22 +62,81 @@ def record_history(request, label: str, pk: int):
     entries = history.history_of(model, pk)
     if not entries and not model.objects.filter(pk=pk).exists():
         raise Http404
-    if not may_review(request.user):
-        entries = readable_by_reporter(request.user, model, entries)
+    if not may_review(user):
+        entries = readable_by_reporter(user, model, entries)
     else:
-        entries = without_unreadable_reports(request.user, model, entries)
+        entries = without_unreadable_reports(user, model, entries)
     obj = model.objects.filter(pk=pk).first()
     # Named by its own events (a visit's history also holds its reports and citations).
     own = [entry for entry in entries if entry.model is model] or entries
     name = own[-1].name if own else str(obj)
-    if isinstance(obj, Visit):
-        name = visit_title(obj)  # a visit as a reader names it, not by its id
-    title = _("History of %(kind)s %(name)s") % {"kind": history.KINDS[model], "name": name}
+    return ReadableHistory(model, entries, obj, name)
+
+
+def record_history(request, label: str, pk: int):
+    """/newsroom/history/<app>.<model>/<pk>/: a record's whole history, for staff only
+    (a reader is sent to sign in; an account without a role is refused), linking its
+    downloads; `?format=csv` or `json` leads to one (`record_history_download`)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if request.GET.get("format") in FORMATS:
+        return redirect("record-history-download", label=label, pk=pk, fmt=request.GET["format"])
+    record = readable_history(request.user, label, pk)
+    name = record.name
+    if isinstance(record.obj, Visit):
+        name = visit_title(record.obj)  # a visit as a reader names it, not by its id
+    title = _("History of %(kind)s %(name)s") % {
+        "kind": history.KINDS[record.model],
+        "name": name,
+    }
+    downloads = {
+        fmt: reverse("record-history-download", kwargs={"label": label, "pk": pk, "fmt": fmt})
+        for fmt in FORMATS
+    }
     response = render(
         request,
         "history/record_history.html",
-        {"title": title, "entries": entries, "obj": obj, "label": label},
+        {
+            "title": title,
+            "entries": record.entries,
+            "obj": record.obj,
+            "label": label,
+            "downloads": downloads,
+        },
     )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def record_history_download(request, label: str, pk: int, fmt: str):
+    """/newsroom/history/<app>.<model>/<pk>.csv (or .json): the record's history as the
+    page gives it to the same account (`readable_history`), one row per change
+    (visits.history.HISTORY_TABLE), in the reader's language but for its codes (`action`,
+    `path`), streamed by core.tabular: CSV with its BOM, or a JSON object naming the
+    record (`record`: model, id, name) with `results` and `count`. Never kept by a cache.
+    A reader is sent to sign in; an account without a role is refused (403); a record it
+    may not read is a 404, as the page's."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    pk = int(pk)
+    record = readable_history(request.user, label, pk)
+    rows = history.history_rows(record.entries)
+    columns = history.HISTORY_TABLE.names
+    generated = timezone.now()
+    if fmt == "csv":
+        pieces = tabular.in_pieces(tabular.csv_lines(rows, columns))
+        content_type = "text/csv; charset=utf-8"
+    else:
+        head = {
+            "record": {"model": label.lower(), "id": pk, "name": record.name},
+            "url": request.build_absolute_uri(),
+            "generated_at": generated,
+        }
+        pieces = tabular.in_pieces(tabular.json_document(head, rows))
+        content_type = "application/json"
+    response = StreamingHttpResponse(pieces, content_type=content_type)
+    name = f"iccwatch-history-{label.lower()}-{pk}-{generated:%Y-%m-%d}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -548,6 +548,10 @@ def visit_detail(request, slug: str):
         ),
         "may_correct": visit.review_state == ReviewState.VERIFIED
         and roles.may_report(request.user),
+        # A withdrawn visit is restored to the record by a reviewed restoration (the
+        # newsroom's restoration page), under its own address.
+        "may_restore": visit.review_state == ReviewState.WITHDRAWN
+        and roles.may_report(request.user),
         # Staff (any role) may open the visit's full history: who changed what, and when.
         "may_see_history": staff,
         # The self-check, a disagreement of the verdict with an ICC finding or a researcher's

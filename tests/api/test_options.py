@@ -86,6 +86,7 @@ def test_options_describes_the_body_each_post_reads(tajikistan_removed, clients)
         walked.append(path)
     assert sorted(walked) == [
         "/api/v1/reports/",
+        "/api/v1/reports/restorations/",
         "/api/v1/reports/withdrawals/",
         "/api/v1/reports/{id}/reject/",
         "/api/v1/reports/{id}/request-changes/",

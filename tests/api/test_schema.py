@@ -46,12 +46,14 @@ OPERATIONS = {
     ("/api/v1/reports/{id}/request-changes/", "post"),
     ("/api/v1/reports/{id}/resubmit/", "post"),
     ("/api/v1/reports/withdrawals/", "post"),
+    ("/api/v1/reports/restorations/", "post"),
     ("/api/v1/search/", "get"),
 }
 # Filing a report answers 201; the review actions answer 200 with the report.
 CREATES = {"/api/v1/reports/", "/api/v1/visits/"}
-# Proposing a visit's withdrawal answers 201 too, with its own body.
+# Proposing a visit's withdrawal answers 201 too, with its own body; its restoration too.
 WITHDRAWALS = "/api/v1/reports/withdrawals/"
+RESTORATIONS = "/api/v1/reports/restorations/"
 
 
 @pytest.fixture
@@ -151,7 +153,7 @@ def test_the_schema_has_every_operation_with_a_summary_and_an_example(openapi):
     assert set(operations) == OPERATIONS
     for (path, method), op in operations.items():
         assert op.get("summary"), (path, method)
-        creates = method == "post" and (path in CREATES or path == WITHDRAWALS)
+        creates = method == "post" and (path in CREATES or path in (WITHDRAWALS, RESTORATIONS))
         success = op["responses"]["201" if creates else "200"]
         assert success["content"]["application/json"].get("examples"), (path, method)
         if method == "post":
@@ -391,6 +393,15 @@ class SeedReferences:
         )
         published = Visit.objects.filter(review_state=ReviewState.VERIFIED).order_by("slug")[:20]
         self.visits = {visit.slug: review.report_data_of(visit) for visit in published}
+        # The visits a restoration may name: the seed's withdrawn ones, else its last
+        # published one (not one a correction names), withdrawn here.
+        withdrawn = Visit.objects.filter(review_state=ReviewState.WITHDRAWN)
+        if not withdrawn.exists():
+            from visits.reports import withdraw_visit
+
+            last = Visit.objects.filter(review_state=ReviewState.VERIFIED).order_by("slug").last()
+            withdraw_visit(last, "Withdrawn for the fuzzing of restorations.")
+        self.withdrawn = sorted(withdrawn.values_list("slug", flat=True))
 
 
 _UNIQUE = itertools.count()
@@ -524,6 +535,18 @@ def _fill_withdrawal(body, picks: dict):
     return body
 
 
+def _fill_restoration(body, visit: str):
+    """A generated restoration made to name a withdrawn visit (`visit`), with a reason its
+    page can show. A second restoration of the same visit is a 409, as documented."""
+    if not isinstance(body, dict):
+        return body
+    return {
+        **body,
+        "visit": visit,
+        "restoration_note": "Withdrawn by mistake: its sources report the trip after all.",
+    }
+
+
 # The lists whose identifier filters must name a record (a slug or code nobody has is a 400,
 # as their parameters say): {path: {parameter: the kind of record it names}}.
 _VISIT_FILTERS = {"person": "person", "host": "state", "situation": "situation"}
@@ -598,8 +621,9 @@ def fill_filters_from_the_seed(schema, refs: SeedReferences) -> None:
 def fill_reports_from_the_seed(schema, refs: SeedReferences) -> None:
     """Positive bodies of POST /reports/ (and its alias) name a real person, host, occupier and
     published visit, and keep the report rules the schema states in words; those of POST
-    /reports/withdrawals/ a published visit, with a reason and citable sources; the rest of
-    each body stays as generated. Registered on this schema object only (not negative runs)."""
+    /reports/withdrawals/ a published visit, with a reason and citable sources, and those of
+    POST /reports/restorations/ a withdrawn visit, with a reason; the rest of each body
+    stays as generated. Registered on this schema object only (not negative runs)."""
     from hypothesis import strategies as st
 
     from visits.models import VisitOutcome, VisitStatus
@@ -627,6 +651,8 @@ def fill_reports_from_the_seed(schema, refs: SeedReferences) -> None:
                 return picks.map(lambda p: _fill_report(body, refs, p))
             if operation.path == WITHDRAWALS:
                 return picks.map(lambda p: _fill_withdrawal(body, p))
+            if operation.path == RESTORATIONS:
+                return st.sampled_from(refs.withdrawn).map(lambda v: _fill_restoration(body, v))
         return st.just(body)
 
 
@@ -821,6 +847,7 @@ def test_every_request_body_refuses_a_field_it_does_not_have(openapi):
         "ReviewCommentRequest",
         "RejectionRequest",
         "WithdrawalInputRequest",
+        "RestorationInputRequest",
         "ResubmissionRequest",
     }
     for name in (*bodies, "SourceInputRequest"):

@@ -67,6 +67,8 @@ PAGES = [
         "/newsroom/visits/vladimir-putin-mng-2024-09-02/correct/",
         roles.REPORTERS,
     ),
+    # A withdrawn visit's page in the newsroom: its restoration to the record proposed.
+    ("newsroom-restoration", "/newsroom/visits/{withdrawn}/restore/", roles.REPORTERS),
     ("newsroom-queue", "/newsroom/queue/", roles.REVIEWERS),
     ("newsroom-review", "/newsroom/reports/{report}/", roles.REVIEWERS),
     ("newsroom-record-history", "/newsroom/history/visits.visit/{visit}/", roles.REVIEWERS),

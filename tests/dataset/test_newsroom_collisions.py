@@ -175,6 +175,41 @@ def test_a_visit_withdrawn_through_the_newsroom_may_not_be_listed_again(
     )
 
 
+def test_a_visit_restored_through_the_newsroom_is_not_withdrawn_again_unseen(
+    imported, tmp_path, rita, victor
+):
+    """The newsroom withdrew Mongolia's visit (the next version left its row out, as the
+    import asks), then restored it, withdrawn by mistake: an import that still leaves it
+    out would withdraw it again, and readers would see it leave the record with no one
+    deciding it. It is refused, naming the restoration; listed again, the visit is
+    imported and stays published."""
+    mongolia = Visit.objects.get(slug=MONGOLIA)
+    withdrawal = review.propose_withdrawal(
+        author=rita, visit=mongolia, note="The trip never happened."
+    )
+    review.verify(withdrawal, victor)
+    rest = [row for row in VISITS if row["id"] != MONGOLIA]
+    import_dataset(folder(tmp_path, "v2", version="2026.12.02", visits=rest))
+    restoration = review.propose_restoration(
+        author=rita,
+        visit=Visit.objects.get(slug=MONGOLIA),
+        note="Withdrawn by mistake: the trip did take place.",
+    )
+    review.verify(restoration, victor)
+
+    path = folder(tmp_path, "v3", version="2026.12.03", visits=rest)
+    assert errors_of(path) == [
+        f"visits.csv: id: {MONGOLIA} was restored to the record through the newsroom "
+        f"(report {restoration.pk}, verified, by rita) after the last import: leaving it out "
+        "would withdraw it again; list it in visits.csv as it stands, or withdraw it "
+        "through the newsroom"
+    ]
+    assert Visit.objects.get(slug=MONGOLIA).review_state == "verified"
+    import_dataset(folder(tmp_path, "v4", version="2026.12.04"))
+    mongolia.refresh_from_db()
+    assert (mongolia.review_state, mongolia.dataset_version) == ("verified", "2026.12.04")
+
+
 def test_a_finding_of_a_visit_withdrawn_through_the_newsroom_says_so_and_what_to_do(
     tmp_path, rita, victor
 ):

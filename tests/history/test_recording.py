@@ -16,6 +16,7 @@ from django.test import RequestFactory
 
 from core import roles
 from core.history import HistoryMiddleware, WritePath, recording
+from core.models import Source
 from dataset.importer import import_dataset
 from states.models import (
     Declaration,
@@ -70,6 +71,10 @@ TRACKED = {
     "joint statement": (lambda seeded: JointStatement.objects.first(), "title"),
     "referral": (lambda seeded: SecurityCouncilReferral.objects.first(), "notes"),
     "report": (a_report, "comment"),
+    "source": (
+        lambda seeded: Source.objects.filter(citations__visit__slug=MONGOLIA).first(),
+        "excerpt",
+    ),
 }
 
 

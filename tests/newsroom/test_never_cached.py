@@ -22,6 +22,7 @@ from core import roles
 from tests.newsroom.conftest import account
 from visits import review
 from visits.models import Visit
+from visits.reports import withdraw_visit
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +66,8 @@ def everything(seeded):
     draft = review.file_report(
         author=admin, data={**DATA, "place": "Dushanbe"}, citations=[], submit=False
     )
+    withdrawn = Visit.objects.published().exclude(slug=MONGOLIA).order_by("slug").first()
+    withdraw_visit(withdrawn, "Withdrawn for the walk: its restoration page is a staff page.")
     subscription = Subscription.objects.create(
         owner=admin, webhook_url="https://hooks.example.org/iccwatch", secret="s3cr3t-" * 6
     )
@@ -77,6 +80,8 @@ def everything(seeded):
             "token": default_token_generator.make_token(admin),
         },
         "": {"label": "visits.visit", "pk": Visit.objects.get(slug=MONGOLIA).pk},
+        # A withdrawn visit's restoration page (one published has none).
+        "newsroom:restore": {"slug": withdrawn.slug},
     }
     return admin, subscription, arguments
 
@@ -104,7 +109,8 @@ def test_every_staff_page_is_never_cached(everything, client):
     answered = {}
     for name, route, names in staff_addresses():
         namespace = name.rpartition(":")[0]
-        address = reverse(name, kwargs={arg: arguments[namespace][arg] for arg in names})
+        given = {**arguments.get(namespace, {}), **arguments.get(name, {})}
+        address = reverse(name, kwargs={arg: given[arg] for arg in names})
         response = client.get(address)
         answered[name] = response.status_code
         if response.status_code == 405:

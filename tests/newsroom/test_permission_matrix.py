@@ -13,7 +13,8 @@ from alerts.models import Subscription
 from core import roles
 from tests.newsroom.conftest import account
 from visits import review
-from visits.models import Report, Visit
+from visits.models import Report, ReviewState, Visit
+from visits.reports import withdraw_visit
 
 MONGOLIA = "vladimir-putin-mng-2024-09-02"
 DATA = {
@@ -38,6 +39,8 @@ TABLE = {
     ("newsroom:edit", "get"): ["sign-in", 403, "in", 404, 403, "in", 403],
     ("newsroom:correct", "get"): ["sign-in", 403, "in", "in", 403, "in", "in"],
     ("newsroom:withdraw", "post"): ["sign-in", 403, "in", "in", 403, "in", "in"],
+    ("newsroom:restore", "get"): ["sign-in", 403, "in", "in", 403, "in", "in"],
+    ("newsroom:restore", "post"): ["sign-in", 403, "in", "in", 403, "in", "in"],
     ("newsroom:submit", "post"): ["sign-in", 403, "in", 404, 403, "in", 403],
     ("newsroom:take-back", "post"): ["sign-in", 403, "in", 404, 403, "in", 403],
     ("newsroom:delete", "post"): ["sign-in", 403, "in", 404, 403, "in", 403],
@@ -72,9 +75,18 @@ def test_the_table_covers_every_newsroom_url():
     assert names - OPEN_TO_ALL - {view for view, _ in TABLE} == set()
 
 
+def withdrawn_visit() -> Visit:
+    """A visit withdrawn from the record (`cast` withdraws one): what a restoration names."""
+    return Visit.objects.get(review_state=ReviewState.WITHDRAWN)
+
+
 @pytest.fixture
 def cast(seeded):
     Visit.objects.filter(slug__startswith="vladimir-putin-tjk-2025-10").delete()
+    withdraw_visit(
+        Visit.objects.published().exclude(slug=MONGOLIA).order_by("slug").first(),
+        "Withdrawn for the matrix: a restoration names it.",
+    )
     author = account("matrix-author", roles.REPORTERS)
     author_reviewer = account("matrix-both", roles.REPORTERS, roles.REVIEWERS)
     users = {
@@ -106,6 +118,8 @@ def subject_for(role: str, users: dict, view: str):
 def url_for(view: str, subject) -> str:
     if view in ("newsroom:correct", "newsroom:withdraw"):
         return reverse(view, args=[MONGOLIA])
+    if view == "newsroom:restore":
+        return reverse(view, args=[withdrawn_visit().slug])
     if view == "record-history":
         return reverse(view, args=["visits.visit", Visit.objects.get(slug=MONGOLIA).pk])
     if view in ("newsroom:dashboard", "newsroom:queue", "newsroom:new") or view in (
@@ -127,6 +141,7 @@ def test_each_role_may_do_exactly_what_the_table_says(cast, client, role, view, 
             "comment": "Because.",
             "reason": "Because.",
             "withdrawal_note": "Because it never took place.",
+            "restoration_note": "Because it took place after all.",
             # The version of the report its page shows, which the page's forms carry.
             **({"seen": review.version_of(subject)} if isinstance(subject, Report) else {}),
         }
