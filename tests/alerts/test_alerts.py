@@ -687,6 +687,16 @@ def test_an_unreachable_webhook_is_retried_with_the_error_logged(reviewer, monke
 
 # --- Webhook targets --------------------------------------------------------------------
 
+# Names that exist only inside a network (core.addresses.PRIVATE_NAME_SUFFIXES), and a
+# name without a dot: a source's address is refused for them, and so is a webhook's.
+PRIVATE_NAMES = [
+    "https://metadata.google.internal/x",
+    "https://printer.local/x",
+    "https://router.home.arpa/x",
+    "https://wiki.localhost/x",
+    "https://printer.local./x",
+]
+
 
 @pytest.mark.parametrize(
     "url",
@@ -701,6 +711,7 @@ def test_an_unreachable_webhook_is_retried_with_the_error_logged(reviewer, monke
         "http://localhost/hook",
         "http://user:pw@example.org/hook",
         "http://insecure.example.org/hook",
+        *PRIVATE_NAMES,
     ],
 )
 def test_private_and_loopback_targets_are_refused_unless_allowed(url):
@@ -709,6 +720,70 @@ def test_private_and_loopback_targets_are_refused_unless_allowed(url):
         pytest.raises(webhooks.UnsafeTarget),
     ):
         webhooks.resolve(url)
+
+
+@pytest.mark.parametrize("url", PRIVATE_NAMES)
+def test_a_webhook_to_a_name_only_a_network_knows_is_refused_as_a_sources_address_is(
+    client, reporter, url
+):
+    """Found by a tester: the form took these, while the README said a webhook's address
+    is checked as a source's is (check_url refused literal addresses and `localhost`
+    only). Refused now, beside the box, in the source form's words: the address named,
+    and why."""
+    client.force_login(reporter)
+    with override_settings(ICCWATCH_WEBHOOK_ALLOW_LOOPBACK=False):
+        with pytest.raises(webhooks.UnsafeTarget):
+            webhooks.check_url(url)
+        response = client.post(reverse("alerts:subscriptions"), {"webhook_url": url})
+    assert response.status_code == 200
+    said = html.unescape(response.content.decode())
+    box = said.split('id="id_webhook_url-error">')[1].split("</p>")[0]
+    assert box == (
+        f"{url!r} is not a public address: only public https addresses may receive webhooks."
+    )
+    assert not Subscription.objects.exists()
+
+
+def test_a_webhook_to_a_name_without_a_dot_is_refused_naming_it(client, reporter):
+    """As a source's: `intranet` is a name only a network's own DNS knows."""
+    client.force_login(reporter)
+    with override_settings(ICCWATCH_WEBHOOK_ALLOW_LOOPBACK=False):
+        response = client.post(
+            reverse("alerts:subscriptions"), {"webhook_url": "https://intranet/hook"}
+        )
+    said = html.unescape(response.content.decode())
+    assert (
+        "'https://intranet/hook' is not a public address: 'intranet', a name without a dot, "
+        "is known only inside a network; only public https addresses may receive webhooks."
+    ) in said
+    assert not Subscription.objects.exists()
+
+
+def test_a_webhook_to_a_private_name_is_refused_in_french(client, reporter):
+    client.force_login(reporter)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    response = client.post(
+        reverse("alerts:subscriptions"), {"webhook_url": "https://printer.local/x"}
+    )
+    said = html.unescape(response.content.decode())
+    assert (
+        "«\u00a0https://printer.local/x\u00a0» n’est pas une adresse publique\u00a0: seules "
+        "des adresses https publiques peuvent recevoir des webhooks."
+    ) in said
+
+
+def test_a_webhook_to_a_private_name_saved_before_is_refused_when_delivered(reviewer, scan):
+    """Subscribed before the form refused it: its alert never goes there."""
+    subscribe(reviewer, url="https://metadata.google.internal/computeMetadata/v1/")
+    visit_today()
+    with override_settings(ICCWATCH_WEBHOOK_ALLOW_LOOPBACK=False):
+        scan()
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("failed", 1)
+    assert delivery.error == (
+        "refused: metadata.google.internal is not a public address (a name known only "
+        "inside a network?)"
+    )
 
 
 def test_a_refused_target_fails_the_delivery_without_retrying(reviewer, scan):
@@ -805,7 +880,10 @@ def test_the_form_shows_its_errors_next_to_the_fields(client, reporter):
     assert response.status_code == 200
     assert b"Give an email address, a webhook URL, or both." in response.content
     response = client.post(reverse("alerts:subscriptions"), {"webhook_url": "http://10.1.2.3/x"})
-    assert b"Only public https addresses may receive webhooks." in response.content
+    assert (
+        "'http://10.1.2.3/x' is not a public address: only public https addresses may "
+        "receive webhooks."
+    ) in html.unescape(response.content.decode())
     assert 'id="id_webhook_url-error"' in response.content.decode()
     assert not Subscription.objects.exists()
 
