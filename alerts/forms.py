@@ -6,7 +6,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from alerts import webhooks
+from alerts import subscriptions, webhooks
 from alerts.models import Subscription
 from core.echo import echoed
 from core.models import url_character_refusal
@@ -62,7 +62,10 @@ class SubscriptionForm(forms.ModelForm):
     URL, or both. The webhook's address is checked as deliveries check it
     (alerts.webhooks.check_url, without DNS): public and https; plain http only to this
     machine where ICCWATCH_WEBHOOK_ALLOW_LOOPBACK is on (local development and tests,
-    never production), which its help text then says."""
+    never production), which its help text then says. With `owner` (the account adding
+    it), what alerts.subscriptions refuses is said beside its box: a second subscription
+    to the same address or webhook, one too many, a confirmation link the account may not
+    have mailed now."""
 
     class Meta:
         model = Subscription
@@ -79,8 +82,9 @@ class SubscriptionForm(forms.ModelForm):
     # The targets: one of them at least (`clean`, and the model's constraint).
     TARGETS = ("email", "webhook_url")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, owner=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.owner = owner
         # Each optional alone: its label says so (newsroom/includes/field.html).
         self.fields["email"].required_unless = _("required without a webhook URL")
         self.fields["webhook_url"].required_unless = _("required without an email address")
@@ -120,6 +124,13 @@ class SubscriptionForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("Give an email address, a webhook URL, or both."), code="no_target"
             )
+        if self.owner is not None and not self.errors:
+            refused = subscriptions.refusals(
+                self.owner, email=data.get("email", ""), webhook_url=data.get("webhook_url", "")
+            )
+            for field, messages in refused.items():
+                for message in messages:
+                    self.add_error(None if field == NON_FIELD_ERRORS else field, message)
         return data
 
     @property

@@ -14,6 +14,7 @@ import html
 import json
 import logging
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
@@ -88,8 +89,12 @@ def make_visit(*args, **kwargs):
     return visit
 
 
-def subscribe(owner, *, url="", email=""):
-    return Subscription.objects.create(owner=owner, webhook_url=url, email=email, label="test")
+def subscribe(owner, *, url="", email="", **fields):
+    """A subscription to `url` and/or `email`, its address confirmed by the person it
+    belongs to (alerts.subscriptions: an address awaiting confirmation gets no alert)."""
+    return Subscription.objects.create(
+        owner=owner, webhook_url=url, email=email, confirmed_email=email, label="test", **fields
+    )
 
 
 def visit_today(host=None, **extra):
@@ -236,7 +241,7 @@ def test_the_links_of_a_mail_are_in_its_language(
     assert '<html lang="fr"' in opened.content.decode()
     mail.outbox.clear()
     # The visit verified is taking place in a host bound to arrest: an urgent alert.
-    Subscription.objects.create(owner=francoise, email="juristes@ong.example", language="fr")
+    subscribe(francoise, email="juristes@ong.example", language="fr")
     scan()
     (alert,) = mail.outbox
     assert urgent.site_url(f"/fr/visits/{report.visit.slug}/") in alert.body
@@ -1048,7 +1053,7 @@ def test_the_pages_are_in_french(client, reporter):
 
 
 def test_the_urgent_email_is_in_the_subscribers_language(reviewer, scan):
-    Subscription.objects.create(owner=reviewer, email="juristes@ong.example", language="fr")
+    subscribe(reviewer, email="juristes@ong.example", language="fr")
     visit_today()
     scan()
     (message,) = mail.outbox
@@ -1057,17 +1062,34 @@ def test_the_urgent_email_is_in_the_subscribers_language(reviewer, scan):
     assert "Mongolie" in message.body
 
 
-def test_a_subscription_keeps_the_language_of_the_page_it_was_added_from(reviewer, scan):
+def test_a_subscription_keeps_the_language_of_the_page_it_was_added_from(
+    reviewer, scan, django_capture_on_commit_callbacks
+):
     """Its address may be a colleague's or a list's: the owner's language later on (here
-    English) is not the subscription's."""
+    English) is not the subscription's. The link asking the list to confirm it is in that
+    language too."""
     browser = Client()
     browser.force_login(reviewer)
     browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
-    with translation.override(translation.get_language()):
+    with (
+        translation.override(translation.get_language()),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         browser.post(
             reverse("alerts:subscriptions"), {"email": "juristes@ong.example", "urgent": "on"}
         )
     assert Subscription.objects.get(owner=reviewer).language == "fr"
+    (asked,) = mail.outbox
+    assert asked.to == ["juristes@ong.example"]
+    assert (
+        asked.subject
+        == "[iccwatch] Confirmez que vous voulez recevoir les alertes urgentes à cette adresse"
+    )
+    link = re.search(r"https?://\S+/fr/newsroom/alerts/confirm/\?token=\S+", asked.body).group(0)
+    token = parse_qs(urlsplit(link).query)["token"][0]
+    with translation.override(translation.get_language()):
+        Client().post(reverse("alerts:confirm"), {"token": token})
+    mail.outbox.clear()
     used_the_newsroom_in(reviewer, "en")
     visit_today()
     scan()
@@ -1081,7 +1103,7 @@ def test_the_urgent_subject_dates_an_announced_trip_as_precisely_as_it_is_known(
 ):
     """A trip announced for a month is dated by its month, as the body dates it by its
     first and last possible days: never "(1 June 2027)", a day nobody announced."""
-    Subscription.objects.create(owner=reviewer, email="legal@ngo.example", language=language)
+    subscribe(reviewer, email="legal@ngo.example", language=language)
     month = datetime.date(TODAY.year + 1, 6, 1)
     make_visit(
         putin(),
@@ -1100,7 +1122,7 @@ def test_the_urgent_subject_dates_an_announced_trip_as_precisely_as_it_is_known(
 def test_the_urgent_email_gives_a_country_name_its_article(reviewer, scan):
     """ "is in the Central African Republic today", and "The Central African Republic is
     bound" where the name starts a sentence; not "is in Central African Republic"."""
-    Subscription.objects.create(owner=reviewer, email="legal@ngo.example", language="en")
+    subscribe(reviewer, email="legal@ngo.example", language="en")
     visit_today(
         make_state("CAF", "Central African Republic", entry_into_force=datetime.date(2002, 7, 1))
     )
@@ -1377,7 +1399,7 @@ def test_the_french_urgent_mail_agrees_whoever_the_person_is(reviewer, scan):
     """A woman is wanted too (Maria Lvova-Belova): the French alert says « une visite de …
     est annoncée », « qui fait l’objet d’un mandat », and that the address is subscribed,
     never « visé », « annoncé en visite » or « vous êtes abonné »."""
-    Subscription.objects.create(owner=reviewer, email="juristes@ong.example", language="fr")
+    subscribe(reviewer, email="juristes@ong.example", language="fr")
     make_visit(
         putin(),
         mongolia(),
@@ -1608,7 +1630,7 @@ def test_no_follow_up_for_another_change_nor_for_a_visit_never_alerted(
 
 
 def test_the_follow_up_email_is_in_the_subscribers_language(reviewer, scan):
-    Subscription.objects.create(owner=reviewer, email="juristes@ong.example", language="fr")
+    subscribe(reviewer, email="juristes@ong.example", language="fr")
     visit = visit_today()
     scan()
     mail.outbox.clear()
