@@ -5,9 +5,23 @@ from alerts.models import Delivery, DeliveryAttempt, NewsroomMail, Subscription
 
 @admin.register(Subscription)
 class SubscriptionAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "owner", "email", "webhook_url", "urgent", "active", "created_at"]
+    """Subscriptions, their secret never shown. The address confirmed is read only: an
+    address changed here awaits the confirmation of the person it belongs to, which its
+    owner sends from the subscription's page (alerts.subscriptions)."""
+
+    list_display = [
+        "__str__",
+        "owner",
+        "email",
+        "confirmed_email",
+        "webhook_url",
+        "urgent",
+        "active",
+        "created_at",
+    ]
     list_filter = ["active", "urgent"]
     exclude = ["secret"]
+    readonly_fields = ["confirmed_email", "confirmation_sent_at"]
 
 
 class AttemptInline(admin.TabularInline):

@@ -5,7 +5,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,13 +15,30 @@ def new_secret() -> str:
 
 
 class Subscription(models.Model):
-    """Where a newsroom member wants urgent alerts: an email address, a webhook, or both."""
+    """Where a newsroom member wants urgent alerts: an email address, a webhook, or both.
+
+    One per owner and address, one per owner and webhook URL (an address in any case:
+    `one_subscription_per_owner_and_email`, `one_subscription_per_owner_and_webhook`), at
+    most ICCWATCH_ALERTS_MAX_SUBSCRIPTIONS per owner (alerts.subscriptions): no account
+    sends one alert twice to the same place. An address other than the owner's own gets
+    alerts only once the person it belongs to confirmed it, by the signed link mailed to
+    it (`confirmed_email`: the address confirmed, or the owner's own when subscribed;
+    alerts go by email only while `email` is that address: `awaiting_confirmation`)."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_subscriptions"
     )
     label = models.CharField(_("label"), max_length=100, blank=True)
     email = models.EmailField(_("email address"), blank=True)
+    confirmed_email = models.EmailField(
+        blank=True,
+        help_text="The address that receives alerts: its owner confirmed it by the link "
+        "mailed to it, or it is the account's own. Alerts go by email only while the "
+        "email address is this one.",
+    )
+    confirmation_sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the last confirmation link was mailed to it."
+    )
     webhook_url = models.URLField(_("webhook URL"), max_length=500, blank=True)
     secret = models.CharField(
         max_length=128, default=new_secret, help_text="Signs the webhook's requests (HMAC-SHA256)."
@@ -43,15 +61,40 @@ class Subscription(models.Model):
                 # Said in words wherever a form checks it (the admin's, say), not by name.
                 violation_error_code="no_target",
                 violation_error_message=_("Give an email address, a webhook URL, or both."),
-            )
+            ),
+            models.UniqueConstraint(
+                F("owner"),
+                Lower("email"),
+                condition=~Q(email=""),
+                name="one_subscription_per_owner_and_email",
+                violation_error_message=_(
+                    "This account already has a subscription with this email address."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "webhook_url"],
+                condition=~Q(webhook_url=""),
+                name="one_subscription_per_owner_and_webhook",
+                violation_error_message=_(
+                    "This account already has a subscription with this webhook URL."
+                ),
+            ),
         ]
 
     def __str__(self):
         return self.label or self.email or self.webhook_url
 
     @property
+    def awaiting_confirmation(self) -> bool:
+        """Whether its email address waits for its owner's confirmation (no alert goes to
+        it until then): an address given, and not the one confirmed."""
+        return bool(self.email) and self.email != self.confirmed_email
+
+    @property
     def channels(self) -> list[str]:
-        return [c for c, target in (("email", self.email), ("webhook", self.webhook_url)) if target]
+        """The channels its alerts go through: "email" (an address confirmed), "webhook"."""
+        email = "" if self.awaiting_confirmation else self.email
+        return [c for c, target in (("email", email), ("webhook", self.webhook_url)) if target]
 
 
 class Channel(models.TextChoices):
@@ -140,7 +183,11 @@ class NewsroomMail(models.Model):
     ("token_created", "token_deleted", "device_added", "device_removed"): `details`
     holds who made the change and through which path (core.history's context: `user`,
     `username`, `path`, `command`, `os_user`) and the device's `device` name, and
-    `language` is the one they acted in. `unsent`: the account
+    `language` is the one they acted in; or "confirm_subscription"
+    (alerts.services.CONFIRM_SUBSCRIPTION), the mail to the address of the account's
+    subscription that asks the person it belongs to to confirm it (never to the account's
+    owner): `details` holds the `subscription` id and its `email`, `language` is the
+    subscription's. `unsent`: the account
     ids still to mail, written after each recipient of a try in a transaction of its own
     (null: every recipient, as found when the mail is sent; [] once all were). `status`:
     pending until a try claims it; sending while a worker sends it, until `lease_until`

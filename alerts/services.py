@@ -14,6 +14,10 @@
   created or deleted for the account, or a second factor added to or removed from it
   (ACCOUNT_MAILED), saying by whom and through which path, in the language the owner
   last used the newsroom in; recorded by `record_account_mail` (alerts.receivers);
+- `mail_confirmation(mail)`: one email to the address of a subscription that is not its
+  owner's own, asking the person it belongs to to confirm it by a signed link
+  (`confirmation_url`, working CONFIRMATION_MAX_AGE), in the subscription's language;
+  recorded by `record_confirmation_mail` (alerts.subscriptions);
 - `record_mail(report, action, language)`: the outbox of all three: a NewsroomMail row in
   the transaction of the review action (of the account's change: `record_account_mail`),
   enqueued after commit (`relay_mail`: sent from the
@@ -44,10 +48,12 @@ from __future__ import annotations
 import datetime
 import logging
 import time
+from urllib.parse import urlencode
 
 from celery import signature
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.mail import EmailMessage, mailers, send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -391,6 +397,87 @@ def mail_account_owner(mail: NewsroomMail, progress=None) -> int:
     return send_each([(owner, message)], f"account mail {mail.action} {mail.pk}", progress)
 
 
+# --- Confirming a subscription's address ----------------------------------------------
+
+# The mail asking the person a subscription's address belongs to whether it may receive
+# the subscription's alerts (alerts.subscriptions): recorded about the owner's account
+# (who asked), sent to the subscription's address, never to the owner's.
+CONFIRM_SUBSCRIPTION = "confirm_subscription"
+# How long a confirmation link works, from when it is mailed.
+CONFIRMATION_MAX_AGE = datetime.timedelta(days=7)
+CONFIRMATION_SALT = "alerts.confirm-subscription"
+
+
+def confirmation_token(subscription: Subscription) -> str:
+    """The token of the link confirming `subscription`'s address: its id and its address,
+    signed with the site's secret and timestamped (django.core.signing, salted
+    CONFIRMATION_SALT), so that it confirms that address only, and only for
+    CONFIRMATION_MAX_AGE (alerts.subscriptions.read_confirmation)."""
+    return signing.dumps(
+        {"subscription": subscription.pk, "email": subscription.email}, salt=CONFIRMATION_SALT
+    )
+
+
+def confirmation_url(subscription: Subscription) -> str:
+    """The full address of the page confirming `subscription`'s address, in the active
+    language (/fr/newsroom/alerts/confirm/ in French), its token in the query string
+    (`token`: written as [redacted] in the access log, core.accesslog)."""
+    query = urlencode({"token": confirmation_token(subscription)})
+    return f"{newsroom_url(reverse('alerts:confirm'))}?{query}"
+
+
+def record_confirmation_mail(subscription: Subscription) -> NewsroomMail:
+    """Record, in the current transaction, that the address of `subscription` is owed the
+    mail asking to confirm it (CONFIRM_SUBSCRIPTION), about its owner's account, `details`
+    naming the subscription and the address, in the subscription's language; enqueued
+    once the transaction commits, as record_mail's. Returns the row."""
+    return _owe(
+        account_id=subscription.owner_id,
+        action=CONFIRM_SUBSCRIPTION,
+        details={"subscription": subscription.pk, "email": subscription.email},
+        language=subscription.language,
+    )
+
+
+def mail_confirmation(mail: NewsroomMail, progress=None) -> int:
+    """Ask the person the address of the subscription `mail` names belongs to whether it
+    may receive its urgent alerts: who asked (the owner's username), what the alerts are,
+    and the link that confirms it (`confirmation_url`, working CONFIRMATION_MAX_AGE from
+    now), in the subscription's language (the page's it was added from). Returns 1 when
+    mailed, 0 when not: the subscription removed, its address changed or confirmed since,
+    its owner turned off or out of the newsroom, or not in the mail's `unsent` (mailed by
+    an earlier try), or an address the mail server refuses for good (send_each, which
+    raises MailsNotSent for a failure that may pass, and calls `progress` once the mail
+    is sent or dropped)."""
+    details = mail.details or {}
+    subscription = (
+        Subscription.objects.select_related("owner").filter(pk=details.get("subscription")).first()
+    )
+    if (
+        subscription is None
+        or subscription.email != details.get("email")
+        or not subscription.awaiting_confirmation
+        or not _owner_may_receive(subscription)
+    ):
+        return 0
+    owner = subscription.owner
+    if mail.unsent is not None and owner.pk not in mail.unsent:
+        return 0
+    with translation.override(subscription.language or mail.language or settings.LANGUAGE_CODE):
+        context = {
+            "username": owner.get_username(),
+            "email": subscription.email,
+            "url": confirmation_url(subscription),
+            "days": CONFIRMATION_MAX_AGE.days,
+        }
+        subject = render_to_string("alerts/mail/confirm_subject.txt", context).strip()
+        body = render_to_string("alerts/mail/confirm_body.txt", context)
+    message = EmailMessage(subject, body, to=[subscription.email])
+    return send_each(
+        [(owner, message)], f"confirmation of subscription {subscription.pk}", progress
+    )
+
+
 # --- The newsroom mails' outbox -------------------------------------------------------
 
 SEND_MAIL_TASK = "alerts.send_mail"
@@ -552,7 +639,9 @@ def send_recorded_mail(mail_id: int, *, retry_in: int | None = None, final: bool
             if mail.report_id
             else None
         )
-        if mail.account_id:
+        if mail.account_id and mail.action == CONFIRM_SUBSCRIPTION:
+            sent = mail_confirmation(mail, progress=progress)
+        elif mail.account_id:
             sent = mail_account_owner(mail, progress=progress)
         elif report is None:
             pass
@@ -927,7 +1016,11 @@ def attempt(delivery_id: int, *, final: bool) -> str:
         code, error, ok = None, "", False
         started = time.monotonic()
         try:
-            if delivery.channel == Channel.EMAIL:
+            if delivery.channel == Channel.EMAIL and subscription.awaiting_confirmation:
+                # Its address changed since the alert was scheduled (in the admin), and
+                # the new one is not confirmed: nothing goes to it, now or later.
+                error = "refused: the address awaits its owner's confirmation"
+            elif delivery.channel == Channel.EMAIL:
                 _send_email(delivery)
                 ok = True
             else:

@@ -1,4 +1,4 @@
-"""/newsroom/alerts/: subscriptions and the delivery log."""
+"""/newsroom/alerts/: subscriptions, the confirmation of their addresses, and the delivery log."""
 
 from django.urls import path
 
@@ -9,7 +9,9 @@ app_name = "alerts"
 urlpatterns = [
     path("", views.subscriptions, name="subscriptions"),
     path("log/", views.deliveries, name="deliveries"),
+    path("confirm/", views.confirm, name="confirm"),
     path("<int:pk>/", views.subscription, name="subscription"),
     path("<int:pk>/toggle/", views.toggle, name="toggle"),
+    path("<int:pk>/confirmation/", views.resend, name="resend"),
     path("<int:pk>/delete/", views.delete, name="delete"),
 ]

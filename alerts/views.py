@@ -1,7 +1,9 @@
 """The newsroom's alert pages: one's subscriptions, adding and removing them, the delivery log.
 
 Reporters, reviewers and admins; each sees and changes only their own subscriptions
-(admins see every delivery in the log). Plain forms: no JavaScript needed.
+(admins see every delivery in the log). Plain forms: no JavaScript needed. The page a
+subscription's confirmation link opens (`confirm`) is for whoever the address belongs to,
+signed in or not.
 """
 
 from functools import wraps
@@ -9,7 +11,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -17,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from alerts import services
+from alerts import subscriptions as alert_subscriptions
 from alerts.forms import SubscriptionForm
 from alerts.models import Delivery, Subscription
 from alerts.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER
@@ -48,23 +52,38 @@ def _own(request, pk) -> Subscription:
 @newsroom_member
 @require_http_methods(["GET", "POST"])
 def subscriptions(request):
+    """One's subscriptions, and the form adding one (alerts.subscriptions.add_subscription:
+    one per address and webhook, a limit per account, an address other than the
+    account's own confirmed by the person it belongs to)."""
     if request.method == "POST":
-        form = SubscriptionForm(request.POST)
+        form = SubscriptionForm(request.POST, owner=request.user)
         if form.is_valid():
-            subscription = form.save(commit=False)
-            subscription.owner = request.user
-            subscription.language = (get_language() or settings.LANGUAGE_CODE)[:8]
-            subscription.save()
-            messages.success(request, _("Subscription added."))
-            return redirect("alerts:subscription", pk=subscription.pk)
+            try:
+                subscription = alert_subscriptions.add_subscription(
+                    request.user,
+                    label=form.cleaned_data["label"],
+                    email=form.cleaned_data["email"],
+                    webhook_url=form.cleaned_data["webhook_url"],
+                    urgent=form.cleaned_data["urgent"],
+                    language=(get_language() or settings.LANGUAGE_CODE)[:8],
+                )
+            except ValidationError as refused:
+                # Added meanwhile, by another request of the account's: said as the form says it.
+                form.add_error(None, refused)
+            else:
+                messages.success(request, _("Subscription added."))
+                if subscription.awaiting_confirmation:
+                    messages.info(request, confirmation_sent_words(subscription))
+                return redirect("alerts:subscription", pk=subscription.pk)
     else:
-        form = SubscriptionForm()
+        form = SubscriptionForm(owner=request.user)
     return render(
         request,
         "alerts/subscriptions.html",
         {
             "subscriptions": Subscription.objects.filter(owner=request.user),
             "form": form,
+            "limit": settings.ICCWATCH_ALERTS_MAX_SUBSCRIPTIONS,
         },
     )
 
@@ -84,6 +103,67 @@ def subscription(request, pk):
             "signature_header": SIGNATURE_HEADER,
             "timestamp_header": TIMESTAMP_HEADER,
         },
+    )
+
+
+def confirmation_sent_words(subscription: Subscription) -> str:
+    """What its owner is told once a confirmation link went to `subscription`'s address."""
+    return _(
+        "A confirmation link was sent to %(email)s: alerts go to that address once the "
+        "person it belongs to confirms it, within %(days)d days."
+    ) % {"email": subscription.email, "days": services.CONFIRMATION_MAX_AGE.days}
+
+
+@newsroom_member
+@require_POST
+def resend(request, pk):
+    """Mail the confirmation link of one's subscription's address again (a link lost, or
+    expired): alerts.subscriptions.ask_confirmation, within the account's daily limit."""
+    sub = _own(request, pk)
+    if not sub.awaiting_confirmation:
+        messages.info(request, _("This address is confirmed already: it receives the alerts."))
+        return redirect("alerts:subscription", pk=sub.pk)
+    try:
+        alert_subscriptions.ask_confirmation(sub)
+    except ValidationError as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, confirmation_sent_words(sub))
+    return redirect("alerts:subscription", pk=sub.pk)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request):
+    """The page a confirmation link opens (/newsroom/alerts/confirm/?token=…), for anyone
+    holding the link, signed in or not: it names the address and who asked, and its
+    button (a POST, so that a mail scanner opening the link confirms nothing) confirms the
+    address (alerts.subscriptions.confirm). A link altered or cut is answered with 400, an
+    expired one (alerts.services.CONFIRMATION_MAX_AGE) with 400 and how to get another,
+    one whose subscription was removed or whose address changed with 404."""
+    token = (
+        request.POST.get("token", "") if request.method == "POST" else request.GET.get("token", "")
+    )
+    try:
+        sub = alert_subscriptions.read_confirmation(token)
+    except alert_subscriptions.LinkRefused as refused:
+        return render(
+            request,
+            "alerts/confirm.html",
+            {"refused": refused.reason, "days": services.CONFIRMATION_MAX_AGE.days},
+            status=404 if refused.reason == "gone" else 400,
+        )
+    # "ask" (the button), "confirmed" (by this POST), "already" (confirmed before).
+    if request.method == "POST":
+        alert_subscriptions.confirm(sub)
+        state = "confirmed"
+    else:
+        state = "ask" if sub.awaiting_confirmation else "already"
+    return render(
+        request,
+        "alerts/confirm.html",
+        {"subscription": sub, "token": token, "owner": sub.owner.get_username(), "state": state},
     )
 
 

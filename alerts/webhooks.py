@@ -8,10 +8,12 @@ A request carries the JSON body and two headers:
 
 The receiver recomputes it (see `verify`) and rejects old timestamps (replays).
 
-The host name is resolved once, every address is checked (no private, loopback,
-link-local, multicast or reserved targets, so that a webhook cannot reach the
-servers behind the site), and the connection goes to the checked address, so a
-second DNS answer cannot point it elsewhere. Loopback is allowed only when
+The URL's host must be on the public internet by a source's address rule
+(core.addresses.is_public_address: no name only a network knows, such as
+`printer.local` or `metadata.google.internal`); the host name is resolved once, every
+address is checked (no private, loopback, link-local, multicast or reserved targets, so
+that a webhook cannot reach the servers behind the site), and the connection goes to
+the checked address, so a second DNS answer cannot point it elsewhere. Loopback is allowed only when
 ICCWATCH_WEBHOOK_ALLOW_LOOPBACK is on (local development and tests; refused in
 production), and plain http only to loopback then (a receiver on the developer's own
 machine, or a test's): every other address is https, so that what goes out, a
@@ -33,6 +35,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from core.addresses import is_public_address
 from core.models import character_no_url_holds, shown_character
 
 SIGNATURE_HEADER = "X-Iccwatch-Signature"
@@ -42,6 +45,13 @@ USER_AGENT = "iccwatch-alerts/1"
 
 class UnsafeTarget(ValueError):
     """The URL is not http(s), or its host resolves to an address the site must not call."""
+
+
+class NotPublic(UnsafeTarget):
+    """The URL's host is not on the public internet (core.addresses.is_public_address, the
+    rule of a source's address): a private, loopback, link-local, multicast or reserved
+    address, or a name only a network knows (`printer.local`, `router.home.arpa`,
+    `metadata.google.internal`, `localhost`, a name without a dot such as `intranet`)."""
 
 
 class PlainHttp(UnsafeTarget):
@@ -86,11 +96,14 @@ def _allowed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 def check_url(url: str) -> None:
     """Raise UnsafeTarget unless `url` is https with a host, no user name or password and
     no character a URL may not hold (core.models.character_no_url_holds), and its host is
-    not a literal private, loopback or reserved address (nor `localhost`); no DNS (for
-    forms: `resolve` checks what the name resolves to). Where
-    ICCWATCH_WEBHOOK_ALLOW_LOOPBACK is on (local development and tests, never production:
-    iccwatch.settings), loopback is allowed, and plain http to it only: PlainHttp (an
-    UnsafeTarget) for any other http URL."""
+    on the public internet as a source's must be (core.addresses.is_public_address): not
+    a literal private, loopback or reserved address, nor a name only a network knows
+    (`localhost`, a name without a dot, names under `.local`, `.home.arpa`, `.internal`):
+    NotPublic (an UnsafeTarget) for those. No DNS (for forms: `resolve` checks what the
+    name resolves to). Where ICCWATCH_WEBHOOK_ALLOW_LOOPBACK is on (local development and
+    tests, never production: iccwatch.settings), loopback (`localhost`, 127.0.0.1, ::1) is
+    allowed, and plain http to it only: PlainHttp (an UnsafeTarget) for any other http
+    URL."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UnsafeTarget("only https URLs are allowed")
@@ -103,10 +116,15 @@ def check_url(url: str) -> None:
         literal = ipaddress.ip_address(host)
     except ValueError:
         literal = None
-        if host == "localhost" and not settings.ICCWATCH_WEBHOOK_ALLOW_LOOPBACK:
-            raise UnsafeTarget("local addresses are not allowed") from None
-    if literal is not None and not _allowed(literal):
-        raise UnsafeTarget("private, loopback and reserved addresses are not allowed")
+    if literal is not None:
+        if not _allowed(literal):
+            raise NotPublic("private, loopback and reserved addresses are not allowed")
+    elif host == "localhost" and settings.ICCWATCH_WEBHOOK_ALLOW_LOOPBACK:
+        pass  # this machine, in development and tests
+    elif not is_public_address(url):
+        # A name only a network knows, or an IPv4 address written as browsers also read
+        # it (127.1): no name is looked up here.
+        raise NotPublic(f"{host} is not a public address (a name known only inside a network?)")
     # Here a loopback host is one ICCWATCH_WEBHOOK_ALLOW_LOOPBACK allowed.
     loopback = host == "localhost" or (literal is not None and _loopback(literal))
     if parts.scheme == "http" and not loopback:

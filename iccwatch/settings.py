@@ -674,6 +674,11 @@ ICCWATCH_SITE_URL = env_str(
     "ICCWATCH_SITE_URL",
     default=env_str("ICCWATCH_BASE_URL", default="") or "http://127.0.0.1:8000",
 ).rstrip("/")
+# Subscriptions to urgent alerts an account may have at once (alerts.subscriptions), and
+# confirmation links it may have mailed in 24 hours (to addresses other than its own).
+ICCWATCH_ALERTS_MAX_SUBSCRIPTIONS = env_int(
+    "ICCWATCH_ALERTS_MAX_SUBSCRIPTIONS", default=20, minimum=1
+)
 # Webhooks: seconds to wait for the receiver, retries after a failure (network error,
 # 408, 429, 5xx) and their back-off (first delay in seconds, doubling, capped).
 ICCWATCH_WEBHOOK_TIMEOUT = env_int("ICCWATCH_WEBHOOK_TIMEOUT", default=5, minimum=1)

@@ -268,6 +268,16 @@ class ReportForm(PlainTextForm, forms.Form):
         without_maxlength(self)
         self.person_obj = None
 
+    def chosen_host(self) -> str | None:
+        """The ISO3 code of the host the form names, as its box cleans it (one of the
+        states it offers); None when the box is empty or names none: a value sent that is
+        no state's code (`MNG%00`: PostgreSQL cannot even compare a NUL) is refused beside
+        the box, and nothing is looked up with it (the place suggestions)."""
+        try:
+            return self.fields["host"].clean(self["host"].value()) or None
+        except forms.ValidationError:
+            return None
+
     def clean_reason(self):
         """A correction's reason as visits.review takes it: none (a draft; the view asks for
         one to submit), or WITHDRAWAL_NOTE_MIN characters at least, as a withdrawal's (the

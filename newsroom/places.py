@@ -6,6 +6,7 @@ import functools
 import json
 import re
 
+from core.identifiers import is_iso3
 from front import gazetteer, search
 from visits.models import Visit
 from warrants.models import Person
@@ -33,8 +34,11 @@ def _cities_by_country() -> dict[str, list[tuple[int, str]]]:
 
 
 def place_suggestions(iso3: str | None) -> list[str]:
-    """Places already recorded for visits to the host, then its largest cities (GeoNames)."""
-    if not iso3:
+    """Places already recorded for visits to the host `iso3` (an ISO 3166-1 alpha-3 code
+    in capitals), then its largest cities (GeoNames), at most MAX_PLACES; [] for none or
+    for a value that is no such code (never looked up: the form's value as sent may hold
+    a NUL, which PostgreSQL cannot compare)."""
+    if not is_iso3(iso3):
         return []
     known = []
     for place in Visit.objects.filter(host__iso3=iso3).values_list("place", flat=True).distinct():

@@ -533,7 +533,8 @@ def withdrawn_among(duplicates) -> bool:
 
 
 def render_form(request, *, form, sources, report=None, visit=None, status=200, **extra):
-    data_host = form["host"].value() if form else None
+    # The host as the form cleans it, never the value sent (newsroom.forms.chosen_host).
+    data_host = form.chosen_host() if form else None
     person_choices = places.person_choices()
     if person_choices is None and form is not None:
         # Too many persons to list: the box asks the persons search as the reporter types.

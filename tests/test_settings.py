@@ -654,6 +654,8 @@ def test_the_client_address_is_the_one_the_trusted_proxy_saw_and_never_the_whole
         # No download could ever stream.
         ("ICCWATCH_EXPORTS_PER_CLIENT", "0", 1),
         ("ICCWATCH_EXPORTS_AT_ONCE", "0", 1),
+        # No subscription could ever be added.
+        ("ICCWATCH_ALERTS_MAX_SUBSCRIPTIONS", "0", 1),
     ],
 )
 def test_a_number_no_setting_can_take_is_refused_naming_its_variable(name, value, minimum):

@@ -14,6 +14,7 @@ import html
 import json
 import logging
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
@@ -88,8 +89,12 @@ def make_visit(*args, **kwargs):
     return visit
 
 
-def subscribe(owner, *, url="", email=""):
-    return Subscription.objects.create(owner=owner, webhook_url=url, email=email, label="test")
+def subscribe(owner, *, url="", email="", **fields):
+    """A subscription to `url` and/or `email`, its address confirmed by the person it
+    belongs to (alerts.subscriptions: an address awaiting confirmation gets no alert)."""
+    return Subscription.objects.create(
+        owner=owner, webhook_url=url, email=email, confirmed_email=email, label="test", **fields
+    )
 
 
 def visit_today(host=None, **extra):
@@ -236,7 +241,7 @@ def test_the_links_of_a_mail_are_in_its_language(
     assert '<html lang="fr"' in opened.content.decode()
     mail.outbox.clear()
     # The visit verified is taking place in a host bound to arrest: an urgent alert.
-    Subscription.objects.create(owner=francoise, email="juristes@ong.example", language="fr")
+    subscribe(francoise, email="juristes@ong.example", language="fr")
     scan()
     (alert,) = mail.outbox
     assert urgent.site_url(f"/fr/visits/{report.visit.slug}/") in alert.body
@@ -687,6 +692,16 @@ def test_an_unreachable_webhook_is_retried_with_the_error_logged(reviewer, monke
 
 # --- Webhook targets --------------------------------------------------------------------
 
+# Names that exist only inside a network (core.addresses.PRIVATE_NAME_SUFFIXES), and a
+# name without a dot: a source's address is refused for them, and so is a webhook's.
+PRIVATE_NAMES = [
+    "https://metadata.google.internal/x",
+    "https://printer.local/x",
+    "https://router.home.arpa/x",
+    "https://wiki.localhost/x",
+    "https://printer.local./x",
+]
+
 
 @pytest.mark.parametrize(
     "url",
@@ -701,6 +716,7 @@ def test_an_unreachable_webhook_is_retried_with_the_error_logged(reviewer, monke
         "http://localhost/hook",
         "http://user:pw@example.org/hook",
         "http://insecure.example.org/hook",
+        *PRIVATE_NAMES,
     ],
 )
 def test_private_and_loopback_targets_are_refused_unless_allowed(url):
@@ -709,6 +725,70 @@ def test_private_and_loopback_targets_are_refused_unless_allowed(url):
         pytest.raises(webhooks.UnsafeTarget),
     ):
         webhooks.resolve(url)
+
+
+@pytest.mark.parametrize("url", PRIVATE_NAMES)
+def test_a_webhook_to_a_name_only_a_network_knows_is_refused_as_a_sources_address_is(
+    client, reporter, url
+):
+    """Found by a tester: the form took these, while the README said a webhook's address
+    is checked as a source's is (check_url refused literal addresses and `localhost`
+    only). Refused now, beside the box, in the source form's words: the address named,
+    and why."""
+    client.force_login(reporter)
+    with override_settings(ICCWATCH_WEBHOOK_ALLOW_LOOPBACK=False):
+        with pytest.raises(webhooks.UnsafeTarget):
+            webhooks.check_url(url)
+        response = client.post(reverse("alerts:subscriptions"), {"webhook_url": url})
+    assert response.status_code == 200
+    said = html.unescape(response.content.decode())
+    box = said.split('id="id_webhook_url-error">')[1].split("</p>")[0]
+    assert box == (
+        f"{url!r} is not a public address: only public https addresses may receive webhooks."
+    )
+    assert not Subscription.objects.exists()
+
+
+def test_a_webhook_to_a_name_without_a_dot_is_refused_naming_it(client, reporter):
+    """As a source's: `intranet` is a name only a network's own DNS knows."""
+    client.force_login(reporter)
+    with override_settings(ICCWATCH_WEBHOOK_ALLOW_LOOPBACK=False):
+        response = client.post(
+            reverse("alerts:subscriptions"), {"webhook_url": "https://intranet/hook"}
+        )
+    said = html.unescape(response.content.decode())
+    assert (
+        "'https://intranet/hook' is not a public address: 'intranet', a name without a dot, "
+        "is known only inside a network; only public https addresses may receive webhooks."
+    ) in said
+    assert not Subscription.objects.exists()
+
+
+def test_a_webhook_to_a_private_name_is_refused_in_french(client, reporter):
+    client.force_login(reporter)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    response = client.post(
+        reverse("alerts:subscriptions"), {"webhook_url": "https://printer.local/x"}
+    )
+    said = html.unescape(response.content.decode())
+    assert (
+        "«\u00a0https://printer.local/x\u00a0» n’est pas une adresse publique\u00a0: seules "
+        "des adresses https publiques peuvent recevoir des webhooks."
+    ) in said
+
+
+def test_a_webhook_to_a_private_name_saved_before_is_refused_when_delivered(reviewer, scan):
+    """Subscribed before the form refused it: its alert never goes there."""
+    subscribe(reviewer, url="https://metadata.google.internal/computeMetadata/v1/")
+    visit_today()
+    with override_settings(ICCWATCH_WEBHOOK_ALLOW_LOOPBACK=False):
+        scan()
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("failed", 1)
+    assert delivery.error == (
+        "refused: metadata.google.internal is not a public address (a name known only "
+        "inside a network?)"
+    )
 
 
 def test_a_refused_target_fails_the_delivery_without_retrying(reviewer, scan):
@@ -805,7 +885,10 @@ def test_the_form_shows_its_errors_next_to_the_fields(client, reporter):
     assert response.status_code == 200
     assert b"Give an email address, a webhook URL, or both." in response.content
     response = client.post(reverse("alerts:subscriptions"), {"webhook_url": "http://10.1.2.3/x"})
-    assert b"Only public https addresses may receive webhooks." in response.content
+    assert (
+        "'http://10.1.2.3/x' is not a public address: only public https addresses may "
+        "receive webhooks."
+    ) in html.unescape(response.content.decode())
     assert 'id="id_webhook_url-error"' in response.content.decode()
     assert not Subscription.objects.exists()
 
@@ -970,7 +1053,7 @@ def test_the_pages_are_in_french(client, reporter):
 
 
 def test_the_urgent_email_is_in_the_subscribers_language(reviewer, scan):
-    Subscription.objects.create(owner=reviewer, email="juristes@ong.example", language="fr")
+    subscribe(reviewer, email="juristes@ong.example", language="fr")
     visit_today()
     scan()
     (message,) = mail.outbox
@@ -979,17 +1062,34 @@ def test_the_urgent_email_is_in_the_subscribers_language(reviewer, scan):
     assert "Mongolie" in message.body
 
 
-def test_a_subscription_keeps_the_language_of_the_page_it_was_added_from(reviewer, scan):
+def test_a_subscription_keeps_the_language_of_the_page_it_was_added_from(
+    reviewer, scan, django_capture_on_commit_callbacks
+):
     """Its address may be a colleague's or a list's: the owner's language later on (here
-    English) is not the subscription's."""
+    English) is not the subscription's. The link asking the list to confirm it is in that
+    language too."""
     browser = Client()
     browser.force_login(reviewer)
     browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
-    with translation.override(translation.get_language()):
+    with (
+        translation.override(translation.get_language()),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         browser.post(
             reverse("alerts:subscriptions"), {"email": "juristes@ong.example", "urgent": "on"}
         )
     assert Subscription.objects.get(owner=reviewer).language == "fr"
+    (asked,) = mail.outbox
+    assert asked.to == ["juristes@ong.example"]
+    assert (
+        asked.subject
+        == "[iccwatch] Confirmez que vous voulez recevoir les alertes urgentes à cette adresse"
+    )
+    link = re.search(r"https?://\S+/fr/newsroom/alerts/confirm/\?token=\S+", asked.body).group(0)
+    token = parse_qs(urlsplit(link).query)["token"][0]
+    with translation.override(translation.get_language()):
+        Client().post(reverse("alerts:confirm"), {"token": token})
+    mail.outbox.clear()
     used_the_newsroom_in(reviewer, "en")
     visit_today()
     scan()
@@ -1003,7 +1103,7 @@ def test_the_urgent_subject_dates_an_announced_trip_as_precisely_as_it_is_known(
 ):
     """A trip announced for a month is dated by its month, as the body dates it by its
     first and last possible days: never "(1 June 2027)", a day nobody announced."""
-    Subscription.objects.create(owner=reviewer, email="legal@ngo.example", language=language)
+    subscribe(reviewer, email="legal@ngo.example", language=language)
     month = datetime.date(TODAY.year + 1, 6, 1)
     make_visit(
         putin(),
@@ -1022,7 +1122,7 @@ def test_the_urgent_subject_dates_an_announced_trip_as_precisely_as_it_is_known(
 def test_the_urgent_email_gives_a_country_name_its_article(reviewer, scan):
     """ "is in the Central African Republic today", and "The Central African Republic is
     bound" where the name starts a sentence; not "is in Central African Republic"."""
-    Subscription.objects.create(owner=reviewer, email="legal@ngo.example", language="en")
+    subscribe(reviewer, email="legal@ngo.example", language="en")
     visit_today(
         make_state("CAF", "Central African Republic", entry_into_force=datetime.date(2002, 7, 1))
     )
@@ -1299,7 +1399,7 @@ def test_the_french_urgent_mail_agrees_whoever_the_person_is(reviewer, scan):
     """A woman is wanted too (Maria Lvova-Belova): the French alert says « une visite de …
     est annoncée », « qui fait l’objet d’un mandat », and that the address is subscribed,
     never « visé », « annoncé en visite » or « vous êtes abonné »."""
-    Subscription.objects.create(owner=reviewer, email="juristes@ong.example", language="fr")
+    subscribe(reviewer, email="juristes@ong.example", language="fr")
     make_visit(
         putin(),
         mongolia(),
@@ -1530,7 +1630,7 @@ def test_no_follow_up_for_another_change_nor_for_a_visit_never_alerted(
 
 
 def test_the_follow_up_email_is_in_the_subscribers_language(reviewer, scan):
-    Subscription.objects.create(owner=reviewer, email="juristes@ong.example", language="fr")
+    subscribe(reviewer, email="juristes@ong.example", language="fr")
     visit = visit_today()
     scan()
     mail.outbox.clear()

@@ -8,11 +8,14 @@ protocol, so the site's Content-Security-Policy (script-src 'self') stays as it 
 """
 
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
+from alerts import services
+from alerts.models import Subscription
 from core import roles
 from dataset.models import DatasetImport
 from tests.browser.conftest import snap
@@ -74,6 +77,8 @@ PAGES = [
     ("newsroom-record-history", "/newsroom/history/visits.visit/{visit}/", roles.REVIEWERS),
     ("newsroom-alerts", "/newsroom/alerts/", roles.REPORTERS),
     ("newsroom-alert-log", "/newsroom/alerts/log/", roles.REPORTERS),
+    # The page a subscription's confirmation link opens, for whoever the address belongs to.
+    ("newsroom-alert-confirmation", "/newsroom/alerts/confirm/?token={confirmation}", None),
     ("account-second-factor", "/account/otp/", roles.REVIEWERS),
 ]
 MONGOLIA = "vladimir-putin-mng-2024-09-02"
@@ -145,6 +150,15 @@ def withdrawn_visit() -> str:
     return visit.slug
 
 
+def confirmation_token() -> str:
+    """The token of the link confirming a reporter's subscription of another address (its
+    page's subject), as the link carries it."""
+    owner = User.objects.create_user("the-subscriber", email="subscriber@ngo.example")
+    owner.groups.add(Group.objects.get_or_create(name=roles.REPORTERS)[0])
+    subscription = Subscription.objects.create(owner=owner, email="desk@ngo.example")
+    return quote(services.confirmation_token(subscription))
+
+
 def axe_violations(page) -> list[dict]:
     """Run axe-core on the page as it stands, with the WCAG A and AA rules only (axe-core
     loaded into the page once, on the first run)."""
@@ -210,6 +224,8 @@ def test_every_page_type_passes_axe_core_wcag_aa(site, browse, name, path, group
         path = path.format(visit=Visit.objects.get(slug=MONGOLIA).pk)
     if "{withdrawn}" in path:
         path = path.format(withdrawn=withdrawn_visit())
+    if "{confirmation}" in path:
+        path = path.format(confirmation=confirmation_token())
     if "{version}" in path:
         path = path.format(version=DatasetImport.latest_version())
     path = localized(path, language)

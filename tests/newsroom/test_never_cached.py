@@ -124,6 +124,8 @@ def test_every_staff_page_is_never_cached(everything, client):
     assert answered["alerts:subscriptions"] == 200
     assert answered["alerts:deliveries"] == 200
     assert answered["newsroom:password-reset-confirm"] == 302  # to the page without its token
+    # A subscription's confirmation page without its link's token: refused, never cached.
+    assert answered.pop("alerts:confirm") == 400
     assert set(answered.values()) <= {200, 302, 405}, answered
 
 

@@ -51,11 +51,15 @@ TABLE = {
     ("alerts:deliveries", "get"): ["sign-in", 403, "in", "in", "in", "in", "in"],
     ("alerts:subscription", "get"): ["sign-in", 403, "in", 404, 404, "in", 404],
     ("alerts:toggle", "post"): ["sign-in", 403, "in", 404, 404, "in", 404],
+    ("alerts:resend", "post"): ["sign-in", 403, "in", 404, 404, "in", 404],
     ("alerts:delete", "post"): ["sign-in", 403, "in", 404, 404, "in", 404],
     ("record-history", "get"): ["sign-in", 403, "in", "in", "in", "in", "in"],
 }
-# Pages of the newsroom every visitor may open: signing in and resetting a password.
+# Pages of the newsroom every visitor may open: signing in, resetting a password, and
+# confirming an address subscribed to alerts (its link is mailed to that address, whose
+# owner may have no account: the signed token is what it needs).
 OPEN_TO_ALL = {
+    "alerts:confirm",
     "newsroom:sign-in",
     "newsroom:sign-out",
     "newsroom:password-reset",
