@@ -10,7 +10,10 @@ it and the other reader sees the same list.
 
 A list reads its filters, `page` and `ordering` (one or more sort keys, `person,-end`),
 the same names as the API's, and nothing else: an unknown parameter or sort is a 400
-page naming it (`InvalidListQuery`), and a filter it cannot apply is a 400 with the
+page naming it (`InvalidListQuery`), but for the tracking parameters a shared link
+carries (`utm_source`, `fbclid`…) and `lang` (the address names the page's language),
+which it ignores and leaves out of every address it writes (core.locale.ignored_on_pages);
+and a filter it cannot apply is a 400 with the
 form showing why, never the whole list unfiltered. Each menu of the filter form shows
 how many rows each choice would give (`core.filters.facet_counts`).
 """
@@ -49,7 +52,13 @@ from django.utils.translation import ngettext, pgettext, pgettext_lazy
 from core import exports, sorting, tabular
 from core.echo import echoed
 from core.filters import facet_counts, unknown_parameters
-from core.locale import QUERY_SAFE, canonical_query_string
+from core.locale import (
+    QUERY_SAFE,
+    canonical_query_string,
+    ignored_on_pages,
+    without_ignored,
+    without_ignored_path,
+)
 from core.names import country_name, format_date, situation_name
 from core.sorting import Sorts
 from dataset.state import data_state, download_name
@@ -225,9 +234,12 @@ def _invalid_download(fields: dict) -> dict:
 
 def check_parameters(listing: Listing, request: HttpRequest) -> str:
     """The sort keys of this request, comma-joined; raises InvalidListQuery for a parameter
-    the list does not know (`?hosts=MNG`) or an unknown sort, never the whole list unfiltered."""
+    the list does not know (`?hosts=MNG`) or an unknown sort, never the whole list unfiltered.
+    A tracking parameter of a shared link, or `lang`, is no unknown parameter: it is
+    ignored (core.locale.ignored_on_pages)."""
     known = known_parameters(listing)
-    unknown = unknown_parameters(request.GET.keys(), known)
+    given = (name for name in request.GET if not ignored_on_pages(name))
+    unknown = unknown_parameters(given, known)
     if unknown:
         message = _("This list has no such parameter. Its parameters are: %(names)s.") % {
             "names": ", ".join(known)
@@ -239,9 +251,11 @@ def check_parameters(listing: Listing, request: HttpRequest) -> str:
 def filtered(listing: Listing, request: HttpRequest):
     """The bound FilterSet and the sort keys for this request's query string.
 
-    Raises InvalidListQuery for an unknown parameter or sort."""
+    Raises InvalidListQuery for an unknown parameter or sort. The parameters a page
+    ignores (`utm_source`, `fbclid`, `lang`: core.locale.ignored_on_pages) are left out
+    of the FilterSet's data: `?utm_source=x` alone is the unfiltered list."""
     key = check_parameters(listing, request)
-    data = request.GET.copy()
+    data = without_ignored(request.GET)
     for name in LIST_PARAMETERS:
         data.pop(name, None)
     if listing.resolve_query:
@@ -308,8 +322,9 @@ def _with_choice(request: HttpRequest, name: str, value: str, choice: str) -> st
     """The address of the same list with `choice` in place of `value` among the values of
     the parameter `name` (one or several, comma-separated: "vladimir-putin,Gaddafi" ->
     "vladimir-putin,muammar-gaddafi"), every other parameter kept but the page (a new
-    list starts on its first) and `cite`; its commas kept (core.locale.QUERY_SAFE)."""
-    query = request.GET.copy()
+    list starts on its first) and `cite`, and those a page ignores (a shared link's
+    `utm_source`); its commas kept (core.locale.QUERY_SAFE)."""
+    query = without_ignored(request.GET)
     for dropped in (PAGE, CITE):
         query.pop(dropped, None)
     query.setlist(
@@ -401,7 +416,10 @@ def _prepare_form(listing: Listing, filterset) -> forms.Form:
 
 
 def _query_without(request: HttpRequest, *names: str) -> str:
-    query = request.GET.copy()
+    """The request's query string without `names`, empty fields and the parameters a page
+    ignores (a shared link's `utm_source`, `fbclid`, `lang`): what the pagination and the
+    download links add to their addresses."""
+    query = without_ignored(request.GET)
     for name in names:
         query.pop(name, None)
     # Empty fields add nothing to a shared link.
@@ -563,7 +581,7 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
             # The arrow shows the rows' order, not the key's: a count column's key sorts the
             # largest first (`incidents` is -incidents_count), so it points down.
             descending = current and (reversed_key != listing.sorts[column.sort][0].startswith("-"))
-            query = request.GET.copy()
+            query = without_ignored(request.GET)
             query.pop(PAGE, None)
             query[ORDERING] = f"-{column.sort}" if current and not reversed_key else column.sort
             # What following the link does, said by the link (its description), not by the
@@ -633,6 +651,9 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
         "json_url": reverse(f"{listing.name}-export", kwargs={"fmt": "json"})
         + (f"?{export_query}" if export_query else ""),
         "filtered": valid and _narrowed(filterset),
+        # "Link to this view": the address the reader came with, without what a page
+        # ignores (a shared link's `utm_source`, `fbclid`, `lang`).
+        "share_path": without_ignored_path(request.get_full_path()),
         **(extra or {}),
     }
     if valid:
@@ -744,7 +765,8 @@ def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
                 for k, v in applied.items()
             },
             "sort": key,
-            "url": request.build_absolute_uri(),
+            # The view's address, without what a page ignores (`utm_source`, `lang`).
+            "url": request.build_absolute_uri(without_ignored_path(request.get_full_path())),
             "dataset_version": state.version or None,
             "data_as_of": tabular.text(state.changed_at) or None,
             "changed_since_import": state.changed_since_import,
