@@ -51,6 +51,7 @@ from api.paging import JSON_ONLY
 from core import conditional, exports, identifiers, pagecache, tabular
 from core.echo import echoed
 from core.links import plain_link
+from core.locale import canonical_filters
 from core.models import DatePrecision, Source
 from dataset.state import data_state, download_name
 
@@ -479,12 +480,27 @@ class PublicReadMixin(EnglishRefusalsMixin):
     def export_row(self, obj, request, language: str) -> dict:
         raise NotImplementedError  # set with export_table
 
-    def csv_filename(self) -> str:
-        """The CSV's file name: the list, the dataset version of the data and the day it was
-        made ('iccwatch-visits-2026.12.04-2026-12-05.csv', dataset.state.download_name), as
-        the site's downloads are named. One query (the data's state)."""
-        stem = f"iccwatch-{self.basename.removeprefix('api-')}s"
-        return download_name(stem, "csv", data_state())
+    def csv_filename(self, stem: str = "") -> str:
+        """The CSV's file name, by the function that names the site's downloads
+        (dataset.state.download_name): the list (`stem`, "iccwatch-visits" by default), the
+        dataset version (and the moment of later changes), the answer's language when not
+        English, the digest of the filters given (their canonical query string, as the
+        site's list writes it: the same filters name the site's download of the same rows
+        alike; `as_of` apart) and the `as_of` day:
+        'iccwatch-visits-2026.12.04-fr-06577de2.csv',
+        'iccwatch-states-2026.12.04-as-of-2020-01-01.csv'. One query (the data's state)."""
+        stem = stem or f"iccwatch-{self.basename.removeprefix('api-')}s"
+        request = self.request
+        filterset_class = getattr(self, "filterset_class", None)
+        names = set(getattr(filterset_class, "base_filters", ())) - {AS_OF}
+        return download_name(
+            stem,
+            "csv",
+            data_state(),
+            language=translation.get_language() or "",
+            filters=canonical_filters(request.query_params, names) if self.action == "list" else "",
+            as_of=as_of_from(request),
+        )
 
     # A list read for what changed (`?changed_since=`) that gives every change, withdrawals
     # included, answers with the `Changed-Until` header (the visits'; not the incidents
@@ -899,9 +915,14 @@ _CSV_DISPOSITION = {
     "Content-Disposition": {
         "schema": {"type": "string"},
         "description": "With CSV only (`?format=csv` or `Accept: text/csv`): `attachment; "
-        'filename="iccwatch-visits-2026.12.04-2026-12-05.csv"`, a file to save, named by '
-        "its list, the dataset version of the data and the day it was made (UTC), as the "
-        "site's downloads are.",
+        'filename="iccwatch-visits-2026.12.04-fr-06577de2.csv"`, a file to save, named by '
+        "what its rows are, as the site's downloads are: "
+        "`iccwatch-<list>-<version>[-changes-<moment>][-<lang>][-<filters>][-as-of-<day>].csv`: "
+        "the list, the dataset version of the data, then `changes-` and the moment the data "
+        "last changed (UTC, `20261205T234017Z`) when it changed after that version, the "
+        "answer's language when it is not English, an 8-digit digest of the filters given "
+        "(the same filters name the site's download of the same rows alike; the sort and "
+        "the page none) and the `as_of` day.",
     }
 }
 
@@ -1439,4 +1460,15 @@ naming it, and nothing is filed or changed.
   `start` beside an `explanation` that names the old day), `false` once evaluated and
   for a past verdict (`as_of`), empty for a visit without a verdict; no other column
   moves.
+- 6 December 2026, CSV file names: a CSV's `Content-Disposition` names the file by what
+  its rows are, as the site's downloads are:
+  `iccwatch-<list>-<version>[-changes-<moment>][-<lang>][-<filters>][-as-of-<day>].csv`.
+  It named the list, the dataset version and the day it was made only
+  (`iccwatch-visits-2026.12.04-2026-12-05.csv`), the same for every filter, language and
+  `as_of`, and the version alone after a newsroom edit. Now `changes-` and the moment the
+  data last changed (UTC, `20261205T234017Z`) follow the version once the data changed
+  after it, then the answer's language when not English (`fr`), an 8-digit digest of the
+  filters given (the one the site's download of the same filters has) and `as-of-` with
+  the `as_of` day; the day it was made is gone. A client that parsed the old name must
+  read the new one; the body does not change.
 """

@@ -12,6 +12,7 @@ API's `?lang=` wins over both (api/lang.py).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from urllib.parse import unquote_plus, urlencode, urlsplit, urlunsplit
 
@@ -209,6 +210,31 @@ def canonical_query_string(pairs) -> str:
     a page ignores (`ignored_on_pages`: `utm_source`, `fbclid`, `lang`) is left out."""
     items = pairs.items() if isinstance(pairs, dict) else pairs
     return urlencode([(k, v) for k, v in items if not ignored_on_pages(k)], safe=QUERY_SAFE)
+
+
+def canonical_filters(query: QueryDict, names) -> str:
+    """The canonical query string of the parameters `names` of `query` (a request's GET:
+    a list's filters, not its sort or page): empty values dropped, the pairs sorted,
+    written by `canonical_query_string` ("host=TCD,DJI&year=2024"). The same filters give
+    the same string whatever their order, on the site (front.listing.canonical_query) and
+    in the API (a CSV's file name, dataset.state.download_name)."""
+    pairs = sorted(
+        (name, value.strip())
+        for name in set(names)
+        for value in query.getlist(name)
+        if value.strip()
+    )
+    return canonical_query_string(pairs)
+
+
+def query_digest(canonical_query: str) -> str:
+    """A short digest naming a filtered view by its canonical query string (8 hexadecimal
+    digits of its SHA-1: "host=MNG&verdict=non_compliance" -> "06577de2"): the end of a
+    list's BibTeX key (front.citations.Citation.key) and of a download's file name
+    (dataset.state.download_name), so that both name the same rows alike; "" for ""."""
+    if not canonical_query:
+        return ""
+    return hashlib.sha1(canonical_query.encode(), usedforsecurity=False).hexdigest()[:8]
 
 
 def canonical_url(request, canonical_query: str = "") -> str:

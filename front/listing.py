@@ -54,7 +54,7 @@ from core.echo import echoed
 from core.filters import facet_counts, unknown_parameters
 from core.locale import (
     QUERY_SAFE,
-    canonical_query_string,
+    canonical_filters,
     ignored_on_pages,
     without_ignored,
     without_ignored_path,
@@ -516,14 +516,8 @@ def describe(listing: Listing, form: forms.Form) -> str:
 def canonical_query(request: HttpRequest, names) -> str:
     """The query string of a view's canonical address: only the parameters in `names`
     (its filters; not the sort or the page), empty values dropped, sorted, written by
-    core.locale.canonical_query_string (a comma kept: "host=TCD,DJI")."""
-    pairs = sorted(
-        (name, value.strip())
-        for name in set(names)
-        for value in request.GET.getlist(name)
-        if value.strip()
-    )
-    return canonical_query_string(pairs)
+    core.locale.canonical_filters (a comma kept: "host=TCD,DJI")."""
+    return canonical_filters(request.GET, names)
 
 
 def _narrowed(filterset) -> bool:
@@ -707,8 +701,10 @@ def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
     lists as JSON arrays, formula guard, BOM and error body. Streamed, `tabular.EXPORT_CHUNK`
     rows at a time: memory stays flat whatever the number of rows.
 
-    The file is named by the list, the dataset version and the day it was made
-    (`iccwatch-visits-2026.12.04-2026-12-05.csv`); the JSON's head, besides the list, its
+    The file is named by what its rows are (dataset.state.download_name, as the API's
+    CSV): the list, the dataset version (and the moment of later changes), the language
+    when not English and the digest of the filters its list's BibTeX key carries
+    (`iccwatch-visits-2026.12.04-fr-06577de2.csv`); the JSON's head, besides the list, its
     filters, sort and address, says which data it holds as a citation does
     (`dataset_version`, `data_as_of`, `changed_since_import`: dataset.state) and when it
     was made (`generated_at`, UTC).
@@ -782,7 +778,14 @@ def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
     except exports.TooManyDownloads as busy:
         return too_many_downloads(request, listing, busy)
     response = StreamingHttpResponse(slot.stream(pieces), content_type=content_type)
-    name = download_name(f"iccwatch-{listing.name}", fmt, state, generated)
+    # Named by what the rows are: the list, the data, the language, the filters.
+    name = download_name(
+        f"iccwatch-{listing.name}",
+        fmt,
+        state,
+        language=translation.get_language() or "",
+        filters=canonical_query(request, filterset.filters),
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
