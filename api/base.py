@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
-from django.db import connection
+from django.db import connection, models
 from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import translation
@@ -194,6 +194,55 @@ class OptionalChoiceField(serializers.ChoiceField):
         return super().to_representation(value)
 
 
+class OptionalTextMixin:
+    """A text field a record may lack (a place, a note, a case number not recorded): null
+    in the answer where the database keeps '', as data/DICTIONARY.md says of every
+    unknown value ("Export format": an empty cell, `null` in JSON), and as the schema
+    says (`nullable`)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        if value in ("", None):
+            return None
+        return super().to_representation(value)
+
+
+class OptionalCharField(OptionalTextMixin, serializers.CharField):
+    """A CharField whose blank text answers null (`OptionalTextMixin`)."""
+
+
+class OptionalURLField(OptionalTextMixin, serializers.URLField):
+    """A URLField whose blank text answers null (`OptionalTextMixin`)."""
+
+
+class BlankTextAsNull:
+    """A read ModelSerializer whose model text fields that may be left blank
+    (`blank=True`, no choices: a visit's place, a person's role, a note) answer null for
+    '' (`OptionalCharField`, `OptionalURLField`), nullable in the schema: every unknown
+    value of a record is null in the API's JSON (data/DICTIONARY.md), never "". The fields
+    a serializer declares itself say so themselves."""
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        blank_text = (
+            isinstance(model_field, models.CharField | models.TextField)
+            and model_field.blank
+            and not model_field.choices
+        )
+        if blank_text and issubclass(field_class, serializers.CharField):
+            field_class = (
+                OptionalURLField
+                if issubclass(field_class, serializers.URLField)
+                else OptionalCharField
+            )
+            kwargs["allow_null"] = True
+            kwargs.pop("allow_blank", None)
+        return field_class, kwargs
+
+
 # --- Request bodies -------------------------------------------------------------------
 
 # How many unknown fields of one object a refusal names (a body of 100,000 made-up keys
@@ -304,12 +353,13 @@ class PrecisionField(OptionalChoiceField):
         return super().to_representation(getattr(instance, f"{self.date_field}_precision"))
 
 
-class SourceSerializer(PlainReadMixin, serializers.ModelSerializer):
-    """A public document that backs a fact."""
+class SourceSerializer(PlainReadMixin, BlankTextAsNull, serializers.ModelSerializer):
+    """A public document that backs a fact: its publisher, date and excerpt null when the
+    record gives none."""
 
     # As published: some addresses hold non-ASCII characters (IRIs), which "format: uri" refuses.
     url = serializers.CharField(read_only=True, help_text="The document's address, as published.")
-    archived_url = serializers.CharField(read_only=True, help_text="An archived copy, if any.")
+    archived_url = OptionalCharField(read_only=True, help_text="An archived copy; null if none.")
 
     class Meta:
         model = Source
@@ -1471,4 +1521,18 @@ naming it, and nothing is filed or changed.
   filters given (the one the site's download of the same filters has) and `as-of-` with
   the `as_of` day; the day it was made is gone. A client that parsed the old name must
   read the new one; the body does not change.
+- 6 December 2026, unknown values: a text a record does not give is `null` in the JSON,
+  as data/DICTIONARY.md always said of an unknown value, no longer `""`: a visit's
+  `place`, `occasion`, `host_justification`, `expected_verdict` and `withdrawal_note`
+  (`null` for a visit not withdrawn); a source's `publisher`, `excerpt` and
+  `archived_url`; a person's `role` and `notes`; a warrant's `charges`, `notes` and
+  `case.number`; a state's `notes` and a timeline entry's `note`; a finding's `chamber`,
+  `decision_reference` and `notes`; a statement's and a referral's text fields alike.
+  A report gives its `place`, `occasion`, `host_justification`, `notes` and its
+  sources' `publisher`, `excerpt` and `archived_url` so too, and a report's body (`POST
+  /reports/`, `/resubmit/`) takes `null` for each of them as `""`: a correction that
+  sends a visit back as GET gives it still changes nothing. The schema marks each
+  `nullable`. A client that tested for `""` must test for `null` too; the CSV keeps an
+  empty cell. The structured `reasons` keep their documented `""` for a date unknown or
+  not applicable.
 """
