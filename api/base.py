@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import connection, models
 from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import translation
@@ -53,6 +53,7 @@ from api.paging import JSON_ONLY, facets_schema
 from core import conditional, exports, identifiers, pagecache, tabular
 from core.echo import echoed
 from core.links import plain_link
+from core.locale import canonical_filters
 from core.models import DatePrecision, Source
 from dataset.state import data_state, download_name
 
@@ -195,6 +196,55 @@ class OptionalChoiceField(serializers.ChoiceField):
         return super().to_representation(value)
 
 
+class OptionalTextMixin:
+    """A text field a record may lack (a place, a note, a case number not recorded): null
+    in the answer where the database keeps '', as data/DICTIONARY.md says of every
+    unknown value ("Export format": an empty cell, `null` in JSON), and as the schema
+    says (`nullable`)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        if value in ("", None):
+            return None
+        return super().to_representation(value)
+
+
+class OptionalCharField(OptionalTextMixin, serializers.CharField):
+    """A CharField whose blank text answers null (`OptionalTextMixin`)."""
+
+
+class OptionalURLField(OptionalTextMixin, serializers.URLField):
+    """A URLField whose blank text answers null (`OptionalTextMixin`)."""
+
+
+class BlankTextAsNull:
+    """A read ModelSerializer whose model text fields that may be left blank
+    (`blank=True`, no choices: a visit's place, a person's role, a note) answer null for
+    '' (`OptionalCharField`, `OptionalURLField`), nullable in the schema: every unknown
+    value of a record is null in the API's JSON (data/DICTIONARY.md), never "". The fields
+    a serializer declares itself say so themselves."""
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        blank_text = (
+            isinstance(model_field, models.CharField | models.TextField)
+            and model_field.blank
+            and not model_field.choices
+        )
+        if blank_text and issubclass(field_class, serializers.CharField):
+            field_class = (
+                OptionalURLField
+                if issubclass(field_class, serializers.URLField)
+                else OptionalCharField
+            )
+            kwargs["allow_null"] = True
+            kwargs.pop("allow_blank", None)
+        return field_class, kwargs
+
+
 # --- Request bodies -------------------------------------------------------------------
 
 # How many unknown fields of one object a refusal names (a body of 100,000 made-up keys
@@ -305,12 +355,13 @@ class PrecisionField(OptionalChoiceField):
         return super().to_representation(getattr(instance, f"{self.date_field}_precision"))
 
 
-class SourceSerializer(PlainReadMixin, serializers.ModelSerializer):
-    """A public document that backs a fact."""
+class SourceSerializer(PlainReadMixin, BlankTextAsNull, serializers.ModelSerializer):
+    """A public document that backs a fact: its publisher, date and excerpt null when the
+    record gives none."""
 
     # As published: some addresses hold non-ASCII characters (IRIs), which "format: uri" refuses.
     url = serializers.CharField(read_only=True, help_text="The document's address, as published.")
-    archived_url = serializers.CharField(read_only=True, help_text="An archived copy, if any.")
+    archived_url = OptionalCharField(read_only=True, help_text="An archived copy; null if none.")
 
     class Meta:
         model = Source
@@ -481,12 +532,27 @@ class PublicReadMixin(EnglishRefusalsMixin):
     def export_row(self, obj, request, language: str) -> dict:
         raise NotImplementedError  # set with export_table
 
-    def csv_filename(self) -> str:
-        """The CSV's file name: the list, the dataset version of the data and the day it was
-        made ('iccwatch-visits-2026.12.04-2026-12-05.csv', dataset.state.download_name), as
-        the site's downloads are named. One query (the data's state)."""
-        stem = f"iccwatch-{self.basename.removeprefix('api-')}s"
-        return download_name(stem, "csv", data_state())
+    def csv_filename(self, stem: str = "") -> str:
+        """The CSV's file name, by the function that names the site's downloads
+        (dataset.state.download_name): the list (`stem`, "iccwatch-visits" by default), the
+        dataset version (and the moment of later changes), the answer's language when not
+        English, the digest of the filters given (their canonical query string, as the
+        site's list writes it: the same filters name the site's download of the same rows
+        alike; `as_of` apart) and the `as_of` day:
+        'iccwatch-visits-2026.12.04-fr-06577de2.csv',
+        'iccwatch-states-2026.12.04-as-of-2020-01-01.csv'. One query (the data's state)."""
+        stem = stem or f"iccwatch-{self.basename.removeprefix('api-')}s"
+        request = self.request
+        filterset_class = getattr(self, "filterset_class", None)
+        names = set(getattr(filterset_class, "base_filters", ())) - {AS_OF}
+        return download_name(
+            stem,
+            "csv",
+            data_state(),
+            language=translation.get_language() or "",
+            filters=canonical_filters(request.query_params, names) if self.action == "list" else "",
+            as_of=as_of_from(request),
+        )
 
     # A list read for what changed (`?changed_since=`) that gives every change, withdrawals
     # included, answers with the `Changed-Until` header (the visits'; not the incidents
@@ -901,9 +967,14 @@ _CSV_DISPOSITION = {
     "Content-Disposition": {
         "schema": {"type": "string"},
         "description": "With CSV only (`?format=csv` or `Accept: text/csv`): `attachment; "
-        'filename="iccwatch-visits-2026.12.04-2026-12-05.csv"`, a file to save, named by '
-        "its list, the dataset version of the data and the day it was made (UTC), as the "
-        "site's downloads are.",
+        'filename="iccwatch-visits-2026.12.04-fr-06577de2.csv"`, a file to save, named by '
+        "what its rows are, as the site's downloads are: "
+        "`iccwatch-<list>-<version>[-changes-<moment>][-<lang>][-<filters>][-as-of-<day>].csv`: "
+        "the list, the dataset version of the data, then `changes-` and the moment the data "
+        "last changed (UTC, `20261205T234017Z`) when it changed after that version, the "
+        "answer's language when it is not English, an 8-digit digest of the filters given "
+        "(the same filters name the site's download of the same rows alike; the sort and "
+        "the page none) and the `as_of` day.",
     }
 }
 
@@ -1522,6 +1593,31 @@ from the version alone whether the contract moved since it was written):
   visits of its trip on the record, which `different_from` names when verifying. A
   visit restored has in its `changes` (and its report's) `{"field": "review_state",
   "old": "withdrawn", "new": "verified"}`.
+- 6 December 2026, CSV file names: a CSV's `Content-Disposition` names the file by what
+  its rows are, as the site's downloads are:
+  `iccwatch-<list>-<version>[-changes-<moment>][-<lang>][-<filters>][-as-of-<day>].csv`.
+  It named the list, the dataset version and the day it was made only
+  (`iccwatch-visits-2026.12.04-2026-12-05.csv`), the same for every filter, language and
+  `as_of`, and the version alone after a newsroom edit. Now `changes-` and the moment the
+  data last changed (UTC, `20261205T234017Z`) follow the version once the data changed
+  after it, then the answer's language when not English (`fr`), an 8-digit digest of the
+  filters given (the one the site's download of the same filters has) and `as-of-` with
+  the `as_of` day; the day it was made is gone. A client that parsed the old name must
+  read the new one; the body does not change.
+- 6 December 2026, unknown values: a text a record does not give is `null` in the JSON,
+  as data/DICTIONARY.md always said of an unknown value, no longer `""`: a visit's
+  `place`, `occasion`, `host_justification`, `expected_verdict` and `withdrawal_note`
+  (`null` for a visit not withdrawn); a source's `publisher`, `excerpt` and
+  `archived_url`; a person's `role` and `notes`; a warrant's `charges`, `notes` and
+  `case.number`; a state's `notes` and a timeline entry's `note`; a finding's `chamber`,
+  `decision_reference` and `notes`; a statement's and a referral's text fields alike.
+  A report gives its `place`, `occasion`, `host_justification`, `notes` and its
+  sources' `publisher`, `excerpt` and `archived_url` so too, and a report's body (`POST
+  /reports/`, `/resubmit/`) takes `null` for each of them as `""`: a correction that
+  sends a visit back as GET gives it still changes nothing. The schema marks each
+  `nullable`. A client that tested for `""` must test for `null` too; the CSV keeps an
+  empty cell. The structured `reasons` keep their documented `""` for a date unknown or
+  not applicable.
 """
 
 

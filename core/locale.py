@@ -12,10 +12,12 @@ API's `?lang=` wins over both (api/lang.py).
 
 from __future__ import annotations
 
+import hashlib
 import re
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
+from django.http import QueryDict
 from django.middleware.locale import LocaleMiddleware
 from django.urls import URLResolver, get_resolver, translate_url
 from django.urls.exceptions import Resolver404
@@ -121,6 +123,78 @@ def alternate_paths(url: str) -> dict[str, str]:
     return {code: translate_path(url, code) for code, _name in settings.LANGUAGES}
 
 
+# The parameters a shared link carries for whoever shared it, never for the page: campaign
+# tags (Google Analytics' `utm_*`, which newsletters and social tools append) and the click
+# identifiers of advertisers and platforms (Meta's `fbclid`, Google Ads' `gclid`, `dclid`,
+# `gbraid` and `wbraid`, Microsoft Advertising's `msclkid`, Mailchimp's `mc_cid` and
+# `mc_eid`, Instagram's `igshid`, X's `twclid`, TikTok's `ttclid`, Yandex's `yclid`, Google
+# Analytics' cross-domain `_ga` and `_gl`). The one list of them: the site's lists and
+# downloads ignore them (front.listing), the feeds too (front.feeds), and no address a page
+# writes carries them (its canonical, its pagination, sort and download links). The API
+# refuses them as any parameter it does not read: its contract names every one.
+TRACKING_PREFIXES = ("utm_",)
+TRACKING_PARAMETERS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "twclid",
+        "ttclid",
+        "yclid",
+        "_ga",
+        "_gl",
+    }
+)
+# `?lang=` chooses the language of the API and of a feed; a public page's address names
+# its own (/fr/…), so a page ignores it, and its canonical address never carries it.
+LANG = "lang"
+
+
+def is_tracking_parameter(name: str) -> bool:
+    """Whether the query parameter `name` is one a shared link carries for whoever shared
+    it (TRACKING_PARAMETERS, or a name starting with one of TRACKING_PREFIXES:
+    "utm_source", "fbclid"), never one a page or a feed reads."""
+    return name in TRACKING_PARAMETERS or name.startswith(TRACKING_PREFIXES)
+
+
+def ignored_on_pages(name: str) -> bool:
+    """Whether a public page (a list, its downloads) ignores the query parameter `name`,
+    and leaves it out of every address it writes: a tracking parameter
+    (`is_tracking_parameter`) or `lang`, which the page's address overrides."""
+    return name == LANG or is_tracking_parameter(name)
+
+
+def without_ignored(query: QueryDict) -> QueryDict:
+    """A mutable copy of `query` (a request's GET) without the parameters a public page
+    ignores (`ignored_on_pages`): `host=MNG&utm_source=x&lang=fr` -> `host=MNG`."""
+    kept = query.copy()
+    for name in [name for name in kept if ignored_on_pages(name)]:
+        kept.pop(name)
+    return kept
+
+
+def without_ignored_path(full_path: str) -> str:
+    """A path with its query string (`request.get_full_path()`) without the parameters a
+    public page ignores: "/visits/?host=MNG&fbclid=x" -> "/visits/?host=MNG",
+    "/visits/?utm_source=x" -> "/visits/"; the other parameters kept in their order, as
+    written."""
+    path, mark, query = full_path.partition("?")
+    if not mark:
+        return full_path
+    kept = [
+        part
+        for part in query.split("&")
+        if part and not ignored_on_pages(unquote_plus(part.partition("=")[0]))
+    ]
+    return f"{path}?{'&'.join(kept)}" if kept else path
+
+
 # The characters a canonical query string keeps as they are: a comma needs no
 # percent-encoding in a query (RFC 3986, section 3.4: a sub-delimiter, not a separator
 # of parameters), and a list's filter of several values is written with it
@@ -132,15 +206,43 @@ def canonical_query_string(pairs) -> str:
     """The query string of a canonical address from [(name, value)] (or {name: value}),
     percent-encoded as a form would be ("q=Ulan+Bator"), the characters of QUERY_SAFE
     kept ("host=TCD,DJI"); "" for no pairs. Every canonical address is written with it:
-    a list's filters (front.listing.canonical_query) and the search's query."""
-    return urlencode(pairs, safe=QUERY_SAFE)
+    a list's filters (front.listing.canonical_query) and the search's query. A parameter
+    a page ignores (`ignored_on_pages`: `utm_source`, `fbclid`, `lang`) is left out."""
+    items = pairs.items() if isinstance(pairs, dict) else pairs
+    return urlencode([(k, v) for k, v in items if not ignored_on_pages(k)], safe=QUERY_SAFE)
+
+
+def canonical_filters(query: QueryDict, names) -> str:
+    """The canonical query string of the parameters `names` of `query` (a request's GET:
+    a list's filters, not its sort or page): empty values dropped, the pairs sorted,
+    written by `canonical_query_string` ("host=TCD,DJI&year=2024"). The same filters give
+    the same string whatever their order, on the site (front.listing.canonical_query) and
+    in the API (a CSV's file name, dataset.state.download_name)."""
+    pairs = sorted(
+        (name, value.strip())
+        for name in set(names)
+        for value in query.getlist(name)
+        if value.strip()
+    )
+    return canonical_query_string(pairs)
+
+
+def query_digest(canonical_query: str) -> str:
+    """A short digest naming a filtered view by its canonical query string (8 hexadecimal
+    digits of its SHA-1: "host=MNG&verdict=non_compliance" -> "06577de2"): the end of a
+    list's BibTeX key (front.citations.Citation.key) and of a download's file name
+    (dataset.state.download_name), so that both name the same rows alike; "" for ""."""
+    if not canonical_query:
+        return ""
+    return hashlib.sha1(canonical_query.encode(), usedforsecurity=False).hexdigest()[:8]
 
 
 def canonical_url(request, canonical_query: str = "") -> str:
     """The absolute canonical address of the public page answering `request`, in the
     page's language: its path with `canonical_query` (a list's known filters, normalized
     by front.listing.canonical_query; "" for a record's page) and nothing else of the
-    query string the reader came with (no `utm_source`, `fbclid`, `lang`, sort or page).
+    query string the reader came with (no tracking parameter, `utm_source` or `fbclid`:
+    `is_tracking_parameter`; no `lang`, sort or page).
     The page's <link rel="canonical"> (front.pages.page_links) and its citation
     (front.citations.cite) are both this address."""
     path = request.path + (f"?{canonical_query}" if canonical_query else "")

@@ -79,6 +79,25 @@ def situation_words(name: str) -> str:
     return pgettext("situation phrase", "situation in %(situation)s") % {"situation": local}
 
 
+# A warrant issued in a situation before any case was opened is filed under the situation
+# itself: "Situation in Ukraine", "Situation in Libya (Osama Elmasry Njeem)".
+SITUATION_CASE = re.compile(r"Situation in (?:the )?(?P<situation>[^(]+?)(?P<rest> \(.*\))?")
+
+
+def case_name(name: str) -> str:
+    """A case's name in the active language, as plain text, as the pages show it: a case
+    named after its situation ("Situation in Ukraine") names that situation in the active
+    language, as a page's "Situation" does (`situation_words`: « Situation « Ukraine » »),
+    its parenthesis kept ("Situation in Libya (Osama Elmasry Njeem)"); any other case, and
+    every case in English, is named as the dataset records it (the Court's English name).
+    "" for no name. The template tag `case_name` marks the English ones as such."""
+    name = name or ""
+    match = SITUATION_CASE.fullmatch(name)
+    if match is None or _english():
+        return name
+    return capfirst(situation_words(match["situation"])) + (match["rest"] or "")
+
+
 def _exact(iso: str) -> bool:
     return len(iso) == 10
 

@@ -16,7 +16,10 @@ format", is the reader's side of this):
   item can make ambiguous; the bulk downloads also give one row per item in a
   companion table (`visit_sources`, `verdict_warrants`);
 - **booleans** are `true`/`false`; **nothing** (None) is an empty cell in CSV, `null`
-  in JSON; numbers are written as they are;
+  in JSON, and so is a cell of blank text (a place, a note, a case number not recorded:
+  the store keeps "" for it), which CSV cannot tell from nothing (`json_cell_value`:
+  the JSON of a row says what its CSV says, an empty cell being unknown); numbers are
+  written as they are;
 - **formula guard**: a CSV text cell that starts with `=`, `+`, `-`, `@`, a tab or a
   carriage return gets a leading apostrophe (`'=HYPERLINK(...)`), so that a
   spreadsheet shows it instead of running it (CSV injection). JSON is not guarded;
@@ -260,6 +263,16 @@ def json_value(value):
     return text(value)
 
 
+def json_cell_value(value):
+    """One cell of a row as JSON (`json_value`), blank text as null: a text column left
+    empty holds nothing known (data/DICTIONARY.md, "Export format": unknown is an empty
+    cell, `null` in JSON), as its CSV cell, empty either way, says. Only the cell itself:
+    a list's or an object's items are kept as they are."""
+    if value == "":
+        return None
+    return json_value(value)
+
+
 class _Line:
     """A file-like target for csv.writer that hands each written line back."""
 
@@ -307,8 +320,9 @@ def csv_text(rows: Iterable[Mapping], columns: Sequence[str]) -> str:
 
 
 def json_row(row: Mapping) -> dict:
-    """A row for a JSON download, with the cell encoding of `json_value`."""
-    return {str(key): json_value(value) for key, value in row.items()}
+    """A row for a JSON download, each cell as `json_cell_value` writes it: `null` for
+    nothing and for blank text, where the row's CSV has an empty cell."""
+    return {str(key): json_cell_value(value) for key, value in row.items()}
 
 
 def json_document(head: Mapping, rows: Iterable[Mapping]) -> Iterator[str]:

@@ -18,9 +18,10 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection
-from django.utils import timezone
 
+from core.locale import query_digest
 from dataset.models import DatasetImport
 from states.models import State
 from visits.models import VerdictChange, Visit
@@ -95,14 +96,63 @@ def data_state() -> DataState:
     )
 
 
+# A moment in a file name: ISO 8601's basic format in UTC ("20261205T234017Z"), which has
+# no colon (Windows refuses one in a file name) and sorts as the moments do.
+NAME_MOMENT = "%Y%m%dT%H%M%SZ"
+
+
 def download_name(
-    stem: str, extension: str, state: DataState, made: datetime.datetime | None = None
+    stem: str,
+    extension: str,
+    state: DataState,
+    *,
+    language: str = "",
+    filters: str = "",
+    as_of: datetime.date | None = None,
 ) -> str:
-    """A download's file name: `stem`, the data's dataset version (left out when no import
-    recorded one), the day the file was made (`made`, UTC; now by default) and
-    `extension`: 'iccwatch-visits-2026.12.04-2026-12-05.csv'. A file saved from the site
-    or the API says which data it holds and when it was taken, as its citation does."""
-    made = made or timezone.now()
-    version = re.sub(r"[^A-Za-z0-9._-]+", "-", state.version or "").strip("-.")
-    day = made.astimezone(datetime.UTC).date().isoformat()
-    return "-".join(part for part in (stem, version, day) if part) + f".{extension}"
+    """A download's file name, the same for the site's and the API's (data/DICTIONARY.md,
+    "Which data, and when"): what its rows are, so that two files of other rows never
+    share a name, and a cited name says what it holds.
+
+    `iccwatch-<list>-<version>[-changes-<moment>][-<language>][-<filters>][-as-of-<day>].<ext>`:
+
+    - `stem`, "iccwatch-visits" (the list; "iccwatch-visit-<id>" for one visit);
+    - the data's dataset version (`state.version`, the latest import's), followed by
+      "changes-" and the moment the data last changed (`state.changed_at`, UTC, in
+      NAME_MOMENT's form) when it changed after that import (`changed_since_import`: a
+      newsroom edit, which the version's files do not hold); without a recorded version,
+      "data-" and that moment; neither on an empty database;
+    - the language of its words (explanations, translated names) when it is not the
+      site's default, English: "fr";
+    - a digest of the filters when the rows are filtered (`filters`, their canonical
+      query string, core.locale.canonical_filters; its digest, core.locale.query_digest,
+      ends the list's BibTeX key too): the same filters, in any order, give the same name
+      on the site and in the API, the sort and the page none;
+    - "as-of-" and the day of an `as_of` (the API's past verdicts and standings).
+
+    'iccwatch-visits-2026.12.04.csv', 'iccwatch-visits-2026.12.04-changes-20261205T234017Z-fr-06577de2.csv',
+    'iccwatch-states-2026.12.04-as-of-2020-01-01.csv'."""
+    parts = [stem]
+    version = _name_part(state.version or "")
+    moment = (
+        state.changed_at.astimezone(datetime.UTC).strftime(NAME_MOMENT) if state.changed_at else ""
+    )
+    if version:
+        parts.append(version)
+        if state.changed_since_import and moment:
+            parts += ["changes", moment]
+    elif moment:
+        parts += ["data", moment]
+    language = _name_part(language.lower())
+    if language and language != settings.LANGUAGE_CODE:
+        parts.append(language)
+    if filters:
+        parts.append(query_digest(filters))
+    if as_of is not None:
+        parts += ["as-of", as_of.isoformat()]
+    return "-".join(parts) + f".{extension}"
+
+
+def _name_part(text: str) -> str:
+    """`text` as a part of a file name: letters, digits, dots, underscores and hyphens only."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.")

@@ -16,7 +16,6 @@ same citation for a reference manager (BibTeX written by bibtexparser, RIS by ri
 from __future__ import annotations
 
 import datetime
-import hashlib
 import re
 from dataclasses import dataclass
 
@@ -29,7 +28,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from compliance import RULE_VERSION
-from core.locale import canonical_url
+from core.locale import canonical_url, query_digest
 from core.names import format_date, format_moment
 from dataset.state import data_state
 from front import summaries
@@ -96,7 +95,8 @@ class Citation:
         the query for a filtered list ('iccwatch-visits-1a2b3c4d')."""
         key = "iccwatch-" + (re.sub(r"[^A-Za-z0-9]+", "-", self.path).strip("-") or "home")
         if self.query:
-            key += "-" + hashlib.sha1(self.query.encode()).hexdigest()[:8]
+            # The digest a download of the same rows is named by (dataset.state.download_name).
+            key += "-" + query_digest(self.query)
         return key
 
     @property

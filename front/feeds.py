@@ -17,7 +17,8 @@ The feeds are written in the language of their address: /fr/incidents/feed/ in F
 English, whatever the cookie or Accept-Language), or in `?lang=`'s (for a reader given one
 address). A feed takes no other parameter: `?host=MNG` is a 400 pointing to the country's
 own feed in the same language (/states/MNG/feed/, /fr/states/MNG/feed/), never the whole
-feed as if it were Mongolia's; a tracking parameter (`utm_...`) that some readers append
+feed as if it were Mongolia's; a tracking parameter that a shared link carries (`utm_...`,
+`fbclid`, `gclid`…: core.locale.is_tracking_parameter, the list the site's lists ignore too)
 is ignored.
 """
 
@@ -37,6 +38,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from core.filters import unknown_parameters
+from core.locale import LANG, is_tracking_parameter
 from core.names import format_date, in_sentence
 from front import summaries
 from front.pages import finish
@@ -116,11 +118,12 @@ def feed_language(request) -> str:
 
 def refusal(request) -> HttpResponse | None:
     """A 400 (plain text, in the language of the address: /fr/... in French) for a query a feed cannot honour: a parameter other than
-    `lang` (and `utm_...`), or a language the site is not written in; None for a good one.
+    `lang` (and the tracking parameters a shared link carries, `utm_...`, `fbclid`…:
+    core.locale.is_tracking_parameter), or a language the site is not written in; None for a good one.
     A filter the feed cannot apply is answered with the address of the feed that applies it
     (`?host=TJK`: /states/TJK/feed/; `?person=vladimir-putin`: /persons/vladimir-putin/feed/)."""
     unknown = unknown_parameters(
-        (name for name in request.GET if not name.startswith("utm_")), ["lang"]
+        (name for name in request.GET if not is_tracking_parameter(name)), [LANG]
     )
     language = feed_language(request)
     languages = dict(settings.LANGUAGES)

@@ -10,7 +10,10 @@ it and the other reader sees the same list.
 
 A list reads its filters, `page` and `ordering` (one or more sort keys, `person,-end`),
 the same names as the API's, and nothing else: an unknown parameter or sort is a 400
-page naming it (`InvalidListQuery`), and a filter it cannot apply is a 400 with the
+page naming it (`InvalidListQuery`), but for the tracking parameters a shared link
+carries (`utm_source`, `fbclid`…) and `lang` (the address names the page's language),
+which it ignores and leaves out of every address it writes (core.locale.ignored_on_pages);
+and a filter it cannot apply is a 400 with the
 form showing why, never the whole list unfiltered. Each menu of the filter form shows
 how many rows each choice would give (`core.filters.facet_counts`).
 """
@@ -49,7 +52,13 @@ from django.utils.translation import ngettext, pgettext, pgettext_lazy
 from core import exports, sorting, tabular
 from core.echo import echoed
 from core.filters import facet_counts, unknown_parameters
-from core.locale import QUERY_SAFE, canonical_query_string
+from core.locale import (
+    QUERY_SAFE,
+    canonical_filters,
+    ignored_on_pages,
+    without_ignored,
+    without_ignored_path,
+)
 from core.names import country_name, format_date, situation_name
 from core.sorting import Sorts
 from dataset.state import data_state, download_name
@@ -225,9 +234,12 @@ def _invalid_download(fields: dict) -> dict:
 
 def check_parameters(listing: Listing, request: HttpRequest) -> str:
     """The sort keys of this request, comma-joined; raises InvalidListQuery for a parameter
-    the list does not know (`?hosts=MNG`) or an unknown sort, never the whole list unfiltered."""
+    the list does not know (`?hosts=MNG`) or an unknown sort, never the whole list unfiltered.
+    A tracking parameter of a shared link, or `lang`, is no unknown parameter: it is
+    ignored (core.locale.ignored_on_pages)."""
     known = known_parameters(listing)
-    unknown = unknown_parameters(request.GET.keys(), known)
+    given = (name for name in request.GET if not ignored_on_pages(name))
+    unknown = unknown_parameters(given, known)
     if unknown:
         message = _("This list has no such parameter. Its parameters are: %(names)s.") % {
             "names": ", ".join(known)
@@ -241,7 +253,9 @@ def filtered(listing: Listing, request: HttpRequest):
 
     Raises InvalidListQuery for an unknown parameter or sort, or for a value the list's
     `resolve_query` could not resolve (a person's name that nobody, or several persons,
-    bear): a download refuses it in its error body."""
+    bear): a download refuses it in its error body. The parameters a page ignores
+    (`utm_source`, `fbclid`, `lang`: core.locale.ignored_on_pages) are left out of the
+    FilterSet's data: `?utm_source=x` alone is the unfiltered list."""
     filterset, key, unresolved = _bound(listing, request)
     if unresolved:
         raise InvalidListQuery(unresolved)
@@ -252,11 +266,11 @@ def _bound(listing: Listing, request: HttpRequest):
     """The bound FilterSet, the sort keys and the values left unresolved, for this request's
     query string: the last is {parameter: [messages]} for each value `listing.resolve_query`
     could not resolve, which the FilterSet is given as the reader typed it ({} when every
-    value was resolved).
+    value was resolved). Tracking parameters (core.locale.ignored_on_pages) are left out.
 
     Raises InvalidListQuery for an unknown parameter or sort."""
     key = check_parameters(listing, request)
-    data = request.GET.copy()
+    data = without_ignored(request.GET)
     for name in LIST_PARAMETERS:
         data.pop(name, None)
     unresolved = listing.resolve_query(data) if listing.resolve_query else {}
@@ -333,8 +347,9 @@ def _with_choice(request: HttpRequest, name: str, value: str, choice: str) -> st
     """The address of the same list with `choice` in place of `value` among the values of
     the parameter `name` (one or several, comma-separated: "vladimir-putin,Gaddafi" ->
     "vladimir-putin,muammar-gaddafi"), every other parameter kept but the page (a new
-    list starts on its first) and `cite`; its commas kept (core.locale.QUERY_SAFE)."""
-    query = request.GET.copy()
+    list starts on its first) and `cite`, and those a page ignores (a shared link's
+    `utm_source`); its commas kept (core.locale.QUERY_SAFE)."""
+    query = without_ignored(request.GET)
     for dropped in (PAGE, CITE):
         query.pop(dropped, None)
     query.setlist(
@@ -426,7 +441,10 @@ def _prepare_form(listing: Listing, filterset) -> forms.Form:
 
 
 def _query_without(request: HttpRequest, *names: str) -> str:
-    query = request.GET.copy()
+    """The request's query string without `names`, empty fields and the parameters a page
+    ignores (a shared link's `utm_source`, `fbclid`, `lang`): what the pagination and the
+    download links add to their addresses."""
+    query = without_ignored(request.GET)
     for name in names:
         query.pop(name, None)
     # Empty fields add nothing to a shared link.
@@ -523,14 +541,8 @@ def describe(listing: Listing, form: forms.Form) -> str:
 def canonical_query(request: HttpRequest, names) -> str:
     """The query string of a view's canonical address: only the parameters in `names`
     (its filters; not the sort or the page), empty values dropped, sorted, written by
-    core.locale.canonical_query_string (a comma kept: "host=TCD,DJI")."""
-    pairs = sorted(
-        (name, value.strip())
-        for name in set(names)
-        for value in request.GET.getlist(name)
-        if value.strip()
-    )
-    return canonical_query_string(pairs)
+    core.locale.canonical_filters (a comma kept: "host=TCD,DJI")."""
+    return canonical_filters(request.GET, names)
 
 
 def _narrowed(filterset) -> bool:
@@ -595,7 +607,7 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
             # largest first (`incidents` is -incidents_count), so it points down.
             most_first = listing.sorts.most_first(column.sort)  # a count column
             descending = current and (reversed_key != most_first)
-            query = request.GET.copy()
+            query = without_ignored(request.GET)
             query.pop(PAGE, None)
             query[ORDERING] = f"-{column.sort}" if current and not reversed_key else column.sort
             # What following the link does, said by the link (its description), not by the
@@ -664,6 +676,9 @@ def render_list(request: HttpRequest, listing: Listing, extra: dict | None = Non
         "json_url": reverse(f"{listing.name}-export", kwargs={"fmt": "json"})
         + (f"?{export_query}" if export_query else ""),
         "filtered": valid and _narrowed(filterset),
+        # "Link to this view": the address the reader came with, without what a page
+        # ignores (a shared link's `utm_source`, `fbclid`, `lang`).
+        "share_path": without_ignored_path(request.get_full_path()),
         **(extra or {}),
     }
     if valid:
@@ -717,8 +732,10 @@ def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
     lists as JSON arrays, formula guard, BOM and error body. Streamed, `tabular.EXPORT_CHUNK`
     rows at a time: memory stays flat whatever the number of rows.
 
-    The file is named by the list, the dataset version and the day it was made
-    (`iccwatch-visits-2026.12.04-2026-12-05.csv`); the JSON's head, besides the list, its
+    The file is named by what its rows are (dataset.state.download_name, as the API's
+    CSV): the list, the dataset version (and the moment of later changes), the language
+    when not English and the digest of the filters its list's BibTeX key carries
+    (`iccwatch-visits-2026.12.04-fr-06577de2.csv`); the JSON's head, besides the list, its
     filters, sort and address, says which data it holds as a citation does
     (`dataset_version`, `data_as_of`, `changed_since_import`: dataset.state) and when it
     was made (`generated_at`, UTC).
@@ -775,7 +792,8 @@ def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
                 for k, v in applied.items()
             },
             "sort": key,
-            "url": request.build_absolute_uri(),
+            # The view's address, without what a page ignores (`utm_source`, `lang`).
+            "url": request.build_absolute_uri(without_ignored_path(request.get_full_path())),
             "dataset_version": state.version or None,
             "data_as_of": tabular.text(state.changed_at) or None,
             "changed_since_import": state.changed_since_import,
@@ -791,7 +809,14 @@ def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:
     except exports.TooManyDownloads as busy:
         return too_many_downloads(request, listing, busy)
     response = StreamingHttpResponse(slot.stream(pieces), content_type=content_type)
-    name = download_name(f"iccwatch-{listing.name}", fmt, state, generated)
+    # Named by what the rows are: the list, the data, the language, the filters.
+    name = download_name(
+        f"iccwatch-{listing.name}",
+        fmt,
+        state,
+        language=translation.get_language() or "",
+        filters=canonical_query(request, filterset.filters),
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

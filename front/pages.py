@@ -5,7 +5,7 @@ from django.conf import settings
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from core.locale import alternate_paths, canonical_url, translate_path
+from core.locale import alternate_paths, canonical_url, translate_path, without_ignored_path
 from front import citations
 
 # Browsers and proxies may keep a page but must revalidate it (ETag, added by
@@ -40,13 +40,15 @@ def page_links(request, canonical_query: str = "") -> dict:
     - `alternates`: [(hreflang, absolute URL)] for each language and x-default (English,
       unprefixed), with the same query;
     - `language_links`: [(code, address)] the language switch goes to: this very page in
-      that language, its whole query string kept.
+      that language, its query string kept but for the parameters a page ignores (a shared
+      link's `utm_source`, `fbclid`, `lang`: core.locale.ignored_on_pages).
     """
     path = request.path + (f"?{canonical_query}" if canonical_query else "")
     paths = alternate_paths(path)
     alternates = [(code, request.build_absolute_uri(url)) for code, url in paths.items()]
     alternates.append(("x-default", request.build_absolute_uri(paths[settings.LANGUAGE_CODE])))
-    full_path = request.get_full_path()
+    # The page itself, without what a page ignores (a shared link's `utm_source`, `lang`).
+    full_path = without_ignored_path(request.get_full_path())
     return {
         "canonical_url": canonical_url(request, canonical_query),
         "alternates": alternates,

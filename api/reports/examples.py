@@ -22,8 +22,8 @@ SOURCES = [
         "url": "https://wire.example.org/putin-tajikistan",
         "publisher": "Example Wire",
         "published": None,
-        "excerpt": "",
-        "archived_url": "",
+        "excerpt": None,
+        "archived_url": None,
     },
 ]
 TAJIKISTAN = {
@@ -36,10 +36,10 @@ TAJIKISTAN = {
     "status": "occurred",
     "outcome": "not_arrested",
     "host_notified": False,
-    "host_justification": "",
+    "host_justification": None,
     "host_control": "effective",
     "controlled_by": None,
-    "notes": "",
+    "notes": None,
     "text_language": "en",
 }
 REPORT = {
@@ -143,7 +143,7 @@ WITHDRAWAL_SOURCES = [
         "publisher": "Example News",
         "published": "2024-09-04",
         "excerpt": "An earlier version of this article wrongly reported the visit.",
-        "archived_url": "",
+        "archived_url": None,
     }
 ]
 WITHDRAWAL = OpenApiExample(
@@ -182,8 +182,8 @@ WITHDRAWAL_FILED = OpenApiExample(
                 "url": "https://babel.ua/en/news/110433",
                 "publisher": "babel.ua",
                 "published": "2024-09-03",
-                "excerpt": "",
-                "archived_url": "",
+                "excerpt": None,
+                "archived_url": None,
             }
         ],
         "created_at": "2026-11-27T09:30:00Z",
@@ -396,8 +396,8 @@ RESUBMITTED = OpenApiExample(
                 "url": "https://government.example.org/putin-visit-2026",
                 "publisher": "Government of Tajikistan",
                 "published": None,
-                "excerpt": "",
-                "archived_url": "",
+                "excerpt": None,
+                "archived_url": None,
             },
         ],
         "reviewer": "victor",

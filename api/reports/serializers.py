@@ -11,7 +11,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.fields import SkipField
 
-from api.base import KnownFieldsOnly, OptionalChoiceField
+from api.base import KnownFieldsOnly, OptionalCharField, OptionalChoiceField
 from api.lang import answer_language, render_explanation
 from api.visits.serializers import VisitRefSerializer
 from core import identifiers, tabular
@@ -156,21 +156,47 @@ class AddressField(serializers.URLField):
             ) from None
 
 
+class NullAsBlank:
+    """An optional text of a request body that takes `null` for "" (nothing recorded):
+    the API answers a text a record does not give as `null` (api.base.OptionalTextMixin),
+    so that a correction sending a visit back as GET gave it (its `place`, its sources'
+    `excerpt`) is read as the record holds it, not refused. The schema marks it
+    nullable."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def validate_empty_values(self, data):
+        if data is None:
+            return (True, "")
+        return super().validate_empty_values(data)
+
+
+class OptionalTextInput(NullAsBlank, serializers.CharField):
+    """An optional text of a body: `null` or "" for none (`NullAsBlank`)."""
+
+
+class OptionalAddressField(NullAsBlank, AddressField):
+    """An optional address of a body (a source's archived copy): `null` or "" for none
+    (`NullAsBlank`)."""
+
+
 class SourceInputSerializer(KnownFieldsOnly, PlainText, StrictJSONTypes, serializers.Serializer):
     """A source as this report cites it: what it says of the document is the report's own."""
 
     url = AddressField(max_length=1000, help_text="The document's public address.")
-    publisher = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    publisher = OptionalTextInput(max_length=200, required=False, allow_blank=True, default="")
     published = SinceNineteenHundredDateField(
         required=False,
         allow_null=True,
         default=None,
         help_text="Publication date (YYYY-MM-DD, from 1900).",
     )
-    excerpt = serializers.CharField(
+    excerpt = OptionalTextInput(
         required=False, allow_blank=True, default="", max_length=EXCERPT_MAX_LENGTH
     )
-    archived_url = AddressField(
+    archived_url = OptionalAddressField(
         max_length=1000,
         required=False,
         allow_blank=True,
@@ -338,8 +364,8 @@ class ReportInputSerializer(
         },
         help_text="Like start; defaults to start.",
     )
-    place = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    occasion = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    place = OptionalTextInput(required=False, allow_blank=True, max_length=200)
+    occasion = OptionalTextInput(required=False, allow_blank=True, max_length=500)
     status = ChoiceField(
         choices=VisitStatus.choices,
         required=False,
@@ -356,7 +382,7 @@ class ReportInputSerializer(
     host_notified = serializers.BooleanField(
         required=False, help_text="Whether the host was notified of a sealed warrant."
     )
-    host_justification = serializers.CharField(
+    host_justification = OptionalTextInput(
         required=False, allow_blank=True, max_length=JUSTIFICATION_MAX_LENGTH
     )
     host_control = ChoiceField(
@@ -370,7 +396,7 @@ class ReportInputSerializer(
         allow_null=True,
         help_text="Where host_control is `none`: the state that controlled the place (ISO3).",
     )
-    notes = serializers.CharField(required=False, allow_blank=True, max_length=NOTES_MAX_LENGTH)
+    notes = OptionalTextInput(required=False, allow_blank=True, max_length=NOTES_MAX_LENGTH)
     text_language = ChoiceField(
         choices=TextLanguage.choices,
         required=False,
@@ -686,11 +712,14 @@ class RejectionSerializer(KnownFieldsOnly, PlainText, StrictJSONTypes, serialize
 
 
 class CitedSourceSerializer(serializers.Serializer):
+    """A source as a report cites it, as a visit's `sources` give it: what the report does
+    not say of it (its publisher, excerpt, archived copy) null."""
+
     url = serializers.CharField()
-    publisher = serializers.CharField()
+    publisher = OptionalCharField()
     published = serializers.DateField(allow_null=True)
-    excerpt = serializers.CharField()
-    archived_url = serializers.CharField()
+    excerpt = OptionalCharField()
+    archived_url = OptionalCharField()
 
 
 class ChangeSerializer(serializers.Serializer):
@@ -764,15 +793,16 @@ class ReportSerializer(serializers.Serializer):
     host = serializers.CharField(allow_null=True)
     start = serializers.CharField(allow_null=True)
     end = serializers.CharField(allow_null=True)  # described in api.schema.GLOSSARY
-    place = serializers.CharField()
-    occasion = serializers.CharField()
+    # A text the report does not give is null, as a visit's (api.base.OptionalCharField).
+    place = OptionalCharField()
+    occasion = OptionalCharField()
     status = serializers.CharField(allow_null=True)
     outcome = serializers.CharField(allow_null=True)
     host_notified = serializers.BooleanField()
-    host_justification = serializers.CharField()
+    host_justification = OptionalCharField()
     host_control = serializers.CharField()
     controlled_by = serializers.CharField(allow_null=True)
-    notes = serializers.CharField()
+    notes = OptionalCharField()
     text_language = serializers.CharField(
         help_text="The language its `occasion`, `host_justification` and `notes` are written "
         "in (`en` or `fr`; `en` for a report filed before reports said it)."

@@ -11,8 +11,8 @@ HUNGARY_SOURCE = {
     "url": "https://github.com/theNewDynamic/aba-icc/blob/gh-pages/_countries/hungary.md",
     "publisher": "github.com",
     "published": None,
-    "excerpt": "",
-    "archived_url": "",
+    "excerpt": None,
+    "archived_url": None,
 }
 
 STATE = OpenApiExample(
@@ -61,7 +61,7 @@ STATE = OpenApiExample(
                 "kind": kind,
                 "date": date,
                 "precision": "day",
-                "note": "",
+                "note": None,
                 "sources": [HUNGARY_SOURCE],
             }
             for kind, date in (
@@ -120,8 +120,8 @@ STATEMENT = OpenApiExample(
                 "url": "https://jurist.org/news/2020/06/icc-member-countries-issue-joint-response-to-us-sanctions",
                 "publisher": "jurist.org",
                 "published": None,
-                "excerpt": "",
-                "archived_url": "",
+                "excerpt": None,
+                "archived_url": None,
             }
         ],
     },
@@ -147,14 +147,14 @@ REFERRAL = OpenApiExample(
                 "translated_name": "Sudan",
             }
         ],
-        "notes": "",
+        "notes": None,
         "sources": [
             {
                 "url": "https://docs.un.org/en/S/RES/1593(2005)",
                 "publisher": "United Nations",
                 "published": None,
                 "excerpt": "Decides that the Government of Sudan ... shall cooperate fully with ... the Court",
-                "archived_url": "",
+                "archived_url": None,
             }
         ],
     },

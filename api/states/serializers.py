@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from api.base import (
     AS_OF,
+    BlankTextAsNull,
     LinkField,
     PlainReadMixin,
     PrecisionField,
@@ -83,7 +84,7 @@ TRANSLATED_NAME = (
 )
 
 
-class StateRefSerializer(PlainReadMixin, serializers.HyperlinkedModelSerializer):
+class StateRefSerializer(PlainReadMixin, BlankTextAsNull, serializers.HyperlinkedModelSerializer):
     """A link to a state. `name` is the dataset's English name; `translated_name` the reader's."""
 
     url = LinkField(view_name="api-state-detail", lookup_field="iso3")
@@ -97,7 +98,7 @@ class StateRefSerializer(PlainReadMixin, serializers.HyperlinkedModelSerializer)
         return country_name(state.iso3, state.name)
 
 
-class TreatyEventSerializer(serializers.ModelSerializer):
+class TreatyEventSerializer(BlankTextAsNull, serializers.ModelSerializer):
     """One dated step of the state's Rome Statute timeline, with the sources it rests on
     (the importer gives each its state's `source_urls`: /data/dictionary/, `states.csv`)."""
 
@@ -108,7 +109,7 @@ class TreatyEventSerializer(serializers.ModelSerializer):
         fields = ["kind", "date", "precision", "note", "sources"]
 
 
-class DeclarationSerializer(serializers.ModelSerializer):
+class DeclarationSerializer(BlankTextAsNull, serializers.ModelSerializer):
     """An Art. 12(3) declaration: bound from `lodged` for that situation only, with the
     sources it rests on.
 
@@ -137,7 +138,7 @@ class DeclarationSerializer(serializers.ModelSerializer):
         ]
 
 
-class CouncilReferralRefSerializer(serializers.HyperlinkedModelSerializer):
+class CouncilReferralRefSerializer(BlankTextAsNull, serializers.HyperlinkedModelSerializer):
     """A Security Council resolution (Chapter VII) that binds this state for one situation."""
 
     url = LinkField(view_name="api-referral-detail")
@@ -149,7 +150,9 @@ class CouncilReferralRefSerializer(serializers.HyperlinkedModelSerializer):
         fields = ["url", "resolution", "adopted", "situation", "situation_name"]
 
 
-class StateFindingSerializer(DecisionBodiesMixin, serializers.HyperlinkedModelSerializer):
+class StateFindingSerializer(
+    DecisionBodiesMixin, BlankTextAsNull, serializers.HyperlinkedModelSerializer
+):
     """An ICC finding about this state, with or without a visit (see /findings/ for the details)."""
 
     url = LinkField(view_name="api-finding-detail")
@@ -214,7 +217,7 @@ COMPLETE = (
 )
 
 
-class StatementRefSerializer(serializers.HyperlinkedModelSerializer):
+class StatementRefSerializer(BlankTextAsNull, serializers.HyperlinkedModelSerializer):
     """A joint statement this state is listed as signing."""
 
     url = LinkField(view_name="api-statement-detail")
@@ -285,7 +288,7 @@ def _timeline(state) -> Timeline:
     return state._api_timeline
 
 
-class StateSerializer(serializers.HyperlinkedModelSerializer):
+class StateSerializer(BlankTextAsNull, serializers.HyperlinkedModelSerializer):
     """A country and its relation to the Rome Statute."""
 
     url = LinkField(view_name="api-state-detail", lookup_field="iso3")
@@ -393,7 +396,7 @@ class StateSerializer(serializers.HyperlinkedModelSerializer):
         return page_url(self.context, state)
 
 
-class JointStatementSerializer(serializers.HyperlinkedModelSerializer):
+class JointStatementSerializer(BlankTextAsNull, serializers.HyperlinkedModelSerializer):
     """A joint statement of support for the Court, and the states recorded as signing it.
 
     A list may be incomplete: `listed_count` states are recorded of `signatory_count`
@@ -437,7 +440,7 @@ class JointStatementSerializer(serializers.HyperlinkedModelSerializer):
         return is_complete(statement)
 
 
-class CouncilReferralSerializer(serializers.HyperlinkedModelSerializer):
+class CouncilReferralSerializer(BlankTextAsNull, serializers.HyperlinkedModelSerializer):
     """A Security Council referral of a situation (Chapter VII, Art. 13(b)).
 
     The resolution *decides* that `bound_states` shall cooperate fully with the Court:

@@ -105,10 +105,10 @@ MONGOLIA = {
     "status": "occurred",
     "outcome": "not_arrested",
     "host_notified": False,
-    "host_justification": "",
+    "host_justification": None,
     "text_language": "en",
     "review_state": "verified",
-    "withdrawal_note": "",
+    "withdrawal_note": None,
     "withdrawal_sources": [],
     "expected_verdict": "non_compliance",
     "verdict": {
@@ -148,8 +148,8 @@ MONGOLIA = {
             "url": "https://sputnikglobe.com/20240902/putin-arrives-in-mongolia-on-official-visit-1119988556.html",
             "publisher": "sputnikglobe.com",
             "published": None,
-            "excerpt": "",
-            "archived_url": "",
+            "excerpt": None,
+            "archived_url": None,
         }
     ],
     "page_url": "https://iccwatch.example.org/visits/vladimir-putin-mng-2024-09-02/",
@@ -228,7 +228,7 @@ WITHDRAWN_VISIT_DETAIL = OpenApiExample(
                 "publisher": "Example News",
                 "published": "2024-09-04",
                 "excerpt": "An earlier version of this article wrongly reported the visit.",
-                "archived_url": "",
+                "archived_url": None,
             }
         ],
         "verdict": {
@@ -317,7 +317,7 @@ FINDING = OpenApiExample(
         "informed_asp": False,
         "informed_unsc": False,
         "counts_as_finding": True,
-        "notes": "",
+        "notes": None,
         "sources": [],
     },
 )
@@ -355,7 +355,7 @@ FINDING_WITHOUT_VISIT = OpenApiExample(
         "informed_asp": False,
         "informed_unsc": False,
         "counts_as_finding": True,
-        "notes": "",
+        "notes": None,
         "sources": [],
     },
 )

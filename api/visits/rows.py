@@ -126,6 +126,12 @@ def _date(value):
     return None if value is None else _DATE.to_representation(value)
 
 
+def _text(value: str | None) -> str | None:
+    """A text column as VisitSerializer gives it (api.base.OptionalCharField): null for
+    blank text, a value the record does not give (data/DICTIONARY.md: unknown is null)."""
+    return value or None
+
+
 def _datetime_writer():
     """A function writing a datetime as DRF's DateTimeField does (ISO 8601 in the active
     time zone, UTC as `Z`), with the zone looked up once rather than per value."""
@@ -294,33 +300,33 @@ class VisitRows:
             "host": self._state(host_iso3, host_name),
             "host_control": host_control,
             "controlled_by": self._state(controlled_iso3, controlled_name),
-            "place": place,
+            "place": _text(place),
             "start": _date(dates["start"]),
             "start_precision": dates["start_precision"],
             "end": _date(dates["end"]),
             "end_precision": dates["end_precision"],
-            "occasion": occasion,
+            "occasion": _text(occasion),
             "status": status,
             "outcome": outcome,
             "host_notified": notified,
-            "host_justification": justification,
+            "host_justification": _text(justification),
             "text_language": text_language,
             "review_state": review_state,
-            "withdrawal_note": withdrawal_note,
+            "withdrawal_note": _text(withdrawal_note),
             # As VisitSerializer: only a withdrawn visit's withdrawal cites any.
             "withdrawal_sources": [
                 {
                     "url": url,
-                    "publisher": publisher,
+                    "publisher": _text(publisher),
                     "published": published,
-                    "excerpt": excerpt,
-                    "archived_url": archived_url,
+                    "excerpt": _text(excerpt),
+                    "archived_url": _text(archived_url),
                 }
                 for url, publisher, published, excerpt, archived_url in withdrawal_citations
             ]
             if review_state == "withdrawn"
             else [],
-            "expected_verdict": expected_verdict,
+            "expected_verdict": _text(expected_verdict),
             "verdict": verdict,
             "findings": [
                 {
@@ -336,10 +342,10 @@ class VisitRows:
             "sources": [
                 {
                     "url": url,
-                    "publisher": publisher,
+                    "publisher": _text(publisher),
                     "published": published,
-                    "excerpt": excerpt,
-                    "archived_url": archived_url,
+                    "excerpt": _text(excerpt),
+                    "archived_url": _text(archived_url),
                 }
                 for url, publisher, published, excerpt, archived_url in citations
             ],

@@ -6,7 +6,9 @@ from rest_framework import serializers
 
 from api.base import (
     AS_OF,
+    BlankTextAsNull,
     LinkField,
+    OptionalCharField,
     OptionalChoiceField,
     PlainReadMixin,
     PrecisionField,
@@ -154,7 +156,7 @@ class VisitVerdictSerializer(PlainReadMixin, serializers.Serializer):
         return super().to_representation(data)
 
 
-class VerdictChangeSerializer(PlainReadMixin, serializers.ModelSerializer):
+class VerdictChangeSerializer(PlainReadMixin, BlankTextAsNull, serializers.ModelSerializer):
     """One change of the verdict: when a flag appeared, changed or was withdrawn, and why."""
 
     old_code = OptionalChoiceField(
@@ -257,15 +259,19 @@ class CitationSerializer(PlainReadMixin, serializers.Serializer):
     url = serializers.CharField(
         source="source.url", read_only=True, help_text="The document's address, as published."
     )
-    publisher = serializers.CharField(source="shown_publisher", read_only=True)
+    publisher = OptionalCharField(
+        source="shown_publisher", read_only=True, help_text="Its publisher; null if not recorded."
+    )
     published = serializers.DateField(source="shown_published", read_only=True, allow_null=True)
-    excerpt = serializers.CharField(source="shown_excerpt", read_only=True)
-    archived_url = serializers.CharField(
-        source="shown_archived_url", read_only=True, help_text="An archived copy, if any."
+    excerpt = OptionalCharField(
+        source="shown_excerpt", read_only=True, help_text="What it says; null if not recorded."
+    )
+    archived_url = OptionalCharField(
+        source="shown_archived_url", read_only=True, help_text="An archived copy; null if none."
     )
 
 
-class VisitSerializer(PlainReadMixin, serializers.HyperlinkedModelSerializer):
+class VisitSerializer(PlainReadMixin, BlankTextAsNull, serializers.HyperlinkedModelSerializer):
     """A trip of a wanted person to another state, with the verdict on the host.
 
     Dates may be partial: `start` and `end` then hold the first day of the month or
@@ -307,15 +313,15 @@ class VisitSerializer(PlainReadMixin, serializers.HyperlinkedModelSerializer):
     findings = FindingRefSerializer(
         many=True, read_only=True, help_text="ICC findings (Art. 87(7) or other) about this visit."
     )
-    expected_verdict = serializers.CharField(
+    expected_verdict = OptionalCharField(
         read_only=True,
-        help_text="The verdict code the researchers expect ('' if none noted); the self-check compares "
-        "it with `verdict.code`.",
+        help_text="The verdict code the researchers expect (null if none noted); the self-check "
+        "compares it with `verdict.code`.",
     )
-    withdrawal_note = serializers.CharField(
+    withdrawal_note = OptionalCharField(
         read_only=True,
         help_text="For a withdrawn visit: why it left the record, e.g. 'removed from dataset version "
-        "2026.12.01'; '' otherwise.",
+        "2026.12.01'; null otherwise.",
     )
     sources = CitationSerializer(
         source="citations",
@@ -428,7 +434,7 @@ class IncidentSerializer(VisitSerializer):
         fields = ["flag_id", "flagged_at", *VisitSerializer.Meta.fields]
 
 
-class VisitRefSerializer(serializers.HyperlinkedModelSerializer):
+class VisitRefSerializer(BlankTextAsNull, serializers.HyperlinkedModelSerializer):
     """A link to a visit."""
 
     url = LinkField(view_name="api-visit-detail", lookup_field="slug", lookup_url_kwarg="id")
@@ -439,7 +445,9 @@ class VisitRefSerializer(serializers.HyperlinkedModelSerializer):
         fields = ["url", "id"]
 
 
-class FindingSerializer(DecisionBodiesMixin, serializers.HyperlinkedModelSerializer):
+class FindingSerializer(
+    DecisionBodiesMixin, BlankTextAsNull, serializers.HyperlinkedModelSerializer
+):
     """An ICC decision on a state's failure to arrest and surrender.
 
     `kind` `art_87_7`: a Pre-Trial Chamber finding of non-compliance under Art. 87(7),

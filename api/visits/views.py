@@ -55,7 +55,6 @@ from core.filters import (
 )
 from core.links import link_builder
 from core.sorting import Sorts
-from dataset.state import data_state, download_name
 from states.filters import STATE
 from visits import tables
 from visits.filters import IncidentFilterSet, VisitFilterSet
@@ -401,7 +400,7 @@ class VisitViewSet(
             "".join(tabular.csv_lines([self.export_row(visit, request, language)], columns)),
             content_type="text/csv; charset=utf-8",
         )
-        name = download_name(f"iccwatch-visit-{visit.slug}", "csv", data_state())
+        name = self.csv_filename(f"iccwatch-visit-{visit.slug}")
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 

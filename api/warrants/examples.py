@@ -9,8 +9,8 @@ SOURCE = {
     "url": "https://en.wikipedia.org/wiki/International_Criminal_Court_arrest_warrants_for_Russian_leaders",
     "publisher": "en.wikipedia.org",
     "published": None,
-    "excerpt": "",
-    "archived_url": "",
+    "excerpt": None,
+    "archived_url": None,
 }
 WARRANT_REF = {
     "url": f"{BASE}/warrants/vladimir-putin-2023-03-17/",
@@ -39,7 +39,7 @@ PERSON = OpenApiExample(
         "warrants": [WARRANT_REF],
         "visits_url": f"{BASE}/visits/?person=vladimir-putin",
         "page_url": "https://iccwatch.example.org/persons/vladimir-putin/",
-        "notes": "",
+        "notes": None,
         "sources": [SOURCE],
         "updated_at": "2026-11-26T21:16:02.266032Z",
     },
@@ -59,7 +59,7 @@ WARRANT = OpenApiExample(
             "name": "Vladimir Vladimirovich Putin",
         },
         "situation": {"slug": "ukraine", "name": "Ukraine", "translated_name": "Ukraine"},
-        "case": {"name": "Situation in Ukraine", "number": ""},
+        "case": {"name": "Situation in Ukraine", "number": None},
         "issued": "2023-03-17",
         "issued_precision": "day",
         "made_public": "2023-03-17",

@@ -5,7 +5,9 @@ import datetime
 from rest_framework import serializers
 
 from api.base import (
+    BlankTextAsNull,
     LinkField,
+    OptionalCharField,
     OptionalChoiceField,
     PlainReadMixin,
     PrecisionField,
@@ -23,7 +25,7 @@ SITUATION_TRANSLATED_NAME = (
 )
 
 
-class SituationSerializer(PlainReadMixin, serializers.ModelSerializer):
+class SituationSerializer(PlainReadMixin, BlankTextAsNull, serializers.ModelSerializer):
     """A situation before the Court: `name` is the dataset's (the Court's English name),
     `translated_name` the reader's (core.names.situation_name)."""
 
@@ -37,7 +39,7 @@ class SituationSerializer(PlainReadMixin, serializers.ModelSerializer):
         return situation_name(situation.name)
 
 
-class PersonRefSerializer(PlainReadMixin, serializers.HyperlinkedModelSerializer):
+class PersonRefSerializer(PlainReadMixin, BlankTextAsNull, serializers.HyperlinkedModelSerializer):
     """A link to a person."""
 
     url = LinkField(view_name="api-person-detail", lookup_field="slug")
@@ -47,7 +49,7 @@ class PersonRefSerializer(PlainReadMixin, serializers.HyperlinkedModelSerializer
         fields = ["url", "slug", "name"]
 
 
-class WarrantRefSerializer(PlainReadMixin, serializers.HyperlinkedModelSerializer):
+class WarrantRefSerializer(PlainReadMixin, BlankTextAsNull, serializers.HyperlinkedModelSerializer):
     """A link to a warrant."""
 
     url = LinkField(view_name="api-warrant-detail", lookup_field="ref")
@@ -57,7 +59,7 @@ class WarrantRefSerializer(PlainReadMixin, serializers.HyperlinkedModelSerialize
         fields = ["url", "ref", "issued", "made_public"]
 
 
-class PersonSerializer(serializers.HyperlinkedModelSerializer):
+class PersonSerializer(BlankTextAsNull, serializers.HyperlinkedModelSerializer):
     """Someone named in a public ICC arrest warrant."""
 
     url = LinkField(view_name="api-person-detail", lookup_field="slug")
@@ -99,11 +101,13 @@ class PersonSerializer(serializers.HyperlinkedModelSerializer):
 
 
 class CaseSerializer(serializers.Serializer):
+    """The case a warrant was issued in: its name, and its number (null when not recorded)."""
+
     name = serializers.CharField()
-    number = serializers.CharField()
+    number = OptionalCharField(help_text="The case's number at the Court; null if not recorded.")
 
 
-class WarrantSerializer(serializers.HyperlinkedModelSerializer):
+class WarrantSerializer(BlankTextAsNull, serializers.HyperlinkedModelSerializer):
     """An ICC arrest warrant: in force from `issued` to `ended` (inclusive), public from `made_public`."""
 
     url = LinkField(view_name="api-warrant-detail", lookup_field="ref")

@@ -1,19 +1,16 @@
 """Template filters for the public pages: verdict labels and styles, dates and names in the
 reader's language, explanations, standings."""
 
-import re
-
 from django import template
 from django.utils import formats
 from django.utils.html import format_html
-from django.utils.text import capfirst
 from django.utils.translation import pgettext
 
 from compliance import partial_isoformat
 from core import names, reasons
 from core.locale import language_to_mark
 from core.locale import site_path as site_path_of
-from core.reasons import situation_words
+from core.reasons import SITUATION_CASE, situation_words
 from core.reasons import withdrawal_note as withdrawal_note_words
 from front import rule_versions, summaries
 from states.status import Standing
@@ -299,25 +296,16 @@ def note_parts(notes: str) -> list[str]:
     return [part.strip() for part in (notes or "").split(NOTE_SEPARATOR) if part.strip()]
 
 
-# A warrant issued in a situation before any case was opened is filed under the situation
-# itself: "Situation in Ukraine", "Situation in Libya (Osama Elmasry Njeem)".
-SITUATION_CASE = re.compile(r"Situation in (?:the )?(?P<situation>[^(]+?)(?P<rest> \(.*\))?")
-
-
 @register.simple_tag
 def case_name(case):
     """{% case_name warrant.case %}: a case's name as the dataset records it (in English,
     marked as such, see `data_lang`); one named after its situation ("Situation in
     Ukraine") names that situation in the reader's language, as the page's "Situation"
-    does (core.names.situation_name: « Situation « Ukraine » »), its parenthesis kept. ""
+    does (core.reasons.case_name: « Situation « Ukraine » »), its parenthesis kept. ""
     for no case."""
     name = getattr(case, "name", "") or ""
-    match = SITUATION_CASE.fullmatch(name)
-    if match and not data_lang():
-        return name
-    if match:
-        phrase = capfirst(situation_words(match["situation"]))
-        return format_html("{}{}", phrase, match["rest"] or "")
+    if SITUATION_CASE.fullmatch(name):
+        return reasons.case_name(name)
     return format_html("<span{}>{}</span>", data_lang(), name) if name else ""
 
 

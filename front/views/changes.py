@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from django.utils.translation import gettext as _
 
 from core.filters import unknown_parameters
+from core.locale import ignored_on_pages
 from front import paging
 from front.pages import render_page
 from visits import history
@@ -35,8 +36,11 @@ class ChangesPaginator(paging.BoundedPaginator):
 
 def change_list(request):
     """/changes/: every change to a public fact, newest first, 50 a page; an unknown
-    parameter is a 400 naming the ones it has."""
-    unknown = unknown_parameters(request.GET.keys(), ["page"])
+    parameter is a 400 naming the ones it has (a shared link's `utm_source`, `fbclid` or
+    `lang` is ignored: core.locale.ignored_on_pages)."""
+    # A shared link's tracking parameters (`utm_source`, `fbclid`) and `lang` are ignored.
+    given = (name for name in request.GET if not ignored_on_pages(name))
+    unknown = unknown_parameters(given, ["page"])
     if unknown:
         message = _("This list has no such parameter. Its parameters are: %(names)s.") % {
             "names": "page"

@@ -19,6 +19,7 @@ import json
 import re
 from dataclasses import dataclass
 
+from celery.schedules import maybe_schedule
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max
@@ -36,6 +37,7 @@ from core import names
 from dataset import bulk
 from dataset.changelog import ENTRY_HEADING
 from dataset.models import DatasetImport
+from dataset.state import data_state
 from front.feeds import IncidentFeed
 from front.pages import render_page
 from visits.models import VerdictChange, Visit
@@ -185,6 +187,55 @@ def _moment(value: str | None) -> datetime.datetime | None:
     return datetime.datetime.fromisoformat(value) if value else None
 
 
+# The beat task that builds the bulk files when the data changed (dataset.tasks).
+BUILD_TASK = "dataset.build_downloads"
+
+
+def next_build_due(changed_at: datetime.datetime) -> datetime.datetime | None:
+    """When the bulk files of the data as it changed at `changed_at` (UTC) are due: the
+    first run after that moment of the beat task `dataset.build_downloads`
+    (`CELERY_BEAT_SCHEDULE` of iccwatch/settings.py, every `ICCWATCH_DOWNLOADS_SECONDS`,
+    an hour by default), each run building the files when the data changed since the
+    last build. A period (seconds, or a timedelta) gives `changed_at` plus that period; a
+    crontab, its next run after `changed_at`. None when no scheduler runs the task:
+    without `CELERY_BROKER_URL` no beat runs (tasks run inline), and the files are built
+    by `python3 manage.py build_downloads`, which `up` runs when it starts."""
+    if not settings.CELERY_BROKER_URL:
+        return None
+    entry = next(
+        (e for e in settings.CELERY_BEAT_SCHEDULE.values() if e.get("task") == BUILD_TASK),
+        None,
+    )
+    if entry is None:
+        return None
+    period = entry["schedule"]
+    if isinstance(period, int | float):
+        period = datetime.timedelta(seconds=period)
+    if isinstance(period, datetime.timedelta):
+        return changed_at + period
+    # A celery schedule (crontab, solar): the time left until its next run after changed_at.
+    return timezone.now() + maybe_schedule(period).remaining_estimate(changed_at)
+
+
+def build_behind(manifest: dict | None, state) -> dict | None:
+    """What /data/ says when the data changed after its latest build (`manifest`), so that
+    the pages cite data the files do not hold yet (a newsroom edit since): {"data_as_of":
+    when the data last changed (`state`, dataset.state.DataState), "due": when the next
+    build is due (`next_build_due`; None when no scheduler builds them), "late": whether
+    that moment has passed}. None when the build holds the current data, when there is
+    no build (the page says the files are being prepared), or for a build recorded before
+    builds kept their data's date."""
+    built = _moment((manifest or {}).get("data_as_of"))
+    if built is None or state.changed_at is None or state.changed_at <= built:
+        return None
+    due = next_build_due(state.changed_at)
+    return {
+        "data_as_of": state.changed_at,
+        "due": due,
+        "late": due is not None and due <= timezone.now(),
+    }
+
+
 def data_page(request):
     """/data/: the bulk downloads of the latest build (each file's size and SHA-256), the
     earlier builds still kept (bulk: a cited file stays available), the dataset's version
@@ -194,7 +245,11 @@ def data_page(request):
     it: "Latest version" under Changes is that version's entry of the changelog, left out
     when the changelog has none (an import recorded before the importer asked a new
     version for its entry, or a folder without CHANGELOG.md), never the changelog's
-    newest entry whatever the data is."""
+    newest entry whatever the data is.
+
+    When the data changed after the latest build (a newsroom edit), the page says so and
+    when the next build is due (`build_behind`): every page then cites data as of a later
+    moment than the files hold."""
     manifest = bulk.latest_manifest()
     version = DatasetImport.latest_version()
     entries = changelog_entries()
@@ -231,6 +286,7 @@ def data_page(request):
         "manifest": manifest,
         "built_at": datetime.datetime.fromisoformat(manifest["built_at"]) if manifest else None,
         "data_as_of": _moment((manifest or {}).get("data_as_of")),
+        "behind": build_behind(manifest, data_state()),
         "files": files,
         "earlier": earlier,
         "keep": settings.ICCWATCH_DOWNLOADS_KEEP,

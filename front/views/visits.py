@@ -24,6 +24,7 @@ from compliance import RULE_VERSION
 from core import causes, roles
 from core.filters import select_widget
 from core.links import link_builder
+from core.locale import without_ignored
 from core.names import elide, format_moment, in_sentence
 from core.pagecache import cache_page_by_version
 from front import citations, listing, summaries
@@ -319,7 +320,8 @@ def visits_matching(request):
 def incident_list(request):
     """/incidents/: the published visits whose verdict is non_compliance, with the feed
     of the host they are filtered by, if one."""
-    feed_url, feed_label = incident_feed_of(request.GET)
+    # A shared link's `utm_source` or `lang` is no filter (core.locale.ignored_on_pages).
+    feed_url, feed_label = incident_feed_of(without_ignored(request.GET))
     return listing.render_list(
         request,
         INCIDENTS,

@@ -16,6 +16,7 @@ from core.filters import RepeatableCSVWidget, select_widget
 from core.links import absolute_link
 from core.names import collation_key, country_name, situation_name
 from core.pagecache import cache_page_by_version
+from core.reasons import case_name
 from front import cards, charts, citations, listing, maps, summaries
 from front.listing import Column, Listing
 from front.pages import render_page
@@ -90,6 +91,11 @@ def _person_form(form: forms.Form) -> None:
 
 
 def _person_row(person, request) -> dict:
+    """One person's row of /persons.csv and /persons.json: `situation` and `nationality` as
+    in the dataset (the situation's English name, the state's ISO3), and, last, each in the
+    download's language as the list shows it (`situation_translated_name`: "Darfour
+    (Soudan)"; `nationality_translated_name`: "Soudan"), the English names in English."""
+    nationality = person.nationality
     return {
         "slug": person.slug,
         "name": person.name,
@@ -105,6 +111,10 @@ def _person_row(person, request) -> dict:
         "warrants": person.warrants_count,
         "visits": person.visits_count,
         "incidents": person.incidents_count,
+        "nationality_translated_name": (
+            country_name(nationality.iso3, nationality.name) if nationality else ""
+        ),
+        "situation_translated_name": situation_name(person.situation.name),
     }
 
 
@@ -143,6 +153,9 @@ PERSONS = Listing(
         "incidents",
         # Last, as added last: a reader by position keeps the columns it had.
         "situation_slug",
+        # In the download's language, as the list shows them (the English in English).
+        "nationality_translated_name",
+        "situation_translated_name",
     ),
     export_row=_person_row,
     template="warrants/person_list.html",
@@ -261,6 +274,12 @@ def _warrant_form(form: forms.Form) -> None:
 
 
 def _warrant_row(warrant, request) -> dict:
+    """One warrant's row of /warrants.csv and /warrants.json: `situation` and `case` as the
+    dataset records them (the Court's English names), and, last, each in the download's
+    language as the list shows it (`situation_translated_name`: "Darfour (Soudan)";
+    `case_translated_name`: a case named after its situation names it so, « Situation «
+    Ukraine » », core.reasons.case_name), the English names in English."""
+    case = warrant.case.name if warrant.case else ""
     return {
         "ref": warrant.ref,
         "person": warrant.person.name,
@@ -268,7 +287,7 @@ def _warrant_row(warrant, request) -> dict:
         "person_url": absolute_link(request, "person", "slug", warrant.person.slug),
         "situation": warrant.person.situation.name,
         "situation_slug": warrant.person.situation.slug,
-        "case": warrant.case.name if warrant.case else "",
+        "case": case,
         "case_number": warrant.case.number if warrant.case else "",
         **tabular.dated("issued", warrant.issued, warrant.issued_precision),
         **tabular.dated("made_public", warrant.made_public, warrant.made_public_precision),
@@ -276,6 +295,8 @@ def _warrant_row(warrant, request) -> dict:
         "end_reason": warrant.end_reason,
         "in_force": warrant.in_force_on(timezone.localdate()),
         "charges": warrant.charges,
+        "situation_translated_name": situation_name(warrant.person.situation.name),
+        "case_translated_name": case_name(case),
     }
 
 
@@ -314,6 +335,9 @@ WARRANTS = Listing(
         "charges",
         # Last, as added last: a reader by position keeps the columns it had.
         "situation_slug",
+        # In the download's language, as the list shows them (the English in English).
+        "situation_translated_name",
+        "case_translated_name",
     ),
     export_row=_warrant_row,
     template="warrants/warrant_list.html",

@@ -63,7 +63,7 @@ def test_a_visit_shows_host_control_and_the_no_control_verdict(no_control_visit,
     assert visit["controlled_by"]["iso3"] == "RUS"
     assert visit["host_justification"] == "Occupied territory"
     assert visit["expected_verdict"] == "no_control"
-    assert visit["withdrawal_note"] == ""
+    assert visit["withdrawal_note"] is None
     verdict = visit["verdict"]
     assert (verdict["code"], verdict["basis"], verdict["would_have_been_bound"]) == (
         "no_control",

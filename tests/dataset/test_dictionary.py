@@ -84,3 +84,24 @@ def test_the_export_format_documents_the_visits_tables_columns_in_order():
     section = (DATA / "DICTIONARY.md").read_text(encoding="utf-8").split("\n## Export format\n")[1]
     rows = re.findall(r"^\| `([a-z0-9_]+)` \| ([a-z]+) \| .+ \|$", section, re.M)
     assert rows == [(column.name, column.type) for column in VISIT_TABLE.columns]
+
+
+def test_the_export_format_documents_the_translated_columns_of_the_sites_other_lists():
+    """ "The site's other lists" documents each column of the site's states, persons and
+    warrants downloads that names something in the download's language
+    (`…translated_name`), with its file: the columns the downloads write, read from code."""
+    from front.views.states import STATES
+    from front.views.warrants import PERSONS, WARRANTS
+
+    text = (DATA / "DICTIONARY.md").read_text(encoding="utf-8")
+    section = text.split("\n### The site's other lists\n")[1].split("\n### ")[0]
+    rows = re.findall(r"^\| ([a-z, ]+) \| `([a-z0-9_]+)` \| ([a-z]+) \| .+ \|$", section, re.M)
+    documented = {(name.strip(), column) for files, column, _ in rows for name in files.split(",")}
+    translated = [
+        (listing.name, column)
+        for listing in (STATES, PERSONS, WARRANTS)
+        for column in listing.export_fields
+        if column.endswith("translated_name")
+    ]
+    assert len(translated) == 5
+    assert [pair for pair in translated if pair not in documented] == []

@@ -1,10 +1,14 @@
-"""A list's download says which data it holds and when it was made: its file name carries
-the dataset version and the day, the JSON's head the data's state (as a citation names
-it, dataset.state) and the moment it was generated; the API's CSV is named the same way,
-its JSON body left as its schema describes it."""
+"""A list's download says which data it holds: its file name carries the list, the dataset
+version, the moment of the later changes when the data changed after that version (a
+newsroom edit), the language when it is not English, a digest of the filters when the
+rows are filtered (the one the list's BibTeX key carries) and the day of an `as_of`, by one
+function for the site and the API (dataset.state.download_name); the JSON's head gives the
+data's state (as a citation names it, dataset.state) and the moment it was generated; the
+API's JSON body is left as its schema describes it."""
 
 import datetime
 import json
+import re
 
 import pytest
 from django.utils import timezone
@@ -23,23 +27,89 @@ def iso(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-def expected_name(stem: str, extension: str) -> str:
-    version = DatasetImport.latest_version()
-    assert version  # the seed's data/VERSION
-    return (
-        f'attachment; filename="{stem}-{version}-{timezone.now().date().isoformat()}.{extension}"'
-    )
+def version() -> str:
+    found = DatasetImport.latest_version()
+    assert found  # the seed's data/VERSION
+    return found
+
+
+def file_name(response) -> str:
+    match = re.fullmatch(r'attachment; filename="([^"]+)"', response["Content-Disposition"])
+    assert match, response["Content-Disposition"]
+    return match[1]
+
+
+def bibtex_digest(reader, page: str) -> str:
+    """The digest of a list's filters its BibTeX key ends with ("iccwatch-visits-06577de2")."""
+    name = file_name(reader.get(f"{page}&cite=bibtex"))
+    digest = re.fullmatch(r"iccwatch-(?:fr-)?[a-z]+-([0-9a-f]{8})\.bib", name)
+    assert digest, name
+    return digest[1]
 
 
 @pytest.mark.parametrize("name", LISTS)
 @pytest.mark.parametrize("prefix", ["", "/fr"])
-def test_every_list_download_is_named_by_the_dataset_version_and_the_day(
+def test_every_unfiltered_list_download_is_named_by_the_list_the_version_and_the_language(
     reader, seeded, name, prefix
 ):
+    language = "-fr" if prefix else ""
     for fmt in ("csv", "json"):
         response = reader.get(f"{prefix}/{name}.{fmt}")
         assert response.status_code == 200
-        assert response["Content-Disposition"] == expected_name(f"iccwatch-{name}", fmt)
+        assert file_name(response) == f"iccwatch-{name}-{version()}{language}.{fmt}"
+
+
+@pytest.mark.parametrize(
+    ("download", "page", "language"),
+    [
+        (
+            "/visits.csv?host=MNG&verdict=non_compliance",
+            "/visits/?host=MNG&verdict=non_compliance",
+            "",
+        ),
+        ("/fr/visits.csv?year=2024", "/fr/visits/?year=2024", "-fr"),
+        ("/persons.json?status=at_large", "/persons/?status=at_large", ""),
+        ("/fr/incidents.json?host=TCD", "/fr/incidents/?host=TCD", "-fr"),
+    ],
+)
+def test_a_filtered_download_is_named_by_the_digest_its_lists_bibtex_key_carries(
+    reader, seeded, download, page, language
+):
+    digest = bibtex_digest(reader, page)
+    path = download.split("?")[0]
+    stem, fmt = path.rsplit("/", 1)[1].split(".")
+    response = reader.get(download)
+    assert response.status_code == 200
+    assert file_name(response) == f"iccwatch-{stem}-{version()}{language}-{digest}.{fmt}"
+
+
+def test_the_filters_name_a_download_whatever_their_order_the_sort_or_how_it_was_shared(
+    reader, seeded
+):
+    names = {
+        file_name(reader.get(url))
+        for url in (
+            "/visits.csv?host=MNG&verdict=non_compliance",
+            "/visits.csv?verdict=non_compliance&host=MNG",
+            "/visits.csv?host=MNG&verdict=non_compliance&ordering=person",
+            "/visits.csv?host=MNG&verdict=non_compliance&utm_source=x",
+        )
+    }
+    assert len(names) == 1
+    assert file_name(reader.get("/visits.csv?host=TJK")) not in names
+
+
+def test_a_download_after_a_newsroom_edit_names_the_moment_of_the_changes(reader, seeded):
+    """The dataset version's files no longer hold the rows: the name says they are the
+    version with later changes, up to the moment the data last changed (UTC)."""
+    before = file_name(reader.get("/visits.csv"))
+    correct_mongolia()
+    moment = data_changed_at().strftime("%Y%m%dT%H%M%SZ")
+    after = file_name(reader.get("/visits.csv"))
+    assert before == f"iccwatch-visits-{version()}.csv"
+    assert after == f"iccwatch-visits-{version()}-changes-{moment}.csv"
+    api = file_name(reader.get("/api/v1/visits/?format=csv&host=MNG"))
+    assert api.startswith(f"iccwatch-visits-{version()}-changes-{moment}-")
 
 
 @pytest.mark.parametrize("name", LISTS)
@@ -75,7 +145,6 @@ def test_a_download_after_a_newsroom_correction_says_the_data_changed_since_the_
 @pytest.mark.parametrize(
     ("url", "stem"),
     [
-        ("/api/v1/visits/?host=TJK&format=csv", "iccwatch-visits"),
         ("/api/v1/incidents/?format=csv", "iccwatch-incidents"),
         ("/api/v1/states/?format=csv", "iccwatch-states"),
         ("/api/v1/persons/?format=csv", "iccwatch-persons"),
@@ -89,7 +158,39 @@ def test_a_download_after_a_newsroom_correction_says_the_data_changed_since_the_
 def test_the_apis_csv_is_named_as_the_sites_downloads_are(api_client, seeded, url, stem):
     response = api_client.get(url)
     assert response.status_code == 200
-    assert response["Content-Disposition"] == expected_name(stem, "csv")
+    assert file_name(response) == f"{stem}-{version()}.csv"
+
+
+@pytest.mark.parametrize(
+    ("api", "site"),
+    [
+        ("/api/v1/visits/?format=csv&host=TCD", "/visits.csv?host=TCD"),
+        (
+            "/api/v1/visits/?host=MNG&verdict=non_compliance&format=csv",
+            "/visits.csv?host=MNG&verdict=non_compliance",
+        ),
+        ("/api/v1/visits/?format=csv&host=TCD&lang=fr", "/fr/visits.csv?host=TCD"),
+        ("/api/v1/persons/?format=csv&status=at_large", "/persons.csv?status=at_large"),
+    ],
+)
+def test_the_apis_filtered_csv_has_the_name_of_the_sites_download_of_the_same_rows(
+    api_client, reader, seeded, api, site
+):
+    response = api_client.get(api)
+    assert response.status_code == 200
+    assert file_name(response) == file_name(reader.get(site))
+    assert re.search(r"-[0-9a-f]{8}\.csv$", file_name(response))
+
+
+def test_the_apis_csv_as_of_a_day_names_that_day(api_client, seeded):
+    response = api_client.get("/api/v1/states/?format=csv&as_of=2020-01-01")
+    assert response.status_code == 200
+    assert file_name(response) == f"iccwatch-states-{version()}-as-of-2020-01-01.csv"
+    filtered = api_client.get("/api/v1/states/?format=csv&as_of=2020-01-01&status=party")
+    assert re.fullmatch(
+        rf"iccwatch-states-{re.escape(version())}-[0-9a-f]{{8}}-as-of-2020-01-01\.csv",
+        file_name(filtered),
+    )
 
 
 def test_the_apis_json_body_keeps_its_shape(api_client, seeded):
