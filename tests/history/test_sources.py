@@ -76,7 +76,7 @@ def test_a_source_edit_is_its_own_event_in_the_visits_history_never_the_reports(
     edits = [e for e in entries if EDITED in e]
     assert len(edits) == 1, edits
     edit = edits[0]
-    assert f"Source {EDITED} : changed." in edit
+    assert f"Source {EDITED}: changed" in edit
     assert "Why: an edit." in edit and "Path: admin, by ada" in edit
     assert f"address {CITED} {EDITED}" in edit
     assert "rita" not in edit and "vera" not in edit
