@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
-    ("shared", "plain"),
+    ("link", "plain"),
     [
         ("/visits/?host=MNG&fbclid=IwAR1", "/visits/?host=MNG"),
         ("/incidents/?utm_source=newsletter", "/incidents/"),
@@ -30,9 +30,9 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_a_list_shared_with_tracking_parameters_shows_the_view_it_names(
-    reader, seeded, shared, plain
+    reader, seeded, link, plain
 ):
-    response = reader.get(shared)
+    response = reader.get(link)
     assert response.status_code == 200, body(response)[:500]
     expected = reader.get(plain)
     if 'id="results"' in body(expected):
@@ -43,7 +43,7 @@ def test_a_list_shared_with_tracking_parameters_shows_the_view_it_names(
 
 
 @pytest.mark.parametrize(
-    ("shared", "plain"),
+    ("link", "plain"),
     [
         ("/visits.csv?host=MNG&utm_source=x", "/visits.csv?host=MNG"),
         ("/visits.json?host=MNG&fbclid=IwAR1&lang=fr", "/visits.json?host=MNG"),
@@ -52,16 +52,16 @@ def test_a_list_shared_with_tracking_parameters_shows_the_view_it_names(
     ],
 )
 def test_a_download_shared_with_tracking_parameters_holds_the_rows_it_names(
-    reader, seeded, shared, plain
+    reader, seeded, link, plain
 ):
-    response = reader.get(shared)
+    response = reader.get(link)
     assert response.status_code == 200, body(response)[:500]
     got, expected = body(response), body(reader.get(plain))
-    if shared.split("?")[0].endswith(".json"):
+    if link.split("?")[0].endswith(".json"):
         import json
 
         got, expected = json.loads(got), json.loads(expected)
-        # Its head describes the view, not how the link was shared.
+        # Its head describes the view, not how the link was passed on.
         assert got["filters"] == expected["filters"] == {"host": "MNG"}
         assert got["url"] == expected["url"]
         assert got["results"] == expected["results"]
