@@ -920,23 +920,9 @@ def update_withdrawal(
     control; with `seen` (version_of the report the page showed), for a report saved
     since (another window), or `seen` "" (a form that did not say), naming `seen`, as
     `update_report`."""
-    report = Report.objects.select_for_update().get(pk=report.pk)
-    _require(report.author_id == user.pk, _("Only the author may edit a report."))
-    if not report.is_withdrawal:
-        raise ValidationError(_("Only a withdrawal has a reason to reword."))
-    if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
-        raise ValidationError(_("Only a draft or a report sent back for changes can be edited."))
-    # The version first: a form that did not say, or an older one, is answered with the
-    # report as it now stands, whatever else it says.
-    _require_a_version(seen, UNVERSIONED_EDIT)
-    if seen is not None and seen != version_of(report):
-        raise ValidationError({"seen": _stale_edit_message()})
-    if reply is not None and len(reply.strip()) > COMMENT_MAX_LENGTH:
-        raise ValidationError(
-            {"reply": _("Say it in at most %(max)d characters.") % {"max": COMMENT_MAX_LENGTH}}
-        )
-    if reply is not None:
-        _refuse_control_characters("reply", reply)
+    report = _locked_for_rewording(
+        report, user, seen, reply, "is_withdrawal", _("Only a withdrawal has a reason to reword.")
+    )
     note, refused = _withdrawal_refusals(note, citations)
     if refused:
         raise ValidationError(refused)
@@ -1089,21 +1075,14 @@ def update_restoration(
     report's state, its version `seen`, the answer's length), its reason checked by
     `_restoration_note` (naming `restoration_note`); a restoration cites no source of its
     own (the visit's are those it restores)."""
-    report = Report.objects.select_for_update().get(pk=report.pk)
-    _require(report.author_id == user.pk, _("Only the author may edit a report."))
-    if not report.is_restoration:
-        raise ValidationError(_("Only a restoration has a reason to reword here."))
-    if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
-        raise ValidationError(_("Only a draft or a report sent back for changes can be edited."))
-    _require_a_version(seen, UNVERSIONED_EDIT)
-    if seen is not None and seen != version_of(report):
-        raise ValidationError({"seen": _stale_edit_message()})
-    if reply is not None and len(reply.strip()) > COMMENT_MAX_LENGTH:
-        raise ValidationError(
-            {"reply": _("Say it in at most %(max)d characters.") % {"max": COMMENT_MAX_LENGTH}}
-        )
-    if reply is not None:
-        _refuse_control_characters("reply", reply)
+    report = _locked_for_rewording(
+        report,
+        user,
+        seen,
+        reply,
+        "is_restoration",
+        _("Only a restoration has a reason to reword here."),
+    )
     report.restoration_note = _restoration_note(note)
     if reply is not None:
         report.reply = reply.strip()
@@ -2291,3 +2270,30 @@ __all__ = [
     "withdrawal_sources",
     "withdrawn_on",
 ]
+
+
+def _locked_for_rewording(report, user, seen, reply, kind: str, not_of_kind) -> Report:
+    """`report` locked (SELECT ... FOR UPDATE) once the checks every rewording of a
+    withdrawal's or a restoration's reason shares have passed, in this order: the author
+    only (PermissionDenied), a report of `kind` (a Report property, e.g. "is_withdrawal",
+    else ValidationError `not_of_kind`), a draft or a report sent back, its version `seen`
+    first (a form that did not say, or an older one, is answered with the report as it now
+    stands, whatever else it says), then the answer `reply`'s length and characters.
+
+    Raises ValidationError naming `seen` or `reply` as `update_report` does."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _require(report.author_id == user.pk, _("Only the author may edit a report."))
+    if not getattr(report, kind):
+        raise ValidationError(not_of_kind)
+    if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
+        raise ValidationError(_("Only a draft or a report sent back for changes can be edited."))
+    _require_a_version(seen, UNVERSIONED_EDIT)
+    if seen is not None and seen != version_of(report):
+        raise ValidationError({"seen": _stale_edit_message()})
+    if reply is not None and len(reply.strip()) > COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            {"reply": _("Say it in at most %(max)d characters.") % {"max": COMMENT_MAX_LENGTH}}
+        )
+    if reply is not None:
+        _refuse_control_characters("reply", reply)
+    return report
