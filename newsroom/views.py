@@ -1528,6 +1528,22 @@ def correct(request, slug: str):
     return report_form(request, visit=visit)
 
 
+def open_report_link(user, report: Report):
+    """The words naming an open `report` in a "already open" message: a link to it where
+    `user` may open it (newsroom.views.may_open), else its number and author as text (a
+    colleague's report, which only its author and the reviewers may open). Safe HTML."""
+    if may_open(user, report):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("newsroom:report", args=[report.pk]),
+            _("report %(pk)s") % {"pk": report.pk},
+        )
+    return _("report %(pk)s, by %(author)s") % {
+        "pk": report.pk,
+        "author": report.author.get_username(),
+    }
+
+
 @staff_page(roles.may_report)
 def restore(request, slug: str):
     """/newsroom/visits/<id>/restore/: propose putting a withdrawn visit back on the record
@@ -1549,23 +1565,12 @@ def restore(request, slug: str):
             report = review.propose_restoration(author=request.user, visit=visit, note=note)
         except review.DuplicateReport as duplicate:
             existing = duplicate.existing
-            if may_open(request.user, existing):
-                link = format_html(
-                    '<a href="{}">{}</a>',
-                    reverse("newsroom:report", args=[existing.pk]),
-                    _("report %(pk)s") % {"pk": existing.pk},
-                )
-            else:
-                link = _("report %(pk)s, by %(author)s") % {
-                    "pk": existing.pk,
-                    "author": existing.author.get_username(),
-                }
             messages.error(
                 request,
                 format_html(
                     _("A restoration of this visit is already open ({state}): {link}."),
                     state=existing.get_state_display(),
-                    link=link,
+                    link=open_report_link(request.user, existing),
                 ),
             )
             return redirect("newsroom:restore", visit.slug)
@@ -1616,23 +1621,12 @@ def withdraw(request, slug: str):
         )
     except review.DuplicateReport as duplicate:
         existing = duplicate.existing
-        if may_open(request.user, existing):
-            link = format_html(
-                '<a href="{}">{}</a>',
-                reverse("newsroom:report", args=[existing.pk]),
-                _("report %(pk)s") % {"pk": existing.pk},
-            )
-        else:  # a colleague's report, which only its author and the reviewers may open
-            link = _("report %(pk)s, by %(author)s") % {
-                "pk": existing.pk,
-                "author": existing.author.get_username(),
-            }
         messages.error(
             request,
             format_html(
                 _("A withdrawal of this visit is already open ({state}): {link}."),
                 state=existing.get_state_display(),
-                link=link,
+                link=open_report_link(request.user, existing),
             ),
         )
         return redirect("newsroom:correct", visit.slug)
