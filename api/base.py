@@ -1618,6 +1618,18 @@ from the version alone whether the contract moved since it was written):
   `nullable`. A client that tested for `""` must test for `null` too; the CSV keeps an
   empty cell. The structured `reasons` keep their documented `""` for a date unknown or
   not applicable.
+- 6 December 2026, informing decisions in a verdict's reasons (rule 2026.12.06): the
+  `finding` reason of a decision of kind `other`, which only informed the Assembly or the
+  Security Council and made no Art. 87(7) finding, gave those bodies as
+  `referred_to_asp: true` and `referred_to_unsc: true` in a visit's `verdict.reasons` and
+  `history[].reasons` (Kenya and Chad, 27 August 2010; Djibouti, 12 May 2011). Now its
+  `referred_to_asp` and `referred_to_unsc` are false and the bodies it informed are in
+  `informed_asp` and `informed_unsc`, as on `/findings/`; every `finding` reason carries
+  the four (an Art. 87(7) finding's `informed_*` false). The reasons stored in each
+  verdict's history under earlier rule versions were rewritten the same way, their
+  `rule_version` unchanged, so `history[].reasons` and `as_of` say one vocabulary; the
+  `explanation` of every one reads as before. The CSV's and the bulk files' `reasons`
+  say the same.
 """
 
 

@@ -40,7 +40,10 @@ The keys and their own params (see REASON_KEYS):
   "complied"), `trip` (visit, status "cancelled" | "virtual" | "announced"),
   `no_control` (visit, status, outcome, controlled_by: a state or None);
 - `justification` (state, text); `finding` (decided, kind, chamber, reference,
-  referred_to_asp, referred_to_unsc); `no_standing_referral` (decided: the later
+  referred_to_asp, referred_to_unsc: where an Art. 87(7) finding was referred, false for a
+  decision of kind `other`; informed_asp, informed_unsc: the bodies a decision of kind
+  `other` only informed, false for a finding; reasons stored before rule 2026.12.06 lack
+  `informed_*`, see core.reasons.decision_bodies); `no_standing_referral` (decided: the later
   Art. 87(7) finding, made without referral, that left no referral standing); `no_court_finding` (other_decision: a
   decision on the visit that made no Art. 87(7) finding follows; a `non_compliance`
   verdict on a visit of which the Court has made no such finding is iccwatch's reading
@@ -151,15 +154,28 @@ def state_ref(state: StateFacts | None, iso3: str = "", name: str = "") -> dict 
 
 
 def finding_reason(finding: FindingFacts) -> dict:
-    """The `finding` reason for one ICC finding (also used for findings without a visit)."""
+    """The `finding` reason for one ICC decision (also used for decisions without a visit):
+    {"key": "finding", "decided": partial ISO date, "kind": "art_87_7" | "other", "chamber",
+    "reference", "referred_to_asp", "referred_to_unsc", "informed_asp", "informed_unsc"},
+    the last four booleans.
+
+    Only an Art. 87(7) finding refers a failure (Rome Statute, Art. 87(7)): its
+    `referred_to_*` are the bodies stored with it, its `informed_*` false. A decision of kind
+    `other` refers nothing: its `referred_to_*` are false and the bodies stored with it are
+    those it only informed, `informed_*` (Kenya and Chad, 27 August 2010; Djibouti,
+    12 May 2011), the vocabulary of the findings and states API
+    (visits.models.decision_bodies)."""
+    found = finding.is_finding
     return {
         "key": "finding",
         "decided": _iso(finding.decided),
         "kind": finding.kind,
         "chamber": finding.chamber,
         "reference": finding.reference,
-        "referred_to_asp": bool(finding.referred_to_asp),
-        "referred_to_unsc": bool(finding.referred_to_unsc),
+        "referred_to_asp": found and bool(finding.referred_to_asp),
+        "referred_to_unsc": found and bool(finding.referred_to_unsc),
+        "informed_asp": not found and bool(finding.referred_to_asp),
+        "informed_unsc": not found and bool(finding.referred_to_unsc),
     }
 
 

@@ -85,7 +85,14 @@ from dataclasses import dataclass, field
 #   force, none on the others), instead of "the same whatever its day", and an undated one
 #   gets that note too (Netanyahu, a trip to France dated only 2024, and a warrant of
 #   21 November 2024). No verdict code changes.
-RULE_VERSION = "2026.12.05.4"
+# 2026.12.06: the `finding` reason of a decision of kind `other`, which only informed the
+#   Assembly or the Security Council (Kenya and Chad, 27 August 2010; Djibouti, 12 May
+#   2011), gives those bodies as `informed_asp` and `informed_unsc`, its `referred_to_*`
+#   false, as the findings API does (visits.models.decision_bodies); every `finding` reason
+#   carries the four (an Art. 87(7) finding's `informed_*` false). It said
+#   `referred_to_asp: true`, read as a referral. The stored reasons of earlier rules are
+#   rewritten so (visits migration 0047). No verdict code changes.
+RULE_VERSION = "2026.12.06"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that
 # deposited its instrument by 2002-04-11 (the 60th instrument's deposit).

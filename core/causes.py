@@ -101,6 +101,12 @@ FIELDS = {
     "referred_to_unsc": pgettext_lazy("history field", "referred to the UN Security Council"),
     "visit": pgettext_lazy("history field", "visit"),
 }
+# The same fields of an ICC decision of kind `other`, which refers nothing: the bodies
+# stored with it are those it informed (visits.models.decision_bodies).
+INFORMED_FIELDS = {
+    "referred_to_asp": pgettext_lazy("history field", "informed the Assembly of States Parties"),
+    "referred_to_unsc": pgettext_lazy("history field", "informed the UN Security Council"),
+}
 
 
 def text_cause(text: str) -> dict:
@@ -182,6 +188,19 @@ def finding_noun(cause: dict, names: Mapping[tuple[str, str], str] | None = None
     return _(FINDING_KINDS.get(kind, OBJECTS["finding"]))
 
 
+def _fields(cause: dict, names: Mapping[tuple[str, str], str] | None = None) -> Mapping:
+    """The words for the fields a "changed" cause names: FIELDS, but for an ICC decision of
+    kind `other` (its own, or the one `names` gives, as `finding_noun` reads it; not one
+    whose kind is what changed), whose `referred_to_asp` and `referred_to_unsc` are the
+    bodies it informed, never a referral (INFORMED_FIELDS)."""
+    if cause.get("object") != "finding" or any(
+        c.get("field") == "kind" for c in cause.get("changes", ())
+    ):
+        return FIELDS
+    kind = cause.get("kind") or (names or {}).get(("finding kind", cause.get("name", "")))
+    return {**FIELDS, **INFORMED_FIELDS} if kind == "other" else FIELDS
+
+
 def _label(cause: dict, names: Mapping[tuple[str, str], str] | None = None) -> str:
     obj = cause.get("object", "")
     name = cause.get("name", "")
@@ -261,8 +280,9 @@ def render_one(cause: dict, names: Mapping[tuple[str, str], str] | None = None) 
     if key == "edited":
         return _("%(thing)s was edited") % {"thing": _label(cause, names)}
     if key == "changed":
+        fields = _fields(cause, names)
         changes = ", ".join(
-            f"{FIELDS.get(c['field'], c['field'])} {value_words(c.get('old'), c['field'])} → "
+            f"{fields.get(c['field'], c['field'])} {value_words(c.get('old'), c['field'])} → "
             f"{value_words(c.get('new'), c['field'])}"
             for c in cause.get("changes", [])
         )

@@ -1489,10 +1489,36 @@ def _no_court_finding(r: dict, ctx: Context) -> str:
     )
 
 
+def finding_bodies(r: dict) -> dict[str, bool]:
+    """What the decision of a `finding` reason did with the Assembly of States Parties and
+    the UN Security Council: {"referred_to_asp", "referred_to_unsc", "informed_asp",
+    "informed_unsc"}, each a bool, as the findings API gives them
+    (visits.models.decision_bodies).
+
+    Only an Art. 87(7) finding refers (Rome Statute, Art. 87(7)); a decision of kind `other`
+    only informs. A reason stored before rule 2026.12.06 has no `informed_*`: for a decision
+    of kind `other`, its `referred_to_*` were the bodies it informed (Kenya and Chad,
+    27 August 2010), and are read as such."""
+    finding = r.get("kind", "art_87_7") == "art_87_7"
+    asp, unsc = bool(r.get("referred_to_asp")), bool(r.get("referred_to_unsc"))
+    if "informed_asp" in r or "informed_unsc" in r:
+        informed = bool(r.get("informed_asp")), bool(r.get("informed_unsc"))
+    else:
+        informed = (False, False) if finding else (asp, unsc)
+    return {
+        "referred_to_asp": finding and asp,
+        "referred_to_unsc": finding and unsc,
+        "informed_asp": not finding and informed[0],
+        "informed_unsc": not finding and informed[1],
+    }
+
+
 def _other_decision(r: dict, on: str, chamber: str) -> str:
     """A decision on the state's cooperation that is no Art. 87(7) finding (the data's kind
-    `other`): one that informed the Security Council or the Assembly, or found no failure."""
-    asp, unsc = r.get("referred_to_asp"), r.get("referred_to_unsc")
+    `other`): one that informed the Security Council or the Assembly (`finding_bodies`, the
+    reasons of every rule version), or found no failure."""
+    bodies = finding_bodies(r)
+    asp, unsc = bodies["informed_asp"], bodies["informed_unsc"]
     params = {"on": on, "chamber": chamber, "bodies": _bodies(asp, unsc) if asp or unsc else ""}
     if params["bodies"] and chamber:
         return (
@@ -2153,6 +2179,7 @@ def host_would_be_bound(reasons: Sequence[dict] | None) -> bool | None:
 
 __all__ = [
     "RENDERERS",
+    "finding_bodies",
     "host_would_be_bound",
     "render",
     "render_html",

@@ -40,6 +40,18 @@ VERSIONS: tuple[RuleVersion, ...] = tuple(
     RuleVersion(version, datetime.date.fromisoformat(day), summary)
     for version, day, summary in (
         (
+            "2026.12.06",
+            "2026-12-06",
+            _(
+                "Structured reasons: a decision of the Court that only informed the Assembly "
+                "of States Parties or the Security Council, and made no finding of "
+                "non-compliance under Art. 87(7) (Kenya and Chad, 27 August 2010; Djibouti, "
+                "12 May 2011), no longer gives those bodies as a referral: its reason says "
+                "whom it informed, as the findings in the API do, and so do the reasons kept "
+                "in each verdict's history. Explanations and verdicts do not change."
+            ),
+        ),
+        (
             "2026.12.05.4",
             "2026-12-05",
             _(

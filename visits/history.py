@@ -67,6 +67,7 @@ from visits.models import (
     TEXT_FIELDS,
     Citation,
     Finding,
+    FindingKind,
     Report,
     ReportState,
     ReviewState,
@@ -850,7 +851,7 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
                         (new, entry.after is not None),
                     )
                 )
-            changes.append((field_name(name, entry.model), was, now))
+            changes.append((_field_words(name, entry), was, now))
         entry.changes, entry.changed_fields, entry.empty_sides, entry.value_parts = (
             changes,
             changed_fields,
@@ -863,6 +864,18 @@ def _describe(entries: list[Entry], *, staff: bool) -> list[Entry]:
         else:
             entry.report = verified_reports.get(entry.event.pgh_context_id)
     return entries
+
+
+def _field_words(name: str, entry: Entry) -> str:
+    """`field_name` of a changed field of `entry`'s record, but for an ICC decision of kind
+    `other` in every version the entry shows: its `referred_to_asp` and `referred_to_unsc`
+    are the bodies it only informed, never a referral (core.causes.INFORMED_FIELDS,
+    visits.models.decision_bodies)."""
+    if entry.model is Finding and name in causes.INFORMED_FIELDS:
+        kinds = {version.get("kind") for version in (entry.before, entry.after) if version}
+        if kinds == {FindingKind.OTHER}:
+            return str(causes.INFORMED_FIELDS[name])
+    return field_name(name, entry.model)
 
 
 def _is_date_field(f) -> bool:

@@ -512,15 +512,16 @@ class Finding(models.Model):
     def as_reason(self) -> dict:
         """This decision as the rule's `finding` reason (compliance.explanation.finding_reason):
         {"key": "finding", "decided": "2017-12-11" (partial ISO), "kind", "chamber",
-        "reference", "referred_to_asp", "referred_to_unsc"}."""
+        "reference", "referred_to_asp", "referred_to_unsc", "informed_asp",
+        "informed_unsc"}: a decision of kind `other` refers nothing, and the bodies stored
+        with it are those it informed (`decision_bodies`)."""
         return {
             "key": "finding",
             "decided": partial_isoformat(self.decided, self.decided_precision or "day"),
             "kind": self.kind,
             "chamber": self.chamber,
             "reference": self.decision_reference,
-            "referred_to_asp": bool(self.referred_to_asp),
-            "referred_to_unsc": bool(self.referred_to_unsc),
+            **self.bodies,
         }
 
     @property

@@ -61,6 +61,8 @@ REASONS = [
         "Vladimir Vladimirovich Putin and referral to the Assembly of States Parties",
         "referred_to_asp": True,
         "referred_to_unsc": False,
+        "informed_asp": False,
+        "informed_unsc": False,
     },
     {
         "key": "sources",

@@ -78,7 +78,11 @@ class VisitVerdictSerializer(PlainReadMixin, serializers.Serializer):
         "does not oblige this host: `resolution`, `adopted`, `bound`, the states it obliges), "
         "`would_be_bound`, "
         "`would_not_be_bound`), warrant (`warrant`, `no_warrant_in_force`, `warrant_sealed`), visit "
-        "(`visit`, `trip`, `no_control`), `justification`, `finding`, `no_standing_referral`, "
+        "(`visit`, `trip`, `no_control`), `justification`, `finding` (an ICC decision on the visit: "
+        "`decided`, `kind`, `chamber`, `reference`; `referred_to_asp` and `referred_to_unsc` where "
+        "an Art. 87(7) finding was referred, false for a decision of kind `other`, whose "
+        "`informed_asp` and `informed_unsc` say which bodies it only informed, as on /findings/), "
+        "`no_standing_referral`, "
         "`no_court_finding` (a `non_compliance` verdict of which the Court has made no Art. 87(7) "
         "finding: iccwatch's reading of the facts), `date_note`, `sources`, and `pending` or `withdrawn` for a visit without a verdict. "
         "`explanation` is their rendering. Empty for a verdict recorded before reasons were kept.",

@@ -181,3 +181,111 @@ def test_the_bulk_files_say_the_same(seeded, settings, tmp_path):
     columns = [row[1] for row in db.execute("PRAGMA table_info(findings)")]
     place = columns.index("referred_to_unsc")
     assert columns[place + 1 : place + 3] == ["informed_asp", "informed_unsc"]
+
+
+# The visits of the seed's informing decisions (findings.csv ken-2010-08-27,
+# tcd-2010-08-27, dji-2011-05-12).
+INFORMING_VISITS = (
+    "omar-al-bashir-ken-2010-08-27",
+    "omar-al-bashir-tcd-2010-07-21",
+    "omar-al-bashir-dji-2011-05-07",
+)
+INFORMED_BOTH = (
+    "informed the Assembly of States Parties and the UN Security Council of the visit on"
+)
+
+
+def finding_reasons(record: dict) -> list[dict]:
+    """The `finding` reasons of a visit's verdict and of each entry of its history."""
+    stored = [record["verdict"]["reasons"], *(c["reasons"] for c in record["history"])]
+    return [r for reasons in stored for r in reasons if r["key"] == "finding"]
+
+
+def test_a_verdict_s_reasons_say_what_an_informing_decision_informed(seeded, api_client):
+    """A visit's verdict `reasons` and its history's give a decision of kind `other` the
+    vocabulary of /findings/: `referred_to_*` false, the bodies it informed in
+    `informed_asp` and `informed_unsc`; an Art. 87(7) finding's informed nothing."""
+    from visits.models import Verdict
+
+    for slug in INFORMING_VISITS:
+        record = api_client.get(f"/api/v1/visits/{slug}/").json()
+        found = finding_reasons(record)
+        assert len(found) == 1 + len(record["history"]), slug
+        for reason in found:
+            assert reason["kind"] == "other", slug
+            assert (reason["referred_to_asp"], reason["referred_to_unsc"]) == (False, False)
+            assert (reason["informed_asp"], reason["informed_unsc"]) == (True, True), slug
+        assert INFORMED_BOTH in record["verdict"]["explanation"], slug
+    referred = [
+        r
+        for reasons in Verdict.objects.filter(reasons__contains=[{"kind": "art_87_7"}])
+        .values_list("reasons", flat=True)
+        .iterator()
+        for r in reasons
+        if r["key"] == "finding" and r["kind"] == "art_87_7"
+    ]
+    assert any(r["referred_to_asp"] or r["referred_to_unsc"] for r in referred)
+    assert not any(r["informed_asp"] or r["informed_unsc"] for r in referred)
+
+
+def as_an_older_rule_stored(reasons: list[dict]) -> list[dict]:
+    """`reasons` as rule 2026.12.05.4 and the earlier ones stored them: a `finding` reason
+    without `informed_*`, a decision of kind `other` giving the bodies it informed as
+    `referred_to_*`."""
+    older = []
+    for reason in reasons:
+        if reason.get("key") == "finding":
+            informed = (reason.get("informed_asp"), reason.get("informed_unsc"))
+            reason = {k: v for k, v in reason.items() if not k.startswith("informed_")}
+            if reason.get("kind") != "art_87_7":
+                reason["referred_to_asp"], reason["referred_to_unsc"] = informed
+        older.append(reason)
+    return older
+
+
+def test_reasons_an_older_rule_stored_are_read_and_rewritten_right(seeded, api_client):
+    """Verdicts and history entries recorded before the informed bodies had keys of their
+    own: the API and the page still read an informing decision as one, and the migration
+    gives them the current vocabulary (and takes it back when reversed)."""
+    import importlib
+
+    from django.apps import apps
+
+    from core.pagecache import bump_data_version
+    from visits.models import Verdict, VerdictChange, Visit
+
+    migration = importlib.import_module("visits.migrations.0047_finding_reasons_informed_bodies")
+    current = {}
+    for model in (Verdict, VerdictChange):
+        for row in model.objects.filter(reasons__contains=[{"key": "finding"}]):
+            current[model, row.pk] = row.reasons
+            model.objects.filter(pk=row.pk).update(reasons=as_an_older_rule_stored(row.reasons))
+    assert any(model is VerdictChange for model, _ in current)
+    bump_data_version()  # the test's writes are never committed, so never counted
+    kenya = INFORMING_VISITS[0]
+    record = api_client.get(f"/api/v1/visits/{kenya}/").json()
+    assert all(r["referred_to_unsc"] for r in finding_reasons(record))  # as stored
+    assert INFORMED_BOTH in record["verdict"]["explanation"]
+    assert all(INFORMED_BOTH in c["explanation"] for c in record["history"])
+    page = api_client.get(Visit.objects.get(slug=kenya).get_absolute_url())
+    assert INFORMED_BOTH in page.content.decode()
+
+    migration.informed_bodies_apart(apps, None)
+    for (model, pk), reasons in current.items():
+        assert model.objects.get(pk=pk).reasons == reasons, (model, pk)
+    bump_data_version()
+    record = api_client.get(f"/api/v1/visits/{kenya}/").json()
+    assert all(r["informed_unsc"] and not r["referred_to_unsc"] for r in finding_reasons(record))
+
+    migration.informed_bodies_together(apps, None)
+    for (model, pk), reasons in current.items():
+        assert model.objects.get(pk=pk).reasons == as_an_older_rule_stored(reasons)
+
+
+def test_a_state_s_page_heads_its_decisions_as_a_visit_s_page_does(seeded, client):
+    """Kenya's only decision informed the Council and the Assembly: its page lists it under
+    "ICC decisions", never under "ICC findings and referrals"."""
+    page = client.get("/states/KEN/").content.decode()
+    assert '<h2 id="findings-heading">ICC decisions</h2>' in page
+    assert "findings and referrals" not in page
+    assert INFORMED_BOTH in page

@@ -143,3 +143,30 @@ def test_a_change_of_a_decisions_kind_calls_it_an_icc_decision():
     with translation.override("en"):
         text = causes.render_one(changed)
     assert text.startswith("ICC decision (Kenya, August 2010): kind other decision"), text
+
+
+def test_the_bodies_an_informing_decision_informed_are_never_called_a_referral():
+    """A change to the bodies stored with a decision of kind `other` is to those it
+    informed (visits.models.decision_bodies): "informed the UN Security Council no → yes",
+    never "referred to"; an Art. 87(7) finding's are where it was referred."""
+    changed = {
+        "key": "changed",
+        "object": "finding",
+        "name": "KEN 2010-08-27",
+        "kind": "other",
+        "changes": [{"field": "referred_to_unsc", "old": False, "new": True}],
+    }
+    with translation.override("en"):
+        assert causes.render_one(changed) == (
+            "ICC decision on cooperation (Kenya, 27 August 2010): informed the UN Security "
+            "Council no → yes"
+        )
+        # A cause recorded without the kind takes the one a caller read from the decision.
+        untold = {k: v for k, v in changed.items() if k != "kind"}
+        told = {("finding kind", "KEN 2010-08-27"): "other"}
+        assert "informed the UN Security Council" in causes.render_one(untold, told)
+        found = {**changed, "kind": "art_87_7"}
+        assert "referred to the UN Security Council no → yes" in causes.render_one(found)
+    with translation.override("fr"):
+        text = causes.render_one(changed)
+    assert "Conseil de sécurité" in text and "sais" not in text, text

@@ -494,6 +494,47 @@ def test_a_decision_that_only_informed_the_council_is_no_finding():
     ) in text
 
 
+def _finding_reasons(*findings) -> list[dict]:
+    reasons = evaluate(
+        visit("2010-08-27", **BASHIR_VISIT), JORDAN, [BASHIR], findings=list(findings)
+    ).reasons
+    return [r for r in reasons if r["key"] == "finding"]
+
+
+def test_a_decision_that_only_informed_says_so_in_its_reason_never_referred():
+    """The `finding` reason of a decision of kind `other` gives the bodies it informed as
+    `informed_asp` and `informed_unsc`, its `referred_to_*` false, as the findings API does
+    (visits.models.decision_bodies); an Art. 87(7) finding informs nothing."""
+    informed = FindingFacts(
+        Period.parse("2010-08-27"), True, False, kind="other", chamber="Pre-Trial Chamber I"
+    )
+    (reason,) = _finding_reasons(informed)
+    bodies = ("referred_to_asp", "referred_to_unsc", "informed_asp", "informed_unsc")
+    assert [reason[b] for b in bodies] == [False, False, True, False]
+    (referred,) = _finding_reasons(PTC_II_2017)
+    assert [referred[b] for b in bodies] == [True, True, False, False]
+
+
+def test_a_stored_informing_reason_of_an_older_rule_still_reads_as_informing():
+    """A `finding` reason recorded before the informed bodies had keys of their own gave
+    them as `referred_to_*` (kind `other`): it still renders as the decision that informed
+    them, as the reason of the current rule does, in English and in French."""
+    informed = FindingFacts(
+        Period.parse("2010-08-27"), True, True, kind="other", chamber="Pre-Trial Chamber I"
+    )
+    (current,) = _finding_reasons(informed)
+    older = {k: v for k, v in current.items() if not k.startswith("informed_")}
+    older |= {"referred_to_asp": True, "referred_to_unsc": True}
+    for language in ("en", "fr"):
+        assert render([older], language) == render([current], language)
+    assert render([older], "en") == (
+        "ICC Pre-Trial Chamber I informed the Assembly of States Parties and the UN Security "
+        "Council of the visit on 27 August 2010; it made no finding of non-compliance under "
+        "Art. 87(7)."
+    )
+    assert "saisi" not in render([older], "fr")
+
+
 def test_a_finding_without_its_chamber_is_the_courts_not_a_pre_trial_chambers():
     text = _jordan(FindingFacts(Period.parse("2017-12-11"), True, False))
     assert "The ICC found non-compliance on 11 December 2017" in text

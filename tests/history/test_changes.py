@@ -731,3 +731,28 @@ def test_a_joint_statement_is_named_by_its_date_in_words_and_its_title_marked_en
     titles = re.findall(r"<entry><title>(.*?)</title>", feed, re.S)[:3]
     assert len(titles) == 3, titles
     assert all(f"{day}, " in t and iso not in t for t in titles), titles
+
+
+def test_the_bodies_an_informing_decision_informed_are_no_referral_in_its_history(reader, seeded):
+    """A change to the bodies stored with a decision of kind `other` (Kenya, 27 August
+    2010) reads "informed the Assembly of States Parties" on the record's history and the
+    changes page, never "referred to" (visits.models.decision_bodies); an Art. 87(7)
+    finding's read "referred to"."""
+    from visits.history import history_of
+    from visits.models import Finding
+
+    kenya = Finding.objects.get(state__iso3="KEN", kind="other")
+    mongolia = Finding.objects.get(state__iso3="MNG", kind="art_87_7")
+    with recording(WritePath.ADMIN):
+        kenya.referred_to_asp = False
+        kenya.save()
+        mongolia.referred_to_unsc = True
+        mongolia.save()
+    assert history_of(Finding, kenya.pk)[0].changes == [
+        ("informed the Assembly of States Parties", "yes", "no")
+    ]
+    assert history_of(Finding, mongolia.pk)[0].changes == [
+        ("referred to the UN Security Council", "no", "yes")
+    ]
+    page = html.unescape(reader.get("/changes/").content.decode())
+    assert "informed the Assembly of States Parties" in page

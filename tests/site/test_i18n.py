@@ -30,7 +30,7 @@ def test_the_address_names_the_language_whatever_the_cookie_or_header(client, se
     response = client.get("/fr/states/MNG/", HTTP_ACCEPT_LANGUAGE="en-GB")
     html = body(response)
     assert '<html lang="fr">' in html and response["Content-Language"] == "fr"
-    assert "Chronologie" in html and "Constats et saisines de la CPI" in html
+    assert "Chronologie" in html and "Décisions de la CPI" in html
     # Country names and dates in words in the reader's language; counts agree.
     assert "Mongolie\u00a0: État partie depuis le 1er juillet 2002." in html
     assert "<h1>Mongolie" in html and "2 septembre 2024" in html
