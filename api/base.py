@@ -1618,6 +1618,16 @@ from the version alone whether the contract moved since it was written):
   `nullable`. A client that tested for `""` must test for `null` too; the CSV keeps an
   empty cell. The structured `reasons` keep their documented `""` for a date unknown or
   not applicable.
+- 6 December 2026, announced trips whose dates passed, places out of the host's control
+  and decisions that found no failure (rule version 2026.12.06): every visit gains
+  `dates_passed`, after `status`: true for an `announced` trip whose last possible day is
+  before today (not confirmed as taken: its verdict stays `upcoming`, but it is no early
+  warning), false otherwise, decided each day when answered. A trip not made to a place the
+  host did not control has a `place_not_controlled` reason (`state`, `status`,
+  `controlled_by`) after its `trip`. A finding's `kind` may be `no_failure` (a decision on
+  the visit that found no failure to comply: Nigeria, 5 September 2013), also as a filter
+  value of `/findings/?kind=`; the `no_court_finding` reason of a `non_compliance` verdict
+  on such a visit has `no_failure`, the decision's date.
 """
 
 
