@@ -2,8 +2,9 @@
 
 Urgent: the person is, or is announced to be, in a state bound to arrest him.
 
-- an `announced` visit whose verdict is `upcoming` with would_have_been_bound, and
-  whose possible days have not all passed;
+- an `announced` visit whose verdict is `upcoming` with would_have_been_bound, to a
+  place the host controlled (`host_control` effective: in a place it did not control it
+  could not arrest, docs/DOMAIN.md "Visit"), and whose possible days have not all passed;
 - an `occurred` (or transit) visit whose possible days include today, to a host the
   verdict says is bound: `non_compliance`, or (while the outcome is not yet known, so
   the stored verdict is `pending` without a basis) the verdict the rule gives if the
@@ -125,6 +126,7 @@ def urgency(visit: Visit, today: datetime.date | None = None) -> str | None:
             verdict.code == compliance.UPCOMING
             and verdict.would_have_been_bound
             and verdict.basis
+            and visit.host_control != compliance.NO_HOST_CONTROL
             and last >= today
         ):
             return verdict.basis

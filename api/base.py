@@ -1630,6 +1630,16 @@ from the version alone whether the contract moved since it was written):
   `rule_version` unchanged, so `history[].reasons` and `as_of` say one vocabulary; the
   `explanation` of every one reads as before. The CSV's and the bulk files' `reasons`
   say the same.
+- 6 December 2026, announced trips whose dates passed, places out of the host's control
+  and decisions that found no failure (rule version 2026.12.06.2): every visit gains
+  `dates_passed`, after `status`: true for an `announced` trip whose last possible day is
+  before today (not confirmed as taken: its verdict stays `upcoming`, but it is no early
+  warning), false otherwise, decided each day when answered. A trip not made to a place the
+  host did not control has a `place_not_controlled` reason (`state`, `status`,
+  `controlled_by`) after its `trip`. A finding's `kind` may be `no_failure` (a decision on
+  the visit that found no failure to comply: Nigeria, 5 September 2013), also as a filter
+  value of `/findings/?kind=`; the `no_court_finding` reason of a `non_compliance` verdict
+  on such a visit has `no_failure`, the decision's date.
 """
 
 

@@ -257,7 +257,9 @@ GLOSSARY = {
     "Finding.state": "The state the finding concerns.",
     "kind": "The decision's kind: `art_87_7` (a finding of non-compliance under Art. 87(7)) or "
     "`other` (another decision on the state's cooperation, with no such finding; most inform "
-    "the Security Council or the Assembly).",
+    "the Security Council or the Assembly) or `no_failure` (a decision on the visit that found no "
+    "failure to comply: a `non_compliance` verdict on it is iccwatch's reading against the "
+    "Court's).",
     "TreatyEvent.kind": "What happened: signed, deposited, entry_into_force, withdrawal_notified, "
     "withdrawal_revoked or withdrawal_effective.",
     "decided": "When the chamber decided.",

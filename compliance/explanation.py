@@ -39,6 +39,9 @@ The keys and their own params (see REASON_KEYS):
 - `visit` (visit, status, outcome, conclusion "non_compliance" | "no_obligation" |
   "complied"), `trip` (visit, status "cancelled" | "virtual" | "announced"),
   `no_control` (visit, status, outcome, controlled_by: a state or None);
+  `place_not_controlled` (state, status "announced" | "cancelled" | "virtual",
+  controlled_by: a state or None), after the `trip` of a trip not made to a place the
+  host did not control: it could not arrest there, so the trip is no early warning;
 - `justification` (state, text); `finding` (decided, kind, chamber, reference,
   referred_to_asp, referred_to_unsc: where an Art. 87(7) finding was referred, false for a
   decision of kind `other`; informed_asp, informed_unsc: the bodies a decision of kind
@@ -47,7 +50,8 @@ The keys and their own params (see REASON_KEYS):
   Art. 87(7) finding, made without referral, that left no referral standing); `no_court_finding` (other_decision: a
   decision on the visit that made no Art. 87(7) finding follows; a `non_compliance`
   verdict on a visit of which the Court has made no such finding is iccwatch's reading
-  of the facts, not the Court's); `date_note` (kind "visit" | "warrant", uniform,
+  of the facts, not the Court's; no_failure: the date of a decision that found no failure
+  to comply, present only where there is one, against which that reading stands); `date_note` (kind "visit" | "warrant", uniform,
   state, start, end, span: a visit read over the spans it may have covered;
   in_force_throughout: False, present only for a trip not made that would have bound the
   host on every possible day (or reading) with a warrant in force while on some none was,
@@ -70,6 +74,7 @@ from compliance.facts import (
     COMPLIED,
     DETERRED,
     NO_CONTROL,
+    NO_HOST_CONTROL,
     NO_OBLIGATION,
     NO_WARRANT_IN_FORCE,
     NON_COMPLIANCE,
@@ -106,6 +111,7 @@ REASON_KEYS = (
     "visit",
     "trip",
     "no_control",
+    "place_not_controlled",
     "justification",
     "finding",
     "no_standing_referral",
@@ -274,7 +280,30 @@ class Reasons:
         made none: Nigeria, 5 September 2013), so that no reader takes it for the Court's."""
         if any(f.kind == ART_87_7 for f in self.findings):
             return []
-        return [{"key": "no_court_finding", "other_decision": bool(self.findings)}]
+        reason = {"key": "no_court_finding", "other_decision": bool(self.findings)}
+        cleared = sorted(
+            (f for f in self.findings if f.found_no_failure), key=lambda f: f.decided.first
+        )
+        if cleared:
+            # The Court found no failure: the verdict is iccwatch's reading against it.
+            reason["no_failure"] = _iso(cleared[-1].decided)
+        return [reason]
+
+    def _place_not_controlled(self) -> list[dict]:
+        """For a trip not made (announced, called off, by video) to a place the host did not
+        control (DOMAIN.md, "Visit": `host_control` none, Putin in occupied Mariupol): that
+        the host could not arrest there, naming who controlled it where known; [] otherwise."""
+        v = self.visit
+        if v.host_control != NO_HOST_CONTROL:
+            return []
+        return [
+            {
+                "key": "place_not_controlled",
+                "state": self._state(),
+                "status": v.status,
+                "controlled_by": state_ref(None, v.controlled_by) if v.controlled_by else None,
+            }
+        ]
 
     def _justification(self) -> list[dict]:
         text = self.visit.host_justification.strip()
@@ -631,6 +660,7 @@ class Reasons:
         day (`in_force_throughout` False), a date note that says it was bound on those with
         one."""
         trip = {"key": "trip", **self._visit_ref(), "status": self.visit.status}
+        trip = (trip, *self._place_not_controlled())
         why, note = [], []
         if not known:
             # Bound on some of the days a warrant was in force and not on others: the
@@ -651,7 +681,7 @@ class Reasons:
             if why[0]["key"] == "would_be_bound":
                 why += [self.warrant(self.warrants[w], reading.day) for w in self._cited(reading)]
                 note = self._date_note(reading, True, True, in_force_throughout)
-        return (trip, *why, *self._findings(), *note, *self._sources())
+        return (*trip, *why, *self._findings(), *note, *self._sources())
 
     def explain(
         self,
@@ -686,7 +716,13 @@ class Reasons:
             # is said in force throughout the trip's possible days by its own dates alone:
             # where the answer depends on the day, the host's obligation may be what varies.
             cited = [self.warrant(self.warrants[wid], s.day) for wid in self._cited(s)]
-            return (trip, *would, *(cited if would[0]["key"] == "would_be_bound" else []), *tail)
+            return (
+                trip,
+                *self._place_not_controlled(),
+                *would,
+                *(cited if would[0]["key"] == "would_be_bound" else []),
+                *tail,
+            )
         if s.code == NO_WARRANT_IN_FORCE:
             return (self._no_warrant(), *tail)
         if s.code == WARRANT_NOT_PUBLIC:

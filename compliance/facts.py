@@ -92,7 +92,14 @@ from dataclasses import dataclass, field
 #   carries the four (an Art. 87(7) finding's `informed_*` false). It said
 #   `referred_to_asp: true`, read as a referral. The stored reasons of earlier rules are
 #   rewritten so (visits migration 0047). No verdict code changes.
-RULE_VERSION = "2026.12.06"
+# 2026.12.06.2: a trip not made (announced, called off, by video) to a place the host did not
+#   control (`host_control` none) says so (`place_not_controlled`, with who controlled it
+#   where known): the host could not arrest there, so it is no early warning for it. A
+#   decision of the Court on the visit that found no failure to comply (kind `no_failure`:
+#   Nigeria, 5 September 2013) is told as such, and a `non_compliance` verdict on that visit
+#   says it is iccwatch's own reading against the Court's (`no_failure` on
+#   `no_court_finding`); the self-check surfaces the disagreement. No verdict code changes.
+RULE_VERSION = "2026.12.06.2"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that
 # deposited its instrument by 2002-04-11 (the 60th instrument's deposit).
@@ -156,6 +163,10 @@ WITHDRAWN_REVIEW = "withdrawn"
 # Kinds of ICC finding.
 ART_87_7 = "art_87_7"
 OTHER_FINDING = "other"
+# A decision on the visit that found no failure to comply (Nigeria, 5 September 2013): no
+# Art. 87(7) finding, and a ruling against one. It decides no verdict; the rule tells it.
+NO_FAILURE_FINDING = "no_failure"
+FINDING_KINDS = (ART_87_7, OTHER_FINDING, NO_FAILURE_FINDING)
 
 FAILED_OUTCOMES = ("not_arrested", "left_early", "released")
 PRESENT_STATUSES = (OCCURRED, TRANSIT)
@@ -424,6 +435,13 @@ class FindingFacts:
         """Whether the decision is an Art. 87(7) finding of non-compliance (kind
         'art_87_7'), the only decision that refers a failure or lifts a referral."""
         return self.kind == ART_87_7
+
+    @property
+    def found_no_failure(self) -> bool:
+        """Whether the decision found that the state had not failed to comply (kind
+        'no_failure': Nigeria, 5 September 2013, justifiable reasons, no referral): the
+        Court's reading against which a `non_compliance` verdict is iccwatch's own."""
+        return self.kind == NO_FAILURE_FINDING
 
     @property
     def referred(self) -> bool:

@@ -595,7 +595,10 @@ def evaluate(
 
 
 def self_check(
-    verdict: Verdict | Decision, has_art_87_7_finding: bool, expected_verdict: str = ""
+    verdict: Verdict | Decision,
+    has_art_87_7_finding: bool,
+    expected_verdict: str = "",
+    has_no_failure_decision: bool = False,
 ) -> str:
     """A warning (English, for staff) when the verdict (or decision) disagrees with the data, else ''.
 
@@ -605,9 +608,17 @@ def self_check(
     means the data or the rule is wrong somewhere (docs/DOMAIN.md, "Self-check"). A
     withdrawn verdict (a visit rejected on review or removed from the dataset) is checked
     against neither: it has left the record, and no finding or note about it is a
-    disagreement.
+    disagreement. `has_no_failure_decision`: the data records a decision of the Court on
+    this visit that found no failure to comply (kind `no_failure`: Nigeria, 5 September
+    2013); a `non_compliance` verdict then is iccwatch's reading against the Court's, which
+    staff must see.
     """
     problems = []
+    if has_no_failure_decision and verdict.code == NON_COMPLIANCE:
+        problems.append(
+            "The ICC found no failure to comply for this visit, but the verdict is "
+            f"{verdict.code} (iccwatch's reading against the Court's decision)."
+        )
     if has_art_87_7_finding and verdict.code not in (NON_COMPLIANCE, WITHDRAWN):
         problems.append(
             f"The ICC found non-compliance for this visit, but the verdict is {verdict.code}."

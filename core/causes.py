@@ -52,6 +52,7 @@ OBJECTS = {
 FINDING_KINDS = {
     "art_87_7": gettext_noop("ICC finding of non-compliance under Art. 87(7)"),
     "other": gettext_noop("ICC decision on cooperation"),
+    "no_failure": gettext_noop("ICC decision finding no failure to comply"),
 }
 TREATY_EVENTS = {
     "signed": gettext_noop("signature"),

@@ -1430,6 +1430,46 @@ def _no_control(r: dict, ctx: Context) -> str:
     )
 
 
+def _place_not_controlled(r: dict, ctx: Context) -> str:
+    """A trip not made to a place the host did not control (DOMAIN.md, "Visit": occupied
+    territory): the host could not arrest there, so an announced trip is no early warning
+    for it, and one called off could not have been an arrest; who controlled it, where
+    known."""
+    params = {"state": _state(r.get("state"))}
+    if r.get("controlled_by"):
+        params["controller"] = _state(r["controlled_by"])
+        if r.get("status") == "announced":
+            return (
+                _(
+                    "The place is outside the control of %(state)s (controlled by "
+                    "%(controller)s): the host state could not arrest there, so the trip is no early "
+                    "warning for it."
+                )
+                % params
+            )
+        return (
+            _(
+                "The place was outside the control of %(state)s (controlled by %(controller)s): "
+                "the host state could not have arrested there."
+            )
+            % params
+        )
+    if r.get("status") == "announced":
+        return (
+            _(
+                "The place is outside the control of %(state)s: the host state could not arrest there, "
+                "so the trip is no early warning for it."
+            )
+            % params
+        )
+    return (
+        _(
+            "The place was outside the control of %(state)s: the host state could not have arrested there."
+        )
+        % params
+    )
+
+
 def _quoted(text: str) -> str:
     """A quotation as it stands inside a sentence that ends after the closing quote: its own
     closing full stop dropped after a word, so the sentence does not end twice (“…
@@ -1481,6 +1521,13 @@ def _no_standing_referral(r: dict, ctx: Context) -> str:
 def _no_court_finding(r: dict, ctx: Context) -> str:
     """iccwatch's verdict told apart from the Court's: no Art. 87(7) finding on the visit
     (when a decision that made none follows, its own sentence says so)."""
+    if r.get("no_failure"):
+        # Nigeria, 5 September 2013: the Court found no failure; the verdict reads the facts
+        # against it, and says so before the decision's own sentence.
+        return _(
+            "This verdict is iccwatch's own reading of the facts, against the Court's: a "
+            "decision of the Court of %(date)s found that the state had not failed to comply."
+        ) % {"date": format_date(r["no_failure"])}
     if r.get("other_decision"):
         return _("This verdict is iccwatch's reading of the facts, not a finding of the Court.")
     return _(
@@ -1548,6 +1595,29 @@ def _other_decision(r: dict, on: str, chamber: str) -> str:
         _(
             "The ICC issued a decision on the state's cooperation %(on)s; it made no finding of "
             "non-compliance under Art. 87(7)."
+        )
+        % params
+    )
+
+
+def _no_failure_decision(on: str, chamber: str) -> str:
+    """A decision on the visit that found no failure to comply (the data's kind
+    `no_failure`: Nigeria, 5 September 2013), which refers nothing."""
+    params = {"on": on, "chamber": chamber}
+    if chamber:
+        return (
+            _(
+                "ICC %(chamber)s found %(on)s that the state had not failed to comply with its "
+                "obligation to arrest and surrender; it made no finding of non-compliance under "
+                "Art. 87(7) and referred nothing."
+            )
+            % params
+        )
+    return (
+        _(
+            "The ICC found %(on)s that the state had not failed to comply with its obligation to "
+            "arrest and surrender; it made no finding of non-compliance under Art. 87(7) and "
+            "referred nothing."
         )
         % params
     )
@@ -1622,6 +1692,8 @@ def _finding(r: dict, ctx: Context) -> str:
 def _finding_sentence(r: dict, ctx: Context) -> str:
     on = _on(r["decided"]) if r.get("decided") else _("on an unknown date")
     chamber = chamber_name(r.get("chamber", ""))
+    if r.get("kind") == "no_failure":
+        return _no_failure_decision(on, chamber)
     if r.get("kind", "art_87_7") != "art_87_7":
         return _other_decision(r, on, chamber)
     asp, unsc = r.get("referred_to_asp"), r.get("referred_to_unsc")
@@ -2035,6 +2107,7 @@ RENDERERS: dict[str, Callable[[dict, Context], str]] = {
     "visit": _visit_sentence,
     "trip": _trip,
     "no_control": _no_control,
+    "place_not_controlled": _place_not_controlled,
     "justification": _justification,
     "finding": _finding,
     "no_standing_referral": _no_standing_referral,

@@ -1221,6 +1221,19 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
         end = v.visit_date(row, "end")
         if start and status and (refused := english(visit_started_too_late, start, status)):
             v.error(row, "start", refused)
+        last = end or start
+        if status == VisitStatus.ANNOUNCED and last and last.last < timezone.localdate():
+            # A trip announced when the dataset was made may have passed by the day it is
+            # imported: the row still imports (a shipped dataset must keep importing as time
+            # passes), and the site says "dates passed; not confirmed as taken".
+            v.warn(
+                row,
+                "status",
+                f"announced, but its dates passed ({last.isoformat()}) before the import "
+                f"date ({timezone.localdate().isoformat()}): not confirmed as taken; record "
+                "whether it occurred, was cancelled or was attended by video "
+                "(manage.py announced_passed lists them)",
+            )
         if end and not row.values["start"]:
             v.error(row, "end", "an end date needs a start date")
         v.in_order(row, "start", "end", start, end)
@@ -2596,6 +2609,14 @@ def self_check_warnings(parsed: Parsed) -> list[str]:
                 "territory in `place`"
             )
     for row, data in parsed.findings:
+        if data["visit"] and data["kind"] == FindingKind.NO_FAILURE:
+            actual = codes.get(data["visit"])
+            if actual == VerdictCode.NON_COMPLIANCE:
+                warnings.append(
+                    f"{row.where}: visit_id: the ICC found no failure to comply, but the "
+                    f"verdict on {data['visit']} is {actual}: iccwatch's reading against the "
+                    "Court's decision (self-check)"
+                )
         if data["visit"] and data["kind"] == FindingKind.ART_87_7:
             actual = codes.get(data["visit"])
             if actual not in (VerdictCode.NON_COMPLIANCE, VerdictCode.WITHDRAWN):

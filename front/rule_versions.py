@@ -40,6 +40,19 @@ VERSIONS: tuple[RuleVersion, ...] = tuple(
     RuleVersion(version, datetime.date.fromisoformat(day), summary)
     for version, day, summary in (
         (
+            "2026.12.06.2",
+            "2026-12-06",
+            _(
+                "Explanations: a trip announced, called off or attended by video to a place "
+                "the host did not control (occupied territory) says so, and who controlled "
+                "it where known: the host could not arrest there, so an announced trip there "
+                "is no early warning for it. A decision of the Court that found no failure "
+                "to comply (Nigeria, 5 September 2013) is told as such, and a failure to "
+                "arrest on that visit is said to be iccwatch's own reading of the facts, "
+                "against the Court's decision. No verdict changes."
+            ),
+        ),
+        (
             "2026.12.06",
             "2026-12-06",
             _(

@@ -139,6 +139,13 @@ _DATA_CHECKS = (
         ),
         "expected",
     ),
+    (
+        re.compile(
+            r"The ICC found no failure to comply for this visit, but the verdict is "
+            r"(?P<code>\w+) \(iccwatch's reading against the Court's decision\)\."
+        ),
+        "no_failure",
+    ),
 )
 
 
@@ -167,7 +174,15 @@ def data_check_words(text: str) -> SimpleNamespace:
             return SimpleNamespace(text=text, translated=False)
         kind, match = found
         verdict = _label_or_code(match.group("code"))
-        if kind == "finding":
+        if kind == "no_failure":
+            said.append(
+                _(
+                    "The ICC found no failure to comply on this visit, but the verdict is "
+                    "“%(verdict)s”: iccwatch's reading against the Court's decision."
+                )
+                % {"verdict": verdict}
+            )
+        elif kind == "finding":
             said.append(
                 _(
                     "The ICC found non-compliance on this visit (Art. 87(7)), but the verdict is "
@@ -609,16 +624,37 @@ def incident_line(visit) -> str:
     )
 
 
-def early_warnings():
+def early_warnings(today=None):
     """Announced trips to hosts that will be bound to arrest (verdict `upcoming`, bound):
-    early warnings, not incidents; soonest first."""
-    from visits.models import VerdictCode, Visit
+    early warnings, not incidents; soonest first. Not those whose dates have all passed
+    before `today` (default: the local date; visits.models.announced_dates_passed: not
+    confirmed as taken, no longer ahead), nor those to a place the host did not control
+    (`host_control` none: it could not arrest there; docs/DOMAIN.md, "Visit")."""
+    from visits.models import HostControl, VerdictCode, Visit, dates_passed_condition
 
     return (
         Visit.objects.published()
         .with_verdicts()
         .filter(verdict__code=VerdictCode.UPCOMING, verdict__would_have_been_bound=True)
+        .exclude(host_control=HostControl.NONE)
+        .exclude(dates_passed_condition(today))
         .order_by("start", "pk")
+    )
+
+
+def is_early_warning(visit, today=None) -> bool:
+    """Whether `visit` (with its verdict) is one of `early_warnings(today)`, read from the
+    visit at hand: `upcoming` to a bound host, a place it controlled, dates not all passed."""
+    from visits.models import HostControl, VerdictCode
+
+    verdict = verdict_of(visit)
+    return (
+        verdict is not None
+        and verdict.code == VerdictCode.UPCOMING
+        and bool(verdict.would_have_been_bound)
+        and visit.review_state == "verified"
+        and visit.host_control != HostControl.NONE
+        and not visit.dates_passed(today)
     )
 
 
@@ -1073,20 +1109,26 @@ def _state_counts(hosted_visits):
 def person_counts(person) -> tuple[VisitTally, list[int]]:
     """(VisitTally of `person`'s trips, the ids of the early warnings listed when the
     person page summarises the trips): the person page's and the person card's counts,
-    counted once per data version (the summary `person:<id>`, recounted after writes)."""
+    counted once per data version and per day (the summary `person:<id>:<day>`, recounted
+    after writes and each day: an announced trip's dates pass at midnight)."""
+    from django.utils import timezone
+
     from core import pagecache
     from visits.models import Visit
 
+    today = timezone.localdate()
     trips = Visit.objects.published().filter(person=person)
-    return pagecache.summary(f"person:{person.pk}", lambda: _person_counts(person, trips))
+    return pagecache.summary(
+        f"person:{person.pk}:{today.isoformat()}", lambda: _person_counts(person, trips, today)
+    )
 
 
-def _person_counts(person, trips):
+def _person_counts(person, trips, today=None):
     """`person_counts`'s value, counted now: two queries past LATEST_TRIPS, else one."""
     tally = visit_tally(trips)
     warnings = []
     if tally.total > LATEST_TRIPS:
-        early = early_warnings().filter(person=person)
+        early = early_warnings(today).filter(person=person)
         warnings = list(early.values_list("pk", flat=True)[:LATEST_TRIPS])
     return tally, warnings
 

@@ -450,7 +450,10 @@ def _evaluate_rows(cur, rows, facts: FactBook, cause, now) -> EvaluationStats:
             sources.get(visit_id, ()),
         )
         check = compliance.self_check(
-            verdict, any(f.kind == "art_87_7" for f in visit_findings), row[26]
+            verdict,
+            any(f.kind == compliance.ART_87_7 for f in visit_findings),
+            row[26],
+            has_no_failure_decision=any(f.found_no_failure for f in visit_findings),
         )
         old_code, old_basis, _old_expl, old_would, old_check, old_warrants, requested_at, reason = (
             row[15:23]

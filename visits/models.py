@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth, TruncYear
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -323,6 +324,14 @@ class Visit(models.Model):
     def get_absolute_url(self):
         return reverse("visit", kwargs={"slug": self.slug})
 
+    def dates_passed(self, today: datetime.date | None = None) -> bool:
+        """Whether this is an `announced` trip whose last possible day is before `today`
+        (default: the local date): `announced_dates_passed`. Decided when shown, never
+        stored: the verdict stays `upcoming` whatever the day the rule ran."""
+        return announced_dates_passed(
+            self.status, self.start, self.start_precision, self.end, self.end_precision, today
+        )
+
     def possible_days(self) -> tuple[datetime.date, datetime.date] | None:
         """The first and last possible day of the visit, None when it is undated: a date
         known to the month or the year covers all of it, and a visit with no end covers
@@ -332,6 +341,56 @@ class Visit(models.Model):
         start = Period.from_stored(self.start, self.start_precision)
         end = Period.from_stored(self.end, self.end_precision) if self.end else start
         return start.first, end.last
+
+
+def announced_dates_passed(
+    status: str | None,
+    start: datetime.date | None,
+    start_precision: str | None,
+    end: datetime.date | None,
+    end_precision: str | None,
+    today: datetime.date | None = None,
+) -> bool:
+    """Whether a trip recorded as `announced` (docs/DOMAIN.md, "Visit": publicly planned for
+    future dates and not yet taken) has dates that have all passed: its last possible day
+    (the end, else the start, read to the end of its month or year when partial) is before
+    `today` (default: the local date). Such a trip is not known to have been taken: the site
+    and the API say "dates passed; not confirmed as taken", and it is no longer an early
+    warning, until someone records what became of it (`manage.py announced_passed` lists
+    them). False for any other status and for an undated trip. Decided at display time,
+    never stored: the rule's verdict (`upcoming`) does not depend on the day it ran."""
+    if status != "announced" or start is None:
+        return False
+    today = today or timezone.localdate()
+    if end is not None:
+        last = Period.from_stored(end, end_precision or "day").last
+    else:
+        last = Period.from_stored(start, start_precision or "day").last
+    return last < today
+
+
+def dates_passed_condition(today: datetime.date | None = None) -> Q:
+    """`announced_dates_passed` as a condition on Visit querysets: an announced trip whose
+    last possible day is before `today` (default: the local date). A date known to the
+    month or the year is stored as its first day, so it has passed when that day falls
+    before the first day of `today`'s month or year."""
+    today = today or timezone.localdate()
+    bounds = {
+        "day": today,
+        "month": today.replace(day=1),
+        "year": today.replace(month=1, day=1),
+    }
+
+    def passed(field: str) -> Q:
+        condition = Q()
+        for precision, bound in bounds.items():
+            condition |= Q(**{f"{field}_precision": precision, f"{field}__lt": bound})
+        return condition
+
+    return Q(status="announced") & (
+        Q(end__isnull=False) & passed("end")
+        | Q(end__isnull=True, start__isnull=False) & passed("start")
+    )
 
 
 class CitedDetails(models.Model):
@@ -418,10 +477,13 @@ class FindingKind(models.TextChoices):
     """An ICC decision on cooperation (docs/DOMAIN.md, "ICC finding"): a finding of
     non-compliance under Art. 87(7) of the Rome Statute, or any other decision (one that
     only informs the Security Council or the Assembly, or finds no failure), which is
-    never counted as a finding."""
+    never counted as a finding; `no_failure`, a decision on the visit that found no failure
+    to comply (Nigeria, 5 September 2013), which the rule tells against its own reading
+    (compliance.NO_FAILURE_FINDING)."""
 
     ART_87_7 = "art_87_7", _("Art. 87(7) finding of non-compliance")
     OTHER = "other", _("other decision on cooperation (no Art. 87(7) finding)")
+    NO_FAILURE = "no_failure", _("decision finding no failure to comply")
 
 
 @history.track()
@@ -430,7 +492,8 @@ class Finding(models.Model):
 
     `kind` art_87_7 is a Pre-Trial Chamber finding of non-compliance under Art. 87(7);
     `other` another decision on the state's cooperation, which makes no Art. 87(7)
-    finding (most inform the Security Council or the Assembly of States Parties). Most concern one visit; some a failure on the state's own territory
+    finding (most inform the Security Council or the Assembly of States Parties);
+    `no_failure` a decision on the visit that found no failure to comply. Most concern one visit; some a failure on the state's own territory
     with no visit (Sudan 2010 and 2015, Libya 2014). `decided` may be known only to the
     month or year (`decided_precision`).
     """

@@ -105,6 +105,7 @@ MONGOLIA = {
     "end_precision": "day",
     "occasion": "Official visit (talks with President Khurelsukh; Khalkhin Gol anniversary)",
     "status": "occurred",
+    "dates_passed": False,
     "outcome": "not_arrested",
     "host_notified": False,
     "host_justification": None,

@@ -35,6 +35,7 @@ from visits.models import (
     CHANGES_A_VERDICT_SQL,
     Citation,
     WithdrawalCitation,
+    announced_dates_passed,
     decision_bodies,
     verdict_label,
 )
@@ -307,6 +308,10 @@ class VisitRows:
             "end_precision": dates["end_precision"],
             "occasion": _text(occasion),
             "status": status,
+            # As VisitSerializer.get_dates_passed (visits.models.announced_dates_passed).
+            "dates_passed": announced_dates_passed(
+                status, start, start_precision, end, end_precision
+            ),
             "outcome": outcome,
             "host_notified": notified,
             "host_justification": _text(justification),

@@ -78,13 +78,17 @@ class VisitVerdictSerializer(PlainReadMixin, serializers.Serializer):
         "does not oblige this host: `resolution`, `adopted`, `bound`, the states it obliges), "
         "`would_be_bound`, "
         "`would_not_be_bound`), warrant (`warrant`, `no_warrant_in_force`, `warrant_sealed`), visit "
-        "(`visit`, `trip`, `no_control`), `justification`, `finding` (an ICC decision on the visit: "
+        "(`visit`, `trip`, `no_control` (who controlled the place: `controlled_by`), "
+        "`place_not_controlled` (a trip not made to a place the host did not control: it could not "
+        "arrest there, so an announced one is no early warning; `state`, `status`, "
+        "`controlled_by`)), `justification`, `finding` (an ICC decision on the visit: "
         "`decided`, `kind`, `chamber`, `reference`; `referred_to_asp` and `referred_to_unsc` where "
         "an Art. 87(7) finding was referred, false for a decision of kind `other`, whose "
         "`informed_asp` and `informed_unsc` say which bodies it only informed, as on /findings/), "
         "`no_standing_referral`, "
         "`no_court_finding` (a `non_compliance` verdict of which the Court has made no Art. 87(7) "
-        "finding: iccwatch's reading of the facts), `date_note`, `sources`, and `pending` or `withdrawn` for a visit without a verdict. "
+        "finding: iccwatch's reading of the facts; `no_failure`, where present, the date of a "
+        "decision that found no failure to comply, against which it stands), `date_note`, `sources`, and `pending` or `withdrawn` for a visit without a verdict. "
         "`explanation` is their rendering. Empty for a verdict recorded before reasons were kept.",
     )
     explanation = serializers.CharField(
@@ -341,6 +345,13 @@ class VisitSerializer(PlainReadMixin, BlankTextAsNull, serializers.HyperlinkedMo
         "may have no outside source).",
     )
     page_url = serializers.SerializerMethodField(help_text="The visit's page on the site.")
+    dates_passed = serializers.SerializerMethodField(
+        help_text="True for an `announced` trip whose last possible day (the end, else the "
+        "start, to the end of its month or year when partial) is before today: not confirmed "
+        "as taken, and no longer an early warning, though its verdict stays `upcoming` (the "
+        "verdict does not depend on the day the rule ran). False otherwise. Decided when "
+        "answered, each day."
+    )
     start_precision = PrecisionField("start")
     end_precision = PrecisionField(
         "end",
@@ -365,6 +376,7 @@ class VisitSerializer(PlainReadMixin, BlankTextAsNull, serializers.HyperlinkedMo
             "end_precision",
             "occasion",
             "status",
+            "dates_passed",
             "outcome",
             "host_notified",
             "host_justification",
@@ -404,6 +416,9 @@ class VisitSerializer(PlainReadMixin, BlankTextAsNull, serializers.HyperlinkedMo
         if cited is None:
             cited = visit.withdrawal_citations.select_related("source").order_by("source__url")
         return CitationSerializer(many=True, context=self.context).to_representation(cited)
+
+    def get_dates_passed(self, visit) -> bool:
+        return visit.dates_passed()
 
     def get_page_url(self, visit) -> str:
         # Visit.get_absolute_url, without a reverse() per row.

@@ -581,8 +581,9 @@ class FindingFilterSet(NamedRecordsMixin, django_filters.FilterSet):
     )
     kind = AnyOfChoiceFilter(
         choices=FindingKind.choices,
-        label="`art_87_7` (a finding of non-compliance) or `other` (a decision informing the UN "
-        "Security Council or the Assembly); both: `art_87_7,other`.",
+        label="`art_87_7` (a finding of non-compliance), `other` (a decision informing the UN "
+        "Security Council or the Assembly) or `no_failure` (a decision that found no failure to "
+        "comply); several: `art_87_7,other`.",
     )
     person = AnyOfSlugFilter(
         field_name="persons__slug",

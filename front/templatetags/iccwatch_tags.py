@@ -101,6 +101,29 @@ def verdict_label(code, would_have_been_bound=None):
 
 
 @register.filter
+def dates_passed(visit) -> bool:
+    """{{ visit|dates_passed }} -> whether `visit` (a Visit, or a row with its `status`,
+    `start`, `start_precision`, `end` and `end_precision`: the search's) is an announced
+    trip whose dates have all passed today (visits.models.announced_dates_passed): shown
+    beside its `upcoming` verdict as "dates passed; not confirmed as taken". False for
+    none. Pages are cached per day (core.pagecache), so it never outlives the day."""
+    from visits.models import announced_dates_passed
+
+    if not visit:
+        return False
+    if isinstance(visit, dict):
+        get = visit.get
+    else:
+
+        def get(name):
+            return getattr(visit, name, None)
+
+    return announced_dates_passed(
+        get("status"), get("start"), get("start_precision"), get("end"), get("end_precision")
+    )
+
+
+@register.filter
 def partial(day, precision="day"):
     """{{ warrant.issued|partial:warrant.issued_precision }} -> 2009-03-04, 2009-03 or 2009
     (for data: <time datetime>, downloads)."""

@@ -98,14 +98,22 @@ def status_map(
     return svg, table, hosts
 
 
-def home_counts() -> dict:
-    """The home page's summary (`_counts`), counted once per data version."""
-    return pagecache.summary("home", _counts)
+def summary_name(today=None) -> str:
+    """The name of the home page's summary for `today` (default: the local date):
+    "home:2026-12-06". Its early warnings depend on the day (an announced trip's dates pass
+    at midnight), so each day has its own, never yesterday's."""
+    return f"home:{(today or timezone.localdate()).isoformat()}"
 
 
-def _counts() -> dict:
+def home_counts(today=None) -> dict:
+    """The home page's summary (`_counts`), counted once per data version and per day."""
+    today = today or timezone.localdate()
+    return pagecache.summary(summary_name(today), lambda: _counts(today))
+
+
+def _counts(today=None) -> dict:
     """The home page's counts over every visit, and which visits it lists (ids): a summary
-    recounted after writes (core.pagecache.summary)."""
+    recounted after writes and each day (core.pagecache.summary)."""
     published = Visit.objects.published()
     counts = published.aggregate(
         incidents=Count("pk", filter=Q(verdict__code=VerdictCode.NON_COMPLIANCE)),
@@ -120,7 +128,7 @@ def _counts() -> dict:
         .values_list("pk", flat=True)[:LATEST_INCIDENTS]
     )
     counts["warnings"] = list(
-        summaries.early_warnings().values_list("pk", flat=True)[:EARLY_WARNINGS]
+        summaries.early_warnings(today).values_list("pk", flat=True)[:EARLY_WARNINGS]
     )
     return counts
 
@@ -144,7 +152,7 @@ def home(request):
         statuses.setdefault(iso3, treaty_status.TERRITORY)
     for iso3 in NOT_STATES:
         statuses.setdefault(iso3, treaty_status.NOT_A_STATE)
-    counts = home_counts()
+    counts = home_counts(today)
     listed = _visits_by_ids(counts["latest"] + counts["warnings"])
     latest, warnings = (
         [listed[pk] for pk in counts[name] if pk in listed] for name in ("latest", "warnings")

@@ -198,7 +198,7 @@ def with_court_findings(visits):
     summaries.LATEST_TRIPS or LATEST_VISITS rows."""
     decisions = Finding.objects.filter(visit=OuterRef("pk"))
     findings = decisions.filter(kind=FindingKind.ART_87_7).order_by("decided", "pk")
-    others = decisions.filter(kind=FindingKind.OTHER).order_by("decided", "pk")
+    others = decisions.exclude(kind=FindingKind.ART_87_7).order_by("decided", "pk")
     counted = decisions.order_by().values("visit").annotate(n=Count("pk")).values("n")
     return visits.with_pending_reevaluation().annotate(
         icc_finding=Subquery(findings.values("decided")[:1]),

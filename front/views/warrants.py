@@ -22,7 +22,7 @@ from front.listing import Column, Listing
 from front.pages import render_page
 from front.search import resolve_person_names
 from states.models import State
-from visits.models import VerdictCode, Visit
+from visits.models import Visit
 from warrants.filters import WARRANT_SORTS, PersonFilterSet, WarrantFilterSet
 from warrants.models import Person, Situation, Warrant
 
@@ -193,17 +193,17 @@ def person_detail(request, slug: str):
     hosts = None  # every trip is drawn on the map, and shades it
     if tally.total <= summaries.LATEST_TRIPS:
         visits = list(trips.with_verdicts().with_pending_reevaluation().order_by("start", "pk"))
-        warnings = [
-            v
-            for v in visits
-            if summaries.verdict_code(v) == VerdictCode.UPCOMING and v.verdict.would_have_been_bound
-        ]
+        warnings = [v for v in visits if summaries.is_early_warning(v, timezone.localdate())]
     else:
         visits = summaries.latest(
             trips.with_verdicts().with_pending_reevaluation(), summaries.LATEST_TRIPS
         )
         found = {v.pk: v for v in trips.with_verdicts().filter(pk__in=warning_ids)}
-        warnings = [found[pk] for pk in warning_ids if pk in found]
+        warnings = [
+            found[pk]
+            for pk in warning_ids
+            if pk in found and summaries.is_early_warning(found[pk], timezone.localdate())
+        ]
         # The map draws the latest trips, and shades every host state by all the trips there.
         hosts = maps.person_host_shades(person)
     sources = list(person.sources.all())

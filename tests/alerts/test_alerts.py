@@ -1665,3 +1665,28 @@ def test_dates_no_longer_known_are_followed_up_without_failing_the_scan(reviewer
     assert follow_up["events"] == ["called_off", "dates_changed"]
     assert follow_up["dates"]["start"] is None and follow_up["dates"]["first_day"] is None
     assert scan() == 0
+
+
+def test_an_announced_visit_to_a_place_the_host_did_not_control_alerts_no_one(
+    reviewer, receiver, scan
+):
+    """The host is bound on paper but could not arrest there (an occupied city): an
+    announced trip there is no early warning for it, and no urgent alert goes out."""
+    subscribe(reviewer, url=receiver.url)
+    start = TODAY + datetime.timedelta(days=10)
+    occupied = make_visit(
+        putin(),
+        mongolia(),
+        start=start,
+        status="announced",
+        outcome="n/a",
+        host_control="none",
+        controlled_by=china(),
+    )
+    verdict = Verdict.objects.get(visit=occupied)
+    assert (verdict.code, verdict.would_have_been_bound) == ("upcoming", True)
+    assert any(r["key"] == "place_not_controlled" for r in verdict.reasons)
+    assert urgent.urgency(occupied, TODAY) is None
+    assert scan() == 0
+    assert receiver.requests == []
+    assert occupied not in summaries.early_warnings(TODAY)

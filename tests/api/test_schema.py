@@ -738,8 +738,10 @@ def test_the_schema_documents_the_second_editions_values_and_lang(openapi):
     assert "unsc_referral" in enums["BasisEnum"]
     assert "announced" in enums["VisitStatusEnum"]
     assert set(enums["HostControlEnum"]) == {"effective", "none"}
-    assert set(enums["FindingKindEnum"]) == {"art_87_7", "other"}
+    assert set(enums["FindingKindEnum"]) == {"art_87_7", "other", "no_failure"}
     visit = openapi["components"]["schemas"]["Visit"]["properties"]
+    assert visit["dates_passed"]["type"] == "boolean"
+    assert "not confirmed as taken" in visit["dates_passed"]["description"]
     for field in ("host_control", "controlled_by", "expected_verdict", "withdrawal_note"):
         assert field in visit, field
     verdict = openapi["components"]["schemas"]["VisitVerdict"]["properties"]

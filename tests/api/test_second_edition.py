@@ -122,6 +122,13 @@ def test_an_announced_trip_is_upcoming_and_not_an_incident(seeded, api_client):
     assert ids(api_client, status="announced") == {visit.slug}
     assert ids(api_client, verdict="upcoming") == {visit.slug}
     assert visit.slug not in ids(api_client, "/api/v1/incidents/")
+    # Its dates are past: not confirmed as taken, said when answered (the verdict is kept).
+    detail = api_client.get(f"/api/v1/visits/{visit.slug}/").json()
+    assert (detail["status"], detail["dates_passed"]) == ("announced", True)
+    listed = api_client.get("/api/v1/visits/", {"status": "announced"}).json()["results"]
+    assert [(v["id"], v["dates_passed"]) for v in listed] == [(visit.slug, True)]
+    other = api_client.get(f"/api/v1/visits/{MONGOLIA}/").json()
+    assert other["dates_passed"] is False
 
 
 def test_a_trip_called_off_to_a_host_not_bound_is_labelled_as_the_site_labels_it(

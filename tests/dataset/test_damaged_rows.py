@@ -84,6 +84,23 @@ def test_a_visit_dated_beyond_any_real_date_or_taking_place_in_the_future_is_ref
     assert Visit.objects.get(slug=HUNGARY).verdict.code == "upcoming"
 
 
+def test_an_announced_trip_whose_dates_passed_imports_with_a_warning(seeded, dataset_dir, tmp_path):
+    """A dataset shipped with a trip announced for next month must keep importing once that
+    month has passed: a warning names the row (its dates passed, not confirmed as taken),
+    never a refusal; its verdict stays `upcoming` (it does not depend on the day)."""
+    path = newer_copy(dataset_dir, tmp_path / "data")
+    edit(path, "visits.csv", "id", HUNGARY, status="announced", outcome="n/a")
+    line = line_of(path, "visits.csv", f"{HUNGARY},")
+    report = import_dataset(path)
+    today = timezone.localdate().isoformat()
+    assert (
+        f"visits.csv:{line}: status: announced, but its dates passed (2025-04-06) before the "
+        f"import date ({today}): not confirmed as taken" in "\n".join(report.warnings)
+    )
+    visit = Visit.objects.get(slug=HUNGARY)
+    assert visit.verdict.code == "upcoming" and visit.dates_passed()
+
+
 # --- 2. A file cut short ----------------------------------------------------------------
 
 

@@ -18,7 +18,6 @@ KENYA = "omar-al-bashir-ken-2010-08-27"
 # finding (kind `other`), by the visit they are about.
 NO_FINDING = [
     KENYA,
-    "omar-al-bashir-nga-2013-07-14",
     "omar-al-bashir-dji-2011-05-07",
     "omar-al-bashir-tcd-2010-07-21",
 ]
@@ -88,6 +87,14 @@ def test_a_verdict_history_names_a_decision_without_a_finding_as_the_decisions_b
         told = history(text(reader.get(f"/fr/visits/{slug}/")), "Historique du verdict")
         assert "ajout\u00a0: décision de la CPI sur la coopération (" in told, (slug, told)
         assert "ajout\u00a0: constat" not in told, (slug, told)
+    # Nigeria, 5 September 2013: a decision that found no failure (kind no_failure), named
+    # as such, never as a finding.
+    nigeria = "omar-al-bashir-nga-2013-07-14"
+    drop_kinds(nigeria)
+    assert Finding.objects.get(visit__slug=nigeria).kind == "no_failure"
+    told = history(text(reader.get(f"/visits/{nigeria}/")), "History of the verdict")
+    assert "ICC decision finding no failure to comply (Nigeria, 5 September 2013)" in told, told
+    assert "finding of non-compliance" not in told
 
 
 def test_a_verdict_history_names_an_art_87_7_finding_as_one(reader, seeded):

@@ -51,10 +51,14 @@ def test_a_decision_without_an_art_87_7_finding_is_not_labelled_one(reader, seed
     html = body(reader.get("/visits/omar-al-bashir-nga-2013-07-14/"))
     assert '<h2 id="finding-heading">ICC decisions</h2>' in html
     decisions = html.split('id="findings">')[1].split("</ul>")[0]
+    # The decision found no failure to comply (kind no_failure, dataset 2026.12.06).
     assert (
-        "ICC Pre-Trial Chamber II issued a decision on the state's cooperation on 5 September "
-        "2013; it made no finding of non-compliance under Art. 87(7)."
+        "ICC Pre-Trial Chamber II found on 5 September 2013 that the state had not failed to "
+        "comply with its obligation to arrest and surrender; it made no finding of "
+        "non-compliance under Art. 87(7) and referred nothing."
     ) in decisions.replace("&#x27;", "'")
+    # Its only source is an interested one, and the page says so with the decision.
+    assert "Single, interested source" in decisions
     assert "Art. 87(7) finding of non-compliance" not in decisions
     assert "decision informing the Security Council or the Assembly" not in html
 

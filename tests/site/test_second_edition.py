@@ -5,6 +5,7 @@ control, early warnings and withdrawn visits (docs/DOMAIN.md)."""
 import datetime
 import re
 import xml.etree.ElementTree as ET
+from html import unescape
 
 import pytest
 from django.utils import timezone, translation
@@ -302,3 +303,76 @@ def test_a_state_pages_finding_marks_its_withdrawn_visit_as_withdrawn(reader, se
     # A finding of a visit that stands is not marked.
     chad = section(body(reader.get("/states/TCD/")), "findings", "</ul>")
     assert "Visit:" in chad and "withdrawn" not in chad
+
+
+def test_a_decision_that_found_no_failure_is_a_data_check_for_staff(reader, seeded, reviewer):
+    """Nigeria, 5 September 2013: the Court found no failure to comply, the rule reads the
+    visit as a failure to arrest; staff see the disagreement in their words, readers do not."""
+    visit = Visit.objects.get(slug=PUTIN_MNG)
+    Verdict.objects.filter(visit=visit).update(
+        self_check="The ICC found no failure to comply for this visit, but the verdict is "
+        "non_compliance (iccwatch's reading against the Court's decision)."
+    )
+    reader.force_login(reviewer)
+    staff = unescape(section(body(reader.get(visit.get_absolute_url())), "data-check", "</p>"))
+    assert (
+        "The ICC found no failure to comply on this visit, but the verdict is “non-compliance”: "
+        "iccwatch's reading against the Court's decision." in staff
+    )
+    french = section(body(reader.get(f"/fr{visit.get_absolute_url()}")), "data-check", "</p>")
+    assert "La CPI" in french and "“" not in french
+
+
+def test_an_announced_trip_whose_dates_passed_is_no_longer_an_early_warning(
+    reader, seeded, monkeypatch
+):
+    """An announced trip stays `upcoming` (the verdict does not depend on the day the rule
+    ran), but once its last possible day has passed the site no longer announces it as
+    ahead: no early warning on the home page or the person's page, and its page and the
+    lists say its dates passed and it is not confirmed as taken. The home page's summary is
+    the day's: it does not keep yesterday's warnings after midnight."""
+    putin = Person.objects.get(slug="vladimir-putin")
+    today = timezone.localdate()
+    visit = make_visit(
+        putin,
+        State.objects.get(iso3="FRA"),
+        start=today,
+        end=today + datetime.timedelta(days=1),
+        status="announced",
+        outcome="n/a",
+    )
+    set_verdict(visit, "upcoming", basis="state_party", bound=True)
+    url = visit.get_absolute_url()
+    assert url in section(body(reader.get("/")), "early-warnings", "</ol>")
+    assert "dates passed" not in body(reader.get(url))
+
+    # Two days later, with no write in between: the trip's dates have passed.
+    later = today + datetime.timedelta(days=2)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: later)
+    home = body(reader.get("/"))
+    assert url not in home and "no-early-warnings" in home
+    person = body(reader.get("/persons/vladimir-putin/"))
+    assert "no-early-warnings" in person and url in person  # listed as a trip, not a warning
+    page = body(reader.get(url))
+    banner = section(page, "upcoming", "</p>")
+    assert "dates passed; not confirmed as taken" in banner
+    assert "This is an early warning" not in banner
+    listed = body(reader.get("/visits/?status=announced"))
+    assert url in listed and "dates passed; not confirmed as taken" in listed
+    french = body(reader.get(f"/fr{url}"))
+    assert "dates sont passées" in section(french, "upcoming", "</p>")
+
+
+def test_an_announced_trip_to_a_place_the_host_did_not_control_is_no_early_warning(reader, seeded):
+    putin = Person.objects.get(slug="vladimir-putin")
+    ukraine, russia = State.objects.get(iso3="UKR"), State.objects.get(iso3="RUS")
+    start = timezone.localdate() + datetime.timedelta(days=30)
+    visit = make_visit(
+        putin, ukraine, start=start, status="announced", outcome="n/a", place="Sevastopol"
+    )
+    Visit.objects.filter(pk=visit.pk).update(host_control="none", controlled_by=russia)
+    set_verdict(visit, "upcoming", basis="art_12_3_declaration", bound=True)
+    home = body(reader.get("/"))
+    assert visit.get_absolute_url() not in home
+    banner = section(body(reader.get(visit.get_absolute_url())), "upcoming", "</p>")
+    assert "to a place Ukraine did not control" in banner and "early warning, not" not in banner

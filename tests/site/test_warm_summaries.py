@@ -119,7 +119,7 @@ def test_in_production_warming_recounts_stale_summaries_before_it_ends(seeded, s
     bump_data_version()  # every summary now stale
     version = pagecache.data_version()
     call_command("warm_summaries", stdout=io.StringIO())
-    names = ["home", "chart:incidents", "list-counts:host", "list-counts:person"]
+    names = [home.summary_name(), "chart:incidents", "list-counts:host", "list-counts:person"]
     names += [f"state:{pk}" for pk in State.objects.values_list("pk", flat=True)]
     names += [f"chart:person:{pk}" for pk in Person.objects.values_list("pk", flat=True)]
     stored = [pagecache.cache.get(f"iccwatch:summary:{name}") for name in names]

@@ -2196,3 +2196,99 @@ def test_a_referral_is_named_only_to_a_host_it_does_not_bind_and_once_adopted():
     nobody = replace(DARFUR_REFERRAL, bound=())
     text = english(evaluate(replace(trip, referrals=(nobody,)), EGYPT, [BASHIR]))
     assert "obliges no State by name to cooperate with the Court, so it does not bind Egypt" in text
+
+
+# --- A place the host did not control, a trip not made ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("trip", "said"),
+    [
+        pytest.param(
+            ANNOUNCED_TRIP,
+            "The place is outside the control of Ukraine (controlled by Russia): the host "
+            "state could not arrest there, so the trip is no early warning for it.",
+            id="announced",
+        ),
+        pytest.param(
+            CALLED_OFF,
+            "The place was outside the control of Ukraine (controlled by Russia): the host "
+            "state could not have arrested there.",
+            id="called-off",
+        ),
+    ],
+)
+def test_a_trip_not_made_to_a_place_the_host_did_not_control_says_so(trip, said):
+    """An announced (or called-off) trip to occupied territory was told as an early warning
+    for the host, bound on paper but unable to arrest there: its reasons now carry the
+    `place_not_controlled` fact, with who controlled the place."""
+    verdict = evaluate(
+        visit("2027-06-18", place="Sevastopol", **trip, **OCCUPIED),
+        UKRAINE_TWO_DECLARATIONS,
+        [PUTIN],
+    )
+    assert verdict.code in (UPCOMING, DETERRED)
+    control = next(r for r in verdict.reasons if r["key"] == "place_not_controlled")
+    assert control["controlled_by"] == {"iso3": "RUS", "name": ""}
+    assert control["status"] == trip["status"]
+    assert said in english(verdict).replace("the Russian Federation", "Russia")
+    french = render(verdict.reasons, "fr")
+    assert "hors du contrôle de l’État hôte (Ukraine)" in french
+    # A place the host controlled gets no such reason.
+    plain = evaluate(visit("2027-06-18", **trip), UKRAINE_TWO_DECLARATIONS, [PUTIN])
+    assert all(r["key"] != "place_not_controlled" for r in plain.reasons)
+
+
+def test_an_occupied_place_s_no_control_verdict_names_who_controlled_it_in_both_languages():
+    verdict = evaluate(
+        visit("2024-03-18", place="Sevastopol", **OCCUPIED), UKRAINE_TWO_DECLARATIONS, [PUTIN]
+    )
+    assert verdict.code == NO_CONTROL
+    assert "outside the control of Ukraine (controlled by" in english(verdict)
+    assert "so this is no failure to arrest" in english(verdict)
+    french = render(verdict.reasons, "fr")
+    assert "Ukraine" in french and "Russie" in french
+
+
+# --- A decision of the Court that found no failure --------------------------------------------
+
+NIGERIA = StateFacts(
+    "NGA",
+    "Nigeria",
+    signed=day("2000-06-01"),
+    deposited=day("2001-09-27"),
+    entry_into_force=day("2002-07-01"),
+)
+# Nigeria, 5 September 2013: as reported by Nigeria's Ministry of Foreign Affairs, the
+# Chamber found justifiable reasons and no failure to comply; no referral.
+NO_FAILURE_NIGERIA = FindingFacts(Period.parse("2013-09-05"), kind="no_failure", chamber="PTC II")
+
+
+def test_a_decision_that_found_no_failure_is_told_against_iccwatchs_own_reading():
+    trip = visit("2013-07-14", "2013-07-15", outcome="left_early", place="Abuja", **BASHIR_VISIT)
+    verdict = evaluate(trip, NIGERIA, [BASHIR], findings=[NO_FAILURE_NIGERIA])
+    # The rule reads the facts as the table does: no verdict is set by the decision.
+    assert verdict.code == NON_COMPLIANCE
+    assert {
+        "key": "no_court_finding",
+        "other_decision": True,
+        "no_failure": "2013-09-05",
+    } in verdict.reasons
+    finding = next(r for r in verdict.reasons if r["key"] == "finding")
+    assert finding["kind"] == "no_failure"
+    text = english(verdict)
+    assert (
+        "This verdict is iccwatch's own reading of the facts, against the Court's: a decision "
+        "of the Court of 5 September 2013 found that the state had not failed to comply." in text
+    )
+    assert (
+        "ICC Pre-Trial Chamber II found on 5 September 2013 that the state had not failed to "
+        "comply with its obligation to arrest and surrender; it made no finding of "
+        "non-compliance under Art. 87(7) and referred nothing." in text
+    )
+    french = render(verdict.reasons, "fr")
+    assert "5 septembre 2013" in french and "lecture" in french
+    # The self-check surfaces the disagreement to staff.
+    warning = self_check(verdict, False, "", has_no_failure_decision=True)
+    assert "found no failure to comply" in warning and "non_compliance" in warning
+    assert self_check(NOT_OBLIGED, False, "", has_no_failure_decision=True) == ""

@@ -1,0 +1,89 @@
+"""Announced trips whose dates have passed: decided when shown, never stored (the verdict
+stays `upcoming`), and listed for staff by `manage.py announced_passed` to be researched."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from states.models import State
+from tests.factories import make_visit
+from visits.models import Visit, announced_dates_passed, dates_passed_condition
+from warrants.models import Person
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 12, 6)
+
+
+@pytest.mark.parametrize(
+    ("start", "start_precision", "end", "end_precision", "passed"),
+    [
+        (datetime.date(2026, 12, 5), "day", None, "", True),
+        (datetime.date(2026, 12, 6), "day", None, "", False),  # today is not past
+        (datetime.date(2026, 12, 1), "day", datetime.date(2026, 12, 7), "day", False),
+        (datetime.date(2026, 12, 1), "month", None, "", False),  # some day of December
+        (datetime.date(2026, 11, 1), "month", None, "", True),
+        (datetime.date(2026, 1, 1), "year", None, "", False),  # some day of 2026
+        (datetime.date(2025, 1, 1), "year", None, "", True),
+        (None, "", None, "", False),  # undated: nothing to pass
+    ],
+)
+def test_an_announced_trip_s_dates_pass_after_its_last_possible_day(
+    seeded, start, start_precision, end, end_precision, passed
+):
+    assert (
+        announced_dates_passed("announced", start, start_precision, end, end_precision, TODAY)
+        is passed
+    )
+    # Only an announced trip: one that took place or was called off has no such state.
+    assert not announced_dates_passed("occurred", start, start_precision, end, end_precision, TODAY)
+    if start is None:
+        return
+    # The database's reading agrees with Python's (the early warnings filter with it).
+    putin = Person.objects.get(slug="vladimir-putin")
+    visit = make_visit(
+        putin,
+        State.objects.get(iso3="FRA"),
+        start=datetime.date(2030, 1, 1),
+        status="announced",
+        outcome="n/a",
+    )
+    Visit.objects.filter(pk=visit.pk).update(
+        start=start,
+        start_precision=start_precision,
+        end=end,
+        end_precision=end_precision or "day",
+    )
+    found = Visit.objects.filter(dates_passed_condition(TODAY), pk=visit.pk).exists()
+    assert found is passed
+    assert Visit.objects.get(pk=visit.pk).dates_passed(TODAY) is passed
+
+
+def test_the_command_lists_the_announced_trips_whose_dates_passed(seeded):
+    putin = Person.objects.get(slug="vladimir-putin")
+    france = State.objects.get(iso3="FRA")
+    past = make_visit(
+        putin, france, start=datetime.date(2030, 3, 1), status="announced", outcome="n/a"
+    )
+    ahead = make_visit(
+        putin, france, start=datetime.date(2030, 9, 1), status="announced", outcome="n/a"
+    )
+    out = io.StringIO()
+    call_command("announced_passed", "--date", "2030-06-01", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].split("\t") == [
+        past.slug,
+        putin.name,
+        "FRA",
+        "2030-03-01",
+        "",
+        "92",
+        past.get_absolute_url(),
+    ]
+    assert ahead.slug not in out.getvalue()
+    assert lines[-1].startswith("1 announced trip(s) whose dates passed before 2030-06-01")
+    with pytest.raises(CommandError, match="is not a day"):
+        call_command("announced_passed", "--date", "June", stdout=io.StringIO())

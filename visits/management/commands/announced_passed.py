@@ -1,0 +1,67 @@
+"""manage.py announced_passed: the announced trips whose dates have passed, for staff.
+
+An `announced` trip is publicly planned and not yet taken (docs/DOMAIN.md, "Visit"); once
+its last possible day is before today (visits.models.announced_dates_passed) nobody has
+recorded whether it took place, was called off or was attended by video. The site and the
+API then say "dates passed; not confirmed as taken" and no longer count it as an early
+warning; this command lists them, oldest first, so that someone researches each and files
+a correction: one line per trip, tab-separated: its id, person, host (ISO3), start, end
+(partial ISO dates, "" for none), the days since its last possible day, and its page's path.
+`--date YYYY-MM-DD` reads them as of another day (default: today). Exit status 0 either
+way; the last line counts them.
+"""
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from compliance import partial_isoformat
+from visits.models import Visit, dates_passed_condition
+
+
+class Command(BaseCommand):
+    help = (
+        "List the announced trips whose dates have passed (not confirmed as taken), for "
+        "someone to research and correct."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--date",
+            help="Read the trips as of this day (YYYY-MM-DD; default: today).",
+        )
+
+    def handle(self, *args, date=None, **options):
+        try:
+            today = datetime.date.fromisoformat(date) if date else timezone.localdate()
+        except ValueError:
+            raise CommandError(f"--date {date!r} is not a day (YYYY-MM-DD)") from None
+        trips = (
+            Visit.objects.published()
+            .filter(dates_passed_condition(today))
+            .select_related("person", "host")
+            .order_by("start", "pk")
+        )
+        count = 0
+        for visit in trips:
+            last = visit.possible_days()[1]
+            self.stdout.write(
+                "\t".join(
+                    (
+                        visit.slug,
+                        visit.person.name,
+                        visit.host.iso3,
+                        partial_isoformat(visit.start, visit.start_precision),
+                        partial_isoformat(visit.end, visit.end_precision),
+                        str((today - last).days),
+                        visit.get_absolute_url(),
+                    )
+                )
+            )
+            count += 1
+        self.stdout.write(
+            f"{count} announced trip(s) whose dates passed before {today.isoformat()}: "
+            "not confirmed as taken; research each and record whether it occurred, was "
+            "cancelled or was attended by video."
+        )
