@@ -1618,6 +1618,14 @@ from the version alone whether the contract moved since it was written):
   `nullable`. A client that tested for `""` must test for `null` too; the CSV keeps an
   empty cell. The structured `reasons` keep their documented `""` for a date unknown or
   not applicable.
+- 6 December 2026, how a state joined and declarations not given effect: a state gains
+  `instrument` (after `deposited`): `ratification`, `accession` or `succession` (Montenegro,
+  bound from its independence), as recorded or else read from the signature (Art. 125),
+  null without a deposit. Each of a state's `declarations` gains `given_effect` (before
+  `notes`): false for one the Court did not act on (Palestine's of 22 January 2009), which
+  creates no obligation, so `treaty_status.obligations` no longer lists it. A verdict's
+  `bound_state_party` reason may give `joined` `"succeeded"` (with `ratified` and
+  `acceded`), rendered "State Party by succession, notified <date>".
 """
 
 
