@@ -51,8 +51,11 @@ The contract (docs/DOMAIN.md, "The dataset"):
   column, so a newer version correcting any other column keeps the row, its `id` and
   its address (`identified`).
 
-Art. 126(2) mismatches and the self-check of docs/DOMAIN.md (an Art. 87(7) finding,
-or the researcher's `expected_verdict`, disagreeing with the verdict) are warnings.
+Art. 126(2) mismatches (not for a succession, `instrument` `succession`), a signature
+after the Statute closed for signature, an executed warrant ending on another day than
+the person's custody began (`warn_of_executions_off_custody`) and the self-check of
+docs/DOMAIN.md (an Art. 87(7) finding, or the researcher's `expected_verdict`,
+disagreeing with the verdict) are warnings.
 """
 
 from __future__ import annotations
