@@ -1605,7 +1605,7 @@ from the version alone whether the contract moved since it was written):
   the `as_of` day; the day it was made is gone. A client that parsed the old name must
   read the new one; the body does not change.
 - 6 December 2026, unknown values: a text a record does not give is `null` in the JSON,
-  as data/DICTIONARY.md always said of an unknown value, no longer `""`: a visit's
+  as the data dictionary (/data/dictionary/) always said of an unknown value, no longer `""`: a visit's
   `place`, `occasion`, `host_justification`, `expected_verdict` and `withdrawal_note`
   (`null` for a visit not withdrawn); a source's `publisher`, `excerpt` and
   `archived_url`; a person's `role` and `notes`; a warrant's `charges`, `notes` and
