@@ -1605,7 +1605,7 @@ from the version alone whether the contract moved since it was written):
   the `as_of` day; the day it was made is gone. A client that parsed the old name must
   read the new one; the body does not change.
 - 6 December 2026, unknown values: a text a record does not give is `null` in the JSON,
-  as data/DICTIONARY.md always said of an unknown value, no longer `""`: a visit's
+  as the data dictionary (/data/dictionary/) always said of an unknown value, no longer `""`: a visit's
   `place`, `occasion`, `host_justification`, `expected_verdict` and `withdrawal_note`
   (`null` for a visit not withdrawn); a source's `publisher`, `excerpt` and
   `archived_url`; a person's `role` and `notes`; a warrant's `charges`, `notes` and
@@ -1640,6 +1640,14 @@ from the version alone whether the contract moved since it was written):
   the visit that found no failure to comply: Nigeria, 5 September 2013), also as a filter
   value of `/findings/?kind=`; the `no_court_finding` reason of a `non_compliance` verdict
   on such a visit has `no_failure`, the decision's date.
+- 6 December 2026, how a state joined and declarations not given effect: a state gains
+  `instrument` (after `deposited`): `ratification`, `accession` or `succession` (Montenegro,
+  bound from its independence), as recorded or else read from the signature (Art. 125),
+  null without a deposit. Each of a state's `declarations` gains `given_effect` (before
+  `notes`): false for one the Court did not act on (Palestine's of 22 January 2009), which
+  creates no obligation, so `treaty_status.obligations` no longer lists it. A verdict's
+  `bound_state_party` reason may give `joined` `"succeeded"` (with `ratified` and
+  `acceded`; rule 2026.12.06.3), rendered "State Party by succession, notified <date>".
 """
 
 

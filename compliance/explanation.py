@@ -14,7 +14,7 @@ Conventions for the params:
 
 The keys and their own params (see REASON_KEYS):
 - obligation: `bound_state_party` (entry_into_force, deposited, joined "ratified" |
-  "acceded" | "", withdrawal_effective, day), `bound_residual` (withdrawal_effective,
+  "acceded" | "succeeded" | "", withdrawal_effective, day), `bound_residual` (withdrawal_effective,
   warrant_issued: "" when unknown, then warrant_public: the day it was made public, from
   which alone it is taken to be in force), `bound_declaration` (situation, lodged, covers_from, covers_to),
   `bound_referral` (situation, resolution, adopted); each with `state`;
@@ -312,7 +312,7 @@ class Reasons:
         return [{"key": "justification", "state": self._state(), "text": text}]
 
     def _joined(self) -> str:
-        """'ratified', 'acceded' or '' (StateFacts.joined, Art. 125)."""
+        """'ratified', 'acceded', 'succeeded' or '' (StateFacts.joined, Art. 125)."""
         return self.host.joined
 
     def obligation(self, s: Reading, warrant: WarrantFacts | None) -> dict:
@@ -387,13 +387,13 @@ class Reasons:
         deposited_by_then = h.deposited is not None and (last is None or h.deposited <= last)
         if h.withdrew_before_entry_into_force and deposited_by_then:
             return {"key": "never_party", "state": state, "deposited": _iso(h.deposited)}
-        later = [d.lodged for d in h.declarations if d.situation == v.situation]
+        later = [d.lodged for d in h.binding_declarations if d.situation == v.situation]
         # A declaration for another situation is named only if lodged by the visit's last
         # possible day: one lodged years later (Libya's of 2025, for a visit in 2009) did not
         # exist when the host received the person.
         others = [
             d.situation
-            for d in h.declarations
+            for d in h.binding_declarations
             if d.situation != v.situation and (last is None or d.lodged <= last)
         ]
         declaration = {

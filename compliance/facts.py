@@ -99,7 +99,14 @@ from dataclasses import dataclass, field
 #   Nigeria, 5 September 2013) is told as such, and a `non_compliance` verdict on that visit
 #   says it is iccwatch's own reading against the Court's (`no_failure` on
 #   `no_court_finding`); the self-check surfaces the disagreement. No verdict code changes.
-RULE_VERSION = "2026.12.06.2"
+# 2026.12.06.3: an Art. 12(3) declaration the Court did not give effect (DeclarationFacts
+#   .given_effect False: Palestine's of 22 January 2009) creates no obligation: it is never
+#   the `art_12_3_declaration` basis, nor named as a declaration lodged later or for another
+#   situation (StateFacts.binding_declarations). A state whose recorded instrument is a
+#   succession (StateFacts.instrument: Montenegro) joined by succession (`joined`
+#   "succeeded"), not by accession; a recorded ratification or accession is read as
+#   recorded. No verdict of the dataset changes.
+RULE_VERSION = "2026.12.06.3"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that
 # deposited its instrument by 2002-04-11 (the 60th instrument's deposit).
@@ -307,6 +314,9 @@ class DeclarationFacts:
     situation: str
     covers_from: Period | None = None
     covers_to: Period | None = None
+    # False for a declaration the Court did not give effect (Palestine's of 22 January 2009:
+    # the Prosecutor's statement of 3 April 2012): lodged, it binds the state to nothing.
+    given_effect: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,6 +346,15 @@ class StateFacts:
     signed: datetime.date | None = None
     declarations: tuple[DeclarationFacts, ...] = ()
     referrals: tuple[ReferralFacts, ...] = ()
+    # How it became bound where the data records it: "ratification", "accession",
+    # "succession"; "" when not recorded (then read from the signature: `joined`).
+    instrument: str = ""
+
+    @property
+    def binding_declarations(self) -> tuple[DeclarationFacts, ...]:
+        """The Art. 12(3) declarations that can bind the state: those the Court gave effect
+        (a declaration not given effect creates no obligation, whatever its dates)."""
+        return tuple(d for d in self.declarations if d.given_effect)
 
     @property
     def ever_party(self) -> bool:
@@ -355,14 +374,22 @@ class StateFacts:
     @property
     def joined(self) -> str:
         """How the state became bound by the Statute: 'ratified' (a signatory's instrument),
-        'acceded' (any other's), '' (no instrument deposited).
+        'acceded' (any other's), 'succeeded' (a new state's succession), '' (no instrument
+        deposited, and no succession).
 
-        Art. 125: the Statute was open for signature until 31 December 2000; a state that
-        signed by then ratifies (Art. 125(2)), any other accedes (Art. 125(3)). A signature
-        recorded after that date cannot be one (the importer warns about it) and makes no
-        ratification. The dataset does not tell acceptance or approval from ratification."""
+        The recorded `instrument` decides where there is one: a succession (Montenegro,
+        2006: bound from its independence, the notification received later) is neither a
+        ratification nor an accession. Otherwise Art. 125: the Statute was open for
+        signature until 31 December 2000; a state that signed by then ratifies (Art.
+        125(2)), any other accedes (Art. 125(3)). A signature recorded after that date
+        cannot be one (the importer warns about it) and makes no ratification. The dataset
+        does not tell acceptance or approval from ratification."""
+        if self.instrument == "succession":
+            return "succeeded"
         if self.deposited is None:
             return ""
+        if self.instrument in ("ratification", "accession"):
+            return "ratified" if self.instrument == "ratification" else "acceded"
         signed = self.signed
         return "ratified" if signed is not None and signed <= SIGNATURE_CLOSED else "acceded"
 

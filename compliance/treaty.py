@@ -52,17 +52,22 @@ def _period(value: Period | datetime.date | str | None) -> Period | None:
 
 
 def declaration_facts(entry: tuple | DeclarationFacts) -> DeclarationFacts:
-    """A DeclarationFacts from (lodged, situation[, covers_from[, covers_to]]).
+    """A DeclarationFacts from (lodged, situation[, covers_from[, covers_to[, given_effect]]]).
 
     `covers_from`/`covers_to` may be a Period, a date, an ISO string (possibly partial:
-    '2014-02', '2014') or None. Raises ValueError for a string that is not a date.
+    '2014-02', '2014') or None. `given_effect` is a bool (True when left out), or the
+    stored `effect` code of states.Declaration ("" given effect, "not_given_effect": a
+    declaration the Court did not act on, which binds to nothing: Art. 12(3)). Raises
+    ValueError for a string that is not a date.
     """
     if isinstance(entry, DeclarationFacts):
         return entry
     lodged, situation, *covers = entry
     covers_from = covers[0] if covers else None
     covers_to = covers[1] if len(covers) > 1 else None
-    return DeclarationFacts(lodged, situation, _period(covers_from), _period(covers_to))
+    effect = covers[2] if len(covers) > 2 else True
+    given = effect != "not_given_effect" if isinstance(effect, str) else bool(effect)
+    return DeclarationFacts(lodged, situation, _period(covers_from), _period(covers_to), given)
 
 
 def state_facts(
@@ -71,6 +76,7 @@ def state_facts(
     events: dict[str, datetime.date],
     declarations: Iterable[tuple] = (),
     referrals: Iterable[tuple[str, str, datetime.date]] = (),
+    instrument: str = "",
 ) -> StateFacts:
     """A state's timeline as the rule reads it.
 
@@ -80,7 +86,9 @@ def state_facts(
     covers_to) tuples (the covered period optional: (lodged, situation) still works;
     see `declaration_facts`). `referrals` holds the Security Council resolutions that
     oblige this state to cooperate, as (situation name, resolution, adopted) tuples,
-    e.g. ("Darfur, Sudan", "S/RES/1593 (2005)", date(2005, 3, 31)).
+    e.g. ("Darfur, Sudan", "S/RES/1593 (2005)", date(2005, 3, 31)). `instrument` is the
+    recorded instrument ("ratification", "accession", "succession"; "" when not
+    recorded: StateFacts.joined reads it from the signature).
 
     Entry into force is the recorded date, or else computed from the deposit under
     Art. 126; a withdrawal takes effect on the recorded date, or else one year after
@@ -108,4 +116,5 @@ def state_facts(
         referrals=tuple(
             r if isinstance(r, ReferralFacts) else ReferralFacts(*r) for r in referrals
         ),
+        instrument=instrument,
     )

@@ -83,7 +83,7 @@ def declaration_on(host: StateFacts, day: datetime.date, situation: str) -> Decl
     lodged: Putin in Ukraine in 2023 falls under the declaration of 2015-09-08 (covering
     from 2014-02-20), not that of 2014-04-17 (covering 2013-11-21 to 2014-02-22).
     """
-    lodged = [d for d in host.declarations if d.situation == situation and d.lodged <= day]
+    lodged = [d for d in host.binding_declarations if d.situation == situation and d.lodged <= day]
     if not lodged:
         return None
     return max(
@@ -263,7 +263,7 @@ def _change_points(
     one-day visit is constant between them, so these are the only days worth trying."""
     points = {first}
     candidates = [host.entry_into_force, host.withdrawal_effective]
-    candidates += [d.lodged for d in host.declarations]
+    candidates += [d.lodged for d in host.binding_declarations]
     candidates += [r.adopted for r in host.referrals]
     for w in warrants:
         for period in (w.issued, w.made_public):

@@ -94,6 +94,8 @@ FIELDS = {
     "situation": pgettext_lazy("history field", "situation"),
     "covers_from": pgettext_lazy("history field", "covers from"),
     "covers_to": pgettext_lazy("history field", "covers to"),
+    "effect": pgettext_lazy("history field", "effect given by the Court"),
+    "instrument": pgettext_lazy("history field", "instrument"),
     "adopted": pgettext_lazy("history field", "adopted"),
     "name": pgettext_lazy("history field", "name"),
     "nationality": pgettext_lazy("history field", "nationality"),

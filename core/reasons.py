@@ -365,6 +365,12 @@ def _joined(r: dict) -> str:
         return _("State Party; ratified %(date)s") % {"date": format_date(deposited)}
     if r.get("joined") == "acceded" and deposited:
         return _("State Party; acceded %(date)s") % {"date": format_date(deposited)}
+    if r.get("joined") == "succeeded" and deposited:
+        # A new state's succession (Montenegro): bound from its independence, the date the
+        # sentence gives; the notification was received later.
+        return _("State Party by succession, notified %(date)s") % {"date": format_date(deposited)}
+    if r.get("joined") == "succeeded":
+        return _("State Party by succession")
     return _("State Party")
 
 

@@ -524,8 +524,10 @@ def dataset_version() -> str:
 # `slug` (the row's `id` in the dataset's files). 7: the last column of the visits and the
 # verdicts, `reevaluation_pending` (whether a verdict awaits re-evaluation after a change).
 # 8: the SQLite file holds DICTIONARY.md, LICENSE and CHANGELOG.md (`_documents`), and its
-# `_meta` says where they are (`licence`, `dictionary`, `changelog`).
-LAYOUT = 8
+# `_meta` says where they are (`licence`, `dictionary`, `changelog`). 9: the states table's
+# last column, `instrument` (ratification, accession, succession), and the declarations
+# table's, `effect` (`not_given_effect` for one the Court did not act on).
+LAYOUT = 9
 
 
 def data_key() -> str:

@@ -51,8 +51,11 @@ The contract (docs/DOMAIN.md, "The dataset"):
   column, so a newer version correcting any other column keeps the row, its `id` and
   its address (`identified`).
 
-Art. 126(2) mismatches and the self-check of docs/DOMAIN.md (an Art. 87(7) finding,
-or the researcher's `expected_verdict`, disagreeing with the verdict) are warnings.
+Art. 126(2) mismatches (not for a succession, `instrument` `succession`), a signature
+after the Statute closed for signature, an executed warrant ending on another day than
+the person's custody began (`warn_of_executions_off_custody`) and the self-check of
+docs/DOMAIN.md (an Art. 87(7) finding, or the researcher's `expected_verdict`,
+disagreeing with the verdict) are warnings.
 """
 
 from __future__ import annotations
@@ -99,6 +102,8 @@ from dataset.models import DOCUMENTS, PROJECT_DATA, DatasetImport
 from states import territories
 from states.models import (
     Declaration,
+    DeclarationEffect,
+    Instrument,
     JointStatement,
     SecurityCouncilReferral,
     State,
@@ -134,6 +139,7 @@ FILES = {
         "name",
         "signed",
         "deposited",
+        "instrument",
         "entry_into_force",
         "withdrawal_notified",
         "withdrawal_effective",
@@ -147,6 +153,7 @@ FILES = {
         "situation",
         "covers_from",
         "covers_to",
+        "effect",
         "notes",
         "source_urls",
     ],
@@ -217,6 +224,9 @@ OPTIONAL_FILES = {"declarations.csv", "referrals.csv", "findings.csv", "statemen
 # FILES and VOCABULARIES are what data/DICTIONARY.md documents (a test keeps them equal).
 # findings.csv `referred_to` is a `;` list of these bodies (empty: not referred).
 VOCABULARIES = {
+    ("states.csv", "instrument"): tuple(Instrument.values),
+    # Empty: given effect.
+    ("declarations.csv", "effect"): tuple(e for e in DeclarationEffect.values if e),
     ("persons.csv", "status"): tuple(PersonStatus.values),
     ("warrants.csv", "end_reason"): tuple(WarrantEndReason.values),
     ("visits.csv", "status"): tuple(VisitStatus.values),
@@ -913,6 +923,37 @@ class Parsed:
             yield from getattr(self, name.removesuffix(".csv"))
 
 
+def check_instrument(
+    v: _Validator, row: Row, instrument: str, dates: dict[str, datetime.date | None]
+) -> None:
+    """Errors for a states.csv row whose `instrument` its dates contradict: any instrument
+    needs its `deposited` date (a succession's notification received by the UN
+    Secretary-General); a ratification is a signatory's (Art. 125(2): `signed` by 31
+    December 2000, when the Statute closed for signature); a succession needs its
+    `entry_into_force`, the date of succession, which no computation from the notification
+    gives (Montenegro: independence on 3 June 2006, notified on 23 October 2006)."""
+    if not instrument:
+        return
+    if dates["deposited"] is None:
+        v.error(row, "instrument", f"{instrument} needs the deposited date of its instrument")
+    if instrument == Instrument.RATIFICATION and (
+        dates["signed"] is None or dates["signed"] > SIGNATURE_CLOSED
+    ):
+        v.error(
+            row,
+            "instrument",
+            "a ratification is a signatory's (Art. 125(2)): it needs a signed date by "
+            "31 December 2000; a state that did not sign by then accedes (Art. 125(3))",
+        )
+    if instrument == Instrument.SUCCESSION and dates["entry_into_force"] is None:
+        v.error(
+            row,
+            "instrument",
+            "a succession needs its entry_into_force, the date of succession (it is not "
+            "computed from the notification under Art. 126)",
+        )
+
+
 def entry_into_force_article(deposited: datetime.date) -> str:
     """The paragraph of Art. 126 that dates the Statute's entry into force for a deposit:
     "Art. 126(1)" up to 2002-04-11 (in force on 2002-07-01 for every such state), "Art.
@@ -962,15 +1003,23 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
         iso3 = v.iso3(row, "iso3")
         name = v.required(row, "name")
         dates = {col: v.day(row, col) for col in TREATY_COLUMNS}
+        instrument = (
+            v.choice(row, "instrument", VOCABULARIES["states.csv", "instrument"], required=False)
+            or ""
+        )
+        succession = instrument == Instrument.SUCCESSION
+        check_instrument(v, row, instrument, dates)
         if (
             dates["deposited"]
             and dates["entry_into_force"]
             and dates["entry_into_force"] < dates["deposited"]
+            and not succession
         ):
-            # Legitimate for a succession (Montenegro: in force from independence, notified later).
+            # Legitimate for a succession (Montenegro: in force from independence, notified
+            # later), which says so in `instrument`.
             warnings.append(
                 f"{row.file}:{row.line}: entry_into_force: {dates['entry_into_force']} is before the deposit "
-                f"{dates['deposited']} (a succession?); the recorded date is used"
+                f"{dates['deposited']} (a succession? say so in instrument); the recorded date is used"
             )
         v.in_order(
             row,
@@ -996,7 +1045,14 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
             seen_states[iso3] = row.line
         deposited, recorded = dates["deposited"], dates["entry_into_force"]
         effective = dates["withdrawal_effective"]
-        if deposited and recorded and entry_into_force_for(deposited) != recorded:
+        # A succession's entry into force is the date of succession (independence), not
+        # computed from the notification under Art. 126.
+        if (
+            deposited
+            and recorded
+            and entry_into_force_for(deposited) != recorded
+            and not succession
+        ):
             warnings.append(
                 f"{row.file}:{row.line}: entry_into_force: {recorded} differs from the "
                 f"{entry_into_force_article(deposited)} computation "
@@ -1022,6 +1078,7 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
                     "iso3": iso3,
                     "name": name,
                     "dates": dates,
+                    "instrument": instrument,
                     "notes": row.values["notes"],
                     "urls": v.urls(row),
                 },
@@ -1101,6 +1158,10 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
                     "situation": situation,
                     "covers_from": covers_from,
                     "covers_to": covers_to,
+                    "effect": v.choice(
+                        row, "effect", VOCABULARIES["declarations.csv", "effect"], required=False
+                    )
+                    or "",
                     "notes": row.values["notes"],
                     "urls": v.urls(row),
                 },
@@ -1450,6 +1511,7 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
         refuse_removing_persons(v, persons, visits)
     if persons_read and "warrants.csv" not in v.unreadable:
         refuse_at_large_without_warrant(v, parsed)
+        warn_of_executions_off_custody(v, parsed)
         if not v.errors:  # else a row not identified would look removed
             warn_of_removed_warrants(v, parsed)
     parsed.skipped = skipped_checks(v.unreadable)
@@ -1688,6 +1750,40 @@ def refuse_at_large_without_warrant(v: _Validator, parsed: Parsed) -> None:
                 "a warrant is outstanding (data/DICTIONARY.md); keep the warrant's row, or "
                 "give the person's status as it now is",
             )
+
+
+def warn_of_executions_off_custody(v: _Validator, parsed: Parsed) -> None:
+    """A warning for each warrant ended by execution (`end_reason` `executed`) whose last
+    day (`ended`) is not the first day of the person's custody (persons.csv: `status`
+    `in_custody` with its `status_date`), naming both rows.
+
+    docs/DOMAIN.md, "Warrant" and "Dates": a warrant stops being in force when it is
+    executed, the person surrendered to the Court, and that day is its last; an arrest
+    before the surrender (Duterte, arrested in Manila on 11 March 2025, surrendered on
+    12 March) does not end it. Checked only where both days are known: a person held by
+    the Court with a custody date, and a warrant issued (its issue date's latest reading)
+    on or before it; a warrant issued while the person was already held is served in
+    detention and ends later. A warning, not an error: both are researched dates that
+    sources may give a day apart; the rule reads `ended`, so one of the rows needs a look.
+    """
+    for row, data in parsed.warrants:
+        person, ended = data["person"], data["ended"]
+        if not person or not ended or data["end_reason"] != WarrantEndReason.EXECUTED:
+            continue
+        custody = person["status_date"]
+        if person["status"] != PersonStatus.IN_CUSTODY or custody is None:
+            continue
+        started = data["issued"] or data["made_public"]
+        if started is None or started.last > custody or ended == custody:
+            continue
+        v.warn(
+            row,
+            "ended",
+            f"the warrant was executed, ending on {ended}, but {person['row'].where} gives "
+            f"{person['slug']} in the Court's custody from {custody}: an executed warrant's "
+            "last day is the day of the surrender, the first day in custody; correct one of "
+            "the two rows",
+        )
 
 
 def warn_of_removed_warrants(v: _Validator, parsed: Parsed) -> None:
@@ -2301,7 +2397,9 @@ def load(parsed: Parsed, report: ImportReport) -> None:
     counted = {state.iso3 for state in new_states}
     for _, data in parsed.states:
         state = loader.upsert(
-            State, {"iso3": data["iso3"]}, {"name": data["name"], "notes": data["notes"]}
+            State,
+            {"iso3": data["iso3"]},
+            {"name": data["name"], "notes": data["notes"], "instrument": data["instrument"]},
         )
         loader.set_sources(state, data["urls"])
         current = {e.kind: e for e in state.treaty_events.all()}
@@ -2321,8 +2419,8 @@ def load(parsed: Parsed, report: ImportReport) -> None:
         name = row_name(event)
         event.delete()
         report.count("treaty events", "deleted", name)
-    for state in State.objects.exclude(iso3__in=listed).exclude(notes=""):
-        state.notes = ""
+    for state in State.objects.exclude(iso3__in=listed).exclude(notes="", instrument=""):
+        state.notes = state.instrument = ""
         state.save()
         report.count("states", "updated")
         counted.add(state.iso3)
@@ -2368,6 +2466,7 @@ def load(parsed: Parsed, report: ImportReport) -> None:
                 "covers_from_precision": covers_from_precision,
                 "covers_to": covers_to,
                 "covers_to_precision": covers_to_precision,
+                "effect": data["effect"],
                 "notes": data["notes"],
             },
         )

@@ -40,6 +40,17 @@ VERSIONS: tuple[RuleVersion, ...] = tuple(
     RuleVersion(version, datetime.date.fromisoformat(day), summary)
     for version, day, summary in (
         (
+            "2026.12.06.3",
+            "2026-12-06",
+            _(
+                "An Art. 12(3) declaration that the Court did not give effect (Palestine's of "
+                "22 January 2009) binds the state to nothing: it is no longer a basis of "
+                "obligation, nor named in an explanation as a declaration the state lodged. A "
+                "state that became a party by succession (Montenegro) is said to have joined by "
+                "succession, no longer to have acceded. No verdict changes."
+            ),
+        ),
+        (
             "2026.12.06.2",
             "2026-12-06",
             _(

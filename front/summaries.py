@@ -676,15 +676,14 @@ def warning_line(visit) -> str:
 
 
 def warrant_end_words(warrant) -> str:
-    """How an ended warrant ended, in the reader's language: "executed on 11 March 2025",
+    """How an ended warrant ended, in the reader's language: "executed on 12 March 2025",
     "withdrawn on 10 June 2008", "ended on 7 September 2015, the person's death confirmed"
     (a warrant does not lapse by itself: the date is the day the Court confirmed the death
     and ended it), and "ended on 24 July 2014 (reason not recorded)" when `end_reason` is
     blank. The date is the warrant's `ended`, its last day in force, in words: for an
-    executed warrant the day of its execution, the arrest under it (docs/DOMAIN.md, "Dates":
-    an arrest on that day executes it), which may come before the person's surrender to
-    the Court (Duterte: arrested in Manila on 11 March 2025, in the Court's custody from 12
-    March, as the person's status says), so it is never called the surrender's date. The warrant list, a person's page and a visit's page all say it so, in the words
+    executed warrant the day of its execution, the person's surrender to the Court
+    (docs/DOMAIN.md, "Warrant"; Duterte: arrested in Manila on 11 March 2025, surrendered
+    and in the Court's custody from 12 March, the warrant's last day). The warrant list, a person's page and a visit's page all say it so, in the words
     of the warrant clause of a verdict's explanation (core.reasons: "the warrant was
     executed on …"). A warrant without `ended` raises ValueError: it is in force, and the
     caller says so."""
@@ -827,16 +826,25 @@ def state_summary(
     sovereign: tuple[str, StateFacts | None] | None = None,
 ) -> str:
     """The country page's summary paragraph, generated from its counts. `declarations` are
-    (lodged, situation name) pairs; `referrals` (situation name, resolution, adopted)
+    (lodged, situation name[, effect]) tuples (effect: states.Declaration.effect, a
+    declaration `not_given_effect` said lodged, not accepted, as it bound to nothing); `referrals` (situation name, resolution, adopted)
     triples of the Security Council resolutions that bind the state (Art. 13(b), Chapter
     VII of the UN Charter); `sovereign`, for a territory of a State, as `standing_sentence`."""
     sentences = [standing_sentence(name, facts, today, sovereign=sovereign)]
-    for lodged, situation in declarations:
-        sentences.append(
-            _(
+    for lodged, situation, *effect in declarations:
+        if effect and effect[0] == "not_given_effect":
+            sentence = _(
+                "On %(date)s it lodged an Art. 12(3) declaration accepting the Court's "
+                "jurisdiction over the %(situation)s, which the Court did not give effect: it "
+                "created no obligation."
+            )
+        else:
+            sentence = _(
                 "On %(date)s it accepted the Court's jurisdiction over the %(situation)s by an "
                 "Art. 12(3) declaration."
             )
+        sentences.append(
+            sentence
             % {"date": format_date(lodged), "situation": rendering.situation_words(situation)}
         )
     for situation, resolution, adopted in sorted(referrals, key=lambda r: r[2]):

@@ -7,6 +7,8 @@ class StatesConfig(AppConfig):
     def ready(self):
         # The history and the causes of verdict changes give these codes in words.
         from core import causes
-        from states.models import TreatyEventKind
+        from states.models import DeclarationEffect, Instrument, TreatyEventKind
 
         causes.register_value_labels("kind", TreatyEventKind.choices)
+        causes.register_value_labels("instrument", Instrument.choices)
+        causes.register_value_labels("effect", DeclarationEffect.choices)

@@ -27,6 +27,28 @@ class TreatyEventKind(models.TextChoices):
     )
 
 
+class Instrument(models.TextChoices):
+    """How a state became bound by the Rome Statute, where the dataset records it
+    (states.csv `instrument`): a signatory's ratification (Art. 125(2)), any other state's
+    accession (Art. 125(3)), or a new state's succession to a predecessor's ratification
+    (Montenegro, 2006: bound from its independence, the notification received later).
+    Blank: not recorded, read from the signature (StateFacts.joined)."""
+
+    RATIFICATION = "ratification", _("ratification")
+    ACCESSION = "accession", _("accession")
+    SUCCESSION = "succession", _("succession")
+
+
+class DeclarationEffect(models.TextChoices):
+    """Whether the Court gave effect to an Art. 12(3) declaration (declarations.csv
+    `effect`). Blank: given effect, binding from its lodging; `not_given_effect`: lodged,
+    but the Court did not act on it (Palestine's of 22 January 2009: the Prosecutor's
+    statement of 3 April 2012), so it bound the state to nothing."""
+
+    GIVEN_EFFECT = "", _("given effect")
+    NOT_GIVEN_EFFECT = "not_given_effect", _("not given effect")
+
+
 class StateQuerySet(models.QuerySet):
     def with_timeline(self):
         """States with their treaty events and declarations loaded in two extra queries."""
@@ -59,6 +81,18 @@ class State(models.Model):
     # changes (its timeline, declarations, referrals, findings, joint statements, sources),
     # however written: visits migration 0045.
     updated_at = models.DateTimeField(auto_now=True)
+    # How it became bound, where recorded (Instrument; blank: read from the signature).
+    # Last, so that the bulk files' states table keeps every other column in its place.
+    instrument = models.CharField(
+        max_length=12,
+        choices=Instrument.choices,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="How the state became bound, as the dataset records it (states.csv "
+        "`instrument`): `ratification`, `accession` or `succession`; empty when not recorded "
+        "(a signature by 31 December 2000 then reads as a ratification, Art. 125).",
+    )
 
     objects = StateQuerySet.as_manager()
 
@@ -135,6 +169,18 @@ class Declaration(models.Model):
     )
     notes = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="declarations")
+    # Blank: given effect; `not_given_effect`: lodged, but it binds to nothing
+    # (DeclarationEffect). Last, so that the bulk files' declarations table keeps every
+    # other column in its place.
+    effect = models.CharField(
+        max_length=16,
+        choices=DeclarationEffect.choices,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Empty: the Court gave the declaration effect; `not_given_effect`: lodged, "
+        "but not acted on, so it created no obligation (declarations.csv `effect`).",
+    )
 
     class Meta:
         ordering = ["state", "lodged"]

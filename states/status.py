@@ -115,10 +115,12 @@ def load_timelines(
     referrals: dict[str, list] = defaultdict(list)
     if with_declarations:
         rows = Declaration.objects.all()
-        for code, name, lodged, situation in rows.values_list(
-            "state__iso3", "state__name", "lodged", "situation__name"
+        for code, name, lodged, situation, effect in rows.values_list(
+            "state__iso3", "state__name", "lodged", "situation__name", "effect"
         ):
-            declarations[code].append((lodged, situation))
+            # A declaration not given effect is kept (StateFacts.declarations) but binds to
+            # nothing (StateFacts.binding_declarations).
+            declarations[code].append((lodged, situation, None, None, effect))
             names.setdefault(code, name)
         bound = SecurityCouncilReferral.bound_states.through.objects.values_list(
             "state__iso3",
@@ -152,7 +154,7 @@ def procedure_order(event) -> tuple:
     return (event.date, steps.index(event.kind) if event.kind in steps else len(steps))
 
 
-def label_events(events: list) -> list:
+def label_events(events: list, instrument: str = "") -> list:
     """One state's treaty events (states.TreatyEvent), each given its `label` in the active
     language, in the order they happened (by date, then in the order of the procedure: a
     withdrawal is notified before it takes effect, even on the same day). Each has its
@@ -160,9 +162,10 @@ def label_events(events: list) -> list:
     for the state (Malaysia's of 29 April 2019, Art. 126(2)): its withdrawal was no Art. 127
     withdrawal of a State Party, and made the state one that never became a party; for
     a signature recorded after signature closed (Art. 125), which is none; and for the
-    deposit, named an instrument of ratification or of accession (StateFacts.joined, the
-    reading the verdicts' reasons give). Returns a new list."""
-    facts = state_facts("", "", {e.kind: e.date for e in events})
+    deposit, named an instrument of ratification or of accession, or a notification of
+    succession (StateFacts.joined, the reading the verdicts' reasons give, from the state's
+    recorded `instrument`, State.instrument, else from its signature). Returns a new list."""
+    facts = state_facts("", "", {e.kind: e.date for e in events}, instrument=instrument)
     never_party = facts.withdrew_before_entry_into_force
     ordered = sorted(events, key=procedure_order)
     for event in ordered:
@@ -185,6 +188,10 @@ def label_events(events: list) -> list:
             event.label = _("Instrument of ratification deposited")
         elif event.kind == TreatyEventKind.DEPOSITED and facts.joined == "acceded":
             event.label = _("Instrument of accession deposited")
+        elif event.kind == TreatyEventKind.DEPOSITED and facts.joined == "succeeded":
+            # A new state's succession (Montenegro, 2006): bound from its independence, the
+            # date of entry into force, before the notification was received.
+            event.label = _("Notification of succession received by the UN Secretary-General")
         else:
             event.label = event.get_kind_display()
     return ordered

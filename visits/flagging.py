@@ -152,8 +152,8 @@ def load_facts(
     (all of them when None), in six queries."""
     with connection.cursor() as cur:
         where, params = _in_clause("s.id", state_ids)
-        cur.execute(f"SELECT s.id, s.iso3, s.name FROM states_state s{where}", params)
-        states = {row[0]: (row[1], row[2]) for row in cur.fetchall()}
+        cur.execute(f"SELECT s.id, s.iso3, s.name, s.instrument FROM states_state s{where}", params)
+        states = {row[0]: (row[1], row[2], row[3]) for row in cur.fetchall()}
         where, params = _in_clause("e.state_id", state_ids)
         cur.execute(f"SELECT e.state_id, e.kind, e.date FROM states_treatyevent e{where}", params)
         events: dict[int, dict] = defaultdict(dict)
@@ -162,18 +162,19 @@ def load_facts(
         where, params = _in_clause("d.state_id", state_ids)
         cur.execute(
             "SELECT d.state_id, d.lodged, s.name, d.covers_from, d.covers_from_precision, "
-            "d.covers_to, d.covers_to_precision FROM states_declaration d "
+            "d.covers_to, d.covers_to_precision, d.effect FROM states_declaration d "
             f"JOIN warrants_situation s ON s.id = d.situation_id{where} ORDER BY d.lodged",
             params,
         )
         declarations: dict[int, list] = defaultdict(list)
-        for state_id, lodged, situation, cf, cfp, ct, ctp in cur.fetchall():
+        for state_id, lodged, situation, cf, cfp, ct, ctp, effect in cur.fetchall():
             declarations[state_id].append(
                 (
                     lodged,
                     situation,
                     Period.from_stored(cf, cfp) if cf else None,
                     Period.from_stored(ct, ctp) if ct else None,
+                    effect,
                 )
             )
         where, params = _in_clause("b.state_id", state_ids)
@@ -232,8 +233,15 @@ def load_facts(
         findings = _findings(cur, visit_ids)
     return FactBook(
         states={
-            sid: state_facts(iso3, name, events[sid], declarations[sid], referrals=referrals[sid])
-            for sid, (iso3, name) in states.items()
+            sid: state_facts(
+                iso3,
+                name,
+                events[sid],
+                declarations[sid],
+                referrals=referrals[sid],
+                instrument=instrument,
+            )
+            for sid, (iso3, name, instrument) in states.items()
         },
         persons=persons,
         warrants=warrants,

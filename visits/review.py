@@ -477,7 +477,8 @@ SELECT
   (SELECT coalesce(json_agg(json_build_array(e.kind, e.date)), '[]')
      FROM states_treatyevent e WHERE e.state_id = %(state)s),
   (SELECT coalesce(json_agg(json_build_array(d.lodged, s.name, d.covers_from,
-            d.covers_from_precision, d.covers_to, d.covers_to_precision) ORDER BY d.lodged), '[]')
+            d.covers_from_precision, d.covers_to, d.covers_to_precision, d.effect)
+            ORDER BY d.lodged), '[]')
      FROM states_declaration d JOIN warrants_situation s ON s.id = d.situation_id
     WHERE d.state_id = %(state)s),
   (SELECT coalesce(json_agg(json_build_array(s.name, r.resolution, r.adopted) ORDER BY r.adopted), '[]')
@@ -522,10 +523,11 @@ def preview_facts(host: State, person: Person):
         host.name,
         {kind: day(date) for kind, date in events},
         [
-            (day(lodged), name, period(cf, cfp), period(ct, ctp))
-            for lodged, name, cf, cfp, ct, ctp in declarations
+            (day(lodged), name, period(cf, cfp), period(ct, ctp), effect)
+            for lodged, name, cf, cfp, ct, ctp, effect in declarations
         ],
         referrals=[(name, resolution, day(adopted)) for name, resolution, adopted in referrals],
+        instrument=host.instrument,
     )
     return (
         state,

@@ -37,10 +37,10 @@ TRACKED = {
     ],
     Warrant: ["issued", "made_public", "ended", "end_reason", "person_id"],
     TreatyEvent: ["kind", "date"],
-    Declaration: ["lodged", "situation_id", "covers_from", "covers_to"],
+    Declaration: ["lodged", "situation_id", "covers_from", "covers_to", "effect"],
     SecurityCouncilReferral: ["adopted", "situation_id", "resolution"],
     Person: ["name", "situation_id", "nationality_id"],
-    State: ["name"],
+    State: ["name", "instrument"],
     Finding: ["decided", "kind", "referred_to_asp", "referred_to_unsc", "visit_id"],
 }
 
@@ -348,7 +348,7 @@ def _affected(instance, previous: dict | None) -> tuple[str, list] | None:
         situations = {instance.situation_id, (previous or {}).get("situation_id")} - {None}
         return (_SITUATION_VISITS, [sorted(situations)]) if situations else None
     if isinstance(instance, State):
-        # Its name: its own visits, and every visit of a situation whose referral binds it,
+        # Its name or instrument (its visits' reasons name how it joined): its own visits, and every visit of a situation whose referral binds it,
         # as the other hosts' `referral_not_binding` reasons name the states it binds.
         return (
             "v.host_id = %s OR v.person_id IN (SELECT p.id FROM warrants_person p"

@@ -18,6 +18,7 @@ from api.states.status import Timeline, treaty_status_on
 from core.names import country_name
 from states.models import (
     Declaration,
+    DeclarationEffect,
     JointStatement,
     SecurityCouncilReferral,
     State,
@@ -25,6 +26,9 @@ from states.models import (
 )
 from states.status import Standing
 from visits.models import Basis, Finding, FindingKind
+
+# StateFacts.joined's readings, as the API names the instrument.
+INSTRUMENTS = {"ratified": "ratification", "acceded": "accession", "succeeded": "succession"}
 
 
 def finding_visit(finding):
@@ -121,6 +125,12 @@ class DeclarationSerializer(BlankTextAsNull, serializers.ModelSerializer):
     situation_name = serializers.CharField(source="situation.name", read_only=True)
     covers_from_precision = PrecisionField("covers_from")
     covers_to_precision = PrecisionField("covers_to")
+    given_effect = serializers.SerializerMethodField(
+        help_text="Whether the Court gave the declaration effect. False for one lodged but not "
+        "acted on (Palestine's of 22 January 2009: the Prosecutor's statement of 3 April "
+        "2012): it creates no obligation, so no verdict and no `treaty_status` obligation "
+        "rests on it."
+    )
     sources = SourceSerializer(many=True, read_only=True)
 
     class Meta:
@@ -133,9 +143,13 @@ class DeclarationSerializer(BlankTextAsNull, serializers.ModelSerializer):
             "covers_from_precision",
             "covers_to",
             "covers_to_precision",
+            "given_effect",
             "notes",
             "sources",
         ]
+
+    def get_given_effect(self, declaration) -> bool:
+        return declaration.effect != DeclarationEffect.NOT_GIVEN_EFFECT
 
 
 class CouncilReferralRefSerializer(BlankTextAsNull, serializers.HyperlinkedModelSerializer):
@@ -294,6 +308,13 @@ class StateSerializer(BlankTextAsNull, serializers.HyperlinkedModelSerializer):
     url = LinkField(view_name="api-state-detail", lookup_field="iso3")
     signed = serializers.SerializerMethodField()
     deposited = serializers.SerializerMethodField()
+    instrument = serializers.SerializerMethodField(
+        help_text="How the state became bound: `ratification`, `accession` or `succession` (a "
+        "new state succeeding to its predecessor's ratification: Montenegro, bound from its "
+        "independence on 3 June 2006). As recorded (states.csv `instrument`), or else read "
+        "from the signature (Art. 125: a signatory by 31 December 2000 ratifies, any other "
+        "accedes); null when no instrument was deposited."
+    )
     entry_into_force = serializers.SerializerMethodField(
         help_text="As recorded, or computed from the deposit under Art. 126; null when the "
         "instrument was withdrawn before that day (the state never became a party)."
@@ -348,6 +369,7 @@ class StateSerializer(BlankTextAsNull, serializers.HyperlinkedModelSerializer):
             "territory_of",
             "signed",
             "deposited",
+            "instrument",
             "entry_into_force",
             "withdrawal_notified",
             "withdrawal_revoked",
@@ -376,6 +398,10 @@ class StateSerializer(BlankTextAsNull, serializers.HyperlinkedModelSerializer):
 
     def get_deposited(self, state) -> datetime.date | None:
         return self._event(state, "deposited")
+
+    def get_instrument(self, state) -> str | None:
+        joined = _timeline(state).facts(instrument=state.instrument).joined
+        return INSTRUMENTS.get(joined)
 
     def get_entry_into_force(self, state) -> datetime.date | None:
         return _timeline(state).facts().party_since

@@ -37,6 +37,7 @@ import compliance
 from compliance import UNSC_REFERRAL, partial_isoformat, state_facts
 from core.names import country_name, format_date, in_sentence
 from core.reasons import coverage, situation_words
+from states.models import DeclarationEffect
 from states.status import (
     BOUND_AS_PARTY,
     NOT_A_STATE,
@@ -96,7 +97,8 @@ class Timeline:
     name: str
     events: dict[str, datetime.date]
     # (lodged, situation slug, situation name, covers_from, covers_to): the covered period
-    # as partial ISO dates, "" where the declaration records none.
+    # as partial ISO dates, "" where the declaration records none. Only the declarations
+    # given effect: one the Court did not act on creates no obligation.
     declarations: list[tuple[datetime.date, str, str, str, str]]
     # (adopted, situation slug, situation name, resolution): Security Council referrals binding it
     referrals: list[tuple[datetime.date, str, str, str]] = field(default_factory=list)
@@ -124,6 +126,9 @@ class Timeline:
                     partial_isoformat(d.covers_to, d.covers_to_precision or "day"),
                 )
                 for d in state.declarations.all()
+                # One the Court did not give effect binds to nothing (Art. 12(3); Palestine's
+                # of 2009): no obligation. The state's `declarations` list it with its effect.
+                if d.effect != DeclarationEffect.NOT_GIVEN_EFFECT
             ),
             referrals=sorted(
                 (r.adopted, r.situation.slug, r.situation.name, r.resolution)
@@ -131,12 +136,18 @@ class Timeline:
             ),
         )
 
-    def facts(self, iso3: str = "", known_by: datetime.date | None = None) -> compliance.StateFacts:
+    def facts(
+        self, iso3: str = "", known_by: datetime.date | None = None, instrument: str = ""
+    ) -> compliance.StateFacts:
         """The timeline as the rule reads it; with `known_by`, as it stood on that day
-        (states.status.known_on)."""
+        (states.status.known_on); `instrument`, the state's recorded one (State.instrument)."""
         events = self.events if known_by is None else known_on(self.events, known_by)
         return state_facts(
-            iso3, self.name, events, [(lodged, name) for lodged, _, name, *_ in self.declarations]
+            iso3,
+            self.name,
+            events,
+            [(lodged, name) for lodged, _, name, *_ in self.declarations],
+            instrument=instrument,
         )
 
 

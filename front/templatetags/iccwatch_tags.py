@@ -78,7 +78,7 @@ def in_force_on(warrant, day):
 @register.filter
 def warrant_end(warrant):
     """{{ warrant|warrant_end }} -> how an ended warrant ended, its date in words
-    ("executed on 11 March 2025"; front.summaries.warrant_end_words).
+    ("executed on 12 March 2025"; front.summaries.warrant_end_words).
     Only for a warrant whose `ended` is set: ValueError otherwise."""
     return summaries.warrant_end_words(warrant)
 

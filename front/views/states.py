@@ -26,7 +26,7 @@ from front.pages import render_page
 from front.templatetags.iccwatch_tags import data_lang
 from states import status as treaty_status
 from states.filters import StateFilterSet, entry_into_force
-from states.models import JointStatement, State
+from states.models import DeclarationEffect, JointStatement, State
 from visits.models import Finding, VerdictCode, Visit, readable_visit
 
 
@@ -145,7 +145,9 @@ def state_detail(request, iso3: str):
     # for a kind the state has no record of): the page cites the state's own (its row of
     # states.csv, which the importer gives each treaty date too) once above its timeline,
     # and each declaration's, referral's and statement's by it.
-    events = treaty_status.label_events(list(state.treaty_events.prefetch_related("sources")))
+    events = treaty_status.label_events(
+        list(state.treaty_events.prefetch_related("sources")), state.instrument
+    )
     declarations = list(state.declarations.select_related("situation").prefetch_related("sources"))
     referrals = list(
         state.council_referrals.select_related("situation")
@@ -156,8 +158,9 @@ def state_detail(request, iso3: str):
         state.iso3,
         state.name,
         {e.kind: e.date for e in events},
-        [(d.lodged, d.situation.name, d.covers_from, d.covers_to) for d in declarations],
+        [(d.lodged, d.situation.name, d.covers_from, d.covers_to, d.effect) for d in declarations],
         referrals=[(r.situation.name, r.resolution, r.adopted) for r in referrals],
+        instrument=state.instrument,
     )
     sovereign = _sovereign(state)
     hosted_visits = Visit.objects.published().filter(host=state)
@@ -226,7 +229,7 @@ def state_detail(request, iso3: str):
         incidents=tally.incidents,
         called_off=tally.called_off,
         findings=[(f.decided, f.decided_precision) for f in failures_found],
-        declarations=[(d.lodged, d.situation.name) for d in declarations],
+        declarations=[(d.lodged, d.situation.name, d.effect) for d in declarations],
         referrals=[(r.situation.name, r.resolution, r.adopted) for r in referrals],
         sovereign=sovereign,
     )
@@ -377,7 +380,15 @@ def _timeline(
             {
                 "date": d.lodged,
                 "kind": "declaration",
-                "text": _("Art. 12(3) declaration accepting jurisdiction over the %(situation)s")
+                # One the Court did not give effect is lodged, and binds to nothing.
+                "text": (
+                    _(
+                        "Art. 12(3) declaration accepting jurisdiction over the %(situation)s, "
+                        "lodged but not given effect by the Court"
+                    )
+                    if d.effect == DeclarationEffect.NOT_GIVEN_EFFECT
+                    else _("Art. 12(3) declaration accepting jurisdiction over the %(situation)s")
+                )
                 % {"situation": situation_words(d.situation.name)},
             }
         )

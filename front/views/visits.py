@@ -463,7 +463,8 @@ def visit_detail(request, slug: str):
             TreatyEvent.objects.filter(state=visit.host_id)
             .prefetch_related("sources")
             .order_by("date")
-        )
+        ),
+        visit.host.instrument,
     )
     for event in events:
         event.own_sources = summaries.sources_beyond(event.sources.all(), host_sources)

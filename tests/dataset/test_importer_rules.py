@@ -595,3 +595,256 @@ def test_a_researchers_english_note_leaves_a_french_visits_words_french(tmp_path
     run_import(folder(tmp_path, "v3", version="2026.12.03", visits=translated))
     mongolia.refresh_from_db()
     assert (mongolia.host_justification, mongolia.text_language) == ("Energy dependence", "en")
+
+
+# --- An executed warrant's last day and the person's custody (docs/DOMAIN.md, "Warrant") ---
+
+DUTERTE = {
+    "slug": "rodrigo-duterte",
+    "name": "Rodrigo Roa Duterte",
+    "nationality_iso3": "PHL",
+    "situation": "Philippines",
+    "status": "in_custody",
+    "status_date": "2025-03-12",
+}
+DUTERTE_WARRANT = {
+    "person_slug": "rodrigo-duterte",
+    "issued": "2025-03-07",
+    "made_public": "2025-03-11",
+    "ended": "2025-03-12",
+    "end_reason": "executed",
+}
+
+
+def custody_warnings(warnings: list[str]) -> list[str]:
+    return [w for w in warnings if "in the Court's custody from" in w]
+
+
+def test_an_execution_dated_off_the_persons_custody_is_a_warning_naming_both_rows(tmp_path):
+    """A warrant executed is in force until the person is surrendered (docs/DOMAIN.md,
+    "Warrant": it stops being in force when executed, the person surrendered): its last day
+    is the first of the person's custody. Duterte's row ended his warrant on 11 March 2025
+    (the arrest in Manila) beside his custody from 12 March (the surrender)."""
+    arrest_day = {**DUTERTE_WARRANT, "ended": "2025-03-11"}
+    path = folder(tmp_path, persons=[*PERSONS, DUTERTE], warrants=[*WARRANTS, arrest_day])
+    _parsed, errors, warnings = validate(path)
+    assert errors == []  # a disagreement of two researched dates, not a broken row
+    warrant_line = line_of(path, "warrants.csv", "rodrigo-duterte,")
+    person_line = line_of(path, "persons.csv", "rodrigo-duterte,")
+    assert custody_warnings(warnings) == [
+        f"warrants.csv:{warrant_line}: ended: the warrant was executed, ending on 2025-03-11, "
+        f"but persons.csv:{person_line} gives rodrigo-duterte in the Court's custody from "
+        "2025-03-12: an executed warrant's last day is the day of the surrender, the first "
+        "day in custody; correct one of the two rows"
+    ]
+    # The surrender's day on both rows: nothing to say.
+    path = folder(
+        tmp_path, "ok", persons=[*PERSONS, DUTERTE], warrants=[*WARRANTS, DUTERTE_WARRANT]
+    )
+    assert custody_warnings(validate(path)[2]) == []
+
+
+@pytest.mark.parametrize(
+    ("person", "warrant"),
+    [
+        # A warrant issued while the person was already held (served in detention).
+        ({}, {"issued": "2025-06-01", "made_public": "2025-06-01", "ended": "2025-06-02"}),
+        # An issue date known only to the year: it may fall after the custody began.
+        ({}, {"issued": "2025", "made_public": "2025-03-11", "ended": "2025-03-11"}),
+        # No custody date recorded, or another status (a conviction's date is no custody's).
+        ({"status_date": ""}, {"ended": "2025-03-11"}),
+        ({"status": "convicted", "status_date": "2026-01-01"}, {}),
+        # Another end reason.
+        ({}, {"ended": "2025-03-11", "end_reason": "withdrawn"}),
+    ],
+)
+def test_an_execution_is_checked_against_the_custody_only_where_both_days_are_known(
+    tmp_path, person, warrant
+):
+    path = folder(
+        tmp_path,
+        persons=[*PERSONS, {**DUTERTE, **person}],
+        warrants=[*WARRANTS, {**DUTERTE_WARRANT, **warrant}],
+    )
+    _parsed, errors, warnings = validate(path)
+    assert errors == [] and custody_warnings(warnings) == []
+
+
+def test_the_projects_executed_warrants_end_on_the_day_custody_began(dataset_dir):
+    """Duterte's warrant now ends on 12 March 2025, the day he was surrendered to the
+    Court and his custody began (persons.csv), not on the arrest in Manila the day before."""
+    parsed, errors, warnings = validate(dataset_dir)
+    assert errors == [] and custody_warnings(warnings) == []
+    (duterte,) = [d for _, d in parsed.warrants if d["person"]["slug"] == "rodrigo-duterte"]
+    assert (str(duterte["ended"]), duterte["end_reason"]) == ("2025-03-12", "executed")
+
+
+# --- How a state joined (states.csv `instrument`) -------------------------------------------
+
+MONTENEGRO = {
+    "iso3": "MNE",
+    "name": "Montenegro",
+    "deposited": "2006-10-23",
+    "entry_into_force": "2006-06-03",
+}
+EL_SALVADOR = {
+    "iso3": "SLV",
+    "name": "El Salvador",
+    "deposited": "2016-03-03",
+    "entry_into_force": "2016-06-01",
+}
+
+
+def state_warnings(warnings: list[str], line: int) -> list[str]:
+    return [w for w in warnings if w.startswith(f"states.csv:{line}:")]
+
+
+def test_a_succession_s_entry_into_force_before_its_notification_is_no_warning(tmp_path):
+    """Montenegro succeeded on its independence, 3 June 2006, notified on 23 October 2006:
+    recorded as a succession, its entry into force needs no Art. 126 computation and
+    comes before the deposit without a warning ("a succession?"), and is stored."""
+    path = folder(tmp_path, "unsaid", states=[*STATES, MONTENEGRO])
+    _parsed, errors, warnings = validate(path)
+    assert errors == []
+    assert len(state_warnings(warnings, 5)) == 2  # before the deposit; not Art. 126(2)'s
+    path = folder(tmp_path, states=[*STATES, {**MONTENEGRO, "instrument": "succession"}])
+    _parsed, errors, warnings = validate(path)
+    assert errors == [] and state_warnings(warnings, 5) == []
+    import_dataset(path)
+    montenegro = State.objects.get(iso3="MNE")
+    assert montenegro.instrument == "succession"
+    assert montenegro.treaty_events.get(kind="entry_into_force").date.isoformat() == "2006-06-03"
+
+
+def test_an_accession_recorded_without_a_signature_is_no_warning(tmp_path):
+    """El Salvador's row gave `signed` 2015-11-26, after the Statute closed for signature
+    (the Legislative Assembly's vote for the accession): it acceded, with no signature."""
+    accession = {**EL_SALVADOR, "instrument": "accession"}
+    _parsed, errors, warnings = validate(folder(tmp_path, states=[*STATES, accession]))
+    assert errors == [] and state_warnings(warnings, 5) == []
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (
+            {**EL_SALVADOR, "instrument": "ratification"},
+            "a ratification is a signatory's (Art. 125(2)): it needs a signed date by "
+            "31 December 2000; a state that did not sign by then accedes (Art. 125(3))",
+        ),
+        (
+            {**EL_SALVADOR, "signed": "2015-11-26", "instrument": "ratification"},
+            "a ratification is a signatory's (Art. 125(2)): it needs a signed date by "
+            "31 December 2000; a state that did not sign by then accedes (Art. 125(3))",
+        ),
+        (
+            {**MONTENEGRO, "entry_into_force": "", "instrument": "succession"},
+            "a succession needs its entry_into_force, the date of succession (it is not "
+            "computed from the notification under Art. 126)",
+        ),
+        (
+            {**EL_SALVADOR, "deposited": "", "instrument": "accession"},
+            "accession needs the deposited date of its instrument",
+        ),
+        (
+            {**EL_SALVADOR, "instrument": "adhesion"},
+            "'adhesion' is not one of: accession, ratification, succession",
+        ),
+    ],
+)
+def test_an_instrument_its_dates_contradict_is_an_error(tmp_path, row, message):
+    errors = errors_of(folder(tmp_path, states=[*STATES, row]))
+    assert errors == [f"states.csv:5: instrument: {message}"]
+
+
+def test_the_projects_states_import_without_a_warning_for_montenegro_or_el_salvador(
+    dataset_dir,
+):
+    parsed, errors, warnings = validate(dataset_dir)
+    assert errors == []
+    states = {d["iso3"]: (row, d) for row, d in parsed.states}
+    for iso3 in ("MNE", "SLV"):
+        assert state_warnings(warnings, states[iso3][0].line) == [], iso3
+    assert states["MNE"][1]["instrument"] == "succession"
+    assert states["SLV"][1]["instrument"] == "accession"
+    assert states["SLV"][1]["dates"]["signed"] is None
+    assert "Legislative Assembly" in states["SLV"][1]["notes"]
+    # Filled only where the row's notes say how the state joined.
+    recorded = {iso3: d["instrument"] for iso3, (_, d) in states.items() if d["instrument"]}
+    assert recorded == {
+        "AFG": "accession",
+        "MYS": "accession",
+        "PSE": "accession",
+        "SLV": "accession",
+        "MNG": "ratification",
+        "UKR": "ratification",
+        "MWI": "ratification",
+        "MNE": "succession",
+    }
+
+
+# --- A declaration not given effect (declarations.csv `effect`) ---------------------------
+
+PALESTINE = {
+    "iso3": "PSE",
+    "name": "Palestine",
+    "deposited": "2015-01-02",
+    "entry_into_force": "2015-04-01",
+    "instrument": "accession",
+}
+PALESTINE_DECLARATION = {
+    "iso3": "PSE",
+    "lodged": "2009-01-22",
+    "situation": "Ukraine",  # a situation of the small folder's persons
+    "covers_from": "2002-07-01",
+}
+
+
+def test_a_declaration_not_given_effect_is_imported_as_such(tmp_path):
+    not_given = {**PALESTINE_DECLARATION, "effect": "not_given_effect"}
+    path = folder(tmp_path, states=[*STATES, PALESTINE], declarations=[not_given])
+    import_dataset(path)
+    (declaration,) = State.objects.get(iso3="PSE").declarations.all()
+    assert declaration.effect == "not_given_effect"
+    path = folder(
+        tmp_path,
+        "bad",
+        version="2026.12.02",
+        states=[*STATES, PALESTINE],
+        declarations=[{**PALESTINE_DECLARATION, "effect": "ignored"}],
+    )
+    assert validate(path)[1] == [
+        "declarations.csv:2: effect: 'ignored' is not one of: not_given_effect"
+    ]
+
+
+def test_the_projects_palestinian_declaration_of_2009_was_not_given_effect(dataset_dir):
+    parsed, errors, _ = validate(dataset_dir)
+    assert errors == []
+    effects = {(d["iso3"], str(d["lodged"])): d["effect"] for _, d in parsed.declarations}
+    assert effects.pop(("PSE", "2009-01-22")) == "not_given_effect"
+    assert set(effects.values()) == {""}  # every other one was given effect
+
+
+# --- The host's stated justification (visits.csv `host_justification`) ----------------------
+
+
+def test_the_projects_visits_give_the_hosts_stated_justification_where_their_sources_do(
+    dataset_dir,
+):
+    """Only the visits whose own sources report the host's stated reason: Uganda's for
+    al-Bashir (2016: regional engagement and the African Union's decision; 2017: immunity
+    of a head of state) and Hungary's for Netanyahu (2025: no domestic law, immunity)."""
+    parsed, errors, _ = validate(dataset_dir)
+    assert errors == []
+    stated = {d["slug"]: d for _, d in parsed.visits if d["host_justification"]}
+    assert set(stated) == {
+        "omar-al-bashir-uga-2016-05-12",
+        "omar-al-bashir-uga-2017-11-13",
+        "benjamin-netanyahu-hun-2025-04-03",
+    }
+    assert "African Union" in stated["omar-al-bashir-uga-2016-05-12"]["host_justification"]
+    assert "immune" in stated["omar-al-bashir-uga-2017-11-13"]["host_justification"]
+    assert "domestic law" in stated["benjamin-netanyahu-hun-2025-04-03"]["host_justification"]
+    for visit in stated.values():
+        assert "host_justification:" in visit["notes"]  # the notes cite where it is from

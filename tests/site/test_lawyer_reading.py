@@ -1,7 +1,7 @@
 """What a lawyer trying the site found contradicting itself: a visit whose outcome said
 "arrested" while its own record said the person was handed to another state, a warrant
-"executed on 11 March 2025 (person surrendered)" beside the person's custody from 12
-March, and a visit's address whose date is not the visit's start with a dictionary that
+ending on the day of an arrest (11 March 2025) beside the person's custody from 12 March,
+the day of the surrender that executed it, and a visit's address whose date is not the visit's start with a dictionary that
 said it was."""
 
 import html
@@ -43,24 +43,24 @@ def test_a_person_handed_to_another_state_instead_of_the_court_was_released(read
 
 
 @pytest.mark.parametrize(
-    ("prefix", "executed", "custody", "surrendered"),
+    ("prefix", "executed", "custody", "arrest_day"),
     [
-        ("", "executed on 11 March 2025", r"in custody \( ?12 March 2025 ?\)", "surrendered)"),
-        ("/fr", "exécuté le 11 mars 2025", r"détenu \( ?12 mars 2025 ?\)", "remise)"),
+        ("", "executed on 12 March 2025", r"in custody \( ?12 March 2025 ?\)", "11 March 2025"),
+        ("/fr", "exécuté le 12 mars 2025", r"détenu \( ?12 mars 2025 ?\)", "11 mars 2025"),
     ],
 )
-def test_an_execution_on_the_day_of_the_arrest_is_not_called_a_surrender(
-    reader, seeded, prefix, executed, custody, surrendered
+def test_an_executed_warrant_ends_on_the_day_of_the_surrender(
+    reader, seeded, prefix, executed, custody, arrest_day
 ):
-    """Duterte's warrant was executed by his arrest in Manila on 11 March 2025 (its last
-    day in force, `ended`); he was in the Court's custody from 12 March (his status). The
-    warrant's ending said "executed on 11 March 2025 (person surrendered)", which dated
-    the surrender a day early, beside "in custody (12 March 2025)"."""
+    """A warrant is in force until it is executed, the person surrendered to the Court
+    (docs/DOMAIN.md, "Warrant"): Duterte's ended on 12 March 2025, the first day of his
+    custody, not on his arrest in Manila the day before, which the page gave as its last
+    day beside "in custody (12 March 2025)"."""
     person = text(reader.get(f"{prefix}/persons/rodrigo-duterte/"))
     assert executed in person and re.search(custody, person)
-    assert surrendered not in person
     warrants = text(reader.get(f"{prefix}/warrants/", {"person": "rodrigo-duterte"}))
-    assert executed in warrants and surrendered not in warrants
+    assert executed in warrants and f"executed on {arrest_day}" not in warrants
+    assert f"exécuté le {arrest_day}" not in warrants
 
 
 def test_a_visit_id_keeps_the_start_it_was_first_recorded_with():

@@ -221,8 +221,19 @@ def test_a_state_s_standing_is_told_as_of_today_not_as_the_day_it_withdrew(reade
 
 
 def test_a_signature_recorded_after_signature_closed_is_not_shown_as_one(reader, seeded):
-    """El Salvador's recorded 2015 signature cannot be one (Art. 125: open until 31 December
-    2000); the page says so rather than "Signed the Rome Statute"."""
+    """A signature recorded after 31 December 2000 cannot be one (Art. 125: open until
+    then); the page says so rather than "Signed the Rome Statute". El Salvador's row had
+    one (2015-11-26, the Legislative Assembly's vote for its accession), which dataset
+    2026.12.06.2 removed: its page shows no signature; the same date put back is labelled."""
+    from states.models import State, TreatyEvent, TreatyEventKind
+
+    texts = _timeline_texts(body(reader.get("/states/SLV/")))
+    assert not any("Signed the Rome Statute" in t or "Signature recorded" in t for t in texts)
+    TreatyEvent.objects.create(
+        state=State.objects.get(iso3="SLV"),
+        kind=TreatyEventKind.SIGNED,
+        date=datetime.date(2015, 11, 26),
+    )
     texts = _timeline_texts(body(reader.get("/states/SLV/")))
     assert "Signed the Rome Statute" not in texts
     assert any(t.startswith("Signature recorded after the Statute closed") for t in texts)

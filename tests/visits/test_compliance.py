@@ -2292,3 +2292,101 @@ def test_a_decision_that_found_no_failure_is_told_against_iccwatchs_own_reading(
     warning = self_check(verdict, False, "", has_no_failure_decision=True)
     assert "found no failure to comply" in warning and "non_compliance" in warning
     assert self_check(NOT_OBLIGED, False, "", has_no_failure_decision=True) == ""
+
+
+# --- A declaration not given effect; how a state joined (rule 2026.12.06.3) -------------------
+
+# Palestine before its accession (in force 2015-04-01): its declaration of 2009-01-22, which
+# the Court did not give effect (the Prosecutor's statement of 3 April 2012), and that of
+# 2015-01-01, given effect. The warrant is hypothetical: a public one in the situation
+# against someone visiting Palestine between the two.
+PALESTINE = StateFacts(
+    "PSE",
+    "Palestine",
+    deposited=day("2015-01-02"),
+    entry_into_force=day("2015-04-01"),
+    declarations=(
+        DeclarationFacts(
+            day("2009-01-22"), "State of Palestine", Period.parse("2002-07-01"), given_effect=False
+        ),
+        DeclarationFacts(day("2015-01-01"), "State of Palestine", Period.parse("2014-06-13")),
+    ),
+)
+PALESTINE_SITUATION_WARRANT = warrant("palestine-public", "2010-06-01", "2010-06-01")
+PALESTINE_VISIT = {"person": "A. Suspect", "situation": "State of Palestine"}
+
+
+def test_a_declaration_the_court_did_not_give_effect_creates_no_obligation():
+    """Art. 12(3) binds a state by a declaration the Court acts on; Palestine's of 2009 was
+    lodged but not given effect: a visit in 2012 found Palestine bound by nothing (it said
+    `non_compliance` on the basis `art_12_3_declaration`, citing it)."""
+    during = evaluate(
+        visit("2012-05-01", **PALESTINE_VISIT), PALESTINE, [PALESTINE_SITUATION_WARRANT]
+    )
+    assert (during.code, during.basis) == (NO_OBLIGATION, "")
+    words = english(during)
+    assert "22 January 2009" not in words, words
+    # The same declaration given effect binds, as before.
+    given = replace(
+        PALESTINE, declarations=(replace(PALESTINE.declarations[0], given_effect=True),)
+    )
+    bound = evaluate(visit("2012-05-01", **PALESTINE_VISIT), given, [PALESTINE_SITUATION_WARRANT])
+    assert (bound.code, bound.basis) == (NON_COMPLIANCE, ART_12_3_DECLARATION)
+    # The declaration of 2015, given effect, binds from its lodging.
+    later = evaluate(
+        visit("2015-02-01", **PALESTINE_VISIT), PALESTINE, [PALESTINE_SITUATION_WARRANT]
+    )
+    assert (later.code, later.basis) == (NON_COMPLIANCE, ART_12_3_DECLARATION)
+    assert "1 January 2015" in english(later)
+
+
+def test_a_declaration_not_given_effect_is_read_from_its_stored_effect():
+    from compliance import state_facts
+
+    facts = state_facts(
+        "PSE",
+        "Palestine",
+        {},
+        [
+            (day("2009-01-22"), "State of Palestine", "2002-07-01", None, "not_given_effect"),
+            (day("2015-01-01"), "State of Palestine", "2014-06-13", None, ""),
+        ],
+    )
+    assert [d.given_effect for d in facts.declarations] == [False, True]
+    assert [d.lodged for d in facts.binding_declarations] == [day("2015-01-01")]
+
+
+MONTENEGRO = StateFacts(
+    "MNE",
+    "Montenegro",
+    deposited=day("2006-10-23"),
+    entry_into_force=day("2006-06-03"),
+    instrument="succession",
+)
+
+
+@pytest.mark.parametrize(
+    ("facts", "joined"),
+    [
+        (MONTENEGRO, "succeeded"),
+        # Without the record, a state with no signature reads as having acceded.
+        (replace(MONTENEGRO, instrument=""), "acceded"),
+        (replace(MONGOLIA, instrument="ratification"), "ratified"),
+        (replace(MONGOLIA, instrument=""), "ratified"),
+        (replace(MALAYSIA, instrument="accession"), "acceded"),
+        (CHINA, ""),
+    ],
+)
+def test_a_recorded_instrument_says_how_the_state_joined(facts, joined):
+    assert facts.joined == joined
+
+
+def test_a_succession_is_named_as_such_in_the_explanation():
+    """Montenegro succeeded on its independence (3 June 2006), notified on 23 October 2006:
+    it did not accede, as its explanation said."""
+    verdict = evaluate(visit("2024-01-10"), MONTENEGRO, [PUTIN])
+    assert (verdict.code, verdict.basis) == (NON_COMPLIANCE, STATE_PARTY)
+    words = english(verdict)
+    assert "bound since 3 June 2006 (State Party by succession, notified 23 October 2006)" in words
+    assert "acceded" not in words
+    assert "par succession" in render(verdict.reasons, "fr")
