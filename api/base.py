@@ -1648,6 +1648,16 @@ from the version alone whether the contract moved since it was written):
   creates no obligation, so `treaty_status.obligations` no longer lists it. A verdict's
   `bound_state_party` reason may give `joined` `"succeeded"` (with `ratified` and
   `acceded`; rule 2026.12.06.3), rendered "State Party by succession, notified <date>".
+- 6 December 2026, the review desk: `/reject/` refuses a `reason` shorter than 20
+  characters (`400 invalid` naming `reason`), as a correction's reason: a rejection is
+  final, and its reason is all the author is told. A date in the shape `YYYY-MM-DD` or
+  `YYYY-MM` that no calendar has is refused saying so ("February 2026 has no 30th
+  day.", "There is no month 13: months run from 01 to 12.") instead of "is not a date".
+  A report's source cited twice however its address is written (http or https, the
+  host's case, a fragment, tracking parameters such as `utm_source`, `fbclid`, `gclid`)
+  is refused as `already cited`, and a source's `url` is stored without its fragment and
+  its tracking parameters. Verifying a correction whose visit was withdrawn meanwhile,
+  or sending it back, is refused (`409 conflict`) saying when the visit was withdrawn.
 """
 
 

@@ -243,6 +243,48 @@ def referral_sentence(asp: bool, unsc: bool) -> str:
 # --- Facts --------------------------------------------------------------------
 
 
+class ImpossibleDate(ValueError):
+    """A date written YYYY-MM-DD or YYYY-MM, in digits, that no calendar has: a month
+    outside 01-12 (`month`), or a day outside its month (`day`: February 2026 has no 30th
+    day). `year`, `month`, `day` as written (`day` None for YYYY-MM). Its text is English
+    (the importer's); core.names.date_refusal says it in the reader's language."""
+
+    def __init__(self, year: int, month: int, day: int | None = None):
+        self.year, self.month, self.day = year, month, day
+        super().__init__(self.english())
+
+    @classmethod
+    def of(cls, parts: list[str]) -> ImpossibleDate | None:
+        """The ImpossibleDate that `parts` (a text split on "-") write, if they write one:
+        None for a real date, or for a text not in the shape YYYY-MM(-DD) of digits."""
+        shape = [4, 2, 2][: len(parts)]
+        if len(parts) not in (2, 3) or [len(p) for p in parts] != shape:
+            return None
+        if not all(p.isascii() and p.isdigit() for p in parts):
+            return None
+        year, month, *day = (int(p) for p in parts)
+        if not 1 <= month <= 12:
+            return cls(year, month, day[0] if day else None)
+        if day and not 1 <= day[0] <= calendar.monthrange(max(year, 1), month)[1]:
+            return cls(year, month, day[0])
+        return None
+
+    def english(self) -> str:
+        """The refusal in English: "February 2026 has no 30th day.", "There is no month
+        13: months run from 01 to 12." """
+        if not 1 <= self.month <= 12:
+            return f"There is no month {self.month:02d}: months run from 01 to 12."
+        return f"{calendar.month_name[self.month]} {self.year} has no {ordinal(self.day)} day."
+
+
+def ordinal(number: int) -> str:
+    """1 -> '1st', 2 -> '2nd', 11 -> '11th', 30 -> '30th' (English)."""
+    if 10 <= number % 100 <= 20:
+        return f"{number}th"
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
 @dataclass(frozen=True, slots=True)
 class Period:
     """A date known to the day, the month or the year: the days `first..last`."""
@@ -257,9 +299,13 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """'2024-09-02', '2009-03' or '2012'; raises ValueError with a readable message."""
+        """'2024-09-02', '2009-03' or '2012'; raises ValueError with a readable message:
+        ImpossibleDate for one written in such a shape that no calendar has ('2026-02-30',
+        '2026-13'), a plain ValueError for anything else ('8 October')."""
         text = text.strip()
         parts = text.split("-")
+        if impossible := ImpossibleDate.of(parts):
+            raise impossible
         try:
             if len(parts) == 3 and len(parts[0]) == 4 and len(parts[1]) == 2 and len(parts[2]) == 2:
                 return cls.day(datetime.date(int(parts[0]), int(parts[1]), int(parts[2])))

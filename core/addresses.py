@@ -1,7 +1,9 @@
 """The address rule of every public address the site takes: a source's, its archived
 copy's, a withdrawal's source's (the newsroom's form, the API, the admin, the importer's
 checks beside it): an http(s) URL naming a host on the public internet, without
-credentials or a character no URL holds. visits.review re-exports it."""
+credentials or a character no URL holds. visits.review re-exports it. And what two
+addresses of one document share (`cleaned_address`, `address_key`): a source cited twice,
+once with a newsletter's tracking parameters, is one source."""
 
 import ipaddress
 import re
@@ -11,6 +13,7 @@ import urllib.parse
 from django.utils.translation import gettext as _
 
 from core.echo import echoed
+from core.locale import is_tracking_parameter
 from core.models import carries_credentials, url_character_refusal
 
 # Names that exist only inside a network, by standard: loopback (RFC 6761), multicast DNS
@@ -104,3 +107,53 @@ def typed_address_refusal(url: str) -> str | None:
     if not host or any(char.isspace() for char in host):
         return None
     return address_refusal(url)
+
+
+def cleaned_address(url: str) -> str:
+    """`url` as a source is stored and shown: without its fragment (`#top`) and without the
+    tracking parameters a shared link carries for whoever shared it (`utm_*`, `fbclid`,
+    `gclid`…: core.locale.is_tracking_parameter, the list the site's own lists ignore),
+    which no reader needs and which would publish who shared it. The rest of the address
+    is kept as written, character for character (the other parameters in their order,
+    the host's case: the address rule reads it as typed). A text urllib cannot read, or
+    without anything to drop, is returned unchanged."""
+    if not isinstance(url, str) or ("#" not in url and "?" not in url):
+        return url
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return url
+    kept = [
+        pair
+        for pair in parts.query.split("&")
+        if pair and not is_tracking_parameter(urllib.parse.unquote_plus(pair.split("=")[0]))
+    ]
+    query = "&".join(kept)
+    if query == parts.query and not parts.fragment and not url.endswith("#"):
+        return url
+    return urllib.parse.urlunsplit(parts._replace(query=query, fragment=""))
+
+
+def address_key(url: str) -> str:
+    """What two addresses of the same document share, to tell that a source is cited
+    already (visits.review.resolve_citations, the newsroom's sources, a visit's own):
+    `cleaned_address` (no fragment, no tracking parameter), the scheme left out (http and
+    https name one document), the host in lower case without a trailing dot, and an empty
+    path read as "/". "https://www.gazeta.uz/en/a/?utm_source=telegram#top" and
+    "http://WWW.gazeta.uz/en/a/" share one key. A text urllib cannot read is its own key."""
+    cleaned = cleaned_address(url)
+    if not isinstance(cleaned, str):
+        return cleaned
+    try:
+        parts = urllib.parse.urlsplit(cleaned)
+        host = (parts.hostname or "").rstrip(".")
+        port = parts.port
+    except ValueError:
+        return cleaned
+    if parts.scheme.lower() not in ("http", "https"):
+        return cleaned
+    default = port is None or port == {"http": 80, "https": 443}[parts.scheme.lower()]
+    netloc = host if default else f"{host}:{port}"
+    if "@" in parts.netloc:
+        netloc = parts.netloc.rpartition("@")[0] + "@" + netloc
+    return urllib.parse.urlunsplit(("", netloc, parts.path or "/", parts.query, ""))

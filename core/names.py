@@ -17,7 +17,8 @@ import pycountry
 from django.utils import formats, translation
 from django.utils.translation import gettext, gettext_noop, pgettext
 
-from compliance import Period, partial_isoformat
+from compliance import ImpossibleDate, Period, partial_isoformat
+from compliance.facts import ordinal
 
 # The dataset's situations, as the Court names them; translated in the project's catalogue.
 SITUATION_NAMES = {
@@ -204,6 +205,36 @@ def format_date(value: datetime.date | Period | str | None, precision: str = "da
     if _language() == "fr" and value.day == 1:
         return formats.date_format(value, "1\\e\\r F Y")
     return formats.date_format(value, "j F Y")
+
+
+def impossible_date(error: ImpossibleDate) -> str:
+    """Why a date written in the right shape is none (compliance.ImpossibleDate), in the
+    reader's language: "February 2026 has no 30th day." ("Février 2026 n’a pas de 30e
+    jour."), "There is no month 13: months run from 01 to 12." The newsroom's form and the
+    API's reports (visits.review.resolve) say it instead of "not a date"; the importer
+    gives the error's own English text."""
+    if not 1 <= error.month <= 12:
+        return gettext("There is no month %(month)s: months run from 01 to 12.") % {
+            "month": f"{error.month:02d}"
+        }
+    month = formats.date_format(datetime.date(max(error.year, 1), error.month, 1), "F Y")
+    return gettext("%(month)s has no %(nth)s day.") % {
+        "month": month[:1].upper() + month[1:],
+        "nth": day_ordinal(error.day),
+    }
+
+
+def day_ordinal(day: int) -> str:
+    """A day of the month as an ordinal in the reader's language: "30th", "31st" ("30e",
+    "31e"), by English's suffixes (compliance.facts.ordinal), each translated."""
+    suffix = ordinal(day).removeprefix(str(day))
+    words = {
+        "st": pgettext("a day of the month's ordinal", "%(day)sst"),
+        "nd": pgettext("a day of the month's ordinal", "%(day)snd"),
+        "rd": pgettext("a day of the month's ordinal", "%(day)srd"),
+        "th": pgettext("a day of the month's ordinal", "%(day)sth"),
+    }
+    return words[suffix] % {"day": day}
 
 
 def format_moment(value: datetime.datetime, seconds: bool = False) -> str:

@@ -84,6 +84,7 @@ from django.utils.text import slugify
 from compliance import (
     FOUNDING_DEPOSIT_DEADLINE,
     SIGNATURE_CLOSED,
+    ImpossibleDate,
     Period,
     entry_into_force_for,
     withdrawal_effective_for,
@@ -381,6 +382,10 @@ class _Validator:
             return None
         try:
             period = Period.parse(value)
+        except ImpossibleDate as exc:
+            # "'2026-02-30': February 2026 has no 30th day.", not "not a date".
+            self.error(row, column, f"{value!r}: {exc}")
+            return None
         except ValueError as exc:
             self.error(row, column, str(exc))
             return None

@@ -21,11 +21,11 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
-from compliance import Period, partial_isoformat
-from core.addresses import typed_address_refusal
+from compliance import ImpossibleDate, Period, partial_isoformat
+from core.addresses import address_key, typed_address_refusal
 from core.auth import client_key, client_network
 from core.cache import counters
-from core.names import collation_key, country_name, elide
+from core.names import collation_key, country_name, elide, impossible_date
 from core.text import PlainTextForm
 from newsroom import places
 from newsroom.tasks import send_password_reset
@@ -325,6 +325,10 @@ class ReportForm(PlainTextForm, forms.Form):
         precision = self.cleaned_data.get(f"{field}_precision", "day")
         try:
             value = partial_date(typed, precision)
+        except ImpossibleDate as error:
+            # In the right shape, but no calendar has it: "February 2026 has no 30th day."
+            self.add_error(field, impossible_date(error))
+            return None
         except ValueError:
             self.add_error(field, _("Not a date: write YYYY-MM-DD, YYYY-MM or YYYY."))
             return None
@@ -603,10 +607,13 @@ class BaseSourceFormSet(forms.BaseFormSet):
             url = getattr(form, "cleaned_data", {}).get("url")
             if not url or "url" in form.errors:
                 continue
-            if url in first:
-                form.add_error("url", review.cited_twice(url, first[url]))
+            # One document however written (core.addresses.address_key): http or https,
+            # the host's case, a fragment, a newsletter's tracking parameters.
+            key = address_key(url)
+            if key in first:
+                form.add_error("url", review.cited_twice(url, first[key]))
             else:
-                first[url] = number
+                first[key] = number
 
     def citations(self) -> list[dict]:
         return [c for _, c in self.numbered_citations()]

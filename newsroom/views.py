@@ -30,6 +30,7 @@ from django.views.defaults import page_not_found
 
 from compliance import Period
 from core import reasons, roles, tabular
+from core.addresses import address_key
 from core.names import country_name, format_date, in_sentence
 from front.corrections import FIELD_NAMES, field_name, value_words
 from front.summaries import report_names
@@ -211,9 +212,12 @@ def staff_page(check=None):
                 )
             except PermissionDenied:
                 return forbidden(request, _("Your role does not allow this."))
-            except Http404 as missing:
+            except ReportNotFound:
                 # No such report, or one this user may not read (visible_report): the
-                # same answer, returned here so that it is never cached either.
+                # same answer, in the newsroom's words, never cached either.
+                return report_not_found(request)
+            except Http404 as missing:
+                # No such record (a visit's address): the site's page, never cached either.
                 return page_not_found(request, missing)
 
         return wrapped
@@ -265,6 +269,11 @@ def dashboard(request):
     }
     for r in context["queue"] + context["answered"] + context["sent_back"]:
         r.stale = review.is_stale(r)  # their visits are read with them: no query
+    for key in ("drafts", "changes_requested", "submitted", "queue", "answered", "sent_back"):
+        for r in context[key]:
+            # A correction whose visit was withdrawn since: no edit brings it up to date
+            # (`stale` would say so); the day it was withdrawn, or None.
+            r.withdrawn_under = withdrawn_under_on(r)
     for r in context["closed"]:
         # Verified, then its visit withdrawn by a later withdrawal (verified: the visit's
         # review state): "verified" alone would say the report still stands on the record.
@@ -291,6 +300,13 @@ def dashboard(request):
         ]
     )
     return render(request, "newsroom/dashboard.html", context)
+
+
+def withdrawn_under_on(report: Report) -> datetime.date | None:
+    """The day the visit of open correction `report` was withdrawn from the record, when
+    it was since the correction was begun (visits.review.withdrawn_under: it can no
+    longer be verified, nor brought up to date); else None. Its visit is read with it."""
+    return review.withdrawn_on(report.visit) if review.withdrawn_under(report) else None
 
 
 def bounded(key: str, reports) -> dict:
@@ -612,8 +628,11 @@ def changed_since_begun(
     initial = ReportForm.initial_from(review.report_data_of(visit))
     initial["reason"], initial["reply"] = reason, reply
     current = review.citations_of(visit)
-    cited = {c.get("url") for c in current}
-    citations = [*current, *(c for c in kept if c.get("url") and c.get("url") not in cited)]
+    cited = {address_key(c.get("url")) for c in current}
+    citations = [
+        *current,
+        *(c for c in kept if c.get("url") and address_key(c.get("url")) not in cited),
+    ]
     when = timezone.localtime(visit.updated_at)
     return render_form(
         request,
@@ -1273,8 +1292,12 @@ def add_to_existing(
         messages.error(request, _("That visit cannot receive the source (it is not published)."))
         return redirect("newsroom:new")
     current = review.citations_of(visit)
-    known = {c["url"] for c in current}
-    numbered = [(i, c) for i, c in sources.numbered_citations() if c["url"] not in known]
+    # One document however its address is written (core.addresses.address_key): a source
+    # the visit cites already, with a newsletter's tracking parameters, is not added again.
+    known = {address_key(c["url"]) for c in current}
+    numbered = [
+        (i, c) for i, c in sources.numbered_citations() if address_key(c["url"]) not in known
+    ]
     added_at, added = [i for i, _c in numbered], [c for _i, c in numbered]
     if not added:
         messages.info(request, _("The recorded visit already cites these sources."))
@@ -1364,6 +1387,12 @@ def report_edit(request, pk: int):
         return forbidden(request, _("Only the author may edit a report."))
     if report.state not in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED):
         messages.error(request, _("Only a draft or a report sent back for changes can be edited."))
+        return redirect("newsroom:report", report.pk)
+    if review.withdrawn_under(report):
+        # A correction of a visit withdrawn since: nothing saved (an edit would start from
+        # the withdrawn visit, and replace what its author proposed with it), and no
+        # submission could be verified. Its page says what may be done.
+        messages.error(request, review.withdrawn_under_refusal(report.visit))
         return redirect("newsroom:report", report.pk)
     if report.is_restoration:
         return reword_restoration(request, report)
@@ -1687,12 +1716,29 @@ def visible_report(request, pk: int) -> Report:
     (`may_open`). Http404 when there is none, and when there is one the user may not
     read (another reporter's, a colleague's draft): a 403 would tell which report numbers
     exist, a 404 tells nothing (README: the author is told how many, not whose)."""
-    report = get_object_or_404(
-        Report.objects.select_related("visit__person", "visit__host", "author", "reviewer"), pk=pk
+    report = (
+        Report.objects.select_related("visit__person", "visit__host", "author", "reviewer")
+        .filter(pk=pk)
+        .first()
     )
-    if not may_open(request.user, report):
-        raise Http404("no such report")
+    if report is None or not may_open(request.user, report):
+        raise ReportNotFound("no such report")
     return report
+
+
+class ReportNotFound(Http404):
+    """A report there is none of, or one the user may not open (`visible_report`): a 404
+    in the newsroom's words (`report_not_found`), the same for both, which tells nothing
+    of whether it exists."""
+
+
+def report_not_found(request):
+    """The 404 of a report a signed-in staffer may not open (ReportNotFound), in the
+    newsroom's layout: a reviewer's mailed link to a report its author took back (a
+    draft again, its author's own until submitted again) met the public "the link may be
+    mistyped". Said the same of a report that does not exist, so that nothing tells
+    which numbers do."""
+    return render(request, "newsroom/report_not_found.html", status=404)
 
 
 def text_lang(field: str, value, language: str) -> str | None:
@@ -1901,13 +1947,16 @@ def _report_page(request, pk: int, refused: dict | None = None, status: int = 20
         "source_differences": source_differences(report),
         "since_sent_back": since_sent_back(report, since),
         "stale": review.is_stale(report),
+        # Its visit withdrawn since (the day): rejected or deleted, never brought up to date.
+        "withdrawn_under": withdrawn_under_on(report),
         "open_proposals": proposals_in_words(request, review.open_proposals(report.visit, report))
         if report.is_correction and report.visit is not None and report.state in OPEN_STATES
         else [],
         "is_author": is_author,
         "may_edit": is_author
         and not report.keeps_facts
-        and report.state in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED),
+        and report.state in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED)
+        and not review.withdrawn_under(report),
         # Sent back and not yet answered: Submit would be refused; the answer box comes first.
         "needs_an_answer": review.needs_an_answer(report),
         # A withdrawal or a restoration taken back or sent back: its reason reworded,
@@ -1972,6 +2021,10 @@ def report_submit(request, pk: int):
     author is sent to its edit form, which shows every error beside its field and in its
     summary, as the form's own Submit does."""
     report = visible_report(request, pk)
+    if report.author_id == request.user.pk and review.withdrawn_under(report):
+        # No edit would make it one a reviewer could verify: said on its page.
+        messages.error(request, review.withdrawn_under_refusal(report.visit))
+        return redirect("newsroom:report", pk)
     if (
         not report.keeps_facts
         and report.author_id == request.user.pk
@@ -2177,12 +2230,16 @@ def _close(request, pk: int, act, done: str, action: str):
         # ("", refused; None would check nothing).
         act(report, request.user, comment, seen=seen)
     except ValidationError as error:
-        if review.is_stale_refusal(error):
+        # A rejection's reason too short (visits.review.reject) is said beside its box, as
+        # the form's own refusals are, with the version the reviewer read.
+        on_comment = "comment" in getattr(error, "error_dict", {})
+        if review.is_stale_refusal(error) or on_comment:
             # The page again, as it now reads, the comment kept in its box.
             refused = {
                 "action": action,
                 "comment": request.POST.get("comment", ""),
                 "errors": error.messages,
+                **({"seen": seen} if on_comment else {}),
             }
             return _report_page(request, pk, refused=refused, status=400)
         messages.error(request, " ".join(error.messages))
@@ -2222,5 +2279,6 @@ def queue(request):
     for r in reports:
         # verify would refuse it (the visit changed since it was begun): said in its row.
         r.stale = review.is_stale(r)  # its visit is read with it: no query
+        r.withdrawn_under = withdrawn_under_on(r)  # or withdrawn since: reject it
     describe(reports)
     return render(request, "newsroom/queue.html", {"queue": reports, "page": page})

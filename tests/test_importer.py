@@ -219,7 +219,7 @@ def test_a_broken_copy_is_rejected_with_one_precise_message_per_problem(
     assert sorted(messages) == sorted(
         [
             f"visits.csv:{mng_line}: end: 2024-08-30 is before start 2024-09-02",
-            f"visits.csv:{kgz_line}: start: '2023-13-12' is not a date (expected YYYY-MM-DD, YYYY-MM or YYYY)",
+            f"visits.csv:{kgz_line}: start: '2023-13-12': There is no month 13: months run from 01 to 12.",
             f"visits.csv:{chn_line}: host_iso3: 'XYZ' is not an ISO 3166-1 alpha-3 country code",
             f"visits.csv:{blr_line}: person_slug: 'vladimir-putinn' is not a known person (not in persons.csv)",
         ]

@@ -51,16 +51,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 import compliance
-from compliance import ANNOUNCED, PRESENT_STATUSES, Period
+from compliance import ANNOUNCED, PRESENT_STATUSES, ImpossibleDate, Period
 from core import roles, tabular
 from core.addresses import (  # noqa: F401 - the address rule, read here by the newsroom and the API
     PRIVATE_NAME_SUFFIXES,
+    address_key,
     address_refusal,
+    cleaned_address,
     is_public_address,
 )
 from core.echo import echoed
 from core.models import DatePrecision
-from core.names import format_date
+from core.names import format_date, impossible_date
 from core.text import refuse_bidi_controls
 from states.models import State
 from visits import flagging
@@ -175,10 +177,16 @@ def normalise(data: dict) -> dict:
 def normalise_citations(citations: Sequence[dict]) -> list[dict]:
     """The citations with every field of CITATION_FIELDS present, in order: a missing or
     empty value is "" (None for `published`, an ISO date otherwise), so that two lists
-    saying the same compare equal."""
+    saying the same compare equal; each `url` without its fragment and tracking
+    parameters (core.addresses.cleaned_address: `?utm_source=telegram`, `#top`), as it is
+    stored and published."""
     return [
         {
-            field: (c.get(field) or ("" if field != "published" else None))
+            field: (
+                cleaned_address(c.get(field))
+                if field == "url" and c.get(field)
+                else c.get(field) or ("" if field != "published" else None)
+            )
             for field in CITATION_FIELDS
         }
         for c in citations
@@ -253,7 +261,8 @@ def resolve_citations(
     Each source's address and its archived copy's must be citable (`address_refusal`:
     a public http(s) URL without credentials); its date a real one (YYYY-MM-DD), from
     EARLIEST_YEAR and not after tomorrow; and a URL is cited once (a later citation of it
-    is refused by `cited_twice`, naming the first by its place in `citations` from 1).
+    is refused by `cited_twice`, naming the first by its place in `citations` from 1;
+    two addresses of one document, `core.addresses.address_key`, are one URL).
     More than `limit`
     citations (visits.reports.SOURCES_MAX; for a correction, visits.reports.sources_limit
     of its visit: as many as the visit cites already, if more) are refused under `field`
@@ -291,9 +300,12 @@ def resolve_citations(
             refused = address_refusal(c[name]) if name == "url" or c[name] else None
             if refused:
                 errors[f"{field}.{i}.{name}"] = refused
-        if f"{field}.{i}.url" not in errors and c["url"] in cited:
-            errors[f"{field}.{i}.url"] = cited_twice(c["url"], cited[c["url"]] + 1)
-        cited.setdefault(c["url"], i)
+        # The same document however its address is written: http or https, the host's
+        # case, a fragment, a newsletter's tracking parameters (core.addresses.address_key).
+        key = address_key(c["url"])
+        if f"{field}.{i}.url" not in errors and key in cited:
+            errors[f"{field}.{i}.url"] = cited_twice(c["url"], cited[key] + 1)
+        cited.setdefault(key, i)
         sources.append(
             SourceInput(
                 url=c["url"],
@@ -369,6 +381,9 @@ def resolve(
         value = data[field]
         try:
             dates[field] = Period.parse(value) if value else None
+        except ImpossibleDate as exc:
+            errors[field] = impossible_date(exc)  # "February 2026 has no 30th day."
+            dates[field] = None
         except ValueError as exc:
             errors[field] = str(exc)
             dates[field] = None
@@ -1309,6 +1324,8 @@ def submit(report: Report, user) -> Report:
             visit=report.visit if report.is_correction else None,
         )
     if report.is_correction and not report.keeps_facts:
+        if withdrawn_under(report):
+            raise ValidationError(withdrawn_under_refusal(report.visit))
         if report.visit is None or report.visit.review_state != ReviewState.VERIFIED:
             raise ValidationError(_("Only a published visit can be corrected."))
         _require_a_change(resolved, report.citations, report.visit)
@@ -1870,6 +1887,8 @@ def verify(
     end_precision = resolved.end.precision if resolved.end else DatePrecision.DAY
     if report.is_correction:
         visit = Visit.objects.select_for_update().get(pk=report.visit_id)
+        if visit.review_state == ReviewState.WITHDRAWN:
+            raise ValidationError(withdrawn_under_refusal(visit))
         if visit.review_state != ReviewState.VERIFIED:
             raise ValidationError(_("Only a published visit can be corrected."))
         # The correction copied every field of the visit as it stood when it was begun;
@@ -1980,6 +1999,35 @@ def is_stale(report: Report) -> bool:
     if report.state not in (ReportState.SUBMITTED, ReportState.CHANGES_REQUESTED):
         return False
     return _changed_since_begun(report.visit, report)
+
+
+def withdrawn_under(report: Report) -> bool:
+    """Whether `report`, a correction (not a withdrawal nor a restoration) not yet closed
+    (a draft, awaiting review or sent back), corrects a visit withdrawn from the record
+    since: it can never be verified (only a published visit is corrected, `verify`), and
+    its author's edit cannot bring it up to date (`is_stale` says "changed" of any
+    change; this one is final until a restoration puts the visit back). Its reviewer
+    rejects it, its author deletes it, or a restoration of the visit is proposed first
+    (README, "The newsroom"). Reads `report.visit` as loaded: no query when it was read
+    with it."""
+    return (
+        report.is_correction
+        and not report.keeps_facts
+        and report.visit is not None
+        and report.state in OPEN_REPORT_STATES
+        and report.visit.review_state == ReviewState.WITHDRAWN
+    )
+
+
+def withdrawn_under_refusal(visit: Visit) -> str:
+    """What refuses the correction of withdrawn `visit` (`submit`, `verify`, the
+    newsroom's form): when it was withdrawn, and what may be done, in the reader's
+    language."""
+    return _(
+        "The visit was withdrawn from the record on %(date)s: a correction of it can no "
+        "longer be verified. Reject or delete this correction, or propose the visit's "
+        "restoration first."
+    ) % {"date": format_date(withdrawn_on(visit))}
 
 
 def _changed_since_begun(visit: Visit, report: Report) -> bool:
@@ -2139,6 +2187,11 @@ def _close(report: Report, reviewer, state: str, comment: str, seen: str | None)
         )
     if not comment.strip():
         raise ValidationError({"comment": _("Say why, for the author.")})
+    if state == ReportState.REJECTED:
+        _require_a_rejection_reason(comment.strip())
+    elif withdrawn_under(report):
+        # Sent back, no edit of its author's could make it verifiable: rejected instead.
+        raise ValidationError(withdrawn_under_refusal(report.visit))
     report.state, report.comment = state, comment.strip()
     if state == ReportState.CHANGES_REQUESTED:
         # The answer was to the comment before: the next one answers this one (the
@@ -2148,6 +2201,34 @@ def _close(report: Report, reviewer, state: str, comment: str, seen: str | None)
     report.save()
     report_reviewed.send(sender=Report, report=report, action=state)
     return report
+
+
+def rejection_reason_errors(reason: str) -> list[str]:
+    """What is wrong with `reason` as a rejection's (`_require_a_rejection_reason`): []
+    when it may be given, else its messages; for the API's body, which names the field
+    `reason`."""
+    try:
+        _require_a_rejection_reason((reason or "").strip())
+    except ValidationError as error:
+        return error.messages
+    return []
+
+
+def _require_a_rejection_reason(reason: str) -> None:
+    """ValidationError({"comment": ...}) when a rejection's `reason` (stripped) is shorter
+    than WITHDRAWAL_NOTE_MIN characters, the minimum of a correction's or a withdrawal's
+    reason: a rejection is final, and its reason, mailed to the author, is all they are
+    told of why ("no" is no reason)."""
+    if len(reason) < WITHDRAWAL_NOTE_MIN:
+        raise ValidationError(
+            {
+                "comment": _(
+                    "Say why in at least %(min)d characters: a rejection is final, and its "
+                    "reason is all its author is told."
+                )
+                % {"min": WITHDRAWAL_NOTE_MIN}
+            }
+        )
 
 
 @transaction.atomic
@@ -2163,7 +2244,9 @@ def request_changes(report: Report, reviewer, comment: str, *, seen: str | None 
 def reject(report: Report, reviewer, reason: str, *, seen: str | None = None) -> Report:
     """Reject a submitted report with a reason: kept, never public (four eyes). `seen`, when
     given, refuses a report saved since the reviewer read it, and "" a form that did not
-    say, as `request_changes` does."""
+    say, as `request_changes` does. A rejection is final: its `reason` is refused, naming
+    `comment`, when shorter than WITHDRAWAL_NOTE_MIN characters
+    (`_require_a_rejection_reason`), as a correction's or a withdrawal's reason is."""
     return _close(report, reviewer, ReportState.REJECTED, reason, seen)
 
 
@@ -2271,6 +2354,9 @@ __all__ = [
     "version_of",
     "withdrawal_sources",
     "withdrawn_on",
+    "withdrawn_under",
+    "withdrawn_under_refusal",
+    "rejection_reason_errors",
 ]
 
 

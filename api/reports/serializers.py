@@ -706,9 +706,19 @@ class RejectionSerializer(KnownFieldsOnly, PlainText, StrictJSONTypes, serialize
 
     reason = serializers.CharField(
         max_length=COMMENT_MAX_LENGTH,
-        help_text="Why the report is rejected, for its author (kept, never public).",
+        help_text=(
+            "Why the report is rejected, for its author (kept, never public): at least 20 "
+            "characters, as a correction's or a withdrawal's reason (a rejection is final)."
+        ),
     )
     seen = seen_before_closing()
+
+    def validate_reason(self, value: str) -> str:
+        """The reason, refused (400 naming `reason`) when shorter than a correction's
+        (visits.review.rejection_reason_errors)."""
+        if refused := review.rejection_reason_errors(value):
+            raise serializers.ValidationError(refused)
+        return value
 
 
 class CitedSourceSerializer(serializers.Serializer):

@@ -353,7 +353,7 @@ def test_the_author_of_a_correction_or_a_withdrawal_is_told_which_it_was(
         )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        review.reject(withdrawal, reviewer, "The story stands.")
+        review.reject(withdrawal, reviewer, "The story stands: the source is sound.")
     (message,) = mail.outbox
     assert message.subject == "[iccwatch] Your withdrawal was rejected: Vladimir Putin in Mongolia"
     assert "victor rejected your withdrawal of a published visit: Vladimir Putin" in message.body
@@ -512,7 +512,7 @@ def test_an_author_whose_address_is_refused_for_good_is_not_mailed_again(
     reporter, reviewer, mail_server, in_a_worker, django_capture_on_commit_callbacks, caplog
 ):
     report = filed(reporter, django_capture_on_commit_callbacks)
-    review.reject(report, reviewer, "No source says so.")
+    review.reject(report, reviewer, "No source says the trip took place.")
     mailserver.prepare(mail_server, [], refused=(reporter.email,))
     assert tasks.mail_author.apply(args=[report.pk, "rejected", "en"]).get() == 0
     assert len(mailserver.tried(mail_server)) == 1
@@ -528,7 +528,7 @@ def test_an_author_without_an_address_is_not_mailed(reviewer, django_capture_on_
     nomail = account("nomail", roles.REPORTERS)
     report = filed(nomail, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
-        review.reject(report, reviewer, "Not a visit.")
+        review.reject(report, reviewer, "Not a visit: it was cancelled.")
     assert mail.outbox == []
 
 

@@ -335,7 +335,7 @@ def report(**changes):
         (report(host="RUS"), "host", "own state of nationality"),
         (report(person="nobody"), "person", "No person with slug 'nobody'."),
         (report(host="XYZ"), "host", "No state with ISO 3166-1 alpha-3 code 'XYZ'."),
-        (report(start="2025-02-30"), "start", "is not a date"),
+        (report(start="2025-02-30"), "start", "February 2025 has no 30th day."),
         (report(start="8 October"), "start", "is not a date"),
         (report(end="2025-10-01"), "end", "before the start"),
         (report(start=None), "start", "only a cancelled trip may have none"),

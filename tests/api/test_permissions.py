@@ -44,7 +44,7 @@ ACTION_BODY = {
     "verify": {
         "different_from": ["vladimir-putin-tjk-2025-10-08", "vladimir-putin-tjk-2025-10-08-2"]
     },
-    "reject": {"reason": "No."},
+    "reject": {"reason": "No outlet reports this trip."},
     "request-changes": {"comment": "Why?"},
 }
 

@@ -101,12 +101,22 @@ def test_a_report_waits_for_review_and_another_reviewer_publishes_it(
     assert "awaiting review" in again.json()["error"]["message"]
 
 
+def test_a_rejection_without_a_real_reason_is_a_400_naming_it(tajikistan_removed, clients):
+    """A rejection is final: "no" was accepted as the reason mailed to its author."""
+    url = file(clients["reporter"]).json()["url"]
+    short = clients["reviewer"].post(f"{url}reject/", {"reason": "no"}, format="json")
+    assert short.status_code == 400, short.content
+    said = " ".join(short.json()["error"]["fields"]["reason"])
+    assert "at least 20 characters" in said
+    assert Report.objects.get().state == ReportState.SUBMITTED
+
+
 def test_nobody_reviews_their_own_report_whatever_their_roles(tajikistan_removed, clients):
     url = file(clients["both"]).json()["url"]
     assert clients["both"].get("/api/v1/reports/queue/").json()["results"] == []
     for action, body in (
         ("verify", {"seen": "0"}),
-        ("reject", {"reason": "mine"}),
+        ("reject", {"reason": "mine, and mine alone"}),
         ("request-changes", {"comment": "mine"}),
     ):
         refused = clients["both"].post(f"{url}{action}/", body, format="json")
@@ -143,14 +153,18 @@ def test_changes_requested_and_rejection_need_a_reason_and_are_kept(tajikistan_r
     )
     mine = clients["reporter"].get(url).json()
     assert (mine["state"], mine["comment"]) == ("changes_requested", "Cite the summit's own page.")
-    late = clients["reviewer"].post(f"{url}reject/", {"reason": "No."}, format="json")
+    late = clients["reviewer"].post(
+        f"{url}reject/", {"reason": "No outlet reports this trip."}, format="json"
+    )
     assert late.status_code == 409
 
     # Another report of the trip the first describes (still open): confirmed as another visit.
     other = file(
         clients["reporter"], {**TAJIKISTAN, "place": "Dushanbe airport", "another_visit": True}
     ).json()["url"]
-    rejected = clients["reviewer"].post(f"{other}reject/", {"reason": "Not so."}, format="json")
+    rejected = clients["reviewer"].post(
+        f"{other}reject/", {"reason": "Not so: no outlet reports the trip."}, format="json"
+    )
     assert (rejected.status_code, rejected.json()["state"]) == (200, "rejected")
     states = {r["state"] for r in clients["reporter"].get("/api/v1/reports/").json()["results"]}
     assert states == {"changes_requested", "rejected"}
@@ -341,7 +355,7 @@ def test_a_correction_changes_the_published_visit_only_when_verified(seeded, cli
     [
         ({**TAJIKISTAN, "host": "RUS"}, "host", "own state of nationality"),
         ({**TAJIKISTAN, "person": "nobody"}, "person", "No person with slug 'nobody'."),
-        ({**TAJIKISTAN, "start": "2025-02-30"}, "start", "is not a date"),
+        ({**TAJIKISTAN, "start": "2025-02-30"}, "start", "February 2025 has no 30th day."),
         ({**TAJIKISTAN, "sources": [{"url": "not a url"}]}, "sources.0.url", "valid URL"),
         ({**TAJIKISTAN, "sources": [{"url": "ftp://x.org/a"}]}, "sources.0.url", "URL"),
         (
@@ -765,7 +779,9 @@ def test_a_report_changed_since_the_version_read_is_neither_sent_back_nor_reject
     report.save()
     review.submit(report, report.author)
     stale = clients["reviewer"].post(
-        f"{url}{action}/", {field: "Not so.", "seen": read}, format="json"
+        f"{url}{action}/",
+        {field: "Not so: no outlet reports the trip.", "seen": read},
+        format="json",
     )
     assert stale.status_code == 409, stale.content
     assert stale.json()["error"]["code"] == "conflict"
@@ -774,7 +790,9 @@ def test_a_report_changed_since_the_version_read_is_neither_sent_back_nor_reject
     assert (report.state, report.comment) == (ReportState.SUBMITTED, "")
     current = clients["reviewer"].get(url).json()["version"]
     closed = clients["reviewer"].post(
-        f"{url}{action}/", {field: "Not so.", "seen": current}, format="json"
+        f"{url}{action}/",
+        {field: "Not so: no outlet reports the trip.", "seen": current},
+        format="json",
     )
     assert closed.status_code == 200, closed.content
 
@@ -788,7 +806,7 @@ def test_a_seen_that_was_never_the_reports_version_blames_no_author(
     """A `seen` the report never had (a client's mistake) on a report submitted once was
     answered "its author took it back and submitted it again", which its author never did."""
     url = file(clients["reporter"]).json()["url"]
-    body = {"seen": "1"} | ({field: "Not so."} if field else {})
+    body = {"seen": "1"} | ({field: "Not so: no outlet reports the trip."} if field else {})
     wrong = clients["reviewer"].post(f"{url}{action}/", body, format="json")
     assert wrong.status_code == 409, wrong.content
     message = wrong.json()["error"]["message"]
@@ -855,7 +873,7 @@ def test_every_reports_address_refuses_a_parameter_it_does_not_read(tajikistan_r
         "/api/v1/reports/withdrawals/": (reporter, {"visit": MONGOLIA}),
         f"{url}verify/": (reviewer, {"seen": filed.json()["version"]}),
         f"{url}request-changes/": (reviewer, {"comment": "Add the readout."}),
-        f"{url}reject/": (reviewer, {"reason": "Not a visit."}),
+        f"{url}reject/": (reviewer, {"reason": "Not a visit: it was cancelled."}),
         f"{url}resubmit/": (reporter, {"reply": "Done."}),
     }
     before = review.version_of(Report.objects.get(pk=filed.json()["id"]))
@@ -961,7 +979,7 @@ def test_a_body_of_made_up_fields_names_the_first_twenty_and_counts_them_all(
     [
         ("verify", {"different_form": []}, "different_form"),
         ("request-changes", {"comment": "Cite the summit's page.", "commment": "x"}, "commment"),
-        ("reject", {"reason": "Not so.", "seeen": "1"}, "seeen"),
+        ("reject", {"reason": "Not so: no outlet reports the trip.", "seeen": "1"}, "seeen"),
     ],
 )
 def test_a_review_action_with_an_unknown_field_is_a_400_that_changes_nothing(

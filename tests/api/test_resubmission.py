@@ -191,7 +191,7 @@ def test_only_its_author_answers_a_report_and_only_once_it_is_sent_back(
         ({"reply": "   "}, "reply", "Answer the reviewer before submitting"),
         ({"reply": "x" * (COMMENT_MAX_LENGTH + 1)}, "reply", "no more than"),
         # The checks of a filing, on the report as edited.
-        ({"reply": ANSWER, "start": "2025-02-30"}, "start", "is not a date"),
+        ({"reply": ANSWER, "start": "2025-02-30"}, "start", "February 2025 has no 30th day."),
         ({"reply": ANSWER, "host": "RUS"}, "host", "own state of nationality"),
         ({"reply": ANSWER, "outcome": "n/a"}, "outcome", "took place needs the host's outcome"),
         ({"reply": ANSWER, "sources": []}, "sources", "At least one source"),

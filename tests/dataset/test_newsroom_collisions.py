@@ -268,7 +268,7 @@ def test_a_rejected_correction_does_not_stop_the_import(imported, tmp_path, rita
         citations=review.citations_of(mongolia),
         visit=mongolia,
     )
-    review.reject(correction, victor, "Not so.")
+    review.reject(correction, victor, "Not so: no outlet reports the trip.")
     assert correction.__class__.objects.get(pk=correction.pk).state == ReportState.REJECTED
     import_dataset(
         folder(

@@ -1,6 +1,9 @@
 """A draft is its author's own until they submit it: a reviewer does not read a colleague's
 draft, on its page, in the API or in a history; an admin reads every record."""
 
+import html
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -65,6 +68,31 @@ def test_once_submitted_the_reviewer_reads_it_and_taken_back_no_longer(
     assert client.get(url).status_code == 404
     history = client.get(f"/newsroom/history/visits.report/{draft_correction.pk}/")
     assert history.status_code == 404
+
+
+def test_a_reviewers_link_to_a_report_taken_back_says_so_in_the_newsroom(
+    draft_correction, reporter, reviewer, client
+):
+    """The mailed link to a report its author took back opened the public "Page not
+    found: the link may be mistyped". Still a 404 (a colleague's draft is theirs), in the
+    newsroom's words, and the same words for a report that does not exist: nothing tells
+    whether it does."""
+    client.force_login(reviewer)
+    review.submit(draft_correction, reporter)
+    review.take_back(draft_correction, reporter)
+    taken_back = client.get(reverse("newsroom:report", args=[draft_correction.pk]))
+    none = client.get(reverse("newsroom:report", args=[draft_correction.pk + 999]))
+    said = []
+    for response in (taken_back, none):
+        page = html.unescape(response.content.decode())
+        assert response.status_code == 404
+        assert "mistyped" not in page and "Page not found" not in page
+        assert "not, or no longer, awaiting review" in page
+        # The newsroom's layout, its menu.
+        assert f"Signed in as {reviewer.get_username()}" in page
+        said.append(re.search(r'<p id="not-found">(.*?)</p>', page, re.S).group(1))
+    assert said[0] == said[1]
+    assert "no-store" in taken_back["Cache-Control"] or "no-cache" in taken_back["Cache-Control"]
 
 
 def test_its_author_reads_their_draft_everywhere(draft_correction, reporter, client):

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core import reasons, roles
+from core.names import format_date
 from newsroom import views
 from tests.newsroom.conftest import SOURCES, account, form_data, sources_data, version_now
 from visits import flagging, review
@@ -1125,11 +1126,39 @@ def test_request_changes_goes_back_to_the_author_and_reject_keeps_it(
     client.force_login(reviewer)
     client.post(
         reverse("newsroom:reject", args=[report.pk]),
-        {"comment": "Not sourced well.", "seen": version_now(report)},
+        {"comment": "Not sourced well: no outlet reports it.", "seen": version_now(report)},
     )
     report.refresh_from_db()
-    assert (report.state, report.comment) == ("rejected", "Not sourced well.")
+    assert (report.state, report.comment) == ("rejected", "Not sourced well: no outlet reports it.")
     assert not Visit.objects.filter(person__slug="vladimir-putin", host__iso3="TJK").exists()
+
+
+def test_a_rejection_needs_a_reason_as_long_as_a_corrections(
+    tajikistan_removed, reporter, reviewer, client
+):
+    """A rejection is final, and its reason is mailed as the only explanation: "no" was
+    accepted. It needs as many characters as a correction's or a withdrawal's reason; the
+    reviewer's text comes back in its box, and nothing is closed or mailed."""
+    report = file(reporter)
+    client.force_login(reviewer)
+    seen = version_now(report)
+    mail.outbox.clear()
+    refused = client.post(
+        reverse("newsroom:reject", args=[report.pk]), {"comment": "no", "seen": seen}
+    )
+    page = html.unescape(text(refused))
+    assert refused.status_code == 400
+    assert "Say why in at least 20 characters: a rejection is final" in page
+    assert re.search(r'<textarea id="reject-reason"[^>]*>no</textarea>', page)
+    report.refresh_from_db()
+    assert (report.state, report.comment) == (ReportState.SUBMITTED, "")
+    assert mail.outbox == []
+    with pytest.raises(ValidationError) as short:
+        review.reject(report, reviewer, "  Not sourced.  ")
+    assert "at least 20 characters" in short.value.message_dict["comment"][0]
+    # Sending back is no final word: a short comment still may.
+    review.request_changes(report, reviewer, "Why?")
+    assert Report.objects.get(pk=report.pk).state == ReportState.CHANGES_REQUESTED
 
 
 def test_the_form_names_and_sorts_the_states_in_the_staffs_language(seeded, reporter, signed_in):
@@ -1213,6 +1242,77 @@ def test_a_correction_that_went_out_of_date_tells_each_reader_what_is_theirs_to_
     review.request_changes(second, reviewer, "The visit changed: start again from it.")
     said = stale(reporter)
     assert "Edit it: your edit starts from the visit" in said and "Take it back" not in said
+
+
+def test_a_correction_whose_visit_was_withdrawn_meanwhile_is_told_apart_from_a_changed_one(
+    seeded, reporter, reviewer, signed_in
+):
+    """Correction 7 and withdrawal 8 of one visit; 8 verified, 7 could not be, but its
+    page and the queue said "the visit changed: send it back, its author's edit starts
+    from the visit as it now stands". Sent back, its author's form still said the page
+    stays until verified, and submitting it was refused after the edit was saved: an
+    edit replacing the occasion she proposed with the visit's old one."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    waiting = correction_of(visit, reporter, occasion="Naadam festival, state visit")
+    sent_back = correction_of(visit, reporter, place="Ulaanbaatar, Chinggis Square")
+    review.request_changes(sent_back, reviewer, "Which square? Cite the readout.")
+    withdrawal = review.propose_withdrawal(
+        author=reporter, visit=visit, note="The trip never took place, two outlets say."
+    )
+    review.verify(withdrawal, reviewer)
+    day = review.withdrawn_on(Visit.objects.get(pk=visit.pk))
+
+    checker = signed_in(reviewer)
+    page = html.unescape(text(checker.get(reverse("newsroom:report", args=[waiting.pk]))))
+    box = page.split('id="visit-withdrawn"', 1)[1].split("</div>", 1)[0]
+    assert f"withdrawn from the record on {format_date(day)}" in box
+    assert "reject this correction, or propose the visit's restoration first" in box
+    assert 'id="stale"' not in page and "Send it back" not in page
+    assert 'id="request-changes"' not in page and 'id="reject"' in page
+    queue = html.unescape(text(checker.get(reverse("newsroom:queue"))))
+    row = queue.split(f'href="/newsroom/reports/{waiting.pk}/"', 1)[1].split("</li>", 1)[0]
+    assert "reject this correction, or propose the visit's restoration first" in row
+    assert "send it back" not in row
+    for refused in (
+        lambda: review.verify(waiting, reviewer),
+        lambda: review.request_changes(waiting, reviewer, "Start again from the visit."),
+    ):
+        with pytest.raises(ValidationError, match="withdrawn from the record on"):
+            refused()
+
+    # Its author: told to delete it or propose a restoration; no edit saves anything.
+    author = signed_in(reporter)
+    mine = html.unescape(text(author.get(reverse("newsroom:report", args=[sent_back.pk]))))
+    assert "delete this one, or propose the visit's restoration first" in mine
+    assert reverse("newsroom:edit", args=[sent_back.pk]) not in mine
+    assert 'id="delete-report"' in mine
+    before = review.version_of(Report.objects.get(pk=sent_back.pk))
+    edit = reverse("newsroom:edit", args=[sent_back.pk])
+    opened = author.get(edit)
+    assert opened.status_code == 302 and opened["Location"] == reverse(
+        "newsroom:report", args=[sent_back.pk]
+    )
+    posted = author.post(
+        edit,
+        form_data(
+            place="Ulaanbaatar, Sükhbaatar Square",
+            reply="The readout names it.",
+            reason="The readout names Sükhbaatar Square.",
+            seen=before,
+        ),
+    )
+    assert posted.status_code == 302
+    answered_page = html.unescape(text(author.get(posted["Location"])))
+    assert "withdrawn from the record on" in answered_page
+    stored = Report.objects.get(pk=sent_back.pk)
+    assert review.version_of(stored) == before
+    assert stored.data["place"] == "Ulaanbaatar, Chinggis Square"
+    assert stored.state == ReportState.CHANGES_REQUESTED
+    submitted = author.post(reverse("newsroom:submit", args=[sent_back.pk]))
+    assert submitted.status_code == 302
+    assert Report.objects.get(pk=sent_back.pk).state == ReportState.CHANGES_REQUESTED
+    with pytest.raises(ValidationError, match="withdrawn from the record on"):
+        review.submit(stored, reporter)
 
 
 def test_an_out_of_date_proposals_verify_button_is_disabled_saying_why(
@@ -1843,7 +1943,7 @@ def test_the_dashboard_keeps_what_a_reviewer_sent_back_in_sight(
     theirs = file(reporter, start="2025-10-22", end="2025-10-22")
     review.request_changes(theirs, other, "Not mine to track.")
     closed = file(reporter, start="2025-10-24", end="2025-10-24")
-    review.reject(closed, reviewer, "Not a visit.")
+    review.reject(closed, reviewer, "Not a visit: it was cancelled.")
 
     def listed(html, list_id):
         found = re.search(rf'<ul class="report-list" id="{list_id}">(.*?)</ul>', html, re.S)
@@ -2177,7 +2277,7 @@ def test_a_correction_of_a_visit_withdrawn_meanwhile_is_refused(seeded, reporter
     visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
     report = correction_of(visit, reporter, end="2024-09-04")
     Visit.objects.filter(pk=visit.pk).update(review_state=ReviewState.WITHDRAWN)
-    with pytest.raises(ValidationError, match="Only a published visit can be corrected"):
+    with pytest.raises(ValidationError, match="The visit was withdrawn from the record on"):
         review.verify(report, reviewer)
     assert Visit.objects.get(pk=visit.pk).review_state == ReviewState.WITHDRAWN
 
@@ -2752,7 +2852,7 @@ def test_the_author_answers_the_reviewer_on_the_report_not_in_the_visits_notes(
     # Rejected, the report keeps the answer its reason follows.
     client = signed_in(reporter)
     client.post(edit, form_data(seen=version_now(report), reply="The date is in the readout."))
-    review.reject(report, reviewer, "Still not sourced.")
+    review.reject(report, reviewer, "Still not sourced by any outlet.")
     report.refresh_from_db()
     assert (report.state, report.reply) == ("rejected", "The date is in the readout.")
     assert 'id="id_reply"' not in text(signed_in(reporter).get(reverse("newsroom:new")))
@@ -3174,7 +3274,7 @@ def test_a_verified_report_shows_its_published_visit_and_a_rejected_one_no_previ
         assert f'href="{report.visit.get_absolute_url()}" id="published-link"' in published
         assert 'id="published-explanation"' in published and "non-compliance" in published
     rejected = file(reporter, start="2025-10-20", end="2025-10-21")
-    review.reject(rejected, reviewer, "Not sourced well.")
+    review.reject(rejected, reviewer, "Not sourced well: no outlet reports it.")
     for user in (reporter, reviewer):
         page = text(signed_in(user).get(reverse("newsroom:report", args=[rejected.pk])))
         assert 'id="preview"' not in page and 'id="published"' not in page
@@ -3507,7 +3607,9 @@ def test_the_apis_seen_stays_optional(tajikistan_removed, reporter, reviewer, ap
     sent_back = api_client.post(f"{url}request-changes/", {"comment": "Cite it."}, format="json")
     assert sent_back.status_code == 200, sent_back.content
     review.submit(answered(report, reporter), reporter)
-    rejected = api_client.post(f"{url}reject/", {"reason": "Not sourced."}, format="json")
+    rejected = api_client.post(
+        f"{url}reject/", {"reason": "Not sourced by any outlet."}, format="json"
+    )
     assert rejected.status_code == 200, rejected.content
     assert Report.objects.get(pk=report.pk).state == ReportState.REJECTED
 

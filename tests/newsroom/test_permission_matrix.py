@@ -142,7 +142,7 @@ def test_each_role_may_do_exactly_what_the_table_says(cast, client, role, view, 
         client.force_login(cast[role])
     data = (
         {
-            "comment": "Because.",
+            "comment": "Because no outlet reports the trip.",
             "reason": "Because.",
             "withdrawal_note": "Because it never took place.",
             "restoration_note": "Because it took place after all.",

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from compliance import evaluate
 from tests.newsroom.conftest import form_data
@@ -100,6 +100,8 @@ def test_a_date_typed_to_the_month_is_read_to_the_month_whatever_the_menu_says(
     )
     assert "Vous avez saisi 2025-11-02 mais choisi" in html.unescape(finer.content.decode())
     refused = client.post(reverse("newsroom:new"), form_data(start="2025-13", end=""))
+    assert "Il n’y a pas de mois 13" in html.unescape(refused.content.decode())
+    refused = client.post(reverse("newsroom:new"), form_data(start="2025-1x", end=""))
     assert "Pas une date" in refused.content.decode() or "pas une date" in refused.content.decode()
 
 
@@ -483,6 +485,20 @@ def test_an_address_cited_twice_names_the_first_by_the_forms_number(
         )
     )
     assert "already cited (source 2)" in errors["id_source-2-url"]
+    # Nor is the same article shared with a newsletter's tracking parameters, a fragment,
+    # its host in capitals or http: one article, one source.
+    for again in (
+        f"{dup}?utm_source=telegram&utm_medium=social",
+        f"{dup}#top",
+        "http://EXAMPLE.org/dup",
+    ):
+        errors = source_errors(
+            client.post(
+                reverse("newsroom:new"),
+                form_data(action=action, sources=[{"url": dup}, {"url": again}]),
+            )
+        )
+        assert "already cited (source 1)" in errors["id_source-1-url"], again
     assert not Report.objects.exists()
     # A draft is saved as typed: it is told when submitted.
     saved = client.post(
@@ -563,4 +579,36 @@ def test_a_source_address_that_is_no_url_says_why_with_the_sources_other_problem
     assert "Enter a valid URL" not in errors["id_source-0-url"]
     assert "«\u00a0http" in errors["id_source-0-url"] and "\u00a0: " in errors["id_source-0-url"]
     assert "dans le futur" in errors["id_source-0-published"]
+    assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("start", "english", "french"),
+    [
+        ("2026-02-30", "February 2026 has no 30th day.", "Février 2026 n’a pas de 30e jour."),
+        ("2025-04-31", "April 2025 has no 31st day.", "Avril 2025 n’a pas de 31e jour."),
+        (
+            "2026-13",
+            "There is no month 13: months run from 01 to 12.",
+            "Il n’y a pas de mois 13\u00a0: les mois vont de 01 à 12.",
+        ),
+    ],
+)
+def test_an_impossible_date_says_which_day_or_month_does_not_exist(
+    tajikistan_removed, reporter, signed_in, start, english, french
+):
+    """2026-02-30 is written as a date is, but February has no 30th day: the form said
+    "Not a date: write YYYY-MM-DD, YYYY-MM or YYYY.", as if the format were wrong."""
+    client = signed_in(reporter)
+    precision = "month" if len(start) == 7 else "day"
+    data = form_data(action="preview", start=start, start_precision=precision)
+    page = html.unescape(client.post(reverse("newsroom:new"), data).content.decode())
+    assert english in page and "Not a date" not in page
+    client.cookies["django_language"] = "fr"
+    page = html.unescape(client.post(reverse("newsroom:new"), data).content.decode())
+    assert french in page
+    # The API's filing and the service say it the same way.
+    with translation.override("en"), pytest.raises(review.ValidationError) as refused:
+        review.file_report(author=reporter, data={**DATA, "start": start}, citations=CITATIONS)
+    assert refused.value.message_dict["start"] == [english]
     assert not Report.objects.exists()

@@ -44,6 +44,29 @@ def test_a_reviewer_enrols_with_the_qr_code(client):
     assert client.get("/account/otp/").status_code == 200
 
 
+def test_the_second_factor_is_reached_from_the_newsroom_and_left_from_its_page(client):
+    """No link led to /account/otp/ from the newsroom, and the page had the public site's
+    layout: no Dashboard link, no "Signed in as", no Sign out. The code page of a sign-in
+    under way has the newsroom's too, with Sign out to leave it."""
+    reviewer = account("rita", "reviewers")
+    client.force_login(reviewer)
+    dashboard = client.get("/newsroom/").content.decode()
+    assert re.search(r'<a href="/account/otp/" id="second-factor-link"', dashboard)
+    page = client.get("/account/otp/").content.decode()
+    assert 'class="newsroom-nav"' in page and "Signed in as rita" in page
+    assert 'action="/newsroom/sign-out/"' in page and 'href="/newsroom/"' in page
+    assert re.search(r'id="second-factor-link" aria-current="page"', page)
+    # A reporter is offered none: no link to a page that would refuse them.
+    client.force_login(account("rob", "reporters"))
+    assert "/account/otp/" not in client.get("/newsroom/").content.decode()
+    # Signed in with the password, the code still to give: the code page lets them leave.
+    TOTPDevice.objects.create(user=reviewer, name="phone", confirmed=True)
+    client.logout()
+    client.post("/newsroom/sign-in/", {"username": "rita", "password": PASSWORD})
+    code_page = client.get("/account/otp/verify/?next=/newsroom/").content.decode()
+    assert "Signed in as rita" in code_page and 'action="/newsroom/sign-out/"' in code_page
+
+
 def test_reporters_are_not_offered_a_second_factor(client):
     client.force_login(account("rob", "reporters"))
     assert client.get("/account/otp/").status_code == 403

@@ -127,7 +127,7 @@ def test_bad_data_is_refused_field_by_field_and_nothing_is_saved(seeded, reporte
         )
     errors = refused.value.message_dict
     assert "own state" in errors["host"][0]
-    assert "not a date" in errors["start"][0]
+    assert errors["start"] == ["There is no month 13: months run from 01 to 12."]
     assert "citations" in errors
     assert not Report.objects.exists()
 
@@ -1065,7 +1065,7 @@ def test_a_form_that_does_not_say_which_version_it_was_opened_at_changes_nothing
             withdrawal, reporter, "It never took place, say two sources.", seen=seen
         ),
         lambda seen: review.request_changes(filed, reviewer, "Cite the readout.", seen=seen),
-        lambda seen: review.reject(filed, reviewer, "Not sourced.", seen=seen),
+        lambda seen: review.reject(filed, reviewer, "Not sourced by any outlet.", seen=seen),
     ]
     for attempt in attempts:
         versions = {r.pk: review.version_of(r) for r in Report.objects.all()}
@@ -1238,3 +1238,39 @@ def test_a_report_in_the_datasets_language_keeps_the_fingerprint_it_was_filed_wi
     assert review.fingerprint(english, CITATIONS, None) == filed_before
     french = {**TAJIKISTAN, "text_language": "fr"}
     assert review.fingerprint(french, CITATIONS, None) != filed_before
+
+
+ARTICLE = "https://www.gazeta.uz/en/2026/04/15/putin-samarkand/"
+
+
+@pytest.mark.parametrize(
+    "again",
+    [
+        f"{ARTICLE}?utm_source=telegram&utm_medium=social",
+        f"{ARTICLE}#top",
+        ARTICLE.replace("www.gazeta.uz", "WWW.Gazeta.UZ"),
+        ARTICLE.replace("https://", "http://"),
+        f"{ARTICLE}?fbclid=IwAR1&gclid=x",
+    ],
+)
+def test_one_article_cited_twice_however_its_address_is_written_is_refused(seeded, reporter, again):
+    """Source 2 was the same article as source 1 with a newsletter's tracking parameters
+    (or a fragment, the host in capitals, http for https): verified, the visit listed two
+    sources, the tracking parameters shown to every reader."""
+    citations = [{"url": ARTICLE}, {"url": again, "publisher": "Gazeta.uz"}]
+    with pytest.raises(ValidationError) as refused:
+        review.file_report(author=reporter, data=TAJIKISTAN, citations=citations)
+    assert "is already cited (source 1)" in refused.value.message_dict["citations.1.url"][0]
+    assert not Report.objects.exists()
+
+
+def test_a_source_is_stored_and_published_without_its_tracking_parameters_or_fragment(
+    tajikistan_removed, reporter, reviewer
+):
+    shared = f"{ARTICLE}?utm_source=telegram&id=7&fbclid=IwAR1#top"
+    report = review.file_report(
+        author=reporter, data=TAJIKISTAN, citations=[{"url": shared, "publisher": "Gazeta.uz"}]
+    )
+    assert report.citations[0]["url"] == f"{ARTICLE}?id=7"
+    visit = review.verify(report, reviewer)
+    assert [s.url for s in visit.sources.all()] == [f"{ARTICLE}?id=7"]
