@@ -160,7 +160,8 @@ SOURCES = [
             (
                 "end",
                 "The last day (a partial date's first day; see end_precision); empty for a "
-                "visit that ended on its start day, and for an undated one.",
+                "visit that ended on its start day, for an undated one, and for one whose end "
+                "is not known (end_known false).",
             ),
         ),
         # Whether its verdict (in `verdicts`) awaits re-evaluation: the downloads' column
@@ -524,8 +525,9 @@ def dataset_version() -> str:
 # `slug` (the row's `id` in the dataset's files). 7: the last column of the visits and the
 # verdicts, `reevaluation_pending` (whether a verdict awaits re-evaluation after a change).
 # 8: the SQLite file holds DICTIONARY.md, LICENSE and CHANGELOG.md (`_documents`), and its
-# `_meta` says where they are (`licence`, `dictionary`, `changelog`).
-LAYOUT = 8
+# `_meta` says where they are (`licence`, `dictionary`, `changelog`). 9: the visits table's
+# `end_known` (false for a visit whose end the sources do not give), after `text_language`.
+LAYOUT = 9
 
 
 def data_key() -> str:
