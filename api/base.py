@@ -1658,6 +1658,17 @@ from the version alone whether the contract moved since it was written):
   is refused as `already cited`, and a source's `url` is stored without its fragment and
   its tracking parameters. Verifying a correction whose visit was withdrawn meanwhile,
   or sending it back, is refused (`409 conflict`) saying when the visit was withdrawn.
+- 6 December 2026, an end not known (rule 2026.12.06.4): a visit gains `end_known`, after `end_precision`:
+  false when the sources give the day the visit began but not the day it ended. Its `end`
+  and `end_precision` are then null, as a visit of one day's are, which a null `end`
+  alone meant until now (Benjamin Netanyahu in Washington from 2 February 2025 read as a
+  visit of that day). The verdict rests on the `start`, as before; its `reasons` give
+  such a visit `end_known` false wherever they name it, and a new reason, `end_unknown`
+  (`state`, `start`), and its `explanation` says "from 2 February 2025 (end date not
+  known)". A report's `end` (`POST /reports/`, `/resubmit/`, a correction) takes `?` for
+  an end not known, and a report gives it back so. The CSV gains the column `end_known`
+  before its last, `reevaluation_pending`. A client that read a null `end` as a visit of
+  one day must read `end_known` too.
 """
 
 

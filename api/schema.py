@@ -198,7 +198,8 @@ REPORT_END = (
     "The last day, as filed (ISO 8601, possibly partial), or null: null for a visit of one "
     "day, which ends on its `start`, as the visit's own `end` is (a correction of a one-day "
     "visit copies its `end` as stored, which may repeat the `start`: shown null all the "
-    "same), and when the report gives no end."
+    "same), and when the report gives no end; `?` for an end not known (the visit's `end` "
+    "null and `end_known` false)."
 )
 
 # Descriptions of the properties whose serializer field has no help_text, by property
@@ -223,8 +224,9 @@ GLOSSARY = {
     "start": "The first day of the visit (ISO 8601; read with `start_precision`); null only for an "
     "undated visit (a trip called off whose date nobody knows).",
     "end": "The last day of the visit (ISO 8601; read with `end_precision`). Null for a visit of "
-    "one day, which ends on its `start` (its last day is `start`), and for an undated visit "
-    "(`start` null too); never for an end that is unknown.",
+    "one day, which ends on its `start` (its last day is `start`), for an undated visit "
+    "(`start` null too), and for a visit whose end is not known (`end_known` false: it covered "
+    "its `start`, not necessarily that day alone).",
     "start_precision": "How much of `start` is known: `day`, `month` (the day is 1) or `year` (1 January).",
     "end_precision": "How much of `end` is known: `day`, `month` (the day is 1) or `year` (1 January).",
     "place": "Where in the host state the person went (null if unknown).",

@@ -300,7 +300,13 @@ class SearchViewSet(PublicReadMixin, viewsets.GenericViewSet):
         where = ", ".join(x for x in (place_words(row["place"]), host) if x)
         # Every day of it, as the visit's page says ("2–3 September 2024"), not the first only.
         when = (
-            span_words(row["start"], row["start_precision"], row["end"], row["end_precision"])
+            span_words(
+                row["start"],
+                row["start_precision"],
+                row["end"],
+                row["end_precision"],
+                row.get("end_known", True),
+            )
             if dates["start"] is not None
             else ""
         )

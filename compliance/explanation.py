@@ -10,7 +10,8 @@ Conventions for the params:
 - a person is named (`person`), a situation by its name (`situation`, e.g. "Ukraine");
 - dates are ISO strings, possibly partial ("2024-09-02", "2009-03", "2009"), "" for none;
 - a visit is `person`, `state`, `places` (list of names as recorded), `start`, `end`
-  ("" when the visit lasted one day or its date is unknown).
+  ("" when the visit lasted one day, its date is unknown or its end is not known), and
+  `end_known` False, present only for a dated visit whose end is not known.
 
 The keys and their own params (see REASON_KEYS):
 - obligation: `bound_state_party` (entry_into_force, deposited, joined "ratified" |
@@ -55,7 +56,9 @@ The keys and their own params (see REASON_KEYS):
   state, start, end, span: a visit read over the spans it may have covered;
   in_force_throughout: False, present only for a trip not made that would have bound the
   host on every possible day (or reading) with a warrant in force while on some none was,
-  start "" for an undated one); `sources`
+  start "" for an undated one); `end_unknown` (state, start: a dated visit whose end is
+  not known, whose verdict rests on its start; every reason naming such a visit carries
+  `end_known` False beside its `start` and empty `end`); `sources`
   (sources: [{publisher, date, url}], more);
 - `pending` (visit, why "not_verified" | "outcome_unknown" | "no_date" |
   "outcome_not_judgeable" | "imprecise", changed_on, imprecise_warrant: {issued,
@@ -117,6 +120,7 @@ REASON_KEYS = (
     "no_standing_referral",
     "no_court_finding",
     "date_note",
+    "end_unknown",
     "sources",
     "pending",
     "withdrawn",
@@ -200,13 +204,19 @@ class Reasons:
     @property
     def _exact(self) -> bool:
         v = self.visit
-        return v.start is not None and v.start.exact and (v.end is None or v.end.exact)
+        end = self._end
+        return v.start is not None and v.start.exact and (end is None or end.exact)
+
+    @property
+    def _end(self) -> Period | None:
+        """The visit's end as the rule reads it: None when it is not known (`end_known`)."""
+        return self.visit.end if self.visit.end_known else None
 
     def _last_possible_day(self) -> datetime.date | None:
         """The last day the visit can have been on (its end, else its start); None if undated."""
         v = self.visit
-        if v.end is not None:
-            return v.end.last
+        if self._end is not None:
+            return self._end.last
         return v.start.last if v.start is not None else None
 
     def _withdrawal_known(self) -> bool:
@@ -236,14 +246,30 @@ class Reasons:
 
     def _visit_ref(self) -> dict:
         v = self.visit
-        end = "" if v.end is None or v.end == v.start else _iso(v.end)
-        return {
+        end = "" if self._end is None or self._end == v.start else _iso(self._end)
+        ref = {
             "person": v.person_name,
             "state": self._state(),
             "places": [p.strip() for p in v.place.split(";") if p.strip()],
             "start": _iso(v.start),
             "end": end,
         }
+        # Present only where the end is not known, so that every other reason stays as it was.
+        if self._end_unknown:
+            ref["end_known"] = False
+        return ref
+
+    @property
+    def _end_unknown(self) -> bool:
+        """A dated visit whose last day the sources do not give (VisitFacts.end_known)."""
+        return not self.visit.end_known and self.visit.start is not None
+
+    def _end_unknown_note(self) -> list[dict]:
+        """`end_unknown` (state, start) for a dated visit whose end is not known: the verdict
+        rests on its start, the one day (or period) it is known to have covered."""
+        if not self._end_unknown:
+            return []
+        return [{"key": "end_unknown", "state": self._state(), "start": _iso(self.visit.start)}]
 
     def _sources(self) -> list[dict]:
         if not self.sources:
@@ -515,7 +541,7 @@ class Reasons:
                     "start": ref["start"],
                     "end": ref["end"],
                     # Read over the spans it may have covered, not day by day.
-                    "span": self.visit.end is not None and self.visit.end != self.visit.start,
+                    "span": self._end is not None and self._end != self.visit.start,
                     **throughout,
                 }
             ]
@@ -551,7 +577,7 @@ class Reasons:
 
     def _no_warrant(self) -> dict:
         v = self.visit
-        first, last = v.start.first, (v.end or v.start).last
+        first, last = v.start.first, (self._end or v.start).last
         starts = [
             p for w in self.warrants.values() if (p := w.issued or w.made_public) and p.first > last
         ]
@@ -705,6 +731,7 @@ class Reasons:
         tail = [
             *self._findings(),
             *self._date_note(s, uniform, several_readings, in_force_throughout),
+            *self._end_unknown_note(),
             *self._sources(),
         ]
         visit = {"key": "visit", **self._visit_ref(), "status": v.status, "outcome": v.outcome}

@@ -106,7 +106,12 @@ from dataclasses import dataclass, field
 #   succession (StateFacts.instrument: Montenegro) joined by succession (`joined`
 #   "succeeded"), not by accession; a recorded ratification or accession is read as
 #   recorded. No verdict of the dataset changes.
-RULE_VERSION = "2026.12.06.3"
+# 2026.12.06.4: a visit whose end is not known (`end_known` False: the sources say when it
+#   began, not when it ended) is read on its start, the one day (or period) it is known to
+#   have covered, as before, but no longer told as a visit of that day alone: its `visit`
+#   (and every other reason naming the visit) carries `end_known` False, and an `end_unknown`
+#   reason says the verdict rests on its start. No verdict code changes.
+RULE_VERSION = "2026.12.06.4"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that
 # deposited its instrument by 2002-04-11 (the 60th instrument's deposit).
@@ -550,6 +555,10 @@ class VisitFacts:
     host_control: str = EFFECTIVE_CONTROL
     controlled_by: str = ""  # ISO3 of the state in control of the place, where known
     withdrawal_note: str = ""  # why a withdrawn visit left the record
+    # False when the sources do not say when the visit ended: `end` is then not read, and
+    # the visit is known to have covered its start (its possible days, for a partial one)
+    # and no later day (docs/DOMAIN.md, "Dates").
+    end_known: bool = True
     # The Security Council referrals of the person's situation, each with the states it
     # binds (ReferralFacts.bound): a host it does not bind is told so (docs/DOMAIN.md).
     referrals: tuple[ReferralFacts, ...] = ()

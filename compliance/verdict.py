@@ -432,7 +432,10 @@ def decide(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]
         reason = "the visit has no date"
         return Decision(code=PENDING, told=TOLD_PENDING, pending_why="no_date", reason=reason)
 
-    end = visit.end or visit.start
+    # An end that is not known is not read: the visit covered its start (docs/DOMAIN.md,
+    # "Dates"), and a later day is never guessed into the verdict.
+    known_end = visit.end if visit.end_known else None
+    end = known_end or visit.start
     exact = visit.start.exact and end.exact
     imprecise_warrants = any(
         p is not None and not p.exact for w in warrants for p in (w.issued, w.made_public)
@@ -443,7 +446,7 @@ def decide(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]
     lateness = (False, True) if imprecise_warrants else (False,)
     if exact:
         spans = [(visit.start.first, end.first)]
-    elif visit.end is not None and visit.end != visit.start:
+    elif known_end is not None and known_end != visit.start:
         # Known to start in one period and end in another: every day between the latest
         # possible start and the earliest possible end was certainly covered.
         spans = _possible_spans(host, warrants, visit.start, end)

@@ -75,6 +75,7 @@ FIELDS = {
     "host": pgettext_lazy("history field", "host"),
     "start": pgettext_lazy("history field", "start"),
     "end": pgettext_lazy("history field", "end"),
+    "end_known": pgettext_lazy("history field", "end known"),
     "status": pgettext_lazy("history field", "status"),
     "outcome": pgettext_lazy("history field", "outcome"),
     "review_state": pgettext_lazy("history field", "review state"),

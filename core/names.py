@@ -303,6 +303,17 @@ def until(value: datetime.date | Period | str, precision: str = "day") -> str:
     return _until(format_date(period), period.precision)
 
 
+def from_unknown_end(value: datetime.date | Period | str, precision: str = "day") -> str:
+    """The dates of a visit whose end is not known (`format_date`'s arguments): "from 2
+    February 2025, end not known", "from March 2009, end not known" (French "à partir du 2
+    février 2025, fin inconnue", "à partir de mars 2009, fin inconnue"), never a day alone,
+    which would read as a visit of that day."""
+    period = as_period(value, precision)
+    return pgettext("a visit whose end is not known", "%(from)s, end not known") % {
+        "from": _from(format_date(period), period.precision)
+    }
+
+
 def _until(words: str, precision: str) -> str:
     if precision == "day":
         return pgettext("until a day", "until %(date)s") % {"date": words}

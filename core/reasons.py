@@ -219,12 +219,33 @@ def _where(r: dict) -> str:
 
 
 def _visit(r: dict) -> dict:
+    start = r.get("start", "")
+    if start and r.get("end_known", True) is False:
+        when = _from_unknown_end(start)
+    else:
+        when = _when(start, r.get("end", ""))
     return {
         "person": r.get("person", ""),
         "state": _state(r.get("state")),
         "where": _where(r),
-        "when": _when(r.get("start", ""), r.get("end", "")),
+        "when": when,
     }
+
+
+def _from_unknown_end(start: str) -> str:
+    """The dates of a visit whose end is not known: 'from 2 February 2025 (end date not
+    known)' / 'à partir du 2 février 2025 (date de fin inconnue)', never 'on 2 February'."""
+    return pgettext("a visit whose end is not known", "%(from)s (end date not known)") % {
+        "from": _from(start)
+    }
+
+
+def _end_unknown(r: dict, ctx: Context) -> str:
+    """A dated visit whose end is not known: the verdict rests on its start alone."""
+    return _(
+        "The end date of the visit is not known: the verdict rests on its start (%(start)s), "
+        "the only date it is known to have covered; no later day is assumed."
+    ) % {"start": format_date(r.get("start", ""))}
 
 
 _CHAMBERS = (
@@ -2119,6 +2140,7 @@ RENDERERS: dict[str, Callable[[dict, Context], str]] = {
     "no_standing_referral": _no_standing_referral,
     "no_court_finding": _no_court_finding,
     "date_note": _date_note,
+    "end_unknown": _end_unknown,
     "sources": _sources,
     "pending": _pending,
     "withdrawn": _withdrawn,

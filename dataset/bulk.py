@@ -160,7 +160,8 @@ SOURCES = [
             (
                 "end",
                 "The last day (a partial date's first day; see end_precision); empty for a "
-                "visit that ended on its start day, and for an undated one.",
+                "visit that ended on its start day, for an undated one, and for one whose end "
+                "is not known (end_known false).",
             ),
         ),
         # Whether its verdict (in `verdicts`) awaits re-evaluation: the downloads' column
@@ -527,7 +528,9 @@ def dataset_version() -> str:
 # `_meta` says where they are (`licence`, `dictionary`, `changelog`). 9: the states table's
 # last column, `instrument` (ratification, accession, succession), and the declarations
 # table's, `effect` (`not_given_effect` for one the Court did not act on).
-LAYOUT = 9
+# 10: the visits table's
+# `end_known` (false for a visit whose end the sources do not give), after `text_language`.
+LAYOUT = 10
 
 
 def data_key() -> str:

@@ -129,7 +129,13 @@ from visits.models import (
     VisitOutcome,
     VisitStatus,
 )
-from visits.reports import SourceInput, outcome_fits, record_visit_report, withdraw_visit
+from visits.reports import (
+    UNKNOWN_END,
+    SourceInput,
+    outcome_fits,
+    record_visit_report,
+    withdraw_visit,
+)
 from visits.review import visit_date_out_of_range, visit_started_too_late
 from warrants.models import Case, Person, PersonStatus, Situation, Warrant, WarrantEndReason
 
@@ -1284,7 +1290,11 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
         host = v.iso3(row, "host_iso3")
         status = v.choice(row, "status", VOCABULARIES["visits.csv", "status"])
         start = v.visit_date(row, "start", required=status not in (None, VisitStatus.CANCELLED))
-        end = v.visit_date(row, "end")
+        # `?`: the sources give no end (data/DICTIONARY.md); the visit covered its start.
+        end_known = row.values["end"] != UNKNOWN_END
+        end = v.visit_date(row, "end") if end_known else None
+        if not end_known and not row.values["start"]:
+            v.error(row, "end", "an end that is not known (?) needs a start date")
         if start and status and (refused := english(visit_started_too_late, start, status)):
             v.error(row, "start", refused)
         last = end or start
@@ -1337,6 +1347,7 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
             "place": row.values["city"],
             "start": start,
             "end": end,
+            "end_known": end_known,
             "occasion": row.values["occasion"],
             "status": status,
             "outcome": outcome,
@@ -2635,6 +2646,7 @@ def load_visit(
         "start_precision": start_precision,
         "end": end,
         "end_precision": end_precision,
+        "end_known": data["end_known"],
         "place": data["place"],
         "occasion": data["occasion"],
         "status": data["status"],

@@ -30,6 +30,7 @@ from visits.models import (
     VisitOutcome,
     VisitStatus,
 )
+from visits.reports import UNKNOWN_END
 
 # What a correction changed that readers never see: a visit's private fields (its notes, the
 # researchers' own), from the one definition /changes/, the API and the exports follow.
@@ -67,6 +68,8 @@ def value_words(field: str, value) -> str:
     """A report field's value in the reader's language ('' reads as 'none')."""
     if value is None or value == "":
         return pgettext("an empty value in a record's history", "none")
+    if field == "end" and value == UNKNOWN_END:
+        return pgettext("an end date in a record's history", "not known")
     if field in ("start", "end"):
         return names.format_date(str(value))
     if field in ("host", "controlled_by"):

@@ -40,6 +40,18 @@ VERSIONS: tuple[RuleVersion, ...] = tuple(
     RuleVersion(version, datetime.date.fromisoformat(day), summary)
     for version, day, summary in (
         (
+            "2026.12.06.4",
+            "2026-12-06",
+            _(
+                "Dates: a visit whose end the sources do not give (they say when it began, not "
+                "when it ended) is no longer told as a visit of one day. Its verdict still rests "
+                "on its start, the one day it is known to have covered, so that an unknown end "
+                "never makes a failure to arrest out of a guessed later day; its explanation now "
+                "says “from 2 February 2025 (end date not known)” and that the verdict "
+                "rests on the start. No verdict changes."
+            ),
+        ),
+        (
             "2026.12.06.3",
             "2026-12-06",
             _(

@@ -448,7 +448,7 @@ _VISITS = f"""
         ORDER BY id, score DESC, array_position(%(reasons)s::text[], reason)
     )
     SELECT v.slug, v.place, v.occasion, v.text_language, v.start, v.start_precision, v."end",
-           v.end_precision, v.status,
+           v.end_precision, v.end_known, v.status,
            p.name AS person, p.slug AS person_slug, h.name AS host, h.iso3 AS host_iso3,
            vd.code AS verdict, vd.would_have_been_bound, best.score, best.reason, best.matched,
            -- Whether the verdict awaits re-evaluation (visits.models.reevaluation_pending):

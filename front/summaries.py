@@ -27,6 +27,7 @@ from core.names import (
     country_name,
     elide,
     format_date,
+    from_unknown_end,
     in_sentence,
     nested_span,
     span_end,
@@ -223,15 +224,19 @@ def visit_span(visit) -> str:
     return span(visit.start, visit.start_precision, visit.end, visit.end_precision)
 
 
-def span_words(start, start_precision, end, end_precision) -> str:
+def span_words(start, start_precision, end, end_precision, end_known: bool = True) -> str:
     """A visit's dates in words, as short as they stay unambiguous: '2–3 September 2024',
     '30 August – 2 September 2024', '30 December 2024 – 2 January 2025', 'March 2009',
     'October 2025 – March 2026', 'undated'. An end inside the start's month or year, or a
     start inside the end's, is a note on the wider one (core.names.nested_span): '2025
     (from October)', 'October 2025 (until 20 October)', never 'October 2025 – 2025'. An
-    end without a start (a draft's) is 'until 3 March 2025'."""
+    end without a start (a draft's) is 'until 3 March 2025'. A visit whose end is not known
+    (`end_known` False) is 'from 2 February 2025, end not known', never its start alone,
+    which would read as a visit of one day (core.names.from_unknown_end)."""
     if start is None:
         return until(end, end_precision) if end else _("undated")
+    if not end_known:
+        return from_unknown_end(start, start_precision)
     first = as_period(start, start_precision)
     last = as_period(end, end_precision)
     if last is None or last == first:
@@ -250,9 +255,12 @@ def report_span_words(start: str | None, end: str | None) -> str:
     """A report's dates (its data's "2025-10-15", "2025-10", "2025" or None) in words, as a
     visit's public page writes them (`span_words`: '15–16 October 2024', '2025 (from
     October)'); a draft's end without its start 'until 3 March 2025'. A date that cannot
-    be read (a draft's), or an end before the start, as it was typed."""
+    be read (a draft's), or an end before the start, as it was typed. An end not known
+    ("?": visits.reports.UNKNOWN_END) 'from 2 February 2025, end not known'."""
     try:
         first = Period.parse(start) if start else None
+        if first is not None and end == "?":
+            return span_words(first.first, first.precision, None, "day", end_known=False)
         last = Period.parse(end) if end else None
     except ValueError:
         return " – ".join(d for d in (start, end) if d)
@@ -291,7 +299,7 @@ def report_names(reports) -> dict[int, dict[str, str]]:
     return words
 
 
-def span_sentence(start, start_precision, end, end_precision) -> str:
+def span_sentence(start, start_precision, end, end_precision, end_known: bool = True) -> str:
     """A visit's dates as a running sentence puts them: in English as `span_words`
     ('1–2 December 2024', '2025 (from October)'); in French a span of days reads « du 1er
     au 2 décembre 2024 », « du 30 novembre au 1er décembre 2024 » (the first of a month
@@ -299,9 +307,11 @@ def span_sentence(start, start_precision, end, end_precision) -> str:
     single day « le 8 août 2016 », a month « en août 2016 », a year « en 2016 »; a span
     with a month or a year at one end « entre octobre 2025 et le 20 novembre 2025 », and
     one of whose ends falls inside the other's month or year « en 2025 (à partir
-    d’octobre) », « en octobre 2025 (jusqu’au 20 octobre) »."""
-    if start is None:
-        return span_words(start, start_precision, end, end_precision)  # "until …", "undated"
+    d’octobre) », « en octobre 2025 (jusqu’au 20 octobre) »; a visit whose end is not known
+    'from 2 February 2025, end not known' (`span_words`)."""
+    if start is None or not end_known:
+        # "until …", "undated", "from …, end not known"
+        return span_words(start, start_precision, end, end_precision, end_known)
     first = as_period(start, start_precision)
     last = as_period(end, end_precision)
     if last is None or last == first:
@@ -345,12 +355,16 @@ def _one_period(period: Period) -> str:
 
 def visit_span_words(visit) -> str:
     """`span_words` of a visit's dates, in the reader's language."""
-    return span_words(visit.start, visit.start_precision, visit.end, visit.end_precision)
+    return span_words(
+        visit.start, visit.start_precision, visit.end, visit.end_precision, visit.end_known
+    )
 
 
 def visit_span_sentence(visit) -> str:
     """`span_sentence` of a visit's dates."""
-    return span_sentence(visit.start, visit.start_precision, visit.end, visit.end_precision)
+    return span_sentence(
+        visit.start, visit.start_precision, visit.end, visit.end_precision, visit.end_known
+    )
 
 
 def state_name(state) -> str:
@@ -443,6 +457,7 @@ class RecordedVisit:
     start_precision: str
     end: datetime.date | None
     end_precision: str
+    end_known: bool = True
 
 
 @dataclass(frozen=True)
@@ -481,6 +496,7 @@ def _visit_in_reasons(reasons, visit) -> RecordedVisit | None:
             start_precision=first.precision if first else "day",
             end=last.first if last else None,
             end_precision=last.precision if last else "day",
+            end_known=reason.get("end_known", True) is not False,
         )
     return None
 

@@ -46,6 +46,7 @@ from visits.reports import (
     NOTES_MAX_LENGTH,
     SOURCES_MAX,
     TOO_MANY_SOURCES,
+    UNKNOWN_END,
     default_outcome,
     outcome_needed,
     sources_limit,
@@ -141,6 +142,16 @@ class ReportForm(PlainTextForm, forms.Form):
         label=gettext_lazy("End date"), required=False, max_length=10, help_text=DATE_HELP
     )
     end_precision = forms.ChoiceField(label=gettext_lazy("End date precision"), choices=PRECISIONS)
+    # The report's `end` "?" (visits.reports.UNKNOWN_END): the sources give no end, which an
+    # empty end would not say (it means a visit of one day, its start).
+    end_unknown = forms.BooleanField(
+        label=gettext_lazy("The end date is not known"),
+        required=False,
+        help_text=gettext_lazy(
+            "Tick when the sources say when the visit began but not when it ended; leave the "
+            "end date empty then. An empty end date without it means a visit of one day."
+        ),
+    )
     status = forms.ChoiceField(
         label=gettext_lazy("Status"),
         choices=VisitStatus.choices,
@@ -238,6 +249,7 @@ class ReportForm(PlainTextForm, forms.Form):
         "start_precision",
         "end",
         "end_precision",
+        "end_unknown",
         "status",
         "outcome",
         "text_language",
@@ -368,6 +380,12 @@ class ReportForm(PlainTextForm, forms.Form):
                     code=MISSING,
                 ),
             )
+        if data.get("end_unknown") and end and "end" not in self.errors:
+            self.add_error(
+                "end", _("Leave the end date empty when it is not known, or untick “not known”.")
+            )
+        elif data.get("end_unknown") and not start and "start" not in self.errors:
+            self.add_error("end", _("An end that is not known needs a start date."))
         if end and not start and "end" not in self.errors and "start" not in self.errors:
             self.add_error("end", _("An end date needs a start date."))
         if start and end and Period.parse(end).last < Period.parse(start).first:
@@ -407,7 +425,7 @@ class ReportForm(PlainTextForm, forms.Form):
             "person": d.get("person", ""),
             "host": d.get("host", ""),
             "start": d.get("start_value"),
-            "end": d.get("end_value"),
+            "end": UNKNOWN_END if d.get("end_unknown") else d.get("end_value"),
             "place": d.get("place", ""),
             "occasion": d.get("occasion", ""),
             "status": d.get("status", ""),
@@ -431,6 +449,8 @@ class ReportForm(PlainTextForm, forms.Form):
         person = Person.objects.filter(slug=data.get("person") or "").first()
         if person is not None:
             initial["person"] = person.name
+        if data.get("end") == UNKNOWN_END:
+            initial["end"], initial["end_unknown"] = "", True
         for field in ("start", "end"):
             value = data.get(field) or ""
             initial[f"{field}_precision"] = {4: "year", 7: "month"}.get(len(value), "day")

@@ -51,7 +51,7 @@ EDITABLE_VISIT_FIELDS = [
     "host",
     "place",
     ("start", "start_precision"),
-    ("end", "end_precision"),
+    ("end", "end_precision", "end_known"),
     "occasion",
     "status",
     "outcome",
@@ -158,6 +158,7 @@ class VisitAdminForm(PlainTextForm, forms.ModelForm):
             controlled_by=cleaned.get("controlled_by"),
             start_precision=cleaned.get("start_precision") or DatePrecision.DAY,
             end_precision=cleaned.get("end_precision") or DatePrecision.DAY,
+            end_known=cleaned.get("end_known", True),
         )
         for field, message in errors.items():
             if field in self.fields and field not in self.errors:

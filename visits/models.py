@@ -261,6 +261,17 @@ class Visit(models.Model):
         ),
     )
 
+    # After text_language, for the same reason: the bulk files' columns keep their places.
+    end_known = models.BooleanField(
+        default=True,
+        db_default=True,
+        help_text=(
+            "False when the sources give the day the visit began but not the day it ended: "
+            "end is then empty, and the visit is known to have covered its start (the verdict "
+            "rests on it), not that it lasted that day alone."
+        ),
+    )
+
     objects = VisitQuerySet.as_manager()
 
     class Meta:
@@ -281,6 +292,11 @@ class Visit(models.Model):
             models.CheckConstraint(
                 condition=Q(start__isnull=False) | Q(status="cancelled"),
                 name="visit_dated_unless_cancelled",
+            ),
+            # An end not known is no end: nothing is stored in `end`, and the visit has a start.
+            models.CheckConstraint(
+                condition=Q(end_known=True) | Q(end__isnull=True, start__isnull=False),
+                name="visit_unknown_end_is_empty",
             ),
             models.CheckConstraint(
                 condition=Q(text_language__in=TextLanguage.values),

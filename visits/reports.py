@@ -171,6 +171,11 @@ def outcome_fits(status: str, outcome: str) -> bool | None:
     return (status in NOT_TAKEN_STATUSES) == (outcome == VisitOutcome.NOT_APPLICABLE)
 
 
+# A visit's `end` in a report's data and in the dataset's visits.csv when the sources give
+# no end (docs/DOMAIN.md, "Dates"): not a date, and not the empty end, which is the start day.
+UNKNOWN_END = "?"
+
+
 def validate_visit_fields(
     *,
     person: Person,
@@ -185,6 +190,7 @@ def validate_visit_fields(
     start_precision: str = DatePrecision.DAY,
     end_precision: str = DatePrecision.DAY,
     text_language: str = DATASET_LANGUAGE,
+    end_known: bool = True,
 ) -> dict[str, str]:
     """Field errors as {field: message}; empty when the report is acceptable.
 
@@ -195,7 +201,8 @@ def validate_visit_fields(
     for those); an occupier only where the host did not control the place, and never the
     host itself; a start date unless the trip was cancelled; an end that can fall on or
     after the start (partial dates compared by their possible days: an end known to the
-    month may be any day of it).
+    month may be any day of it); no end where it is not known (`end_known` False), which
+    needs a start.
     """
     errors = {}
     if person.nationality_id is not None and person.nationality_id == host.pk:
@@ -247,6 +254,10 @@ def validate_visit_fields(
         }
     if end is not None and start is None:
         errors["end"] = "An end date needs a start date."
+    if not end_known and end is not None:
+        errors["end"] = _("An end date is given, yet the end is said not to be known.")
+    elif not end_known and start is None:
+        errors["end"] = _("An end that is not known needs a start date.")
     return errors
 
 
@@ -275,6 +286,7 @@ def record_visit_report(
     expected_verdict: str | None = None,
     dataset_version: str | None = None,
     text_language: str = DATASET_LANGUAGE,
+    end_known: bool = True,
 ) -> Visit:
     """Create or update (by slug) a visit report with its sources; raises ValidationError.
 
@@ -286,7 +298,8 @@ def record_visit_report(
     language its occasion and justification are written in, and its notes as its report
     gave them (visits.models.TEXT_FIELDS; TextLanguage's codes): the dataset's, English,
     unless a report says otherwise (the importer keeps a visit's unless its row changes
-    the occasion or the justification: dataset.importer). A visit saved with any review state but `withdrawn`
+    the occasion or the justification: dataset.importer). `end_known` False: the sources
+    give no end (`end` None; the verdict rests on the start). A visit saved with any review state but `withdrawn`
     loses its withdrawal note and the sources its withdrawal cited (a withdrawn visit that
     reappears is restored).
     """
@@ -303,6 +316,7 @@ def record_visit_report(
         start_precision=start_precision,
         end_precision=end_precision,
         text_language=text_language,
+        end_known=end_known,
     )
     if not sources:
         errors["sources"] = "At least one source (a public URL) is required."
@@ -321,7 +335,7 @@ def record_visit_report(
     )
     visit.person, visit.host = person, host
     visit.start, visit.start_precision = start, start_precision
-    visit.end, visit.end_precision = end, end_precision
+    visit.end, visit.end_precision, visit.end_known = end, end_precision, end_known
     visit.place, visit.occasion = place, occasion
     visit.status, visit.outcome = status, outcome
     visit.host_notified, visit.host_justification = host_notified, host_justification
@@ -355,6 +369,9 @@ GUARD_MESSAGES = {
         "host": "A visit to the person's own state of nationality is not a visit."
     },
     "visit_ends_after_start": {"end": "The end date is before the start date."},
+    "visit_unknown_end_is_empty": {
+        "end": "An end that is not known is no end date, and needs a start date."
+    },
     "visit_dated_unless_cancelled": {
         "start": "A visit needs a start date (only a cancelled trip may have none)."
     },
@@ -473,6 +490,7 @@ def restore_visit(visit: Visit, user=None) -> Visit:
         start_precision=visit.start_precision,
         end=visit.end,
         end_precision=visit.end_precision,
+        end_known=visit.end_known,
         status=visit.status,
         outcome=visit.outcome,
         place=visit.place,

@@ -24,7 +24,7 @@ functions, so that the rules hold everywhere:
   unseen).
 
 Data shape (`data`): {"person": slug, "host": ISO3, "start": "2025-10-08" | "2025-10" |
-"2025" | None, "end": same or None, "place", "occasion", "status", "outcome",
+"2025" | None, "end": same, None (the start day) or "?" (not known: visits.reports.UNKNOWN_END), "place", "occasion", "status", "outcome",
 "host_notified": bool, "host_justification", "host_control": "effective" | "none",
 "controlled_by": ISO3 | None, "notes", "text_language": the language the occasion, the
 justification and the notes are written in (visits.models.TextLanguage; DATASET_LANGUAGE,
@@ -79,6 +79,7 @@ from visits.models import (
 from visits.reports import (
     COMMENT_MAX_LENGTH,
     SOURCES_MAX,
+    UNKNOWN_END,
     SourceInput,
     record_visit_report,
     restore_visit,
@@ -159,6 +160,8 @@ class ResolvedReport:
     controlled_by: State | None
     fields: dict
     sources: list[SourceInput]
+    # False for an end given as not known (`end` "?"): `end` is then None.
+    end_known: bool = True
 
 
 def normalise(data: dict) -> dict:
@@ -377,8 +380,9 @@ def resolve(
                 "code": echoed(data["controlled_by"])
             }
     dates = {}
+    end_known = data["end"] != UNKNOWN_END
     for field in ("start", "end"):
-        value = data[field]
+        value = data[field] if field == "start" or end_known else None
         try:
             dates[field] = Period.parse(value) if value else None
         except ImpossibleDate as exc:
@@ -431,6 +435,7 @@ def resolve(
             start_precision=dates["start"].precision if dates["start"] else DatePrecision.DAY,
             end_precision=dates["end"].precision if dates["end"] else DatePrecision.DAY,
             text_language=data["text_language"],
+            end_known=end_known,
         )
         # A date that could not be read says so, not "needs a start date".
         errors.update({k: v for k, v in checked.items() if k not in errors})
@@ -444,6 +449,7 @@ def resolve(
         controlled_by=controlled_by,
         fields=data,
         sources=sources,
+        end_known=end_known,
     )
 
 
@@ -478,6 +484,7 @@ def preview(
         host_justification=report.fields["host_justification"],
         host_control=report.fields["host_control"],
         controlled_by=report.controlled_by.iso3 if report.controlled_by else "",
+        end_known=report.end_known,
     )
     findings = flagging.load_findings([visit.pk]).get(visit.pk, ()) if visit is not None else ()
     return compliance.evaluate(facts, state, warrants, findings)
@@ -614,7 +621,8 @@ def _possible_days(data: dict):
     a date cannot be read."""
     try:
         start = Period.parse(data["start"]) if data["start"] else None
-        end = Period.parse(data["end"]) if data["end"] else start
+        known = data["end"] and data["end"] != UNKNOWN_END
+        end = Period.parse(data["end"]) if known else start
     except ValueError:
         return False
     return None if start is None else (start.first, end.last)
@@ -1779,7 +1787,11 @@ def report_data_of(visit: Visit) -> dict:
             "person": visit.person.slug,
             "host": visit.host.iso3,
             "start": partial_isoformat(visit.start, visit.start_precision) or None,
-            "end": partial_isoformat(visit.end, visit.end_precision) or None,
+            "end": (
+                partial_isoformat(visit.end, visit.end_precision) or None
+                if visit.end_known
+                else UNKNOWN_END
+            ),
             "place": visit.place,
             "occasion": visit.occasion,
             "status": visit.status,
@@ -1954,6 +1966,7 @@ def verify(
         start_precision=resolved.start.precision if resolved.start else DatePrecision.DAY,
         end=end,
         end_precision=end_precision,
+        end_known=resolved.end_known,
         status=fields["status"],
         outcome=fields["outcome"],
         place=fields["place"],

@@ -25,6 +25,7 @@ TRACKED = {
         "host_id",
         "start",
         "end",
+        "end_known",
         "status",
         "outcome",
         "review_state",

@@ -104,7 +104,8 @@ VISIT_TABLE = Table(
             "end",
             "date",
             "Last day (a partial date's first day; see end_precision); empty for a visit that "
-            "ended on its start day (and for an undated one).",
+            "ended on its start day (and for an undated one, and for one whose end is not "
+            "known: see end_known).",
         ),
         Column(
             "end_precision",
@@ -193,6 +194,15 @@ VISIT_TABLE = Table(
             "The language `occasion` and `host_justification` are written in (BCP 47): `en` "
             "for the dataset's, the one its report gave for a visit reported in the newsroom "
             "or the API. " + _one_of(TextLanguage),
+        ),
+        # After it, as in the bulk files' visits (a column per field of a visit), and before
+        # `reevaluation_pending`, which stays last.
+        Column(
+            "end_known",
+            "boolean",
+            "False when the sources give the day the visit began but not the day it ended: "
+            "`end` is then empty, and the visit is known to have covered its start, not that "
+            "it lasted that day alone (the verdict rests on the start); true otherwise.",
         ),
         # Appended last too.
         Column(
@@ -330,6 +340,7 @@ def visit_row(visit, page_link: Callable[[str], str], language: str) -> dict:
         "updated_at": visit.updated_at,
         "host_translated_name": _translated_name(visit.host, language),
         "text_language": visit.text_language,
+        "end_known": visit.end_known,
         "reevaluation_pending": verdict["reevaluation_pending"] if verdict else None,
     }
 

@@ -355,14 +355,18 @@ class ReportInputSerializer(
         help_text="YYYY-MM-DD, YYYY-MM or YYYY, from 1900; may be null only for a cancelled trip.",
     )
     end = serializers.RegexField(
-        PARTIAL_DATE,
+        # A date as `start`, or "?" (visits.reports.UNKNOWN_END): the end is not known.
+        PARTIAL_DATE.removesuffix("$") + r"$|^\?$",
         max_length=10,
         required=False,
         allow_null=True,
         error_messages={
-            "invalid": "This is not a date: use YYYY-MM-DD, YYYY-MM or YYYY, from 1900."
+            "invalid": "This is not a date: use YYYY-MM-DD, YYYY-MM or YYYY, from 1900, or ? "
+            "when the end is not known."
         },
-        help_text="Like start; defaults to start.",
+        help_text="Like start; null (or left out) for a visit of one day, its start; `?` when "
+        "the sources give the day the visit began but not the day it ended (the visit then "
+        "has `end` null and `end_known` false).",
     )
     place = OptionalTextInput(required=False, allow_blank=True, max_length=200)
     occasion = OptionalTextInput(required=False, allow_blank=True, max_length=500)

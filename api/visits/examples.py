@@ -103,6 +103,7 @@ MONGOLIA = {
     "start_precision": "day",
     "end": "2024-09-03",
     "end_precision": "day",
+    "end_known": True,
     "occasion": "Official visit (talks with President Khurelsukh; Khalkhin Gol anniversary)",
     "status": "occurred",
     "dates_passed": False,

@@ -90,7 +90,7 @@ WITH page AS MATERIALIZED (
 ), citations AS ({visit_citations}), withdrawal_citations AS ({withdrawal_citations})
 SELECT v.id, v.slug, p.slug, p.name, s.slug, s.name, h.iso3, h.name, v.host_control,
        c.iso3, c.name, v.place, v.start, v.start_precision, v."end", v.end_precision,
-       v.occasion, v.status, v.outcome, v.host_notified, v.host_justification,
+       v.end_known, v.occasion, v.status, v.outcome, v.host_notified, v.host_justification,
        v.text_language, v.review_state, v.withdrawal_note, v.expected_verdict,
        d.visit_id, d.code, d.basis, d.reasons::text, d.explanation,
        d.would_have_been_bound, d.rule_version, d.computed_at,
@@ -270,6 +270,7 @@ class VisitRows:
             start_precision,
             end,
             end_precision,
+            end_known,
             occasion,
             status,
             outcome,
@@ -306,6 +307,7 @@ class VisitRows:
             "start_precision": dates["start_precision"],
             "end": _date(dates["end"]),
             "end_precision": dates["end_precision"],
+            "end_known": end_known,
             "occasion": _text(occasion),
             "status": status,
             # As VisitSerializer.get_dates_passed (visits.models.announced_dates_passed).

@@ -88,7 +88,10 @@ class VisitVerdictSerializer(PlainReadMixin, serializers.Serializer):
         "`no_standing_referral`, "
         "`no_court_finding` (a `non_compliance` verdict of which the Court has made no Art. 87(7) "
         "finding: iccwatch's reading of the facts; `no_failure`, where present, the date of a "
-        "decision that found no failure to comply, against which it stands), `date_note`, `sources`, and `pending` or `withdrawn` for a visit without a verdict. "
+        "decision that found no failure to comply, against which it stands), `date_note`, "
+        "`end_unknown` (a visit whose end "
+        "is not known: the verdict rests on its `start`; every reason naming such a visit also "
+        "carries `end_known` false), `sources`, and `pending` or `withdrawn` for a visit without a verdict. "
         "`explanation` is their rendering. Empty for a verdict recorded before reasons were kept.",
     )
     explanation = serializers.CharField(
@@ -356,7 +359,15 @@ class VisitSerializer(PlainReadMixin, BlankTextAsNull, serializers.HyperlinkedMo
     end_precision = PrecisionField(
         "end",
         help_text="How much of `end` is known: `day`, `month` or `year`; null when `end` is (a "
-        "one-day visit: it ends on its start; an undated one).",
+        "one-day visit: it ends on its start; an undated one; one whose end is not known).",
+    )
+    end_known = serializers.BooleanField(
+        read_only=True,
+        help_text="False when the sources give the day the visit began but not the day it "
+        "ended: `end` is then null, and the visit is known to have covered its `start`, not "
+        "that it lasted that day alone (the verdict rests on the start; its reasons carry "
+        "`end_known` false and an `end_unknown` reason). True otherwise: a null `end` is then "
+        "a visit of one day.",
     )
 
     class Meta:
@@ -374,6 +385,7 @@ class VisitSerializer(PlainReadMixin, BlankTextAsNull, serializers.HyperlinkedMo
             "start_precision",
             "end",
             "end_precision",
+            "end_known",
             "occasion",
             "status",
             "dates_passed",

@@ -220,7 +220,11 @@ def span(visit):
     """{{ visit|span }} -> 2 September 2024 – 3 September 2024 (in the reader's language)."""
     if isinstance(visit, dict):
         return summaries.span_words(
-            visit["start"], visit["start_precision"], visit["end"], visit["end_precision"]
+            visit["start"],
+            visit["start_precision"],
+            visit["end"],
+            visit["end_precision"],
+            visit.get("end_known", True),
         )
     return summaries.visit_span_words(visit)
 

@@ -471,11 +471,16 @@ def _fill_report(body, refs: SeedReferences, picks: dict):
     not_taken = status in ("cancelled", "virtual", "announced")
     if outcome is not None and not_taken != (outcome == "n/a"):
         body["outcome"] = "n/a" if not_taken else "unknown"
-    # Dates: real ones; a start unless cancelled; an end only after a start, not before it.
+    # Dates: real ones; a start unless cancelled; an end only after a start, not before it;
+    # `?`, an end not known, as it is (a correction copies it from its visit).
     for field in ("start", "end"):
-        if body.get(field) is not None:
+        if body.get(field) is not None and not (field == "end" and body[field] == "?"):
             body[field] = _real_date(body[field], picks["date"])
     start, end = body.get("start", merged.get("start")), body.get("end", merged.get("end"))
+    if end == "?" and start is None:
+        body["end"] = end = None
+    if end == "?":
+        end = None
     if start is None and (status != VisitStatus.CANCELLED or end is not None):
         body["start"] = start = picks["date"]
     tomorrow = datetime.date.today() + datetime.timedelta(days=1)
@@ -862,8 +867,11 @@ def test_the_dates_pattern_is_the_servers(openapi):
         pattern = properties[field]["pattern"]
         for good in ("2024-09-02", "2024-09", "2024", "1900"):
             assert re.search(pattern, good), (field, good)
-        for bad in ("00", "0001", "1899-12-31", "2024-9-2", "24"):
+        for bad in ("00", "0001", "1899-12-31", "2024-9-2", "24", "??", "2024?"):
             assert not re.search(pattern, bad), (field, bad)
+    # An end not known (visits.reports.UNKNOWN_END); never a start.
+    assert re.search(properties["end"]["pattern"], "?")
+    assert not re.search(properties["start"]["pattern"], "?")
     published = openapi["components"]["schemas"]["SourceInputRequest"]["properties"]["published"]
     assert not re.search(published["pattern"], "0001-01-01")
 

@@ -611,4 +611,32 @@ def test_an_impossible_date_says_which_day_or_month_does_not_exist(
     with translation.override("en"), pytest.raises(review.ValidationError) as refused:
         review.file_report(author=reporter, data={**DATA, "start": start}, citations=CITATIONS)
     assert refused.value.message_dict["start"] == [english]
+
+
+def test_a_report_says_its_end_is_not_known_and_its_preview_says_so(
+    tajikistan_removed, reporter, signed_in
+):
+    """The form's "The end date is not known" files the report's `end` as `?`: an empty end
+    date would mean a visit of one day. The preview rests on the start and says so."""
+    client = signed_in(reporter)
+    preview = client.post(
+        reverse("newsroom:new"), form_data(action="preview", end="", end_unknown="on")
+    )
+    page = preview.content.decode()
+    assert 'data-code="non_compliance"' in page
+    assert "(end date not known)" in page
+    client.post(reverse("newsroom:new"), form_data(end="", end_unknown="on"))
+    (report,) = Report.objects.all()
+    assert (report.data["start"], report.data["end"]) == ("2025-10-08", "?")
+
+
+def test_an_end_date_and_an_end_not_known_are_refused_together(
+    tajikistan_removed, reporter, signed_in
+):
+    client = signed_in(reporter)
+    refused = client.post(reverse("newsroom:new"), form_data(end="2025-10-10", end_unknown="on"))
+    assert refused.status_code == 200
+    assert "Leave the end date empty when it is not known" in html.unescape(
+        refused.content.decode()
+    )
     assert not Report.objects.exists()

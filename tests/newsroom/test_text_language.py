@@ -228,8 +228,8 @@ def test_a_correction_into_french_marks_the_old_words_english_and_the_new_french
     rows = list(
         csv.DictReader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig")))
     )
-    # A column added later goes after it (reevaluation_pending), never before.
-    assert list(rows[0])[-2:] == ["text_language", "reevaluation_pending"]
+    # A column added later goes after it (end_known, reevaluation_pending), never before.
+    assert list(rows[0])[-3:] == ["text_language", "end_known", "reevaluation_pending"]
     assert {r["id"]: r["text_language"] for r in rows}[MONGOLIA] == "fr"
 
 

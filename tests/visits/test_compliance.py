@@ -214,6 +214,7 @@ def visit(
     host_control: str = "effective",
     controlled_by: str = "",
     withdrawal_note: str = "",
+    end_known: bool = True,
 ) -> VisitFacts:
     return VisitFacts(
         ref="test-visit",
@@ -230,6 +231,7 @@ def visit(
         host_control=host_control,
         controlled_by=controlled_by,
         withdrawal_note=withdrawal_note,
+        end_known=end_known,
     )
 
 
@@ -317,6 +319,11 @@ VERDICT_ROWS = [
                  STATE_PARTY, id="non-compliance-arrested-then-released"),
     pytest.param(visit("2024-09-02", status="transit"), MONGOLIA, [PUTIN], NON_COMPLIANCE,
                  STATE_PARTY, id="non-compliance-in-transit"),
+    # A visit whose end is not known rests on its start, the one day known to be visited.
+    pytest.param(visit("2024-09-02", end_known=False), MONGOLIA, [PUTIN], NON_COMPLIANCE,
+                 STATE_PARTY, id="non-compliance-end-not-known"),
+    pytest.param(visit("2024-01-31", end_known=False), ARMENIA, [PUTIN], NO_OBLIGATION, "",
+                 id="no-obligation-end-not-known-host-bound-from-the-next-day"),
 ]
 # fmt: on
 
@@ -2390,3 +2397,64 @@ def test_a_succession_is_named_as_such_in_the_explanation():
     assert "bound since 3 June 2006 (State Party by succession, notified 23 October 2006)" in words
     assert "acceded" not in words
     assert "par succession" in render(verdict.reasons, "fr")
+
+
+# --- A visit whose end is not known -------------------------------------------------------
+
+
+def test_a_visit_whose_end_is_not_known_rests_on_its_start_and_says_so():
+    """The end not known: the verdict rests on the start, the one day known to be visited
+    (docs/DOMAIN.md, "Dates"), and the explanation says the end is not known instead of
+    calling the visit one of a single day."""
+    verdict = evaluate(visit("2024-09-02", end_known=False, place="Ulaanbaatar"), MONGOLIA, [PUTIN])
+    assert (verdict.code, verdict.basis, verdict.decisive_day) == (
+        NON_COMPLIANCE,
+        STATE_PARTY,
+        day("2024-09-02"),
+    )
+    keys = [r["key"] for r in verdict.reasons]
+    assert "end_unknown" in keys
+    assert next(r for r in verdict.reasons if r["key"] == "visit")["end_known"] is False
+    text = english(verdict)
+    assert "from 2 September 2024 (end date not known)" in text
+    assert "Mongolia on 2 September 2024" not in text
+    assert "The end date of the visit is not known" in text
+    french = render(verdict.reasons, "fr")
+    assert "à partir du 2\u00a0septembre 2024 (date de fin inconnue)" in french or (
+        "à partir du 2 septembre 2024 (date de fin inconnue)" in french
+    )
+    assert "date de fin de la visite n’est pas connue" in french
+
+
+def test_a_visit_of_one_day_says_nothing_of_an_unknown_end():
+    verdict = evaluate(visit("2024-09-02"), MONGOLIA, [PUTIN])
+    assert "end_unknown" not in [r["key"] for r in verdict.reasons]
+    assert all("end_known" not in r for r in verdict.reasons)
+    assert "on 2 September 2024" in english(verdict)
+
+
+def test_an_unknown_end_never_guesses_a_later_day_into_an_incident():
+    """Armenia bound from 1 February 2024: a visit from 31 January whose end is not known is
+    no failure to arrest (he may have left that day), whereas one known to have lasted to
+    2 February is."""
+    unknown = evaluate(visit("2024-01-31", end_known=False), ARMENIA, [PUTIN])
+    assert unknown.code == NO_OBLIGATION
+    assert "end_unknown" in [r["key"] for r in unknown.reasons]
+    known = evaluate(visit("2024-01-31", "2024-02-02"), ARMENIA, [PUTIN])
+    assert known.code == NON_COMPLIANCE
+
+
+def test_an_end_given_with_end_known_false_is_not_read():
+    """The end is unknown: an end passed all the same is ignored, never read as a last day."""
+    verdict = evaluate(visit("2024-01-31", "2024-02-02", end_known=False), ARMENIA, [PUTIN])
+    assert verdict.code == NO_OBLIGATION
+    ref = next(r for r in verdict.reasons if r["key"] == "visit")
+    assert (ref["end"], ref["end_known"]) == ("", False)
+
+
+def test_an_unknown_end_of_a_visit_dated_to_a_month_reads_the_month():
+    """A start known to the month and no known end: every day of that month is possible,
+    as for a visit of the month with no end (docs/DOMAIN.md, "Dates")."""
+    verdict = evaluate(visit("2024-09", end_known=False), MONGOLIA, [PUTIN])
+    assert verdict.code == NON_COMPLIANCE
+    assert "end_unknown" in [r["key"] for r in verdict.reasons]
