@@ -731,3 +731,27 @@ def test_a_joint_statement_is_named_by_its_date_in_words_and_its_title_marked_en
     titles = re.findall(r"<entry><title>(.*?)</title>", feed, re.S)[:3]
     assert len(titles) == 3, titles
     assert all(f"{day}, " in t and iso not in t for t in titles), titles
+
+
+def test_the_feeds_titles_capitalise_only_the_first_letter_of_the_kind(reader, seeded):
+    """A change to an ICC decision is titled "ICC decision …" in the feed (« Décision de
+    la CPI … » in French), as the changes page's heading reads, never "Icc decision" or
+    « Décision de la cpi »: only the kind's first letter is raised, its acronyms kept."""
+    from core.history import recording as record
+    from visits.models import Finding
+
+    finding = Finding.objects.get(state__iso3="MNG", kind="art_87_7")
+    with record(WritePath.ADMIN):
+        finding.notes = "Checked against the decision again."
+        finding.save()
+
+    for path, kind in (
+        ("/changes/feed/", "ICC decision "),
+        ("/fr/changes/feed/", "Décision de la CPI "),
+    ):
+        feed = html.unescape(reader.get(path).content.decode())
+        titles = re.findall(r"<entry><title>(.*?)</title>", feed, re.S)
+        assert titles and titles[0].startswith(kind), titles[:3]
+        assert not any(
+            word in title for title in titles for word in ("Icc ", " cpi ", "council ref")
+        ), titles
