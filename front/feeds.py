@@ -350,7 +350,9 @@ class ChangesFeed(IncidentFeed):
         return "\n".join(lines)
 
     def item_link(self, entry):
-        return entry.link or reverse("changes")
+        """The changed record's page, or the change's own (`Entry.permalink`) for a record
+        with none (a source, a signature)."""
+        return entry.link or entry.permalink
 
     def item_guid(self, entry):
         return f"{reverse('changes')}#{entry.slug}"
