@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponsePermanentRedirect, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -871,16 +871,45 @@ def facets_parameter(facets) -> OpenApiParameter:
     )
 
 
-def id_parameter(resource: str) -> OpenApiParameter:
-    """The documented numeric `id` path segment of a resource without a dataset slug."""
-    return OpenApiParameter("id", int, OpenApiParameter.PATH, description=f"The {resource}'s id.")
+def id_parameter(resource: str, dataset_example: str = "") -> OpenApiParameter:
+    """The documented numeric `id` path segment of a resource looked up by its database id
+    (NumericIdMixin); with `dataset_example` (an address by a dataset id, e.g.
+    "/findings/jor-2017-12-11/"), it says that its dataset id redirects to it."""
+    description = f"The {resource}'s id."
+    if dataset_example:
+        description += (
+            f" Its identifier in the dataset (`dataset_id`, e.g. `{dataset_example}`) "
+            "answers a 301 to the id's address."
+        )
+    return OpenApiParameter("id", int, OpenApiParameter.PATH, description=description)
 
 
 class NumericIdMixin:
-    """Looked up by the database id (findings, joint statements)."""
+    """Looked up by the database id (findings, joint statements); the record's identifier
+    in the dataset (its `slug`: findings.csv's or statements.csv's `id`, e.g.
+    `jor-2017-12-11`) answers a permanent redirect (301) to the id's address, the query
+    string kept, so that a dataset row leads to its record in the API."""
 
     lookup_value_pattern = identifiers.DATABASE_ID
     lookup_description = "id"
+
+    def retrieve(self, request, *args, **kwargs):
+        """The record by its id; by its dataset id, a 301 to the id's address (404 for an
+        identifier no record has, as for an unknown id)."""
+        value = self.get_lookup_value()
+        if (
+            not re.fullmatch(self.lookup_value_pattern, value)
+            and any(f.name == "slug" for f in self.get_queryset().model._meta.get_fields())
+            and len(value) <= identifiers.SLUG_MAX_LENGTH
+            and re.fullmatch(identifiers.SLUG, value)
+        ):
+            pk = self.get_queryset().filter(slug=value).values_list("pk", flat=True).first()
+            if pk is not None:
+                kwarg = self.lookup_url_kwarg or self.lookup_field
+                location = reverse(f"{self.basename}-detail", kwargs={kwarg: pk})
+                query = request.META.get("QUERY_STRING", "")
+                return HttpResponsePermanentRedirect(f"{location}?{query}" if query else location)
+        return super().retrieve(request, *args, **kwargs)
 
 
 # --- The schema -----------------------------------------------------------------------
@@ -1669,6 +1698,21 @@ from the version alone whether the contract moved since it was written):
   an end not known, and a report gives it back so. The CSV gains the column `end_known`
   before its last, `reevaluation_pending`. A client that read a null `end` as a visit of
   one day must read `end_known` too.
+- 6 December 2026, citing: a finding and a joint statement carry `dataset_id`, their
+  identifier in the dataset (findings.csv's and statements.csv's `id`, e.g.
+  `jor-2017-12-11`, `2024-06-14`; null for one no import has named), in their own
+  records, a state's `findings` and `statements`, a visit's `findings` (JSON and CSV)
+  and the site's visits download; `/findings/{dataset_id}/` and
+  `/statements/{dataset_id}/` answer `301` to the record's `url` (by its `id`, which is
+  unchanged), the query string kept. A state gains `statements_not_known`: the joint
+  statements whose list is incomplete (`complete` false, `listed_count` of
+  `signatory_count`), made while it was a State Party, that do not list it, each with
+  `signature` `not_known`, never "did not sign"; each of its `statements` says
+  `signature` `signed`. `?signatory=` on `/statements/` is documented as matching the
+  recorded signatories only (its answers do not change). In CSV, `/findings/` and
+  `/statements/` gain a `dataset_id` column after `id`, and `/states/` a
+  `statements_not_known` column after `statements`: a client that reads columns by
+  position must read them by name.
 """
 
 

@@ -112,6 +112,9 @@ def pages(db) -> list[tuple[str, str]]:
         ("API search, a state code (most visits)", f"/api/v1/search/?q={db['state']}"),
         ("API search, a common word, 100", "/api/v1/search/?q=city&limit=100"),
         ("changes", "/changes/"),
+        ("changes of the country", f"/changes/?state={db['state']}"),
+        ("changes of the visit", f"/changes/?visit={db['visit']}"),
+        *([("change", f"/changes/{db['change']}/")] if db.get("change") else []),
         ("incidents feed", "/incidents/feed/"),
         ("country feed", f"/states/{db['state']}/feed/"),
         ("API visits, 50", "/api/v1/visits/?page_size=50"),
@@ -204,6 +207,7 @@ def untimed(db) -> list[str]:
         "finding": "api-finding-detail",
         "statement": "api-statement-detail",
         "referral": "api-referral-detail",
+        "change": "change",
     }
     return [route for key, route in details.items() if not db.get(key)]
 
@@ -228,6 +232,8 @@ NOT_TIMED = {
     "api-report-verify": "a newsroom action (POST)",
     "api-report-withdrawals": "a newsroom action (POST): a withdrawal filed",
     "api-report-restorations": "a newsroom action (POST): a restoration filed",
+    "person-any-case": "a redirect of a person's address in capitals to its own: one lookup",
+    "visit-any-case": "a redirect of a visit's address in capitals to its own: one lookup",
 }
 
 
@@ -706,6 +712,12 @@ def pick_identifiers() -> dict:
         statement = cur.fetchone()[0]
         cur.execute("SELECT max(id) FROM states_securitycouncilreferral")
         referral = cur.fetchone()[0]
+        # A public change's own page (/changes/visits.visit-N/): a published visit's newest event.
+        cur.execute(
+            "SELECT max(pgh_id) FROM visits_visitevent WHERE review_state = 'verified' "
+            "AND pgh_label <> 'baseline'"
+        )
+        change = cur.fetchone()[0]
     has_mng = "MNG" in states or _exists_state("MNG")
     return {
         "state": states[0],
@@ -721,6 +733,7 @@ def pick_identifiers() -> dict:
         "finding": finding,
         "statement": statement,
         "referral": referral,
+        "change": f"visits.visit-{change}" if change else None,
         "sitemap_last": _sitemap_files("visits"),
     }
 

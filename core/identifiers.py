@@ -19,6 +19,9 @@ import re
 from django.core.validators import RegexValidator
 
 SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+# A slug as a reader may type it, capitals and all (/persons/Vladimir-Putin/): the site
+# redirects it to its lower case.
+SLUG_ANY_CASE = r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*"
 SLUG_MAX_LENGTH = 150
 ISO3 = r"[A-Z]{3}"
 ISO3_ANY_CASE = r"[A-Za-z]{3}"

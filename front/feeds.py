@@ -35,6 +35,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.filters import unknown_parameters
@@ -329,8 +330,11 @@ class ChangesFeed(IncidentFeed):
         return history.public_entries(list(history.public_changes(FEED_LENGTH)[:FEED_LENGTH]))
 
     def item_title(self, entry):
+        """The change in words, as the Changes page heads it: "ICC decision Hungary, …:
+        changed". Only the kind's first letter is raised (capfirst), never the rest lowered:
+        "ICC", "CPI" and "Security Council" keep their capitals."""
         return _("%(kind)s %(name)s: %(action)s") % {
-            "kind": entry.kind.capitalize(),
+            "kind": capfirst(entry.kind),
             "name": entry.name,
             "action": entry.action_words,
         }
@@ -346,7 +350,9 @@ class ChangesFeed(IncidentFeed):
         return "\n".join(lines)
 
     def item_link(self, entry):
-        return entry.link or reverse("changes")
+        """The changed record's page, or the change's own (`Entry.permalink`) for a record
+        with none (a source, a signature)."""
+        return entry.link or entry.permalink
 
     def item_guid(self, entry):
         return f"{reverse('changes')}#{entry.slug}"

@@ -1,11 +1,24 @@
 """How every public page is answered: rendered with its addresses, validated, and marked
 as varying by what it varies by."""
 
-from django.conf import settings
-from django.shortcuts import render
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from types import SimpleNamespace
 
-from core.locale import alternate_paths, canonical_url, translate_path, without_ignored_path
+from django.conf import settings
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
+
+from core.echo import echoed
+from core.filters import unknown_parameters
+from core.locale import (
+    alternate_paths,
+    canonical_url,
+    ignored_on_pages,
+    translate_path,
+    without_ignored_path,
+)
 from front import citations
 
 # Browsers and proxies may keep a page but must revalidate it (ETag, added by
@@ -30,6 +43,60 @@ def render_page(request, template: str, context: dict, status: int = 200):
     user = getattr(request, "user", None)
     finish(response, signed_in=bool(user is not None and user.is_authenticated))
     return response
+
+
+# The query parameters a record's page (a state, a person, a visit) reads: its citation
+# file (`render_page`). A shared link's tracking parameters and `lang` are ignored.
+RECORD_PAGE_PARAMETERS = ("cite",)
+
+
+def refuse_unknown_parameters(
+    request, title: str, known=RECORD_PAGE_PARAMETERS, hints: dict | None = None
+):
+    """None when a record's page (`title`, its heading) knows every query parameter of
+    `request`; otherwise a 400 page naming each unknown one and the parameters it has
+    ("Its parameters are: cite."), as the lists refuse theirs (front.listing), never the
+    page as it stands today as if it had answered (`?as_of=2025-01-01` on a state's page,
+    which only the API reads). `hints` adds a sentence for a parameter by its name. The
+    parameters a page ignores (a shared link's `utm_source`, `fbclid`; `lang`:
+    core.locale.ignored_on_pages) are no unknown ones."""
+    given = (name for name in request.GET if not ignored_on_pages(name))
+    unknown = unknown_parameters(given, known)
+    if not unknown:
+        return None
+    message = (
+        _("This page has no such parameter. Its parameters are: %(names)s.")
+        % {"names": ", ".join(known)}
+        if known
+        else _("This page takes no parameter.")
+    )
+    hints = hints or {}
+    return render_page(
+        request,
+        "invalid_filter.html",
+        {
+            "listing": SimpleNamespace(title=title),
+            "record_page": True,
+            "fields": {
+                echoed(name): [message, *([hints[name]] if name in hints else [])]
+                for name in unknown
+            },
+        },
+        status=400,
+    )
+
+
+def lower_case_redirect(request, route: str, records, slug: str):
+    """A permanent redirect (301) from a record's address written in capitals
+    (/persons/Vladimir-Putin/) to its own (/persons/vladimir-putin/), the query kept, as a
+    state's lower-case code goes to its capitals; 404 when no record of `records` (a
+    queryset with a `slug`) has that slug in lower case."""
+    canonical = slug.lower()
+    if not records.filter(slug=canonical).exists():
+        raise Http404
+    address = reverse(route, kwargs={"slug": canonical})
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{address}?{query}" if query else address)
 
 
 def page_links(request, canonical_query: str = "") -> dict:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path
 
-from core.identifiers import ISO3_ANY_CASE, SLUG
+from core.identifiers import ISO3_ANY_CASE, SLUG, SLUG_ANY_CASE
 from front import feeds, sitemaps
 from front.views import cards, changes, data, history, method, states, visits, warrants
 from front.views import home as site_views
@@ -32,12 +32,17 @@ urlpatterns = [
     re_path(rf"^persons\.{EXPORT}$", warrants.person_export, name="persons-export"),
     path("persons/<slug_id:slug>/", warrants.person_detail, name="person"),
     path("persons/<slug_id:slug>/feed/", feeds.PersonIncidentFeed(), name="person-feed"),
+    # A slug in other letters than lower case (/persons/Vladimir-Putin/): a 301 to it.
+    re_path(
+        rf"^persons/(?P<slug>{SLUG_ANY_CASE})/$", warrants.person_any_case, name="person-any-case"
+    ),
     re_path(rf"^persons/(?P<slug>{SLUG})/{CARD}$", cards.person_card, name="person-card"),
     path("warrants/", warrants.warrant_list, name="warrants"),
     re_path(rf"^warrants\.{EXPORT}$", warrants.warrant_export, name="warrants-export"),
     path("visits/", visits.visit_list, name="visits"),
     re_path(rf"^visits\.{EXPORT}$", visits.visit_export, name="visits-export"),
     path("visits/<slug_id:slug>/", visits.visit_detail, name="visit"),
+    re_path(rf"^visits/(?P<slug>{SLUG_ANY_CASE})/$", visits.visit_any_case, name="visit-any-case"),
     path("incidents/", visits.incident_list, name="incidents"),
     re_path(rf"^incidents\.{EXPORT}$", visits.incident_export, name="incidents-export"),
     path("incidents/feed/", feeds.IncidentFeed(), name="incidents-feed"),
@@ -47,6 +52,12 @@ urlpatterns = [
     path("method/", method.method_page, name="method"),
     path("changes/", changes.change_list, name="changes"),
     path("changes/feed/", feeds.ChangesFeed(), name="changes-feed"),
+    # One change on a page of its own: its entry's anchor (`visits.finding-22`) as address.
+    re_path(
+        r"^changes/(?P<label>[a-z_]+\.[a-z_]+)-(?P<pk>[1-9][0-9]{0,17})/$",
+        changes.change_detail,
+        name="change",
+    ),
     path("data/", data.data_page, name="data"),
     path("data/changelog/", data.changelog_page, name="data-changelog"),
     path("data/dictionary/", data.dictionary_page, name="data-dictionary"),

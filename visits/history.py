@@ -330,6 +330,14 @@ class Entry:
         return f"{self.model._meta.label_lower}-{self.event.pk}"
 
     @property
+    def permalink(self) -> str:
+        """The entry's own page, whatever newer changes arrive: /changes/visits.finding-22/
+        (front.views.changes.change_detail), in the reader's language."""
+        return reverse(
+            "change", kwargs={"label": self.model._meta.label_lower, "pk": self.event.pk}
+        )
+
+    @property
     def path(self) -> str:
         return self.context.get("path") or ""
 
@@ -1187,34 +1195,89 @@ def _public_events(model):
 NEWEST_FIRST = ("-pgh_created_at", "-pgh_id")
 
 
-def _public_change_parts():
-    return [
-        _public_events(model)
-        .annotate(model_label=Value(model._meta.label_lower))
-        .values_list("pgh_id", "pgh_created_at", "model_label")
-        .order_by()
-        for model in PUBLIC_MODELS
-    ]
+# A scope of the public changes: {model: a filter of its events}, the kinds of record
+# left out having no change in it (`state_scope`, `visit_scope`). None: every change.
+Scope = dict[type[Model], Q] | None
 
 
-def public_changes(first: int | None = None):
+def state_scope(state_id: int) -> dict[type[Model], Q]:
+    """The changes about one state (by its id): its treaty events, its declarations, the ICC
+    decisions about it, the visits it hosted and its signatures of joint statements. Each
+    read by an index of its event table (the visits' by visits_visitevent_host_created)."""
+    return {
+        Visit: Q(host_id=state_id),
+        Finding: Q(state_id=state_id),
+        TreatyEvent: Q(state_id=state_id),
+        Declaration: Q(state_id=state_id),
+        JointStatementSignatory: Q(state_id=state_id),
+    }
+
+
+def visit_scope(visit_id: int) -> dict[type[Model], Q]:
+    """The changes about one visit (by its id): the visit itself, its sources, its
+    withdrawal's sources and the ICC decisions about it. Each read by an index of its event
+    table (visits_visitevent_obj_created, visits_citationevent_visit_created, …)."""
+    return {
+        Visit: Q(pgh_obj_id=visit_id),
+        Citation: Q(visit_id=visit_id),
+        WithdrawalCitation: Q(visit_id=visit_id),
+        Finding: Q(visit_id=visit_id),
+    }
+
+
+def _public_change_parts(scope: Scope = None):
+    parts = []
+    for model in PUBLIC_MODELS:
+        if scope is not None and model not in scope:
+            continue
+        events = _public_events(model)
+        if scope is not None:
+            events = events.filter(scope[model])
+        parts.append(
+            events.annotate(model_label=Value(model._meta.label_lower))
+            .values_list("pgh_id", "pgh_created_at", "model_label")
+            .order_by()
+        )
+    return parts
+
+
+def public_changes(first: int | None = None, scope: Scope = None):
     """The public changes, newest first, as (model label, event id, time) rows: a query to
-    paginate; `public_entries` turns a page of it into entries.
+    paginate; `public_entries` turns a page of it into entries. With `scope` (`state_scope`,
+    `visit_scope`), only the changes about that record.
 
     With `first`, each kind of record gives only its `first` newest events, read from its
     event table's time index: enough for any slice of the result ending at `first` or
     before, without sorting every event ever recorded."""
-    parts = _public_change_parts()
+    parts = _public_change_parts(scope)
     if first is not None:
         parts = [part.order_by(*NEWEST_FIRST)[:first] for part in parts]
     return parts[0].union(*parts[1:], all=True).order_by(*NEWEST_FIRST)
 
 
-def count_public_changes(limit: int) -> int:
-    """How many public changes there are, counting each kind of record no further than
-    `limit` (one query): exact when it is at most `limit`."""
-    parts = [part[:limit] for part in _public_change_parts()]
+def count_public_changes(limit: int, scope: Scope = None) -> int:
+    """How many public changes there are (in `scope`, when given), counting each kind of
+    record no further than `limit` (one query): exact when it is at most `limit`."""
+    parts = [part[:limit] for part in _public_change_parts(scope)]
     return parts[0].union(*parts[1:], all=True).count()
+
+
+def public_change(label: str, pk: int) -> Entry | None:
+    """One public change by its permalink's parts (`Entry.slug`: "visits.finding-22", the
+    event table's label and the event's id), or None when there is no such public change
+    (an unknown kind, a report, a private change, a visit not public). Two queries or so:
+    the event, checked public, then its entry."""
+    model = TRACKED.get(label)
+    if model is None or model not in PUBLIC_MODELS:
+        return None
+    rows = list(
+        _public_events(model)
+        .filter(pgh_id=pk)
+        .annotate(model_label=Value(label))
+        .values_list("pgh_id", "pgh_created_at", "model_label")
+    )
+    entries = public_entries(rows) if rows else []
+    return entries[0] if entries else None
 
 
 def public_entries(rows) -> list[Entry]:

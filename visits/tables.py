@@ -162,8 +162,9 @@ VISIT_TABLE = Table(
         Column(
             "findings",
             "json",
-            "ICC findings about this visit: a JSON array of objects with `id`, `kind`, `decided` "
-            "and `decided_precision`.",
+            "ICC findings about this visit: a JSON array of objects with `id` (the API's, "
+            "/api/v1/findings/{id}/), `dataset_id` (findings.csv's `id`, null if none), `kind`, "
+            "`decided` and `decided_precision`.",
         ),
         Column(
             "expected_verdict",
@@ -327,6 +328,7 @@ def visit_row(visit, page_link: Callable[[str], str], language: str) -> dict:
         "findings": [
             {
                 "id": f.pk,
+                "dataset_id": f.slug or None,
                 "kind": f.kind,
                 **dated("decided", f.decided, f.decided_precision),
             }

@@ -75,14 +75,19 @@ STATE = OpenApiExample(
         "declarations": [],
         "council_referrals": [],
         "findings": [],
-        "statements": [
+        "statements": [],
+        # Hungary, a party that day, is not among the 65 of 93 recorded: not known.
+        "statements_not_known": [
             {
-                "url": f"{BASE}/statements/5/",
-                "id": 5,
+                "url": f"{BASE}/statements/3/",
+                "id": 3,
+                "dataset_id": "2024-06-14",
                 "date": "2024-06-14",
-                "title": "Joint statement in support of the ICC (June 2024)",
+                "title": "Joint statement in support of the ICC by 93 States Parties "
+                '("without intimidation")',
+                "signature": "not_known",
                 "signatory_count": 93,
-                "listed_count": 60,
+                "listed_count": 65,
                 "complete": False,
             }
         ],
@@ -102,6 +107,7 @@ STATEMENT = OpenApiExample(
     value={
         "url": f"{BASE}/statements/1/",
         "id": 1,
+        "dataset_id": "2020-06-23",
         "date": "2020-06-23",
         "title": "Joint statement in support of the ICC by 67 States Parties (after US executive order authorising sanctions, June 2020)",
         "signatory_count": 67,

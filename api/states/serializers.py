@@ -2,12 +2,16 @@
 
 import datetime
 
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.base import (
     AS_OF,
     BlankTextAsNull,
     LinkField,
+    OptionalCharField,
     PlainReadMixin,
     PrecisionField,
     SourceSerializer,
@@ -37,6 +41,26 @@ def finding_visit(finding):
     after it was), else None: a visit never published has no public page."""
     visit = finding.visit
     return visit if visit is not None and finding.visit_readable else None
+
+
+# A finding's or a joint statement's identifier in the dataset (findings.csv and
+# statements.csv `id`): the API's `id` is the database's number, which the dataset does
+# not know; its detail answers at either (the dataset's redirects to the number's).
+FINDING_DATASET_ID = (
+    "The decision's identifier in the dataset (findings.csv `id`, e.g. `jor-2017-12-11`): "
+    "`/findings/{dataset_id}/` redirects (301) to this finding's `url`. Null for a decision "
+    "no import has named."
+)
+STATEMENT_DATASET_ID = (
+    "The statement's identifier in the dataset (statements.csv `id`, e.g. `2024-06-14`): "
+    "`/statements/{dataset_id}/` redirects (301) to this statement's `url`. Null for a "
+    "statement no import has named."
+)
+
+
+def dataset_id_field(help_text: str) -> OptionalCharField:
+    """A record's dataset identifier (its model's `slug`), null until an import names it."""
+    return OptionalCharField(source="slug", read_only=True, allow_null=True, help_text=help_text)
 
 
 # What a decision did with the Assembly and the Council (visits.models.decision_bodies):
@@ -170,6 +194,7 @@ class StateFindingSerializer(
     """An ICC finding about this state, with or without a visit (see /findings/ for the details)."""
 
     url = LinkField(view_name="api-finding-detail")
+    dataset_id = dataset_id_field(FINDING_DATASET_ID)
     kind = serializers.ChoiceField(choices=FindingKind.choices, read_only=True)
     persons = serializers.ListField(
         child=serializers.CharField(),
@@ -192,6 +217,7 @@ class StateFindingSerializer(
         fields = [
             "url",
             "id",
+            "dataset_id",
             "kind",
             "decided",
             "decided_precision",
@@ -231,22 +257,92 @@ COMPLETE = (
 )
 
 
+SIGNED = "signed"
+NOT_KNOWN = "not_known"
+SIGNATURE = (
+    "This state's signature: `signed` (listed as a signatory) or `not_known` (not listed, "
+    "but the list is incomplete: fewer states recorded, `listed_count`, than signed it, "
+    '`signatory_count`, and the state was a State Party that day). Never "did not sign" '
+    'for an unlisted state of an incomplete list (docs/DOMAIN.md, "Joint statement").'
+)
+
+
 class StatementRefSerializer(BlankTextAsNull, serializers.HyperlinkedModelSerializer):
-    """A joint statement this state is listed as signing."""
+    """A joint statement in a state's record, with that state's `signature`: `signed` when
+    the state is listed; `not_known` when it is not but the list is incomplete (fewer
+    listed than `signatory_count`) and the state was a State Party that day, as the
+    state's page says "signature not known (65 of 93 signatories recorded)"."""
 
     url = LinkField(view_name="api-statement-detail")
+    dataset_id = dataset_id_field(STATEMENT_DATASET_ID)
+    signature = serializers.SerializerMethodField(help_text=SIGNATURE)
     listed_count = serializers.SerializerMethodField(help_text=LISTED_COUNT)
     complete = serializers.SerializerMethodField(help_text=COMPLETE)
 
     class Meta:
         model = JointStatement
-        fields = ["url", "id", "date", "title", "signatory_count", "listed_count", "complete"]
+        fields = [
+            "url",
+            "id",
+            "dataset_id",
+            "date",
+            "title",
+            "signature",
+            "signatory_count",
+            "listed_count",
+            "complete",
+        ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=[SIGNED, NOT_KNOWN]))
+    def get_signature(self, statement) -> str:
+        return NOT_KNOWN if getattr(statement, "signature_not_known", False) else SIGNED
 
     def get_listed_count(self, statement) -> int:
         return listed_count(statement)
 
     def get_complete(self, statement) -> bool:
         return is_complete(statement)
+
+
+def with_listed_count(statements):
+    """Statements annotated with `listed`, the number of signatories listed (a subquery: the
+    count stays right inside a prefetch filtered by one signatory)."""
+    through = JointStatement.signatories.through
+    listed = (
+        through.objects.filter(jointstatement_id=OuterRef("pk"))
+        .order_by()
+        .values("jointstatement_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return statements.annotate(listed=Coalesce(Subquery(listed), 0))
+
+
+def incomplete_statements(context: dict) -> list:
+    """The joint statements whose signatory list is missing or incomplete (none listed, or
+    fewer than `signatory_count`), oldest first, each with its `listed` count: read once
+    per answer (one query), kept in the serializer's `context`."""
+    if "_incomplete_statements" not in context:
+        statements = with_listed_count(JointStatement.objects.order_by("date", "id"))
+        context["_incomplete_statements"] = [
+            s for s in statements if not s.listed or (s.signatory_count or 0) > s.listed
+        ]
+    return context["_incomplete_statements"]
+
+
+def statements_not_known(state, facts, context: dict) -> list:
+    """The joint statements whose list is incomplete, that do not list `state`, and that
+    were made on a day `state` was a State Party (`facts`, compliance.StateFacts): whether
+    it signed them is not known (docs/DOMAIN.md, "Joint statement"), as the state's page
+    (front.views.states) lists them. Each is marked `signature_not_known`."""
+    listed = {s.pk for s in state.joint_statements.all()}
+    unknown = []
+    for statement in incomplete_statements(context):
+        if statement.pk in listed or facts is None or not facts.party_on(statement.date):
+            continue
+        statement.signature_not_known = True
+        unknown.append(statement)
+    return unknown
 
 
 class ObligationSerializer(serializers.Serializer):
@@ -344,8 +440,16 @@ class StateSerializer(BlankTextAsNull, serializers.HyperlinkedModelSerializer):
         source="joint_statements",
         many=True,
         read_only=True,
-        help_text="Joint statements of support this state is listed as signing. A statement whose list is "
-        "incomplete (see /statements/) may have other signatories: not listed means not known.",
+        help_text="Joint statements of support this state is listed as signing (`signature` "
+        "`signed`). A statement whose list is incomplete may have other signatories: those "
+        "this state may have signed are in `statements_not_known`.",
+    )
+    statements_not_known = serializers.SerializerMethodField(
+        help_text="Joint statements whose signatory list is incomplete (`listed_count` of "
+        "`signatory_count` recorded), made while this state was a State Party, that do not "
+        'list it: whether it signed is not known (`signature` `not_known`), never "did not '
+        'sign". A statement in neither list was made when the state was not a party, or '
+        "lists every signatory and not this state."
     )
     translated_name = serializers.SerializerMethodField(help_text=TRANSLATED_NAME)
     territory_of = StateRefSerializer(
@@ -380,6 +484,7 @@ class StateSerializer(BlankTextAsNull, serializers.HyperlinkedModelSerializer):
             "council_referrals",
             "findings",
             "statements",
+            "statements_not_known",
             "visits_url",
             "page_url",
             "notes",
@@ -415,6 +520,11 @@ class StateSerializer(BlankTextAsNull, serializers.HyperlinkedModelSerializer):
     def get_withdrawal_effective(self, state) -> datetime.date | None:
         return _timeline(state).facts().withdrawal_effective
 
+    @extend_schema_field(StatementRefSerializer(many=True))
+    def get_statements_not_known(self, state) -> list[dict]:
+        unknown = statements_not_known(state, _timeline(state).facts(), self.context)
+        return StatementRefSerializer(unknown, many=True, context=self.context).data
+
     def get_visits_url(self, state) -> str:
         return list_url(self.context, "api-visit-list", host=state.iso3)
 
@@ -431,6 +541,7 @@ class JointStatementSerializer(BlankTextAsNull, serializers.HyperlinkedModelSeri
     """
 
     url = LinkField(view_name="api-statement-detail")
+    dataset_id = dataset_id_field(STATEMENT_DATASET_ID)
     signatory_count = serializers.IntegerField(
         read_only=True,
         allow_null=True,
@@ -450,6 +561,7 @@ class JointStatementSerializer(BlankTextAsNull, serializers.HyperlinkedModelSeri
         fields = [
             "url",
             "id",
+            "dataset_id",
             "date",
             "title",
             "signatory_count",

@@ -4,8 +4,7 @@ import datetime
 
 import django_filters
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, Q
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -27,6 +26,7 @@ from api.states.serializers import (
     CouncilReferralSerializer,
     JointStatementSerializer,
     StateSerializer,
+    with_listed_count,
 )
 from core import identifiers
 from core.filters import AnyOfISO3Filter, AnyOfSlugFilter, IsoDateFilter, NamedRecordsMixin
@@ -77,20 +77,6 @@ def with_timeline(states):
         Prefetch("treaty_events", queryset=TreatyEvent.objects.prefetch_related("sources")),
         Prefetch("declarations", queryset=declarations),
     )
-
-
-def with_listed_count(statements):
-    """Statements annotated with `listed`, the number of signatories listed (a subquery: the
-    count stays right inside a prefetch filtered by one signatory)."""
-    through = JointStatement.signatories.through
-    listed = (
-        through.objects.filter(jointstatement_id=OuterRef("pk"))
-        .order_by()
-        .values("jointstatement_id")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return statements.annotate(listed=Coalesce(Subquery(listed), 0))
 
 
 def with_obligations_and_record(states):
@@ -216,7 +202,9 @@ class JointStatementFilterSet(NamedRecordsMixin, django_filters.FilterSet):
     signatory = AnyOfISO3Filter(
         field_name="signatories__iso3",
         distinct=True,
-        label="Signed by (ISO 3166-1 alpha-3; several separated by commas: any of them).",
+        label="Listed as signed by (ISO 3166-1 alpha-3; several separated by commas: any of "
+        "them). Recorded signatories only: a statement whose list is incomplete (`complete` "
+        "false) and does not list the state is left out, its signature not known.",
     )
     date_after = IsoDateFilter(field_name="date", lookup_expr="gte", label="Made on or after.")
     date_before = IsoDateFilter(field_name="date", lookup_expr="lte", label="Made on or before.")
@@ -232,11 +220,23 @@ class JointStatementFilterSet(NamedRecordsMixin, django_filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(
         summary="Joint statements of support for the Court",
+        description=(
+            "Each statement and the states recorded as signing it. A list may be incomplete: "
+            "`listed_count` states recorded of the `signatory_count` that signed (`complete` "
+            "false); an unlisted state is then not known to have signed, never known not to "
+            "have. `dataset_id` is statements.csv's `id`: `/statements/{dataset_id}/` "
+            "redirects to the statement's `url`."
+        ),
         parameters=[
             iso3_parameter(
                 "signatory",
-                "Signed by (ISO 3166-1 alpha-3; several: signed by any of them); a code no state "
-                "has is a 400 naming it.",
+                "Listed as signed by (ISO 3166-1 alpha-3; several: listed as signed by any of "
+                "them); a code no state has is a 400 naming it. It matches the recorded "
+                "signatories only: a statement whose list is incomplete (`complete` false, "
+                "`listed_count` of `signatory_count`) and does not list the state is left out, "
+                'though the state may have signed it (not known, never "did not sign"). A '
+                "state's own record (`/states/{iso3}/`) names those in "
+                "`statements_not_known`.",
                 many=True,
             )
         ],
@@ -244,7 +244,7 @@ class JointStatementFilterSet(NamedRecordsMixin, django_filters.FilterSet):
     ),
     retrieve=extend_schema(
         summary="One joint statement",
-        parameters=[id_parameter("statement")],
+        parameters=[id_parameter("statement", "/statements/2024-06-14/")],
         examples=[examples.STATEMENT],
     ),
 )

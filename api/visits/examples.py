@@ -138,6 +138,7 @@ MONGOLIA = {
     "findings": [
         {
             "url": f"{BASE}/findings/4/",
+            "dataset_id": "mng-2024-10-24",
             "kind": "art_87_7",
             "decided": "2024-10-24",
             "decided_precision": "day",
@@ -293,6 +294,7 @@ FINDING = OpenApiExample(
     value={
         "url": f"{BASE}/findings/4/",
         "id": 4,
+        "dataset_id": "mng-2024-10-24",
         "state": {
             "url": f"{BASE}/states/MNG/",
             "iso3": "MNG",
@@ -334,6 +336,7 @@ FINDING_WITHOUT_VISIT = OpenApiExample(
     value={
         "url": f"{BASE}/findings/1/",
         "id": 1,
+        "dataset_id": "sdn-2010-05-25",
         "state": {
             "url": f"{BASE}/states/SDN/",
             "iso3": "SDN",

@@ -82,7 +82,7 @@ WITH page AS MATERIALIZED (
     GROUP BY vw.verdict_id
 ), findings AS (
     SELECT f.visit_id AS id,
-           json_agg(json_build_array(f.id, f.kind, f.decided, f.decided_precision,
+           json_agg(json_build_array(f.id, f.slug, f.kind, f.decided, f.decided_precision,
                                      f.referred_to_asp, f.referred_to_unsc)
                     ORDER BY f.decided, f.id)::text AS items
     FROM page JOIN visits_finding f ON f.visit_id = page.id
@@ -338,13 +338,14 @@ class VisitRows:
             "findings": [
                 {
                     "url": self.finding_link(finding_id),
+                    "dataset_id": _text(dataset_id),
                     "kind": kind,
                     "decided": decided,
                     "decided_precision": precision,
                     # As FindingRefSerializer: a decision of kind `other` refers nothing.
                     **decision_bodies(kind, asp, unsc),
                 }
-                for finding_id, kind, decided, precision, asp, unsc in findings
+                for finding_id, dataset_id, kind, decided, precision, asp, unsc in findings
             ],
             "sources": [
                 {

@@ -17,7 +17,13 @@ from api.base import (
     plain_link,
 )
 from api.lang import answer_language, render_explanation
-from api.states.serializers import DecisionBodiesMixin, StateRefSerializer, finding_visit
+from api.states.serializers import (
+    FINDING_DATASET_ID,
+    DecisionBodiesMixin,
+    StateRefSerializer,
+    dataset_id_field,
+    finding_visit,
+)
 from api.warrants.serializers import PersonRefSerializer, SituationSerializer, WarrantRefSerializer
 from core import causes, tabular
 from visits.models import (
@@ -248,12 +254,14 @@ class FindingRefSerializer(
     whole decision at `url`."""
 
     url = LinkField(view_name="api-finding-detail")
+    dataset_id = dataset_id_field(FINDING_DATASET_ID)
     kind = serializers.ChoiceField(choices=FindingKind.choices, read_only=True)
 
     class Meta:
         model = Finding
         fields = [
             "url",
+            "dataset_id",
             "kind",
             "decided",
             "decided_precision",
@@ -492,6 +500,7 @@ class FindingSerializer(
     """
 
     url = LinkField(view_name="api-finding-detail")
+    dataset_id = dataset_id_field(FINDING_DATASET_ID)
     state = StateRefSerializer(read_only=True)
     kind = serializers.ChoiceField(choices=FindingKind.choices, read_only=True)
     persons = PersonRefSerializer(many=True, read_only=True, help_text="The persons concerned.")
@@ -522,6 +531,7 @@ class FindingSerializer(
         fields = [
             "url",
             "id",
+            "dataset_id",
             "state",
             "kind",
             "visit",

@@ -698,7 +698,7 @@ class FindingFilterSet(NamedRecordsMixin, django_filters.FilterSet):
     ),
     retrieve=extend_schema(
         summary="One finding",
-        parameters=[id_parameter("finding")],
+        parameters=[id_parameter("finding", "/findings/jor-2017-12-11/")],
         examples=[examples.FINDING],
     ),
 )

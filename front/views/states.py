@@ -22,7 +22,7 @@ from core.pagecache import cache_page_by_version
 from core.reasons import chamber_name, situation_words
 from front import cards, charts, citations, listing, maps, summaries
 from front.listing import Column, Listing
-from front.pages import render_page
+from front.pages import refuse_unknown_parameters, render_page
 from front.templatetags.iccwatch_tags import data_lang
 from states import status as treaty_status
 from states.filters import StateFilterSet, entry_into_force
@@ -140,6 +140,17 @@ def state_detail(request, iso3: str):
         State.objects.select_related("territory_of").prefetch_related("sources"), iso3=iso3
     )
     name = country_name(state.iso3, state.name)
+    # `?as_of=` is the API's (/api/v1/states/HUN/?as_of=2025-01-01): the page shows today's
+    # standing only, and says so rather than answer as if it had read the day.
+    as_of_hint = _(
+        "This page shows the state's standing today; the API gives it on another day: %(url)s"
+    ) % {
+        "url": f"{reverse('api-state-detail', kwargs={'iso3': state.iso3})}?"
+        + urlencode({"as_of": request.GET.get("as_of", "")})
+    }
+    refused = refuse_unknown_parameters(request, name, hints={"as_of": as_of_hint})
+    if refused is not None:
+        return refused
     today = timezone.localdate()
     # Each record's sources come with it, one query per kind whatever their number (none
     # for a kind the state has no record of): the page cites the state's own (its row of

@@ -30,7 +30,7 @@ from core.pagecache import cache_page_by_version
 from front import citations, listing, summaries
 from front.corrections import correction_lines
 from front.listing import Column, Listing
-from front.pages import render_page
+from front.pages import lower_case_redirect, refuse_unknown_parameters, render_page
 from front.search import resolve_person_names
 from front.views.warrants import (
     person_search_help,
@@ -389,6 +389,13 @@ def pending_reevaluation(visit) -> SimpleNamespace | None:
     )
 
 
+def visit_any_case(request, slug: str):
+    """/visits/Vladimir-Putin-MNG-2024-09-02/: a visit's address written in other letters
+    than its id's lower case redirects (301) to it, the query kept; 404 for an id no
+    readable visit has."""
+    return lower_case_redirect(request, "visit", Visit.objects.readable(), slug)
+
+
 @cache_page_by_version
 def visit_detail(request, slug: str):
     """/visits/<id>/: a readable visit (published, or withdrawn after it was), its
@@ -413,6 +420,9 @@ def visit_detail(request, slug: str):
         ),
         slug=slug,
     )
+    refused = refuse_unknown_parameters(request, summaries.visit_title(visit))
+    if refused is not None:
+        return refused
     verdict = summaries.verdict_of(visit)
     reevaluation = pending_reevaluation(visit) if verdict is not None else None
     sources = cited_sources(visit)

@@ -19,7 +19,7 @@ from core.pagecache import cache_page_by_version
 from core.reasons import case_name
 from front import cards, charts, citations, listing, maps, summaries
 from front.listing import Column, Listing
-from front.pages import render_page
+from front.pages import lower_case_redirect, refuse_unknown_parameters, render_page
 from front.search import resolve_person_names
 from states.models import State
 from visits.models import Visit
@@ -178,11 +178,20 @@ def person_export(request, fmt):
     return listing.export(request, PERSONS, fmt)
 
 
+def person_any_case(request, slug: str):
+    """/persons/Vladimir-Putin/: a person's address written in other letters than its slug's
+    lower case redirects (301) to it, the query kept; 404 for a slug no person has."""
+    return lower_case_redirect(request, "person", Person.objects.all(), slug)
+
+
 @cache_page_by_version
 def person_detail(request, slug: str):
     """/persons/<slug>/: a person's warrants, trips and trips called off, each with its
     verdict; 404 for an unknown slug."""
     person = get_object_or_404(Person.objects.select_related("situation", "nationality"), slug=slug)
+    refused = refuse_unknown_parameters(request, person.name)
+    if refused is not None:
+        return refused
     warrants = list(
         person.warrants.select_related("case")
         .prefetch_related("sources")

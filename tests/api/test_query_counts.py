@@ -29,19 +29,20 @@ LISTS = [
     # treaty events and their sources, declarations with their situations (and their
     # sources: + 1 on a page that holds one; neither of these does), sources, council
     # referrals with their situations, findings (their persons aggregated), statements
-    # (their listed counts aggregated)
-    ("/api/v1/states/", {}, 9),
+    # (their listed counts aggregated), the statements whose list is incomplete (read once
+    # for every state: `statements_not_known`)
+    ("/api/v1/states/", {}, 10),
     (
         "/api/v1/states/",
         WITHDRAWN_THEN,
-        11,
+        12,
     ),  # + every timeline and territory, for the status filter
     ("/api/v1/persons/", {}, 4),  # warrants, sources
     # Sorted by a count: the counts are the site's list's, read from the summary (counted
     # once per data version, as the site's list of persons reads them), not a join.
     ("/api/v1/persons/", {"ordering": "visits"}, 4),
-    ("/api/v1/states/", {"ordering": "-incidents,name"}, 9),
-    ("/api/v1/states/", {"ordering": "entry_into_force"}, 9),  # a subquery, no query more
+    ("/api/v1/states/", {"ordering": "-incidents,name"}, 10),
+    ("/api/v1/states/", {"ordering": "entry_into_force"}, 10),  # a subquery, no query more
     ("/api/v1/warrants/", {}, 3),  # sources
     ("/api/v1/warrants/", {"ordering": "person"}, 3),
     # the count, then the rows with their verdict warrants, findings and sources in one
@@ -124,12 +125,13 @@ def test_a_list_costs_a_fixed_number_of_queries_whatever_the_page_size(
 NAMED = 1
 CSV_LISTS = [
     # + the sources of the treaty events, and of the declarations (of every state: some have
-    # one; of the withdrawn states: none has, and none is read)
-    ("/api/v1/states/", {}, 9),
-    ("/api/v1/states/", WITHDRAWN_THEN, 10),
+    # one; of the withdrawn states: none has, and none is read); the statements whose list
+    # is incomplete, once
+    ("/api/v1/states/", {}, 10),
+    ("/api/v1/states/", WITHDRAWN_THEN, 11),
     ("/api/v1/persons/", {}, 3),
     ("/api/v1/persons/", {"ordering": "-incidents"}, 3),
-    ("/api/v1/states/", {"ordering": "visits"}, 9),
+    ("/api/v1/states/", {"ordering": "visits"}, 10),
     ("/api/v1/warrants/", {}, 2),
     ("/api/v1/visits/", {}, 4),
     ("/api/v1/visits/", FLAGGED_THEN, 5),  # + the verdict as of that day
@@ -206,9 +208,10 @@ def test_a_csv_that_may_hold_withdrawn_visits_reads_their_withdrawals_sources_pe
     ("url", "expected"),
     [
         # the list's relations, without the COUNT (Hungary has no declaration to read the
-        # sources of; Ukraine has: one query more)
-        ("/api/v1/states/HUN/", 8),
-        ("/api/v1/states/UKR/", 9),
+        # sources of; Ukraine has: one query more), and the statements whose list is
+        # incomplete (`statements_not_known`)
+        ("/api/v1/states/HUN/", 9),
+        ("/api/v1/states/UKR/", 10),
         ("/api/v1/persons/vladimir-putin/", 3),
         ("/api/v1/warrants/vladimir-putin-2023-03-17/", 2),
         ("/api/v1/visits/vladimir-putin-mng-2024-09-02/", 5),  # + the verdict history

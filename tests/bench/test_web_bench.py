@@ -125,6 +125,7 @@ IDENTIFIERS = {
     "finding": 3,
     "statement": 4,
     "referral": 5,
+    "change": "visits.visit-7",
     "sitemap_last": 2,
 }
 

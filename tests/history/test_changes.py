@@ -756,3 +756,103 @@ def test_the_bodies_an_informing_decision_informed_are_no_referral_in_its_histor
     ]
     page = html.unescape(reader.get("/changes/").content.decode())
     assert "informed the Assembly of States Parties" in page
+
+
+def test_the_feeds_titles_capitalise_only_the_first_letter_of_the_kind(reader, seeded):
+    """A change to an ICC decision is titled "ICC decision …" in the feed (« Décision de
+    la CPI … » in French), as the changes page's heading reads, never "Icc decision" or
+    « Décision de la cpi »: only the kind's first letter is raised, its acronyms kept."""
+    from core.history import recording as record
+    from visits.models import Finding
+
+    finding = Finding.objects.get(state__iso3="MNG", kind="art_87_7")
+    with record(WritePath.ADMIN):
+        finding.notes = "Checked against the decision again."
+        finding.save()
+
+    for path, kind in (
+        ("/changes/feed/", "ICC decision "),
+        ("/fr/changes/feed/", "Décision de la CPI "),
+    ):
+        feed = html.unescape(reader.get(path).content.decode())
+        titles = re.findall(r"<entry><title>(.*?)</title>", feed, re.S)
+        assert titles and titles[0].startswith(kind), titles[:3]
+        assert not any(
+            word in title for title in titles for word in ("Icc ", " cpi ", "council ref")
+        ), titles
+
+
+def test_each_change_has_a_permanent_address_that_newer_changes_do_not_move(reader, corrected):
+    """The correction's entry links its own page (/changes/visits.visit-N/), which shows it
+    alone; after newer changes it is still there, where a page of /changes/ moved on. A
+    change that is not public (a pending report, an unknown event) is a 404 there."""
+    page = reader.get("/changes/").content.decode()
+    first = page[page.index('<li class="change"') :]
+    first = first[: first.index("</li>")]
+    anchor = re.search(r'id="([a-z_.]+-\d+)"', first)[1]
+    permalink = f"/changes/{anchor}/"
+    assert f'href="{permalink}"' in first
+    own = reader.get(permalink)
+    assert own.status_code == 200
+    text = own.content.decode()
+    assert len(entries_of(text)) == 1 and f'id="{anchor}"' in text
+    assert "The Kremlin" in html.unescape(text) and MONGOLIA in text
+    # A newer change arrives (the same visit's place, edited): the entry leaves the top of
+    # /changes/, not its own page.
+    with recording(WritePath.ADMIN):
+        Visit.objects.filter(slug=MONGOLIA).update(place="Ulaanbaatar, Sükhbaatar Square")
+    newest = reader.get("/changes/").content.decode()
+    assert re.search(r'id="([a-z_.]+-\d+)"', newest)[1] != anchor
+    assert f'id="{anchor}"' in reader.get(permalink).content.decode()
+    assert reader.get(f"/fr{permalink}").status_code == 200
+    # No public change there: a report's events, an unknown one, a parameter it does not read.
+    report = Report.objects.order_by("-pk").first()
+    assert reader.get(f"/changes/visits.report-{report.pk}/").status_code == 404
+    assert reader.get("/changes/visits.visit-999999999/").status_code == 404
+    assert reader.get("/changes/nothing.here-1/").status_code == 404
+    assert reader.get(permalink, {"page": "2"}).status_code == 400
+    assert reader.get(permalink, {"utm_source": "x"}).status_code == 200
+
+
+def test_the_changes_of_one_state_or_one_visit(reader, corrected):
+    """/changes/?state=MNG lists the changes about Mongolia (its visit corrected, its
+    finding), none about another state's; /changes/?visit=<id> the visit's. Mongolia's and
+    the visit's pages link them. An unknown state, visit or parameter is a 400; a shared
+    link's tracking parameters are ignored."""
+    from core.history import recording as record
+    from visits.models import Finding
+
+    with record(WritePath.ADMIN):
+        for finding in Finding.objects.filter(state__iso3__in=["MNG", "JOR"]):
+            finding.notes = f"{finding.notes} Checked again."
+            finding.save()
+    mongolia = reader.get("/changes/", {"state": "mng"})
+    assert mongolia.status_code == 200
+    text = html.unescape(mongolia.content.decode())
+    assert "<h1>Changes: Mongolia</h1>" in text
+    entries = entries_of(text)
+    assert entries and any(MONGOLIA in e for e in entries)
+    assert any("Mongolia, Art. 87(7)" in e for e in entries), entries[:3]
+    assert not any("Jordan" in e for e in entries)
+    jordan = html.unescape(reader.get("/changes/", {"state": "JOR"}).content.decode())
+    assert any("Jordan" in e for e in entries_of(jordan))
+    assert MONGOLIA not in jordan
+    visit = html.unescape(reader.get("/changes/", {"visit": MONGOLIA}).content.decode())
+    visit_entries = entries_of(visit)
+    assert visit_entries and all(MONGOLIA in e or "Mongolia" in e for e in visit_entries)
+    assert "The Kremlin" in visit
+    # The pages link their own changes.
+    assert 'href="/changes/?state=MNG"' in reader.get("/states/MNG/").content.decode()
+    assert (
+        f'href="/changes/?visit={MONGOLIA}"' in reader.get(f"/visits/{MONGOLIA}/").content.decode()
+    )
+    assert 'href="/fr/changes/?state=MNG"' in reader.get("/fr/states/MNG/").content.decode()
+    # Refused: a state or visit no record has, both at once, an unknown parameter.
+    for query in (
+        {"state": "XYZ"},
+        {"visit": "nobody-xyz-2020-01-01"},
+        {"state": "MNG", "visit": MONGOLIA},
+        {"host": "MNG"},
+    ):
+        assert reader.get("/changes/", query).status_code == 400, query
+    assert reader.get("/changes/", {"state": "MNG", "fbclid": "x"}).status_code == 200

@@ -63,6 +63,11 @@ PAGES = [
     ("/search/?q=Ulan+Bator", 4),
     # How verdicts are decided: the data's state, for its citation.
     ("/method/", 1),
+    # The changes about one state, or one visit: the state (or the visit), the count and
+    # the page (each kind of record's newest events, from their indexes), then each kind on
+    # the page read with the names it needs (visits.history.public_entries).
+    ("/changes/?state=MNG", 15),
+    ("/changes/?visit=vladimir-putin-mng-2024-09-02", 15),
     # Cards: the state (or person), its treaty events (or warrants), visits by verdict (the
     # page's summary, recounted here after the write; cached otherwise).
     ("/states/MNG/card.fr.png", 3),
@@ -104,3 +109,19 @@ def test_downloads_read_a_fixed_number_of_queries_per_chunk(
         body(reader.get("/visits.csv"))
     with django_assert_num_queries(6):  # + the host's id
         body(reader.get("/visits.json?host=MNG"))
+
+
+def test_a_changes_own_page_reads_a_fixed_number_of_queries(
+    reader, seeded, more_data, django_assert_num_queries
+):
+    """/changes/<kind>-<id>/: the event, checked public, then its entry and its names,
+    however many changes there are."""
+    from visits import history
+
+    for n in (2, 8):
+        more_data(n)
+        pk, _at, label = next(row for row in history.public_changes(50) if row[2] == "visits.visit")
+        reader.get(f"/changes/{label}-{pk}/")
+        bump_data_version()
+        with django_assert_num_queries(5):
+            assert reader.get(f"/changes/{label}-{pk}/").status_code == 200
