@@ -1671,6 +1671,11 @@ from the version alone whether the contract moved since it was written):
   the whole feed's name: the digest that names a list's filters now covers the
   `cursor` too, as any paging parameter that changes a CSV's rows. The body does not
   change.
+- 6 December 2026, the visits' page example: the example of `GET /visits/?host=MNG`
+  carried `"cursor": "2011-06-01.omar-al-bashir-mys-2011-06"`, another visit's place,
+  where a page has `cursor` only when asked with `?cursor=`. A page's example now
+  carries `cursor` only when the request it answers gave one. Nothing the API answers
+  changes.
 """
 
 
