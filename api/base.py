@@ -1676,6 +1676,13 @@ from the version alone whether the contract moved since it was written):
   where a page has `cursor` only when asked with `?cursor=`. A page's example now
   carries `cursor` only when the request it answers gave one. Nothing the API answers
   changes.
+- 6 December 2026, resubmission and possible duplicates: `POST
+  /reports/{id}/resubmit/` submitted a new visit's report that, as edited, may repeat a
+  visit recorded (or withdrawn), or a report of that trip not yet closed, listing it
+  only in `possible_duplicates`, and refused `another_visit` as no such field. It now
+  asks as a filing does: a 400 naming `another_visit` (and those visits and reports),
+  the report left sent back and unchanged, until the body says `"another_visit": true`,
+  which the schema's `ResubmissionRequest` now lists.
 """
 
 
