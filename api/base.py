@@ -1683,6 +1683,15 @@ from the version alone whether the contract moved since it was written):
   asks as a filing does: a 400 naming `another_visit` (and those visits and reports),
   the report left sent back and unchanged, until the body says `"another_visit": true`,
   which the schema's `ResubmissionRequest` now lists.
+- 6 December 2026, error codes: the schema's `ErrorDetail.code` is an enum of every
+  code an error answer carries (`invalid`, `invalid_filter`, `parse_error`,
+  `authentication_failed`, `not_authenticated`, `four_eyes`, `permission_denied`,
+  `not_found`, `method_not_allowed`, `not_acceptable`, `conflict`, `duplicate_report`,
+  `precondition_failed`, `too_large`, `unsupported_media_type`, `throttled`,
+  `server_error`, `busy`), each described; an error with no code of its own is given
+  its status's (a `403` `permission_denied`, where it could say `error`). A page beyond
+  the last (`?page=99`) names `page` in `fields`, with its message, as a parameter's
+  400 does; its `fields` was `{}`.
 """
 
 
