@@ -1,8 +1,9 @@
 """One shape for every API error: {"error": {"code": ..., "message": ..., "fields": {...}}}.
 
-`code` is a stable machine-readable word, one of core.error_codes.ERROR_CODES (`not_found`,
-`invalid`, `invalid_filter`, `not_authenticated`, `permission_denied`, ...), `message` a sentence for a human, and `fields` maps each offending
-field or query parameter to its messages (empty when the error is not about a field).
+`code` is a stable machine-readable word, one of core.error_codes.ERROR_CODES
+(`not_found`, `invalid`, `invalid_filter`, `not_authenticated`, `permission_denied`,
+...), `message` a sentence for a human, and `fields` maps each offending field or query
+parameter to its messages (empty when the error is not about a field).
 """
 
 import logging
