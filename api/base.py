@@ -534,17 +534,28 @@ class PublicReadMixin(EnglishRefusalsMixin):
 
     def csv_filename(self, stem: str = "") -> str:
         """The CSV's file name, by the function that names the site's downloads
-        (dataset.state.download_name): the list (`stem`, "iccwatch-visits" by default), the
-        dataset version (and the moment of later changes), the answer's language when not
-        English, the digest of the filters given (their canonical query string, as the
-        site's list writes it: the same filters name the site's download of the same rows
-        alike; `as_of` apart) and the `as_of` day:
+        (dataset.state.download_name), so that two CSVs of other rows never share a name:
+        what it holds (`stem`: the list, "iccwatch-visits" by default; one record,
+        "iccwatch-<resource>-<its id>" by default, `record_stem`), the dataset version
+        (and the moment of later changes), the answer's language when not English, the
+        digest of the list's filters and of the paging parameters that choose its rows
+        (their canonical query string, as the site's list writes it: the same filters name
+        the site's download of the same rows alike; `as_of` apart; the feed's `cursor`,
+        from which its CSV streams, `row_parameters`) and the `as_of` day:
         'iccwatch-visits-2026.12.04-fr-06577de2.csv',
+        'iccwatch-state-MNG-2026.12.04.csv',
         'iccwatch-states-2026.12.04-as-of-2020-01-01.csv'. One query (the data's state)."""
-        stem = stem or f"iccwatch-{self.basename.removeprefix('api-')}s"
         request = self.request
+        if not stem:
+            stem = (
+                self.record_stem()
+                if self.action == "retrieve"
+                else f"iccwatch-{self.basename.removeprefix('api-')}s"
+            )
         filterset_class = getattr(self, "filterset_class", None)
-        names = set(getattr(filterset_class, "base_filters", ())) - {AS_OF}
+        names = (set(getattr(filterset_class, "base_filters", ())) - {AS_OF}) | set(
+            self.row_parameters()
+        )
         return download_name(
             stem,
             "csv",
@@ -553,6 +564,27 @@ class PublicReadMixin(EnglishRefusalsMixin):
             filters=canonical_filters(request.query_params, names) if self.action == "list" else "",
             as_of=as_of_from(request),
         )
+
+    def record_stem(self) -> str:
+        """The name of one record's CSV before its version: "iccwatch-", the resource
+        (the router's basename, singular) and the record's id as its address gives it
+        once read (`get_object`: a state's code upper-cased; it matches
+        `lookup_value_pattern`, so a file name can hold it): 'iccwatch-state-MNG',
+        'iccwatch-person-vladimir-putin', 'iccwatch-finding-4'."""
+        resource = self.basename.removeprefix("api-")
+        return f"iccwatch-{resource}-{self.get_lookup_value()}"
+
+    def row_parameters(self) -> tuple[str, ...]:
+        """The paging parameters of this list that change which rows its CSV holds, so
+        that they name it as its filters do: those of `page`, `page_size` and `cursor` a
+        CSV does not refuse (`json_only_parameters`): the incidents feed's `cursor`."""
+        paginator = self.paginator
+        given = (
+            getattr(paginator, attribute, None)
+            for attribute in ("page_query_param", "page_size_query_param", "cursor_query_param")
+        )
+        refused = set(self.json_only_parameters()) if paginator is not None else set()
+        return tuple(name for name in given if name and name not in refused)
 
     # A list read for what changed (`?changed_since=`) that gives every change, withdrawals
     # included, answers with the `Changed-Until` header (the visits'; not the incidents
@@ -1713,6 +1745,36 @@ from the version alone whether the contract moved since it was written):
   `/statements/` gain a `dataset_id` column after `id`, and `/states/` a
   `statements_not_known` column after `statements`: a client that reads columns by
   position must read them by name.
+- 6 December 2026, one record's CSV and the feed's from a cursor: `?format=csv` on a
+  record was named as its whole list's CSV (`/states/MNG/` and `/states/HUN/` both
+  `iccwatch-states-<version>.csv`; visits apart). A record's is now named by the record:
+  `iccwatch-<resource>-<its id>-<version>…csv` (`iccwatch-state-MNG-…`,
+  `iccwatch-person-vladimir-putin-…`, `iccwatch-finding-4-…`), as a visit's
+  (`iccwatch-visit-<id>-…`) was. The incidents' CSV from a `cursor` (fewer rows) had
+  the whole feed's name: the digest that names a list's filters now covers the
+  `cursor` too, as any paging parameter that changes a CSV's rows. The body does not
+  change.
+- 6 December 2026, the visits' page example: the example of `GET /visits/?host=MNG`
+  carried `"cursor": "2011-06-01.omar-al-bashir-mys-2011-06"`, another visit's place,
+  where a page has `cursor` only when asked with `?cursor=`. A page's example now
+  carries `cursor` only when the request it answers gave one. Nothing the API answers
+  changes.
+- 6 December 2026, resubmission and possible duplicates: `POST
+  /reports/{id}/resubmit/` submitted a new visit's report that, as edited, may repeat a
+  visit recorded (or withdrawn), or a report of that trip not yet closed, listing it
+  only in `possible_duplicates`, and refused `another_visit` as no such field. It now
+  asks as a filing does: a 400 naming `another_visit` (and those visits and reports),
+  the report left sent back and unchanged, until the body says `"another_visit": true`,
+  which the schema's `ResubmissionRequest` now lists.
+- 6 December 2026, error codes: the schema's `ErrorDetail.code` is an enum of every
+  code an error answer carries (`invalid`, `invalid_filter`, `parse_error`,
+  `authentication_failed`, `not_authenticated`, `four_eyes`, `permission_denied`,
+  `not_found`, `method_not_allowed`, `not_acceptable`, `conflict`, `duplicate_report`,
+  `precondition_failed`, `too_large`, `unsupported_media_type`, `throttled`,
+  `server_error`, `busy`), each described; an error with no code of its own is given
+  its status's (a `403` `permission_denied`, where it could say `error`). A page beyond
+  the last (`?page=99`) names `page` in `fields`, with its message, as a parameter's
+  400 does; its `fields` was `{}`.
 """
 
 

@@ -1,9 +1,9 @@
 """One shape for every API error: {"error": {"code": ..., "message": ..., "fields": {...}}}.
 
-`code` is a stable machine-readable word (`not_found`, `invalid`, `invalid_filter`,
-`not_authenticated`, `permission_denied`, `method_not_allowed`, `not_acceptable`,
-`throttled`, ...), `message` a sentence for a human, and `fields` maps each offending
-field or query parameter to its messages (empty when the error is not about a field).
+`code` is a stable machine-readable word, one of core.error_codes.ERROR_CODES
+(`not_found`, `invalid`, `invalid_filter`, `not_authenticated`, `permission_denied`,
+...), `message` a sentence for a human, and `fields` maps each offending field or query
+parameter to its messages (empty when the error is not about a field).
 """
 
 import logging
@@ -22,15 +22,10 @@ from rest_framework.views import set_rollback
 
 from api.formats import JSONRenderer
 from core.echo import echoed
+from core.error_codes import ERROR_CODES, code_for_status
 from core.tabular import error_body, invalid_values_message
 from core.unavailable import api_server_error_body, database_unreachable
 from front.summaries import colon, list_separator
-
-# Status codes whose DRF default code is too generic to be useful on its own.
-_CODE_BY_STATUS = {
-    status.HTTP_400_BAD_REQUEST: "invalid",
-    status.HTTP_404_NOT_FOUND: "not_found",
-}
 
 
 class InvalidFilter(exceptions.ValidationError):
@@ -38,6 +33,16 @@ class InvalidFilter(exceptions.ValidationError):
 
     default_code = "invalid_filter"
     default_detail = "A query parameter has an invalid value."
+
+
+class ParameterNotFound(exceptions.NotFound):
+    """404 `not_found` because of a query parameter's value (`?page=` beyond the last
+    page): the message, and the parameter in `fields` with it, as a 400 names the
+    parameter at fault."""
+
+    def __init__(self, parameter: str, detail: str):
+        super().__init__(detail)
+        self.parameter_fields = {parameter: [str(self.detail)]}
 
 
 class ServiceBusy(exceptions.APIException):
@@ -209,14 +214,16 @@ def api_exception_handler(exc, context):
     else:
         message = str(detail)
 
+    fields = getattr(exc, "parameter_fields", None) or fields
     if isinstance(exc, InvalidFilter):
         code = "invalid_filter"
     elif not isinstance(code, str):
-        code = getattr(exc, "default_code", None) or _CODE_BY_STATUS.get(
-            response.status_code, "error"
-        )
+        code = getattr(exc, "default_code", None)
     if code == "invalid" and response.status_code == status.HTTP_404_NOT_FOUND:
         code = "not_found"
+    # Only the registry's codes (the schema's enum): any other by the answer's status.
+    if code not in ERROR_CODES:
+        code = code_for_status(response.status_code)
     response.data = error_body(code, message, fields)
     if in_english:
         response["Content-Language"] = "en"
@@ -228,8 +235,10 @@ def api_exception_handler(exc, context):
 
 
 class ErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField(
-        help_text="A stable machine-readable code, e.g. `not_found` or `invalid_filter`."
+    code = serializers.ChoiceField(
+        choices=list(ERROR_CODES.items()),
+        help_text="A stable machine-readable code, one of those listed: "
+        "the status it comes with, and what it means.",
     )
     message = serializers.CharField(help_text="What went wrong, for a human.")
     fields = serializers.DictField(

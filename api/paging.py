@@ -22,7 +22,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from api.errors import InvalidFilter
+from api.errors import InvalidFilter, ParameterNotFound
 from api.filters import FACETS
 from core import pagecache
 from core.echo import echoed
@@ -153,7 +153,9 @@ class PagePagination(pagination.PageNumberPagination):
             try:
                 return super().paginate_queryset(queryset, request, view)
             except NotFound:
-                raise NotFound(self._beyond_the_last(queryset, request)) from None
+                raise ParameterNotFound(
+                    self.page_query_param, self._beyond_the_last(queryset, request)
+                ) from None
 
     def _beyond_the_last(self, queryset, request) -> str:
         """'There is no page 999: the list has 2 pages of 50 (97 results) ...': what a

@@ -6,13 +6,18 @@ serializer's body rules, so it sits above both.
 
 import copy
 import re
+import urllib.parse
 
 from django.conf import settings
 
 from api.base import API_DESCRIPTION, FEWEST_FIRST, NEVER_CACHED, RATE_LIMIT_HEADERS, api_version
+from api.paging import PageOrCursorPagination
 from api.reports.serializers import ReportInputSerializer
 from core.filters import MAX_VALUES
 from visits.reports import SOURCES_MAX
+
+# The query parameter a page's `cursor` answers (the visits', the incidents feed's).
+CURSOR = PageOrCursorPagination.cursor_query_param
 
 
 def describe_api(result, generator, request, public):
@@ -115,7 +120,8 @@ def _page_examples(result) -> None:
     the placeholder DRF's pagination gives every list (`api.example.org/accounts/`), and a
     listed example is one whole page: its rows counted, no next or previous page, except
     where the schema says a link is always there (the incidents feed's `next`, a cursor
-    to poll: `…/api/v1/incidents/?cursor=57`, with the page's `cursor` 57)."""
+    to poll: `…/api/v1/incidents/?cursor=57`, with the page's `cursor` 57), and with a
+    `cursor` only when the request it answers gave one (`_example_query`)."""
     schemas = result.get("components", {}).get("schemas", {})
     for path, item in result["paths"].items():
         responses = item.get("get", {}).get("responses", {}).get("200", {})
@@ -127,6 +133,10 @@ def _page_examples(result) -> None:
             for example in content.get("examples", {}).values():
                 value = example.get("value")
                 if isinstance(value, dict) and isinstance(value.get("results"), list):
+                    if "cursor" in value and CURSOR not in _example_query(example):
+                        # A page's `cursor` answers `?cursor=` only (the visits': "With
+                        # `cursor` only"); the feed's examples are read from a cursor.
+                        del value["cursor"]
                     if "count" in value:
                         value["count"] = len(value["results"])
                     for key in ("next", "previous"):
@@ -147,6 +157,13 @@ def _page_examples(result) -> None:
                     properties[key]["example"] = f"{address}?page={page}"
             if "count" in properties:
                 properties["count"]["example"] = 120
+
+
+def _example_query(example: dict) -> dict[str, list[str]]:
+    """The query parameters of the request an example answers, as its description names
+    it ("One row of `results`, as `GET /api/v1/visits/?host=MNG` lists it"); {} for none."""
+    asked = re.search(r"`GET ([^`]+)`", example.get("description", ""))
+    return urllib.parse.parse_qs(urllib.parse.urlsplit(asked[1]).query) if asked else {}
 
 
 # --- For generated clients --------------------------------------------------------------

@@ -44,6 +44,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from compliance import Period
+from core.error_codes import ERROR_CODES
 
 BOM = "\ufeff"
 LINE_END = "\r\n"
@@ -341,7 +342,11 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
 
     `code` is a stable word (`invalid_filter`, `not_found`), `message` a sentence for
     a human, `fields` each offending parameter with its messages (empty when none).
+    ValueError for a code core.error_codes.ERROR_CODES does not list: no answer carries
+    one the schema does not enumerate.
     """
+    if code not in ERROR_CODES:
+        raise ValueError(f"{code!r} is not in core.error_codes.ERROR_CODES")
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 

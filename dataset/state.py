@@ -116,7 +116,8 @@ def download_name(
 
     `iccwatch-<list>-<version>[-changes-<moment>][-<language>][-<filters>][-as-of-<day>].<ext>`:
 
-    - `stem`, "iccwatch-visits" (the list; "iccwatch-visit-<id>" for one visit);
+    - `stem`, "iccwatch-visits" (the list; "iccwatch-<resource>-<id>" for one record of
+      the API: "iccwatch-visit-<id>", "iccwatch-state-MNG");
     - the data's dataset version (`state.version`, the latest import's), followed by
       "changes-" and the moment the data last changed (`state.changed_at`, UTC, in
       NAME_MOMENT's form) when it changed after that import (`changed_since_import`: a

@@ -1398,6 +1398,7 @@ def resubmit(
     reason: str | None = None,
     based_on: datetime.datetime | None = None,
     seen: str | None = None,
+    refuse_duplicates: bool = False,
 ) -> Report:
     """The author answers a reviewer's request for changes in one step: the report sent
     back is edited (`update_report`, with `reply` their answer to the reviewer, `reason`,
@@ -1421,22 +1422,52 @@ def resubmit(
     (ANSWER_FIRST, naming `reply`), data that `resolve` refuses (naming each field), a
     correction that changes nothing or whose visit changed since it was begun, a
     withdrawal (reworded on its page, `update_withdrawal`); DuplicateReport when an
-    identical report is open."""
+    identical report is open.
+
+    `refuse_duplicates` (the API's, whose client has not said it is another visit:
+    `another_visit`): a new visit's report, as edited, that may repeat a visit recorded
+    or withdrawn, or a report of that trip not yet closed, or a draft of the author's
+    (`trip_duplicates`), is PossibleDuplicates, nothing changed, as file_report refuses
+    it when filed: the newsroom's edit form asks the same before it submits."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     check_resubmission(report, user)
     if based_on is not None and not report.is_correction:
         raise ValidationError({"based_on": NOT_A_CORRECTION})
+    edited = {**normalise(report.data or {}), **data}
+    cited = list(report.citations or []) if citations is None else citations
+    if refuse_duplicates and not report.is_correction and not report.keeps_facts:
+        visits, pending = trip_duplicates(report, edited, cited, user)
+        if visits or pending:
+            raise PossibleDuplicates(visits, pending)
     report = update_report(
         report,
         user,
-        data={**normalise(report.data or {}), **data},
-        citations=list(report.citations or []) if citations is None else citations,
+        data=edited,
+        citations=cited,
         reply=reply,
         reason=reason,
         based_on=based_on,
         seen=seen,
     )
     return submit(report, user)
+
+
+def trip_duplicates(
+    report: Report, data: dict, citations: Sequence[dict], user
+) -> tuple[list[Visit], list[Report]]:
+    """(visits, reports) a new visit's `report`, saying `data` and `citations`, may repeat,
+    as file_report's `refuse_duplicates` finds them for a filing: the visits recorded of
+    that trip (withdrawn ones too: possible_duplicates) but the report's own, and the
+    reports of that trip not yet closed and `user`'s drafts of it (pending_duplicates)
+    but the report itself and any identical to it (an identical one is a DuplicateReport,
+    `update_report`'s)."""
+    own = report.visit_id
+    visits = [v for v in possible_duplicates(data) if v.pk != own]
+    said = fingerprint(data, citations, None)
+    pending = [
+        r for r in pending_duplicates(data, exclude=report, author=user) if r.fingerprint != said
+    ]
+    return visits, pending
 
 
 def resubmission_refusals(

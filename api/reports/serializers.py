@@ -516,12 +516,12 @@ class ResubmissionSerializer(ReportInputSerializer):
     `status` becomes a trip not taken, `n/a` as in a filing (outcome_by_default);
     `sources`, given, replaces the report's list. Each field given is checked as a
     filing's, then the report as edited by visits.review.resubmit, as the newsroom's edit
-    form has it checked: each problem a 400 naming the field, and nothing changes. Which
-    visit a correction changes stays as filed (no `visit`).
+    form has it checked: each problem a 400 naming the field, and nothing changes; a new
+    visit's report that may now repeat a trip already known asks for `another_visit`, as a
+    filing does. Which visit a correction changes stays as filed (no `visit`).
     """
 
     visit = None
-    another_visit = None
     reply = serializers.CharField(
         max_length=COMMENT_MAX_LENGTH,
         error_messages={"required": review.ANSWER_FIRST, "blank": review.ANSWER_FIRST},
@@ -557,6 +557,13 @@ class ResubmissionSerializer(ReportInputSerializer):
         "out, the report's. Given for a new visit's report, it is a 400.",
         "text_language": "The language `occasion`, `host_justification` and `notes` are "
         "written in (`en` or `fr`); left out, the report's.",
+        "another_visit": "For a new visit's report: `true` to confirm that, as edited, it "
+        "is another visit than those recorded of the same person to the same host on days "
+        "that may overlap (or one of that trip withdrawn from the record, which belongs on "
+        "it all the same), and than the reports of that trip not yet closed or your own "
+        "drafts of it. Without it, such an answer is a 400 naming `another_visit` and those "
+        "visits and reports, as a filing is, and the report stays sent back, unchanged. A "
+        "correction ignores it.",
     }
 
     def get_fields(self):

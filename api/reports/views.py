@@ -769,7 +769,10 @@ RESUBMIT_DESCRIPTION = (
     "correction that would change nothing on its visit, or one begun before its visit "
     "last changed (read the visit again, and send its `updated_at` as `based_on` with the "
     "fields rebuilt from it). A report identical to another open one is a 409 "
-    "`duplicate_report`, as a filing. A withdrawal sent back is reworded in the newsroom, "
+    "`duplicate_report`, as a filing. A new visit's report that, as edited, may repeat a "
+    "visit recorded (or withdrawn), or a report of that trip not yet closed, is a 400 "
+    "naming `another_visit`, as a filing is, until the body says `another_visit`: true. "
+    "A withdrawal sent back is reworded in the newsroom, "
     "on its page (409 `conflict` here). Each problem with a field is a 400 naming it, in "
     "the language asked for, every problem of the body in one answer (a field it does not "
     "have or of the wrong type with a source's address, the host, the dates and the reason "
@@ -1080,7 +1083,13 @@ class ReportViewSet(
                     reason=attrs.get("reason"),
                     based_on=attrs.get("based_on"),
                     seen=attrs.get("seen"),
+                    # As a filing: a trip that may be known already waits for `another_visit`.
+                    refuse_duplicates=not attrs.get("another_visit"),
                 )
+            except review.PossibleDuplicates as possible:
+                edited = {**review.normalise(report.data or {}), **data}
+                cited = list(report.citations or []) if citations is None else citations
+                refuse_unconfirmed_duplicates(request, edited, cited, possible)
             except DjangoValidationError as refused:
                 if review.is_stale_refusal(refused):
                     # The service's words speak of the newsroom's form.

@@ -484,3 +484,46 @@ def test_a_resubmission_the_service_refuses_names_every_field_at_once(seeded, cl
         report = report_of(url)
         assert (report.state, report.reply) == (ReportState.CHANGES_REQUESTED, "")
         assert review.version_of(report) == version
+
+
+UZBEKISTAN = "vladimir-putin-uzb-2024-05-26"  # published: Tashkent, 26-28 May 2024
+
+
+def test_a_resubmission_that_may_repeat_a_visit_recorded_asks_as_a_filing_does(sent_back, clients):
+    """A report sent back and answered with the days and host of a published visit is not
+    submitted unasked: a 400 naming `another_visit`, as a filing of it is, nothing changed;
+    with `another_visit`: true, it is."""
+    assert Visit.objects.filter(slug=UZBEKISTAN, review_state="verified").exists()
+    moved = {"host": "UZB", "start": "2024-05-26", "end": "2024-05-27", "place": "Tashkent"}
+    filed = file(clients["reporter"], {**TAJIKISTAN, **moved})
+    assert filed.status_code == 400 and "another_visit" in filed.json()["error"]["fields"]
+    before = report_of(sent_back)
+    refused = resubmit(clients["reporter"], sent_back, {"reply": ANSWER, **moved})
+    assert refused.status_code == 400, refused.content
+    error = refused.json()["error"]
+    assert list(error["fields"]) == ["another_visit"]
+    assert UZBEKISTAN in error["fields"]["another_visit"][0]
+    after = report_of(sent_back)
+    assert (after.state, after.data, review.version_of(after)) == (
+        ReportState.CHANGES_REQUESTED,
+        before.data,
+        review.version_of(before),
+    )
+    confirmed = resubmit(
+        clients["reporter"], sent_back, {"reply": ANSWER, "another_visit": True, **moved}
+    )
+    assert confirmed.status_code == 200, confirmed.content
+    assert (confirmed.json()["state"], confirmed.json()["host"]) == ("submitted", "UZB")
+    assert [v["id"] for v in confirmed.json()["possible_duplicates"]] == [UZBEKISTAN]
+
+
+def test_a_resubmission_that_leaves_the_trip_alone_needs_no_confirmation(sent_back, clients):
+    answered = resubmit(clients["reporter"], sent_back, {"reply": ANSWER, "another_visit": False})
+    assert answered.status_code == 200, answered.content
+
+
+def test_the_schema_documents_another_visit_on_a_resubmission(client, db):
+    schema = client.get("/api/v1/schema/", {"format": "json"}).json()
+    body = schema["components"]["schemas"]["ResubmissionRequest"]
+    assert body["properties"]["another_visit"]["type"] == "boolean"
+    assert "another_visit" not in body.get("required", [])

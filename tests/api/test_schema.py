@@ -10,6 +10,7 @@ import itertools
 import json
 import os
 import re
+import urllib.parse
 
 import hypothesis
 import pytest
@@ -998,3 +999,31 @@ def test_the_schemas_version_is_the_date_of_the_latest_change(openapi):
     assert len(dates) >= 2
     assert openapi["info"]["version"] == max(dates).strftime("%Y.%m.%d")
     assert isinstance(openapi["info"]["version"], str)
+
+
+def test_a_pages_example_has_a_cursor_only_when_its_request_gave_one(openapi):
+    """A list's example is a page as its request (`GET …` in its description) answers it:
+    `cursor` only with `?cursor=` (the visits' page said `cursor`
+    "2011-06-01.omar-al-bashir-mys-2011-06", another visit, for `?host=MNG`)."""
+    pages = 0
+    for path, item in openapi["paths"].items():
+        for operation in item.values():
+            if not isinstance(operation, dict):
+                continue
+            for response in operation.get("responses", {}).values():
+                for content in response.get("content", {}).values():
+                    for name, example in content.get("examples", {}).items():
+                        value = example.get("value")
+                        if not isinstance(value, dict) or "results" not in value:
+                            continue
+                        pages += 1
+                        asked = re.search(r"`GET ([^`]+)`", example.get("description", ""))
+                        query = urllib.parse.urlsplit(asked[1]).query if asked else ""
+                        given = "cursor" in urllib.parse.parse_qs(query)
+                        assert ("cursor" in value) == given, (
+                            path,
+                            name,
+                            asked,
+                            value.get("cursor"),
+                        )
+    assert pages >= 10

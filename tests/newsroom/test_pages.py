@@ -4080,3 +4080,28 @@ def test_a_withdrawal_sent_back_and_refused_lists_the_missing_answer_in_its_summ
             assert items[1][0] == "id_withdrawal_source-0-published"
     report.refresh_from_db()
     assert report.state == "changes_requested"
+
+
+def test_a_report_sent_back_and_moved_onto_a_recorded_trip_asks_as_a_filing_does(
+    tajikistan_removed, reporter, reviewer, signed_in
+):
+    """The edit form of a report sent back asks "This is another visit" before submitting
+    it onto the days and host of a visit recorded, as the new-report form does (and as the
+    API's /resubmit/ asks `another_visit`)."""
+    report = file(reporter)
+    review.request_changes(report, reviewer, "Which readout says Dushanbe?")
+    client = signed_in(reporter)
+    edit = reverse("newsroom:edit", args=[report.pk])
+    moved = {"host": "UZB", "start": "2024-05-26", "end": "2024-05-27", "place": "Tashkent"}
+    answer = {"reply": "Moved to the Tashkent visit, as the readout says."}
+    refused = client.post(edit, form_data(**moved, **answer, seen=version_now(report)))
+    assert 'id="id_not_duplicate-error"' in text(refused)
+    assert "vladimir-putin-uzb-2024-05-26" in text(refused)
+    report.refresh_from_db()
+    assert (report.state, report.data["host"]) == (ReportState.CHANGES_REQUESTED, "TJK")
+    confirmed = client.post(
+        edit, form_data(**moved, **answer, not_duplicate="1", seen=version_now(report))
+    )
+    assert confirmed.status_code == 302, text(confirmed)
+    report.refresh_from_db()
+    assert (report.state, report.data["host"]) == (ReportState.SUBMITTED, "UZB")

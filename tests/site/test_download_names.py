@@ -6,7 +6,9 @@ function for the site and the API (dataset.state.download_name); the JSON's head
 data's state (as a citation names it, dataset.state) and the moment it was generated; the
 API's JSON body is left as its schema describes it."""
 
+import csv
 import datetime
+import io
 import json
 import re
 
@@ -198,3 +200,65 @@ def test_the_apis_json_body_keeps_its_shape(api_client, seeded):
     document = api_client.get("/api/v1/visits/", {"host": "TJK"}).json()
     assert "dataset_version" not in document and "generated_at" not in document
     assert "Content-Disposition" not in api_client.get("/api/v1/visits/", {"host": "TJK"})
+
+
+# Each list's singular, as its records' CSV names them ("iccwatch-visit-<id>").
+RECORDS = {
+    "states": "state",
+    "persons": "person",
+    "warrants": "warrant",
+    "visits": "visit",
+    "findings": "finding",
+    "statements": "statement",
+    "referrals": "referral",
+}
+
+
+@pytest.mark.parametrize(("name", "singular"), RECORDS.items())
+def test_one_records_csv_is_named_by_that_record_not_by_the_whole_list(
+    api_client, seeded, name, singular
+):
+    """A record's CSV holds its one row: its name says which (`iccwatch-state-MNG-…`), so
+    that it never shares the name of the list's CSV, nor of another record's."""
+    results = api_client.get(f"/api/v1/{name}/", {"page_size": 2}).json()["results"]
+    assert len(results) == 2
+    names = set()
+    for record in results:
+        identifier = record["url"].rstrip("/").rsplit("/", 1)[1]
+        response = api_client.get(record["url"], {"format": "csv"})
+        assert response.status_code == 200
+        assert file_name(response) == f"iccwatch-{singular}-{identifier}-{version()}.csv"
+        names.add(file_name(response))
+    assert len(names) == 2
+    assert file_name(api_client.get(f"/api/v1/{name}/", {"format": "csv"})) not in names
+
+
+def test_a_states_csv_is_named_by_its_code_in_whatever_case_it_was_asked(api_client, seeded):
+    names = {
+        file_name(api_client.get(f"/api/v1/states/{code}/", {"format": "csv"}))
+        for code in ("MNG", "mng")
+    }
+    assert names == {f"iccwatch-state-MNG-{version()}.csv"}
+
+
+def test_the_feeds_csv_from_a_cursor_is_named_apart_from_the_whole_feed(api_client, seeded):
+    """The incidents' CSV streams from `?cursor=` on: fewer rows, so another name, as a
+    filter gives one (a CSV's other paging parameters are refused: tests/api/test_formats.py)."""
+    feed = api_client.get("/api/v1/incidents/", {"page_size": 100}).json()["results"]
+    assert len(feed) >= 3
+    names = {}
+    for cursor in (None, feed[0]["flag_id"], feed[-2]["flag_id"]):
+        query = {"format": "csv", **({"cursor": cursor} if cursor is not None else {})}
+        response = api_client.get("/api/v1/incidents/", query)
+        assert response.status_code == 200
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+        names[file_name(response)] = len(list(csv.DictReader(io.StringIO(text))))
+    assert sorted(names.values(), reverse=True) == [len(feed), len(feed) - 1, 1]
+    assert f"iccwatch-incidents-{version()}.csv" in names
+    # The same cursor names the same rows alike, with a filter or without.
+    again = api_client.get("/api/v1/incidents/", {"format": "csv", "cursor": feed[0]["flag_id"]})
+    assert file_name(again) in names
+    filtered = api_client.get(
+        "/api/v1/incidents/", {"format": "csv", "cursor": feed[0]["flag_id"], "host": "TCD"}
+    )
+    assert file_name(filtered) not in names
