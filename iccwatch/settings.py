@@ -395,6 +395,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A HEAD answer keeps the headers of the GET (Content-Length, ETag) and loses its body,
+    # which gunicorn would otherwise log as a warning (core/head.py): outermost, so that
+    # it sees every answer as the client gets it.
+    "core.head.HeadWithoutBodyMiddleware",
     # An API answer says where its client stands against the rate limits (api/access.py);
     # outside the page cache, which must not keep one client's count with a page.
     "api.access.RateLimitHeadersMiddleware",
