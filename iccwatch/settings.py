@@ -598,6 +598,9 @@ CELERY_DB_REUSE_MAX = 100
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery's consumer, except that losing the broker while the worker holds a task waiting
+# for its time (a retry's countdown) no longer stops the worker (core/consumer.py).
+CELERY_WORKER_CONSUMER = "core.consumer:Consumer"
 CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", default=2, minimum=1)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A hung Redis must not block a web request for minutes.
