@@ -45,7 +45,7 @@ Two shortcuts save the busiest reads most of their cost:
   Celery worker, a shell) may serve the previous version's pages and ETags for at most
   that long after its write commits.
 - **A replayed page is answered before the middleware** (`EarlyPageCacheMiddleware`,
-  first in MIDDLEWARE but for the API's RateLimit headers): once the page cache has replayed a response, the whole answer
+  first in MIDDLEWARE but for the HEAD answers' bodies and the API's RateLimit headers): once the page cache has replayed a response, the whole answer
   as the middleware left it (status, every header, body) is kept under what the
   request carries that any middleware or the cache key reads, and the next such request
   gets those bytes without sessions, authentication, URL resolving or the view. Only
@@ -121,6 +121,7 @@ _IGNORED_TABLES = frozenset(
         "visits_report",
         "visits_reportevent",
         "visits_evaluationrequest",
+        "visits_rangeevaluationrequest",
     }
 )
 _IGNORED_PREFIXES = ("axes_", "otp_")
