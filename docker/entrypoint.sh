@@ -83,7 +83,8 @@ case "$command" in
         fi
         # The pages' summaries, counted in the background while gunicorn starts: with
         # an empty cache, the first reader of a page would otherwise wait for them. Only
-        # into Redis: without it each process has a cache of its own.
+        # into Redis: without it each process has a cache of its own. With Redis out of
+        # reach it counts nothing and says so (exit status 1): gunicorn starts all the same.
         if [ -n "${REDIS_URL:-}" ]; then
             manage warm_summaries &
         fi
