@@ -64,6 +64,8 @@ case "$command" in
         export ICCWATCH_BASE_URL="${ICCWATCH_BASE_URL:-https://build.invalid}"
         export DATABASE_URL="${DATABASE_URL:-postgres://build@localhost/build}"
         export CELERY_BROKER_URL="${CELERY_BROKER_URL:-redis://build.invalid:6379/0}"
+        export EMAIL_HOST="${EMAIL_HOST:-build.invalid}"
+        export DJANGO_DEFAULT_FROM_EMAIL="${DJANGO_DEFAULT_FROM_EMAIL:-noreply@build.invalid}"
         manage compilemessages --verbosity 1
         manage collectstatic --noinput --verbosity 1
         ;;
