@@ -659,6 +659,10 @@ def smoke(work: Path, processes: Processes) -> None:
             "DATABASE_URL": f"{POSTGRES}/{DATABASE}",
             "REDIS_URL": REDIS,
             "CELERY_BROKER_URL": REDIS,
+            # Production refuses to start without a mail server and a sender; nothing
+            # here sends mail.
+            "EMAIL_HOST": "smtp.invalid",
+            "DJANGO_DEFAULT_FROM_EMAIL": "iccwatch <noreply@iccwatch.example.org>",
             # This machine, not a container: a free port, fewer processes, quick sweeps.
             "ICCWATCH_BIND": f"127.0.0.1:{port}",
             "WEB_CONCURRENCY": "2",

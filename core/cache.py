@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Sequence
 
+import redis.exceptions
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
@@ -24,8 +25,14 @@ _failures = {"warned_at": None, "since": 0}
 _failures_lock = threading.Lock()
 
 
-def _warn_of_failure(method_name: str, exc: Exception) -> None:
-    """Log that a cache operation failed, at most once per WARN_EVERY seconds per process."""
+# What makes the breaker leave a Redis alone: it did not answer (a connection refused or
+# lost, a timeout), as opposed to an answer or a value that could not be stored.
+_OUTAGES = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+
+
+def _warn_of_failure(method_name: str, exc: Exception | None) -> None:
+    """Log that a cache operation failed (`exc`), or was skipped while the breaker leaves
+    Redis alone (None), at most once per WARN_EVERY seconds per process."""
     now = time.monotonic()
     with _failures_lock:
         _failures["since"] += 1
@@ -34,27 +41,119 @@ def _warn_of_failure(method_name: str, exc: Exception) -> None:
             return
         failed, _failures["since"], _failures["warned_at"] = _failures["since"], 0, now
     logger.warning(
-        "cache %s failed, serving without cache: %s (%d cache operation(s) failed in this "
-        "process since the last such warning; the next comes in %d s at the earliest)",
+        "cache %s failed, serving without cache: %s (%d cache operation(s) failed or "
+        "skipped in this process since the last such warning; the next comes in %d s at the "
+        "earliest)",
         method_name,
-        exc,
+        exc if exc is not None else f"Redis failed less than {breaker.RETRY_AFTER:g} s ago",
         failed,
         WARN_EVERY,
     )
 
 
+class RedisBreaker:
+    """This process's memory of a Redis that failed: after a connection error or a timeout
+    of any cache operation, every cache operation on that Redis (the pages, the summaries,
+    the data version's reads and bumps: `core.pagecache`) is skipped, answered as a miss,
+    for `RETRY_AFTER` seconds, so that a hung Redis (one that accepts connections and never
+    answers) costs each process at most one timeout per `RETRY_AFTER` seconds instead of one
+    per operation (a page makes a dozen). The first operation after that tries Redis again.
+
+    `failures` counts the operations that failed or were skipped in this process (it only
+    grows): a caller compares it before and after an operation to learn whether Redis took
+    it (`core.pagecache.bump_data_version`). Callables given to `on_recovery` run, in the
+    thread of the operation, after the first operation that reaches Redis once it failed
+    (`core.pagecache` bumps a data version owed since then).
+    """
+
+    RETRY_AFTER = 5.0  # seconds
+
+    def __init__(self):
+        self._down_until: dict[str, float] = {}  # a Redis location -> when to try it again
+        self._lock = threading.Lock()
+        self._recovering = threading.local()
+        self.failures = 0
+        self.failed_since_success = False
+        self.recovery_hooks: list = []
+
+    def skips(self, location: str) -> bool:
+        """Whether operations on Redis at `location` are skipped now (counted as failed)."""
+        until = self._down_until.get(location)
+        if until is None or time.monotonic() >= until:
+            return False
+        with self._lock:
+            self.failures += 1
+        return True
+
+    def failed(self, location: str, exc: Exception) -> None:
+        """Record a failed operation; a connection error or a timeout (not, say, a value
+        that cannot be pickled) leaves that Redis alone for RETRY_AFTER seconds."""
+        with self._lock:
+            self.failures += 1
+            self.failed_since_success = True
+            if isinstance(exc, _OUTAGES):
+                self._down_until[location] = time.monotonic() + self.RETRY_AFTER
+
+    def succeeded(self, location: str) -> None:
+        """Record an operation Redis took: after a failure, run the recovery hooks once."""
+        if not self.failed_since_success or getattr(self._recovering, "active", False):
+            return
+        with self._lock:
+            if not self.failed_since_success:
+                return
+            self.failed_since_success = False
+            self._down_until.pop(location, None)
+        self._recovering.active = True
+        try:
+            for hook in list(self.recovery_hooks):
+                try:
+                    hook()
+                except Exception:  # noqa: BLE001 - a hook must not fail the operation
+                    logger.exception("cache: a hook run once Redis answered again failed")
+        finally:
+            self._recovering.active = False
+
+    def on_recovery(self, hook) -> None:
+        """Run `hook()` after the first operation that reaches Redis once one failed."""
+        if hook not in self.recovery_hooks:
+            self.recovery_hooks.append(hook)
+
+    def reset(self) -> None:
+        """Forget every failure (tests; a Redis known to be back)."""
+        with self._lock:
+            self._down_until.clear()
+            self.failed_since_success = False
+
+
+breaker = RedisBreaker()
+
+
+def redis_failures() -> int:
+    """How many cache operations failed or were skipped in this process so far (only grows)."""
+    return breaker.failures
+
+
 def _fail_open(method_name, fallback, passes=()):
-    """A cache method that answers `fallback` instead of raising when Redis fails; the
-    exceptions in `passes` are answers, not failures, and reach the caller."""
+    """A cache method that answers `fallback` instead of raising when Redis fails, or
+    without asking Redis while the breaker skips it (`RedisBreaker`); the exceptions in
+    `passes` are answers, not failures, and reach the caller."""
 
     def method(self, *args, **kwargs):
+        location = str(self._servers)
+        if breaker.skips(location):
+            _warn_of_failure(method_name, None)
+            return fallback(*args, **kwargs) if callable(fallback) else fallback
         try:
-            return getattr(super(FailOpenRedisCache, self), method_name)(*args, **kwargs)
+            answer = getattr(super(FailOpenRedisCache, self), method_name)(*args, **kwargs)
         except passes:
+            breaker.succeeded(location)
             raise
         except Exception as exc:  # noqa: BLE001 - any cache failure must not fail the page
+            breaker.failed(location, exc)
             _warn_of_failure(method_name, exc)
             return fallback(*args, **kwargs) if callable(fallback) else fallback
+        breaker.succeeded(location)
+        return answer
 
     method.__name__ = method_name
     return method

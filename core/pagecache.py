@@ -27,7 +27,12 @@ given the version's ETag, so it is not kept once the new count is in; nor is one
 says it may change without a write (`not_final`).
 
 The cache fails open (`core.cache.FailOpenRedisCache`): with Redis down the version
-reads as None and every request renders, as if there were no cache. Without Redis the
+reads as None and every request renders, as if there were no cache; after a connection
+error or a timeout the process leaves Redis alone for a few seconds
+(`core.cache.RedisBreaker`), so a hung Redis costs one timeout per process per interval.
+A bump that did not reach Redis is owed, and made at the process's first contact with
+Redis again (`repay_owed_bump`): the pages other processes cached before the write are
+not served on. Without Redis the
 page cache is off unless asked for (`ICCWATCH_PAGE_CACHE`): a cache in each process's
 memory would never hear of another process's write.
 
@@ -40,7 +45,7 @@ Two shortcuts save the busiest reads most of their cost:
   Celery worker, a shell) may serve the previous version's pages and ETags for at most
   that long after its write commits.
 - **A replayed page is answered before the middleware** (`EarlyPageCacheMiddleware`,
-  first in MIDDLEWARE but for the API's RateLimit headers): once the page cache has replayed a response, the whole answer
+  first in MIDDLEWARE but for the HEAD answers' bodies and the API's RateLimit headers): once the page cache has replayed a response, the whole answer
   as the middleware left it (status, every header, body) is kept under what the
   request carries that any middleware or the cache key reads, and the next such request
   gets those bytes without sessions, authentication, URL resolving or the view. Only
@@ -50,6 +55,7 @@ Two shortcuts save the busiest reads most of their cost:
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import contextvars
 import functools
@@ -115,6 +121,7 @@ _IGNORED_TABLES = frozenset(
         "visits_report",
         "visits_reportevent",
         "visits_evaluationrequest",
+        "visits_rangeevaluationrequest",
     }
 )
 _IGNORED_PREFIXES = ("axes_", "otp_")
@@ -168,6 +175,8 @@ def data_version() -> str | None:
     local = _local_version
     if keep > 0 and local is not None and time.monotonic() < local[1]:
         return local[0]
+    if _bump_owed:
+        repay_owed_bump()  # pages cached before a write that failed to bump are stale
     generation = _generation
     version = cache.get(VERSION_KEY)
     if version is None:
@@ -193,17 +202,86 @@ def forget_local_version() -> None:
         _local_version = None
 
 
+# A bump that did not reach Redis (down, hung, or left alone by the cache's breaker:
+# core.cache.RedisBreaker) is owed: the pages other processes cached before the write
+# would otherwise be served until some later write. This process bumps the version at its
+# first contact with Redis after the failure (the breaker's recovery hook), before it reads
+# the version again (`data_version`), and, failing both, as it exits.
+_bump_owed = False
+# "data version not bumped" is logged at most once per BUMP_WARN_EVERY seconds per process,
+# with how many bumps failed meanwhile (a verification makes ten writes).
+BUMP_WARN_EVERY = 60.0
+_bump_failures = {"warned_at": None, "since": 0}
+_bump_lock = threading.Lock()
+_exit_hook_registered = False
+
+
 def bump_data_version() -> None:
-    """Make every cached page and ETag stale (called after a write commits)."""
+    """Make every cached page and ETag stale (called after a write commits).
+
+    When Redis does not take the bump (down, hung, or skipped by the cache's breaker), the
+    bump is owed (`owes_bump`): logged at most once a minute per process, and made at
+    this process's first contact with Redis again (`repay_owed_bump`)."""
+    from core.cache import redis_failures
+
     forget_local_version()
+    failures = redis_failures()
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
         # No version yet (incr raises on a missing key): start one from the clock.
         cache.set(VERSION_KEY, time.time_ns(), timeout=None)
     forget_local_version()  # and whatever another thread read before the increment
-    if cache.get(VERSION_KEY) is None:
-        logger.warning("data version not bumped: the cache cannot be reached")
+    if redis_failures() != failures:
+        _owe_bump()
+
+
+def owes_bump() -> bool:
+    """Whether a bump of the data version failed in this process and is still owed."""
+    return _bump_owed
+
+
+def _owe_bump() -> None:
+    global _bump_owed, _exit_hook_registered
+    from core.cache import breaker
+
+    now = time.monotonic()
+    with _bump_lock:
+        _bump_owed = True
+        _bump_failures["since"] += 1
+        warned_at = _bump_failures["warned_at"]
+        if not _exit_hook_registered:
+            breaker.on_recovery(repay_owed_bump)
+            atexit.register(repay_owed_bump)
+            _exit_hook_registered = True
+        if warned_at is not None and now - warned_at < BUMP_WARN_EVERY:
+            return
+        failed, _bump_failures["since"], _bump_failures["warned_at"] = (
+            _bump_failures["since"],
+            0,
+            now,
+        )
+    logger.warning(
+        "data version not bumped: the cache cannot be reached; it is bumped at this "
+        "process's first contact with Redis again (%d bump(s) failed in this process since "
+        "the last such warning; the next comes in %d s at the earliest)",
+        failed,
+        BUMP_WARN_EVERY,
+    )
+
+
+def repay_owed_bump() -> None:
+    """Bump the data version if a bump failed in this process (`owes_bump`): called at the
+    first cache operation that reaches Redis after a failure, before the version is read,
+    and at exit. A bump that fails again stays owed."""
+    global _bump_owed
+    with _bump_lock:
+        if not _bump_owed:
+            return
+        _bump_owed = False
+    bump_data_version()
+    if not _bump_owed:
+        logger.info("data version bumped: Redis answers again after a bump failed")
 
 
 # A statement that changes data (group 1) and the table it writes to (group 2), when it

@@ -64,6 +64,8 @@ case "$command" in
         export ICCWATCH_BASE_URL="${ICCWATCH_BASE_URL:-https://build.invalid}"
         export DATABASE_URL="${DATABASE_URL:-postgres://build@localhost/build}"
         export CELERY_BROKER_URL="${CELERY_BROKER_URL:-redis://build.invalid:6379/0}"
+        export EMAIL_HOST="${EMAIL_HOST:-build.invalid}"
+        export DJANGO_DEFAULT_FROM_EMAIL="${DJANGO_DEFAULT_FROM_EMAIL:-noreply@build.invalid}"
         manage compilemessages --verbosity 1
         manage collectstatic --noinput --verbosity 1
         ;;
@@ -83,7 +85,8 @@ case "$command" in
         fi
         # The pages' summaries, counted in the background while gunicorn starts: with
         # an empty cache, the first reader of a page would otherwise wait for them. Only
-        # into Redis: without it each process has a cache of its own.
+        # into Redis: without it each process has a cache of its own. With Redis out of
+        # reach it counts nothing and says so (exit status 1): gunicorn starts all the same.
         if [ -n "${REDIS_URL:-}" ]; then
             manage warm_summaries &
         fi

@@ -7,8 +7,10 @@ settings), and without CELERY_BROKER_URL tasks run inline. With
 DJANGO_ENV=production the settings refuse to start on an unsafe configuration.
 """
 
+import collections
 import datetime
 import functools
+import math
 import urllib.parse
 from pathlib import Path
 
@@ -121,8 +123,12 @@ def _weak_secret(secret_key: str) -> str:
     names it ("" when it is fit): unset; written in iccwatch's code; holding a placeholder's
     or an example's word (`_PLACEHOLDER_MARKERS`, in any case, separators left out);
     shorter than 50 characters; one short block repeated (a period of at most half its
-    length: `secret` nine times, `1234567890` five); or fewer than
-    `_MIN_DISTINCT_SECRET_CHARACTERS` distinct characters. Never repeats the key."""
+    length: `secret` nine times, `1234567890` five); fewer than
+    `_MIN_DISTINCT_SECRET_CHARACTERS` distinct characters; a run of `_MAX_SECRET_RUN`
+    characters that follow each other in the alphabet, the digits or a keyboard's row
+    (`abcdefghij`, `qwertyuiop`, either way), or half of it in such runs of 3 or more; or
+    under `_MIN_SECRET_BITS_PER_CHARACTER` bits per character (a few characters over and
+    over). Never repeats the key."""
     if not secret_key:
         return "DJANGO_SECRET_KEY must be set in production (a random value of 50+ characters)."
     if secret_key in _KNOWN_PLACEHOLDER_SECRETS:
@@ -149,7 +155,83 @@ def _weak_secret(secret_key: str) -> str:
             f"DJANGO_SECRET_KEY uses {distinct} distinct characters: production needs at least "
             f"{_MIN_DISTINCT_SECRET_CHARACTERS} (a random value of 50 has some 30)."
         )
+    longest, in_runs = _sequential_runs(secret_key)
+    if longest >= _MAX_SECRET_RUN or in_runs * 2 >= len(secret_key):
+        return (
+            f"DJANGO_SECRET_KEY is no random value: {in_runs} of its {len(secret_key)} "
+            f"characters follow each other as in the alphabet, the digits or a keyboard's "
+            f"rows (abcd, 4321, qwerty), {longest} in a row."
+        )
+    bits = _bits_per_character(secret_key)
+    if bits < _MIN_SECRET_BITS_PER_CHARACTER:
+        return (
+            f"DJANGO_SECRET_KEY is no random value: some characters come back so often that "
+            f"it holds {bits:.2f} bits per character (a random value, about 5)."
+        )
     return ""
+
+
+# Sequences a key typed by hand follows (`abcdefgh...`, `0123...`, `qwertyuiop`), read in
+# lower case, in either direction: two characters follow each other when they are
+# neighbours in one of these (QWERTY's, AZERTY's and QWERTZ's letter rows), or in code
+# points (`ABC`, `789`). Measured on 100,000 keys of each of token_urlsafe(50),
+# token_urlsafe(48) and get_random_secret_key(): no run of one direction longer than 7
+# characters, and at most 16 characters of a key (a third) in runs of 3 or more; a key is
+# refused with a run of _MAX_SECRET_RUN, or half of it in runs.
+_KEY_SEQUENCES = (
+    "abcdefghijklmnopqrstuvwxyz",
+    "0123456789",
+    "1234567890",
+    "qwertyuiop",
+    "asdfghjkl",
+    "zxcvbnm",
+    "azertyuiop",
+    "qsdfghjklm",
+    "wxcvbn",
+    "qwertzuiop",
+    "yxcvbnm",
+)
+_MAX_SECRET_RUN = 10
+# The same keys' character distributions hold at least 4.2 bits per character (Shannon's
+# entropy of the key's own character frequencies); a key with a few characters over and
+# over, the rest distinct enough to pass the other checks, holds far fewer (one
+# character 25 times and 25 others once: 3.3).
+_MIN_SECRET_BITS_PER_CHARACTER = 3.5
+
+
+def _follows(first: str, second: str) -> int:
+    """1 when `second` comes right after `first` in one of `_KEY_SEQUENCES` or in code
+    points, -1 when right before, 0 otherwise."""
+    step = ord(second) - ord(first)
+    if step in (1, -1):
+        return step
+    first, second = first.lower(), second.lower()
+    for sequence in _KEY_SEQUENCES:
+        i, j = sequence.find(first), sequence.find(second)
+        if i >= 0 and j >= 0 and abs(i - j) == 1:
+            return j - i
+    return 0
+
+
+def _sequential_runs(text: str) -> tuple[int, int]:
+    """(the longest run of characters each following the last in one direction
+    (`_follows`), how many characters stand in such runs of 3 or more): `abcdef` (6, 6),
+    `qwe1x9` (3, 3), a random key about (2, 0)."""
+    longest, in_runs, length, direction = 1, set(), 1, 0
+    for i in range(1, len(text)):
+        step = _follows(text[i - 1], text[i])
+        length = length + 1 if step and step == direction else (2 if step else 1)
+        direction = step
+        longest = max(longest, length)
+        if length >= 3:
+            in_runs.update(range(i - length + 1, i + 1))
+    return (longest if text else 0), len(in_runs)
+
+
+def _bits_per_character(text: str) -> float:
+    """Shannon's entropy of `text`'s own character frequencies, in bits per character."""
+    counts = collections.Counter(text)
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
 
 
 def _placeholder_marker(secret_key: str) -> str:
@@ -395,6 +477,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A HEAD answer keeps the headers of the GET (Content-Length, ETag) and loses its body,
+    # which gunicorn would otherwise log as a warning (core/head.py): outermost, so that
+    # it sees every answer as the client gets it.
+    "core.head.HeadWithoutBodyMiddleware",
     # An API answer says where its client stands against the rate limits (api/access.py);
     # outside the page cache, which must not keep one client's count with a page.
     "api.access.RateLimitHeadersMiddleware",
@@ -594,6 +680,9 @@ CELERY_DB_REUSE_MAX = 100
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery's consumer, except that losing the broker while the worker holds a task waiting
+# for its time (a retry's countdown) no longer stops the worker (core/consumer.py).
+CELERY_WORKER_CONSUMER = "core.consumer:Consumer"
 CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", default=2, minimum=1)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A hung Redis must not block a web request for minutes.
@@ -828,19 +917,83 @@ LOGOUT_REDIRECT_URL = "newsroom:sign-in"
 
 # --- Mail (password reset links; alerts) ----------------------------------------
 # Development prints mail on the console (unless EMAIL_HOST is set); production sends
-# it through SMTP, configured from the environment.
-DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", default="iccwatch <noreply@localhost>")
+# it through SMTP, configured from the environment, and refuses to start without a mail
+# server, without a sender address or with one that is no address (mail from
+# noreply@localhost is refused or filed as spam), and with a password sent over a
+# connection neither STARTTLS (EMAIL_USE_TLS) nor TLS from the start (EMAIL_USE_SSL)
+# encrypts: `mail_configuration_problem`.
+DEFAULT_FROM_EMAIL = env_str(
+    "DJANGO_DEFAULT_FROM_EMAIL", default="" if PRODUCTION else "iccwatch <noreply@localhost>"
+).strip()
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-_email_host = env_str("EMAIL_HOST", default="localhost" if PRODUCTION else "")
+_email_host = env_str("EMAIL_HOST", default="").strip()
+_email_password = env_str("EMAIL_HOST_PASSWORD", default="")
+_email_use_tls = env_bool("EMAIL_USE_TLS", default=True)
+_email_use_ssl = env_bool("EMAIL_USE_SSL", default=False)
+
+
+def mail_configuration_problem(
+    host: str, from_email: str, password: str, use_tls: bool, use_ssl: bool
+) -> str:
+    """The one line that says why production cannot send mail with this configuration
+    ("" when it can): no EMAIL_HOST; no DJANGO_DEFAULT_FROM_EMAIL, or one that is no
+    address (`Name <user@domain>` or `user@domain`, the domain a name with a dot, so not
+    `localhost`); both EMAIL_USE_TLS and EMAIL_USE_SSL (Django refuses the pair); or an
+    EMAIL_HOST_PASSWORD with neither, which would cross the network in clear."""
+    from email.utils import parseaddr
+
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    if not host:
+        return (
+            "EMAIL_HOST must be set in production: the mail server that sends password links "
+            "and the newsroom's mails (e.g. smtp.example.org)."
+        )
+    if not from_email:
+        return (
+            "DJANGO_DEFAULT_FROM_EMAIL must be set in production: the sender of every mail "
+            "(e.g. iccwatch <noreply@iccwatch.example.org>)."
+        )
+    _, address = parseaddr(from_email)
+    try:
+        validate_email(address)
+    except ValidationError:
+        address = ""
+    if not address or "." not in address.rpartition("@")[2]:
+        return (
+            f"DJANGO_DEFAULT_FROM_EMAIL={from_email[:60]!r} is no address mail can come from: "
+            "give one as user@domain or Name <user@domain>, at the site's own domain."
+        )
+    if use_tls and use_ssl:
+        return (
+            "EMAIL_USE_TLS and EMAIL_USE_SSL must not both be on: STARTTLS (port 587) or TLS "
+            "from the start (port 465), not both."
+        )
+    if password and not (use_tls or use_ssl):
+        return (
+            "EMAIL_HOST_PASSWORD must not be sent without encryption: turn EMAIL_USE_TLS "
+            "(STARTTLS, port 587) or EMAIL_USE_SSL (port 465) on."
+        )
+    return ""
+
+
+if PRODUCTION:
+    _mail_problem = mail_configuration_problem(
+        _email_host, DEFAULT_FROM_EMAIL, _email_password, _email_use_tls, _email_use_ssl
+    )
+    if _mail_problem:
+        raise ImproperlyConfigured(_mail_problem)
 if PRODUCTION or _email_host:
     _MAILER = {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {
             "host": _email_host,
-            "port": env_int("EMAIL_PORT", default=587, minimum=1),
+            "port": env_int("EMAIL_PORT", default=465 if _email_use_ssl else 587, minimum=1),
             "username": env_str("EMAIL_HOST_USER", default=""),
-            "password": env_str("EMAIL_HOST_PASSWORD", default=""),
-            "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+            "password": _email_password,
+            "use_tls": _email_use_tls and not _email_use_ssl,
+            "use_ssl": _email_use_ssl,
             "timeout": _EMAIL_TIMEOUT,
         },
     }

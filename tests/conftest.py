@@ -403,9 +403,12 @@ def _default_language_between_tests():
 
 @pytest.fixture(autouse=True)
 def _fresh_data_version():
-    """Pages cached by an earlier test (whose writes were rolled back) are not served to this one."""
+    """Pages cached by an earlier test (whose writes were rolled back) are not served to this
+    one, and no Redis failure an earlier test caused leaves this one's cache alone."""
+    from core.cache import breaker
     from core.pagecache import bump_data_version
 
+    breaker.reset()
     bump_data_version()
 
 

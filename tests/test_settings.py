@@ -14,12 +14,14 @@ from tests.layout import PROJECT_PACKAGES
 ROOT = Path(__file__).resolve().parent.parent
 SAFE_PRODUCTION = {
     "DJANGO_ENV": "production",
-    "DJANGO_SECRET_KEY": "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz",
+    "DJANGO_SECRET_KEY": "mR4t_Qz8Lx2Wv7Np1Kc9Hj3Bf6Gd0Ys5Ua-Te8Xo2Zi4Vq7Sn1",
     "DJANGO_ALLOWED_HOSTS": "iccwatch.example.org",
     "ICCWATCH_BASE_URL": "https://iccwatch.example.org",
     # Never connected to: loading the settings opens no connection.
     "DATABASE_URL": "postgres://iccwatch:secret@db.invalid:5432/iccwatch",
     "CELERY_BROKER_URL": "redis://redis.invalid:6379/0",
+    "EMAIL_HOST": "smtp.invalid",
+    "DJANGO_DEFAULT_FROM_EMAIL": "iccwatch <noreply@iccwatch.example.org>",
 }
 
 
@@ -169,6 +171,13 @@ def refusal_of_key(key: str) -> str:
         ("test_" + "q8Zr2LwX9kTn4VbY7mHc3JpD6sFa1GeU5oRi0NtK-_QzWx", "it reads 'test'"),
         ("your_key_" + "q8Zr2LwX9kTn4VbY7mHc3JpD6sFa1GeU5oRi0NtK-_QzWx", "it reads 'yourkey'"),
         ("abcdefghijklmnopqrs" + "srqponmlkjihgfedcba" + "acegikmoqsbdfhjlnpr", "19 distinct"),
+        ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", "26 in a row"),
+        ("zyxwvutsrqponmlkjihgfedcba9876543210ZYXWVUTSRQPONML", "26 in a row"),
+        ("qwertyuiopasdfghjklzxcvbnm1234567890QWERTYUIOPASDFG", "in a row"),
+        ("azertyuiop" + "QSDFGHJKLM" + "wxcvbn" + "0123456789" + "AZERTYUIOP" + "qsdf", "in a row"),
+        ("abcX9mnoQ2defZ7pqrK4ghiW1stuJ8jklV5vwxH3" + "yzaP6bcdT0", "27 of its 50"),
+        ("k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz", "36 of its 56"),
+        ("a" * 25 + "bK7qW2zX9mP4vR6tY1uE8iO3nL5", "bits per character"),
     ],
     ids=[
         "secret-nine-times",
@@ -182,6 +191,13 @@ def refusal_of_key(key: str) -> str:
         "test",
         "your-key",
         "nineteen-distinct-characters",
+        "the-alphabet-in-both-cases",
+        "the-alphabet-and-digits-backwards",
+        "a-qwerty-keyboard-row-by-row",
+        "an-azerty-keyboard-row-by-row",
+        "short-runs-of-three-all-along",
+        "one-letter-then-the-alphabet",
+        "one-letter-over-and-over",
     ],
 )
 def test_production_refuses_a_weak_secret_key_and_says_why_and_how_to_make_one(key, why):
@@ -207,7 +223,7 @@ def test_production_refuses_a_weak_secret_key_and_says_why_and_how_to_make_one(k
     ids=["token_urlsafe-50", "token_urlsafe-48", "django-get_random_secret_key"],
 )
 def test_production_accepts_the_keys_it_says_to_generate(make):
-    for _ in range(200):
+    for _ in range(1000):
         key = make()
         assert refusal_of_key(key) == "", key
     assert refusal_of_key(SAFE_KEY) == ""
@@ -402,6 +418,28 @@ def test_production_cookies_are_secure_and_sign_in_is_guarded():
             {"DJANGO_CSRF_TRUSTED_ORIGINS": "https://iccwatch.example.org:https"},
             "DJANGO_CSRF_TRUSTED_ORIGINS must not contain 'https://iccwatch.example.org:https':",
         ),
+        ({"EMAIL_HOST": None}, "EMAIL_HOST must be set in production"),
+        ({"EMAIL_HOST": " "}, "EMAIL_HOST must be set in production"),
+        (
+            {"DJANGO_DEFAULT_FROM_EMAIL": None},
+            "DJANGO_DEFAULT_FROM_EMAIL must be set in production",
+        ),
+        (
+            {"DJANGO_DEFAULT_FROM_EMAIL": "not an address"},
+            "DJANGO_DEFAULT_FROM_EMAIL='not an address' is no address mail can come from",
+        ),
+        (
+            {"DJANGO_DEFAULT_FROM_EMAIL": "iccwatch <noreply@localhost>"},
+            "DJANGO_DEFAULT_FROM_EMAIL='iccwatch <noreply@localhost>' is no address",
+        ),
+        (
+            {"EMAIL_HOST_PASSWORD": "s3cret", "EMAIL_USE_TLS": "0"},
+            "EMAIL_HOST_PASSWORD must not be sent without encryption",
+        ),
+        (
+            {"EMAIL_USE_TLS": "1", "EMAIL_USE_SSL": "1"},
+            "EMAIL_USE_TLS and EMAIL_USE_SSL must not both be on",
+        ),
     ],
     ids=[
         "missing-secret",
@@ -455,6 +493,13 @@ def test_production_cookies_are_secure_and_sign_in_is_guarded():
         "trusted-origin-with-a-star-inside-a-label",
         "trusted-origin-with-a-user-name",
         "trusted-origin-with-an-unreadable-port",
+        "no-mail-server",
+        "blank-mail-server",
+        "no-sender",
+        "sender-no-address",
+        "sender-at-localhost",
+        "mail-password-in-clear",
+        "starttls-and-tls-at-once",
     ],
 )
 def test_production_refuses_an_unsafe_configuration(overrides, message):
@@ -676,6 +721,10 @@ DOCUMENTED_PRODUCTION = {
     "ICCWATCH_BASE_URL": "https://iccwatch.example.org",
     "DATABASE_URL": "postgres://iccwatch:secret@db.invalid:5432/iccwatch",
     "CELERY_BROKER_URL": "redis://redis.invalid:6379/0",
+    "EMAIL_HOST": "smtp.invalid",
+    "EMAIL_HOST_USER": "iccwatch",
+    "EMAIL_HOST_PASSWORD": "Zk2p9Rw4Lm7Tq1Vx",
+    "DJANGO_DEFAULT_FROM_EMAIL": "iccwatch <noreply@iccwatch.example.org>",
     "ICCWATCH_SKIP_BOOTSTRAP": "1",
 }
 
@@ -1034,3 +1083,22 @@ def test_a_newsroom_mails_lease_shorter_than_a_slow_smtp_conversation_is_refused
     assert "ICCWATCH_MAIL_LEASE_SECONDS (120) must be at least 15 times EMAIL_TIMEOUT" in (
         refused.stderr
     )
+
+
+def test_production_sends_mail_over_tls_from_the_start_when_asked():
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "o = settings.MAILERS['default']['OPTIONS']; "
+        "print(o['use_tls'], o['use_ssl'], o['port'], settings.DEFAULT_FROM_EMAIL)"
+    )
+    result = load_settings(
+        _code=code, EMAIL_HOST_PASSWORD="s3cret", EMAIL_USE_TLS="0", EMAIL_USE_SSL="1"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "False",
+        "True",
+        "465",
+        "iccwatch",
+        "<noreply@iccwatch.example.org>",
+    ]

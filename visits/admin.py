@@ -37,6 +37,7 @@ from visits.models import (
     EvaluationRequest,
     Finding,
     HostControl,
+    RangeEvaluationRequest,
     Report,
     ReviewState,
     Verdict,
@@ -479,6 +480,13 @@ class EvaluationRequestAdmin(ReadOnlyAdmin):
 
     list_display = ["visit", "requested_at", "reason"]
     list_select_related = ["visit"]
+
+
+@admin.register(RangeEvaluationRequest)
+class RangeEvaluationRequestAdmin(ReadOnlyAdmin):
+    """The shares of a queued full re-evaluation not done yet, to read (visits.outbox)."""
+
+    list_display = ["__str__", "force", "queue", "requested_at", "relayed_at"]
 
 
 @admin.register(Citation)

@@ -993,6 +993,39 @@ class EvaluationRequest(models.Model):
 CHANGES_A_VERDICT_SQL = "er.change_recorded_at IS NOT NULL"
 
 
+class RangeEvaluationRequest(models.Model):
+    """The outbox of a queued full re-evaluation (`manage.py evaluate_visits --queue`): one
+    share, the visits with `after` < id <= `upto`, committed before its task is enqueued.
+
+    Its `visits.reevaluate_range` task deletes it when the share is done; the periodic
+    sweeper enqueues again a share never relayed (the broker was down) or relayed
+    ICCWATCH_SWEEP_REDELIVER_SECONDS ago and not touched since (the task touches
+    `relayed_at` after each chunk it writes), so a Redis restarted with its queue emptied
+    delays the pass but loses none of it (visits.outbox.sweep_ranges).
+    """
+
+    after = models.BigIntegerField(help_text="The share's visits have an id above this.")
+    upto = models.BigIntegerField(help_text="... and at most this.")
+    force = models.BooleanField(
+        default=False, help_text="Run the rule on every visit, unchanged ones included."
+    )
+    queue = models.CharField(
+        max_length=200, blank=True, help_text="The Celery queue (empty: the default one)."
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    relayed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When its task was last enqueued, or last wrote a chunk (empty: never).",
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["requested_at"])]
+
+    def __str__(self):
+        return f"re-evaluate visits {self.after + 1}-{self.upto}"
+
+
 class _OutstandingRequest(models.Func):
     """Whether the visit whose id is the expression has an evaluation request that may change
     its verdict (EvaluationRequest.may_change_verdict): one look into the requests' primary

@@ -15,6 +15,7 @@ that lost its queue) and enqueued again.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import functools
 import logging
@@ -23,12 +24,13 @@ from collections.abc import Sequence
 
 from celery import signature
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, models, transaction
+from django.utils import timezone
 
 from compliance import RULE_VERSION
 from core import broker, causes, pagecache
 from visits.flagging import chunks, id_ranges
-from visits.models import EvaluationRequest
+from visits.models import EvaluationRequest, RangeEvaluationRequest
 
 logger = logging.getLogger(__name__)
 
@@ -217,24 +219,109 @@ def request_outdated_rule_version() -> None:
         )
 
 
+@dataclasses.dataclass(frozen=True)
+class QueuedPass:
+    """A full re-evaluation split into shares (`queue_full_reevaluation`): `ranges`, the
+    (after, upto] id ranges recorded in the outbox (RangeEvaluationRequest), of which the
+    broker took the first `enqueued`; `error`, why it took no more (None when it took all):
+    the sweeper enqueues the rest once it answers."""
+
+    ranges: list[tuple[int, int]]
+    enqueued: int
+    error: Exception | None = None
+
+
 def queue_full_reevaluation(
     *, visits_per_task: int = RANGE_TASK_VISITS, force: bool = False, queue: str | None = None
-) -> list[tuple[int, int]]:
-    """Split a full re-evaluation into `visits.reevaluate_range` tasks and enqueue them.
+) -> QueuedPass:
+    """Split a full re-evaluation into `visits.reevaluate_range` tasks, record each share in
+    the outbox (visits.RangeEvaluationRequest, committed first) and enqueue them.
 
     Every worker consuming the queue (on this machine or any other connected to the same
-    PostgreSQL and Redis) takes shares until none is left. Returns the (after, upto] id
-    ranges enqueued. Raises the broker's error if it cannot be reached (nothing is lost:
-    no request is consumed, and `manage.py evaluate_visits --all` does the same work).
-    """
+    PostgreSQL and Redis) takes shares until none is left; each task deletes its share when
+    done. A broker that fails part-way stops the enqueueing (`QueuedPass.error`): the shares
+    not enqueued stay in PostgreSQL, and the sweeper enqueues them, as it enqueues again a
+    share whose message was lost (a Redis restarted with an empty queue). Never raises for
+    the broker; inline (no broker) every share runs here before this returns."""
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM visits_visit")
         total = cur.fetchone()[0]
     ranges = id_ranges(max(1, -(-total // visits_per_task)))
+    with transaction.atomic():
+        shares = RangeEvaluationRequest.objects.bulk_create(
+            RangeEvaluationRequest(after=after, upto=upto, force=force, queue=queue or "")
+            for after, upto in ranges
+        )
+    enqueued, error = _relay_ranges(shares)
+    return QueuedPass(ranges, enqueued, error)
+
+
+def _relay_ranges(shares) -> tuple[int, Exception | None]:
+    """Enqueue a task per share, in order, marking each relayed: (how many the broker took,
+    the error that stopped it or None). Inline, each runs here and its errors propagate."""
     task = signature(REEVALUATE_RANGE_TASK)
-    for after, upto in ranges:
-        task.apply_async(args=[after, upto, force], queue=queue)
-    return ranges
+    for done, share in enumerate(shares):
+        try:
+            broker.send(
+                task,
+                args=[share.after, share.upto, share.force],
+                kwargs={"share": share.pk},
+                queue=share.queue or None,
+                retry=False,
+            )
+        except Exception as exc:  # noqa: BLE001 - the share stays in the outbox
+            if settings.CELERY_TASK_ALWAYS_EAGER:
+                raise
+            return done, exc
+        RangeEvaluationRequest.objects.filter(pk=share.pk).update(relayed_at=timezone.now())
+    return len(shares), None
+
+
+def touch_range(share: int | None) -> None:
+    """Record that the task of `share` is still at work (it is not lost: the sweeper leaves
+    it alone for ICCWATCH_SWEEP_REDELIVER_SECONDS more)."""
+    if share is not None:
+        RangeEvaluationRequest.objects.filter(pk=share).update(relayed_at=timezone.now())
+
+
+def range_done(share: int | None) -> None:
+    """The share's visits are re-evaluated: its outbox row goes."""
+    if share is not None:
+        RangeEvaluationRequest.objects.filter(pk=share).delete()
+
+
+def sweep_ranges(grace_seconds: int | None = None, redeliver_seconds: int | None = None) -> int:
+    """Enqueue again the shares of queued full re-evaluations that were never enqueued
+    (older than the grace period) or whose task has not been heard of for
+    `redeliver_seconds` (ICCWATCH_SWEEP_REDELIVER_SECONDS: its message must be lost);
+    returns how many were enqueued (none when the broker is down: they wait)."""
+    grace = settings.ICCWATCH_SWEEP_GRACE_SECONDS if grace_seconds is None else grace_seconds
+    redeliver = (
+        settings.ICCWATCH_SWEEP_REDELIVER_SECONDS
+        if redeliver_seconds is None
+        else redeliver_seconds
+    )
+    now = timezone.now()
+    shares = list(
+        RangeEvaluationRequest.objects.filter(
+            models.Q(
+                relayed_at__isnull=True, requested_at__lt=now - datetime.timedelta(seconds=grace)
+            )
+            | models.Q(relayed_at__lt=now - datetime.timedelta(seconds=redeliver))
+        ).order_by("after")[:1000]
+    )
+    if not shares:
+        return 0
+    enqueued, error = _relay_ranges(shares)
+    if error is not None and not isinstance(error, broker.BrokerUnavailable):
+        logger.warning(
+            "could not enqueue %d share(s) of a full re-evaluation (the sweeper tries again): %s",
+            len(shares) - enqueued,
+            error,
+        )
+    if enqueued:
+        logger.info("%d share(s) of a full re-evaluation enqueued again", enqueued)
+    return enqueued
 
 
 def undelivered_visit_ids(

@@ -6,7 +6,7 @@ page waited 1.19 s for its counts and the busiest country's 1.02 s)."""
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from core.pagecache import bump_data_version
 from front import charts, maps, summaries
@@ -182,3 +182,40 @@ def test_after_warming_no_request_reads_the_gazetteer(seeded, reader, monkeypatc
     places, aliases = search.place_list()
     assert places and any(alias == "Ulan Bator" for _, _, alias in aliases)
     assert "Ulaanbaatar" in reader.get("/search/", {"q": "Ulan Bator"}).content.decode()
+
+
+def test_warming_with_redis_out_of_reach_says_so_and_counts_nothing(
+    seeded, settings, dead_port, monkeypatch
+):
+    """It said "692 summaries current in 16.3 s" with REDIS_URL at a dead port."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache.FailOpenRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{dead_port}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    refuse_to_count(monkeypatch)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match=r"The cache \(REDIS_URL\) cannot be reached"):
+        call_command("warm_summaries", stdout=out)
+    assert "current" not in out.getvalue()
+
+
+def test_warming_says_when_redis_failed_part_way(seeded, settings, monkeypatch):
+    from core.cache import breaker
+
+    calls = []
+    original = summaries.state_counts
+
+    def state_counts_while_redis_fails(state):
+        if not calls:  # Redis fails once, during the first state's counts
+            breaker.failed("elsewhere", ConnectionError("lost"))
+        calls.append(state)
+        return original(state)
+
+    monkeypatch.setattr(summaries, "state_counts", state_counts_while_redis_fails)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match=r"failed meanwhile: some were not kept"):
+        call_command("warm_summaries", stdout=out)
+    assert "current" not in out.getvalue()

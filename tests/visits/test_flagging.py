@@ -11,7 +11,13 @@ from core import causes
 from states.models import State, TreatyEvent
 from tests.plans import plan_of
 from visits import flagging, outbox
-from visits.models import EvaluationRequest, Verdict, VerdictChange, Visit
+from visits.models import (
+    EvaluationRequest,
+    RangeEvaluationRequest,
+    Verdict,
+    VerdictChange,
+    Visit,
+)
 from warrants.models import Person, Warrant
 
 pytestmark = pytest.mark.django_db
@@ -171,8 +177,10 @@ def test_a_new_rule_version_recomputes_every_verdict(seeded, monkeypatch):
 
 def test_a_queued_full_reevaluation_covers_every_visit_once(seeded, settings):
     assert settings.CELERY_TASK_ALWAYS_EAGER  # the tasks run inline here
-    ranges = outbox.queue_full_reevaluation(visits_per_task=7, force=True)
-    assert len(ranges) > 1
+    queued = outbox.queue_full_reevaluation(visits_per_task=7, force=True)
+    ranges = queued.ranges
+    assert len(ranges) > 1 and queued.enqueued == len(ranges) and queued.error is None
+    assert not RangeEvaluationRequest.objects.exists()  # each share done, its row gone
     ids = sorted(Visit.objects.values_list("pk", flat=True))
     covered = [i for i in ids for lo, hi in ranges if lo < i <= hi]
     assert covered == ids  # contiguous, no gap, no overlap
@@ -203,10 +211,65 @@ def test_queue_without_a_broker_is_refused_and_names_what_does_the_same_here(
 
     # With a broker, the tasks go to the workers and the command says how many.
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    monkeypatch.setattr(outbox, "queue_full_reevaluation", lambda **kwargs: [(0, 10), (10, 20)])
+    monkeypatch.setattr(
+        outbox,
+        "queue_full_reevaluation",
+        lambda **kwargs: outbox.QueuedPass([(0, 10), (10, 20)], 2),
+    )
     out = io.StringIO()
     call_command("evaluate_visits", "--queue", stdout=out)
-    assert out.getvalue() == "Queued a full re-evaluation as 2 tasks (visits.reevaluate_range).\n"
+    assert out.getvalue() == (
+        "Queued a full re-evaluation as 2 tasks (visits.reevaluate_range), kept in "
+        "PostgreSQL until each is done.\n"
+    )
+
+
+def test_a_queued_pass_the_broker_did_not_take_is_kept_and_swept_later(seeded, dead_port):
+    """With the broker down `evaluate_visits --queue` showed a 43-frame kombu traceback; and
+    a pass it did enqueue was lost with a Redis restarted before a worker took it (the
+    tasks were in Redis alone). The shares are in PostgreSQL first; the sweeper enqueues
+    those never enqueued, or lost."""
+    from django.core.management import CommandError, call_command
+
+    from tests.pipeline import publishing_to
+
+    with publishing_to(f"redis://127.0.0.1:{dead_port}/0"):
+        with pytest.raises(CommandError) as refused:
+            call_command("evaluate_visits", "--queue", "--force", stdout=io.StringIO())
+        message = str(refused.value)
+        assert message.startswith("The broker could not be reached (")
+        assert "0 of the 1 tasks of the full re-evaluation were enqueued" in message
+        assert "The other 1 are kept in PostgreSQL" in message
+        assert "\n" not in message and "Traceback" not in message
+        share = RangeEvaluationRequest.objects.get()
+        assert (share.after, share.force, share.relayed_at) == (0, True, None)
+        # While the broker is down the sweeper leaves the share where it is.
+        assert outbox.sweep_ranges(grace_seconds=0) == 0
+        assert RangeEvaluationRequest.objects.count() == 1
+    # The broker answers (inline here): the sweeper enqueues the share, which runs.
+    flagging.evaluate_visits()
+    Verdict.objects.update(rule_version="1999.1")  # every verdict now needs the rule again
+    assert outbox.sweep_ranges(grace_seconds=0) == 1
+    assert not RangeEvaluationRequest.objects.exists()
+    assert set(Verdict.objects.values_list("rule_version", flat=True)) == {compliance.RULE_VERSION}
+
+
+def test_a_share_whose_message_was_lost_is_enqueued_again(seeded):
+    """A Redis restarted empty loses the tasks it held: a share relayed and not heard of
+    since ICCWATCH_SWEEP_REDELIVER_SECONDS is enqueued again; one still at work is not."""
+    from django.utils import timezone
+
+    flagging.evaluate_visits()
+    last = Visit.objects.order_by("-pk").values_list("pk", flat=True).first()
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    lost = RangeEvaluationRequest.objects.create(after=0, upto=last, force=True)
+    RangeEvaluationRequest.objects.filter(pk=lost.pk).update(relayed_at=long_ago)
+    working = RangeEvaluationRequest.objects.create(after=last, upto=last + 10)
+    outbox.touch_range(working.pk)
+    Verdict.objects.update(rule_version="1999.1")
+    assert outbox.sweep_ranges(grace_seconds=0, redeliver_seconds=600) == 1
+    assert list(RangeEvaluationRequest.objects.values_list("pk", flat=True)) == [working.pk]
+    assert set(Verdict.objects.values_list("rule_version", flat=True)) == {compliance.RULE_VERSION}
 
 
 def test_a_share_of_a_pass_scans_in_one_postgresql_process(seeded):

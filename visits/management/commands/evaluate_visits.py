@@ -10,8 +10,11 @@ current rule version.
 A full re-evaluation skips the visits whose inputs did not change since their verdict
 (its stored fingerprint); `--force` runs the rule on every visit all the same.
 `--queue` splits the full re-evaluation into Celery tasks (visits.reevaluate_range)
-for the workers instead, on however many machines they run; without CELERY_BROKER_URL
-(no worker can take them) it is refused, naming `--all`.
+for the workers instead, on however many machines they run, each share recorded in the
+outbox (visits.RangeEvaluationRequest) until done, so that a broker that is down or loses
+its queue delays the pass but loses none of it (the sweeper enqueues the shares again);
+a broker that cannot be reached is a CommandError saying how many were enqueued. Without
+CELERY_BROKER_URL (no worker can take them) it is refused, naming `--all`.
 """
 
 import time
@@ -84,10 +87,21 @@ class Command(BaseCommand):
                     "re-evaluate here with `python3 manage.py evaluate_visits --all"
                     f"{' --force' if force else ''}`."
                 )
-            ranges = outbox.queue_full_reevaluation(force=force)
+            queued = outbox.queue_full_reevaluation(force=force)
+            shares = len(queued.ranges)
+            if queued.error is not None:
+                cause = queued.error.__cause__ or queued.error
+                reason = " ".join(str(cause).split())[:200] or type(cause).__name__
+                raise CommandError(
+                    f"The broker could not be reached ({reason}): {queued.enqueued} of the "
+                    f"{shares} tasks of the full re-evaluation were enqueued. The other "
+                    f"{shares - queued.enqueued} are kept in PostgreSQL, and the sweeper (Celery "
+                    "beat) enqueues them once the broker answers; nothing needs to be run again."
+                )
             self.stdout.write(
-                f"Queued a full re-evaluation as {len(ranges)} "
-                f"{'task' if len(ranges) == 1 else 'tasks'} (visits.reevaluate_range)."
+                f"Queued a full re-evaluation as {shares} "
+                f"{'task' if shares == 1 else 'tasks'} (visits.reevaluate_range), kept in "
+                "PostgreSQL until each is done."
             )
             return
         started = time.monotonic()
