@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("visits", "0046_report_restoration"),
+        ("visits", "0050_change_scope_indexes"),
     ]
 
     operations = [
