@@ -484,14 +484,21 @@ class PublicReadMixin(EnglishRefusalsMixin):
                 self.finalize_response(request, response)
             return response
 
-        # A CSV (one visit's row) is the same bytes whether `?format=csv` or an Accept
-        # header (`text/csv`, `text/*`, ...) chose it: one key, so one ETag, as a streamed
-        # list's (csv_etag). JSON keeps both: its page links repeat `?format=json`, and
-        # `Accept: application/json; indent=4` indents it.
-        if getattr(request.accepted_renderer, "format", None) == CSVRenderer.format:
-            media_type, leave_out = CSVRenderer.media_type, (api_settings.URL_FORMAT_OVERRIDE,)
+        # One representation, one key, so one ETag (an If-Match or If-None-Match naming
+        # it matches however the request was phrased). `lang` is left to the language the
+        # key holds (get_language(): `?lang=fr` and `Accept-Language: fr` alike), and
+        # `format` to the negotiated media type, wherever the bytes do not repeat them: a
+        # CSV never writes the query string (it is the same bytes whether `?format=csv` or
+        # an Accept header chose it, as a streamed list's, csv_etag), nor does one JSON
+        # record (`/states/MNG/`, `?lang=en` and `?format=json` are the same bytes). A JSON
+        # list keeps both: its page links repeat the query as it came (`?format=json`).
+        # `Accept: application/json; indent=4` indents it: another media type, another key.
+        csv = getattr(request.accepted_renderer, "format", None) == CSVRenderer.format
+        if csv or self.action == "retrieve":
+            leave_out = (api_settings.URL_FORMAT_OVERRIDE, LANG)
         else:
-            media_type, leave_out = request.accepted_media_type or "", ()
+            leave_out = ()
+        media_type = CSVRenderer.media_type if csv else request.accepted_media_type or ""
         key = pagecache.request_key(
             request, media_type, anyone=True, any_order=True, leave_out=leave_out
         )
@@ -500,7 +507,14 @@ class PublicReadMixin(EnglishRefusalsMixin):
         request._request.pagecache_throttles = tuple(
             f"{throttle.__module__}.{throttle.__qualname__}" for throttle in self.throttle_classes
         )
-        return pagecache.cached_response(request, key, rendered)
+        # A revalidated read for what changed repeats the `Changed-Until` of the answer it
+        # revalidates (the moment to ask from next: read before that answer's rows).
+        repeated = (
+            (CHANGED_UNTIL,)
+            if self.action == "list" and self.tells_changes and self.reads_changes(request)
+            else ()
+        )
+        return pagecache.cached_response(request, key, rendered, repeated_on_304=repeated)
 
     def get_lookup_value(self) -> str:
         return self.kwargs[self.lookup_url_kwarg or self.lookup_field]
@@ -1775,6 +1789,19 @@ from the version alone whether the contract moved since it was written):
   its status's (a `403` `permission_denied`, where it could say `error`). A page beyond
   the last (`?page=99`) names `page` in `fields`, with its message, as a parameter's
   400 does; its `fields` was `{}`.
+- 6 December 2026, keeping a copy in step: a person's, a warrant's and a visit's
+  `updated_at` moves when one of its own fields is changed by a bulk write or directly
+  in the database, as when it is saved (it did not: `?changed_since=` missed such a
+  visit, and `?ordering=-updated` such a person or warrant); a write that changes
+  nothing a record shows does not move it. A `304` to a read for what changed (`GET
+  /visits/?changed_since=` or `?cursor=`, revalidated with `If-None-Match`) carries the
+  `Changed-Until` of the answer it revalidates, which the schema declares; it carried
+  none. One record (`GET /states/MNG/`, a person, a warrant, a visit) has one `ETag`
+  however it was asked for: with or without `?format=json` or `?lang=` naming the
+  language it answers in anyway (`?lang=en`, or `?lang=fr` and `Accept-Language: fr`);
+  each had its own, so an `If-Match` with one was a `412` on another and an
+  `If-None-Match` a `200`, not a `304`. A list page keeps one per query, its links
+  repeating `format` and `lang` as asked. The bodies do not change.
 """
 
 

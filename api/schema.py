@@ -382,6 +382,10 @@ def _describe_revalidation(result) -> None:
                 ok.setdefault("headers", {})["ETag"] = dict(ETAG)
             responses["304"] = copy.deepcopy(NOT_MODIFIED)
             responses["304"]["headers"].update(RATE_LIMIT_HEADERS)
+            # A list read for what changed: its 304 repeats the 200's `Changed-Until`.
+            changed_until = (ok or {}).get("headers", {}).get("Changed-Until")
+            if changed_until is not None:
+                responses["304"]["headers"]["Changed-Until"] = copy.deepcopy(changed_until)
         # If-Match is not a parameter: most values a client could send are refused (412),
         # which no parameter's schema can say; the 412 says what it is for. It keeps the
         # current answer's ETag (core.conditional.precondition_failed), where there is one.

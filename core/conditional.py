@@ -51,7 +51,9 @@ from core.tabular import error_body
 
 API_PREFIX = "/api/"
 PRECONDITION_FAILED = "precondition_failed"
-# The headers a 304 keeps from the answer it replaces (RFC 9110, 15.4.5), as Django's.
+# The headers a 304 keeps from the answer it replaces (RFC 9110, 15.4.5), as Django's,
+# and the API's `Changed-Until` (a list read for what changed: the moment to ask from
+# next, read before the rows the 304 says are unchanged; api.base.changes_horizon).
 _NOT_MODIFIED_HEADERS = (
     "Cache-Control",
     "Content-Location",
@@ -60,6 +62,7 @@ _NOT_MODIFIED_HEADERS = (
     "Expires",
     "Last-Modified",
     "Vary",
+    "Changed-Until",
 )
 
 

@@ -632,27 +632,37 @@ def validated_etag(request, etag: str, *, star: str | None = None) -> str | None
     return next((tag for tag in compression.current_etags(etag) if tag in named), None)
 
 
-def _not_modified_replay(etag: str, version: str) -> HttpResponseNotModified:
-    """A 304 for a revalidation the cache answers (the early middleware may keep it)."""
+def _not_modified_replay(etag: str, version: str, headers=()) -> HttpResponseNotModified:
+    """A 304 for a revalidation the cache answers (the early middleware may keep it), with
+    `headers` ((name, value) pairs) of the answer it revalidates."""
     response = HttpResponseNotModified()
+    for name, value in headers:
+        response[name] = value
     response["ETag"] = etag
     response.pagecache_replayed = version
     return response
 
 
-def cached_response(request, key: str | None, produce):
+def cached_response(request, key: str | None, produce, *, repeated_on_304: tuple[str, ...] = ()):
     """Answer a read from the cache, or with `produce()` (stored when it is a plain 200).
 
     A matching If-None-Match is a 304 before `produce` runs. Without a key (staff, a
     write, an unreachable cache) `produce()` answers as if there were no cache.
+
+    `repeated_on_304` names headers of the stored answer that a 304 must repeat (a list
+    read for what changed: its `Changed-Until`, api.base.PublicReadMixin.cached). Such a
+    304 is answered from the stored answer, never before reading it: when none is stored
+    (evicted, or never kept), `produce()` answers with a 200 and fresh headers, rather
+    than a 304 with none or with values read now for rows the reader read earlier.
     """
     version = data_version() if key and settings.ICCWATCH_PAGE_CACHE else None
     if version is None:
         return produce()
     etag = etag_for(key, version)
-    validated = validated_etag(request, etag)
-    if validated:
-        return _not_modified_replay(validated, version)
+    if not repeated_on_304:
+        validated = validated_etag(request, etag)
+        if validated:
+            return _not_modified_replay(validated, version)
     store_key = f"iccwatch:page:{key}:{version}"
     stored = cache.get(store_key)
     if stored is not None:
@@ -665,7 +675,8 @@ def cached_response(request, key: str | None, produce):
         star = compression.representation_etag(request, response, etag)
         validated = validated_etag(request, etag, star=star)
         if validated:
-            return _not_modified_replay(validated, version)
+            repeated = [(name, value) for name, value in headers if name in repeated_on_304]
+            return _not_modified_replay(validated, version, repeated)
         # What the early middleware may keep whole: a replay, the same for every request
         # with this key (a fresh rendering may carry headers a replay does not).
         response.pagecache_replayed = version

@@ -238,7 +238,8 @@ class Visit(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Also moved by the database when what the visit's record shows of other rows changes
     # (its person, host, findings, citations), however written, while it is published:
-    # migration 0045.
+    # migration 0045; and when a field of its own it shows is written by a bulk update or
+    # in SQL (but on a visit that left the record): migration 0047.
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

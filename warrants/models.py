@@ -85,7 +85,8 @@ class Person(models.Model):
     notes = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="persons")
     # Also moved by the database when its nationality's or situation's name, its warrants
-    # or its sources change, however written: visits migration 0045.
+    # or its sources change, however written: visits migration 0045; and when a field of
+    # its own it shows is written by a bulk update or in SQL: visits migration 0047.
     updated_at = models.DateTimeField(auto_now=True)
     # Filled by PostgreSQL on every write (warrants migration 0005), whatever is written
     # here; an instance just saved still holds its old value (only search reads it).
@@ -152,7 +153,8 @@ class Warrant(models.Model):
     notes = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="warrants")
     # Also moved by the database when its person's name, their situation, its case or its
-    # sources change, however written: visits migration 0045.
+    # sources change, however written: visits migration 0045; and when a field of its own
+    # it shows is written by a bulk update or in SQL: visits migration 0047.
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = WarrantQuerySet.as_manager()

@@ -495,3 +495,39 @@ def test_the_incidents_feed_read_for_what_changed_gives_no_changed_until(people)
         .get("/api/v1/visits/", {"changed_since": "2000-01-01T00:00:00Z"})
         .has_header("Changed-Until")
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page_cache", [True, False], ids=["page-cache", "no-page-cache"])
+def test_a_304_to_a_read_for_what_changed_says_changed_until(
+    seeded, api_client, settings, page_cache
+):
+    """A revalidation of `?changed_since=` answered `304` without `Changed-Until`: a client
+    keeping a copy in step had no moment to ask from next. From the page cache it repeats
+    the one of the answer it revalidates (read before that answer's rows, and nothing
+    written since); without it, the one of the answer the 304 replaces."""
+    settings.ICCWATCH_PAGE_CACHE = page_cache
+    client = api_client
+    query = {"changed_since": "2000-01-01T00:00:00Z"}
+    first = client.get("/api/v1/visits/", query)
+    assert first.status_code == 200 and first.has_header("Changed-Until")
+    again = client.get("/api/v1/visits/", query, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    if page_cache:
+        assert again["Changed-Until"] == first["Changed-Until"]
+    else:
+        assert again["Changed-Until"] >= first["Changed-Until"]
+    # A read of the list that is not for what changed has none, 304 or not.
+    plain = client.get("/api/v1/visits/")
+    revalidated = client.get("/api/v1/visits/", HTTP_IF_NONE_MATCH=plain["ETag"])
+    assert revalidated.status_code == 304 and not revalidated.has_header("Changed-Until")
+
+
+@pytest.mark.django_db
+def test_the_schema_declares_changed_until_on_the_304_of_a_list_read_for_changes():
+    schema = APIClient().get("/api/v1/schema/", {"format": "json"}).json()
+    visits = schema["paths"]["/api/v1/visits/"]["get"]["responses"]
+    assert "Changed-Until" in visits["200"]["headers"]
+    assert "Changed-Until" in visits["304"]["headers"]
+    states = schema["paths"]["/api/v1/states/"]["get"]["responses"]
+    assert "Changed-Until" not in states["304"]["headers"]

@@ -119,11 +119,25 @@ def test_both_stored_forms_of_a_one_day_visit_give_the_same_output_everywhere(
     stored = Visit.objects.filter(slug=slug)
     first = outputs(api_client, slug)
     assert set(ends(first).values()) == {(None, None)}, ends(first)
-    # The other stored form, as an import keeps it (a plain update: its history and
-    # `updated_at` are not the point here).
+    # The other stored form, as an import keeps it (a plain update: its history is not
+    # the point here). Its `updated_at` moves: the database compares the stored columns
+    # (visits migration 0047), and a client reading the record again finds it the same.
     stored.update(**other_form)
     second = outputs(api_client, slug)
-    assert second == first
+    assert unstamped(second) == unstamped(first)
+
+
+def unstamped(found: dict) -> dict:
+    """`found` (outputs) without the visit's change marker, `updated_at`."""
+
+    def drop(row):
+        if isinstance(row, list):
+            return [drop(item) for item in row]
+        if isinstance(row, dict):
+            return {key: value for key, value in row.items() if key != "updated_at"}
+        return row
+
+    return {name: drop(row) for name, row in found.items()}
 
 
 def test_a_visit_that_ends_after_its_start_keeps_its_end(seeded, api_client, settings):

@@ -208,3 +208,45 @@ def test_the_etag_of_a_gzip_answer_passes_its_preconditions(
         assert etag in json.loads(gzip.decompress(stale.content))["error"]["message"]
         plain = client.get(path, headers={"If-Match": '"stale"'})
         assert plain["ETag"] == identity
+
+
+@pytest.mark.parametrize(
+    ("variants", "headers"),
+    [
+        (["", "?lang=en", "?format=json", "?format=json&lang=en", "?lang=en&format=json"], {}),
+        (["?lang=fr", "", "?format=json&lang=fr"], {"HTTP_ACCEPT_LANGUAGE": "fr"}),
+    ],
+    ids=["english", "french"],
+)
+def test_one_representation_has_one_etag_however_it_was_asked_for(
+    seeded, client, variants, headers
+):
+    """`/api/v1/states/MNG/`, `?lang=en` and `?format=json` are the same bytes; so are
+    `?lang=fr` and `Accept-Language: fr`. They had three (two) strong ETags, so an If-Match
+    with one was a 412 on another, and an If-None-Match a 200, not a 304."""
+    path = "/api/v1/states/MNG/"
+    first = client.get(path + variants[0])
+    assert first.status_code == 200
+    for variant in variants[1:]:
+        # The French variants without `?lang=` ask for it by Accept-Language.
+        extra = {} if "lang=" in variant else headers
+        answer = client.get(path + variant, **extra)
+        assert answer.content == first.content, variant
+        assert answer["ETag"] == first["ETag"], variant
+        again = client.get(path + variant, HTTP_IF_NONE_MATCH=first["ETag"], **extra)
+        assert again.status_code == 304, variant
+        matched = client.get(path + variant, HTTP_IF_MATCH=first["ETag"], **extra)
+        assert matched.status_code == 200, variant
+    english = client.get(path)
+    if headers:
+        assert english.content != first.content and english["ETag"] != first["ETag"]
+    assert "Accept-Language" in english["Vary"] and "Accept" in english["Vary"]
+
+
+def test_a_list_whose_links_repeat_the_query_keeps_an_etag_per_query(seeded, client):
+    """A list's `next` link repeats `format` and `lang` as asked: different bytes, so
+    different ETags."""
+    plain = client.get("/api/v1/states/", {"page_size": 2})
+    asked = client.get("/api/v1/states/", {"page_size": 2, "format": "json"})
+    assert plain.content != asked.content
+    assert plain["ETag"] != asked["ETag"]

@@ -11,6 +11,7 @@ import datetime
 import shutil
 
 import pytest
+from django.db import models
 
 from core.models import Source
 from states.models import (
@@ -389,3 +390,78 @@ def test_a_withdrawn_visit_keeps_the_day_it_left_the_record(seeded):
     finding.referred_to_unsc = not finding.referred_to_unsc
     finding.save()
     assert moved(before, Visit) == set()
+
+
+# --- Through a bulk update or plain SQL -----------------------------------------------
+# `auto_now` sees only a model's save: a bulk `update()` (a script's, the admin's
+# actions') and an edit in psql write the row without it. The database stamps a record
+# whose own shown columns change, however written.
+
+
+def test_a_visit_edited_by_a_bulk_update_moves_its_updated_at(seeded, api_client):
+    visit = Visit.objects.get(slug=MONGOLIA_VISIT)
+    before = stamps(Visit, slug__in=[MONGOLIA_VISIT, "omar-al-bashir-zaf-2015-06-14"])
+    since = visit.updated_at.isoformat().replace("+00:00", "Z")
+    Visit.objects.filter(slug=MONGOLIA_VISIT).update(place="Ulaanbaatar (corrected)")
+    assert moved(before, Visit) == {visit.pk}
+    changed = api_client.get("/api/v1/visits/", {"changed_since": since, "page_size": 500})
+    assert MONGOLIA_VISIT in {v["id"] for v in changed.json()["results"]}
+
+
+def test_a_visit_edited_in_sql_moves_its_updated_at(seeded):
+    from django.db import connection
+
+    visit = Visit.objects.get(slug=MONGOLIA_VISIT)
+    before = stamps(Visit, pk=visit.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE visits_visit SET occasion = occasion || ' (corrected)' WHERE slug = %s",
+            [MONGOLIA_VISIT],
+        )
+    assert moved(before, Visit) == {visit.pk}
+
+
+def test_a_warrant_and_a_person_edited_by_a_bulk_update_move_their_updated_at(seeded, api_client):
+    putin = Person.objects.get(slug="vladimir-putin")
+    warrant = Warrant.objects.filter(person=putin).first()
+    warrants, persons = (
+        stamps(Warrant, person=putin),
+        stamps(Person, slug__in=["vladimir-putin", "omar-al-bashir"]),
+    )
+    Warrant.objects.filter(pk=warrant.pk).update(notes="Corrected.")
+    assert moved(warrants, Warrant) == {warrant.pk}
+    # The notes of a warrant are not among what its person shows of it.
+    assert moved(persons, Person) == set()
+
+    persons = stamps(Person, slug__in=["vladimir-putin", "omar-al-bashir"])
+    Person.objects.filter(pk=putin.pk).update(name="Vladimir V. Putin")
+    assert moved(persons, Person) == {putin.pk}
+    newest = api_client.get("/api/v1/persons/?ordering=-updated").json()["results"][0]
+    assert newest["slug"] == "vladimir-putin"
+
+
+def test_a_write_that_changes_nothing_shown_leaves_updated_at(seeded):
+    """The same value written again, or a column the record does not show (a visit's
+    researchers' notes and the dataset version that last listed it), moves nothing."""
+    putin = Person.objects.get(slug="vladimir-putin")
+    visits = stamps(Visit, person=putin)
+    persons, warrants = stamps(Person, pk=putin.pk), stamps(Warrant, person=putin)
+    Visit.objects.filter(person=putin).update(notes="Researcher's note.", dataset_version="x")
+    Visit.objects.filter(slug=MONGOLIA_VISIT).update(
+        place=Visit.objects.get(slug=MONGOLIA_VISIT).place
+    )
+    Person.objects.filter(pk=putin.pk).update(name=putin.name)
+    Warrant.objects.filter(person=putin).update(charges=models.F("charges"))
+    assert (moved(visits, Visit), moved(persons, Person), moved(warrants, Warrant)) == (
+        set(),
+        set(),
+        set(),
+    )
+
+
+def test_a_withdrawn_visit_edited_in_bulk_keeps_the_day_it_left_the_record(seeded):
+    visit = Visit.objects.get(slug=MONGOLIA_VISIT)
+    Visit.objects.filter(pk=visit.pk).update(review_state="withdrawn")
+    left = Visit.objects.get(pk=visit.pk).updated_at
+    Visit.objects.filter(pk=visit.pk).update(review_state="withdrawn", place="Elsewhere")
+    assert Visit.objects.get(pk=visit.pk).updated_at == left
