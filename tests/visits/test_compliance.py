@@ -1733,6 +1733,8 @@ def test_jordan_2017_shows_the_finding():
         "reference": "ICC-02/05-01/09-309",
         "referred_to_asp": True,
         "referred_to_unsc": True,
+        "informed_asp": False,
+        "informed_unsc": False,
     } in verdict.reasons
     assert (
         "ICC Pre-Trial Chamber II found non-compliance on 11 December 2017 (Art. 87(7)) and "
