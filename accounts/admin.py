@@ -21,7 +21,8 @@ Groups are Django's own admin (GroupAdmin), but for the role groups (core.roles:
 reporters, reviewers, admins), which the project finds by their names: their names are
 read-only and they cannot be deleted (RoleGroupAdmin), as renaming or deleting one would
 take the role from every member at once, unrecorded (and the admins' group, every admin
-but the superusers out of the admin).
+but the superusers out of the admin). Outside the admin, the model-level guard of
+core.roles refuses the same (RoleGroupProtected).
 
 Read-only: the newsroom records the language each time the account loads a page in
 another (accounts.middleware.NewsroomLanguageMiddleware), so a language typed here

@@ -54,7 +54,7 @@ from celery import signature
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.mail import EmailMessage, mailers, send_mail
+from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -476,6 +476,41 @@ def mail_confirmation(mail: NewsroomMail, progress=None) -> int:
     return send_each(
         [(owner, message)], f"confirmation of subscription {subscription.pk}", progress
     )
+
+
+# --- Unsubscribing from an alert mail ------------------------------------------------
+
+# Every alert mail carries a link that removes its subscription (alerts.subscriptions.
+# read_unsubscribe, alerts.views.unsubscribe), for the person the address belongs to, who
+# may have no account (a colleague's address confirmed by its owner), and RFC 8058's
+# one-click headers, so that a mail client's "Unsubscribe" button removes it too.
+UNSUBSCRIBE_SALT = "alerts.unsubscribe"
+
+
+def unsubscribe_token(subscription: Subscription) -> str:
+    """The token of the link removing `subscription`: its id and its address, signed with
+    the site's secret (django.core.signing, salted UNSUBSCRIBE_SALT, so that no
+    confirmation token serves), so that it removes that subscription only while its
+    address is that one. It never expires: an alert mailed long ago must still stop the
+    next ones (RFC 8058, section 3.1)."""
+    return signing.dumps(
+        {"subscription": subscription.pk, "email": subscription.email}, salt=UNSUBSCRIBE_SALT
+    )
+
+
+def unsubscribe_url(subscription: Subscription) -> str:
+    """The full address of the page removing `subscription`, in the active language, its
+    token in the query string (`token`: written as [redacted] in the access log,
+    core.accesslog); the address of the mail's List-Unsubscribe header as well."""
+    query = urlencode({"token": unsubscribe_token(subscription)})
+    return f"{newsroom_url(reverse('alerts:unsubscribe'))}?{query}"
+
+
+def unsubscribe_headers(url: str) -> dict[str, str]:
+    """The headers of an alert mail whose link `url` removes its subscription: RFC 2369's
+    List-Unsubscribe and RFC 8058's List-Unsubscribe-Post (one click: the mail client
+    POSTs "List-Unsubscribe=One-Click" to `url`)."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 # --- The newsroom mails' outbox -------------------------------------------------------
@@ -958,9 +993,17 @@ def _send_email(delivery: Delivery) -> tuple[int | None, str]:
         }
         if kind == "follow_up":
             context.update(_follow_up_words(alert))
+        # Every alert mail can stop the next ones (UNSUBSCRIBE_SALT), whoever receives it.
+        context["unsubscribe_url"] = unsubscribe_url(subscription)
         subject = render_to_string(f"alerts/mail/{kind}_subject.txt", context).strip()
         body = render_to_string(f"alerts/mail/{kind}_body.txt", context)
-    send_mail(subject, body, None, [subscription.email])
+    message = EmailMessage(
+        subject,
+        body,
+        to=[subscription.email],
+        headers=unsubscribe_headers(context["unsubscribe_url"]),
+    )
+    message.send()
     return None, ""
 
 

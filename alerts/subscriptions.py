@@ -199,3 +199,30 @@ def confirm(subscription: Subscription) -> None:
     if subscription.awaiting_confirmation:
         subscription.confirmed_email = subscription.email
         subscription.save(update_fields=["confirmed_email"])
+
+
+def read_unsubscribe(token: str) -> Subscription:
+    """The subscription an alert mail's unsubscribe link's `token` (alerts.services.
+    unsubscribe_token) names, its address still the one the mail went to; raises
+    LinkRefused otherwise: "invalid" (altered, cut, signed with another secret or salt),
+    "gone" (the subscription removed, or its address changed since). The link never
+    expires (RFC 8058)."""
+    try:
+        signed = signing.loads(token, salt=services.UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        raise LinkRefused("invalid") from None
+    if not isinstance(signed, dict):
+        raise LinkRefused("invalid")
+    subscription = (
+        Subscription.objects.select_related("owner").filter(pk=signed.get("subscription")).first()
+    )
+    if subscription is None or subscription.email != signed.get("email"):
+        raise LinkRefused("gone")
+    return subscription
+
+
+def unsubscribe(subscription: Subscription) -> None:
+    """Remove `subscription` at the request of the person its address belongs to (the link
+    of an alert mail, RFC 8058's one click included): no alert goes to it, nor to its
+    webhook, from then on, as when its owner removes it (alerts.views.delete)."""
+    subscription.delete()

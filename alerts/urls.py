@@ -1,4 +1,5 @@
-"""/newsroom/alerts/: subscriptions, the confirmation of their addresses, and the delivery log."""
+"""/newsroom/alerts/: subscriptions, the confirmation of their addresses, the link of an alert
+mail that removes its subscription, and the delivery log."""
 
 from django.urls import path
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("", views.subscriptions, name="subscriptions"),
     path("log/", views.deliveries, name="deliveries"),
     path("confirm/", views.confirm, name="confirm"),
+    path("unsubscribe/", views.unsubscribe, name="unsubscribe"),
     path("<int:pk>/", views.subscription, name="subscription"),
     path("<int:pk>/toggle/", views.toggle, name="toggle"),
     path("<int:pk>/confirmation/", views.resend, name="resend"),

@@ -2,8 +2,8 @@
 
 Reporters, reviewers and admins; each sees and changes only their own subscriptions
 (admins see every delivery in the log). Plain forms: no JavaScript needed. The page a
-subscription's confirmation link opens (`confirm`) is for whoever the address belongs to,
-signed in or not.
+subscription's confirmation link opens (`confirm`), and the one an alert mail's unsubscribe
+link opens (`unsubscribe`), are for whoever the address belongs to, signed in or not.
 """
 
 from functools import wraps
@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alerts import services
@@ -165,6 +166,37 @@ def confirm(request):
         "alerts/confirm.html",
         {"subscription": sub, "token": token, "owner": sub.owner.get_username(), "state": state},
     )
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request):
+    """The page an alert mail's unsubscribe link opens (/newsroom/alerts/unsubscribe/?token=…),
+    for whoever the address belongs to, signed in or not (a colleague's address has no
+    account): it names the address and who subscribed it, and its button (a POST, so
+    that a mail scanner opening the link removes nothing) removes the subscription
+    (alerts.subscriptions.unsubscribe). A POST to the link itself is RFC 8058's one-click
+    unsubscribe (the mail's List-Unsubscribe-Post header): no CSRF token, the signed
+    token is the proof. A link altered or cut is answered with 400, one whose
+    subscription was removed or whose address changed with 404."""
+    token = request.POST.get("token") or request.GET.get("token", "")
+    try:
+        sub = alert_subscriptions.read_unsubscribe(token)
+    except alert_subscriptions.LinkRefused as refused:
+        return render(
+            request,
+            "alerts/unsubscribe.html",
+            {"refused": refused.reason},
+            status=404 if refused.reason == "gone" else 400,
+        )
+    context = {"subscription": sub, "token": token, "owner": sub.owner.get_username()}
+    if request.method == "POST":
+        alert_subscriptions.unsubscribe(sub)
+        context["state"] = "removed"
+    else:
+        context["state"] = "ask"
+    return render(request, "alerts/unsubscribe.html", context)
 
 
 @newsroom_member

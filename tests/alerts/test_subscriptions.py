@@ -447,3 +447,76 @@ def test_the_migration_keeps_the_oldest_active_subscription_of_each_target(rita)
     )
     assert not left[own].awaiting_confirmation
     assert left[kept].awaiting_confirmation and left[victors].awaiting_confirmation
+
+
+# --- Unsubscribing from a mail ---------------------------------------------------------
+
+
+def unsubscribe_link(message) -> str:
+    """The unsubscribe link an alert mail's body carries (the same as its List-Unsubscribe
+    header's)."""
+    return re.search(r"https?://\S+/newsroom/alerts/unsubscribe/\?token=\S+", message.body).group(0)
+
+
+def test_a_confirmed_colleagues_address_can_stop_the_alerts_from_the_mail(rita, scan):
+    """An address subscribed by another's account, once confirmed, gets alerts whose owner
+    has no account: each mail carries a signed link (and RFC 8058's one-click headers)
+    that removes the subscription, opened by a GET page that removes nothing (a mail
+    scanner opens links) and a POST that does, the mail client's one-click POST included
+    (no CSRF token: the signed token is the proof)."""
+    sub = Subscription.objects.create(
+        owner=rita, email="legal@ngo.example", confirmed_email="legal@ngo.example"
+    )
+    visit_today()
+    scan()
+    (alert,) = mails_to("legal@ngo.example")
+    link = unsubscribe_link(alert)
+    assert alert.extra_headers["List-Unsubscribe"] == f"<{link}>"
+    assert alert.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "To stop these alerts at this address, open:" in alert.body
+
+    anyone = Client(enforce_csrf_checks=True)
+    page = anyone.get(link)
+    assert page.status_code == 200
+    assert page["Cache-Control"].count("no-store")
+    assert "rita, in iccwatch's newsroom, subscribed legal@ngo.example" in said(page)
+    assert Subscription.objects.filter(pk=sub.pk).exists()
+
+    # The mail client's one-click POST, to the header's address.
+    done = anyone.post(link, {"List-Unsubscribe": "One-Click"})
+    assert done.status_code == 200
+    assert "No more alerts will be sent to legal@ngo.example." in said(done)
+    assert not Subscription.objects.filter(pk=sub.pk).exists()
+    again = anyone.post(link, {"List-Unsubscribe": "One-Click"})
+    assert again.status_code == 404
+    mail.outbox.clear()
+    scan()
+    assert mails_to("legal@ngo.example") == []
+
+
+def test_an_unsubscribe_link_altered_or_for_an_address_changed_since_removes_nothing(rita):
+    sub = Subscription.objects.create(
+        owner=rita, email="legal@ngo.example", confirmed_email="legal@ngo.example"
+    )
+    url = services.unsubscribe_url(sub)
+    token = parse_qs(urlsplit(url).query)["token"][0]
+    anyone = Client()
+    altered = anyone.post(reverse("alerts:unsubscribe"), {"token": token[:-2] + "xx"})
+    assert altered.status_code == 400
+    # A confirmation link's token is no unsubscribe token (another salt).
+    other = anyone.post(reverse("alerts:unsubscribe"), {"token": services.confirmation_token(sub)})
+    assert other.status_code == 400
+    Subscription.objects.filter(pk=sub.pk).update(email="press@ngo.example")
+    gone = anyone.post(reverse("alerts:unsubscribe"), {"token": token})
+    assert gone.status_code == 404
+    assert Subscription.objects.filter(pk=sub.pk).exists()
+
+
+def test_the_accounts_own_alert_mails_carry_the_unsubscribe_link_too(
+    signed_in, rita, committed, scan
+):
+    committed(lambda: subscribe(signed_in, email="rita@ngo.example"))
+    visit_today()
+    scan()
+    (alert,) = mails_to("rita@ngo.example")
+    assert alert.extra_headers["List-Unsubscribe"] == f"<{unsubscribe_link(alert)}>"

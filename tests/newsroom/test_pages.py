@@ -1315,6 +1315,39 @@ def test_a_correction_whose_visit_was_withdrawn_meanwhile_is_told_apart_from_a_c
         review.submit(stored, reporter)
 
 
+def test_an_authors_submitted_correction_of_a_withdrawn_visit_says_take_it_back_first(
+    seeded, reporter, reviewer, signed_in
+):
+    """Her own correction, still awaiting review, of a visit withdrawn since: her list and
+    its page said "Delete it", but a report under review cannot be deleted (no delete
+    button on its page): she takes it back from review first."""
+    visit = Visit.objects.get(slug=MONGOLIA)
+    waiting = correction_of(visit, reporter, occasion="Naadam festival, state visit")
+    withdrawal = review.propose_withdrawal(
+        author=reporter, visit=visit, note="The trip never took place, two outlets say."
+    )
+    review.verify(withdrawal, reviewer)
+
+    author = signed_in(reporter)
+    dashboard = html.unescape(text(author.get(reverse("newsroom:dashboard"))))
+    row = dashboard.split(f'href="/newsroom/reports/{waiting.pk}/"', 1)[1].split("</li>", 1)[0]
+    assert "Take it back from review, then delete it, or propose the visit's restoration" in row
+    assert "Delete it," not in row
+    page = html.unescape(text(author.get(reverse("newsroom:report", args=[waiting.pk]))))
+    box = page.split('id="visit-withdrawn"', 1)[1].split("</div>", 1)[0]
+    assert "take it back from review, then delete it, or propose the visit's restoration" in box
+    assert "delete this one" not in box
+    assert 'id="take-back"' in page and 'id="delete-report"' not in page
+    author.cookies["django_language"] = "fr"
+    french = html.unescape(text(author.get(reverse("newsroom:dashboard"))))
+    assert "Retirez-la de la relecture, puis supprimez-la" in french
+    author.cookies["django_language"] = "en"
+    # Taken back, it is hers to delete, as the advice says.
+    author.post(reverse("newsroom:take-back", args=[waiting.pk]))
+    page = html.unescape(text(author.get(reverse("newsroom:report", args=[waiting.pk]))))
+    assert 'id="delete-report"' in page or 'id="delete-draft"' in page
+
+
 def test_an_out_of_date_proposals_verify_button_is_disabled_saying_why(
     seeded, reporter, reviewer, signed_in
 ):

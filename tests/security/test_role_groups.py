@@ -6,6 +6,7 @@ the admin. Other groups are renamed and deleted as before."""
 import pytest
 from django.contrib.auth.models import Group, User
 from django.contrib.messages import get_messages
+from django.db import transaction
 from django.urls import reverse
 
 from core import roles
@@ -90,7 +91,8 @@ def test_another_group_is_renamed_and_deleted_as_before_but_not_to_a_roles_name(
 
     # A group renamed to a role's name would give that role to all its members, unrecorded
     # (the role's own group missing: deleted before, by the shell, say).
-    Group.objects.filter(name=roles.REVIEWERS).delete()
+    with roles.changing_role_groups():
+        Group.objects.filter(name=roles.REVIEWERS).delete()
     refused = client.post(url, {**data, "name": roles.REVIEWERS})
     assert refused.status_code == 200
     assert "name" in refused.context["adminform"].form.errors
@@ -107,7 +109,8 @@ def test_another_group_is_renamed_and_deleted_as_before_but_not_to_a_roles_name(
 
 def test_a_missing_role_group_is_added_again_by_its_name(client, editor):
     """A role group deleted before (by the shell, say) is added in the admin by its name."""
-    Group.objects.filter(name=roles.REPORTERS).delete()
+    with roles.changing_role_groups():
+        Group.objects.filter(name=roles.REPORTERS).delete()
     response = client.post(reverse("admin:auth_group_add"), {"name": roles.REPORTERS})
     assert response.status_code == 302
     assert Group.objects.filter(name=roles.REPORTERS).exists()
@@ -118,3 +121,55 @@ def test_the_role_groups_page_says_why_in_french(client, editor):
     group = Group.objects.get_or_create(name=roles.REVIEWERS)[0]
     page = client.get(reverse("admin:auth_group_change", args=[group.pk])).content.decode()
     assert "ne peut être ni renommé ni supprimé" in page
+
+
+# --- Outside the admin: the shell, a script ------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ROLE_GROUPS)
+def test_a_role_group_is_neither_deleted_nor_renamed_by_a_script(name):
+    """`Group.objects.filter(name=…).delete()` or a rename in the shell took the role from
+    every member at once, silently: refused, with a clear error, one group or a queryset.
+    Each refusal in a transaction of its own, as the shell's autocommit gives it."""
+    group = Group.objects.get_or_create(name=name)[0]
+    member = User.objects.create_user("member")
+    member.groups.add(group)
+    protected = f"“{name}” is a role"
+    with pytest.raises(roles.RoleGroupProtected, match=protected), transaction.atomic():
+        Group.objects.filter(name=name).delete()
+    with pytest.raises(roles.RoleGroupProtected, match=protected), transaction.atomic():
+        Group.objects.filter(name__in=[name, "nobody"]).delete()
+    with pytest.raises(roles.RoleGroupProtected), transaction.atomic():
+        group.delete()
+    group.name = f"{name}-old"
+    with pytest.raises(roles.RoleGroupProtected, match=protected), transaction.atomic():
+        group.save()
+    assert Group.objects.filter(pk=group.pk, name=name).exists()
+    assert member.groups.filter(name=name).exists()
+    # Saved unchanged (its permissions edited, say), it is saved as before.
+    group.name = name
+    group.save()
+
+
+def test_another_group_is_deleted_and_renamed_by_a_script_as_before():
+    group = Group.objects.create(name="translators")
+    group.name = "interpreters"
+    group.save()
+    Group.objects.filter(name="interpreters").delete()
+    assert not Group.objects.filter(pk=group.pk).exists()
+
+
+def test_the_roles_migration_still_removes_and_creates_the_role_groups():
+    """The roles' migration (core 0004) deletes them when unapplied: it works on the
+    migration state's historical model, which the guard leaves alone."""
+    import importlib
+
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    migration = importlib.import_module("core.migrations.0004_roles")
+    state = MigrationLoader(connection).project_state(("core", "0004_roles"))
+    migration.delete_groups(state.apps, None)
+    assert not Group.objects.filter(name__in=ROLE_GROUPS).exists()
+    migration.create_groups(state.apps, None)
+    assert Group.objects.filter(name__in=ROLE_GROUPS).count() == 3
