@@ -312,6 +312,9 @@ def server_env(database_url: str, redis_url: str, cache: bool) -> dict:
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         # Production refuses to start without the address its mailed links begin with.
         ICCWATCH_BASE_URL="https://127.0.0.1",
+        # ...and without a mail server and a sender (the benchmark mails nothing).
+        EMAIL_HOST="smtp.invalid",
+        DJANGO_DEFAULT_FROM_EMAIL="iccwatch <noreply@iccwatch.example.org>",
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
         ICCWATCH_SKIP_BOOTSTRAP="1",
