@@ -87,3 +87,40 @@ def test_the_command_lists_the_announced_trips_whose_dates_passed(seeded):
     assert lines[-1].startswith("1 announced trip(s) whose dates passed before 2030-06-01")
     with pytest.raises(CommandError, match="is not a day"):
         call_command("announced_passed", "--date", "June", stdout=io.StringIO())
+
+
+def test_an_announced_trip_whose_end_is_not_known_never_has_its_dates_passed(seeded):
+    """Putin announced for Ulaanbaatar from 5 December, end not known: on 6 December the
+    trip may be going on, so its dates have not passed; staff see it as "end not known"."""
+    putin = Person.objects.get(slug="vladimir-putin")
+    visit = make_visit(
+        putin,
+        State.objects.get(iso3="MNG"),
+        start=datetime.date(2026, 12, 5),
+        status="announced",
+        outcome="n/a",
+    )
+    Visit.objects.filter(pk=visit.pk).update(end=None, end_known=False)
+    visit.refresh_from_db()
+    assert not announced_dates_passed(
+        "announced", visit.start, "day", None, "", TODAY, end_known=False
+    )
+    for today in (TODAY, datetime.date(2030, 1, 1)):
+        assert not visit.dates_passed(today)
+        assert not Visit.objects.filter(dates_passed_condition(today), pk=visit.pk).exists()
+    out = io.StringIO()
+    call_command("announced_passed", "--date", TODAY.isoformat(), stdout=out)
+    lines = out.getvalue().splitlines()
+    mine = [line.split("\t") for line in lines if line.startswith(visit.slug + "\t")]
+    assert mine == [
+        [
+            visit.slug,
+            putin.name,
+            "MNG",
+            "2026-12-05",
+            "",
+            "end not known, started 1 days ago",
+            visit.get_absolute_url(),
+        ]
+    ]
+    assert "whose end is not known" in lines[-1]
