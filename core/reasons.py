@@ -809,7 +809,8 @@ def _would_be_bound(r: dict, ctx: Context) -> str:
     reason, which follows, is then told here and not again: the name said once, one colon).
     Where the answer depends on the day because a warrant was under seal on some possible
     days (`public_from`), a sentence says so (`_sealed_on_some_days`)."""
-    head = _would_be_bound_head(r)
+    not_controlled = any(x.get("key") == "place_not_controlled" for x in ctx.reasons)
+    head = _would_be_bound_head(r, not_controlled=not_controlled)
     following = ctx.following(r)
     clause = _OBLIGATION_CLAUSES.get((following or {}).get("key", ""))
     if head.endswith(":") and clause is not None:
@@ -858,16 +859,24 @@ def _sealed_on_some_days(r: dict) -> str:
     )
 
 
-def _would_be_bound_head(r: dict) -> str:
+def _would_be_bound_head(r: dict, *, not_controlled: bool = False) -> str:
     """The sentence (or its head, ending with a colon, that the obligation's clause goes on
     from) saying whether the host will be, would have been, or would otherwise have been
     bound. An undated trip (`day_unknown`: only a trip not made has no date) says that the
     answer depends on its day; a place out of the host's control is never undated (an
-    undated visit that took place has no verdict)."""
+    undated visit that took place has no verdict).
+
+    `not_controlled`: the verdict's reasons say the place was out of the host's control
+    (`place_not_controlled`, DOMAIN.md "Visit": Putin's trip announced to occupied
+    Mariupol). The host could not arrest there, so an announced or called-off trip is told
+    in the conditional `no_control` uses ("Had it controlled the place, Ukraine would have
+    been bound to arrest:"), never "will be bound" after "could not arrest"."""
     params = {"state": _state(r["state"])}
     code, known = r.get("code"), r.get("known", True)
     if r.get("day_unknown"):
         return _undated_head(r, params)
+    if not_controlled and code in ("upcoming", "deterred"):
+        code = "no_control"
     if code == "upcoming":
         if known:
             return _("If the trip goes ahead, %(state)s will be bound to arrest:") % params

@@ -2246,6 +2246,29 @@ def test_a_trip_not_made_to_a_place_the_host_did_not_control_says_so(trip, said)
     assert all(r["key"] != "place_not_controlled" for r in plain.reasons)
 
 
+@pytest.mark.parametrize(
+    ("when", "trip"),
+    [
+        pytest.param(("2027-03-10", "2027-03-11"), ANNOUNCED_TRIP, id="announced"),
+        pytest.param(("2024-06-01", None), CALLED_OFF, id="called-off"),
+    ],
+)
+def test_a_trip_not_made_to_a_place_the_host_did_not_control_is_told_in_the_conditional(when, trip):
+    """Putin's trip announced to occupied Mariupol, or called off to Donetsk: the host could
+    not arrest there, so whether it would be bound reads as no_control's ("Had it
+    controlled the place, … would have been bound"), never "will be bound" after "could not
+    arrest"."""
+    verdict = evaluate(
+        visit(*when, place="Mariupol", **trip, **OCCUPIED), UKRAINE_TWO_DECLARATIONS, [PUTIN]
+    )
+    said = english(verdict)
+    assert "Had it controlled the place, Ukraine would have been bound to arrest" in said
+    assert "will be bound" not in said
+    assert "Had the trip gone ahead" not in said
+    french = render(verdict.reasons, "fr")
+    assert "sera tenu" not in french
+
+
 def test_an_occupied_place_s_no_control_verdict_names_who_controlled_it_in_both_languages():
     verdict = evaluate(
         visit("2024-03-18", place="Sevastopol", **OCCUPIED), UKRAINE_TWO_DECLARATIONS, [PUTIN]
