@@ -1687,6 +1687,9 @@ from the version alone whether the contract moved since it was written):
   is refused as `already cited`, and a source's `url` is stored without its fragment and
   its tracking parameters. Verifying a correction whose visit was withdrawn meanwhile,
   or sending it back, is refused (`409 conflict`) saying when the visit was withdrawn.
+- 6 December 2026, who controlled a place (rule 2026.12.06.5): in a verdict's `reasons`,
+  the `controlled_by` of `place_not_controlled` and of `no_control` gives the state's
+  `name`, as every other state object there does (it was `""`).
 - 6 December 2026, an end not known (rule 2026.12.06.4): a visit gains `end_known`, after `end_precision`:
   false when the sources give the day the visit began but not the day it ended. Its `end`
   and `end_precision` are then null, as a visit of one day's are, which a null `end`

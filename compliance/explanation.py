@@ -327,7 +327,9 @@ class Reasons:
                 "key": "place_not_controlled",
                 "state": self._state(),
                 "status": v.status,
-                "controlled_by": state_ref(None, v.controlled_by) if v.controlled_by else None,
+                "controlled_by": state_ref(None, v.controlled_by, v.controlled_by_name)
+                if v.controlled_by
+                else None,
             }
         ]
 
@@ -762,7 +764,9 @@ class Reasons:
             }
             return (sealed, *tail)
         if s.code == NO_CONTROL:
-            controlled_by = state_ref(None, v.controlled_by) if v.controlled_by else None
+            controlled_by = (
+                state_ref(None, v.controlled_by, v.controlled_by_name) if v.controlled_by else None
+            )
             no_control = {
                 "key": "no_control",
                 **self._visit_ref(),

@@ -111,7 +111,11 @@ from dataclasses import dataclass, field
 #   have covered, as before, but no longer told as a visit of that day alone: its `visit`
 #   (and every other reason naming the visit) carries `end_known` False, and an `end_unknown`
 #   reason says the verdict rests on its start. No verdict code changes.
-RULE_VERSION = "2026.12.06.4"
+# 2026.12.06.5: the state that controlled a place out of the host's control
+#   (VisitFacts.controlled_by_name) is named in `place_not_controlled` and `no_control`'s
+#   `controlled_by`, as every other state in the reasons is (it was {"iso3": "RUS",
+#   "name": ""}). No verdict code changes.
+RULE_VERSION = "2026.12.06.5"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that
 # deposited its instrument by 2002-04-11 (the 60th instrument's deposit).
@@ -554,6 +558,7 @@ class VisitFacts:
     host_justification: str = ""
     host_control: str = EFFECTIVE_CONTROL
     controlled_by: str = ""  # ISO3 of the state in control of the place, where known
+    controlled_by_name: str = ""  # that state's name, as the reasons give every state's
     withdrawal_note: str = ""  # why a withdrawn visit left the record
     # False when the sources do not say when the visit ended: `end` is then not read, and
     # the visit is known to have covered its start (its possible days, for a partial one)

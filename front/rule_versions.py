@@ -40,6 +40,18 @@ VERSIONS: tuple[RuleVersion, ...] = tuple(
     RuleVersion(version, datetime.date.fromisoformat(day), summary)
     for version, day, summary in (
         (
+            "2026.12.06.5",
+            "2026-12-06",
+            _(
+                "A trip to a place the host did not control now names the state that "
+                "controlled it in the data of its explanation, as every other state there is "
+                "named; and an announced or called-off trip there says whether the host would "
+                "have been bound in the conditional (“Had it controlled the place, Ukraine "
+                "would have been bound to arrest”), never “will be bound” after saying it "
+                "could not arrest there. No verdict changes."
+            ),
+        ),
+        (
             "2026.12.06.4",
             "2026-12-06",
             _(
