@@ -1687,6 +1687,10 @@ from the version alone whether the contract moved since it was written):
   is refused as `already cited`, and a source's `url` is stored without its fragment and
   its tracking parameters. Verifying a correction whose visit was withdrawn meanwhile,
   or sending it back, is refused (`409 conflict`) saying when the visit was withdrawn.
+- 6 December 2026, an end not known read on its later days (rule 2026.12.06.6): a
+  `pending` reason's `why` may be `end_unknown` (with `changed_on`, the first later day on
+  which the facts that decide the verdict change) for a visit whose end is not known and
+  that a stay of unknown length would decide otherwise; its verdict `code` is `pending`.
 - 6 December 2026, dates passed in the CSV: the visits' and incidents' CSV
   (`?format=csv`) gain the column `dates_passed`, after `end_known` and before the last,
   `reevaluation_pending`: as the JSON's `dates_passed`, read on the day of the request.

@@ -260,10 +260,12 @@ def _from_unknown_end(start: str) -> str:
 
 
 def _end_unknown(r: dict, ctx: Context) -> str:
-    """A dated visit whose end is not known: the verdict rests on its start alone."""
+    """A dated visit whose end is not known, with a verdict: the one its start gives, every
+    later day it may have lasted to giving the same (compliance.verdict.decide; where a
+    later day gives another, the verdict is `pending`, `end_unknown`)."""
     return _(
-        "The end date of the visit is not known: the verdict rests on its start (%(start)s), "
-        "the only date it is known to have covered; no later day is assumed."
+        "The end date of the visit is not known: the verdict is the one its start "
+        "(%(start)s) gives, and every later day it may have lasted to gives the same."
     ) % {"start": format_date(r.get("start", ""))}
 
 
@@ -2061,6 +2063,13 @@ def _pending(r: dict, ctx: Context) -> str:
         else:
             detail = _imprecise_warrant(r.get("imprecise_warrant"))
         reason = _("the date is too imprecise to decide (%(detail)s)") % {"detail": detail}
+    elif why == "end_unknown":
+        # The end not known, and a fact that decides the verdict changes on a later day the
+        # visit may have lasted to (compliance.verdict.decide).
+        reason = _(
+            "the end date of the visit is not known, and the facts that decide the verdict "
+            "change on %(date)s, a day the visit may have lasted to"
+        ) % {"date": format_date(r.get("changed_on", ""))}
     else:
         reason = {
             "not_verified": _("the report has not yet been verified by a reviewer"),

@@ -327,8 +327,8 @@ VERDICT_ROWS = [
     # A visit whose end is not known rests on its start, the one day known to be visited.
     pytest.param(visit("2024-09-02", end_known=False), MONGOLIA, [PUTIN], NON_COMPLIANCE,
                  STATE_PARTY, id="non-compliance-end-not-known"),
-    pytest.param(visit("2024-01-31", end_known=False), ARMENIA, [PUTIN], NO_OBLIGATION, "",
-                 id="no-obligation-end-not-known-host-bound-from-the-next-day"),
+    pytest.param(visit("2024-01-31", end_known=False), ARMENIA, [PUTIN], PENDING, "",
+                 id="pending-end-not-known-host-bound-from-the-next-day"),
 ]
 # fmt: on
 
@@ -2465,20 +2465,50 @@ def test_a_visit_of_one_day_says_nothing_of_an_unknown_end():
 
 def test_an_unknown_end_never_guesses_a_later_day_into_an_incident():
     """Armenia bound from 1 February 2024: a visit from 31 January whose end is not known is
-    no failure to arrest (he may have left that day), whereas one known to have lasted to
-    2 February is."""
+    no failure to arrest (he may have left that day), nor is it certain that there was none
+    (he may have stayed): `pending`, the end not known and Armenia bound from the 1st;
+    whereas one known to have lasted to 2 February is a failure."""
     unknown = evaluate(visit("2024-01-31", end_known=False), ARMENIA, [PUTIN])
-    assert unknown.code == NO_OBLIGATION
-    assert "end_unknown" in [r["key"] for r in unknown.reasons]
+    assert unknown.code == PENDING
+    (pending,) = (r for r in unknown.reasons if r["key"] == "pending")
+    assert (pending["why"], pending["changed_on"]) == ("end_unknown", "2024-02-01")
     known = evaluate(visit("2024-01-31", "2024-02-02"), ARMENIA, [PUTIN])
     assert known.code == NON_COMPLIANCE
 
 
+def test_an_unknown_end_is_pending_when_a_warrant_is_issued_the_next_day():
+    """Netanyahu in Berlin from 20 November 2024, the end not known, the warrant issued on
+    the 21st: a stay of unknown length may have covered the 21st, so the verdict is not
+    "no warrant in force" stated as certain but `pending`, saying why."""
+    germany = replace(FRANCE, iso3="DEU", name="Germany")
+    verdict = evaluate(
+        visit("2024-11-20", place="Berlin", end_known=False, **NETANYAHU_TRIP),
+        germany,
+        [NETANYAHU],
+    )
+    assert verdict.code == PENDING
+    (pending,) = (r for r in verdict.reasons if r["key"] == "pending")
+    assert (pending["why"], pending["changed_on"]) == ("end_unknown", "2024-11-21")
+    text = english(verdict)
+    assert "nothing to execute" not in text
+    assert (
+        "the end date of the visit is not known, and the facts that decide the verdict "
+        "change on 21 November 2024, a day the visit may have lasted to"
+    ) in text
+    assert "date de fin de la visite n’est pas connue" in render(verdict.reasons, "fr", READ_ON)
+    # Nothing changes after the start: the start's verdict, said to hold on every later day.
+    settled = evaluate(visit("2024-11-22", end_known=False, **NETANYAHU_TRIP), germany, [NETANYAHU])
+    assert settled.code == NON_COMPLIANCE
+    assert "every later day it may have lasted to gives the same" in english(settled)
+
+
 def test_an_end_given_with_end_known_false_is_not_read():
-    """The end is unknown: an end passed all the same is ignored, never read as a last day."""
+    """The end is unknown: an end passed all the same is ignored, never read as a last day
+    (read as one, it would make the visit a failure to arrest; the end not known, it is
+    `pending`, as with no end given)."""
     verdict = evaluate(visit("2024-01-31", "2024-02-02", end_known=False), ARMENIA, [PUTIN])
-    assert verdict.code == NO_OBLIGATION
-    ref = next(r for r in verdict.reasons if r["key"] == "visit")
+    assert verdict.code == PENDING
+    ref = next(r for r in verdict.reasons if r["key"] == "pending")
     assert (ref["end"], ref["end_known"]) == ("", False)
 
 
