@@ -106,6 +106,7 @@ def _bound_if_not_arrested(visit: Visit) -> tuple[bool, str]:
         host_justification=visit.host_justification,
         host_control=visit.host_control,
         controlled_by=visit.controlled_by.iso3 if visit.controlled_by_id else "",
+        controlled_by_name=visit.controlled_by.name if visit.controlled_by_id else "",
         end_known=visit.end_known,
     )
     decision = compliance.decide(

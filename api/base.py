@@ -1733,6 +1733,18 @@ from the version alone whether the contract moved since it was written):
   is refused as `already cited`, and a source's `url` is stored without its fragment and
   its tracking parameters. Verifying a correction whose visit was withdrawn meanwhile,
   or sending it back, is refused (`409 conflict`) saying when the visit was withdrawn.
+- 6 December 2026, an end not known read on its later days (rule 2026.12.06.6): a
+  `pending` reason's `why` may be `end_unknown` (with `changed_on`, the first later day on
+  which the facts that decide the verdict change) for a visit whose end is not known and
+  that a stay of unknown length would decide otherwise; its verdict `code` is `pending`.
+- 6 December 2026, dates passed in the CSV: the visits' and incidents' CSV
+  (`?format=csv`) gain the column `dates_passed`, after `end_known` and before the last,
+  `reevaluation_pending`: as the JSON's `dates_passed`, read on the day of the request.
+  An announced trip whose end is not known never has `dates_passed` true (in JSON and
+  CSV): it may still be going on.
+- 6 December 2026, who controlled a place (rule 2026.12.06.5): in a verdict's `reasons`,
+  the `controlled_by` of `place_not_controlled` and of `no_control` gives the state's
+  `name`, as every other state object there does (it was `""`).
 - 6 December 2026, an end not known (rule 2026.12.06.4): a visit gains `end_known`, after `end_precision`:
   false when the sources give the day the visit began but not the day it ended. Its `end`
   and `end_precision` are then null, as a visit of one day's are, which a null `end`

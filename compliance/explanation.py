@@ -61,7 +61,7 @@ The keys and their own params (see REASON_KEYS):
   `end_known` False beside its `start` and empty `end`); `sources`
   (sources: [{publisher, date, url}], more);
 - `pending` (visit, why "not_verified" | "outcome_unknown" | "no_date" |
-  "outcome_not_judgeable" | "imprecise", changed_on, imprecise_warrant: {issued,
+  "outcome_not_judgeable" | "imprecise" | "end_unknown", changed_on, imprecise_warrant: {issued,
   made_public} or None); `withdrawn` (visit, why "rejected" | "removed", note).
 """
 
@@ -327,7 +327,9 @@ class Reasons:
                 "key": "place_not_controlled",
                 "state": self._state(),
                 "status": v.status,
-                "controlled_by": state_ref(None, v.controlled_by) if v.controlled_by else None,
+                "controlled_by": state_ref(None, v.controlled_by, v.controlled_by_name)
+                if v.controlled_by
+                else None,
             }
         ]
 
@@ -655,7 +657,9 @@ class Reasons:
 
     def pending(self, why: str, changed_on: datetime.date | None = None) -> tuple[dict, ...]:
         """No verdict yet: `why` one of not_verified, outcome_unknown, no_date,
-        outcome_not_judgeable, imprecise."""
+        outcome_not_judgeable, imprecise, end_unknown (a visit whose end is not known, when
+        a fact that decides the verdict changes on `changed_on`, a day it may have lasted
+        to: Netanyahu in Berlin from 20 November 2024, the warrant issued on the 21st)."""
         reason = {
             "key": "pending",
             **self._visit_ref(),
@@ -762,7 +766,9 @@ class Reasons:
             }
             return (sealed, *tail)
         if s.code == NO_CONTROL:
-            controlled_by = state_ref(None, v.controlled_by) if v.controlled_by else None
+            controlled_by = (
+                state_ref(None, v.controlled_by, v.controlled_by_name) if v.controlled_by else None
+            )
             no_control = {
                 "key": "no_control",
                 **self._visit_ref(),

@@ -111,7 +111,18 @@ from dataclasses import dataclass, field
 #   have covered, as before, but no longer told as a visit of that day alone: its `visit`
 #   (and every other reason naming the visit) carries `end_known` False, and an `end_unknown`
 #   reason says the verdict rests on its start. No verdict code changes.
-RULE_VERSION = "2026.12.06.4"
+# 2026.12.06.5: the state that controlled a place out of the host's control
+#   (VisitFacts.controlled_by_name) is named in `place_not_controlled` and `no_control`'s
+#   `controlled_by`, as every other state in the reasons is (it was {"iso3": "RUS",
+#   "name": ""}). No verdict code changes.
+# 2026.12.06.6: a visit whose end is not known is also read as lasting to each later day on
+#   which a fact that decides its verdict changes (a warrant issued, made public or ended,
+#   the host's entry into force or withdrawal, a declaration, a referral): the start's
+#   verdict when every such day gives it, else `pending` (`pending_why` "end_unknown",
+#   `changed_on` the first such day) when the host was bound on some (Netanyahu in Berlin
+#   from 20 November 2024, the warrant issued on the 21st), or `no_obligation` when on none.
+#   Its `end_unknown` reason now says every later day gives the start's verdict.
+RULE_VERSION = "2026.12.06.6"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that
 # deposited its instrument by 2002-04-11 (the 60th instrument's deposit).
@@ -185,6 +196,9 @@ PRESENT_STATUSES = (OCCURRED, TRANSIT)
 DETERRED_STATUSES = (CANCELLED, VIRTUAL)
 
 IMPRECISE_REASON = "the date is too imprecise to decide"
+# A visit whose end is not known, when a fact that decides the verdict changes on a day it
+# may have lasted to and the verdict with it (pending_why "end_unknown", changed_on).
+END_UNKNOWN_REASON = "the end date is not known and the verdict changes on a later day"
 PENDING_OUTCOME_REASON = "the recorded outcome does not allow a verdict"
 
 
@@ -554,6 +568,7 @@ class VisitFacts:
     host_justification: str = ""
     host_control: str = EFFECTIVE_CONTROL
     controlled_by: str = ""  # ISO3 of the state in control of the place, where known
+    controlled_by_name: str = ""  # that state's name, as the reasons give every state's
     withdrawal_note: str = ""  # why a withdrawn visit left the record
     # False when the sources do not say when the visit ended: `end` is then not read, and
     # the visit is known to have covered its start (its possible days, for a partial one)

@@ -23,6 +23,7 @@ from compliance.facts import (
     COMPLIED,
     DETERRED,
     DETERRED_STATUSES,
+    END_UNKNOWN_REASON,
     FAILED_OUTCOMES,
     IMPRECISE_REASON,
     NO_CONTROL,
@@ -432,8 +433,8 @@ def decide(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]
         reason = "the visit has no date"
         return Decision(code=PENDING, told=TOLD_PENDING, pending_why="no_date", reason=reason)
 
-    # An end that is not known is not read: the visit covered its start (docs/DOMAIN.md,
-    # "Dates"), and a later day is never guessed into the verdict.
+    # An end that is not known is not read as a day: the visit covered its start (docs/
+    # DOMAIN.md, "Dates"), and the later days it may have lasted to are read below.
     known_end = visit.end if visit.end_known else None
     end = known_end or visit.start
     exact = visit.start.exact and end.exact
@@ -458,8 +459,43 @@ def decide(visit: VisitFacts, host: StateFacts, warrants: Sequence[WarrantFacts]
         for first, last in spans
         for late in lateness
     ]
+    # An end that is not known: the visit covered its start and may have gone on to any
+    # later day (docs/DOMAIN.md, "Dates"). It is also read as lasting up to each later day
+    # on which a fact that decides the verdict changes (the host's entry into force or
+    # withdrawal, a declaration, a referral, a warrant issued, made public or ended): when
+    # every such reading gives the start's verdict, that is the verdict; when one differs
+    # and the host was bound on some day, it is `pending` (the end not known and the facts
+    # change on that day).
+    later = (
+        [d for d in _change_points(host, warrants, end.last, datetime.date.max) if d > end.last]
+        if visit.end_known is False
+        else []
+    )
+    starts = list(dict.fromkeys(first for first, _ in spans))
+    extended = [
+        ((first, d), _scenario(visit, host, warrants, first, d, late))
+        for d in later
+        for first in starts
+        for late in lateness
+    ]
     scenarios = [s for _, s in readings]
     chosen = scenarios[0]
+    if extended and any(
+        s.code != chosen.code or s.host_bound != chosen.host_bound for _, s in extended
+    ):
+        if any(s.code != chosen.code for _, s in extended) and any(
+            s.host_bound for s in (*scenarios, *(s for _, s in extended))
+        ):
+            changed_on = next(sp for sp, s in extended if s.code != chosen.code)[1]
+            return Decision(
+                code=PENDING,
+                told=TOLD_PENDING,
+                pending_why="end_unknown",
+                changed_on=changed_on,
+                reason=END_UNKNOWN_REASON,
+            )
+        readings += extended
+        scenarios = [s for _, s in readings]
 
     if any(s.code != chosen.code for s in scenarios):
         if any(s.host_bound for s in scenarios):

@@ -11,13 +11,14 @@ Dates are written in words (core.names.format_date); data keeps ISO dates.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import functools
 import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
@@ -232,6 +233,24 @@ def _visit(r: dict) -> dict:
     }
 
 
+def trip_dates_passed(reasons: Sequence[dict], today: datetime.date | None = None) -> bool:
+    """Whether `reasons` (a verdict's) are about an announced trip (a `trip` reason with
+    `status` announced) whose last possible day (its `end`, else its `start`, partial ISO
+    dates read to the end of their month or year) is before `today` (default: the local
+    date), as visits.models.announced_dates_passed reads the visit: never for a trip whose
+    end is not known (`end_known` False: it may be going on) nor an undated one."""
+    trip = next((r for r in reasons if isinstance(r, dict) and r.get("key") == "trip"), None)
+    if not trip or trip.get("status") != "announced" or not trip.get("start"):
+        return False
+    if trip.get("end_known", True) is False:
+        return False
+    try:
+        last = Period.parse(trip.get("end") or trip["start"]).last
+    except (TypeError, ValueError):
+        return False
+    return last < (today or timezone.localdate())
+
+
 def _from_unknown_end(start: str) -> str:
     """The dates of a visit whose end is not known: 'from 2 February 2025 (end date not
     known)' / 'à partir du 2 février 2025 (date de fin inconnue)', never 'on 2 February'."""
@@ -241,10 +260,12 @@ def _from_unknown_end(start: str) -> str:
 
 
 def _end_unknown(r: dict, ctx: Context) -> str:
-    """A dated visit whose end is not known: the verdict rests on its start alone."""
+    """A dated visit whose end is not known, with a verdict: the one its start gives, every
+    later day it may have lasted to giving the same (compliance.verdict.decide; where a
+    later day gives another, the verdict is `pending`, `end_unknown`)."""
     return _(
-        "The end date of the visit is not known: the verdict rests on its start (%(start)s), "
-        "the only date it is known to have covered; no later day is assumed."
+        "The end date of the visit is not known: the verdict is the one its start "
+        "(%(start)s) gives, and every later day it may have lasted to gives the same."
     ) % {"start": format_date(r.get("start", ""))}
 
 
@@ -291,7 +312,10 @@ class Context:
     n’est pas non plus lié … », not « Malaisie : État que ne lie pas … » a second time);
     `withdrawn`: the verdict is about a visit withdrawn from the record or rejected on
     review (a `withdrawn` reason), whose `sources` are those cited for the visit, not for
-    its withdrawal (`_sources` says so).
+    its withdrawal (`_sources` says so); `passed`: the verdict is about an announced trip
+    whose dates have all passed on the day it is read (`trip_dates_passed`): it is told in
+    the past and the conditional ("was announced for …; whether it took place is not
+    recorded", "would have been bound"), `future` being False.
     """
 
     basis: str = ""
@@ -304,9 +328,13 @@ class Context:
     told: list[dict] = field(default_factory=list)
     host_named: bool = False
     withdrawn: bool = False
+    passed: bool = False
 
     @classmethod
-    def of(cls, reasons: Sequence[dict]) -> Context:
+    def of(cls, reasons: Sequence[dict], today: datetime.date | None = None) -> Context:
+        """The context of `reasons` read on `today` (default: the local date): an announced
+        trip whose dates have all passed by then (`passed`, `trip_dates_passed`) is no
+        longer told in the future tense (`future` False)."""
         keys = [r.get("key", "") for r in reasons]
         basis = next((k for k in keys if k.startswith("bound_")), "")
         future = any(
@@ -326,9 +354,11 @@ class Context:
             for r in reasons
         )
         to_tell = tuple(r for r in reasons if r.get("key") == "finding")
+        passed = trip_dates_passed(reasons, today)
         return cls(
             basis=basis,
-            future=future,
+            future=future and not passed,
+            passed=passed,
             called_off=called_off,
             to_tell=to_tell,
             reasons=tuple(reasons),
@@ -809,7 +839,8 @@ def _would_be_bound(r: dict, ctx: Context) -> str:
     reason, which follows, is then told here and not again: the name said once, one colon).
     Where the answer depends on the day because a warrant was under seal on some possible
     days (`public_from`), a sentence says so (`_sealed_on_some_days`)."""
-    head = _would_be_bound_head(r)
+    not_controlled = any(x.get("key") == "place_not_controlled" for x in ctx.reasons)
+    head = _would_be_bound_head(r, not_controlled=not_controlled, passed=ctx.passed)
     following = ctx.following(r)
     clause = _OBLIGATION_CLAUSES.get((following or {}).get("key", ""))
     if head.endswith(":") and clause is not None:
@@ -858,16 +889,35 @@ def _sealed_on_some_days(r: dict) -> str:
     )
 
 
-def _would_be_bound_head(r: dict) -> str:
+def _would_be_bound_head(r: dict, *, not_controlled: bool = False, passed: bool = False) -> str:
     """The sentence (or its head, ending with a colon, that the obligation's clause goes on
     from) saying whether the host will be, would have been, or would otherwise have been
     bound. An undated trip (`day_unknown`: only a trip not made has no date) says that the
     answer depends on its day; a place out of the host's control is never undated (an
-    undated visit that took place has no verdict)."""
+    undated visit that took place has no verdict).
+
+    `not_controlled`: the verdict's reasons say the place was out of the host's control
+    (`place_not_controlled`, DOMAIN.md "Visit": Putin's trip announced to occupied
+    Mariupol). The host could not arrest there, so an announced or called-off trip is told
+    in the conditional `no_control` uses ("Had it controlled the place, Ukraine would have
+    been bound to arrest:"), never "will be bound" after "could not arrest".
+
+    `passed`: an announced trip whose dates have passed, not recorded as taken
+    (`Context.passed`): "If the trip took place, Ukraine would have been bound to arrest:",
+    never "will be bound"."""
     params = {"state": _state(r["state"])}
     code, known = r.get("code"), r.get("known", True)
     if r.get("day_unknown"):
         return _undated_head(r, params)
+    if not_controlled and code in ("upcoming", "deterred"):
+        code = "no_control"
+    if code == "upcoming" and passed:
+        if known:
+            return _("If the trip took place, %(state)s would have been bound to arrest:") % params
+        return (
+            _("Whether %(state)s would have been bound to arrest depends on the exact dates:")
+            % params
+        )
     if code == "upcoming":
         if known:
             return _("If the trip goes ahead, %(state)s will be bound to arrest:") % params
@@ -1102,8 +1152,10 @@ _OBLIGATION_CLAUSES: dict[str, Callable[[dict, Context], str]] = {
 
 def _would_not_be_bound(r: dict, ctx: Context) -> str:
     params = {"state": _state(r["state"]), "person": r.get("person", "")}
+    # An announced trip whose dates passed is told in the conditional (`Context.passed`).
+    upcoming = r.get("code") == "upcoming" and not ctx.passed
     if r.get("why") == "sealed":
-        if r.get("code") == "upcoming":
+        if upcoming:
             return (
                 _(
                     "%(state)s will not be bound to arrest: the warrant is under seal and "
@@ -1118,7 +1170,7 @@ def _would_not_be_bound(r: dict, ctx: Context) -> str:
             )
             % params
         )
-    if r.get("code") == "upcoming":
+    if upcoming:
         return (
             _(
                 "%(state)s will not be bound to arrest: no warrant against %(person)s is in force "
@@ -1420,6 +1472,17 @@ def _trip(r: dict, ctx: Context) -> str:
             % params
         )
     if status == "announced":
+        if ctx.passed:
+            # Its dates have passed and nobody has recorded what became of it: the dates
+            # are those it was planned for.
+            params["when"] = _planned_for(r["start"], r.get("end", ""))
+            return (
+                _(
+                    "A trip by %(person)s to %(where)s was announced %(when)s; whether it "
+                    "took place is not recorded."
+                )
+                % params
+            )
         return (
             _(
                 "A trip by %(person)s to %(where)s %(when)s has been announced; it has not yet "
@@ -1888,7 +1951,7 @@ def _in_force_on_some_days(r: dict, ctx: Context) -> str:
     day before it, would have found nothing to execute. An undated trip (no `start`) has
     its possible days told without a period."""
     params = {"state": _state(r.get("state"))}
-    future = ctx.future or r.get("code") == "upcoming"
+    future = ctx.future or (r.get("code") == "upcoming" and not ctx.passed)
     if r.get("kind") == "warrant":
         if future:
             return (
@@ -2000,6 +2063,13 @@ def _pending(r: dict, ctx: Context) -> str:
         else:
             detail = _imprecise_warrant(r.get("imprecise_warrant"))
         reason = _("the date is too imprecise to decide (%(detail)s)") % {"detail": detail}
+    elif why == "end_unknown":
+        # The end not known, and a fact that decides the verdict changes on a later day the
+        # visit may have lasted to (compliance.verdict.decide).
+        reason = _(
+            "the end date of the visit is not known, and the facts that decide the verdict "
+            "change on %(date)s, a day the visit may have lasted to"
+        ) % {"date": format_date(r.get("changed_on", ""))}
     else:
         reason = {
             "not_verified": _("the report has not yet been verified by a reviewer"),
@@ -2172,8 +2242,12 @@ def finding_sentences(findings: Sequence[dict]) -> list[str]:
     return [_finding(r, ctx) for r in findings]
 
 
-def render(reasons: Sequence[dict], language: str | None = None) -> str:
-    """The explanation paragraph for a verdict's `reasons`, in `language` ('en', 'fr').
+def render(
+    reasons: Sequence[dict], language: str | None = None, today: datetime.date | None = None
+) -> str:
+    """The explanation paragraph for a verdict's `reasons`, in `language` ('en', 'fr'),
+    read on `today` (default: the local date): an announced trip whose dates have passed
+    by then is told as announced, not recorded as taken (`trip_dates_passed`).
 
     `reasons` is the tuple/list of dicts the rule returns (compliance.Verdict.reasons,
     stored as JSON with the verdict); `language` None renders in the active language.
@@ -2183,29 +2257,38 @@ def render(reasons: Sequence[dict], language: str | None = None) -> str:
     if not reasons:
         return ""
     try:
-        # The rendering depends on the reasons and the language only (names and dates
-        # come from the catalogues): the same verdict is rendered once per process.
+        # The rendering depends on the reasons, the language and the day only (names and
+        # dates come from the catalogues): the same verdict is rendered once per process
+        # and day.
         material = json.dumps(reasons, ensure_ascii=False)
     except (TypeError, ValueError):
-        return _render(reasons, language)
-    return render_text(material, language)
+        return _render(reasons, language, today)
+    return render_text(material, language, today)
 
 
-def render_text(material: str, language: str | None = None) -> str:
+def render_text(
+    material: str, language: str | None = None, today: datetime.date | None = None
+) -> str:
     """`render` for reasons given as JSON text (a jsonb column read as text): the text is
-    the cache's key as it is, so a reader that has it never encodes the reasons again."""
-    return _render_json(material, language or translation.get_language() or "")
+    the cache's key as it is, so a reader that has it never encodes the reasons again.
+    Read on the local date: an announced trip whose dates have passed is told as such
+    (`trip_dates_passed`)."""
+    return _render_json(
+        material, language or translation.get_language() or "", today or timezone.localdate()
+    )
 
 
 @functools.lru_cache(maxsize=4096)
-def _render_json(material: str, language: str) -> str:
-    return _render(json.loads(material), language or None)
+def _render_json(material: str, language: str, today: datetime.date | None = None) -> str:
+    return _render(json.loads(material), language or None, today)
 
 
-def _render(reasons: Sequence[dict], language: str | None) -> str:
+def _render(
+    reasons: Sequence[dict], language: str | None, today: datetime.date | None = None
+) -> str:
     scope = translation.override(language) if language else contextlib.nullcontext()
     with scope:
-        context = Context.of(reasons or ())
+        context = Context.of(reasons or (), today)
         return " ".join(text for text in (render_reason(r, context) for r in reasons or ()) if text)
 
 

@@ -29,7 +29,7 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import BooleanField, Case, Count, Value, When
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from core import pagecache
 from core.names import elide, format_date, in_sentence, possessive
 from states import status as treaty_status
-from visits.models import VerdictCode, Visit
+from visits.models import VerdictCode, Visit, dates_passed_condition
 
 # The verdict groups a chart stacks, in stacking order (bottom first), with the pattern
 # that tells them apart besides their colour (static/css/site.css, `.chart-fill-<key>`:
@@ -53,6 +53,9 @@ GROUPS = (
     # bound (India, 2023, was not): "deterred" would say more than the count knows.
     ("deterred", gettext_lazy("did not travel (called off or by video)"), "dots"),
     ("upcoming", gettext_lazy("upcoming (announced trip)"), "lines"),
+    # An announced trip whose dates have passed on the day the chart is drawn, with nothing
+    # recorded of what became of it (visits.models.announced_dates_passed): not upcoming.
+    ("dates_passed", gettext_lazy("announced, dates passed (not confirmed as taken)"), "grid"),
     ("no_obligation", gettext_lazy("no obligation"), "columns"),
     ("other", gettext_lazy("other verdicts"), "cross"),
 )
@@ -292,11 +295,22 @@ class Chart:
         return [s + u for s, u in zip(sums, self.undated or [0] * len(sums), strict=True)]
 
 
-def _counts_by_year(visits, *, by_verdict: bool) -> dict[int | None, dict[str, int]]:
-    """{year or None: {group key: count}} from one GROUP BY query (picklable: a summary)."""
-    fields = ("year", "verdict__code") if by_verdict else ("year",)
+def _counts_by_year(
+    visits, *, by_verdict: bool, today: datetime.date | None = None
+) -> dict[int | None, dict[str, int]]:
+    """{year or None: {group key: count}} from one GROUP BY query (picklable: a summary).
+    By verdict, an announced trip whose dates have passed by `today` (default: the local
+    date) counts as `dates_passed`, not `upcoming`."""
+    fields = ("year", "verdict__code", "passed") if by_verdict else ("year",)
     rows = (
-        visits.annotate(year=ExtractYear("start"))
+        visits.annotate(
+            year=ExtractYear("start"),
+            passed=Case(
+                When(dates_passed_condition(today), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
         .values(*fields)
         .annotate(n=Count("pk"))
         .order_by()
@@ -304,6 +318,8 @@ def _counts_by_year(visits, *, by_verdict: bool) -> dict[int | None, dict[str, i
     counts: dict[int | None, dict[str, int]] = {}
     for row in rows:
         key = GROUP_OF_CODE.get(row.get("verdict__code"), "other") if by_verdict else "incident"
+        if key == "upcoming" and row.get("passed"):
+            key = "dates_passed"
         year = counts.setdefault(row["year"], {})
         year[key] = year.get(key, 0) + row["n"]
     return counts
@@ -466,13 +482,18 @@ def incidents_summary() -> dict:
 
 
 def trips_summary(person) -> dict:
-    """`trip_counts(person)`, counted once per data version (`chart:person:<id>`)."""
-    return pagecache.summary(f"chart:person:{person.pk}", lambda: trip_counts(person))
+    """`trip_counts(person)`, counted once per data version and day
+    (`chart:person:<id>:<day>`: an announced trip's dates pass with the days)."""
+    # Counted per day too: an announced trip's dates pass with the days.
+    today = timezone.localdate().isoformat()
+    return pagecache.summary(f"chart:person:{person.pk}:{today}", lambda: trip_counts(person))
 
 
 def record_summary(state) -> dict:
-    """`record_counts(state)`, counted once per data version (`chart:state:<id>`)."""
-    return pagecache.summary(f"chart:state:{state.pk}", lambda: record_counts(state))
+    """`record_counts(state)`, counted once per data version and day
+    (`chart:state:<id>:<day>`)."""
+    today = timezone.localdate().isoformat()
+    return pagecache.summary(f"chart:state:{state.pk}:{today}", lambda: record_counts(state))
 
 
 def incidents_per_year() -> Chart:

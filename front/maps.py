@@ -123,7 +123,8 @@ def verdict_css(code: str) -> str:
 
 def _visit_layers(visits) -> tuple[dict[str, str], dict[str, list[str]], list[worldmap.Marker]]:
     """(most serious verdict per host ISO3 by shade_rank, tooltip lines per host ISO3,
-    one marker per visit)."""
+    one marker per visit). An announced trip whose dates have passed today
+    (Visit.dates_passed) is said so after its verdict, in its tooltip and its marker's."""
     worst: dict[str, str] = {}
     titles: dict[str, list[str]] = {}
     markers = []
@@ -136,6 +137,9 @@ def _visit_layers(visits) -> tuple[dict[str, str], dict[str, list[str]], list[wo
         span = summaries.visit_span_words(visit)
         host = summaries.state_name(visit.host)
         words = summaries.visit_verdict_words(visit) or VerdictCode(code).label
+        if visit.dates_passed():
+            # An announced trip whose dates passed, as every list shows its verdict.
+            words = f"{words} {_('(dates passed; not confirmed as taken)')}"
         titles.setdefault(iso3, [host]).append(f"{span}{summaries.colon()} {words}")
         lonlat = None
         for part in gazetteer.split_places(visit.place):

@@ -40,6 +40,33 @@ VERSIONS: tuple[RuleVersion, ...] = tuple(
     RuleVersion(version, datetime.date.fromisoformat(day), summary)
     for version, day, summary in (
         (
+            "2026.12.06.6",
+            "2026-12-06",
+            _(
+                "Dates: a visit whose end the sources do not give may have lasted beyond its "
+                "start, so it is also read on the later days on which a fact that decides its "
+                "verdict changes (a warrant issued, made public or ended, the host joining or "
+                "leaving the Statute). When they all give the start's verdict, that is the "
+                "verdict, and its explanation says so; when one gives another and the host was "
+                "bound on some of them, there is no verdict yet (pending), saying on which day "
+                "the facts change: Benjamin Netanyahu in Berlin from 20 November 2024, the "
+                "warrant issued on the 21st, is no longer said certainly to have met no "
+                "warrant in force."
+            ),
+        ),
+        (
+            "2026.12.06.5",
+            "2026-12-06",
+            _(
+                "A trip to a place the host did not control now names the state that "
+                "controlled it in the data of its explanation, as every other state there is "
+                "named; and an announced or called-off trip there says whether the host would "
+                "have been bound in the conditional (“Had it controlled the place, Ukraine "
+                "would have been bound to arrest”), never “will be bound” after saying it "
+                "could not arrest there. No verdict changes."
+            ),
+        ),
+        (
             "2026.12.06.4",
             "2026-12-06",
             _(

@@ -262,7 +262,7 @@ _VISIT_COLUMNS = """
     er.requested_at, er.reason, vd.rule_version,
     v.host_control, cb.iso3,
     v.expected_verdict, v.withdrawal_note, vd.reasons,
-    vd.inputs_fingerprint, {fingerprint}, er.change_recorded_at, v.end_known
+    vd.inputs_fingerprint, {fingerprint}, er.change_recorded_at, v.end_known, cb.name
 """
 # The digest of a verdict's inputs (Verdict.inputs_fingerprint): the visit's columns that
 # the rule reads, with the digests of its person's warrants, its host's timeline and its
@@ -273,7 +273,7 @@ _FINGERPRINT = """hashtextextended(ROW(
     v.person_id, v.host_id, v.slug, v.place, v.start, v.start_precision, v."end", v.end_precision,
     v.status, v.outcome, v.review_state, v.host_notified, v.host_justification, v.host_control,
     cb.iso3, v.expected_verdict, v.withdrawal_note, fp.d, fs.d, ff.d, %(rule_version)s::text,
-    v.end_known
+    v.end_known, cb.name
 )::text, 0)"""
 _VISIT_COLUMNS = _VISIT_COLUMNS.format(fingerprint=_FINGERPRINT)
 _DIGESTS_FROM = """
@@ -396,6 +396,7 @@ def visit_facts(row, person: tuple[str, str], referrals: tuple = ()) -> VisitFac
         host_justification=justification,
         host_control=host_control,
         controlled_by=controlled_by or "",
+        controlled_by_name=row[33] or "",
         withdrawal_note=withdrawal_note,
         referrals=referrals,
         end_known=row[32],

@@ -343,10 +343,17 @@ class Visit(models.Model):
 
     def dates_passed(self, today: datetime.date | None = None) -> bool:
         """Whether this is an `announced` trip whose last possible day is before `today`
-        (default: the local date): `announced_dates_passed`. Decided when shown, never
-        stored: the verdict stays `upcoming` whatever the day the rule ran."""
+        (default: the local date): `announced_dates_passed`; never one whose end is not
+        known. Decided when shown, never stored: the verdict stays `upcoming` whatever the
+        day the rule ran."""
         return announced_dates_passed(
-            self.status, self.start, self.start_precision, self.end, self.end_precision, today
+            self.status,
+            self.start,
+            self.start_precision,
+            self.end,
+            self.end_precision,
+            today,
+            end_known=self.end_known,
         )
 
     def possible_days(self) -> tuple[datetime.date, datetime.date] | None:
@@ -367,6 +374,8 @@ def announced_dates_passed(
     end: datetime.date | None,
     end_precision: str | None,
     today: datetime.date | None = None,
+    *,
+    end_known: bool | None = True,
 ) -> bool:
     """Whether a trip recorded as `announced` (docs/DOMAIN.md, "Visit": publicly planned for
     future dates and not yet taken) has dates that have all passed: its last possible day
@@ -374,9 +383,14 @@ def announced_dates_passed(
     `today` (default: the local date). Such a trip is not known to have been taken: the site
     and the API say "dates passed; not confirmed as taken", and it is no longer an early
     warning, until someone records what became of it (`manage.py announced_passed` lists
-    them). False for any other status and for an undated trip. Decided at display time,
-    never stored: the rule's verdict (`upcoming`) does not depend on the day it ran."""
-    if status != "announced" or start is None:
+    them). False for any other status and for an undated trip.
+
+    A trip whose end is not known (`end_known` False; None, a row without the field, reads
+    as known) has no last possible day: it may still be going on, so its dates have never
+    passed, however long ago it began (`manage.py announced_passed` lists it apart, as "end
+    not known", once its start is past). Decided at display time, never stored: the rule's
+    verdict (`upcoming`) does not depend on the day it ran."""
+    if status != "announced" or start is None or end_known is False:
         return False
     today = today or timezone.localdate()
     if end is not None:
@@ -388,7 +402,8 @@ def announced_dates_passed(
 
 def dates_passed_condition(today: datetime.date | None = None) -> Q:
     """`announced_dates_passed` as a condition on Visit querysets: an announced trip whose
-    last possible day is before `today` (default: the local date). A date known to the
+    last possible day is before `today` (default: the local date); never one whose end is
+    not known (`end_known` False: it may still be going on). A date known to the
     month or the year is stored as its first day, so it has passed when that day falls
     before the first day of `today`'s month or year."""
     today = today or timezone.localdate()
@@ -406,8 +421,18 @@ def dates_passed_condition(today: datetime.date | None = None) -> Q:
 
     return Q(status="announced") & (
         Q(end__isnull=False) & passed("end")
-        | Q(end__isnull=True, start__isnull=False) & passed("start")
+        | Q(end__isnull=True, start__isnull=False, end_known=True) & passed("start")
     )
+
+
+def started_end_unknown_condition(today: datetime.date | None = None) -> Q:
+    """An announced trip whose end is not known and whose first possible day is before
+    `today` (default: the local date): it may be going on or over, so its dates have not
+    passed (`announced_dates_passed`), but nobody has recorded whether it began; staff see
+    it in `manage.py announced_passed` as "end not known". A start known to the month or
+    the year (stored as its first day) counts from that first day."""
+    today = today or timezone.localdate()
+    return Q(status="announced", end_known=False, start__isnull=False, start__lt=today)
 
 
 class CitedDetails(models.Model):

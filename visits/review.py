@@ -484,6 +484,7 @@ def preview(
         host_justification=report.fields["host_justification"],
         host_control=report.fields["host_control"],
         controlled_by=report.controlled_by.iso3 if report.controlled_by else "",
+        controlled_by_name=report.controlled_by.name if report.controlled_by else "",
         end_known=report.end_known,
     )
     findings = flagging.load_findings([visit.pk]).get(visit.pk, ()) if visit is not None else ()

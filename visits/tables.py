@@ -205,6 +205,12 @@ VISIT_TABLE = Table(
             "`end` is then empty, and the visit is known to have covered its start, not that "
             "it lasted that day alone (the verdict rests on the start); true otherwise.",
         ),
+        # After it, and before `reevaluation_pending`, which stays last.
+        Column(
+            "dates_passed",
+            "boolean",
+            "Whether the visit is an announced trip whose dates have all passed on the day of the download (its last possible day is before it) with nothing recorded of what became of it: not confirmed as taken, and no longer an early warning; its verdict stays `upcoming`. False for any other visit, and for an announced trip whose end is not known (it may still be going on).",
+        ),
         # Appended last too.
         Column(
             "reevaluation_pending",
@@ -343,6 +349,8 @@ def visit_row(visit, page_link: Callable[[str], str], language: str) -> dict:
         "host_translated_name": _translated_name(visit.host, language),
         "text_language": visit.text_language,
         "end_known": visit.end_known,
+        # Read on the day of the download, as the site and the API's `dates_passed`.
+        "dates_passed": visit.dates_passed(),
         "reevaluation_pending": verdict["reevaluation_pending"] if verdict else None,
     }
 

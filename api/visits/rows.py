@@ -312,7 +312,7 @@ class VisitRows:
             "status": status,
             # As VisitSerializer.get_dates_passed (visits.models.announced_dates_passed).
             "dates_passed": announced_dates_passed(
-                status, start, start_precision, end, end_precision
+                status, start, start_precision, end, end_precision, end_known=end_known
             ),
             "outcome": outcome,
             "host_notified": notified,

@@ -103,9 +103,9 @@ def verdict_label(code, would_have_been_bound=None):
 @register.filter
 def dates_passed(visit) -> bool:
     """{{ visit|dates_passed }} -> whether `visit` (a Visit, or a row with its `status`,
-    `start`, `start_precision`, `end` and `end_precision`: the search's) is an announced
-    trip whose dates have all passed today (visits.models.announced_dates_passed): shown
-    beside its `upcoming` verdict as "dates passed; not confirmed as taken". False for
+    `start`, `start_precision`, `end`, `end_precision` and `end_known`: the search's) is an
+    announced trip whose dates have all passed today, never one whose end is not known
+    (visits.models.announced_dates_passed): shown beside its `upcoming` verdict as "dates passed; not confirmed as taken". False for
     none. Pages are cached per day (core.pagecache), so it never outlives the day."""
     from visits.models import announced_dates_passed
 
@@ -119,7 +119,12 @@ def dates_passed(visit) -> bool:
             return getattr(visit, name, None)
 
     return announced_dates_passed(
-        get("status"), get("start"), get("start_precision"), get("end"), get("end_precision")
+        get("status"),
+        get("start"),
+        get("start_precision"),
+        get("end"),
+        get("end_precision"),
+        end_known=get("end_known"),
     )
 
 

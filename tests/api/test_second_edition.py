@@ -71,9 +71,37 @@ def test_a_visit_shows_host_control_and_the_no_control_verdict(no_control_visit,
         True,
     )
     assert verdict["reasons"] == Verdict.objects.get(visit__slug=no_control_visit).reasons
-    assert any(r["key"] == "no_control" for r in verdict["reasons"])
+    russia = {"iso3": "RUS", "name": State.objects.get(iso3="RUS").name}
+    (no_control,) = (r for r in verdict["reasons"] if r["key"] == "no_control")
+    assert no_control["controlled_by"] == russia
     mongolia = api_client.get(f"/api/v1/visits/{MONGOLIA}/").json()
     assert (mongolia["host_control"], mongolia["controlled_by"]) == ("effective", None)
+
+
+def test_a_place_not_controlled_names_its_occupier_as_every_state_in_the_reasons(
+    seeded, api_client
+):
+    """Putin's trip announced to occupied Mariupol: the `place_not_controlled` reason gives
+    who controlled the place as a state object with its name, as the host's has."""
+    from tests.factories import make_visit
+
+    visit = make_visit(
+        Person.objects.get(slug="vladimir-putin"),
+        State.objects.get(iso3="UKR"),
+        start=datetime.date(2027, 3, 10),
+        end=datetime.date(2027, 3, 11),
+        status="announced",
+        outcome="n/a",
+        place="Mariupol",
+        host_control="none",
+        controlled_by=State.objects.get(iso3="RUS"),
+    )
+    flagging.evaluate_visits([visit.pk], cause="test")
+    reasons = api_client.get(f"/api/v1/visits/{visit.slug}/").json()["verdict"]["reasons"]
+    (control,) = (r for r in reasons if r["key"] == "place_not_controlled")
+    assert control["controlled_by"] == {"iso3": "RUS", "name": State.objects.get(iso3="RUS").name}
+    assert control["controlled_by"]["name"]
+    assert control["state"]["name"] == State.objects.get(iso3="UKR").name
 
 
 def test_the_csv_carries_the_new_columns(no_control_visit, api_client):

@@ -83,7 +83,12 @@ def test_a_new_visits_text_is_in_the_requests_language_unless_the_body_says(
     )
     # After the others, before `end_known` and the last of all (whether the verdict awaits
     # re-evaluation).
-    assert list(rows[0])[-3:] == ["text_language", "end_known", "reevaluation_pending"]
+    assert list(rows[0])[-4:] == [
+        "text_language",
+        "end_known",
+        "dates_passed",
+        "reevaluation_pending",
+    ]
     assert {r["id"]: r["text_language"] for r in rows}["vladimir-putin-kaz-2025-11-27"] == "fr"
 
 

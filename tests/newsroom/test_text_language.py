@@ -229,7 +229,12 @@ def test_a_correction_into_french_marks_the_old_words_english_and_the_new_french
         csv.DictReader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig")))
     )
     # A column added later goes after it (end_known, reevaluation_pending), never before.
-    assert list(rows[0])[-3:] == ["text_language", "end_known", "reevaluation_pending"]
+    assert list(rows[0])[-4:] == [
+        "text_language",
+        "end_known",
+        "dates_passed",
+        "reevaluation_pending",
+    ]
     assert {r["id"]: r["text_language"] for r in rows}[MONGOLIA] == "fr"
 
 

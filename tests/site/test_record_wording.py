@@ -109,15 +109,16 @@ def test_the_visits_downloads_name_the_host_in_their_language_in_a_last_column(
     reader, api_client, seeded
 ):
     """`host` is the dataset's English name; `host_translated_name`, a column appended after
-    the others (a reader by position keeps them; `text_language`, `end_known` and
-    `reevaluation_pending` were appended after it), names it in the download's language, as /states.csv's
+    the others (a reader by position keeps them; `text_language`, `end_known`,
+    `dates_passed` and `reevaluation_pending` were appended after it), names it in the download's language, as /states.csv's
     `translated_name` does."""
     french = csv_rows(reader.get("/fr/visits.csv?host=HUN"))
-    assert french and list(french[0])[-5:] == [
+    assert french and list(french[0])[-6:] == [
         "updated_at",
         "host_translated_name",
         "text_language",
         "end_known",
+        "dates_passed",
         "reevaluation_pending",
     ]
     assert {(r["host"], r["host_translated_name"]) for r in french} == {("Hungary", "Hongrie")}
@@ -130,10 +131,11 @@ def test_the_visits_downloads_name_the_host_in_their_language_in_a_last_column(
     api = csv_rows(
         api_client.get("/api/v1/visits/", {"host": "HUN", "format": "csv", "lang": "fr"})
     )
-    assert list(api[0])[-4:] == [
+    assert list(api[0])[-5:] == [
         "host_translated_name",
         "text_language",
         "end_known",
+        "dates_passed",
         "reevaluation_pending",
     ]
     assert {r["host_translated_name"] for r in api} == {"Hongrie"}

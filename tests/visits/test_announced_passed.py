@@ -87,3 +87,98 @@ def test_the_command_lists_the_announced_trips_whose_dates_passed(seeded):
     assert lines[-1].startswith("1 announced trip(s) whose dates passed before 2030-06-01")
     with pytest.raises(CommandError, match="is not a day"):
         call_command("announced_passed", "--date", "June", stdout=io.StringIO())
+
+
+def test_an_announced_trip_whose_end_is_not_known_never_has_its_dates_passed(seeded):
+    """Putin announced for Ulaanbaatar from 5 December, end not known: on 6 December the
+    trip may be going on, so its dates have not passed; staff see it as "end not known"."""
+    putin = Person.objects.get(slug="vladimir-putin")
+    visit = make_visit(
+        putin,
+        State.objects.get(iso3="MNG"),
+        start=datetime.date(2026, 12, 5),
+        status="announced",
+        outcome="n/a",
+    )
+    Visit.objects.filter(pk=visit.pk).update(end=None, end_known=False)
+    visit.refresh_from_db()
+    assert not announced_dates_passed(
+        "announced", visit.start, "day", None, "", TODAY, end_known=False
+    )
+    for today in (TODAY, datetime.date(2030, 1, 1)):
+        assert not visit.dates_passed(today)
+        assert not Visit.objects.filter(dates_passed_condition(today), pk=visit.pk).exists()
+    out = io.StringIO()
+    call_command("announced_passed", "--date", TODAY.isoformat(), stdout=out)
+    lines = out.getvalue().splitlines()
+    mine = [line.split("\t") for line in lines if line.startswith(visit.slug + "\t")]
+    assert mine == [
+        [
+            visit.slug,
+            putin.name,
+            "MNG",
+            "2026-12-05",
+            "",
+            "end not known, started 1 days ago",
+            visit.get_absolute_url(),
+        ]
+    ]
+    assert "whose end is not known" in lines[-1]
+
+
+def test_the_visits_download_says_an_announced_trip_s_dates_passed(seeded, client):
+    """/visits.csv marks an announced trip whose dates passed (`dates_passed`, before the
+    last column) and its explanation no longer says it "has not yet taken place"."""
+    import csv
+
+    from visits import flagging
+
+    putin = Person.objects.get(slug="vladimir-putin")
+    past = make_visit(
+        putin,
+        State.objects.get(iso3="FRA"),
+        start=datetime.date(2030, 3, 1),
+        status="announced",
+        outcome="n/a",
+    )
+    Visit.objects.filter(pk=past.pk).update(start=datetime.date(2025, 3, 1))
+    flagging.evaluate_visits([past.pk], cause="test")
+    download = client.get("/visits.csv", {"host": "FRA"})
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig")))
+    )
+    assert list(rows[0])[-2:] == ["dates_passed", "reevaluation_pending"]
+    row = next(r for r in rows if r["id"] == past.slug)
+    assert row["verdict"] == "upcoming"
+    assert row["dates_passed"] == "true"
+    assert "whether it took place is not recorded" in row["explanation"]
+    assert "not yet taken place" not in row["explanation"]
+    assert all(r["dates_passed"] == "false" for r in rows if r["id"] != past.slug)
+
+
+def test_maps_and_charts_say_an_announced_trip_s_dates_passed(seeded):
+    """A map's tooltip and marker say "dates passed; not confirmed as taken" after the
+    verdict, and the record-over-time chart counts the trip apart, not as upcoming."""
+    from front import charts, maps
+    from visits import flagging
+
+    putin = Person.objects.get(slug="vladimir-putin")
+    france = State.objects.get(iso3="FRA")
+    past = make_visit(
+        putin, france, start=datetime.date(2030, 3, 1), status="announced", outcome="n/a"
+    )
+    ahead = make_visit(
+        putin, france, start=datetime.date(2030, 9, 1), status="announced", outcome="n/a"
+    )
+    Visit.objects.filter(pk=past.pk).update(start=datetime.date(2025, 3, 1))
+    flagging.evaluate_visits([past.pk, ahead.pk], cause="test")
+    visits = list(
+        Visit.objects.filter(pk__in=[past.pk, ahead.pk]).order_by("start").with_verdicts()
+    )
+    _worst, titles, markers = maps._visit_layers(visits)
+    assert "(dates passed; not confirmed as taken)" in markers[0].title
+    assert "(dates passed; not confirmed as taken)" not in markers[1].title
+    assert sum("dates passed" in line for line in titles["FRA"]) == 1
+    counts = charts.record_counts(france)
+    assert counts[2025].get("dates_passed") == 1 and "upcoming" not in counts[2025]
+    assert counts[2030]["upcoming"] == 1

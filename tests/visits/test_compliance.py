@@ -51,10 +51,15 @@ from compliance import (
 )
 from core.reasons import render
 
+# The day the explanations are read on: before every trip of these tests, so that an
+# announced trip is told as ahead ("will be bound") whatever its dates; one whose dates have
+# passed is told otherwise (test_an_announced_trip_whose_dates_passed_…).
+READ_ON = datetime.date(2000, 1, 1)
+
 
 def english(verdict: Verdict) -> str:
-    """The verdict's reasons rendered as the English explanation."""
-    return render(verdict.reasons, "en")
+    """The verdict's reasons rendered as the English explanation, read on READ_ON."""
+    return render(verdict.reasons, "en", READ_ON)
 
 
 def day(text: str) -> datetime.date:
@@ -322,8 +327,8 @@ VERDICT_ROWS = [
     # A visit whose end is not known rests on its start, the one day known to be visited.
     pytest.param(visit("2024-09-02", end_known=False), MONGOLIA, [PUTIN], NON_COMPLIANCE,
                  STATE_PARTY, id="non-compliance-end-not-known"),
-    pytest.param(visit("2024-01-31", end_known=False), ARMENIA, [PUTIN], NO_OBLIGATION, "",
-                 id="no-obligation-end-not-known-host-bound-from-the-next-day"),
+    pytest.param(visit("2024-01-31", end_known=False), ARMENIA, [PUTIN], PENDING, "",
+                 id="pending-end-not-known-host-bound-from-the-next-day"),
 ]
 # fmt: on
 
@@ -913,7 +918,7 @@ def test_an_undated_trip_to_a_state_that_withdrew_claims_no_day():
         "only for warrants issued before then (its reading of Art. 127(2))."
     ) in text
     assert "Had the trip gone ahead, Burundi would have been bound to arrest" in text
-    french = render(verdict.reasons, "fr")
+    french = render(verdict.reasons, "fr", READ_ON)
     assert "127-2" in french and "127-1" not in french
     # A dated trip still says which article held on its day.
     dated = english(evaluate(visit("2016-12-01", **BASHIR_VISIT, **CALLED_OFF), BURUNDI, [BASHIR]))
@@ -930,7 +935,7 @@ def test_a_visit_dated_to_a_year_in_which_a_withdrawal_took_effect_claims_no_day
     text = english(verdict)
     assert "127(1)" not in text and "at the time of the visit" not in text
     assert "after which iccwatch counts it as bound only for warrants issued before then" in text
-    assert "127-1" not in render(verdict.reasons, "fr")
+    assert "127-1" not in render(verdict.reasons, "fr", READ_ON)
     # Dated to a month before the withdrawal took effect: Art. 127(1), as before.
     assert "Art. 127(1)" in english(evaluate(visit("2017-03", **BASHIR_VISIT), BURUNDI, [BASHIR]))
 
@@ -983,7 +988,7 @@ def test_a_trip_not_made_names_the_warrant_the_host_would_have_been_bound_under(
     assert verdict.warrant_ids == ("netanyahu",)
     (cited,) = [r for r in verdict.reasons if r["key"] == "warrant"]
     assert (cited["issued"], cited["made_public"]) == ("2024-11-21", "2024-11-21")
-    text, french = english(verdict), render(verdict.reasons, "fr")
+    text, french = english(verdict), render(verdict.reasons, "fr", READ_ON)
     assert NETANYAHU_WARRANT + english_words in text, text
     assert NETANYAHU_MANDAT + french_words in french, french
 
@@ -1001,7 +1006,7 @@ def test_a_trip_dated_to_a_year_the_warrant_came_late_in_is_not_the_same_whateve
         STATE_PARTY,
         True,
     )
-    text, french = english(verdict), render(verdict.reasons, "fr")
+    text, french = english(verdict), render(verdict.reasons, "fr", READ_ON)
     assert "the same whatever its day" not in text and "quel qu’en soit le jour" not in french
     assert NETANYAHU_WARRANT + "was in force during part of 2024." in text, text
     assert (
@@ -1048,7 +1053,7 @@ def test_an_undated_trip_called_off_says_on_which_days_the_host_would_have_been_
         "France would have been bound to arrest on every possible day on which a warrant was in "
         "force, and no warrant was in force on the others."
     ), text
-    assert render(verdict.reasons, "fr").endswith(
+    assert render(verdict.reasons, "fr", READ_ON).endswith(
         "L’État hôte (France) aurait été tenu d’arrêter chacun des jours possibles où un mandat "
         "était en vigueur, et aucun mandat n’était en vigueur les autres jours."
     )
@@ -1062,7 +1067,7 @@ def test_a_trip_on_a_day_a_warrant_known_to_the_month_may_not_yet_have_covered()
     in_november = warrant("november", "2024-11", "2024-11")
     verdict = evaluate(visit("2024-11-15", **NETANYAHU_TRIP, **CALLED_OFF), FRANCE, [in_november])
     assert (verdict.code, verdict.would_have_been_bound) == (DETERRED, True)
-    text, french = english(verdict), render(verdict.reasons, "fr")
+    text, french = english(verdict), render(verdict.reasons, "fr", READ_ON)
     assert "every possible reading of them gives this verdict" not in text
     assert "may have been in force on 15 November 2024" in text, text
     assert text.endswith(
@@ -1085,7 +1090,9 @@ def test_a_trip_on_a_day_a_warrant_known_to_the_month_may_not_yet_have_covered()
         "France is bound to arrest on every reading of them on which a warrant is in force, and "
         "no warrant is in force on the others."
     ), text
-    assert "est peut-être en vigueur le 15 novembre 2024" in render(announced.reasons, "fr")
+    assert "est peut-être en vigueur le 15 novembre 2024" in render(
+        announced.reasons, "fr", READ_ON
+    )
 
 
 JOINED_IN_2011 = StateFacts(
@@ -1104,7 +1111,7 @@ def test_a_trip_not_made_whose_answer_depends_on_the_day_says_so():
     assert (
         "Tunisia would have been bound to arrest on some of its possible days and not on others"
     ) in text
-    assert "sur aucun" not in render(verdict.reasons, "fr")
+    assert "sur aucun" not in render(verdict.reasons, "fr", READ_ON)
     # Undated, the same: it says why there is no answer instead of nothing.
     undated = evaluate(visit(None, **BASHIR_VISIT, **CALLED_OFF), JOINED_IN_2011, [BASHIR])
     assert undated.would_have_been_bound is None
@@ -1121,7 +1128,7 @@ def test_an_undated_trip_whose_answer_depends_on_the_day_says_so_in_full(trip):
     ("Whether Tunisia will be bound to arrest depends on the exact dates:")."""
     verdict = evaluate(visit(None, **BASHIR_VISIT, **trip), JOINED_IN_2011, [BASHIR])
     assert verdict.would_have_been_bound is None
-    for text in (english(verdict), render(verdict.reasons, "fr")):
+    for text in (english(verdict), render(verdict.reasons, "fr", READ_ON)):
         assert not text.endswith(":"), text
         assert text.endswith("."), text
     will = "will be" if trip is ANNOUNCED_TRIP else "would have been"
@@ -1185,7 +1192,7 @@ def test_a_trip_not_made_whose_answer_a_seal_decides_names_the_seal(
     would = next(r for r in verdict.reasons if r["key"] == "would_be_bound")
     assert (would["public_from"], would["bound_throughout"]) == ("2023-03-17", True)
     assert english_words in english(verdict)
-    assert french_words in render(verdict.reasons, "fr")
+    assert french_words in render(verdict.reasons, "fr", READ_ON)
 
 
 def test_a_trip_not_made_whose_answer_the_obligation_and_a_seal_decide_names_both():
@@ -1258,7 +1265,7 @@ def test_a_warrant_that_may_not_yet_have_been_in_force_is_not_said_to_have_been(
         "on 9 June 2020."
     ) in text
     assert "public since June 2020 (issue date unknown), was in force" not in text
-    french = render(both.reasons, "fr")
+    french = render(both.reasons, "fr", READ_ON)
     assert (
         "rendu public en juin 2020 (date de délivrance inconnue), était peut-être en vigueur le "
         "9 juin 2020"
@@ -1380,7 +1387,7 @@ def test_a_withdrawn_host_unbound_by_a_later_warrant_is_iccwatchs_reading(
     2017): that a withdrawn state is bound only for warrants issued before is iccwatch's
     reading, and the explanation says so, in both languages."""
     verdict = evaluate(facts, BURUNDI, [ISSUED_ON_WITHDRAWAL])
-    english_text, french = english(verdict), render(verdict.reasons, "fr")
+    english_text, french = english(verdict), render(verdict.reasons, "fr", READ_ON)
     assert english_words in english_text
     assert (
         "iccwatch counts a withdrawn state as bound only for warrants issued before its "
@@ -1405,7 +1412,7 @@ def test_an_unbound_hosts_visit_is_no_failure_as_iccwatch_counts_it():
     for status in ("occurred", "transit"):
         verdict = evaluate(visit("2017-11-15", status=status), BURUNDI, [ISSUED_ON_WITHDRAWAL])
         assert english(verdict).endswith("; iccwatch counts no failure to arrest.")
-        french = render(verdict.reasons, "fr")
+        french = render(verdict.reasons, "fr", READ_ON)
         assert french.endswith("\u00a0: iccwatch ne retient aucun défaut d’arrestation.")
 
 
@@ -1413,7 +1420,7 @@ def test_iccwatchs_own_failure_to_arrest_is_no_manquement_in_french():
     """« manquement » is the Court's word for what it finds under Art. 87(7); iccwatch's
     verdict of a failure to arrest, where the Court made no finding, reads « un défaut
     d’arrestation et de remise », and the sentence that follows says no finding is recorded."""
-    french = render(evaluate(visit("2017", **BASHIR_VISIT), BURUNDI, [BASHIR]).reasons, "fr")
+    french = render(evaluate(visit("2017", **BASHIR_VISIT), BURUNDI, [BASHIR]).reasons, "fr", READ_ON)
     assert (
         "aucune arrestation\u00a0: un défaut d’arrestation et de remise (art. 86 et 89-1)."
         in french
@@ -1427,7 +1434,7 @@ def test_a_warrant_ended_by_death_ended_when_the_court_confirmed_it():
     Court confirmed the death and ended it, which is the date the clause gives."""
     dead = warrant("dead", "2009-03-04", "2009-03-04", ended="2020-06-09", end_reason="deceased")
     verdict = evaluate(visit("2020-06-09", **BASHIR_VISIT), BURUNDI, [dead])
-    text, french = english(verdict), render(verdict.reasons, "fr")
+    text, french = english(verdict), render(verdict.reasons, "fr", READ_ON)
     assert "the warrant ended on 9 June 2020, the person's death confirmed" in text
     assert "lapse" not in text
     assert (
@@ -1906,7 +1913,7 @@ def test_a_declaration_s_covered_period_reads_well_in_french_whatever_its_precis
         )
         verdict = evaluate(visit("2025-06-01", **NON_LIBYAN), host, [LIBYA_SITUATION_WARRANT])
         assert verdict.basis == ART_12_3_DECLARATION
-        assert words in render(verdict.reasons, "fr"), covers_from
+        assert words in render(verdict.reasons, "fr", READ_ON), covers_from
 
 
 def test_a_trip_called_off_before_a_withdrawal_took_effect_speaks_of_the_planned_visit():
@@ -1978,7 +1985,7 @@ def test_art_127_2_never_gives_the_publication_of_a_warrant_as_its_issue():
     assert (verdict.code, verdict.basis) == (NON_COMPLIANCE, ART_127_2_RESIDUAL)
     residual = verdict.reasons[0]
     assert (residual["warrant_issued"], residual["warrant_public"]) == ("", "2019-02-01")
-    text, texte = english(verdict), render(verdict.reasons, "fr")
+    text, texte = english(verdict), render(verdict.reasons, "fr", READ_ON)
     assert "was issued on 1 February 2019" not in text
     assert (
         "iccwatch counts it as still bound for warrants issued before then (its reading of "
@@ -2054,7 +2061,7 @@ def test_a_residual_obligation_is_told_as_iccwatchs_reading_of_art_127_2(
     verdict = evaluate(visit(when, **person, **fields), host, [issued])
     assert (verdict.code, verdict.basis) == (code, ART_127_2_RESIDUAL)
     assert verdict.would_have_been_bound is would
-    text, french = english(verdict), render(verdict.reasons, "fr")
+    text, french = english(verdict), render(verdict.reasons, "fr", READ_ON)
     assert (
         "iccwatch counts it as still bound for warrants issued before then (its reading of "
         "Art. 127(2), under which a withdrawal does not discharge obligations that arose while "
@@ -2080,7 +2087,7 @@ def test_a_residual_obligation_on_some_days_only_is_told_as_iccwatchs_reading():
     trip = visit("2018", **BASHIR_VISIT, **CALLED_OFF)
     verdict = evaluate(trip, BURUNDI, [ENDED_MARCH_2018, ISSUED_AFTER_WITHDRAWAL])
     assert (verdict.code, verdict.would_have_been_bound) == (DETERRED, None)
-    text, french = english(verdict), render(verdict.reasons, "fr")
+    text, french = english(verdict), render(verdict.reasons, "fr", READ_ON)
     assert text.count("its reading of Art. 127(2)") == 1, text
     assert "Whether Burundi would have been bound to arrest depends on the exact dates" in text
     assert "remains bound" not in text and "party (Art. 127(2))" not in text
@@ -2156,7 +2163,7 @@ def test_a_non_party_the_referral_does_not_bind_is_told_why():
         "obliges only Sudan to cooperate fully with the Court, and it urges, but does not "
         "oblige, the others, Egypt among them: a referral binds only the States it names."
     ) in english(verdict)
-    french = render(verdict.reasons, "fr")
+    french = render(verdict.reasons, "fr", READ_ON)
     # The sentence before named Egypt (« Égypte : État non partie … »): not again.
     assert "L’État hôte (Égypte) n’est pas non plus lié par la résolution S/RES/1593 (2005)" in (
         french
@@ -2241,11 +2248,34 @@ def test_a_trip_not_made_to_a_place_the_host_did_not_control_says_so(trip, said)
     assert control["controlled_by"] == {"iso3": "RUS", "name": ""}
     assert control["status"] == trip["status"]
     assert said in english(verdict).replace("the Russian Federation", "Russia")
-    french = render(verdict.reasons, "fr")
+    french = render(verdict.reasons, "fr", READ_ON)
     assert "hors du contrôle de l’État hôte (Ukraine)" in french
     # A place the host controlled gets no such reason.
     plain = evaluate(visit("2027-06-18", **trip), UKRAINE_TWO_DECLARATIONS, [PUTIN])
     assert all(r["key"] != "place_not_controlled" for r in plain.reasons)
+
+
+@pytest.mark.parametrize(
+    ("when", "trip"),
+    [
+        pytest.param(("2027-03-10", "2027-03-11"), ANNOUNCED_TRIP, id="announced"),
+        pytest.param(("2024-06-01", None), CALLED_OFF, id="called-off"),
+    ],
+)
+def test_a_trip_not_made_to_a_place_the_host_did_not_control_is_told_in_the_conditional(when, trip):
+    """Putin's trip announced to occupied Mariupol, or called off to Donetsk: the host could
+    not arrest there, so whether it would be bound reads as no_control's ("Had it
+    controlled the place, … would have been bound"), never "will be bound" after "could not
+    arrest"."""
+    verdict = evaluate(
+        visit(*when, place="Mariupol", **trip, **OCCUPIED), UKRAINE_TWO_DECLARATIONS, [PUTIN]
+    )
+    said = english(verdict)
+    assert "Had it controlled the place, Ukraine would have been bound to arrest" in said
+    assert "will be bound" not in said
+    assert "Had the trip gone ahead" not in said
+    french = render(verdict.reasons, "fr", READ_ON)
+    assert "sera tenu" not in french
 
 
 def test_an_occupied_place_s_no_control_verdict_names_who_controlled_it_in_both_languages():
@@ -2255,7 +2285,7 @@ def test_an_occupied_place_s_no_control_verdict_names_who_controlled_it_in_both_
     assert verdict.code == NO_CONTROL
     assert "outside the control of Ukraine (controlled by" in english(verdict)
     assert "so this is no failure to arrest" in english(verdict)
-    french = render(verdict.reasons, "fr")
+    french = render(verdict.reasons, "fr", READ_ON)
     assert "Ukraine" in french and "Russie" in french
 
 
@@ -2295,7 +2325,7 @@ def test_a_decision_that_found_no_failure_is_told_against_iccwatchs_own_reading(
         "comply with its obligation to arrest and surrender; it made no finding of "
         "non-compliance under Art. 87(7) and referred nothing." in text
     )
-    french = render(verdict.reasons, "fr")
+    french = render(verdict.reasons, "fr", READ_ON)
     assert "5 septembre 2013" in french and "lecture" in french
     # The self-check surfaces the disagreement to staff.
     warning = self_check(verdict, False, "", has_no_failure_decision=True)
@@ -2398,7 +2428,7 @@ def test_a_succession_is_named_as_such_in_the_explanation():
     words = english(verdict)
     assert "bound since 3 June 2006 (State Party by succession, notified 23 October 2006)" in words
     assert "acceded" not in words
-    assert "par succession" in render(verdict.reasons, "fr")
+    assert "par succession" in render(verdict.reasons, "fr", READ_ON)
 
 
 # --- A visit whose end is not known -------------------------------------------------------
@@ -2421,7 +2451,7 @@ def test_a_visit_whose_end_is_not_known_rests_on_its_start_and_says_so():
     assert "from 2 September 2024 (end date not known)" in text
     assert "Mongolia on 2 September 2024" not in text
     assert "The end date of the visit is not known" in text
-    french = render(verdict.reasons, "fr")
+    french = render(verdict.reasons, "fr", READ_ON)
     assert "à partir du 2\u00a0septembre 2024 (date de fin inconnue)" in french or (
         "à partir du 2 septembre 2024 (date de fin inconnue)" in french
     )
@@ -2437,20 +2467,50 @@ def test_a_visit_of_one_day_says_nothing_of_an_unknown_end():
 
 def test_an_unknown_end_never_guesses_a_later_day_into_an_incident():
     """Armenia bound from 1 February 2024: a visit from 31 January whose end is not known is
-    no failure to arrest (he may have left that day), whereas one known to have lasted to
-    2 February is."""
+    no failure to arrest (he may have left that day), nor is it certain that there was none
+    (he may have stayed): `pending`, the end not known and Armenia bound from the 1st;
+    whereas one known to have lasted to 2 February is a failure."""
     unknown = evaluate(visit("2024-01-31", end_known=False), ARMENIA, [PUTIN])
-    assert unknown.code == NO_OBLIGATION
-    assert "end_unknown" in [r["key"] for r in unknown.reasons]
+    assert unknown.code == PENDING
+    (pending,) = (r for r in unknown.reasons if r["key"] == "pending")
+    assert (pending["why"], pending["changed_on"]) == ("end_unknown", "2024-02-01")
     known = evaluate(visit("2024-01-31", "2024-02-02"), ARMENIA, [PUTIN])
     assert known.code == NON_COMPLIANCE
 
 
+def test_an_unknown_end_is_pending_when_a_warrant_is_issued_the_next_day():
+    """Netanyahu in Berlin from 20 November 2024, the end not known, the warrant issued on
+    the 21st: a stay of unknown length may have covered the 21st, so the verdict is not
+    "no warrant in force" stated as certain but `pending`, saying why."""
+    germany = replace(FRANCE, iso3="DEU", name="Germany")
+    verdict = evaluate(
+        visit("2024-11-20", place="Berlin", end_known=False, **NETANYAHU_TRIP),
+        germany,
+        [NETANYAHU],
+    )
+    assert verdict.code == PENDING
+    (pending,) = (r for r in verdict.reasons if r["key"] == "pending")
+    assert (pending["why"], pending["changed_on"]) == ("end_unknown", "2024-11-21")
+    text = english(verdict)
+    assert "nothing to execute" not in text
+    assert (
+        "the end date of the visit is not known, and the facts that decide the verdict "
+        "change on 21 November 2024, a day the visit may have lasted to"
+    ) in text
+    assert "date de fin de la visite n’est pas connue" in render(verdict.reasons, "fr", READ_ON)
+    # Nothing changes after the start: the start's verdict, said to hold on every later day.
+    settled = evaluate(visit("2024-11-22", end_known=False, **NETANYAHU_TRIP), germany, [NETANYAHU])
+    assert settled.code == NON_COMPLIANCE
+    assert "every later day it may have lasted to gives the same" in english(settled)
+
+
 def test_an_end_given_with_end_known_false_is_not_read():
-    """The end is unknown: an end passed all the same is ignored, never read as a last day."""
+    """The end is unknown: an end passed all the same is ignored, never read as a last day
+    (read as one, it would make the visit a failure to arrest; the end not known, it is
+    `pending`, as with no end given)."""
     verdict = evaluate(visit("2024-01-31", "2024-02-02", end_known=False), ARMENIA, [PUTIN])
-    assert verdict.code == NO_OBLIGATION
-    ref = next(r for r in verdict.reasons if r["key"] == "visit")
+    assert verdict.code == PENDING
+    ref = next(r for r in verdict.reasons if r["key"] == "pending")
     assert (ref["end"], ref["end_known"]) == ("", False)
 
 
@@ -2460,3 +2520,31 @@ def test_an_unknown_end_of_a_visit_dated_to_a_month_reads_the_month():
     verdict = evaluate(visit("2024-09", end_known=False), MONGOLIA, [PUTIN])
     assert verdict.code == NON_COMPLIANCE
     assert "end_unknown" in [r["key"] for r in verdict.reasons]
+
+
+def test_an_announced_trip_whose_dates_passed_is_told_in_the_past_and_the_conditional():
+    """An announced trip whose dates passed with nothing recorded of it is no longer told as
+    ahead ("has not yet taken place … will be bound"): the explanation, rendered on the
+    day it is read, says it was announced, that whether it took place is not recorded, and
+    that the host would have been bound."""
+    verdict = evaluate(
+        visit("2026-11-01", "2026-11-02", place="Paris", **ANNOUNCED_TRIP), FRANCE, [PUTIN]
+    )
+    assert verdict.code == UPCOMING
+    before = render(verdict.reasons, "en", datetime.date(2026, 10, 1))
+    assert "has not yet taken place" in before
+    assert "will be bound" in before
+    said = render(verdict.reasons, "en", datetime.date(2026, 12, 6))
+    assert "was announced for 1–2 November 2026; whether it took place is not recorded." in said
+    assert "If the trip took place, France would have been bound to arrest" in said
+    assert "will be" not in said and "not yet" not in said and " is in force" not in said
+    french = render(verdict.reasons, "fr", datetime.date(2026, 12, 6))
+    assert "pas encore eu lieu" not in french and "sera tenu" not in french
+    assert "n’est pas consigné" in french
+    # A trip whose end is not known may be going on: still told as ahead.
+    going_on = evaluate(
+        visit("2026-12-05", place="Ulaanbaatar", end_known=False, **ANNOUNCED_TRIP),
+        MONGOLIA,
+        [PUTIN],
+    )
+    assert "has not yet taken place" in render(going_on.reasons, "en", datetime.date(2026, 12, 6))

@@ -7,6 +7,9 @@ API then say "dates passed; not confirmed as taken" and no longer count it as an
 warning; this command lists them, oldest first, so that someone researches each and files
 a correction: one line per trip, tab-separated: its id, person, host (ISO3), start, end
 (partial ISO dates, "" for none), the days since its last possible day, and its page's path.
+A trip whose end is not known has no last possible day, so its dates never pass (it may be
+going on); once its start is past it is listed too, after the others, with "end not known,
+started N days ago" in the days column (N counted from its first possible day).
 `--date YYYY-MM-DD` reads them as of another day (default: today). Exit status 0 either
 way; the last line counts them.
 """
@@ -17,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from compliance import partial_isoformat
-from visits.models import Visit, dates_passed_condition
+from visits.models import Visit, dates_passed_condition, started_end_unknown_condition
 
 
 class Command(BaseCommand):
@@ -60,8 +63,37 @@ class Command(BaseCommand):
                 )
             )
             count += 1
+        started = (
+            Visit.objects.published()
+            .filter(started_end_unknown_condition(today))
+            .select_related("person", "host")
+            .order_by("start", "pk")
+        )
+        unknown = 0
+        for visit in started:
+            first = visit.possible_days()[0]
+            self.stdout.write(
+                "\t".join(
+                    (
+                        visit.slug,
+                        visit.person.name,
+                        visit.host.iso3,
+                        partial_isoformat(visit.start, visit.start_precision),
+                        "",
+                        f"end not known, started {(today - first).days} days ago",
+                        visit.get_absolute_url(),
+                    )
+                )
+            )
+            unknown += 1
         self.stdout.write(
             f"{count} announced trip(s) whose dates passed before {today.isoformat()}: "
             "not confirmed as taken; research each and record whether it occurred, was "
             "cancelled or was attended by video."
+            + (
+                f" And {unknown} announced trip(s) whose end is not known, started before "
+                f"{today.isoformat()}: they may be going on; research whether each took place."
+                if unknown
+                else ""
+            )
         )
