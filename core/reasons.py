@@ -244,7 +244,7 @@ def _end_unknown(r: dict, ctx: Context) -> str:
     """A dated visit whose end is not known: the verdict rests on its start alone."""
     return _(
         "The end date of the visit is not known: the verdict rests on its start (%(start)s), "
-        "the only date it is known to have covered; no later day is assumed."
+        "the first day it is known to have covered; no later day is assumed."
     ) % {"start": format_date(r.get("start", ""))}
 
 
@@ -1500,29 +1500,38 @@ def _place_not_controlled(r: dict, ctx: Context) -> str:
 def _quoted(text: str) -> str:
     """A quotation as it stands inside a sentence that ends after the closing quote: its own
     closing full stop dropped after a word, so the sentence does not end twice (“…
-    supplies”. rather than “… supplies.”.); an ellipsis, a question or exclamation mark
+    supplies”. rather than “… supplies.”.; “… head of state)”. rather than “… head of
+    state).”.: Uganda, 2016); an ellipsis, a question or exclamation mark
     and an abbreviation's full stop ("the U.S.") are kept."""
     text = text.strip()
-    # After a lower-case letter only: "the U.S." keeps the full stop of its abbreviation.
-    if len(text) > 1 and text.endswith(".") and text[-2].islower():
+    # After a lower-case letter or a closing parenthesis only ("… (head of state)."):
+    # "the U.S." keeps the full stop of its abbreviation.
+    if len(text) > 1 and text.endswith(".") and (text[-2].islower() or text[-2] == ")"):
         return text[:-1]
     return text
 
 
 def _justification(r: dict, ctx: Context) -> str:
-    """The host's stated justification, as recorded; where the host was (or would be) bound,
-    with why it exempts nothing (DOMAIN.md: recorded, never an exemption; Art. 27 and the
-    Appeals Chamber's Jordan judgment of 6 May 2019 on official capacity)."""
+    """The host's stated justification, as recorded; where the host was bound and did not
+    arrest (the `visit` reason's conclusion `non_compliance`), that iccwatch does not treat
+    it as an exemption, and that official capacity is no bar to arrest (Art. 27; Appeals
+    Chamber, Jordan judgment, 6 May 2019). Nothing more is said of it on a visit that is no
+    failure (no_control, deterred, upcoming): the sentence would answer an excuse for a
+    failure the verdict does not find. The Court, not iccwatch, weighs what the Statute lets
+    a state raise (Arts. 89(2), 90, 94, 95, 97, 98), so no justification is said to be void."""
     params = {"state": _state(r["state"]), "text": _quoted(r.get("text", ""))}
-    if not ctx.basis:
+    failed = any(
+        x.get("key") == "visit" and x.get("conclusion") == "non_compliance" for x in ctx.reasons
+    )
+    if not (ctx.basis and failed):
         return possessive(
             _("%(state)s's stated justification: “%(text)s”.") % params, params["state"]
         )
     return possessive(
         _(
-            "%(state)s's stated justification: “%(text)s”. It is recorded, but it is no exemption: "
-            "no justification releases a bound state from the duty to arrest and surrender, and "
-            "official capacity is no bar to it (Art. 27; Appeals Chamber, Jordan judgment, 6 May 2019)."
+            "%(state)s's stated justification: “%(text)s”. iccwatch does not treat a stated "
+            "justification as an exemption; official capacity is no bar to arrest (Art. 27; "
+            "Appeals Chamber, Jordan judgment, 6 May 2019)."
         )
         % params,
         params["state"],
@@ -1590,7 +1599,8 @@ def finding_bodies(r: dict) -> dict[str, bool]:
 def _other_decision(r: dict, on: str, chamber: str) -> str:
     """A decision on the state's cooperation that is no Art. 87(7) finding (the data's kind
     `other`): one that informed the Security Council or the Assembly (`finding_bodies`, the
-    reasons of every rule version), or found no failure."""
+    reasons of every rule version), or found no failure. `chamber` '' where the data
+    records none (a chamber only inferred is left blank in findings.csv)."""
     bodies = finding_bodies(r)
     asp, unsc = bodies["informed_asp"], bodies["informed_unsc"]
     params = {"on": on, "chamber": chamber, "bodies": _bodies(asp, unsc) if asp or unsc else ""}
@@ -1603,10 +1613,12 @@ def _other_decision(r: dict, on: str, chamber: str) -> str:
             % params
         )
     if params["bodies"]:
+        # No chamber recorded (Djibouti, 12 May 2011: the excerpts read name none): the
+        # Court is named, and the Chamber said not to be recorded, never guessed.
         return (
             _(
-                "The ICC informed %(bodies)s of the visit %(on)s; it made no finding of "
-                "non-compliance under Art. 87(7)."
+                "The Court (the Chamber is not recorded) informed %(bodies)s of the visit "
+                "%(on)s; it made no finding of non-compliance under Art. 87(7)."
             )
             % params
         )

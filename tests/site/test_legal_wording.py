@@ -302,3 +302,57 @@ def test_the_method_page_says_which_article_covers_which_state_and_the_mongolia_
         "lie, à la différence du Soudan, reste discutée (art. 98-1)"
     ) in " ".join(french.split())
     assert "au chef d’État d’un État non partie au Statut dans son constat" not in french
+
+
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        (
+            "/states/NGA/",
+            "a decision of the Court of 5 September 2013, as reported, found that it had not "
+            "failed to comply, and iccwatch's reading of the facts stands against it.",
+        ),
+        (
+            "/fr/states/NGA/",
+            "une décision de la Cour rendue le 5 septembre 2013 a, selon les informations "
+            "disponibles, conclu qu’il n’avait pas manqué à ses obligations",
+        ),
+        (
+            "/incidents/?host=NGA",
+            "No Art. 87(7) finding; an ICC decision of 5 September 2013, as reported, found no "
+            "failure to comply: iccwatch's reading stands against it",
+        ),
+        (
+            "/fr/incidents/?host=NGA",
+            "aucun manquement",
+        ),
+    ],
+)
+def test_nigerias_summary_and_incidents_say_the_recorded_decision_went_its_way(
+    reader, seeded, path, said
+):
+    """Nigeria, 5 September 2013: the recorded decision found no failure to comply; the
+    state's summary and the incident list say so, and that iccwatch's incident stands
+    against it, never only that no Art. 87(7) finding is recorded."""
+    words = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body(reader.get(path)))))
+    assert said in words
+    assert "an ICC decision on cooperation: 5 September 2013" not in words
+
+
+@pytest.mark.parametrize(
+    ("prefix", "said"),
+    [
+        ("", "The Court (the Chamber is not recorded) informed"),
+        ("/fr", "(la chambre n’est pas connue)"),
+    ],
+)
+def test_djiboutis_2011_decision_names_no_chamber_the_sources_do_not_name(
+    reader, seeded, prefix, said
+):
+    """The excerpts read of the 12 May 2011 decision name no chamber; Pre-Trial Chamber I is
+    only inferred (findings.csv notes), so no page names it as fact."""
+    page = body(reader.get(f"{prefix}/visits/omar-al-bashir-dji-2011-05-07/"))
+    words = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+    assert said in words
+    assert "Pre-Trial Chamber I informed" not in words
+    assert "Chambre préliminaire I a informé" not in words
