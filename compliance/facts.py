@@ -111,7 +111,7 @@ from dataclasses import dataclass, field
 #   have covered, as before, but no longer told as a visit of that day alone: its `visit`
 #   (and every other reason naming the visit) carries `end_known` False, and an `end_unknown`
 #   reason says the verdict rests on its start. No verdict code changes.
-RULE_VERSION = "2026.12.06.4"
+RULE_VERSION = "2026.12.06.5"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that
 # deposited its instrument by 2002-04-11 (the 60th instrument's deposit).
@@ -499,7 +499,12 @@ class FindingFacts:
 
     `referred_to_asp` and `referred_to_unsc` are the bodies stored with the decision (the
     dataset's `referred_to`): where an Art. 87(7) finding was referred, and the bodies a
-    decision of kind `other` only informed, which is no referral (`referred`)."""
+    decision of kind `other` only informed, which is no referral (`referred`).
+
+    `reported_by` "state" where the decision is known only from the state concerned's own
+    report, its text not read (findings.csv `reported_by`: Nigeria, 5 September 2013, per
+    its Ministry of Foreign Affairs); "" where the Court's publication or independent
+    reports were read. An explanation then attributes the decision's holding to that report."""
 
     decided: Period
     referred_to_asp: bool = False
@@ -507,6 +512,7 @@ class FindingFacts:
     kind: str = ART_87_7
     chamber: str = ""
     reference: str = ""
+    reported_by: str = ""
 
     @property
     def is_finding(self) -> bool:

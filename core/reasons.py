@@ -1556,7 +1556,16 @@ def _no_standing_referral(r: dict, ctx: Context) -> str:
 
 def _no_court_finding(r: dict, ctx: Context) -> str:
     """iccwatch's verdict told apart from the Court's: no Art. 87(7) finding on the visit
-    (when a decision that made none follows, its own sentence says so)."""
+    (when a decision that made none follows, its own sentence says so); a decision that
+    found no failure, known only from the state concerned's report
+    (`no_failure_reported_by`), is attributed to that report."""
+    if r.get("no_failure") and r.get("no_failure_reported_by"):
+        # Nigeria, 5 September 2013: known only from Nigeria's own report, its text not read.
+        return _(
+            "This verdict is iccwatch's own reading of the facts, against the Court's as the "
+            "state concerned reports it: according to that report alone, a decision of the "
+            "Court of %(date)s found that the state had not failed to comply."
+        ) % {"date": format_date(r["no_failure"])}
     if r.get("no_failure"):
         # Nigeria, 5 September 2013: the Court found no failure; the verdict reads the facts
         # against it, and says so before the decision's own sentence.
@@ -1639,10 +1648,33 @@ def _other_decision(r: dict, on: str, chamber: str) -> str:
     )
 
 
-def _no_failure_decision(on: str, chamber: str) -> str:
+def _no_failure_decision(on: str, chamber: str, reported_by: str = "") -> str:
     """A decision on the visit that found no failure to comply (the data's kind
-    `no_failure`: Nigeria, 5 September 2013), which refers nothing."""
+    `no_failure`: Nigeria, 5 September 2013), which refers nothing. `reported_by` "state":
+    the decision is known only from the state concerned's own report, its text not read
+    (findings.csv `reported_by`), so its holding is attributed to that report, never stated
+    as established."""
     params = {"on": on, "chamber": chamber}
+    if reported_by and chamber:
+        return (
+            _(
+                "According to the state concerned alone (the decision's text was not read), "
+                "%(chamber)s found %(on)s that the state had not failed to comply with its "
+                "obligation to arrest and surrender; no finding of non-compliance under "
+                "Art. 87(7) and no referral are recorded."
+            )
+            % params
+        )
+    if reported_by:
+        return (
+            _(
+                "According to the state concerned alone (the decision's text was not read), "
+                "the Court found %(on)s that the state had not failed to comply with its "
+                "obligation to arrest and surrender; no finding of non-compliance under "
+                "Art. 87(7) and no referral are recorded."
+            )
+            % params
+        )
     if chamber:
         return (
             _(
@@ -1732,7 +1764,7 @@ def _finding_sentence(r: dict, ctx: Context) -> str:
     on = _on(r["decided"]) if r.get("decided") else _("on an unknown date")
     chamber = chamber_name(r.get("chamber", ""))
     if r.get("kind") == "no_failure":
-        return _no_failure_decision(on, chamber)
+        return _no_failure_decision(on, chamber, r.get("reported_by", ""))
     if r.get("kind", "art_87_7") != "art_87_7":
         return _other_decision(r, on, chamber)
     asp, unsc = r.get("referred_to_asp"), r.get("referred_to_unsc")

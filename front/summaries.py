@@ -95,8 +95,12 @@ def finding_heading(finding, earlier) -> str:
     on the Art. 87(7) finding" (Jordan, 6 May 2019); the same Chamber's referral it had
     deferred, "Referral of the Art. 87(7) finding" (Italy, 26 January 2026); any other,
     "Later decision on the Art. 87(7) finding". The first finding and a decision of kind
-    `other` are headed by their kind (visits.FindingKind)."""
+    `other` are headed by their kind (visits.FindingKind); a decision finding no failure
+    known only from the state concerned's report (`reported_by`), as reported by it."""
     findings = [f for f in earlier if f.kind == "art_87_7"]
+    if finding.kind == "no_failure" and getattr(finding, "reported_by", ""):
+        # Nigeria, 5 September 2013: known only from the state's own report.
+        return _("Decision reported by the state concerned to find no failure to comply")
     if finding.kind != "art_87_7" or not findings:
         return str(finding.get_kind_display())
     last = findings[-1]

@@ -1050,3 +1050,30 @@ def test_a_decision_whose_chamber_is_not_recorded_does_not_name_one():
         "non-compliance under Art. 87(7)."
     )
     assert "(la chambre n’est pas connue)" in render([reason], "fr")
+
+
+def test_a_decision_known_only_from_the_state_concerned_is_attributed_to_it():
+    """Nigeria, 5 September 2013: the only source of the decision is the state's own
+    Ministry of Foreign Affairs and its text was not read (findings.csv `reported_by`
+    `state`), so neither the decision's sentence nor the verdict's states its holding as
+    established fact."""
+    cleared = FindingFacts(
+        Period.parse("2013-09-05"),
+        kind="no_failure",
+        chamber="Pre-Trial Chamber II",
+        reported_by="state",
+    )
+    verdict = evaluate(visit("2013-07-14", **BASHIR_VISIT), JORDAN, [BASHIR], findings=[cleared])
+    text = _english(verdict)
+    assert "the Court's: a decision of the Court of 5 September 2013 found" not in text
+    assert "ICC Pre-Trial Chamber II found on 5 September 2013" not in text
+    assert (
+        "According to the state concerned alone (the decision's text was not read), "
+        "Pre-Trial Chamber II found on 5 September 2013 that the state had not failed to "
+        "comply"
+    ) in text
+    assert "against the Court's as the state concerned reports it" in text
+    with translation.override("fr"):
+        french = render(verdict.reasons, "fr")
+    assert "Selon l’État concerné seul (le texte de la décision n’a pas été lu)" in french
+    assert "La Chambre préliminaire II de la CPI a conclu le 5 septembre 2013" not in french
