@@ -248,6 +248,7 @@ VOCABULARIES = {
     ("visits.csv", "expected_verdict"): tuple(c for c in VerdictCode.values if c != "withdrawn"),
     ("findings.csv", "kind"): tuple(FindingKind.values),
     ("findings.csv", "referred_to"): ("asp", "unsc"),
+    ("findings.csv", "reported_by"): ("state",),
 }
 # The dataset's version: one line in this file of the folder (optional; missing = unknown).
 VERSION_FILE = "VERSION"
@@ -1444,7 +1445,7 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
                 )
         kind = v.choice(row, "kind", VOCABULARIES["findings.csv", "kind"])
         reported_by = row.values["reported_by"]
-        if reported_by not in ("", "state"):
+        if reported_by not in ("", *VOCABULARIES["findings.csv", "reported_by"]):
             v.error(
                 row,
                 "reported_by",
