@@ -52,7 +52,9 @@ The keys and their own params (see REASON_KEYS):
   decision on the visit that made no Art. 87(7) finding follows; a `non_compliance`
   verdict on a visit of which the Court has made no such finding is iccwatch's reading
   of the facts, not the Court's; no_failure: the date of a decision that found no failure
-  to comply, present only where there is one, against which that reading stands); `date_note` (kind "visit" | "warrant", uniform,
+  to comply, present only where there is one, against which that reading stands;
+  no_failure_reported_by: "state", present only where that decision is known only from
+  the state concerned's own report); `date_note` (kind "visit" | "warrant", uniform,
   state, start, end, span: a visit read over the spans it may have covered;
   in_force_throughout: False, present only for a trip not made that would have bound the
   host on every possible day (or reading) with a warrant in force while on some none was,
@@ -167,7 +169,8 @@ def finding_reason(finding: FindingFacts) -> dict:
     """The `finding` reason for one ICC decision (also used for decisions without a visit):
     {"key": "finding", "decided": partial ISO date, "kind": "art_87_7" | "other", "chamber",
     "reference", "referred_to_asp", "referred_to_unsc", "informed_asp", "informed_unsc"},
-    the last four booleans.
+    the last four booleans; and "reported_by" ("state"), present only where the decision is
+    known only from the state concerned's own report (FindingFacts.reported_by).
 
     Only an Art. 87(7) finding refers a failure (Rome Statute, Art. 87(7)): its
     `referred_to_*` are the bodies stored with it, its `informed_*` false. A decision of kind
@@ -176,7 +179,7 @@ def finding_reason(finding: FindingFacts) -> dict:
     12 May 2011), the vocabulary of the findings and states API
     (visits.models.decision_bodies)."""
     found = finding.is_finding
-    return {
+    reason = {
         "key": "finding",
         "decided": _iso(finding.decided),
         "kind": finding.kind,
@@ -187,6 +190,9 @@ def finding_reason(finding: FindingFacts) -> dict:
         "informed_asp": not found and bool(finding.referred_to_asp),
         "informed_unsc": not found and bool(finding.referred_to_unsc),
     }
+    if finding.reported_by:
+        reason["reported_by"] = finding.reported_by
+    return reason
 
 
 class Reasons:
@@ -313,6 +319,8 @@ class Reasons:
         if cleared:
             # The Court found no failure: the verdict is iccwatch's reading against it.
             reason["no_failure"] = _iso(cleared[-1].decided)
+            if cleared[-1].reported_by:
+                reason["no_failure_reported_by"] = cleared[-1].reported_by
         return [reason]
 
     def _place_not_controlled(self) -> list[dict]:

@@ -122,7 +122,11 @@ from dataclasses import dataclass, field
 #   `changed_on` the first such day) when the host was bound on some (Netanyahu in Berlin
 #   from 20 November 2024, the warrant issued on the 21st), or `no_obligation` when on none.
 #   Its `end_unknown` reason now says every later day gives the start's verdict.
-RULE_VERSION = "2026.12.06.6"
+# 2026.12.06.7: a decision of the Court known only from the state concerned's own report, its
+#   text not read (FindingFacts.reported_by "state": Nigeria, 5 September 2013), carries
+#   `reported_by` on its `finding` and `no_court_finding` reasons, so that the explanation
+#   attributes it ("According to the state concerned alone …"). No verdict code changes.
+RULE_VERSION = "2026.12.06.7"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that
 # deposited its instrument by 2002-04-11 (the 60th instrument's deposit).
@@ -513,7 +517,12 @@ class FindingFacts:
 
     `referred_to_asp` and `referred_to_unsc` are the bodies stored with the decision (the
     dataset's `referred_to`): where an Art. 87(7) finding was referred, and the bodies a
-    decision of kind `other` only informed, which is no referral (`referred`)."""
+    decision of kind `other` only informed, which is no referral (`referred`).
+
+    `reported_by` "state" where the decision is known only from the state concerned's own
+    report, its text not read (findings.csv `reported_by`: Nigeria, 5 September 2013, per
+    its Ministry of Foreign Affairs); "" where the Court's publication or independent
+    reports were read. An explanation then attributes the decision's holding to that report."""
 
     decided: Period
     referred_to_asp: bool = False
@@ -521,6 +530,7 @@ class FindingFacts:
     kind: str = ART_87_7
     chamber: str = ""
     reference: str = ""
+    reported_by: str = ""
 
     @property
     def is_finding(self) -> bool:

@@ -1563,29 +1563,38 @@ def _place_not_controlled(r: dict, ctx: Context) -> str:
 def _quoted(text: str) -> str:
     """A quotation as it stands inside a sentence that ends after the closing quote: its own
     closing full stop dropped after a word, so the sentence does not end twice (“…
-    supplies”. rather than “… supplies.”.); an ellipsis, a question or exclamation mark
+    supplies”. rather than “… supplies.”.; “… head of state)”. rather than “… head of
+    state).”.: Uganda, 2016); an ellipsis, a question or exclamation mark
     and an abbreviation's full stop ("the U.S.") are kept."""
     text = text.strip()
-    # After a lower-case letter only: "the U.S." keeps the full stop of its abbreviation.
-    if len(text) > 1 and text.endswith(".") and text[-2].islower():
+    # After a lower-case letter or a closing parenthesis only ("… (head of state)."):
+    # "the U.S." keeps the full stop of its abbreviation.
+    if len(text) > 1 and text.endswith(".") and (text[-2].islower() or text[-2] == ")"):
         return text[:-1]
     return text
 
 
 def _justification(r: dict, ctx: Context) -> str:
-    """The host's stated justification, as recorded; where the host was (or would be) bound,
-    with why it exempts nothing (DOMAIN.md: recorded, never an exemption; Art. 27 and the
-    Appeals Chamber's Jordan judgment of 6 May 2019 on official capacity)."""
+    """The host's stated justification, as recorded; where the host was bound and did not
+    arrest (the `visit` reason's conclusion `non_compliance`), that iccwatch does not treat
+    it as an exemption, and that official capacity is no bar to arrest (Art. 27; Appeals
+    Chamber, Jordan judgment, 6 May 2019). Nothing more is said of it on a visit that is no
+    failure (no_control, deterred, upcoming): the sentence would answer an excuse for a
+    failure the verdict does not find. The Court, not iccwatch, weighs what the Statute lets
+    a state raise (Arts. 89(2), 90, 94, 95, 97, 98), so no justification is said to be void."""
     params = {"state": _state(r["state"]), "text": _quoted(r.get("text", ""))}
-    if not ctx.basis:
+    failed = any(
+        x.get("key") == "visit" and x.get("conclusion") == "non_compliance" for x in ctx.reasons
+    )
+    if not (ctx.basis and failed):
         return possessive(
             _("%(state)s's stated justification: “%(text)s”.") % params, params["state"]
         )
     return possessive(
         _(
-            "%(state)s's stated justification: “%(text)s”. It is recorded, but it is no exemption: "
-            "no justification releases a bound state from the duty to arrest and surrender, and "
-            "official capacity is no bar to it (Art. 27; Appeals Chamber, Jordan judgment, 6 May 2019)."
+            "%(state)s's stated justification: “%(text)s”. iccwatch does not treat a stated "
+            "justification as an exemption; official capacity is no bar to arrest (Art. 27; "
+            "Appeals Chamber, Jordan judgment, 6 May 2019)."
         )
         % params,
         params["state"],
@@ -1610,7 +1619,16 @@ def _no_standing_referral(r: dict, ctx: Context) -> str:
 
 def _no_court_finding(r: dict, ctx: Context) -> str:
     """iccwatch's verdict told apart from the Court's: no Art. 87(7) finding on the visit
-    (when a decision that made none follows, its own sentence says so)."""
+    (when a decision that made none follows, its own sentence says so); a decision that
+    found no failure, known only from the state concerned's report
+    (`no_failure_reported_by`), is attributed to that report."""
+    if r.get("no_failure") and r.get("no_failure_reported_by"):
+        # Nigeria, 5 September 2013: known only from Nigeria's own report, its text not read.
+        return _(
+            "This verdict is iccwatch's own reading of the facts, against the Court's as the "
+            "state concerned reports it: according to that report alone, a decision of the "
+            "Court of %(date)s found that the state had not failed to comply."
+        ) % {"date": format_date(r["no_failure"])}
     if r.get("no_failure"):
         # Nigeria, 5 September 2013: the Court found no failure; the verdict reads the facts
         # against it, and says so before the decision's own sentence.
@@ -1653,7 +1671,8 @@ def finding_bodies(r: dict) -> dict[str, bool]:
 def _other_decision(r: dict, on: str, chamber: str) -> str:
     """A decision on the state's cooperation that is no Art. 87(7) finding (the data's kind
     `other`): one that informed the Security Council or the Assembly (`finding_bodies`, the
-    reasons of every rule version), or found no failure."""
+    reasons of every rule version), or found no failure. `chamber` '' where the data
+    records none (a chamber only inferred is left blank in findings.csv)."""
     bodies = finding_bodies(r)
     asp, unsc = bodies["informed_asp"], bodies["informed_unsc"]
     params = {"on": on, "chamber": chamber, "bodies": _bodies(asp, unsc) if asp or unsc else ""}
@@ -1666,10 +1685,12 @@ def _other_decision(r: dict, on: str, chamber: str) -> str:
             % params
         )
     if params["bodies"]:
+        # No chamber recorded (Djibouti, 12 May 2011: the excerpts read name none): the
+        # Court is named, and the Chamber said not to be recorded, never guessed.
         return (
             _(
-                "The ICC informed %(bodies)s of the visit %(on)s; it made no finding of "
-                "non-compliance under Art. 87(7)."
+                "The Court (the Chamber is not recorded) informed %(bodies)s of the visit "
+                "%(on)s; it made no finding of non-compliance under Art. 87(7)."
             )
             % params
         )
@@ -1690,10 +1711,33 @@ def _other_decision(r: dict, on: str, chamber: str) -> str:
     )
 
 
-def _no_failure_decision(on: str, chamber: str) -> str:
+def _no_failure_decision(on: str, chamber: str, reported_by: str = "") -> str:
     """A decision on the visit that found no failure to comply (the data's kind
-    `no_failure`: Nigeria, 5 September 2013), which refers nothing."""
+    `no_failure`: Nigeria, 5 September 2013), which refers nothing. `reported_by` "state":
+    the decision is known only from the state concerned's own report, its text not read
+    (findings.csv `reported_by`), so its holding is attributed to that report, never stated
+    as established."""
     params = {"on": on, "chamber": chamber}
+    if reported_by and chamber:
+        return (
+            _(
+                "According to the state concerned alone (the decision's text was not read), "
+                "%(chamber)s found %(on)s that the state had not failed to comply with its "
+                "obligation to arrest and surrender; no finding of non-compliance under "
+                "Art. 87(7) and no referral are recorded."
+            )
+            % params
+        )
+    if reported_by:
+        return (
+            _(
+                "According to the state concerned alone (the decision's text was not read), "
+                "the Court found %(on)s that the state had not failed to comply with its "
+                "obligation to arrest and surrender; no finding of non-compliance under "
+                "Art. 87(7) and no referral are recorded."
+            )
+            % params
+        )
     if chamber:
         return (
             _(
@@ -1783,7 +1827,7 @@ def _finding_sentence(r: dict, ctx: Context) -> str:
     on = _on(r["decided"]) if r.get("decided") else _("on an unknown date")
     chamber = chamber_name(r.get("chamber", ""))
     if r.get("kind") == "no_failure":
-        return _no_failure_decision(on, chamber)
+        return _no_failure_decision(on, chamber, r.get("reported_by", ""))
     if r.get("kind", "art_87_7") != "art_87_7":
         return _other_decision(r, on, chamber)
     asp, unsc = r.get("referred_to_asp"), r.get("referred_to_unsc")

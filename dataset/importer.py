@@ -221,12 +221,15 @@ FILES = {
         "referred_to",
         "notes",
         "source_urls",
+        "reported_by",
     ],
     "statements.csv": ["id", "date", "title", "signatories_iso3", "count", "source_urls"],
 }
 # Files a folder may lack: read as empty while nothing of their kind is recorded (a missing
 # file must not delete what an earlier import recorded: check_absent_files).
 OPTIONAL_FILES = {"declarations.csv", "referrals.csv", "findings.csv", "statements.csv"}
+# Columns a file may lack (a folder of an earlier version): read as empty.
+OPTIONAL_COLUMNS = {("findings.csv", "reported_by")}
 # The values each coded column accepts; empty is allowed where the validation below says so.
 # FILES and VOCABULARIES are what data/DICTIONARY.md documents (a test keeps them equal).
 # findings.csv `referred_to` is a `;` list of these bodies (empty: not referred).
@@ -245,6 +248,7 @@ VOCABULARIES = {
     ("visits.csv", "expected_verdict"): tuple(c for c in VerdictCode.values if c != "withdrawn"),
     ("findings.csv", "kind"): tuple(FindingKind.values),
     ("findings.csv", "referred_to"): ("asp", "unsc"),
+    ("findings.csv", "reported_by"): ("state",),
 }
 # The dataset's version: one line in this file of the folder (optional; missing = unknown).
 VERSION_FILE = "VERSION"
@@ -848,7 +852,7 @@ def read_rows(directory: Path, validator: _Validator) -> dict[str, list[Row]]:
             )
             validator.unreadable.add(name)
             continue
-        missing = [c for c in columns if c not in header]
+        missing = [c for c in columns if c not in header and (name, c) not in OPTIONAL_COLUMNS]
         first_line = text.split("\n", 1)[0].strip()
         separator = _separator_of(first_line)
         if missing and separator:
@@ -884,6 +888,9 @@ def read_rows(directory: Path, validator: _Validator) -> dict[str, list[Row]]:
                 validator.unreadable.add(name)
                 continue
             values = {k: v.strip() for k, v in zip(header, record, strict=True)}
+            for file, column in OPTIONAL_COLUMNS:
+                if file == name:
+                    values.setdefault(column, "")
             row = Row(name, start_line, values)
             check_cells(row, validator, limits)
             parsed.append(row)
@@ -1437,6 +1444,14 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
                     f"({visits[visit_id]['row'].where}), not {' or '.join(named)}",
                 )
         kind = v.choice(row, "kind", VOCABULARIES["findings.csv", "kind"])
+        reported_by = row.values["reported_by"]
+        if reported_by not in ("", *VOCABULARIES["findings.csv", "reported_by"]):
+            v.error(
+                row,
+                "reported_by",
+                f"{reported_by!r} is not one of: state (empty: the Court's publication or "
+                "independent reports were read)",
+            )
         bodies = [b.strip() for b in row.values["referred_to"].split(";") if b.strip()]
         for body in bodies:
             if body not in VOCABULARIES["findings.csv", "referred_to"]:
@@ -1471,6 +1486,7 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
                     "unsc": "unsc" in bodies,
                     "notes": row.values["notes"],
                     "urls": v.urls(row, required=True),
+                    "reported_by": reported_by,
                 },
             )
         )
@@ -2597,6 +2613,7 @@ def load(parsed: Parsed, report: ImportReport) -> None:
                 "referred_to_asp": data["asp"],
                 "referred_to_unsc": data["unsc"],
                 "notes": data["notes"],
+                "reported_by": data["reported_by"],
             },
         )
         loader.set_many(finding, "persons", {persons[s].pk for s in data["persons"]})

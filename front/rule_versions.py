@@ -40,6 +40,17 @@ VERSIONS: tuple[RuleVersion, ...] = tuple(
     RuleVersion(version, datetime.date.fromisoformat(day), summary)
     for version, day, summary in (
         (
+            "2026.12.06.7",
+            "2026-12-06",
+            _(
+                "A decision of the Court known only from the state concerned's own report, its "
+                "text not read (Nigeria, 5 September 2013, per its Ministry of Foreign Affairs), "
+                "is attributed to that report: its explanation says “according to the state "
+                "concerned alone” rather than stating the decision's holding as established. "
+                "No verdict changes."
+            ),
+        ),
+        (
             "2026.12.06.6",
             "2026-12-06",
             _(

@@ -95,8 +95,12 @@ def finding_heading(finding, earlier) -> str:
     on the Art. 87(7) finding" (Jordan, 6 May 2019); the same Chamber's referral it had
     deferred, "Referral of the Art. 87(7) finding" (Italy, 26 January 2026); any other,
     "Later decision on the Art. 87(7) finding". The first finding and a decision of kind
-    `other` are headed by their kind (visits.FindingKind)."""
+    `other` are headed by their kind (visits.FindingKind); a decision finding no failure
+    known only from the state concerned's report (`reported_by`), as reported by it."""
     findings = [f for f in earlier if f.kind == "art_87_7"]
+    if finding.kind == "no_failure" and getattr(finding, "reported_by", ""):
+        # Nigeria, 5 September 2013: known only from the state's own report.
+        return _("Decision reported by the state concerned to find no failure to comply")
     if finding.kind != "art_87_7" or not findings:
         return str(finding.get_kind_display())
     last = findings[-1]
@@ -840,19 +844,26 @@ def state_summary(
     declarations: list[tuple],
     referrals: list[tuple] = (),
     sovereign: tuple[str, StateFacts | None] | None = None,
+    no_failure: list[tuple[datetime.date, str]] = (),
 ) -> str:
     """The country page's summary paragraph, generated from its counts. `declarations` are
     (lodged, situation name[, effect]) tuples (effect: states.Declaration.effect, a
-    declaration `not_given_effect` said lodged, not accepted, as it bound to nothing); `referrals` (situation name, resolution, adopted)
+    declaration `not_given_effect` said lodged, the Prosecutor not having acted on it, and
+    binding to nothing by iccwatch's count, not by a ruling of the Court); `referrals` (situation name, resolution, adopted)
     triples of the Security Council resolutions that bind the state (Art. 13(b), Chapter
-    VII of the UN Charter); `sovereign`, for a territory of a State, as `standing_sentence`."""
+    VII of the UN Charter); `sovereign`, for a territory of a State, as `standing_sentence`;
+    `no_failure`, the (day, precision) of each decision of the Court that, as reported,
+    found the state had not failed to comply (visits.FindingKind.NO_FAILURE: Nigeria,
+    5 September 2013): where iccwatch counts incidents and the Court made no Art. 87(7)
+    finding, the summary says that such a decision went the state's way and that iccwatch's
+    reading stands against it."""
     sentences = [standing_sentence(name, facts, today, sovereign=sovereign)]
     for lodged, situation, *effect in declarations:
         if effect and effect[0] == "not_given_effect":
             sentence = _(
                 "On %(date)s it lodged an Art. 12(3) declaration accepting the Court's "
-                "jurisdiction over the %(situation)s, which the Court did not give effect: it "
-                "created no obligation."
+                "jurisdiction over the %(situation)s, on which the Prosecutor did not act: "
+                "iccwatch counts no obligation from it."
             )
         else:
             sentence = _(
@@ -940,6 +951,22 @@ def state_summary(
             % {
                 "count": len(findings),
                 "dates": get_text_list([_decision_date(d, p) for d, p in findings], _("and")),
+            }
+        )
+    elif incidents and no_failure:
+        sentences.append(
+            ngettext(
+                "No ICC finding of non-compliance (Art. 87(7)) against it is recorded: a decision "
+                "of the Court of %(dates)s, as reported, found that it had not failed to comply, "
+                "and iccwatch's reading of the facts stands against it.",
+                "No ICC finding of non-compliance (Art. 87(7)) against it is recorded: decisions "
+                "of the Court of %(dates)s, as reported, found that it had not failed to comply, "
+                "and iccwatch's reading of the facts stands against them.",
+                len(no_failure),
+            )
+            % {
+                "count": len(no_failure),
+                "dates": get_text_list([_decision_date(d, p) for d, p in no_failure], _("and")),
             }
         )
     elif incidents:

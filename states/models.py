@@ -40,10 +40,10 @@ class Instrument(models.TextChoices):
 
 
 class DeclarationEffect(models.TextChoices):
-    """Whether the Court gave effect to an Art. 12(3) declaration (declarations.csv
-    `effect`). Blank: given effect, binding from its lodging; `not_given_effect`: lodged,
-    but the Court did not act on it (Palestine's of 22 January 2009: the Prosecutor's
-    statement of 3 April 2012), so it bound the state to nothing."""
+    """Whether an Art. 12(3) declaration was given effect (declarations.csv `effect`).
+    Blank: given effect, binding from its lodging; `not_given_effect`: lodged, but not
+    acted on (Palestine's of 22 January 2009: the Prosecutor did not act on it, his
+    statement of 3 April 2012), so iccwatch counts no obligation from it."""
 
     GIVEN_EFFECT = "", _("given effect")
     NOT_GIVEN_EFFECT = "not_given_effect", _("not given effect")

@@ -123,12 +123,13 @@ def _findings(cur, visit_ids: Iterable[int] | None) -> dict[int, list[FindingFac
     where, params = _in_clause("visit_id", visit_ids)
     cur.execute(
         "SELECT visit_id, decided, decided_precision, referred_to_asp, referred_to_unsc, kind, "
-        "chamber, decision_reference FROM visits_finding"
+        "chamber, decision_reference, reported_by FROM visits_finding"
         f"{where or ' WHERE visit_id IS NOT NULL'} ORDER BY decided, id",
         params,
     )
     findings: dict[int, list[FindingFacts]] = defaultdict(list)
-    for visit_id, decided, precision, asp, unsc, kind, chamber, reference in cur.fetchall():
+    for row in cur.fetchall():
+        visit_id, decided, precision, asp, unsc, kind, chamber, reference, reported_by = row
         findings[visit_id].append(
             FindingFacts(
                 decided=Period.from_stored(decided, precision),
@@ -137,6 +138,7 @@ def _findings(cur, visit_ids: Iterable[int] | None) -> dict[int, list[FindingFac
                 kind=kind,
                 chamber=chamber,
                 reference=reference,
+                reported_by=reported_by,
             )
         )
     return findings

@@ -583,6 +583,18 @@ class Finding(models.Model):
         "import finds it whatever else a newer version corrects, so that it keeps its `id` "
         "and address; empty until an import that gives it one.",
     )
+    # After `slug`, for the same reason.
+    reported_by = models.CharField(
+        max_length=8,
+        blank=True,
+        default="",
+        db_default="",
+        choices=[("", "its publication or independent reports"), ("state", "the state alone")],
+        help_text="Empty: the decision is known from the Court's publication or independent "
+        "reports. `state`: known only from the state concerned's own report, its text not "
+        "read (findings.csv `reported_by`: Nigeria, 5 September 2013), so that the site "
+        "attributes its holding to that report rather than stating it as established.",
+    )
 
     class Meta:
         ordering = ["decided", "id"]
@@ -618,7 +630,7 @@ class Finding(models.Model):
         """This decision as the rule's `finding` reason (compliance.explanation.finding_reason):
         {"key": "finding", "decided": "2017-12-11" (partial ISO), "kind", "chamber",
         "reference", "referred_to_asp", "referred_to_unsc", "informed_asp",
-        "informed_unsc"}: a decision of kind `other` refers nothing, and the bodies stored
+        "informed_unsc"[, "reported_by"]}: a decision of kind `other` refers nothing, and the bodies stored
         with it are those it informed (`decision_bodies`)."""
         return {
             "key": "finding",
@@ -627,6 +639,7 @@ class Finding(models.Model):
             "chamber": self.chamber,
             "reference": self.decision_reference,
             **self.bodies,
+            **({"reported_by": self.reported_by} if self.reported_by else {}),
         }
 
     @property

@@ -150,10 +150,10 @@ class DeclarationSerializer(BlankTextAsNull, serializers.ModelSerializer):
     covers_from_precision = PrecisionField("covers_from")
     covers_to_precision = PrecisionField("covers_to")
     given_effect = serializers.SerializerMethodField(
-        help_text="Whether the Court gave the declaration effect. False for one lodged but not "
-        "acted on (Palestine's of 22 January 2009: the Prosecutor's statement of 3 April "
-        "2012): it creates no obligation, so no verdict and no `treaty_status` obligation "
-        "rests on it."
+        help_text="Whether the declaration was given effect. False for one lodged but not "
+        "acted on (Palestine's of 22 January 2009, on which the Prosecutor did not act: his "
+        "statement of 3 April 2012): iccwatch counts no obligation from it, so no verdict and "
+        "no `treaty_status` obligation rests on it."
     )
     sources = SourceSerializer(many=True, read_only=True)
 

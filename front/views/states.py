@@ -27,7 +27,7 @@ from front.templatetags.iccwatch_tags import data_lang
 from states import status as treaty_status
 from states.filters import StateFilterSet, entry_into_force
 from states.models import DeclarationEffect, JointStatement, State
-from visits.models import Finding, VerdictCode, Visit, readable_visit
+from visits.models import Finding, FindingKind, VerdictCode, Visit, readable_visit
 
 
 def _states_queryset():
@@ -243,6 +243,9 @@ def state_detail(request, iso3: str):
         declarations=[(d.lodged, d.situation.name, d.effect) for d in declarations],
         referrals=[(r.situation.name, r.resolution, r.adopted) for r in referrals],
         sovereign=sovereign,
+        no_failure=[
+            (f.decided, f.decided_precision) for f in findings if f.kind == FindingKind.NO_FAILURE
+        ],
     )
     standing_label = summaries.standing_label(standing, sovereign[0] if sovereign else "")
     context = {
@@ -391,11 +394,11 @@ def _timeline(
             {
                 "date": d.lodged,
                 "kind": "declaration",
-                # One the Court did not give effect is lodged, and binds to nothing.
+                # One the Prosecutor did not act on is lodged, and binds to nothing.
                 "text": (
                     _(
                         "Art. 12(3) declaration accepting jurisdiction over the %(situation)s, "
-                        "lodged but not given effect by the Court"
+                        "lodged but not acted on by the Prosecutor"
                     )
                     if d.effect == DeclarationEffect.NOT_GIVEN_EFFECT
                     else _("Art. 12(3) declaration accepting jurisdiction over the %(situation)s")

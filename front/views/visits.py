@@ -189,7 +189,10 @@ def with_court_findings(visits):
     recorded for it in all (an appeal judgment, a later referral: Jordan 2017 has two);
     `icc_other_decision` and its precision, the day of the earliest decision that made no
     Art. 87(7) finding (one informing the Security Council: Chad and Kenya, 27 August
-    2010), for a row with no finding; and `reevaluation_pending`, whether its verdict
+    2010), for a row with no finding; `icc_no_failure` and its precision, the day of the
+    earliest decision that found no failure to comply (kind `no_failure`: Nigeria,
+    5 September 2013, as reported), which the row says iccwatch's verdict stands against;
+    and `reevaluation_pending`, whether its verdict
     awaits re-evaluation after a change (VisitQuerySet.with_pending_reevaluation).
     Correlated subqueries, one of each per row: the lists apply it to the rows of the page
     shown (Listing.page_rows: at most a page's size), never to a download, which reads
@@ -199,6 +202,7 @@ def with_court_findings(visits):
     decisions = Finding.objects.filter(visit=OuterRef("pk"))
     findings = decisions.filter(kind=FindingKind.ART_87_7).order_by("decided", "pk")
     others = decisions.exclude(kind=FindingKind.ART_87_7).order_by("decided", "pk")
+    cleared = decisions.filter(kind=FindingKind.NO_FAILURE).order_by("decided", "pk")
     counted = decisions.order_by().values("visit").annotate(n=Count("pk")).values("n")
     return visits.with_pending_reevaluation().annotate(
         icc_finding=Subquery(findings.values("decided")[:1]),
@@ -206,6 +210,8 @@ def with_court_findings(visits):
         icc_decisions=Coalesce(Subquery(counted), 0),
         icc_other_decision=Subquery(others.values("decided")[:1]),
         icc_other_decision_precision=Subquery(others.values("decided_precision")[:1]),
+        icc_no_failure=Subquery(cleared.values("decided")[:1]),
+        icc_no_failure_precision=Subquery(cleared.values("decided_precision")[:1]),
         # Rows read without it say nothing of findings, rather than "none recorded".
         icc_findings_read=Value(True),
     )

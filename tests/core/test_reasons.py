@@ -372,7 +372,10 @@ def test_the_duty_is_cited_from_its_source_for_each_basis():
 
 def test_a_justification_is_no_exemption_only_where_the_host_was_bound():
     bound = _english(evaluate(visit("2024-09-02", justification="immunity"), MONGOLIA, [PUTIN]))
-    assert "it is no exemption" in bound and "Appeals Chamber, Jordan judgment" in bound
+    assert (
+        "does not treat a stated justification as an exemption" in bound
+        and "Appeals Chamber, Jordan judgment" in bound
+    )
     unbound = _english(evaluate(visit("2023-10-17", justification="neutrality"), CHINA, [PUTIN]))
     assert "China's stated justification: “neutrality”." in unbound
     assert "exemption" not in unbound and "Art. 27" not in unbound
@@ -982,3 +985,95 @@ def test_a_warrant_issued_only_in_a_later_month_reads_as_french_writes_it():
     french = render(verdict.reasons, "fr")
     assert "mars 2023" in french, french
     assert "que en" not in french, french
+
+
+def test_a_justification_on_a_visit_to_a_place_out_of_the_hosts_control_is_no_failure_excused():
+    """A visit the host could not arrest at (`no_control`) is no failure: its stated
+    justification is recorded, never answered as if it sought to excuse one."""
+    verdict = evaluate(
+        visit("2024-09-02", justification="immunity", host_control="none"), MONGOLIA, [PUTIN]
+    )
+    assert verdict.code == "no_control"
+    text = _english(verdict)
+    assert "Mongolia's stated justification: “immunity”." in text
+    assert "exemption" not in text and "Art. 27" not in text
+    with translation.override("fr"):
+        assert "exonération" not in render(verdict.reasons, "fr")
+
+
+def test_a_justification_on_a_failure_is_not_said_to_be_released_by_nothing():
+    """The Statute lets the Court weigh consultations, postponement and competing requests
+    (Arts. 89(2), 90, 94, 95, 97, 98): iccwatch does not treat the justification as an
+    exemption; the authority cited answers official capacity only (Art. 27; Jordan, 2019)."""
+    verdict = evaluate(visit("2024-09-02", justification="immunity"), MONGOLIA, [PUTIN])
+    text = _english(verdict)
+    assert "no justification releases" not in text
+    assert (
+        "Mongolia's stated justification: “immunity”. iccwatch does not treat a stated "
+        "justification as an exemption; official capacity is no bar to arrest (Art. 27; "
+        "Appeals Chamber, Jordan judgment, 6 May 2019)."
+    ) in text
+    with translation.override("fr"):
+        french = render(verdict.reasons, "fr")
+    assert "iccwatch ne tient pas une justification invoquée pour une exonération" in french
+
+
+def test_a_justification_ending_in_a_parenthesis_and_a_full_stop_ends_once():
+    """Uganda, 2016: “… head of state).” was quoted as “… head of state).”."""
+    recorded = "He was invited as a guest (a head of state)."
+    text = _english(evaluate(visit("2024-09-02", justification=recorded), MONGOLIA, [PUTIN]))
+    assert "“He was invited as a guest (a head of state)”." in text
+    assert ").”." not in text
+
+
+def test_a_visit_whose_end_is_not_known_does_not_call_its_start_the_only_day_it_covered():
+    """Netanyahu in the USA from 2 February 2025: the White House meeting was on 4 February."""
+    verdict = evaluate(visit("2024-09-02", end_known=False), MONGOLIA, [PUTIN])
+    text = _english(verdict)
+    assert "only date it is known to have covered" not in text
+    assert (
+        "the verdict rests on its start (2 September 2024), the first day it is known to "
+        "have covered"
+    ) in text
+    with translation.override("fr"):
+        assert "la seule date" not in render(verdict.reasons, "fr")
+
+
+def test_a_decision_whose_chamber_is_not_recorded_does_not_name_one():
+    """Djibouti, 12 May 2011: the excerpts read name no chamber (Pre-Trial Chamber I is only
+    inferred), so `chamber` is blank and the Court is named with the Chamber said unrecorded."""
+    informed = FindingFacts(Period.parse("2011-05-12"), True, True, kind="other", chamber="")
+    (reason,) = _finding_reasons(informed)
+    assert render([reason], "en") == (
+        "The Court (the Chamber is not recorded) informed the Assembly of States Parties and "
+        "the UN Security Council of the visit on 12 May 2011; it made no finding of "
+        "non-compliance under Art. 87(7)."
+    )
+    assert "(la chambre n’est pas connue)" in render([reason], "fr")
+
+
+def test_a_decision_known_only_from_the_state_concerned_is_attributed_to_it():
+    """Nigeria, 5 September 2013: the only source of the decision is the state's own
+    Ministry of Foreign Affairs and its text was not read (findings.csv `reported_by`
+    `state`), so neither the decision's sentence nor the verdict's states its holding as
+    established fact."""
+    cleared = FindingFacts(
+        Period.parse("2013-09-05"),
+        kind="no_failure",
+        chamber="Pre-Trial Chamber II",
+        reported_by="state",
+    )
+    verdict = evaluate(visit("2013-07-14", **BASHIR_VISIT), JORDAN, [BASHIR], findings=[cleared])
+    text = _english(verdict)
+    assert "the Court's: a decision of the Court of 5 September 2013 found" not in text
+    assert "ICC Pre-Trial Chamber II found on 5 September 2013" not in text
+    assert (
+        "According to the state concerned alone (the decision's text was not read), "
+        "Pre-Trial Chamber II found on 5 September 2013 that the state had not failed to "
+        "comply"
+    ) in text
+    assert "against the Court's as the state concerned reports it" in text
+    with translation.override("fr"):
+        french = render(verdict.reasons, "fr")
+    assert "Selon l’État concerné seul (le texte de la décision n’a pas été lu)" in french
+    assert "La Chambre préliminaire II de la CPI a conclu le 5 septembre 2013" not in french

@@ -848,3 +848,44 @@ def test_the_projects_visits_give_the_hosts_stated_justification_where_their_sou
     assert "domestic law" in stated["benjamin-netanyahu-hun-2025-04-03"]["host_justification"]
     for visit in stated.values():
         assert "host_justification:" in visit["notes"]  # the notes cite where it is from
+
+
+# --- A decision known only from the state concerned's report (findings.csv `reported_by`) ---
+
+MONGOLIA_FINDING = {
+    "id": "mng-2024-10-24",
+    "state_iso3": "MNG",
+    "decided": "2024-10-24",
+    "chamber": "PTC II",
+    "persons": "vladimir-putin",
+    "visit_id": "vladimir-putin-mng-2024-09-02",
+    "kind": "art_87_7",
+}
+
+
+def test_a_decision_known_only_from_the_states_report_is_imported_as_such(tmp_path):
+    reported = {**MONGOLIA_FINDING, "reported_by": "state"}
+    import_dataset(folder(tmp_path, findings=[reported]))
+    assert Finding.objects.get().reported_by == "state"
+    assert Finding.objects.get().as_reason()["reported_by"] == "state"
+    bad = folder(
+        tmp_path, "bad", version="2026.12.02", findings=[{**reported, "reported_by": "Nigeria"}]
+    )
+    assert validate(bad)[1] == [
+        "findings.csv:2: reported_by: 'Nigeria' is not one of: state (empty: the Court's "
+        "publication or independent reports were read)"
+    ]
+    # A folder of an earlier version, without the column, reads it as empty.
+    older = folder(tmp_path, "older", version="2026.12.03", findings=[])
+    columns = [c for c in FILES["findings.csv"] if c != "reported_by"]
+    write_csv(older, "findings.csv", [MONGOLIA_FINDING], columns=columns)
+    import_dataset(older)
+    assert Finding.objects.get().reported_by == ""
+    assert "reported_by" not in Finding.objects.get().as_reason()
+
+
+def test_the_projects_nigerian_decision_of_2013_is_known_only_from_nigerias_report(dataset_dir):
+    parsed, errors, _ = validate(dataset_dir)
+    assert errors == []
+    reported = {d["slug"]: d["reported_by"] for _, d in parsed.findings if d["reported_by"]}
+    assert reported == {"nga-2013-09-05": "state"}

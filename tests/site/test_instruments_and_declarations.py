@@ -57,8 +57,12 @@ def test_el_salvador_has_no_signature_and_acceded(reader, seeded):
 @pytest.mark.parametrize(
     ("prefix", "not_given"),
     [
-        ("", "Lodged, but not given effect by the Court: it created no obligation to cooperate."),
-        ("/fr", "Déposée, mais la Cour n’y a pas donné effet"),
+        (
+            "",
+            "Lodged, but the Prosecutor did not act on it: iccwatch counts no obligation to "
+            "cooperate from it.",
+        ),
+        ("/fr", "Déposée, mais le Procureur n’y a pas donné suite"),
     ],
 )
 def test_palestines_declaration_of_2009_is_shown_as_lodged_but_not_given_effect(
@@ -66,6 +70,26 @@ def test_palestines_declaration_of_2009_is_shown_as_lodged_but_not_given_effect(
 ):
     words = text(reader.get(f"{prefix}/states/PSE/"))
     assert words.count(not_given) == 1  # the 2009 declaration's, not the 2015 one's
+
+
+@pytest.mark.parametrize("prefix", ["", "/fr"])
+def test_palestines_2009_declaration_is_not_said_to_be_refused_by_the_court(reader, seeded, prefix):
+    """The Prosecutor, not the Court, did not act on it (3 April 2012); that it created no
+    obligation is iccwatch's count, not a ruling."""
+    words = text(reader.get(f"{prefix}/states/PSE/"))
+    for court in (
+        "the Court did not give effect",
+        "not given effect by the Court",
+        "la Cour n’a pas donné effet",
+        "la Cour n’y a pas donné effet",
+        "it created no obligation",
+    ):
+        assert court not in words
+    if not prefix:
+        assert (
+            "accepting the Court's jurisdiction over the situation in the State of Palestine, on "
+            "which the Prosecutor did not act: iccwatch counts no obligation from it."
+        ) in words or "on which the Prosecutor did not act: iccwatch counts no obligation" in words
 
 
 def test_the_api_says_how_a_state_joined_and_which_declarations_were_given_effect(
@@ -99,7 +123,7 @@ def test_a_hosts_stated_justification_is_quoted_and_is_no_exemption(reader, seed
     assert '<blockquote class="justification">' in page
     words = text(reader.get(f"/visits/{NETANYAHU_HUN}/"))
     assert "Hungary's stated justification: “Hungary told the Court" in words
-    assert "it is no exemption" in words
+    assert "does not treat a stated justification as an exemption" in words
     for slug in ("omar-al-bashir-uga-2016-05-12", "omar-al-bashir-uga-2017-11-13"):
         uganda = Visit.objects.select_related("verdict").get(slug=slug)
         assert uganda.host_justification and uganda.verdict.code == "non_compliance"

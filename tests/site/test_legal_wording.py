@@ -51,11 +51,13 @@ def test_a_decision_without_an_art_87_7_finding_is_not_labelled_one(reader, seed
     html = body(reader.get("/visits/omar-al-bashir-nga-2013-07-14/"))
     assert '<h2 id="finding-heading">ICC decisions</h2>' in html
     decisions = html.split('id="findings">')[1].split("</ul>")[0]
-    # The decision found no failure to comply (kind no_failure, dataset 2026.12.06).
+    # The decision found no failure to comply (kind no_failure, dataset 2026.12.06), as
+    # Nigeria alone reports it (reported_by state, dataset 2026.12.06.4).
     assert (
-        "ICC Pre-Trial Chamber II found on 5 September 2013 that the state had not failed to "
-        "comply with its obligation to arrest and surrender; it made no finding of "
-        "non-compliance under Art. 87(7) and referred nothing."
+        "According to the state concerned alone (the decision's text was not read), "
+        "Pre-Trial Chamber II found on 5 September 2013 that the state had not failed to "
+        "comply with its obligation to arrest and surrender; no finding of non-compliance "
+        "under Art. 87(7) and no referral are recorded."
     ) in decisions.replace("&#x27;", "'")
     # Its only source is an interested one, and the page says so with the decision.
     assert "Single, interested source" in decisions
@@ -302,3 +304,89 @@ def test_the_method_page_says_which_article_covers_which_state_and_the_mongolia_
         "lie, à la différence du Soudan, reste discutée (art. 98-1)"
     ) in " ".join(french.split())
     assert "au chef d’État d’un État non partie au Statut dans son constat" not in french
+
+
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        (
+            "/states/NGA/",
+            "a decision of the Court of 5 September 2013, as reported, found that it had not "
+            "failed to comply, and iccwatch's reading of the facts stands against it.",
+        ),
+        (
+            "/fr/states/NGA/",
+            "une décision de la Cour rendue le 5 septembre 2013 a, selon les informations "
+            "disponibles, conclu qu’il n’avait pas manqué à ses obligations",
+        ),
+        (
+            "/incidents/?host=NGA",
+            "No Art. 87(7) finding; an ICC decision of 5 September 2013, as reported, found no "
+            "failure to comply: iccwatch's reading stands against it",
+        ),
+        (
+            "/fr/incidents/?host=NGA",
+            "aucun manquement",
+        ),
+    ],
+)
+def test_nigerias_summary_and_incidents_say_the_recorded_decision_went_its_way(
+    reader, seeded, path, said
+):
+    """Nigeria, 5 September 2013: the recorded decision found no failure to comply; the
+    state's summary and the incident list say so, and that iccwatch's incident stands
+    against it, never only that no Art. 87(7) finding is recorded."""
+    words = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body(reader.get(path)))))
+    assert said in words
+    assert "an ICC decision on cooperation: 5 September 2013" not in words
+
+
+@pytest.mark.parametrize(
+    ("prefix", "said"),
+    [
+        ("", "The Court (the Chamber is not recorded) informed"),
+        ("/fr", "(la chambre n’est pas connue)"),
+    ],
+)
+def test_djiboutis_2011_decision_names_no_chamber_the_sources_do_not_name(
+    reader, seeded, prefix, said
+):
+    """The excerpts read of the 12 May 2011 decision name no chamber; Pre-Trial Chamber I is
+    only inferred (findings.csv notes), so no page names it as fact."""
+    page = body(reader.get(f"{prefix}/visits/omar-al-bashir-dji-2011-05-07/"))
+    words = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+    assert said in words
+    assert "Pre-Trial Chamber I informed" not in words
+    assert "Chambre préliminaire I a informé" not in words
+
+
+@pytest.mark.parametrize(
+    ("path", "attributed", "as_fact"),
+    [
+        (
+            "/visits/omar-al-bashir-nga-2013-07-14/",
+            "against the Court's as the state concerned reports it: according to that report "
+            "alone, a decision of the Court of 5 September 2013 found",
+            "against the Court's: a decision of the Court of 5 September 2013 found",
+        ),
+        (
+            "/fr/visits/omar-al-bashir-nga-2013-07-14/",
+            "Selon l’État concerné seul (le texte de la décision n’a pas été lu)",
+            "contraire à celle de la Cour : une décision de la Cour du 5 septembre 2013 a conclu",
+        ),
+        (
+            "/states/NGA/",
+            "Decision reported by the state concerned to find no failure to comply",
+            "Decision finding no failure to comply",
+        ),
+    ],
+)
+def test_nigerias_2013_decision_is_attributed_to_nigerias_own_report(
+    reader, seeded, path, attributed, as_fact
+):
+    """The only source of the decision of 5 September 2013 is Nigeria's Ministry of Foreign
+    Affairs and its text was not read (findings.csv `reported_by` state): no page states its
+    holding as established."""
+    words = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body(reader.get(path)))))
+    assert attributed in words
+    assert as_fact not in words.replace("\u00a0", " ")
