@@ -1622,20 +1622,20 @@ def _no_court_finding(r: dict, ctx: Context) -> str:
     (when a decision that made none follows, its own sentence says so); a decision that
     found no failure, known only from the state concerned's report
     (`no_failure_reported_by`), is attributed to that report."""
+    # Nigeria, 5 September 2013: the decision's own sentence (the `finding` reason) follows
+    # and tells what it found; this one says only that the verdict stands against it, so the
+    # decision is told once.
     if r.get("no_failure") and r.get("no_failure_reported_by"):
-        # Nigeria, 5 September 2013: known only from Nigeria's own report, its text not read.
+        # Known only from Nigeria's own report, its text not read.
         return _(
-            "This verdict is iccwatch's own reading of the facts, against the Court's as the "
-            "state concerned reports it: according to that report alone, a decision of the "
-            "Court of %(date)s found that the state had not failed to comply."
-        ) % {"date": format_date(r["no_failure"])}
+            "This verdict is iccwatch's own reading of the facts, against the Court's decision "
+            "that follows, as the state concerned reports it."
+        )
     if r.get("no_failure"):
-        # Nigeria, 5 September 2013: the Court found no failure; the verdict reads the facts
-        # against it, and says so before the decision's own sentence.
         return _(
-            "This verdict is iccwatch's own reading of the facts, against the Court's: a "
-            "decision of the Court of %(date)s found that the state had not failed to comply."
-        ) % {"date": format_date(r["no_failure"])}
+            "This verdict is iccwatch's own reading of the facts, against the Court's decision "
+            "that follows, which found no failure to comply."
+        )
     if r.get("other_decision"):
         return _("This verdict is iccwatch's reading of the facts, not a finding of the Court.")
     return _(

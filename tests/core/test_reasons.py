@@ -1072,7 +1072,7 @@ def test_a_decision_known_only_from_the_state_concerned_is_attributed_to_it():
         "Pre-Trial Chamber II found on 5 September 2013 that the state had not failed to "
         "comply"
     ) in text
-    assert "against the Court's as the state concerned reports it" in text
+    assert "against the Court's decision that follows, as the state concerned reports it" in text
     with translation.override("fr"):
         french = render(verdict.reasons, "fr")
     assert "Selon l’État concerné seul (le texte de la décision n’a pas été lu)" in french

@@ -365,8 +365,9 @@ def test_djiboutis_2011_decision_names_no_chamber_the_sources_do_not_name(
     [
         (
             "/visits/omar-al-bashir-nga-2013-07-14/",
-            "against the Court's as the state concerned reports it: according to that report "
-            "alone, a decision of the Court of 5 September 2013 found",
+            "against the Court's decision that follows, as the state concerned reports it. "
+            "According to the state concerned alone (the decision's text was not read), "
+            "Pre-Trial Chamber II found on 5 September 2013",
             "against the Court's: a decision of the Court of 5 September 2013 found",
         ),
         (
