@@ -856,3 +856,22 @@ def test_the_changes_of_one_state_or_one_visit(reader, corrected):
     ):
         assert reader.get("/changes/", query).status_code == 400, query
     assert reader.get("/changes/", {"state": "MNG", "fbclid": "x"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "state", "expected"),
+    [
+        ("/fr/changes/", "HUN", "Seulement les modifications concernant la Hongrie."),
+        ("/fr/changes/", "USA", "Seulement les modifications concernant les États-Unis."),
+        ("/fr/changes/", "PHL", "Seulement les modifications concernant les Philippines."),
+        ("/fr/changes/", "MNG", "Seulement les modifications concernant la Mongolie."),
+        ("/fr/changes/", "JOR", "Seulement les modifications concernant la Jordanie."),
+        ("/changes/", "PHL", "Only the changes about the Philippines."),
+        ("/changes/", "HUN", "Only the changes about Hungary."),
+    ],
+)
+def test_the_changes_of_one_state_name_it_with_its_article(reader, seeded, path, state, expected):
+    """The sentence naming the state the changes are about gives the state its article, as
+    the language writes it inside a sentence ("la Hongrie", "the Philippines")."""
+    text = html.unescape(reader.get(path, {"state": state}).content.decode())
+    assert expected in text
