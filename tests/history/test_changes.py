@@ -875,3 +875,24 @@ def test_the_changes_of_one_state_name_it_with_its_article(reader, seeded, path,
     the language writes it inside a sentence ("la Hongrie", "the Philippines")."""
     text = html.unescape(reader.get(path, {"state": state}).content.decode())
     assert expected in text
+
+
+def test_a_changes_own_page_shows_the_whole_value_and_the_list_cuts_it_at_a_word(reader, seeded):
+    """A long value (over the list's TEXT_LIMIT) is whole on the change's own page, the one
+    readers cite; the list shortens it at a word's end, with an ellipsis, and links that
+    page."""
+    long_place = " ".join(["Mongolia announced that Hungary would not arrest him there"] * 9)
+    assert len(long_place) > 400
+    with recording(WritePath.ADMIN):
+        Visit.objects.filter(slug=MONGOLIA).update(host_justification=long_place)
+    listing = reader.get("/changes/").content.decode()
+    first = entries_of(listing)[0]
+    words = words_of(first)
+    assert long_place not in words
+    shortened = re.search(r"(Mongolia announced that[^…]*)…", words)[1]
+    assert long_place.startswith(shortened) and long_place[len(shortened)] == " "
+    anchor = re.search(r'id="([a-z_.]+-\d+)"', listing)[1]
+    assert f'href="/changes/{anchor}/"' in first
+    for path in (f"/changes/{anchor}/", f"/fr/changes/{anchor}/"):
+        own = words_of(entries_of(reader.get(path).content.decode())[0])
+        assert long_place in own, path
