@@ -8,6 +8,7 @@ the API keep ISO 8601.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import functools
 import gettext as gettext_module
@@ -267,12 +268,19 @@ def format_date(value: datetime.date | Period | str | None, precision: str = "da
 def impossible_date(error: ImpossibleDate) -> str:
     """Why a date written in the right shape is none (compliance.ImpossibleDate), in the
     reader's language: "February 2026 has no 30th day." ("Février 2026 n’a pas de 30e
-    jour."), "There is no month 13: months run from 01 to 12." The newsroom's form and the
+    jour."), "There is no day 00: days run from 01 to 28." (the month's length), "There is
+    no month 13: months run from 01 to 12." The newsroom's form and the
     API's reports (visits.review.resolve) say it instead of "not a date"; the importer
     gives the error's own English text."""
     if not 1 <= error.month <= 12:
         return gettext("There is no month %(month)s: months run from 01 to 12.") % {
             "month": f"{error.month:02d}"
+        }
+    if error.day < 1:
+        # "has no 0th day" reads as nonsense: say the days the month has.
+        return gettext("There is no day %(day)s: days run from 01 to %(last)s.") % {
+            "day": f"{error.day:02d}",
+            "last": f"{calendar.monthrange(max(error.year, 1), error.month)[1]:02d}",
         }
     month = formats.date_format(datetime.date(max(error.year, 1), error.month, 1), "F Y")
     return gettext("%(month)s has no %(nth)s day.") % {
