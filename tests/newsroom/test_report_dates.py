@@ -652,3 +652,32 @@ def test_an_end_date_and_an_end_not_known_are_refused_together(
         refused.content.decode()
     )
     assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize("status", ["cancelled", "virtual"])
+def test_a_trip_that_did_not_take_place_may_not_have_an_end_not_known(
+    tajikistan_removed, reporter, signed_in, status
+):
+    """A cancelled or virtual trip has no end to be unknown: the box "The end date is not
+    known" was accepted and the explanation said the verdict "rests on its start, the only
+    date it is known to have covered" of a trip that never took place. The form, the
+    service the API files through, refuse it; an announced trip may still have one."""
+    client = signed_in(reporter)
+    data = form_data(end="", end_unknown="on", status=status, outcome="n/a")
+    page = html.unescape(client.post(reverse("newsroom:new"), data).content.decode())
+    assert "did not take place: it has no end that is not known" in page
+    assert not Report.objects.exists()
+    with translation.override("en"), pytest.raises(review.ValidationError) as refused:
+        review.file_report(
+            author=reporter,
+            data={**DATA, "status": status, "outcome": "n/a", "end": "?"},
+            citations=CITATIONS,
+        )
+    assert "did not take place" in refused.value.message_dict["end"][0]
+    later = (timezone.now().date() + datetime.timedelta(days=30)).isoformat()
+    announced = review.file_report(
+        author=reporter,
+        data={**DATA, "start": later, "status": "announced", "outcome": "n/a", "end": "?"},
+        citations=CITATIONS,
+    )
+    assert announced.data["end"] == "?"
