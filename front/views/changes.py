@@ -24,7 +24,7 @@ from core.echo import echoed
 from core.filters import unknown_parameters
 from core.locale import ignored_on_pages
 from core.names import country_name, with_article
-from front import paging, summaries
+from front import citations, paging, summaries
 from front.pages import refuse_unknown_parameters, render_page
 from states.models import State
 from visits import history
@@ -160,8 +160,9 @@ def change_list(request):
 def change_detail(request, label: str, pk: int):
     """/changes/<kind>-<id>/ (/changes/visits.finding-22/, an entry's `slug`): one public
     change on a page of its own, its permanent address to cite, whatever newer changes
-    arrive; 404 for a change that is not public or does not exist. It reads no parameter
-    (a 400 names any given, a shared link's tracking parameters and `lang` apart)."""
+    arrive, with "Cite this page" (`?cite=bibtex` or `?cite=ris` its file); 404 for a
+    change that is not public or does not exist. It reads no other parameter (a 400 names
+    any given, a shared link's tracking parameters and `lang` apart)."""
     entry = history.public_change(label, int(pk))
     if entry is None:
         raise Http404
@@ -169,7 +170,7 @@ def change_detail(request, label: str, pk: int):
         "kind": capfirst(entry.kind),
         "name": entry.name,
     }
-    refused = refuse_unknown_parameters(request, title, known=())
+    refused = refuse_unknown_parameters(request, title)
     if refused is not None:
         return refused
     return render_page(
@@ -181,5 +182,8 @@ def change_detail(request, label: str, pk: int):
             "page_description": _("Why: %(why)s.") % {"why": entry.why},
             "entry": entry,
             "changes_url": reverse("changes"),
+            # Cited as the other public pages are ("Cite this page", ?cite=bibtex or ris):
+            # it shows no verdict.
+            "citation": citations.cite(request, title, verdicts_as_of=None),
         },
     )

@@ -896,3 +896,27 @@ def test_a_changes_own_page_shows_the_whole_value_and_the_list_cuts_it_at_a_word
     for path in (f"/changes/{anchor}/", f"/fr/changes/{anchor}/"):
         own = words_of(entries_of(reader.get(path).content.decode())[0])
         assert long_place in own, path
+
+
+def test_a_changes_own_page_has_the_cite_block_and_a_repeated_cite_is_refused(reader, corrected):
+    """The page that says "cite it, it stays here" has "Cite this page" as the other public
+    pages have it (the citation, the date of access, BibTeX and RIS). `?cite=bibtex&cite=ris`
+    answered RIS, one of the two silently: it is a 400, here as on a visit's page."""
+    listing = reader.get("/changes/").content.decode()
+    anchor = re.search(r'id="([a-z_.]+-\d+)"', listing)[1]
+    permalink = f"/changes/{anchor}/"
+    page = html.unescape(reader.get(permalink).content.decode())
+    assert 'id="cite-heading"' in page and "Cite this page" in page
+    area = page[page.index('<textarea id="citation"') :]
+    text = area[area.index(">") + 1 : area.index("</textarea>")]
+    assert text.startswith("iccwatch, “Change: ") and f"http://testserver{permalink}" in text
+    assert "accessed" in text
+    assert f'href="{permalink}?cite=bibtex"' in page and f'href="{permalink}?cite=ris"' in page
+    bibtex = reader.get(permalink, {"cite": "bibtex"})
+    assert bibtex.status_code == 200 and bibtex["Content-Type"].startswith("application/x-bibtex")
+    ris = reader.get(permalink, {"cite": "ris"})
+    assert ris.status_code == 200 and "research-info-systems" in ris["Content-Type"]
+    for path in (permalink, f"/visits/{MONGOLIA}/"):
+        twice = reader.get(f"{path}?cite=bibtex&cite=ris")
+        assert twice.status_code == 400, path
+        assert "<code>cite</code>" in twice.content.decode()
