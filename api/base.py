@@ -1814,6 +1814,11 @@ from the version alone whether the contract moved since it was written):
   each had its own, so an `If-Match` with one was a `412` on another and an
   `If-None-Match` a `200`, not a `304`. A list page keeps one per query, its links
   repeating `format` and `lang` as asked. The bodies do not change.
+- 6 December 2026, an end not known for a trip not taken: a report (`POST /reports/`, a
+  correction, a resubmission) whose `status` is `cancelled` or `virtual` and whose `end`
+  is `"?"` is a `400` naming `end`: a trip that did not take place has no end to be
+  unknown (give its planned end, or none for one day). An `announced` trip may still
+  have one.
 """
 
 

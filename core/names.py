@@ -8,6 +8,7 @@ the API keep ISO 8601.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import functools
 import gettext as gettext_module
@@ -170,6 +171,63 @@ def in_sentence(name: str) -> str:
     return name
 
 
+# French: the states named without an article inside a sentence (islands and city-states
+# mostly: "concernant Cuba", "concernant Saint-Marin"), those whose name is plural ("les
+# Philippines") and the masculine and feminine names their ending does not tell ("le
+# Mexique", "la Sierra Leone"). Otherwise a name whose first word ends in "e" is feminine,
+# any other masculine, and "le"/"la" elide before a vowel ("l’Inde"; an h is aspirated in
+# the names concerned: "la Hongrie", "le Honduras").
+_FRENCH_BARE_NAMES = frozenset(
+    {
+        "Andorre", "Anguilla", "Antigua-et-Barbuda", "Aruba", "Bahreïn", "Chypre", "Cuba",
+        "Curaçao", "Djibouti", "Gibraltar", "Guam", "Guernesey", "Haïti", "Hong Kong",
+        "Israël", "Jersey", "Kiribati", "Macao", "Madagascar", "Malte", "Maurice",
+        "Mayotte", "Monaco", "Montserrat", "Nauru", "Nioue", "Oman", "Porto Rico", "Samoa",
+        "Sao Tomé-et-Principe", "Singapour", "Taïwan", "Tokelau", "Tonga", "Trinité-et-Tobago",
+        "Tuvalu", "Vanuatu", "Wallis et Futuna",
+    }
+)  # fmt: skip
+_FRENCH_PLURAL_NAMES = frozenset(
+    {
+        "Bahamas", "Bermudes", "Comores", "Émirats arabes unis", "États-Unis", "Fidji",
+        "Maldives", "Palaos", "Pays-Bas", "Philippines", "Samoa américaines", "Seychelles",
+        "Terres australes françaises",
+    }
+)  # fmt: skip
+_FRENCH_MASCULINE_IN_E = frozenset(
+    {"Belize", "Cambodge", "Mexique", "Mozambique", "Royaume-Uni", "Saint-Siège", "Zimbabwe"}
+    | {"Territoire britannique de l\u2019océan Indien"}
+)
+_FRENCH_FEMININE_OTHERWISE = frozenset({"Sierra Leone"})
+_FRENCH_VOWELS = "AEIOUÀÂÄÆÉÈÊËÎÏÔÖŒÙÛÜ"
+
+
+def with_article(name: str) -> str:
+    """A country's name (already in the active language, e.g. from country_name) as it
+    reads after a preposition that takes no contraction ("concernant", "about"): French
+    gives it its article ("la Hongrie", "les États-Unis", "l’Inde", "le Mexique"; none for
+    "Cuba", "Saint-Marin"), English the one in_sentence gives ("the Philippines"); other
+    languages the name unchanged. '' stays ''."""
+    language = _language()
+    if language == "en":
+        return in_sentence(name)
+    if language != "fr" or not name:
+        return name
+    if name in _FRENCH_PLURAL_NAMES or name.startswith(("Îles ", "Îles-")):
+        return f"les {name}"
+    if name in _FRENCH_BARE_NAMES or (
+        name.startswith(("Saint-", "Sainte-", "Saint ")) and name not in _FRENCH_MASCULINE_IN_E
+    ):
+        return name
+    if name[0].upper() in _FRENCH_VOWELS:
+        return f"l\u2019{name}"
+    first = re.split(r"[ -]", name, maxsplit=1)[0]
+    feminine = name in _FRENCH_FEMININE_OTHERWISE or (
+        first.endswith("e") and name not in _FRENCH_MASCULINE_IN_E
+    )
+    return f"{'la' if feminine else 'le'} {name}"
+
+
 def situation_name(name: str) -> str:
     """A situation's name in the active language ("Darfur, Sudan" -> "Darfour (Soudan)").
 
@@ -210,12 +268,19 @@ def format_date(value: datetime.date | Period | str | None, precision: str = "da
 def impossible_date(error: ImpossibleDate) -> str:
     """Why a date written in the right shape is none (compliance.ImpossibleDate), in the
     reader's language: "February 2026 has no 30th day." ("Février 2026 n’a pas de 30e
-    jour."), "There is no month 13: months run from 01 to 12." The newsroom's form and the
+    jour."), "There is no day 00: days run from 01 to 28." (the month's length), "There is
+    no month 13: months run from 01 to 12." The newsroom's form and the
     API's reports (visits.review.resolve) say it instead of "not a date"; the importer
     gives the error's own English text."""
     if not 1 <= error.month <= 12:
         return gettext("There is no month %(month)s: months run from 01 to 12.") % {
             "month": f"{error.month:02d}"
+        }
+    if error.day < 1:
+        # "has no 0th day" reads as nonsense: say the days the month has.
+        return gettext("There is no day %(day)s: days run from 01 to %(last)s.") % {
+            "day": f"{error.day:02d}",
+            "last": f"{calendar.monthrange(max(error.year, 1), error.month)[1]:02d}",
         }
     month = formats.date_format(datetime.date(max(error.year, 1), error.month, 1), "F Y")
     return gettext("%(month)s has no %(nth)s day.") % {

@@ -136,7 +136,7 @@ from visits.reports import (
     record_visit_report,
     withdraw_visit,
 )
-from visits.review import visit_date_out_of_range, visit_started_too_late
+from visits.review import unknown_end_refused, visit_date_out_of_range, visit_started_too_late
 from warrants.models import Case, Person, PersonStatus, Situation, Warrant, WarrantEndReason
 
 # The columns of each file, in the dictionary's order. A column not listed here is an error.
@@ -1302,6 +1302,8 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
         end = v.visit_date(row, "end") if end_known else None
         if not end_known and not row.values["start"]:
             v.error(row, "end", "an end that is not known (?) needs a start date")
+        elif not end_known and (refused := english(unknown_end_refused, status)):
+            v.error(row, "end", refused)
         if start and status and (refused := english(visit_started_too_late, start, status)):
             v.error(row, "start", refused)
         last = end or start

@@ -35,7 +35,24 @@ def render_page(request, template: str, context: dict, status: int = 200):
     the address (core/locale.py); the page varies by the session cookie (staff see more),
     and one rendered for a signed-in account is `private`.
     A page whose context holds a `citation` answers `?cite=bibtex` and `?cite=ris` with
-    that citation's file."""
+    that citation's file, and `cite` given more than once with a 400 page naming it."""
+    if len(request.GET.getlist("cite")) > 1 and "citation" in context:
+        # `?cite=bibtex&cite=ris` asks for two files: refused, never one of them silently.
+        return render_page(
+            request,
+            "invalid_filter.html",
+            {
+                "listing": SimpleNamespace(title=context.get("title") or context.get("page_title")),
+                "record_page": True,
+                "fields": {
+                    "cite": [
+                        _("Give one citation format, once: %(formats)s.")
+                        % {"formats": ", ".join(citations.FORMATS)}
+                    ]
+                },
+            },
+            status=400,
+        )
     if "cite" in request.GET and "citation" in context:
         return finish(citations.download(context["citation"], request.GET["cite"]))
     context = {**page_links(request, context.get("canonical_query", "")), **context}

@@ -381,11 +381,19 @@ class ReportForm(PlainTextForm, forms.Form):
                 ),
             )
         if data.get("end_unknown") and end and "end" not in self.errors:
+            # The box is quoted by its label, as the reader sees it on the form.
             self.add_error(
-                "end", _("Leave the end date empty when it is not known, or untick “not known”.")
+                "end",
+                _("Leave the end date empty when it is not known, or untick “%(label)s”.")
+                % {"label": self.fields["end_unknown"].label},
             )
         elif data.get("end_unknown") and not start and "start" not in self.errors:
             self.add_error("end", _("An end that is not known needs a start date."))
+        elif data.get("end_unknown") and (
+            refused := review.unknown_end_refused(data.get("status"))
+        ):
+            # A cancelled or virtual trip did not take place: it has no end to be unknown.
+            self.add_error("end", refused)
         if end and not start and "end" not in self.errors and "start" not in self.errors:
             self.add_error("end", _("An end date needs a start date."))
         if start and end and Period.parse(end).last < Period.parse(start).first:

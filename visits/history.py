@@ -23,6 +23,7 @@ to the report that cited the document.
 from __future__ import annotations
 
 import datetime
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -191,6 +192,8 @@ MORE_FIELDS = {
     "text_language": pgettext_lazy("history field", "language of the text"),
 }
 TEXT_LIMIT = 300
+# True while a change's own page builds its entry: its values are shown whole.
+_WHOLE_VALUES: ContextVar[bool] = ContextVar("history_whole_values", default=False)
 
 
 # A field whose name means another thing in one record: a report's `state` is where it
@@ -617,7 +620,16 @@ def _words(f, value, names: _Names, event=None) -> str:
 
 
 def _shortened(text: str, limit: int = TEXT_LIMIT) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """`text` whole, or (a list's entry, longer than `limit` characters) cut at the end of
+    its last whole word within the limit, with an ellipsis; whole on a change's own page
+    (`public_change`, under `_WHOLE_VALUES`), the page readers cite."""
+    if _WHOLE_VALUES.get() or len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.") + "…"
 
 
 def _moment(value: datetime.datetime, seconds: bool = False) -> str:
@@ -1266,7 +1278,8 @@ def public_change(label: str, pk: int) -> Entry | None:
     """One public change by its permalink's parts (`Entry.slug`: "visits.finding-22", the
     event table's label and the event's id), or None when there is no such public change
     (an unknown kind, a report, a private change, a visit not public). Two queries or so:
-    the event, checked public, then its entry."""
+    the event, checked public, then its entry. Its values are whole, never shortened to
+    TEXT_LIMIT as a list's are: it is the page readers cite."""
     model = TRACKED.get(label)
     if model is None or model not in PUBLIC_MODELS:
         return None
@@ -1276,7 +1289,11 @@ def public_change(label: str, pk: int) -> Entry | None:
         .annotate(model_label=Value(label))
         .values_list("pgh_id", "pgh_created_at", "model_label")
     )
-    entries = public_entries(rows) if rows else []
+    token = _WHOLE_VALUES.set(True)
+    try:
+        entries = public_entries(rows) if rows else []
+    finally:
+        _WHOLE_VALUES.reset(token)
     return entries[0] if entries else None
 
 

@@ -75,6 +75,7 @@ from visits.models import (
     ReportState,
     ReviewState,
     Visit,
+    VisitStatus,
 )
 from visits.reports import (
     COMMENT_MAX_LENGTH,
@@ -255,6 +256,25 @@ def visit_started_too_late(start: Period, status: str | None) -> str | None:
     ) % {"tomorrow": format_date(tomorrow)}
 
 
+# The trips that did not take place: no day of theirs was spent on the territory.
+NOT_TAKEN_STATUSES = (VisitStatus.CANCELLED, VisitStatus.VIRTUAL)
+
+
+def unknown_end_refused(status: str | None) -> str | None:
+    """The refusal of an end that is not known (`end` "?", UNKNOWN_END; the newsroom's "The
+    end date is not known") for a trip that did not take place (`status` cancelled or
+    virtual): it has no end to be unknown, and the explanation would rest the verdict on
+    "the only date it is known to have covered" (docs/DOMAIN.md, "Dates"). An announced
+    trip may have one (its end not yet announced). A message in the active language; None
+    when it may stand. One rule for the newsroom, the API (`resolve`) and the importer."""
+    if status not in NOT_TAKEN_STATUSES:
+        return None
+    return _(
+        "A cancelled or virtual trip did not take place: it has no end that is not known. "
+        "Give the planned end date, or leave the end empty for a trip of one day."
+    )
+
+
 def resolve_citations(
     citations: Sequence[dict], field: str = "citations", *, limit: int = SOURCES_MAX
 ) -> tuple[list[SourceInput], dict[str, str]]:
@@ -402,6 +422,8 @@ def resolve(
     ):
         # A trip that took place is in the past: a future one is announced.
         errors["start"] = refused
+    if not end_known and "end" not in errors and (refused := unknown_end_refused(data["status"])):
+        errors["end"] = refused
     last_day = dates["end"] or dates["start"]
     if (
         new

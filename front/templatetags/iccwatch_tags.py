@@ -2,8 +2,9 @@
 reader's language, explanations, standings."""
 
 from django import template
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.html import format_html
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import pgettext
 
 from compliance import partial_isoformat
@@ -346,6 +347,20 @@ def colon():
     """The colon between a label and what follows, as the reader's language writes it: ':'
     in English, ' :' with a no-break space in French ("24 octobre 2024 : constat")."""
     return summaries.colon()
+
+
+@register.filter
+def after_colon(text):
+    """{{ messages|join:" "|after_colon }}: a sentence as it goes on after {% colon %} in
+    the reader's language: French lower-cases its first letter ("`foo` : cette page n'a
+    pas…"), unless the first word is an acronym or a code ("ISO", "MNG"); English keeps it
+    ("`foo`: This list has…"). Keeps a safe string safe."""
+    safe = isinstance(text, SafeData)
+    text = str(text or "")
+    if translation.get_language() != "fr" or not text[:1].isupper() or text[1:2].isupper():
+        return text
+    lowered = text[0].lower() + text[1:]
+    return mark_safe(lowered) if safe else lowered  # noqa: S308
 
 
 @register.simple_tag

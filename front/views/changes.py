@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from core.echo import echoed
 from core.filters import unknown_parameters
 from core.locale import ignored_on_pages
-from core.names import country_name
-from front import paging, summaries
+from core.names import country_name, with_article
+from front import citations, paging, summaries
 from front.pages import refuse_unknown_parameters, render_page
 from states.models import State
 from visits import history
@@ -64,9 +64,11 @@ def _refused(request, fields: dict[str, list[str]]):
 
 
 def _record(request):
-    """(scope, heading, query) of the record `?state=` or `?visit=` names: the scope of
-    history.public_changes, the record's name for the page's title, and its canonical
-    query string ("state=HUN"); (None, "", "") for every change. Raises ValueError with
+    """(scope, heading, query, about) of the record `?state=` or `?visit=` names: the scope
+    of history.public_changes, the record's name for the page's title, its canonical query
+    string ("state=HUN") and its name as a sentence puts it after "about" (a state with the
+    article its language gives it: "the Philippines", "la Hongrie": core.names.with_article);
+    (None, "", "", "") for every change. Raises ValueError with
     {parameter: [messages]} for a record no state or visit has, or for both given."""
     state, visit = request.GET.getlist("state"), request.GET.getlist("visit")
     if state and visit or len(state) > 1 or len(visit) > 1:
@@ -80,7 +82,8 @@ def _record(request):
                 {"state": [_("No state has the code %(code)s.") % {"code": echoed(state[0])}]}
             )
         pk, iso3, name = found
-        return history.state_scope(pk), country_name(iso3, name), urlencode({"state": iso3})
+        name = country_name(iso3, name)
+        return history.state_scope(pk), name, urlencode({"state": iso3}), with_article(name)
     if visit:
         found = (
             Visit.objects.readable()
@@ -92,12 +95,9 @@ def _record(request):
             raise ValueError(
                 {"visit": [_("No visit has the id %(id)s.") % {"id": echoed(visit[0])}]}
             )
-        return (
-            history.visit_scope(found.pk),
-            summaries.visit_title(found),
-            urlencode({"visit": found.slug}),
-        )
-    return None, "", ""
+        title = summaries.visit_title(found)
+        return history.visit_scope(found.pk), title, urlencode({"visit": found.slug}), title
+    return None, "", "", ""
 
 
 def change_list(request):
@@ -116,7 +116,7 @@ def change_list(request):
         }
         return _refused(request, {echoed(name): [message] for name in unknown})
     try:
-        scope, record, query = _record(request)
+        scope, record, query, about = _record(request)
     except ValueError as refusal:
         return _refused(request, refusal.args[0])
     paginator = ChangesPaginator(
@@ -150,6 +150,7 @@ def change_list(request):
             "page": page,
             "entries": entries,
             "record": record,
+            "about": about,
             "base_query": query,
             "canonical_query": query,
         },
@@ -159,8 +160,9 @@ def change_list(request):
 def change_detail(request, label: str, pk: int):
     """/changes/<kind>-<id>/ (/changes/visits.finding-22/, an entry's `slug`): one public
     change on a page of its own, its permanent address to cite, whatever newer changes
-    arrive; 404 for a change that is not public or does not exist. It reads no parameter
-    (a 400 names any given, a shared link's tracking parameters and `lang` apart)."""
+    arrive, with "Cite this page" (`?cite=bibtex` or `?cite=ris` its file); 404 for a
+    change that is not public or does not exist. It reads no other parameter (a 400 names
+    any given, a shared link's tracking parameters and `lang` apart)."""
     entry = history.public_change(label, int(pk))
     if entry is None:
         raise Http404
@@ -168,7 +170,7 @@ def change_detail(request, label: str, pk: int):
         "kind": capfirst(entry.kind),
         "name": entry.name,
     }
-    refused = refuse_unknown_parameters(request, title, known=())
+    refused = refuse_unknown_parameters(request, title)
     if refused is not None:
         return refused
     return render_page(
@@ -180,5 +182,8 @@ def change_detail(request, label: str, pk: int):
             "page_description": _("Why: %(why)s.") % {"why": entry.why},
             "entry": entry,
             "changes_url": reverse("changes"),
+            # Cited as the other public pages are ("Cite this page", ?cite=bibtex or ris):
+            # it shows no verdict.
+            "citation": citations.cite(request, title, verdicts_as_of=None),
         },
     )

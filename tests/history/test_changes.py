@@ -856,3 +856,67 @@ def test_the_changes_of_one_state_or_one_visit(reader, corrected):
     ):
         assert reader.get("/changes/", query).status_code == 400, query
     assert reader.get("/changes/", {"state": "MNG", "fbclid": "x"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "state", "expected"),
+    [
+        ("/fr/changes/", "HUN", "Seulement les modifications concernant la Hongrie."),
+        ("/fr/changes/", "USA", "Seulement les modifications concernant les États-Unis."),
+        ("/fr/changes/", "PHL", "Seulement les modifications concernant les Philippines."),
+        ("/fr/changes/", "MNG", "Seulement les modifications concernant la Mongolie."),
+        ("/fr/changes/", "JOR", "Seulement les modifications concernant la Jordanie."),
+        ("/changes/", "PHL", "Only the changes about the Philippines."),
+        ("/changes/", "HUN", "Only the changes about Hungary."),
+    ],
+)
+def test_the_changes_of_one_state_name_it_with_its_article(reader, seeded, path, state, expected):
+    """The sentence naming the state the changes are about gives the state its article, as
+    the language writes it inside a sentence ("la Hongrie", "the Philippines")."""
+    text = html.unescape(reader.get(path, {"state": state}).content.decode())
+    assert expected in text
+
+
+def test_a_changes_own_page_shows_the_whole_value_and_the_list_cuts_it_at_a_word(reader, seeded):
+    """A long value (over the list's TEXT_LIMIT) is whole on the change's own page, the one
+    readers cite; the list shortens it at a word's end, with an ellipsis, and links that
+    page."""
+    long_place = " ".join(["Mongolia announced that Hungary would not arrest him there"] * 9)
+    assert len(long_place) > 400
+    with recording(WritePath.ADMIN):
+        Visit.objects.filter(slug=MONGOLIA).update(host_justification=long_place)
+    listing = reader.get("/changes/").content.decode()
+    first = entries_of(listing)[0]
+    words = words_of(first)
+    assert long_place not in words
+    shortened = re.search(r"(Mongolia announced that[^…]*)…", words)[1]
+    assert long_place.startswith(shortened) and long_place[len(shortened)] == " "
+    anchor = re.search(r'id="([a-z_.]+-\d+)"', listing)[1]
+    assert f'href="/changes/{anchor}/"' in first
+    for path in (f"/changes/{anchor}/", f"/fr/changes/{anchor}/"):
+        own = words_of(entries_of(reader.get(path).content.decode())[0])
+        assert long_place in own, path
+
+
+def test_a_changes_own_page_has_the_cite_block_and_a_repeated_cite_is_refused(reader, corrected):
+    """The page that says "cite it, it stays here" has "Cite this page" as the other public
+    pages have it (the citation, the date of access, BibTeX and RIS). `?cite=bibtex&cite=ris`
+    answered RIS, one of the two silently: it is a 400, here as on a visit's page."""
+    listing = reader.get("/changes/").content.decode()
+    anchor = re.search(r'id="([a-z_.]+-\d+)"', listing)[1]
+    permalink = f"/changes/{anchor}/"
+    page = html.unescape(reader.get(permalink).content.decode())
+    assert 'id="cite-heading"' in page and "Cite this page" in page
+    area = page[page.index('<textarea id="citation"') :]
+    text = area[area.index(">") + 1 : area.index("</textarea>")]
+    assert text.startswith("iccwatch, “Change: ") and f"http://testserver{permalink}" in text
+    assert "accessed" in text
+    assert f'href="{permalink}?cite=bibtex"' in page and f'href="{permalink}?cite=ris"' in page
+    bibtex = reader.get(permalink, {"cite": "bibtex"})
+    assert bibtex.status_code == 200 and bibtex["Content-Type"].startswith("application/x-bibtex")
+    ris = reader.get(permalink, {"cite": "ris"})
+    assert ris.status_code == 200 and "research-info-systems" in ris["Content-Type"]
+    for path in (permalink, f"/visits/{MONGOLIA}/"):
+        twice = reader.get(f"{path}?cite=bibtex&cite=ris")
+        assert twice.status_code == 400, path
+        assert "<code>cite</code>" in twice.content.decode()

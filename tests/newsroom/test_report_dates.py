@@ -588,6 +588,11 @@ def test_a_source_address_that_is_no_url_says_why_with_the_sources_other_problem
         ("2026-02-30", "February 2026 has no 30th day.", "Février 2026 n’a pas de 30e jour."),
         ("2025-04-31", "April 2025 has no 31st day.", "Avril 2025 n’a pas de 31e jour."),
         (
+            "2025-02-00",
+            "There is no day 00: days run from 01 to 28.",
+            "Il n’y a pas de jour 00\u00a0: les jours vont de 01 à 28.",
+        ),
+        (
             "2026-13",
             "There is no month 13: months run from 01 to 12.",
             "Il n’y a pas de mois 13\u00a0: les mois vont de 01 à 12.",
@@ -639,4 +644,40 @@ def test_an_end_date_and_an_end_not_known_are_refused_together(
     assert "Leave the end date empty when it is not known" in html.unescape(
         refused.content.decode()
     )
+    # The error quotes the box's label as the form writes it, in either language.
+    assert "untick “The end date is not known”" in html.unescape(refused.content.decode())
+    client.cookies["django_language"] = "fr"
+    refused = client.post(reverse("newsroom:new"), form_data(end="2025-10-10", end_unknown="on"))
+    assert "décochez «\u00a0La date de fin n’est pas connue\u00a0»" in html.unescape(
+        refused.content.decode()
+    )
     assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize("status", ["cancelled", "virtual"])
+def test_a_trip_that_did_not_take_place_may_not_have_an_end_not_known(
+    tajikistan_removed, reporter, signed_in, status
+):
+    """A cancelled or virtual trip has no end to be unknown: the box "The end date is not
+    known" was accepted and the explanation said the verdict "rests on its start, the only
+    date it is known to have covered" of a trip that never took place. The form, the
+    service the API files through, refuse it; an announced trip may still have one."""
+    client = signed_in(reporter)
+    data = form_data(end="", end_unknown="on", status=status, outcome="n/a")
+    page = html.unescape(client.post(reverse("newsroom:new"), data).content.decode())
+    assert "did not take place: it has no end that is not known" in page
+    assert not Report.objects.exists()
+    with translation.override("en"), pytest.raises(review.ValidationError) as refused:
+        review.file_report(
+            author=reporter,
+            data={**DATA, "status": status, "outcome": "n/a", "end": "?"},
+            citations=CITATIONS,
+        )
+    assert "did not take place" in refused.value.message_dict["end"][0]
+    later = (timezone.now().date() + datetime.timedelta(days=30)).isoformat()
+    announced = review.file_report(
+        author=reporter,
+        data={**DATA, "start": later, "status": "announced", "outcome": "n/a", "end": "?"},
+        citations=CITATIONS,
+    )
+    assert announced.data["end"] == "?"

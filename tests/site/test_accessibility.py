@@ -340,3 +340,29 @@ def test_the_visits_filter_names_the_basis_of_the_obligation(reader, seeded):
     assert '<label for="id_basis">Basis of the obligation</label>' in body(reader.get("/visits/"))
     french = body(reader.get("/fr/visits/"))
     assert '<label for="id_basis">Fondement de l’obligation</label>' in french
+
+
+def test_a_sortable_header_keeps_its_name_where_its_link_is_hidden(reader, seeded):
+    """At 360 px the header row is visually hidden (the rows are cards) and its sort links
+    `visibility: hidden`: a header whose only text was inside its link was empty to axe
+    ("empty-table-header") and to a screen reader. Each sortable header also names its
+    column outside the link (.th-text), shown exactly where the link is hidden."""
+    from pathlib import Path
+
+    page = reader.get("/visits/").content.decode()
+    thead = page[page.index("<thead>") : page.index("</thead>")]
+    headers = re.findall(r"<th\b[^>]*>(.*?)</th>", thead, re.S)
+    sortable = [h for h in headers if "<a " in h]
+    assert sortable
+    for header in sortable:
+        outside = re.sub(r"<a\b.*?</a>|<span[^>]*hidden>.*?</span>", "", header, flags=re.S)
+        text = unescape(re.sub(r"<[^>]+>", "", outside)).strip()
+        name = re.search(r'<span class="th-name">(.*?)</span>', header)[1]
+        assert text == unescape(name), header
+    css = Path("static/css/site.css").read_text()
+    narrow = css[css.index("@media screen and (max-width: 52em)") :]
+    narrow = narrow[: narrow.index("\n}\n")]
+    assert "table.list.reflow thead a { visibility: hidden; }" in narrow
+    assert "table.list.reflow thead .th-text { display: inline; }" in narrow
+    assert ".th-name { visibility: visible; }" not in narrow  # heard once, not twice
+    assert ".th-text { display: none; }" in css[: css.index("@media screen and (max-width: 52em)")]

@@ -36,7 +36,8 @@ def test_an_unknown_parameter_on_any_list_is_a_400_page_naming_it(reader, seeded
 def test_the_400_page_speaks_the_readers_language(reader, seeded):
     response = reader.get("/fr/visits/?hosts=MNG")
     assert response.status_code == 400
-    assert "Cette liste n’a pas de tel paramètre" in body(response)
+    # After the colon, French goes on in lower case.
+    assert "\u00a0: cette liste n’a pas de tel paramètre" in body(response)
 
 
 @pytest.mark.parametrize("path", ["/visits.csv", "/visits.json", "/states.csv", "/persons.json"])
@@ -443,3 +444,15 @@ def test_party_and_status_agree_on_the_states_list(reader, seeded):
     full party until it takes effect (Art. 127(1))."""
     both = body(reader.get("/states.csv", {"status": "party,withdrawing"}))
     assert body(reader.get("/states.csv", {"party": "true"})) == both
+
+
+def test_a_400_pages_message_after_the_colon_is_written_as_the_language_writes_it(reader, seeded):
+    """French goes on in lower case after a colon ("`foo` : cette page…"), English keeps its
+    capital ("`foo`: This list…")."""
+    french = re.sub(r"<[^>]+>", "", reader.get("/fr/changes/?foo=1").content.decode())
+    line = next(line for line in french.splitlines() if line.strip().startswith("foo"))
+    message = line.split("\u00a0:", 1)[1].strip()
+    assert message[0].islower(), line
+    english = re.sub(r"<[^>]+>", "", reader.get("/changes/?foo=1").content.decode())
+    line = next(line for line in english.splitlines() if line.strip().startswith("foo"))
+    assert line.split(":", 1)[1].strip()[0].isupper(), line
